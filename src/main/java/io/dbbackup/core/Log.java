@@ -1,0 +1,88 @@
+package io.dbbackup.core;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The tool's own log: one line per step on stderr, human text by default or JSON objects
+ * ({@code --log-format json}). Every line passes the {@link Redactor}.
+ */
+public final class Log {
+    public enum Format { TEXT, JSON }
+
+    public enum Level { DEBUG, INFO, WARN, ERROR }
+
+    private static volatile Log current = new Log(new PrintWriter(System.err, true), Format.TEXT, Level.INFO,
+            Clock.systemUTC());
+
+    private final PrintWriter err;
+    private final Format format;
+    private final Level threshold;
+    private final Clock clock;
+
+    public Log(PrintWriter err, Format format, Level threshold, Clock clock) {
+        this.err = err;
+        this.format = format;
+        this.threshold = threshold;
+        this.clock = clock;
+    }
+
+    public static Log get() {
+        return current;
+    }
+
+    public static void set(Log log) {
+        current = log;
+    }
+
+    public void debug(String message, Object... kv) {
+        log(Level.DEBUG, message, kv);
+    }
+
+    public void info(String message, Object... kv) {
+        log(Level.INFO, message, kv);
+    }
+
+    public void warn(String message, Object... kv) {
+        log(Level.WARN, message, kv);
+    }
+
+    public void error(String message, Object... kv) {
+        log(Level.ERROR, message, kv);
+    }
+
+    /** {@code kv} is alternating keys and values: {@code info("uploaded", "key", k, "bytes", n)}. */
+    public void log(Level level, String message, Object... kv) {
+        if (level.ordinal() < threshold.ordinal()) {
+            return;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            fields.put(String.valueOf(kv[i]), kv[i + 1]);
+        }
+        String line;
+        Instant now = clock.instant();
+        if (format == Format.JSON) {
+            Map<String, Object> obj = new LinkedHashMap<>();
+            obj.put("time", now.toString());
+            obj.put("level", level.name().toLowerCase());
+            obj.put("msg", message);
+            fields.forEach((k, v) -> obj.put(k, v instanceof Number || v instanceof Boolean ? v : String.valueOf(v)));
+            line = Json.write(obj);
+        } else {
+            StringBuilder sb = new StringBuilder();
+            sb.append(now.toString(), 0, Math.min(19, now.toString().length())).append("Z ");
+            sb.append(String.format("%-5s ", level.name()));
+            sb.append(message);
+            fields.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            line = sb.toString();
+        }
+        synchronized (err) {
+            err.println(Redactor.redact(line));
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.dbbackup.spi;
+
+import io.dbbackup.core.Secret;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One mapping of the config file (a datasource, a store, a notifier) as a plugin sees it. Every
+ * getter marks its key as known; keys nobody asked for are reported as unknown after the plugin's
+ * {@code create} returns. Problems are recorded with the file, line and column of the key and do
+ * not throw: the loader reports all of them at once.
+ */
+public interface ConfigSection {
+
+    /** Dotted path of this section, e.g. {@code datasources.appdb}. */
+    String path();
+
+    /** The section's own name, e.g. {@code appdb}. */
+    String name();
+
+    /** The folder relative paths are resolved against (the config file's folder). */
+    Path baseDir();
+
+    boolean has(String key);
+
+    Optional<String> string(String key);
+
+    /** A required string; records "missing required key" and returns empty when absent. */
+    Optional<String> requireString(String key);
+
+    /** One of {@code allowed} (case-insensitive, returned lower-case); anything else is a problem. */
+    Optional<String> choice(String key, Set<String> allowed);
+
+    Optional<Integer> integer(String key, int min, int max);
+
+    Optional<Boolean> bool(String key);
+
+    /** Seconds as a number, or a duration string such as {@code 10ms}, {@code 30s}, {@code 5m}, {@code 2h}. */
+    Optional<Duration> duration(String key);
+
+    /** A single string, a comma-separated string, or a YAML list of strings. */
+    List<String> stringList(String key);
+
+    /** A path, resolved against {@link #baseDir()} when relative. */
+    Optional<Path> path(String key);
+
+    /**
+     * A secret given as {@code <key>_env} (environment variable) or {@code <key>_file} (file contents,
+     * trailing newline trimmed). A literal {@code <key>} in the YAML is rejected: secrets never live
+     * in the config file.
+     */
+    Optional<Secret> secret(String key);
+
+    /** A nested mapping. */
+    Optional<ConfigSection> section(String key);
+
+    /** Records a problem at {@code key} (or at the section itself when the key is absent). */
+    void error(String key, String message);
+
+    /** Records a warning at {@code key}; warnings are printed but do not fail validation. */
+    void warn(String key, String message);
+}

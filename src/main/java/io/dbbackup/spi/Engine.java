@@ -1,0 +1,41 @@
+package io.dbbackup.spi;
+
+import io.dbbackup.core.DumpFormat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A database a job backs up and restores into. One engine instance = one configured datasource.
+ * Implementations do no I/O in their constructor (config validation must not connect anywhere).
+ */
+public interface Engine {
+
+    /** The name used in object keys ({@code <prefix>/<database>/<database>-...}). */
+    String database();
+
+    /** The format {@link #dump} writes. */
+    DumpFormat format();
+
+    /**
+     * Writes one complete dump to {@code out}. Must throw when the dump is incomplete for any reason
+     * (a non-zero tool exit, a vanished file): bytes written before a failure are discarded by the
+     * pipeline. Must stop promptly when {@code ctx.cancellation()} fires.
+     *
+     * @return facts for the manifest (server version, tool version, ...)
+     */
+    DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException;
+
+    /** What the restore target holds now, for the confirmation rules of restore. */
+    TargetState inspectTarget(OperationContext ctx) throws IOException;
+
+    /**
+     * Restores a dump of {@code format} (already decrypted and decompressed) into this datasource.
+     * Callers have checked the checksum and obtained confirmation before calling.
+     */
+    void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException;
+
+    /** A one-line description for logs, without secrets, e.g. {@code sqlite /data/app.db}. */
+    String describe();
+}

@@ -1,0 +1,50 @@
+package io.dbbackup.spi;
+
+import io.dbbackup.core.StoredObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A place backups are kept. Keys are relative to the store's root and use '/' separators.
+ * Implementations connect lazily (on first use), never in their constructor.
+ */
+public interface Store extends AutoCloseable {
+
+    /**
+     * Starts writing {@code key}. Nothing is visible under {@code key} until {@link Upload#commit()}
+     * returns; {@link Upload#abort()} (or close without commit) leaves nothing behind.
+     */
+    Upload upload(String key, OperationContext ctx) throws IOException;
+
+    /** Opens {@code key} for reading; {@link NoSuchKeyException} when it does not exist. */
+    InputStream open(String key) throws IOException;
+
+    /**
+     * Every object whose key starts with {@code prefix}, at any depth. Must either return the complete
+     * listing or throw: prune deletes on the strength of it.
+     */
+    List<StoredObject> list(String prefix) throws IOException;
+
+    Optional<StoredObject> stat(String key) throws IOException;
+
+    /** Deletes {@code key}; deleting a missing key is not an error. */
+    void delete(String key) throws IOException;
+
+    /** A one-line description for logs, without secrets, e.g. {@code local /backups}. */
+    String describe();
+
+    @Override
+    default void close() throws IOException {
+    }
+
+    /** Writes a small object in one go (sidecars). */
+    default void put(String key, byte[] content, OperationContext ctx) throws IOException {
+        try (Upload up = upload(key, ctx)) {
+            up.stream().write(content);
+            up.commit();
+        }
+    }
+}
