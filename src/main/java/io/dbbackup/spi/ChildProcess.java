@@ -1,0 +1,231 @@
+package io.dbbackup.spi;
+
+import io.dbbackup.core.Redactor;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+/**
+ * Runs a database tool as a child process the way every engine must: a minimal environment
+ * (secrets go in through {@link #env}, never argv), stderr captured (its last lines end up in
+ * the error), stdout copied to a stream, stdin fed from a stream, killed with its descendants on
+ * cancellation or timeout, and a non-zero exit always an error, whatever was written.
+ */
+public final class ChildProcess {
+    private static final int TAIL_LINES = 20;
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "child-process-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final List<String> command;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private String name;
+    private Path workDir;
+    private Duration timeout;
+    private Predicate<String> permanentFailure = s -> false;
+
+    private ChildProcess(List<String> command) {
+        this.command = List.copyOf(command);
+        this.name = Path.of(command.get(0)).getFileName().toString();
+        String path = System.getenv("PATH");
+        env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
+        env.put("LANG", "C.UTF-8");
+        env.put("LC_ALL", "C.UTF-8");
+        String home = System.getenv("HOME");
+        if (home != null) {
+            env.put("HOME", home);
+        }
+        String tz = System.getenv("TZ");
+        if (tz != null) {
+            env.put("TZ", tz);
+        }
+    }
+
+    public static ChildProcess of(List<String> command) {
+        return new ChildProcess(command);
+    }
+
+    /** Adds a variable to the (otherwise minimal) environment. */
+    public ChildProcess env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    public ChildProcess name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    public ChildProcess workDir(Path dir) {
+        this.workDir = dir;
+        return this;
+    }
+
+    /** Kills the process when it runs longer; null or zero = no limit. */
+    public ChildProcess timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    /** Stderr text that marks a failure retrying cannot fix (e.g. authentication failed). */
+    public ChildProcess permanentWhen(Predicate<String> stderrMatches) {
+        this.permanentFailure = stderrMatches;
+        return this;
+    }
+
+    public List<String> command() {
+        return command;
+    }
+
+    /**
+     * Runs to the end. {@code stdin} may be null (the child gets an empty stdin), {@code stdout} may
+     * be null (output is discarded). Returns the captured stderr tail on success.
+     */
+    public String run(InputStream stdin, OutputStream stdout, Cancellation cancellation) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
+        if (stdout == null) {
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        }
+        if (stdin == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new ToolFailedException(name, -1, "cannot start " + command.get(0) + ": " + e.getMessage(), false);
+        }
+        AtomicReference<String> killedBecause = new AtomicReference<>();
+        Runnable kill = () -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        };
+        cancellation.onCancel(() -> {
+            killedBecause.compareAndSet(null, "cancelled: " + cancellation.reason());
+            kill.run();
+        });
+        ScheduledFuture<?> timer = null;
+        if (timeout != null && !timeout.isZero()) {
+            timer = TIMER.schedule(() -> {
+                killedBecause.compareAndSet(null, "timed out after " + timeout.toSeconds() + "s");
+                kill.run();
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Deque<String> tail = new ArrayDeque<>();
+        Thread errReader = new Thread(() -> drain(process.getErrorStream(), tail), name + "-stderr");
+        errReader.setDaemon(true);
+        errReader.start();
+        AtomicReference<IOException> feedError = new AtomicReference<>();
+        Thread feeder = null;
+        if (stdin != null) {
+            feeder = new Thread(() -> {
+                try (OutputStream in = process.getOutputStream()) {
+                    stdin.transferTo(in);
+                } catch (IOException e) {
+                    feedError.set(e);
+                    kill.run();
+                }
+            }, name + "-stdin");
+            feeder.setDaemon(true);
+            feeder.start();
+        }
+        IOException copyError = null;
+        try {
+            if (stdout != null) {
+                try (InputStream out = process.getInputStream()) {
+                    byte[] buf = new byte[1 << 16];
+                    int n;
+                    while ((n = out.read(buf)) >= 0) {
+                        stdout.write(buf, 0, n);
+                    }
+                } catch (IOException e) {
+                    copyError = e;
+                    kill.run();
+                }
+            }
+            int exit = process.waitFor();
+            errReader.join(5000);
+            if (feeder != null) {
+                feeder.join(5000);
+            }
+            String stderr = tailText(tail);
+            if (killedBecause.get() != null) {
+                if (cancellation.isCancelled()) {
+                    throw new InterruptedIOException(name + " " + killedBecause.get());
+                }
+                throw new ToolFailedException(name, exit, killedBecause.get() + "\n" + stderr, true);
+            }
+            if (copyError != null) {
+                throw copyError;
+            }
+            if (feedError.get() != null) {
+                throw feedError.get();
+            }
+            if (exit != 0) {
+                throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr));
+            }
+            return stderr;
+        } catch (InterruptedException e) {
+            kill.run();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(name + " interrupted");
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (process.isAlive()) {
+                kill.run();
+            }
+        }
+    }
+
+    private static void drain(InputStream err, Deque<String> tail) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                synchronized (tail) {
+                    tail.addLast(line);
+                    if (tail.size() > TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // the process went away; what we have is the tail
+        }
+    }
+
+    private static String tailText(Deque<String> tail) {
+        List<String> lines;
+        synchronized (tail) {
+            lines = new ArrayList<>(tail);
+        }
+        return Redactor.redact(String.join("\n", lines));
+    }
+}
