@@ -1,0 +1,90 @@
+package io.dbbackup.codec;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+
+/**
+ * Reads the stored bytes of an artifact, hashing them; at end of stream it compares the digest
+ * with the expected one and throws {@link IntegrityException} instead of returning end-of-stream
+ * when they differ, so a consumer never sees a clean end of corrupt data. Errors of the source
+ * itself are wrapped in {@link SourceReadException} to tell them from corruption.
+ */
+public final class VerifyingInputStream extends FilterInputStream {
+    private final MessageDigest digest = Sha256.newDigest();
+    private final String expectedHex;
+    private final String name;
+    private long count;
+    private boolean checked;
+
+    public VerifyingInputStream(InputStream in, String expectedHex, String name) {
+        super(in);
+        this.expectedHex = expectedHex;
+        this.name = name;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n;
+        try {
+            n = in.read(b, off, len);
+        } catch (IOException e) {
+            throw new SourceReadException(e);
+        }
+        if (n > 0) {
+            digest.update(b, off, n);
+            count += n;
+        } else if (n < 0) {
+            check();
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] buf = new byte[(int) Math.min(n, Codecs.BUFFER)];
+        int r = read(buf, 0, buf.length);
+        return Math.max(r, 0);
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    /** Reads whatever is left (a decoder may stop before the end) so that the whole object is checked. */
+    public void drain() throws IOException {
+        byte[] buf = new byte[Codecs.BUFFER];
+        while (read(buf, 0, buf.length) >= 0) {
+            // hashing happens in read
+        }
+    }
+
+    private void check() throws IntegrityException {
+        if (checked) {
+            return;
+        }
+        checked = true;
+        String actual = Sha256.hex(digest.digest());
+        if (!actual.equalsIgnoreCase(expectedHex)) {
+            throw new IntegrityException("checksum mismatch for " + name + ": expected " + expectedHex
+                    + ", got " + actual + " (" + count + " bytes)");
+        }
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public boolean verified() {
+        return checked;
+    }
+}

@@ -1,0 +1,286 @@
+package io.dbbackup.config;
+
+import io.dbbackup.core.Compression;
+import io.dbbackup.core.RetentionPolicy;
+import io.dbbackup.core.RetryPolicy;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.EngineProvider;
+import io.dbbackup.spi.Notifier;
+import io.dbbackup.spi.NotifierProvider;
+import io.dbbackup.spi.ProviderLookup;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.StoreProvider;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads the YAML config into {@link Config}. Every problem in the file is collected with its
+ * position and reported at once ({@link ConfigException}); nothing connects anywhere.
+ */
+public final class ConfigLoader {
+    private static final Set<String> TOP_LEVEL = Set.of("datasources", "stores", "notifications", "jobs");
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
+
+    private final ProviderLookup plugins;
+    private final Map<String, String> env;
+
+    public ConfigLoader(ProviderLookup plugins, Map<String, String> env) {
+        this.plugins = plugins;
+        this.env = env;
+    }
+
+    public Config load(Path file) {
+        String label = file.toString();
+        Problems problems = new Problems(label);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            problems.error((Node) null, "cannot read the config file (" + YamlSection.reason(e) + ")");
+            throw new ConfigException(problems.sorted());
+        }
+        return parse(file, text, problems);
+    }
+
+    Config parse(Path file, String text, Problems problems) {
+        Node root;
+        try {
+            LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setAllowDuplicateKeys(true).build();
+            root = new Compose(settings).composeString(text).orElse(null);
+        } catch (MarkedYamlEngineException e) {
+            String msg = "YAML syntax error: " + (e.getContext() == null ? "" : e.getContext() + ", ") + e.getProblem();
+            problems.error(e.getProblemMark(), msg.replace('\n', ' '));
+            throw new ConfigException(problems.sorted());
+        } catch (YamlEngineException e) {
+            problems.error(Optional.empty(), "YAML error: " + e.getMessage().replace('\n', ' '));
+            throw new ConfigException(problems.sorted());
+        }
+        if (root == null) {
+            problems.error(Optional.empty(), "the config file is empty; it needs at least 'datasources', 'stores' and 'jobs'");
+            throw new ConfigException(problems.sorted());
+        }
+        Path baseDir = file.toAbsolutePath().normalize().getParent();
+        YamlSection top = new YamlSection("", "", root, problems, env, baseDir);
+        checkConfigPermissions(file, problems, root);
+
+        Map<String, DatasourceConfig> datasources = named(top, "datasources", problems,
+                s -> datasource(s, problems));
+        Map<String, StoreConfig> stores = named(top, "stores", problems, s -> store(s));
+        Map<String, NotifierConfig> notifiers = named(top, "notifications", problems, s -> notifier(s));
+        Map<String, JobConfig> jobs = named(top, "jobs", problems,
+                s -> job(s, datasources, stores, notifiers));
+        for (String key : top.keys()) {
+            if (!TOP_LEVEL.contains(key)) {
+                problems.error(top.keyNode(key), key + ": unknown top-level key (expected datasources, stores, notifications, jobs)");
+            }
+        }
+        if (jobs.isEmpty() && !problems.hasErrors()) {
+            problems.warn(root, "no jobs are defined: nothing will be backed up");
+        }
+        List<Problem> all = problems.sorted();
+        if (problems.hasErrors()) {
+            throw new ConfigException(all);
+        }
+        return new Config(file, datasources, stores, notifiers, jobs,
+                all.stream().filter(p -> p.severity() == Problem.Severity.WARNING).toList());
+    }
+
+    private static void checkConfigPermissions(Path file, Problems problems, Node root) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(PosixFilePermission.OTHERS_WRITE) || perms.contains(PosixFilePermission.GROUP_WRITE)) {
+                problems.warn(root, file + " can be changed by other users (who could redirect your backups); fix with: chmod go-w " + file);
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+    }
+
+    private <T> Map<String, T> named(YamlSection top, String key, Problems problems, Function<YamlSection, T> build) {
+        Map<String, T> out = new LinkedHashMap<>();
+        Optional<Node> node = top.value(key);
+        if (node.isEmpty()) {
+            return out;
+        }
+        YamlSection group = top.child(key, node.get());
+        for (String name : group.keys()) {
+            Node value = group.value(name).orElse(null);
+            if (!name.matches(NAME)) {
+                problems.error(group.keyNode(name), key + "." + name + ": names may hold letters, digits, '.', '_' and '-' only");
+                continue;
+            }
+            YamlSection s = new YamlSection(key + "." + name, name, value, problems, env, top.baseDir());
+            if (value == null) {
+                problems.error(group.keyNode(name), key + "." + name + ": is empty");
+                continue;
+            }
+            T built;
+            try {
+                built = build.apply(s);
+            } catch (RuntimeException e) {
+                s.error(null, "cannot be set up: " + e.getMessage());
+                built = null;
+            }
+            s.reportUnknownKeys();
+            if (built != null) {
+                out.put(name, built);
+            }
+        }
+        return out;
+    }
+
+    private DatasourceConfig datasource(YamlSection s, Problems problems) {
+        Optional<String> type = s.requireString("engine");
+        Compression compression = compression(s).orElse(Compression.GZIP);
+        int level = level(s, compression);
+        if (type.isEmpty()) {
+            return null;
+        }
+        Optional<EngineProvider> provider = plugins.engine(type.get());
+        if (provider.isEmpty()) {
+            s.errorAtValue("engine", "unknown engine '" + type.get() + "' (known: " + String.join(", ", plugins.engineTypes()) + ")");
+            return null;
+        }
+        Engine engine = provider.get().create(s);
+        return engine == null ? null : new DatasourceConfig(s.name(), provider.get().type(), engine, compression, level);
+    }
+
+    private Optional<Compression> compression(YamlSection s) {
+        return s.choice("compression", Set.of("gzip", "zstd", "lz4", "none")).flatMap(Compression::byId);
+    }
+
+    private int level(YamlSection s, Compression c) {
+        if (c == Compression.NONE) {
+            s.has("compression_level");
+            return 0;
+        }
+        return s.integer("compression_level", c.minLevel(), c.maxLevel()).orElse(c.defaultLevel());
+    }
+
+    private StoreConfig store(YamlSection s) {
+        Optional<String> type = s.requireString("type");
+        if (type.isEmpty()) {
+            return null;
+        }
+        Optional<StoreProvider> provider = plugins.store(type.get());
+        if (provider.isEmpty()) {
+            s.errorAtValue("type", "unknown store type '" + type.get() + "' (known: " + String.join(", ", plugins.storeTypes()) + ")");
+            return null;
+        }
+        Store store = provider.get().create(s);
+        return store == null ? null : new StoreConfig(s.name(), provider.get().type(), store);
+    }
+
+    private NotifierConfig notifier(YamlSection s) {
+        Optional<String> type = s.requireString("type");
+        if (type.isEmpty()) {
+            return null;
+        }
+        Optional<NotifierProvider> provider = plugins.notifier(type.get());
+        if (provider.isEmpty()) {
+            String known = plugins.notifierTypes().isEmpty() ? "none installed" : String.join(", ", plugins.notifierTypes());
+            s.errorAtValue("type", "unknown notification type '" + type.get() + "' (known: " + known + ")");
+            return null;
+        }
+        Notifier n = provider.get().create(s);
+        return n == null ? null : new NotifierConfig(s.name(), provider.get().type(), n);
+    }
+
+    private JobConfig job(YamlSection s, Map<String, DatasourceConfig> datasources, Map<String, StoreConfig> stores,
+                          Map<String, NotifierConfig> notifiers) {
+        Optional<String> ds = s.requireString("datasource");
+        Optional<String> st = s.requireString("store");
+        ds.filter(d -> !datasources.containsKey(d)).ifPresent(d -> s.errorAtValue("datasource",
+                "no datasource named '" + d + "'" + knownNames(datasources.keySet())));
+        st.filter(d -> !stores.containsKey(d)).ifPresent(d -> s.errorAtValue("store",
+                "no store named '" + d + "'" + knownNames(stores.keySet())));
+        String prefix = s.string("prefix").orElse("");
+        if (prefix.contains("..") || prefix.contains("\\")) {
+            s.errorAtValue("prefix", "must not contain '..' or '\\'");
+        }
+        Optional<Compression> ownCompression = compression(s);
+        DatasourceConfig dsc = ds.map(datasources::get).orElse(null);
+        Compression compression = ownCompression.orElse(dsc == null ? Compression.GZIP : dsc.compression());
+        int level;
+        if (ownCompression.isPresent() || s.has("compression_level")) {
+            level = level(s, compression);
+        } else {
+            level = dsc == null ? compression.defaultLevel() : dsc.compressionLevel();
+        }
+        boolean verify = s.bool("verify").orElse(false);
+        Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(null);
+        RetryPolicy retry = s.section("retry").map(r -> retry((YamlSection) r)).orElse(RetryPolicy.NONE);
+        List<NotifyRule> notify = new ArrayList<>();
+        for (YamlSection n : s.sectionList("notify")) {
+            Optional<String> name = n.requireString("notifier");
+            NotifyRule.When when = n.choice("on", Set.of("failure", "success", "always"))
+                    .map(w -> NotifyRule.When.valueOf(w.toUpperCase())).orElse(NotifyRule.When.FAILURE);
+            name.filter(x -> !notifiers.containsKey(x)).ifPresent(x -> n.errorAtValue("notifier",
+                    "no notification named '" + x + "'" + knownNames(notifiers.keySet())));
+            n.reportUnknownKeys();
+            name.ifPresent(x -> notify.add(new NotifyRule(x, when)));
+        }
+        RetentionPolicy retention = s.section("retention").map(r -> retention((YamlSection) r)).orElse(RetentionPolicy.KEEP_ALL);
+        if (ds.isEmpty() || st.isEmpty() || retention == null || retry == null) {
+            return null;
+        }
+        return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention);
+    }
+
+    private static String knownNames(Set<String> names) {
+        return names.isEmpty() ? " (none defined)" : " (defined: " + String.join(", ", names) + ")";
+    }
+
+    private static RetryPolicy retry(YamlSection r) {
+        int max = r.integer("max_attempts", 1, 100).orElse(1);
+        Duration delay = r.duration("delay").orElse(Duration.ofSeconds(30));
+        double mult = r.decimal("backoff_multiplier", 1.0).orElse(2.0);
+        Duration maxDelay = r.duration("max_delay").orElse(Duration.ofMinutes(10));
+        r.reportUnknownKeys();
+        return new RetryPolicy(max, delay, mult, maxDelay);
+    }
+
+    private static RetentionPolicy retention(YamlSection r) {
+        int last = count(r, "keep_last");
+        int hourly = count(r, "keep_hourly");
+        int daily = count(r, "keep_daily");
+        int weekly = count(r, "keep_weekly");
+        int monthly = count(r, "keep_monthly");
+        int yearly = count(r, "keep_yearly");
+        ZoneId zone = ZoneOffset.UTC;
+        Optional<String> tz = r.string("timezone");
+        if (tz.isPresent()) {
+            try {
+                zone = ZoneId.of(tz.get());
+            } catch (DateTimeException e) {
+                r.errorAtValue("timezone", "unknown time zone '" + tz.get() + "' (use an IANA name such as Europe/Berlin or UTC)");
+            }
+        }
+        r.reportUnknownKeys();
+        return new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly, zone);
+    }
+
+    private static int count(YamlSection r, String key) {
+        return r.integer(key, 0, Integer.MAX_VALUE).orElse(0);
+    }
+}

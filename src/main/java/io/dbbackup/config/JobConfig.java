@@ -1,0 +1,20 @@
+package io.dbbackup.config;
+
+import io.dbbackup.core.Compression;
+import io.dbbackup.core.RetentionPolicy;
+import io.dbbackup.core.RetryPolicy;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code jobs.<name>}: a datasource backed up to a store under a prefix. Compression is the job's
+ * own when set, else the datasource's. {@code timeout} is null when unlimited.
+ */
+public record JobConfig(String name, String datasource, String store, String prefix, Compression compression,
+                        int compressionLevel, boolean verify, Duration timeout, RetryPolicy retry,
+                        List<NotifyRule> notifyRules, RetentionPolicy retention) {
+    public JobConfig {
+        notifyRules = List.copyOf(notifyRules);
+    }
+}

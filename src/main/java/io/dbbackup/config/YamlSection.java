@@ -1,0 +1,463 @@
+package io.dbbackup.config;
+
+import io.dbbackup.core.Secret;
+import io.dbbackup.spi.ConfigSection;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A YAML mapping seen through {@link ConfigSection}: typed getters that record problems with the
+ * key's position instead of throwing, and a record of which keys were asked for, so that every
+ * key nobody asked for is reported as unknown (with the nearest known key as a hint).
+ */
+final class YamlSection implements ConfigSection {
+    private final String path;
+    private final String name;
+    private final Node node;
+    private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+    private final Set<String> known = new TreeSet<>();
+    private final Problems problems;
+    private final Map<String, String> env;
+    private final Path baseDir;
+
+    YamlSection(String path, String name, Node node, Problems problems, Map<String, String> env, Path baseDir) {
+        this.path = path;
+        this.name = name;
+        this.node = node;
+        this.problems = problems;
+        this.env = env;
+        this.baseDir = baseDir;
+        if (node instanceof MappingNode m) {
+            collect(m);
+        } else if (!isNull(node)) {
+            problems.error(node, path + ": expected a mapping of keys, got " + describe(node));
+        }
+    }
+
+    private void collect(MappingNode m) {
+        List<NodeTuple> own = new ArrayList<>();
+        List<MappingNode> merged = new ArrayList<>();
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("<<")) {
+                if (t.getValueNode() instanceof MappingNode mm) {
+                    merged.add(mm);
+                } else if (t.getValueNode() instanceof SequenceNode seq) {
+                    seq.getValue().stream().filter(MappingNode.class::isInstance).map(MappingNode.class::cast).forEach(merged::add);
+                }
+                continue;
+            }
+            own.add(t);
+        }
+        for (MappingNode mm : merged) {
+            for (NodeTuple t : mm.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k) {
+                    entries.putIfAbsent(k.getValue(), t);
+                }
+            }
+        }
+        Set<String> seen = new TreeSet<>();
+        for (NodeTuple t : own) {
+            if (!(t.getKeyNode() instanceof ScalarNode k)) {
+                problems.error(t.getKeyNode(), path + ": keys must be plain strings");
+                continue;
+            }
+            if (!seen.add(k.getValue())) {
+                problems.error(k, path + "." + k.getValue() + ": duplicate key");
+                continue;
+            }
+            entries.put(k.getValue(), t);
+        }
+    }
+
+    static boolean isNull(Node n) {
+        return n == null || (n instanceof ScalarNode s && s.getTag().equals(Tag.NULL));
+    }
+
+    static String describe(Node n) {
+        if (n instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (n instanceof SequenceNode) {
+            return "a list";
+        }
+        if (n instanceof ScalarNode s) {
+            return "'" + s.getValue() + "'";
+        }
+        return "nothing";
+    }
+
+    Node node() {
+        return node;
+    }
+
+    /** The keys present, in file order. */
+    List<String> keys() {
+        return new ArrayList<>(entries.keySet());
+    }
+
+    Node keyNode(String key) {
+        NodeTuple t = entries.get(key);
+        return t == null ? node : t.getKeyNode();
+    }
+
+    Optional<Node> value(String key) {
+        known.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null || isNull(t.getValueNode())) {
+            return Optional.empty();
+        }
+        return Optional.of(t.getValueNode());
+    }
+
+    private String at(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /** Reports every present key nobody asked for. */
+    void reportUnknownKeys() {
+        for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                String hint = nearest(e.getKey()).map(k -> " (did you mean '" + k + "'?)").orElse(
+                        known.isEmpty() ? "" : " (known keys: " + String.join(", ", known) + ")");
+                problems.error(e.getValue().getKeyNode(), at(e.getKey()) + ": unknown key" + hint);
+            }
+        }
+    }
+
+    private Optional<String> nearest(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(key, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    @Override
+    public boolean has(String key) {
+        known.add(key);
+        return entries.containsKey(key) && !isNull(entries.get(key).getValueNode());
+    }
+
+    private Optional<ScalarNode> scalar(String key, String expected) {
+        Optional<Node> v = value(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (v.get() instanceof ScalarNode s) {
+            return Optional.of(s);
+        }
+        problems.error(v.get(), at(key) + ": expected " + expected + ", got " + describe(v.get()));
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> string(String key) {
+        return scalar(key, "a string").map(ScalarNode::getValue);
+    }
+
+    @Override
+    public Optional<String> requireString(String key) {
+        Optional<String> s = string(key);
+        if (s.isEmpty() && !entries.containsKey(key)) {
+            problems.error(node, path + ": missing required key '" + key + "'");
+        } else if (s.isPresent() && s.get().isBlank()) {
+            problems.error(keyNode(key), at(key) + ": must not be empty");
+            return Optional.empty();
+        } else if (s.isEmpty()) {
+            problems.error(keyNode(key), at(key) + ": must not be empty");
+        }
+        return s;
+    }
+
+    @Override
+    public Optional<String> choice(String key, Set<String> allowed) {
+        Optional<ScalarNode> s = scalar(key, "one of " + sorted(allowed));
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = s.get().getValue().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            problems.error(s.get(), at(key) + ": '" + s.get().getValue() + "' is not one of " + sorted(allowed));
+            return Optional.empty();
+        }
+        return Optional.of(v);
+    }
+
+    private static String sorted(Set<String> allowed) {
+        return new TreeSet<>(allowed).stream().collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public Optional<Integer> integer(String key, int min, int max) {
+        Optional<ScalarNode> s = scalar(key, "an integer");
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        int v;
+        try {
+            v = Integer.parseInt(s.get().getValue().strip());
+        } catch (NumberFormatException e) {
+            problems.error(s.get(), at(key) + ": expected an integer, got '" + s.get().getValue() + "'");
+            return Optional.empty();
+        }
+        if (v < min || v > max) {
+            String range = max == Integer.MAX_VALUE ? min + " or more" : "between " + min + " and " + max;
+            problems.error(s.get(), at(key) + ": must be " + range + " (got " + v + ")");
+            return Optional.empty();
+        }
+        return Optional.of(v);
+    }
+
+    Optional<Double> decimal(String key, double min) {
+        Optional<ScalarNode> s = scalar(key, "a number");
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            double v = Double.parseDouble(s.get().getValue().strip());
+            if (v < min || Double.isNaN(v)) {
+                problems.error(s.get(), at(key) + ": must be at least " + min + " (got " + v + ")");
+                return Optional.empty();
+            }
+            return Optional.of(v);
+        } catch (NumberFormatException e) {
+            problems.error(s.get(), at(key) + ": expected a number, got '" + s.get().getValue() + "'");
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Boolean> bool(String key) {
+        Optional<ScalarNode> s = scalar(key, "true or false");
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = s.get().getValue().strip().toLowerCase(Locale.ROOT);
+        if (v.equals("true")) {
+            return Optional.of(true);
+        }
+        if (v.equals("false")) {
+            return Optional.of(false);
+        }
+        problems.error(s.get(), at(key) + ": expected true or false, got '" + s.get().getValue() + "'");
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Duration> duration(String key) {
+        Optional<ScalarNode> s = scalar(key, "a duration");
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Duration> d = Durations.parse(s.get().getValue());
+        if (d.isEmpty() || d.get().isNegative()) {
+            problems.error(s.get(), at(key) + ": expected a duration such as 30 (seconds), 10ms, 30s, 5m, 2h, got '"
+                    + s.get().getValue() + "'");
+        }
+        return d;
+    }
+
+    @Override
+    public List<String> stringList(String key) {
+        Optional<Node> v = value(key);
+        if (v.isEmpty()) {
+            return List.of();
+        }
+        if (v.get() instanceof ScalarNode s) {
+            return Arrays.stream(s.getValue().split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        }
+        if (v.get() instanceof SequenceNode seq) {
+            List<String> out = new ArrayList<>();
+            for (Node item : seq.getValue()) {
+                if (item instanceof ScalarNode s && !isNull(s)) {
+                    out.add(s.getValue());
+                } else {
+                    problems.error(item, at(key) + ": list items must be strings, got " + describe(item));
+                }
+            }
+            return out;
+        }
+        problems.error(v.get(), at(key) + ": expected a string or a list of strings, got " + describe(v.get()));
+        return List.of();
+    }
+
+    @Override
+    public Optional<Path> path(String key) {
+        return string(key).filter(s -> !s.isBlank()).map(s -> {
+            Path p = Path.of(s.startsWith("~/") ? System.getProperty("user.home") + s.substring(1) : s);
+            return p.isAbsolute() ? p.normalize() : baseDir.resolve(p).normalize();
+        });
+    }
+
+    @Override
+    public Optional<Secret> secret(String key) {
+        boolean literal = entries.containsKey(key);
+        known.add(key);
+        Optional<String> envName = string(key + "_env");
+        Optional<Path> file = path(key + "_file");
+        if (literal) {
+            problems.error(keyNode(key), at(key) + ": secrets are not read from the config file; use " + key
+                    + "_env (an environment variable) or " + key + "_file (a file, e.g. a Kubernetes secret)");
+            return Optional.empty();
+        }
+        if (envName.isPresent() && file.isPresent()) {
+            problems.error(keyNode(key + "_file"), at(key) + ": give either " + key + "_env or " + key + "_file, not both");
+            return Optional.empty();
+        }
+        if (envName.isPresent()) {
+            String var = envName.get();
+            String value = env.get(var);
+            if (value == null) {
+                problems.error(value(key + "_env").orElse(node), at(key + "_env") + ": environment variable " + var + " is not set");
+                return Optional.empty();
+            }
+            if (value.isEmpty()) {
+                problems.error(value(key + "_env").orElse(node), at(key + "_env") + ": environment variable " + var + " is empty");
+                return Optional.empty();
+            }
+            return Optional.of(new Secret(value, "env " + var));
+        }
+        if (file.isPresent()) {
+            Node at = value(key + "_file").orElse(node);
+            Path p = file.get();
+            try {
+                String content = Files.readString(p, StandardCharsets.UTF_8);
+                while (content.endsWith("\n") || content.endsWith("\r")) {
+                    content = content.substring(0, content.length() - 1);
+                }
+                if (content.isEmpty()) {
+                    problems.error(at, at(key + "_file") + ": " + p + " is empty");
+                    return Optional.empty();
+                }
+                warnIfShared(p, key + "_file", at);
+                return Optional.of(new Secret(content, "file " + p));
+            } catch (IOException | SecurityException e) {
+                problems.error(at, at(key + "_file") + ": cannot read " + p + " (" + reason(e) + ")");
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Warns when a file holding a secret can be read by other users, naming the chmod that fixes it. */
+    void warnIfShared(Path p, String key, Node at) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+                problems.warn(at, at(key) + ": " + p + " is readable by other users; fix with: chmod 600 " + p);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to check
+        }
+    }
+
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    @Override
+    public Optional<ConfigSection> section(String key) {
+        return value(key).map(n -> child(key, n));
+    }
+
+    YamlSection child(String key, Node n) {
+        return new YamlSection(at(key), key, n, problems, env, baseDir);
+    }
+
+    /** A list of mappings (e.g. a job's notify rules). */
+    List<YamlSection> sectionList(String key) {
+        Optional<Node> v = value(key);
+        if (v.isEmpty()) {
+            return List.of();
+        }
+        if (!(v.get() instanceof SequenceNode seq)) {
+            problems.error(v.get(), at(key) + ": expected a list, got " + describe(v.get()));
+            return List.of();
+        }
+        List<YamlSection> out = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            out.add(new YamlSection(at(key) + "[" + i + "]", key, seq.getValue().get(i), problems, env, baseDir));
+        }
+        return out;
+    }
+
+    @Override
+    public void error(String key, String message) {
+        problems.error(key == null ? node : keyNode(key), (key == null ? path : at(key)) + ": " + message);
+    }
+
+    @Override
+    public void warn(String key, String message) {
+        problems.warn(key == null ? node : keyNode(key), (key == null ? path : at(key)) + ": " + message);
+    }
+
+    void errorAtValue(String key, String message) {
+        problems.error(value(key).orElse(keyNode(key)), at(key) + ": " + message);
+    }
+}

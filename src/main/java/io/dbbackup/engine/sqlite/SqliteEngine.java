@@ -1,0 +1,216 @@
+package io.dbbackup.engine.sqlite;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.TargetState;
+import org.sqlite.SQLiteConnection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * SQLite through the JDBC driver's native library (no sqlite3 binary needed). A backup takes a
+ * consistent snapshot file in the operation's scratch folder (the online backup API, a few pages at
+ * a time with pauses so writers are not blocked, or {@code VACUUM INTO}), checks it with
+ * {@code PRAGMA integrity_check}, streams it and deletes it. That snapshot is the one temporary copy
+ * the tool makes: SQLite cannot stream a consistent image of a live database otherwise.
+ */
+public final class SqliteEngine implements Engine {
+    public enum Strategy { ONLINE, VACUUM }
+
+    private static final byte[] MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int BUSY_RETRIES = 3000;
+
+    private final Path path;
+    private final String database;
+    private final Strategy strategy;
+    private final int pagesPerStep;
+    private final Duration sleepInterval;
+
+    public SqliteEngine(Path path, String database, Strategy strategy, int pagesPerStep, Duration sleepInterval) {
+        this.path = path.toAbsolutePath().normalize();
+        this.database = database;
+        this.strategy = strategy;
+        this.pagesPerStep = pagesPerStep;
+        this.sleepInterval = sleepInterval;
+    }
+
+    @Override
+    public String database() {
+        return database;
+    }
+
+    @Override
+    public DumpFormat format() {
+        return DumpFormat.SQLITE;
+    }
+
+    @Override
+    public String describe() {
+        return "sqlite " + path;
+    }
+
+    @Override
+    public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+        requireDatabaseFile();
+        Files.createDirectories(ctx.scratchDir());
+        Path snapshot = ctx.scratchDir().resolve("sqlite-snapshot-" + UUID.randomUUID() + ".db");
+        try {
+            String version;
+            try (Connection c = open(path, true)) {
+                version = sqliteVersion(c);
+                if (strategy == Strategy.VACUUM) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("VACUUM INTO '" + snapshot.toString().replace("'", "''") + "'");
+                    }
+                } else {
+                    onlineBackup(c, snapshot, ctx);
+                }
+            } catch (SQLException e) {
+                throw new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
+            }
+            ctx.cancellation().throwIfCancelled();
+            checkIntegrity(snapshot, "snapshot of " + path);
+            ctx.log().debug("sqlite snapshot ready", "bytes", Files.size(snapshot));
+            try (InputStream in = Files.newInputStream(snapshot)) {
+                in.transferTo(out);
+            }
+            return DumpInfo.of(Map.of("sqlite_version", version, "strategy", strategy.name().toLowerCase(),
+                    "source_path", path.toString()));
+        } finally {
+            Files.deleteIfExists(snapshot);
+        }
+    }
+
+    private void onlineBackup(Connection c, Path snapshot, OperationContext ctx) throws SQLException {
+        SQLiteConnection conn = c.unwrap(SQLiteConnection.class);
+        long sleep = sleepInterval.toMillis();
+        int rc = conn.getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
+            if (remaining > 0 && sleep > 0 && !ctx.cancellation().isCancelled()) {
+                try {
+                    Thread.sleep(sleep); // between steps: writers get the database
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, (int) Math.max(1, sleep), BUSY_RETRIES, pagesPerStep);
+        if (rc != 0 && rc != 101) { // SQLITE_OK, SQLITE_DONE
+            throw new SQLException("online backup failed with SQLite result code " + rc);
+        }
+    }
+
+    private void requireDatabaseFile() throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw DbBackupException.permanent("SQLite database " + path + " does not exist", null);
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(path)) {
+            head = in.readNBytes(MAGIC.length);
+        }
+        if (head.length > 0 && !java.util.Arrays.equals(head, MAGIC)) {
+            throw DbBackupException.permanent(path + " is not a SQLite database", null);
+        }
+    }
+
+    private static Connection open(Path file, boolean readOnly) throws SQLException {
+        org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+        cfg.setReadOnly(readOnly);
+        cfg.setBusyTimeout(30_000);
+        return DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
+    }
+
+    private static String sqliteVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select sqlite_version()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Runs {@code PRAGMA integrity_check}; anything but "ok" is an integrity failure. */
+    static void checkIntegrity(Path file, String what) throws IOException {
+        try (Connection c = open(file, true); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+            StringBuilder problems = new StringBuilder();
+            while (rs.next()) {
+                String line = rs.getString(1);
+                if (!"ok".equals(line)) {
+                    problems.append(line).append("; ");
+                }
+            }
+            if (problems.length() > 0) {
+                throw new io.dbbackup.codec.IntegrityException(what + " fails PRAGMA integrity_check: " + problems);
+            }
+        } catch (SQLException e) {
+            throw new io.dbbackup.codec.IntegrityException(what + " is not a readable SQLite database: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TargetState inspectTarget(OperationContext ctx) throws IOException {
+        if (!Files.exists(path)) {
+            return new TargetState(false, 0, path + " does not exist");
+        }
+        try (Connection c = open(path, true); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(
+                     "select count(*) from sqlite_master where type in ('table','view') and name not like 'sqlite_%'")) {
+            rs.next();
+            int n = rs.getInt(1);
+            return new TargetState(true, n, path + " holds " + n + " tables/views");
+        } catch (SQLException e) {
+            long size = Files.size(path);
+            return new TargetState(true, size > 0 ? 1 : 0, path + " exists (" + size + " bytes, not readable as SQLite)");
+        }
+    }
+
+    /**
+     * Writes the stream to a temporary file beside the target, checks it, then renames it over the
+     * target in one atomic step: readers see the old database or the new one, never a mix.
+     */
+    @Override
+    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+        if (format != DumpFormat.SQLITE) {
+            throw DbBackupException.user("cannot restore a " + format.extension() + " dump into SQLite " + path);
+        }
+        Path dir = path.getParent();
+        Files.createDirectories(dir);
+        Path temp = dir.resolve(".dbbackup-restore-" + path.getFileName() + "." + UUID.randomUUID());
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                in.transferTo(out);
+                ch.force(true);
+            }
+            ctx.cancellation().throwIfCancelled();
+            checkIntegrity(temp, "restored database");
+            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+                Files.deleteIfExists(path.resolveSibling(path.getFileName() + suffix));
+            }
+            try {
+                Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.dbbackup.engine.sqlite;
+
+import io.dbbackup.spi.ConfigSection;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.EngineProvider;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/** {@code engine: sqlite}: a database file on this machine. */
+public final class SqliteEngineProvider implements EngineProvider {
+    @Override
+    public String type() {
+        return "sqlite";
+    }
+
+    @Override
+    public Engine create(ConfigSection s) {
+        Path path = s.path("path").orElse(null);
+        if (path == null) {
+            s.error("path", "missing required key 'path' (the SQLite database file)");
+        }
+        String strategy = s.choice("strategy", Set.of("online", "vacuum")).orElse("online");
+        int pages = s.integer("pages_per_step", 1, Integer.MAX_VALUE).orElse(100);
+        Duration sleep = s.duration("sleep_interval").orElse(Duration.ofMillis(10));
+        String database = s.string("database").orElse(null);
+        if (path == null) {
+            return null;
+        }
+        if (database == null) {
+            database = defaultName(path);
+        } else if (!database.matches("[A-Za-z0-9._-]+")) {
+            s.error("database", "must be a plain name (letters, digits, '.', '_', '-'): it becomes part of object keys");
+        }
+        return new SqliteEngine(path, database, strategy.equals("vacuum") ? SqliteEngine.Strategy.VACUUM
+                : SqliteEngine.Strategy.ONLINE, pages, sleep);
+    }
+
+    /** {@code /data/shop.db} is backed up as database {@code shop}. */
+    static String defaultName(Path path) {
+        String file = path.getFileName().toString();
+        int dot = file.indexOf('.');
+        String base = dot > 0 ? file.substring(0, dot) : file;
+        return base.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

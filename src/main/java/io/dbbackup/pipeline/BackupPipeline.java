@@ -1,0 +1,145 @@
+package io.dbbackup.pipeline;
+
+import io.dbbackup.codec.Codecs;
+import io.dbbackup.codec.Encryptor;
+import io.dbbackup.codec.HashingOutputStream;
+import io.dbbackup.codec.Sha256;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.Compression;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.Upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One backup as a stream: {@code engine.dump → bounded pipe → compress → (encrypt) → SHA-256 →
+ * store upload}, the dump on its own thread, everything else on the caller's. The sidecars
+ * ({@code .sha256}, {@code .manifest.json}) are written first, the artifact is committed last, so
+ * a backup's key exists only when the whole backup does. Any failure cancels the dump, aborts the
+ * upload and removes the sidecars.
+ */
+public final class BackupPipeline {
+    private static final int PIPE_CHUNKS = 8;
+    private static final int CHUNK_SIZE = 1 << 20;
+
+    /** What to back up where, and how. {@code encryptor} may be null. */
+    public record Request(String job, String engineType, Engine engine, Store store, BackupKey key,
+                          Compression compression, int compressionLevel, Encryptor encryptor,
+                          OperationContext ctx, String toolVersion) {
+    }
+
+    private final Clock clock;
+
+    public BackupPipeline(Clock clock) {
+        this.clock = clock;
+    }
+
+    public BackupResult run(Request r) {
+        BackupKey key = r.key();
+        Instant started = clock.instant();
+        try {
+            if (r.store().stat(key.key()).isPresent()) {
+                throw DbBackupException.user("a backup already exists under " + key.key() + "; refusing to overwrite it");
+            }
+        } catch (IOException e) {
+            throw Failures.map("cannot reach store " + r.store().describe(), e);
+        }
+        BoundedPipe pipe = new BoundedPipe(PIPE_CHUNKS, CHUNK_SIZE);
+        AtomicReference<DumpInfo> info = new AtomicReference<>();
+        AtomicReference<Throwable> dumpError = new AtomicReference<>();
+        Thread dumper = new Thread(() -> {
+            try (OutputStream sink = pipe.sink()) {
+                info.set(r.engine().dump(sink, r.ctx()));
+            } catch (Throwable t) {
+                dumpError.set(t);
+                pipe.fail(t instanceof IOException io ? io : new IOException(t.getMessage(), t));
+            }
+        }, "dump-" + r.job());
+        dumper.setDaemon(true);
+
+        Upload upload = null;
+        boolean sidecarsWritten = false;
+        boolean committed = false;
+        try {
+            upload = r.store().upload(key.key(), r.ctx());
+            HashingOutputStream hashing = new HashingOutputStream(upload.stream());
+            OutputStream chain = r.encryptor() == null ? hashing : r.encryptor().encrypt(hashing);
+            chain = Codecs.compress(chain, r.compression(), r.compressionLevel());
+            long raw;
+            dumper.start();
+            try (InputStream source = pipe.source(); OutputStream out = chain) {
+                raw = source.transferTo(out);
+            }
+            dumper.join();
+            if (dumpError.get() != null) {
+                throw dumpError.get();
+            }
+            if (raw == 0) {
+                throw DbBackupException.system("the dump of " + r.engine().describe() + " was empty; not recording it as a backup");
+            }
+            r.ctx().cancellation().throwIfCancelled();
+            String sha = hashing.hex();
+            Manifest manifest = new Manifest(key.key(), r.job(), r.engineType(), key.database(),
+                    key.format().extension(), r.compression().id(),
+                    r.compression() == Compression.NONE ? 0 : r.compressionLevel(),
+                    r.encryptor() == null ? "none" : r.encryptor().describe(), hashing.count(), raw, sha, started,
+                    clock.instant(), r.toolVersion(), info.get() == null ? java.util.Map.of() : info.get().facts());
+            sidecarsWritten = true;
+            r.store().put(key.sha256Key(), Sha256.sidecar(sha, key.fileName()), r.ctx());
+            r.store().put(key.manifestKey(), manifest.toJson().getBytes(StandardCharsets.UTF_8), r.ctx());
+            upload.commit();
+            committed = true;
+            return new BackupResult(key, hashing.count(), raw, sha, manifest);
+        } catch (Throwable t) {
+            r.ctx().cancellation().cancel("backup failed: " + t.getMessage());
+            pipe.closeReader();
+            joinQuietly(dumper);
+            throw Failures.map("backup of " + r.engine().describe() + " failed", t);
+        } finally {
+            if (!committed) {
+                if (upload != null) {
+                    upload.abort();
+                }
+                if (sidecarsWritten) {
+                    deleteQuietly(r.store(), key.sha256Key());
+                    deleteQuietly(r.store(), key.manifestKey());
+                }
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        if (t.getState() == Thread.State.NEW) {
+            return;
+        }
+        try {
+            t.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteQuietly(Store store, String key) {
+        try {
+            store.delete(key);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: a sidecar without its artifact is never taken for a backup
+        }
+    }
+
+    /** Exposed for callers that need the status of a failure without a pipeline. */
+    public static ExitStatus statusOf(Throwable t) {
+        return Failures.map("", t).status();
+    }
+}

@@ -1,0 +1,52 @@
+package io.dbbackup.pipeline;
+
+import io.dbbackup.codec.IntegrityException;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.spi.ToolFailedException;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+
+/** Maps whatever went wrong in a stream to a {@link DbBackupException} with the right exit status. */
+public final class Failures {
+    private Failures() {
+    }
+
+    public static DbBackupException map(String context, Throwable t) {
+        if (t instanceof DbBackupException d) {
+            return d;
+        }
+        Throwable c = t;
+        while (c != null) {
+            if (c instanceof DbBackupException d) {
+                return d;
+            }
+            if (c instanceof IntegrityException) {
+                return new DbBackupException(ExitStatus.INTEGRITY, c.getMessage(), c, false);
+            }
+            if (c instanceof ToolFailedException tf) {
+                return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": " + tf.getMessage(), tf, tf.retryable());
+            }
+            c = c.getCause();
+        }
+        if (t instanceof InterruptedIOException || t instanceof InterruptedException) {
+            return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": interrupted", t, false);
+        }
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof IOException) {
+            return DbBackupException.system(context + ": " + msg, t);
+        }
+        return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": " + t.getClass().getSimpleName() + ": " + msg, t, false);
+    }
+
+    /** The last lines of a failed tool's stderr, if a tool failure is in the chain. */
+    public static String detail(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ToolFailedException tf) {
+                return tf.stderrTail();
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,210 @@
+package io.dbbackup.store.local;
+
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.spi.NoSuchKeyException;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.Upload;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A folder store. Uploads go to a hidden temporary file in the key's folder, are fsynced and then
+ * renamed atomically onto the key (and the folder fsynced), so a crash never leaves a partial file
+ * under a final name; an aborted upload deletes its temporary file.
+ */
+public final class LocalStore implements Store {
+    static final String TEMP_PREFIX = ".dbbackup-tmp-";
+
+    private final Path root;
+    private final boolean fsync;
+
+    public LocalStore(Path root, boolean fsync) {
+        this.root = root.toAbsolutePath().normalize();
+        this.fsync = fsync;
+    }
+
+    Path resolve(String key) throws IOException {
+        if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
+            throw new IOException("invalid key: " + key);
+        }
+        Path p = root.resolve(key).normalize();
+        if (!p.startsWith(root) || p.equals(root)) {
+            throw new IOException("key escapes the store root: " + key);
+        }
+        return p;
+    }
+
+    @Override
+    public Upload upload(String key, OperationContext ctx) throws IOException {
+        Path target = resolve(key);
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName() + "." + UUID.randomUUID());
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new LocalUpload(target, temp, channel);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        try {
+            return Files.newInputStream(resolve(key));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchKeyException(key);
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        List<StoredObject> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        // walk only the deepest folder the prefix names, then filter by the full prefix
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(start)) {
+            return out;
+        }
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                    String key = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+                    if (key.startsWith(prefix)) {
+                        out.add(new StoredObject(key, attrs.size(), attrs.lastModifiedTime().toInstant()));
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                throw exc; // never return a partial listing
+            }
+        });
+        out.sort(Comparator.comparing(StoredObject::key));
+        return out;
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String key) throws IOException {
+        Path p = resolve(key);
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return a.isRegularFile() ? Optional.of(new StoredObject(key, a.size(), a.lastModifiedTime().toInstant()))
+                    : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(resolve(key));
+    }
+
+    @Override
+    public String describe() {
+        return "local " + root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private final class LocalUpload implements Upload {
+        private final Path target;
+        private final Path temp;
+        private final FileChannel channel;
+        private final OutputStream stream;
+        private boolean done;
+
+        LocalUpload(Path target, Path temp, FileChannel channel) {
+            this.target = target;
+            this.temp = temp;
+            this.channel = channel;
+            this.stream = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // closing the stream must not close the channel before commit's fsync
+                }
+            };
+        }
+
+        @Override
+        public OutputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public void commit() throws IOException {
+            if (done) {
+                throw new IOException("upload already finished");
+            }
+            stream.flush();
+            if (fsync) {
+                channel.force(true);
+            }
+            channel.close();
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+            if (fsync) {
+                syncDirectory(target.getParent());
+            }
+        }
+
+        @Override
+        public void abort() {
+            if (done) {
+                return;
+            }
+            done = true;
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // deleting is what matters
+            }
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // nothing more we can do; the name is hidden and never parsed as a backup
+            }
+        }
+
+        @Override
+        public void close() {
+            abort();
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot fsync a directory; the rename itself is atomic
+        }
+    }
+}
