@@ -1,0 +1,163 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.ChildProcess;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Picks the PostgreSQL client programs for a server: {@code bin_dir} when configured, else
+ * {@code <root>/<pg_version>/bin}, else the installed major matching the server, else the newest
+ * installed major above it, else the one on PATH. A client older than the server is refused before
+ * anything starts (pg_dump cannot dump a newer server), naming both versions and what to install.
+ */
+final class ClientLocator {
+    static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
+
+    private final Path root;
+    private final Path binDir;
+    private final String pgVersion;
+    private final Map<Path, PgVersion> versions = new ConcurrentHashMap<>();
+
+    ClientLocator(Path root, Path binDir, String pgVersion) {
+        this.root = root;
+        this.binDir = binDir;
+        this.pgVersion = pgVersion;
+    }
+
+    /** Any psql that can ask a server its version: the configured one, else the newest installed. */
+    PgClient forProbe() {
+        if (binDir != null || pgVersion != null) {
+            Path exe = configured("psql");
+            return new PgClient(exe, versionOf(exe));
+        }
+        List<Path> installed = installed("psql");
+        if (!installed.isEmpty()) {
+            return new PgClient(installed.get(0), versionOf(installed.get(0)));
+        }
+        Path onPath = onPath("psql").orElseThrow(() -> DbBackupException.permanent(
+                "no PostgreSQL client programs found (looked in " + root + "/*/bin and PATH): install them, "
+                        + "e.g. apt-get install postgresql-client", null));
+        return new PgClient(onPath, versionOf(onPath));
+    }
+
+    /** The {@code tool} (pg_dump, pg_restore, psql) to use against a server of version {@code server}. */
+    PgClient forServer(String tool, PgVersion server) {
+        if (binDir != null || pgVersion != null) {
+            Path exe = configured(tool);
+            PgVersion v = versionOf(exe);
+            if (v.majorNum() < server.majorNum()) {
+                throw tooOld(tool, server, new PgClient(exe, v));
+            }
+            return new PgClient(exe, v);
+        }
+        List<PgClient> found = new ArrayList<>();
+        for (Path exe : installed(tool)) {
+            found.add(new PgClient(exe, versionOf(exe)));
+        }
+        Optional<PgClient> exact = found.stream().filter(c -> c.version().sameMajor(server)).findFirst();
+        if (exact.isPresent()) {
+            return exact.get();
+        }
+        Optional<PgClient> newer = found.stream().filter(c -> c.version().majorNum() > server.majorNum()).findFirst();
+        if (newer.isPresent()) {
+            return newer.get();
+        }
+        Optional<Path> path = onPath(tool);
+        if (path.isPresent()) {
+            PgClient c = new PgClient(path.get(), versionOf(path.get()));
+            if (c.version().majorNum() >= server.majorNum()) {
+                return c;
+            }
+            found.add(c);
+        }
+        if (found.isEmpty()) {
+            throw DbBackupException.permanent("no " + tool + " found (looked in " + root + "/*/bin and PATH) for PostgreSQL "
+                    + server + ": install postgresql-client-" + server.major(), null);
+        }
+        PgClient newest = found.stream().max(Comparator.comparing(PgClient::version)).get();
+        throw tooOld(tool, server, newest);
+    }
+
+    private static DbBackupException tooOld(String tool, PgVersion server, PgClient client) {
+        return DbBackupException.permanent("the PostgreSQL server is version " + server.major() + " (" + server
+                + ") but the newest " + tool + " available is " + client.version() + " (" + client.executable() + "); "
+                + tool + " must be at least the server's major version: install postgresql-client-" + server.major()
+                + " (apt-get install postgresql-client-" + server.major() + ") or point bin_dir at a newer client", null);
+    }
+
+    private Path configured(String tool) {
+        Path dir = binDir != null ? binDir : root.resolve(pgVersion).resolve("bin");
+        Path exe = dir.resolve(tool);
+        if (!Files.isExecutable(exe)) {
+            String what = binDir != null ? "bin_dir " + binDir : "pg_version " + pgVersion;
+            String hint = binDir != null ? "point bin_dir at a folder holding the PostgreSQL client programs"
+                    : "install it: apt-get install postgresql-client-" + pgVersion;
+            throw DbBackupException.permanent(what + ": " + exe + " does not exist or is not executable; " + hint, null);
+        }
+        return exe;
+    }
+
+    /** {@code <root>/<major>/bin/<tool>} for every installed major, newest first. */
+    List<Path> installed(String tool) {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.map(d -> Map.entry(d, PgVersion.ofMajorName(d.getFileName().toString())))
+                    .filter(e -> e.getValue().isPresent() && Files.isExecutable(e.getKey().resolve("bin").resolve(tool)))
+                    .sorted(Comparator.comparing((Map.Entry<Path, Optional<PgVersion>> e) -> e.getValue().get()).reversed())
+                    .map(e -> e.getKey().resolve("bin").resolve(tool))
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static Optional<Path> onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty()) {
+                Path exe = Path.of(dir, tool);
+                if (Files.isExecutable(exe) && !Files.isDirectory(exe)) {
+                    return Optional.of(exe);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Runs {@code <exe> --version} once per executable. */
+    PgVersion versionOf(Path exe) {
+        return versions.computeIfAbsent(exe, ClientLocator::askVersion);
+    }
+
+    private static PgVersion askVersion(Path exe) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ChildProcess.of(List.of(exe.toString(), "--version")).timeout(Duration.ofSeconds(30))
+                    .run(null, out, new Cancellation());
+        } catch (IOException e) {
+            throw DbBackupException.permanent("cannot run " + exe + " --version: " + e.getMessage(), e);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        return PgVersion.ofToolOutput(text).orElseThrow(() -> DbBackupException.permanent(
+                exe + " --version printed no PostgreSQL version: " + text.strip(), null));
+    }
+}

@@ -1,0 +1,54 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.core.Secret;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.UUID;
+
+/**
+ * A libpq password file ({@code PGPASSFILE}) made for one operation: created 0600 from the start in
+ * the operation's scratch folder, deleted on close. This is how the password reaches pg_dump, psql
+ * and pg_restore: never argv, and not even their environment.
+ */
+final class PassFile implements AutoCloseable {
+    private final Path file;
+
+    private PassFile(Path file) {
+        this.file = file;
+    }
+
+    /** A pass file holding {@code password} for any host, port, database and user; null password → none. */
+    static PassFile create(Path scratchDir, Secret password) throws IOException {
+        if (password == null) {
+            return new PassFile(null);
+        }
+        Files.createDirectories(scratchDir);
+        Path file = scratchDir.resolve("pgpass-" + UUID.randomUUID());
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, "*:*:*:*:" + escape(password.reveal()) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        return new PassFile(file);
+    }
+
+    /** libpq's escaping: {@code \} and {@code :} are preceded by a backslash. */
+    static String escape(String value) {
+        return value.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    /** The file, or null when no password is configured (libpq then uses ~/.pgpass, as psql would). */
+    Path path() {
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (file != null) {
+            Files.deleteIfExists(file);
+        }
+    }
+}

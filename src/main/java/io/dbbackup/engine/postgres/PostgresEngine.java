@@ -1,0 +1,279 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.spi.ChildProcess;
+import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.TargetState;
+import io.dbbackup.spi.ToolFailedException;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PostgreSQL through its own client programs: {@code pg_dump} (plain SQL or custom archive) for
+ * backups, {@code psql} or {@code pg_restore} in one transaction for restores, {@code psql} for the
+ * version probe and target inspection. The client is chosen to match the server (see
+ * {@link ClientLocator}); the password reaches every program through a 0600 {@link PassFile}.
+ */
+public final class PostgresEngine implements Engine {
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+    private static final String MAINTENANCE_DB = "postgres";
+
+    /** Relations a restore could collide with, excluding system schemas and extension members. */
+    private static final String TARGET_SQL = """
+            select count(*) filter (where c.relkind in ('r','p','f')),
+                   count(*) filter (where c.relkind in ('v','m')),
+                   count(*) filter (where c.relkind = 'S'),
+                   (select count(*) from pg_catalog.pg_largeobject_metadata)
+            from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+            where c.relkind in ('r','p','f','v','m','S')
+              and n.nspname not in ('pg_catalog', 'information_schema')
+              and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+              and not exists (select 1 from pg_catalog.pg_depend d
+                              where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e');
+            """;
+
+    /**
+     * Run before a plain SQL dump when restoring with {@code clean}, in the same transaction: drops
+     * every user schema (with what it holds) and every large object, then recreates {@code public}
+     * as initdb makes it. A failure later in the dump rolls this back too.
+     */
+    static final String CLEAN_SQL = """
+            DO $dbbackup$
+            DECLARE s text;
+            BEGIN
+              FOR s IN SELECT n.nspname FROM pg_catalog.pg_namespace n
+                       WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+                         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_namespace'::regclass
+                                         AND d.objid = n.oid AND d.deptype = 'e')
+              LOOP
+                EXECUTE format('DROP SCHEMA %I CASCADE', s);
+              END LOOP;
+              PERFORM pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata;
+              CREATE SCHEMA public;
+              IF current_setting('server_version_num')::int >= 150000 THEN
+                EXECUTE 'ALTER SCHEMA public OWNER TO pg_database_owner';
+                GRANT USAGE ON SCHEMA public TO PUBLIC;
+              ELSE
+                GRANT ALL ON SCHEMA public TO PUBLIC;
+              END IF;
+              COMMENT ON SCHEMA public IS 'standard public schema';
+            END
+            $dbbackup$;
+            """;
+
+    private final PostgresSettings settings;
+    private final ClientLocator locator;
+
+    PostgresEngine(PostgresSettings settings, ClientLocator locator) {
+        this.settings = settings;
+        this.locator = locator;
+    }
+
+    @Override
+    public String database() {
+        return settings.database();
+    }
+
+    @Override
+    public DumpFormat format() {
+        return settings.format();
+    }
+
+    @Override
+    public String describe() {
+        return "postgres " + settings.describe();
+    }
+
+    @Override
+    public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            PgVersion server = serverVersion(settings.database(), pass, ctx);
+            PgClient pgDump = locator.forServer("pg_dump", server);
+            boolean custom = settings.format() == DumpFormat.DUMP;
+            List<String> cmd = new ArrayList<>(List.of(pgDump.executable().toString(), "--no-password",
+                    "--format=" + (custom ? "custom" : "plain")));
+            if (custom) {
+                cmd.add("--compress=0"); // compression is the pipeline's job
+            }
+            cmd.addAll(settings.dumpOptions().pgDumpArgs());
+            ctx.log().info("pg_dump started", "source", settings.describe(), "server", server.text(),
+                    "pg_dump", pgDump.version().text(), "format", custom ? "custom" : "plain");
+            tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, out, ctx.cancellation());
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("server_version", server.text());
+            facts.put("server_version_num", String.valueOf(server.num()));
+            facts.put("pg_dump_version", pgDump.version().text());
+            facts.put("pg_dump", pgDump.executable().toString());
+            facts.put("pg_format", custom ? "custom" : "plain");
+            facts.put("host", settings.host());
+            facts.put("port", String.valueOf(settings.port()));
+            return DumpInfo.of(facts);
+        }
+    }
+
+    @Override
+    public TargetState inspectTarget(OperationContext ctx) throws IOException {
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            String row;
+            try {
+                row = query(locator.forProbe(), settings.database(), pass, ctx, TARGET_SQL);
+            } catch (ToolFailedException e) {
+                if (PgErrors.isMissingDatabase(e)) {
+                    return new TargetState(false, 0, "database " + settings.database() + " does not exist on "
+                            + settings.host() + ":" + settings.port());
+                }
+                throw connectionError(e);
+            }
+            String[] f = row.strip().split("\\|");
+            int tables = Integer.parseInt(f[0]);
+            int views = Integer.parseInt(f[1]);
+            int sequences = Integer.parseInt(f[2]);
+            long largeObjects = Long.parseLong(f[3]);
+            int objects = tables + views + sequences + (int) Math.min(largeObjects, 1_000_000);
+            return new TargetState(true, objects, "database " + settings.describe() + " holds " + tables + " tables, "
+                    + views + " views, " + sequences + " sequences, " + largeObjects + " large objects");
+        }
+    }
+
+    @Override
+    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+        if (format != DumpFormat.SQL && format != DumpFormat.DUMP) {
+            throw DbBackupException.user("cannot restore a ." + format.extension() + " dump into PostgreSQL "
+                    + settings.describe() + " (expected .sql or .dump)");
+        }
+        String db = settings.database();
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            PgVersion server;
+            boolean created = false;
+            try {
+                server = serverVersion(db, pass, ctx);
+            } catch (DbBackupException e) {
+                if (!(e.getCause() instanceof ToolFailedException tf) || !PgErrors.isMissingDatabase(tf)) {
+                    throw e;
+                }
+                server = serverVersion(MAINTENANCE_DB, pass, ctx);
+                createDatabase(pass, ctx);
+                created = true;
+                ctx.log().info("created database for the restore", "database", db, "server", settings.host() + ":" + settings.port());
+            }
+            PgClient client = locator.forServer(format == DumpFormat.SQL ? "psql" : "pg_restore", server);
+            List<String> cmd = format == DumpFormat.SQL ? psqlRestore(client, options) : pgRestore(client, options);
+            ctx.log().info("restore started", "target", settings.describe(), "tool", client.name(),
+                    "version", client.version().text(), "clean", options.clean());
+            try {
+                tool(cmd, db, pass).name(client.name()).run(in, null, ctx.cancellation());
+            } catch (ToolFailedException | InterruptedIOException e) {
+                String dropped = created && dropDatabase(pass, ctx) ? "; the database " + db + " created for it was dropped again" : "";
+                String what = "restore into " + settings.describe() + " ran as one transaction and was rolled back: "
+                        + "nothing was applied" + dropped;
+                if (e instanceof ToolFailedException tf) {
+                    throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.getMessage(), tf, tf.retryable());
+                }
+                InterruptedIOException i = new InterruptedIOException(what + " (" + e.getMessage() + ")");
+                i.initCause(e);
+                throw i;
+            }
+        }
+    }
+
+    private List<String> psqlRestore(PgClient psql, RestoreOptions options) {
+        List<String> cmd = new ArrayList<>(List.of(psql.executable().toString(), "-X", "-q", "--no-password",
+                "-v", "ON_ERROR_STOP=1", "--single-transaction"));
+        if (options.clean()) {
+            cmd.addAll(List.of("-c", CLEAN_SQL));
+        }
+        cmd.addAll(List.of("-f", "-"));
+        return cmd;
+    }
+
+    private List<String> pgRestore(PgClient pgRestore, RestoreOptions options) {
+        List<String> cmd = new ArrayList<>(List.of(pgRestore.executable().toString(), "--no-password", "--exit-on-error",
+                "--single-transaction"));
+        if (options.clean()) {
+            cmd.addAll(List.of("--clean", "--if-exists"));
+        }
+        if (settings.dumpOptions().noOwner()) {
+            cmd.add("--no-owner");
+        }
+        if (settings.dumpOptions().noPrivileges()) {
+            cmd.add("--no-privileges");
+        }
+        cmd.add("--dbname=dbname='" + settings.database().replace("\\", "\\\\").replace("'", "\\'") + "'");
+        return cmd;
+    }
+
+    /** The server's version, read with any psql; a failure to connect is one clear line. */
+    private PgVersion serverVersion(String db, PassFile pass, OperationContext ctx) throws IOException {
+        String row;
+        try {
+            row = query(locator.forProbe(), db, pass, ctx,
+                    "select current_setting('server_version_num'), current_setting('server_version');");
+        } catch (ToolFailedException e) {
+            throw connectionError(e);
+        }
+        String[] f = row.strip().split("\\|", 2);
+        return PgVersion.ofServer(Integer.parseInt(f[0].strip()), f[1].strip().split("\\s")[0]);
+    }
+
+    private DbBackupException connectionError(ToolFailedException e) {
+        String msg = "cannot connect to PostgreSQL " + settings.describe() + ": " + PgErrors.reason(e);
+        return new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, e.retryable());
+    }
+
+    private void createDatabase(PassFile pass, OperationContext ctx) throws IOException {
+        try {
+            query(locator.forProbe(), MAINTENANCE_DB, pass, ctx, "CREATE DATABASE :\"db\" TEMPLATE template0;");
+        } catch (ToolFailedException e) {
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot create database " + settings.database() + " on "
+                    + settings.host() + ":" + settings.port() + " for the restore: " + PgErrors.reason(e), e, e.retryable());
+        }
+    }
+
+    private boolean dropDatabase(PassFile pass, OperationContext ctx) {
+        try {
+            query(locator.forProbe(), MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            ctx.log().warn("could not drop the database created for the failed restore", "database", settings.database(),
+                    "error", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Runs {@code sql} (from stdin, so {@code :"db"} is the quoted target name) and returns its unaligned output. */
+    private String query(PgClient psql, String db, PassFile pass, OperationContext ctx, String sql) throws IOException {
+        List<String> cmd = List.of(psql.executable().toString(), "-X", "-A", "-t", "-q", "--no-password",
+                "-v", "ON_ERROR_STOP=1", "-v", "db=" + settings.database(), "-f", "-");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        tool(cmd, db, pass).timeout(PROBE_TIMEOUT)
+                .run(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)), out, ctx.cancellation());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private ChildProcess tool(List<String> cmd, String db, PassFile pass) {
+        ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent);
+        settings.libpqEnv(db).forEach(p::env);
+        Path file = pass.path();
+        if (file != null) {
+            p.env("PGPASSFILE", file.toString());
+        }
+        return p;
+    }
+}

@@ -1,0 +1,76 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.Secret;
+import io.dbbackup.spi.ConfigSection;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.EngineProvider;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code engine: postgres}: a PostgreSQL database, dumped with pg_dump and restored with psql/pg_restore. */
+public final class PostgresEngineProvider implements EngineProvider {
+    static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    @Override
+    public String type() {
+        return "postgres";
+    }
+
+    @Override
+    public Engine create(ConfigSection s) {
+        String host = s.string("host").orElse("localhost");
+        int port = s.integer("port", 1, 65535).orElse(5432);
+        String user = s.string("user").orElse(System.getProperty("user.name"));
+        Secret password = s.secret("password").orElse(null);
+        Optional<String> database = s.requireString("database");
+        String sslmode = s.choice("sslmode", SSL_MODES).orElse(null);
+        Path sslrootcert = existingFile(s, "sslrootcert");
+        Path sslcert = existingFile(s, "sslcert");
+        Path sslkey = existingFile(s, "sslkey");
+        String format = s.choice("format", Set.of("plain", "custom")).orElse("plain");
+        Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(null);
+        String pgVersion = s.string("pg_version").orElse(null);
+        if (pgVersion != null && PgVersion.ofMajorName(pgVersion).isEmpty()) {
+            s.error("pg_version", "must be a PostgreSQL major version such as 15 or 16 (the folder under "
+                    + ClientLocator.DEBIAN_ROOT + "), got '" + pgVersion + "'");
+        }
+        Path binDir = s.path("bin_dir").orElse(null);
+        if (binDir != null && !Files.isDirectory(binDir)) {
+            s.error("bin_dir", binDir + " is not a folder (it should hold pg_dump, pg_restore and psql)");
+        }
+        if (binDir != null && pgVersion != null) {
+            s.error("pg_version", "give either bin_dir or pg_version, not both");
+        }
+        List<String> extraArgs = s.stringList("extra_args");
+        for (String arg : extraArgs) {
+            DumpOptions.rejectExtraArg(arg).ifPresent(why -> s.error("extra_args", why));
+        }
+        DumpOptions options = new DumpOptions(s.stringList("schemas"), s.stringList("exclude_schemas"),
+                s.stringList("tables"), s.stringList("exclude_tables"), s.stringList("exclude_table_data"),
+                s.bool("no_owner").orElse(false), s.bool("no_privileges").orElse(false), extraArgs);
+        database.filter(d -> d.contains("/") || d.contains("\\") || d.startsWith(".") || d.chars().anyMatch(Character::isISOControl))
+                .ifPresent(d -> s.error("database", "'" + d + "' cannot name a backup folder (no '/', '\\', control characters "
+                        + "or leading '.'): it becomes part of object keys"));
+        if (database.isEmpty()) {
+            return null;
+        }
+        PostgresSettings settings = new PostgresSettings(host, port, user, password, database.get(), sslmode,
+                sslrootcert, sslcert, sslkey, format.equals("custom") ? DumpFormat.DUMP : DumpFormat.SQL, timeout,
+                pgVersion, binDir, options);
+        return new PostgresEngine(settings, new ClientLocator(ClientLocator.DEBIAN_ROOT, binDir, pgVersion));
+    }
+
+    private static Path existingFile(ConfigSection s, String key) {
+        Path p = s.path(key).orElse(null);
+        if (p != null && !Files.isRegularFile(p)) {
+            s.error(key, p + " does not exist or is not a file");
+        }
+        return p;
+    }
+}

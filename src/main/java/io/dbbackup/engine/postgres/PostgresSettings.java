@@ -1,0 +1,47 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.Secret;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One {@code engine: postgres} datasource. {@code password}, {@code ssl*}, {@code timeout},
+ * {@code pgVersion} and {@code binDir} may be null (not configured).
+ */
+record PostgresSettings(String host, int port, String user, Secret password, String database, String sslmode,
+                        Path sslrootcert, Path sslcert, Path sslkey, DumpFormat format, Duration timeout,
+                        String pgVersion, Path binDir, DumpOptions dumpOptions) {
+
+    /** The libpq environment for a tool connecting to {@code db} (the password goes in through a passfile). */
+    Map<String, String> libpqEnv(String db) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PGHOST", host);
+        env.put("PGPORT", String.valueOf(port));
+        env.put("PGUSER", user);
+        env.put("PGDATABASE", db);
+        env.put("PGAPPNAME", "dbbackup");
+        env.put("PGCONNECT_TIMEOUT", "30");
+        if (sslmode != null) {
+            env.put("PGSSLMODE", sslmode);
+        }
+        if (sslrootcert != null) {
+            env.put("PGSSLROOTCERT", sslrootcert.toString());
+        }
+        if (sslcert != null) {
+            env.put("PGSSLCERT", sslcert.toString());
+        }
+        if (sslkey != null) {
+            env.put("PGSSLKEY", sslkey.toString());
+        }
+        return env;
+    }
+
+    /** {@code user@host:port/database}, never the password. */
+    String describe() {
+        return user + "@" + host + ":" + port + "/" + database;
+    }
+}
