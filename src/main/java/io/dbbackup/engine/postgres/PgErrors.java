@@ -39,7 +39,7 @@ final class PgErrors {
         String best = null;
         for (String line : tail.split("\n")) {
             String l = line.strip();
-            if (l.contains("FATAL:") || l.contains("error:") || l.startsWith("ERROR:")) {
+            if (l.contains("FATAL:") || l.contains("error:") || l.contains("ERROR:")) {
                 best = l;
                 break;
             }

@@ -174,21 +174,34 @@ public final class PostgresEngine implements Engine {
                 ctx.log().info("created database for the restore", "database", db, "server", settings.host() + ":" + settings.port());
             }
             PgClient client = locator.forServer(format == DumpFormat.SQL ? "psql" : "pg_restore", server);
-            List<String> cmd = format == DumpFormat.SQL ? psqlRestore(client, options) : pgRestore(client, options);
             ctx.log().info("restore started", "target", settings.describe(), "tool", client.name(),
                     "version", client.version().text(), "clean", options.clean());
             try {
-                tool(cmd, db, pass).name(client.name()).run(in, null, ctx.cancellation());
-            } catch (ToolFailedException | InterruptedIOException e) {
+                if (format == DumpFormat.SQL) {
+                    tool(psqlRestore(client, options), db, pass).run(in, null, ctx.cancellation());
+                } else if (!options.clean()) {
+                    tool(pgRestore(client), db, pass).run(in, null, ctx.cancellation());
+                } else {
+                    // pg_restore --clean cannot drop partition constraints (and leaves objects the archive does
+                    // not name): turn the archive into a script and run it after the same clean step as plain
+                    // dumps, all in one psql transaction
+                    PgClient psql = locator.forServer("psql", server);
+                    ToolChain.run(tool(pgRestoreScript(client), db, pass), in, tool(psqlRestore(psql, options), db, pass),
+                            ctx.cancellation());
+                }
+            } catch (IOException e) {
                 String dropped = created && dropDatabase(pass, ctx) ? "; the database " + db + " created for it was dropped again" : "";
                 String what = "restore into " + settings.describe() + " ran as one transaction and was rolled back: "
                         + "nothing was applied" + dropped;
                 if (e instanceof ToolFailedException tf) {
-                    throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.getMessage(), tf, tf.retryable());
+                    throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.tool() + " failed (exit "
+                            + tf.exitCode() + "): " + PgErrors.reason(tf), tf, tf.retryable());
                 }
-                InterruptedIOException i = new InterruptedIOException(what + " (" + e.getMessage() + ")");
-                i.initCause(e);
-                throw i;
+                IOException wrapped = e instanceof InterruptedIOException
+                        ? new InterruptedIOException(what + " (" + e.getMessage() + ")")
+                        : new IOException(what + ": " + e.getMessage());
+                wrapped.initCause(e);
+                throw wrapped;
             }
         }
     }
@@ -203,19 +216,29 @@ public final class PostgresEngine implements Engine {
         return cmd;
     }
 
-    private List<String> pgRestore(PgClient pgRestore, RestoreOptions options) {
+    private List<String> pgRestore(PgClient pgRestore) {
         List<String> cmd = new ArrayList<>(List.of(pgRestore.executable().toString(), "--no-password", "--exit-on-error",
                 "--single-transaction"));
-        if (options.clean()) {
-            cmd.addAll(List.of("--clean", "--if-exists"));
-        }
+        cmd.addAll(ownershipFlags());
+        cmd.add("--dbname=dbname='" + settings.database().replace("\\", "\\\\").replace("'", "\\'") + "'");
+        return cmd;
+    }
+
+    /** pg_restore as a converter: archive on stdin, SQL script on stdout, no connection. */
+    private List<String> pgRestoreScript(PgClient pgRestore) {
+        List<String> cmd = new ArrayList<>(List.of(pgRestore.executable().toString(), "--exit-on-error", "--file=-"));
+        cmd.addAll(ownershipFlags());
+        return cmd;
+    }
+
+    private List<String> ownershipFlags() {
+        List<String> cmd = new ArrayList<>();
         if (settings.dumpOptions().noOwner()) {
             cmd.add("--no-owner");
         }
         if (settings.dumpOptions().noPrivileges()) {
             cmd.add("--no-privileges");
         }
-        cmd.add("--dbname=dbname='" + settings.database().replace("\\", "\\\\").replace("'", "\\'") + "'");
         return cmd;
     }
 

@@ -1,0 +1,334 @@
+package io.dbbackup.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway PostgreSQL cluster from Debian's binaries: initdb in a temp folder as the
+ * unprivileged {@code postgres} OS user (initdb and pg_ctl refuse root), on a free loopback port,
+ * fsync off. TCP connections need a password (scram-sha-256): the superuser {@code postgres} gets a
+ * random one holding ':' and '\' so pass-file escaping is exercised and wrong-password tests are
+ * real. Close stops it with {@code pg_ctl -m immediate} and deletes the folder.
+ *
+ * <pre>{@code
+ * try (PostgresServer pg = PostgresServer.start()) {
+ *     pg.createDatabase("app");
+ *     pg.execute("app", "create table t(i int)");
+ * }
+ * }</pre>
+ */
+public final class PostgresServer implements AutoCloseable {
+    public static final String DEFAULT_VERSION = "15";
+    public static final String SUPERUSER = "postgres";
+
+    private final Path dir;
+    private final Path binDir;
+    private final int port;
+    private final String password;
+
+    private PostgresServer(Path dir, Path binDir, int port, String password) {
+        this.dir = dir;
+        this.binDir = binDir;
+        this.port = port;
+        this.password = password;
+    }
+
+    public static PostgresServer start() {
+        return start(DEFAULT_VERSION);
+    }
+
+    /** Starts a cluster of {@code /usr/lib/postgresql/<version>}. */
+    public static PostgresServer start(String version) {
+        Path bin = Path.of("/usr/lib/postgresql", version, "bin");
+        if (!Files.isExecutable(bin.resolve("initdb"))) {
+            throw new IllegalStateException(bin + "/initdb is missing: apt-get install postgresql-" + version);
+        }
+        Path dir = null;
+        try {
+            Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            Files.createDirectories(base);
+            dir = Files.createTempDirectory(base, "pg-");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            if (isRoot()) {
+                run(List.of("chown", "postgres:postgres", dir.toString()), dir, false);
+            }
+            String password = "pw:" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)) + "\\x";
+            Path pwfile = dir.resolve("pwfile");
+            Files.writeString(pwfile, password + "\n");
+            if (isRoot()) {
+                run(List.of("chown", "postgres:postgres", pwfile.toString()), dir, false);
+            }
+            run(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", SUPERUSER,
+                    "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale",
+                    "--no-sync", "--no-instructions"), dir, true);
+            Files.delete(pwfile);
+            IOException last = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                int port = freePort();
+                try {
+                    run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+                            dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                            "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                                    + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50",
+                            "start"), dir, true);
+                    return new PostgresServer(dir, bin, port, password);
+                } catch (IOException e) {
+                    last = e; // most likely the port was taken meanwhile
+                }
+            }
+            throw last;
+        } catch (IOException e) {
+            String log = "";
+            try {
+                if (dir != null && Files.exists(dir.resolve("server.log"))) {
+                    log = "\n" + Files.readString(dir.resolve("server.log"));
+                }
+            } catch (IOException ignored) {
+                // best effort
+            }
+            deleteTree(dir);
+            throw new UncheckedIOException("cannot start PostgreSQL: " + e.getMessage() + log, e);
+        }
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return SUPERUSER;
+    }
+
+    /** The superuser's password (holds ':' and '\'). */
+    public String password() {
+        return password;
+    }
+
+    public Path binDir() {
+        return binDir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Writes the password to a 0600 file, for {@code password_file:} in a config. */
+    public Path writePasswordFile(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, password + "\n");
+        return file;
+    }
+
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port + "/" + database, SUPERUSER, password);
+    }
+
+    public void createDatabase(String name) {
+        execute("postgres", "create database \"" + name.replace("\"", "\"\"") + "\"");
+    }
+
+    public void dropDatabase(String name) {
+        execute("postgres", "drop database if exists \"" + name.replace("\"", "\"\"") + "\" with (force)");
+    }
+
+    public boolean databaseExists(String name) {
+        return !query("postgres", "select 1 from pg_database where datname = '" + name.replace("'", "''") + "'").isEmpty();
+    }
+
+    /** Runs statements (separated by ';' as JDBC allows in one simple query). */
+    public void execute(String database, String sql) {
+        try (Connection c = connect(database); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed on " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows of a query, each as its columns' text joined with '|'. */
+    public List<String> query(String database, String sql) {
+        try (Connection c = connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<String> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                rows.add(sb.toString());
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed on " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String queryOne(String database, String sql) {
+        List<String> rows = query(database, sql);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** Environment for running a client program of this cluster against {@code database} (tests only: PGPASSWORD). */
+    public Map<String, String> clientEnv(String database) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PGHOST", host());
+        env.put("PGPORT", String.valueOf(port));
+        env.put("PGUSER", SUPERUSER);
+        env.put("PGPASSWORD", password);
+        env.put("PGDATABASE", database);
+        return env;
+    }
+
+    /** A ProcessBuilder for {@code <binDir>/<tool> args...} connected to {@code database}. */
+    public ProcessBuilder tool(String database, String tool, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binDir.resolve(tool).toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(clientEnv(database));
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        return pb;
+    }
+
+    /** Runs a client program to the end; returns stdout; throws with stderr on a non-zero exit. */
+    public String runTool(String database, String tool, String... args) {
+        try {
+            Path err = Files.createTempFile(dir.getParent(), "tool", ".err");
+            try {
+                Process p = tool(database, tool, args).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+                        new java.io.File("/dev/null"))).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                    throw new IllegalStateException(tool + " " + String.join(" ", args) + " failed: " + Files.readString(err));
+                }
+                return out;
+            } finally {
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code pg_dump --schema-only} of a database, without the per-run {@code \restrict} keys. */
+    public String schemaDump(String database) {
+        String dump = runTool(database, "pg_dump", "--schema-only", "--no-password");
+        return dump.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
+                .reduce(new StringBuilder(), (sb, l) -> sb.append(l).append('\n'), StringBuilder::append).toString();
+    }
+
+    /**
+     * Every user table's content as a hash ({@code md5(string_agg(t::text, ',' order by t::text))}), every
+     * sequence's {@code last_value,is_called}, and every large object's md5: equal maps = equal data.
+     */
+    public Map<String, String> contentHashes(String database) {
+        Map<String, String> hashes = new java.util.TreeMap<>();
+        for (String rel : query(database, """
+                select format('%I.%I', n.nspname, c.relname) || '|' || c.relkind::text from pg_class c
+                join pg_namespace n on n.oid = c.relnamespace
+                where c.relkind in ('r','p','m','S') and n.nspname not in ('pg_catalog','information_schema')
+                  and n.nspname not like 'pg\\_toast%' order by 1""")) {
+            int bar = rel.lastIndexOf('|');
+            String name = rel.substring(0, bar);
+            String kind = rel.substring(bar + 1);
+            String sql = kind.equals("S")
+                    ? "select last_value::text || ',' || is_called::text from " + name
+                    : "select count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' order by t::text)), '-') from " + name + " t";
+            hashes.put(name, queryOne(database, sql));
+        }
+        hashes.put("<large objects>", String.join(",", query(database,
+                "select oid::text || ':' || md5(lo_get(oid)) from pg_largeobject_metadata order by oid")));
+        return hashes;
+    }
+
+    @Override
+    public void close() {
+        try {
+            run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
+                    "-w", "stop"), dir, true);
+        } catch (IOException e) {
+            // the folder goes anyway
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void run(List<String> command, Path cwd, boolean asPostgres) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (asPostgres && isRoot()) {
+            cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        cmd.addAll(command);
+        Path log = Files.createTempFile(cwd.getParent(), "pgkit", ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " timed out");
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + Files.readString(log));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
