@@ -158,7 +158,6 @@ public final class ChildProcess {
                             return;
                         }
                     }
-                    in.close();
                 } catch (IOException e) {
                     feedError.set(e); // the source failed: the child must not see a truncated input as complete
                     kill.run();
