@@ -23,16 +23,20 @@ final class PgTestEngines {
 
     /** An engine for {@code database} on {@code pg}; {@code extraYaml} lines are added to the datasource. */
     static Engine engine(PostgresServer pg, Path dir, String database, String... extraYaml) {
-        return fromYaml(dir, Map.of(), """
-                datasources:
-                  pg:
-                    engine: postgres
-                    host: %s
-                    port: %d
-                    user: %s
-                    password_file: %s
-                    database: "%s"
-                """.formatted(pg.host(), pg.port(), pg.user(), passwordFile(pg, dir), database) + indent(extraYaml));
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        keys.put("engine", "postgres");
+        keys.put("host", pg.host());
+        keys.put("port", String.valueOf(pg.port()));
+        keys.put("user", pg.user());
+        keys.put("password_file", passwordFile(pg, dir).toString());
+        keys.put("database", "\"" + database + "\"");
+        for (String line : extraYaml) {
+            String[] kv = line.split(":", 2);
+            keys.put(kv[0].strip(), kv[1].strip());
+        }
+        StringBuilder yaml = new StringBuilder("datasources:\n  pg:\n");
+        keys.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v).append('\n'));
+        return fromYaml(dir, Map.of(), yaml.toString());
     }
 
     static Engine fromYaml(Path dir, Map<String, String> env, String yaml) {
@@ -61,13 +65,5 @@ final class PgTestEngines {
 
     static OperationContext context(Path dir, Cancellation cancellation) {
         return new OperationContext(cancellation, Log.get(), dir.resolve("scratch"));
-    }
-
-    private static String indent(String... lines) {
-        StringBuilder sb = new StringBuilder();
-        for (String l : lines) {
-            sb.append("    ").append(l).append('\n');
-        }
-        return sb.toString();
     }
 }
