@@ -1,0 +1,129 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.config.ConfigException;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.Secret;
+import io.dbbackup.spi.Engine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Version parsing, client choice, pass files and config validation: no server needed. */
+class PostgresEngineUnitTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionsParseFromServerToolsAndFolders() {
+        PgVersion tool = PgVersion.ofToolOutput("pg_dump (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)\n").orElseThrow();
+        assertThat(tool.num()).isEqualTo(150014);
+        assertThat(tool.major()).isEqualTo("15");
+        assertThat(tool.text()).isEqualTo("15.14");
+        assertThat(PgVersion.ofToolOutput("psql (PostgreSQL) 9.6.24").orElseThrow().major()).isEqualTo("9.6");
+        assertThat(PgVersion.ofToolOutput("pg_dump (PostgreSQL) 17devel").orElseThrow().major()).isEqualTo("17");
+        assertThat(PgVersion.ofServer(160002, "16.2").sameMajor(PgVersion.ofMajorName("16").orElseThrow())).isTrue();
+        assertThat(PgVersion.ofServer(90624, "9.6.24").sameMajor(PgVersion.ofMajorName("9.6").orElseThrow())).isTrue();
+        assertThat(PgVersion.ofMajorName("15.2")).isEmpty();
+        assertThat(PgVersion.ofMajorName("latest")).isEmpty();
+    }
+
+    private Path fakeInstall(String major, String version) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("root").resolve(major).resolve("bin"));
+        for (String tool : new String[] {"pg_dump", "psql", "pg_restore"}) {
+            Path exe = bin.resolve(tool);
+            Files.writeString(exe, "#!/bin/sh\necho '" + tool + " (PostgreSQL) " + version + "'\n");
+            Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return bin;
+    }
+
+    @Test
+    void theMatchingMajorWinsThenTheNewestAboveAndAnOlderOneIsRefused() throws IOException {
+        fakeInstall("13", "13.16");
+        fakeInstall("15", "15.14");
+        fakeInstall("17", "17.2");
+        ClientLocator locator = new ClientLocator(dir.resolve("root"), null, null);
+        assertThat(locator.forServer("pg_dump", PgVersion.ofServer(150010, "15.10")).version().text()).isEqualTo("15.14");
+        assertThat(locator.forServer("pg_dump", PgVersion.ofServer(160004, "16.4")).version().text()).isEqualTo("17.2");
+        assertThat(locator.forProbe().version().text()).isEqualTo("17.2");
+        assertThat(locator.installed("pg_dump")).hasSize(3);
+        // only clients older than the server would remain: refused, naming both and what to install
+        ClientLocator old = new ClientLocator(dir.resolve("root"), dir.resolve("root/13/bin"), null);
+        assertThatThrownBy(() -> old.forServer("pg_dump", PgVersion.ofServer(150010, "15.10")))
+                .isInstanceOfSatisfying(DbBackupException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("server is version 15 (15.10)").hasMessageContaining("13.16")
+                .hasMessageContaining("apt-get install postgresql-client-15");
+        ClientLocator pinned = new ClientLocator(dir.resolve("root"), null, "16");
+        assertThatThrownBy(() -> pinned.forServer("pg_dump", PgVersion.ofServer(150010, "15.10")))
+                .hasMessageContaining("pg_version 16").hasMessageContaining("apt-get install postgresql-client-16");
+    }
+
+    @Test
+    void thePassFileIsPrivateEscapedAndDeleted() throws IOException {
+        Path file;
+        try (PassFile pf = PassFile.create(dir.resolve("scratch"), new Secret("a:b\\c", "test"))) {
+            file = pf.path();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(Files.readString(file)).isEqualTo("*:*:*:*:a\\:b\\\\c\n");
+        }
+        assertThat(file).doesNotExist();
+        try (PassFile none = PassFile.create(dir.resolve("scratch"), null)) {
+            assertThat(none.path()).isNull();
+        }
+    }
+
+    private Engine load(String extra) throws IOException {
+        return PgTestEngines.fromYaml(dir, Map.of("PW", "secret-pw"), """
+                datasources:
+                  pg:
+                    engine: postgres
+                    password_env: PW
+                """ + extra);
+    }
+
+    @Test
+    void configDefaultsAndFormats() throws IOException {
+        Engine plain = load("    database: app\n");
+        assertThat(plain.format()).isEqualTo(DumpFormat.SQL);
+        assertThat(plain.database()).isEqualTo("app");
+        assertThat(plain.describe()).isEqualTo("postgres " + System.getProperty("user.name") + "@localhost:5432/app")
+                .doesNotContain("secret-pw");
+        Engine custom = load("    database: app\n    format: custom\n    host: db.internal\n    port: 6543\n    user: backup\n"
+                + "    schemas: [sales, public]\n    exclude_table_data: 'public.log_*'\n    no_owner: true\n"
+                + "    extra_args: ['--lock-wait-timeout=30s']\n    timeout: 2h\n    sslmode: verify-full\n");
+        assertThat(custom.format()).isEqualTo(DumpFormat.DUMP);
+        assertThat(custom.describe()).isEqualTo("postgres backup@db.internal:6543/app");
+    }
+
+    @Test
+    void configProblemsAreReportedTogether() {
+        assertThatThrownBy(() -> load("    format: tar\n    sslmode: sometimes\n    pg_version: fifteen\n"
+                + "    extra_args: ['--password=hunter2', 'postgresql://u:p@h/db', '-h', '--lock-wait-timeout=1s']\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("missing required key")
+                .hasMessageContaining("format")
+                .hasMessageContaining("sslmode")
+                .hasMessageContaining("pg_version")
+                .hasMessageContaining("looks like a password or a connection string")
+                .hasMessageContaining("'-h' is set by dbbackup itself")
+                .hasMessageNotContaining("hunter2")
+                .hasMessageNotContaining("lock-wait-timeout");
+        assertThatThrownBy(() -> load("    database: a/b\n")).hasMessageContaining("cannot name a backup folder");
+        assertThatThrownBy(() -> PgTestEngines.fromYaml(dir, Map.of(), """
+                datasources:
+                  pg:
+                    engine: postgres
+                    database: app
+                    password: literal
+                """)).hasMessageContaining("secrets are not read from the config file");
+    }
+}
