@@ -1,0 +1,95 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Json;
+import io.dbbackup.job.JobOutcome;
+import io.dbbackup.job.JobRunner;
+import io.dbbackup.job.RunSummary;
+import io.dbbackup.job.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "backup", description = "Run backup jobs: dump, compress, checksum and store; then verify and prune if asked.")
+final class BackupCommand implements Callable<Integer> {
+    @ParentCommand
+    Root root;
+
+    @Parameters(paramLabel = "JOB", arity = "0..*", description = "Jobs to run.")
+    List<String> jobs = new ArrayList<>();
+
+    @Option(names = "--all", description = "Run every job in the config.")
+    boolean all;
+
+    @Option(names = "--parallel", paramLabel = "N", description = "Run up to N jobs at once (default 1).")
+    int parallel = 1;
+
+    @Option(names = "--prune", description = "Apply each job's retention after its backup succeeded.")
+    boolean prune;
+
+    @Option(names = "--json", description = "Print the run summary as JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (all == !jobs.isEmpty()) {
+            throw DbBackupException.user(all ? "give job names or --all, not both" : "name the jobs to run, or pass --all");
+        }
+        if (parallel < 1) {
+            throw DbBackupException.user("--parallel must be at least 1");
+        }
+        Workspace ws = root.workspace();
+        List<JobConfig> selected = all ? new ArrayList<>(ws.config().jobs().values()) : jobs.stream().map(ws::job).toList();
+        if (selected.isEmpty()) {
+            throw DbBackupException.user("no jobs defined in " + ws.config().file());
+        }
+        JobRunner runner = new JobRunner(ws);
+        if (root.main.signals() != null) {
+            root.main.signals().onSignal(runner::interrupt);
+        }
+        RunSummary summary = runner.run(selected, new JobRunner.Options(parallel, prune));
+        print(summary);
+        return summary.status().code();
+    }
+
+    private void print(RunSummary summary) {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", summary.status().code());
+            m.put("jobs", summary.outcomes().stream().map(BackupCommand::toMap).toList());
+            root.out.println(Json.pretty(m));
+            return;
+        }
+        long ok = summary.outcomes().stream().filter(JobOutcome::succeeded).count();
+        root.out.printf("%-24s %-9s %8s %9s %10s  %s%n", "JOB", "STATUS", "ATTEMPTS", "DURATION", "SIZE", "KEY / ERROR");
+        for (JobOutcome o : summary.outcomes()) {
+            root.out.printf("%-24s %-9s %8d %9s %10s  %s%n", o.job(), o.succeeded() ? "ok" : "FAILED", o.attempts(),
+                    Format.duration(o.duration()), o.succeeded() ? Format.size(o.size()) : "-",
+                    o.succeeded() ? o.key() + (o.pruned() ? " (pruned)" : "") : o.error());
+        }
+        root.out.printf("%d of %d jobs succeeded (exit %d)%n", ok, summary.outcomes().size(), summary.status().code());
+    }
+
+    private static Map<String, Object> toMap(JobOutcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", o.job());
+        m.put("status", o.succeeded() ? "ok" : "failed");
+        m.put("exit_code", o.status().code());
+        m.put("attempts", o.attempts());
+        m.put("started", o.started().toString());
+        m.put("duration_ms", o.duration().toMillis());
+        m.put("key", o.key());
+        m.put("size", o.size());
+        m.put("pruned", o.pruned());
+        m.put("error", o.error());
+        return m;
+    }
+}

@@ -1,0 +1,73 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Json;
+import io.dbbackup.job.Pruner;
+import io.dbbackup.job.Workspace;
+import io.dbbackup.retention.DecisionJson;
+import io.dbbackup.retention.Kept;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "prune", description = "Apply jobs' GFS retention: delete expired backups and their sidecars.")
+final class PruneCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @ParentCommand
+    Root root;
+
+    @Parameters(paramLabel = "JOB", arity = "0..*")
+    List<String> jobs = new ArrayList<>();
+
+    @Option(names = "--all", description = "Prune every job.")
+    boolean all;
+
+    @Option(names = "--dry-run", description = "Show what would be kept and deleted; delete nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the decision as JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (all == !jobs.isEmpty()) {
+            throw DbBackupException.user(all ? "give job names or --all, not both" : "name the jobs to prune, or pass --all");
+        }
+        Workspace ws = root.workspace();
+        List<JobConfig> selected = all ? new ArrayList<>(ws.config().jobs().values()) : jobs.stream().map(ws::job).toList();
+        List<Object> rendered = new ArrayList<>();
+        for (JobConfig job : selected) {
+            Pruner.Result r = new Pruner(ws).prune(job, dryRun);
+            if (json) {
+                rendered.add(DecisionJson.render(job.name(), r.decision()));
+            } else {
+                printTable(r);
+            }
+        }
+        if (json) {
+            root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));
+        }
+        return 0;
+    }
+
+    private void printTable(Pruner.Result r) {
+        root.out.printf("job %s: keep %d, %s %d%n", r.job(), r.decision().keep().size(),
+                r.dryRun() ? "would delete" : "deleted", r.decision().delete().size());
+        for (Kept k : r.decision().keep()) {
+            root.out.printf("  keep    %-19s  %s  [%s]%n", TIME.format(k.backup().timestamp()), k.backup().key(),
+                    String.join(", ", k.reasons()));
+        }
+        for (var k : r.decision().delete()) {
+            root.out.printf("  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", TIME.format(k.timestamp()), k.key());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.config.ConfigLocator;
+import io.dbbackup.core.Log;
+import io.dbbackup.job.Version;
+import io.dbbackup.job.Workspace;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+@Command(name = "dbbackup", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
+        description = "Streams database dumps, compressed and checksummed, into S3, SFTP or a folder; "
+                + "restores, verifies and prunes them.",
+        subcommands = {BackupCommand.class, ListCommand.class, RestoreCommand.class, PruneCommand.class,
+                VerifyCommand.class, ConfigCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:user error (bad config or arguments, unknown job, declined confirmation)",
+                "2:system error (I/O, network, a dump tool failed)", "3:integrity failure (checksum mismatch, corrupt archive)",
+                "4:partial (some jobs of a multi-job run failed)", "130:interrupted (SIGINT)", "143:terminated (SIGTERM)"})
+final class Root implements Runnable {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Config file (default: $DBBACKUP_CONFIG, ./config.yaml, /config/config.yaml).")
+    Path config;
+
+    @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines on stderr as text (default) or JSON.")
+    Log.Format logFormat = Log.Format.TEXT;
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging and stack traces.")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors on stderr.")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    final Main main;
+    final PrintWriter out;
+    final PrintWriter err;
+
+    Root(Main main, PrintWriter out, PrintWriter err) {
+        this.main = main;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(out);
+    }
+
+    Log log() {
+        Log.Level level = verbose ? Log.Level.DEBUG : quiet ? Log.Level.WARN : Log.Level.INFO;
+        Log log = new Log(err, logFormat, level, main.clock());
+        Log.set(log);
+        return log;
+    }
+
+    Path configPath() {
+        return ConfigLocator.locate(config == null ? null : main.workingDir().resolve(config), main.env(), main.workingDir());
+    }
+
+    Workspace workspace() {
+        Log log = log();
+        Path path = configPath();
+        return Workspace.load(path, config != null ? config.toString() : path.toString(), main.env(), main.clock(), log);
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"dbbackup " + Version.get()};
+        }
+    }
+}

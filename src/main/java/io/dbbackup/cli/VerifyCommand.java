@@ -1,0 +1,47 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.job.Verifier;
+import io.dbbackup.job.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "verify", description = "Re-read a stored backup: check its SHA-256 and that it decodes to the end (exit 3 if not).")
+final class VerifyCommand implements Callable<Integer> {
+    @ParentCommand
+    Root root;
+
+    @Parameters(index = "0", paramLabel = "JOB")
+    String job;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "KEY", description = "A key or file name (default: newest).")
+    String key;
+
+    @Option(names = "--json", description = "Print JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Workspace ws = root.workspace();
+        Verifier.Result r = new Verifier(ws).verify(job, Optional.ofNullable(key));
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("job", job);
+            m.put("key", r.key().key());
+            m.put("sha256", r.sha256());
+            m.put("decoded_bytes", r.decodedBytes());
+            m.put("ok", true);
+            root.out.println(Json.pretty(m));
+        } else {
+            root.out.println("ok " + r.key().key() + " sha256=" + r.sha256() + " (" + Format.size(r.decodedBytes()) + " decoded)");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+package io.dbbackup.job;
+
+import io.dbbackup.config.DatasourceConfig;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.pipeline.ArtifactReader;
+import io.dbbackup.pipeline.BackupPipeline;
+import io.dbbackup.pipeline.BackupResult;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+
+import java.io.IOException;
+
+/** One attempt of one job: dump through the pipeline into the store, then read it back if the job verifies. */
+public final class BackupJob {
+    private final Workspace ws;
+
+    public BackupJob(Workspace ws) {
+        this.ws = ws;
+    }
+
+    public BackupResult run(JobConfig job, OperationContext ctx) {
+        DatasourceConfig ds = ws.datasource(job.datasource());
+        Store store = ws.store(job.store()).store();
+        BackupKey key = new BackupKey(job.prefix(), ds.engine().database(), ws.clock().instant(), ds.engine().format(),
+                job.compression(), false);
+        ws.log().info("backup started", "job", job.name(), "source", ds.engine().describe(), "store", store.describe(),
+                "key", key.key());
+        BackupResult result = new BackupPipeline(ws.clock()).run(new BackupPipeline.Request(job.name(), ds.engineType(),
+                ds.engine(), store, key, job.compression(), job.compressionLevel(), null, ctx, Version.get()));
+        ws.log().info("backup stored", "job", job.name(), "key", key.key(), "bytes", result.size(),
+                "raw_bytes", result.rawSize(), "sha256", result.sha256());
+        if (job.verify()) {
+            verify(job, store, key);
+        }
+        return result;
+    }
+
+    private void verify(JobConfig job, Store store, BackupKey key) {
+        try {
+            long decoded = new ArtifactReader(store).verify(key, null);
+            ws.log().info("backup verified", "job", job.name(), "key", key.key(), "decoded_bytes", decoded);
+        } catch (IOException | DbBackupException e) {
+            throw Failures.map("verification of " + key.key() + " failed", e);
+        }
+    }
+}

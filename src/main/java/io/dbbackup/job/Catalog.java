@@ -1,0 +1,82 @@
+package io.dbbackup.job;
+
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.Store;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** A job's backups in its store: the objects under its folder that parse as its backup keys. */
+public final class Catalog {
+    /** One backup: its key and the stored object (size, time written). */
+    public record Entry(BackupKey key, StoredObject object) {
+    }
+
+    private final Workspace ws;
+
+    public Catalog(Workspace ws) {
+        this.ws = ws;
+    }
+
+    public String folder(JobConfig job) {
+        return BackupKey.folder(job.prefix(), database(job));
+    }
+
+    public String database(JobConfig job) {
+        return ws.datasource(job.datasource()).engine().database();
+    }
+
+    public Store store(JobConfig job) {
+        return ws.store(job.store()).store();
+    }
+
+    /** Newest first. Throws rather than return a partial list. */
+    public List<Entry> list(JobConfig job) {
+        Store store = store(job);
+        String db = database(job);
+        List<StoredObject> objects;
+        try {
+            objects = store.list(folder(job));
+        } catch (IOException e) {
+            throw Failures.map("cannot list " + folder(job) + " in " + store.describe(), e);
+        }
+        List<Entry> out = new ArrayList<>();
+        for (StoredObject o : objects) {
+            BackupKey.parse(o.key(), job.prefix(), db).ifPresent(k -> out.add(new Entry(k, o)));
+        }
+        out.sort(Comparator.comparing(Entry::key));
+        return out;
+    }
+
+    /**
+     * The backup a user named: a full key, a file name in the job's folder, or (when empty) the
+     * newest backup.
+     */
+    public BackupKey resolve(JobConfig job, Optional<String> name) {
+        String db = database(job);
+        if (name.isEmpty()) {
+            return list(job).stream().findFirst().map(Entry::key).orElseThrow(() ->
+                    DbBackupException.user("job '" + job.name() + "' has no backups in " + store(job).describe()
+                            + " under " + folder(job)));
+        }
+        String n = name.get();
+        Optional<BackupKey> key = BackupKey.parse(n, job.prefix(), db).or(() -> BackupKey.parseFileName(n, job.prefix(), db));
+        BackupKey k = key.orElseThrow(() -> DbBackupException.user("'" + n + "' is not a backup of job '" + job.name()
+                + "' (expected a key like " + folder(job) + db + "-YYYYMMDD-HHMMSS.<ext> or its file name)"));
+        try {
+            if (store(job).stat(k.key()).isEmpty()) {
+                throw DbBackupException.user("no backup " + k.key() + " in " + store(job).describe());
+            }
+        } catch (IOException e) {
+            throw Failures.map("cannot reach " + store(job).describe(), e);
+        }
+        return k;
+    }
+}

@@ -1,0 +1,274 @@
+package io.dbbackup.job;
+
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.config.NotifierConfig;
+import io.dbbackup.config.NotifyRule;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Redactor;
+import io.dbbackup.pipeline.BackupResult;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.JobReport;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs jobs: at most {@code parallel} at once, each independent of the others; each retried with
+ * exponential backoff and jitter while its failures are transient; retention applied only after a
+ * successful (and verified) backup; one notification per job run after its last attempt; a
+ * failing notifier never changes a result. {@link #interrupt} (SIGTERM/SIGINT) cancels everything
+ * that runs and skips what has not started.
+ */
+public final class JobRunner {
+    /** How a run goes: parallelism and whether to prune after each successful backup. */
+    public record Options(int parallel, boolean prune) {
+    }
+
+    /** How the runner waits between attempts (tests replace it). */
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final Workspace ws;
+    private final Sleeper sleeper;
+    private final LongSupplier random;
+    private final Set<Workspace.Operation> running = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<ExitStatus> interruptedBy = new AtomicReference<>();
+    private final Object sleepLock = new Object();
+
+    public JobRunner(Workspace ws) {
+        this(ws, null, () -> java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+    }
+
+    public JobRunner(Workspace ws, Sleeper sleeper, LongSupplier random) {
+        this.ws = ws;
+        this.sleeper = sleeper;
+        this.random = random;
+    }
+
+    public RunSummary run(List<JobConfig> jobs, Options options) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.parallel(), jobs.size())), r -> {
+            Thread t = new Thread(r, "job");
+            t.setDaemon(true);
+            return t;
+        });
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "job-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<JobOutcome>> futures = new ArrayList<>();
+            for (JobConfig job : jobs) {
+                futures.add(pool.submit(() -> runJob(job, options, timers)));
+            }
+            List<JobOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    outcomes.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    outcomes.add(failed(jobs.get(i).name(), Instant.now(), 0,
+                            Failures.map("job " + jobs.get(i).name() + " crashed", e.getCause()), false));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    interrupt(ExitStatus.INTERRUPTED);
+                }
+            }
+            return new RunSummary(outcomes, interruptedBy.get());
+        } finally {
+            pool.shutdownNow();
+            timers.shutdownNow();
+        }
+    }
+
+    /** Cancels running jobs (their dump processes are killed, uploads aborted); jobs not started are skipped. */
+    public void interrupt(ExitStatus why) {
+        if (!interruptedBy.compareAndSet(null, why)) {
+            return;
+        }
+        ws.log().warn("interrupted: cancelling running jobs", "signal", why == ExitStatus.TERMINATED ? "SIGTERM" : "SIGINT");
+        for (Workspace.Operation op : running) {
+            op.cancellation().cancel(why.label());
+        }
+        synchronized (sleepLock) {
+            sleepLock.notifyAll();
+        }
+    }
+
+    public boolean isIdle() {
+        return running.isEmpty();
+    }
+
+    private JobOutcome runJob(JobConfig job, Options options, ScheduledExecutorService timers) {
+        Instant started = ws.clock().instant();
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            if (interruptedBy.get() != null) {
+                JobOutcome o = interrupted(job.name(), started, attempt - 1);
+                notify(job, o);
+                return o;
+            }
+            DbBackupException failure;
+            try (Workspace.Operation op = ws.operation(job.name())) {
+                running.add(op);
+                ScheduledFuture<?> timeout = job.timeout() == null ? null : timers.schedule(
+                        () -> op.cancellation().cancel("timeout"), job.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    BackupResult result = new BackupJob(ws).run(job, op.context());
+                    JobOutcome o = new JobOutcome(job.name(), ExitStatus.OK, attempt, started,
+                            Duration.between(started, ws.clock().instant()), result.key().key(), result.size(), null, null, false);
+                    if (options.prune()) {
+                        o = prune(job, o);
+                    }
+                    notify(job, o);
+                    return o;
+                } catch (RuntimeException e) {
+                    failure = Failures.map("job " + job.name() + " failed", e);
+                    if ("timeout".equals(op.cancellation().reason())) {
+                        failure = new DbBackupException(ExitStatus.SYSTEM_ERROR, "job " + job.name() + " timed out after "
+                                + job.timeout().toSeconds() + "s", e, false);
+                    }
+                } finally {
+                    if (timeout != null) {
+                        timeout.cancel(false);
+                    }
+                    running.remove(op);
+                }
+            }
+            if (interruptedBy.get() != null) {
+                JobOutcome o = interrupted(job.name(), started, attempt);
+                notify(job, o);
+                return o;
+            }
+            boolean again = failure.retryable() && attempt < job.retry().maxAttempts();
+            ws.log().error(failure.getMessage(), "job", job.name(), "attempt", attempt + "/" + job.retry().maxAttempts(),
+                    "retry", again);
+            if (!again) {
+                JobOutcome o = failed(job.name(), started, attempt, failure, false);
+                notify(job, o);
+                return o;
+            }
+            Duration pause = jittered(job.retry().delayAfter(attempt));
+            ws.log().info("retrying", "job", job.name(), "in", pause.toMillis() + "ms");
+            try {
+                sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                JobOutcome o = interrupted(job.name(), started, attempt);
+                notify(job, o);
+                return o;
+            }
+        }
+    }
+
+    /** Retention after a stored backup; its failure fails the job but never causes another backup. */
+    private JobOutcome prune(JobConfig job, JobOutcome o) {
+        try {
+            new Pruner(ws).prune(job, false);
+            return new JobOutcome(o.job(), o.status(), o.attempts(), o.started(),
+                    Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), null, null, true);
+        } catch (RuntimeException e) {
+            DbBackupException f = Failures.map("backup stored as " + o.key() + " but pruning failed", e);
+            ws.log().error(f.getMessage(), "job", job.name());
+            return new JobOutcome(o.job(), f.status(), o.attempts(), o.started(),
+                    Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), Redactor.redact(f.getMessage()),
+                    "", false);
+        }
+    }
+
+    /** "Equal jitter": between half and all of the backoff delay, so parallel retries spread out. */
+    private Duration jittered(Duration d) {
+        long ms = d.toMillis();
+        if (ms <= 1) {
+            return d;
+        }
+        long half = ms / 2;
+        return Duration.ofMillis(half + Math.floorMod(random.getAsLong(), ms - half + 1));
+    }
+
+    private void sleep(Duration d) throws InterruptedException {
+        if (sleeper != null) {
+            sleeper.sleep(d);
+            return;
+        }
+        long end = System.nanoTime() + d.toNanos();
+        synchronized (sleepLock) {
+            while (interruptedBy.get() == null) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(sleepLock, left);
+            }
+        }
+    }
+
+    private JobOutcome failed(String job, Instant started, int attempts, DbBackupException e, boolean pruned) {
+        return new JobOutcome(job, e.status(), attempts, started, Duration.between(started, ws.clock().instant()), null, 0,
+                Redactor.redact(e.getMessage()), Redactor.redact(Failures.detail(e)), pruned);
+    }
+
+    private JobOutcome interrupted(String job, Instant started, int attempts) {
+        ExitStatus why = interruptedBy.get() == null ? ExitStatus.INTERRUPTED : interruptedBy.get();
+        return new JobOutcome(job, why, attempts, started, Duration.between(started, ws.clock().instant()), null, 0,
+                "interrupted by " + (why == ExitStatus.TERMINATED ? "SIGTERM" : "SIGINT") + "; the partial backup was discarded",
+                "", false);
+    }
+
+    private void notify(JobConfig job, JobOutcome o) {
+        for (NotifyRule rule : job.notifyRules()) {
+            if (!rule.matches(o.succeeded())) {
+                continue;
+            }
+            NotifierConfig n = ws.config().notifiers().get(rule.notifier());
+            if (n == null) {
+                continue;
+            }
+            JobReport report = new JobReport(job.name(), outcomeOf(o), o.attempts(), o.started(), o.duration(), host(),
+                    o.key(), o.size(), o.error(), o.detail());
+            try {
+                n.notifier().send(report);
+                ws.log().info("notification sent", "job", job.name(), "notifier", n.name());
+            } catch (Exception e) {
+                ws.log().warn("notification failed (the backup result is unchanged)", "job", job.name(),
+                        "notifier", n.name(), "error", String.valueOf(e.getMessage()));
+            }
+        }
+    }
+
+    private static JobReport.Outcome outcomeOf(JobOutcome o) {
+        if (o.succeeded()) {
+            return JobReport.Outcome.SUCCESS;
+        }
+        return o.status() == ExitStatus.TERMINATED || o.status() == ExitStatus.INTERRUPTED
+                ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE;
+    }
+
+    private static String host() {
+        String h = System.getenv("HOSTNAME");
+        if (h != null && !h.isBlank()) {
+            return h;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.dbbackup.job;
+
+import io.dbbackup.config.DatasourceConfig;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.pipeline.ArtifactReader;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.TargetState;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Restores a backup into the job's datasource or another one ({@code --to}). Order: resolve the
+ * key; read the whole artifact once to check its SHA-256 and that it decodes; inspect the target
+ * and get confirmation if it holds anything; only then stream the artifact (checked again while
+ * it flows) into the engine.
+ */
+public final class Restorer {
+    /** What a restore should do. */
+    public record Request(String job, Optional<String> key, Optional<String> toDatasource, boolean autoConfirm,
+                          boolean clean) {
+    }
+
+    /** What was restored where. */
+    public record Result(BackupKey key, String target, long bytes) {
+    }
+
+    private final Workspace ws;
+    private final Confirmer confirmer;
+
+    public Restorer(Workspace ws, Confirmer confirmer) {
+        this.ws = ws;
+        this.confirmer = confirmer;
+    }
+
+    public Result restore(Request r) {
+        JobConfig job = ws.job(r.job());
+        DatasourceConfig target = ws.datasource(r.toDatasource().orElse(job.datasource()));
+        Catalog catalog = new Catalog(ws);
+        BackupKey key = catalog.resolve(job, r.key());
+        ArtifactReader reader = new ArtifactReader(catalog.store(job));
+        try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
+            OperationContext ctx = op.context();
+            ws.log().info("checking backup before restore", "key", key.key());
+            try {
+                reader.verify(key, null);
+            } catch (IOException e) {
+                throw Failures.map("cannot read " + key.key(), e);
+            }
+            TargetState state;
+            try {
+                state = target.engine().inspectTarget(ctx);
+            } catch (IOException e) {
+                throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
+            }
+            if (!state.isEmpty() && !r.autoConfirm()) {
+                String question = "Restore " + key.fileName() + " into " + target.engine().describe() + "? " + state.description()
+                        + " and will be overwritten.";
+                if (!confirmer.interactive()) {
+                    throw DbBackupException.user("refusing to overwrite " + target.engine().describe() + " (" + state.description()
+                            + ") without confirmation: no terminal to ask; pass --auto-confirm");
+                }
+                if (!confirmer.confirm(question)) {
+                    throw DbBackupException.user("restore declined; nothing was changed");
+                }
+            }
+            ws.log().info("restore started", "key", key.key(), "target", target.engine().describe());
+            long bytes;
+            try (InputStream in = reader.open(key, null)) {
+                CountingInputStream counting = new CountingInputStream(in);
+                target.engine().restore(counting, key.format(), new RestoreOptions(r.clean()), ctx);
+                bytes = counting.count();
+            } catch (IOException | RuntimeException e) {
+                throw Failures.map("restore of " + key.key() + " into " + target.engine().describe() + " failed", e);
+            }
+            ws.log().info("restore finished", "key", key.key(), "target", target.engine().describe(), "bytes", bytes);
+            return new Result(key, target.engine().describe(), bytes);
+        }
+    }
+
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+}

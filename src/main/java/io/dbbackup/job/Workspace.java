@@ -1,0 +1,126 @@
+package io.dbbackup.job;
+
+import io.dbbackup.config.Config;
+import io.dbbackup.config.ConfigLoader;
+import io.dbbackup.config.DatasourceConfig;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.config.StoreConfig;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Log;
+import io.dbbackup.plugin.PluginRegistry;
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.ProviderLookup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** A loaded config plus what every command needs around it: the clock, the log, scratch folders. */
+public final class Workspace {
+    private final Config config;
+    private final Clock clock;
+    private final Log log;
+    private final Path scratchRoot;
+
+    public Workspace(Config config, Clock clock, Log log, Path scratchRoot) {
+        this.config = config;
+        this.clock = clock;
+        this.log = log;
+        this.scratchRoot = scratchRoot;
+    }
+
+    /** Loads {@code file} with the installed plugins. */
+    public static Workspace load(Path file, String label, Map<String, String> env, Clock clock, Log log) {
+        return load(file, label, env, clock, log, PluginRegistry.load());
+    }
+
+    public static Workspace load(Path file, String label, Map<String, String> env, Clock clock, Log log,
+                                 ProviderLookup plugins) {
+        Config config = new ConfigLoader(plugins, env).load(file, label);
+        config.warnings().forEach(w -> log.warn(w.format()));
+        String tmp = env.getOrDefault("DBBACKUP_TMPDIR", System.getProperty("java.io.tmpdir"));
+        return new Workspace(config, clock, log, Path.of(tmp));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    public JobConfig job(String name) {
+        JobConfig job = config.jobs().get(name);
+        if (job == null) {
+            throw DbBackupException.user("no job named '" + name + "' in " + config.file()
+                    + (config.jobs().isEmpty() ? " (no jobs defined)" : " (defined: " + String.join(", ", config.jobs().keySet()) + ")"));
+        }
+        return job;
+    }
+
+    public DatasourceConfig datasource(String name) {
+        DatasourceConfig ds = config.datasources().get(name);
+        if (ds == null) {
+            throw DbBackupException.user("no datasource named '" + name + "' in " + config.file()
+                    + " (defined: " + String.join(", ", config.datasources().keySet()) + ")");
+        }
+        return ds;
+    }
+
+    public StoreConfig store(String name) {
+        return config.stores().get(name);
+    }
+
+    /** A fresh operation context with its own scratch folder; close it to remove the folder. */
+    public Operation operation(String label) {
+        return new Operation(label);
+    }
+
+    /** One operation's cancellation and scratch folder (removed on close). */
+    public final class Operation implements AutoCloseable {
+        private final Cancellation cancellation = new Cancellation();
+        private final Path scratch;
+
+        Operation(String label) {
+            this.scratch = scratchRoot.resolve("dbbackup-" + ProcessHandle.current().pid() + "-" + label.replaceAll("[^A-Za-z0-9._-]", "_")
+                    + "-" + Long.toHexString(System.nanoTime()));
+        }
+
+        public OperationContext context() {
+            return new OperationContext(cancellation, log, scratch);
+        }
+
+        public Cancellation cancellation() {
+            return cancellation;
+        }
+
+        @Override
+        public void close() {
+            if (!Files.exists(scratch)) {
+                return;
+            }
+            try (Stream<Path> s = Files.walk(scratch)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (IOException | UncheckedIOException e) {
+                log.warn("could not remove scratch folder", "path", scratch, "error", e.getMessage());
+            }
+        }
+    }
+}
