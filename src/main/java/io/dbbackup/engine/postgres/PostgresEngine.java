@@ -194,8 +194,11 @@ public final class PostgresEngine implements Engine {
                 String what = "restore into " + settings.describe() + " ran as one transaction and was rolled back: "
                         + "nothing was applied" + dropped;
                 if (e instanceof ToolFailedException tf) {
+                    String reason = PgErrors.reason(tf);
+                    String hint = !options.clean() && reason.contains("already exists")
+                            ? " (the target already holds these objects: restore with --clean to replace them)" : "";
                     throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.tool() + " failed (exit "
-                            + tf.exitCode() + "): " + PgErrors.reason(tf), tf, tf.retryable());
+                            + tf.exitCode() + "): " + reason + hint, tf, tf.retryable());
                 }
                 IOException wrapped = e instanceof InterruptedIOException
                         ? new InterruptedIOException(what + " (" + e.getMessage() + ")")

@@ -1,0 +1,219 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.PostgresServer;
+import io.dbbackup.testkit.Shell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Issue 3 through the CLI as a user runs it: YAML config, local store, real pg_restore/psql/gzip/zstd. */
+class PostgresCliIT {
+    static PostgresServer pg;
+    static Map<String, String> sourceContent;
+
+    @TempDir
+    Path dir;
+    Path store;
+    Cli cli;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        pg = PostgresServer.start();
+        pg.execute("postgres", "create role dbb_reader login password 'reader-pw'");
+        pg.createDatabase("app");
+        Path fixture = Path.of(PostgresCliIT.class.getResource("/postgres/rich-schema.sql").toURI());
+        pg.runTool("app", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", fixture.toString());
+        sourceContent = pg.contentHashes("app");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        store = dir.resolve("store");
+        pg.writePasswordFile(dir.resolve("pg.password"));
+        cli = new Cli().workingDir(dir);
+    }
+
+    private void config(String format, String compression, String passwordFile) throws IOException {
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, """
+                datasources:
+                  app:
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: postgres
+                    password_file: %3$s
+                    database: app
+                    format: %4$s
+                    compression: %5$s
+                  copy:
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: postgres
+                    password_file: pg.password
+                    database: %2$s
+                    format: %4$s
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    prefix: prod
+                    retention:
+                      keep_last: 1
+                """.formatted(pg.port(), "copy_" + format + "_" + compression, passwordFile, format, compression));
+        Files.setPosixFilePermissions(c, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private List<Path> storeFiles() throws IOException {
+        if (!Files.exists(store)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(store)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private Path onlyArtifact() throws IOException {
+        List<Path> artifacts = storeFiles().stream()
+                .filter(p -> !p.toString().endsWith(".sha256") && !p.toString().endsWith(".manifest.json")).toList();
+        assertThat(artifacts).hasSize(1);
+        return artifacts.get(0);
+    }
+
+    @Test
+    void customBackupDecompressesWithGzipRestoresWithPgRestoreAndWithRestoreTo() throws Exception {
+        config("custom", "gzip", "pg.password");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.err() + backup.out()).doesNotContain(pg.password());
+        Path artifact = onlyArtifact();
+        assertThat(artifact.getFileName().toString()).matches("app-\\d{8}-\\d{6}\\.dump\\.gz");
+        String manifest = Files.readString(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"));
+        assertThat(manifest).contains("\"server_version\"").contains("\"pg_dump_version\"");
+        Shell.sh(artifact.getParent(), "sha256sum -c " + artifact.getFileName() + ".sha256");
+
+        Shell.sh(dir, "gzip -dc " + artifact + " > app.dump");
+        pg.createDatabase("by_hand");
+        pg.runTool("by_hand", "pg_restore", "--exit-on-error", "-d", "by_hand", dir.resolve("app.dump").toString());
+        assertThat(pg.contentHashes("by_hand")).isEqualTo(sourceContent);
+
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "copy");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(pg.contentHashes("copy_custom_gzip")).isEqualTo(sourceContent);
+    }
+
+    @Test
+    void plainBackupDecompressesWithZstdAndRestoresWithPsql() throws Exception {
+        config("plain", "zstd", "pg.password");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Path artifact = onlyArtifact();
+        assertThat(artifact.getFileName().toString()).endsWith(".sql.zst");
+        Shell.sh(dir, "zstd -dc " + artifact + " > app.sql");
+        pg.createDatabase("by_psql");
+        pg.runTool("by_psql", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", dir.resolve("app.sql").toString());
+        assertThat(pg.contentHashes("by_psql")).isEqualTo(sourceContent);
+
+        // into a non-empty database without confirmation and without a terminal: exit 1, nothing changed
+        Cli.Result first = cli.run("-c", "config.yaml", "restore", "app", "--to", "copy");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        pg.execute("copy_plain_zstd", "insert into public.big values (-1, 'marker', now())");
+        Map<String, String> before = pg.contentHashes("copy_plain_zstd");
+        String schemaBefore = pg.schemaDump("copy_plain_zstd");
+        Cli.Result refused = cli.run("-c", "config.yaml", "restore", "app", "--to", "copy");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).contains("--auto-confirm");
+        assertThat(pg.contentHashes("copy_plain_zstd")).isEqualTo(before);
+        assertThat(pg.schemaDump("copy_plain_zstd")).isEqualTo(schemaBefore);
+
+        // confirmed but without --clean: the restore collides, rolls back and says so
+        Cli.Result collides = cli.run("-c", "config.yaml", "restore", "app", "--to", "copy", "--auto-confirm");
+        assertThat(collides.exit()).as(collides.toString()).isEqualTo(2);
+        assertThat(collides.err()).contains("nothing was applied").contains("--clean");
+        assertThat(pg.contentHashes("copy_plain_zstd")).isEqualTo(before);
+
+        Cli.Result clean = cli.run("-c", "config.yaml", "restore", "app", "--to", "copy", "--auto-confirm", "--clean");
+        assertThat(clean.exit()).as(clean.toString()).isZero();
+        assertThat(pg.contentHashes("copy_plain_zstd")).isEqualTo(sourceContent);
+    }
+
+    @Test
+    void wrongPasswordExits2WithOneLineAndWritesNothing() throws Exception {
+        Path wrong = dir.resolve("wrong.password");
+        Files.writeString(wrong, "definitely-wrong\n");
+        Files.setPosixFilePermissions(wrong, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        config("custom", "gzip", "wrong.password");
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("password authentication failed for user \"postgres\"")
+                .doesNotContain(pg.password()).doesNotContain("definitely-wrong").doesNotContain("Exception");
+        assertThat(r.err().lines().filter(l -> l.contains("password authentication failed")).count()).as(r.toString()).isEqualTo(1);
+        assertThat(storeFiles()).isEmpty();
+    }
+
+    @Test
+    void killingPgDumpMidwayExits2LeavesNoObjectAndAppliesNoRetention() throws Exception {
+        config("custom", "gzip", "pg.password");
+        Cli.Result first = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        List<Path> before = storeFiles();
+        Thread.sleep(1100); // the next backup gets a later timestamp in its key
+
+        // a writer holding an exclusive lock keeps pg_dump waiting, alive and connected, until it is killed
+        try (Connection lock = pg.connect("app"); Statement st = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            st.execute("lock table public.big in access exclusive mode");
+            CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(
+                    () -> cli.run("-c", "config.yaml", "backup", "app", "--prune"));
+            ProcessHandle pgDump = waitForChild("pg_dump");
+            assertThat(pgDump.destroyForcibly()).isTrue();
+            Cli.Result r = run.get(60, TimeUnit.SECONDS);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("pg_dump failed");
+            lock.rollback();
+        }
+        assertThat(storeFiles()).as("no new object, and retention did not run").isEqualTo(before);
+    }
+
+    private static ProcessHandle waitForChild(String name) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            Optional<ProcessHandle> p = ProcessHandle.current().descendants()
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/" + name)).orElse(false)).findFirst();
+            if (p.isPresent()) {
+                Thread.sleep(300); // let it connect and block on the lock
+                return p.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " never started");
+    }
+}
