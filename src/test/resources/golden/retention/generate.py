@@ -177,8 +177,8 @@ case("dst-europe-berlin",
      "03-29 01h. daily (local days): 10-26, 10-25 (rep 01:40Z), 10-24 (rep 21:00Z, not 23:10Z which is local "
      "10-25), 03-29 (rep 01:30Z), 03-28 (rep 22:30Z, not 23:30Z which is local 03-29): only 5 days, N=6. weekly: "
      "local Monday 10-26 starts 2026-W44 -> 10-25 23:30Z; 2026-W43 -> 01:40Z. Deleted: 00:50Z and 00:10Z (same "
-     "local hour and day as 01:40Z) and 03-28 23:30Z (local 03-29 00h, after 01:30 CET in its day and hour "
-     "order).",
+     "local hour and day as 01:40Z) and 03-28 23:30Z (local 03-29 00:30: its day is represented by the newer "
+     "01:30Z and its hour would be the 7th, beyond hourly's 6).",
      policy(tz="Europe/Berlin", hourly=6, daily=6, weekly=2),
      with_sidecars([k("20261025-233000"), k("20261025-014000"), k("20261025-005000"), k("20261025-001000"),
                     k("20261024-231000"), k("20261024-210000"), k("20260329-013000"), k("20260329-003000"),
