@@ -77,7 +77,7 @@ final class HostKeyCheck implements HostKeyVerifier {
                     HostEntry entry = new HostEntry(null, hostname, KeyType.fromKey(key), key);
                     entries().add(entry);
                     write(entry);
-                    log.warn("ssh host key of " + hostPort() + " was not known; accepted and added to known_hosts "
+                    HostKeyCheck.this.log.warn("ssh host key of " + hostPort() + " was not known; accepted and added to known_hosts "
                             + "(host_key_policy: accept-new)", "fingerprint", KeyType.fromKey(key) + " " + fp,
                             "known_hosts", khFile);
                     return true;
