@@ -4,7 +4,7 @@ package io.dbbackup.store.s3;
  * How big each part of a multipart upload is. S3 allows at most 10,000 parts of 5 MiB to 5 GiB; the
  * length of a dump is unknown in advance, so the part size starts at {@code part_size} and doubles
  * after every 1,000 parts, capped at 1 GiB (a part is buffered in one array). With the default
- * 8 MiB the first 1,000 parts carry 8 GiB and 10,000 parts about 4 TiB; memory grows only for
+ * 8 MiB the first 1,000 parts carry 8 GiB and 10,000 parts about 3.9 TiB (raise part_size beyond that); memory grows only for
  * dumps larger than {@code 1,000 × part_size}.
  */
 record PartPlan(long firstPartSize) {

@@ -58,6 +58,10 @@ public final class SftpStore implements Store {
         this.cfg = cfg;
     }
 
+    SftpSettings settingsForTest() {
+        return cfg;
+    }
+
     synchronized SFTPClient sftp() throws IOException {
         if (sftp != null && ssh.isConnected() && ssh.isAuthenticated()) {
             return sftp;
