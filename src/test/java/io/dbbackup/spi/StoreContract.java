@@ -250,6 +250,7 @@ public abstract class StoreContract {
                 assertThat(t).isNotNull();
                 assertThat(t).isNotInstanceOf(NoSuchKeyException.class);
                 String msg = t.getMessage();
+                System.out.println(getClass().getSimpleName() + " bad credentials: " + msg);
                 assertThat(msg).doesNotContain("\n").isNotBlank();
                 assertThat(t).isInstanceOf(DbBackupException.class);
                 assertThat(((DbBackupException) t).retryable()).as("bad credentials are not retried: " + msg).isFalse();

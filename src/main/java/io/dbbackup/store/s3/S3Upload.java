@@ -75,7 +75,7 @@ final class S3Upload implements Upload {
     private ExecutorService workers;
     private volatile Throwable failure;
     private boolean committed;
-    private boolean aborted;
+    private volatile boolean aborted;
 
     S3Upload(S3Store store, String key, OperationContext ctx) {
         this.store = store;
