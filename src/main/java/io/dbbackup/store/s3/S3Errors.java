@@ -1,0 +1,80 @@
+package io.dbbackup.store.s3;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Redactor;
+import io.dbbackup.spi.NoSuchKeyException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Set;
+
+/**
+ * Turns SDK exceptions into one clear line naming the operation, the object and the HTTP status.
+ * Messages carry the S3 error code and text, never request headers, signatures or credentials.
+ * Authentication and permission failures are permanent (a job retry cannot fix them); network
+ * failures and 5xx (already retried by the SDK) are plain {@link IOException}s, so the job may retry.
+ */
+final class S3Errors {
+    private static final Set<String> AUTH_CODES = Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied",
+            "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AuthorizationHeaderMalformed", "InvalidSecurity",
+            "AccountProblem", "AllAccessDisabled", "InvalidClientTokenId", "UnrecognizedClientException");
+
+    private S3Errors() {
+    }
+
+    static IOException map(String action, String location, SdkException e) {
+        if (e instanceof S3Exception s3) {
+            int status = s3.statusCode();
+            String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            String text = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorMessage();
+            String line = "s3 " + action + " " + location + " failed: HTTP " + status
+                    + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + oneLine(text) + ")");
+            line = Redactor.redact(line);
+            if ("NoSuchKey".equals(code) || (status == 404 && !"NoSuchBucket".equals(code) && action.startsWith("get"))) {
+                return new NoSuchKeyException(location);
+            }
+            if ((code != null && AUTH_CODES.contains(code)) || status == 401 || status == 403) {
+                throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy", null);
+            }
+            if ("NoSuchBucket".equals(code)) {
+                throw DbBackupException.permanent(line + "; create the bucket or fix 'bucket'", null);
+            }
+            if (status >= 500 || status == 429 || status == 408) {
+                return new IOException(line);
+            }
+            throw DbBackupException.permanent(line, null);
+        }
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : oneLine(e.getMessage());
+        if (e instanceof SdkClientException && msg.contains("Unable to load credentials")) {
+            throw DbBackupException.permanent("s3 " + action + " " + location
+                    + " failed: no credentials (set access_key_env/secret_key_env or _file, or provide AWS credentials"
+                    + " in the environment, a web identity token or an instance profile)", null);
+        }
+        if (isInterrupt(e)) {
+            InterruptedIOException ie = new InterruptedIOException("s3 " + action + " " + location + " interrupted");
+            ie.initCause(e);
+            return ie;
+        }
+        return new IOException(Redactor.redact("s3 " + action + " " + location + " failed: " + msg), e);
+    }
+
+    static boolean isInterrupt(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof InterruptedIOException
+                    || c.getClass().getSimpleName().equals("AbortedException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String oneLine(String s) {
+        String t = s.replaceAll("\\s+", " ").trim();
+        // the SDK appends "(Service: S3, Status Code: 403, Request ID: ...)"; we state the status ourselves
+        int i = t.indexOf(" (Service: ");
+        return i > 0 ? t.substring(0, i) : t;
+    }
+}

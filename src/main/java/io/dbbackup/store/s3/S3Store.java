@@ -1,0 +1,179 @@
+package io.dbbackup.store.s3;
+
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.spi.NoSuchKeyException;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.Upload;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An S3 bucket (or a prefix inside one). The client is built on first use, so reading the config
+ * never touches the network. Uploads are multipart uploads of a stream of unknown length
+ * ({@link S3Upload}); listing pages through ListObjectsV2 and either returns every key or throws.
+ */
+public final class S3Store implements Store {
+    private final S3Settings cfg;
+    private S3Client client;
+    /** How long an abort keeps retrying AbortMultipartUpload while the server is unreachable. */
+    Duration abortRetryWindow = Duration.ofSeconds(30);
+
+    S3Store(S3Settings cfg) {
+        this.cfg = cfg;
+    }
+
+    S3Settings settings() {
+        return cfg;
+    }
+
+    synchronized S3Client client() {
+        if (client == null) {
+            client = buildClient(cfg);
+        }
+        return client;
+    }
+
+    static S3Client buildClient(S3Settings cfg) {
+        AwsCredentialsProvider credentials = cfg.accessKey() == null
+                ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(cfg.accessKey().reveal(), cfg.secretKey().reveal()));
+        S3ClientBuilder b = S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(120)))
+                .region(Region.of(cfg.region()))
+                .credentialsProvider(credentials)
+                .forcePathStyle(cfg.pathStyle())
+                // we send our own SHA-256 per part; no automatic CRC trailers (not every S3-compatible takes them)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.retryStrategy(
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build()));
+        if (cfg.endpoint() != null) {
+            b.endpointOverride(cfg.endpoint());
+        }
+        return b.build();
+    }
+
+    String fullKey(String key) throws IOException {
+        if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
+            throw new IOException("invalid key: " + key);
+        }
+        return cfg.prefix() + key;
+    }
+
+    @Override
+    public Upload upload(String key, OperationContext ctx) throws IOException {
+        return new S3Upload(this, fullKey(key), ctx);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        String full = fullKey(key);
+        try {
+            InputStream in = client().getObject(r -> r.bucket(cfg.bucket()).key(full));
+            return new FilterInputStream(in) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    try {
+                        return super.read(b, off, len);
+                    } catch (SdkException e) {
+                        throw S3Errors.map("get", cfg.location(key), e);
+                    }
+                }
+            };
+        } catch (SdkException e) {
+            IOException io = S3Errors.map("get", cfg.location(key), e);
+            throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        String full = cfg.prefix() + prefix;
+        List<StoredObject> out = new ArrayList<>();
+        try {
+            ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(cfg.bucket()).prefix(full).build();
+            for (ListObjectsV2Response page : client().listObjectsV2Paginator(req)) {
+                for (S3Object o : page.contents()) {
+                    if (o.key().startsWith(cfg.prefix()) && !o.key().endsWith("/")) {
+                        out.add(new StoredObject(o.key().substring(cfg.prefix().length()), o.size(), o.lastModified()));
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw S3Errors.map("list", "s3://" + cfg.bucket() + "/" + full, e);
+        }
+        out.sort(Comparator.comparing(StoredObject::key));
+        return out;
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String key) throws IOException {
+        String full = fullKey(key);
+        try {
+            HeadObjectResponse h = client().headObject(r -> r.bucket(cfg.bucket()).key(full));
+            return Optional.of(new StoredObject(key, h.contentLength(), h.lastModified()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw S3Errors.map("head", cfg.location(key), e);
+        } catch (SdkException e) {
+            throw S3Errors.map("head", cfg.location(key), e);
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        String full = fullKey(key);
+        try {
+            client().deleteObject(r -> r.bucket(cfg.bucket()).key(full));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return;
+            }
+            throw S3Errors.map("delete", cfg.location(key), e);
+        } catch (SdkException e) {
+            throw S3Errors.map("delete", cfg.location(key), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return cfg.describe();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.dbbackup.store.s3;
+
+import io.dbbackup.core.Secret;
+import io.dbbackup.spi.ConfigSection;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.StoreProvider;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code type: s3}: AWS S3 and S3-compatible services (R2, MinIO, Backblaze B2, Wasabi...). */
+public final class S3StoreProvider implements StoreProvider {
+    private static final Set<String> SSE = Set.of("aes256", "aws:kms");
+
+    @Override
+    public String type() {
+        return "s3";
+    }
+
+    @Override
+    public Store create(ConfigSection s) {
+        S3Settings settings = settings(s);
+        return settings == null ? null : new S3Store(settings);
+    }
+
+    /** Validates the section without any network I/O; null when a problem was recorded. */
+    static S3Settings settings(ConfigSection s) {
+        boolean ok = true;
+        URI endpoint = null;
+        Optional<String> ep = s.string("endpoint").filter(v -> !v.isBlank());
+        if (ep.isPresent()) {
+            try {
+                endpoint = new URI(ep.get().trim());
+                if (endpoint.getScheme() == null || endpoint.getHost() == null
+                        || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))) {
+                    s.error("endpoint", "endpoint must be an http:// or https:// URL, e.g. https://<account>.r2.cloudflarestorage.com");
+                    ok = false;
+                }
+            } catch (URISyntaxException e) {
+                s.error("endpoint", "endpoint is not a valid URL: " + e.getReason());
+                ok = false;
+            }
+        }
+        String region = s.string("region").filter(v -> !v.isBlank()).orElse("us-east-1");
+        Optional<String> bucket = s.requireString("bucket");
+        if (bucket.isPresent() && !bucket.get().matches("[a-zA-Z0-9._-]{1,255}")) {
+            s.error("bucket", "bucket must be a bucket name (letters, digits, '.', '-', '_'), not a path or URL; use prefix for a folder");
+            ok = false;
+        }
+        String prefix = s.string("prefix").orElse("").trim();
+        while (prefix.startsWith("/")) {
+            prefix = prefix.substring(1);
+        }
+        while (prefix.endsWith("/")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        if (!prefix.isEmpty()) {
+            prefix = prefix + "/";
+        }
+        Optional<Secret> access = s.secret("access_key");
+        Optional<Secret> secret = s.secret("secret_key");
+        boolean accessGiven = s.has("access_key_env") || s.has("access_key_file");
+        boolean secretGiven = s.has("secret_key_env") || s.has("secret_key_file");
+        if (accessGiven != secretGiven) {
+            s.error(accessGiven ? "secret_key" : "access_key",
+                    "give both access_key and secret_key (as _env or _file), or neither to use the AWS default credential chain");
+            ok = false;
+        }
+        boolean pathStyle = s.bool("path_style").orElse(false);
+        String storageClass = s.string("storage_class").filter(v -> !v.isBlank()).map(String::trim).orElse(null);
+        String sse = s.choice("sse", SSE).map(v -> v.equals("aes256") ? "AES256" : v).orElse(null);
+        String kmsKey = s.string("sse_kms_key_id").filter(v -> !v.isBlank()).orElse(null);
+        if (kmsKey != null && !"aws:kms".equals(sse)) {
+            s.error("sse_kms_key_id", "sse_kms_key_id needs sse: aws:kms");
+            ok = false;
+        }
+        long partSize = S3Settings.DEFAULT_PART_SIZE;
+        Optional<String> ps = s.string("part_size");
+        if (ps.isPresent()) {
+            long parsed = ByteSize.parse(ps.get());
+            if (parsed < PartPlan.MIN_PART || parsed > PartPlan.MAX_PART) {
+                s.error("part_size", "part_size must be a size between 5MiB and 1GiB (e.g. 8MiB, 16MiB or a number of bytes), got '"
+                        + ps.get() + "'");
+                ok = false;
+            } else {
+                partSize = parsed;
+            }
+        }
+        int concurrency = s.integer("upload_concurrency", 1, 64).orElse(S3Settings.DEFAULT_CONCURRENCY);
+        boolean checksum = s.choice("checksum", Set.of("sha256", "none")).map("sha256"::equals).orElse(true);
+        if (!ok || bucket.isEmpty() || (accessGiven && (access.isEmpty() || secret.isEmpty()))) {
+            return null;
+        }
+        return new S3Settings(endpoint, region, bucket.get(), prefix, access.orElse(null), secret.orElse(null), pathStyle,
+                storageClass, sse, kmsKey, partSize, concurrency, checksum);
+    }
+}

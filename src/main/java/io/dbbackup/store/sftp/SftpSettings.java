@@ -1,0 +1,30 @@
+package io.dbbackup.store.sftp;
+
+import io.dbbackup.core.Secret;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A validated {@code type: ssh} store section.
+ *
+ * @param path         the store's root folder on the server (absolute, or relative to the login folder)
+ * @param keyFile      private key for public-key authentication, or null
+ * @param password     password for password authentication, or null
+ * @param knownHosts   OpenSSH known_hosts file checked when no fingerprint is pinned
+ * @param fingerprints pinned host key fingerprints ({@code SHA256:...}); when set, known_hosts is not used
+ * @param acceptNew    {@code host_key_policy: accept-new}: an unknown host is added to known_hosts
+ */
+record SftpSettings(String host, int port, String user, String path, Path keyFile, Secret keyPassphrase,
+                    Secret password, Path knownHosts, List<String> fingerprints, boolean acceptNew,
+                    Duration connectTimeout, Duration timeout) {
+
+    String where() {
+        return user + "@" + host + (port == 22 ? "" : ":" + port);
+    }
+
+    String describe() {
+        return "sftp " + where() + ":" + path;
+    }
+}

@@ -1,0 +1,375 @@
+package io.dbbackup.store.sftp;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Log;
+import io.dbbackup.core.Redactor;
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.spi.NoSuchKeyException;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.Upload;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.sftp.FileAttributes;
+import net.schmizz.sshj.sftp.FileMode;
+import net.schmizz.sshj.sftp.OpenMode;
+import net.schmizz.sshj.sftp.RemoteFile;
+import net.schmizz.sshj.sftp.RemoteResourceInfo;
+import net.schmizz.sshj.sftp.Response;
+import net.schmizz.sshj.sftp.SFTPClient;
+import net.schmizz.sshj.sftp.SFTPEngine;
+import net.schmizz.sshj.sftp.SFTPException;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthPassword;
+import net.schmizz.sshj.userauth.method.AuthPublickey;
+import net.schmizz.sshj.userauth.password.PasswordFinder;
+import net.schmizz.sshj.userauth.password.Resource;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A folder on an SSH server, over SFTP (sshj). Connects on first use and reconnects after a lost
+ * connection. Uploads go to a hidden temporary name in the key's folder ({@code .<name>.part-<random>})
+ * and are renamed onto the key at commit, replacing an existing object atomically where the server
+ * offers {@code posix-rename@openssh.com} (OpenSSH, Apache MINA); temporary names are never listed.
+ */
+public final class SftpStore implements Store {
+    static final String PART = ".part-";
+    private static final String POSIX_RENAME = "posix-rename@openssh.com";
+
+    private final SftpSettings cfg;
+    private SSHClient ssh;
+    private SFTPClient sftp;
+
+    SftpStore(SftpSettings cfg) {
+        this.cfg = cfg;
+    }
+
+    SftpSettings settingsForTest() {
+        return cfg;
+    }
+
+    synchronized SFTPClient sftp() throws IOException {
+        if (sftp != null && ssh.isConnected() && ssh.isAuthenticated()) {
+            return sftp;
+        }
+        disconnect();
+        SSHClient c = new SSHClient(new DefaultConfig());
+        c.setConnectTimeout((int) cfg.connectTimeout().toMillis());
+        c.setTimeout((int) cfg.timeout().toMillis());
+        HostKeyCheck check = new HostKeyCheck(cfg, Log.get());
+        c.addHostKeyVerifier(check);
+        try {
+            try {
+                c.connect(cfg.host(), cfg.port());
+            } catch (TransportException e) {
+                if (check.problem() != null) {
+                    throw DbBackupException.permanent(check.problem(), null);
+                }
+                throw new IOException("sftp cannot connect to " + cfg.host() + ":" + cfg.port() + ": " + reason(e), e);
+            } catch (IOException e) {
+                throw new IOException("sftp cannot connect to " + cfg.host() + ":" + cfg.port() + ": " + reason(e), e);
+            }
+            authenticate(c);
+            SFTPClient client = c.newSFTPClient();
+            client.getSFTPEngine().setTimeoutMs((int) cfg.timeout().toMillis());
+            ssh = c;
+            sftp = client;
+            return sftp;
+        } catch (IOException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw e;
+        }
+    }
+
+    private void authenticate(SSHClient c) throws IOException {
+        List<AuthMethod> methods = new ArrayList<>();
+        List<String> tried = new ArrayList<>();
+        if (cfg.keyFile() != null) {
+            KeyProvider kp;
+            try {
+                kp = cfg.keyPassphrase() == null ? c.loadKeys(cfg.keyFile().toString())
+                        : c.loadKeys(cfg.keyFile().toString(), cfg.keyPassphrase().reveal().toCharArray());
+                kp.getPublic(); // decrypts: a wrong passphrase fails here, with a clear message
+            } catch (IOException | RuntimeException e) {
+                throw DbBackupException.permanent("sftp cannot load key_file " + cfg.keyFile() + ": "
+                        + Redactor.redact(reason(e)) + (cfg.keyPassphrase() == null ? "" : " (check key_passphrase)"), null);
+            }
+            methods.add(new AuthPublickey(kp));
+            tried.add("publickey " + cfg.keyFile());
+        }
+        if (cfg.password() != null) {
+            String pw = cfg.password().reveal();
+            methods.add(new AuthPassword(new PasswordFinder() {
+                @Override
+                public char[] reqPassword(Resource<?> resource) {
+                    return pw.toCharArray();
+                }
+
+                @Override
+                public boolean shouldRetry(Resource<?> resource) {
+                    return false;
+                }
+            }));
+            tried.add("password (" + cfg.password().source() + ")");
+        }
+        try {
+            c.auth(cfg.user(), methods);
+        } catch (UserAuthException e) {
+            throw DbBackupException.permanent("sftp authentication failed for " + cfg.where() + " (tried "
+                    + String.join(", ", tried) + "); check user, key_file and password", null);
+        } catch (TransportException e) {
+            throw new IOException("sftp connection to " + cfg.host() + ":" + cfg.port() + " lost during authentication: "
+                    + reason(e), e);
+        }
+    }
+
+    private synchronized void disconnect() {
+        try {
+            if (sftp != null) {
+                sftp.close();
+            }
+        } catch (IOException ignored) {
+            // closing
+        }
+        try {
+            if (ssh != null) {
+                ssh.close();
+            }
+        } catch (IOException ignored) {
+            // closing
+        }
+        sftp = null;
+        ssh = null;
+    }
+
+    String remote(String key) throws IOException {
+        if (key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.endsWith("/")) {
+            throw new IOException("invalid key: " + key);
+        }
+        for (String part : key.split("/")) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                throw new IOException("invalid key: " + key);
+            }
+        }
+        return join(cfg.path(), key);
+    }
+
+    static String join(String dir, String rest) {
+        if (dir.isEmpty() || dir.equals(".")) {
+            return rest;
+        }
+        return dir.endsWith("/") ? dir + rest : dir + "/" + rest;
+    }
+
+    static String parent(String path) {
+        int i = path.lastIndexOf('/');
+        return i < 0 ? "." : i == 0 ? "/" : path.substring(0, i);
+    }
+
+    static String name(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    static boolean isTemp(String name) {
+        return name.startsWith(".") && name.contains(PART);
+    }
+
+    IOException fail(String action, String path, IOException e) {
+        if (e instanceof SFTPException s && s.getStatusCode() == Response.StatusCode.PERMISSION_DENIED) {
+            throw DbBackupException.permanent("sftp " + action + " " + cfg.where() + ":" + path + " failed: permission denied", null);
+        }
+        if (!(e instanceof SFTPException)) {
+            disconnect(); // a transport failure: reconnect on next use
+        }
+        return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + reason(e), e);
+    }
+
+    static String reason(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            m = e.getCause() != null && e.getCause() != e ? reason(e.getCause()) : e.getClass().getSimpleName();
+        }
+        return Redactor.redact(m.replaceAll("\\s+", " ").trim());
+    }
+
+    static boolean noSuchFile(IOException e) {
+        return e instanceof SFTPException s && s.getStatusCode() == Response.StatusCode.NO_SUCH_FILE;
+    }
+
+    void mkdirs(SFTPClient c, String dir) throws IOException {
+        if (dir.equals(".") || dir.equals("/") || dir.isEmpty()) {
+            return;
+        }
+        FileAttributes a = c.statExistence(dir);
+        if (a != null) {
+            if (a.getType() != FileMode.Type.DIRECTORY) {
+                throw new IOException(dir + " exists and is not a folder");
+            }
+            return;
+        }
+        mkdirs(c, parent(dir));
+        try {
+            c.mkdir(dir);
+        } catch (SFTPException e) {
+            FileAttributes again = c.statExistence(dir); // created meanwhile by a parallel upload
+            if (again == null || again.getType() != FileMode.Type.DIRECTORY) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Upload upload(String key, OperationContext ctx) throws IOException {
+        String target = remote(key);
+        String dir = parent(target);
+        String temp = join(dir.equals(".") ? "" : dir, "." + name(target) + PART + UUID.randomUUID().toString().substring(0, 8));
+        SFTPClient c = sftp();
+        RemoteFile file;
+        try {
+            mkdirs(c, dir);
+            file = c.open(temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
+        } catch (IOException e) {
+            throw fail("create", temp, e);
+        }
+        return new SftpUpload(this, c, file, temp, target, ctx);
+    }
+
+    /** Renames {@code temp} onto {@code target}, replacing it (atomically where the server offers posix-rename). */
+    void rename(SFTPClient c, String temp, String target) throws IOException {
+        SFTPEngine engine = c.getSFTPEngine();
+        if (engine.supportsServerExtension(POSIX_RENAME, "1")) {
+            engine.request(engine.newExtendedRequest(POSIX_RENAME).putString(temp, engine.getSubsystem().getRemoteCharset())
+                            .putString(target, engine.getSubsystem().getRemoteCharset()))
+                    .retrieve(engine.getTimeoutMs(), TimeUnit.MILLISECONDS).ensureStatusPacketIsOK();
+            return;
+        }
+        if (c.statExistence(target) != null) {
+            c.rm(target); // plain SFTP v3 rename refuses to replace: a short window without the old object
+        }
+        c.rename(temp, target);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        String path = remote(key);
+        RemoteFile f;
+        try {
+            SFTPClient c = sftp();
+            FileAttributes a = c.statExistence(path);
+            if (a == null || a.getType() != FileMode.Type.REGULAR) {
+                throw new NoSuchKeyException(key);
+            }
+            f = c.open(path, EnumSet.of(OpenMode.READ));
+        } catch (NoSuchKeyException e) {
+            throw e;
+        } catch (IOException e) {
+            if (noSuchFile(e)) {
+                throw new NoSuchKeyException(key);
+            }
+            throw fail("open", path, e);
+        }
+        RemoteFile file = f;
+        return new FilterInputStream(file.new ReadAheadRemoteFileInputStream(16)) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    file.close();
+                }
+            }
+        };
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        int slash = prefix.lastIndexOf('/');
+        String startKey = slash < 0 ? "" : prefix.substring(0, slash);
+        String start = startKey.isEmpty() ? cfg.path() : join(cfg.path(), startKey);
+        List<StoredObject> out = new ArrayList<>();
+        SFTPClient c = sftp();
+        try {
+            FileAttributes a = c.statExistence(start);
+            if (a == null || a.getType() != FileMode.Type.DIRECTORY) {
+                return out;
+            }
+            walk(c, start, startKey, prefix, out);
+        } catch (IOException e) {
+            throw fail("list", start, e);
+        }
+        out.sort(Comparator.comparing(StoredObject::key));
+        return out;
+    }
+
+    private void walk(SFTPClient c, String dir, String dirKey, String prefix, List<StoredObject> out) throws IOException {
+        for (RemoteResourceInfo e : c.ls(dir)) {
+            String name = e.getName();
+            if (name.equals(".") || name.equals("..")) {
+                continue;
+            }
+            String key = dirKey.isEmpty() ? name : dirKey + "/" + name;
+            if (e.isDirectory()) {
+                if (prefix.startsWith(key + "/") || (key + "/").startsWith(prefix) || key.startsWith(prefix)) {
+                    walk(c, e.getPath(), key, prefix, out);
+                }
+            } else if (e.isRegularFile() && !isTemp(name) && key.startsWith(prefix)) {
+                FileAttributes at = e.getAttributes();
+                out.add(new StoredObject(key, at.getSize(), Instant.ofEpochSecond(at.getMtime())));
+            }
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String key) throws IOException {
+        String path = remote(key);
+        try {
+            FileAttributes a = sftp().statExistence(path);
+            if (a == null || a.getType() != FileMode.Type.REGULAR) {
+                return Optional.empty();
+            }
+            return Optional.of(new StoredObject(key, a.getSize(), Instant.ofEpochSecond(a.getMtime())));
+        } catch (IOException e) {
+            throw fail("stat", path, e);
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        String path = remote(key);
+        try {
+            sftp().rm(path);
+        } catch (IOException e) {
+            if (!noSuchFile(e)) {
+                throw fail("delete", path, e);
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return cfg.describe();
+    }
+
+    @Override
+    public void close() {
+        disconnect();
+    }
+}

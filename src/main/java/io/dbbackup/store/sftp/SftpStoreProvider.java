@@ -1,0 +1,105 @@
+package io.dbbackup.store.sftp;
+
+import io.dbbackup.core.Secret;
+import io.dbbackup.spi.ConfigSection;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.StoreProvider;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code type: ssh} (alias {@code sftp}): a folder on an SSH server, over SFTP. */
+public final class SftpStoreProvider implements StoreProvider {
+    @Override
+    public String type() {
+        return "ssh";
+    }
+
+    @Override
+    public Set<String> aliases() {
+        return Set.of("sftp");
+    }
+
+    @Override
+    public Store create(ConfigSection s) {
+        SftpSettings settings = settings(s);
+        return settings == null ? null : new SftpStore(settings);
+    }
+
+    /** Validates the section without connecting anywhere; null when a problem was recorded. */
+    static SftpSettings settings(ConfigSection s) {
+        boolean ok = true;
+        Optional<String> host = s.requireString("host");
+        int port = s.integer("port", 1, 65535).orElse(22);
+        Optional<String> user = s.requireString("user");
+        Optional<String> path = s.requireString("path");
+        Path keyFile = s.path("key_file").orElse(null);
+        Optional<Secret> passphrase = s.secret("key_passphrase");
+        Optional<Secret> password = s.secret("password");
+        boolean passwordGiven = s.has("password_env") || s.has("password_file");
+        if (keyFile == null && !passwordGiven) {
+            s.error("key_file", "give key_file (a private key) or password_env / password_file");
+            ok = false;
+        }
+        if (keyFile != null) {
+            if (!Files.isReadable(keyFile)) {
+                s.error("key_file", "cannot read key_file " + keyFile);
+                ok = false;
+            } else {
+                warnIfShared(s, keyFile);
+            }
+        }
+        if (passphrase.isPresent() && keyFile == null) {
+            s.error("key_passphrase", "key_passphrase needs key_file");
+            ok = false;
+        }
+        List<String> fingerprints = new ArrayList<>();
+        for (String f : s.stringList("host_key_fingerprint")) {
+            String n = Fingerprints.normalize(f);
+            if (n == null) {
+                s.error("host_key_fingerprint", "host_key_fingerprint must look like SHA256:<43 base64 characters>"
+                        + " (as ssh-keygen -lf prints it), got '" + f + "'");
+                ok = false;
+            } else {
+                fingerprints.add(n);
+            }
+        }
+        Optional<Path> knownHosts = s.path("known_hosts");
+        if (knownHosts.isPresent() && !fingerprints.isEmpty()) {
+            s.error("host_key_fingerprint", "give either known_hosts or host_key_fingerprint, not both");
+            ok = false;
+        }
+        String policy = s.choice("host_key_policy", Set.of("strict", "accept-new")).orElse("strict");
+        boolean acceptNew = policy.equals("accept-new");
+        if (acceptNew && !fingerprints.isEmpty()) {
+            s.warn("host_key_policy", "host_key_policy: accept-new has no effect with host_key_fingerprint");
+        }
+        Path kh = knownHosts.orElse(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
+        Duration connectTimeout = s.duration("connect_timeout").orElse(Duration.ofSeconds(15));
+        Duration timeout = s.duration("timeout").orElse(Duration.ofSeconds(60));
+        if (!ok || host.isEmpty() || user.isEmpty() || path.isEmpty() || (passwordGiven && password.isEmpty())) {
+            return null;
+        }
+        return new SftpSettings(host.get().trim(), port, user.get().trim(), path.get().trim(), keyFile,
+                passphrase.orElse(null), password.orElse(null), kh, List.copyOf(fingerprints), acceptNew,
+                connectTimeout, timeout);
+    }
+
+    private static void warnIfShared(ConfigSection s, Path p) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+                s.warn("key_file", p + " is readable by other users; fix with: chmod 600 " + p);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+    }
+}

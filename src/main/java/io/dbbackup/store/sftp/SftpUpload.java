@@ -1,0 +1,135 @@
+package io.dbbackup.store.sftp;
+
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Upload;
+import net.schmizz.sshj.sftp.RemoteFile;
+import net.schmizz.sshj.sftp.SFTPClient;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Bytes go to a hidden temporary file next to the key; commit renames it onto the key, abort removes it. */
+final class SftpUpload implements Upload {
+    /** Bytes per SFTP write request: 32 KiB is what every server accepts. */
+    private static final int WRITE_SIZE = 32 * 1024;
+    /** Write requests in flight before waiting for acknowledgements. */
+    private static final int UNCONFIRMED_WRITES = 32;
+
+    private final SftpStore store;
+    private final SFTPClient sftp;
+    private final RemoteFile file;
+    private final String temp;
+    private final String target;
+    private final OperationContext ctx;
+    private final OutputStream stream;
+    private boolean fileClosed;
+    private boolean committed;
+    private boolean aborted;
+
+    SftpUpload(SftpStore store, SFTPClient sftp, RemoteFile file, String temp, String target, OperationContext ctx) {
+        this.store = store;
+        this.sftp = sftp;
+        this.file = file;
+        this.temp = temp;
+        this.target = target;
+        this.ctx = ctx;
+        OutputStream remote = file.new RemoteFileOutputStream(0, UNCONFIRMED_WRITES);
+        this.stream = new BufferedOutputStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (committed || aborted) {
+                    throw new IOException("upload of " + target + " is already " + (committed ? "committed" : "aborted"));
+                }
+                ctx.cancellation().throwIfCancelled();
+                try {
+                    remote.write(b, off, len);
+                } catch (IOException e) {
+                    throw store.fail("write", temp, e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try {
+                    remote.flush();
+                } catch (IOException e) {
+                    throw store.fail("write", temp, e);
+                }
+            }
+        }, WRITE_SIZE) {
+            @Override
+            public void close() throws IOException {
+                flush(); // closing the stream does not commit
+            }
+        };
+    }
+
+    @Override
+    public OutputStream stream() {
+        return stream;
+    }
+
+    @Override
+    public void commit() throws IOException {
+        if (committed || aborted) {
+            throw new IOException("upload of " + target + " is already " + (committed ? "committed" : "aborted"));
+        }
+        try {
+            ctx.cancellation().throwIfCancelled();
+            stream.flush();
+        } catch (IOException | RuntimeException e) {
+            abort();
+            throw e;
+        }
+        try {
+            closeFile();
+            store.rename(sftp, temp, target);
+            committed = true;
+        } catch (IOException e) {
+            abort();
+            throw store.fail("commit", target, e);
+        } catch (RuntimeException e) {
+            abort();
+            throw e;
+        }
+    }
+
+    private void closeFile() throws IOException {
+        if (!fileClosed) {
+            fileClosed = true;
+            file.close();
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (committed || aborted) {
+            return;
+        }
+        aborted = true;
+        try {
+            closeFile();
+        } catch (IOException | RuntimeException ignored) {
+            // removing the temporary file is what matters
+        }
+        try {
+            sftp.rm(temp);
+        } catch (IOException | RuntimeException e) {
+            if (!SftpStore.noSuchFile(e instanceof IOException io ? io : null)) {
+                ctx.log().warn("could not remove a temporary upload file; it is hidden and never listed", "file", temp,
+                        "error", SftpStore.reason(e));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        abort();
+    }
+}

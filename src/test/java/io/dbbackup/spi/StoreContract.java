@@ -1,0 +1,270 @@
+package io.dbbackup.spi;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Log;
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.testkit.TestBytes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What every {@link Store} promises, run against each implementation with its real server.
+ *
+ * <p>Overwrite rule: committing an upload over an existing key replaces the object; until the commit
+ * the old object stays readable, and an aborted upload leaves it untouched.
+ */
+public abstract class StoreContract {
+    protected static final long MiB = 1L << 20;
+
+    /** A store over a fresh, empty root (each test gets its own). */
+    protected abstract Store createStore() throws Exception;
+
+    /** The same kind of store with wrong credentials, or null when the store has none (local). */
+    protected Store createStoreWithBadCredentials() throws Exception {
+        return null;
+    }
+
+    /** The secrets {@link #createStoreWithBadCredentials()} used: they must appear in no error or log line. */
+    protected List<String> badCredentialSecrets() {
+        return List.of();
+    }
+
+    /** Asserts the store's backend holds no half-written data (temp files, incomplete multipart uploads). */
+    protected void assertNoLeftovers(Store store) throws Exception {
+    }
+
+    /** Size of the round-trip stream. */
+    protected long largeSize() {
+        return 50 * MiB;
+    }
+
+    /** Bytes that are more than one upload chunk for the store (e.g. two S3 parts). */
+    protected long multiChunkSize() {
+        return 12 * MiB;
+    }
+
+    @TempDir
+    protected Path scratch;
+    protected final StringWriter logText = new StringWriter();
+    protected Store store;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = createStore();
+    }
+
+    @AfterEach
+    void closeStore() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    protected OperationContext ctx() {
+        return new OperationContext(new Cancellation(),
+                new Log(new PrintWriter(logText, true), Log.Format.TEXT, Log.Level.DEBUG, Clock.systemUTC()), scratch);
+    }
+
+    protected String read(String key) throws IOException {
+        try (InputStream in = store.open(key)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    protected void put(String key, String content) throws IOException {
+        store.put(key, content.getBytes(StandardCharsets.UTF_8), ctx());
+    }
+
+    private List<String> keys(String prefix) throws IOException {
+        return store.list(prefix).stream().map(StoredObject::key).toList();
+    }
+
+    @Test
+    void largeStreamRoundTrip() throws Exception {
+        long size = largeSize();
+        String sha;
+        try (Upload up = store.upload("db/db-20261123-101500.sql.gz", ctx())) {
+            sha = TestBytes.write(up.stream(), size, 42);
+            up.stream().close();
+            up.commit();
+        }
+        Optional<StoredObject> stat = store.stat("db/db-20261123-101500.sql.gz");
+        assertThat(stat).isPresent();
+        assertThat(stat.get().size()).isEqualTo(size);
+        assertThat(stat.get().lastModified()).isNotNull();
+        try (InputStream in = store.open("db/db-20261123-101500.sql.gz")) {
+            assertThat(TestBytes.sha256(in)).isEqualTo(sha);
+        }
+        assertThat(store.list("db/")).extracting(StoredObject::key, StoredObject::size)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("db/db-20261123-101500.sql.gz", size));
+        assertNoLeftovers(store);
+    }
+
+    @Test
+    void smallAndEmptyObjects() throws Exception {
+        put("a/small.txt", "hello");
+        store.put("a/empty", new byte[0], ctx());
+        assertThat(read("a/small.txt")).isEqualTo("hello");
+        assertThat(read("a/empty")).isEmpty();
+        assertThat(store.stat("a/empty")).map(StoredObject::size).contains(0L);
+        assertThat(store.stat("a/small.txt")).map(StoredObject::size).contains(5L);
+    }
+
+    @Test
+    void nothingVisibleBeforeCommit() throws Exception {
+        try (Upload up = store.upload("job/pending.dump", ctx())) {
+            String sha = TestBytes.write(up.stream(), multiChunkSize(), 7);
+            assertThat(store.stat("job/pending.dump")).isEmpty();
+            assertThat(keys("")).doesNotContain("job/pending.dump").allSatisfy(k -> assertThat(k).doesNotContain("pending"));
+            assertThatThrownBy(() -> store.open("job/pending.dump")).isInstanceOf(NoSuchKeyException.class);
+            up.commit();
+            try (InputStream in = store.open("job/pending.dump")) {
+                assertThat(TestBytes.sha256(in)).isEqualTo(sha);
+            }
+        }
+        assertThat(keys("")).containsExactly("job/pending.dump");
+        assertNoLeftovers(store);
+    }
+
+    @Test
+    void abortAndCloseWithoutCommitLeaveNothing() throws Exception {
+        Upload up = store.upload("job/aborted.dump", ctx());
+        TestBytes.write(up.stream(), multiChunkSize(), 1);
+        up.abort();
+        up.abort(); // twice is fine
+        try (Upload other = store.upload("job/unclosed.dump", ctx())) {
+            TestBytes.write(other.stream(), multiChunkSize(), 2);
+        } // close without commit
+        try (Upload small = store.upload("job/small-aborted.dump", ctx())) {
+            small.stream().write("tiny".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(store.list("")).isEmpty();
+        assertThat(store.stat("job/aborted.dump")).isEmpty();
+        assertThat(store.stat("job/unclosed.dump")).isEmpty();
+        assertThat(store.stat("job/small-aborted.dump")).isEmpty();
+        assertNoLeftovers(store);
+    }
+
+    @Test
+    void cancellationMidUploadLeavesNothing() throws Exception {
+        OperationContext ctx = ctx();
+        Upload up = store.upload("job/cancelled.dump", ctx);
+        TestBytes.write(up.stream(), multiChunkSize(), 3);
+        ctx.cancellation().cancel("test cancels the job");
+        // what the pipeline does: the dump stops, the upload is aborted
+        up.abort();
+        Throwable late = catchThrowable(() -> up.stream().write(new byte[1 << 20]));
+        Throwable commit = catchThrowable(up::commit);
+        assertThat(commit).as("commit after abort").isInstanceOf(IOException.class);
+        assertThat(late == null || late instanceof IOException).as("a write after abort fails with IOException or is dropped").isTrue();
+        assertThat(store.list("")).isEmpty();
+        assertNoLeftovers(store);
+    }
+
+    @Test
+    void listingWithNestedPrefixes() throws Exception {
+        for (String k : List.of("a/b/c.txt", "a/b/d.txt", "a/e.txt", "ab/f.txt", "z.txt", "a/b/deep/er/g.txt")) {
+            put(k, k);
+        }
+        assertThat(keys("")).containsExactly("a/b/c.txt", "a/b/d.txt", "a/b/deep/er/g.txt", "a/e.txt", "ab/f.txt", "z.txt");
+        assertThat(keys("a/")).containsExactly("a/b/c.txt", "a/b/d.txt", "a/b/deep/er/g.txt", "a/e.txt");
+        assertThat(keys("a")).containsExactly("a/b/c.txt", "a/b/d.txt", "a/b/deep/er/g.txt", "a/e.txt", "ab/f.txt");
+        assertThat(keys("a/b/")).containsExactly("a/b/c.txt", "a/b/d.txt", "a/b/deep/er/g.txt");
+        assertThat(keys("a/b/d")).containsExactly("a/b/d.txt", "a/b/deep/er/g.txt");
+        assertThat(keys("nope/")).isEmpty();
+        assertThat(keys("a/nope/")).isEmpty();
+        assertThat(store.list("a/e")).singleElement().satisfies(o -> {
+            assertThat(o.size()).isEqualTo("a/e.txt".length());
+            assertThat(o.lastModified()).isNotNull();
+        });
+    }
+
+    @Test
+    void deleteAndMissingKeys() throws Exception {
+        put("x/one.txt", "1");
+        put("x/two.txt", "2");
+        store.delete("x/one.txt");
+        assertThat(keys("x/")).containsExactly("x/two.txt");
+        store.delete("x/one.txt"); // already gone: fine
+        store.delete("never/was.txt");
+        assertThat(store.stat("x/one.txt")).isEmpty();
+        assertThat(store.stat("never/was.txt")).isEmpty();
+        assertThatThrownBy(() -> store.open("x/one.txt")).isInstanceOf(NoSuchKeyException.class);
+        assertThatThrownBy(() -> store.open("never/was.txt")).isInstanceOf(NoSuchKeyException.class);
+        assertThat(read("x/two.txt")).isEqualTo("2");
+    }
+
+    @Test
+    void overwriteReplacesOnlyOnCommit() throws Exception {
+        put("o/key.txt", "first");
+        put("o/key.txt", "second");
+        assertThat(read("o/key.txt")).isEqualTo("second");
+        assertThat(keys("o/")).containsExactly("o/key.txt");
+
+        try (Upload up = store.upload("o/key.txt", ctx())) {
+            up.stream().write("third, never committed".getBytes(StandardCharsets.UTF_8));
+            assertThat(read("o/key.txt")).isEqualTo("second");
+            up.abort();
+        }
+        assertThat(read("o/key.txt")).isEqualTo("second");
+
+        try (Upload up = store.upload("o/key.txt", ctx())) {
+            String sha = TestBytes.write(up.stream(), multiChunkSize(), 9);
+            assertThat(read("o/key.txt")).isEqualTo("second");
+            up.commit();
+            try (InputStream in = store.open("o/key.txt")) {
+                assertThat(TestBytes.sha256(in)).isEqualTo(sha);
+            }
+        }
+        assertThat(keys("o/")).containsExactly("o/key.txt");
+        assertNoLeftovers(store);
+    }
+
+    @Test
+    void badCredentialsGiveOneClearLineWithoutTheSecret() throws Exception {
+        Store bad = createStoreWithBadCredentials();
+        assumeTrue(bad != null, "this store has no credentials");
+        try (bad) {
+            Throwable listing = catchThrowable(() -> bad.list(""));
+            Throwable writing = catchThrowable(() -> bad.put("k/x.txt", "x".getBytes(StandardCharsets.UTF_8), ctx()));
+            Throwable reading = catchThrowable(() -> bad.open("k/x.txt"));
+            for (Throwable t : List.of(listing, writing, reading)) {
+                assertThat(t).isNotNull();
+                assertThat(t).isNotInstanceOf(NoSuchKeyException.class);
+                String msg = t.getMessage();
+                System.out.println(getClass().getSimpleName() + " bad credentials: " + msg);
+                assertThat(msg).doesNotContain("\n").isNotBlank();
+                assertThat(t).isInstanceOf(DbBackupException.class);
+                assertThat(((DbBackupException) t).retryable()).as("bad credentials are not retried: " + msg).isFalse();
+                assertThat(msg).contains(bad.describe().split(" ")[0]);
+                StringWriter trace = new StringWriter();
+                t.printStackTrace(new PrintWriter(trace));
+                for (String secret : badCredentialSecrets()) {
+                    assertThat(trace.toString()).doesNotContain(secret);
+                    assertThat(logText.toString()).doesNotContain(secret);
+                }
+                assertThat(msg).doesNotContain("***");
+            }
+            badCredentialSecrets().forEach(s -> assertThat(bad.describe()).doesNotContain(s));
+        }
+    }
+
+}

@@ -1,0 +1,153 @@
+package io.dbbackup.store;
+
+import io.dbbackup.core.Log;
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SqliteFixture;
+import io.dbbackup.testkit.SteppingClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * backup / list / prune --dry-run / prune / verify / restore through {@code Main.run}, with a SQLite
+ * datasource and a remote store; the subclasses give the store section and a direct handle on it.
+ */
+public abstract class RemoteStoreCliScenario {
+    @TempDir
+    protected Path dir;
+    protected Cli cli;
+
+    /** The body of {@code stores.remote} in YAML, indented by 4 spaces; secrets through env vars set on {@link #cli}. */
+    protected abstract String storeYaml() throws Exception;
+
+    /** The same place as a {@link Store}, to look at and seed objects directly. */
+    protected abstract Store rawStore() throws Exception;
+
+    /** Secrets that must never appear in the CLI's output. */
+    protected abstract List<String> secrets();
+
+    @BeforeEach
+    void setUpCli() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 300);
+        cli = new Cli().workingDir(dir).clock(new SteppingClock(Instant.parse("2026-11-20T02:00:00Z"), Duration.ofHours(7)));
+    }
+
+    protected void writeConfig(String retention) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                  restored:
+                    engine: sqlite
+                    path: restored/app.db
+                stores:
+                  remote:
+                %s
+                jobs:
+                  app:
+                    datasource: app
+                    store: remote
+                    prefix: prod
+                    verify: true
+                    retention:
+                %s
+                """.formatted(storeYaml().stripTrailing(), retention.indent(6).stripTrailing()));
+    }
+
+    protected OperationContext ctx() {
+        return new OperationContext(new Cancellation(),
+                new Log(new PrintWriter(new StringWriter()), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()), dir);
+    }
+
+    protected List<String> keys(Store store, String prefix) throws Exception {
+        return store.list(prefix).stream().map(StoredObject::key).toList();
+    }
+
+    protected void assertNoSecrets(Cli.Result r) {
+        for (String s : secrets()) {
+            assertThat(r.out()).doesNotContain(s);
+            assertThat(r.err()).doesNotContain(s);
+        }
+    }
+
+    @Test
+    void backupListPruneVerifyRestore() throws Exception {
+        writeConfig("keep_last: 2");
+        try (Store raw = rawStore()) {
+            raw.put("prod/app/README.txt", "not a backup".getBytes(StandardCharsets.UTF_8), ctx());
+            raw.put("elsewhere/app-20200101-000000.sqlite.zst", "other job".getBytes(StandardCharsets.UTF_8), ctx());
+            for (int i = 0; i < 4; i++) {
+                Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+                assertThat(r.exit()).as(r.toString()).isZero();
+                assertNoSecrets(r);
+            }
+            List<String> backups = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).toList();
+            assertThat(backups).hasSize(4);
+            for (String k : backups) {
+                assertThat(keys(raw, k)).containsExactlyInAnyOrder(k, k + ".sha256", k + ".manifest.json");
+            }
+            checkWithSha256sum(raw, backups.get(0));
+
+            Cli.Result list = cli.run("-c", "config.yaml", "list", "app");
+            assertThat(list.exit()).as(list.toString()).isZero();
+            backups.forEach(k -> assertThat(list.out()).contains(k.substring(k.lastIndexOf('/') + 1)));
+
+            Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
+            assertThat(verify.exit()).as(verify.toString()).isZero();
+            Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+            assertThat(restore.exit()).as(restore.toString()).isZero();
+            assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db")))
+                    .isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+            assertNoSecrets(verify);
+            assertNoSecrets(restore);
+
+            Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
+            assertThat(dry.exit()).as(dry.toString()).isZero();
+            assertThat(keys(raw, "")).hasSize(4 * 3 + 2);
+
+            Cli.Result prune = cli.run("-c", "config.yaml", "prune", "app");
+            assertThat(prune.exit()).as(prune.toString()).isZero();
+            assertNoSecrets(prune);
+            List<String> left = keys(raw, "");
+            assertThat(left).as(dry + "\n" + prune).containsExactlyInAnyOrder("elsewhere/app-20200101-000000.sqlite.zst", "prod/app/README.txt",
+                    backups.get(2), backups.get(2) + ".sha256", backups.get(2) + ".manifest.json",
+                    backups.get(3), backups.get(3) + ".sha256", backups.get(3) + ".manifest.json");
+
+        }
+    }
+
+    /** Downloads a backup and its .sha256 sidecar into a folder and runs the real {@code sha256sum -c}. */
+    protected void checkWithSha256sum(Store raw, String key) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("download-" + System.nanoTime()));
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        for (String k : List.of(key, key + ".sha256")) {
+            try (InputStream in = raw.open(k)) {
+                Files.copy(in, folder.resolve(k.substring(k.lastIndexOf('/') + 1)));
+            }
+        }
+        Process p = new ProcessBuilder("sha256sum", "-c", name + ".sha256").directory(folder.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains(name + ": OK");
+    }
+}

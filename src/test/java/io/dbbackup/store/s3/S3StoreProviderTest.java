@@ -1,0 +1,115 @@
+package io.dbbackup.store.s3;
+
+import io.dbbackup.config.Config;
+import io.dbbackup.spi.Store;
+import io.dbbackup.store.StoreConfigs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class S3StoreProviderTest {
+    @TempDir
+    Path dir;
+
+    static final Map<String, String> ENV = Map.of("AK", "AKIAEXAMPLEKEY", "SK", "very-secret-key-value");
+
+    @Test
+    void fullConfigIsReadWithoutTouchingTheNetwork() throws Exception {
+        long t0 = System.nanoTime();
+        Config c = StoreConfigs.load(dir, """
+                    type: s3
+                    endpoint: http://127.0.0.1:9
+                    region: eu-central-1
+                    bucket: backups
+                    prefix: /prod/db/
+                    access_key_env: AK
+                    secret_key_env: SK
+                    path_style: true
+                    storage_class: STANDARD_IA
+                    sse: aws:kms
+                    sse_kms_key_id: arn:aws:kms:eu-central-1:111122223333:key/abc
+                    part_size: 16MiB
+                    upload_concurrency: 4
+                """, ENV);
+        assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
+        Store store = c.stores().get("main").store();
+        assertThat(store).isInstanceOf(S3Store.class);
+        S3Settings s = ((S3Store) store).settings();
+        assertThat(s.endpoint().toString()).isEqualTo("http://127.0.0.1:9");
+        assertThat(s.region()).isEqualTo("eu-central-1");
+        assertThat(s.prefix()).isEqualTo("prod/db/");
+        assertThat(s.accessKey().reveal()).isEqualTo("AKIAEXAMPLEKEY");
+        assertThat(s.pathStyle()).isTrue();
+        assertThat(s.sse()).isEqualTo("aws:kms");
+        assertThat(s.partSize()).isEqualTo(16L << 20);
+        assertThat(s.concurrency()).isEqualTo(4);
+        assertThat(store.describe()).isEqualTo("s3 s3://backups/prod/db/ at http://127.0.0.1:9")
+                .doesNotContain("very-secret-key-value");
+    }
+
+    @Test
+    void defaultsUseTheCredentialChain() throws Exception {
+        S3Settings s = ((S3Store) StoreConfigs.load(dir, "    type: s3\n    bucket: b\n", Map.of())
+                .stores().get("main").store()).settings();
+        assertThat(s.accessKey()).isNull();
+        assertThat(s.region()).isEqualTo("us-east-1");
+        assertThat(s.prefix()).isEmpty();
+        assertThat(s.partSize()).isEqualTo(8L << 20);
+        assertThat(s.concurrency()).isEqualTo(2);
+        assertThat(s.sse()).isNull();
+        assertThat(s.checksum()).isTrue();
+        assertThat(s.endpoint()).isNull();
+    }
+
+    @Test
+    void problemsAreReportedWithTheirKeys() throws Exception {
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n", Map.of())).contains("bucket");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    part_size: 3MiB\n", Map.of()))
+                .contains("part_size must be a size between 5MiB and 1GiB");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    part_size: lots\n", Map.of()))
+                .contains("part_size");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    secret_key: plain\n", Map.of()))
+                .contains("secrets are not read from the config file");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    access_key_env: AK\n", ENV))
+                .contains("give both access_key and secret_key");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    sse_kms_key_id: k\n", Map.of()))
+                .contains("sse_kms_key_id needs sse: aws:kms");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    sse: rot13\n", Map.of())).contains("sse");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    endpoint: minio:9000\n", Map.of()))
+                .contains("endpoint must be an http:// or https:// URL");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: s3://b/x\n", Map.of()))
+                .contains("bucket must be a bucket name");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    bukket: c\n", Map.of())).contains("bukket");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    access_key_env: AK\n    secret_key_env: SK\n",
+                ENV)).isEmpty();
+    }
+
+    @Test
+    void sizes() {
+        assertThat(ByteSize.parse("8388608")).isEqualTo(8L << 20);
+        assertThat(ByteSize.parse("16MiB")).isEqualTo(16L << 20);
+        assertThat(ByteSize.parse("16 MB")).isEqualTo(16L << 20);
+        assertThat(ByteSize.parse("1GiB")).isEqualTo(1L << 30);
+        assertThat(ByteSize.parse("64k")).isEqualTo(64L << 10);
+        assertThat(ByteSize.parse("5Mi")).isEqualTo(5L << 20);
+        assertThat(ByteSize.parse("big")).isEqualTo(-1);
+        assertThat(ByteSize.parse("16XB")).isEqualTo(-1);
+        assertThat(ByteSize.parse("-5MiB")).isEqualTo(-1);
+    }
+
+    @Test
+    void partSizeDoublesEveryThousandPartsSoAnyDumpFits() {
+        PartPlan plan = new PartPlan(8L << 20);
+        assertThat(plan.sizeOf(1)).isEqualTo(8L << 20);
+        assertThat(plan.sizeOf(1000)).isEqualTo(8L << 20);
+        assertThat(plan.sizeOf(1001)).isEqualTo(16L << 20);
+        assertThat(plan.sizeOf(2001)).isEqualTo(32L << 20);
+        assertThat(plan.sizeOf(10_000)).isEqualTo(1L << 30);
+        assertThat(plan.capacity()).isEqualTo(4088L * 1000 * (1L << 20)); // ~3.9 TiB in 10,000 parts
+        assertThat(new PartPlan(5L << 20).capacity()).isGreaterThan(3L << 40);
+    }
+}

@@ -1,0 +1,89 @@
+package io.dbbackup.store.sftp;
+
+import io.dbbackup.config.Config;
+import io.dbbackup.spi.Store;
+import io.dbbackup.store.StoreConfigs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SftpStoreProviderTest {
+    @TempDir
+    Path dir;
+
+    static final String FP = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU";
+
+    @Test
+    void aliasSftpAndEveryKey() throws Exception {
+        Files.writeString(dir.resolve("id_ed25519"), "not parsed before connecting");
+        Files.setPosixFilePermissions(dir.resolve("id_ed25519"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Config c = StoreConfigs.load(dir, """
+                    type: sftp
+                    host: backup.example.com
+                    port: 2222
+                    user: dbbackup
+                    path: /srv/backups
+                    key_file: id_ed25519
+                    key_passphrase_env: KP
+                    host_key_fingerprint: "%s="
+                """.formatted(FP), Map.of("KP", "pass-phrase-123"));
+        Store store = c.stores().get("main").store();
+        assertThat(c.stores().get("main").type()).isEqualTo("ssh");
+        SftpSettings s = ((SftpStore) store).settingsForTest();
+        assertThat(s.port()).isEqualTo(2222);
+        assertThat(s.keyFile()).isEqualTo(dir.resolve("id_ed25519"));
+        assertThat(s.fingerprints()).containsExactly(FP);
+        assertThat(s.acceptNew()).isFalse();
+        assertThat(store.describe()).isEqualTo("sftp dbbackup@backup.example.com:2222:/srv/backups");
+        assertThat(c.warnings()).isEmpty();
+    }
+
+    @Test
+    void passwordAndKnownHostsDefaults() throws Exception {
+        Config c = StoreConfigs.load(dir, """
+                    type: ssh
+                    host: h
+                    user: u
+                    path: backups
+                    password_env: PW
+                    host_key_policy: accept-new
+                """, Map.of("PW", "hunter22"));
+        SftpSettings s = ((SftpStore) c.stores().get("main").store()).settingsForTest();
+        assertThat(s.port()).isEqualTo(22);
+        assertThat(s.password().reveal()).isEqualTo("hunter22");
+        assertThat(s.knownHosts()).isEqualTo(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
+        assertThat(s.acceptNew()).isTrue();
+    }
+
+    @Test
+    void problems() throws Exception {
+        assertThat(StoreConfigs.problems(dir, "    type: ssh\n", Map.of())).contains("host").contains("user").contains("path");
+        assertThat(StoreConfigs.problems(dir, "    type: ssh\n    host: h\n    user: u\n    path: p\n", Map.of()))
+                .contains("give key_file");
+        assertThat(StoreConfigs.problems(dir, "    type: ssh\n    host: h\n    user: u\n    path: p\n    password: x\n", Map.of()))
+                .contains("secrets are not read from the config file");
+        String base = "    type: ssh\n    host: h\n    user: u\n    path: p\n    password_env: PW\n";
+        Map<String, String> env = Map.of("PW", "pw-123");
+        assertThat(StoreConfigs.problems(dir, base + "    host_key_fingerprint: MD5:aa:bb\n", env))
+                .contains("host_key_fingerprint must look like SHA256:");
+        assertThat(StoreConfigs.problems(dir, base + "    host_key_fingerprint: " + FP + "\n    known_hosts: kh\n", env))
+                .contains("either known_hosts or host_key_fingerprint");
+        assertThat(StoreConfigs.problems(dir, base + "    host_key_policy: yolo\n", env)).contains("host_key_policy");
+        assertThat(StoreConfigs.problems(dir, base + "    key_file: missing\n", env)).contains("cannot read key_file");
+        assertThat(StoreConfigs.problems(dir, base + "    port: 70000\n", env)).contains("port");
+        assertThat(StoreConfigs.problems(dir, base, env)).isEmpty();
+    }
+
+    @Test
+    void fingerprintsNormalize() {
+        assertThat(Fingerprints.normalize(FP + "=")).isEqualTo(FP);
+        assertThat(Fingerprints.normalize(FP)).isEqualTo(FP);
+        assertThat(Fingerprints.normalize("SHA256:short")).isNull();
+        assertThat(Fingerprints.normalize("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU")).isNull();
+    }
+}

@@ -1,0 +1,142 @@
+package io.dbbackup.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Debian's OpenSSH server ({@code /usr/sbin/sshd}, package openssh-server) on a free loopback port,
+ * run as {@code nobody} through {@code setpriv} with its own config, host key and authorized_keys in a
+ * temp folder (a non-root sshd can only log in its own user). SFTP is {@code internal-sftp}; the
+ * folder {@link #dataDir()} belongs to nobody. Public-key authentication with an ed25519 key.
+ */
+public final class OpenSshServer implements AutoCloseable {
+    private final Path dir;
+    private final Path data;
+    private final int port;
+    private final Path clientKey;
+    private final Path hostKey;
+    private Process process;
+
+    public OpenSshServer() throws IOException {
+        dir = Files.createTempDirectory(Path.of("/tmp"), "openssh-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        data = Files.createDirectories(dir.resolve("data"));
+        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(data, users.lookupPrincipalByName("nobody"));
+        port = FreePort.pick();
+        clientKey = SshKeys.generate(dir.resolve("client/id_ed25519"), "ed25519", null);
+        hostKey = SshKeys.generate(dir.resolve("host/ssh_host_ed25519_key"), "ed25519", null);
+        Files.setOwner(hostKey, users.lookupPrincipalByName("nobody"));
+        Files.copy(dir.resolve("client/id_ed25519.pub"), dir.resolve("authorized_keys"));
+        Files.setPosixFilePermissions(dir.resolve("authorized_keys"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(dir.resolve("sshd_config"), String.join("\n",
+                "Port " + port,
+                "ListenAddress 127.0.0.1",
+                "HostKey " + hostKey,
+                "PidFile " + dir.resolve("sshd.pid"),
+                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                "StrictModes no",
+                "UsePAM yes",
+                "PubkeyAuthentication yes",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "Subsystem sftp internal-sftp",
+                "LogLevel INFO",
+                ""));
+        start();
+    }
+
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        process = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "/usr/sbin/sshd", "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile()))
+                .start();
+        if (!FreePort.awaitListening(port, Duration.ofSeconds(20), process::isAlive)) {
+            String log = log();
+            process.destroyForcibly();
+            throw new IllegalStateException("sshd did not start on port " + port + ":\n" + log);
+        }
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The only user a non-root sshd can log in. */
+    public String user() {
+        return "nobody";
+    }
+
+    public Path clientKey() {
+        return clientKey;
+    }
+
+    /** An absolute folder on the server the user may write. */
+    public Path dataDir() {
+        return data;
+    }
+
+    public String hostKeyFingerprint() throws IOException {
+        return SshKeys.fingerprint(Path.of(hostKey + ".pub"));
+    }
+
+    public Path knownHosts() throws IOException {
+        String[] pub = Files.readString(Path.of(hostKey + ".pub")).trim().split("\\s+");
+        Path kh = dir.resolve("known_hosts");
+        Files.writeString(kh, "[127.0.0.1]:" + port + " " + pub[0] + " " + pub[1] + "\n");
+        return kh;
+    }
+
+    public List<Path> files() {
+        try (Stream<Path> s = Files.walk(data)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("sshd.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp dir
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.dbbackup.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * s3proxy (jar copied by the pom to {@code target/test-servers/s3proxy.jar}, system property
+ * {@code s3proxy.jar}) as a subprocess on a free loopback port, with the filesystem backend in a temp
+ * dir. {@link #kill()} ends it like a crash (SIGKILL); {@link #start()} brings it back on the same port
+ * and data.
+ */
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String REGION = "us-east-1";
+
+    private final Path dir;
+    private final Path data;
+    private final int port;
+    private final String identity = "AKID" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase();
+    private final String credential = "s3cr3t-" + UUID.randomUUID();
+    private Process process;
+
+    public S3ProxyServer() throws IOException {
+        this.dir = Files.createTempDirectory("s3proxy-");
+        this.data = Files.createDirectories(dir.resolve("data"));
+        this.port = FreePort.pick();
+        start();
+    }
+
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        String jar = System.getProperty("s3proxy.jar", "target/test-servers/s3proxy.jar");
+        if (!Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("s3proxy jar not found at " + jar + " (mvn generate-test-resources copies it)");
+        }
+        Path props = dir.resolve("s3proxy.properties");
+        Files.writeString(props, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + identity,
+                "s3proxy.credential=" + credential,
+                "s3proxy.ignore-unknown-headers=true",
+                "jclouds.provider=filesystem-nio2",
+                "jclouds.filesystem.basedir=" + data,
+                ""), StandardCharsets.UTF_8);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar, "--properties", props.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()));
+        process = pb.start();
+        if (!FreePort.awaitListening(port, Duration.ofSeconds(60), process::isAlive)) {
+            String log = log();
+            process.destroyForcibly();
+            throw new IllegalStateException("s3proxy did not start on port " + port + ":\n" + log);
+        }
+    }
+
+    /** Ends the server at once, as a crash or a lost connection would. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public String accessKey() {
+        return identity;
+    }
+
+    public String secretKey() {
+        return credential;
+    }
+
+    /** The folder the filesystem backend keeps buckets in. */
+    public Path dataDir() {
+        return data;
+    }
+
+    /** Every file under the backend's folder, for checking that nothing was left behind. */
+    public List<Path> files() {
+        try (Stream<Path> s = Files.walk(data)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("s3proxy.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp dir
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.dbbackup.testkit;
+
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Apache MINA SSHD in-process with the SFTP subsystem on a free loopback port. The SFTP root is a
+ * temp folder ({@link #root()}, seen as {@code /} by clients); user {@link #user()} logs in with
+ * {@link #password()} or the key {@link #clientKey()} (ssh-keygen ECDSA). {@link #stop()} drops every
+ * connection at once; {@link #start()} restarts on the same port; {@link #changeHostKey()} swaps in a
+ * new host key.
+ */
+public final class SshServer implements AutoCloseable {
+    private final Path dir;
+    private final Path root;
+    private final int port;
+    private final String user = "backup";
+    private final String password = "pw-" + UUID.randomUUID();
+    private final Path clientKey;
+    private Path hostKey;
+    private org.apache.sshd.server.SshServer sshd;
+
+    public SshServer() throws IOException {
+        dir = Files.createTempDirectory("sshd-");
+        root = Files.createDirectories(dir.resolve("root"));
+        port = FreePort.pick();
+        clientKey = SshKeys.generate(dir.resolve("client/id_ecdsa"), "ecdsa", null);
+        Files.copy(dir.resolve("client/id_ecdsa.pub"), dir.resolve("authorized_keys"));
+        hostKey = SshKeys.generate(dir.resolve("host-1/ssh_host_ecdsa_key"), "ecdsa", null);
+        start();
+    }
+
+    public synchronized void start() throws IOException {
+        if (sshd != null && sshd.isStarted()) {
+            return;
+        }
+        sshd = org.apache.sshd.server.SshServer.setUpDefaultServer();
+        sshd.setHost("127.0.0.1");
+        sshd.setPort(port);
+        sshd.setKeyPairProvider(new FileKeyPairProvider(hostKey));
+        sshd.setPasswordAuthenticator((u, p, s) -> user.equals(u) && password.equals(p));
+        sshd.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(dir.resolve("authorized_keys")) {
+            @Override
+            public boolean authenticate(String username, java.security.PublicKey key,
+                                        org.apache.sshd.server.session.ServerSession session) {
+                return user.equals(username) && super.authenticate(username, key, session);
+            }
+        });
+        sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
+        sshd.start();
+    }
+
+    /** Stops the server, closing every session at once. */
+    public synchronized void stop() {
+        if (sshd != null) {
+            try {
+                sshd.stop(true);
+            } catch (IOException ignored) {
+                // stopping
+            }
+        }
+    }
+
+    /** Replaces the host key (the server must be restarted to use it). */
+    public synchronized void changeHostKey() throws IOException {
+        hostKey = SshKeys.generate(dir.resolve("host-" + UUID.randomUUID() + "/ssh_host_ecdsa_key"), "ecdsa", null);
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public Path clientKey() {
+        return clientKey;
+    }
+
+    /** The host key's fingerprint as {@code ssh-keygen -lf} prints it. */
+    public String hostKeyFingerprint() throws IOException {
+        return SshKeys.fingerprint(Path.of(hostKey + ".pub"));
+    }
+
+    /** A known_hosts file trusting the current host key. */
+    public Path knownHosts() throws IOException {
+        String[] pub = Files.readString(Path.of(hostKey + ".pub")).trim().split("\\s+");
+        Path kh = dir.resolve("known_hosts-" + UUID.randomUUID());
+        Files.writeString(kh, "[127.0.0.1]:" + port + " " + pub[0] + " " + pub[1] + "\n");
+        return kh;
+    }
+
+    /** The folder clients see as {@code /}. */
+    public Path root() {
+        return root;
+    }
+
+    public List<Path> files() {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp dir
+        }
+    }
+}
