@@ -1,0 +1,47 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.core.Secret;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One configured MySQL/MariaDB datasource. {@code socket} wins over host/port when set;
+ * {@code keyName} names the backups in the store; {@code timeout} (null = none) bounds each tool run.
+ */
+public record MySqlSettings(MySqlFlavor flavor, String host, int port, Path socket, String user, Secret password,
+                            Scope scope, String keyName, Duration timeout, Path binDir, Tls tls,
+                            List<Account> grantsFor, List<String> extraArgs) {
+
+    /** A MySQL account, {@code user@host}. */
+    public record Account(String user, String host) {
+        /** Parses {@code user@host} (split at the last '@'); a missing host means {@code %}. */
+        public static Account parse(String text) {
+            int at = text.lastIndexOf('@');
+            if (at < 0) {
+                return new Account(text, "%");
+            }
+            return new Account(text.substring(0, at), text.substring(at + 1));
+        }
+
+        public String sql() {
+            return Sql.literal(user) + "@" + Sql.literal(host);
+        }
+
+        @Override
+        public String toString() {
+            return user + "@" + host;
+        }
+    }
+
+    public MySqlSettings {
+        grantsFor = List.copyOf(grantsFor);
+        extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** Where the server is, for messages: {@code 127.0.0.1:3306} or the socket path. */
+    public String address() {
+        return socket != null ? socket.toString() : host + ":" + port;
+    }
+}
