@@ -16,13 +16,24 @@ public record MySqlSettings(MySqlFlavor flavor, String host, int port, Path sock
 
     /** A MySQL account, {@code user@host}. */
     public record Account(String user, String host) {
-        /** Parses {@code user@host} (split at the last '@'); a missing host means {@code %}. */
+        /**
+         * Parses {@code user@host} (split at the last '@'; quotes around either part, as in
+         * {@code 'app'@'%'}, are dropped); a missing host means {@code %}.
+         */
         public static Account parse(String text) {
             int at = text.lastIndexOf('@');
             if (at < 0) {
-                return new Account(text, "%");
+                return new Account(unquote(text), "%");
             }
-            return new Account(text.substring(0, at), text.substring(at + 1));
+            return new Account(unquote(text.substring(0, at)), unquote(text.substring(at + 1)));
+        }
+
+        private static String unquote(String s) {
+            String t = s.strip();
+            if (t.length() >= 2 && "'\"`".indexOf(t.charAt(0)) >= 0 && t.charAt(t.length() - 1) == t.charAt(0)) {
+                return t.substring(1, t.length() - 1);
+            }
+            return t;
         }
 
         public String sql() {
