@@ -262,6 +262,7 @@ class MySqlEngineIT {
                 + "CREATE TABLE credit (id INT PRIMARY KEY, amount INT NOT NULL) ENGINE=InnoDB;\n"
                 + "INSERT INTO debit SELECT seq, seq FROM seq_1_to_200; INSERT INTO credit SELECT seq, seq FROM seq_1_to_200;");
         AtomicBoolean stop = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
         CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> {
             int id = 200;
             try (Connection c = server.connect("busy")) {
@@ -278,6 +279,7 @@ class MySqlEngineIT {
                     k.setInt(2, id);
                     k.executeUpdate();
                     c.commit();
+                    commits.incrementAndGet();
                 }
             } catch (Exception e) {
                 throw new RuntimeException(e);
@@ -286,8 +288,11 @@ class MySqlEngineIT {
         });
         Thread.sleep(300);
         MySqlEngine e = new MySqlEngine(settings(MySqlFlavor.MARIADB, Scope.one("busy"), server.password(), List.of("--where=SLEEP(0.001)=0"), List.of()));
+        int before = commits.get();
         byte[] sql = dump(e);
+        int during = commits.get() - before;
         stop.set(true);
+        assertThat(during).as("writers were not blocked by table locks during the dump").isGreaterThan(20);
         int last = writer.get(30, TimeUnit.SECONDS);
 
         engine(MySqlFlavor.MARIADB, "busy_copy").restore(new ByteArrayInputStream(sql), DumpFormat.SQL, new RestoreOptions(false), ctx());
