@@ -142,14 +142,32 @@ public final class ChildProcess {
         errReader.setDaemon(true);
         errReader.start();
         AtomicReference<IOException> feedError = new AtomicReference<>();
+        AtomicReference<IOException> writeError = new AtomicReference<>();
         Thread feeder = null;
         if (stdin != null) {
             feeder = new Thread(() -> {
-                try (OutputStream in = process.getOutputStream()) {
-                    stdin.transferTo(in);
+                OutputStream in = process.getOutputStream();
+                try {
+                    byte[] buf = new byte[1 << 16];
+                    int n;
+                    while ((n = stdin.read(buf)) >= 0) {
+                        try {
+                            in.write(buf, 0, n);
+                        } catch (IOException e) {
+                            writeError.set(e); // the child stopped reading: its exit status says why
+                            return;
+                        }
+                    }
+                    in.close();
                 } catch (IOException e) {
-                    feedError.set(e);
+                    feedError.set(e); // the source failed: the child must not see a truncated input as complete
                     kill.run();
+                } finally {
+                    try {
+                        in.close();
+                    } catch (IOException e) {
+                        writeError.compareAndSet(null, e);
+                    }
                 }
             }, name + "-stdin");
             feeder.setDaemon(true);
@@ -189,6 +207,9 @@ public final class ChildProcess {
             }
             if (exit != 0) {
                 throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr));
+            }
+            if (writeError.get() != null) {
+                throw writeError.get();
             }
             return stderr;
         } catch (InterruptedException e) {
