@@ -362,6 +362,19 @@ class MySqlEngineIT {
     }
 
     @Test
+    void aDumpThatBreaksEarlyReportsTheSqlErrorNotABrokenPipe() {
+        StringBuilder big = new StringBuilder("CREATE TABLE t (id INT, pad VARCHAR(100));\nTHIS IS NOT SQL;\n");
+        String row = "INSERT INTO t VALUES (1, '" + "x".repeat(90) + "');\n";
+        while (big.length() < 8 << 20) {
+            big.append(row);
+        }
+        MySqlEngine target = engine(MySqlFlavor.MARIADB, "broken_big");
+        Throwable t = catchThrowable(() -> target.restore(new ByteArrayInputStream(big.toString().getBytes(StandardCharsets.UTF_8)),
+                DumpFormat.SQL, new RestoreOptions(false), ctx()));
+        assertThat(t).isInstanceOf(DbBackupException.class).hasMessageContaining("ERROR 1064").hasMessageContaining("at line 2");
+    }
+
+    @Test
     void severalDatabasesAreDumpedWithTheirCreateStatements() throws Exception {
         server.createDatabase("multi_a");
         server.createDatabase("multi_b");
