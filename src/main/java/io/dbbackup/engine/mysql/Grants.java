@@ -1,0 +1,38 @@
+package io.dbbackup.engine.mysql;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns {@code SHOW CREATE USER} and {@code SHOW GRANTS} output into SQL appended to the dump:
+ * {@code CREATE USER IF NOT EXISTS ...} then each {@code GRANT}. For a one-database dump, grants on
+ * that database are rewritten to the default database ({@code ON `shop`.*} → {@code ON *},
+ * {@code ON `shop`.`t`} → {@code ON `t`}), so they follow a restore into another database name.
+ */
+final class Grants {
+    private static final Pattern CREATE_USER = Pattern.compile("^CREATE USER (?!IF NOT EXISTS)", Pattern.CASE_INSENSITIVE);
+
+    private Grants() {
+    }
+
+    static String sql(MySqlSettings.Account account, List<String> createUser, List<String> grants, String database) {
+        StringBuilder b = new StringBuilder();
+        b.append("\n-- dbbackup: account ").append(account).append(" and its grants\n");
+        for (String stmt : createUser) {
+            b.append(CREATE_USER.matcher(stmt).replaceFirst("CREATE USER IF NOT EXISTS ")).append(";\n");
+        }
+        for (String stmt : grants) {
+            b.append(database == null ? stmt : toDefaultDatabase(stmt, database)).append(";\n");
+        }
+        return b.toString();
+    }
+
+    static String toDefaultDatabase(String grant, String database) {
+        String db = Pattern.quote(Sql.ident(database));
+        Pattern onDb = Pattern.compile("( ON (?:(?:PROCEDURE|FUNCTION|PACKAGE(?: BODY)?) )?)" + db + "\\.(\\*|`(?:[^`]|``)*`)( TO )",
+                Pattern.CASE_INSENSITIVE);
+        Matcher m = onDb.matcher(grant);
+        return m.find() ? m.replaceFirst(Matcher.quoteReplacement(m.group(1) + m.group(2) + m.group(3))) : grant;
+    }
+}

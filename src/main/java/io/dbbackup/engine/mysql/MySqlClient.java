@@ -1,0 +1,143 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.ChildProcess;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.ToolFailedException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs the flavor's tools ({@code mysqldump}/{@code mysql} or {@code mariadb-dump}/{@code mariadb})
+ * for one datasource: finds them (bin_dir or PATH), builds the connection options every run shares,
+ * and turns failures into one clear line.
+ */
+final class MySqlClient {
+    private static final ConcurrentHashMap<Path, ClientFamily.Probe> PROBES = new ConcurrentHashMap<>();
+
+    private final MySqlSettings s;
+
+    MySqlClient(MySqlSettings settings) {
+        this.s = settings;
+    }
+
+    Path dumpTool() throws IOException {
+        return locate(s.flavor().dumpTool());
+    }
+
+    Path clientTool() throws IOException {
+        return locate(s.flavor().clientTool());
+    }
+
+    private Path locate(String name) throws IOException {
+        if (s.binDir() != null) {
+            Path p = s.binDir().resolve(name);
+            if (!Files.isExecutable(p)) {
+                throw DbBackupException.permanent(name + " not found in bin_dir " + s.binDir(), null);
+            }
+            return p;
+        }
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "/usr/local/bin:/usr/bin:/bin" : path).split(":")) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw DbBackupException.permanent(name + " not found on PATH (engine " + s.flavor().type()
+                + "; install the client tools or set bin_dir)", null);
+    }
+
+    /** Which family the tool really is (cached per binary). */
+    ClientFamily.Probe probe(Path tool, OperationContext ctx) throws IOException {
+        ClientFamily.Probe p = PROBES.get(tool);
+        if (p != null) {
+            return p;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ChildProcess.of(List.of(tool.toString(), "--version")).run(null, out, ctx.cancellation());
+        p = ClientFamily.parse(out.toString(StandardCharsets.UTF_8));
+        PROBES.put(tool, p);
+        return p;
+    }
+
+    /** {@code tool --defaults-extra-file=F <connection options>}: the start of every command line. */
+    List<String> base(Path tool, DefaultsFile defaults, ClientFamily family) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(tool.toString());
+        cmd.add(defaults.argument());
+        cmd.addAll(connectionArgs(s, family));
+        return cmd;
+    }
+
+    static List<String> connectionArgs(MySqlSettings s, ClientFamily family) {
+        List<String> a = new ArrayList<>();
+        if (s.socket() != null) {
+            a.add("--protocol=SOCKET");
+            a.add("--socket=" + s.socket());
+        } else {
+            a.add("--protocol=TCP");
+            a.add("--host=" + s.host());
+            a.add("--port=" + s.port());
+        }
+        if (s.user() != null) {
+            a.add("--user=" + s.user());
+        }
+        a.addAll(s.tls().args(family));
+        return a;
+    }
+
+    /** Runs a command with the datasource's timeout; maps a permanent failure to one clear line. */
+    String run(List<String> command, InputStream in, OutputStream out, OperationContext ctx) throws IOException {
+        ChildProcess p = ChildProcess.of(command).timeout(s.timeout()).permanentWhen(MySqlErrors::isPermanent);
+        try {
+            return p.run(in, out, ctx.cancellation());
+        } catch (ToolFailedException e) {
+            throw explain(e);
+        }
+    }
+
+    /** Runs one or more statements with the client and returns the rows of the results ({@code -N -B}). */
+    List<List<String>> query(String sql, String database, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        Path tool = clientTool();
+        List<String> cmd = base(tool, defaults, probe(tool, ctx).family());
+        cmd.add("--default-character-set=utf8mb4");
+        cmd.add("--batch");
+        cmd.add("--skip-column-names");
+        if (database != null) {
+            cmd.add("--database=" + database);
+        }
+        cmd.add("--execute=" + sql); // not stdin: a client that cannot connect never reads it, and its own error must show
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        run(cmd, null, out, ctx);
+        return Sql.parseBatch(out.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A permanent failure becomes a {@link DbBackupException} whose message is one line naming the
+     * engine, the server and the reason; a retryable one keeps its type (the job may retry it).
+     */
+    private IOException explain(ToolFailedException e) {
+        if (e.retryable()) {
+            return new ToolFailedException(e.tool(), e.exitCode(), e.stderrTail(), true) {
+                @Override
+                public String getMessage() {
+                    return e.tool() + " against " + s.address() + " failed: " + MySqlErrors.reason(e);
+                }
+            };
+        }
+        throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": " + MySqlErrors.reason(e), e);
+    }
+}

@@ -1,0 +1,319 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.TargetState;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * MySQL and MariaDB through their own tools: {@code mysqldump}/{@code mariadb-dump} writes plain SQL,
+ * {@code mysql}/{@code mariadb} loads it and answers the few catalog queries (version, missing
+ * databases, non-transactional tables, what a restore target holds). The password travels only in
+ * a 0600 option file that exists for the length of one operation.
+ */
+public final class MySqlEngine implements Engine {
+    /** Engines {@code --single-transaction} covers; tables of any other engine make the dump inconsistent. */
+    static final List<String> TRANSACTIONAL = List.of("InnoDB", "RocksDB", "TokuDB", "ndbcluster", "SEQUENCE");
+    static final List<String> SYSTEM_SCHEMAS = List.of("mysql", "information_schema", "performance_schema", "sys");
+
+    private final MySqlSettings s;
+    private final MySqlClient client;
+
+    public MySqlEngine(MySqlSettings settings) {
+        this.s = settings;
+        this.client = new MySqlClient(settings);
+    }
+
+    public MySqlSettings settings() {
+        return s;
+    }
+
+    @Override
+    public String database() {
+        return s.keyName();
+    }
+
+    @Override
+    public DumpFormat format() {
+        return DumpFormat.SQL;
+    }
+
+    @Override
+    public String describe() {
+        return s.flavor().type() + " " + s.scope().describe() + " on " + s.address();
+    }
+
+    @Override
+    public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+        Path tool = client.dumpTool();
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            ClientFamily.Probe probe = client.probe(tool, ctx);
+            Preflight pre = preflight(defaults, ctx);
+            for (String table : pre.nonTransactional()) {
+                ctx.log().warn("non-transactional table: the dump of it is not part of the consistent snapshot "
+                        + "(convert it to InnoDB for consistent backups)", "datasource", describe(), "table", table);
+            }
+            OutputStream keepOpen = new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.flush();
+                }
+            };
+            List<String> cmd = client.base(tool, defaults, probe.family());
+            cmd.addAll(DumpArgs.of(s.scope(), probe, pre.version(), s.extraArgs()));
+            ctx.log().debug("dump started", "datasource", describe(), "tool", tool);
+            out.write(header(pre).getBytes(StandardCharsets.UTF_8));
+            client.run(cmd, null, keepOpen, ctx);
+            String databaseForGrants = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
+            for (MySqlSettings.Account account : s.grantsFor()) {
+                out.write(grants(account, databaseForGrants, defaults, ctx).getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("engine", s.flavor().type());
+            facts.put("server_version", pre.version());
+            facts.put("tool", tool.getFileName().toString());
+            facts.put("tool_version", probe.line());
+            facts.put("databases", s.scope().describe());
+            if (!pre.nonTransactional().isEmpty()) {
+                facts.put("non_transactional_tables", String.join(",", pre.nonTransactional()));
+            }
+            if (!s.grantsFor().isEmpty()) {
+                facts.put("grants_for", s.grantsFor().stream().map(Object::toString).collect(Collectors.joining(",")));
+            }
+            return DumpInfo.of(facts);
+        }
+    }
+
+    /** What the dump needs to know first: the server version, and which tables it cannot snapshot. */
+    record Preflight(String version, List<String> nonTransactional, String charset, String collation) {
+    }
+
+    private Preflight preflight(DefaultsFile defaults, OperationContext ctx) throws IOException {
+        String inSchemas = schemaFilter("TABLE_SCHEMA");
+        String sql = "SELECT 'version', VERSION();\n"
+                + (s.scope().kind() == Scope.Kind.ALL ? "" : "SELECT 'db', SCHEMA_NAME FROM information_schema.SCHEMATA WHERE "
+                + schemaFilter("SCHEMA_NAME") + ";\n")
+                + (s.scope().kind() != Scope.Kind.ONE ? "" : "SELECT 'cs', DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME"
+                + " FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " + Sql.literal(s.scope().single()) + ";\n")
+                + "SELECT 'nontx', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')') FROM information_schema.TABLES"
+                + " WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE IS NOT NULL AND ENGINE NOT IN (" + Sql.literalList(TRANSACTIONAL)
+                + ") AND " + inSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME;\n";
+        String version = null;
+        String charset = null;
+        String collation = null;
+        List<String> present = new ArrayList<>();
+        List<String> nonTx = new ArrayList<>();
+        for (List<String> row : client.query(sql, null, defaults, ctx)) {
+            switch (row.get(0)) {
+                case "version" -> version = row.get(1);
+                case "db" -> present.add(row.get(1));
+                case "nontx" -> nonTx.add(row.get(1));
+                case "cs" -> {
+                    charset = row.get(1);
+                    collation = row.get(2);
+                }
+                default -> { }
+            }
+        }
+        if (s.scope().kind() != Scope.Kind.ALL) {
+            List<String> missing = s.scope().databases().stream().filter(d -> !present.contains(d)).toList();
+            if (!missing.isEmpty()) {
+                throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": database"
+                        + (missing.size() > 1 ? "s " : " ") + missing.stream().map(d -> "'" + d + "'").collect(Collectors.joining(", "))
+                        + (missing.size() > 1 ? " do" : " does") + " not exist", null);
+            }
+        }
+        return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation);
+    }
+
+    /**
+     * A one-database dump names no database; it starts with the source's default character set and
+     * collation applied to whatever database it is loaded into ({@code ALTER DATABASE} without a name),
+     * so tables created later and stored routines get the same defaults as at the source.
+     */
+    private String header(Preflight pre) {
+        StringBuilder b = new StringBuilder("-- dbbackup: ").append(s.flavor().type()).append(" dump of ")
+                .append(s.scope().describe().replace('\n', ' ')).append(" from server ").append(pre.version()).append('\n');
+        if (s.scope().kind() == Scope.Kind.ONE) {
+            b.append("-- one database without its name: it loads into any database (mariadb <database> < file.sql)\n");
+            if (pre.charset() != null && pre.collation() != null && pre.charset().matches("\\w+") && pre.collation().matches("\\w+")) {
+                b.append("/*!40101 ALTER DATABASE CHARACTER SET ").append(pre.charset()).append(" COLLATE ")
+                        .append(pre.collation()).append(" */;\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /** A WHERE condition selecting the scope's schemas (user schemas for all databases). */
+    private String schemaFilter(String column) {
+        return s.scope().kind() == Scope.Kind.ALL
+                ? column + " NOT IN (" + Sql.literalList(SYSTEM_SCHEMAS) + ")"
+                : column + " IN (" + Sql.literalList(s.scope().databases()) + ")";
+    }
+
+    private String grants(MySqlSettings.Account account, String database, DefaultsFile defaults, OperationContext ctx)
+            throws IOException {
+        List<String> create = client.query("SHOW CREATE USER " + account.sql(), null, defaults, ctx).stream()
+                .map(r -> r.get(0)).toList();
+        List<String> grants = client.query("SHOW GRANTS FOR " + account.sql(), null, defaults, ctx).stream()
+                .map(r -> r.get(0)).toList();
+        return Grants.sql(account, create, grants, database);
+    }
+
+    @Override
+    public TargetState inspectTarget(OperationContext ctx) throws IOException {
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            String sql = "SELECT 'db', SCHEMA_NAME FROM information_schema.SCHEMATA WHERE " + schemaFilter("SCHEMA_NAME") + ";\n"
+                    + "SELECT 'n', (SELECT COUNT(*) FROM information_schema.TABLES WHERE " + schemaFilter("TABLE_SCHEMA") + ")"
+                    + " + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE " + schemaFilter("ROUTINE_SCHEMA") + ")"
+                    + " + (SELECT COUNT(*) FROM information_schema.EVENTS WHERE " + schemaFilter("EVENT_SCHEMA") + ");\n";
+            List<String> present = new ArrayList<>();
+            int objects = 0;
+            for (List<String> row : client.query(sql, null, defaults, ctx)) {
+                if (row.get(0).equals("db")) {
+                    present.add(row.get(1));
+                } else {
+                    objects = Integer.parseInt(row.get(1));
+                }
+            }
+            if (present.isEmpty()) {
+                return new TargetState(false, 0, describe() + " does not exist");
+            }
+            return new TargetState(true, objects, describe() + " holds " + objects + " tables, views, routines and events");
+        }
+    }
+
+    @Override
+    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+        if (format != DumpFormat.SQL) {
+            throw DbBackupException.user("cannot restore a ." + format.extension() + " dump into " + describe()
+                    + ": MySQL/MariaDB dumps are plain SQL");
+        }
+        if (options.clean() && s.scope().kind() == Scope.Kind.ALL) {
+            throw DbBackupException.user("--clean is not supported for all_databases datasources (" + describe()
+                    + "): it would drop every database on the server; drop the ones you mean yourself");
+        }
+        Path tool = client.clientTool();
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            String prepare = prepareSql(options.clean());
+            if (!prepare.isEmpty()) {
+                client.query(prepare, null, defaults, ctx);
+            }
+            List<String> cmd = client.base(tool, defaults, client.probe(tool, ctx).family());
+            cmd.add("--binary-mode");
+            cmd.add("--default-character-set=utf8mb4");
+            if (s.scope().kind() == Scope.Kind.ONE) {
+                cmd.add("--database=" + s.scope().single());
+            }
+            ctx.log().debug("restore started", "datasource", describe(), "tool", tool);
+            client.run(cmd, in, null, ctx);
+        }
+    }
+
+    /** Creates the target database (drops it first for clean); many databases: drops them for clean. */
+    private String prepareSql(boolean clean) {
+        StringBuilder b = new StringBuilder();
+        if (s.scope().kind() == Scope.Kind.ONE) {
+            String db = Sql.ident(s.scope().single());
+            if (clean) {
+                b.append("DROP DATABASE IF EXISTS ").append(db).append(";\n");
+            }
+            b.append("CREATE DATABASE IF NOT EXISTS ").append(db).append(";\n");
+        } else if (clean) {
+            for (String d : s.scope().databases()) {
+                b.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * What the datasource holds, for {@code dbbackup inspect}: server version and, per database, its
+     * tables and views with engine, row estimate and sizes (from information_schema; estimates for InnoDB).
+     */
+    public Map<String, Object> inspect(OperationContext ctx) throws IOException {
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            String sql = "SELECT 'version', VERSION();\n"
+                    + "SELECT 'db', SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA"
+                    + " WHERE " + schemaFilter("SCHEMA_NAME") + " ORDER BY SCHEMA_NAME;\n"
+                    + "SELECT 't', TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, IFNULL(ENGINE, ''), IFNULL(TABLE_ROWS, 0),"
+                    + " IFNULL(DATA_LENGTH, 0), IFNULL(INDEX_LENGTH, 0) FROM information_schema.TABLES WHERE "
+                    + schemaFilter("TABLE_SCHEMA") + " ORDER BY TABLE_SCHEMA, TABLE_NAME;\n";
+            String version = null;
+            Map<String, Map<String, Object>> dbs = new TreeMap<>();
+            for (List<String> row : client.query(sql, null, defaults, ctx)) {
+                switch (row.get(0)) {
+                    case "version" -> version = row.get(1);
+                    case "db" -> {
+                        Map<String, Object> d = new LinkedHashMap<>();
+                        d.put("name", row.get(1));
+                        d.put("charset", row.get(2));
+                        d.put("collation", row.get(3));
+                        d.put("tables", new ArrayList<Map<String, Object>>());
+                        d.put("table_count", 0);
+                        d.put("rows_estimate", 0L);
+                        d.put("size_bytes", 0L);
+                        dbs.put(row.get(1), d);
+                    }
+                    case "t" -> addTable(dbs.get(row.get(1)), row);
+                    default -> { }
+                }
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("engine", s.flavor().type());
+            result.put("address", s.address());
+            result.put("server_version", version);
+            result.put("databases", new ArrayList<>(dbs.values()));
+            if (s.scope().kind() != Scope.Kind.ALL) {
+                List<String> missing = s.scope().databases().stream().filter(d -> !dbs.containsKey(d)).toList();
+                if (!missing.isEmpty()) {
+                    result.put("missing_databases", missing);
+                }
+            }
+            return result;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void addTable(Map<String, Object> db, List<String> row) {
+        if (db == null) {
+            return;
+        }
+        long rows = Long.parseLong(row.get(5));
+        long data = Long.parseLong(row.get(6));
+        long index = Long.parseLong(row.get(7));
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("name", row.get(2));
+        t.put("type", row.get(3).equals("BASE TABLE") ? "table" : row.get(3).toLowerCase(java.util.Locale.ROOT));
+        t.put("engine", row.get(4));
+        t.put("rows_estimate", rows);
+        t.put("data_bytes", data);
+        t.put("index_bytes", index);
+        ((List<Map<String, Object>>) db.get("tables")).add(t);
+        db.put("table_count", (int) db.get("table_count") + 1);
+        db.put("rows_estimate", (long) db.get("rows_estimate") + rows);
+        db.put("size_bytes", (long) db.get("size_bytes") + data + index);
+    }
+}

@@ -1,0 +1,69 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.spi.ToolFailedException;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads MySQL/MariaDB client error text: whether a retry could help, and the one line worth showing. */
+final class MySqlErrors {
+    /**
+     * Failures a retry cannot fix: credentials (1045, 1698), a missing database (1049), a host name
+     * that does not resolve (2005), missing privileges, bad options, TLS set-up, SQL that does not
+     * load. "Can't connect" (2002/2003, refused or timed out) stays retryable: a restarting server
+     * or a fail-over is exactly what a retry is for.
+     */
+    private static final List<String> PERMANENT = List.of(
+            "access denied", "unknown database", "error 1049", "error 1045", "error 1698", "error 1044",
+            "unknown mysql server host", "unknown server host", "error 2005", "command denied",
+            "unknown variable", "unknown option", "unknown suboption", "ssl connection error", "tls/ssl error",
+            "certificate", "authentication plugin", "plugin caching_sha2_password could not be loaded",
+            "error at line", "syntax", "doesn't exist", "couldn't find table", "is not allowed to connect");
+    private static final Pattern ERROR_LINE = Pattern.compile(
+            "(?:ERROR \\d+ \\([0-9A-Z]+\\)(?: at line \\d+)?: .*|Got error: \\d+: .*|mysqldump: .*|mariadb-dump: .*|\\w+: Couldn't .*)");
+    private static final Pattern GOT_ERROR = Pattern.compile("Got error: \\d+: \"?(.*?)\"?( when .*)?$");
+    private static final Pattern UNKNOWN_DB = Pattern.compile("(?i)unknown database|error 1049");
+
+    private MySqlErrors() {
+    }
+
+    static boolean isPermanent(String stderr) {
+        String s = stderr.toLowerCase(Locale.ROOT);
+        return PERMANENT.stream().anyMatch(s::contains);
+    }
+
+    static boolean isUnknownDatabase(ToolFailedException e) {
+        return UNKNOWN_DB.matcher(e.stderrTail()).find();
+    }
+
+    /**
+     * The line that says why, e.g. {@code ERROR 1045 (28000): Access denied for user 'app'@'127.0.0.1'
+     * (using password: YES)}; the tool's own message when nothing better is there.
+     */
+    static String reason(ToolFailedException e) {
+        String best = null;
+        for (String line : e.stderrTail().split("\n")) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("Warning:") || l.contains("[Warning]")) {
+                continue;
+            }
+            if (ERROR_LINE.matcher(l).matches() || l.startsWith("ERROR")) {
+                best = l;
+                break;
+            }
+            if (best == null) {
+                best = l;
+            }
+        }
+        if (best == null) {
+            return e.getMessage();
+        }
+        Matcher m = GOT_ERROR.matcher(best);
+        if (m.find()) {
+            return m.group(1) + (m.group(2) == null ? "" : m.group(2));
+        }
+        return best.replaceFirst("^(mysqldump|mariadb-dump|mysql|mariadb): ", "");
+    }
+}

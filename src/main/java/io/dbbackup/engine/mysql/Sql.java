@@ -1,0 +1,74 @@
+package io.dbbackup.engine.mysql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Quoting for the SQL this engine writes itself, and parsing of the client's {@code -N -B} output. */
+final class Sql {
+    private Sql() {
+    }
+
+    /** A string literal: {@code 'it\'s'} (backslash escapes work in every sql_mode but NO_BACKSLASH_ESCAPES, which we never set). */
+    static String literal(String s) {
+        StringBuilder b = new StringBuilder("'");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\'' -> b.append("\\'");
+                case '\0' -> b.append("\\0");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                default -> b.append(c);
+            }
+        }
+        return b.append('\'').toString();
+    }
+
+    /** An identifier: {@code `a``b`}. */
+    static String ident(String s) {
+        return "`" + s.replace("`", "``") + "`";
+    }
+
+    static String literalList(List<String> values) {
+        return values.stream().map(Sql::literal).collect(Collectors.joining(","));
+    }
+
+    /** Rows of {@code mysql -N -B} output: tab-separated, with {@code \t \n \\ \0} escaped; NULL stays "NULL". */
+    static List<List<String>> parseBatch(String output) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String line : output.split("\n", -1)) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            List<String> row = new ArrayList<>();
+            for (String field : line.split("\t", -1)) {
+                row.add(unescape(field));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static String unescape(String f) {
+        if (f.indexOf('\\') < 0) {
+            return f;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < f.length(); i++) {
+            char c = f.charAt(i);
+            if (c == '\\' && i + 1 < f.length()) {
+                char n = f.charAt(++i);
+                switch (n) {
+                    case 't' -> b.append('\t');
+                    case 'n' -> b.append('\n');
+                    case '0' -> b.append('\0');
+                    default -> b.append(n);
+                }
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,198 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.MariaDbServer;
+import io.dbbackup.testkit.Shell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The MySQL/MariaDB engines end to end through {@code io.dbbackup.cli.Main}, against a real server. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MySqlCliIT {
+    MariaDbServer server;
+    @TempDir
+    Path dir;
+    Path store;
+
+    @BeforeAll
+    void start() throws IOException {
+        server = MariaDbServer.start();
+        String schema = new String(MySqlCliIT.class.getResourceAsStream("/mysql/rich-schema.sql").readAllBytes(), StandardCharsets.UTF_8);
+        server.createDatabase("cli_src");
+        server.load("cli_src", schema);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    Cli cli() {
+        return new Cli().workingDir(dir).env("DB_PW", server.password());
+    }
+
+    void config(String engine, String database, String targetDatabase, String extra) throws IOException {
+        store = dir.resolve("store");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  src:
+                    engine: %1$s
+                    host: 127.0.0.1
+                    port: %2$d
+                    user: backup
+                    password_env: DB_PW
+                    database: %3$s
+                    compression: zstd
+                %5$s
+                  copy:
+                    engine: %1$s
+                    socket: %6$s
+                    user: backup
+                    password_env: DB_PW
+                    database: %4$s
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  shop:
+                    datasource: src
+                    store: local
+                    prefix: prod
+                """.formatted(engine, server.port(), database, targetDatabase, extra.indent(4).stripTrailing(), server.socket()));
+    }
+
+    List<Path> storeFiles() throws IOException {
+        if (!Files.exists(store)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(store)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mariadb", "mysql"})
+    void backupThenRestoreToAnotherDatasourceAndIntoThePlainClient(String engine) throws Exception {
+        String copy = "cli_copy_" + engine;
+        config(engine, "cli_src", copy, "");
+        Cli.Result backup = cli().run("-c", "config.yaml", "backup", "shop");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        List<Path> artifacts = storeFiles().stream().filter(p -> p.toString().endsWith(".sql.zst")).toList();
+        assertThat(artifacts).hasSize(1);
+        Path artifact = artifacts.get(0);
+        assertThat(store.relativize(artifact).toString()).matches("prod/cli_src/cli_src-\\d{8}-\\d{6}\\.sql\\.zst");
+        assertThat(Shell.sh(artifact.getParent(), "sha256sum -c " + artifact.getFileName() + ".sha256")).contains(": OK");
+        assertThat(Files.readString(artifact.resolveSibling(artifact.getFileName() + ".manifest.json")))
+                .contains("10.11").doesNotContain(server.password());
+        assertThat(backup.err() + backup.out()).doesNotContain(server.password());
+
+        Cli.Result restore = cli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(Fingerprint.of(server, copy)).isEqualTo(Fingerprint.of(server, "cli_src"));
+
+        // the same rules as every engine: a non-empty target needs confirmation
+        Cli.Result again = cli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
+        assertThat(again.exit()).as(again.toString()).isEqualTo(1);
+        assertThat(again.err()).contains("without confirmation");
+        Cli.Result clean = cli().run("-c", "config.yaml", "restore", "shop", "--to", "copy", "--auto-confirm", "--clean");
+        assertThat(clean.exit()).as(clean.toString()).isZero();
+        assertThat(Fingerprint.of(server, copy)).isEqualTo(Fingerprint.of(server, "cli_src"));
+
+        // no lock-in: zstd and the plain mariadb client load the artifact
+        String plain = "cli_plain_" + engine;
+        server.createDatabase(plain);
+        Shell.sh(dir, "zstd -dc " + artifact + " | mariadb --no-defaults --socket=" + server.socket() + " -uroot " + plain);
+        assertThat(Fingerprint.of(server, plain)).isEqualTo(Fingerprint.of(server, "cli_src"));
+        deleteStore();
+    }
+
+    @Test
+    void wrongPasswordExits2WithOneLineAndLeavesNothing() throws Exception {
+        config("mariadb", "cli_src", "unused", "");
+        Cli.Result r = new Cli().workingDir(dir).env("DB_PW", "wrong-" + server.password()).run("-c", "config.yaml", "backup", "shop");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("Access denied for user 'backup'").doesNotContain(server.password()).doesNotContain("Exception");
+        assertThat(r.err().lines().filter(l -> l.contains("Access denied"))).as(r.toString()).hasSize(1);
+        assertThat(storeFiles()).isEmpty();
+    }
+
+    @Test
+    void missingDatabaseExits2() throws Exception {
+        config("mariadb", "cli_nope", "unused", "");
+        Cli.Result r = cli().run("-c", "config.yaml", "backup", "shop");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("database 'cli_nope' does not exist");
+        assertThat(storeFiles()).isEmpty();
+    }
+
+    @Test
+    void aKilledDumpLeavesNoFinalObject() throws Exception {
+        config("mariadb", "cli_src", "unused", "extra_args: ['" + MySqlEngineIT.SLOW + "']");
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> cli().run("-c", "config.yaml", "backup", "shop"));
+        MySqlEngineIT.awaitChild("mariadb-dump").destroyForcibly();
+        Cli.Result r = run.get(60, TimeUnit.SECONDS);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("mariadb-dump");
+        assertThat(storeFiles()).noneMatch(p -> p.getFileName().toString().matches(".*\\.sql(\\.zst)?(\\.sha256|\\.manifest\\.json)?"));
+        try (Stream<Path> s = Files.walk(dir)) {
+            assertThat(s.filter(p -> p.getFileName().toString().endsWith(".cnf"))).as("option files left behind").isEmpty();
+        }
+    }
+
+    @Test
+    void sigtermDuringADumpKillsItRemovesTheOptionFileAndExits143() throws Exception {
+        config("mariadb", "cli_src", "unused", "extra_args: ['" + MySqlEngineIT.SLOW + "']");
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.dbbackup.cli.Main",
+                "-c", "config.yaml", "backup", "shop").directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.txt").toFile());
+        pb.environment().put("DB_PW", server.password());
+        pb.environment().put("DBBACKUP_TMPDIR", tmp.toString());
+        Process p = pb.start();
+        ProcessHandle dump = null;
+        for (int i = 0; i < 1000 && dump == null; i++) {
+            dump = p.descendants().filter(h -> h.info().command().orElse("").endsWith("/mariadb-dump")).findFirst().orElse(null);
+            Thread.sleep(10);
+        }
+        assertThat(dump).as("mariadb-dump started").isNotNull();
+        try (Stream<Path> s = Files.walk(tmp)) {
+            assertThat(s.filter(f -> f.toString().endsWith(".cnf"))).as("the option file exists while the dump runs").hasSize(1);
+        }
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(dir.resolve("out.txt"));
+        assertThat(p.exitValue()).as(out).isEqualTo(143);
+        assertThat(dump.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+        try (Stream<Path> s = Files.walk(tmp)) {
+            assertThat(s.filter(f -> f.toString().endsWith(".cnf"))).as("option files left behind").isEmpty();
+        }
+        assertThat(storeFiles()).noneMatch(f -> f.getFileName().toString().matches(".*\\.sql(\\.zst)?(\\.sha256|\\.manifest\\.json)?"));
+        assertThat(out).doesNotContain(server.password());
+    }
+
+    private void deleteStore() throws IOException {
+        try (Stream<Path> s = Files.walk(store)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

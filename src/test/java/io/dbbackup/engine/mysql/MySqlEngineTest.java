@@ -1,0 +1,163 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.config.Config;
+import io.dbbackup.config.ConfigException;
+import io.dbbackup.config.ConfigLoader;
+import io.dbbackup.plugin.PluginRegistry;
+import io.dbbackup.spi.ToolFailedException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pure parts: dump options, option-file quoting, grants rewriting, error lines, config keys. */
+class MySqlEngineTest {
+    @TempDir
+    Path dir;
+
+    static final ClientFamily.Probe MARIADB = ClientFamily.parse("mariadb-dump  Ver 10.19 Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)");
+    static final ClientFamily.Probe MYSQL8 = ClientFamily.parse("mysqldump  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)");
+    static final ClientFamily.Probe MYSQL57 = ClientFamily.parse("mysqldump  Ver 10.13 Distrib 5.7.44, for Linux (x86_64)");
+
+    @Test
+    void clientFamiliesAreToldApartByWhatTheBinaryIsNotItsName() {
+        assertThat(MARIADB).extracting(ClientFamily.Probe::family, ClientFamily.Probe::major).containsExactly(ClientFamily.MARIADB, 10);
+        assertThat(MYSQL8).extracting(ClientFamily.Probe::family, ClientFamily.Probe::major).containsExactly(ClientFamily.MYSQL, 8);
+        assertThat(MYSQL57).extracting(ClientFamily.Probe::family, ClientFamily.Probe::major).containsExactly(ClientFamily.MYSQL, 5);
+    }
+
+    @Test
+    void oneDatabaseIsDumpedWithoutItsNameAndGtidIsOffOnlyForMySqlClients() {
+        List<String> maria = DumpArgs.of(Scope.one("shop"), MARIADB, "10.11.19-MariaDB", List.of());
+        assertThat(maria).containsExactly("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob",
+                "--default-character-set=utf8mb4", "--", "shop");
+        assertThat(DumpArgs.of(Scope.one("shop"), MYSQL8, "8.0.36", List.of("--quick")))
+                .containsSequence("--set-gtid-purged=OFF", "--quick", "--", "shop").doesNotContain("--column-statistics=0");
+        assertThat(DumpArgs.of(Scope.one("shop"), MYSQL8, "10.11.19-MariaDB", List.of())).contains("--column-statistics=0");
+        assertThat(DumpArgs.of(Scope.one("shop"), MYSQL57, "10.11.19-MariaDB", List.of())).doesNotContain("--column-statistics=0");
+        assertThat(DumpArgs.of(Scope.some(List.of("a", "-b")), MARIADB, null, List.of())).endsWith("--databases", "--", "a", "-b");
+        assertThat(DumpArgs.of(Scope.all(), MARIADB, null, List.of())).endsWith("--all-databases");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-psecret", "-p", "--password=x", "--password", "--defaults-file=/x", "--no-defaults",
+            "--result-file=/tmp/x", "-r/tmp/x", "--tab=/tmp", "--xml", "--databases", "--all-databases"})
+    void extraArgsThatLeakOrRedirectAreRefused(String arg) {
+        assertThat(DumpArgs.reject(arg)).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--quick", "--skip-extended-insert", "--ignore-table=shop.log", "--max-allowed-packet=1G", "--where=1"})
+    void ordinaryExtraArgsAreAccepted(String arg) {
+        assertThat(DumpArgs.reject(arg)).isEmpty();
+    }
+
+    @Test
+    void optionFileValuesAreQuotedSoEveryCharacterSurvives() {
+        assertThat(DefaultsFile.quote("a\"b#c'd\\e f;g\nh")).isEqualTo("\"a\\\"b#c\\'d\\\\e f;g\\nh\"");
+    }
+
+    @Test
+    void grantsOnTheDumpedDatabaseFollowItToAnyName() {
+        assertThat(Grants.toDefaultDatabase("GRANT SELECT, INSERT ON `shop`.* TO `r`@`%`", "shop"))
+                .isEqualTo("GRANT SELECT, INSERT ON * TO `r`@`%`");
+        assertThat(Grants.toDefaultDatabase("GRANT INSERT (`v`) ON `shop`.`or``ders` TO `r`@`%`", "shop"))
+                .isEqualTo("GRANT INSERT (`v`) ON `or``ders` TO `r`@`%`");
+        assertThat(Grants.toDefaultDatabase("GRANT EXECUTE ON PROCEDURE `shop`.`p` TO `r`@`%`", "shop"))
+                .isEqualTo("GRANT EXECUTE ON PROCEDURE `p` TO `r`@`%`");
+        assertThat(Grants.toDefaultDatabase("GRANT SELECT ON `shopping`.* TO `r`@`%`", "shop")).isEqualTo("GRANT SELECT ON `shopping`.* TO `r`@`%`");
+        assertThat(Grants.toDefaultDatabase("GRANT USAGE ON *.* TO `r`@`%`", "shop")).isEqualTo("GRANT USAGE ON *.* TO `r`@`%`");
+        String sql = Grants.sql(new MySqlSettings.Account("r", "%"), List.of("CREATE USER `r`@`%` IDENTIFIED BY PASSWORD '*AB'"),
+                List.of("GRANT SELECT ON `shop`.* TO `r`@`%`"), null);
+        assertThat(sql).contains("CREATE USER IF NOT EXISTS `r`@`%` IDENTIFIED BY PASSWORD '*AB';\nGRANT SELECT ON `shop`.* TO `r`@`%`;\n");
+    }
+
+    @Test
+    void errorLinesNameTheReason() {
+        ToolFailedException denied = new ToolFailedException("mariadb-dump", 2,
+                "mariadb-dump: Got error: 1045: \"Access denied for user 'app'@'127.0.0.1' (using password: YES)\" when trying to connect", false);
+        assertThat(MySqlErrors.reason(denied)).isEqualTo("Access denied for user 'app'@'127.0.0.1' (using password: YES) when trying to connect");
+        assertThat(MySqlErrors.isPermanent(denied.stderrTail())).isTrue();
+        ToolFailedException refused = new ToolFailedException("mariadb", 1, "ERROR 2002 (HY000): Can't connect to server on '127.0.0.1' (115)", true);
+        assertThat(MySqlErrors.reason(refused)).isEqualTo("ERROR 2002 (HY000): Can't connect to server on '127.0.0.1' (115)");
+        assertThat(MySqlErrors.isPermanent(refused.stderrTail())).isFalse();
+        assertThat(MySqlErrors.isPermanent("ERROR 2005 (HY000): Unknown server host 'x.invalid' (-2)")).isTrue();
+        assertThat(MySqlErrors.reason(new ToolFailedException("mariadb", 1,
+                "Warning: something\nERROR 1064 (42000) at line 2: You have an error in your SQL syntax", false)))
+                .isEqualTo("ERROR 1064 (42000) at line 2: You have an error in your SQL syntax");
+    }
+
+    private Config load(String body, Map<String, String> env) throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "datasources:\n  shop:\n" + body.indent(4)
+                + "stores:\n  local:\n    type: local\n    path: out\njobs:\n  j:\n    datasource: shop\n    store: local\n");
+        return new ConfigLoader(PluginRegistry.load(), env).load(file, "config.yaml");
+    }
+
+    private MySqlSettings settings(String body, Map<String, String> env) throws Exception {
+        return ((MySqlEngine) load(body, env).datasources().get("shop").engine()).settings();
+    }
+
+    @Test
+    void bothEngineTypesReadTheSameKeys() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), "x");
+        MySqlSettings s = settings("""
+                engine: mariadb
+                host: db.internal
+                port: 3307
+                user: backup
+                password_env: DB_PW
+                database: shop
+                format: plain
+                timeout: 2h
+                ssl_mode: verify_identity
+                ssl_ca: ca.pem
+                include_grants: true
+                grants_for: [reporter@'%', app@10.0.0.1]
+                extra_args: [--skip-extended-insert]
+                """, Map.of("DB_PW", "pw"));
+        assertThat(s.flavor()).isEqualTo(MySqlFlavor.MARIADB);
+        assertThat(s.address()).isEqualTo("db.internal:3307");
+        assertThat(s.password().reveal()).isEqualTo("pw");
+        assertThat(s.keyName()).isEqualTo("shop");
+        assertThat(s.timeout()).hasHours(2);
+        assertThat(s.tls().args(ClientFamily.MARIADB)).containsExactly("--ssl", "--ssl-verify-server-cert", "--ssl-ca=" + dir.resolve("ca.pem"));
+        assertThat(s.tls().args(ClientFamily.MYSQL)).startsWith("--ssl-mode=VERIFY_IDENTITY");
+        assertThat(s.grantsFor()).containsExactly(new MySqlSettings.Account("reporter", "%"), new MySqlSettings.Account("app", "10.0.0.1"));
+        assertThat(s.extraArgs()).containsExactly("--skip-extended-insert");
+
+        MySqlSettings m = settings("engine: mysql\nsocket: /run/mysqld/mysqld.sock\ndatabases: [a, b]", Map.of());
+        assertThat(m.flavor()).isEqualTo(MySqlFlavor.MYSQL);
+        assertThat(m.address()).isEqualTo("/run/mysqld/mysqld.sock");
+        assertThat(m.host()).isEqualTo("127.0.0.1");
+        assertThat(m.keyName()).isEqualTo("shop"); // several databases: named after the datasource
+        assertThat(MySqlClient.connectionArgs(m, ClientFamily.MARIADB)).containsExactly("--protocol=SOCKET", "--socket=/run/mysqld/mysqld.sock");
+        assertThat(settings("engine: mysql\nall_databases: true", Map.of()).keyName()).isEqualTo("all");
+    }
+
+    @Test
+    void problemsAreReportedAtTheirKeys() {
+        assertThatThrownBy(() -> load("engine: mariadb\nhost: x", Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("missing required key 'database'");
+        assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\nall_databases: true", Map.of()))
+                .hasMessageContaining("give exactly one of database, databases and all_databases");
+        assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\nformat: custom", Map.of())).hasMessageContaining("format");
+        assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\nextra_args: [--password=x]", Map.of()))
+                .hasMessageContaining("use password_env or password_file").hasMessageNotContaining("=x");
+        assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\ninclude_grants: true", Map.of()))
+                .hasMessageContaining("needs grants_for");
+        assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\nsocket: /s\nport: 1", Map.of()))
+                .hasMessageContaining("give either socket or host/port");
+        assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a/b", Map.of())).hasMessageContaining("cannot name a backup folder");
+        assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\nssl_mode: maybe", Map.of())).hasMessageContaining("ssl_mode");
+        assertThatThrownBy(() -> load("engine: mysql\ndatabase: a\npassword: hunter2", Map.of())).hasMessageNotContaining("hunter2");
+    }
+}
