@@ -97,7 +97,7 @@ final class BoundedPipe {
                         throw new IOException("the consumer of the dump stream stopped");
                     }
                 }
-                if (readerGone) {
+                if (readerGone && chunk != EOF) { // a reader that took EOF and closed is done, not gone
                     throw new IOException("the consumer of the dump stream stopped");
                 }
             } catch (InterruptedException e) {
