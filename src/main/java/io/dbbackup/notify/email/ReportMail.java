@@ -54,7 +54,7 @@ record ReportMail(String subject, String body) {
     }
 
     private static void line(StringBuilder b, String label, String value) {
-        b.append(String.format(Locale.ROOT, "%-10s %s%n", label + ":", value == null ? "-" : value));
+        b.append(String.format(Locale.ROOT, "%-10s %s\n", label + ":", value == null ? "-" : value));
     }
 
     private static String nonEmpty(String s) {
