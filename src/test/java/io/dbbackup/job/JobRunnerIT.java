@@ -301,6 +301,23 @@ class JobRunnerIT {
     }
 
     @Test
+    void perJobTimeoutStopsTheUploadEvenWhenTheEngineIgnoresCancellation() throws Exception {
+        config("""
+                datasources:
+                  stubborn: {engine: fake, size: 20000000, duration: 30s, ignore_cancel: true}
+                stores:
+                  local: {type: local, path: store, fsync: false}
+                jobs:
+                  stubborn: {datasource: stubborn, store: local, timeout: 1s}
+                """);
+        Cli.Result r = dbbackup("backup", "stubborn");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains("timed out after 1s");
+        assertThat(r.millis()).as("the upload stops at the timeout, the dump at its next write").isLessThan(5_000);
+        assertThat(storeFiles()).isEmpty();
+    }
+
+    @Test
     void smtpServerDownDoesNotChangeASuccessfulBackup() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

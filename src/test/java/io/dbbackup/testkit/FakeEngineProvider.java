@@ -31,6 +31,8 @@ import java.util.Random;
  * <li>{@code size} bytes of deterministic data, spread over {@code duration} (cancellable);</li>
  * <li>{@code fail_attempts: N}: attempts 1..N fail like a dump tool that exited 1 (transient),
  * counted in {@code attempts_file}, which gets one line (epoch millis) per attempt;</li>
+ * <li>{@code ignore_cancel: true}: the generated dump does not watch the cancellation token (like an
+ * engine busy in a library call);</li>
  * <li>{@code command: [...]}: the dump is that child process's stdout, run through {@link ChildProcess}
  * (killed on cancellation like pg_dump would be).</li>
  * </ul>
@@ -49,14 +51,15 @@ public final class FakeEngineProvider implements EngineProvider {
         int failAttempts = s.integer("fail_attempts", 0, Integer.MAX_VALUE).orElse(0);
         Path attemptsFile = s.path("attempts_file").orElse(null);
         List<String> command = s.stringList("command");
+        boolean ignoreCancel = s.bool("ignore_cancel").orElse(false);
         if (failAttempts > 0 && attemptsFile == null) {
             s.error("attempts_file", "fail_attempts needs attempts_file");
         }
-        return new FakeEngine(database, size, duration, failAttempts, attemptsFile, command);
+        return new FakeEngine(database, size, duration, failAttempts, attemptsFile, command, ignoreCancel);
     }
 
     record FakeEngine(String database, int size, Duration duration, int failAttempts, Path attemptsFile,
-                      List<String> command) implements Engine {
+                      List<String> command, boolean ignoreCancel) implements Engine {
         @Override
         public DumpFormat format() {
             return DumpFormat.SQL;
@@ -79,12 +82,15 @@ public final class FakeEngineProvider implements EngineProvider {
             long sliceNanos = duration.toNanos() / 20;
             int left = size;
             while (left > 0) {
-                ctx.cancellation().throwIfCancelled();
+                if (!ignoreCancel) {
+                    ctx.cancellation().throwIfCancelled();
+                }
                 random.nextBytes(buf);
                 int n = Math.min(left, buf.length);
                 out.write(buf, 0, n);
                 left -= n;
-                pause(sliceNanos, ctx);
+                pause(sliceNanos, ignoreCancel ? new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(),
+                        ctx.scratchDir()) : ctx);
             }
             return DumpInfo.of(Map.of("fake", "generated"));
         }
