@@ -65,7 +65,8 @@ final class Root implements Runnable {
 
     Workspace workspace() {
         Log log = log();
-        return Workspace.load(configPath(), main.env(), main.clock(), log);
+        Path path = configPath();
+        return Workspace.load(path, config != null ? config.toString() : path.toString(), main.env(), main.clock(), log);
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -50,7 +50,11 @@ public final class ConfigLoader {
     }
 
     public Config load(Path file) {
-        String label = file.toString();
+        return load(file, file.toString());
+    }
+
+    /** Loads {@code file}, naming it {@code label} (the path as the user typed it) in problems. */
+    public Config load(Path file, String label) {
         Problems problems = new Problems(label);
         String text;
         try {
@@ -65,11 +69,13 @@ public final class ConfigLoader {
     Config parse(Path file, String text, Problems problems) {
         Node root;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setAllowDuplicateKeys(true).build();
+            LoadSettings settings = LoadSettings.builder().setLabel(problems.file()).setAllowDuplicateKeys(true).build();
             root = new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
-            String msg = "YAML syntax error: " + (e.getContext() == null ? "" : e.getContext() + ", ") + e.getProblem();
-            problems.error(e.getProblemMark(), msg.replace('\n', ' '));
+            String where = e.getProblemMark().map(m -> " (at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")").orElse("");
+            String msg = "YAML syntax error: " + (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem()
+                    + (e.getContextMark().isPresent() ? where : "");
+            problems.error(e.getContextMark().isPresent() ? e.getContextMark() : e.getProblemMark(), msg.replace('\n', ' '));
             throw new ConfigException(problems.sorted());
         } catch (YamlEngineException e) {
             problems.error(Optional.empty(), "YAML error: " + e.getMessage().replace('\n', ' '));
@@ -87,8 +93,9 @@ public final class ConfigLoader {
                 s -> datasource(s, problems));
         Map<String, StoreConfig> stores = named(top, "stores", problems, s -> store(s));
         Map<String, NotifierConfig> notifiers = named(top, "notifications", problems, s -> notifier(s));
+        Declared declared = new Declared(names(top, "datasources"), names(top, "stores"), names(top, "notifications"));
         Map<String, JobConfig> jobs = named(top, "jobs", problems,
-                s -> job(s, datasources, stores, notifiers));
+                s -> job(s, datasources, stores, notifiers, declared));
         for (String key : top.keys()) {
             if (!TOP_LEVEL.contains(key)) {
                 problems.error(top.keyNode(key), key + ": unknown top-level key (expected datasources, stores, notifications, jobs)");
@@ -103,6 +110,24 @@ public final class ConfigLoader {
         }
         return new Config(file, datasources, stores, notifiers, jobs,
                 all.stream().filter(p -> p.severity() == Problem.Severity.WARNING).toList());
+    }
+
+    /** Names declared in each section, including ones whose definition has errors (reported there already). */
+    private record Declared(Set<String> datasources, Set<String> stores, Set<String> notifiers) {
+    }
+
+    private static Set<String> names(YamlSection top, String key) {
+        Optional<Node> n = top.value(key);
+        if (n.isEmpty() || !(n.get() instanceof org.snakeyaml.engine.v2.nodes.MappingNode m)) {
+            return Set.of();
+        }
+        Set<String> out = new java.util.TreeSet<>();
+        m.getValue().forEach(t -> {
+            if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k) {
+                out.add(k.getValue());
+            }
+        });
+        return out;
     }
 
     private static void checkConfigPermissions(Path file, Problems problems, Node root) {
@@ -141,7 +166,9 @@ public final class ConfigLoader {
                 s.error(null, "cannot be set up: " + e.getMessage());
                 built = null;
             }
-            s.reportUnknownKeys();
+            if (!s.typeUnknown()) {
+                s.reportUnknownKeys();
+            }
             if (built != null) {
                 out.put(name, built);
             }
@@ -154,10 +181,12 @@ public final class ConfigLoader {
         Compression compression = compression(s).orElse(Compression.GZIP);
         int level = level(s, compression);
         if (type.isEmpty()) {
+            s.markTypeUnknown();
             return null;
         }
         Optional<EngineProvider> provider = plugins.engine(type.get());
         if (provider.isEmpty()) {
+            s.markTypeUnknown();
             s.errorAtValue("engine", "unknown engine '" + type.get() + "' (known: " + String.join(", ", plugins.engineTypes()) + ")");
             return null;
         }
@@ -180,10 +209,12 @@ public final class ConfigLoader {
     private StoreConfig store(YamlSection s) {
         Optional<String> type = s.requireString("type");
         if (type.isEmpty()) {
+            s.markTypeUnknown();
             return null;
         }
         Optional<StoreProvider> provider = plugins.store(type.get());
         if (provider.isEmpty()) {
+            s.markTypeUnknown();
             s.errorAtValue("type", "unknown store type '" + type.get() + "' (known: " + String.join(", ", plugins.storeTypes()) + ")");
             return null;
         }
@@ -194,10 +225,12 @@ public final class ConfigLoader {
     private NotifierConfig notifier(YamlSection s) {
         Optional<String> type = s.requireString("type");
         if (type.isEmpty()) {
+            s.markTypeUnknown();
             return null;
         }
         Optional<NotifierProvider> provider = plugins.notifier(type.get());
         if (provider.isEmpty()) {
+            s.markTypeUnknown();
             String known = plugins.notifierTypes().isEmpty() ? "none installed" : String.join(", ", plugins.notifierTypes());
             s.errorAtValue("type", "unknown notification type '" + type.get() + "' (known: " + known + ")");
             return null;
@@ -207,13 +240,13 @@ public final class ConfigLoader {
     }
 
     private JobConfig job(YamlSection s, Map<String, DatasourceConfig> datasources, Map<String, StoreConfig> stores,
-                          Map<String, NotifierConfig> notifiers) {
+                          Map<String, NotifierConfig> notifiers, Declared declared) {
         Optional<String> ds = s.requireString("datasource");
         Optional<String> st = s.requireString("store");
-        ds.filter(d -> !datasources.containsKey(d)).ifPresent(d -> s.errorAtValue("datasource",
-                "no datasource named '" + d + "'" + knownNames(datasources.keySet())));
-        st.filter(d -> !stores.containsKey(d)).ifPresent(d -> s.errorAtValue("store",
-                "no store named '" + d + "'" + knownNames(stores.keySet())));
+        ds.filter(d -> !declared.datasources().contains(d)).ifPresent(d -> s.errorAtValue("datasource",
+                "no datasource named '" + d + "'" + knownNames(declared.datasources())));
+        st.filter(d -> !declared.stores().contains(d)).ifPresent(d -> s.errorAtValue("store",
+                "no store named '" + d + "'" + knownNames(declared.stores())));
         String prefix = s.string("prefix").orElse("");
         if (prefix.contains("..") || prefix.contains("\\")) {
             s.errorAtValue("prefix", "must not contain '..' or '\\'");
@@ -235,13 +268,13 @@ public final class ConfigLoader {
             Optional<String> name = n.requireString("notifier");
             NotifyRule.When when = n.choice("on", Set.of("failure", "success", "always"))
                     .map(w -> NotifyRule.When.valueOf(w.toUpperCase())).orElse(NotifyRule.When.FAILURE);
-            name.filter(x -> !notifiers.containsKey(x)).ifPresent(x -> n.errorAtValue("notifier",
-                    "no notification named '" + x + "'" + knownNames(notifiers.keySet())));
+            name.filter(x -> !declared.notifiers().contains(x)).ifPresent(x -> n.errorAtValue("notifier",
+                    "no notification named '" + x + "'" + knownNames(declared.notifiers())));
             n.reportUnknownKeys();
             name.ifPresent(x -> notify.add(new NotifyRule(x, when)));
         }
         RetentionPolicy retention = s.section("retention").map(r -> retention((YamlSection) r)).orElse(RetentionPolicy.KEEP_ALL);
-        if (ds.isEmpty() || st.isEmpty() || retention == null || retry == null) {
+        if (ds.isEmpty() || st.isEmpty() || !datasources.containsKey(ds.get()) || !stores.containsKey(st.get())) {
             return null;
         }
         return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention);

@@ -17,6 +17,10 @@ final class Problems {
         this.file = file;
     }
 
+    String file() {
+        return file;
+    }
+
     void error(Node at, String message) {
         add(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.ERROR, message);
     }

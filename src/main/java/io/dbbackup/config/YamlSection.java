@@ -40,6 +40,7 @@ final class YamlSection implements ConfigSection {
     private final Problems problems;
     private final Map<String, String> env;
     private final Path baseDir;
+    private boolean typeUnknown;
 
     YamlSection(String path, String name, Node node, Problems problems, Map<String, String> env, Path baseDir) {
         this.path = path;
@@ -105,6 +106,15 @@ final class YamlSection implements ConfigSection {
             return "'" + s.getValue() + "'";
         }
         return "nothing";
+    }
+
+    /** The plugin type is missing or unknown: its other keys cannot be judged. */
+    void markTypeUnknown() {
+        typeUnknown = true;
+    }
+
+    boolean typeUnknown() {
+        return typeUnknown;
     }
 
     Node node() {

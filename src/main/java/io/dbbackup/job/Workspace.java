@@ -36,12 +36,13 @@ public final class Workspace {
     }
 
     /** Loads {@code file} with the installed plugins. */
-    public static Workspace load(Path file, Map<String, String> env, Clock clock, Log log) {
-        return load(file, env, clock, log, PluginRegistry.load());
+    public static Workspace load(Path file, String label, Map<String, String> env, Clock clock, Log log) {
+        return load(file, label, env, clock, log, PluginRegistry.load());
     }
 
-    public static Workspace load(Path file, Map<String, String> env, Clock clock, Log log, ProviderLookup plugins) {
-        Config config = new ConfigLoader(plugins, env).load(file);
+    public static Workspace load(Path file, String label, Map<String, String> env, Clock clock, Log log,
+                                 ProviderLookup plugins) {
+        Config config = new ConfigLoader(plugins, env).load(file, label);
         config.warnings().forEach(w -> log.warn(w.format()));
         String tmp = env.getOrDefault("DBBACKUP_TMPDIR", System.getProperty("java.io.tmpdir"));
         return new Workspace(config, clock, log, Path.of(tmp));

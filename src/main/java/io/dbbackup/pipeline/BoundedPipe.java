@@ -92,14 +92,11 @@ final class BoundedPipe {
 
         private void put(byte[] chunk) throws IOException {
             try {
-                while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+                do {
                     if (readerGone) {
                         throw new IOException("the consumer of the dump stream stopped");
                     }
-                }
-                if (readerGone && chunk != EOF) { // a reader that took EOF and closed is done, not gone
-                    throw new IOException("the consumer of the dump stream stopped");
-                }
+                } while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while writing the dump stream");

@@ -74,11 +74,22 @@ class JobRunnerIT {
         return f;
     }
 
-    private Cli.Result dbbackup(String... args) {
-        Cli.Result r = Cli.run(env, dir, args);
-        System.out.println("---- dbbackup " + String.join(" ", args) + " -> exit " + r.code() + " in " + r.millis() + " ms\n"
+    /** One in-process run with its wall time. */
+    record Run(int code, String out, String err, long millis) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private Run dbbackup(String... args) {
+        Cli cli = new Cli().workingDir(dir);
+        env.forEach(cli::env);
+        long t0 = System.nanoTime();
+        Cli.Result r = cli.run(args);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("---- dbbackup " + String.join(" ", args) + " -> exit " + r.exit() + " in " + ms + " ms\n"
                 + r.out() + r.err());
-        return r;
+        return new Run(r.exit(), r.out(), r.err(), ms);
     }
 
     @Test
@@ -122,7 +133,7 @@ class JobRunnerIT {
                     notify: [{notifier: ops, on: failure}]
                 """.formatted(notifications(smtp.port())));
 
-        Cli.Result r = dbbackup("backup", "--all", "--parallel", "3");
+        Run r = dbbackup("backup", "--all", "--parallel", "3");
 
         assertThat(r.code()).as("some jobs failed -> 4").isEqualTo(4);
         for (String job : List.of("a-success-mail", "b-always-mail", "c-failure-only", "d-no-notify", "flaky", "broken")) {
@@ -182,7 +193,7 @@ class JobRunnerIT {
                   a: {datasource: a, store: local}
                   broken: {datasource: broken, store: local}
                 """);
-        Cli.Result r = dbbackup("backup", "a", "broken", "--json");
+        Run r = dbbackup("backup", "a", "broken", "--json");
         assertThat(r.code()).isEqualTo(4);
         @SuppressWarnings("unchecked")
         Map<String, Object> summary = (Map<String, Object>) Json.parse(r.out());
@@ -218,9 +229,9 @@ class JobRunnerIT {
         }
         config("datasources:\n" + ds + "stores:\n  local: {type: local, path: store, fsync: false}\njobs:\n" + jobs);
         dbbackup("backup", "j1"); // warm-up: class loading, JIT
-        Cli.Result one = dbbackup("backup", "j2");
+        Run one = dbbackup("backup", "j2");
         assertThat(one.code()).isZero();
-        Cli.Result four = dbbackup("backup", "--all", "--parallel", "4");
+        Run four = dbbackup("backup", "--all", "--parallel", "4");
         assertThat(four.code()).isZero();
         assertThat(four.out()).contains("4 of 4 jobs succeeded");
         System.out.printf("wall time: one job %d ms; four jobs with --parallel 4: %d ms (4 x one = %d ms, ratio %.2f)%n",
@@ -244,7 +255,7 @@ class JobRunnerIT {
                     retry: {max_attempts: 3, delay: 100ms}
                     notify: [{notifier: ops, on: failure}]
                 """.formatted(notifications(smtp.port())));
-        Cli.Result r = dbbackup("backup", "a");
+        Run r = dbbackup("backup", "a");
         assertThat(r.code()).as("integrity failure").isEqualTo(3);
         assertThat(r.out()).containsPattern("(?m)^a +FAILED +1 ");
         assertThat(r.out()).contains("verification of a/a-").contains("after upload failed: checksum mismatch");
@@ -272,7 +283,7 @@ class JobRunnerIT {
                 jobs:
                   a: {datasource: a, store: sound, verify: true}
                 """);
-        Cli.Result r = dbbackup("backup", "a");
+        Run r = dbbackup("backup", "a");
         assertThat(r.code()).isZero();
         assertThat(r.err()).contains("backup verified");
     }
@@ -292,7 +303,7 @@ class JobRunnerIT {
                     timeout: 1s
                     notify: [{notifier: ops}]
                 """.formatted(notifications(smtp.port())));
-        Cli.Result r = dbbackup("backup", "slow");
+        Run r = dbbackup("backup", "slow");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.millis()).as("cancelled at 1s, not after 60s").isLessThan(10_000);
         assertThat(r.out()).contains("timed out after 1s");
@@ -310,7 +321,7 @@ class JobRunnerIT {
                 jobs:
                   stubborn: {datasource: stubborn, store: local, timeout: 1s}
                 """);
-        Cli.Result r = dbbackup("backup", "stubborn");
+        Run r = dbbackup("backup", "stubborn");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).contains("timed out after 1s");
         assertThat(r.millis()).as("the upload stops at the timeout, the dump at its next write").isLessThan(5_000);
@@ -335,7 +346,7 @@ class JobRunnerIT {
                     store: local
                     notify: [{notifier: ops, on: always}]
                 """.formatted(notifications(closedPort)));
-        Cli.Result r = dbbackup("backup", "a");
+        Run r = dbbackup("backup", "a");
         assertThat(r.code()).isZero();
         assertThat(r.err()).contains("WARN").contains("notification failed (the backup result is unchanged)")
                 .contains("notifier=ops").contains("127.0.0.1:" + closedPort).doesNotContain(SMTP_PASSWORD);
@@ -353,7 +364,7 @@ class JobRunnerIT {
                 jobs:
                   a: {datasource: a, store: local, notify: [{notifier: ops, on: success}]}
                 """.formatted(notifications(smtp.port())));
-        Cli.Result r = dbbackup("backup", "a");
+        Run r = dbbackup("backup", "a");
         assertThat(r.code()).isZero();
         assertThat(r.err()).contains("notification failed").doesNotContain("not-the-Right-0ne");
         assertThat(smtp.messages()).isEmpty();

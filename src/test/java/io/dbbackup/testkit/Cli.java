@@ -7,24 +7,54 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Runs the CLI in-process through {@code Main.run(out, err, args...)}, capturing both streams and the wall time. */
+/** Runs the CLI in-process as a user would type it, capturing stdout, stderr and the exit code. */
 public final class Cli {
-    /** One run's exit code, stdout, stderr (the log) and wall time. */
-    public record Result(int code, String out, String err, long millis) {
-        public String all() {
-            return out + err;
+    /** One run's outcome. */
+    public record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
         }
     }
 
-    private Cli() {
+    private final Map<String, String> env = new HashMap<>(System.getenv());
+    private Path workingDir = Path.of("").toAbsolutePath();
+    private Clock clock = Clock.systemUTC();
+    private Confirmer confirmer = noTerminal();
+
+    public Cli env(String k, String v) {
+        env.put(k, v);
+        return this;
     }
 
-    public static Result run(Map<String, String> env, Path workDir, String... args) {
+    public Cli workingDir(Path dir) {
+        this.workingDir = dir;
+        return this;
+    }
+
+    public Cli clock(Clock c) {
+        this.clock = c;
+        return this;
+    }
+
+    public Cli confirmer(Confirmer c) {
+        this.confirmer = c;
+        return this;
+    }
+
+    public Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Confirmer never = new Confirmer() {
+        int code = new Main(env, clock, confirmer, workingDir).run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** As under cron or in a container: nobody to ask. */
+    public static Confirmer noTerminal() {
+        return new Confirmer() {
             @Override
             public boolean interactive() {
                 return false;
@@ -32,12 +62,23 @@ public final class Cli {
 
             @Override
             public boolean confirm(String question) {
-                return false;
+                throw new AssertionError("must not ask without a terminal: " + question);
             }
         };
-        long t0 = System.nanoTime();
-        int code = new Main(env, Clock.systemUTC(), never, workDir).run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        return new Result(code, out.toString(), err.toString(), ms);
+    }
+
+    /** A terminal where the user answers {@code answer}. */
+    public static Confirmer answering(boolean answer) {
+        return new Confirmer() {
+            @Override
+            public boolean interactive() {
+                return true;
+            }
+
+            @Override
+            public boolean confirm(String question) {
+                return answer;
+            }
+        };
     }
 }

@@ -89,7 +89,12 @@ public final class SqliteEngine implements Engine {
                 throw new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
             }
             ctx.cancellation().throwIfCancelled();
-            checkIntegrity(snapshot, "snapshot of " + path);
+            try {
+                checkIntegrity(snapshot, "snapshot of " + path);
+            } catch (io.dbbackup.codec.IntegrityException e) {
+                // the source is damaged: a failed backup (exit 2), not a corrupt artifact (exit 3)
+                throw DbBackupException.permanent(e.getMessage(), e);
+            }
             ctx.log().debug("sqlite snapshot ready", "bytes", Files.size(snapshot));
             try (InputStream in = Files.newInputStream(snapshot)) {
                 in.transferTo(out);

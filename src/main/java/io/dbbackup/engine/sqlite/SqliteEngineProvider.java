@@ -18,7 +18,7 @@ public final class SqliteEngineProvider implements EngineProvider {
     @Override
     public Engine create(ConfigSection s) {
         Path path = s.path("path").orElse(null);
-        if (path == null) {
+        if (path == null && !s.has("path")) {
             s.error("path", "missing required key 'path' (the SQLite database file)");
         }
         String strategy = s.choice("strategy", Set.of("online", "vacuum")).orElse("online");

@@ -16,11 +16,11 @@ public final class LocalStoreProvider implements StoreProvider {
     @Override
     public Store create(ConfigSection section) {
         Path root = section.path("path").orElse(null);
-        if (root == null) {
+        if (root == null && !section.has("path")) {
             section.error("path", "missing required key 'path' (the folder backups are written to)");
             return null;
         }
         boolean fsync = section.bool("fsync").orElse(true);
-        return new LocalStore(root, fsync);
+        return root == null ? null : new LocalStore(root, fsync);
     }
 }

@@ -1,0 +1,72 @@
+package io.dbbackup;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+/** The package arrows of DESIGN.md: cli → job → pipeline/config → spi → core; plugins are never imported. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void load() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.dbbackup");
+    }
+
+    @Test
+    void layersFollowTheDesign() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("cli").definedBy("io.dbbackup.cli..")
+                .layer("job").definedBy("io.dbbackup.job..")
+                .layer("config").definedBy("io.dbbackup.config..")
+                .layer("pipeline").definedBy("io.dbbackup.pipeline..")
+                .layer("codec").definedBy("io.dbbackup.codec..")
+                .layer("retention").definedBy("io.dbbackup.retention..")
+                .layer("plugin").definedBy("io.dbbackup.plugin..")
+                .layer("spi").definedBy("io.dbbackup.spi..")
+                .layer("core").definedBy("io.dbbackup.core..")
+                .layer("implementations").definedBy("io.dbbackup.engine..", "io.dbbackup.store..", "io.dbbackup.notify..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("job").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "job")
+                .whereLayer("pipeline").mayOnlyBeAccessedByLayers("job")
+                .whereLayer("plugin").mayOnlyBeAccessedByLayers("job")
+                .whereLayer("retention").mayOnlyBeAccessedByLayers("job", "cli")
+                .whereLayer("codec").mayOnlyBeAccessedByLayers("pipeline", "job", "config", "implementations")
+                .whereLayer("spi").mayOnlyBeAccessedByLayers("job", "config", "pipeline", "plugin", "implementations")
+                .whereLayer("implementations").mayNotBeAccessedByAnyLayer()
+                .check(classes);
+    }
+
+    @Test
+    void coreDependsOnNothingOfOurs() {
+        noClasses().that().resideInAPackage("io.dbbackup.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.dbbackup.cli..", "io.dbbackup.job..",
+                        "io.dbbackup.config..", "io.dbbackup.pipeline..", "io.dbbackup.codec..", "io.dbbackup.retention..",
+                        "io.dbbackup.plugin..", "io.dbbackup.spi..", "io.dbbackup.engine..", "io.dbbackup.store..",
+                        "io.dbbackup.notify..")
+                .check(classes);
+    }
+
+    @Test
+    void retentionIsPureLogic() {
+        noClasses().that().resideInAPackage("io.dbbackup.retention..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio..", "java.net..",
+                        "io.dbbackup.spi..", "io.dbbackup.config..", "io.dbbackup.job..")
+                .check(classes);
+    }
+
+    @Test
+    void implementationsReachOnlySpiCodecAndCore() {
+        noClasses().that().resideInAnyPackage("io.dbbackup.engine..", "io.dbbackup.store..", "io.dbbackup.notify..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.dbbackup.cli..", "io.dbbackup.job..",
+                        "io.dbbackup.config..", "io.dbbackup.pipeline..", "io.dbbackup.plugin..", "io.dbbackup.retention..")
+                .check(classes);
+    }
+}

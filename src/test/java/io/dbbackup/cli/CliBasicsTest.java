@@ -1,0 +1,80 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SqliteFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CliBasicsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionAndHelp() {
+        Cli.Result v = new Cli().run("--version");
+        assertThat(v.exit()).isZero();
+        assertThat(v.out()).startsWith("dbbackup ");
+        Cli.Result h = new Cli().run("--help");
+        assertThat(h.out()).contains("backup", "restore", "prune", "verify", "143");
+    }
+
+    @Test
+    void usageErrorsExit1WithOneLine() {
+        Cli.Result r = new Cli().workingDir(dir).run("bakup");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("Unmatched argument").contains("backup");
+        Cli.Result noJobs = new Cli().workingDir(dir).run("backup");
+        assertThat(noJobs.exit()).isEqualTo(1);
+        assertThat(noJobs.err()).contains("--all");
+    }
+
+    @Test
+    void configIsFoundThroughTheEnvironmentThenTheWorkingDirectory() throws Exception {
+        Cli.Result none = new Cli().workingDir(dir).env("DBBACKUP_CONFIG", "").run("config", "validate");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("no config file").doesNotContain("Exception");
+
+        SqliteFixture.create(dir.resolve("a.db"), 5);
+        String yaml = "datasources:\n  a:\n    engine: sqlite\n    path: a.db\nstores:\n  s:\n    type: local\n    path: out\n"
+                + "jobs:\n  a:\n    datasource: a\n    store: s\n";
+        Files.writeString(dir.resolve("config.yaml"), yaml);
+        assertThat(new Cli().workingDir(dir).env("DBBACKUP_CONFIG", "").run("config", "validate").exit()).isZero();
+        Path other = Files.createDirectories(dir.resolve("elsewhere")).resolve("c.yaml");
+        Files.writeString(other, yaml.replace("path: a.db", "path: ../a.db"));
+        Cli.Result viaEnv = new Cli().workingDir(dir.resolve("elsewhere")).env("DBBACKUP_CONFIG", other.toString()).run("config", "validate");
+        assertThat(viaEnv.exit()).as(viaEnv.toString()).isZero();
+        assertThat(viaEnv.out()).contains("1 jobs");
+    }
+
+    @Test
+    void jsonLogsAndSummary() throws Exception {
+        SqliteFixture.create(dir.resolve("a.db"), 5);
+        Files.writeString(dir.resolve("config.yaml"), "datasources:\n  a:\n    engine: sqlite\n    path: a.db\n"
+                + "stores:\n  s:\n    type: local\n    path: out\njobs:\n  a:\n    datasource: a\n    store: s\n");
+        Cli.Result r = new Cli().workingDir(dir).run("--log-format", "json", "backup", "--all", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        for (String line : r.err().strip().split("\n")) {
+            assertThat(Json.parse(line)).isInstanceOf(Map.class);
+        }
+        Map<?, ?> summary = (Map<?, ?>) Json.parse(r.out());
+        assertThat(summary.get("status")).isEqualTo(0L);
+        assertThat((List<?>) summary.get("jobs")).hasSize(1);
+    }
+
+    @Test
+    void unknownJobIsAUserError() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), "datasources:\n  a:\n    engine: sqlite\n    path: a.db\n"
+                + "stores:\n  s:\n    type: local\n    path: out\njobs:\n  a:\n    datasource: a\n    store: s\n");
+        Cli.Result r = new Cli().workingDir(dir).run("backup", "nope");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("no job named 'nope'").contains("defined: a");
+    }
+}

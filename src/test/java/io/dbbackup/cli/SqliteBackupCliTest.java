@@ -1,0 +1,243 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Shell;
+import io.dbbackup.testkit.SqliteFixture;
+import io.dbbackup.testkit.SteppingClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Issue 2 end to end through the CLI: SQLite → pipeline → local folder, with the real CLIs checking the artifacts. */
+class SqliteBackupCliTest {
+    @TempDir
+    Path dir;
+    Path db;
+    Path store;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = SqliteFixture.create(dir.resolve("app.db"), 500);
+        store = dir.resolve("store");
+        cli = new Cli().workingDir(dir).clock(new SteppingClock(Instant.parse("2026-03-01T02:00:00Z"), Duration.ofMinutes(1)));
+    }
+
+    private Path config(String compression, String extraJob) throws IOException {
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: %s
+                  restored:
+                    engine: sqlite
+                    path: restored/app-copy.db
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    prefix: prod
+                %s
+                """.formatted(compression, extraJob.indent(4)));
+        return c;
+    }
+
+    private List<Path> storeFiles() throws IOException {
+        if (!Files.exists(store)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(store)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private Path onlyArtifact() throws IOException {
+        List<Path> artifacts = storeFiles().stream()
+                .filter(p -> !p.toString().endsWith(".sha256") && !p.toString().endsWith(".manifest.json")).toList();
+        assertThat(artifacts).hasSize(1);
+        return artifacts.get(0);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gzip, .gz, gzip -dc", "zstd, .zst, zstd -dc", "lz4, .lz4, lz4 -dc", "none, '', cat"})
+    void backupIsReadableWithTheStandardTools(String compression, String suffix, String decompress) throws Exception {
+        config(compression, "verify: true");
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(r.exit()).as(r.toString()).isZero();
+
+        Path artifact = onlyArtifact();
+        assertThat(store.relativize(artifact).toString()).matches("prod/app/app-20260301-02\\d{4}\\.sqlite" + suffix.replace(".", "\\."));
+        assertThat(r.out()).contains(store.relativize(artifact).toString());
+        assertThat(artifact.resolveSibling(artifact.getFileName() + ".manifest.json")).exists();
+
+        String check = Shell.sh(artifact.getParent(), "sha256sum -c " + artifact.getFileName() + ".sha256");
+        assertThat(check).contains(artifact.getFileName() + ": OK");
+
+        Path plain = dir.resolve("plain.db");
+        Shell.sh(artifact.getParent(), decompress + " " + artifact.getFileName() + " > " + plain);
+        assertThat(Shell.ok(dir, "sqlite3", plain.toString(), "PRAGMA integrity_check").strip()).isEqualTo("ok");
+        assertThat(SqliteFixture.fingerprint(plain)).isEqualTo(SqliteFixture.fingerprint(db));
+    }
+
+    @Test
+    void restoreIntoANewPathGivesIdenticalRows() throws Exception {
+        config("zstd", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Path copy = dir.resolve("restored/app-copy.db");
+        assertThat(SqliteFixture.fingerprint(copy)).isEqualTo(SqliteFixture.fingerprint(db));
+        try (Stream<Path> s = Files.list(copy.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("app-copy.db"); // no temp file left
+        }
+    }
+
+    @Test
+    void aFlippedByteMakesVerifyAndRestoreExit3AndLeavesTheTargetUntouched() throws Exception {
+        config("gzip", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        assertThat(cli.run("-c", "config.yaml", "verify", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        byte[] bytes = Files.readAllBytes(artifact);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(artifact, bytes);
+
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(3);
+        assertThat(verify.err()).contains("checksum mismatch").doesNotContain("Exception");
+
+        // an existing target keeps its exact bytes, even with --auto-confirm
+        Path target = dir.resolve("restored/app-copy.db");
+        Files.createDirectories(target.getParent());
+        SqliteFixture.create(target, 3);
+        byte[] before = Files.readAllBytes(target);
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
+        assertThat(Files.readAllBytes(target)).isEqualTo(before);
+        try (Stream<Path> s = Files.list(target.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("app-copy.db");
+        }
+    }
+
+    @Test
+    void aMissingSidecarIsAnIntegrityFailure() throws Exception {
+        config("gzip", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        Files.delete(artifact.resolveSibling(artifact.getFileName() + ".sha256"));
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(verify.exit()).isEqualTo(3);
+        assertThat(verify.err()).contains("no checksum sidecar");
+    }
+
+    @Test
+    void restoreRefusesToOverwriteWithoutConfirmation() throws Exception {
+        config("gzip", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path target = dir.resolve("restored/app-copy.db");
+        Files.createDirectories(target.getParent());
+        SqliteFixture.create(target, 3);
+        byte[] before = Files.readAllBytes(target);
+
+        Cli.Result noTty = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(noTty.exit()).isEqualTo(1);
+        assertThat(noTty.err()).contains("without confirmation").contains("--auto-confirm");
+        assertThat(Files.readAllBytes(target)).isEqualTo(before);
+
+        Cli.Result declined = cli.confirmer(Cli.answering(false)).run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(declined.exit()).isEqualTo(1);
+        assertThat(Files.readAllBytes(target)).isEqualTo(before);
+
+        Cli.Result accepted = cli.confirmer(Cli.answering(true)).run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(accepted.exit()).as(accepted.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(target)).isEqualTo(SqliteFixture.fingerprint(db));
+    }
+
+    @Test
+    void aDumpThatFailsLeavesNothingAndAppliesNoRetention() throws Exception {
+        config("zstd", "retention:\n  keep_last: 1");
+        for (int i = 0; i < 3; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        }
+        List<Path> before = storeFiles();
+        assertThat(before).hasSize(9);
+
+        Files.writeString(db, "this is not a database, it was overwritten by mistake ".repeat(100));
+        Cli.Result notADb = cli.run("-c", "config.yaml", "backup", "app", "--prune");
+        assertThat(notADb.exit()).as(notADb.toString()).isEqualTo(2);
+        assertThat(notADb.err()).contains("not a SQLite database").doesNotContain("Exception");
+        assertThat(storeFiles()).isEqualTo(before);
+
+        Files.delete(db);
+        Cli.Result vanished = cli.run("-c", "config.yaml", "backup", "app", "--prune");
+        assertThat(vanished.exit()).isEqualTo(2);
+        assertThat(vanished.err()).contains("does not exist");
+        assertThat(storeFiles()).isEqualTo(before);
+        try (Stream<Path> s = Files.walk(store)) {
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
+        }
+    }
+
+    @Test
+    void backupWithPruneKeepsOnlyWhatTheRulesSay() throws Exception {
+        config("zstd", "retention:\n  keep_last: 2");
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Cli.Result r = cli.run("-c", "config.yaml", "backup", "app", "--prune", "--json");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            keys.add(((String) ((java.util.Map<?, ?>) ((List<?>) ((java.util.Map<?, ?>) io.dbbackup.core.Json.parse(r.out()))
+                    .get("jobs")).get(0)).get("key")));
+        }
+        List<String> expected = new java.util.ArrayList<>();
+        for (String k : keys.subList(2, 4)) {
+            expected.addAll(List.of(k, k + ".manifest.json", k + ".sha256"));
+        }
+        assertThat(storeFiles()).extracting(p -> store.relativize(p).toString()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void listShowsBackupsNewestFirst() throws Exception {
+        config("lz4", "");
+        for (int i = 0; i < 3; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        }
+        Files.writeString(store.resolve("prod/app/README.txt"), "not a backup");
+        List<String> onDisk = storeFiles().stream().map(p -> store.relativize(p).toString())
+                .filter(k -> k.endsWith(".lz4")).sorted(java.util.Comparator.reverseOrder()).toList();
+        assertThat(onDisk).hasSize(3);
+        Cli.Result r = cli.run("-c", "config.yaml", "list", "app", "--json");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).containsSubsequence(onDisk.get(0), onDisk.get(1), onDisk.get(2)).doesNotContain("README");
+        Cli.Result text = cli.run("-c", "config.yaml", "list", "app");
+        assertThat(text.out()).contains("2026-03-01 02:").contains(onDisk.get(0));
+    }
+
+    @Test
+    void vacuumStrategyProducesTheSameRows() throws Exception {
+        config("gzip", "");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("path: app.db", "path: app.db\n    strategy: vacuum"));
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        assertThat(cli.run("-c", "config.yaml", "restore", "app", "--to", "restored").exit()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+    }
+}

@@ -1,0 +1,54 @@
+package io.dbbackup.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonAndLogTest {
+    @Test
+    void jsonRoundTrips() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("s", "quote \" backslash \\ newline \n tab \t é 🎁 \u0001");
+        m.put("n", 42L);
+        m.put("d", 1.5);
+        m.put("b", true);
+        m.put("z", null);
+        m.put("l", List.of(1L, "two", Map.of("k", "v")));
+        assertThat(Json.parse(Json.write(m))).isEqualTo(m);
+        assertThat(Json.parse(Json.pretty(m))).isEqualTo(m);
+    }
+
+    @Test
+    void jsonLogLinesAreObjectsAndSecretsAreMasked() {
+        new Secret("hunter2-very-secret", "env X");
+        StringWriter sw = new StringWriter();
+        Log log = new Log(new PrintWriter(sw), Log.Format.JSON, Log.Level.INFO,
+                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+        log.info("connecting with hunter2-very-secret", "bytes", 12, "who", "me");
+        log.debug("not shown");
+        String line = sw.toString().strip();
+        assertThat(line.lines()).hasSize(1);
+        Map<?, ?> parsed = (Map<?, ?>) Json.parse(line);
+        assertThat(parsed.get("msg")).isEqualTo("connecting with ***");
+        assertThat(parsed.get("bytes")).isEqualTo(12L);
+        assertThat(parsed.get("level")).isEqualTo("info");
+        assertThat(line).doesNotContain("hunter2");
+    }
+
+    @Test
+    void retryDelaysGrowAndAreCapped() {
+        RetryPolicy p = new RetryPolicy(5, java.time.Duration.ofSeconds(10), 2.0, java.time.Duration.ofSeconds(35));
+        assertThat(p.delayAfter(1)).hasSeconds(10);
+        assertThat(p.delayAfter(2)).hasSeconds(20);
+        assertThat(p.delayAfter(3)).hasSeconds(35);
+    }
+}

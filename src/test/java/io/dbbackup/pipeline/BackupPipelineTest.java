@@ -1,0 +1,225 @@
+package io.dbbackup.pipeline;
+
+import io.dbbackup.codec.Sha256;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.Compression;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Log;
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.TargetState;
+import io.dbbackup.spi.Upload;
+import io.dbbackup.store.local.LocalStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pipeline's guarantees with faults injected on either side of the stream. */
+class BackupPipelineTest {
+    @TempDir
+    Path dir;
+
+    /** Writes {@code total} pseudo-random bytes, failing after {@code failAfter} of them when >= 0. */
+    record FakeEngine(long total, long failAfter, AtomicBoolean stoppedEarly) implements Engine {
+        public String database() {
+            return "db";
+        }
+
+        public DumpFormat format() {
+            return DumpFormat.SQL;
+        }
+
+        public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+            Random r = new Random(42);
+            byte[] buf = new byte[8192];
+            long written = 0;
+            try {
+                while (written < total) {
+                    if (failAfter >= 0 && written >= failAfter) {
+                        throw new IOException("pg_dump: error: connection to server lost");
+                    }
+                    r.nextBytes(buf);
+                    for (int i = 0; i < buf.length; i += 4) {
+                        buf[i] = 'a'; // compressible-ish
+                    }
+                    int n = (int) Math.min(buf.length, total - written);
+                    out.write(buf, 0, n);
+                    written += n;
+                }
+            } catch (IOException e) {
+                stoppedEarly.set(written < total);
+                throw e;
+            }
+            return DumpInfo.of(Map.of("server_version", "fake 1.0"));
+        }
+
+        public TargetState inspectTarget(OperationContext ctx) {
+            return new TargetState(false, 0, "");
+        }
+
+        public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) {
+        }
+
+        public String describe() {
+            return "fake";
+        }
+    }
+
+    private final BackupKey key = new BackupKey("p", "db", Instant.parse("2026-05-01T00:00:00Z"), DumpFormat.SQL, Compression.ZSTD, false);
+
+    private OperationContext ctx() {
+        return new OperationContext(new Cancellation(), new Log(new PrintWriter(new StringWriter()), Log.Format.TEXT,
+                Log.Level.INFO, Clock.systemUTC()), dir.resolve("scratch"));
+    }
+
+    private BackupPipeline.Request request(Engine engine, io.dbbackup.spi.Store store) {
+        return new BackupPipeline.Request("job", "fake", engine, store, key, Compression.ZSTD, 3, null, ctx(), "test");
+    }
+
+    private Stream<Path> files(Path root) throws IOException {
+        return Files.exists(root) ? Files.walk(root).filter(Files::isRegularFile) : Stream.empty();
+    }
+
+    @Test
+    void aCompleteDumpLandsWithSidecarsAndTheRightDigest() throws Exception {
+        LocalStore store = new LocalStore(dir.resolve("store"), true);
+        BackupResult r = new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(5_000_000, -1, new AtomicBoolean()), store));
+        byte[] stored = Files.readAllBytes(dir.resolve("store").resolve(key.key()));
+        assertThat(r.size()).isEqualTo(stored.length);
+        assertThat(r.rawSize()).isEqualTo(5_000_000);
+        assertThat(r.sha256()).isEqualTo(Sha256.hex(stored, 0, stored.length));
+        assertThat(Files.readString(dir.resolve("store").resolve(key.sha256Key()))).isEqualTo(r.sha256() + "  " + key.fileName() + "\n");
+        assertThat(Files.readString(dir.resolve("store").resolve(key.manifestKey()))).contains("\"server_version\": \"fake 1.0\"");
+        // and reading it back gives the dump
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
+        try (InputStream in = new ArtifactReader(store).open(key, null)) {
+            in.transferTo(back);
+        }
+        assertThat(back.size()).isEqualTo(5_000_000);
+    }
+
+    @Test
+    void aDumpFailingMidwayLeavesNothingBehind() throws Exception {
+        LocalStore store = new LocalStore(dir.resolve("store"), true);
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(50_000_000, 3_000_000, new AtomicBoolean()), store)))
+                .isInstanceOf(DbBackupException.class)
+                .hasMessageContaining("connection to server lost")
+                .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.SYSTEM_ERROR));
+        try (Stream<Path> s = files(dir.resolve("store"))) {
+            assertThat(s).isEmpty(); // no artifact, no sidecar, no temp file
+        }
+    }
+
+    @Test
+    void anUploadFailingMidwayStopsTheDumpAndAbortsTheUpload() throws Exception {
+        AtomicBoolean stoppedEarly = new AtomicBoolean();
+        AtomicBoolean aborted = new AtomicBoolean();
+        LocalStore local = new LocalStore(dir.resolve("store"), true);
+        io.dbbackup.spi.Store failing = new io.dbbackup.spi.Store() {
+            public Upload upload(String k, OperationContext c) throws IOException {
+                Upload real = local.upload(k, c);
+                OutputStream broken = new OutputStream() {
+                    long n;
+
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        n += len;
+                        if (n > 1_000_000) {
+                            throw new IOException("connection reset by peer");
+                        }
+                        real.stream().write(b, off, len);
+                    }
+                };
+                return new Upload() {
+                    public OutputStream stream() {
+                        return broken;
+                    }
+
+                    public void commit() throws IOException {
+                        real.commit();
+                    }
+
+                    public void abort() {
+                        aborted.set(true);
+                        real.abort();
+                    }
+
+                    public void close() {
+                        abort();
+                    }
+                };
+            }
+
+            public InputStream open(String k) throws IOException {
+                return local.open(k);
+            }
+
+            public java.util.List<io.dbbackup.core.StoredObject> list(String p) throws IOException {
+                return local.list(p);
+            }
+
+            public java.util.Optional<io.dbbackup.core.StoredObject> stat(String k) throws IOException {
+                return local.stat(k);
+            }
+
+            public void delete(String k) throws IOException {
+                local.delete(k);
+            }
+
+            public String describe() {
+                return "failing";
+            }
+        };
+        // incompressible enough that 1 MB of output arrives long before 500 MB of input
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(new BackupPipeline.Request("job", "fake",
+                new FakeEngine(500_000_000, -1, stoppedEarly), failing, key, Compression.NONE, 0, null, ctx(), "t")))
+                .isInstanceOf(DbBackupException.class).hasMessageContaining("connection reset by peer");
+        assertThat(aborted).isTrue();
+        assertThat(stoppedEarly).as("the dump was stopped, not run to the end into nowhere").isTrue();
+        try (Stream<Path> s = files(dir.resolve("store"))) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
+    void anEmptyDumpIsNotABackup() {
+        LocalStore store = new LocalStore(dir.resolve("store"), true);
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(0, -1, new AtomicBoolean()), store)))
+                .hasMessageContaining("empty");
+    }
+
+    @Test
+    void anExistingBackupIsNeverOverwritten() throws Exception {
+        LocalStore store = new LocalStore(dir.resolve("store"), true);
+        new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(1000, -1, new AtomicBoolean()), store));
+        byte[] first = Files.readAllBytes(dir.resolve("store").resolve(key.key()));
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2000, -1, new AtomicBoolean()), store)))
+                .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.USER_ERROR));
+        assertThat(Files.readAllBytes(dir.resolve("store").resolve(key.key()))).isEqualTo(first);
+    }
+}
