@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The built jar as a subprocess, signalled in the middle of a dump: the dump's child process is
  * killed, the upload aborted (no object, no temp file, no scratch file), both notifiers hear of the
  * interruption, and the process exits 143 (SIGTERM) / 130 (SIGINT) within a few seconds. The dump
- * is a {@code sh → sleep} child of the test-only {@code fake} engine (test classes on the class path).
+ * is a {@code sh → sleep} child of the test-only {@code fake} engine (test classes and src/test/plugins
+ * on the class path).
  */
 class SignalIT {
     private static final String WEBHOOK_TOKEN = "T0KEN-b5e1c9d2a7";
@@ -86,10 +87,11 @@ class SignalIT {
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
         assertThat(jar).as("the shaded jar (mvn package)").exists();
         Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
         // env --default-signal: a JVM started with SIGINT ignored (a background job) could not handle it
         List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-cp", jar + File.pathSeparator + testClasses, "io.dbbackup.cli.Main",
+                "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins, "io.dbbackup.cli.Main",
                 "-c", dir.resolve("config.yaml").toString(), "backup", "slow"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
