@@ -43,7 +43,12 @@ public final class BackupJob {
             long decoded = new ArtifactReader(store).verify(key, null);
             ws.log().info("backup verified", "job", job.name(), "key", key.key(), "decoded_bytes", decoded);
         } catch (IOException | DbBackupException e) {
-            throw Failures.map("verification of " + key.key() + " failed", e);
+            DbBackupException d = Failures.map("verification of " + key.key() + " failed", e);
+            if (d.getMessage() != null && d.getMessage().startsWith("verification of ")) {
+                throw d;
+            }
+            throw new DbBackupException(d.status(), "verification of " + key.key() + " after upload failed: " + d.getMessage(),
+                    d, d.retryable());
         }
     }
 }

@@ -127,6 +127,10 @@ public final class JobRunner {
             DbBackupException failure;
             try (Workspace.Operation op = ws.operation(job.name())) {
                 running.add(op);
+                ExitStatus signalled = interruptedBy.get();
+                if (signalled != null) {
+                    op.cancellation().cancel(signalled.label()); // the signal came between the check above and add()
+                }
                 ScheduledFuture<?> timeout = job.timeout() == null ? null : timers.schedule(
                         () -> op.cancellation().cancel("timeout"), job.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 try {

@@ -56,6 +56,10 @@ public final class BackupPipeline {
             throw Failures.map("cannot reach store " + r.store().describe(), e);
         }
         BoundedPipe pipe = new BoundedPipe(PIPE_CHUNKS, CHUNK_SIZE);
+        // a cancellation (signal, job timeout) stops the upload side at once, even when the engine's
+        // dump does not watch the token (SQLite streaming its snapshot): the writer then fails too
+        r.ctx().cancellation().onCancel(() -> pipe.fail(
+                new java.io.InterruptedIOException("cancelled: " + r.ctx().cancellation().reason())));
         AtomicReference<DumpInfo> info = new AtomicReference<>();
         AtomicReference<Throwable> dumpError = new AtomicReference<>();
         Thread dumper = new Thread(() -> {

@@ -1,0 +1,137 @@
+package io.dbbackup.notify.email;
+
+import io.dbbackup.core.Redactor;
+import io.dbbackup.spi.JobReport;
+import io.dbbackup.spi.Notifier;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Date;
+import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Sends one plain-text mail per job report over SMTP. The server's certificate and host name are
+ * always checked when TLS is on; STARTTLS is required, never a silent fall-back to clear text.
+ * Connects on each send (a backup run sends a handful of mails at most).
+ */
+final class EmailNotifier implements Notifier {
+    private final EmailSettings settings;
+
+    EmailNotifier(EmailSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void send(JobReport report) throws IOException {
+        ReportMail mail = ReportMail.of(report, settings.subjectPrefix());
+        try {
+            Session session = Session.getInstance(properties());
+            MimeMessage msg = new MimeMessage(session);
+            msg.setFrom(new InternetAddress(settings.from()));
+            for (String to : settings.to()) {
+                msg.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
+            }
+            msg.setSubject(mail.subject(), StandardCharsets.UTF_8.name());
+            msg.setSentDate(new Date());
+            msg.setHeader("Auto-Submitted", "auto-generated");
+            msg.setHeader("X-Dbbackup-Job", report.job());
+            msg.setHeader("X-Dbbackup-Outcome", report.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            msg.setText(mail.body(), StandardCharsets.UTF_8.name());
+            try (Transport t = session.getTransport("smtp")) {
+                t.connect(settings.host(), settings.port(), settings.username(),
+                        settings.password() == null ? null : settings.password().reveal());
+                t.sendMessage(msg, msg.getAllRecipients());
+            }
+        } catch (MessagingException e) {
+            throw new IOException("cannot send mail via " + describe() + ": " + reason(e), e);
+        }
+    }
+
+    Properties properties() throws IOException {
+        Properties p = new Properties();
+        String timeout = String.valueOf(settings.timeout().toMillis());
+        p.put("mail.smtp.host", settings.host());
+        p.put("mail.smtp.port", String.valueOf(settings.port()));
+        p.put("mail.smtp.connectiontimeout", timeout);
+        p.put("mail.smtp.timeout", timeout);
+        p.put("mail.smtp.writetimeout", timeout);
+        p.put("mail.smtp.auth", String.valueOf(settings.username() != null));
+        switch (settings.tls()) {
+            case STARTTLS -> {
+                p.put("mail.smtp.starttls.enable", "true");
+                p.put("mail.smtp.starttls.required", "true");
+            }
+            case IMPLICIT -> p.put("mail.smtp.ssl.enable", "true");
+            case NONE -> {
+            }
+        }
+        if (settings.tls() != TlsMode.NONE) {
+            p.put("mail.smtp.ssl.checkserveridentity", "true");
+            if (settings.caFile() != null) {
+                p.put("mail.smtp.ssl.socketFactory", socketFactory());
+            }
+        }
+        return p;
+    }
+
+    /** Trusts exactly the certificates in {@code ca_file} (a private CA or a self-signed server). */
+    private SSLSocketFactory socketFactory() throws IOException {
+        try (InputStream in = Files.newInputStream(settings.caFile())) {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IOException(settings.caFile() + " holds no PEM certificate");
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use ca_file " + settings.caFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The failure's own message and, when different, its root cause's (connection refused, TLS...). */
+    static String reason(Exception e) {
+        String top = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = top;
+        if (root != e && root.getMessage() != null && !top.contains(root.getMessage().strip())) {
+            text = top + " (" + root.getClass().getSimpleName() + ": " + root.getMessage().strip() + ")";
+        }
+        return Redactor.redact(text.replace('\n', ' ').replace('\r', ' '));
+    }
+
+    @Override
+    public String describe() {
+        String tls = switch (settings.tls()) {
+            case STARTTLS -> "starttls";
+            case IMPLICIT -> "tls";
+            case NONE -> "no tls";
+        };
+        return "smtp " + settings.host() + ":" + settings.port() + " (" + tls + ")";
+    }
+}

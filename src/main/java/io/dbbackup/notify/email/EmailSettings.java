@@ -1,0 +1,18 @@
+package io.dbbackup.notify.email;
+
+import io.dbbackup.core.Secret;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code notifications.<name>} of {@code type: email}, validated. {@code username}, {@code password}
+ * and {@code caFile} may be null (no authentication; the JVM's trusted CAs).
+ */
+record EmailSettings(String name, String host, int port, TlsMode tls, String username, Secret password, String from,
+                     List<String> to, Duration timeout, String subjectPrefix, Path caFile) {
+    EmailSettings {
+        to = List.copyOf(to);
+    }
+}

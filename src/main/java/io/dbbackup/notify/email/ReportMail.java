@@ -1,0 +1,89 @@
+package io.dbbackup.notify.email;
+
+import io.dbbackup.core.Redactor;
+import io.dbbackup.spi.JobReport;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * The subject and plain-text body of one job report: which job, the outcome, when, how long, the
+ * attempts and the host; the error and the tool's last stderr lines on failure; key and size on
+ * success. Everything passes the redactor last.
+ */
+record ReportMail(String subject, String body) {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    static ReportMail of(JobReport r, String subjectPrefix) {
+        String word = switch (r.outcome()) {
+            case SUCCESS -> "OK";
+            case FAILURE -> "FAILED";
+            case INTERRUPTED -> "INTERRUPTED";
+        };
+        String subject = (subjectPrefix.isBlank() ? "" : subjectPrefix.strip() + " ") + word + ": backup job " + r.job()
+                + " on " + r.host();
+        StringBuilder b = new StringBuilder();
+        line(b, "Job", r.job());
+        line(b, "Outcome", switch (r.outcome()) {
+            case SUCCESS -> "succeeded";
+            case FAILURE -> "FAILED";
+            case INTERRUPTED -> "INTERRUPTED (cancelled before it finished)";
+        });
+        line(b, "Host", r.host());
+        line(b, "Started", TIME.format(r.started()));
+        line(b, "Finished", TIME.format(r.started().plus(r.duration())));
+        line(b, "Duration", duration(r.duration()));
+        line(b, "Attempts", String.valueOf(r.attempts()));
+        if (r.succeeded()) {
+            line(b, "Key", r.key());
+            line(b, "Size", size(r.size()) + " (" + r.size() + " bytes)");
+        } else {
+            b.append('\n').append("Error:\n  ").append(nonEmpty(r.error()).replace("\n", "\n  ")).append('\n');
+            if (r.detail() != null && !r.detail().isBlank()) {
+                b.append('\n').append("Last lines of the tool's error output:\n");
+                for (String l : r.detail().strip().split("\n")) {
+                    b.append("  | ").append(l).append('\n');
+                }
+            }
+        }
+        b.append('\n').append("-- \ndbbackup\n");
+        return new ReportMail(Redactor.redact(subject), Redactor.redact(b.toString()));
+    }
+
+    private static void line(StringBuilder b, String label, String value) {
+        b.append(String.format(Locale.ROOT, "%-10s %s\n", label + ":", value == null ? "-" : value));
+    }
+
+    private static String nonEmpty(String s) {
+        return s == null || s.isBlank() ? "(no error message)" : s.strip();
+    }
+
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        long s = d.toSeconds();
+        if (s < 60) {
+            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

@@ -1,0 +1,126 @@
+package io.dbbackup.notify.webhook;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.core.Redactor;
+import io.dbbackup.spi.JobReport;
+import io.dbbackup.spi.Notifier;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One HTTP request per job report. Any answer but 2xx is a failure (the runner logs it; the backup's
+ * result never changes). Errors name the scheme and host only: the URL's path and query are secret.
+ */
+final class WebhookNotifier implements Notifier {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private final WebhookSettings settings;
+    private final URI uri;
+    private final HttpClient client;
+
+    WebhookNotifier(WebhookSettings settings) {
+        this.settings = settings;
+        this.uri = URI.create(settings.url().reveal().strip());
+        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public void send(JobReport report) throws IOException {
+        String body = Redactor.redact(settings.format() == WebhookSettings.Format.SLACK ? slack(report) : json(report));
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(settings.timeout())
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("User-Agent", "dbbackup")
+                .method(settings.method(), HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (String[] h : settings.headers()) {
+            req.header(h[0], h[1]);
+        }
+        if (settings.authorization() != null) {
+            req.header("Authorization", settings.authorization().reveal());
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("webhook " + describe() + " interrupted");
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw new IOException("webhook " + describe() + " failed: " + Redactor.redact(why), e);
+        }
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            String answer = response.body() == null ? "" : response.body().strip().replaceAll("\\s+", " ");
+            if (answer.length() > 200) {
+                answer = answer.substring(0, 200) + "...";
+            }
+            throw new IOException("webhook " + describe() + " answered HTTP " + status
+                    + (answer.isEmpty() ? "" : ": " + Redactor.redact(answer)));
+        }
+    }
+
+    /** The report's fields, plus {@code text}: one line a chat tool can show as it is. */
+    static String json(JobReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", r.job());
+        m.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
+        m.put("succeeded", r.succeeded());
+        m.put("host", r.host());
+        m.put("started", r.started().toString());
+        m.put("finished", r.started().plus(r.duration()).toString());
+        m.put("duration_ms", r.duration().toMillis());
+        m.put("attempts", r.attempts());
+        m.put("key", r.key());
+        m.put("size", r.succeeded() ? r.size() : null);
+        m.put("error", r.error());
+        m.put("detail", r.detail() == null || r.detail().isBlank() ? null : r.detail());
+        m.put("text", headline(r));
+        return Json.write(m);
+    }
+
+    /** Slack / Mattermost incoming webhooks: {@code {"text": "..."}} with the tool's last stderr lines in a code block. */
+    static String slack(JobReport r) {
+        StringBuilder t = new StringBuilder(headline(r));
+        t.append("\nhost ").append(r.host()).append(" · started ").append(TIME.format(r.started()))
+                .append(" · ").append(seconds(r)).append(" · attempts ").append(r.attempts());
+        if (r.succeeded()) {
+            t.append("\nkey `").append(r.key()).append("` · ").append(r.size()).append(" bytes");
+        } else if (r.detail() != null && !r.detail().isBlank()) {
+            t.append("\n```\n").append(r.detail().strip().replace("```", "'''")).append("\n```");
+        }
+        return Json.write(Map.of("text", t.toString()));
+    }
+
+    private static String headline(JobReport r) {
+        return switch (r.outcome()) {
+            case SUCCESS -> "dbbackup: backup job " + r.job() + " succeeded on " + r.host();
+            case FAILURE -> "dbbackup: backup job " + r.job() + " FAILED on " + r.host() + ": " + oneLine(r.error());
+            case INTERRUPTED -> "dbbackup: backup job " + r.job() + " INTERRUPTED on " + r.host() + ": " + oneLine(r.error());
+        };
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "(no error message)" : s.strip().replace('\n', ' ');
+    }
+
+    private static String seconds(JobReport r) {
+        return String.format(Locale.ROOT, "%.1f s", r.duration().toMillis() / 1000.0);
+    }
+
+    @Override
+    public String describe() {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+    }
+}

@@ -1,0 +1,181 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.FakeEngineProvider;
+import io.dbbackup.testkit.SmtpServer;
+import io.dbbackup.testkit.WebhookServer;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The built jar as a subprocess, signalled in the middle of a dump: the dump's child process is
+ * killed, the upload aborted (no object, no temp file, no scratch file), both notifiers hear of the
+ * interruption, and the process exits 143 (SIGTERM) / 130 (SIGINT) within a few seconds. The dump
+ * is a {@code sh → sleep} child of the test-only {@code fake} engine (test classes and src/test/plugins
+ * on the class path).
+ */
+class SignalIT {
+    private static final String WEBHOOK_TOKEN = "T0KEN-b5e1c9d2a7";
+
+    @TempDir
+    Path dir;
+    SmtpServer smtp;
+    WebhookServer webhook;
+
+    @BeforeEach
+    void start() throws IOException {
+        smtp = SmtpServer.plain();
+        webhook = new WebhookServer();
+    }
+
+    @AfterEach
+    void stop() {
+        smtp.close();
+        webhook.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"TERM, 143, SIGTERM", "INT, 130, SIGINT"})
+    void signalDuringADumpCancelsCleanly(String signal, int expectedExit, String signalName) throws Exception {
+        Path pidFile = dir.resolve("dump.pid");
+        Path store = dir.resolve("store");
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  slow:
+                    engine: fake
+                    command: [sh, -c, 'echo $$ > %s; head -c 300000 /dev/urandom; exec sleep 600']
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                  mail:
+                    type: email
+                    smtp_host: 127.0.0.1
+                    smtp_port: %d
+                    tls: none
+                    from: dbbackup@example.com
+                    to: ops@example.com
+                  hook:
+                    type: webhook
+                    url_env: WEBHOOK_URL
+                jobs:
+                  slow:
+                    datasource: slow
+                    store: local
+                    retry: {max_attempts: 3, delay: 1s}
+                    notify: [{notifier: mail}, {notifier: hook}]
+                """.formatted(pidFile, smtp.port()));
+
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package)").exists();
+        Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
+        // env --default-signal: a JVM started with SIGINT ignored (a background job) could not handle it
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins, "io.dbbackup.cli.Main",
+                "-c", dir.resolve("config.yaml").toString(), "backup", "slow"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN);
+        env.put("DBBACKUP_TMPDIR", scratch.toString());
+        Process p = pb.start();
+        try {
+            long dumpPid = awaitDumpRunning(p, pidFile, store);
+            assertThat(ProcessHandle.of(dumpPid)).as("dump child running").isPresent();
+            long t0 = System.nanoTime();
+            new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor();
+            boolean exited = p.waitFor(20, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String out = Files.readString(dir.resolve("out.txt"));
+            String err = Files.readString(dir.resolve("err.txt"));
+            System.out.println("---- " + signalName + ": exit " + (exited ? p.exitValue() : "none") + " after " + ms + " ms\n"
+                    + out + err);
+            assertThat(exited).isTrue();
+            assertThat(p.exitValue()).isEqualTo(expectedExit);
+            assertThat(ms).as("exits within a few seconds").isLessThan(5000);
+            assertThat(isAlive(dumpPid)).as("dump process " + dumpPid + " killed").isFalse();
+            assertThat(files(store)).as("no partial object, sidecar or temp file").isEmpty();
+            assertThat(files(scratch)).as("no scratch file").isEmpty();
+            assertThat(out).containsPattern("(?m)^slow +FAILED +1 ").contains("interrupted by " + signalName);
+            assertThat(err).contains("interrupted: cancelling running jobs").doesNotContain("retrying")
+                    .doesNotContain(WEBHOOK_TOKEN);
+
+            WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
+            assertThat(hook).as("webhook notified").isNotNull();
+            assertThat(hook.pathAndQuery()).isEqualTo("/hooks/" + WEBHOOK_TOKEN);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> report = (Map<String, Object>) Json.parse(hook.body());
+            assertThat(report).containsEntry("job", "slow").containsEntry("outcome", "interrupted")
+                    .containsEntry("succeeded", false);
+            MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(5));
+            assertThat(mails).hasSize(1);
+            assertThat(mails[0].getSubject()).isEqualTo("[dbbackup] INTERRUPTED: backup job slow on " + report.get("host"));
+            assertThat(String.valueOf(mails[0].getContent())).contains("interrupted by " + signalName);
+        } finally {
+            p.destroyForcibly();
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** Waits until the dump child wrote its pid and the upload's temp file exists in the store. */
+    private static long awaitDumpRunning(Process p, Path pidFile, Path store) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new AssertionError("dbbackup exited early with " + p.exitValue());
+            }
+            if (Files.exists(pidFile) && !Files.readString(pidFile).isBlank()
+                    && files(store).stream().anyMatch(f -> f.getFileName().toString().startsWith(".dbbackup-tmp-"))) {
+                Thread.sleep(300); // let the dump reach its sleep
+                return Long.parseLong(Files.readString(pidFile).strip());
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the dump did not start within 30 s");
+    }
+
+    /** Alive and not a zombie, by /proc. */
+    private static boolean isAlive(long pid) throws IOException {
+        Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+        if (!Files.exists(stat)) {
+            return false;
+        }
+        try {
+            String s = Files.readString(stat, StandardCharsets.UTF_8);
+            return !s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static List<Path> files(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.dbbackup.notify.email;
+
+import io.dbbackup.spi.Notifier;
+import io.dbbackup.testkit.Notifiers;
+import io.dbbackup.testkit.SmtpServer;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The email notifier against GreenMail: plain SMTP with AUTH, SMTPS (implicit TLS) with a checked certificate, required STARTTLS. */
+class EmailNotifierIT {
+    private static final String PASSWORD = "Mail-Pa55word-9f3e";
+    private static final Map<String, String> ENV = Map.of("SMTP_PASSWORD", PASSWORD, "SMTP_USER", "backup-bot");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void implicitTlsWithAuthAndACommaListOfRecipients() throws Exception {
+        try (SmtpServer smtp = SmtpServer.implicitTls().user("bot@example.com", "backup-bot", PASSWORD)) {
+            Notifier n = Notifiers.notifier(dir, ENV, """
+                    ops:
+                      type: email
+                      smtp_host: localhost
+                      smtp_port: %d
+                      tls: implicit
+                      ca_file: %s
+                      username_env: SMTP_USER
+                      password_env: SMTP_PASSWORD
+                      from: dbbackup@example.com
+                      to: ops@example.com, dba@example.com
+                      subject_prefix: "[prod]"
+                    """.formatted(smtp.port(), smtp.caPem()), "ops");
+            assertThat(n.describe()).isEqualTo("smtp localhost:" + smtp.port() + " (tls)");
+            n.send(Notifiers.success());
+            MimeMessage[] mails = smtp.await(2, Duration.ofSeconds(10));
+            assertThat(mails).hasSize(2);
+            assertThat(Arrays.stream(mails).map(m -> recipients(m))).containsOnly("ops@example.com, dba@example.com");
+            MimeMessage m = mails[0];
+            assertThat(m.getSubject()).isEqualTo("[prod] OK: backup job appdb on db-host-1");
+            assertThat(m.getHeader("Auto-Submitted")[0]).isEqualTo("auto-generated");
+            assertThat(m.getHeader("X-Dbbackup-Outcome")[0]).isEqualTo("success");
+            String body = String.valueOf(m.getContent());
+            assertThat(body).contains("Job:       appdb", "Outcome:   succeeded", "Host:      db-host-1",
+                    "Started:   2026-11-23 03:00:00 UTC", "Finished:  2026-11-23 03:00:12 UTC", "Duration:  12.3 s",
+                    "Attempts:  1", "Key:       prod/appdb/appdb-20261123-030000.sql.zst",
+                    "Size:      117.7 MiB (123456789 bytes)").doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void failureMailCarriesTheErrorAndTheToolsLastLines() throws Exception {
+        try (SmtpServer smtp = SmtpServer.plain()) {
+            Notifier n = Notifiers.notifier(dir, ENV, """
+                    ops:
+                      type: email
+                      smtp_host: 127.0.0.1
+                      smtp_port: %d
+                      use_tls: false
+                      from: dbbackup@example.com
+                      to: [ops@example.com]
+                    """.formatted(smtp.port()), "ops");
+            n.send(Notifiers.failure());
+            MimeMessage m = smtp.await(1, Duration.ofSeconds(10))[0];
+            assertThat(m.getSubject()).isEqualTo("[dbbackup] FAILED: backup job appdb on db-host-1");
+            assertThat(String.valueOf(m.getContent()).replace("\r\n", "\n")).contains("Outcome:   FAILED", "Attempts:  3", "Duration:  1m35s",
+                    "Error:\n  backup of postgres appdb failed: pg_dump failed (exit 1): pg_dump: error: connection refused",
+                    "Last lines of the tool's error output:\n  | pg_dump: error: connection to server at \"db\" (10.0.0.5), port 5432 failed\n"
+                            + "  | pg_dump: error: connection refused");
+        }
+    }
+
+    @Test
+    void implicitTlsRefusesAServerItDoesNotTrust() throws Exception {
+        try (SmtpServer smtp = SmtpServer.implicitTls()) {
+            Notifier n = Notifiers.notifier(dir, ENV, """
+                    ops:
+                      type: email
+                      smtp_host: localhost
+                      smtp_port: %d
+                      tls: implicit
+                      password_env: SMTP_PASSWORD
+                      username: backup-bot
+                      from: dbbackup@example.com
+                      to: ops@example.com
+                      timeout: 5s
+                    """.formatted(smtp.port()), "ops");
+            assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot send mail via smtp localhost:" + smtp.port())
+                    .hasMessageContaining("certification path").hasMessageNotContaining(PASSWORD);
+            assertThat(smtp.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void startTlsIsRequiredNeverAFallBackToClearText() throws Exception {
+        try (SmtpServer smtp = SmtpServer.plain().user("bot@example.com", "backup-bot", PASSWORD)) {
+            Notifier n = Notifiers.notifier(dir, ENV, """
+                    ops:
+                      type: email
+                      smtp_host: 127.0.0.1
+                      smtp_port: %d
+                      use_tls: true
+                      username: backup-bot
+                      password_env: SMTP_PASSWORD
+                      from: dbbackup@example.com
+                      to: ops@example.com
+                      timeout: 5s
+                    """.formatted(smtp.port()), "ops");
+            assertThat(n.describe()).endsWith("(starttls)");
+            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("STARTTLS").hasMessageNotContaining(PASSWORD);
+            assertThat(smtp.messages()).isEmpty();
+        }
+    }
+
+    private static String recipients(MimeMessage m) {
+        try {
+            return String.join(", ", Arrays.stream(m.getAllRecipients()).map(Object::toString).toList());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

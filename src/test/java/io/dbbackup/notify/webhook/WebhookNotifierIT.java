@@ -1,0 +1,147 @@
+package io.dbbackup.notify.webhook;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.spi.Notifier;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Notifiers;
+import io.dbbackup.testkit.WebhookServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The webhook notifier against a real local HTTP server (com.sun.net.httpserver). */
+class WebhookNotifierIT {
+    private static final String TOKEN = "xoxb-TOKEN-7c1d2e";
+    private static final String BEARER = "Bearer api-KEY-55aa";
+
+    @TempDir
+    Path dir;
+    WebhookServer server;
+    Map<String, String> env;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new WebhookServer();
+        env = Map.of("HOOK_URL", server.url() + "/services/" + TOKEN + "?ping=1", "HOOK_AUTH", BEARER);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void jsonCarriesTheReport() throws Exception {
+        Notifier n = Notifiers.notifier(dir, env, """
+                hook:
+                  type: webhook
+                  url_env: HOOK_URL
+                  authorization_env: HOOK_AUTH
+                  headers: ["X-Source: dbbackup", "X-Env: prod"]
+                """, "hook");
+        assertThat(n.describe()).isEqualTo(server.url());
+        n.send(Notifiers.failure());
+        WebhookServer.Request r = server.take(Duration.ofSeconds(5));
+        assertThat(r.method()).isEqualTo("POST");
+        assertThat(r.pathAndQuery()).isEqualTo("/services/" + TOKEN + "?ping=1");
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(r.header("Authorization")).isEqualTo(BEARER);
+        assertThat(r.header("X-Source")).isEqualTo("dbbackup");
+        assertThat(r.header("X-Env")).isEqualTo("prod");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(r.body());
+        assertThat(m).containsEntry("job", "appdb").containsEntry("outcome", "failure").containsEntry("succeeded", false)
+                .containsEntry("host", "db-host-1").containsEntry("attempts", 3L).containsEntry("duration_ms", 95_000L)
+                .containsEntry("started", "2026-11-23T03:00:00Z").containsEntry("finished", "2026-11-23T03:01:35Z")
+                .containsEntry("key", null);
+        assertThat((String) m.get("error")).contains("pg_dump failed (exit 1)");
+        assertThat((String) m.get("detail")).contains("port 5432 failed\npg_dump: error: connection refused");
+        assertThat((String) m.get("text")).startsWith("dbbackup: backup job appdb FAILED on db-host-1: backup of postgres");
+
+        n.send(Notifiers.success());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ok = (Map<String, Object>) Json.parse(server.take(Duration.ofSeconds(5)).body());
+        assertThat(ok).containsEntry("outcome", "success").containsEntry("size", 123_456_789L)
+                .containsEntry("key", "prod/appdb/appdb-20261123-030000.sql.zst").containsEntry("error", null);
+    }
+
+    @Test
+    void slackFormatIsOneTextField() throws Exception {
+        Notifier n = Notifiers.notifier(dir, env, """
+                slack:
+                  type: webhook
+                  url_env: HOOK_URL
+                  format: slack
+                  method: put
+                """, "slack");
+        n.send(Notifiers.failure());
+        WebhookServer.Request r = server.take(Duration.ofSeconds(5));
+        assertThat(r.method()).isEqualTo("PUT");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(r.body());
+        assertThat(m).containsOnlyKeys("text");
+        assertThat((String) m.get("text")).startsWith("dbbackup: backup job appdb FAILED on db-host-1: ")
+                .contains("attempts 3", "```\npg_dump: error: connection to server", "connection refused\n```");
+        n.send(Notifiers.success());
+        assertThat(server.take(Duration.ofSeconds(5)).body()).contains("succeeded on db-host-1")
+                .contains("`prod/appdb/appdb-20261123-030000.sql.zst` · 123456789 bytes");
+    }
+
+    @Test
+    void aNon2xxAnswerIsAFailureThatNeverShowsTheUrlToken() throws Exception {
+        server.status(500);
+        Notifier n = Notifiers.notifier(dir, env, "hook: {type: webhook, url_env: HOOK_URL}", "hook");
+        assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+                .hasMessage("webhook " + server.url() + " answered HTTP 500: no_service");
+        server.status(302);
+        assertThatThrownBy(() -> n.send(Notifiers.success())).hasMessageContaining("answered HTTP 302")
+                .hasMessageNotContaining(TOKEN);
+    }
+
+    @Test
+    void anUnreachableEndpointFailsWithinItsTimeout() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Notifier n = Notifiers.notifier(dir, Map.of("HOOK_URL", "http://127.0.0.1:" + closed + "/hook/" + TOKEN), """
+                hook: {type: webhook, url_env: HOOK_URL, timeout: 2s}
+                """, "hook");
+        assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("webhook http://127.0.0.1:" + closed + " failed: ").hasMessageNotContaining(TOKEN);
+    }
+
+    @Test
+    void aFailingWebhookDoesNotChangeTheBackupAndItsTokenStaysOutOfTheLog() throws Exception {
+        server.status(404);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  a: {engine: fake}
+                stores:
+                  local: {type: local, path: store, fsync: false}
+                notifications:
+                  hook: {type: webhook, url_env: HOOK_URL, authorization_env: HOOK_AUTH}
+                jobs:
+                  a: {datasource: a, store: local, notify: [{notifier: hook, on: always}]}
+                """);
+        Cli cli = new Cli().workingDir(dir);
+        env.forEach(cli::env);
+        Cli.Result r = cli.run("-v", "backup", "a");
+        System.out.println(r);
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).contains("notification failed (the backup result is unchanged)", "answered HTTP 404");
+        assertThat(r.out() + r.err()).doesNotContain(TOKEN).doesNotContain("api-KEY-55aa");
+        assertThat(server.take(Duration.ofSeconds(5)).body()).contains("\"outcome\":\"success\"");
+    }
+}

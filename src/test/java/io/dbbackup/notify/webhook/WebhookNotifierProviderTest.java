@@ -1,0 +1,59 @@
+package io.dbbackup.notify.webhook;
+
+import io.dbbackup.config.ConfigException;
+import io.dbbackup.testkit.Notifiers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Config validation of {@code type: webhook}; the URL is a secret and never echoed. */
+class WebhookNotifierProviderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theUrlComesFromTheEnvironmentOrAFile() throws Exception {
+        Path f = dir.resolve("url");
+        Files.writeString(f, "https://hooks.example.com/T000/B000/XXXX\n");
+        var c = Notifiers.load(dir, Map.of("U", "https://hc-ping.example.com/uuid-1234"), """
+                a: {type: webhook, url_env: U}
+                b: {type: webhook, url_file: %s, format: slack}
+                """.formatted(f));
+        assertThat(c.notifiers().get("a").notifier().describe()).isEqualTo("https://hc-ping.example.com");
+        assertThat(c.notifiers().get("b").notifier().describe()).isEqualTo("https://hooks.example.com");
+    }
+
+    @Test
+    void aLiteralUrlIsRejected() {
+        assertThatThrownBy(() -> Notifiers.load(dir, Map.of(), "a: {type: webhook, url: 'https://x.example.com/secret'}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("notifications.a.url: secrets are not read from the config file; use url_env");
+        assertThatThrownBy(() -> Notifiers.load(dir, Map.of(), "a: {type: webhook}"))
+                .hasMessageContaining("missing required key 'url_env' or 'url_file'");
+    }
+
+    @Test
+    void badValuesAreReportedWithoutEchoingTheUrl() {
+        assertThatThrownBy(() -> Notifiers.load(dir, Map.of("U", "ftp://files.example.com/tok-9988"), """
+                a:
+                  type: webhook
+                  url_env: U
+                  method: get
+                  format: teams
+                  headers: ["no colon here", "Host: evil", "Authorization: Bearer x"]
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("the URL from env U is not an http:// or https:// URL with a host")
+                .hasMessageContaining("method: 'get' is not one of post, put")
+                .hasMessageContaining("format: 'teams' is not one of json, slack")
+                .hasMessageContaining("'no colon here' is not 'Name: value'")
+                .hasMessageContaining("the header Host is set by the HTTP client")
+                .hasMessageContaining("put the Authorization header in authorization_env")
+                .hasMessageNotContaining("tok-9988");
+    }
+}

@@ -1,0 +1,114 @@
+package io.dbbackup.testkit;
+
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.spi.ConfigSection;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.StoreProvider;
+import io.dbbackup.spi.Upload;
+import io.dbbackup.store.local.LocalStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Test-only {@code type: faulty} store: a local folder ({@code path}) that, with {@code corrupt: true},
+ * flips one byte in the middle of every backup object right after it was committed (sidecars are left
+ * intact), the way bit rot or a broken store would between upload and read-back.
+ */
+public final class FaultyStoreProvider implements StoreProvider {
+    @Override
+    public String type() {
+        return "faulty";
+    }
+
+    @Override
+    public Store create(ConfigSection s) {
+        Path path = s.path("path").orElse(null);
+        boolean corrupt = s.bool("corrupt").orElse(false);
+        if (path == null) {
+            s.error("path", "missing required key 'path'");
+            return null;
+        }
+        return new FaultyStore(new LocalStore(path, false), corrupt);
+    }
+
+    static final class FaultyStore implements Store {
+        private final LocalStore delegate;
+        private final boolean corrupt;
+
+        FaultyStore(LocalStore delegate, boolean corrupt) {
+            this.delegate = delegate;
+            this.corrupt = corrupt;
+        }
+
+        @Override
+        public Upload upload(String key, OperationContext ctx) throws IOException {
+            Upload up = delegate.upload(key, ctx);
+            return new Upload() {
+                @Override
+                public OutputStream stream() {
+                    return up.stream();
+                }
+
+                @Override
+                public void commit() throws IOException {
+                    up.commit();
+                    if (corrupt && !key.endsWith(".sha256") && !key.endsWith(".manifest.json")) {
+                        flipMiddleByte(delegate.root().resolve(key));
+                    }
+                }
+
+                @Override
+                public void abort() {
+                    up.abort();
+                }
+
+                @Override
+                public void close() {
+                    up.close();
+                }
+            };
+        }
+
+        private static void flipMiddleByte(Path file) throws IOException {
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                long at = f.length() / 2;
+                f.seek(at);
+                int b = f.read();
+                f.seek(at);
+                f.write(b ^ 0x40);
+            }
+        }
+
+        @Override
+        public InputStream open(String key) throws IOException {
+            return delegate.open(key);
+        }
+
+        @Override
+        public List<StoredObject> list(String prefix) throws IOException {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public Optional<StoredObject> stat(String key) throws IOException {
+            return delegate.stat(key);
+        }
+
+        @Override
+        public void delete(String key) throws IOException {
+            delegate.delete(key);
+        }
+
+        @Override
+        public String describe() {
+            return "faulty " + delegate.root();
+        }
+    }
+}

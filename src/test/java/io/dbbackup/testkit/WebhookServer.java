@@ -1,0 +1,74 @@
+package io.dbbackup.testkit;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** A local HTTP server on a free loopback port that records every request and answers {@link #status}. */
+public final class WebhookServer implements AutoCloseable {
+    /** One request as received: method, path with query, headers (lower-case names), body. */
+    public record Request(String method, String pathAndQuery, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
+            List<String> v = headers.get(name.toLowerCase());
+            return v == null || v.isEmpty() ? null : v.get(0);
+        }
+    }
+
+    private final HttpServer server;
+    private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+    private volatile int status = 200;
+
+    public WebhookServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            try (InputStream in = exchange.getRequestBody()) {
+                String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                Map<String, List<String>> headers = exchange.getRequestHeaders().entrySet().stream()
+                        .collect(Collectors.toMap(e -> e.getKey().toLowerCase(), Map.Entry::getValue));
+                requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
+                byte[] answer = (status / 100 == 2 ? "ok" : "no_service").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, answer.length);
+                exchange.getResponseBody().write(answer);
+            } finally {
+                exchange.close();
+            }
+        });
+        server.start();
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void status(int status) {
+        this.status = status;
+    }
+
+    /** The next request, or null after {@code wait}. */
+    public Request take(Duration wait) throws InterruptedException {
+        return requests.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public List<Request> drain() {
+        List<Request> out = new java.util.ArrayList<>();
+        requests.drainTo(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
