@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Encrypts to a standard age file (binary, not armored): to X25519 recipients ({@code age1...})
  * through jagged, or to a passphrase through the project's scrypt stanza. The payload is age's
- * STREAM: 64 KiB ChaCha20-Poly1305 chunks.
+ * STREAM: 64 KiB ChaCha20-Poly1305 chunks, encrypted on a thread of their own so that encryption
+ * overlaps with compression.
  */
 public final class AgeEncryptor implements Encryptor {
     private static final EncryptingChannelFactory FACTORY = new StandardEncryptingChannelFactory();
@@ -58,7 +59,9 @@ public final class AgeEncryptor implements Encryptor {
     @Override
     public OutputStream encrypt(OutputStream out) throws IOException {
         try {
-            return ChannelStreams.output(FACTORY.newEncryptingChannel(ChannelStreams.writable(out), writers));
+            // the header (and for a passphrase, scrypt) now, on the caller's thread; the payload on its own
+            return new PipelinedOutputStream(ChannelStreams.output(FACTORY.newEncryptingChannel(ChannelStreams.writable(out), writers)),
+                    "age-encrypt");
         } catch (GeneralSecurityException e) {
             throw new IOException("age encryption could not start: " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import com.exceptionfactory.jagged.RecipientStanza;
 import io.dbbackup.codec.IntegrityException;
 import io.dbbackup.core.Redactor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -249,6 +250,65 @@ class AgeCodecTest {
         assertThatThrownBy(() -> decrypt(d, "-- this is plain SQL --\n".repeat(10).getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IntegrityException.class);
         assertThatThrownBy(() -> decrypt(d, data(100_000))).isInstanceOf(IntegrityException.class);
+    }
+
+    // --- the encryption thread
+
+    @Test
+    @Timeout(30)
+    void aFailingStageBelowReachesTheWriterWithoutHanging() throws IOException {
+        OutputStream diskFull = new OutputStream() {
+            private long written;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                written += len;
+                if (written > 3_000_000) {
+                    throw new IOException("No space left on device");
+                }
+            }
+        };
+        AgeEncryptor enc = AgeEncryptor.toRecipients(List.of(AgeKeys.generate().recipient()));
+        OutputStream os = enc.encrypt(diskFull);
+        assertThatThrownBy(() -> {
+            byte[] mib = new byte[1 << 20];
+            for (int i = 0; i < 200; i++) {
+                os.write(mib);
+            }
+        }).isInstanceOf(IOException.class).hasMessage("No space left on device");
+        assertThatThrownBy(os::close).hasMessage("No space left on device");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("age-encrypt") && t.isAlive());
+    }
+
+    @Test
+    void closeWaitsUntilTheCiphertextIsComplete() throws IOException {
+        AgeKeys.GeneratedKey k = AgeKeys.generate();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean[] closed = {false};
+        OutputStream target = new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                closed[0] = true;
+                super.close();
+            }
+        };
+        byte[] plain = data(5_000_000);
+        try (OutputStream os = AgeEncryptor.toRecipients(List.of(k.recipient())).encrypt(target)) {
+            os.write(plain);
+            os.flush();
+        }
+        assertThat(closed[0]).isTrue();
+        assertThat(decrypt(AgeDecryptor.of(List.of(k.identity()), null), out.toByteArray())).isEqualTo(plain);
     }
 
     // --- keys as text
