@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.job.Restorer;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -30,10 +31,13 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--clean", description = "Drop existing objects in the target first (where the engine supports it).")
     boolean clean;
 
+    @Mixin
+    DecryptionOptions decryption = new DecryptionOptions();
+
     @Override
     public Integer call() {
         Workspace ws = root.workspace();
-        Restorer.Result r = new Restorer(ws, root.main.confirmer()).restore(
+        Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main)).restore(
                 new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean));
         root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + Format.size(r.bytes()) + ")");
         return 0;

@@ -4,6 +4,7 @@ import io.dbbackup.core.Json;
 import io.dbbackup.job.Verifier;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -27,10 +28,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
+    @Mixin
+    DecryptionOptions decryption = new DecryptionOptions();
+
     @Override
     public Integer call() {
         Workspace ws = root.workspace();
-        Verifier.Result r = new Verifier(ws).verify(job, Optional.ofNullable(key));
+        Verifier.Result r = new Verifier(ws, decryption.keys(root.main)).verify(job, Optional.ofNullable(key));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("job", job);

@@ -95,7 +95,7 @@ public final class ConfigLoader {
         Map<String, NotifierConfig> notifiers = named(top, "notifications", problems, s -> notifier(s));
         Declared declared = new Declared(names(top, "datasources"), names(top, "stores"), names(top, "notifications"));
         Map<String, JobConfig> jobs = named(top, "jobs", problems,
-                s -> job(s, datasources, stores, notifiers, declared));
+                s -> job(s, datasources, stores, notifiers, declared, problems));
         for (String key : top.keys()) {
             if (!TOP_LEVEL.contains(key)) {
                 problems.error(top.keyNode(key), key + ": unknown top-level key (expected datasources, stores, notifications, jobs)");
@@ -180,6 +180,7 @@ public final class ConfigLoader {
         Optional<String> type = s.requireString("engine");
         Compression compression = compression(s).orElse(Compression.GZIP);
         int level = level(s, compression);
+        EncryptionConfig encryption = EncryptionSection.read(s, "encryption", problems).orElse(null);
         if (type.isEmpty()) {
             s.markTypeUnknown();
             return null;
@@ -191,7 +192,7 @@ public final class ConfigLoader {
             return null;
         }
         Engine engine = provider.get().create(s);
-        return engine == null ? null : new DatasourceConfig(s.name(), provider.get().type(), engine, compression, level);
+        return engine == null ? null : new DatasourceConfig(s.name(), provider.get().type(), engine, compression, level, encryption);
     }
 
     private Optional<Compression> compression(YamlSection s) {
@@ -240,7 +241,7 @@ public final class ConfigLoader {
     }
 
     private JobConfig job(YamlSection s, Map<String, DatasourceConfig> datasources, Map<String, StoreConfig> stores,
-                          Map<String, NotifierConfig> notifiers, Declared declared) {
+                          Map<String, NotifierConfig> notifiers, Declared declared, Problems problems) {
         Optional<String> ds = s.requireString("datasource");
         Optional<String> st = s.requireString("store");
         ds.filter(d -> !declared.datasources().contains(d)).ifPresent(d -> s.errorAtValue("datasource",
@@ -274,10 +275,17 @@ public final class ConfigLoader {
             name.ifPresent(x -> notify.add(new NotifyRule(x, when)));
         }
         RetentionPolicy retention = s.section("retention").map(r -> retention((YamlSection) r)).orElse(RetentionPolicy.KEEP_ALL);
+        boolean ownEncryption = s.has("encryption");
+        EncryptionConfig encryption = EncryptionSection.read(s, "encryption", problems)
+                .orElse(ownEncryption || dsc == null ? null : dsc.encryption());
+        if (ownEncryption && encryption == null) {
+            return null;
+        }
         if (ds.isEmpty() || st.isEmpty() || !datasources.containsKey(ds.get()) || !stores.containsKey(st.get())) {
             return null;
         }
-        return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention);
+        return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention,
+                encryption);
     }
 
     private static String knownNames(Set<String> names) {

@@ -9,12 +9,19 @@ import java.util.List;
 
 /**
  * {@code jobs.<name>}: a datasource backed up to a store under a prefix. Compression is the job's
- * own when set, else the datasource's. {@code timeout} is null when unlimited.
+ * own when set, else the datasource's; so is encryption. {@code timeout} is null when unlimited,
+ * {@code encryption} when backups are not encrypted.
  */
 public record JobConfig(String name, String datasource, String store, String prefix, Compression compression,
                         int compressionLevel, boolean verify, Duration timeout, RetryPolicy retry,
-                        List<NotifyRule> notifyRules, RetentionPolicy retention) {
+                        List<NotifyRule> notifyRules, RetentionPolicy retention, EncryptionConfig encryption) {
     public JobConfig {
         notifyRules = List.copyOf(notifyRules);
+    }
+
+    public JobConfig(String name, String datasource, String store, String prefix, Compression compression,
+                     int compressionLevel, boolean verify, Duration timeout, RetryPolicy retry,
+                     List<NotifyRule> notifyRules, RetentionPolicy retention) {
+        this(name, datasource, store, prefix, compression, compressionLevel, verify, timeout, retry, notifyRules, retention, null);
     }
 }

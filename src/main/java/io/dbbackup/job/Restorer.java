@@ -1,5 +1,6 @@
 package io.dbbackup.job;
 
+import io.dbbackup.codec.Decryptor;
 import io.dbbackup.config.DatasourceConfig;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
@@ -32,10 +33,17 @@ public final class Restorer {
 
     private final Workspace ws;
     private final Confirmer confirmer;
+    private final DecryptionKeys keys;
 
     public Restorer(Workspace ws, Confirmer confirmer) {
+        this(ws, confirmer, DecryptionKeys.NONE);
+    }
+
+    /** {@code keys}: identities or a passphrase given for this restore, tried before the job's own. */
+    public Restorer(Workspace ws, Confirmer confirmer, DecryptionKeys keys) {
         this.ws = ws;
         this.confirmer = confirmer;
+        this.keys = keys;
     }
 
     public Result restore(Request r) {
@@ -44,11 +52,12 @@ public final class Restorer {
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
+        Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
             ws.log().info("checking backup before restore", "key", key.key());
             try {
-                reader.verify(key, null);
+                reader.verify(key, decryptor);
             } catch (IOException e) {
                 throw Failures.map("cannot read " + key.key(), e);
             }
@@ -71,7 +80,7 @@ public final class Restorer {
             }
             ws.log().info("restore started", "key", key.key(), "target", target.engine().describe());
             long bytes;
-            try (InputStream in = reader.open(key, null)) {
+            try (InputStream in = reader.open(key, decryptor)) {
                 CountingInputStream counting = new CountingInputStream(in);
                 target.engine().restore(counting, key.format(), new RestoreOptions(r.clean()), ctx);
                 bytes = counting.count();

@@ -1,5 +1,6 @@
 package io.dbbackup.job;
 
+import io.dbbackup.codec.Decryptor;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.pipeline.ArtifactReader;
@@ -15,9 +16,16 @@ public final class Verifier {
     }
 
     private final Workspace ws;
+    private final DecryptionKeys keys;
 
     public Verifier(Workspace ws) {
+        this(ws, DecryptionKeys.NONE);
+    }
+
+    /** {@code keys}: identities or a passphrase given for this check, tried before the job's own. */
+    public Verifier(Workspace ws, DecryptionKeys keys) {
         this.ws = ws;
+        this.keys = keys;
     }
 
     public Result verify(String jobName, Optional<String> key) {
@@ -26,8 +34,9 @@ public final class Verifier {
         BackupKey k = catalog.resolve(job, key);
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
         String sha = reader.expectedSha256(k);
+        Decryptor decryptor = Encryption.decryptorFor(k, job, keys, ws.log());
         try {
-            long n = reader.verify(k, null);
+            long n = reader.verify(k, decryptor);
             ws.log().info("backup verified", "job", job.name(), "key", k.key(), "sha256", sha, "decoded_bytes", n);
             return new Result(k, sha, n);
         } catch (IOException e) {

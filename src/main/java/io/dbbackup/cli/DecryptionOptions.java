@@ -1,0 +1,34 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Secret;
+import io.dbbackup.job.DecryptionKeys;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code --identity FILE} / {@code --passphrase-env VAR} for commands that read encrypted backups. */
+final class DecryptionOptions {
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "age identity file (AGE-SECRET-KEY-1... lines, e.g. from 'dbbackup keygen') to decrypt with; repeatable.")
+    List<Path> identities = new ArrayList<>();
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR",
+            description = "Name of the environment variable holding the passphrase to decrypt with (never the passphrase itself).")
+    String passphraseEnv;
+
+    DecryptionKeys keys(Main main) {
+        Secret passphrase = null;
+        if (passphraseEnv != null) {
+            String value = main.env().get(passphraseEnv);
+            if (value == null || value.isEmpty()) {
+                throw DbBackupException.user("--passphrase-env: environment variable " + passphraseEnv + " is "
+                        + (value == null ? "not set" : "empty"));
+            }
+            passphrase = new Secret(value, "env " + passphraseEnv);
+        }
+        return new DecryptionKeys(identities.stream().map(p -> main.workingDir().resolve(p)).toList(), passphrase);
+    }
+}

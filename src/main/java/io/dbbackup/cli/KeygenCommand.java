@@ -1,0 +1,71 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.job.Keys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+
+@Command(name = "keygen", mixinStandardHelpOptions = true, description = {"Generate an age X25519 identity (secret key) and its recipient (public key), like age-keygen.",
+        "Put the recipient into 'encryption.recipients'; keep the identity away from the machine that makes backups."})
+final class KeygenCommand implements Callable<Integer> {
+    @ParentCommand
+    Root root;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the identity to FILE (created with mode 0600, never overwritten) and print only the public key.")
+    Path output;
+
+    @Option(names = "-y", paramLabel = "FILE", description = "Print the recipient of each identity in FILE instead (like age-keygen -y).")
+    Path convert;
+
+    @Override
+    public Integer call() {
+        if (convert != null) {
+            if (output != null) {
+                throw DbBackupException.user("give -o or -y, not both");
+            }
+            Path file = root.main.workingDir().resolve(convert);
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw DbBackupException.user("cannot read " + convert + " (no such file)");
+            } catch (IOException e) {
+                throw DbBackupException.user("cannot read " + convert + " (" + e.getClass().getSimpleName() + ")");
+            }
+            Keys.recipientsOf(text, convert.toString()).forEach(root.out::println);
+            return 0;
+        }
+        Keys.NewKey key = Keys.generate(root.main.clock().instant());
+        if (output == null) {
+            root.out.print(key.text());
+            return 0;
+        }
+        Path file = root.main.workingDir().resolve(output);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            throw DbBackupException.user(output + " already exists; not overwriting a key file");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw DbBackupException.system("cannot create " + output + ": " + e.getMessage(), e);
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(key.text().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw DbBackupException.system("cannot write " + output + ": " + e.getMessage(), e);
+        }
+        root.out.println("Public key: " + key.recipient());
+        return 0;
+    }
+}

@@ -1,0 +1,173 @@
+package io.dbbackup.codec.age;
+
+import com.exceptionfactory.jagged.DecryptingChannelFactory;
+import com.exceptionfactory.jagged.PayloadException;
+import com.exceptionfactory.jagged.RecipientStanza;
+import com.exceptionfactory.jagged.RecipientStanzaReader;
+import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
+import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
+import io.dbbackup.codec.Decryptor;
+import io.dbbackup.codec.IntegrityException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.SignatureException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decrypts an age file with X25519 identities and/or a passphrase, tried in that order. A key that
+ * opens nothing, a header whose MAC does not match, and a payload chunk that fails authentication
+ * (tampered, truncated, or trailing bytes) all raise {@link IntegrityException}.
+ */
+public final class AgeDecryptor implements Decryptor {
+    private static final DecryptingChannelFactory FACTORY = new StandardDecryptingChannelFactory();
+
+    private final List<RecipientStanzaReader> readers;
+    private final String keys;
+
+    private AgeDecryptor(List<RecipientStanzaReader> readers, String keys) {
+        this.readers = List.copyOf(readers);
+        this.keys = keys;
+    }
+
+    /**
+     * @param identities X25519 identities ({@code AGE-SECRET-KEY-1...}), may be empty
+     * @param passphrase may be null
+     */
+    public static AgeDecryptor of(List<String> identities, String passphrase) {
+        List<RecipientStanzaReader> readers = new ArrayList<>();
+        for (String id : identities) {
+            try {
+                readers.add(onlyWithoutScrypt(X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(id.strip())));
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw new AgeKeys.KeyFormatException(0, "not an age X25519 identity (AGE-SECRET-KEY-1...)");
+            }
+        }
+        if (passphrase != null) {
+            readers.add(new ScryptRecipientStanzaReader(passphrase.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (readers.isEmpty()) {
+            throw new IllegalArgumentException("age decryption needs an identity or a passphrase");
+        }
+        List<String> what = new ArrayList<>();
+        if (!identities.isEmpty()) {
+            what.add(identities.size() == 1 ? "the identity" : "the " + identities.size() + " identities");
+        }
+        if (passphrase != null) {
+            what.add("the passphrase");
+        }
+        return new AgeDecryptor(readers, String.join(" and ", what));
+    }
+
+    /** age forbids mixing scrypt with other stanzas; jagged's X25519 reader does not check it. */
+    private static RecipientStanzaReader onlyWithoutScrypt(RecipientStanzaReader x25519) {
+        return stanzas -> {
+            int n = 0;
+            boolean scrypt = false;
+            for (RecipientStanza s : stanzas) {
+                n++;
+                scrypt |= Scrypt.TYPE.equals(s.getType());
+            }
+            if (scrypt && n > 1) {
+                throw new InvalidKeyException("malformed age header: an scrypt stanza must be the only stanza");
+            }
+            return x25519.getFileKey(stanzas);
+        };
+    }
+
+    @Override
+    public InputStream decrypt(InputStream in) throws IOException {
+        ReadableByteChannel channel;
+        try {
+            channel = FACTORY.newDecryptingChannel(ChannelStreams.readable(in), readers);
+        } catch (SignatureException e) {
+            throw new IntegrityException("age header is corrupt: its MAC does not match", e);
+        } catch (GeneralSecurityException e) {
+            throw new IntegrityException("age decryption failed: " + keys + " given do not open this file"
+                    + " (wrong key, or a corrupt header)" + reason(e), e);
+        } catch (PayloadException e) {
+            throw new IntegrityException("age payload is corrupt or truncated: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IntegrityException("not a valid age file: " + e.getClass().getSimpleName(), e);
+        }
+        return new PayloadStream(channel);
+    }
+
+    private static String reason(GeneralSecurityException e) {
+        if (e.getMessage() != null && (e.getMessage().startsWith("malformed") || e.getMessage().startsWith("scrypt work factor")
+                || e.getMessage().startsWith("the file is not encrypted with a passphrase") || e.getMessage().equals("wrong passphrase"))) {
+            return ": " + e.getMessage();
+        }
+        for (Throwable s : e.getSuppressed()) {
+            if (s instanceof GeneralSecurityException g && !reason(g).isEmpty()) {
+                return reason(g);
+            }
+        }
+        return "";
+    }
+
+    @Override
+    public String toString() {
+        return "age decryption with " + keys;
+    }
+
+    /** The plaintext; a chunk failing authentication becomes an {@link IntegrityException}. */
+    private static final class PayloadStream extends InputStream {
+        private final ReadableByteChannel channel;
+        private boolean eof;
+
+        PayloadStream(ReadableByteChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (eof) {
+                return -1;
+            }
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (true) {
+                int r;
+                try {
+                    r = channel.read(buf);
+                } catch (PayloadException e) {
+                    throw new IntegrityException("age payload is corrupt, truncated or was tampered with (chunk authentication failed)", e);
+                } catch (RuntimeException e) {
+                    throw new IntegrityException("age payload is malformed: " + e.getClass().getSimpleName(), e);
+                }
+                // the channel may fill the buffer and still answer -1 at the end: count by position
+                int n = buf.position() - off;
+                if (r < 0) {
+                    eof = true;
+                }
+                if (n > 0) {
+                    return n;
+                }
+                if (eof) {
+                    return -1;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}

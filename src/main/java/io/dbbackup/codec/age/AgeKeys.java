@@ -1,0 +1,166 @@
+package io.dbbackup.codec.age;
+
+import com.exceptionfactory.jagged.bech32.Bech32;
+import com.exceptionfactory.jagged.bech32.Bech32Address;
+import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
+import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
+import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
+import io.dbbackup.core.Redactor;
+
+import javax.crypto.KeyAgreement;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * age X25519 keys as text: recipients ({@code age1...}) and identities ({@code AGE-SECRET-KEY-1...}),
+ * one per line in files, {@code #} comments and blank lines ignored (as the age CLI reads them).
+ * Parse errors name the line, never the key material.
+ */
+public final class AgeKeys {
+    public static final String RECIPIENT_PREFIX = "age1";
+    public static final String IDENTITY_PREFIX = "AGE-SECRET-KEY-1";
+
+    private AgeKeys() {
+    }
+
+    /** A key text that does not parse; {@code line} is 1-based within the text, 0 for a single value. */
+    public static final class KeyFormatException extends IllegalArgumentException {
+        private final int line;
+
+        KeyFormatException(int line, String message) {
+            super(message);
+            this.line = line;
+        }
+
+        public int line() {
+            return line;
+        }
+    }
+
+    /** A fresh X25519 key pair. */
+    public record GeneratedKey(String identity, String recipient) {
+        @Override
+        public String toString() {
+            return "GeneratedKey[recipient=" + recipient + "]";
+        }
+    }
+
+    /** Checks one recipient; returns it stripped. */
+    public static String checkRecipient(String text) {
+        return checkRecipient(text, 0);
+    }
+
+    private static String checkRecipient(String text, int line) {
+        String r = text.strip();
+        String at = line > 0 ? "line " + line + ": " : "";
+        if (r.startsWith("ssh-")) {
+            throw new KeyFormatException(line, at + "SSH recipients are not supported; use an age X25519 recipient (age1...)");
+        }
+        if (r.toUpperCase(Locale.ROOT).startsWith(IDENTITY_PREFIX)) {
+            Redactor.register(r);
+            throw new KeyFormatException(line, at + "this is a secret key (AGE-SECRET-KEY-1...), not a recipient: give its public key (age1...)"
+                    + " and keep the secret key off this machine");
+        }
+        try {
+            X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyFormatException(line, at + "'" + r + "' is not an age X25519 recipient (age1..., 62 characters)");
+        }
+        return r;
+    }
+
+    /** The recipients in a recipients file's text. */
+    public static List<String> parseRecipients(String text) {
+        List<String> out = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            out.add(checkRecipient(l, i + 1));
+        }
+        return out;
+    }
+
+    /**
+     * The identities in an identity file's text (or one identity); each is registered with the
+     * {@link Redactor}. Errors name the line only.
+     */
+    public static List<String> parseIdentities(String text) {
+        List<String> out = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            Redactor.register(l);
+            if (l.startsWith(RECIPIENT_PREFIX)) {
+                throw new KeyFormatException(i + 1, "line " + (i + 1) + " is a recipient (public key), not an identity (AGE-SECRET-KEY-1...)");
+            }
+            if (l.startsWith("AGE-PLUGIN-")) {
+                throw new KeyFormatException(i + 1, "line " + (i + 1) + " is an age plugin identity; only X25519 identities (AGE-SECRET-KEY-1...) are supported");
+            }
+            try {
+                X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(l);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw new KeyFormatException(i + 1, "line " + (i + 1) + " is not an age X25519 identity (AGE-SECRET-KEY-1...)");
+            }
+            out.add(l);
+        }
+        if (out.isEmpty()) {
+            throw new KeyFormatException(0, "holds no identity (AGE-SECRET-KEY-1... lines)");
+        }
+        return out;
+    }
+
+    public static GeneratedKey generate() {
+        try {
+            KeyPair kp = new X25519KeyPairGenerator().generateKeyPair();
+            String identity = kp.getPrivate().toString();
+            Redactor.register(identity);
+            return new GeneratedKey(identity, kp.getPublic().toString());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519 is not available in this JVM: " + e.getMessage(), e);
+        }
+    }
+
+    /** The recipient (public key) of an identity, as {@code age-keygen -y} prints it. */
+    public static String recipientOf(String identity) {
+        Bech32Address address;
+        try {
+            address = Bech32.getDecoder().decode(identity.strip());
+        } catch (RuntimeException e) {
+            throw new KeyFormatException(0, "not an age X25519 identity (AGE-SECRET-KEY-1...)");
+        }
+        byte[] scalar = address.getData();
+        try {
+            if (!address.getHumanReadablePart().toString().equalsIgnoreCase("AGE-SECRET-KEY-") || scalar.length != 32) {
+                throw new KeyFormatException(0, "not an age X25519 identity (AGE-SECRET-KEY-1...)");
+            }
+            KeyFactory kf = KeyFactory.getInstance("XDH");
+            PrivateKey pk = kf.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar));
+            PublicKey base = kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, BigInteger.valueOf(9)));
+            KeyAgreement ka = KeyAgreement.getInstance("XDH");
+            ka.init(pk);
+            ka.doPhase(base, true);
+            return Bech32.getEncoder().encode("age", ka.generateSecret()).toString();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519 is not available in this JVM: " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(scalar, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.dbbackup.codec.age;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Runs the stage below it (encryption, hashing, upload) on its own thread, so that encrypting
+ * overlaps with compressing instead of adding to it. Bytes travel in blocks through a small
+ * bounded queue; a failure of the stage below is rethrown to the writer on its next write or on
+ * close. {@link #close()} waits until the stage below is finished and closed.
+ */
+final class PipelinedOutputStream extends OutputStream {
+    private static final int BLOCK = 256 * 1024;
+    private static final int QUEUED_BLOCKS = 8;
+
+    private record Block(byte[] data, int length) {
+    }
+
+    private static final Block END = new Block(new byte[0], 0);
+
+    private final BlockingQueue<Block> queue = new ArrayBlockingQueue<>(QUEUED_BLOCKS);
+    private final Thread worker;
+    private volatile Throwable failure;
+    private byte[] current = new byte[BLOCK];
+    private int position;
+    private boolean closed;
+
+    PipelinedOutputStream(OutputStream target, String name) {
+        worker = new Thread(() -> drain(target), name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void drain(OutputStream target) {
+        try {
+            while (true) {
+                Block b = queue.take();
+                if (b == END) {
+                    break;
+                }
+                if (failure == null) {
+                    target.write(b.data(), 0, b.length());
+                }
+            }
+            if (failure == null) {
+                target.close();
+            }
+        } catch (Throwable t) {
+            failure = t;
+            try {
+                // keep taking blocks so that the writer never waits on a full queue, until it ends
+                for (Block b = queue.take(); b != END; b = queue.take()) {
+                    // discard
+                }
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        rethrow();
+        while (len > 0) {
+            int n = Math.min(len, BLOCK - position);
+            System.arraycopy(b, off, current, position, n);
+            position += n;
+            off += n;
+            len -= n;
+            if (position == BLOCK) {
+                handOver();
+            }
+        }
+    }
+
+    /** Hands the bytes written so far to the stage below (without waiting for it). */
+    @Override
+    public void flush() throws IOException {
+        rethrow();
+        if (position > 0) {
+            handOver();
+        }
+    }
+
+    private void handOver() throws IOException {
+        put(new Block(current, position));
+        current = new byte[BLOCK];
+        position = 0;
+    }
+
+    private void put(Block b) throws IOException {
+        try {
+            queue.put(b);
+        } catch (InterruptedException e) {
+            worker.interrupt();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while encrypting");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (position > 0 && failure == null) {
+            put(new Block(current, position));
+        }
+        put(END);
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            worker.interrupt();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while finishing the encryption");
+        }
+        rethrow();
+    }
+
+    private void rethrow() throws IOException {
+        Throwable f = failure;
+        if (f == null) {
+            return;
+        }
+        if (f instanceof IOException io) {
+            throw io;
+        }
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error err) {
+            throw err;
+        }
+        throw new IOException(f.getMessage(), f);
+    }
+}

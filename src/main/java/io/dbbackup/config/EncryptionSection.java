@@ -1,0 +1,154 @@
+package io.dbbackup.config;
+
+import io.dbbackup.codec.age.AgeKeys;
+import io.dbbackup.core.Secret;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads an {@code encryption:} section. Half-configured encryption is an error, never ignored:
+ * recipients that do not parse, no recipients and no passphrase, recipients and a passphrase
+ * together (age does not mix them), unreadable files, identities that do not parse.
+ */
+final class EncryptionSection {
+    static final int MIN_WORK_FACTOR = 10;
+    static final int MAX_WORK_FACTOR = 22;
+
+    private EncryptionSection() {
+    }
+
+    /** The section under {@code key} of {@code parent}, or empty when absent (or too broken to use). */
+    static Optional<EncryptionConfig> read(YamlSection parent, String key, Problems problems) {
+        Optional<Node> node = parent.value(key);
+        if (node.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlSection s = parent.child(key, node.get());
+        EncryptionConfig c = parse(s, problems);
+        s.reportUnknownKeys();
+        return Optional.ofNullable(c);
+    }
+
+    private static EncryptionConfig parse(YamlSection s, Problems problems) {
+        boolean ok = true;
+        List<String> recipients = new ArrayList<>();
+        boolean recipientsGiven = s.has("recipients");
+        if (recipientsGiven) {
+            ok &= inlineRecipients(s, problems, recipients);
+        }
+        boolean fileGiven = s.has("recipients_file");
+        if (fileGiven) {
+            ok &= recipientsFile(s, problems, recipients);
+        }
+        boolean passphraseGiven = s.has("passphrase_env") || s.has("passphrase_file") || s.has("passphrase");
+        Optional<Secret> passphrase = s.secret("passphrase");
+        ok &= passphrase.isPresent() == passphraseGiven;
+        boolean identityGiven = s.has("identity_env") || s.has("identity_file") || s.has("identity");
+        Optional<Secret> identity = s.secret("identity");
+        ok &= identity.isPresent() == identityGiven;
+        if (identity.isPresent()) {
+            try {
+                AgeKeys.parseIdentities(identity.get().reveal());
+            } catch (AgeKeys.KeyFormatException e) {
+                String which = s.has("identity_file") ? "identity_file" : "identity_env";
+                s.errorAtValue(which, identity.get().source() + " " + e.getMessage());
+                ok = false;
+            }
+        }
+        boolean workFactorGiven = s.has("scrypt_work_factor");
+        Optional<Integer> workFactor = s.integer("scrypt_work_factor", MIN_WORK_FACTOR, MAX_WORK_FACTOR);
+        ok &= workFactor.isPresent() == workFactorGiven;
+
+        if (passphraseGiven && (recipientsGiven || fileGiven)) {
+            s.error(s.has("passphrase_env") ? "passphrase_env" : "passphrase_file",
+                    "give recipients or a passphrase, not both (age does not mix a passphrase with other recipients)");
+            return null;
+        }
+        if (!passphraseGiven && !recipientsGiven && !fileGiven) {
+            s.error(null, "names no key to encrypt with: set recipients (age1...), recipients_file, or passphrase_env / passphrase_file"
+                    + (identityGiven ? " (an identity only decrypts; give its public key as a recipient)" : ""));
+            return null;
+        }
+        if (workFactorGiven && !passphraseGiven) {
+            s.error("scrypt_work_factor", "applies to passphrase encryption only; these backups are encrypted to recipients");
+            ok = false;
+        }
+        if (ok && !passphraseGiven && recipients.isEmpty()) {
+            s.error(recipientsGiven ? "recipients" : "recipients_file",
+                    "the recipient list is empty: backups would be encrypted to nobody");
+            return null;
+        }
+        if (!ok) {
+            return null;
+        }
+        return new EncryptionConfig(recipients, passphrase.orElse(null), identity.orElse(null),
+                workFactor.orElse(EncryptionConfig.DEFAULT_WORK_FACTOR), s.path());
+    }
+
+    private static boolean inlineRecipients(YamlSection s, Problems problems, List<String> out) {
+        Node v = s.value("recipients").orElseThrow();
+        List<Node> items = new ArrayList<>();
+        if (v instanceof SequenceNode seq) {
+            items.addAll(seq.getValue());
+        } else if (v instanceof ScalarNode) {
+            items.add(v);
+        } else {
+            problems.error(v, s.path() + ".recipients: expected a list of age recipients (age1...), got " + YamlSection.describe(v));
+            return false;
+        }
+        boolean ok = true;
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String at = s.path() + ".recipients" + (v instanceof SequenceNode ? "[" + i + "]" : "");
+            if (!(item instanceof ScalarNode sc) || YamlSection.isNull(item) || sc.getValue().isBlank()) {
+                problems.error(item, at + ": expected an age recipient (age1...), got " + (YamlSection.isNull(item) ? "nothing" : YamlSection.describe(item)));
+                ok = false;
+                continue;
+            }
+            try {
+                out.add(AgeKeys.checkRecipient(sc.getValue()));
+            } catch (AgeKeys.KeyFormatException e) {
+                problems.error(item, at + ": " + e.getMessage());
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    private static boolean recipientsFile(YamlSection s, Problems problems, List<String> out) {
+        Optional<Path> file = s.path("recipients_file");
+        if (file.isEmpty()) {
+            s.errorAtValue("recipients_file", "must name a file");
+            return false;
+        }
+        Path p = file.get();
+        String text;
+        try {
+            text = Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException | SecurityException e) {
+            s.errorAtValue("recipients_file", "cannot read " + p + " (" + YamlSection.reason(e) + ")");
+            return false;
+        }
+        try {
+            List<String> found = AgeKeys.parseRecipients(text);
+            if (found.isEmpty()) {
+                s.errorAtValue("recipients_file", p + " holds no recipients (age1... lines)");
+                return false;
+            }
+            out.addAll(found);
+            return true;
+        } catch (AgeKeys.KeyFormatException e) {
+            s.errorAtValue("recipients_file", p + " " + e.getMessage());
+            return false;
+        }
+    }
+}

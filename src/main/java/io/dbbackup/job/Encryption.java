@@ -1,0 +1,108 @@
+package io.dbbackup.job;
+
+import io.dbbackup.codec.Decryptor;
+import io.dbbackup.codec.Encryptor;
+import io.dbbackup.codec.age.AgeDecryptor;
+import io.dbbackup.codec.age.AgeEncryptor;
+import io.dbbackup.codec.age.AgeKeys;
+import io.dbbackup.config.EncryptionConfig;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Log;
+import io.dbbackup.core.Secret;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Builds age encryptors and decryptors from a job's {@code encryption:} and keys given for one command. */
+public final class Encryption {
+    private Encryption() {
+    }
+
+    /** The encryptor for new backups of {@code job}, or null when they are not encrypted. */
+    public static Encryptor encryptor(JobConfig job) {
+        EncryptionConfig c = job.encryption();
+        if (c == null) {
+            return null;
+        }
+        return c.passphraseMode() ? AgeEncryptor.withPassphrase(c.passphrase().reveal(), c.scryptWorkFactor())
+                : AgeEncryptor.toRecipients(c.recipients());
+    }
+
+    /**
+     * A decryptor from {@code extra} (first) and the job's identity or passphrase, or null when
+     * neither holds a key. Unreadable or malformed identity files are user errors (exit 1).
+     */
+    public static Decryptor decryptor(JobConfig job, DecryptionKeys extra, Log log) {
+        List<String> identities = new ArrayList<>();
+        for (Path file : extra.identityFiles()) {
+            identities.addAll(identitiesIn(file, log));
+        }
+        EncryptionConfig c = job.encryption();
+        if (c != null && c.identity() != null) {
+            identities.addAll(parse(c.identity()));
+        }
+        String passphrase = extra.passphrase() != null ? extra.passphrase().reveal()
+                : c != null && c.passphrase() != null ? c.passphrase().reveal() : null;
+        if (identities.isEmpty() && passphrase == null) {
+            return null;
+        }
+        return AgeDecryptor.of(identities, passphrase);
+    }
+
+    /** As {@link #decryptor}, but an encrypted {@code key} without any key to open it is a user error naming the ways to give one. */
+    public static Decryptor decryptorFor(BackupKey key, JobConfig job, DecryptionKeys extra, Log log) {
+        Decryptor d = decryptor(job, extra, log);
+        if (d == null && key.encrypted()) {
+            throw DbBackupException.user(key.key() + " is encrypted and no key to decrypt it was given: pass --identity FILE"
+                    + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on job '"
+                    + job.name() + "'");
+        }
+        return d;
+    }
+
+    private static List<String> parse(Secret identity) {
+        try {
+            return AgeKeys.parseIdentities(identity.reveal());
+        } catch (AgeKeys.KeyFormatException e) {
+            throw DbBackupException.user(identity.source() + ": " + e.getMessage());
+        }
+    }
+
+    private static List<String> identitiesIn(Path file, Log log) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw DbBackupException.user("cannot read identity file " + file + " (no such file)");
+        } catch (IOException | SecurityException e) {
+            throw DbBackupException.user("cannot read identity file " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+        new Secret(text, "file " + file);
+        warnIfShared(file, log);
+        try {
+            return AgeKeys.parseIdentities(text);
+        } catch (AgeKeys.KeyFormatException e) {
+            throw DbBackupException.user("identity file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void warnIfShared(Path file, Log log) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
+                log.warn(file + " is readable by other users; fix with: chmod 600 " + file);
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+    }
+}

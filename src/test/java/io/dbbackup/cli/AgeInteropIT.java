@@ -1,0 +1,352 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.codec.age.AgeDecryptor;
+import io.dbbackup.codec.age.AgeKeys;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Shell;
+import io.dbbackup.testkit.SqliteFixture;
+import io.dbbackup.testkit.SteppingClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 7 against the real {@code age} CLI: our encrypted backups open with {@code age -d}, files
+ * from {@code age -r} / {@code age -p} open in dbbackup, tampering exits 3 without touching the
+ * target, and no key ever shows up in output or on a process command line.
+ */
+class AgeInteropIT {
+    private static final String PASSPHRASE = "grapefruit-tectonic-lantern-91";
+
+    @TempDir
+    Path dir;
+    Path db;
+    Path store;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = SqliteFixture.create(dir.resolve("app.db"), 3000); // more than one 64 KiB age chunk
+        store = dir.resolve("store");
+        cli = new Cli().workingDir(dir).clock(new SteppingClock(Instant.parse("2026-03-01T02:00:00Z"), Duration.ofMinutes(1)))
+                .env("BACKUP_PASSPHRASE", PASSPHRASE);
+    }
+
+    private void config(String encryption, String extraJob) throws IOException {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                  restored:
+                    engine: sqlite
+                    path: restored/app-copy.db
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    prefix: prod
+                    encryption:
+                %s
+                %s
+                """.formatted(encryption.indent(6), extraJob.indent(4)));
+    }
+
+    /** {@code dbbackup keygen -o FILE}; returns the recipient it printed. */
+    private String keygen(String file) throws IOException {
+        Cli.Result r = cli.run("keygen", "-o", file);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).matches("Public key: age1[a-z0-9]{58}\n");
+        assertThat(Files.getPosixFilePermissions(dir.resolve(file))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        return r.out().strip().substring("Public key: ".length());
+    }
+
+    private List<Path> artifacts() throws IOException {
+        if (!Files.exists(store)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(store)) {
+            return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".age")).sorted().toList();
+        }
+    }
+
+    private Path onlyArtifact() throws IOException {
+        assertThat(artifacts()).hasSize(1);
+        return artifacts().get(0);
+    }
+
+    /** Runs a command with extra environment (secrets go there, never into argv); returns exit code and output. */
+    private static Shell.Result run(Path cwd, Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Shell.Result(p.exitValue(), out);
+    }
+
+    /** age reads passphrases only from a terminal: give it one with script(1), typing from $PASS. */
+    private static Shell.Result agePassphrase(Path cwd, String ageArgs, int times) throws Exception {
+        String typing = "printf '%s\\n' \"$PASS\"" + (times == 2 ? "; sleep 0.5; printf '%s\\n' \"$PASS\"" : "");
+        return run(cwd, Map.of("PASS", PASSPHRASE), "bash", "-c",
+                "(sleep 0.5; " + typing + "; sleep 2) | script -qec 'age " + ageArgs + "' /dev/null");
+    }
+
+    private Path sidecar(Path artifact) {
+        return artifact.resolveSibling(artifact.getFileName() + ".sha256");
+    }
+
+    private void rewriteSidecar(Path artifact) {
+        Shell.sh(artifact.getParent(), "sha256sum " + artifact.getFileName() + " > " + artifact.getFileName() + ".sha256");
+    }
+
+    @Test
+    void encryptedBackupOpensWithAgeAndZstd() throws Exception {
+        String recipient = keygen("key.txt");
+        String other = keygen("other.txt");
+        assertThat(Shell.ok(dir, "age-keygen", "-y", "key.txt").strip()).isEqualTo(recipient);
+        assertThat(cli.run("keygen", "-y", "key.txt").out().strip()).isEqualTo(recipient);
+        assertThat(cli.run("keygen", "-o", "key.txt").exit()).isEqualTo(1); // never overwrites a key
+        config("recipients:\n  - " + recipient + "\n  - " + other, "verify: true");
+
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.err()).contains("stored bytes only");
+        Path artifact = onlyArtifact();
+        assertThat(store.relativize(artifact).toString()).matches("prod/app/app-20260301-02\\d{4}\\.sqlite\\.zst\\.age");
+        String manifest = Files.readString(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"));
+        assertThat(manifest).contains("\"encryption\": \"age (2 recipients)\"").doesNotContain(recipient);
+        assertThat(Shell.sh(artifact.getParent(), "sha256sum -c " + sidecar(artifact).getFileName())).contains(": OK");
+
+        for (String key : List.of("key.txt", "other.txt")) {
+            Path plain = dir.resolve("plain-" + key + ".db");
+            Shell.sh(dir, "age -d -i " + key + " " + artifact + " | zstd -dq > " + plain);
+            assertThat(Shell.ok(dir, "sqlite3", plain.toString(), "PRAGMA integrity_check").strip()).isEqualTo("ok");
+            assertThat(SqliteFixture.fingerprint(plain)).isEqualTo(SqliteFixture.fingerprint(db));
+        }
+
+        Cli.Result noKey = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(noKey.exit()).as(noKey.toString()).isEqualTo(1);
+        assertThat(noKey.err()).contains("is encrypted and no key to decrypt it was given").contains("--identity");
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app", "--identity", "other.txt");
+        assertThat(verify.exit()).as(verify.toString()).isZero();
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--identity", "key.txt");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+
+        String stranger = AgeKeys.generate().identity();
+        Files.writeString(dir.resolve("stranger.txt"), stranger + "\n");
+        Cli.Result wrong = cli.run("-c", "config.yaml", "verify", "app", "--identity", "stranger.txt");
+        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(3);
+        assertThat(wrong.err()).contains("do not open this file").doesNotContain(stranger);
+    }
+
+    @Test
+    void passphraseBackupOpensWithAgeP() throws Exception {
+        config("passphrase_env: BACKUP_PASSPHRASE\nscrypt_work_factor: 12", "verify: true");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.err()).contains("backup verified").doesNotContain("stored bytes only");
+        Path artifact = onlyArtifact();
+        assertThat(Files.readString(artifact.resolveSibling(artifact.getFileName() + ".manifest.json")))
+                .contains("\"encryption\": \"age (passphrase)\"").doesNotContain(PASSPHRASE);
+
+        Shell.Result age = agePassphrase(dir, "-d -o plain.db.zst " + artifact, 1);
+        assertThat(age.exit()).as(age.output()).isZero();
+        Shell.ok(dir, "zstd", "-dq", "plain.db.zst", "-o", "plain.db");
+        assertThat(SqliteFixture.fingerprint(dir.resolve("plain.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+
+        Cli.Result wrong = cli.env("WRONG", "not-the-passphrase").run("-c", "config.yaml", "verify", "app", "--passphrase-env", "WRONG");
+        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(3);
+        assertThat(wrong.err()).contains("wrong passphrase").doesNotContain("not-the-passphrase");
+    }
+
+    /** Makes the artifact a job would have written, from a plain sqlite snapshot, with zstd and the given age command. */
+    private Path foreignArtifact(String ageArgs, boolean passphrase) throws Exception {
+        Shell.ok(dir, "sqlite3", db.toString(), ".backup snap.db");
+        Shell.ok(dir, "zstd", "-q", "-f", "snap.db", "-o", "snap.db.zst");
+        Path folder = Files.createDirectories(store.resolve("prod/app"));
+        Path artifact = folder.resolve("app-20260101-000000.sqlite.zst.age");
+        Files.deleteIfExists(artifact);
+        if (passphrase) {
+            Shell.Result r = agePassphrase(dir, "-p -o " + artifact + " snap.db.zst", 2);
+            assertThat(r.exit()).as(r.output()).isZero();
+        } else {
+            Shell.ok(dir, "bash", "-c", "age " + ageArgs + " -o " + artifact + " snap.db.zst");
+        }
+        rewriteSidecar(artifact);
+        return artifact;
+    }
+
+    @Test
+    void filesFromAgeRAndAgePOpenInDbbackup() throws Exception {
+        String recipient = keygen("key.txt");
+        config("recipients: [" + recipient + "]", "");
+        byte[] snapshot;
+
+        Path fromR = foreignArtifact("-r " + recipient, false);
+        snapshot = Files.readAllBytes(dir.resolve("snap.db.zst"));
+        String identity = Files.readString(dir.resolve("key.txt")).lines().filter(l -> l.startsWith("AGE-SECRET-KEY-1")).findFirst().orElseThrow();
+        try (InputStream in = AgeDecryptor.of(List.of(identity), null).decrypt(Files.newInputStream(fromR))) {
+            assertThat(in.readAllBytes()).isEqualTo(snapshot);
+        }
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--identity", "key.txt");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+
+        // age -p uses its default work factor (18) and a random salt
+        Path fromP = foreignArtifact(null, true);
+        snapshot = Files.readAllBytes(dir.resolve("snap.db.zst"));
+        assertThat(Files.readString(fromP, StandardCharsets.ISO_8859_1)).contains("\n-> scrypt ");
+        try (InputStream in = AgeDecryptor.of(List.of(), PASSPHRASE).decrypt(Files.newInputStream(fromP))) {
+            assertThat(in.readAllBytes()).isEqualTo(snapshot);
+        }
+        Files.delete(dir.resolve("restored/app-copy.db"));
+        Cli.Result restoreP = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--passphrase-env", "BACKUP_PASSPHRASE");
+        assertThat(restoreP.exit()).as(restoreP.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+    }
+
+    @Test
+    void aFlippedByteMakesVerifyAndRestoreExit3AndLeavesTheTargetUntouched() throws Exception {
+        String recipient = keygen("key.txt");
+        config("recipients: [" + recipient + "]\nidentity_file: key.txt", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        assertThat(cli.run("-c", "config.yaml", "verify", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        byte[] original = Files.readAllBytes(artifact);
+        Path target = dir.resolve("restored/app-copy.db");
+        Files.createDirectories(target.getParent());
+        SqliteFixture.create(target, 3);
+        byte[] before = Files.readAllBytes(target);
+        assertThat(original.length).isGreaterThan(65536 + 300); // at least two chunks
+        String header = new String(original, 0, 300, StandardCharsets.ISO_8859_1);
+        int headerEnd = header.indexOf('\n', header.indexOf("\n--- ") + 1) + 1;
+
+        record Case(String what, int position, boolean sidecarUpdated, String message) {
+        }
+        List<Case> cases = List.of(
+                new Case("payload, sidecar updated", original.length / 2, true, "age payload is corrupt"),
+                new Case("last chunk tag, sidecar updated", original.length - 1, true, "age payload is corrupt"),
+                new Case("header MAC, sidecar updated", headerEnd - 5, true, "age header is corrupt"),
+                new Case("stanza body, sidecar updated", 100, true, "do not open this file"),
+                new Case("payload, sidecar stale", original.length / 2, false, null));
+        for (Case c : cases) {
+            byte[] bytes = original.clone();
+            bytes[c.position()] ^= 0x20;
+            Files.write(artifact, bytes);
+            if (c.sidecarUpdated()) {
+                rewriteSidecar(artifact);
+                assertThat(Shell.sh(artifact.getParent(), "sha256sum -c " + sidecar(artifact).getFileName())).contains(": OK");
+            } else {
+                Files.write(artifact, bytes);
+            }
+            Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
+            assertThat(verify.exit()).as(c.what() + "\n" + verify).isEqualTo(3);
+            assertThat(verify.err()).as(c.what()).doesNotContain("Exception")
+                    .containsAnyOf(c.message() == null ? new String[] {"checksum mismatch", "age payload is corrupt"} : new String[] {c.message()});
+
+            Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
+            assertThat(restore.exit()).as(c.what() + "\n" + restore).isEqualTo(3);
+            assertThat(Files.readAllBytes(target)).as(c.what()).isEqualTo(before);
+            try (Stream<Path> s = Files.list(target.getParent())) {
+                assertThat(s.map(p -> p.getFileName().toString())).containsExactly("app-copy.db");
+            }
+            // the real age CLI agrees that the file is bad
+            assertThat(Shell.run(dir, "age", "-d", "-i", "key.txt", "-o", "/dev/null", artifact.toString()).exit()).as(c.what()).isNotZero();
+            Files.write(artifact, original);
+            rewriteSidecar(artifact);
+        }
+        assertThat(cli.run("-c", "config.yaml", "verify", "app").exit()).isZero();
+    }
+
+    @Test
+    void passphraseAndIdentityNeverAppearInOutputOrCommandLines() throws Exception {
+        String recipient = keygen("key.txt");
+        String identity = Files.readString(dir.resolve("key.txt")).lines().filter(l -> l.startsWith("AGE-SECRET-KEY-1")).findFirst().orElseThrow();
+        Set<String> leaks = ConcurrentHashMap.newKeySet();
+        AtomicBoolean scanning = new AtomicBoolean(true);
+        Thread scanner = new Thread(() -> {
+            while (scanning.get()) {
+                try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                    for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                        try {
+                            String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                            if (cmd.contains(PASSPHRASE) || cmd.contains(identity)) {
+                                leaks.add(p + ": " + cmd.replace('\0', ' '));
+                            }
+                        } catch (IOException gone) {
+                            // the process ended meanwhile
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }, "cmdline-scanner");
+        scanner.setDaemon(true);
+        scanner.start();
+        List<Cli.Result> results = new ArrayList<>();
+        try {
+            config("passphrase_env: BACKUP_PASSPHRASE\nscrypt_work_factor: 10", "verify: true");
+            results.add(cli.run("-v", "-c", "config.yaml", "backup", "app"));
+            results.add(cli.run("-v", "-c", "config.yaml", "verify", "app"));
+            results.add(cli.run("-v", "-c", "config.yaml", "restore", "app", "--to", "restored", "--passphrase-env", "BACKUP_PASSPHRASE"));
+            results.add(cli.env("WRONG", identity).run("-v", "-c", "config.yaml", "verify", "app", "--passphrase-env", "WRONG"));
+            results.add(cli.run("-v", "-c", "config.yaml", "--log-format", "json", "verify", "app", "--identity", "key.txt"));
+            config("recipients: [" + recipient + "]\nidentity_env: AGE_IDENTITY", "verify: true");
+            cli.env("AGE_IDENTITY", identity);
+            results.add(cli.run("-v", "-c", "config.yaml", "backup", "app"));
+            results.add(cli.run("-v", "-c", "config.yaml", "verify", "app"));
+            results.add(cli.run("-v", "-c", "config.yaml", "--log-format", "json", "restore", "app", "--to", "restored", "--auto-confirm"));
+            // a secret key pasted where a recipient belongs
+            config("recipients: [" + identity + "]", "");
+            results.add(cli.run("-v", "-c", "config.yaml", "config", "validate"));
+            results.add(cli.run("-v", "-c", "config.yaml", "backup", "app"));
+        } finally {
+            scanning.set(false);
+            scanner.join(5_000);
+        }
+        assertThat(results.subList(0, 3)).allSatisfy(r -> assertThat(r.exit()).as(r.toString()).isZero());
+        assertThat(results.get(3).exit()).isEqualTo(3);
+        assertThat(results.get(4).exit()).as(results.get(4).toString()).isZero(); // the job's passphrase opens it
+        assertThat(results.subList(5, 8)).allSatisfy(r -> assertThat(r.exit()).as(r.toString()).isZero());
+        assertThat(results.subList(8, 10)).allSatisfy(r -> assertThat(r.exit()).as(r.toString()).isEqualTo(1));
+        for (Cli.Result r : results) {
+            assertThat(r.out() + r.err()).as(r.toString()).doesNotContain(PASSPHRASE).doesNotContain(identity)
+                    .doesNotContain(identity.substring(16, 40));
+        }
+        assertThat(leaks).isEmpty();
+        try (Stream<Path> s = Files.walk(store)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                String text = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+                assertThat(text).as(p.toString()).doesNotContain(PASSPHRASE).doesNotContain(identity);
+            }
+        }
+    }
+}

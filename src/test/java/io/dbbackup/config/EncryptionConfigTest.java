@@ -1,0 +1,179 @@
+package io.dbbackup.config;
+
+import io.dbbackup.codec.age.AgeKeys;
+import io.dbbackup.plugin.PluginRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code encryption:} sections: what loads, and every half-configured case as a positioned config problem. */
+class EncryptionConfigTest {
+    @TempDir
+    Path dir;
+
+    final Map<String, String> env = new HashMap<>();
+    final AgeKeys.GeneratedKey a = AgeKeys.generate();
+    final AgeKeys.GeneratedKey b = AgeKeys.generate();
+
+    @BeforeEach
+    void files() throws Exception {
+        Files.writeString(dir.resolve("shop.db"), "");
+        Files.writeString(dir.resolve("recipients.txt"), "# ops team\n" + a.recipient() + "\n\n" + b.recipient() + "\n");
+        Path key = dir.resolve("key.txt");
+        Files.writeString(key, "# public key: " + a.recipient() + "\n" + a.identity() + "\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        Path pass = dir.resolve("pass.txt");
+        Files.writeString(pass, "open sesame\n");
+        Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private Config load(String datasourceExtra, String jobExtra) throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "datasources:\n  shop:\n    engine: sqlite\n    path: shop.db\n" + datasourceExtra.indent(4)
+                + "stores:\n  local:\n    type: local\n    path: out\n"
+                + "jobs:\n  shop:\n    datasource: shop\n    store: local\n" + jobExtra.indent(4));
+        return new ConfigLoader(PluginRegistry.load(), env).load(file, "config.yaml");
+    }
+
+    private List<String> problems(String datasourceExtra, String jobExtra) {
+        assertThatThrownBy(() -> load(datasourceExtra, jobExtra)).isInstanceOf(ConfigException.class);
+        try {
+            load(datasourceExtra, jobExtra);
+            throw new AssertionError();
+        } catch (ConfigException e) {
+            return e.problems().stream().map(Problem::format).toList();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void recipientsInlineAndFromAFileAreCombined() throws Exception {
+        Config c = load("", "encryption:\n  recipients: [" + a.recipient() + "]\n  recipients_file: recipients.txt\n  identity_file: key.txt\n");
+        EncryptionConfig e = c.jobs().get("shop").encryption();
+        assertThat(e.recipients()).containsExactly(a.recipient(), a.recipient(), b.recipient());
+        assertThat(e.passphraseMode()).isFalse();
+        assertThat(e.identity().reveal()).contains(a.identity());
+        assertThat(e.origin()).isEqualTo("jobs.shop.encryption");
+        assertThat(e.toString()).doesNotContain(a.identity()).contains("3 recipients");
+        assertThat(c.warnings()).isEmpty();
+    }
+
+    @Test
+    void passphraseFromEnvWithWorkFactor() throws Exception {
+        env.put("BACKUP_PASSPHRASE", "correct horse");
+        EncryptionConfig e = load("", "encryption:\n  passphrase_env: BACKUP_PASSPHRASE\n  scrypt_work_factor: 12\n")
+                .jobs().get("shop").encryption();
+        assertThat(e.passphraseMode()).isTrue();
+        assertThat(e.passphrase().reveal()).isEqualTo("correct horse");
+        assertThat(e.scryptWorkFactor()).isEqualTo(12);
+        EncryptionConfig d = load("", "encryption:\n  passphrase_file: pass.txt\n").jobs().get("shop").encryption();
+        assertThat(d.passphrase().reveal()).isEqualTo("open sesame");
+        assertThat(d.scryptWorkFactor()).isEqualTo(18);
+    }
+
+    @Test
+    void datasourceEncryptionIsInheritedAndTheJobsWins() throws Exception {
+        env.put("BACKUP_PASSPHRASE", "correct horse");
+        Config inherited = load("encryption:\n  recipients: " + a.recipient() + "\n", "");
+        assertThat(inherited.jobs().get("shop").encryption().recipients()).containsExactly(a.recipient());
+        assertThat(inherited.datasources().get("shop").encryption()).isNotNull();
+        Config own = load("encryption:\n  recipients: " + a.recipient() + "\n", "encryption:\n  passphrase_env: BACKUP_PASSPHRASE\n");
+        assertThat(own.jobs().get("shop").encryption().passphraseMode()).isTrue();
+        assertThat(load("", "").jobs().get("shop").encryption()).isNull();
+    }
+
+    @Test
+    void recipientThatDoesNotParseIsPointedAt() {
+        assertThat(problems("", "encryption:\n  recipients:\n    - " + a.recipient() + "\n    - age1typo\n"))
+                .containsExactly("config.yaml:16:11: error: jobs.shop.encryption.recipients[1]: 'age1typo' is not an age X25519 recipient (age1..., 62 characters)");
+    }
+
+    @Test
+    void secretKeyGivenAsRecipientIsRefusedWithoutEchoingIt() {
+        List<String> p = problems("", "encryption:\n  recipients: [" + a.identity() + "]\n");
+        assertThat(p).hasSize(1);
+        assertThat(p.get(0)).startsWith("config.yaml:14:20: error: jobs.shop.encryption.recipients[0]: this is a secret key")
+                .doesNotContain(a.identity());
+    }
+
+    @Test
+    void noRecipientsAndNoPassphrase() {
+        assertThat(problems("", "encryption:\n  recipients: []\n"))
+                .containsExactly("config.yaml:14:7: error: jobs.shop.encryption.recipients: the recipient list is empty: backups would be encrypted to nobody");
+        assertThat(problems("", "encryption:\n  identity_file: key.txt\n")).singleElement().asString()
+                .startsWith("config.yaml:14:7: error: jobs.shop.encryption: names no key to encrypt with")
+                .contains("an identity only decrypts");
+        assertThat(problems("", "encryption: {}\n")).singleElement().asString().contains("names no key to encrypt with");
+    }
+
+    @Test
+    void passphraseAndRecipientsTogether() {
+        env.put("BACKUP_PASSPHRASE", "x-x-x-x");
+        assertThat(problems("", "encryption:\n  recipients: [" + a.recipient() + "]\n  passphrase_env: BACKUP_PASSPHRASE\n"))
+                .containsExactly("config.yaml:15:7: error: jobs.shop.encryption.passphrase_env: give recipients or a passphrase, not both"
+                        + " (age does not mix a passphrase with other recipients)");
+    }
+
+    @Test
+    void unreadableAndBrokenFiles() throws Exception {
+        assertThat(problems("", "encryption:\n  recipients_file: missing.txt\n")).singleElement().asString()
+                .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: cannot read .*missing.txt \\(no such file\\)");
+        Files.writeString(dir.resolve("bad-recipients.txt"), "# team\n" + a.recipient() + "\nage1zzz\n");
+        assertThat(problems("", "encryption:\n  recipients_file: bad-recipients.txt\n")).singleElement().asString()
+                .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: .*bad-recipients.txt line 3: 'age1zzz' is not an age X25519 recipient.*");
+        Files.writeString(dir.resolve("empty-recipients.txt"), "# nobody yet\n");
+        assertThat(problems("", "encryption:\n  recipients_file: empty-recipients.txt\n")).singleElement().asString()
+                .contains("holds no recipients");
+        assertThat(problems("", "encryption:\n  passphrase_file: nope.txt\n")).singleElement().asString()
+                .contains("passphrase_file: cannot read");
+        assertThat(problems("", "encryption:\n  recipients: [" + a.recipient() + "]\n  identity_file: nope.txt\n")).singleElement().asString()
+                .contains("identity_file: cannot read");
+        Path badKey = dir.resolve("bad-key.txt");
+        Files.writeString(badKey, "# mine\n" + a.identity().substring(0, 40) + "\n");
+        Files.setPosixFilePermissions(badKey, PosixFilePermissions.fromString("rw-------"));
+        assertThat(problems("", "encryption:\n  recipients: [" + a.recipient() + "]\n  identity_file: bad-key.txt\n")).singleElement().asString()
+                .matches("config.yaml:15:22: error: jobs.shop.encryption.identity_file: file .*bad-key.txt line 2 is not an age X25519 identity .*")
+                .doesNotContain(a.identity().substring(0, 40));
+    }
+
+    @Test
+    void passphraseInTheConfigItselfIsRefused() {
+        assertThat(problems("", "encryption:\n  passphrase: hunter22\n")).singleElement().asString()
+                .contains("secrets are not read from the config file");
+    }
+
+    @Test
+    void workFactorOnlyForPassphrasesAndInRange() {
+        env.put("BACKUP_PASSPHRASE", "x-x-x-x");
+        assertThat(problems("", "encryption:\n  recipients: [" + a.recipient() + "]\n  scrypt_work_factor: 15\n")).singleElement().asString()
+                .contains("scrypt_work_factor: applies to passphrase encryption only");
+        assertThat(problems("", "encryption:\n  passphrase_env: BACKUP_PASSPHRASE\n  scrypt_work_factor: 30\n")).singleElement().asString()
+                .contains("must be between 10 and 22 (got 30)");
+    }
+
+    @Test
+    void unknownKeysAndWarningsOnSharedKeyFiles() throws Exception {
+        assertThat(problems("", "encryption:\n  recipient: [" + a.recipient() + "]\n"))
+                .anySatisfy(p -> assertThat(p).contains("encryption.recipient: unknown key (did you mean 'recipients'?)"));
+        Files.setPosixFilePermissions(dir.resolve("key.txt"), PosixFilePermissions.fromString("rw-r--r--"));
+        Config c = load("", "encryption:\n  recipients: [" + a.recipient() + "]\n  identity_file: key.txt\n");
+        assertThat(c.warnings()).singleElement().extracting(Problem::format).asString().contains("chmod 600");
+    }
+
+    @Test
+    void brokenDatasourceEncryptionIsReportedOnce() {
+        assertThat(problems("encryption:\n  recipients: [age1nope]\n", "")).singleElement().asString()
+                .contains("datasources.shop.encryption.recipients[0]: 'age1nope' is not an age X25519 recipient");
+    }
+}
