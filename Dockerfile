@@ -36,6 +36,11 @@ FROM ${BASE_IMAGE}
 ARG PG_VERSIONS=""
 RUN set -eux; \
     export DEBIAN_FRONTEND=noninteractive; \
+    # no docs, man pages or translations from the packages below (as the official slim images)
+    printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
+        'path-exclude /usr/share/man/*' 'path-exclude /usr/share/info/*' \
+        'path-exclude /usr/share/locale/*' 'path-include /usr/share/locale/locale.alias' \
+        > /etc/dpkg/dpkg.cfg.d/dbbackup-slim; \
     mkdir -p /usr/share/man/man1; \
     apt-get update; \
     apt-get install -y --no-install-recommends \
@@ -51,7 +56,8 @@ RUN set -eux; \
         apt-get update; \
         for v in $PG_VERSIONS; do apt-get install -y --no-install-recommends "postgresql-client-$v"; done; \
     fi; \
-    rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb; \
+    apt-get clean; \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log; \
     groupadd --system --gid 10001 dbbackup; \
     useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin dbbackup; \
     mkdir -p /config /backups /opt/dbbackup/bin /opt/dbbackup/examples; \
