@@ -53,7 +53,7 @@ RUN set -eux; \
         . /etc/os-release; \
         echo "deb [signed-by=/usr/share/keyrings/pgdg.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
             > /etc/apt/sources.list.d/pgdg.list; \
-        apt-get update; \
+        apt-get update --error-on=any; \
         for v in $PG_VERSIONS; do apt-get install -y --no-install-recommends "postgresql-client-$v"; done; \
     fi; \
     apt-get clean; \
