@@ -81,8 +81,11 @@ fi
 
 # --- 3. build the repository's Dockerfile ---------------------------------------------------------
 step "building $IMAGE from $PROJECT/Dockerfile"
-t buildah bud --pull=never --layers --network host --build-arg BASE_IMAGE="$BASE" -t "$IMAGE" -f Dockerfile . \
+buildah rm -a > /dev/null 2>&1 || true  # working containers a failed earlier build left (private storage)
+s=$(date +%s)
+buildah bud --pull=never --layers --force-rm --network host --build-arg BASE_IMAGE="$BASE" -t "$IMAGE" -f Dockerfile . \
   > "$W/build.log" 2>&1 || { tail -40 "$W/build.log" >&2; fail "image build (log: $W/build.log)"; }
+echo "[time] $(($(date +%s) - s))s  buildah bud (log: $W/build.log)" >&2
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 echo "IMAGE SIZE: $IMAGE $((size / 1024 / 1024)) MiB ($size bytes)"
 
@@ -173,6 +176,9 @@ left=$(find "$OUT/backups" -path '*sigterm*' -type f)
 
 echo "SMOKE OK: $IMAGE ($((size / 1024 / 1024)) MiB) in $(($(date +%s) - START))s"
 if [ "${SMOKE_CLEAN:-0}" = 1 ]; then
+  podman rm -a -f > /dev/null 2>&1 || true
+  buildah rm -a > /dev/null 2>&1 || true
   podman rmi -a -f > /dev/null 2>&1 || true
+  podman system reset -f > /dev/null 2>&1 || true  # unmounts the storage
   rm -rf "$W"
 fi
