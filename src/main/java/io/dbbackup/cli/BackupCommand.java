@@ -6,6 +6,7 @@ import io.dbbackup.core.Json;
 import io.dbbackup.job.JobOutcome;
 import io.dbbackup.job.JobRunner;
 import io.dbbackup.job.RunSummary;
+import io.dbbackup.job.Sharding;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "backup", description = "Run backup jobs: dump, compress, checksum and store; then verify and prune if asked.")
@@ -38,6 +40,10 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the run summary as JSON on stdout.")
     boolean json;
 
+    @Option(names = "--shard", paramLabel = "I/N", description = "With --all: run only the jobs of shard I of N "
+            + "(0-based; a stable hash of the job name). Default with --all: $JOB_COMPLETION_INDEX/$JOB_COMPLETIONS when both are set.")
+    String shard;
+
     @Override
     public Integer call() {
         if (all == !jobs.isEmpty()) {
@@ -46,10 +52,21 @@ final class BackupCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw DbBackupException.user("--parallel must be at least 1");
         }
+        if (shard != null && !all) {
+            throw DbBackupException.user("--shard applies to --all");
+        }
+        Optional<Sharding.Shard> part = !all ? Optional.empty()
+                : shard != null ? Optional.of(Sharding.Shard.parse(shard)) : Sharding.fromEnvironment(root.main.env());
         Workspace ws = root.workspace();
         List<JobConfig> selected = all ? new ArrayList<>(ws.config().jobs().values()) : jobs.stream().map(ws::job).toList();
         if (selected.isEmpty()) {
             throw DbBackupException.user("no jobs defined in " + ws.config().file());
+        }
+        if (part.isPresent()) {
+            int total = selected.size();
+            selected = Sharding.select(selected, JobConfig::name, part.get());
+            ws.log().info("shard selected", "shard", part.get(), "jobs", selected.size(), "of", total,
+                    "names", String.join(",", selected.stream().map(JobConfig::name).toList()));
         }
         JobRunner runner = new JobRunner(ws);
         if (root.main.signals() != null) {

@@ -1,0 +1,185 @@
+package io.dbbackup.deploy;
+
+import io.dbbackup.job.Sharding;
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** deploy/kubernetes/*.yaml: valid YAML, the settings a backup CronJob needs, and a config that validates. */
+class KubernetesManifestsTest {
+    static final Path DIR = Path.of(System.getProperty("project.basedir", ".")).resolve("deploy/kubernetes");
+    static final String SECRETS_MOUNT = "/run/secrets/dbbackup";
+
+    @TempDir
+    Path tmp;
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> load(String file) throws IOException {
+        Iterable<Object> docs = new Load(LoadSettings.builder().setLabel(file).build()).loadAllFromString(Files.readString(DIR.resolve(file)));
+        List<Object> all = new ArrayList<>();
+        docs.forEach(all::add);
+        assertThat(all).as(file + ": one YAML document").hasSize(1);
+        return (Map<String, Object>) all.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T at(Map<String, Object> m, String path) {
+        Object cur = m;
+        for (String key : path.split("\\.")) {
+            if (cur instanceof List<?> l) {
+                cur = l.get(Integer.parseInt(key));
+            } else {
+                assertThat(cur).as(path + " at " + key).isInstanceOf(Map.class);
+                cur = ((Map<String, Object>) cur).get(key);
+            }
+        }
+        assertThat(cur).as(path).isNotNull();
+        return (T) cur;
+    }
+
+    /** The pod template of a CronJob or Job. */
+    static Map<String, Object> podSpec(Map<String, Object> workload) {
+        return at(workload, workload.get("kind").equals("CronJob") ? "spec.jobTemplate.spec.template.spec" : "spec.template.spec");
+    }
+
+    static Map<String, Object> jobSpec(Map<String, Object> workload) {
+        return at(workload, workload.get("kind").equals("CronJob") ? "spec.jobTemplate.spec" : "spec");
+    }
+
+    @Test
+    void everyFileIsOneKubernetesObjectOfTheExpectedKind() throws IOException {
+        Map<String, String> kinds = Map.of("cronjob.yaml", "CronJob", "indexed-job.yaml", "Job",
+                "configmap.yaml", "ConfigMap", "secret.yaml", "Secret");
+        try (var files = Files.list(DIR)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml")))
+                    .containsExactlyInAnyOrderElementsOf(kinds.keySet());
+        }
+        for (var e : kinds.entrySet()) {
+            Map<String, Object> m = load(e.getKey());
+            assertThat(m.get("kind")).as(e.getKey()).isEqualTo(e.getValue());
+            assertThat((String) m.get("apiVersion")).as(e.getKey()).isIn("v1", "batch/v1");
+        }
+    }
+
+    @Test
+    void theCronJobRunsOnceAtATimeWithinDeadlines() throws IOException {
+        Map<String, Object> cron = load("cronjob.yaml");
+        assertThat((String) at(cron, "spec.concurrencyPolicy")).isEqualTo("Forbid");
+        assertThat((Integer) at(cron, "spec.startingDeadlineSeconds")).isPositive();
+        assertThat((Integer) at(cron, "spec.jobTemplate.spec.backoffLimit")).isBetween(0, 6);
+        assertThat((Integer) at(cron, "spec.jobTemplate.spec.activeDeadlineSeconds")).isPositive();
+        assertThat((String) at(cron, "spec.schedule")).matches("\\S+( \\S+){4}");
+    }
+
+    @Test
+    void podsAreLockedDown() throws IOException {
+        for (String file : List.of("cronjob.yaml", "indexed-job.yaml")) {
+            Map<String, Object> workload = load(file);
+            Map<String, Object> pod = podSpec(workload);
+            assertThat((String) at(pod, "restartPolicy")).as(file).isEqualTo("Never");
+            assertThat((Boolean) at(pod, "securityContext.runAsNonRoot")).as(file).isTrue();
+            assertThat((Integer) at(pod, "securityContext.runAsUser")).as(file).isEqualTo(10001);
+            assertThat((String) at(pod, "securityContext.seccompProfile.type")).as(file).isEqualTo("RuntimeDefault");
+
+            List<Map<String, Object>> containers = at(pod, "containers");
+            assertThat(containers).as(file).hasSize(1);
+            Map<String, Object> c = containers.get(0);
+            assertThat((Boolean) at(c, "securityContext.readOnlyRootFilesystem")).as(file).isTrue();
+            assertThat((Boolean) at(c, "securityContext.allowPrivilegeEscalation")).as(file).isFalse();
+            assertThat((List<String>) at(c, "securityContext.capabilities.drop")).as(file).containsExactly("ALL");
+            assertThat((String) at(c, "resources.limits.memory")).as(file).isNotBlank();
+            assertThat((String) at(c, "resources.requests.cpu")).as(file).isNotBlank();
+
+            List<String> args = at(c, "args");
+            assertThat(args).as(file).containsSubsequence("backup", "--all").doesNotContain("--shard");
+            assertThat(args.indexOf("--log-format")).as(file + ": a root option comes before the command").isLessThan(args.indexOf("backup"));
+
+            // /tmp is an emptyDir (read-only root), /config the ConfigMap, the Secret as 0400 files
+            Map<String, String> mounts = ((List<Map<String, Object>>) at(c, "volumeMounts")).stream()
+                    .collect(Collectors.toMap(m -> (String) m.get("mountPath"), m -> (String) m.get("name")));
+            assertThat(mounts).containsOnlyKeys("/tmp", "/config", SECRETS_MOUNT);
+            Map<String, Map<String, Object>> volumes = ((List<Map<String, Object>>) at(pod, "volumes")).stream()
+                    .collect(Collectors.toMap(v -> (String) v.get("name"), v -> v));
+            assertThat(volumes.get(mounts.get("/tmp"))).as(file).containsKey("emptyDir");
+            assertThat((String) at(volumes.get(mounts.get("/config")), "configMap.name")).isEqualTo(at(load("configmap.yaml"), "metadata.name"));
+            Map<String, Object> secret = volumes.get(mounts.get(SECRETS_MOUNT));
+            assertThat((String) at(secret, "secret.secretName")).isEqualTo(at(load("secret.yaml"), "metadata.name"));
+            // 0400 in YAML 1.1 (Kubernetes) is octal; the YAML 1.2 parser here reads the digits as decimal
+            assertThat(Integer.parseInt(String.valueOf((Object) at(secret, "secret.defaultMode")), 8)).isEqualTo(0400);
+        }
+    }
+
+    @Test
+    void theIndexedJobGivesEachPodItsShard() throws IOException {
+        Map<String, Object> job = load("indexed-job.yaml");
+        assertThat((String) at(job, "spec.completionMode")).isEqualTo("Indexed");
+        int completions = at(job, "spec.completions");
+        assertThat((Integer) at(job, "spec.parallelism")).isEqualTo(completions);
+        Map<String, Object> c = ((List<Map<String, Object>>) at(podSpec(job), "containers")).get(0);
+        Map<String, Object> env = ((List<Map<String, Object>>) at(c, "env")).stream()
+                .collect(Collectors.toMap(e -> (String) e.get("name"), e -> e.get("value")));
+        assertThat(env).containsEntry(Sharding.COUNT_ENV, String.valueOf(completions)).doesNotContainKey(Sharding.INDEX_ENV);
+
+        // with the example config, every pod has work and every job has exactly one pod
+        Map<String, Object> config = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(configText());
+        Set<String> jobs = new TreeSet<>(((Map<String, Object>) at(config, "jobs")).keySet());
+        assertThat(jobs).hasSizeGreaterThan(completions);
+        List<List<String>> shards = IntStream.range(0, completions)
+                .mapToObj(i -> Sharding.select(List.copyOf(jobs), s -> s, new Sharding.Shard(i, completions))).toList();
+        assertThat(shards).allSatisfy(s -> assertThat(s).isNotEmpty());
+        assertThat(shards.stream().flatMap(List::stream)).containsExactlyInAnyOrderElementsOf(jobs);
+    }
+
+    private static String configText() throws IOException {
+        Map<String, Object> data = at(load("configmap.yaml"), "data");
+        assertThat(data).containsOnlyKeys("config.yaml");
+        return (String) data.get("config.yaml");
+    }
+
+    @Test
+    void theConfigMapsConfigValidatesWithTheSecretsItNames() throws IOException {
+        String config = configText();
+        assertThat(config).doesNotContainPattern("(?m)^\\s*\\w*(password|secret_key|access_key|passphrase):");
+
+        // the Secret's keys become files in a folder standing in for /run/secrets/dbbackup
+        Map<String, Object> stringData = at(load("secret.yaml"), "stringData");
+        Path secrets = Files.createDirectory(tmp.resolve("secrets"));
+        for (var e : stringData.entrySet()) {
+            Path f = Files.writeString(secrets.resolve(e.getKey()), (String) e.getValue());
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--------"));
+        }
+        // every *_file of the config is a key of the Secret
+        Matcher m = Pattern.compile("_file:\\s*(\\S+)").matcher(config);
+        int files = 0;
+        while (m.find()) {
+            files++;
+            assertThat(m.group(1)).startsWith(SECRETS_MOUNT + "/");
+            assertThat(stringData).containsKey(m.group(1).substring(SECRETS_MOUNT.length() + 1));
+        }
+        assertThat(files).isGreaterThan(0);
+
+        Path file = tmp.resolve("config.yaml");
+        Files.writeString(file, config.replace(SECRETS_MOUNT + "/", secrets + "/"));
+        Cli.Result r = new Cli().workingDir(tmp).run("-c", file.toString(), "config", "validate");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).as(r.toString()).doesNotContain("warning", "error");
+    }
+}
