@@ -214,7 +214,7 @@ class GfsPolicyTest {
         assertThat(sorted.delete()).isSorted();
     }
 
-    /** The worked example of docs/retention.md (README), verbatim. */
+    /** The worked example of the README (Retention, Worked example), verbatim. */
     @Test
     void readmeWorkedExample() {
         List<BackupKey> in = new ArrayList<>();
