@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "backup", description = "Run backup jobs: dump, compress, checksum and store; then verify and prune if asked.")
+@Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Run backup jobs: dump, compress, checksum and store; then verify and prune if asked.")
 final class BackupCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
@@ -88,17 +88,26 @@ final class BackupCommand implements Callable<Integer> {
         long ok = summary.outcomes().stream().filter(JobOutcome::succeeded).count();
         root.out.printf("%-24s %-9s %8s %9s %10s  %s%n", "JOB", "STATUS", "ATTEMPTS", "DURATION", "SIZE", "KEY / ERROR");
         for (JobOutcome o : summary.outcomes()) {
-            root.out.printf("%-24s %-9s %8d %9s %10s  %s%n", o.job(), o.succeeded() ? "ok" : "FAILED", o.attempts(),
+            root.out.printf("%-24s %-9s %8d %9s %10s  %s%n", o.job(), label(o).equals("ok") ? "ok" : label(o).toUpperCase(), o.attempts(),
                     Format.duration(o.duration()), o.succeeded() ? Format.size(o.size()) : "-",
                     o.succeeded() ? o.key() + (o.pruned() ? " (pruned)" : "") : o.error());
         }
         root.out.printf("%d of %d jobs succeeded (exit %d)%n", ok, summary.outcomes().size(), summary.status().code());
     }
 
+    /** ok, failed, or interrupted (by SIGTERM/SIGINT). */
+    private static String label(JobOutcome o) {
+        if (o.succeeded()) {
+            return "ok";
+        }
+        return o.status() == io.dbbackup.core.ExitStatus.TERMINATED || o.status() == io.dbbackup.core.ExitStatus.INTERRUPTED
+                ? "interrupted" : "failed";
+    }
+
     private static Map<String, Object> toMap(JobOutcome o) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", o.job());
-        m.put("status", o.succeeded() ? "ok" : "failed");
+        m.put("status", label(o));
         m.put("exit_code", o.status().code());
         m.put("attempts", o.attempts());
         m.put("started", o.started().toString());

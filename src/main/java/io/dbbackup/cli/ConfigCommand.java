@@ -6,7 +6,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "config", description = "Config file commands.", subcommands = {ConfigCommand.Validate.class})
+@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Config file commands.", subcommands = {ConfigCommand.Validate.class})
 final class ConfigCommand implements Runnable {
     @ParentCommand
     Root root;
@@ -19,7 +19,7 @@ final class ConfigCommand implements Runnable {
         spec.commandLine().usage(root.out);
     }
 
-    @Command(name = "validate", description = "Check the config file: every problem with file:line:col; exit 0 or 1. Connects nowhere.")
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Check the config file: every problem with file:line:col; exit 0 or 1. Connects nowhere.")
     static final class Validate implements Callable<Integer> {
         @ParentCommand
         ConfigCommand parent;

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "list", description = "List a job's backups, newest first.")
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "List a job's backups, newest first.")
 final class ListCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 

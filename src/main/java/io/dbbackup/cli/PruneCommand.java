@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "prune", description = "Apply jobs' GFS retention: delete expired backups and their sidecars.")
+@Command(name = "prune", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Apply jobs' GFS retention: delete expired backups and their sidecars.")
 final class PruneCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 

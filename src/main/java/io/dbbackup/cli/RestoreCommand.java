@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "restore", description = "Restore a backup (the newest by default) after checking its SHA-256.")
+@Command(name = "restore", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Restore a backup (the newest by default) after checking its SHA-256.")
 final class RestoreCommand implements Callable<Integer> {
     @ParentCommand
     Root root;

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "verify", description = "Re-read a stored backup: check its SHA-256 and that it decodes to the end (exit 3 if not).")
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Re-read a stored backup: check its SHA-256 and that it decodes to the end (exit 3 if not).")
 final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
