@@ -36,6 +36,14 @@ public interface Engine {
      */
     void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException;
 
+    /**
+     * What the datasource holds, for {@code dbbackup inspect}: server version, databases, tables with
+     * row estimates and sizes, as JSON-ready maps and lists. Read-only.
+     */
+    default java.util.Map<String, Object> inspect(OperationContext ctx) throws IOException {
+        throw io.dbbackup.core.DbBackupException.user("the " + describe() + " engine cannot be inspected");
+    }
+
     /** A one-line description for logs, without secrets, e.g. {@code sqlite /data/app.db}. */
     String describe();
 }

@@ -77,4 +77,18 @@ class CliBasicsTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("no job named 'nope'").contains("defined: a");
     }
+
+    @Test
+    void inspectCountsTheRowsOfASqliteDatabase() throws Exception {
+        SqliteFixture.create(dir.resolve("a.db"), 7);
+        Files.writeString(dir.resolve("config.yaml"), "datasources:\n  a:\n    engine: sqlite\n    path: a.db\n"
+                + "stores:\n  s:\n    type: local\n    path: out\njobs:\n  a:\n    datasource: a\n    store: s\n");
+        Cli.Result r = new Cli().workingDir(dir).run("inspect", "a", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<?, ?> info = (Map<?, ?>) Json.parse(r.out());
+        assertThat(info.get("rows")).isEqualTo(7L + 21L);
+        assertThat(info.get("table_count")).isEqualTo(2L);
+        Cli.Result text = new Cli().workingDir(dir).run("inspect", "a");
+        assertThat(text.out()).contains("sqlite_version:").contains("\"name\":\"orders\"");
+    }
 }

@@ -253,6 +253,7 @@ public final class MySqlEngine implements Engine {
      * What the datasource holds, for {@code dbbackup inspect}: server version and, per database, its
      * tables and views with engine, row estimate and sizes (from information_schema; estimates for InnoDB).
      */
+    @Override
     public Map<String, Object> inspect(OperationContext ctx) throws IOException {
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
             String sql = "SELECT 'version', VERSION();\n"

@@ -152,6 +152,58 @@ public final class PostgresEngine implements Engine {
         }
     }
 
+    private static final String INSPECT_SQL = """
+            SELECT 'v|' || current_setting('server_version') || '|' || pg_database_size(current_database());
+            SELECT 't|' || n.nspname || '|' || c.relname || '|' || c.relkind || '|' || GREATEST(c.reltuples, 0)::bigint
+                   || '|' || pg_total_relation_size(c.oid)
+              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND n.nspname NOT LIKE 'pg_toast%'
+             ORDER BY 1;
+            """;
+
+    /** Server version, database size, and every table with its row estimate and total size. */
+    @Override
+    public java.util.Map<String, Object> inspect(OperationContext ctx) throws IOException {
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            String out;
+            try {
+                out = query(locator.forProbe(), settings.database(), pass, ctx, INSPECT_SQL);
+            } catch (ToolFailedException e) {
+                throw connectionError(e);
+            }
+            java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
+            result.put("engine", "postgres");
+            result.put("database", settings.database());
+            List<java.util.Map<String, Object>> tables = new java.util.ArrayList<>();
+            long rows = 0;
+            for (String line : out.split("\n")) {
+                String[] f = line.strip().split("\\|", -1);
+                if (f[0].equals("v") && f.length == 3) {
+                    result.put("server_version", f[1]);
+                    result.put("size_bytes", Long.parseLong(f[2]));
+                } else if (f[0].equals("t") && f.length == 6) {
+                    java.util.Map<String, Object> t = new java.util.LinkedHashMap<>();
+                    t.put("schema", f[1]);
+                    t.put("name", f[2]);
+                    t.put("kind", switch (f[3]) {
+                        case "p" -> "partitioned table";
+                        case "m" -> "materialized view";
+                        default -> "table";
+                    });
+                    t.put("rows_estimate", Long.parseLong(f[4]));
+                    t.put("size_bytes", Long.parseLong(f[5]));
+                    rows += Long.parseLong(f[4]);
+                    tables.add(t);
+                }
+            }
+            result.put("table_count", tables.size());
+            result.put("rows_estimate", rows);
+            result.put("tables", tables);
+            return result;
+        }
+    }
+
     @Override
     public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
         if (format != DumpFormat.SQL && format != DumpFormat.DUMP) {

@@ -186,6 +186,42 @@ public final class SqliteEngine implements Engine {
         }
     }
 
+    /** SQLite version, file size, and every table with its exact row count. */
+    @Override
+    public Map<String, Object> inspect(OperationContext ctx) throws IOException {
+        requireDatabaseFile();
+        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        result.put("engine", "sqlite");
+        result.put("path", path.toString());
+        result.put("size_bytes", Files.size(path));
+        java.util.List<Map<String, Object>> tables = new java.util.ArrayList<>();
+        long total = 0;
+        try (Connection c = open(path, true); Statement st = c.createStatement()) {
+            result.put("sqlite_version", sqliteVersion(c));
+            java.util.List<String> names = new java.util.ArrayList<>();
+            try (ResultSet rs = st.executeQuery(
+                    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            for (String name : names) {
+                try (ResultSet rs = st.executeQuery("select count(*) from \"" + name.replace("\"", "\"\"") + "\"")) {
+                    rs.next();
+                    long n = rs.getLong(1);
+                    total += n;
+                    tables.add(new java.util.LinkedHashMap<>(Map.of("name", name, "rows", n)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
+        }
+        result.put("table_count", tables.size());
+        result.put("rows", total);
+        result.put("tables", tables);
+        return result;
+    }
+
     /**
      * Writes the stream to a temporary file beside the target, checks it, then renames it over the
      * target in one atomic step: readers see the old database or the new one, never a mix.

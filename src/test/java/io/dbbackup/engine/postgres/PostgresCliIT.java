@@ -110,6 +110,19 @@ class PostgresCliIT {
     }
 
     @Test
+    void inspectShowsServerVersionAndTables() throws Exception {
+        config("custom", "gzip", "pg.password");
+        Cli.Result r = cli.run("-c", "config.yaml", "inspect", "app", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<?, ?> info = (Map<?, ?>) io.dbbackup.core.Json.parse(r.out());
+        assertThat(info.get("engine")).isEqualTo("postgres");
+        assertThat((String) info.get("server_version")).startsWith("15");
+        assertThat(((Number) info.get("table_count")).intValue()).isPositive();
+        assertThat(((Number) info.get("size_bytes")).longValue()).isPositive();
+        assertThat(r.out() + r.err()).doesNotContain(Files.readString(dir.resolve("pg.password")).strip());
+    }
+
+    @Test
     void customBackupDecompressesWithGzipRestoresWithPgRestoreAndWithRestoreTo() throws Exception {
         config("custom", "gzip", "pg.password");
         Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
@@ -206,11 +219,16 @@ class PostgresCliIT {
 
     private static ProcessHandle waitForChild(String name) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
+            // the dump itself, not the short-lived `pg_dump --version` probe that precedes it
             Optional<ProcessHandle> p = ProcessHandle.current().descendants()
-                    .filter(h -> h.info().command().map(c -> c.endsWith("/" + name)).orElse(false)).findFirst();
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/" + name)).orElse(false))
+                    .filter(h -> h.info().arguments().map(a -> !java.util.Arrays.asList(a).contains("--version")).orElse(false))
+                    .findFirst();
             if (p.isPresent()) {
                 Thread.sleep(300); // let it connect and block on the lock
-                return p.get();
+                if (p.get().isAlive()) {
+                    return p.get();
+                }
             }
             Thread.sleep(50);
         }

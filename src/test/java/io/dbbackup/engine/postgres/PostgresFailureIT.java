@@ -94,7 +94,9 @@ class PostgresFailureIT {
 
     private static Optional<ProcessHandle> child(String name) {
         return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false)).findFirst();
+                .filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> !java.util.Arrays.asList(a).contains("--version")).orElse(true))
+                .findFirst();
     }
 
     private static Throwable failureOf(CompletableFuture<Void> f) throws InterruptedException {
