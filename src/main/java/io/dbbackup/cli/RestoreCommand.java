@@ -39,7 +39,7 @@ final class RestoreCommand implements Callable<Integer> {
         Workspace ws = root.workspace();
         Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main)).restore(
                 new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean));
-        root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + Format.size(r.bytes()) + ")");
+        root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + io.dbbackup.core.Human.size(r.bytes()) + ")");
         return 0;
     }
 }

@@ -44,7 +44,7 @@ final class VerifyCommand implements Callable<Integer> {
             m.put("ok", true);
             root.out.println(Json.pretty(m));
         } else {
-            root.out.println("ok " + r.key().key() + " sha256=" + r.sha256() + " (" + Format.size(r.decodedBytes()) + " decoded)");
+            root.out.println("ok " + r.key().key() + " sha256=" + r.sha256() + " (" + io.dbbackup.core.Human.size(r.decodedBytes()) + " decoded)");
         }
         return 0;
     }

@@ -39,7 +39,7 @@ record ReportMail(String subject, String body) {
         line(b, "Attempts", String.valueOf(r.attempts()));
         if (r.succeeded()) {
             line(b, "Key", r.key());
-            line(b, "Size", size(r.size()) + " (" + r.size() + " bytes)");
+            line(b, "Size", io.dbbackup.core.Human.size(r.size()) + " (" + r.size() + " bytes)");
         } else {
             b.append('\n').append("Error:\n  ").append(nonEmpty(r.error()).replace("\n", "\n  ")).append('\n');
             if (r.detail() != null && !r.detail().isBlank()) {
@@ -71,19 +71,5 @@ record ReportMail(String subject, String body) {
             return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
         }
         return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-    }
-
-    static String size(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

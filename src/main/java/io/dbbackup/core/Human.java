@@ -1,0 +1,37 @@
+package io.dbbackup.core;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Sizes and durations as people read them in tables, logs and mails. */
+public final class Human {
+    private Human() {
+    }
+
+    /** {@code 512 B}, {@code 39.8 KiB}, {@code 1.2 GiB}. */
+    public static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /** {@code 219ms}, {@code 4.2s}, {@code 3m05s}. */
+    public static String duration(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms < 60_000) {
+            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+        }
+        return String.format(Locale.ROOT, "%dm%02ds", ms / 60_000, (ms / 1000) % 60);
+    }
+}
