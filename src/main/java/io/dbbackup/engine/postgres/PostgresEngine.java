@@ -154,7 +154,7 @@ public final class PostgresEngine implements Engine {
 
     private static final String INSPECT_SQL = """
             SELECT 'v|' || current_setting('server_version') || '|' || pg_database_size(current_database());
-            SELECT 't|' || n.nspname || '|' || c.relname || '|' || c.relkind || '|' || GREATEST(c.reltuples, 0)::bigint
+            SELECT 't|' || n.nspname || '|' || c.relname || '|' || c.relkind::text || '|' || GREATEST(c.reltuples, 0)::bigint
                    || '|' || pg_total_relation_size(c.oid)
               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
