@@ -86,9 +86,9 @@ final class BackupCommand implements Callable<Integer> {
             return;
         }
         long ok = summary.outcomes().stream().filter(JobOutcome::succeeded).count();
-        root.out.printf("%-24s %-9s %8s %9s %10s  %s%n", "JOB", "STATUS", "ATTEMPTS", "DURATION", "SIZE", "KEY / ERROR");
+        root.out.printf("%-24s %-11s %8s %9s %10s  %s%n", "JOB", "STATUS", "ATTEMPTS", "DURATION", "SIZE", "KEY / ERROR");
         for (JobOutcome o : summary.outcomes()) {
-            root.out.printf("%-24s %-9s %8d %9s %10s  %s%n", o.job(), label(o).equals("ok") ? "ok" : label(o).toUpperCase(), o.attempts(),
+            root.out.printf("%-24s %-11s %8d %9s %10s  %s%n", o.job(), label(o).equals("ok") ? "ok" : label(o).toUpperCase(), o.attempts(),
                     io.dbbackup.core.Human.duration(o.duration()), o.succeeded() ? io.dbbackup.core.Human.size(o.size()) : "-",
                     o.succeeded() ? o.key() + (o.pruned() ? " (pruned)" : "") : o.error());
         }

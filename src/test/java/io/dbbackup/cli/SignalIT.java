@@ -116,7 +116,7 @@ class SignalIT {
             assertThat(isAlive(dumpPid)).as("dump process " + dumpPid + " killed").isFalse();
             assertThat(files(store)).as("no partial object, sidecar or temp file").isEmpty();
             assertThat(files(scratch)).as("no scratch file").isEmpty();
-            assertThat(out).containsPattern("(?m)^slow +FAILED +1 ").contains("interrupted by " + signalName);
+            assertThat(out).containsPattern("(?m)^slow +INTERRUPTED +1 ").contains("interrupted by " + signalName);
             assertThat(err).contains("interrupted: cancelling running jobs").doesNotContain("retrying")
                     .doesNotContain(WEBHOOK_TOKEN);
 
