@@ -23,7 +23,6 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What every {@link Store} promises, run against each implementation with its real server.
@@ -36,16 +35,6 @@ public abstract class StoreContract {
 
     /** A store over a fresh, empty root (each test gets its own). */
     protected abstract Store createStore() throws Exception;
-
-    /** The same kind of store with wrong credentials, or null when the store has none (local). */
-    protected Store createStoreWithBadCredentials() throws Exception {
-        return null;
-    }
-
-    /** The secrets {@link #createStoreWithBadCredentials()} used: they must appear in no error or log line. */
-    protected List<String> badCredentialSecrets() {
-        return List.of();
-    }
 
     /** Asserts the store's backend holds no half-written data (temp files, incomplete multipart uploads). */
     protected void assertNoLeftovers(Store store) throws Exception {
@@ -237,34 +226,4 @@ public abstract class StoreContract {
         assertThat(keys("o/")).containsExactly("o/key.txt");
         assertNoLeftovers(store);
     }
-
-    @Test
-    void badCredentialsGiveOneClearLineWithoutTheSecret() throws Exception {
-        Store bad = createStoreWithBadCredentials();
-        assumeTrue(bad != null, "this store has no credentials");
-        try (bad) {
-            Throwable listing = catchThrowable(() -> bad.list(""));
-            Throwable writing = catchThrowable(() -> bad.put("k/x.txt", "x".getBytes(StandardCharsets.UTF_8), ctx()));
-            Throwable reading = catchThrowable(() -> bad.open("k/x.txt"));
-            for (Throwable t : List.of(listing, writing, reading)) {
-                assertThat(t).isNotNull();
-                assertThat(t).isNotInstanceOf(NoSuchKeyException.class);
-                String msg = t.getMessage();
-                System.out.println(getClass().getSimpleName() + " bad credentials: " + msg);
-                assertThat(msg).doesNotContain("\n").isNotBlank();
-                assertThat(t).isInstanceOf(DbBackupException.class);
-                assertThat(((DbBackupException) t).retryable()).as("bad credentials are not retried: " + msg).isFalse();
-                assertThat(msg).contains(bad.describe().split(" ")[0]);
-                StringWriter trace = new StringWriter();
-                t.printStackTrace(new PrintWriter(trace));
-                for (String secret : badCredentialSecrets()) {
-                    assertThat(trace.toString()).doesNotContain(secret);
-                    assertThat(logText.toString()).doesNotContain(secret);
-                }
-                assertThat(msg).doesNotContain("***");
-            }
-            badCredentialSecrets().forEach(s -> assertThat(bad.describe()).doesNotContain(s));
-        }
-    }
-
 }

@@ -2,7 +2,7 @@ package io.dbbackup.store.s3;
 
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.Store;
-import io.dbbackup.spi.StoreContract;
+import io.dbbackup.spi.CredentialedStoreContract;
 import io.dbbackup.testkit.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +14,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The store contract against s3proxy (filesystem backend), multipart with 5 MiB parts. */
-class S3StoreIT extends StoreContract {
+class S3StoreIT extends CredentialedStoreContract {
     static final String BUCKET = "contract";
     static S3ProxyServer s3;
     static S3Client admin;

@@ -2,7 +2,7 @@ package io.dbbackup.store.sftp;
 
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.Store;
-import io.dbbackup.spi.StoreContract;
+import io.dbbackup.spi.CredentialedStoreContract;
 import io.dbbackup.testkit.OpenSshServer;
 import io.dbbackup.testkit.SshKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +17,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The store contract against Debian's OpenSSH server (internal-sftp, ed25519 keys, known_hosts). */
-class SftpOpenSshIT extends StoreContract {
+class SftpOpenSshIT extends CredentialedStoreContract {
     static OpenSshServer ssh;
     static Path strangerKey;
     static final String STRANGER_PASSPHRASE = "stranger-pass-" + UUID.randomUUID();

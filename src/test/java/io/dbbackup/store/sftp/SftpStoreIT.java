@@ -1,7 +1,7 @@
 package io.dbbackup.store.sftp;
 
 import io.dbbackup.spi.Store;
-import io.dbbackup.spi.StoreContract;
+import io.dbbackup.spi.CredentialedStoreContract;
 import io.dbbackup.testkit.SshServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +12,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The store contract against Apache MINA SSHD (public-key auth, known_hosts). */
-class SftpStoreIT extends StoreContract {
+class SftpStoreIT extends CredentialedStoreContract {
     static SshServer ssh;
     static final String WRONG_PASSWORD = "wrong-pw-" + UUID.randomUUID();
 

@@ -1,0 +1,61 @@
+package io.dbbackup.spi;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Log;
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.testkit.TestBytes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** The contract of stores that log in (S3, SFTP): on top of {@link StoreContract}, bad credentials. */
+public abstract class CredentialedStoreContract extends StoreContract {
+
+    /** The same kind of store with wrong credentials. */
+    protected abstract Store createStoreWithBadCredentials() throws Exception;
+
+    /** The secrets {@link #createStoreWithBadCredentials()} used: they must appear in no error or log line. */
+    protected abstract List<String> badCredentialSecrets();
+
+    @Test
+    void badCredentialsGiveOneClearLineWithoutTheSecret() throws Exception {
+        Store bad = createStoreWithBadCredentials();
+        try (bad) {
+            Throwable listing = catchThrowable(() -> bad.list(""));
+            Throwable writing = catchThrowable(() -> bad.put("k/x.txt", "x".getBytes(StandardCharsets.UTF_8), ctx()));
+            Throwable reading = catchThrowable(() -> bad.open("k/x.txt"));
+            for (Throwable t : List.of(listing, writing, reading)) {
+                assertThat(t).isNotNull();
+                assertThat(t).isNotInstanceOf(NoSuchKeyException.class);
+                String msg = t.getMessage();
+                System.out.println(getClass().getSimpleName() + " bad credentials: " + msg);
+                assertThat(msg).doesNotContain("\n").isNotBlank();
+                assertThat(t).isInstanceOf(DbBackupException.class);
+                assertThat(((DbBackupException) t).retryable()).as("bad credentials are not retried: " + msg).isFalse();
+                assertThat(msg).contains(bad.describe().split(" ")[0]);
+                StringWriter trace = new StringWriter();
+                t.printStackTrace(new PrintWriter(trace));
+                for (String secret : badCredentialSecrets()) {
+                    assertThat(trace.toString()).doesNotContain(secret);
+                    assertThat(logText.toString()).doesNotContain(secret);
+                }
+                assertThat(msg).doesNotContain("***");
+            }
+            badCredentialSecrets().forEach(s -> assertThat(bad.describe()).doesNotContain(s));
+        }
+    }
+}
