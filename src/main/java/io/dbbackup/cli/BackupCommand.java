@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.core.Human;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
@@ -89,7 +90,7 @@ final class BackupCommand implements Callable<Integer> {
         root.out.printf("%-24s %-11s %8s %9s %10s  %s%n", "JOB", "STATUS", "ATTEMPTS", "DURATION", "SIZE", "KEY / ERROR");
         for (JobOutcome o : summary.outcomes()) {
             root.out.printf("%-24s %-11s %8d %9s %10s  %s%n", o.job(), label(o).equals("ok") ? "ok" : label(o).toUpperCase(), o.attempts(),
-                    io.dbbackup.core.Human.duration(o.duration()), o.succeeded() ? io.dbbackup.core.Human.size(o.size()) : "-",
+                    Human.duration(o.duration()), o.succeeded() ? Human.size(o.size()) : "-",
                     o.succeeded() ? o.key() + (o.pruned() ? " (pruned)" : "") : o.error());
         }
         root.out.printf("%d of %d jobs succeeded (exit %d)%n", ok, summary.outcomes().size(), summary.status().code());

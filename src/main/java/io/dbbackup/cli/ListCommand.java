@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.core.Human;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.Catalog;
@@ -44,7 +45,7 @@ final class ListCommand implements Callable<Integer> {
         }
         root.out.printf("%-19s  %10s  %s%n", "TIMESTAMP (UTC)", "SIZE", "KEY");
         for (Catalog.Entry e : entries) {
-            root.out.printf("%-19s  %10s  %s%n", TIME.format(e.key().timestamp()), io.dbbackup.core.Human.size(e.object().size()), e.key().key());
+            root.out.printf("%-19s  %10s  %s%n", TIME.format(e.key().timestamp()), Human.size(e.object().size()), e.key().key());
         }
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.core.Human;
 import io.dbbackup.job.Restorer;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -39,7 +40,7 @@ final class RestoreCommand implements Callable<Integer> {
         Workspace ws = root.workspace();
         Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main)).restore(
                 new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean));
-        root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + io.dbbackup.core.Human.size(r.bytes()) + ")");
+        root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + Human.size(r.bytes()) + ")");
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.Verifier;
 import io.dbbackup.job.Workspace;
@@ -44,7 +45,7 @@ final class VerifyCommand implements Callable<Integer> {
             m.put("ok", true);
             root.out.println(Json.pretty(m));
         } else {
-            root.out.println("ok " + r.key().key() + " sha256=" + r.sha256() + " (" + io.dbbackup.core.Human.size(r.decodedBytes()) + " decoded)");
+            root.out.println("ok " + r.key().key() + " sha256=" + r.sha256() + " (" + Human.size(r.decodedBytes()) + " decoded)");
         }
         return 0;
     }

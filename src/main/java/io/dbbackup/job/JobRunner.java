@@ -110,10 +110,6 @@ public final class JobRunner {
         }
     }
 
-    public boolean isIdle() {
-        return running.isEmpty();
-    }
-
     private JobOutcome runJob(JobConfig job, Options options, ScheduledExecutorService timers) {
         Instant started = ws.clock().instant();
         int attempt = 0;

@@ -7,7 +7,6 @@ import io.dbbackup.codec.Sha256;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Compression;
 import io.dbbackup.core.DbBackupException;
-import io.dbbackup.core.ExitStatus;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.OperationContext;
@@ -140,10 +139,5 @@ public final class BackupPipeline {
         } catch (IOException | RuntimeException ignored) {
             // best effort: a sidecar without its artifact is never taken for a backup
         }
-    }
-
-    /** Exposed for callers that need the status of a failure without a pipeline. */
-    public static ExitStatus statusOf(Throwable t) {
-        return Failures.map("", t).status();
     }
 }
