@@ -38,9 +38,32 @@ public final class BackupJob {
         ws.log().info("backup stored", "job", job.name(), "key", key.key(), "bytes", result.size(),
                 "raw_bytes", result.rawSize(), "sha256", result.sha256());
         if (job.verify()) {
-            verify(job, store, key);
+            try {
+                verify(job, store, key);
+            } catch (DbBackupException e) {
+                discard(job, store, key);
+                throw e;
+            }
         }
         return result;
+    }
+
+    /**
+     * A backup that failed its read-back is not a backup: left in place it would be taken for the
+     * newest one by restore and counted by retention (which could then delete an older, sound one).
+     * The artifact goes first, so that a failure half-way never leaves an artifact without its sidecars.
+     */
+    private void discard(JobConfig job, Store store, BackupKey key) {
+        for (String k : new String[] {key.key(), key.sha256Key(), key.manifestKey()}) {
+            try {
+                store.delete(k);
+            } catch (IOException | RuntimeException e) {
+                ws.log().error("cannot remove the backup that failed verification; delete it by hand", "job", job.name(),
+                        "key", k, "error", e.getMessage());
+                return;
+            }
+        }
+        ws.log().warn("removed the backup that failed verification", "job", job.name(), "key", key.key());
     }
 
     private void verify(JobConfig job, Store store, BackupKey key) {
