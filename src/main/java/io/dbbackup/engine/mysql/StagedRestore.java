@@ -35,7 +35,10 @@ import java.util.Set;
  * ({@code --clean}: everything; otherwise the objects the dump replaces), moves the target's replaced
  * tables into {@code dbbackup_old_<tag>} and the stage's tables into the target in ONE atomic
  * {@code RENAME TABLE}, sets the target's default character set, and recreates triggers, routines,
- * events and views in the target; then both scratch databases are dropped.</li>
+ * events and views in the target, and runs the dump's account grants (kept aside while loading, see
+ * {@link GrantsTail}) for the target; then both scratch databases are dropped. Without {@code --clean}
+ * the target's tables that the dump replaces are dropped just before the rename instead of moved, so
+ * foreign keys of the tables that stay bind to the new ones, as with a plain load.</li>
  * </ol>
  * The swap is a handful of DDL statements and is not interrupted by a cancellation; if the server
  * fails in the middle of it, the error names the scratch databases that still hold the copy and the
@@ -80,8 +83,9 @@ final class StagedRestore {
             try {
                 List<String> load = client.base(tool, defaults, family);
                 load.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4", "--database=" + stage));
-                client.run(load, new MarkingSourceFailures(buffered), null, ctx);
-                swap = swapScript(stage, old, target, clean, defaults, ctx);
+                GrantsTail grants = new GrantsTail(new MarkingSourceFailures(buffered));
+                client.run(load, grants, null, ctx);
+                swap = swapScript(stage, old, target, clean, defaults, ctx) + grants.section();
             } catch (IOException | RuntimeException e) {
                 dropQuietly(List.of(stage), defaults, ctx);
                 throw untouched(e, target, stage);
@@ -183,7 +187,11 @@ final class StagedRestore {
         incoming.addAll(stageViews);
         Set<String> incomingTriggers = new LinkedHashSet<>();
         c.of(c.triggers(), stage).forEach(tr -> incomingTriggers.add(tr[1]));
-        List<String> moveOut = c.tables(target, false).stream().filter(n -> clean || incoming.contains(n)).toList();
+        // clean: every table of the target moves out in the same atomic RENAME that moves the new ones in.
+        // Otherwise the replaced ones are dropped instead, right before it: foreign keys of the tables that stay
+        // then bind to the new tables by name (as with a plain load), instead of following the old ones away
+        List<String> moveOut = clean ? c.tables(target, false) : List.of();
+        List<String> replaced = clean ? List.of() : c.tables(target, false).stream().filter(incoming::contains).toList();
 
         StringBuilder b = new StringBuilder("SET SESSION lock_wait_timeout = 300;\n");
         if (!c.targetExists()) {
@@ -200,7 +208,7 @@ final class StagedRestore {
             b.append("DROP VIEW ").append(st).append('.').append(Sql.ident(v)).append(";\n");
         }
         for (String[] tr : c.of(c.triggers(), target)) {
-            if (clean || moveOut.contains(tr[2]) || incomingTriggers.contains(tr[1])) {
+            if (clean || replaced.contains(tr[2]) || incomingTriggers.contains(tr[1])) {
                 b.append("DROP TRIGGER ").append(t).append('.').append(Sql.ident(tr[1])).append(";\n");
             }
         }
@@ -216,6 +224,10 @@ final class StagedRestore {
             for (String[] e : c.of(c.events(), target)) {
                 b.append("DROP EVENT ").append(t).append('.').append(Sql.ident(e[1])).append(";\n");
             }
+        }
+        if (!replaced.isEmpty()) {
+            b.append("SET SESSION foreign_key_checks = 0;\nDROP TABLE ").append(String.join(", ",
+                    replaced.stream().map(n -> t + "." + Sql.ident(n)).toList())).append(";\n");
         }
         List<String> renames = new ArrayList<>();
         moveOut.forEach(n -> renames.add(t + "." + Sql.ident(n) + " TO " + Sql.ident(old) + "." + Sql.ident(n)));

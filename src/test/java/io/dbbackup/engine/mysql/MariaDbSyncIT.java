@@ -167,15 +167,42 @@ class MariaDbSyncIT {
     void withoutCleanTheSyncReplacesWhatTheDumpHoldsAndKeepsTheRest() throws Exception {
         String busy = fresh("merge");
         server.createDatabase(busy);
-        server.load(busy, "CREATE TABLE kept_locally (i INT PRIMARY KEY); INSERT INTO kept_locally VALUES (42);\n"
-                + "CREATE TABLE customers (old INT); CREATE VIEW orders AS SELECT 1 AS x;");
+        server.load(busy, schema);
+        server.load(busy, "CREATE TABLE kept_locally (i INT PRIMARY KEY, customer INT UNSIGNED,"
+                + " CONSTRAINT fk_kept FOREIGN KEY (customer) REFERENCES customers(id)) ENGINE=InnoDB;"
+                + " INSERT INTO kept_locally VALUES (42, 1000);\n"
+                + "DROP TABLE audit; CREATE VIEW audit AS SELECT 1 AS x; DELETE FROM orders WHERE id < 500;");
         config(busy, "database: shop");
         Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target", "--auto-confirm");
         assertThat(r.exit()).as(r.toString()).isZero();
-        Map<String, String> after = Fingerprint.of(server, busy);
-        assertThat(after).containsKey("table kept_locally");
+        Map<String, String> after = new java.util.TreeMap<>(Fingerprint.of(server, busy));
+        assertThat(after.get("table kept_locally")).as("the kept table's foreign key points at the new customers table")
+                .contains("REFERENCES `customers` (`id`)");
+        assertThat(server.rootSql(busy, "SELECT c.name FROM kept_locally k JOIN customers c ON c.id = k.customer").strip())
+                .isEqualTo("Zoë 🐘 Müller");
         after.keySet().removeIf(k -> k.endsWith(" kept_locally"));
         assertThat(after).isEqualTo(source);
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    @Test
+    void accountGrantsOfTheSourceFollowTheTargetNotTheScratchDatabase() throws Exception {
+        String copy = fresh("granted");
+        server.rootSql("CREATE USER IF NOT EXISTS 'sync_reader'@'%' IDENTIFIED BY 'r3ad#er';\n"
+                + "GRANT SELECT, SHOW VIEW ON `shop`.* TO 'sync_reader'@'%';\n"
+                + "GRANT INSERT (note) ON `shop`.customers TO 'sync_reader'@'%';\n"
+                + "GRANT EXECUTE ON PROCEDURE `shop`.add_order TO 'sync_reader'@'%';");
+        config(copy, "database: shop\ninclude_grants: true\ngrants_for: [\"sync_reader@%\"]");
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Fingerprint.of(server, copy)).isEqualTo(source);
+        List<String> grants = server.rootSql("SHOW GRANTS FOR 'sync_reader'@'%'").lines().toList();
+        assertThat(grants).noneMatch(g -> g.contains("dbbackup_"));
+        List<String> onShop = grants.stream().filter(g -> g.contains("`shop`")).map(g -> g.replace("`shop`", "`<db>`")).sorted().toList();
+        List<String> onCopy = grants.stream().filter(g -> g.contains("`" + copy + "`")).map(g -> g.replace("`" + copy + "`", "`<db>`"))
+                .sorted().toList();
+        assertThat(onShop).hasSize(3);
+        assertThat(onCopy).as("the source's grants, for the target").isEqualTo(onShop);
         assertThat(scratchDatabases()).isEmpty();
     }
 
