@@ -60,7 +60,7 @@ class PostgresSyncIT {
         scratch = Files.createDirectories(dir.resolve("scratch"));
         pg.writePasswordFile(dir.resolve("pg.password"));
         StringBuilder ds = new StringBuilder();
-        for (String name : List.of("src", "copy", "empty", "busy")) {
+        for (String name : List.of("src", "copy", "empty", "busy", "custom")) {
             ds.append("""
                       %s:
                         engine: postgres
@@ -69,7 +69,9 @@ class PostgresSyncIT {
                         user: postgres
                         password_file: pg.password
                         database: %s
-                    """.formatted(name, pg.port(), name.equals("src") ? "src" : name + "_" + System.nanoTime()));
+                        format: %s
+                    """.formatted(name, pg.port(), name.equals("src") || name.equals("custom") ? "src" : name + "_" + System.nanoTime(),
+                    name.equals("custom") ? "custom" : "plain"));
         }
         Files.writeString(dir.resolve("config.yaml"), "datasources:\n" + ds + """
                 stores:
@@ -97,6 +99,7 @@ class PostgresSyncIT {
     @Test
     void syncIntoAnEmptyTargetGivesIdenticalFingerprintsWithoutWritingAFile() throws Exception {
         String copy = database("copy");
+        assertThat(Files.readString(dir.resolve("config.yaml"))).contains("format: plain");
         Map<String, String> filesBefore = WriteWatch.snapshot(dir);
         Cli.Result r;
         WriteWatch watch = WriteWatch.startIgnoringServers(scratch);
@@ -115,6 +118,20 @@ class PostgresSyncIT {
         long synced = Long.parseLong(pg.queryOne("src", "select pg_database_size('src')"));
         System.out.printf("postgres sync: %s; %d polls of open files; source database %d MiB%n", r.out().strip(), watch.polls(),
                 synced >> 20);
+    }
+
+    @Test
+    void aCustomFormatSourceGoesThroughPgRestoreInOneTransactionToo() throws Exception {
+        String target = database("copy");
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "custom", "copy");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(pg.schemaDump(target)).isEqualTo(sourceSchema);
+        assertThat(pg.contentHashes(target)).isEqualTo(sourceContent);
+        pg.execute(target, "create table public.stray (i int)");
+        Cli.Result clean = cli.run("-c", "config.yaml", "sync", "custom", "copy", "--clean", "--auto-confirm");
+        assertThat(clean.exit()).as(clean.toString()).isZero();
+        assertThat(pg.schemaDump(target)).isEqualTo(sourceSchema);
+        assertThat(pg.contentHashes(target)).isEqualTo(sourceContent);
     }
 
     @Test
