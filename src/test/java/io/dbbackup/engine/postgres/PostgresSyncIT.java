@@ -168,6 +168,45 @@ class PostgresSyncIT {
         assertThat(pg.contentHashes(busy)).isEqualTo(sourceContent);
     }
 
+    /** The built jar as a process, SIGTERM mid-sync: the tools are killed, the target rolls back, exit 143. */
+    @Test
+    void sigtermMidSyncRollsBackAndExits143() throws Exception {
+        String busy = database("busy");
+        pg.createDatabase(busy);
+        pg.execute(busy, "create table public.kept_locally (i int); insert into public.kept_locally values (42)");
+        String before = fingerprint(busy);
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package)").exists();
+        ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar.toString(),
+                "-c", "config.yaml", "sync", "src", "busy", "--clean", "--auto-confirm").directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().put("DBBACKUP_TMPDIR", scratch.toString());
+        Process p = pb.start();
+        try {
+            CompletableFuture<Void> running = p.onExit().thenApply(x -> null);
+            ProcessHandle psql = Descendants.await(() -> Descendants.find("psql", a -> a.contains("--single-transaction"))
+                    .filter(x -> Descendants.bytesRead(x) > 1 << 20), running, Duration.ofMinutes(1), "psql read 1 MiB");
+            Descendants.signal(psql, true);
+            ProcessHandle pgDump = Descendants.find("pg_dump", a -> !a.contains("--version")).orElseThrow();
+            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits").isTrue();
+            String err = Files.readString(dir.resolve("err.txt"));
+            System.out.println("postgres sync, SIGTERM mid-way: exit " + p.exitValue() + "\n" + err.lines()
+                    .filter(l -> l.startsWith("error:")).reduce("", (a, b) -> a + b + "\n"));
+            assertThat(p.exitValue()).as(err).isEqualTo(143);
+            assertThat(pgDump.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(psql.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(fingerprint(busy)).isEqualTo(before);
+            try (var files = Files.list(scratch)) {
+                assertThat(files.toList()).as("scratch folder cleaned").isEmpty();
+            }
+        } finally {
+            p.destroyForcibly();
+            Descendants.find("psql", a -> true).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
     /**
      * Starts the sync, waits until psql has read 1 MiB of the dump inside its transaction, stops psql
      * (so the dump backs up behind it and pg_dump is provably still running), kills pg_dump, lets psql go.
