@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
 import io.dbbackup.job.Downloader;
 import io.dbbackup.job.Workspace;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -53,6 +55,9 @@ final class DownloadCommand implements Callable<Integer> {
     public Integer call() {
         Workspace ws = root.workspace();
         boolean toStdout = "-".equals(output);
+        if (output != null && output.endsWith("/") && !Files.isDirectory(root.main.workingDir().resolve(output))) {
+            throw DbBackupException.user("-o " + output + ": no such folder");
+        }
         boolean showProgress = !noProgress && !root.quiet && root.main.confirmer().interactive();
         Downloader downloader = new Downloader(ws, decryption.keys(root.main), root.main.workingDir(), root.main.binaryOut(),
                 showProgress ? new ProgressLine(root.err, root.main.clock()) : Downloader.Progress.NONE);

@@ -113,6 +113,11 @@ class DownloadCliIT {
         assertThat(forced.exit()).as(forced.toString()).isZero();
         assertThat(Files.readAllBytes(dir.resolve(name))).isEqualTo(Files.readAllBytes(artifact));
 
+        Cli.Result noFolder = cli.run("-c", "config.yaml", "download", "app", "-o", "no-such-folder/");
+        assertThat(noFolder.exit()).as(noFolder.toString()).isEqualTo(1);
+        assertThat(noFolder.err().strip()).isEqualTo("error: -o no-such-folder/: no such folder");
+        assertThat(Files.exists(dir.resolve("no-such-folder"))).isFalse();
+
         // options that cannot apply are one-line user errors, and write nothing
         Path out = Files.createDirectories(dir.resolve("out"));
         for (String[] args : List.of(new String[] {"--decompress"}, new String[] {"--decrypt", "--identity", "key.txt", "--with-sidecar"},

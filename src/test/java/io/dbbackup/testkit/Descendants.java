@@ -63,4 +63,33 @@ public final class Descendants {
             Thread.sleep(1);
         }
     }
+
+    /**
+     * Kills a dump tool provably mid-stream: waits until the restoring tool {@code consumer} has read
+     * 1 MiB of the dump, stops it (SIGSTOP: the dump backs up behind it, so the producer is still
+     * running, blocked on a full pipe), runs {@code whileStopped} (checks of the half-restored state),
+     * kills {@code producer} (SIGKILL) and lets the consumer go on.
+     */
+    public static void killProducerMidStream(String consumer, Predicate<List<String>> consumerArgs, String producer,
+                                             Future<?> running, ThrowingRunnable whileStopped) throws Exception {
+        ProcessHandle reader = await(() -> find(consumer, consumerArgs).filter(p -> bytesRead(p) > 1 << 20), running,
+                Duration.ofMinutes(1), consumer + " read 1 MiB");
+        signal(reader, true);
+        try {
+            whileStopped.run();
+            ProcessHandle dump = find(producer, a -> !a.contains("--version")).orElseThrow(() ->
+                    new AssertionError(producer + " is not running"));
+            if (!dump.isAlive() || !dump.destroyForcibly()) {
+                throw new AssertionError(producer + " had already ended");
+            }
+            dump.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            signal(reader, false);
+        }
+    }
+
+    /** A check that may throw. */
+    public interface ThrowingRunnable {
+        void run() throws Exception;
+    }
 }

@@ -226,19 +226,8 @@ class MariaDbSyncIT {
         List<String> args = new ArrayList<>(List.of("-c", "config.yaml", "sync", "src", "target"));
         args.addAll(List.of(options));
         CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> cli.run(args.toArray(String[]::new)));
-        ProcessHandle loader = Descendants.await(() -> Descendants.find("mariadb", a -> a.stream()
-                        .anyMatch(x -> x.startsWith("--database=dbbackup_stage_"))).filter(p -> Descendants.bytesRead(p) > 1 << 20),
-                run, Duration.ofMinutes(1), "the loader read 1 MiB");
-        Descendants.signal(loader, true);
-        try {
-            assertThat(scratchDatabases()).as("the scratch database is being loaded").hasSize(1);
-            ProcessHandle dump = Descendants.find("mariadb-dump", a -> !a.contains("--version")).orElseThrow();
-            assertThat(dump.isAlive()).isTrue();
-            assertThat(dump.destroyForcibly()).isTrue();
-            dump.onExit().get(10, TimeUnit.SECONDS);
-        } finally {
-            Descendants.signal(loader, false);
-        }
+        Descendants.killProducerMidStream("mariadb", a -> a.stream().anyMatch(x -> x.startsWith("--database=dbbackup_stage_")),
+                "mariadb-dump", run, () -> assertThat(scratchDatabases()).as("the scratch database is being loaded").hasSize(1));
         Cli.Result r = run.get(2, TimeUnit.MINUTES);
         System.out.println("mariadb sync, mariadb-dump killed mid-way: exit " + r.exit() + "\n" + r.err().lines()
                 .filter(l -> l.startsWith("error:")).reduce("", (a, b) -> a + b + "\n"));

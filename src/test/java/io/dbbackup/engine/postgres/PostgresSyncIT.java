@@ -215,19 +215,10 @@ class PostgresSyncIT {
         List<String> args = new java.util.ArrayList<>(List.of("-c", "config.yaml", "sync", "src", datasource));
         args.addAll(List.of(options));
         CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> cli.run(args.toArray(String[]::new)));
-        ProcessHandle psql = Descendants.await(() -> Descendants.find("psql", a -> a.contains("--single-transaction"))
-                .filter(p -> Descendants.bytesRead(p) > 1 << 20), run, Duration.ofMinutes(1), "psql read 1 MiB");
-        Descendants.signal(psql, true);
-        try {
-            assertThat(pg.queryOne("postgres", "select count(*) from pg_stat_activity where datname = '" + database
-                    + "' and xact_start is not null and application_name = 'dbbackup'")).as("a restore transaction is open").isEqualTo("1");
-            ProcessHandle pgDump = Descendants.find("pg_dump", a -> !a.contains("--version")).orElseThrow();
-            assertThat(pgDump.isAlive()).isTrue();
-            assertThat(pgDump.destroyForcibly()).isTrue();
-            pgDump.onExit().get(10, TimeUnit.SECONDS);
-        } finally {
-            Descendants.signal(psql, false);
-        }
+        Descendants.killProducerMidStream("psql", a -> a.contains("--single-transaction"), "pg_dump", run, () ->
+                assertThat(pg.queryOne("postgres", "select count(*) from pg_stat_activity where datname = '" + database
+                        + "' and xact_start is not null and application_name = 'dbbackup'")).as("a restore transaction is open")
+                        .isEqualTo("1"));
         Cli.Result r = run.get(2, TimeUnit.MINUTES);
         System.out.println("postgres sync, pg_dump killed mid-way: exit " + r.exit() + "\n" + r.err().lines()
                 .filter(l -> l.startsWith("error:")).reduce("", (a, b) -> a + b + "\n"));
