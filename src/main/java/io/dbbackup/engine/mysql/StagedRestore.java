@@ -98,8 +98,8 @@ final class StagedRestore {
             } catch (IOException | RuntimeException e) {
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the dump loaded completely into scratch database " + stage
                         + " but swapping it into " + Sql.ident(target) + " failed: " + e.getMessage() + "; " + Sql.ident(target)
-                        + " may be partly swapped: the complete copy is in " + stage + ", tables it replaced in " + old
-                        + " (both kept)", e, false);
+                        + " may be partly swapped: the complete copy is kept in " + stage
+                        + (clean ? ", the target's previous tables in " + old : ""), e, false);
             }
             dropQuietly(List.of(stage, old), defaults, uninterrupted);
             ctx.log().info("scratch database swapped in", "target", describe);
