@@ -24,6 +24,7 @@ public final class Main {
     private final Confirmer confirmer;
     private final Path workingDir;
     private final Signals signals;
+    private java.io.OutputStream binaryOut = System.out;
 
     public Main(Map<String, String> env, Clock clock, Confirmer confirmer, Path workingDir) {
         this(env, clock, confirmer, workingDir, null);
@@ -50,6 +51,16 @@ public final class Main {
         out.flush();
         err.flush();
         System.exit(main.signals != null && main.signals.received() != null ? main.signals.received().code() : code);
+    }
+
+    /** Where commands that write bytes ({@code download -o -}) write them; the process's stdout by default. */
+    public Main binaryOut(java.io.OutputStream out) {
+        this.binaryOut = out;
+        return this;
+    }
+
+    java.io.OutputStream binaryOut() {
+        return binaryOut;
     }
 
     /** Runs one command line; returns its exit code. */

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 @Command(name = "dbbackup", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
         description = "Streams database dumps, compressed and checksummed, into S3, SFTP or a folder; "
                 + "restores, verifies and prunes them.",
-        subcommands = {BackupCommand.class, ListCommand.class, InspectCommand.class, RestoreCommand.class, PruneCommand.class,
+        subcommands = {BackupCommand.class, ListCommand.class, InspectCommand.class, RestoreCommand.class, SyncCommand.class,
+                DownloadCommand.class, PruneCommand.class,
                 VerifyCommand.class, ConfigCommand.class, KeygenCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:user error (bad config or arguments, unknown job, declined confirmation)",

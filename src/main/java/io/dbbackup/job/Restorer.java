@@ -4,7 +4,6 @@ import io.dbbackup.codec.Decryptor;
 import io.dbbackup.config.DatasourceConfig;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
-import io.dbbackup.core.DbBackupException;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.OperationContext;
@@ -67,17 +66,8 @@ public final class Restorer {
             } catch (IOException e) {
                 throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
             }
-            if (!state.isEmpty() && !r.autoConfirm()) {
-                String question = "Restore " + key.fileName() + " into " + target.engine().describe() + "? " + state.description()
-                        + " and will be overwritten.";
-                if (!confirmer.interactive()) {
-                    throw DbBackupException.user("refusing to overwrite " + target.engine().describe() + " (" + state.description()
-                            + ") without confirmation: no terminal to ask; pass --auto-confirm");
-                }
-                if (!confirmer.confirm(question)) {
-                    throw DbBackupException.user("restore declined; nothing was changed");
-                }
-            }
+            Overwrite.confirm(confirmer, r.autoConfirm(), state, target.engine().describe(), "restore",
+                    "Restore " + key.fileName() + " into " + target.engine().describe() + "?");
             ws.log().info("restore started", "key", key.key(), "target", target.engine().describe());
             long bytes;
             try (InputStream in = reader.open(key, decryptor)) {

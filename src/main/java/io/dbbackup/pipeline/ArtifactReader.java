@@ -44,6 +44,16 @@ public final class ArtifactReader {
 
     /** Opens the decoded dump; closing it closes the store stream. */
     public InputStream open(BackupKey key, Decryptor decryptor) throws IOException {
+        return open(key, decryptor, true);
+    }
+
+    /**
+     * Opens the stored bytes checked against the sidecar as they flow, decrypted when {@code decryptor}
+     * is given (and the key is encrypted) and decompressed when {@code decompress}; with neither, the
+     * stream is the stored artifact unchanged. It ends cleanly only when every stored byte was read and
+     * the digest matched; closing it closes the store stream.
+     */
+    public Decoded open(BackupKey key, Decryptor decryptor, boolean decompress) throws IOException {
         String expected = expectedSha256(key);
         InputStream raw;
         try {
@@ -54,14 +64,16 @@ public final class ArtifactReader {
         VerifyingInputStream verifying = new VerifyingInputStream(raw, expected, key.key());
         InputStream decoded = verifying;
         try {
-            if (key.encrypted()) {
+            if (key.encrypted() && (decompress || decryptor != null)) {
                 if (decryptor == null) {
                     raw.close();
                     throw DbBackupException.user(key.key() + " is encrypted: give an identity or passphrase to decrypt it");
                 }
                 decoded = decryptor.decrypt(decoded);
             }
-            decoded = Codecs.decompress(decoded, key.compression());
+            if (decompress) {
+                decoded = Codecs.decompress(decoded, key.compression());
+            }
         } catch (SourceReadException | IntegrityException e) {
             raw.close();
             throw e;
@@ -90,14 +102,19 @@ public final class ArtifactReader {
      * The decoded stream: at its end it drains the stored object so the digest covers every byte;
      * decoder errors become integrity errors (after checking whether the digest also fails).
      */
-    private static final class Decoded extends FilterInputStream {
+    public static final class Decoded extends FilterInputStream {
         private final VerifyingInputStream verifying;
         private final BackupKey key;
 
-        Decoded(InputStream decoded, VerifyingInputStream verifying, BackupKey key) {
+        private Decoded(InputStream decoded, VerifyingInputStream verifying, BackupKey key) {
             super(decoded);
             this.verifying = verifying;
             this.key = key;
+        }
+
+        /** Stored (encoded) bytes read so far, for progress. */
+        public long storedBytes() {
+            return verifying.count();
         }
 
         @Override

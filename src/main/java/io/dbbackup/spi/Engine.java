@@ -32,7 +32,10 @@ public interface Engine {
 
     /**
      * Restores a dump of {@code format} (already decrypted and decompressed) into this datasource.
-     * Callers have checked the checksum and obtained confirmation before calling.
+     * Callers have obtained confirmation before calling. A restore of a stored backup gets a checked
+     * artifact; with {@link RestoreOptions#allOrNothing()} (a sync) {@code in} is a live dump that may
+     * throw at any byte instead of ending: the restore must then leave the target as it was (one
+     * transaction, or a staging area swapped in only after the whole stream was read) and rethrow.
      */
     void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException;
 
@@ -46,4 +49,21 @@ public interface Engine {
 
     /** A one-line description for logs, without secrets, e.g. {@code sqlite /data/app.db}. */
     String describe();
+
+    /**
+     * Which dumps this engine's {@link #restore} reads: a dump of one engine restores into another
+     * (a sync) only when their dialects are equal ({@code mysql} and {@code mariadb} share one).
+     * Default: one dialect per implementation.
+     */
+    default String dialect() {
+        return getClass().getName();
+    }
+
+    /**
+     * Where the data lives, without user or secrets (e.g. {@code postgresql://db:5432/app}): two
+     * datasources with the same location are the same database, and a sync between them is refused.
+     */
+    default String location() {
+        return describe();
+    }
 }

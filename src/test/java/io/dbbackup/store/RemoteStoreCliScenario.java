@@ -135,6 +135,50 @@ public abstract class RemoteStoreCliScenario {
         }
     }
 
+    /**
+     * {@code download}: the newest backup lands in a folder with its sidecar and {@code sha256sum -c} accepts
+     * it; a corrupted object exits 3 and leaves no file (not even a temporary one).
+     */
+    @Test
+    void downloadWritesAVerifiedFileAndNothingForACorruptObject() throws Exception {
+        writeConfig("keep_last: 5");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        try (Store raw = rawStore()) {
+            String key = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).findFirst().orElseThrow();
+            String name = key.substring(key.lastIndexOf('/') + 1);
+            byte[] stored;
+            try (InputStream in = raw.open(key)) {
+                stored = in.readAllBytes();
+            }
+            Path folder = Files.createDirectories(dir.resolve("fetched"));
+            Cli.Result d = cli.run("-c", "config.yaml", "download", "app", "-o", "fetched", "--with-sidecar");
+            assertThat(d.exit()).as(d.toString()).isZero();
+            assertNoSecrets(d);
+            assertThat(d.err()).as("no progress line without a terminal").doesNotContain("\r");
+            assertThat(Files.readAllBytes(folder.resolve(name))).isEqualTo(stored);
+            Process p = new ProcessBuilder("sha256sum", "-c", name + ".sha256").directory(folder.toFile())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            assertThat(out).contains(name + ": OK");
+            try (var files = Files.list(folder)) {
+                assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactlyInAnyOrder(name, name + ".sha256");
+            }
+
+            byte[] corrupt = stored.clone();
+            corrupt[corrupt.length / 2] ^= 0x01;
+            raw.put(key, corrupt, ctx());
+            Path target = Files.createDirectories(dir.resolve("corrupt"));
+            Cli.Result bad = cli.run("-c", "config.yaml", "download", "app", name, "-o", "corrupt");
+            assertThat(bad.exit()).as(bad.toString()).isEqualTo(3);
+            assertThat(bad.err()).contains("checksum mismatch for " + key);
+            try (var files = Files.list(target)) {
+                assertThat(files.toList()).as("no output file, no temporary file").isEmpty();
+            }
+        }
+    }
+
     /** Downloads a backup and its .sha256 sidecar into a folder and runs the real {@code sha256sum -c}. */
     protected void checkWithSha256sum(Store raw, String key) throws Exception {
         Path folder = Files.createDirectories(dir.resolve("download-" + System.nanoTime()));

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /** Runs the CLI in-process as a user would type it, capturing stdout, stderr and the exit code. */
 public final class Cli {
-    /** One run's outcome. */
-    public record Result(int exit, String out, String err) {
+    /** One run's outcome; {@code bytes}: what the command wrote to its binary stdout ({@code download -o -}). */
+    public record Result(int exit, String out, String err, byte[] bytes) {
         @Override
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
@@ -48,8 +48,10 @@ public final class Cli {
     public Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new Main(env, clock, confirmer, workingDir).run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int code = new Main(env, clock, confirmer, workingDir).binaryOut(bytes)
+                .run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString(), bytes.toByteArray());
     }
 
     /** As under cron or in a container: nobody to ask. */

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * {@code ON `shop`.`t`} → {@code ON `t`}), so they follow a restore into another database name.
  */
 final class Grants {
+    /** Starts the section appended for each account (after a newline), so a loader can tell it from the dump. */
+    static final String SECTION_START = "-- dbbackup: account ";
     private static final Pattern CREATE_USER = Pattern.compile("^CREATE USER (?!IF NOT EXISTS)", Pattern.CASE_INSENSITIVE);
 
     private Grants() {
@@ -18,7 +20,7 @@ final class Grants {
 
     static String sql(MySqlSettings.Account account, List<String> createUser, List<String> grants, String database) {
         StringBuilder b = new StringBuilder();
-        b.append("\n-- dbbackup: account ").append(account).append(" and its grants\n");
+        b.append('\n').append(SECTION_START).append(account).append(" and its grants\n");
         for (String stmt : createUser) {
             b.append(CREATE_USER.matcher(stmt).replaceFirst("CREATE USER IF NOT EXISTS ")).append(";\n");
         }

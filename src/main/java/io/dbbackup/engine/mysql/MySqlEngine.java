@@ -31,6 +31,10 @@ public final class MySqlEngine implements Engine {
     /** Engines {@code --single-transaction} covers; tables of any other engine make the dump inconsistent. */
     static final List<String> TRANSACTIONAL = List.of("InnoDB", "RocksDB", "TokuDB", "ndbcluster", "SEQUENCE");
     static final List<String> SYSTEM_SCHEMAS = List.of("mysql", "information_schema", "performance_schema", "sys");
+    /** The first line of every dump this engine writes. */
+    static final String HEADER_START = "-- dbbackup: ";
+    /** The second line of a one-database dump (no database name in the SQL). */
+    static final String ONE_DATABASE_MARK = "-- one database without its name";
 
     private final MySqlSettings s;
     private final MySqlClient client;
@@ -57,6 +61,17 @@ public final class MySqlEngine implements Engine {
     @Override
     public String describe() {
         return s.flavor().type() + " " + s.scope().describe() + " on " + s.address();
+    }
+
+    /** MySQL and MariaDB dumps load into each other's servers: one dialect. */
+    @Override
+    public String dialect() {
+        return "mysql";
+    }
+
+    @Override
+    public String location() {
+        return "mysql://" + s.address() + "/" + s.scope().describe();
     }
 
     @Override
@@ -154,10 +169,10 @@ public final class MySqlEngine implements Engine {
      * so tables created later and stored routines get the same defaults as at the source.
      */
     private String header(Preflight pre) {
-        StringBuilder b = new StringBuilder("-- dbbackup: ").append(s.flavor().type()).append(" dump of ")
+        StringBuilder b = new StringBuilder(HEADER_START).append(s.flavor().type()).append(" dump of ")
                 .append(s.scope().describe().replace('\n', ' ')).append(" from server ").append(pre.version()).append('\n');
         if (s.scope().kind() == Scope.Kind.ONE) {
-            b.append("-- one database without its name: it loads into any database (mariadb <database> < file.sql)\n");
+            b.append(ONE_DATABASE_MARK).append(": it loads into any database (mariadb <database> < file.sql)\n");
             if (pre.charset() != null && pre.collation() != null && pre.charset().matches("\\w+") && pre.collation().matches("\\w+")) {
                 b.append("/*!40101 ALTER DATABASE CHARACTER SET ").append(pre.charset()).append(" COLLATE ")
                         .append(pre.collation()).append(" */;\n");
@@ -214,6 +229,10 @@ public final class MySqlEngine implements Engine {
         if (options.clean() && s.scope().kind() == Scope.Kind.ALL) {
             throw DbBackupException.user("--clean is not supported for all_databases datasources (" + describe()
                     + "): it would drop every database on the server; drop the ones you mean yourself");
+        }
+        if (options.allOrNothing()) {
+            new StagedRestore(s, client, describe()).run(in, options.clean(), ctx);
+            return;
         }
         Path tool = client.clientTool();
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {

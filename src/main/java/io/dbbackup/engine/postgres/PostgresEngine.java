@@ -102,6 +102,16 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public String dialect() {
+        return "postgresql";
+    }
+
+    @Override
+    public String location() {
+        return "postgresql://" + settings.host() + ":" + settings.port() + "/" + settings.database();
+    }
+
+    @Override
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             PgVersion server = serverVersion(settings.database(), pass, ctx);

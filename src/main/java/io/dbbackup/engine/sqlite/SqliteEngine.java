@@ -70,6 +70,16 @@ public final class SqliteEngine implements Engine {
     }
 
     @Override
+    public String dialect() {
+        return "sqlite";
+    }
+
+    @Override
+    public String location() {
+        return "sqlite:" + path;
+    }
+
+    @Override
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         requireDatabaseFile();
         Files.createDirectories(ctx.scratchDir());

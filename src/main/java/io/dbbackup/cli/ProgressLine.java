@@ -1,0 +1,67 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Human;
+import io.dbbackup.job.Downloader;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * One stderr line redrawn in place ({@code \r}) at most four times a second: name, bytes so far of
+ * the total, percent and rate. Only ever used on a terminal.
+ */
+final class ProgressLine implements Downloader.Progress {
+    private static final long EVERY_MS = 250;
+
+    private final PrintWriter err;
+    private final Clock clock;
+    private String name;
+    private long total;
+    private long startedMs;
+    private long lastDrawMs;
+    private long done;
+    private int width;
+
+    ProgressLine(PrintWriter err, Clock clock) {
+        this.err = err;
+        this.clock = clock;
+    }
+
+    @Override
+    public void started(String name, long total) {
+        this.name = name;
+        this.total = total;
+        this.startedMs = clock.millis();
+        this.lastDrawMs = 0;
+        draw();
+    }
+
+    @Override
+    public void advanced(long stored) {
+        done = stored;
+        long now = clock.millis();
+        if (now - lastDrawMs >= EVERY_MS) {
+            lastDrawMs = now;
+            draw();
+        }
+    }
+
+    @Override
+    public void finished() {
+        draw();
+        err.println();
+        err.flush();
+    }
+
+    private void draw() {
+        long ms = Math.max(1, clock.millis() - startedMs);
+        String rate = Human.size(done * 1000 / ms) + "/s";
+        String text = name + "  " + Human.size(done) + (total >= 0 ? " / " + Human.size(total) + "  "
+                + (total == 0 ? 100 : done * 100 / total) + "%" : "") + "  " + rate + "  " + Human.duration(Duration.ofMillis(ms));
+        String pad = text.length() < width ? " ".repeat(width - text.length()) : "";
+        width = text.length();
+        err.print("\r" + text + pad);
+        err.flush();
+    }
+}

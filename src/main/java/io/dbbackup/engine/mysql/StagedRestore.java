@@ -1,0 +1,328 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.ToolFailedException;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An all-or-nothing restore of a live dump (a sync) into one MySQL/MariaDB database. Every DDL
+ * statement commits on its own, so no transaction can hold a restore; instead:
+ * <ol>
+ * <li>the stream loads into a fresh scratch database {@code dbbackup_stage_<tag>} on the target
+ * server. If the stream fails (the source dump died) or the load fails, the scratch database is
+ * dropped and the target was never touched;</li>
+ * <li>only after the whole stream loaded, the objects are swapped in: the stage's triggers, routines
+ * and events and its views are captured with the dump tool (in memory), then one client session drops
+ * the stage's triggers and views (they cannot move between databases), drops what the target loses
+ * ({@code --clean}: everything; otherwise the objects the dump replaces), moves the target's replaced
+ * tables into {@code dbbackup_old_<tag>} and the stage's tables into the target in ONE atomic
+ * {@code RENAME TABLE}, sets the target's default character set, and recreates triggers, routines,
+ * events and views in the target, and runs the dump's account grants (kept aside while loading, see
+ * {@link GrantsTail}) for the target; then both scratch databases are dropped. Without {@code --clean}
+ * the target's tables that the dump replaces are dropped just before the rename instead of moved, so
+ * foreign keys of the tables that stay bind to the new ones, as with a plain load.</li>
+ * </ol>
+ * The swap is a handful of DDL statements and is not interrupted by a cancellation; if the server
+ * fails in the middle of it, the error names the scratch databases that still hold the copy and the
+ * replaced tables.
+ */
+final class StagedRestore {
+    static final String STAGE_PREFIX = "dbbackup_stage_";
+    static final String OLD_PREFIX = "dbbackup_old_";
+    private static final int HEADER_PEEK = 4096;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MySqlSettings s;
+    private final MySqlClient client;
+    private final String describe;
+
+    StagedRestore(MySqlSettings settings, MySqlClient client, String describe) {
+        this.s = settings;
+        this.client = client;
+        this.describe = describe;
+    }
+
+    void run(InputStream in, boolean clean, OperationContext ctx) throws IOException {
+        if (s.scope().kind() != Scope.Kind.ONE) {
+            throw DbBackupException.user("sync into " + describe + " needs a one-database target (database: ...): "
+                    + "only one database can be loaded into a scratch database and swapped in");
+        }
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        requireOneDatabaseDump(buffered);
+        String target = s.scope().single();
+        byte[] tagBytes = new byte[6];
+        RANDOM.nextBytes(tagBytes);
+        String tag = HexFormat.of().formatHex(tagBytes);
+        String stage = STAGE_PREFIX + tag;
+        String old = OLD_PREFIX + tag;
+        Path tool = client.clientTool();
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            ClientFamily family = client.probe(tool, ctx).family();
+            client.query("CREATE DATABASE " + Sql.ident(stage), null, defaults, ctx);
+            ctx.log().info("loading into a scratch database; the target is swapped only after the whole dump loaded",
+                    "target", describe, "scratch", stage);
+            String swap;
+            try {
+                List<String> load = client.base(tool, defaults, family);
+                load.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4", "--database=" + stage));
+                GrantsTail grants = new GrantsTail(new MarkingSourceFailures(buffered));
+                client.run(load, grants, null, ctx);
+                swap = swapScript(stage, old, target, clean, defaults, ctx) + grants.section();
+            } catch (IOException | RuntimeException e) {
+                dropQuietly(List.of(stage), defaults, ctx);
+                throw untouched(e, target, stage);
+            }
+            OperationContext uninterrupted = new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir());
+            try {
+                List<String> cmd = client.base(tool, defaults, family);
+                cmd.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4"));
+                client.run(cmd, new ByteArrayInputStream(swap.getBytes(StandardCharsets.UTF_8)), null, uninterrupted);
+            } catch (IOException | RuntimeException e) {
+                throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the dump loaded completely into scratch database " + stage
+                        + " but swapping it into " + Sql.ident(target) + " failed: " + e.getMessage() + "; " + Sql.ident(target)
+                        + " may be partly swapped: the complete copy is kept in " + stage
+                        + (clean ? ", the target's previous tables in " + old : ""), e, false);
+            }
+            dropQuietly(List.of(stage, old), defaults, uninterrupted);
+            ctx.log().info("scratch database swapped in", "target", describe);
+        }
+    }
+
+    /**
+     * The stream must be this engine's one-database dump (its header says so): a dump of several
+     * databases carries {@code USE} statements and would load into the real databases, not the stage.
+     */
+    private void requireOneDatabaseDump(BufferedInputStream in) throws IOException {
+        in.mark(HEADER_PEEK);
+        byte[] head = in.readNBytes(HEADER_PEEK);
+        in.reset();
+        String text = new String(head, StandardCharsets.UTF_8);
+        if (!text.startsWith(MySqlEngine.HEADER_START) || !text.contains("\n" + MySqlEngine.ONE_DATABASE_MARK)) {
+            throw DbBackupException.user("sync into " + describe + " needs a one-database source (database: ...): a dump of "
+                    + "several databases names them and cannot be loaded into a scratch database first");
+        }
+    }
+
+    /** What the two databases hold, from information_schema. */
+    private record Catalog(String version, String charset, String collation, boolean targetExists,
+                           List<String[]> tables, List<String[]> triggers, List<String[]> routines, List<String[]> events) {
+        List<String> tables(String db, boolean views) {
+            return tables.stream().filter(t -> t[0].equals(db) && t[2].equals("VIEW") == views).map(t -> t[1]).toList();
+        }
+
+        List<String[]> of(List<String[]> objects, String db) {
+            return objects.stream().filter(o -> o[0].equals(db)).toList();
+        }
+    }
+
+    private Catalog catalog(String stage, String target, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        String both = "(" + Sql.literal(stage) + "," + Sql.literal(target) + ")";
+        String sql = "SELECT 'v', VERSION();\n"
+                + "SELECT 'db', SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA"
+                + " WHERE SCHEMA_NAME IN " + both + ";\n"
+                + "SELECT 't', TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA IN " + both
+                + " ORDER BY TABLE_NAME;\n"
+                + "SELECT 'tr', TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS"
+                + " WHERE TRIGGER_SCHEMA IN " + both + ";\n"
+                + "SELECT 'r', ROUTINE_SCHEMA, ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES"
+                + " WHERE ROUTINE_SCHEMA IN " + both + ";\n"
+                + "SELECT 'e', EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN " + both + ";\n";
+        String version = null;
+        String charset = null;
+        String collation = null;
+        boolean targetExists = false;
+        List<String[]> tables = new ArrayList<>();
+        List<String[]> triggers = new ArrayList<>();
+        List<String[]> routines = new ArrayList<>();
+        List<String[]> events = new ArrayList<>();
+        for (List<String> row : client.query(sql, null, defaults, ctx)) {
+            String[] rest = row.subList(1, row.size()).toArray(String[]::new);
+            switch (row.get(0)) {
+                case "v" -> version = rest[0];
+                case "db" -> {
+                    if (rest[0].equals(stage)) {
+                        charset = rest[1];
+                        collation = rest[2];
+                    } else {
+                        targetExists = true;
+                    }
+                }
+                case "t" -> tables.add(rest);
+                case "tr" -> triggers.add(rest);
+                case "r" -> routines.add(rest);
+                case "e" -> events.add(rest);
+                default -> { }
+            }
+        }
+        return new Catalog(version, charset, collation, targetExists, tables, triggers, routines, events);
+    }
+
+    /** The SQL of the swap, built (and the stage's objects captured) before anything in the target changes. */
+    private String swapScript(String stage, String old, String target, boolean clean, DefaultsFile defaults,
+                              OperationContext ctx) throws IOException {
+        Catalog c = catalog(stage, target, defaults, ctx);
+        String t = Sql.ident(target);
+        String st = Sql.ident(stage);
+        List<String> stageTables = c.tables(stage, false);
+        List<String> stageViews = c.tables(stage, true);
+        Set<String> incoming = new LinkedHashSet<>(stageTables);
+        incoming.addAll(stageViews);
+        Set<String> incomingTriggers = new LinkedHashSet<>();
+        c.of(c.triggers(), stage).forEach(tr -> incomingTriggers.add(tr[1]));
+        // clean: every table of the target moves out in the same atomic RENAME that moves the new ones in.
+        // Otherwise the replaced ones are dropped instead, right before it: foreign keys of the tables that stay
+        // then bind to the new tables by name (as with a plain load), instead of following the old ones away
+        List<String> moveOut = clean ? c.tables(target, false) : List.of();
+        List<String> replaced = clean ? List.of() : c.tables(target, false).stream().filter(incoming::contains).toList();
+
+        StringBuilder b = new StringBuilder("SET SESSION lock_wait_timeout = 300;\n");
+        if (!c.targetExists()) {
+            b.append("CREATE DATABASE ").append(t).append(";\n");
+        }
+        if (!moveOut.isEmpty()) {
+            b.append("CREATE DATABASE ").append(Sql.ident(old)).append(";\n");
+        }
+        // triggers and views cannot move to another database: they are recreated from the captured SQL
+        for (String[] tr : c.of(c.triggers(), stage)) {
+            b.append("DROP TRIGGER ").append(st).append('.').append(Sql.ident(tr[1])).append(";\n");
+        }
+        for (String v : stageViews) {
+            b.append("DROP VIEW ").append(st).append('.').append(Sql.ident(v)).append(";\n");
+        }
+        for (String[] tr : c.of(c.triggers(), target)) {
+            if (clean || replaced.contains(tr[2]) || incomingTriggers.contains(tr[1])) {
+                b.append("DROP TRIGGER ").append(t).append('.').append(Sql.ident(tr[1])).append(";\n");
+            }
+        }
+        for (String v : c.tables(target, true)) {
+            if (clean || incoming.contains(v)) {
+                b.append("DROP VIEW ").append(t).append('.').append(Sql.ident(v)).append(";\n");
+            }
+        }
+        if (clean) {
+            for (String[] r : c.of(c.routines(), target)) {
+                b.append("DROP ").append(r[1]).append(' ').append(t).append('.').append(Sql.ident(r[2])).append(";\n");
+            }
+            for (String[] e : c.of(c.events(), target)) {
+                b.append("DROP EVENT ").append(t).append('.').append(Sql.ident(e[1])).append(";\n");
+            }
+        }
+        if (!replaced.isEmpty()) {
+            b.append("SET SESSION foreign_key_checks = 0;\nDROP TABLE ").append(String.join(", ",
+                    replaced.stream().map(n -> t + "." + Sql.ident(n)).toList())).append(";\n");
+        }
+        List<String> renames = new ArrayList<>();
+        moveOut.forEach(n -> renames.add(t + "." + Sql.ident(n) + " TO " + Sql.ident(old) + "." + Sql.ident(n)));
+        stageTables.forEach(n -> renames.add(st + "." + Sql.ident(n) + " TO " + t + "." + Sql.ident(n)));
+        if (!renames.isEmpty()) {
+            b.append("RENAME TABLE ").append(String.join(", ", renames)).append(";\n");
+        }
+        if (c.charset() != null && c.charset().matches("\\w+") && c.collation() != null && c.collation().matches("\\w+")) {
+            b.append("ALTER DATABASE ").append(t).append(" CHARACTER SET ").append(c.charset()).append(" COLLATE ")
+                    .append(c.collation()).append(";\n");
+        }
+        b.append("USE ").append(t).append(";\n");
+        boolean hasCode = !c.of(c.triggers(), stage).isEmpty() || !c.of(c.routines(), stage).isEmpty()
+                || !c.of(c.events(), stage).isEmpty();
+        if (hasCode) {
+            b.append(capture(stage, c.version(), List.of("--no-create-info", "--no-data", "--add-drop-trigger", "--skip-comments"),
+                    List.of(), defaults, ctx));
+        }
+        if (!stageViews.isEmpty()) {
+            b.append(capture(stage, c.version(), List.of("--no-data", "--skip-triggers", "--skip-routines", "--skip-events",
+                    "--skip-comments"), stageViews, defaults, ctx));
+        }
+        return b.append('\n').toString();
+    }
+
+    /** Runs the dump tool on the stage with {@code options} (schema only) and returns its SQL. */
+    private String capture(String stage, String version, List<String> options, List<String> objects, DefaultsFile defaults,
+                           OperationContext ctx) throws IOException {
+        Path tool = client.dumpTool();
+        ClientFamily.Probe probe = client.probe(tool, ctx);
+        List<String> cmd = client.base(tool, defaults, probe.family());
+        cmd.addAll(DumpArgs.of(Scope.one(stage), probe, version, options));
+        cmd.addAll(objects);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        client.run(cmd, null, out, ctx);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void dropQuietly(List<String> databases, DefaultsFile defaults, OperationContext ctx) {
+        OperationContext fresh = new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir());
+        StringBuilder sql = new StringBuilder("SET SESSION foreign_key_checks = 0;\n");
+        databases.forEach(d -> sql.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n"));
+        try {
+            client.query(sql.toString(), null, defaults, fresh);
+        } catch (IOException | RuntimeException e) {
+            ctx.log().warn("could not drop the scratch database; drop it yourself", "databases", String.join(",", databases),
+                    "error", e.getMessage());
+        }
+    }
+
+    /** The failure of the load, saying that the target was left alone. */
+    private IOException untouched(Exception e, String target, String stage) {
+        Throwable cause = e instanceof SourceFailed sf ? sf.getCause() : e;
+        String what = "nothing was changed in " + Sql.ident(target) + " (the dump was loading into scratch database " + stage
+                + ", which was dropped)";
+        if (cause instanceof DbBackupException d) {
+            throw new DbBackupException(d.status(), what + ": " + d.getMessage(), d, d.retryable());
+        }
+        if (cause instanceof ToolFailedException tf) {
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.getMessage(), tf, tf.retryable());
+        }
+        IOException wrapped = cause instanceof InterruptedIOException ? new InterruptedIOException(what + ": " + cause.getMessage())
+                : new IOException(what + ": " + cause.getMessage());
+        wrapped.initCause(cause);
+        return wrapped;
+    }
+
+    /** A read failure of the incoming stream (the source died), kept apart from the client's own failures. */
+    private static final class SourceFailed extends IOException {
+        SourceFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static final class MarkingSourceFailures extends FilterInputStream {
+        MarkingSourceFailures(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                throw new SourceFailed(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                throw new SourceFailed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package io.dbbackup.job;
+
+import io.dbbackup.codec.Decryptor;
+import io.dbbackup.codec.Sha256;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.Compression;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.pipeline.ArtifactReader;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.Store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Fetches a stored backup to a local file or to stdout ({@code dbbackup download}): the object is
+ * checked against its {@code .sha256} sidecar while it is written, optionally decrypted and
+ * decompressed, written to a hidden temporary file beside the output and moved into place only after
+ * the whole object was read, the digest matched and decoding finished. A corrupt object leaves no
+ * output file (exit 3). On stdout the bytes cannot be taken back: a mismatch is reported after them.
+ */
+public final class Downloader {
+    /** What to fetch and how; {@code output} empty = the object's (adjusted) file name in the working directory. */
+    public record Request(String job, Optional<String> key, Optional<Path> output, boolean toStdout, boolean decrypt,
+                          boolean decompress, boolean force, boolean withSidecar) {
+    }
+
+    /** What was written: {@code file} is null for stdout; {@code sidecar} null unless asked for. */
+    public record Result(BackupKey key, Path file, Path sidecar, long bytes, String sha256, boolean decrypted,
+                         boolean decompressed) {
+    }
+
+    /** Told how far the download got (the CLI draws a progress line on a terminal). */
+    public interface Progress {
+        Progress NONE = new Progress() {
+        };
+
+        /** {@code total}: stored bytes, or -1 when the store does not say. */
+        default void started(String name, long total) {
+        }
+
+        /** {@code stored}: stored bytes read so far. */
+        default void advanced(long stored) {
+        }
+
+        default void finished() {
+        }
+    }
+
+    private static final int BUFFER = 1 << 16;
+
+    private final Workspace ws;
+    private final DecryptionKeys keys;
+    private final Path workingDir;
+    private final OutputStream stdout;
+    private final Progress progress;
+    private volatile String cancelled;
+    private volatile InputStream reading;
+
+    /** {@code stdout}: where {@code toStdout} writes (the process's binary standard output). */
+    public Downloader(Workspace ws, DecryptionKeys keys, Path workingDir, OutputStream stdout, Progress progress) {
+        this.ws = ws;
+        this.keys = keys;
+        this.workingDir = workingDir;
+        this.stdout = stdout;
+        this.progress = progress;
+    }
+
+    /** Stops a running download (a signal); its temporary file is removed. Safe from any thread. */
+    public void cancel(String reason) {
+        cancelled = reason;
+        InputStream in = reading;
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the copy loop reports the cancellation
+            }
+        }
+    }
+
+    public Result download(Request r) {
+        JobConfig job = ws.job(r.job());
+        Catalog catalog = new Catalog(ws);
+        BackupKey key = catalog.resolve(job, r.key());
+        boolean decrypt = r.decrypt() && key.encrypted();
+        boolean decompress = r.decompress() && key.compression() != Compression.NONE;
+        if (decompress && key.encrypted() && !decrypt) {
+            throw DbBackupException.user(key.fileName() + " is encrypted: --decompress needs --decrypt too");
+        }
+        if (r.withSidecar() && (r.toStdout() || decrypt || decompress)) {
+            throw DbBackupException.user("--with-sidecar writes the stored checksum beside the stored artifact: it cannot be "
+                    + "combined with " + (r.toStdout() ? "-o -" : "--decrypt/--decompress") + ", which write other bytes");
+        }
+        Path file = r.toStdout() ? null : outputFile(r, key, decrypt, decompress);
+        Path sidecar = file != null && r.withSidecar() ? file.resolveSibling(file.getFileName() + BackupKey.SHA256_SUFFIX) : null;
+        for (Path p : new Path[] {file, sidecar}) {
+            if (p != null && Files.exists(p) && !r.force()) {
+                throw DbBackupException.user(p + " already exists; pass --force to replace it");
+            }
+        }
+        Decryptor decryptor = decrypt ? Encryption.decryptorFor(key, job, keys, ws.log()) : null;
+        Store store = catalog.store(job);
+        ArtifactReader reader = new ArtifactReader(store);
+        String sha = reader.expectedSha256(key);
+        long total;
+        try {
+            total = store.stat(key.key()).map(StoredObject::size).orElse(-1L);
+        } catch (IOException e) {
+            throw Failures.map("cannot reach " + store.describe(), e);
+        }
+        ws.log().info("download started", "key", key.key(), "to", file == null ? "stdout" : file, "decrypt", decrypt,
+                "decompress", decompress);
+        long bytes;
+        try {
+            bytes = file == null ? toStdout(reader, key, decryptor, decompress, total)
+                    : toFile(reader, key, decryptor, decompress, total, file, sidecar, sha, r.force());
+        } catch (IOException | RuntimeException e) {
+            throw Failures.map("download of " + key.key() + " failed", e);
+        }
+        ws.log().info("download finished", "key", key.key(), "to", file == null ? "stdout" : file, "bytes", bytes, "sha256", sha);
+        return new Result(key, file, sidecar, bytes, sha, decrypt, decompress);
+    }
+
+    private Path outputFile(Request r, BackupKey key, boolean decrypt, boolean decompress) {
+        String name = key.fileName();
+        if (decrypt) {
+            name = name.substring(0, name.length() - BackupKey.ENCRYPTED_SUFFIX.length());
+        }
+        if (decompress) {
+            name = name.substring(0, name.length() - key.compression().suffix().length());
+        }
+        Path p = workingDir.resolve(r.output().orElse(Path.of(name)));
+        if (Files.isDirectory(p)) {
+            p = p.resolve(name);
+        }
+        if (!Files.isDirectory(p.toAbsolutePath().getParent())) {
+            throw DbBackupException.user("cannot write " + p + ": folder " + p.toAbsolutePath().getParent() + " does not exist");
+        }
+        return p.toAbsolutePath().normalize();
+    }
+
+    private long toStdout(ArtifactReader reader, BackupKey key, Decryptor decryptor, boolean decompress, long total)
+            throws IOException {
+        long n;
+        try (InputStream in = reader.open(key, decryptor, decompress)) {
+            n = copy(in, stdout, key, total);
+        } finally {
+            stdout.flush();
+        }
+        return n;
+    }
+
+    private long toFile(ArtifactReader reader, BackupKey key, Decryptor decryptor, boolean decompress, long total, Path file,
+                        Path sidecar, String sha, boolean force) throws IOException {
+        String tag = ".dbbackup-tmp-" + UUID.randomUUID();
+        Path temp = file.resolveSibling("." + file.getFileName() + tag);
+        Path sidecarTemp = sidecar == null ? null : sidecar.resolveSibling("." + sidecar.getFileName() + tag);
+        try {
+            long n;
+            try (InputStream in = reader.open(key, decryptor, decompress);
+                 FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                n = copy(in, Channels.newOutputStream(ch), key, total);
+                ch.force(true);
+            }
+            List<Path[]> moves = new ArrayList<>();
+            if (sidecarTemp != null) {
+                Files.write(sidecarTemp, Sha256.sidecar(sha, file.getFileName().toString()), StandardOpenOption.CREATE_NEW);
+                moves.add(new Path[] {sidecarTemp, sidecar});
+            }
+            moves.add(0, new Path[] {temp, file});
+            for (Path[] m : moves) {
+                moveIntoPlace(m[0], m[1], force);
+            }
+            return n;
+        } finally {
+            Files.deleteIfExists(temp);
+            if (sidecarTemp != null) {
+                Files.deleteIfExists(sidecarTemp);
+            }
+        }
+    }
+
+    private static void moveIntoPlace(Path from, Path to, boolean force) throws IOException {
+        if (!force) {
+            try {
+                Files.move(from, to); // fails rather than replace a file that appeared meanwhile
+                return;
+            } catch (FileAlreadyExistsException e) {
+                throw DbBackupException.user(to + " already exists; pass --force to replace it");
+            }
+        }
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private long copy(InputStream in, OutputStream out, BackupKey key, long total) throws IOException {
+        reading = in;
+        progress.started(key.fileName(), total);
+        long n = 0;
+        try {
+            byte[] buf = new byte[BUFFER];
+            int r;
+            while (true) {
+                try {
+                    r = in.read(buf);
+                } catch (IOException e) {
+                    throwIfCancelled();
+                    throw e;
+                }
+                throwIfCancelled();
+                if (r < 0) {
+                    break;
+                }
+                out.write(buf, 0, r);
+                n += r;
+                progress.advanced(in instanceof ArtifactReader.Decoded d ? d.storedBytes() : n);
+            }
+            progress.advanced(total >= 0 ? total : n);
+            return n;
+        } finally {
+            reading = null;
+            progress.finished();
+        }
+    }
+
+    private void throwIfCancelled() throws InterruptedIOException {
+        if (cancelled != null) {
+            throw new InterruptedIOException("cancelled: " + cancelled);
+        }
+    }
+}

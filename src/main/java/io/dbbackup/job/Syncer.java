@@ -1,0 +1,102 @@
+package io.dbbackup.job;
+
+import io.dbbackup.config.DatasourceConfig;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.pipeline.SyncPipeline;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.TargetState;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Copies one datasource into another in one streamed pass ({@code dbbackup sync}): checks that the
+ * two are different databases of the same dialect, applies the restore confirmation rule to the
+ * target, then streams the source's dump straight into the target's restore (no file, no store),
+ * all-or-nothing on the target side.
+ */
+public final class Syncer {
+    /** What to copy where. */
+    public record Request(String source, String target, boolean clean, boolean autoConfirm) {
+    }
+
+    /** What was copied. */
+    public record Result(String source, String target, long bytes, Duration took) {
+    }
+
+    private final Workspace ws;
+    private final Confirmer confirmer;
+    private final Object lock = new Object();
+    private Workspace.Operation running;
+    private String cancelled;
+
+    public Syncer(Workspace ws, Confirmer confirmer) {
+        this.ws = ws;
+        this.confirmer = confirmer;
+    }
+
+    /** Stops a running sync (a signal): the tools are killed and the target rolls back; safe from any thread. */
+    public void cancel(String reason) {
+        synchronized (lock) {
+            cancelled = reason;
+            if (running != null) {
+                running.cancellation().cancel(reason);
+            }
+        }
+    }
+
+    public Result sync(Request r) {
+        if (r.source().equals(r.target())) {
+            throw DbBackupException.user("source and target are the same datasource '" + r.source() + "': nothing to sync");
+        }
+        DatasourceConfig sourceDs = ws.datasource(r.source());
+        DatasourceConfig targetDs = ws.datasource(r.target());
+        Engine source = sourceDs.engine();
+        Engine target = targetDs.engine();
+        if (source.location().equals(target.location())) {
+            throw DbBackupException.user("datasources '" + r.source() + "' and '" + r.target() + "' are the same database ("
+                    + source.location() + "): refusing to sync a database into itself");
+        }
+        if (!source.dialect().equals(target.dialect())) {
+            throw DbBackupException.user("cannot sync " + sourceDs.engineType() + " datasource '" + r.source() + "' into "
+                    + targetDs.engineType() + " datasource '" + r.target() + "': a " + sourceDs.engineType()
+                    + " dump does not load into " + targetDs.engineType() + " (sync needs the same engine on both sides;"
+                    + " mysql and mariadb count as one)");
+        }
+        try (Workspace.Operation op = ws.operation("sync-" + r.source() + "-" + r.target())) {
+            synchronized (lock) {
+                running = op;
+                if (cancelled != null) {
+                    op.cancellation().cancel(cancelled);
+                }
+            }
+            OperationContext ctx = op.context();
+            TargetState state;
+            try {
+                state = target.inspectTarget(ctx);
+            } catch (IOException e) {
+                throw Failures.map("cannot inspect the sync target " + target.describe(), e);
+            }
+            Overwrite.confirm(confirmer, r.autoConfirm(), state, target.describe(), "sync",
+                    "Copy " + source.describe() + " into " + target.describe() + "?");
+            if (ctx.cancellation().isCancelled()) {
+                throw DbBackupException.system("sync cancelled (" + ctx.cancellation().reason() + ") before it started; nothing was changed");
+            }
+            ws.log().info("sync started", "source", source.describe(), "target", target.describe(), "clean", r.clean());
+            Instant started = ws.clock().instant();
+            SyncPipeline.Result result = SyncPipeline.run(source, target, new RestoreOptions(r.clean(), true), ctx);
+            Duration took = Duration.between(started, ws.clock().instant());
+            ws.log().info("sync finished", "source", source.describe(), "target", target.describe(), "bytes", result.bytes(),
+                    "seconds", took.toMillis() / 1000.0);
+            return new Result(r.source(), r.target(), result.bytes(), took);
+        } finally {
+            synchronized (lock) {
+                running = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SqliteFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code dbbackup sync} with SQLite (no server needed): the copy, the confirmation rules of restore,
+ * and the refusals that come before anything runs (same database, different engines).
+ */
+class SyncCliTest {
+    @TempDir
+    Path dir;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 400);
+        Files.createDirectories(dir.resolve("scratch"));
+        cli = new Cli().workingDir(dir).env("DBBACKUP_TMPDIR", dir.resolve("scratch").toString());
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                  copy:
+                    engine: sqlite
+                    path: copies/app-copy.db
+                  alias:
+                    engine: sqlite
+                    path: ./copies/../app.db
+                  pg:
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: 1
+                    database: app
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                """);
+    }
+
+    @Test
+    void copiesIntoAFreshFileThenNeedsConfirmationToOverwrite() throws Exception {
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "app", "copy");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("synced app into copy");
+        Path copy = dir.resolve("copies/app-copy.db");
+        assertThat(SqliteFixture.fingerprint(copy)).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+        assertThat(leftovers()).as("no temporary file left beside the target or in the scratch folder").isEmpty();
+
+        // the copy now holds tables: no terminal and no --auto-confirm refuses, and changes nothing
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + copy); var st = c.createStatement()) {
+            st.execute("create table local_only(i int)");
+        }
+        List<String> before = SqliteFixture.fingerprint(copy);
+        Cli.Result refused = cli.run("-c", "config.yaml", "sync", "app", "copy");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).contains("refusing to overwrite sqlite " + copy).contains("pass --auto-confirm");
+        assertThat(refused.err().lines().filter(l -> l.startsWith("error:"))).hasSize(1);
+        assertThat(SqliteFixture.fingerprint(copy)).isEqualTo(before);
+
+        Cli.Result declined = new Cli().workingDir(dir).confirmer(Cli.answering(false)).run("-c", "config.yaml", "sync", "app", "copy");
+        assertThat(declined.exit()).as(declined.toString()).isEqualTo(1);
+        assertThat(declined.err()).contains("sync declined; nothing was changed");
+        assertThat(SqliteFixture.fingerprint(copy)).isEqualTo(before);
+
+        Cli.Result confirmed = cli.run("-c", "config.yaml", "sync", "app", "copy", "--auto-confirm");
+        assertThat(confirmed.exit()).as(confirmed.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(copy)).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+    }
+
+    @Test
+    void refusesTheSameDatabaseAndOtherEnginesBeforeAnythingRuns() throws Exception {
+        List<String> source = SqliteFixture.fingerprint(dir.resolve("app.db"));
+        long modified = Files.getLastModifiedTime(dir.resolve("app.db")).toMillis();
+
+        Cli.Result same = cli.run("-c", "config.yaml", "sync", "app", "app", "--auto-confirm", "--clean");
+        assertThat(same.exit()).as(same.toString()).isEqualTo(1);
+        assertThat(same.err().strip()).isEqualTo("error: source and target are the same datasource 'app': nothing to sync");
+
+        Cli.Result alias = cli.run("-c", "config.yaml", "sync", "app", "alias", "--auto-confirm");
+        assertThat(alias.exit()).as(alias.toString()).isEqualTo(1);
+        assertThat(alias.err()).contains("datasources 'app' and 'alias' are the same database (sqlite:" + dir.resolve("app.db") + ")");
+
+        Cli.Result engines = cli.run("-c", "config.yaml", "sync", "app", "pg", "--auto-confirm");
+        assertThat(engines.exit()).as(engines.toString()).isEqualTo(1);
+        assertThat(engines.err()).contains("cannot sync sqlite datasource 'app' into postgres datasource 'pg'");
+        assertThat(engines.err().lines().filter(l -> !l.isBlank())).hasSize(1);
+
+        Cli.Result unknown = cli.run("-c", "config.yaml", "sync", "app", "nope");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no datasource named 'nope'");
+
+        assertThat(SqliteFixture.fingerprint(dir.resolve("app.db"))).isEqualTo(source);
+        assertThat(Files.getLastModifiedTime(dir.resolve("app.db")).toMillis()).isEqualTo(modified);
+        assertThat(Files.exists(dir.resolve("copies"))).isFalse();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void aSourceThatCannotBeReadLeavesTheTargetAsItWas() throws Exception {
+        Cli.Result first = cli.run("-c", "config.yaml", "sync", "app", "copy");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        Path copy = dir.resolve("copies/app-copy.db");
+        List<String> before = SqliteFixture.fingerprint(copy);
+        Files.writeString(dir.resolve("app.db"), "this is not a database, it is text long enough to be checked");
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "app", "copy", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("is not a SQLite database");
+        assertThat(SqliteFixture.fingerprint(copy)).isEqualTo(before);
+        assertThat(leftovers()).isEmpty();
+    }
+
+    private List<Path> leftovers() throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().startsWith(".dbbackup")
+                    || p.startsWith(dir.resolve("scratch"))).toList();
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Descendants;
+import io.dbbackup.testkit.MariaDbServer;
+import io.dbbackup.testkit.WriteWatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code dbbackup sync} between MariaDB databases: the stream loads into a scratch database and is
+ * swapped in only when complete, so a killed mariadb-dump leaves the target exactly as it was.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MariaDbSyncIT {
+    MariaDbServer server;
+    String schema;
+    Map<String, String> source;
+    @TempDir
+    Path dir;
+    Path scratch;
+    Cli cli;
+    int serial;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = MariaDbServer.start();
+        schema = new String(MariaDbSyncIT.class.getResourceAsStream("/mysql/rich-schema.sql").readAllBytes(), StandardCharsets.UTF_8);
+        server.createDatabase("shop");
+        server.load("shop", schema);
+        // ~11 MB of INSERTs more: the dump is still running long after the load has begun
+        server.load("shop", "CREATE TABLE bulk (id INT PRIMARY KEY, payload VARCHAR(200) NOT NULL) ENGINE=InnoDB;\n"
+                + "INSERT INTO bulk SELECT seq, REPEAT(MD5(seq), 4) FROM seq_1_to_80000;");
+        source = Fingerprint.of(server, "shop");
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void config() throws Exception {
+        scratch = Files.createDirectories(dir.resolve("scratch"));
+        cli = new Cli().workingDir(dir).env("DB_PW", server.password()).env("DBBACKUP_TMPDIR", scratch.toString());
+    }
+
+    /** A config with datasource {@code src} (shop) and {@code target} (database {@code target}); returns the config file name. */
+    private String config(String target, String sourceExtra) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  src:
+                    engine: mariadb
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: backup
+                    password_env: DB_PW
+                %3$s
+                  target:
+                    engine: mariadb
+                    socket: %2$s
+                    user: backup
+                    password_env: DB_PW
+                    database: %4$s
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  src:
+                    datasource: src
+                    store: local
+                """.formatted(server.port(), server.socket(), sourceExtra.indent(4).stripTrailing(), target));
+        return "config.yaml";
+    }
+
+    private String fresh(String name) {
+        return name + "_" + (++serial);
+    }
+
+    private List<String> scratchDatabases() {
+        return server.rootSql("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbbackup\\\\_%'")
+                .lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Test
+    void syncIntoANewDatabaseGivesIdenticalFingerprintsWithoutWritingAFile() throws Exception {
+        String copy = fresh("copy");
+        config(copy, "database: shop");
+        Map<String, String> filesBefore = WriteWatch.snapshot(dir);
+        Cli.Result r;
+        WriteWatch watch = WriteWatch.startIgnoringServers(scratch);
+        try (watch) {
+            r = cli.run("-c", "config.yaml", "sync", "src", "target");
+        }
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err() + r.out()).doesNotContain(server.password());
+        assertThat(Fingerprint.of(server, copy)).isEqualTo(source);
+        assertThat(scratchDatabases()).as("scratch databases dropped").isEmpty();
+
+        assertThat(watch.programsSeen()).as("the watch saw the tools run").contains("mariadb-dump", "mariadb");
+        assertThat(watch.newlyOpenedForWriting()).as("no file opened for writing by dbbackup or its tools").isEmpty();
+        assertThat(watch.maxFolderBytes()).as("the scratch folder never held more than the 0600 option file").isLessThan(4096);
+        assertThat(WriteWatch.snapshot(dir)).as("working folder, scratch folder and store unchanged").isEqualTo(filesBefore);
+        System.out.printf("mariadb sync: %s; %d polls of open files%n", r.out().strip(), watch.polls());
+
+        // the restored objects work: the trigger fires, the routine and the view answer
+        server.rootSql(copy, "CALL add_order(1000, 5.00);");
+        assertThat(server.rootSql(copy, "SELECT COUNT(*) FROM audit WHERE what LIKE 'order % for 1000'").strip()).isEqualTo("1");
+        assertThat(server.rootSql(copy, "SELECT spent(1000) > 0, COUNT(*) > 0 FROM big_spenders").strip()).isEqualTo("1\t1");
+    }
+
+    @Test
+    void killingTheDumpMidwayLeavesAnEmptyTargetAsItWasWithExit2() throws Exception {
+        String empty = fresh("empty");
+        server.createDatabase(empty);
+        config(empty, "database: shop");
+        Map<String, String> before = Fingerprint.of(server, empty);
+        Cli.Result r = syncKillingTheDumpMidway();
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("mariadb-dump failed (exit 137)").contains("nothing was changed in `" + empty + "`");
+        assertThat(Fingerprint.of(server, empty)).isEqualTo(before);
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    @Test
+    void killingTheDumpMidwayLeavesANonEmptyTargetAsItWasEvenWithClean() throws Exception {
+        String busy = fresh("busy");
+        server.createDatabase(busy);
+        server.load(busy, schema);
+        server.load(busy, "CREATE TABLE kept_locally (i INT PRIMARY KEY); INSERT INTO kept_locally VALUES (42);\n"
+                + "DELETE FROM orders WHERE id < 100; DROP VIEW big_spenders;");
+        config(busy, "database: shop");
+        Map<String, String> before = Fingerprint.of(server, busy);
+        Cli.Result r = syncKillingTheDumpMidway("--clean", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("mariadb-dump failed (exit 137)").contains("nothing was changed in `" + busy + "`");
+        assertThat(Fingerprint.of(server, busy)).isEqualTo(before);
+        assertThat(scratchDatabases()).isEmpty();
+
+        // not killed, the clean sync swaps everything in and drops what the source does not have
+        Cli.Result ok = cli.run("-c", "config.yaml", "sync", "src", "target", "--clean", "--auto-confirm");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(Fingerprint.of(server, busy)).isEqualTo(source);
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    @Test
+    void withoutCleanTheSyncReplacesWhatTheDumpHoldsAndKeepsTheRest() throws Exception {
+        String busy = fresh("merge");
+        server.createDatabase(busy);
+        server.load(busy, schema);
+        server.load(busy, "CREATE TABLE kept_locally (i INT PRIMARY KEY, customer INT UNSIGNED,"
+                + " CONSTRAINT fk_kept FOREIGN KEY (customer) REFERENCES customers(id)) ENGINE=InnoDB;"
+                + " INSERT INTO kept_locally VALUES (42, 1000);\n"
+                + "DROP TABLE audit; CREATE VIEW audit AS SELECT 1 AS x; DELETE FROM orders WHERE id < 500;");
+        config(busy, "database: shop");
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<String, String> after = new java.util.TreeMap<>(Fingerprint.of(server, busy));
+        assertThat(after.get("table kept_locally")).as("the kept table's foreign key points at the new customers table")
+                .contains("REFERENCES `customers` (`id`)");
+        assertThat(server.rootSql(busy, "SELECT c.name FROM kept_locally k JOIN customers c ON c.id = k.customer").strip())
+                .isEqualTo("Zoë 🐘 Müller");
+        after.keySet().removeIf(k -> k.endsWith(" kept_locally"));
+        assertThat(after).isEqualTo(source);
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    @Test
+    void accountGrantsOfTheSourceFollowTheTargetNotTheScratchDatabase() throws Exception {
+        String copy = fresh("granted");
+        server.rootSql("CREATE USER IF NOT EXISTS 'sync_reader'@'%' IDENTIFIED BY 'r3ad#er';\n"
+                + "GRANT SELECT, SHOW VIEW ON `shop`.* TO 'sync_reader'@'%';\n"
+                + "GRANT INSERT (note) ON `shop`.customers TO 'sync_reader'@'%';\n"
+                + "GRANT EXECUTE ON PROCEDURE `shop`.add_order TO 'sync_reader'@'%';");
+        config(copy, "database: shop\ninclude_grants: true\ngrants_for: [\"sync_reader@%\"]");
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Fingerprint.of(server, copy)).isEqualTo(source);
+        List<String> grants = server.rootSql("SHOW GRANTS FOR 'sync_reader'@'%'").lines().toList();
+        assertThat(grants).noneMatch(g -> g.contains("dbbackup_"));
+        List<String> onShop = grants.stream().filter(g -> g.contains("`shop`")).map(g -> g.replace("`shop`", "`<db>`")).sorted().toList();
+        List<String> onCopy = grants.stream().filter(g -> g.contains("`" + copy + "`")).map(g -> g.replace("`" + copy + "`", "`<db>`"))
+                .sorted().toList();
+        assertThat(onShop).hasSize(3);
+        assertThat(onCopy).as("the source's grants, for the target").isEqualTo(onShop);
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    @Test
+    void aSourceOfSeveralDatabasesIsRefused() throws Exception {
+        String target = fresh("multi");
+        config(target, "databases: [shop, mysql]");
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("needs a one-database source (database: ...)");
+        assertThat(server.rootSql("SHOW DATABASES LIKE '" + target + "'")).isBlank();
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    /**
+     * Starts the sync, waits until the client loading the scratch database has read 1 MiB, stops it (so
+     * the dump backs up behind it and mariadb-dump is provably still running), kills mariadb-dump, lets the
+     * client go.
+     */
+    private Cli.Result syncKillingTheDumpMidway(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-c", "config.yaml", "sync", "src", "target"));
+        args.addAll(List.of(options));
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> cli.run(args.toArray(String[]::new)));
+        Descendants.killProducerMidStream("mariadb", a -> a.stream().anyMatch(x -> x.startsWith("--database=dbbackup_stage_")),
+                "mariadb-dump", run, () -> assertThat(scratchDatabases()).as("the scratch database is being loaded").hasSize(1));
+        Cli.Result r = run.get(2, TimeUnit.MINUTES);
+        System.out.println("mariadb sync, mariadb-dump killed mid-way: exit " + r.exit() + "\n" + r.err().lines()
+                .filter(l -> l.startsWith("error:")).reduce("", (a, b) -> a + b + "\n"));
+        assertThat(Descendants.find("mariadb", a -> true)).as("the loader is gone").isEmpty();
+        try (var s = Files.list(scratch)) {
+            assertThat(s.toList()).as("scratch folder cleaned").isEmpty();
+        }
+        return r;
+    }
+}
