@@ -67,7 +67,11 @@ final class Root implements Runnable {
     Workspace workspace() {
         Log log = log();
         Path path = configPath();
-        return Workspace.load(path, config != null ? config.toString() : path.toString(), main.env(), main.clock(), log);
+        Workspace ws = Workspace.load(path, config != null ? config.toString() : path.toString(), main.env(), main.clock(), log);
+        if (main.signals() != null) {
+            main.signals().cancelOnSignal(ws); // commands with their own handling (backup, sync, download) replace it
+        }
+        return ws;
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

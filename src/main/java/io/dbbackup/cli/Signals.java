@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  */
 final class Signals {
     private final AtomicReference<ExitStatus> received = new AtomicReference<>();
-    private volatile Consumer<ExitStatus> handler = s -> System.exit(s.code());
+    private static final long GRACE_MILLIS = 15_000;
+    private volatile Consumer<ExitStatus> handler = Signals::exitNow;
 
     Signals() {
         install("TERM", ExitStatus.TERMINATED);
@@ -36,6 +37,38 @@ final class Signals {
     /** What the running command does on a signal (default: exit with the signal's code). */
     void onSignal(Consumer<ExitStatus> h) {
         handler = h;
+    }
+
+    /**
+     * The default for commands that run operations of {@code ws} (restore, verify, inspect...): cancel
+     * them, which kills their tools (a psql being fed a restore must die, not see its input end and
+     * commit what it got), and let the command unwind and report; the process then exits with the
+     * signal's code. Without an open operation, or if unwinding takes longer than a grace period,
+     * exit at once.
+     */
+    void cancelOnSignal(io.dbbackup.job.Workspace ws) {
+        onSignal(s -> {
+            if (!ws.cancelAll("signal " + s.name())) {
+                exitNow(s);
+                return;
+            }
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(GRACE_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                exitNow(s);
+            }, "signal-grace");
+            watchdog.setDaemon(true);
+            watchdog.start();
+        });
+    }
+
+    /** Kills every tool this process started (none may outlive it half-fed), then exits with the signal's code. */
+    static void exitNow(ExitStatus s) {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        System.exit(s.code());
     }
 
     ExitStatus received() {

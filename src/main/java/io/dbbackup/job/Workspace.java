@@ -27,6 +27,8 @@ public final class Workspace {
     private final Clock clock;
     private final Log log;
     private final Path scratchRoot;
+    private final java.util.Set<Operation> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile String cancelled;
 
     public Workspace(Config config, Clock clock, Log log, Path scratchRoot) {
         this.config = config;
@@ -87,6 +89,22 @@ public final class Workspace {
         return new Operation(label);
     }
 
+    /**
+     * Cancels every operation open now and every one opened later (a signal): their child processes
+     * are killed and their uploads aborted, so that no tool ever sees a clean end of a half-fed input.
+     *
+     * @return whether an operation was open (something will unwind and report)
+     */
+    public boolean cancelAll(String reason) {
+        cancelled = reason;
+        boolean any = false;
+        for (Operation op : open) {
+            op.cancellation.cancel(reason);
+            any = true;
+        }
+        return any;
+    }
+
     /** One operation's cancellation and scratch folder (removed on close). */
     public final class Operation implements AutoCloseable {
         private final Cancellation cancellation = new Cancellation();
@@ -95,6 +113,11 @@ public final class Workspace {
         Operation(String label) {
             this.scratch = scratchRoot.resolve("dbbackup-" + ProcessHandle.current().pid() + "-" + label.replaceAll("[^A-Za-z0-9._-]", "_")
                     + "-" + Long.toHexString(System.nanoTime()));
+            open.add(this);
+            String reason = cancelled;
+            if (reason != null) {
+                cancellation.cancel(reason);
+            }
         }
 
         public OperationContext context() {
@@ -107,6 +130,7 @@ public final class Workspace {
 
         @Override
         public void close() {
+            open.remove(this);
             if (!Files.exists(scratch)) {
                 return;
             }

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code dbbackup sync} between two PostgreSQL databases: the rich fixture arrives identical with no
- * file written on the way, and a pg_dump killed mid-stream leaves the target exactly as it was.
+ * file written on the way, and a pg_dump killed mid-stream leaves the target exactly as it was. Also a
+ * {@code restore} interrupted by SIGTERM, which shares the hazard of a restore tool seeing its input end.
  */
 class PostgresSyncIT {
     static PostgresServer pg;
@@ -204,6 +205,53 @@ class PostgresSyncIT {
         } finally {
             p.destroyForcibly();
             Descendants.find("psql", a -> true).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * The same hazard for {@code restore}: a SIGTERM while psql is being fed must kill psql, not leave it to
+     * see its input end and commit half a dump. psql is stopped while dbbackup gets the signal and let go
+     * once dbbackup has exited: if it were still alive it would read EOF and commit.
+     */
+    @Test
+    void sigtermMidRestoreKillsPsqlAndLeavesTheTargetAsItWas() throws Exception {
+        assertThat(cli.run("-c", "config.yaml", "backup", "src").exit()).isZero();
+        String busy = database("busy");
+        pg.createDatabase(busy);
+        pg.execute(busy, "create table public.kept_locally (i int); insert into public.kept_locally values (42)");
+        String before = fingerprint(busy);
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar.toString(),
+                "-c", "config.yaml", "restore", "src", "--to", "busy", "--clean", "--auto-confirm").directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().put("DBBACKUP_TMPDIR", scratch.toString());
+        Process p = pb.start();
+        ProcessHandle psql = null;
+        try {
+            CompletableFuture<Void> running = p.onExit().thenApply(x -> null);
+            psql = Descendants.await(() -> Descendants.find("psql", a -> a.contains("--single-transaction"))
+                    .filter(x -> Descendants.bytesRead(x) > 1 << 20), running, Duration.ofMinutes(1), "psql read 1 MiB");
+            Descendants.signal(psql, true);
+            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits").isTrue();
+            // still stopped, psql can only be gone if dbbackup killed it; a survivor would read EOF once let go
+            // and commit whatever its transaction holds at a statement boundary
+            boolean gone = psql.onExit().completeOnTimeout(psql, 10, TimeUnit.SECONDS).get().isAlive() == false;
+            if (!gone) {
+                Descendants.signal(psql, false);
+                psql.onExit().get(20, TimeUnit.SECONDS);
+            }
+            assertThat(gone).as("psql killed by dbbackup, not left behind").isTrue();
+            String err = Files.readString(dir.resolve("err.txt"));
+            System.out.println("postgres restore, SIGTERM mid-way: exit " + p.exitValue() + "\n" + err);
+            assertThat(p.exitValue()).as(err).isEqualTo(143);
+            assertThat(fingerprint(busy)).as("nothing of the half-fed restore was committed").isEqualTo(before);
+        } finally {
+            p.destroyForcibly();
+            if (psql != null) {
+                psql.destroyForcibly();
+            }
         }
     }
 
