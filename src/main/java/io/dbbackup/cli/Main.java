@@ -98,6 +98,9 @@ public final class Main {
 
     /** The one mapping from a failure to an exit code. */
     static int exitCodeOf(Throwable ex) {
+        if (ex instanceof WalFetchCommand.StopRecovery) {
+            return WalFetchCommand.STOP_RECOVERY;
+        }
         if (ex instanceof DbBackupException d) {
             return d.status().code();
         }

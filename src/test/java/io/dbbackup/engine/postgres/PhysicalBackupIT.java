@@ -102,6 +102,64 @@ class PhysicalBackupIT {
 
     @Test
     @Order(2)
+    void archiveCommandPushesEverySegmentAndTheBackupHistoryFile() throws Exception {
+        c.pg.execute("postgres", "insert into t(batch) select 'warmup' from generate_series(1, 10); truncate t");
+        String segment = c.switchWal();
+        c.awaitArchived(segment, java.time.Duration.ofSeconds(60));
+        Path walRoot = c.work.resolve("store/pitr/main/wal");
+        List<Path> archived;
+        try (var s = Files.walk(walRoot)) {
+            archived = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        assertThat(archived).extracting(p -> p.getFileName().toString())
+                .anyMatch(n -> n.matches(segment + "-[0-9a-f]{64}\\.zst"))
+                .anyMatch(n -> n.matches("[0-9A-F]{24}\\.[0-9A-F]{8}\\.backup-[0-9a-f]{64}\\.zst"));
+        // the digest in the name is the digest of the segment as PostgreSQL wrote it; zstd reads the object
+        Path obj = archived.stream().filter(p -> p.getFileName().toString().startsWith(segment + "-")).findFirst().orElseThrow();
+        assertThat(obj.getParent().getFileName().toString()).isEqualTo(segment.substring(0, 16));
+        String sha = Shell.sh(c.work, "zstd -dc '" + obj + "' | sha256sum").split(" ")[0];
+        assertThat(obj.getFileName().toString()).isEqualTo(segment + "-" + sha + ".zst");
+        assertThat(c.pg.serverLog()).contains("wal archived").contains("file=" + segment);
+
+        // fetch: byte-identical, atomically into the destination
+        Path fetchDir = Files.createDirectories(c.work.resolve("fetch"));
+        Cli.Result f = run("wal-fetch", "--job", "phys", segment, fetchDir.resolve("RECOVERYXLOG").toString());
+        assertThat(f.exit()).as(f.toString()).isZero();
+        assertThat(Shell.ok(fetchDir, "sha256sum", "RECOVERYXLOG").split(" ")[0]).isEqualTo(sha);
+        assertThat(Files.size(fetchDir.resolve("RECOVERYXLOG"))).isEqualTo(16L << 20);
+
+        // push again, same content: ok; different content under the same name: refused, archive untouched
+        Cli.Result again = run("wal-push", "--job", "phys", fetchDir.resolve("RECOVERYXLOG").toString(), segment);
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.err()).contains("already archived");
+        Path other = fetchDir.resolve("other");
+        Files.write(other, new byte[16 << 20]);
+        long before = Files.size(obj);
+        Cli.Result clash = run("wal-push", "--job", "phys", other.toString(), segment);
+        assertThat(clash.exit()).as(clash.toString()).isEqualTo(3);
+        assertThat(clash.err()).contains(segment + " is already archived with different content").contains("refusing to overwrite");
+        assertThat(Files.size(obj)).isEqualTo(before);
+        try (var s = Files.walk(walRoot)) {
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith(segment + "-")).count()).isEqualTo(1);
+        }
+
+        // fetch of something never archived: exit 1, destination not written
+        Cli.Result missing = run("wal-fetch", "--job", "phys", "00000001000000FF00000001", fetchDir.resolve("X").toString());
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(1);
+        assertThat(missing.err()).contains("00000001000000FF00000001 is not in the archive");
+        assertThat(fetchDir.resolve("X")).doesNotExist();
+        Cli.Result history = run("wal-fetch", "--job", "phys", "00000002.history", fetchDir.resolve("Y").toString());
+        assertThat(history.exit()).as(history.toString()).isEqualTo(1);
+        Cli.Result bad = run("wal-push", "--job", "phys", other.toString(), "../../etc/passwd");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("is not a WAL file name");
+        try (var s = Files.list(fetchDir)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("RECOVERYXLOG", "other");
+        }
+    }
+
+    @Test
+    @Order(3)
     void plainRestoreStartsAtTheBackupsEnd() throws Exception {
         c.pg.execute("postgres", "insert into t(batch) select 'after' from generate_series(1, 10)");
         Path dir = c.restoreDir("plain");
@@ -118,7 +176,7 @@ class PhysicalBackupIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void restoreRefusesANonEmptyDirectory() throws Exception {
         Path dir = c.restoreDir("busy");
         Files.writeString(dir.resolve("keep.txt"), "mine");
