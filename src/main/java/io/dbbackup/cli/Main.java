@@ -80,7 +80,9 @@ public final class Main {
     static int report(PrintWriter err, Throwable ex, boolean verbose) {
         String message = Redactor.redact(ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage());
         int code = exitCodeOf(ex);
-        if (ex instanceof DbBackupException) {
+        if (ex instanceof io.dbbackup.job.WalNotArchivedException) {
+            err.println("wal-fetch: " + message); // PostgreSQL asks for files that do not exist: not an error to it
+        } else if (ex instanceof DbBackupException) {
             for (String line : message.split("\n")) {
                 err.println(line.matches("^[^ ]+:\\d+:\\d+: .*") ? line : "error: " + line);
             }

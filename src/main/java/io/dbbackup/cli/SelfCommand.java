@@ -11,12 +11,6 @@ final class SelfCommand {
     private SelfCommand() {
     }
 
-    /** Milliseconds since this process started (JVM start-up included), for the wal-push/wal-fetch log line. */
-    static long msSinceStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
-    }
-
     static String current() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path code;

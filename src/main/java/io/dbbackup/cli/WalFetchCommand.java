@@ -52,7 +52,7 @@ final class WalFetchCommand implements Callable<Integer> {
             WalArchive.Fetched f = new WalArchive(ws).fetch(job, name, root.main.workingDir().resolve(destination),
                     decryption.keys(root.main));
             ws.log().info("wal fetched", "file", name, "key", f.key().key(), "bytes", f.bytes(),
-                    "ms", (System.nanoTime() - t0) / 1_000_000, "since_jvm_start_ms", SelfCommand.msSinceStart());
+                    "ms", (System.nanoTime() - t0) / 1_000_000);
             return 0;
         } catch (WalNotArchivedException e) {
             throw e;

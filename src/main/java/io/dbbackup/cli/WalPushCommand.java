@@ -33,8 +33,7 @@ final class WalPushCommand implements Callable<Integer> {
         Workspace ws = root.workspace();
         WalArchive.Pushed p = new WalArchive(ws).push(job, root.main.workingDir().resolve(path), name);
         ws.log().info(p.alreadyArchived() ? "wal already archived" : "wal archived", "file", name, "key", p.key().key(),
-                "bytes", p.bytes(), "stored_bytes", p.storedBytes(), "ms", (System.nanoTime() - t0) / 1_000_000,
-                "since_jvm_start_ms", SelfCommand.msSinceStart());
+                "bytes", p.bytes(), "stored_bytes", p.storedBytes(), "ms", (System.nanoTime() - t0) / 1_000_000);
         return 0;
     }
 }

@@ -142,7 +142,9 @@ public final class PostgresServer implements AutoCloseable {
             settings.forEach((k, v) -> opts.append(" -c ").append(k).append('=').append(v));
             run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
                     dir.resolve("server.log").toString(), "-w", "-t", "180", "-o", opts.toString(), "start"), dir, true);
-            return new PostgresServer(dir, bin, port, password);
+            PostgresServer server = new PostgresServer(dir, bin, port, password);
+            awaitRecoveryEnd(server, dir);
+            return server;
         } catch (IOException e) {
             String log = "";
             try {
@@ -159,6 +161,31 @@ public final class PostgresServer implements AutoCloseable {
             throw new IllegalStateException("PostgreSQL did not start on " + dir.resolve("data") + ": " + e.getMessage()
                     + "\n--- server log\n" + log, e);
         }
+    }
+
+    /** pg_ctl -w may return while the server still recovers: waits until it is promoted or has stopped. */
+    private static void awaitRecoveryEnd(PostgresServer server, Path dir) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            if (!Files.exists(dir.resolve("data/postmaster.pid"))) {
+                throw new IOException("the server stopped during recovery");
+            }
+            try (Connection c = server.connect("postgres"); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select pg_is_in_recovery()")) {
+                if (rs.next() && !rs.getBoolean(1)) {
+                    return;
+                }
+            } catch (SQLException e) {
+                // still starting or recovering
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        throw new IOException("recovery did not end within 180 s");
     }
 
     /** The server's log file so far. */

@@ -30,6 +30,8 @@ class PhysicalBackupIT {
     PhysicalCluster c;
     Cli cli;
     String backupKey;
+    String targetTime;
+    String segmentWithAAndB;
 
     @BeforeAll
     void start() throws Exception {
@@ -146,7 +148,7 @@ class PhysicalBackupIT {
         // fetch of something never archived: exit 1, destination not written
         Cli.Result missing = run("wal-fetch", "--job", "phys", "00000001000000FF00000001", fetchDir.resolve("X").toString());
         assertThat(missing.exit()).as(missing.toString()).isEqualTo(1);
-        assertThat(missing.err()).contains("00000001000000FF00000001 is not in the archive");
+        assertThat(missing.err()).contains("wal-fetch: 00000001000000FF00000001 is not in the archive").doesNotContain("error:");
         assertThat(fetchDir.resolve("X")).doesNotExist();
         Cli.Result history = run("wal-fetch", "--job", "phys", "00000002.history", fetchDir.resolve("Y").toString());
         assertThat(history.exit()).as(history.toString()).isEqualTo(1);
@@ -185,6 +187,119 @@ class PhysicalBackupIT {
         assertThat(r.err()).contains("is not empty");
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("keep.txt");
+        }
+    }
+
+    private Cli.Result restore(Path dir, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("restore", "phys", "--pgdata", dir.resolve("data").toString(),
+                "--dbbackup-command", PhysicalCluster.dbbackupCommand()));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    @Order(5)
+    void pointInTimeRecoveryToANotedTimeShowsAButNotB() throws Exception {
+        Thread.sleep(1100); // a second base backup, under a key of its own second
+        Cli.Result b = run("backup", "phys");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        c.pg.execute("postgres", "insert into t(batch) select 'A' from generate_series(1, 100)");
+        targetTime = c.pg.queryOne("postgres",
+                "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+        Thread.sleep(50);
+        c.pg.execute("postgres", "insert into t(batch) select 'B' from generate_series(1, 50)");
+        segmentWithAAndB = c.switchWal();
+        c.awaitArchived(segmentWithAAndB, java.time.Duration.ofSeconds(60));
+
+        Path dir = c.restoreDir("to-time");
+        Cli.Result r = restore(dir, "--target-time", targetTime);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Path data = dir.resolve("data");
+        assertThat(data.resolve("recovery.signal")).exists();
+        String auto = Files.readString(data.resolve("postgresql.auto.conf"));
+        assertThat(auto).contains("restore_command = '" + PhysicalCluster.dbbackupCommand().replace("'", "''") + " -c "
+                        + c.config + " wal-fetch --job phys --stop-recovery-on-error %f %p'")
+                .containsPattern("recovery_target_time = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00'")
+                .contains("recovery_target_action = 'promote'");
+        assertThat(r.out()).contains("restored pitr/main/main-");
+        try (PostgresServer restored = c.startRestored(dir)) {
+            assertThat(c.rows(restored)).containsExactly("A:100", "after:10");
+            assertThat(restored.queryOne("postgres", "select timeline_id::text from pg_control_checkpoint()")).isNotEqualTo("1");
+            assertThat(restored.serverLog()).contains("wal fetched").contains("recovery stopping before commit");
+            restored.serverLog().lines().filter(l -> l.contains("wal fetched") || l.contains("not in the archive")
+                    || l.contains("recovery stopping")).forEach(l -> System.out.println("[to-time] " + l));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void pointInTimeRecoveryToLatestShowsAAndB() throws Exception {
+        Path dir = c.restoreDir("latest");
+        Cli.Result r = restore(dir, "--target", "latest");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        try (PostgresServer restored = c.startRestored(dir)) {
+            assertThat(c.rows(restored)).containsExactly("A:100", "B:50", "after:10");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aCorruptSegmentStopsRecovery() throws Exception {
+        Path obj = archivedObject(segmentWithAAndB);
+        Path saved = c.work.resolve("saved-" + obj.getFileName());
+        Files.copy(obj, saved);
+        try {
+            byte[] bytes = Files.readAllBytes(obj);
+            for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+                bytes[i] ^= 0x5a;
+            }
+            Files.write(obj, bytes);
+            Path fetchDir = Files.createDirectories(c.work.resolve("fetch-corrupt"));
+            Cli.Result f = run("wal-fetch", "--job", "phys", segmentWithAAndB, fetchDir.resolve("RECOVERYXLOG").toString());
+            assertThat(f.exit()).as(f.toString()).isEqualTo(3);
+            assertThat(f.err()).contains("is corrupt");
+            try (var s = Files.list(fetchDir)) {
+                assertThat(s.toList()).as("destination not written, no temp file left").isEmpty();
+            }
+            assertRecoveryStops("corrupt-latest", "is corrupt", "--target", "latest");
+        } finally {
+            Files.move(saved, obj, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aMissingSegmentStopsRecovery() throws Exception {
+        c.pg.execute("postgres", "insert into t(batch) select 'C' from generate_series(1, 5)");
+        String later = c.switchWal();
+        c.awaitArchived(later, java.time.Duration.ofSeconds(60));
+        Path obj = archivedObject(segmentWithAAndB);
+        Path saved = c.work.resolve("saved-" + obj.getFileName());
+        Files.move(obj, saved);
+        try {
+            assertRecoveryStops("gap-latest", "the archive has a gap", "--target", "latest");
+        } finally {
+            Files.move(saved, obj);
+        }
+    }
+
+    /** Restores with {@code target}, starts PostgreSQL: it must refuse to finish recovery, saying why. */
+    private void assertRecoveryStops(String name, String reason, String... target) throws Exception {
+        Path dir = c.restoreDir(name);
+        Cli.Result r = restore(dir, target);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> c.startRestored(dir).close());
+        assertThat(failure).as("PostgreSQL must not complete recovery past a bad segment").isNotNull();
+        String log = Files.readString(dir.resolve("server.log"));
+        log.lines().filter(l -> l.contains("error:") || l.contains("FATAL")).forEach(l -> System.out.println("[" + name + "] " + l));
+        assertThat(log).contains(segmentWithAAndB).contains(reason)
+                .contains("FATAL:  could not restore file \"" + segmentWithAAndB + "\" from archive")
+                .doesNotContain("database system is ready to accept connections");
+    }
+
+    private Path archivedObject(String segment) throws Exception {
+        try (var s = Files.walk(c.work.resolve("store/pitr/main/wal"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(segment + "-")).findFirst().orElseThrow();
         }
     }
 }
