@@ -45,6 +45,9 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        if (WalPushShortcut.acknowledged(args, Path.of("").toAbsolutePath(), err)) {
+            System.exit(0);
+        }
         Main main = system();
         int code = main.run(out, err, args);
         out.flush();

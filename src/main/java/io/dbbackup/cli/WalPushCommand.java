@@ -21,6 +21,11 @@ final class WalPushCommand implements Callable<Integer> {
     @Option(names = "--job", required = true, paramLabel = "JOB", description = "The physical job whose archive receives the file.")
     String job;
 
+    @Option(names = "--ahead", paramLabel = "N", defaultValue = "32",
+            description = "When the archiver has fallen behind, also archive up to N other files waiting in pg_wal "
+                    + "(in parallel; default ${DEFAULT-VALUE}, 0 = only this one).")
+    int ahead;
+
     @Parameters(index = "0", paramLabel = "PATH", description = "The file (%p: relative to the data directory, the archiver's working folder).")
     Path path;
 
@@ -31,9 +36,14 @@ final class WalPushCommand implements Callable<Integer> {
     public Integer call() {
         long t0 = System.nanoTime();
         Workspace ws = root.workspace();
-        WalArchive.Pushed p = new WalArchive(ws).push(job, root.main.workingDir().resolve(path), name);
-        ws.log().info(p.alreadyArchived() ? "wal already archived" : "wal archived", "file", name, "key", p.key().key(),
-                "bytes", p.bytes(), "stored_bytes", p.storedBytes(), "ms", (System.nanoTime() - t0) / 1_000_000);
+        WalArchive.Pushed p = new WalArchive(ws).push(job, root.main.workingDir().resolve(path), name, Math.max(0, ahead));
+        String what = switch (p.outcome()) {
+            case ARCHIVED -> "wal archived";
+            case ALREADY_ARCHIVED -> "wal already archived with identical content";
+            case ARCHIVED_AHEAD -> "wal archived ahead";
+        };
+        ws.log().info(what, "file", name, "key", p.key().key(), "bytes", p.bytes(), "stored_bytes", p.storedBytes(),
+                "also_archived_ahead", p.ahead(), "ms", (System.nanoTime() - t0) / 1_000_000);
         return 0;
     }
 }

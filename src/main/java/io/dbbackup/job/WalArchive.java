@@ -34,8 +34,14 @@ import java.util.UUID;
  * succeeds, of different content fails.
  */
 public final class WalArchive {
-    /** One push: the key written (or found), whether it was already there, and the sizes. */
-    public record Pushed(WalKey key, boolean alreadyArchived, long bytes, long storedBytes) {
+    /** How a push ended. */
+    public enum Outcome { ARCHIVED, ALREADY_ARCHIVED, ARCHIVED_AHEAD }
+
+    /** One push: the key written (or found), how, the sizes and how many other waiting files went along. */
+    public record Pushed(WalKey key, Outcome outcome, long bytes, long storedBytes, int ahead) {
+        Pushed with(int ahead) {
+            return new Pushed(key, outcome, bytes, storedBytes, ahead);
+        }
     }
 
     /** One fetch: the key read and the size written to the destination. */
@@ -65,16 +71,103 @@ public final class WalArchive {
     }
 
     public Pushed push(String jobName, Path file, String name) {
+        return push(jobName, file, name, 0);
+    }
+
+    /**
+     * Archives {@code file} as {@code name}. When PostgreSQL's archiver calls (the file lies in {@code pg_wal}
+     * beside {@code archive_status}), up to {@code ahead} other files waiting there ({@code .ready}) are
+     * archived too, in parallel, each leaving a marker in {@code pg_wal/dbbackup/} holding its SHA-256: when
+     * the archiver then asks for one of them, a file with that exact content is acknowledged without a
+     * second upload. This spreads one JVM's start-up and one store connection over many segments when the
+     * archiver falls behind; when it keeps up there is nothing waiting and nothing extra happens.
+     */
+    public Pushed push(String jobName, Path file, String name, int ahead) {
         WalFileName wal = parseName(name);
         JobConfig job = physicalJob(jobName);
         Store store = ws.store(job.store()).store();
-        String sha = sha256Of(file);
         String folder = walFolder(job);
+        Optional<AheadSpool> spool = AheadSpool.beside(file, store.describe() + " " + folder, ws.config().file(), job.name());
+        Content content = Content.of(file);
+        String sha = content.sha256();
+        if (spool.isPresent() && spool.get().pushedAhead(wal.name(), sha)) {
+            return new Pushed(new WalKey(folder, wal, sha, job.compression(), job.encryption() != null), Outcome.ARCHIVED_AHEAD,
+                    size(file), 0, 0);
+        }
+        if (spool.isEmpty() || ahead <= 0) {
+            return pushOne(job, store, folder, file, wal, content);
+        }
+        List<WalFileName> first = spool.get().waiting(wal, ahead);
+        if (first.isEmpty()) {
+            return pushOne(job, store, folder, file, wal, content);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(AHEAD_THREADS, r -> {
+            Thread t = new Thread(r, "wal-push");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.concurrent.Future<Pushed> requested = pool.submit(() -> pushOne(job, store, folder, file, wal, content));
+            // keep going while the archiver's backlog grows, up to 'ahead' files in all: each of them then costs the
+            // archiver's next call only a JVM start and a hash
+            java.util.Set<WalFileName> taken = new java.util.HashSet<>();
+            List<WalFileName> batch = first;
+            int pushed = 0;
+            while (!batch.isEmpty() && pushed < ahead) {
+                List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
+                for (WalFileName w : batch.subList(0, Math.min(batch.size(), ahead - pushed))) {
+                    taken.add(w);
+                    pushed++;
+                    tasks.add(pool.submit(() -> pushAhead(job, store, folder, file.resolveSibling(w.name()), w, spool.get())));
+                }
+                awaitAll(tasks);
+                batch = spool.get().waiting(wal, ahead).stream().filter(w -> !taken.contains(w)).toList();
+            }
+            try {
+                return requested.get().with(pushed);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : Failures.map("cannot archive " + name, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DbBackupException.system("interrupted while archiving " + name);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void pushAhead(JobConfig job, Store store, String folder, Path f, WalFileName w, AheadSpool spool) {
+        try {
+            Content c = Content.of(f);
+            pushOne(job, store, folder, f, w, c);
+            spool.mark(w.name(), c.sha256());
+        } catch (RuntimeException e) {
+            ws.log().warn("could not archive ahead; the archiver will ask again", "file", w.name(), "error", e.getMessage());
+        }
+    }
+
+    private static void awaitAll(List<java.util.concurrent.Future<?>> tasks) {
+        for (java.util.concurrent.Future<?> t : tasks) {
+            try {
+                t.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // logged by the task
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static final int AHEAD_THREADS = 4;
+
+    private Pushed pushOne(JobConfig job, Store store, String folder, Path file, WalFileName wal, Content content) {
+        String sha = content.sha256();
+        String name = wal.name();
         List<WalKey> existing = archived(store, folder, wal);
         for (WalKey k : existing) {
             if (k.sha256().equals(sha)) {
-                ws.log().info("wal already archived with identical content", "file", name, "key", k.key());
-                return new Pushed(k, true, size(file), 0);
+                return new Pushed(k, Outcome.ALREADY_ARCHIVED, size(file), 0, 0);
             }
         }
         if (!existing.isEmpty()) {
@@ -84,9 +177,10 @@ public final class WalArchive {
         }
         Encryptor encryptor = Encryption.encryptor(job);
         WalKey key = new WalKey(folder, wal, sha, job.compression(), encryptor != null);
-        try (Workspace.Operation op = ws.operation("wal-push"); InputStream in = Files.newInputStream(file)) {
-            long stored = WalTransfer.push(store, key, in, job.compressionLevel(), encryptor, op.context());
-            return new Pushed(key, false, size(file), stored);
+        try (Workspace.Operation op = ws.operation("wal-push"); InputStream in = content.open()) {
+            long stored = WalTransfer.push(store, key, in, job.compressionLevel(), encryptor, content.bytes() == null,
+                    op.context());
+            return new Pushed(key, Outcome.ARCHIVED, size(file), stored, 0);
         } catch (IOException e) {
             throw Failures.map("cannot archive " + name + " to " + store.describe(), e);
         }
@@ -193,17 +287,37 @@ public final class WalArchive {
                 + "PostgreSQL archives (a 24-hex-digit segment, its .partial or .backup file, or a TTTTTTTT.history file)"));
     }
 
-    private static String sha256Of(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            HashingOutputStream h = new HashingOutputStream(OutputStream.nullOutputStream());
-            in.transferTo(h);
-            return h.hex();
-        } catch (NoSuchFileException e) {
-            throw DbBackupException.user("cannot archive " + file + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw DbBackupException.user("cannot archive " + file + ": permission denied");
-        } catch (IOException e) {
-            throw DbBackupException.system("cannot read " + file + ": " + e.getMessage(), e);
+    /**
+     * A file to archive and its SHA-256. Files up to {@link #IN_MEMORY} (every default-sized segment) are read
+     * once, into memory; larger ones are read twice (the upload re-checks the digest as it streams).
+     */
+    private record Content(Path file, byte[] bytes, String sha256) {
+        static final long IN_MEMORY = 64L << 20;
+
+        static Content of(Path file) {
+            try {
+                if (Files.size(file) <= IN_MEMORY) {
+                    byte[] b = Files.readAllBytes(file);
+                    HashingOutputStream h = new HashingOutputStream(OutputStream.nullOutputStream());
+                    h.write(b);
+                    return new Content(file, b, h.hex());
+                }
+                try (InputStream in = Files.newInputStream(file)) {
+                    HashingOutputStream h = new HashingOutputStream(OutputStream.nullOutputStream());
+                    in.transferTo(h);
+                    return new Content(file, null, h.hex());
+                }
+            } catch (NoSuchFileException e) {
+                throw DbBackupException.user("cannot archive " + file + ": no such file");
+            } catch (AccessDeniedException e) {
+                throw DbBackupException.user("cannot archive " + file + ": permission denied");
+            } catch (IOException e) {
+                throw DbBackupException.system("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        InputStream open() throws IOException {
+            return bytes != null ? new java.io.ByteArrayInputStream(bytes) : Files.newInputStream(file);
         }
     }
 

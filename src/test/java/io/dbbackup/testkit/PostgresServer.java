@@ -100,10 +100,16 @@ public final class PostgresServer implements AutoCloseable {
             for (int attempt = 0; attempt < 3; attempt++) {
                 int port = freePort();
                 try {
+                    StringBuilder opts = new StringBuilder("-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1");
+                    // fast throwaway defaults, unless the caller set them (command-line settings win over the files)
+                    Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off", "max_connections", "50")
+                            .forEach((k, v) -> {
+                                if (!settings.containsKey(k)) {
+                                    opts.append(" -c ").append(k).append('=').append(v);
+                                }
+                            });
                     run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-                            dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                            "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                                    + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50",
+                            dir.resolve("server.log").toString(), "-w", "-t", "60", "-o", opts.toString(),
                             "start"), dir, true, serverEnv);
                     return new PostgresServer(dir, bin, port, password);
                 } catch (IOException e) {

@@ -61,11 +61,18 @@ final class PhysicalCluster implements AutoCloseable {
      */
     static PhysicalCluster start(Path work, String archiveCommand, Map<String, String> serverEnv,
                                  java.util.function.Function<PostgresServer, String> configText) throws IOException {
+        return start(work, archiveCommand, Map.of(), serverEnv, configText);
+    }
+
+    /** As above, with more server {@code settings} (e.g. {@code full_page_writes}). */
+    static PhysicalCluster start(Path work, String archiveCommand, Map<String, String> settings, Map<String, String> serverEnv,
+                                 java.util.function.Function<PostgresServer, String> configText) throws IOException {
         Path config = work.resolve("config.yaml");
         Files.writeString(config, "# written below once the server's port is known\n");
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
-        PostgresServer pg = PostgresServer.start(PostgresServer.DEFAULT_VERSION,
-                Map.of("archive_mode", "on", "archive_command", archiveCommand, "wal_level", "replica"), serverEnv);
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.putAll(Map.of("archive_mode", "on", "archive_command", archiveCommand, "wal_level", "replica"));
+        PostgresServer pg = PostgresServer.start(PostgresServer.DEFAULT_VERSION, all, serverEnv);
         try {
             Path pw = pg.writePasswordFile(work.resolve("pg.password"));
             Shell.ok(work, "chown", "postgres:postgres", pw.toString());
