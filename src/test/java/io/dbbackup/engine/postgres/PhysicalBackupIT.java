@@ -49,6 +49,12 @@ class PhysicalBackupIT {
                     store: local
                     prefix: pitr
                     compression: zstd
+                  phys-last1:
+                    datasource: pg
+                    store: local
+                    prefix: pitr
+                    compression: zstd
+                    retention: {keep_last: 1}
                 """);
         cli = new Cli().workingDir(work);
         c.pg.execute("postgres", "create table t(id serial primary key, batch text not null)");
@@ -246,14 +252,13 @@ class PhysicalBackupIT {
     @Order(7)
     void aCorruptSegmentStopsRecovery() throws Exception {
         Path obj = archivedObject(segmentWithAAndB);
-        Path saved = c.work.resolve("saved-" + obj.getFileName());
-        Files.copy(obj, saved);
+        byte[] original = Files.readAllBytes(obj);
         try {
-            byte[] bytes = Files.readAllBytes(obj);
+            byte[] bytes = original.clone();
             for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
                 bytes[i] ^= 0x5a;
             }
-            Files.write(obj, bytes);
+            Files.write(obj, bytes); // in place: the file keeps its owner (postgres)
             Path fetchDir = Files.createDirectories(c.work.resolve("fetch-corrupt"));
             Cli.Result f = run("wal-fetch", "--job", "phys", segmentWithAAndB, fetchDir.resolve("RECOVERYXLOG").toString());
             assertThat(f.exit()).as(f.toString()).isEqualTo(3);
@@ -263,7 +268,7 @@ class PhysicalBackupIT {
             }
             assertRecoveryStops("corrupt-latest", "is corrupt", "--target", "latest");
         } finally {
-            Files.move(saved, obj, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.write(obj, original);
         }
     }
 
@@ -280,6 +285,52 @@ class PhysicalBackupIT {
             assertRecoveryStops("gap-latest", "the archive has a gap", "--target", "latest");
         } finally {
             Files.move(saved, obj);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void pruningBaseBackupsPrunesTheWalOnlyTheyNeeded() throws Exception {
+        Cli.Result list = run("list", "phys", "--json");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> backups = (List<Map<String, Object>>) Json.parse(list.out());
+        assertThat(backups).hasSize(2);
+        String newest = (String) backups.get(0).get("key");
+        String oldest = (String) backups.get(1).get("key");
+        Map<?, ?> facts = (Map<?, ?>) ((Map<?, ?>) Json.parse(Files.readString(
+                c.work.resolve("store").resolve(newest + ".manifest.json")))).get("facts");
+        String keepFrom = (String) facts.get("start_wal_file");
+
+        Cli.Result dry = run("prune", "phys-last1", "--dry-run", "--json");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        Map<?, ?> decision = (Map<?, ?>) Json.parse(dry.out());
+        assertThat(decision.get("delete").toString()).contains(oldest);
+        Map<?, ?> wal = (Map<?, ?>) decision.get("wal");
+        assertThat(wal.get("keep_from")).isEqualTo(keepFrom);
+        List<String> doomed = ((List<?>) wal.get("delete")).stream().map(m -> (String) ((Map<?, ?>) m).get("key")).toList();
+        assertThat(doomed).isNotEmpty().allSatisfy(k -> assertThat(k.substring(k.lastIndexOf('/') + 1, k.lastIndexOf('/') + 25))
+                .isLessThan(keepFrom));
+        assertThat(doomed).anyMatch(k -> k.contains(".backup-"));
+        Cli.Result table = run("prune", "phys-last1", "--dry-run");
+        assertThat(table.out()).contains("wal: keep").contains("from " + keepFrom).contains("would delete " + doomed.size());
+        try (var s = Files.walk(c.work.resolve("store/pitr/main/wal"))) {
+            assertThat(s.filter(Files::isRegularFile).map(p -> c.work.resolve("store").relativize(p).toString()).toList())
+                    .as("a dry run deletes nothing").containsAll(doomed);
+        }
+
+        Cli.Result prune = run("prune", "phys-last1");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        try (var s = Files.walk(c.work.resolve("store/pitr/main"))) {
+            List<String> left = s.filter(Files::isRegularFile).map(p -> c.work.resolve("store").relativize(p).toString()).toList();
+            assertThat(left).doesNotContainAnyElementsOf(doomed).doesNotContain(oldest).contains(newest)
+                    .anyMatch(k -> k.contains("/" + keepFrom + "-"));
+        }
+        // what is left still recovers to the end
+        Path dir = c.restoreDir("after-prune");
+        Cli.Result r = restore(dir, "--target", "latest");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        try (PostgresServer restored = c.startRestored(dir)) {
+            assertThat(c.rows(restored)).containsExactly("A:100", "B:50", "C:5", "after:10");
         }
     }
 
