@@ -79,7 +79,7 @@ final class TarExtractor {
         while (n.endsWith("/")) {
             n = n.substring(0, n.length() - 1);
         }
-        if (n.equals(".")) {
+        if (n.isEmpty() || n.equals(".")) {
             return "";
         }
         if (n.startsWith("/") || n.contains("\\") || n.contains("\0")) {
