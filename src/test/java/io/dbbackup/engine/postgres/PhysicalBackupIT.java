@@ -196,6 +196,57 @@ class PhysicalBackupIT {
         }
     }
 
+    @Test
+    @Order(4)
+    void deepVerificationRunsPgVerifybackupAndCatchesWhatTheChecksumCannot() throws Exception {
+        Cli.Result ok = run("verify", "phys", "--deep", "--json");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        Map<?, ?> m = (Map<?, ?>) Json.parse(ok.out());
+        assertThat((String) m.get("deep")).startsWith("pg_verifybackup: backup successfully verified");
+
+        // a backup whose bytes match their sidecar but whose pg_control was damaged before it was stored
+        Path store = c.work.resolve("store");
+        Path artifact = store.resolve(backupKey);
+        byte[] tar = decompress(artifact);
+        int at = -1;
+        for (int off = 0; off + 512 <= tar.length; off += 512) {
+            if (new String(tar, off, 17, java.nio.charset.StandardCharsets.US_ASCII).equals("global/pg_control")) {
+                at = off + 512 + 200;
+                break;
+            }
+        }
+        assertThat(at).as("pg_control in the stream").isPositive();
+        tar[at] ^= 0x01;
+        String damagedKey = backupKey.replaceFirst("main-(\\d{8})-", "main-20990101-");
+        Path damaged = store.resolve(damagedKey);
+        Path raw = c.work.resolve("damaged.tar");
+        Files.write(raw, tar);
+        Shell.ok(c.work, "zstd", "-q", "-3", "-f", raw.toString(), "-o", damaged.toString());
+        String sha = Shell.ok(c.work, "sha256sum", damaged.toString()).split(" ")[0];
+        Files.writeString(store.resolve(damagedKey + ".sha256"), sha + "  " + damaged.getFileName() + "\n");
+        Files.copy(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"),
+                store.resolve(damagedKey + ".manifest.json"));
+        try {
+            Cli.Result shallow = run("verify", "phys", damaged.getFileName().toString());
+            assertThat(shallow.exit()).as("the checksum alone cannot tell").isZero();
+            Cli.Result deep = run("verify", "phys", damaged.getFileName().toString(), "--deep");
+            assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);
+            assertThat(deep.err()).contains("pg_verifybackup found the base backup damaged").contains("global/pg_control");
+        } finally {
+            for (String suffix : List.of("", ".sha256", ".manifest.json")) {
+                Files.deleteIfExists(store.resolve(damagedKey + suffix));
+            }
+            Files.deleteIfExists(raw);
+        }
+    }
+
+    private static byte[] decompress(Path zst) throws Exception {
+        Process p = new ProcessBuilder("zstd", "-dc", zst.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        return out;
+    }
+
     private Cli.Result restore(Path dir, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("restore", "phys", "--pgdata", dir.resolve("data").toString(),
                 "--dbbackup-command", PhysicalCluster.dbbackupCommand()));
