@@ -7,6 +7,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Lsn;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
+import io.dbbackup.pipeline.ReadAhead;
 import io.dbbackup.spi.DirectoryRestore;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.core.RecoveryTarget;
@@ -74,7 +75,7 @@ public final class PhysicalRestorer {
             try {
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                try (InputStream in = new ArtifactReader(catalog.store(job)).open(key, decryptor)) {
+                try (InputStream in = ReadAhead.of(new ArtifactReader(catalog.store(job)).open(key, decryptor), "restore")) {
                     Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
                     engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch), op.context());
                     bytes = counting.count();
