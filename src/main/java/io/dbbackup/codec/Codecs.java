@@ -30,19 +30,6 @@ public final class Codecs {
 
     /** Wraps {@code out}; closing the result finishes the frame and closes {@code out}. */
     public static OutputStream compress(OutputStream out, Compression compression, int level) throws IOException {
-        return compress(out, compression, level, 1);
-    }
-
-    /**
-     * As {@link #compress(OutputStream, Compression, int)}; zstd compresses with {@code threads} worker threads
-     * when above 1 (still one standard frame, read by {@code zstd -d}); the other codecs ignore it.
-     */
-    public static OutputStream compress(OutputStream out, Compression compression, int level, int threads) throws IOException {
-        if (compression == Compression.ZSTD && threads > 1) {
-            ZstdOutputStream z = new ZstdOutputStream(out, level).setChecksum(true);
-            z.setWorkers(threads);
-            return z;
-        }
         return switch (compression) {
             case NONE -> new FilterOutputStream(out) {
                 @Override

@@ -31,8 +31,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BackupPipeline {
     private static final int PIPE_CHUNKS = 8;
     private static final int CHUNK_SIZE = 1 << 20;
-    /** zstd worker threads: a physical base backup streams faster than one core compresses. */
-    private static final int COMPRESSION_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     /** What to back up where, and how. {@code encryptor} may be null. */
     public record Request(String job, String engineType, Engine engine, Store store, BackupKey key,
@@ -80,11 +78,11 @@ public final class BackupPipeline {
             upload = r.store().upload(key.key(), r.ctx());
             HashingOutputStream hashing = new HashingOutputStream(upload.stream());
             OutputStream chain = r.encryptor() == null ? hashing : r.encryptor().encrypt(hashing);
-            chain = Codecs.compress(chain, r.compression(), r.compressionLevel(), COMPRESSION_THREADS);
+            chain = Codecs.compress(chain, r.compression(), r.compressionLevel());
             long raw;
             dumper.start();
             try (InputStream source = pipe.source(); OutputStream out = chain) {
-                raw = copy(source, out);
+                raw = source.transferTo(out);
             }
             dumper.join();
             if (dumpError.get() != null) {
@@ -122,18 +120,6 @@ public final class BackupPipeline {
                 }
             }
         }
-    }
-
-    /** Like transferTo, with the pipe's chunk size: a compressor gets big writes (fewer native calls). */
-    private static long copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buf = new byte[CHUNK_SIZE];
-        long n = 0;
-        int r;
-        while ((r = in.read(buf, 0, buf.length)) >= 0) {
-            out.write(buf, 0, r);
-            n += r;
-        }
-        return n;
     }
 
     private static void joinQuietly(Thread t) {
