@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.core.Human;
 import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.Catalog;
 import io.dbbackup.job.Workspace;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -50,7 +52,7 @@ final class ListCommand implements Callable<Integer> {
             return 0;
         }
         StringBuilder head = new StringBuilder(String.format("%-19s  %10s", "TIMESTAMP (UTC)", "SIZE"));
-        shown.forEach(f -> head.append("  ").append(String.format("%-" + width(f, facts) + "s", f.toUpperCase(java.util.Locale.ROOT))));
+        shown.forEach(f -> head.append("  ").append(String.format("%-" + width(f, facts) + "s", f.toUpperCase(Locale.ROOT))));
         root.out.println(head.append("  KEY"));
         for (Catalog.Entry e : entries) {
             StringBuilder line = new StringBuilder(String.format("%-19s  %10s", TIME.format(e.key().timestamp()),
@@ -67,7 +69,7 @@ final class ListCommand implements Callable<Integer> {
             Map<String, String> out = new LinkedHashMap<>();
             shown.forEach(f -> out.put(f, all.getOrDefault(f, "?")));
             return out;
-        } catch (io.dbbackup.core.DbBackupException ex) {
+        } catch (DbBackupException ex) {
             ws.log().warn("cannot read the manifest of a backup", "key", e.key().key(), "error", ex.getMessage());
             return Map.of();
         }

@@ -6,7 +6,10 @@ import io.dbbackup.core.BackupKey;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 
+import io.dbbackup.spi.Engine;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /** Re-reads a stored backup: SHA-256 against its sidecar, and decoding to the end. */
@@ -48,9 +51,9 @@ public final class Verifier {
         String sha = reader.expectedSha256(k);
         Decryptor decryptor = Encryption.decryptorFor(k, job, keys, ws.log());
         if (deep) {
-            io.dbbackup.spi.Engine engine = ws.datasource(job.datasource()).engine();
+            Engine engine = ws.datasource(job.datasource()).engine();
             try (Workspace.Operation op = ws.operation("verify-" + job.name());
-                 java.io.InputStream in = reader.open(k, decryptor)) {
+                 InputStream in = reader.open(k, decryptor)) {
                 Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
                 String verdict = engine.verifyDeep(counting, k.format(), op.context());
                 ws.log().info("backup verified deeply", "job", job.name(), "key", k.key(), "sha256", sha, "result", verdict);

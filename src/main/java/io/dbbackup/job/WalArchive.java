@@ -22,7 +22,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -101,20 +109,20 @@ public final class WalArchive {
         if (first.isEmpty()) {
             return pushOne(job, store, folder, file, wal, content);
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(AHEAD_THREADS, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(AHEAD_THREADS, r -> {
             Thread t = new Thread(r, "wal-push");
             t.setDaemon(true);
             return t;
         });
         try {
-            java.util.concurrent.Future<Pushed> requested = pool.submit(() -> pushOne(job, store, folder, file, wal, content));
+            Future<Pushed> requested = pool.submit(() -> pushOne(job, store, folder, file, wal, content));
             // keep going while the archiver's backlog grows, up to 'ahead' files in all: each of them then costs the
             // archiver's next call only a JVM start and a hash
-            java.util.Set<WalFileName> taken = new java.util.HashSet<>();
+            Set<WalFileName> taken = new HashSet<>();
             List<WalFileName> batch = first;
             int pushed = 0;
             while (!batch.isEmpty() && pushed < ahead) {
-                List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
+                List<Future<?>> tasks = new ArrayList<>();
                 for (WalFileName w : batch.subList(0, Math.min(batch.size(), ahead - pushed))) {
                     taken.add(w);
                     pushed++;
@@ -125,7 +133,7 @@ public final class WalArchive {
             }
             try {
                 return requested.get().with(pushed);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException re ? re : Failures.map("cannot archive " + name, e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -146,11 +154,11 @@ public final class WalArchive {
         }
     }
 
-    private static void awaitAll(List<java.util.concurrent.Future<?>> tasks) {
-        for (java.util.concurrent.Future<?> t : tasks) {
+    private static void awaitAll(List<Future<?>> tasks) {
+        for (Future<?> t : tasks) {
             try {
                 t.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 // logged by the task
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -240,7 +248,7 @@ public final class WalArchive {
         for (StoredObject o : listing(store, folder)) {
             WalKey.parse(o.key(), folder).ifPresent(out::add);
         }
-        out.sort(java.util.Comparator.comparing(WalKey::file).thenComparing(WalKey::key));
+        out.sort(Comparator.comparing(WalKey::file).thenComparing(WalKey::key));
         return out;
     }
 
@@ -317,7 +325,7 @@ public final class WalArchive {
         }
 
         InputStream open() throws IOException {
-            return bytes != null ? new java.io.ByteArrayInputStream(bytes) : Files.newInputStream(file);
+            return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
         }
     }
 
