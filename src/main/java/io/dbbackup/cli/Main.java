@@ -46,6 +46,9 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        if (WalPushShortcut.acknowledged(args, Path.of("").toAbsolutePath(), err)) {
+            System.exit(0);
+        }
         Main main = system();
         int code = main.run(out, err, args);
         out.flush();
@@ -91,7 +94,9 @@ public final class Main {
     static int report(PrintWriter err, Throwable ex, boolean verbose) {
         String message = Redactor.redact(ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage());
         int code = exitCodeOf(ex);
-        if (ex instanceof DbBackupException) {
+        if (ex instanceof io.dbbackup.job.WalNotArchivedException) {
+            err.println("wal-fetch: " + message); // PostgreSQL asks for files that do not exist: not an error to it
+        } else if (ex instanceof DbBackupException) {
             for (String line : message.split("\n")) {
                 err.println(line.matches("^[^ ]+:\\d+:\\d+: .*") ? line : "error: " + line);
             }
@@ -109,6 +114,9 @@ public final class Main {
 
     /** The one mapping from a failure to an exit code. */
     static int exitCodeOf(Throwable ex) {
+        if (ex instanceof WalFetchCommand.StopRecovery) {
+            return WalFetchCommand.STOP_RECOVERY;
+        }
         if (ex instanceof DbBackupException d) {
             return d.status().code();
         }

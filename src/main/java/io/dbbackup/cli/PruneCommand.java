@@ -5,7 +5,9 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.Pruner;
 import io.dbbackup.job.Workspace;
+import io.dbbackup.core.WalFileName;
 import io.dbbackup.retention.DecisionJson;
+import io.dbbackup.retention.WalRetention;
 import io.dbbackup.retention.Kept;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +17,9 @@ import picocli.CommandLine.ParentCommand;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "prune", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Apply jobs' GFS retention: delete expired backups and their sidecars.")
@@ -48,7 +52,11 @@ final class PruneCommand implements Callable<Integer> {
         for (JobConfig job : selected) {
             Pruner.Result r = new Pruner(ws).prune(job, dryRun);
             if (json) {
-                rendered.add(DecisionJson.render(job.name(), r.decision()));
+                Map<String, Object> m = DecisionJson.render(job.name(), r.decision());
+                if (r.wal() != null) {
+                    m.put("wal", walJson(r.wal()));
+                }
+                rendered.add(m);
             } else {
                 printTable(r);
             }
@@ -57,6 +65,14 @@ final class PruneCommand implements Callable<Integer> {
             root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));
         }
         return 0;
+    }
+
+    private static Map<String, Object> walJson(WalRetention.Decision wal) {
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("keep_from", wal.keepFrom().map(WalFileName::name).orElse(null));
+        w.put("kept", wal.keep().size());
+        w.put("delete", wal.delete().stream().map(k -> (Object) Map.of("key", k.key())).toList());
+        return w;
     }
 
     private void printTable(Pruner.Result r) {
@@ -68,6 +84,19 @@ final class PruneCommand implements Callable<Integer> {
         }
         for (var k : r.decision().delete()) {
             root.out.printf("  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", TIME.format(k.timestamp()), k.key());
+        }
+        WalRetention.Decision wal = r.wal();
+        if (wal != null) {
+            String verb = r.dryRun() ? "would delete" : "deleted";
+            if (wal.keepFrom().isEmpty()) {
+                root.out.printf("  wal: keep all %d archived files (no base backup kept)%n", wal.keep().size());
+            } else {
+                root.out.printf("  wal: keep %d archived files from %s (where the oldest kept backup starts), %s %d%n",
+                        wal.keep().size(), wal.keepFrom().get().name(), verb, wal.delete().size());
+                for (var k : wal.delete()) {
+                    root.out.printf("  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", "wal", k.key());
+                }
+            }
         }
     }
 }

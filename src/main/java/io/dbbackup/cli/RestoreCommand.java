@@ -1,7 +1,10 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
+import io.dbbackup.job.PhysicalRestorer;
 import io.dbbackup.job.Restorer;
+import io.dbbackup.core.RecoveryTarget;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,10 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "restore", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Restore a backup (the newest by default) after checking its SHA-256.")
+@Command(name = "restore", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = {
+        "Restore a backup (the newest by default) after checking its SHA-256.",
+        "Physical PostgreSQL backups: --pgdata DIR (empty or missing), optionally with a point-in-time target."})
 final class RestoreCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
@@ -32,15 +38,64 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--clean", description = "Drop existing objects in the target first (where the engine supports it).")
     boolean clean;
 
+    @Option(names = "--pgdata", paramLabel = "DIR", description = "Physical backups: restore into this data directory (empty or missing).")
+    Path pgdata;
+
+    @Option(names = "--target-time", paramLabel = "TIME",
+            description = "Point-in-time recovery to TIME (with a zone offset, e.g. 2026-03-10T14:30:00Z); needs --pgdata.")
+    String targetTime;
+
+    @Option(names = "--target-lsn", paramLabel = "LSN", description = "Point-in-time recovery to the WAL position LSN (e.g. 0/3000028); needs --pgdata.")
+    String targetLsn;
+
+    @Option(names = "--target", paramLabel = "latest", description = "latest: recover to the end of the archived WAL; needs --pgdata.")
+    String target;
+
+    @Option(names = "--dbbackup-command", paramLabel = "CMD",
+            description = "How PostgreSQL's restore_command runs dbbackup on the machine that starts the restored server "
+                    + "(shell text; default: this Java and jar).")
+    String dbbackupCommand;
+
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
     @Override
     public Integer call() {
+        RecoveryTarget recovery = RecoveryTargets.of(targetTime, targetLsn, target);
+        if (pgdata != null) {
+            return restoreFiles(recovery);
+        }
+        if (recovery != null || dbbackupCommand != null) {
+            throw DbBackupException.user("--target-time, --target-lsn, --target and --dbbackup-command are for physical "
+                    + "restores: add --pgdata DIR");
+        }
         Workspace ws = root.workspace();
         Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main)).restore(
                 new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean));
         root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + Human.size(r.bytes()) + ")");
+        return 0;
+    }
+
+    private int restoreFiles(RecoveryTarget recovery) {
+        if (to != null || clean || autoConfirm) {
+            throw DbBackupException.user("--to, --clean and --auto-confirm are for logical restores; --pgdata restores into "
+                    + "an empty data directory");
+        }
+        Workspace ws = root.workspace();
+        PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main)).restore(new PhysicalRestorer.Request(
+                job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
+                dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), decryption.walFetchArgs(root.main)));
+        root.out.println("restored " + r.key().key() + " into " + r.pgdata() + " (" + Human.size(r.bytes()) + ")");
+        if (r.restoreCommand() == null) {
+            root.out.println("plain restore: PostgreSQL replays the WAL inside the backup up to its end (no recovery.signal)");
+        } else {
+            root.out.println("recovery to " + r.target() + " set up in postgresql.auto.conf and recovery.signal; restore_command:");
+            root.out.println("  " + r.restoreCommand());
+        }
+        if ("root".equals(System.getProperty("user.name"))) {
+            root.out.println("the files belong to root: chown -R postgres:postgres " + r.pgdata() + " before starting PostgreSQL");
+        }
+        root.out.println("start it with: pg_ctl -D " + r.pgdata() + " start");
         return 0;
     }
 }

@@ -15,8 +15,8 @@ import java.nio.file.Path;
         description = "Streams database dumps, compressed and checksummed, into S3, SFTP or a folder; "
                 + "restores, verifies and prunes them.",
         subcommands = {BackupCommand.class, ListCommand.class, InspectCommand.class, RestoreCommand.class, SyncCommand.class,
-                DownloadCommand.class, PruneCommand.class,
-                VerifyCommand.class, ConfigCommand.class, KeygenCommand.class},
+                DownloadCommand.class, PruneCommand.class, VerifyCommand.class, WalPushCommand.class, WalFetchCommand.class,
+                ConfigCommand.class, KeygenCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:user error (bad config or arguments, unknown job, declined confirmation)",
                 "2:system error (I/O, network, a dump tool failed)", "3:integrity failure (checksum mismatch, corrupt archive)",

@@ -29,23 +29,32 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
+    @Option(names = "--deep", description = "Also restore the backup into a temporary folder and check it with the "
+            + "database's own tool (physical PostgreSQL backups: pg_verifybackup). Needs room for the restored data in "
+            + "$DBBACKUP_TMPDIR.")
+    boolean deep;
+
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
     @Override
     public Integer call() {
         Workspace ws = root.workspace();
-        Verifier.Result r = new Verifier(ws, decryption.keys(root.main)).verify(job, Optional.ofNullable(key));
+        Verifier.Result r = new Verifier(ws, decryption.keys(root.main)).verify(job, Optional.ofNullable(key), deep);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("job", job);
             m.put("key", r.key().key());
             m.put("sha256", r.sha256());
             m.put("decoded_bytes", r.decodedBytes());
+            if (r.deep() != null) {
+                m.put("deep", r.deep());
+            }
             m.put("ok", true);
             root.out.println(Json.pretty(m));
         } else {
-            root.out.println("ok " + r.key().key() + " sha256=" + r.sha256() + " (" + Human.size(r.decodedBytes()) + " decoded)");
+            root.out.println("ok " + r.key().key() + " sha256=" + r.sha256() + " (" + Human.size(r.decodedBytes()) + " decoded)"
+                    + (r.deep() == null ? "" : "; " + r.deep()));
         }
         return 0;
     }

@@ -7,7 +7,15 @@ import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Store;
 
+import io.dbbackup.core.Json;
+import io.dbbackup.spi.NoSuchKeyException;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +25,17 @@ import java.util.Optional;
 public final class Catalog {
     /** One backup: its key and the stored object (size, time written). */
     public record Entry(BackupKey key, StoredObject object) {
+    }
+
+    /** What a backup's manifest says: when the backup finished and the engine's facts (start/end LSN...). */
+    public record Facts(BackupKey key, Instant finished, Map<String, String> facts) {
+        public Facts {
+            facts = Map.copyOf(facts);
+        }
+
+        public Optional<String> get(String fact) {
+            return Optional.ofNullable(facts.get(fact));
+        }
     }
 
     private final Workspace ws;
@@ -53,6 +72,34 @@ public final class Catalog {
         }
         out.sort(Comparator.comparing(Entry::key));
         return out;
+    }
+
+    /** The manifest facts {@code list} shows for this job's backups (none for logical dumps). */
+    public List<String> listedFacts(JobConfig job) {
+        return ws.datasource(job.datasource()).engine().listedFacts();
+    }
+
+    /** Reads {@code key}'s manifest sidecar; a missing or unreadable one is an error naming it. */
+    public Facts facts(JobConfig job, BackupKey key) {
+        Store store = store(job);
+        String text;
+        try (InputStream in = store.open(key.manifestKey())) {
+            text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        } catch (NoSuchKeyException e) {
+            throw DbBackupException.integrity("backup " + key.key() + " has no manifest " + key.manifestKey());
+        } catch (IOException e) {
+            throw Failures.map("cannot read " + key.manifestKey() + " from " + store.describe(), e);
+        }
+        try {
+            Map<?, ?> m = (Map<?, ?>) Json.parse(text);
+            Map<String, String> facts = new LinkedHashMap<>();
+            if (m.get("facts") instanceof Map<?, ?> f) {
+                f.forEach((k, v) -> facts.put(String.valueOf(k), String.valueOf(v)));
+            }
+            return new Facts(key, Instant.parse(String.valueOf(m.get("finished"))), facts);
+        } catch (RuntimeException e) {
+            throw DbBackupException.integrity("the manifest " + key.manifestKey() + " is not valid: " + e.getMessage());
+        }
     }
 
     /**

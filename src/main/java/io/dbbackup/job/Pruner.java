@@ -4,13 +4,18 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.pipeline.Failures;
+import io.dbbackup.core.WalFileName;
+import io.dbbackup.core.WalKey;
 import io.dbbackup.retention.GfsPolicy;
+import io.dbbackup.retention.Kept;
+import io.dbbackup.retention.WalRetention;
 import io.dbbackup.retention.RetentionDecision;
 import io.dbbackup.spi.Store;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Applies a job's retention: lists the job's backups (complete listing or nothing), asks the pure
@@ -18,8 +23,15 @@ import java.util.List;
  * that are not this job's backups are never touched.
  */
 public final class Pruner {
-    /** The decision and, when not a dry run, the keys actually deleted. */
-    public record Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun) {
+    /**
+     * The decision and, when not a dry run, the keys actually deleted. {@code wal}: for physical jobs, what
+     * happens to the archived WAL (null for logical jobs, or when a kept backup's start is unknown).
+     */
+    public record Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun,
+                         WalRetention.Decision wal) {
+        public Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun) {
+            this(job, decision, deleted, dryRun, null);
+        }
     }
 
     private final Workspace ws;
@@ -34,8 +46,9 @@ public final class Pruner {
         List<BackupKey> keys = catalog.list(job).stream().map(Catalog.Entry::key).toList();
         RetentionDecision decision = GfsPolicy.decide(keys, job.retention());
         List<String> deleted = new ArrayList<>();
+        boolean physical = ws.datasource(job.datasource()).engine().physical();
         if (dryRun) {
-            return new Result(job.name(), decision, deleted, true);
+            return new Result(job.name(), decision, deleted, true, physical ? walDecision(job, decision) : null);
         }
         Store store = catalog.store(job);
         for (BackupKey k : decision.delete()) {
@@ -52,6 +65,46 @@ public final class Pruner {
                 throw ex;
             }
         }
-        return new Result(job.name(), decision, deleted, false);
+        // WAL after the backups: a failure here leaves surplus WAL, never a kept backup without its WAL
+        WalRetention.Decision wal = physical ? walDecision(job, decision) : null;
+        if (wal != null) {
+            for (WalKey k : wal.delete()) {
+                try {
+                    store.delete(k.key());
+                } catch (IOException e) {
+                    DbBackupException ex = Failures.map("cannot delete archived WAL " + k.key() + " from " + store.describe(), e);
+                    ws.log().error(ex.getMessage(), "job", job.name());
+                    throw ex;
+                }
+            }
+            if (!wal.delete().isEmpty()) {
+                ws.log().info("pruned archived WAL", "job", job.name(), "files", wal.delete().size(),
+                        "kept_from", wal.keepFrom().map(WalFileName::name).orElse(""));
+            }
+        }
+        return new Result(job.name(), decision, deleted, false, wal);
+    }
+
+    /**
+     * The WAL decision from the start segments of the backups kept; null (nothing deleted, with a warning)
+     * when a kept backup's manifest does not say where it starts.
+     */
+    private WalRetention.Decision walDecision(JobConfig job, RetentionDecision decision) {
+        List<WalFileName> starts = new ArrayList<>();
+        for (Kept k : decision.keep()) {
+            Optional<WalFileName> start;
+            try {
+                start = catalog.facts(job, k.backup()).get("start_wal_file").flatMap(WalFileName::parse);
+            } catch (DbBackupException e) {
+                start = Optional.empty();
+            }
+            if (start.isEmpty()) {
+                ws.log().warn("no archived WAL pruned: the manifest of a kept backup does not say where its WAL starts",
+                        "job", job.name(), "key", k.backup().key());
+                return null;
+            }
+            starts.add(start.get());
+        }
+        return WalRetention.decide(new WalArchive(ws).list(job), starts);
     }
 }

@@ -4,6 +4,7 @@ import io.dbbackup.codec.Decryptor;
 import io.dbbackup.config.DatasourceConfig;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.OperationContext;
@@ -47,6 +48,10 @@ public final class Restorer {
 
     public Result restore(Request r) {
         JobConfig job = ws.job(r.job());
+        if (ws.datasource(job.datasource()).engine().physical()) {
+            throw DbBackupException.user("job '" + job.name() + "' makes physical base backups: restore one into a data "
+                    + "directory with --pgdata DIR (plus --target-time/--target-lsn/--target latest for point-in-time recovery)");
+        }
         DatasourceConfig target = ws.datasource(r.toDatasource().orElse(job.datasource()));
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
@@ -82,7 +87,7 @@ public final class Restorer {
         }
     }
 
-    private static final class CountingInputStream extends java.io.FilterInputStream {
+    static final class CountingInputStream extends java.io.FilterInputStream {
         private long count;
 
         CountingInputStream(InputStream in) {

@@ -6,13 +6,19 @@ import io.dbbackup.core.BackupKey;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 
+import io.dbbackup.spi.Engine;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /** Re-reads a stored backup: SHA-256 against its sidecar, and decoding to the end. */
 public final class Verifier {
-    /** What was checked. */
-    public record Result(BackupKey key, String sha256, long decodedBytes) {
+    /** What was checked; {@code deep} is the engine's own verdict (null without --deep). */
+    public record Result(BackupKey key, String sha256, long decodedBytes, String deep) {
+        public Result(BackupKey key, String sha256, long decodedBytes) {
+            this(key, sha256, decodedBytes, null);
+        }
     }
 
     private final Workspace ws;
@@ -29,12 +35,33 @@ public final class Verifier {
     }
 
     public Result verify(String jobName, Optional<String> key) {
+        return verify(jobName, key, false);
+    }
+
+    /**
+     * With {@code deep}, the decoded backup also goes to its engine, which restores it into scratch space and
+     * checks it with the database's own tool (physical PostgreSQL: extract, then pg_verifybackup), in the
+     * same single read that checks the SHA-256.
+     */
+    public Result verify(String jobName, Optional<String> key, boolean deep) {
         JobConfig job = ws.job(jobName);
         Catalog catalog = new Catalog(ws);
         BackupKey k = catalog.resolve(job, key);
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
         String sha = reader.expectedSha256(k);
         Decryptor decryptor = Encryption.decryptorFor(k, job, keys, ws.log());
+        if (deep) {
+            Engine engine = ws.datasource(job.datasource()).engine();
+            try (Workspace.Operation op = ws.operation("verify-" + job.name());
+                 InputStream in = reader.open(k, decryptor)) {
+                Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
+                String verdict = engine.verifyDeep(counting, k.format(), op.context());
+                ws.log().info("backup verified deeply", "job", job.name(), "key", k.key(), "sha256", sha, "result", verdict);
+                return new Result(k, sha, counting.count(), verdict);
+            } catch (IOException e) {
+                throw Failures.map("verification of " + k.key() + " failed", e);
+            }
+        }
         try {
             long n = reader.verify(k, decryptor);
             ws.log().info("backup verified", "job", job.name(), "key", k.key(), "sha256", sha, "decoded_bytes", n);

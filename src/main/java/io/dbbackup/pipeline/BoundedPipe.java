@@ -86,7 +86,7 @@ final class BoundedPipe {
                 return;
             }
             put(pos == buf.length ? buf : Arrays.copyOf(buf, pos));
-            buf = new byte[chunkSize];
+            buf = freshChunk();
             pos = 0;
         }
 
@@ -161,9 +161,55 @@ final class BoundedPipe {
             return n;
         }
 
+        /** Hands each chunk to {@code out} as it is (no copy through a buffer of its own): big writes, one copy less. */
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            long n = 0;
+            if (current != null && pos < current.length) {
+                out.write(current, pos, current.length - pos);
+                n += current.length - pos;
+                pos = current.length;
+            }
+            while (!eof) {
+                byte[] chunk;
+                try {
+                    chunk = queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while reading the dump stream");
+                }
+                if (chunk == EOF) {
+                    current = null;
+                    if (writerFailure != null) {
+                        throw writerFailure;
+                    }
+                    eof = true;
+                    break;
+                }
+                out.write(chunk, 0, chunk.length);
+                n += chunk.length;
+                recycle(chunk);
+            }
+            return n;
+        }
+
         @Override
         public void close() {
             closeReader();
         }
+    }
+
+    /** Full-size chunks the reader is done with, for the writer to fill again (fewer 1 MiB allocations). */
+    private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(2);
+
+    private void recycle(byte[] chunk) {
+        if (chunk.length == chunkSize) {
+            spare.offer(chunk);
+        }
+    }
+
+    private byte[] freshChunk() {
+        byte[] b = spare.poll();
+        return b != null ? b : new byte[chunkSize];
     }
 }

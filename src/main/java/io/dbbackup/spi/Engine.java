@@ -66,4 +66,36 @@ public interface Engine {
     default String location() {
         return describe();
     }
+
+    /**
+     * Whether this engine makes physical backups (the server's files, restored into a directory with
+     * {@link #restoreFiles}, with archived WAL for point-in-time recovery) instead of logical dumps.
+     */
+    default boolean physical() {
+        return false;
+    }
+
+    /** Manifest facts worth a column in {@code list} (e.g. start and end LSN of physical backups). */
+    default java.util.List<String> listedFacts() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Restores a physical backup ({@code in}: decrypted, decompressed) into {@code request.directory()},
+     * which exists and is empty. Callers have checked the checksum; they remove what was written when this throws.
+     */
+    default void restoreFiles(InputStream in, DumpFormat format, DirectoryRestore request, OperationContext ctx)
+            throws IOException {
+        throw io.dbbackup.core.DbBackupException.user(describe() + " makes logical dumps: restore them into a datasource, "
+                + "not into a directory");
+    }
+
+    /**
+     * A check deeper than the checksum: restores the backup ({@code in}: decoded) into scratch space and
+     * asks the database's own tool whether it is complete. Returns a one-line summary.
+     */
+    default String verifyDeep(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        throw io.dbbackup.core.DbBackupException.user("verify --deep is not available for " + describe()
+                + " (it checks physical backups)");
+    }
 }

@@ -59,6 +59,15 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Starts a cluster of {@code /usr/lib/postgresql/<version>}. */
     public static PostgresServer start(String version) {
+        return start(version, Map.of(), Map.of());
+    }
+
+    /**
+     * Starts a cluster with {@code settings} appended to its postgresql.conf (so a base backup carries them,
+     * e.g. {@code archive_mode}, {@code archive_command}) and {@code serverEnv} in the server's environment
+     * (what an {@code archive_command} sees).
+     */
+    public static PostgresServer start(String version, Map<String, String> settings, Map<String, String> serverEnv) {
         Path bin = Path.of("/usr/lib/postgresql", version, "bin");
         if (!Files.isExecutable(bin.resolve("initdb"))) {
             throw new IllegalStateException(bin + "/initdb is missing: apt-get install postgresql-" + version);
@@ -82,15 +91,26 @@ public final class PostgresServer implements AutoCloseable {
                     "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale",
                     "--no-sync", "--no-instructions"), dir, true);
             Files.delete(pwfile);
+            if (!settings.isEmpty()) {
+                StringBuilder conf = new StringBuilder("\n# test settings\n");
+                settings.forEach((k, v) -> conf.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+                Files.writeString(dir.resolve("data/postgresql.conf"), conf, java.nio.file.StandardOpenOption.APPEND);
+            }
             IOException last = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 int port = freePort();
                 try {
+                    StringBuilder opts = new StringBuilder("-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1");
+                    // fast throwaway defaults, unless the caller set them (command-line settings win over the files)
+                    Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off", "max_connections", "50")
+                            .forEach((k, v) -> {
+                                if (!settings.containsKey(k)) {
+                                    opts.append(" -c ").append(k).append('=').append(v);
+                                }
+                            });
                     run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-                            dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                            "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                                    + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50",
-                            "start"), dir, true);
+                            dir.resolve("server.log").toString(), "-w", "-t", "60", "-o", opts.toString(),
+                            "start"), dir, true, serverEnv);
                     return new PostgresServer(dir, bin, port, password);
                 } catch (IOException e) {
                     last = e; // most likely the port was taken meanwhile
@@ -108,6 +128,88 @@ public final class PostgresServer implements AutoCloseable {
             }
             deleteTree(dir);
             throw new UncheckedIOException("cannot start PostgreSQL: " + e.getMessage() + log, e);
+        }
+    }
+
+    /**
+     * Starts a server on {@code dir/data} (a data directory restored from a base backup of a server whose
+     * superuser password was {@code password}) on a free port; {@code settings} go on the command line, where
+     * they win over the restored configuration. Throws with the server log when it does not start (e.g.
+     * when recovery stops). Files are handed to the {@code postgres} user first.
+     */
+    public static PostgresServer startRestored(Path dir, String version, String password, Map<String, String> settings) {
+        Path bin = Path.of("/usr/lib/postgresql", version, "bin");
+        try {
+            if (isRoot()) {
+                run(List.of("chown", "-R", "postgres:postgres", dir.toString()), dir, false);
+            }
+            int port = freePort();
+            StringBuilder opts = new StringBuilder("-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off");
+            settings.forEach((k, v) -> opts.append(" -c ").append(k).append('=').append(v));
+            run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+                    dir.resolve("server.log").toString(), "-w", "-t", "180", "-o", opts.toString(), "start"), dir, true);
+            PostgresServer server = new PostgresServer(dir, bin, port, password);
+            awaitRecoveryEnd(server, dir);
+            return server;
+        } catch (IOException e) {
+            String log = "";
+            try {
+                log = Files.exists(dir.resolve("server.log")) ? Files.readString(dir.resolve("server.log")) : "";
+            } catch (IOException ignored) {
+                // best effort
+            }
+            try {
+                run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
+                        "-w", "stop"), dir, true);
+            } catch (IOException ignored) {
+                // it did not start
+            }
+            throw new IllegalStateException("PostgreSQL did not start on " + dir.resolve("data") + ": " + e.getMessage()
+                    + "\n--- server log\n" + log, e);
+        }
+    }
+
+    /** pg_ctl -w may return while the server still recovers: waits until it is promoted or has stopped. */
+    private static void awaitRecoveryEnd(PostgresServer server, Path dir) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            if (!Files.exists(dir.resolve("data/postmaster.pid"))) {
+                throw new IOException("the server stopped during recovery");
+            }
+            try (Connection c = server.connect("postgres"); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select pg_is_in_recovery()")) {
+                if (rs.next() && !rs.getBoolean(1)) {
+                    return;
+                }
+            } catch (SQLException e) {
+                // still starting or recovering
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        throw new IOException("recovery did not end within 180 s");
+    }
+
+    /** The server's log file so far. */
+    public String serverLog() {
+        try {
+            return Files.readString(dir.resolve("server.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Runs {@code pg_ctl stop -m fast} (a clean shutdown, archiving what is left). */
+    public void stop() {
+        try {
+            run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"),
+                    dir, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -291,6 +393,10 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static void run(List<String> command, Path cwd, boolean asPostgres) throws IOException {
+        run(command, cwd, asPostgres, Map.of());
+    }
+
+    private static void run(List<String> command, Path cwd, boolean asPostgres, Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (asPostgres && isRoot()) {
             cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
@@ -298,8 +404,10 @@ public final class PostgresServer implements AutoCloseable {
         cmd.addAll(command);
         Path log = Files.createTempFile(cwd.getParent(), "pgkit", ".log");
         try {
-            Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException(String.join(" ", command) + " timed out");

@@ -13,7 +13,8 @@ final class PgErrors {
             "password authentication failed", "authentication failed", "no password supplied",
             "no pg_hba.conf entry", "does not exist", "could not translate host name", "name or service not known",
             "server does not support ssl", "certificate", "permission denied", "must be owner",
-            "server version mismatch", "aborting because of server version mismatch", "unsupported version");
+            "server version mismatch", "aborting because of server version mismatch", "unsupported version",
+            "must be superuser or replication role", "incompatible server version", "wal_level");
     private static final Pattern MISSING_DB = Pattern.compile("database \".*\" does not exist");
     private static final Pattern PREFIX = Pattern.compile(
             "^(?:\\w+: error: )?(?:connection to server (?:at|on) .*? failed: )?(?:FATAL:\\s+|ERROR:\\s+)?");

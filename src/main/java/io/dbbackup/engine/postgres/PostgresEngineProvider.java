@@ -22,12 +22,19 @@ public final class PostgresEngineProvider implements EngineProvider {
         return "postgres";
     }
 
+    static final java.util.List<String> LOGICAL_ONLY = java.util.List.of("database", "format", "schemas", "exclude_schemas",
+            "tables", "exclude_tables", "exclude_table_data", "no_owner", "no_privileges", "extra_args");
+
     @Override
     public Engine create(ConfigSection s) {
+        boolean physical = s.choice("method", Set.of("logical", "physical")).orElse("logical").equals("physical");
         String host = s.string("host").orElse("localhost");
         int port = s.integer("port", 1, 65535).orElse(5432);
         String user = s.string("user").orElse(System.getProperty("user.name"));
         Secret password = s.secret("password").orElse(null);
+        if (physical) {
+            return physical(s, host, port, user, password);
+        }
         Optional<String> database = s.requireString("database");
         String sslmode = s.choice("sslmode", SSL_MODES).orElse(null);
         Path sslrootcert = existingFile(s, "sslrootcert");
@@ -64,6 +71,47 @@ public final class PostgresEngineProvider implements EngineProvider {
                 sslrootcert, sslcert, sslkey, format.equals("custom") ? DumpFormat.DUMP : DumpFormat.SQL, timeout,
                 pgVersion, binDir, options);
         return new PostgresEngine(settings, new ClientLocator(ClientLocator.DEBIAN_ROOT, binDir, pgVersion));
+    }
+
+    /** {@code method: physical}: the connection keys, {@code cluster}, {@code checkpoint}, {@code max_rate}. */
+    private Engine physical(ConfigSection s, String host, int port, String user, Secret password) {
+        for (String key : LOGICAL_ONLY) {
+            if (s.has(key)) {
+                s.error(key, key.equals("database")
+                        ? "not used with method: physical (a base backup covers the whole cluster; name it with 'cluster')"
+                        : "only for method: logical (pg_dump); a physical base backup covers the whole cluster");
+            }
+        }
+        String cluster = s.string("cluster").orElse(s.name());
+        if (cluster.isEmpty() || cluster.contains("/") || cluster.contains("\\") || cluster.startsWith(".")
+                || cluster.chars().anyMatch(Character::isISOControl)) {
+            s.error("cluster", "'" + cluster + "' cannot name a backup folder (no '/', '\\', control characters or leading '.')");
+        }
+        boolean fast = s.choice("checkpoint", Set.of("fast", "spread")).orElse("fast").equals("fast");
+        String maxRate = s.string("max_rate").orElse(null);
+        if (maxRate != null && !maxRate.matches("\\d+[kM]?")) {
+            s.error("max_rate", "must be a rate as pg_basebackup --max-rate takes it, in kB/s or with a suffix: 32768, 32768k or 100M");
+        }
+        String sslmode = s.choice("sslmode", SSL_MODES).orElse(null);
+        Path sslrootcert = existingFile(s, "sslrootcert");
+        Path sslcert = existingFile(s, "sslcert");
+        Path sslkey = existingFile(s, "sslkey");
+        Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(null);
+        String pgVersion = s.string("pg_version").orElse(null);
+        if (pgVersion != null && PgVersion.ofMajorName(pgVersion).isEmpty()) {
+            s.error("pg_version", "must be a PostgreSQL major version such as 15 or 16, got '" + pgVersion + "'");
+        }
+        Path binDir = s.path("bin_dir").orElse(null);
+        if (binDir != null && !Files.isDirectory(binDir)) {
+            s.error("bin_dir", binDir + " is not a folder (it should hold pg_basebackup, psql and pg_verifybackup)");
+        }
+        if (binDir != null && pgVersion != null) {
+            s.error("pg_version", "give either bin_dir or pg_version, not both");
+        }
+        PostgresSettings conn = new PostgresSettings(host, port, user, password, cluster, sslmode, sslrootcert, sslcert, sslkey,
+                DumpFormat.TAR, timeout, pgVersion, binDir, DumpOptions.NONE);
+        return new PhysicalEngine(new PhysicalSettings(conn, cluster, fast, maxRate),
+                new ClientLocator(ClientLocator.DEBIAN_ROOT, binDir, pgVersion));
     }
 
     private static Path existingFile(ConfigSection s, String key) {

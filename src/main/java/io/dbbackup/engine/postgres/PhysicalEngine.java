@@ -1,0 +1,230 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.spi.ChildProcess;
+import io.dbbackup.spi.DirectoryRestore;
+import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.TargetState;
+import io.dbbackup.spi.ToolFailedException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code engine: postgres} with {@code method: physical}: a base backup of the whole cluster over the
+ * replication protocol, {@code pg_basebackup -D - -Ft -X fetch}, as one tar stream (the WAL needed to
+ * make it consistent and the backup manifest are inside it). Restores extract that stream into an
+ * empty data directory, optionally set up for point-in-time recovery from the WAL archive.
+ */
+public final class PhysicalEngine implements Engine {
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+    private static final List<String> LISTED = List.of("timeline", "start_lsn", "end_lsn", "system_identifier", "server_version");
+
+    private final PhysicalSettings settings;
+    private final ClientLocator locator;
+
+    PhysicalEngine(PhysicalSettings settings, ClientLocator locator) {
+        this.settings = settings;
+        this.locator = locator;
+    }
+
+    @Override
+    public String database() {
+        return settings.cluster();
+    }
+
+    @Override
+    public DumpFormat format() {
+        return DumpFormat.TAR;
+    }
+
+    @Override
+    public boolean physical() {
+        return true;
+    }
+
+    @Override
+    public List<String> listedFacts() {
+        return LISTED;
+    }
+
+    @Override
+    public String describe() {
+        return "postgres physical " + settings.describe();
+    }
+
+    /** What the server says about itself over a replication connection. */
+    private record Probe(PgVersion version, String systemId, String timeline) {
+    }
+
+    @Override
+    public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+        PostgresSettings c = settings.conn();
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), c.password())) {
+            Probe probe = probe(pass, ctx);
+            PgClient bb = locator.forServer("pg_basebackup", probe.version());
+            List<String> cmd = new ArrayList<>(List.of(bb.executable().toString(), "--pgdata=-", "--format=tar",
+                    "--wal-method=fetch", "--checkpoint=" + (settings.fastCheckpoint() ? "fast" : "spread"), "--verbose",
+                    "--no-password", "--label=dbbackup " + settings.cluster()));
+            if (settings.maxRate() != null) {
+                cmd.add("--max-rate=" + settings.maxRate());
+            }
+            ctx.log().info("pg_basebackup started", "source", settings.describe(), "server", probe.version().text(),
+                    "pg_basebackup", bb.version().text(), "checkpoint", settings.fastCheckpoint() ? "fast" : "spread");
+            TarWatcher watcher = new TarWatcher(out);
+            tool(cmd, pass).timeout(c.timeout()).run(null, watcher, ctx.cancellation());
+            watcher.flush();
+            if (!watcher.sawEnd()) {
+                throw new IOException("pg_basebackup's output did not end like a tar archive (" + watcher.entries() + " entries)");
+            }
+            String label = watcher.backupLabel().orElseThrow(() ->
+                    new IOException("pg_basebackup's stream held no backup_label: not a base backup"));
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("method", "physical");
+            facts.put("cluster", settings.cluster());
+            facts.put("system_identifier", probe.systemId());
+            facts.putAll(BaseBackupFacts.read(label, watcher.manifestTail().orElse(null)));
+            facts.put("wal_method", "fetch");
+            facts.put("backup_manifest", "included");
+            facts.put("server_version", probe.version().text());
+            facts.put("server_version_num", String.valueOf(probe.version().num()));
+            facts.put("pg_basebackup_version", bb.version().text());
+            facts.put("pg_basebackup", bb.executable().toString());
+            facts.put("host", c.host());
+            facts.put("port", String.valueOf(c.port()));
+            return DumpInfo.of(facts);
+        }
+    }
+
+    /** IDENTIFY_SYSTEM and the version, over a replication connection: checks the role may replicate before pg_basebackup runs. */
+    private Probe probe(PassFile pass, OperationContext ctx) throws IOException {
+        List<String> cmd = List.of(locator.forProbe().executable().toString(), "-X", "-A", "-t", "-q", "--no-password",
+                "-v", "ON_ERROR_STOP=1", "-d", "replication=true",
+                "-c", "IDENTIFY_SYSTEM", "-c", "SHOW server_version_num", "-c", "SHOW server_version");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            tool(cmd, pass).timeout(PROBE_TIMEOUT).run(null, out, ctx.cancellation());
+        } catch (ToolFailedException e) {
+            String msg = "cannot open a replication connection to PostgreSQL " + settings.describe() + ": " + PgErrors.reason(e);
+            if (e.stderrTail().contains("pg_hba.conf") || e.stderrTail().contains("replication role")) {
+                msg += " (the role needs the REPLICATION attribute and a 'replication' line in pg_hba.conf)";
+            }
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, e.retryable());
+        }
+        String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
+        if (lines.length < 3) {
+            throw new IOException("unexpected answer to IDENTIFY_SYSTEM from " + settings.describe() + ": " + String.join(" / ", lines));
+        }
+        String[] ident = lines[0].strip().split("\\|");
+        PgVersion version = PgVersion.ofServer(Integer.parseInt(lines[1].strip()), lines[2].strip().split("\\s")[0]);
+        return new Probe(version, ident[0], ident.length > 1 ? ident[1] : "");
+    }
+
+    @Override
+    public TargetState inspectTarget(OperationContext ctx) {
+        throw notADatasourceRestore();
+    }
+
+    @Override
+    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) {
+        throw notADatasourceRestore();
+    }
+
+    private DbBackupException notADatasourceRestore() {
+        return DbBackupException.user("a physical base backup of " + settings.describe()
+                + " is restored into a data directory: dbbackup restore JOB --pgdata DIR");
+    }
+
+    @Override
+    public void restoreFiles(InputStream in, DumpFormat format, DirectoryRestore request, OperationContext ctx) throws IOException {
+        requireTar(format);
+        Path dir = request.directory();
+        TarExtractor.Result r = TarExtractor.extract(in, dir);
+        checkDataDirectory(dir);
+        ctx.log().info("base backup extracted", "pgdata", dir, "files", r.files(), "bytes", r.bytes());
+        if (request.target() != null) {
+            RecoveryConfig.write(dir, request.target(), request.walFetchCommand(), Instant.now());
+            ctx.log().info("point-in-time recovery set up", "pgdata", dir, "target", request.target(),
+                    "files", RecoveryConfig.AUTO_CONF + ", " + RecoveryConfig.SIGNAL);
+        }
+    }
+
+    @Override
+    public String verifyDeep(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        requireTar(format);
+        Path dir = ctx.scratchDir().resolve("verify-" + settings.cluster());
+        Files.createDirectories(ctx.scratchDir());
+        try {
+            TarExtractor.Result r = TarExtractor.extract(in, dir);
+            String major = checkDataDirectory(dir);
+            if (!Files.isRegularFile(dir.resolve(TarWatcher.BACKUP_MANIFEST))) {
+                throw DbBackupException.integrity("the base backup holds no backup_manifest: pg_verifybackup cannot check it");
+            }
+            PgClient tool = locator.forServer("pg_verifybackup", PgVersion.ofMajorName(major).orElseThrow(() ->
+                    DbBackupException.integrity("the base backup's PG_VERSION is '" + major + "'")));
+            ctx.log().info("pg_verifybackup started", "files", r.files(), "bytes", r.bytes(), "tool", tool.version().text());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                ChildProcess.of(List.of(tool.executable().toString(), dir.toString())).run(null, out, ctx.cancellation());
+            } catch (ToolFailedException e) {
+                throw DbBackupException.integrity("pg_verifybackup found the base backup damaged: "
+                        + e.stderrTail().strip().replace(dir + "/", "").replace("\n", "; "));
+            }
+            return "pg_verifybackup: " + out.toString(StandardCharsets.UTF_8).strip() + " (" + r.files() + " files)";
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void requireTar(DumpFormat format) {
+        if (format != DumpFormat.TAR) {
+            throw DbBackupException.user("a ." + format.extension() + " dump is not a physical base backup (expected .tar)");
+        }
+    }
+
+    /** The major version in PG_VERSION; a tree without PG_VERSION, pg_control or backup_label is not a base backup. */
+    private static String checkDataDirectory(Path dir) throws IOException {
+        for (String f : List.of("PG_VERSION", "global/pg_control", TarWatcher.BACKUP_LABEL)) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw DbBackupException.integrity("the archive is not a PostgreSQL base backup: it holds no " + f);
+            }
+        }
+        return Files.readString(dir.resolve("PG_VERSION"), StandardCharsets.UTF_8).strip();
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // the operation's scratch folder is removed afterwards anyway
+        }
+    }
+
+    private ChildProcess tool(List<String> cmd, PassFile pass) {
+        ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent);
+        settings.conn().libpqEnv("replication").forEach(p::env);
+        if (pass.path() != null) {
+            p.env("PGPASSFILE", pass.path().toString());
+        }
+        return p;
+    }
+}

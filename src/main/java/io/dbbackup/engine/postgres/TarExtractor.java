@@ -1,0 +1,101 @@
+package io.dbbackup.engine.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Extracts a pg_basebackup tar stream into a folder: folders 0700, files 0600 (what PostgreSQL requires
+ * of a data directory), nothing outside the folder (absolute names and {@code ..} are refused), no links
+ * or devices (pg_basebackup's single-tablespace stream has none). Reads the input to its very end, so a
+ * checking stream beneath sees every byte.
+ */
+final class TarExtractor {
+    private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final int BUFFER = 1 << 20;
+
+    /** What was extracted. */
+    record Result(long files, long bytes) {
+    }
+
+    private TarExtractor() {
+    }
+
+    static Result extract(InputStream in, Path dir) throws IOException {
+        TarReader tar = new TarReader(in);
+        byte[] buf = new byte[BUFFER];
+        long files = 0;
+        long bytes = 0;
+        TarHeader h;
+        while ((h = tar.next()) != null) {
+            String name = safeName(h.name());
+            Path target = name.isEmpty() ? dir : dir.resolve(name);
+            if (h.isDirectory()) {
+                mkdirs(target);
+            } else if (h.isFile()) {
+                if (name.isEmpty()) {
+                    throw new IOException("the backup holds a file without a name");
+                }
+                mkdirs(target.getParent());
+                try (FileChannel ch = FileChannel.open(target, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING), FILE_MODE)) {
+                    int n;
+                    while ((n = tar.read(buf, 0, buf.length)) > 0) {
+                        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                        while (bb.hasRemaining()) {
+                            ch.write(bb);
+                        }
+                        bytes += n;
+                    }
+                }
+                files++;
+            } else {
+                throw new IOException("the backup holds '" + h.name() + "' of tar type '" + h.type()
+                        + "' (a link or device): not something pg_basebackup writes; refusing to extract it");
+            }
+        }
+        in.transferTo(OutputStream.nullOutputStream());
+        return new Result(files, bytes);
+    }
+
+    /** The entry's path relative to the target, without {@code ./} and trailing '/'; unsafe names are errors. */
+    static String safeName(String raw) throws IOException {
+        String n = raw;
+        while (n.startsWith("./")) {
+            n = n.substring(2);
+        }
+        while (n.endsWith("/")) {
+            n = n.substring(0, n.length() - 1);
+        }
+        if (n.isEmpty() || n.equals(".")) {
+            return "";
+        }
+        if (n.startsWith("/") || n.contains("\\") || n.contains("\0")) {
+            throw new IOException("the backup holds an unsafe path '" + raw + "'; refusing to extract it");
+        }
+        for (String part : n.split("/")) {
+            if (part.isEmpty() || part.equals("..") || part.equals(".")) {
+                throw new IOException("the backup holds an unsafe path '" + raw + "'; refusing to extract it");
+            }
+        }
+        return n;
+    }
+
+    private static void mkdirs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, DIR_MODE);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.dbbackup.engine.postgres;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a tar stream entry by entry: {@link #next()} returns the next header (GNU long names and pax
+ * {@code path} records applied), {@link #read} reads the current entry's content. A stream that ends
+ * before the end-of-archive marker or inside an entry is an error, never a clean end.
+ */
+final class TarReader {
+    private final InputStream in;
+    private final byte[] block = new byte[TarHeader.BLOCK];
+    private long remaining;
+    private long padding;
+
+    TarReader(InputStream in) {
+        this.in = in;
+    }
+
+    /** The next entry, or null at the end-of-archive marker. */
+    TarHeader next() throws IOException {
+        skipRest();
+        String longName = null;
+        while (true) {
+            readFully(block, TarHeader.BLOCK, "a tar header");
+            TarHeader h = TarHeader.parse(block, 0);
+            if (h == null) {
+                return null;
+            }
+            if (h.type() == 'L' || h.type() == 'x' || h.type() == 'g') {
+                byte[] data = readSmall(h);
+                if (h.type() == 'L') {
+                    longName = cString(data);
+                } else if (h.type() == 'x') {
+                    String path = paxPath(data);
+                    longName = path != null ? path : longName;
+                }
+                continue;
+            }
+            remaining = h.size();
+            padding = h.paddedSize() - h.size();
+            return longName == null ? h : new TarHeader(longName, h.type(), h.size(), h.linkName());
+        }
+    }
+
+    /** Reads the current entry's content; -1 at its end. */
+    int read(byte[] b, int off, int len) throws IOException {
+        if (remaining == 0) {
+            return -1;
+        }
+        int n = in.read(b, off, (int) Math.min(len, remaining));
+        if (n < 0) {
+            throw new EOFException("the tar stream ends inside an entry");
+        }
+        remaining -= n;
+        return n;
+    }
+
+    private void skipRest() throws IOException {
+        long skip = remaining + padding;
+        byte[] buf = new byte[8192];
+        while (skip > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, skip));
+            if (n < 0) {
+                throw new EOFException("the tar stream ends inside an entry");
+            }
+            skip -= n;
+        }
+        remaining = 0;
+        padding = 0;
+    }
+
+    private byte[] readSmall(TarHeader h) throws IOException {
+        if (h.size() > 1 << 20) {
+            throw new IOException("not a tar stream from pg_basebackup: a " + h.size() + "-byte extended header");
+        }
+        byte[] data = new byte[(int) h.paddedSize()];
+        readFully(data, data.length, "an extended tar header");
+        byte[] exact = new byte[(int) h.size()];
+        System.arraycopy(data, 0, exact, 0, exact.length);
+        return exact;
+    }
+
+    private void readFully(byte[] b, int len, String what) throws IOException {
+        int off = 0;
+        while (off < len) {
+            int n = in.read(b, off, len - off);
+            if (n < 0) {
+                throw new EOFException("the tar stream ends before " + what + (off == 0 ? "" : " is complete")
+                        + " (truncated archive)");
+            }
+            off += n;
+        }
+    }
+
+    private static String cString(byte[] data) {
+        int end = 0;
+        while (end < data.length && data[end] != 0) {
+            end++;
+        }
+        return new String(data, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** The {@code path} record of a pax header ({@code "<len> path=<value>\n"} records). */
+    private static String paxPath(byte[] data) {
+        String text = new String(data, StandardCharsets.UTF_8);
+        String path = null;
+        int i = 0;
+        while (i < text.length()) {
+            int space = text.indexOf(' ', i);
+            if (space < 0) {
+                break;
+            }
+            int len;
+            try {
+                len = Integer.parseInt(text.substring(i, space));
+            } catch (NumberFormatException e) {
+                break;
+            }
+            if (len <= 0 || i + len > text.length()) {
+                break;
+            }
+            String record = text.substring(space + 1, i + len - 1);
+            if (record.startsWith("path=")) {
+                path = record.substring(5);
+            }
+            i += len;
+        }
+        return path;
+    }
+}

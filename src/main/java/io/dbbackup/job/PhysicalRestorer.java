@@ -1,0 +1,169 @@
+package io.dbbackup.job;
+
+import io.dbbackup.codec.Decryptor;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Lsn;
+import io.dbbackup.pipeline.ArtifactReader;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.pipeline.ReadAhead;
+import io.dbbackup.spi.DirectoryRestore;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.core.RecoveryTarget;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Restores a physical base backup into a data directory that is empty or missing. Without a target the
+ * files are exactly the backup's (PostgreSQL starts and replays the WAL inside it to the backup's end);
+ * with one, the directory is set up to recover from the job's WAL archive to that target and promote.
+ * Without a key, the newest backup that ended before the target is used. The artifact is read once: the
+ * SHA-256 is checked as it streams, and a failure of any kind removes everything written.
+ */
+public final class PhysicalRestorer {
+    /**
+     * What to restore where. {@code target} null = plain restore. {@code dbbackupCommand}: how PostgreSQL's
+     * restore_command calls dbbackup, as shell text (e.g. {@code /usr/bin/java -jar /opt/dbbackup/dbbackup.jar});
+     * {@code walFetchArgs}: extra wal-fetch arguments (--identity FILE, --passphrase-env VAR).
+     */
+    public record Request(String job, Optional<String> key, Path pgdata, RecoveryTarget target, String dbbackupCommand,
+                          List<String> walFetchArgs) {
+        public Request {
+            walFetchArgs = List.copyOf(walFetchArgs);
+        }
+    }
+
+    /** What was restored; {@code restoreCommand} is null for a plain restore. */
+    public record Result(BackupKey key, Path pgdata, long bytes, RecoveryTarget target, String restoreCommand) {
+    }
+
+    private final Workspace ws;
+    private final DecryptionKeys keys;
+
+    public PhysicalRestorer(Workspace ws, DecryptionKeys keys) {
+        this.ws = ws;
+        this.keys = keys;
+    }
+
+    public Result restore(Request r) {
+        JobConfig job = ws.job(r.job());
+        Engine engine = ws.datasource(job.datasource()).engine();
+        if (!engine.physical()) {
+            throw DbBackupException.user("--pgdata restores physical base backups, but job '" + job.name() + "' backs up "
+                    + engine.describe() + " with logical dumps: restore it without --pgdata");
+        }
+        Path dir = r.pgdata().toAbsolutePath().normalize();
+        checkEmpty(dir);
+        Catalog catalog = new Catalog(ws);
+        BackupKey key = choose(catalog, job, r.key(), r.target());
+        Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
+        String walFetch = r.target() == null ? null : walFetchCommand(job, r);
+        boolean created = !Files.exists(dir);
+        try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
+            ws.log().info("restore started", "key", key.key(), "pgdata", dir, "target", r.target() == null ? "none (plain)" : r.target());
+            long bytes;
+            try {
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                try (InputStream in = ReadAhead.of(new ArtifactReader(catalog.store(job)).open(key, decryptor), "restore")) {
+                    Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
+                    engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch), op.context());
+                    bytes = counting.count();
+                }
+            } catch (IOException | RuntimeException e) {
+                removeWritten(dir, created);
+                throw Failures.map("restore of " + key.key() + " into " + dir + " failed (nothing was left in " + dir + ")", e);
+            }
+            ws.log().info("restore finished", "key", key.key(), "pgdata", dir, "bytes", bytes);
+            return new Result(key, dir, bytes, r.target(), walFetch == null ? null : walFetch + " %f %p");
+        }
+    }
+
+    /** {@code <dbbackup> -c <config> wal-fetch --job <job> --stop-recovery-on-error [keys]}, for restore_command. */
+    String walFetchCommand(JobConfig job, Request r) {
+        List<String> words = new ArrayList<>(List.of("-c", ws.config().file().toAbsolutePath().normalize().toString(), "wal-fetch", "--job", job.name(),
+                "--stop-recovery-on-error"));
+        words.addAll(r.walFetchArgs());
+        return r.dbbackupCommand().strip() + " " + ShellWords.join(words);
+    }
+
+    /** The named backup (which must end before the target), or the newest that ended before it. */
+    private BackupKey choose(Catalog catalog, JobConfig job, Optional<String> name, RecoveryTarget target) {
+        if (name.isPresent()) {
+            BackupKey key = catalog.resolve(job, name);
+            if (target != null && !target.isLatest() && !endsBefore(catalog.facts(job, key), target)) {
+                throw DbBackupException.user("backup " + key.fileName() + " ended after the target " + target
+                        + ": recovery cannot stop before a base backup is consistent; pick an older backup or omit KEY");
+            }
+            return key;
+        }
+        List<Catalog.Entry> entries = catalog.list(job);
+        if (entries.isEmpty()) {
+            throw DbBackupException.user("job '" + job.name() + "' has no backups in " + catalog.store(job).describe()
+                    + " under " + catalog.folder(job));
+        }
+        if (target == null || target.isLatest()) {
+            return entries.get(0).key();
+        }
+        for (Catalog.Entry e : entries) {
+            Catalog.Facts f;
+            try {
+                f = catalog.facts(job, e.key());
+            } catch (DbBackupException ex) {
+                ws.log().warn("skipping a backup whose manifest cannot be read", "key", e.key().key(), "error", ex.getMessage());
+                continue;
+            }
+            if (endsBefore(f, target)) {
+                return e.key();
+            }
+        }
+        throw DbBackupException.user("no base backup of job '" + job.name() + "' ended before the target " + target
+                + " (oldest: " + entries.get(entries.size() - 1).key().fileName() + ")");
+    }
+
+    static boolean endsBefore(Catalog.Facts f, RecoveryTarget target) {
+        if (target.time() != null) {
+            return f.finished().isBefore(target.time());
+        }
+        Optional<Lsn> end = f.get("end_lsn").flatMap(Lsn::parse);
+        return end.isPresent() && end.get().compareTo(target.lsn()) <= 0;
+    }
+
+    private static void checkEmpty(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw DbBackupException.user("--pgdata " + dir + " exists and is not a folder");
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            if (s.findAny().isPresent()) {
+                throw DbBackupException.user("--pgdata " + dir + " is not empty: a base backup is restored only into an empty "
+                        + "or missing folder (nothing was written)");
+            }
+        } catch (IOException e) {
+            throw DbBackupException.user("cannot read --pgdata " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private void removeWritten(Path dir, boolean created) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).filter(p -> created || !p.equals(dir)).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            ws.log().warn("could not remove what the failed restore wrote", "pgdata", dir, "error", e.getMessage());
+        }
+    }
+}

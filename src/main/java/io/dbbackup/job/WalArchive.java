@@ -1,0 +1,339 @@
+package io.dbbackup.job;
+
+import io.dbbackup.codec.Decryptor;
+import io.dbbackup.codec.Encryptor;
+import io.dbbackup.codec.HashingOutputStream;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.WalFileName;
+import io.dbbackup.core.WalKey;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.pipeline.WalTransfer;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.Store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The WAL archive of a physical job, {@code <prefix>/<cluster>/wal/} in the job's store, compressed and
+ * encrypted as the job's backups. {@link #push} is PostgreSQL's {@code archive_command}, {@link #fetch}
+ * its {@code restore_command}. Archived WAL is never overwritten: a second push of identical content
+ * succeeds, of different content fails.
+ */
+public final class WalArchive {
+    /** How a push ended. */
+    public enum Outcome { ARCHIVED, ALREADY_ARCHIVED, ARCHIVED_AHEAD }
+
+    /** One push: the key written (or found), how, the sizes and how many other waiting files went along. */
+    public record Pushed(WalKey key, Outcome outcome, long bytes, long storedBytes, int ahead) {
+        Pushed with(int ahead) {
+            return new Pushed(key, outcome, bytes, storedBytes, ahead);
+        }
+    }
+
+    /** One fetch: the key read and the size written to the destination. */
+    public record Fetched(WalKey key, long bytes) {
+    }
+
+    private final Workspace ws;
+
+    public WalArchive(Workspace ws) {
+        this.ws = ws;
+    }
+
+    /** The job, which must back up a physical datasource. */
+    public JobConfig physicalJob(String name) {
+        JobConfig job = ws.job(name);
+        Engine engine = ws.datasource(job.datasource()).engine();
+        if (!engine.physical()) {
+            throw DbBackupException.user("job '" + name + "' backs up " + engine.describe() + " with logical dumps; WAL "
+                    + "archiving needs a physical job (engine: postgres, method: physical)");
+        }
+        return job;
+    }
+
+    /** {@code <prefix>/<cluster>/wal/}. */
+    public String walFolder(JobConfig job) {
+        return WalKey.walFolder(job.prefix(), ws.datasource(job.datasource()).engine().database());
+    }
+
+    public Pushed push(String jobName, Path file, String name) {
+        return push(jobName, file, name, 0);
+    }
+
+    /**
+     * Archives {@code file} as {@code name}. When PostgreSQL's archiver calls (the file lies in {@code pg_wal}
+     * beside {@code archive_status}), up to {@code ahead} other files waiting there ({@code .ready}) are
+     * archived too, in parallel, each leaving a marker in {@code pg_wal/dbbackup/} holding its SHA-256: when
+     * the archiver then asks for one of them, a file with that exact content is acknowledged without a
+     * second upload. This spreads one JVM's start-up and one store connection over many segments when the
+     * archiver falls behind; when it keeps up there is nothing waiting and nothing extra happens.
+     */
+    public Pushed push(String jobName, Path file, String name, int ahead) {
+        WalFileName wal = parseName(name);
+        JobConfig job = physicalJob(jobName);
+        Store store = ws.store(job.store()).store();
+        String folder = walFolder(job);
+        Optional<AheadSpool> spool = AheadSpool.beside(file, store.describe() + " " + folder, ws.config().file(), job.name());
+        Content content = Content.of(file);
+        String sha = content.sha256();
+        if (spool.isPresent() && spool.get().pushedAhead(wal.name(), sha)) {
+            return new Pushed(new WalKey(folder, wal, sha, job.compression(), job.encryption() != null), Outcome.ARCHIVED_AHEAD,
+                    size(file), 0, 0);
+        }
+        if (spool.isEmpty() || ahead <= 0) {
+            return pushOne(job, store, folder, file, wal, content);
+        }
+        List<WalFileName> first = spool.get().waiting(wal, ahead);
+        if (first.isEmpty()) {
+            return pushOne(job, store, folder, file, wal, content);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(AHEAD_THREADS, r -> {
+            Thread t = new Thread(r, "wal-push");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<Pushed> requested = pool.submit(() -> pushOne(job, store, folder, file, wal, content));
+            // keep going while the archiver's backlog grows, up to 'ahead' files in all: each of them then costs the
+            // archiver's next call only a JVM start and a hash
+            Set<WalFileName> taken = new HashSet<>();
+            List<WalFileName> batch = first;
+            int pushed = 0;
+            while (!batch.isEmpty() && pushed < ahead) {
+                List<Future<?>> tasks = new ArrayList<>();
+                for (WalFileName w : batch.subList(0, Math.min(batch.size(), ahead - pushed))) {
+                    taken.add(w);
+                    pushed++;
+                    tasks.add(pool.submit(() -> pushAhead(job, store, folder, file.resolveSibling(w.name()), w, spool.get())));
+                }
+                awaitAll(tasks);
+                batch = spool.get().waiting(wal, ahead).stream().filter(w -> !taken.contains(w)).toList();
+            }
+            try {
+                return requested.get().with(pushed);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : Failures.map("cannot archive " + name, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DbBackupException.system("interrupted while archiving " + name);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void pushAhead(JobConfig job, Store store, String folder, Path f, WalFileName w, AheadSpool spool) {
+        try {
+            Content c = Content.of(f);
+            pushOne(job, store, folder, f, w, c);
+            spool.mark(w.name(), c.sha256());
+        } catch (RuntimeException e) {
+            ws.log().warn("could not archive ahead; the archiver will ask again", "file", w.name(), "error", e.getMessage());
+        }
+    }
+
+    private static void awaitAll(List<Future<?>> tasks) {
+        for (Future<?> t : tasks) {
+            try {
+                t.get();
+            } catch (ExecutionException e) {
+                // logged by the task
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static final int AHEAD_THREADS = 4;
+
+    private Pushed pushOne(JobConfig job, Store store, String folder, Path file, WalFileName wal, Content content) {
+        String sha = content.sha256();
+        String name = wal.name();
+        List<WalKey> existing = archived(store, folder, wal);
+        for (WalKey k : existing) {
+            if (k.sha256().equals(sha)) {
+                return new Pushed(k, Outcome.ALREADY_ARCHIVED, size(file), 0, 0);
+            }
+        }
+        if (!existing.isEmpty()) {
+            throw DbBackupException.integrity(name + " is already archived with different content (" + existing.get(0).key()
+                    + ", SHA-256 " + existing.get(0).sha256() + "; this file has " + sha + "): refusing to overwrite archived WAL."
+                    + " Is another cluster archiving into " + folder + "?");
+        }
+        Encryptor encryptor = Encryption.encryptor(job);
+        WalKey key = new WalKey(folder, wal, sha, job.compression(), encryptor != null);
+        try (Workspace.Operation op = ws.operation("wal-push"); InputStream in = content.open()) {
+            long stored = WalTransfer.push(store, key, in, job.compressionLevel(), encryptor, content.bytes() == null,
+                    op.context());
+            return new Pushed(key, Outcome.ARCHIVED, size(file), stored, 0);
+        } catch (IOException e) {
+            throw Failures.map("cannot archive " + name + " to " + store.describe(), e);
+        }
+    }
+
+    /**
+     * Writes {@code name} to {@code destination} (atomically: a temporary file in its folder, renamed when
+     * complete and checked). Missing from the archive: {@link WalNotArchivedException}, unless later
+     * segments of its timeline are archived (a gap: recovery must not end here) — an integrity error.
+     */
+    public Fetched fetch(String jobName, String name, Path destination, DecryptionKeys keys) {
+        WalFileName wal = parseName(name);
+        JobConfig job = physicalJob(jobName);
+        Store store = ws.store(job.store()).store();
+        String folder = walFolder(job);
+        List<WalKey> found = archived(store, folder, wal);
+        if (found.isEmpty()) {
+            throw notArchived(store, folder, wal, destination);
+        }
+        if (found.stream().map(WalKey::sha256).distinct().count() > 1) {
+            throw DbBackupException.integrity(name + " is archived twice with different content (" + found.get(0).key()
+                    + ", " + found.get(1).key() + "): resolve this by hand before recovering past it");
+        }
+        WalKey key = found.get(0);
+        Decryptor decryptor = key.encrypted() ? Encryption.decryptor(job, keys, ws.log()) : null;
+        if (key.encrypted() && decryptor == null) {
+            throw DbBackupException.user(key.key() + " is encrypted and no key to decrypt it was given: pass --identity FILE"
+                    + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on job '"
+                    + job.name() + "'");
+        }
+        Path dir = destination.toAbsolutePath().getParent();
+        Path temp = dir.resolve("." + destination.getFileName() + ".dbbackup-" + UUID.randomUUID());
+        try {
+            long bytes;
+            try (OutputStream out = Files.newOutputStream(Files.createFile(temp,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
+                bytes = WalTransfer.fetch(store, key, decryptor, out);
+            }
+            Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new Fetched(key, bytes);
+        } catch (IOException e) {
+            throw Failures.map("cannot fetch " + name + " from " + store.describe(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // best effort: a dot-file PostgreSQL never reads
+            }
+        }
+    }
+
+    /** Every archived WAL file of the job (objects under its wal/ folder that parse as WAL keys), in WAL order. */
+    public List<WalKey> list(JobConfig job) {
+        Store store = ws.store(job.store()).store();
+        String folder = walFolder(job);
+        List<WalKey> out = new ArrayList<>();
+        for (StoredObject o : listing(store, folder)) {
+            WalKey.parse(o.key(), folder).ifPresent(out::add);
+        }
+        out.sort(Comparator.comparing(WalKey::file).thenComparing(WalKey::key));
+        return out;
+    }
+
+    private DbBackupException notArchived(Store store, String folder, WalFileName wal, Path destination) {
+        Path local = destination.toAbsolutePath().resolveSibling(wal.name());
+        if (Files.isRegularFile(local)) {
+            return new WalNotArchivedException(wal.name() + " is not in the archive " + folder
+                    + " (PostgreSQL has its own copy in " + local.getParent() + ")");
+        }
+        if (wal.kind() == WalFileName.Kind.SEGMENT) {
+            String timeline = wal.name().substring(0, 8);
+            Optional<WalKey> later = listing(store, folder + timeline).stream()
+                    .map(o -> WalKey.parse(o.key(), folder)).flatMap(Optional::stream)
+                    .filter(k -> k.file().kind() == WalFileName.Kind.SEGMENT && k.file().timeline() == wal.timeline()
+                            && Long.compareUnsigned(k.file().position(), wal.position()) > 0)
+                    .findFirst();
+            if (later.isPresent()) {
+                return DbBackupException.integrity(wal.name() + " is missing from the archive " + folder + " although "
+                        + later.get().file().name() + " of the same timeline is there: the archive has a gap, recovery "
+                        + "cannot continue past it");
+            }
+        }
+        return new WalNotArchivedException(wal.name() + " is not in the archive " + folder);
+    }
+
+    private static List<WalKey> archived(Store store, String folder, WalFileName wal) {
+        List<WalKey> out = new ArrayList<>();
+        for (StoredObject o : listing(store, WalKey.prefixOf(folder, wal))) {
+            WalKey.parse(o.key(), folder).filter(k -> k.file().equals(wal)).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static List<StoredObject> listing(Store store, String prefix) {
+        try {
+            return store.list(prefix);
+        } catch (IOException e) {
+            throw Failures.map("cannot list " + prefix + " in " + store.describe(), e);
+        }
+    }
+
+    private static WalFileName parseName(String name) {
+        return WalFileName.parse(name).orElseThrow(() -> DbBackupException.user("'" + name + "' is not a WAL file name "
+                + "PostgreSQL archives (a 24-hex-digit segment, its .partial or .backup file, or a TTTTTTTT.history file)"));
+    }
+
+    /**
+     * A file to archive and its SHA-256. Files up to {@link #IN_MEMORY} (every default-sized segment) are read
+     * once, into memory; larger ones are read twice (the upload re-checks the digest as it streams).
+     */
+    private record Content(Path file, byte[] bytes, String sha256) {
+        static final long IN_MEMORY = 64L << 20;
+
+        static Content of(Path file) {
+            try {
+                if (Files.size(file) <= IN_MEMORY) {
+                    byte[] b = Files.readAllBytes(file);
+                    HashingOutputStream h = new HashingOutputStream(OutputStream.nullOutputStream());
+                    h.write(b);
+                    return new Content(file, b, h.hex());
+                }
+                try (InputStream in = Files.newInputStream(file)) {
+                    HashingOutputStream h = new HashingOutputStream(OutputStream.nullOutputStream());
+                    in.transferTo(h);
+                    return new Content(file, null, h.hex());
+                }
+            } catch (NoSuchFileException e) {
+                throw DbBackupException.user("cannot archive " + file + ": no such file");
+            } catch (AccessDeniedException e) {
+                throw DbBackupException.user("cannot archive " + file + ": permission denied");
+            } catch (IOException e) {
+                throw DbBackupException.system("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        InputStream open() throws IOException {
+            return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.dbbackup.spi;
+
+import io.dbbackup.core.RecoveryTarget;
+
+import java.nio.file.Path;
+
+/**
+ * A physical restore into {@code directory} (created empty, 0700, by the caller). With a {@code target}
+ * the engine also sets the restored server up to recover to it, fetching archived WAL with
+ * {@code walFetchCommand} (a shell command prefix to which the engine appends the file name and
+ * destination); without one (a plain restore) the files are left exactly as backed up.
+ */
+public record DirectoryRestore(Path directory, RecoveryTarget target, String walFetchCommand) {
+    public static DirectoryRestore plain(Path directory) {
+        return new DirectoryRestore(directory, null, null);
+    }
+}

@@ -1,0 +1,227 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * wal-push / wal-fetch against a local store and a fake pg_wal (no server: wal-push never connects to
+ * PostgreSQL): archiving ahead and its markers, the shortcut that acknowledges them, gaps, encryption,
+ * and the recovery-target arguments of restore.
+ */
+class WalArchiveCliTest {
+    @TempDir
+    Path dir;
+    Path pgWal;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  pg: {engine: postgres, method: physical, cluster: main}
+                  pg2: {engine: postgres, method: physical, cluster: main, encryption: {passphrase_env: WAL_PASS, scrypt_work_factor: 10}}
+                  logical: {engine: postgres, database: app}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  phys: {datasource: pg, store: local, prefix: p, compression: zstd}
+                  other: {datasource: pg, store: local, prefix: q, compression: gzip}
+                  secret: {datasource: pg2, store: local, prefix: s, compression: lz4}
+                  dump: {datasource: logical, store: local}
+                """);
+        pgWal = Files.createDirectories(dir.resolve("pgdata/pg_wal/archive_status"));
+        pgWal = pgWal.getParent();
+        cli = new Cli().workingDir(dir.resolve("pgdata")).env("WAL_PASS", "correct horse battery");
+    }
+
+    private String segment(int n) {
+        return String.format("0000000100000000%08X", n);
+    }
+
+    /** A WAL file in pg_wal, marked ready for archiving as PostgreSQL does. */
+    private Path ready(String name, int seed) throws IOException {
+        byte[] b = new byte[1 << 20];
+        new Random(seed).nextBytes(b);
+        java.util.Arrays.fill(b, 1000, b.length, (byte) 0);
+        Path f = pgWal.resolve(name);
+        Files.write(f, b);
+        Files.writeString(pgWal.resolve("archive_status/" + name + ".ready"), "");
+        return f;
+    }
+
+    private Cli.Result run(String... args) {
+        String[] full = new String[args.length + 2];
+        full[0] = "-c";
+        full[1] = dir.resolve("config.yaml").toString();
+        System.arraycopy(args, 0, full, 2, args.length);
+        return cli.run(full);
+    }
+
+    private List<String> archived(String prefix) throws IOException {
+        Path root = dir.resolve("store").resolve(prefix);
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    private boolean shortcut(String... args) {
+        return WalPushShortcut.acknowledged(args, dir.resolve("pgdata"), new PrintWriter(new StringWriter()));
+    }
+
+    @Test
+    void archivingAheadLeavesMarkersTheArchiversLaterCallsUse() throws IOException {
+        for (int i = 1; i <= 4; i++) {
+            ready(segment(i), i);
+        }
+        ready("00000002.history", 9);
+        Cli.Result r = run("wal-push", "--job", "phys", "--ahead", "3", "pg_wal/" + segment(1), segment(1));
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("wal archived").contains("also_archived_ahead=3");
+        // the history file first, then the oldest segments; the newest waits for a later call
+        assertThat(archived("p/main/wal")).hasSize(4).anyMatch(k -> k.startsWith("00000002.history-"))
+                .anyMatch(k -> k.startsWith("0000000100000000/" + segment(3) + "-")).noneMatch(k -> k.contains(segment(4)));
+        assertThat(pgWal.resolve("dbbackup/" + segment(2))).exists();
+
+        String cfg = dir.resolve("config.yaml").toString();
+        assertThat(shortcut("-c", cfg, "wal-push", "--job", "other", "pg_wal/" + segment(2), segment(2)))
+                .as("another job: not acknowledged").isFalse();
+        assertThat(shortcut("-c", cfg, "wal-push", "--job", "phys", "--verbose", "pg_wal/" + segment(2), segment(2)))
+                .as("an option it does not know").isFalse();
+        assertThat(shortcut("-q", "-c", cfg, "wal-push", "--job", "phys", "pg_wal/" + segment(2), segment(2))).isTrue();
+        assertThat(pgWal.resolve("dbbackup/" + segment(2))).as("a marker is used once").doesNotExist();
+        assertThat(shortcut("-c", cfg, "wal-push", "--job", "phys", "pg_wal/" + segment(2), segment(2))).isFalse();
+        // content changed since it was archived ahead: no shortcut, and the normal path refuses to overwrite
+        Files.write(pgWal.resolve(segment(3)), new byte[1 << 20]);
+        assertThat(shortcut("-c", cfg, "wal-push", "--job", "phys", "pg_wal/" + segment(3), segment(3))).isFalse();
+        Cli.Result clash = run("wal-push", "--job", "phys", "pg_wal/" + segment(3), segment(3));
+        assertThat(clash.exit()).isEqualTo(3);
+        assertThat(clash.err()).contains("already archived with different content");
+        // the normal path also honours a marker (e.g. the config was edited since)
+        Cli.Result hist = run("wal-push", "--job", "phys", "pg_wal/00000002.history", "00000002.history");
+        assertThat(hist.exit()).as(hist.toString()).isZero();
+        assertThat(hist.err()).contains("wal archived ahead");
+    }
+
+    @Test
+    void fetchChecksGapsAndStopsRecoveryOnErrors() throws IOException {
+        for (int i = 1; i <= 3; i++) {
+            Path f = ready(segment(i), i);
+            assertThat(run("wal-push", "--job", "phys", "--ahead", "0", f.toString(), segment(i)).exit()).isZero();
+        }
+        Path dest = dir.resolve("pgdata/pg_wal/RECOVERYXLOG");
+        assertThat(run("wal-fetch", "--job", "phys", segment(2), "pg_wal/RECOVERYXLOG").exit()).isZero();
+        assertThat(Files.readAllBytes(dest)).isEqualTo(Files.readAllBytes(pgWal.resolve(segment(2))));
+        Files.delete(dest);
+
+        // the end of the archive: exit 1, even when asked to stop recovery on errors
+        Cli.Result end = run("wal-fetch", "--job", "phys", "--stop-recovery-on-error", segment(4), "pg_wal/RECOVERYXLOG");
+        assertThat(end.exit()).isEqualTo(1);
+        assertThat(dest).doesNotExist();
+
+        // a hole before archived segments: a gap, not the end
+        Path two = dir.resolve("store/p/main/wal").resolve(archived("p/main/wal").stream()
+                .filter(k -> k.contains(segment(2))).findFirst().orElseThrow());
+        Path aside = dir.resolve("aside");
+        Files.move(two, aside);
+        Files.delete(pgWal.resolve(segment(2)));
+        Cli.Result gap = run("wal-fetch", "--job", "phys", segment(2), "pg_wal/RECOVERYXLOG");
+        assertThat(gap.exit()).isEqualTo(3);
+        assertThat(gap.err()).contains("the archive has a gap").contains(segment(3));
+        Cli.Result stop = run("wal-fetch", "--job", "phys", "--stop-recovery-on-error", segment(2), "pg_wal/RECOVERYXLOG");
+        assertThat(stop.exit()).isEqualTo(255);
+        assertThat(stop.err()).contains("PostgreSQL stops recovery here");
+        // ... unless PostgreSQL has the file in pg_wal itself
+        ready(segment(2), 2);
+        assertThat(run("wal-fetch", "--job", "phys", segment(2), "pg_wal/RECOVERYXLOG").exit()).isEqualTo(1);
+        assertThat(dest).doesNotExist();
+
+        // truncated object: corrupt, nothing written
+        byte[] stored = Files.readAllBytes(aside);
+        Files.write(two, java.util.Arrays.copyOf(stored, stored.length / 2));
+        Cli.Result corrupt = run("wal-fetch", "--job", "phys", segment(2), "pg_wal/RECOVERYXLOG");
+        assertThat(corrupt.exit()).isEqualTo(3);
+        assertThat(corrupt.err()).contains("is corrupt");
+        assertThat(dest).doesNotExist();
+        try (Stream<Path> s = Files.list(pgWal)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+    }
+
+    @Test
+    void encryptedArchivesNeedTheKeyToFetch() throws IOException {
+        Path f = ready(segment(7), 7);
+        Cli.Result push = run("wal-push", "--job", "secret", f.toString(), segment(7));
+        assertThat(push.exit()).as(push.toString()).isZero();
+        assertThat(archived("s/main/wal")).singleElement().asString().endsWith(".lz4.age");
+        Cli noKey = new Cli().workingDir(dir);
+        Files.writeString(dir.resolve("nokey.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("encryption: {passphrase_env: WAL_PASS, scrypt_work_factor: 10}", "encryption: {recipients: "
+                        + "[age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p]}"));
+        Cli.Result denied = noKey.run("-c", "nokey.yaml", "wal-fetch", "--job", "secret", segment(7), "out");
+        assertThat(denied.exit()).isEqualTo(1);
+        assertThat(denied.err()).contains("is encrypted and no key to decrypt it was given");
+        Cli.Result ok = noKey.env("P", "correct horse battery").run("-c", "nokey.yaml", "wal-fetch", "--job", "secret",
+                "--passphrase-env", "P", segment(7), "out");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("out"))).isEqualTo(Files.readAllBytes(f));
+        assertThat(ok.err()).doesNotContain("correct horse");
+    }
+
+    @Test
+    void argumentsAreCheckedBeforeAnythingIsWritten() {
+        Cli.Result logical = run("wal-push", "--job", "dump", "x", segment(1));
+        assertThat(logical.exit()).isEqualTo(1);
+        assertThat(logical.err()).contains("WAL archiving needs a physical job");
+        Cli.Result name = run("wal-fetch", "--job", "phys", "RECOVERYHISTORY", "x");
+        assertThat(name.exit()).isEqualTo(1);
+        assertThat(name.err()).contains("is not a WAL file name");
+        Cli.Result missing = run("wal-push", "--job", "phys", "pg_wal/" + segment(5), segment(5));
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("no such file");
+        Cli.Result target = run("restore", "phys", "--target", "latest");
+        assertThat(target.exit()).isEqualTo(1);
+        assertThat(target.err()).contains("add --pgdata DIR");
+        Cli.Result logicalPgdata = run("restore", "dump", "--pgdata", dir.resolve("x").toString());
+        assertThat(logicalPgdata.exit()).isEqualTo(1);
+        assertThat(logicalPgdata.err()).contains("--pgdata restores physical base backups");
+        Cli.Result two = run("restore", "phys", "--pgdata", "x", "--target", "latest", "--target-lsn", "0/1");
+        assertThat(two.exit()).isEqualTo(1);
+        Cli.Result noPgdata = run("restore", "phys");
+        assertThat(noPgdata.exit()).isEqualTo(1);
+        assertThat(noPgdata.err()).contains("restore one into a data directory with --pgdata DIR");
+        assertThat(dir.resolve("x")).doesNotExist();
+        assertThat(dir.resolve("store")).doesNotExist();
+    }
+
+    @Test
+    void targetTimesNeedAnOffset() {
+        assertThat(RecoveryTargets.parseTime("2026-03-10T14:30:00Z")).isEqualTo("2026-03-10T14:30:00Z");
+        assertThat(RecoveryTargets.parseTime("2026-03-10 15:30:00+01:00").toString()).isEqualTo("2026-03-10T14:30:00Z");
+        assertThat(RecoveryTargets.parseTime("2026-03-10 14:30:00.25+00").toString()).isEqualTo("2026-03-10T14:30:00.250Z");
+        assertThat(RecoveryTargets.parseTime("2026-03-10 14:30:00 UTC").toString()).isEqualTo("2026-03-10T14:30:00Z");
+        assertThatThrownBy(() -> RecoveryTargets.parseTime("2026-03-10 14:30:00")).hasMessageContaining("zone offset");
+        assertThatThrownBy(() -> RecoveryTargets.of(null, "0-1", null)).hasMessageContaining("not a WAL position");
+        assertThatThrownBy(() -> RecoveryTargets.of(null, null, "immediate")).hasMessageContaining("not supported");
+        assertThat(RecoveryTargets.of(null, null, null)).isNull();
+        assertThat(RecoveryTargets.of(null, null, "latest").isLatest()).isTrue();
+        assertThat(io.dbbackup.job.ShellWords.join(List.of("/usr/bin/java", "-jar", "/opt/it's here/x.jar", "%f")))
+                .isEqualTo("/usr/bin/java -jar '/opt/it'\\''s here/x.jar' %f");
+    }
+}

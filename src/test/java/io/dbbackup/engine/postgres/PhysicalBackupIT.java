@@ -1,0 +1,407 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.PostgresServer;
+import io.dbbackup.testkit.Shell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 11 on one real cluster that archives its WAL through the built CLI: a physical base backup, its
+ * facts in {@code list}, a plain restore that starts at the backup's end state.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PhysicalBackupIT {
+    PhysicalCluster c;
+    Cli cli;
+    String backupKey;
+    String targetTime;
+    String segmentWithAAndB;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path work = PhysicalCluster.workDir();
+        Path store = Files.createDirectories(work.resolve("store/pitr/" + PhysicalCluster.CLUSTER + "/wal"));
+        Shell.ok(work, "chown", "postgres:postgres", store.toString());
+        String archive = PhysicalCluster.dbbackupCommand() + " -c '" + work.resolve("config.yaml") + "' wal-push --job "
+                + PhysicalCluster.JOB + " %p %f";
+        c = PhysicalCluster.start(work, archive, Map.of(), pg -> "datasources:\n" + PhysicalCluster.datasource(pg) + """
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  phys:
+                    datasource: pg
+                    store: local
+                    prefix: pitr
+                    compression: zstd
+                  phys-last1:
+                    datasource: pg
+                    store: local
+                    prefix: pitr
+                    compression: zstd
+                    retention: {keep_last: 1}
+                """);
+        cli = new Cli().workingDir(work);
+        c.pg.execute("postgres", "create table t(id serial primary key, batch text not null)");
+    }
+
+    @AfterAll
+    void stop() {
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private Cli.Result run(String... args) {
+        String[] full = new String[args.length + 2];
+        full[0] = "-c";
+        full[1] = c.config.toString();
+        System.arraycopy(args, 0, full, 2, args.length);
+        return cli.run(full);
+    }
+
+    @Test
+    @Order(1)
+    void baseBackupIsOneTarStreamWithItsWalFacts() throws Exception {
+        Cli.Result r = run("backup", "phys");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Cli.Result list = run("list", "phys", "--json");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> entries = (List<Map<String, Object>>) Json.parse(list.out());
+        assertThat(entries).hasSize(1);
+        Map<String, Object> e = entries.get(0);
+        backupKey = (String) e.get("key");
+        assertThat(backupKey).matches("pitr/main/main-\\d{8}-\\d{6}\\.tar\\.zst");
+        String systemId = c.pg.queryOne("postgres", "select system_identifier::text from pg_control_system()");
+        assertThat(e).containsEntry("system_identifier", systemId).containsEntry("timeline", "1")
+                .containsEntry("server_version", c.pg.queryOne("postgres", "show server_version").split(" ")[0]);
+        assertThat((String) e.get("start_lsn")).matches("[0-9A-F]+/[0-9A-F]+");
+        assertThat((String) e.get("end_lsn")).matches("[0-9A-F]+/[0-9A-F]+");
+
+        Cli.Result table = run("list", "phys");
+        assertThat(table.out()).contains("START_LSN").contains("END_LSN").contains("SYSTEM_IDENTIFIER").contains(systemId)
+                .contains(backupKey);
+
+        // the stored artifact is a plain zstd'd tar that standard tools read, holding the manifest and the WAL
+        Path artifact = c.work.resolve("store").resolve(backupKey);
+        String names = Shell.sh(c.work, "zstd -dc '" + artifact + "' | tar -t");
+        assertThat(names).contains("backup_label").contains("backup_manifest").contains("global/pg_control")
+                .containsPattern("pg_wal/[0-9A-F]{24}");
+        Map<?, ?> manifest = (Map<?, ?>) Json.parse(Files.readString(c.work.resolve("store").resolve(backupKey + ".manifest.json")));
+        assertThat(manifest.get("format")).isEqualTo("tar");
+        assertThat(((Map<?, ?>) manifest.get("facts")).get("method")).isEqualTo("physical");
+    }
+
+    @Test
+    @Order(2)
+    void archiveCommandPushesEverySegmentAndTheBackupHistoryFile() throws Exception {
+        c.pg.execute("postgres", "insert into t(batch) select 'warmup' from generate_series(1, 10); truncate t");
+        String segment = c.switchWal();
+        c.awaitArchived(segment, java.time.Duration.ofSeconds(60));
+        Path walRoot = c.work.resolve("store/pitr/main/wal");
+        List<Path> archived;
+        try (var s = Files.walk(walRoot)) {
+            archived = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        assertThat(archived).extracting(p -> p.getFileName().toString())
+                .anyMatch(n -> n.matches(segment + "-[0-9a-f]{64}\\.zst"))
+                .anyMatch(n -> n.matches("[0-9A-F]{24}\\.[0-9A-F]{8}\\.backup-[0-9a-f]{64}\\.zst"));
+        // the digest in the name is the digest of the segment as PostgreSQL wrote it; zstd reads the object
+        Path obj = archived.stream().filter(p -> p.getFileName().toString().startsWith(segment + "-")).findFirst().orElseThrow();
+        assertThat(obj.getParent().getFileName().toString()).isEqualTo(segment.substring(0, 16));
+        String sha = Shell.sh(c.work, "zstd -dc '" + obj + "' | sha256sum").split(" ")[0];
+        assertThat(obj.getFileName().toString()).isEqualTo(segment + "-" + sha + ".zst");
+        assertThat(c.pg.serverLog()).contains("wal archived").contains("file=" + segment);
+
+        // fetch: byte-identical, atomically into the destination
+        Path fetchDir = Files.createDirectories(c.work.resolve("fetch"));
+        Cli.Result f = run("wal-fetch", "--job", "phys", segment, fetchDir.resolve("RECOVERYXLOG").toString());
+        assertThat(f.exit()).as(f.toString()).isZero();
+        assertThat(Shell.ok(fetchDir, "sha256sum", "RECOVERYXLOG").split(" ")[0]).isEqualTo(sha);
+        assertThat(Files.size(fetchDir.resolve("RECOVERYXLOG"))).isEqualTo(16L << 20);
+
+        // push again, same content: ok; different content under the same name: refused, archive untouched
+        Cli.Result again = run("wal-push", "--job", "phys", fetchDir.resolve("RECOVERYXLOG").toString(), segment);
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.err()).contains("already archived");
+        Path other = fetchDir.resolve("other");
+        Files.write(other, new byte[16 << 20]);
+        long before = Files.size(obj);
+        Cli.Result clash = run("wal-push", "--job", "phys", other.toString(), segment);
+        assertThat(clash.exit()).as(clash.toString()).isEqualTo(3);
+        assertThat(clash.err()).contains(segment + " is already archived with different content").contains("refusing to overwrite");
+        assertThat(Files.size(obj)).isEqualTo(before);
+        try (var s = Files.walk(walRoot)) {
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith(segment + "-")).count()).isEqualTo(1);
+        }
+
+        // fetch of something never archived: exit 1, destination not written
+        Cli.Result missing = run("wal-fetch", "--job", "phys", "00000001000000FF00000001", fetchDir.resolve("X").toString());
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(1);
+        assertThat(missing.err()).contains("wal-fetch: 00000001000000FF00000001 is not in the archive").doesNotContain("error:");
+        assertThat(fetchDir.resolve("X")).doesNotExist();
+        Cli.Result history = run("wal-fetch", "--job", "phys", "00000002.history", fetchDir.resolve("Y").toString());
+        assertThat(history.exit()).as(history.toString()).isEqualTo(1);
+        Cli.Result bad = run("wal-push", "--job", "phys", other.toString(), "../../etc/passwd");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("is not a WAL file name");
+        try (var s = Files.list(fetchDir)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("RECOVERYXLOG", "other");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void plainRestoreStartsAtTheBackupsEnd() throws Exception {
+        c.pg.execute("postgres", "insert into t(batch) select 'after' from generate_series(1, 10)");
+        Path dir = c.restoreDir("plain");
+        Cli.Result r = run("restore", "phys", "--pgdata", dir.resolve("data").toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Path data = dir.resolve("data");
+        assertThat(data.resolve("recovery.signal")).doesNotExist();
+        assertThat(Files.readString(data.resolve("postgresql.auto.conf"))).doesNotContain("restore_command");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        try (PostgresServer restored = c.startRestored(dir)) {
+            assertThat(c.rows(restored)).isEmpty();
+            assertThat(restored.queryOne("postgres", "select to_regclass('t') is not null")).isEqualTo("t");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void restoreRefusesANonEmptyDirectory() throws Exception {
+        Path dir = c.restoreDir("busy");
+        Files.writeString(dir.resolve("keep.txt"), "mine");
+        Cli.Result r = run("restore", "phys", "--pgdata", dir.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("is not empty");
+        try (var s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("keep.txt");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void deepVerificationRunsPgVerifybackupAndCatchesWhatTheChecksumCannot() throws Exception {
+        Cli.Result ok = run("verify", "phys", "--deep", "--json");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        Map<?, ?> m = (Map<?, ?>) Json.parse(ok.out());
+        assertThat((String) m.get("deep")).startsWith("pg_verifybackup: backup successfully verified");
+
+        // a backup whose bytes match their sidecar but whose pg_control was damaged before it was stored
+        Path store = c.work.resolve("store");
+        Path artifact = store.resolve(backupKey);
+        byte[] tar = decompress(artifact);
+        int at = -1;
+        for (int off = 0; off + 512 <= tar.length; off += 512) {
+            if (new String(tar, off, 17, java.nio.charset.StandardCharsets.US_ASCII).equals("global/pg_control")) {
+                at = off + 512 + 200;
+                break;
+            }
+        }
+        assertThat(at).as("pg_control in the stream").isPositive();
+        tar[at] ^= 0x01;
+        String damagedKey = backupKey.replaceFirst("main-(\\d{8})-", "main-20990101-");
+        Path damaged = store.resolve(damagedKey);
+        Path raw = c.work.resolve("damaged.tar");
+        Files.write(raw, tar);
+        Shell.ok(c.work, "zstd", "-q", "-3", "-f", raw.toString(), "-o", damaged.toString());
+        String sha = Shell.ok(c.work, "sha256sum", damaged.toString()).split(" ")[0];
+        Files.writeString(store.resolve(damagedKey + ".sha256"), sha + "  " + damaged.getFileName() + "\n");
+        Files.copy(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"),
+                store.resolve(damagedKey + ".manifest.json"));
+        try {
+            Cli.Result shallow = run("verify", "phys", damaged.getFileName().toString());
+            assertThat(shallow.exit()).as("the checksum alone cannot tell").isZero();
+            Cli.Result deep = run("verify", "phys", damaged.getFileName().toString(), "--deep");
+            assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);
+            assertThat(deep.err()).contains("pg_verifybackup found the base backup damaged").contains("global/pg_control");
+        } finally {
+            for (String suffix : List.of("", ".sha256", ".manifest.json")) {
+                Files.deleteIfExists(store.resolve(damagedKey + suffix));
+            }
+            Files.deleteIfExists(raw);
+        }
+    }
+
+    private static byte[] decompress(Path zst) throws Exception {
+        Process p = new ProcessBuilder("zstd", "-dc", zst.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        return out;
+    }
+
+    private Cli.Result restore(Path dir, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("restore", "phys", "--pgdata", dir.resolve("data").toString(),
+                "--dbbackup-command", PhysicalCluster.dbbackupCommand()));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    @Order(5)
+    void pointInTimeRecoveryToANotedTimeShowsAButNotB() throws Exception {
+        Thread.sleep(1100); // a second base backup, under a key of its own second
+        Cli.Result b = run("backup", "phys");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        c.pg.execute("postgres", "insert into t(batch) select 'A' from generate_series(1, 100)");
+        targetTime = c.pg.queryOne("postgres",
+                "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+        Thread.sleep(50);
+        c.pg.execute("postgres", "insert into t(batch) select 'B' from generate_series(1, 50)");
+        segmentWithAAndB = c.switchWal();
+        c.awaitArchived(segmentWithAAndB, java.time.Duration.ofSeconds(60));
+
+        Path dir = c.restoreDir("to-time");
+        Cli.Result r = restore(dir, "--target-time", targetTime);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Path data = dir.resolve("data");
+        assertThat(data.resolve("recovery.signal")).exists();
+        String auto = Files.readString(data.resolve("postgresql.auto.conf"));
+        assertThat(auto).contains("restore_command = '" + PhysicalCluster.dbbackupCommand().replace("'", "''") + " -c "
+                        + c.config + " wal-fetch --job phys --stop-recovery-on-error %f %p'")
+                .containsPattern("recovery_target_time = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00'")
+                .contains("recovery_target_action = 'promote'");
+        assertThat(r.out()).contains("restored pitr/main/main-");
+        try (PostgresServer restored = c.startRestored(dir)) {
+            assertThat(c.rows(restored)).containsExactly("A:100", "after:10");
+            assertThat(restored.queryOne("postgres", "select timeline_id::text from pg_control_checkpoint()")).isNotEqualTo("1");
+            assertThat(restored.serverLog()).contains("wal fetched").contains("recovery stopping before commit");
+            restored.serverLog().lines().filter(l -> l.contains("wal fetched") || l.contains("not in the archive")
+                    || l.contains("recovery stopping")).forEach(l -> System.out.println("[to-time] " + l));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void pointInTimeRecoveryToLatestShowsAAndB() throws Exception {
+        Path dir = c.restoreDir("latest");
+        Cli.Result r = restore(dir, "--target", "latest");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        try (PostgresServer restored = c.startRestored(dir)) {
+            assertThat(c.rows(restored)).containsExactly("A:100", "B:50", "after:10");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aCorruptSegmentStopsRecovery() throws Exception {
+        Path obj = archivedObject(segmentWithAAndB);
+        byte[] original = Files.readAllBytes(obj);
+        try {
+            byte[] bytes = original.clone();
+            for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+                bytes[i] ^= 0x5a;
+            }
+            Files.write(obj, bytes); // in place: the file keeps its owner (postgres)
+            Path fetchDir = Files.createDirectories(c.work.resolve("fetch-corrupt"));
+            Cli.Result f = run("wal-fetch", "--job", "phys", segmentWithAAndB, fetchDir.resolve("RECOVERYXLOG").toString());
+            assertThat(f.exit()).as(f.toString()).isEqualTo(3);
+            assertThat(f.err()).contains("is corrupt");
+            try (var s = Files.list(fetchDir)) {
+                assertThat(s.toList()).as("destination not written, no temp file left").isEmpty();
+            }
+            assertRecoveryStops("corrupt-latest", "is corrupt", "--target", "latest");
+        } finally {
+            Files.write(obj, original);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aMissingSegmentStopsRecovery() throws Exception {
+        c.pg.execute("postgres", "insert into t(batch) select 'C' from generate_series(1, 5)");
+        String later = c.switchWal();
+        c.awaitArchived(later, java.time.Duration.ofSeconds(60));
+        Path obj = archivedObject(segmentWithAAndB);
+        Path saved = c.work.resolve("saved-" + obj.getFileName());
+        Files.move(obj, saved);
+        try {
+            assertRecoveryStops("gap-latest", "the archive has a gap", "--target", "latest");
+        } finally {
+            Files.move(saved, obj);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void pruningBaseBackupsPrunesTheWalOnlyTheyNeeded() throws Exception {
+        Cli.Result list = run("list", "phys", "--json");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> backups = (List<Map<String, Object>>) Json.parse(list.out());
+        assertThat(backups).hasSize(2);
+        String newest = (String) backups.get(0).get("key");
+        String oldest = (String) backups.get(1).get("key");
+        Map<?, ?> facts = (Map<?, ?>) ((Map<?, ?>) Json.parse(Files.readString(
+                c.work.resolve("store").resolve(newest + ".manifest.json")))).get("facts");
+        String keepFrom = (String) facts.get("start_wal_file");
+
+        Cli.Result dry = run("prune", "phys-last1", "--dry-run", "--json");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        Map<?, ?> decision = (Map<?, ?>) Json.parse(dry.out());
+        assertThat(decision.get("delete").toString()).contains(oldest);
+        Map<?, ?> wal = (Map<?, ?>) decision.get("wal");
+        assertThat(wal.get("keep_from")).isEqualTo(keepFrom);
+        List<String> doomed = ((List<?>) wal.get("delete")).stream().map(m -> (String) ((Map<?, ?>) m).get("key")).toList();
+        assertThat(doomed).isNotEmpty().allSatisfy(k -> assertThat(k.substring(k.lastIndexOf('/') + 1, k.lastIndexOf('/') + 25))
+                .isLessThan(keepFrom));
+        assertThat(doomed).anyMatch(k -> k.contains(".backup-"));
+        Cli.Result table = run("prune", "phys-last1", "--dry-run");
+        assertThat(table.out()).contains("wal: keep").contains("from " + keepFrom).contains("would delete " + doomed.size());
+        try (var s = Files.walk(c.work.resolve("store/pitr/main/wal"))) {
+            assertThat(s.filter(Files::isRegularFile).map(p -> c.work.resolve("store").relativize(p).toString()).toList())
+                    .as("a dry run deletes nothing").containsAll(doomed);
+        }
+
+        Cli.Result prune = run("prune", "phys-last1");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        try (var s = Files.walk(c.work.resolve("store/pitr/main"))) {
+            List<String> left = s.filter(Files::isRegularFile).map(p -> c.work.resolve("store").relativize(p).toString()).toList();
+            assertThat(left).doesNotContainAnyElementsOf(doomed).doesNotContain(oldest).contains(newest)
+                    .anyMatch(k -> k.contains("/" + keepFrom + "-"));
+        }
+        // what is left still recovers to the end
+        Path dir = c.restoreDir("after-prune");
+        Cli.Result r = restore(dir, "--target", "latest");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        try (PostgresServer restored = c.startRestored(dir)) {
+            assertThat(c.rows(restored)).containsExactly("A:100", "B:50", "C:5", "after:10");
+        }
+    }
+
+    /** Restores with {@code target}, starts PostgreSQL: it must refuse to finish recovery, saying why. */
+    private void assertRecoveryStops(String name, String reason, String... target) throws Exception {
+        Path dir = c.restoreDir(name);
+        Cli.Result r = restore(dir, target);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> c.startRestored(dir).close());
+        assertThat(failure).as("PostgreSQL must not complete recovery past a bad segment").isNotNull();
+        String log = Files.readString(dir.resolve("server.log"));
+        log.lines().filter(l -> l.contains("error:") || l.contains("FATAL")).forEach(l -> System.out.println("[" + name + "] " + l));
+        assertThat(log).contains(segmentWithAAndB).contains(reason)
+                .contains("FATAL:  could not restore file \"" + segmentWithAAndB + "\" from archive")
+                .doesNotContain("database system is ready to accept connections");
+    }
+
+    private Path archivedObject(String segment) throws Exception {
+        try (var s = Files.walk(c.work.resolve("store/pitr/main/wal"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(segment + "-")).findFirst().orElseThrow();
+        }
+    }
+}

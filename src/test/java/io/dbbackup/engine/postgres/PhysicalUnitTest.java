@@ -1,0 +1,245 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.config.ConfigException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.Lsn;
+import io.dbbackup.core.RecoveryTarget;
+import io.dbbackup.spi.Engine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The physical engine's pure parts: tar reading/extraction/watching, backup facts, recovery settings, config. */
+class PhysicalUnitTest {
+    static final String LABEL = """
+            START WAL LOCATION: 0/2000028 (file 000000010000000000000002)
+            CHECKPOINT LOCATION: 0/2000060
+            BACKUP METHOD: streamed
+            BACKUP FROM: primary
+            START TIME: 2026-11-30 02:54:21 UTC
+            LABEL: pg_basebackup base backup
+            START TIMELINE: 1
+            """;
+    static final String MANIFEST_TAIL = """
+            { "Path": "global/pg_control", "Size": 8192, "Last-Modified": "2026-11-30 02:54:21 GMT", "Checksum-Algorithm": "CRC32C", "Checksum": "43872087" }
+            ],
+            "WAL-Ranges": [
+            { "Timeline": 1, "Start-LSN": "0/2000028", "End-LSN": "0/2000100" }
+            ],
+            "Manifest-Checksum": "5539a5b8f7d5bf4328adb6a289074f855ec4eec70c2f1e99af577b49f524939d"}
+            """;
+
+    @TempDir
+    Path dir;
+
+    /** A tar as pg_basebackup writes it: ustar headers, './'-prefixed folder names, two zero blocks at the end. */
+    static final class TarBuilder {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        TarBuilder dir(String name) {
+            header(name, '5', 0, "");
+            return this;
+        }
+
+        TarBuilder file(String name, byte[] content) {
+            header(name, '0', content.length, "");
+            out.writeBytes(content);
+            out.writeBytes(new byte[(512 - content.length % 512) % 512]);
+            return this;
+        }
+
+        TarBuilder link(String name, String target) {
+            header(name, '2', 0, target);
+            return this;
+        }
+
+        byte[] end() {
+            out.writeBytes(new byte[1024]);
+            return out.toByteArray();
+        }
+
+        private void header(String name, char type, long size, String link) {
+            byte[] h = new byte[512];
+            put(h, 0, name);
+            put(h, 100, "0000600");
+            put(h, 108, "0000000");
+            put(h, 116, "0000000");
+            put(h, 124, String.format("%011o", size));
+            put(h, 136, "00000000000");
+            h[156] = (byte) type;
+            put(h, 157, link);
+            put(h, 257, "ustar");
+            put(h, 263, "00");
+            for (int i = 148; i < 156; i++) {
+                h[i] = ' ';
+            }
+            long sum = 0;
+            for (byte b : h) {
+                sum += b & 0xff;
+            }
+            put(h, 148, String.format("%06o", sum));
+            h[154] = 0;
+            out.writeBytes(h);
+        }
+
+        private static void put(byte[] h, int off, String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(b, 0, h, off, b.length);
+        }
+    }
+
+    private static byte[] baseBackup(byte[] big) {
+        return new TarBuilder().dir("./").dir("./global").file("PG_VERSION", "15\n".getBytes())
+                .file("global/pg_control", new byte[8192]).file("backup_label", LABEL.getBytes())
+                .file("base/1/1259", big).dir("./pg_wal/archive_status").file("pg_wal/000000010000000000000002", new byte[1000])
+                .file("backup_manifest", ("{ \"PostgreSQL-Backup-Manifest-Version\": 1,\n\"Files\": [\n" + "x".repeat(40_000)
+                        + MANIFEST_TAIL).getBytes()).end();
+    }
+
+    @Test
+    void extractionWritesAPrivateDataDirectoryAndReadsToTheEnd() throws IOException {
+        byte[] big = new byte[3_000_001];
+        new Random(1).nextBytes(big);
+        byte[] tar = baseBackup(big);
+        byte[] withTrailer = new byte[tar.length + 4096];
+        System.arraycopy(tar, 0, withTrailer, 0, tar.length);
+        ByteArrayInputStream in = new ByteArrayInputStream(withTrailer);
+        Path target = Files.createDirectories(dir.resolve("data"));
+        TarExtractor.Result r = TarExtractor.extract(in, target);
+        assertThat(r.files()).isEqualTo(6);
+        assertThat(in.available()).as("read to the very end").isZero();
+        assertThat(Files.readAllBytes(target.resolve("base/1/1259"))).isEqualTo(big);
+        assertThat(Files.readString(target.resolve("backup_label"))).isEqualTo(LABEL);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("base/1/1259")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("pg_wal/archive_status"))))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void unsafeNamesLinksTruncationAndGarbageAreRefused() {
+        for (String bad : new String[] {"../evil", "/etc/passwd", "a/../../b", "a//b"}) {
+            byte[] tar = new TarBuilder().file(bad, "x".getBytes()).end();
+            assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(tar), dir)).as(bad)
+                    .hasMessageContaining("unsafe path");
+        }
+        byte[] link = new TarBuilder().link("pg_tblspc/16384", "/elsewhere").end();
+        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(link), dir)).hasMessageContaining("a link or device");
+        byte[] tar = baseBackup(new byte[100_000]);
+        byte[] cut = java.util.Arrays.copyOf(tar, tar.length / 2);
+        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(cut), Files.createDirectories(dir.resolve("cut"))))
+                .isInstanceOf(EOFException.class);
+        byte[] noEnd = java.util.Arrays.copyOf(tar, tar.length - 1024);
+        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(noEnd), Files.createDirectories(dir.resolve("noend"))))
+                .isInstanceOf(EOFException.class).hasMessageContaining("truncated");
+        byte[] garbage = "this is not a tar archive".repeat(100).getBytes();
+        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(garbage), dir)).hasMessageContaining("not a tar stream");
+    }
+
+    @Test
+    void theWatcherFindsLabelAndManifestWhateverTheChunking() throws IOException {
+        byte[] tar = baseBackup(new byte[700_000]);
+        Random random = new Random(7);
+        for (int run = 0; run < 20; run++) {
+            ByteArrayOutputStream copy = new ByteArrayOutputStream();
+            TarWatcher w = new TarWatcher(copy);
+            int off = 0;
+            while (off < tar.length) {
+                int n = Math.min(tar.length - off, run == 0 ? 1 : 1 + random.nextInt(run * 3000));
+                w.write(tar, off, n);
+                off += n;
+            }
+            assertThat(copy.toByteArray()).isEqualTo(tar);
+            assertThat(w.sawEnd()).isTrue();
+            assertThat(w.backupLabel()).contains(LABEL);
+            assertThat(w.manifestTail().orElseThrow()).endsWith(MANIFEST_TAIL).hasSizeLessThanOrEqualTo(1 << 14);
+            assertThat(w.entries()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void factsComeFromTheLabelAndTheManifestsWalRanges() throws IOException {
+        Map<String, String> f = BaseBackupFacts.read(LABEL, MANIFEST_TAIL);
+        assertThat(f).containsEntry("start_lsn", "0/2000028").containsEntry("start_wal_file", "000000010000000000000002")
+                .containsEntry("checkpoint_lsn", "0/2000060").containsEntry("timeline", "1")
+                .containsEntry("backup_start_time", "2026-11-30 02:54:21 UTC").containsEntry("end_lsn", "0/2000100")
+                .containsEntry("end_timeline", "1");
+        assertThatThrownBy(() -> BaseBackupFacts.read("LABEL: x\n", MANIFEST_TAIL)).hasMessageContaining("START WAL LOCATION");
+        assertThatThrownBy(() -> BaseBackupFacts.read(LABEL, null)).hasMessageContaining("no backup_manifest");
+    }
+
+    @Test
+    void recoverySettingsQuoteTheCommandAndNameTheTarget() throws IOException {
+        Instant now = Instant.parse("2026-11-30T03:00:00Z");
+        String cmd = "'/opt/it''s/java' -jar /x.jar -c '/etc/a b.yaml' wal-fetch --job pg --stop-recovery-on-error";
+        assertThat(RecoveryConfig.lines(RecoveryTarget.at(Instant.parse("2026-11-30T02:59:58.25Z")), cmd, now)).containsExactly(
+                "# added by dbbackup restore at 2026-11-30T03:00:00Z: point-in-time recovery to time 2026-11-30T02:59:58.250Z",
+                "restore_command = '''/opt/it''''s/java'' -jar /x.jar -c ''/etc/a b.yaml'' wal-fetch --job pg "
+                        + "--stop-recovery-on-error %f %p'",
+                "recovery_target_time = '2026-11-30 02:59:58.250000+00'",
+                "recovery_target_action = 'promote'",
+                "recovery_target_timeline = 'latest'");
+        assertThat(RecoveryConfig.lines(RecoveryTarget.at(Lsn.parse("0/3000028").orElseThrow()), "x", now))
+                .contains("recovery_target_lsn = '0/3000028'", "recovery_target_action = 'promote'");
+        assertThat(RecoveryConfig.lines(RecoveryTarget.latest(), "x", now)).noneMatch(l -> l.startsWith("recovery_target_action")
+                || l.startsWith("recovery_target_time =") || l.startsWith("recovery_target_lsn"));
+        assertThat(RecoveryConfig.quote("a\\b")).isEqualTo("'a\\\\b'");
+
+        Path data = Files.createDirectories(dir.resolve("pgdata"));
+        Files.writeString(data.resolve("postgresql.auto.conf"), "archive_mode = 'on'");
+        RecoveryConfig.write(data, RecoveryTarget.latest(), "dbbackup wal-fetch", now);
+        assertThat(Files.readString(data.resolve("postgresql.auto.conf"))).startsWith("archive_mode = 'on'\n# added by dbbackup")
+                .contains("restore_command = 'dbbackup wal-fetch %f %p'\n");
+        assertThat(data.resolve("recovery.signal")).exists();
+    }
+
+    private Engine load(String keys) throws IOException {
+        return PgTestEngines.fromYaml(dir, Map.of("PW", "pw"), """
+                datasources:
+                  pg:
+                    engine: postgres
+                    method: physical
+                    password_env: PW
+                """ + keys);
+    }
+
+    @Test
+    void physicalConfigNamesTheClusterAndRefusesLogicalKeys() throws IOException {
+        Engine e = load("    host: db.internal\n    user: replicator\n");
+        assertThat(e.physical()).isTrue();
+        assertThat(e.format()).isEqualTo(DumpFormat.TAR);
+        assertThat(e.database()).as("the cluster defaults to the datasource's name").isEqualTo("pg");
+        assertThat(e.describe()).isEqualTo("postgres physical replicator@db.internal:5432 (cluster pg)");
+        assertThat(e.listedFacts()).contains("start_lsn", "end_lsn", "timeline", "system_identifier");
+        assertThat(load("    cluster: main\n    checkpoint: spread\n    max_rate: 100M\n").database()).isEqualTo("main");
+        assertThatThrownBy(() -> load("    database: app\n    format: custom\n    no_owner: true\n    max_rate: fast\n"
+                + "    checkpoint: now\n    cluster: a/b\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("database: not used with method: physical")
+                .hasMessageContaining("format: only for method: logical")
+                .hasMessageContaining("no_owner: only for method: logical")
+                .hasMessageContaining("max_rate")
+                .hasMessageContaining("checkpoint")
+                .hasMessageContaining("cannot name a backup folder");
+        assertThatThrownBy(() -> PgTestEngines.fromYaml(dir, Map.of(), """
+                datasources:
+                  pg:
+                    engine: postgres
+                    database: app
+                    cluster: main
+                """)).hasMessageContaining("cluster");
+    }
+}
