@@ -24,7 +24,14 @@ public enum DumpFormat {
         return extension;
     }
 
+    private static final DumpFormat[] VALUES = values();
+
     public static Optional<DumpFormat> byExtension(String ext) {
-        return Arrays.stream(values()).filter(f -> f.extension.equals(ext)).findFirst();
+        for (DumpFormat f : VALUES) { // a loop, not a stream: called for every key of a listing
+            if (f.extension.equals(ext)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -3,6 +3,7 @@ package io.dbbackup.pipeline;
 import io.dbbackup.codec.Codecs;
 import io.dbbackup.codec.Encryptor;
 import io.dbbackup.codec.HashingOutputStream;
+import io.dbbackup.codec.PipelinedOutputStream;
 import io.dbbackup.codec.Sha256;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Compression;
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BackupPipeline {
     private static final int PIPE_CHUNKS = 8;
     private static final int CHUNK_SIZE = 1 << 20;
+    private static final int STORE_BLOCK = 256 * 1024;
+    private static final int STORE_BLOCKS = 8;
 
     /** What to back up where, and how. {@code encryptor} may be null. */
     public record Request(String job, String engineType, Engine engine, Store store, BackupKey key,
@@ -77,7 +80,9 @@ public final class BackupPipeline {
         try {
             upload = r.store().upload(key.key(), r.ctx());
             HashingOutputStream hashing = new HashingOutputStream(upload.stream());
-            OutputStream chain = r.encryptor() == null ? hashing : r.encryptor().encrypt(hashing);
+            // hashing and the store's writes on a thread of their own, overlapping compression
+            OutputStream stored = new PipelinedOutputStream(hashing, "store-" + r.job(), STORE_BLOCK, STORE_BLOCKS);
+            OutputStream chain = r.encryptor() == null ? stored : r.encryptor().encrypt(stored);
             chain = Codecs.compress(chain, r.compression(), r.compressionLevel());
             long raw;
             dumper.start();

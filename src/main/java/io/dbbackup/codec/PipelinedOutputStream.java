@@ -1,4 +1,4 @@
-package io.dbbackup.codec.age;
+package io.dbbackup.codec;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -7,28 +7,34 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Runs the stage below it (encryption, hashing, upload) on its own thread, so that encrypting
- * overlaps with compressing instead of adding to it. Bytes travel in blocks through a small
- * bounded queue; a failure of the stage below is rethrown to the writer on its next write or on
- * close. {@link #close()} waits until the stage below is finished and closed.
+ * Runs the stage below it (encryption; hashing and the store's writes) on its own thread, so that
+ * it overlaps with the stage above (compression) instead of adding to it. Bytes travel in blocks
+ * through a small bounded queue; the block arrays are recycled (at most {@code queuedBlocks + 2}
+ * exist), so memory is fixed and nothing is allocated per block. A failure of the stage below is
+ * rethrown to the writer on its next write or on close. {@link #close()} waits until the stage below
+ * is finished and closed.
  */
-final class PipelinedOutputStream extends OutputStream {
-    private static final int BLOCK = 256 * 1024;
-    private static final int QUEUED_BLOCKS = 8;
-
+public final class PipelinedOutputStream extends OutputStream {
     private record Block(byte[] data, int length) {
     }
 
     private static final Block END = new Block(new byte[0], 0);
 
-    private final BlockingQueue<Block> queue = new ArrayBlockingQueue<>(QUEUED_BLOCKS);
+    private final BlockingQueue<Block> queue;
+    private final BlockingQueue<byte[]> free;
+    private final int blockSize;
     private final Thread worker;
     private volatile Throwable failure;
-    private byte[] current = new byte[BLOCK];
+    private byte[] current;
     private int position;
     private boolean closed;
 
-    PipelinedOutputStream(OutputStream target, String name) {
+    /** Blocks of {@code blockSize} bytes, at most {@code queuedBlocks} waiting; the thread is named {@code name}. */
+    public PipelinedOutputStream(OutputStream target, String name, int blockSize, int queuedBlocks) {
+        this.blockSize = blockSize;
+        this.queue = new ArrayBlockingQueue<>(queuedBlocks);
+        this.free = new ArrayBlockingQueue<>(queuedBlocks + 2);
+        this.current = new byte[blockSize];
         worker = new Thread(() -> drain(target), name);
         worker.setDaemon(true);
         worker.start();
@@ -44,6 +50,7 @@ final class PipelinedOutputStream extends OutputStream {
                 if (failure == null) {
                     target.write(b.data(), 0, b.length());
                 }
+                free.offer(b.data());
             }
             if (failure == null) {
                 target.close();
@@ -53,7 +60,7 @@ final class PipelinedOutputStream extends OutputStream {
             try {
                 // keep taking blocks so that the writer never waits on a full queue, until it ends
                 for (Block b = queue.take(); b != END; b = queue.take()) {
-                    // discard
+                    free.offer(b.data());
                 }
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
@@ -73,12 +80,12 @@ final class PipelinedOutputStream extends OutputStream {
         }
         rethrow();
         while (len > 0) {
-            int n = Math.min(len, BLOCK - position);
+            int n = Math.min(len, blockSize - position);
             System.arraycopy(b, off, current, position, n);
             position += n;
             off += n;
             len -= n;
-            if (position == BLOCK) {
+            if (position == blockSize) {
                 handOver();
             }
         }
@@ -95,7 +102,8 @@ final class PipelinedOutputStream extends OutputStream {
 
     private void handOver() throws IOException {
         put(new Block(current, position));
-        current = new byte[BLOCK];
+        byte[] recycled = free.poll();
+        current = recycled != null ? recycled : new byte[blockSize];
         position = 0;
     }
 
@@ -105,7 +113,7 @@ final class PipelinedOutputStream extends OutputStream {
         } catch (InterruptedException e) {
             worker.interrupt();
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while encrypting");
+            throw new InterruptedIOException("interrupted while handing data to " + worker.getName());
         }
     }
 
@@ -124,7 +132,7 @@ final class PipelinedOutputStream extends OutputStream {
         } catch (InterruptedException e) {
             worker.interrupt();
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while finishing the encryption");
+            throw new InterruptedIOException("interrupted while waiting for " + worker.getName());
         }
         rethrow();
     }
