@@ -11,8 +11,8 @@ import java.util.concurrent.BlockingQueue;
  * it overlaps with the stage above (compression) instead of adding to it. Bytes travel in blocks
  * through a small bounded queue; the block arrays are recycled (at most {@code queuedBlocks + 2}
  * exist), so memory is fixed and nothing is allocated per block. A failure of the stage below is
- * rethrown to the writer on its next write or on close. {@link #close()} waits until the stage below
- * is finished and closed.
+ * rethrown to the writer (once) on its next write or on close. {@link #close()} waits until the stage
+ * below is finished and closed.
  */
 public final class PipelinedOutputStream extends OutputStream {
     private record Block(byte[] data, int length) {
@@ -25,6 +25,7 @@ public final class PipelinedOutputStream extends OutputStream {
     private final int blockSize;
     private final Thread worker;
     private volatile Throwable failure;
+    private boolean reported;
     private byte[] current;
     private int position;
     private boolean closed;
@@ -139,9 +140,10 @@ public final class PipelinedOutputStream extends OutputStream {
 
     private void rethrow() throws IOException {
         Throwable f = failure;
-        if (f == null) {
-            return;
+        if (f == null || reported) {
+            return; // once: the same exception again from close() would suppress itself in try-with-resources
         }
+        reported = true;
         if (f instanceof IOException io) {
             throw io;
         }
