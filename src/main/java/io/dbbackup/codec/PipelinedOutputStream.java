@@ -11,7 +11,7 @@ import java.util.concurrent.BlockingQueue;
  * it overlaps with the stage above (compression) instead of adding to it. Bytes travel in blocks
  * through a small bounded queue; the block arrays are recycled (at most {@code queuedBlocks + 2}
  * exist), so memory is fixed and nothing is allocated per block. A failure of the stage below is
- * rethrown to the writer (once) on its next write or on close. {@link #close()} waits until the stage
+ * rethrown to the writer on its next write and on close. {@link #close()} waits until the stage
  * below is finished and closed.
  */
 public final class PipelinedOutputStream extends OutputStream {
@@ -140,8 +140,13 @@ public final class PipelinedOutputStream extends OutputStream {
 
     private void rethrow() throws IOException {
         Throwable f = failure;
-        if (f == null || reported) {
-            return; // once: the same exception again from close() would suppress itself in try-with-resources
+        if (f == null) {
+            return;
+        }
+        if (reported) {
+            // a second time (close after a failed write): a new exception, since try-with-resources
+            // cannot add an exception to itself as suppressed
+            throw new IOException(f.getMessage(), f);
         }
         reported = true;
         if (f instanceof IOException io) {
