@@ -56,6 +56,12 @@ def med(rows, key):
     return statistics.median(r[key] for r in rows)
 
 
+def cpu_text(rows):
+    text = f"{med(rows, 'cpu'):.2f} s"
+    s3 = med(rows, "s3proxy")
+    return text + (f" (+ s3proxy {s3:.2f} s)" if s3 >= 0.05 else "")
+
+
 def size(n):
     for unit, div in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= div:
@@ -87,9 +93,7 @@ def main(argv):
                 continue
             r = rows[n]
             w = med(r, "wall")
-            cpu = f"{med(r, 'cpu'):.2f} s"
-            if n.startswith("zstd_s3"):
-                cpu += f" (+ s3proxy {med(r, 's3proxy'):.2f} s)"
+            cpu = cpu_text(r)
             rss = max(x["rss"] for x in r)
             rss_s = f"**{size(rss)}**" if n in DBBACKUP else size(rss)
             cells = [LABELS[n], f"{w:.2f} s", cpu, f"{med(r, 'server'):.2f} s", rss_s, size(med(r, "bytes")),
@@ -107,7 +111,7 @@ def main(argv):
                 continue
             r = rows[n]
             out.append(f"| {LABELS[n]} | {med(r, 'wall'):.2f} s | {min(x['wall'] for x in r):.2f} s | "
-                       f"{max(x['wall'] for x in r):.2f} s | {med(r, 'cpu'):.2f} s | {size(max(x['rss'] for x in r))} |")
+                       f"{max(x['wall'] for x in r):.2f} s | {cpu_text(r)} | {size(max(x['rss'] for x in r))} |")
         return out
 
     # ---------------------------------------------------------------- targets
