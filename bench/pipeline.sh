@@ -285,6 +285,9 @@ log "load: $uptime_start"
 # the artifact the restores read (made once, kept)
 "$DBB" -q -c "$work/config.yaml" backup restore-src > /dev/null
 artifact=$(find "$work/keep" -name '*.dump.zst' | head -1)
+# s3proxy warms up (JIT) on one untimed upload, as a real S3 service is always warm
+"$DBB" -q -c "$work/config.yaml" backup zstd-s3 > /dev/null
+clean_outputs
 
 cases=(dump_null dump_zstd seed zstd_local zstd_s3 gzip_local lz4_local)
 restores=(restore_pg restore_pipe restore_dbb verify_dbb)

@@ -14,7 +14,7 @@ MIB = 1024 * 1024
 
 LABELS = {
     "dump_null": "(1) `pg_dump -Fc -Z0 > /dev/null` — the limit",
-    "dump_zstd": "(2) `pg_dump -Fc -Z0 | zstd -3 > file` — a user's script",
+    "dump_zstd": "(2) `pg_dump -Fc -Z0 \\| zstd -3 > file` — a user's script",
     "seed": "(3) seed's way: dump to a temp file, `zstd -3`, `sha256sum`, copy to the store",
     "zstd_local": "(4) `dbbackup backup`, zstd 3, local store",
     "zstd_s3": "(5) `dbbackup backup`, zstd 3, S3 (s3proxy)",
@@ -122,7 +122,7 @@ def main(argv):
 
     z = med(rows["zstd_local"], "wall")
     target("backup zstd-3 local ≤ 1.15 × (1)", z <= 1.15 * base1, f"{z:.2f} s = {z / base1:.3f} × {base1:.2f} s")
-    target("backup zstd-3 local ≤ (2) the `pg_dump | zstd` pipeline", z <= base2, f"{z:.2f} s vs {base2:.2f} s")
+    target("backup zstd-3 local ≤ (2) the `pg_dump \\| zstd` pipeline", z <= base2, f"{z:.2f} s vs {base2:.2f} s")
     s3 = med(rows["zstd_s3"], "wall")
     target("backup zstd-3 S3 ≤ 1.25 × (1)", s3 <= 1.25 * base1, f"{s3:.2f} s = {s3 / base1:.3f} × {base1:.2f} s")
     rss1 = max(x["rss"] for n in ("zstd_local", "zstd_s3", "gzip_local", "lz4_local") for x in rows[n])
@@ -199,7 +199,7 @@ def main(argv):
     print(text)
     print()
     for name, ok, detail in targets:
-        print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}")
+        print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}".replace("\\|", "|"))
 
     if write:
         section = BEGIN + "\n" + text + "\n" + END
