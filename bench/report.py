@@ -184,6 +184,21 @@ def main(argv):
                  f"{float(meta['prune_decision']):.0f} ms in a fresh JVM, {float(meta['prune_decision_warm']):.0f} ms "
                  f"warm. `list` printed {meta['listed']} backups.")
     lines.append("")
+    lines.append("Reading it:")
+    lines.append("")
+    lines.append("- (1) is bound by the PostgreSQL backend that formats the rows (its server CPU): on two cores the "
+                 "backend has one, and pg_dump, the compressor, hashing and the store share the other. Anything a "
+                 "backup adds must fit in that second core, which is why dbbackup compresses on zstd's worker "
+                 "threads, hashes and writes on a thread of its own, and copies no byte it need not.")
+    lines.append("- (3) is what the seed dbbackup did: `pg_dump -f tmp`, then `zstd`, then `sha256sum`, then a copy "
+                 "into the store — each step waits for the one before, and the dump sits on disk in full.")
+    lines.append("- (5): s3proxy runs on the same two cores; its CPU (receiving, hashing, writing the parts) is shown "
+                 "apart and is work a real S3 service does elsewhere. s3proxy is warmed up by one untimed upload.")
+    lines.append(f"- (7): `dbbackup restore` reads the artifact twice, a verify pass (SHA-256 and a full decode, "
+                 f"row `dbbackup verify`: {med(rows['verify_dbb'], 'wall'):.2f} s) before it touches the target, then "
+                 f"the restore pass (docs/DECISIONS.md, \"Restore reads the artifact twice\"); the server's restore "
+                 f"work dominates both.")
+    lines.append("")
     lines.append("**Targets**")
     lines.append("")
     lines.append("| target | result | |")

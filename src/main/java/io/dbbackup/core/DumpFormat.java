@@ -1,6 +1,5 @@
 package io.dbbackup.core;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** What a dump stream holds; its extension is the first part of an object key's suffix. */
