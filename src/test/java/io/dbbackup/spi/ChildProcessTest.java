@@ -17,7 +17,7 @@ class ChildProcessTest {
         // env prints its environment: stdbuf's variables are there, and nothing else of ours
         ChildProcess.of(List.of("/usr/bin/env")).env("MARK", "x").run(null, out, new Cancellation());
         String env = out.toString(StandardCharsets.UTF_8);
-        assertThat(env).contains("_STDBUF_O=" + StdoutBuffer.SIZE).contains("LD_PRELOAD=").contains("MARK=x");
+        assertThat(env).contains("_STDBUF_O=1048576").contains("LD_PRELOAD=").contains("MARK=x");
         assertThat(StdoutBuffer.wrap(List.of("/usr/bin/env"), System.getenv("PATH")).get(0)).endsWith("/stdbuf");
 
         // a large output arrives complete and in order through the buffered pipe
