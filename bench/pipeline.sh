@@ -27,6 +27,7 @@ runs=3
 write=0
 keep=0
 double=1
+priority=0
 usage() {
   sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
@@ -36,6 +37,8 @@ Options:
   --no-2x        skip the memory check at twice the data (saves loading a 2x database)
   --write        write the results into docs/PERFORMANCE.md (between the bench:pipeline markers)
   --keep         keep the temp folder (cluster, dumps, logs) and print where it is
+  --priority N   run the cluster, s3proxy and every measured command at nice level N (e.g. -5 on a
+                 machine shared with other work: all cases alike get precedence over it; needs root)
 EOF
 }
 die() { echo "bench/pipeline.sh: $*" >&2; exit 2; }
@@ -47,6 +50,8 @@ while [ $# -gt 0 ]; do
     --runs) [ $# -ge 2 ] || { echo "bench/pipeline.sh: --runs needs a value" >&2; exit 1; }; posint --runs "$2"; runs=$2; shift 2 ;;
     --runs=*) posint --runs "${1#*=}"; runs=${1#*=}; shift ;;
     --no-2x) double=0; shift ;;
+    --priority) [ $# -ge 2 ] && [[ $2 =~ ^-?[0-9]+$ ]] || { echo "bench/pipeline.sh: --priority needs a nice level such as -5" >&2; exit 1; }
+      priority=$2; shift 2 ;;
     --write) write=1; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -89,6 +94,7 @@ fi
 [ "$(id -u)" = 0 ] || id postgres > /dev/null 2>&1 || die "run as root (the cluster runs as user postgres)"
 id postgres > /dev/null 2>&1 || die "the postgres user is missing (package postgresql)"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+prio=(nice -n "$priority")   # nice -n 0: as is
 
 # ---------------------------------------------------------------- build (the launcher's jar, s3proxy)
 jar="$repo/target/dbbackup.jar"
@@ -130,7 +136,7 @@ chown postgres:postgres "$pgdir"
 pgport=$(free_port)
 (cd "$pgdir" && runuser -u postgres -- "$PGBIN/initdb" -D "$pgdir/data" -U postgres -A trust -E UTF8 \
   --no-instructions --no-sync > "$pgdir/initdb.log")
-(cd "$pgdir" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
+(cd "$pgdir" && "${prio[@]}" runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
   -o "-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
       -c full_page_writes=off -c autovacuum=off -c max_wal_size=4GB -c checkpoint_timeout=1h" start > /dev/null)
 export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres
@@ -170,7 +176,7 @@ s3proxy.ignore-unknown-headers=true
 jclouds.provider=filesystem-nio2
 jclouds.filesystem.basedir=$work/s3/data
 EOF
-java -Xmx256m -jar "$s3jar" --properties "$work/s3/s3proxy.properties" > "$work/s3/s3proxy.log" 2>&1 &
+"${prio[@]}" java -Xmx256m -jar "$s3jar" --properties "$work/s3/s3proxy.properties" > "$work/s3/s3proxy.log" 2>&1 &
 s3pid=$!
 for _ in $(seq 1 600); do
   (exec 3<> "/dev/tcp/127.0.0.1/$s3port") 2> /dev/null && break
@@ -261,7 +267,7 @@ measure() {
   local load sv0 sv1 s30 s31 b
   load=$(cut -d' ' -f1 /proc/loadavg)
   sv0=$(cpu_ticks); s30=$(s3_ticks)
-  if ! /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" > "$work/cmd.out" 2> "$work/cmd.err"; then
+  if ! "${prio[@]}" /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" > "$work/cmd.out" 2> "$work/cmd.err"; then
     cat "$work/cmd.err" >&2
     die "$name (run $run) failed: $*"
   fi
@@ -285,9 +291,11 @@ log "load: $uptime_start"
 # the artifact the restores read (made once, kept)
 "$DBB" -q -c "$work/config.yaml" backup restore-src > /dev/null
 artifact=$(find "$work/keep" -name '*.dump.zst' | head -1)
-# s3proxy warms up (JIT) on one untimed upload, as a real S3 service is always warm
-"$DBB" -q -c "$work/config.yaml" backup zstd-s3 > /dev/null
-clean_outputs
+# s3proxy warms up (JIT) on three untimed uploads, as a real S3 service is always warm
+for _ in 1 2 3; do
+  "$DBB" -q -c "$work/config.yaml" backup zstd-s3 > /dev/null
+  clean_outputs
+done
 
 cases=(dump_null dump_zstd seed zstd_local zstd_s3 gzip_local lz4_local)
 restores=(restore_pg restore_pipe restore_dbb verify_dbb)
@@ -378,6 +386,7 @@ log "load: $uptime_end"
 {
   echo "scale=$scale"
   echo "runs=$runs"
+  echo "priority=$priority"
   echo "dbsize=$dbsize"
   echo "rawbytes=$rawbytes"
   echo "dbsize2=$dbsize2"

@@ -142,8 +142,11 @@ def main(argv):
     big_enough = dbsize >= 1 << 30
     loads = sorted(x["load"] for r in rows.values() for x in r)
     lines = []
-    lines.append(f"Run {meta['date']} at commit `{meta['commit']}`: `bench/pipeline.sh --scale {meta['scale']}`, "
-                 f"{meta['runs']} runs of every case, interleaved (median shown).")
+    prio = meta.get("priority", "0")
+    lines.append(f"Run {meta['date']} at commit `{meta['commit']}`: `bench/pipeline.sh --scale {meta['scale']}"
+                 + (f" --priority {prio}" if prio != "0" else "") + f"`, {meta['runs']} runs of every case, "
+                 f"interleaved (median shown)" + (f"; the cluster, s3proxy and every measured command at nice {prio}"
+                                                   if prio != "0" else "") + ".")
     lines.append("")
     lines.append(f"- Machine: {meta['cpu']}, {meta['cores']} cores, {meta['ram']} RAM, disk {meta['disk']}; {meta['kernel']}")
     lines.append(f"- Software: {meta['jdk']}; {meta['pg']} (server the same); {meta['zstd']}; {meta['lz4']}; {meta['gzip']}")
@@ -193,7 +196,7 @@ def main(argv):
     lines.append("- (3) is what the seed dbbackup did: `pg_dump -f tmp`, then `zstd`, then `sha256sum`, then a copy "
                  "into the store — each step waits for the one before, and the dump sits on disk in full.")
     lines.append("- (5): s3proxy runs on the same two cores; its CPU (receiving, hashing, writing the parts) is shown "
-                 "apart and is work a real S3 service does elsewhere. s3proxy is warmed up by one untimed upload.")
+                 "apart and is work a real S3 service does elsewhere. s3proxy is warmed up by three untimed uploads.")
     lines.append(f"- (7): `dbbackup restore` reads the artifact twice, a verify pass (SHA-256 and a full decode, "
                  f"row `dbbackup verify`: {med(rows['verify_dbb'], 'wall'):.2f} s) before it touches the target, then "
                  f"the restore pass (docs/DECISIONS.md, \"Restore reads the artifact twice\"); the server's restore "
