@@ -15,22 +15,23 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Compression streams whose output the standard CLIs read ({@code gzip -d}, {@code zstd -d},
  * {@code lz4 -d}): gzip members, zstd frames with a content checksum, LZ4 frames (not LZ4 blocks)
- * with block and content checksums. zstd compresses on {@link #ZSTD_WORKERS} threads of its own
- * (zstd's multi-threaded mode: still one standard frame), so the writer only hands bytes over.
+ * with block and content checksums. zstd and gzip compress on {@link #WORKERS} threads of their own
+ * (zstd's multi-threaded mode; gzip in blocks as pigz does), each still one standard frame/member,
+ * so the writer only hands bytes over.
  */
 public final class Codecs {
     static final int BUFFER = 1 << 16;
 
     /**
-     * zstd worker threads: one per available processor (the JVM counts the container's CPU limit),
-     * at most 4. Each holds a job buffer of a few MiB at the usual levels, so memory stays fixed.
+     * Compression threads (zstd's workers, gzip's block deflaters): one per available processor (the
+     * JVM counts the container's CPU limit), at most 4. Each holds a few MiB at the usual levels, so
+     * memory stays fixed.
      */
-    public static final int ZSTD_WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    public static final int WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     /**
      * zstd's job size for levels up to {@link #ZSTD_SMALL_JOB_MAX_LEVEL} (window ≤ 4 MiB): 4 MiB instead of
@@ -52,7 +53,7 @@ public final class Codecs {
                     out.write(b, off, len);
                 }
             };
-            case GZIP -> new LeveledGzipOutputStream(out, level);
+            case GZIP -> new ParallelGzipOutputStream(out, level <= 0 ? Deflater.DEFAULT_COMPRESSION : level, WORKERS);
             case ZSTD -> zstd(out, level);
             case LZ4 -> new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L,
                     level <= 1 ? LZ4Factory.fastestInstance().fastCompressor()
@@ -63,7 +64,7 @@ public final class Codecs {
     }
 
     private static OutputStream zstd(OutputStream out, int level) throws IOException {
-        ZstdOutputStream z = new ZstdOutputStream(out, level).setChecksum(true).setWorkers(ZSTD_WORKERS);
+        ZstdOutputStream z = new ZstdOutputStream(out, level).setChecksum(true).setWorkers(WORKERS);
         if (level <= ZSTD_SMALL_JOB_MAX_LEVEL) {
             z.setJobSize(ZSTD_JOB_SIZE);
         }
@@ -80,10 +81,4 @@ public final class Codecs {
         };
     }
 
-    private static final class LeveledGzipOutputStream extends GZIPOutputStream {
-        LeveledGzipOutputStream(OutputStream out, int level) throws IOException {
-            super(out, BUFFER);
-            def.setLevel(level <= 0 ? Deflater.DEFAULT_COMPRESSION : level);
-        }
-    }
 }

@@ -34,7 +34,7 @@ class ZstdWorkersCliTest {
                 raw.write(block);
             }
         }
-        assertThat(Codecs.ZSTD_WORKERS).isBetween(1, 4);
+        assertThat(Codecs.WORKERS).isBetween(1, 4);
         assertThat(Shell.ok(dir, "zstd", "-t", "-q", "dump.zst")).isEmpty(); // frame and content checksum verified
         String decoded = Shell.sh(dir, "zstd -d -c -q dump.zst | sha256sum | cut -d' ' -f1").strip();
         assertThat(decoded).isEqualTo(raw.hex());
