@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +23,7 @@ import java.util.zip.Deflater;
  * {@code 2 × threads} blocks are in flight, so memory is fixed (under 2 MiB per thread plus zlib's
  * state).
  */
-final class ParallelGzipOutputStream extends OutputStream {
+final class ParallelGzipOutputStream extends BlockOutputStream {
     static final int BLOCK = 512 * 1024;
     private static final int DICTIONARY = 32 * 1024;
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, 0};
@@ -36,33 +34,26 @@ final class ParallelGzipOutputStream extends OutputStream {
     private final ExecutorService workers;
     private final int maxPending;
     private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
-    private final BlockingQueue<byte[]> free;
     private final ThreadLocal<Worker> worker;
     private final CRC32 crc = new CRC32();
     private long size;
-    private byte[] block;
-    private int length;
     private byte[] dictionary;
+    private boolean finishing;
+    private boolean finished;
     private boolean closed;
 
     ParallelGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
+        super(BLOCK, 2 * threads + 2);
         this.out = out;
         this.level = level;
         this.maxPending = 2 * threads;
-        this.free = new ArrayBlockingQueue<>(maxPending + 2);
         this.worker = ThreadLocal.withInitial(() -> new Worker(this.level));
         this.workers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "gzip-" + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.block = new byte[BLOCK];
         out.write(HEADER);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
@@ -72,32 +63,24 @@ final class ParallelGzipOutputStream extends OutputStream {
         }
         crc.update(b, off, len);
         size += len;
-        while (len > 0) {
-            int n = Math.min(len, BLOCK - length);
-            System.arraycopy(b, off, block, length, n);
-            length += n;
-            off += n;
-            len -= n;
-            if (length == BLOCK) {
-                submit(false);
-            }
-        }
+        super.write(b, off, len);
     }
 
-    private void submit(boolean last) throws IOException {
+    @Override
+    protected void handOver(byte[] data, int n) throws IOException {
+        submit(data, n, finishing);
+    }
+
+    private void submit(byte[] data, int n, boolean last) throws IOException {
         while (pending.size() >= maxPending) {
             writeNext();
         }
-        byte[] data = block;
-        int n = length;
         byte[] dict = dictionary;
         pending.add(workers.submit(() -> deflate(data, n, dict, last)));
+        finished |= last;
         if (!last) {
             // the next block's dictionary: this block's tail (a copy: the array goes back to the pool)
             dictionary = java.util.Arrays.copyOfRange(data, n - DICTIONARY, n);
-            byte[] recycled = free.poll();
-            block = recycled != null ? recycled : new byte[BLOCK];
-            length = 0;
         }
     }
 
@@ -132,7 +115,7 @@ final class ParallelGzipOutputStream extends OutputStream {
                 w.buf = java.util.Arrays.copyOf(w.buf, w.buf.length * 2);
             }
         }
-        free.offer(data);
+        recycle(data);
         return java.util.Arrays.copyOf(w.buf, produced);
     }
 
@@ -161,7 +144,11 @@ final class ParallelGzipOutputStream extends OutputStream {
         }
         closed = true;
         try {
-            submit(true);
+            finishing = true;
+            handOverCurrent(); // the last, short block, or
+            if (!finished) {
+                submit(new byte[0], 0, true); // an empty final block
+            }
             while (!pending.isEmpty()) {
                 writeNext();
             }

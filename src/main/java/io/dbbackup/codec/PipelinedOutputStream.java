@@ -14,28 +14,22 @@ import java.util.concurrent.BlockingQueue;
  * rethrown to the writer on its next write and on close. {@link #close()} waits until the stage
  * below is finished and closed.
  */
-public final class PipelinedOutputStream extends OutputStream {
+public final class PipelinedOutputStream extends BlockOutputStream {
     private record Block(byte[] data, int length) {
     }
 
     private static final Block END = new Block(new byte[0], 0);
 
     private final BlockingQueue<Block> queue;
-    private final BlockingQueue<byte[]> free;
-    private final int blockSize;
     private final Thread worker;
     private volatile Throwable failure;
     private boolean reported;
-    private byte[] current;
-    private int position;
     private boolean closed;
 
     /** Blocks of {@code blockSize} bytes, at most {@code queuedBlocks} waiting; the thread is named {@code name}. */
     public PipelinedOutputStream(OutputStream target, String name, int blockSize, int queuedBlocks) {
-        this.blockSize = blockSize;
+        super(blockSize, queuedBlocks + 2);
         this.queue = new ArrayBlockingQueue<>(queuedBlocks);
-        this.free = new ArrayBlockingQueue<>(queuedBlocks + 2);
-        this.current = new byte[blockSize];
         worker = new Thread(() -> drain(target), name);
         worker.setDaemon(true);
         worker.start();
@@ -51,7 +45,7 @@ public final class PipelinedOutputStream extends OutputStream {
                 if (failure == null) {
                     target.write(b.data(), 0, b.length());
                 }
-                free.offer(b.data());
+                recycle(b.data());
             }
             if (failure == null) {
                 target.close();
@@ -61,7 +55,7 @@ public final class PipelinedOutputStream extends OutputStream {
             try {
                 // keep taking blocks so that the writer never waits on a full queue, until it ends
                 for (Block b = queue.take(); b != END; b = queue.take()) {
-                    free.offer(b.data());
+                    recycle(b.data());
                 }
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
@@ -70,42 +64,24 @@ public final class PipelinedOutputStream extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
     public void write(byte[] b, int off, int len) throws IOException {
         if (closed) {
             throw new IOException("stream closed");
         }
         rethrow();
-        while (len > 0) {
-            int n = Math.min(len, blockSize - position);
-            System.arraycopy(b, off, current, position, n);
-            position += n;
-            off += n;
-            len -= n;
-            if (position == blockSize) {
-                handOver();
-            }
-        }
+        super.write(b, off, len);
+    }
+
+    @Override
+    protected void handOver(byte[] block, int length) throws IOException {
+        put(new Block(block, length));
     }
 
     /** Hands the bytes written so far to the stage below (without waiting for it). */
     @Override
     public void flush() throws IOException {
         rethrow();
-        if (position > 0) {
-            handOver();
-        }
-    }
-
-    private void handOver() throws IOException {
-        put(new Block(current, position));
-        byte[] recycled = free.poll();
-        current = recycled != null ? recycled : new byte[blockSize];
-        position = 0;
+        handOverCurrent();
     }
 
     private void put(Block b) throws IOException {
@@ -124,8 +100,8 @@ public final class PipelinedOutputStream extends OutputStream {
             return;
         }
         closed = true;
-        if (position > 0 && failure == null) {
-            put(new Block(current, position));
+        if (failure == null) {
+            handOverCurrent();
         }
         put(END);
         try {

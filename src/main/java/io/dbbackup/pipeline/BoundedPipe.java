@@ -1,5 +1,7 @@
 package io.dbbackup.pipeline;
 
+import io.dbbackup.codec.BlockOutputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -24,19 +26,17 @@ final class BoundedPipe {
     private static final Chunk EOF = new Chunk(new byte[0], 0);
 
     private final BlockingQueue<Chunk> queue;
-    private final BlockingQueue<byte[]> free;
-    private final int chunkSize;
+    private final Sink sink;
     private volatile IOException writerFailure;
     private volatile boolean readerGone;
 
     BoundedPipe(int capacity, int chunkSize) {
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.free = new ArrayBlockingQueue<>(capacity + 2);
-        this.chunkSize = chunkSize;
+        this.sink = new Sink(chunkSize, capacity + 2);
     }
 
     OutputStream sink() {
-        return new Sink();
+        return sink;
     }
 
     InputStream source() {
@@ -56,42 +56,16 @@ final class BoundedPipe {
         queue.clear();
     }
 
-    private final class Sink extends OutputStream {
-        private byte[] buf;
-        private int pos;
+    private final class Sink extends BlockOutputStream {
         private boolean closed;
 
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+        Sink(int chunkSize, int recycled) {
+            super(chunkSize, recycled);
         }
 
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                if (buf == null) {
-                    byte[] recycled = free.poll();
-                    buf = recycled != null ? recycled : new byte[chunkSize];
-                    pos = 0;
-                }
-                int n = Math.min(len, buf.length - pos);
-                System.arraycopy(b, off, buf, pos, n);
-                pos += n;
-                off += n;
-                len -= n;
-                if (pos == buf.length) {
-                    flushChunk();
-                }
-            }
-        }
-
-        private void flushChunk() throws IOException {
-            if (buf == null || pos == 0) {
-                return;
-            }
-            put(new Chunk(buf, pos));
-            buf = null;
-            pos = 0;
+    @Override
+        protected void handOver(byte[] block, int length) throws IOException {
+            put(new Chunk(block, length));
         }
 
         private void put(Chunk chunk) throws IOException {
@@ -118,7 +92,7 @@ final class BoundedPipe {
                 return;
             }
             closed = true;
-            flushChunk();
+            handOverCurrent();
             put(EOF);
         }
     }
@@ -169,7 +143,7 @@ final class BoundedPipe {
                     return false;
                 }
                 if (current != null) {
-                    free.offer(current.data()); // the consumer is done with it (OutputStream.write keeps no reference)
+                    sink.recycle(current.data()); // the consumer is done with it (OutputStream.write keeps no reference)
                     current = null;
                 }
                 Chunk next;
