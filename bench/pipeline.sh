@@ -253,6 +253,7 @@ noop_shard=$(( 1 - (0x$(printf %s nightly | sha256sum | cut -c15-16) & 1) ))
 results="$work/results.tsv"
 : > "$results"
 tf="$work/time.out"
+hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $16 + $17}' "/proc/$postmaster/stat"; }           # reaped backends (the dump's)
 children() { cat /proc/"$postmaster"/task/*/children 2> /dev/null | wc -w; }
 idle_children=$(children)
@@ -276,7 +277,7 @@ measure() {
   if [[ $bytes =~ ^[0-9]+$ ]]; then b=$bytes; else b=$(find $bytes -type f -printf '%s\n' 2> /dev/null | sort -n | tail -1); fi
   read -r wall user sys rss < <(tail -1 "$tf")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$run" "$wall" "$user" "$sys" "$rss" "${b:-0}" \
-    "$(echo "($sv1 - $sv0) / 100" | bc -l)" "$(echo "($s31 - $s30) / 100" | bc -l)" "$load" >> "$results"
+    "$(echo "($sv1 - $sv0) / $hz" | bc -l)" "$(echo "($s31 - $s30) / $hz" | bc -l)" "$load" >> "$results"
   printf '  %-14s run %s  %6.2f s  cpu %6.2f s  rss %4d MiB\n' "$name" "$run" "$wall" "$(echo "$user + $sys" | bc)" \
     $((rss / 1024)) >&2
 }
