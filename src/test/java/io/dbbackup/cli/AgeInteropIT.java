@@ -247,13 +247,19 @@ class AgeInteropIT {
         assertThat(original.length).isGreaterThan(65536 + 300); // at least two chunks
         String header = new String(original, 0, 300, StandardCharsets.ISO_8859_1);
         int headerEnd = header.indexOf('\n', header.indexOf("\n--- ") + 1) + 1;
+        // a letter of the base64 MAC: its flipped case is still base64, so the MAC check itself fails (a
+        // digit, '+' or '/' would become a control character: a header that does not parse, ~1 run in 5)
+        int macLetter = headerEnd - 5;
+        while (!Character.isLetter(header.charAt(macLetter))) {
+            macLetter--;
+        }
 
         record Case(String what, int position, boolean sidecarUpdated, String message) {
         }
         List<Case> cases = List.of(
                 new Case("payload, sidecar updated", original.length / 2, true, "age payload is corrupt"),
                 new Case("last chunk tag, sidecar updated", original.length - 1, true, "age payload is corrupt"),
-                new Case("header MAC, sidecar updated", headerEnd - 5, true, "age header is corrupt"),
+                new Case("header MAC, sidecar updated", macLetter, true, "age header is corrupt"),
                 new Case("stanza body, sidecar updated", 100, true, "do not open this file"),
                 new Case("payload, sidecar stale", original.length / 2, false, null));
         for (Case c : cases) {
