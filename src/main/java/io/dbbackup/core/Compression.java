@@ -51,8 +51,15 @@ public enum Compression {
         return Arrays.stream(values()).filter(c -> c.id.equals(wanted)).findFirst();
     }
 
+    private static final Compression[] VALUES = values();
+
     public static Optional<Compression> bySuffix(String suffix) {
-        return Arrays.stream(values()).filter(c -> !c.suffix.isEmpty() && c.suffix.equals(suffix)).findFirst();
+        for (Compression c : VALUES) { // a loop, not a stream: called for every key of a listing
+            if (!c.suffix.isEmpty() && c.suffix.equals(suffix)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 
     public static String known() {

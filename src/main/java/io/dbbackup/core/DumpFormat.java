@@ -1,6 +1,5 @@
 package io.dbbackup.core;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** What a dump stream holds; its extension is the first part of an object key's suffix. */
@@ -24,7 +23,14 @@ public enum DumpFormat {
         return extension;
     }
 
+    private static final DumpFormat[] VALUES = values();
+
     public static Optional<DumpFormat> byExtension(String ext) {
-        return Arrays.stream(values()).filter(f -> f.extension.equals(ext)).findFirst();
+        for (DumpFormat f : VALUES) { // a loop, not a stream: called for every key of a listing
+            if (f.extension.equals(ext)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
     }
 }

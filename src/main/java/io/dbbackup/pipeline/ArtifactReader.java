@@ -14,7 +14,6 @@ import io.dbbackup.spi.Store;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * Reads a stored backup back: {@code store → SHA-256 check → (decrypt) → decompress}. The format
@@ -22,6 +21,8 @@ import java.io.OutputStream;
  * digest matches the sidecar; otherwise the reader gets an {@link IntegrityException}.
  */
 public final class ArtifactReader {
+    private static final int VERIFY_BUFFER = 256 * 1024;
+
     private final Store store;
 
     public ArtifactReader(Store store) {
@@ -94,7 +95,14 @@ public final class ArtifactReader {
     /** Reads the whole artifact, checking digest and decodability; returns the decoded size. */
     public long verify(BackupKey key, Decryptor decryptor) throws IOException {
         try (InputStream in = open(key, decryptor)) {
-            return in.transferTo(OutputStream.nullOutputStream());
+            // 256 KiB reads, not transferTo's 8 KiB: a fraction of the calls into the native decoder
+            byte[] buf = new byte[VERIFY_BUFFER];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf, 0, buf.length)) >= 0) {
+                total += n;
+            }
+            return total;
         }
     }
 

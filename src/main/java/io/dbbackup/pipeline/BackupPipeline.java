@@ -3,6 +3,7 @@ package io.dbbackup.pipeline;
 import io.dbbackup.codec.Codecs;
 import io.dbbackup.codec.Encryptor;
 import io.dbbackup.codec.HashingOutputStream;
+import io.dbbackup.codec.PipelinedOutputStream;
 import io.dbbackup.codec.Sha256;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Compression;
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BackupPipeline {
     private static final int PIPE_CHUNKS = 8;
     private static final int CHUNK_SIZE = 1 << 20;
+    private static final int STORE_BLOCK = 256 * 1024;
+    private static final int STORE_BLOCKS = 8;
 
     /** What to back up where, and how. {@code encryptor} may be null. */
     public record Request(String job, String engineType, Engine engine, Store store, BackupKey key,
@@ -47,14 +50,24 @@ public final class BackupPipeline {
     public BackupResult run(Request r) {
         BackupKey key = r.key();
         Instant started = clock.instant();
-        try {
-            if (r.store().stat(key.key()).isPresent()) {
-                throw DbBackupException.user("a backup already exists under " + key.key() + "; refusing to overwrite it");
-            }
-        } catch (IOException e) {
-            throw Failures.map("cannot reach store " + r.store().describe(), e);
-        }
         BoundedPipe pipe = new BoundedPipe(PIPE_CHUNKS, CHUNK_SIZE);
+        // the overwrite check runs beside the dump instead of before it (on S3 it is the client's
+        // start-up and a HEAD request); its verdict is awaited before anything is written under the key
+        AtomicReference<DbBackupException> refusal = new AtomicReference<>();
+        Thread checker = new Thread(() -> {
+            try {
+                if (r.store().stat(key.key()).isPresent()) {
+                    refusal.set(DbBackupException.user("a backup already exists under " + key.key() + "; refusing to overwrite it"));
+                }
+            } catch (IOException | RuntimeException e) {
+                refusal.set(Failures.map("cannot reach store " + r.store().describe(), e));
+            }
+            if (refusal.get() != null) {
+                pipe.fail(new IOException(refusal.get().getMessage()));
+            }
+        }, "check-" + r.job());
+        checker.setDaemon(true);
+        checker.start();
         // a cancellation (signal, job timeout) stops the upload side at once, even when the engine's
         // dump does not watch the token (SQLite streaming its snapshot): the writer then fails too
         r.ctx().cancellation().onCancel(() -> pipe.fail(
@@ -77,7 +90,9 @@ public final class BackupPipeline {
         try {
             upload = r.store().upload(key.key(), r.ctx());
             HashingOutputStream hashing = new HashingOutputStream(upload.stream());
-            OutputStream chain = r.encryptor() == null ? hashing : r.encryptor().encrypt(hashing);
+            // hashing and the store's writes on a thread of their own, overlapping compression
+            OutputStream stored = new PipelinedOutputStream(hashing, "store-" + r.job(), STORE_BLOCK, STORE_BLOCKS);
+            OutputStream chain = r.encryptor() == null ? stored : r.encryptor().encrypt(stored);
             chain = Codecs.compress(chain, r.compression(), r.compressionLevel());
             long raw;
             dumper.start();
@@ -85,6 +100,10 @@ public final class BackupPipeline {
                 raw = source.transferTo(out);
             }
             dumper.join();
+            checker.join();
+            if (refusal.get() != null) {
+                throw refusal.get();
+            }
             if (dumpError.get() != null) {
                 throw dumpError.get();
             }
@@ -108,7 +127,8 @@ public final class BackupPipeline {
             r.ctx().cancellation().cancel("backup failed: " + t.getMessage());
             pipe.closeReader();
             joinQuietly(dumper);
-            throw Failures.map("backup of " + r.engine().describe() + " failed", t);
+            joinQuietly(checker);
+            throw Failures.map("backup of " + r.engine().describe() + " failed", refusal.get() != null ? refusal.get() : t);
         } finally {
             if (!committed) {
                 if (upload != null) {

@@ -1,10 +1,11 @@
 package io.dbbackup.pipeline;
 
+import io.dbbackup.codec.BlockOutputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,25 +13,30 @@ import java.util.concurrent.TimeUnit;
 /**
  * A bounded in-memory pipe between two threads: the producer (the engine's dump) writes chunks,
  * the consumer (compression, hashing, upload) reads them. At most {@code capacity} chunks of
- * {@code chunkSize} bytes are in flight, so memory is bounded whatever the dump's size. A failure on
- * either side reaches the other: the reader sees the writer's exception, the writer gets an
- * IOException once the reader has given up.
+ * {@code chunkSize} bytes are queued, and the chunk arrays are recycled (at most
+ * {@code capacity + 2} ever exist), so memory is bounded whatever the dump's size and the dump
+ * allocates nothing per chunk. {@link InputStream#transferTo} on the source hands each chunk to the
+ * consumer whole, without another copy. A failure on either side reaches the other: the reader sees
+ * the writer's exception, the writer gets an IOException once the reader has given up.
  */
 final class BoundedPipe {
-    private static final byte[] EOF = new byte[0];
+    private record Chunk(byte[] data, int length) {
+    }
 
-    private final BlockingQueue<byte[]> queue;
-    private final int chunkSize;
+    private static final Chunk EOF = new Chunk(new byte[0], 0);
+
+    private final BlockingQueue<Chunk> queue;
+    private final Sink sink;
     private volatile IOException writerFailure;
     private volatile boolean readerGone;
 
     BoundedPipe(int capacity, int chunkSize) {
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.chunkSize = chunkSize;
+        this.sink = new Sink(chunkSize, capacity + 2);
     }
 
     OutputStream sink() {
-        return new Sink();
+        return sink;
     }
 
     InputStream source() {
@@ -40,7 +46,8 @@ final class BoundedPipe {
     /** The producer failed: the reader will get {@code e} instead of end-of-stream. */
     void fail(IOException e) {
         writerFailure = e;
-        offerQuietly(EOF);
+        queue.clear();
+        queue.offer(EOF);
     }
 
     /** The consumer stopped reading: pending and later writes fail. */
@@ -49,48 +56,19 @@ final class BoundedPipe {
         queue.clear();
     }
 
-    private void offerQuietly(byte[] chunk) {
-        queue.clear();
-        queue.offer(chunk);
-    }
-
-    private final class Sink extends OutputStream {
-        private byte[] buf = new byte[chunkSize];
-        private int pos;
+    private final class Sink extends BlockOutputStream {
         private boolean closed;
 
-        @Override
-        public void write(int b) throws IOException {
-            if (pos == buf.length) {
-                flushChunk();
-            }
-            buf[pos++] = (byte) b;
+        Sink(int chunkSize, int recycled) {
+            super(chunkSize, recycled);
         }
 
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                if (pos == buf.length) {
-                    flushChunk();
-                }
-                int n = Math.min(len, buf.length - pos);
-                System.arraycopy(b, off, buf, pos, n);
-                pos += n;
-                off += n;
-                len -= n;
-            }
+    @Override
+        protected void handOver(byte[] block, int length) throws IOException {
+            put(new Chunk(block, length));
         }
 
-        private void flushChunk() throws IOException {
-            if (pos == 0) {
-                return;
-            }
-            put(pos == buf.length ? buf : Arrays.copyOf(buf, pos));
-            buf = freshChunk();
-            pos = 0;
-        }
-
-        private void put(byte[] chunk) throws IOException {
+        private void put(Chunk chunk) throws IOException {
             try {
                 do {
                     if (readerGone) {
@@ -114,13 +92,13 @@ final class BoundedPipe {
                 return;
             }
             closed = true;
-            flushChunk();
+            handOverCurrent();
             put(EOF);
         }
     }
 
     private final class Source extends InputStream {
-        private byte[] current;
+        private Chunk current;
         private int pos;
         private boolean eof;
 
@@ -136,80 +114,61 @@ final class BoundedPipe {
             if (len == 0) {
                 return 0;
             }
-            while (current == null || pos == current.length) {
-                if (eof) {
-                    return -1;
-                }
-                try {
-                    current = queue.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while reading the dump stream");
-                }
-                pos = 0;
-                if (current == EOF) {
-                    if (writerFailure != null) {
-                        throw writerFailure;
-                    }
-                    eof = true;
-                    return -1;
-                }
+            if (!haveData()) {
+                return -1;
             }
-            int n = Math.min(len, current.length - pos);
-            System.arraycopy(current, pos, b, off, n);
+            int n = Math.min(len, current.length() - pos);
+            System.arraycopy(current.data(), pos, b, off, n);
             pos += n;
             return n;
         }
 
-        /** Hands each chunk to {@code out} as it is (no copy through a buffer of its own): big writes, one copy less. */
+        /** Writes each chunk to {@code out} in one call, then recycles its array. */
         @Override
         public long transferTo(OutputStream out) throws IOException {
-            long n = 0;
-            if (current != null && pos < current.length) {
-                out.write(current, pos, current.length - pos);
-                n += current.length - pos;
-                pos = current.length;
+            long total = 0;
+            while (haveData()) {
+                int n = current.length() - pos;
+                out.write(current.data(), pos, n);
+                pos += n;
+                total += n;
             }
-            while (!eof) {
-                byte[] chunk;
+            return total;
+        }
+
+        /** Makes {@code current} a chunk with unread bytes; false at end of stream. */
+        private boolean haveData() throws IOException {
+            while (current == null || pos == current.length()) {
+                if (eof) {
+                    return false;
+                }
+                if (current != null) {
+                    sink.recycle(current.data()); // the consumer is done with it (OutputStream.write keeps no reference)
+                    current = null;
+                }
+                Chunk next;
                 try {
-                    chunk = queue.take();
+                    next = queue.take();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while reading the dump stream");
                 }
-                if (chunk == EOF) {
-                    current = null;
+                if (next == EOF) {
                     if (writerFailure != null) {
                         throw writerFailure;
                     }
                     eof = true;
-                    break;
+                    return false;
                 }
-                out.write(chunk, 0, chunk.length);
-                n += chunk.length;
-                recycle(chunk);
+                current = next;
+                pos = 0;
             }
-            return n;
+            return true;
         }
 
         @Override
         public void close() {
             closeReader();
         }
-    }
-
-    /** Full-size chunks the reader is done with, for the writer to fill again (fewer 1 MiB allocations). */
-    private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(2);
-
-    private void recycle(byte[] chunk) {
-        if (chunk.length == chunkSize) {
-            spare.offer(chunk);
-        }
-    }
-
-    private byte[] freshChunk() {
-        byte[] b = spare.poll();
-        return b != null ? b : new byte[chunkSize];
     }
 }

@@ -62,12 +62,10 @@ public final class GfsPolicy {
         if (policy.keepsEverything()) {
             return new RetentionDecision(ordered.stream().map(b -> new Kept(b, List.of(KEEP_ALL))).toList(), List.of());
         }
-        List<List<String>> reasons = new ArrayList<>(ordered.size());
-        for (int i = 0; i < ordered.size(); i++) {
-            reasons.add(new ArrayList<>());
-        }
+        // one list per kept backup only, created when a rule first keeps it: a store may hold 100,000s
+        List<List<String>> reasons = new ArrayList<>(java.util.Collections.nCopies(ordered.size(), (List<String>) null));
         for (int i = 0; i < Math.min(policy.keepLast(), ordered.size()); i++) {
-            reasons.get(i).add(reason("last", i + 1, policy.keepLast()));
+            addReason(reasons, i, reason("last", i + 1, policy.keepLast()));
         }
         ZoneId zone = policy.zone();
         byPeriod(ordered, reasons, "hourly", policy.keepHourly(), zone, t -> List.of(t.toLocalDate(), t.getHour()));
@@ -82,7 +80,7 @@ public final class GfsPolicy {
         List<Kept> keep = new ArrayList<>();
         List<BackupKey> delete = new ArrayList<>();
         for (int i = 0; i < ordered.size(); i++) {
-            if (reasons.get(i).isEmpty()) {
+            if (reasons.get(i) == null) {
                 delete.add(ordered.get(i));
             } else {
                 keep.add(new Kept(ordered.get(i), List.copyOf(reasons.get(i))));
@@ -105,9 +103,16 @@ public final class GfsPolicy {
         Set<Object> seen = new HashSet<>();
         for (int i = 0; i < ordered.size() && seen.size() < n; i++) {
             if (seen.add(period.apply(ordered.get(i).timestamp().atZone(zone)))) {
-                reasons.get(i).add(reason(rule, seen.size(), n));
+                addReason(reasons, i, reason(rule, seen.size(), n));
             }
         }
+    }
+
+    private static void addReason(List<List<String>> reasons, int i, String reason) {
+        if (reasons.get(i) == null) {
+            reasons.set(i, new ArrayList<>(2));
+        }
+        reasons.get(i).add(reason);
     }
 
     private static String reason(String rule, int rank, int n) {

@@ -103,7 +103,7 @@ public final class ChildProcess {
      * be null (output is discarded). Returns the captured stderr tail on success.
      */
     public String run(InputStream stdin, OutputStream stdout, Cancellation cancellation) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(stdout == null ? command : StdoutBuffer.wrap(command, env.get("PATH")));
         pb.environment().clear();
         pb.environment().putAll(env);
         if (workDir != null) {

@@ -218,8 +218,19 @@ class BackupPipelineTest {
         LocalStore store = new LocalStore(dir.resolve("store"), true);
         new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(1000, -1, new AtomicBoolean()), store));
         byte[] first = Files.readAllBytes(dir.resolve("store").resolve(key.key()));
-        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2000, -1, new AtomicBoolean()), store)))
+        String firstSidecar = Files.readString(dir.resolve("store").resolve(key.sha256Key()));
+        String firstManifest = Files.readString(dir.resolve("store").resolve(key.manifestKey()));
+        // the check runs beside the dump: a refusal stops a long dump instead of letting it run to the end
+        AtomicBoolean stoppedEarly = new AtomicBoolean();
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000_000L, -1, stoppedEarly), store)))
+                .hasMessageContaining("refusing to overwrite")
                 .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.USER_ERROR));
+        assertThat(stoppedEarly).isTrue();
         assertThat(Files.readAllBytes(dir.resolve("store").resolve(key.key()))).isEqualTo(first);
+        assertThat(Files.readString(dir.resolve("store").resolve(key.sha256Key()))).isEqualTo(firstSidecar);
+        assertThat(Files.readString(dir.resolve("store").resolve(key.manifestKey()))).isEqualTo(firstManifest);
+        try (Stream<Path> s = files(dir.resolve("store"))) {
+            assertThat(s).hasSize(3); // no temporary file left behind
+        }
     }
 }

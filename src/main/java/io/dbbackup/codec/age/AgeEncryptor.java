@@ -5,6 +5,7 @@ import com.exceptionfactory.jagged.RecipientStanzaWriter;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import io.dbbackup.codec.Encryptor;
+import io.dbbackup.codec.PipelinedOutputStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,6 +22,8 @@ import java.util.List;
  */
 public final class AgeEncryptor implements Encryptor {
     private static final EncryptingChannelFactory FACTORY = new StandardEncryptingChannelFactory();
+    private static final int BLOCK = 256 * 1024;
+    private static final int QUEUED_BLOCKS = 8;
 
     private final List<RecipientStanzaWriter> writers;
     private final String description;
@@ -61,7 +64,7 @@ public final class AgeEncryptor implements Encryptor {
         try {
             // the header (and for a passphrase, scrypt) now, on the caller's thread; the payload on its own
             return new PipelinedOutputStream(ChannelStreams.output(FACTORY.newEncryptingChannel(ChannelStreams.writable(out), writers)),
-                    "age-encrypt");
+                    "age-encrypt", BLOCK, QUEUED_BLOCKS);
         } catch (GeneralSecurityException e) {
             throw new IOException("age encryption could not start: " + e.getMessage(), e);
         }

@@ -1,4 +1,4 @@
-package io.dbbackup.codec.age;
+package io.dbbackup.codec;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -7,28 +7,29 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Runs the stage below it (encryption, hashing, upload) on its own thread, so that encrypting
- * overlaps with compressing instead of adding to it. Bytes travel in blocks through a small
- * bounded queue; a failure of the stage below is rethrown to the writer on its next write or on
- * close. {@link #close()} waits until the stage below is finished and closed.
+ * Runs the stage below it (encryption; hashing and the store's writes) on its own thread, so that
+ * it overlaps with the stage above (compression) instead of adding to it. Bytes travel in blocks
+ * through a small bounded queue; the block arrays are recycled (at most {@code queuedBlocks + 2}
+ * exist), so memory is fixed and nothing is allocated per block. A failure of the stage below is
+ * rethrown to the writer on its next write and on close. {@link #close()} waits until the stage
+ * below is finished and closed.
  */
-final class PipelinedOutputStream extends OutputStream {
-    private static final int BLOCK = 256 * 1024;
-    private static final int QUEUED_BLOCKS = 8;
-
+public final class PipelinedOutputStream extends BlockOutputStream {
     private record Block(byte[] data, int length) {
     }
 
     private static final Block END = new Block(new byte[0], 0);
 
-    private final BlockingQueue<Block> queue = new ArrayBlockingQueue<>(QUEUED_BLOCKS);
+    private final BlockingQueue<Block> queue;
     private final Thread worker;
     private volatile Throwable failure;
-    private byte[] current = new byte[BLOCK];
-    private int position;
+    private boolean reported;
     private boolean closed;
 
-    PipelinedOutputStream(OutputStream target, String name) {
+    /** Blocks of {@code blockSize} bytes, at most {@code queuedBlocks} waiting; the thread is named {@code name}. */
+    public PipelinedOutputStream(OutputStream target, String name, int blockSize, int queuedBlocks) {
+        super(blockSize, queuedBlocks + 2);
+        this.queue = new ArrayBlockingQueue<>(queuedBlocks);
         worker = new Thread(() -> drain(target), name);
         worker.setDaemon(true);
         worker.start();
@@ -44,6 +45,7 @@ final class PipelinedOutputStream extends OutputStream {
                 if (failure == null) {
                     target.write(b.data(), 0, b.length());
                 }
+                recycle(b.data());
             }
             if (failure == null) {
                 target.close();
@@ -53,7 +55,7 @@ final class PipelinedOutputStream extends OutputStream {
             try {
                 // keep taking blocks so that the writer never waits on a full queue, until it ends
                 for (Block b = queue.take(); b != END; b = queue.take()) {
-                    // discard
+                    recycle(b.data());
                 }
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
@@ -62,41 +64,24 @@ final class PipelinedOutputStream extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
     public void write(byte[] b, int off, int len) throws IOException {
         if (closed) {
             throw new IOException("stream closed");
         }
         rethrow();
-        while (len > 0) {
-            int n = Math.min(len, BLOCK - position);
-            System.arraycopy(b, off, current, position, n);
-            position += n;
-            off += n;
-            len -= n;
-            if (position == BLOCK) {
-                handOver();
-            }
-        }
+        super.write(b, off, len);
+    }
+
+    @Override
+    protected void handOver(byte[] block, int length) throws IOException {
+        put(new Block(block, length));
     }
 
     /** Hands the bytes written so far to the stage below (without waiting for it). */
     @Override
     public void flush() throws IOException {
         rethrow();
-        if (position > 0) {
-            handOver();
-        }
-    }
-
-    private void handOver() throws IOException {
-        put(new Block(current, position));
-        current = new byte[BLOCK];
-        position = 0;
+        handOverCurrent();
     }
 
     private void put(Block b) throws IOException {
@@ -105,7 +90,7 @@ final class PipelinedOutputStream extends OutputStream {
         } catch (InterruptedException e) {
             worker.interrupt();
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while encrypting");
+            throw new InterruptedIOException("interrupted while handing data to " + worker.getName());
         }
     }
 
@@ -115,8 +100,8 @@ final class PipelinedOutputStream extends OutputStream {
             return;
         }
         closed = true;
-        if (position > 0 && failure == null) {
-            put(new Block(current, position));
+        if (failure == null) {
+            handOverCurrent();
         }
         put(END);
         try {
@@ -124,7 +109,7 @@ final class PipelinedOutputStream extends OutputStream {
         } catch (InterruptedException e) {
             worker.interrupt();
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while finishing the encryption");
+            throw new InterruptedIOException("interrupted while waiting for " + worker.getName());
         }
         rethrow();
     }
@@ -134,6 +119,12 @@ final class PipelinedOutputStream extends OutputStream {
         if (f == null) {
             return;
         }
+        if (reported) {
+            // a second time (close after a failed write): a new exception, since try-with-resources
+            // cannot add an exception to itself as suppressed
+            throw new IOException(f.getMessage(), f);
+        }
+        reported = true;
         if (f instanceof IOException io) {
             throw io;
         }

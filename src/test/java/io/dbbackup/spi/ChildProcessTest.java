@@ -1,0 +1,41 @@
+package io.dbbackup.spi;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The stdout buffering of tools whose output is read (docs/DECISIONS.md, "stdbuf"). */
+class ChildProcessTest {
+    @Test
+    void aToolWhoseStdoutIsReadRunsWithA1MiBStdioBufferAndItsOutputIntact() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // env prints its environment: stdbuf's variables are there, and nothing else of ours
+        ChildProcess.of(List.of("/usr/bin/env")).env("MARK", "x").run(null, out, new Cancellation());
+        String env = out.toString(StandardCharsets.UTF_8);
+        assertThat(env).contains("_STDBUF_O=1048576").contains("LD_PRELOAD=").contains("MARK=x");
+        assertThat(StdoutBuffer.wrap(List.of("/usr/bin/env"), System.getenv("PATH")).get(0)).endsWith("/stdbuf");
+
+        // a large output arrives complete and in order through the buffered pipe
+        ByteArrayOutputStream big = new ByteArrayOutputStream();
+        ChildProcess.of(List.of("/usr/bin/seq", "1", "300000")).run(null, big, new Cancellation());
+        String[] lines = big.toString(StandardCharsets.US_ASCII).split("\n");
+        assertThat(lines).hasSize(300_000);
+        assertThat(lines[0]).isEqualTo("1");
+        assertThat(lines[299_999]).isEqualTo("300000");
+    }
+
+    @Test
+    void aMissingToolStillCannotStartRatherThanFailingInsideStdbuf() {
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/nonexistent/pg_dump", "--version"))
+                .run(null, new ByteArrayOutputStream(), new Cancellation()))
+                .isInstanceOf(ToolFailedException.class)
+                .hasMessageContaining("cannot start /nonexistent/pg_dump");
+        assertThat(StdoutBuffer.wrap(List.of("no-such-tool-here", "-x"), System.getenv("PATH")))
+                .containsExactly("no-such-tool-here", "-x");
+    }
+}
