@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "wal-fetch", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
-        description = {"Fetch one archived WAL file (PostgreSQL's restore_command: wal-fetch --job JOB %f %p).",
+        description = {"Fetch one archived WAL file (PostgreSQL's restore_command: wal-fetch --job JOB %%f %%p).",
                 "Exit 0 fetched and checked; 1 not in the archive (destination not written); 3 corrupt, or missing while later "
                         + "segments are archived (a gap); 2 store or I/O error.",
                 "With --stop-recovery-on-error every failure but 'not in the archive' exits " + WalFetchCommand.STOP_RECOVERY

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "wal-push", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
-        description = {"Archive one WAL file (PostgreSQL's archive_command: wal-push --job JOB %p %f).",
+        description = {"Archive one WAL file (PostgreSQL's archive_command: wal-push --job JOB %%p %%f).",
                 "Exit 0 when archived or already archived with identical content; 3 when archived with different content "
                         + "(never overwritten); 1 bad arguments; 2 store or I/O error."})
 final class WalPushCommand implements Callable<Integer> {
