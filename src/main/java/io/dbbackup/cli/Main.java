@@ -69,7 +69,7 @@ public final class Main {
     /** Runs one command line; returns its exit code. */
     public int run(PrintWriter out, PrintWriter err, String... args) {
         Root root = new Root(this, out, err);
-        CommandLine cl = new CommandLine(root);
+        CommandLine cl = root.commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -10,18 +10,30 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 @Command(name = "dbbackup", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
         description = "Streams database dumps, compressed and checksummed, into S3, SFTP or a folder; "
                 + "restores, verifies and prunes them.",
-        subcommands = {BackupCommand.class, ListCommand.class, InspectCommand.class, RestoreCommand.class, SyncCommand.class,
-                DownloadCommand.class, PruneCommand.class, VerifyCommand.class, WalPushCommand.class, WalFetchCommand.class,
-                ConfigCommand.class, KeygenCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:user error (bad config or arguments, unknown job, declined confirmation)",
                 "2:system error (I/O, network, a dump tool failed)", "3:integrity failure (checksum mismatch, corrupt archive)",
                 "4:partial (some jobs of a multi-job run failed)", "130:interrupted (SIGINT)", "143:terminated (SIGTERM)"})
 final class Root implements Runnable {
+    /**
+     * The verbs, in the order the usage help lists them. Registered by {@link #commandLine}, not in the
+     * annotation: picocli builds a command's model by reflection (~10 ms each in a fresh JVM), and a
+     * command line that names its verb plainly needs only that one.
+     */
+    static final Map<String, Class<?>> VERBS = verbs(BackupCommand.class, ListCommand.class, InspectCommand.class,
+            RestoreCommand.class, SyncCommand.class, DownloadCommand.class, PruneCommand.class, VerifyCommand.class,
+            WalPushCommand.class, WalFetchCommand.class, ConfigCommand.class, KeygenCommand.class);
+    private static final Set<String> FLAGS = Set.of("-q", "--quiet", "-v", "--verbose");
+    private static final Set<String> VALUED = Set.of("-c", "--config", "--log-format");
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Config file (default: $DBBACKUP_CONFIG, ./config.yaml, /config/config.yaml).")
     Path config;
@@ -46,6 +58,52 @@ final class Root implements Runnable {
         this.main = main;
         this.out = out;
         this.err = err;
+    }
+
+    /** The root command with its verbs: only the one {@code args} names plainly, else all of them. */
+    CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(this);
+        String verb = plainVerb(args);
+        for (Map.Entry<String, Class<?>> e : VERBS.entrySet()) {
+            if (verb == null || verb.equals(e.getKey())) {
+                cl.addSubcommand(e.getKey(), e.getValue());
+            }
+        }
+        return cl;
+    }
+
+    /**
+     * The verb of a command line whose root options are all plain ({@code -q -v -c FILE --config=FILE
+     * --log-format F}), else null (help, version, clustered or unknown options, a mistyped verb: every
+     * verb is then registered, so that help lists them and errors suggest them).
+     */
+    static String plainVerb(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VERBS.containsKey(a)) {
+                return a;
+            }
+            if (FLAGS.contains(a)) {
+                continue;
+            }
+            if (VALUED.contains(a)) {
+                i++;
+                continue;
+            }
+            if (a.startsWith("--config=") || a.startsWith("--log-format=")) {
+                continue;
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private static Map<String, Class<?>> verbs(Class<?>... commands) {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        for (Class<?> c : commands) {
+            m.put(c.getAnnotation(Command.class).name(), c);
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a tool whose stdout we read under coreutils {@code stdbuf -o 1M}. Dump tools write through
@@ -71,22 +70,35 @@ final class StdoutBuffer {
         return Optional.empty();
     }
 
-    /** {@code stdbuf} from PATH, if it runs {@code true} successfully. */
+    /**
+     * {@code stdbuf} from PATH, if it is coreutils' and its preload library is where it looks for it
+     * (beside itself, or {@code <prefix>/libexec/coreutils}): checked on the file system, not by running
+     * it, which would cost a process start on every command.
+     */
     private static Optional<String> probe(String path) {
         Optional<Path> candidate = onPath("stdbuf", path);
-        if (candidate.isPresent()) {
-            try {
-                Process p = new ProcessBuilder(candidate.get().toString(), "-o", SIZE, "true")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        if (candidate.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path real = candidate.get().toRealPath();
+            if (!real.getFileName().toString().equals("stdbuf")) {
+                return Optional.empty(); // a multi-call binary (busybox, uutils): not coreutils' preload
+            }
+            Path dir = real.getParent();
+            List<Path> libs = new ArrayList<>(List.of(dir.resolve("libstdbuf.so")));
+            if (dir.getParent() != null) {
+                libs.add(dir.getParent().resolve("libexec/coreutils/libstdbuf.so"));
+                libs.add(dir.getParent().resolve("lib/coreutils/libstdbuf.so"));
+            }
+            libs.add(Path.of("/usr/libexec/coreutils/libstdbuf.so"));
+            for (Path lib : libs) {
+                if (Files.isRegularFile(lib)) {
                     return Optional.of(candidate.get().toString());
                 }
-                p.destroyForcibly();
-            } catch (java.io.IOException e) {
-                // not runnable: tools run unwrapped
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        } catch (java.io.IOException e) {
+            // unreadable: tools run unwrapped
         }
         return Optional.empty();
     }

@@ -27,6 +27,37 @@ class CliBasicsTest {
     }
 
     @Test
+    void helpListsEveryVerbInOrderAndEachVerbHasItsOwnHelp() {
+        Cli.Result h = new Cli().run("--help");
+        int last = -1;
+        for (String verb : Root.VERBS.keySet()) {
+            int at = h.out().indexOf("\n  " + verb + " ");
+            assertThat(at).as(verb).isGreaterThan(last);
+            last = at;
+            Cli.Result own = new Cli().run("-q", verb, "--help");
+            assertThat(own.exit()).as(verb).isZero();
+            assertThat(own.out()).as(verb).startsWith("Usage: dbbackup " + verb + " ");
+        }
+    }
+
+    @Test
+    void onlyAPlainlyNamedVerbIsPickedAlone() {
+        assertThat(Root.plainVerb("backup", "--all")).isEqualTo("backup");
+        assertThat(Root.plainVerb("-q", "-c", "list", "wal-push", "a", "b")).isEqualTo("wal-push");
+        assertThat(Root.plainVerb("--config=x.yaml", "--log-format", "json", "-v", "prune")).isEqualTo("prune");
+        assertThat(Root.plainVerb("--log-format=json", "--quiet", "--verbose", "--config", "c", "restore")).isEqualTo("restore");
+        assertThat(Root.plainVerb("-qc", "x.yaml", "backup")).isNull();
+        assertThat(Root.plainVerb("--help", "backup")).isNull();
+        assertThat(Root.plainVerb("bakup")).isNull();
+        assertThat(Root.plainVerb("--", "backup")).isNull();
+        assertThat(Root.plainVerb()).isNull();
+        // a clustered option falls back to every verb and still works
+        Cli.Result r = new Cli().workingDir(dir).run("-qv", "backup");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("--all");
+    }
+
+    @Test
     void usageErrorsExit1WithOneLine() {
         Cli.Result r = new Cli().workingDir(dir).run("bakup");
         assertThat(r.exit()).isEqualTo(1);

@@ -40,18 +40,47 @@ final class ClientLocator {
 
     /** Any psql that can ask a server its version: the configured one, else the newest installed. */
     PgClient forProbe() {
+        Path exe = probeExecutable();
+        return new PgClient(exe, versionOf(exe));
+    }
+
+    /** {@link #forProbe()}'s psql, without asking its version (a query needs none). */
+    Path probeExecutable() {
         if (binDir != null || pgVersion != null) {
-            Path exe = configured("psql");
-            return new PgClient(exe, versionOf(exe));
+            return configured("psql");
         }
         List<Path> installed = installed("psql");
         if (!installed.isEmpty()) {
-            return new PgClient(installed.get(0), versionOf(installed.get(0)));
+            return installed.get(0);
         }
-        Path onPath = onPath("psql").orElseThrow(() -> DbBackupException.permanent(
+        return onPath("psql").orElseThrow(() -> DbBackupException.permanent(
                 "no PostgreSQL client programs found (looked in " + root + "/*/bin and PATH): install them, "
                         + "e.g. apt-get install postgresql-client", null));
-        return new PgClient(onPath, versionOf(onPath));
+    }
+
+    /**
+     * The {@code tool} {@link #forServer} will pick whatever the server's version, when there is only
+     * one to pick (bin_dir or pg_version set, or one major installed): it can start before the server
+     * is asked its version, and {@link #check} then refuses it if it is too old.
+     */
+    Optional<Path> sole(String tool) {
+        if (binDir != null || pgVersion != null) {
+            return Optional.of(configured(tool));
+        }
+        List<Path> installed = installed(tool);
+        if (installed.size() == 1) {
+            return Optional.of(installed.get(0));
+        }
+        return installed.isEmpty() ? onPath(tool) : Optional.empty();
+    }
+
+    /** {@code exe} as the {@code tool} for a server of version {@code server}: refused when older. */
+    PgClient check(String tool, Path exe, PgVersion server) {
+        PgClient client = new PgClient(exe, versionOf(exe));
+        if (client.version().majorNum() < server.majorNum()) {
+            throw tooOld(tool, server, client);
+        }
+        return client;
     }
 
     /** The {@code tool} (pg_dump, pg_restore, psql) to use against a server of version {@code server}. */

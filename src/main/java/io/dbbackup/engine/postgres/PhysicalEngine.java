@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code engine: postgres} with {@code method: physical}: a base backup of the whole cluster over the
@@ -77,35 +78,54 @@ public final class PhysicalEngine implements Engine {
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         PostgresSettings c = settings.conn();
         try (PassFile pass = PassFile.create(ctx.scratchDir(), c.password())) {
-            Probe probe = probe(pass, ctx);
-            PgClient bb = locator.forServer("pg_basebackup", probe.version());
-            List<String> cmd = new ArrayList<>(List.of(bb.executable().toString(), "--pgdata=-", "--format=tar",
+            Optional<Path> sole = locator.sole("pg_basebackup");
+            Asked<Probe> probe;
+            Path bb;
+            if (sole.isPresent()) {
+                // one pg_basebackup to choose from: it starts at once, the server is asked about itself meanwhile
+                bb = sole.get();
+                probe = Asked.start("identify-system", () -> probe(pass, ctx));
+            } else {
+                Probe p = probe(pass, ctx);
+                probe = Asked.answered(p);
+                bb = locator.forServer("pg_basebackup", p.version()).executable();
+            }
+            Asked<PgVersion> client = Asked.start("pg_basebackup-version", () -> locator.versionOf(bb));
+            List<String> cmd = new ArrayList<>(List.of(bb.toString(), "--pgdata=-", "--format=tar",
                     "--wal-method=fetch", "--checkpoint=" + (settings.fastCheckpoint() ? "fast" : "spread"), "--verbose",
                     "--no-password", "--label=dbbackup " + settings.cluster()));
             if (settings.maxRate() != null) {
                 cmd.add("--max-rate=" + settings.maxRate());
             }
-            ctx.log().info("pg_basebackup started", "source", settings.describe(), "server", probe.version().text(),
-                    "pg_basebackup", bb.version().text(), "checkpoint", settings.fastCheckpoint() ? "fast" : "spread");
+            ctx.log().info("pg_basebackup started", "source", settings.describe(), "pg_basebackup", bb,
+                    "checkpoint", settings.fastCheckpoint() ? "fast" : "spread");
             TarWatcher watcher = new TarWatcher(out);
-            tool(cmd, pass).timeout(c.timeout()).run(null, watcher, ctx.cancellation());
+            PgClient used;
+            try {
+                tool(cmd, pass).timeout(c.timeout()).run(null, watcher, ctx.cancellation());
+            } finally {
+                // a refused replication connection or a client older than the server is said as such first
+                used = locator.check("pg_basebackup", bb, probe.get().version());
+                client.get();
+            }
             watcher.flush();
             if (!watcher.sawEnd()) {
                 throw new IOException("pg_basebackup's output did not end like a tar archive (" + watcher.entries() + " entries)");
             }
             String label = watcher.backupLabel().orElseThrow(() ->
                     new IOException("pg_basebackup's stream held no backup_label: not a base backup"));
+            Probe server = probe.get();
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("method", "physical");
             facts.put("cluster", settings.cluster());
-            facts.put("system_identifier", probe.systemId());
+            facts.put("system_identifier", server.systemId());
             facts.putAll(BaseBackupFacts.read(label, watcher.manifestTail().orElse(null)));
             facts.put("wal_method", "fetch");
             facts.put("backup_manifest", "included");
-            facts.put("server_version", probe.version().text());
-            facts.put("server_version_num", String.valueOf(probe.version().num()));
-            facts.put("pg_basebackup_version", bb.version().text());
-            facts.put("pg_basebackup", bb.executable().toString());
+            facts.put("server_version", server.version().text());
+            facts.put("server_version_num", String.valueOf(server.version().num()));
+            facts.put("pg_basebackup_version", used.version().text());
+            facts.put("pg_basebackup", bb.toString());
             facts.put("host", c.host());
             facts.put("port", String.valueOf(c.port()));
             return DumpInfo.of(facts);
@@ -114,7 +134,7 @@ public final class PhysicalEngine implements Engine {
 
     /** IDENTIFY_SYSTEM and the version, over a replication connection: checks the role may replicate before pg_basebackup runs. */
     private Probe probe(PassFile pass, OperationContext ctx) throws IOException {
-        List<String> cmd = List.of(locator.forProbe().executable().toString(), "-X", "-A", "-t", "-q", "--no-password",
+        List<String> cmd = List.of(locator.probeExecutable().toString(), "-X", "-A", "-t", "-q", "--no-password",
                 "-v", "ON_ERROR_STOP=1", "-d", "replication=true",
                 "-c", "IDENTIFY_SYSTEM", "-c", "SHOW server_version_num", "-c", "SHOW server_version");
         ByteArrayOutputStream out = new ByteArrayOutputStream();

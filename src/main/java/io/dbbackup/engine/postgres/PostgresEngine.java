@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * PostgreSQL through its own client programs: {@code pg_dump} (plain SQL or custom archive) for
@@ -114,23 +115,41 @@ public final class PostgresEngine implements Engine {
     @Override
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
-            PgVersion server = serverVersion(settings.database(), pass, ctx);
-            PgClient pgDump = locator.forServer("pg_dump", server);
+            Optional<Path> sole = locator.sole("pg_dump");
+            Asked<PgVersion> server;
+            Path pgDump;
+            if (sole.isPresent()) {
+                // one pg_dump to choose from: it starts at once, the server is asked its version meanwhile
+                pgDump = sole.get();
+                server = Asked.start("server-version", () -> serverVersion(settings.database(), pass, ctx));
+            } else {
+                PgVersion v = serverVersion(settings.database(), pass, ctx);
+                server = Asked.answered(v);
+                pgDump = locator.forServer("pg_dump", v).executable();
+            }
+            Asked<PgVersion> client = Asked.start("pg_dump-version", () -> locator.versionOf(pgDump));
             boolean custom = settings.format() == DumpFormat.DUMP;
-            List<String> cmd = new ArrayList<>(List.of(pgDump.executable().toString(), "--no-password",
+            List<String> cmd = new ArrayList<>(List.of(pgDump.toString(), "--no-password",
                     "--format=" + (custom ? "custom" : "plain")));
             if (custom) {
                 cmd.add("--compress=0"); // compression is the pipeline's job
             }
             cmd.addAll(settings.dumpOptions().pgDumpArgs());
-            ctx.log().info("pg_dump started", "source", settings.describe(), "server", server.text(),
-                    "pg_dump", pgDump.version().text(), "format", custom ? "custom" : "plain");
-            tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, out, ctx.cancellation());
+            ctx.log().info("pg_dump started", "source", settings.describe(), "pg_dump", pgDump, "format", custom ? "custom" : "plain");
+            PgClient used;
+            try {
+                tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, out, ctx.cancellation());
+            } finally {
+                // a failed connection or a pg_dump older than the server is said as such, before pg_dump's own words
+                used = locator.check("pg_dump", pgDump, server.get());
+                client.get();
+            }
+            PgVersion v = server.get();
             Map<String, String> facts = new LinkedHashMap<>();
-            facts.put("server_version", server.text());
-            facts.put("server_version_num", String.valueOf(server.num()));
-            facts.put("pg_dump_version", pgDump.version().text());
-            facts.put("pg_dump", pgDump.executable().toString());
+            facts.put("server_version", v.text());
+            facts.put("server_version_num", String.valueOf(v.num()));
+            facts.put("pg_dump_version", used.version().text());
+            facts.put("pg_dump", pgDump.toString());
             facts.put("pg_format", custom ? "custom" : "plain");
             facts.put("host", settings.host());
             facts.put("port", String.valueOf(settings.port()));
@@ -143,7 +162,7 @@ public final class PostgresEngine implements Engine {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             String row;
             try {
-                row = query(locator.forProbe(), settings.database(), pass, ctx, TARGET_SQL);
+                row = query(locator.probeExecutable(), settings.database(), pass, ctx, TARGET_SQL);
             } catch (ToolFailedException e) {
                 if (PgErrors.isMissingDatabase(e)) {
                     return new TargetState(false, 0, "database " + settings.database() + " does not exist on "
@@ -178,7 +197,7 @@ public final class PostgresEngine implements Engine {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             String out;
             try {
-                out = query(locator.forProbe(), settings.database(), pass, ctx, INSPECT_SQL);
+                out = query(locator.probeExecutable(), settings.database(), pass, ctx, INSPECT_SQL);
             } catch (ToolFailedException e) {
                 throw connectionError(e);
             }
@@ -311,7 +330,7 @@ public final class PostgresEngine implements Engine {
     private PgVersion serverVersion(String db, PassFile pass, OperationContext ctx) throws IOException {
         String row;
         try {
-            row = query(locator.forProbe(), db, pass, ctx,
+            row = query(locator.probeExecutable(), db, pass, ctx,
                     "select current_setting('server_version_num'), current_setting('server_version');");
         } catch (ToolFailedException e) {
             throw connectionError(e);
@@ -327,7 +346,7 @@ public final class PostgresEngine implements Engine {
 
     private void createDatabase(PassFile pass, OperationContext ctx) throws IOException {
         try {
-            query(locator.forProbe(), MAINTENANCE_DB, pass, ctx, "CREATE DATABASE :\"db\" TEMPLATE template0;");
+            query(locator.probeExecutable(), MAINTENANCE_DB, pass, ctx, "CREATE DATABASE :\"db\" TEMPLATE template0;");
         } catch (ToolFailedException e) {
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot create database " + settings.database() + " on "
                     + settings.host() + ":" + settings.port() + " for the restore: " + PgErrors.reason(e), e, e.retryable());
@@ -336,7 +355,7 @@ public final class PostgresEngine implements Engine {
 
     private boolean dropDatabase(PassFile pass, OperationContext ctx) {
         try {
-            query(locator.forProbe(), MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
+            query(locator.probeExecutable(), MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
             return true;
         } catch (IOException | RuntimeException e) {
             ctx.log().warn("could not drop the database created for the failed restore", "database", settings.database(),
@@ -346,8 +365,8 @@ public final class PostgresEngine implements Engine {
     }
 
     /** Runs {@code sql} (from stdin, so {@code :"db"} is the quoted target name) and returns its unaligned output. */
-    private String query(PgClient psql, String db, PassFile pass, OperationContext ctx, String sql) throws IOException {
-        List<String> cmd = List.of(psql.executable().toString(), "-X", "-A", "-t", "-q", "--no-password",
+    private String query(Path psql, String db, PassFile pass, OperationContext ctx, String sql) throws IOException {
+        List<String> cmd = List.of(psql.toString(), "-X", "-A", "-t", "-q", "--no-password",
                 "-v", "ON_ERROR_STOP=1", "-v", "db=" + settings.database(), "-f", "-");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         tool(cmd, db, pass).timeout(PROBE_TIMEOUT)
