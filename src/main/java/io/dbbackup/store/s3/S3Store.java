@@ -17,6 +17,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -69,6 +70,9 @@ public final class S3Store implements Store {
                 .region(Region.of(cfg.region()))
                 .credentialsProvider(credentials)
                 .forcePathStyle(cfg.pathStyle())
+                // no aws-chunked bodies over http: parts are byte arrays of known length, so one SHA-256 of
+                // the whole part replaces a signature per 128 KiB chunk (and the service's check of each)
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 // we send our own SHA-256 per part; no automatic CRC trailers (not every S3-compatible takes them)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
