@@ -121,8 +121,13 @@ mkdir -p "$W/walsrc/pg_wal/archive_status"
 for n in 1 2 3 4 5 6; do
   as_pg "$bin/psql" -h "$W" -p "$port" -U postgres -X -q -c "select pg_switch_wal(); update pgbench_accounts set abalance = abalance + 1 where aid % 50 = $n" postgres > /dev/null
 done
-segs=$(ls "$W/data/pg_wal" | grep -E '^[0-9A-F]{24}$' | head -6)
-for s in $segs; do cp "$W/data/pg_wal/$s" "$W/walsrc/pg_wal/$s"; done
+# the first six segments still there when copied (the server recycles archived ones meanwhile)
+segs=""
+for s in $(ls "$W/data/pg_wal" | grep -E '^[0-9A-F]{24}$'); do
+  cp "$W/data/pg_wal/$s" "$W/walsrc/pg_wal/$s" 2> /dev/null && segs="$segs $s"
+  [ "$(echo $segs | wc -w)" -ge 6 ] && break
+done
+segs=$(echo $segs | tr ' ' '\n')
 push=(); ack=(); version=()
 for s in $(echo "$segs" | head -5); do
   push+=("$(ms bash -c "cd '$W/walsrc' && '$repo/bin/dbbackup' -q -c '$W/config.yaml' wal-push --job bench --ahead 0 pg_wal/$s $s")")
