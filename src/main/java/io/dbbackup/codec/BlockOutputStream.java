@@ -1,6 +1,7 @@
 package io.dbbackup.codec;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -41,6 +42,30 @@ public abstract class BlockOutputStream extends OutputStream {
             length += n;
             off += n;
             len -= n;
+            if (length == blockSize) {
+                handOverCurrent();
+            }
+        }
+    }
+
+    /**
+     * Reads {@code in} to its end straight into blocks, handing each on when full, with no buffer in
+     * between; returns the number of bytes read.
+     */
+    protected final long readFully(InputStream in) throws IOException {
+        long total = 0;
+        while (true) {
+            if (block == null) {
+                byte[] recycled = free.poll();
+                block = recycled != null ? recycled : new byte[blockSize];
+                length = 0;
+            }
+            int n = in.read(block, length, blockSize - length);
+            if (n < 0) {
+                return total;
+            }
+            length += n;
+            total += n;
             if (length == blockSize) {
                 handOverCurrent();
             }

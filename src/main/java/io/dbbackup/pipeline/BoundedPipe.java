@@ -1,6 +1,7 @@
 package io.dbbackup.pipeline;
 
 import io.dbbackup.codec.BlockOutputStream;
+import io.dbbackup.spi.ReadingSink;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,14 +57,20 @@ final class BoundedPipe {
         queue.clear();
     }
 
-    private final class Sink extends BlockOutputStream {
+    private final class Sink extends BlockOutputStream implements ReadingSink {
         private boolean closed;
 
         Sink(int chunkSize, int recycled) {
             super(chunkSize, recycled);
         }
 
-    @Override
+        /** A tool's stdout read straight into the chunks. */
+        @Override
+        public long readFrom(InputStream in) throws IOException {
+            return readFully(in);
+        }
+
+        @Override
         protected void handOver(byte[] block, int length) throws IOException {
             put(new Chunk(block, length));
         }

@@ -176,10 +176,14 @@ public final class ChildProcess {
         try {
             if (stdout != null) {
                 try (InputStream out = process.getInputStream()) {
-                    byte[] buf = new byte[1 << 16];
-                    int n;
-                    while ((n = out.read(buf)) >= 0) {
-                        stdout.write(buf, 0, n);
+                    if (stdout instanceof ReadingSink reading) {
+                        reading.readFrom(out);
+                    } else {
+                        byte[] buf = new byte[1 << 16];
+                        int n;
+                        while ((n = out.read(buf)) >= 0) {
+                            stdout.write(buf, 0, n);
+                        }
                     }
                 } catch (IOException e) {
                     copyError = e;

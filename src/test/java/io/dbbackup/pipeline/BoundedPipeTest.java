@@ -75,6 +75,52 @@ class BoundedPipeTest {
     }
 
     @Test
+    void aToolsOutputIsReadStraightIntoWholeChunks() throws Exception {
+        byte[] data = data(3_000_001);
+        BoundedPipe pipe = new BoundedPipe(2, 100_000);
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        // a pipe from a process: short reads of at most 64 KiB
+        InputStream tool = new java.io.ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 65_536 - pos % 1000));
+            }
+        };
+        AtomicReference<Long> read = new AtomicReference<>();
+        Thread producer = new Thread(() -> {
+            try (OutputStream out = pipe.sink()) {
+                read.set(((io.dbbackup.spi.ReadingSink) out).readFrom(tool));
+            } catch (Throwable e) {
+                error.set(e);
+            }
+        });
+        producer.start();
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        try (InputStream in = pipe.source()) {
+            in.transferTo(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    throw new AssertionError("byte-wise write");
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    sizes.add(len);
+                    back.write(b, off, len);
+                }
+            });
+        }
+        producer.join();
+        assertThat(error.get()).isNull();
+        assertThat(read.get()).isEqualTo(data.length);
+        assertThat(back.toByteArray()).isEqualTo(data);
+        // every chunk but the last is full, although no single read was
+        assertThat(sizes.subList(0, sizes.size() - 1)).allMatch(n -> n == 100_000);
+        assertThat(sizes).hasSize(31);
+    }
+
+    @Test
     void readGivesTheSameBytes() throws Exception {
         byte[] data = data(1_234_567);
         BoundedPipe pipe = new BoundedPipe(2, 10_000);

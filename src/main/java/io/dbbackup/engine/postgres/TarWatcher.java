@@ -1,8 +1,12 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.spi.ReadingSink;
+
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,7 +17,7 @@ import java.util.Optional;
  * {@code backup_label} and the tail of {@code backup_manifest}: the facts of a base backup come from the
  * backup itself, with no second connection and no copy of the stream.
  */
-final class TarWatcher extends FilterOutputStream {
+final class TarWatcher extends FilterOutputStream implements ReadingSink {
     static final String BACKUP_LABEL = "backup_label";
     static final String BACKUP_MANIFEST = "backup_manifest";
     private static final int LABEL_MAX = 1 << 16;
@@ -44,6 +48,38 @@ final class TarWatcher extends FilterOutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len);
         watch(b, off, len);
+    }
+
+    /** When the stream below reads for itself, the watcher reads what goes by instead of copying it. */
+    @Override
+    public long readFrom(InputStream in) throws IOException {
+        if (!(out instanceof ReadingSink below)) {
+            long total = 0;
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                write(buf, 0, n);
+                total += n;
+            }
+            return total;
+        }
+        return below.readFrom(new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    watch(b, off, n);
+                }
+                return n;
+            }
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+        });
     }
 
     private void watch(byte[] b, int off, int len) throws IOException {

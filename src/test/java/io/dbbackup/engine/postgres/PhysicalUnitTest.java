@@ -170,6 +170,53 @@ class PhysicalUnitTest {
         }
     }
 
+    /** A sink that reads for itself, in reads of its own sizes, as the pipeline's chunks do. */
+    private static final class ReadingCopy extends ByteArrayOutputStream implements io.dbbackup.spi.ReadingSink {
+        private final Random random = new Random(11);
+        int reads;
+
+        @Override
+        public long readFrom(java.io.InputStream in) throws IOException {
+            long total = 0;
+            byte[] buf = new byte[5000];
+            int n;
+            while ((n = in.read(buf, 0, 1 + random.nextInt(buf.length))) >= 0) {
+                write(buf, 0, n);
+                total += n;
+                reads++;
+            }
+            return total;
+        }
+    }
+
+    @Test
+    void theWatcherSeesWhatASinkBelowReadsForItself() throws IOException {
+        byte[] tar = baseBackup(new byte[300_000]);
+        ReadingCopy below = new ReadingCopy();
+        TarWatcher w = new TarWatcher(below);
+        // the source hands out odd-sized pieces, as a pipe from pg_basebackup does
+        java.io.InputStream source = new java.io.ByteArrayInputStream(tar) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1 + (int) ((pos * 7919L) % 3001)));
+            }
+        };
+        assertThat(w.readFrom(source)).isEqualTo(tar.length);
+        w.flush();
+        assertThat(below.reads).as("read by the sink below, not written to it by the watcher").isGreaterThan(60);
+        assertThat(below.toByteArray()).isEqualTo(tar);
+        assertThat(w.sawEnd()).isTrue();
+        assertThat(w.backupLabel()).contains(LABEL);
+        assertThat(w.manifestTail().orElseThrow()).endsWith(MANIFEST_TAIL);
+        assertThat(w.entries()).isEqualTo(9);
+        // over a plain sink it copies, and watches the same
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        TarWatcher p = new TarWatcher(plain);
+        assertThat(p.readFrom(new java.io.ByteArrayInputStream(tar))).isEqualTo(tar.length);
+        assertThat(plain.toByteArray()).isEqualTo(tar);
+        assertThat(p.backupLabel()).contains(LABEL);
+    }
+
     @Test
     void factsComeFromTheLabelAndTheManifestsWalRanges() throws IOException {
         Map<String, String> f = BaseBackupFacts.read(LABEL, MANIFEST_TAIL);
