@@ -1,5 +1,6 @@
 package io.dbbackup.config;
 
+import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Compression;
 import io.dbbackup.core.RetentionPolicy;
 import io.dbbackup.core.RetryPolicy;
@@ -43,6 +44,8 @@ public final class ConfigLoader {
 
     private final ProviderLookup plugins;
     private final Map<String, String> env;
+    /** Store name + job folder → the job that uses it, while one file's jobs are read. */
+    private final Map<String, String> jobFolders = new java.util.HashMap<>();
 
     public ConfigLoader(ProviderLookup plugins, Map<String, String> env) {
         this.plugins = plugins;
@@ -94,6 +97,7 @@ public final class ConfigLoader {
         Map<String, StoreConfig> stores = named(top, "stores", problems, s -> store(s));
         Map<String, NotifierConfig> notifiers = named(top, "notifications", problems, s -> notifier(s));
         Declared declared = new Declared(names(top, "datasources"), names(top, "stores"), names(top, "notifications"));
+        jobFolders.clear();
         Map<String, JobConfig> jobs = named(top, "jobs", problems,
                 s -> job(s, datasources, stores, notifiers, declared, problems));
         for (String key : top.keys()) {
@@ -282,6 +286,15 @@ public final class ConfigLoader {
             return null;
         }
         if (ds.isEmpty() || st.isEmpty() || !datasources.containsKey(ds.get()) || !stores.containsKey(st.get())) {
+            return null;
+        }
+        // a job's backups are the keys under its folder: two jobs there would list, verify and prune each other's
+        String folder = BackupKey.folder(prefix, dsc.engine().database());
+        String other = jobFolders.putIfAbsent(st.get() + "\u0000" + folder, s.name());
+        if (other != null) {
+            s.error(s.has("prefix") ? "prefix" : "store", "job '" + other + "' keeps its backups in the same folder ("
+                    + st.get() + ": " + folder + "): each job's list, restore and retention would take the other's backups "
+                    + "for its own; give one of them another prefix");
             return null;
         }
         return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention,

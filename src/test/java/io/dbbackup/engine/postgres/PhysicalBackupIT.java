@@ -49,12 +49,6 @@ class PhysicalBackupIT {
                     store: local
                     prefix: pitr
                     compression: zstd
-                  phys-last1:
-                    datasource: pg
-                    store: local
-                    prefix: pitr
-                    compression: zstd
-                    retention: {keep_last: 1}
                 """);
         cli = new Cli().workingDir(work);
         c.pg.execute("postgres", "create table t(id serial primary key, batch text not null)");
@@ -68,9 +62,13 @@ class PhysicalBackupIT {
     }
 
     private Cli.Result run(String... args) {
+        return runWith(c.config, args);
+    }
+
+    private Cli.Result runWith(Path config, String... args) {
         String[] full = new String[args.length + 2];
         full[0] = "-c";
-        full[1] = c.config.toString();
+        full[1] = config.toString();
         System.arraycopy(args, 0, full, 2, args.length);
         return cli.run(full);
     }
@@ -352,7 +350,10 @@ class PhysicalBackupIT {
                 c.work.resolve("store").resolve(newest + ".manifest.json")))).get("facts");
         String keepFrom = (String) facts.get("start_wal_file");
 
-        Cli.Result dry = run("prune", "phys-last1", "--dry-run", "--json");
+        // the same job with a retention of one backup (the job is the config's last section)
+        Path last1 = c.work.resolve("config-last1.yaml");
+        Files.writeString(last1, Files.readString(c.config) + "    retention: {keep_last: 1}\n");
+        Cli.Result dry = runWith(last1, "prune", "phys", "--dry-run", "--json");
         assertThat(dry.exit()).as(dry.toString()).isZero();
         Map<?, ?> decision = (Map<?, ?>) Json.parse(dry.out());
         assertThat(decision.get("delete").toString()).contains(oldest);
@@ -362,14 +363,14 @@ class PhysicalBackupIT {
         assertThat(doomed).isNotEmpty().allSatisfy(k -> assertThat(k.substring(k.lastIndexOf('/') + 1, k.lastIndexOf('/') + 25))
                 .isLessThan(keepFrom));
         assertThat(doomed).anyMatch(k -> k.contains(".backup-"));
-        Cli.Result table = run("prune", "phys-last1", "--dry-run");
+        Cli.Result table = runWith(last1, "prune", "phys", "--dry-run");
         assertThat(table.out()).contains("wal: keep").contains("from " + keepFrom).contains("would delete " + doomed.size());
         try (var s = Files.walk(c.work.resolve("store/pitr/main/wal"))) {
             assertThat(s.filter(Files::isRegularFile).map(p -> c.work.resolve("store").relativize(p).toString()).toList())
                     .as("a dry run deletes nothing").containsAll(doomed);
         }
 
-        Cli.Result prune = run("prune", "phys-last1");
+        Cli.Result prune = runWith(last1, "prune", "phys");
         assertThat(prune.exit()).as(prune.toString()).isZero();
         try (var s = Files.walk(c.work.resolve("store/pitr/main"))) {
             List<String> left = s.filter(Files::isRegularFile).map(p -> c.work.resolve("store").relativize(p).toString()).toList();
