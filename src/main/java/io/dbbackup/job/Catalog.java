@@ -62,7 +62,7 @@ public final class Catalog {
         String db = database(job);
         List<StoredObject> objects;
         try {
-            objects = store.list(folder(job));
+            objects = store.listFolder(folder(job)); // not the WAL archive below it
         } catch (IOException e) {
             throw Failures.map("cannot list " + folder(job) + " in " + store.describe(), e);
         }

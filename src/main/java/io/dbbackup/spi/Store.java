@@ -28,6 +28,19 @@ public interface Store extends AutoCloseable {
      */
     List<StoredObject> list(String prefix) throws IOException;
 
+    /**
+     * The objects directly in {@code folder} (empty, or ending in '/'), not those in folders below it:
+     * a job's backups sit in its folder, a physical job's WAL archive in {@code wal/} below it, and a
+     * listing of the backups must not page through every archived segment. Complete or throws, like
+     * {@link #list}. The default filters {@link #list}; stores that can list one level override it.
+     */
+    default List<StoredObject> listFolder(String folder) throws IOException {
+        if (!folder.isEmpty() && !folder.endsWith("/")) {
+            throw new IllegalArgumentException("a folder ends in '/': " + folder);
+        }
+        return list(folder).stream().filter(o -> o.key().indexOf('/', folder.length()) < 0).toList();
+    }
+
     Optional<StoredObject> stat(String key) throws IOException;
 
     /** Deletes {@code key}; deleting a missing key is not an error. */

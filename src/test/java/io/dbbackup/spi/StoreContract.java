@@ -187,6 +187,21 @@ public abstract class StoreContract {
     }
 
     @Test
+    void aFolderIsListedWithoutWhatIsBelowIt() throws Exception {
+        for (String k : List.of("p/db/db-1.dump", "p/db/db-2.dump", "p/db/wal/0001/seg-a.zst", "p/db/wal/seg-b.zst",
+                "p/dbx/other.dump", "p/db.dump", "top.txt")) {
+            put(k, k);
+        }
+        assertThat(store.listFolder("p/db/")).extracting(StoredObject::key).containsExactly("p/db/db-1.dump", "p/db/db-2.dump");
+        assertThat(store.listFolder("p/db/")).allSatisfy(o -> assertThat(o.size()).isEqualTo("p/db/db-1.dump".length()));
+        assertThat(store.listFolder("p/db/wal/")).extracting(StoredObject::key).containsExactly("p/db/wal/seg-b.zst");
+        assertThat(store.listFolder("p/")).extracting(StoredObject::key).containsExactly("p/db.dump");
+        assertThat(store.listFolder("")).extracting(StoredObject::key).containsExactly("top.txt");
+        assertThat(store.listFolder("nope/")).isEmpty();
+        assertThat(store.listFolder("p/db/db-1.dump/")).isEmpty();
+    }
+
+    @Test
     void deleteAndMissingKeys() throws Exception {
         put("x/one.txt", "1");
         put("x/two.txt", "2");

@@ -120,6 +120,9 @@ public final class WriteWatch implements AutoCloseable {
                             continue; // pipes, sockets, anon inodes, terminals
                         }
                         String info = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "fdinfo", fd.getFileName().toString()));
+                        if (!Files.readSymbolicLink(fd).toString().equals(target)) {
+                            continue; // closed and the number reused meanwhile: the flags may be another file's
+                        }
                         String flags = info.lines().filter(l -> l.startsWith("flags:")).findFirst().orElse("flags: 0").substring(6).strip();
                         if ((Integer.parseInt(flags, 8) & 3) != 0) { // O_WRONLY or O_RDWR
                             out.add(target);

@@ -73,6 +73,29 @@ public final class LocalStore implements Store {
     }
 
     @Override
+    public List<StoredObject> listFolder(String folder) throws IOException {
+        if (!folder.isEmpty() && !folder.endsWith("/")) {
+            throw new IllegalArgumentException("a folder ends in '/': " + folder);
+        }
+        List<StoredObject> out = new ArrayList<>();
+        Path dir = folder.isEmpty() ? root : resolve(folder.substring(0, folder.length() - 1));
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return out;
+        }
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path file : entries) {
+                BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                String name = file.getFileName().toString();
+                if (attrs.isRegularFile() && !name.startsWith(TEMP_PREFIX)) {
+                    out.add(new StoredObject(folder + name, attrs.size(), attrs.lastModifiedTime().toInstant()));
+                }
+            }
+        }
+        out.sort(Comparator.comparing(StoredObject::key));
+        return out;
+    }
+
+    @Override
     public List<StoredObject> list(String prefix) throws IOException {
         List<StoredObject> out = new ArrayList<>();
         if (!Files.isDirectory(root)) {

@@ -137,6 +137,30 @@ public final class S3Store implements Store {
         return out;
     }
 
+    /** One level: ListObjectsV2 with delimiter '/', so a physical job's WAL archive below is not paged through. */
+    @Override
+    public List<StoredObject> listFolder(String folder) throws IOException {
+        if (!folder.isEmpty() && !folder.endsWith("/")) {
+            throw new IllegalArgumentException("a folder ends in '/': " + folder);
+        }
+        String full = cfg.prefix() + folder;
+        List<StoredObject> out = new ArrayList<>();
+        try {
+            ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(cfg.bucket()).prefix(full).delimiter("/").build();
+            for (ListObjectsV2Response page : client().listObjectsV2Paginator(req)) {
+                for (S3Object o : page.contents()) {
+                    if (o.key().startsWith(full) && !o.key().endsWith("/") && o.key().indexOf('/', full.length()) < 0) {
+                        out.add(new StoredObject(o.key().substring(cfg.prefix().length()), o.size(), o.lastModified()));
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw S3Errors.map("list", "s3://" + cfg.bucket() + "/" + full, e);
+        }
+        out.sort(Comparator.comparing(StoredObject::key));
+        return out;
+    }
+
     @Override
     public Optional<StoredObject> stat(String key) throws IOException {
         String full = fullKey(key);

@@ -300,6 +300,33 @@ public final class SftpStore implements Store {
     }
 
     @Override
+    public List<StoredObject> listFolder(String folder) throws IOException {
+        if (!folder.isEmpty() && !folder.endsWith("/")) {
+            throw new IllegalArgumentException("a folder ends in '/': " + folder);
+        }
+        String dir = folder.isEmpty() ? cfg.path() : join(cfg.path(), folder.substring(0, folder.length() - 1));
+        List<StoredObject> out = new ArrayList<>();
+        SFTPClient c = sftp();
+        try {
+            FileAttributes a = c.statExistence(dir);
+            if (a == null || a.getType() != FileMode.Type.DIRECTORY) {
+                return out;
+            }
+            for (RemoteResourceInfo e : c.ls(dir)) {
+                String name = e.getName();
+                if (e.isRegularFile() && !isTemp(name) && !name.equals(".") && !name.equals("..")) {
+                    FileAttributes at = e.getAttributes();
+                    out.add(new StoredObject(folder + name, at.getSize(), Instant.ofEpochSecond(at.getMtime())));
+                }
+            }
+        } catch (IOException e) {
+            throw fail("list", dir, e);
+        }
+        out.sort(Comparator.comparing(StoredObject::key));
+        return out;
+    }
+
+    @Override
     public List<StoredObject> list(String prefix) throws IOException {
         int slash = prefix.lastIndexOf('/');
         String startKey = slash < 0 ? "" : prefix.substring(0, slash);
