@@ -35,10 +35,15 @@ public interface Store extends AutoCloseable {
      * {@link #list}. The default filters {@link #list}; stores that can list one level override it.
      */
     default List<StoredObject> listFolder(String folder) throws IOException {
+        requireFolder(folder);
+        return list(folder).stream().filter(o -> o.key().indexOf('/', folder.length()) < 0).toList();
+    }
+
+    /** {@code folder} as {@link #listFolder} takes it: empty (the root) or ending in '/'. */
+    static void requireFolder(String folder) {
         if (!folder.isEmpty() && !folder.endsWith("/")) {
             throw new IllegalArgumentException("a folder ends in '/': " + folder);
         }
-        return list(folder).stream().filter(o -> o.key().indexOf('/', folder.length()) < 0).toList();
     }
 
     Optional<StoredObject> stat(String key) throws IOException;

@@ -74,9 +74,7 @@ public final class LocalStore implements Store {
 
     @Override
     public List<StoredObject> listFolder(String folder) throws IOException {
-        if (!folder.isEmpty() && !folder.endsWith("/")) {
-            throw new IllegalArgumentException("a folder ends in '/': " + folder);
-        }
+        Store.requireFolder(folder);
         List<StoredObject> out = new ArrayList<>();
         Path dir = folder.isEmpty() ? root : resolve(folder.substring(0, folder.length() - 1));
         if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -140,9 +140,7 @@ public final class S3Store implements Store {
     /** One level: ListObjectsV2 with delimiter '/', so a physical job's WAL archive below is not paged through. */
     @Override
     public List<StoredObject> listFolder(String folder) throws IOException {
-        if (!folder.isEmpty() && !folder.endsWith("/")) {
-            throw new IllegalArgumentException("a folder ends in '/': " + folder);
-        }
+        Store.requireFolder(folder);
         String full = cfg.prefix() + folder;
         List<StoredObject> out = new ArrayList<>();
         try {

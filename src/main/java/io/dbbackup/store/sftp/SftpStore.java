@@ -301,9 +301,7 @@ public final class SftpStore implements Store {
 
     @Override
     public List<StoredObject> listFolder(String folder) throws IOException {
-        if (!folder.isEmpty() && !folder.endsWith("/")) {
-            throw new IllegalArgumentException("a folder ends in '/': " + folder);
-        }
+        Store.requireFolder(folder);
         String dir = folder.isEmpty() ? cfg.path() : join(cfg.path(), folder.substring(0, folder.length() - 1));
         List<StoredObject> out = new ArrayList<>();
         SFTPClient c = sftp();
