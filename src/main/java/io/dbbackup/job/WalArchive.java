@@ -22,7 +22,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -186,8 +185,7 @@ public final class WalArchive {
         Encryptor encryptor = Encryption.encryptor(job);
         WalKey key = new WalKey(folder, wal, sha, job.compression(), encryptor != null);
         try (Workspace.Operation op = ws.operation("wal-push"); InputStream in = content.open()) {
-            long stored = WalTransfer.push(store, key, in, job.compressionLevel(), encryptor, content.bytes() == null,
-                    op.context());
+            long stored = WalTransfer.push(store, key, in, job.compressionLevel(), encryptor, op.context());
             return new Pushed(key, Outcome.ARCHIVED, size(file), stored, 0);
         } catch (IOException e) {
             throw Failures.map("cannot archive " + name + " to " + store.describe(), e);
@@ -296,24 +294,17 @@ public final class WalArchive {
     }
 
     /**
-     * A file to archive and its SHA-256. Files up to {@link #IN_MEMORY} (every default-sized segment) are read
-     * once, into memory; larger ones are read twice (the upload re-checks the digest as it streams).
+     * A WAL file and its SHA-256, read as a stream; the upload reads it again and re-checks the digest as it goes.
+     * (Holding a 16 MiB segment in memory instead cost a fresh JVM ~0.15 s: the heap grown by a collection,
+     * a 16 MiB temporary direct buffer and its page faults, against ~5 ms to read it again from the page cache.)
      */
-    private record Content(Path file, byte[] bytes, String sha256) {
-        static final long IN_MEMORY = 64L << 20;
-
+    private record Content(Path file, String sha256) {
         static Content of(Path file) {
             try {
-                if (Files.size(file) <= IN_MEMORY) {
-                    byte[] b = Files.readAllBytes(file);
-                    HashingOutputStream h = new HashingOutputStream(OutputStream.nullOutputStream());
-                    h.write(b);
-                    return new Content(file, b, h.hex());
-                }
                 try (InputStream in = Files.newInputStream(file)) {
                     HashingOutputStream h = new HashingOutputStream(OutputStream.nullOutputStream());
                     in.transferTo(h);
-                    return new Content(file, null, h.hex());
+                    return new Content(file, h.hex());
                 }
             } catch (NoSuchFileException e) {
                 throw DbBackupException.user("cannot archive " + file + ": no such file");
@@ -325,7 +316,7 @@ public final class WalArchive {
         }
 
         InputStream open() throws IOException {
-            return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
+            return Files.newInputStream(file);
         }
     }
 

@@ -24,21 +24,21 @@ public final class WalTransfer {
     }
 
     /**
-     * Uploads {@code source} under {@code key}; with {@code recheck} it becomes visible only if the bytes read
-     * hash to {@code key.sha256()} (for a file read a second time; bytes already in memory need no recheck).
+     * Uploads {@code source} under {@code key}; it becomes visible only if the bytes read hash to
+     * {@code key.sha256()} (the file is read a second time: it must not have changed since it was hashed).
      * Returns the stored size.
      */
-    public static long push(Store store, WalKey key, InputStream source, int level, Encryptor encryptor, boolean recheck,
+    public static long push(Store store, WalKey key, InputStream source, int level, Encryptor encryptor,
                             OperationContext ctx) throws IOException {
         try (Upload upload = store.upload(key.key(), ctx)) {
             HashingOutputStream stored = new HashingOutputStream(upload.stream());
             OutputStream chain = encryptor == null ? stored : encryptor.encrypt(stored);
             chain = Codecs.compress(chain, key.compression(), level);
-            HashingOutputStream raw = recheck ? new HashingOutputStream(chain) : null;
-            try (OutputStream out = recheck ? raw : chain) {
+            HashingOutputStream raw = new HashingOutputStream(chain);
+            try (OutputStream out = raw) {
                 source.transferTo(out);
             }
-            if (recheck && !raw.hex().equals(key.sha256())) {
+            if (!raw.hex().equals(key.sha256())) {
                 throw new IOException(key.file().name() + " changed while it was being archived (SHA-256 "
                         + raw.hex() + ", expected " + key.sha256() + ")");
             }
