@@ -32,11 +32,7 @@ public abstract class BlockOutputStream extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
-            if (block == null) {
-                byte[] recycled = free.poll();
-                block = recycled != null ? recycled : new byte[blockSize];
-                length = 0;
-            }
+            takeBlock();
             int n = Math.min(len, blockSize - length);
             System.arraycopy(b, off, block, length, n);
             length += n;
@@ -55,11 +51,7 @@ public abstract class BlockOutputStream extends OutputStream {
     protected final long readFully(InputStream in) throws IOException {
         long total = 0;
         while (true) {
-            if (block == null) {
-                byte[] recycled = free.poll();
-                block = recycled != null ? recycled : new byte[blockSize];
-                length = 0;
-            }
+            takeBlock();
             int n = in.read(block, length, blockSize - length);
             if (n < 0) {
                 return total;
@@ -69,6 +61,15 @@ public abstract class BlockOutputStream extends OutputStream {
             if (length == blockSize) {
                 handOverCurrent();
             }
+        }
+    }
+
+    /** Makes sure there is a block being filled: a given-back array when there is one. */
+    private void takeBlock() {
+        if (block == null) {
+            byte[] recycled = free.poll();
+            block = recycled != null ? recycled : new byte[blockSize];
+            length = 0;
         }
     }
 

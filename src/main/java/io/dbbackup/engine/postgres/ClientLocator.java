@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -38,13 +39,7 @@ final class ClientLocator {
         this.pgVersion = pgVersion;
     }
 
-    /** Any psql that can ask a server its version: the configured one, else the newest installed. */
-    PgClient forProbe() {
-        Path exe = probeExecutable();
-        return new PgClient(exe, versionOf(exe));
-    }
-
-    /** {@link #forProbe()}'s psql, without asking its version (a query needs none). */
+    /** Any psql that can query a server: the configured one, else the newest installed (its version is not asked). */
     Path probeExecutable() {
         if (binDir != null || pgVersion != null) {
             return configured("psql");
@@ -59,11 +54,50 @@ final class ClientLocator {
     }
 
     /**
+     * A {@code tool} chosen for a server that {@code ask} describes, with that answer and the tool's own
+     * version asked on other threads where they need not come first; {@link #settle()} once it has run.
+     */
+    record Choice<T>(String tool, Path executable, Asked<T> server, Function<T, PgVersion> version,
+                     ClientLocator locator) {
+        /** The server's answer, once the client is known to be no older than the server (else refused). */
+        T settle() throws IOException {
+            T answer = server.get();
+            locator.check(tool, executable, version.apply(answer));
+            return answer;
+        }
+
+        PgClient client() {
+            return new PgClient(executable, locator.versionOf(executable));
+        }
+    }
+
+    /**
+     * Picks the {@code tool} for the server {@code ask} describes. With only one to pick ({@link #sole}), it is
+     * picked at once and {@code ask} goes on meanwhile, so that the tool can start; otherwise {@code ask}
+     * is answered first and picks the major ({@link #forServer}). The tool's own version is asked beside.
+     */
+    <T> Choice<T> choose(String tool, Asked.Question<T> ask, Function<T, PgVersion> version) throws IOException {
+        Optional<Path> only = sole(tool);
+        Asked<T> server;
+        Path exe;
+        if (only.isPresent()) {
+            exe = only.get();
+            server = Asked.start(tool + "-server", ask);
+        } else {
+            T answer = ask.ask();
+            server = Asked.answered(answer);
+            exe = forServer(tool, version.apply(answer)).executable();
+        }
+        Asked.start(tool + "-version", () -> versionOf(exe)); // ready by the time settle() needs it
+        return new Choice<>(tool, exe, server, version, this);
+    }
+
+    /**
      * The {@code tool} {@link #forServer} will pick whatever the server's version, when there is only
      * one to pick (bin_dir or pg_version set, or one major installed): it can start before the server
      * is asked its version, and {@link #check} then refuses it if it is too old.
      */
-    Optional<Path> sole(String tool) {
+    private Optional<Path> sole(String tool) {
         if (binDir != null || pgVersion != null) {
             return Optional.of(configured(tool));
         }
@@ -75,7 +109,7 @@ final class ClientLocator {
     }
 
     /** {@code exe} as the {@code tool} for a server of version {@code server}: refused when older. */
-    PgClient check(String tool, Path exe, PgVersion server) {
+    private PgClient check(String tool, Path exe, PgVersion server) {
         PgClient client = new PgClient(exe, versionOf(exe));
         if (client.version().majorNum() < server.majorNum()) {
             throw tooOld(tool, server, client);

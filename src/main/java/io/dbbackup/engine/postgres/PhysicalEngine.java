@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code engine: postgres} with {@code method: physical}: a base backup of the whole cluster over the
@@ -78,19 +77,8 @@ public final class PhysicalEngine implements Engine {
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         PostgresSettings c = settings.conn();
         try (PassFile pass = PassFile.create(ctx.scratchDir(), c.password())) {
-            Optional<Path> sole = locator.sole("pg_basebackup");
-            Asked<Probe> probe;
-            Path bb;
-            if (sole.isPresent()) {
-                // one pg_basebackup to choose from: it starts at once, the server is asked about itself meanwhile
-                bb = sole.get();
-                probe = Asked.start("identify-system", () -> probe(pass, ctx));
-            } else {
-                Probe p = probe(pass, ctx);
-                probe = Asked.answered(p);
-                bb = locator.forServer("pg_basebackup", p.version()).executable();
-            }
-            Asked<PgVersion> client = Asked.start("pg_basebackup-version", () -> locator.versionOf(bb));
+            ClientLocator.Choice<Probe> choice = locator.choose("pg_basebackup", () -> probe(pass, ctx), Probe::version);
+            Path bb = choice.executable();
             List<String> cmd = new ArrayList<>(List.of(bb.toString(), "--pgdata=-", "--format=tar",
                     "--wal-method=fetch", "--checkpoint=" + (settings.fastCheckpoint() ? "fast" : "spread"), "--verbose",
                     "--no-password", "--label=dbbackup " + settings.cluster()));
@@ -100,21 +88,20 @@ public final class PhysicalEngine implements Engine {
             ctx.log().info("pg_basebackup started", "source", settings.describe(), "pg_basebackup", bb,
                     "checkpoint", settings.fastCheckpoint() ? "fast" : "spread");
             TarWatcher watcher = new TarWatcher(out);
-            PgClient used;
+            Probe server;
             try {
                 tool(cmd, pass).timeout(c.timeout()).run(null, watcher, ctx.cancellation());
             } finally {
                 // a refused replication connection or a client older than the server is said as such first
-                used = locator.check("pg_basebackup", bb, probe.get().version());
-                client.get();
+                server = choice.settle();
             }
+            PgClient used = choice.client();
             watcher.flush();
             if (!watcher.sawEnd()) {
                 throw new IOException("pg_basebackup's output did not end like a tar archive (" + watcher.entries() + " entries)");
             }
             String label = watcher.backupLabel().orElseThrow(() ->
                     new IOException("pg_basebackup's stream held no backup_label: not a base backup"));
-            Probe server = probe.get();
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("method", "physical");
             facts.put("cluster", settings.cluster());

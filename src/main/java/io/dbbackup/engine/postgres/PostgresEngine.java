@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * PostgreSQL through its own client programs: {@code pg_dump} (plain SQL or custom archive) for
@@ -115,19 +114,9 @@ public final class PostgresEngine implements Engine {
     @Override
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
-            Optional<Path> sole = locator.sole("pg_dump");
-            Asked<PgVersion> server;
-            Path pgDump;
-            if (sole.isPresent()) {
-                // one pg_dump to choose from: it starts at once, the server is asked its version meanwhile
-                pgDump = sole.get();
-                server = Asked.start("server-version", () -> serverVersion(settings.database(), pass, ctx));
-            } else {
-                PgVersion v = serverVersion(settings.database(), pass, ctx);
-                server = Asked.answered(v);
-                pgDump = locator.forServer("pg_dump", v).executable();
-            }
-            Asked<PgVersion> client = Asked.start("pg_dump-version", () -> locator.versionOf(pgDump));
+            ClientLocator.Choice<PgVersion> choice = locator.choose("pg_dump",
+                    () -> serverVersion(settings.database(), pass, ctx), v -> v);
+            Path pgDump = choice.executable();
             boolean custom = settings.format() == DumpFormat.DUMP;
             List<String> cmd = new ArrayList<>(List.of(pgDump.toString(), "--no-password",
                     "--format=" + (custom ? "custom" : "plain")));
@@ -136,15 +125,14 @@ public final class PostgresEngine implements Engine {
             }
             cmd.addAll(settings.dumpOptions().pgDumpArgs());
             ctx.log().info("pg_dump started", "source", settings.describe(), "pg_dump", pgDump, "format", custom ? "custom" : "plain");
-            PgClient used;
+            PgVersion v;
             try {
                 tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, out, ctx.cancellation());
             } finally {
                 // a failed connection or a pg_dump older than the server is said as such, before pg_dump's own words
-                used = locator.check("pg_dump", pgDump, server.get());
-                client.get();
+                v = choice.settle();
             }
-            PgVersion v = server.get();
+            PgClient used = choice.client();
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("server_version", v.text());
             facts.put("server_version_num", String.valueOf(v.num()));

@@ -54,14 +54,7 @@ final class TarWatcher extends FilterOutputStream implements ReadingSink {
     @Override
     public long readFrom(InputStream in) throws IOException {
         if (!(out instanceof ReadingSink below)) {
-            long total = 0;
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                write(buf, 0, n);
-                total += n;
-            }
-            return total;
+            return in.transferTo(this);
         }
         return below.readFrom(new FilterInputStream(in) {
             @Override

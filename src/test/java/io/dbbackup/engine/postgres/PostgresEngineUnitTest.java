@@ -54,7 +54,7 @@ class PostgresEngineUnitTest {
         ClientLocator locator = new ClientLocator(dir.resolve("root"), null, null);
         assertThat(locator.forServer("pg_dump", PgVersion.ofServer(150010, "15.10")).version().text()).isEqualTo("15.14");
         assertThat(locator.forServer("pg_dump", PgVersion.ofServer(160004, "16.4")).version().text()).isEqualTo("17.2");
-        assertThat(locator.forProbe().version().text()).isEqualTo("17.2");
+        assertThat(locator.versionOf(locator.probeExecutable()).text()).isEqualTo("17.2");
         assertThat(locator.installed("pg_dump")).hasSize(3);
         // only clients older than the server would remain: refused, naming both and what to install
         ClientLocator old = new ClientLocator(dir.resolve("root"), dir.resolve("root/13/bin"), null);
