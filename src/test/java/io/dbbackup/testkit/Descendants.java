@@ -37,7 +37,8 @@ public final class Descendants {
     /** Sends SIGSTOP ({@code stop}) or SIGCONT to {@code p}. */
     public static void signal(ProcessHandle p, boolean stop) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", String.valueOf(p.pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
+        // a process that has ended meanwhile needs no SIGCONT (the operation may kill its tools first)
+        if (kill.waitFor() != 0 && (stop || p.isAlive())) {
             throw new IllegalStateException("kill " + (stop ? "-STOP " : "-CONT ") + p.pid() + " failed");
         }
     }
