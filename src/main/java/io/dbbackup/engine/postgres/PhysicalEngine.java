@@ -38,6 +38,8 @@ public final class PhysicalEngine implements Engine {
 
     private final PhysicalSettings settings;
     private final ClientLocator locator;
+    /** How restored files reach the disk: fsync; a test injects a failing disk here. */
+    FileSyncer.Flush flush = FileSyncer.FSYNC;
 
     PhysicalEngine(PhysicalSettings settings, ClientLocator locator) {
         this.settings = settings;
@@ -162,13 +164,23 @@ public final class PhysicalEngine implements Engine {
     public void restoreFiles(InputStream in, DumpFormat format, DirectoryRestore request, OperationContext ctx) throws IOException {
         requireTar(format);
         Path dir = request.directory();
-        TarExtractor.Result r = TarExtractor.extract(in, dir);
-        checkDataDirectory(dir);
-        ctx.log().info("base backup extracted", "pgdata", dir, "files", r.files(), "bytes", r.bytes());
-        if (request.target() != null) {
-            RecoveryConfig.write(dir, request.target(), request.walFetchCommand(), Instant.now());
-            ctx.log().info("point-in-time recovery set up", "pgdata", dir, "target", request.target(),
-                    "files", RecoveryConfig.AUTO_CONF + ", " + RecoveryConfig.SIGNAL);
+        try (FileSyncer sync = new FileSyncer("fsync-" + settings.cluster(), flush)) {
+            sync.folder(dir);
+            if (dir.getParent() != null) {
+                sync.folder(dir.getParent());
+            }
+            TarExtractor.Result r = TarExtractor.extract(in, dir, sync);
+            checkDataDirectory(dir);
+            ctx.log().info("base backup extracted", "pgdata", dir, "files", r.files(), "bytes", r.bytes());
+            if (request.target() != null) {
+                RecoveryConfig.write(dir, request.target(), request.walFetchCommand(), Instant.now());
+                sync.file(dir.resolve(RecoveryConfig.AUTO_CONF));
+                sync.file(dir.resolve(RecoveryConfig.SIGNAL));
+                ctx.log().info("point-in-time recovery set up", "pgdata", dir, "target", request.target(),
+                        "files", RecoveryConfig.AUTO_CONF + ", " + RecoveryConfig.SIGNAL);
+            }
+            long synced = sync.finish();
+            ctx.log().debug("restored files flushed to disk", "pgdata", dir, "paths", synced);
         }
     }
 

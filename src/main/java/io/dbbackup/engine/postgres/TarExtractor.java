@@ -17,7 +17,7 @@ import java.util.Set;
  * Extracts a pg_basebackup tar stream into a folder: folders 0700, files 0600 (what PostgreSQL requires
  * of a data directory), nothing outside the folder (absolute names and {@code ..} are refused), no links
  * or devices (pg_basebackup's single-tablespace stream has none). Reads the input to its very end, so a
- * checking stream beneath sees every byte.
+ * checking stream beneath sees every byte. Given a {@link FileSyncer}, each file is handed to it once closed.
  */
 final class TarExtractor {
     private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
@@ -34,6 +34,11 @@ final class TarExtractor {
     }
 
     static Result extract(InputStream in, Path dir) throws IOException {
+        return extract(in, dir, null);
+    }
+
+    /** As {@link #extract(InputStream, Path)}, handing each file and folder written to {@code sync} (null: none). */
+    static Result extract(InputStream in, Path dir, FileSyncer sync) throws IOException {
         TarReader tar = new TarReader(in);
         byte[] buf = new byte[BUFFER];
         long files = 0;
@@ -43,12 +48,12 @@ final class TarExtractor {
             String name = safeName(h.name());
             Path target = name.isEmpty() ? dir : dir.resolve(name);
             if (h.isDirectory()) {
-                mkdirs(target);
+                mkdirs(target, sync);
             } else if (h.isFile()) {
                 if (name.isEmpty()) {
                     throw new IOException("the backup holds a file without a name");
                 }
-                mkdirs(target.getParent());
+                mkdirs(target.getParent(), sync);
                 try (FileChannel ch = FileChannel.open(target, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING), FILE_MODE)) {
                     int n;
@@ -59,6 +64,9 @@ final class TarExtractor {
                         }
                         bytes += n;
                     }
+                }
+                if (sync != null) {
+                    sync.file(target);
                 }
                 files++;
             } else {
@@ -93,9 +101,19 @@ final class TarExtractor {
         return n;
     }
 
-    private static void mkdirs(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, DIR_MODE);
+    /** Creates the folder and any missing parents; each created one, and the parent of the topmost, goes to {@code sync}. */
+    private static void mkdirs(Path dir, FileSyncer sync) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
         }
+        if (sync != null) {
+            for (Path p = dir; p != null; p = p.getParent()) {
+                sync.folder(p);
+                if (Files.isDirectory(p)) {
+                    break;
+                }
+            }
+        }
+        Files.createDirectories(dir, DIR_MODE);
     }
 }

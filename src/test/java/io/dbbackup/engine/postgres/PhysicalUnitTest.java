@@ -4,7 +4,11 @@ import io.dbbackup.config.ConfigException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.Lsn;
 import io.dbbackup.core.RecoveryTarget;
+import io.dbbackup.core.Log;
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.DirectoryRestore;
 import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -108,6 +116,80 @@ class PhysicalUnitTest {
                 .file("base/1/1259", big).dir("./pg_wal/archive_status").file("pg_wal/000000010000000000000002", new byte[1000])
                 .file("backup_manifest", ("{ \"PostgreSQL-Backup-Manifest-Version\": 1,\n\"Files\": [\n" + "x".repeat(40_000)
                         + MANIFEST_TAIL).getBytes()).end();
+    }
+
+    private static PhysicalEngine engine(FileSyncer.Flush flush) {
+        PostgresSettings conn = new PostgresSettings("127.0.0.1", 5432, "postgres", null, "main", null, null, null, null,
+                DumpFormat.TAR, null, null, null, DumpOptions.NONE);
+        PhysicalEngine e = new PhysicalEngine(new PhysicalSettings(conn, "main", true, null),
+                new ClientLocator(Path.of("/nonexistent"), null, null));
+        e.flush = flush;
+        return e;
+    }
+
+    private OperationContext context() {
+        return new OperationContext(new Cancellation(), Log.get(), dir.resolve("scratch"));
+    }
+
+    @Test
+    void aRestoreFlushesEveryFileToDiskAndThenEveryFolderDeepestFirst() throws IOException {
+        List<String> flushed = Collections.synchronizedList(new ArrayList<>());
+        FileSyncer.Flush recording = (path, folder) -> {
+            FileSyncer.FSYNC.flush(path, folder);
+            flushed.add((folder ? "D " : "F ") + dir.relativize(path));
+        };
+        Path target = dir.resolve("restored/data");
+        Files.createDirectories(target);
+        engine(recording).restoreFiles(new ByteArrayInputStream(baseBackup(new byte[70_000])), DumpFormat.TAR,
+                new DirectoryRestore(target, RecoveryTarget.at(Lsn.parse("0/3000000").orElseThrow()), "dbbackup wal-fetch"), context());
+
+        List<String> written;
+        try (var walk = Files.walk(target)) {
+            written = walk.map(p -> (Files.isDirectory(p) ? "D " : "F ") + dir.relativize(p)).sorted().toList();
+        }
+        assertThat(written).contains("F restored/data/" + RecoveryConfig.SIGNAL, "F restored/data/" + RecoveryConfig.AUTO_CONF,
+                "D restored/data/base/1", "F restored/data/base/1/1259");
+        assertThat(flushed).as("every file and folder restored, and the folder holding the data directory")
+                .containsExactlyInAnyOrderElementsOf(concat(written, List.of("D restored")));
+        int lastFile = 0;
+        for (int i = 0; i < flushed.size(); i++) {
+            if (flushed.get(i).startsWith("F ")) {
+                lastFile = i;
+            }
+        }
+        List<String> folders = flushed.subList(lastFile + 1, flushed.size());
+        assertThat(folders).as("folders come after the last file, deepest first").allMatch(f -> f.startsWith("D "))
+                .hasSize((int) written.stream().filter(w -> w.startsWith("D ")).count() + 1);
+        assertThat(folders.stream().map(f -> f.split("/").length).toList()).isSortedAccordingTo(Comparator.reverseOrder());
+    }
+
+    @Test
+    void aFileTheDiskCannotFlushFailsTheRestore() throws IOException {
+        FileSyncer.Flush failing = (path, folder) -> {
+            if (path.endsWith("base/1/1259")) {
+                throw new IOException("Input/output error");
+            }
+        };
+        Path target = Files.createDirectories(dir.resolve("data"));
+        assertThatThrownBy(() -> engine(failing).restoreFiles(new ByteArrayInputStream(baseBackup(new byte[70_000])), DumpFormat.TAR,
+                DirectoryRestore.plain(target), context()))
+                .isInstanceOf(IOException.class).hasMessageContaining("cannot flush a restored file to disk: Input/output error");
+        FileSyncer.Flush failingFolder = (path, folder) -> {
+            if (folder) {
+                throw new IOException("Input/output error");
+            }
+        };
+        Path other = Files.createDirectories(dir.resolve("other"));
+        assertThatThrownBy(() -> engine(failingFolder).restoreFiles(new ByteArrayInputStream(baseBackup(new byte[70_000])),
+                DumpFormat.TAR, DirectoryRestore.plain(other), context()))
+                .as("a folder the injected disk cannot flush fails too (the real flush skips only file systems without directory fsync)")
+                .isInstanceOf(IOException.class);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @Test
