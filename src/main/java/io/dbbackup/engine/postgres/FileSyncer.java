@@ -38,7 +38,7 @@ final class FileSyncer implements AutoCloseable {
     };
 
     /** Ends the queue; compared by identity, so no real path can be mistaken for it. */
-    static final int THREADS = Integer.getInteger("dbbackup.fsyncThreads", 4);
+    private static final int THREADS = 4;
     private static final Path STOP = Path.of("stop");
 
     private final Flush flush;
