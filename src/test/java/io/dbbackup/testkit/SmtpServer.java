@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * GreenMail as a real SMTP server on a free loopback port: plain SMTP or SMTPS (implicit TLS) with a
  * certificate for {@code localhost}/{@code 127.0.0.1} made by keytool ({@link #caPem()} is what a
- * client must trust). {@link #user} adds a login the server checks.
+ * client must trust), or plain SMTP behind a STARTTLS front with that certificate. {@link #user} adds a
+ * login the server checks.
  */
 public final class SmtpServer implements AutoCloseable {
     private static final String STORE_PASSWORD = "changeit";
@@ -22,6 +23,7 @@ public final class SmtpServer implements AutoCloseable {
 
     private final GreenMail greenMail;
     private final boolean tls;
+    private StartTlsFront front;
 
     private SmtpServer(boolean tls) {
         this.tls = tls;
@@ -36,6 +38,27 @@ public final class SmtpServer implements AutoCloseable {
 
     /** SMTPS; the keystore must be set before GreenMail's TLS factory first loads (once per JVM). */
     public static synchronized SmtpServer implicitTls() throws IOException, InterruptedException {
+        keystore();
+        return new SmtpServer(true);
+    }
+
+    /**
+     * Plain GreenMail behind a {@link StartTlsFront}: clients must STARTTLS (with the certificate of
+     * {@link #caPem()}) before anything but EHLO; the mail itself is GreenMail's to take.
+     */
+    public static synchronized SmtpServer startTls() throws IOException, InterruptedException {
+        Path ks = keystore();
+        SmtpServer s = new SmtpServer(false);
+        try {
+            s.front = new StartTlsFront(s.greenMail.getSmtp().getPort(), ks, STORE_PASSWORD);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private static Path keystore() throws IOException, InterruptedException {
         if (tlsDir == null) {
             tlsDir = Files.createTempDirectory("greenmail-tls");
             Path ks = tlsDir.resolve("server.p12");
@@ -49,7 +72,7 @@ public final class SmtpServer implements AutoCloseable {
             System.setProperty("greenmail.tls.keystore.password", STORE_PASSWORD);
             System.setProperty("greenmail.tls.key.password", STORE_PASSWORD);
         }
-        return new SmtpServer(true);
+        return tlsDir.resolve("server.p12");
     }
 
     private static void run(List<String> cmd) throws IOException, InterruptedException {
@@ -60,7 +83,12 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
-    /** The PEM certificate a client must trust for {@link #implicitTls()}. */
+    /** What clients sent before STARTTLS ({@link #startTls()} only): never a login, never mail. */
+    public List<String> clearText() {
+        return front.clearText();
+    }
+
+    /** The PEM certificate a client must trust for {@link #implicitTls()} and {@link #startTls()}. */
     public Path caPem() {
         return tlsDir.resolve("ca.pem");
     }
@@ -71,6 +99,9 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     public int port() {
+        if (front != null) {
+            return front.port();
+        }
         return tls ? greenMail.getSmtps().getPort() : greenMail.getSmtp().getPort();
     }
 
@@ -86,6 +117,13 @@ public final class SmtpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (front != null) {
+            try {
+                front.close();
+            } catch (IOException ignored) {
+                // stopping anyway
+            }
+        }
         greenMail.stop();
     }
 }

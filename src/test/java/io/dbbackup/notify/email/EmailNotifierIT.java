@@ -16,7 +16,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The email notifier against GreenMail: plain SMTP with AUTH, SMTPS (implicit TLS) with a checked certificate, required STARTTLS. */
+/** The email notifier against GreenMail: plain SMTP with AUTH, SMTPS (implicit TLS) with a checked certificate,
+ * STARTTLS with a checked certificate (GreenMail behind a STARTTLS front), STARTTLS required. */
 class EmailNotifierIT {
     private static final String PASSWORD = "Mail-Pa55word-9f3e";
     private static final Map<String, String> ENV = Map.of("SMTP_PASSWORD", PASSWORD, "SMTP_USER", "backup-bot");
@@ -120,6 +121,57 @@ class EmailNotifierIT {
             assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
                     .hasMessageContaining("STARTTLS").hasMessageNotContaining(PASSWORD);
             assertThat(smtp.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void startTlsWithACheckedCertificateLogsInAndSendsOnlyInsideTls() throws Exception {
+        try (SmtpServer smtp = SmtpServer.startTls().user("bot@example.com", "backup-bot", PASSWORD)) {
+            Notifier n = Notifiers.notifier(dir, ENV, """
+                    ops:
+                      type: email
+                      smtp_host: localhost
+                      smtp_port: %d
+                      tls: starttls
+                      ca_file: %s
+                      username_env: SMTP_USER
+                      password_env: SMTP_PASSWORD
+                      from: dbbackup@example.com
+                      to: ops@example.com
+                      timeout: 10s
+                    """.formatted(smtp.port(), smtp.caPem()), "ops");
+            assertThat(n.describe()).isEqualTo("smtp localhost:" + smtp.port() + " (starttls)");
+            n.send(Notifiers.failure());
+            MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(10));
+            assertThat(mails).hasSize(1);
+            assertThat(mails[0].getSubject()).isEqualTo("[dbbackup] FAILED: backup job appdb on db-host-1");
+            assertThat(recipients(mails[0])).isEqualTo("ops@example.com");
+            assertThat(smtp.clearText()).as("in clear text only the greeting and STARTTLS; the login and the mail went inside TLS")
+                    .hasSize(2).last().isEqualTo("STARTTLS");
+            assertThat(smtp.clearText().get(0)).startsWith("EHLO ");
+        }
+    }
+
+    @Test
+    void startTlsRefusesAServerItDoesNotTrustBeforeLoggingIn() throws Exception {
+        try (SmtpServer smtp = SmtpServer.startTls().user("bot@example.com", "backup-bot", PASSWORD)) {
+            Notifier n = Notifiers.notifier(dir, ENV, """
+                    ops:
+                      type: email
+                      smtp_host: localhost
+                      smtp_port: %d
+                      tls: starttls
+                      username_env: SMTP_USER
+                      password_env: SMTP_PASSWORD
+                      from: dbbackup@example.com
+                      to: ops@example.com
+                      timeout: 5s
+                    """.formatted(smtp.port()), "ops");
+            assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot send mail via smtp localhost:" + smtp.port())
+                    .hasMessageContaining("certification path").hasMessageNotContaining(PASSWORD);
+            assertThat(smtp.messages()).isEmpty();
+            assertThat(smtp.clearText()).last().isEqualTo("STARTTLS");
         }
     }
 
