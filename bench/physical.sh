@@ -162,7 +162,7 @@ Load before: \`${load_before##*load average: }\`, after: \`${load_after##*load a
 | restore | median s | dbbackup ÷ it | goal |
 |---|---|---|---|
 | \`pgbackrest restore\` [${pgbr_r[*]}] | $(secs "$BR") | $(ratio "$OR" "$BR") | ≤ 1.0 |
-| **\`dbbackup restore --pgdata\`** (SHA-256 checked while extracting) [${ours_r[*]}] | $(secs "$OR") | 1.00 | |
+| **\`dbbackup restore --pgdata\`** (SHA-256 checked while extracting, every file fsynced) [${ours_r[*]}] | $(secs "$OR") | 1.00 | |
 
 Stored size: dbbackup $(( ours_size / 1048576 )) MiB, \`zstd -3\` pipe $(( pipe_size / 1048576 )) MiB, pgBackRest $(( pgbr_size / 1048576 )) MiB.
 
