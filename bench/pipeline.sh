@@ -227,8 +227,8 @@ stores:
 jobs:
   zstd-local: {datasource: bench, store: local}
   zstd-s3: {datasource: bench, store: s3, prefix: run}
-  gzip-local: {datasource: bench, store: local, compression: gzip, compression_level: 6}
-  lz4-local: {datasource: bench, store: local, compression: lz4, compression_level: 1}
+  gzip-local: {datasource: bench, store: local, prefix: gzip, compression: gzip, compression_level: 6}
+  lz4-local: {datasource: bench, store: local, prefix: lz4, compression: lz4, compression_level: 1}
   zstd-local-2x: {datasource: bench2x, store: local}
   zstd-s3-2x: {datasource: bench2x, store: s3, prefix: run}
   restore-src: {datasource: bench, store: keep}
