@@ -193,6 +193,21 @@ def main(argv):
                  "backend has one, and pg_dump, the compressor, hashing and the store share the other. Anything a "
                  "backup adds must fit in that second core, which is why dbbackup compresses on zstd's worker "
                  "threads, hashes and writes on a thread of its own, and copies no byte it need not.")
+    base = med(rows["dump_null"], "wall")
+
+    def floor(case):
+        """No command finishes before all the CPU it causes (its own, the server's, s3proxy's) fits on two cores."""
+        r = rows[case]
+        return (med(r, "cpu") + med(r, "server") + med(r, "s3proxy")) / int(meta["cores"])
+
+    lines.append(f"- The floor on {meta['cores']} cores: a command cannot finish before all the CPU it causes (its own, "
+                 f"the backend's, s3proxy's; medians above) fits on the cores. (2) needs {floor('dump_zstd'):.2f} s = "
+                 f"{floor('dump_zstd') / base:.2f} × (1), (4) {floor('zstd_local'):.2f} s = {floor('zstd_local') / base:.2f} × (1), "
+                 f"(5) {floor('zstd_s3'):.2f} s = {floor('zstd_s3') / base:.2f} × (1). zstd -3 alone costs about 2 CPU-s for "
+                 "this dump, whoever runs it, so the floors move with the speed of (1)."
+                 + "".join(f" In this run the floor of {case} is above its {limit} × target: no program could have met it "
+                           "on this machine." for case, key, limit in (("(4)", "zstd_local", 1.15), ("(5)", "zstd_s3", 1.25))
+                           if floor(key) / base > limit))
     lines.append("- (3) is what the seed dbbackup did: `pg_dump -f tmp`, then `zstd`, then `sha256sum`, then a copy "
                  "into the store — each step waits for the one before, and the dump sits on disk in full.")
     lines.append("- (5): s3proxy runs on the same two cores; its CPU (receiving, hashing, writing the parts) is shown "
