@@ -81,8 +81,11 @@ public final class PhysicalRestorer {
                     bytes = counting.count();
                 }
             } catch (IOException | RuntimeException e) {
-                removeWritten(dir, created);
-                throw Failures.map("restore of " + key.key() + " into " + dir + " failed (nothing was left in " + dir + ")", e);
+                boolean clean = removeWritten(dir, created);
+                // whatever failed (a checksum keeps its own message), the user learns what became of the directory
+                DbBackupException d = Failures.map("restore of " + key.key() + " into " + dir + " failed", e);
+                throw new DbBackupException(d.status(), d.getMessage() + (clean ? " (nothing was left in " + dir + ")"
+                        : " (some of what it wrote could not be removed from " + dir + "; empty it before trying again)"), d, d.retryable());
             }
             ws.log().info("restore finished", "key", key.key(), "pgdata", dir, "bytes", bytes);
             return new Result(key, dir, bytes, r.target(), walFetch == null ? null : walFetch + " %f %p");
@@ -156,14 +159,23 @@ public final class PhysicalRestorer {
         }
     }
 
-    private void removeWritten(Path dir, boolean created) {
+    /** Removes what the failed restore wrote (and the directory, if it created it); true when nothing is left. */
+    private boolean removeWritten(Path dir, boolean created) {
         if (!Files.exists(dir)) {
-            return;
+            return true;
         }
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).filter(p -> created || !p.equals(dir)).forEach(p -> p.toFile().delete());
         } catch (IOException | RuntimeException e) {
             ws.log().warn("could not remove what the failed restore wrote", "pgdata", dir, "error", e.getMessage());
+        }
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        try (Stream<Path> left = Files.list(dir)) {
+            return !created && left.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -238,6 +238,44 @@ class PhysicalBackupIT {
         }
     }
 
+    @Test
+    @Order(4)
+    void aDamagedOrTruncatedBaseBackupLeavesNothingBehind() throws Exception {
+        Path store = c.work.resolve("store");
+        Path artifact = store.resolve(backupKey);
+        String sha = Files.readString(artifact.resolveSibling(artifact.getFileName() + ".sha256")).split(" ")[0];
+        // (1) every file decodes and is written and flushed, then the SHA-256 at the end does not match the sidecar
+        byte[] tar = decompress(artifact);
+        tar[tar.length / 2] ^= 0x01;
+        Path raw = c.work.resolve("flipped.tar");
+        Files.write(raw, tar);
+        String flippedKey = backupKey.replaceFirst("main-(\\d{8})-", "main-20990102-");
+        Shell.ok(c.work, "zstd", "-q", "-3", "-f", raw.toString(), "-o", store.resolve(flippedKey).toString());
+        // (2) the object ends half way: decoding fails while files are being written and flushed
+        String cutKey = backupKey.replaceFirst("main-(\\d{8})-", "main-20990103-");
+        byte[] whole = Files.readAllBytes(artifact);
+        Files.write(store.resolve(cutKey), java.util.Arrays.copyOf(whole, whole.length / 2));
+        try {
+            for (String key : List.of(flippedKey, cutKey)) {
+                String name = store.resolve(key).getFileName().toString();
+                Files.writeString(store.resolve(key + ".sha256"), sha + "  " + name + "\n");
+                Files.copy(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"), store.resolve(key + ".manifest.json"));
+                Path dir = c.restoreDir("damaged-" + (key.equals(flippedKey) ? "flipped" : "cut"));
+                Cli.Result r = run("restore", "phys", name, "--pgdata", dir.resolve("data").toString());
+                assertThat(r.exit()).as("an integrity failure: " + r).isEqualTo(3);
+                assertThat(r.err()).as(key).contains("nothing was left in " + dir.resolve("data"));
+                assertThat(dir.resolve("data")).as("the data directory it created is gone again").doesNotExist();
+            }
+        } finally {
+            for (String key : List.of(flippedKey, cutKey)) {
+                for (String suffix : List.of("", ".sha256", ".manifest.json")) {
+                    Files.deleteIfExists(store.resolve(key + suffix));
+                }
+            }
+            Files.deleteIfExists(raw);
+        }
+    }
+
     private static byte[] decompress(Path zst) throws Exception {
         Process p = new ProcessBuilder("zstd", "-dc", zst.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] out = p.getInputStream().readAllBytes();
