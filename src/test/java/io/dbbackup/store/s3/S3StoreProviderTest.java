@@ -112,4 +112,17 @@ class S3StoreProviderTest {
         assertThat(plan.capacity()).isEqualTo(4088L * 1000 * (1L << 20)); // ~3.9 TiB in 10,000 parts
         assertThat(new PartPlan(5L << 20).capacity()).isGreaterThan(3L << 40);
     }
+
+    @Test
+    void onlyAnUnproxiedHttpEndpointSkipsTheSdksTlsSetUp() {
+        java.net.URI http = java.net.URI.create("http://minio.internal:9000");
+        assertThat(S3Store.plainHttp(http, Map.of())).isTrue();
+        assertThat(S3Store.plainHttp(java.net.URI.create("HTTP://minio.internal:9000"), Map.of())).isTrue();
+        assertThat(S3Store.plainHttp(java.net.URI.create("https://s3.example.com"), Map.of())).isFalse();
+        assertThat(S3Store.plainHttp(null, Map.of())).as("AWS itself: https").isFalse();
+        for (String proxy : new String[] {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"}) {
+            assertThat(S3Store.plainHttp(http, Map.of(proxy, "http://proxy:3128"))).as(proxy).isFalse();
+        }
+        assertThat(S3Store.plainHttp(http, Map.of("HTTP_PROXY", " "))).as("a blank proxy variable is no proxy").isTrue();
+    }
 }
