@@ -43,7 +43,7 @@ class LauncherTrainingConfigTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         String config = Files.readString(tmp.resolve("config.yaml"));
-        assertThat(config).contains("engine: sqlite").contains("type: s3").contains("method: physical");
+        assertThat(config).contains("engine: sqlite").contains("type: s3").contains("https://").contains("method: physical");
 
         Cli.Result r = new Cli().workingDir(dir).env("CDS_KEY", "cds").run("-c", tmp.resolve("config.yaml").toString(), "config", "validate");
         assertThat(r.exit()).as(r.toString()).isZero();
