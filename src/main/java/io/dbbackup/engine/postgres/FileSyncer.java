@@ -106,8 +106,9 @@ final class FileSyncer implements AutoCloseable {
                     synced.incrementAndGet();
                 }
             }
-        } catch (IOException e) {
-            failure = e;
+        } catch (IOException | RuntimeException e) {
+            // a file left unflushed must fail the restore, whatever the reason (never a thread that dies quietly)
+            failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
             files.clear();
             for (int i = 1; i < threads.size(); i++) {
                 files.offer(STOP); // the other threads end too

@@ -179,6 +179,16 @@ class PhysicalUnitTest {
                 throw new IOException("Input/output error");
             }
         };
+        FileSyncer.Flush throwing = (path, folder) -> {
+            if (path.endsWith("PG_VERSION")) {
+                throw new IllegalStateException("not a regular file system");
+            }
+        };
+        Path odd = Files.createDirectories(dir.resolve("odd"));
+        assertThatThrownBy(() -> engine(throwing).restoreFiles(new ByteArrayInputStream(baseBackup(new byte[70_000])), DumpFormat.TAR,
+                DirectoryRestore.plain(odd), context()))
+                .as("any failure to flush fails the restore, not only an IOException")
+                .isInstanceOf(IOException.class).hasMessageContaining("not a regular file system");
         Path other = Files.createDirectories(dir.resolve("other"));
         assertThatThrownBy(() -> engine(failingFolder).restoreFiles(new ByteArrayInputStream(baseBackup(new byte[70_000])),
                 DumpFormat.TAR, DirectoryRestore.plain(other), context()))
