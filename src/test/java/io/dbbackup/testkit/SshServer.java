@@ -3,15 +3,22 @@ package io.dbbackup.testkit;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channel;
+import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +37,7 @@ public final class SshServer implements AutoCloseable {
     private final Path clientKey;
     private Path hostKey;
     private org.apache.sshd.server.SshServer sshd;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
 
     public SshServer() throws IOException {
         dir = Files.createTempDirectory("sshd-");
@@ -57,7 +65,32 @@ public final class SshServer implements AutoCloseable {
                 return user.equals(username) && super.authenticate(username, key, session);
             }
         });
-        sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        // record what reaches the disk: MINA's own fsync on close is off, so a sync seen here was asked for
+        sshd.getProperties().put(SftpFileSystemAccessor.PROP_AUTO_SYNC_FILE_ON_CLOSE, false);
+        sftp.setFileSystemAccessor(new SftpFileSystemAccessor() {
+            @Override
+            public void syncFileData(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
+                                     Channel channel) throws IOException {
+                SftpFileSystemAccessor.super.syncFileData(subsystem, fileHandle, file, handle, channel);
+                requests.add("fsync " + file.getFileName());
+            }
+
+            @Override
+            public void renameFile(SftpSubsystemProxy subsystem, Path oldPath, Path newPath, Collection<CopyOption> opts)
+                    throws IOException {
+                SftpFileSystemAccessor.super.renameFile(subsystem, oldPath, newPath, opts);
+                requests.add("rename " + oldPath.getFileName() + " " + newPath.getFileName() + " " + opts.stream().sorted(
+                        Comparator.comparing(Object::toString)).toList());
+            }
+
+            @Override
+            public void removeFile(SftpSubsystemProxy subsystem, Path path, boolean isDirectory) throws IOException {
+                SftpFileSystemAccessor.super.removeFile(subsystem, path, isDirectory);
+                requests.add("remove " + path.getFileName());
+            }
+        });
+        sshd.setSubsystemFactories(List.of(sftp));
         sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
         sshd.start();
     }
@@ -76,6 +109,11 @@ public final class SshServer implements AutoCloseable {
     /** Replaces the host key (the server must be restarted to use it). */
     public synchronized void changeHostKey() throws IOException {
         hostKey = SshKeys.generate(dir.resolve("host-" + UUID.randomUUID() + "/ssh_host_ecdsa_key"), "ecdsa", null);
+    }
+
+    /** What the SFTP server did to its disk, in order: {@code fsync NAME} (asked by a client), {@code rename OLD NEW [OPTIONS]}, {@code remove NAME}. */
+    public List<String> requests() {
+        return List.copyOf(requests);
     }
 
     public String host() {

@@ -242,10 +242,10 @@ public final class SftpStore implements Store {
         String dir = parent(target);
         String temp = join(dir.equals(".") ? "" : dir, "." + name(target) + PART + UUID.randomUUID().toString().substring(0, 8));
         SFTPClient c = sftp();
-        RemoteFile file;
+        SyncableFile file;
         try {
             mkdirs(c, dir);
-            file = c.open(temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
+            file = SyncableFile.open(c.getSFTPEngine(), temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
         } catch (IOException e) {
             throw fail("create", temp, e);
         }
@@ -255,7 +255,7 @@ public final class SftpStore implements Store {
     /** Renames {@code temp} onto {@code target}, replacing it (atomically where the server offers posix-rename). */
     void rename(SFTPClient c, String temp, String target) throws IOException {
         SFTPEngine engine = c.getSFTPEngine();
-        if (engine.supportsServerExtension(POSIX_RENAME, "1")) {
+        if (engine.supportsServerExtension("posix-rename", "openssh.com")) { // sshj joins name@domain
             engine.request(engine.newExtendedRequest(POSIX_RENAME).putString(temp, engine.getSubsystem().getRemoteCharset())
                             .putString(target, engine.getSubsystem().getRemoteCharset()))
                     .retrieve(engine.getTimeoutMs(), TimeUnit.MILLISECONDS).ensureStatusPacketIsOK();

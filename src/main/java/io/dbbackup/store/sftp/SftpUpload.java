@@ -2,14 +2,16 @@ package io.dbbackup.store.sftp;
 
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Upload;
-import net.schmizz.sshj.sftp.RemoteFile;
 import net.schmizz.sshj.sftp.SFTPClient;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Bytes go to a hidden temporary file next to the key; commit renames it onto the key, abort removes it. */
+/**
+ * Bytes go to a hidden temporary file next to the key; commit flushes it to the server's disk (where the server
+ * offers {@code fsync@openssh.com}) and renames it onto the key; abort removes it.
+ */
 final class SftpUpload implements Upload {
     /** Bytes per SFTP write request: 32 KiB is what every server accepts. */
     private static final int WRITE_SIZE = 32 * 1024;
@@ -18,7 +20,7 @@ final class SftpUpload implements Upload {
 
     private final SftpStore store;
     private final SFTPClient sftp;
-    private final RemoteFile file;
+    private final SyncableFile file;
     private final String temp;
     private final String target;
     private final OperationContext ctx;
@@ -27,7 +29,7 @@ final class SftpUpload implements Upload {
     private boolean committed;
     private boolean aborted;
 
-    SftpUpload(SftpStore store, SFTPClient sftp, RemoteFile file, String temp, String target, OperationContext ctx) {
+    SftpUpload(SftpStore store, SFTPClient sftp, SyncableFile file, String temp, String target, OperationContext ctx) {
         this.store = store;
         this.sftp = sftp;
         this.file = file;
@@ -88,6 +90,9 @@ final class SftpUpload implements Upload {
             throw e;
         }
         try {
+            if (!file.fsync()) {
+                ctx.log().debug("the sftp server offers no fsync: the upload is on its disk when its system writes it", "file", temp);
+            }
             closeFile();
             store.rename(sftp, temp, target);
             committed = true;

@@ -1,10 +1,12 @@
 package io.dbbackup.store.sftp;
 
 import io.dbbackup.spi.Store;
+import io.dbbackup.spi.Upload;
 import io.dbbackup.spi.CredentialedStoreContract;
 import io.dbbackup.testkit.SshServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.UUID;
@@ -49,5 +51,40 @@ class SftpStoreIT extends CredentialedStoreContract {
     protected void assertNoLeftovers(Store store) {
         assertThat(ssh.files()).as("temporary upload files on the server")
                 .noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
+    }
+
+    @Test
+    void anUploadIsFlushedToTheServersDiskThenRenamedOntoItsKeyAtomically() throws Exception {
+        int before = ssh.requests().size();
+        try (Upload u = store.upload("db/backup-1.dump", ctx())) {
+            u.stream().write(new byte[100_000]);
+            u.commit();
+        }
+        List<String> seen = ssh.requests().subList(before, ssh.requests().size());
+        int fsync = -1;
+        int rename = -1;
+        for (int i = 0; i < seen.size(); i++) {
+            if (seen.get(i).startsWith("fsync .backup-1.dump" + SftpStore.PART)) {
+                fsync = i;
+            }
+            if (seen.get(i).startsWith("rename .backup-1.dump" + SftpStore.PART) && seen.get(i).contains(" backup-1.dump [")) {
+                rename = i;
+            }
+        }
+        assertThat(fsync).as("the server received fsync for the temporary file: " + seen).isNotNegative();
+        assertThat(rename).as("and then the rename onto the key: " + seen).isGreaterThan(fsync);
+        assertThat(read("db/backup-1.dump")).hasSize(100_000);
+
+        // the same key again: replaced in one atomic rename (posix-rename@openssh.com), never removed first
+        before = ssh.requests().size();
+        try (Upload u = store.upload("db/backup-1.dump", ctx())) {
+            u.stream().write(new byte[7]);
+            u.commit();
+        }
+        List<String> again = ssh.requests().subList(before, ssh.requests().size());
+        assertThat(again).noneMatch(r -> r.equals("remove backup-1.dump"))
+                .anyMatch(r -> r.startsWith("rename .backup-1.dump" + SftpStore.PART) && r.contains(" backup-1.dump [")
+                        && r.contains("ATOMIC_MOVE") && r.contains("REPLACE_EXISTING"));
+        assertThat(read("db/backup-1.dump")).hasSize(7);
     }
 }
