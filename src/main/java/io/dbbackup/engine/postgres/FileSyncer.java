@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes a restored data directory durable, as pg_basebackup and pgBackRest do before they report success:
@@ -37,8 +39,8 @@ final class FileSyncer implements AutoCloseable {
         }
     };
 
-    /** Ends the queue; compared by identity, so no real path can be mistaken for it. */
     private static final int THREADS = 4;
+    /** Ends the queue; compared by identity, so no real path can be mistaken for it. */
     private static final Path STOP = Path.of("stop");
 
     private final Flush flush;
@@ -46,7 +48,7 @@ final class FileSyncer implements AutoCloseable {
     private final Set<Path> folders = new LinkedHashSet<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile IOException failure;
-    private final java.util.concurrent.atomic.AtomicLong synced = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong synced = new AtomicLong();
     private boolean finished;
 
     FileSyncer(String name, Flush flush) {
@@ -120,7 +122,7 @@ final class FileSyncer implements AutoCloseable {
 
     private void put(Path p) throws IOException {
         try {
-            while (!files.offer(p, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!files.offer(p, 100, TimeUnit.MILLISECONDS)) {
                 rethrow();
                 if (threads.stream().noneMatch(Thread::isAlive)) {
                     throw new IOException("the thread flushing restored files to disk stopped");
