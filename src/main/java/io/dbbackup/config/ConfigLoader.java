@@ -44,8 +44,6 @@ public final class ConfigLoader {
 
     private final ProviderLookup plugins;
     private final Map<String, String> env;
-    /** Store name + job folder → the job that uses it, while one file's jobs are read. */
-    private final Map<String, String> jobFolders = new java.util.HashMap<>();
 
     public ConfigLoader(ProviderLookup plugins, Map<String, String> env) {
         this.plugins = plugins;
@@ -97,9 +95,9 @@ public final class ConfigLoader {
         Map<String, StoreConfig> stores = named(top, "stores", problems, s -> store(s));
         Map<String, NotifierConfig> notifiers = named(top, "notifications", problems, s -> notifier(s));
         Declared declared = new Declared(names(top, "datasources"), names(top, "stores"), names(top, "notifications"));
-        jobFolders.clear();
+        Map<String, String> jobFolders = new java.util.HashMap<>(); // store name + job folder → the job that uses it
         Map<String, JobConfig> jobs = named(top, "jobs", problems,
-                s -> job(s, datasources, stores, notifiers, declared, problems));
+                s -> job(s, datasources, stores, notifiers, declared, jobFolders, problems));
         for (String key : top.keys()) {
             if (!TOP_LEVEL.contains(key)) {
                 problems.error(top.keyNode(key), key + ": unknown top-level key (expected datasources, stores, notifications, jobs)");
@@ -245,7 +243,8 @@ public final class ConfigLoader {
     }
 
     private JobConfig job(YamlSection s, Map<String, DatasourceConfig> datasources, Map<String, StoreConfig> stores,
-                          Map<String, NotifierConfig> notifiers, Declared declared, Problems problems) {
+                          Map<String, NotifierConfig> notifiers, Declared declared, Map<String, String> jobFolders,
+                          Problems problems) {
         Optional<String> ds = s.requireString("datasource");
         Optional<String> st = s.requireString("store");
         ds.filter(d -> !declared.datasources().contains(d)).ifPresent(d -> s.errorAtValue("datasource",

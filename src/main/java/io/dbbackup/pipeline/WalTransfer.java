@@ -35,8 +35,8 @@ public final class WalTransfer {
             OutputStream chain = encryptor == null ? stored : encryptor.encrypt(stored);
             chain = Codecs.compress(chain, key.compression(), level);
             HashingOutputStream raw = new HashingOutputStream(chain);
-            try (OutputStream out = raw) {
-                source.transferTo(out);
+            try (raw) {
+                source.transferTo(raw);
             }
             if (!raw.hex().equals(key.sha256())) {
                 throw new IOException(key.file().name() + " changed while it was being archived (SHA-256 "

@@ -26,10 +26,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,6 +44,9 @@ import java.util.stream.Stream;
  * ({@link S3Upload}); listing pages through ListObjectsV2 and either returns every key or throws.
  */
 public final class S3Store implements Store {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(120);
+
     private final S3Settings cfg;
     private S3Client client;
     /** How long an abort keeps retrying AbortMultipartUpload while the server is unreachable. */
@@ -63,9 +66,6 @@ public final class S3Store implements Store {
         }
         return client;
     }
-
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(120);
 
     /**
      * An http:// endpoint (MinIO or s3proxy on a private network) with no proxy in the environment: the SDK's
@@ -157,36 +157,29 @@ public final class S3Store implements Store {
 
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
-        String full = cfg.prefix() + prefix;
-        List<StoredObject> out = new ArrayList<>();
-        try {
-            ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(cfg.bucket()).prefix(full).build();
-            for (ListObjectsV2Response page : client().listObjectsV2Paginator(req)) {
-                for (S3Object o : page.contents()) {
-                    if (o.key().startsWith(cfg.prefix()) && !o.key().endsWith("/")) {
-                        out.add(new StoredObject(o.key().substring(cfg.prefix().length()), o.size(), o.lastModified()));
-                    }
-                }
-            }
-        } catch (SdkException e) {
-            throw S3Errors.map("list", "s3://" + cfg.bucket() + "/" + full, e);
-        }
-        out.sort(Comparator.comparing(StoredObject::key));
-        return out;
+        return listObjects(cfg.prefix() + prefix, false);
     }
 
     /** One level: ListObjectsV2 with delimiter '/', so a physical job's WAL archive below is not paged through. */
     @Override
     public List<StoredObject> listFolder(String folder) throws IOException {
         Store.requireFolder(folder);
-        String full = cfg.prefix() + folder;
+        return listObjects(cfg.prefix() + folder, true);
+    }
+
+    /** Every object under {@code full} (a bucket key prefix), or with {@code oneLevel} those not in a folder below it. */
+    private List<StoredObject> listObjects(String full, boolean oneLevel) throws IOException {
         List<StoredObject> out = new ArrayList<>();
         try {
-            ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(cfg.bucket()).prefix(full).delimiter("/").build();
-            for (ListObjectsV2Response page : client().listObjectsV2Paginator(req)) {
+            ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(cfg.bucket()).prefix(full);
+            if (oneLevel) {
+                req.delimiter("/");
+            }
+            for (ListObjectsV2Response page : client().listObjectsV2Paginator(req.build())) {
                 for (S3Object o : page.contents()) {
-                    if (o.key().startsWith(full) && !o.key().endsWith("/") && o.key().indexOf('/', full.length()) < 0) {
-                        out.add(new StoredObject(o.key().substring(cfg.prefix().length()), o.size(), o.lastModified()));
+                    String k = o.key();
+                    if (k.startsWith(full) && !k.endsWith("/") && (!oneLevel || k.indexOf('/', full.length()) < 0)) {
+                        out.add(new StoredObject(k.substring(cfg.prefix().length()), o.size(), o.lastModified()));
                     }
                 }
             }

@@ -252,10 +252,19 @@ public final class SftpStore implements Store {
         return new SftpUpload(this, c, file, temp, target, ctx);
     }
 
+    /**
+     * Whether the server announced {@code extension} ({@code name@domain}). sshj's own check takes the name and
+     * the domain apart and joins them with '@'; passing the whole name to it never matches.
+     */
+    static boolean offers(SFTPEngine engine, String extension) {
+        int at = extension.indexOf('@');
+        return engine.supportsServerExtension(extension.substring(0, at), extension.substring(at + 1));
+    }
+
     /** Renames {@code temp} onto {@code target}, replacing it (atomically where the server offers posix-rename). */
     void rename(SFTPClient c, String temp, String target) throws IOException {
         SFTPEngine engine = c.getSFTPEngine();
-        if (engine.supportsServerExtension("posix-rename", "openssh.com")) { // sshj joins name@domain
+        if (offers(engine, POSIX_RENAME)) {
             engine.request(engine.newExtendedRequest(POSIX_RENAME).putString(temp, engine.getSubsystem().getRemoteCharset())
                             .putString(target, engine.getSubsystem().getRemoteCharset()))
                     .retrieve(engine.getTimeoutMs(), TimeUnit.MILLISECONDS).ensureStatusPacketIsOK();

@@ -35,7 +35,7 @@ final class SyncableFile extends RemoteFile {
 
     /** Asks the server to flush the file to disk; false (and nothing sent) when the server has no fsync extension. */
     boolean fsync() throws IOException {
-        if (!requester.supportsServerExtension("fsync", "openssh.com")) { // sshj joins name@domain
+        if (!SftpStore.offers(requester, FSYNC)) {
             return false;
         }
         requester.request(requester.newExtendedRequest(FSYNC).putString(handle))

@@ -165,35 +165,30 @@ class PhysicalUnitTest {
 
     @Test
     void aFileTheDiskCannotFlushFailsTheRestore() throws IOException {
-        FileSyncer.Flush failing = (path, folder) -> {
+        assertThatThrownBy(() -> restoreThrough((path, folder) -> {
             if (path.endsWith("base/1/1259")) {
                 throw new IOException("Input/output error");
             }
-        };
-        Path target = Files.createDirectories(dir.resolve("data"));
-        assertThatThrownBy(() -> engine(failing).restoreFiles(new ByteArrayInputStream(baseBackup(new byte[70_000])), DumpFormat.TAR,
-                DirectoryRestore.plain(target), context()))
-                .isInstanceOf(IOException.class).hasMessageContaining("cannot flush a restored file to disk: Input/output error");
-        FileSyncer.Flush failingFolder = (path, folder) -> {
-            if (folder) {
-                throw new IOException("Input/output error");
-            }
-        };
-        FileSyncer.Flush throwing = (path, folder) -> {
+        }, "data")).isInstanceOf(IOException.class).hasMessageContaining("cannot flush a restored file to disk: Input/output error");
+        assertThatThrownBy(() -> restoreThrough((path, folder) -> {
             if (path.endsWith("PG_VERSION")) {
                 throw new IllegalStateException("not a regular file system");
             }
-        };
-        Path odd = Files.createDirectories(dir.resolve("odd"));
-        assertThatThrownBy(() -> engine(throwing).restoreFiles(new ByteArrayInputStream(baseBackup(new byte[70_000])), DumpFormat.TAR,
-                DirectoryRestore.plain(odd), context()))
-                .as("any failure to flush fails the restore, not only an IOException")
+        }, "odd")).as("any failure to flush fails the restore, not only an IOException")
                 .isInstanceOf(IOException.class).hasMessageContaining("not a regular file system");
-        Path other = Files.createDirectories(dir.resolve("other"));
-        assertThatThrownBy(() -> engine(failingFolder).restoreFiles(new ByteArrayInputStream(baseBackup(new byte[70_000])),
-                DumpFormat.TAR, DirectoryRestore.plain(other), context()))
-                .as("a folder the injected disk cannot flush fails too (the real flush skips only file systems without directory fsync)")
+        assertThatThrownBy(() -> restoreThrough((path, folder) -> {
+            if (folder) {
+                throw new IOException("Input/output error");
+            }
+        }, "other")).as("a folder the injected disk cannot flush fails too (the real flush skips only file systems without directory fsync)")
                 .isInstanceOf(IOException.class);
+    }
+
+    /** A plain restore of the test base backup into a new folder {@code name}, flushing through {@code flush}. */
+    private void restoreThrough(FileSyncer.Flush flush, String name) throws IOException {
+        Path target = Files.createDirectories(dir.resolve(name));
+        engine(flush).restoreFiles(new ByteArrayInputStream(baseBackup(new byte[70_000])), DumpFormat.TAR,
+                DirectoryRestore.plain(target), context());
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

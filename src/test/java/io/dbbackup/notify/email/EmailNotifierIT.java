@@ -127,19 +127,7 @@ class EmailNotifierIT {
     @Test
     void startTlsWithACheckedCertificateLogsInAndSendsOnlyInsideTls() throws Exception {
         try (SmtpServer smtp = SmtpServer.startTls().user("bot@example.com", "backup-bot", PASSWORD)) {
-            Notifier n = Notifiers.notifier(dir, ENV, """
-                    ops:
-                      type: email
-                      smtp_host: localhost
-                      smtp_port: %d
-                      tls: starttls
-                      ca_file: %s
-                      username_env: SMTP_USER
-                      password_env: SMTP_PASSWORD
-                      from: dbbackup@example.com
-                      to: ops@example.com
-                      timeout: 10s
-                    """.formatted(smtp.port(), smtp.caPem()), "ops");
+            Notifier n = startTlsNotifier(smtp, "ca_file: " + smtp.caPem());
             assertThat(n.describe()).isEqualTo("smtp localhost:" + smtp.port() + " (starttls)");
             n.send(Notifiers.failure());
             MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(10));
@@ -155,24 +143,30 @@ class EmailNotifierIT {
     @Test
     void startTlsRefusesAServerItDoesNotTrustBeforeLoggingIn() throws Exception {
         try (SmtpServer smtp = SmtpServer.startTls().user("bot@example.com", "backup-bot", PASSWORD)) {
-            Notifier n = Notifiers.notifier(dir, ENV, """
-                    ops:
-                      type: email
-                      smtp_host: localhost
-                      smtp_port: %d
-                      tls: starttls
-                      username_env: SMTP_USER
-                      password_env: SMTP_PASSWORD
-                      from: dbbackup@example.com
-                      to: ops@example.com
-                      timeout: 5s
-                    """.formatted(smtp.port()), "ops");
+            Notifier n = startTlsNotifier(smtp, "# no ca_file: the JDK's trust store");
             assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
                     .hasMessageContaining("cannot send mail via smtp localhost:" + smtp.port())
                     .hasMessageContaining("certification path").hasMessageNotContaining(PASSWORD);
             assertThat(smtp.messages()).isEmpty();
             assertThat(smtp.clearText()).last().isEqualTo("STARTTLS");
         }
+    }
+
+    /** An email notifier for {@code smtp} with required STARTTLS and a login, plus {@code trust} (a config line). */
+    private Notifier startTlsNotifier(SmtpServer smtp, String trust) throws Exception {
+        return Notifiers.notifier(dir, ENV, """
+                ops:
+                  type: email
+                  smtp_host: localhost
+                  smtp_port: %d
+                  tls: starttls
+                  %s
+                  username_env: SMTP_USER
+                  password_env: SMTP_PASSWORD
+                  from: dbbackup@example.com
+                  to: ops@example.com
+                  timeout: 10s
+                """.formatted(smtp.port(), trust), "ops");
     }
 
     private static String recipients(MimeMessage m) {
