@@ -35,6 +35,9 @@ import java.util.UUID;
  * the tool makes: SQLite cannot stream a consistent image of a live database otherwise.
  */
 public final class SqliteEngine implements Engine {
+    /** SQLite's primary result code for "database or disk is full". */
+    static final int SQLITE_FULL = 13;
+
     public enum Strategy { ONLINE, VACUUM }
 
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -96,7 +99,7 @@ public final class SqliteEngine implements Engine {
                     onlineBackup(c, snapshot, ctx);
                 }
             } catch (SQLException e) {
-                throw new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
+                throw snapshotFailed(e, snapshot);
             }
             ctx.cancellation().throwIfCancelled();
             try {
@@ -129,8 +132,36 @@ public final class SqliteEngine implements Engine {
             }
         }, (int) Math.max(1, sleep), BUSY_RETRIES, pagesPerStep);
         if (rc != 0 && rc != 101) { // SQLITE_OK, SQLITE_DONE
-            throw new SQLException("online backup failed with SQLite result code " + rc);
+            throw new SQLException("online backup failed with SQLite result code " + rc, null, rc);
         }
+    }
+
+    /**
+     * A snapshot that could not be taken. SQLITE_FULL can only come from the snapshot's side (the
+     * source is read-only here): it is said as the scratch folder being full, with its free space and
+     * the database's size, not as the database being unreadable (which sends the on-call person to the
+     * wrong disk).
+     */
+    private IOException snapshotFailed(SQLException e, Path snapshot) {
+        if ((e.getErrorCode() & 0xff) == SQLITE_FULL) {
+            Path folder = snapshot.getParent();
+            String room;
+            try {
+                // what the failed snapshot holds is free again once it is deleted
+                long partial = Files.exists(snapshot) ? Files.size(snapshot) : 0;
+                room = " (" + mib(Files.getFileStore(folder).getUsableSpace() + partial) + " free there, the database is "
+                        + mib(Files.size(path)) + ")";
+            } catch (IOException | RuntimeException ignored) {
+                room = "";
+            }
+            return new IOException("no room for the snapshot of SQLite database " + path + " in the scratch folder "
+                    + folder + room + ": free space there or point DBBACKUP_TMPDIR at a folder with room for the database", e);
+        }
+        return new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private void requireDatabaseFile() throws IOException {

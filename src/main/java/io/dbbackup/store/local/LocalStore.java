@@ -57,10 +57,37 @@ public final class LocalStore implements Store {
     @Override
     public Upload upload(String key, OperationContext ctx) throws IOException {
         Path target = resolve(key);
-        Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName() + "." + UUID.randomUUID());
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new LocalUpload(target, temp, channel);
+        try {
+            Files.createDirectories(target.getParent());
+            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new LocalUpload(target, temp, channel);
+        } catch (IOException e) {
+            throw failure("create", target, e);
+        }
+    }
+
+    /**
+     * A failed write, said with the store and the file: the JDK's own messages are a bare path
+     * ({@code AccessDeniedException}) or a bare reason ("No space left on device") — on the night the
+     * backup volume fills up, the error must say which volume. Interrupted channels (a cancelled
+     * backup) pass unchanged.
+     */
+    IOException failure(String action, Path file, IOException e) {
+        if (e instanceof java.nio.channels.ClosedChannelException || e instanceof java.io.InterruptedIOException) {
+            return e;
+        }
+        String reason;
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof NoSuchFileException) {
+            reason = "no such file or folder";
+        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            reason = fse.getReason();
+        } else {
+            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return new IOException("local store " + root + ": cannot " + action + " " + file + ": " + reason, e);
     }
 
     @Override
@@ -163,7 +190,23 @@ public final class LocalStore implements Store {
             this.target = target;
             this.temp = temp;
             this.channel = channel;
-            this.stream = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16) {
+            OutputStream file = Channels.newOutputStream(channel);
+            OutputStream said = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    try {
+                        file.write(b, off, len);
+                    } catch (IOException e) {
+                        throw failure("write", target, e);
+                    }
+                }
+            };
+            this.stream = new BufferedOutputStream(said, 1 << 16) {
                 @Override
                 public void close() throws IOException {
                     flush(); // closing the stream must not close the channel before commit's fsync
@@ -182,14 +225,20 @@ public final class LocalStore implements Store {
                 throw new IOException("upload already finished");
             }
             stream.flush();
-            if (fsync) {
-                channel.force(true);
+            try {
+                if (fsync) {
+                    channel.force(true);
+                }
+                channel.close();
+            } catch (IOException e) {
+                throw failure("flush", target, e);
             }
-            channel.close();
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw failure("rename the finished upload onto", target, e);
             }
             done = true;
             if (fsync) {

@@ -3,6 +3,12 @@ package io.dbbackup.store.local;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.StoreContract;
 
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -24,5 +30,20 @@ class LocalStoreTest extends StoreContract {
         try (Stream<Path> s = Files.walk(root)) {
             assertThat(s.filter(p -> p.getFileName().toString().startsWith(LocalStore.TEMP_PREFIX))).isEmpty();
         }
+    }
+
+    /** The JDK says a refused create as the bare path and a full disk as the bare reason; the store says both and itself. */
+    @Test
+    void aFailedWriteNamesTheStoreTheFileAndTheReason() throws Exception {
+        LocalStore store = new LocalStore(scratch, false);
+        Path file = scratch.resolve("shop/shop-20260101-030000.sqlite.zst");
+        assertThat(store.failure("create", file, new AccessDeniedException(file.toString())).getMessage())
+                .isEqualTo("local store " + scratch + ": cannot create " + file + ": permission denied");
+        assertThat(store.failure("write", file, new IOException("No space left on device")).getMessage())
+                .isEqualTo("local store " + scratch + ": cannot write " + file + ": No space left on device");
+        assertThat(store.failure("flush", file, new FileSystemException(file.toString(), null, "Input/output error")).getMessage())
+                .isEqualTo("local store " + scratch + ": cannot flush " + file + ": Input/output error");
+        ClosedByInterruptException cancelled = new ClosedByInterruptException();
+        assertThat(store.failure("write", file, cancelled)).as("a cancelled backup's error passes unchanged").isSameAs(cancelled);
     }
 }

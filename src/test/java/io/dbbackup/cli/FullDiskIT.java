@@ -1,0 +1,130 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Shell;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The night the disk fills up, on a real full file system: a small tmpfs mounted in a private mount
+ * namespace ({@code unshare -rm}: as root, or as any user where user namespaces are on), with the
+ * shaded jar run inside it. The backup fails with exit 2, says which folder is full, leaves nothing
+ * partial, and retention does not run.
+ */
+class FullDiskIT {
+    @TempDir
+    Path dir;
+    private Path jar;
+
+    @BeforeEach
+    void databases() throws Exception {
+        jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package)").exists();
+        Files.createDirectories(dir.resolve("small"));
+        Files.createDirectories(dir.resolve("large"));
+        blobs(dir.resolve("small/shop.db"), 4);
+        blobs(dir.resolve("large/shop.db"), 2_000); // ~8 MiB that does not compress
+        Files.createDirectories(dir.resolve("store"));
+        Files.createDirectories(dir.resolve("scratch"));
+    }
+
+    @Test
+    void aFullStoreFailsTheBackupNamingTheStoreAndKeepsWhatWasThere() throws Exception {
+        // an earlier backup of the job, made where there was room; retention (keep_last: 1, backup --prune)
+        // would delete it if it ran after the failed one
+        Files.writeString(dir.resolve("earlier.yaml"), config("small/shop.db", "earlier-store"));
+        Cli.Result earlier = new Cli().workingDir(dir)
+                .clock(Clock.fixed(Instant.parse("2026-01-01T03:00:00Z"), ZoneOffset.UTC))
+                .run("-q", "-c", "earlier.yaml", "backup", "shop");
+        assertThat(earlier.exit()).as(earlier.toString()).isZero();
+        Files.writeString(dir.resolve("config.yaml"), config("large/shop.db", "store"));
+
+        String out = inFullNamespace("store", "2m", "cp -a earlier-store/. store/ && " + dbbackup("backup --prune shop")
+                + "; echo \"exit=$?\"; echo '-- store:'; cd store && find . -type f | sort");
+
+        assertThat(out).contains("exit=2")
+                .containsPattern("local store \\S+/store: cannot write \\S+/store/shop/shop-\\d{8}-\\d{6}\\.sqlite\\.zst: "
+                        + "No space left on device");
+        String listing = out.substring(out.indexOf("-- store:"));
+        try (Stream<Path> files = Files.walk(dir.resolve("earlier-store"))) {
+            String[] before = files.filter(Files::isRegularFile)
+                    .map(p -> "./" + dir.resolve("earlier-store").relativize(p)).sorted().toArray(String[]::new);
+            assertThat(before).as("artifact, .sha256 and manifest of the earlier backup").hasSize(3);
+            assertThat(listing.lines().skip(1).toList()).as("nothing partial, and retention did not run")
+                    .containsExactly(before);
+        }
+    }
+
+    @Test
+    void aFullScratchFolderIsSaidAsSuchNotAsAnUnreadableDatabase() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), config("large/shop.db", "store"));
+
+        String out = inFullNamespace("scratch", "1m", "DBBACKUP_TMPDIR=$PWD/scratch " + dbbackup("backup shop")
+                + "; echo \"exit=$?\"; echo '-- left:'; find store scratch -type f | sort");
+
+        assertThat(out).contains("exit=2")
+                .containsPattern("no room for the snapshot of SQLite database \\S+/large/shop\\.db in the scratch folder "
+                        + "\\S+/scratch/\\S+ \\((0\\.9|1\\.0) MiB free there, the database is \\d\\.\\d MiB\\): free space there or point "
+                        + "DBBACKUP_TMPDIR at a folder with room for the database")
+                .doesNotContain("cannot read SQLite database");
+        assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("no snapshot left, nothing stored").isEmpty();
+    }
+
+    /** Runs {@code script} in {@code dir} with {@code folder} replaced by a tmpfs of {@code size}, in a mount namespace of its own. */
+    private String inFullNamespace(String folder, String size, String script) {
+        Shell.Result r = Shell.run(dir, "unshare", "-rm", "bash", "-c",
+                "set -u; mount -t tmpfs -o size=" + size + " tmpfs " + folder + " && " + script);
+        assertThat(r.output()).as("unshare and mount (user namespaces must be on for a non-root user)")
+                .doesNotContain("unshare:").doesNotContain("mount:");
+        return r.output();
+    }
+
+    private String dbbackup(String args) {
+        return Path.of(System.getProperty("java.home"), "bin", "java") + " -XX:+UseSerialGC -jar " + jar + " -q -c config.yaml " + args;
+    }
+
+    private static String config(String database, String store) {
+        return """
+                datasources:
+                  shop: {engine: sqlite, path: %s, compression: zstd}
+                stores:
+                  local: {type: local, path: %s}
+                jobs:
+                  shop: {datasource: shop, store: local, retention: {keep_last: 1}}
+                """.formatted(database, store);
+    }
+
+    /** {@code rows} random 4 KiB blobs: SQLite pages that zstd cannot shrink. */
+    private static void blobs(Path file, int rows) throws Exception {
+        Random random = new Random(42);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            st.execute("create table t(b blob)");
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("insert into t values (?)")) {
+                for (int i = 0; i < rows; i++) {
+                    byte[] b = new byte[4096]; // one per row: a batch may keep a reference until it runs
+                    random.nextBytes(b);
+                    ps.setBytes(1, b);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        }
+    }
+}
