@@ -117,7 +117,7 @@ public final class Downloader {
         }
         Decryptor decryptor = decrypt ? Encryption.decryptorFor(key, job, keys, ws.log()) : null;
         Store store = catalog.store(job);
-        ArtifactReader reader = new ArtifactReader(store);
+        ArtifactReader reader = ArtifactReader.forRecovery(store);
         String sha = reader.expectedSha256(key);
         long total;
         try {

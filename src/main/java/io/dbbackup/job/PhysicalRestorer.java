@@ -75,7 +75,7 @@ public final class PhysicalRestorer {
             try {
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                try (InputStream in = ReadAhead.of(new ArtifactReader(catalog.store(job)).open(key, decryptor), "restore")) {
+                try (InputStream in = ReadAhead.of(ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor), "restore")) {
                     Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
                     engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch), op.context());
                     bytes = counting.count();

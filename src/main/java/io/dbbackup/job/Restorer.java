@@ -55,7 +55,7 @@ public final class Restorer {
         DatasourceConfig target = ws.datasource(r.toDatasource().orElse(job.datasource()));
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
-        ArtifactReader reader = new ArtifactReader(catalog.store(job));
+        ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();

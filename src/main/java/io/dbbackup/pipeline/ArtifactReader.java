@@ -8,12 +8,17 @@ import io.dbbackup.codec.SourceReadException;
 import io.dbbackup.codec.VerifyingInputStream;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Json;
+import io.dbbackup.core.Log;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.Store;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a stored backup back: {@code store → SHA-256 check → (decrypt) → decompress}. The format
@@ -24,23 +29,70 @@ public final class ArtifactReader {
     private static final int VERIFY_BUFFER = 256 * 1024;
 
     private final Store store;
+    private final boolean manifestFallback;
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** A reader that needs the {@code .sha256} sidecar (verify, the check after a backup). */
     public ArtifactReader(Store store) {
-        this.store = store;
+        this(store, false);
     }
 
-    /** The digest recorded in the key's {@code .sha256} sidecar; a missing or malformed one is an integrity error. */
+    private ArtifactReader(Store store, boolean manifestFallback) {
+        this.store = store;
+        this.manifestFallback = manifestFallback;
+    }
+
+    /**
+     * A reader for getting data back (restore, download): when the sidecar is missing or malformed, it
+     * checks the bytes against the SHA-256 the backup's manifest recorded for the same key, and says so.
+     * On the day of a restore a lost sidecar must not leave only an unchecked manual restore.
+     */
+    public static ArtifactReader forRecovery(Store store) {
+        return new ArtifactReader(store, true);
+    }
+
+    /**
+     * The digest recorded in the key's {@code .sha256} sidecar; a missing or malformed one is an integrity
+     * error — unless this reader is {@link #forRecovery} and the manifest records the digest.
+     */
     public String expectedSha256(BackupKey key) {
-        byte[] content;
+        String problem;
         try (InputStream in = store.open(key.sha256Key())) {
-            content = in.readNBytes(4096);
+            Optional<String> hex = Sha256.parseSidecar(in.readNBytes(4096), key.fileName());
+            if (hex.isPresent()) {
+                return hex.get();
+            }
+            problem = "malformed checksum sidecar " + key.sha256Key();
         } catch (NoSuchKeyException e) {
-            throw DbBackupException.integrity("no checksum sidecar " + key.sha256Key() + ": cannot verify " + key.key());
+            problem = "no checksum sidecar " + key.sha256Key();
         } catch (IOException e) {
             throw Failures.map("cannot read " + key.sha256Key(), e);
         }
-        return Sha256.parseSidecar(content, key.fileName()).orElseThrow(() ->
-                DbBackupException.integrity("malformed checksum sidecar " + key.sha256Key()));
+        Optional<String> recorded = manifestSha256(key);
+        if (manifestFallback && recorded.isPresent()) {
+            if (warned.add(key.key())) { // once, though a restore reads the backup twice (check, then restore)
+                Log.get().warn(problem + ": checking " + key.key() + " against the SHA-256 its manifest recorded instead",
+                        "manifest", key.manifestKey(), "sha256", recorded.get());
+            }
+            return recorded.get();
+        }
+        throw DbBackupException.integrity(problem + ": cannot verify " + key.key()
+                + (recorded.isPresent() ? " (its manifest records sha256 " + recorded.get()
+                + ": restore and download check against that)" : ""));
+    }
+
+    /** The digest the manifest recorded for exactly this key, if the manifest is there and says so. */
+    private Optional<String> manifestSha256(BackupKey key) {
+        try (InputStream in = store.open(key.manifestKey())) {
+            Object parsed = Json.parse(new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8));
+            if (parsed instanceof Map<?, ?> m && key.key().equals(m.get("key"))
+                    && m.get("sha256") instanceof String hex && hex.matches("[0-9a-f]{64}")) {
+                return Optional.of(hex);
+            }
+        } catch (IOException | RuntimeException e) {
+            // no manifest, or not one of ours: nothing to fall back on
+        }
+        return Optional.empty();
     }
 
     /** Opens the decoded dump; closing it closes the store stream. */

@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.codec.Sha256;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SqliteFixture;
@@ -139,14 +140,59 @@ class SqliteBackupCliTest {
     }
 
     @Test
-    void aMissingSidecarIsAnIntegrityFailure() throws Exception {
+    void aMissingSidecarFailsVerifyButRestoreAndDownloadCheckAgainstTheManifest() throws Exception {
+        config("gzip", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        Path sidecar = artifact.resolveSibling(artifact.getFileName() + ".sha256");
+        String sha = Files.readString(sidecar).substring(0, 64);
+        Files.delete(sidecar);
+
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(verify.exit()).isEqualTo(3);
+        assertThat(verify.err()).contains("no checksum sidecar")
+                .contains("its manifest records sha256 " + sha + ": restore and download check against that");
+
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(restore.err()).containsOnlyOnce("no checksum sidecar").contains("against the SHA-256 its manifest recorded instead");
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+
+        Cli.Result download = cli.run("-c", "config.yaml", "download", "app", "-o", "copy.db.gz");
+        assertThat(download.exit()).as(download.toString()).isZero();
+        byte[] copy = Files.readAllBytes(dir.resolve("copy.db.gz"));
+        assertThat(Sha256.hex(copy, 0, copy.length)).isEqualTo(sha);
+    }
+
+    @Test
+    void withoutItsSidecarACorruptBackupStillFailsAndWithoutTheManifestTooNothingIsRestored() throws Exception {
         config("gzip", "");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         Path artifact = onlyArtifact();
         Files.delete(artifact.resolveSibling(artifact.getFileName() + ".sha256"));
-        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
-        assertThat(verify.exit()).isEqualTo(3);
-        assertThat(verify.err()).contains("no checksum sidecar");
+        byte[] good = Files.readAllBytes(artifact);
+        byte[] bad = good.clone();
+        bad[bad.length / 2] ^= 0x01;
+        Files.write(artifact, bad);
+
+        Cli.Result corrupt = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
+        assertThat(corrupt.err()).contains("checksum mismatch");
+        assertThat(dir.resolve("restored/app-copy.db")).doesNotExist();
+
+        // a manifest of another backup (another key) is no record of this one's bytes
+        Files.write(artifact, good);
+        Path manifest = artifact.resolveSibling(artifact.getFileName() + ".manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace(artifact.getFileName().toString(), "app-20200101-000000.sqlite.gz"));
+        Cli.Result foreign = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(foreign.exit()).as(foreign.toString()).isEqualTo(3);
+        assertThat(foreign.err()).contains("no checksum sidecar").doesNotContain("its manifest records");
+
+        Files.delete(manifest);
+        Cli.Result neither = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(neither.exit()).as(neither.toString()).isEqualTo(3);
+        assertThat(neither.err()).contains("no checksum sidecar").doesNotContain("its manifest records");
+        assertThat(dir.resolve("restored/app-copy.db")).doesNotExist();
     }
 
     @Test
