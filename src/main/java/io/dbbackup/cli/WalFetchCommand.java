@@ -35,10 +35,10 @@ final class WalFetchCommand implements Callable<Integer> {
                     + "during archive recovery; not for standbys, which should retry).")
     boolean stopRecovery;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file name (%f).")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file name (%%f).")
     String name;
 
-    @Parameters(index = "1", paramLabel = "DESTINATION", description = "Where to write it (%p: relative to the data directory).")
+    @Parameters(index = "1", paramLabel = "DESTINATION", description = "Where to write it (%%p: relative to the data directory).")
     Path destination;
 
     @Mixin

@@ -26,10 +26,10 @@ final class WalPushCommand implements Callable<Integer> {
                     + "(in parallel; default ${DEFAULT-VALUE}, 0 = only this one).")
     int ahead;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "The file (%p: relative to the data directory, the archiver's working folder).")
+    @Parameters(index = "0", paramLabel = "PATH", description = "The file (%%p: relative to the data directory, the archiver's working folder).")
     Path path;
 
-    @Parameters(index = "1", paramLabel = "NAME", description = "Its name (%f).")
+    @Parameters(index = "1", paramLabel = "NAME", description = "Its name (%%f).")
     String name;
 
     @Override

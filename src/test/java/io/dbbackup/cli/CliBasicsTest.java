@@ -34,9 +34,19 @@ class CliBasicsTest {
             int at = h.out().indexOf("\n  " + verb + " ");
             assertThat(at).as(verb).isGreaterThan(last);
             last = at;
-            Cli.Result own = new Cli().run("-q", verb, "--help");
+            // picocli warns on System.err itself when a description is not a valid format string
+            java.io.ByteArrayOutputStream picocliErr = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream systemErr = System.err;
+            System.setErr(new java.io.PrintStream(picocliErr, true));
+            Cli.Result own;
+            try {
+                own = new Cli().run("-q", verb, "--help");
+            } finally {
+                System.setErr(systemErr);
+            }
             assertThat(own.exit()).as(verb).isZero();
             assertThat(own.out()).as(verb).startsWith("Usage: dbbackup " + verb + " ");
+            assertThat(picocliErr.toString()).as(verb + ": picocli's own warnings").isEmpty();
         }
     }
 
