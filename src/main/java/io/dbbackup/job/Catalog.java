@@ -3,6 +3,7 @@ package io.dbbackup.job;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Store;
@@ -72,6 +73,31 @@ public final class Catalog {
         }
         out.sort(Comparator.comparing(Entry::key));
         return out;
+    }
+
+    /**
+     * An integrity failure of {@code failed} with the job's next older backup named, and how to restore
+     * it ({@code restoreArgs} follow the key): on the day a backup turns out corrupt, the user's next
+     * step is the one before it. Other failures, or a job with nothing older, pass unchanged.
+     */
+    public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, String restoreArgs) {
+        if (e.status() != ExitStatus.INTEGRITY) {
+            return e;
+        }
+        List<Entry> entries;
+        try {
+            entries = list(job);
+        } catch (RuntimeException listing) {
+            return e;
+        }
+        for (int i = 0; i < entries.size() - 1; i++) {
+            if (entries.get(i).key().equals(failed)) {
+                String older = entries.get(i + 1).key().fileName();
+                return new DbBackupException(e.status(), e.getMessage() + "; the next older backup is " + older
+                        + " (dbbackup restore " + job.name() + " " + older + restoreArgs + ")", e, e.retryable());
+            }
+        }
+        return e;
     }
 
     /** The manifest facts {@code list} shows for this job's backups (none for logical dumps). */

@@ -84,8 +84,10 @@ public final class PhysicalRestorer {
                 boolean clean = removeWritten(dir, created);
                 // whatever failed (a checksum keeps its own message), the user learns what became of the directory
                 DbBackupException d = Failures.map("restore of " + key.key() + " into " + dir + " failed", e);
-                throw new DbBackupException(d.status(), d.getMessage() + (clean ? " (nothing was left in " + dir + ")"
-                        : " (some of what it wrote could not be removed from " + dir + "; empty it before trying again)"), d, d.retryable());
+                throw catalog.pointingToOlder(job, key, new DbBackupException(d.status(), d.getMessage()
+                        + (clean ? " (nothing was left in " + dir + ")"
+                        : " (some of what it wrote could not be removed from " + dir + "; empty it before trying again)"), d, d.retryable()),
+                        " --pgdata " + dir);
             }
             ws.log().info("restore finished", "key", key.key(), "pgdata", dir, "bytes", bytes);
             return new Result(key, dir, bytes, r.target(), walFetch == null ? null : walFetch + " %f %p");

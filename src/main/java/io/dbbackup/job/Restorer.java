@@ -62,8 +62,9 @@ public final class Restorer {
             ws.log().info("checking backup before restore", "key", key.key());
             try {
                 reader.verify(key, decryptor);
-            } catch (IOException e) {
-                throw Failures.map("cannot read " + key.key(), e);
+            } catch (IOException | RuntimeException e) {
+                throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e),
+                        r.toDatasource().map(t -> " --to " + t).orElse(""));
             }
             TargetState state;
             try {

@@ -165,6 +165,36 @@ class SqliteBackupCliTest {
     }
 
     @Test
+    void aCorruptNewestBackupNamesTheNextOlderOneAndHowToRestoreIt() throws Exception {
+        config("gzip", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        List<Path> first = storeFiles();
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path olderFile = first.stream().filter(p -> p.toString().endsWith(".sqlite.gz")).findFirst().orElseThrow();
+        String older = olderFile.getFileName().toString();
+        Path newest = storeFiles().stream().filter(p -> p.toString().endsWith(".sqlite.gz") && !p.equals(olderFile)).findFirst().orElseThrow();
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(newest, bytes);
+
+        Cli.Result corrupt = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
+        assertThat(corrupt.err()).contains("checksum mismatch")
+                .contains("; the next older backup is " + older + " (dbbackup restore app " + older + " --to restored)");
+
+        Cli.Result suggested = cli.run("-c", "config.yaml", "restore", "app", older, "--to", "restored");
+        assertThat(suggested.exit()).as(suggested.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+
+        Cli.Result oldest = cli.run("-c", "config.yaml", "verify", "app", older);
+        assertThat(oldest.exit()).isZero();
+        Files.write(olderFile, new byte[] {1, 2, 3});
+        Cli.Result none = cli.run("-c", "config.yaml", "restore", "app", older, "--to", "restored");
+        assertThat(none.exit()).isEqualTo(3);
+        assertThat(none.err()).as("nothing older to point to").doesNotContain("next older");
+    }
+
+    @Test
     void withoutItsSidecarACorruptBackupStillFailsAndWithoutTheManifestTooNothingIsRestored() throws Exception {
         config("gzip", "");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();

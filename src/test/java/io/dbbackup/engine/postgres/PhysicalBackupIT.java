@@ -263,7 +263,9 @@ class PhysicalBackupIT {
                 Path dir = c.restoreDir("damaged-" + (key.equals(flippedKey) ? "flipped" : "cut"));
                 Cli.Result r = run("restore", "phys", name, "--pgdata", dir.resolve("data").toString());
                 assertThat(r.exit()).as("an integrity failure: " + r).isEqualTo(3);
-                assertThat(r.err()).as(key).contains("nothing was left in " + dir.resolve("data"));
+                assertThat(r.err()).as(key).contains("nothing was left in " + dir.resolve("data"))
+                        .containsPattern("; the next older backup is (\\S+\\.tar\\.zst) \\(dbbackup restore phys \\1 --pgdata "
+                                + java.util.regex.Pattern.quote(dir.resolve("data").toString()) + "\\)");
                 assertThat(dir.resolve("data")).as("the data directory it created is gone again").doesNotExist();
             }
         } finally {
