@@ -68,14 +68,14 @@ public final class Pruner {
         // WAL after the backups: a failure here leaves surplus WAL, never a kept backup without its WAL
         WalRetention.Decision wal = physical ? walDecision(job, decision) : null;
         if (wal != null) {
-            for (WalKey k : wal.delete()) {
-                try {
-                    store.delete(k.key());
-                } catch (IOException e) {
-                    DbBackupException ex = Failures.map("cannot delete archived WAL " + k.key() + " from " + store.describe(), e);
-                    ws.log().error(ex.getMessage(), "job", job.name());
-                    throw ex;
-                }
+            try {
+                // a busy cluster's archive holds thousands of segments: S3 deletes 1,000 per request
+                store.deleteAll(wal.delete().stream().map(WalKey::key).toList());
+            } catch (IOException e) {
+                DbBackupException ex = Failures.map("cannot delete archived WAL (" + wal.delete().size() + " files) from "
+                        + store.describe(), e);
+                ws.log().error(ex.getMessage(), "job", job.name());
+                throw ex;
             }
             if (!wal.delete().isEmpty()) {
                 ws.log().info("pruned archived WAL", "job", job.name(), "files", wal.delete().size(),

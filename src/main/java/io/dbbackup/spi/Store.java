@@ -51,6 +51,17 @@ public interface Store extends AutoCloseable {
     /** Deletes {@code key}; deleting a missing key is not an error. */
     void delete(String key) throws IOException;
 
+    /**
+     * Deletes every key, in no particular order (missing keys are no error), and throws if any could not
+     * be deleted. Stores that can delete many keys per request override it (S3: 1,000): pruning the WAL
+     * archive of a busy cluster deletes thousands of segments.
+     */
+    default void deleteAll(List<String> keys) throws IOException {
+        for (String key : keys) {
+            delete(key);
+        }
+    }
+
     /** A one-line description for logs, without secrets, e.g. {@code local /backups}. */
     String describe();
 

@@ -217,6 +217,23 @@ public abstract class StoreContract {
     }
 
     @Test
+    void deleteAllRemovesEveryKeyGivenAndNothingElse() throws Exception {
+        List<String> doomed = new java.util.ArrayList<>();
+        for (int i = 0; i < 27; i++) {
+            doomed.add(String.format("w/wal/%08X", i));
+        }
+        for (String key : doomed.subList(0, 25)) {
+            put(key, "x");
+        }
+        put("w/wal/keep", "k");
+        put("w/other", "o");
+        store.deleteAll(doomed); // the last two were never there
+        assertThat(keys("w/")).containsExactly("w/other", "w/wal/keep");
+        store.deleteAll(List.of());
+        assertThat(keys("w/")).containsExactly("w/other", "w/wal/keep");
+    }
+
+    @Test
     void overwriteReplacesOnlyOnCommit() throws Exception {
         put("o/key.txt", "first");
         put("o/key.txt", "second");

@@ -18,9 +18,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -46,6 +49,7 @@ import java.util.stream.Stream;
 public final class S3Store implements Store {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(120);
+    static final int DELETE_BATCH = 1000;
 
     private final S3Settings cfg;
     private S3Client client;
@@ -218,6 +222,29 @@ public final class S3Store implements Store {
             throw S3Errors.map("delete", cfg.location(key), e);
         } catch (SdkException e) {
             throw S3Errors.map("delete", cfg.location(key), e);
+        }
+    }
+
+    /** DeleteObjects, {@value #DELETE_BATCH} keys per request (S3's limit), quiet: only failures come back. */
+    @Override
+    public void deleteAll(List<String> keys) throws IOException {
+        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+            List<String> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH));
+            List<ObjectIdentifier> ids = new ArrayList<>(batch.size());
+            for (String key : batch) {
+                ids.add(ObjectIdentifier.builder().key(fullKey(key)).build());
+            }
+            DeleteObjectsResponse response;
+            try {
+                response = client().deleteObjects(r -> r.bucket(cfg.bucket()).delete(d -> d.objects(ids).quiet(true)));
+            } catch (SdkException e) {
+                throw S3Errors.map("delete of " + batch.size() + " objects", cfg.location(batch.get(0)) + " …", e);
+            }
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                S3Error first = response.errors().get(0);
+                throw new IOException("s3 delete of " + batch.size() + " objects in " + cfg.describe() + " failed for "
+                        + response.errors().size() + " of them, first " + first.key() + ": " + first.code() + " " + first.message());
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.dbbackup.spi.CredentialedStoreContract;
 import io.dbbackup.testkit.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.List;
@@ -57,5 +58,23 @@ class S3StoreIT extends CredentialedStoreContract {
     @Override
     protected void assertNoLeftovers(Store store) {
         assertThat(S3Fixture.multipartUploads(admin, BUCKET)).as("incomplete multipart uploads").isEmpty();
+    }
+
+    /** Pruning thousands of WAL segments: DeleteObjects with 1,000 keys per request, not one DELETE per key. */
+    @Test
+    void deleteAllSendsOneRequestPerThousandKeys() throws Exception {
+        try (Store store = createStore()) {
+            for (String key : List.of("w/a", "w/b", "w/keep")) {
+                store.put(key, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), ctx());
+            }
+            List<String> doomed = new java.util.ArrayList<>(List.of("w/a", "w/b"));
+            for (int i = 0; i < 1999; i++) {
+                doomed.add(String.format("w/wal/%08X", i)); // never there: no error
+            }
+            S3RequestLog.drain();
+            store.deleteAll(doomed);
+            assertThat(S3RequestLog.drain()).containsExactly("DeleteObjects", "DeleteObjects", "DeleteObjects");
+            assertThat(store.list("w/")).extracting(o -> o.key()).containsExactly("w/keep");
+        }
     }
 }
