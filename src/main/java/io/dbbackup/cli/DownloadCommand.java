@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
 import io.dbbackup.job.Downloader;
+import io.dbbackup.job.Progress;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +61,7 @@ final class DownloadCommand implements Callable<Integer> {
         }
         boolean showProgress = !noProgress && !root.quiet && root.main.confirmer().interactive();
         Downloader downloader = new Downloader(ws, decryption.keys(root.main), root.main.workingDir(), root.main.binaryOut(),
-                showProgress ? new ProgressLine(root.err, root.main.clock()) : Downloader.Progress.NONE);
+                showProgress ? new ProgressLine(root.err, root.main.clock()) : Progress.NONE);
         if (root.main.signals() != null) {
             root.main.signals().onSignal(s -> downloader.cancel("signal " + s.name()));
         }

@@ -1,7 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.core.Human;
-import io.dbbackup.job.Downloader;
+import io.dbbackup.job.Progress;
 
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -11,7 +11,7 @@ import java.time.Duration;
  * One stderr line redrawn in place ({@code \r}) at most four times a second: name, bytes so far of
  * the total, percent and rate. Only ever used on a terminal.
  */
-final class ProgressLine implements Downloader.Progress {
+final class ProgressLine implements Progress {
     private static final long EVERY_MS = 250;
 
     private final PrintWriter err;
@@ -22,6 +22,7 @@ final class ProgressLine implements Downloader.Progress {
     private long lastDrawMs;
     private long done;
     private int width;
+    private volatile boolean active;
 
     ProgressLine(PrintWriter err, Clock clock) {
         this.err = err;
@@ -34,11 +35,17 @@ final class ProgressLine implements Downloader.Progress {
         this.total = total;
         this.startedMs = clock.millis();
         this.lastDrawMs = 0;
+        this.done = 0; // a line per read (restore: the check, then the restore)
+        this.width = 0;
+        this.active = true;
         draw();
     }
 
     @Override
     public void advanced(long stored) {
+        if (!active) {
+            return;
+        }
         done = stored;
         long now = clock.millis();
         if (now - lastDrawMs >= EVERY_MS) {
@@ -49,6 +56,10 @@ final class ProgressLine implements Downloader.Progress {
 
     @Override
     public void finished() {
+        if (!active) {
+            return; // the read failed before it started
+        }
+        active = false;
         draw();
         err.println();
         err.flush();

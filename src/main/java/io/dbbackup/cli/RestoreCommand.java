@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
 import io.dbbackup.job.PhysicalRestorer;
+import io.dbbackup.job.Progress;
 import io.dbbackup.job.Restorer;
 import io.dbbackup.core.RecoveryTarget;
 import io.dbbackup.job.Workspace;
@@ -38,6 +39,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--clean", description = "Drop existing objects in the target first (where the engine supports it).")
     boolean clean;
 
+    @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")
+    boolean noProgress;
+
     @Option(names = "--pgdata", paramLabel = "DIR", description = "Physical backups: restore into this data directory (empty or missing).")
     Path pgdata;
 
@@ -70,7 +74,7 @@ final class RestoreCommand implements Callable<Integer> {
                     + "restores: add --pgdata DIR");
         }
         Workspace ws = root.workspace();
-        Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main)).restore(
+        Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main), progress()).restore(
                 new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean));
         root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + Human.size(r.bytes()) + ")");
         return 0;
@@ -82,7 +86,7 @@ final class RestoreCommand implements Callable<Integer> {
                     + "an empty data directory");
         }
         Workspace ws = root.workspace();
-        PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main)).restore(new PhysicalRestorer.Request(
+        PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main), progress()).restore(new PhysicalRestorer.Request(
                 job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
                 dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), decryption.walFetchArgs(root.main)));
         root.out.println("restored " + r.key().key() + " into " + r.pgdata() + " (" + Human.size(r.bytes()) + ")");
@@ -97,5 +101,11 @@ final class RestoreCommand implements Callable<Integer> {
         }
         root.out.println("start it with: pg_ctl -D " + r.pgdata() + " start");
         return 0;
+    }
+
+    /** A line on stderr while the backup is read, on a terminal only (as download's). */
+    private Progress progress() {
+        return !noProgress && !root.quiet && root.main.confirmer().interactive()
+                ? new ProgressLine(root.err, root.main.clock()) : Progress.NONE;
     }
 }

@@ -100,6 +100,15 @@ public final class Catalog {
         return e;
     }
 
+    /** The stored size of {@code key}, or -1 when the store cannot say (for progress only). */
+    public long storedSize(JobConfig job, BackupKey key) {
+        try {
+            return store(job).stat(key.key()).map(StoredObject::size).orElse(-1L);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The manifest facts {@code list} shows for this job's backups (none for logical dumps). */
     public List<String> listedFacts(JobConfig job) {
         return ws.datasource(job.datasource()).engine().listedFacts();

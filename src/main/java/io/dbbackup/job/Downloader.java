@@ -46,23 +46,6 @@ public final class Downloader {
                          boolean decompressed) {
     }
 
-    /** Told how far the download got (the CLI draws a progress line on a terminal). */
-    public interface Progress {
-        Progress NONE = new Progress() {
-        };
-
-        /** {@code total}: stored bytes, or -1 when the store does not say. */
-        default void started(String name, long total) {
-        }
-
-        /** {@code stored}: stored bytes read so far. */
-        default void advanced(long stored) {
-        }
-
-        default void finished() {
-        }
-    }
-
     private static final int BUFFER = 1 << 16;
 
     private final Workspace ws;

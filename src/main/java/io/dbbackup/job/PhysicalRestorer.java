@@ -49,10 +49,17 @@ public final class PhysicalRestorer {
 
     private final Workspace ws;
     private final DecryptionKeys keys;
+    private final Progress progress;
 
     public PhysicalRestorer(Workspace ws, DecryptionKeys keys) {
+        this(ws, keys, Progress.NONE);
+    }
+
+    /** {@code progress} hears about the one read ("restoring FILE"). */
+    public PhysicalRestorer(Workspace ws, DecryptionKeys keys, Progress progress) {
         this.ws = ws;
         this.keys = keys;
+        this.progress = progress;
     }
 
     public Result restore(Request r) {
@@ -72,10 +79,13 @@ public final class PhysicalRestorer {
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             ws.log().info("restore started", "key", key.key(), "pgdata", dir, "target", r.target() == null ? "none (plain)" : r.target());
             long bytes;
+            long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
             try {
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                try (InputStream in = ReadAhead.of(ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor), "restore")) {
+                try (ArtifactReader.Decoded decoded = ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor, true);
+                     InputStream in = ReadAhead.of(progress.watch(decoded), "restore")) {
+                    progress.started("restoring " + key.fileName(), total);
                     Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
                     engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch), op.context());
                     bytes = counting.count();
@@ -88,6 +98,8 @@ public final class PhysicalRestorer {
                         + (clean ? " (nothing was left in " + dir + ")"
                         : " (some of what it wrote could not be removed from " + dir + "; empty it before trying again)"), d, d.retryable()),
                         " --pgdata " + dir);
+            } finally {
+                progress.finished();
             }
             ws.log().info("restore finished", "key", key.key(), "pgdata", dir, "bytes", bytes);
             return new Result(key, dir, bytes, r.target(), walFetch == null ? null : walFetch + " %f %p");

@@ -34,6 +34,7 @@ public final class Restorer {
     private final Workspace ws;
     private final Confirmer confirmer;
     private final DecryptionKeys keys;
+    private final Progress progress;
 
     public Restorer(Workspace ws, Confirmer confirmer) {
         this(ws, confirmer, DecryptionKeys.NONE);
@@ -41,9 +42,15 @@ public final class Restorer {
 
     /** {@code keys}: identities or a passphrase given for this restore, tried before the job's own. */
     public Restorer(Workspace ws, Confirmer confirmer, DecryptionKeys keys) {
+        this(ws, confirmer, keys, Progress.NONE);
+    }
+
+    /** {@code progress} hears about both reads: the check ("checking FILE"), then the restore ("restoring FILE"). */
+    public Restorer(Workspace ws, Confirmer confirmer, DecryptionKeys keys, Progress progress) {
         this.ws = ws;
         this.confirmer = confirmer;
         this.keys = keys;
+        this.progress = progress;
     }
 
     public Result restore(Request r) {
@@ -60,11 +67,15 @@ public final class Restorer {
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
             ws.log().info("checking backup before restore", "key", key.key());
-            try {
-                reader.verify(key, decryptor);
+            long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
+            try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
+                progress.started("checking " + key.fileName(), total); // after open's own warnings
+                ArtifactReader.drain(progress.watch(decoded));
             } catch (IOException | RuntimeException e) {
                 throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e),
                         r.toDatasource().map(t -> " --to " + t).orElse(""));
+            } finally {
+                progress.finished();
             }
             TargetState state;
             try {
@@ -76,12 +87,15 @@ public final class Restorer {
                     "Restore " + key.fileName() + " into " + target.engine().describe() + "?");
             ws.log().info("restore started", "key", key.key(), "target", target.engine().describe());
             long bytes;
-            try (InputStream in = reader.open(key, decryptor)) {
-                CountingInputStream counting = new CountingInputStream(in);
+            try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
+                progress.started("restoring " + key.fileName(), total);
+                CountingInputStream counting = new CountingInputStream(progress.watch(decoded));
                 target.engine().restore(counting, key.format(), new RestoreOptions(r.clean()), ctx);
                 bytes = counting.count();
             } catch (IOException | RuntimeException e) {
                 throw Failures.map("restore of " + key.key() + " into " + target.engine().describe() + " failed", e);
+            } finally {
+                progress.finished();
             }
             ws.log().info("restore finished", "key", key.key(), "target", target.engine().describe(), "bytes", bytes);
             return new Result(key, target.engine().describe(), bytes);

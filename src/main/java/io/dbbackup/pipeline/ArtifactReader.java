@@ -147,15 +147,20 @@ public final class ArtifactReader {
     /** Reads the whole artifact, checking digest and decodability; returns the decoded size. */
     public long verify(BackupKey key, Decryptor decryptor) throws IOException {
         try (InputStream in = open(key, decryptor)) {
-            // 256 KiB reads, not transferTo's 8 KiB: a fraction of the calls into the native decoder
-            byte[] buf = new byte[VERIFY_BUFFER];
-            long total = 0;
-            int n;
-            while ((n = in.read(buf, 0, buf.length)) >= 0) {
-                total += n;
-            }
-            return total;
+            return drain(in);
         }
+    }
+
+    /** Reads {@code in} to its end and returns how many bytes it gave. */
+    public static long drain(InputStream in) throws IOException {
+        // 256 KiB reads, not transferTo's 8 KiB: a fraction of the calls into the native decoder
+        byte[] buf = new byte[VERIFY_BUFFER];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf, 0, buf.length)) >= 0) {
+            total += n;
+        }
+        return total;
     }
 
     /**

@@ -226,6 +226,32 @@ class SqliteBackupCliTest {
     }
 
     @Test
+    void restoreDrawsAProgressLineForTheCheckAndTheRestoreOnlyOnATerminal() throws Exception {
+        config("zstd", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        String name = onlyArtifact().getFileName().toString();
+        long size = Files.size(onlyArtifact());
+
+        Cli.Result tty = cli.confirmer(Cli.answering(true)).run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(tty.exit()).as(tty.toString()).isZero();
+        String err = tty.err();
+        assertThat(err).contains("\rchecking " + name + "  ").contains("\rrestoring " + name + "  ");
+        assertThat(err.indexOf("\rchecking ")).as("the check comes first").isLessThan(err.indexOf("\rrestoring "));
+        String whole = io.dbbackup.core.Human.size(size) + " / " + io.dbbackup.core.Human.size(size) + "  100%";
+        assertThat(err.substring(err.indexOf("\rchecking "), err.indexOf("\rrestoring "))).as("the check ends at 100%").contains(whole);
+        assertThat(err.substring(err.indexOf("\rrestoring "))).as("the restore ends at 100%").contains(whole);
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+
+        Cli.Result off = cli.confirmer(Cli.answering(true))
+                .run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm", "--no-progress");
+        assertThat(off.exit()).as(off.toString()).isZero();
+        assertThat(off.err()).doesNotContain("\r");
+        Cli.Result script = cli.confirmer(Cli.noTerminal()).run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
+        assertThat(script.exit()).as(script.toString()).isZero();
+        assertThat(script.err()).doesNotContain("\r");
+    }
+
+    @Test
     void restoreRefusesToOverwriteWithoutConfirmation() throws Exception {
         config("gzip", "");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
