@@ -3,7 +3,6 @@ package io.dbbackup.cli;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
 import io.dbbackup.job.Downloader;
-import io.dbbackup.job.Progress;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,9 +58,8 @@ final class DownloadCommand implements Callable<Integer> {
         if (output != null && output.endsWith("/") && !Files.isDirectory(root.main.workingDir().resolve(output))) {
             throw DbBackupException.user("-o " + output + ": no such folder");
         }
-        boolean showProgress = !noProgress && !root.quiet && root.main.confirmer().interactive();
         Downloader downloader = new Downloader(ws, decryption.keys(root.main), root.main.workingDir(), root.main.binaryOut(),
-                showProgress ? new ProgressLine(root.err, root.main.clock()) : Progress.NONE);
+                ProgressLine.forCommand(root, noProgress));
         if (root.main.signals() != null) {
             root.main.signals().onSignal(s -> downloader.cancel("signal " + s.name()));
         }

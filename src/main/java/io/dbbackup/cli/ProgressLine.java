@@ -29,6 +29,12 @@ final class ProgressLine implements Progress {
         this.clock = clock;
     }
 
+    /** A line on {@code root}'s stderr when it is a terminal, unless {@code -q} or {@code --no-progress}. */
+    static Progress forCommand(Root root, boolean noProgress) {
+        return !noProgress && !root.quiet && root.main.confirmer().interactive()
+                ? new ProgressLine(root.err, root.main.clock()) : Progress.NONE;
+    }
+
     @Override
     public void started(String name, long total) {
         this.name = name;

@@ -3,7 +3,6 @@ package io.dbbackup.cli;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
 import io.dbbackup.job.PhysicalRestorer;
-import io.dbbackup.job.Progress;
 import io.dbbackup.job.Restorer;
 import io.dbbackup.core.RecoveryTarget;
 import io.dbbackup.job.Workspace;
@@ -74,7 +73,7 @@ final class RestoreCommand implements Callable<Integer> {
                     + "restores: add --pgdata DIR");
         }
         Workspace ws = root.workspace();
-        Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main), progress()).restore(
+        Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(
                 new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean));
         root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + Human.size(r.bytes()) + ")");
         return 0;
@@ -86,7 +85,7 @@ final class RestoreCommand implements Callable<Integer> {
                     + "an empty data directory");
         }
         Workspace ws = root.workspace();
-        PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main), progress()).restore(new PhysicalRestorer.Request(
+        PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
                 job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
                 dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), decryption.walFetchArgs(root.main)));
         root.out.println("restored " + r.key().key() + " into " + r.pgdata() + " (" + Human.size(r.bytes()) + ")");
@@ -103,9 +102,4 @@ final class RestoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A line on stderr while the backup is read, on a terminal only (as download's). */
-    private Progress progress() {
-        return !noProgress && !root.quiet && root.main.confirmer().interactive()
-                ? new ProgressLine(root.err, root.main.clock()) : Progress.NONE;
-    }
 }

@@ -34,13 +34,16 @@ final class VerifyCommand implements Callable<Integer> {
             + "$DBBACKUP_TMPDIR.")
     boolean deep;
 
+    @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")
+    boolean noProgress;
+
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
     @Override
     public Integer call() {
         Workspace ws = root.workspace();
-        Verifier.Result r = new Verifier(ws, decryption.keys(root.main)).verify(job, Optional.ofNullable(key), deep);
+        Verifier.Result r = new Verifier(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).verify(job, Optional.ofNullable(key), deep);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("job", job);

@@ -19,6 +19,7 @@ public interface Progress {
     default void advanced(long stored) {
     }
 
+    /** Ends the read's report; a second call, or one for a read that never started, does nothing. */
     default void finished() {
     }
 

@@ -23,6 +23,7 @@ public final class Verifier {
 
     private final Workspace ws;
     private final DecryptionKeys keys;
+    private final Progress progress;
 
     public Verifier(Workspace ws) {
         this(ws, DecryptionKeys.NONE);
@@ -30,8 +31,14 @@ public final class Verifier {
 
     /** {@code keys}: identities or a passphrase given for this check, tried before the job's own. */
     public Verifier(Workspace ws, DecryptionKeys keys) {
+        this(ws, keys, Progress.NONE);
+    }
+
+    /** {@code progress} hears about the one read ("verifying FILE"). */
+    public Verifier(Workspace ws, DecryptionKeys keys, Progress progress) {
         this.ws = ws;
         this.keys = keys;
+        this.progress = progress;
     }
 
     public Result verify(String jobName, Optional<String> key) {
@@ -50,24 +57,33 @@ public final class Verifier {
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
         String sha = reader.expectedSha256(k);
         Decryptor decryptor = Encryption.decryptorFor(k, job, keys, ws.log());
+        long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, k);
         if (deep) {
             Engine engine = ws.datasource(job.datasource()).engine();
             try (Workspace.Operation op = ws.operation("verify-" + job.name());
-                 InputStream in = reader.open(k, decryptor)) {
-                Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
+                 ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
+                progress.started("verifying " + k.fileName(), total);
+                Restorer.CountingInputStream counting = new Restorer.CountingInputStream(progress.watch(decoded));
                 String verdict = engine.verifyDeep(counting, k.format(), op.context());
+                progress.finished();
                 ws.log().info("backup verified deeply", "job", job.name(), "key", k.key(), "sha256", sha, "result", verdict);
                 return new Result(k, sha, counting.count(), verdict);
             } catch (IOException e) {
                 throw Failures.map("verification of " + k.key() + " failed", e);
+            } finally {
+                progress.finished();
             }
         }
-        try {
-            long n = reader.verify(k, decryptor);
+        try (ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
+            progress.started("verifying " + k.fileName(), total);
+            long n = ArtifactReader.drain(progress.watch(decoded));
+            progress.finished();
             ws.log().info("backup verified", "job", job.name(), "key", k.key(), "sha256", sha, "decoded_bytes", n);
             return new Result(k, sha, n);
         } catch (IOException e) {
             throw Failures.map("verification of " + k.key() + " failed", e);
+        } finally {
+            progress.finished();
         }
     }
 }

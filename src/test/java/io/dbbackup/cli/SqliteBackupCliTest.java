@@ -226,7 +226,7 @@ class SqliteBackupCliTest {
     }
 
     @Test
-    void restoreDrawsAProgressLineForTheCheckAndTheRestoreOnlyOnATerminal() throws Exception {
+    void restoreAndVerifyDrawAProgressLineOnlyOnATerminal() throws Exception {
         config("zstd", "");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         String name = onlyArtifact().getFileName().toString();
@@ -249,6 +249,13 @@ class SqliteBackupCliTest {
         Cli.Result script = cli.confirmer(Cli.noTerminal()).run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
         assertThat(script.exit()).as(script.toString()).isZero();
         assertThat(script.err()).doesNotContain("\r");
+
+        Cli.Result verify = cli.confirmer(Cli.answering(true)).run("-c", "config.yaml", "verify", "app");
+        assertThat(verify.exit()).as(verify.toString()).isZero();
+        assertThat(verify.err()).contains("\rverifying " + name + "  ").contains(whole);
+        Cli.Result quietVerify = cli.confirmer(Cli.answering(true)).run("-c", "config.yaml", "-q", "verify", "app");
+        assertThat(quietVerify.exit()).as(quietVerify.toString()).isZero();
+        assertThat(quietVerify.err()).doesNotContain("\r");
     }
 
     @Test
