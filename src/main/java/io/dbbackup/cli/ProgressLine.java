@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.core.Human;
+import io.dbbackup.core.Log;
 import io.dbbackup.job.Progress;
 
 import java.io.PrintWriter;
@@ -11,7 +12,7 @@ import java.time.Duration;
  * One stderr line redrawn in place ({@code \r}) at most four times a second: name, bytes so far of
  * the total, percent and rate. Only ever used on a terminal.
  */
-final class ProgressLine implements Progress {
+final class ProgressLine implements Progress, Log.Overdraw {
     private static final long EVERY_MS = 250;
 
     private final PrintWriter err;
@@ -44,6 +45,7 @@ final class ProgressLine implements Progress {
         this.done = 0; // a line per read (restore: the check, then the restore)
         this.width = 0;
         this.active = true;
+        Log.get().overdraw(this);
         draw();
     }
 
@@ -66,9 +68,25 @@ final class ProgressLine implements Progress {
             return; // the read failed before it started
         }
         active = false;
+        Log.get().stopOverdraw(this);
         draw();
         err.println();
         err.flush();
+    }
+
+    @Override
+    public void clear() {
+        synchronized (err) {
+            err.print("\r" + " ".repeat(width) + "\r");
+            width = 0;
+        }
+    }
+
+    @Override
+    public void redraw() {
+        if (active) {
+            draw();
+        }
     }
 
     private void draw() {
@@ -76,9 +94,11 @@ final class ProgressLine implements Progress {
         String rate = Human.size(done * 1000 / ms) + "/s";
         String text = name + "  " + Human.size(done) + (total >= 0 ? " / " + Human.size(total) + "  "
                 + (total == 0 ? 100 : done * 100 / total) + "%" : "") + "  " + rate + "  " + Human.duration(Duration.ofMillis(ms));
-        String pad = text.length() < width ? " ".repeat(width - text.length()) : "";
-        width = text.length();
-        err.print("\r" + text + pad);
-        err.flush();
+        synchronized (err) { // log lines from other threads clear and redraw it (Log.Overdraw)
+            String pad = text.length() < width ? " ".repeat(width - text.length()) : "";
+            width = text.length();
+            err.print("\r" + text + pad);
+            err.flush();
+        }
     }
 }

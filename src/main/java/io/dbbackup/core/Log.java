@@ -22,6 +22,14 @@ public final class Log {
     private final Format format;
     private final Level threshold;
     private final Clock clock;
+    private volatile Overdraw overdraw;
+
+    /** A line drawn on the same stream without a newline (a progress line): cleared before each log line, drawn again after it. */
+    public interface Overdraw {
+        void clear();
+
+        void redraw();
+    }
 
     public Log(PrintWriter err, Format format, Level threshold, Clock clock) {
         this.err = err;
@@ -36,6 +44,18 @@ public final class Log {
 
     public static void set(Log log) {
         current = log;
+    }
+
+    /** Shares stderr with {@code o} until {@link #stopOverdraw} (only one at a time). */
+    public void overdraw(Overdraw o) {
+        overdraw = o;
+    }
+
+    /** Stops sharing with {@code o}, if it is the one sharing. */
+    public void stopOverdraw(Overdraw o) {
+        if (overdraw == o) {
+            overdraw = null;
+        }
     }
 
     public void debug(String message, Object... kv) {
@@ -81,7 +101,14 @@ public final class Log {
             line = sb.toString();
         }
         synchronized (err) {
+            Overdraw o = overdraw;
+            if (o != null) {
+                o.clear();
+            }
             err.println(Redactor.redact(line));
+            if (o != null) {
+                o.redraw();
+            }
             err.flush();
         }
     }

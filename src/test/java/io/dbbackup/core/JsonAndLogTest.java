@@ -51,4 +51,31 @@ class JsonAndLogTest {
         assertThat(p.delayAfter(2)).hasSeconds(20);
         assertThat(p.delayAfter(3)).hasSeconds(35);
     }
+
+    /** A progress line on the same stream is wiped before a log line and drawn again after it, never glued to it. */
+    @Test
+    void aLogLineClearsAndRedrawsAnOverdrawnLine() {
+        StringWriter sw = new StringWriter();
+        PrintWriter pw = new PrintWriter(sw);
+        Log log = new Log(pw, Log.Format.TEXT, Log.Level.INFO, Clock.fixed(Instant.parse("2026-11-30T12:00:00Z"), ZoneOffset.UTC));
+        Log.Overdraw line = new Log.Overdraw() {
+            @Override
+            public void clear() {
+                pw.print("\r<clear>\r");
+            }
+
+            @Override
+            public void redraw() {
+                pw.print("\r<50%>");
+            }
+        };
+        pw.print("\r<40%>");
+        log.overdraw(line);
+        log.info("base backup extracted", "files", 3);
+        log.stopOverdraw(line);
+        log.info("done");
+        pw.flush();
+        assertThat(sw.toString()).isEqualTo("\r<40%>\r<clear>\r2026-11-30T12:00:00Z INFO  base backup extracted files=3"
+                + System.lineSeparator() + "\r<50%>2026-11-30T12:00:00Z INFO  done" + System.lineSeparator());
+    }
 }
