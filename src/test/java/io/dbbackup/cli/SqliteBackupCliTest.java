@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -256,6 +257,51 @@ class SqliteBackupCliTest {
         Cli.Result quietVerify = cli.confirmer(Cli.answering(true)).run("-c", "config.yaml", "-q", "verify", "app");
         assertThat(quietVerify.exit()).as(quietVerify.toString()).isZero();
         assertThat(quietVerify.err()).doesNotContain("\r");
+    }
+
+    @Test
+    void verifyAllChecksEveryBackupAndGoesOnAfterAFailure() throws Exception {
+        config("zstd", "");
+        for (int i = 0; i < 3; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        }
+        List<Path> artifacts = storeFiles().stream().filter(p -> p.toString().endsWith(".sqlite.zst")).toList();
+        assertThat(artifacts).hasSize(3);
+        Cli.Result good = cli.run("-c", "config.yaml", "verify", "app", "--all");
+        assertThat(good.exit()).as(good.toString()).isZero();
+        assertThat(good.out()).contains("3 of 3 backups verified (exit 0)");
+
+        Path middle = artifacts.get(1);
+        byte[] bytes = Files.readAllBytes(middle);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(middle, bytes);
+        Cli.Result corrupt = cli.run("-c", "config.yaml", "verify", "app", "--all");
+        assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
+        List<String> lines = corrupt.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("ok     prod/app/" + artifacts.get(2).getFileName());
+        assertThat(lines.get(1)).startsWith("FAILED prod/app/" + middle.getFileName() + ": checksum mismatch");
+        assertThat(lines.get(2)).startsWith("ok     prod/app/" + artifacts.get(0).getFileName());
+        assertThat(lines.get(3)).isEqualTo("2 of 3 backups verified, 1 failed (exit 3)");
+
+        Cli.Result json = cli.run("-c", "config.yaml", "verify", "app", "--all", "--json");
+        assertThat(json.exit()).isEqualTo(3);
+        Map<?, ?> m = (Map<?, ?>) io.dbbackup.core.Json.parse(json.out());
+        assertThat(m.get("verified")).isEqualTo(2L);
+        assertThat(m.get("failed")).isEqualTo(1L);
+        assertThat(((List<?>) m.get("backups")).stream().map(b -> ((Map<?, ?>) b).get("ok"))).containsExactly(true, false, true);
+
+        // a sidecar that cannot be read (a folder in its place) is a system error, not an integrity one: exit 2
+        Path sidecar = artifacts.get(0).resolveSibling(artifacts.get(0).getFileName() + ".sha256");
+        Files.delete(sidecar);
+        Files.createDirectory(sidecar);
+        Cli.Result mixed = cli.run("-c", "config.yaml", "verify", "app", "--all");
+        assertThat(mixed.exit()).as(mixed.toString()).isEqualTo(2);
+        assertThat(mixed.out()).contains("1 of 3 backups verified, 2 failed (exit 2)");
+
+        Cli.Result both = cli.run("-c", "config.yaml", "verify", "app", "--all", middle.getFileName().toString());
+        assertThat(both.exit()).isEqualTo(1);
+        assertThat(both.err()).contains("name no KEY");
     }
 
     @Test
