@@ -43,21 +43,21 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")
     boolean noProgress;
 
-    @Option(names = "--all", description = "Verify every backup of the job, newest first, going on after a failure "
+    @Option(names = "--all-backups", description = "Verify every backup of the job, newest first, going on after a failure "
             + "(exit 3 if every failure is an integrity failure, else 2).")
-    boolean all;
+    boolean allBackups;
 
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
     @Override
     public Integer call() {
-        if (all && key != null) {
-            throw DbBackupException.user("--all verifies every backup of the job: name no KEY with it");
+        if (allBackups && key != null) {
+            throw DbBackupException.user("--all-backups verifies every backup of the job: name no KEY with it");
         }
         Workspace ws = root.workspace();
         Verifier verifier = new Verifier(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress));
-        if (all) {
+        if (allBackups) {
             return verifyAll(ws, verifier);
         }
         Verifier.Result r = verifier.verify(job, Optional.ofNullable(key), deep);

@@ -260,14 +260,14 @@ class SqliteBackupCliTest {
     }
 
     @Test
-    void verifyAllChecksEveryBackupAndGoesOnAfterAFailure() throws Exception {
+    void verifyAllBackupsChecksEveryBackupAndGoesOnAfterAFailure() throws Exception {
         config("zstd", "");
         for (int i = 0; i < 3; i++) {
             assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         }
         List<Path> artifacts = storeFiles().stream().filter(p -> p.toString().endsWith(".sqlite.zst")).toList();
         assertThat(artifacts).hasSize(3);
-        Cli.Result good = cli.run("-c", "config.yaml", "verify", "app", "--all");
+        Cli.Result good = cli.run("-c", "config.yaml", "verify", "app", "--all-backups");
         assertThat(good.exit()).as(good.toString()).isZero();
         assertThat(good.out()).contains("3 of 3 backups verified (exit 0)");
 
@@ -275,7 +275,7 @@ class SqliteBackupCliTest {
         byte[] bytes = Files.readAllBytes(middle);
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(middle, bytes);
-        Cli.Result corrupt = cli.run("-c", "config.yaml", "verify", "app", "--all");
+        Cli.Result corrupt = cli.run("-c", "config.yaml", "verify", "app", "--all-backups");
         assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
         List<String> lines = corrupt.out().lines().toList();
         assertThat(lines).hasSize(4);
@@ -284,7 +284,7 @@ class SqliteBackupCliTest {
         assertThat(lines.get(2)).startsWith("ok     prod/app/" + artifacts.get(0).getFileName());
         assertThat(lines.get(3)).isEqualTo("2 of 3 backups verified, 1 failed (exit 3)");
 
-        Cli.Result json = cli.run("-c", "config.yaml", "verify", "app", "--all", "--json");
+        Cli.Result json = cli.run("-c", "config.yaml", "verify", "app", "--all-backups", "--json");
         assertThat(json.exit()).isEqualTo(3);
         Map<?, ?> m = (Map<?, ?>) io.dbbackup.core.Json.parse(json.out());
         assertThat(m.get("verified")).isEqualTo(2L);
@@ -295,11 +295,11 @@ class SqliteBackupCliTest {
         Path sidecar = artifacts.get(0).resolveSibling(artifacts.get(0).getFileName() + ".sha256");
         Files.delete(sidecar);
         Files.createDirectory(sidecar);
-        Cli.Result mixed = cli.run("-c", "config.yaml", "verify", "app", "--all");
+        Cli.Result mixed = cli.run("-c", "config.yaml", "verify", "app", "--all-backups");
         assertThat(mixed.exit()).as(mixed.toString()).isEqualTo(2);
         assertThat(mixed.out()).contains("1 of 3 backups verified, 2 failed (exit 2)");
 
-        Cli.Result both = cli.run("-c", "config.yaml", "verify", "app", "--all", middle.getFileName().toString());
+        Cli.Result both = cli.run("-c", "config.yaml", "verify", "app", "--all-backups", middle.getFileName().toString());
         assertThat(both.exit()).isEqualTo(1);
         assertThat(both.err()).contains("name no KEY");
     }
