@@ -289,7 +289,7 @@ class SqliteBackupCliTest {
         Map<?, ?> m = (Map<?, ?>) io.dbbackup.core.Json.parse(json.out());
         assertThat(m.get("verified")).isEqualTo(2L);
         assertThat(m.get("failed")).isEqualTo(1L);
-        assertThat(((List<?>) m.get("backups")).stream().map(b -> ((Map<?, ?>) b).get("ok"))).containsExactly(true, false, true);
+        assertThat(((List<?>) m.get("backups")).stream().map(b -> (Object) ((Map<?, ?>) b).get("ok")).toList()).containsExactly(true, false, true);
 
         // a sidecar that cannot be read (a folder in its place) is a system error, not an integrity one: exit 2
         Path sidecar = artifacts.get(0).resolveSibling(artifacts.get(0).getFileName() + ".sha256");
