@@ -9,7 +9,6 @@ import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Engine;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Optional;
 
 /** Re-reads a stored backup: SHA-256 against its sidecar, and decoding to the end. */

@@ -1,6 +1,5 @@
 package io.dbbackup.spi;
 
-import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.testkit.TestBytes;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
