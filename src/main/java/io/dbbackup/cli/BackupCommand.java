@@ -6,6 +6,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.JobOutcome;
 import io.dbbackup.job.JobRunner;
+import io.dbbackup.job.Progress;
 import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Sharding;
 import io.dbbackup.job.Workspace;
@@ -41,6 +42,9 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the run summary as JSON on stdout.")
     boolean json;
 
+    @Option(names = "--no-progress", description = "No progress line (drawn only on a terminal, for a run of one job).")
+    boolean noProgress;
+
     @Option(names = "--shard", paramLabel = "I/N", description = "With --all: run only the jobs of shard I of N "
             + "(0-based; a stable hash of the job name). Default with --all: $JOB_COMPLETION_INDEX/$JOB_COMPLETIONS when both are set.")
     String shard;
@@ -73,7 +77,8 @@ final class BackupCommand implements Callable<Integer> {
         if (root.main.signals() != null) {
             root.main.signals().onSignal(runner::interrupt);
         }
-        RunSummary summary = runner.run(selected, new JobRunner.Options(parallel, prune));
+        RunSummary summary = runner.run(selected, new JobRunner.Options(parallel, prune,
+                selected.size() == 1 ? ProgressLine.forCommand(root, noProgress) : Progress.NONE));
         print(summary);
         return summary.status().code();
     }

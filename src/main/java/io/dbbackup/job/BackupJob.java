@@ -26,6 +26,11 @@ public final class BackupJob {
     }
 
     public BackupResult run(JobConfig job, OperationContext ctx) {
+        return run(job, ctx, Progress.NONE);
+    }
+
+    /** {@code progress} hears the dump's bytes as they are compressed ("backing up JOB", no total). */
+    public BackupResult run(JobConfig job, OperationContext ctx, Progress progress) {
         DatasourceConfig ds = ws.datasource(job.datasource());
         Store store = ws.store(job.store()).store();
         Encryptor encryptor = Encryption.encryptor(job);
@@ -33,8 +38,15 @@ public final class BackupJob {
                 job.compression(), encryptor != null);
         ws.log().info("backup started", "job", job.name(), "source", ds.engine().describe(), "store", store.describe(),
                 "key", key.key());
-        BackupResult result = new BackupPipeline(ws.clock()).run(new BackupPipeline.Request(job.name(), ds.engineType(),
-                ds.engine(), store, key, job.compression(), job.compressionLevel(), encryptor, ctx, Version.get()));
+        BackupResult result;
+        progress.started("backing up " + job.name(), -1);
+        try {
+            result = new BackupPipeline(ws.clock()).run(new BackupPipeline.Request(job.name(), ds.engineType(),
+                    ds.engine(), store, key, job.compression(), job.compressionLevel(), encryptor, ctx, Version.get(),
+                    progress == Progress.NONE ? null : progress::advanced));
+        } finally {
+            progress.finished();
+        }
         ws.log().info("backup stored", "job", job.name(), "key", key.key(), "bytes", result.size(),
                 "raw_bytes", result.rawSize(), "sha256", result.sha256());
         if (job.verify()) {

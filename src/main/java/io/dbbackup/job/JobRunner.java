@@ -36,7 +36,11 @@ import java.util.function.LongSupplier;
  */
 public final class JobRunner {
     /** How a run goes: parallelism and whether to prune after each successful backup. */
-    public record Options(int parallel, boolean prune) {
+    /** {@code progress}: for a run of one job on a terminal (a line per attempt); {@link Progress#NONE} otherwise. */
+    public record Options(int parallel, boolean prune, Progress progress) {
+        public Options(int parallel, boolean prune) {
+            this(parallel, prune, Progress.NONE);
+        }
     }
 
     /** How the runner waits between attempts (tests replace it). */
@@ -61,7 +65,9 @@ public final class JobRunner {
         this.random = random;
     }
 
-    public RunSummary run(List<JobConfig> jobs, Options options) {
+    public RunSummary run(List<JobConfig> jobs, Options requested) {
+        // one progress line cannot show several jobs
+        Options options = jobs.size() == 1 ? requested : new Options(requested.parallel(), requested.prune());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.parallel(), jobs.size())), r -> {
             Thread t = new Thread(r, "job");
             t.setDaemon(true);
@@ -130,7 +136,7 @@ public final class JobRunner {
                 ScheduledFuture<?> timeout = job.timeout() == null ? null : timers.schedule(
                         () -> op.cancellation().cancel("timeout"), job.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 try {
-                    BackupResult result = new BackupJob(ws).run(job, op.context());
+                    BackupResult result = new BackupJob(ws).run(job, op.context(), options.progress());
                     JobOutcome o = new JobOutcome(job.name(), ExitStatus.OK, attempt, started,
                             Duration.between(started, ws.clock().instant()), result.key().key(), result.size(), null, null, false);
                     if (options.prune()) {

@@ -14,6 +14,7 @@ import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.Upload;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 /**
  * One backup as a stream: {@code engine.dump → bounded pipe → compress → (encrypt) → SHA-256 →
@@ -35,10 +37,18 @@ public final class BackupPipeline {
     private static final int STORE_BLOCK = 256 * 1024;
     private static final int STORE_BLOCKS = 8;
 
-    /** What to back up where, and how. {@code encryptor} may be null. */
+    /**
+     * What to back up where, and how. {@code encryptor} may be null; {@code rawProgress}, if not null,
+     * hears the dump's bytes so far (once per chunk of up to 1 MiB, on the thread that compresses).
+     */
     public record Request(String job, String engineType, Engine engine, Store store, BackupKey key,
                           Compression compression, int compressionLevel, Encryptor encryptor,
-                          OperationContext ctx, String toolVersion) {
+                          OperationContext ctx, String toolVersion, LongConsumer rawProgress) {
+        public Request(String job, String engineType, Engine engine, Store store, BackupKey key,
+                       Compression compression, int compressionLevel, Encryptor encryptor,
+                       OperationContext ctx, String toolVersion) {
+            this(job, engineType, engine, store, key, compression, compressionLevel, encryptor, ctx, toolVersion, null);
+        }
     }
 
     private final Clock clock;
@@ -96,7 +106,7 @@ public final class BackupPipeline {
             chain = Codecs.compress(chain, r.compression(), r.compressionLevel());
             long raw;
             dumper.start();
-            try (InputStream source = pipe.source(); OutputStream out = chain) {
+            try (InputStream source = pipe.source(); OutputStream out = counted(chain, r.rawProgress())) {
                 raw = source.transferTo(out);
             }
             dumper.join();
@@ -140,6 +150,29 @@ public final class BackupPipeline {
                 }
             }
         }
+    }
+
+    /** {@code out}, telling {@code progress} the bytes written so far after each write (none when null). */
+    private static OutputStream counted(OutputStream out, LongConsumer progress) {
+        if (progress == null) {
+            return out;
+        }
+        return new FilterOutputStream(out) {
+            private long count;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                count += len;
+                progress.accept(count);
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                progress.accept(++count);
+            }
+        };
     }
 
     private static void joinQuietly(Thread t) {

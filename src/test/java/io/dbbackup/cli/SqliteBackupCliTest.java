@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -302,6 +303,29 @@ class SqliteBackupCliTest {
         Cli.Result both = cli.run("-c", "config.yaml", "verify", "app", "--all-backups", middle.getFileName().toString());
         assertThat(both.exit()).isEqualTo(1);
         assertThat(both.err()).contains("name no KEY");
+    }
+
+    @Test
+    void aBackupOfOneJobDrawsAProgressLineOnATerminalAndARunOfSeveralDoesNot() throws Exception {
+        Path config = config("zstd", "");
+        Cli.Result one = cli.confirmer(Cli.answering(true)).run("-c", "config.yaml", "backup", "app");
+        assertThat(one.exit()).as(one.toString()).isZero();
+        Path manifest = storeFiles().stream().filter(p -> p.toString().endsWith(".manifest.json")).findFirst().orElseThrow();
+        long raw = ((Number) ((Map<?, ?>) io.dbbackup.core.Json.parse(Files.readString(manifest))).get("raw_size")).longValue();
+        String err = one.err();
+        assertThat(err).contains("\rbacking up app  0 B  ");
+        String last = err.substring(err.lastIndexOf("\rbacking up app  "));
+        assertThat(last).as("the line ends at the dump's size").startsWith("\rbacking up app  " + io.dbbackup.core.Human.size(raw) + "  ");
+
+        Cli.Result off = cli.confirmer(Cli.answering(true)).run("-c", "config.yaml", "backup", "app", "--no-progress");
+        assertThat(off.exit()).as(off.toString()).isZero();
+        assertThat(off.err()).doesNotContain("\r");
+
+        Files.writeString(config, "  other:\n    datasource: app\n    store: local\n    prefix: other\n", StandardOpenOption.APPEND);
+        Cli.Result two = cli.confirmer(Cli.answering(true)).run("-c", "config.yaml", "backup", "--all");
+        assertThat(two.exit()).as(two.toString()).isZero();
+        assertThat(two.out()).contains("2 of 2 jobs succeeded");
+        assertThat(two.err()).as("one line cannot show two jobs").doesNotContain("\r");
     }
 
     @Test
