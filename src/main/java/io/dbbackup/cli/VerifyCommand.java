@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Human;
@@ -26,7 +27,7 @@ final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
 
-    @Parameters(index = "0", paramLabel = "JOB")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "JOB")
     String job;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "KEY", description = "A key or file name (default: newest).")
@@ -47,18 +48,26 @@ final class VerifyCommand implements Callable<Integer> {
             + "(exit 3 if every failure is an integrity failure, else 2).")
     boolean allBackups;
 
+    @Option(names = "--all", description = "Verify every job's newest backup (with --all-backups: every backup of every "
+            + "job); a job without backups counts as a failure.")
+    boolean all;
+
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
     @Override
     public Integer call() {
-        if (allBackups && key != null) {
-            throw DbBackupException.user("--all-backups verifies every backup of the job: name no KEY with it");
+        if (all == (job != null)) {
+            throw DbBackupException.user(all ? "--all verifies every job: name no JOB with it" : "name the job to verify, or pass --all");
+        }
+        if ((allBackups || all) && key != null) {
+            throw DbBackupException.user((all ? "--all" : "--all-backups") + " picks the backups itself: name no KEY with it");
         }
         Workspace ws = root.workspace();
         Verifier verifier = new Verifier(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress));
-        if (allBackups) {
-            return verifyAll(ws, verifier);
+        if (all || allBackups) {
+            List<JobConfig> jobs = all ? List.copyOf(ws.config().jobs().values()) : List.of(ws.job(job));
+            return verifyMany(ws, verifier, jobs);
         }
         Verifier.Result r = verifier.verify(job, Optional.ofNullable(key), deep);
         if (json) {
@@ -79,54 +88,79 @@ final class VerifyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every backup of the job, newest first; a failure is reported and the next one checked. */
-    private int verifyAll(Workspace ws, Verifier verifier) {
-        List<Catalog.Entry> entries = new Catalog(ws).list(ws.job(job));
-        if (entries.isEmpty()) {
-            throw DbBackupException.user("job '" + job + "' has no backups to verify");
-        }
+    /**
+     * The newest backup of each job, or with {@code --all-backups} every backup newest first; a failure is
+     * reported and the next one checked. A job without backups is a failure of its own (an audit must see it).
+     */
+    private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs) {
         List<Map<String, Object>> rows = new ArrayList<>();
+        int checked = 0;
         int failed = 0;
+        int empty = 0;
         boolean onlyIntegrity = true;
-        for (Catalog.Entry e : entries) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("key", e.key().key());
-            try {
-                Verifier.Result r = verifier.verify(job, Optional.of(e.key().key()), deep);
-                row.put("ok", true);
-                row.put("sha256", r.sha256());
-                row.put("decoded_bytes", r.decodedBytes());
-                if (r.deep() != null) {
-                    row.put("deep", r.deep());
-                }
-                if (!json) {
-                    root.out.println("ok     " + e.key().key() + " sha256=" + r.sha256() + " (" + Human.size(r.decodedBytes())
-                            + " decoded)" + (r.deep() == null ? "" : "; " + r.deep()));
-                }
-            } catch (DbBackupException ex) {
-                failed++;
-                onlyIntegrity &= ex.status() == ExitStatus.INTEGRITY;
-                ws.log().error(ex.getMessage(), "job", job, "key", e.key().key());
+        Catalog catalog = new Catalog(ws);
+        for (JobConfig j : jobs) {
+            List<Catalog.Entry> entries = catalog.list(j);
+            if (entries.isEmpty()) {
+                empty++;
+                onlyIntegrity = false;
+                String error = "job '" + j.name() + "' has no backups in " + catalog.store(j).describe() + " under " + catalog.folder(j);
+                ws.log().error(error, "job", j.name());
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("job", j.name());
                 row.put("ok", false);
-                row.put("exit", ex.status().code());
-                row.put("error", Redactor.redact(ex.getMessage()));
+                row.put("exit", ExitStatus.SYSTEM_ERROR.code());
+                row.put("error", error);
+                rows.add(row);
                 if (!json) {
-                    root.out.println("FAILED " + e.key().key() + ": " + Redactor.redact(ex.getMessage()));
+                    root.out.println("FAILED " + j.name() + ": no backups");
                 }
+                continue;
             }
-            rows.add(row);
+            for (Catalog.Entry e : allBackups ? entries : entries.subList(0, 1)) {
+                checked++;
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("job", j.name());
+                row.put("key", e.key().key());
+                try {
+                    Verifier.Result r = verifier.verify(j.name(), Optional.of(e.key().key()), deep);
+                    row.put("ok", true);
+                    row.put("sha256", r.sha256());
+                    row.put("decoded_bytes", r.decodedBytes());
+                    if (r.deep() != null) {
+                        row.put("deep", r.deep());
+                    }
+                    if (!json) {
+                        root.out.println("ok     " + e.key().key() + " sha256=" + r.sha256() + " (" + Human.size(r.decodedBytes())
+                                + " decoded)" + (r.deep() == null ? "" : "; " + r.deep()));
+                    }
+                } catch (DbBackupException ex) {
+                    failed++;
+                    onlyIntegrity &= ex.status() == ExitStatus.INTEGRITY;
+                    ws.log().error(ex.getMessage(), "job", j.name(), "key", e.key().key());
+                    row.put("ok", false);
+                    row.put("exit", ex.status().code());
+                    row.put("error", Redactor.redact(ex.getMessage()));
+                    if (!json) {
+                        root.out.println("FAILED " + e.key().key() + ": " + Redactor.redact(ex.getMessage()));
+                    }
+                }
+                rows.add(row);
+            }
         }
-        int code = failed == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
+        int code = failed + empty == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
+        int verified = checked - failed;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("job", job);
-            m.put("verified", entries.size() - failed);
+            m.put("jobs", jobs.stream().map(JobConfig::name).toList());
+            m.put("verified", verified);
             m.put("failed", failed);
+            m.put("jobs_without_backups", empty);
             m.put("backups", rows);
             root.out.println(Json.pretty(m));
         } else {
-            root.out.println((entries.size() - failed) + " of " + entries.size() + " backups verified"
-                    + (failed == 0 ? "" : ", " + failed + " failed") + " (exit " + code + ")");
+            root.out.println(verified + " of " + checked + " backups verified" + (failed == 0 ? "" : ", " + failed + " failed")
+                    + (empty == 0 ? "" : ", " + empty + (empty == 1 ? " job" : " jobs") + " without backups") + " (exit " + code + ")");
         }
         return code;
     }

@@ -302,7 +302,7 @@ class SqliteBackupCliTest {
 
         Cli.Result both = cli.run("-c", "config.yaml", "verify", "app", "--all-backups", middle.getFileName().toString());
         assertThat(both.exit()).isEqualTo(1);
-        assertThat(both.err()).contains("name no KEY");
+        assertThat(both.err()).contains("--all-backups picks the backups itself: name no KEY with it");
     }
 
     @Test
@@ -326,6 +326,34 @@ class SqliteBackupCliTest {
         assertThat(two.exit()).as(two.toString()).isZero();
         assertThat(two.out()).contains("2 of 2 jobs succeeded");
         assertThat(two.err()).as("one line cannot show two jobs").doesNotContain("\r");
+    }
+
+    @Test
+    void verifyAllChecksEveryJobsNewestBackupAndAJobWithoutBackupsFailsTheAudit() throws Exception {
+        Path config = config("zstd", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Cli.Result newest = cli.run("-c", "config.yaml", "verify", "--all");
+        assertThat(newest.exit()).as(newest.toString()).isZero();
+        assertThat(newest.out()).contains("1 of 1 backups verified (exit 0)");
+        Cli.Result every = cli.run("-c", "config.yaml", "verify", "--all", "--all-backups");
+        assertThat(every.exit()).as(every.toString()).isZero();
+        assertThat(every.out()).contains("2 of 2 backups verified (exit 0)");
+
+        Files.writeString(config, "  other:\n    datasource: app\n    store: local\n    prefix: other\n", StandardOpenOption.APPEND);
+        Cli.Result audit = cli.run("-c", "config.yaml", "verify", "--all", "--json");
+        assertThat(audit.exit()).as(audit.toString()).isEqualTo(2);
+        Map<?, ?> m = (Map<?, ?>) io.dbbackup.core.Json.parse(audit.out());
+        assertThat(m.get("verified")).isEqualTo(1L);
+        assertThat(m.get("jobs_without_backups")).isEqualTo(1L);
+        assertThat(audit.err()).contains("job 'other' has no backups");
+
+        Cli.Result neither = cli.run("-c", "config.yaml", "verify");
+        assertThat(neither.exit()).isEqualTo(1);
+        assertThat(neither.err()).contains("name the job to verify, or pass --all");
+        Cli.Result both = cli.run("-c", "config.yaml", "verify", "app", "--all");
+        assertThat(both.exit()).isEqualTo(1);
+        assertThat(both.err()).contains("--all verifies every job: name no JOB with it");
     }
 
     @Test
