@@ -104,7 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (entries.isEmpty()) {
                 empty++;
                 onlyIntegrity = false;
-                String error = "job '" + j.name() + "' has no backups in " + catalog.store(j).describe() + " under " + catalog.folder(j);
+                String error = catalog.noBackups(j).getMessage();
                 ws.log().error(error, "job", j.name());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("job", j.name());

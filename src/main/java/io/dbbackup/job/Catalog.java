@@ -100,6 +100,11 @@ public final class Catalog {
         return e;
     }
 
+    /** "job 'J' has no backups in STORE under FOLDER", as a user error. */
+    public DbBackupException noBackups(JobConfig job) {
+        return DbBackupException.user("job '" + job.name() + "' has no backups in " + store(job).describe() + " under " + folder(job));
+    }
+
     /** The stored size of {@code key}, or -1 when the store cannot say (for progress only). */
     public long storedSize(JobConfig job, BackupKey key) {
         try {
@@ -144,9 +149,7 @@ public final class Catalog {
     public BackupKey resolve(JobConfig job, Optional<String> name) {
         String db = database(job);
         if (name.isEmpty()) {
-            return list(job).stream().findFirst().map(Entry::key).orElseThrow(() ->
-                    DbBackupException.user("job '" + job.name() + "' has no backups in " + store(job).describe()
-                            + " under " + folder(job)));
+            return list(job).stream().findFirst().map(Entry::key).orElseThrow(() -> noBackups(job));
         }
         String n = name.get();
         Optional<BackupKey> key = BackupKey.parse(n, job.prefix(), db).or(() -> BackupKey.parseFileName(n, job.prefix(), db));

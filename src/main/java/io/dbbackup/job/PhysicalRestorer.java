@@ -126,8 +126,7 @@ public final class PhysicalRestorer {
         }
         List<Catalog.Entry> entries = catalog.list(job);
         if (entries.isEmpty()) {
-            throw DbBackupException.user("job '" + job.name() + "' has no backups in " + catalog.store(job).describe()
-                    + " under " + catalog.folder(job));
+            throw catalog.noBackups(job);
         }
         if (target == null || target.isLatest()) {
             return entries.get(0).key();
