@@ -74,18 +74,25 @@ final class VerifyCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("job", job);
             m.put("key", r.key().key());
-            m.put("sha256", r.sha256());
-            m.put("decoded_bytes", r.decodedBytes());
-            if (r.deep() != null) {
-                m.put("deep", r.deep());
-            }
+            putResult(m, r);
             m.put("ok", true);
             root.out.println(Json.pretty(m));
         } else {
-            root.out.println("ok " + r.key().key() + " sha256=" + r.sha256() + " (" + Human.size(r.decodedBytes()) + " decoded)"
-                    + (r.deep() == null ? "" : "; " + r.deep()));
+            root.out.println("ok " + r.key().key() + details(r));
         }
         return 0;
+    }
+
+    private static void putResult(Map<String, Object> m, Verifier.Result r) {
+        m.put("sha256", r.sha256());
+        m.put("decoded_bytes", r.decodedBytes());
+        if (r.deep() != null) {
+            m.put("deep", r.deep());
+        }
+    }
+
+    private static String details(Verifier.Result r) {
+        return " sha256=" + r.sha256() + " (" + Human.size(r.decodedBytes()) + " decoded)" + (r.deep() == null ? "" : "; " + r.deep());
     }
 
     /**
@@ -123,16 +130,11 @@ final class VerifyCommand implements Callable<Integer> {
                 row.put("job", j.name());
                 row.put("key", e.key().key());
                 try {
-                    Verifier.Result r = verifier.verify(j.name(), Optional.of(e.key().key()), deep);
+                    Verifier.Result r = verifier.verify(j, e.key(), deep); // listed just now: no lookup per backup
                     row.put("ok", true);
-                    row.put("sha256", r.sha256());
-                    row.put("decoded_bytes", r.decodedBytes());
-                    if (r.deep() != null) {
-                        row.put("deep", r.deep());
-                    }
+                    putResult(row, r);
                     if (!json) {
-                        root.out.println("ok     " + e.key().key() + " sha256=" + r.sha256() + " (" + Human.size(r.decodedBytes())
-                                + " decoded)" + (r.deep() == null ? "" : "; " + r.deep()));
+                        root.out.println("ok     " + e.key().key() + details(r));
                     }
                 } catch (DbBackupException ex) {
                     failed++;

@@ -6,9 +6,9 @@ import io.dbbackup.core.BackupKey;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 
-import io.dbbackup.spi.Engine;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /** Re-reads a stored backup: SHA-256 against its sidecar, and decoding to the end. */
@@ -51,38 +51,38 @@ public final class Verifier {
      */
     public Result verify(String jobName, Optional<String> key, boolean deep) {
         JobConfig job = ws.job(jobName);
+        return verify(job, new Catalog(ws).resolve(job, key), deep);
+    }
+
+    /** {@code k}, known to be in the job's store (from a listing): not looked up again. */
+    public Result verify(JobConfig job, BackupKey k, boolean deep) {
         Catalog catalog = new Catalog(ws);
-        BackupKey k = catalog.resolve(job, key);
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
         String sha = reader.expectedSha256(k);
         Decryptor decryptor = Encryption.decryptorFor(k, job, keys, ws.log());
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, k);
-        if (deep) {
-            Engine engine = ws.datasource(job.datasource()).engine();
-            try (Workspace.Operation op = ws.operation("verify-" + job.name());
-                 ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
-                progress.started("verifying " + k.fileName(), total);
-                Restorer.CountingInputStream counting = new Restorer.CountingInputStream(progress.watch(decoded));
-                String verdict = engine.verifyDeep(counting, k.format(), op.context());
-                progress.finished();
-                ws.log().info("backup verified deeply", "job", job.name(), "key", k.key(), "sha256", sha, "result", verdict);
-                return new Result(k, sha, counting.count(), verdict);
-            } catch (IOException e) {
-                throw Failures.map("verification of " + k.key() + " failed", e);
-            } finally {
-                progress.finished();
-            }
-        }
-        try (ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
+        Result result;
+        try (Workspace.Operation op = deep ? ws.operation("verify-" + job.name()) : null;
+             ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
             progress.started("verifying " + k.fileName(), total);
-            long n = ArtifactReader.drain(progress.watch(decoded));
-            progress.finished();
-            ws.log().info("backup verified", "job", job.name(), "key", k.key(), "sha256", sha, "decoded_bytes", n);
-            return new Result(k, sha, n);
+            InputStream in = progress.watch(decoded);
+            if (deep) {
+                Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
+                String verdict = ws.datasource(job.datasource()).engine().verifyDeep(counting, k.format(), op.context());
+                result = new Result(k, sha, counting.count(), verdict);
+            } else {
+                result = new Result(k, sha, ArtifactReader.drain(in));
+            }
         } catch (IOException e) {
             throw Failures.map("verification of " + k.key() + " failed", e);
         } finally {
             progress.finished();
         }
+        if (deep) {
+            ws.log().info("backup verified deeply", "job", job.name(), "key", k.key(), "sha256", sha, "result", result.deep());
+        } else {
+            ws.log().info("backup verified", "job", job.name(), "key", k.key(), "sha256", sha, "decoded_bytes", result.decodedBytes());
+        }
+        return result;
     }
 }

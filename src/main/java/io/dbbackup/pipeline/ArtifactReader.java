@@ -19,6 +19,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a stored backup back: {@code store → SHA-256 check → (decrypt) → decompress}. The format
@@ -30,7 +32,7 @@ public final class ArtifactReader {
 
     private final Store store;
     private final boolean manifestFallback;
-    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /** A reader that needs the {@code .sha256} sidecar (verify, the check after a backup). */
     public ArtifactReader(Store store) {
