@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code engine: postgres} with {@code method: physical}: a base backup of the whole cluster over the
@@ -34,6 +35,8 @@ import java.util.Map;
  */
 public final class PhysicalEngine implements Engine {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+    /** libpq's PGCONNECT_TIMEOUT as the tools get it. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> LISTED = List.of("timeline", "start_lsn", "end_lsn", "system_identifier", "server_version");
 
     private final PhysicalSettings settings;
@@ -77,6 +80,133 @@ public final class PhysicalEngine implements Engine {
 
     @Override
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+        ReplicationConnection conn = settings.builtin() ? builtinConnection(ctx) : null;
+        if (conn != null) {
+            try (conn) {
+                return builtinDump(conn, out, ctx);
+            }
+        }
+        return toolDump(out, ctx);
+    }
+
+    /**
+     * A replication connection of our own when this client can do all that libpq would for the datasource
+     * (one host over TCP, trust/password/md5/SCRAM, sslmode without client certificates, PostgreSQL 15 or later);
+     * null when pg_basebackup must do it (nothing has been sent to the server but a start-up then).
+     */
+    private ReplicationConnection builtinConnection(OperationContext ctx) throws IOException {
+        PostgresSettings c = settings.conn();
+        String why = null;
+        Path home = Optional.ofNullable(System.getenv("HOME")).map(Path::of).orElse(null);
+        ReplicationConnection conn = null;
+        if (c.host().startsWith("/") || c.host().startsWith("@")) {
+            why = "a Unix socket";
+        } else if (c.host().contains(",")) {
+            why = "a list of hosts";
+        } else {
+            try {
+                String password = c.password() != null ? c.password().reveal()
+                        : PgPassFile.lookup(home, c.host(), c.port(), "replication", c.user()).orElse(null);
+                conn = ReplicationConnection.open(c.host(), c.port(), c.user(), new PgAuth(c.user(), password),
+                        PgTls.of(c, home), CONNECT_TIMEOUT);
+                String num = conn.queryRow("SHOW server_version_num").get(0);
+                if (Integer.parseInt(num.strip()) < BuiltinBaseBackup.MIN_SERVER) {
+                    why = "PostgreSQL " + conn.parameter("server_version");
+                    conn.close();
+                    conn = null;
+                }
+            } catch (PgAuth.Unsupported e) {
+                why = e.getMessage();
+            } catch (IOException e) {
+                throw replicationRefused(e, e instanceof PgServerError p ? p.permanent() : false);
+            }
+        }
+        if (conn == null) {
+            ctx.log().debug("base backup left to pg_basebackup", "source", settings.describe(), "because", why);
+        }
+        return conn;
+    }
+
+    private DbBackupException replicationRefused(IOException e, boolean permanent) {
+        String msg = "cannot open a replication connection to PostgreSQL " + settings.describe() + ": " + e.getMessage();
+        if (msg.contains("pg_hba.conf") || msg.contains("replication")) {
+            msg += " (the role needs the REPLICATION attribute and a 'replication' line in pg_hba.conf)";
+        }
+        return new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, !permanent);
+    }
+
+    private DumpInfo builtinDump(ReplicationConnection conn, OutputStream out, OperationContext ctx) throws IOException {
+        PostgresSettings c = settings.conn();
+        List<String> ident = conn.queryRow("IDENTIFY_SYSTEM");
+        String versionNum = conn.queryRow("SHOW server_version_num").get(0).strip();
+        String versionText = conn.queryRow("SHOW server_version").get(0).strip().split("\\s")[0];
+        PgVersion version = PgVersion.ofServer(Integer.parseInt(versionNum), versionText);
+        String command = BuiltinBaseBackup.command("dbbackup " + settings.cluster(), settings.fastCheckpoint(),
+                settings.maxRate() == null ? null : BuiltinBaseBackup.maxRateKb(settings.maxRate()));
+        ctx.log().info("base backup started", "source", settings.describe(), "client", "built-in replication client",
+                "checkpoint", settings.fastCheckpoint() ? "fast" : "spread");
+        TarWatcher watcher = new TarWatcher(out);
+        ctx.cancellation().onCancel(conn::abort);
+        Timeout timeout = Timeout.start(c.timeout(), conn::abort);
+        try {
+            BuiltinBaseBackup.run(conn, command, watcher);
+        } catch (PgServerError e) {
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the base backup of " + settings.describe() + " failed: "
+                    + e.severity() + ": " + e.getMessage(), e, !e.permanent());
+        } catch (IOException e) {
+            if (timeout.expired()) {
+                throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the base backup of " + settings.describe()
+                        + " timed out after " + c.timeout().toSeconds() + "s", e, true);
+            }
+            ctx.cancellation().throwIfCancelled();
+            throw e;
+        } finally {
+            timeout.cancel();
+        }
+        for (String notice : conn.notices()) {
+            if (notice.startsWith("WARNING")) {
+                ctx.log().warn("the server warned during the base backup", "source", settings.describe(), "notice", notice);
+            } else {
+                ctx.log().info("the server noted during the base backup", "source", settings.describe(), "notice", notice);
+            }
+        }
+        watcher.flush();
+        return facts(watcher, ident.get(0), version, "built-in replication client", null, c);
+    }
+
+    /** The base backup's facts: from the stream itself (backup_label, manifest) and the server. */
+    private Map<String, String> factsMap(TarWatcher watcher, String systemId, PgVersion version) throws IOException {
+        if (!watcher.sawEnd()) {
+            throw new IOException("the base backup did not end like a tar archive (" + watcher.entries() + " entries)");
+        }
+        String label = watcher.backupLabel().orElseThrow(() ->
+                new IOException("the base backup's stream held no backup_label: not a base backup"));
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("method", "physical");
+        facts.put("cluster", settings.cluster());
+        facts.put("system_identifier", systemId);
+        facts.putAll(BaseBackupFacts.read(label, watcher.manifestTail().orElse(null)));
+        facts.put("wal_method", "fetch");
+        facts.put("backup_manifest", "included");
+        facts.put("server_version", version.text());
+        facts.put("server_version_num", String.valueOf(version.num()));
+        return facts;
+    }
+
+    private DumpInfo facts(TarWatcher watcher, String systemId, PgVersion version, String client, PgClient tool,
+                           PostgresSettings c) throws IOException {
+        Map<String, String> facts = factsMap(watcher, systemId, version);
+        facts.put("client", client);
+        if (tool != null) {
+            facts.put("pg_basebackup_version", tool.version().text());
+            facts.put("pg_basebackup", tool.executable().toString());
+        }
+        facts.put("host", c.host());
+        facts.put("port", String.valueOf(c.port()));
+        return DumpInfo.of(facts);
+    }
+
+    private DumpInfo toolDump(OutputStream out, OperationContext ctx) throws IOException {
         PostgresSettings c = settings.conn();
         try (PassFile pass = PassFile.create(ctx.scratchDir(), c.password())) {
             ClientLocator.Choice<Probe> choice = locator.choose("pg_basebackup", () -> probe(pass, ctx), Probe::version);
@@ -99,25 +229,7 @@ public final class PhysicalEngine implements Engine {
             }
             PgClient used = choice.client();
             watcher.flush();
-            if (!watcher.sawEnd()) {
-                throw new IOException("pg_basebackup's output did not end like a tar archive (" + watcher.entries() + " entries)");
-            }
-            String label = watcher.backupLabel().orElseThrow(() ->
-                    new IOException("pg_basebackup's stream held no backup_label: not a base backup"));
-            Map<String, String> facts = new LinkedHashMap<>();
-            facts.put("method", "physical");
-            facts.put("cluster", settings.cluster());
-            facts.put("system_identifier", server.systemId());
-            facts.putAll(BaseBackupFacts.read(label, watcher.manifestTail().orElse(null)));
-            facts.put("wal_method", "fetch");
-            facts.put("backup_manifest", "included");
-            facts.put("server_version", server.version().text());
-            facts.put("server_version_num", String.valueOf(server.version().num()));
-            facts.put("pg_basebackup_version", used.version().text());
-            facts.put("pg_basebackup", bb.toString());
-            facts.put("host", c.host());
-            facts.put("port", String.valueOf(c.port()));
-            return DumpInfo.of(facts);
+            return facts(watcher, server.systemId(), server.version(), "pg_basebackup", used, c);
         }
     }
 

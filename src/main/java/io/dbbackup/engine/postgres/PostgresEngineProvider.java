@@ -73,7 +73,7 @@ public final class PostgresEngineProvider implements EngineProvider {
         return new PostgresEngine(settings, new ClientLocator(ClientLocator.DEBIAN_ROOT, binDir, pgVersion));
     }
 
-    /** {@code method: physical}: the connection keys, {@code cluster}, {@code checkpoint}, {@code max_rate}. */
+    /** {@code method: physical}: the connection keys, {@code cluster}, {@code checkpoint}, {@code max_rate}, {@code base_backup_client}. */
     private Engine physical(ConfigSection s, String host, int port, String user, Secret password) {
         for (String key : LOGICAL_ONLY) {
             if (s.has(key)) {
@@ -92,6 +92,7 @@ public final class PostgresEngineProvider implements EngineProvider {
         if (maxRate != null && !maxRate.matches("\\d+[kM]?")) {
             s.error("max_rate", "must be a rate as pg_basebackup --max-rate takes it, in kB/s or with a suffix: 32768, 32768k or 100M");
         }
+        boolean builtin = s.choice("base_backup_client", Set.of("auto", "pg_basebackup")).orElse("auto").equals("auto");
         String sslmode = s.choice("sslmode", SSL_MODES).orElse(null);
         Path sslrootcert = existingFile(s, "sslrootcert");
         Path sslcert = existingFile(s, "sslcert");
@@ -110,7 +111,7 @@ public final class PostgresEngineProvider implements EngineProvider {
         }
         PostgresSettings conn = new PostgresSettings(host, port, user, password, cluster, sslmode, sslrootcert, sslcert, sslkey,
                 DumpFormat.TAR, timeout, pgVersion, binDir, DumpOptions.NONE);
-        return new PhysicalEngine(new PhysicalSettings(conn, cluster, fast, maxRate),
+        return new PhysicalEngine(new PhysicalSettings(conn, cluster, fast, maxRate, builtin),
                 new ClientLocator(ClientLocator.DEBIAN_ROOT, binDir, pgVersion));
     }
 

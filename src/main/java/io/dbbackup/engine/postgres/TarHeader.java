@@ -54,6 +54,35 @@ record TarHeader(String name, char type, long size, String linkName) {
         return new TarHeader(name, (char) b[off + 156], number(b, off + 124, 12), text(b, off + 157, 100));
     }
 
+    /** A ustar header of a regular file (mode 0600), as pg_basebackup writes the {@code backup_manifest} it adds. */
+    static byte[] file(String name, long size, long mtimeSeconds) {
+        byte[] h = new byte[BLOCK];
+        put(h, 0, name);
+        put(h, 100, "0000600");
+        put(h, 108, "0000000");
+        put(h, 116, "0000000");
+        put(h, 124, String.format("%011o", size));
+        put(h, 136, String.format("%011o", mtimeSeconds));
+        h[156] = '0';
+        put(h, 257, "ustar");
+        put(h, 263, "00");
+        for (int i = 148; i < 156; i++) {
+            h[i] = ' ';
+        }
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum));
+        h[154] = 0;
+        return h;
+    }
+
+    private static void put(byte[] h, int off, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(b, 0, h, off, b.length);
+    }
+
     private static String text(byte[] b, int off, int len) {
         int end = off;
         while (end < off + len && b[end] != 0) {

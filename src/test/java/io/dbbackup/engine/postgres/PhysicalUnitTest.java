@@ -121,7 +121,7 @@ class PhysicalUnitTest {
     private static PhysicalEngine engine(FileSyncer.Flush flush) {
         PostgresSettings conn = new PostgresSettings("127.0.0.1", 5432, "postgres", null, "main", null, null, null, null,
                 DumpFormat.TAR, null, null, null, DumpOptions.NONE);
-        PhysicalEngine e = new PhysicalEngine(new PhysicalSettings(conn, "main", true, null),
+        PhysicalEngine e = new PhysicalEngine(new PhysicalSettings(conn, "main", true, null, true),
                 new ClientLocator(Path.of("/nonexistent"), null, null));
         e.flush = flush;
         return e;

@@ -1,0 +1,298 @@
+package io.dbbackup.engine.postgres;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A physical replication connection ({@code replication=true}) spoken directly in PostgreSQL's
+ * frontend/backend protocol 3.0: start-up, authentication ({@link PgAuth}), simple queries and the
+ * CopyOut stream of {@code BASE_BACKUP}. Only what a base backup needs; no extended protocol.
+ */
+final class ReplicationConnection implements AutoCloseable {
+    private static final int PROTOCOL_3_0 = 196608;
+    private static final int SSL_REQUEST = 80877103;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private final List<String> notices = new ArrayList<>();
+
+    private ReplicationConnection(Socket socket, DataInputStream in, DataOutputStream out) {
+        this.socket = socket;
+        this.in = in;
+        this.out = out;
+    }
+
+    /** Connects, negotiates TLS as {@code tls} says and authenticates as {@code user}. */
+    static ReplicationConnection open(String host, int port, String user, PgAuth auth, PgTls tls, Duration connectTimeout)
+            throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setReceiveBufferSize(1 << 20);
+            socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            if (tls.attempt()) {
+                DataOutputStream o = new DataOutputStream(socket.getOutputStream());
+                o.writeInt(8);
+                o.writeInt(SSL_REQUEST);
+                o.flush();
+                int answer = socket.getInputStream().read();
+                if (answer == 'S') {
+                    socket = tls.wrap(socket, host, port);
+                } else if (answer == 'N') {
+                    tls.refused(host, port);
+                } else {
+                    throw new IOException("PostgreSQL at " + host + ":" + port + " answered the TLS request with " + answer);
+                }
+            }
+            ReplicationConnection c = new ReplicationConnection(socket,
+                    new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 17)),
+                    new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 8192)));
+            c.startup(user, auth);
+            socket.setSoTimeout(0);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private void startup(String user, PgAuth auth) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        DataOutputStream b = new DataOutputStream(body);
+        b.writeInt(PROTOCOL_3_0);
+        for (String s : new String[] {"user", user, "replication", "true", "application_name", "dbbackup"}) {
+            b.write(s.getBytes(StandardCharsets.UTF_8));
+            b.write(0);
+        }
+        b.write(0);
+        out.writeInt(body.size() + 4);
+        body.writeTo(out);
+        out.flush();
+        while (true) {
+            Message m = next();
+            switch (m.type) {
+                case 'R' -> {
+                    byte[] reply = auth.answer(m.body);
+                    if (reply != null) {
+                        out.writeByte('p');
+                        out.writeInt(reply.length + 4);
+                        out.write(reply);
+                        out.flush();
+                    }
+                }
+                case 'S' -> {
+                    String[] kv = cstrings(m.body);
+                    if (kv.length >= 2) {
+                        parameters.put(kv[0], kv[1]);
+                    }
+                }
+                case 'K' -> {
+                    // BackendKeyData: a base backup is stopped by closing the socket, not by a cancel request
+                }
+                case 'Z' -> {
+                    return;
+                }
+                default -> throw new IOException("unexpected message '" + (char) m.type + "' while connecting");
+            }
+        }
+    }
+
+    /** A run-time parameter the server reported at start-up ({@code server_version}, ...), or null. */
+    String parameter(String name) {
+        return parameters.get(name);
+    }
+
+    /** The notices (warnings) the server sent so far, as "SEVERITY: message". */
+    List<String> notices() {
+        return notices;
+    }
+
+    /** Runs a command that answers with one row; its columns as text (null for SQL NULL). */
+    List<String> queryRow(String sql) throws IOException {
+        send(sql);
+        List<String> row = null;
+        while (true) {
+            Message m = next();
+            switch (m.type) {
+                case 'D' -> {
+                    if (row == null) {
+                        row = dataRow(m.body);
+                    }
+                }
+                case 'T', 'C', 'I' -> {
+                    // row description, command complete, empty query
+                }
+                case 'Z' -> {
+                    if (row == null) {
+                        throw new IOException("'" + sql + "' returned no row");
+                    }
+                    return row;
+                }
+                default -> throw new IOException("unexpected message '" + (char) m.type + "' after " + sql);
+            }
+        }
+    }
+
+    /** The CopyData payloads of a COPY OUT answer, handed to {@code sink} in order. */
+    interface CopySink {
+        void copyData(byte[] buf, int len) throws IOException;
+    }
+
+    /**
+     * Sends {@code sql} and passes every CopyData message of its answer to {@code sink} (the buffer is
+     * reused: copy what you keep); result rows before and after the COPY are returned, in order.
+     */
+    List<List<String>> copyOut(String sql, CopySink sink) throws IOException {
+        try {
+            return copyOutAll(sql, sink);
+        } catch (EOFException e) {
+            throw new IOException("PostgreSQL closed the replication connection before the end of its answer (after "
+                    + copied + " bytes; the server's log says why)", e);
+        }
+    }
+
+    private long copied;
+
+    private List<List<String>> copyOutAll(String sql, CopySink sink) throws IOException {
+        send(sql);
+        List<List<String>> rows = new ArrayList<>();
+        byte[] buf = new byte[1 << 16];
+        while (true) {
+            int type = in.readUnsignedByte();
+            int len = in.readInt() - 4;
+            if (type == 'd') {
+                if (len > buf.length) {
+                    buf = new byte[Math.max(len, buf.length * 2)];
+                }
+                in.readFully(buf, 0, len);
+                copied += len;
+                sink.copyData(buf, len);
+                continue;
+            }
+            Message m = finish(type, len);
+            if (m == null) {
+                continue;
+            }
+            switch (m.type) {
+                case 'D' -> rows.add(dataRow(m.body));
+                case 'T', 'C', 'H', 'c' -> {
+                    // row description, command complete, copy out response, copy done
+                }
+                case 'Z' -> {
+                    return rows;
+                }
+                default -> throw new IOException("unexpected message '" + (char) m.type + "' during " + sql);
+            }
+        }
+    }
+
+    private void send(String sql) throws IOException {
+        byte[] q = sql.getBytes(StandardCharsets.UTF_8);
+        out.writeByte('Q');
+        out.writeInt(q.length + 5);
+        out.write(q);
+        out.writeByte(0);
+        out.flush();
+    }
+
+    private record Message(int type, byte[] body) {
+    }
+
+    /** The next message that is not a notice or an asynchronous report; an ErrorResponse throws. */
+    private Message next() throws IOException {
+        while (true) {
+            int type = in.readUnsignedByte();
+            Message m = finish(type, in.readInt() - 4);
+            if (m != null) {
+                return m;
+            }
+        }
+    }
+
+    /** Reads the body of a message whose type and length were read; null for a notice (kept) or a notification. */
+    private Message finish(int type, int len) throws IOException {
+        if (len < 0 || len > (1 << 26)) {
+            throw new IOException("PostgreSQL sent a message of length " + len + ": not the replication protocol");
+        }
+        byte[] body = new byte[len];
+        in.readFully(body);
+        if (type == 'E') {
+            throw PgServerError.of(body);
+        }
+        if (type == 'N') {
+            PgServerError notice = PgServerError.of(body);
+            notices.add(notice.severity() + ": " + notice.getMessage());
+            return null;
+        }
+        return type == 'A' ? null : new Message(type, body);
+    }
+
+    private static List<String> dataRow(byte[] body) {
+        int n = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        List<String> cols = new ArrayList<>(n);
+        int p = 2;
+        for (int i = 0; i < n; i++) {
+            int len = ((body[p] & 0xff) << 24) | ((body[p + 1] & 0xff) << 16) | ((body[p + 2] & 0xff) << 8) | (body[p + 3] & 0xff);
+            p += 4;
+            if (len < 0) {
+                cols.add(null);
+            } else {
+                cols.add(new String(body, p, len, StandardCharsets.UTF_8));
+                p += len;
+            }
+        }
+        return cols;
+    }
+
+    static String[] cstrings(byte[] body) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == 0) {
+                out.add(new String(body, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /** Closes the socket: from another thread, this stops a running BASE_BACKUP at once. */
+    void abort() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is all that is wanted
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!socket.isClosed()) {
+                out.writeByte('X');
+                out.writeInt(4);
+                out.flush();
+            }
+        } catch (IOException ignored) {
+            // the server may already be gone
+        } finally {
+            abort();
+        }
+    }
+}
