@@ -108,6 +108,10 @@ final class PgTls {
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS with " + host + ":" + port + ": " + e.getMessage(), e);
         } catch (javax.net.ssl.SSLException e) {
+            if (mode.equals("prefer")) {
+                // libpq then tries again without TLS: leave it to libpq
+                throw new PgAuth.Unsupported("a TLS handshake that failed under sslmode prefer (" + e.getMessage() + ")");
+            }
             throw PgServerError.client("28000", "TLS with " + host + ":" + port + " failed (sslmode " + mode + "): " + e.getMessage());
         }
     }

@@ -109,8 +109,7 @@ public final class PhysicalEngine implements Engine {
                         : PgPassFile.lookup(home, c.host(), c.port(), "replication", c.user()).orElse(null);
                 conn = ReplicationConnection.open(c.host(), c.port(), c.user(), new PgAuth(c.user(), password),
                         PgTls.of(c, home), CONNECT_TIMEOUT);
-                String num = conn.queryRow("SHOW server_version_num").get(0);
-                if (Integer.parseInt(num.strip()) < BuiltinBaseBackup.MIN_SERVER) {
+                if (conn.serverVersionNum() < BuiltinBaseBackup.MIN_SERVER) {
                     why = "PostgreSQL " + conn.parameter("server_version");
                     conn.close();
                     conn = null;
@@ -118,7 +117,7 @@ public final class PhysicalEngine implements Engine {
             } catch (PgAuth.Unsupported e) {
                 why = e.getMessage();
             } catch (IOException e) {
-                throw replicationRefused(e, e instanceof PgServerError p ? p.permanent() : false);
+                throw replicationRefused(e);
             }
         }
         if (conn == null) {
@@ -127,9 +126,12 @@ public final class PhysicalEngine implements Engine {
         return conn;
     }
 
-    private DbBackupException replicationRefused(IOException e, boolean permanent) {
-        String msg = "cannot open a replication connection to PostgreSQL " + settings.describe() + ": " + e.getMessage();
-        if (msg.contains("pg_hba.conf") || msg.contains("replication")) {
+    private DbBackupException replicationRefused(IOException e) {
+        String msg = "cannot open a replication connection to PostgreSQL " + settings.describe() + ": "
+                + (e instanceof java.net.UnknownHostException ? "could not translate host name \"" + settings.conn().host()
+                + "\" to address" : e.getMessage());
+        boolean permanent = e instanceof PgServerError p ? p.permanent() : e instanceof java.net.UnknownHostException;
+        if (e instanceof PgServerError && (e.getMessage().contains("pg_hba.conf") || e.getMessage().contains("replication role"))) {
             msg += " (the role needs the REPLICATION attribute and a 'replication' line in pg_hba.conf)";
         }
         return new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, !permanent);
@@ -138,9 +140,7 @@ public final class PhysicalEngine implements Engine {
     private DumpInfo builtinDump(ReplicationConnection conn, OutputStream out, OperationContext ctx) throws IOException {
         PostgresSettings c = settings.conn();
         List<String> ident = conn.queryRow("IDENTIFY_SYSTEM");
-        String versionNum = conn.queryRow("SHOW server_version_num").get(0).strip();
-        String versionText = conn.queryRow("SHOW server_version").get(0).strip().split("\\s")[0];
-        PgVersion version = PgVersion.ofServer(Integer.parseInt(versionNum), versionText);
+        PgVersion version = PgVersion.ofServer(conn.serverVersionNum(), conn.parameter("server_version").strip().split("\\s")[0]);
         String command = BuiltinBaseBackup.command("dbbackup " + settings.cluster(), settings.fastCheckpoint(),
                 settings.maxRate() == null ? null : BuiltinBaseBackup.maxRateKb(settings.maxRate()));
         ctx.log().info("base backup started", "source", settings.describe(), "client", "built-in replication client",

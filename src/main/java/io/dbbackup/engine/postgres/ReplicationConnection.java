@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -40,11 +41,8 @@ final class ReplicationConnection implements AutoCloseable {
     /** Connects, negotiates TLS as {@code tls} says and authenticates as {@code user}. */
     static ReplicationConnection open(String host, int port, String user, PgAuth auth, PgTls tls, Duration connectTimeout)
             throws IOException {
-        Socket socket = new Socket();
+        Socket socket = connect(host, port, connectTimeout);
         try {
-            socket.setTcpNoDelay(true);
-            socket.setReceiveBufferSize(1 << 20);
-            socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
             if (tls.attempt()) {
                 DataOutputStream o = new DataOutputStream(socket.getOutputStream());
@@ -70,6 +68,27 @@ final class ReplicationConnection implements AutoCloseable {
             socket.close();
             throw e;
         }
+    }
+
+    /** Tries every address of {@code host} in turn, as libpq does (localhost may be ::1 first and 127.0.0.1 next). */
+    private static Socket connect(String host, int port, Duration timeout) throws IOException {
+        IOException last = null;
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+            Socket socket = new Socket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setReceiveBufferSize(1 << 20);
+                socket.connect(new InetSocketAddress(address, port), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                if (last != null) {
+                    e.addSuppressed(last);
+                }
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("no address for " + host);
     }
 
     private void startup(String user, PgAuth auth) throws IOException {
@@ -117,6 +136,16 @@ final class ReplicationConnection implements AutoCloseable {
     String parameter(String name) {
         return parameters.get(name);
     }
+
+    /** {@code server_version_num}, asked once (a replication connection answers SHOW since PostgreSQL 10). */
+    int serverVersionNum() throws IOException {
+        if (versionNum == 0) {
+            versionNum = Integer.parseInt(queryRow("SHOW server_version_num").get(0).strip());
+        }
+        return versionNum;
+    }
+
+    private int versionNum;
 
     /** The notices (warnings) the server sent so far, as "SEVERITY: message". */
     List<String> notices() {
