@@ -56,6 +56,11 @@ record TarHeader(String name, char type, long size, String linkName) {
 
     /** A ustar header of a regular file (mode 0600), as pg_basebackup writes the {@code backup_manifest} it adds. */
     static byte[] file(String name, long size, long mtimeSeconds) {
+        return build(name, '0', size, "", mtimeSeconds);
+    }
+
+    /** A ustar header (mode 0600, owner 0) of any {@code type}; {@code link}: a link's target, else empty. */
+    static byte[] build(String name, char type, long size, String link, long mtimeSeconds) {
         byte[] h = new byte[BLOCK];
         put(h, 0, name);
         put(h, 100, "0000600");
@@ -63,7 +68,8 @@ record TarHeader(String name, char type, long size, String linkName) {
         put(h, 116, "0000000");
         put(h, 124, String.format("%011o", size));
         put(h, 136, String.format("%011o", mtimeSeconds));
-        h[156] = '0';
+        h[156] = (byte) type;
+        put(h, 157, link);
         put(h, 257, "ustar");
         put(h, 263, "00");
         for (int i = 148; i < 156; i++) {

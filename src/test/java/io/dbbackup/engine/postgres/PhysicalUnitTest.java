@@ -81,32 +81,7 @@ class PhysicalUnitTest {
         }
 
         private void header(String name, char type, long size, String link) {
-            byte[] h = new byte[512];
-            put(h, 0, name);
-            put(h, 100, "0000600");
-            put(h, 108, "0000000");
-            put(h, 116, "0000000");
-            put(h, 124, String.format("%011o", size));
-            put(h, 136, "00000000000");
-            h[156] = (byte) type;
-            put(h, 157, link);
-            put(h, 257, "ustar");
-            put(h, 263, "00");
-            for (int i = 148; i < 156; i++) {
-                h[i] = ' ';
-            }
-            long sum = 0;
-            for (byte b : h) {
-                sum += b & 0xff;
-            }
-            put(h, 148, String.format("%06o", sum));
-            h[154] = 0;
-            out.writeBytes(h);
-        }
-
-        private static void put(byte[] h, int off, String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(b, 0, h, off, b.length);
+            out.writeBytes(TarHeader.build(name, type, size, link, 0));
         }
     }
 
