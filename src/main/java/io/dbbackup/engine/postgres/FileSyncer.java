@@ -68,6 +68,17 @@ final class FileSyncer implements AutoCloseable {
         put(path);
     }
 
+    /**
+     * A file still being written, {@code EARLY} bytes further on: its pages so far are flushed now, beside the
+     * extraction, so that the flush after its last byte waits for that rest only and not for the whole file
+     * (the kernel would otherwise start writing a large file back only at that last flush). Skipped when
+     * the queue is full: the final {@link #file} flushes everything anyway.
+     */
+    void early(Path path) throws IOException {
+        rethrow();
+        files.offer(path);
+    }
+
     /** A folder whose entries must be durable (one created, or one holding created entries). */
     void folder(Path path) {
         folders.add(path);

@@ -25,6 +25,8 @@ final class TarExtractor {
     private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final int BUFFER = 1 << 20;
+    /** A large file's pages are flushed every this many bytes while it is written ({@link FileSyncer#early}). */
+    static final long EARLY = 64L << 20;
 
     /** What was extracted. */
     record Result(long files, long bytes) {
@@ -57,12 +59,18 @@ final class TarExtractor {
                 try (FileChannel ch = FileChannel.open(target, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING), FILE_MODE)) {
                     int n;
+                    long unflushed = 0;
                     while ((n = tar.read(buf, 0, buf.length)) > 0) {
                         ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
                         while (bb.hasRemaining()) {
                             ch.write(bb);
                         }
                         bytes += n;
+                        unflushed += n;
+                        if (sync != null && unflushed >= EARLY) {
+                            sync.early(target);
+                            unflushed = 0;
+                        }
                     }
                 }
                 if (sync != null) {

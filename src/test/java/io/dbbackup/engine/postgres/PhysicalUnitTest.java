@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,6 +137,55 @@ class PhysicalUnitTest {
         assertThat(folders).as("folders come after the last file, deepest first").allMatch(f -> f.startsWith("D "))
                 .hasSize((int) written.stream().filter(w -> w.startsWith("D ")).count() + 1);
         assertThat(folders.stream().map(f -> f.split("/").length).toList()).isSortedAccordingTo(Comparator.reverseOrder());
+    }
+
+    /** A large file is handed to the flushing threads every 64 MiB while it is written, and once more after its last byte. */
+    @Test
+    void aLargeFileIsFlushedAsItIsWrittenNotOnlyAtItsEnd() throws IOException {
+        List<String> flushed = Collections.synchronizedList(new ArrayList<>());
+        FileSyncer.Flush recording = (path, folder) -> {
+            FileSyncer.FSYNC.flush(path, folder);
+            flushed.add((folder ? "D " : "F ") + dir.relativize(path));
+        };
+        long size = 2 * TarExtractor.EARLY + 12_345;
+        InputStream tar = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                new ByteArrayInputStream(TarHeader.build("base/1/16384", '0', size, "", 0)),
+                zeros(size + (512 - size % 512) % 512),
+                new ByteArrayInputStream(TarHeader.build("PG_VERSION", '0', 3, "", 0)),
+                new ByteArrayInputStream(java.util.Arrays.copyOf("15\n".getBytes(StandardCharsets.UTF_8), 512)),
+                new ByteArrayInputStream(new byte[1024]))));
+        Path target = Files.createDirectories(dir.resolve("big"));
+        try (FileSyncer sync = new FileSyncer("t", recording)) {
+            TarExtractor.extract(tar, target, sync);
+            sync.finish();
+        }
+        List<String> big = flushed.stream().filter(f -> f.startsWith("F big/base/1/16384")).toList();
+        // at 64 MiB and 128 MiB written, then after the last byte (when the pages were written back is the kernel's affair)
+        assertThat(big).as(flushed.toString()).hasSize(3);
+        assertThat(Files.size(target.resolve("base/1/16384"))).isEqualTo(size);
+        assertThat(flushed.stream().filter(f -> f.startsWith("F big/PG_VERSION"))).hasSize(1);
+    }
+
+    private static InputStream zeros(long n) {
+        return new InputStream() {
+            long left = n;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int k = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + k, (byte) 0);
+                left -= k;
+                return k;
+            }
+        };
     }
 
     @Test
