@@ -85,10 +85,12 @@ mkdir -p "$W/store"
 cat > "$W/config.yaml" <<EOF
 datasources:
   bench: {engine: postgres, method: physical, host: 127.0.0.1, port: $port, user: postgres, cluster: bench}
+  tool: {engine: postgres, method: physical, host: 127.0.0.1, port: $port, user: postgres, cluster: tool, base_backup_client: pg_basebackup}
 stores:
   local: {type: local, path: store}
 jobs:
   bench: {datasource: bench, store: local, compression: zstd, compression_level: 3}
+  tool: {datasource: tool, store: local, compression: zstd, compression_level: 3}
 EOF
 chmod 644 "$W/config.yaml"
 
@@ -97,7 +99,7 @@ median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 secs() { awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-limit=(); pipe=(); pgbr=(); ours=(); pgbr_r=(); ours_r=()
+limit=(); pipe=(); pgbr=(); ours=(); tool=(); pgbr_r=(); ours_r=()
 bb() { "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -D - -Ft -X fetch -c fast 2> /dev/null; }
 for i in 1 2 3; do
   limit+=("$(ms bash -c "$(declare -f bb); bin=$bin port=$port; bb > /dev/null")")
@@ -106,8 +108,9 @@ for i in 1 2 3; do
   pgbr+=("$(ms as_pg pgbackrest --config="$W/pgbackrest.conf" --stanza=bench backup --type=full)")
   sleep 1   # dbbackup keys are per second
   ours+=("$(ms bash -c "cd '$W' && '$repo/bin/dbbackup' -q -c config.yaml backup bench > /dev/null")")
+  tool+=("$(ms bash -c "cd '$W' && '$repo/bin/dbbackup' -q -c config.yaml backup tool > /dev/null")")
 done
-ours_size=$(find "$W/store" -name '*.tar.zst' -printf '%s\n' | head -1)
+ours_size=$(find "$W/store/bench" -name '*.tar.zst' -printf '%s\n' | head -1)
 pgbr_size=$(du -sb "$W/pgbr-repo/backup" | cut -f1)
 for i in 1 2 3; do
   rm -rf "$W/r-pgbr" "$W/r-ours"; install -d -o postgres -g postgres -m 700 "$W/r-pgbr"
@@ -142,7 +145,7 @@ for s in $(echo "$segs" | tail -4); do
 done
 load_after=$(uptime)
 
-L=$(median "${limit[@]}"); P=$(median "${pipe[@]}"); B=$(median "${pgbr[@]}"); O=$(median "${ours[@]}")
+L=$(median "${limit[@]}"); P=$(median "${pipe[@]}"); B=$(median "${pgbr[@]}"); O=$(median "${ours[@]}"); T=$(median "${tool[@]}")
 BR=$(median "${pgbr_r[@]}"); OR=$(median "${ours_r[@]}")
 PU=$(median "${push[@]}"); AK=$(median "${ack[@]}"); VE=$(median "${version[@]}")
 report=$(cat <<EOF
@@ -157,7 +160,8 @@ Load before: \`${load_before##*load average: }\`, after: \`${load_after##*load a
 | \`pg_basebackup -Ft -D - -X fetch > /dev/null\` (the protocol's limit) [${limit[*]}] | $(secs "$L") | $(ratio "$O" "$L") | |
 | \`pg_basebackup … \| zstd -3 > file\` (what a user would script) [${pipe[*]}] | $(secs "$P") | $(ratio "$O" "$P") | ≤ 1.0 |
 | \`pgbackrest backup\` (zst 3, process-max 2, local repo) [${pgbr[*]}] | $(secs "$B") | $(ratio "$O" "$B") | ≤ 0.6 |
-| **\`dbbackup backup\`** (zstd 3, local store, JVM start included) [${ours[*]}] | $(secs "$O") | 1.00 | |
+| **\`dbbackup backup\`** (zstd 3, local store, JVM start included; its own replication client) [${ours[*]}] | $(secs "$O") | 1.00 | |
+| \`dbbackup backup\` with \`base_backup_client: pg_basebackup\` (the tool in a child process) [${tool[*]}] | $(secs "$T") | $(ratio "$O" "$T") | |
 
 | restore | median s | dbbackup ÷ it | goal |
 |---|---|---|---|

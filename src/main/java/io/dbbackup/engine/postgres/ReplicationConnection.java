@@ -95,7 +95,8 @@ final class ReplicationConnection implements AutoCloseable {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         DataOutputStream b = new DataOutputStream(body);
         b.writeInt(PROTOCOL_3_0);
-        for (String s : new String[] {"user", user, "replication", "true", "application_name", "dbbackup"}) {
+        // UTF8: the server's messages (and the role's error texts) arrive in the encoding they are read in
+        for (String s : new String[] {"user", user, "replication", "true", "application_name", "dbbackup", "client_encoding", "UTF8"}) {
             b.write(s.getBytes(StandardCharsets.UTF_8));
             b.write(0);
         }
