@@ -3,6 +3,8 @@ package io.dbbackup.engine.postgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * {@code BASE_BACKUP} over our own replication connection (PostgreSQL 15 and later, whose server sends
@@ -17,6 +19,35 @@ final class BuiltinBaseBackup {
     private static final int TRAILER = 2 * TarHeader.BLOCK;
 
     private BuiltinBaseBackup() {
+    }
+
+    /**
+     * A replication connection of our own when this client can do all that libpq would for the datasource
+     * (one host over TCP, trust/password/md5/SCRAM, sslmode without client certificates, PostgreSQL 15 or
+     * later); {@link LibpqOnly} when pg_basebackup must do it (nothing but a start-up reached the server then).
+     * The password is the configured one, else {@code ~/.pgpass}'s, as libpq would find it.
+     */
+    static ReplicationConnection connect(PostgresSettings c, Path home, Duration connectTimeout) throws IOException {
+        if (c.host().startsWith("/") || c.host().startsWith("@")) {
+            throw new LibpqOnly("a Unix socket");
+        }
+        if (c.host().contains(",")) {
+            throw new LibpqOnly("a list of hosts");
+        }
+        PgTls tls = PgTls.of(c, home);
+        String password = c.password() != null ? c.password().reveal()
+                : PgPassFile.lookup(home, c.host(), c.port(), "replication", c.user()).orElse(null);
+        ReplicationConnection conn = ReplicationConnection.open(c.host(), c.port(), c.user(), new PgAuth(c.user(), password),
+                tls, connectTimeout);
+        try {
+            if (conn.serverVersionNum() < MIN_SERVER) {
+                throw new LibpqOnly("PostgreSQL " + conn.parameter("server_version"));
+            }
+            return conn;
+        } catch (IOException | RuntimeException e) {
+            conn.close();
+            throw e;
+        }
     }
 
     /**

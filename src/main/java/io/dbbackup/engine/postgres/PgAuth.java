@@ -20,16 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Answers the server's authentication requests for one start-up: trust, password, md5 and
  * SCRAM-SHA-256 (without channel binding, as libpq's default {@code channel_binding=prefer} does when
  * the server offers no -PLUS over this connection). Anything else (GSSAPI, SSPI, Kerberos) is
- * {@link Unsupported}: the caller then leaves the work to libpq.
+ * {@link LibpqOnly}: the caller then leaves the work to libpq.
  */
 final class PgAuth {
-    /** A method this client does not speak; nothing has been sent to the database yet. */
-    static final class Unsupported extends IOException {
-        Unsupported(String message) {
-            super(message);
-        }
-    }
-
     private final String user;
     private final String password;
     private final String scramName;
@@ -75,13 +68,13 @@ final class PgAuth {
                 saslFinal(new String(rest(b), StandardCharsets.UTF_8));
                 yield null;
             }
-            case 2, 6, 7, 8, 9 -> throw new Unsupported("the server asks for " + switch (code) {
+            case 2, 6, 7, 8, 9 -> throw new LibpqOnly("the server asks for " + switch (code) {
                 case 2 -> "Kerberos V5";
                 case 6 -> "SCM credentials";
                 case 7, 8 -> "GSSAPI";
                 default -> "SSPI";
             } + " authentication");
-            default -> throw new Unsupported("the server asks for authentication method " + code);
+            default -> throw new LibpqOnly("the server asks for authentication method " + code);
         };
     }
 
@@ -95,7 +88,7 @@ final class PgAuth {
 
     private byte[] saslStart(String[] mechanisms) throws IOException {
         if (!List.of(mechanisms).contains("SCRAM-SHA-256")) {
-            throw new Unsupported("the server offers SASL mechanisms " + String.join(", ", mechanisms));
+            throw new LibpqOnly("the server offers SASL mechanisms " + String.join(", ", mechanisms));
         }
         need();
         if (clientNonce == null) {

@@ -22,7 +22,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * libpq's {@code sslmode} for the built-in replication client, with libpq's defaults: {@code prefer}
  * when none is set, the root certificate {@code ~/.postgresql/root.crt} when none is named (and, as in
  * libpq, when that file exists the server's certificate is checked against it even under
- * {@code prefer}/{@code require}). {@code allow} and client certificates are {@link PgAuth.Unsupported}:
+ * {@code prefer}/{@code require}). {@code allow} and client certificates are {@link LibpqOnly}:
  * pg_basebackup (libpq itself) does those.
  */
 final class PgTls {
@@ -35,14 +35,14 @@ final class PgTls {
     }
 
     /** The TLS behaviour of a datasource; {@code home} is the user's home folder (libpq's default files). */
-    static PgTls of(PostgresSettings s, Path home) throws PgAuth.Unsupported {
+    static PgTls of(PostgresSettings s, Path home) throws LibpqOnly {
         String mode = s.sslmode() == null ? "prefer" : s.sslmode();
         if (!java.util.List.of("disable", "prefer", "require", "verify-ca", "verify-full").contains(mode)) {
-            throw new PgAuth.Unsupported("sslmode " + mode);
+            throw new LibpqOnly("sslmode " + mode);
         }
         if (s.sslcert() != null || s.sslkey() != null
                 || (home != null && Files.exists(home.resolve(".postgresql/postgresql.crt")))) {
-            throw new PgAuth.Unsupported("a client certificate");
+            throw new LibpqOnly("a client certificate");
         }
         Path root = s.sslrootcert();
         if (root == null && home != null && Files.isRegularFile(home.resolve(".postgresql/root.crt"))) {
@@ -110,7 +110,7 @@ final class PgTls {
         } catch (javax.net.ssl.SSLException e) {
             if (mode.equals("prefer")) {
                 // libpq then tries again without TLS: leave it to libpq
-                throw new PgAuth.Unsupported("a TLS handshake that failed under sslmode prefer (" + e.getMessage() + ")");
+                throw new LibpqOnly("a TLS handshake that failed under sslmode prefer (" + e.getMessage() + ")");
             }
             throw PgServerError.client("28000", "TLS with " + host + ":" + port + " failed (sslmode " + mode + "): " + e.getMessage());
         }

@@ -89,41 +89,17 @@ public final class PhysicalEngine implements Engine {
         return toolDump(out, ctx);
     }
 
-    /**
-     * A replication connection of our own when this client can do all that libpq would for the datasource
-     * (one host over TCP, trust/password/md5/SCRAM, sslmode without client certificates, PostgreSQL 15 or later);
-     * null when pg_basebackup must do it (nothing has been sent to the server but a start-up then).
-     */
-    private ReplicationConnection builtinConnection(OperationContext ctx) throws IOException {
-        PostgresSettings c = settings.conn();
-        String why = null;
-        Path home = Optional.ofNullable(System.getenv("HOME")).map(Path::of).orElse(null);
-        ReplicationConnection conn = null;
-        if (c.host().startsWith("/") || c.host().startsWith("@")) {
-            why = "a Unix socket";
-        } else if (c.host().contains(",")) {
-            why = "a list of hosts";
-        } else {
-            try {
-                String password = c.password() != null ? c.password().reveal()
-                        : PgPassFile.lookup(home, c.host(), c.port(), "replication", c.user()).orElse(null);
-                conn = ReplicationConnection.open(c.host(), c.port(), c.user(), new PgAuth(c.user(), password),
-                        PgTls.of(c, home), CONNECT_TIMEOUT);
-                if (conn.serverVersionNum() < BuiltinBaseBackup.MIN_SERVER) {
-                    why = "PostgreSQL " + conn.parameter("server_version");
-                    conn.close();
-                    conn = null;
-                }
-            } catch (PgAuth.Unsupported e) {
-                why = e.getMessage();
-            } catch (IOException e) {
-                throw replicationRefused(e);
-            }
+    /** A replication connection of our own, or null when pg_basebackup must take this backup (logged, with why). */
+    private ReplicationConnection builtinConnection(OperationContext ctx) {
+        try {
+            return BuiltinBaseBackup.connect(settings.conn(), Optional.ofNullable(System.getenv("HOME")).map(Path::of).orElse(null),
+                    CONNECT_TIMEOUT);
+        } catch (LibpqOnly e) {
+            ctx.log().debug("base backup left to pg_basebackup", "source", settings.describe(), "because", e.getMessage());
+            return null;
+        } catch (IOException e) {
+            throw replicationRefused(e);
         }
-        if (conn == null) {
-            ctx.log().debug("base backup left to pg_basebackup", "source", settings.describe(), "because", why);
-        }
-        return conn;
     }
 
     private DbBackupException replicationRefused(IOException e) {
