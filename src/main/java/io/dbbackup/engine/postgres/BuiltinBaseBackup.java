@@ -23,20 +23,21 @@ final class BuiltinBaseBackup {
 
     /**
      * A replication connection of our own when this client can do all that libpq would for the datasource
-     * (one host over TCP, trust/password/md5/SCRAM, sslmode without client certificates, PostgreSQL 15 or
+     * (one host, over TCP or a Unix socket; trust/password/md5/SCRAM, peer on a socket; sslmode without client
+     * certificates; PostgreSQL 15 or
      * later); {@link LibpqOnly} when pg_basebackup must do it (nothing but a start-up reached the server then).
      * The password is the configured one, else {@code ~/.pgpass}'s, as libpq would find it.
      */
     static ReplicationConnection connect(PostgresSettings c, Path home, Duration connectTimeout) throws IOException {
-        if (c.host().startsWith("/") || c.host().startsWith("@")) {
-            throw new LibpqOnly("a Unix socket");
+        if (c.host().startsWith("@")) {
+            throw new LibpqOnly("an abstract Unix socket");
         }
         if (c.host().contains(",")) {
             throw new LibpqOnly("a list of hosts");
         }
         PgTls tls = PgTls.of(c, home);
         String password = c.password() != null ? c.password().reveal()
-                : PgPassFile.lookup(home, c.host(), c.port(), "replication", c.user()).orElse(null);
+                : PgPassFile.lookup(home, PgPassFile.hostField(c.host()), c.port(), "replication", c.user()).orElse(null);
         ReplicationConnection conn = ReplicationConnection.open(c.host(), c.port(), c.user(), new PgAuth(c.user(), password),
                 tls, connectTimeout);
         try {

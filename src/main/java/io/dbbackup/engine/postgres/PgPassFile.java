@@ -48,6 +48,17 @@ final class PgPassFile {
         return Optional.empty();
     }
 
+    /**
+     * The host a {@code ~/.pgpass} line must name: as in libpq, a connection through the default socket folder
+     * matches {@code localhost}; any other folder matches itself.
+     */
+    static String hostField(String host) {
+        return host.equals(DEFAULT_SOCKET_DIR) ? "localhost" : host;
+    }
+
+    /** Debian's libpq default socket folder. */
+    static final String DEFAULT_SOCKET_DIR = "/var/run/postgresql";
+
     private static boolean matches(String pattern, String value) {
         return pattern.equals("*") || pattern.equals(value);
     }

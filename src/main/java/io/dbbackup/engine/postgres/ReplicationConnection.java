@@ -10,6 +10,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,21 +31,30 @@ final class ReplicationConnection implements AutoCloseable {
     private static final int PROTOCOL_3_0 = 196608;
     private static final int SSL_REQUEST = 80877103;
 
-    private final Socket socket;
+    /** The socket or Unix-domain channel: closing it ends the connection (and any read blocked on it). */
+    private final java.io.Closeable transport;
+    private volatile boolean closed;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final List<String> notices = new ArrayList<>();
 
-    private ReplicationConnection(Socket socket, DataInputStream in, DataOutputStream out) {
-        this.socket = socket;
+    private ReplicationConnection(java.io.Closeable transport, DataInputStream in, DataOutputStream out) {
+        this.transport = transport;
         this.in = in;
         this.out = out;
     }
 
-    /** Connects, negotiates TLS as {@code tls} says and authenticates as {@code user}. */
+    /**
+     * Connects, negotiates TLS as {@code tls} says and authenticates as {@code user}. A {@code host} that is a
+     * folder (starts with '/') is where the server's Unix-domain socket {@code .s.PGSQL.<port>} lives, as in
+     * libpq; TLS is never used there, as in libpq.
+     */
     static ReplicationConnection open(String host, int port, String user, PgAuth auth, PgTls tls, Duration connectTimeout)
             throws IOException {
+        if (host.startsWith("/")) {
+            return openUnix(Path.of(host, ".s.PGSQL." + port), user, auth);
+        }
         Socket socket = connect(host, port, connectTimeout);
         try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
@@ -66,6 +80,25 @@ final class ReplicationConnection implements AutoCloseable {
             return c;
         } catch (IOException | RuntimeException e) {
             socket.close();
+            throw e;
+        }
+    }
+
+    private static ReplicationConnection openUnix(Path socketFile, String user, PgAuth auth) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socketFile));
+            } catch (IOException e) {
+                throw new IOException("could not connect to server on socket \"" + socketFile + "\": " + e.getMessage(), e);
+            }
+            ReplicationConnection c = new ReplicationConnection(ch,
+                    new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 17)),
+                    new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 8192)));
+            c.startup(user, auth);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
             throw e;
         }
     }
@@ -302,10 +335,11 @@ final class ReplicationConnection implements AutoCloseable {
         return out.toArray(String[]::new);
     }
 
-    /** Closes the socket: from another thread, this stops a running BASE_BACKUP at once. */
+    /** Closes the connection: from another thread, this stops a running BASE_BACKUP at once. */
     void abort() {
+        closed = true;
         try {
-            socket.close();
+            transport.close();
         } catch (IOException ignored) {
             // closing is all that is wanted
         }
@@ -314,7 +348,7 @@ final class ReplicationConnection implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (!socket.isClosed()) {
+            if (!closed) {
                 out.writeByte('X');
                 out.writeInt(4);
                 out.flush();

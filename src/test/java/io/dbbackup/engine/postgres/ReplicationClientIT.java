@@ -89,6 +89,10 @@ class ReplicationClientIT {
 
     /** A config with one job {@code j} backing up the cluster as {@code user} with {@code extra} datasource lines. */
     private Path config(String name, String user, String extra) throws IOException {
+        return config(name, "127.0.0.1", user, extra);
+    }
+
+    private Path config(String name, String host, String user, String extra) throws IOException {
         Path config = work.resolve(name + ".yaml");
         Files.writeString(config, """
                 datasources:
@@ -96,7 +100,7 @@ class ReplicationClientIT {
                     engine: postgres
                     method: physical
                     cluster: %s
-                    host: 127.0.0.1
+                    host: %s
                     port: %d
                     user: %s
                 %s
@@ -108,7 +112,7 @@ class ReplicationClientIT {
                     store: local
                     compression: zstd
                     retry: {max_attempts: 3, delay: 1s}
-                """.formatted(name, pg.port(), user, extra.indent(4)));
+                """.formatted(name, host, pg.port(), user, extra.indent(4)));
         return config;
     }
 
@@ -182,6 +186,19 @@ class ReplicationClientIT {
         assertThat(none.err()).contains("no password supplied for user \"postgres\"").contains("retry=false");
         assertThat(Files.exists(work.resolve("store/wrong"))
                 ? Files.list(work.resolve("store/wrong")).toList() : List.of()).isEmpty();
+    }
+
+    @Test
+    void aSocketFolderAsHostIsReachedByTheClientItself() throws Exception {
+        // pg_hba.conf: 'local replication all trust'; the server's socket is <dir>/.s.PGSQL.<port>
+        Path config = config("socket", pg.dir().toString(), "postgres", "");
+        Cli.Result r = backup(config);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("client=built-in replication client").doesNotContain("pg_basebackup started");
+        assertThat(client(onlyBackup(config))).isEqualTo("built-in replication client");
+        Cli.Result missing = backup(config("nosocket", work.resolve("nowhere").toString(), "postgres", ""));
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(2);
+        assertThat(missing.err()).contains("could not connect to server on socket \"" + work.resolve("nowhere/.s.PGSQL." + pg.port()));
     }
 
     @Test

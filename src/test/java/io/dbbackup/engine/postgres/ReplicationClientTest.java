@@ -182,6 +182,10 @@ class ReplicationClientTest {
         assertThat(PgPassFile.lookup(home, "db.example", 5432, "replication", "app")).isEmpty();
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(PgPassFile.lookup(home, "db.example", 5432, "replication", "rep")).isEmpty();
+        // a socket folder: Debian's default one matches 'localhost' lines, any other folder itself
+        assertThat(PgPassFile.hostField("/var/run/postgresql")).isEqualTo("localhost");
+        assertThat(PgPassFile.hostField("/srv/pg/run")).isEqualTo("/srv/pg/run");
+        assertThat(PgPassFile.hostField("db.example")).isEqualTo("db.example");
     }
 
     @Test
