@@ -89,8 +89,10 @@ public final class PostgresEngineProvider implements EngineProvider {
         }
         boolean fast = s.choice("checkpoint", Set.of("fast", "spread")).orElse("fast").equals("fast");
         String maxRate = s.string("max_rate").orElse(null);
-        if (maxRate != null && !maxRate.matches("\\d+[kM]?")) {
-            s.error("max_rate", "must be a rate as pg_basebackup --max-rate takes it, in kB/s or with a suffix: 32768, 32768k or 100M");
+        if (maxRate != null && (!maxRate.matches("\\d{1,9}[kM]?") || BuiltinBaseBackup.maxRateKb(maxRate) < 32
+                || BuiltinBaseBackup.maxRateKb(maxRate) > 1024 * 1024)) {
+            s.error("max_rate", "must be a rate as pg_basebackup --max-rate takes it, in kB/s or with a suffix, between 32k and"
+                    + " 1024M (the server's limits): 32768, 32768k or 100M, got '" + maxRate + "'");
         }
         boolean builtin = s.choice("base_backup_client", Set.of("auto", "pg_basebackup")).orElse("auto").equals("auto");
         String sslmode = s.choice("sslmode", SSL_MODES).orElse(null);

@@ -393,6 +393,13 @@ class PhysicalUnitTest {
                 .hasMessageContaining("max_rate")
                 .hasMessageContaining("checkpoint")
                 .hasMessageContaining("cannot name a backup folder");
+        // the server's own limits (32 kB/s .. 1 GB/s), said at config time rather than by the server mid-job
+        for (String rate : List.of("16", "31k", "2048M", "99999999999")) {
+            assertThatThrownBy(() -> load("    max_rate: " + rate + "\n")).as(rate).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("max_rate").hasMessageContaining("between 32k and 1024M");
+        }
+        assertThat(load("    max_rate: 32\n").database()).isEqualTo("pg");
+        assertThat(load("    max_rate: 1024M\n").database()).isEqualTo("pg");
         assertThatThrownBy(() -> PgTestEngines.fromYaml(dir, Map.of(), """
                 datasources:
                   pg:
