@@ -115,16 +115,18 @@ public final class PhysicalEngine implements Engine {
 
     private DumpInfo builtinDump(ReplicationConnection conn, OutputStream out, OperationContext ctx) throws IOException {
         PostgresSettings c = settings.conn();
-        List<String> ident = conn.queryRow("IDENTIFY_SYSTEM");
-        PgVersion version = PgVersion.ofServer(conn.serverVersionNum(), conn.parameter("server_version").strip().split("\\s")[0]);
-        String command = BuiltinBaseBackup.command("dbbackup " + settings.cluster(), settings.fastCheckpoint(),
-                settings.maxRate() == null ? null : BuiltinBaseBackup.maxRateKb(settings.maxRate()));
-        ctx.log().info("base backup started", "source", settings.describe(), "client", "built-in replication client",
-                "checkpoint", settings.fastCheckpoint() ? "fast" : "spread");
         TarWatcher watcher = new TarWatcher(out);
         ctx.cancellation().onCancel(conn::abort);
         Timeout timeout = Timeout.start(c.timeout(), conn::abort);
+        List<String> ident;
+        PgVersion version;
         try {
+            ident = conn.queryRow("IDENTIFY_SYSTEM");
+            version = PgVersion.ofServer(conn.serverVersionNum(), conn.parameter("server_version").strip().split("\\s")[0]);
+            String command = BuiltinBaseBackup.command("dbbackup " + settings.cluster(), settings.fastCheckpoint(),
+                    settings.maxRate() == null ? null : BuiltinBaseBackup.maxRateKb(settings.maxRate()));
+            ctx.log().info("base backup started", "source", settings.describe(), "client", "built-in replication client",
+                    "checkpoint", settings.fastCheckpoint() ? "fast" : "spread");
             BuiltinBaseBackup.run(conn, command, watcher);
         } catch (PgServerError e) {
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the base backup of " + settings.describe() + " failed: "

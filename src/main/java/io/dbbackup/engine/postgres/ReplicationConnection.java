@@ -110,6 +110,7 @@ final class ReplicationConnection implements AutoCloseable {
             Socket socket = new Socket();
             try {
                 socket.setTcpNoDelay(true);
+                socket.setKeepAlive(true); // as libpq (keepalives=1): a spread checkpoint can keep the line quiet for minutes
                 socket.setReceiveBufferSize(1 << 20);
                 socket.connect(new InetSocketAddress(address, port), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
                 return socket;
