@@ -150,12 +150,6 @@ final class ReplicationConnection implements AutoCloseable {
                         out.flush();
                     }
                 }
-                case 'S' -> {
-                    String[] kv = cstrings(m.body);
-                    if (kv.length >= 2) {
-                        parameters.put(kv[0], kv[1]);
-                    }
-                }
                 case 'K' -> {
                     // BackendKeyData: a base backup is stopped by closing the socket, not by a cancel request
                 }
@@ -289,7 +283,10 @@ final class ReplicationConnection implements AutoCloseable {
         }
     }
 
-    /** Reads the body of a message whose type and length were read; null for a notice (kept) or a notification. */
+    /**
+     * Reads the body of a message whose type and length were read; null for what may come at any time: a
+     * notice (kept), a notification, a setting's value (kept: start-up reports them all, later ones changes).
+     */
     private Message finish(int type, int len) throws IOException {
         if (len < 0 || len > (1 << 26)) {
             throw new IOException("PostgreSQL sent a message of length " + len + ": not the replication protocol");
@@ -302,6 +299,14 @@ final class ReplicationConnection implements AutoCloseable {
         if (type == 'N') {
             PgServerError notice = PgServerError.of(body);
             notices.add(notice.severity() + ": " + notice.getMessage());
+            return null;
+        }
+        if (type == 'S') {
+            // a reported setting: at start-up, or changed later (e.g. by a configuration reload); kept, not an answer
+            String[] kv = cstrings(body);
+            if (kv.length >= 2) {
+                parameters.put(kv[0], kv[1]);
+            }
             return null;
         }
         return type == 'A' ? null : new Message(type, body);

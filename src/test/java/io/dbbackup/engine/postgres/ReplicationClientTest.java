@@ -228,4 +228,53 @@ class ReplicationClientTest {
         }
         return new String(a, StandardCharsets.UTF_8);
     }
+
+    /**
+     * A scripted server on loopback (the real ones are in ReplicationClientIT): a notice and a changed
+     * setting may come in the middle of any answer; both are kept and the answer is still read.
+     */
+    @Test
+    void noticesAndChangedSettingsInTheMiddleOfAnAnswerAreKeptNotMistakenForIt() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    var in = new java.io.DataInputStream(s.getInputStream());
+                    var out = new java.io.DataOutputStream(s.getOutputStream());
+                    in.readFully(new byte[in.readInt() - 4]); // start-up
+                    message(out, 'R', ByteBuffer.allocate(4).putInt(0).array());
+                    message(out, 'S', "server_version\u000015.9\u0000".getBytes(StandardCharsets.UTF_8));
+                    message(out, 'Z', new byte[] {'I'});
+                    in.readByte();
+                    in.readFully(new byte[in.readInt() - 4]); // the query
+                    message(out, 'T', new byte[] {0, 1});
+                    message(out, 'N', fields(Map.of('S', "WARNING", 'V', "WARNING", 'C', "01000", 'M', "look out")));
+                    message(out, 'S', "TimeZone\u0000UTC\u0000".getBytes(StandardCharsets.UTF_8));
+                    byte[] v = "150009".getBytes(StandardCharsets.UTF_8);
+                    message(out, 'D', ByteBuffer.allocate(6 + v.length).putShort((short) 1).putInt(v.length).put(v).array());
+                    message(out, 'C', "SHOW\u0000".getBytes(StandardCharsets.UTF_8));
+                    message(out, 'Z', new byte[] {'I'});
+                    out.flush();
+                    in.read(); // until the client says goodbye
+                } catch (IOException ignored) {
+                    // the test's assertions say what went wrong
+                }
+            });
+            t.start();
+            try (ReplicationConnection c = ReplicationConnection.open("127.0.0.1", server.getLocalPort(), "u", new PgAuth("u", null),
+                    PgTls.of(new PostgresSettings("127.0.0.1", 1, "u", null, "x", "disable", null, null, null, null, null, null, null,
+                            DumpOptions.NONE), null), java.time.Duration.ofSeconds(10))) {
+                assertThat(c.parameter("server_version")).isEqualTo("15.9");
+                assertThat(c.serverVersionNum()).isEqualTo(150009);
+                assertThat(c.parameter("TimeZone")).isEqualTo("UTC");
+                assertThat(c.notices()).containsExactly("WARNING: look out");
+            }
+            t.join(10_000);
+        }
+    }
+
+    private static void message(java.io.DataOutputStream out, char type, byte[] body) throws IOException {
+        out.writeByte(type);
+        out.writeInt(body.length + 4);
+        out.write(body);
+    }
 }
