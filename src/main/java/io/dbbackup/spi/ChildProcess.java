@@ -17,10 +17,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -32,11 +28,6 @@ import java.util.function.Predicate;
  */
 public final class ChildProcess {
     private static final int TAIL_LINES = 20;
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "child-process-timer");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final List<String> command;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -130,13 +121,10 @@ public final class ChildProcess {
             killedBecause.compareAndSet(null, "cancelled: " + cancellation.reason());
             kill.run();
         });
-        ScheduledFuture<?> timer = null;
-        if (timeout != null && !timeout.isZero()) {
-            timer = TIMER.schedule(() -> {
-                killedBecause.compareAndSet(null, "timed out after " + timeout.toSeconds() + "s");
-                kill.run();
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        Deadline timer = Deadline.start(timeout, () -> {
+            killedBecause.compareAndSet(null, "timed out after " + timeout.toSeconds() + "s");
+            kill.run();
+        });
         Deque<String> tail = new ArrayDeque<>();
         Thread errReader = new Thread(() -> drain(process.getErrorStream(), tail), name + "-stderr");
         errReader.setDaemon(true);
@@ -220,9 +208,7 @@ public final class ChildProcess {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException(name + " interrupted");
         } finally {
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            timer.cancel();
             if (process.isAlive()) {
                 kill.run();
             }

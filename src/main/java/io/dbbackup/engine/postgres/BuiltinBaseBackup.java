@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * {@code BASE_BACKUP} over our own replication connection (PostgreSQL 15 and later, whose server sends
@@ -24,8 +25,8 @@ final class BuiltinBaseBackup {
     /**
      * A replication connection of our own when this client can do all that libpq would for the datasource
      * (one host, over TCP or a Unix socket; trust/password/md5/SCRAM, peer on a socket; sslmode without client
-     * certificates; PostgreSQL 15 or
-     * later); {@link LibpqOnly} when pg_basebackup must do it (nothing but a start-up reached the server then).
+     * certificates; PostgreSQL 15 or later); {@link LibpqOnly} when pg_basebackup must do it (nothing but a
+     * start-up reached the server then).
      * The password is the configured one, else {@code ~/.pgpass}'s, as libpq would find it.
      */
     static ReplicationConnection connect(PostgresSettings c, Path home, Duration connectTimeout) throws IOException {
@@ -41,8 +42,8 @@ final class BuiltinBaseBackup {
         ReplicationConnection conn = ReplicationConnection.open(c.host(), c.port(), c.user(), new PgAuth(c.user(), password),
                 tls, connectTimeout);
         try {
-            if (conn.serverVersionNum() < MIN_SERVER) {
-                throw new LibpqOnly("PostgreSQL " + conn.parameter("server_version"));
+            if (conn.serverVersion().num() < MIN_SERVER) {
+                throw new LibpqOnly("PostgreSQL " + conn.serverVersion().text());
             }
             return conn;
         } catch (IOException | RuntimeException e) {
@@ -103,7 +104,7 @@ final class BuiltinBaseBackup {
             switch (buf[0]) {
                 case 'n' -> {
                     if (++archives > 1) {
-                        String[] names = ReplicationConnection.cstrings(java.util.Arrays.copyOfRange(buf, 1, len));
+                        String[] names = ReplicationConnection.cstrings(Arrays.copyOfRange(buf, 1, len));
                         throw new IOException("the cluster has a tablespace outside its data directory ("
                                 + (names.length > 1 ? names[1] : "?") + "): one base backup stream cannot hold it");
                     }

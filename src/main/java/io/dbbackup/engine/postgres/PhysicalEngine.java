@@ -4,6 +4,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.spi.ChildProcess;
+import io.dbbackup.spi.Deadline;
 import io.dbbackup.spi.DirectoryRestore;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
@@ -117,12 +118,10 @@ public final class PhysicalEngine implements Engine {
         PostgresSettings c = settings.conn();
         TarWatcher watcher = new TarWatcher(out);
         ctx.cancellation().onCancel(conn::abort);
-        Timeout timeout = Timeout.start(c.timeout(), conn::abort);
+        Deadline timeout = Deadline.start(c.timeout(), conn::abort);
         List<String> ident;
-        PgVersion version;
         try {
             ident = conn.queryRow("IDENTIFY_SYSTEM");
-            version = PgVersion.ofServer(conn.serverVersionNum(), conn.parameter("server_version").strip().split("\\s")[0]);
             String command = BuiltinBaseBackup.command("dbbackup " + settings.cluster(), settings.fastCheckpoint(),
                     settings.maxRate() == null ? null : BuiltinBaseBackup.maxRateKb(settings.maxRate()));
             ctx.log().info("base backup started", "source", settings.describe(), "client", "built-in replication client",
@@ -149,11 +148,11 @@ public final class PhysicalEngine implements Engine {
             }
         }
         watcher.flush();
-        return facts(watcher, ident.get(0), version, "built-in replication client", null, c);
+        return facts(watcher, ident.get(0), conn.serverVersion(), "built-in replication client", null);
     }
 
-    /** The base backup's facts: from the stream itself (backup_label, manifest) and the server. */
-    private Map<String, String> factsMap(TarWatcher watcher, String systemId, PgVersion version) throws IOException {
+    /** The base backup's facts: from the stream itself (backup_label, manifest), the server and the client that took it. */
+    private DumpInfo facts(TarWatcher watcher, String systemId, PgVersion version, String client, PgClient tool) throws IOException {
         if (!watcher.sawEnd()) {
             throw new IOException("the base backup did not end like a tar archive (" + watcher.entries() + " entries)");
         }
@@ -168,19 +167,13 @@ public final class PhysicalEngine implements Engine {
         facts.put("backup_manifest", "included");
         facts.put("server_version", version.text());
         facts.put("server_version_num", String.valueOf(version.num()));
-        return facts;
-    }
-
-    private DumpInfo facts(TarWatcher watcher, String systemId, PgVersion version, String client, PgClient tool,
-                           PostgresSettings c) throws IOException {
-        Map<String, String> facts = factsMap(watcher, systemId, version);
         facts.put("client", client);
         if (tool != null) {
             facts.put("pg_basebackup_version", tool.version().text());
             facts.put("pg_basebackup", tool.executable().toString());
         }
-        facts.put("host", c.host());
-        facts.put("port", String.valueOf(c.port()));
+        facts.put("host", settings.conn().host());
+        facts.put("port", String.valueOf(settings.conn().port()));
         return DumpInfo.of(facts);
     }
 
@@ -207,7 +200,7 @@ public final class PhysicalEngine implements Engine {
             }
             PgClient used = choice.client();
             watcher.flush();
-            return facts(watcher, server.systemId(), server.version(), "pg_basebackup", used, c);
+            return facts(watcher, server.systemId(), server.version(), "pg_basebackup", used);
         }
     }
 

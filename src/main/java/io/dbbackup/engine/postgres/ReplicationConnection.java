@@ -14,8 +14,9 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +39,9 @@ final class ReplicationConnection implements AutoCloseable {
     private final DataOutputStream out;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final List<String> notices = new ArrayList<>();
+    private PgVersion version;
+    /** CopyData bytes received so far (said when the server goes away midway). */
+    private long copied;
 
     private ReplicationConnection(java.io.Closeable transport, DataInputStream in, DataOutputStream out) {
         this.transport = transport;
@@ -144,10 +148,7 @@ final class ReplicationConnection implements AutoCloseable {
                 case 'R' -> {
                     byte[] reply = auth.answer(m.body);
                     if (reply != null) {
-                        out.writeByte('p');
-                        out.writeInt(reply.length + 4);
-                        out.write(reply);
-                        out.flush();
+                        send('p', reply);
                     }
                 }
                 case 'K' -> {
@@ -166,15 +167,15 @@ final class ReplicationConnection implements AutoCloseable {
         return parameters.get(name);
     }
 
-    /** {@code server_version_num}, asked once (a replication connection answers SHOW since PostgreSQL 10). */
-    int serverVersionNum() throws IOException {
-        if (versionNum == 0) {
-            versionNum = Integer.parseInt(queryRow("SHOW server_version_num").get(0).strip());
+    /** The server's version: the number asked once (SHOW works on a replication connection since PostgreSQL 10). */
+    PgVersion serverVersion() throws IOException {
+        if (version == null) {
+            String text = parameter("server_version");
+            version = PgVersion.ofServer(Integer.parseInt(queryRow("SHOW server_version_num").get(0).strip()),
+                    text == null ? "?" : text.strip().split("\\s")[0]);
         }
-        return versionNum;
+        return version;
     }
-
-    private int versionNum;
 
     /** The notices (warnings) the server sent so far, as "SEVERITY: message". */
     List<String> notices() {
@@ -183,7 +184,7 @@ final class ReplicationConnection implements AutoCloseable {
 
     /** Runs a command that answers with one row; its columns as text (null for SQL NULL). */
     List<String> queryRow(String sql) throws IOException {
-        send(sql);
+        query(sql);
         List<String> row = null;
         while (true) {
             Message m = next();
@@ -214,59 +215,65 @@ final class ReplicationConnection implements AutoCloseable {
 
     /**
      * Sends {@code sql} and passes every CopyData message of its answer to {@code sink} (the buffer is
-     * reused: copy what you keep); result rows before and after the COPY are returned, in order.
+     * reused: copy what you keep); the result rows around the COPY (BASE_BACKUP's positions) are not kept.
      */
-    List<List<String>> copyOut(String sql, CopySink sink) throws IOException {
+    void copyOut(String sql, CopySink sink) throws IOException {
         try {
-            return copyOutAll(sql, sink);
+            query(sql);
+            byte[] buf = new byte[1 << 16];
+            while (true) {
+                int type = in.readUnsignedByte();
+                int len = length();
+                if (type == 'd') {
+                    if (len > buf.length) {
+                        buf = new byte[Math.max(len, buf.length * 2)];
+                    }
+                    in.readFully(buf, 0, len);
+                    copied += len;
+                    sink.copyData(buf, len);
+                    continue;
+                }
+                Message m = finish(type, len);
+                if (m == null) {
+                    continue;
+                }
+                switch (m.type) {
+                    case 'T', 'D', 'C', 'H', 'c' -> {
+                        // the positions' rows, command complete, copy out response, copy done
+                    }
+                    case 'Z' -> {
+                        return;
+                    }
+                    default -> throw new IOException("unexpected message '" + (char) m.type + "' during " + sql);
+                }
+            }
         } catch (EOFException e) {
             throw new IOException("PostgreSQL closed the replication connection before the end of its answer (after "
                     + copied + " bytes; the server's log says why)", e);
         }
     }
 
-    private long copied;
-
-    private List<List<String>> copyOutAll(String sql, CopySink sink) throws IOException {
-        send(sql);
-        List<List<String>> rows = new ArrayList<>();
-        byte[] buf = new byte[1 << 16];
-        while (true) {
-            int type = in.readUnsignedByte();
-            int len = in.readInt() - 4;
-            if (type == 'd') {
-                if (len > buf.length) {
-                    buf = new byte[Math.max(len, buf.length * 2)];
-                }
-                in.readFully(buf, 0, len);
-                copied += len;
-                sink.copyData(buf, len);
-                continue;
-            }
-            Message m = finish(type, len);
-            if (m == null) {
-                continue;
-            }
-            switch (m.type) {
-                case 'D' -> rows.add(dataRow(m.body));
-                case 'T', 'C', 'H', 'c' -> {
-                    // row description, command complete, copy out response, copy done
-                }
-                case 'Z' -> {
-                    return rows;
-                }
-                default -> throw new IOException("unexpected message '" + (char) m.type + "' during " + sql);
-            }
-        }
+    private void query(String sql) throws IOException {
+        byte[] q = sql.getBytes(StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(q, q.length + 1);
+        send('Q', body);
     }
 
-    private void send(String sql) throws IOException {
-        byte[] q = sql.getBytes(StandardCharsets.UTF_8);
-        out.writeByte('Q');
-        out.writeInt(q.length + 5);
-        out.write(q);
-        out.writeByte(0);
+    /** One frontend message: type, length, body. */
+    private void send(char type, byte[] body) throws IOException {
+        out.writeByte(type);
+        out.writeInt(body.length + 4);
+        out.write(body);
         out.flush();
+    }
+
+    /** A message's body length, checked: the replication protocol sends nothing near 64 MiB in one message. */
+    private int length() throws IOException {
+        int len = in.readInt() - 4;
+        if (len < 0 || len > (1 << 26)) {
+            throw new IOException("PostgreSQL sent a message of length " + len + ": not the replication protocol");
+        }
+        return len;
     }
 
     private record Message(int type, byte[] body) {
@@ -276,7 +283,7 @@ final class ReplicationConnection implements AutoCloseable {
     private Message next() throws IOException {
         while (true) {
             int type = in.readUnsignedByte();
-            Message m = finish(type, in.readInt() - 4);
+            Message m = finish(type, length());
             if (m != null) {
                 return m;
             }
@@ -288,9 +295,6 @@ final class ReplicationConnection implements AutoCloseable {
      * notice (kept), a notification, a setting's value (kept: start-up reports them all, later ones changes).
      */
     private Message finish(int type, int len) throws IOException {
-        if (len < 0 || len > (1 << 26)) {
-            throw new IOException("PostgreSQL sent a message of length " + len + ": not the replication protocol");
-        }
         byte[] body = new byte[len];
         in.readFully(body);
         if (type == 'E') {
@@ -313,18 +317,13 @@ final class ReplicationConnection implements AutoCloseable {
     }
 
     private static List<String> dataRow(byte[] body) {
-        int n = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        ByteBuffer b = ByteBuffer.wrap(body);
+        int n = b.getShort() & 0xffff;
         List<String> cols = new ArrayList<>(n);
-        int p = 2;
         for (int i = 0; i < n; i++) {
-            int len = ((body[p] & 0xff) << 24) | ((body[p + 1] & 0xff) << 16) | ((body[p + 2] & 0xff) << 8) | (body[p + 3] & 0xff);
-            p += 4;
-            if (len < 0) {
-                cols.add(null);
-            } else {
-                cols.add(new String(body, p, len, StandardCharsets.UTF_8));
-                p += len;
-            }
+            int len = b.getInt();
+            cols.add(len < 0 ? null : new String(body, b.position(), len, StandardCharsets.UTF_8));
+            b.position(b.position() + Math.max(len, 0));
         }
         return cols;
     }
@@ -355,9 +354,7 @@ final class ReplicationConnection implements AutoCloseable {
     public void close() {
         try {
             if (!closed) {
-                out.writeByte('X');
-                out.writeInt(4);
-                out.flush();
+                send('X', new byte[0]);
             }
         } catch (IOException ignored) {
             // the server may already be gone

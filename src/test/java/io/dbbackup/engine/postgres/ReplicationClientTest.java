@@ -264,7 +264,7 @@ class ReplicationClientTest {
                     PgTls.of(new PostgresSettings("127.0.0.1", 1, "u", null, "x", "disable", null, null, null, null, null, null, null,
                             DumpOptions.NONE), null), java.time.Duration.ofSeconds(10))) {
                 assertThat(c.parameter("server_version")).isEqualTo("15.9");
-                assertThat(c.serverVersionNum()).isEqualTo(150009);
+                assertThat(c.serverVersion().num()).isEqualTo(150009);
                 assertThat(c.parameter("TimeZone")).isEqualTo("UTC");
                 assertThat(c.notices()).containsExactly("WARNING: look out");
             }
