@@ -104,14 +104,23 @@ public final class PhysicalEngine implements Engine {
     }
 
     private DbBackupException replicationRefused(IOException e) {
-        String msg = "cannot open a replication connection to PostgreSQL " + settings.describe() + ": "
-                + (e instanceof java.net.UnknownHostException ? "could not translate host name \"" + settings.conn().host()
-                + "\" to address" : e.getMessage());
-        boolean permanent = e instanceof PgServerError p ? p.permanent() : e instanceof java.net.UnknownHostException;
-        if (e instanceof PgServerError && (e.getMessage().contains("pg_hba.conf") || e.getMessage().contains("replication role"))) {
+        boolean unknownHost = e instanceof java.net.UnknownHostException;
+        String reason = unknownHost ? "could not translate host name \"" + settings.conn().host() + "\" to address" : e.getMessage();
+        boolean permanent = e instanceof PgServerError p ? p.permanent() : unknownHost;
+        return replicationRefused(reason, e instanceof PgServerError && namesHba(e.getMessage()), e, !permanent);
+    }
+
+    private static boolean namesHba(String serverText) {
+        return serverText.contains("pg_hba.conf") || serverText.contains("replication role");
+    }
+
+    /** The one wording of a refused replication connection, whichever client met it, with the remedy when the server named it. */
+    private DbBackupException replicationRefused(String reason, boolean namesHba, Exception cause, boolean retryable) {
+        String msg = "cannot open a replication connection to PostgreSQL " + settings.describe() + ": " + reason;
+        if (namesHba) {
             msg += " (the role needs the REPLICATION attribute and a 'replication' line in pg_hba.conf)";
         }
-        return new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, !permanent);
+        return new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, cause, retryable);
     }
 
     private DumpInfo builtinDump(ReplicationConnection conn, OutputStream out, OperationContext ctx) throws IOException {
@@ -213,11 +222,7 @@ public final class PhysicalEngine implements Engine {
         try {
             tool(cmd, pass).timeout(PROBE_TIMEOUT).run(null, out, ctx.cancellation());
         } catch (ToolFailedException e) {
-            String msg = "cannot open a replication connection to PostgreSQL " + settings.describe() + ": " + PgErrors.reason(e);
-            if (e.stderrTail().contains("pg_hba.conf") || e.stderrTail().contains("replication role")) {
-                msg += " (the role needs the REPLICATION attribute and a 'replication' line in pg_hba.conf)";
-            }
-            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, e.retryable());
+            throw replicationRefused(PgErrors.reason(e), namesHba(e.stderrTail()), e, e.retryable());
         }
         String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
         if (lines.length < 3) {
