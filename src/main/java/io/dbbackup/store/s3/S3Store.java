@@ -118,6 +118,7 @@ public final class S3Store implements Store {
                 // we send our own SHA-256 per part; no automatic CRC trailers (not every S3-compatible takes them)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .putAuthScheme(ChecksumCoveredPayloadSigner.scheme())
                 .overrideConfiguration(o -> o.retryStrategy(
                         AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build()));
         if (cfg.endpoint() != null) {

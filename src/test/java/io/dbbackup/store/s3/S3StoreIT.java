@@ -77,4 +77,43 @@ class S3StoreIT extends CredentialedStoreContract {
             assertThat(store.list("w/")).extracting(o -> o.key()).containsExactly("w/keep");
         }
     }
+    /**
+     * Over http the SDK would hash every part a second time to sign its payload, beside the SHA-256 the part
+     * already carries in the signed x-amz-checksum-sha256 header: such parts go as UNSIGNED-PAYLOAD (what the
+     * SDK does over https) and s3proxy, which checks every signature, stores them intact. With {@code checksum:
+     * none} there is no such header and the payload is signed with its own SHA-256, as before.
+     */
+    @Test
+    void partsCoveredByTheirChecksumAreNotHashedAgainForTheSignature() throws Exception {
+        byte[] data = new byte[(11 << 20) + 123];
+        new java.util.Random(7).nextBytes(data);
+        S3Settings with = S3Fixture.settings(s3, BUCKET, "sig-" + UUID.randomUUID() + "/", 5L << 20, 2);
+        S3Settings without = new S3Settings(with.endpoint(), with.region(), with.bucket(), "nosig-" + UUID.randomUUID() + "/",
+                with.accessKey(), with.secretKey(), with.pathStyle(), null, null, null, with.partSize(), 2, false);
+        for (S3Settings settings : List.of(with, without)) {
+            try (Store store = new S3Store(settings)) {
+                S3RequestLog.drainSigned();
+                try (var upload = store.upload("big.bin", ctx())) {
+                    upload.stream().write(data);
+                    upload.commit();
+                }
+                List<S3RequestLog.Signed> parts = S3RequestLog.drainSigned().stream()
+                        .filter(s -> s.operation().equals("UploadPart")).toList();
+                assertThat(parts).hasSize(3);
+                if (settings.checksum()) {
+                    assertThat(parts).allSatisfy(p -> {
+                        assertThat(p.contentSha256()).isEqualTo("UNSIGNED-PAYLOAD");
+                        assertThat(p.checksumSha256()).isNotNull();
+                    });
+                } else {
+                    assertThat(parts).allSatisfy(p -> assertThat(p.checksumSha256()).isNull());
+                    assertThat(parts).extracting(S3RequestLog.Signed::contentSha256).contains(java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(data, 5 << 20))));
+                }
+                try (var in = store.open("big.bin")) {
+                    assertThat(in.readAllBytes()).as("stored intact").isEqualTo(data);
+                }
+            }
+        }
+    }
 }
