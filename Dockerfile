@@ -68,8 +68,8 @@ COPY bin/dbbackup /opt/dbbackup/bin/dbbackup
 COPY examples/config.yaml examples/shop.db /opt/dbbackup/examples/
 # The bundled example writes to ../backups = /opt/dbbackup/backups → /backups (mount a volume there):
 #   docker run --rm -v "$PWD/backups:/backups" dbbackup -c /opt/dbbackup/examples/config.yaml backup --all
-# Class-data sharing: an AppCDS archive of the classes a real backup loads (the example backed up,
-# and an S3 store tried), made by the launcher's first run here at build time, beside the jar, with
+# Class-data sharing: an AppCDS archive of the classes a real backup loads (io.dbbackup.cli.ArchiveTraining: the example backed up,
+# a multipart S3 upload to an endpoint inside the training run), made by the launcher's first run here at build time, beside the jar, with
 # the launcher's JVM flags (see docs/DECISIONS.md for the measured start-up gain). At run time the
 # folder is read-only for uid 10001 and the launcher just uses the archive.
 RUN set -eux; \
