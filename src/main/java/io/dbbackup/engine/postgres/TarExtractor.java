@@ -56,15 +56,12 @@ final class TarExtractor {
                     throw new IOException("the backup holds a file without a name");
                 }
                 mkdirs(target.getParent(), sync);
-                try (FileChannel ch = FileChannel.open(target, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING), FILE_MODE)) {
+                FileChannel ch = open(target);
+                try {
                     int n;
                     long unflushed = 0;
-                    while ((n = tar.read(buf, 0, buf.length)) > 0) {
-                        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                        while (bb.hasRemaining()) {
-                            ch.write(bb);
-                        }
+                    while ((n = tar.read(buf, 0, buf.length)) > 0) { // the backup's own errors pass unchanged
+                        write(ch, ByteBuffer.wrap(buf, 0, n), target);
                         bytes += n;
                         unflushed += n;
                         if (sync != null && unflushed >= EARLY) {
@@ -72,6 +69,8 @@ final class TarExtractor {
                             unflushed = 0;
                         }
                     }
+                } finally {
+                    close(ch, target);
                 }
                 if (sync != null) {
                     sync.file(target);
@@ -109,6 +108,53 @@ final class TarExtractor {
         return n;
     }
 
+    private static FileChannel open(Path target) throws IOException {
+        try {
+            return FileChannel.open(target, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), FILE_MODE);
+        } catch (IOException e) {
+            throw cannot("create", target, e);
+        }
+    }
+
+    private static void write(FileChannel ch, ByteBuffer bb, Path target) throws IOException {
+        try {
+            while (bb.hasRemaining()) {
+                ch.write(bb);
+            }
+        } catch (IOException e) {
+            throw cannot("write", target, e);
+        }
+    }
+
+    private static void close(FileChannel ch, Path target) throws IOException {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            throw cannot("write", target, e);
+        }
+    }
+
+    /**
+     * A failure of the target file system, said with the file: the JDK says only "No space left on device"
+     * or a bare path. On the day of a restore the operator must see which disk is full or read-only.
+     * Interrupted channels (a cancelled restore) pass unchanged.
+     */
+    static IOException cannot(String action, Path file, IOException e) {
+        if (e instanceof java.nio.channels.ClosedChannelException || e instanceof java.io.InterruptedIOException) {
+            return e;
+        }
+        String reason;
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            reason = fse.getReason();
+        } else {
+            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return new IOException("cannot " + action + " " + file + ": " + reason, e);
+    }
+
     /** Creates the folder and any missing parents; each created one, and the parent of the topmost, goes to {@code sync}. */
     private static void mkdirs(Path dir, FileSyncer sync) throws IOException {
         if (Files.isDirectory(dir)) {
@@ -122,6 +168,10 @@ final class TarExtractor {
                 }
             }
         }
-        Files.createDirectories(dir, DIR_MODE);
+        try {
+            Files.createDirectories(dir, DIR_MODE);
+        } catch (IOException e) {
+            throw cannot("create folder", dir, e);
+        }
     }
 }

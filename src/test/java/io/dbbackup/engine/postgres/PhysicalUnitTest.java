@@ -241,6 +241,21 @@ class PhysicalUnitTest {
                 .isEqualTo("rwx------");
     }
 
+    /** The day the restore's disk fills up: the error names the file being written, not only "No space left on device". */
+    @Test
+    void aFullDiskIsSaidWithTheFileBeingWritten() throws IOException {
+        byte[] tar = baseBackup(new byte[100_000]);
+        Path target = Files.createDirectories(dir.resolve("full"));
+        Files.createDirectories(target.resolve("base/1"));
+        Files.createSymbolicLink(target.resolve("base/1/1259"), Path.of("/dev/full")); // every write there: ENOSPC
+        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(tar), target))
+                .hasMessage("cannot write " + target.resolve("base/1/1259") + ": No space left on device");
+        Path blocked = Files.createDirectories(dir.resolve("blocked"));
+        Files.writeString(blocked.resolve("base"), "a file where the backup has a folder");
+        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(tar), blocked))
+                .hasMessageStartingWith("cannot create folder " + blocked.resolve("base"));
+    }
+
     @Test
     void unsafeNamesLinksTruncationAndGarbageAreRefused() {
         for (String bad : new String[] {"../evil", "/etc/passwd", "a/../../b", "a//b"}) {
