@@ -25,7 +25,19 @@ public final class OpenSshServer implements AutoCloseable {
     private final Path hostKey;
     private Process process;
 
+    /** Empty, or the size of the tmpfs the data folder is, in the server's own mount namespace (a full disk). */
+    private final String dataSize;
+
     public OpenSshServer() throws IOException {
+        this("");
+    }
+
+    /**
+     * A server whose data folder is a tmpfs of {@code dataSize} (e.g. {@code 2m}) mounted in a mount namespace
+     * of the server's own: the disk the server fills up, seen by nothing else.
+     */
+    public OpenSshServer(String dataSize) throws IOException {
+        this.dataSize = dataSize;
         dir = Files.createTempDirectory(Path.of("/tmp"), "openssh-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         data = Files.createDirectories(dir.resolve("data"));
@@ -58,8 +70,15 @@ public final class OpenSshServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "/usr/sbin/sshd", "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+        List<String> command = new java.util.ArrayList<>();
+        if (!dataSize.isEmpty()) {
+            command.addAll(List.of("unshare", "-m", "--propagation", "private", "bash", "-c",
+                    "mount -t tmpfs -o size=" + dataSize + ",mode=0755,uid=$(id -u nobody) tmpfs " + data + " && exec \"$@\"",
+                    "sshd-on-tmpfs"));
+        }
+        command.addAll(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "/usr/sbin/sshd", "-D", "-e", "-f", dir.resolve("sshd_config").toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile()))
                 .start();
@@ -115,6 +134,11 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     public List<Path> files() {
+        if (!dataSize.isEmpty()) { // the tmpfs is seen only in the server's mount namespace
+            Shell.Result r = Shell.run(dir, "nsenter", "--target", Long.toString(process.pid()), "--mount",
+                    "find", data.toString(), "-type", "f");
+            return r.output().lines().filter(l -> !l.isBlank()).map(Path::of).sorted().toList();
+        }
         try (Stream<Path> s = Files.walk(data)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {

@@ -199,8 +199,32 @@ public final class SftpStore implements Store {
         if (!(e instanceof SFTPException)) {
             disconnect(); // a transport failure: reconnect on next use
         }
-        return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + reason(e), e);
+        return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + reason(action, e), e);
     }
+
+    /**
+     * The server's reason. OpenSSH's sftp-server speaks SFTP version 3, which has no code for a full disk or an
+     * exceeded quota: a write that hits either comes back as a bare "Failure" (SSH_FX_FAILURE), so for a write
+     * that is said, with the usual causes; a version 5+ server's own codes are named as such.
+     */
+    static String reason(String action, IOException e) {
+        if (e instanceof SFTPException s) {
+            Response.StatusCode code = s.getStatusCode();
+            if (code == Response.StatusCode.NO_SPACE_ON_FILESYSTEM) {
+                return "no space left on the server's file system";
+            }
+            if (code == Response.StatusCode.QUOTA_EXCEEDED) {
+                return "the user's quota on the server is exceeded";
+            }
+            if (code == Response.StatusCode.FAILURE && WRITES.contains(action)) {
+                return reason(e) + " (the server gave no reason: a full disk or an exceeded quota on the server "
+                        + "are the usual causes of a failed write)";
+            }
+        }
+        return reason(e);
+    }
+
+    private static final java.util.Set<String> WRITES = java.util.Set.of("write", "commit", "create");
 
     static String reason(Throwable e) {
         String m = e.getMessage();

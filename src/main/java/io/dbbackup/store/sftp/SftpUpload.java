@@ -13,8 +13,12 @@ import java.io.OutputStream;
  * offers {@code fsync@openssh.com}) and renames it onto the key; abort removes it.
  */
 final class SftpUpload implements Upload {
-    /** Bytes per SFTP write request: 32 KiB is what every server accepts. */
-    private static final int WRITE_SIZE = 32 * 1024;
+    /**
+     * Bytes per SFTP write request at most: 32 KiB is what every server accepts. Larger writes are split: OpenSSH's
+     * sftp-server ends the whole session on a message over 256 KiB ("bad message"), and the backup pipeline hands
+     * the store blocks of 256 KiB, which with the request's header are just over it.
+     */
+    static final int WRITE_SIZE = 32 * 1024;
     /** Write requests in flight before waiting for acknowledgements. */
     private static final int UNCONFIRMED_WRITES = 32;
 
@@ -50,7 +54,9 @@ final class SftpUpload implements Upload {
                 }
                 ctx.cancellation().throwIfCancelled();
                 try {
-                    remote.write(b, off, len);
+                    for (int done = 0; done < len; done += WRITE_SIZE) {
+                        remote.write(b, off + done, Math.min(WRITE_SIZE, len - done));
+                    }
                 } catch (IOException e) {
                     throw store.fail("write", temp, e);
                 }

@@ -7,6 +7,7 @@ import io.dbbackup.testkit.OpenSshServer;
 import io.dbbackup.testkit.SshKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,5 +65,29 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     protected void assertNoLeftovers(Store store) {
         assertThat(ssh.files()).as("temporary upload files on the server")
                 .noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
+    }
+    /**
+     * The server's disk fills up during an upload (a 2 MiB tmpfs under OpenSSH, whose SFTP version 3 has no code
+     * for it): the error names the file and says what a bare "Failure" on a write usually means, and the partial
+     * upload is removed.
+     */
+    @Test
+    void aFullServerDiskFailsTheUploadSayingWhatItUsuallyMeansAndLeavesNothing() throws Exception {
+        try (OpenSshServer full = new OpenSshServer("2m");
+             Store store = new SftpStore(SftpFixture.withKey(full.host(), full.port(), full.user(),
+                     full.dataDir().toString(), full.clientKey(), full.knownHosts()))) {
+            byte[] data = new byte[4 << 20];
+            new java.util.Random(3).nextBytes(data);
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                try (var upload = store.upload("db/big.dump", ctx())) {
+                    upload.stream().write(data);
+                    upload.commit();
+                }
+            });
+            assertThat(t).as(full.log()).isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining(full.dataDir() + "/db/")
+                    .hasMessageContaining("failed: Failure (the server gave no reason: a full disk or an exceeded quota");
+            assertThat(full.files()).as("nothing left on the server's disk").isEmpty();
+        }
     }
 }

@@ -1,0 +1,71 @@
+package io.dbbackup.store.sftp;
+
+import io.dbbackup.spi.Store;
+import io.dbbackup.store.RemoteStoreCliScenario;
+import io.dbbackup.testkit.OpenSshServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The CLI against Debian's OpenSSH server (internal-sftp), the server most SFTP stores run, with a key and
+ * known_hosts, and a database whose backup is 4 MiB that does not compress: the pipeline hands the store blocks
+ * of 256 KiB, and OpenSSH ends the whole session on an SFTP message over 256 KiB, which MINA SSHD (the other
+ * CLI scenario) accepts.
+ */
+class SftpOpenSshCliIT extends RemoteStoreCliScenario {
+    static OpenSshServer ssh;
+    String root;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ssh = new OpenSshServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ssh != null) {
+            ssh.close();
+        }
+    }
+
+    @BeforeEach
+    void rootAndALargerDatabase() throws Exception {
+        root = ssh.dataDir().resolve("cli-" + UUID.randomUUID().toString().substring(0, 8)).toString();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db"));
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, b BLOB)");
+            s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64) "
+                    + "INSERT INTO blobs SELECT i, randomblob(65536) FROM n");
+        }
+    }
+
+    @Override
+    protected String storeYaml() throws Exception {
+        return """
+                    type: sftp
+                    host: %s
+                    port: %d
+                    user: %s
+                    path: %s
+                    key_file: %s
+                    known_hosts: %s
+                """.formatted(ssh.host(), ssh.port(), ssh.user(), root, ssh.clientKey(), ssh.knownHosts());
+    }
+
+    @Override
+    protected Store rawStore() throws Exception {
+        return new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), root, ssh.clientKey(), ssh.knownHosts()));
+    }
+
+    @Override
+    protected List<String> secrets() {
+        return List.of();
+    }
+}
