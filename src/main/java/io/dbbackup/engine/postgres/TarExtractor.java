@@ -135,24 +135,9 @@ final class TarExtractor {
         }
     }
 
-    /**
-     * A failure of the target file system, said with the file: the JDK says only "No space left on device"
-     * or a bare path. On the day of a restore the operator must see which disk is full or read-only.
-     * Interrupted channels (a cancelled restore) pass unchanged.
-     */
-    static IOException cannot(String action, Path file, IOException e) {
-        if (e instanceof java.nio.channels.ClosedChannelException || e instanceof java.io.InterruptedIOException) {
-            return e;
-        }
-        String reason;
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            reason = "permission denied";
-        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-            reason = fse.getReason();
-        } else {
-            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        }
-        return new IOException("cannot " + action + " " + file + ": " + reason, e);
+    /** A failure of the target file system, said with the file (which disk is full or read-only). */
+    private static IOException cannot(String action, Path file, IOException e) {
+        return io.dbbackup.core.FileFailure.of("", action, file, e);
     }
 
     /** Creates the folder and any missing parents; each created one, and the parent of the topmost, goes to {@code sync}. */

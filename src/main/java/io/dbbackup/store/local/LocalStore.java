@@ -67,27 +67,9 @@ public final class LocalStore implements Store {
         }
     }
 
-    /**
-     * A failed write, said with the store and the file: the JDK's own messages are a bare path
-     * ({@code AccessDeniedException}) or a bare reason ("No space left on device") — on the night the
-     * backup volume fills up, the error must say which volume. Interrupted channels (a cancelled
-     * backup) pass unchanged.
-     */
+    /** A failed write, said with the store and the file (which volume filled up); a cancellation passes unchanged. */
     IOException failure(String action, Path file, IOException e) {
-        if (e instanceof java.nio.channels.ClosedChannelException || e instanceof java.io.InterruptedIOException) {
-            return e;
-        }
-        String reason;
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            reason = "permission denied";
-        } else if (e instanceof NoSuchFileException) {
-            reason = "no such file or folder";
-        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-            reason = fse.getReason();
-        } else {
-            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        }
-        return new IOException("local store " + root + ": cannot " + action + " " + file + ": " + reason, e);
+        return io.dbbackup.core.FileFailure.of("local store " + root + ": ", action, file, e);
     }
 
     @Override

@@ -1,0 +1,41 @@
+package io.dbbackup.core;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * A failed file operation said with the file: the JDK's own messages are a bare path
+ * ({@code AccessDeniedException}) or a bare reason ("No space left on device"); on the night a disk fills
+ * up the error must say which file, and so which disk.
+ */
+public final class FileFailure {
+    private FileFailure() {
+    }
+
+    /** "{@code prefix}cannot {@code action} {@code file}: reason"; interrupted channels (a cancellation) pass unchanged. */
+    public static IOException of(String prefix, String action, Path file, IOException e) {
+        if (e instanceof ClosedChannelException || e instanceof InterruptedIOException) {
+            return e;
+        }
+        return new IOException(prefix + "cannot " + action + " " + file + ": " + reason(e), e);
+    }
+
+    /** The reason alone: "permission denied", "no such file or folder", or the system's words. */
+    public static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}
