@@ -22,7 +22,16 @@ final class S3Errors {
             "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AuthorizationHeaderMalformed", "InvalidSecurity",
             "AccountProblem", "AllAccessDisabled", "InvalidClientTokenId", "UnrecognizedClientException");
 
+    /** The server found the body damaged on the way: its digest did not match the one sent. A resend fixes it. */
+    private static final Set<String> DAMAGED_CODES = Set.of("BadDigest", "XAmzContentSHA256Mismatch");
+
     private S3Errors() {
+    }
+
+    /** Whether the server refused a body because it arrived damaged (the bytes still in memory can be sent again). */
+    static boolean damagedInTransit(SdkException e) {
+        return e instanceof S3Exception s3 && s3.awsErrorDetails() != null
+                && DAMAGED_CODES.contains(s3.awsErrorDetails().errorCode());
     }
 
     static IOException map(String action, String location, SdkException e) {
@@ -44,6 +53,10 @@ final class S3Errors {
             }
             if (status >= 500 || status == 429 || status == 408) {
                 return new IOException(line);
+            }
+            if (damagedInTransit(e)) { // the network, not the request: a retry of the job may succeed
+                return new IOException(line + "; the bytes arrived damaged (their SHA-256 did not match the one sent) "
+                        + "and were not stored");
             }
             throw DbBackupException.permanent(line, null);
         }

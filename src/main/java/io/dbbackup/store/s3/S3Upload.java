@@ -52,6 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class S3Upload implements Upload {
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Sends of one body the server found damaged on the way, in all. */
+    static final int DAMAGED_ATTEMPTS = 3;
 
     private final S3Store store;
     private final S3Settings cfg;
@@ -229,7 +231,8 @@ final class S3Upload implements Upload {
             if (cfg.checksum()) {
                 req.checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Base64.getEncoder().encodeToString(digest));
             }
-            UploadPartResponse r = store.client().uploadPart(req.build(), body(data, length));
+            UploadPartRequest request = req.build();
+            UploadPartResponse r = resendingDamaged("part " + number, () -> store.client().uploadPart(request, body(data, length)));
             CompletedPart.Builder part = CompletedPart.builder().partNumber(number).eTag(r.eTag());
             if (cfg.checksum() && r.checksumSHA256() != null) {
                 part.checksumSHA256(r.checksumSHA256());
@@ -246,6 +249,25 @@ final class S3Upload implements Upload {
             }
         } finally {
             free.offer(data);
+        }
+    }
+
+    /**
+     * {@code send}, sent again (up to {@link #DAMAGED_ATTEMPTS} times in all) while the server refuses the body as
+     * damaged on the way (BadDigest against our x-amz-checksum-sha256): the bytes are still in memory, so one part
+     * is resent instead of the whole backup failing. The SDK does not retry a 400.
+     */
+    private <T> T resendingDamaged(String what, java.util.function.Supplier<T> send) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return send.get();
+            } catch (SdkException e) {
+                if (attempt >= DAMAGED_ATTEMPTS || !S3Errors.damagedInTransit(e) || aborted) {
+                    throw e;
+                }
+                ctx.log().warn("the s3 server received a damaged body (its SHA-256 did not match); sending it again",
+                        "object", location, "what", what, "attempt", attempt + 1 + "/" + DAMAGED_ATTEMPTS);
+            }
         }
     }
 
@@ -310,7 +332,8 @@ final class S3Upload implements Upload {
             }
         }
         try {
-            store.client().putObject(req.build(), body(data, length));
+            PutObjectRequest request = req.build();
+            resendingDamaged("object", () -> store.client().putObject(request, body(data, length)));
         } catch (SdkException e) {
             throw S3Errors.map("put", location, e);
         }

@@ -116,4 +116,35 @@ class S3StoreIT extends CredentialedStoreContract {
             }
         }
     }
+    /**
+     * What makes UNSIGNED-PAYLOAD safe: a part changed on the way (one bit flipped by a relay between the client
+     * and s3proxy) is refused by the server against its x-amz-checksum-sha256 (BadDigest). The part is still in
+     * memory, so it is sent again, and the object stored is exactly the data, not the damaged bytes.
+     */
+    @Test
+    void aPartChangedOnTheWayIsRefusedByTheServerAndSentAgain() throws Exception {
+        byte[] data = new byte[(11 << 20) + 5];
+        new java.util.Random(11).nextBytes(data);
+        try (io.dbbackup.testkit.CorruptingRelay relay = new io.dbbackup.testkit.CorruptingRelay(s3.endpoint(), 1_000_000, 1)) {
+            S3Settings direct = S3Fixture.settings(s3, BUCKET, "flip-" + UUID.randomUUID() + "/", 5L << 20, 2);
+            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
+                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            try (Store store = new S3Store(viaRelay)) {
+                S3RequestLog.drainSigned();
+                try (var upload = store.upload("big.bin", ctx())) {
+                    upload.stream().write(data);
+                    upload.commit();
+                }
+                assertThat(relay.flipped()).as("a bit was flipped inside a part").isEqualTo(1);
+                List<S3RequestLog.Signed> parts = S3RequestLog.drainSigned().stream()
+                        .filter(s -> s.operation().equals("UploadPart")).toList();
+                assertThat(parts).as("three parts, one of them sent twice").hasSize(4)
+                        .allSatisfy(p -> assertThat(p.contentSha256()).isEqualTo("UNSIGNED-PAYLOAD"));
+            }
+            try (Store store = new S3Store(direct); var in = store.open("big.bin")) {
+                assertThat(in.readAllBytes()).as("what is stored is the data, not the damaged bytes").isEqualTo(data);
+            }
+            assertThat(S3Fixture.multipartUploads(admin, BUCKET)).isEmpty();
+        }
+    }
 }
