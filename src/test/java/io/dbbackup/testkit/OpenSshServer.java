@@ -89,6 +89,12 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
+    /** Ends every client's session of this server (their connections drop) while it goes on listening. */
+    public synchronized void dropSessions() {
+        // below the listener, per connection: "sshd: nobody [priv]" → "nobody@notty" (holds the socket) → internal-sftp
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
     public synchronized void stop() {
         if (process != null) {
             process.destroyForcibly();

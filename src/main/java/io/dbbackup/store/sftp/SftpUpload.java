@@ -132,10 +132,28 @@ final class SftpUpload implements Upload {
         try {
             sftp.rm(temp);
         } catch (IOException | RuntimeException e) {
-            if (!SftpStore.noSuchFile(e instanceof IOException io ? io : null)) {
-                ctx.log().warn("could not remove a temporary upload file; it is hidden and never listed", "file", temp,
-                        "error", SftpStore.reason(e));
+            removeOverANewConnection(e);
+        }
+    }
+
+    /**
+     * The temporary file could not be removed over the upload's session. When that session is gone (the
+     * connection dropped, the server ended it) but the server is still there, a new connection removes it:
+     * a dropped connection must not leave a partial dump of the whole database on the server's disk.
+     */
+    private void removeOverANewConnection(Throwable first) {
+        Throwable e = first;
+        if (!SftpStore.noSuchFile(e instanceof IOException io ? io : null) && !(e instanceof net.schmizz.sshj.sftp.SFTPException)) {
+            try {
+                store.sftp().rm(temp);
+                return;
+            } catch (IOException | RuntimeException again) {
+                e = again;
             }
+        }
+        if (!SftpStore.noSuchFile(e instanceof IOException io ? io : null)) {
+            ctx.log().warn("could not remove a temporary upload file; it is hidden and never listed", "file", temp,
+                    "error", SftpStore.reason(e));
         }
     }
 

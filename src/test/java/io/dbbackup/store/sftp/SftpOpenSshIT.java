@@ -90,4 +90,32 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             assertThat(full.files()).as("nothing left on the server's disk").isEmpty();
         }
     }
+    /**
+     * The connection drops mid-upload while the server stays up: the upload fails, and its hidden temporary file
+     * (a partial dump that can be as large as the database) is removed over a new connection instead of staying
+     * on the server's disk.
+     */
+    @Test
+    void aDroppedConnectionMidUploadLeavesNoPartialFileWhenTheServerIsStillThere() throws Exception {
+        try (Store store = createStore()) {
+            byte[] chunk = new byte[1 << 20];
+            new java.util.Random(5).nextBytes(chunk);
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                try (var upload = store.upload("db/dropped.dump", ctx())) {
+                    upload.stream().write(chunk);
+                    upload.stream().flush();
+                    assertThat(ssh.files()).as("the partial upload is on the server")
+                            .anyMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
+                    ssh.dropSessions();
+                    for (int i = 0; i < 8; i++) {
+                        upload.stream().write(chunk);
+                    }
+                    upload.commit();
+                }
+            });
+            assertThat(t).as("the upload fails").isInstanceOf(java.io.IOException.class);
+            assertThat(ssh.files()).as("no partial file left on the server")
+                    .noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
+        }
+    }
 }
