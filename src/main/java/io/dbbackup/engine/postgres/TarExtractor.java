@@ -56,12 +56,11 @@ final class TarExtractor {
                     throw new IOException("the backup holds a file without a name");
                 }
                 mkdirs(target.getParent(), sync);
-                FileChannel ch = open(target);
-                try {
+                try (Written out = Written.open(target)) {
                     int n;
                     long unflushed = 0;
                     while ((n = tar.read(buf, 0, buf.length)) > 0) { // the backup's own errors pass unchanged
-                        write(ch, ByteBuffer.wrap(buf, 0, n), target);
+                        out.write(ByteBuffer.wrap(buf, 0, n));
                         bytes += n;
                         unflushed += n;
                         if (sync != null && unflushed >= EARLY) {
@@ -69,8 +68,6 @@ final class TarExtractor {
                             unflushed = 0;
                         }
                     }
-                } finally {
-                    close(ch, target);
                 }
                 if (sync != null) {
                     sync.file(target);
@@ -108,30 +105,37 @@ final class TarExtractor {
         return n;
     }
 
-    private static FileChannel open(Path target) throws IOException {
-        try {
-            return FileChannel.open(target, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING), FILE_MODE);
-        } catch (IOException e) {
-            throw cannot("create", target, e);
-        }
-    }
-
-    private static void write(FileChannel ch, ByteBuffer bb, Path target) throws IOException {
-        try {
-            while (bb.hasRemaining()) {
-                ch.write(bb);
+    /**
+     * A file being restored: its failures (open, write, close) said with the file. A resource, so that a
+     * close failing after a read error of the backup is kept beside that error, not in its place.
+     */
+    private record Written(FileChannel ch, Path target) implements AutoCloseable {
+        static Written open(Path target) throws IOException {
+            try {
+                return new Written(FileChannel.open(target, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING), FILE_MODE), target);
+            } catch (IOException e) {
+                throw cannot("create", target, e);
             }
-        } catch (IOException e) {
-            throw cannot("write", target, e);
         }
-    }
 
-    private static void close(FileChannel ch, Path target) throws IOException {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            throw cannot("write", target, e);
+        void write(ByteBuffer bb) throws IOException {
+            try {
+                while (bb.hasRemaining()) {
+                    ch.write(bb);
+                }
+            } catch (IOException e) {
+                throw cannot("write", target, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                throw cannot("write", target, e);
+            }
         }
     }
 

@@ -202,6 +202,9 @@ public final class SftpStore implements Store {
         return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + reason(action, e), e);
     }
 
+    /** Actions that write to the server's disk. */
+    private static final java.util.Set<String> WRITES = java.util.Set.of("write", "commit", "create");
+
     /**
      * The server's reason. OpenSSH's sftp-server speaks SFTP version 3, which has no code for a full disk or an
      * exceeded quota: a write that hits either comes back as a bare "Failure" (SSH_FX_FAILURE), so for a write
@@ -224,8 +227,6 @@ public final class SftpStore implements Store {
         return reason(e);
     }
 
-    private static final java.util.Set<String> WRITES = java.util.Set.of("write", "commit", "create");
-
     static String reason(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
@@ -234,7 +235,7 @@ public final class SftpStore implements Store {
         return Redactor.redact(m.replaceAll("\\s+", " ").trim());
     }
 
-    static boolean noSuchFile(IOException e) {
+    static boolean noSuchFile(Throwable e) {
         return e instanceof SFTPException s && s.getStatusCode() == Response.StatusCode.NO_SUCH_FILE;
     }
 

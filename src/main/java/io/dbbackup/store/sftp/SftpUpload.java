@@ -143,7 +143,7 @@ final class SftpUpload implements Upload {
      */
     private void removeOverANewConnection(Throwable first) {
         Throwable e = first;
-        if (!SftpStore.noSuchFile(e instanceof IOException io ? io : null) && !(e instanceof net.schmizz.sshj.sftp.SFTPException)) {
+        if (!(e instanceof net.schmizz.sshj.sftp.SFTPException)) { // the server answered: the session is fine
             try {
                 store.sftp().rm(temp);
                 return;
@@ -151,7 +151,7 @@ final class SftpUpload implements Upload {
                 e = again;
             }
         }
-        if (!SftpStore.noSuchFile(e instanceof IOException io ? io : null)) {
+        if (!SftpStore.noSuchFile(e)) {
             ctx.log().warn("could not remove a temporary upload file; it is hidden and never listed", "file", temp,
                     "error", SftpStore.reason(e));
         }
