@@ -2,7 +2,10 @@ package io.dbbackup.cli;
 
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
+import io.dbbackup.core.UnfinishedUpload;
+import io.dbbackup.job.AbandonedUploads;
 import io.dbbackup.job.Pruner;
 import io.dbbackup.job.Workspace;
 import io.dbbackup.core.WalFileName;
@@ -56,6 +59,9 @@ final class PruneCommand implements Callable<Integer> {
                 if (r.wal() != null) {
                     m.put("wal", walJson(r.wal()));
                 }
+                if (!r.abandoned().isEmpty()) {
+                    m.put("abandoned_uploads", r.abandoned().stream().map(PruneCommand::uploadJson).toList());
+                }
                 rendered.add(m);
             } else {
                 printTable(r);
@@ -73,6 +79,15 @@ final class PruneCommand implements Callable<Integer> {
         w.put("kept", wal.keep().size());
         w.put("delete", wal.delete().stream().map(k -> (Object) Map.of("key", k.key())).toList());
         return w;
+    }
+
+    private static Object uploadJson(UnfinishedUpload u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", u.key());
+        m.put("upload", u.name());
+        m.put("size", u.size());
+        m.put("last_write", u.lastWrite().toString());
+        return m;
     }
 
     private void printTable(Pruner.Result r) {
@@ -96,6 +111,14 @@ final class PruneCommand implements Callable<Integer> {
                 for (var k : wal.delete()) {
                     root.out.printf("  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", "wal", k.key());
                 }
+            }
+        }
+        if (!r.abandoned().isEmpty()) {
+            root.out.printf("  abandoned uploads (not written to for %d h, left by a process that was killed): %s %d%n",
+                    AbandonedUploads.AFTER.toHours(), r.dryRun() ? "would remove" : "removed", r.abandoned().size());
+            for (UnfinishedUpload u : r.abandoned()) {
+                root.out.printf("  %-7s %-19s  %s  [%s so far: %s]%n", r.dryRun() ? "remove?" : "removed",
+                        TIME.format(u.lastWrite()), u.key(), Human.size(u.size()), u.name());
             }
         }
     }

@@ -3,6 +3,7 @@ package io.dbbackup.job;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.core.WalFileName;
 import io.dbbackup.core.WalKey;
@@ -19,19 +20,18 @@ import java.util.Optional;
 
 /**
  * Applies a job's retention: lists the job's backups (complete listing or nothing), asks the pure
- * {@link GfsPolicy} what to keep, deletes the rest with their sidecars (unless dry-run). Objects
- * that are not this job's backups are never touched.
+ * {@link GfsPolicy} what to keep, deletes the rest with their sidecars (unless dry-run), then removes
+ * the job's uploads a killed process abandoned ({@link AbandonedUploads}). Objects that are not this job's
+ * backups are never touched.
  */
 public final class Pruner {
     /**
      * The decision and, when not a dry run, the keys actually deleted. {@code wal}: for physical jobs, what
      * happens to the archived WAL (null for logical jobs, or when a kept backup's start is unknown).
+     * {@code abandoned}: uploads a killed process left behind, removed (or, in a dry run, to be removed).
      */
     public record Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun,
-                         WalRetention.Decision wal) {
-        public Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun) {
-            this(job, decision, deleted, dryRun, null);
-        }
+                         WalRetention.Decision wal, List<UnfinishedUpload> abandoned) {
     }
 
     private final Workspace ws;
@@ -47,8 +47,10 @@ public final class Pruner {
         RetentionDecision decision = GfsPolicy.decide(keys, job.retention());
         List<String> deleted = new ArrayList<>();
         boolean physical = ws.datasource(job.datasource()).engine().physical();
+        AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
         if (dryRun) {
-            return new Result(job.name(), decision, deleted, true, physical ? walDecision(job, decision) : null);
+            return new Result(job.name(), decision, deleted, true, physical ? walDecision(job, decision) : null,
+                    leftovers.find(job));
         }
         Store store = catalog.store(job);
         for (BackupKey k : decision.delete()) {
@@ -82,7 +84,7 @@ public final class Pruner {
                         "kept_from", wal.keepFrom().map(WalFileName::name).orElse(""));
             }
         }
-        return new Result(job.name(), decision, deleted, false, wal);
+        return new Result(job.name(), decision, deleted, false, wal, leftovers.remove(job, leftovers.find(job)));
     }
 
     /**

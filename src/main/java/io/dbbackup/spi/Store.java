@@ -1,6 +1,7 @@
 package io.dbbackup.spi;
 
 import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.UnfinishedUpload;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +61,20 @@ public interface Store extends AutoCloseable {
         for (String key : keys) {
             delete(key);
         }
+    }
+
+    /**
+     * Uploads under {@code prefix} (at any depth) that are neither committed nor aborted: those in progress and
+     * those a process killed mid-upload left behind (temporary files, incomplete multipart uploads), with their
+     * last write, so that the caller can tell one from the other by age. They are never part of {@link #list}.
+     * Complete or throws. Default: none (a store that keeps nothing of an upload before its commit).
+     */
+    default List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
+        return List.of();
+    }
+
+    /** Removes an upload {@link #listUnfinished} returned, and what it stored; one already gone is no error. */
+    default void removeUnfinished(UnfinishedUpload upload) throws IOException {
     }
 
     /** A one-line description for logs, without secrets, e.g. {@code local /backups}. */

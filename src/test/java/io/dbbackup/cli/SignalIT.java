@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.core.Json;
+import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.FakeEngineProvider;
 import io.dbbackup.testkit.SmtpServer;
 import io.dbbackup.testkit.WebhookServer;
@@ -16,7 +17,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +140,87 @@ class SignalIT {
                 ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    /**
+     * SIGKILL (the out-of-memory killer, a pod's grace period running out) gives the process no chance to abort
+     * its upload: the temporary file stays in the store. Prune removes it once it has not been written to for a
+     * day, and never sooner (it could be another run's upload in progress); the dry run only shows it.
+     */
+    @org.junit.jupiter.api.Test
+    void anUploadLeftByAKilledBackupIsRemovedByPruneOnceItIsADayOld() throws Exception {
+        Path pidFile = dir.resolve("dump.pid");
+        Path store = dir.resolve("store");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  slow:
+                    engine: fake
+                    command: [sh, -c, 'echo $$ > %s; head -c 300000 /dev/urandom; exec sleep 600']
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  slow:
+                    datasource: slow
+                    store: local
+                    retention: {keep_last: 3}
+                """.formatted(pidFile));
+        Process p = startJar("backup", "slow");
+        Path temp;
+        try {
+            awaitDumpRunning(p, pidFile, store);
+            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(137);
+            temp = files(store).stream().filter(f -> f.getFileName().toString().startsWith(".dbbackup-tmp-"))
+                    .findFirst().orElseThrow(() -> new AssertionError("the killed upload's temporary file"));
+        } finally {
+            p.destroyForcibly();
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        String key = store.relativize(temp.getParent()) + "/" + temp.getFileName().toString()
+                .replaceFirst("^\\.dbbackup-tmp-", "").replaceFirst("\\.[0-9a-f-]{36}$", "");
+        java.time.Instant killed = Files.getLastModifiedTime(temp).toInstant();
+
+        Cli.Result soon = new Cli().workingDir(dir).clock(Clock.fixed(killed.plus(Duration.ofHours(23)), ZoneOffset.UTC))
+                .run("-c", "config.yaml", "prune", "slow");
+        assertThat(soon.exit()).as(soon.toString()).isZero();
+        assertThat(soon.out()).doesNotContain("abandoned");
+        assertThat(temp).as("23 h without a write could still be a run in progress").exists();
+
+        Clock dayLater = Clock.fixed(killed.plus(Duration.ofHours(24)).plusSeconds(1), ZoneOffset.UTC);
+        Cli.Result dry = new Cli().workingDir(dir).clock(dayLater).run("-c", "config.yaml", "prune", "slow", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("abandoned uploads (not written to for 24 h, left by a process that was killed): would remove 1")
+                .containsPattern("(?m)^  remove\\? .*  " + java.util.regex.Pattern.quote(key) + "  \\[.* so far: ");
+        Cli.Result json = new Cli().workingDir(dir).clock(dayLater).run("-c", "config.yaml", "prune", "slow", "--dry-run", "--json");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> abandoned = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(json.out())).get("abandoned_uploads");
+        assertThat(abandoned).singleElement().satisfies(u -> {
+            assertThat(u).containsEntry("key", key).containsEntry("upload", store.relativize(temp).toString());
+            assertThat(((Number) u.get("size")).longValue()).isEqualTo(Files.size(temp));
+        });
+        assertThat(temp).as("a dry run removes nothing").exists();
+
+        Cli.Result real = new Cli().workingDir(dir).clock(dayLater).run("-c", "config.yaml", "prune", "slow");
+        assertThat(real.exit()).as(real.toString()).isZero();
+        assertThat(real.out()).contains("removed 1").containsPattern("(?m)^  removed .*  " + java.util.regex.Pattern.quote(key));
+        assertThat(real.err()).contains("removed an abandoned upload");
+        assertThat(files(store)).isEmpty();
+    }
+
+    /** The built jar as a subprocess with the test-only engine, in {@code dir}. */
+    private Process startJar(String... args) throws Exception {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins,
+                "io.dbbackup.cli.Main", "-c", dir.resolve("config.yaml").toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
     }
 
     /** Waits until the dump child wrote its pid and the upload's temp file exists in the store. */

@@ -2,6 +2,7 @@ package io.dbbackup.spi;
 
 import io.dbbackup.core.Log;
 import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.testkit.TestBytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +16,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -164,6 +166,49 @@ public abstract class StoreContract {
         assertThat(late == null || late instanceof IOException).as("a write after abort fails with IOException or is dropped").isTrue();
         assertThat(store.list("")).isEmpty();
         assertNoLeftovers(store);
+    }
+
+    /**
+     * An upload neither committed nor aborted (what a process killed mid-backup leaves) is listed as unfinished
+     * under its key, never as an object, with what it stored so far and when it was last written; removing it
+     * leaves nothing, and removing it again is no error.
+     */
+    @Test
+    void anUploadLeftUnfinishedIsListedWithItsKeyAndCanBeRemoved() throws Exception {
+        put("job/done.dump", "done");
+        Instant before = Instant.now().minusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Upload left = store.upload("job/db/left.dump", ctx());
+        TestBytes.write(left.stream(), multiChunkSize(), 9);
+        left.stream().flush();
+        List<UnfinishedUpload> unfinished = awaitUnfinished("job/");
+        assertThat(unfinished).singleElement().satisfies(u -> {
+            assertThat(u.key()).isEqualTo("job/db/left.dump");
+            assertThat(u.name()).isNotBlank();
+            assertThat(u.size()).isPositive().isLessThanOrEqualTo(multiChunkSize());
+            assertThat(u.lastWrite()).isBetween(before, Instant.now().plusSeconds(2));
+        });
+        assertThat(store.listUnfinished("job/db/")).isEqualTo(unfinished);
+        assertThat(store.listUnfinished("other/")).isEmpty();
+        assertThat(keys("")).containsExactly("job/done.dump");
+
+        store.removeUnfinished(unfinished.get(0));
+        assertThat(store.listUnfinished("")).isEmpty();
+        store.removeUnfinished(unfinished.get(0)); // already gone
+        left.abort(); // what the killed process never did: finds nothing to remove
+        assertThat(keys("")).containsExactly("job/done.dump");
+        assertNoLeftovers(store);
+    }
+
+    /** The unfinished uploads under {@code prefix} once one has stored bytes (S3 sends parts in the background). */
+    private List<UnfinishedUpload> awaitUnfinished(String prefix) throws Exception {
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            List<UnfinishedUpload> found = store.listUnfinished(prefix);
+            if ((!found.isEmpty() && found.get(0).size() > 0) || System.nanoTime() > end) {
+                return found;
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.dbbackup.testkit;
 
 import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
@@ -19,7 +20,9 @@ import java.util.Optional;
 /**
  * Test-only {@code type: faulty} store: a local folder ({@code path}) that, with {@code corrupt: true},
  * flips one byte in the middle of every backup object right after it was committed (sidecars are left
- * intact), the way bit rot or a broken store would between upload and read-back.
+ * intact), the way bit rot or a broken store would between upload and read-back; with
+ * {@code refuse_unfinished: true}, refuses to list unfinished uploads, as an S3 bucket policy without
+ * {@code s3:ListBucketMultipartUploads} does.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -31,20 +34,36 @@ public final class FaultyStoreProvider implements StoreProvider {
     public Store create(ConfigSection s) {
         Path path = s.path("path").orElse(null);
         boolean corrupt = s.bool("corrupt").orElse(false);
+        boolean refuseUnfinished = s.bool("refuse_unfinished").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
         }
-        return new FaultyStore(new LocalStore(path, false), corrupt);
+        return new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished);
     }
 
     static final class FaultyStore implements Store {
         private final LocalStore delegate;
         private final boolean corrupt;
+        private final boolean refuseUnfinished;
 
-        FaultyStore(LocalStore delegate, boolean corrupt) {
+        FaultyStore(LocalStore delegate, boolean corrupt, boolean refuseUnfinished) {
             this.delegate = delegate;
             this.corrupt = corrupt;
+            this.refuseUnfinished = refuseUnfinished;
+        }
+
+        @Override
+        public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
+            if (refuseUnfinished) {
+                throw new IOException("faulty store: listing unfinished uploads under " + prefix + " is denied");
+            }
+            return delegate.listUnfinished(prefix);
+        }
+
+        @Override
+        public void removeUnfinished(UnfinishedUpload upload) throws IOException {
+            delegate.removeUnfinished(upload);
         }
 
         @Override

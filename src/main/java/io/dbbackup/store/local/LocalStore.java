@@ -1,6 +1,7 @@
 package io.dbbackup.store.local;
 
 import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
@@ -26,6 +27,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A folder store. Uploads go to a hidden temporary file in the key's folder, are fsynced and then
@@ -34,6 +37,8 @@ import java.util.UUID;
  */
 public final class LocalStore implements Store {
     static final String TEMP_PREFIX = ".dbbackup-tmp-";
+    /** A temporary file's name: the prefix, the file name it is written for, a random UUID. */
+    private static final Pattern TEMP_NAME = Pattern.compile(Pattern.quote(TEMP_PREFIX) + "(.+)\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Path root;
     private final boolean fsync;
@@ -105,34 +110,76 @@ public final class LocalStore implements Store {
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
         List<StoredObject> out = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return out;
+        walk(prefix, false, (key, attrs) -> {
+            if (key.startsWith(prefix)) {
+                out.add(new StoredObject(key, attrs.size(), attrs.lastModifiedTime().toInstant()));
+            }
+        });
+        out.sort(Comparator.comparing(StoredObject::key));
+        return out;
+    }
+
+    /** The temporary files of uploads under {@code prefix}: {@code .dbbackup-tmp-<file name>.<uuid>} beside their key. */
+    @Override
+    public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
+        List<UnfinishedUpload> out = new ArrayList<>();
+        walk(prefix, true, (tempKey, attrs) -> {
+            int slash = tempKey.lastIndexOf('/') + 1;
+            Matcher m = TEMP_NAME.matcher(tempKey.substring(slash));
+            String key = m.matches() ? tempKey.substring(0, slash) + m.group(1) : null;
+            if (key != null && key.startsWith(prefix)) {
+                out.add(new UnfinishedUpload(key, tempKey, attrs.size(), attrs.lastModifiedTime().toInstant()));
+            }
+        });
+        out.sort(Comparator.comparing(UnfinishedUpload::key));
+        return out;
+    }
+
+    @Override
+    public void removeUnfinished(UnfinishedUpload upload) throws IOException {
+        Path temp = resolve(upload.name());
+        if (!temp.getFileName().toString().startsWith(TEMP_PREFIX)) {
+            throw new IOException("not a temporary file of this store: " + upload.name());
         }
-        // walk only the deepest folder the prefix names, then filter by the full prefix
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            throw failure("delete", temp, e);
+        }
+    }
+
+    /**
+     * Every regular file in the deepest folder {@code prefix} names and below it, with its key: the temporary
+     * files of uploads when {@code temps}, the stored objects otherwise. A folder that cannot be read fails the
+     * walk: a listing is complete or nothing.
+     */
+    private void walk(String prefix, boolean temps, java.util.function.BiConsumer<String, BasicFileAttributes> visit)
+            throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? root : resolve(prefix.substring(0, slash));
         if (!Files.isDirectory(start)) {
-            return out;
+            return;
         }
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(TEMP_PREFIX)) {
-                    String key = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-                    if (key.startsWith(prefix)) {
-                        out.add(new StoredObject(key, attrs.size(), attrs.lastModifiedTime().toInstant()));
-                    }
+                if (attrs.isRegularFile() && file.getFileName().toString().startsWith(TEMP_PREFIX) == temps) {
+                    visit.accept(root.relativize(file).toString().replace(java.io.File.separatorChar, '/'), attrs);
                 }
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                if (exc instanceof NoSuchFileException && !file.equals(start)) {
+                    return FileVisitResult.CONTINUE; // committed, aborted or deleted meanwhile: no longer there
+                }
                 throw exc; // never return a partial listing
             }
         });
-        out.sort(Comparator.comparing(StoredObject::key));
-        return out;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.dbbackup.store.s3;
 
 import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
@@ -20,6 +21,10 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -34,6 +39,7 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -193,6 +199,66 @@ public final class S3Store implements Store {
         }
         out.sort(Comparator.comparing(StoredObject::key));
         return out;
+    }
+
+    /**
+     * The incomplete multipart uploads under {@code prefix} (ListMultipartUploads), each with the size and the
+     * last write of its parts (ListParts; its start while it has none). An upload completed or aborted between
+     * the two requests is no longer there and is left out.
+     */
+    @Override
+    public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
+        String full = cfg.prefix() + prefix;
+        List<UnfinishedUpload> out = new ArrayList<>();
+        try {
+            for (ListMultipartUploadsResponse page : client().listMultipartUploadsPaginator(b -> b.bucket(cfg.bucket()).prefix(full))) {
+                for (MultipartUpload u : page.uploads()) {
+                    if (u.key().startsWith(full)) {
+                        partsOf(u).ifPresent(out::add);
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw S3Errors.map("list of incomplete multipart uploads", "s3://" + cfg.bucket() + "/" + full, e);
+        }
+        out.sort(Comparator.comparing(UnfinishedUpload::key));
+        return out;
+    }
+
+    private Optional<UnfinishedUpload> partsOf(MultipartUpload u) {
+        long size = 0;
+        Instant last = u.initiated();
+        try {
+            for (ListPartsResponse page : client().listPartsPaginator(b -> b.bucket(cfg.bucket()).key(u.key()).uploadId(u.uploadId()))) {
+                for (Part p : page.parts()) {
+                    size += p.size() == null ? 0 : p.size();
+                    if (p.lastModified() != null && (last == null || p.lastModified().isAfter(last))) {
+                        last = p.lastModified();
+                    }
+                }
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty(); // NoSuchUpload: completed or aborted meanwhile
+            }
+            throw e;
+        }
+        return Optional.of(new UnfinishedUpload(u.key().substring(cfg.prefix().length()), u.uploadId(), size,
+                last == null ? Instant.EPOCH : last));
+    }
+
+    @Override
+    public void removeUnfinished(UnfinishedUpload upload) throws IOException {
+        String full = fullKey(upload.key());
+        try {
+            client().abortMultipartUpload(b -> b.bucket(cfg.bucket()).key(full).uploadId(upload.name()));
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) { // NoSuchUpload: already gone
+                throw S3Errors.map("abort of multipart upload " + upload.name(), cfg.location(upload.key()), e);
+            }
+        } catch (SdkException e) {
+            throw S3Errors.map("abort of multipart upload " + upload.name(), cfg.location(upload.key()), e);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
@@ -39,6 +40,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A folder on an SSH server, over SFTP (sshj). Connects on first use and reconnects after a lost
@@ -48,6 +52,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SftpStore implements Store {
     static final String PART = ".part-";
+    /** A temporary file's name: a dot, the file name it is written for, {@link #PART}, 8 random hex digits. */
+    private static final Pattern TEMP_NAME = Pattern.compile("\\.(.+)" + Pattern.quote(PART) + "[0-9a-f]{8}");
     private static final String POSIX_RENAME = "posix-rename@openssh.com";
 
     private final SftpSettings cfg;
@@ -360,25 +366,69 @@ public final class SftpStore implements Store {
 
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
-        int slash = prefix.lastIndexOf('/');
-        String startKey = slash < 0 ? "" : prefix.substring(0, slash);
-        String start = startKey.isEmpty() ? cfg.path() : join(cfg.path(), startKey);
         List<StoredObject> out = new ArrayList<>();
-        SFTPClient c = sftp();
-        try {
-            FileAttributes a = c.statExistence(start);
-            if (a == null || a.getType() != FileMode.Type.DIRECTORY) {
-                return out;
+        walk(prefix, false, (key, at) -> {
+            if (key.startsWith(prefix)) {
+                out.add(new StoredObject(key, at.getSize(), Instant.ofEpochSecond(at.getMtime())));
             }
-            walk(c, start, startKey, prefix, out);
-        } catch (IOException e) {
-            throw fail("list", start, e);
-        }
+        });
         out.sort(Comparator.comparing(StoredObject::key));
         return out;
     }
 
-    private void walk(SFTPClient c, String dir, String dirKey, String prefix, List<StoredObject> out) throws IOException {
+    /** The temporary files of uploads under {@code prefix}: {@code .<file name>.part-<random>} beside their key. */
+    @Override
+    public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
+        List<UnfinishedUpload> out = new ArrayList<>();
+        walk(prefix, true, (tempKey, at) -> {
+            int slash = tempKey.lastIndexOf('/') + 1;
+            Matcher m = TEMP_NAME.matcher(tempKey.substring(slash));
+            String key = m.matches() ? tempKey.substring(0, slash) + m.group(1) : null;
+            if (key != null && key.startsWith(prefix)) {
+                out.add(new UnfinishedUpload(key, tempKey, at.getSize(), Instant.ofEpochSecond(at.getMtime())));
+            }
+        });
+        out.sort(Comparator.comparing(UnfinishedUpload::key));
+        return out;
+    }
+
+    @Override
+    public void removeUnfinished(UnfinishedUpload upload) throws IOException {
+        String path = remote(upload.name());
+        if (!TEMP_NAME.matcher(name(path)).matches()) {
+            throw new IOException("not a temporary file of this store: " + upload.name());
+        }
+        try {
+            sftp().rm(path);
+        } catch (IOException e) {
+            if (!noSuchFile(e)) {
+                throw fail("delete", path, e);
+            }
+        }
+    }
+
+    /**
+     * Every regular file in the deepest folder {@code prefix} names and below it, with its key: the temporary
+     * files of uploads when {@code temps}, the stored objects otherwise. Complete or throws.
+     */
+    private void walk(String prefix, boolean temps, BiConsumer<String, FileAttributes> visit) throws IOException {
+        int slash = prefix.lastIndexOf('/');
+        String startKey = slash < 0 ? "" : prefix.substring(0, slash);
+        String start = startKey.isEmpty() ? cfg.path() : join(cfg.path(), startKey);
+        SFTPClient c = sftp();
+        try {
+            FileAttributes a = c.statExistence(start);
+            if (a == null || a.getType() != FileMode.Type.DIRECTORY) {
+                return;
+            }
+            walk(c, start, startKey, prefix, temps, visit);
+        } catch (IOException e) {
+            throw fail("list", start, e);
+        }
+    }
+
+    private void walk(SFTPClient c, String dir, String dirKey, String prefix, boolean temps,
+                      BiConsumer<String, FileAttributes> visit) throws IOException {
         for (RemoteResourceInfo e : c.ls(dir)) {
             String name = e.getName();
             if (name.equals(".") || name.equals("..")) {
@@ -387,11 +437,10 @@ public final class SftpStore implements Store {
             String key = dirKey.isEmpty() ? name : dirKey + "/" + name;
             if (e.isDirectory()) {
                 if (prefix.startsWith(key + "/") || (key + "/").startsWith(prefix) || key.startsWith(prefix)) {
-                    walk(c, e.getPath(), key, prefix, out);
+                    walk(c, e.getPath(), key, prefix, temps, visit);
                 }
-            } else if (e.isRegularFile() && !isTemp(name) && key.startsWith(prefix)) {
-                FileAttributes at = e.getAttributes();
-                out.add(new StoredObject(key, at.getSize(), Instant.ofEpochSecond(at.getMtime())));
+            } else if (e.isRegularFile() && isTemp(name) == temps) {
+                visit.accept(key, e.getAttributes());
             }
         }
     }

@@ -1,0 +1,114 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which temporary files prune takes for abandoned uploads: only the job's own (its backups, their sidecars) and
+ * only those not written to for 24 hours; anything else in the folder, however old, is left. A store that cannot
+ * list its unfinished uploads makes a warning, never a failed prune. (The test-only {@code faulty} store needs
+ * the test plugins on the class path, hence an IT.)
+ */
+class PruneAbandonedUploadsIT {
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    private static final String UUID = ".0b7e6a52-3c1d-4f0e-9a8b-5d2c1e0f9a7b";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void onlyTheJobsOwnUploadsUnwrittenForADayAreRemoved() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("store/prod/app"));
+        Path backup = write(folder.resolve("app-20261129-010000.sql.gz"), Duration.ofHours(35));
+        Path ownOld = write(folder.resolve(".dbbackup-tmp-app-20261128-010000.sql.gz" + UUID), Duration.ofHours(59));
+        Path sidecarOld = write(folder.resolve(".dbbackup-tmp-app-20261128-010000.sql.gz.sha256" + UUID), Duration.ofHours(25));
+        Path ownRecent = write(folder.resolve(".dbbackup-tmp-app-20261130-010000.sql.gz" + UUID), Duration.ofHours(23));
+        Path foreignOld = write(folder.resolve(".dbbackup-tmp-notes.txt" + UUID), Duration.ofDays(30));
+        Path otherDbOld = write(Files.createDirectories(dir.resolve("store/prod/other"))
+                .resolve(".dbbackup-tmp-other-20261101-010000.sql.gz" + UUID), Duration.ofDays(30));
+        config("local: {type: local, path: store}");
+
+        Cli.Result dry = cli().run("-c", "config.yaml", "prune", "nightly", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("would remove 2")
+                .contains("prod/app/app-20261128-010000.sql.gz  [").contains("prod/app/app-20261128-010000.sql.gz.sha256  [")
+                .doesNotContain("20261130").doesNotContain("notes").doesNotContain("other");
+        assertThat(files()).hasSize(6);
+
+        Cli.Result real = cli().run("-c", "config.yaml", "prune", "nightly");
+        assertThat(real.exit()).as(real.toString()).isZero();
+        assertThat(real.out()).contains("removed 2");
+        assertThat(files()).containsExactlyInAnyOrder(backup, ownRecent, foreignOld, otherDbOld);
+        assertThat(ownOld).doesNotExist();
+        assertThat(sidecarOld).doesNotExist();
+
+        Cli.Result again = cli().run("-c", "config.yaml", "prune", "nightly", "--json");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.out()).doesNotContain("abandoned_uploads");
+    }
+
+    @Test
+    void aStoreThatCannotListThemMakesAWarningAndThePruneStillSucceeds() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("store/prod/app"));
+        write(folder.resolve("app-20261128-010000.sql.gz"), Duration.ofHours(59));
+        write(folder.resolve("app-20261129-010000.sql.gz"), Duration.ofHours(35));
+        Path ownOld = write(folder.resolve(".dbbackup-tmp-app-20261127-010000.sql.gz" + UUID), Duration.ofHours(80));
+        config("local: {type: faulty, path: store, refuse_unfinished: true}");
+
+        Cli.Result real = cli().run("-c", "config.yaml", "prune", "nightly");
+        assertThat(real.exit()).as(real.toString()).isZero();
+        assertThat(real.out()).contains("deleted 1").doesNotContain("abandoned");
+        assertThat(real.err()).contains("WARN").contains("cannot look for abandoned uploads in faulty ")
+                .contains("listing unfinished uploads under prod/app/ is denied");
+        assertThat(folder.resolve("app-20261128-010000.sql.gz")).as("retention applied all the same").doesNotExist();
+        assertThat(ownOld).exists();
+    }
+
+    private Cli cli() {
+        return new Cli().workingDir(dir).clock(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private void config(String store) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: unused.db
+                    database: app
+                stores:
+                  %s
+                jobs:
+                  nightly:
+                    datasource: app
+                    store: local
+                    prefix: prod
+                    retention: {keep_last: 1}
+                """.formatted(store));
+    }
+
+    /** A file last written {@code age} before {@link #NOW}. */
+    private static Path write(Path file, Duration age) throws Exception {
+        Files.writeString(file, "partial dump");
+        Files.setLastModifiedTime(file, FileTime.from(NOW.minus(age)));
+        return file;
+    }
+
+    private List<Path> files() throws Exception {
+        try (Stream<Path> s = Files.walk(dir.resolve("store"))) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+}
