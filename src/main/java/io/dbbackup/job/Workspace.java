@@ -17,9 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** A loaded config plus what every command needs around it: the clock, the log, scratch folders. */
 public final class Workspace {
@@ -29,6 +27,7 @@ public final class Workspace {
     private final Path scratchRoot;
     private final java.util.Set<Operation> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String cancelled;
+    private final java.util.concurrent.atomic.AtomicBoolean swept = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Workspace(Config config, Clock clock, Log log, Path scratchRoot) {
         this.config = config;
@@ -84,8 +83,14 @@ public final class Workspace {
         return config.stores().get(name);
     }
 
-    /** A fresh operation context with its own scratch folder; close it to remove the folder. */
+    /**
+     * A fresh operation context with its own scratch folder; close it to remove the folder. The first one also
+     * removes the scratch folders that killed processes left in the same place ({@link ScratchFolders}).
+     */
     public Operation operation(String label) {
+        if (swept.compareAndSet(false, true)) {
+            ScratchFolders.sweep(scratchRoot, java.time.Instant.now(), log); // file times are real time, whatever the clock
+        }
         return new Operation(label);
     }
 
@@ -109,10 +114,12 @@ public final class Workspace {
     public final class Operation implements AutoCloseable {
         private final Cancellation cancellation = new Cancellation();
         private final Path scratch;
+        private final ScratchFolders.Claim claim;
 
         Operation(String label) {
             this.scratch = scratchRoot.resolve("dbbackup-" + ProcessHandle.current().pid() + "-" + label.replaceAll("[^A-Za-z0-9._-]", "_")
                     + "-" + Long.toHexString(System.nanoTime()));
+            this.claim = ScratchFolders.claim(scratch);
             open.add(this);
             String reason = cancelled;
             if (reason != null) {
@@ -131,19 +138,16 @@ public final class Workspace {
         @Override
         public void close() {
             open.remove(this);
-            if (!Files.exists(scratch)) {
-                return;
-            }
-            try (Stream<Path> s = Files.walk(scratch)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+            try {
+                if (Files.exists(scratch)) {
+                    ScratchFolders.deleteTree(scratch);
+                }
             } catch (IOException | UncheckedIOException e) {
                 log.warn("could not remove scratch folder", "path", scratch, "error", e.getMessage());
+            } finally {
+                if (claim != null) {
+                    claim.close();
+                }
             }
         }
     }

@@ -210,8 +210,88 @@ class SignalIT {
         assertThat(files(store)).isEmpty();
     }
 
+    /**
+     * A process killed outright also leaves its scratch folder (an option file with a password, a SQLite snapshot, an
+     * extracted cluster can be in it): the next run that opens an operation in the same place removes it, once its
+     * process is gone — the lock that process held is what says so, not its age — and leaves folders it did not claim.
+     */
+    @org.junit.jupiter.api.Test
+    void aScratchFolderLeftByAKilledProcessIsRemovedByTheNextRunOnceTheProcessIsGone() throws Exception {
+        Path pidFile = dir.resolve("dump.pid");
+        Path store = dir.resolve("store");
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  slow:
+                    engine: fake
+                    command: [sh, -c, 'echo $$ > %s; head -c 300000 /dev/urandom; exec sleep 600']
+                  quick:
+                    engine: fake
+                    command: [sh, -c, 'echo quick']
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  slow: {datasource: slow, store: local}
+                  quick: {datasource: quick, store: local, prefix: quick}
+                """.formatted(pidFile));
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofMinutes(10)));
+        Path foreign = Files.createDirectories(scratch.resolve("dbbackup-4242-not-claimed"));
+        Files.setLastModifiedTime(Files.writeString(foreign.resolve("keep.txt"), "x"), longAgo);
+        Path young = Files.createDirectories(scratch.resolve("dbbackup-4243-backup-young"));
+        Files.createFile(young.resolve(".lock")); // a process gone, or one about to lock it: within the grace minute
+
+        Process p = startJar(Map.of("DBBACKUP_TMPDIR", scratch.toString()), "backup", "slow");
+        Path killedFolder;
+        try {
+            awaitDumpRunning(p, pidFile, store);
+            try (Stream<Path> s = Files.list(scratch)) {
+                killedFolder = s.filter(f -> f.getFileName().toString().startsWith("dbbackup-" + p.pid() + "-")).findFirst()
+                        .orElseThrow(() -> new AssertionError("the running backup's scratch folder"));
+            }
+            Files.setLastModifiedTime(killedFolder.resolve(".lock"), longAgo); // old: only its lock keeps it
+            Cli.Result whileAlive = quick(scratch, 1).run("-c", "config.yaml", "backup", "quick");
+            assertThat(whileAlive.exit()).as(whileAlive.toString()).isZero();
+            assertThat(killedFolder).as("a live process's folder is left").exists();
+
+            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        assertThat(killedFolder.resolve(".lock")).as("SIGKILL: nothing cleaned up").exists();
+
+        Cli.Result next = quick(scratch, 2).run("-c", "config.yaml", "backup", "quick");
+        assertThat(next.exit()).as(next.toString()).isZero();
+        assertThat(next.err()).contains("removed the scratch folder of a dbbackup process that ended without removing it")
+                .contains(killedFolder.getFileName().toString());
+        assertThat(killedFolder).doesNotExist();
+        assertThat(young).as("a lock file within its first minute").exists();
+        assertThat(foreign.resolve("keep.txt")).as("not claimed by a lock: not ours to remove").exists();
+
+        Files.setLastModifiedTime(young.resolve(".lock"), longAgo);
+        Cli.Result later = quick(scratch, 3).run("-c", "config.yaml", "backup", "quick");
+        assertThat(later.exit()).as(later.toString()).isZero();
+        assertThat(young).doesNotExist();
+        try (Stream<Path> s = Files.list(scratch)) {
+            assertThat(s.toList()).containsExactly(foreign);
+        }
+    }
+
+    /** An in-process run with its scratch folders in {@code scratch}, {@code minutes} ahead (each backup its own key). */
+    private Cli quick(Path scratch, int minutes) {
+        return new Cli().workingDir(dir).env("DBBACKUP_TMPDIR", scratch.toString())
+                .clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(minutes)));
+    }
+
     /** The built jar as a subprocess with the test-only engine, in {@code dir}. */
     private Process startJar(String... args) throws Exception {
+        return startJar(Map.of(), args);
+    }
+
+    private Process startJar(Map<String, String> env, String... args) throws Exception {
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
         Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
@@ -219,8 +299,10 @@ class SignalIT {
                 "-XX:+UseSerialGC", "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins,
                 "io.dbbackup.cli.Main", "-c", dir.resolve("config.yaml").toString()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     /** Waits until the dump child wrote its pid and the upload's temp file exists in the store. */

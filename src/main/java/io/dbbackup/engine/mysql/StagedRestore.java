@@ -2,6 +2,7 @@ package io.dbbackup.engine.mysql;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Human;
 import io.dbbackup.spi.Cancellation;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.ToolFailedException;
@@ -76,6 +77,7 @@ final class StagedRestore {
         Path tool = client.clientTool();
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
             ClientFamily family = client.probe(tool, ctx).family();
+            warnOfEarlierScratchDatabases(defaults, ctx);
             client.query("CREATE DATABASE " + Sql.ident(stage), null, defaults, ctx);
             ctx.log().info("loading into a scratch database; the target is swapped only after the whole dump loaded",
                     "target", describe, "scratch", stage);
@@ -104,6 +106,37 @@ final class StagedRestore {
             dropQuietly(List.of(stage, old), defaults, uninterrupted);
             ctx.log().info("scratch database swapped in", "target", describe);
         }
+    }
+
+    /**
+     * Scratch databases already on the server are a sync in progress or the copy an interrupted one could not
+     * drop (killed with SIGKILL, or a failed swap, whose error named them): a whole copy of a database each,
+     * taking the server's disk. They are said, with their size, never dropped: which is which only the user
+     * knows. Best effort: a server that cannot say goes on without the warning.
+     */
+    private void warnOfEarlierScratchDatabases(DefaultsFile defaults, OperationContext ctx) {
+        String sql = "SELECT s.SCHEMA_NAME, COALESCE(SUM(t.DATA_LENGTH + t.INDEX_LENGTH), 0)"
+                + " FROM information_schema.SCHEMATA s LEFT JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = s.SCHEMA_NAME"
+                + " WHERE s.SCHEMA_NAME LIKE " + Sql.literal(STAGE_PREFIX.replace("_", "\\_") + "%")
+                + " OR s.SCHEMA_NAME LIKE " + Sql.literal(OLD_PREFIX.replace("_", "\\_") + "%")
+                + " GROUP BY s.SCHEMA_NAME ORDER BY s.SCHEMA_NAME";
+        List<List<String>> rows;
+        try {
+            rows = client.query(sql, null, defaults, ctx);
+        } catch (IOException | RuntimeException e) {
+            ctx.log().debug("could not look for scratch databases of earlier syncs", "target", describe, "reason", e.getMessage());
+            return;
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<String> named = new ArrayList<>();
+        for (List<String> r : rows) {
+            named.add(r.get(0) + " (" + Human.size(Long.parseLong(r.get(1))) + ")");
+        }
+        ctx.log().warn("scratch databases of earlier syncs are on the server: a sync running now, or copies an interrupted "
+                + "one could not drop; when no sync runs, drop them (DROP DATABASE) to free their space: " + String.join(", ", named),
+                "target", describe);
     }
 
     /**

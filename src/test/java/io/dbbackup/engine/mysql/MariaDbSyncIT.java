@@ -206,6 +206,34 @@ class MariaDbSyncIT {
         assertThat(scratchDatabases()).isEmpty();
     }
 
+    /**
+     * The copy an interrupted sync could not drop (killed with SIGKILL: no chance to clean up) is a whole database
+     * on the target server: the next sync says so, with its size, and leaves it (it may be a sync running now).
+     */
+    @Test
+    void scratchDatabasesLeftByAnEarlierSyncAreSaidNotDropped() throws Exception {
+        String leftover = "dbbackup_stage_0123456789ab";
+        server.createDatabase(leftover);
+        try {
+            server.load(leftover, "CREATE TABLE t (id INT PRIMARY KEY, payload VARCHAR(200)) ENGINE=InnoDB;\n"
+                    + "INSERT INTO t SELECT seq, REPEAT(MD5(seq), 4) FROM seq_1_to_20000;");
+            String copy = fresh("copy");
+            config(copy, "database: shop");
+            Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.err()).containsPattern("WARN .*scratch databases of earlier syncs are on the server.*"
+                    + "drop them \\(DROP DATABASE\\) to free their space: " + leftover + " \\([0-9.]+ (KiB|MiB)\\)");
+            assertThat(scratchDatabases()).as("said, not dropped").containsExactly(leftover);
+            assertThat(Fingerprint.of(server, copy)).isEqualTo(source);
+        } finally {
+            server.rootSql("DROP DATABASE IF EXISTS " + leftover);
+        }
+        config(fresh("copy"), "database: shop");
+        Cli.Result clean = cli.run("-c", "config.yaml", "sync", "src", "target");
+        assertThat(clean.exit()).as(clean.toString()).isZero();
+        assertThat(clean.err()).doesNotContain("scratch databases of earlier syncs");
+    }
+
     @Test
     void aSourceOfSeveralDatabasesIsRefused() throws Exception {
         String target = fresh("multi");
