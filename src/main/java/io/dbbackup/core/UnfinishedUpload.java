@@ -1,6 +1,9 @@
 package io.dbbackup.core;
 
 import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An upload a store holds that is neither committed nor aborted: one in progress, or one abandoned by a process
@@ -10,4 +13,13 @@ import java.time.Instant;
  * {@code lastWrite}: when it was last written to, which tells an abandoned upload from one in progress.
  */
 public record UnfinishedUpload(String key, String name, long size, Instant lastWrite) {
+    /**
+     * The key a temporary file beside it is written for: {@code tempKey}'s folder and the first group of
+     * {@code tempName} matched against its file name; empty when the name does not match (not such a file).
+     */
+    public static Optional<String> keyOfTemporary(String tempKey, Pattern tempName) {
+        int slash = tempKey.lastIndexOf('/') + 1;
+        Matcher m = tempName.matcher(tempKey.substring(slash));
+        return m.matches() ? Optional.of(tempKey.substring(0, slash) + m.group(1)) : Optional.empty();
+    }
 }

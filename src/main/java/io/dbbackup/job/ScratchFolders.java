@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,13 +64,17 @@ final class ScratchFolders {
     }
 
     /**
-     * Creates {@code folder} and claims it; null when it cannot (a read-only temporary folder): an engine that
-     * needs scratch space then fails where it needs it, saying so.
+     * Creates {@code folder} (mode 0700) and claims it; null when it cannot (a read-only temporary folder, a file
+     * system without POSIX modes): an engine that needs scratch space then creates it, or fails saying so.
      */
     static Claim claim(Path folder) {
         FileChannel channel = null;
         try {
-            Files.createDirectories(folder);
+            if (!Files.isDirectory(folder.getParent())) {
+                Files.createDirectories(folder.getParent());
+            }
+            // 0700: what it will hold (an option file with a password, a database snapshot) is the owner's alone
+            Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path lock = folder.resolve(LOCK);
             Files.createFile(lock);
             channel = FileChannel.open(lock, StandardOpenOption.READ);

@@ -87,21 +87,8 @@ class SignalIT {
                     notify: [{notifier: mail}, {notifier: hook}]
                 """.formatted(pidFile, smtp.port()));
 
-        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        assertThat(jar).as("the shaded jar (mvn package)").exists();
-        Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
-        // env --default-signal: a JVM started with SIGINT ignored (a background job) could not handle it
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins, "io.dbbackup.cli.Main",
-                "-c", dir.resolve("config.yaml").toString(), "backup", "slow"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        Map<String, String> env = pb.environment();
-        env.put("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN);
-        env.put("DBBACKUP_TMPDIR", scratch.toString());
-        Process p = pb.start();
+        Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN, "DBBACKUP_TMPDIR", scratch.toString()),
+                "backup", "slow");
         try {
             long dumpPid = awaitDumpRunning(p, pidFile, store);
             assertThat(ProcessHandle.of(dumpPid)).as("dump child running").isPresent();
@@ -248,6 +235,8 @@ class SignalIT {
                 killedFolder = s.filter(f -> f.getFileName().toString().startsWith("dbbackup-" + p.pid() + "-")).findFirst()
                         .orElseThrow(() -> new AssertionError("the running backup's scratch folder"));
             }
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(killedFolder)))
+                    .as("the owner's alone").isEqualTo("rwx------");
             Files.setLastModifiedTime(killedFolder.resolve(".lock"), longAgo); // old: only its lock keeps it
             Cli.Result whileAlive = quick(scratch, 1).run("-c", "config.yaml", "backup", "quick");
             assertThat(whileAlive.exit()).as(whileAlive.toString()).isZero();
@@ -293,11 +282,14 @@ class SignalIT {
 
     private Process startJar(Map<String, String> env, String... args) throws Exception {
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package)").exists();
         Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins,
-                "io.dbbackup.cli.Main", "-c", dir.resolve("config.yaml").toString()));
+        // env --default-signal: a JVM started with SIGINT ignored (a background job) could not handle it
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins, "io.dbbackup.cli.Main",
+                "-c", dir.resolve("config.yaml").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());

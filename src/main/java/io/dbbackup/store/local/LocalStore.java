@@ -27,7 +27,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -124,12 +123,8 @@ public final class LocalStore implements Store {
     public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
         List<UnfinishedUpload> out = new ArrayList<>();
         walk(prefix, true, (tempKey, attrs) -> {
-            int slash = tempKey.lastIndexOf('/') + 1;
-            Matcher m = TEMP_NAME.matcher(tempKey.substring(slash));
-            String key = m.matches() ? tempKey.substring(0, slash) + m.group(1) : null;
-            if (key != null && key.startsWith(prefix)) {
-                out.add(new UnfinishedUpload(key, tempKey, attrs.size(), attrs.lastModifiedTime().toInstant()));
-            }
+            UnfinishedUpload.keyOfTemporary(tempKey, TEMP_NAME).filter(key -> key.startsWith(prefix))
+                    .ifPresent(key -> out.add(new UnfinishedUpload(key, tempKey, attrs.size(), attrs.lastModifiedTime().toInstant())));
         });
         out.sort(Comparator.comparing(UnfinishedUpload::key));
         return out;

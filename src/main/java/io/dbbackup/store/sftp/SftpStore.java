@@ -41,7 +41,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -381,12 +380,8 @@ public final class SftpStore implements Store {
     public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
         List<UnfinishedUpload> out = new ArrayList<>();
         walk(prefix, true, (tempKey, at) -> {
-            int slash = tempKey.lastIndexOf('/') + 1;
-            Matcher m = TEMP_NAME.matcher(tempKey.substring(slash));
-            String key = m.matches() ? tempKey.substring(0, slash) + m.group(1) : null;
-            if (key != null && key.startsWith(prefix)) {
-                out.add(new UnfinishedUpload(key, tempKey, at.getSize(), Instant.ofEpochSecond(at.getMtime())));
-            }
+            UnfinishedUpload.keyOfTemporary(tempKey, TEMP_NAME).filter(key -> key.startsWith(prefix))
+                    .ifPresent(key -> out.add(new UnfinishedUpload(key, tempKey, at.getSize(), Instant.ofEpochSecond(at.getMtime()))));
         });
         out.sort(Comparator.comparing(UnfinishedUpload::key));
         return out;
