@@ -2,12 +2,15 @@ package io.dbbackup.store;
 
 import io.dbbackup.core.Log;
 import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.Cancellation;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
+import io.dbbackup.spi.Upload;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SqliteFixture;
 import io.dbbackup.testkit.SteppingClock;
+import io.dbbackup.testkit.TestBytes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,6 +136,69 @@ public abstract class RemoteStoreCliScenario {
                     backups.get(2), backups.get(2) + ".sha256", backups.get(2) + ".manifest.json",
                     backups.get(3), backups.get(3) + ".sha256", backups.get(3) + ".manifest.json");
 
+        }
+    }
+
+    /**
+     * What a backup killed mid-upload leaves (an upload written to, never committed nor aborted: an S3 multipart
+     * upload, an SFTP temporary file) is shown by {@code prune --dry-run} and removed by {@code prune} once it has
+     * not been written to for a day; the job's backups and another job's unfinished upload stay.
+     */
+    @Test
+    void pruneRemovesAnUploadAKilledBackupLeftOnceItIsADayOld() throws Exception {
+        writeConfig("keep_last: 5");
+        try (Store raw = rawStore()) {
+            Cli.Result b = cli.run("-c", "config.yaml", "backup", "app");
+            assertThat(b.exit()).as(b.toString()).isZero();
+            List<String> stored = keys(raw, "");
+            String killedKey = "prod/app/app-20261121-020000.sqlite.zst";
+            String otherJobs = "elsewhere/app/app-20261121-020000.sqlite.zst";
+            Upload killed = raw.upload(killedKey, ctx());
+            Upload other = raw.upload(otherJobs, ctx());
+            try {
+                TestBytes.write(killed.stream(), 12L << 20, 5); // more than two S3 parts
+                TestBytes.write(other.stream(), 12L << 20, 6);
+                killed.stream().flush();
+                other.stream().flush();
+                List<UnfinishedUpload> left = awaitUnfinished(raw, "", 2);
+                assertThat(left).extracting(UnfinishedUpload::key).containsExactly(otherJobs, killedKey);
+
+                // the subclasses' secrets are set on cli: move its clock on
+                Cli.Result early = cli.clock(Clock.fixed(Instant.now().plus(Duration.ofHours(23)), ZoneOffset.UTC)).run("-c", "config.yaml", "prune", "app", "--dry-run");
+                assertThat(early.exit()).as(early.toString()).isZero();
+                assertThat(early.out()).doesNotContain("abandoned");
+
+                Cli dayLater = cli.clock(Clock.fixed(Instant.now().plus(Duration.ofHours(25)), ZoneOffset.UTC));
+                Cli.Result dry = dayLater.run("-c", "config.yaml", "prune", "app", "--dry-run");
+                assertThat(dry.exit()).as(dry.toString()).isZero();
+                assertThat(dry.out()).contains("would remove 1").contains("  " + killedKey + "  [").doesNotContain("elsewhere");
+                assertThat(raw.listUnfinished("")).hasSize(2);
+
+                Cli.Result prune = dayLater.run("-c", "config.yaml", "prune", "app");
+                assertThat(prune.exit()).as(prune.toString()).isZero();
+                assertThat(prune.out()).contains("removed 1");
+                assertNoSecrets(prune);
+                assertThat(raw.listUnfinished("")).extracting(UnfinishedUpload::key).containsExactly(otherJobs);
+                assertThat(keys(raw, "")).as("the job's backup and its sidecars").isEqualTo(stored);
+            } finally {
+                killed.abort();
+                other.abort();
+            }
+            assertThat(raw.listUnfinished("")).isEmpty();
+        }
+    }
+
+    /** The unfinished uploads under {@code prefix} once there are {@code n} and the listing stopped changing. */
+    private static List<UnfinishedUpload> awaitUnfinished(Store store, String prefix, int n) throws Exception {
+        long end = System.nanoTime() + 30_000_000_000L;
+        List<UnfinishedUpload> last = List.of();
+        while (true) {
+            List<UnfinishedUpload> found = store.listUnfinished(prefix);
+            if ((found.size() == n && found.equals(last)) || System.nanoTime() > end) {
+                return found;
+            }
+            last = found;
+            Thread.sleep(300);
         }
     }
 
