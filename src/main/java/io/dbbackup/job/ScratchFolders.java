@@ -68,17 +68,28 @@ final class ScratchFolders {
      * system without POSIX modes): an engine that needs scratch space then creates it, or fails saying so.
      */
     static Claim claim(Path folder) {
+        return claim(folder, channel -> channel.lock(0, Long.MAX_VALUE, true));
+    }
+
+    /** How a claim takes its lock: a seam for a test to fail it as a file system without POSIX locks does. */
+    interface Locker {
+        FileLock lock(FileChannel channel) throws IOException;
+    }
+
+    static Claim claim(Path folder, Locker locker) {
         FileChannel channel = null;
+        Path lock = folder.resolve(LOCK);
+        boolean created = false;
         try {
             if (!Files.isDirectory(folder.getParent())) {
                 Files.createDirectories(folder.getParent());
             }
             // 0700: what it will hold (an option file with a password, a database snapshot) is the owner's alone
             Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path lock = folder.resolve(LOCK);
             Files.createFile(lock);
+            created = true;
             channel = FileChannel.open(lock, StandardOpenOption.READ);
-            channel.lock(0, Long.MAX_VALUE, true);
+            locker.lock(channel);
             HELD.add(folder);
             return new Claim(folder, channel);
         } catch (IOException | RuntimeException e) {
@@ -87,6 +98,14 @@ final class ScratchFolders {
                     channel.close();
                 } catch (IOException ignored) {
                     // nothing held
+                }
+            }
+            if (created) {
+                // an unlocked lock file would tell a later sweep that this live folder's process is gone
+                try {
+                    Files.deleteIfExists(lock);
+                } catch (IOException ignored) {
+                    // nothing more can be done: it stays, and so does the grace period
                 }
             }
             return null;
