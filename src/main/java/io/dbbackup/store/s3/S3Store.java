@@ -109,7 +109,7 @@ public final class S3Store implements Store {
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(cfg.accessKey().reveal(), cfg.secretKey().reveal()));
         S3ClientBuilder b = S3Client.builder();
         if (plainHttp(cfg.endpoint(), System.getenv())) {
-            b.httpClient(UrlConnectionHttpClient.create(S3Store::plainHttpConnection));
+            b.httpClient(new LargeWriteHttpClient(S3Store::plainHttpConnection));
         } else {
             b.httpClientBuilder(UrlConnectionHttpClient.builder()
                     .connectionTimeout(CONNECT_TIMEOUT)

@@ -147,4 +147,28 @@ class S3StoreIT extends CredentialedStoreContract {
             assertThat(S3Fixture.multipartUploads(admin, BUCKET)).isEmpty();
         }
     }
+
+    /**
+     * A large body sent with bad credentials: the answer is the server's, a clear and final credentials error, not
+     * a broken connection retried. (s3proxy reads the body before it refuses; AWS refuses before it, answering
+     * Expect: 100-continue with 403, as the raw server of LargeWriteHttpClientTest does.)
+     */
+    @Test
+    void aLargeBodyRefusedForItsCredentialsGivesTheServersAnswer() throws Exception {
+        byte[] data = new byte[4 << 20]; // below the 5 MiB part size: one PutObject with a body
+        new java.util.Random(11).nextBytes(data);
+        try (Store bad = createStoreWithBadCredentials()) {
+            S3RequestLog.drain();
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                try (var upload = bad.upload("k/big.bin", ctx())) {
+                    upload.stream().write(data);
+                    upload.commit();
+                }
+            });
+            assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+            assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+            assertThat(t.getMessage()).contains("HTTP 403").contains("check the store's credentials");
+            assertThat(S3RequestLog.drain()).as("sent once, not retried").containsOnlyOnce("PutObject");
+        }
+    }
 }
