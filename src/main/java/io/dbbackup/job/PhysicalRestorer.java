@@ -14,8 +14,10 @@ import io.dbbackup.core.RecoveryTarget;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +33,12 @@ import java.util.stream.Stream;
  * SHA-256 is checked as it streams, and a failure of any kind removes everything written.
  */
 public final class PhysicalRestorer {
+    /**
+     * Written into the data directory before the first file and removed after the last one is flushed: a folder
+     * that holds it is a restore that was killed (or is running), which the next restore names as such.
+     */
+    static final String UNFINISHED = ".dbbackup-restore-unfinished";
+
     /**
      * What to restore where. {@code target} null = plain restore. {@code dbbackupCommand}: how PostgreSQL's
      * restore_command calls dbbackup, as shell text (e.g. {@code /usr/bin/java -jar /opt/dbbackup/dbbackup.jar});
@@ -83,6 +91,7 @@ public final class PhysicalRestorer {
             try {
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                Files.writeString(dir.resolve(UNFINISHED), "key=" + key.key() + "\nstarted=" + ws.clock().instant() + "\n");
                 try (ArtifactReader.Decoded decoded = ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor, true);
                      InputStream in = ReadAhead.of(progress.watch(decoded), "restore")) {
                     progress.started("restoring " + key.fileName(), total);
@@ -90,6 +99,7 @@ public final class PhysicalRestorer {
                     engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch), op.context());
                     bytes = counting.count();
                 }
+                finished(dir);
             } catch (IOException | RuntimeException e) {
                 boolean clean = removeWritten(dir, created);
                 // whatever failed (a checksum keeps its own message), the user learns what became of the directory
@@ -155,12 +165,34 @@ public final class PhysicalRestorer {
         return end.isPresent() && end.get().compareTo(target.lsn()) <= 0;
     }
 
+    /** The last step of a restore: the marker goes, and with it the folder's claim to be unfinished. */
+    private static void finished(Path dir) throws IOException {
+        Files.delete(dir.resolve(UNFINISHED));
+        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+            folder.force(true); // the removal too is on disk before the restore is reported done
+        } catch (IOException ignored) {
+            // a file system that cannot flush a folder: the files themselves were flushed by the engine
+        }
+    }
+
     private static void checkEmpty(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
         if (!Files.isDirectory(dir)) {
             throw DbBackupException.user("--pgdata " + dir + " exists and is not a folder");
+        }
+        Path marker = dir.resolve(UNFINISHED);
+        if (Files.isRegularFile(marker)) {
+            String facts;
+            try {
+                facts = Files.readString(marker).strip().replace("\n", ", ");
+            } catch (IOException e) {
+                facts = "its marker unreadable";
+            }
+            throw DbBackupException.user("--pgdata " + dir + " holds a restore that did not finish (" + facts + "; the process "
+                    + "was killed, or is still running): its files are incomplete and must not be started; empty the folder "
+                    + "and restore again (nothing was written)");
         }
         try (Stream<Path> s = Files.list(dir)) {
             if (s.findAny().isPresent()) {

@@ -5,7 +5,8 @@ import io.dbbackup.core.RecoveryTarget;
 import java.nio.file.Path;
 
 /**
- * A physical restore into {@code directory} (created empty, 0700, by the caller). With a {@code target}
+ * A physical restore into {@code directory} (created by the caller, 0700, empty but for the caller's marker of an
+ * unfinished restore, which it removes once the engine returned). With a {@code target}
  * the engine also sets the restored server up to recover to it, fetching archived WAL with
  * {@code walFetchCommand} (a shell command prefix to which the engine appends the file name and
  * destination); without one (a plain restore) the files are left exactly as backed up.

@@ -82,7 +82,7 @@ public interface Engine {
 
     /**
      * Restores a physical backup ({@code in}: decrypted, decompressed) into {@code request.directory()},
-     * which exists and is empty. Callers have checked the checksum; they remove what was written when this throws.
+     * which exists and holds nothing of the backup's yet. Callers have checked the checksum; they remove what was written when this throws.
      */
     default void restoreFiles(InputStream in, DumpFormat format, DirectoryRestore request, OperationContext ctx)
             throws IOException {

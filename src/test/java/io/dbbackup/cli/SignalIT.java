@@ -269,6 +269,60 @@ class SignalIT {
         }
     }
 
+    /**
+     * A physical restore killed half way leaves a data directory with part of the cluster's files, which must never be
+     * started: the next restore into it names it as a killed restore's (with the backup and when it began), writes
+     * nothing, and a restore into the emptied folder leaves no marker behind.
+     */
+    @org.junit.jupiter.api.Test
+    void aPhysicalRestoreKilledHalfWayIsNamedAsSuchByTheNextOne() throws Exception {
+        String config = """
+                datasources:
+                  cluster: {engine: fake, physical: true, size: 400000, restore_duration: %s}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  phys: {datasource: cluster, store: local}
+                """;
+        Files.writeString(dir.resolve("config.yaml"), config.formatted("60s"));
+        Cli.Result backup = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "phys");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Path pgdata = dir.resolve("restored");
+
+        Process p = startJar("restore", "phys", "--pgdata", pgdata.toString());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(pgdata.resolve("part-01")) && System.nanoTime() < deadline && p.isAlive()) {
+                Thread.sleep(20);
+            }
+            assertThat(p.isAlive()).as("the restore is writing files: %s", Files.exists(dir.resolve("err.txt"))
+                    ? Files.readString(dir.resolve("err.txt")) : "").isTrue();
+            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(137);
+        } finally {
+            p.destroyForcibly();
+        }
+        List<Path> left = files(pgdata);
+        assertThat(left).as("what SIGKILL left").hasSizeBetween(3, 20)
+                .anySatisfy(f -> assertThat(f.getFileName().toString()).isEqualTo(".dbbackup-restore-unfinished"));
+
+        Cli.Result again = new Cli().workingDir(dir).run("-c", "config.yaml", "restore", "phys", "--pgdata", pgdata.toString());
+        assertThat(again.exit()).as(again.toString()).isEqualTo(1);
+        assertThat(again.err()).contains("holds a restore that did not finish (key=cluster/cluster-")
+                .contains("started=").contains("killed, or is still running").contains("empty the folder and restore again")
+                .doesNotContain("\n\n");
+        assertThat(files(pgdata)).as("nothing written").containsExactlyInAnyOrderElementsOf(left);
+
+        for (Path f : left) {
+            Files.delete(f);
+        }
+        Files.writeString(dir.resolve("config.yaml"), config.formatted("0s"));
+        Cli.Result restore = new Cli().workingDir(dir).run("-c", "config.yaml", "restore", "phys", "--pgdata", pgdata.toString());
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(files(pgdata)).hasSize(20).noneSatisfy(f -> assertThat(f.getFileName().toString()).startsWith(".dbbackup"));
+    }
+
     /** An in-process run with its scratch folders in {@code scratch}, {@code minutes} ahead (each backup its own key). */
     private Cli quick(Path scratch, int minutes) {
         return new Cli().workingDir(dir).env("DBBACKUP_TMPDIR", scratch.toString())

@@ -52,17 +52,44 @@ public final class FakeEngineProvider implements EngineProvider {
         Path attemptsFile = s.path("attempts_file").orElse(null);
         List<String> command = s.stringList("command");
         boolean ignoreCancel = s.bool("ignore_cancel").orElse(false);
+        boolean physical = s.bool("physical").orElse(false);
+        Duration restoreDuration = s.duration("restore_duration").orElse(Duration.ZERO);
         if (failAttempts > 0 && attemptsFile == null) {
             s.error("attempts_file", "fail_attempts needs attempts_file");
         }
-        return new FakeEngine(database, size, duration, failAttempts, attemptsFile, command, ignoreCancel);
+        return new FakeEngine(database, size, duration, failAttempts, attemptsFile, command, ignoreCancel, physical, restoreDuration);
     }
 
+    /**
+     * With {@code physical: true} it makes "base backups": its dump is restored into a directory as 20 files
+     * {@code part-NN}, written over {@code restore_duration}.
+     */
     record FakeEngine(String database, int size, Duration duration, int failAttempts, Path attemptsFile,
-                      List<String> command, boolean ignoreCancel) implements Engine {
+                      List<String> command, boolean ignoreCancel, boolean physical, Duration restoreDuration) implements Engine {
         @Override
         public DumpFormat format() {
-            return DumpFormat.SQL;
+            return physical ? DumpFormat.TAR : DumpFormat.SQL;
+        }
+
+        @Override
+        public boolean physical() {
+            return physical;
+        }
+
+        @Override
+        public void restoreFiles(InputStream in, DumpFormat format, io.dbbackup.spi.DirectoryRestore request, OperationContext ctx)
+                throws IOException {
+            if (!physical) {
+                Engine.super.restoreFiles(in, format, request, ctx);
+                return;
+            }
+            byte[] all = in.readAllBytes();
+            int slice = Math.max(1, (all.length + 19) / 20);
+            for (int i = 0, off = 0; off < all.length; i++, off += slice) {
+                Files.write(request.directory().resolve(String.format("part-%02d", i)),
+                        java.util.Arrays.copyOfRange(all, off, Math.min(all.length, off + slice)));
+                pause(restoreDuration.toNanos() / 20, ctx);
+            }
         }
 
         @Override
