@@ -26,13 +26,62 @@ public final class S3ProxyServer implements AutoCloseable {
     private final int port;
     private final String identity = "AKID" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase();
     private final String credential = "s3cr3t-" + UUID.randomUUID();
+    private final boolean tls;
     private Process process;
 
     public S3ProxyServer() throws IOException {
+        this(false);
+    }
+
+    private S3ProxyServer(boolean tls) throws IOException {
         this.dir = Files.createTempDirectory("s3proxy-");
         this.data = Files.createDirectories(dir.resolve("data"));
         this.port = FreePort.pick();
+        this.tls = tls;
+        if (tls) {
+            makeKeys();
+        }
         start();
+    }
+
+    /**
+     * The same server over https only, with a self-signed certificate for 127.0.0.1: clients trust it through
+     * {@link #trustStore()} (PKCS12, password {@link #STORE_PASSWORD}).
+     */
+    public static S3ProxyServer tls() throws IOException {
+        return new S3ProxyServer(true);
+    }
+
+    public static final String STORE_PASSWORD = "changeit-test";
+
+    public Path trustStore() {
+        return dir.resolve("trust.p12");
+    }
+
+    private void makeKeys() throws IOException {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Path keys = dir.resolve("keys.p12");
+        Path cert = dir.resolve("cert.pem");
+        keytool(keytool, "-genkeypair", "-alias", "s3proxy", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", keys.toString(), "-storetype", "PKCS12",
+                "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
+        keytool(keytool, "-exportcert", "-rfc", "-alias", "s3proxy", "-keystore", keys.toString(), "-storetype", "PKCS12",
+                "-storepass", STORE_PASSWORD, "-file", cert.toString());
+        keytool(keytool, "-importcert", "-noprompt", "-alias", "s3proxy", "-file", cert.toString(), "-keystore",
+                trustStore().toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
+    }
+
+    private static void keytool(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("keytool failed: " + String.join(" ", cmd) + "\n" + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     public synchronized void start() throws IOException {
@@ -45,7 +94,8 @@ public final class S3ProxyServer implements AutoCloseable {
         }
         Path props = dir.resolve("s3proxy.properties");
         Files.writeString(props, String.join("\n",
-                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                tls ? "s3proxy.secure-endpoint=https://127.0.0.1:" + port + "\ns3proxy.keystore-path=" + dir.resolve("keys.p12")
+                        + "\ns3proxy.keystore-password=" + STORE_PASSWORD : "s3proxy.endpoint=http://127.0.0.1:" + port,
                 "s3proxy.authorization=aws-v2-or-v4",
                 "s3proxy.identity=" + identity,
                 "s3proxy.credential=" + credential,
@@ -78,7 +128,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port);
     }
 
     public String accessKey() {

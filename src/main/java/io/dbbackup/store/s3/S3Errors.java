@@ -66,12 +66,33 @@ final class S3Errors {
                     + " failed: no credentials (set access_key_env/secret_key_env or _file, or provide AWS credentials"
                     + " in the environment, a web identity token or an instance profile)", null);
         }
+        String refused = certificateRefusal(e);
+        if (refused != null) {
+            throw DbBackupException.permanent("s3 " + action + " " + location + " failed: the server's TLS certificate was not "
+                    + "accepted (" + refused + "); for a private CA give the JVM a trust store (-Djavax.net.ssl.trustStore=… "
+                    + "in JDK_JAVA_OPTIONS), or fix 'endpoint'", null);
+        }
         if (isInterrupt(e)) {
             InterruptedIOException ie = new InterruptedIOException("s3 " + action + " " + location + " interrupted");
             ie.initCause(e);
             return ie;
         }
         return new IOException(Redactor.redact("s3 " + action + " " + location + " failed: " + msg), e);
+    }
+
+    /** The innermost reason of a TLS handshake that failed over the server's certificate, or null. */
+    static String certificateRefusal(Throwable e) {
+        boolean handshake = false;
+        Throwable last = null;
+        for (Throwable c = e; c != null && c != c.getCause(); c = c.getCause()) {
+            handshake |= c instanceof javax.net.ssl.SSLHandshakeException;
+            last = c;
+        }
+        if (!handshake) {
+            return null;
+        }
+        String m = last.getMessage() == null ? last.getClass().getSimpleName() : oneLine(last.getMessage());
+        return m.replaceFirst("^[\\w.$]+Exception: ", "");
     }
 
     static boolean isInterrupt(Throwable e) {

@@ -78,20 +78,18 @@ public final class S3Store implements Store {
     }
 
     /**
-     * An http:// endpoint (MinIO or s3proxy on a private network) with no proxy in the environment: the SDK's
-     * own connection factory would build a TLS context all the same, parsing the JDK's whole trust store
-     * (0.1–0.25 CPU-s in a fresh JVM, paid by every backup and every wal-push), so plain connections are made
-     * here instead. https:// endpoints and proxied ones keep the SDK's factory.
+     * No proxy in the environment: requests go through {@link LargeWriteHttpClient} over the JDK's connections
+     * (http, or https with the JDK's default TLS context: its trust store, {@code javax.net.ssl.*} properties). The
+     * SDK's client sends bodies in 4 KiB writes, and over http would also set up TLS it never uses (the JDK's whole
+     * trust store parsed, 0.1–0.25 CPU-s in a fresh JVM, paid by every backup and every wal-push). With a
+     * {@code *_PROXY} variable the SDK's client is kept: it reads those variables, the JDK does not.
      */
-    static boolean plainHttp(URI endpoint, Map<String, String> env) {
-        if (endpoint == null || !"http".equalsIgnoreCase(endpoint.getScheme())) {
-            return false;
-        }
+    static boolean ownClient(Map<String, String> env) {
         return Stream.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
                 .noneMatch(v -> env.get(v) != null && !env.get(v).isBlank());
     }
 
-    private static HttpURLConnection plainHttpConnection(URI uri) {
+    private static HttpURLConnection connection(URI uri) {
         try {
             // the JDK's default proxy selector still applies (http.proxyHost and friends), as with the SDK's factory
             HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
@@ -108,8 +106,8 @@ public final class S3Store implements Store {
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(cfg.accessKey().reveal(), cfg.secretKey().reveal()));
         S3ClientBuilder b = S3Client.builder();
-        if (plainHttp(cfg.endpoint(), System.getenv())) {
-            b.httpClient(new LargeWriteHttpClient(S3Store::plainHttpConnection));
+        if (ownClient(System.getenv())) {
+            b.httpClient(new LargeWriteHttpClient(S3Store::connection));
         } else {
             b.httpClientBuilder(UrlConnectionHttpClient.builder()
                     .connectionTimeout(CONNECT_TIMEOUT)
