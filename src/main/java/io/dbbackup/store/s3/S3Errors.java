@@ -80,15 +80,21 @@ final class S3Errors {
         return new IOException(Redactor.redact("s3 " + action + " " + location + " failed: " + msg), e);
     }
 
-    /** The innermost reason of a TLS handshake that failed over the server's certificate, or null. */
+    /**
+     * The innermost reason of a TLS handshake that failed over the server's certificate (untrusted, expired, for
+     * another name), or null: a handshake cut short by the network is not one, and stays retryable.
+     */
     static String certificateRefusal(Throwable e) {
         boolean handshake = false;
+        boolean certificate = false;
         Throwable last = null;
         for (Throwable c = e; c != null && c != c.getCause(); c = c.getCause()) {
             handshake |= c instanceof javax.net.ssl.SSLHandshakeException;
+            certificate |= c instanceof java.security.cert.CertificateException || c instanceof java.security.cert.CertPathBuilderException
+                    || c instanceof java.security.cert.CertPathValidatorException;
             last = c;
         }
-        if (!handshake) {
+        if (!handshake || !certificate) {
             return null;
         }
         String m = last.getMessage() == null ? last.getClass().getSimpleName() : oneLine(last.getMessage());
