@@ -4,6 +4,7 @@ import io.dbbackup.codec.Decryptor;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.FolderSync;
 import io.dbbackup.core.Lsn;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
@@ -14,10 +15,8 @@ import io.dbbackup.core.RecoveryTarget;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -168,11 +167,7 @@ public final class PhysicalRestorer {
     /** The last step of a restore: the marker goes, and with it the folder's claim to be unfinished. */
     private static void finished(Path dir) throws IOException {
         Files.delete(dir.resolve(UNFINISHED));
-        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
-            folder.force(true); // the removal too is on disk before the restore is reported done
-        } catch (IOException ignored) {
-            // a file system that cannot flush a folder: the files themselves were flushed by the engine
-        }
+        FolderSync.flush(dir); // the removal too is on disk before the restore is reported done
     }
 
     private static void checkEmpty(Path dir) {

@@ -1,5 +1,6 @@
 package io.dbbackup.store.local;
 
+import io.dbbackup.core.FolderSync;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
@@ -266,7 +267,7 @@ public final class LocalStore implements Store {
             }
             done = true;
             if (fsync) {
-                syncDirectory(target.getParent());
+                FolderSync.flush(target.getParent());
             }
         }
 
@@ -291,14 +292,6 @@ public final class LocalStore implements Store {
         @Override
         public void close() {
             abort();
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // some file systems cannot fsync a directory; the rename itself is atomic
         }
     }
 }

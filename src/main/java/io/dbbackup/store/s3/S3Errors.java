@@ -88,7 +88,7 @@ final class S3Errors {
         boolean handshake = false;
         boolean certificate = false;
         Throwable last = null;
-        for (Throwable c = e; c != null && c != c.getCause(); c = c.getCause()) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
             handshake |= c instanceof javax.net.ssl.SSLHandshakeException;
             certificate |= c instanceof java.security.cert.CertificateException || c instanceof java.security.cert.CertPathBuilderException
                     || c instanceof java.security.cert.CertPathValidatorException;
