@@ -34,6 +34,16 @@ final class S3Errors {
                 && DAMAGED_CODES.contains(s3.awsErrorDetails().errorCode());
     }
 
+    /** Whether a request failed writing its body: the server may have answered and closed (see S3Upload#refusal). */
+    static boolean bodyBrokenOff(SdkException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof IOException && c.getMessage() != null && c.getMessage().contains("Error writing request body")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static IOException map(String action, String location, SdkException e) {
         if (e instanceof S3Exception s3) {
             int status = s3.statusCode();

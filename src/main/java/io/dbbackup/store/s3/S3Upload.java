@@ -241,7 +241,7 @@ final class S3Upload implements Upload {
             parts.put(number, part.build());
         } catch (SdkException e) {
             if (failure == null) {
-                failure = aborted ? new InterruptedIOException("aborted") : mapQuietly("upload part " + number + " of", e);
+                failure = aborted ? new InterruptedIOException("aborted") : mapQuietly("upload part " + number + " of", refusal(e));
             }
         } catch (RuntimeException e) {
             if (failure == null) {
@@ -268,6 +268,27 @@ final class S3Upload implements Upload {
                 ctx.log().warn("the s3 server received a damaged body (its SHA-256 did not match); sending it again",
                         "object", location, "what", what, "attempt", attempt + 1 + "/" + DAMAGED_ATTEMPTS);
             }
+        }
+    }
+
+    /**
+     * The server's own answer when it broke off a body half way. Some servers (s3proxy, servers that ignore
+     * {@code Expect: 100-continue}) read part of a body, answer 403 and close; the JDK's connection then reports only
+     * "Error writing request body" and cannot read the answer. One bodiless request on the bucket (HeadBucket) asks
+     * again: refused for the credentials, that refusal is the error (permanent, naming the credentials); otherwise
+     * the broken write stays the error (retryable, the network).
+     */
+    private SdkException refusal(SdkException e) {
+        if (!S3Errors.bodyBrokenOff(e) || aborted) {
+            return e;
+        }
+        try {
+            store.client().headBucket(b -> b.bucket(cfg.bucket()));
+            return e;
+        } catch (S3Exception answer) {
+            return answer.statusCode() == 401 || answer.statusCode() == 403 ? answer : e;
+        } catch (SdkException other) {
+            return e;
         }
     }
 
@@ -335,7 +356,7 @@ final class S3Upload implements Upload {
             PutObjectRequest request = req.build();
             resendingDamaged("object", () -> store.client().putObject(request, body(data, length)));
         } catch (SdkException e) {
-            throw S3Errors.map("put", location, e);
+            throw S3Errors.map("put", location, refusal(e));
         }
     }
 

@@ -191,4 +191,51 @@ class LargeWriteHttpClientTest {
             assertThat(sizes.asked).as("the body was not read").isEmpty();
         }
     }
+
+    /**
+     * A server that answers a refusal while the body is still coming and closes (s3proxy does): the JDK's connection
+     * cannot read that answer after the broken write, so the call fails with the message S3Errors.bodyBrokenOff
+     * knows, and S3Upload asks the server again without a body. This pins the message it relies on.
+     */
+    @Test
+    void aRefusalAnsweredWhileTheBodyIsWrittenIsABrokenWrite() throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<Long> bodyRead = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket s = raw.accept()) {
+                    InputStream in = s.getInputStream();
+                    StringBuilder h = new StringBuilder();
+                    while (!h.toString().endsWith("\r\n\r\n")) {
+                        int c = in.read();
+                        if (c < 0) {
+                            break;
+                        }
+                        h.append((char) c);
+                    }
+                    long read = in.readNBytes(1 << 20).length;
+                    byte[] error = "<Error><Code>SignatureDoesNotMatch</Code></Error>".getBytes(StandardCharsets.UTF_8);
+                    s.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Length: " + error.length
+                            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().write(error);
+                    s.getOutputStream().flush();
+                    return read; // closing with the rest of the body unread: the client's next write fails
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            byte[] data = new byte[64 << 20];
+            SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.PUT)
+                    .uri(URI.create("http://127.0.0.1:" + raw.getLocalPort() + "/bucket/refused"))
+                    .putHeader("Content-Length", Integer.toString(data.length))
+                    .build();
+            ReadSizes sizes = new ReadSizes();
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> send(request, sizes.of(data)));
+
+            assertThat(bodyRead.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L << 20);
+            assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("Error writing request body");
+            assertThat(S3Errors.bodyBrokenOff(software.amazon.awssdk.core.exception.SdkClientException.create("x", t)))
+                    .isTrue();
+            assertThat(sizes.asked.stream().mapToLong(Integer::longValue).sum())
+                    .as("the write stopped at the refusal").isLessThan(data.length);
+        }
+    }
 }
