@@ -98,6 +98,10 @@ public final class BackupPipeline {
         boolean sidecarsWritten = false;
         boolean committed = false;
         try {
+            // the dump first: the tool's start-up and catalog queries overlap the set-up of the chain below
+            // (the store's upload, the compressor's native library); until the chain reads, the pipe holds
+            // PIPE_CHUNKS chunks and then holds the dump back
+            dumper.start();
             upload = r.store().upload(key.key(), r.ctx());
             HashingOutputStream hashing = new HashingOutputStream(upload.stream());
             // hashing and the store's writes on a thread of their own, overlapping compression
@@ -105,7 +109,6 @@ public final class BackupPipeline {
             OutputStream chain = r.encryptor() == null ? stored : r.encryptor().encrypt(stored);
             chain = Codecs.compress(chain, r.compression(), r.compressionLevel());
             long raw;
-            dumper.start();
             try (InputStream source = pipe.source(); OutputStream out = counted(chain, r.rawProgress())) {
                 raw = source.transferTo(out);
             }
