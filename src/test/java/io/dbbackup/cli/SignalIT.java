@@ -323,6 +323,74 @@ class SignalIT {
         assertThat(files(pgdata)).hasSize(20).noneSatisfy(f -> assertThat(f.getFileName().toString()).startsWith(".dbbackup"));
     }
 
+    /**
+     * A SQLite restore killed while it writes its temporary file beside the target leaves that file (as large as the
+     * database) and its lock file: the next restore into the same target removes both, says so, and restores; the
+     * target is the backup's database, and nothing of either restore is left beside it.
+     */
+    @org.junit.jupiter.api.Test
+    void aSqliteRestoreKilledHalfWayLeavesATemporaryFileTheNextOneRemoves() throws Exception {
+        Path source = dir.resolve("app.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + source);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("create table t (b blob)");
+            for (int i = 0; i < 96; i++) {
+                st.execute("insert into t values (randomblob(1048576))"); // incompressible: a long write
+            }
+        }
+        Path targetDir = Files.createDirectories(dir.resolve("restored"));
+        Path target = targetDir.resolve("app.db");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: none}
+                  restored: {engine: sqlite, path: restored/app.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: local}
+                """);
+        Cli.Result backup = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+
+        Process p = startJar("restore", "app", "--to", "restored", "--auto-confirm");
+        List<Path> left;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (p.isAlive() && System.nanoTime() < deadline && files(targetDir).stream()
+                    .noneMatch(f -> f.getFileName().toString().matches("\\.dbbackup-restore-app\\.db\\.[0-9a-f-]{36}"))) {
+                Thread.sleep(2);
+            }
+            assertThat(p.isAlive()).as("the restore is writing its temporary file").isTrue();
+            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        left = files(targetDir);
+        assertThat(left).as("what SIGKILL left").hasSize(2)
+                .anySatisfy(f -> assertThat(f.getFileName().toString()).matches("\\.dbbackup-restore-app\\.db\\.[0-9a-f-]{36}"))
+                .anySatisfy(f -> assertThat(f.getFileName().toString()).matches("\\.dbbackup-restore-app\\.db\\.[0-9a-f-]{36}\\.lock"));
+
+        Cli.Result again = new Cli().workingDir(dir).run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.err()).contains("removed the temporary file of a restore that did not finish")
+                .contains(left.stream().filter(f -> !f.toString().endsWith(".lock")).findFirst().orElseThrow().getFileName().toString());
+        assertThat(files(targetDir)).containsExactly(target);
+        try (java.sql.Connection a = java.sql.DriverManager.getConnection("jdbc:sqlite:" + source);
+             java.sql.Connection b = java.sql.DriverManager.getConnection("jdbc:sqlite:" + target);
+             java.sql.ResultSet ra = a.createStatement().executeQuery("select b from t order by rowid");
+             java.sql.ResultSet rb = b.createStatement().executeQuery("select b from t order by rowid")) {
+            int rows = 0;
+            while (ra.next()) {
+                assertThat(rb.next()).isTrue();
+                assertThat(rb.getBytes(1)).as("row %d", rows).isEqualTo(ra.getBytes(1));
+                rows++;
+            }
+            assertThat(rb.next()).isFalse();
+            assertThat(rows).isEqualTo(96);
+        }
+    }
+
     /** An in-process run with its scratch folders in {@code scratch}, {@code minutes} ahead (each backup its own key). */
     private Cli quick(Path scratch, int minutes) {
         return new Cli().workingDir(dir).env("DBBACKUP_TMPDIR", scratch.toString())

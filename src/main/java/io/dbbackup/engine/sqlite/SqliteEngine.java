@@ -265,17 +265,17 @@ public final class SqliteEngine implements Engine {
 
     /**
      * Writes the stream to a temporary file beside the target, checks it, then renames it over the
-     * target in one atomic step: readers see the old database or the new one, never a mix.
+     * target in one atomic step: readers see the old database or the new one, never a mix. What a restore
+     * killed half way left beside the target is removed first ({@link RestoreTemp}).
      */
     @Override
     public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
         if (format != DumpFormat.SQLITE) {
             throw DbBackupException.user("cannot restore a " + format.extension() + " dump into SQLite " + path);
         }
-        Path dir = path.getParent();
-        Files.createDirectories(dir);
-        Path temp = dir.resolve(".dbbackup-restore-" + path.getFileName() + "." + UUID.randomUUID());
-        try {
+        Files.createDirectories(path.getParent());
+        try (RestoreTemp claimed = RestoreTemp.claim(path, ctx.log())) {
+            Path temp = claimed.file();
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 in.transferTo(out);
@@ -291,8 +291,6 @@ public final class SqliteEngine implements Engine {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
             }
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 }
