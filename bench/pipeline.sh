@@ -138,7 +138,8 @@ pgport=$(free_port)
   --no-instructions --no-sync > "$pgdir/initdb.log")
 (cd "$pgdir" && "${prio[@]}" runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
   -o "-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-      -c full_page_writes=off -c autovacuum=off -c max_wal_size=4GB -c checkpoint_timeout=1h" start > /dev/null)
+      -c full_page_writes=off -c autovacuum=off -c max_wal_size=4GB -c checkpoint_timeout=1h \
+      -c log_connections=on -c log_line_prefix=%n@" start > /dev/null)
 export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=postgres
 postmaster=$(head -1 "$pgdir/data/postmaster.pid")
 psql_() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
@@ -268,6 +269,7 @@ measure() {
   local load sv0 sv1 s30 s31 b
   load=$(cut -d' ' -f1 /proc/loadavg)
   sv0=$(cpu_ticks); s30=$(s3_ticks)
+  t0=$(date +%s.%N)
   if ! "${prio[@]}" /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" > "$work/cmd.out" 2> "$work/cmd.err"; then
     cat "$work/cmd.err" >&2
     die "$name (run $run) failed: $*"
@@ -276,8 +278,11 @@ measure() {
   sv1=$(cpu_ticks); s31=$(s3_ticks)
   if [[ $bytes =~ ^[0-9]+$ ]]; then b=$bytes; else b=$(find $bytes -type f -printf '%s\n' 2> /dev/null | sort -n | tail -1); fi
   read -r wall user sys rss < <(tail -1 "$tf")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$run" "$wall" "$user" "$sys" "$rss" "${b:-0}" \
-    "$(echo "($sv1 - $sv0) / $hz" | bc -l)" "$(echo "($s31 - $s30) / $hz" | bc -l)" "$load" >> "$results"
+  # start-up: from the command's start to the first connection the server received (its log, ms); - when none
+  first=$(awk -F@ -v t0="$t0" '/connection received/ && $1 + 0 >= t0 + 0 { if (m == "" || $1 < m) m = $1 }
+    END { if (m == "") print "-"; else printf "%.3f\n", m - t0 }' "$pgdir/server.log")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$run" "$wall" "$user" "$sys" "$rss" "${b:-0}" \
+    "$(echo "($sv1 - $sv0) / $hz" | bc -l)" "$(echo "($s31 - $s30) / $hz" | bc -l)" "$load" "$first" >> "$results"
   printf '  %-14s run %s  %6.2f s  cpu %6.2f s  rss %4d MiB\n' "$name" "$run" "$wall" "$(echo "$user + $sys" | bc)" \
     $((rss / 1024)) >&2
 }
