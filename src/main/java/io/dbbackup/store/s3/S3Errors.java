@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,10 +35,17 @@ final class S3Errors {
                 && DAMAGED_CODES.contains(s3.awsErrorDetails().errorCode());
     }
 
-    /** Whether a request failed writing its body: the server may have answered and closed (see S3Upload#refusal). */
+    /**
+     * How the JDK reports a server that closed the connection on a request instead of (or after) answering it:
+     * while the body was written, or before the answer could be read. s3proxy refuses a body this way.
+     */
+    private static final List<String> BROKEN_OFF = List.of("Error writing request body", "Unexpected end of file from server",
+            "Connection reset", "Broken pipe");
+
+    /** Whether the server broke the connection off without an answer we could read (see S3Upload#refusal). */
     static boolean bodyBrokenOff(SdkException e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof IOException && c.getMessage() != null && c.getMessage().contains("Error writing request body")) {
+            if (c instanceof IOException && c.getMessage() != null && BROKEN_OFF.stream().anyMatch(c.getMessage()::contains)) {
                 return true;
             }
         }

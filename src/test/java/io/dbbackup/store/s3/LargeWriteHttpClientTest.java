@@ -158,21 +158,14 @@ class LargeWriteHttpClientTest {
             java.util.concurrent.CompletableFuture<String> head = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try (java.net.Socket s = raw.accept()) {
                     InputStream in = s.getInputStream();
-                    StringBuilder h = new StringBuilder();
-                    while (!h.toString().endsWith("\r\n\r\n")) {
-                        int c = in.read();
-                        if (c < 0) {
-                            break;
-                        }
-                        h.append((char) c);
-                    }
+                    String h = head(in);
                     byte[] error = "<Error><Code>AccessDenied</Code></Error>".getBytes(StandardCharsets.UTF_8);
                     s.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Length: " + error.length
                             + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().write(error);
                     s.getOutputStream().flush();
                     s.shutdownOutput();
-                    return h.toString();
+                    return h;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -203,14 +196,7 @@ class LargeWriteHttpClientTest {
             java.util.concurrent.CompletableFuture<Long> bodyRead = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try (java.net.Socket s = raw.accept()) {
                     InputStream in = s.getInputStream();
-                    StringBuilder h = new StringBuilder();
-                    while (!h.toString().endsWith("\r\n\r\n")) {
-                        int c = in.read();
-                        if (c < 0) {
-                            break;
-                        }
-                        h.append((char) c);
-                    }
+                    String h = head(in);
                     long read = in.readNBytes(1 << 20).length;
                     byte[] error = "<Error><Code>SignatureDoesNotMatch</Code></Error>".getBytes(StandardCharsets.UTF_8);
                     s.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Length: " + error.length
@@ -237,5 +223,18 @@ class LargeWriteHttpClientTest {
             assertThat(sizes.asked.stream().mapToLong(Integer::longValue).sum())
                     .as("the write stopped at the refusal").isLessThan(data.length);
         }
+    }
+
+    /** A request's head as a raw server reads it: up to and with the blank line. */
+    private static String head(InputStream in) throws IOException {
+        StringBuilder h = new StringBuilder();
+        while (!h.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            h.append((char) c);
+        }
+        return h.toString();
     }
 }

@@ -37,4 +37,15 @@ class S3ErrorsTest {
         assertThat(e).isNotInstanceOf(DbBackupException.class);
         assertThat(e.getMessage()).contains("Remote host terminated the handshake");
     }
+
+    /** The connection broken off by the server (its answer unread) is asked again; a server not there is not. */
+    @Test
+    void aConnectionTheServerBrokeOffIsToldFromOneThatWasNeverMade() {
+        for (String broken : new String[] {"Error writing request body to server", "Unexpected end of file from server",
+                "Connection reset", "Broken pipe (Write failed)"}) {
+            assertThat(S3Errors.bodyBrokenOff(sdk(new IOException(broken)))).as(broken).isTrue();
+        }
+        assertThat(S3Errors.bodyBrokenOff(sdk(new java.net.ConnectException("Connection refused")))).isFalse();
+        assertThat(S3Errors.bodyBrokenOff(sdk(new java.net.SocketTimeoutException("Read timed out")))).isFalse();
+    }
 }

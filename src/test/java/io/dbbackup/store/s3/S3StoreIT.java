@@ -45,7 +45,11 @@ class S3StoreIT extends CredentialedStoreContract {
 
     @Override
     protected Store createStoreWithBadCredentials() {
-        S3Settings good = S3Fixture.settings(s3, BUCKET, "bad/", 5L << 20, 2);
+        return storeWithBadCredentials(5L << 20);
+    }
+
+    private S3Store storeWithBadCredentials(long partSize) {
+        S3Settings good = S3Fixture.settings(s3, BUCKET, "bad/", partSize, 2);
         return new S3Store(new S3Settings(good.endpoint(), good.region(), good.bucket(), good.prefix(), good.accessKey(),
                 new Secret(WRONG_SECRET, "test"), true, null, null, null, good.partSize(), 2, true));
     }
@@ -159,12 +163,7 @@ class S3StoreIT extends CredentialedStoreContract {
         new java.util.Random(11).nextBytes(data);
         try (Store bad = createStoreWithBadCredentials()) {
             S3RequestLog.drain();
-            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> {
-                try (var upload = bad.upload("k/big.bin", ctx())) {
-                    upload.stream().write(data);
-                    upload.commit();
-                }
-            });
+            Throwable t = failedUpload(bad, "k/big.bin", data);
             assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
             assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
             assertThat(t.getMessage()).contains("HTTP 403").contains("check the store's credentials");
@@ -184,16 +183,9 @@ class S3StoreIT extends CredentialedStoreContract {
     void aBodyBrokenOffByTheServerIsNamedByItsAnswerToABodilessRequest() throws Exception {
         byte[] data = new byte[48 << 20];
         new java.util.Random(12).nextBytes(data);
-        S3Settings good = S3Fixture.settings(s3, BUCKET, "bad/", 64L << 20, 2);
-        try (Store bad = new S3Store(new S3Settings(good.endpoint(), good.region(), good.bucket(), good.prefix(),
-                good.accessKey(), new Secret(WRONG_SECRET, "test"), true, null, null, null, good.partSize(), 2, true))) {
+        try (Store bad = storeWithBadCredentials(64L << 20)) { // one PutObject of 48 MiB
             S3RequestLog.drain();
-            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> {
-                try (var upload = bad.upload("k/huge.bin", ctx())) {
-                    upload.stream().write(data);
-                    upload.commit();
-                }
-            });
+            Throwable t = failedUpload(bad, "k/huge.bin", data);
             assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
             assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
             assertThat(t.getMessage()).contains("s3 put s3://" + BUCKET + "/bad/k/huge.bin failed: HTTP 403")
@@ -201,5 +193,14 @@ class S3StoreIT extends CredentialedStoreContract {
             assertThat(S3RequestLog.drain()).as("one PutObject, no multipart").contains("PutObject", "HeadBucket")
                     .doesNotContain("CreateMultipartUpload");
         }
+    }
+
+    private Throwable failedUpload(Store store, String key, byte[] data) {
+        return org.assertj.core.api.Assertions.catchThrowable(() -> {
+            try (var upload = store.upload(key, ctx())) {
+                upload.stream().write(data);
+                upload.commit();
+            }
+        });
     }
 }
