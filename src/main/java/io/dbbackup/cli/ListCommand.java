@@ -4,6 +4,7 @@ import io.dbbackup.core.Human;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
+import io.dbbackup.job.AbandonedUploads;
 import io.dbbackup.job.Catalog;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -45,12 +46,17 @@ final class ListCommand implements Callable<Integer> {
         }
         if (json) {
             root.out.println(Json.pretty(entries.stream().map(e -> toMap(e, facts.get(e))).toList()));
-            return 0;
-        }
-        if (entries.isEmpty()) {
+        } else if (entries.isEmpty()) {
             root.out.println("no backups for job " + job);
-            return 0;
+        } else {
+            table(entries, shown, facts);
         }
+        root.out.flush();
+        new AbandonedUploads(ws, catalog).mention(j); // on stderr: stdout stays the table or the JSON
+        return 0;
+    }
+
+    private void table(List<Catalog.Entry> entries, List<String> shown, Map<Catalog.Entry, Map<String, String>> facts) {
         StringBuilder head = new StringBuilder(String.format("%-19s  %10s", "TIMESTAMP (UTC)", "SIZE"));
         shown.forEach(f -> head.append("  ").append(String.format("%-" + width(f, facts) + "s", f.toUpperCase(Locale.ROOT))));
         root.out.println(head.append("  KEY"));
@@ -60,7 +66,6 @@ final class ListCommand implements Callable<Integer> {
             shown.forEach(f -> line.append("  ").append(String.format("%-" + width(f, facts) + "s", facts.get(e).getOrDefault(f, "?"))));
             root.out.println(line.append("  ").append(e.key().key()));
         }
-        return 0;
     }
 
     private static Map<String, String> factsOf(Workspace ws, Catalog catalog, JobConfig j, Catalog.Entry e, List<String> shown) {

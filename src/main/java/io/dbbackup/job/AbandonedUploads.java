@@ -26,13 +26,36 @@ public final class AbandonedUploads {
     private final Workspace ws;
     private final Catalog catalog;
 
-    AbandonedUploads(Workspace ws, Catalog catalog) {
+    public AbandonedUploads(Workspace ws, Catalog catalog) {
         this.ws = ws;
         this.catalog = catalog;
     }
 
     /** The job's abandoned uploads; none, with a warning, when the store cannot list them. */
     List<UnfinishedUpload> find(JobConfig job) {
+        return find(job, true);
+    }
+
+    /**
+     * What {@code list} tells of them: one warning line when there are any (a killed run's partial objects, which
+     * the store keeps and may bill for, and which prune removes), nothing otherwise. A store that cannot list them
+     * (no ListMultipartUploads permission) stays quiet here: listing backups does not need that permission.
+     */
+    public void mention(JobConfig job) {
+        List<UnfinishedUpload> found = find(job, false);
+        if (found.isEmpty()) {
+            return;
+        }
+        long bytes = found.stream().mapToLong(UnfinishedUpload::size).sum();
+        Instant last = found.stream().map(UnfinishedUpload::lastWrite).max(Instant::compareTo).orElseThrow();
+        ws.log().warn(found.size() + (found.size() == 1 ? " abandoned upload" : " abandoned uploads") + " of "
+                + io.dbbackup.core.Human.size(bytes) + " (a killed run's partial objects, kept by the store) in "
+                + catalog.store(job).describe()
+                + "; 'dbbackup prune " + job.name() + "' removes them", "job", job.name(), "bytes", bytes,
+                "last_write", last);
+    }
+
+    private List<UnfinishedUpload> find(JobConfig job, boolean warnOnFailure) {
         Store store = catalog.store(job);
         Instant cutoff = ws.clock().instant().minus(AFTER);
         try {
@@ -40,8 +63,12 @@ public final class AbandonedUploads {
                     .filter(u -> !u.lastWrite().isAfter(cutoff) && ours(job, u.key()))
                     .toList();
         } catch (IOException | RuntimeException e) {
-            ws.log().warn(Failures.map("cannot look for abandoned uploads in " + store.describe(), e).getMessage(),
-                    "job", job.name());
+            String why = Failures.map("cannot look for abandoned uploads in " + store.describe(), e).getMessage();
+            if (warnOnFailure) {
+                ws.log().warn(why, "job", job.name());
+            } else {
+                ws.log().debug(why, "job", job.name());
+            }
             return List.of();
         }
     }

@@ -41,6 +41,16 @@ class PruneAbandonedUploadsIT {
                 .resolve(".dbbackup-tmp-other-20261101-010000.sql.gz" + UUID), Duration.ofDays(30));
         config("local: {type: local, path: store}");
 
+        Cli.Result list = cli().run("-c", "config.yaml", "list", "nightly");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).contains("prod/app/app-20261129-010000.sql.gz").doesNotContain("abandoned");
+        assertThat(list.err()).contains("WARN").contains("2 abandoned uploads of 24 B")
+                .contains("'dbbackup prune nightly' removes them").contains("last_write=2026-11-29T11:00:00Z");
+        Cli.Result listJson = cli().run("-q", "-c", "config.yaml", "list", "nightly", "--json");
+        assertThat(listJson.exit()).as(listJson.toString()).isZero();
+        assertThat(io.dbbackup.core.Json.parse(listJson.out())).as("stdout stays the JSON").isInstanceOf(List.class);
+        assertThat(listJson.err()).contains("2 abandoned uploads");
+
         Cli.Result dry = cli().run("-c", "config.yaml", "prune", "nightly", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
         assertThat(dry.out()).contains("would remove 2")
@@ -58,6 +68,9 @@ class PruneAbandonedUploadsIT {
         Cli.Result again = cli().run("-c", "config.yaml", "prune", "nightly", "--json");
         assertThat(again.exit()).as(again.toString()).isZero();
         assertThat(again.out()).doesNotContain("abandoned_uploads");
+        Cli.Result listAfter = cli().run("-c", "config.yaml", "list", "nightly");
+        assertThat(listAfter.exit()).as(listAfter.toString()).isZero();
+        assertThat(listAfter.err()).as("those of the last day are a run's, maybe running").doesNotContain("abandoned");
     }
 
     @Test
@@ -75,6 +88,9 @@ class PruneAbandonedUploadsIT {
                 .contains("listing unfinished uploads under prod/app/ is denied");
         assertThat(folder.resolve("app-20261128-010000.sql.gz")).as("retention applied all the same").doesNotExist();
         assertThat(ownOld).exists();
+        Cli.Result list = cli().run("-c", "config.yaml", "list", "nightly");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.err()).as("listing backups needs no right to list uploads").doesNotContain("abandoned");
     }
 
     private Cli cli() {
