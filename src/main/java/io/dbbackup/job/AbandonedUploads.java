@@ -2,6 +2,7 @@ package io.dbbackup.job;
 
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.core.WalKey;
 import io.dbbackup.pipeline.Failures;
@@ -49,7 +50,7 @@ public final class AbandonedUploads {
         long bytes = found.stream().mapToLong(UnfinishedUpload::size).sum();
         Instant last = found.stream().map(UnfinishedUpload::lastWrite).max(Instant::compareTo).orElseThrow();
         ws.log().warn(found.size() + (found.size() == 1 ? " abandoned upload" : " abandoned uploads") + " of "
-                + io.dbbackup.core.Human.size(bytes) + " (a killed run's partial objects, kept by the store) in "
+                + Human.size(bytes) + " (a killed run's partial objects, kept by the store) in "
                 + catalog.store(job).describe()
                 + "; 'dbbackup prune " + job.name() + "' removes them", "job", job.name(), "bytes", bytes,
                 "last_write", last);

@@ -1,26 +1,21 @@
 package io.dbbackup.job;
 
+import io.dbbackup.core.LockFile;
 import io.dbbackup.core.Log;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -36,30 +31,25 @@ final class ScratchFolders {
     static final String LOCK = ".lock";
     /** A lock file younger than this may be one whose process has not locked it yet. */
     static final Duration GRACE = Duration.ofMinutes(1);
-    /** Folders claimed by this JVM: never opened by the sweep (closing a descriptor of a locked file drops its lock). */
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private ScratchFolders() {
     }
 
     /** A claimed folder: {@link #close()} releases the claim, once the operation removed the folder. */
     static final class Claim implements AutoCloseable {
-        private final Path folder;
-        private final FileChannel channel;
+        private final LockFile lock;
 
-        private Claim(Path folder, FileChannel channel) {
-            this.folder = folder;
-            this.channel = channel;
+        private Claim(LockFile lock) {
+            this.lock = lock;
         }
 
         @Override
         public void close() {
             try {
-                channel.close(); // releases the lock
+                lock.close();
             } catch (IOException ignored) {
                 // the descriptor is gone either way
             }
-            HELD.remove(folder);
         }
     }
 
@@ -68,16 +58,10 @@ final class ScratchFolders {
      * system without POSIX modes): an engine that needs scratch space then creates it, or fails saying so.
      */
     static Claim claim(Path folder) {
-        return claim(folder, channel -> channel.lock(0, Long.MAX_VALUE, true));
+        return claim(folder, LockFile.SHARED);
     }
 
-    /** How a claim takes its lock: a seam for a test to fail it as a file system without POSIX locks does. */
-    interface Locker {
-        FileLock lock(FileChannel channel) throws IOException;
-    }
-
-    static Claim claim(Path folder, Locker locker) {
-        FileChannel channel = null;
+    static Claim claim(Path folder, LockFile.Locker locker) {
         Path lock = folder.resolve(LOCK);
         boolean created = false;
         try {
@@ -88,18 +72,8 @@ final class ScratchFolders {
             Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.createFile(lock);
             created = true;
-            channel = FileChannel.open(lock, StandardOpenOption.READ);
-            locker.lock(channel);
-            HELD.add(folder);
-            return new Claim(folder, channel);
+            return new Claim(LockFile.hold(lock, locker));
         } catch (IOException | RuntimeException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // nothing held
-                }
-            }
             if (created) {
                 // an unlocked lock file would tell a later sweep that this live folder's process is gone
                 try {
@@ -121,7 +95,7 @@ final class ScratchFolders {
         List<Path> removed = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, PREFIX + "*")) {
             for (Path folder : entries) {
-                if (!HELD.contains(folder) && abandoned(folder, now)) {
+                if (abandoned(folder, now)) {
                     removed.add(folder);
                     log.info("removed the scratch folder of a dbbackup process that ended without removing it", "path", folder);
                 }
@@ -140,15 +114,8 @@ final class ScratchFolders {
                     || Files.getLastModifiedTime(lock, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(now.minus(GRACE))) {
                 return false;
             }
-            try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-                 FileLock held = channel.tryLock()) {
-                if (held == null) {
-                    return false; // its process is alive
-                }
-                deleteTree(folder);
-                return true;
-            }
-        } catch (IOException | OverlappingFileLockException | UncheckedIOException e) {
+            return LockFile.whileUnheld(lock, false, () -> deleteTree(folder)); // false: its process is alive
+        } catch (IOException | UncheckedIOException e) {
             return false; // another user's, another sweep's, or gone meanwhile
         }
     }

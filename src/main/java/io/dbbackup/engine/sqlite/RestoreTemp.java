@@ -1,18 +1,13 @@
 package io.dbbackup.engine.sqlite;
 
+import io.dbbackup.core.LockFile;
 import io.dbbackup.core.Log;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -25,20 +20,15 @@ import java.util.regex.Pattern;
 final class RestoreTemp implements AutoCloseable {
     private static final String PREFIX = ".dbbackup-restore-";
     private static final String LOCK = ".lock";
-    /**
-     * The lock files this process holds: never opened by the sweep, because closing any channel on a file drops
-     * every POSIX lock the process holds on it.
-     */
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path file;
     private final Path lockFile;
-    private final FileChannel lockChannel;
+    private final LockFile lock;
 
-    private RestoreTemp(Path file, Path lockFile, FileChannel lockChannel) {
+    private RestoreTemp(Path file, Path lockFile, LockFile lock) {
         this.file = file;
         this.lockFile = lockFile;
-        this.lockChannel = lockChannel;
+        this.lock = lock;
     }
 
     /** Removes what killed restores into {@code target} left, then claims a new temporary file (not yet created). */
@@ -46,14 +36,11 @@ final class RestoreTemp implements AutoCloseable {
         Path dir = target.getParent();
         sweep(dir, target.getFileName().toString(), log);
         Path file = dir.resolve(PREFIX + target.getFileName() + "." + UUID.randomUUID());
-        Path lockFile = file.resolveSibling(file.getFileName() + LOCK);
-        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Path lockFile = Files.createFile(file.resolveSibling(file.getFileName() + LOCK));
         try {
-            ch.lock(); // released when ch closes; the temporary file exists only after this
-            HELD.add(lockFile.toAbsolutePath());
-            return new RestoreTemp(file, lockFile, ch);
+            // held before the temporary file exists: a sweep never sees that file unlocked while this restore lives
+            return new RestoreTemp(file, lockFile, LockFile.hold(lockFile, LockFile.SHARED));
         } catch (IOException | RuntimeException e) {
-            ch.close();
             Files.deleteIfExists(lockFile);
             throw e;
         }
@@ -70,17 +57,13 @@ final class RestoreTemp implements AutoCloseable {
             Files.deleteIfExists(file);
             Files.deleteIfExists(lockFile);
         } finally {
-            HELD.remove(lockFile.toAbsolutePath());
-            lockChannel.close();
+            lock.close();
         }
     }
 
     private static void sweep(Path dir, String name, Log log) throws IOException {
         Pattern temp = Pattern.compile(Pattern.quote(PREFIX + name + ".")
                 + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, PREFIX + "*")) {
             for (Path p : entries) {
                 if (temp.matcher(p.getFileName().toString()).matches()) {
@@ -90,26 +73,23 @@ final class RestoreTemp implements AutoCloseable {
         }
     }
 
+    /** Removes {@code file} and its lock file when nobody holds the lock (an older dbbackup's restore made none). */
     private static void removeIfAbandoned(Path file, Log log) {
         Path lockFile = file.resolveSibling(file.getFileName() + LOCK);
-        if (HELD.contains(lockFile.toAbsolutePath())) {
-            return; // a restore of this process
-        }
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock lock;
+        try {
+            long size;
             try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                return; // a restore of this process holds it (HELD is the first guard)
+                size = Files.size(file);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                return; // its restore finished meanwhile
             }
-            if (lock == null) {
-                return; // a restore still running holds it
+            if (LockFile.whileUnheld(lockFile, true, () -> {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(lockFile);
+            })) {
+                log.warn("removed the temporary file of a restore that did not finish (the process was killed)",
+                        "path", file, "bytes", size);
             }
-            long size = Files.exists(file) ? Files.size(file) : 0;
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(lockFile);
-            log.warn("removed the temporary file of a restore that did not finish (the process was killed)",
-                    "path", file, "bytes", size);
         } catch (IOException e) {
             log.warn("cannot remove the temporary file of a restore that did not finish", "path", file,
                     "error", e.getMessage());

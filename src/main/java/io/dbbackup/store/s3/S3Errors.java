@@ -26,6 +26,13 @@ final class S3Errors {
     /** The server found the body damaged on the way: its digest did not match the one sent. A resend fixes it. */
     private static final Set<String> DAMAGED_CODES = Set.of("BadDigest", "XAmzContentSHA256Mismatch");
 
+    /**
+     * How the JDK reports a server that closed the connection on a request instead of (or after) answering it:
+     * while the body was written, or before the answer could be read. s3proxy refuses a body this way.
+     */
+    private static final List<String> BROKEN_OFF = List.of("Error writing request body", "Unexpected end of file from server",
+            "Connection reset", "Broken pipe");
+
     private S3Errors() {
     }
 
@@ -34,13 +41,6 @@ final class S3Errors {
         return e instanceof S3Exception s3 && s3.awsErrorDetails() != null
                 && DAMAGED_CODES.contains(s3.awsErrorDetails().errorCode());
     }
-
-    /**
-     * How the JDK reports a server that closed the connection on a request instead of (or after) answering it:
-     * while the body was written, or before the answer could be read. s3proxy refuses a body this way.
-     */
-    private static final List<String> BROKEN_OFF = List.of("Error writing request body", "Unexpected end of file from server",
-            "Connection reset", "Broken pipe");
 
     /** Whether the server broke the connection off without an answer we could read (see S3Upload#refusal). */
     static boolean bodyBrokenOff(SdkException e) {

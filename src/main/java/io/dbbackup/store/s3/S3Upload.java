@@ -272,11 +272,11 @@ final class S3Upload implements Upload {
     }
 
     /**
-     * The server's own answer when it broke off a body half way. Some servers (s3proxy, servers that ignore
+     * The server's own answer when it broke a request off. Some servers (s3proxy, servers that ignore
      * {@code Expect: 100-continue}) read part of a body, answer 403 and close; the JDK's connection then reports only
-     * "Error writing request body" and cannot read the answer. One bodiless request on the bucket (HeadBucket) asks
-     * again: refused for the credentials, that refusal is the error (permanent, naming the credentials); otherwise
-     * the broken write stays the error (retryable, the network).
+     * the broken connection ({@link S3Errors#bodyBrokenOff}) and cannot read the answer. One bodiless request on the
+     * bucket (HeadBucket) asks again: refused for the credentials, that refusal is the error (permanent, naming the
+     * credentials); otherwise the broken connection stays the error (retryable, the network).
      */
     private SdkException refusal(SdkException e) {
         if (!S3Errors.bodyBrokenOff(e) || aborted) {
