@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +23,7 @@ import java.util.zip.Deflater;
  * ({@code gzip -d}, {@link java.util.zip.GZIPInputStream}). Loading a 32 KiB dictionary per 512 KiB
  * block costs about as much CPU as it saves elsewhere (128 KiB blocks, as pigz: +15 % CPU). At most
  * {@code 2 × threads} blocks are in flight, so memory is fixed (under 2 MiB per thread plus zlib's
- * state).
+ * state), and their input and output arrays are reused: nothing is allocated per block.
  */
 final class ParallelGzipOutputStream extends BlockOutputStream {
     static final int BLOCK = 512 * 1024;
@@ -33,7 +35,9 @@ final class ParallelGzipOutputStream extends BlockOutputStream {
     private final int level;
     private final ExecutorService workers;
     private final int maxPending;
-    private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
+    private final ArrayDeque<Future<Deflated>> pending = new ArrayDeque<>();
+    /** Output arrays written out and free again; at most as many exist as blocks are in flight. */
+    private final Queue<byte[]> outputs = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<Worker> worker;
     private final CRC32 crc = new CRC32();
     private long size;
@@ -84,19 +88,26 @@ final class ParallelGzipOutputStream extends BlockOutputStream {
         }
     }
 
-    /** A worker's zlib state and output buffer, reused for every block it deflates. */
+    /** A worker's zlib state, reused for every block it deflates. */
     private static final class Worker {
         final Deflater deflater;
-        byte[] buf = new byte[BLOCK + BLOCK / 8];
 
         Worker(int level) {
             deflater = new Deflater(level, true);
         }
     }
 
-    private byte[] deflate(byte[] data, int n, byte[] dict, boolean last) {
+    /** A block's raw deflate output: the first {@code length} bytes of {@code buf}. */
+    private record Deflated(byte[] buf, int length) {
+    }
+
+    private Deflated deflate(byte[] data, int n, byte[] dict, boolean last) {
         Worker w = worker.get();
         Deflater d = w.deflater;
+        byte[] buf = outputs.poll();
+        if (buf == null) {
+            buf = new byte[BLOCK + BLOCK / 8]; // deflate grows incompressible input by well under 1/8
+        }
         d.reset();
         if (dict != null) {
             d.setDictionary(dict);
@@ -107,22 +118,24 @@ final class ParallelGzipOutputStream extends BlockOutputStream {
         }
         int produced = 0;
         while (true) {
-            produced += d.deflate(w.buf, produced, w.buf.length - produced, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
-            if (last ? d.finished() : produced < w.buf.length) {
+            produced += d.deflate(buf, produced, buf.length - produced, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
+            if (last ? d.finished() : produced < buf.length) {
                 break;
             }
-            if (produced == w.buf.length) {
-                w.buf = java.util.Arrays.copyOf(w.buf, w.buf.length * 2);
+            if (produced == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
             }
         }
         recycle(data);
-        return java.util.Arrays.copyOf(w.buf, produced);
+        return new Deflated(buf, produced);
     }
 
     private void writeNext() throws IOException {
-        Future<byte[]> f = pending.poll();
+        Future<Deflated> f = pending.poll();
         try {
-            out.write(f.get());
+            Deflated block = f.get();
+            out.write(block.buf(), 0, block.length());
+            outputs.offer(block.buf()); // OutputStream.write keeps no reference
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while compressing");

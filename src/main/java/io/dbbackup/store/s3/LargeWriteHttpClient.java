@@ -38,6 +38,8 @@ import java.util.function.Function;
 final class LargeWriteHttpClient implements SdkHttpClient {
     /** Bytes per write of a request body. */
     static final int WRITE = 1 << 20;
+    /** One write buffer per thread that sends bodies (the upload's part threads), not one per request. */
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[WRITE]);
 
     private final Function<URI, HttpURLConnection> connections;
 
@@ -122,7 +124,7 @@ final class LargeWriteHttpClient implements SdkHttpClient {
                 throw e;
             }
             try (InputStream in = body.newStream()) {
-                byte[] buffer = new byte[WRITE];
+                byte[] buffer = BUFFER.get();
                 int n;
                 while ((n = in.readNBytes(buffer, 0, WRITE)) > 0) {
                     out.write(buffer, 0, n);
