@@ -48,7 +48,7 @@ def load(results):
         name = f[0]
         rows.setdefault(name, []).append({
             "wall": float(f[2]), "cpu": float(f[3]) + float(f[4]), "rss": int(f[5]) * 1024, "bytes": int(f[6]),
-            "server": float(f[7]), "s3proxy": float(f[8]), "load": float(f[9]),
+            "run": f[1], "server": float(f[7]), "s3proxy": float(f[8]), "load": float(f[9]),
             "first": float(f[10]) if len(f) > 10 and f[10] not in ("", "-") else None})
     return rows
 
@@ -209,6 +209,20 @@ def main(argv):
                  + "".join(f" In this run the floor of {case} is above its {limit} × target: no program could have met it "
                            "on this machine." for case, key, limit in (("(4)", "zstd_local", 1.15), ("(5)", "zstd_s3", 1.25))
                            if floor(key) / base > limit))
+    def paired(case, against="dump_null"):
+        """The case's wall time over (1)'s, run by run: run i of every case belongs to the same interleaved round."""
+        base_runs = {x["run"]: x["wall"] for x in rows.get(against, [])}
+        return [x["wall"] / base_runs[x["run"]] for x in sorted(rows.get(case, []), key=lambda x: int(x["run"]))
+                if x["run"] in base_runs]
+
+    if len(rows["dump_null"]) > 1:
+        walls = [x["wall"] for x in rows["dump_null"]]
+        lines.append("- Run by run, each against the run of (1) in the same round (the host's speed moves between "
+                     f"rounds: (1) itself took {min(walls):.2f}–{max(walls):.2f} s): "
+                     + "; ".join(f"{label} " + ", ".join(f"{v:.2f}" for v in paired(case))
+                                 for label, case in (("(2)", "dump_zstd"), ("(4)", "zstd_local"), ("(5)", "zstd_s3")))
+                     + ". The targets compare the medians.")
+
     def first(case):
         """Median seconds from the command's start to the server's first connection (None when not logged)."""
         xs = [x["first"] for x in rows.get(case, []) if x["first"] is not None]
