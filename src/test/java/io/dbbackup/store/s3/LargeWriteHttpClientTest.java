@@ -159,11 +159,7 @@ class LargeWriteHttpClientTest {
                 try (java.net.Socket s = raw.accept()) {
                     InputStream in = s.getInputStream();
                     String h = head(in);
-                    byte[] error = "<Error><Code>AccessDenied</Code></Error>".getBytes(StandardCharsets.UTF_8);
-                    s.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Length: " + error.length
-                            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    s.getOutputStream().write(error);
-                    s.getOutputStream().flush();
+                    forbid(s, "AccessDenied");
                     s.shutdownOutput();
                     return h;
                 } catch (IOException e) {
@@ -198,11 +194,7 @@ class LargeWriteHttpClientTest {
                     InputStream in = s.getInputStream();
                     String h = head(in);
                     long read = in.readNBytes(1 << 20).length;
-                    byte[] error = "<Error><Code>SignatureDoesNotMatch</Code></Error>".getBytes(StandardCharsets.UTF_8);
-                    s.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Length: " + error.length
-                            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    s.getOutputStream().write(error);
-                    s.getOutputStream().flush();
+                    forbid(s, "SignatureDoesNotMatch");
                     return read; // closing with the rest of the body unread: the client's next write fails
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -226,6 +218,15 @@ class LargeWriteHttpClientTest {
     }
 
     /** A request's head as a raw server reads it: up to and with the blank line. */
+    /** Answers 403 with the S3 error {@code code} and {@code Connection: close}, as a refusing server does. */
+    private static void forbid(java.net.Socket s, String code) throws IOException {
+        byte[] error = ("<Error><Code>" + code + "</Code></Error>").getBytes(StandardCharsets.UTF_8);
+        s.getOutputStream().write(("HTTP/1.1 403 Forbidden\r\nContent-Length: " + error.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().write(error);
+        s.getOutputStream().flush();
+    }
+
     private static String head(InputStream in) throws IOException {
         StringBuilder h = new StringBuilder();
         while (!h.toString().endsWith("\r\n\r\n")) {
