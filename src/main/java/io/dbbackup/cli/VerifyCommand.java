@@ -36,9 +36,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
-    @Option(names = "--deep", description = "Also restore the backup into a temporary folder and check it with the "
-            + "database's own tool (physical PostgreSQL backups: pg_verifybackup). Needs room for the restored data in "
-            + "$DBBACKUP_TMPDIR.")
+    @Option(names = "--deep", description = "Also check the dump itself, without touching a database: pg_restore reads a "
+            + "custom archive to its end, SQL scripts must end as their dump tool ends them, a SQLite backup must pass "
+            + "PRAGMA integrity_check, a physical PostgreSQL backup pg_verifybackup (SQLite and physical backups need room "
+            + "for the restored data in $DBBACKUP_TMPDIR).")
     boolean deep;
 
     @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")

@@ -54,6 +54,34 @@ public final class Verifier {
         return verify(job, new Catalog(ws).resolve(job, key), deep);
     }
 
+    /**
+     * The engine's check, then the rest of the stream (whatever its tool left unread) against the SHA-256,
+     * which is only checked at the end. When the engine finds the backup damaged, the rest is read too: a
+     * stored object that no longer matches its checksum is the finding to report, not what a tool made of it.
+     */
+    private String deep(JobConfig job, BackupKey k, Restorer.CountingInputStream in, Workspace.Operation op) throws IOException {
+        String verdict;
+        try {
+            verdict = ws.datasource(job.datasource()).engine().verifyDeep(in, k.format(), op.context());
+        } catch (IOException | RuntimeException damaged) {
+            boolean integrity = damaged instanceof io.dbbackup.codec.IntegrityException
+                    || damaged instanceof io.dbbackup.core.DbBackupException d && d.status() == io.dbbackup.core.ExitStatus.INTEGRITY;
+            if (integrity) {
+                try {
+                    ArtifactReader.drain(in);
+                } catch (io.dbbackup.codec.IntegrityException mismatch) {
+                    mismatch.addSuppressed(damaged);
+                    throw mismatch;
+                } catch (IOException ignored) {
+                    // the engine's finding stands
+                }
+            }
+            throw damaged;
+        }
+        ArtifactReader.drain(in);
+        return verdict;
+    }
+
     /** {@code k}, known to be in the job's store (from a listing): not looked up again. */
     public Result verify(JobConfig job, BackupKey k, boolean deep) {
         Catalog catalog = new Catalog(ws);
@@ -68,7 +96,7 @@ public final class Verifier {
             InputStream in = progress.watch(decoded);
             if (deep) {
                 Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
-                String verdict = ws.datasource(job.datasource()).engine().verifyDeep(counting, k.format(), op.context());
+                String verdict = deep(job, k, counting, op);
                 result = new Result(k, sha, counting.count(), verdict);
             } else {
                 result = new Result(k, sha, ArtifactReader.drain(in));

@@ -91,11 +91,13 @@ public interface Engine {
     }
 
     /**
-     * A check deeper than the checksum: restores the backup ({@code in}: decoded) into scratch space and
-     * asks the database's own tool whether it is complete. Returns a one-line summary.
+     * A check deeper than the checksum, without touching a database: reads the backup ({@code in}: decoded)
+     * the way a restore would (into scratch space where the data must be a file) and asks the database's
+     * own tool, or the dump's own closing lines, whether it is complete. Integrity failures are
+     * {@code ExitStatus.INTEGRITY}; the caller reads what the check leaves unread (the checksum covers
+     * every byte). Returns a one-line summary of what was found.
      */
     default String verifyDeep(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
-        throw io.dbbackup.core.DbBackupException.user("verify --deep is not available for " + describe()
-                + " (it checks physical backups)");
+        throw io.dbbackup.core.DbBackupException.user("verify --deep is not available for " + describe());
     }
 }

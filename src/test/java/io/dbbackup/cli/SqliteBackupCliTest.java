@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.codec.Sha256;
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Reseal;
 import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SqliteFixture;
 import io.dbbackup.testkit.SteppingClock;
@@ -111,6 +112,32 @@ class SqliteBackupCliTest {
         assertThat(SqliteFixture.fingerprint(copy)).isEqualTo(SqliteFixture.fingerprint(db));
         try (Stream<Path> s = Files.list(copy.getParent())) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("app-copy.db"); // no temp file left
+        }
+    }
+
+    @Test
+    void verifyDeepChecksTheDatabaseItselfAndCatchesADamagedPageTheChecksumVouchesFor() throws Exception {
+        config("zstd", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Cli.Result sound = cli.run("-c", "config.yaml", "verify", "app", "--deep");
+        assertThat(sound.exit()).as(sound.toString()).isZero();
+        // 500 customers + 1500 orders, counted in the copy the check made
+        assertThat(sound.out()).contains("PRAGMA integrity_check ok: 2 tables, 2000 rows");
+
+        // a backup whose dump was already damaged when it was stored: its checksum holds
+        Reseal.rewrite(onlyArtifact(), db -> {
+            byte[] b = db.clone();
+            java.util.Arrays.fill(b, b.length / 3, b.length / 2, (byte) 0x5a); // a run of pages past the schema page
+            return b;
+        });
+        Cli.Result plain = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(plain.exit()).as("the bytes match their sidecar: " + plain).isZero();
+        Cli.Result deep = cli.run("-c", "config.yaml", "verify", "app", "--deep");
+        assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);
+        assertThat(deep.err()).containsAnyOf("integrity_check", "not a readable SQLite database").doesNotContain("Exception");
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("the check's copy is gone")
+                    .noneMatch(n -> n.startsWith("verify-") && n.endsWith(".sqlite"));
         }
     }
 

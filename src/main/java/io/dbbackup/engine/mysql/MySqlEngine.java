@@ -6,6 +6,7 @@ import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.ScriptLines;
 import io.dbbackup.spi.TargetState;
 
 import java.io.FilterOutputStream;
@@ -218,6 +219,32 @@ public final class MySqlEngine implements Engine {
             }
             return new TargetState(true, objects, describe() + " holds " + objects + " tables, views, routines and events");
         }
+    }
+
+    /**
+     * Scans the whole dump, without a server: it must hold the dump tool's opening comment and its
+     * closing {@code -- Dump completed} comment, which mysqldump and mariadb-dump write only after the last
+     * table (after it come only the account sections dbbackup adds). A dump made without comments
+     * ({@code --skip-comments}, {@code --compact} in extra_args) cannot be checked this way.
+     */
+    @Override
+    public String verifyDeep(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        if (format != DumpFormat.SQL) {
+            throw DbBackupException.user("verify --deep: a ." + format.extension() + " file is not a MySQL/MariaDB dump");
+        }
+        ScriptLines script = new ScriptLines("-- MySQL dump ", "-- MariaDB dump ", "-- Dump completed",
+                "-- Table structure for table ", "-- Dumping data for table ", Grants.SECTION_START).readAll(in);
+        if (script.count(0) + script.count(1) == 0) {
+            throw DbBackupException.user("verify --deep: this dump holds no '-- MySQL dump' or '-- MariaDB dump' comment, so its "
+                    + "end cannot be told from a cut: it was made without comments (--skip-comments or --compact in extra_args?)");
+        }
+        if (script.count(2) == 0) {
+            throw DbBackupException.integrity("the dump is cut short: it holds no '-- Dump completed' comment, which the dump "
+                    + "tool writes after the last table");
+        }
+        return "dump complete ('-- Dump completed' after the last table): " + script.count(3) + " tables, " + script.count(4)
+                + " with data" + (script.count(5) == 0 ? "" : ", " + script.count(5) + " accounts") + ", "
+                + io.dbbackup.core.Human.size(script.bytes()) + " of SQL";
     }
 
     @Override

@@ -54,6 +54,22 @@ final class ClientLocator {
     }
 
     /**
+     * The {@code tool} for work without a server (reading an archive): the configured one, else the newest
+     * installed major (a newer pg_restore reads every older archive), else the one on PATH.
+     */
+    Path newest(String tool) {
+        if (binDir != null || pgVersion != null) {
+            return configured(tool);
+        }
+        List<Path> installed = installed(tool);
+        if (!installed.isEmpty()) {
+            return installed.get(0);
+        }
+        return onPath(tool).orElseThrow(() -> DbBackupException.permanent("no " + tool + " found (looked in " + root
+                + "/*/bin and PATH): install the PostgreSQL client programs, e.g. apt-get install postgresql-client", null));
+    }
+
+    /**
      * A {@code tool} chosen for a server that {@code ask} describes, with that answer and the tool's own
      * version asked on other threads where they need not come first; {@link #settle()} once it has run.
      */

@@ -8,6 +8,7 @@ import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.ScriptLines;
 import io.dbbackup.spi.TargetState;
 import io.dbbackup.spi.ToolFailedException;
 
@@ -276,6 +277,54 @@ public final class PostgresEngine implements Engine {
                 throw wrapped;
             }
         }
+    }
+
+    /** The comment pg_dump (and pg_restore writing a script) ends every complete SQL script with. */
+    static final String SCRIPT_END = "-- PostgreSQL database dump complete";
+
+    /**
+     * Reads the whole dump the way a restore would, without a server: a custom archive goes through
+     * {@code pg_restore --file=-} (it reads the table of contents and every data block it names, and fails
+     * on an archive cut short or with a block missing), a plain script is scanned; either SQL script must
+     * begin and end as pg_dump writes them.
+     */
+    @Override
+    public String verifyDeep(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        ScriptLines script = new ScriptLines("-- Name: ", "-- Data for Name: ");
+        String how;
+        if (format == DumpFormat.DUMP) {
+            Path exe = locator.newest("pg_restore");
+            ctx.log().info("pg_restore started", "reads", "the archive, into no database", "pg_restore", exe);
+            try {
+                ChildProcess.of(List.of(exe.toString(), "--exit-on-error", "--file=-")).run(in, script, ctx.cancellation());
+            } catch (ToolFailedException e) {
+                String reason = PgErrors.reason(e);
+                if (reason.contains("unsupported version")) {
+                    throw DbBackupException.permanent("verify --deep: " + exe + " cannot read this archive (" + reason
+                            + "): it was written by a newer pg_dump; install that version's client programs or set bin_dir", e);
+                }
+                throw DbBackupException.integrity("pg_restore cannot read the archive to its end: " + reason);
+            }
+            script.close();
+            how = "pg_restore read the archive";
+        } else if (format == DumpFormat.SQL) {
+            script.readAll(in);
+            how = "SQL script";
+        } else {
+            throw DbBackupException.user("verify --deep: a ." + format.extension() + " file is not a pg_dump archive or script");
+        }
+        if (script.firstLines().stream().noneMatch("-- PostgreSQL database dump"::equals)) {
+            throw DbBackupException.integrity("the " + (format == DumpFormat.SQL ? "SQL script" : "archive's script")
+                    + " does not begin as pg_dump writes it (no '-- PostgreSQL database dump' line)");
+        }
+        List<String> tail = script.lastLines().stream()
+                .filter(l -> !l.equals("--") && !l.startsWith("\\unrestrict ")).toList();
+        if (tail.isEmpty() || !tail.get(tail.size() - 1).equals(SCRIPT_END)) {
+            throw DbBackupException.integrity("the " + (format == DumpFormat.SQL ? "SQL script" : "archive's script")
+                    + " is cut short: it does not end with '" + SCRIPT_END + "'"); // its last line could be a row: not shown
+        }
+        return how + " to its end: " + script.count(0) + " objects, " + script.count(1) + " with table data, "
+                + io.dbbackup.core.Human.size(script.bytes()) + " of SQL";
     }
 
     private List<String> psqlRestore(PgClient psql, RestoreOptions options) {

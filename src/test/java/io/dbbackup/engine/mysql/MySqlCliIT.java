@@ -126,6 +126,36 @@ class MySqlCliIT {
     }
 
     @Test
+    void verifyDeepFindsTheDumpToolsClosingCommentAndCatchesADumpCutShortThatItsChecksumVouchesFor() throws Exception {
+        config("mariadb", "cli_src", "unused", "");
+        assertThat(cli().run("-c", "config.yaml", "backup", "shop").exit()).isZero();
+        Path artifact = storeFiles().stream().filter(p -> p.toString().endsWith(".sql.zst")).findFirst().orElseThrow();
+        Cli.Result sound = cli().run("-c", "config.yaml", "verify", "shop", "--deep");
+        assertThat(sound.exit()).as(sound.toString()).isZero();
+        long tables = Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | grep -c '^-- Table structure for table '").strip());
+        long data = Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | grep -c '^-- Dumping data for table '").strip());
+        assertThat(tables).isPositive();
+        assertThat(sound.out()).contains("dump complete").contains(": " + tables + " tables, " + data + " with data");
+
+        // cut after the first tables, stored with a matching checksum: only the deep check can tell
+        long size = Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | wc -c").strip());
+        io.dbbackup.testkit.Reseal.rewrite(artifact, io.dbbackup.testkit.Reseal.cutAt((int) (size * 3 / 5)));
+        assertThat(cli().run("-c", "config.yaml", "verify", "shop").exit()).as("the bytes match their sidecar").isZero();
+        Cli.Result deep = cli().run("-c", "config.yaml", "verify", "shop", "--deep");
+        assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);
+        assertThat(deep.err()).contains("cut short").contains("-- Dump completed");
+        deleteStore();
+
+        // without the dump tool's comments there is no end to find: said, exit 1, not a false verdict either way
+        config("mariadb", "cli_src", "unused", "extra_args: [--skip-comments]");
+        assertThat(cli().run("-c", "config.yaml", "backup", "shop").exit()).isZero();
+        Cli.Result blind = cli().run("-c", "config.yaml", "verify", "shop", "--deep");
+        assertThat(blind.exit()).as(blind.toString()).isEqualTo(1);
+        assertThat(blind.err()).contains("made without comments");
+        deleteStore();
+    }
+
+    @Test
     void wrongPasswordExits2WithOneLineAndLeavesNothing() throws Exception {
         config("mariadb", "cli_src", "unused", "");
         Cli.Result r = new Cli().workingDir(dir).env("DB_PW", "wrong-" + server.password()).run("-c", "config.yaml", "backup", "shop");
