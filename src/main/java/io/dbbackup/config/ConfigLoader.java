@@ -264,7 +264,11 @@ public final class ConfigLoader {
         } else {
             level = dsc == null ? compression.defaultLevel() : dsc.compressionLevel();
         }
-        boolean verify = s.bool("verify").orElse(false);
+        JobConfig.Verification verify = s.choice("verify", Set.of("true", "false", "deep")).map(v -> switch (v) {
+            case "true" -> JobConfig.Verification.READ_BACK;
+            case "deep" -> JobConfig.Verification.DEEP;
+            default -> JobConfig.Verification.OFF;
+        }).orElse(JobConfig.Verification.OFF);
         Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(null);
         RetryPolicy retry = s.section("retry").map(r -> retry((YamlSection) r)).orElse(RetryPolicy.NONE);
         List<NotifyRule> notify = new ArrayList<>();

@@ -13,15 +13,22 @@ import java.util.List;
  * {@code encryption} when backups are not encrypted.
  */
 public record JobConfig(String name, String datasource, String store, String prefix, Compression compression,
-                        int compressionLevel, boolean verify, Duration timeout, RetryPolicy retry,
+                        int compressionLevel, Verification verify, Duration timeout, RetryPolicy retry,
                         List<NotifyRule> notifyRules, RetentionPolicy retention, EncryptionConfig encryption) {
     public JobConfig {
         notifyRules = List.copyOf(notifyRules);
     }
 
     public JobConfig(String name, String datasource, String store, String prefix, Compression compression,
-                     int compressionLevel, boolean verify, Duration timeout, RetryPolicy retry,
+                     int compressionLevel, Verification verify, Duration timeout, RetryPolicy retry,
                      List<NotifyRule> notifyRules, RetentionPolicy retention) {
         this(name, datasource, store, prefix, compression, compressionLevel, verify, timeout, retry, notifyRules, retention, null);
     }
+
+    /**
+     * {@code verify}: what a backup is checked with after its upload. {@code OFF}: nothing; {@code READ_BACK}
+     * ({@code true}): the stored object read back, its SHA-256 and decoding; {@code DEEP} ({@code deep}):
+     * that and the dump itself, as {@code verify --deep} checks it.
+     */
+    public enum Verification { OFF, READ_BACK, DEEP }
 }

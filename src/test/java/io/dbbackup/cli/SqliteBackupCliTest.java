@@ -117,8 +117,11 @@ class SqliteBackupCliTest {
 
     @Test
     void verifyDeepChecksTheDatabaseItselfAndCatchesADamagedPageTheChecksumVouchesFor() throws Exception {
-        config("zstd", "");
-        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        config("zstd", "verify: deep");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.err()).as("the job's own check after the upload")
+                .contains("backup verified deeply").contains("PRAGMA integrity_check ok: 2 tables, 2000 rows");
         Cli.Result sound = cli.run("-c", "config.yaml", "verify", "app", "--deep");
         assertThat(sound.exit()).as(sound.toString()).isZero();
         // 500 customers + 1500 orders, counted in the copy the check made

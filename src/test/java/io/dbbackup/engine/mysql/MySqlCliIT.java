@@ -50,6 +50,10 @@ class MySqlCliIT {
     }
 
     void config(String engine, String database, String targetDatabase, String extra) throws IOException {
+        config(engine, database, targetDatabase, extra, "");
+    }
+
+    void config(String engine, String database, String targetDatabase, String extra, String jobExtra) throws IOException {
         store = dir.resolve("store");
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
@@ -77,7 +81,9 @@ class MySqlCliIT {
                     datasource: src
                     store: local
                     prefix: prod
-                """.formatted(engine, server.port(), database, targetDatabase, extra.indent(4).stripTrailing(), server.socket()));
+                %7$s
+                """.formatted(engine, server.port(), database, targetDatabase, extra.indent(4).stripTrailing(), server.socket(),
+                jobExtra.indent(4).stripTrailing()));
     }
 
     List<Path> storeFiles() throws IOException {
@@ -146,9 +152,13 @@ class MySqlCliIT {
         assertThat(deep.err()).contains("cut short").contains("-- Dump completed");
         deleteStore();
 
-        // without the dump tool's comments there is no end to find: said, exit 1, not a false verdict either way
-        config("mariadb", "cli_src", "unused", "extra_args: [--skip-comments]");
-        assertThat(cli().run("-c", "config.yaml", "backup", "shop").exit()).isZero();
+        // without the dump tool's comments there is no end to find: said, exit 1, not a false verdict either way;
+        // a job with verify: deep warns, reads the backup back instead and keeps it
+        config("mariadb", "cli_src", "unused", "extra_args: [--skip-comments]", "verify: deep");
+        Cli.Result kept = cli().run("-c", "config.yaml", "backup", "shop");
+        assertThat(kept.exit()).as(kept.toString()).isZero();
+        assertThat(kept.err()).contains("deep cannot check this backup; reading it back instead").contains("backup verified");
+        assertThat(storeFiles()).anyMatch(p -> p.toString().endsWith(".sql.zst"));
         Cli.Result blind = cli().run("-c", "config.yaml", "verify", "shop", "--deep");
         assertThat(blind.exit()).as(blind.toString()).isEqualTo(1);
         assertThat(blind.err()).contains("made without comments");

@@ -172,6 +172,69 @@ class PostgresCliIT {
     }
 
     @Test
+    void verifyDeepAfterUploadRemovesABackupWhoseDumpToolEndedEarlyWithSuccess() throws Exception {
+        // fault injection: a pg_dump that loses the end of its archive and still exits 0 (the real one runs)
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("psql", "pg_restore", "pg_dump")) {
+            script(bin.resolve(tool), "exec " + pg.binDir().resolve(tool) + " \"$@\"");
+        }
+        Path pgDump = bin.resolve("pg_dump");
+        script(pgDump, """
+                [ "$1" = --version ] && exec %1$s/pg_dump "$@"
+                %1$s/pg_dump "$@" > "%2$s/whole.dump" || exit $?
+                head -c -300 "%2$s/whole.dump"
+                """.formatted(pg.binDir(), dir));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %d
+                    user: postgres
+                    password_file: pg.password
+                    database: app
+                    format: custom
+                    compression: zstd
+                    bin_dir: bin
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  read_back:
+                    datasource: app
+                    store: local
+                    prefix: read
+                    verify: true
+                  deep:
+                    datasource: app
+                    store: local
+                    prefix: deep
+                    verify: deep
+                """.formatted(pg.port()));
+
+        Cli.Result readBack = cli.run("-c", "config.yaml", "backup", "read_back");
+        assertThat(readBack.exit()).as("reading back cannot tell: " + readBack).isZero();
+        Cli.Result deep = cli.run("-c", "config.yaml", "backup", "deep");
+        assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);
+        assertThat(deep.err()).contains("pg_restore cannot read the archive to its end")
+                .contains("removed the backup that failed verification");
+        assertThat(storeFiles()).as("nothing of the deep job's backup is left")
+                .allMatch(p -> store.relativize(p).startsWith("read"));
+
+        // and the real pg_dump's archive passes the same job's check
+        script(pgDump, "exec " + pg.binDir().resolve("pg_dump") + " \"$@\"");
+        Cli.Result sound = cli.run("-c", "config.yaml", "backup", "deep");
+        assertThat(sound.exit()).as(sound.toString()).isZero();
+        assertThat(sound.err()).contains("backup verified deeply").contains("pg_restore read the archive to its end");
+    }
+
+    private static void script(Path file, String body) throws IOException {
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @Test
     void plainBackupDecompressesWithZstdAndRestoresWithPsql() throws Exception {
         config("plain", "zstd", "pg.password");
         Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
