@@ -12,7 +12,7 @@
 #   2 pg_dump -Fc -Z0 | zstd -3 > file       what a user would script
 #   3 the seed's way: dump to a temp file, compress it, checksum it, copy it to the store
 #   4 dbbackup backup, zstd 3, local store   5 the same to S3 (s3proxy)   6 gzip / lz4, local
-#   7 dbbackup restore vs pg_restore of the same dump (and dbbackup verify: the restore's first pass)
+#   7 dbbackup restore vs pg_restore of the same dump (and dbbackup verify: the restore's first pass; verify --deep)
 # printing wall time, CPU (user+sys of the command's whole process tree; the server's CPU apart),
 # peak RSS, bytes and throughput, ratios against (1) and (2); then peak RSS again at 2x the data,
 # the prune decision over 100,000 backup names, `list` of a bucket holding 10,000 objects, and the
@@ -304,7 +304,7 @@ for _ in 1 2 3; do
 done
 
 cases=(dump_null dump_zstd seed zstd_local zstd_s3 gzip_local lz4_local)
-restores=(restore_pg restore_pipe restore_dbb verify_dbb)
+restores=(restore_pg restore_pipe restore_dbb verify_dbb verify_deep)
 run_case() { # run_case <case> <run>
   local r=$2
   case "$1" in
@@ -325,6 +325,7 @@ run_case() { # run_case <case> <run>
     restore_dbb) fresh_restore_db
       measure "$1" "$r" "$rawbytes" "$DBB" -q -c "$work/config.yaml" restore restore-src --to restored ;;
     verify_dbb) measure "$1" "$r" "$rawbytes" "$DBB" -q -c "$work/config.yaml" verify restore-src ;;
+    verify_deep) measure "$1" "$r" "$rawbytes" "$DBB" -q -c "$work/config.yaml" verify restore-src --deep ;;
   esac
   clean_outputs
 }

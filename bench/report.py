@@ -24,6 +24,7 @@ LABELS = {
     "restore_pipe": "(7) `zstd -dc artifact \\| pg_restore --single-transaction`",
     "restore_dbb": "(7) `dbbackup restore` of the zstd artifact (verify pass + restore pass)",
     "verify_dbb": "(7) `dbbackup verify` of it (= the restore's first pass)",
+    "verify_deep": "(7) `dbbackup verify --deep` of it (pg_restore reads the archive to its end, no database)",
     "zstd_local_2x": "(4) at 2× the data",
     "zstd_s3_2x": "(5) at 2× the data",
     "dump_null_2x": "(1) at 2× the data",
@@ -33,9 +34,9 @@ LABELS = {
     "noop_backup": "`dbbackup backup --all --shard` selecting no job (start-up, config, plugins)",
 }
 BACKUPS = ["dump_null", "dump_zstd", "seed", "zstd_local", "zstd_s3", "gzip_local", "lz4_local"]
-RESTORES = ["restore_pg", "restore_pipe", "restore_dbb", "verify_dbb"]
+RESTORES = ["restore_pg", "restore_pipe", "restore_dbb", "verify_dbb", "verify_deep"]
 DOUBLE = ["dump_null_2x", "zstd_local_2x", "zstd_s3_2x"]
-DBBACKUP = {"zstd_local", "zstd_s3", "gzip_local", "lz4_local", "restore_dbb", "verify_dbb", "zstd_local_2x",
+DBBACKUP = {"zstd_local", "zstd_s3", "gzip_local", "lz4_local", "restore_dbb", "verify_dbb", "verify_deep", "zstd_local_2x",
             "zstd_s3_2x", "prune_100k", "list_10k", "version", "noop_backup"}
 
 
@@ -243,7 +244,9 @@ def main(argv):
     lines.append(f"- (7): `dbbackup restore` reads the artifact twice, a verify pass (SHA-256 and a full decode, "
                  f"row `dbbackup verify`: {med(rows['verify_dbb'], 'wall'):.2f} s) before it touches the target, then "
                  f"the restore pass (docs/DECISIONS.md, \"Restore reads the artifact twice\"); the server's restore "
-                 f"work dominates both.")
+                 f"work dominates both. `verify --deep` (the check `verify: deep` makes after every upload) adds "
+                 f"pg_restore reading the decoded archive to its end beside the same pass: "
+                 f"{med(rows['verify_deep'], 'wall'):.2f} s against {med(rows['verify_dbb'], 'wall'):.2f} s.")
     lines.append("")
     lines.append("**Targets**")
     lines.append("")

@@ -51,7 +51,7 @@ public final class BackupJob {
                 "raw_bytes", result.rawSize(), "sha256", result.sha256());
         if (job.verify() != JobConfig.Verification.OFF) {
             try {
-                verify(job, store, key);
+                verify(job, store, key, ctx);
             } catch (DbBackupException e) {
                 discard(job, store, key);
                 throw e;
@@ -78,9 +78,9 @@ public final class BackupJob {
         ws.log().warn("removed the backup that failed verification", "job", job.name(), "key", key.key());
     }
 
-    private void verify(JobConfig job, Store store, BackupKey key) {
+    private void verify(JobConfig job, Store store, BackupKey key, OperationContext ctx) {
         try {
-            if (job.verify() == JobConfig.Verification.DEEP && deepVerify(job, key)) {
+            if (job.verify() == JobConfig.Verification.DEEP && deepVerify(job, key, ctx)) {
                 return;
             }
             Decryptor decryptor = Encryption.decryptor(job, DecryptionKeys.NONE, ws.log());
@@ -106,9 +106,9 @@ public final class BackupJob {
      * end is told by): said as a warning, and the read-back alone follows. A backup is never discarded for a
      * check that could not run.
      */
-    private boolean deepVerify(JobConfig job, BackupKey key) {
+    private boolean deepVerify(JobConfig job, BackupKey key, OperationContext ctx) {
         try {
-            new Verifier(ws).verify(job, key, true);
+            new Verifier(ws).verify(job, key, ctx); // within the attempt: its timeout and signals stop the check too
             return true;
         } catch (DbBackupException e) {
             if (e.status() != io.dbbackup.core.ExitStatus.USER_ERROR) {

@@ -59,10 +59,11 @@ public final class Verifier {
      * which is only checked at the end. When the engine finds the backup damaged, the rest is read too: a
      * stored object that no longer matches its checksum is the finding to report, not what a tool made of it.
      */
-    private String deep(JobConfig job, BackupKey k, Restorer.CountingInputStream in, Workspace.Operation op) throws IOException {
+    private String deep(JobConfig job, BackupKey k, Restorer.CountingInputStream in, io.dbbackup.spi.OperationContext ctx)
+            throws IOException {
         String verdict;
         try {
-            verdict = ws.datasource(job.datasource()).engine().verifyDeep(in, k.format(), op.context());
+            verdict = ws.datasource(job.datasource()).engine().verifyDeep(in, k.format(), ctx);
         } catch (IOException | RuntimeException damaged) {
             boolean integrity = damaged instanceof io.dbbackup.codec.IntegrityException
                     || damaged instanceof io.dbbackup.core.DbBackupException d && d.status() == io.dbbackup.core.ExitStatus.INTEGRITY;
@@ -84,19 +85,32 @@ public final class Verifier {
 
     /** {@code k}, known to be in the job's store (from a listing): not looked up again. */
     public Result verify(JobConfig job, BackupKey k, boolean deep) {
+        if (!deep) {
+            return verify(job, k, null);
+        }
+        try (Workspace.Operation op = ws.operation("verify-" + job.name())) {
+            return verify(job, k, op.context());
+        }
+    }
+
+    /**
+     * {@code k} checked deeply within an operation already open (a backup's own, whose timeout and signals then
+     * stop the check's tools too), or only read back when {@code deepIn} is null.
+     */
+    public Result verify(JobConfig job, BackupKey k, io.dbbackup.spi.OperationContext deepIn) {
+        boolean deep = deepIn != null;
         Catalog catalog = new Catalog(ws);
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
         String sha = reader.expectedSha256(k);
         Decryptor decryptor = Encryption.decryptorFor(k, job, keys, ws.log());
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, k);
         Result result;
-        try (Workspace.Operation op = deep ? ws.operation("verify-" + job.name()) : null;
-             ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
+        try (ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
             progress.started("verifying " + k.fileName(), total);
             InputStream in = progress.watch(decoded);
             if (deep) {
                 Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
-                String verdict = deep(job, k, counting, op);
+                String verdict = deep(job, k, counting, deepIn);
                 result = new Result(k, sha, counting.count(), verdict);
             } else {
                 result = new Result(k, sha, ArtifactReader.drain(in));

@@ -56,17 +56,30 @@ public final class ScriptLines extends OutputStream {
     public void write(byte[] b, int off, int len) {
         bytes += len;
         int end = off + len;
-        for (int i = off; i < end; i++) {
-            byte c = b[i];
-            if (c == '\n') {
-                endLine();
-            } else {
-                if (length < KEPT_BYTES) {
+        int i = off;
+        while (i < end) {
+            // the kept start of the line, byte by byte
+            while (i < end && length < KEPT_BYTES) {
+                byte c = b[i++];
+                if (c == '\n') {
+                    endLine();
+                } else {
                     line[length++] = c;
+                    if (blank && c != ' ' && c != '\t' && c != '\r') {
+                        blank = false;
+                    }
                 }
-                if (blank && c != ' ' && c != '\t' && c != '\r') {
+            }
+            // the rest of a long line (a row of data, mostly): only its end matters
+            while (i < end && b[i] != '\n') {
+                if (blank && b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
                     blank = false;
                 }
+                i++;
+            }
+            if (i < end) {
+                i++;
+                endLine();
             }
         }
     }

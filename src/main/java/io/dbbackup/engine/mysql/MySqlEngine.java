@@ -243,8 +243,7 @@ public final class MySqlEngine implements Engine {
                     + "tool writes after the last table");
         }
         return "dump complete ('-- Dump completed' after the last table): " + script.count(3) + " tables, " + script.count(4)
-                + " with data" + (script.count(5) == 0 ? "" : ", " + script.count(5) + " accounts") + ", "
-                + io.dbbackup.core.Human.size(script.bytes()) + " of SQL";
+                + " with data" + (script.count(5) == 0 ? "" : ", " + script.count(5) + " accounts");
     }
 
     @Override

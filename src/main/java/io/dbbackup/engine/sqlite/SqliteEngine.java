@@ -300,8 +300,7 @@ public final class SqliteEngine implements Engine {
             for (long n : rows.values()) {
                 total += n;
             }
-            return "PRAGMA integrity_check ok: " + rows.size() + " tables, " + total + " rows, "
-                    + io.dbbackup.core.Human.size(Files.size(copy));
+            return "PRAGMA integrity_check ok: " + rows.size() + " tables, " + total + " rows";
         } finally {
             Files.deleteIfExists(copy);
         }

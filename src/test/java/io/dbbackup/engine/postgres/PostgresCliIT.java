@@ -146,20 +146,25 @@ class PostgresCliIT {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"custom, gzip, gzip -dc, pg_restore -f - |", "plain, zstd, zstd -dc, "})
+    @org.junit.jupiter.params.provider.CsvSource({"custom, gzip, gzip -dc", "plain, zstd, zstd -dc"})
     void verifyDeepReadsTheWholeDumpAndCatchesOneCutShortThatItsChecksumVouchesFor(String format, String compression,
-                                                                               String decompress, String toScript) throws Exception {
+                                                                               String decompress) throws Exception {
         config(format, compression, "pg.password");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         Path artifact = onlyArtifact();
         Cli.Result sound = cli.run("-c", "config.yaml", "verify", "app", "--deep");
         assertThat(sound.exit()).as(sound.toString()).isZero();
-        // the counts are the section comments of the script, as grep counts them in what the real tools make of it
-        String script = decompress + " " + artifact + " | " + (toScript == null ? "" : toScript);
-        long objects = Long.parseLong(Shell.sh(dir, script + " grep -c '^-- Name: '").strip());
-        long data = Long.parseLong(Shell.sh(dir, script + " grep -c '^-- Data for Name: '").strip());
-        assertThat(data).isPositive();
-        assertThat(sound.out()).contains("to its end: " + objects + " objects, " + data + " with table data");
+        if (format.equals("custom")) {
+            assertThat(sound.out()).contains("pg_restore read the archive to its end");
+        } else {
+            // the counts are the script's section comments, as grep counts them
+            String script = decompress + " " + artifact + " | ";
+            long objects = Long.parseLong(Shell.sh(dir, script + " grep -c '^-- Name: '").strip());
+            long data = Long.parseLong(Shell.sh(dir, script + " grep -c '^-- Data for Name: '").strip());
+            assertThat(data).isPositive();
+            assertThat(sound.out()).contains("SQL script complete ('-- PostgreSQL database dump complete'): " + objects
+                    + " objects, " + data + " with table data");
+        }
 
         // the same dump cut at half, stored with a checksum that matches: only the deep check can tell
         Reseal.rewrite(artifact, Reseal.cutAt((int) (Long.parseLong(Shell.sh(dir, decompress + " " + artifact + " | wc -c").strip()) / 2)));
