@@ -70,7 +70,11 @@ public final class Restorer {
             long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
             try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
                 progress.started("checking " + key.fileName(), total); // after open's own warnings
-                ArtifactReader.drain(progress.watch(decoded));
+                InputStream in = progress.watch(decoded);
+                if (key.format() == io.dbbackup.core.DumpFormat.SQL) {
+                    checkScriptEnd(job, key, in, ctx);
+                }
+                ArtifactReader.drain(in);
             } catch (IOException | RuntimeException e) {
                 throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e),
                         r.toDatasource().map(t -> " --to " + t).orElse(""));
@@ -99,6 +103,25 @@ public final class Restorer {
             }
             ws.log().info("restore finished", "key", key.key(), "target", target.engine().describe(), "bytes", bytes);
             return new Result(key, target.engine().describe(), bytes);
+        }
+    }
+
+    /**
+     * A SQL script runs statement by statement: one cut short at a statement's end would load what it holds
+     * and commit (psql) or leave it (mysql, whose DDL commits by itself), and the restore would look like a
+     * success. Its end is checked in the pass that checks the checksum, before the target is touched (a line
+     * scan; custom archives need none: pg_restore fails on a short one inside its single transaction). A dump
+     * whose end cannot be told (no comments) is restored with a warning.
+     */
+    private void checkScriptEnd(JobConfig job, BackupKey key, InputStream in, OperationContext ctx) throws IOException {
+        try {
+            String verdict = Verifier.checkDump(ws.datasource(job.datasource()).engine(), key, in, ctx);
+            ws.log().info("backup is a complete dump", "key", key.key(), "result", verdict);
+        } catch (DbBackupException e) {
+            if (e.status() != io.dbbackup.core.ExitStatus.USER_ERROR) {
+                throw e;
+            }
+            ws.log().warn("cannot tell whether the dump is complete; restoring it anyway", "key", key.key(), "reason", e.getMessage());
         }
     }
 

@@ -59,11 +59,11 @@ public final class Verifier {
      * which is only checked at the end. When the engine finds the backup damaged, the rest is read too: a
      * stored object that no longer matches its checksum is the finding to report, not what a tool made of it.
      */
-    private String deep(JobConfig job, BackupKey k, Restorer.CountingInputStream in, io.dbbackup.spi.OperationContext ctx)
+    static String checkDump(io.dbbackup.spi.Engine engine, BackupKey k, InputStream in, io.dbbackup.spi.OperationContext ctx)
             throws IOException {
         String verdict;
         try {
-            verdict = ws.datasource(job.datasource()).engine().verifyDeep(in, k.format(), ctx);
+            verdict = engine.verifyDeep(in, k.format(), ctx);
         } catch (IOException | RuntimeException damaged) {
             boolean integrity = damaged instanceof io.dbbackup.codec.IntegrityException
                     || damaged instanceof io.dbbackup.core.DbBackupException d && d.status() == io.dbbackup.core.ExitStatus.INTEGRITY;
@@ -110,7 +110,7 @@ public final class Verifier {
             InputStream in = progress.watch(decoded);
             if (deep) {
                 Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
-                String verdict = deep(job, k, counting, deepIn);
+                String verdict = checkDump(ws.datasource(job.datasource()).engine(), k, counting, deepIn);
                 result = new Result(k, sha, counting.count(), verdict);
             } else {
                 result = new Result(k, sha, ArtifactReader.drain(in));

@@ -150,6 +150,14 @@ class MySqlCliIT {
         Cli.Result deep = cli().run("-c", "config.yaml", "verify", "shop", "--deep");
         assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);
         assertThat(deep.err()).contains("cut short").contains("-- Dump completed");
+        // and a restore of it stops before the target is touched
+        server.createDatabase("cli_cut_target");
+        config("mariadb", "cli_src", "cli_cut_target", "");
+        Cli.Result restore = cli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
+        assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
+        assertThat(restore.err()).contains("cut short");
+        assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'cli_cut_target'").strip())
+                .isEqualTo("0");
         deleteStore();
 
         // without the dump tool's comments there is no end to find: said, exit 1, not a false verdict either way;

@@ -177,6 +177,40 @@ class PostgresCliIT {
     }
 
     @Test
+    void restoreRefusesAScriptCutShortAtAStatementsEndThatPsqlWouldCommitAsAPartialRestore() throws Exception {
+        config("plain", "zstd", "pg.password");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        // cut just before the last table's data: every statement before it is whole
+        Reseal.rewrite(artifact, dump -> {
+            String text = new String(dump, java.nio.charset.StandardCharsets.UTF_8);
+            int cut = text.lastIndexOf("\n--\n-- Data for Name: ");
+            assertThat(cut).isPositive();
+            return text.substring(0, cut + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        });
+        // what a plain psql restore of it does: loads the part, commits, exits 0
+        pg.createDatabase("cut_by_hand");
+        Shell.sh(dir, "zstd -dc " + artifact + " > cut.sql");
+        pg.runTool("cut_by_hand", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f",
+                dir.resolve("cut.sql").toString());
+        // psql exited 0 (runTool throws otherwise): the tables are there, the last one's rows are not
+        assertThat(Integer.parseInt(pg.queryOne("cut_by_hand",
+                "select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')").strip()))
+                .as("a partial restore that looked like a success").isPositive();
+
+        // the target (another test of this class may have filled it) is never touched
+        boolean existed = pg.databaseExists("copy_plain_zstd");
+        Map<String, String> before = existed ? pg.contentHashes("copy_plain_zstd") : null;
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "copy", "--auto-confirm", "--clean");
+        assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
+        assertThat(restore.err()).contains("the SQL script is cut short").doesNotContain("restore started");
+        assertThat(pg.databaseExists("copy_plain_zstd")).isEqualTo(existed);
+        if (existed) {
+            assertThat(pg.contentHashes("copy_plain_zstd")).isEqualTo(before);
+        }
+    }
+
+    @Test
     void verifyDeepAfterUploadRemovesABackupWhoseDumpToolEndedEarlyWithSuccess() throws Exception {
         // fault injection: a pg_dump that loses the end of its archive and still exits 0 (the real one runs)
         Path bin = Files.createDirectories(dir.resolve("bin"));
