@@ -268,6 +268,49 @@ class PostgresCliIT {
         assertThat(sound.err()).contains("backup verified deeply").contains("pg_restore read the archive to its end");
     }
 
+    @Test
+    void theAttemptsTimeoutStopsAJobsDeepCheckAndItsTool() throws Exception {
+        // fault injection: a pg_restore that hangs (the backup itself is real)
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("psql", "pg_dump")) {
+            script(bin.resolve(tool), "exec " + pg.binDir().resolve(tool) + " \"$@\"");
+        }
+        script(bin.resolve("pg_restore"), "[ \"$1\" = --version ] && exec " + pg.binDir().resolve("pg_restore")
+                + " --version\necho $$ > " + dir.resolve("hung.pid") + "\nexec sleep 120");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %d
+                    user: postgres
+                    password_file: pg.password
+                    database: app
+                    format: custom
+                    bin_dir: bin
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  deep:
+                    datasource: app
+                    store: local
+                    prefix: deep
+                    verify: deep
+                    timeout: 4s
+                """.formatted(pg.port()));
+        long start = System.nanoTime();
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "deep");
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("timed out after 4s");
+        assertThat(seconds).as("the hung pg_restore did not hold the job").isLessThan(60);
+        long pid = Long.parseLong(Files.readString(dir.resolve("hung.pid")).strip());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pg_restore was killed").isFalse();
+        assertThat(storeFiles()).as("the unverified backup was removed").noneMatch(p -> p.toString().endsWith(".dump.gz"));
+    }
+
     private static void script(Path file, String body) throws IOException {
         Files.writeString(file, "#!/bin/sh\n" + body + "\n");
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
