@@ -7,6 +7,7 @@ import io.dbbackup.config.DatasourceConfig;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.BackupPipeline;
 import io.dbbackup.pipeline.BackupResult;
@@ -111,7 +112,7 @@ public final class BackupJob {
             new Verifier(ws).verify(job, key, ctx); // within the attempt: its timeout and signals stop the check too
             return true;
         } catch (DbBackupException e) {
-            if (e.status() != io.dbbackup.core.ExitStatus.USER_ERROR) {
+            if (e.status() != ExitStatus.USER_ERROR) {
                 throw e;
             }
             ws.log().warn("verify: deep cannot check this backup; reading it back instead", "job", job.name(), "key", key.key(),

@@ -5,6 +5,8 @@ import io.dbbackup.config.DatasourceConfig;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.OperationContext;
@@ -71,7 +73,7 @@ public final class Restorer {
             try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
                 progress.started("checking " + key.fileName(), total); // after open's own warnings
                 InputStream in = progress.watch(decoded);
-                if (key.format() == io.dbbackup.core.DumpFormat.SQL) {
+                if (key.format() == DumpFormat.SQL) {
                     checkScriptEnd(job, key, in, ctx);
                 }
                 ArtifactReader.drain(in);
@@ -118,7 +120,7 @@ public final class Restorer {
             String verdict = Verifier.checkDump(ws.datasource(job.datasource()).engine(), key, in, ctx);
             ws.log().info("backup is a complete dump", "key", key.key(), "result", verdict);
         } catch (DbBackupException e) {
-            if (e.status() != io.dbbackup.core.ExitStatus.USER_ERROR) {
+            if (e.status() != ExitStatus.USER_ERROR) {
                 throw e;
             }
             ws.log().warn("cannot tell whether the dump is complete; restoring it anyway", "key", key.key(), "reason", e.getMessage());

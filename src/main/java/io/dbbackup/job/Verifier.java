@@ -1,10 +1,15 @@
 package io.dbbackup.job;
 
 import io.dbbackup.codec.Decryptor;
+import io.dbbackup.codec.IntegrityException;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
 
 
 import java.io.IOException;
@@ -59,18 +64,18 @@ public final class Verifier {
      * which is only checked at the end. When the engine finds the backup damaged, the rest is read too: a
      * stored object that no longer matches its checksum is the finding to report, not what a tool made of it.
      */
-    static String checkDump(io.dbbackup.spi.Engine engine, BackupKey k, InputStream in, io.dbbackup.spi.OperationContext ctx)
+    static String checkDump(Engine engine, BackupKey k, InputStream in, OperationContext ctx)
             throws IOException {
         String verdict;
         try {
             verdict = engine.verifyDeep(in, k.format(), ctx);
         } catch (IOException | RuntimeException damaged) {
-            boolean integrity = damaged instanceof io.dbbackup.codec.IntegrityException
-                    || damaged instanceof io.dbbackup.core.DbBackupException d && d.status() == io.dbbackup.core.ExitStatus.INTEGRITY;
+            boolean integrity = damaged instanceof IntegrityException
+                    || damaged instanceof DbBackupException d && d.status() == ExitStatus.INTEGRITY;
             if (integrity) {
                 try {
                     ArtifactReader.drain(in);
-                } catch (io.dbbackup.codec.IntegrityException mismatch) {
+                } catch (IntegrityException mismatch) {
                     mismatch.addSuppressed(damaged);
                     throw mismatch;
                 } catch (IOException ignored) {
@@ -97,7 +102,7 @@ public final class Verifier {
      * {@code k} checked deeply within an operation already open (a backup's own, whose timeout and signals then
      * stop the check's tools too), or only read back when {@code deepIn} is null.
      */
-    public Result verify(JobConfig job, BackupKey k, io.dbbackup.spi.OperationContext deepIn) {
+    public Result verify(JobConfig job, BackupKey k, OperationContext deepIn) {
         boolean deep = deepIn != null;
         Catalog catalog = new Catalog(ws);
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
