@@ -213,44 +213,24 @@ class PostgresCliIT {
     @Test
     void verifyDeepAfterUploadRemovesABackupWhoseDumpToolEndedEarlyWithSuccess() throws Exception {
         // fault injection: a pg_dump that loses the end of its archive and still exits 0 (the real one runs)
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        for (String tool : List.of("psql", "pg_restore", "pg_dump")) {
-            script(bin.resolve(tool), "exec " + pg.binDir().resolve(tool) + " \"$@\"");
-        }
-        Path pgDump = bin.resolve("pg_dump");
+        Path pgDump = wrappedBinDir().resolve("pg_dump");
         script(pgDump, """
                 [ "$1" = --version ] && exec %1$s/pg_dump "$@"
                 %1$s/pg_dump "$@" > "%2$s/whole.dump" || exit $?
                 head -c -300 "%2$s/whole.dump"
                 """.formatted(pg.binDir(), dir));
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: postgres
-                    host: 127.0.0.1
-                    port: %d
-                    user: postgres
-                    password_file: pg.password
-                    database: app
-                    format: custom
-                    compression: zstd
-                    bin_dir: bin
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                  read_back:
-                    datasource: app
-                    store: local
-                    prefix: read
-                    verify: true
-                  deep:
-                    datasource: app
-                    store: local
-                    prefix: deep
-                    verify: deep
-                """.formatted(pg.port()));
+        binDirConfig("zstd", """
+                read_back:
+                  datasource: app
+                  store: local
+                  prefix: read
+                  verify: true
+                deep:
+                  datasource: app
+                  store: local
+                  prefix: deep
+                  verify: deep
+                """);
 
         Cli.Result readBack = cli.run("-c", "config.yaml", "backup", "read_back");
         assertThat(readBack.exit()).as("reading back cannot tell: " + readBack).isZero();
@@ -271,12 +251,38 @@ class PostgresCliIT {
     @Test
     void theAttemptsTimeoutStopsAJobsDeepCheckAndItsTool() throws Exception {
         // fault injection: a pg_restore that hangs (the backup itself is real)
+        script(wrappedBinDir().resolve("pg_restore"), "[ \"$1\" = --version ] && exec " + pg.binDir().resolve("pg_restore")
+                + " --version\necho $$ > " + dir.resolve("hung.pid") + "\nexec sleep 120");
+        binDirConfig("gzip", """
+                deep:
+                  datasource: app
+                  store: local
+                  prefix: deep
+                  verify: deep
+                  timeout: 4s
+                """);
+        long start = System.nanoTime();
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "deep");
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("timed out after 4s");
+        assertThat(seconds).as("the hung pg_restore did not hold the job").isLessThan(60);
+        long pid = Long.parseLong(Files.readString(dir.resolve("hung.pid")).strip());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pg_restore was killed").isFalse();
+        assertThat(storeFiles()).as("the unverified backup was removed").noneMatch(p -> p.toString().endsWith(".dump.gz"));
+    }
+
+    /** {@code dir/bin} holding psql, pg_restore and pg_dump as scripts that run the real ones: replace one to inject a fault. */
+    private Path wrappedBinDir() throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        for (String tool : List.of("psql", "pg_dump")) {
+        for (String tool : List.of("psql", "pg_restore", "pg_dump")) {
             script(bin.resolve(tool), "exec " + pg.binDir().resolve(tool) + " \"$@\"");
         }
-        script(bin.resolve("pg_restore"), "[ \"$1\" = --version ] && exec " + pg.binDir().resolve("pg_restore")
-                + " --version\necho $$ > " + dir.resolve("hung.pid") + "\nexec sleep 120");
+        return bin;
+    }
+
+    /** Datasource {@code app} (custom format, {@code compression}) through {@code bin_dir: bin}, a local store, and {@code jobs}. */
+    private void binDirConfig(String compression, String jobs) throws IOException {
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
                   app:
@@ -287,28 +293,14 @@ class PostgresCliIT {
                     password_file: pg.password
                     database: app
                     format: custom
+                    compression: %s
                     bin_dir: bin
                 stores:
                   local:
                     type: local
                     path: store
                 jobs:
-                  deep:
-                    datasource: app
-                    store: local
-                    prefix: deep
-                    verify: deep
-                    timeout: 4s
-                """.formatted(pg.port()));
-        long start = System.nanoTime();
-        Cli.Result r = cli.run("-c", "config.yaml", "backup", "deep");
-        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("timed out after 4s");
-        assertThat(seconds).as("the hung pg_restore did not hold the job").isLessThan(60);
-        long pid = Long.parseLong(Files.readString(dir.resolve("hung.pid")).strip());
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pg_restore was killed").isFalse();
-        assertThat(storeFiles()).as("the unverified backup was removed").noneMatch(p -> p.toString().endsWith(".dump.gz"));
+                %s""".formatted(pg.port(), compression, jobs.indent(2)));
     }
 
     private static void script(Path file, String body) throws IOException {
