@@ -13,6 +13,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -54,6 +58,12 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "latest", description = "latest: recover to the end of the archived WAL; needs --pgdata.")
     String target;
 
+    @Option(names = {"-T", "--tablespace-mapping"}, paramLabel = "OLDDIR=NEWDIR",
+            description = "Physical backups: restore the tablespace the server kept at OLDDIR (or the one with OID "
+                    + "OLDDIR) into NEWDIR (empty or missing) instead; repeatable. Without it each tablespace goes where "
+                    + "the server had it.")
+    List<String> tablespaceMappings = new ArrayList<>();
+
     @Option(names = "--dbbackup-command", paramLabel = "CMD",
             description = "How PostgreSQL's restore_command runs dbbackup on the machine that starts the restored server "
                     + "(shell text; default: this Java and jar).")
@@ -68,8 +78,8 @@ final class RestoreCommand implements Callable<Integer> {
         if (pgdata != null) {
             return restoreFiles(recovery);
         }
-        if (recovery != null || dbbackupCommand != null) {
-            throw DbBackupException.user("--target-time, --target-lsn, --target and --dbbackup-command are for physical "
+        if (recovery != null || dbbackupCommand != null || !tablespaceMappings.isEmpty()) {
+            throw DbBackupException.user("--target-time, --target-lsn, --target, --tablespace-mapping and --dbbackup-command are for physical "
                     + "restores: add --pgdata DIR");
         }
         Workspace ws = root.workspace();
@@ -87,8 +97,10 @@ final class RestoreCommand implements Callable<Integer> {
         Workspace ws = root.workspace();
         PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
                 job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
-                dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), decryption.walFetchArgs(root.main)));
+                dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), decryption.walFetchArgs(root.main),
+                tablespaceMapping()));
         root.out.println("restored " + r.key().key() + " into " + r.pgdata() + " (" + Human.size(r.bytes()) + ")");
+        r.tablespaces().forEach((oid, folder) -> root.out.println("tablespace " + oid + " restored into " + folder));
         if (r.restoreCommand() == null) {
             root.out.println("plain restore: PostgreSQL replays the WAL inside the backup up to its end (no recovery.signal)");
         } else {
@@ -96,10 +108,40 @@ final class RestoreCommand implements Callable<Integer> {
             root.out.println("  " + r.restoreCommand());
         }
         if ("root".equals(System.getProperty("user.name"))) {
-            root.out.println("the files belong to root: chown -R postgres:postgres " + r.pgdata() + " before starting PostgreSQL");
+            StringBuilder folders = new StringBuilder(r.pgdata().toString());
+            r.tablespaces().values().forEach(f -> folders.append(' ').append(f));
+            root.out.println("the files belong to root: chown -R postgres:postgres " + folders + " before starting PostgreSQL");
         }
         root.out.println("start it with: pg_ctl -D " + r.pgdata() + " start");
         return 0;
+    }
+
+    /** OLDDIR (or OID) to NEWDIR, NEWDIR against the working folder; pg_basebackup's form, '=' in a path written '\='. */
+    private Map<String, Path> tablespaceMapping() {
+        Map<String, Path> m = new LinkedHashMap<>();
+        for (String arg : tablespaceMappings) {
+            int eq = -1;
+            for (int i = 0; i < arg.length(); i++) {
+                if (arg.charAt(i) == '\\') {
+                    i++;
+                } else if (arg.charAt(i) == '=') {
+                    if (eq >= 0) {
+                        eq = -2;
+                        break;
+                    }
+                    eq = i;
+                }
+            }
+            String from = eq > 0 ? arg.substring(0, eq).replace("\\=", "=") : "";
+            String to = eq > 0 ? arg.substring(eq + 1).replace("\\=", "=") : "";
+            if (from.isEmpty() || to.isEmpty()) {
+                throw DbBackupException.user("--tablespace-mapping '" + arg + "' is not OLDDIR=NEWDIR (write an '=' inside a path as '\\=')");
+            }
+            if (m.put(from, root.main.workingDir().resolve(to)) != null) {
+                throw DbBackupException.user("--tablespace-mapping names " + from + " twice");
+            }
+        }
+        return m;
     }
 
 }

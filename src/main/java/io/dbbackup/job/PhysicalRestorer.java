@@ -20,8 +20,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -41,17 +44,26 @@ public final class PhysicalRestorer {
     /**
      * What to restore where. {@code target} null = plain restore. {@code dbbackupCommand}: how PostgreSQL's
      * restore_command calls dbbackup, as shell text (e.g. {@code /usr/bin/java -jar /opt/dbbackup/dbbackup.jar});
-     * {@code walFetchArgs}: extra wal-fetch arguments (--identity FILE, --passphrase-env VAR).
+     * {@code walFetchArgs}: extra wal-fetch arguments (--identity FILE, --passphrase-env VAR);
+     * {@code tablespaceMapping}: a tablespace's location on the server (or its OID) to the folder it is restored
+     * into instead of that location.
      */
     public record Request(String job, Optional<String> key, Path pgdata, RecoveryTarget target, String dbbackupCommand,
-                          List<String> walFetchArgs) {
+                          List<String> walFetchArgs, Map<String, Path> tablespaceMapping) {
         public Request {
             walFetchArgs = List.copyOf(walFetchArgs);
+            tablespaceMapping = Map.copyOf(tablespaceMapping);
+        }
+
+        public Request(String job, Optional<String> key, Path pgdata, RecoveryTarget target, String dbbackupCommand,
+                       List<String> walFetchArgs) {
+            this(job, key, pgdata, target, dbbackupCommand, walFetchArgs, Map.of());
         }
     }
 
-    /** What was restored; {@code restoreCommand} is null for a plain restore. */
-    public record Result(BackupKey key, Path pgdata, long bytes, RecoveryTarget target, String restoreCommand) {
+    /** What was restored; {@code restoreCommand} is null for a plain restore; {@code tablespaces}: OID to folder. */
+    public record Result(BackupKey key, Path pgdata, long bytes, RecoveryTarget target, String restoreCommand,
+                         Map<String, Path> tablespaces) {
     }
 
     private final Workspace ws;
@@ -80,39 +92,118 @@ public final class PhysicalRestorer {
         checkEmpty(dir);
         Catalog catalog = new Catalog(ws);
         BackupKey key = choose(catalog, job, r.key(), r.target());
+        Map<String, Path> tablespaces = tablespaceFolders(engine, catalog, job, key, r.tablespaceMapping(), dir);
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
         String walFetch = r.target() == null ? null : walFetchCommand(job, r);
         boolean created = !Files.exists(dir);
+        Map<Path, Boolean> folders = new LinkedHashMap<>();
+        folders.put(dir, created);
+        tablespaces.values().forEach(f -> folders.put(f, !Files.exists(f)));
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             ws.log().info("restore started", "key", key.key(), "pgdata", dir, "target", r.target() == null ? "none (plain)" : r.target());
             long bytes;
             long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
             try {
-                Files.createDirectories(dir);
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                for (Path folder : folders.keySet()) {
+                    Files.createDirectories(folder);
+                    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+                }
                 Files.writeString(dir.resolve(UNFINISHED), "key=" + key.key() + "\nstarted=" + ws.clock().instant() + "\n");
                 try (ArtifactReader.Decoded decoded = ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor, true);
                      InputStream in = ReadAhead.of(progress.watch(decoded), "restore")) {
                     progress.started("restoring " + key.fileName(), total);
                     Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
-                    engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch), op.context());
+                    engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch, tablespaces),
+                            op.context());
                     bytes = counting.count();
                 }
                 finished(dir);
             } catch (IOException | RuntimeException e) {
-                boolean clean = removeWritten(dir, created);
+                List<Path> unclean = new ArrayList<>();
+                folders.forEach((folder, made) -> {
+                    if (!removeWritten(folder, made)) {
+                        unclean.add(folder);
+                    }
+                });
+                String where = String.join(", ", folders.keySet().stream().map(Path::toString).toList());
                 // whatever failed (a checksum keeps its own message), the user learns what became of the directory
                 DbBackupException d = Failures.map("restore of " + key.key() + " into " + dir + " failed", e);
                 throw catalog.pointingToOlder(job, key, new DbBackupException(d.status(), d.getMessage()
-                        + (clean ? " (nothing was left in " + dir + ")"
-                        : " (some of what it wrote could not be removed from " + dir + "; empty it before trying again)"), d, d.retryable()),
+                        + (unclean.isEmpty() ? " (nothing was left in " + where + ")"
+                        : " (some of what it wrote could not be removed from " + unclean.stream().map(Path::toString)
+                        .collect(java.util.stream.Collectors.joining(", ")) + "; empty it before trying again)"), d, d.retryable()),
                         " --pgdata " + dir);
             } finally {
                 progress.finished();
             }
             ws.log().info("restore finished", "key", key.key(), "pgdata", dir, "bytes", bytes);
-            return new Result(key, dir, bytes, r.target(), walFetch == null ? null : walFetch + " %f %p");
+            return new Result(key, dir, bytes, r.target(), walFetch == null ? null : walFetch + " %f %p", tablespaces);
         }
+    }
+
+    /**
+     * Where each extra tablespace of the backup goes (OID to folder): the folder a mapping names, else the server's
+     * location. Each must be empty or missing, none inside another or the data directory; every mapping must name a
+     * tablespace of the backup. With the manifest unreadable the backup's tablespaces are unknown: only mappings by
+     * OID are taken then (the engine refuses a tablespace left without a folder).
+     */
+    private Map<String, Path> tablespaceFolders(Engine engine, Catalog catalog, JobConfig job, BackupKey key,
+                                                Map<String, Path> mapping, Path pgdata) {
+        Map<String, String> held;
+        boolean known = true;
+        try {
+            held = engine.tablespaces(catalog.facts(job, key).facts());
+        } catch (DbBackupException e) {
+            held = Map.of();
+            known = false;
+            ws.log().warn("the backup's manifest cannot be read: its tablespaces are unknown (a tablespace in it needs "
+                    + "--tablespace-mapping OID=DIR)", "key", key.key(), "error", e.getMessage());
+        }
+        Map<String, Path> folders = new TreeMap<>();
+        held.forEach((oid, location) -> folders.put(oid, Path.of(location)));
+        for (Map.Entry<String, Path> m : mapping.entrySet()) {
+            String from = m.getKey();
+            String oid = null;
+            if (from.chars().allMatch(Character::isDigit) && (!known || held.containsKey(from))) {
+                oid = from;
+            } else {
+                Path old = Path.of(from).normalize();
+                for (Map.Entry<String, String> h : held.entrySet()) {
+                    if (Path.of(h.getValue()).normalize().equals(old)) {
+                        oid = h.getKey();
+                    }
+                }
+            }
+            if (oid == null) {
+                throw DbBackupException.user("--tablespace-mapping " + from + ": backup " + key.fileName() + " has no tablespace "
+                        + (from.chars().allMatch(Character::isDigit) ? "with OID " : "at ") + from + " ("
+                        + (held.isEmpty() ? "it has none" : "it has " + describe(held)) + "; nothing was written)");
+            }
+            folders.put(oid, m.getValue().toAbsolutePath().normalize());
+        }
+        List<Path> all = new ArrayList<>(List.of(pgdata));
+        for (Map.Entry<String, Path> f : folders.entrySet()) {
+            Path folder = f.getValue();
+            String what = "tablespace " + f.getKey() + "'s folder " + folder;
+            if (!folder.isAbsolute()) {
+                throw DbBackupException.user(what + " is not an absolute path (nothing was written)");
+            }
+            for (Path other : all) {
+                if (folder.startsWith(other) || other.startsWith(folder)) {
+                    throw DbBackupException.user(what + " overlaps " + other + ": give it a folder of its own with "
+                            + "--tablespace-mapping " + held.getOrDefault(f.getKey(), f.getKey()) + "=DIR (nothing was written)");
+                }
+            }
+            all.add(folder);
+            checkEmpty(folder, what, "--tablespace-mapping " + held.getOrDefault(f.getKey(), f.getKey()) + "=DIR");
+        }
+        return folders;
+    }
+
+    private static String describe(Map<String, String> held) {
+        StringBuilder s = new StringBuilder();
+        held.forEach((oid, location) -> s.append(s.isEmpty() ? "" : ", ").append(oid).append(" at ").append(location));
+        return s.toString();
     }
 
     /** {@code <dbbackup> -c <config> wal-fetch --job <job> --stop-recovery-on-error [keys]}, for restore_command. */
@@ -168,6 +259,24 @@ public final class PhysicalRestorer {
     private static void finished(Path dir) throws IOException {
         Files.delete(dir.resolve(UNFINISHED));
         FolderSync.flush(dir); // the removal too is on disk before the restore is reported done
+    }
+
+    /** A tablespace's folder: a folder that is empty or missing, else the user is told how to put it elsewhere. */
+    private static void checkEmpty(Path folder, String what, String remedy) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        if (!Files.isDirectory(folder)) {
+            throw DbBackupException.user(what + " exists and is not a folder (nothing was written)");
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            if (s.findAny().isPresent()) {
+                throw DbBackupException.user(what + " is not empty: a tablespace is restored only into an empty or missing "
+                        + "folder; put it elsewhere with " + remedy + " (nothing was written)");
+            }
+        } catch (IOException e) {
+            throw DbBackupException.user("cannot read " + what + ": " + e.getMessage());
+        }
     }
 
     private static void checkEmpty(Path dir) {

@@ -3,6 +3,7 @@ package io.dbbackup.spi;
 import io.dbbackup.core.RecoveryTarget;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A physical restore into {@code directory} (created by the caller, 0700, empty but for the caller's marker of an
@@ -10,8 +11,18 @@ import java.nio.file.Path;
  * the engine also sets the restored server up to recover to it, fetching archived WAL with
  * {@code walFetchCommand} (a shell command prefix to which the engine appends the file name and
  * destination); without one (a plain restore) the files are left exactly as backed up.
+ * {@code tablespaces}: where each extra tablespace of the backup goes (OID to a folder the caller created,
+ * 0700 and empty); a tablespace the backup holds and this map lacks is an error.
  */
-public record DirectoryRestore(Path directory, RecoveryTarget target, String walFetchCommand) {
+public record DirectoryRestore(Path directory, RecoveryTarget target, String walFetchCommand, Map<String, Path> tablespaces) {
+    public DirectoryRestore {
+        tablespaces = Map.copyOf(tablespaces);
+    }
+
+    public DirectoryRestore(Path directory, RecoveryTarget target, String walFetchCommand) {
+        this(directory, target, walFetchCommand, Map.of());
+    }
+
     public static DirectoryRestore plain(Path directory) {
         return new DirectoryRestore(directory, null, null);
     }

@@ -81,6 +81,14 @@ public interface Engine {
     }
 
     /**
+     * The folders outside the data directory a physical backup holds (extra tablespaces), from its manifest
+     * {@code facts}: OID to the location the server kept it at. A restore needs each of them somewhere too.
+     */
+    default java.util.Map<String, String> tablespaces(java.util.Map<String, String> facts) {
+        return java.util.Map.of();
+    }
+
+    /**
      * Restores a physical backup ({@code in}: decrypted, decompressed) into {@code request.directory()},
      * which exists and holds nothing of the backup's yet. Callers have checked the checksum; they remove what was written when this throws.
      */

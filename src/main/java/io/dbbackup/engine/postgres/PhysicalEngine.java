@@ -71,6 +71,11 @@ public final class PhysicalEngine implements Engine {
     }
 
     @Override
+    public Map<String, String> tablespaces(Map<String, String> facts) {
+        return Tablespaces.fromFacts(facts);
+    }
+
+    @Override
     public String describe() {
         return "postgres physical " + settings.describe();
     }
@@ -129,13 +134,14 @@ public final class PhysicalEngine implements Engine {
         ctx.cancellation().onCancel(conn::abort);
         Deadline timeout = Deadline.start(c.timeout(), conn::abort);
         List<String> ident;
+        Map<String, String> tablespaces;
         try {
             ident = conn.queryRow("IDENTIFY_SYSTEM");
             String command = BuiltinBaseBackup.command("dbbackup " + settings.cluster(), settings.fastCheckpoint(),
                     settings.maxRate() == null ? null : BuiltinBaseBackup.maxRateKb(settings.maxRate()));
             ctx.log().info("base backup started", "source", settings.describe(), "client", "built-in replication client",
                     "checkpoint", settings.fastCheckpoint() ? "fast" : "spread");
-            BuiltinBaseBackup.run(conn, command, watcher);
+            tablespaces = BuiltinBaseBackup.run(conn, command, watcher);
         } catch (PgServerError e) {
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the base backup of " + settings.describe() + " failed: "
                     + e.severity() + ": " + e.getMessage(), e, !e.permanent());
@@ -157,11 +163,12 @@ public final class PhysicalEngine implements Engine {
             }
         }
         watcher.flush();
-        return facts(watcher, ident.get(0), conn.serverVersion(), "built-in replication client", null);
+        return facts(watcher, ident.get(0), conn.serverVersion(), "built-in replication client", null, tablespaces);
     }
 
     /** The base backup's facts: from the stream itself (backup_label, manifest), the server and the client that took it. */
-    private DumpInfo facts(TarWatcher watcher, String systemId, PgVersion version, String client, PgClient tool) throws IOException {
+    private DumpInfo facts(TarWatcher watcher, String systemId, PgVersion version, String client, PgClient tool,
+                           Map<String, String> tablespaces) throws IOException {
         if (!watcher.sawEnd()) {
             throw new IOException("the base backup did not end like a tar archive (" + watcher.entries() + " entries)");
         }
@@ -180,6 +187,10 @@ public final class PhysicalEngine implements Engine {
         if (tool != null) {
             facts.put("pg_basebackup_version", tool.version().text());
             facts.put("pg_basebackup", tool.executable().toString());
+        }
+        if (!tablespaces.isEmpty()) {
+            facts.put(Tablespaces.COUNT_FACT, String.valueOf(tablespaces.size()));
+            tablespaces.forEach((oid, location) -> facts.put(Tablespaces.FACT_PREFIX + oid, location));
         }
         facts.put("host", settings.conn().host());
         facts.put("port", String.valueOf(settings.conn().port()));
@@ -209,7 +220,7 @@ public final class PhysicalEngine implements Engine {
             }
             PgClient used = choice.client();
             watcher.flush();
-            return facts(watcher, server.systemId(), server.version(), "pg_basebackup", used);
+            return facts(watcher, server.systemId(), server.version(), "pg_basebackup", used, Map.of());
         }
     }
 
@@ -257,9 +268,20 @@ public final class PhysicalEngine implements Engine {
             if (dir.getParent() != null) {
                 sync.folder(dir.getParent());
             }
-            TarExtractor.Result r = TarExtractor.extract(in, dir, sync);
+            for (Path folder : request.tablespaces().values()) {
+                sync.folder(folder);
+                if (folder.getParent() != null) {
+                    sync.folder(folder.getParent());
+                }
+            }
+            TarExtractor.Result r = TarExtractor.extract(in, dir, sync, request.tablespaces());
             checkDataDirectory(dir);
+            if (Tablespaces.repoint(dir, request.tablespaces())) {
+                sync.file(dir.resolve(Tablespaces.MAP_FILE));
+            }
             ctx.log().info("base backup extracted", "pgdata", dir, "files", r.files(), "bytes", r.bytes());
+            request.tablespaces().forEach((oid, folder) ->
+                    ctx.log().info("tablespace extracted", "oid", oid, "location", folder));
             if (request.target() != null) {
                 RecoveryConfig.write(dir, request.target(), request.walFetchCommand(), Instant.now());
                 sync.file(dir.resolve(RecoveryConfig.AUTO_CONF));

@@ -11,12 +11,14 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Extracts a pg_basebackup tar stream into a folder: folders 0700, files 0600 (what PostgreSQL requires
  * of a data directory), nothing outside the folder (absolute names and {@code ..} are refused), no links
- * or devices (pg_basebackup's single-tablespace stream has none). Reads the input to its very end, so a
+ * or devices (pg_basebackup's single-tablespace stream has none; an extra tablespace's files come as
+ * {@code pg_tblspc/<oid>/...} entries, which can be sent to a folder of their own). Reads the input to its very end, so a
  * checking stream beneath sees every byte. Given a {@link FileSyncer}, each file is handed to it once closed.
  */
 final class TarExtractor {
@@ -25,6 +27,8 @@ final class TarExtractor {
     private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final int BUFFER = 1 << 20;
+    /** Where a base backup holds the extra tablespaces' files (the paths of {@code backup_manifest}). */
+    static final String TABLESPACES = "pg_tblspc/";
     /** A large file's pages are flushed every this many bytes while it is written ({@link FileSyncer#early}). */
     static final long EARLY = 64L << 20;
 
@@ -41,6 +45,14 @@ final class TarExtractor {
 
     /** As {@link #extract(InputStream, Path)}, handing each file and folder written to {@code sync} (null: none). */
     static Result extract(InputStream in, Path dir, FileSyncer sync) throws IOException {
+        return extract(in, dir, sync, Map.of());
+    }
+
+    /**
+     * As above, with the entries under {@code pg_tblspc/<oid>/} of each tablespace in {@code tablespaces} (OID to
+     * folder) written into that folder instead; those of any other OID stay in {@code dir}.
+     */
+    static Result extract(InputStream in, Path dir, FileSyncer sync, Map<String, Path> tablespaces) throws IOException {
         TarReader tar = new TarReader(in);
         byte[] buf = new byte[BUFFER];
         long files = 0;
@@ -48,7 +60,7 @@ final class TarExtractor {
         TarHeader h;
         while ((h = tar.next()) != null) {
             String name = safeName(h.name());
-            Path target = name.isEmpty() ? dir : dir.resolve(name);
+            Path target = target(dir, name, tablespaces);
             if (h.isDirectory()) {
                 mkdirs(target, sync);
             } else if (h.isFile()) {
@@ -80,6 +92,21 @@ final class TarExtractor {
         }
         in.transferTo(OutputStream.nullOutputStream());
         return new Result(files, bytes);
+    }
+
+    /** Where entry {@code name} (a {@link #safeName}) goes: under its tablespace's folder, else under {@code dir}. */
+    private static Path target(Path dir, String name, Map<String, Path> tablespaces) {
+        if (name.isEmpty()) {
+            return dir;
+        }
+        if (!tablespaces.isEmpty() && name.startsWith(TABLESPACES)) {
+            String[] parts = name.substring(TABLESPACES.length()).split("/", 2);
+            Path folder = tablespaces.get(parts[0]);
+            if (folder != null) {
+                return parts.length == 1 ? folder : folder.resolve(parts[1]);
+            }
+        }
+        return dir.resolve(name);
     }
 
     /** The entry's path relative to the target, without {@code ./} and trailing '/'; unsafe names are errors. */

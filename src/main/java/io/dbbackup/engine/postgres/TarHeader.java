@@ -84,6 +84,40 @@ record TarHeader(String name, char type, long size, String linkName) {
         return h;
     }
 
+    /**
+     * A copy of the ustar header in {@code b[off..off+512)} with its name moved under the folder {@code dir}
+     * (mode, owner, times and type kept; the checksum recomputed): into the name field when it fits, else
+     * {@code dir} goes into the ustar prefix field. A header that already uses its prefix is refused.
+     */
+    static byte[] underFolder(byte[] b, int off, String dir) throws IOException {
+        byte[] h = java.util.Arrays.copyOfRange(b, off, off + BLOCK);
+        String name = text(h, 0, 100);
+        if (!text(h, 345, 155).isEmpty() || dir.getBytes(StandardCharsets.UTF_8).length > 155) {
+            throw new IOException("cannot move tar entry '" + name + "' under " + dir + ": its name is too long");
+        }
+        String full = dir + "/" + name;
+        java.util.Arrays.fill(h, 0, 100, (byte) 0);
+        if (full.getBytes(StandardCharsets.UTF_8).length <= 100) {
+            put(h, 0, full);
+        } else {
+            put(h, 0, name);
+            put(h, 345, dir);
+        }
+        put(h, 257, "ustar");
+        put(h, 263, "00");
+        for (int i = 148; i < 156; i++) {
+            h[i] = ' ';
+        }
+        long sum = 0;
+        for (byte x : h) {
+            sum += x & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum));
+        h[154] = 0;
+        h[155] = ' ';
+        return h;
+    }
+
     private static void put(byte[] h, int off, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         System.arraycopy(b, 0, h, off, b.length);

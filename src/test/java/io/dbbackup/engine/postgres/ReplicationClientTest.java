@@ -135,26 +135,122 @@ class ReplicationClientTest {
     }
 
     @Test
-    void anArchiveWithoutItsTerminatorATablespaceOrNoManifestFails() throws IOException {
+    void anArchiveWithoutItsTerminatorAStrangeArchiveOrNoManifestFails() throws IOException {
         byte[] tar = serverTar(Map.of("PG_VERSION", "15\n".getBytes(StandardCharsets.UTF_8)));
         BuiltinBaseBackup.Sink cut = new BuiltinBaseBackup.Sink(new ByteArrayOutputStream());
         cut.copyData("nbase.tar\0\0".getBytes(StandardCharsets.UTF_8), 11);
         feed(cut, 'd', java.util.Arrays.copyOf(tar, tar.length - 512), new Random(3));
-        cut.copyData(new byte[] {'m'}, 1);
-        feed(cut, 'd', "{}".getBytes(StandardCharsets.UTF_8), new Random(3));
-        assertThatThrownBy(cut::finish).hasMessageContaining("did not end with its two zero blocks");
+        assertThatThrownBy(() -> cut.copyData(new byte[] {'m'}, 1)).hasMessageContaining("did not end with its two zero blocks");
 
         BuiltinBaseBackup.Sink noManifest = new BuiltinBaseBackup.Sink(new ByteArrayOutputStream());
         noManifest.copyData("nbase.tar\0\0".getBytes(StandardCharsets.UTF_8), 11);
         feed(noManifest, 'd', tar, new Random(4));
         assertThatThrownBy(noManifest::finish).hasMessageContaining("no backup_manifest");
 
-        BuiltinBaseBackup.Sink spaces = new BuiltinBaseBackup.Sink(new ByteArrayOutputStream());
-        spaces.copyData("nbase.tar\0\0".getBytes(StandardCharsets.UTF_8), 11);
-        feed(spaces, 'd', tar, new Random(5));
-        byte[] second = "n16384.tar\0/srv/space\0".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> spaces.copyData(second, second.length))
-                .hasMessageContaining("tablespace outside its data directory (/srv/space)");
+        BuiltinBaseBackup.Sink strange = new BuiltinBaseBackup.Sink(new ByteArrayOutputStream());
+        byte[] odd = "nfoo.tar\0/srv/space\0".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> strange.copyData(odd, odd.length)).hasMessageContaining("does not know: 'foo.tar' (/srv/space)");
+        BuiltinBaseBackup.Sink relative = new BuiltinBaseBackup.Sink(new ByteArrayOutputStream());
+        byte[] rel = "n16384.tar\0srv/space\0".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> relative.copyData(rel, rel.length)).hasMessageContaining("does not know");
+    }
+
+    /** Each extra tablespace's archive, before or after base.tar, lands in the one tar under pg_tblspc/OID/. */
+    @Test
+    void tablespaceArchivesJoinTheOneTarUnderTheirManifestPaths() throws IOException {
+        byte[] label = PhysicalUnitTest.LABEL.getBytes(StandardCharsets.UTF_8);
+        byte[] base = serverTar(Map.of("backup_label", label));
+        byte[] rel = new byte[9000];
+        new Random(7).nextBytes(rel);
+        String longName = "PG_15_202209061/16384/" + "x".repeat(70); // 92 bytes: 113 once under pg_tblspc/16390/
+        Map<String, byte[]> one = new LinkedHashMap<>();
+        one.put("PG_15_202209061/16384/16391", rel);
+        one.put(longName, "long".getBytes(StandardCharsets.UTF_8));
+        byte[] two = serverTar(Map.of("PG_15_202209061/16384/16400", "two".getBytes(StandardCharsets.UTF_8)));
+        byte[] manifest = "{}".getBytes(StandardCharsets.UTF_8);
+        for (boolean baseFirst : new boolean[] {true, false}) {
+            for (long seed = 0; seed < 10; seed++) {
+                Random random = new Random(seed);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                BuiltinBaseBackup.Sink sink = new BuiltinBaseBackup.Sink(out);
+                if (baseFirst) {
+                    archive(sink, "base.tar", "", base, random);
+                }
+                archive(sink, "16390.tar", "/srv/one", serverTar(one), random);
+                archive(sink, "16395.tar", "/srv/two", two, random);
+                if (!baseFirst) {
+                    archive(sink, "base.tar", "", base, random);
+                }
+                sink.copyData(new byte[] {'m'}, 1);
+                feed(sink, 'd', manifest, random);
+                sink.finish();
+                assertThat(sink.tablespaces()).containsExactly(Map.entry("16390", "/srv/one"), Map.entry("16395", "/srv/two"));
+
+                Map<String, byte[]> read = entries(out.toByteArray());
+                assertThat(read).containsOnlyKeys("backup_label", "pg_tblspc/16390/PG_15_202209061/16384/16391",
+                        "pg_tblspc/16390/" + longName, "pg_tblspc/16395/PG_15_202209061/16384/16400", "backup_manifest");
+                assertThat(read.get("pg_tblspc/16390/PG_15_202209061/16384/16391")).isEqualTo(rel);
+                assertThat(read.get("backup_label")).isEqualTo(label);
+                assertThat(new ArrayList<>(read.keySet()).get(read.size() - 1)).isEqualTo("backup_manifest");
+                byte[] all = out.toByteArray();
+                assertThat(java.util.Arrays.copyOfRange(all, all.length - 1024, all.length)).isEqualTo(new byte[1024]);
+            }
+        }
+    }
+
+    @Test
+    void aTablespaceArchiveCutShortOrCarryingALinkFails() throws IOException {
+        byte[] ts = serverTar(Map.of("PG_15_202209061/16384/16391", new byte[600]));
+        BuiltinBaseBackup.Sink cut = new BuiltinBaseBackup.Sink(new ByteArrayOutputStream());
+        archive(cut, "16390.tar", "/srv/one", java.util.Arrays.copyOf(ts, ts.length - 1024), new Random(1));
+        assertThatThrownBy(() -> cut.copyData("nbase.tar\0\0".getBytes(StandardCharsets.UTF_8), 11))
+                .hasMessageContaining("tar of tablespace /srv/one did not end with its end-of-archive block");
+
+        BuiltinBaseBackup.Sink linked = new BuiltinBaseBackup.Sink(new ByteArrayOutputStream());
+        byte[] link = TarHeader.build("PG_15_202209061/x", '2', 0, "/etc", 0);
+        byte[] nameMsg = "n16390.tar\0/srv/one\0".getBytes(StandardCharsets.UTF_8);
+        linked.copyData(nameMsg, nameMsg.length);
+        assertThatThrownBy(() -> feed(linked, 'd', link, new Random(2))).hasMessageContaining("of tar type '2'");
+
+        BuiltinBaseBackup.Sink noBase = new BuiltinBaseBackup.Sink(new ByteArrayOutputStream());
+        archive(noBase, "16390.tar", "/srv/one", ts, new Random(3));
+        noBase.copyData(new byte[] {'m'}, 1);
+        feed(noBase, 'd', "{}".getBytes(StandardCharsets.UTF_8), new Random(3));
+        assertThatThrownBy(noBase::finish).hasMessageContaining("without sending the data directory's archive (base.tar)");
+    }
+
+    @Test
+    void tablespaceMapFilesAreReadAndWrittenWithPostgresEscapes() throws IOException {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("16390", "/srv/one");
+        map.put("16395", "/srv/odd\\name\nwith lines");
+        String text = Tablespaces.formatMap(map);
+        assertThat(text).isEqualTo("16390 /srv/one\n16395 /srv/odd\\\\name\\\nwith lines\n");
+        assertThat(Tablespaces.parseMap(text)).containsExactlyEntriesOf(map);
+        assertThat(Tablespaces.fromFacts(Map.of("tablespace.16395", "/b", "tablespace.16390", "/a", "tablespaces", "2", "timeline", "1")))
+                .containsExactly(Map.entry("16390", "/a"), Map.entry("16395", "/b"));
+        assertThatThrownBy(() -> Tablespaces.parseMap("one /srv\n")).hasMessageContaining("not 'OID PATH'");
+    }
+
+    private static void archive(BuiltinBaseBackup.Sink sink, String name, String location, byte[] tar, Random random)
+            throws IOException {
+        byte[] msg = ("n" + name + "\0" + location + "\0").getBytes(StandardCharsets.UTF_8);
+        sink.copyData(msg, msg.length);
+        feed(sink, 'd', tar, random);
+    }
+
+    private static Map<String, byte[]> entries(byte[] tar) throws IOException {
+        Map<String, byte[]> read = new LinkedHashMap<>();
+        TarReader r = new TarReader(new ByteArrayInputStream(tar));
+        for (TarHeader h = r.next(); h != null; h = r.next()) {
+            ByteArrayOutputStream content = new ByteArrayOutputStream();
+            byte[] buf = new byte[4096];
+            for (int n; (n = r.read(buf, 0, buf.length)) > 0; ) {
+                content.write(buf, 0, n);
+            }
+            read.put(h.name(), content.toByteArray());
+        }
+        return read;
     }
 
     @Test
