@@ -214,6 +214,14 @@ public final class PhysicalEngine implements Engine {
             Probe server;
             try {
                 tool(cmd, pass).timeout(c.timeout()).run(null, watcher, ctx.cancellation());
+            } catch (ToolFailedException e) {
+                if (e.stderrTail().contains("can only write single tablespace")) {
+                    throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "pg_basebackup cannot stream a cluster with extra "
+                            + "tablespaces (" + PgErrors.reason(e) + "); the built-in replication client can: it takes the "
+                            + "backup with base_backup_client: auto on PostgreSQL 15 or later where it can connect as libpq "
+                            + "would (README, physical backups)", e, false);
+                }
+                throw e;
             } finally {
                 // a refused replication connection or a client older than the server is said as such first
                 server = choice.settle();

@@ -218,6 +218,20 @@ class PhysicalTablespaceIT {
         }
     }
 
+    @Test
+    @Order(6)
+    void pgBasebackupCannotStreamATablespaceAndTheFailureSaysWhatCan() throws Exception {
+        Path config = c.work.resolve("tool.yaml");
+        Files.writeString(config, Files.readString(c.config).replace("    method: physical\n",
+                "    method: physical\n    base_backup_client: pg_basebackup\n").replace("prefix: ts", "prefix: tool"));
+        Cli.Result r = cli.run("-c", config.toString(), "backup", "phys");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("pg_basebackup cannot stream a cluster with extra tablespaces (can only write single "
+                + "tablespace to stdout, database has 2); the built-in replication client can").contains("retry=false");
+        assertThat(c.work.resolve("store/tool/main")).satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(tree(p)).containsOnly(":-1"));
+    }
+
     private static List<String> tree(Path root) throws Exception {
         try (Stream<Path> s = Files.walk(root)) {
             return s.map(p -> root.relativize(p) + ":" + (Files.isRegularFile(p) ? p.toFile().length() : -1)).sorted().toList();
