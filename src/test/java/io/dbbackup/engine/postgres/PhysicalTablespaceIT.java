@@ -37,7 +37,11 @@ class PhysicalTablespaceIT {
     @BeforeAll
     void start() throws Exception {
         Path work = PhysicalCluster.workDir();
-        c = PhysicalCluster.start(work, "/bin/true", Map.of(), pg -> "datasources:\n" + PhysicalCluster.datasource(pg) + """
+        Path wal = Files.createDirectories(work.resolve("store/ts/" + PhysicalCluster.CLUSTER + "/wal"));
+        Shell.ok(work, "chown", "postgres:postgres", wal.toString());
+        String archive = PhysicalCluster.dbbackupCommand() + " -c '" + work.resolve("config.yaml") + "' wal-push --job "
+                + PhysicalCluster.JOB + " %p %f";
+        c = PhysicalCluster.start(work, archive, Map.of(), pg -> "datasources:\n" + PhysicalCluster.datasource(pg) + """
                 stores:
                   local: {type: local, path: store}
                 jobs:
@@ -230,6 +234,29 @@ class PhysicalTablespaceIT {
                 + "tablespace to stdout, database has 2); the built-in replication client can").contains("retry=false");
         assertThat(c.work.resolve("store/tool/main")).satisfiesAnyOf(
                 p -> assertThat(p).doesNotExist(), p -> assertThat(tree(p)).containsOnly(":-1"));
+    }
+
+    @Test
+    @Order(7)
+    void pointInTimeRecoveryReplaysTheArchivedWalIntoTheMappedTablespace() throws Exception {
+        c.pg.execute("postgres", "insert into far select g, 'replayed' from generate_series(20001, 20500) g");
+        c.pg.execute("postgres", "create table far2(id int) tablespace space1");
+        c.pg.execute("postgres", "insert into far2 select generate_series(1, 3)");
+        String expected = c.pg.queryOne("postgres", "select count(*) || ':' || sum(hashtext(payload)) from far");
+        c.awaitArchived(c.switchWal(), java.time.Duration.ofSeconds(60));
+        Path dir = c.restoreDir("pitr");
+        Path space = dir.resolve("space");
+        Cli.Result r = run("restore", "phys", backupKey, "--pgdata", dir.resolve("data").toString(), "--target", "latest",
+                "-T", live + "=" + space, "--dbbackup-command", PhysicalCluster.dbbackupCommand());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        try (PostgresServer restored = c.startRestored(dir)) {
+            assertThat(restored.queryOne("postgres", "select count(*) || ':' || sum(hashtext(payload)) from far")).isEqualTo(expected);
+            assertThat(restored.queryOne("postgres", "select count(*) from far2")).isEqualTo("3");
+            String far2 = restored.queryOne("postgres", "select pg_relation_filepath('far2')");
+            assertThat(far2).startsWith("pg_tblspc/" + oid + "/");
+            assertThat(space.resolve(far2.substring(("pg_tblspc/" + oid + "/").length())))
+                    .as("the table created after the backup was made by replay in the mapped folder").isRegularFile();
+        }
     }
 
     private static List<String> tree(Path root) throws Exception {
