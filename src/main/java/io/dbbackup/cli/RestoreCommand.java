@@ -64,6 +64,10 @@ final class RestoreCommand implements Callable<Integer> {
                     + "the server had it.")
     List<String> tablespaceMappings = new ArrayList<>();
 
+    @Option(names = "--from-file", paramLabel = "FILE", description = "Restore this local copy of one of the job's backups "
+            + "(named as 'list' names it; its .sha256 or .manifest.json beside it) instead of reading the store.")
+    Path fromFile;
+
     @Option(names = "--dbbackup-command", paramLabel = "CMD",
             description = "How PostgreSQL's restore_command runs dbbackup on the machine that starts the restored server "
                     + "(shell text; default: this Java and jar).")
@@ -75,6 +79,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RecoveryTarget recovery = RecoveryTargets.of(targetTime, targetLsn, target);
+        if (fromFile != null && key != null) {
+            throw DbBackupException.user("--from-file names the backup to restore: no KEY with it");
+        }
         if (pgdata != null) {
             return restoreFiles(recovery);
         }
@@ -82,7 +89,7 @@ final class RestoreCommand implements Callable<Integer> {
             throw DbBackupException.user("--target-time, --target-lsn, --target, --tablespace-mapping and --dbbackup-command are for physical "
                     + "restores: add --pgdata DIR");
         }
-        Workspace ws = root.workspace();
+        Workspace ws = workspace();
         Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(
                 new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean));
         root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + Human.size(r.bytes()) + ")");
@@ -94,7 +101,7 @@ final class RestoreCommand implements Callable<Integer> {
             throw DbBackupException.user("--to, --clean and --auto-confirm are for logical restores; --pgdata restores into "
                     + "an empty data directory");
         }
-        Workspace ws = root.workspace();
+        Workspace ws = workspace();
         PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
                 job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
                 dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), decryption.walFetchArgs(root.main),
@@ -114,6 +121,15 @@ final class RestoreCommand implements Callable<Integer> {
         }
         root.out.println("start it with: pg_ctl -D " + r.pgdata() + " start");
         return 0;
+    }
+
+    /** The config's workspace; with --from-file, the job's store replaced by that file (and KEY set to it). */
+    private Workspace workspace() {
+        Workspace ws = root.workspace();
+        if (fromFile != null) {
+            key = ws.readFromFile(job, root.main.workingDir().resolve(fromFile)).fileName();
+        }
+        return ws;
     }
 
     /** OLDDIR (or OID) to NEWDIR, NEWDIR against the working folder; pg_basebackup's form, '=' in a path written '\='. */

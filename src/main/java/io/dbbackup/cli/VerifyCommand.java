@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,11 +54,18 @@ final class VerifyCommand implements Callable<Integer> {
             + "job); a job without backups counts as a failure.")
     boolean all;
 
+    @Option(names = "--from-file", paramLabel = "FILE", description = "Verify this local copy of one of the job's backups "
+            + "(its .sha256 or .manifest.json beside it) instead of reading the store.")
+    Path fromFile;
+
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
     @Override
     public Integer call() {
+        if (fromFile != null && (all || allBackups || key != null)) {
+            throw DbBackupException.user("--from-file names the one backup to verify: no KEY, --all or --all-backups with it");
+        }
         if (all == (job != null)) {
             throw DbBackupException.user(all ? "--all verifies every job: name no JOB with it" : "name the job to verify, or pass --all");
         }
@@ -69,6 +77,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (all || allBackups) {
             List<JobConfig> jobs = all ? List.copyOf(ws.config().jobs().values()) : List.of(ws.job(job));
             return verifyMany(ws, verifier, jobs);
+        }
+        if (fromFile != null) {
+            key = ws.readFromFile(job, root.main.workingDir().resolve(fromFile)).fileName();
         }
         Verifier.Result r = verifier.verify(job, Optional.ofNullable(key), deep);
         if (json) {

@@ -5,6 +5,7 @@ import io.dbbackup.config.ConfigLoader;
 import io.dbbackup.config.DatasourceConfig;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.config.StoreConfig;
+import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Log;
 import io.dbbackup.plugin.PluginRegistry;
@@ -28,6 +29,7 @@ public final class Workspace {
     private final java.util.Set<Operation> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String cancelled;
     private final java.util.concurrent.atomic.AtomicBoolean swept = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Map<String, StoreConfig> localCopies = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Workspace(Config config, Clock clock, Log log, Path scratchRoot) {
         this.config = config;
@@ -80,7 +82,20 @@ public final class Workspace {
     }
 
     public StoreConfig store(String name) {
-        return config.stores().get(name);
+        StoreConfig local = localCopies.get(name);
+        return local != null ? local : config.stores().get(name);
+    }
+
+    /**
+     * From now on job {@code jobName}'s store is the local copy {@code file} of one of its backups, read-only
+     * ({@link LocalCopy}): the store itself is never reached. Returns the backup's key.
+     */
+    public BackupKey readFromFile(String jobName, Path file) {
+        JobConfig job = job(jobName);
+        LocalCopy copy = LocalCopy.of(file.toAbsolutePath().normalize(), job.name(), job.prefix(),
+                datasource(job.datasource()).engine().database());
+        localCopies.put(job.store(), new StoreConfig(job.store(), "local copy", copy));
+        return copy.key();
     }
 
     /**

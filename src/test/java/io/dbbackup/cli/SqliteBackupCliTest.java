@@ -197,6 +197,66 @@ class SqliteBackupCliTest {
     }
 
     @Test
+    void aLocalCopyIsVerifiedAndRestoredWithTheStoreGoneAndCheckedLikeAStoredBackup() throws Exception {
+        config("zstd", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Files.createDirectories(dir.resolve("copies"));
+        Cli.Result dl = cli.run("-c", "config.yaml", "download", "app", "--with-sidecar", "-o", "copies/");
+        assertThat(dl.exit()).as(dl.toString()).isZero();
+        Path artifact = onlyArtifact();
+        Path manifest = artifact.resolveSibling(artifact.getFileName() + ".manifest.json");
+        String name = artifact.getFileName().toString();
+        Path copy = dir.resolve("copies").resolve(name);
+        Path manifestCopy = Files.copy(manifest, dir.resolve("manifest.aside"));
+        Files.move(store, dir.resolve("store-gone")); // the store is out of reach: nothing may be read from it
+        Files.writeString(store, "not a folder");
+
+        Cli.Result unreachable = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(unreachable.exit()).as("the store itself cannot be read: " + unreachable).isNotZero();
+
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app", "--from-file", "copies/" + name, "--deep");
+        assertThat(verify.exit()).as(verify.toString()).isZero();
+        assertThat(verify.out()).contains("ok prod/app/" + name).contains("PRAGMA integrity_check ok: 2 tables");
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "app", "--from-file", copy.toString(), "--to", "restored");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+
+        // without a sidecar: the manifest beside it checks it; with neither, nothing is restored unchecked
+        Path sidecar = copy.resolveSibling(name + ".sha256");
+        Path aside = Files.move(sidecar, dir.resolve("sidecar.aside"));
+        Files.delete(dir.resolve("restored/app-copy.db"));
+        Cli.Result unchecked = cli.run("-c", "config.yaml", "restore", "app", "--from-file", copy.toString(), "--to", "restored");
+        assertThat(unchecked.exit()).as(unchecked.toString()).isEqualTo(1);
+        assertThat(unchecked.err()).contains("no " + name + ".sha256 (or " + name + ".manifest.json) beside it")
+                .contains("never restored unchecked");
+        assertThat(dir.resolve("restored/app-copy.db")).doesNotExist();
+        Files.copy(manifestCopy, copy.resolveSibling(name + ".manifest.json"));
+        Cli.Result byManifest = cli.run("-c", "config.yaml", "restore", "app", "--from-file", copy.toString(), "--to", "restored");
+        assertThat(byManifest.exit()).as(byManifest.toString()).isZero();
+        assertThat(byManifest.err()).contains("against the SHA-256 its manifest recorded instead");
+        Files.move(aside, sidecar);
+
+        // a flipped byte: exit 3 and the target keeps its bytes; a name that is not a backup's, or a KEY too: exit 1
+        byte[] before = Files.readAllBytes(dir.resolve("restored/app-copy.db"));
+        byte[] bytes = Files.readAllBytes(copy);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(copy, bytes);
+        Cli.Result corrupt = cli.run("-c", "config.yaml", "restore", "app", "--from-file", copy.toString(), "--to", "restored",
+                "--auto-confirm");
+        assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
+        assertThat(corrupt.err()).contains("checksum mismatch for prod/app/" + name);
+        assertThat(Files.readAllBytes(dir.resolve("restored/app-copy.db"))).isEqualTo(before);
+        Path renamed = Files.copy(copy, dir.resolve("copies/latest.db.zst"));
+        Cli.Result badName = cli.run("-c", "config.yaml", "restore", "app", "--from-file", renamed.toString(), "--to", "restored");
+        assertThat(badName.exit()).isEqualTo(1);
+        assertThat(badName.err()).contains("'latest.db.zst' is not the name of a backup of job 'app'");
+        Cli.Result both = cli.run("-c", "config.yaml", "restore", "app", name, "--from-file", copy.toString());
+        assertThat(both.exit()).isEqualTo(1);
+        assertThat(both.err()).contains("no KEY with it");
+        assertThat(dir.resolve("store")).hasContent("not a folder");
+    }
+
+    @Test
     void aCorruptNewestBackupNamesTheNextOlderOneAndHowToRestoreIt() throws Exception {
         config("gzip", "");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();

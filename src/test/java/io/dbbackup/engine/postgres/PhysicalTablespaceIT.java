@@ -259,6 +259,23 @@ class PhysicalTablespaceIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void aLocalCopyOfTheBaseBackupRestoresWithItsManifestBesideIt() throws Exception {
+        Path store = c.work.resolve("store");
+        Path copies = Files.createDirectories(c.work.resolve("copies"));
+        String name = Path.of(backupKey).getFileName().toString();
+        for (String suffix : List.of("", ".sha256", ".manifest.json")) {
+            Files.copy(store.resolve(backupKey + suffix), copies.resolve(name + suffix));
+        }
+        Path dir = c.restoreDir("from-file");
+        Cli.Result r = run("restore", "phys", "--from-file", copies.resolve(name).toString(), "--pgdata",
+                dir.resolve("data").toString(), "-T", live + "=" + dir.resolve("space"));
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("tablespace " + oid + " restored into " + dir.resolve("space"));
+        assertThat(Files.readString(dir.resolve("data/tablespace_map"))).isEqualTo(oid + " " + dir.resolve("space") + "\n");
+    }
+
     private static List<String> tree(Path root) throws Exception {
         try (Stream<Path> s = Files.walk(root)) {
             return s.map(p -> root.relativize(p) + ":" + (Files.isRegularFile(p) ? p.toFile().length() : -1)).sorted().toList();

@@ -1,0 +1,117 @@
+package io.dbbackup.job;
+
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.spi.NoSuchKeyException;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.Upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A copy of one backup in a local file (from {@code download --with-sidecar}, a copy of the bucket, a disk
+ * carried over) seen as the job's store, read-only: the backup under its key, its {@code .sha256} sidecar and
+ * {@code .manifest.json} when they lie beside the file under its name. {@code restore --from-file} and
+ * {@code verify --from-file} read it with the same checks as a stored backup, without reaching the store.
+ */
+final class LocalCopy implements Store {
+    private final BackupKey key;
+    private final Map<String, Path> objects = new LinkedHashMap<>();
+
+    private LocalCopy(BackupKey key, Path file) {
+        this.key = key;
+        objects.put(key.key(), file);
+        objects.put(key.sha256Key(), file.resolveSibling(file.getFileName() + BackupKey.SHA256_SUFFIX));
+        objects.put(key.manifestKey(), file.resolveSibling(file.getFileName() + BackupKey.MANIFEST_SUFFIX));
+    }
+
+    /** {@code file} as a backup of a job whose backups are named for {@code database} under {@code prefix}. */
+    static LocalCopy of(Path file, String jobName, String prefix, String database) {
+        if (!Files.isRegularFile(file)) {
+            throw DbBackupException.user("--from-file " + file + ": " + (Files.exists(file) ? "not a file" : "no such file"));
+        }
+        String name = file.getFileName().toString();
+        BackupKey key = BackupKey.parseFileName(name, prefix, database).orElseThrow(() -> DbBackupException.user(
+                "--from-file " + file + ": '" + name + "' is not the name of a backup of job '" + jobName + "' (expected "
+                        + database + "-YYYYMMDD-HHMMSS.<ext>[.gz|.zst|.lz4][.age], the name list and download give it; "
+                        + "the name says how to decode it)"));
+        LocalCopy copy = new LocalCopy(key, file);
+        if (!Files.isRegularFile(copy.objects.get(key.sha256Key())) && !Files.isRegularFile(copy.objects.get(key.manifestKey()))) {
+            throw DbBackupException.user("--from-file " + file + ": no " + name + BackupKey.SHA256_SUFFIX + " (or "
+                    + name + BackupKey.MANIFEST_SUFFIX + ") beside it to check it against; copy the backup's sidecar there "
+                    + "('download --with-sidecar' writes it): a backup is never restored unchecked");
+        }
+        return copy;
+    }
+
+    BackupKey key() {
+        return key;
+    }
+
+    Path file() {
+        return objects.get(key.key());
+    }
+
+    @Override
+    public InputStream open(String k) throws IOException {
+        Path p = objects.get(k);
+        if (p == null) {
+            throw new NoSuchKeyException(k);
+        }
+        try {
+            return Files.newInputStream(p);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchKeyException(k);
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        List<StoredObject> out = new ArrayList<>();
+        for (String k : objects.keySet()) {
+            if (k.startsWith(prefix)) {
+                stat(k).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String k) throws IOException {
+        Path p = objects.get(k);
+        if (p == null || !Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredObject(k, Files.size(p), Files.getLastModifiedTime(p).toInstant()));
+    }
+
+    @Override
+    public Upload upload(String k, OperationContext ctx) {
+        throw readOnly();
+    }
+
+    @Override
+    public void delete(String k) {
+        throw readOnly();
+    }
+
+    private DbBackupException readOnly() {
+        return DbBackupException.user("--from-file " + file() + " is read, never written");
+    }
+
+    @Override
+    public String describe() {
+        return "local copy " + file();
+    }
+}
