@@ -70,6 +70,11 @@ record TarHeader(String name, char type, long size, String linkName) {
         put(h, 136, String.format("%011o", mtimeSeconds));
         h[156] = (byte) type;
         put(h, 157, link);
+        return seal(h);
+    }
+
+    /** Marks {@code h} ustar and writes its checksum (the sum of its bytes, the checksum field counted as spaces). */
+    private static byte[] seal(byte[] h) {
         put(h, 257, "ustar");
         put(h, 263, "00");
         for (int i = 148; i < 156; i++) {
@@ -103,19 +108,7 @@ record TarHeader(String name, char type, long size, String linkName) {
             put(h, 0, name);
             put(h, 345, dir);
         }
-        put(h, 257, "ustar");
-        put(h, 263, "00");
-        for (int i = 148; i < 156; i++) {
-            h[i] = ' ';
-        }
-        long sum = 0;
-        for (byte x : h) {
-            sum += x & 0xff;
-        }
-        put(h, 148, String.format("%06o", sum));
-        h[154] = 0;
-        h[155] = ' ';
-        return h;
+        return seal(h);
     }
 
     private static void put(byte[] h, int off, String s) {

@@ -35,22 +35,8 @@ class PhysicalBackupIT {
 
     @BeforeAll
     void start() throws Exception {
-        Path work = PhysicalCluster.workDir();
-        Path store = Files.createDirectories(work.resolve("store/pitr/" + PhysicalCluster.CLUSTER + "/wal"));
-        Shell.ok(work, "chown", "postgres:postgres", store.toString());
-        String archive = PhysicalCluster.dbbackupCommand() + " -c '" + work.resolve("config.yaml") + "' wal-push --job "
-                + PhysicalCluster.JOB + " %p %f";
-        c = PhysicalCluster.start(work, archive, Map.of(), pg -> "datasources:\n" + PhysicalCluster.datasource(pg) + """
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  phys:
-                    datasource: pg
-                    store: local
-                    prefix: pitr
-                    compression: zstd
-                """);
-        cli = new Cli().workingDir(work);
+        c = PhysicalCluster.archivingToLocalStore("pitr");
+        cli = new Cli().workingDir(c.work);
         c.pg.execute("postgres", "create table t(id serial primary key, batch text not null)");
     }
 

@@ -84,6 +84,27 @@ final class PhysicalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A cluster archiving its WAL with {@code wal-push} into a local store ({@code work/store}) whose job
+     * {@value #JOB} keeps zstd base backups under {@code prefix}.
+     */
+    static PhysicalCluster archivingToLocalStore(String prefix) throws IOException {
+        Path work = workDir();
+        Path wal = Files.createDirectories(work.resolve("store/" + prefix + "/" + CLUSTER + "/wal"));
+        Shell.ok(work, "chown", "postgres:postgres", wal.toString());
+        String archive = dbbackupCommand() + " -c '" + work.resolve("config.yaml") + "' wal-push --job " + JOB + " %p %f";
+        return start(work, archive, Map.of(), pg -> "datasources:\n" + datasource(pg) + """
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  %s:
+                    datasource: pg
+                    store: local
+                    prefix: %s
+                    compression: zstd
+                """.formatted(JOB, prefix));
+    }
+
     /** The datasource section of the cluster, for a config. */
     static String datasource(PostgresServer pg) {
         return """

@@ -36,24 +36,10 @@ class PhysicalTablespaceIT {
 
     @BeforeAll
     void start() throws Exception {
-        Path work = PhysicalCluster.workDir();
-        Path wal = Files.createDirectories(work.resolve("store/ts/" + PhysicalCluster.CLUSTER + "/wal"));
-        Shell.ok(work, "chown", "postgres:postgres", wal.toString());
-        String archive = PhysicalCluster.dbbackupCommand() + " -c '" + work.resolve("config.yaml") + "' wal-push --job "
-                + PhysicalCluster.JOB + " %p %f";
-        c = PhysicalCluster.start(work, archive, Map.of(), pg -> "datasources:\n" + PhysicalCluster.datasource(pg) + """
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  phys:
-                    datasource: pg
-                    store: local
-                    prefix: ts
-                    compression: zstd
-                """);
-        cli = new Cli().workingDir(work);
-        live = Files.createDirectories(work.resolve("live-space"));
-        Shell.ok(work, "chown", "postgres:postgres", live.toString());
+        c = PhysicalCluster.archivingToLocalStore("ts");
+        cli = new Cli().workingDir(c.work);
+        live = Files.createDirectories(c.work.resolve("live-space"));
+        Shell.ok(c.work, "chown", "postgres:postgres", live.toString());
         c.pg.execute("postgres", "create tablespace space1 location '" + live + "'");
         c.pg.execute("postgres", "create table far(id int primary key, payload text) tablespace space1");
         c.pg.execute("postgres", "insert into far select g, md5(g::text) from generate_series(1, 5000) g");

@@ -115,16 +115,7 @@ class ReplicationClientTest {
             feed(sink, 'd', manifest, random);
             sink.finish();
 
-            Map<String, byte[]> read = new LinkedHashMap<>();
-            TarReader r = new TarReader(new ByteArrayInputStream(out.toByteArray()));
-            for (TarHeader h = r.next(); h != null; h = r.next()) {
-                ByteArrayOutputStream content = new ByteArrayOutputStream();
-                byte[] buf = new byte[4096];
-                for (int n; (n = r.read(buf, 0, buf.length)) > 0; ) {
-                    content.write(buf, 0, n);
-                }
-                read.put(h.name(), content.toByteArray());
-            }
+            Map<String, byte[]> read = entries(out.toByteArray());
             assertThat(new ArrayList<>(read.keySet())).containsExactly("backup_label", "PG_VERSION", "base/1/1259", "backup_manifest");
             assertThat(read.get("base/1/1259")).isEqualTo(big);
             assertThat(read.get("backup_manifest")).isEqualTo(manifest);
