@@ -12,15 +12,12 @@ import io.dbbackup.spi.ScriptLines;
 import io.dbbackup.spi.TargetState;
 import io.dbbackup.spi.ToolFailedException;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +30,7 @@ import java.util.Map;
  * {@link ClientLocator}); the password reaches every program through a 0600 {@link PassFile}.
  */
 public final class PostgresEngine implements Engine {
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
-    private static final String MAINTENANCE_DB = "postgres";
+    private static final String MAINTENANCE_DB = PgTools.MAINTENANCE_DB;
 
     /** Relations a restore could collide with, excluding system schemas and extension members. */
     private static final String TARGET_SQL = """
@@ -81,10 +77,12 @@ public final class PostgresEngine implements Engine {
 
     private final PostgresSettings settings;
     private final ClientLocator locator;
+    private final PgTools pg;
 
     PostgresEngine(PostgresSettings settings, ClientLocator locator) {
         this.settings = settings;
         this.locator = locator;
+        this.pg = new PgTools(settings, locator);
     }
 
     @Override
@@ -116,7 +114,7 @@ public final class PostgresEngine implements Engine {
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             ClientLocator.Choice<PgVersion> choice = locator.choose("pg_dump",
-                    () -> serverVersion(settings.database(), pass, ctx), v -> v);
+                    () -> pg.serverVersion(settings.database(), pass, ctx), v -> v);
             Path pgDump = choice.executable();
             boolean custom = settings.format() == DumpFormat.DUMP;
             List<String> cmd = new ArrayList<>(List.of(pgDump.toString(), "--no-password",
@@ -128,7 +126,7 @@ public final class PostgresEngine implements Engine {
             ctx.log().info("pg_dump started", "source", settings.describe(), "pg_dump", pgDump, "format", custom ? "custom" : "plain");
             PgVersion v;
             try {
-                tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, out, ctx.cancellation());
+                pg.tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, out, ctx.cancellation());
             } finally {
                 // a failed connection or a pg_dump older than the server is said as such, before pg_dump's own words
                 v = choice.settle();
@@ -151,13 +149,13 @@ public final class PostgresEngine implements Engine {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             String row;
             try {
-                row = query(locator.probeExecutable(), settings.database(), pass, ctx, TARGET_SQL);
+                row = pg.query(settings.database(), pass, ctx, TARGET_SQL);
             } catch (ToolFailedException e) {
                 if (PgErrors.isMissingDatabase(e)) {
                     return new TargetState(false, 0, "database " + settings.database() + " does not exist on "
                             + settings.host() + ":" + settings.port());
                 }
-                throw connectionError(e);
+                throw pg.connectionError(e);
             }
             String[] f = row.strip().split("\\|");
             int tables = Integer.parseInt(f[0]);
@@ -186,9 +184,9 @@ public final class PostgresEngine implements Engine {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             String out;
             try {
-                out = query(locator.probeExecutable(), settings.database(), pass, ctx, INSPECT_SQL);
+                out = pg.query(settings.database(), pass, ctx, INSPECT_SQL);
             } catch (ToolFailedException e) {
-                throw connectionError(e);
+                throw pg.connectionError(e);
             }
             java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
             result.put("engine", "postgres");
@@ -233,12 +231,12 @@ public final class PostgresEngine implements Engine {
             PgVersion server;
             boolean created = false;
             try {
-                server = serverVersion(db, pass, ctx);
+                server = pg.serverVersion(db, pass, ctx);
             } catch (DbBackupException e) {
                 if (!(e.getCause() instanceof ToolFailedException tf) || !PgErrors.isMissingDatabase(tf)) {
                     throw e;
                 }
-                server = serverVersion(MAINTENANCE_DB, pass, ctx);
+                server = pg.serverVersion(MAINTENANCE_DB, pass, ctx);
                 createDatabase(pass, ctx);
                 created = true;
                 ctx.log().info("created database for the restore", "database", db, "server", settings.host() + ":" + settings.port());
@@ -248,15 +246,15 @@ public final class PostgresEngine implements Engine {
                     "version", client.version().text(), "clean", options.clean());
             try {
                 if (format == DumpFormat.SQL) {
-                    tool(psqlRestore(client, options), db, pass).run(in, null, ctx.cancellation());
+                    pg.tool(psqlRestore(client, options), db, pass).run(in, null, ctx.cancellation());
                 } else if (!options.clean()) {
-                    tool(pgRestore(client), db, pass).run(in, null, ctx.cancellation());
+                    pg.tool(pgRestore(client), db, pass).run(in, null, ctx.cancellation());
                 } else {
                     // pg_restore --clean cannot drop partition constraints (and leaves objects the archive does
                     // not name): turn the archive into a script and run it after the same clean step as plain
                     // dumps, all in one psql transaction
                     PgClient psql = locator.forServer("psql", server);
-                    ToolChain.run(tool(pgRestoreScript(client), db, pass), in, tool(psqlRestore(psql, options), db, pass),
+                    ToolChain.run(pg.tool(pgRestoreScript(client), db, pass), in, pg.tool(psqlRestore(psql, options), db, pass),
                             ctx.cancellation());
                 }
             } catch (IOException e) {
@@ -359,27 +357,9 @@ public final class PostgresEngine implements Engine {
         return cmd;
     }
 
-    /** The server's version, read with any psql; a failure to connect is one clear line. */
-    private PgVersion serverVersion(String db, PassFile pass, OperationContext ctx) throws IOException {
-        String row;
-        try {
-            row = query(locator.probeExecutable(), db, pass, ctx,
-                    "select current_setting('server_version_num'), current_setting('server_version');");
-        } catch (ToolFailedException e) {
-            throw connectionError(e);
-        }
-        String[] f = row.strip().split("\\|", 2);
-        return PgVersion.ofServer(Integer.parseInt(f[0].strip()), f[1].strip().split("\\s")[0]);
-    }
-
-    private DbBackupException connectionError(ToolFailedException e) {
-        String msg = "cannot connect to PostgreSQL " + settings.describe() + ": " + PgErrors.reason(e);
-        return new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, e.retryable());
-    }
-
     private void createDatabase(PassFile pass, OperationContext ctx) throws IOException {
         try {
-            query(locator.probeExecutable(), MAINTENANCE_DB, pass, ctx, "CREATE DATABASE :\"db\" TEMPLATE template0;");
+            pg.query(MAINTENANCE_DB, pass, ctx, "CREATE DATABASE :\"db\" TEMPLATE template0;");
         } catch (ToolFailedException e) {
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot create database " + settings.database() + " on "
                     + settings.host() + ":" + settings.port() + " for the restore: " + PgErrors.reason(e), e, e.retryable());
@@ -388,32 +368,12 @@ public final class PostgresEngine implements Engine {
 
     private boolean dropDatabase(PassFile pass, OperationContext ctx) {
         try {
-            query(locator.probeExecutable(), MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
+            pg.query(MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
             return true;
         } catch (IOException | RuntimeException e) {
             ctx.log().warn("could not drop the database created for the failed restore", "database", settings.database(),
                     "error", e.getMessage());
             return false;
         }
-    }
-
-    /** Runs {@code sql} (from stdin, so {@code :"db"} is the quoted target name) and returns its unaligned output. */
-    private String query(Path psql, String db, PassFile pass, OperationContext ctx, String sql) throws IOException {
-        List<String> cmd = List.of(psql.toString(), "-X", "-A", "-t", "-q", "--no-password",
-                "-v", "ON_ERROR_STOP=1", "-v", "db=" + settings.database(), "-f", "-");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        tool(cmd, db, pass).timeout(PROBE_TIMEOUT)
-                .run(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)), out, ctx.cancellation());
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private ChildProcess tool(List<String> cmd, String db, PassFile pass) {
-        ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent);
-        settings.libpqEnv(db).forEach(p::env);
-        Path file = pass.path();
-        if (file != null) {
-            p.env("PGPASSFILE", file.toString());
-        }
-        return p;
     }
 }
