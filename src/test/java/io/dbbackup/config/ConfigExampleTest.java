@@ -39,14 +39,14 @@ class ConfigExampleTest {
         }
         Cli.Result r = cli.run("-c", "config.yaml", "config", "validate");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("5 datasources, 4 stores, 2 notifications, 6 jobs");
+        assertThat(r.out()).contains("6 datasources, 4 stores, 2 notifications, 7 jobs");
         assertThat(r.err()).doesNotContain("warning");
     }
 
     @Test
     void theExampleNamesEverySection() throws Exception {
         String yaml = Files.readString(Path.of(System.getProperty("project.basedir", "."), "config.example.yaml"));
-        for (String key : new String[] {"engine: postgres", "method: physical", "engine: mariadb", "engine: mysql", "engine: sqlite",
+        for (String key : new String[] {"engine: postgres", "method: physical", "method: roles", "role_passwords:", "engine: mariadb", "engine: mysql", "engine: sqlite",
                 "type: s3", "type: sftp", "type: local", "type: email", "type: webhook", "encryption:", "retention:",
                 "retry:", "notify:"}) {
             assertThat(yaml).contains(key);

@@ -22,38 +22,29 @@ public final class PostgresEngineProvider implements EngineProvider {
         return "postgres";
     }
 
+    static final java.util.List<String> PHYSICAL_ONLY = java.util.List.of("checkpoint", "max_rate", "base_backup_client");
+
     static final java.util.List<String> LOGICAL_ONLY = java.util.List.of("database", "format", "schemas", "exclude_schemas",
             "tables", "exclude_tables", "exclude_table_data", "no_owner", "no_privileges", "extra_args");
 
     @Override
     public Engine create(ConfigSection s) {
-        boolean physical = s.choice("method", Set.of("logical", "physical")).orElse("logical").equals("physical");
+        String method = s.choice("method", Set.of("logical", "physical", "roles")).orElse("logical");
         String host = s.string("host").orElse("localhost");
         int port = s.integer("port", 1, 65535).orElse(5432);
         String user = s.string("user").orElse(System.getProperty("user.name"));
         Secret password = s.secret("password").orElse(null);
-        if (physical) {
+        if (method.equals("physical")) {
             return physical(s, host, port, user, password);
         }
+        if (method.equals("roles")) {
+            return roles(s, host, port, user, password);
+        }
+        if (s.has("role_passwords")) {
+            s.error("role_passwords", "only for method: roles");
+        }
         Optional<String> database = s.requireString("database");
-        String sslmode = s.choice("sslmode", SSL_MODES).orElse(null);
-        Path sslrootcert = existingFile(s, "sslrootcert");
-        Path sslcert = existingFile(s, "sslcert");
-        Path sslkey = existingFile(s, "sslkey");
         String format = s.choice("format", Set.of("plain", "custom")).orElse("plain");
-        Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(null);
-        String pgVersion = s.string("pg_version").orElse(null);
-        if (pgVersion != null && PgVersion.ofMajorName(pgVersion).isEmpty()) {
-            s.error("pg_version", "must be a PostgreSQL major version such as 15 or 16 (the folder under "
-                    + ClientLocator.DEBIAN_ROOT + "), got '" + pgVersion + "'");
-        }
-        Path binDir = s.path("bin_dir").orElse(null);
-        if (binDir != null && !Files.isDirectory(binDir)) {
-            s.error("bin_dir", binDir + " is not a folder (it should hold pg_dump, pg_restore and psql)");
-        }
-        if (binDir != null && pgVersion != null) {
-            s.error("pg_version", "give either bin_dir or pg_version, not both");
-        }
         List<String> extraArgs = s.stringList("extra_args");
         for (String arg : extraArgs) {
             DumpOptions.rejectExtraArg(arg).ifPresent(why -> s.error("extra_args", why));
@@ -64,28 +55,77 @@ public final class PostgresEngineProvider implements EngineProvider {
         database.filter(d -> d.contains("/") || d.contains("\\") || d.startsWith(".") || d.chars().anyMatch(Character::isISOControl))
                 .ifPresent(d -> s.error("database", "'" + d + "' cannot name a backup folder (no '/', '\\', control characters "
                         + "or leading '.'): it becomes part of object keys"));
+        PostgresSettings settings = connection(s, host, port, user, password, database.orElse(""),
+                format.equals("custom") ? DumpFormat.DUMP : DumpFormat.SQL, options, "pg_dump, pg_restore and psql");
         if (database.isEmpty()) {
             return null;
         }
-        PostgresSettings settings = new PostgresSettings(host, port, user, password, database.get(), sslmode,
-                sslrootcert, sslcert, sslkey, format.equals("custom") ? DumpFormat.DUMP : DumpFormat.SQL, timeout,
-                pgVersion, binDir, options);
-        return new PostgresEngine(settings, new ClientLocator(ClientLocator.DEBIAN_ROOT, binDir, pgVersion));
+        return new PostgresEngine(settings, new ClientLocator(ClientLocator.DEBIAN_ROOT, settings.binDir(), settings.pgVersion()));
     }
 
-    /** {@code method: physical}: the connection keys, {@code cluster}, {@code checkpoint}, {@code max_rate}, {@code base_backup_client}. */
-    private Engine physical(ConfigSection s, String host, int port, String user, Secret password) {
+    /**
+     * {@code method: roles}: the connection keys, {@code cluster} and {@code role_passwords}: the cluster's roles
+     * ({@code pg_dumpall --roles-only}), which no database dump holds.
+     */
+    private Engine roles(ConfigSection s, String host, int port, String user, Secret password) {
+        String cluster = cluster(s, "roles", "the roles are the cluster's, not a database's");
+        for (String key : PHYSICAL_ONLY) {
+            if (s.has(key)) {
+                s.error(key, "only for method: physical");
+            }
+        }
+        boolean rolePasswords = s.bool("role_passwords").orElse(true);
+        PostgresSettings conn = connection(s, host, port, user, password, PgTools.MAINTENANCE_DB, DumpFormat.SQL,
+                DumpOptions.NONE, "pg_dumpall and psql");
+        return new RolesEngine(conn, cluster, rolePasswords, new ClientLocator(ClientLocator.DEBIAN_ROOT, conn.binDir(), conn.pgVersion()));
+    }
+
+    /** {@code cluster} (default: the datasource's name), after refusing the logical-only keys for {@code method}. */
+    private static String cluster(ConfigSection s, String method, String why) {
         for (String key : LOGICAL_ONLY) {
             if (s.has(key)) {
                 s.error(key, key.equals("database")
-                        ? "not used with method: physical (a base backup covers the whole cluster; name it with 'cluster')"
-                        : "only for method: logical (pg_dump); a physical base backup covers the whole cluster");
+                        ? "not used with method: " + method + " (" + why + "; name it with 'cluster')"
+                        : "only for method: logical (pg_dump); " + why);
             }
         }
         String cluster = s.string("cluster").orElse(s.name());
         if (cluster.isEmpty() || cluster.contains("/") || cluster.contains("\\") || cluster.startsWith(".")
                 || cluster.chars().anyMatch(Character::isISOControl)) {
             s.error("cluster", "'" + cluster + "' cannot name a backup folder (no '/', '\\', control characters or leading '.')");
+        }
+        return cluster;
+    }
+
+    /** The connection keys common to every method: TLS files, {@code timeout}, {@code pg_version}, {@code bin_dir}. */
+    private static PostgresSettings connection(ConfigSection s, String host, int port, String user, Secret password,
+                                               String database, DumpFormat format, DumpOptions options, String tools) {
+        String sslmode = s.choice("sslmode", SSL_MODES).orElse(null);
+        Path sslrootcert = existingFile(s, "sslrootcert");
+        Path sslcert = existingFile(s, "sslcert");
+        Path sslkey = existingFile(s, "sslkey");
+        Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(null);
+        String pgVersion = s.string("pg_version").orElse(null);
+        if (pgVersion != null && PgVersion.ofMajorName(pgVersion).isEmpty()) {
+            s.error("pg_version", "must be a PostgreSQL major version such as 15 or 16 (the folder under "
+                    + ClientLocator.DEBIAN_ROOT + "), got '" + pgVersion + "'");
+        }
+        Path binDir = s.path("bin_dir").orElse(null);
+        if (binDir != null && !Files.isDirectory(binDir)) {
+            s.error("bin_dir", binDir + " is not a folder (it should hold " + tools + ")");
+        }
+        if (binDir != null && pgVersion != null) {
+            s.error("pg_version", "give either bin_dir or pg_version, not both");
+        }
+        return new PostgresSettings(host, port, user, password, database, sslmode, sslrootcert, sslcert, sslkey,
+                format, timeout, pgVersion, binDir, options);
+    }
+
+    /** {@code method: physical}: the connection keys, {@code cluster}, {@code checkpoint}, {@code max_rate}, {@code base_backup_client}. */
+    private Engine physical(ConfigSection s, String host, int port, String user, Secret password) {
+        String cluster = cluster(s, "physical", "a physical base backup covers the whole cluster");
+        if (s.has("role_passwords")) {
+            s.error("role_passwords", "only for method: roles");
         }
         boolean fast = s.choice("checkpoint", Set.of("fast", "spread")).orElse("fast").equals("fast");
         String maxRate = s.string("max_rate").orElse(null);
@@ -95,26 +135,10 @@ public final class PostgresEngineProvider implements EngineProvider {
                     + " 1024M (the server's limits): 32768, 32768k or 100M, got '" + maxRate + "'");
         }
         boolean builtin = s.choice("base_backup_client", Set.of("auto", "pg_basebackup")).orElse("auto").equals("auto");
-        String sslmode = s.choice("sslmode", SSL_MODES).orElse(null);
-        Path sslrootcert = existingFile(s, "sslrootcert");
-        Path sslcert = existingFile(s, "sslcert");
-        Path sslkey = existingFile(s, "sslkey");
-        Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(null);
-        String pgVersion = s.string("pg_version").orElse(null);
-        if (pgVersion != null && PgVersion.ofMajorName(pgVersion).isEmpty()) {
-            s.error("pg_version", "must be a PostgreSQL major version such as 15 or 16, got '" + pgVersion + "'");
-        }
-        Path binDir = s.path("bin_dir").orElse(null);
-        if (binDir != null && !Files.isDirectory(binDir)) {
-            s.error("bin_dir", binDir + " is not a folder (it should hold pg_basebackup, psql and pg_verifybackup)");
-        }
-        if (binDir != null && pgVersion != null) {
-            s.error("pg_version", "give either bin_dir or pg_version, not both");
-        }
-        PostgresSettings conn = new PostgresSettings(host, port, user, password, cluster, sslmode, sslrootcert, sslcert, sslkey,
-                DumpFormat.TAR, timeout, pgVersion, binDir, DumpOptions.NONE);
+        PostgresSettings conn = connection(s, host, port, user, password, cluster, DumpFormat.TAR,
+                DumpOptions.NONE, "pg_basebackup, psql and pg_verifybackup");
         return new PhysicalEngine(new PhysicalSettings(conn, cluster, fast, maxRate, builtin),
-                new ClientLocator(ClientLocator.DEBIAN_ROOT, binDir, pgVersion));
+                new ClientLocator(ClientLocator.DEBIAN_ROOT, conn.binDir(), conn.pgVersion()));
     }
 
     private static Path existingFile(ConfigSection s, String key) {

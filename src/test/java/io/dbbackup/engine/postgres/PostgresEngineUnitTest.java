@@ -105,6 +105,48 @@ class PostgresEngineUnitTest {
     }
 
     @Test
+    void rolesTakeTheConnectionAndTheClusterButNoDumpOrBaseBackupKeys() throws IOException {
+        Engine roles = load("    method: roles\n    cluster: main\n    host: db.internal\n    role_passwords: false\n");
+        assertThat(roles).isInstanceOf(RolesEngine.class);
+        assertThat(roles.database()).isEqualTo("main");
+        assertThat(roles.format()).isEqualTo(DumpFormat.SQL);
+        assertThat(roles.describe()).isEqualTo("postgres roles of " + System.getProperty("user.name") + "@db.internal:5432 (cluster main)");
+        assertThatThrownBy(() -> load("    method: roles\n    database: app\n    checkpoint: fast\n    no_owner: true\n"
+                + "    pg_version: fifteen\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("database: not used with method: roles")
+                .hasMessageContaining("checkpoint: only for method: physical")
+                .hasMessageContaining("no_owner: only for method: logical")
+                .hasMessageContaining("pg_version: must be a PostgreSQL major version");
+        assertThatThrownBy(() -> load("    database: app\n    role_passwords: false\n"))
+                .hasMessageContaining("role_passwords: only for method: roles");
+    }
+
+    @Test
+    void theRolesScriptKeepsExistingRolesAndTheRestoringRolesOwnAttributes() throws IOException {
+        String script = String.join("\n", "CREATE ROLE app;", "ALTER ROLE app WITH LOGIN PASSWORD 'x';", "CREATE ROLE \"Odd \"\"One\";",
+                "ALTER ROLE \"Odd \"\"One\" WITH NOLOGIN;", "CREATE ROLE admin;", "ALTER ROLE admin WITH SUPERUSER PASSWORD 'y';",
+                "ALTER ROLE admin SET work_mem TO '8MB';", "GRANT app TO admin;", "");
+        RoleScript rs = new RoleScript(new java.io.ByteArrayInputStream(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "admin");
+        String out = new String(rs.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(out.lines().toList()).containsExactly(
+                "DO $dbbackup$BEGIN CREATE ROLE app; EXCEPTION WHEN duplicate_object THEN NULL; END$dbbackup$;",
+                "ALTER ROLE app WITH LOGIN PASSWORD 'x';",
+                "DO $dbbackup$BEGIN CREATE ROLE \"Odd \"\"One\"; EXCEPTION WHEN duplicate_object THEN NULL; END$dbbackup$;",
+                "ALTER ROLE \"Odd \"\"One\" WITH NOLOGIN;",
+                "DO $dbbackup$BEGIN CREATE ROLE admin; EXCEPTION WHEN duplicate_object THEN NULL; END$dbbackup$;",
+                "ALTER ROLE admin SET work_mem TO '8MB';",
+                "GRANT app TO admin;");
+        assertThat(rs.skipped()).isEqualTo(1);
+        RoleScript quoted = new RoleScript(new java.io.ByteArrayInputStream("ALTER ROLE \"Odd \"\"One\" WITH NOLOGIN;\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), "Odd \"One");
+        assertThat(quoted.readAllBytes()).isEmpty();
+        RoleScript hostile = new RoleScript(new java.io.ByteArrayInputStream("CREATE ROLE \"a$dbbackup$b\";\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), "admin");
+        assertThatThrownBy(hostile::readAllBytes).hasMessageContaining("cannot load safely");
+    }
+
+    @Test
     void configProblemsAreReportedTogether() {
         assertThatThrownBy(() -> load("    format: tar\n    sslmode: sometimes\n    pg_version: fifteen\n"
                 + "    extra_args: ['--password=hunter2', 'postgresql://u:p@h/db', '-h', '--lock-wait-timeout=1s']\n"))

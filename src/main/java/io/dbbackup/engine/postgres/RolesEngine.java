@@ -1,0 +1,153 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.ScriptLines;
+import io.dbbackup.spi.TargetState;
+import io.dbbackup.spi.ToolFailedException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code engine: postgres} with {@code method: roles}: the cluster's roles — attributes, passwords, settings,
+ * memberships — which no database dump holds ({@code pg_dumpall --roles-only}, a SQL script). Restored with psql in
+ * one transaction into a cluster that may already have roles: existing roles are kept and brought to the
+ * backup's attributes, missing ones created, none dropped (see {@link RoleScript}).
+ */
+public final class RolesEngine implements Engine {
+    static final String HEADER = "-- PostgreSQL database cluster dump";
+    static final String END = "-- PostgreSQL database cluster dump complete";
+    private static final String DB = PgTools.MAINTENANCE_DB;
+    private static final String ROLES_SQL = "select count(*) from pg_catalog.pg_roles where rolname !~ '^pg_';";
+
+    private final PostgresSettings settings;
+    private final String cluster;
+    private final boolean rolePasswords;
+    private final ClientLocator locator;
+    private final PgTools pg;
+
+    RolesEngine(PostgresSettings settings, String cluster, boolean rolePasswords, ClientLocator locator) {
+        this.settings = settings;
+        this.cluster = cluster;
+        this.rolePasswords = rolePasswords;
+        this.locator = locator;
+        this.pg = new PgTools(settings, locator);
+    }
+
+    @Override
+    public String database() {
+        return cluster;
+    }
+
+    @Override
+    public DumpFormat format() {
+        return DumpFormat.SQL;
+    }
+
+    @Override
+    public String describe() {
+        return "postgres roles of " + settings.user() + "@" + settings.host() + ":" + settings.port() + " (cluster " + cluster + ")";
+    }
+
+    @Override
+    public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            ClientLocator.Choice<PgVersion> choice = locator.choose("pg_dumpall", () -> pg.serverVersion(DB, pass, ctx), v -> v);
+            Path exe = choice.executable();
+            List<String> cmd = new ArrayList<>(List.of(exe.toString(), "--no-password", "--roles-only", "--database=" + DB));
+            if (!rolePasswords) {
+                cmd.add("--no-role-passwords");
+            }
+            ctx.log().info("pg_dumpall started", "source", describe(), "pg_dumpall", exe, "role_passwords", rolePasswords);
+            PgVersion v;
+            try {
+                pg.tool(cmd, DB, pass).timeout(settings.timeout()).run(null, out, ctx.cancellation());
+            } finally {
+                v = choice.settle();
+            }
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("method", "roles");
+            facts.put("cluster", cluster);
+            facts.put("role_passwords", String.valueOf(rolePasswords));
+            facts.put("server_version", v.text());
+            facts.put("server_version_num", String.valueOf(v.num()));
+            facts.put("pg_dumpall_version", choice.client().version().text());
+            facts.put("pg_dumpall", exe.toString());
+            facts.put("host", settings.host());
+            facts.put("port", String.valueOf(settings.port()));
+            return DumpInfo.of(facts);
+        }
+    }
+
+    @Override
+    public TargetState inspectTarget(OperationContext ctx) throws IOException {
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            String count;
+            try {
+                count = pg.query(DB, pass, ctx, ROLES_SQL).strip();
+            } catch (ToolFailedException e) {
+                throw pg.connectionError(e);
+            }
+            // every cluster has at least the role that connects: loading roles always asks first
+            return new TargetState(true, Integer.parseInt(count), "PostgreSQL " + settings.host() + ":" + settings.port()
+                    + " has " + count + " roles; the backup's are created where missing and given the backup's attributes, "
+                    + "passwords, settings and memberships (none is dropped; " + settings.user() + ", which restores, keeps its own)");
+        }
+    }
+
+    @Override
+    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+        if (format != DumpFormat.SQL) {
+            throw DbBackupException.user("cannot load a ." + format.extension() + " file as PostgreSQL roles (expected .sql)");
+        }
+        if (options.clean()) {
+            throw DbBackupException.user("--clean does not apply to roles: a roles restore never drops a role");
+        }
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            PgVersion server = pg.serverVersion(DB, pass, ctx);
+            PgClient psql = locator.forServer("psql", server);
+            ctx.log().info("roles restore started", "target", describe(), "psql", psql.executable(), "version", psql.version().text());
+            RoleScript script = new RoleScript(in, settings.user());
+            try {
+                pg.tool(List.of(psql.executable().toString(), "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1",
+                        "--single-transaction", "-f", "-"), DB, pass).run(script, null, ctx.cancellation());
+            } catch (ToolFailedException e) {
+                throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "loading the roles into " + describe() + " ran as one "
+                        + "transaction and was rolled back: nothing was applied: psql failed (exit " + e.exitCode() + "): "
+                        + PgErrors.reason(e), e, e.retryable());
+            }
+            if (script.skipped() > 0) {
+                ctx.log().info("the restoring role kept its own attributes and password", "role", settings.user());
+            }
+        }
+    }
+
+    /** The script must begin and end as pg_dumpall writes it; counts its roles and memberships. */
+    @Override
+    public String verifyDeep(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        if (format != DumpFormat.SQL) {
+            throw DbBackupException.user("verify --deep: a ." + format.extension() + " file is not a pg_dumpall script");
+        }
+        ScriptLines script = new ScriptLines(RoleScript.CREATE, "GRANT ").readAll(in);
+        if (script.firstLines().stream().noneMatch(HEADER::equals)) {
+            throw DbBackupException.integrity("the roles script does not begin as pg_dumpall writes it (no '" + HEADER + "' line)");
+        }
+        List<String> tail = script.lastLines().stream().filter(l -> !l.equals("--") && !l.startsWith("\\unrestrict ")).toList();
+        if (tail.isEmpty() || !tail.get(tail.size() - 1).equals(END)) {
+            throw DbBackupException.integrity("the roles script is cut short: it does not end with '" + END + "'");
+        }
+        return "roles script complete ('" + END + "'): " + script.count(0) + " roles, " + script.count(1) + " memberships";
+    }
+}

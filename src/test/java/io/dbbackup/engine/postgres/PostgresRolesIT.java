@@ -1,0 +1,209 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.PostgresServer;
+import io.dbbackup.testkit.Reseal;
+import io.dbbackup.testkit.Shell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code method: roles} between two real servers: a database dump that needs its owner's role cannot be restored
+ * onto a fresh server; the roles backup brings the roles (attributes, password, setting, membership) there, the
+ * restoring superuser keeps its own password, and then the database restores.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostgresRolesIT {
+    static final String WEIRD = "Weird \"Name\"";
+    PostgresServer source;
+    PostgresServer target;
+    Path dir;
+    Cli cli;
+
+    @BeforeAll
+    void start() throws Exception {
+        source = PostgresServer.start();
+        target = PostgresServer.start();
+        dir = Files.createTempDirectory("roles-it");
+        source.writePasswordFile(dir.resolve("source.pw"));
+        target.writePasswordFile(dir.resolve("target.pw"));
+        source.execute("postgres", "create role readers nologin");
+        source.execute("postgres", "create role app login password 'app-secret'");
+        source.execute("postgres", "create role \"" + WEIRD.replace("\"", "\"\"") + "\" login");
+        source.execute("postgres", "grant readers to app");
+        source.execute("postgres", "alter role app set work_mem = '8MB'");
+        source.execute("postgres", "create database shop owner app");
+        source.execute("shop", "create table orders(id int primary key, note text)");
+        source.execute("shop", "insert into orders select g, 'n' || g from generate_series(1, 50) g");
+        source.execute("shop", "alter table orders owner to app");
+        source.execute("shop", "grant select on orders to readers");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  roles:
+                    engine: postgres
+                    method: roles
+                    cluster: main
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: postgres
+                    password_file: source.pw
+                  roles-nopw:
+                    engine: postgres
+                    method: roles
+                    cluster: main-nopw
+                    role_passwords: false
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: postgres
+                    password_file: source.pw
+                  new-roles:
+                    engine: postgres
+                    method: roles
+                    host: 127.0.0.1
+                    port: %2$d
+                    user: postgres
+                    password_file: target.pw
+                  shop:
+                    engine: postgres
+                    database: shop
+                    format: custom
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: postgres
+                    password_file: source.pw
+                  new-shop:
+                    engine: postgres
+                    database: shop
+                    host: 127.0.0.1
+                    port: %2$d
+                    user: postgres
+                    password_file: target.pw
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  roles: {datasource: roles, store: local, compression: zstd, verify: deep}
+                  roles-nopw: {datasource: roles-nopw, store: local, compression: zstd}
+                  shop: {datasource: shop, store: local, compression: zstd}
+                """.formatted(source.port(), target.port()));
+        cli = new Cli().workingDir(dir);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (source != null) {
+            source.close();
+        }
+        if (target != null) {
+            target.close();
+        }
+        if (dir != null) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private Cli.Result run(String... args) {
+        String[] full = new String[args.length + 2];
+        full[0] = "-c";
+        full[1] = "config.yaml";
+        System.arraycopy(args, 0, full, 2, args.length);
+        return cli.run(full);
+    }
+
+    private Path artifact(String folder) throws Exception {
+        try (Stream<Path> s = Files.list(dir.resolve("store").resolve(folder))) {
+            return s.filter(p -> p.toString().endsWith(".sql.zst")).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theRolesBackupIsPgDumpallsScriptCheckedToItsEnd() throws Exception {
+        Cli.Result r = run("backup", "roles", "roles-nopw", "shop");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("result=roles script complete");
+        String script = Shell.sh(dir, "zstd -dc '" + artifact("main") + "'");
+        assertThat(script).contains("CREATE ROLE app;", "GRANT readers TO app", "ALTER ROLE app SET work_mem TO '8MB';")
+                .containsPattern("ALTER ROLE app WITH .*PASSWORD 'SCRAM-SHA-256\\$");
+        long roles = script.lines().filter(l -> l.startsWith("CREATE ROLE ")).count();
+        long grants = script.lines().filter(l -> l.startsWith("GRANT ")).count();
+        Cli.Result deep = run("verify", "roles", "--deep");
+        assertThat(deep.exit()).as(deep.toString()).isZero();
+        assertThat(deep.out()).contains("roles script complete ('-- PostgreSQL database cluster dump complete'): " + roles
+                + " roles, " + grants + " memberships");
+        assertThat(roles).isEqualTo(4); // postgres, app, readers and the quoted one
+        assertThat(Shell.sh(dir, "zstd -dc '" + artifact("main-nopw") + "'")).contains("CREATE ROLE app;").doesNotContain("PASSWORD");
+    }
+
+    @Test
+    @Order(2)
+    void onAFreshServerTheDatabaseNeedsTheRolesAndTheRolesBackupBringsThem() throws Exception {
+        Cli.Result without = run("restore", "shop", "--to", "new-shop", "--auto-confirm");
+        assertThat(without.exit()).as(without.toString()).isEqualTo(2);
+        assertThat(without.err()).contains("role \"app\" does not exist").contains("nothing was applied");
+
+        Cli.Result unconfirmed = run("restore", "roles", "--to", "new-roles");
+        assertThat(unconfirmed.exit()).as(unconfirmed.toString()).isEqualTo(1);
+        assertThat(target.queryOne("postgres", "select count(*) from pg_roles where rolname = 'app'")).isEqualTo("0");
+
+        Cli.Result roles = run("restore", "roles", "--to", "new-roles", "--auto-confirm");
+        assertThat(roles.exit()).as(roles.toString()).isZero();
+        assertThat(roles.err()).contains("the restoring role kept its own attributes and password");
+        // the restoring superuser still logs in with the target's own password (the harness's next queries)
+        assertThat(target.queryOne("postgres", "select rolcanlogin::text || ',' || pg_has_role('app', 'readers', 'member')::text"
+                + " from pg_roles where rolname = 'app'")).isEqualTo("true,true");
+        assertThat(target.queryOne("postgres", "select count(*) from pg_roles where rolname = '" + WEIRD + "'")).isEqualTo("1");
+        assertThat(target.queryOne("postgres", "select array_to_string(setconfig, ',') from pg_db_role_setting s "
+                + "join pg_roles r on r.oid = s.setrole where r.rolname = 'app'")).isEqualTo("work_mem=8MB");
+        // app's password came along: it logs in to the new server with the source's password
+        ProcessBuilder pb = target.tool("postgres", "psql", "-X", "-A", "-t", "-c", "select current_user");
+        pb.environment().put("PGUSER", "app");
+        pb.environment().put("PGPASSWORD", "app-secret");
+        Process p = pb.redirectErrorStream(true).start();
+        String who = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).as(who).isZero();
+        assertThat(who).isEqualTo("app");
+
+        Cli.Result db = run("restore", "shop", "--to", "new-shop", "--auto-confirm");
+        assertThat(db.exit()).as(db.toString()).isZero();
+        assertThat(target.queryOne("shop", "select pg_get_userbyid(relowner) || ',' || has_table_privilege('readers', 'orders', "
+                + "'select')::text from pg_class where relname = 'orders'")).isEqualTo("app,true");
+
+        Cli.Result again = run("restore", "roles", "--to", "new-roles", "--auto-confirm");
+        assertThat(again.exit()).as("loading the same roles again: " + again).isZero();
+        Cli.Result clean = run("restore", "roles", "--to", "new-roles", "--auto-confirm", "--clean");
+        assertThat(clean.exit()).as(clean.toString()).isEqualTo(1);
+        assertThat(clean.err()).contains("a roles restore never drops a role");
+    }
+
+    @Test
+    @Order(3)
+    void aRolesScriptCutShortIsRefusedBeforeTheTargetIsTouched() throws Exception {
+        target.execute("postgres", "drop role \"" + WEIRD.replace("\"", "\"\"") + "\"");
+        Path artifact = artifact("main");
+        Reseal.rewrite(artifact, dump -> {
+            String text = new String(dump, StandardCharsets.UTF_8);
+            return text.substring(0, text.indexOf("CREATE ROLE readers;")).getBytes(StandardCharsets.UTF_8);
+        });
+        Cli.Result verify = run("verify", "roles");
+        assertThat(verify.exit()).as("the bytes match their resealed sidecar: " + verify).isZero();
+        Cli.Result r = run("restore", "roles", "--to", "new-roles", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("the roles script is cut short");
+        assertThat(target.queryOne("postgres", "select count(*) from pg_roles where rolname = '" + WEIRD + "'")).isEqualTo("0");
+    }
+}
