@@ -61,6 +61,12 @@ public final class RolesEngine implements Engine {
         return "postgres roles of " + settings.user() + "@" + settings.host() + ":" + settings.port() + " (cluster " + cluster + ")";
     }
 
+    /** The server: two roles datasources on one server are one set of roles, whatever their cluster names. */
+    @Override
+    public String location() {
+        return "postgresql://" + settings.host() + ":" + settings.port() + " (roles)";
+    }
+
     @Override
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {

@@ -185,6 +185,13 @@ class PostgresRolesIT {
 
         Cli.Result again = run("restore", "roles", "--to", "new-roles", "--auto-confirm");
         assertThat(again.exit()).as("loading the same roles again: " + again).isZero();
+        source.execute("postgres", "create role late_comer nologin");
+        Cli.Result sync = run("sync", "roles", "new-roles", "--auto-confirm");
+        assertThat(sync.exit()).as("roles straight from one server into the other: " + sync).isZero();
+        assertThat(target.queryOne("postgres", "select count(*) from pg_roles where rolname = 'late_comer'")).isEqualTo("1");
+        Cli.Result itself = run("sync", "roles", "roles-nopw", "--auto-confirm");
+        assertThat(itself.exit()).isEqualTo(1);
+        assertThat(itself.err()).contains("into itself");
         Cli.Result clean = run("restore", "roles", "--to", "new-roles", "--auto-confirm", "--clean");
         assertThat(clean.exit()).as(clean.toString()).isEqualTo(1);
         assertThat(clean.err()).contains("a roles restore never drops a role");
