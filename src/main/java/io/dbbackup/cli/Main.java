@@ -68,6 +68,18 @@ public final class Main {
 
     /** Runs one command line; returns its exit code. */
     public int run(PrintWriter out, PrintWriter err, String... args) {
+        BackupCommand backup = BackupShortcut.parse(this, out, err, args);
+        if (backup != null) {
+            try {
+                return backup.call();
+            } catch (Exception ex) {
+                return report(err, ex, backup.root.verbose);
+            } finally {
+                out.flush();
+                err.flush();
+                Log.set(new Log(new PrintWriter(System.err, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
+            }
+        }
         Root root = new Root(this, out, err);
         CommandLine cl = root.commandLine(args);
         cl.setOut(out);

@@ -28,9 +28,9 @@ final class Root implements Runnable {
      * annotation: picocli builds a command's model by reflection (~10 ms each in a fresh JVM), and a
      * command line that names its verb plainly needs only that one.
      */
-    static final Map<String, Class<?>> VERBS = verbs(BackupCommand.class, ListCommand.class, InspectCommand.class,
-            RestoreCommand.class, SyncCommand.class, DownloadCommand.class, PruneCommand.class, VerifyCommand.class,
-            WalPushCommand.class, WalFetchCommand.class, ConfigCommand.class, KeygenCommand.class);
+    static Map<String, Class<?>> verbs() {
+        return Verbs.ALL;
+    }
     private static final Set<String> FLAGS = Set.of("-q", "--quiet", "-v", "--verbose");
     private static final Set<String> VALUED = Set.of("-c", "--config", "--log-format");
 
@@ -64,7 +64,7 @@ final class Root implements Runnable {
     CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(this);
         String verb = plainVerb(args);
-        for (Map.Entry<String, Class<?>> e : VERBS.entrySet()) {
+        for (Map.Entry<String, Class<?>> e : verbs().entrySet()) {
             if (verb == null || verb.equals(e.getKey())) {
                 cl.addSubcommand(e.getKey(), e.getValue());
             }
@@ -80,7 +80,7 @@ final class Root implements Runnable {
     static String plainVerb(String... args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (VERBS.containsKey(a)) {
+            if (verbs().containsKey(a)) {
                 return a;
             }
             if (FLAGS.contains(a)) {
@@ -98,12 +98,22 @@ final class Root implements Runnable {
         return null;
     }
 
-    private static Map<String, Class<?>> verbs(Class<?>... commands) {
-        Map<String, Class<?>> m = new LinkedHashMap<>();
-        for (Class<?> c : commands) {
-            m.put(c.getAnnotation(Command.class).name(), c);
+    /**
+     * Read from the commands' annotations when first needed (picocli parses): {@code new Root} alone, as the
+     * backup shortcut makes it, must not pay for a dozen annotation proxies.
+     */
+    private static final class Verbs {
+        static final Map<String, Class<?>> ALL = verbs(BackupCommand.class, ListCommand.class, InspectCommand.class,
+                RestoreCommand.class, SyncCommand.class, DownloadCommand.class, PruneCommand.class, VerifyCommand.class,
+                WalPushCommand.class, WalFetchCommand.class, ConfigCommand.class, KeygenCommand.class);
+
+        private static Map<String, Class<?>> verbs(Class<?>... commands) {
+            Map<String, Class<?>> m = new LinkedHashMap<>();
+            for (Class<?> c : commands) {
+                m.put(c.getAnnotation(Command.class).name(), c);
+            }
+            return Collections.unmodifiableMap(m);
         }
-        return Collections.unmodifiableMap(m);
     }
 
     @Override

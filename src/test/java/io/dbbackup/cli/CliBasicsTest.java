@@ -30,7 +30,7 @@ class CliBasicsTest {
     void helpListsEveryVerbInOrderAndEachVerbHasItsOwnHelp() {
         Cli.Result h = new Cli().run("--help");
         int last = -1;
-        for (String verb : Root.VERBS.keySet()) {
+        for (String verb : Root.verbs().keySet()) {
             int at = h.out().indexOf("\n  " + verb + " ");
             assertThat(at).as(verb).isGreaterThan(last);
             last = at;
