@@ -62,6 +62,21 @@ final class PgTools {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * What every dump by a client program records: the server's version, the client's ({@code <tool>_version})
+     * and its path ({@code <tool>}), and the server it ran against; the caller adds its own facts after these.
+     */
+    java.util.Map<String, String> toolFacts(String tool, PgVersion server, PgClient client) {
+        java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+        facts.put("server_version", server.text());
+        facts.put("server_version_num", String.valueOf(server.num()));
+        facts.put(tool + "_version", client.version().text());
+        facts.put(tool, client.executable().toString());
+        facts.put("host", settings.host());
+        facts.put("port", String.valueOf(settings.port()));
+        return facts;
+    }
+
     /** A client program connecting to {@code db} with the configured connection (libpq environment, password file). */
     ChildProcess tool(List<String> cmd, String db, PassFile pass) {
         ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent);

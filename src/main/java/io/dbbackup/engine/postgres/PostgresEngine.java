@@ -19,7 +19,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -132,14 +131,8 @@ public final class PostgresEngine implements Engine {
                 v = choice.settle();
             }
             PgClient used = choice.client();
-            Map<String, String> facts = new LinkedHashMap<>();
-            facts.put("server_version", v.text());
-            facts.put("server_version_num", String.valueOf(v.num()));
-            facts.put("pg_dump_version", used.version().text());
-            facts.put("pg_dump", pgDump.toString());
+            Map<String, String> facts = pg.toolFacts("pg_dump", v, used);
             facts.put("pg_format", custom ? "custom" : "plain");
-            facts.put("host", settings.host());
-            facts.put("port", String.valueOf(settings.port()));
             return DumpInfo.of(facts);
         }
     }

@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -83,16 +82,10 @@ public final class RolesEngine implements Engine {
             } finally {
                 v = choice.settle();
             }
-            Map<String, String> facts = new LinkedHashMap<>();
+            Map<String, String> facts = pg.toolFacts("pg_dumpall", v, choice.client());
             facts.put("method", "roles");
             facts.put("cluster", cluster);
             facts.put("role_passwords", String.valueOf(rolePasswords));
-            facts.put("server_version", v.text());
-            facts.put("server_version_num", String.valueOf(v.num()));
-            facts.put("pg_dumpall_version", choice.client().version().text());
-            facts.put("pg_dumpall", exe.toString());
-            facts.put("host", settings.host());
-            facts.put("port", String.valueOf(settings.port()));
             return DumpInfo.of(facts);
         }
     }
