@@ -64,9 +64,8 @@ final class RestoreCommand implements Callable<Integer> {
                     + "the server had it.")
     List<String> tablespaceMappings = new ArrayList<>();
 
-    @Option(names = "--from-file", paramLabel = "FILE", description = "Restore this local copy of one of the job's backups "
-            + "(named as 'list' names it; its .sha256 or .manifest.json beside it) instead of reading the store.")
-    Path fromFile;
+    @Mixin
+    LocalCopyOption localCopy = new LocalCopyOption();
 
     @Option(names = "--dbbackup-command", paramLabel = "CMD",
             description = "How PostgreSQL's restore_command runs dbbackup on the machine that starts the restored server "
@@ -79,7 +78,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RecoveryTarget recovery = RecoveryTargets.of(targetTime, targetLsn, target);
-        if (fromFile != null && key != null) {
+        if (localCopy.given() && key != null) {
             throw DbBackupException.user("--from-file names the backup to restore: no KEY with it");
         }
         if (pgdata != null) {
@@ -126,8 +125,8 @@ final class RestoreCommand implements Callable<Integer> {
     /** The config's workspace; with --from-file, the job's store replaced by that file (and KEY set to it). */
     private Workspace workspace() {
         Workspace ws = root.workspace();
-        if (fromFile != null) {
-            key = ws.readFromFile(job, root.main.workingDir().resolve(fromFile)).fileName();
+        if (localCopy.given()) {
+            key = localCopy.use(ws, root.main, job);
         }
         return ws;
     }

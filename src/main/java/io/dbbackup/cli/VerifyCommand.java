@@ -15,7 +15,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,16 +53,15 @@ final class VerifyCommand implements Callable<Integer> {
             + "job); a job without backups counts as a failure.")
     boolean all;
 
-    @Option(names = "--from-file", paramLabel = "FILE", description = "Verify this local copy of one of the job's backups "
-            + "(its .sha256 or .manifest.json beside it) instead of reading the store.")
-    Path fromFile;
+    @Mixin
+    LocalCopyOption localCopy = new LocalCopyOption();
 
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
     @Override
     public Integer call() {
-        if (fromFile != null && (all || allBackups || key != null)) {
+        if (localCopy.given() && (all || allBackups || key != null)) {
             throw DbBackupException.user("--from-file names the one backup to verify: no KEY, --all or --all-backups with it");
         }
         if (all == (job != null)) {
@@ -78,8 +76,8 @@ final class VerifyCommand implements Callable<Integer> {
             List<JobConfig> jobs = all ? List.copyOf(ws.config().jobs().values()) : List.of(ws.job(job));
             return verifyMany(ws, verifier, jobs);
         }
-        if (fromFile != null) {
-            key = ws.readFromFile(job, root.main.workingDir().resolve(fromFile)).fileName();
+        if (localCopy.given()) {
+            key = localCopy.use(ws, root.main, job);
         }
         Verifier.Result r = verifier.verify(job, Optional.ofNullable(key), deep);
         if (json) {

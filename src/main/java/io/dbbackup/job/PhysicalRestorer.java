@@ -125,13 +125,13 @@ public final class PhysicalRestorer {
                         unclean.add(folder);
                     }
                 });
-                String where = String.join(", ", folders.keySet().stream().map(Path::toString).toList());
+                String where = join(folders.keySet());
                 // whatever failed (a checksum keeps its own message), the user learns what became of the directory
                 DbBackupException d = Failures.map("restore of " + key.key() + " into " + dir + " failed", e);
                 throw catalog.pointingToOlder(job, key, new DbBackupException(d.status(), d.getMessage()
                         + (unclean.isEmpty() ? " (nothing was left in " + where + ")"
-                        : " (some of what it wrote could not be removed from " + unclean.stream().map(Path::toString)
-                        .collect(java.util.stream.Collectors.joining(", ")) + "; empty it before trying again)"), d, d.retryable()),
+                        : " (some of what it wrote could not be removed from " + join(unclean) + "; empty it before trying again)"),
+                        d, d.retryable()),
                         " --pgdata " + dir);
             } finally {
                 progress.finished();
@@ -198,6 +198,10 @@ public final class PhysicalRestorer {
             checkEmpty(folder, what, "--tablespace-mapping " + held.getOrDefault(f.getKey(), f.getKey()) + "=DIR");
         }
         return folders;
+    }
+
+    private static String join(java.util.Collection<Path> paths) {
+        return String.join(", ", paths.stream().map(Path::toString).toList());
     }
 
     private static String describe(Map<String, String> held) {

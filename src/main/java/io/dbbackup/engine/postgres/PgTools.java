@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the logical engines reach one server through its client programs: a tool with the connection's libpq
@@ -66,8 +68,8 @@ final class PgTools {
      * What every dump by a client program records: the server's version, the client's ({@code <tool>_version})
      * and its path ({@code <tool>}), and the server it ran against; the caller adds its own facts after these.
      */
-    java.util.Map<String, String> toolFacts(String tool, PgVersion server, PgClient client) {
-        java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+    Map<String, String> toolFacts(String tool, PgVersion server, PgClient client) {
+        Map<String, String> facts = new LinkedHashMap<>();
         facts.put("server_version", server.text());
         facts.put("server_version_num", String.valueOf(server.num()));
         facts.put(tool + "_version", client.version().text());
