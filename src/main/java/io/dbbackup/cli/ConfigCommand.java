@@ -26,7 +26,7 @@ final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Workspace ws = parent.root.workspace();
+            Workspace ws = parent.root.workspace(true);
             var c = ws.config();
             parent.root.out.printf("%s: ok (%d datasources, %d stores, %d notifications, %d jobs)%n", c.file(),
                     c.datasources().size(), c.stores().size(), c.notifiers().size(), c.jobs().size());

@@ -132,10 +132,18 @@ final class Root implements Runnable {
         return ConfigLocator.locate(config == null ? null : main.workingDir().resolve(config), main.env(), main.workingDir());
     }
 
+    /** The config, with secrets that cannot be read here left for the job that needs them to fail on. */
     Workspace workspace() {
+        return workspace(false);
+    }
+
+    /** The config with every secret read (config validate). */
+    Workspace workspace(boolean strict) {
         Log log = log();
         Path path = configPath();
-        Workspace ws = Workspace.load(path, config != null ? config.toString() : path.toString(), main.env(), main.clock(), log);
+        String label = config != null ? config.toString() : path.toString();
+        Workspace ws = strict ? Workspace.loadStrictly(path, label, main.env(), main.clock(), log)
+                : Workspace.load(path, label, main.env(), main.clock(), log);
         if (main.signals() != null) {
             main.signals().cancelOnSignal(ws); // commands with their own handling (backup, sync, download) replace it
         }

@@ -44,10 +44,26 @@ public final class ConfigLoader {
 
     private final ProviderLookup plugins;
     private final Map<String, String> env;
+    private final boolean deferSecrets;
 
     public ConfigLoader(ProviderLookup plugins, Map<String, String> env) {
+        this(plugins, env, false);
+    }
+
+    private ConfigLoader(ProviderLookup plugins, Map<String, String> env, boolean deferSecrets) {
         this.plugins = plugins;
         this.env = env;
+        this.deferSecrets = deferSecrets;
+    }
+
+    /**
+     * A loader for the commands that use part of the config: a secret that cannot be read (variable not set, file
+     * missing or empty) is not an error of the load but {@link Config#unresolvedSecrets() kept aside}, and fails the
+     * command only when it is needed. Everything else is checked as strictly as ever ({@code config validate}
+     * keeps the strict loader, so it still reports every secret).
+     */
+    public ConfigLoader deferringSecrets() {
+        return new ConfigLoader(plugins, env, true);
     }
 
     public Config load(Path file) {
@@ -56,7 +72,7 @@ public final class ConfigLoader {
 
     /** Loads {@code file}, naming it {@code label} (the path as the user typed it) in problems. */
     public Config load(Path file, String label) {
-        Problems problems = new Problems(label);
+        Problems problems = new Problems(label, deferSecrets);
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -111,7 +127,7 @@ public final class ConfigLoader {
             throw new ConfigException(all);
         }
         return new Config(file, datasources, stores, notifiers, jobs,
-                all.stream().filter(p -> p.severity() == Problem.Severity.WARNING).toList());
+                all.stream().filter(p -> p.severity() == Problem.Severity.WARNING).toList(), problems.unresolved());
     }
 
     /** Names declared in each section, including ones whose definition has errors (reported there already). */

@@ -55,7 +55,7 @@ final class EncryptionSection {
         boolean identityGiven = s.has("identity_env") || s.has("identity_file") || s.has("identity");
         Optional<Secret> identity = s.secret("identity");
         ok &= identity.isPresent() == identityGiven;
-        if (identity.isPresent()) {
+        if (identity.isPresent() && identity.get().resolved()) {
             try {
                 AgeKeys.parseIdentities(identity.get().reveal());
             } catch (AgeKeys.KeyFormatException e) {

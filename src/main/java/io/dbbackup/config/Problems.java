@@ -12,9 +12,17 @@ import java.util.Optional;
 final class Problems {
     private final String file;
     private final List<Problem> list = new ArrayList<>();
+    private final List<UnresolvedSecret> unresolved = new ArrayList<>();
+    private final boolean deferSecrets;
 
     Problems(String file) {
+        this(file, false);
+    }
+
+    /** With {@code deferSecrets}, a secret that cannot be read is kept aside ({@link #unresolved()}), not an error. */
+    Problems(String file, boolean deferSecrets) {
         this.file = file;
+        this.deferSecrets = deferSecrets;
     }
 
     String file() {
@@ -33,10 +41,34 @@ final class Problems {
         add(mark, Problem.Severity.ERROR, message);
     }
 
+    /**
+     * A secret of {@code key} (its full path, e.g. {@code datasources.db.password}) that cannot be read: an error,
+     * or, when deferring, the problem an {@link io.dbbackup.core.Secret#unresolved unresolved secret} will raise.
+     *
+     * @return the problem as one line (file, line, column, key and reason), for the unresolved secret
+     */
+    String secretProblem(String key, Node at, String message) {
+        if (!deferSecrets) {
+            error(at, message);
+            return message;
+        }
+        Problem p = problem(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.ERROR, message);
+        unresolved.add(new UnresolvedSecret(key, p));
+        return p.file() + ":" + p.line() + ":" + p.column() + ": " + p.message();
+    }
+
+    List<UnresolvedSecret> unresolved() {
+        return List.copyOf(unresolved);
+    }
+
     private void add(Optional<Mark> mark, Problem.Severity severity, String message) {
+        list.add(problem(mark, severity, message));
+    }
+
+    private Problem problem(Optional<Mark> mark, Problem.Severity severity, String message) {
         int line = mark.map(m -> m.getLine() + 1).orElse(1);
         int col = mark.map(m -> m.getColumn() + 1).orElse(1);
-        list.add(new Problem(file, line, col, severity, message));
+        return new Problem(file, line, col, severity, message);
     }
 
     boolean hasErrors() {

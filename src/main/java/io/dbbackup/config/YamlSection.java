@@ -377,34 +377,31 @@ final class YamlSection implements ConfigSection {
         if (envName.isPresent()) {
             String var = envName.get();
             String value = env.get(var);
-            if (value == null) {
-                problems.error(value(key + "_env").orElse(node), at(key + "_env") + ": environment variable " + var + " is not set");
-                return Optional.empty();
-            }
-            if (value.isEmpty()) {
-                problems.error(value(key + "_env").orElse(node), at(key + "_env") + ": environment variable " + var + " is empty");
-                return Optional.empty();
+            Node at = value(key + "_env").orElse(node);
+            if (value == null || value.isEmpty()) {
+                String why = at(key + "_env") + ": environment variable " + var + (value == null ? " is not set" : " is empty");
+                return Optional.of(Secret.unresolved("env " + var, problems.secretProblem(at(key), at, why)));
             }
             return Optional.of(new Secret(value, "env " + var));
         }
         if (file.isPresent()) {
             Node at = value(key + "_file").orElse(node);
             Path p = file.get();
+            String why;
             try {
                 String content = Files.readString(p, StandardCharsets.UTF_8);
                 while (content.endsWith("\n") || content.endsWith("\r")) {
                     content = content.substring(0, content.length() - 1);
                 }
-                if (content.isEmpty()) {
-                    problems.error(at, at(key + "_file") + ": " + p + " is empty");
-                    return Optional.empty();
+                if (!content.isEmpty()) {
+                    warnIfShared(p, key + "_file", at);
+                    return Optional.of(new Secret(content, "file " + p));
                 }
-                warnIfShared(p, key + "_file", at);
-                return Optional.of(new Secret(content, "file " + p));
+                why = at(key + "_file") + ": " + p + " is empty";
             } catch (IOException | SecurityException e) {
-                problems.error(at, at(key + "_file") + ": cannot read " + p + " (" + reason(e) + ")");
-                return Optional.empty();
+                why = at(key + "_file") + ": cannot read " + p + " (" + reason(e) + ")";
             }
+            return Optional.of(Secret.unresolved("file " + p, problems.secretProblem(at(key), at, why)));
         }
         return Optional.empty();
     }

@@ -32,6 +32,7 @@ public final class BackupJob {
 
     /** {@code progress} hears the dump's bytes as they are compressed ("backing up JOB", no total). */
     public BackupResult run(JobConfig job, OperationContext ctx, Progress progress) {
+        ws.requireBackupSecrets(job);
         DatasourceConfig ds = ws.datasource(job.datasource());
         Store store = ws.store(job.store()).store();
         Encryptor encryptor = Encryption.encryptor(job);

@@ -39,15 +39,51 @@ public final class Encryption {
 
     /**
      * A decryptor from {@code extra} (first) and the job's identity or passphrase, or null when
-     * neither holds a key. Unreadable or malformed identity files are user errors (exit 1).
+     * neither holds a key. Unreadable or malformed identity files are user errors (exit 1). An identity the config
+     * names but that cannot be read on this machine counts as none, with a warning naming it (a backup host need
+     * not hold the key that opens its backups).
      */
     public static Decryptor decryptor(JobConfig job, DecryptionKeys extra, Log log) {
+        Decryptor d = decryptorOrNull(job, extra, log);
+        EncryptionConfig c = job.encryption();
+        if (d == null && c != null && c.identity() != null && !c.identity().resolved()) {
+            log.warn("the job's age identity cannot be read here: nothing to decrypt with", "job", job.name(),
+                    "reason", c.identity().problem());
+        }
+        return d;
+    }
+
+    /** As {@link #decryptor}, but an encrypted {@code key} without any key to open it is a user error naming the ways to give one. */
+    public static Decryptor decryptorFor(BackupKey key, JobConfig job, DecryptionKeys extra, Log log) {
+        return key.encrypted() ? required(key.key(), job, extra, log) : decryptorOrNull(job, extra, log);
+    }
+
+    /**
+     * The decryptor for the encrypted object {@code name}: a user error when no key opens it, naming the config line
+     * of an identity that cannot be read here, else the ways to give one.
+     */
+    static Decryptor required(String name, JobConfig job, DecryptionKeys extra, Log log) {
+        Decryptor d = decryptorOrNull(job, extra, log);
+        if (d != null) {
+            return d;
+        }
+        EncryptionConfig c = job.encryption();
+        if (c != null && c.identity() != null && !c.identity().resolved()) {
+            throw DbBackupException.user(name + " is encrypted and the job's identity cannot be read here: "
+                    + c.identity().problem() + " (or pass --identity FILE)");
+        }
+        throw DbBackupException.user(name + " is encrypted and no key to decrypt it was given: pass --identity FILE"
+                + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on job '"
+                + job.name() + "'");
+    }
+
+    private static Decryptor decryptorOrNull(JobConfig job, DecryptionKeys extra, Log log) {
         List<String> identities = new ArrayList<>();
         for (Path file : extra.identityFiles()) {
             identities.addAll(identitiesIn(file, log));
         }
         EncryptionConfig c = job.encryption();
-        if (c != null && c.identity() != null) {
+        if (c != null && c.identity() != null && c.identity().resolved()) {
             identities.addAll(parse(c.identity()));
         }
         String passphrase = extra.passphrase() != null ? extra.passphrase().reveal()
@@ -56,17 +92,6 @@ public final class Encryption {
             return null;
         }
         return AgeDecryptor.of(identities, passphrase);
-    }
-
-    /** As {@link #decryptor}, but an encrypted {@code key} without any key to open it is a user error naming the ways to give one. */
-    public static Decryptor decryptorFor(BackupKey key, JobConfig job, DecryptionKeys extra, Log log) {
-        Decryptor d = decryptor(job, extra, log);
-        if (d == null && key.encrypted()) {
-            throw DbBackupException.user(key.key() + " is encrypted and no key to decrypt it was given: pass --identity FILE"
-                    + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on job '"
-                    + job.name() + "'");
-        }
-        return d;
     }
 
     private static List<String> parse(Secret identity) {

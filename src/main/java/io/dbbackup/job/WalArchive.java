@@ -211,12 +211,7 @@ public final class WalArchive {
                     + ", " + found.get(1).key() + "): resolve this by hand before recovering past it");
         }
         WalKey key = found.get(0);
-        Decryptor decryptor = key.encrypted() ? Encryption.decryptor(job, keys, ws.log()) : null;
-        if (key.encrypted() && decryptor == null) {
-            throw DbBackupException.user(key.key() + " is encrypted and no key to decrypt it was given: pass --identity FILE"
-                    + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on job '"
-                    + job.name() + "'");
-        }
+        Decryptor decryptor = key.encrypted() ? Encryption.required(key.key(), job, keys, ws.log()) : null;
         Path dir = destination.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + destination.getFileName() + ".dbbackup-" + UUID.randomUUID());
         try {

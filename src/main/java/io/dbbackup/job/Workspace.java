@@ -5,20 +5,22 @@ import io.dbbackup.config.ConfigLoader;
 import io.dbbackup.config.DatasourceConfig;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.config.StoreConfig;
+import io.dbbackup.config.UnresolvedSecret;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Log;
 import io.dbbackup.plugin.PluginRegistry;
 import io.dbbackup.spi.Cancellation;
 import io.dbbackup.spi.OperationContext;
-import io.dbbackup.spi.ProviderLookup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** A loaded config plus what every command needs around it: the clock, the log, scratch folders. */
 public final class Workspace {
@@ -38,14 +40,22 @@ public final class Workspace {
         this.scratchRoot = scratchRoot;
     }
 
-    /** Loads {@code file} with the installed plugins. */
+    /**
+     * Loads {@code file} with the installed plugins. A secret that cannot be read here is left unresolved
+     * ({@link ConfigLoader#deferringSecrets()}): only a job that needs it fails.
+     */
     public static Workspace load(Path file, String label, Map<String, String> env, Clock clock, Log log) {
-        return load(file, label, env, clock, log, PluginRegistry.load());
+        return load(file, label, env, clock, log, new ConfigLoader(PluginRegistry.load(), env).deferringSecrets());
     }
 
-    public static Workspace load(Path file, String label, Map<String, String> env, Clock clock, Log log,
-                                 ProviderLookup plugins) {
-        Config config = new ConfigLoader(plugins, env).load(file, label);
+    /** Loads {@code file} as {@code config validate} does: every secret must be readable. */
+    public static Workspace loadStrictly(Path file, String label, Map<String, String> env, Clock clock, Log log) {
+        return load(file, label, env, clock, log, new ConfigLoader(PluginRegistry.load(), env));
+    }
+
+    private static Workspace load(Path file, String label, Map<String, String> env, Clock clock, Log log,
+                                  ConfigLoader loader) {
+        Config config = loader.load(file, label);
         config.warnings().forEach(w -> log.warn(w.format()));
         String tmp = env.getOrDefault("DBBACKUP_TMPDIR", System.getProperty("java.io.tmpdir"));
         return new Workspace(config, clock, log, Path.of(tmp));
@@ -79,6 +89,23 @@ public final class Workspace {
                     + " (defined: " + String.join(", ", config.datasources().keySet()) + ")");
         }
         return ds;
+    }
+
+    /**
+     * Fails with a user error (exit 1) naming, with file, line and key, each secret of the config that a backup of
+     * {@code job} needs and that could not be read here: its datasource's and store's, and the encryption
+     * passphrase. Not the age identity (it only decrypts: a verification without it checks the stored bytes, with a
+     * warning), nor a notifier's (it fails to send, as when its server is down).
+     */
+    public void requireBackupSecrets(JobConfig job) {
+        List<UnresolvedSecret> missing = config.unresolvedUnder("datasources." + job.datasource(),
+                        "stores." + job.store(), "jobs." + job.name()).stream()
+                .filter(u -> !u.key().endsWith(".encryption.identity"))
+                .toList();
+        if (!missing.isEmpty()) {
+            throw DbBackupException.user(missing.stream().map(UnresolvedSecret::format)
+                    .collect(Collectors.joining("; ")));
+        }
     }
 
     public StoreConfig store(String name) {

@@ -1,6 +1,8 @@
 package io.dbbackup.config;
 
+import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Secret;
 import io.dbbackup.plugin.PluginRegistry;
 import io.dbbackup.spi.ConfigSection;
@@ -67,11 +69,15 @@ class SecretsConfigTest {
     }
 
     private Config load(String datasourceBody, Map<String, String> env) throws Exception {
+        return loader(datasourceBody, env).load(dir.resolve("config.yaml"), "config.yaml");
+    }
+
+    private ConfigLoader loader(String datasourceBody, Map<String, String> env) throws Exception {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "datasources:\n  db:\n    engine: secretive\n" + datasourceBody.indent(4)
                 + "stores:\n  local:\n    type: local\n    path: out\njobs:\n  j:\n    datasource: db\n    store: local\n");
         PluginRegistry plugins = PluginRegistry.of(List.of(new SecretEngineProvider()), List.of(new LocalStoreProvider()), List.of());
-        return new ConfigLoader(plugins, env).load(file, "config.yaml");
+        return new ConfigLoader(plugins, env);
     }
 
     private static Secret password(Config c) {
@@ -115,6 +121,39 @@ class SecretsConfigTest {
         assertThatThrownBy(() -> load("password_file: /nonexistent/pw", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("config.yaml:4:20: error: datasources.db.password_file: cannot read /nonexistent/pw (no such file)");
+    }
+
+    @Test
+    void deferringLoadsWithTheSecretUnresolvedAndRevealingItFailsWithTheSameLine() throws Exception {
+        Config c = loader("password_env: NOPE_NOT_SET", Map.of()).deferringSecrets().load(dir.resolve("config.yaml"), "config.yaml");
+        assertThat(c.unresolvedSecrets()).singleElement().satisfies(u -> {
+            assertThat(u.key()).isEqualTo("datasources.db.password");
+            assertThat(u.format()).isEqualTo("config.yaml:4:19: datasources.db.password_env: environment variable NOPE_NOT_SET is not set");
+        });
+        assertThat(c.unresolvedUnder("datasources.db")).hasSize(1);
+        assertThat(c.unresolvedUnder("datasources.d", "stores.local", "jobs.j")).isEmpty(); // a prefix of a name is not its section
+        Secret pw = password(c);
+        assertThat(pw.resolved()).isFalse();
+        assertThat(pw.toString()).isEqualTo("***(env NOPE_NOT_SET, unresolved)");
+        assertThatThrownBy(pw::reveal).isInstanceOf(DbBackupException.class)
+                .hasMessage("config.yaml:4:19: datasources.db.password_env: environment variable NOPE_NOT_SET is not set")
+                .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.USER_ERROR));
+    }
+
+    @Test
+    void deferringKeepsEveryOtherProblemAnError() throws Exception {
+        Files.writeString(dir.resolve("empty.txt"), "\n");
+        ConfigLoader l = loader("password_file: empty.txt\nbogus: 1", Map.of()).deferringSecrets();
+        assertThatThrownBy(() -> l.load(dir.resolve("config.yaml"), "config.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().extracting(Problem::message)
+                        .asString().startsWith("datasources.db.bogus: unknown key"));
+        ConfigLoader literal = loader("password: hunter2", Map.of()).deferringSecrets();
+        assertThatThrownBy(() -> literal.load(dir.resolve("config.yaml"), "config.yaml"))
+                .hasMessageContaining("secrets are not read from the config file");
+        Config c = loader("password_file: empty.txt", Map.of()).deferringSecrets().load(dir.resolve("config.yaml"), "config.yaml");
+        assertThat(c.unresolvedSecrets()).singleElement().extracting(UnresolvedSecret::format).asString()
+                .isEqualTo("config.yaml:4:20: datasources.db.password_file: " + dir.resolve("empty.txt") + " is empty");
     }
 
     @Test

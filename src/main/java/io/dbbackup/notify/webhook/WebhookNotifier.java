@@ -27,12 +27,10 @@ final class WebhookNotifier implements Notifier {
             .withZone(ZoneOffset.UTC);
 
     private final WebhookSettings settings;
-    private final URI uri;
     private final HttpClient client;
 
     WebhookNotifier(WebhookSettings settings) {
         this.settings = settings;
-        this.uri = URI.create(settings.url().reveal().strip());
         this.client = HttpClient.newBuilder().connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -40,6 +38,7 @@ final class WebhookNotifier implements Notifier {
     @Override
     public void send(JobReport report) throws IOException {
         String body = Redactor.redact(settings.format() == WebhookSettings.Format.SLACK ? slack(report) : json(report));
+        URI uri = URI.create(settings.url().reveal().strip()); // read here: the config may leave it unresolved
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(settings.timeout())
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "dbbackup")
@@ -55,10 +54,10 @@ final class WebhookNotifier implements Notifier {
             response = client.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("webhook " + describe() + " interrupted");
+            throw new InterruptedIOException("webhook " + describe(uri) + " interrupted");
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            throw new IOException("webhook " + describe() + " failed: " + Redactor.redact(why), e);
+            throw new IOException("webhook " + describe(uri) + " failed: " + Redactor.redact(why), e);
         }
         int status = response.statusCode();
         if (status < 200 || status > 299) {
@@ -66,7 +65,7 @@ final class WebhookNotifier implements Notifier {
             if (answer.length() > 200) {
                 answer = answer.substring(0, 200) + "...";
             }
-            throw new IOException("webhook " + describe() + " answered HTTP " + status
+            throw new IOException("webhook " + describe(uri) + " answered HTTP " + status
                     + (answer.isEmpty() ? "" : ": " + Redactor.redact(answer)));
         }
     }
@@ -121,6 +120,11 @@ final class WebhookNotifier implements Notifier {
 
     @Override
     public String describe() {
+        return settings.url().resolved() ? describe(URI.create(settings.url().reveal().strip()))
+                : "(URL from " + settings.url().source() + ", unresolved)";
+    }
+
+    private static String describe(URI uri) {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
     }
 }

@@ -63,6 +63,9 @@ public final class WebhookNotifierProvider implements NotifierProvider {
 
     /** Checks the URL without ever echoing it: it is a secret. */
     private static void checkUrl(ConfigSection s, Secret url) {
+        if (!url.resolved()) {
+            return; // read when a notification is sent, which then fails naming the key
+        }
         String key = s.has("url_env") ? "url_env" : "url_file";
         try {
             URI u = new URI(url.reveal().strip());
