@@ -1,9 +1,16 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.config.UnresolvedSecret;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Config file commands.", subcommands = {ConfigCommand.Validate.class})
@@ -24,12 +31,41 @@ final class ConfigCommand implements Runnable {
         @ParentCommand
         ConfigCommand parent;
 
+        @Parameters(arity = "0..*", paramLabel = "JOB", description = "Require only the secrets these jobs use (datasource, "
+                + "store, passphrase, notifiers; the identity is a warning), e.g. in a pod that mounts one job's Secret. "
+                + "The rest of the file is checked in full. Default: every secret of the file.")
+        List<String> jobs = new ArrayList<>();
+
         @Override
         public Integer call() {
-            Workspace ws = parent.root.workspace(true);
+            Workspace ws = parent.root.workspace(jobs.isEmpty());
             var c = ws.config();
-            parent.root.out.printf("%s: ok (%d datasources, %d stores, %d notifications, %d jobs)%n", c.file(),
-                    c.datasources().size(), c.stores().size(), c.notifiers().size(), c.jobs().size());
+            int errors = 0;
+            Set<String> seen = new LinkedHashSet<>(); // the unresolved secrets of the named jobs, as their config lines
+            for (String name : new LinkedHashSet<>(jobs)) {
+                JobConfig job = ws.job(name);
+                List<UnresolvedSecret> needed = new ArrayList<>(ws.backupSecretProblems(job));
+                job.notifyRules().forEach(r -> needed.addAll(c.unresolvedUnder("notifications." + r.notifier())));
+                for (UnresolvedSecret u : needed) {
+                    if (seen.add(u.format())) {
+                        parent.root.err.println(u.problem().format());
+                        errors++;
+                    }
+                }
+                var identity = job.encryption() == null ? null : job.encryption().identity();
+                if (identity != null && !identity.resolved() && seen.add(identity.problem())) {
+                    c.unresolvedSecrets().stream().filter(u -> u.format().equals(identity.problem())).findFirst()
+                            .ifPresent(u -> parent.root.err.println(u.asWarning().format()
+                                    + " (backups are read back without decrypting; a restore needs --identity)"));
+                }
+            }
+            if (errors > 0) {
+                return 1;
+            }
+            long notRead = c.unresolvedSecrets().stream().filter(u -> !seen.contains(u.format())).count();
+            parent.root.out.printf("%s: ok (%d datasources, %d stores, %d notifications, %d jobs)%s%n", c.file(),
+                    c.datasources().size(), c.stores().size(), c.notifiers().size(), c.jobs().size(),
+                    jobs.isEmpty() || notRead == 0 ? "" : "; " + notRead + " secret(s) not read here, not used by " + String.join(", ", jobs));
             return 0;
         }
     }

@@ -11,6 +11,11 @@ public record UnresolvedSecret(String key, Problem problem) {
         return key.equals(path) || key.startsWith(path + ".");
     }
 
+    /** The same problem as a warning (for a secret that is only needed by other work). */
+    public Problem asWarning() {
+        return new Problem(problem.file(), problem.line(), problem.column(), Problem.Severity.WARNING, problem.message());
+    }
+
     /** {@code config.yaml:4:19: datasources.db.password_env: environment variable PGPASS is not set} */
     public String format() {
         return problem.file() + ":" + problem.line() + ":" + problem.column() + ": " + problem.message();

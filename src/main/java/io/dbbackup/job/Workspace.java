@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** A loaded config plus what every command needs around it: the clock, the log, scratch folders. */
 public final class Workspace {
@@ -93,19 +92,31 @@ public final class Workspace {
 
     /**
      * Fails with a user error (exit 1) naming, with file, line and key, each secret of the config that a backup of
-     * {@code job} needs and that could not be read here: its datasource's and store's, and the encryption
-     * passphrase. Not the age identity (it only decrypts: a verification without it checks the stored bytes, with a
-     * warning), nor a notifier's (it fails to send, as when its server is down).
+     * {@code job} needs and that could not be read here ({@link #backupSecretProblems}).
      */
     public void requireBackupSecrets(JobConfig job) {
-        List<UnresolvedSecret> missing = config.unresolvedUnder("datasources." + job.datasource(),
-                        "stores." + job.store(), "jobs." + job.name()).stream()
-                .filter(u -> !u.key().endsWith(".encryption.identity"))
-                .toList();
+        List<UnresolvedSecret> missing = backupSecretProblems(job);
         if (!missing.isEmpty()) {
-            throw DbBackupException.user(missing.stream().map(UnresolvedSecret::format)
-                    .collect(Collectors.joining("; ")));
+            throw DbBackupException.user(String.join("; ", missing.stream().map(UnresolvedSecret::format).toList()));
         }
+    }
+
+    /**
+     * The secrets a backup of {@code job} needs that could not be read here, each as its config line: its
+     * datasource's and store's, and the passphrase of the encryption it uses. Not the age identity (it only
+     * decrypts: a verification without it checks the stored bytes, with a warning), nor a notifier's (it fails to
+     * send, as when its server is down).
+     */
+    public List<UnresolvedSecret> backupSecretProblems(JobConfig job) {
+        List<UnresolvedSecret> out = new java.util.ArrayList<>(config.unresolvedUnder("datasources." + job.datasource(),
+                "stores." + job.store()).stream()
+                .filter(u -> !u.key().contains(".encryption.")) // the job's own encryption may replace the datasource's
+                .toList());
+        io.dbbackup.core.Secret passphrase = job.encryption() == null ? null : job.encryption().passphrase();
+        if (passphrase != null && !passphrase.resolved()) {
+            config.unresolvedSecrets().stream().filter(u -> u.format().equals(passphrase.problem())).forEach(out::add);
+        }
+        return out;
     }
 
     public StoreConfig store(String name) {

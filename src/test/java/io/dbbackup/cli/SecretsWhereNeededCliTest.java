@@ -128,6 +128,32 @@ class SecretsWhereNeededCliTest {
     }
 
     @Test
+    void configValidateOfSomeJobsRequiresOnlyTheSecretsTheyUse() {
+        Cli.Result sealed = cli.run("-c", "config.yaml", "config", "validate", "sealed");
+        assertThat(sealed.exit()).as(sealed.toString()).isZero();
+        assertThat(sealed.out()).contains("ok (3 datasources, 2 stores, 1 notifications, 5 jobs); 5 secret(s) not read here, not used by sealed");
+        assertThat(sealed.err()).contains("config.yaml:59:22: warning: jobs.sealed.encryption.identity_file: cannot read /nonexistent/backup.key")
+                .contains("a restore needs --identity")
+                .doesNotContain("error");
+
+        Cli.Result app = cli.run("-c", "config.yaml", "config", "validate", "app"); // its notifier's password is part of its setup
+        assertThat(app.exit()).as(app.toString()).isEqualTo(1);
+        assertThat(app.err().strip()).isEqualTo(
+                "config.yaml:32:19: error: notifications.mail.password_env: environment variable SMTP_PASSWORD_NOT_SET is not set");
+
+        Cli.Result two = cli.run("-c", "config.yaml", "config", "validate", "shop", "app-offsite");
+        assertThat(two.exit()).as(two.toString()).isEqualTo(1);
+        assertThat(two.err().lines()).containsExactly(
+                "config.yaml:11:19: error: datasources.shop.password_env: environment variable SHOP_PASSWORD_NOT_SET is not set",
+                "config.yaml:23:21: error: stores.offsite.access_key_env: environment variable OFFSITE_ACCESS_NOT_SET is not set",
+                "config.yaml:24:22: error: stores.offsite.secret_key_file: cannot read /nonexistent/offsite-secret (no such file)");
+
+        Cli.Result unknown = cli.run("-c", "config.yaml", "config", "validate", "nope");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no job named 'nope'");
+    }
+
+    @Test
     void aJobWhoseSecretIsMissingFailsAloneBeforeAnythingIsWrittenAndIsNotRetried() throws Exception {
         Cli.Result r = cli.run("-c", "config.yaml", "backup", "shop");
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
@@ -178,6 +204,38 @@ class SecretsWhereNeededCliTest {
         Cli.Result restored = cli.run("-c", "config.yaml", "restore", "sealed", "--to", "restored", "--identity", identity.toString());
         assertThat(restored.exit()).as(restored.toString()).isZero();
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+    }
+
+    @Test
+    void onlyThePassphraseOfTheEncryptionAJobUsesIsRequired() throws Exception {
+        Files.writeString(dir.resolve("passphrase.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    encryption:
+                      passphrase_env: APP_PASSPHRASE_NOT_SET
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  inherits:
+                    datasource: app
+                    store: local
+                  replaces:
+                    datasource: app
+                    store: local
+                    prefix: own
+                    encryption:
+                      recipients: [%s]
+                """.formatted(key.recipient()));
+        Cli.Result r = cli.run("-c", "passphrase.yaml", "backup", "--all");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+        assertThat(r.err()).contains("passphrase.yaml:6:23: datasources.app.encryption.passphrase_env: environment variable "
+                + "APP_PASSPHRASE_NOT_SET is not set job=inherits");
+        assertThat(storeFiles()).anyMatch(f -> f.matches("own/app/app-\\d{8}-\\d{6}\\.sqlite\\.gz\\.age"))
+                .noneMatch(f -> f.startsWith("app/"));
     }
 
     @Test
