@@ -52,12 +52,10 @@ final class ConfigCommand implements Runnable {
                         errors++;
                     }
                 }
-                var identity = job.encryption() == null ? null : job.encryption().identity();
-                if (identity != null && !identity.resolved() && seen.add(identity.problem())) {
-                    c.unresolvedSecrets().stream().filter(u -> u.format().equals(identity.problem())).findFirst()
-                            .ifPresent(u -> parent.root.err.println(u.asWarning().format()
-                                    + " (backups are read back without decrypting; a restore needs --identity)"));
-                }
+                c.unresolved(job.encryption() == null ? null : job.encryption().identity())
+                        .filter(u -> seen.add(u.format()))
+                        .ifPresent(u -> parent.root.err.println(u.asWarning().format()
+                                + " (backups are read back without decrypting; a restore needs --identity)"));
             }
             if (errors > 0) {
                 return 1;

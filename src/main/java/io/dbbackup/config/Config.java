@@ -20,6 +20,12 @@ public record Config(Path file, Map<String, DatasourceConfig> datasources, Map<S
         unresolvedSecrets = List.copyOf(unresolvedSecrets);
     }
 
+    /** The entry of {@code secret} when it is one the config could not read. */
+    public java.util.Optional<UnresolvedSecret> unresolved(io.dbbackup.core.Secret secret) {
+        return secret == null || secret.resolved() ? java.util.Optional.empty()
+                : unresolvedSecrets.stream().filter(u -> u.format().equals(secret.problem())).findFirst();
+    }
+
     /** The unresolved secrets under any of {@code paths} (sections or keys, e.g. {@code stores.s3}). */
     public List<UnresolvedSecret> unresolvedUnder(String... paths) {
         return unresolvedSecrets.stream().filter(u -> java.util.Arrays.stream(paths).anyMatch(u::under)).toList();

@@ -15,10 +15,6 @@ final class Problems {
     private final List<UnresolvedSecret> unresolved = new ArrayList<>();
     private final boolean deferSecrets;
 
-    Problems(String file) {
-        this(file, false);
-    }
-
     /** With {@code deferSecrets}, a secret that cannot be read is kept aside ({@link #unresolved()}), not an error. */
     Problems(String file, boolean deferSecrets) {
         this.file = file;
@@ -52,9 +48,10 @@ final class Problems {
             error(at, message);
             return message;
         }
-        Problem p = problem(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.ERROR, message);
-        unresolved.add(new UnresolvedSecret(key, p));
-        return p.file() + ":" + p.line() + ":" + p.column() + ": " + p.message();
+        UnresolvedSecret u = new UnresolvedSecret(key, problem(at == null ? Optional.empty() : at.getStartMark(),
+                Problem.Severity.ERROR, message));
+        unresolved.add(u);
+        return u.format();
     }
 
     List<UnresolvedSecret> unresolved() {

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The outcomes of a multi-job run and the run's exit status: 0 when all succeeded; the job's own
  * status when one job ran; 4 when some of several failed; when all of several failed, 3 if every
- * failure was an integrity failure, 1 if every one was a user error (a secret missing), else 2. An interrupted run exits 130/143 whatever the rest did.
+ * failure was an integrity failure, 1 if every one was a user error (a secret missing), else 2.
+ * An interrupted run exits 130/143 whatever the rest did.
  */
 public record RunSummary(List<JobOutcome> outcomes, ExitStatus interruptedBy) {
     public RunSummary {

@@ -112,9 +112,8 @@ public final class Workspace {
                 "stores." + job.store()).stream()
                 .filter(u -> !u.key().contains(".encryption.")) // the job's own encryption may replace the datasource's
                 .toList());
-        io.dbbackup.core.Secret passphrase = job.encryption() == null ? null : job.encryption().passphrase();
-        if (passphrase != null && !passphrase.resolved()) {
-            config.unresolvedSecrets().stream().filter(u -> u.format().equals(passphrase.problem())).forEach(out::add);
+        if (job.encryption() != null) {
+            config.unresolved(job.encryption().passphrase()).ifPresent(out::add);
         }
         return out;
     }
