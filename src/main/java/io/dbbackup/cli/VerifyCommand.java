@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.config.Durations;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
@@ -7,14 +8,18 @@ import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.job.Catalog;
+import io.dbbackup.job.Notifications;
 import io.dbbackup.job.Verifier;
 import io.dbbackup.job.Workspace;
+import io.dbbackup.spi.JobReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +58,14 @@ final class VerifyCommand implements Callable<Integer> {
             + "job); a job without backups counts as a failure.")
     boolean all;
 
+    @Option(names = "--max-age", paramLabel = "DURATION", description = "Also fail a job whose newest backup is older "
+            + "than this (e.g. 26h, 2d; by the time in its key): a missed or silently skipped backup is found by the audit.")
+    String maxAge;
+
+    @Option(names = "--notify", description = "Send each job's result to its notifiers, by its notify rules, as a "
+            + "'verify of job' report (a scheduled audit that emails on failure).")
+    boolean notify;
+
     @Mixin
     LocalCopyOption localCopy = new LocalCopyOption();
 
@@ -70,11 +83,18 @@ final class VerifyCommand implements Callable<Integer> {
         if ((allBackups || all) && key != null) {
             throw DbBackupException.user((all ? "--all" : "--all-backups") + " picks the backups itself: name no KEY with it");
         }
+        boolean audit = maxAge != null || notify;
+        if (audit && (key != null || localCopy.given())) {
+            throw DbBackupException.user((maxAge != null ? "--max-age" : "--notify") + " audits a job's stored backups: "
+                    + "name no KEY or --from-file with it");
+        }
+        Duration limit = maxAge == null ? null : Durations.parse(maxAge).filter(d -> !d.isZero())
+                .orElseThrow(() -> DbBackupException.user("--max-age: expected a duration such as 26h or 2d, got '" + maxAge + "'"));
         Workspace ws = root.workspace();
         Verifier verifier = new Verifier(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress));
-        if (all || allBackups) {
+        if (all || allBackups || audit) {
             List<JobConfig> jobs = all ? List.copyOf(ws.config().jobs().values()) : List.of(ws.job(job));
-            return verifyMany(ws, verifier, jobs);
+            return verifyMany(ws, verifier, jobs, limit);
         }
         if (localCopy.given()) {
             key = localCopy.use(ws, root.main, job);
@@ -107,60 +127,79 @@ final class VerifyCommand implements Callable<Integer> {
 
     /**
      * The newest backup of each job, or with {@code --all-backups} every backup newest first; a failure is
-     * reported and the next one checked. A job without backups is a failure of its own (an audit must see it).
+     * reported and the next one checked. A job without backups is a failure of its own (an audit must see it), and
+     * so is one whose newest backup is older than {@code limit} ({@code --max-age}). With {@code --notify}, each
+     * job's result goes to its notifiers.
      */
-    private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs) {
+    private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit) {
         List<Map<String, Object>> rows = new ArrayList<>();
         int checked = 0;
         int failed = 0;
         int empty = 0;
+        int stale = 0;
         boolean onlyIntegrity = true;
         Catalog catalog = new Catalog(ws);
         for (JobConfig j : jobs) {
+            Instant started = ws.clock().instant();
+            List<String> problems = new ArrayList<>();
             List<Catalog.Entry> entries = catalog.list(j);
             if (entries.isEmpty()) {
                 empty++;
                 onlyIntegrity = false;
                 String error = catalog.noBackups(j).getMessage();
+                problems.add(error);
                 ws.log().error(error, "job", j.name());
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("job", j.name());
-                row.put("ok", false);
-                row.put("exit", ExitStatus.SYSTEM_ERROR.code());
-                row.put("error", error);
-                rows.add(row);
+                rows.add(failedRow(j.name(), null, ExitStatus.SYSTEM_ERROR, error));
                 if (!json) {
                     root.out.println("FAILED " + j.name() + ": no backups");
                 }
+                report(ws, j, started, null, problems);
                 continue;
+            }
+            Catalog.Entry newest = entries.get(0);
+            Duration age = Duration.between(newest.key().timestamp(), started);
+            if (limit != null && age.compareTo(limit) > 0) {
+                stale++;
+                onlyIntegrity = false;
+                String error = "the newest backup of job " + j.name() + " is " + Human.age(age) + " old, older than --max-age "
+                        + maxAge + ": " + newest.key().key();
+                problems.add(error);
+                ws.log().error(error, "job", j.name());
+                Map<String, Object> row = failedRow(j.name(), newest.key().key(), ExitStatus.SYSTEM_ERROR, error);
+                row.put("stale", true);
+                rows.add(row);
+                if (!json) {
+                    root.out.println("STALE  " + newest.key().key() + ": " + Human.age(age) + " old (--max-age " + maxAge + ")");
+                }
             }
             for (Catalog.Entry e : allBackups ? entries : entries.subList(0, 1)) {
                 checked++;
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("job", j.name());
-                row.put("key", e.key().key());
                 try {
                     Verifier.Result r = verifier.verify(j, e.key(), deep); // listed just now: no lookup per backup
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("job", j.name());
+                    row.put("key", e.key().key());
                     row.put("ok", true);
                     putResult(row, r);
+                    rows.add(row);
                     if (!json) {
                         root.out.println("ok     " + e.key().key() + details(r));
                     }
                 } catch (DbBackupException ex) {
                     failed++;
                     onlyIntegrity &= ex.status() == ExitStatus.INTEGRITY;
+                    String error = Redactor.redact(ex.getMessage());
+                    problems.add(error);
                     ws.log().error(ex.getMessage(), "job", j.name(), "key", e.key().key());
-                    row.put("ok", false);
-                    row.put("exit", ex.status().code());
-                    row.put("error", Redactor.redact(ex.getMessage()));
+                    rows.add(failedRow(j.name(), e.key().key(), ex.status(), error));
                     if (!json) {
-                        root.out.println("FAILED " + e.key().key() + ": " + Redactor.redact(ex.getMessage()));
+                        root.out.println("FAILED " + e.key().key() + ": " + error);
                     }
                 }
-                rows.add(row);
             }
+            report(ws, j, started, newest, problems);
         }
-        int code = failed + empty == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
+        int code = failed + empty + stale == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
         int verified = checked - failed;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -168,12 +207,41 @@ final class VerifyCommand implements Callable<Integer> {
             m.put("verified", verified);
             m.put("failed", failed);
             m.put("jobs_without_backups", empty);
+            if (limit != null) {
+                m.put("stale_jobs", stale);
+            }
             m.put("backups", rows);
             root.out.println(Json.pretty(m));
         } else {
             root.out.println(verified + " of " + checked + " backups verified" + (failed == 0 ? "" : ", " + failed + " failed")
-                    + (empty == 0 ? "" : ", " + empty + (empty == 1 ? " job" : " jobs") + " without backups") + " (exit " + code + ")");
+                    + (empty == 0 ? "" : ", " + empty + (empty == 1 ? " job" : " jobs") + " without backups")
+                    + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
+                    + " (exit " + code + ")");
         }
         return code;
+    }
+
+    private static Map<String, Object> failedRow(String job, String key, ExitStatus status, String error) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("job", job);
+        if (key != null) {
+            row.put("key", key);
+        }
+        row.put("ok", false);
+        row.put("exit", status.code());
+        row.put("error", error);
+        return row;
+    }
+
+    /** With {@code --notify}: the job's result, as a "verify of job" report, to the notifiers its rules pick. */
+    private void report(Workspace ws, JobConfig job, Instant started, Catalog.Entry newest, List<String> problems) {
+        if (!notify) {
+            return;
+        }
+        Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.VERIFY,
+                problems.isEmpty() ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1, started,
+                Duration.between(started, ws.clock().instant()), Notifications.host(),
+                newest == null ? null : newest.key().key(), newest == null ? 0 : newest.object().size(),
+                problems.isEmpty() ? null : String.join("\n", problems), null));
     }
 }

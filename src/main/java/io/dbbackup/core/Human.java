@@ -34,4 +34,13 @@ public final class Human {
         }
         return String.format(Locale.ROOT, "%dm%02ds", ms / 60_000, (ms / 1000) % 60);
     }
+
+    /** An age to the minute: {@code 2d 06h}, {@code 30h} is {@code 1d 06h}, {@code 5h 07m}, {@code 12m}. */
+    public static String age(Duration d) {
+        long m = Math.max(0, d.toMinutes());
+        if (m >= 24 * 60) {
+            return String.format(Locale.ROOT, "%dd %02dh", m / (24 * 60), (m / 60) % 24);
+        }
+        return m >= 60 ? String.format(Locale.ROOT, "%dh %02dm", m / 60, m % 60) : m + "m";
+    }
 }

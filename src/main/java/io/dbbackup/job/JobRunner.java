@@ -1,8 +1,6 @@
 package io.dbbackup.job;
 
 import io.dbbackup.config.JobConfig;
-import io.dbbackup.config.NotifierConfig;
-import io.dbbackup.config.NotifyRule;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
@@ -10,7 +8,6 @@ import io.dbbackup.pipeline.BackupResult;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.JobReport;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -238,24 +235,8 @@ public final class JobRunner {
     }
 
     private void notify(JobConfig job, JobOutcome o) {
-        for (NotifyRule rule : job.notifyRules()) {
-            if (!rule.matches(o.succeeded())) {
-                continue;
-            }
-            NotifierConfig n = ws.config().notifiers().get(rule.notifier());
-            if (n == null) {
-                continue;
-            }
-            JobReport report = new JobReport(job.name(), outcomeOf(o), o.attempts(), o.started(), o.duration(), host(),
-                    o.key(), o.size(), o.error(), o.detail());
-            try {
-                n.notifier().send(report);
-                ws.log().info("notification sent", "job", job.name(), "notifier", n.name());
-            } catch (Exception e) {
-                ws.log().warn("notification failed (the backup result is unchanged)", "job", job.name(),
-                        "notifier", n.name(), "error", String.valueOf(e.getMessage()));
-            }
-        }
+        Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o), o.attempts(),
+                o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail()));
     }
 
     private static JobReport.Outcome outcomeOf(JobOutcome o) {
@@ -266,15 +247,4 @@ public final class JobRunner {
                 ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE;
     }
 
-    private static String host() {
-        String h = System.getenv("HOSTNAME");
-        if (h != null && !h.isBlank()) {
-            return h;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown";
-        }
-    }
 }

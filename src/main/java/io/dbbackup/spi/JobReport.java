@@ -4,13 +4,29 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The outcome of one job run, as notifiers see it. {@code error} and {@code detail} (the last lines
- * of a tool's stderr) have already passed the redactor.
+ * The outcome of one job run, as notifiers see it: a backup, or a scheduled {@code verify --notify} of the job's
+ * backups. {@code error} and {@code detail} (the last lines of a tool's stderr) have already passed the redactor.
  */
-public record JobReport(String job, Outcome outcome, int attempts, Instant started, Duration duration,
+public record JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
                         String host, String key, long size, String error, String detail) {
 
     public enum Outcome { SUCCESS, FAILURE, INTERRUPTED }
+
+    /** What ran: a backup of the job, or a verification of its stored backups. */
+    public enum Operation {
+        BACKUP("backup job"), VERIFY("verify of job");
+
+        private final String title;
+
+        Operation(String title) {
+            this.title = title;
+        }
+
+        /** "backup job" / "verify of job": what precedes the job's name in a subject or headline. */
+        public String title() {
+            return title;
+        }
+    }
 
     public boolean succeeded() {
         return outcome == Outcome.SUCCESS;

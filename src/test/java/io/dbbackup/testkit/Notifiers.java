@@ -30,12 +30,12 @@ public final class Notifiers {
     }
 
     public static JobReport success() {
-        return new JobReport("appdb", JobReport.Outcome.SUCCESS, 1, Instant.parse("2026-11-23T03:00:00Z"),
+        return new JobReport("appdb", JobReport.Operation.BACKUP, JobReport.Outcome.SUCCESS, 1, Instant.parse("2026-11-23T03:00:00Z"),
                 Duration.ofMillis(12_345), "db-host-1", "prod/appdb/appdb-20261123-030000.sql.zst", 123_456_789L, null, null);
     }
 
     public static JobReport failure() {
-        return new JobReport("appdb", JobReport.Outcome.FAILURE, 3, Instant.parse("2026-11-23T03:00:00Z"),
+        return new JobReport("appdb", JobReport.Operation.BACKUP, JobReport.Outcome.FAILURE, 3, Instant.parse("2026-11-23T03:00:00Z"),
                 Duration.ofSeconds(95), "db-host-1", null, 0,
                 "backup of postgres appdb failed: pg_dump failed (exit 1): pg_dump: error: connection refused",
                 "pg_dump: error: connection to server at \"db\" (10.0.0.5), port 5432 failed\npg_dump: error: connection refused");

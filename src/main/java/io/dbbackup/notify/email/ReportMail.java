@@ -23,10 +23,13 @@ record ReportMail(String subject, String body) {
             case FAILURE -> "FAILED";
             case INTERRUPTED -> "INTERRUPTED";
         };
-        String subject = (subjectPrefix.isBlank() ? "" : subjectPrefix.strip() + " ") + word + ": backup job " + r.job()
+        String subject = (subjectPrefix.isBlank() ? "" : subjectPrefix.strip() + " ") + word + ": " + r.operation().title() + " " + r.job()
                 + " on " + r.host();
         StringBuilder b = new StringBuilder();
         line(b, "Job", r.job());
+        if (r.operation() != JobReport.Operation.BACKUP) {
+            line(b, "Operation", r.operation().name().toLowerCase(Locale.ROOT));
+        }
         line(b, "Outcome", switch (r.outcome()) {
             case SUCCESS -> "succeeded";
             case FAILURE -> "FAILED";

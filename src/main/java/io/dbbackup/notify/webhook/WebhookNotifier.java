@@ -74,6 +74,7 @@ final class WebhookNotifier implements Notifier {
     static String json(JobReport r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", r.job());
+        m.put("operation", r.operation().name().toLowerCase(Locale.ROOT));
         m.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
         m.put("succeeded", r.succeeded());
         m.put("host", r.host());
@@ -104,9 +105,10 @@ final class WebhookNotifier implements Notifier {
 
     private static String headline(JobReport r) {
         return switch (r.outcome()) {
-            case SUCCESS -> "dbbackup: backup job " + r.job() + " succeeded on " + r.host();
-            case FAILURE -> "dbbackup: backup job " + r.job() + " FAILED on " + r.host() + ": " + oneLine(r.error());
-            case INTERRUPTED -> "dbbackup: backup job " + r.job() + " INTERRUPTED on " + r.host() + ": " + oneLine(r.error());
+            case SUCCESS -> "dbbackup: " + r.operation().title() + " " + r.job() + " succeeded on " + r.host();
+            case FAILURE -> "dbbackup: " + r.operation().title() + " " + r.job() + " FAILED on " + r.host() + ": " + oneLine(r.error());
+            case INTERRUPTED -> "dbbackup: " + r.operation().title() + " " + r.job() + " INTERRUPTED on " + r.host() + ": "
+                    + oneLine(r.error());
         };
     }
 

@@ -1,0 +1,170 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SmtpServer;
+import io.dbbackup.testkit.SqliteFixture;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code verify --max-age --notify}: the scheduled audit that finds a backup that silently stopped happening (no
+ * backup run, no failure mail) and mails the job's notifiers, through a real SMTP server (GreenMail).
+ */
+class VerifyAuditIT {
+    private static final Instant BACKED_UP = Instant.parse("2026-03-01T02:00:00Z");
+
+    @TempDir
+    Path dir;
+    SmtpServer smtp;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        smtp = SmtpServer.plain();
+        SqliteFixture.create(dir.resolve("app.db"), 200);
+        SqliteFixture.create(dir.resolve("other.db"), 50);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: zstd}
+                  other: {engine: sqlite, path: other.db}
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                  ops:
+                    type: email
+                    smtp_host: 127.0.0.1
+                    smtp_port: %d
+                    tls: none
+                    from: dbbackup@example.com
+                    to: ops@example.com
+                    timeout: 5s
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    notify:
+                      - {notifier: ops, on: failure}
+                  other:
+                    datasource: other
+                    store: local
+                    notify:
+                      - {notifier: ops, on: always}
+                """.formatted(smtp.port()));
+        assertThat(at(BACKED_UP).run("backup", "--all").exit()).isZero();
+        assertThat(smtp.await(1, Duration.ofSeconds(10))).hasSize(1); // the backup's own "on: always" mail for other
+    }
+
+    /** The mails sent after the backup's own, once {@code n} of them have arrived (or the wait ran out). */
+    private MimeMessage[] newMails(int n) {
+        MimeMessage[] all = smtp.await(1 + n, Duration.ofSeconds(10));
+        return java.util.Arrays.copyOfRange(all, 1, all.length);
+    }
+
+    @AfterEach
+    void stop() {
+        smtp.close();
+    }
+
+    /** dbbackup -c config.yaml at the instant {@code now}. */
+    private Runner at(Instant now) {
+        Cli cli = new Cli().workingDir(dir).clock(Clock.fixed(now, ZoneOffset.UTC));
+        return args -> cli.run(Stream.concat(Stream.of("-c", "config.yaml"), Stream.of(args)).toArray(String[]::new));
+    }
+
+    interface Runner {
+        Cli.Result run(String... args);
+    }
+
+    private static String body(MimeMessage m) throws Exception {
+        return String.valueOf(m.getContent()).replace("\r\n", "\n");
+    }
+
+    @Test
+    void aFreshSoundBackupPassesAndOnlyTheAlwaysRuleMails() throws Exception {
+        Cli.Result r = at(BACKED_UP.plus(Duration.ofHours(20))).run("verify", "--all", "--max-age", "26h", "--notify");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("2 of 2 backups verified (exit 0)").doesNotContain("STALE");
+
+        MimeMessage[] mails = newMails(1);
+        assertThat(mails).hasSize(1);
+        assertThat(mails[0].getSubject()).startsWith("[dbbackup] OK: verify of job other on ");
+        assertThat(body(mails[0])).contains("Operation: verify", "Key:       other/other-20260301-020000.sqlite.gz");
+    }
+
+    @Test
+    void aBackupOlderThanMaxAgeFailsTheAuditAndMailsEvenThoughItVerifies() throws Exception {
+        Cli.Result r = at(BACKED_UP.plus(Duration.ofHours(30).plusMinutes(5))).run("verify", "--all", "--max-age", "26h",
+                "--notify");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).contains("STALE  app/app-20260301-020000.sqlite.zst: 1d 06h old (--max-age 26h)")
+                .contains("ok     app/app-20260301-020000.sqlite.zst") // still the one a restore would take: still checked
+                .contains("2 of 2 backups verified, 2 jobs with no backup newer than 26h (exit 2)");
+
+        MimeMessage[] mails = newMails(2);
+        assertThat(mails).hasSize(2);
+        MimeMessage app = Stream.of(mails).filter(m -> {
+            try {
+                return m.getSubject().contains("job app ");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).findFirst().orElseThrow();
+        assertThat(app.getSubject()).startsWith("[dbbackup] FAILED: verify of job app on ");
+        assertThat(body(app)).contains("the newest backup of job app is 1d 06h old, older than --max-age 26h: "
+                + "app/app-20260301-020000.sqlite.zst");
+
+        Cli.Result json = at(BACKED_UP.plus(Duration.ofHours(30))).run("verify", "app", "--max-age", "1d", "--json");
+        assertThat(json.exit()).isEqualTo(2);
+        assertThat(json.out()).containsPattern("\"stale_jobs\" *: *1").containsPattern("\"stale\" *: *true");
+        assertThat(smtp.messages()).hasSize(3); // no --notify: no mail
+    }
+
+    @Test
+    void aCorruptBackupIsAnIntegrityFailureAndItsMailSaysWhy() throws Exception {
+        Path artifact;
+        try (Stream<Path> s = Files.walk(dir.resolve("store/app"))) {
+            artifact = s.filter(p -> p.toString().endsWith(".sqlite.zst")).findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(artifact);
+        b[b.length / 2] ^= 0x01;
+        Files.write(artifact, b);
+
+        Cli.Result r = at(BACKED_UP.plus(Duration.ofHours(1))).run("verify", "app", "--notify");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        MimeMessage[] mails = newMails(1);
+        assertThat(mails).hasSize(1);
+        assertThat(mails[0].getSubject()).startsWith("[dbbackup] FAILED: verify of job app on ");
+        assertThat(body(mails[0])).contains("checksum mismatch");
+    }
+
+    @Test
+    void aJobWithoutBackupsIsAFailureOfTheAudit() throws Exception {
+        Files.walk(dir.resolve("store/other")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        Cli.Result r = at(BACKED_UP.plus(Duration.ofHours(1))).run("verify", "other", "--max-age", "26h", "--notify");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        MimeMessage[] mails = newMails(1);
+        assertThat(mails[0].getSubject()).startsWith("[dbbackup] FAILED: verify of job other on ");
+    }
+
+    @Test
+    void maxAgeAndNotifyAreRefusedWhereTheyMeanNothing() {
+        Runner cli = at(BACKED_UP);
+        assertThat(cli.run("verify", "app", "app-20260301-020000.sqlite.zst", "--max-age", "1d").err())
+                .contains("--max-age audits a job's stored backups: name no KEY or --from-file with it");
+        Cli.Result bad = cli.run("verify", "app", "--max-age", "soon");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("--max-age: expected a duration such as 26h or 2d, got 'soon'");
+    }
+}
