@@ -67,7 +67,7 @@ class KubernetesManifestsTest {
     @Test
     void everyFileIsOneKubernetesObjectOfTheExpectedKind() throws IOException {
         Map<String, String> kinds = Map.of("cronjob.yaml", "CronJob", "indexed-job.yaml", "Job",
-                "configmap.yaml", "ConfigMap", "secret.yaml", "Secret");
+                "audit-cronjob.yaml", "CronJob", "configmap.yaml", "ConfigMap", "secret.yaml", "Secret");
         try (var files = Files.list(DIR)) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml")))
                     .containsExactlyInAnyOrderElementsOf(kinds.keySet());
@@ -90,8 +90,23 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theAuditRunsAfterTheNightlyBackupAndMailsAStaleJobOnce() throws IOException {
+        Map<String, Object> audit = load("audit-cronjob.yaml");
+        Map<String, Object> nightly = load("cronjob.yaml");
+        assertThat((String) at(audit, "metadata.name")).isNotEqualTo(at(nightly, "metadata.name"));
+        int auditHour = Integer.parseInt(((String) at(audit, "spec.schedule")).split(" ")[1]);
+        int nightlyHour = Integer.parseInt(((String) at(nightly, "spec.schedule")).split(" ")[1]);
+        assertThat(auditHour).isGreaterThan(nightlyHour); // within the 26 h of --max-age, after the night's backup
+        List<Map<String, Object>> containers = at(podSpec(audit), "containers");
+        List<String> args = at(containers.get(0), "args");
+        assertThat(args).containsSubsequence("verify", "--all", "--max-age", "26h", "--notify");
+        List<Map<String, Object>> rules = at(jobSpec(audit), "podFailurePolicy.rules");
+        assertThat(rules).anySatisfy(r -> assertThat((List<Integer>) at(r, "onExitCodes.values")).contains(2, 3));
+    }
+
+    @Test
     void podsAreLockedDown() throws IOException {
-        for (String file : List.of("cronjob.yaml", "indexed-job.yaml")) {
+        for (String file : List.of("cronjob.yaml", "indexed-job.yaml", "audit-cronjob.yaml")) {
             Map<String, Object> workload = load(file);
             Map<String, Object> pod = podSpec(workload);
             assertThat((String) at(pod, "restartPolicy")).as(file).isEqualTo("Never");
@@ -109,8 +124,9 @@ class KubernetesManifestsTest {
             assertThat((String) at(c, "resources.requests.cpu")).as(file).isNotBlank();
 
             List<String> args = at(c, "args");
-            assertThat(args).as(file).containsSubsequence("backup", "--all").doesNotContain("--shard");
-            assertThat(args.indexOf("--log-format")).as(file + ": a root option comes before the command").isLessThan(args.indexOf("backup"));
+            String verb = file.startsWith("audit") ? "verify" : "backup";
+            assertThat(args).as(file).containsSubsequence(verb, "--all").doesNotContain("--shard");
+            assertThat(args.indexOf("--log-format")).as(file + ": a root option comes before the command").isLessThan(args.indexOf(verb));
 
             // /tmp is an emptyDir (read-only root), /config the ConfigMap, the Secret as 0400 files
             Map<String, String> mounts = ((List<Map<String, Object>>) at(c, "volumeMounts")).stream()
