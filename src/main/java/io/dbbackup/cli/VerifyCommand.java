@@ -11,7 +11,6 @@ import io.dbbackup.job.Catalog;
 import io.dbbackup.job.Notifications;
 import io.dbbackup.job.Verifier;
 import io.dbbackup.job.Workspace;
-import io.dbbackup.spi.JobReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -238,10 +237,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (!notify) {
             return;
         }
-        Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.VERIFY,
-                problems.isEmpty() ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1, started,
-                Duration.between(started, ws.clock().instant()), Notifications.host(),
-                newest == null ? null : newest.key().key(), newest == null ? 0 : newest.object().size(),
-                problems.isEmpty() ? null : String.join("\n", problems), null));
+        Notifications.sendVerification(ws, job, started, newest == null ? null : newest.key().key(),
+                newest == null ? 0 : newest.object().size(), problems);
     }
 }

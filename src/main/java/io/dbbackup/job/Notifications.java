@@ -6,6 +6,9 @@ import io.dbbackup.config.NotifyRule;
 import io.dbbackup.spi.JobReport;
 
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * Sends a job's report to the notifiers its {@code notify} rules pick for the outcome. A notifier that fails
@@ -15,7 +18,7 @@ public final class Notifications {
     private Notifications() {
     }
 
-    public static void send(Workspace ws, JobConfig job, JobReport report) {
+    static void send(Workspace ws, JobConfig job, JobReport report) {
         for (NotifyRule rule : job.notifyRules()) {
             if (!rule.matches(report.succeeded())) {
                 continue;
@@ -34,8 +37,20 @@ public final class Notifications {
         }
     }
 
+    /**
+     * A verification of {@code job}'s stored backups ({@code verify --notify}): success when {@code problems} is
+     * empty, else a failure whose error lists them; {@code key} and {@code size} are the newest backup's (null, 0).
+     */
+    public static void sendVerification(Workspace ws, JobConfig job, Instant started, String key, long size,
+                                        List<String> problems) {
+        send(ws, job, new JobReport(job.name(), JobReport.Operation.VERIFY,
+                problems.isEmpty() ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1, started,
+                Duration.between(started, ws.clock().instant()), host(), key, size,
+                problems.isEmpty() ? null : String.join("\n", problems), null));
+    }
+
     /** {@code $HOSTNAME} (the pod's name in Kubernetes), else the local host name. */
-    public static String host() {
+    static String host() {
         String h = System.getenv("HOSTNAME");
         if (h != null && !h.isBlank()) {
             return h;
