@@ -64,6 +64,11 @@ final class RestoreCommand implements Callable<Integer> {
                     + "the server had it.")
     List<String> tablespaceMappings = new ArrayList<>();
 
+    @Option(names = "--dry-run", description = "Make every check a restore makes — the backup read to its end (SHA-256, "
+            + "decoding, a script's end), the target inspected (for --pgdata: the folders and tablespace mappings) — "
+            + "say what would be restored where, and change nothing.")
+    boolean dryRun;
+
     @Mixin
     LocalCopyOption localCopy = new LocalCopyOption();
 
@@ -90,7 +95,15 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Workspace ws = workspace();
         Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(
-                new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean));
+                new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean, dryRun));
+        if (r.dryRun()) {
+            root.out.println("dry run: " + r.key().key() + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
+                    + " decoded); it would be restored into " + r.target());
+            root.out.println("target: " + r.targetHolds() + (r.targetEmpty() || autoConfirm ? ""
+                    : " (a restore asks for confirmation, or takes --auto-confirm)"));
+            root.out.println("nothing was changed");
+            return 0;
+        }
         root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + Human.size(r.bytes()) + ")");
         return 0;
     }
@@ -104,7 +117,16 @@ final class RestoreCommand implements Callable<Integer> {
         PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
                 job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
                 dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), decryption.walFetchArgs(root.main),
-                tablespaceMapping()));
+                tablespaceMapping(), dryRun));
+        if (r.dryRun()) {
+            root.out.println("dry run: " + r.key().key() + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
+                    + " decoded); it would be restored into " + r.pgdata() + " (empty or missing)");
+            r.tablespaces().forEach((oid, folder) -> root.out.println("tablespace " + oid + " would be restored into " + folder));
+            root.out.println(r.restoreCommand() == null ? "plain restore: PostgreSQL would replay the WAL inside the backup"
+                    : "recovery to " + r.target() + " would be set up; restore_command:\n  " + r.restoreCommand());
+            root.out.println("nothing was changed");
+            return 0;
+        }
         root.out.println("restored " + r.key().key() + " into " + r.pgdata() + " (" + Human.size(r.bytes()) + ")");
         r.tablespaces().forEach((oid, folder) -> root.out.println("tablespace " + oid + " restored into " + folder));
         if (r.restoreCommand() == null) {

@@ -46,13 +46,19 @@ public final class PhysicalRestorer {
      * restore_command calls dbbackup, as shell text (e.g. {@code /usr/bin/java -jar /opt/dbbackup/dbbackup.jar});
      * {@code walFetchArgs}: extra wal-fetch arguments (--identity FILE, --passphrase-env VAR);
      * {@code tablespaceMapping}: a tablespace's location on the server (or its OID) to the folder it is restored
-     * into instead of that location.
+     * into instead of that location; {@code dryRun}: make every check (the folders, the backup read to its end) and
+     * write nothing.
      */
     public record Request(String job, Optional<String> key, Path pgdata, RecoveryTarget target, String dbbackupCommand,
-                          List<String> walFetchArgs, Map<String, Path> tablespaceMapping) {
+                          List<String> walFetchArgs, Map<String, Path> tablespaceMapping, boolean dryRun) {
         public Request {
             walFetchArgs = List.copyOf(walFetchArgs);
             tablespaceMapping = Map.copyOf(tablespaceMapping);
+        }
+
+        public Request(String job, Optional<String> key, Path pgdata, RecoveryTarget target, String dbbackupCommand,
+                       List<String> walFetchArgs, Map<String, Path> tablespaceMapping) {
+            this(job, key, pgdata, target, dbbackupCommand, walFetchArgs, tablespaceMapping, false);
         }
 
         public Request(String job, Optional<String> key, Path pgdata, RecoveryTarget target, String dbbackupCommand,
@@ -61,9 +67,12 @@ public final class PhysicalRestorer {
         }
     }
 
-    /** What was restored; {@code restoreCommand} is null for a plain restore; {@code tablespaces}: OID to folder. */
+    /**
+     * What was restored (for a dry run: would be; {@code bytes} then what the check decoded); {@code restoreCommand}
+     * is null for a plain restore; {@code tablespaces}: OID to folder.
+     */
     public record Result(BackupKey key, Path pgdata, long bytes, RecoveryTarget target, String restoreCommand,
-                         Map<String, Path> tablespaces) {
+                         Map<String, Path> tablespaces, boolean dryRun) {
     }
 
     private final Workspace ws;
@@ -99,10 +108,16 @@ public final class PhysicalRestorer {
         Map<Path, Boolean> folders = new LinkedHashMap<>();
         folders.put(dir, created);
         tablespaces.values().forEach(f -> folders.put(f, !Files.exists(f)));
+        String restoreCommand = walFetch == null ? null : walFetch + " %f %p";
+        long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
+        if (r.dryRun()) {
+            long decoded = check(catalog, job, key, decryptor, total, dir);
+            ws.log().info("dry run: nothing restored", "key", key.key(), "pgdata", dir);
+            return new Result(key, dir, decoded, r.target(), restoreCommand, tablespaces, true);
+        }
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             ws.log().info("restore started", "key", key.key(), "pgdata", dir, "target", r.target() == null ? "none (plain)" : r.target());
             long bytes;
-            long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
             try {
                 for (Path folder : folders.keySet()) {
                     Files.createDirectories(folder);
@@ -137,7 +152,19 @@ public final class PhysicalRestorer {
                 progress.finished();
             }
             ws.log().info("restore finished", "key", key.key(), "pgdata", dir, "bytes", bytes);
-            return new Result(key, dir, bytes, r.target(), walFetch == null ? null : walFetch + " %f %p", tablespaces);
+            return new Result(key, dir, bytes, r.target(), restoreCommand, tablespaces, false);
+        }
+    }
+
+    /** A dry run's read of the whole backup: SHA-256 and decoding, as the restore itself would check them. */
+    private long check(Catalog catalog, JobConfig job, BackupKey key, Decryptor decryptor, long total, Path dir) {
+        try (ArtifactReader.Decoded decoded = ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor, true)) {
+            progress.started("checking " + key.fileName(), total);
+            return ArtifactReader.drain(progress.watch(decoded));
+        } catch (IOException | RuntimeException e) {
+            throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e), " --pgdata " + dir);
+        } finally {
+            progress.finished();
         }
     }
 

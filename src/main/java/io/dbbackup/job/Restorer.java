@@ -21,16 +21,25 @@ import java.util.Optional;
  * Restores a backup into the job's datasource or another one ({@code --to}). Order: resolve the
  * key; read the whole artifact once to check its SHA-256 and that it decodes; inspect the target
  * and get confirmation if it holds anything; only then stream the artifact (checked again while
- * it flows) into the engine.
+ * it flows) into the engine. A dry run stops before the confirmation: every check made, nothing changed.
  */
 public final class Restorer {
-    /** What a restore should do. */
+    /** What a restore should do; {@code dryRun}: check the backup and the target, then stop. */
     public record Request(String job, Optional<String> key, Optional<String> toDatasource, boolean autoConfirm,
-                          boolean clean) {
+                          boolean clean, boolean dryRun) {
+        public Request(String job, Optional<String> key, Optional<String> toDatasource, boolean autoConfirm, boolean clean) {
+            this(job, key, toDatasource, autoConfirm, clean, false);
+        }
     }
 
-    /** What was restored where. */
-    public record Result(BackupKey key, String target, long bytes) {
+    /**
+     * What was restored where ({@code bytes} decoded); for a dry run, what would have been, {@code bytes} the
+     * decoded size the check read. {@code targetEmpty} and {@code targetHolds}: the target as inspected before.
+     */
+    public record Result(BackupKey key, String target, long bytes, boolean dryRun, boolean targetEmpty, String targetHolds) {
+        Result(BackupKey key, String target, long bytes, boolean dryRun, TargetState state) {
+            this(key, target, bytes, dryRun, state.isEmpty(), state.description());
+        }
     }
 
     private final Workspace ws;
@@ -70,13 +79,14 @@ public final class Restorer {
             OperationContext ctx = op.context();
             ws.log().info("checking backup before restore", "key", key.key());
             long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
+            long decodedBytes;
             try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
                 progress.started("checking " + key.fileName(), total); // after open's own warnings
                 InputStream in = progress.watch(decoded);
                 if (key.format() == DumpFormat.SQL) {
                     checkScriptEnd(job, key, in, ctx);
                 }
-                ArtifactReader.drain(in);
+                decodedBytes = ArtifactReader.drain(in);
             } catch (IOException | RuntimeException e) {
                 throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e),
                         r.toDatasource().map(t -> " --to " + t).orElse(""));
@@ -88,6 +98,10 @@ public final class Restorer {
                 state = target.engine().inspectTarget(ctx);
             } catch (IOException e) {
                 throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
+            }
+            if (r.dryRun()) {
+                ws.log().info("dry run: nothing restored", "key", key.key(), "target", target.engine().describe());
+                return new Result(key, target.engine().describe(), decodedBytes, true, state);
             }
             Overwrite.confirm(confirmer, r.autoConfirm(), state, target.engine().describe(), "restore",
                     "Restore " + key.fileName() + " into " + target.engine().describe() + "?");
@@ -104,7 +118,7 @@ public final class Restorer {
                 progress.finished();
             }
             ws.log().info("restore finished", "key", key.key(), "target", target.engine().describe(), "bytes", bytes);
-            return new Result(key, target.engine().describe(), bytes);
+            return new Result(key, target.engine().describe(), bytes, false, state);
         }
     }
 

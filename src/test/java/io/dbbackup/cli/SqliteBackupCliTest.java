@@ -116,6 +116,36 @@ class SqliteBackupCliTest {
     }
 
     @Test
+    void aDryRunChecksTheBackupAndTheTargetAndChangesNothing() throws Exception {
+        config("zstd", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path copy = dir.resolve("restored/app-copy.db");
+
+        Cli.Result dry = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).containsPattern("dry run: prod/app/app-20260301-02\\d{4}\\.sqlite\\.zst checked \\(SHA-256 and decoding, ")
+                .contains("it would be restored into sqlite " + copy)
+                .contains("target: " + copy + " does not exist\n")
+                .contains("nothing was changed");
+        assertThat(copy).doesNotExist();
+
+        assertThat(cli.run("-c", "config.yaml", "restore", "app", "--to", "restored").exit()).isZero();
+        byte[] restored = Files.readAllBytes(copy);
+        Cli.Result held = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--dry-run"); // no terminal
+        assertThat(held.exit()).as(held.toString()).isZero();
+        assertThat(held.out()).contains("target: " + copy + " holds ").contains("(a restore asks for confirmation, or takes --auto-confirm)");
+        assertThat(Files.readAllBytes(copy)).isEqualTo(restored);
+
+        Path artifact = onlyArtifact();
+        byte[] b = Files.readAllBytes(artifact);
+        b[b.length / 2] ^= 0x01;
+        Files.write(artifact, b);
+        Cli.Result corrupt = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--dry-run");
+        assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
+        assertThat(Files.readAllBytes(copy)).isEqualTo(restored);
+    }
+
+    @Test
     void verifyDeepChecksTheDatabaseItselfAndCatchesADamagedPageTheChecksumVouchesFor() throws Exception {
         config("zstd", "verify: deep");
         Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");

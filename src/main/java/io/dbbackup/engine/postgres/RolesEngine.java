@@ -3,6 +3,7 @@ package io.dbbackup.engine.postgres;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Json;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.OperationContext;
@@ -30,6 +31,20 @@ public final class RolesEngine implements Engine {
     static final String END = "-- PostgreSQL database cluster dump complete";
     private static final String DB = PgTools.MAINTENANCE_DB;
     private static final String ROLES_SQL = "select count(*) from pg_catalog.pg_roles where rolname !~ '^pg_';";
+    /** One JSON document: what a roles backup would hold, passwords aside (pg_roles shows none). */
+    private static final String INSPECT_SQL = """
+            select json_build_object('server_version', current_setting('server_version'), 'roles', coalesce((
+              select json_agg(json_build_object('name', r.rolname, 'login', r.rolcanlogin, 'superuser', r.rolsuper,
+                       'create_db', r.rolcreatedb, 'create_role', r.rolcreaterole, 'replication', r.rolreplication,
+                       'bypass_rls', r.rolbypassrls, 'connection_limit', r.rolconnlimit, 'valid_until', r.rolvaliduntil,
+                       'member_of', coalesce((select json_agg(g.rolname order by g.rolname)
+                                                from pg_catalog.pg_auth_members m join pg_catalog.pg_roles g on g.oid = m.roleid
+                                               where m.member = r.oid), '[]'::json),
+                       'settings', coalesce((select json_agg(c order by c) from pg_catalog.pg_db_role_setting s,
+                                                    unnest(s.setconfig) c where s.setrole = r.oid and s.setdatabase = 0), '[]'::json))
+                       order by r.rolname)
+                from pg_catalog.pg_roles r where r.rolname !~ '^pg_'), '[]'::json));
+            """;
 
     private final PostgresSettings settings;
     private final String cluster;
@@ -87,6 +102,30 @@ public final class RolesEngine implements Engine {
             facts.put("cluster", cluster);
             facts.put("role_passwords", String.valueOf(rolePasswords));
             return DumpInfo.of(facts);
+        }
+    }
+
+    /** The cluster's roles as a roles backup would hold them: attributes, memberships, settings (no passwords). */
+    @Override
+    public Map<String, Object> inspect(OperationContext ctx) throws IOException {
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            String out;
+            try {
+                out = pg.query(DB, pass, ctx, INSPECT_SQL).strip();
+            } catch (ToolFailedException e) {
+                throw pg.connectionError(e);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = (Map<String, Object>) Json.parse(out);
+            List<?> roles = (List<?>) doc.get("roles");
+            Map<String, Object> result = new java.util.LinkedHashMap<>();
+            result.put("engine", "postgres");
+            result.put("method", "roles");
+            result.put("cluster", cluster);
+            result.put("server_version", doc.get("server_version"));
+            result.put("role_count", roles.size());
+            result.put("roles", roles);
+            return result;
         }
     }
 

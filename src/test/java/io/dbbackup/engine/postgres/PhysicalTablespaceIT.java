@@ -153,6 +153,17 @@ class PhysicalTablespaceIT {
         Cli.Result bad = run("restore", "phys", "--pgdata", dir.resolve("data").toString(), "-T", "no-equals-sign");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("is not OLDDIR=NEWDIR");
+        // a dry run makes the same refusal, and with a good mapping reads the backup through and writes nothing
+        Cli.Result dryRefused = run("restore", "phys", "--pgdata", dir.resolve("data").toString(), "--dry-run");
+        assertThat(dryRefused.exit()).as(dryRefused.toString()).isEqualTo(1);
+        Cli.Result dry = run("restore", "phys", "--pgdata", dir.resolve("data").toString(), "--dry-run",
+                "--tablespace-mapping", live + "=" + dir.resolve("space"), "--target", "latest");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("dry run: phys/").contains("checked (SHA-256 and decoding")
+                .contains("would be restored into " + dir.resolve("data") + " (empty or missing)")
+                .contains("tablespace " + oid + " would be restored into " + dir.resolve("space"))
+                .contains("recovery to latest would be set up; restore_command:").contains("wal-fetch")
+                .contains("nothing was changed");
         try (Stream<Path> s = Files.list(dir)) {
             assertThat(s.toList()).isEmpty();
         }

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -147,6 +149,22 @@ class PostgresRolesIT {
                 + " roles, " + grants + " memberships");
         assertThat(roles).isEqualTo(4); // postgres, app, readers and the quoted one
         assertThat(Shell.sh(dir, "zstd -dc '" + artifact("main-nopw") + "'")).contains("CREATE ROLE app;").doesNotContain("PASSWORD");
+
+        // inspect shows the same roles the script holds, read-only and without any password
+        Cli.Result inspect = run("inspect", "roles", "--json");
+        assertThat(inspect.exit()).as(inspect.toString()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> info = (Map<String, Object>) io.dbbackup.core.Json.parse(inspect.out().strip());
+        assertThat(info).containsEntry("method", "roles").containsEntry("cluster", "main").containsEntry("role_count", (long) roles);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) info.get("roles");
+        assertThat(listed).extracting(m -> m.get("name")).containsExactlyInAnyOrder("postgres", "app", "readers", WEIRD);
+        Map<String, Object> app = listed.stream().filter(m -> m.get("name").equals("app")).findFirst().orElseThrow();
+        assertThat(app).containsEntry("login", true).containsEntry("superuser", false)
+                .containsEntry("member_of", List.of("readers")).containsEntry("settings", List.of("work_mem=8MB"));
+        assertThat(inspect.out()).doesNotContain("SCRAM").doesNotContain("app-secret");
+        Cli.Result text = run("inspect", "roles");
+        assertThat(text.out()).contains("role_count:      4").contains("\"name\":\"app\"");
     }
 
     @Test
