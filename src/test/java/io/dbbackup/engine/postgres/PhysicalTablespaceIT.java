@@ -159,7 +159,7 @@ class PhysicalTablespaceIT {
         Cli.Result dry = run("restore", "phys", "--pgdata", dir.resolve("data").toString(), "--dry-run",
                 "--tablespace-mapping", live + "=" + dir.resolve("space"), "--target", "latest");
         assertThat(dry.exit()).as(dry.toString()).isZero();
-        assertThat(dry.out()).contains("dry run: phys/").contains("checked (SHA-256 and decoding")
+        assertThat(dry.out()).contains("dry run: ts/main/main-").contains("checked (SHA-256 and decoding")
                 .contains("would be restored into " + dir.resolve("data") + " (empty or missing)")
                 .contains("tablespace " + oid + " would be restored into " + dir.resolve("space"))
                 .contains("recovery to latest would be set up; restore_command:").contains("wal-fetch")
