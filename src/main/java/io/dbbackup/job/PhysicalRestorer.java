@@ -97,6 +97,7 @@ public final class PhysicalRestorer {
             throw DbBackupException.user("--pgdata restores physical base backups, but job '" + job.name() + "' backs up "
                     + engine.describe() + " with logical dumps: restore it without --pgdata");
         }
+        ws.requireSecrets(job); // the store's, unless a local copy stands in for it
         Path dir = r.pgdata().toAbsolutePath().normalize();
         checkEmpty(dir);
         Catalog catalog = new Catalog(ws);

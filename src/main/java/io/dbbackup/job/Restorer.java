@@ -71,6 +71,7 @@ public final class Restorer {
                     + "directory with --pgdata DIR (plus --target-time/--target-lsn/--target latest for point-in-time recovery)");
         }
         DatasourceConfig target = ws.datasource(r.toDatasource().orElse(job.datasource()));
+        ws.requireSecrets(job, "datasources." + target.name());
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));

@@ -55,6 +55,7 @@ public final class Syncer {
         }
         DatasourceConfig sourceDs = ws.datasource(r.source());
         DatasourceConfig targetDs = ws.datasource(r.target());
+        ws.requireSecrets("datasources." + sourceDs.name(), "datasources." + targetDs.name());
         Engine source = sourceDs.engine();
         Engine target = targetDs.engine();
         if (source.location().equals(target.location())) {

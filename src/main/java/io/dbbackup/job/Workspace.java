@@ -102,6 +102,29 @@ public final class Workspace {
     }
 
     /**
+     * Fails with a user error naming each secret of the config sections {@code sections} (e.g.
+     * {@code datasources.app}) that could not be read here, before a command reads or writes anything: a restore
+     * must not download a whole backup to learn at the end that the target's password is missing. Encryption
+     * keys are left to the decryption, which can take {@code --identity} instead.
+     */
+    public void requireSecrets(String... sections) {
+        List<UnresolvedSecret> missing = config.unresolvedUnder(sections).stream()
+                .filter(u -> !u.key().contains(".encryption.")).toList();
+        if (!missing.isEmpty()) {
+            throw DbBackupException.user(String.join("; ", missing.stream().map(UnresolvedSecret::format).toList()));
+        }
+    }
+
+    /** As {@link #requireSecrets}, for {@code job}'s store (none needed when a local copy stands in for it) and {@code sections}. */
+    public void requireSecrets(JobConfig job, String... sections) {
+        List<String> all = new java.util.ArrayList<>(List.of(sections));
+        if (!localCopies.containsKey(job.store())) {
+            all.add("stores." + job.store());
+        }
+        requireSecrets(all.toArray(String[]::new));
+    }
+
+    /**
      * The secrets a backup of {@code job} needs that could not be read here, each as its config line: its
      * datasource's and store's, and the passphrase of the encryption it uses. Not the age identity (it only
      * decrypts: a verification without it checks the stored bytes, with a warning), nor a notifier's (it fails to

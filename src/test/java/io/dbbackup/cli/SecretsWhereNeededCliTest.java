@@ -191,6 +191,23 @@ class SecretsWhereNeededCliTest {
     }
 
     @Test
+    void aRestoreOrSyncIntoADatasourceWhoseSecretIsMissingStopsBeforeReadingTheBackup() throws Exception {
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "shop", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isEqualTo(1);
+        assertThat(restore.err()).contains("config.yaml:11:19: datasources.shop.password_env: environment variable "
+                + "SHOP_PASSWORD_NOT_SET is not set").doesNotContain("checking backup before restore");
+
+        Cli.Result sync = cli.run("-c", "config.yaml", "sync", "app", "shop", "--auto-confirm");
+        assertThat(sync.exit()).as(sync.toString()).isEqualTo(1);
+        assertThat(sync.err()).contains("datasources.shop.password_env: environment variable SHOP_PASSWORD_NOT_SET is not set");
+
+        Cli.Result offsite = cli.run("-c", "config.yaml", "restore", "app-offsite", "--to", "restored");
+        assertThat(offsite.exit()).as(offsite.toString()).isEqualTo(1);
+        assertThat(offsite.err()).contains("stores.offsite.access_key_env: environment variable OFFSITE_ACCESS_NOT_SET is not set");
+    }
+
+    @Test
     void anEncryptedBackupIsRestoredWithAnIdentityGivenHereAndRefusedNamingTheConfigLineWithout() throws Exception {
         assertThat(cli.run("-c", "config.yaml", "backup", "sealed").exit()).isZero();
         Cli.Result refused = cli.run("-c", "config.yaml", "restore", "sealed", "--to", "restored");
