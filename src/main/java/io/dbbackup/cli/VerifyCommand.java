@@ -127,8 +127,8 @@ final class VerifyCommand implements Callable<Integer> {
     /**
      * The newest backup of each job, or with {@code --all-backups} every backup newest first; a failure is
      * reported and the next one checked. A job without backups is a failure of its own (an audit must see it), and
-     * so is one whose newest backup is older than {@code limit} ({@code --max-age}). With {@code --notify}, each
-     * job's result goes to its notifiers.
+     * so is one whose newest backup is older than {@code limit} ({@code --max-age}) or whose store cannot be
+     * listed (the other jobs are still checked). With {@code --notify}, each job's result goes to its notifiers.
      */
     private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit) {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -136,12 +136,28 @@ final class VerifyCommand implements Callable<Integer> {
         int failed = 0;
         int empty = 0;
         int stale = 0;
+        int unreadable = 0;
         boolean onlyIntegrity = true;
         Catalog catalog = new Catalog(ws);
         for (JobConfig j : jobs) {
             Instant started = ws.clock().instant();
             List<String> problems = new ArrayList<>();
-            List<Catalog.Entry> entries = catalog.list(j);
+            List<Catalog.Entry> entries;
+            try {
+                entries = catalog.list(j);
+            } catch (DbBackupException ex) { // this job's store cannot be read: its failure, the audit goes on
+                unreadable++;
+                onlyIntegrity = false;
+                String error = Redactor.redact(ex.getMessage());
+                problems.add(error);
+                ws.log().error(ex.getMessage(), "job", j.name());
+                rows.add(failedRow(j.name(), null, ex.status(), error));
+                if (!json) {
+                    root.out.println("FAILED " + j.name() + ": " + error);
+                }
+                report(ws, j, started, null, problems);
+                continue;
+            }
             if (entries.isEmpty()) {
                 empty++;
                 onlyIntegrity = false;
@@ -198,7 +214,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
             report(ws, j, started, newest, problems);
         }
-        int code = failed + empty + stale == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
+        int code = failed + empty + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
         int verified = checked - failed;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -206,6 +222,7 @@ final class VerifyCommand implements Callable<Integer> {
             m.put("verified", verified);
             m.put("failed", failed);
             m.put("jobs_without_backups", empty);
+            m.put("jobs_unreadable", unreadable);
             if (limit != null) {
                 m.put("stale_jobs", stale);
             }
@@ -215,6 +232,7 @@ final class VerifyCommand implements Callable<Integer> {
             root.out.println(verified + " of " + checked + " backups verified" + (failed == 0 ? "" : ", " + failed + " failed")
                     + (empty == 0 ? "" : ", " + empty + (empty == 1 ? " job" : " jobs") + " without backups")
                     + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
+                    + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
                     + " (exit " + code + ")");
         }
         return code;

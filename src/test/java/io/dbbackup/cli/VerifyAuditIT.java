@@ -159,6 +159,45 @@ class VerifyAuditIT {
     }
 
     @Test
+    void aJobWhoseStoreCannotBeListedFailsAloneAndTheAuditGoesOn() throws Exception {
+        String config = Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:\n", """
+                        stores:
+                          offsite:
+                            type: s3
+                            bucket: backups
+                            endpoint: http://127.0.0.1:1
+                            access_key_env: OFFSITE_ACCESS
+                            secret_key_env: OFFSITE_SECRET
+                        """)
+                .replace("jobs:\n", """
+                        jobs:
+                          offsite:
+                            datasource: app
+                            store: offsite
+                            notify:
+                              - {notifier: ops, on: failure}
+                        """);
+        Files.writeString(dir.resolve("unreachable.yaml"), config);
+        Cli cli = new Cli().workingDir(dir).clock(Clock.fixed(BACKED_UP.plus(Duration.ofHours(1)), ZoneOffset.UTC))
+                .env("OFFSITE_ACCESS", "AKIDEXAMPLE").env("OFFSITE_SECRET", "not-used-nothing-listens");
+        Cli.Result r = cli.run("-c", "unreachable.yaml", "verify", "--all", "--max-age", "26h", "--notify", "--json");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).containsPattern("\"verified\" *: *2").containsPattern("\"jobs_unreadable\" *: *1")
+                .containsPattern("\"job\" *: *\"offsite\",[^}]*\"ok\" *: *false");
+        MimeMessage[] mails = newMails(2); // other's "always", offsite's failure
+        assertThat(mails).hasSize(2);
+        assertThat(Stream.of(mails).map(m -> {
+            try {
+                return m.getSubject();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        })).anyMatch(subject -> subject.startsWith("[dbbackup] FAILED: verify of job offsite on "))
+                .anyMatch(subject -> subject.startsWith("[dbbackup] OK: verify of job other on "));
+    }
+
+    @Test
     void maxAgeAndNotifyAreRefusedWhereTheyMeanNothing() {
         Runner cli = at(BACKED_UP);
         assertThat(cli.run("verify", "app", "app-20260301-020000.sqlite.zst", "--max-age", "1d").err())
