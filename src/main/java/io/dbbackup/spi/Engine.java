@@ -40,6 +40,20 @@ public interface Engine {
     void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException;
 
     /**
+     * Whether a backup could start now ({@code dbbackup check}), read-only: connects as a backup would and says what
+     * it found in one line (server and version, what the source holds, the client tool a backup would run). Throws
+     * what a backup would meet (refused connection, missing source, a client too old). Default: the source must
+     * exist as {@link #inspectTarget} sees it.
+     */
+    default String check(OperationContext ctx) throws IOException {
+        TargetState state = inspectTarget(ctx);
+        if (!state.exists()) {
+            throw io.dbbackup.core.DbBackupException.permanent(state.description(), null);
+        }
+        return state.description();
+    }
+
+    /**
      * What the datasource holds, for {@code dbbackup inspect}: server version, databases, tables with
      * row estimates and sizes, as JSON-ready maps and lists. Read-only.
      */

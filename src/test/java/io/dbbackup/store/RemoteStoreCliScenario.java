@@ -139,6 +139,20 @@ public abstract class RemoteStoreCliScenario {
         }
     }
 
+    /** {@code check}: the probe goes in, comes back and goes away; the job's folder holds nothing afterwards. */
+    @Test
+    void checkWritesReadsBackAndDeletesAProbeInTheJobsFolder() throws Exception {
+        writeConfig("keep_last: 2");
+        Cli.Result r = cli.run("-c", "config.yaml", "check", "app");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).containsPattern("ok     app store: .*: wrote, read back and deleted prod/app/\\.dbbackup-check-[0-9a-f]{16}")
+                .contains("1 of 1 job ready to back up (exit 0)");
+        assertNoSecrets(r);
+        try (Store raw = rawStore()) {
+            assertThat(keys(raw, "")).isEmpty();
+        }
+    }
+
     /**
      * What a backup killed mid-upload leaves (an upload written to, never committed nor aborted: an S3 multipart
      * upload, an SFTP temporary file) is shown by {@code prune --dry-run} and removed by {@code prune} once it has

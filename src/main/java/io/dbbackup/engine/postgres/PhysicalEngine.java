@@ -252,6 +252,17 @@ public final class PhysicalEngine implements Engine {
         return new Probe(version, ident[0], ident.length > 1 ? ident[1] : "");
     }
 
+    /** A replication connection as a base backup opens one: IDENTIFY_SYSTEM and the server's version. */
+    @Override
+    public String check(OperationContext ctx) throws IOException {
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.conn().password())) {
+            Probe p = probe(pass, ctx);
+            return "replication connection to PostgreSQL " + settings.describe() + " accepted: PostgreSQL " + p.version().text()
+                    + ", system identifier " + p.systemId() + ", timeline " + p.timeline() + "; base backups by "
+                    + (settings.builtin() ? "the built-in client where it can connect, else pg_basebackup" : "pg_basebackup");
+        }
+    }
+
     @Override
     public TargetState inspectTarget(OperationContext ctx) {
         throw notADatasourceRestore();

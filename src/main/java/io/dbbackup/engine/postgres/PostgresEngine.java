@@ -109,6 +109,18 @@ public final class PostgresEngine implements Engine {
         return "postgresql://" + settings.host() + ":" + settings.port() + "/" + settings.database();
     }
 
+    /** The database as a restore target sees it, and the pg_dump a backup would run against this server. */
+    @Override
+    public String check(OperationContext ctx) throws IOException {
+        String holds = Engine.super.check(ctx);
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            PgVersion server = pg.serverVersion(settings.database(), pass, ctx);
+            PgClient dump = locator.forServer("pg_dump", server);
+            return holds + "; PostgreSQL " + server.text() + ", " + dump.name() + " " + dump.version().text() + " ("
+                    + dump.executable() + ")";
+        }
+    }
+
     @Override
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {

@@ -184,6 +184,23 @@ class MySqlCliIT {
     }
 
     @Test
+    void checkConnectsAsABackupWouldAndSaysWhyNot() throws Exception {
+        config("mariadb", "cli_src", "unused", "");
+        Cli.Result ok = cli().run("-c", "config.yaml", "check", "shop");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("ok     shop datasource: ").contains(" holds ").contains("ok     shop store: ");
+        Cli.Result denied = new Cli().workingDir(dir).env("DB_PW", "wrong-" + server.password()).run("-c", "config.yaml", "check", "shop");
+        assertThat(denied.exit()).as(denied.toString()).isEqualTo(2);
+        assertThat(denied.out()).contains("FAILED shop datasource: ").contains("Access denied for user 'backup'")
+                .doesNotContain(server.password());
+        config("mariadb", "cli_nope", "unused", "");
+        Cli.Result missing = cli().run("-c", "config.yaml", "check", "shop");
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(2);
+        assertThat(missing.out()).contains("FAILED shop datasource: ").contains("cli_nope");
+        assertThat(storeFiles()).isEmpty();
+    }
+
+    @Test
     void missingDatabaseExits2() throws Exception {
         config("mariadb", "cli_nope", "unused", "");
         Cli.Result r = cli().run("-c", "config.yaml", "backup", "shop");

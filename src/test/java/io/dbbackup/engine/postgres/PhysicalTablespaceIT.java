@@ -153,6 +153,10 @@ class PhysicalTablespaceIT {
         Cli.Result bad = run("restore", "phys", "--pgdata", dir.resolve("data").toString(), "-T", "no-equals-sign");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("is not OLDDIR=NEWDIR");
+        Cli.Result check = run("check", "phys");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.out()).containsPattern("ok     phys datasource: replication connection to PostgreSQL .* accepted: PostgreSQL 15\\.\\d+, "
+                + "system identifier \\d+, timeline 1; ");
         // a dry run makes the same refusal, and with a good mapping reads the backup through and writes nothing
         Cli.Result dryRefused = run("restore", "phys", "--pgdata", dir.resolve("data").toString(), "--dry-run");
         assertThat(dryRefused.exit()).as(dryRefused.toString()).isEqualTo(1);

@@ -1,0 +1,97 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Json;
+import io.dbbackup.job.Checker;
+import io.dbbackup.job.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
+        description = "Could each job back up now? Its secrets read, its datasource reached as a backup would (read-only), "
+                + "a probe object written, read back and deleted in its store. Nothing is dumped; no one is notified.")
+final class CheckCommand implements Callable<Integer> {
+    @ParentCommand
+    Root root;
+
+    @Parameters(arity = "0..*", paramLabel = "JOB")
+    List<String> jobs = new ArrayList<>();
+
+    @Option(names = "--all", description = "Check every job.")
+    boolean all;
+
+    @Option(names = "--json", description = "Print JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (all == !jobs.isEmpty()) {
+            throw DbBackupException.user(all ? "--all checks every job: name no JOB with it" : "name the jobs to check, or pass --all");
+        }
+        Workspace ws = root.workspace();
+        List<JobConfig> selected = all ? List.copyOf(ws.config().jobs().values())
+                : new LinkedHashSet<>(jobs).stream().map(ws::job).toList();
+        Checker checker = new Checker(ws);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<ExitStatus> statuses = new ArrayList<>();
+        for (JobConfig job : selected) {
+            ExitStatus status = ExitStatus.OK;
+            for (Checker.Line line : checker.check(job)) {
+                if (!line.ok() && status == ExitStatus.OK) {
+                    status = line.status();
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("job", line.job());
+                row.put("check", line.what());
+                row.put("ok", line.ok());
+                row.put("exit_code", line.status().code());
+                row.put("detail", line.detail());
+                rows.add(row);
+                if (!json) {
+                    root.out.printf("%-6s %s %s: %s%n", line.ok() ? "ok" : "FAILED", line.job(), line.what(), line.detail());
+                }
+            }
+            statuses.add(status);
+        }
+        int code = exitCode(statuses);
+        long ready = statuses.stream().filter(s -> s == ExitStatus.OK).count();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", code);
+            m.put("ready", ready);
+            m.put("jobs", selected.size());
+            m.put("checks", rows);
+            root.out.println(Json.pretty(m));
+        } else {
+            root.out.println(ready + " of " + selected.size() + (selected.size() == 1 ? " job" : " jobs")
+                    + " ready to back up (exit " + code + ")");
+        }
+        return code;
+    }
+
+    /** As a backup run: one job, its status; several, 4 when some failed, else their common status (or 2). */
+    private static int exitCode(List<ExitStatus> statuses) {
+        long failed = statuses.stream().filter(s -> s != ExitStatus.OK).count();
+        if (failed == 0) {
+            return 0;
+        }
+        if (statuses.size() == 1) {
+            return statuses.get(0).code();
+        }
+        if (failed < statuses.size()) {
+            return ExitStatus.PARTIAL.code();
+        }
+        return statuses.stream().distinct().count() == 1 ? statuses.get(0).code() : ExitStatus.SYSTEM_ERROR.code();
+    }
+}
