@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
         description = "Could each job back up now? Its secrets read, its datasource reached as a backup would (read-only), "
-                + "a probe object written, read back and deleted in its store. Nothing is dumped; no one is notified.")
+                + "a probe object written, read back and deleted in its store. Nothing is dumped; no one is notified unless --notify.")
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
@@ -33,6 +33,10 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
+
+    @Option(names = "--notify", description = "Also send each job's result, as a 'check of job' test report, to every "
+            + "notifier the job names (whatever its on: rule); a notifier that cannot send fails the check.")
+    boolean notify;
 
     @Override
     public Integer call() {
@@ -47,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
         List<ExitStatus> statuses = new ArrayList<>();
         for (JobConfig job : selected) {
             ExitStatus status = ExitStatus.OK;
-            for (Checker.Line line : checker.check(job)) {
+            for (Checker.Line line : checker.check(job, notify)) {
                 if (!line.ok() && status == ExitStatus.OK) {
                     status = line.status();
                 }
@@ -65,17 +69,17 @@ final class CheckCommand implements Callable<Integer> {
             statuses.add(status);
         }
         int code = exitCode(statuses);
-        long ready = statuses.stream().filter(s -> s == ExitStatus.OK).count();
+        long passed = statuses.stream().filter(s -> s == ExitStatus.OK).count();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("status", code);
-            m.put("ready", ready);
+            m.put("passed", passed);
             m.put("jobs", selected.size());
             m.put("checks", rows);
             root.out.println(Json.pretty(m));
         } else {
-            root.out.println(ready + " of " + selected.size() + (selected.size() == 1 ? " job" : " jobs")
-                    + " ready to back up (exit " + code + ")");
+            root.out.println(passed + " of " + selected.size() + (selected.size() == 1 ? " job" : " jobs")
+                    + " passed every check (exit " + code + ")");
         }
         return code;
     }

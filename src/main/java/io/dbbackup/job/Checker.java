@@ -1,25 +1,31 @@
 package io.dbbackup.job;
 
 import io.dbbackup.config.JobConfig;
+import io.dbbackup.config.NotifierConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.JobReport;
 import io.dbbackup.spi.Store;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code dbbackup check}: whether each job could back up now, without backing up. Its secrets must be readable
  * here; its datasource is connected to as a backup would ({@code Engine.check}: read-only); its store takes a
- * small probe object in the job's folder, gives it back byte for byte and deletes it. Notifiers are not
- * contacted (a check that mails would page someone).
+ * small probe object in the job's folder, gives it back byte for byte and deletes it. Notifiers are contacted
+ * only when asked ({@code --notify}: a check that mailed by default would page someone).
  */
 public final class Checker {
     /** One check of one job: {@code what} is secrets, datasource or store; {@code detail} what was found or why not. */
@@ -40,17 +46,58 @@ public final class Checker {
 
     /** The checks of {@code job}, in order; without its secrets the others are not tried (they would fail the same way). */
     public List<Line> check(JobConfig job) {
+        return check(job, false);
+    }
+
+    /**
+     * As {@link #check(JobConfig)}; with {@code notify}, the result then goes as a "check of job" report to every
+     * notifier the job names, whatever its {@code on:} (a test of the path a failure mail would take), and each
+     * send is a check of its own.
+     */
+    public List<Line> check(JobConfig job, boolean notify) {
+        Instant started = ws.clock().instant();
         List<Line> out = new ArrayList<>();
         try {
             ws.requireBackupSecrets(job);
             out.add(new Line(job.name(), "secrets", ExitStatus.OK, "every secret a backup needs was read"));
         } catch (DbBackupException e) {
             out.add(failed(job, "secrets", e));
-            return out;
         }
-        try (Workspace.Operation op = ws.operation("check-" + job.name())) {
-            out.add(datasource(job, op));
-            out.add(store(job, op));
+        if (out.get(0).ok()) {
+            try (Workspace.Operation op = ws.operation("check-" + job.name())) {
+                out.add(datasource(job, op));
+                out.add(store(job, op));
+            }
+        }
+        if (notify) {
+            out.addAll(notifiers(job, started, List.copyOf(out)));
+        }
+        return out;
+    }
+
+    private List<Line> notifiers(JobConfig job, Instant started, List<Line> checks) {
+        List<String> failures = checks.stream().filter(l -> !l.ok()).map(l -> l.what() + ": " + l.detail()).toList();
+        JobReport report = new JobReport(job.name(), JobReport.Operation.CHECK,
+                failures.isEmpty() ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1, started,
+                Duration.between(started, ws.clock().instant()), Notifications.host(), null, 0,
+                failures.isEmpty() ? null : String.join("\n", failures), null);
+        List<Line> out = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        job.notifyRules().forEach(r -> names.add(r.notifier()));
+        if (names.isEmpty()) {
+            out.add(new Line(job.name(), "notify", ExitStatus.OK, "the job names no notifier"));
+        }
+        for (String name : names) {
+            NotifierConfig n = ws.config().notifiers().get(name);
+            try {
+                n.notifier().send(report);
+                out.add(new Line(job.name(), "notifier " + name, ExitStatus.OK, "test report sent via " + n.notifier().describe()));
+            } catch (Exception e) {
+                DbBackupException d = e instanceof DbBackupException x ? x
+                        : new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot send via " + n.notifier().describe() + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                out.add(failed(job, "notifier " + name, d));
+            }
         }
         return out;
     }

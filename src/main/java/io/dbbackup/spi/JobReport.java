@@ -4,17 +4,17 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The outcome of one job run, as notifiers see it: a backup, or a scheduled {@code verify --notify} of the job's
- * backups. {@code error} and {@code detail} (the last lines of a tool's stderr) have already passed the redactor.
+ * The outcome of one job run, as notifiers see it: a backup, a scheduled {@code verify --notify} of the job's
+ * backups, or the test report of {@code check --notify}. {@code error} and {@code detail} (the last lines of a tool's stderr) have already passed the redactor.
  */
 public record JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
                         String host, String key, long size, String error, String detail) {
 
     public enum Outcome { SUCCESS, FAILURE, INTERRUPTED }
 
-    /** What ran: a backup of the job, or a verification of its stored backups. */
+    /** What ran: a backup of the job, a verification of its stored backups, or {@code check --notify}'s test. */
     public enum Operation {
-        BACKUP("backup job"), VERIFY("verify of job");
+        BACKUP("backup job"), VERIFY("verify of job"), CHECK("check of job");
 
         private final String title;
 

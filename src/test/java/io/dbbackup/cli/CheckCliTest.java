@@ -62,7 +62,7 @@ class CheckCliTest {
         assertThat(r.out()).contains("ok     app secrets: every secret a backup needs was read")
                 .contains("ok     app datasource: " + dir.resolve("app.db") + " holds ")
                 .containsPattern("ok     app store: local .*: wrote, read back and deleted prod/app/\\.dbbackup-check-[0-9a-f]{16} \\(\\d+ ms\\)")
-                .contains("1 of 1 job ready to back up (exit 0)");
+                .contains("1 of 1 job passed every check (exit 0)");
         assertThat(storeFiles()).isEmpty(); // the probe is gone, no backup was made
     }
 
@@ -86,7 +86,7 @@ class CheckCliTest {
 
         Cli.Result all = cli.run("-c", "config.yaml", "check", "--all", "--json");
         assertThat(all.exit()).as(all.toString()).isEqualTo(4);
-        assertThat(all.out()).containsPattern("\"status\" *: *4").containsPattern("\"ready\" *: *1")
+        assertThat(all.out()).containsPattern("\"status\" *: *4").containsPattern("\"passed\" *: *1")
                 .containsPattern("\"job\" *: *\"gone\",\\s*\"check\" *: *\"datasource\",\\s*\"ok\" *: *false,\\s*\"exit_code\" *: *2");
         assertThat(storeFiles()).isEmpty();
     }

@@ -146,7 +146,7 @@ public abstract class RemoteStoreCliScenario {
         Cli.Result r = cli.run("-c", "config.yaml", "check", "app");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).containsPattern("ok     app store: .*: wrote, read back and deleted prod/app/\\.dbbackup-check-[0-9a-f]{16}")
-                .contains("1 of 1 job ready to back up (exit 0)");
+                .contains("1 of 1 job passed every check (exit 0)");
         assertNoSecrets(r);
         try (Store raw = rawStore()) {
             assertThat(keys(raw, "")).isEmpty();

@@ -40,10 +40,10 @@ record ReportMail(String subject, String body) {
         line(b, "Finished", TIME.format(r.started().plus(r.duration())));
         line(b, "Duration", duration(r.duration()));
         line(b, "Attempts", String.valueOf(r.attempts()));
-        if (r.succeeded()) {
+        if (r.succeeded() && r.key() != null) {
             line(b, "Key", r.key());
             line(b, "Size", io.dbbackup.core.Human.size(r.size()) + " (" + r.size() + " bytes)");
-        } else {
+        } else if (!r.succeeded()) {
             b.append('\n').append("Error:\n  ").append(nonEmpty(r.error()).replace("\n", "\n  ")).append('\n');
             if (r.detail() != null && !r.detail().isBlank()) {
                 b.append('\n').append("Last lines of the tool's error output:\n");

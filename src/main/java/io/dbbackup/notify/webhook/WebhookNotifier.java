@@ -83,7 +83,7 @@ final class WebhookNotifier implements Notifier {
         m.put("duration_ms", r.duration().toMillis());
         m.put("attempts", r.attempts());
         m.put("key", r.key());
-        m.put("size", r.succeeded() ? r.size() : null);
+        m.put("size", r.succeeded() && r.key() != null ? r.size() : null);
         m.put("error", r.error());
         m.put("detail", r.detail() == null || r.detail().isBlank() ? null : r.detail());
         m.put("text", headline(r));
@@ -95,9 +95,9 @@ final class WebhookNotifier implements Notifier {
         StringBuilder t = new StringBuilder(headline(r));
         t.append("\nhost ").append(r.host()).append(" · started ").append(TIME.format(r.started()))
                 .append(" · ").append(seconds(r)).append(" · attempts ").append(r.attempts());
-        if (r.succeeded()) {
+        if (r.succeeded() && r.key() != null) {
             t.append("\nkey `").append(r.key()).append("` · ").append(r.size()).append(" bytes");
-        } else if (r.detail() != null && !r.detail().isBlank()) {
+        } else if (!r.succeeded() && r.detail() != null && !r.detail().isBlank()) {
             t.append("\n```\n").append(r.detail().strip().replace("```", "'''")).append("\n```");
         }
         return Json.write(Map.of("text", t.toString()));

@@ -167,7 +167,7 @@ class PostgresRolesIT {
         assertThat(check.exit()).as(check.toString()).isZero();
         assertThat(check.out()).containsPattern("ok     roles datasource: PostgreSQL 127\\.0\\.0\\.1:\\d+ has 4 roles; PostgreSQL 15\\.\\d+, pg_dumpall 15\\.")
                 .containsPattern("ok     shop datasource: database .* holds .*; PostgreSQL 15\\.\\d+, pg_dump 15\\.")
-                .contains("2 of 2 jobs ready to back up (exit 0)");
+                .contains("2 of 2 jobs passed every check (exit 0)");
         Cli.Result text = run("inspect", "roles");
         assertThat(text.out()).contains("role_count:      4").contains("\"name\":\"app\"");
     }
