@@ -49,13 +49,13 @@ final class EncryptionSection {
         if (fileGiven) {
             ok &= recipientsFile(s, problems, recipients);
         }
-        boolean passphraseGiven = s.has("passphrase_env") || s.has("passphrase_file") || s.has("passphrase");
+        boolean passphraseGiven = s.secretGiven("passphrase");
         Optional<Secret> passphrase = s.secret("passphrase");
         ok &= passphrase.isPresent() == passphraseGiven;
-        boolean identityGiven = s.has("identity_env") || s.has("identity_file") || s.has("identity");
+        boolean identityGiven = s.secretGiven("identity");
         Optional<Secret> identity = s.secret("identity");
         ok &= identity.isPresent() == identityGiven;
-        if (identity.isPresent() && identity.get().resolved()) {
+        if (identity.isPresent() && identity.get().available()) { // a command's identity is checked when it runs
             try {
                 AgeKeys.parseIdentities(identity.get().reveal());
             } catch (AgeKeys.KeyFormatException e) {
@@ -69,7 +69,7 @@ final class EncryptionSection {
         ok &= workFactor.isPresent() == workFactorGiven;
 
         if (passphraseGiven && (recipientsGiven || fileGiven)) {
-            s.error(s.has("passphrase_env") ? "passphrase_env" : "passphrase_file",
+            s.error(s.secretSourceKey("passphrase").orElse("passphrase_env"),
                     "give recipients or a passphrase, not both (age does not mix a passphrase with other recipients)");
             return null;
         }

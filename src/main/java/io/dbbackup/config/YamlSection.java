@@ -365,14 +365,22 @@ final class YamlSection implements ConfigSection {
         known.add(key);
         Optional<String> envName = string(key + "_env");
         Optional<Path> file = path(key + "_file");
+        known.add(key + "_command");
+        boolean command = entries.containsKey(key + "_command");
         if (literal) {
             problems.error(keyNode(key), at(key) + ": secrets are not read from the config file; use " + key
-                    + "_env (an environment variable) or " + key + "_file (a file, e.g. a Kubernetes secret)");
+                    + "_env (an environment variable), " + key + "_file (a file, e.g. a Kubernetes secret) or " + key
+                    + "_command (a secret manager's command)");
             return Optional.empty();
         }
-        if (envName.isPresent() && file.isPresent()) {
-            problems.error(keyNode(key + "_file"), at(key) + ": give either " + key + "_env or " + key + "_file, not both");
+        int sources = (envName.isPresent() ? 1 : 0) + (file.isPresent() ? 1 : 0) + (command ? 1 : 0);
+        if (sources > 1) {
+            problems.error(keyNode(command ? key + "_command" : key + "_file"), at(key) + ": give one of " + key + "_env, "
+                    + key + "_file or " + key + "_command, not several");
             return Optional.empty();
+        }
+        if (command) {
+            return commandSecret(key);
         }
         if (envName.isPresent()) {
             String var = envName.get();
@@ -404,6 +412,42 @@ final class YamlSection implements ConfigSection {
             return Optional.of(Secret.unresolved("file " + p, problems.secretProblem(at(key), at, why)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code <key>_command}: a string split on spaces or a list of arguments. The program must exist now (else
+     * an error, or an unresolved secret when deferring); it runs when the secret is first needed.
+     */
+    private Optional<Secret> commandSecret(String key) {
+        String k = key + "_command";
+        Node n = entries.get(k).getValueNode();
+        List<String> argv = new ArrayList<>();
+        if (n instanceof ScalarNode sc && !isNull(sc)) {
+            argv.addAll(Arrays.stream(sc.getValue().strip().split("\\s+")).filter(a -> !a.isEmpty()).toList());
+        } else if (n instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                if (!(item instanceof ScalarNode sc) || isNull(sc)) {
+                    problems.error(item, at(k) + ": list items must be strings, got " + describe(item));
+                    return Optional.empty();
+                }
+                argv.add(sc.getValue());
+            }
+        }
+        if (argv.isEmpty()) {
+            problems.error(n, at(k) + ": expected a command (a string or a list of arguments), got " + describe(n));
+            return Optional.empty();
+        }
+        String source = "command " + argv.get(0);
+        Optional<Path> exe = SecretCommand.executable(argv.get(0), baseDir, env);
+        if (exe.isEmpty()) {
+            String why = at(k) + ": " + argv.get(0) + (argv.get(0).contains("/") ? " is not an executable file"
+                    : " was not found on PATH");
+            return Optional.of(Secret.unresolved(source, problems.secretProblem(at(key), n, why)));
+        }
+        String prefix = problems.file() + ":" + n.getStartMark().map(m -> m.getLine() + 1).orElse(1) + ":"
+                + n.getStartMark().map(m -> m.getColumn() + 1).orElse(1) + ": " + at(k) + ": ";
+        List<String> args = List.copyOf(argv);
+        return Optional.of(Secret.later(source, () -> SecretCommand.run(exe.get(), args, baseDir, prefix)));
     }
 
     /** Warns when a file holding a secret can be read by other users, naming the chmod that fixes it. */

@@ -9,9 +9,10 @@ package io.dbbackup.core;
  * throwing the config problem as a user error.
  */
 public final class Secret {
-    private final String value;
+    private String value;
     private final String source;
     private final String problem;
+    private java.util.function.Supplier<String> later;
 
     public Secret(String value, String source) {
         this(value, source, null);
@@ -24,6 +25,16 @@ public final class Secret {
         this.problem = problem;
     }
 
+    /**
+     * A secret read when it is first needed (a secret manager's command), once: {@code read} returns the value or
+     * throws a {@link DbBackupException} naming the config line.
+     */
+    public static Secret later(String source, java.util.function.Supplier<String> read) {
+        Secret s = new Secret(null, source, null);
+        s.later = read;
+        return s;
+    }
+
     /** A secret the config names but that cannot be read here; {@code problem} is the one-line config error. */
     public static Secret unresolved(String source, String problem) {
         return new Secret(null, source, problem);
@@ -32,6 +43,11 @@ public final class Secret {
     /** Whether the value was read (false for {@link #unresolved}). */
     public boolean resolved() {
         return problem == null;
+    }
+
+    /** Whether the value is in hand: not unresolved, and not a command still to run (validation may look at it). */
+    public synchronized boolean available() {
+        return problem == null && later == null;
     }
 
     /** Why an unresolved secret could not be read (the config's one line), or null when it was read. */
@@ -44,9 +60,14 @@ public final class Secret {
      *
      * @throws DbBackupException a user error naming the config file, line and key, when it is unresolved
      */
-    public String reveal() {
+    public synchronized String reveal() {
         if (problem != null) {
             throw DbBackupException.user(problem);
+        }
+        if (later != null) {
+            value = later.get();
+            Redactor.register(value);
+            later = null;
         }
         return value;
     }

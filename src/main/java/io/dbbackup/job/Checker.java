@@ -59,6 +59,9 @@ public final class Checker {
         List<Line> out = new ArrayList<>();
         try {
             ws.requireBackupSecrets(job);
+            if (job.encryption() != null && job.encryption().passphrase() != null) {
+                job.encryption().passphrase().reveal(); // a passphrase_command runs here, as the backup would run it
+            }
             out.add(new Line(job.name(), "secrets", ExitStatus.OK, "every secret a backup needs was read"));
         } catch (DbBackupException e) {
             out.add(failed(job, "secrets", e));

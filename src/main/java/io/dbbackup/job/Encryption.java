@@ -39,57 +39,68 @@ public final class Encryption {
 
     /**
      * A decryptor from {@code extra} (first) and the job's identity or passphrase, or null when
-     * neither holds a key. Unreadable or malformed identity files are user errors (exit 1). An identity the config
-     * names but that cannot be read on this machine counts as none, with a warning naming it (a backup host need
-     * not hold the key that opens its backups).
+     * neither holds a key. Unreadable or malformed identity files given here are user errors (exit 1). The
+     * job's identity, when it cannot be read on this machine (file missing, its command failing), counts as none,
+     * with a warning naming why (a backup host need not hold the key that opens its backups).
      */
     public static Decryptor decryptor(JobConfig job, DecryptionKeys extra, Log log) {
-        Decryptor d = decryptorOrNull(job, extra, log);
-        EncryptionConfig c = job.encryption();
-        if (d == null && c != null && c.identity() != null && !c.identity().resolved()) {
-            log.warn("the job's age identity cannot be read here: nothing to decrypt with", "job", job.name(),
-                    "reason", c.identity().problem());
-        }
-        return d;
+        return build(job, extra, log, null);
     }
 
     /** As {@link #decryptor}, but an encrypted {@code key} without any key to open it is a user error naming the ways to give one. */
     public static Decryptor decryptorFor(BackupKey key, JobConfig job, DecryptionKeys extra, Log log) {
-        return key.encrypted() ? required(key.key(), job, extra, log) : decryptorOrNull(job, extra, log);
+        return key.encrypted() ? required(key.key(), job, extra, log) : build(job, extra, log, null);
     }
 
     /**
-     * The decryptor for the encrypted object {@code name}: a user error when no key opens it, naming the config line
-     * of an identity that cannot be read here, else the ways to give one.
+     * The decryptor for the encrypted object {@code name}: a user error when no key opens it, naming why the job's
+     * identity cannot be read here, else the ways to give one.
      */
     static Decryptor required(String name, JobConfig job, DecryptionKeys extra, Log log) {
-        Decryptor d = decryptorOrNull(job, extra, log);
+        Decryptor d = build(job, extra, log, name);
         if (d != null) {
             return d;
-        }
-        EncryptionConfig c = job.encryption();
-        if (c != null && c.identity() != null && !c.identity().resolved()) {
-            throw DbBackupException.user(name + " is encrypted and the job's identity cannot be read here: "
-                    + c.identity().problem() + " (or pass --identity FILE)");
         }
         throw DbBackupException.user(name + " is encrypted and no key to decrypt it was given: pass --identity FILE"
                 + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on job '"
                 + job.name() + "'");
     }
 
-    private static Decryptor decryptorOrNull(JobConfig job, DecryptionKeys extra, Log log) {
+    /** {@code requiredFor}: the object that must be decrypted (its failure then names the identity's problem), or null. */
+    private static Decryptor build(JobConfig job, DecryptionKeys extra, Log log, String requiredFor) {
         List<String> identities = new ArrayList<>();
         for (Path file : extra.identityFiles()) {
             identities.addAll(identitiesIn(file, log));
         }
         EncryptionConfig c = job.encryption();
-        if (c != null && c.identity() != null && c.identity().resolved()) {
-            identities.addAll(parse(c.identity()));
+        String identityProblem = null;
+        if (c != null && c.identity() != null) {
+            if (!c.identity().resolved()) {
+                identityProblem = c.identity().problem();
+            } else {
+                try {
+                    identities.addAll(parse(c.identity())); // a command's identity runs here, when first needed
+                } catch (DbBackupException e) {
+                    identityProblem = e.getMessage();
+                }
+            }
         }
         String passphrase = extra.passphrase() != null ? extra.passphrase().reveal()
                 : c != null && c.passphrase() != null ? c.passphrase().reveal() : null;
         if (identities.isEmpty() && passphrase == null) {
+            if (identityProblem != null && requiredFor != null) {
+                throw DbBackupException.user(requiredFor + " is encrypted and the job's identity cannot be read here: "
+                        + identityProblem + " (or pass --identity FILE)");
+            }
+            if (identityProblem != null) {
+                log.warn("the job's age identity cannot be read here: nothing to decrypt with", "job", job.name(),
+                        "reason", identityProblem);
+            }
             return null;
+        }
+        if (identityProblem != null) {
+            log.warn("the job's age identity cannot be read here; decrypting with the keys given", "job", job.name(),
+                    "reason", identityProblem);
         }
         return AgeDecryptor.of(identities, passphrase);
     }

@@ -49,11 +49,27 @@ public interface ConfigSection {
     Optional<Path> path(String key);
 
     /**
-     * A secret given as {@code <key>_env} (environment variable) or {@code <key>_file} (file contents,
-     * trailing newline trimmed). A literal {@code <key>} in the YAML is rejected: secrets never live
+     * A secret given as {@code <key>_env} (environment variable), {@code <key>_file} (file contents,
+     * trailing newline trimmed) or {@code <key>_command} (a program's standard output, run when the secret is
+     * first needed: a secret manager's CLI). A literal {@code <key>} in the YAML is rejected: secrets never live
      * in the config file.
      */
     Optional<Secret> secret(String key);
+
+    /** Whether the config names a source for secret {@code key} (or writes it literally, which {@link #secret} refuses). */
+    default boolean secretGiven(String key) {
+        return secretSourceKey(key).isPresent();
+    }
+
+    /** The key that gives secret {@code key}: {@code <key>_env}, {@code <key>_file}, {@code <key>_command} or {@code <key>}. */
+    default Optional<String> secretSourceKey(String key) {
+        for (String k : List.of(key + "_env", key + "_file", key + "_command", key)) {
+            if (has(k)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
 
     /** A nested mapping. */
     Optional<ConfigSection> section(String key);

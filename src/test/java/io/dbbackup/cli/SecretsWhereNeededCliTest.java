@@ -256,6 +256,51 @@ class SecretsWhereNeededCliTest {
     }
 
     @Test
+    void aPassphraseFromASecretManagersCommandEncryptsAndDecryptsAndItsFailureStopsTheBackupFirst() throws Exception {
+        Path vault = Files.writeString(dir.resolve("fake-vault"), """
+                #!/bin/sh
+                # a secret manager's CLI: prints the secret, or fails with a reason on stderr
+                if [ -f vault-sealed ]; then echo "vault: sealed" >&2; exit 2; fi
+                echo correct-horse-battery-staple
+                """);
+        Files.setPosixFilePermissions(vault, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(dir.resolve("command.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                  restored: {engine: sqlite, path: restored/app-copy.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    verify: true
+                    encryption:
+                      passphrase_command: [./fake-vault, kv, get, backup-passphrase]
+                      scrypt_work_factor: 10
+                """);
+        Cli.Result backup = cli.run("-c", "command.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.err()).doesNotContain("correct-horse-battery-staple");
+        assertThat(storeFiles()).anyMatch(f -> f.endsWith(".sqlite.gz.age"));
+        Cli.Result restore = cli.run("-c", "command.yaml", "restore", "app", "--to", "restored");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+        assertThat(cli.run("-c", "command.yaml", "check", "app").exit()).isZero();
+
+        Files.writeString(dir.resolve("vault-sealed"), "");
+        int before = storeFiles().size();
+        Cli.Result sealed = cli.run("-c", "command.yaml", "backup", "app");
+        assertThat(sealed.exit()).as(sealed.toString()).isEqualTo(1);
+        assertThat(sealed.err()).contains("command.yaml:12:27: jobs.app.encryption.passphrase_command: ./fake-vault exited 2: vault: sealed")
+                .doesNotContain("retrying");
+        assertThat(storeFiles()).hasSize(before);
+        Cli.Result check = cli.run("-c", "command.yaml", "check", "app");
+        assertThat(check.exit()).as(check.toString()).isEqualTo(1);
+        assertThat(check.out()).contains("FAILED app secrets: command.yaml:12:27: jobs.app.encryption.passphrase_command: ./fake-vault exited 2");
+    }
+
+    @Test
     void whenEveryJobOfTheRunLacksItsSecretTheRunIsAUserError() {
         Cli.Result r = cli.run("-c", "config.yaml", "backup", "shop", "app-offsite");
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);

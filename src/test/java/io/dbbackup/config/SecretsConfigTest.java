@@ -157,6 +157,47 @@ class SecretsConfigTest {
     }
 
     @Test
+    void aCommandRunsWhenTheSecretIsFirstNeededAndOnlyOnce() throws Exception {
+        Config c = load("password_command: [sh, -c, 'echo run >> ran.log; echo s3cret-from-command']", Map.of("PATH", System.getenv("PATH")));
+        assertThat(dir.resolve("ran.log")).doesNotExist(); // loading runs nothing
+        Secret pw = password(c);
+        assertThat(pw.available()).isFalse();
+        assertThat(pw.reveal()).isEqualTo("s3cret-from-command");
+        assertThat(pw.reveal()).isEqualTo("s3cret-from-command");
+        assertThat(Files.readAllLines(dir.resolve("ran.log"))).containsExactly("run"); // in the config's folder, once
+        assertThat(io.dbbackup.core.Redactor.redact("the password is s3cret-from-command")).doesNotContain("s3cret-from-command");
+
+        Files.writeString(dir.resolve("pw.sh"), "#!/bin/sh\nprintf 'from-a-script\\n'\n");
+        Files.setPosixFilePermissions(dir.resolve("pw.sh"), PosixFilePermissions.fromString("rwx------"));
+        assertThat(password(load("password_command: ./pw.sh", Map.of())).reveal()).isEqualTo("from-a-script");
+    }
+
+    @Test
+    void aFailingCommandIsAUserErrorNamingItsLineAndItsLastWordsButNeverItsOutput() throws Exception {
+        Config failing = load("password_command: [sh, -c, 'echo half-a-secret; echo vault: permission denied >&2; exit 3']",
+                Map.of("PATH", System.getenv("PATH")));
+        assertThatThrownBy(() -> password(failing).reveal()).isInstanceOf(DbBackupException.class)
+                .hasMessage("config.yaml:4:23: datasources.db.password_command: sh exited 3: vault: permission denied")
+                .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.USER_ERROR));
+        assertThat(io.dbbackup.core.Redactor.redact("x half-a-secret x")).doesNotContain("half-a-secret");
+        Config silent = load("password_command: [sh, -c, 'exit 0']", Map.of("PATH", System.getenv("PATH")));
+        assertThatThrownBy(() -> password(silent).reveal()).hasMessageEndingWith("datasources.db.password_command: sh printed nothing");
+    }
+
+    @Test
+    void aCommandThatIsNotThereIsAConfigErrorOrWhenDeferringAnUnresolvedSecret() throws Exception {
+        assertThatThrownBy(() -> load("password_command: no-such-secret-tool --get db", Map.of("PATH", "/usr/bin:/bin")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:23: error: datasources.db.password_command: no-such-secret-tool was not found on PATH");
+        Config c = loader("password_command: ./missing.sh", Map.of()).deferringSecrets().load(dir.resolve("config.yaml"), "config.yaml");
+        assertThat(c.unresolvedSecrets()).singleElement().extracting(UnresolvedSecret::format).asString()
+                .isEqualTo("config.yaml:4:23: datasources.db.password_command: ./missing.sh is not an executable file");
+        assertThatThrownBy(() -> load("password_command: []", Map.of())).hasMessageContaining("expected a command");
+        assertThatThrownBy(() -> load("password_env: A\npassword_command: [sh]", Map.of("A", "x")))
+                .hasMessageContaining("give one of password_env, password_file or password_command, not several");
+    }
+
+    @Test
     void aSecretWrittenInTheConfigIsRefused() {
         assertThatThrownBy(() -> load("password: hunter2", Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -168,7 +209,7 @@ class SecretsConfigTest {
     void bothSourcesAtOnceIsAnError() throws Exception {
         Files.writeString(dir.resolve("pw.txt"), "x\n");
         assertThatThrownBy(() -> load("password_env: A\npassword_file: pw.txt", Map.of("A", "abc")))
-                .hasMessageContaining("give either password_env or password_file, not both");
+                .hasMessageContaining("give one of password_env, password_file or password_command, not several");
     }
 
     @Test

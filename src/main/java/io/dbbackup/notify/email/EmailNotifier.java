@@ -53,7 +53,7 @@ final class EmailNotifier implements Notifier {
             msg.setHeader("X-Dbbackup-Outcome", report.outcome().name().toLowerCase(java.util.Locale.ROOT));
             msg.setText(mail.body(), StandardCharsets.UTF_8.name());
             try (Transport t = session.getTransport("smtp")) {
-                t.connect(settings.host(), settings.port(), settings.username(),
+                t.connect(settings.host(), settings.port(), settings.login(),
                         settings.password() == null ? null : settings.password().reveal());
                 t.sendMessage(msg, msg.getAllRecipients());
             }
@@ -70,7 +70,7 @@ final class EmailNotifier implements Notifier {
         p.put("mail.smtp.connectiontimeout", timeout);
         p.put("mail.smtp.timeout", timeout);
         p.put("mail.smtp.writetimeout", timeout);
-        p.put("mail.smtp.auth", String.valueOf(settings.username() != null));
+        p.put("mail.smtp.auth", String.valueOf(settings.authenticates()));
         switch (settings.tls()) {
             case STARTTLS -> {
                 p.put("mail.smtp.starttls.enable", "true");

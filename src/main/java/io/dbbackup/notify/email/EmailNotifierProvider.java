@@ -34,12 +34,14 @@ public final class EmailNotifierProvider implements NotifierProvider {
         Optional<Integer> port = s.integer("smtp_port", 1, 65535);
         TlsMode tls = tlsMode(s, port);
         int effectivePort = port.orElse(tls == TlsMode.IMPLICIT ? 465 : 587);
-        String username = s.has("username") ? s.string("username").orElse(null) : s.secret("username").map(Secret::reveal).orElse(null);
+        String username = s.has("username") ? s.string("username").orElse(null) : null;
+        Secret usernameSecret = s.has("username") ? null : s.secret("username").orElse(null);
+        boolean userGiven = username != null || usernameSecret != null;
         Secret password = s.secret("password").orElse(null);
-        if (password != null && username == null) {
+        if (password != null && !userGiven) {
             s.error("password", "a password needs a username (username or username_env)");
         }
-        if (username != null && password == null && !s.has("password_env") && !s.has("password_file")) {
+        if (userGiven && password == null && !s.secretGiven("password")) {
             s.error("username", "a username needs a password (password_env or password_file)");
         }
         Optional<String> from = s.requireString("from");
@@ -66,7 +68,7 @@ public final class EmailNotifierProvider implements NotifierProvider {
         if (host.isEmpty() || from.isEmpty() || to.isEmpty()) {
             return null;
         }
-        return new EmailNotifier(new EmailSettings(s.name(), host.get(), effectivePort, tls, username, password,
+        return new EmailNotifier(new EmailSettings(s.name(), host.get(), effectivePort, tls, username, usernameSecret, password,
                 from.get(), to, timeout, prefix, caFile));
     }
 

@@ -122,7 +122,7 @@ final class WebhookNotifier implements Notifier {
 
     @Override
     public String describe() {
-        return settings.url().resolved() ? describe(URI.create(settings.url().reveal().strip()))
+        return settings.url().available() ? describe(URI.create(settings.url().reveal().strip()))
                 : "(URL from " + settings.url().source() + ", unresolved)";
     }
 

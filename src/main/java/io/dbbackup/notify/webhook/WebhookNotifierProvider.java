@@ -31,7 +31,7 @@ public final class WebhookNotifierProvider implements NotifierProvider {
     @Override
     public Notifier create(ConfigSection s) {
         Optional<Secret> url = s.secret("url");
-        if (url.isEmpty() && !s.has("url_env") && !s.has("url_file")) {
+        if (url.isEmpty() && !s.secretGiven("url")) {
             s.error("url", "missing required key 'url_env' or 'url_file' (the webhook URL usually holds a token, "
                     + "so it is read from the environment or a file)");
         }
@@ -63,10 +63,10 @@ public final class WebhookNotifierProvider implements NotifierProvider {
 
     /** Checks the URL without ever echoing it: it is a secret. */
     private static void checkUrl(ConfigSection s, Secret url) {
-        if (!url.resolved()) {
+        if (!url.available()) {
             return; // read when a notification is sent, which then fails naming the key
         }
-        String key = s.has("url_env") ? "url_env" : "url_file";
+        String key = s.secretSourceKey("url").orElse("url_env");
         try {
             URI u = new URI(url.reveal().strip());
             if (u.getScheme() == null || !Set.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))

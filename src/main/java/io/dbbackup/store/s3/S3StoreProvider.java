@@ -61,8 +61,8 @@ public final class S3StoreProvider implements StoreProvider {
         }
         Optional<Secret> access = s.secret("access_key");
         Optional<Secret> secret = s.secret("secret_key");
-        boolean accessGiven = s.has("access_key_env") || s.has("access_key_file");
-        boolean secretGiven = s.has("secret_key_env") || s.has("secret_key_file");
+        boolean accessGiven = s.secretGiven("access_key");
+        boolean secretGiven = s.secretGiven("secret_key");
         if (accessGiven != secretGiven) {
             s.error(accessGiven ? "secret_key" : "access_key",
                     "give both access_key and secret_key (as _env or _file), or neither to use the AWS default credential chain");

@@ -43,7 +43,7 @@ public final class SftpStoreProvider implements StoreProvider {
         Path keyFile = s.path("key_file").orElse(null);
         Optional<Secret> passphrase = s.secret("key_passphrase");
         Optional<Secret> password = s.secret("password");
-        boolean passwordGiven = s.has("password_env") || s.has("password_file");
+        boolean passwordGiven = s.secretGiven("password");
         if (keyFile == null && !passwordGiven) {
             s.error("key_file", "give key_file (a private key) or password_env / password_file");
             ok = false;

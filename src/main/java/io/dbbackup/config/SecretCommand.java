@@ -1,0 +1,117 @@
+package io.dbbackup.config;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Redactor;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code <key>_command}: a program whose standard output is the secret (a secret manager's CLI: {@code vault kv
+ * get -field=password secret/db}, {@code aws secretsmanager get-secret-value ...}), run without a shell in the
+ * config file's folder, with dbbackup's environment. Its output, trailing newline trimmed, must not be empty;
+ * it must exit 0 within {@link #TIMEOUT}. A failure is a user error naming the config line and the program's
+ * last line of standard error (redacted).
+ */
+final class SecretCommand {
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_OUTPUT = 64 * 1024;
+
+    private SecretCommand() {
+    }
+
+    /** The executable {@code argv[0]} names: a path (relative to {@code baseDir}) or a name found on {@code PATH}. */
+    static Optional<Path> executable(String name, Path baseDir, Map<String, String> env) {
+        if (name.contains("/")) {
+            Path p = baseDir.resolve(name).normalize();
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
+        for (String dir : env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
+            if (!dir.isEmpty()) {
+                Path p = Path.of(dir, name);
+                if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                    return Optional.of(p);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Runs {@code argv} (its program already found at {@code exe}); {@code where} is the config line's prefix. */
+    static String run(Path exe, List<String> argv, Path baseDir, String where) {
+        String name = argv.get(0);
+        List<String> cmd = new java.util.ArrayList<>(argv);
+        cmd.set(0, exe.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(baseDir.toFile());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw DbBackupException.user(where + "cannot run " + name + " (" + e.getMessage() + ")");
+        }
+        try {
+            try {
+                p.getOutputStream().close();
+            } catch (IOException ignored) {
+                // it may not read its input at all
+            }
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread drain = new Thread(() -> copy(p.getErrorStream(), err), "secret-command-stderr");
+            drain.setDaemon(true);
+            drain.start();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            copy(p.getInputStream(), out);
+            if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw DbBackupException.user(where + name + " did not finish within " + TIMEOUT.toSeconds() + " s");
+            }
+            drain.join(1000);
+            String value = out.toString(StandardCharsets.UTF_8);
+            while (value.endsWith("\n") || value.endsWith("\r")) {
+                value = value.substring(0, value.length() - 1);
+            }
+            if (p.exitValue() != 0) {
+                Redactor.register(value.strip().isEmpty() ? null : value); // whatever it printed is never shown
+                String last = err.toString(StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("");
+                throw DbBackupException.user(where + name + " exited " + p.exitValue()
+                        + (last.isEmpty() ? "" : ": " + Redactor.redact(last)));
+            }
+            if (value.isEmpty()) {
+                throw DbBackupException.user(where + name + " printed nothing");
+            }
+            if (out.size() >= MAX_OUTPUT) {
+                throw DbBackupException.user(where + name + " printed more than " + MAX_OUTPUT / 1024 + " KiB: not a secret");
+            }
+            return value;
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw DbBackupException.user(where + name + " was interrupted");
+        } finally {
+            p.destroy();
+        }
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        byte[] buf = new byte[8192];
+        try (in) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (out.size() < MAX_OUTPUT) {
+                    out.write(buf, 0, Math.min(n, MAX_OUTPUT - out.size()));
+                }
+            }
+        } catch (IOException ignored) {
+            // the process ended or was killed: what was read is what there is
+        }
+    }
+}
