@@ -1,7 +1,8 @@
 package io.dbbackup.core;
 
 /**
- * A secret value read from the environment or a file. Its toString never shows the value.
+ * A secret value read from the environment, a file or a command ({@link #later}). Its toString never shows the
+ * value.
  *
  * <p>An <em>unresolved</em> secret stands for one the config names but whose variable is not set or whose file
  * cannot be read where this command runs (another job's secret, say, not mounted in this pod): every command but
@@ -40,7 +41,7 @@ public final class Secret {
         return new Secret(null, source, problem);
     }
 
-    /** Whether the value was read (false for {@link #unresolved}). */
+    /** False for an {@link #unresolved} secret; a command's secret counts as resolved until it runs (and fails). */
     public boolean resolved() {
         return problem == null;
     }

@@ -108,12 +108,12 @@ public final class RolesEngine implements Engine {
     /** The roles a backup would hold, and the pg_dumpall it would run against this server. */
     @Override
     public String check(OperationContext ctx) throws IOException {
-        String holds = inspectTarget(ctx).description();
+        int roles = inspectTarget(ctx).objects();
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             PgVersion server = pg.serverVersion(DB, pass, ctx);
             PgClient dumpall = locator.forServer("pg_dumpall", server);
-            return holds.substring(0, holds.indexOf(';')) + "; PostgreSQL " + server.text() + ", " + dumpall.name() + " "
-                    + dumpall.version().text() + " (" + dumpall.executable() + ")";
+            return "PostgreSQL " + settings.host() + ":" + settings.port() + " has " + roles + " roles; PostgreSQL "
+                    + server.text() + ", " + dumpall.name() + " " + dumpall.version().text() + " (" + dumpall.executable() + ")";
         }
     }
 
