@@ -75,6 +75,23 @@ public final class MySqlEngine implements Engine {
         return "mysql://" + s.address() + "/" + s.scope().describe();
     }
 
+    /**
+     * What a backup does before its dump: the source as a restore target sees it, the dump tool found and
+     * answering, the server's version and the tables outside the consistent snapshot.
+     */
+    @Override
+    public String check(OperationContext ctx) throws IOException {
+        String holds = Engine.super.check(ctx);
+        Path tool = client.dumpTool();
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            ClientFamily.Probe probe = client.probe(tool, ctx);
+            Preflight pre = preflight(defaults, ctx);
+            return holds + "; server " + pre.version() + ", " + tool.getFileName() + " " + probe.major() + ".x (" + tool + ")"
+                    + (pre.nonTransactional().isEmpty() ? "" : "; " + pre.nonTransactional().size()
+                    + " non-transactional tables are not part of the consistent snapshot: " + String.join(", ", pre.nonTransactional()));
+        }
+    }
+
     @Override
     public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
         Path tool = client.dumpTool();

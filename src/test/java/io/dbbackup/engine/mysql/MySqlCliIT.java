@@ -188,7 +188,8 @@ class MySqlCliIT {
         config("mariadb", "cli_src", "unused", "");
         Cli.Result ok = cli().run("-c", "config.yaml", "check", "shop");
         assertThat(ok.exit()).as(ok.toString()).isZero();
-        assertThat(ok.out()).contains("ok     shop datasource: ").contains(" holds ").contains("ok     shop store: ");
+        assertThat(ok.out()).contains("ok     shop datasource: ").contains(" holds ")
+                .containsPattern("; server \\d+\\.\\d+\\.\\d+-MariaDB.*, mariadb-dump \\d+\\.x \\(/").contains("ok     shop store: ");
         Cli.Result denied = new Cli().workingDir(dir).env("DB_PW", "wrong-" + server.password()).run("-c", "config.yaml", "check", "shop");
         assertThat(denied.exit()).as(denied.toString()).isEqualTo(2);
         assertThat(denied.out()).contains("FAILED shop datasource: ").contains("Access denied for user 'backup'")
