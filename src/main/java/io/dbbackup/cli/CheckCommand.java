@@ -34,6 +34,10 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
+    @Option(names = "--wal-timeout", paramLabel = "DURATION", description = "Physical jobs: how long to wait for the WAL "
+            + "segment the check makes the server close to arrive in the store (default 60s).")
+    String walTimeout;
+
     @Option(names = "--notify", description = "Also send each job's result, as a 'check of job' test report, to every "
             + "notifier the job names (whatever its on: rule); a notifier that cannot send fails the check.")
     boolean notify;
@@ -43,10 +47,13 @@ final class CheckCommand implements Callable<Integer> {
         if (all == !jobs.isEmpty()) {
             throw DbBackupException.user(all ? "--all checks every job: name no JOB with it" : "name the jobs to check, or pass --all");
         }
+        java.time.Duration walWait = walTimeout == null ? Checker.WAL_WAIT : io.dbbackup.config.Durations.parse(walTimeout)
+                .filter(d -> !d.isZero() && !d.isNegative())
+                .orElseThrow(() -> DbBackupException.user("--wal-timeout: expected a duration such as 60s or 5m, got '" + walTimeout + "'"));
         Workspace ws = root.workspace();
         List<JobConfig> selected = all ? List.copyOf(ws.config().jobs().values())
                 : new LinkedHashSet<>(jobs).stream().map(ws::job).toList();
-        Checker checker = new Checker(ws);
+        Checker checker = new Checker(ws, walWait);
         List<Map<String, Object>> rows = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
         for (JobConfig job : selected) {

@@ -6,6 +6,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.JobReport;
 import io.dbbackup.spi.Store;
 
@@ -29,7 +30,8 @@ import java.util.Set;
  */
 public final class Checker {
     /**
-     * One check of one job: {@code what} is secrets, datasource, store or (with {@code --notify}) notifier NAME;
+     * One check of one job: {@code what} is secrets, datasource, store, wal archiving (physical jobs) or (with
+     * {@code --notify}) notifier NAME;
      * {@code detail} what was found or why not.
      */
     public record Line(String job, String what, ExitStatus status, String detail) {
@@ -39,12 +41,21 @@ public final class Checker {
     }
 
     static final String PROBE_PREFIX = ".dbbackup-check-";
+    /** How long {@code check} waits by default for the WAL segment it made the server close. */
+    public static final Duration WAL_WAIT = Duration.ofSeconds(60);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Workspace ws;
+    private final Duration walWait;
 
     public Checker(Workspace ws) {
+        this(ws, WAL_WAIT);
+    }
+
+    /** {@code walWait}: how long to wait for the WAL segment a physical job's check makes the server close. */
+    public Checker(Workspace ws, Duration walWait) {
         this.ws = ws;
+        this.walWait = walWait;
     }
 
     /** The checks of {@code job}, in order; without its secrets the others are not tried (they would fail the same way). */
@@ -73,6 +84,9 @@ public final class Checker {
             try (Workspace.Operation op = ws.operation("check-" + job.name())) {
                 out.add(datasource(job, op));
                 out.add(store(job, op));
+                if (out.get(out.size() - 1).ok() && ws.datasource(job.datasource()).engine().physical()) {
+                    out.add(walArchiving(job, op));
+                }
             }
         }
         if (notify) {
@@ -106,6 +120,40 @@ public final class Checker {
             }
         }
         return out;
+    }
+
+    /**
+     * A physical job's WAL archiving, end to end: the server closes its current segment and the check waits (up to
+     * {@code walWait}) for that segment to arrive in the job's archive through the server's archive_command.
+     */
+    private Line walArchiving(JobConfig job, Workspace.Operation op) {
+        long t0 = System.nanoTime();
+        try {
+            Engine.WalSwitch sw = ws.datasource(job.datasource()).engine().switchWal(op.context());
+            if (sw == null || sw.segment().isEmpty()) {
+                return new Line(job.name(), "wal archiving", ExitStatus.OK, sw == null ? "not archived by this engine" : sw.note());
+            }
+            String segment = sw.segment().get();
+            WalArchive archive = new WalArchive(ws);
+            long deadline = t0 + walWait.toNanos();
+            while (!archive.isArchived(job, segment)) {
+                if (System.nanoTime() > deadline || op.context().cancellation().isCancelled()) {
+                    return new Line(job.name(), "wal archiving", ExitStatus.SYSTEM_ERROR, "the server closed WAL segment "
+                            + segment + " but it did not arrive in " + archive.walFolder(job) + " within " + walWait.toSeconds()
+                            + " s: check the server's archive_command (dbbackup wal-push --job " + job.name()
+                            + ") and its log; point-in-time recovery past the last archived segment is not possible");
+                }
+                Thread.sleep(500);
+            }
+            return new Line(job.name(), "wal archiving", ExitStatus.OK, "the server closed WAL segment " + segment
+                    + "; archive_command brought it to " + archive.walFolder(job) + " in "
+                    + String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Line(job.name(), "wal archiving", ExitStatus.INTERRUPTED, "interrupted");
+        } catch (IOException | RuntimeException e) {
+            return failed(job, "wal archiving", Failures.map("cannot check WAL archiving", e));
+        }
     }
 
     private Line datasource(JobConfig job, Workspace.Operation op) {

@@ -233,6 +233,11 @@ public final class WalArchive {
         }
     }
 
+    /** Whether WAL file {@code name} is in the job's archive. */
+    public boolean isArchived(JobConfig job, String name) {
+        return !archived(new Catalog(ws).store(job), walFolder(job), parseName(name)).isEmpty();
+    }
+
     /** Every archived WAL file of the job (objects under its wal/ folder that parse as WAL keys), in WAL order. */
     public List<WalKey> list(JobConfig job) {
         Store store = ws.store(job.store()).store();

@@ -54,6 +54,20 @@ public interface Engine {
     }
 
     /**
+     * For {@code check} of a datasource whose server archives WAL into the job's store: closes the current WAL
+     * segment on the server ({@code pg_switch_wal()}) and returns the name of the segment it must now archive, so
+     * that the check can wait for it in the store. Empty with a reason when it cannot say (archiving is off, the
+     * role may not switch WAL); {@code null} for engines without a WAL archive.
+     */
+    default WalSwitch switchWal(OperationContext ctx) throws IOException {
+        return null;
+    }
+
+    /** {@link #switchWal}: the segment to wait for, or why there is none. */
+    record WalSwitch(java.util.Optional<String> segment, String note) {
+    }
+
+    /**
      * What the datasource holds, for {@code dbbackup inspect}: server version, databases, tables with
      * row estimates and sizes, as JSON-ready maps and lists. Read-only.
      */

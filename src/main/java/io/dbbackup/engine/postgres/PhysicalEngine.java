@@ -263,6 +263,44 @@ public final class PhysicalEngine implements Engine {
         }
     }
 
+    /**
+     * {@code pg_switch_wal()} over a normal connection (database postgres), after reading {@code archive_mode}: the
+     * segment just closed is the one the server's archive_command must bring to the store.
+     */
+    @Override
+    public WalSwitch switchWal(OperationContext ctx) throws IOException {
+        PostgresSettings c = settings.conn();
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), c.password())) {
+            List<String> base = List.of(locator.probeExecutable().toString(), "-X", "-A", "-t", "-q", "--no-password",
+                    "-v", "ON_ERROR_STOP=1", "-d", PgTools.MAINTENANCE_DB);
+            String mode;
+            try {
+                mode = query(base, "show archive_mode", pass, ctx);
+            } catch (ToolFailedException e) {
+                return new WalSwitch(Optional.empty(), "not checked: no connection to database " + PgTools.MAINTENANCE_DB
+                        + " as " + c.user() + " to switch WAL (" + PgErrors.reason(e) + ")");
+            }
+            if (mode.equals("off")) {
+                return new WalSwitch(Optional.empty(), "archive_mode is off on the server: base backups only, no point-in-time recovery");
+            }
+            try {
+                String segment = query(base, "select pg_walfile_name(pg_switch_wal())", pass, ctx);
+                return new WalSwitch(Optional.of(segment), "archive_mode " + mode);
+            } catch (ToolFailedException e) {
+                return new WalSwitch(Optional.empty(), "not checked: the server refused pg_switch_wal() (" + PgErrors.reason(e)
+                        + "); GRANT EXECUTE ON FUNCTION pg_switch_wal() TO " + c.user() + " lets check test archiving end to end");
+            }
+        }
+    }
+
+    private String query(List<String> base, String sql, PassFile pass, OperationContext ctx) throws IOException {
+        List<String> cmd = new ArrayList<>(base);
+        cmd.addAll(List.of("-c", sql));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        tool(cmd, pass).timeout(PROBE_TIMEOUT).run(null, out, ctx.cancellation());
+        return out.toString(StandardCharsets.UTF_8).strip();
+    }
+
     @Override
     public TargetState inspectTarget(OperationContext ctx) {
         throw notADatasourceRestore();

@@ -156,7 +156,9 @@ class PhysicalTablespaceIT {
         Cli.Result check = run("check", "phys");
         assertThat(check.exit()).as(check.toString()).isZero();
         assertThat(check.out()).containsPattern("ok     phys datasource: replication connection to PostgreSQL .* accepted: PostgreSQL 15\\.\\d+, "
-                + "system identifier \\d+, timeline 1; ");
+                + "system identifier \\d+, timeline 1; ")
+                .containsPattern("ok     phys wal archiving: the server closed WAL segment 0{7}1[0-9A-F]{16}; archive_command brought it "
+                        + "to ts/main/wal/ in \\d+\\.\\d s");
         // a dry run makes the same refusal, and with a good mapping reads the backup through and writes nothing
         Cli.Result dryRefused = run("restore", "phys", "--pgdata", dir.resolve("data").toString(), "--dry-run");
         assertThat(dryRefused.exit()).as(dryRefused.toString()).isEqualTo(1);
@@ -275,6 +277,23 @@ class PhysicalTablespaceIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("tablespace " + oid + " restored into " + dir.resolve("space"));
         assertThat(Files.readString(dir.resolve("data/tablespace_map"))).isEqualTo(oid + " " + dir.resolve("space") + "\n");
+    }
+
+    @Test
+    @Order(9)
+    void checkSaysWhenTheServerDoesNotArchiveTheSegmentItClosed() throws Exception {
+        c.pg.execute("postgres", "alter system set archive_command = 'false'");
+        c.pg.queryOne("postgres", "select pg_reload_conf()");
+        try {
+            Cli.Result r = run("check", "phys", "--wal-timeout", "3s");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.out()).contains("ok     phys datasource: ").contains("ok     phys store: ")
+                    .containsPattern("FAILED phys wal archiving: the server closed WAL segment 0{7}1[0-9A-F]{16} but it did not "
+                            + "arrive in ts/main/wal/ within 3 s: check the server's archive_command");
+        } finally {
+            c.pg.execute("postgres", "alter system reset archive_command");
+            c.pg.queryOne("postgres", "select pg_reload_conf()");
+        }
     }
 
     private static List<String> tree(Path root) throws Exception {
