@@ -5,6 +5,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.Checker;
+import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +76,7 @@ final class CheckCommand implements Callable<Integer> {
             }
             statuses.add(status);
         }
-        int code = exitCode(statuses);
+        int code = RunSummary.of(statuses).code();
         long passed = statuses.stream().filter(s -> s == ExitStatus.OK).count();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -89,20 +90,5 @@ final class CheckCommand implements Callable<Integer> {
                     + " passed every check (exit " + code + ")");
         }
         return code;
-    }
-
-    /** As a backup run: one job, its status; several, 4 when some failed, else their common status (or 2). */
-    private static int exitCode(List<ExitStatus> statuses) {
-        long failed = statuses.stream().filter(s -> s != ExitStatus.OK).count();
-        if (failed == 0) {
-            return 0;
-        }
-        if (statuses.size() == 1) {
-            return statuses.get(0).code();
-        }
-        if (failed < statuses.size()) {
-            return ExitStatus.PARTIAL.code();
-        }
-        return statuses.stream().distinct().count() == 1 ? statuses.get(0).code() : ExitStatus.SYSTEM_ERROR.code();
     }
 }

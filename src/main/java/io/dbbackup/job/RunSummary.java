@@ -16,21 +16,26 @@ public record RunSummary(List<JobOutcome> outcomes, ExitStatus interruptedBy) {
     }
 
     public ExitStatus status() {
-        if (interruptedBy != null) {
-            return interruptedBy;
-        }
-        long failed = outcomes.stream().filter(o -> !o.succeeded()).count();
+        return interruptedBy != null ? interruptedBy : of(outcomes.stream().map(JobOutcome::status).toList());
+    }
+
+    /**
+     * The exit status of a run of several jobs (a backup, a check) from each job's own: 0 when all succeeded, the
+     * job's own when one ran, 4 when some failed, when all failed their common status if it is 1 or 3, else 2.
+     */
+    public static ExitStatus of(List<ExitStatus> statuses) {
+        long failed = statuses.stream().filter(s -> s != ExitStatus.OK).count();
         if (failed == 0) {
             return ExitStatus.OK;
         }
-        if (outcomes.size() == 1) {
-            return outcomes.get(0).status();
+        if (statuses.size() == 1) {
+            return statuses.get(0);
         }
-        if (failed < outcomes.size()) {
+        if (failed < statuses.size()) {
             return ExitStatus.PARTIAL;
         }
-        ExitStatus first = outcomes.get(0).status(); // every job failed: their common status (1 or 3), else 2
-        boolean same = outcomes.stream().allMatch(o -> o.status() == first);
+        ExitStatus first = statuses.get(0);
+        boolean same = statuses.stream().allMatch(s -> s == first);
         return same && (first == ExitStatus.INTEGRITY || first == ExitStatus.USER_ERROR) ? first : ExitStatus.SYSTEM_ERROR;
     }
 }
