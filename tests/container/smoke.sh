@@ -120,6 +120,13 @@ chown "$UID_EXPECTED:$UID_EXPECTED" "$OUT/backups"
 # as the CronJob runs it: read-only root filesystem, writable /tmp, no capabilities, no new privileges
 hardened=(--read-only --tmpfs /tmp:rw,size=256m --cap-drop ALL --security-opt no-new-privileges)
 
+step "check --all of the bundled example, as the CronJob's pod would run it"
+out=$(run "${hardened[@]}" -v "$OUT/backups:/backups" "$IMAGE" -c /opt/dbbackup/examples/config.yaml check --all) \
+  || fail "check --all of the bundled example: $out"
+echo "$out" | sed 's/^/  /'
+grep -q "passed every check (exit 0)" <<< "$out" || fail "check --all did not pass: $out"
+[ -z "$(find "$OUT/backups" -type f)" ] || fail "check left files in the store: $(find "$OUT/backups" -type f)"
+
 step "backup of the bundled SQLite example into a mounted folder"
 t run "${hardened[@]}" -v "$OUT/backups:/backups" "$IMAGE" -c /opt/dbbackup/examples/config.yaml backup --all \
   || fail "backup --all of the bundled example"
