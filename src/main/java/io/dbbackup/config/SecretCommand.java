@@ -48,13 +48,16 @@ final class SecretCommand {
 
     /** Runs {@code argv} (its program already found at {@code exe}); {@code where} is the config line's prefix. */
     static String run(Path exe, List<String> argv, Path baseDir, String where) {
+        return run(exe, argv, baseDir, where, TIMEOUT);
+    }
+
+    static String run(Path exe, List<String> argv, Path baseDir, String where, Duration timeout) {
         String name = argv.get(0);
         List<String> cmd = new java.util.ArrayList<>(argv);
         cmd.set(0, exe.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(baseDir.toFile());
         Process p;
         try {
-            p = pb.start();
+            p = new ProcessBuilder(cmd).directory(baseDir.toFile()).start();
         } catch (IOException e) {
             throw DbBackupException.user(where + "cannot run " + name + " (" + e.getMessage() + ")");
         }
@@ -64,31 +67,39 @@ final class SecretCommand {
             } catch (IOException ignored) {
                 // it may not read its input at all
             }
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread drain = new Thread(() -> copy(p.getErrorStream(), err), "secret-command-stderr");
-            drain.setDaemon(true);
-            drain.start();
+            // both streams are read on threads of their own, so that a program that never closes them still times out
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            copy(p.getInputStream(), out);
-            if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread outReader = reader(p.getInputStream(), out, "secret-command-stdout");
+            Thread errReader = reader(p.getErrorStream(), err, "secret-command-stderr");
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw DbBackupException.user(where + name + " did not finish within " + TIMEOUT.toSeconds() + " s");
+                throw DbBackupException.user(where + name + " did not finish within " + timeout.toSeconds() + " s");
             }
-            drain.join(1000);
-            String value = out.toString(StandardCharsets.UTF_8);
+            outReader.join(1000); // a child it left behind may hold the pipe: what was read is what there is
+            errReader.join(1000);
+            String value;
+            int size;
+            synchronized (out) {
+                value = out.toString(StandardCharsets.UTF_8);
+                size = out.size();
+            }
             while (value.endsWith("\n") || value.endsWith("\r")) {
                 value = value.substring(0, value.length() - 1);
             }
             if (p.exitValue() != 0) {
                 Redactor.register(value.strip().isEmpty() ? null : value); // whatever it printed is never shown
-                String last = err.toString(StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("");
+                String last;
+                synchronized (err) {
+                    last = err.toString(StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("");
+                }
                 throw DbBackupException.user(where + name + " exited " + p.exitValue()
                         + (last.isEmpty() ? "" : ": " + Redactor.redact(last)));
             }
             if (value.isEmpty()) {
                 throw DbBackupException.user(where + name + " printed nothing");
             }
-            if (out.size() >= MAX_OUTPUT) {
+            if (size >= MAX_OUTPUT) {
                 throw DbBackupException.user(where + name + " printed more than " + MAX_OUTPUT / 1024 + " KiB: not a secret");
             }
             return value;
@@ -101,13 +112,22 @@ final class SecretCommand {
         }
     }
 
+    private static Thread reader(InputStream in, ByteArrayOutputStream into, String name) {
+        Thread t = new Thread(() -> copy(in, into), name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     private static void copy(InputStream in, ByteArrayOutputStream out) {
         byte[] buf = new byte[8192];
         try (in) {
             int n;
             while ((n = in.read(buf)) > 0) {
-                if (out.size() < MAX_OUTPUT) {
-                    out.write(buf, 0, Math.min(n, MAX_OUTPUT - out.size()));
+                synchronized (out) {
+                    if (out.size() < MAX_OUTPUT) {
+                        out.write(buf, 0, Math.min(n, MAX_OUTPUT - out.size()));
+                    }
                 }
             }
         } catch (IOException ignored) {

@@ -185,6 +185,16 @@ class SecretsConfigTest {
     }
 
     @Test
+    void aCommandThatHangsWithItsOutputOpenTimesOut() {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> SecretCommand.run(Path.of("/bin/sh"), List.of("sh", "-c", "echo partial; sleep 30"), dir,
+                "config.yaml:4:23: datasources.db.password_command: ", java.time.Duration.ofSeconds(1)))
+                .isInstanceOf(DbBackupException.class)
+                .hasMessage("config.yaml:4:23: datasources.db.password_command: sh did not finish within 1 s");
+        assertThat((System.nanoTime() - t0) / 1_000_000_000.0).isLessThan(10); // not the 30 s of its sleep
+    }
+
+    @Test
     void aCommandThatIsNotThereIsAConfigErrorOrWhenDeferringAnUnresolvedSecret() throws Exception {
         assertThatThrownBy(() -> load("password_command: no-such-secret-tool --get db", Map.of("PATH", "/usr/bin:/bin")))
                 .isInstanceOf(ConfigException.class)
