@@ -1,5 +1,7 @@
 package io.dbbackup.codec;
 
+import io.dbbackup.core.SingleByte;
+
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +28,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return SingleByte.read(this);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.Log;
+import io.dbbackup.core.SingleByte;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.Store;
 
@@ -186,9 +187,7 @@ public final class ArtifactReader {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return SingleByte.read(this);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.dbbackup.pipeline;
 
 import io.dbbackup.codec.BlockOutputStream;
+import io.dbbackup.core.SingleByte;
 import io.dbbackup.spi.ReadingSink;
 
 import java.io.IOException;
@@ -111,9 +112,7 @@ final class BoundedPipe {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return SingleByte.read(this);
         }
 
         @Override

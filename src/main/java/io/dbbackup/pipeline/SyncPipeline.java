@@ -1,6 +1,7 @@
 package io.dbbackup.pipeline;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.SingleByte;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.OperationContext;
@@ -121,9 +122,7 @@ public final class SyncPipeline {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return SingleByte.read(this);
         }
 
         @Override

@@ -35,22 +35,7 @@ class CheckNotifyIT {
                 stores:
                   local: {type: local, path: store}
                 notifications:
-                  ops:
-                    type: email
-                    smtp_host: 127.0.0.1
-                    smtp_port: %d
-                    tls: none
-                    from: dbbackup@example.com
-                    to: ops@example.com
-                    timeout: 5s
-                  nowhere:
-                    type: email
-                    smtp_host: 127.0.0.1
-                    smtp_port: 1
-                    tls: none
-                    from: dbbackup@example.com
-                    to: ops@example.com
-                    timeout: 5s
+                %s%s
                 jobs:
                   app:
                     datasource: app
@@ -68,7 +53,7 @@ class CheckNotifyIT {
                     prefix: unheard
                     notify:
                       - {notifier: nowhere, on: failure}
-                """.formatted(smtp.port()));
+                """.formatted(SmtpServer.notifierYaml("ops", smtp.port()), SmtpServer.notifierYaml("nowhere", 1)));
     }
 
     @AfterEach

@@ -42,14 +42,7 @@ class VerifyAuditIT {
                 stores:
                   local: {type: local, path: store}
                 notifications:
-                  ops:
-                    type: email
-                    smtp_host: 127.0.0.1
-                    smtp_port: %d
-                    tls: none
-                    from: dbbackup@example.com
-                    to: ops@example.com
-                    timeout: 5s
+                %s
                 jobs:
                   app:
                     datasource: app
@@ -61,7 +54,7 @@ class VerifyAuditIT {
                     store: local
                     notify:
                       - {notifier: ops, on: always}
-                """.formatted(smtp.port()));
+                """.formatted(SmtpServer.notifierYaml("ops", smtp.port())));
         assertThat(at(BACKED_UP).run("backup", "--all").exit()).isZero();
         assertThat(smtp.await(1, Duration.ofSeconds(10))).hasSize(1); // the backup's own "on: always" mail for other
     }

@@ -98,6 +98,24 @@ public final class SmtpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The YAML of an email notifier {@code name} under {@code notifications:} (indented for it) that mails
+     * ops@example.com through SMTP on {@code port} without TLS or login: this server's port, or one where nothing
+     * listens.
+     */
+    public static String notifierYaml(String name, int port) {
+        return """
+                  %s:
+                    type: email
+                    smtp_host: 127.0.0.1
+                    smtp_port: %d
+                    tls: none
+                    from: dbbackup@example.com
+                    to: ops@example.com
+                    timeout: 5s
+                """.formatted(name, port);
+    }
+
     public int port() {
         if (front != null) {
             return front.port();

@@ -8,6 +8,7 @@ import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFac
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
 import io.dbbackup.codec.Decryptor;
 import io.dbbackup.codec.IntegrityException;
+import io.dbbackup.core.SingleByte;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,9 +129,7 @@ public final class AgeDecryptor implements Decryptor {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return SingleByte.read(this);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.dbbackup.engine.mysql;
 
+import io.dbbackup.core.SingleByte;
+
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -34,9 +36,7 @@ final class GrantsTail extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return SingleByte.read(this);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.SingleByte;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,9 +57,7 @@ final class RoleScript extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return SingleByte.read(this);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.SingleByte;
 import io.dbbackup.spi.ReadingSink;
 
 import java.io.ByteArrayOutputStream;
@@ -68,9 +69,7 @@ final class TarWatcher extends FilterOutputStream implements ReadingSink {
 
             @Override
             public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
+                return SingleByte.read(this);
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.SingleByte;
 import io.dbbackup.spi.Cancellation;
 import io.dbbackup.spi.ChildProcess;
 import io.dbbackup.spi.ToolFailedException;
@@ -44,9 +45,7 @@ final class ToolChain {
         InputStream guarded = new FilterInputStream(pipeIn) {
             @Override
             public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
+                return SingleByte.read(this);
             }
 
             @Override
