@@ -2,10 +2,14 @@ package io.dbbackup.cli;
 
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.job.AbandonedUploads;
+import io.dbbackup.job.Notifications;
+import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Pruner;
 import io.dbbackup.job.Workspace;
 import io.dbbackup.core.WalFileName;
@@ -17,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -44,6 +49,15 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the decision as JSON on stdout.")
     boolean json;
 
+    @Option(names = "--notify", description = "Send each job's result to its notifiers, by its notify rules, as a "
+            + "'prune of job' report (what was deleted, or why it failed).")
+    boolean notify;
+
+    /**
+     * Each job is pruned on its own: with several jobs (or {@code --all}) one that fails — its store unreachable, a
+     * delete refused — is reported ({@code FAILED} line, JSON {@code ok: false}) and the others are still pruned; the
+     * exit status is a backup run's ({@link RunSummary#of}). A single named job's failure is the command's error.
+     */
     @Override
     public Integer call() {
         if (all == !jobs.isEmpty()) {
@@ -51,9 +65,40 @@ final class PruneCommand implements Callable<Integer> {
         }
         Workspace ws = root.workspace();
         List<JobConfig> selected = all ? new ArrayList<>(ws.config().jobs().values()) : jobs.stream().map(ws::job).toList();
+        boolean several = all || selected.size() > 1;
         List<Object> rendered = new ArrayList<>();
+        List<ExitStatus> statuses = new ArrayList<>();
         for (JobConfig job : selected) {
-            Pruner.Result r = new Pruner(ws).prune(job, dryRun);
+            Instant started = ws.clock().instant();
+            Pruner.Result r;
+            try {
+                r = new Pruner(ws).prune(job, dryRun);
+            } catch (DbBackupException f) {
+                if (notify) {
+                    Notifications.sendPrune(ws, job, started, null, f);
+                }
+                if (!several) {
+                    throw f;
+                }
+                statuses.add(f.status());
+                ws.log().error(f.getMessage(), "job", job.name());
+                String error = Redactor.redact(f.getMessage());
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("job", job.name());
+                    m.put("ok", false);
+                    m.put("exit", f.status().code());
+                    m.put("error", error);
+                    rendered.add(m);
+                } else {
+                    root.out.println("FAILED job " + job.name() + ": " + error);
+                }
+                continue;
+            }
+            statuses.add(ExitStatus.OK);
+            if (notify) {
+                Notifications.sendPrune(ws, job, started, r, null);
+            }
             if (json) {
                 Map<String, Object> m = DecisionJson.render(job.name(), r.decision());
                 if (r.wal() != null) {
@@ -67,10 +112,16 @@ final class PruneCommand implements Callable<Integer> {
                 printTable(r);
             }
         }
+        ExitStatus status = RunSummary.of(statuses);
         if (json) {
             root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));
+        } else if (several) {
+            long failed = statuses.stream().filter(st -> st != ExitStatus.OK).count();
+            root.out.printf("%d of %d jobs %s%s (exit %d)%n", statuses.size() - failed, statuses.size(),
+                    dryRun ? "decided (dry run, nothing deleted)" : "pruned", failed == 0 ? "" : ", " + failed + " failed",
+                    status.code());
         }
-        return 0;
+        return status.code();
     }
 
     private static Map<String, Object> walJson(WalRetention.Decision wal) {

@@ -3,11 +3,15 @@ package io.dbbackup.job;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.config.NotifierConfig;
 import io.dbbackup.config.NotifyRule;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Redactor;
+import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.JobReport;
 
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,6 +51,39 @@ public final class Notifications {
                 problems.isEmpty() ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1, started,
                 Duration.between(started, ws.clock().instant()), host(), key, size,
                 problems.isEmpty() ? null : String.join("\n", problems), null));
+    }
+
+    /**
+     * A prune of {@code job}'s backups ({@code prune --notify}): on success what it deleted (in a dry run, what it
+     * would delete) as the report's detail, else the failure that stopped it.
+     */
+    public static void sendPrune(Workspace ws, JobConfig job, Instant started, Pruner.Result result, DbBackupException failure) {
+        Duration took = Duration.between(started, ws.clock().instant());
+        send(ws, job, failure != null
+                ? new JobReport(job.name(), JobReport.Operation.PRUNE, JobReport.Outcome.FAILURE, 1, started, took, host(), null, 0,
+                        Redactor.redact(failure.getMessage()), Redactor.redact(Failures.detail(failure)))
+                : new JobReport(job.name(), JobReport.Operation.PRUNE, JobReport.Outcome.SUCCESS, 1, started, took, host(), null, 0,
+                        null, Redactor.redact(pruned(result))));
+    }
+
+    /** What a prune did, one line each: the counts, the newest backup kept, every backup deleted, WAL and leftovers. */
+    static String pruned(Pruner.Result r) {
+        String verb = r.dryRun() ? "would delete" : "deleted";
+        List<String> lines = new ArrayList<>();
+        lines.add((r.dryRun() ? "dry run, nothing deleted: " : "") + "kept " + r.decision().keep().size() + ", " + verb + " "
+                + r.decision().delete().size());
+        if (!r.decision().keep().isEmpty()) {
+            lines.add("newest kept " + r.decision().keep().get(0).backup().key());
+        }
+        r.decision().delete().forEach(k -> lines.add(verb + " " + k.key()));
+        if (r.wal() != null && !r.wal().delete().isEmpty()) {
+            lines.add(verb + " " + r.wal().delete().size() + " archived WAL files"
+                    + r.wal().keepFrom().map(f -> " (kept from " + f.name() + ")").orElse(""));
+        }
+        if (!r.abandoned().isEmpty()) {
+            lines.add((r.dryRun() ? "would remove " : "removed ") + r.abandoned().size() + " abandoned uploads");
+        }
+        return String.join("\n", lines);
     }
 
     /** {@code $HOSTNAME} (the pod's name in Kubernetes), else the local host name. */

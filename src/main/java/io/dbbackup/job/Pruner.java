@@ -42,7 +42,16 @@ public final class Pruner {
         this.catalog = new Catalog(ws);
     }
 
+    /** Prunes {@code job}; any failure (its store unreachable, a delete refused) comes as a {@link DbBackupException}. */
     public Result prune(JobConfig job, boolean dryRun) {
+        try {
+            return pruneOrThrow(job, dryRun);
+        } catch (RuntimeException e) {
+            throw Failures.map("prune of job " + job.name() + " failed", e);
+        }
+    }
+
+    private Result pruneOrThrow(JobConfig job, boolean dryRun) {
         List<BackupKey> keys = catalog.list(job).stream().map(Catalog.Entry::key).toList();
         RetentionDecision decision = GfsPolicy.decide(keys, job.retention());
         List<String> deleted = new ArrayList<>();
@@ -62,9 +71,7 @@ public final class Pruner {
                 deleted.add(k.key());
                 ws.log().info("pruned", "job", job.name(), "key", k.key());
             } catch (IOException e) {
-                DbBackupException ex = Failures.map("cannot delete " + k.key() + " from " + store.describe(), e);
-                ws.log().error(ex.getMessage(), "job", job.name());
-                throw ex;
+                throw Failures.map("cannot delete " + k.key() + " from " + store.describe(), e); // the caller logs it
             }
         }
         // WAL after the backups: a failure here leaves surplus WAL, never a kept backup without its WAL
@@ -74,10 +81,8 @@ public final class Pruner {
                 // a busy cluster's archive holds thousands of segments: S3 deletes 1,000 per request
                 store.deleteAll(wal.delete().stream().map(WalKey::key).toList());
             } catch (IOException e) {
-                DbBackupException ex = Failures.map("cannot delete archived WAL (" + wal.delete().size() + " files) from "
+                throw Failures.map("cannot delete archived WAL (" + wal.delete().size() + " files) from "
                         + store.describe(), e);
-                ws.log().error(ex.getMessage(), "job", job.name());
-                throw ex;
             }
             if (!wal.delete().isEmpty()) {
                 ws.log().info("pruned archived WAL", "job", job.name(), "files", wal.delete().size(),

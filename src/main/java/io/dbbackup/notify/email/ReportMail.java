@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * The subject and plain-text body of one job report: which job, the outcome, when, how long, the
  * attempts and the host; the error and the tool's last stderr lines on failure; key and size on
- * success. Everything passes the redactor last.
+ * success, or what the run did (a prune). Everything passes the redactor last.
  */
 record ReportMail(String subject, String body) {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -43,6 +43,11 @@ record ReportMail(String subject, String body) {
         if (r.succeeded() && r.key() != null) {
             line(b, "Key", r.key());
             line(b, "Size", io.dbbackup.core.Human.size(r.size()) + " (" + r.size() + " bytes)");
+        } else if (r.succeeded() && r.detail() != null && !r.detail().isBlank()) {
+            b.append('\n').append("Result:\n");
+            for (String l : r.detail().strip().split("\n")) {
+                b.append("  ").append(l).append('\n');
+            }
         } else if (!r.succeeded()) {
             b.append('\n').append("Error:\n  ").append(nonEmpty(r.error()).replace("\n", "\n  ")).append('\n');
             if (r.detail() != null && !r.detail().isBlank()) {

@@ -97,7 +97,7 @@ final class WebhookNotifier implements Notifier {
                 .append(" · ").append(seconds(r)).append(" · attempts ").append(r.attempts());
         if (r.succeeded() && r.key() != null) {
             t.append("\nkey `").append(r.key()).append("` · ").append(r.size()).append(" bytes");
-        } else if (!r.succeeded() && r.detail() != null && !r.detail().isBlank()) {
+        } else if (r.detail() != null && !r.detail().isBlank()) { // a failing tool's last lines, or what a prune did
             t.append("\n```\n").append(r.detail().strip().replace("```", "'''")).append("\n```");
         }
         return Json.write(Map.of("text", t.toString()));

@@ -92,6 +92,7 @@ public final class LocalStore implements Store {
         List<StoredObject> out = new ArrayList<>();
         Path dir = folder.isEmpty() ? root : resolve(folder.substring(0, folder.length() - 1));
         if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            requireNoFileAtRoot();
             return out;
         }
         try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -152,7 +153,8 @@ public final class LocalStore implements Store {
     private void walk(String prefix, boolean temps, java.util.function.BiConsumer<String, BasicFileAttributes> visit)
             throws IOException {
         if (!Files.isDirectory(root)) {
-            return;
+            requireNoFileAtRoot();
+            return; // a store nothing was written to yet
         }
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? root : resolve(prefix.substring(0, slash));
@@ -176,6 +178,13 @@ public final class LocalStore implements Store {
                 throw exc; // never return a partial listing
             }
         });
+    }
+
+    /** A store path that names something other than a folder (a file, a device) is an error, not an empty store. */
+    private void requireNoFileAtRoot() throws IOException {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new IOException("the store's path is not a folder");
+        }
     }
 
     @Override

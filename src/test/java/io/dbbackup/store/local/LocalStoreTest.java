@@ -32,6 +32,20 @@ class LocalStoreTest extends StoreContract {
         }
     }
 
+    /** A missing folder is a store nothing was written to yet; a path that names a file is an error, never "no backups". */
+    @Test
+    void aStorePathThatIsAFileFailsTheListingAndAMissingOneIsEmpty() throws Exception {
+        assertThat(new LocalStore(scratch.resolve("not-yet"), false).list("app/")).isEmpty();
+        assertThat(new LocalStore(scratch.resolve("not-yet"), false).listFolder("app/")).isEmpty();
+        Path file = Files.writeString(scratch.resolve("a-file"), "x");
+        LocalStore store = new LocalStore(file, false);
+        for (org.assertj.core.api.ThrowableAssert.ThrowingCallable listing : java.util.List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> store.list("app/"), () -> store.listFolder("app/"), () -> store.listUnfinished("app/"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(listing).isInstanceOf(IOException.class)
+                    .hasMessage("the store's path is not a folder");
+        }
+    }
+
     /** The JDK says a refused create as the bare path and a full disk as the bare reason; the store says both and itself. */
     @Test
     void aFailedWriteNamesTheStoreTheFileAndTheReason() throws Exception {

@@ -1,0 +1,92 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SqliteFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code prune} of several jobs as an unattended run: each job is pruned on its own, a job whose store fails is
+ * reported and the others are still pruned, and the exit status is a backup run's (4 when some of several failed).
+ */
+class PruneRunCliTest {
+    private static final Instant FIRST = Instant.parse("2026-03-01T02:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 20);
+        Files.writeString(dir.resolve("blocker"), "a file where the store's folder should be");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                  broken: {type: local, path: blocker}
+                jobs:
+                  app: {datasource: app, store: local, retention: {keep_last: 1}}
+                  broken: {datasource: app, store: broken, retention: {keep_last: 1}}
+                  later: {datasource: app, store: local, prefix: later, retention: {keep_last: 1}}
+                """);
+        for (int day = 0; day < 3; day++) {
+            Cli.Result r = at(FIRST.plusSeconds(86_400L * day)).run("-c", "config.yaml", "backup", "app", "later");
+            assertThat(r.exit()).as(r.toString()).isZero();
+        }
+    }
+
+    private Cli at(Instant now) {
+        return new Cli().workingDir(dir).clock(Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private List<String> stored() throws Exception {
+        try (Stream<Path> s = Files.walk(dir.resolve("store"))) {
+            return s.filter(Files::isRegularFile).map(p -> dir.resolve("store").relativize(p).toString())
+                    .filter(k -> !k.endsWith(".sha256") && !k.endsWith(".json")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aJobWhoseStoreFailsIsReportedAndTheJobsAfterItAreStillPruned() throws Exception {
+        Cli.Result r = at(FIRST.plusSeconds(86_400L * 3)).run("-c", "config.yaml", "prune", "--all");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+        assertThat(r.out()).contains("job app: keep 1, deleted 2", "job later: keep 1, deleted 2")
+                .contains("FAILED job broken: cannot list app/ in local " + dir.resolve("blocker") + ": the store's path is not a folder")
+                .contains("2 of 3 jobs pruned, 1 failed (exit 4)");
+        assertThat(r.err()).contains("ERROR cannot list app/ in local");
+        assertThat(stored()).containsExactly("app/app-20260303-020000.sqlite.gz", "later/app/app-20260303-020000.sqlite.gz");
+    }
+
+    @Test
+    void theJsonOfSeveralJobsHoldsEachFailureBesideTheDecisions() throws Exception {
+        Cli.Result r = at(FIRST.plusSeconds(86_400L * 3)).run("-c", "config.yaml", "prune", "app", "broken", "--dry-run", "--json");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+        assertThat(r.out()).containsPattern("\"job\" *: *\"app\",\\s*\"keep\"")
+                .containsPattern("\"job\" *: *\"broken\",\\s*\"ok\" *: *false,\\s*\"exit\" *: *2,\\s*\"error\" *: *\"cannot list app/");
+        assertThat(stored()).as("a dry run deletes nothing").hasSize(6);
+    }
+
+    @Test
+    void oneNamedJobThatFailsIsTheCommandsErrorAsBefore() throws Exception {
+        Cli.Result r = at(FIRST.plusSeconds(86_400L * 3)).run("-c", "config.yaml", "prune", "broken");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("error: cannot list app/ in local " + dir.resolve("blocker"));
+        Cli.Result allFailed = at(FIRST.plusSeconds(86_400L * 3)).run("-c", "config.yaml", "prune", "broken", "broken");
+        assertThat(allFailed.exit()).as("every one of several failed alike: that status").isEqualTo(2);
+        assertThat(allFailed.out()).contains("0 of 2 jobs pruned, 2 failed (exit 2)");
+        assertThat(stored()).hasSize(6);
+    }
+}
