@@ -3,39 +3,55 @@ package io.dbbackup.cli;
 import io.dbbackup.core.Human;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.AbandonedUploads;
 import io.dbbackup.job.Catalog;
+import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "List a job's backups, newest first.")
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "List a job's backups, newest first; --all: one line per job.")
 final class ListCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     @ParentCommand
     Root root;
 
-    @Parameters(paramLabel = "JOB")
+    @Parameters(paramLabel = "JOB", arity = "0..1")
     String job;
+
+    @Option(names = "--all", description = "Instead of one job's backups, one line per job: how many backups, the newest "
+            + "(time, age, size) and the total stored; a job whose store cannot be listed is a FAILED line.")
+    boolean all;
 
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
     @Override
     public Integer call() {
+        if (all == (job != null)) {
+            throw DbBackupException.user(all ? "--all lists every job: name no JOB with it" : "name the job to list, or pass --all");
+        }
         Workspace ws = root.workspace();
+        if (all) {
+            return overview(ws);
+        }
         JobConfig j = ws.job(job);
         Catalog catalog = new Catalog(ws);
         List<Catalog.Entry> entries = catalog.list(j);
@@ -54,6 +70,70 @@ final class ListCommand implements Callable<Integer> {
         root.out.flush();
         new AbandonedUploads(ws, catalog).mention(j); // on stderr: stdout stays the table or the JSON
         return 0;
+    }
+
+    /**
+     * {@code list --all}: every job of the config in its order, each store listed once per job; the exit status is a
+     * backup run's over the jobs (a store that cannot be listed fails its job, the others are still shown).
+     */
+    private int overview(Workspace ws) {
+        Catalog catalog = new Catalog(ws);
+        Instant now = ws.clock().instant();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<ExitStatus> statuses = new ArrayList<>();
+        for (JobConfig j : ws.config().jobs().values()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("job", j.name());
+            row.put("store", j.store());
+            try {
+                List<Catalog.Entry> entries = catalog.list(j);
+                row.put("ok", true);
+                row.put("backups", entries.size());
+                row.put("total_size", entries.stream().mapToLong(e -> e.object().size()).sum());
+                if (!entries.isEmpty()) {
+                    Catalog.Entry newest = entries.get(0);
+                    Map<String, Object> n = new LinkedHashMap<>();
+                    n.put("key", newest.key().key());
+                    n.put("timestamp", newest.key().timestamp().toString());
+                    n.put("size", newest.object().size());
+                    n.put("age_seconds", Duration.between(newest.key().timestamp(), now).toSeconds());
+                    row.put("newest", n);
+                }
+                statuses.add(ExitStatus.OK);
+            } catch (DbBackupException e) {
+                ws.log().error(e.getMessage(), "job", j.name());
+                row.put("ok", false);
+                row.put("exit", e.status().code());
+                row.put("error", Redactor.redact(e.getMessage()));
+                statuses.add(e.status());
+            }
+            rows.add(row);
+        }
+        if (json) {
+            root.out.println(Json.pretty(rows));
+        } else {
+            overviewTable(rows);
+        }
+        return RunSummary.of(statuses).code();
+    }
+
+    private void overviewTable(List<Map<String, Object>> rows) {
+        int jw = Math.max(3, rows.stream().mapToInt(r -> r.get("job").toString().length()).max().orElse(0));
+        int sw = Math.max(5, rows.stream().mapToInt(r -> r.get("store").toString().length()).max().orElse(0));
+        String f = "%-" + jw + "s  %-" + sw + "s  %7s  %-19s  %-8s  %10s  %10s%n";
+        root.out.printf(f, "JOB", "STORE", "BACKUPS", "NEWEST (UTC)", "AGE", "SIZE", "TOTAL");
+        for (Map<String, Object> r : rows) {
+            if (!(Boolean) r.get("ok")) {
+                root.out.printf("%-" + jw + "s  %-" + sw + "s  %7s  %s%n", r.get("job"), r.get("store"), "FAILED", r.get("error"));
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> n = (Map<String, Object>) r.get("newest");
+            root.out.printf(f, r.get("job"), r.get("store"), r.get("backups"),
+                    n == null ? "-" : TIME.format(Instant.parse((String) n.get("timestamp"))),
+                    n == null ? "-" : Human.age(Duration.ofSeconds((Long) n.get("age_seconds"))),
+                    n == null ? "-" : Human.size((Long) n.get("size")), n == null ? "-" : Human.size((Long) r.get("total_size")));
+        }
     }
 
     private void table(List<Catalog.Entry> entries, List<String> shown, Map<Catalog.Entry, Map<String, String>> facts) {
