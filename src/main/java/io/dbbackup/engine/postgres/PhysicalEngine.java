@@ -264,8 +264,9 @@ public final class PhysicalEngine implements Engine {
     }
 
     /**
-     * {@code pg_switch_wal()} over a normal connection (database postgres), after reading {@code archive_mode}: the
-     * segment just closed is the one the server's archive_command must bring to the store.
+     * {@code pg_switch_wal()} over a normal connection (database postgres), after reading {@code archive_mode} and
+     * writing a commit record ({@code txid_current()}, so that there is something to close): the segment just closed
+     * is the one the server's archive_command must bring to the store.
      */
     @Override
     public WalSwitch switchWal(OperationContext ctx) throws IOException {
@@ -282,6 +283,14 @@ public final class PhysicalEngine implements Engine {
             }
             if (mode.equals("off")) {
                 return new WalSwitch(Optional.empty(), "archive_mode is off on the server: base backups only, no point-in-time recovery");
+            }
+            try {
+                // a commit record first: on a server idle since its last switch, pg_switch_wal() closes nothing and names
+                // the segment closed before, already archived, and the check would pass whatever archive_command does now
+                query(base, "select txid_current()", pass, ctx);
+            } catch (ToolFailedException e) {
+                return new WalSwitch(Optional.empty(), "not checked: no WAL record could be written to switch past ("
+                        + PgErrors.reason(e) + ")");
             }
             try {
                 String segment = query(base, "select pg_walfile_name(pg_switch_wal())", pass, ctx);

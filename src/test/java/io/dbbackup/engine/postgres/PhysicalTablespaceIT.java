@@ -282,6 +282,14 @@ class PhysicalTablespaceIT {
     @Test
     @Order(9)
     void checkSaysWhenTheServerDoesNotArchiveTheSegmentItClosed() throws Exception {
+        // the server idle since a switch whose segment was archived: pg_switch_wal() alone would close nothing and
+        // name that archived segment again (the check passed so, now and then, when nothing else wrote WAL)
+        String last = c.pg.queryOne("postgres", "select pg_walfile_name(pg_switch_wal())");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!last.equals(c.pg.queryOne("postgres", "select coalesce(last_archived_wal, '') from pg_stat_archiver"))) {
+            assertThat(System.nanoTime()).as("segment " + last + " archived").isLessThan(deadline);
+            Thread.sleep(100);
+        }
         c.pg.execute("postgres", "alter system set archive_command = 'false'");
         c.pg.queryOne("postgres", "select pg_reload_conf()");
         try {
