@@ -71,10 +71,15 @@ public final class WriteWatch implements AutoCloseable {
         }
     }
 
-    /** Regular files opened for writing by this JVM or its descendants since the watch started. */
+    /**
+     * Regular files opened for writing by this JVM or its descendants since the watch started, but for the claim
+     * marker of an operation's scratch folder ({@code dbbackup-…/.lock}: created empty, closed at once and locked
+     * through a read-only descriptor; a poll that falls in that instant sees it opened for writing).
+     */
     public Set<String> newlyOpenedForWriting() {
         Set<String> s = new java.util.TreeSet<>(opened);
         s.removeAll(baseline);
+        s.removeIf(f -> f.matches(".*/dbbackup-[^/]+/\\.lock"));
         return s;
     }
 
