@@ -187,7 +187,10 @@ public final class JobRunner {
             return new JobOutcome(o.job(), o.status(), o.attempts(), o.started(),
                     Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), null, null, true);
         } catch (RuntimeException e) {
-            DbBackupException f = Failures.map("backup stored as " + o.key() + " but pruning failed", e);
+            DbBackupException cause = Failures.map("pruning failed", e);
+            // said whatever the cause's own words: the summary must not read as if the backup was lost
+            DbBackupException f = new DbBackupException(cause.status(), "backup stored as " + o.key() + " but pruning failed: "
+                    + cause.getMessage(), cause, false);
             ws.log().error(f.getMessage(), "job", job.name());
             return new JobOutcome(o.job(), f.status(), o.attempts(), o.started(),
                     Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), Redactor.redact(f.getMessage()),

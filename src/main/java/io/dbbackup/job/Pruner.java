@@ -13,7 +13,14 @@ import io.dbbackup.retention.WalRetention;
 import io.dbbackup.retention.RetentionDecision;
 import io.dbbackup.spi.Store;
 
+import io.dbbackup.core.ExitStatus;
+
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +41,10 @@ public final class Pruner {
                          WalRetention.Decision wal, List<UnfinishedUpload> abandoned) {
     }
 
+    /** How far a backup's time may be ahead of this host's clock (hosts of one job drift apart a little). */
+    static final Duration CLOCK_SKEW = Duration.ofHours(1);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
     private final Workspace ws;
     private final Catalog catalog;
 
@@ -53,6 +64,7 @@ public final class Pruner {
 
     private Result pruneOrThrow(JobConfig job, boolean dryRun) {
         List<BackupKey> keys = catalog.list(job).stream().map(Catalog.Entry::key).toList();
+        refuseBackupsFromTheFuture(job, keys);
         RetentionDecision decision = GfsPolicy.decide(keys, job.retention());
         List<String> deleted = new ArrayList<>();
         boolean physical = ws.datasource(job.datasource()).engine().physical();
@@ -90,6 +102,28 @@ public final class Pruner {
             }
         }
         return new Result(job.name(), decision, deleted, false, wal, leftovers.remove(job, leftovers.find(job)));
+    }
+
+    /**
+     * Retention ranks backups by the time in their keys. A backup named by a clock that ran ahead (a host booted
+     * without NTP) would be "the newest" for as long as that clock was ahead: {@code keep_last} would keep it and
+     * delete each real backup, the newest included. So no backup of the job may be dated later than this host's
+     * clock allows ({@link #CLOCK_SKEW}); else nothing is pruned and a human decides which clock was wrong.
+     */
+    private void refuseBackupsFromTheFuture(JobConfig job, List<BackupKey> keys) {
+        Instant now = ws.clock().instant();
+        List<BackupKey> ahead = keys.stream().filter(k -> k.timestamp().isAfter(now.plus(CLOCK_SKEW))).toList();
+        if (ahead.isEmpty()) {
+            return;
+        }
+        BackupKey latest = ahead.stream().max(Comparator.comparing(BackupKey::timestamp)).orElseThrow();
+        throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "job " + job.name() + ": " + ahead.size()
+                + (ahead.size() == 1 ? " backup is" : " backups are") + " dated after this host's clock (now "
+                + TIME.format(now) + " UTC; latest " + latest.key() + "): retention would take "
+                + (ahead.size() == 1 ? "it" : "them") + " for the newest and delete backups that are really newer, "
+                + "so nothing was pruned. The clock that named " + (ahead.size() == 1 ? "it" : "them")
+                + " (or this host's) is wrong: fix it, and move such backups out of the job's folder, then prune again",
+                null, false);
     }
 
     /**

@@ -9,6 +9,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,13 +70,28 @@ class PruneGoldenCliTest {
                     retention:
                 %s""".formatted(c.get("database"), name, c.get("prefix"), retention));
 
-        Cli.Result dry = new Cli().workingDir(dir).run("-c", "config.yaml", "prune", name, "--dry-run", "--json");
+        // the decision does not depend on the time; the refusal of backups dated after the clock does: run after the newest
+        Instant newest = Instant.now();
+        for (String f : files) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d{8}-\\d{6})\\.").matcher(f);
+            if (m.find()) {
+                try {
+                    Instant t = java.time.LocalDateTime.parse(m.group(1), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                            .toInstant(ZoneOffset.UTC);
+                    newest = t.isAfter(newest) ? t : newest;
+                } catch (java.time.format.DateTimeParseException notABackupsName) {
+                    // foreign files of the case
+                }
+            }
+        }
+        Clock clock = Clock.fixed(newest.plusSeconds(60), ZoneOffset.UTC);
+        Cli.Result dry = new Cli().workingDir(dir).clock(clock).run("-c", "config.yaml", "prune", name, "--dry-run", "--json");
         assertThat(dry.exit()).as(dry.toString()).isZero();
         String expected = Files.readString(Golden.dir("retention").resolve(name + ".expected.json"));
         assertThat(Json.parse(dry.out())).isEqualTo(Json.parse(expected));
         assertThat(listStore(store)).containsExactlyInAnyOrderElementsOf(files);
 
-        Cli.Result real = new Cli().workingDir(dir).run("-c", "config.yaml", "prune", name);
+        Cli.Result real = new Cli().workingDir(dir).clock(clock).run("-c", "config.yaml", "prune", name);
         assertThat(real.exit()).as(real.toString()).isZero();
         List<String> deleted = new ArrayList<>();
         for (Object d : (List<?>) ((Map<?, ?>) Json.parse(expected)).get("delete")) {

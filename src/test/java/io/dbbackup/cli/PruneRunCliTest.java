@@ -78,6 +78,31 @@ class PruneRunCliTest {
         assertThat(stored()).as("a dry run deletes nothing").hasSize(6);
     }
 
+    /**
+     * A backup named by a clock that ran ten years ahead would rank as the newest: keep_last 1 would keep it and delete
+     * every real backup. Nothing is pruned then; a backup a few minutes ahead (hosts drift) is pruned as usual.
+     */
+    @Test
+    void aBackupDatedAfterThisHostsClockStopsThePruneOfItsJob() throws Exception {
+        Instant now = FIRST.plusSeconds(86_400L * 3);
+        assertThat(at(now.plus(java.time.Duration.ofDays(3650))).run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Cli.Result r = at(now).run("-c", "config.yaml", "prune", "app");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("error: job app: 1 backup is dated after this host's clock (now 2026-03-04 02:00:00 UTC; "
+                + "latest app/app-20360301-020000.sqlite.gz): retention would take it for the newest", "so nothing was pruned");
+        assertThat(at(now).run("-c", "config.yaml", "prune", "app", "--dry-run").exit()).isEqualTo(2);
+
+        Cli.Result backup = at(now).run("-c", "config.yaml", "backup", "app", "--prune");
+        assertThat(backup.exit()).as(backup.toString()).isEqualTo(2);
+        assertThat(backup.out()).contains("backup stored as app/app-20260304-020000.sqlite.gz but pruning failed: job app: 1 backup");
+        assertThat(stored()).as("nothing deleted, the new backup stored").hasSize(8);
+
+        Files.delete(dir.resolve("store/app/app-20360301-020000.sqlite.gz")); // the human's fix
+        assertThat(at(now.minus(java.time.Duration.ofMinutes(30))).run("-c", "config.yaml", "prune", "app").exit())
+                .as("a backup half an hour ahead of this clock: within the drift allowed").isZero();
+        assertThat(stored()).contains("app/app-20260304-020000.sqlite.gz").doesNotContain("app/app-20260303-020000.sqlite.gz");
+    }
+
     @Test
     void oneNamedJobThatFailsIsTheCommandsErrorAsBefore() throws Exception {
         Cli.Result r = at(FIRST.plusSeconds(86_400L * 3)).run("-c", "config.yaml", "prune", "broken");
