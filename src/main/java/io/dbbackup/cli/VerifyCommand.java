@@ -142,6 +142,7 @@ final class VerifyCommand implements Callable<Integer> {
         for (JobConfig j : jobs) {
             Instant started = ws.clock().instant();
             List<String> problems = new ArrayList<>();
+            StringBuilder toolOutput = new StringBuilder();
             List<Catalog.Entry> entries;
             try {
                 entries = catalog.list(j);
@@ -155,7 +156,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (!json) {
                     root.out.println("FAILED " + j.name() + ": " + error);
                 }
-                report(ws, j, started, null, problems);
+                report(ws, j, started, null, problems, "");
                 continue;
             }
             if (entries.isEmpty()) {
@@ -168,7 +169,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (!json) {
                     root.out.println("FAILED " + j.name() + ": no backups");
                 }
-                report(ws, j, started, null, problems);
+                report(ws, j, started, null, problems, "");
                 continue;
             }
             Catalog.Entry newest = entries.get(0);
@@ -205,6 +206,10 @@ final class VerifyCommand implements Callable<Integer> {
                     onlyIntegrity &= ex.status() == ExitStatus.INTEGRITY;
                     String error = Redactor.redact(ex.getMessage());
                     problems.add(error);
+                    String tool = Notifications.toolOutput(ex);
+                    if (!tool.isBlank()) {
+                        toolOutput.append(toolOutput.length() == 0 ? "" : "\n").append(tool.strip());
+                    }
                     ws.log().error(ex.getMessage(), "job", j.name(), "key", e.key().key());
                     rows.add(failedRow(j.name(), e.key().key(), ex.status(), error));
                     if (!json) {
@@ -212,7 +217,7 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
             }
-            report(ws, j, started, newest, problems);
+            report(ws, j, started, newest, problems, toolOutput.toString());
         }
         int code = failed + empty + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
         int verified = checked - failed;
@@ -251,11 +256,12 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** With {@code --notify}: the job's result, as a "verify of job" report, to the notifiers its rules pick. */
-    private void report(Workspace ws, JobConfig job, Instant started, Catalog.Entry newest, List<String> problems) {
+    private void report(Workspace ws, JobConfig job, Instant started, Catalog.Entry newest, List<String> problems,
+                        String toolOutput) {
         if (!notify) {
             return;
         }
         Notifications.sendVerification(ws, job, started, newest == null ? null : newest.key().key(),
-                newest == null ? 0 : newest.object().size(), problems);
+                newest == null ? 0 : newest.object().size(), problems, toolOutput);
     }
 }

@@ -43,14 +43,22 @@ public final class Notifications {
 
     /**
      * A verification of {@code job}'s stored backups ({@code verify --notify}): success when {@code problems} is
-     * empty, else a failure whose error lists them; {@code key} and {@code size} are the newest backup's (null, 0).
+     * empty, else a failure whose error lists them, with {@code toolOutput} (a failing tool's last stderr lines, as
+     * {@code verify --deep}'s pg_restore prints them) as its detail; {@code key} and {@code size} are the newest
+     * backup's (null, 0).
      */
     public static void sendVerification(Workspace ws, JobConfig job, Instant started, String key, long size,
-                                        List<String> problems) {
+                                        List<String> problems, String toolOutput) {
         send(ws, job, new JobReport(job.name(), JobReport.Operation.VERIFY,
                 problems.isEmpty() ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1, started,
                 Duration.between(started, ws.clock().instant()), host(), key, size,
-                problems.isEmpty() ? null : String.join("\n", problems), null));
+                problems.isEmpty() ? null : String.join("\n", problems),
+                problems.isEmpty() || toolOutput == null || toolOutput.isBlank() ? null : toolOutput));
+    }
+
+    /** The last lines of the stderr of a tool whose failure is behind {@code e} (redacted); empty when none failed. */
+    public static String toolOutput(Throwable e) {
+        return Redactor.redact(Failures.detail(e));
     }
 
     /**

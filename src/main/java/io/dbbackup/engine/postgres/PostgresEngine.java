@@ -305,7 +305,8 @@ public final class PostgresEngine implements Engine {
                     throw DbBackupException.permanent("verify --deep: " + exe + " cannot read this archive (" + reason
                             + "): it was written by a newer pg_dump; install that version's client programs or set bin_dir", e);
                 }
-                throw DbBackupException.integrity("pg_restore cannot read the archive to its end: " + reason);
+                throw new DbBackupException(io.dbbackup.core.ExitStatus.INTEGRITY, "pg_restore cannot read the archive to its end: "
+                        + reason, e, false); // the cause: pg_restore's last stderr lines reach a verify --notify report
             }
             return "pg_restore read the archive to its end";
         }

@@ -174,6 +174,20 @@ class PostgresCliIT {
         assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);
         assertThat(deep.err()).contains(format.equals("custom") ? "pg_restore cannot read the archive to its end"
                 : "the SQL script is cut short").doesNotContain("Exception");
+        if (format.equals("custom")) { // the audit's failure report carries pg_restore's own last words
+            try (io.dbbackup.testkit.WebhookServer hook = new io.dbbackup.testkit.WebhookServer()) {
+                Files.writeString(dir.resolve("notify.yaml"), Files.readString(dir.resolve("config.yaml"))
+                        .replace("stores:\n", "notifications:\n  hook: {type: webhook, url_env: HOOK_URL}\nstores:\n")
+                        .replace("    prefix: prod\n", "    prefix: prod\n    notify:\n      - {notifier: hook, on: failure}\n"));
+                Cli.Result audit = new Cli().workingDir(dir).env("HOOK_URL", hook.url() + "/audit")
+                        .run("-c", "notify.yaml", "verify", "app", "--deep", "--notify");
+                assertThat(audit.exit()).as(audit.toString()).isEqualTo(3);
+                Map<?, ?> report = (Map<?, ?>) io.dbbackup.core.Json.parse(hook.take(java.time.Duration.ofSeconds(5)).body());
+                assertThat(report.get("outcome")).isEqualTo("failure");
+                assertThat((String) report.get("error")).contains("pg_restore cannot read the archive to its end");
+                assertThat((String) report.get("detail")).as("pg_restore's stderr").startsWith("pg_restore: ");
+            }
+        }
     }
 
     @Test
