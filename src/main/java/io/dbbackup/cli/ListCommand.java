@@ -8,6 +8,7 @@ import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.AbandonedUploads;
 import io.dbbackup.job.Catalog;
+import io.dbbackup.job.Pruner;
 import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -131,9 +132,14 @@ final class ListCommand implements Callable<Integer> {
             Map<String, Object> n = (Map<String, Object>) r.get("newest");
             root.out.printf(f, r.get("job"), r.get("store"), r.get("backups"),
                     n == null ? "-" : TIME.format(Instant.parse((String) n.get("timestamp"))),
-                    n == null ? "-" : Human.age(Duration.ofSeconds((Long) n.get("age_seconds"))),
+                    n == null ? "-" : age(Duration.ofSeconds((Long) n.get("age_seconds"))),
                     n == null ? "-" : Human.size((Long) n.get("size")), n == null ? "-" : Human.size((Long) r.get("total_size")));
         }
+    }
+
+    /** The newest backup's age; one dated after this host's clock (beyond the drift prune allows) says so. */
+    private static String age(Duration age) {
+        return age.negated().compareTo(Pruner.CLOCK_SKEW) > 0 ? "AHEAD " + Human.age(age.negated()) : Human.age(age);
     }
 
     private void table(List<Catalog.Entry> entries, List<String> shown, Map<Catalog.Entry, Map<String, String>> facts) {

@@ -9,6 +9,7 @@ import io.dbbackup.core.Json;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.job.Catalog;
 import io.dbbackup.job.Notifications;
+import io.dbbackup.job.Pruner;
 import io.dbbackup.job.Verifier;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -174,10 +175,15 @@ final class VerifyCommand implements Callable<Integer> {
             }
             Catalog.Entry newest = entries.get(0);
             Duration age = Duration.between(newest.key().timestamp(), started);
-            if (limit != null && age.compareTo(limit) > 0) {
+            boolean ahead = age.negated().compareTo(Pruner.CLOCK_SKEW) > 0;
+            if (limit != null && (ahead || age.compareTo(limit) > 0)) {
                 stale++;
                 onlyIntegrity = false;
-                String error = "the newest backup of job " + j.name() + " is " + Human.age(age) + " old, older than --max-age "
+                // a backup named by a clock that ran ahead would look fresh for years: the switch must not be blinded by it
+                String error = ahead ? "the newest backup of job " + j.name() + " is dated " + Human.age(age.negated())
+                        + " after this host's clock, so its age says nothing (a clock ran ahead; prune refuses the job too): "
+                        + newest.key().key()
+                        : "the newest backup of job " + j.name() + " is " + Human.age(age) + " old, older than --max-age "
                         + maxAge + ": " + newest.key().key();
                 problems.add(error);
                 ws.log().error(error, "job", j.name());
@@ -185,7 +191,8 @@ final class VerifyCommand implements Callable<Integer> {
                 row.put("stale", true);
                 rows.add(row);
                 if (!json) {
-                    root.out.println("STALE  " + newest.key().key() + ": " + Human.age(age) + " old (--max-age " + maxAge + ")");
+                    root.out.println("STALE  " + newest.key().key() + ": " + (ahead ? "dated " + Human.age(age.negated())
+                            + " after this host's clock" : Human.age(age) + " old") + " (--max-age " + maxAge + ")");
                 }
             }
             for (Catalog.Entry e : allBackups ? entries : entries.subList(0, 1)) {

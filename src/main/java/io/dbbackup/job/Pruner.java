@@ -42,7 +42,7 @@ public final class Pruner {
     }
 
     /** How far a backup's time may be ahead of this host's clock (hosts of one job drift apart a little). */
-    static final Duration CLOCK_SKEW = Duration.ofHours(1);
+    public static final Duration CLOCK_SKEW = Duration.ofHours(1);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final Workspace ws;

@@ -92,6 +92,21 @@ class ListAllCliTest {
         assertThat(neverRan.containsKey("newest")).isFalse();
     }
 
+    /** A backup named by a clock ten years ahead: the overview says AHEAD, and the dead man's switch is not blinded by it. */
+    @Test
+    void aBackupDatedAfterTheClockIsShownAheadAndFailsTheAgeAudit() throws Exception {
+        assertThat(at(NOW.plus(Duration.ofDays(3650))).run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Cli.Result list = at(NOW).run("-c", "config.yaml", "list", "--all");
+        assertThat(list.out().lines().filter(l -> l.startsWith("app ")).findFirst().orElseThrow())
+                .contains("2036-02-29 07:00:00  AHEAD 3650d 00h");
+        Cli.Result audit = at(NOW).run("-c", "config.yaml", "verify", "app", "--max-age", "26h");
+        assertThat(audit.exit()).as(audit.toString()).isEqualTo(2);
+        assertThat(audit.out()).contains("STALE  app/app-20360229-070000.sqlite.gz: dated 3650d 00h after this host's clock (--max-age 26h)");
+        assertThat(audit.err()).contains("its age says nothing");
+        Cli.Result withinDrift = at(Instant.parse("2036-02-29T06:30:00Z")).run("-c", "config.yaml", "verify", "app", "--max-age", "26h");
+        assertThat(withinDrift.exit()).as("half an hour ahead: within the drift allowed").isZero();
+    }
+
     @Test
     void allAndAJobAreExclusiveAndEveryStoreListedMeansExitZero() throws Exception {
         assertThat(at(NOW).run("-c", "config.yaml", "list", "app", "--all").err()).contains("--all lists every job: name no JOB with it");
