@@ -105,7 +105,8 @@ final class Root implements Runnable {
     private static final class Verbs {
         static final Map<String, Class<?>> ALL = verbs(BackupCommand.class, ListCommand.class, InspectCommand.class,
                 RestoreCommand.class, SyncCommand.class, DownloadCommand.class, PruneCommand.class, VerifyCommand.class,
-                WalPushCommand.class, WalFetchCommand.class, ConfigCommand.class, KeygenCommand.class, CheckCommand.class);
+                WalPushCommand.class, WalFetchCommand.class, ConfigCommand.class, KeygenCommand.class, CheckCommand.class,
+                DrillCommand.class);
 
         private static Map<String, Class<?>> verbs(Class<?>... commands) {
             Map<String, Class<?>> m = new LinkedHashMap<>();

@@ -74,6 +74,25 @@ public final class Notifications {
                         null, Redactor.redact(pruned(result))));
     }
 
+    /**
+     * A restore drill of {@code job} ({@code drill --notify}): on success what was restored where, how long it took
+     * and what the target held; else the failure, with a failing tool's last stderr lines.
+     */
+    public static void sendDrill(Workspace ws, JobConfig job, Instant started, Driller.Result result, DbBackupException failure) {
+        Duration took = Duration.between(started, ws.clock().instant());
+        if (failure != null) {
+            String tool = toolOutput(failure);
+            send(ws, job, new JobReport(job.name(), JobReport.Operation.DRILL, JobReport.Outcome.FAILURE, 1, started, took, host(),
+                    null, 0, Redactor.redact(failure.getMessage()), tool.isBlank() ? null : tool));
+            return;
+        }
+        String detail = "restored " + result.key().key() + " (" + io.dbbackup.core.Human.size(result.bytes()) + " decoded) into "
+                + result.target() + " in " + io.dbbackup.core.Human.duration(result.restoreTime()) + "\nthen " + result.holds()
+                + (result.removed() ? "\nremoved again" : "\nkept (--keep)");
+        send(ws, job, new JobReport(job.name(), JobReport.Operation.DRILL, JobReport.Outcome.SUCCESS, 1, started, took, host(),
+                null, 0, null, Redactor.redact(detail)));
+    }
+
     /** What a prune did, one line each: the counts, the newest backup kept, every backup deleted, WAL and leftovers. */
     static String pruned(Pruner.Result r) {
         String verb = r.dryRun() ? "would delete" : "deleted";

@@ -40,6 +40,22 @@ public interface Engine {
     void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException;
 
     /**
+     * Whether {@link #dropTarget} can remove everything a restore into this datasource made (a database, a file):
+     * what a restore drill needs to leave nothing behind. Default: no.
+     */
+    default boolean canDropTarget() {
+        return false;
+    }
+
+    /**
+     * Removes the restore target (drops the database, deletes the file), for a restore drill into a scratch
+     * datasource; a target that does not exist is no error.
+     */
+    default void dropTarget(OperationContext ctx) throws IOException {
+        throw io.dbbackup.core.DbBackupException.user(describe() + " cannot be removed after a drill (drill --keep leaves it)");
+    }
+
+    /**
      * Whether a backup could start now ({@code dbbackup check}), read-only: connects as a backup would and says what
      * it found in one line (server and version, what the source holds, the client tool a backup would run). Throws
      * what a backup would meet (refused connection, missing source, a client too old). Default: the source must

@@ -5,18 +5,19 @@ import java.time.Instant;
 
 /**
  * The outcome of one job run, as notifiers see it: a backup, a scheduled {@code verify --notify} of the job's
- * backups, the test report of {@code check --notify}, or a {@code prune --notify} of its retention. {@code detail}
- * is, on a failure, the last lines of a tool's stderr; on a success without a {@code key} (a prune), what the run
- * did, one line each. {@code error} and {@code detail} have already passed the redactor.
+ * backups, the test report of {@code check --notify}, a {@code prune --notify} of its retention, or a restore
+ * {@code drill --notify}. {@code detail}
+ * is, on a failure, the last lines of a tool's stderr; on a success without a {@code key} (a prune, a drill), what
+ * the run did, one line each. {@code error} and {@code detail} have already passed the redactor.
  */
 public record JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
                         String host, String key, long size, String error, String detail) {
 
     public enum Outcome { SUCCESS, FAILURE, INTERRUPTED }
 
-    /** What ran: a backup of the job, a verification of its stored backups, {@code check --notify}'s test, or a prune. */
+    /** What ran: a backup of the job, a verification of its stored backups, {@code check --notify}'s test, a prune, a drill. */
     public enum Operation {
-        BACKUP("backup job"), VERIFY("verify of job"), CHECK("check of job"), PRUNE("prune of job");
+        BACKUP("backup job"), VERIFY("verify of job"), CHECK("check of job"), PRUNE("prune of job"), DRILL("drill of job");
 
         private final String title;
 

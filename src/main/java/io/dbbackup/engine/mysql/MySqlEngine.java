@@ -294,6 +294,26 @@ public final class MySqlEngine implements Engine {
         }
     }
 
+    /** The databases it names can be dropped; "all databases" cannot (a drill needs a scratch datasource of its own). */
+    @Override
+    public boolean canDropTarget() {
+        return s.scope().kind() != Scope.Kind.ALL;
+    }
+
+    /** {@code DROP DATABASE IF EXISTS} for each database the datasource names (a drill's scratch databases). */
+    @Override
+    public void dropTarget(OperationContext ctx) throws IOException {
+        if (!canDropTarget()) {
+            throw DbBackupException.user(describe() + " names all databases: a drill needs a datasource naming its scratch "
+                    + "database(s)");
+        }
+        StringBuilder sql = new StringBuilder();
+        s.scope().databases().forEach(d -> sql.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n"));
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            client.query(sql.toString(), null, defaults, ctx);
+        }
+    }
+
     /** Creates the target database (drops it first for clean); many databases: drops them for clean. */
     private String prepareSql(boolean clean) {
         StringBuilder b = new StringBuilder();

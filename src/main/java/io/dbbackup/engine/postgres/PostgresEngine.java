@@ -363,6 +363,22 @@ public final class PostgresEngine implements Engine {
         return cmd;
     }
 
+    @Override
+    public boolean canDropTarget() {
+        return true;
+    }
+
+    /** {@code DROP DATABASE IF EXISTS} over the maintenance database (a drill's scratch database). */
+    @Override
+    public void dropTarget(OperationContext ctx) throws IOException {
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            pg.query(MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
+        } catch (ToolFailedException e) {
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot drop database " + settings.database() + " on "
+                    + settings.host() + ":" + settings.port() + ": " + PgErrors.reason(e), e, false);
+        }
+    }
+
     private void createDatabase(PassFile pass, OperationContext ctx) throws IOException {
         try {
             pg.query(MAINTENANCE_DB, pass, ctx, "CREATE DATABASE :\"db\" TEMPLATE template0;");

@@ -211,6 +211,19 @@ public final class SqliteEngine implements Engine {
     }
 
     @Override
+    public boolean canDropTarget() {
+        return true;
+    }
+
+    /** Deletes the database file and the journal files SQLite keeps beside it (a drill's scratch file). */
+    @Override
+    public void dropTarget(OperationContext ctx) throws IOException {
+        for (String suffix : java.util.List.of("", "-wal", "-shm", "-journal")) {
+            Files.deleteIfExists(path.resolveSibling(path.getFileName() + suffix));
+        }
+    }
+
+    @Override
     public TargetState inspectTarget(OperationContext ctx) throws IOException {
         if (!Files.exists(path)) {
             return new TargetState(false, 0, path + " does not exist");

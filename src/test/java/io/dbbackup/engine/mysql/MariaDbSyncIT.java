@@ -101,6 +101,26 @@ class MariaDbSyncIT {
                 .lines().filter(l -> !l.isBlank()).toList();
     }
 
+    /** The restore drill into a scratch database the server does not have yet: identical with --keep, dropped without. */
+    @Test
+    void aDrillRestoresTheNewestBackupIntoAScratchDatabaseAndDropsIt() throws Exception {
+        String drill = fresh("drill");
+        config(drill, "database: shop");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "src");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli.Result kept = cli.run("-c", "config.yaml", "drill", "src", "--to", "target", "--keep", "--json");
+        assertThat(kept.exit()).as(kept.toString()).isZero();
+        assertThat(kept.out()).containsPattern("\"removed\" *: *false");
+        assertThat(Fingerprint.of(server, drill)).isEqualTo(source);
+        server.rootSql("DROP DATABASE " + drill);
+
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "src", "--to", "target");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("   removed again");
+        assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + drill + "'").strip())
+                .as("dropped after the drill").isEqualTo("0");
+    }
+
     @Test
     void syncIntoANewDatabaseGivesIdenticalFingerprintsWithoutWritingAFile() throws Exception {
         String copy = fresh("copy");

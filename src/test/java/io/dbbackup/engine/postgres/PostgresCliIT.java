@@ -190,6 +190,41 @@ class PostgresCliIT {
         }
     }
 
+    /**
+     * The restore drill: the newest backup restored into an empty scratch database exactly as restore does it, the
+     * result reported (webhook), the database dropped again; --keep leaves it, identical to the source; a scratch
+     * database that holds anything is refused before anything is read.
+     */
+    @Test
+    void aDrillRestoresIntoAnEmptyScratchDatabaseReportsAndDropsIt() throws Exception {
+        config("custom", "lz4", "pg.password");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        try (io.dbbackup.testkit.WebhookServer hook = new io.dbbackup.testkit.WebhookServer()) {
+            Files.writeString(dir.resolve("drill.yaml"), Files.readString(dir.resolve("config.yaml"))
+                    .replace("stores:\n", "notifications:\n  hook: {type: webhook, url_env: HOOK_URL}\nstores:\n")
+                    .replace("    prefix: prod\n", "    prefix: prod\n    notify:\n      - {notifier: hook, on: always}\n"));
+            Cli drill = new Cli().workingDir(dir).env("HOOK_URL", hook.url() + "/drill");
+            Cli.Result r = drill.run("-c", "drill.yaml", "drill", "app", "--to", "copy", "--notify");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).containsPattern("ok drill of job app: restored prod/app/app-\\d{8}-\\d{6}\\.dump\\.lz4 \\(.+ decoded\\) "
+                    + "into postgres \\S+/copy_custom_lz4 in ").contains("   then ", "   removed again");
+            assertThat(pg.databaseExists("copy_custom_lz4")).as("dropped after the drill").isFalse();
+            Map<?, ?> report = (Map<?, ?>) io.dbbackup.core.Json.parse(hook.take(java.time.Duration.ofSeconds(5)).body());
+            assertThat(report.get("operation")).isEqualTo("drill");
+            assertThat(report.get("outcome")).isEqualTo("success");
+            assertThat((String) report.get("detail")).startsWith("restored prod/app/app-").contains("\nremoved again");
+        }
+
+        Cli.Result kept = cli.run("-c", "config.yaml", "drill", "app", "--to", "copy", "--keep");
+        assertThat(kept.exit()).as(kept.toString()).isZero();
+        assertThat(pg.contentHashes("copy_custom_lz4")).isEqualTo(sourceContent);
+        Cli.Result again = cli.run("-c", "config.yaml", "drill", "app", "--to", "copy");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("is not empty").doesNotContain("checking backup");
+        assertThat(pg.contentHashes("copy_custom_lz4")).as("a refused drill touches nothing").isEqualTo(sourceContent);
+        pg.dropDatabase("copy_custom_lz4");
+    }
+
     @Test
     void restoreRefusesAScriptCutShortAtAStatementsEndThatPsqlWouldCommitAsAPartialRestore() throws Exception {
         config("plain", "zstd", "pg.password");

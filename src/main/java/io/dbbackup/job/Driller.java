@@ -1,0 +1,117 @@
+package io.dbbackup.job;
+
+import io.dbbackup.config.DatasourceConfig;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.TargetState;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A restore drill: the job's newest backup (or a given one) restored into a scratch datasource exactly as
+ * {@code restore} does it — the whole artifact checked first, then the engine's own restore — timed, the restored
+ * target described, then removed again (unless kept). It never overwrites anything: the scratch target must be
+ * empty, it is never the job's own datasource, and no confirmation is ever given.
+ */
+public final class Driller {
+    /** What was restored where, how long the restore took, what the target then held, and whether it was removed. */
+    public record Result(BackupKey key, String target, long bytes, Duration restoreTime, String holds, boolean removed) {
+    }
+
+    private static final Confirmer NEVER = new Confirmer() {
+        @Override
+        public boolean interactive() {
+            return false;
+        }
+
+        @Override
+        public boolean confirm(String question) {
+            return false;
+        }
+    };
+
+    private final Workspace ws;
+    private final DecryptionKeys keys;
+
+    public Driller(Workspace ws, DecryptionKeys keys) {
+        this.ws = ws;
+        this.keys = keys;
+    }
+
+    public Result drill(String jobName, Optional<String> key, String to, boolean keep) {
+        JobConfig job = ws.job(jobName);
+        if (to.equals(job.datasource())) {
+            throw DbBackupException.user("drill: --to " + to + " is job " + job.name() + "'s own datasource; a drill restores "
+                    + "into a scratch datasource of its own (an empty database or file, removed after the drill)");
+        }
+        DatasourceConfig target = ws.datasource(to);
+        Engine engine = target.engine();
+        if (engine.physical() || ws.datasource(job.datasource()).engine().physical()) {
+            throw DbBackupException.user("drill: a physical base backup is drilled with 'restore " + job.name()
+                    + " --pgdata DIR' into a scratch folder");
+        }
+        if (!keep && !engine.canDropTarget()) {
+            throw DbBackupException.user("drill: " + engine.describe() + " cannot be removed after the drill: name a "
+                    + "scratch datasource that can (a database, a SQLite file), or pass --keep");
+        }
+        ws.requireSecrets(job, "datasources." + to);
+        TargetState before = inspect(engine);
+        if (!before.isEmpty()) {
+            throw DbBackupException.user("drill: the target " + engine.describe() + " is not empty (" + before.description()
+                    + "): a drill restores only into an empty scratch target, and removes it after");
+        }
+        long t0 = System.nanoTime();
+        Restorer.Result r;
+        try {
+            r = new Restorer(ws, NEVER, keys).restore(new Restorer.Request(job.name(), key, Optional.of(to), false, false));
+        } catch (RuntimeException e) {
+            if (!keep) {
+                removeQuietly(engine, job); // whatever a failed restore left: the next drill needs an empty target
+            }
+            throw e;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        String holds;
+        try {
+            holds = inspect(engine).description();
+        } catch (DbBackupException e) {
+            holds = "(cannot be inspected: " + e.getMessage() + ")";
+        }
+        if (!keep) {
+            try (Workspace.Operation op = ws.operation("drill-" + job.name())) {
+                engine.dropTarget(op.context());
+            } catch (IOException | RuntimeException e) {
+                throw Failures.map("the drill restored " + r.key().key() + " into " + r.target() + " but cannot remove it again "
+                        + "(the next drill needs it empty)", e);
+            }
+        }
+        ws.log().info("drill finished", "job", job.name(), "key", r.key().key(), "target", r.target(),
+                "restore_ms", took.toMillis(), "removed", !keep);
+        return new Result(r.key(), r.target(), r.bytes(), took, holds, !keep);
+    }
+
+    private TargetState inspect(Engine engine) {
+        try (Workspace.Operation op = ws.operation("drill-inspect")) {
+            return engine.inspectTarget(op.context());
+        } catch (IOException e) {
+            throw Failures.map("cannot inspect the drill target " + engine.describe(), e);
+        }
+    }
+
+    private void removeQuietly(Engine engine, JobConfig job) {
+        if (!engine.canDropTarget()) {
+            return;
+        }
+        try (Workspace.Operation op = ws.operation("drill-" + job.name())) {
+            engine.dropTarget(op.context());
+        } catch (IOException | RuntimeException e) {
+            ws.log().warn("cannot remove what the failed drill left in its target", "job", job.name(), "target",
+                    engine.describe(), "error", String.valueOf(e.getMessage()));
+        }
+    }
+}

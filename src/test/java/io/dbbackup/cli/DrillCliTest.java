@@ -1,0 +1,99 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Reseal;
+import io.dbbackup.testkit.SqliteFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code drill} on SQLite: the newest backup restored into an empty scratch file as restore does it, the result
+ * said, the file removed again; it never writes into anything that exists, and a corrupt backup fails it (exit 3).
+ */
+class DrillCliTest {
+    @TempDir
+    Path dir;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 300);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: zstd}
+                  scratch: {engine: sqlite, path: scratch/drill.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: local}
+                """);
+        Files.createDirectories(dir.resolve("scratch"));
+        cli = new Cli().workingDir(dir);
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+    }
+
+    private Path artifact() throws Exception {
+        try (Stream<Path> s = Files.walk(dir.resolve("store"))) {
+            return s.filter(p -> p.toString().endsWith(".sqlite.zst")).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void theBackupIsRestoredIntoTheScratchFileTimedDescribedAndRemoved() throws Exception {
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).containsPattern("ok drill of job app: restored app/app-\\d{8}-\\d{6}\\.sqlite\\.zst \\(.+ decoded\\) into sqlite "
+                + ".*scratch/drill\\.db in \\d").contains("   then " + dir.resolve("scratch/drill.db") + " holds ", "   removed again");
+        assertThat(r.err()).contains("checking backup before restore", "drill finished");
+        try (Stream<Path> s = Files.list(dir.resolve("scratch"))) {
+            assertThat(s).as("nothing left in the scratch folder").isEmpty();
+        }
+
+        Cli.Result kept = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch", "--keep");
+        assertThat(kept.exit()).as(kept.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("scratch/drill.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+    }
+
+    @Test
+    void aTargetThatHoldsAnythingOrTheJobsOwnDatasourceIsRefusedBeforeAnythingIsRead() throws Exception {
+        SqliteFixture.create(dir.resolve("scratch/drill.db"), 5);
+        byte[] before = Files.readAllBytes(dir.resolve("scratch/drill.db"));
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("error: drill: the target sqlite " + dir.resolve("scratch/drill.db") + " is not empty")
+                .doesNotContain("checking backup");
+        assertThat(Files.readAllBytes(dir.resolve("scratch/drill.db"))).isEqualTo(before);
+
+        Cli.Result own = cli.run("-c", "config.yaml", "drill", "app", "--to", "app");
+        assertThat(own.exit()).isEqualTo(1);
+        assertThat(own.err()).contains("--to app is job app's own datasource");
+        assertThat(cli.run("-c", "config.yaml", "drill", "app").err()).contains("Missing required option: '--to=DATASOURCE'");
+    }
+
+    @Test
+    void aCorruptBackupFailsTheDrillAsAnIntegrityFailureAndLeavesNothing() throws Exception {
+        Path a = artifact();
+        byte[] original = Files.readAllBytes(a);
+        byte[] b = original.clone();
+        b[b.length / 2] ^= 0x01;
+        Files.write(a, b);
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch", "--json");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("checksum mismatch");
+        assertThat(r.out()).isEmpty();
+        assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
+
+        Files.write(a, original);
+        Reseal.rewrite(a, bytes -> java.util.Arrays.copyOf(bytes, bytes.length / 2)); // cut short, its checksum matching
+        Cli.Result cut = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(cut.exit()).as(cut.toString()).isEqualTo(3);
+        assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
+    }
+}
