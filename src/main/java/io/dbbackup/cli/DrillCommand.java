@@ -2,10 +2,13 @@ package io.dbbackup.cli;
 
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.Driller;
 import io.dbbackup.job.Notifications;
+import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,6 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,11 +31,13 @@ final class DrillCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
 
-    @Parameters(index = "0", paramLabel = "JOB")
-    String job;
+    @Parameters(paramLabel = "JOB [KEY]", arity = "0..2",
+            description = "The job, and optionally a full key or a file name from 'list' (default: the newest).")
+    List<String> args = new ArrayList<>();
 
-    @Parameters(index = "1", paramLabel = "KEY", arity = "0..1", description = "A full key or a file name from 'list' (default: the newest).")
-    String key;
+    @Option(names = "--all", description = "Drill every job whose datasource is of the scratch datasource's kind, one "
+            + "after the other into the same scratch target (emptied between them).")
+    boolean all;
 
     @Option(names = "--to", required = true, paramLabel = "DATASOURCE",
             description = "The scratch datasource to restore into: must be empty (a database or file that does not exist yet).")
@@ -50,12 +57,61 @@ final class DrillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (all == !args.isEmpty()) {
+            throw DbBackupException.user(all ? "--all drills every job of the scratch's kind: name no JOB or KEY with it"
+                    : "name the job to drill, or pass --all");
+        }
         Workspace ws = root.workspace();
-        JobConfig j = ws.job(job);
+        if (!all) {
+            JobConfig j = ws.job(args.get(0));
+            Driller.Result r = drillOne(ws, j, Optional.ofNullable(args.size() > 1 ? args.get(1) : null));
+            print(j, r);
+            return 0;
+        }
+        List<JobConfig> jobs = Driller.drillableInto(ws, to);
+        List<ExitStatus> statuses = new ArrayList<>();
+        List<Object> rows = new ArrayList<>();
+        for (JobConfig j : jobs) {
+            try {
+                Driller.Result r = drillOne(ws, j, Optional.empty());
+                statuses.add(ExitStatus.OK);
+                if (json) {
+                    rows.add(toMap(j, r));
+                } else {
+                    print(j, r);
+                }
+            } catch (DbBackupException e) {
+                statuses.add(e.status());
+                ws.log().error(e.getMessage(), "job", j.name());
+                String error = Redactor.redact(e.getMessage());
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("job", j.name());
+                    m.put("ok", false);
+                    m.put("exit", e.status().code());
+                    m.put("error", error);
+                    rows.add(m);
+                } else {
+                    root.out.println("FAILED drill of job " + j.name() + ": " + error);
+                }
+            }
+        }
+        ExitStatus status = RunSummary.of(statuses);
+        if (json) {
+            root.out.println(Json.pretty(rows));
+        } else {
+            long failed = statuses.stream().filter(st -> st != ExitStatus.OK).count();
+            root.out.printf("%d of %d jobs drilled%s (exit %d)%n", statuses.size() - failed, statuses.size(),
+                    failed == 0 ? "" : ", " + failed + " failed", status.code());
+        }
+        return status.code();
+    }
+
+    private Driller.Result drillOne(Workspace ws, JobConfig j, Optional<String> key) {
         Instant started = ws.clock().instant();
         Driller.Result r;
         try {
-            r = new Driller(ws, decryption.keys(root.main)).drill(j.name(), Optional.ofNullable(key), to, keep);
+            r = new Driller(ws, decryption.keys(root.main)).drill(j.name(), key, to, keep);
         } catch (DbBackupException e) {
             if (notify) {
                 Notifications.sendDrill(ws, j, started, null, e);
@@ -65,23 +121,30 @@ final class DrillCommand implements Callable<Integer> {
         if (notify) {
             Notifications.sendDrill(ws, j, started, r, null);
         }
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("job", j.name());
-            m.put("ok", true);
-            m.put("key", r.key().key());
-            m.put("target", r.target());
-            m.put("decoded_bytes", r.bytes());
-            m.put("restore_ms", r.restoreTime().toMillis());
-            m.put("holds", r.holds());
-            m.put("removed", r.removed());
-            root.out.println(Json.pretty(m));
-        } else {
-            root.out.println("ok drill of job " + j.name() + ": restored " + r.key().key() + " (" + Human.size(r.bytes())
-                    + " decoded) into " + r.target() + " in " + Human.duration(r.restoreTime()));
-            root.out.println("   then " + r.holds());
-            root.out.println(r.removed() ? "   removed again" : "   kept (--keep): remove it before the next drill");
+        return r;
+    }
+
+    private void print(JobConfig j, Driller.Result r) {
+        if (json && !all) {
+            root.out.println(Json.pretty(toMap(j, r)));
+            return;
         }
-        return 0;
+        root.out.println("ok drill of job " + j.name() + ": restored " + r.key().key() + " (" + Human.size(r.bytes())
+                + " decoded) into " + r.target() + " in " + Human.duration(r.restoreTime()));
+        root.out.println("   then " + r.holds());
+        root.out.println(r.removed() ? "   removed again" : "   kept (--keep): remove it before the next drill");
+    }
+
+    private static Map<String, Object> toMap(JobConfig j, Driller.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", j.name());
+        m.put("ok", true);
+        m.put("key", r.key().key());
+        m.put("target", r.target());
+        m.put("decoded_bytes", r.bytes());
+        m.put("restore_ms", r.restoreTime().toMillis());
+        m.put("holds", r.holds());
+        m.put("removed", r.removed());
+        return m;
     }
 }

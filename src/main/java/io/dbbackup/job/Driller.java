@@ -43,6 +43,23 @@ public final class Driller {
         this.keys = keys;
     }
 
+    /**
+     * {@code drill --all}: the jobs whose backups restore into {@code to} — logical backups of a datasource of the same
+     * kind (dialect), other than {@code to} itself; none is a user error.
+     */
+    public static java.util.List<JobConfig> drillableInto(Workspace ws, String to) {
+        Engine scratch = ws.datasource(to).engine();
+        java.util.List<JobConfig> jobs = ws.config().jobs().values().stream()
+                .filter(j -> !j.datasource().equals(to))
+                .filter(j -> !ws.datasource(j.datasource()).engine().physical())
+                .filter(j -> ws.datasource(j.datasource()).engine().dialect().equals(scratch.dialect())).toList();
+        if (jobs.isEmpty()) {
+            throw DbBackupException.user("drill --all: no job backs up a datasource of the kind of " + to + " ("
+                    + scratch.describe() + ")");
+        }
+        return jobs;
+    }
+
     public Result drill(String jobName, Optional<String> key, String to, boolean keep) {
         JobConfig job = ws.job(jobName);
         if (to.equals(job.datasource())) {

@@ -77,6 +77,31 @@ class DrillCliTest {
         assertThat(cli.run("-c", "config.yaml", "drill", "app").err()).contains("Missing required option: '--to=DATASOURCE'");
     }
 
+    /** --all: each job of the scratch's kind in turn, a failing one reported and the next still drilled. */
+    @Test
+    void allDrillsEveryJobOfTheScratchsKindOneAfterTheOther() throws Exception {
+        SqliteFixture.create(dir.resolve("other.db"), 40);
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("  scratch:", "  other: {engine: sqlite, path: other.db}\n  scratch:")
+                + "  other: {datasource: other, store: local}\n");
+        assertThat(cli.run("-c", "config.yaml", "backup", "other").exit()).isZero();
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("ok drill of job app: ", "ok drill of job other: ", "2 of 2 jobs drilled (exit 0)");
+
+        Path a = artifact();
+        byte[] b = Files.readAllBytes(a);
+        b[b.length / 2] ^= 0x01;
+        Files.write(a, b);
+        Cli.Result partly = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch", "--json");
+        assertThat(partly.exit()).as(partly.toString()).isEqualTo(4);
+        assertThat(partly.out()).containsPattern("\"job\" *: *\"app\",\\s*\"ok\" *: *false,\\s*\"exit\" *: *3")
+                .containsPattern("\"job\" *: *\"other\",\\s*\"ok\" *: *true");
+        assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
+        assertThat(cli.run("-c", "config.yaml", "drill", "app", "--all", "--to", "scratch").err())
+                .contains("--all drills every job of the scratch's kind: name no JOB or KEY with it");
+    }
+
     @Test
     void aCorruptBackupFailsTheDrillAsAnIntegrityFailureAndLeavesNothing() throws Exception {
         Path a = artifact();

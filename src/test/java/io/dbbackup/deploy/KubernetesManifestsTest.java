@@ -67,7 +67,7 @@ class KubernetesManifestsTest {
     @Test
     void everyFileIsOneKubernetesObjectOfTheExpectedKind() throws IOException {
         Map<String, String> kinds = Map.of("cronjob.yaml", "CronJob", "indexed-job.yaml", "Job",
-                "audit-cronjob.yaml", "CronJob", "configmap.yaml", "ConfigMap", "secret.yaml", "Secret");
+                "audit-cronjob.yaml", "CronJob", "drill-cronjob.yaml", "CronJob", "configmap.yaml", "ConfigMap", "secret.yaml", "Secret");
         try (var files = Files.list(DIR)) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml")))
                     .containsExactlyInAnyOrderElementsOf(kinds.keySet());
@@ -104,9 +104,25 @@ class KubernetesManifestsTest {
         assertThat(rules).anySatisfy(r -> assertThat((List<Integer>) at(r, "onExitCodes.values")).contains(2, 3));
     }
 
+    /** The drill restores into a scratch datasource of the ConfigMap that no job backs up, and never retries a corrupt backup. */
+    @Test
+    void theDrillRestoresIntoAScratchDatabaseNoJobBacksUp() throws IOException {
+        Map<String, Object> drill = load("drill-cronjob.yaml");
+        List<String> args = at(((List<Map<String, Object>>) at(podSpec(drill), "containers")).get(0), "args");
+        assertThat(args).containsSubsequence("drill", "--all", "--to", "drill-scratch", "--notify");
+        Map<String, Object> config = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(configText());
+        assertThat((Map<String, Object>) at(config, "datasources")).containsKey("drill-scratch");
+        for (Object job : ((Map<String, Object>) at(config, "jobs")).values()) {
+            assertThat((String) ((Map<String, Object>) job).get("datasource")).isNotEqualTo("drill-scratch");
+        }
+        List<Map<String, Object>> rules = at(jobSpec(drill), "podFailurePolicy.rules");
+        assertThat(rules).anySatisfy(r -> assertThat((List<Integer>) at(r, "onExitCodes.values")).contains(3, 4));
+        assertThat((String) at(drill, "metadata.name")).isNotEqualTo(at(load("audit-cronjob.yaml"), "metadata.name"));
+    }
+
     @Test
     void podsAreLockedDown() throws IOException {
-        for (String file : List.of("cronjob.yaml", "indexed-job.yaml", "audit-cronjob.yaml")) {
+        for (String file : List.of("cronjob.yaml", "indexed-job.yaml", "audit-cronjob.yaml", "drill-cronjob.yaml")) {
             Map<String, Object> workload = load(file);
             Map<String, Object> pod = podSpec(workload);
             assertThat((String) at(pod, "restartPolicy")).as(file).isEqualTo("Never");
@@ -124,7 +140,7 @@ class KubernetesManifestsTest {
             assertThat((String) at(c, "resources.requests.cpu")).as(file).isNotBlank();
 
             List<String> args = at(c, "args");
-            String verb = file.startsWith("audit") ? "verify" : "backup";
+            String verb = file.startsWith("audit") ? "verify" : file.startsWith("drill") ? "drill" : "backup";
             assertThat(args).as(file).containsSubsequence(verb, "--all").doesNotContain("--shard");
             assertThat(args.indexOf("--log-format")).as(file + ": a root option comes before the command").isLessThan(args.indexOf(verb));
 
