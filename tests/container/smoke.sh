@@ -5,7 +5,8 @@
 # not root, a real backup of the bundled SQLite example into a mounted host folder (read-only root
 # filesystem, tmpfs /tmp, no capabilities, as in deploy/kubernetes/cronjob.yaml), its sidecar with
 # sha256sum -c on the host and the files' owner (uid 10001), and SIGTERM during a backup → exit 143
-# with nothing half-written.
+# with nothing half-written; before that, check --all and a restore drill of the backup into a scratch
+# file (drill --json) in the same hardened container.
 #
 # Usage (root, Debian 12): tests/container/smoke.sh
 # Env: W (state folder, default /var/tmp/dbbackup-container: storage, base image, test output; kept
@@ -141,6 +142,32 @@ zstd -q -dc "$artifact" > "$OUT/shop.db"
 bad=$(find "$OUT/backups" -mindepth 1 ! -uid "$UID_EXPECTED" -printf '%u %p\n')
 [ -z "$bad" ] || fail "files not owned by uid $UID_EXPECTED: $bad"
 echo "  sidecar OK, files owned by uid $UID_EXPECTED"
+
+step "drill: the backup just made restored into a scratch file in the hardened container, then removed"
+cat > "$OUT/config/drill.yaml" <<'EOF'
+datasources:
+  shop:
+    engine: sqlite
+    path: /opt/dbbackup/examples/shop.db
+  scratch:
+    engine: sqlite
+    path: /tmp/drill-shop.db
+stores:
+  local:
+    type: local
+    path: /backups
+jobs:
+  shop:
+    datasource: shop
+    store: local
+    prefix: example
+EOF
+chmod 0644 "$OUT/config/drill.yaml"
+out=$(run "${hardened[@]}" -v "$OUT/config:/config:ro" -v "$OUT/backups:/backups:ro" "$IMAGE" -c /config/drill.yaml \
+  drill shop --to scratch --json) || fail "drill of the example's backup: $out"
+echo "$out" | sed 's/^/  /'
+grep -q '"removed" *: *true' <<< "$out" && grep -q '"holds" *: *"/tmp/drill-shop.db holds [1-9]' <<< "$out" \
+  || fail "the drill did not restore and remove: $out"
 
 step "SIGTERM during a backup exits 143 and leaves nothing half-written"
 # the default config path /config/config.yaml; the online strategy copying one page per second
