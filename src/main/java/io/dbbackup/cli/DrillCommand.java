@@ -83,28 +83,19 @@ final class DrillCommand implements Callable<Integer> {
             } catch (DbBackupException e) {
                 statuses.add(e.status());
                 ws.log().error(e.getMessage(), "job", j.name());
-                String error = Redactor.redact(e.getMessage());
                 if (json) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("job", j.name());
-                    m.put("ok", false);
-                    m.put("exit", e.status().code());
-                    m.put("error", error);
-                    rows.add(m);
+                    rows.add(JobRows.failed(j.name(), e));
                 } else {
-                    root.out.println("FAILED drill of job " + j.name() + ": " + error);
+                    root.out.println("FAILED drill of job " + j.name() + ": " + Redactor.redact(e.getMessage()));
                 }
             }
         }
-        ExitStatus status = RunSummary.of(statuses);
         if (json) {
             root.out.println(Json.pretty(rows));
         } else {
-            long failed = statuses.stream().filter(st -> st != ExitStatus.OK).count();
-            root.out.printf("%d of %d jobs drilled%s (exit %d)%n", statuses.size() - failed, statuses.size(),
-                    failed == 0 ? "" : ", " + failed + " failed", status.code());
+            root.out.println(JobRows.summary(statuses, "drilled"));
         }
-        return status.code();
+        return RunSummary.of(statuses).code();
     }
 
     private Driller.Result drillOne(Workspace ws, JobConfig j, Optional<String> key) {

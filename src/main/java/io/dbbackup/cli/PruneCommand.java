@@ -82,16 +82,10 @@ final class PruneCommand implements Callable<Integer> {
                 }
                 statuses.add(f.status());
                 ws.log().error(f.getMessage(), "job", job.name());
-                String error = Redactor.redact(f.getMessage());
                 if (json) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("job", job.name());
-                    m.put("ok", false);
-                    m.put("exit", f.status().code());
-                    m.put("error", error);
-                    rendered.add(m);
+                    rendered.add(JobRows.failed(job.name(), f));
                 } else {
-                    root.out.println("FAILED job " + job.name() + ": " + error);
+                    root.out.println("FAILED job " + job.name() + ": " + Redactor.redact(f.getMessage()));
                 }
                 continue;
             }
@@ -112,16 +106,12 @@ final class PruneCommand implements Callable<Integer> {
                 printTable(r);
             }
         }
-        ExitStatus status = RunSummary.of(statuses);
         if (json) {
             root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));
         } else if (several) {
-            long failed = statuses.stream().filter(st -> st != ExitStatus.OK).count();
-            root.out.printf("%d of %d jobs %s%s (exit %d)%n", statuses.size() - failed, statuses.size(),
-                    dryRun ? "decided (dry run, nothing deleted)" : "pruned", failed == 0 ? "" : ", " + failed + " failed",
-                    status.code());
+            root.out.println(JobRows.summary(statuses, dryRun ? "decided (dry run, nothing deleted)" : "pruned"));
         }
-        return status.code();
+        return RunSummary.of(statuses).code();
     }
 
     private static Map<String, Object> walJson(WalRetention.Decision wal) {

@@ -3,6 +3,7 @@ package io.dbbackup.job;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.core.WalFileName;
@@ -12,8 +13,6 @@ import io.dbbackup.retention.Kept;
 import io.dbbackup.retention.WalRetention;
 import io.dbbackup.retention.RetentionDecision;
 import io.dbbackup.spi.Store;
-
-import io.dbbackup.core.ExitStatus;
 
 import java.io.IOException;
 import java.time.Duration;

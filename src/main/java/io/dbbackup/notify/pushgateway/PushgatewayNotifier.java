@@ -1,15 +1,13 @@
 package io.dbbackup.notify.pushgateway;
 
-import io.dbbackup.core.Redactor;
+import io.dbbackup.notify.HttpNotice;
 import io.dbbackup.spi.JobReport;
 import io.dbbackup.spi.Notifier;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
@@ -41,22 +39,7 @@ final class PushgatewayNotifier implements Notifier {
         if (settings.authorization() != null) {
             req.header("Authorization", settings.authorization().reveal());
         }
-        HttpResponse<String> response;
-        try {
-            response = client.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("pushgateway " + settings.url() + " interrupted");
-        } catch (IOException e) {
-            throw new IOException("pushgateway " + settings.url() + " failed: "
-                    + Redactor.redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        }
-        int status = response.statusCode();
-        if (status < 200 || status > 299) {
-            String answer = response.body() == null ? "" : response.body().strip().replaceAll("\\s+", " ");
-            throw new IOException("pushgateway " + settings.url() + " answered HTTP " + status
-                    + (answer.isEmpty() ? "" : ": " + Redactor.redact(answer.length() > 200 ? answer.substring(0, 200) + "..." : answer)));
-        }
+        HttpNotice.send(client, req.build(), "pushgateway " + settings.url());
     }
 
     /** The group's URL under the base URL (job names are letters, digits, '.', '_' and '-': safe path segments). */

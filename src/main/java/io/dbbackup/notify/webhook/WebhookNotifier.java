@@ -2,15 +2,14 @@ package io.dbbackup.notify.webhook;
 
 import io.dbbackup.core.Json;
 import io.dbbackup.core.Redactor;
+import io.dbbackup.notify.HttpNotice;
 import io.dbbackup.spi.JobReport;
 import io.dbbackup.spi.Notifier;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -49,25 +48,7 @@ final class WebhookNotifier implements Notifier {
         if (settings.authorization() != null) {
             req.header("Authorization", settings.authorization().reveal());
         }
-        HttpResponse<String> response;
-        try {
-            response = client.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("webhook " + describe(uri) + " interrupted");
-        } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            throw new IOException("webhook " + describe(uri) + " failed: " + Redactor.redact(why), e);
-        }
-        int status = response.statusCode();
-        if (status < 200 || status > 299) {
-            String answer = response.body() == null ? "" : response.body().strip().replaceAll("\\s+", " ");
-            if (answer.length() > 200) {
-                answer = answer.substring(0, 200) + "...";
-            }
-            throw new IOException("webhook " + describe(uri) + " answered HTTP " + status
-                    + (answer.isEmpty() ? "" : ": " + Redactor.redact(answer)));
-        }
+        HttpNotice.send(client, req.build(), "webhook " + describe(uri));
     }
 
     /** The report's fields, plus {@code text}: one line a chat tool can show as it is. */

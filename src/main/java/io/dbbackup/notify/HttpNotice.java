@@ -1,0 +1,41 @@
+package io.dbbackup.notify;
+
+import io.dbbackup.core.Redactor;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one HTTP request of a notifier (webhook, Pushgateway): an answer other than 2xx, a failed connection or an
+ * interruption is an IOException that starts with {@code what} (which names no secret part of the URL) and holds at
+ * most 200 characters of the server's answer, redacted.
+ */
+public final class HttpNotice {
+    private HttpNotice() {
+    }
+
+    public static void send(HttpClient client, HttpRequest request, String what) throws IOException {
+        HttpResponse<String> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(what + " interrupted");
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw new IOException(what + " failed: " + Redactor.redact(why), e);
+        }
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            String answer = response.body() == null ? "" : response.body().strip().replaceAll("\\s+", " ");
+            if (answer.length() > 200) {
+                answer = answer.substring(0, 200) + "...";
+            }
+            throw new IOException(what + " answered HTTP " + status + (answer.isEmpty() ? "" : ": " + Redactor.redact(answer)));
+        }
+    }
+}
