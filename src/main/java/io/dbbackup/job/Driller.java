@@ -45,13 +45,15 @@ public final class Driller {
 
     /**
      * {@code drill --all}: the jobs whose backups restore into {@code to} — logical backups of a datasource of the same
-     * kind (dialect), other than {@code to} itself; none is a user error.
+     * kind (dialect) that restore into their target only (one database, a file), other than {@code to} itself; none
+     * is a user error.
      */
     public static java.util.List<JobConfig> drillableInto(Workspace ws, String to) {
         Engine scratch = ws.datasource(to).engine();
         java.util.List<JobConfig> jobs = ws.config().jobs().values().stream()
                 .filter(j -> !j.datasource().equals(to))
                 .filter(j -> !ws.datasource(j.datasource()).engine().physical())
+                .filter(j -> ws.datasource(j.datasource()).engine().restoresIntoTargetOnly())
                 .filter(j -> ws.datasource(j.datasource()).engine().dialect().equals(scratch.dialect())).toList();
         if (jobs.isEmpty()) {
             throw DbBackupException.user("drill --all: no job backs up a datasource of the kind of " + to + " ("
@@ -68,9 +70,16 @@ public final class Driller {
         }
         DatasourceConfig target = ws.datasource(to);
         Engine engine = target.engine();
-        if (engine.physical() || ws.datasource(job.datasource()).engine().physical()) {
+        Engine source = ws.datasource(job.datasource()).engine();
+        if (engine.physical() || source.physical()) {
             throw DbBackupException.user("drill: a physical base backup is drilled with 'restore " + job.name()
                     + " --pgdata DIR' into a scratch folder");
+        }
+        if (!source.restoresIntoTargetOnly() || !engine.restoresIntoTargetOnly()) {
+            // e.g. a MySQL dump of several databases: restored, it writes into the databases it names, on the scratch's
+            // server, whatever the scratch datasource says; a drill must never write anywhere but its scratch target
+            throw DbBackupException.user("drill: a backup of " + source.describe() + " restores into what the dump itself "
+                    + "names, not only into a scratch target; drills take datasources of one database (or file)");
         }
         if (!keep && !engine.canDropTarget()) {
             throw DbBackupException.user("drill: " + engine.describe() + " cannot be removed after the drill: name a "

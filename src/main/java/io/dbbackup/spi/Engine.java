@@ -40,6 +40,15 @@ public interface Engine {
     void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException;
 
     /**
+     * Whether a restore of this datasource's dumps writes only into the datasource it is restored into — not into
+     * objects the dump names itself (a MySQL dump of several databases holds their names and {@code USE}s them; a
+     * roles script is the cluster's): what a restore drill into a scratch datasource needs. Default: no.
+     */
+    default boolean restoresIntoTargetOnly() {
+        return false;
+    }
+
+    /**
      * Whether {@link #dropTarget} can remove everything a restore into this datasource made (a database, a file):
      * what a restore drill needs to leave nothing behind. Default: no.
      */

@@ -294,23 +294,31 @@ public final class MySqlEngine implements Engine {
         }
     }
 
-    /** The databases it names can be dropped; "all databases" cannot (a drill needs a scratch datasource of its own). */
+    /**
+     * A one-database dump is written without {@code CREATE DATABASE}/{@code USE} and restored with
+     * {@code --database}: into the target only. A dump of several databases (or all) names them and {@code USE}s
+     * them, so its restore writes into those names on the target's server, whatever the target datasource says.
+     */
     @Override
-    public boolean canDropTarget() {
-        return s.scope().kind() != Scope.Kind.ALL;
+    public boolean restoresIntoTargetOnly() {
+        return s.scope().kind() == Scope.Kind.ONE;
     }
 
-    /** {@code DROP DATABASE IF EXISTS} for each database the datasource names (a drill's scratch databases). */
+    /** One named database: a drill can drop it again; several or all: a drill does not restore into them. */
+    @Override
+    public boolean canDropTarget() {
+        return s.scope().kind() == Scope.Kind.ONE;
+    }
+
+    /** {@code DROP DATABASE IF EXISTS} of the one database the datasource names (a drill's scratch database). */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {
         if (!canDropTarget()) {
-            throw DbBackupException.user(describe() + " names all databases: a drill needs a datasource naming its scratch "
-                    + "database(s)");
+            throw DbBackupException.user(describe() + " names more than one database: a drill needs a scratch datasource "
+                    + "naming one database");
         }
-        StringBuilder sql = new StringBuilder();
-        s.scope().databases().forEach(d -> sql.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n"));
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
-            client.query(sql.toString(), null, defaults, ctx);
+            client.query("DROP DATABASE IF EXISTS " + Sql.ident(s.scope().single()) + ";\n", null, defaults, ctx);
         }
     }
 

@@ -363,6 +363,12 @@ public final class PostgresEngine implements Engine {
         return cmd;
     }
 
+    /** A restore writes into the target database (file) only. */
+    @Override
+    public boolean restoresIntoTargetOnly() {
+        return true;
+    }
+
     @Override
     public boolean canDropTarget() {
         return true;

@@ -210,6 +210,12 @@ public final class SqliteEngine implements Engine {
         }
     }
 
+    /** A restore writes into the target database (file) only. */
+    @Override
+    public boolean restoresIntoTargetOnly() {
+        return true;
+    }
+
     @Override
     public boolean canDropTarget() {
         return true;

@@ -119,6 +119,13 @@ class MariaDbSyncIT {
         assertThat(r.out()).contains("   removed again");
         assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + drill + "'").strip())
                 .as("dropped after the drill").isEqualTo("0");
+
+        // a dump of several databases USEs their names: restored, it would write into shop itself on this server
+        config(fresh("drill"), "databases: [shop, mysql]");
+        Cli.Result several = cli.run("-c", "config.yaml", "drill", "src", "--to", "target");
+        assertThat(several.exit()).as(several.toString()).isEqualTo(1);
+        assertThat(several.err()).contains("restores into what the dump itself names").doesNotContain("checking backup");
+        assertThat(Fingerprint.of(server, "shop")).isEqualTo(source);
     }
 
     @Test
