@@ -71,6 +71,7 @@ public final class Restorer {
                     + "directory with --pgdata DIR (plus --target-time/--target-lsn/--target latest for point-in-time recovery)");
         }
         DatasourceConfig target = ws.datasource(r.toDatasource().orElse(job.datasource()));
+        requireTheDumpGoesWhereTheTargetSays(job, target);
         ws.requireSecrets(job, "datasources." + target.name());
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
@@ -120,6 +121,21 @@ public final class Restorer {
             }
             ws.log().info("restore finished", "key", key.key(), "target", target.engine().describe(), "bytes", bytes);
             return new Result(key, target.engine().describe(), bytes, false, state);
+        }
+    }
+
+    /**
+     * A dump that names where it goes (a MySQL dump of several databases {@code USE}s them) restored into another
+     * datasource of one database would write into the databases it names on that server — on a shared server, into
+     * the originals — while the confirmation looked at the empty target. Refused before anything is read.
+     */
+    private void requireTheDumpGoesWhereTheTargetSays(JobConfig job, DatasourceConfig target) {
+        io.dbbackup.spi.Engine source = ws.datasource(job.datasource()).engine();
+        if (!target.name().equals(job.datasource()) && !source.restoresIntoTargetOnly() && target.engine().restoresIntoTargetOnly()) {
+            throw DbBackupException.user("the backups of job " + job.name() + " (" + source.describe() + ") name the "
+                    + "databases they restore into and switch to them by name, so restored into " + target.name() + " ("
+                    + target.engine().describe() + ") they would write into those databases on its server, not into "
+                    + target.name() + "; restore into a datasource naming the same databases, or into the job's own");
         }
     }
 

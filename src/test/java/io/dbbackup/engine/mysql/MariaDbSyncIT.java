@@ -125,6 +125,10 @@ class MariaDbSyncIT {
         Cli.Result several = cli.run("-c", "config.yaml", "drill", "src", "--to", "target");
         assertThat(several.exit()).as(several.toString()).isEqualTo(1);
         assertThat(several.err()).contains("restores into what the dump itself names").doesNotContain("checking backup");
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "src", "--to", "target", "--auto-confirm");
+        assertThat(restore.exit()).as("restore: the same refusal " + restore).isEqualTo(1);
+        assertThat(restore.err()).contains("name the databases they restore into and switch to them by name")
+                .doesNotContain("checking backup");
         assertThat(Fingerprint.of(server, "shop")).isEqualTo(source);
     }
 
