@@ -126,16 +126,24 @@ public final class Restorer {
 
     /**
      * A dump that names where it goes (a MySQL dump of several databases {@code USE}s them) restored into another
-     * datasource of one database would write into the databases it names on that server — on a shared server, into
-     * the originals — while the confirmation looked at the empty target. Refused before anything is read.
+     * datasource that names other databases (one, or other names) would write into the databases it names on that
+     * server — on a shared server, into the originals — while the confirmation looked at the target's (empty) ones.
+     * Refused before anything is read; a target naming the same databases is the intent.
      */
     private void requireTheDumpGoesWhereTheTargetSays(JobConfig job, DatasourceConfig target) {
         io.dbbackup.spi.Engine source = ws.datasource(job.datasource()).engine();
-        if (!target.name().equals(job.datasource()) && !source.restoresIntoTargetOnly() && target.engine().restoresIntoTargetOnly()) {
+        if (target.name().equals(job.datasource()) || source.restoresIntoTargetOnly()) {
+            return;
+        }
+        String names = source.namesItRestoresInto();
+        boolean differ = target.engine().restoresIntoTargetOnly()
+                || names != null && !names.equals(target.engine().namesItRestoresInto());
+        if (differ) {
             throw DbBackupException.user("the backups of job " + job.name() + " (" + source.describe() + ") name the "
                     + "databases they restore into and switch to them by name, so restored into " + target.name() + " ("
-                    + target.engine().describe() + ") they would write into those databases on its server, not into "
-                    + target.name() + "; restore into a datasource naming the same databases, or into the job's own");
+                    + target.engine().describe() + ") they would write into " + (names == null ? "those databases" : names)
+                    + " on its server, not into what " + target.name() + " names; restore into a datasource naming the "
+                    + "same databases, or into the job's own");
         }
     }
 

@@ -49,6 +49,15 @@ public interface Engine {
     }
 
     /**
+     * For an engine that does not {@link #restoresIntoTargetOnly() restore into its target only}: the names its dumps
+     * restore into by themselves (e.g. {@code databases shop, billing}, {@code all databases}), comparable between two
+     * datasources of the engine; null when there are none to compare (the target decides, or a roles script).
+     */
+    default String namesItRestoresInto() {
+        return null;
+    }
+
+    /**
      * Whether {@link #dropTarget} can remove everything a restore into this datasource made (a database, a file):
      * what a restore drill needs to leave nothing behind. Default: no.
      */

@@ -304,6 +304,16 @@ public final class MySqlEngine implements Engine {
         return s.scope().kind() == Scope.Kind.ONE;
     }
 
+    /** Several databases or all: a dump of them {@code USE}s these names. */
+    @Override
+    public String namesItRestoresInto() {
+        return switch (s.scope().kind()) {
+            case ONE -> null;
+            case SOME -> "databases " + String.join(", ", s.scope().databases().stream().sorted().toList());
+            case ALL -> "all databases";
+        };
+    }
+
     /** One named database: a drill can drop it again; several or all: a drill does not restore into them. */
     @Override
     public boolean canDropTarget() {

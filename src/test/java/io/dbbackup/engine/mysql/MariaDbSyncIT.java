@@ -128,7 +128,13 @@ class MariaDbSyncIT {
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "src", "--to", "target", "--auto-confirm");
         assertThat(restore.exit()).as("restore: the same refusal " + restore).isEqualTo(1);
         assertThat(restore.err()).contains("name the databases they restore into and switch to them by name")
-                .doesNotContain("checking backup");
+                .contains("they would write into databases mysql, shop on its server").doesNotContain("checking backup");
+        // a target naming other databases than the dump's is refused the same way; the same names are the intent
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replaceFirst("database: drill_\\d+", "databases: [shop_stage, mysql_stage]"));
+        Cli.Result otherNames = cli.run("-c", "config.yaml", "restore", "src", "--to", "target", "--auto-confirm");
+        assertThat(otherNames.exit()).as(otherNames.toString()).isEqualTo(1);
+        assertThat(otherNames.err()).contains("not into what target names");
         assertThat(Fingerprint.of(server, "shop")).isEqualTo(source);
     }
 
