@@ -123,6 +123,7 @@ final class DrillCommand implements Callable<Integer> {
         root.out.println("ok drill of job " + j.name() + ": restored " + r.key().key() + " (" + Human.size(r.bytes())
                 + " decoded) into " + r.target() + " in " + Human.duration(r.restoreTime()));
         root.out.println("   then " + r.holds());
+        r.checks().forEach(c -> root.out.println("   check ok: " + c.sql() + " -> " + c.value()));
         root.out.println(r.removed() ? "   removed again" : "   kept (--keep): remove it before the next drill");
     }
 
@@ -135,6 +136,7 @@ final class DrillCommand implements Callable<Integer> {
         m.put("decoded_bytes", r.bytes());
         m.put("restore_ms", r.restoreTime().toMillis());
         m.put("holds", r.holds());
+        m.put("checks", r.checks().stream().map(c -> (Object) Map.of("check", c.sql(), "value", c.value())).toList());
         m.put("removed", r.removed());
         return m;
     }

@@ -298,6 +298,10 @@ public final class ConfigLoader {
             name.ifPresent(x -> notify.add(new NotifyRule(x, when)));
         }
         RetentionPolicy retention = s.section("retention").map(r -> retention((YamlSection) r)).orElse(RetentionPolicy.KEEP_ALL);
+        List<String> drillChecks = s.stringList("drill_checks");
+        if (drillChecks.stream().anyMatch(String::isBlank)) {
+            s.error("drill_checks", "a check is a query whose first value must be true or a positive number, not empty");
+        }
         boolean ownEncryption = s.has("encryption");
         EncryptionConfig encryption = EncryptionSection.read(s, "encryption", problems)
                 .orElse(ownEncryption || dsc == null ? null : dsc.encryption());
@@ -317,7 +321,7 @@ public final class ConfigLoader {
             return null;
         }
         return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention,
-                encryption);
+                encryption, drillChecks);
     }
 
     private static String knownNames(Set<String> names) {

@@ -14,9 +14,18 @@ import java.util.List;
  */
 public record JobConfig(String name, String datasource, String store, String prefix, Compression compression,
                         int compressionLevel, Verification verify, Duration timeout, RetryPolicy retry,
-                        List<NotifyRule> notifyRules, RetentionPolicy retention, EncryptionConfig encryption) {
+                        List<NotifyRule> notifyRules, RetentionPolicy retention, EncryptionConfig encryption,
+                        List<String> drillChecks) {
     public JobConfig {
         notifyRules = List.copyOf(notifyRules);
+        drillChecks = List.copyOf(drillChecks);
+    }
+
+    public JobConfig(String name, String datasource, String store, String prefix, Compression compression,
+                     int compressionLevel, Verification verify, Duration timeout, RetryPolicy retry,
+                     List<NotifyRule> notifyRules, RetentionPolicy retention, EncryptionConfig encryption) {
+        this(name, datasource, store, prefix, compression, compressionLevel, verify, timeout, retry, notifyRules, retention,
+                encryption, List.of());
     }
 
     public JobConfig(String name, String datasource, String store, String prefix, Compression compression,

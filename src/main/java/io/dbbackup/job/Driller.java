@@ -4,12 +4,14 @@ import io.dbbackup.config.DatasourceConfig;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.TargetState;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,7 +22,15 @@ import java.util.Optional;
  */
 public final class Driller {
     /** What was restored where, how long the restore took, what the target then held, and whether it was removed. */
-    public record Result(BackupKey key, String target, long bytes, Duration restoreTime, String holds, boolean removed) {
+    public record Result(BackupKey key, String target, long bytes, Duration restoreTime, String holds, List<Check> checks,
+                         boolean removed) {
+        public Result {
+            checks = List.copyOf(checks);
+        }
+    }
+
+    /** One of the job's {@code drill_checks} and the value it returned on the restored copy. */
+    public record Check(String sql, String value) {
     }
 
     private static final Confirmer NEVER = new Confirmer() {
@@ -48,9 +58,9 @@ public final class Driller {
      * kind (dialect) that restore into their target only (one database, a file), other than {@code to} itself; none
      * is a user error.
      */
-    public static java.util.List<JobConfig> drillableInto(Workspace ws, String to) {
+    public static List<JobConfig> drillableInto(Workspace ws, String to) {
         Engine scratch = ws.datasource(to).engine();
-        java.util.List<JobConfig> jobs = ws.config().jobs().values().stream()
+        List<JobConfig> jobs = ws.config().jobs().values().stream()
                 .filter(j -> !j.datasource().equals(to))
                 .filter(j -> !ws.datasource(j.datasource()).engine().physical())
                 .filter(j -> ws.datasource(j.datasource()).engine().restoresIntoTargetOnly())
@@ -102,6 +112,15 @@ public final class Driller {
             throw e;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        List<Check> checks;
+        try {
+            checks = runChecks(job, engine, r);
+        } catch (RuntimeException e) {
+            if (!keep) {
+                removeQuietly(engine, job);
+            }
+            throw e;
+        }
         String holds;
         try {
             holds = inspect(engine).description();
@@ -118,7 +137,48 @@ public final class Driller {
         }
         ws.log().info("drill finished", "job", job.name(), "key", r.key().key(), "target", r.target(),
                 "restore_ms", took.toMillis(), "removed", !keep);
-        return new Result(r.key(), r.target(), r.bytes(), took, holds, !keep);
+        return new Result(r.key(), r.target(), r.bytes(), took, holds, checks, !keep);
+    }
+
+    /**
+     * The job's {@code drill_checks} on the restored copy, in order: each query's first value must be true or a positive
+     * number (a table that must hold rows, yesterday's orders); the first that is not fails the drill as an integrity
+     * failure — the backup restored, but not into what the job's owner expects.
+     */
+    private List<Check> runChecks(JobConfig job, Engine engine, Restorer.Result r) {
+        List<Check> out = new java.util.ArrayList<>();
+        try (Workspace.Operation op = ws.operation("drill-" + job.name())) {
+            for (String sql : job.drillChecks()) {
+                String value;
+                try {
+                    value = engine.queryValue(sql, op.context()).strip();
+                } catch (IOException | RuntimeException e) {
+                    throw new DbBackupException(ExitStatus.INTEGRITY, "drill of job " + job.name() + ": the check '" + sql
+                            + "' failed on the restored copy of " + r.key().key() + ": " + e.getMessage(), e, false);
+                }
+                if (!holds(value)) {
+                    throw new DbBackupException(ExitStatus.INTEGRITY, "drill of job " + job.name() + ": the check '" + sql
+                            + "' returned " + (value.isEmpty() ? "no value" : "'" + value + "'") + " on the restored copy of "
+                            + r.key().key() + " (expected true or a positive number)", null, false);
+                }
+                ws.log().info("drill check passed", "job", job.name(), "check", sql, "value", value);
+                out.add(new Check(sql, value));
+            }
+        }
+        return out;
+    }
+
+    /** True: {@code t}/{@code true}/{@code yes}/{@code on} (any case) or a number above zero. */
+    static boolean holds(String value) {
+        String v = value.toLowerCase(java.util.Locale.ROOT);
+        if (List.of("t", "true", "yes", "on").contains(v)) {
+            return true;
+        }
+        try {
+            return new java.math.BigDecimal(v).signum() > 0;
+        } catch (NumberFormatException notANumber) {
+            return false;
+        }
     }
 
     private TargetState inspect(Engine engine) {

@@ -88,6 +88,7 @@ public final class Notifications {
         }
         String detail = "restored " + result.key().key() + " (" + io.dbbackup.core.Human.size(result.bytes()) + " decoded) into "
                 + result.target() + " in " + io.dbbackup.core.Human.duration(result.restoreTime()) + "\nthen " + result.holds()
+                + result.checks().stream().map(c -> "\ncheck ok: " + c.sql() + " -> " + c.value()).collect(java.util.stream.Collectors.joining())
                 + (result.removed() ? "\nremoved again" : "\nkept (--keep)");
         send(ws, job, new JobReport(job.name(), JobReport.Operation.DRILL, JobReport.Outcome.SUCCESS, 1, started, took, host(),
                 null, 0, null, Redactor.redact(detail)));

@@ -58,6 +58,14 @@ public interface Engine {
     }
 
     /**
+     * The first value of the first row {@code sql} returns in this datasource, as text (empty when no row): a restore
+     * drill's checks on the restored copy. Default: not available.
+     */
+    default String queryValue(String sql, OperationContext ctx) throws IOException {
+        throw io.dbbackup.core.DbBackupException.user("drill checks are not available for " + describe());
+    }
+
+    /**
      * Whether {@link #dropTarget} can remove everything a restore into this datasource made (a database, a file):
      * what a restore drill needs to leave nothing behind. Default: no.
      */

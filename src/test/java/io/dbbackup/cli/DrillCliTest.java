@@ -32,7 +32,10 @@ class DrillCliTest {
                 stores:
                   local: {type: local, path: store}
                 jobs:
-                  app: {datasource: app, store: local}
+                  app:
+                    datasource: app
+                    store: local
+                    drill_checks: ["select count(*) from customers", "select count(*) > 0 from orders"]
                 """);
         Files.createDirectories(dir.resolve("scratch"));
         cli = new Cli().workingDir(dir);
@@ -51,6 +54,8 @@ class DrillCliTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).containsPattern("ok drill of job app: restored app/app-\\d{8}-\\d{6}\\.sqlite\\.zst \\(.+ decoded\\) into sqlite "
                 + ".*scratch/drill\\.db in \\d").contains("   then " + dir.resolve("scratch/drill.db") + " holds ", "   removed again");
+        assertThat(r.out()).contains("   check ok: select count(*) from customers -> 300\n",
+                "   check ok: select count(*) > 0 from orders -> 1\n");
         assertThat(r.err()).contains("checking backup before restore", "drill finished");
         try (Stream<Path> s = Files.list(dir.resolve("scratch"))) {
             assertThat(s).as("nothing left in the scratch folder").isEmpty();
@@ -100,6 +105,25 @@ class DrillCliTest {
         assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
         assertThat(cli.run("-c", "config.yaml", "drill", "app", "--all", "--to", "scratch").err())
                 .contains("--all drills every job of the scratch's kind: name no JOB or KEY with it");
+    }
+
+    /** A check the restored copy does not meet fails the drill as an integrity failure, and the copy is removed. */
+    @Test
+    void aCheckTheRestoredCopyDoesNotMeetFailsTheDrill() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("\"select count(*) > 0 from orders\"", "\"select count(*) from orders where total < 0\""));
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("error: drill of job app: the check 'select count(*) from orders where total < 0' "
+                + "returned '0' on the restored copy of app/app-").contains("(expected true or a positive number)");
+        assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
+
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("\"select count(*) from orders where total < 0\"", "\"select count(*) from no_such_table\""));
+        Cli.Result broken = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(broken.exit()).isEqualTo(3);
+        assertThat(broken.err()).contains("the check 'select count(*) from no_such_table' failed on the restored copy", "no such table");
+        assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
     }
 
     @Test

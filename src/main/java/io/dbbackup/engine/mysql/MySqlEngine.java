@@ -320,6 +320,18 @@ public final class MySqlEngine implements Engine {
         return s.scope().kind() == Scope.Kind.ONE;
     }
 
+    /** The first value of the first row, in the one database the datasource names (a drill check on the restored copy). */
+    @Override
+    public String queryValue(String sql, OperationContext ctx) throws IOException {
+        if (s.scope().kind() != Scope.Kind.ONE) {
+            throw DbBackupException.user("drill checks need a datasource naming one database: " + describe());
+        }
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            List<List<String>> rows = client.query(sql, s.scope().single(), defaults, ctx);
+            return rows.isEmpty() || rows.get(0).isEmpty() ? "" : rows.get(0).get(0);
+        }
+    }
+
     /** {@code DROP DATABASE IF EXISTS} of the one database the datasource names (a drill's scratch database). */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {

@@ -374,6 +374,19 @@ public final class PostgresEngine implements Engine {
         return true;
     }
 
+    /** psql, unaligned: the first field of the first line (a drill check on the restored copy). */
+    @Override
+    public String queryValue(String sql, OperationContext ctx) throws IOException {
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            String out = pg.query(settings.database(), pass, ctx, sql.strip().endsWith(";") ? sql : sql + ";");
+            String first = out.lines().findFirst().orElse("");
+            int bar = first.indexOf('|');
+            return bar < 0 ? first : first.substring(0, bar);
+        } catch (ToolFailedException e) {
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the query failed: " + PgErrors.reason(e), e, false);
+        }
+    }
+
     /** {@code DROP DATABASE IF EXISTS} over the maintenance database (a drill's scratch database). */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {

@@ -221,6 +221,17 @@ public final class SqliteEngine implements Engine {
         return true;
     }
 
+    /** The first value of the first row, read-only (a drill check on the restored copy). */
+    @Override
+    public String queryValue(String sql, OperationContext ctx) throws IOException {
+        try (Connection c = open(path, true); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? String.valueOf(rs.getString(1) == null ? "" : rs.getString(1)) : "";
+        } catch (SQLException e) {
+            throw new io.dbbackup.core.DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, "the query failed: "
+                    + e.getMessage(), e, false);
+        }
+    }
+
     /** Deletes the database file and the journal files SQLite keeps beside it (a drill's scratch file). */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {

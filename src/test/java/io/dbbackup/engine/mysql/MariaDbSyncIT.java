@@ -114,9 +114,11 @@ class MariaDbSyncIT {
         assertThat(Fingerprint.of(server, drill)).isEqualTo(source);
         server.rootSql("DROP DATABASE " + drill);
 
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                + "    drill_checks: [\"SELECT COUNT(*) FROM bulk\"]\n");
         Cli.Result r = cli.run("-c", "config.yaml", "drill", "src", "--to", "target");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("   removed again");
+        assertThat(r.out()).contains("   check ok: SELECT COUNT(*) FROM bulk -> 80000", "   removed again");
         assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + drill + "'").strip())
                 .as("dropped after the drill").isEqualTo("0");
 

@@ -202,12 +202,15 @@ class PostgresCliIT {
         try (io.dbbackup.testkit.WebhookServer hook = new io.dbbackup.testkit.WebhookServer()) {
             Files.writeString(dir.resolve("drill.yaml"), Files.readString(dir.resolve("config.yaml"))
                     .replace("stores:\n", "notifications:\n  hook: {type: webhook, url_env: HOOK_URL}\nstores:\n")
-                    .replace("    prefix: prod\n", "    prefix: prod\n    notify:\n      - {notifier: hook, on: always}\n"));
+                    .replace("    prefix: prod\n", "    prefix: prod\n    notify:\n      - {notifier: hook, on: always}\n"
+                            + "    drill_checks: [\"select count(*) > 0 from pg_class where relkind = 'r' and relnamespace = "
+                            + "'public'::regnamespace\"]\n"));
             Cli drill = new Cli().workingDir(dir).env("HOOK_URL", hook.url() + "/drill");
             Cli.Result r = drill.run("-c", "drill.yaml", "drill", "app", "--to", "copy", "--notify");
             assertThat(r.exit()).as(r.toString()).isZero();
             assertThat(r.out()).containsPattern("ok drill of job app: restored prod/app/app-\\d{8}-\\d{6}\\.dump\\.lz4 \\(.+ decoded\\) "
-                    + "into postgres \\S+/copy_custom_lz4 in ").contains("   then ", "   removed again");
+                    + "into postgres \\S+/copy_custom_lz4 in ").contains("   then ", "   removed again")
+                    .contains("   check ok: select count(*) > 0 from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace -> t");
             assertThat(pg.databaseExists("copy_custom_lz4")).as("dropped after the drill").isFalse();
             Map<?, ?> report = (Map<?, ?>) io.dbbackup.core.Json.parse(hook.take(java.time.Duration.ofSeconds(5)).body());
             assertThat(report.get("operation")).isEqualTo("drill");
