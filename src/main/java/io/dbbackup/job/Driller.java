@@ -106,8 +106,11 @@ public final class Driller {
         try {
             r = new Restorer(ws, NEVER, keys).restore(new Restorer.Request(job.name(), key, Optional.of(to), false, false));
         } catch (RuntimeException e) {
-            if (!keep) {
-                removeQuietly(engine, job); // whatever a failed restore left: the next drill needs an empty target
+            // whatever a failed restore left: the next drill needs an empty target. Not after a refusal (a user error:
+            // nothing was restored; the target may have been filled meanwhile by someone else)
+            boolean refused = e instanceof DbBackupException d && d.status() == ExitStatus.USER_ERROR;
+            if (!keep && !refused) {
+                removeQuietly(engine, job);
             }
             throw e;
         }
