@@ -49,11 +49,21 @@ public final class Notifications {
      */
     public static void sendVerification(Workspace ws, JobConfig job, Instant started, String key, long size,
                                         List<String> problems, String toolOutput) {
-        send(ws, job, new JobReport(job.name(), JobReport.Operation.VERIFY,
-                problems.isEmpty() ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1, started,
-                Duration.between(started, ws.clock().instant()), host(), key, size,
-                problems.isEmpty() ? null : String.join("\n", problems),
-                problems.isEmpty() || toolOutput == null || toolOutput.isBlank() ? null : toolOutput));
+        send(ws, job, problems.isEmpty()
+                ? report(ws, job, JobReport.Operation.VERIFY, started, key, size, null, null)
+                : report(ws, job, JobReport.Operation.VERIFY, started, key, size, String.join("\n", problems), toolOutput));
+    }
+
+    /**
+     * A report of one run of {@code operation} that started at {@code started} and ends now: a failure when
+     * {@code error} is given (with {@code detail}, the tool's output, when not blank), else a success whose
+     * {@code detail} says what it did.
+     */
+    private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started, String key,
+                                    long size, String error, String detail) {
+        return new JobReport(job.name(), operation, error == null ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1,
+                started, Duration.between(started, ws.clock().instant()), host(), key, size, error,
+                detail == null || detail.isBlank() ? null : detail);
     }
 
     /** The last lines of the stderr of a tool whose failure is behind {@code e} (redacted); empty when none failed. */
@@ -66,12 +76,9 @@ public final class Notifications {
      * would delete) as the report's detail, else the failure that stopped it.
      */
     public static void sendPrune(Workspace ws, JobConfig job, Instant started, Pruner.Result result, DbBackupException failure) {
-        Duration took = Duration.between(started, ws.clock().instant());
         send(ws, job, failure != null
-                ? new JobReport(job.name(), JobReport.Operation.PRUNE, JobReport.Outcome.FAILURE, 1, started, took, host(), null, 0,
-                        Redactor.redact(failure.getMessage()), Redactor.redact(Failures.detail(failure)))
-                : new JobReport(job.name(), JobReport.Operation.PRUNE, JobReport.Outcome.SUCCESS, 1, started, took, host(), null, 0,
-                        null, Redactor.redact(pruned(result))));
+                ? report(ws, job, JobReport.Operation.PRUNE, started, null, 0, Redactor.redact(failure.getMessage()), toolOutput(failure))
+                : report(ws, job, JobReport.Operation.PRUNE, started, null, 0, null, Redactor.redact(pruned(result))));
     }
 
     /**
@@ -79,19 +86,16 @@ public final class Notifications {
      * and what the target held; else the failure, with a failing tool's last stderr lines.
      */
     public static void sendDrill(Workspace ws, JobConfig job, Instant started, Driller.Result result, DbBackupException failure) {
-        Duration took = Duration.between(started, ws.clock().instant());
         if (failure != null) {
-            String tool = toolOutput(failure);
-            send(ws, job, new JobReport(job.name(), JobReport.Operation.DRILL, JobReport.Outcome.FAILURE, 1, started, took, host(),
-                    null, 0, Redactor.redact(failure.getMessage()), tool.isBlank() ? null : tool));
+            send(ws, job, report(ws, job, JobReport.Operation.DRILL, started, null, 0, Redactor.redact(failure.getMessage()),
+                    toolOutput(failure)));
             return;
         }
         String detail = "restored " + result.key().key() + " (" + io.dbbackup.core.Human.size(result.bytes()) + " decoded) into "
                 + result.target() + " in " + io.dbbackup.core.Human.duration(result.restoreTime()) + "\nthen " + result.holds()
                 + result.checks().stream().map(c -> "\ncheck ok: " + c.sql() + " -> " + c.value()).collect(java.util.stream.Collectors.joining())
                 + (result.removed() ? "\nremoved again" : "\nkept (--keep)");
-        send(ws, job, new JobReport(job.name(), JobReport.Operation.DRILL, JobReport.Outcome.SUCCESS, 1, started, took, host(),
-                null, 0, null, Redactor.redact(detail)));
+        send(ws, job, report(ws, job, JobReport.Operation.DRILL, started, null, 0, null, Redactor.redact(detail)));
     }
 
     /** What a prune did, one line each: the counts, the newest backup kept, every backup deleted, WAL and leftovers. */

@@ -10,6 +10,7 @@ import io.dbbackup.core.ExitStatus;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.RestoreOptions;
 import io.dbbackup.spi.TargetState;
 
@@ -131,7 +132,7 @@ public final class Restorer {
      * Refused before anything is read; a target naming the same databases is the intent.
      */
     private void requireTheDumpGoesWhereTheTargetSays(JobConfig job, DatasourceConfig target) {
-        io.dbbackup.spi.Engine source = ws.datasource(job.datasource()).engine();
+        Engine source = ws.datasource(job.datasource()).engine();
         if (target.name().equals(job.datasource()) || source.restoresIntoTargetOnly()) {
             return;
         }

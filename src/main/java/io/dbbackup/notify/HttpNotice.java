@@ -18,6 +18,11 @@ public final class HttpNotice {
     private HttpNotice() {
     }
 
+    /** A notifier's client: {@code timeout} to connect, redirects never followed (a redirect could take a token elsewhere). */
+    public static HttpClient client(java.time.Duration timeout) {
+        return HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
     public static void send(HttpClient client, HttpRequest request, String what) throws IOException {
         HttpResponse<String> response;
         try {

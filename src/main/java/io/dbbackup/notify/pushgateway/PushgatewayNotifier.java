@@ -14,7 +14,7 @@ import java.util.Locale;
 
 /**
  * Pushes one job report as gauges to the group {@code /metrics/job/<job>/dbbackup_job/<job name>/operation/<backup|
- * verify|check|prune>} with POST, which replaces only the metrics of the same names in that group: a failed run
+ * verify|check|prune|drill>} with POST, which replaces only the metrics of the same names in that group: a failed run
  * updates {@code dbbackup_last_run_*} and leaves {@code dbbackup_last_success_timestamp_seconds} and
  * {@code dbbackup_last_backup_size_bytes} at the last success's values, which is what an alert on a job's last
  * success needs. One group per job and operation, so a verify never replaces a backup's figures.
@@ -25,8 +25,7 @@ final class PushgatewayNotifier implements Notifier {
 
     PushgatewayNotifier(PushgatewaySettings settings) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = HttpNotice.client(settings.timeout());
     }
 
     @Override

@@ -30,8 +30,7 @@ final class WebhookNotifier implements Notifier {
 
     WebhookNotifier(WebhookSettings settings) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = HttpNotice.client(settings.timeout());
     }
 
     @Override
