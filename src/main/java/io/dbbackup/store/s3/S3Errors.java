@@ -87,8 +87,7 @@ final class S3Errors {
         String refused = certificateRefusal(e);
         if (refused != null) {
             throw DbBackupException.permanent("s3 " + action + " " + location + " failed: the server's TLS certificate was not "
-                    + "accepted (" + refused + "); for a private CA give the JVM a trust store (-Djavax.net.ssl.trustStore=… "
-                    + "in JDK_JAVA_OPTIONS), or fix 'endpoint'", null);
+                    + "accepted (" + refused + "); " + io.dbbackup.core.TlsRefusal.ADVICE, null);
         }
         if (isInterrupt(e)) {
             InterruptedIOException ie = new InterruptedIOException("s3 " + action + " " + location + " interrupted");
@@ -98,25 +97,8 @@ final class S3Errors {
         return new IOException(Redactor.redact("s3 " + action + " " + location + " failed: " + msg), e);
     }
 
-    /**
-     * The innermost reason of a TLS handshake that failed over the server's certificate (untrusted, expired, for
-     * another name), or null: a handshake cut short by the network is not one, and stays retryable.
-     */
     static String certificateRefusal(Throwable e) {
-        boolean handshake = false;
-        boolean certificate = false;
-        Throwable last = null;
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            handshake |= c instanceof javax.net.ssl.SSLHandshakeException;
-            certificate |= c instanceof java.security.cert.CertificateException || c instanceof java.security.cert.CertPathBuilderException
-                    || c instanceof java.security.cert.CertPathValidatorException;
-            last = c;
-        }
-        if (!handshake || !certificate) {
-            return null;
-        }
-        String m = last.getMessage() == null ? last.getClass().getSimpleName() : oneLine(last.getMessage());
-        return m.replaceFirst("^[\\w.$]+Exception: ", "");
+        return io.dbbackup.core.TlsRefusal.reason(e);
     }
 
     static boolean isInterrupt(Throwable e) {

@@ -1,5 +1,6 @@
 package io.dbbackup.store.s3;
 
+import io.dbbackup.core.ByteSize;
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.Store;

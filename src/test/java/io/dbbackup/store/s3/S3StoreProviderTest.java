@@ -1,5 +1,6 @@
 package io.dbbackup.store.s3;
 
+import io.dbbackup.core.ByteSize;
 import io.dbbackup.config.Config;
 import io.dbbackup.spi.Store;
 import io.dbbackup.store.StoreConfigs;

@@ -1,18 +1,18 @@
-package io.dbbackup.store.s3;
+package io.dbbackup.core;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses sizes written as bytes ({@code 8388608}) or with a unit ({@code 16MiB}, {@code 16MB}, {@code 1GiB}). */
-final class ByteSize {
+public final class ByteSize {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?i?b?)?");
 
     private ByteSize() {
     }
 
     /** The number of bytes, or -1 when {@code text} is not a size. Units are binary: 1 MB = 1 MiB. */
-    static long parse(String text) {
+    public static long parse(String text) {
         Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             return -1;
@@ -43,7 +43,7 @@ final class ByteSize {
         }
     }
 
-    static String format(long bytes) {
+    public static String format(long bytes) {
         if (bytes % (1L << 30) == 0 && bytes > 0) {
             return (bytes >> 30) + " GiB";
         }

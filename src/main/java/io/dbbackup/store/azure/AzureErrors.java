@@ -1,0 +1,87 @@
+package io.dbbackup.store.azure;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Redactor;
+import io.dbbackup.core.TlsRefusal;
+import io.dbbackup.spi.NoSuchKeyException;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns an answer of the Blob service, or a network failure, into one clear line naming the operation, the blob and
+ * the HTTP status with the service's error code. Credentials, permissions and a missing container are permanent (a
+ * retry of the job cannot fix them); the network, 5xx, 408 and 429 are plain {@link IOException}s (the job may retry).
+ * Messages never carry a request's URL (a SAS is part of it), headers or signature.
+ */
+final class AzureErrors {
+    private static final Set<String> AUTH_CODES = Set.of("AuthenticationFailed", "AuthorizationFailure",
+            "AuthorizationPermissionMismatch", "AuthorizationResourceTypeMismatch", "AuthorizationServiceMismatch",
+            "AuthorizationProtocolMismatch", "AuthorizationSourceIPMismatch", "InvalidAuthenticationInfo",
+            "InsufficientAccountPermissions", "AccountIsDisabled", "KeyBasedAuthenticationNotPermitted", "NoAuthenticationInformation");
+    private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
+    private static final Pattern MESSAGE = Pattern.compile("<Message>([^<\\n\\r]*)");
+
+    private AzureErrors() {
+    }
+
+    static String certificateRefusal(Throwable e) {
+        return TlsRefusal.reason(e);
+    }
+
+    /** The service's error code: the {@code x-ms-error-code} header, else the body's {@code <Code>}. */
+    static String code(AzureHttp.Response r) {
+        return r.header("x-ms-error-code").orElseGet(() -> {
+            Matcher m = CODE.matcher(new String(r.body(), StandardCharsets.UTF_8));
+            return m.find() ? m.group(1) : null;
+        });
+    }
+
+    /**
+     * The exception for an answer that is not a success; permanent ones are thrown as {@link DbBackupException}.
+     * A missing blob on a read is a {@link NoSuchKeyException}.
+     */
+    static IOException map(String action, String location, AzureHttp.Response r) {
+        String code = code(r);
+        Matcher m = MESSAGE.matcher(new String(r.body(), StandardCharsets.UTF_8));
+        String text = m.find() ? m.group(1).trim() : null;
+        String line = Redactor.redact("azure " + action + " " + location + " failed: HTTP " + r.status()
+                + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + text + ")"));
+        if ("BlobNotFound".equals(code) || (r.status() == 404 && code == null && action.startsWith("get"))) {
+            return new NoSuchKeyException(location);
+        }
+        if ((code != null && AUTH_CODES.contains(code)) || r.status() == 401 || r.status() == 403) {
+            throw DbBackupException.permanent(line + "; check the store's account_key or sas_token (its permissions, "
+                    + "expiry and allowed IPs) and the account's firewall", null);
+        }
+        if ("ContainerNotFound".equals(code)) {
+            throw DbBackupException.permanent(line + "; create the container or fix 'container'", null);
+        }
+        if (AzureHttp.transientStatus(r.status()) || "Md5Mismatch".equals(code)) {
+            return new IOException(line);
+        }
+        throw DbBackupException.permanent(line, null);
+    }
+
+    /** A request that got no answer: the network (retryable), a refused certificate (permanent), an interrupt. */
+    static IOException map(String action, String location, IOException e) {
+        String refused = certificateRefusal(e);
+        if (refused != null) {
+            throw DbBackupException.permanent("azure " + action + " " + location + " failed: the server's TLS certificate "
+                    + "was not accepted (" + refused + "); " + TlsRefusal.ADVICE, null);
+        }
+        if (e instanceof InterruptedIOException && !(e instanceof HttpTimeoutException)) {
+            InterruptedIOException ie = new InterruptedIOException("azure " + action + " " + location + " interrupted");
+            ie.initCause(e);
+            return ie;
+        }
+        String msg = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage().replaceAll("\\s+", " ").trim();
+        return new IOException(Redactor.redact("azure " + action + " " + location + " failed: " + msg), e);
+    }
+}

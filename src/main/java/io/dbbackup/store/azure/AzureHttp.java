@@ -1,0 +1,184 @@
+package io.dbbackup.store.azure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Blob service's REST API over the JDK's HTTP client: one signed request (Shared Key, or a SAS appended to the
+ * query), sent again on a network failure, a 5xx, 408 or 429 (every request the store sends is idempotent: a block
+ * is staged under its own id, a block list committed whole, a delete of a missing blob is no error). Proxies: the
+ * JVM's ({@code -Dhttps.proxyHost=…} in {@code JDK_JAVA_OPTIONS}).
+ */
+final class AzureHttp {
+    static final String API_VERSION = "2021-08-06";
+    private static final DateTimeFormatter RFC1123 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    static final int ATTEMPTS = 5;
+
+    /** One answer, its body read whole (listings, errors; never a blob's content). */
+    record Response(int status, Map<String, java.util.List<String>> headers, byte[] body) {
+        Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst();
+        }
+
+        boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    private final AzureSettings cfg;
+    private HttpClient client;
+    private SharedKey sharedKey;
+    /** Pause before the first resend; doubled each time (tests shorten it). */
+    Duration firstPause = Duration.ofMillis(500);
+
+    AzureHttp(AzureSettings cfg) {
+        this.cfg = cfg;
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                    .proxy(ProxySelector.getDefault()).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return client;
+    }
+
+    private synchronized SharedKey sharedKey() {
+        if (sharedKey == null) {
+            sharedKey = new SharedKey(cfg.account(), cfg.accountKey().reveal());
+        }
+        return sharedKey;
+    }
+
+    /** Sends a request on the container ({@code name} empty) or on blob {@code name}; resends as the class says. */
+    Response send(String method, String name, Map<String, String> query, Map<String, String> headers,
+                  byte[] body, int off, int len) throws IOException {
+        long pause = firstPause.toMillis();
+        for (int attempt = 1; ; attempt++) {
+            Response r;
+            try {
+                HttpResponse<byte[]> h = client().send(request(method, name, query, headers, body, off, len),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                r = new Response(h.statusCode(), h.headers().map(), h.body());
+            } catch (IOException e) {
+                if (e instanceof InterruptedIOException || attempt >= ATTEMPTS || AzureErrors.certificateRefusal(e) != null) {
+                    throw e;
+                }
+                r = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            }
+            if (r != null && (attempt >= ATTEMPTS || !transientStatus(r.status()))) {
+                return r;
+            }
+            sleep(pause);
+            pause *= 2;
+        }
+    }
+
+    Response send(String method, String name, Map<String, String> query, Map<String, String> headers) throws IOException {
+        return send(method, name, query, headers, null, 0, 0);
+    }
+
+    /** A blob's content as a stream, or the answer that refused it (read whole, as {@link #send} reads it). */
+    record Fetched(InputStream content, Response refusal) {
+    }
+
+    /** GET of a blob, resent as {@link #send} resends until the content starts to arrive. */
+    Fetched get(String name) throws IOException {
+        long pause = firstPause.toMillis();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<InputStream> h = client().send(request("GET", name, Map.of(), Map.of(), null, 0, 0),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                if (h.statusCode() == 200) {
+                    return new Fetched(h.body(), null);
+                }
+                byte[] body;
+                try (InputStream in = h.body()) {
+                    body = in.readNBytes(64 << 10);
+                }
+                Response r = new Response(h.statusCode(), h.headers().map(), body);
+                if (attempt >= ATTEMPTS || !transientStatus(r.status())) {
+                    return new Fetched(null, r);
+                }
+            } catch (IOException e) {
+                if (e instanceof InterruptedIOException || attempt >= ATTEMPTS || AzureErrors.certificateRefusal(e) != null) {
+                    throw e;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            }
+            sleep(pause);
+            pause *= 2;
+        }
+    }
+
+    static boolean transientStatus(int status) {
+        return status >= 500 || status == 408 || status == 429;
+    }
+
+    private static void sleep(long millis) throws InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+    }
+
+    private HttpRequest request(String method, String name, Map<String, String> query, Map<String, String> headers,
+                                byte[] body, int off, int len) {
+        String rawPath = cfg.accountUrl().getRawPath() + "/" + cfg.container() + (name.isEmpty() ? "" : "/" + encodePath(name));
+        StringBuilder q = new StringBuilder();
+        query.forEach((k, v) -> q.append(q.length() == 0 ? "" : "&").append(k).append('=').append(encode(v)));
+        if (cfg.sasToken() != null) {
+            String sas = cfg.sasToken().reveal().trim();
+            q.append(q.length() == 0 ? "" : "&").append(sas.startsWith("?") ? sas.substring(1) : sas);
+        }
+        URI accountUrl = cfg.accountUrl();
+        URI uri = URI.create(accountUrl.getScheme() + "://" + accountUrl.getRawAuthority() + rawPath
+                + (q.length() == 0 ? "" : "?" + q));
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("x-ms-date", RFC1123.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        all.put("x-ms-version", API_VERSION);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body, off, len));
+        all.forEach(b::header);
+        if (cfg.accountKey() != null) {
+            b.header("Authorization", sharedKey().authorization(method, rawPath, query, all, body == null ? 0 : len));
+        }
+        return b.build();
+    }
+
+    /** A blob name's path: each segment percent-encoded, the '/' between them kept. */
+    static String encodePath(String name) {
+        return java.util.Arrays.stream(name.split("/", -1)).map(AzureHttp::encode)
+                .collect(java.util.stream.Collectors.joining("/"));
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%7E", "~");
+    }
+}

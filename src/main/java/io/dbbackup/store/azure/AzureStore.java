@@ -1,0 +1,311 @@
+package io.dbbackup.store.azure;
+
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.UnfinishedUpload;
+import io.dbbackup.spi.NoSuchKeyException;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.Upload;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A container of an Azure Storage account (or a prefix inside one), over the Blob service's REST API. Nothing
+ * connects before the first request. Uploads stage blocks and commit them with one Put Block List ({@link AzureUpload});
+ * listings page through List Blobs and either return every blob or throw.
+ */
+public final class AzureStore implements Store {
+    private static final int PAGE = 5000;
+    private static final int DELETE_THREADS = 8;
+
+    private final AzureSettings cfg;
+    final AzureHttp http;
+
+    AzureStore(AzureSettings cfg) {
+        this.cfg = cfg;
+        this.http = new AzureHttp(cfg);
+    }
+
+    AzureSettings settings() {
+        return cfg;
+    }
+
+    String fullName(String key) throws IOException {
+        if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
+            throw new IOException("invalid key: " + key);
+        }
+        return cfg.prefix() + key;
+    }
+
+    @Override
+    public Upload upload(String key, OperationContext ctx) throws IOException {
+        return new AzureUpload(this, fullName(key), ctx);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        String full = fullName(key);
+        String location = cfg.location(full);
+        AzureHttp.Fetched f;
+        try {
+            f = http.get(full);
+        } catch (IOException e) {
+            throw AzureErrors.map("get", location, e);
+        }
+        if (f.refusal() != null) {
+            IOException io = AzureErrors.map("get", location, f.refusal());
+            throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
+        }
+        return new FilterInputStream(f.content()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    throw e instanceof InterruptedIOException ? e : AzureErrors.map("get", location, e);
+                }
+            }
+        };
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        return objects(blobs(cfg.prefix() + prefix, false, false));
+    }
+
+    /** One level: List Blobs with delimiter '/', so a physical job's WAL archive below is not paged through. */
+    @Override
+    public List<StoredObject> listFolder(String folder) throws IOException {
+        Store.requireFolder(folder);
+        return objects(blobs(cfg.prefix() + folder, true, false));
+    }
+
+    private List<StoredObject> objects(List<BlobListing.Blob> blobs) {
+        List<StoredObject> out = new ArrayList<>();
+        for (BlobListing.Blob b : blobs) {
+            if (b.name().startsWith(cfg.prefix()) && !b.name().endsWith("/")) {
+                out.add(new StoredObject(b.name().substring(cfg.prefix().length()), b.size(), b.lastModified()));
+            }
+        }
+        out.sort(Comparator.comparing(StoredObject::key));
+        return out;
+    }
+
+    /** Every page of List Blobs under {@code full}; {@code uncommitted}: blobs that hold only staged blocks too. */
+    private List<BlobListing.Blob> blobs(String full, boolean oneLevel, boolean uncommitted) throws IOException {
+        List<BlobListing.Blob> out = new ArrayList<>();
+        String marker = null;
+        do {
+            Map<String, String> q = new TreeMap<>(Map.of("restype", "container", "comp", "list", "prefix", full,
+                    "maxresults", Integer.toString(PAGE)));
+            if (oneLevel) {
+                q.put("delimiter", "/");
+            }
+            if (uncommitted) {
+                q.put("include", "uncommittedblobs");
+            }
+            if (marker != null) {
+                q.put("marker", marker);
+            }
+            AzureHttp.Response r = call("list", cfg.location(full), "GET", "", q, Map.of());
+            BlobListing.Page page = BlobListing.page(r.body());
+            for (BlobListing.Blob b : page.blobs()) {
+                if (b.name().startsWith(full) && (!oneLevel || b.name().indexOf('/', full.length()) < 0)) {
+                    out.add(b);
+                }
+            }
+            marker = page.nextMarker();
+        } while (marker != null);
+        return out;
+    }
+
+    /**
+     * Blobs under {@code prefix} that hold only staged blocks: uploads in progress and uploads a killed process left
+     * (the service discards them after 7 days). Each with the bytes staged and the time its newest block was staged
+     * (from the block ids; the blob's own time for another tool's blocks). A blob that also has a committed version
+     * is not listed (a backup's key is new; its staged blocks go with the 7 days).
+     */
+    @Override
+    public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
+        String full = cfg.prefix() + prefix;
+        Set<String> committed = new HashSet<>();
+        blobs(full, false, false).forEach(b -> committed.add(b.name()));
+        List<UnfinishedUpload> out = new ArrayList<>();
+        for (BlobListing.Blob b : blobs(full, false, true)) {
+            if (committed.contains(b.name())) {
+                continue;
+            }
+            List<BlobListing.Block> staged = stagedBlocks(b.name());
+            if (staged.isEmpty()) {
+                continue; // committed or removed meanwhile
+            }
+            long size = 0;
+            Instant last = null;
+            Set<String> tokens = new TreeSet<>();
+            for (BlobListing.Block block : staged) {
+                size += block.size();
+                Optional<BlockId> id = BlockId.parse(block.id());
+                tokens.add(id.map(BlockId::token).orElse("foreign"));
+                Instant t = id.map(BlockId::staged).orElse(b.lastModified());
+                last = last == null || t.isAfter(last) ? t : last;
+            }
+            out.add(new UnfinishedUpload(b.name().substring(cfg.prefix().length()), "staged blocks " + String.join(",", tokens),
+                    size, last));
+        }
+        out.sort(Comparator.comparing(UnfinishedUpload::key));
+        return out;
+    }
+
+    /** The blocks staged for blob {@code full} and not committed; empty when it has none (or is gone). */
+    List<BlobListing.Block> stagedBlocks(String full) throws IOException {
+        AzureHttp.Response r;
+        try {
+            r = http.send("GET", full, new TreeMap<>(Map.of("comp", "blocklist", "blocklisttype", "uncommitted")), Map.of());
+        } catch (IOException e) {
+            throw AzureErrors.map("block list of", cfg.location(full), e);
+        }
+        if (r.status() == 404) {
+            return List.of();
+        }
+        if (!r.ok()) {
+            throw AzureErrors.map("block list of", cfg.location(full), r);
+        }
+        return BlobListing.blocks(r.body(), "UncommittedBlocks");
+    }
+
+    @Override
+    public void removeUnfinished(UnfinishedUpload upload) throws IOException {
+        discardStaged(fullName(upload.key()));
+    }
+
+    /**
+     * Discards the blocks staged for blob {@code full} unless it has a committed version (then they stay until the
+     * service drops them, 7 days after staging: there is no call to drop them that keeps the blob). First a Delete
+     * Blob only if no blob exists ({@code If-None-Match: *}); a service that does not count a blob of staged blocks as
+     * one (Azure answers 404) gets them committed as an empty blob, only if none exists, which drops every staged
+     * block, and that empty blob deleted at once, only if unchanged ({@code If-Match}).
+     */
+    void discardStaged(String full) throws IOException {
+        String location = cfg.location(full);
+        AzureHttp.Response deleted = call("delete of staged blocks of", location, "DELETE", full, Map.of(),
+                Map.of("If-None-Match", "*"), 202, 404, 409, 412);
+        if (deleted.status() != 404 || stagedBlocks(full).isEmpty()) {
+            return;
+        }
+        byte[] empty = "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList></BlockList>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        AzureHttp.Response r;
+        try {
+            r = http.send("PUT", full, new TreeMap<>(Map.of("comp", "blocklist")),
+                    Map.of("If-None-Match", "*", "Content-Type", "application/xml"), empty, 0, empty.length);
+        } catch (IOException e) {
+            throw AzureErrors.map("discard of staged blocks of", location, e);
+        }
+        if (r.status() == 409 || r.status() == 412) {
+            return; // a blob was committed meanwhile: its upload finished
+        }
+        if (!r.ok()) {
+            throw AzureErrors.map("discard of staged blocks of", location, r);
+        }
+        String etag = r.header("ETag").orElseThrow(() -> new IOException("azure commit of " + location + " returned no ETag"));
+        call("delete", location, "DELETE", full, Map.of(), Map.of("If-Match", etag), 202, 404, 412);
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String key) throws IOException {
+        String full = fullName(key);
+        AzureHttp.Response r = call("head", cfg.location(full), "HEAD", full, Map.of(), Map.of(), 200, 404);
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredObject(key, Long.parseLong(r.header("Content-Length").orElse("0")),
+                r.header("Last-Modified").map(v -> ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant())
+                        .orElse(Instant.EPOCH)));
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        String full = fullName(key);
+        call("delete", cfg.location(full), "DELETE", full, Map.of(), Map.of("x-ms-delete-snapshots", "include"), 202, 404);
+    }
+
+    /** Deletes {@value #DELETE_THREADS} at a time (the WAL archive of a busy cluster holds thousands of segments). */
+    @Override
+    public void deleteAll(List<String> keys) throws IOException {
+        if (keys.size() <= 1) {
+            for (String key : keys) {
+                delete(key);
+            }
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(DELETE_THREADS, keys.size()), r -> {
+            Thread t = new Thread(r, "azure-delete");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (String key : keys) {
+                done.add(pool.submit(() -> {
+                    delete(key);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while deleting in " + describe());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One request whose answer must be one of {@code expected} (any 2xx when none are given); mapped otherwise. */
+    AzureHttp.Response call(String action, String location, String method, String name, Map<String, String> query,
+                            Map<String, String> headers, int... expected) throws IOException {
+        AzureHttp.Response r;
+        try {
+            r = http.send(method, name, query instanceof TreeMap ? query : new TreeMap<>(query), headers);
+        } catch (IOException e) {
+            throw AzureErrors.map(action, location, e);
+        }
+        boolean wanted = expected.length == 0 ? r.ok() : java.util.Arrays.stream(expected).anyMatch(s -> s == r.status());
+        if (!wanted || (r.status() == 404 && "ContainerNotFound".equals(AzureErrors.code(r)))) {
+            throw AzureErrors.map(action, location, r);
+        }
+        return r;
+    }
+
+    @Override
+    public String describe() {
+        return cfg.describe();
+    }
+}

@@ -1,0 +1,98 @@
+package io.dbbackup.store.azure;
+
+import io.dbbackup.core.ByteSize;
+import io.dbbackup.core.Secret;
+import io.dbbackup.spi.ConfigSection;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.StoreProvider;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code type: azure} (alias {@code azblob}): a container of an Azure Storage account (Blob service). */
+public final class AzureStoreProvider implements StoreProvider {
+    @Override
+    public String type() {
+        return "azure";
+    }
+
+    @Override
+    public Set<String> aliases() {
+        return Set.of("azblob");
+    }
+
+    @Override
+    public Store create(ConfigSection s) {
+        AzureSettings settings = settings(s);
+        return settings == null ? null : new AzureStore(settings);
+    }
+
+    /** Validates the section without any network I/O; null when a problem was recorded. */
+    static AzureSettings settings(ConfigSection s) {
+        boolean ok = true;
+        Optional<String> account = s.requireString("account").map(String::trim);
+        if (account.isPresent() && !account.get().matches("[a-z0-9]{3,24}")) {
+            s.error("account", "account must be a storage account's name (3 to 24 lower-case letters and digits), not a URL; "
+                    + "use endpoint for a URL");
+            ok = false;
+        }
+        Optional<String> container = s.requireString("container").map(String::trim);
+        if (container.isPresent() && !container.get().matches("\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
+            s.error("container", "container must be a container's name (3 to 63 lower-case letters, digits and single "
+                    + "hyphens), not a path; use prefix for a folder");
+            ok = false;
+        }
+        URI accountUrl = null;
+        Optional<String> ep = s.string("endpoint").map(String::trim).filter(v -> !v.isEmpty());
+        if (ep.isPresent()) {
+            try {
+                String v = ep.get();
+                accountUrl = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+                if (accountUrl.getScheme() == null || accountUrl.getHost() == null || accountUrl.getRawQuery() != null
+                        || !(accountUrl.getScheme().equals("http") || accountUrl.getScheme().equals("https"))) {
+                    s.error("endpoint", "endpoint must be the Blob service's http:// or https:// URL without a query, e.g. "
+                            + "https://<account>.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1 (Azurite)");
+                    ok = false;
+                }
+            } catch (URISyntaxException e) {
+                s.error("endpoint", "endpoint is not a valid URL: " + e.getReason());
+                ok = false;
+            }
+        } else if (account.isPresent()) {
+            accountUrl = URI.create("https://" + account.get() + ".blob.core.windows.net");
+        }
+        String prefix = s.string("prefix").orElse("").trim().replaceAll("^/+", "").replaceAll("/+$", "");
+        prefix = prefix.isEmpty() ? "" : prefix + "/";
+        boolean keyGiven = s.secretGiven("account_key");
+        boolean sasGiven = s.secretGiven("sas_token");
+        Optional<Secret> key = s.secret("account_key");
+        Optional<Secret> sas = s.secret("sas_token");
+        if (keyGiven == sasGiven) {
+            s.error(keyGiven ? "sas_token" : "account_key", keyGiven
+                    ? "give account_key or sas_token, not both"
+                    : "give account_key (account_key_env or _file: the storage account's key) or sas_token (sas_token_env or "
+                    + "_file: a SAS with read, add, create, write, delete and list on the container)");
+            ok = false;
+        }
+        long blockSize = AzureSettings.DEFAULT_BLOCK_SIZE;
+        Optional<String> bs = s.string("block_size");
+        if (bs.isPresent()) {
+            long parsed = ByteSize.parse(bs.get());
+            if (parsed < AzureSettings.MIN_BLOCK_SIZE || parsed > AzureSettings.MAX_BLOCK_SIZE) {
+                s.error("block_size", "block_size must be a size between 1MiB and 1GiB (e.g. 8MiB, 32MiB or a number of bytes), got '"
+                        + bs.get() + "'");
+                ok = false;
+            } else {
+                blockSize = parsed;
+            }
+        }
+        int concurrency = s.integer("upload_concurrency", 1, 64).orElse(AzureSettings.DEFAULT_CONCURRENCY);
+        if (!ok || account.isEmpty() || container.isEmpty() || (key.isEmpty() && sas.isEmpty())) {
+            return null;
+        }
+        return new AzureSettings(accountUrl, account.get(), container.get(), prefix, key.orElse(null), sas.orElse(null),
+                blockSize, concurrency);
+    }
+}

@@ -1,0 +1,101 @@
+package io.dbbackup.store.azure;
+
+import io.dbbackup.config.Config;
+import io.dbbackup.spi.Store;
+import io.dbbackup.store.StoreConfigs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AzureStoreProviderTest {
+    @TempDir
+    Path dir;
+
+    static final String KEY = "c2VjcmV0LWFjY291bnQta2V5LXZhbHVlLWZvci10ZXN0cw==";
+    static final Map<String, String> ENV = Map.of("AZ_KEY", KEY, "AZ_SAS", "?sv=2021-08-06&sig=c2lnbmF0dXJl");
+
+    @Test
+    void fullConfigIsReadWithoutTouchingTheNetwork() throws Exception {
+        Config c = StoreConfigs.load(dir, """
+                    type: azure
+                    account: prodbackups
+                    container: db-backups
+                    prefix: /team/db/
+                    account_key_env: AZ_KEY
+                    block_size: 16MiB
+                    upload_concurrency: 4
+                """, ENV);
+        Store store = c.stores().get("main").store();
+        assertThat(store).isInstanceOf(AzureStore.class);
+        AzureSettings s = ((AzureStore) store).settings();
+        assertThat(s.accountUrl().toString()).isEqualTo("https://prodbackups.blob.core.windows.net");
+        assertThat(s.container()).isEqualTo("db-backups");
+        assertThat(s.prefix()).isEqualTo("team/db/");
+        assertThat(s.accountKey().reveal()).isEqualTo(KEY);
+        assertThat(s.sasToken()).isNull();
+        assertThat(s.blockSize()).isEqualTo(16L << 20);
+        assertThat(s.concurrency()).isEqualTo(4);
+        assertThat(store.describe()).isEqualTo("azure azure://prodbackups/db-backups/team/db/").doesNotContain(KEY);
+    }
+
+    @Test
+    void aSasAndAnEndpointOfAnEmulatorOrPrivateLink() throws Exception {
+        AzureSettings s = ((AzureStore) StoreConfigs.load(dir, """
+                    type: azblob
+                    account: devstoreaccount1
+                    container: backups
+                    endpoint: http://127.0.0.1:10000/devstoreaccount1/
+                    sas_token_env: AZ_SAS
+                """, ENV).stores().get("main").store()).settings();
+        assertThat(s.accountUrl().toString()).isEqualTo("http://127.0.0.1:10000/devstoreaccount1");
+        assertThat(s.accountKey()).isNull();
+        assertThat(s.sasToken().reveal()).startsWith("?sv=");
+        assertThat(s.prefix()).isEmpty();
+        assertThat(s.blockSize()).isEqualTo(8L << 20);
+        assertThat(s.concurrency()).isEqualTo(2);
+    }
+
+    @Test
+    void problemsAreReportedWithTheirKeys() throws Exception {
+        String base = "    type: azure\n    account: acct\n    container: c1c\n";
+        assertThat(StoreConfigs.problems(dir, "    type: azure\n    account_key_env: AZ_KEY\n", ENV))
+                .contains("account").contains("container");
+        assertThat(StoreConfigs.problems(dir, base, ENV)).contains("give account_key").contains("or sas_token");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    sas_token_env: AZ_SAS\n", ENV))
+                .contains("give account_key or sas_token, not both");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key: plain\n", ENV))
+                .contains("secrets are not read from the config file");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    block_size: 512KiB\n", ENV))
+                .contains("block_size must be a size between 1MiB and 1GiB");
+        assertThat(StoreConfigs.problems(dir, "    type: azure\n    account: https://acct.blob.core.windows.net\n"
+                + "    container: c1c\n    account_key_env: AZ_KEY\n", ENV)).contains("account must be a storage account's name");
+        assertThat(StoreConfigs.problems(dir, "    type: azure\n    account: acct\n    container: Backups/db\n"
+                + "    account_key_env: AZ_KEY\n", ENV)).contains("container must be a container's name");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    endpoint: acct.blob.core.windows.net\n", ENV))
+                .contains("endpoint must be the Blob service's http:// or https:// URL");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    endpoint: https://a.example/?sv=x\n", ENV))
+                .contains("endpoint must be the Blob service's");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    bucket: b\n", ENV)).contains("bucket");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n", ENV)).isEmpty();
+    }
+
+    /** Each of the 50,000 blocks allowed holds more as the blob grows: 8 MiB blocks reach about 2.4 TiB. */
+    @Test
+    void blocksGrowSoThatTheLimitOfBlocksIsFarAway() {
+        long base = AzureSettings.DEFAULT_BLOCK_SIZE;
+        assertThat(AzureUpload.blockSize(base, 1)).isEqualTo(8L << 20);
+        assertThat(AzureUpload.blockSize(base, 10_000)).isEqualTo(8L << 20);
+        assertThat(AzureUpload.blockSize(base, 10_001)).isEqualTo(16L << 20);
+        assertThat(AzureUpload.blockSize(base, 40_001)).isEqualTo(128L << 20);
+        long total = 0;
+        for (int n = 1; n <= BlockId.MAX_BLOCKS; n++) {
+            total += AzureUpload.blockSize(base, n);
+        }
+        assertThat(total).isGreaterThan(2L << 40);
+        assertThat(AzureUpload.blockSize(1L << 30, 45_000)).as("never above 1 GiB").isEqualTo(1L << 30);
+    }
+}

@@ -1,0 +1,122 @@
+package io.dbbackup.testkit;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Azurite, Microsoft's Azure Storage emulator (the Blob service only), as a subprocess on a free loopback port with its
+ * data in a temp dir and an account of its own ({@link #ACCOUNT}, a random key). The npm package is pinned in
+ * {@code tests/azurite/package-lock.json}; {@code bin/test} installs it, and the first test to need it installs it
+ * with {@code npm ci} when it is missing (Node.js and npm must be there: bin/test installs them as root).
+ * {@link #kill()} ends it like a crash; {@link #start()} brings it back on the same port and data.
+ */
+public final class AzuriteServer implements AutoCloseable {
+    public static final String ACCOUNT = "dbbackuptest";
+    private static final Path PACKAGE = Path.of("tests", "azurite").toAbsolutePath();
+
+    private final Path dir;
+    private final int port;
+    private final String key;
+    private Process process;
+
+    public AzuriteServer() throws IOException {
+        this.dir = Files.createTempDirectory("azurite-");
+        this.port = FreePort.pick();
+        byte[] raw = new byte[64];
+        new SecureRandom().nextBytes(raw);
+        this.key = Base64.getEncoder().encodeToString(raw);
+        start();
+    }
+
+    /** The installed emulator's entry point, installed first when missing. */
+    static synchronized Path blobServer() throws IOException {
+        Path bin = PACKAGE.resolve("node_modules/azurite/dist/src/blob/main.js");
+        if (Files.isRegularFile(bin)) {
+            return bin;
+        }
+        try (FileChannel ch = FileChannel.open(PACKAGE.resolve(".install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = ch.lock()) {
+            if (!Files.isRegularFile(bin)) {
+                Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(PACKAGE.toFile())
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.isRegularFile(bin)) {
+                    throw new IllegalStateException("could not install Azurite (npm ci in " + PACKAGE + "): " + out);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        return bin;
+    }
+
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder("node", blobServer().toString(), "--blobHost", "127.0.0.1",
+                "--blobPort", Integer.toString(port), "--location", dir.resolve("data").toString(), "--disableTelemetry",
+                "--skipApiVersionCheck")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("azurite.log").toFile()));
+        pb.environment().put("AZURITE_ACCOUNTS", ACCOUNT + ":" + key);
+        process = pb.start();
+        if (!FreePort.awaitListening(port, Duration.ofSeconds(60), process::isAlive)) {
+            String log = log();
+            process.destroyForcibly();
+            throw new IllegalStateException("Azurite did not start on port " + port + ":\n" + log);
+        }
+    }
+
+    /** Ends the server at once, as a crash or a lost connection would. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The account's Blob service URL (path-style, as Azurite serves it). */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT);
+    }
+
+    public String accountKey() {
+        return key;
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("azurite.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp dir
+        }
+    }
+}
