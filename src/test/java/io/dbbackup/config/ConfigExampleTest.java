@@ -39,7 +39,7 @@ class ConfigExampleTest {
         }
         Cli.Result r = cli.run("-c", "config.yaml", "config", "validate");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("6 datasources, 4 stores, 3 notifications, 7 jobs");
+        assertThat(r.out()).contains("6 datasources, 5 stores, 3 notifications, 7 jobs");
         assertThat(r.err()).doesNotContain("warning");
     }
 
@@ -47,7 +47,7 @@ class ConfigExampleTest {
     void theExampleNamesEverySection() throws Exception {
         String yaml = Files.readString(Path.of(System.getProperty("project.basedir", "."), "config.example.yaml"));
         for (String key : new String[] {"engine: postgres", "method: physical", "method: roles", "role_passwords:", "engine: mariadb", "engine: mysql", "engine: sqlite",
-                "type: s3", "type: sftp", "type: local", "type: email", "type: webhook", "encryption:", "retention:",
+                "type: s3", "type: sftp", "type: azure", "type: local", "type: email", "type: webhook", "encryption:", "retention:",
                 "retry:", "notify:"}) {
             assertThat(yaml).contains(key);
         }

@@ -7,7 +7,6 @@ import io.dbbackup.spi.NoSuchKeyException;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -75,13 +74,16 @@ final class AzureErrors {
             throw DbBackupException.permanent("azure " + action + " " + location + " failed: the server's TLS certificate "
                     + "was not accepted (" + refused + "); " + TlsRefusal.ADVICE, null);
         }
-        if (e instanceof InterruptedIOException && !(e instanceof HttpTimeoutException)) {
+        if (e instanceof InterruptedIOException) {
             InterruptedIOException ie = new InterruptedIOException("azure " + action + " " + location + " interrupted");
             ie.initCause(e);
             return ie;
         }
         String msg = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage().replaceAll("\\s+", " ").trim();
+        if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
+            msg = "cannot connect to the Blob service (" + msg + "); is 'endpoint' (or the account's name) right, and the network up?";
+        }
         return new IOException(Redactor.redact("azure " + action + " " + location + " failed: " + msg), e);
     }
 }

@@ -64,7 +64,12 @@ final class AzureHttp {
 
     private synchronized SharedKey sharedKey() {
         if (sharedKey == null) {
-            sharedKey = new SharedKey(cfg.account(), cfg.accountKey().reveal());
+            try {
+                sharedKey = new SharedKey(cfg.account(), cfg.accountKey().reveal());
+            } catch (IllegalArgumentException e) {
+                throw io.dbbackup.core.DbBackupException.permanent("azure store " + cfg.describe().substring("azure ".length())
+                        + ": " + e.getMessage(), null);
+            }
         }
         return sharedKey;
     }

@@ -34,11 +34,12 @@ import java.util.concurrent.Future;
  * listings page through List Blobs and either return every blob or throw.
  */
 public final class AzureStore implements Store {
-    private static final int PAGE = 5000;
     private static final int DELETE_THREADS = 8;
 
     private final AzureSettings cfg;
     final AzureHttp http;
+    /** Blobs per List Blobs page (the service's maximum; tests page through smaller ones). */
+    int pageSize = 5000;
 
     AzureStore(AzureSettings cfg) {
         this.cfg = cfg;
@@ -116,7 +117,7 @@ public final class AzureStore implements Store {
         String marker = null;
         do {
             Map<String, String> q = new TreeMap<>(Map.of("restype", "container", "comp", "list", "prefix", full,
-                    "maxresults", Integer.toString(PAGE)));
+                    "maxresults", Integer.toString(pageSize)));
             if (oneLevel) {
                 q.put("delimiter", "/");
             }

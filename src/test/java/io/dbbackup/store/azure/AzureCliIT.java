@@ -1,0 +1,197 @@
+package io.dbbackup.store.azure;
+
+import io.dbbackup.spi.Store;
+import io.dbbackup.store.RemoteStoreCliScenario;
+import io.dbbackup.testkit.AzuriteServer;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SqliteFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI against Azurite: the shared scenario, shared access signatures, and a server killed mid-backup. */
+class AzureCliIT extends RemoteStoreCliScenario {
+    static AzuriteServer azurite;
+    String container;
+
+    @BeforeAll
+    static void start() throws Exception {
+        azurite = new AzuriteServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (azurite != null) {
+            azurite.close();
+        }
+    }
+
+    @BeforeEach
+    void container() throws Exception {
+        container = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+        AzureFixture.createContainer(azurite, container);
+        cli.env("AZ_KEY", azurite.accountKey());
+    }
+
+    @Override
+    protected String storeYaml() {
+        return """
+                    type: azure
+                    account: %s
+                    container: %s
+                    endpoint: %s
+                    prefix: team/db
+                    account_key_env: AZ_KEY
+                    block_size: 4MiB
+                """.formatted(AzuriteServer.ACCOUNT, container, azurite.endpoint());
+    }
+
+    @Override
+    protected Store rawStore() {
+        return AzureFixture.store(azurite, container, "team/db/", 4L << 20, 2);
+    }
+
+    @Override
+    protected List<String> secrets() {
+        return List.of(azurite.accountKey());
+    }
+
+    /**
+     * An account SAS (signed version 2019-12-12) for the Blob service: {@code permissions} as in {@code sp}, valid
+     * until 2030; what a user makes in the portal or with {@code az storage account generate-sas}.
+     */
+    static String accountSas(String permissions) throws Exception {
+        String sv = "2019-12-12";
+        String expiry = "2030-01-01T00:00:00Z";
+        String toSign = String.join("\n", AzuriteServer.ACCOUNT, permissions, "b", "sco", "", expiry, "", "https,http", sv, "");
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(azurite.accountKey()), "HmacSHA256"));
+        String sig = Base64.getEncoder().encodeToString(mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
+        return "?sv=" + sv + "&ss=b&srt=sco&sp=" + permissions + "&se=" + AzureHttp.encode(expiry) + "&spr=https,http&sig="
+                + AzureHttp.encode(sig);
+    }
+
+    private void useSas(String sas) throws Exception {
+        cli.env("AZ_SAS", sas);
+        String yaml = storeYaml().replace("account_key_env: AZ_KEY", "sas_token_env: AZ_SAS");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                  restored:
+                    engine: sqlite
+                    path: restored/app.db
+                stores:
+                  remote:
+                %s
+                jobs:
+                  app:
+                    datasource: app
+                    store: remote
+                    prefix: prod
+                    verify: true
+                    retention:
+                      keep_last: 1
+                """.formatted(yaml.stripTrailing()));
+    }
+
+    /** A SAS with read, write, delete, list, add and create is all a job needs: backup, prune, restore. */
+    @Test
+    void aSharedAccessSignatureIsEnough() throws Exception {
+        String sas = accountSas("rwdlac");
+        useSas(sas);
+        for (int i = 0; i < 2; i++) {
+            Cli.Result b = cli.run("-c", "config.yaml", "backup", "app", "--prune");
+            assertThat(b.exit()).as(b.toString()).isZero();
+            assertThat(b.out() + b.err()).doesNotContain(sas.substring(sas.indexOf("sig=") + 4));
+        }
+        try (Store raw = rawStore()) {
+            assertThat(keys(raw, "prod/app/")).as("keep_last: 1 after the second backup").hasSize(3);
+        }
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+    }
+
+    /** A read-only SAS: the backup fails at its first write with one line naming the SAS, exit 2, nothing stored. */
+    @Test
+    void aReadOnlySignatureFailsTheBackupWithOneClearLine() throws Exception {
+        String sas = accountSas("rl");
+        useSas(sas);
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(b.exit()).as(b.toString()).isEqualTo(2);
+        assertThat(b.err()).contains("azure ").contains("HTTP 403").contains("check the store's account_key or sas_token")
+                .doesNotContain(sas.substring(sas.indexOf("sig=") + 4));
+        try (Store raw = rawStore()) {
+            assertThat(keys(raw, "")).isEmpty();
+            assertThat(raw.listUnfinished("")).isEmpty();
+        }
+    }
+
+    /**
+     * Azurite is killed while a 200 MiB backup streams: exit 2, no blob under the final key, retention not applied
+     * (keep_last: 1 would have deleted the old backup).
+     */
+    @Test
+    void serverKilledMidBackupFailsWithExit2AndLeavesNoBlob() throws Exception {
+        Process sqlite = new ProcessBuilder("sqlite3", dir.resolve("big.db").toString(),
+                "create table blobs(b); insert into blobs select randomblob(1048576) from generate_series(1, 200);")
+                .redirectErrorStream(true).start();
+        assertThat(sqlite.waitFor()).as(new String(sqlite.getInputStream().readAllBytes())).isZero();
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  big:
+                    engine: sqlite
+                    path: big.db
+                    compression: none
+                stores:
+                  remote:
+                %s
+                jobs:
+                  big:
+                    datasource: big
+                    store: remote
+                    prefix: prod
+                    retention:
+                      keep_last: 1
+                """.formatted(storeYaml().stripTrailing()));
+        try (Store raw = rawStore()) {
+            String old = "prod/big/big-20200101-000000.sqlite";
+            raw.put(old, "an old backup that keep_last: 1 would delete".getBytes(StandardCharsets.UTF_8), ctx());
+            ExecutorService run = Executors.newSingleThreadExecutor();
+            Future<Cli.Result> result = run.submit(() -> cli.run("-c", "config.yaml", "backup", "big", "--prune"));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (raw.listUnfinished("prod/big/").isEmpty()) {
+                assertThat(System.nanoTime()).as("blocks are staged").isLessThan(deadline);
+                assertThat(result.isDone()).as("the backup is still running").isFalse();
+                Thread.sleep(20);
+            }
+            azurite.kill();
+            Cli.Result r = result.get(3, TimeUnit.MINUTES);
+            run.shutdown();
+            azurite.start();
+            System.out.println("Azure server killed mid-backup: exit " + r.exit() + "; " + r.err().lines()
+                    .filter(l -> l.contains("ERROR") || l.startsWith("error")).findFirst().orElse(""));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertNoSecrets(r);
+            assertThat(keys(raw, "prod/big/")).as("only the old backup: no new blob, retention not applied").containsExactly(old);
+        }
+    }
+}
