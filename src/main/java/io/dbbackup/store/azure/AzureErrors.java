@@ -42,6 +42,18 @@ final class AzureErrors {
     }
 
     /**
+     * Whether the service refused a body because it arrived damaged: its MD5 did not match the {@code Content-MD5}
+     * sent. Azure answers {@code Md5Mismatch}; Azurite {@code InvalidOperation} "Provided contentMD5 doesn't match".
+     */
+    static boolean damaged(AzureHttp.Response r) {
+        if (r.status() != 400) {
+            return false;
+        }
+        String body = new String(r.body(), StandardCharsets.UTF_8);
+        return "Md5Mismatch".equals(code(r)) || body.matches("(?is).*<Message>[^<]*md5[^<]*match.*");
+    }
+
+    /**
      * The exception for an answer that is not a success; permanent ones are thrown as {@link DbBackupException}.
      * A missing blob on a read is a {@link NoSuchKeyException}.
      */
@@ -61,8 +73,11 @@ final class AzureErrors {
         if ("ContainerNotFound".equals(code)) {
             throw DbBackupException.permanent(line + "; create the container or fix 'container'", null);
         }
-        if (AzureHttp.transientStatus(r.status()) || "Md5Mismatch".equals(code)) {
+        if (AzureHttp.transientStatus(r.status())) {
             return new IOException(line);
+        }
+        if (damaged(r)) { // the network, not the request: a retry of the job may succeed
+            return new IOException(line + "; the bytes arrived damaged (their MD5 did not match the one sent) and were not stored");
         }
         throw DbBackupException.permanent(line, null);
     }

@@ -40,6 +40,8 @@ public final class AzureStore implements Store {
     final AzureHttp http;
     /** Blobs per List Blobs page (the service's maximum; tests page through smaller ones). */
     int pageSize = 5000;
+    /** How long a read of a blob's content may wait for bytes ({@link StallGuard}). */
+    java.time.Duration readTimeout = java.time.Duration.ofSeconds(120);
 
     AzureStore(AzureSettings cfg) {
         this.cfg = cfg;
@@ -76,13 +78,14 @@ public final class AzureStore implements Store {
             IOException io = AzureErrors.map("get", location, f.refusal());
             throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
         }
-        return new FilterInputStream(f.content()) {
+        return new FilterInputStream(new StallGuard(f.content(), readTimeout, location)) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {
                     return super.read(b, off, len);
                 } catch (IOException e) {
-                    throw e instanceof InterruptedIOException ? e : AzureErrors.map("get", location, e);
+                    boolean ours = e.getMessage() != null && e.getMessage().startsWith("azure ");
+                    throw e instanceof InterruptedIOException || ours ? e : AzureErrors.map("get", location, e);
                 }
             }
         };

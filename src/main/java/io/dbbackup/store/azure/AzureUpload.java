@@ -205,7 +205,7 @@ final class AzureUpload implements Upload {
 
     /**
      * A PUT of {@code data} with its MD5, sent again (up to {@link #DAMAGED_ATTEMPTS} times in all) while the service
-     * refuses it as damaged on the way (Md5Mismatch): the bytes are still in memory.
+     * refuses it as damaged on the way ({@link AzureErrors#damaged}): the bytes are still in memory.
      */
     private void putChecked(String action, TreeMap<String, String> query, Map<String, String> extra, byte[] data, int length)
             throws IOException {
@@ -221,7 +221,7 @@ final class AzureUpload implements Upload {
             if (r.ok()) {
                 return;
             }
-            if (!"Md5Mismatch".equals(AzureErrors.code(r)) || attempt >= DAMAGED_ATTEMPTS || aborted) {
+            if (!AzureErrors.damaged(r) || attempt >= DAMAGED_ATTEMPTS || aborted) {
                 throw AzureErrors.map(action, location, r);
             }
             ctx.log().warn("the Blob service received a damaged block (its MD5 did not match); sending it again",
@@ -311,12 +311,16 @@ final class AzureUpload implements Upload {
         }
         aborted = true;
         if (workers != null) {
-            workers.shutdownNow();
+            // blocks on their way are let finish (queued ones see 'aborted' and are not sent): a request cut off here
+            // may still be staged by the service after the discard below, and would stay 7 days
+            workers.shutdown();
             try {
                 if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+                    workers.shutdownNow();
                     ctx.log().warn("azure block uploads still running after abort", "object", location);
                 }
             } catch (InterruptedException e) {
+                workers.shutdownNow();
                 Thread.currentThread().interrupt();
             }
             try {

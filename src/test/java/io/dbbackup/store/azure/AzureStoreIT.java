@@ -89,6 +89,69 @@ class AzureStoreIT extends CredentialedStoreContract {
         assertThat(paged.list("")).isEmpty();
     }
 
+    /**
+     * A bit flipped inside a block on the way (a relay between client and Azurite) is refused by the service against
+     * the block's Content-MD5; the block is still in memory and is sent again, and the blob holds the data.
+     */
+    @Test
+    void aBlockChangedOnTheWayIsRefusedByTheServiceAndSentAgain() throws Exception {
+        byte[] data = new byte[(9 << 20) + 5];
+        new java.util.Random(11).nextBytes(data);
+        try (io.dbbackup.testkit.CorruptingRelay relay = new io.dbbackup.testkit.CorruptingRelay(azurite.endpoint(), 1_000_000, 1)) {
+            AzureSettings direct = AzureFixture.settings(azurite, CONTAINER, "flip-" + UUID.randomUUID() + "/", 4L << 20, 2);
+            AzureSettings viaRelay = new AzureSettings(java.net.URI.create(relay.uri() + "/" + AzuriteServer.ACCOUNT),
+                    direct.account(), direct.container(), direct.prefix(), direct.accountKey(), null, direct.blockSize(), 2);
+            try (Store store = new AzureStore(viaRelay); var upload = store.upload("big.bin", ctx())) {
+                upload.stream().write(data);
+                upload.commit();
+            }
+            assertThat(relay.flipped()).as("a bit was flipped inside a block").isEqualTo(1);
+            assertThat(logText.toString()).contains("received a damaged block");
+            try (Store store = new AzureStore(direct); var in = store.open("big.bin")) {
+                assertThat(in.readAllBytes()).as("what is stored is the data, not the damaged bytes").isEqualTo(data);
+            }
+        }
+    }
+
+    /**
+     * A download whose connection stalls after the headers (a server, here a raw socket, that stops sending) fails
+     * after the read timeout with one line, instead of hanging a restore.
+     */
+    @Test
+    void aStalledDownloadFailsAfterTheReadTimeout() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    s.getInputStream().read(new byte[8192]);
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n" + "x".repeat(100))
+                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    Thread.sleep(30_000);
+                } catch (Exception ignored) {
+                    // the client gave up
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            AzureSettings good = AzureFixture.settings(azurite, CONTAINER, "", 4L << 20, 1);
+            AzureStore stalling = new AzureStore(new AzureSettings(java.net.URI.create("http://127.0.0.1:" + server.getLocalPort()
+                    + "/" + AzuriteServer.ACCOUNT), good.account(), good.container(), "", good.accountKey(), null, good.blockSize(), 1));
+            stalling.readTimeout = java.time.Duration.ofSeconds(1);
+            long t0 = System.nanoTime();
+            try (var in = stalling.open("db/db.sql")) {
+                byte[] buf = new byte[4096];
+                Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                    while (in.read(buf) >= 0) {
+                        // until it fails
+                    }
+                });
+                assertThat(e).isInstanceOf(java.io.IOException.class)
+                        .hasMessage("azure get azure://dbbackuptest/contract/db/db.sql failed: no data for 1 s (the connection stalled)");
+            }
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until it failed").isBetween(900L, 10_000L);
+        }
+    }
+
     /** No staged blocks anywhere in the container. */
     @Override
     protected void assertNoLeftovers(Store store) throws Exception {
