@@ -283,9 +283,12 @@ final class AzureUpload implements Upload {
         }
     }
 
-    private void commitBlockList() throws IOException {
+    /** Put Block List of the blocks staged, in order; package-private for the test that sends it twice. */
+    void commitBlockList() throws IOException {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
-        staged.values().forEach(id -> xml.append("<Uncommitted>").append(id).append("</Uncommitted>"));
+        // Latest, not Uncommitted: a commit the service made but whose answer the network lost is sent again, and must
+        // find its blocks committed (the ids are this upload's own, so the latest version of each is the one sent)
+        staged.values().forEach(id -> xml.append("<Latest>").append(id).append("</Latest>"));
         byte[] body = xml.append("</BlockList>").toString().getBytes(StandardCharsets.UTF_8);
         putChecked("commit of block list of", new TreeMap<>(Map.of("comp", "blocklist")),
                 Map.of("Content-Type", "application/xml", "x-ms-blob-content-type", "application/octet-stream"), body, body.length);

@@ -152,6 +152,22 @@ class AzureStoreIT extends CredentialedStoreContract {
         }
     }
 
+    /**
+     * AzureHttp sends a request again when the network lost its answer; for the commit, the first may have been made.
+     * The block list sent again must then find its blocks (committed now) and leave the blob as it is.
+     */
+    @Test
+    void aCommitSentAgainAfterTheServiceMadeItLeavesTheBlobAsItIs() throws Exception {
+        AzureUpload up = (AzureUpload) store.upload("again.bin", ctx());
+        String sha = io.dbbackup.testkit.TestBytes.write(up.stream(), multiChunkSize(), 4);
+        up.commit();
+        up.commitBlockList(); // the resend
+        assertThat(store.stat("again.bin")).map(StoredObject::size).contains(multiChunkSize());
+        try (var in = store.open("again.bin")) {
+            assertThat(io.dbbackup.testkit.TestBytes.sha256(in)).isEqualTo(sha);
+        }
+    }
+
     /** No staged blocks anywhere in the container. */
     @Override
     protected void assertNoLeftovers(Store store) throws Exception {
