@@ -14,9 +14,10 @@ import java.net.URI;
  * @param sasToken    a shared access signature (query string without '?'), or null when {@code accountKey} is given
  * @param blockSize   bytes per staged block (the first 10,000; then doubled every 10,000 blocks)
  * @param concurrency blocks sent at once
+ * @param accessTier  {@code Hot}, {@code Cool} or {@code Cold} for every blob written, or null for the account's default
  */
 record AzureSettings(URI accountUrl, String account, String container, String prefix, Secret accountKey, Secret sasToken,
-                     long blockSize, int concurrency) {
+                     long blockSize, int concurrency, String accessTier) {
 
     static final long DEFAULT_BLOCK_SIZE = 8L << 20;
     static final long MIN_BLOCK_SIZE = 1L << 20;

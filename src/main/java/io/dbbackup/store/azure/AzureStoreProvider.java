@@ -89,10 +89,23 @@ public final class AzureStoreProvider implements StoreProvider {
             }
         }
         int concurrency = s.integer("upload_concurrency", 1, 64).orElse(AzureSettings.DEFAULT_CONCURRENCY);
+        String tier = null;
+        Optional<String> t = s.string("access_tier").map(v -> v.trim().toLowerCase(java.util.Locale.ROOT));
+        if (t.isPresent() && t.get().equals("archive")) {
+            s.error("access_tier", "access_tier: archive is offline (a blob must be rehydrated for hours before it can be "
+                    + "read, so verify and restore fail); write hot, cool or cold, and move old backups to archive with a "
+                    + "lifecycle management rule if you must");
+            ok = false;
+        } else if (t.isPresent() && !Set.of("hot", "cool", "cold").contains(t.get())) {
+            s.error("access_tier", "access_tier must be hot, cool or cold, got '" + t.get() + "'");
+            ok = false;
+        } else if (t.isPresent()) {
+            tier = Character.toUpperCase(t.get().charAt(0)) + t.get().substring(1);
+        }
         if (!ok || account.isEmpty() || container.isEmpty() || (key.isEmpty() && sas.isEmpty())) {
             return null;
         }
         return new AzureSettings(accountUrl, account.get(), container.get(), prefix, key.orElse(null), sas.orElse(null),
-                blockSize, concurrency);
+                blockSize, concurrency, tier);
     }
 }

@@ -238,8 +238,9 @@ final class AzureUpload implements Upload {
             checkWritable();
             if (nextBlock == 1) {
                 byte[] data = buf == null ? new byte[0] : buf;
-                putChecked("put", new TreeMap<>(), Map.of("x-ms-blob-type", "BlockBlob",
-                        "x-ms-blob-content-type", "application/octet-stream"), data, buf == null ? 0 : len);
+                Map<String, String> headers = new TreeMap<>(blobHeaders());
+                headers.put("x-ms-blob-type", "BlockBlob");
+                putChecked("put", new TreeMap<>(), headers, data, buf == null ? 0 : len);
             } else {
                 if (len > 0) {
                     stageBlock();
@@ -290,8 +291,18 @@ final class AzureUpload implements Upload {
         // find its blocks committed (the ids are this upload's own, so the latest version of each is the one sent)
         staged.values().forEach(id -> xml.append("<Latest>").append(id).append("</Latest>"));
         byte[] body = xml.append("</BlockList>").toString().getBytes(StandardCharsets.UTF_8);
-        putChecked("commit of block list of", new TreeMap<>(Map.of("comp", "blocklist")),
-                Map.of("Content-Type", "application/xml", "x-ms-blob-content-type", "application/octet-stream"), body, body.length);
+        Map<String, String> headers = new TreeMap<>(blobHeaders());
+        headers.put("Content-Type", "application/xml");
+        putChecked("commit of block list of", new TreeMap<>(Map.of("comp", "blocklist")), headers, body, body.length);
+    }
+
+    /** What the blob is created with: its content type and, when configured, its access tier. */
+    private Map<String, String> blobHeaders() {
+        Map<String, String> h = new TreeMap<>(Map.of("x-ms-blob-content-type", "application/octet-stream"));
+        if (cfg.accessTier() != null) {
+            h.put("x-ms-access-tier", cfg.accessTier());
+        }
+        return h;
     }
 
     private void verifySize() throws IOException {

@@ -130,6 +130,35 @@ class AzureCliIT extends RemoteStoreCliScenario {
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
     }
 
+    /**
+     * What the store writes is a plain block blob: {@code curl} fetches the backup and its sidecar with a read-only
+     * SAS (no dbbackup, no SDK: what a user has on the day the tool is gone) and {@code sha256sum -c} accepts them.
+     */
+    @Test
+    void anyHttpClientReadsTheBackupAndSha256sumAcceptsIt() throws Exception {
+        writeConfig("keep_last: 2");
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        String key;
+        try (Store raw = rawStore()) {
+            key = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).findFirst().orElseThrow();
+        }
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        java.nio.file.Path folder = Files.createDirectories(dir.resolve("curl"));
+        String sas = accountSas("rl").substring(1);
+        for (String n : List.of(name, name + ".sha256")) {
+            String url = azurite.endpoint() + "/" + container + "/team/db/prod/app/" + n + "?" + sas;
+            Process curl = new ProcessBuilder("curl", "-fsS", "-o", n, url).directory(folder.toFile()).redirectErrorStream(true).start();
+            assertThat(curl.waitFor()).as(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        }
+        Process check = new ProcessBuilder("sha256sum", "-c", name + ".sha256").directory(folder.toFile()).redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).as(out).isZero();
+        assertThat(out).contains(name + ": OK");
+        Process zstd = new ProcessBuilder("zstd", "-t", name).directory(folder.toFile()).redirectErrorStream(true).start();
+        assertThat(zstd.waitFor()).as(new String(zstd.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    }
+
     /** A read-only SAS: the backup fails at its first write with one line naming the SAS, exit 2, nothing stored. */
     @Test
     void aReadOnlySignatureFailsTheBackupWithOneClearLine() throws Exception {

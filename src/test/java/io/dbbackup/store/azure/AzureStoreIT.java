@@ -48,7 +48,7 @@ class AzureStoreIT extends CredentialedStoreContract {
     protected Store createStoreWithBadCredentials() {
         AzureSettings good = AzureFixture.settings(azurite, CONTAINER, "bad/", 4L << 20, 2);
         return new AzureStore(new AzureSettings(good.accountUrl(), good.account(), good.container(), good.prefix(),
-                new Secret(WRONG_KEY, "test"), null, good.blockSize(), 2));
+                new Secret(WRONG_KEY, "test"), null, good.blockSize(), 2, null));
     }
 
     @Override
@@ -100,7 +100,7 @@ class AzureStoreIT extends CredentialedStoreContract {
         try (io.dbbackup.testkit.CorruptingRelay relay = new io.dbbackup.testkit.CorruptingRelay(azurite.endpoint(), 1_000_000, 1)) {
             AzureSettings direct = AzureFixture.settings(azurite, CONTAINER, "flip-" + UUID.randomUUID() + "/", 4L << 20, 2);
             AzureSettings viaRelay = new AzureSettings(java.net.URI.create(relay.uri() + "/" + AzuriteServer.ACCOUNT),
-                    direct.account(), direct.container(), direct.prefix(), direct.accountKey(), null, direct.blockSize(), 2);
+                    direct.account(), direct.container(), direct.prefix(), direct.accountKey(), null, direct.blockSize(), 2, null);
             try (Store store = new AzureStore(viaRelay); var upload = store.upload("big.bin", ctx())) {
                 upload.stream().write(data);
                 upload.commit();
@@ -135,7 +135,7 @@ class AzureStoreIT extends CredentialedStoreContract {
             t.start();
             AzureSettings good = AzureFixture.settings(azurite, CONTAINER, "", 4L << 20, 1);
             AzureStore stalling = new AzureStore(new AzureSettings(java.net.URI.create("http://127.0.0.1:" + server.getLocalPort()
-                    + "/" + AzuriteServer.ACCOUNT), good.account(), good.container(), "", good.accountKey(), null, good.blockSize(), 1));
+                    + "/" + AzuriteServer.ACCOUNT), good.account(), good.container(), "", good.accountKey(), null, good.blockSize(), 1, null));
             stalling.readTimeout = java.time.Duration.ofSeconds(1);
             long t0 = System.nanoTime();
             try (var in = stalling.open("db/db.sql")) {
@@ -165,6 +165,30 @@ class AzureStoreIT extends CredentialedStoreContract {
         assertThat(store.stat("again.bin")).map(StoredObject::size).contains(multiChunkSize());
         try (var in = store.open("again.bin")) {
             assertThat(io.dbbackup.testkit.TestBytes.sha256(in)).isEqualTo(sha);
+        }
+    }
+
+    /** {@code access_tier: cool}: both a one-request blob and a blob of blocks are written in the Cool tier. */
+    @Test
+    void blobsAreWrittenInTheConfiguredAccessTier() throws Exception {
+        AzureSettings plain = AzureFixture.settings(azurite, CONTAINER, "tier-" + UUID.randomUUID() + "/", 4L << 20, 2);
+        AzureSettings cool = new AzureSettings(plain.accountUrl(), plain.account(), plain.container(), plain.prefix(),
+                plain.accountKey(), null, plain.blockSize(), 2, "Cool");
+        try (AzureStore tiered = new AzureStore(cool)) {
+            tiered.put("small.bin", "small".getBytes(StandardCharsets.UTF_8), ctx());
+            try (var up = tiered.upload("blocks.bin", ctx())) {
+                io.dbbackup.testkit.TestBytes.write(up.stream(), multiChunkSize(), 8);
+                up.commit();
+            }
+            for (String key : List.of("small.bin", "blocks.bin")) {
+                AzureHttp.Response head = tiered.http.send("HEAD", cool.prefix() + key, new java.util.TreeMap<>(), java.util.Map.of());
+                assertThat(head.header("x-ms-access-tier")).as(key).contains("Cool");
+            }
+        }
+        try (AzureStore untiered = new AzureStore(plain)) {
+            untiered.put("default.bin", "d".getBytes(StandardCharsets.UTF_8), ctx());
+            AzureHttp.Response head = untiered.http.send("HEAD", plain.prefix() + "default.bin", new java.util.TreeMap<>(), java.util.Map.of());
+            assertThat(head.header("x-ms-access-tier")).as("the account's default").isNotEqualTo(java.util.Optional.of("Cool"));
         }
     }
 

@@ -28,6 +28,7 @@ class AzureStoreProviderTest {
                     account_key_env: AZ_KEY
                     block_size: 16MiB
                     upload_concurrency: 4
+                    access_tier: Cool
                 """, ENV);
         Store store = c.stores().get("main").store();
         assertThat(store).isInstanceOf(AzureStore.class);
@@ -39,6 +40,7 @@ class AzureStoreProviderTest {
         assertThat(s.sasToken()).isNull();
         assertThat(s.blockSize()).isEqualTo(16L << 20);
         assertThat(s.concurrency()).isEqualTo(4);
+        assertThat(s.accessTier()).isEqualTo("Cool");
         assertThat(store.describe()).isEqualTo("azure azure://prodbackups/db-backups/team/db/").doesNotContain(KEY);
     }
 
@@ -57,6 +59,7 @@ class AzureStoreProviderTest {
         assertThat(s.prefix()).isEmpty();
         assertThat(s.blockSize()).isEqualTo(8L << 20);
         assertThat(s.concurrency()).isEqualTo(2);
+        assertThat(s.accessTier()).isNull();
     }
 
     @Test
@@ -80,6 +83,10 @@ class AzureStoreProviderTest {
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    endpoint: https://a.example/?sv=x\n", ENV))
                 .contains("endpoint must be the Blob service's");
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    bucket: b\n", ENV)).contains("bucket");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    access_tier: archive\n", ENV))
+                .contains("access_tier: archive is offline");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    access_tier: premium\n", ENV))
+                .contains("access_tier must be hot, cool or cold");
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n", ENV)).isEmpty();
     }
 
