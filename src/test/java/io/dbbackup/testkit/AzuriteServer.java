@@ -26,18 +26,64 @@ public final class AzuriteServer implements AutoCloseable {
     public static final String ACCOUNT = "dbbackuptest";
     private static final Path PACKAGE = Path.of("tests", "azurite").toAbsolutePath();
 
+    public static final String STORE_PASSWORD = "changeit-test";
+
     private final Path dir;
     private final int port;
     private final String key;
+    private final boolean oauth;
     private Process process;
 
     public AzuriteServer() throws IOException {
+        this(false);
+    }
+
+    private AzuriteServer(boolean oauth) throws IOException {
         this.dir = Files.createTempDirectory("azurite-");
         this.port = FreePort.pick();
+        this.oauth = oauth;
         byte[] raw = new byte[64];
         new SecureRandom().nextBytes(raw);
         this.key = Base64.getEncoder().encodeToString(raw);
+        if (oauth) {
+            makeCertificate();
+        }
         start();
+    }
+
+    /**
+     * The same emulator over https (a self-signed certificate for 127.0.0.1, trusted through {@link #trustStore()},
+     * PKCS12, password {@link #STORE_PASSWORD}) that also takes Entra ID bearer tokens ({@code --oauth basic}: it checks
+     * their issuer, audience and lifetime, not their signature).
+     */
+    public static AzuriteServer oauth() throws IOException {
+        return new AzuriteServer(true);
+    }
+
+    public Path trustStore() {
+        return dir.resolve("trust.p12");
+    }
+
+    private void makeCertificate() throws IOException {
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+        run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert", "-noprompt", "-alias",
+                "azurite", "-file", dir.resolve("cert.pem").toString(), "-keystore", trustStore().toString(),
+                "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
+    }
+
+    private static void run(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** The installed emulator's entry point, installed first when missing. */
@@ -67,9 +113,14 @@ public final class AzuriteServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder("node", blobServer().toString(), "--blobHost", "127.0.0.1",
-                "--blobPort", Integer.toString(port), "--location", dir.resolve("data").toString(), "--disableTelemetry",
-                "--skipApiVersionCheck")
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("node", blobServer().toString(), "--blobHost",
+                "127.0.0.1", "--blobPort", Integer.toString(port), "--location", dir.resolve("data").toString(),
+                "--disableTelemetry", "--skipApiVersionCheck"));
+        if (oauth) {
+            cmd.addAll(java.util.List.of("--cert", dir.resolve("cert.pem").toString(), "--key", dir.resolve("key.pem").toString(),
+                    "--oauth", "basic"));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("azurite.log").toFile()));
         pb.environment().put("AZURITE_ACCOUNTS", ACCOUNT + ":" + key);
@@ -95,7 +146,7 @@ public final class AzuriteServer implements AutoCloseable {
 
     /** The account's Blob service URL (path-style, as Azurite serves it). */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT);
+        return URI.create((oauth ? "https" : "http") + "://127.0.0.1:" + port + "/" + ACCOUNT);
     }
 
     public String accountKey() {

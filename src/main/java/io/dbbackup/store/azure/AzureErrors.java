@@ -68,7 +68,8 @@ final class AzureErrors {
         }
         if ((code != null && AUTH_CODES.contains(code)) || r.status() == 401 || r.status() == 403) {
             throw DbBackupException.permanent(line + "; check the store's account_key or sas_token (its permissions, "
-                    + "expiry and allowed IPs), the account's firewall and this host's clock", null);
+                    + "expiry and allowed IPs) or the Entra ID identity's role on the container (Storage Blob Data "
+                    + "Contributor), the account's firewall and this host's clock", null);
         }
         if ("ContainerNotFound".equals(code)) {
             throw DbBackupException.permanent(line + "; create the container or fix 'container'", null);

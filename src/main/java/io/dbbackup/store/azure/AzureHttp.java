@@ -47,6 +47,11 @@ final class AzureHttp {
     private final AzureSettings cfg;
     private HttpClient client;
     private SharedKey sharedKey;
+    private EntraToken entra;
+    /** The TLS context, null for the JVM's default (its trust store); tests trust their own server. */
+    javax.net.ssl.SSLContext sslContext;
+    /** Where Entra ID sign-in reads AZURE_* variables (tests give their own). */
+    Map<String, String> env = System.getenv();
     /** Pause before the first resend; doubled each time (tests shorten it). */
     Duration firstPause = Duration.ofMillis(500);
 
@@ -56,8 +61,12 @@ final class AzureHttp {
 
     private synchronized HttpClient client() {
         if (client == null) {
-            client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                    .proxy(ProxySelector.getDefault()).followRedirects(HttpClient.Redirect.NEVER).build();
+            HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                    .proxy(ProxySelector.getDefault()).followRedirects(HttpClient.Redirect.NEVER);
+            if (sslContext != null) {
+                b.sslContext(sslContext);
+            }
+            client = b.build();
         }
         return client;
     }
@@ -72,6 +81,13 @@ final class AzureHttp {
             }
         }
         return sharedKey;
+    }
+
+    private synchronized EntraToken entra() {
+        if (entra == null) {
+            entra = EntraToken.of(cfg, env);
+        }
+        return entra;
     }
 
     /** Sends a request on the container ({@code name} empty) or on blob {@code name}; resends as the class says. */
@@ -154,7 +170,7 @@ final class AzureHttp {
     }
 
     private HttpRequest request(String method, String name, Map<String, String> query, Map<String, String> headers,
-                                byte[] body, int off, int len) {
+                                byte[] body, int off, int len) throws IOException {
         String rawPath = cfg.accountUrl().getRawPath() + "/" + cfg.container() + (name.isEmpty() ? "" : "/" + encodePath(name));
         StringBuilder q = new StringBuilder();
         query.forEach((k, v) -> q.append(q.length() == 0 ? "" : "&").append(k).append('=').append(encode(v)));
@@ -173,6 +189,8 @@ final class AzureHttp {
         all.forEach(b::header);
         if (cfg.accountKey() != null) {
             b.header("Authorization", sharedKey().authorization(method, rawPath, query, all, body == null ? 0 : len));
+        } else if (cfg.sasToken() == null) {
+            b.header("Authorization", entra().authorization(client()));
         }
         return b.build();
     }

@@ -69,11 +69,19 @@ public final class AzureStoreProvider implements StoreProvider {
         boolean sasGiven = s.secretGiven("sas_token");
         Optional<Secret> key = s.secret("account_key");
         Optional<Secret> sas = s.secret("sas_token");
-        if (keyGiven == sasGiven) {
-            s.error(keyGiven ? "sas_token" : "account_key", keyGiven
-                    ? "give account_key or sas_token, not both"
-                    : "give account_key (account_key_env or _file: the storage account's key) or sas_token (sas_token_env or "
-                    + "_file: a SAS with read, add, create, write, delete and list on the container)");
+        if (keyGiven && sasGiven) {
+            s.error("sas_token", "give account_key or sas_token, not both");
+            ok = false;
+        }
+        // neither: Microsoft Entra ID (a service principal's secret, workload identity or a managed identity)
+        Optional<String> tenant = s.string("tenant_id").map(String::trim).filter(v -> !v.isEmpty());
+        Optional<String> client = s.string("client_id").map(String::trim).filter(v -> !v.isEmpty());
+        boolean clientSecretGiven = s.secretGiven("client_secret");
+        Optional<Secret> clientSecret = s.secret("client_secret");
+        if ((keyGiven || sasGiven) && (tenant.isPresent() || client.isPresent() || clientSecretGiven)) {
+            String k = clientSecretGiven ? s.secretSourceKey("client_secret").orElse("client_secret")
+                    : tenant.isPresent() ? "tenant_id" : "client_id";
+            s.error(k, k + " is for Entra ID sign-in, which is used without account_key and sas_token; give one way to sign in");
             ok = false;
         }
         long blockSize = AzureSettings.DEFAULT_BLOCK_SIZE;
@@ -102,10 +110,11 @@ public final class AzureStoreProvider implements StoreProvider {
         } else if (t.isPresent()) {
             tier = Character.toUpperCase(t.get().charAt(0)) + t.get().substring(1);
         }
-        if (!ok || account.isEmpty() || container.isEmpty() || (key.isEmpty() && sas.isEmpty())) {
+        if (!ok || account.isEmpty() || container.isEmpty() || (keyGiven && key.isEmpty()) || (sasGiven && sas.isEmpty())
+                || (clientSecretGiven && clientSecret.isEmpty())) {
             return null;
         }
         return new AzureSettings(accountUrl, account.get(), container.get(), prefix, key.orElse(null), sas.orElse(null),
-                blockSize, concurrency, tier);
+                blockSize, concurrency, tier, tenant.orElse(null), client.orElse(null), clientSecret.orElse(null));
     }
 }

@@ -14,7 +14,7 @@ final class AzureFixture {
 
     static AzureSettings settings(AzuriteServer azurite, String container, String prefix, long blockSize, int concurrency) {
         return new AzureSettings(azurite.endpoint(), AzuriteServer.ACCOUNT, container, prefix,
-                new Secret(azurite.accountKey(), "test"), null, blockSize, concurrency, null);
+                new Secret(azurite.accountKey(), "test"), null, blockSize, concurrency, null, null, null, null);
     }
 
     static AzureStore store(AzuriteServer azurite, String container, String prefix, long blockSize, int concurrency) {

@@ -48,7 +48,7 @@ class AzureStoreIT extends CredentialedStoreContract {
     protected Store createStoreWithBadCredentials() {
         AzureSettings good = AzureFixture.settings(azurite, CONTAINER, "bad/", 4L << 20, 2);
         return new AzureStore(new AzureSettings(good.accountUrl(), good.account(), good.container(), good.prefix(),
-                new Secret(WRONG_KEY, "test"), null, good.blockSize(), 2, null));
+                new Secret(WRONG_KEY, "test"), null, good.blockSize(), 2, null, null, null, null));
     }
 
     @Override
@@ -100,7 +100,7 @@ class AzureStoreIT extends CredentialedStoreContract {
         try (io.dbbackup.testkit.CorruptingRelay relay = new io.dbbackup.testkit.CorruptingRelay(azurite.endpoint(), 1_000_000, 1)) {
             AzureSettings direct = AzureFixture.settings(azurite, CONTAINER, "flip-" + UUID.randomUUID() + "/", 4L << 20, 2);
             AzureSettings viaRelay = new AzureSettings(java.net.URI.create(relay.uri() + "/" + AzuriteServer.ACCOUNT),
-                    direct.account(), direct.container(), direct.prefix(), direct.accountKey(), null, direct.blockSize(), 2, null);
+                    direct.account(), direct.container(), direct.prefix(), direct.accountKey(), null, direct.blockSize(), 2, null, null, null, null);
             try (Store store = new AzureStore(viaRelay); var upload = store.upload("big.bin", ctx())) {
                 upload.stream().write(data);
                 upload.commit();
@@ -135,7 +135,7 @@ class AzureStoreIT extends CredentialedStoreContract {
             t.start();
             AzureSettings good = AzureFixture.settings(azurite, CONTAINER, "", 4L << 20, 1);
             AzureStore stalling = new AzureStore(new AzureSettings(java.net.URI.create("http://127.0.0.1:" + server.getLocalPort()
-                    + "/" + AzuriteServer.ACCOUNT), good.account(), good.container(), "", good.accountKey(), null, good.blockSize(), 1, null));
+                    + "/" + AzuriteServer.ACCOUNT), good.account(), good.container(), "", good.accountKey(), null, good.blockSize(), 1, null, null, null, null));
             stalling.readTimeout = java.time.Duration.ofSeconds(1);
             long t0 = System.nanoTime();
             try (var in = stalling.open("db/db.sql")) {
@@ -173,7 +173,7 @@ class AzureStoreIT extends CredentialedStoreContract {
     void blobsAreWrittenInTheConfiguredAccessTier() throws Exception {
         AzureSettings plain = AzureFixture.settings(azurite, CONTAINER, "tier-" + UUID.randomUUID() + "/", 4L << 20, 2);
         AzureSettings cool = new AzureSettings(plain.accountUrl(), plain.account(), plain.container(), plain.prefix(),
-                plain.accountKey(), null, plain.blockSize(), 2, "Cool");
+                plain.accountKey(), null, plain.blockSize(), 2, "Cool", null, null, null);
         try (AzureStore tiered = new AzureStore(cool)) {
             tiered.put("small.bin", "small".getBytes(StandardCharsets.UTF_8), ctx());
             try (var up = tiered.upload("blocks.bin", ctx())) {

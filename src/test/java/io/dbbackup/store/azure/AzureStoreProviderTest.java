@@ -67,7 +67,13 @@ class AzureStoreProviderTest {
         String base = "    type: azure\n    account: acct\n    container: c1c\n";
         assertThat(StoreConfigs.problems(dir, "    type: azure\n    account_key_env: AZ_KEY\n", ENV))
                 .contains("account").contains("container");
-        assertThat(StoreConfigs.problems(dir, base, ENV)).contains("give account_key").contains("or sas_token");
+        assertThat(StoreConfigs.problems(dir, base, ENV)).as("neither: Entra ID sign-in").isEmpty();
+        assertThat(StoreConfigs.problems(dir, base + "    tenant_id: t\n    client_id: c\n    client_secret_env: AZ_SAS\n", ENV))
+                .isEmpty();
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    client_id: c\n", ENV))
+                .contains("client_id is for Entra ID sign-in, which is used without account_key and sas_token");
+        assertThat(StoreConfigs.problems(dir, base + "    sas_token_env: AZ_SAS\n    client_secret_file: /nope\n", ENV))
+                .contains("client_secret_file is for Entra ID sign-in");
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    sas_token_env: AZ_SAS\n", ENV))
                 .contains("give account_key or sas_token, not both");
         assertThat(StoreConfigs.problems(dir, base + "    account_key: plain\n", ENV))
