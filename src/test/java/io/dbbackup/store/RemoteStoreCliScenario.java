@@ -54,6 +54,11 @@ public abstract class RemoteStoreCliScenario {
     }
 
     protected void writeConfig(String retention) throws Exception {
+        writeConfig(retention, storeYaml());
+    }
+
+    /** The config of job {@code app} with {@code retention}, its store given by {@code store} (as {@link #storeYaml()}). */
+    protected void writeConfig(String retention, String store) throws Exception {
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
                   app:
@@ -74,7 +79,35 @@ public abstract class RemoteStoreCliScenario {
                     verify: true
                     retention:
                 %s
-                """.formatted(storeYaml().stripTrailing(), retention.indent(6).stripTrailing()));
+                """.formatted(store.stripTrailing(), retention.indent(6).stripTrailing()));
+    }
+
+    /**
+     * Job {@code big}: a SQLite database of {@code mib} MiB that does not compress, backed up uncompressed with
+     * {@code keep_last: 1} (for a store killed mid-backup).
+     */
+    protected void writeBigJob(int mib) throws Exception {
+        Process sqlite = new ProcessBuilder("sqlite3", dir.resolve("big.db").toString(),
+                "create table blobs(b); insert into blobs select randomblob(1048576) from generate_series(1, " + mib + ");")
+                .redirectErrorStream(true).start();
+        assertThat(sqlite.waitFor()).as(new String(sqlite.getInputStream().readAllBytes())).isZero();
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  big:
+                    engine: sqlite
+                    path: big.db
+                    compression: none
+                stores:
+                  remote:
+                %s
+                jobs:
+                  big:
+                    datasource: big
+                    store: remote
+                    prefix: prod
+                    retention:
+                      keep_last: 1
+                """.formatted(storeYaml().stripTrailing()));
     }
 
     protected OperationContext ctx() {

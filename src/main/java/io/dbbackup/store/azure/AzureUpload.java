@@ -1,45 +1,31 @@
 package io.dbbackup.store.azure;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.ChunkedUpload;
 import io.dbbackup.spi.OperationContext;
-import io.dbbackup.spi.Upload;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One blob written as a stream of unknown length: a block blob whose blocks are staged (Put Block) by
- * {@code upload_concurrency} threads while the writer fills the next buffer, then committed with one Put Block List.
- * Staged blocks are invisible: nothing exists under the name before the commit, and an existing blob stays as it was.
- * Memory: {@code block_size × (concurrency + 1)}. Every block carries its MD5 ({@code Content-MD5}), which the service
- * checks on receipt (a block damaged on the way is sent again, up to 3 times); after the commit the blob's size is
- * checked. A blob smaller than one block is one Put Blob at commit. A failure or {@link #abort()} discards the staged
- * blocks ({@link AzureStore#discardStaged}).
+ * {@code upload_concurrency} threads while the writer fills the next buffer ({@link ChunkedUpload}), then committed
+ * with one Put Block List. Staged blocks are invisible: nothing exists under the name before the commit, and an
+ * existing blob stays as it was. Every block carries its MD5 ({@code Content-MD5}), which the service checks on receipt
+ * (a block damaged on the way is sent again, up to 3 times); after the commit the blob's size is checked. A blob
+ * smaller than one block is one Put Blob at commit. A failure or {@link #abort()} discards the staged blocks
+ * ({@link AzureStore#discardStaged}).
  */
-final class AzureUpload implements Upload {
-    private static final AtomicInteger THREADS = new AtomicInteger();
+final class AzureUpload extends ChunkedUpload {
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int DAMAGED_ATTEMPTS = 3;
     /** Blocks of each size before the size doubles: 8 MiB blocks hold 78 GiB, the 50,000 allowed about 2.4 TiB. */
@@ -48,33 +34,14 @@ final class AzureUpload implements Upload {
     private final AzureStore store;
     private final AzureSettings cfg;
     private final String name;
-    private final String location;
-    private final OperationContext ctx;
     private final String token = HexFormat.of().formatHex(RANDOM.generateSeed(4));
-    private final int maxBuffers;
-    private final BlockingQueue<byte[]> free;
     private final Map<Integer, String> staged = new ConcurrentSkipListMap<>();
-    private final List<Future<?>> inFlight = new ArrayList<>();
-    private final OutputStream stream = new BlockStream();
-
-    private int buffers;
-    private byte[] buf;
-    private int len;
-    private long total;
-    private int nextBlock = 1;
-    private ExecutorService workers;
-    private volatile Throwable failure;
-    private boolean committed;
-    private volatile boolean aborted;
 
     AzureUpload(AzureStore store, String name, OperationContext ctx) {
+        super(store.settings().location(name), ctx, store.settings().concurrency(), "azure-block");
         this.store = store;
         this.cfg = store.settings();
         this.name = name;
-        this.location = cfg.location(name);
-        this.ctx = ctx;
-        this.maxBuffers = cfg.concurrency() + 1;
-        this.free = new ArrayBlockingQueue<>(maxBuffers);
     }
 
     /** The size of block {@code number} (1-based). */
@@ -83,124 +50,25 @@ final class AzureUpload implements Upload {
     }
 
     @Override
-    public OutputStream stream() {
-        return stream;
+    protected int chunkSize(int number) {
+        return (int) blockSize(cfg.blockSize(), number);
     }
 
-    private final class BlockStream extends OutputStream {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int n) throws IOException {
-            checkWritable();
-            while (n > 0) {
-                if (buf == null) {
-                    buf = takeBuffer((int) blockSize(cfg.blockSize(), nextBlock));
-                    len = 0;
-                }
-                int c = Math.min(n, buf.length - len);
-                System.arraycopy(b, off, buf, len, c);
-                len += c;
-                off += c;
-                n -= c;
-                total += c;
-                if (len == buf.length) {
-                    stageBlock();
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            // closing the stream does not commit; the last (short) block is staged by commit()
-        }
+    @Override
+    protected int maxChunks() {
+        return BlockId.MAX_BLOCKS;
     }
 
-    private void checkWritable() throws IOException {
-        if (committed || aborted) {
-            throw new IOException("upload of " + location + " is already " + (committed ? "committed" : "aborted"));
-        }
-        ctx.cancellation().throwIfCancelled();
-        rethrowFailure();
+    @Override
+    protected String tooManyChunksAdvice() {
+        return "raise block_size";
     }
 
-    private void rethrowFailure() throws IOException {
-        Throwable f = failure;
-        if (f instanceof IOException io) {
-            throw io;
-        }
-        if (f instanceof RuntimeException re) {
-            throw re;
-        }
-        if (f != null) {
-            throw new IOException("azure upload of " + location + " failed: " + f, f);
-        }
-    }
-
-    private byte[] takeBuffer(int size) throws IOException {
-        while (true) {
-            byte[] b = free.poll();
-            if (b == null && buffers < maxBuffers) {
-                buffers++;
-                return new byte[size];
-            }
-            if (b == null) {
-                try {
-                    b = free.poll(200, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while uploading " + location);
-                }
-                checkWritable();
-            }
-            if (b != null) {
-                if (b.length == size) {
-                    return b;
-                }
-                buffers--; // the block size grew
-            }
-        }
-    }
-
-    private void stageBlock() throws IOException {
-        int number = nextBlock++;
-        if (number > BlockId.MAX_BLOCKS) {
-            throw new IOException("azure upload of " + location + " exceeds " + BlockId.MAX_BLOCKS + " blocks; raise block_size");
-        }
-        byte[] data = buf;
-        int length = len;
-        buf = null;
-        len = 0;
-        if (workers == null) {
-            workers = Executors.newFixedThreadPool(cfg.concurrency(), r -> {
-                Thread t = new Thread(r, "azure-block-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        inFlight.add(workers.submit(() -> sendBlock(number, data, length)));
-        inFlight.removeIf(Future::isDone);
-    }
-
-    private void sendBlock(int number, byte[] data, int length) {
-        try {
-            if (failure != null || aborted) {
-                return;
-            }
-            String id = new BlockId(token, Instant.now(), number).encoded();
-            TreeMap<String, String> query = new TreeMap<>(Map.of("comp", "block", "blockid", id));
-            putChecked("stage block " + number + " of", query, Map.of(), data, length);
-            staged.put(number, id);
-        } catch (IOException | RuntimeException e) {
-            if (failure == null) {
-                failure = aborted ? new InterruptedIOException("aborted") : e;
-            }
-        } finally {
-            free.offer(data);
-        }
+    @Override
+    protected void sendChunk(int number, byte[] data, int length) throws IOException {
+        String id = new BlockId(token, Instant.now(), number).encoded();
+        putChecked("stage block " + number + " of", new TreeMap<>(Map.of("comp", "block", "blockid", id)), Map.of(), data, length);
+        staged.put(number, id);
     }
 
     /**
@@ -221,7 +89,7 @@ final class AzureUpload implements Upload {
             if (r.ok()) {
                 return;
             }
-            if (!AzureErrors.damaged(r) || attempt >= DAMAGED_ATTEMPTS || aborted) {
+            if (!AzureErrors.damaged(r) || attempt >= DAMAGED_ATTEMPTS || aborted()) {
                 throw AzureErrors.map(action, location, r);
             }
             ctx.log().warn("the Blob service received a damaged block (its MD5 did not match); sending it again",
@@ -230,58 +98,15 @@ final class AzureUpload implements Upload {
     }
 
     @Override
-    public void commit() throws IOException {
-        if (committed) {
-            throw new IOException("upload of " + location + " is already committed");
-        }
-        try {
-            checkWritable();
-            if (nextBlock == 1) {
-                byte[] data = buf == null ? new byte[0] : buf;
-                Map<String, String> headers = new TreeMap<>(blobHeaders());
-                headers.put("x-ms-blob-type", "BlockBlob");
-                putChecked("put", new TreeMap<>(), headers, data, buf == null ? 0 : len);
-            } else {
-                if (len > 0) {
-                    stageBlock();
-                }
-                awaitBlocks();
-                commitBlockList();
-            }
-            verifySize();
-            committed = true;
-            ctx.log().debug("azure blob committed", "object", location, "bytes", total, "blocks", Math.max(1, nextBlock - 1));
-        } catch (IOException | RuntimeException e) {
-            abort();
-            throw e;
-        } finally {
-            releaseBuffers();
-        }
+    protected void commitWhole(byte[] data, int length) throws IOException {
+        Map<String, String> headers = new TreeMap<>(blobHeaders());
+        headers.put("x-ms-blob-type", "BlockBlob");
+        putChecked("put", new TreeMap<>(), headers, data, length);
     }
 
-    private void awaitBlocks() throws IOException {
-        for (Future<?> f : inFlight) {
-            try {
-                while (true) {
-                    try {
-                        f.get(200, TimeUnit.MILLISECONDS);
-                        break;
-                    } catch (TimeoutException e) {
-                        ctx.cancellation().throwIfCancelled();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while uploading " + location);
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            }
-        }
-        inFlight.clear();
-        rethrowFailure();
-        if (staged.size() != nextBlock - 1) {
-            throw new IOException("azure upload of " + location + " lost blocks: " + staged.size() + " of " + (nextBlock - 1) + " staged");
-        }
+    @Override
+    protected void commitChunks(int count) throws IOException {
+        commitBlockList();
     }
 
     /** Put Block List of the blocks staged, in order; package-private for the test that sends it twice. */
@@ -305,7 +130,8 @@ final class AzureUpload implements Upload {
         return h;
     }
 
-    private void verifySize() throws IOException {
+    @Override
+    protected void checkCommitted(long total, int blocks) throws IOException {
         long size = store.stat(name.substring(cfg.prefix().length())).map(o -> o.size()).orElse(-1L);
         if (size != total) {
             try {
@@ -316,45 +142,17 @@ final class AzureUpload implements Upload {
             throw DbBackupException.integrity("azure blob " + location + " holds " + size + " bytes after upload but "
                     + total + " were sent; deleted it");
         }
+        ctx.log().debug("azure blob committed", "object", location, "bytes", total, "blocks", blocks);
     }
 
     @Override
-    public void abort() {
-        if (committed || aborted) {
-            return;
+    protected void discardChunks() {
+        try {
+            store.discardStaged(name);
+        } catch (IOException | RuntimeException e) {
+            ctx.log().warn("could not discard the staged blocks; the Blob service drops them 7 days after staging",
+                    "object", location, "error", e.getMessage());
         }
-        aborted = true;
-        if (workers != null) {
-            // blocks on their way are let finish (queued ones see 'aborted' and are not sent): a request cut off here
-            // may still be staged by the service after the discard below, and would stay 7 days
-            workers.shutdown();
-            try {
-                if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
-                    workers.shutdownNow();
-                    ctx.log().warn("azure block uploads still running after abort", "object", location);
-                }
-            } catch (InterruptedException e) {
-                workers.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-            try {
-                store.discardStaged(name);
-            } catch (IOException | RuntimeException e) {
-                ctx.log().warn("could not discard the staged blocks; the Blob service drops them 7 days after staging",
-                        "object", location, "error", e.getMessage());
-            }
-        }
-        releaseBuffers();
-    }
-
-    private void releaseBuffers() {
-        buf = null;
-        free.clear();
-    }
-
-    @Override
-    public void close() {
-        abort();
     }
 
     private static byte[] md5(byte[] data, int length) {

@@ -1,8 +1,8 @@
 package io.dbbackup.store.s3;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.ChunkedUpload;
 import io.dbbackup.spi.OperationContext;
-import io.dbbackup.spi.Upload;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -18,8 +18,6 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -27,177 +25,55 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One object being written as a stream of unknown length.
- *
- * <p>Bytes fill a part buffer; each full part is handed to {@code upload_concurrency} worker threads
- * while the writer fills the next buffer. At most {@code concurrency + 1} buffers exist, so the
- * writer blocks (and the dump with it) when the network is slower than the dump: memory stays at
- * {@code part_size × (concurrency + 1)} plus what the HTTP client holds for requests in flight.
+ * One object being written as a stream of unknown length: an S3 multipart upload whose parts are sent by
+ * {@code upload_concurrency} threads while the writer fills the next buffer ({@link ChunkedUpload}: memory is
+ * {@code part_size × (concurrency + 1)} plus what the HTTP client holds for requests in flight).
  * CreateMultipartUpload is sent at the first full part; an object smaller than one part is sent as one
  * PutObject at commit. Every part carries its SHA-256 ({@code x-amz-checksum-sha256}), which S3
  * verifies on receipt; after CompleteMultipartUpload the composite checksum (when the server returns
  * one) and the object's size (HeadObject) are checked. Any failure or {@link #abort()} sends
  * AbortMultipartUpload, retried while the server is unreachable, so no parts are left behind.
  */
-final class S3Upload implements Upload {
-    private static final AtomicInteger THREADS = new AtomicInteger();
+final class S3Upload extends ChunkedUpload {
     /** Sends of one body the server found damaged on the way, in all. */
     static final int DAMAGED_ATTEMPTS = 3;
 
     private final S3Store store;
     private final S3Settings cfg;
     private final String key;
-    private final String location;
-    private final OperationContext ctx;
     private final PartPlan plan;
-    private final int maxBuffers;
-    private final BlockingQueue<byte[]> free;
     private final Map<Integer, CompletedPart> parts = new ConcurrentSkipListMap<>();
     private final Map<Integer, byte[]> partDigests = new ConcurrentSkipListMap<>();
-    private final List<Future<?>> inFlight = new ArrayList<>();
-    private final OutputStream stream = new PartStream();
-
-    private int buffers;
-    private byte[] buf;
-    private int len;
-    private long total;
-    private int nextPart = 1;
-    private String uploadId;
-    private ExecutorService workers;
-    private volatile Throwable failure;
-    private boolean committed;
-    private volatile boolean aborted;
+    private volatile String uploadId;
 
     S3Upload(S3Store store, String key, OperationContext ctx) {
+        super("s3://" + store.settings().bucket() + "/" + key, ctx, store.settings().concurrency(), "s3-part");
         this.store = store;
         this.cfg = store.settings();
         this.key = key;
-        this.location = "s3://" + cfg.bucket() + "/" + key;
-        this.ctx = ctx;
         this.plan = new PartPlan(cfg.partSize());
-        this.maxBuffers = cfg.concurrency() + 1;
-        this.free = new ArrayBlockingQueue<>(maxBuffers);
     }
 
     @Override
-    public OutputStream stream() {
-        return stream;
+    protected int chunkSize(int number) {
+        return (int) plan.sizeOf(number);
     }
 
-    private final class PartStream extends OutputStream {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int n) throws IOException {
-            checkWritable();
-            while (n > 0) {
-                if (buf == null) {
-                    buf = takeBuffer((int) plan.sizeOf(nextPart));
-                    len = 0;
-                }
-                int c = Math.min(n, buf.length - len);
-                System.arraycopy(b, off, buf, len, c);
-                len += c;
-                off += c;
-                n -= c;
-                total += c;
-                if (len == buf.length) {
-                    sendPart();
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            // closing the stream does not commit; the last (short) part is sent by commit()
-        }
+    @Override
+    protected int maxChunks() {
+        return PartPlan.MAX_PARTS;
     }
 
-    private void checkWritable() throws IOException {
-        if (committed || aborted) {
-            throw new IOException("upload of " + location + " is already " + (committed ? "committed" : "aborted"));
-        }
-        ctx.cancellation().throwIfCancelled();
-        rethrowFailure();
+    @Override
+    protected String tooManyChunksAdvice() {
+        return "raise part_size";
     }
 
-    private void rethrowFailure() throws IOException {
-        Throwable f = failure;
-        if (f instanceof IOException io) {
-            throw io;
-        }
-        if (f instanceof RuntimeException re) {
-            throw re;
-        }
-        if (f != null) {
-            throw new IOException("s3 upload of " + location + " failed: " + f, f);
-        }
-    }
-
-    /** A buffer of exactly {@code size} bytes: a free one, a new one while under the limit, or wait. */
-    private byte[] takeBuffer(int size) throws IOException {
-        while (true) {
-            byte[] b = free.poll();
-            if (b == null && buffers < maxBuffers) {
-                buffers++;
-                return new byte[size];
-            }
-            if (b == null) {
-                try {
-                    b = free.poll(200, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while uploading " + location);
-                }
-                checkWritable();
-            }
-            if (b != null) {
-                if (b.length == size) {
-                    return b;
-                }
-                buffers--; // the part size grew: drop the old buffer and allocate one of the new size
-            }
-        }
-    }
-
-    private void sendPart() throws IOException {
-        if (uploadId == null) {
-            createMultipartUpload();
-        }
-        int number = nextPart++;
-        byte[] data = buf;
-        int length = len;
-        buf = null;
-        len = 0;
-        if (number > PartPlan.MAX_PARTS) {
-            throw new IOException("s3 upload of " + location + " exceeds " + PartPlan.MAX_PARTS + " parts; raise part_size");
-        }
-        if (workers == null) {
-            workers = Executors.newFixedThreadPool(cfg.concurrency(), r -> {
-                Thread t = new Thread(r, "s3-part-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        inFlight.add(workers.submit(() -> uploadPart(number, data, length)));
-        inFlight.removeIf(Future::isDone);
-    }
-
-    private void createMultipartUpload() throws IOException {
+    @Override
+    protected void beforeFirstChunk() throws IOException {
         CreateMultipartUploadRequest.Builder req = CreateMultipartUploadRequest.builder()
                 .bucket(cfg.bucket()).key(key).contentType("application/octet-stream");
         if (cfg.checksum()) {
@@ -220,36 +96,31 @@ final class S3Upload implements Upload {
         ctx.log().debug("s3 multipart upload started", "object", location, "upload_id", uploadId);
     }
 
-    private void uploadPart(int number, byte[] data, int length) {
-        try {
-            if (failure != null || aborted) {
-                return;
-            }
-            byte[] digest = sha256(data, length);
-            UploadPartRequest.Builder req = UploadPartRequest.builder()
-                    .bucket(cfg.bucket()).key(key).uploadId(uploadId).partNumber(number).contentLength((long) length);
-            if (cfg.checksum()) {
-                req.checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Base64.getEncoder().encodeToString(digest));
-            }
-            UploadPartRequest request = req.build();
-            UploadPartResponse r = resendingDamaged("part " + number, () -> store.client().uploadPart(request, body(data, length)));
-            CompletedPart.Builder part = CompletedPart.builder().partNumber(number).eTag(r.eTag());
-            if (cfg.checksum() && r.checksumSHA256() != null) {
-                part.checksumSHA256(r.checksumSHA256());
-            }
-            partDigests.put(number, digest);
-            parts.put(number, part.build());
-        } catch (SdkException e) {
-            if (failure == null) {
-                failure = aborted ? new InterruptedIOException("aborted") : mapQuietly("upload part " + number + " of", refusal(e));
-            }
-        } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            }
-        } finally {
-            free.offer(data);
+    @Override
+    protected void sendChunk(int number, byte[] data, int length) throws IOException {
+        byte[] digest = sha256(data, length);
+        UploadPartRequest.Builder req = UploadPartRequest.builder()
+                .bucket(cfg.bucket()).key(key).uploadId(uploadId).partNumber(number).contentLength((long) length);
+        if (cfg.checksum()) {
+            req.checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(Base64.getEncoder().encodeToString(digest));
         }
+        UploadPartRequest request = req.build();
+        UploadPartResponse r;
+        try {
+            r = resendingDamaged("part " + number, () -> store.client().uploadPart(request, body(data, length)));
+        } catch (SdkException e) {
+            Throwable mapped = mapQuietly("upload part " + number + " of", refusal(e));
+            if (mapped instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) mapped;
+        }
+        CompletedPart.Builder part = CompletedPart.builder().partNumber(number).eTag(r.eTag());
+        if (cfg.checksum() && r.checksumSHA256() != null) {
+            part.checksumSHA256(r.checksumSHA256());
+        }
+        partDigests.put(number, digest);
+        parts.put(number, part.build());
     }
 
     /**
@@ -262,7 +133,7 @@ final class S3Upload implements Upload {
             try {
                 return send.get();
             } catch (SdkException e) {
-                if (attempt >= DAMAGED_ATTEMPTS || !S3Errors.damagedInTransit(e) || aborted) {
+                if (attempt >= DAMAGED_ATTEMPTS || !S3Errors.damagedInTransit(e) || aborted()) {
                     throw e;
                 }
                 ctx.log().warn("the s3 server received a damaged body (its SHA-256 did not match); sending it again",
@@ -279,7 +150,7 @@ final class S3Upload implements Upload {
      * credentials); otherwise the broken connection stays the error (retryable, the network).
      */
     private SdkException refusal(SdkException e) {
-        if (!S3Errors.bodyBrokenOff(e) || aborted) {
+        if (!S3Errors.bodyBrokenOff(e) || aborted()) {
             return e;
         }
         try {
@@ -307,35 +178,7 @@ final class S3Upload implements Upload {
     }
 
     @Override
-    public void commit() throws IOException {
-        if (committed) {
-            throw new IOException("upload of " + location + " is already committed");
-        }
-        try {
-            checkWritable();
-            if (uploadId == null) {
-                putSingle();
-            } else {
-                if (len > 0) {
-                    sendPart();
-                }
-                awaitParts();
-                complete();
-            }
-            verifySize();
-            committed = true;
-            ctx.log().debug("s3 object committed", "object", location, "bytes", total, "parts", Math.max(1, nextPart - 1));
-        } catch (IOException | RuntimeException e) {
-            abort();
-            throw e;
-        } finally {
-            releaseBuffers();
-        }
-    }
-
-    private void putSingle() throws IOException {
-        byte[] data = buf == null ? new byte[0] : buf;
-        int length = buf == null ? 0 : len;
+    protected void commitWhole(byte[] data, int length) throws IOException {
         byte[] digest = sha256(data, length);
         PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(cfg.bucket()).key(key)
                 .contentLength((long) length).contentType("application/octet-stream")
@@ -360,32 +203,8 @@ final class S3Upload implements Upload {
         }
     }
 
-    private void awaitParts() throws IOException {
-        for (Future<?> f : inFlight) {
-            try {
-                while (true) {
-                    try {
-                        f.get(200, TimeUnit.MILLISECONDS);
-                        break;
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        ctx.cancellation().throwIfCancelled();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while uploading " + location);
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            }
-        }
-        inFlight.clear();
-        rethrowFailure();
-        if (parts.size() != nextPart - 1) {
-            throw new IOException("s3 upload of " + location + " lost parts: " + parts.size() + " of " + (nextPart - 1) + " stored");
-        }
-    }
-
-    private void complete() throws IOException {
+    @Override
+    protected void commitChunks(int count) throws IOException {
         List<CompletedPart> list = new ArrayList<>(parts.values());
         CompleteMultipartUploadResponse r;
         try {
@@ -418,7 +237,8 @@ final class S3Upload implements Upload {
         }
     }
 
-    private void verifySize() throws IOException {
+    @Override
+    protected void checkCommitted(long total, int count) throws IOException {
         long size;
         try {
             size = store.client().headObject(b -> b.bucket(cfg.bucket()).key(key)).contentLength();
@@ -430,6 +250,7 @@ final class S3Upload implements Upload {
             throw DbBackupException.integrity("s3 object " + location + " holds " + size + " bytes after upload but "
                     + total + " were sent; deleted it");
         }
+        ctx.log().debug("s3 object committed", "object", location, "bytes", total, "parts", count);
     }
 
     private void deleteQuietly() {
@@ -441,28 +262,10 @@ final class S3Upload implements Upload {
     }
 
     @Override
-    public void abort() {
-        if (committed || aborted) {
-            return;
+    protected void discardChunks() {
+        if (uploadId == null) {
+            return; // CreateMultipartUpload failed, or the upload completed
         }
-        aborted = true;
-        if (workers != null) {
-            workers.shutdownNow();
-            try {
-                if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
-                    ctx.log().warn("s3 part uploads still running after abort", "object", location);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (uploadId != null) {
-            abortMultipart();
-        }
-        releaseBuffers();
-    }
-
-    private void abortMultipart() {
         long deadline = System.nanoTime() + store.abortRetryWindow.toNanos();
         long pause = 500;
         S3Client s3 = store.client();
@@ -504,16 +307,6 @@ final class S3Upload implements Upload {
                         + "(AbortIncompleteMultipartUpload) or an abort removes them",
                 "object", location, "upload_id", uploadId,
                 "error", e == null ? "server unreachable" : "HTTP " + e.statusCode());
-    }
-
-    private void releaseBuffers() {
-        buf = null;
-        free.clear();
-    }
-
-    @Override
-    public void close() {
-        abort();
     }
 
     private static byte[] sha256(byte[] data, int length) {

@@ -88,28 +88,7 @@ class AzureCliIT extends RemoteStoreCliScenario {
 
     private void useSas(String sas) throws Exception {
         cli.env("AZ_SAS", sas);
-        String yaml = storeYaml().replace("account_key_env: AZ_KEY", "sas_token_env: AZ_SAS");
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: sqlite
-                    path: app.db
-                    compression: zstd
-                  restored:
-                    engine: sqlite
-                    path: restored/app.db
-                stores:
-                  remote:
-                %s
-                jobs:
-                  app:
-                    datasource: app
-                    store: remote
-                    prefix: prod
-                    verify: true
-                    retention:
-                      keep_last: 1
-                """.formatted(yaml.stripTrailing()));
+        writeConfig("keep_last: 1", storeYaml().replace("account_key_env: AZ_KEY", "sas_token_env: AZ_SAS"));
     }
 
     /** A SAS with read, write, delete, list, add and create is all a job needs: backup, prune, restore. */
@@ -180,27 +159,7 @@ class AzureCliIT extends RemoteStoreCliScenario {
      */
     @Test
     void serverKilledMidBackupFailsWithExit2AndLeavesNoBlob() throws Exception {
-        Process sqlite = new ProcessBuilder("sqlite3", dir.resolve("big.db").toString(),
-                "create table blobs(b); insert into blobs select randomblob(1048576) from generate_series(1, 200);")
-                .redirectErrorStream(true).start();
-        assertThat(sqlite.waitFor()).as(new String(sqlite.getInputStream().readAllBytes())).isZero();
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  big:
-                    engine: sqlite
-                    path: big.db
-                    compression: none
-                stores:
-                  remote:
-                %s
-                jobs:
-                  big:
-                    datasource: big
-                    store: remote
-                    prefix: prod
-                    retention:
-                      keep_last: 1
-                """.formatted(storeYaml().stripTrailing()));
+        writeBigJob(200);
         try (Store raw = rawStore()) {
             String old = "prod/big/big-20200101-000000.sqlite";
             raw.put(old, "an old backup that keep_last: 1 would delete".getBytes(StandardCharsets.UTF_8), ctx());

@@ -144,27 +144,7 @@ class S3CliIT extends RemoteStoreCliScenario {
      */
     @Test
     void serverKilledMidBackupFailsWithExit2AndLeavesNothing() throws Exception {
-        Process sqlite = new ProcessBuilder("sqlite3", dir.resolve("big.db").toString(),
-                "create table blobs(b); insert into blobs select randomblob(1048576) from generate_series(1, 300);")
-                .redirectErrorStream(true).start();
-        assertThat(sqlite.waitFor()).as(new String(sqlite.getInputStream().readAllBytes())).isZero();
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  big:
-                    engine: sqlite
-                    path: big.db
-                    compression: none
-                stores:
-                  remote:
-                %s
-                jobs:
-                  big:
-                    datasource: big
-                    store: remote
-                    prefix: prod
-                    retention:
-                      keep_last: 1
-                """.formatted(storeYaml().stripTrailing()));
+        writeBigJob(300);
         try (Store raw = rawStore()) {
             String old = "prod/big/big-20200101-000000.sqlite";
             raw.put(old, "an old backup that keep_last: 1 would delete".getBytes(), ctx());
