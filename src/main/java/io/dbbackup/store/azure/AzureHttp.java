@@ -121,19 +121,26 @@ final class AzureHttp {
         return send(method, name, query, headers, null, 0, 0);
     }
 
-    /** A blob's content as a stream, or the answer that refused it (read whole, as {@link #send} reads it). */
-    record Fetched(InputStream content, Response refusal) {
+    /**
+     * A blob's content as a stream with its answer's headers, or the answer that refused it (read whole, as
+     * {@link #send} reads it).
+     */
+    record Fetched(int status, InputStream content, Map<String, java.util.List<String>> headers, Response refusal) {
+        Optional<String> header(String name) {
+            return new Response(200, headers, new byte[0]).header(name);
+        }
     }
 
-    /** GET of a blob, resent as {@link #send} resends until the content starts to arrive. */
-    Fetched get(String name) throws IOException {
+    /** GET of a blob (with {@code headers}: a range, a condition), resent as {@link #send} resends until the content starts to arrive. */
+    Fetched get(String name, Map<String, String> headers, Duration headerTimeout) throws IOException {
         long pause = firstPause.toMillis();
         for (int attempt = 1; ; attempt++) {
             try {
-                HttpResponse<InputStream> h = client().send(request("GET", name, Map.of(), Map.of(), null, 0, 0),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                if (h.statusCode() == 200) {
-                    return new Fetched(h.body(), null);
+                HttpRequest req = HttpRequest.newBuilder(request("GET", name, Map.of(), headers, null, 0, 0), (n, v) -> true)
+                        .timeout(headerTimeout).build();
+                HttpResponse<InputStream> h = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
+                if (h.statusCode() == 200 || h.statusCode() == 206) {
+                    return new Fetched(h.statusCode(), h.body(), h.headers().map(), null);
                 }
                 byte[] body;
                 try (InputStream in = h.body()) {
@@ -141,7 +148,7 @@ final class AzureHttp {
                 }
                 Response r = new Response(h.statusCode(), h.headers().map(), body);
                 if (attempt >= ATTEMPTS || !transientStatus(r.status())) {
-                    return new Fetched(null, r);
+                    return new Fetched(h.statusCode(), null, h.headers().map(), r);
                 }
             } catch (IOException e) {
                 if (e instanceof InterruptedIOException || attempt >= ATTEMPTS || AzureErrors.certificateRefusal(e) != null) {

@@ -64,13 +64,40 @@ public final class AzureStore implements Store {
         return new AzureUpload(this, fullName(key), ctx);
     }
 
+    /**
+     * The blob's content. A connection that drops or stalls mid-read is resumed from where it broke off (a ranged GET
+     * of the same version: {@code If-Match} its ETag), up to {@value #RESUMES} times.
+     */
     @Override
     public InputStream open(String key) throws IOException {
         String full = fullName(key);
         String location = cfg.location(full);
+        AzureHttp.Fetched first = fetch(key, full, Map.of());
+        long length = first.header("Content-Length").map(Long::parseLong).orElse(-1L);
+        String etag = first.header("ETag").orElse(null);
+        return new io.dbbackup.spi.ResumingInputStream(guarded(first.content(), location), length, offset -> {
+            Map<String, String> range = new TreeMap<>(Map.of("x-ms-range", "bytes=" + offset + "-"));
+            if (etag != null) {
+                range.put("If-Match", etag);
+            }
+            AzureHttp.Fetched rest = fetch(key, full, range);
+            String contentRange = rest.header("Content-Range").orElse("");
+            if (rest.status() != 206 || !contentRange.startsWith("bytes " + offset + "-")) {
+                rest.content().close();
+                throw new IOException("azure get " + location + " failed: asked for the rest from byte " + offset
+                        + ", the service answered HTTP " + rest.status() + " " + contentRange);
+            }
+            return guarded(rest.content(), location);
+        }, RESUMES, location);
+    }
+
+    static final int RESUMES = 3;
+
+    private AzureHttp.Fetched fetch(String key, String full, Map<String, String> headers) throws IOException {
+        String location = cfg.location(full);
         AzureHttp.Fetched f;
         try {
-            f = http.get(full);
+            f = http.get(full, headers, readTimeout);
         } catch (IOException e) {
             throw AzureErrors.map("get", location, e);
         }
@@ -78,7 +105,12 @@ public final class AzureStore implements Store {
             IOException io = AzureErrors.map("get", location, f.refusal());
             throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
         }
-        return new FilterInputStream(new StallGuard(f.content(), readTimeout, location)) {
+        return f;
+    }
+
+    /** A read timeout ({@link StallGuard}), and failures named as this store names them. */
+    private InputStream guarded(InputStream content, String location) {
+        return new FilterInputStream(new StallGuard(content, readTimeout, location)) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {

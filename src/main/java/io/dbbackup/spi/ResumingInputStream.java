@@ -1,0 +1,100 @@
+package io.dbbackup.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+
+/**
+ * An object's content read over the network that survives a dropped or stalled connection: on a read that fails for
+ * the network (or a stream that ends before the object's length), the rest is asked for again from where it broke
+ * off ({@link Opener}, a ranged request tied to the same version of the object), up to {@code maxResumes} times.
+ * A restore of a large backup then does not start over — or fail — for one broken connection. Cancellation
+ * ({@link InterruptedIOException}) and the store's own refusals are not resumed.
+ */
+public final class ResumingInputStream extends InputStream {
+    /** Opens the object's content from byte {@code offset} on (of the same version as the first read). */
+    @FunctionalInterface
+    public interface Opener {
+        InputStream open(long offset) throws IOException;
+    }
+
+    private final Opener opener;
+    private final long length;
+    private final int maxResumes;
+    private final String location;
+    private InputStream in;
+    private long position;
+    private int resumes;
+
+    /**
+     * @param first      the content as first opened (from byte 0)
+     * @param length     the object's length, or -1 when unknown (then an early end is not noticed here, the
+     *                   checksum still is)
+     */
+    public ResumingInputStream(InputStream first, long length, Opener opener, int maxResumes, String location) {
+        this.in = first;
+        this.length = length;
+        this.opener = opener;
+        this.maxResumes = maxResumes;
+        this.location = location;
+    }
+
+    /** How many times the content was asked for again. */
+    public int resumes() {
+        return resumes;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        while (true) {
+            IOException failure;
+            try {
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    position += n;
+                    return n;
+                }
+                if (n < 0 && (length < 0 || position >= length)) {
+                    return -1;
+                }
+                if (n == 0) {
+                    continue;
+                }
+                failure = new IOException("the content of " + location + " ended at byte " + position + " of " + length);
+            } catch (InterruptedIOException e) {
+                if (e.getClass() != InterruptedIOException.class) {
+                    failure = e; // a timeout (SocketTimeoutException), not a cancellation
+                } else {
+                    throw e;
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+            if (resumes >= maxResumes || failure instanceof NoSuchKeyException) {
+                throw failure;
+            }
+            resumes++;
+            try {
+                in.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the broken connection
+            }
+            in = opener.open(position);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
