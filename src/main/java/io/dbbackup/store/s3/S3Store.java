@@ -4,6 +4,7 @@ import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.ResumingInputStream;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.Upload;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -20,6 +22,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
@@ -45,6 +49,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -143,25 +148,60 @@ public final class S3Store implements Store {
         return new S3Upload(this, fullKey(key), ctx);
     }
 
+    /**
+     * The object's content. A connection that drops or times out mid-read is resumed from where it broke off (a
+     * ranged GetObject of the same version: {@code If-Match} its ETag), up to {@value #RESUMES} times.
+     */
     @Override
     public InputStream open(String key) throws IOException {
         String full = fullKey(key);
-        try {
-            InputStream in = client().getObject(r -> r.bucket(cfg.bucket()).key(full));
-            return new FilterInputStream(in) {
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    try {
-                        return super.read(b, off, len);
-                    } catch (SdkException e) {
-                        throw S3Errors.map("get", cfg.location(key), e);
-                    }
+        ResponseInputStream<GetObjectResponse> first = get(key, full, r -> { });
+        Long length = first.response().contentLength();
+        String etag = first.response().eTag();
+        return new ResumingInputStream(mapped(first, key), length == null ? -1 : length, offset -> {
+            ResponseInputStream<GetObjectResponse> rest = get(key, full, r -> {
+                r.range("bytes=" + offset + "-");
+                if (etag != null) {
+                    r.ifMatch(etag);
                 }
-            };
+            });
+            String contentRange = rest.response().contentRange();
+            if (contentRange == null || !contentRange.startsWith("bytes " + offset + "-")) {
+                rest.abort();
+                throw new IOException("s3 get " + cfg.location(key) + " failed: asked for the rest from byte " + offset
+                        + ", the server answered " + (contentRange == null ? "the whole object" : contentRange));
+            }
+            return mapped(rest, key);
+        }, RESUMES, cfg.location(key));
+    }
+
+    static final int RESUMES = 3;
+
+    private ResponseInputStream<GetObjectResponse> get(String key, String full, Consumer<GetObjectRequest.Builder> more)
+            throws IOException {
+        try {
+            return client().getObject(r -> {
+                r.bucket(cfg.bucket()).key(full);
+                more.accept(r);
+            });
         } catch (SdkException e) {
             IOException io = S3Errors.map("get", cfg.location(key), e);
             throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
         }
+    }
+
+    /** Failures of the SDK's stream named as this store names them. */
+    private InputStream mapped(InputStream in, String key) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (SdkException e) {
+                    throw S3Errors.map("get", cfg.location(key), e);
+                }
+            }
+        };
     }
 
     @Override

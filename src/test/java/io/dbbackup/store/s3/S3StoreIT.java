@@ -153,6 +153,29 @@ class S3StoreIT extends CredentialedStoreContract {
     }
 
     /**
+     * The network drops the connection twice while an object is read: the rest is asked for again from where it broke
+     * off (a ranged GetObject of the same version), and the bytes read are the object's, each once.
+     */
+    @Test
+    void aDownloadWhoseConnectionDropsIsResumedWhereItBrokeOff() throws Exception {
+        byte[] data = new byte[(13 << 20) + 7];
+        new java.util.Random(13).nextBytes(data);
+        S3Settings direct = S3Fixture.settings(s3, BUCKET, "cut-" + UUID.randomUUID() + "/", 5L << 20, 2);
+        try (Store store = new S3Store(direct)) {
+            store.put("big.bin", data, ctx());
+        }
+        try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(s3.endpoint(), 3_000_000, 2)) {
+            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
+                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            try (Store store = new S3Store(viaRelay); var in = store.open("big.bin")) {
+                assertThat(in.readAllBytes()).isEqualTo(data);
+                assertThat(((io.dbbackup.spi.ResumingInputStream) in).resumes()).isEqualTo(2);
+            }
+            assertThat(relay.cut()).isEqualTo(2);
+        }
+    }
+
+    /**
      * A large body sent with bad credentials: the answer is the server's, a clear and final credentials error, not
      * a broken connection retried. (s3proxy reads the body before it refuses; AWS refuses before it, answering
      * Expect: 100-continue with 403, as the raw server of LargeWriteHttpClientTest does.)
