@@ -187,7 +187,7 @@ public final class Checker {
             store.delete(key);
             written = false;
             return new Line(job.name(), "store", ExitStatus.OK, store.describe() + ": wrote, read back and deleted "
-                    + key + " (" + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+                    + key + " (" + (System.nanoTime() - t0) / 1_000_000 + " ms)" + CredentialExpiry.note(store, ws.clock().instant()));
         } catch (IOException | RuntimeException e) {
             String left = "";
             if (written) {

@@ -77,6 +77,15 @@ public interface Store extends AutoCloseable {
     default void removeUnfinished(UnfinishedUpload upload) throws IOException {
     }
 
+    /**
+     * When the store's credentials stop working, if they say so (an Azure SAS's expiry, {@code se=}): {@code check}
+     * and every backup warn ahead of it, since a backup that fails the night a token expired is the first anyone hears
+     * of it. Default: not known.
+     */
+    default java.util.Optional<java.time.Instant> credentialsExpire() {
+        return java.util.Optional.empty();
+    }
+
     /** A one-line description for logs, without secrets, e.g. {@code local /backups}. */
     String describe();
 

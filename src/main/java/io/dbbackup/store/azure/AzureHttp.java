@@ -183,6 +183,10 @@ final class AzureHttp {
         query.forEach((k, v) -> q.append(q.length() == 0 ? "" : "&").append(k).append('=').append(encode(v)));
         if (cfg.sasToken() != null) {
             String sas = cfg.sasToken().reveal().trim();
+            SasExpiry.of(sas).filter(at -> at.isBefore(java.time.Instant.now())).ifPresent(at -> {
+                throw io.dbbackup.core.DbBackupException.permanent("azure store " + cfg.location("") + ": the sas_token expired on "
+                        + at + "; make a new one (sp=racwdl) and put it where sas_token_env/_file reads it", null);
+            });
             q.append(q.length() == 0 ? "" : "&").append(sas.startsWith("?") ? sas.substring(1) : sas);
         }
         URI accountUrl = cfg.accountUrl();

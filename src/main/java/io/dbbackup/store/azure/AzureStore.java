@@ -340,6 +340,12 @@ public final class AzureStore implements Store {
         return r;
     }
 
+    /** A SAS's expiry ({@code se=}, a time or a date); empty for a key or Entra ID (their tokens renew themselves). */
+    @Override
+    public Optional<Instant> credentialsExpire() {
+        return cfg.sasToken() == null ? Optional.empty() : SasExpiry.of(cfg.sasToken().reveal());
+    }
+
     @Override
     public String describe() {
         return cfg.describe();

@@ -76,8 +76,12 @@ class AzureCliIT extends RemoteStoreCliScenario {
      * until 2030; what a user makes in the portal or with {@code az storage account generate-sas}.
      */
     static String accountSas(String permissions) throws Exception {
+        return accountSas(permissions, java.time.Instant.parse("2030-01-01T00:00:00Z"));
+    }
+
+    static String accountSas(String permissions, java.time.Instant until) throws Exception {
         String sv = "2019-12-12";
-        String expiry = "2030-01-01T00:00:00Z";
+        String expiry = until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         String toSign = String.join("\n", AzuriteServer.ACCOUNT, permissions, "b", "sco", "", expiry, "", "https,http", sv, "");
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(Base64.getDecoder().decode(azurite.accountKey()), "HmacSHA256"));
@@ -136,6 +140,34 @@ class AzureCliIT extends RemoteStoreCliScenario {
         assertThat(out).contains(name + ": OK");
         Process zstd = new ProcessBuilder("zstd", "-t", name).directory(folder.toFile()).redirectErrorStream(true).start();
         assertThat(zstd.waitFor()).as(new String(zstd.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    }
+
+    /**
+     * A SAS that expires within two weeks: {@code check} passes with a warning naming the date, a backup succeeds and
+     * warns; an expired one fails the backup with one line before any request; a far one is shown in {@code check}.
+     */
+    @Test
+    void aSignatureThatExpiresSoonIsWarnedOfAndAnExpiredOneIsOneLine() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        cli.clock(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        useSas(accountSas("rwdlac", now.plus(java.time.Duration.ofDays(5))));
+        Cli.Result check = cli.run("-c", "config.yaml", "check", "app");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.out()).containsPattern("WARNING: the store's credentials expire on 20\\S+Z \\(in 4 days\\): renew them before then");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.err()).contains("WARN  the store's credentials expire on");
+
+        String expired = accountSas("rwdlac", now.minus(java.time.Duration.ofDays(1)));
+        useSas(expired);
+        Cli.Result refused = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).contains(": the sas_token expired on ").contains("make a new one")
+                .doesNotContain(expired.substring(expired.indexOf("sig=") + 4));
+
+        useSas(accountSas("rwdlac"));
+        Cli.Result far = cli.run("-c", "config.yaml", "check", "app");
+        assertThat(far.out()).contains("credentials valid until 2030-01-01T00:00:00Z").doesNotContain("WARNING");
     }
 
     /** A read-only SAS: the backup fails at its first write with one line naming the SAS, exit 2, nothing stored. */

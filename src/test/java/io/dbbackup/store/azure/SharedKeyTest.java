@@ -38,6 +38,14 @@ class SharedKeyTest {
     }
 
     @Test
+    void aSasExpiryIsReadAsATimeOrADate() {
+        assertThat(SasExpiry.of("?sv=2021-08-06&se=2027-01-31T12%3A30%3A00Z&sig=abc")).contains(Instant.parse("2027-01-31T12:30:00Z"));
+        assertThat(SasExpiry.of("sv=2021-08-06&se=2027-01-31&sp=racwdl")).contains(Instant.parse("2027-01-31T00:00:00Z"));
+        assertThat(SasExpiry.of("sv=2021-08-06&sp=r")).isEmpty();
+        assertThat(SasExpiry.of("se=soon")).isEmpty();
+    }
+
+    @Test
     void blockIdsHaveOneLengthAndCarryTheirUploadAndTime() {
         BlockId first = new BlockId("0a1b2c3d", Instant.ofEpochSecond(1_796_000_000L), 1);
         BlockId last = new BlockId("ffffffff", Instant.ofEpochSecond(1_796_999_999L), 50_000);
