@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.core.Json;
+import io.dbbackup.testkit.BrokenStoreFixture;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SqliteFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,23 +30,13 @@ class ListAllCliTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        SqliteFixture.create(dir.resolve("app.db"), 20);
-        Files.writeString(dir.resolve("blocker"), "a file where the store's folder should be");
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app: {engine: sqlite, path: app.db}
-                stores:
-                  local: {type: local, path: store}
-                  broken: {type: local, path: blocker}
+        BrokenStoreFixture.write(dir, """
                 jobs:
                   app: {datasource: app, store: local}
                   broken: {datasource: app, store: broken}
                   never-ran: {datasource: app, store: local, prefix: new}
                 """);
-        for (int day = 0; day < 3; day++) {
-            Cli.Result r = at(FIRST.plus(Duration.ofDays(day))).run("-c", "config.yaml", "backup", "app");
-            assertThat(r.exit()).as(r.toString()).isZero();
-        }
+        BrokenStoreFixture.backUpDaily(this::at, FIRST, 3, "app");
     }
 
     private Cli at(Instant now) {

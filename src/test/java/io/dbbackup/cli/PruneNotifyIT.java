@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.core.Json;
+import io.dbbackup.testkit.BrokenStoreFixture;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SmtpServer;
 import io.dbbackup.testkit.SqliteFixture;
@@ -39,14 +40,7 @@ class PruneNotifyIT {
     void setUp() throws Exception {
         smtp = SmtpServer.plain();
         hook = new WebhookServer();
-        SqliteFixture.create(dir.resolve("app.db"), 20);
-        Files.writeString(dir.resolve("blocker"), "a file where the store's folder should be");
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app: {engine: sqlite, path: app.db}
-                stores:
-                  local: {type: local, path: store}
-                  broken: {type: local, path: blocker}
+        BrokenStoreFixture.write(dir, """
                 notifications:
                 %s
                   chat: {type: webhook, url_env: HOOK_URL, format: slack}
@@ -65,10 +59,7 @@ class PruneNotifyIT {
                     notify:
                       - {notifier: ops, on: failure}
                 """.formatted(SmtpServer.notifierYaml("ops", smtp.port())));
-        for (int day = 0; day < 3; day++) {
-            Cli.Result r = at(FIRST.plus(Duration.ofDays(day))).run("-c", "config.yaml", "backup", "app");
-            assertThat(r.exit()).as(r.toString()).isZero();
-        }
+        BrokenStoreFixture.backUpDaily(this::at, FIRST, 3, "app");
         assertThat(smtp.await(3, Duration.ofSeconds(10))).hasSize(3); // the backups' own "always" mails
         for (int i = 0; i < 3; i++) {
             hook.take(Duration.ofSeconds(5));

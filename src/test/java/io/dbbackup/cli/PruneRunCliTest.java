@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.BrokenStoreFixture;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SqliteFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,23 +29,13 @@ class PruneRunCliTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        SqliteFixture.create(dir.resolve("app.db"), 20);
-        Files.writeString(dir.resolve("blocker"), "a file where the store's folder should be");
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app: {engine: sqlite, path: app.db}
-                stores:
-                  local: {type: local, path: store}
-                  broken: {type: local, path: blocker}
+        BrokenStoreFixture.write(dir, """
                 jobs:
                   app: {datasource: app, store: local, retention: {keep_last: 1}}
                   broken: {datasource: app, store: broken, retention: {keep_last: 1}}
                   later: {datasource: app, store: local, prefix: later, retention: {keep_last: 1}}
                 """);
-        for (int day = 0; day < 3; day++) {
-            Cli.Result r = at(FIRST.plusSeconds(86_400L * day)).run("-c", "config.yaml", "backup", "app", "later");
-            assertThat(r.exit()).as(r.toString()).isZero();
-        }
+        BrokenStoreFixture.backUpDaily(this::at, FIRST, 3, "app", "later");
     }
 
     private Cli at(Instant now) {

@@ -8,6 +8,7 @@ import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.Upload;
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SqliteFixture;
 import io.dbbackup.testkit.SteppingClock;
 import io.dbbackup.testkit.TestBytes;
@@ -87,10 +88,8 @@ public abstract class RemoteStoreCliScenario {
      * {@code keep_last: 1} (for a store killed mid-backup).
      */
     protected void writeBigJob(int mib) throws Exception {
-        Process sqlite = new ProcessBuilder("sqlite3", dir.resolve("big.db").toString(),
-                "create table blobs(b); insert into blobs select randomblob(1048576) from generate_series(1, " + mib + ");")
-                .redirectErrorStream(true).start();
-        assertThat(sqlite.waitFor()).as(new String(sqlite.getInputStream().readAllBytes())).isZero();
+        Shell.ok(dir, "sqlite3", dir.resolve("big.db").toString(),
+                "create table blobs(b); insert into blobs select randomblob(1048576) from generate_series(1, " + mib + ");");
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
                   big:

@@ -11,9 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Azurite, Microsoft's Azure Storage emulator (the Blob service only), as a subprocess on a free loopback port with its
@@ -64,26 +62,13 @@ public final class AzuriteServer implements AutoCloseable {
         return dir.resolve("trust.p12");
     }
 
-    private void makeCertificate() throws IOException {
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    private void makeCertificate() {
+        Shell.ok(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "2",
                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
-        run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert", "-noprompt", "-alias",
+        Shell.ok(dir, Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert", "-noprompt", "-alias",
                 "azurite", "-file", dir.resolve("cert.pem").toString(), "-keystore", trustStore().toString(),
                 "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
-    }
-
-    private static void run(String... cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 
     /** The installed emulator's entry point, installed first when missing. */
@@ -164,10 +149,6 @@ public final class AzuriteServer implements AutoCloseable {
     @Override
     public void close() {
         kill();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temp dir
-        }
+        TempTree.delete(dir);
     }
 }

@@ -165,10 +165,6 @@ public final class SshServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temp dir
-        }
+        TempTree.delete(dir);
     }
 }

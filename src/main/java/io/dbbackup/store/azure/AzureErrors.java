@@ -29,10 +29,6 @@ final class AzureErrors {
     private AzureErrors() {
     }
 
-    static String certificateRefusal(Throwable e) {
-        return TlsRefusal.reason(e);
-    }
-
     /** The service's error code: the {@code x-ms-error-code} header, else the body's {@code <Code>}. */
     static String code(AzureHttp.Response r) {
         return r.header("x-ms-error-code").orElseGet(() -> {
@@ -85,7 +81,7 @@ final class AzureErrors {
 
     /** A request that got no answer: the network (retryable), a refused certificate (permanent), an interrupt. */
     static IOException map(String action, String location, IOException e) {
-        String refused = certificateRefusal(e);
+        String refused = TlsRefusal.reason(e);
         if (refused != null) {
             throw DbBackupException.permanent("azure " + action + " " + location + " failed: the server's TLS certificate "
                     + "was not accepted (" + refused + "); " + TlsRefusal.ADVICE, null);

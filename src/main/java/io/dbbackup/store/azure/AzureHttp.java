@@ -1,5 +1,7 @@
 package io.dbbackup.store.azure;
 
+import io.dbbackup.core.TlsRefusal;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -93,28 +95,9 @@ final class AzureHttp {
     /** Sends a request on the container ({@code name} empty) or on blob {@code name}; resends as the class says. */
     Response send(String method, String name, Map<String, String> query, Map<String, String> headers,
                   byte[] body, int off, int len) throws IOException {
-        long pause = firstPause.toMillis();
-        for (int attempt = 1; ; attempt++) {
-            Response r;
-            try {
-                HttpResponse<byte[]> h = client().send(request(method, name, query, headers, body, off, len),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                r = new Response(h.statusCode(), h.headers().map(), h.body());
-            } catch (IOException e) {
-                if (e instanceof InterruptedIOException || attempt >= ATTEMPTS || AzureErrors.certificateRefusal(e) != null) {
-                    throw e;
-                }
-                r = null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
-            if (r != null && (attempt >= ATTEMPTS || !transientStatus(r.status()))) {
-                return r;
-            }
-            sleep(pause);
-            pause *= 2;
-        }
+        HttpResponse<byte[]> h = exchange(() -> request(method, name, query, headers, body, off, len),
+                HttpResponse.BodyHandlers.ofByteArray(), refused -> { });
+        return new Response(h.statusCode(), h.headers().map(), h.body());
     }
 
     Response send(String method, String name, Map<String, String> query, Map<String, String> headers) throws IOException {
@@ -131,27 +114,51 @@ final class AzureHttp {
         }
     }
 
-    /** GET of a blob (with {@code headers}: a range, a condition), resent as {@link #send} resends until the content starts to arrive. */
+    /**
+     * GET of a blob (with {@code headers}: a range, a condition), resent as {@link #send} resends until the content
+     * starts to arrive; {@code headerTimeout}: how long to wait for the answer's headers.
+     */
     Fetched get(String name, Map<String, String> headers, Duration headerTimeout) throws IOException {
+        HttpResponse<InputStream> h = exchange(() -> HttpRequest.newBuilder(request("GET", name, Map.of(), headers, null, 0, 0),
+                (n, v) -> true).timeout(headerTimeout).build(), HttpResponse.BodyHandlers.ofInputStream(), refused -> {
+                    try (InputStream in = refused.body()) {
+                        in.transferTo(java.io.OutputStream.nullOutputStream());
+                    }
+                });
+        if (h.statusCode() == 200 || h.statusCode() == 206) {
+            return new Fetched(h.statusCode(), h.body(), h.headers().map(), null);
+        }
+        byte[] body;
+        try (InputStream in = h.body()) {
+            body = in.readNBytes(64 << 10);
+        }
+        return new Fetched(h.statusCode(), null, h.headers().map(), new Response(h.statusCode(), h.headers().map(), body));
+    }
+
+    private interface RequestMaker {
+        HttpRequest make() throws IOException;
+    }
+
+    private interface Drain<T> {
+        void drain(HttpResponse<T> answer) throws IOException;
+    }
+
+    /**
+     * One exchange, resent (the request made anew: a fresh date and signature) on a network failure or a transient
+     * status, {@link #ATTEMPTS} times in all with a doubling pause; a transient answer resent after is first drained.
+     */
+    private <T> HttpResponse<T> exchange(RequestMaker request, HttpResponse.BodyHandler<T> handler, Drain<T> drain)
+            throws IOException {
         long pause = firstPause.toMillis();
         for (int attempt = 1; ; attempt++) {
             try {
-                HttpRequest req = HttpRequest.newBuilder(request("GET", name, Map.of(), headers, null, 0, 0), (n, v) -> true)
-                        .timeout(headerTimeout).build();
-                HttpResponse<InputStream> h = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
-                if (h.statusCode() == 200 || h.statusCode() == 206) {
-                    return new Fetched(h.statusCode(), h.body(), h.headers().map(), null);
+                HttpResponse<T> h = client().send(request.make(), handler);
+                if (attempt >= ATTEMPTS || !transientStatus(h.statusCode())) {
+                    return h;
                 }
-                byte[] body;
-                try (InputStream in = h.body()) {
-                    body = in.readNBytes(64 << 10);
-                }
-                Response r = new Response(h.statusCode(), h.headers().map(), body);
-                if (attempt >= ATTEMPTS || !transientStatus(r.status())) {
-                    return new Fetched(h.statusCode(), null, h.headers().map(), r);
-                }
+                drain.drain(h);
             } catch (IOException e) {
-                if (e instanceof InterruptedIOException || attempt >= ATTEMPTS || AzureErrors.certificateRefusal(e) != null) {
+                if (e instanceof InterruptedIOException || attempt >= ATTEMPTS || TlsRefusal.reason(e) != null) {
                     throw e;
                 }
             } catch (InterruptedException e) {

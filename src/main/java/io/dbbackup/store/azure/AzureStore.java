@@ -213,19 +213,9 @@ public final class AzureStore implements Store {
 
     /** The blocks staged for blob {@code full} and not committed; empty when it has none (or is gone). */
     List<BlobListing.Block> stagedBlocks(String full) throws IOException {
-        AzureHttp.Response r;
-        try {
-            r = http.send("GET", full, new TreeMap<>(Map.of("comp", "blocklist", "blocklisttype", "uncommitted")), Map.of());
-        } catch (IOException e) {
-            throw AzureErrors.map("block list of", cfg.location(full), e);
-        }
-        if (r.status() == 404) {
-            return List.of();
-        }
-        if (!r.ok()) {
-            throw AzureErrors.map("block list of", cfg.location(full), r);
-        }
-        return BlobListing.blocks(r.body(), "UncommittedBlocks");
+        AzureHttp.Response r = call("block list of", cfg.location(full), "GET", full,
+                Map.of("comp", "blocklist", "blocklisttype", "uncommitted"), Map.of(), 200, 404);
+        return r.status() == 404 ? List.of() : BlobListing.blocks(r.body(), "UncommittedBlocks");
     }
 
     @Override
@@ -248,18 +238,10 @@ public final class AzureStore implements Store {
             return;
         }
         byte[] empty = "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList></BlockList>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        AzureHttp.Response r;
-        try {
-            r = http.send("PUT", full, new TreeMap<>(Map.of("comp", "blocklist")),
-                    Map.of("If-None-Match", "*", "Content-Type", "application/xml"), empty, 0, empty.length);
-        } catch (IOException e) {
-            throw AzureErrors.map("discard of staged blocks of", location, e);
-        }
-        if (r.status() == 409 || r.status() == 412) {
+        AzureHttp.Response r = call("discard of staged blocks of", location, "PUT", full, Map.of("comp", "blocklist"),
+                Map.of("If-None-Match", "*", "Content-Type", "application/xml"), empty, 201, 409, 412);
+        if (r.status() != 201) {
             return; // a blob was committed meanwhile: its upload finished
-        }
-        if (!r.ok()) {
-            throw AzureErrors.map("discard of staged blocks of", location, r);
         }
         String etag = r.header("ETag").orElseThrow(() -> new IOException("azure commit of " + location + " returned no ETag"));
         call("delete", location, "DELETE", full, Map.of(), Map.of("If-Match", etag), 202, 404, 412);
@@ -327,9 +309,16 @@ public final class AzureStore implements Store {
     /** One request whose answer must be one of {@code expected} (any 2xx when none are given); mapped otherwise. */
     AzureHttp.Response call(String action, String location, String method, String name, Map<String, String> query,
                             Map<String, String> headers, int... expected) throws IOException {
+        return call(action, location, method, name, query, headers, null, expected);
+    }
+
+    /** As {@link #call(String, String, String, String, Map, Map, int...)}, with a body. */
+    AzureHttp.Response call(String action, String location, String method, String name, Map<String, String> query,
+                            Map<String, String> headers, byte[] body, int... expected) throws IOException {
         AzureHttp.Response r;
         try {
-            r = http.send(method, name, query instanceof TreeMap ? query : new TreeMap<>(query), headers);
+            r = http.send(method, name, query instanceof TreeMap ? query : new TreeMap<>(query), headers,
+                    body, 0, body == null ? 0 : body.length);
         } catch (IOException e) {
             throw AzureErrors.map(action, location, e);
         }

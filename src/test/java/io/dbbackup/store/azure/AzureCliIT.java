@@ -4,6 +4,7 @@ import io.dbbackup.spi.Store;
 import io.dbbackup.store.RemoteStoreCliScenario;
 import io.dbbackup.testkit.AzuriteServer;
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SqliteFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,15 +132,10 @@ class AzureCliIT extends RemoteStoreCliScenario {
         String sas = accountSas("rl").substring(1);
         for (String n : List.of(name, name + ".sha256")) {
             String url = azurite.endpoint() + "/" + container + "/team/db/prod/app/" + n + "?" + sas;
-            Process curl = new ProcessBuilder("curl", "-fsS", "-o", n, url).directory(folder.toFile()).redirectErrorStream(true).start();
-            assertThat(curl.waitFor()).as(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+            Shell.ok(folder, "curl", "-fsS", "-o", n, url);
         }
-        Process check = new ProcessBuilder("sha256sum", "-c", name + ".sha256").directory(folder.toFile()).redirectErrorStream(true).start();
-        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(check.waitFor()).as(out).isZero();
-        assertThat(out).contains(name + ": OK");
-        Process zstd = new ProcessBuilder("zstd", "-t", name).directory(folder.toFile()).redirectErrorStream(true).start();
-        assertThat(zstd.waitFor()).as(new String(zstd.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        assertThat(Shell.ok(folder, "sha256sum", "-c", name + ".sha256")).contains(name + ": OK");
+        Shell.ok(folder, "zstd", "-t", name);
     }
 
     /**
