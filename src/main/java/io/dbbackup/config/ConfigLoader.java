@@ -39,6 +39,8 @@ import java.util.function.Function;
  * position and reported at once ({@link ConfigException}); nothing connects anywhere.
  */
 public final class ConfigLoader {
+    /** What a copy job takes from its source job and may not set itself. */
+    private static final List<String> COPIED_FROM_SOURCE = List.of("datasource", "compression", "compression_level", "encryption");
     private static final Set<String> TOP_LEVEL = Set.of("datasources", "stores", "notifications", "jobs");
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
 
@@ -112,8 +114,10 @@ public final class ConfigLoader {
         Map<String, NotifierConfig> notifiers = named(top, "notifications", problems, s -> notifier(s));
         Declared declared = new Declared(names(top, "datasources"), names(top, "stores"), names(top, "notifications"));
         Map<String, String> jobFolders = new java.util.HashMap<>(); // store name + job folder → the job that uses it
+        Map<String, YamlSection> copyJobs = new LinkedHashMap<>();
         Map<String, JobConfig> jobs = named(top, "jobs", problems,
-                s -> job(s, datasources, stores, notifiers, declared, jobFolders, problems));
+                s -> job(s, datasources, stores, notifiers, declared, jobFolders, copyJobs, problems));
+        completeCopyJobs(jobs, copyJobs, names(top, "jobs"), datasources, jobFolders);
         for (String key : top.keys()) {
             if (!TOP_LEVEL.contains(key)) {
                 problems.error(top.keyNode(key), key + ": unknown top-level key (expected datasources, stores, notifications, jobs)");
@@ -260,8 +264,18 @@ public final class ConfigLoader {
 
     private JobConfig job(YamlSection s, Map<String, DatasourceConfig> datasources, Map<String, StoreConfig> stores,
                           Map<String, NotifierConfig> notifiers, Declared declared, Map<String, String> jobFolders,
-                          Problems problems) {
-        Optional<String> ds = s.requireString("datasource");
+                          Map<String, YamlSection> copyJobs, Problems problems) {
+        boolean copy = s.has("copy_of");
+        Optional<String> copyOf = copy ? s.requireString("copy_of") : Optional.empty();
+        if (copy) {
+            for (String k : COPIED_FROM_SOURCE) {
+                if (s.has(k)) {
+                    s.error(k, "a copy job copies its source's backups byte for byte: its " + k + " comes from job '"
+                            + copyOf.orElse("?") + "'; remove it here");
+                }
+            }
+        }
+        Optional<String> ds = copy ? Optional.empty() : s.requireString("datasource");
         Optional<String> st = s.requireString("store");
         ds.filter(d -> !declared.datasources().contains(d)).ifPresent(d -> s.errorAtValue("datasource",
                 "no datasource named '" + d + "'" + knownNames(declared.datasources())));
@@ -271,11 +285,13 @@ public final class ConfigLoader {
         if (prefix.contains("..") || prefix.contains("\\")) {
             s.errorAtValue("prefix", "must not contain '..' or '\\'");
         }
-        Optional<Compression> ownCompression = compression(s);
+        Optional<Compression> ownCompression = copy ? Optional.empty() : compression(s);
         DatasourceConfig dsc = ds.map(datasources::get).orElse(null);
         Compression compression = ownCompression.orElse(dsc == null ? Compression.GZIP : dsc.compression());
         int level;
-        if (ownCompression.isPresent() || s.has("compression_level")) {
+        if (copy) {
+            level = 0;
+        } else if (ownCompression.isPresent() || s.has("compression_level")) {
             level = level(s, compression);
         } else {
             level = dsc == null ? compression.defaultLevel() : dsc.compressionLevel();
@@ -302,6 +318,14 @@ public final class ConfigLoader {
         if (drillChecks.stream().anyMatch(String::isBlank)) {
             s.error("drill_checks", "a check is a query whose first value must be true or a positive number, not empty");
         }
+        if (copy) {
+            if (copyOf.isEmpty() || st.isEmpty() || !stores.containsKey(st.get())) {
+                return null;
+            }
+            copyJobs.put(s.name(), s); // completed from its source once every job is read
+            return new JobConfig(s.name(), null, st.get(), prefix, null, 0, verify, timeout, retry, notify, retention, null,
+                    drillChecks, copyOf.get());
+        }
         boolean ownEncryption = s.has("encryption");
         EncryptionConfig encryption = EncryptionSection.read(s, "encryption", problems)
                 .orElse(ownEncryption || dsc == null ? null : dsc.encryption());
@@ -311,17 +335,62 @@ public final class ConfigLoader {
         if (ds.isEmpty() || st.isEmpty() || !datasources.containsKey(ds.get()) || !stores.containsKey(st.get())) {
             return null;
         }
-        // a job's backups are the keys under its folder: two jobs there would list, verify and prune each other's
-        String folder = BackupKey.folder(prefix, dsc.engine().database());
-        String other = jobFolders.putIfAbsent(st.get() + "\u0000" + folder, s.name());
-        if (other != null) {
-            s.error(s.has("prefix") ? "prefix" : "store", "job '" + other + "' keeps its backups in the same folder ("
-                    + st.get() + ": " + folder + "): each job's list, restore and retention would take the other's backups "
-                    + "for its own; give one of them another prefix");
+        if (!ownFolder(s, st.get(), BackupKey.folder(prefix, dsc.engine().database()), jobFolders)) {
             return null;
         }
         return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention,
                 encryption, drillChecks);
+    }
+
+    /** A job's backups are the keys under its folder: two jobs there would list, verify and prune each other's. */
+    private static boolean ownFolder(YamlSection s, String store, String folder, Map<String, String> jobFolders) {
+        String other = jobFolders.putIfAbsent(store + "\u0000" + folder, s.name());
+        if (other != null) {
+            s.error(s.has("prefix") ? "prefix" : "store", "job '" + other + "' keeps its backups in the same folder ("
+                    + store + ": " + folder + "): each job's list, restore and retention would take the other's backups "
+                    + "for its own; give one of them another prefix");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Completes each copy job ({@code copy_of}) from its source job, now that every job is read: the source's
+     * datasource names its copies and its compression and encryption decode them. A copy of a copy, of a physical
+     * job, or of a job that does not exist is refused at its {@code copy_of}; a copy whose source has errors of its
+     * own is dropped silently (those errors are reported at the source).
+     */
+    private static void completeCopyJobs(Map<String, JobConfig> jobs, Map<String, YamlSection> copyJobs, Set<String> declaredJobs,
+                                         Map<String, DatasourceConfig> datasources, Map<String, String> jobFolders) {
+        List<String> order = new ArrayList<>(jobs.keySet());
+        copyJobs.forEach((name, s) -> {
+            JobConfig copy = jobs.remove(name);
+            if (copy == null) {
+                return;
+            }
+            JobConfig source = jobs.get(copy.copyOf());
+            if (copy.copyOf().equals(name)) {
+                s.errorAtValue("copy_of", "a job cannot copy itself: name the job whose backups this one copies");
+            } else if (!declaredJobs.contains(copy.copyOf())) {
+                s.errorAtValue("copy_of", "no job named '" + copy.copyOf() + "'" + knownNames(declaredJobs));
+            } else if (copyJobs.containsKey(copy.copyOf())) {
+                s.errorAtValue("copy_of", "job '" + copy.copyOf() + "' is itself a copy: name the job that makes the backups");
+            } else if (source != null && datasources.get(source.datasource()).engine().physical()) {
+                s.errorAtValue("copy_of", "job '" + copy.copyOf() + "' makes physical base backups: copying them and their WAL "
+                        + "archive is not supported; give the second store a physical job of its own");
+            } else if (source != null) {
+                JobConfig full = copy.copying(source);
+                String folder = BackupKey.folder(full.prefix(), datasources.get(full.datasource()).engine().database());
+                if (ownFolder(s, full.store(), folder, jobFolders)) {
+                    jobs.put(name, full);
+                }
+            }
+        });
+        // back into the file's order (a copy job was put back last)
+        Map<String, JobConfig> ordered = new LinkedHashMap<>();
+        order.stream().filter(jobs::containsKey).forEach(n -> ordered.put(n, jobs.get(n)));
+        jobs.clear();
+        jobs.putAll(ordered);
     }
 
     private static String knownNames(Set<String> names) {

@@ -56,6 +56,11 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
         return folder(prefix, database);
     }
 
+    /** The same backup under another job's prefix (a copy job's copy of it). */
+    public BackupKey withPrefix(String otherPrefix) {
+        return new BackupKey(otherPrefix, database, timestamp, format, compression, encrypted);
+    }
+
     public String fileName() {
         return database + "-" + STAMP.format(timestamp) + "." + format.extension() + compression.suffix()
                 + (encrypted ? ENCRYPTED_SUFFIX : "");

@@ -54,83 +54,8 @@ public final class BackupJob {
         ws.log().info("backup stored", "job", job.name(), "key", key.key(), "bytes", result.size(),
                 "raw_bytes", result.rawSize(), "sha256", result.sha256());
         if (job.verify() != JobConfig.Verification.OFF) {
-            try {
-                verify(job, store, key, ctx);
-            } catch (DbBackupException e) {
-                discard(job, store, key);
-                throw e;
-            }
+            new ReadBack(ws).checkOrDiscard(job, store, key, ctx);
         }
         return result;
-    }
-
-    /**
-     * A backup that failed its read-back is not a backup: left in place it would be taken for the
-     * newest one by restore and counted by retention (which could then delete an older, sound one).
-     * The artifact goes first, so that a failure half-way never leaves an artifact without its sidecars.
-     */
-    private void discard(JobConfig job, Store store, BackupKey key) {
-        for (String k : new String[] {key.key(), key.sha256Key(), key.manifestKey()}) {
-            try {
-                store.delete(k);
-            } catch (IOException | RuntimeException e) {
-                ws.log().error("cannot remove the backup that failed verification; delete it by hand", "job", job.name(),
-                        "key", k, "error", e.getMessage());
-                return;
-            }
-        }
-        ws.log().warn("removed the backup that failed verification", "job", job.name(), "key", key.key());
-    }
-
-    private void verify(JobConfig job, Store store, BackupKey key, OperationContext ctx) {
-        try {
-            if (job.verify() == JobConfig.Verification.DEEP && deepVerify(job, key, ctx)) {
-                return;
-            }
-            Decryptor decryptor = Encryption.decryptor(job, DecryptionKeys.NONE, ws.log());
-            if (key.encrypted() && decryptor == null) {
-                verifyStoredBytes(job, store, key);
-                return;
-            }
-            long decoded = new ArtifactReader(store).verify(key, decryptor);
-            ws.log().info("backup verified", "job", job.name(), "key", key.key(), "decoded_bytes", decoded);
-        } catch (IOException | DbBackupException e) {
-            DbBackupException d = Failures.map("verification of " + key.key() + " failed", e);
-            if (d.getMessage() != null && d.getMessage().startsWith("verification of ")) {
-                throw d;
-            }
-            throw new DbBackupException(d.status(), "verification of " + key.key() + " after upload failed: " + d.getMessage(),
-                    d, d.retryable());
-        }
-    }
-
-    /**
-     * {@code verify: deep}: the read-back and the engine's check of the dump in one read. False when the check
-     * cannot be made here (no identity for recipients-only encryption, a dump made without the comments its
-     * end is told by): said as a warning, and the read-back alone follows. A backup is never discarded for a
-     * check that could not run.
-     */
-    private boolean deepVerify(JobConfig job, BackupKey key, OperationContext ctx) {
-        try {
-            new Verifier(ws).verify(job, key, ctx); // within the attempt: its timeout and signals stop the check too
-            return true;
-        } catch (DbBackupException e) {
-            if (e.status() != ExitStatus.USER_ERROR) {
-                throw e;
-            }
-            ws.log().warn("verify: deep cannot check this backup; reading it back instead", "job", job.name(), "key", key.key(),
-                    "reason", e.getMessage());
-            return false;
-        }
-    }
-
-    /** No identity on this machine (the point of recipients): check the stored bytes against the sidecar only. */
-    private void verifyStoredBytes(JobConfig job, Store store, BackupKey key) throws IOException {
-        String expected = new ArtifactReader(store).expectedSha256(key);
-        try (InputStream raw = store.open(key.key()); VerifyingInputStream in = new VerifyingInputStream(raw, expected, key.key())) {
-            in.drain();
-            ws.log().info("backup verified (stored bytes only: no identity here to decrypt it)", "job", job.name(),
-                    "key", key.key(), "bytes", in.count());
-        }
     }
 }

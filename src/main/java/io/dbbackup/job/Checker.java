@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class Checker {
     /**
-     * One check of one job: {@code what} is secrets, datasource, store, wal archiving (physical jobs) or (with
+     * One check of one job: {@code what} is secrets, datasource (a copy job: source), store, wal archiving (physical jobs) or (with
      * {@code --notify}) notifier NAME;
      * {@code detail} what was found or why not.
      */
@@ -82,7 +82,7 @@ public final class Checker {
         }
         if (out.get(0).ok()) {
             try (Workspace.Operation op = ws.operation("check-" + job.name())) {
-                out.add(datasource(job, op));
+                out.add(job.isCopy() ? source(job) : datasource(job, op));
                 out.add(store(job, op));
                 if (out.get(out.size() - 1).ok() && ws.datasource(job.datasource()).engine().physical()) {
                     out.add(walArchiving(job, op));
@@ -155,6 +155,21 @@ public final class Checker {
             return new Line(job.name(), "wal archiving", ExitStatus.INTERRUPTED, "interrupted");
         } catch (IOException | RuntimeException e) {
             return failed(job, "wal archiving", Failures.map("cannot check WAL archiving", e));
+        }
+    }
+
+    /** A copy job's source: its source job's backups, listed as the copy would list them (no database is reached). */
+    private Line source(JobConfig job) {
+        JobConfig source = ws.job(job.copyOf());
+        Catalog catalog = new Catalog(ws);
+        String where = catalog.store(source).describe() + " under " + catalog.folder(source);
+        try {
+            List<Catalog.Entry> backups = catalog.list(source);
+            return new Line(job.name(), "source", ExitStatus.OK, "job '" + source.name() + "': " + (backups.isEmpty()
+                    ? "no backups yet in " + where : backups.size() + " backups in " + where + ", the newest "
+                    + backups.get(0).key().fileName()) + CredentialExpiry.note(catalog.store(source), ws.clock().instant()));
+        } catch (RuntimeException e) {
+            return failed(job, "source", Failures.map("cannot list job '" + source.name() + "''s backups in " + where, e));
         }
     }
 

@@ -11,7 +11,9 @@ import io.dbbackup.spi.JobReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -76,17 +78,28 @@ public final class JobRunner {
             return t;
         });
         try {
+            // copy jobs after the jobs that dump: a copy job waits for its source if it runs too, so that tonight's
+            // backup is copied tonight (the queue is first in, first out: a source has started when its copy starts)
+            List<JobConfig> ordered = new ArrayList<>(jobs.stream().filter(j -> !j.isCopy()).toList());
+            ordered.addAll(jobs.stream().filter(JobConfig::isCopy).toList());
+            Map<String, Future<JobOutcome>> byName = new HashMap<>();
             List<Future<JobOutcome>> futures = new ArrayList<>();
-            for (JobConfig job : jobs) {
-                futures.add(pool.submit(() -> runJob(job, options, timers)));
+            for (JobConfig job : ordered) {
+                Future<JobOutcome> source = job.isCopy() ? byName.get(job.copyOf()) : null;
+                Future<JobOutcome> f = pool.submit(() -> {
+                    awaitSource(job, source);
+                    return runJob(job, options, timers);
+                });
+                byName.put(job.name(), f);
+                futures.add(f);
             }
             List<JobOutcome> outcomes = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
                     outcomes.add(futures.get(i).get());
                 } catch (ExecutionException e) {
-                    outcomes.add(failed(jobs.get(i).name(), Instant.now(), 0,
-                            Failures.map("job " + jobs.get(i).name() + " crashed", e.getCause()), false));
+                    outcomes.add(failed(ordered.get(i).name(), Instant.now(), 0,
+                            Failures.map("job " + ordered.get(i).name() + " crashed", e.getCause()), false));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     interrupt(ExitStatus.INTERRUPTED);
@@ -96,6 +109,21 @@ public final class JobRunner {
         } finally {
             pool.shutdownNow();
             timers.shutdownNow();
+        }
+    }
+
+    /**
+     * Waits until {@code source} (the run of a copy job's source job in the same run, or null) is over, whatever its
+     * outcome: a failed backup leaves older ones that the copy may still lack.
+     */
+    private static void awaitSource(JobConfig job, Future<JobOutcome> source) throws InterruptedException {
+        if (source == null) {
+            return;
+        }
+        try {
+            source.get();
+        } catch (ExecutionException e) {
+            // reported with the source job
         }
     }
 
@@ -133,7 +161,8 @@ public final class JobRunner {
                 ScheduledFuture<?> timeout = job.timeout() == null ? null : timers.schedule(
                         () -> op.cancellation().cancel("timeout"), job.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 try {
-                    BackupResult result = new BackupJob(ws).run(job, op.context(), options.progress());
+                    BackupResult result = job.isCopy() ? new Copier(ws).run(job, op.context(), options.progress())
+                            : new BackupJob(ws).run(job, op.context(), options.progress());
                     JobOutcome o = new JobOutcome(job.name(), ExitStatus.OK, attempt, started,
                             Duration.between(started, ws.clock().instant()), result.key().key(), result.size(), null, null, false);
                     if (options.prune()) {

@@ -126,11 +126,14 @@ public final class Workspace {
 
     /**
      * The secrets a backup of {@code job} needs that could not be read here, each as its config line: its
-     * datasource's and store's, and the passphrase of the encryption it uses. Not the age identity (it only
+     * datasource's and store's, and the passphrase of the encryption it uses (a copy job: its source's store and its own). Not the age identity (it only
      * decrypts: a verification without it checks the stored bytes, with a warning), nor a notifier's (it fails to
      * send, as when its server is down).
      */
     public List<UnresolvedSecret> backupSecretProblems(JobConfig job) {
+        if (job.isCopy()) { // bytes from store to store: no database, no key
+            return config.unresolvedUnder("stores." + job(job.copyOf()).store(), "stores." + job.store());
+        }
         List<UnresolvedSecret> out = new java.util.ArrayList<>(config.unresolvedUnder("datasources." + job.datasource(),
                 "stores." + job.store()).stream()
                 .filter(u -> !u.key().contains(".encryption.")) // the job's own encryption may replace the datasource's

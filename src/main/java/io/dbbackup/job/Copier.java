@@ -1,0 +1,258 @@
+package io.dbbackup.job;
+
+import io.dbbackup.codec.Sha256;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Json;
+import io.dbbackup.core.RetentionPolicy;
+import io.dbbackup.pipeline.ArtifactReader;
+import io.dbbackup.pipeline.BackupResult;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.retention.GfsPolicy;
+import io.dbbackup.retention.Kept;
+import io.dbbackup.spi.NoSuchKeyException;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.Store;
+import io.dbbackup.spi.Upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The backup of a copy job ({@code copy_of}): the source job's backups that the copy job's folder lacks are copied
+ * into it byte for byte, newest first — each streamed from store to store through its SHA-256, which must match the
+ * source's sidecar before the copy is committed (nothing lands under the key otherwise), its sidecar and manifest
+ * beside it. Only those the copy job's retention would keep are copied, so that an offsite copy kept monthly takes
+ * no daily backup only to delete it at its next prune. A source backup that does not match its checksum is not
+ * copied; the others still are, and the run fails as an integrity failure naming it.
+ */
+public final class Copier {
+    private static final int BUFFER = 1 << 20;
+
+    private final Workspace ws;
+    private final Catalog catalog;
+
+    public Copier(Workspace ws) {
+        this.ws = ws;
+        this.catalog = new Catalog(ws);
+    }
+
+    /**
+     * Which of {@code source}'s backups a copy job holding {@code held} copies, as keys under its {@code prefix},
+     * newest first: those it does not hold (by file name) that {@code retention} keeps among everything the copy
+     * would then hold. Pure.
+     */
+    static List<BackupKey> select(List<BackupKey> source, List<BackupKey> held, RetentionPolicy retention, String prefix) {
+        Set<String> there = held.stream().map(BackupKey::fileName).collect(Collectors.toSet());
+        List<BackupKey> missing = source.stream().filter(k -> !there.contains(k.fileName())).map(k -> k.withPrefix(prefix))
+                .distinct().toList();
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        List<BackupKey> after = new ArrayList<>(held);
+        after.addAll(missing);
+        Set<BackupKey> kept = GfsPolicy.decide(after, retention).keep().stream().map(Kept::backup).collect(Collectors.toSet());
+        return missing.stream().filter(kept::contains).sorted().toList();
+    }
+
+    /** One attempt of copy job {@code job}. The result names the newest backup the copy holds and the bytes copied. */
+    public BackupResult run(JobConfig job, OperationContext ctx, Progress progress) {
+        ws.requireBackupSecrets(job);
+        JobConfig source = ws.job(job.copyOf());
+        Store from = catalog.store(source);
+        Store to = catalog.store(job);
+        ws.log().info("copy started", "job", job.name(), "from_job", source.name(), "from", from.describe(), "to", to.describe());
+        for (Store s : List.of(from, to)) {
+            CredentialExpiry.warning(s, ws.clock().instant()).ifPresent(w -> ws.log().warn(w, "job", job.name(),
+                    "store", s.describe()));
+        }
+        List<BackupKey> available = catalog.list(source).stream().map(Catalog.Entry::key).toList();
+        if (available.isEmpty()) {
+            throw DbBackupException.system("nothing to copy: job '" + source.name() + "' has no backups in " + from.describe()
+                    + " under " + catalog.folder(source));
+        }
+        List<BackupKey> held = catalog.list(job).stream().map(Catalog.Entry::key).toList();
+        List<BackupKey> todo = select(available, held, job.retention(), job.prefix());
+        Map<String, BackupKey> byName = new LinkedHashMap<>();
+        available.forEach(k -> byName.putIfAbsent(k.fileName(), k));
+        long bytes = 0;
+        BackupKey newest = held.isEmpty() ? null : held.get(0);
+        String newestSha = null;
+        List<DbBackupException> damaged = new ArrayList<>();
+        int copied = 0;
+        for (BackupKey target : todo) {
+            BackupKey origin = byName.get(target.fileName());
+            Copied c;
+            try {
+                c = copy(source.name(), from, origin, to, target, ctx, progress);
+            } catch (DbBackupException e) {
+                if (e.status() != ExitStatus.INTEGRITY) {
+                    throw e;
+                }
+                ws.log().error("not copied: " + e.getMessage(), "job", job.name(), "key", origin.key());
+                damaged.add(e);
+                continue;
+            }
+            if (job.verify() != JobConfig.Verification.OFF) {
+                new ReadBack(ws).checkOrDiscard(job, to, target, ctx);
+            }
+            ws.log().info("backup copied", "job", job.name(), "from", origin.key(), "key", target.key(), "bytes", c.bytes(),
+                    "sha256", c.sha256());
+            copied++;
+            bytes += c.bytes();
+            if (newest == null || target.compareTo(newest) < 0) {
+                newest = target;
+                newestSha = c.sha256();
+            }
+        }
+        ws.log().info(copied == 0 && damaged.isEmpty() ? "copy up to date" : "copy finished", "job", job.name(), "copied", copied,
+                "already_there", held.size(), "left_to_retention", available.size() - todo.size() - alreadyThere(available, held),
+                "bytes", bytes);
+        if (!damaged.isEmpty()) {
+            String more = damaged.size() == 1 ? "" : " (and " + (damaged.size() - 1) + " more backups of job '" + source.name()
+                    + "' that do not match their checksums)";
+            throw new DbBackupException(ExitStatus.INTEGRITY, damaged.get(0).getMessage() + more + "; run 'dbbackup verify "
+                    + source.name() + " --all-backups'", damaged.get(0), false);
+        }
+        if (newest == null) {
+            throw DbBackupException.system("job " + job.name() + " copied nothing: its retention keeps none of job '"
+                    + source.name() + "''s backups");
+        }
+        return new BackupResult(newest, bytes, 0, newestSha, null);
+    }
+
+    private static int alreadyThere(List<BackupKey> available, List<BackupKey> held) {
+        Set<String> there = held.stream().map(BackupKey::fileName).collect(Collectors.toSet());
+        return (int) available.stream().filter(k -> there.contains(k.fileName())).count();
+    }
+
+    private record Copied(long bytes, String sha256) {
+    }
+
+    /**
+     * Streams {@code origin} from {@code from} into {@code target} in {@code to}: read through its SHA-256, which the source's
+     * sidecar (or, that lost, its manifest) must confirm before the upload is committed; the sidecars are written before
+     * the commit, as a backup's are, and removed again when it does not happen.
+     */
+    private Copied copy(String sourceJob, Store from, BackupKey origin, Store to, BackupKey target, OperationContext ctx,
+                        Progress progress) {
+        ArtifactReader reader = ArtifactReader.forRecovery(from);
+        String sha = reader.expectedSha256(origin);
+        long size;
+        try {
+            size = from.stat(origin.key()).map(o -> o.size()).orElse(-1L);
+        } catch (IOException e) {
+            throw Failures.map("cannot reach " + from.describe(), e);
+        }
+        byte[] manifest = manifest(from, origin, target, sourceJob);
+        boolean sidecars = false;
+        boolean committed = false;
+        Upload upload = null;
+        progress.started("copying " + target.fileName(), size);
+        try {
+            upload = to.upload(target.key(), ctx);
+            long n;
+            try (InputStream in = reader.open(origin, null, false); OutputStream out = upload.stream()) {
+                ctx.cancellation().onCancel(() -> closeQuietly(in));
+                n = transfer(in, out, ctx, progress);
+            }
+            ctx.cancellation().throwIfCancelled();
+            sidecars = true;
+            to.put(target.sha256Key(), Sha256.sidecar(sha, target.fileName()), ctx);
+            if (manifest != null) {
+                to.put(target.manifestKey(), manifest, ctx);
+            }
+            upload.commit();
+            committed = true;
+            return new Copied(n, sha);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.map("copy of " + origin.key() + " to " + to.describe() + " failed", e);
+        } finally {
+            progress.finished();
+            if (!committed) {
+                if (upload != null) {
+                    upload.abort();
+                }
+                if (sidecars) {
+                    deleteQuietly(to, target.sha256Key());
+                    deleteQuietly(to, target.manifestKey());
+                }
+            }
+        }
+    }
+
+    private static long transfer(InputStream in, OutputStream out, OperationContext ctx, Progress progress) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        long n = 0;
+        int r;
+        while ((r = in.read(buf)) >= 0) {
+            ctx.cancellation().throwIfCancelled();
+            out.write(buf, 0, r);
+            n += r;
+            progress.advanced(n);
+        }
+        return n;
+    }
+
+    /**
+     * The source's manifest for the copy: what it says of the dump, with the copy's key and where it came from. Null
+     * when the source has none (a backup of an early version), or it cannot be parsed: the copy's sidecar still
+     * vouches for its bytes.
+     */
+    private byte[] manifest(Store from, BackupKey origin, BackupKey target, String sourceJob) {
+        String text;
+        try (InputStream in = from.open(origin.manifestKey())) {
+            text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (IOException e) {
+            throw Failures.map("cannot read " + origin.manifestKey() + " from " + from.describe(), e);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        try {
+            if (!(Json.parse(text) instanceof Map<?, ?> parsed)) {
+                return null;
+            }
+            parsed.forEach((k, v) -> m.put(String.valueOf(k), v));
+        } catch (RuntimeException e) {
+            ws.log().warn("the source's manifest is not valid: the copy gets none", "key", origin.manifestKey(), "error",
+                    e.getMessage());
+            return null;
+        }
+        m.put("key", target.key());
+        Map<String, Object> copiedFrom = new LinkedHashMap<>();
+        copiedFrom.put("job", sourceJob);
+        copiedFrom.put("store", from.describe());
+        copiedFrom.put("key", origin.key());
+        copiedFrom.put("copied", Instant.now(ws.clock()).toString());
+        m.put("copied_from", copiedFrom);
+        return (Json.pretty(m) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the copy loop reports the cancellation
+        }
+    }
+
+    private static void deleteQuietly(Store store, String key) {
+        try {
+            store.delete(key);
+        } catch (IOException | RuntimeException ignored) {
+            // a sidecar without its artifact is never taken for a backup
+        }
+    }
+}

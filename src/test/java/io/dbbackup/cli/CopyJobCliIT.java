@@ -1,0 +1,242 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Shell;
+import io.dbbackup.testkit.SqliteFixture;
+import io.dbbackup.testkit.SteppingClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Copy jobs ({@code copy_of}) through the CLI with local folder stores: the source job's backups copied byte for byte
+ * into a second store, in the same run, by the copy's own retention; a damaged source backup is not copied; a copy
+ * damaged on its way is removed (the test-only {@code faulty} store: an IT); every other command treats the copy job as
+ * a job of its own.
+ */
+class CopyJobCliIT {
+    @TempDir
+    Path dir;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 400);
+        cli = new Cli().workingDir(dir).clock(new SteppingClock(Instant.parse("2026-11-01T02:00:00Z"), Duration.ofHours(7)));
+    }
+
+    private void config(String offsiteStore, String offsiteExtra) throws IOException {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                  restored:
+                    engine: sqlite
+                    path: restored/app.db
+                stores:
+                  local:
+                    type: local
+                    path: local
+                  offsite:
+                    type: local
+                    path: offsite
+                  damaging:
+                    type: faulty
+                    path: offsite
+                    corrupt: true
+                jobs:
+                  nightly:
+                    datasource: app
+                    store: local
+                    prefix: prod
+                  offsite:
+                    copy_of: nightly
+                    store: %s
+                    prefix: vault
+                %s
+                """.formatted(offsiteStore, offsiteExtra.indent(4)));
+    }
+
+    private List<String> files(String store) throws IOException {
+        Path root = dir.resolve(store);
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    private List<String> artifacts(String store) throws IOException {
+        return files(store).stream().filter(f -> f.endsWith(".sqlite.zst")).toList();
+    }
+
+    @Test
+    void theCopyJobCopiesTonightsBackupInTheSameRunByteForByte() throws Exception {
+        config("offsite", "verify: true");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "--all", "--parallel", "4");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        List<String> made = artifacts("local");
+        assertThat(made).hasSize(1);
+        String name = Path.of(made.get(0)).getFileName().toString();
+        assertThat(files("offsite")).containsExactly("vault/app/" + name, "vault/app/" + name + ".manifest.json",
+                "vault/app/" + name + ".sha256");
+        assertThat(Files.readAllBytes(dir.resolve("offsite/vault/app/" + name)))
+                .isEqualTo(Files.readAllBytes(dir.resolve("local/" + made.get(0))));
+        assertThat(Shell.ok(dir.resolve("offsite/vault/app"), "sha256sum", "-c", name + ".sha256")).contains(name + ": OK");
+        Map<?, ?> manifest = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("offsite/vault/app/" + name + ".manifest.json")));
+        assertThat(manifest.get("key")).isEqualTo("vault/app/" + name);
+        Map<?, ?> from = (Map<?, ?>) manifest.get("copied_from");
+        assertThat(from.get("job")).isEqualTo("nightly");
+        assertThat(from.get("key")).isEqualTo(made.get(0));
+        assertThat(r.err()).contains("backup copied").contains("backup verified");
+        assertThat(r.out()).contains("offsite").contains("vault/app/" + name);
+    }
+
+    @Test
+    void laterRunsCopyOnlyWhatIsMissingAndTheCopysRetentionPrunesItsOwnStore() throws Exception {
+        config("offsite", "retention: {keep_last: 2}");
+        for (int i = 0; i < 3; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        }
+        List<String> source = artifacts("local");
+        assertThat(source).hasSize(3);
+
+        Cli.Result first = cli.run("-c", "config.yaml", "backup", "offsite", "--prune");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        // keep_last 2: the oldest of the three is never copied, only to be pruned
+        assertThat(artifacts("offsite")).containsExactly(source.get(1).replace("prod/", "vault/"),
+                source.get(2).replace("prod/", "vault/"));
+
+        Cli.Result again = cli.run("-c", "config.yaml", "backup", "offsite");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.err()).contains("copy up to date").contains("copied=0");
+
+        assertThat(cli.run("-c", "config.yaml", "backup", "--all", "--prune").exit()).isZero();
+        List<String> now = artifacts("local");
+        assertThat(now).hasSize(4);
+        assertThat(artifacts("offsite")).containsExactly(now.get(2).replace("prod/", "vault/"), now.get(3).replace("prod/", "vault/"));
+        assertThat(artifacts("local")).hasSize(4); // the source job's own store is the source job's: untouched
+    }
+
+    @Test
+    void theCopyRestoresListsAndVerifiesAsAJobOfItsOwn() throws Exception {
+        config("offsite", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "--all").exit()).isZero();
+        List<String> before = SqliteFixture.fingerprint(dir.resolve("app.db"));
+        Files.delete(dir.resolve("app.db")); // the day of the restore: the source database and its store are gone
+        Shell.ok(dir, "rm", "-r", "local");
+
+        Cli.Result list = cli.run("-c", "config.yaml", "list", "offsite");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).contains("vault/app/app-");
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "offsite");
+        assertThat(verify.exit()).as(verify.toString()).isZero();
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "offsite", "--to", "restored", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(before);
+        assertThat(Shell.ok(dir, "sqlite3", "restored/app.db", "select count(*) from customers;").strip()).isEqualTo("400");
+    }
+
+    @Test
+    void aSourceBackupThatDoesNotMatchItsChecksumIsNotCopiedTheOthersAre() throws Exception {
+        config("offsite", "");
+        for (int i = 0; i < 3; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        }
+        List<String> source = artifacts("local");
+        String damaged = source.get(1);
+        flipByte(dir.resolve("local/" + damaged));
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("not copied").contains(damaged).contains("dbbackup verify nightly --all-backups");
+        String lost = Path.of(damaged).getFileName().toString();
+        assertThat(files("offsite")).noneMatch(f -> f.contains(lost)); // neither the artifact nor its sidecars
+        assertThat(artifacts("offsite")).containsExactly(source.get(0).replace("prod/", "vault/"),
+                source.get(2).replace("prod/", "vault/"));
+    }
+
+    @Test
+    void aCopyDamagedOnItsWayFailsItsReadBackAndIsRemoved() throws Exception {
+        config("damaging", "verify: true\nretention: {keep_last: 1}");
+        assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "offsite", "--prune");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("verification of vault/app/").contains("removed the backup that failed verification");
+        assertThat(files("offsite")).isEmpty();
+        assertThat(artifacts("local")).hasSize(1);
+    }
+
+    @Test
+    void aCopyOfAJobWithoutBackupsFailsAndCheckSaysWhereItLooked() throws Exception {
+        config("offsite", "");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "offsite");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("nothing to copy: job 'nightly' has no backups");
+
+        Cli.Result check = cli.run("-c", "config.yaml", "check", "offsite");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.out()).contains("source").contains("job 'nightly': no backups yet").doesNotContain("datasource");
+        assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        assertThat(cli.run("-c", "config.yaml", "check", "offsite").out()).contains("job 'nightly': 1 backups in local");
+    }
+
+    @Test
+    void aCopyJobNeedsNoDatabaseSecret() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  pg:
+                    engine: postgres
+                    host: 127.0.0.1
+                    database: app
+                    password_env: PG_PASSWORD_NOT_SET_HERE
+                stores:
+                  local: {type: local, path: local}
+                  offsite: {type: local, path: offsite}
+                jobs:
+                  nightly: {datasource: pg, store: local}
+                  offsite: {copy_of: nightly, store: offsite}
+                """);
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "offsite");
+
+        // the secret is not asked for: the copy reaches the source's store, finds nothing there
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("nothing to copy").doesNotContain("PG_PASSWORD_NOT_SET_HERE");
+        Cli.Result dump = cli.run("-c", "config.yaml", "backup", "nightly");
+        assertThat(dump.exit()).isEqualTo(1);
+        assertThat(dump.err()).contains("PG_PASSWORD_NOT_SET_HERE");
+    }
+
+    private static void flipByte(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x40);
+        }
+    }
+}

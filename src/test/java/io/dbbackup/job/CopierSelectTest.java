@@ -1,0 +1,85 @@
+package io.dbbackup.job;
+
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.Compression;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.RetentionPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which of a source job's backups a copy job copies: what it lacks, as far as its own retention would keep it. */
+class CopierSelectTest {
+    private static BackupKey key(String prefix, String instant) {
+        return new BackupKey(prefix, "app", Instant.parse(instant), DumpFormat.byExtension("sqlite").orElseThrow(),
+                Compression.ZSTD, false);
+    }
+
+    /** Daily backups at 02:00 from {@code firstDay} of 2026-{@code month} for {@code days} days, newest first. */
+    private static List<BackupKey> daily(String prefix, int month, int firstDay, int days) {
+        return java.util.stream.IntStream.range(0, days)
+                .mapToObj(i -> key(prefix, "2026-%02d-%02dT02:00:00Z".formatted(month, firstDay + i))).sorted().toList();
+    }
+
+    private static List<String> names(List<BackupKey> keys) {
+        return keys.stream().map(BackupKey::key).toList();
+    }
+
+    @Test
+    void withoutRetentionEveryMissingBackupIsCopiedNewestFirstUnderTheCopysPrefix() {
+        List<BackupKey> source = daily("prod", 11, 1, 4);
+        List<BackupKey> held = List.of(key("offsite", "2026-11-02T02:00:00Z"));
+
+        List<BackupKey> copy = Copier.select(source, held, RetentionPolicy.KEEP_ALL, "offsite");
+
+        assertThat(names(copy)).containsExactly("offsite/app/app-20261104-020000.sqlite.zst",
+                "offsite/app/app-20261103-020000.sqlite.zst", "offsite/app/app-20261101-020000.sqlite.zst");
+    }
+
+    @Test
+    void nothingIsCopiedWhenTheCopyHoldsEveryBackup() {
+        List<BackupKey> source = daily("prod", 11, 1, 3);
+
+        assertThat(Copier.select(source, daily("offsite", 11, 1, 3), RetentionPolicy.KEEP_ALL, "offsite")).isEmpty();
+    }
+
+    @Test
+    void aMonthlyCopyTakesOnlyEachMonthsNewestBackup() {
+        List<BackupKey> source = new java.util.ArrayList<>(daily("prod", 10, 20, 12)); // Oct 20..31
+        source.addAll(daily("prod", 11, 1, 10)); // Nov 1..10
+        RetentionPolicy monthly = new RetentionPolicy(0, 0, 0, 0, 12, 0, ZoneOffset.UTC);
+
+        List<BackupKey> copy = Copier.select(source, List.of(), monthly, "offsite");
+
+        assertThat(names(copy)).containsExactly("offsite/app/app-20261110-020000.sqlite.zst",
+                "offsite/app/app-20261031-020000.sqlite.zst");
+    }
+
+    @Test
+    void aMonthAlreadyRepresentedByANewerCopyTakesNothingOlder() {
+        List<BackupKey> source = daily("prod", 11, 1, 10);
+        List<BackupKey> held = List.of(key("offsite", "2026-11-10T02:00:00Z"));
+        RetentionPolicy monthly = new RetentionPolicy(0, 0, 0, 0, 12, 0, ZoneOffset.UTC);
+
+        assertThat(Copier.select(source, held, monthly, "offsite")).isEmpty();
+        // tomorrow's backup represents the month now: it is copied (and the next prune drops the 10th)
+        List<BackupKey> tomorrow = new java.util.ArrayList<>(source);
+        tomorrow.add(key("prod", "2026-11-11T02:00:00Z"));
+        assertThat(names(Copier.select(tomorrow, held, monthly, "offsite")))
+                .containsExactly("offsite/app/app-20261111-020000.sqlite.zst");
+    }
+
+    @Test
+    void keepLastCopiesOnlyTheNewestAmongWhatTheCopyWouldHold() {
+        List<BackupKey> source = daily("prod", 11, 1, 5);
+        List<BackupKey> held = List.of(key("offsite", "2026-11-04T02:00:00Z"));
+        RetentionPolicy lastTwo = new RetentionPolicy(2, 0, 0, 0, 0, 0, ZoneOffset.UTC);
+
+        assertThat(names(Copier.select(source, held, lastTwo, "offsite")))
+                .containsExactly("offsite/app/app-20261105-020000.sqlite.zst");
+    }
+}
