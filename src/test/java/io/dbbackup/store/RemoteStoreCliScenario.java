@@ -292,6 +292,84 @@ public abstract class RemoteStoreCliScenario {
         }
     }
 
+    /**
+     * Copy jobs both ways: a local job's backups copied into this store (offsite) and this store's job's backups copied
+     * into a local folder (a vault), in the run that made them; the copies byte for byte with sidecars
+     * {@code sha256sum -c} accepts, restorable from the copy alone, pruned by the copy's own retention.
+     */
+    @Test
+    void copyJobsCarryBackupsToThisStoreAndBackInTheRunThatMadeThem() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                  restored:
+                    engine: sqlite
+                    path: restored/app.db
+                stores:
+                  remote:
+                %s
+                  local:
+                    type: local
+                    path: local
+                jobs:
+                  nightly:
+                    datasource: app
+                    store: local
+                    prefix: nightly
+                  offsite:
+                    copy_of: nightly
+                    store: remote
+                    prefix: offsite
+                    verify: true
+                    retention: {keep_last: 2}
+                  app:
+                    datasource: app
+                    store: remote
+                    prefix: prod
+                  vault:
+                    copy_of: app
+                    store: local
+                    prefix: vault
+                """.formatted(storeYaml().stripTrailing()));
+        for (int i = 0; i < 3; i++) {
+            Cli.Result r = cli.run("-c", "config.yaml", "backup", "--all", "--parallel", "4", "--prune");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertNoSecrets(r);
+        }
+        try (Store raw = rawStore()) {
+            Path local = dir.resolve("local");
+            List<String> nightly;
+            try (var files = Files.list(local.resolve("nightly/app"))) {
+                nightly = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sqlite.zst")).sorted().toList();
+            }
+            assertThat(nightly).hasSize(3);
+            List<String> offsite = keys(raw, "offsite/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).sorted().toList();
+            assertThat(offsite).as("keep_last 2 of the offsite copy").containsExactly("offsite/app/" + nightly.get(1),
+                    "offsite/app/" + nightly.get(2));
+            for (String k : offsite) {
+                try (InputStream in = raw.open(k)) {
+                    assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(local.resolve("nightly/app/" + k.substring(k.lastIndexOf('/') + 1))));
+                }
+                assertThat(keys(raw, k)).containsExactlyInAnyOrder(k, k + ".sha256", k + ".manifest.json");
+            }
+            checkWithSha256sum(raw, offsite.get(1));
+
+            List<String> prod = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).sorted().toList();
+            assertThat(prod).hasSize(3);
+            for (String k : prod) {
+                String name = k.substring(k.lastIndexOf('/') + 1);
+                assertThat(Shell.ok(local.resolve("vault/app"), "sha256sum", "-c", name + ".sha256")).contains(name + ": OK");
+            }
+        }
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "offsite", "--to", "restored");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertNoSecrets(restore);
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+    }
+
     /** Downloads a backup and its .sha256 sidecar into a folder and runs the real {@code sha256sum -c}. */
     protected void checkWithSha256sum(Store raw, String key) throws Exception {
         Path folder = Files.createDirectories(dir.resolve("download-" + System.nanoTime()));

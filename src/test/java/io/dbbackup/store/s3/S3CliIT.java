@@ -171,4 +171,48 @@ class S3CliIT extends RemoteStoreCliScenario {
             assertThat(admin.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("ListMultipartUploads").isEmpty();
         }
     }
+
+    /**
+     * s3proxy is killed while a copy job copies a 300 MiB backup into it: exit 2, nothing under the copy's key (no
+     * object, no sidecar), the copy's retention not applied, no multipart upload left; the next run copies it.
+     */
+    @Test
+    void serverKilledMidCopyFailsWithExit2AndLeavesNothing() throws Exception {
+        writeBigJob(300);
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:\n", "stores:\n  local:\n    type: local\n    path: local\n")
+                .replace("jobs:\n  big:\n    datasource: big\n    store: remote\n",
+                        "jobs:\n  big-local:\n    datasource: big\n    store: local\n  big:\n    copy_of: big-local\n    store: remote\n"));
+        Cli.Result made = cli.run("-c", "config.yaml", "backup", "big-local");
+        assertThat(made.exit()).as(made.toString()).isZero();
+        try (Store raw = rawStore()) {
+            String old = "prod/big/big-20200101-000000.sqlite";
+            raw.put(old, "an old copy that keep_last: 1 would delete".getBytes(), ctx());
+            ExecutorService run = Executors.newSingleThreadExecutor();
+            Future<Cli.Result> result = run.submit(() -> cli.run("-c", "config.yaml", "backup", "big", "--prune"));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (admin.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty()) {
+                assertThat(System.nanoTime()).as("a multipart upload starts").isLessThan(deadline);
+                assertThat(result.isDone()).as("the copy is still running").isFalse();
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            s3.kill();
+            Thread.sleep(8000); // the SDK's retries give up; the store keeps retrying the abort
+            s3.start();
+            Cli.Result r = result.get(3, TimeUnit.MINUTES);
+            run.shutdown();
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("copy of ");
+            assertNoSecrets(r);
+            assertThat(keys(raw, "prod/big/")).as("only the old copy: no new object, no sidecar, retention not applied")
+                    .containsExactly(old);
+            assertThat(admin.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("ListMultipartUploads").isEmpty();
+
+            Cli.Result again = cli.run("-c", "config.yaml", "backup", "big", "--prune");
+            assertThat(again.exit()).as(again.toString()).isZero();
+            assertThat(keys(raw, "prod/big/")).hasSize(3).noneMatch(old::equals);
+            checkWithSha256sum(raw, keys(raw, "prod/big/").stream().filter(k -> k.endsWith(".sqlite")).findFirst().orElseThrow());
+        }
+    }
 }
