@@ -39,7 +39,7 @@ class ConfigExampleTest {
         }
         Cli.Result r = cli.run("-c", "config.yaml", "config", "validate");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("6 datasources, 5 stores, 3 notifications, 7 jobs");
+        assertThat(r.out()).contains("6 datasources, 5 stores, 3 notifications, 8 jobs");
         assertThat(r.err()).doesNotContain("warning");
     }
 
