@@ -3,8 +3,11 @@ package io.dbbackup.cli;
 import io.dbbackup.core.Json;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.Shell;
+import io.dbbackup.testkit.SmtpServer;
 import io.dbbackup.testkit.SqliteFixture;
 import io.dbbackup.testkit.SteppingClock;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +35,18 @@ class CopyJobCliIT {
     Path dir;
     Cli cli;
 
+    SmtpServer smtp;
+
+    @AfterEach
+    void stopSmtp() {
+        if (smtp != null) {
+            smtp.close();
+        }
+    }
+
     @BeforeEach
     void setUp() throws Exception {
+        smtp = SmtpServer.plain();
         SqliteFixture.create(dir.resolve("app.db"), 400);
         cli = new Cli().workingDir(dir).clock(new SteppingClock(Instant.parse("2026-11-01T02:00:00Z"), Duration.ofHours(7)));
     }
@@ -156,8 +169,10 @@ class CopyJobCliIT {
     }
 
     @Test
-    void aSourceBackupThatDoesNotMatchItsChecksumIsNotCopiedTheOthersAre() throws Exception {
-        config("offsite", "");
+    void aSourceBackupThatDoesNotMatchItsChecksumIsNotCopiedTheOthersAreAndTheFailureIsMailed() throws Exception {
+        config("offsite", "notify: [{notifier: ops, on: failure}]");
+        Files.writeString(dir.resolve("config.yaml"), "notifications:\n" + SmtpServer.notifierYaml("ops", smtp.port()),
+                java.nio.file.StandardOpenOption.APPEND);
         for (int i = 0; i < 3; i++) {
             assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
         }
@@ -173,6 +188,10 @@ class CopyJobCliIT {
         assertThat(files("offsite")).noneMatch(f -> f.contains(lost)); // neither the artifact nor its sidecars
         assertThat(artifacts("offsite")).containsExactly(source.get(0).replace("prod/", "vault/"),
                 source.get(2).replace("prod/", "vault/"));
+        MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(10));
+        assertThat(mails).hasSize(1);
+        assertThat(mails[0].getSubject()).startsWith("[dbbackup] FAILED: backup job offsite on ");
+        assertThat(mails[0].getContent().toString()).contains(damaged).contains("dbbackup verify nightly --all-backups");
     }
 
     @Test
