@@ -356,9 +356,9 @@ public final class ConfigLoader {
 
     /**
      * Completes each copy job ({@code copy_of}) from its source job, now that every job is read: the source's
-     * datasource names its copies and its compression and encryption decode them. A copy of a copy, of a physical
-     * job, or of a job that does not exist is refused at its {@code copy_of}; a copy whose source has errors of its
-     * own is dropped silently (those errors are reported at the source).
+     * datasource names its copies and its compression and encryption decode them. A copy of a copy, or of a job that
+     * does not exist, is refused at its {@code copy_of}; a copy whose source has errors of its own is dropped silently
+     * (those errors are reported at the source).
      */
     private static void completeCopyJobs(Map<String, JobConfig> jobs, Map<String, YamlSection> copyJobs, Set<String> declaredJobs,
                                          Map<String, DatasourceConfig> datasources, Map<String, String> jobFolders) {
@@ -375,9 +375,6 @@ public final class ConfigLoader {
                 s.errorAtValue("copy_of", "no job named '" + copy.copyOf() + "'" + knownNames(declaredJobs));
             } else if (copyJobs.containsKey(copy.copyOf())) {
                 s.errorAtValue("copy_of", "job '" + copy.copyOf() + "' is itself a copy: name the job that makes the backups");
-            } else if (source != null && datasources.get(source.datasource()).engine().physical()) {
-                s.errorAtValue("copy_of", "job '" + copy.copyOf() + "' makes physical base backups: copying them and their WAL "
-                        + "archive is not supported; give the second store a physical job of its own");
             } else if (source != null) {
                 JobConfig full = copy.copying(source);
                 String folder = BackupKey.folder(full.prefix(), datasources.get(full.datasource()).engine().database());

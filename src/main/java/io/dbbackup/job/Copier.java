@@ -116,11 +116,18 @@ public final class Copier {
                 newestSha = c.sha256();
             }
         }
-        ws.log().info(copied == 0 && damaged.isEmpty() ? "copy up to date" : "copy finished", "job", job.name(), "copied", copied,
-                "already_there", held.size(), "left_to_retention", available.size() - todo.size() - alreadyThere(available, held),
+        int walCopied = 0;
+        if (ws.datasource(job.datasource()).engine().physical()) {
+            WalCopier.Copied wal = new WalCopier(ws, catalog).copy(job, source, from, to, ctx, damaged);
+            walCopied = wal.files();
+            bytes += wal.bytes();
+        }
+        ws.log().info(copied == 0 && walCopied == 0 && damaged.isEmpty() ? "copy up to date" : "copy finished", "job", job.name(),
+                "copied", copied, "already_there", held.size(),
+                "left_to_retention", available.size() - todo.size() - alreadyThere(available, held), "wal_copied", walCopied,
                 "bytes", bytes);
         if (!damaged.isEmpty()) {
-            String more = damaged.size() == 1 ? "" : " (and " + (damaged.size() - 1) + " more backups of job '" + source.name()
+            String more = damaged.size() == 1 ? "" : " (and " + (damaged.size() - 1) + " more files of job '" + source.name()
                     + "' that do not match their checksums)";
             throw new DbBackupException(ExitStatus.INTEGRITY, damaged.get(0).getMessage() + more + "; run 'dbbackup verify "
                     + source.name() + " --all-backups'", damaged.get(0), false);

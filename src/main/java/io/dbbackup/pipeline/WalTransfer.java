@@ -78,6 +78,98 @@ public final class WalTransfer {
         return hashing.count();
     }
 
+    /**
+     * Copies {@code key} from {@code from} to {@code target} in {@code to} as stored (no re-compression, no re-encryption),
+     * in one read: the stored bytes go to the upload as they are read, and through the decoder whose output must hash
+     * to the digest in the name before the upload is committed. Without {@code decryptor} an encrypted file cannot be
+     * decoded: it is copied unchecked (a fetch checks it). Returns the stored size; throws {@link IntegrityException}
+     * for a file that does not decode or hash as its name says (nothing is stored then).
+     */
+    public static long copy(Store from, WalKey key, Store to, WalKey target, Decryptor decryptor, OperationContext ctx)
+            throws IOException {
+        try (Upload upload = to.upload(target.key(), ctx); InputStream raw = from.open(key.key())) {
+            ctx.cancellation().onCancel(() -> {
+                try {
+                    raw.close();
+                } catch (IOException ignored) {
+                    // the read below fails and reports the cancellation
+                }
+            });
+            Tee tee = new Tee(new SourceReads(raw), upload.stream());
+            boolean check = !key.encrypted() || decryptor != null;
+            if (check) {
+                HashingOutputStream hashing = new HashingOutputStream(OutputStream.nullOutputStream());
+                try {
+                    InputStream in = key.encrypted() ? decryptor.decrypt(tee) : tee;
+                    Codecs.decompress(in, key.compression()).transferTo(hashing);
+                } catch (IntegrityException | io.dbbackup.codec.SourceReadException e) {
+                    throw e;
+                } catch (IOException e) {
+                    ctx.cancellation().throwIfCancelled();
+                    throw new IntegrityException(key.key() + " is corrupt: it does not decode as " + key.compression().id()
+                            + (key.encrypted() ? " (age)" : "") + ": " + e.getMessage(), e);
+                }
+                if (!hashing.hex().equals(key.sha256())) {
+                    throw new IntegrityException(key.key() + " is corrupt: its content hashes to " + hashing.hex()
+                            + ", not to the SHA-256 in its name");
+                }
+            }
+            tee.transferTo(OutputStream.nullOutputStream()); // what the decoder did not need (or all, unchecked)
+            ctx.cancellation().throwIfCancelled();
+            upload.stream().close();
+            upload.commit();
+            return tee.count;
+        }
+    }
+
+    /** Every byte read from it is also written to {@code copy}. */
+    private static final class Tee extends java.io.FilterInputStream {
+        private final OutputStream copy;
+        private long count;
+
+        Tee(InputStream in, OutputStream copy) {
+            super(in);
+            this.copy = copy;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                copy.write(b);
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                copy.write(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(n, 8192)];
+            int r = read(buf, 0, buf.length);
+            return Math.max(r, 0);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            // the store stream is closed by its owner
+        }
+    }
+
     /** Marks failures of the store stream itself, so that they are not taken for corrupt content. */
     private static final class SourceReads extends java.io.FilterInputStream {
         SourceReads(InputStream in) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -409,6 +410,83 @@ class PhysicalBackupIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         try (PostgresServer restored = c.startRestored(dir)) {
             assertThat(c.rows(restored)).containsExactly("A:100", "B:50", "C:5", "after:10");
+        }
+    }
+
+    /**
+     * A copy job of the physical job: its kept base backup and the WAL that backup recovers with (none older) land in a
+     * second store; a later run copies only the WAL archived since; a WAL file that does not match its name is not
+     * copied (exit 3); and the copy alone recovers to the latest archived commit.
+     */
+    @Test
+    @Order(10)
+    void aCopyJobCarriesTheBaseBackupAndItsWalToASecondStoreAndRecoversFromIt() throws Exception {
+        Path copyConfig = c.work.resolve("config-copy.yaml");
+        Files.writeString(copyConfig, Files.readString(c.config)
+                .replace("stores:\n", "stores:\n  offsite: {type: local, path: offsite}\n")
+                + "    retention: {keep_last: 1}\n"
+                + "  phys-offsite:\n    copy_of: phys\n    store: offsite\n    prefix: vault\n    verify: true\n"
+                + "    retention: {keep_last: 1}\n");
+        Path offsite = c.work.resolve("offsite/vault/main");
+        Cli.Result first = runWith(copyConfig, "backup", "phys-offsite");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        String base = ((String) ((Map<?, ?>) ((List<?>) Json.parse(run("list", "phys", "--json").out())).get(0)).get("key"))
+                .replace("pitr/main/", "");
+        assertThat(offsite.resolve(base)).exists();
+        assertThat(Shell.ok(offsite, "sha256sum", "-c", base + ".sha256")).contains(base + ": OK");
+        Map<?, ?> facts = (Map<?, ?>) ((Map<?, ?>) Json.parse(Files.readString(offsite.resolve(base + ".manifest.json")))).get("facts");
+        String keepFrom = (String) facts.get("start_wal_file");
+        List<String> copied = walFiles(offsite);
+        assertThat(copied).isNotEmpty().allSatisfy(n -> assertThat(n.endsWith(".history") || n.substring(0, 24).compareTo(keepFrom) >= 0)
+                .as(n + " is needed from " + keepFrom).isTrue());
+        assertThat(walFiles(c.work.resolve("store/pitr/main"))).containsAll(copied);
+
+        c.pg.execute("postgres", "insert into t(batch) select 'D' from generate_series(1, 7)");
+        String segment = c.switchWal();
+        c.awaitArchived(segment, java.time.Duration.ofSeconds(60));
+        Cli.Result second = runWith(copyConfig, "backup", "phys-offsite");
+        assertThat(second.exit()).as(second.toString()).isZero();
+        assertThat(second.err()).contains("copied=0").containsPattern("wal_copied=[1-9]");
+        assertThat(walFiles(offsite)).anyMatch(n -> n.startsWith(segment + "-"));
+
+        // a file that does not match the digest in its name is not copied; the run fails as an integrity failure
+        Path sourceObj = archivedObject(segment);
+        Path copiedObj = walObject(offsite, segment);
+        byte[] original = Files.readAllBytes(sourceObj);
+        Files.delete(copiedObj);
+        byte[] bad = original.clone();
+        bad[bad.length / 2] ^= 0x10;
+        Files.write(sourceObj, bad);
+        try {
+            Cli.Result damaged = runWith(copyConfig, "backup", "phys-offsite");
+            assertThat(damaged.exit()).as(damaged.toString()).isEqualTo(3);
+            assertThat(damaged.err()).contains("not copied").contains(segment);
+            assertThat(walFiles(offsite)).noneMatch(n -> n.startsWith(segment + "-"));
+        } finally {
+            Files.write(sourceObj, original);
+        }
+        assertThat(runWith(copyConfig, "backup", "phys-offsite").exit()).isZero();
+
+        Path dir = c.restoreDir("from-copy");
+        Cli.Result r = runWith(copyConfig, "restore", "phys-offsite", "--pgdata", dir.resolve("data").toString(),
+                "--dbbackup-command", PhysicalCluster.dbbackupCommand(), "--target", "latest");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("data/postgresql.auto.conf"))).contains("wal-fetch --job phys-offsite");
+        try (PostgresServer restored = c.startRestored(dir)) {
+            assertThat(c.rows(restored)).containsExactly("A:100", "B:50", "C:5", "D:7", "after:10");
+        }
+    }
+
+    /** The archived WAL object names under a job folder's wal/, sorted. */
+    private static List<String> walFiles(Path jobFolder) throws IOException {
+        try (var s = Files.walk(jobFolder.resolve("wal"))) {
+            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static Path walObject(Path jobFolder, String segment) throws IOException {
+        try (var s = Files.walk(jobFolder.resolve("wal"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(segment + "-")).findFirst().orElseThrow();
         }
     }
 
