@@ -86,6 +86,9 @@ final class ListCommand implements Callable<Integer> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("job", j.name());
             row.put("store", j.store());
+            if (j.isCopy()) {
+                row.put("copy_of", j.copyOf());
+            }
             try {
                 List<Catalog.Entry> entries = catalog.list(j);
                 row.put("ok", true);
@@ -130,10 +133,11 @@ final class ListCommand implements Callable<Integer> {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> n = (Map<String, Object>) r.get("newest");
-            root.out.printf(f, r.get("job"), r.get("store"), r.get("backups"),
+            String line = String.format(f, r.get("job"), r.get("store"), r.get("backups"),
                     n == null ? "-" : TIME.format(Instant.parse((String) n.get("timestamp"))),
                     n == null ? "-" : age(Duration.ofSeconds((Long) n.get("age_seconds"))),
                     n == null ? "-" : Human.size((Long) n.get("size")), n == null ? "-" : Human.size((Long) r.get("total_size")));
+            root.out.print(r.containsKey("copy_of") ? line.stripTrailing() + "  copy of " + r.get("copy_of") + "\n" : line);
         }
     }
 

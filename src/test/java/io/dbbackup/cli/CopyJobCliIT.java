@@ -121,6 +121,13 @@ class CopyJobCliIT {
         assertThat(from.get("key")).isEqualTo(made.get(0));
         assertThat(r.err()).contains("backup copied").contains("backup verified");
         assertThat(r.out()).contains("offsite").contains("vault/app/" + name);
+
+        Cli.Result all = cli.run("-c", "config.yaml", "list", "--all");
+        assertThat(all.exit()).as(all.toString()).isZero();
+        assertThat(all.out()).containsPattern("(?m)^offsite +offsite +1 .*  copy of nightly$")
+                .containsPattern("(?m)^nightly +local +1 .*[^y]$");
+        List<?> json = (List<?>) Json.parse(cli.run("-c", "config.yaml", "list", "--all", "--json").out());
+        assertThat(json.stream().map(o -> String.valueOf(((Map<?, ?>) o).get("copy_of"))).toList()).containsExactly("null", "nightly");
     }
 
     @Test
