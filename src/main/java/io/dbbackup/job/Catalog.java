@@ -9,6 +9,7 @@ import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Store;
 
 import io.dbbackup.core.Json;
+import io.dbbackup.core.WalFileName;
 import io.dbbackup.spi.NoSuchKeyException;
 
 import java.io.IOException;
@@ -139,6 +140,15 @@ public final class Catalog {
             return new Facts(key, Instant.parse(String.valueOf(m.get("finished"))), facts);
         } catch (RuntimeException e) {
             throw DbBackupException.integrity("the manifest " + key.manifestKey() + " is not valid: " + e.getMessage());
+        }
+    }
+
+    /** Where a physical backup's WAL starts ({@code start_wal_file} in its manifest); empty when its manifest does not say. */
+    public Optional<WalFileName> walStart(JobConfig job, BackupKey key) {
+        try {
+            return facts(job, key).get("start_wal_file").flatMap(WalFileName::parse);
+        } catch (DbBackupException e) {
+            return Optional.empty();
         }
     }
 

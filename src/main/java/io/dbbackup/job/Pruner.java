@@ -132,12 +132,7 @@ public final class Pruner {
     private WalRetention.Decision walDecision(JobConfig job, RetentionDecision decision) {
         List<WalFileName> starts = new ArrayList<>();
         for (Kept k : decision.keep()) {
-            Optional<WalFileName> start;
-            try {
-                start = catalog.facts(job, k.backup()).get("start_wal_file").flatMap(WalFileName::parse);
-            } catch (DbBackupException e) {
-                start = Optional.empty();
-            }
+            Optional<WalFileName> start = catalog.walStart(job, k.backup());
             if (start.isEmpty()) {
                 ws.log().warn("no archived WAL pruned: the manifest of a kept backup does not say where its WAL starts",
                         "job", job.name(), "key", k.backup().key());

@@ -88,12 +88,7 @@ final class WalCopier {
         List<BackupKey> keys = catalog.list(job).stream().map(Catalog.Entry::key).toList();
         List<WalFileName> starts = new ArrayList<>();
         for (Kept k : GfsPolicy.decide(keys, job.retention()).keep()) {
-            Optional<WalFileName> start;
-            try {
-                start = catalog.facts(job, k.backup()).get("start_wal_file").flatMap(WalFileName::parse);
-            } catch (DbBackupException e) {
-                start = Optional.empty();
-            }
+            Optional<WalFileName> start = catalog.walStart(job, k.backup());
             if (start.isEmpty()) {
                 return null;
             }

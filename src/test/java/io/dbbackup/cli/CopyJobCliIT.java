@@ -6,6 +6,7 @@ import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SmtpServer;
 import io.dbbackup.testkit.SqliteFixture;
 import io.dbbackup.testkit.SteppingClock;
+import io.dbbackup.testkit.TestBytes;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,7 +185,7 @@ class CopyJobCliIT {
         }
         List<String> source = artifacts("local");
         String damaged = source.get(1);
-        flipByte(dir.resolve("local/" + damaged));
+        TestBytes.flipMiddleByte(dir.resolve("local/" + damaged));
 
         Cli.Result r = cli.run("-c", "config.yaml", "backup", "offsite");
 
@@ -254,15 +254,5 @@ class CopyJobCliIT {
         Cli.Result dump = cli.run("-c", "config.yaml", "backup", "nightly");
         assertThat(dump.exit()).isEqualTo(1);
         assertThat(dump.err()).contains("PG_PASSWORD_NOT_SET_HERE");
-    }
-
-    private static void flipByte(Path file) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            long at = f.length() / 2;
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 0x40);
-        }
     }
 }

@@ -60,15 +60,7 @@ public abstract class RemoteStoreCliScenario {
 
     /** The config of job {@code app} with {@code retention}, its store given by {@code store} (as {@link #storeYaml()}). */
     protected void writeConfig(String retention, String store) throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: sqlite
-                    path: app.db
-                    compression: zstd
-                  restored:
-                    engine: sqlite
-                    path: restored/app.db
+        Files.writeString(dir.resolve("config.yaml"), DATASOURCES + """
                 stores:
                   remote:
                 %s
@@ -82,6 +74,18 @@ public abstract class RemoteStoreCliScenario {
                 %s
                 """.formatted(store.stripTrailing(), retention.indent(6).stripTrailing()));
     }
+
+    /** Datasource {@code app} (SQLite app.db, zstd) and {@code restored} (restored/app.db), as a config's first section. */
+    private static final String DATASOURCES = """
+            datasources:
+              app:
+                engine: sqlite
+                path: app.db
+                compression: zstd
+              restored:
+                engine: sqlite
+                path: restored/app.db
+            """;
 
     /**
      * Job {@code big}: a SQLite database of {@code mib} MiB that does not compress, backed up uncompressed with
@@ -299,15 +303,7 @@ public abstract class RemoteStoreCliScenario {
      */
     @Test
     void copyJobsCarryBackupsToThisStoreAndBackInTheRunThatMadeThem() throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: sqlite
-                    path: app.db
-                    compression: zstd
-                  restored:
-                    engine: sqlite
-                    path: restored/app.db
+        Files.writeString(dir.resolve("config.yaml"), DATASOURCES + """
                 stores:
                   remote:
                 %s

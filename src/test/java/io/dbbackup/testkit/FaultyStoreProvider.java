@@ -12,7 +12,6 @@ import io.dbbackup.store.local.LocalStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -79,7 +78,7 @@ public final class FaultyStoreProvider implements StoreProvider {
                 public void commit() throws IOException {
                     up.commit();
                     if (corrupt && !key.endsWith(".sha256") && !key.endsWith(".manifest.json")) {
-                        flipMiddleByte(delegate.root().resolve(key));
+                        TestBytes.flipMiddleByte(delegate.root().resolve(key));
                     }
                 }
 
@@ -93,16 +92,6 @@ public final class FaultyStoreProvider implements StoreProvider {
                     up.close();
                 }
             };
-        }
-
-        private static void flipMiddleByte(Path file) throws IOException {
-            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-                long at = f.length() / 2;
-                f.seek(at);
-                int b = f.read();
-                f.seek(at);
-                f.write(b ^ 0x40);
-            }
         }
 
         @Override

@@ -59,4 +59,15 @@ public final class TestBytes {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Flips one bit of the byte in the middle of {@code file}: bit rot, or a store that damaged it. */
+    public static void flipMiddleByte(java.nio.file.Path file) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x40);
+        }
+    }
 }

@@ -148,20 +148,7 @@ class S3CliIT extends RemoteStoreCliScenario {
         try (Store raw = rawStore()) {
             String old = "prod/big/big-20200101-000000.sqlite";
             raw.put(old, "an old backup that keep_last: 1 would delete".getBytes(), ctx());
-            ExecutorService run = Executors.newSingleThreadExecutor();
-            Future<Cli.Result> result = run.submit(() -> cli.run("-c", "config.yaml", "backup", "big", "--prune"));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (admin.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty()) {
-                assertThat(System.nanoTime()).as("a multipart upload starts").isLessThan(deadline);
-                assertThat(result.isDone()).as("the backup is still running").isFalse();
-                Thread.sleep(20);
-            }
-            Thread.sleep(300);
-            s3.kill();
-            Thread.sleep(8000); // the SDK's retries give up; the store keeps retrying the abort
-            s3.start();
-            Cli.Result r = result.get(3, TimeUnit.MINUTES);
-            run.shutdown();
+            Cli.Result r = killedMidUpload("backup", "big", "--prune");
             System.out.println("S3 server killed mid-backup: exit " + r.exit() + "; " + r.err().lines()
                     .filter(l -> l.contains("ERROR") || l.startsWith("error")).findFirst().orElse(""));
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
@@ -188,20 +175,7 @@ class S3CliIT extends RemoteStoreCliScenario {
         try (Store raw = rawStore()) {
             String old = "prod/big/big-20200101-000000.sqlite";
             raw.put(old, "an old copy that keep_last: 1 would delete".getBytes(), ctx());
-            ExecutorService run = Executors.newSingleThreadExecutor();
-            Future<Cli.Result> result = run.submit(() -> cli.run("-c", "config.yaml", "backup", "big", "--prune"));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (admin.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty()) {
-                assertThat(System.nanoTime()).as("a multipart upload starts").isLessThan(deadline);
-                assertThat(result.isDone()).as("the copy is still running").isFalse();
-                Thread.sleep(20);
-            }
-            Thread.sleep(300);
-            s3.kill();
-            Thread.sleep(8000); // the SDK's retries give up; the store keeps retrying the abort
-            s3.start();
-            Cli.Result r = result.get(3, TimeUnit.MINUTES);
-            run.shutdown();
+            Cli.Result r = killedMidUpload("backup", "big", "--prune");
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
             assertThat(r.err()).contains("copy of ");
             assertNoSecrets(r);
@@ -213,6 +187,31 @@ class S3CliIT extends RemoteStoreCliScenario {
             assertThat(again.exit()).as(again.toString()).isZero();
             assertThat(keys(raw, "prod/big/")).hasSize(3).noneMatch(old::equals);
             checkWithSha256sum(raw, keys(raw, "prod/big/").stream().filter(k -> k.endsWith(".sqlite")).findFirst().orElseThrow());
+        }
+    }
+
+    /** Runs the CLI with {@code args} and kills s3proxy once its multipart upload started; restarts it; the CLI's result. */
+    private Cli.Result killedMidUpload(String... args) throws Exception {
+        String[] full = new String[args.length + 2];
+        full[0] = "-c";
+        full[1] = "config.yaml";
+        System.arraycopy(args, 0, full, 2, args.length);
+        ExecutorService run = Executors.newSingleThreadExecutor();
+        try {
+            Future<Cli.Result> result = run.submit(() -> cli.run(full));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (admin.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty()) {
+                assertThat(System.nanoTime()).as("a multipart upload starts").isLessThan(deadline);
+                assertThat(result.isDone()).as("the command is still running").isFalse();
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            s3.kill();
+            Thread.sleep(8000); // the SDK's retries give up; the store keeps retrying the abort
+            s3.start();
+            return result.get(3, TimeUnit.MINUTES);
+        } finally {
+            run.shutdown();
         }
     }
 }
