@@ -42,6 +42,17 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--clean", description = "Drop existing objects in the target first (where the engine supports it).")
     boolean clean;
 
+    @Option(names = "--table", paramLabel = "NAME", description = "PostgreSQL custom-format backups: restore only this table "
+            + "(or view, sequence), as pg_restore --table: its definition and rows, not its indexes, constraints or triggers. Repeatable.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--schema", paramLabel = "NAME", description = "PostgreSQL custom-format backups: restore only the objects "
+            + "of this schema (with --table: only tables in it). Repeatable.")
+    List<String> schemas = new ArrayList<>();
+
+    @Option(names = "--data-only", description = "PostgreSQL custom-format backups: restore rows only, into tables that exist.")
+    boolean dataOnly;
+
     @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")
     boolean noProgress;
 
@@ -95,23 +106,25 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Workspace ws = workspace();
         Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(
-                new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean, dryRun));
+                new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean, dryRun, tables,
+                        schemas, dataOnly));
         if (r.dryRun()) {
             root.out.println("dry run: " + r.key().key() + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
-                    + " decoded); it would be restored into " + r.target());
+                    + " decoded); it would be restored into " + r.target() + (r.selection().isEmpty() ? "" : " (only " + r.selection() + ")"));
             root.out.println("target: " + r.targetHolds() + (r.targetEmpty() || autoConfirm ? ""
                     : " (a restore asks for confirmation, or takes --auto-confirm)"));
             root.out.println("nothing was changed");
             return 0;
         }
-        root.out.println("restored " + r.key().key() + " into " + r.target() + " (" + Human.size(r.bytes()) + ")");
+        root.out.println("restored " + (r.selection().isEmpty() ? "" : r.selection() + " of ") + r.key().key() + " into " + r.target()
+                + " (" + Human.size(r.bytes()) + ")");
         return 0;
     }
 
     private int restoreFiles(RecoveryTarget recovery) {
-        if (to != null || clean || autoConfirm) {
-            throw DbBackupException.user("--to, --clean and --auto-confirm are for logical restores; --pgdata restores into "
-                    + "an empty data directory");
+        if (to != null || clean || autoConfirm || !tables.isEmpty() || !schemas.isEmpty() || dataOnly) {
+            throw DbBackupException.user("--to, --clean, --auto-confirm, --table, --schema and --data-only are for logical "
+                    + "restores; --pgdata restores into an empty data directory");
         }
         Workspace ws = workspace();
         PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(

@@ -16,6 +16,7 @@ import io.dbbackup.spi.TargetState;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,20 +27,38 @@ import java.util.Optional;
  */
 public final class Restorer {
     /** What a restore should do; {@code dryRun}: check the backup and the target, then stop. */
+    /** {@code tables}, {@code schemas}, {@code dataOnly}: restore part of the backup ({@link RestoreOptions#partial}). */
     public record Request(String job, Optional<String> key, Optional<String> toDatasource, boolean autoConfirm,
-                          boolean clean, boolean dryRun) {
+                          boolean clean, boolean dryRun, List<String> tables, List<String> schemas, boolean dataOnly) {
+        public Request {
+            tables = List.copyOf(tables);
+            schemas = List.copyOf(schemas);
+        }
+
+        public Request(String job, Optional<String> key, Optional<String> toDatasource, boolean autoConfirm, boolean clean,
+                       boolean dryRun) {
+            this(job, key, toDatasource, autoConfirm, clean, dryRun, List.of(), List.of(), false);
+        }
+
         public Request(String job, Optional<String> key, Optional<String> toDatasource, boolean autoConfirm, boolean clean) {
             this(job, key, toDatasource, autoConfirm, clean, false);
+        }
+
+        RestoreOptions options() {
+            return new RestoreOptions(clean, false, tables, schemas, dataOnly);
         }
     }
 
     /**
      * What was restored where ({@code bytes} decoded); for a dry run, what would have been, {@code bytes} the
-     * decoded size the check read. {@code targetEmpty} and {@code targetHolds}: the target as inspected before.
+     * decoded size the check read. {@code targetEmpty} and {@code targetHolds}: the target as inspected before; {@code selection}:
+     * what of the backup, for a restore in part ({@code "table orders"}), else empty.
      */
-    public record Result(BackupKey key, String target, long bytes, boolean dryRun, boolean targetEmpty, String targetHolds) {
-        Result(BackupKey key, String target, long bytes, boolean dryRun, TargetState state) {
-            this(key, target, bytes, dryRun, state.isEmpty(), state.description());
+    public record Result(BackupKey key, String target, long bytes, boolean dryRun, boolean targetEmpty, String targetHolds,
+                         String selection) {
+        Result(BackupKey key, String target, long bytes, boolean dryRun, TargetState state, RestoreOptions options) {
+            this(key, target, bytes, dryRun, state.isEmpty(), state.description(),
+                    options.partial() ? options.describeSelection() : "");
         }
     }
 
@@ -76,10 +95,19 @@ public final class Restorer {
         ws.requireSecrets(job, "datasources." + target.name());
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
+        RestoreOptions options = r.options();
+        requireRestorableInPart(options, key, target);
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
+            if (options.partial()) { // a name that is not there fails before a long read, not after it
+                try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
+                    target.engine().requireInBackup(decoded, key.format(), options, ctx); // its contents list only
+                } catch (IOException e) {
+                    throw Failures.map("cannot read the contents of " + key.key(), e);
+                }
+            }
             ws.log().info("checking backup before restore", "key", key.key());
             long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
             long decodedBytes;
@@ -104,16 +132,18 @@ public final class Restorer {
             }
             if (r.dryRun()) {
                 ws.log().info("dry run: nothing restored", "key", key.key(), "target", target.engine().describe());
-                return new Result(key, target.engine().describe(), decodedBytes, true, state);
+                return new Result(key, target.engine().describe(), decodedBytes, true, state, options);
             }
             Overwrite.confirm(confirmer, r.autoConfirm(), state, target.engine().describe(), "restore",
-                    "Restore " + key.fileName() + " into " + target.engine().describe() + "?");
-            ws.log().info("restore started", "key", key.key(), "target", target.engine().describe());
+                    "Restore " + (options.partial() ? options.describeSelection() + " of " : "") + key.fileName() + " into "
+                            + target.engine().describe() + "?");
+            ws.log().info("restore started", "key", key.key(), "target", target.engine().describe(), "restores",
+                    options.describeSelection());
             long bytes;
             try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
                 progress.started("restoring " + key.fileName(), total);
                 CountingInputStream counting = new CountingInputStream(progress.watch(decoded));
-                target.engine().restore(counting, key.format(), new RestoreOptions(r.clean()), ctx);
+                target.engine().restore(counting, key.format(), options, ctx);
                 bytes = counting.count();
             } catch (IOException | RuntimeException e) {
                 throw Failures.map("restore of " + key.key() + " into " + target.engine().describe() + " failed", e);
@@ -121,7 +151,29 @@ public final class Restorer {
                 progress.finished();
             }
             ws.log().info("restore finished", "key", key.key(), "target", target.engine().describe(), "bytes", bytes);
-            return new Result(key, target.engine().describe(), bytes, false, state);
+            return new Result(key, target.engine().describe(), bytes, false, state, options);
+        }
+    }
+
+    /**
+     * A restore in part needs a backup its target's engine can take apart (a PostgreSQL custom archive), and is never
+     * combined with {@code --clean}: pg_restore's {@code --table} brings back a table without its indexes, constraints
+     * and triggers, so a clean replace would leave production with a bare table. It adds, in one transaction: into a
+     * scratch database, or rows into tables that exist ({@code --data-only}). Refused before anything is read.
+     */
+    private static void requireRestorableInPart(RestoreOptions options, BackupKey key, DatasourceConfig target) {
+        if (!options.partial()) {
+            return;
+        }
+        if (options.clean()) {
+            throw DbBackupException.user("--table, --schema and --data-only add to the target and cannot be combined with --clean "
+                    + "(pg_restore --table restores a table without its indexes, constraints and triggers: a clean replace would "
+                    + "leave it bare); restore into a scratch datasource (--to) and copy back what you need");
+        }
+        if (!target.engine().restoresInPart(key.format())) {
+            throw DbBackupException.user("--table, --schema and --data-only need a PostgreSQL custom-format backup (format: "
+                    + "custom, a .dump file); " + key.fileName() + " into " + target.engine().describe() + " is restored whole: "
+                    + "restore it into a scratch datasource (--to) and copy back what you need");
         }
     }
 

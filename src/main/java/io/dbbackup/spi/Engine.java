@@ -178,4 +178,22 @@ public interface Engine {
     default String verifyDeep(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
         throw io.dbbackup.core.DbBackupException.user("verify --deep is not available for " + describe());
     }
+
+    /**
+     * Whether a backup of {@code format} can be restored in part ({@link RestoreOptions#partial}: some tables, some
+     * schemas, rows only). Default: no.
+     */
+    default boolean restoresInPart(DumpFormat format) {
+        return false;
+    }
+
+    /**
+     * Fails (a user error: nothing was touched) when the backup ({@code in}: decoded; the caller closes it and may not
+     * have read it to its end) does not hold every table and schema {@code selection} names, saying what it holds: a
+     * restore of a name that is not there would otherwise succeed having restored nothing. Only called where
+     * {@link #restoresInPart} holds.
+     */
+    default void requireInBackup(InputStream in, DumpFormat format, RestoreOptions selection, OperationContext ctx)
+            throws IOException {
+    }
 }

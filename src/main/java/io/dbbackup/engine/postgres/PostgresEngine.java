@@ -252,6 +252,12 @@ public final class PostgresEngine implements Engine {
             try {
                 if (format == DumpFormat.SQL) {
                     pg.tool(psqlRestore(client, options), db, pass).run(in, null, ctx.cancellation());
+                } else if (options.partial()) {
+                    // as a script through psql: a schema restored into a database without it needs its CREATE SCHEMA,
+                    // which pg_restore --schema leaves out; all in one transaction
+                    PgClient psql = locator.forServer("psql", server);
+                    ToolChain.run(pg.tool(pgRestoreScript(client, options), db, pass), in, pg.tool(psqlPartial(psql, options), db, pass),
+                            ctx.cancellation());
                 } else if (!options.clean()) {
                     pg.tool(pgRestore(client), db, pass).run(in, null, ctx.cancellation());
                 } else {
@@ -259,7 +265,7 @@ public final class PostgresEngine implements Engine {
                     // not name): turn the archive into a script and run it after the same clean step as plain
                     // dumps, all in one psql transaction
                     PgClient psql = locator.forServer("psql", server);
-                    ToolChain.run(pg.tool(pgRestoreScript(client), db, pass), in, pg.tool(psqlRestore(psql, options), db, pass),
+                    ToolChain.run(pg.tool(pgRestoreScript(client, options), db, pass), in, pg.tool(psqlRestore(psql, options), db, pass),
                             ctx.cancellation());
                 }
             } catch (IOException e) {
@@ -345,10 +351,26 @@ public final class PostgresEngine implements Engine {
         return cmd;
     }
 
-    /** pg_restore as a converter: archive on stdin, SQL script on stdout, no connection. */
-    private List<String> pgRestoreScript(PgClient pgRestore) {
+    /** pg_restore as a converter: archive on stdin, SQL script on stdout (only the selection's part), no connection. */
+    private List<String> pgRestoreScript(PgClient pgRestore, RestoreOptions options) {
         List<String> cmd = new ArrayList<>(List.of(pgRestore.executable().toString(), "--exit-on-error", "--file=-"));
         cmd.addAll(ownershipFlags());
+        options.schemas().forEach(n -> cmd.add("--schema=" + n));
+        options.tables().forEach(t -> cmd.add("--table=" + t));
+        if (options.dataOnly()) {
+            cmd.add("--data-only");
+        }
+        return cmd;
+    }
+
+    /** psql for a restore in part: the selected schemas created when missing (not for rows only), then the script. */
+    private List<String> psqlPartial(PgClient psql, RestoreOptions options) {
+        List<String> cmd = new ArrayList<>(List.of(psql.executable().toString(), "-X", "-q", "--no-password",
+                "-v", "ON_ERROR_STOP=1", "--single-transaction"));
+        if (!options.dataOnly()) {
+            options.schemas().forEach(n -> cmd.addAll(List.of("-c", "create schema if not exists \"" + n.replace("\"", "\"\"") + "\"")));
+        }
+        cmd.addAll(List.of("-f", "-"));
         return cmd;
     }
 
@@ -361,6 +383,41 @@ public final class PostgresEngine implements Engine {
             cmd.add("--no-privileges");
         }
         return cmd;
+    }
+
+    /** A custom archive restores in part: pg_restore's {@code --table}, {@code --schema}, {@code --data-only}. */
+    @Override
+    public boolean restoresInPart(DumpFormat format) {
+        return format == DumpFormat.DUMP;
+    }
+
+    /**
+     * Reads the archive's table of contents ({@code pg_restore --list}, which stops after it: the rest is not read) and
+     * fails naming each table or schema the selection names that it does not hold. pg_restore's {@code --table} takes
+     * tables, views, materialized views, sequences and foreign tables, in any schema the selection's schemas allow.
+     */
+    @Override
+    public void requireInBackup(InputStream in, DumpFormat format, RestoreOptions selection, OperationContext ctx)
+            throws IOException {
+        Path exe = locator.newest("pg_restore");
+        java.io.ByteArrayOutputStream toc = new java.io.ByteArrayOutputStream();
+        ChildProcess.of(List.of(exe.toString(), "--list", "--file=-")).name("pg_restore").run(in, toc, ctx.cancellation());
+        ArchiveToc archive = ArchiveToc.of(toc.toString(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> missing = new ArrayList<>();
+        selection.schemas().stream().filter(n -> !archive.schemas().contains(n)).forEach(n -> missing.add("schema " + n));
+        for (String t : selection.tables()) {
+            boolean there = archive.relations().stream().anyMatch(r -> r.name().equals(t)
+                    && (selection.schemas().isEmpty() || selection.schemas().contains(r.schema())));
+            if (!there) {
+                missing.add("table " + t + (selection.schemas().isEmpty() ? "" : " in schema " + String.join(" or ", selection.schemas())));
+            }
+        }
+        if (!missing.isEmpty()) {
+            List<String> held = archive.relations().stream().map(r -> r.schema() + "." + r.name()).distinct().sorted().toList();
+            throw DbBackupException.user("the backup holds no " + String.join(", no ", missing) + " (it holds "
+                    + (held.isEmpty() ? "no tables" : held.size() > 20 ? String.join(", ", held.subList(0, 20)) + " and "
+                    + (held.size() - 20) + " more" : String.join(", ", held)) + "); nothing was restored");
+        }
     }
 
     /** A restore writes into the target database (file) only. */

@@ -1,0 +1,177 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code restore --table/--schema/--data-only} against a real server: one table of last night's custom archive into a
+ * scratch database (the rest not), a schema, a truncated table's rows back in place; a name the archive does not hold,
+ * a plain script, and --clean refused before anything is touched.
+ */
+class PostgresPartialRestoreIT {
+    static PostgresServer pg;
+
+    @TempDir
+    Path dir;
+    Cli cli;
+
+    @BeforeAll
+    static void startServer() {
+        pg = PostgresServer.start();
+        pg.createDatabase("shop");
+        pg.execute("shop", """
+                create schema audit;
+                create table customers(id int primary key, name text not null);
+                create table orders(id serial primary key, customer_id int not null references customers(id), total numeric);
+                create index orders_customer on orders(customer_id);
+                create table audit.log(id int, what text);
+                insert into customers select i, 'customer ' || i from generate_series(1, 50) i;
+                insert into orders(customer_id, total) select 1 + i % 50, i * 1.5 from generate_series(1, 300) i;
+                insert into audit.log select i, 'event ' || i from generate_series(1, 20) i;
+                """);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        pg.writePasswordFile(dir.resolve("pg.password"));
+        for (String db : List.of("scratch", "scratch2")) {
+            if (pg.databaseExists(db)) {
+                pg.dropDatabase(db);
+            }
+        }
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  shop: &pg
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %d
+                    user: postgres
+                    password_file: pg.password
+                    database: shop
+                    format: custom
+                  shop-plain:
+                    <<: *pg
+                    format: plain
+                  scratch:
+                    <<: *pg
+                    database: scratch
+                  scratch2:
+                    <<: *pg
+                    database: scratch2
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  shop: {datasource: shop, store: local}
+                  shop-plain: {datasource: shop-plain, store: local, prefix: plain}
+                """.formatted(pg.port()));
+        cli = new Cli().workingDir(dir);
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop");
+        assertThat(b.exit()).as(b.toString()).isZero();
+    }
+
+    private List<String> tables(String db) {
+        return pg.query(db, "select schemaname || '.' || tablename from pg_tables where schemaname not in ('pg_catalog', "
+                + "'information_schema') order by 1");
+    }
+
+    @Test
+    void oneTableOfTheBackupIntoAScratchDatabase() {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "orders");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("restored table orders of shop/shop-").contains("/scratch");
+        assertThat(tables("scratch")).containsExactly("public.orders");
+        assertThat(pg.queryOne("scratch", "select count(*) || ' ' || sum(total) from orders"))
+                .isEqualTo(pg.queryOne("shop", "select count(*) || ' ' || sum(total) from orders"));
+    }
+
+    @Test
+    void aSchemaOfTheBackup() {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch2", "--schema", "audit");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(tables("scratch2")).containsExactly("audit.log");
+        assertThat(pg.queryOne("scratch2", "select count(*) from audit.log")).isEqualTo("20");
+    }
+
+    @Test
+    void aTruncatedTablesRowsComeBackInPlace() {
+        pg.execute("shop", "truncate audit.log");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--schema", "audit", "--table", "log", "--data-only",
+                "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(pg.queryOne("shop", "select count(*) from audit.log")).isEqualTo("20");
+        assertThat(pg.queryOne("shop", "select count(*) from orders")).isEqualTo("300");
+
+        // the rows are there again: a second load would duplicate them, so it fails whole (one transaction)
+        pg.execute("shop", "alter table audit.log add primary key (id)");
+        try {
+            Cli.Result again = cli.run("-c", "config.yaml", "restore", "shop", "--schema", "audit", "--table", "log", "--data-only",
+                    "--auto-confirm");
+            assertThat(again.exit()).as(again.toString()).isEqualTo(2);
+            assertThat(again.err()).contains("rolled back").contains("duplicate key");
+            assertThat(pg.queryOne("shop", "select count(*) from audit.log")).isEqualTo("20");
+        } finally {
+            pg.execute("shop", "alter table audit.log drop constraint log_pkey");
+        }
+    }
+
+    @Test
+    void aNameTheBackupDoesNotHoldIsRefusedBeforeAnythingIsTouched() {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "ordres");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("the backup holds no table ordres").contains("public.orders").contains("audit.log")
+                .contains("nothing was restored");
+        assertThat(pg.databaseExists("scratch")).isFalse();
+
+        Cli.Result wrongSchema = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--schema", "audit",
+                "--table", "orders");
+        assertThat(wrongSchema.exit()).as(wrongSchema.toString()).isEqualTo(1);
+        assertThat(wrongSchema.err()).contains("no table orders in schema audit");
+    }
+
+    @Test
+    void aPlainScriptAndCleanAreRefusedWithTheWayOut() {
+        assertThat(cli.run("-c", "config.yaml", "backup", "shop-plain").exit()).isZero();
+
+        Cli.Result plain = cli.run("-c", "config.yaml", "restore", "shop-plain", "--to", "scratch", "--table", "orders");
+        assertThat(plain.exit()).as(plain.toString()).isEqualTo(1);
+        assertThat(plain.err()).contains("need a PostgreSQL custom-format backup").contains("restore it into a scratch datasource");
+
+        Cli.Result clean = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--clean", "--auto-confirm");
+        assertThat(clean.exit()).as(clean.toString()).isEqualTo(1);
+        assertThat(clean.err()).contains("cannot be combined with --clean");
+        assertThat(pg.queryOne("shop", "select count(*) from orders")).isEqualTo("300");
+        assertThat(pg.databaseExists("scratch")).isFalse();
+    }
+
+    @Test
+    void aDryRunChecksTheNamesAndSaysWhatWouldBeRestored() {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "customers", "--dry-run");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("(only table customers)").contains("nothing was changed");
+        assertThat(pg.databaseExists("scratch")).isFalse();
+    }
+}
