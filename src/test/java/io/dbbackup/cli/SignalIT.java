@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.core.Json;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.FakeEngineProvider;
+import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SmtpServer;
 import io.dbbackup.testkit.WebhookServer;
 import jakarta.mail.internet.MimeMessage;
@@ -126,6 +127,62 @@ class SignalIT {
             if (Files.exists(pidFile)) {
                 ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
             }
+        }
+    }
+
+    /**
+     * SIGTERM while a copy job copies a backup (read slowly from the test-only faulty store): the upload is aborted (no
+     * object, no sidecar, no temp file in the copy's store), the interruption is mailed, exit 143 within seconds.
+     */
+    @org.junit.jupiter.api.Test
+    void sigtermDuringACopyLeavesNothingInTheCopysStore() throws Exception {
+        Shell.ok(dir, "sqlite3", dir.resolve("app.db").toString(),
+                "create table blobs(b); insert into blobs select randomblob(1048576) from generate_series(1, 4);");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: none}
+                stores:
+                  slow: {type: faulty, path: store, slow_reads: true}
+                  offsite: {type: local, path: offsite}
+                notifications:
+                %s
+                jobs:
+                  nightly: {datasource: app, store: slow}
+                  offsite:
+                    copy_of: nightly
+                    store: offsite
+                    notify: [{notifier: ops, on: failure}]
+                """.formatted(SmtpServer.notifierYaml("ops", smtp.port())));
+        Cli.Result made = new Cli().workingDir(dir).run("-c", dir.resolve("config.yaml").toString(), "backup", "nightly");
+        assertThat(made.exit()).as(made.toString()).isZero();
+        Path offsite = dir.resolve("offsite");
+
+        Process p = startJar("backup", "offsite");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (files(offsite).stream().noneMatch(f -> f.getFileName().toString().startsWith(".dbbackup-tmp-"))) {
+                assertThat(p.isAlive()).as("the copy is running").isTrue();
+                assertThat(System.nanoTime()).as("the copy starts writing").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            long t0 = System.nanoTime();
+            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            boolean exited = p.waitFor(20, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String out = Files.readString(dir.resolve("out.txt"));
+            String err = Files.readString(dir.resolve("err.txt"));
+            System.out.println("---- SIGTERM during a copy: exit " + (exited ? p.exitValue() : "none") + " after " + ms + " ms\n" + out + err);
+            assertThat(exited).isTrue();
+            assertThat(p.exitValue()).isEqualTo(143);
+            assertThat(ms).as("exits within a few seconds").isLessThan(5000);
+            assertThat(files(offsite)).as("no object, sidecar or temp file in the copy's store").isEmpty();
+            assertThat(out).containsPattern("(?m)^offsite +INTERRUPTED +1 ");
+            MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(5));
+            assertThat(mails).hasSize(1);
+            assertThat(mails[0].getSubject()).startsWith("[dbbackup] INTERRUPTED: backup job offsite on ");
+        } finally {
+            p.destroyForcibly();
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.Optional;
  * flips one byte in the middle of every backup object right after it was committed (sidecars are left
  * intact), the way bit rot or a broken store would between upload and read-back; with
  * {@code refuse_unfinished: true}, refuses to list unfinished uploads, as an S3 bucket policy without
- * {@code s3:ListBucketMultipartUploads} does.
+ * {@code s3:ListBucketMultipartUploads} does; with {@code slow_reads: true}, hands out backups 16 KiB per 20 ms.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -34,22 +34,25 @@ public final class FaultyStoreProvider implements StoreProvider {
         Path path = s.path("path").orElse(null);
         boolean corrupt = s.bool("corrupt").orElse(false);
         boolean refuseUnfinished = s.bool("refuse_unfinished").orElse(false);
+        boolean slowReads = s.bool("slow_reads").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
         }
-        return new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished);
+        return new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished, slowReads);
     }
 
     static final class FaultyStore implements Store {
         private final LocalStore delegate;
         private final boolean corrupt;
         private final boolean refuseUnfinished;
+        private final boolean slowReads;
 
-        FaultyStore(LocalStore delegate, boolean corrupt, boolean refuseUnfinished) {
+        FaultyStore(LocalStore delegate, boolean corrupt, boolean refuseUnfinished, boolean slowReads) {
             this.delegate = delegate;
             this.corrupt = corrupt;
             this.refuseUnfinished = refuseUnfinished;
+            this.slowReads = slowReads;
         }
 
         @Override
@@ -96,7 +99,22 @@ public final class FaultyStoreProvider implements StoreProvider {
 
         @Override
         public InputStream open(String key) throws IOException {
-            return delegate.open(key);
+            InputStream in = delegate.open(key);
+            if (!slowReads || key.endsWith(".sha256") || key.endsWith(".manifest.json")) {
+                return in;
+            }
+            return new java.io.FilterInputStream(in) { // 16 KiB per 20 ms: a slow link, for a signal to land mid-read
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted");
+                    }
+                    return in.read(b, off, Math.min(len, 16 << 10));
+                }
+            };
         }
 
         @Override
