@@ -255,4 +255,48 @@ class CopyJobCliIT {
         assertThat(dump.exit()).isEqualTo(1);
         assertThat(dump.err()).contains("PG_PASSWORD_NOT_SET_HERE");
     }
+
+    /**
+     * An encrypted backup is copied as it is — still encrypted, no key on the copying side — and the real {@code age} CLI
+     * opens the copy with the identity; {@code restore} of the copy job decrypts with the source job's identity setting.
+     */
+    @Test
+    void anEncryptedBackupIsCopiedStillEncryptedAndTheAgeCliOpensTheCopy() throws Exception {
+        Shell.ok(dir, "age-keygen", "-o", "key.txt");
+        String recipient = Shell.ok(dir, "age-keygen", "-y", "key.txt").strip();
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                    encryption:
+                      recipients: [%s]
+                      identity_file: key.txt
+                  restored:
+                    engine: sqlite
+                    path: restored/app.db
+                stores:
+                  local: {type: local, path: local}
+                  offsite: {type: local, path: offsite}
+                jobs:
+                  nightly: {datasource: app, store: local, prefix: prod}
+                  offsite: {copy_of: nightly, store: offsite, prefix: vault, verify: true}
+                """.formatted(recipient));
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "--all");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        List<String> copies = files("offsite").stream().filter(f -> f.endsWith(".sqlite.zst.age")).toList();
+        assertThat(copies).hasSize(1);
+        Path copy = dir.resolve("offsite").resolve(copies.get(0));
+        assertThat(Files.readString(copy.resolveSibling(copy.getFileName() + ".sha256"))).contains(copy.getFileName().toString());
+        Shell.sh(dir, "age -d -i key.txt '" + copy + "' | zstd -dc > opened.db");
+        assertThat(Shell.ok(dir, "sqlite3", "opened.db", "pragma integrity_check;").strip()).isEqualTo("ok");
+        assertThat(SqliteFixture.fingerprint(dir.resolve("opened.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "offsite", "--to", "restored");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+    }
 }
