@@ -69,7 +69,8 @@ final class BackupCommand implements Callable<Integer> {
         }
         if (part.isPresent()) {
             int total = selected.size();
-            selected = Sharding.select(selected, JobConfig::name, part.get());
+            // a copy job goes with its source: in that pod it waits for tonight's backup and copies it
+            selected = Sharding.select(selected, j -> j.isCopy() ? j.copyOf() : j.name(), part.get());
             ws.log().info("shard selected", "shard", part.get(), "jobs", selected.size(), "of", total,
                     "names", String.join(",", selected.stream().map(JobConfig::name).toList()));
         }

@@ -130,4 +130,26 @@ class ShardCliTest {
                 .findFirst().orElseThrow();
         assertThat(jobsRun(cli.run("-c", "config.yaml", "backup", "--all", "--shard", empty + "/40", "--json"))).isEmpty();
     }
+
+    /** A copy job runs in its source job's shard, after it: each shard's copies hold that night's backups. */
+    @Test
+    void aCopyJobRunsInItsSourcesShardAndCopiesTonightsBackup() throws Exception {
+        StringBuilder copies = new StringBuilder();
+        for (String j : JOBS) {
+            copies.append("  ").append(j).append("-offsite:\n    copy_of: ").append(j).append("\n    store: offsite\n    prefix: ")
+                    .append(j).append('\n');
+        }
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:\n", "stores:\n  offsite:\n    type: local\n    path: offsite\n") + copies);
+
+        for (String shard : List.of("0/2", "1/2")) {
+            List<String> ran = jobsRun(cli.run("-c", "config.yaml", "backup", "--all", "--shard", shard, "--json"));
+            List<String> sources = ran.stream().filter(n -> !n.endsWith("-offsite")).toList();
+            assertThat(ran.stream().filter(n -> n.endsWith("-offsite")).map(n -> n.substring(0, n.length() - "-offsite".length())))
+                    .as("shard " + shard).containsExactlyInAnyOrderElementsOf(sources);
+        }
+        try (Stream<Path> s = Files.walk(dir.resolve("offsite"))) {
+            assertThat(s.filter(p -> p.toString().endsWith(".sqlite.gz")).count()).isEqualTo(JOBS.size());
+        }
+    }
 }
