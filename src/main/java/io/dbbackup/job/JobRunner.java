@@ -87,7 +87,7 @@ public final class JobRunner {
             for (JobConfig job : ordered) {
                 Future<JobOutcome> source = job.isCopy() ? byName.get(job.copyOf()) : null;
                 Future<JobOutcome> f = pool.submit(() -> {
-                    awaitSource(job, source);
+                    awaitSource(source);
                     return runJob(job, options, timers);
                 });
                 byName.put(job.name(), f);
@@ -116,7 +116,7 @@ public final class JobRunner {
      * Waits until {@code source} (the run of a copy job's source job in the same run, or null) is over, whatever its
      * outcome: a failed backup leaves older ones that the copy may still lack.
      */
-    private static void awaitSource(JobConfig job, Future<JobOutcome> source) throws InterruptedException {
+    private static void awaitSource(Future<JobOutcome> source) throws InterruptedException {
         if (source == null) {
             return;
         }

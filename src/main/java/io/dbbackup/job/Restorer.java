@@ -26,8 +26,10 @@ import java.util.Optional;
  * it flows) into the engine. A dry run stops before the confirmation: every check made, nothing changed.
  */
 public final class Restorer {
-    /** What a restore should do; {@code dryRun}: check the backup and the target, then stop. */
-    /** {@code tables}, {@code schemas}, {@code dataOnly}: restore part of the backup ({@link RestoreOptions#partial}). */
+    /**
+     * What a restore should do; {@code dryRun}: check the backup and the target, then stop; {@code tables}, {@code schemas},
+     * {@code dataOnly}: restore part of the backup ({@link RestoreOptions#partial}).
+     */
     public record Request(String job, Optional<String> key, Optional<String> toDatasource, boolean autoConfirm,
                           boolean clean, boolean dryRun, List<String> tables, List<String> schemas, boolean dataOnly) {
         public Request {

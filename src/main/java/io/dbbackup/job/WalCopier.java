@@ -61,8 +61,9 @@ final class WalCopier {
                 continue;
             }
             WalKey target = new WalKey(folder, k.file(), k.sha256(), k.compression(), k.encrypted());
+            WalTransfer.Copied c;
             try {
-                bytes += WalTransfer.copy(from, k, to, target, decryptor, ctx);
+                c = WalTransfer.copy(from, k, to, target, decryptor, ctx);
             } catch (IntegrityException e) {
                 ws.log().error("not copied: " + e.getMessage(), "job", job.name(), "key", k.key());
                 damaged.add(DbBackupException.integrity(e.getMessage()));
@@ -70,11 +71,12 @@ final class WalCopier {
             } catch (IOException e) {
                 throw Failures.map("copy of " + k.key() + " to " + to.describe() + " failed", e);
             }
-            unchecked |= k.encrypted() && decryptor == null;
+            bytes += c.bytes();
+            unchecked |= !c.checked();
             files++;
         }
         if (unchecked) {
-            ws.log().warn("encrypted WAL copied without checking its content (no identity here to decrypt it; wal-fetch "
+            ws.log().warn("encrypted WAL copied without checking its content (no identity here opens it; wal-fetch "
                     + "checks it)", "job", job.name());
         }
         if (files > 0) {

@@ -78,14 +78,19 @@ public final class WalTransfer {
         return hashing.count();
     }
 
+    /** What {@link #copy} stored: its size, and whether its content was checked against the digest in its name. */
+    public record Copied(long bytes, boolean checked) {
+    }
+
     /**
      * Copies {@code key} from {@code from} to {@code target} in {@code to} as stored (no re-compression, no re-encryption),
      * in one read: the stored bytes go to the upload as they are read, and through the decoder whose output must hash
-     * to the digest in the name before the upload is committed. Without {@code decryptor} an encrypted file cannot be
-     * decoded: it is copied unchecked (a fetch checks it). Returns the stored size; throws {@link IntegrityException}
-     * for a file that does not decode or hash as its name says (nothing is stored then).
+     * to the digest in the name before the upload is committed. An encrypted file that {@code decryptor} (none, or one
+     * whose keys do not open it) cannot decode is copied unchecked (a fetch checks it): a key missing on this host must
+     * not keep the archive from its second store. Throws {@link IntegrityException} for a file that does not decode or
+     * hash as its name says (nothing is stored then).
      */
-    public static long copy(Store from, WalKey key, Store to, WalKey target, Decryptor decryptor, OperationContext ctx)
+    public static Copied copy(Store from, WalKey key, Store to, WalKey target, Decryptor decryptor, OperationContext ctx)
             throws IOException {
         try (Upload upload = to.upload(target.key(), ctx); InputStream raw = from.open(key.key())) {
             ctx.cancellation().onCancel(() -> {
@@ -96,11 +101,13 @@ public final class WalTransfer {
                 }
             });
             Tee tee = new Tee(new SourceReads(raw), upload.stream());
-            boolean check = !key.encrypted() || decryptor != null;
-            if (check) {
+            InputStream in = tee;
+            if (key.encrypted()) {
+                in = decryptor == null ? null : openOrNull(decryptor, tee);
+            }
+            if (in != null) {
                 HashingOutputStream hashing = new HashingOutputStream(OutputStream.nullOutputStream());
                 try {
-                    InputStream in = key.encrypted() ? decryptor.decrypt(tee) : tee;
                     Codecs.decompress(in, key.compression()).transferTo(hashing);
                 } catch (IntegrityException | io.dbbackup.codec.SourceReadException e) {
                     throw e;
@@ -118,7 +125,20 @@ public final class WalTransfer {
             ctx.cancellation().throwIfCancelled();
             upload.stream().close();
             upload.commit();
-            return tee.count;
+            return new Copied(tee.count, in != null);
+        }
+    }
+
+    /** The decrypted stream, or null when these keys do not open the file (its header read, and copied, either way). */
+    private static InputStream openOrNull(Decryptor decryptor, InputStream in) throws IOException {
+        try {
+            return decryptor.decrypt(in);
+        } catch (IntegrityException e) {
+            if (e.getCause() instanceof java.security.GeneralSecurityException
+                    && !(e.getCause() instanceof java.security.SignatureException)) {
+                return null; // no identity of this host's opens it: not a sign of damage
+            }
+            throw e;
         }
     }
 

@@ -59,4 +59,72 @@ class WalTransferTest {
         assertThat(WalTransfer.fetch(store, key, null, back)).isEqualTo(hashed.length);
         assertThat(back.toByteArray()).isEqualTo(hashed);
     }
+
+    private static WalKey key(String folder, byte[] content, boolean encrypted) {
+        return new WalKey(folder, WalFileName.parse("000000010000000000000004").orElseThrow(),
+                Sha256.hex(content, 0, content.length), Compression.ZSTD, encrypted);
+    }
+
+    private static byte[] stored(LocalStore store, WalKey key) throws Exception {
+        try (var in = store.open(key.key())) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A copy to a second store: byte for byte, its content checked against the name before the commit. */
+    @Test
+    void aCopyIsTheStoredBytesCheckedAgainstTheDigestInTheName() throws Exception {
+        LocalStore from = new LocalStore(dir.resolve("from"), false);
+        LocalStore to = new LocalStore(dir.resolve("to"), false);
+        byte[] content = segment(3);
+        WalKey source = key("pitr/main/wal/", content, false);
+        WalTransfer.push(from, source, new ByteArrayInputStream(content), 3, null, ctx());
+        WalKey target = key("vault/main/wal/", content, false);
+
+        WalTransfer.Copied c = WalTransfer.copy(from, source, to, target, null, ctx());
+
+        assertThat(c.checked()).isTrue();
+        assertThat(stored(to, target)).isEqualTo(stored(from, source));
+        assertThat(c.bytes()).isEqualTo(stored(from, source).length);
+
+        // damaged in the first store: not copied, nothing under the key
+        byte[] bad = stored(from, source);
+        bad[bad.length / 2] ^= 0x10;
+        from.put(source.key(), bad, ctx());
+        WalKey elsewhere = key("other/main/wal/", content, false);
+        assertThatThrownBy(() -> WalTransfer.copy(from, source, to, elsewhere, null, ctx()))
+                .isInstanceOf(io.dbbackup.codec.IntegrityException.class).hasMessageContaining(source.key());
+        assertThat(to.list("other/")).isEmpty();
+    }
+
+    /**
+     * Encrypted WAL: checked where this host's identity opens it; copied unchecked (the same bytes) where none does,
+     * or none is at hand — a key missing here must not keep the archive from its second store.
+     */
+    @Test
+    void encryptedWalIsCheckedWithAnIdentityThatOpensItAndCopiedUncheckedOtherwise() throws Exception {
+        var owner = io.dbbackup.codec.age.AgeKeys.generate();
+        var stranger = io.dbbackup.codec.age.AgeKeys.generate();
+        LocalStore from = new LocalStore(dir.resolve("from"), false);
+        LocalStore to = new LocalStore(dir.resolve("to"), false);
+        byte[] content = segment(4);
+        WalKey source = key("pitr/main/wal/", content, true);
+        WalTransfer.push(from, source, new ByteArrayInputStream(content), 3,
+                io.dbbackup.codec.age.AgeEncryptor.toRecipients(java.util.List.of(owner.recipient())), ctx());
+
+        WalKey a = key("a/main/wal/", content, true);
+        WalKey b = key("b/main/wal/", content, true);
+        WalKey c = key("c/main/wal/", content, true);
+        assertThat(WalTransfer.copy(from, source, to, a,
+                io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(owner.identity()), null), ctx()).checked()).isTrue();
+        assertThat(WalTransfer.copy(from, source, to, b,
+                io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(stranger.identity()), null), ctx()).checked()).isFalse();
+        assertThat(WalTransfer.copy(from, source, to, c, null, ctx()).checked()).isFalse();
+        for (WalKey k : java.util.List.of(a, b, c)) {
+            assertThat(stored(to, k)).isEqualTo(stored(from, source));
+        }
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
+        WalTransfer.fetch(to, b, io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(owner.identity()), null), back);
+        assertThat(back.toByteArray()).isEqualTo(content);
+    }
 }
