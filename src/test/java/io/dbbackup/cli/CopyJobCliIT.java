@@ -169,6 +169,10 @@ class CopyJobCliIT {
         assertThat(list.out()).contains("vault/app/app-");
         Cli.Result verify = cli.run("-c", "config.yaml", "verify", "offsite");
         assertThat(verify.exit()).as(verify.toString()).isZero();
+        Cli.Result drill = cli.run("-c", "config.yaml", "drill", "offsite", "--to", "restored");
+        assertThat(drill.exit()).as(drill.toString()).isZero();
+        assertThat(drill.out()).contains("vault/app/app-");
+        assertThat(dir.resolve("restored/app.db")).as("the drill's scratch copy is removed again").doesNotExist();
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "offsite", "--to", "restored", "--auto-confirm");
         assertThat(restore.exit()).as(restore.toString()).isZero();
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(before);
