@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Run backup jobs: dump, compress, checksum and store; then verify and prune if asked.")
+@Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Run backup jobs: dump, compress, checksum and store (a copy job: copy its source job's new backups); then verify and prune if asked.")
 final class BackupCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
