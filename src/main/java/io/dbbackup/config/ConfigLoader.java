@@ -1,7 +1,9 @@
 package io.dbbackup.config;
 
 import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.ByteSize;
 import io.dbbackup.core.Compression;
+import io.dbbackup.core.RateLimiter;
 import io.dbbackup.core.RetentionPolicy;
 import io.dbbackup.core.RetryPolicy;
 import io.dbbackup.spi.Engine;
@@ -9,6 +11,7 @@ import io.dbbackup.spi.EngineProvider;
 import io.dbbackup.spi.Notifier;
 import io.dbbackup.spi.NotifierProvider;
 import io.dbbackup.spi.ProviderLookup;
+import io.dbbackup.spi.RateLimitedStore;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.StoreProvider;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -241,8 +244,31 @@ public final class ConfigLoader {
             s.errorAtValue("type", "unknown store type '" + type.get() + "' (known: " + String.join(", ", plugins.storeTypes()) + ")");
             return null;
         }
+        Optional<Long> rate = uploadRateLimit(s);
         Store store = provider.get().create(s);
-        return store == null ? null : new StoreConfig(s.name(), provider.get().type(), store);
+        if (store == null) {
+            return null;
+        }
+        if (rate.isPresent()) {
+            store = new RateLimitedStore(store, new RateLimiter(rate.get()));
+        }
+        return new StoreConfig(s.name(), provider.get().type(), store);
+    }
+
+    /** {@code upload_rate_limit}, for every store type: bytes per second all uploads to the store share, at least 64 KiB. */
+    private static Optional<Long> uploadRateLimit(YamlSection s) {
+        Optional<String> text = s.string("upload_rate_limit");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String t = text.get().strip();
+        long bytes = ByteSize.parse(t.endsWith("/s") ? t.substring(0, t.length() - 2) : t);
+        if (bytes < (64 << 10)) {
+            s.errorAtValue("upload_rate_limit", "upload_rate_limit is bytes per second, at least 64KiB (e.g. 20MiB or 20MiB/s), got '"
+                    + text.get() + "'");
+            return Optional.empty();
+        }
+        return Optional.of(bytes);
     }
 
     private NotifierConfig notifier(YamlSection s) {

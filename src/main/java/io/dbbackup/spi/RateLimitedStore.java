@@ -1,0 +1,152 @@
+package io.dbbackup.spi;
+
+import io.dbbackup.core.ByteSize;
+import io.dbbackup.core.RateLimiter;
+import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.UnfinishedUpload;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A store whose uploads together send at most {@code upload_rate_limit} bytes per second on average (one bucket for
+ * every upload of a run: parallel jobs share it), so that a night's backups leave the link's bandwidth to the
+ * services that need it. Bytes are counted as written to the store's upload stream; stores that send in parts (S3,
+ * Azure) send each part at full speed and wait between them. A wait stops at once when the operation is cancelled.
+ */
+public final class RateLimitedStore implements Store {
+    private static final int SLICE = 64 << 10;
+    private static final long MAX_NAP_NANOS = 100_000_000L;
+
+    private final Store delegate;
+    private final RateLimiter limiter;
+
+    public RateLimitedStore(Store delegate, RateLimiter limiter) {
+        this.delegate = delegate;
+        this.limiter = limiter;
+    }
+
+    @Override
+    public Upload upload(String key, OperationContext ctx) throws IOException {
+        Upload up = delegate.upload(key, ctx);
+        OutputStream limited = new FilterOutputStream(up.stream()) {
+            @Override
+            public void write(int b) throws IOException {
+                pace(1, ctx);
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                for (int done = 0; done < len; ) {
+                    int n = Math.min(SLICE, len - done);
+                    pace(n, ctx);
+                    out.write(b, off + done, n);
+                    done += n;
+                }
+            }
+        };
+        return new Upload() {
+            @Override
+            public OutputStream stream() {
+                return limited;
+            }
+
+            @Override
+            public void commit() throws IOException {
+                up.commit();
+            }
+
+            @Override
+            public void abort() {
+                up.abort();
+            }
+
+            @Override
+            public void close() {
+                up.close();
+            }
+        };
+    }
+
+    private void pace(int bytes, OperationContext ctx) throws IOException {
+        long wait = limiter.reserve(bytes);
+        long end = System.nanoTime() + wait;
+        while (wait > 0) {
+            ctx.cancellation().throwIfCancelled();
+            try {
+                Thread.sleep(Math.min(wait, MAX_NAP_NANOS) / 1_000_000, (int) (Math.min(wait, MAX_NAP_NANOS) % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while pacing the upload");
+            }
+            wait = end - System.nanoTime();
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] content, OperationContext ctx) throws IOException {
+        pace(content.length, ctx);
+        delegate.put(key, content, ctx);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        return delegate.open(key);
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        return delegate.list(prefix);
+    }
+
+    @Override
+    public List<StoredObject> listFolder(String folder) throws IOException {
+        return delegate.listFolder(folder);
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String key) throws IOException {
+        return delegate.stat(key);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        delegate.delete(key);
+    }
+
+    @Override
+    public void deleteAll(List<String> keys) throws IOException {
+        delegate.deleteAll(keys);
+    }
+
+    @Override
+    public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
+        return delegate.listUnfinished(prefix);
+    }
+
+    @Override
+    public void removeUnfinished(UnfinishedUpload upload) throws IOException {
+        delegate.removeUnfinished(upload);
+    }
+
+    @Override
+    public Optional<java.time.Instant> credentialsExpire() {
+        return delegate.credentialsExpire();
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe() + " (uploads at most " + ByteSize.format(limiter.bytesPerSecond()) + "/s)";
+    }
+
+    @Override
+    public void close() throws IOException {
+        delegate.close();
+    }
+}

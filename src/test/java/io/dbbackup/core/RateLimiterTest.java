@@ -1,0 +1,42 @@
+package io.dbbackup.core;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The token bucket's arithmetic, on a clock the test moves: no sleeping, no timing. */
+class RateLimiterTest {
+    private long now;
+
+    @Test
+    void aSecondsWorthGoesAtOnceThenEachByteWaitsForItsShare() {
+        RateLimiter r = new RateLimiter(1000, () -> now);
+
+        assertThat(r.reserve(1000)).as("the first second's worth: a burst").isZero();
+        assertThat(r.reserve(500)).as("500 bytes over: half a second").isEqualTo(500_000_000L);
+        now += 500_000_000L; // the caller slept as told
+        assertThat(r.reserve(1000)).as("the debt is paid; 1000 more take a second").isEqualTo(1_000_000_000L);
+    }
+
+    @Test
+    void idleTimeRefillsTheBucketButNeverBeyondASecondsWorth() {
+        RateLimiter r = new RateLimiter(1000, () -> now);
+        r.reserve(1000);
+        now += 60_000_000_000L; // a minute idle
+
+        assertThat(r.reserve(1000)).isZero();
+        assertThat(r.reserve(1)).as("no minute's worth saved up").isPositive();
+    }
+
+    @Test
+    void uploadsSharingTheBucketShareTheRate() {
+        RateLimiter r = new RateLimiter(1 << 20, () -> now);
+        r.reserve(1 << 20);
+
+        // two uploads take 1 MiB each at the same moment: together they wait two seconds, not one each
+        long a = r.reserve(1 << 20);
+        long b = r.reserve(1 << 20);
+        assertThat(a).isEqualTo(1_000_000_000L);
+        assertThat(b).isEqualTo(2_000_000_000L);
+    }
+}
