@@ -409,7 +409,11 @@ public final class PostgresEngine implements Engine {
             boolean there = archive.relations().stream().anyMatch(r -> r.name().equals(t)
                     && (selection.schemas().isEmpty() || selection.schemas().contains(r.schema())));
             if (!there) {
-                missing.add("table " + t + (selection.schemas().isEmpty() ? "" : " in schema " + String.join(" or ", selection.schemas())));
+                int dot = t.indexOf('.');
+                boolean qualified = dot > 0 && archive.relations().contains(new ArchiveToc.Relation(t.substring(0, dot), t.substring(dot + 1)));
+                missing.add("table " + t + (selection.schemas().isEmpty() ? "" : " in schema " + String.join(" or ", selection.schemas()))
+                        + (qualified ? " (pg_restore takes a table's name without its schema: --schema " + t.substring(0, dot)
+                        + " --table " + t.substring(dot + 1) + ")" : ""));
             }
         }
         if (!missing.isEmpty()) {

@@ -5,7 +5,6 @@ import io.dbbackup.core.TlsRefusal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,7 +24,7 @@ import java.util.Optional;
  * The Blob service's REST API over the JDK's HTTP client: one signed request (Shared Key, or a SAS appended to the
  * query), sent again on a network failure, a 5xx, 408 or 429 (every request the store sends is idempotent: a block
  * is staged under its own id, a block list committed whole, a delete of a missing blob is no error). Proxies: the
- * JVM's ({@code -Dhttps.proxyHost=…} in {@code JDK_JAVA_OPTIONS}).
+ * environment's ({@link EnvProxy}: HTTPS_PROXY, NO_PROXY…), else the JVM's ({@code -Dhttps.proxyHost=…}).
  */
 final class AzureHttp {
     static final String API_VERSION = "2021-08-06";
@@ -52,7 +51,7 @@ final class AzureHttp {
     private EntraToken entra;
     /** The TLS context, null for the JVM's default (its trust store); tests trust their own server. */
     javax.net.ssl.SSLContext sslContext;
-    /** Where Entra ID sign-in reads AZURE_* variables (tests give their own). */
+    /** Where Entra ID sign-in reads AZURE_* variables and the proxy its *_PROXY ones (tests give their own). */
     Map<String, String> env = System.getenv();
     /** Pause before the first resend; doubled each time (tests shorten it). */
     Duration firstPause = Duration.ofMillis(500);
@@ -64,7 +63,7 @@ final class AzureHttp {
     private synchronized HttpClient client() {
         if (client == null) {
             HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                    .proxy(ProxySelector.getDefault()).followRedirects(HttpClient.Redirect.NEVER);
+                    .proxy(EnvProxy.of(env)).followRedirects(HttpClient.Redirect.NEVER);
             if (sslContext != null) {
                 b.sslContext(sslContext);
             }

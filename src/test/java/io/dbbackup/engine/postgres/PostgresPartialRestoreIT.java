@@ -149,6 +149,11 @@ class PostgresPartialRestoreIT {
                 "--table", "orders");
         assertThat(wrongSchema.exit()).as(wrongSchema.toString()).isEqualTo(1);
         assertThat(wrongSchema.err()).contains("no table orders in schema audit");
+
+        Cli.Result qualified = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "audit.log");
+        assertThat(qualified.exit()).as(qualified.toString()).isEqualTo(1);
+        assertThat(qualified.err()).contains("no table audit.log (pg_restore takes a table's name without its schema: "
+                + "--schema audit --table log)");
     }
 
     @Test
