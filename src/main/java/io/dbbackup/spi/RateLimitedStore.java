@@ -2,16 +2,11 @@ package io.dbbackup.spi;
 
 import io.dbbackup.core.ByteSize;
 import io.dbbackup.core.RateLimiter;
-import io.dbbackup.core.StoredObject;
-import io.dbbackup.core.UnfinishedUpload;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * A store whose uploads together send at most {@code upload_rate_limit} bytes per second on average (one bucket for
@@ -19,15 +14,14 @@ import java.util.Optional;
  * services that need it. Bytes are counted as written to the store's upload stream; stores that send in parts (S3,
  * Azure) send each part at full speed and wait between them. A wait stops at once when the operation is cancelled.
  */
-public final class RateLimitedStore implements Store {
+public final class RateLimitedStore extends ForwardingStore {
     private static final int SLICE = 64 << 10;
     private static final long MAX_NAP_NANOS = 100_000_000L;
 
-    private final Store delegate;
     private final RateLimiter limiter;
 
     public RateLimitedStore(Store delegate, RateLimiter limiter) {
-        this.delegate = delegate;
+        super(delegate);
         this.limiter = limiter;
     }
 
@@ -96,57 +90,7 @@ public final class RateLimitedStore implements Store {
     }
 
     @Override
-    public InputStream open(String key) throws IOException {
-        return delegate.open(key);
-    }
-
-    @Override
-    public List<StoredObject> list(String prefix) throws IOException {
-        return delegate.list(prefix);
-    }
-
-    @Override
-    public List<StoredObject> listFolder(String folder) throws IOException {
-        return delegate.listFolder(folder);
-    }
-
-    @Override
-    public Optional<StoredObject> stat(String key) throws IOException {
-        return delegate.stat(key);
-    }
-
-    @Override
-    public void delete(String key) throws IOException {
-        delegate.delete(key);
-    }
-
-    @Override
-    public void deleteAll(List<String> keys) throws IOException {
-        delegate.deleteAll(keys);
-    }
-
-    @Override
-    public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
-        return delegate.listUnfinished(prefix);
-    }
-
-    @Override
-    public void removeUnfinished(UnfinishedUpload upload) throws IOException {
-        delegate.removeUnfinished(upload);
-    }
-
-    @Override
-    public Optional<java.time.Instant> credentialsExpire() {
-        return delegate.credentialsExpire();
-    }
-
-    @Override
     public String describe() {
         return delegate.describe() + " (uploads at most " + ByteSize.format(limiter.bytesPerSecond()) + "/s)";
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 }

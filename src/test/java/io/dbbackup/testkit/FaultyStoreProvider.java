@@ -1,8 +1,8 @@
 package io.dbbackup.testkit;
 
-import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.ConfigSection;
+import io.dbbackup.spi.ForwardingStore;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.StoreProvider;
@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Test-only {@code type: faulty} store: a local folder ({@code path}) that, with {@code corrupt: true},
@@ -42,14 +41,15 @@ public final class FaultyStoreProvider implements StoreProvider {
         return new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished, slowReads);
     }
 
-    static final class FaultyStore implements Store {
-        private final LocalStore delegate;
+    static final class FaultyStore extends ForwardingStore {
+        private final LocalStore local;
         private final boolean corrupt;
         private final boolean refuseUnfinished;
         private final boolean slowReads;
 
-        FaultyStore(LocalStore delegate, boolean corrupt, boolean refuseUnfinished, boolean slowReads) {
-            this.delegate = delegate;
+        FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads) {
+            super(local);
+            this.local = local;
             this.corrupt = corrupt;
             this.refuseUnfinished = refuseUnfinished;
             this.slowReads = slowReads;
@@ -61,11 +61,6 @@ public final class FaultyStoreProvider implements StoreProvider {
                 throw new IOException("faulty store: listing unfinished uploads under " + prefix + " is denied");
             }
             return delegate.listUnfinished(prefix);
-        }
-
-        @Override
-        public void removeUnfinished(UnfinishedUpload upload) throws IOException {
-            delegate.removeUnfinished(upload);
         }
 
         @Override
@@ -81,7 +76,7 @@ public final class FaultyStoreProvider implements StoreProvider {
                 public void commit() throws IOException {
                     up.commit();
                     if (corrupt && !key.endsWith(".sha256") && !key.endsWith(".manifest.json")) {
-                        TestBytes.flipMiddleByte(delegate.root().resolve(key));
+                        TestBytes.flipMiddleByte(local.root().resolve(key));
                     }
                 }
 
@@ -118,23 +113,8 @@ public final class FaultyStoreProvider implements StoreProvider {
         }
 
         @Override
-        public List<StoredObject> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public Optional<StoredObject> stat(String key) throws IOException {
-            return delegate.stat(key);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            delegate.delete(key);
-        }
-
-        @Override
         public String describe() {
-            return "faulty " + delegate.root();
+            return "faulty " + local.root();
         }
     }
 }

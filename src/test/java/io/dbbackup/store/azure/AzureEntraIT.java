@@ -5,6 +5,7 @@ import io.dbbackup.core.StoredObject;
 import io.dbbackup.spi.Cancellation;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.testkit.AzuriteServer;
+import io.dbbackup.testkit.DbbackupJar;
 import io.dbbackup.testkit.EntraTokenServer;
 import io.dbbackup.testkit.SqliteFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -23,12 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,27 +104,9 @@ class AzureEntraIT {
                 """.formatted(AzuriteServer.ACCOUNT, container, azurite.endpoint(), credentials.indent(4).stripTrailing()));
     }
 
-    private record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n" + out + "\n" + err;
-        }
-    }
-
-    private Run dbbackup(Map<String, String> env, String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djavax.net.ssl.trustStore=" + azurite.trustStore(), "-Djavax.net.ssl.trustStoreType=PKCS12",
-                "-Djavax.net.ssl.trustStorePassword=" + AzuriteServer.STORE_PASSWORD,
-                "-jar", jar.toString(), "-c", dir.resolve("config.yaml").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    private DbbackupJar.Run dbbackup(Map<String, String> env, String... args) throws Exception {
+        return DbbackupJar.run(dir, List.of("-Djavax.net.ssl.trustStore=" + azurite.trustStore(), "-Djavax.net.ssl.trustStoreType=PKCS12",
+                "-Djavax.net.ssl.trustStorePassword=" + AzuriteServer.STORE_PASSWORD), k -> k.startsWith("AZURE_"), env, args);
     }
 
     private Map<String, String> workloadIdentity(String federatedToken) throws Exception {
@@ -148,16 +129,16 @@ class AzureEntraIT {
         entra.acceptAssertion(assertion);
         writeConfig("");
         Map<String, String> env = workloadIdentity(assertion);
-        Run backup = dbbackup(env, "backup", "app");
+        DbbackupJar.Run backup = dbbackup(env, "backup", "app");
         assertThat(backup.exit()).as(backup.toString()).isZero();
         assertThat(stored()).hasSize(3).allSatisfy(k -> assertThat(k).startsWith("nightly/app/app-"));
-        Run list = dbbackup(env, "list", "app");
+        DbbackupJar.Run list = dbbackup(env, "list", "app");
         assertThat(list.exit()).as(list.toString()).isZero();
-        Run restore = dbbackup(env, "restore", "app", "--to", "restored");
+        DbbackupJar.Run restore = dbbackup(env, "restore", "app", "--to", "restored");
         assertThat(restore.exit()).as(restore.toString()).isZero();
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
         assertThat(entra.issued()).as("one token per run").containsExactly("workload_identity", "workload_identity", "workload_identity");
-        for (Run r : List.of(backup, list, restore)) {
+        for (DbbackupJar.Run r : List.of(backup, list, restore)) {
             assertThat(r.out() + r.err()).doesNotContain(assertion).doesNotContain("Bearer");
         }
     }
@@ -167,7 +148,7 @@ class AzureEntraIT {
     void aRefusedWorkloadIdentityFailsWithEntrasReason() throws Exception {
         entra.acceptAssertion("the-right-one");
         writeConfig("");
-        Run backup = dbbackup(workloadIdentity("a-token-for-another-subject"), "backup", "app");
+        DbbackupJar.Run backup = dbbackup(workloadIdentity("a-token-for-another-subject"), "backup", "app");
         assertThat(backup.exit()).as(backup.toString()).isEqualTo(2);
         assertThat(backup.err()).contains("azure: Entra ID refused a token for workload identity, tenant " + entra.tenant
                 + ", client " + entra.clientId + ": HTTP 401 invalid_client (AADSTS700213: No matching federated identity "
@@ -179,13 +160,13 @@ class AzureEntraIT {
     @Test
     void managedIdentityAndAClientSecretSignInToo() throws Exception {
         writeConfig("");
-        Run managed = dbbackup(Map.of("AZURE_POD_IDENTITY_AUTHORITY_HOST", entra.uri().toString()), "backup", "app");
+        DbbackupJar.Run managed = dbbackup(Map.of("AZURE_POD_IDENTITY_AUTHORITY_HOST", entra.uri().toString()), "backup", "app");
         assertThat(managed.exit()).as(managed.toString()).isZero();
 
         String secret = "sp-secret-" + UUID.randomUUID();
         entra.acceptSecret(secret);
         writeConfig("tenant_id: " + entra.tenant + "\nclient_id: " + entra.clientId + "\nclient_secret_env: SP_SECRET\n");
-        Run principal = dbbackup(Map.of("SP_SECRET", secret, "AZURE_AUTHORITY_HOST", entra.uri().toString()), "backup", "app");
+        DbbackupJar.Run principal = dbbackup(Map.of("SP_SECRET", secret, "AZURE_AUTHORITY_HOST", entra.uri().toString()), "backup", "app");
         assertThat(principal.exit()).as(principal.toString()).isZero();
         assertThat(principal.out() + principal.err()).doesNotContain(secret);
         assertThat(entra.issued()).containsExactly("managed_identity", "client_secret");

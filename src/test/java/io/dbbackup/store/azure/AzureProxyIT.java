@@ -2,6 +2,7 @@ package io.dbbackup.store.azure;
 
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.testkit.AzuriteServer;
+import io.dbbackup.testkit.DbbackupJar;
 import io.dbbackup.testkit.FreePort;
 import io.dbbackup.testkit.SqliteFixture;
 import io.dbbackup.testkit.TinyProxy;
@@ -13,11 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,26 +68,10 @@ class AzureProxyIT {
                 """.formatted(AzuriteServer.ACCOUNT, container, azurite.endpoint()));
     }
 
-    private record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n" + out + "\n" + err;
-        }
-    }
-
-    private Run dbbackup(Map<String, String> env, String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "-c", dir.resolve("config.yaml").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        pb.environment().keySet().removeIf(k -> k.toUpperCase().endsWith("_PROXY"));
-        pb.environment().put("AZURE_KEY", azurite.accountKey());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    private DbbackupJar.Run dbbackup(Map<String, String> env, String... args) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("AZURE_KEY", azurite.accountKey());
+        return DbbackupJar.run(dir, List.of(), k -> k.toUpperCase(java.util.Locale.ROOT).endsWith("_PROXY"), all, args);
     }
 
     private List<String> stored() throws Exception {
@@ -105,7 +88,7 @@ class AzureProxyIT {
     void requestsGoThroughTheProxyTheEnvironmentNames() throws Exception {
         int before = proxy.log().split("opening connection to " + azuriteHostPort(), -1).length;
 
-        Run r = dbbackup(Map.of("HTTP_PROXY", proxy.url()), "backup", "app");
+        DbbackupJar.Run r = dbbackup(Map.of("HTTP_PROXY", proxy.url()), "backup", "app");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(stored()).hasSize(3);
@@ -117,11 +100,11 @@ class AzureProxyIT {
     void aProxyThatIsDownFailsTheBackupAndNoProxyGoesAroundIt() throws Exception {
         String dead = "http://127.0.0.1:" + FreePort.pick();
 
-        Run down = dbbackup(Map.of("HTTP_PROXY", dead), "backup", "app");
+        DbbackupJar.Run down = dbbackup(Map.of("HTTP_PROXY", dead), "backup", "app");
         assertThat(down.exit()).as(down.toString()).isEqualTo(2);
         assertThat(stored()).isEmpty();
 
-        Run direct = dbbackup(Map.of("HTTP_PROXY", dead, "NO_PROXY", azurite.endpoint().getHost()), "backup", "app");
+        DbbackupJar.Run direct = dbbackup(Map.of("HTTP_PROXY", dead, "NO_PROXY", azurite.endpoint().getHost()), "backup", "app");
         assertThat(direct.exit()).as(direct.toString()).isZero();
         assertThat(stored()).hasSize(3);
     }
