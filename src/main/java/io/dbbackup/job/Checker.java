@@ -73,7 +73,7 @@ public final class Checker {
         List<Line> out = new ArrayList<>();
         try {
             ws.requireBackupSecrets(job);
-            if (job.encryption() != null && job.encryption().passphrase() != null) {
+            if (!job.isCopy() && job.encryption() != null && job.encryption().passphrase() != null) { // a copy encrypts nothing
                 job.encryption().passphrase().reveal(); // a passphrase_command runs here, as the backup would run it
             }
             out.add(new Line(job.name(), "secrets", ExitStatus.OK, "every secret a backup needs was read"));
@@ -170,7 +170,7 @@ public final class Checker {
                     ? "no backups yet in " + where : backups.size() + " backups in " + where + ", the newest "
                     + backups.get(0).key().fileName()) + CredentialExpiry.note(catalog.store(source), ws.clock().instant()));
         } catch (RuntimeException e) {
-            return failed(job, "source", Failures.map("cannot list job '" + source.name() + "''s backups in " + where, e));
+            return failed(job, "source", Failures.map("cannot list the backups of job '" + source.name() + "' in " + where, e));
         }
     }
 

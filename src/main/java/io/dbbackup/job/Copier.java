@@ -133,8 +133,8 @@ public final class Copier {
                     + source.name() + " --all-backups'", damaged.get(0), false);
         }
         if (newest == null) {
-            throw DbBackupException.system("job " + job.name() + " copied nothing: its retention keeps none of job '"
-                    + source.name() + "''s backups");
+            throw DbBackupException.system("job " + job.name() + " copied nothing: its retention keeps none of the backups of job '"
+                    + source.name() + "'");
         }
         return new BackupResult(newest, bytes, 0, newestSha, null);
     }

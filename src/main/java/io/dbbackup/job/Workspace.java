@@ -126,7 +126,8 @@ public final class Workspace {
 
     /**
      * The secrets a backup of {@code job} needs that could not be read here, each as its config line: its
-     * datasource's and store's, and the passphrase of the encryption it uses (a copy job: its source's store and its own). Not the age identity (it only
+     * datasource's and store's, and the passphrase of the encryption it uses (a copy job: its source's store and its
+     * own only). Not the age identity (it only
      * decrypts: a verification without it checks the stored bytes, with a warning), nor a notifier's (it fails to
      * send, as when its server is down).
      */

@@ -242,6 +242,7 @@ class CopyJobCliIT {
                     host: 127.0.0.1
                     database: app
                     password_env: PG_PASSWORD_NOT_SET_HERE
+                    encryption: {passphrase_env: PASSPHRASE_NOT_SET_HERE}
                 stores:
                   local: {type: local, path: local}
                   offsite: {type: local, path: offsite}
@@ -254,7 +255,10 @@ class CopyJobCliIT {
 
         // the secret is not asked for: the copy reaches the source's store, finds nothing there
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("nothing to copy").doesNotContain("PG_PASSWORD_NOT_SET_HERE");
+        assertThat(r.err()).contains("nothing to copy").doesNotContain("PG_PASSWORD_NOT_SET_HERE").doesNotContain("PASSPHRASE");
+        Cli.Result check = cli.run("-c", "config.yaml", "check", "offsite");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.out()).contains("secrets").doesNotContain("PASSPHRASE_NOT_SET_HERE");
         Cli.Result dump = cli.run("-c", "config.yaml", "backup", "nightly");
         assertThat(dump.exit()).isEqualTo(1);
         assertThat(dump.err()).contains("PG_PASSWORD_NOT_SET_HERE");
