@@ -77,25 +77,28 @@ public final class Copier {
             CredentialExpiry.warning(s, ws.clock().instant()).ifPresent(w -> ws.log().warn(w, "job", job.name(),
                     "store", s.describe()));
         }
-        List<BackupKey> available = catalog.list(source).stream().map(Catalog.Entry::key).toList();
+        List<Catalog.Entry> sourceEntries = catalog.list(source);
+        List<BackupKey> available = sourceEntries.stream().map(Catalog.Entry::key).toList();
         if (available.isEmpty()) {
             throw DbBackupException.system("nothing to copy: job '" + source.name() + "' has no backups in " + from.describe()
                     + " under " + catalog.folder(source));
         }
         List<BackupKey> held = catalog.list(job).stream().map(Catalog.Entry::key).toList();
         List<BackupKey> todo = select(available, held, job.retention(), job.prefix());
-        Map<String, BackupKey> byName = new LinkedHashMap<>();
-        available.forEach(k -> byName.putIfAbsent(k.fileName(), k));
+        Map<String, Catalog.Entry> byName = new LinkedHashMap<>();
+        sourceEntries.forEach(e -> byName.putIfAbsent(e.key().fileName(), e));
+        List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
         long bytes = 0;
         BackupKey newest = held.isEmpty() ? null : held.get(0);
         String newestSha = null;
         List<DbBackupException> damaged = new ArrayList<>();
         int copied = 0;
         for (BackupKey target : todo) {
-            BackupKey origin = byName.get(target.fileName());
+            Catalog.Entry entry = byName.get(target.fileName());
+            BackupKey origin = entry.key();
             Copied c;
             try {
-                c = copy(source.name(), from, origin, to, target, ctx, progress);
+                c = copy(source.name(), from, origin, entry.object().size(), to, target, ctx, progress);
             } catch (DbBackupException e) {
                 if (e.status() != ExitStatus.INTEGRITY) {
                     throw e;
@@ -110,6 +113,7 @@ public final class Copier {
             ws.log().info("backup copied", "job", job.name(), "from", origin.key(), "key", target.key(), "bytes", c.bytes(),
                     "sha256", c.sha256());
             copied++;
+            holds.add(target);
             bytes += c.bytes();
             if (newest == null || target.compareTo(newest) < 0) {
                 newest = target;
@@ -118,7 +122,7 @@ public final class Copier {
         }
         int walCopied = 0;
         if (ws.datasource(job.datasource()).engine().physical()) {
-            WalCopier.Copied wal = new WalCopier(ws, catalog).copy(job, source, from, to, ctx, damaged);
+            WalCopier.Copied wal = new WalCopier(ws, catalog).copy(job, source, holds, from, to, ctx, damaged);
             walCopied = wal.files();
             bytes += wal.bytes();
         }
@@ -133,8 +137,8 @@ public final class Copier {
                     + source.name() + " --all-backups'", damaged.get(0), false);
         }
         if (newest == null) {
-            throw DbBackupException.system("job " + job.name() + " copied nothing: its retention keeps none of the backups of job '"
-                    + source.name() + "'");
+            throw DbBackupException.system("job " + job.name() + " copied nothing: its retention keeps none of the backups "
+                    + "of job '" + source.name() + "'");
         }
         return new BackupResult(newest, bytes, 0, newestSha, null);
     }
@@ -148,20 +152,15 @@ public final class Copier {
     }
 
     /**
-     * Streams {@code origin} from {@code from} into {@code target} in {@code to}: read through its SHA-256, which the source's
-     * sidecar (or, that lost, its manifest) must confirm before the upload is committed; the sidecars are written before
-     * the commit, as a backup's are, and removed again when it does not happen.
+     * Streams {@code origin} ({@code size} stored bytes, as listed) from {@code from} into {@code target} in {@code to}:
+     * read through its SHA-256, which the source's sidecar (or, that lost, its manifest) must confirm before the upload
+     * is committed; the sidecars are written before the commit, as a backup's are, and removed again when it does not
+     * happen.
      */
-    private Copied copy(String sourceJob, Store from, BackupKey origin, Store to, BackupKey target, OperationContext ctx,
-                        Progress progress) {
+    private Copied copy(String sourceJob, Store from, BackupKey origin, long size, Store to, BackupKey target,
+                        OperationContext ctx, Progress progress) {
         ArtifactReader reader = ArtifactReader.forRecovery(from);
         String sha = reader.expectedSha256(origin);
-        long size;
-        try {
-            size = from.stat(origin.key()).map(o -> o.size()).orElse(-1L);
-        } catch (IOException e) {
-            throw Failures.map("cannot reach " + from.describe(), e);
-        }
         byte[] manifest = manifest(from, origin, target, sourceJob);
         boolean sidecars = false;
         boolean committed = false;

@@ -40,16 +40,17 @@ final class WalCopier {
     }
 
     /**
-     * A physical job's archived WAL: the files the copy's kept base backups need ({@link WalRetention}: from the oldest
-     * start among them; all when one's start is unknown or none is kept) that the copy lacks, oldest first, each checked
-     * against the digest in its name as it is copied ({@link WalTransfer#copy}). A file that does not match is not
-     * copied and joins {@code damaged}.
+     * A physical job's archived WAL: the files the copy's kept base backups ({@code holds}: those it holds after this
+     * run) need ({@link WalRetention}: from the oldest start among them; all when one's start is unknown or none is
+     * kept) that the copy lacks, oldest first, each checked against the digest in its name as it is copied
+     * ({@link WalTransfer#copy}). A file that does not match is not copied and joins {@code damaged}.
      */
-    Copied copy(JobConfig job, JobConfig source, Store from, Store to, OperationContext ctx, List<DbBackupException> damaged) {
+    Copied copy(JobConfig job, JobConfig source, List<BackupKey> holds, Store from, Store to, OperationContext ctx,
+                List<DbBackupException> damaged) {
         WalArchive archive = new WalArchive(ws);
         Set<String> held = archive.list(job).stream().map(WalCopier::walName).collect(Collectors.toSet());
         List<WalKey> available = archive.list(source);
-        List<WalFileName> starts = keptStarts(job);
+        List<WalFileName> starts = keptStarts(job, holds);
         List<WalKey> needed = starts == null ? available : WalRetention.decide(available, starts).keep();
         String folder = archive.walFolder(job);
         Decryptor decryptor = walDecryptor(job);
@@ -80,16 +81,19 @@ final class WalCopier {
                     + "checks it)", "job", job.name());
         }
         if (files > 0) {
-            ws.log().info("archived WAL copied", "job", job.name(), "files", files, "bytes", bytes, "to", to.describe() + " " + folder);
+            ws.log().info("archived WAL copied", "job", job.name(), "files", files, "bytes", bytes,
+                    "to", to.describe() + " " + folder);
         }
         return new Copied(files, bytes);
     }
 
-    /** Where the WAL of the copy's kept base backups starts; null when a kept one's manifest does not say. */
-    private List<WalFileName> keptStarts(JobConfig job) {
-        List<BackupKey> keys = catalog.list(job).stream().map(Catalog.Entry::key).toList();
+    /**
+     * Where the WAL of the base backups the copy keeps ({@code holds}: those it holds after this run) starts; null when a
+     * kept one's manifest does not say.
+     */
+    private List<WalFileName> keptStarts(JobConfig job, List<BackupKey> holds) {
         List<WalFileName> starts = new ArrayList<>();
-        for (Kept k : GfsPolicy.decide(keys, job.retention()).keep()) {
+        for (Kept k : GfsPolicy.decide(holds, job.retention()).keep()) {
             Optional<WalFileName> start = catalog.walStart(job, k.backup());
             if (start.isEmpty()) {
                 return null;

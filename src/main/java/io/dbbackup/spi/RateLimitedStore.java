@@ -45,25 +45,10 @@ public final class RateLimitedStore extends ForwardingStore {
                 }
             }
         };
-        return new Upload() {
+        return new ForwardingUpload(up) {
             @Override
             public OutputStream stream() {
                 return limited;
-            }
-
-            @Override
-            public void commit() throws IOException {
-                up.commit();
-            }
-
-            @Override
-            public void abort() {
-                up.abort();
-            }
-
-            @Override
-            public void close() {
-                up.close();
             }
         };
     }

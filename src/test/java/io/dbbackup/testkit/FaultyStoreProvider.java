@@ -3,6 +3,7 @@ package io.dbbackup.testkit;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.ForwardingStore;
+import io.dbbackup.spi.ForwardingUpload;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.StoreProvider;
@@ -11,7 +12,6 @@ import io.dbbackup.store.local.LocalStore;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -65,29 +65,13 @@ public final class FaultyStoreProvider implements StoreProvider {
 
         @Override
         public Upload upload(String key, OperationContext ctx) throws IOException {
-            Upload up = delegate.upload(key, ctx);
-            return new Upload() {
-                @Override
-                public OutputStream stream() {
-                    return up.stream();
-                }
-
+            return new ForwardingUpload(delegate.upload(key, ctx)) {
                 @Override
                 public void commit() throws IOException {
-                    up.commit();
+                    super.commit();
                     if (corrupt && !key.endsWith(".sha256") && !key.endsWith(".manifest.json")) {
                         TestBytes.flipMiddleByte(local.root().resolve(key));
                     }
-                }
-
-                @Override
-                public void abort() {
-                    up.abort();
-                }
-
-                @Override
-                public void close() {
-                    up.close();
                 }
             };
         }
