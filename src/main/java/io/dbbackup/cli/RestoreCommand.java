@@ -42,15 +42,18 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--clean", description = "Drop existing objects in the target first (where the engine supports it).")
     boolean clean;
 
-    @Option(names = "--table", paramLabel = "NAME", description = "PostgreSQL custom-format backups: restore only this table "
-            + "(or view, sequence), as pg_restore --table: its definition and rows, not its indexes, constraints or triggers. Repeatable.")
+    @Option(names = "--table", paramLabel = "NAME", description = "Restore only this table. PostgreSQL custom-format backups: "
+            + "as pg_restore --table (also a view, sequence), its definition and rows, not its indexes, constraints or triggers. "
+            + "MySQL/MariaDB backups of one database: its CREATE TABLE (no DROP: a table that exists stops the restore), rows "
+            + "and triggers. Repeatable.")
     List<String> tables = new ArrayList<>();
 
     @Option(names = "--schema", paramLabel = "NAME", description = "PostgreSQL custom-format backups: restore only the objects "
             + "of this schema (with --table: only tables in it). Repeatable.")
     List<String> schemas = new ArrayList<>();
 
-    @Option(names = "--data-only", description = "PostgreSQL custom-format backups: restore rows only, into tables that exist.")
+    @Option(names = "--data-only", description = "Restore rows only, into tables that exist, in one transaction (PostgreSQL "
+            + "custom-format backups; MySQL/MariaDB backups of one database).")
     boolean dataOnly;
 
     @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")

@@ -9,6 +9,7 @@ import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
+import io.dbbackup.pipeline.TeeInputStream;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.RestoreOptions;
@@ -103,7 +104,8 @@ public final class Restorer {
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
-            if (options.partial()) { // a name that is not there fails before a long read, not after it
+            java.io.OutputStream partChecker = options.partial() ? target.engine().partChecker(key.format(), options) : null;
+            if (options.partial() && partChecker == null) { // a name that is not there fails before a long read, not after it
                 try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
                     target.engine().requireInBackup(decoded, key.format(), options, ctx); // its contents list only
                 } catch (IOException e) {
@@ -116,6 +118,9 @@ public final class Restorer {
             try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
                 progress.started("checking " + key.fileName(), total); // after open's own warnings
                 InputStream in = progress.watch(decoded);
+                if (partChecker != null) { // the script's contents, learnt in the pass that checks it
+                    in = new TeeInputStream(in, partChecker);
+                }
                 if (key.format() == DumpFormat.SQL) {
                     checkScriptEnd(job, key, in, ctx);
                 }
@@ -125,6 +130,13 @@ public final class Restorer {
                         r.toDatasource().map(t -> " --to " + t).orElse(""));
             } finally {
                 progress.finished();
+            }
+            if (partChecker != null) {
+                try {
+                    partChecker.close(); // fails when the backup holds no such table
+                } catch (IOException e) {
+                    throw Failures.map("cannot read the contents of " + key.key(), e);
+                }
             }
             TargetState state;
             try {
@@ -170,12 +182,14 @@ public final class Restorer {
         if (options.clean()) {
             throw DbBackupException.user("--table, --schema and --data-only add to the target and cannot be combined with --clean "
                     + "(pg_restore --table restores a table without its indexes, constraints and triggers: a clean replace would "
-                    + "leave it bare); restore into a scratch datasource (--to) and copy back what you need");
+                    + "leave it bare; a table that exists stops the restore instead of being replaced); restore into a scratch "
+                    + "datasource (--to) and copy back what you need, or drop the table first");
         }
         if (!target.engine().restoresInPart(key.format())) {
             throw DbBackupException.user("--table, --schema and --data-only need a PostgreSQL custom-format backup (format: "
-                    + "custom, a .dump file); " + key.fileName() + " into " + target.engine().describe() + " is restored whole: "
-                    + "restore it into a scratch datasource (--to) and copy back what you need");
+                    + "custom, a .dump file) or a MySQL/MariaDB backup of one database (database:); " + key.fileName() + " into "
+                    + target.engine().describe() + " is restored whole: restore it into a scratch datasource (--to) and copy "
+                    + "back what you need");
         }
     }
 

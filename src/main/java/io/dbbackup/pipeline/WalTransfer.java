@@ -100,7 +100,7 @@ public final class WalTransfer {
                     // the read below fails and reports the cancellation
                 }
             });
-            Tee tee = new Tee(new SourceReads(raw), upload.stream());
+            TeeInputStream tee = new TeeInputStream(new SourceReads(raw), upload.stream());
             InputStream in = tee;
             if (key.encrypted()) {
                 in = decryptor == null ? null : openOrNull(decryptor, tee);
@@ -125,7 +125,7 @@ public final class WalTransfer {
             ctx.cancellation().throwIfCancelled();
             upload.stream().close();
             upload.commit();
-            return new Copied(tee.count, in != null);
+            return new Copied(tee.count(), in != null);
         }
     }
 
@@ -139,54 +139,6 @@ public final class WalTransfer {
                 return null; // no identity of this host's opens it: not a sign of damage
             }
             throw e;
-        }
-    }
-
-    /** Every byte read from it is also written to {@code copy}. */
-    private static final class Tee extends java.io.FilterInputStream {
-        private final OutputStream copy;
-        private long count;
-
-        Tee(InputStream in, OutputStream copy) {
-            super(in);
-            this.copy = copy;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                copy.write(b);
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                copy.write(b, off, n);
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buf = new byte[(int) Math.min(n, 8192)];
-            int r = read(buf, 0, buf.length);
-            return Math.max(r, 0);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-            // the store stream is closed by its owner
         }
     }
 

@@ -196,4 +196,15 @@ public interface Engine {
     default void requireInBackup(InputStream in, DumpFormat format, RestoreOptions selection, OperationContext ctx)
             throws IOException {
     }
+
+    /**
+     * For a backup whose contents show only as it is read to its end (a SQL script, where {@link #requireInBackup} would
+     * cost a whole extra read): a sink the restore's checking pass writes every decoded byte into, and whose
+     * {@code close()} fails as {@code requireInBackup} does. It may also refuse the selection at once (a user error).
+     * Null (the default): the contents are listed up front and {@code requireInBackup} reads them. Only called where
+     * {@link #restoresInPart} holds.
+     */
+    default java.io.OutputStream partChecker(DumpFormat format, RestoreOptions selection) {
+        return null;
+    }
 }

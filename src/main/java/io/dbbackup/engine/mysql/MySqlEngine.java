@@ -277,6 +277,14 @@ public final class MySqlEngine implements Engine {
             new StagedRestore(s, client, describe()).run(in, options.clean(), ctx);
             return;
         }
+        if (options.partial()) {
+            in = new PartOfDump(in, new TableSelection(new java.util.HashSet<>(options.tables()), options.dataOnly()));
+            if (options.dataOnly()) { // rows only: one transaction, rolled back when the client stops at an error
+                in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(
+                        "SET autocommit=0;\n".getBytes(StandardCharsets.UTF_8)), new java.io.SequenceInputStream(in,
+                        new java.io.ByteArrayInputStream("\nCOMMIT;\n".getBytes(StandardCharsets.UTF_8))));
+            }
+        }
         Path tool = client.clientTool();
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
             String prepare = prepareSql(options.clean());
@@ -292,6 +300,26 @@ public final class MySqlEngine implements Engine {
             ctx.log().debug("restore started", "datasource", describe(), "tool", tool);
             client.run(cmd, in, null, ctx);
         }
+    }
+
+    /**
+     * A dump of one database restores in part — some tables ({@code --table}), rows only ({@code --data-only}) — taken
+     * apart by the dump tool's section comments ({@link DumpSections}). A dump of several databases {@code USE}s them and
+     * is restored whole.
+     */
+    @Override
+    public boolean restoresInPart(DumpFormat format) {
+        return format == DumpFormat.SQL && s.scope().kind() == Scope.Kind.ONE;
+    }
+
+    /** The dump's tables are learnt in the pass that checks it ({@link DumpContents}); {@code --schema} is refused at once. */
+    @Override
+    public OutputStream partChecker(DumpFormat format, RestoreOptions selection) {
+        if (!selection.schemas().isEmpty()) {
+            throw DbBackupException.user("--schema: in MySQL/MariaDB a schema is a database, and a backup of " + describe()
+                    + " holds one; name its tables with --table (or restore it whole)");
+        }
+        return new DumpContents(selection);
     }
 
     /**

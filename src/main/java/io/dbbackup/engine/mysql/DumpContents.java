@@ -1,0 +1,80 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.RestoreOptions;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a one-database dump holds, learnt from its section comments as the restore's checking pass reads it: its tables,
+ * those with rows, its views. {@link #close} fails — a user error, nothing was touched yet — when the selection of a
+ * restore in part names what is not there, saying what is: a table that is not in the dump would otherwise be
+ * "restored" as nothing.
+ */
+final class DumpContents extends OutputStream {
+    private final RestoreOptions selection;
+    private final Set<String> tables = new TreeSet<>();
+    private final Set<String> withRows = new TreeSet<>();
+    private final Set<String> views = new TreeSet<>();
+    private final DumpSections sections = new DumpSections(this::note, OutputStream.nullOutputStream());
+
+    DumpContents(RestoreOptions selection) {
+        this.selection = selection;
+    }
+
+    private boolean note(DumpSections.Section section, String head) {
+        switch (section.kind()) {
+            case TABLE -> tables.add(section.name());
+            case DATA -> withRows.add(section.name());
+            case VIEW -> views.add(section.name());
+            default -> { }
+        }
+        return false;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        sections.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        sections.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+        sections.close();
+        if (tables.isEmpty() && views.isEmpty()) {
+            throw DbBackupException.user("the backup holds no '-- Table structure for table' comments, so its tables cannot be "
+                    + "told apart (was it made with --skip-comments or --compact in extra_args?); nothing was restored: restore it "
+                    + "whole into a scratch datasource (--to) and copy back what you need");
+        }
+        List<String> missing = new ArrayList<>();
+        for (String t : selection.tables()) {
+            if (views.contains(t)) {
+                missing.add("table " + t + " (" + t + " is a view: --table restores tables, a view comes back with the whole backup)");
+            } else if (!tables.contains(t)) {
+                missing.add("table " + t + (t.contains(".") ? " (name the table without its database: the backup is of one "
+                        + "database)" : ""));
+            } else if (selection.dataOnly() && !withRows.contains(t)) {
+                missing.add("rows of table " + t + " (its data was not dumped)");
+            }
+        }
+        if (selection.dataOnly() && selection.tables().isEmpty() && withRows.isEmpty()) {
+            missing.add("rows of any table");
+        }
+        if (!missing.isEmpty()) {
+            List<String> held = List.copyOf(tables);
+            throw DbBackupException.user("the backup holds no " + String.join(", no ", missing) + " (it holds "
+                    + (held.isEmpty() ? "no tables" : "table" + (held.size() == 1 ? " " : "s ") + (held.size() > 20
+                    ? String.join(", ", held.subList(0, 20)) + " and " + (held.size() - 20) + " more" : String.join(", ", held)))
+                    + (views.isEmpty() ? "" : "; views " + String.join(", ", views)) + "); nothing was restored");
+        }
+    }
+}

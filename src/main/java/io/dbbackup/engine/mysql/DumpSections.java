@@ -1,0 +1,159 @@
+package io.dbbackup.engine.mysql;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A mysqldump/mariadb-dump script of any size taken apart line by line as it streams by, by the section comments the
+ * dump tool writes ({@code --} / {@code -- Table structure for table `t`} / {@code --}): each line is shown to a
+ * {@link Rule} with the section it is in and its first bytes, and passed on to {@code out} whole or not at all. A line
+ * of rows may be any length: only its first {@value #HEAD} bytes are held. A title counts only on the line after a bare
+ * {@code --}; rows cannot begin a line with one (the dump tool escapes newlines inside values).
+ */
+final class DumpSections extends OutputStream {
+    static final int HEAD = 512;
+
+    enum Kind {
+        /** The dump's opening {@code SET} statements, before the first section. */
+        PREAMBLE,
+        /** {@code Table structure for table}: {@code DROP TABLE}, {@code CREATE TABLE} (and, without rows, its triggers). */
+        TABLE,
+        /** {@code Dumping data for table}: the rows, then the table's triggers. */
+        DATA,
+        /** A view's placeholder or final definition. */
+        VIEW,
+        /** Routines, events, another database, replication state, the accounts dbbackup appends. */
+        OTHER
+    }
+
+    /** A section: {@code name} the table or view it is about (null for the others). Compared by identity: each heading opens a new one. */
+    record Section(Kind kind, String name) {
+    }
+
+    /** Decides each line: {@code head} is its first bytes (up to {@value #HEAD}), decoded, without the line end. */
+    interface Rule {
+        boolean keeps(Section section, String head);
+    }
+
+    private static final String[][] TITLES = {
+            {"Table structure for table ", "TABLE"},
+            {"Dumping data for table ", "DATA"},
+            {"Temporary table structure for view ", "VIEW"},
+            {"Temporary view structure for view ", "VIEW"},
+            {"Final view structure for view ", "VIEW"},
+            {"Dumping events for database ", "OTHER"},
+            {"Dumping routines for database ", "OTHER"},
+            {"Current Database: ", "OTHER"},
+            {"GTID state at the ", "OTHER"},
+            {"Position to start replication", "OTHER"},
+    };
+
+    private final Rule rule;
+    private final OutputStream out;
+    private final byte[] head = new byte[HEAD];
+    private int headLength;
+    private boolean inHead = true;
+    private boolean keep;
+    private boolean afterDashes;
+    private Section section = new Section(Kind.PREAMBLE, null);
+
+    DumpSections(Rule rule, OutputStream out) {
+        this.rule = rule;
+        this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            if (inHead) {
+                while (i < end && headLength < HEAD) {
+                    byte c = b[i++];
+                    head[headLength++] = c;
+                    if (c == '\n') {
+                        decide(true);
+                        break;
+                    }
+                }
+                if (inHead && headLength == HEAD) {
+                    decide(false);
+                }
+            } else {
+                int stop = i;
+                while (stop < end && b[stop] != '\n') {
+                    stop++;
+                }
+                boolean lineEnds = stop < end;
+                if (lineEnds) {
+                    stop++;
+                }
+                if (keep) {
+                    out.write(b, i, stop - i);
+                }
+                i = stop;
+                inHead = lineEnds;
+            }
+        }
+    }
+
+    /** Decides a last line without a newline; {@code out} is left open. */
+    @Override
+    public void close() throws IOException {
+        if (inHead && headLength > 0) {
+            decide(true);
+        }
+    }
+
+    /** The section the stream is in. */
+    Section section() {
+        return section;
+    }
+
+    private void decide(boolean lineEnded) throws IOException {
+        int n = headLength;
+        while (n > 0 && (head[n - 1] == '\n' || head[n - 1] == '\r')) {
+            n--;
+        }
+        String text = new String(head, 0, n, StandardCharsets.UTF_8);
+        if (text.startsWith(Grants.SECTION_START)) {
+            section = new Section(Kind.OTHER, null);
+        } else if (afterDashes && text.startsWith("-- ")) {
+            Section titled = titled(text.substring(3));
+            if (titled != null) {
+                section = titled;
+            }
+        }
+        afterDashes = lineEnded && text.equals("--");
+        keep = rule.keeps(section, text);
+        if (keep) {
+            out.write(head, 0, headLength);
+        }
+        headLength = 0;
+        inHead = lineEnded;
+    }
+
+    private static Section titled(String title) {
+        for (String[] t : TITLES) {
+            if (title.startsWith(t[0])) {
+                Kind kind = Kind.valueOf(t[1]);
+                return new Section(kind, kind == Kind.OTHER ? null : unquote(title.substring(t[0].length()).strip()));
+            }
+        }
+        return null;
+    }
+
+    /** {@code `a``b`} → {@code a`b}; a name the dump tool did not quote stays as it is. */
+    static String unquote(String name) {
+        if (name.length() >= 2 && name.startsWith("`") && name.endsWith("`")) {
+            return name.substring(1, name.length() - 1).replace("``", "`");
+        }
+        return name;
+    }
+}

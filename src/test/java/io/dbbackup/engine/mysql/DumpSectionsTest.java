@@ -1,0 +1,181 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.RestoreOptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Taking a real mariadb-dump script apart (src/test/resources/mysql/mariadb-10.11-dump.sql, made by MariaDB 10.11's
+ * mariadb-dump: tables with a foreign key, a trigger, a view, a procedure, a name with a backtick, a value that reads
+ * like a section comment) for {@code restore --table/--data-only}.
+ */
+class DumpSectionsTest {
+    static final byte[] DUMP = read("/mysql/mariadb-10.11-dump.sql");
+
+    static byte[] read(String resource) {
+        try (InputStream in = DumpSectionsTest.class.getResourceAsStream(resource)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String part(byte[] dump, Set<String> tables, boolean dataOnly, int chunk) throws IOException {
+        try (InputStream in = new PartOfDump(new Trickle(new ByteArrayInputStream(dump), chunk), new TableSelection(tables, dataOnly))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static void contents(byte[] dump, RestoreOptions selection) throws IOException {
+        try (DumpContents c = new DumpContents(selection)) {
+            c.write(dump);
+        }
+    }
+
+    static RestoreOptions tables(String... names) {
+        return new RestoreOptions(false, false, List.of(names), List.of(), false);
+    }
+
+    @Test
+    void oneTableIsItsDefinitionRowsAndTriggerWithoutTheDropAndWithoutAnythingElse() throws IOException {
+        String sql = part(DUMP, Set.of("orders"), false, 1 << 16);
+
+        assertThat(sql).startsWith("/*M!999999\\- enable the sandbox mode */")
+                .contains("/*!40101 SET NAMES utf8mb4 */;", "FOREIGN_KEY_CHECKS=0", "CREATE TABLE `orders` (",
+                        "INSERT INTO `orders` VALUES\n(1,1,9.50),\n(2,2,3.25),\n(3,3,7.00);", "trigger orders_total before insert")
+                .doesNotContain("DROP TABLE", "CREATE TABLE `customers`", "INSERT INTO `customers`", "`odd", "big_orders", "PROCEDURE",
+                        "empty_one");
+    }
+
+    @Test
+    void rowsOnlyAreEveryTablesRowsBetweenLockAndUnlockWithoutDefinitionsOrTriggers() throws IOException {
+        String sql = part(DUMP, Set.of(), true, 1 << 16);
+
+        assertThat(sql).contains("INSERT INTO `customers` VALUES\n(1,'ann\\nline two'),\n(2,'-- Table structure for table `orders`'),",
+                        "INSERT INTO `orders` VALUES", "INSERT INTO `odd``name` VALUES\n(42);")
+                .doesNotContain("CREATE TABLE", "DROP TABLE", "trigger", "DELIMITER", "VIEW", "PROCEDURE")
+                .doesNotContain("LOCK TABLES", "DISABLE KEYS", "ENABLE KEYS"); // each would commit what came before
+        assertThat(sql.split("INSERT INTO `", -1)).hasSize(4); // customers, odd`name, orders (empty_one has none)
+    }
+
+    @Test
+    void aValueThatReadsLikeASectionCommentDoesNotOpenASection() throws IOException {
+        String sql = part(DUMP, Set.of("customers"), true, 1 << 16);
+
+        assertThat(sql).contains("(3,'bob');").doesNotContain("INSERT INTO `orders`");
+    }
+
+    @Test
+    void aNameWithABacktickIsUnquoted() throws IOException {
+        assertThat(part(DUMP, Set.of("odd`name"), false, 1 << 16)).contains("CREATE TABLE `odd``name`", "(42);")
+                .doesNotContain("`orders`");
+        assertThat(DumpSections.unquote("`a``b`")).isEqualTo("a`b");
+        assertThat(DumpSections.unquote("plain")).isEqualTo("plain");
+    }
+
+    @Test
+    void theSameLinesWhateverTheChunksTheDumpArrivesIn() throws IOException {
+        String whole = part(DUMP, Set.of("orders", "customers"), false, DUMP.length);
+        for (int chunk : new int[] {1, 2, 3, 7, 511, 512, 513, 4096}) {
+            assertThat(part(DUMP, Set.of("orders", "customers"), false, chunk)).as("chunks of %d", chunk).isEqualTo(whole);
+        }
+        assertThat(whole).contains("CREATE TABLE `customers`", "CREATE TABLE `orders`");
+    }
+
+    @Test
+    void aLineLongerThanTheHeldHeadPassesWholeOrNotAtAll() throws IOException {
+        String row = "(" + "9".repeat(5000) + ")";
+        String dump = """
+                /*!40101 SET NAMES utf8mb4 */;
+
+                --
+                -- Dumping data for table `a`
+                --
+
+                INSERT INTO `a` VALUES %s;
+
+                --
+                -- Dumping data for table `b`
+                --
+
+                INSERT INTO `b` VALUES %s;
+                """.formatted(row, row.replace('9', '8'));
+        byte[] bytes = dump.getBytes(StandardCharsets.UTF_8);
+
+        for (int chunk : new int[] {1, 100, 1 << 16}) {
+            String sql = part(bytes, Set.of("b"), true, chunk);
+            assertThat(sql).contains("INSERT INTO `b` VALUES " + row.replace('9', '8') + ";\n").doesNotContain("9");
+        }
+    }
+
+    @Test
+    void aTableTheBackupDoesNotHoldFailsSayingWhatItHolds() {
+        assertThatThrownBy(() -> contents(DUMP, tables("orders", "invoices", "pr_demo.orders")))
+                .isInstanceOf(DbBackupException.class)
+                .hasMessage("the backup holds no table invoices, no table pr_demo.orders (name the table without its database: "
+                        + "the backup is of one database) (it holds tables customers, empty_one, odd`name, orders; views big_orders); "
+                        + "nothing was restored");
+    }
+
+    @Test
+    void aViewIsNotATable() {
+        assertThatThrownBy(() -> contents(DUMP, tables("big_orders")))
+                .hasMessageContaining("no table big_orders (big_orders is a view: --table restores tables");
+    }
+
+    @Test
+    void tablesTheBackupHoldsPass() throws IOException {
+        contents(DUMP, tables("orders", "odd`name"));
+        contents(DUMP, new RestoreOptions(false, false, List.of("empty_one"), List.of(), true));
+    }
+
+    @Test
+    void rowsThatWereNotDumpedAreMissing() {
+        byte[] noData = """
+                --
+                -- Table structure for table `a`
+                --
+
+                CREATE TABLE `a` (x int);
+                """.getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> contents(noData, new RestoreOptions(false, false, List.of("a"), List.of(), true)))
+                .hasMessageContaining("no rows of table a (its data was not dumped)");
+        assertThatThrownBy(() -> contents(noData, new RestoreOptions(false, false, List.of(), List.of(), true)))
+                .hasMessageContaining("no rows of any table");
+    }
+
+    @Test
+    void aDumpWithoutSectionCommentsCannotBeTakenApart() {
+        byte[] compact = "CREATE TABLE `a` (x int);\nINSERT INTO `a` VALUES (1);\n".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> contents(compact, tables("a")))
+                .hasMessageStartingWith("the backup holds no '-- Table structure for table' comments");
+    }
+
+    /** Hands the stream out {@code chunk} bytes at a time at most. */
+    static final class Trickle extends FilterInputStream {
+        private final int chunk;
+
+        Trickle(InputStream in, int chunk) {
+            super(in);
+            this.chunk = chunk;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, Math.min(len, chunk));
+        }
+    }
+}

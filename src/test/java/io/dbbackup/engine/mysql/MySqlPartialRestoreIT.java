@@ -1,0 +1,193 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.MariaDbServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code restore --table/--data-only} of a MariaDB backup of one database against a real server (mariadb-dump writes the
+ * backup, the real client loads the part): a dropped table comes back with its rows and trigger while the other tables
+ * keep what they gained since; a table that exists stops the restore untouched; a truncated table's rows come back in
+ * place; a name the dump does not hold, --schema and a backup of several databases are refused before anything is touched.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MySqlPartialRestoreIT {
+    static final String SCHEMA = """
+            DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS customers; DROP VIEW IF EXISTS big_orders;
+            CREATE TABLE customers(id int primary key, name varchar(100) not null);
+            CREATE TABLE orders(id int primary key, customer_id int not null, total decimal(10,2),
+                                FOREIGN KEY (customer_id) REFERENCES customers(id));
+            CREATE TRIGGER orders_positive BEFORE INSERT ON orders FOR EACH ROW SET NEW.total = ABS(NEW.total);
+            CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;
+            INSERT INTO customers SELECT seq, CONCAT('customer ', seq) FROM seq_1_to_50;
+            INSERT INTO orders SELECT seq, 1 + seq % 50, seq * 1.5 FROM seq_1_to_300;
+            """;
+
+    MariaDbServer server;
+    @TempDir
+    Path dir;
+    Cli cli;
+
+    @BeforeAll
+    void start() {
+        server = MariaDbServer.start();
+        server.createDatabase("shop");
+        server.createDatabase("other");
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void backUp() throws Exception {
+        server.load("shop", SCHEMA);
+        server.rootSql("DROP DATABASE IF EXISTS scratch");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  shop: &db
+                    engine: mariadb
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: backup
+                    password_env: DB_PW
+                    database: shop
+                    compression: zstd
+                  scratch:
+                    <<: *db
+                    database: scratch
+                  both:
+                    engine: mariadb
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: backup
+                    password_env: DB_PW
+                    databases: [shop, other]
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  shop: {datasource: shop, store: local}
+                  both: {datasource: both, store: local, prefix: both}
+                """.formatted(server.port()));
+        cli = new Cli().workingDir(dir).env("DB_PW", server.password());
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop");
+        assertThat(b.exit()).as(b.toString()).isZero();
+    }
+
+    private String sql(String database, String query) {
+        return server.rootSql(database, query).strip();
+    }
+
+    private String fingerprint(String database) {
+        return sql(database, "SELECT (SELECT COUNT(*) FROM customers), (SELECT COUNT(*) FROM orders), (SELECT SUM(total) FROM orders)");
+    }
+
+    @Test
+    void aDroppedTableComesBackWithItsRowsAndTriggerWhileTheOthersKeepTheirNewRows() {
+        String before = sql("shop", "SELECT COUNT(*), SUM(total) FROM orders");
+        server.rootSql("shop", "DROP TABLE orders; INSERT INTO customers VALUES (51, 'came after the backup')");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("restored table orders of shop/shop-").contains(" into mariadb");
+        assertThat(sql("shop", "SELECT COUNT(*), SUM(total) FROM orders")).isEqualTo(before);
+        assertThat(sql("shop", "SELECT COUNT(*) FROM customers")).isEqualTo("51"); // not replaced by the backup's 50
+        assertThat(sql("shop", "SELECT name FROM customers WHERE id = 51")).isEqualTo("came after the backup");
+        server.rootSql("shop", "INSERT INTO orders VALUES (1000, 1, -5)");
+        assertThat(sql("shop", "SELECT total FROM orders WHERE id = 1000")).as("the trigger came back").isEqualTo("5.00");
+        assertThat(sql("shop", "SELECT COUNT(*) FROM big_orders")).as("the view still works").isNotEqualTo("0");
+    }
+
+    @Test
+    void oneTableIntoAnEmptyScratchDatabase() {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "customers");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(sql("scratch", "SHOW FULL TABLES")).isEqualTo("customers\tBASE TABLE");
+        assertThat(sql("scratch", "SELECT COUNT(*) FROM customers")).isEqualTo("50");
+    }
+
+    @Test
+    void aTableThatExistsStopsTheRestoreAndIsLeftAsItWas() {
+        server.rootSql("shop", "DELETE FROM orders WHERE id > 10");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("'orders' already exists");
+        assertThat(sql("shop", "SELECT COUNT(*) FROM orders")).isEqualTo("10");
+    }
+
+    @Test
+    void aTruncatedTablesRowsComeBackInPlaceWithoutTouchingItsDefinition() {
+        String before = fingerprint("shop");
+        server.rootSql("shop", "DELETE FROM orders; ALTER TABLE orders COMMENT = 'the one in production'");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--data-only", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("restored table orders, rows only of shop/shop-");
+        assertThat(fingerprint("shop")).isEqualTo(before);
+        assertThat(sql("shop", "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND "
+                + "TABLE_NAME = 'orders'")).as("the table was not recreated").isEqualTo("the one in production");
+        assertThat(sql("shop", "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'shop'")).isEqualTo("1");
+    }
+
+    @Test
+    void rowsOnlyLoadAllOrNothing() {
+        // customers (loaded first) is empty, orders still holds one of its rows: its duplicate stops the load
+        server.rootSql("shop", "DELETE FROM orders WHERE id < 300; SET FOREIGN_KEY_CHECKS = 0; DELETE FROM customers");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--data-only", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("Duplicate entry '300'");
+        assertThat(sql("shop", "SELECT COUNT(*) FROM customers")).as("rolled back").isEqualTo("0");
+        assertThat(sql("shop", "SELECT COUNT(*) FROM orders")).isEqualTo("1");
+    }
+
+    @Test
+    void aNameTheBackupDoesNotHoldIsRefusedBeforeAnythingIsTouched() {
+        server.rootSql("shop", "DROP TABLE orders");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--table", "invoices",
+                "--table", "big_orders", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("the backup holds no table invoices, no table big_orders (big_orders is a view",
+                "(it holds tables customers, orders; views big_orders); nothing was restored");
+        assertThat(sql("shop", "SHOW TABLES LIKE 'orders'")).as("orders was not restored either").isEmpty();
+    }
+
+    @Test
+    void schemaCleanAndBackupsOfSeveralDatabasesAreRefused() {
+        Cli.Result schema = cli.run("-c", "config.yaml", "restore", "shop", "--schema", "shop", "--auto-confirm");
+        assertThat(schema.exit()).as(schema.toString()).isEqualTo(1);
+        assertThat(schema.err()).contains("--schema: in MySQL/MariaDB a schema is a database");
+
+        Cli.Result clean = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--clean", "--auto-confirm");
+        assertThat(clean.exit()).as(clean.toString()).isEqualTo(1);
+        assertThat(clean.err()).contains("cannot be combined with --clean");
+
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "both");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        Cli.Result both = cli.run("-c", "config.yaml", "restore", "both", "--table", "orders", "--auto-confirm");
+        assertThat(both.exit()).as(both.toString()).isEqualTo(1);
+        assertThat(both.err()).contains("or a MySQL/MariaDB backup of one database (database:)");
+        assertThat(fingerprint("shop")).isEqualTo("50\t300\t67725.00");
+    }
+}
