@@ -4,6 +4,7 @@ import io.dbbackup.core.DumpFormat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.io.OutputStream;
 
 /**
@@ -177,6 +178,16 @@ public interface Engine {
      */
     default String verifyDeep(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
         throw io.dbbackup.core.DbBackupException.user("verify --deep is not available for " + describe());
+    }
+
+    /**
+     * What a backup holds, one line per object ({@code table public.orders (300 rows)}, {@code view public.big_orders}), read
+     * from the decoded backup {@code in} — the caller closes it, and an engine may stop reading once it knows (a PostgreSQL
+     * custom archive's table of contents is at its start). Default: not available, a user error.
+     */
+    default List<String> contents(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        throw io.dbbackup.core.DbBackupException.user("the contents of a ." + format.extension() + " backup of " + describe()
+                + " cannot be listed");
     }
 
     /**

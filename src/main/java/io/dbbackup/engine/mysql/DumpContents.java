@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a one-database dump holds, learnt from its section comments as the restore's checking pass reads it: its tables,
- * those with rows, its views. {@link #close} fails — a user error, nothing was touched yet — when the selection of a
- * restore in part names what is not there, saying what is: a table that is not in the dump would otherwise be
- * "restored" as nothing.
+ * What a dump holds, learnt from its section comments as it is read: its tables, those with rows, its views (in a dump
+ * of several databases named {@code database.table}). Given a selection (a restore in part, learning in its checking
+ * pass), {@link #close} fails — a user error, nothing was touched yet — when the selection names what is not there,
+ * saying what is: a table that is not in the dump would otherwise be "restored" as nothing.
  */
 final class DumpContents extends OutputStream {
     private final RestoreOptions selection;
@@ -22,19 +22,31 @@ final class DumpContents extends OutputStream {
     private final Set<String> withRows = new TreeSet<>();
     private final Set<String> views = new TreeSet<>();
     private final DumpSections sections = new DumpSections(this::note, OutputStream.nullOutputStream());
+    private String database;
 
+    /** {@code selection}: null to learn what the dump holds without checking anything. */
     DumpContents(RestoreOptions selection) {
         this.selection = selection;
     }
 
     private boolean note(DumpSections.Section section, String head) {
+        String name = database == null || section.name() == null ? section.name() : database + "." + section.name();
         switch (section.kind()) {
-            case TABLE -> tables.add(section.name());
-            case DATA -> withRows.add(section.name());
-            case VIEW -> views.add(section.name());
+            case DATABASE -> database = section.name();
+            case TABLE -> tables.add(name);
+            case DATA -> withRows.add(name);
+            case VIEW -> views.add(name);
             default -> { }
         }
         return false;
+    }
+
+    /** After {@link #close}: {@code table shop.orders}, {@code table log (no rows dumped)}, {@code view big_orders}. */
+    List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        tables.forEach(t -> lines.add("table " + t + (withRows.contains(t) ? "" : " (no rows dumped)")));
+        views.forEach(v -> lines.add("view " + v));
+        return lines;
     }
 
     @Override
@@ -50,6 +62,9 @@ final class DumpContents extends OutputStream {
     @Override
     public void close() throws IOException {
         sections.close();
+        if (selection == null) {
+            return;
+        }
         if (tables.isEmpty() && views.isEmpty()) {
             throw DbBackupException.user("the backup holds no '-- Table structure for table' comments, so its tables cannot be "
                     + "told apart (was it made with --skip-comments or --compact in extra_args?); nothing was restored: restore it "

@@ -23,7 +23,9 @@ final class DumpSections extends OutputStream {
         DATA,
         /** A view's placeholder or final definition. */
         VIEW,
-        /** Routines, events, another database, replication state, the accounts dbbackup appends. */
+        /** {@code Current Database: `shop`} in a dump of several databases: its {@code CREATE DATABASE} and {@code USE}. */
+        DATABASE,
+        /** Routines, events, replication state, the accounts dbbackup appends. */
         OTHER
     }
 
@@ -44,7 +46,7 @@ final class DumpSections extends OutputStream {
             {"Final view structure for view ", "VIEW"},
             {"Dumping events for database ", "OTHER"},
             {"Dumping routines for database ", "OTHER"},
-            {"Current Database: ", "OTHER"},
+            {"Current Database: ", "DATABASE"},
             {"GTID state at the ", "OTHER"},
             {"Position to start replication", "OTHER"},
     };

@@ -312,6 +312,24 @@ public final class MySqlEngine implements Engine {
         return format == DumpFormat.SQL && s.scope().kind() == Scope.Kind.ONE;
     }
 
+    /** The tables and views the dump's section comments name (the whole dump is read). */
+    @Override
+    public List<String> contents(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        if (format != DumpFormat.SQL) {
+            return Engine.super.contents(in, format, ctx);
+        }
+        DumpContents contents = new DumpContents(null);
+        try (contents) {
+            in.transferTo(contents);
+        }
+        List<String> lines = contents.lines();
+        if (lines.isEmpty()) {
+            throw DbBackupException.user("the backup holds no '-- Table structure for table' comments, so its tables cannot be "
+                    + "told apart (was it made with --skip-comments or --compact in extra_args?)");
+        }
+        return lines;
+    }
+
     /** The dump's tables are learnt in the pass that checks it ({@link DumpContents}); {@code --schema} is refused at once. */
     @Override
     public OutputStream partChecker(DumpFormat format, RestoreOptions selection) {

@@ -31,7 +31,7 @@ final class TableSelection implements DumpSections.Rule {
             case PREAMBLE -> true;
             case TABLE -> !dataOnly && chosen(section.name()) && !head.startsWith("DROP TABLE IF EXISTS ");
             case DATA -> chosen(section.name()) && (!dataOnly || rows(head));
-            case VIEW, OTHER -> false;
+            case VIEW, DATABASE, OTHER -> false;
         };
     }
 

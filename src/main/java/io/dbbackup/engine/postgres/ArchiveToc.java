@@ -9,12 +9,29 @@ import java.util.regex.Pattern;
 
 /** What a custom archive's table of contents names: its schemas and its relations (tables, views, sequences...). */
 record ArchiveToc(Set<String> schemas, List<Relation> relations) {
-    record Relation(String schema, String name) {
+    /** {@code kind}: TABLE, VIEW, MATERIALIZED VIEW, SEQUENCE or FOREIGN TABLE. */
+    record Relation(String kind, String schema, String name) {
+        boolean is(String schema, String name) {
+            return this.schema.equals(schema) && this.name.equals(name);
+        }
     }
 
     private static final Pattern RELATION = Pattern.compile(
-            "^\\d+; \\d+ \\d+ (?:TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE) (?!DATA |ATTACH |SET |OWNED BY )(\\S+) (.+) (\\S+)$");
+            "^\\d+; \\d+ \\d+ (TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE) (?!DATA |ATTACH |SET |OWNED BY )(\\S+) (.+) (\\S+)$");
     private static final Pattern SCHEMA = Pattern.compile("^\\d+; \\d+ \\d+ SCHEMA - (.+) (\\S+)$");
+
+    private static final Pattern PLAIN_OBJECT = Pattern.compile(
+            "^-- Name: (.+?); Type: (TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE); Schema: (.+?)(?:; Owner: .*)?$");
+
+    /**
+     * The relation a plain script's {@code -- Name: orders; Type: TABLE; Schema: public; Owner: app} comment (pg_dump writes
+     * one before each object) announces, as {@code table public.orders}; empty for other objects.
+     */
+    static java.util.Optional<String> plainObject(String comment) {
+        Matcher m = PLAIN_OBJECT.matcher(comment);
+        return m.matches() ? java.util.Optional.of(m.group(2).toLowerCase(java.util.Locale.ROOT) + " " + m.group(3) + "." + m.group(1))
+                : java.util.Optional.empty();
+    }
 
     /** Parses {@code pg_restore --list} output (comment lines start with ';'). */
     static ArchiveToc of(String list) {
@@ -23,8 +40,8 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations) {
         for (String line : list.split("\n")) {
             Matcher r = RELATION.matcher(line.strip());
             if (r.matches()) {
-                relations.add(new Relation(r.group(1), r.group(2)));
-                schemas.add(r.group(1));
+                relations.add(new Relation(r.group(1), r.group(2), r.group(3)));
+                schemas.add(r.group(2));
                 continue;
             }
             Matcher sc = SCHEMA.matcher(line.strip());

@@ -399,10 +399,7 @@ public final class PostgresEngine implements Engine {
     @Override
     public void requireInBackup(InputStream in, DumpFormat format, RestoreOptions selection, OperationContext ctx)
             throws IOException {
-        Path exe = locator.newest("pg_restore");
-        java.io.ByteArrayOutputStream toc = new java.io.ByteArrayOutputStream();
-        ChildProcess.of(List.of(exe.toString(), "--list", "--file=-")).name("pg_restore").run(in, toc, ctx.cancellation());
-        ArchiveToc archive = ArchiveToc.of(toc.toString(java.nio.charset.StandardCharsets.UTF_8));
+        ArchiveToc archive = archiveToc(in, ctx);
         List<String> missing = new ArrayList<>();
         selection.schemas().stream().filter(n -> !archive.schemas().contains(n)).forEach(n -> missing.add("schema " + n));
         for (String t : selection.tables()) {
@@ -410,7 +407,7 @@ public final class PostgresEngine implements Engine {
                     && (selection.schemas().isEmpty() || selection.schemas().contains(r.schema())));
             if (!there) {
                 int dot = t.indexOf('.');
-                boolean qualified = dot > 0 && archive.relations().contains(new ArchiveToc.Relation(t.substring(0, dot), t.substring(dot + 1)));
+                boolean qualified = dot > 0 && archive.relations().stream().anyMatch(r -> r.is(t.substring(0, dot), t.substring(dot + 1)));
                 missing.add("table " + t + (selection.schemas().isEmpty() ? "" : " in schema " + String.join(" or ", selection.schemas()))
                         + (qualified ? " (pg_restore takes a table's name without its schema: --schema " + t.substring(0, dot)
                         + " --table " + t.substring(dot + 1) + ")" : ""));
@@ -422,6 +419,37 @@ public final class PostgresEngine implements Engine {
                     + (held.isEmpty() ? "no tables" : held.size() > 20 ? String.join(", ", held.subList(0, 20)) + " and "
                     + (held.size() - 20) + " more" : String.join(", ", held)) + "); nothing was restored");
         }
+    }
+
+    /** A custom archive's table of contents ({@code pg_restore --list}, which reads only the start of the archive). */
+    private ArchiveToc archiveToc(InputStream in, OperationContext ctx) throws IOException {
+        Path exe = locator.newest("pg_restore");
+        java.io.ByteArrayOutputStream toc = new java.io.ByteArrayOutputStream();
+        ChildProcess.of(List.of(exe.toString(), "--list", "--file=-")).name("pg_restore").run(in, toc, ctx.cancellation());
+        return ArchiveToc.of(toc.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A custom archive: its table of contents (the start of the archive only). A plain script: the {@code -- Name: …;
+     * Type: …} comment pg_dump writes before each object, read to the end of the script.
+     */
+    @Override
+    public List<String> contents(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        List<String> lines = new ArrayList<>();
+        if (format == DumpFormat.DUMP) {
+            for (ArchiveToc.Relation r : archiveToc(in, ctx).relations()) {
+                lines.add(r.kind().toLowerCase(java.util.Locale.ROOT) + " " + r.schema() + "." + r.name());
+            }
+            return lines;
+        }
+        if (format != DumpFormat.SQL) {
+            return Engine.super.contents(in, format, ctx);
+        }
+        ScriptLines script = new ScriptLines().collecting("-- Name: ").readAll(in);
+        for (String comment : script.collected()) {
+            ArchiveToc.plainObject(comment).ifPresent(lines::add);
+        }
+        return lines;
     }
 
     /** A restore writes into the target database (file) only. */

@@ -336,6 +336,37 @@ public final class SqliteEngine implements Engine {
         }
     }
 
+    /** Every table with its exact row count, and the views: the backup is written to the scratch folder and opened read-only. */
+    @Override
+    public java.util.List<String> contents(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        if (format != DumpFormat.SQLITE) {
+            return Engine.super.contents(in, format, ctx);
+        }
+        Files.createDirectories(ctx.scratchDir());
+        Path copy = ctx.scratchDir().resolve("contents-" + UUID.randomUUID() + ".sqlite");
+        try {
+            try (OutputStream out = Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                in.transferTo(out);
+            }
+            ctx.cancellation().throwIfCancelled();
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            try (Connection c = open(copy, true)) {
+                tableRows(c).forEach((name, rows) -> lines.add("table " + name + " (" + rows + (rows == 1 ? " row)" : " rows)")));
+                try (Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("select name from sqlite_master where type = 'view' order by name")) {
+                    while (rs.next()) {
+                        lines.add("view " + rs.getString(1));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new io.dbbackup.codec.IntegrityException("the backup's tables cannot be read: " + e.getMessage(), e);
+            }
+            return lines;
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+    }
+
     /**
      * Writes the stream to a temporary file beside the target, checks it, then renames it over the
      * target in one atomic step: readers see the old database or the new one, never a mix. What a restore

@@ -174,6 +174,20 @@ class MySqlPartialRestoreIT {
     }
 
     @Test
+    void showListsTheTablesAndViewsOfTheDump() {
+        Cli.Result one = cli.run("-c", "config.yaml", "show", "shop", "--contents");
+        assertThat(one.exit()).as(one.toString()).isZero();
+        assertThat(one.out()).contains("contents    table customers\n            table orders\n            view big_orders\n");
+
+        server.rootSql("other", "CREATE TABLE IF NOT EXISTS notes(id int); CREATE TABLE IF NOT EXISTS skipped(id int)");
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "both");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        Cli.Result both = cli.run("-c", "config.yaml", "show", "both", "--contents", "--json");
+        assertThat(both.exit()).as(both.toString()).isZero();
+        assertThat(both.out()).contains("\"table other.notes\"", "\"table shop.orders\"", "\"view shop.big_orders\"");
+    }
+
+    @Test
     void schemaCleanAndBackupsOfSeveralDatabasesAreRefused() {
         Cli.Result schema = cli.run("-c", "config.yaml", "restore", "shop", "--schema", "shop", "--auto-confirm");
         assertThat(schema.exit()).as(schema.toString()).isEqualTo(1);

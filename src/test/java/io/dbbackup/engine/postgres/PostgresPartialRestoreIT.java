@@ -104,6 +104,21 @@ class PostgresPartialRestoreIT {
     }
 
     @Test
+    void showListsWhatTheArchiveAndTheScriptHold() {
+        Cli.Result custom = cli.run("-c", "config.yaml", "show", "shop", "--contents");
+        assertThat(custom.exit()).as(custom.toString()).isZero();
+        assertThat(custom.out()).contains("contents    table audit.log\n", "table public.customers\n", "table public.orders\n",
+                "sequence public.orders_id_seq\n").doesNotContain("orders_customer");
+
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop-plain");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        Cli.Result plain = cli.run("-c", "config.yaml", "show", "shop-plain", "--contents");
+        assertThat(plain.exit()).as(plain.toString()).isZero();
+        assertThat(plain.out()).contains("(sql, gzip level 6)", "table public.customers\n", "table public.orders\n",
+                "sequence public.orders_id_seq\n", "table audit.log\n");
+    }
+
+    @Test
     void aSchemaOfTheBackup() {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch2", "--schema", "audit");
 

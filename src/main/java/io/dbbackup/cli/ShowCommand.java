@@ -1,0 +1,122 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Human;
+import io.dbbackup.core.Json;
+import io.dbbackup.job.BackupDetails;
+import io.dbbackup.job.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
+        description = {"Describe one backup (the newest by default) as its store holds it: size, SHA-256, what its manifest "
+                + "records (engine, versions, timing, encryption), any disagreement between the object, its sidecar and its "
+                + "manifest; with --contents, the tables it holds, read from the backup itself. Reads only.",
+                "It describes; 'verify' judges: exit 0 whatever it finds, unless the backup cannot be read."})
+final class ShowCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    @ParentCommand
+    Root root;
+
+    @Parameters(index = "0", paramLabel = "JOB")
+    String job;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "KEY", description = "A key or file name from 'list' (default: newest).")
+    String key;
+
+    @Option(names = "--contents", description = "Also list the tables and views the backup holds, read from it (a PostgreSQL "
+            + "custom archive: its table of contents, at its start; a script or a SQLite file: all of it).")
+    boolean contents;
+
+    @Option(names = "--json", description = "Print JSON on stdout.")
+    boolean json;
+
+    @Mixin
+    DecryptionOptions decryption = new DecryptionOptions();
+
+    @Override
+    public Integer call() {
+        Workspace ws = root.workspace();
+        BackupDetails.Details d = new BackupDetails(ws, decryption.keys(root.main)).show(job, Optional.ofNullable(key), contents);
+        d.problems().forEach(p -> ws.log().warn(p, "key", d.key().key()));
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key", d.key().key());
+            m.put("job", d.job());
+            m.put("store", d.store());
+            m.put("size", d.storedSize());
+            m.put("sidecar_sha256", d.sidecarSha256());
+            m.put("manifest", d.manifest());
+            m.put("problems", d.problems());
+            if (d.contents() != null) {
+                m.put("contents", d.contents());
+            }
+            root.out.println(Json.pretty(m));
+            return 0;
+        }
+        Map<String, Object> man = d.manifest() == null ? Map.of() : d.manifest();
+        line("backup", d.key().key());
+        line("job", d.job() + " (store " + d.store() + ")");
+        line("size", Human.size(d.storedSize()) + " stored" + (man.get("raw_size") instanceof Number raw
+                ? ", " + Human.size(raw.longValue()) + " dumped" : "") + " (" + d.key().format().extension() + ", "
+                + compression(man, d) + ")");
+        line("encryption", man.containsKey("encryption") ? String.valueOf(man.get("encryption")) : d.key().encrypted() ? "age" : "none");
+        line("sha256", d.sidecarSha256() != null ? d.sidecarSha256() + (man.get("sha256") instanceof String s && s.equals(d.sidecarSha256())
+                ? " (sidecar and manifest agree)" : " (sidecar)") : man.get("sha256") instanceof String s ? s + " (manifest)" : "unknown");
+        Instant started = instant(man.get("started"));
+        Instant finished = instant(man.get("finished"));
+        Instant taken = d.key().timestamp(); // the time in its name, as list shows it
+        line("taken", TIME.format(taken) + " (" + Human.age(Duration.between(taken, ws.clock().instant())) + " ago)"
+                + (started != null && finished != null ? ", took " + Human.duration(Duration.between(started, finished)) : ""));
+        if (man.containsKey("engine")) {
+            line("engine", man.get("engine") + ", database " + man.get("database"));
+        }
+        if (man.containsKey("tool_version")) {
+            line("made by", man.getOrDefault("tool", "dbbackup") + " " + man.get("tool_version"));
+        }
+        if (man.get("facts") instanceof Map<?, ?> facts) {
+            block("facts", facts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
+        }
+        d.problems().forEach(p -> line("PROBLEM", p));
+        if (d.contents() != null) {
+            block("contents", d.contents().isEmpty() ? List.of("no tables") : d.contents());
+        }
+        return 0;
+    }
+
+    private static String compression(Map<String, Object> man, BackupDetails.Details d) {
+        String id = d.key().compression().id();
+        return "none".equals(id) ? "not compressed" : id + (man.get("compression_level") instanceof Number n ? " level " + n : "");
+    }
+
+    private static Instant instant(Object value) {
+        try {
+            return value instanceof String s ? Instant.parse(s) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void line(String label, String value) {
+        root.out.printf("%-11s %s%n", label, value);
+    }
+
+    private void block(String label, List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            line(i == 0 ? label : "", values.get(i));
+        }
+    }
+}

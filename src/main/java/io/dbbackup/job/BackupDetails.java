@@ -1,0 +1,140 @@
+package io.dbbackup.job;
+
+import io.dbbackup.codec.Decryptor;
+import io.dbbackup.codec.Sha256;
+import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Json;
+import io.dbbackup.pipeline.ArtifactReader;
+import io.dbbackup.pipeline.Failures;
+import io.dbbackup.spi.NoSuchKeyException;
+import io.dbbackup.spi.Store;
+import io.dbbackup.core.StoredObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code show}: one backup as its store holds it — key, stored size, the digest in its {@code .sha256} sidecar and
+ * what its manifest says (engine, server and tool versions, timing, sizes, encryption, copied from where), any
+ * disagreement between them — and, when asked, what it holds, read from the backup itself by its engine (a PostgreSQL
+ * custom archive's table of contents is at its start; a script or a SQLite file is read whole, which also checks its
+ * SHA-256). Reads only; the database is never reached.
+ */
+public final class BackupDetails {
+    /**
+     * {@code sidecarSha256}, {@code manifest}: null when missing or unreadable (then {@code problems} says so);
+     * {@code contents}: null unless asked for.
+     */
+    public record Details(BackupKey key, String job, String store, long storedSize, String sidecarSha256,
+                          Map<String, Object> manifest, List<String> problems, List<String> contents) {
+        public Details {
+            problems = List.copyOf(problems);
+            contents = contents == null ? null : List.copyOf(contents);
+        }
+    }
+
+    private final Workspace ws;
+    private final DecryptionKeys keys;
+
+    public BackupDetails(Workspace ws, DecryptionKeys keys) {
+        this.ws = ws;
+        this.keys = keys;
+    }
+
+    public Details show(String jobName, Optional<String> name, boolean withContents) {
+        JobConfig job = ws.job(jobName);
+        Catalog catalog = new Catalog(ws);
+        BackupKey key = catalog.resolve(job, name);
+        Store store = catalog.store(job);
+        List<String> problems = new ArrayList<>();
+        long size;
+        try {
+            size = store.stat(key.key()).map(StoredObject::size).orElse(-1L);
+        } catch (IOException e) {
+            throw Failures.map("cannot reach " + store.describe(), e);
+        }
+        String sidecar = sidecar(store, key, problems);
+        Map<String, Object> manifest = manifest(store, key, problems);
+        if (manifest != null) {
+            compare(key, size, sidecar, manifest, problems);
+        }
+        List<String> contents = null;
+        if (withContents) {
+            contents = contents(job, catalog, key);
+        }
+        return new Details(key, job.name(), job.store(), size, sidecar, manifest, problems, contents);
+    }
+
+    private static String sidecar(Store store, BackupKey key, List<String> problems) {
+        try (InputStream in = store.open(key.sha256Key())) {
+            Optional<String> hex = Sha256.parseSidecar(in.readNBytes(4096), key.fileName());
+            if (hex.isEmpty()) {
+                problems.add("the checksum sidecar " + key.sha256Key() + " is malformed");
+            }
+            return hex.orElse(null);
+        } catch (NoSuchKeyException e) {
+            problems.add("no checksum sidecar " + key.sha256Key());
+            return null;
+        } catch (IOException e) {
+            throw Failures.map("cannot read " + key.sha256Key(), e);
+        }
+    }
+
+    private static Map<String, Object> manifest(Store store, BackupKey key, List<String> problems) {
+        String text;
+        try (InputStream in = store.open(key.manifestKey())) {
+            text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        } catch (NoSuchKeyException e) {
+            problems.add("no manifest " + key.manifestKey());
+            return null;
+        } catch (IOException e) {
+            throw Failures.map("cannot read " + key.manifestKey(), e);
+        }
+        try {
+            if (Json.parse(text) instanceof Map<?, ?> m) {
+                Map<String, Object> manifest = new LinkedHashMap<>();
+                m.forEach((k, v) -> manifest.put(String.valueOf(k), v));
+                return manifest;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        problems.add("the manifest " + key.manifestKey() + " is not valid JSON");
+        return null;
+    }
+
+    /** The manifest must describe this very object: its key, its size, the sidecar's digest. */
+    private static void compare(BackupKey key, long size, String sidecar, Map<String, Object> manifest, List<String> problems) {
+        if (!key.key().equals(manifest.get("key"))) {
+            problems.add("the manifest describes " + manifest.get("key") + ", not " + key.key());
+        }
+        if (manifest.get("size") instanceof Number n && size >= 0 && n.longValue() != size) {
+            problems.add("the manifest records " + n.longValue() + " bytes, the store holds " + size);
+        }
+        if (sidecar != null && manifest.get("sha256") instanceof String hex && !hex.equals(sidecar)) {
+            problems.add("the manifest records sha256 " + hex + ", the sidecar " + sidecar);
+        }
+    }
+
+    private List<String> contents(JobConfig job, Catalog catalog, BackupKey key) {
+        ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
+        Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
+        try (Workspace.Operation op = ws.operation("show-" + job.name());
+             ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
+            return ws.datasource(job.datasource()).engine().contents(decoded, key.format(), op.context());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DbBackupException d) {
+                throw d;
+            }
+            throw Failures.map("cannot read the contents of " + key.key(), e);
+        }
+    }
+}

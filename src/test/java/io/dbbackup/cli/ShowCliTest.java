@@ -1,0 +1,133 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SqliteFixture;
+import io.dbbackup.testkit.SteppingClock;
+import io.dbbackup.testkit.TestBytes;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code show}: one backup described from its store — manifest, sidecar, their disagreements — and with {@code --contents}
+ * what it holds, read from the backup (here SQLite: the tables with their exact row counts, and the view).
+ */
+class ShowCliTest {
+    @TempDir
+    Path dir;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 40);
+        cli = new Cli().workingDir(dir).clock(new SteppingClock(Instant.parse("2026-03-01T02:00:00Z"), Duration.ofMinutes(1)));
+        Cli.Result keygen = cli.run("keygen", "-o", "key.txt");
+        assertThat(keygen.exit()).as(keygen.toString()).isZero();
+        String recipient = keygen.out().strip().substring("Public key: ".length());
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: local}
+                  sealed:
+                    datasource: app
+                    store: local
+                    prefix: sealed
+                    encryption:
+                      recipients: [%s]
+                """.formatted(recipient));
+        for (String job : List.of("app", "app", "sealed")) {
+            Cli.Result b = cli.run("-c", "config.yaml", "backup", job);
+            assertThat(b.exit()).as(b.toString()).isZero();
+        }
+    }
+
+    private Path file(String suffix, String under) throws Exception {
+        try (Stream<Path> s = Files.walk(dir.resolve("store").resolve(under))) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    @Test
+    void theNewestBackupDescribedWithWhatItHolds() throws Exception {
+        Cli.Result r = cli.run("-c", "config.yaml", "show", "app", "--contents");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String sha = Files.readString(file(".sqlite.zst.sha256", "app")).substring(0, 64);
+        assertThat(r.out()).contains("backup      app/app-20260301-02", "job         app (store local)",
+                "sha256      " + sha + " (sidecar and manifest agree)", "engine      sqlite, database app",
+                "encryption  none", "(sqlite, zstd level 3)", "facts       ")
+                .contains("contents    table customers (40 rows)\n            table orders (120 rows)\n            view big_orders\n")
+                .doesNotContain("PROBLEM");
+        assertThat(r.out().lines().findFirst().orElseThrow()).endsWith(file(".sqlite.zst", "app").getFileName().toString());
+    }
+
+    @Test
+    void anOlderBackupByItsFileNameAndAsJson() throws Exception {
+        String older;
+        try (Stream<Path> s = Files.list(dir.resolve("store/app"))) {
+            older = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sqlite.zst")).sorted().findFirst().orElseThrow();
+        }
+
+        Cli.Result r = cli.run("-c", "config.yaml", "show", "app", older, "--json");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<?, ?> m = (Map<?, ?>) Json.parse(r.out());
+        assertThat(m.get("key")).isEqualTo("app/" + older);
+        assertThat(((Map<?, ?>) m.get("manifest")).get("key")).isEqualTo("app/" + older);
+        assertThat(m.get("sidecar_sha256")).isEqualTo(((Map<?, ?>) m.get("manifest")).get("sha256"));
+        assertThat((List<?>) m.get("problems")).isEmpty();
+        assertThat(m.containsKey("contents")).isFalse();
+    }
+
+    @Test
+    void aSidecarThatDisagreesAndAMissingManifestAreShownNotHidden() throws Exception {
+        Path sidecar = file(".sqlite.zst.sha256", "app");
+        Files.writeString(sidecar, "0".repeat(64) + Files.readString(sidecar).substring(64));
+        Cli.Result disagree = cli.run("-c", "config.yaml", "show", "app");
+        assertThat(disagree.exit()).as(disagree.toString()).isZero();
+        assertThat(disagree.out()).contains("PROBLEM     the manifest records sha256 ").contains(", the sidecar " + "0".repeat(64));
+
+        Files.delete(file(".sqlite.zst.manifest.json", "app"));
+        Cli.Result missing = cli.run("-c", "config.yaml", "show", "app");
+        assertThat(missing.exit()).as(missing.toString()).isZero();
+        assertThat(missing.out()).contains("PROBLEM     no manifest app/app-").doesNotContain("engine ");
+    }
+
+    @Test
+    void aDamagedBackupsContentsAreAnIntegrityFailure() throws Exception {
+        TestBytes.flipMiddleByte(file(".sqlite.zst", "app"));
+
+        Cli.Result r = cli.run("-c", "config.yaml", "show", "app", "--contents");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(cli.run("-c", "config.yaml", "show", "app").exit()).as("without --contents the object is not read").isZero();
+    }
+
+    @Test
+    void anEncryptedBackupsContentsNeedItsIdentity() {
+        Cli.Result without = cli.run("-c", "config.yaml", "show", "sealed", "--contents");
+        assertThat(without.exit()).as(without.toString()).isEqualTo(1);
+        assertThat(without.err()).contains("--identity");
+
+        Cli.Result with = cli.run("-c", "config.yaml", "show", "sealed", "--contents", "--identity", "key.txt");
+        assertThat(with.exit()).as(with.toString()).isZero();
+        assertThat(with.out()).contains("table customers (40 rows)").contains(".sqlite.zst.age");
+    }
+}
