@@ -39,6 +39,10 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--prune", description = "Apply each job's retention after its backup succeeded.")
     boolean prune;
 
+    @Option(names = "--pin", paramLabel = "NOTE", description = "Pin each job's new backup with this note before any "
+            + "pruning: retention keeps it until 'pin --remove' (the backup before a migration). '' pins without a note.")
+    String pin;
+
     @Option(names = "--json", description = "Print the run summary as JSON on stdout.")
     boolean json;
 
@@ -79,7 +83,7 @@ final class BackupCommand implements Callable<Integer> {
             root.main.signals().onSignal(runner::interrupt);
         }
         RunSummary summary = runner.run(selected, new JobRunner.Options(parallel, prune,
-                selected.size() == 1 ? ProgressLine.forCommand(root, noProgress) : Progress.NONE));
+                selected.size() == 1 ? ProgressLine.forCommand(root, noProgress) : Progress.NONE, pin));
         print(summary);
         return summary.status().code();
     }

@@ -154,7 +154,7 @@ final class ListCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder(String.format("%-19s  %10s", TIME.format(e.key().timestamp()),
                     Human.size(e.object().size())));
             shown.forEach(f -> line.append("  ").append(String.format("%-" + width(f, facts) + "s", facts.get(e).getOrDefault(f, "?"))));
-            root.out.println(line.append("  ").append(e.key().key()));
+            root.out.println(line.append("  ").append(e.key().key()).append(e.pinned() ? "  pinned" : ""));
         }
     }
 
@@ -186,6 +186,7 @@ final class ListCommand implements Callable<Integer> {
         m.put("format", e.key().format().extension());
         m.put("compression", e.key().compression().id());
         m.put("encrypted", e.key().encrypted());
+        m.put("pinned", e.pinned());
         facts.forEach(m::put);
         return m;
     }

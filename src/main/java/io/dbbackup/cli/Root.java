@@ -106,7 +106,7 @@ final class Root implements Runnable {
         static final Map<String, Class<?>> ALL = verbs(BackupCommand.class, ListCommand.class, InspectCommand.class,
                 RestoreCommand.class, SyncCommand.class, DownloadCommand.class, PruneCommand.class, VerifyCommand.class,
                 WalPushCommand.class, WalFetchCommand.class, ConfigCommand.class, KeygenCommand.class, CheckCommand.class,
-                DrillCommand.class, ShowCommand.class);
+                DrillCommand.class, ShowCommand.class, PinCommand.class);
 
         private static Map<String, Class<?>> verbs(Class<?>... commands) {
             Map<String, Class<?>> m = new LinkedHashMap<>();

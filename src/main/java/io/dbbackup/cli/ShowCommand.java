@@ -60,6 +60,11 @@ final class ShowCommand implements Callable<Integer> {
             m.put("size", d.storedSize());
             m.put("sidecar_sha256", d.sidecarSha256());
             m.put("manifest", d.manifest());
+            m.put("pinned", d.pin().isPresent());
+            d.pin().ifPresent(p -> {
+                m.put("pinned_at", p.pinnedAt() == null ? null : p.pinnedAt().toString());
+                m.put("pin_note", p.note());
+            });
             m.put("problems", d.problems());
             if (d.contents() != null) {
                 m.put("contents", d.contents());
@@ -87,6 +92,8 @@ final class ShowCommand implements Callable<Integer> {
         if (man.containsKey("tool_version")) {
             line("made by", man.getOrDefault("tool", "dbbackup") + " " + man.get("tool_version"));
         }
+        d.pin().ifPresent(p -> line("pinned", (p.pinnedAt() == null ? "" : "since " + TIME.format(p.pinnedAt()))
+                + (p.note().isEmpty() ? "" : (p.pinnedAt() == null ? "" : ": ") + p.note()) + " (retention keeps it)"));
         if (man.get("facts") instanceof Map<?, ?> facts) {
             block("facts", facts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
         }

@@ -21,6 +21,8 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
     public static final String SHA256_SUFFIX = ".sha256";
     public static final String MANIFEST_SUFFIX = ".manifest.json";
     public static final String ENCRYPTED_SUFFIX = ".age";
+    /** The marker that pins a backup: retention keeps it whatever its rules say ({@code pin}). */
+    public static final String PIN_SUFFIX = ".pin";
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final Pattern NAME = Pattern.compile(
@@ -77,6 +79,10 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
 
     public String manifestKey() {
         return key() + MANIFEST_SUFFIX;
+    }
+
+    public String pinKey() {
+        return key() + PIN_SUFFIX;
     }
 
     /**

@@ -4,7 +4,6 @@ import io.dbbackup.codec.Decryptor;
 import io.dbbackup.codec.Sha256;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
-import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
@@ -30,11 +29,12 @@ import java.util.Optional;
  */
 public final class BackupDetails {
     /**
-     * {@code sidecarSha256}, {@code manifest}: null when missing or unreadable (then {@code problems} says so);
+     * {@code sidecarSha256}, {@code manifest}: null when missing or unreadable (then {@code problems} says so); {@code pin}:
+     * its pin ({@link Pins}), if any;
      * {@code contents}: null unless asked for.
      */
     public record Details(BackupKey key, String job, String store, long storedSize, String sidecarSha256,
-                          Map<String, Object> manifest, List<String> problems, List<String> contents) {
+                          Map<String, Object> manifest, Optional<Pins.Pin> pin, List<String> problems, List<String> contents) {
         public Details {
             problems = List.copyOf(problems);
             contents = contents == null ? null : List.copyOf(contents);
@@ -70,7 +70,7 @@ public final class BackupDetails {
         if (withContents) {
             contents = contents(job, catalog, key);
         }
-        return new Details(key, job.name(), job.store(), size, sidecar, manifest, problems, contents);
+        return new Details(key, job.name(), job.store(), size, sidecar, manifest, new Pins(ws).read(job, key), problems, contents);
     }
 
     private static String sidecar(Store store, BackupKey key, List<String> problems) {
@@ -131,9 +131,6 @@ public final class BackupDetails {
              ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
             return ws.datasource(job.datasource()).engine().contents(decoded, key.format(), op.context());
         } catch (IOException | RuntimeException e) {
-            if (e instanceof DbBackupException d) {
-                throw d;
-            }
             throw Failures.map("cannot read the contents of " + key.key(), e);
         }
     }

@@ -26,7 +26,11 @@ import java.util.Optional;
 /** A job's backups in its store: the objects under its folder that parse as its backup keys. */
 public final class Catalog {
     /** One backup: its key and the stored object (size, time written). */
-    public record Entry(BackupKey key, StoredObject object) {
+    /** {@code pinned}: a {@code .pin} marker lies beside it ({@link Pins}). */
+    public record Entry(BackupKey key, StoredObject object, boolean pinned) {
+        public Entry(BackupKey key, StoredObject object) {
+            this(key, object, false);
+        }
     }
 
     /** What a backup's manifest says: when the backup finished and the engine's facts (start/end LSN...). */
@@ -68,9 +72,15 @@ public final class Catalog {
         } catch (IOException e) {
             throw Failures.map("cannot list " + folder(job) + " in " + store.describe(), e);
         }
+        java.util.Set<String> pins = new java.util.HashSet<>();
+        for (StoredObject o : objects) {
+            if (o.key().endsWith(BackupKey.PIN_SUFFIX)) {
+                pins.add(o.key());
+            }
+        }
         List<Entry> out = new ArrayList<>();
         for (StoredObject o : objects) {
-            BackupKey.parse(o.key(), job.prefix(), db).ifPresent(k -> out.add(new Entry(k, o)));
+            BackupKey.parse(o.key(), job.prefix(), db).ifPresent(k -> out.add(new Entry(k, o, pins.contains(k.pinKey()))));
         }
         out.sort(Comparator.comparing(Entry::key));
         return out;

@@ -1,6 +1,7 @@
 package io.dbbackup.job;
 
 import io.dbbackup.config.JobConfig;
+import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
@@ -34,9 +35,16 @@ import java.util.function.LongSupplier;
  * that runs and skips what has not started.
  */
 public final class JobRunner {
-    /** How a run goes: parallelism and whether to prune after each successful backup. */
-    /** {@code progress}: for a run of one job on a terminal (a line per attempt); {@link Progress#NONE} otherwise. */
-    public record Options(int parallel, boolean prune, Progress progress) {
+    /**
+     * How a run goes: parallelism and whether to prune after each successful backup. {@code progress}: for a run of one
+     * job on a terminal (a line per attempt); {@link Progress#NONE} otherwise. {@code pin}: pin each job's new backup with
+     * this note before any pruning ({@link Pins}); null: none.
+     */
+    public record Options(int parallel, boolean prune, Progress progress, String pin) {
+        public Options(int parallel, boolean prune, Progress progress) {
+            this(parallel, prune, progress, null);
+        }
+
         public Options(int parallel, boolean prune) {
             this(parallel, prune, Progress.NONE);
         }
@@ -66,7 +74,8 @@ public final class JobRunner {
 
     public RunSummary run(List<JobConfig> jobs, Options requested) {
         // one progress line cannot show several jobs
-        Options options = jobs.size() == 1 ? requested : new Options(requested.parallel(), requested.prune());
+        Options options = jobs.size() == 1 ? requested : new Options(requested.parallel(), requested.prune(), Progress.NONE,
+                requested.pin());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.parallel(), jobs.size())), r -> {
             Thread t = new Thread(r, "job");
             t.setDaemon(true);
@@ -165,7 +174,10 @@ public final class JobRunner {
                             : new BackupJob(ws).run(job, op.context(), options.progress());
                     JobOutcome o = new JobOutcome(job.name(), ExitStatus.OK, attempt, started,
                             Duration.between(started, ws.clock().instant()), result.key().key(), result.size(), null, null, false);
-                    if (options.prune()) {
+                    if (options.pin() != null) {
+                        o = pin(job, o, result.key(), options.pin());
+                    }
+                    if (options.prune() && o.succeeded()) {
                         o = prune(job, o);
                     }
                     notify(job, o);
@@ -206,6 +218,22 @@ public final class JobRunner {
                 notify(job, o);
                 return o;
             }
+        }
+    }
+
+    /** {@code backup --pin}: the pin after a stored backup; its failure fails the job (no prune) but never causes another backup. */
+    private JobOutcome pin(JobConfig job, JobOutcome o, BackupKey key, String note) {
+        try {
+            new Pins(ws).pin(job, key, note);
+            return o;
+        } catch (RuntimeException e) {
+            DbBackupException cause = Failures.map("pinning failed", e);
+            DbBackupException f = new DbBackupException(cause.status(), "backup stored as " + o.key() + " but pinning failed "
+                    + "(nothing pruned): " + cause.getMessage(), cause, false);
+            ws.log().error(f.getMessage(), "job", job.name());
+            return new JobOutcome(o.job(), f.status(), o.attempts(), o.started(),
+                    Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), Redactor.redact(f.getMessage()),
+                    "", false);
         }
     }
 

@@ -62,9 +62,12 @@ public final class Pruner {
     }
 
     private Result pruneOrThrow(JobConfig job, boolean dryRun) {
-        List<BackupKey> keys = catalog.list(job).stream().map(Catalog.Entry::key).toList();
+        List<Catalog.Entry> entries = catalog.list(job);
+        List<BackupKey> keys = entries.stream().map(Catalog.Entry::key).toList();
         refuseBackupsFromTheFuture(job, keys);
-        RetentionDecision decision = GfsPolicy.decide(keys, job.retention());
+        java.util.Set<BackupKey> pinned = entries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
+                .collect(java.util.stream.Collectors.toSet());
+        RetentionDecision decision = GfsPolicy.decide(keys, job.retention(), pinned);
         List<String> deleted = new ArrayList<>();
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);

@@ -32,6 +32,8 @@ import java.util.function.Function;
  *       rank is the backup's position (keep_last) or its period's position among the periods
  *       holding backups, newest first.</li>
  *   <li>No rule set: everything is kept, reason {@value #KEEP_ALL}.</li>
+ *   <li>A pinned backup is kept, reason {@value #PINNED} after any rule's: one more rule in the union. Pins change
+ *       nothing else — a pinned backup still counts for {@code keep_last} and represents its periods.</li>
  * </ul>
  *
  * <p>Periods: an hour is the local date plus the local hour of day; a day is the local calendar
@@ -53,7 +55,37 @@ public final class GfsPolicy {
     /** The single reason given to every backup when no rule is set. */
     public static final String KEEP_ALL = "keep all (no retention rules)";
 
+    /** The reason given to a pinned backup. */
+    public static final String PINNED = "pinned";
+
     private GfsPolicy() {
+    }
+
+    /** Pure: {@link #decide(Collection, RetentionPolicy)}, and the {@code pinned} backups kept whatever the rules say. */
+    public static RetentionDecision decide(Collection<BackupKey> backups, RetentionPolicy policy, Set<BackupKey> pinned) {
+        RetentionDecision d = decide(backups, policy);
+        if (pinned.isEmpty()) {
+            return d;
+        }
+        List<Kept> keep = new ArrayList<>();
+        List<BackupKey> delete = new ArrayList<>();
+        java.util.Iterator<Kept> kept = d.keep().iterator();
+        Kept nextKept = kept.hasNext() ? kept.next() : null;
+        for (BackupKey b : List.copyOf(new TreeSet<>(backups))) { // newest first, as both lists are
+            if (nextKept != null && nextKept.backup().equals(b)) {
+                List<String> reasons = new ArrayList<>(nextKept.reasons());
+                if (pinned.contains(b)) {
+                    reasons.add(PINNED);
+                }
+                keep.add(new Kept(b, reasons));
+                nextKept = kept.hasNext() ? kept.next() : null;
+            } else if (pinned.contains(b)) {
+                keep.add(new Kept(b, List.of(PINNED)));
+            } else {
+                delete.add(b);
+            }
+        }
+        return new RetentionDecision(keep, delete);
     }
 
     /** Pure: which backups to keep (with every rule that kept each) and which to delete. */

@@ -241,4 +241,25 @@ class GfsPolicyTest {
                 "{\"job\":\"nightly\",\"keep\":[{\"key\":\"prod/app/app-20260105-020000.sql.gz\",\"reasons\":[\"last 1/1\"]}],"
                         + "\"delete\":[{\"key\":\"prod/app/app-20260104-020000.sql.gz\"}]}");
     }
+
+    @Test
+    void aPinnedBackupIsKeptAsOneMoreRuleAndChangesNothingElse() {
+        List<BackupKey> all = List.of(b("2026-03-01T02:00:00Z"), b("2026-03-02T02:00:00Z"), b("2026-03-03T02:00:00Z"),
+                b("2026-03-04T02:00:00Z"), b("2026-03-05T02:00:00Z"));
+        RetentionPolicy last2 = policy(2, 0, 0, 0, 0, 0);
+        java.util.Set<BackupKey> pinned = java.util.Set.of(b("2026-03-02T02:00:00Z"), b("2026-03-05T02:00:00Z"));
+
+        RetentionDecision d = GfsPolicy.decide(all, last2, pinned);
+
+        assertThat(kept(d)).containsExactly(Map.entry("20260305-020000", List.of("last 1/2", "pinned")),
+                Map.entry("20260304-020000", List.of("last 2/2")), Map.entry("20260302-020000", List.of("pinned")));
+        assertThat(deleted(d)).containsExactly("20260303-020000", "20260301-020000");
+        RetentionDecision unpinned = GfsPolicy.decide(all, last2);
+        assertThat(GfsPolicy.decide(all, last2, java.util.Set.of())).isEqualTo(unpinned);
+        assertThat(kept(unpinned).keySet()).containsExactly("20260305-020000", "20260304-020000");
+        // a pin that names no backup of the list changes nothing
+        assertThat(GfsPolicy.decide(all, last2, java.util.Set.of(b("2025-01-01T00:00:00Z")))).isEqualTo(unpinned);
+        assertThat(kept(GfsPolicy.decide(all, RetentionPolicy.KEEP_ALL, pinned)).get("20260302-020000"))
+                .containsExactly(GfsPolicy.KEEP_ALL, "pinned");
+    }
 }

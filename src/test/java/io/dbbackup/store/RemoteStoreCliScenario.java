@@ -160,17 +160,28 @@ public abstract class RemoteStoreCliScenario {
             assertNoSecrets(verify);
             assertNoSecrets(restore);
 
+            String oldest = backups.get(0).substring(backups.get(0).lastIndexOf('/') + 1);
+            Cli.Result pin = cli.run("-c", "config.yaml", "pin", "app", oldest, "--note", "before migration");
+            assertThat(pin.exit()).as(pin.toString()).isZero();
+            Cli.Result show = cli.run("-c", "config.yaml", "show", "app", oldest, "--contents");
+            assertThat(show.exit()).as(show.toString()).isZero();
+            assertThat(show.out()).contains("(sidecar and manifest agree)", ": before migration (retention keeps it)",
+                    "table customers (300 rows)");
+            assertNoSecrets(show);
+
             Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
             assertThat(dry.exit()).as(dry.toString()).isZero();
-            assertThat(keys(raw, "")).hasSize(4 * 3 + 2);
+            assertThat(keys(raw, "")).hasSize(4 * 3 + 2 + 1);
 
             Cli.Result prune = cli.run("-c", "config.yaml", "prune", "app");
             assertThat(prune.exit()).as(prune.toString()).isZero();
             assertNoSecrets(prune);
             List<String> left = keys(raw, "");
             assertThat(left).as(dry + "\n" + prune).containsExactlyInAnyOrder("elsewhere/app-20200101-000000.sqlite.zst", "prod/app/README.txt",
+                    backups.get(0), backups.get(0) + ".sha256", backups.get(0) + ".manifest.json", backups.get(0) + ".pin",
                     backups.get(2), backups.get(2) + ".sha256", backups.get(2) + ".manifest.json",
                     backups.get(3), backups.get(3) + ".sha256", backups.get(3) + ".manifest.json");
+            assertThat(cli.run("-c", "config.yaml", "list", "app").out()).contains(oldest + "  pinned");
 
         }
     }

@@ -1,0 +1,57 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.job.Pins;
+import io.dbbackup.job.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "pin", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
+        description = {"Pin a backup (the newest by default) so that retention keeps it whatever the job's rules say — the "
+                + "backup before a migration, one you were asked to keep. The pin is a KEY.pin marker beside it in the store: "
+                + "every host pruning the job sees it. 'list' and 'show' show it, 'prune --dry-run' gives 'pinned' as a reason.",
+                "--remove KEY takes the pin away: the rules decide about the backup again at the next prune."})
+final class PinCommand implements Callable<Integer> {
+    @ParentCommand
+    Root root;
+
+    @Parameters(index = "0", paramLabel = "JOB")
+    String job;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "KEY", description = "A key or file name from 'list' (default: newest; "
+            + "required with --remove).")
+    String key;
+
+    @Option(names = "--note", paramLabel = "TEXT", description = "Why it is kept (shown by list --json and show).")
+    String note;
+
+    @Option(names = "--remove", description = "Unpin KEY instead.")
+    boolean remove;
+
+    @Override
+    public Integer call() {
+        Workspace ws = root.workspace();
+        Pins pins = new Pins(ws);
+        if (remove) {
+            if (key == null) {
+                throw DbBackupException.user("pin --remove needs the KEY of the pinned backup (see 'list " + job + "')");
+            }
+            if (note != null) {
+                throw DbBackupException.user("--note is for pinning, not with --remove");
+            }
+            BackupKey k = pins.unpin(job, key);
+            root.out.println("unpinned " + k.key() + ": retention decides about it again");
+            return 0;
+        }
+        Pins.Pin p = pins.pin(job, Optional.ofNullable(key), note);
+        root.out.println("pinned " + p.key().key() + (p.note().isEmpty() ? "" : " (" + p.note() + ")")
+                + ": retention keeps it until 'pin --remove " + job + " " + p.key().fileName() + "'");
+        return 0;
+    }
+}
