@@ -45,7 +45,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--table", paramLabel = "NAME", description = "Restore only this table. PostgreSQL custom-format backups: "
             + "as pg_restore --table (also a view, sequence), its definition and rows, not its indexes, constraints or triggers. "
             + "MySQL/MariaDB backups of one database: its CREATE TABLE (no DROP: a table that exists stops the restore), rows "
-            + "and triggers. Repeatable.")
+            + "and triggers. SQLite backups: its CREATE TABLE, rows, indexes and triggers, into the live file. Repeatable.")
     List<String> tables = new ArrayList<>();
 
     @Option(names = "--schema", paramLabel = "NAME", description = "PostgreSQL custom-format backups: restore only the objects "
@@ -53,7 +53,7 @@ final class RestoreCommand implements Callable<Integer> {
     List<String> schemas = new ArrayList<>();
 
     @Option(names = "--data-only", description = "Restore rows only, into tables that exist, in one transaction (PostgreSQL "
-            + "custom-format backups; MySQL/MariaDB backups of one database).")
+            + "custom-format backups; MySQL/MariaDB backups of one database; SQLite backups).")
     boolean dataOnly;
 
     @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")

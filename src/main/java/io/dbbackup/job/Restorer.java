@@ -104,7 +104,12 @@ public final class Restorer {
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
-            java.io.OutputStream partChecker = options.partial() ? target.engine().partChecker(key.format(), options) : null;
+            java.io.OutputStream partChecker;
+            try {
+                partChecker = options.partial() ? target.engine().partChecker(key.format(), options, ctx) : null;
+            } catch (IOException e) {
+                throw Failures.map("cannot check the contents of " + key.key(), e);
+            }
             if (options.partial() && partChecker == null) { // a name that is not there fails before a long read, not after it
                 try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
                     target.engine().requireInBackup(decoded, key.format(), options, ctx); // its contents list only
@@ -187,7 +192,7 @@ public final class Restorer {
         }
         if (!target.engine().restoresInPart(key.format())) {
             throw DbBackupException.user("--table, --schema and --data-only need a PostgreSQL custom-format backup (format: "
-                    + "custom, a .dump file) or a MySQL/MariaDB backup of one database (database:); " + key.fileName() + " into "
+                    + "custom, a .dump file), a MySQL/MariaDB backup of one database (database:) or a SQLite backup; " + key.fileName() + " into "
                     + target.engine().describe() + " is restored whole: restore it into a scratch datasource (--to) and copy "
                     + "back what you need");
         }

@@ -215,7 +215,8 @@ public interface Engine {
      * Null (the default): the contents are listed up front and {@code requireInBackup} reads them. Only called where
      * {@link #restoresInPart} holds.
      */
-    default java.io.OutputStream partChecker(DumpFormat format, RestoreOptions selection) {
+    default java.io.OutputStream partChecker(DumpFormat format, RestoreOptions selection, OperationContext ctx)
+            throws IOException {
         return null;
     }
 }

@@ -332,7 +332,7 @@ public final class MySqlEngine implements Engine {
 
     /** The dump's tables are learnt in the pass that checks it ({@link DumpContents}); {@code --schema} is refused at once. */
     @Override
-    public OutputStream partChecker(DumpFormat format, RestoreOptions selection) {
+    public OutputStream partChecker(DumpFormat format, RestoreOptions selection, OperationContext ctx) {
         if (!selection.schemas().isEmpty()) {
             throw DbBackupException.user("--schema: in MySQL/MariaDB a schema is a database, and a backup of " + describe()
                     + " holds one; name its tables with --table (or restore it whole)");

@@ -367,6 +367,21 @@ public final class SqliteEngine implements Engine {
         }
     }
 
+    /** A SQLite backup restores in part: some tables, or rows only, in one transaction ({@link TableRestore}). */
+    @Override
+    public boolean restoresInPart(DumpFormat format) {
+        return format == DumpFormat.SQLITE;
+    }
+
+    /** The backup's tables are checked on a scratch copy made in the pass that checks its checksum. */
+    @Override
+    public OutputStream partChecker(DumpFormat format, RestoreOptions selection, OperationContext ctx) throws IOException {
+        if (!selection.schemas().isEmpty()) {
+            throw DbBackupException.user("--schema: a SQLite database has no schemas; name its tables with --table");
+        }
+        return TableRestore.checker(selection, ctx);
+    }
+
     /**
      * Writes the stream to a temporary file beside the target, checks it, then renames it over the
      * target in one atomic step: readers see the old database or the new one, never a mix. What a restore
@@ -376,6 +391,10 @@ public final class SqliteEngine implements Engine {
     public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
         if (format != DumpFormat.SQLITE) {
             throw DbBackupException.user("cannot restore a " + format.extension() + " dump into SQLite " + path);
+        }
+        if (options.partial()) {
+            TableRestore.restore(in, path, options, ctx);
+            return;
         }
         Files.createDirectories(path.getParent());
         try (RestoreTemp claimed = RestoreTemp.claim(path, ctx.log())) {

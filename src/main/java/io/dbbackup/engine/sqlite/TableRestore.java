@@ -1,0 +1,184 @@
+package io.dbbackup.engine.sqlite;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Part of a SQLite backup into the live database, in one transaction: the backup is written to the scratch folder and
+ * checked ({@code PRAGMA integrity_check}), attached to a connection on the target, and each chosen table is created
+ * from the backup's own {@code CREATE TABLE} (then filled, then given its indexes and triggers) or, rows only, filled
+ * into the table that exists. A table that exists (without {@code --data-only}), a duplicate key, a missing column:
+ * rolled back, the target as it was. The rest of the target — every other table — is never touched, unlike a whole
+ * restore, which replaces the file.
+ */
+final class TableRestore {
+    private TableRestore() {
+    }
+
+    /** A sink for the restore's checking pass: a scratch copy whose tables are checked against the selection on close. */
+    static OutputStream checker(RestoreOptions selection, OperationContext ctx) throws IOException {
+        Files.createDirectories(ctx.scratchDir());
+        Path copy = ctx.scratchDir().resolve("tables-" + UUID.randomUUID() + ".sqlite");
+        return new FilterOutputStream(Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                    requireTables(copy, selection);
+                } finally {
+                    Files.deleteIfExists(copy);
+                }
+            }
+        };
+    }
+
+    private static void requireTables(Path copy, RestoreOptions selection) throws IOException {
+        Set<String> tables;
+        Set<String> views;
+        try (Connection c = open(copy, true)) {
+            tables = names(c, "main", "table");
+            views = names(c, "main", "view");
+        } catch (SQLException e) {
+            throw new io.dbbackup.codec.IntegrityException("the backup's tables cannot be read: " + e.getMessage(), e);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String t : selection.tables()) {
+            if (views.contains(t)) {
+                missing.add("table " + t + " (" + t + " is a view: --table restores tables)");
+            } else if (!tables.contains(t)) {
+                missing.add("table " + t);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw DbBackupException.user("the backup holds no " + String.join(", no ", missing) + " (it holds "
+                    + (tables.isEmpty() ? "no tables" : "tables " + String.join(", ", tables))
+                    + (views.isEmpty() ? "" : "; views " + String.join(", ", views)) + "); nothing was restored");
+        }
+    }
+
+    static void restore(InputStream in, Path target, RestoreOptions options, OperationContext ctx) throws IOException {
+        Files.createDirectories(ctx.scratchDir());
+        Path copy = ctx.scratchDir().resolve("restore-part-" + UUID.randomUUID() + ".sqlite");
+        try {
+            try (OutputStream out = Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                in.transferTo(out);
+            }
+            ctx.cancellation().throwIfCancelled();
+            SqliteEngine.checkIntegrity(copy, "the backup");
+            try (Connection c = open(target, false); Statement st = c.createStatement()) {
+                st.execute("ATTACH DATABASE '" + copy.toString().replace("'", "''") + "' AS backup");
+                try {
+                    st.execute("BEGIN IMMEDIATE");
+                    try {
+                        List<String> tables = options.tables().isEmpty() ? List.copyOf(names(c, "backup", "table")) : options.tables();
+                        for (String t : tables) {
+                            copyTable(c, t, options.dataOnly(), ctx);
+                        }
+                        st.execute("COMMIT");
+                    } catch (SQLException | IOException | RuntimeException e) {
+                        st.execute("ROLLBACK");
+                        throw e;
+                    }
+                } finally {
+                    st.execute("DETACH DATABASE backup");
+                }
+            } catch (SQLException e) {
+                throw new IOException("restore of " + options.describeSelection() + " into SQLite " + target
+                        + " failed and was rolled back (nothing was applied): " + e.getMessage(), e);
+            }
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+    }
+
+    private static void copyTable(Connection c, String table, boolean dataOnly, OperationContext ctx)
+            throws SQLException, IOException {
+        ctx.cancellation().throwIfCancelled();
+        List<String> after = new ArrayList<>();
+        try (Statement st = c.createStatement()) {
+            if (!dataOnly) {
+                try (PreparedStatement ps = c.prepareStatement("select type, sql from backup.sqlite_master where tbl_name = ? "
+                        + "and sql is not null and type in ('table', 'index', 'trigger') order by type = 'table' desc, rowid")) {
+                    ps.setString(1, table);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if ("table".equals(rs.getString(1))) {
+                                st.execute(rs.getString(2)); // into main: a table that exists fails here
+                            } else {
+                                after.add(rs.getString(2)); // indexes and triggers once the rows are in
+                            }
+                        }
+                    }
+                }
+            }
+            String columns = String.join(", ", columns(c, table).stream().map(TableRestore::quote).toList());
+            st.execute("insert into main." + quote(table) + " (" + columns + ") select " + columns + " from backup." + quote(table));
+            for (String sql : after) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    /** The columns that hold values (generated columns are computed again). */
+    private static List<String> columns(Connection c, String table) throws SQLException {
+        List<String> cols = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select name from pragma_table_xinfo(?, 'backup') where hidden = 0 order by cid")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cols.add(rs.getString(1));
+                }
+            }
+        }
+        return cols;
+    }
+
+    private static Set<String> names(Connection c, String schema, String type) throws SQLException {
+        Set<String> names = new TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement("select name from " + schema + ".sqlite_master where type = ? and name not like 'sqlite\\_%' escape '\\'")) {
+            ps.setString(1, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static String quote(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private static Connection open(Path file, boolean readOnly) throws SQLException {
+        org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+        cfg.setReadOnly(readOnly);
+        cfg.setBusyTimeout(30_000);
+        return DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
+    }
+}

@@ -1,0 +1,132 @@
+package io.dbbackup.engine.sqlite;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SqliteFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code restore --table/--data-only} of a SQLite backup into the live database: one table back with its index and
+ * trigger while the others keep what changed since, rows only into a table that exists, all or nothing, and the names
+ * checked before the target is touched.
+ */
+class SqlitePartialRestoreCliTest {
+    @TempDir
+    Path dir;
+    Path db;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = SqliteFixture.create(dir.resolve("app.db"), 30);
+        sql("create table totals(id integer primary key, net real, gross real generated always as (net * 1.2) stored)");
+        sql("insert into totals(id, net) values (1, 10), (2, 20)");
+        sql("create trigger orders_no_negative before insert on orders when new.total < 0 begin select raise(abort, 'negative'); end");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: zstd}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: local}
+                """);
+        cli = new Cli().workingDir(dir);
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(b.exit()).as(b.toString()).isZero();
+    }
+
+    private void sql(String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    private String one(String query) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private Cli.Result restore(String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "-c";
+        all[1] = "config.yaml";
+        all[2] = "restore";
+        all[3] = "app";
+        System.arraycopy(args, 0, all, 4, args.length);
+        return cli.run(all);
+    }
+
+    @Test
+    void aDroppedTableComesBackWithItsIndexAndTriggerWhileTheOthersKeepTheirChanges() throws Exception {
+        String orders = one("select count(*) || ' ' || sum(total) from orders");
+        sql("drop table orders");
+        sql("insert into customers(id, name) values (1000, 'came after the backup')");
+
+        Cli.Result r = restore("--table", "orders", "--table", "totals", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2); // totals exists: nothing applied
+        assertThat(r.err()).contains("rolled back (nothing was applied)").contains("already exists");
+        assertThat(one("select count(*) from sqlite_master where name = 'orders'")).isEqualTo("0");
+
+        Cli.Result ok = restore("--table", "orders", "--auto-confirm");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("restored table orders of app/app-");
+        assertThat(one("select count(*) || ' ' || sum(total) from orders")).isEqualTo(orders);
+        assertThat(one("select name from customers where id = 1000")).isEqualTo("came after the backup");
+        assertThat(one("select count(*) from sqlite_master where type = 'index' and name = 'orders_customer'")).isEqualTo("1");
+        assertThat(one("select count(*) from sqlite_master where type = 'trigger' and name = 'orders_no_negative'")).isEqualTo("1");
+        assertThat(one("PRAGMA integrity_check")).isEqualTo("ok");
+    }
+
+    @Test
+    void rowsOnlyIntoTablesThatExistAllOrNothing() throws Exception {
+        sql("delete from orders");
+        sql("delete from customers");
+
+        // customers and orders load first, then totals' rows clash with the ones still there
+        Cli.Result clash = restore("--data-only", "--auto-confirm");
+        assertThat(clash.exit()).as(clash.toString()).isEqualTo(2);
+        assertThat(clash.err()).contains("UNIQUE constraint failed: totals.id");
+        assertThat(one("select count(*) from customers")).as("rolled back").isEqualTo("0");
+        assertThat(one("select count(*) from orders")).as("rolled back").isEqualTo("0");
+
+        sql("delete from totals");
+        Cli.Result r = restore("--data-only", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("restored rows only of app/app-");
+        assertThat(one("select count(*) from customers")).isEqualTo("30");
+        assertThat(one("select count(*) from orders")).isEqualTo("90");
+        assertThat(one("select group_concat(id || ':' || gross) from totals")).isEqualTo("1:12.0,2:24.0");
+    }
+
+    @Test
+    void namesTheBackupDoesNotHoldAndSchemasAreRefusedBeforeTheTargetIsTouched() throws Exception {
+        sql("drop table orders");
+
+        Cli.Result r = restore("--table", "orders", "--table", "invoices", "--table", "big_orders", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("the backup holds no table invoices, no table big_orders (big_orders is a view",
+                "(it holds tables customers, orders, totals; views big_orders); nothing was restored");
+        assertThat(one("select count(*) from sqlite_master where name = 'orders'")).isEqualTo("0");
+
+        Cli.Result schema = restore("--schema", "main", "--auto-confirm");
+        assertThat(schema.exit()).isEqualTo(1);
+        assertThat(schema.err()).contains("a SQLite database has no schemas");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("app.db.") && !n.endsWith("-journal"));
+        }
+    }
+}
