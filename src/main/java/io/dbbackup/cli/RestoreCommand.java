@@ -42,18 +42,18 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--clean", description = "Drop existing objects in the target first (where the engine supports it).")
     boolean clean;
 
-    @Option(names = "--table", paramLabel = "NAME", description = "Restore only this table. PostgreSQL custom-format backups: "
-            + "as pg_restore --table (also a view, sequence), its definition and rows, not its indexes, constraints or triggers. "
+    @Option(names = "--table", paramLabel = "NAME", description = "Restore only this table. PostgreSQL backups (custom "
+            + "archives and plain scripts): as pg_restore --table (also a view, sequence), its definition and rows, not its indexes, constraints or triggers. "
             + "MySQL/MariaDB backups of one database: its CREATE TABLE (no DROP: a table that exists stops the restore), rows "
             + "and triggers. SQLite backups: its CREATE TABLE, rows, indexes and triggers, into the live file. Repeatable.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--schema", paramLabel = "NAME", description = "PostgreSQL custom-format backups: restore only the objects "
+    @Option(names = "--schema", paramLabel = "NAME", description = "PostgreSQL backups: restore only the objects "
             + "of this schema (with --table: only tables in it). Repeatable.")
     List<String> schemas = new ArrayList<>();
 
     @Option(names = "--data-only", description = "Restore rows only, into tables that exist, in one transaction (PostgreSQL "
-            + "custom-format backups; MySQL/MariaDB backups of one database; SQLite backups).")
+            + "backups; MySQL/MariaDB backups of one database; SQLite backups).")
     boolean dataOnly;
 
     @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")

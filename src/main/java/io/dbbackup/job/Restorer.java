@@ -175,7 +175,7 @@ public final class Restorer {
     }
 
     /**
-     * A restore in part needs a backup its target's engine can take apart (a PostgreSQL custom archive), and is never
+     * A restore in part needs a backup its target's engine can take apart ({@link Engine#restoresInPart}), and is never
      * combined with {@code --clean}: pg_restore's {@code --table} brings back a table without its indexes, constraints
      * and triggers, so a clean replace would leave production with a bare table. It adds, in one transaction: into a
      * scratch database, or rows into tables that exist ({@code --data-only}). Refused before anything is read.
@@ -191,8 +191,8 @@ public final class Restorer {
                     + "datasource (--to) and copy back what you need, or drop the table first");
         }
         if (!target.engine().restoresInPart(key.format())) {
-            throw DbBackupException.user("--table, --schema and --data-only need a PostgreSQL custom-format backup (format: "
-                    + "custom, a .dump file), a MySQL/MariaDB backup of one database (database:) or a SQLite backup; " + key.fileName() + " into "
+            throw DbBackupException.user("--table, --schema and --data-only need a PostgreSQL backup, a MySQL/MariaDB "
+                    + "backup of one database (database:) or a SQLite backup; " + key.fileName() + " into "
                     + target.engine().describe() + " is restored whole: restore it into a scratch datasource (--to) and copy "
                     + "back what you need");
         }

@@ -278,7 +278,8 @@ public final class MySqlEngine implements Engine {
             return;
         }
         if (options.partial()) {
-            in = new PartOfDump(in, new TableSelection(new java.util.HashSet<>(options.tables()), options.dataOnly()));
+            TableSelection rule = new TableSelection(new java.util.HashSet<>(options.tables()), options.dataOnly());
+            in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new DumpSections(rule, kept));
             if (options.dataOnly()) { // rows only: one transaction, rolled back when the client stops at an error
                 in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(
                         "SET autocommit=0;\n".getBytes(StandardCharsets.UTF_8)), new java.io.SequenceInputStream(in,

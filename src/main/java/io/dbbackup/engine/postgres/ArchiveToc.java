@@ -16,6 +16,9 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations) {
         }
     }
 
+    /** The kinds of relation pg_restore's {@code --table} takes. */
+    static final Set<String> RELATION_KINDS = Set.of("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE", "FOREIGN TABLE");
+
     private static final Pattern RELATION = Pattern.compile(
             "^\\d+; \\d+ \\d+ (TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE) (?!DATA |ATTACH |SET |OWNED BY )(\\S+) (.+) (\\S+)$");
     private static final Pattern SCHEMA = Pattern.compile("^\\d+; \\d+ \\d+ SCHEMA - (.+) (\\S+)$");

@@ -250,7 +250,12 @@ public final class PostgresEngine implements Engine {
             ctx.log().info("restore started", "target", settings.describe(), "tool", client.name(),
                     "version", client.version().text(), "clean", options.clean());
             try {
-                if (format == DumpFormat.SQL) {
+                if (format == DumpFormat.SQL && options.partial()) {
+                    // the chosen objects of the script, through psql in one transaction as for an archive
+                    InputStream part = new io.dbbackup.spi.FilteredInputStream(in,
+                            kept -> new PlainSections(new PlainSelection(options), kept));
+                    pg.tool(psqlPartial(client, options), db, pass).run(part, null, ctx.cancellation());
+                } else if (format == DumpFormat.SQL) {
                     pg.tool(psqlRestore(client, options), db, pass).run(in, null, ctx.cancellation());
                 } else if (options.partial()) {
                     // as a script through psql: a schema restored into a database without it needs its CREATE SCHEMA,
@@ -385,10 +390,50 @@ public final class PostgresEngine implements Engine {
         return cmd;
     }
 
-    /** A custom archive restores in part: pg_restore's {@code --table}, {@code --schema}, {@code --data-only}. */
+    /**
+     * A custom archive restores in part (pg_restore's {@code --table}, {@code --schema}, {@code --data-only}), and so does a
+     * plain script, taken apart by pg_dump's object comments ({@link PlainSections}, {@link PlainSelection}).
+     */
     @Override
     public boolean restoresInPart(DumpFormat format) {
-        return format == DumpFormat.DUMP;
+        return format == DumpFormat.DUMP || format == DumpFormat.SQL;
+    }
+
+    /**
+     * A plain script's objects are learnt in the pass that checks it (its comments); an archive's are listed up front by
+     * {@link #requireInBackup}.
+     */
+    @Override
+    public OutputStream partChecker(DumpFormat format, RestoreOptions selection, OperationContext ctx) {
+        if (format != DumpFormat.SQL) {
+            return null;
+        }
+        java.util.Set<String> schemas = new java.util.TreeSet<>();
+        List<ArchiveToc.Relation> relations = new ArrayList<>();
+        java.util.Set<PlainSections.Section> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        PlainSections sections = new PlainSections((s, head) -> {
+            if (s != null && seen.add(s)) {
+                if (s.type().equals("SCHEMA")) {
+                    schemas.add(s.name());
+                } else if (ArchiveToc.RELATION_KINDS.contains(s.type())) {
+                    relations.add(new ArchiveToc.Relation(s.type(), s.schema(), s.name()));
+                    schemas.add(s.schema());
+                }
+            }
+            return false;
+        }, OutputStream.nullOutputStream());
+        return new java.io.FilterOutputStream(sections) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                sections.close();
+                requireNames(new ArchiveToc(schemas, relations), selection);
+            }
+        };
     }
 
     /**
@@ -399,7 +444,11 @@ public final class PostgresEngine implements Engine {
     @Override
     public void requireInBackup(InputStream in, DumpFormat format, RestoreOptions selection, OperationContext ctx)
             throws IOException {
-        ArchiveToc archive = archiveToc(in, ctx);
+        requireNames(archiveToc(in, ctx), selection);
+    }
+
+    /** Fails naming each table or schema of {@code selection} that {@code archive} does not hold, saying what it holds. */
+    private static void requireNames(ArchiveToc archive, RestoreOptions selection) {
         List<String> missing = new ArrayList<>();
         selection.schemas().stream().filter(n -> !archive.schemas().contains(n)).forEach(n -> missing.add("schema " + n));
         for (String t : selection.tables()) {

@@ -32,7 +32,9 @@ class DumpSectionsTest {
     }
 
     static String part(byte[] dump, Set<String> tables, boolean dataOnly, int chunk) throws IOException {
-        try (InputStream in = new PartOfDump(new Trickle(new ByteArrayInputStream(dump), chunk), new TableSelection(tables, dataOnly))) {
+        TableSelection rule = new TableSelection(tables, dataOnly);
+        try (InputStream in = new io.dbbackup.spi.FilteredInputStream(new Trickle(new ByteArrayInputStream(dump), chunk),
+                kept -> new DumpSections(rule, kept))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

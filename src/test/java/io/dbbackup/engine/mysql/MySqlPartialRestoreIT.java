@@ -201,7 +201,7 @@ class MySqlPartialRestoreIT {
         assertThat(b.exit()).as(b.toString()).isZero();
         Cli.Result both = cli.run("-c", "config.yaml", "restore", "both", "--table", "orders", "--auto-confirm");
         assertThat(both.exit()).as(both.toString()).isEqualTo(1);
-        assertThat(both.err()).contains("or a MySQL/MariaDB backup of one database (database:)");
+        assertThat(both.err()).contains("a MySQL/MariaDB backup of one database (database:)");
         assertThat(fingerprint("shop")).isEqualTo("50\t300\t67725.00");
     }
 }

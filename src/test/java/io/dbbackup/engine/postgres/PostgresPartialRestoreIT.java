@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +85,7 @@ class PostgresPartialRestoreIT {
                   shop-plain: {datasource: shop-plain, store: local, prefix: plain}
                 """.formatted(pg.port()));
         cli = new Cli().workingDir(dir);
-        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop");
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop", "shop-plain");
         assertThat(b.exit()).as(b.toString()).isZero();
     }
 
@@ -92,12 +94,13 @@ class PostgresPartialRestoreIT {
                 + "'information_schema') order by 1");
     }
 
-    @Test
-    void oneTableOfTheBackupIntoAScratchDatabase() {
-        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "orders");
+    @ParameterizedTest
+    @ValueSource(strings = {"shop", "shop-plain"}) // a custom archive, a plain script
+    void oneTableOfTheBackupIntoAScratchDatabase(String job) {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch", "--table", "orders");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("restored table orders of shop/shop-").contains("/scratch");
+        assertThat(r.out()).contains("restored table orders of ").contains("shop/shop-").contains("/scratch");
         assertThat(tables("scratch")).containsExactly("public.orders");
         assertThat(pg.queryOne("scratch", "select count(*) || ' ' || sum(total) from orders"))
                 .isEqualTo(pg.queryOne("shop", "select count(*) || ' ' || sum(total) from orders"));
@@ -110,28 +113,28 @@ class PostgresPartialRestoreIT {
         assertThat(custom.out()).contains("contents    table audit.log\n", "table public.customers\n", "table public.orders\n",
                 "sequence public.orders_id_seq\n").doesNotContain("orders_customer");
 
-        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop-plain");
-        assertThat(b.exit()).as(b.toString()).isZero();
         Cli.Result plain = cli.run("-c", "config.yaml", "show", "shop-plain", "--contents");
         assertThat(plain.exit()).as(plain.toString()).isZero();
         assertThat(plain.out()).contains("(sql, gzip level 6)", "table public.customers\n", "table public.orders\n",
                 "sequence public.orders_id_seq\n", "table audit.log\n");
     }
 
-    @Test
-    void aSchemaOfTheBackup() {
-        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch2", "--schema", "audit");
+    @ParameterizedTest
+    @ValueSource(strings = {"shop", "shop-plain"})
+    void aSchemaOfTheBackup(String job) {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch2", "--schema", "audit");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(tables("scratch2")).containsExactly("audit.log");
         assertThat(pg.queryOne("scratch2", "select count(*) from audit.log")).isEqualTo("20");
     }
 
-    @Test
-    void aTruncatedTablesRowsComeBackInPlace() {
+    @ParameterizedTest
+    @ValueSource(strings = {"shop", "shop-plain"})
+    void aTruncatedTablesRowsComeBackInPlace(String job) {
         pg.execute("shop", "truncate audit.log");
 
-        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--schema", "audit", "--table", "log", "--data-only",
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--schema", "audit", "--table", "log", "--data-only",
                 "--auto-confirm");
 
         assertThat(r.exit()).as(r.toString()).isZero();
@@ -141,7 +144,7 @@ class PostgresPartialRestoreIT {
         // the rows are there again: a second load would duplicate them, so it fails whole (one transaction)
         pg.execute("shop", "alter table audit.log add primary key (id)");
         try {
-            Cli.Result again = cli.run("-c", "config.yaml", "restore", "shop", "--schema", "audit", "--table", "log", "--data-only",
+            Cli.Result again = cli.run("-c", "config.yaml", "restore", job, "--schema", "audit", "--table", "log", "--data-only",
                     "--auto-confirm");
             assertThat(again.exit()).as(again.toString()).isEqualTo(2);
             assertThat(again.err()).contains("rolled back").contains("duplicate key");
@@ -151,44 +154,41 @@ class PostgresPartialRestoreIT {
         }
     }
 
-    @Test
-    void aNameTheBackupDoesNotHoldIsRefusedBeforeAnythingIsTouched() {
-        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "ordres");
+    @ParameterizedTest
+    @ValueSource(strings = {"shop", "shop-plain"})
+    void aNameTheBackupDoesNotHoldIsRefusedBeforeAnythingIsTouched(String job) {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch", "--table", "ordres");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).contains("the backup holds no table ordres").contains("public.orders").contains("audit.log")
                 .contains("nothing was restored");
         assertThat(pg.databaseExists("scratch")).isFalse();
 
-        Cli.Result wrongSchema = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--schema", "audit",
+        Cli.Result wrongSchema = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch", "--schema", "audit",
                 "--table", "orders");
         assertThat(wrongSchema.exit()).as(wrongSchema.toString()).isEqualTo(1);
         assertThat(wrongSchema.err()).contains("no table orders in schema audit");
 
-        Cli.Result qualified = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "audit.log");
+        Cli.Result qualified = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch", "--table", "audit.log");
         assertThat(qualified.exit()).as(qualified.toString()).isEqualTo(1);
         assertThat(qualified.err()).contains("no table audit.log (pg_restore takes a table's name without its schema: "
                 + "--schema audit --table log)");
     }
 
-    @Test
-    void aPlainScriptAndCleanAreRefusedWithTheWayOut() {
-        assertThat(cli.run("-c", "config.yaml", "backup", "shop-plain").exit()).isZero();
-
-        Cli.Result plain = cli.run("-c", "config.yaml", "restore", "shop-plain", "--to", "scratch", "--table", "orders");
-        assertThat(plain.exit()).as(plain.toString()).isEqualTo(1);
-        assertThat(plain.err()).contains("need a PostgreSQL custom-format backup").contains("restore it into a scratch datasource");
-
-        Cli.Result clean = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--clean", "--auto-confirm");
+    @ParameterizedTest
+    @ValueSource(strings = {"shop", "shop-plain"})
+    void cleanIsRefusedWithTheWayOut(String job) {
+        Cli.Result clean = cli.run("-c", "config.yaml", "restore", job, "--table", "orders", "--clean", "--auto-confirm");
         assertThat(clean.exit()).as(clean.toString()).isEqualTo(1);
         assertThat(clean.err()).contains("cannot be combined with --clean");
         assertThat(pg.queryOne("shop", "select count(*) from orders")).isEqualTo("300");
         assertThat(pg.databaseExists("scratch")).isFalse();
     }
 
-    @Test
-    void aDryRunChecksTheNamesAndSaysWhatWouldBeRestored() {
-        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "customers", "--dry-run");
+    @ParameterizedTest
+    @ValueSource(strings = {"shop", "shop-plain"})
+    void aDryRunChecksTheNamesAndSaysWhatWouldBeRestored(String job) {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch", "--table", "customers", "--dry-run");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("(only table customers)").contains("nothing was changed");

@@ -1,21 +1,27 @@
-package io.dbbackup.engine.mysql;
+package io.dbbackup.spi;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Function;
 
-/** The lines of a dump a {@link DumpSections.Rule} keeps, read as a stream (64 KiB of the dump at a time). */
-final class PartOfDump extends InputStream {
+/**
+ * A stream read through a filter written as an {@link OutputStream} (a line scanner that passes on what it keeps):
+ * {@code filter} is given the sink the kept bytes go to and returns the stream the source's bytes are written into, 64
+ * KiB at a time; it is closed at the source's end. What is held is one chunk's kept bytes.
+ */
+public final class FilteredInputStream extends InputStream {
     private final InputStream in;
     private final Kept kept = new Kept();
-    private final DumpSections sections;
+    private final OutputStream filter;
     private final byte[] chunk = new byte[1 << 16];
     private int position;
     private boolean ended;
 
-    PartOfDump(InputStream in, DumpSections.Rule rule) {
+    public FilteredInputStream(InputStream in, Function<OutputStream, OutputStream> filter) {
         this.in = in;
-        this.sections = new DumpSections(rule, kept);
+        this.filter = filter.apply(kept);
     }
 
     @Override
@@ -37,10 +43,10 @@ final class PartOfDump extends InputStream {
             position = 0;
             int n = in.read(chunk, 0, chunk.length);
             if (n < 0) {
-                sections.close();
+                filter.close();
                 ended = true;
             } else {
-                sections.write(chunk, 0, n);
+                filter.write(chunk, 0, n);
             }
         }
         int n = Math.min(len, kept.size() - position);
