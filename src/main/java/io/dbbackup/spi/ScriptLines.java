@@ -12,13 +12,11 @@ import java.util.List;
 /**
  * A sink for an SQL script of any size that keeps what a completeness check needs and nothing more: the
  * first and last few non-blank lines (each cut at 200 bytes) and how many lines begin with each of the
- * given prefixes (a dump tool's section comments, e.g. {@code "-- Data for Name: "}); and, when asked
- * ({@link #collecting}), every line beginning with one more prefix (each cut at 512 bytes). Lines end at
+ * given prefixes (a dump tool's section comments, e.g. {@code "-- Data for Name: "}). Lines end at
  * {@code \n}; a trailing {@code \r} is dropped.
  */
 public final class ScriptLines extends OutputStream {
-    private static final int KEPT_BYTES = 512;
-    private static final int SHOWN_BYTES = 200;
+    private static final int KEPT_BYTES = 200;
     private static final int KEPT_LINES = 4;
 
     private final byte[][] prefixes;
@@ -29,8 +27,6 @@ public final class ScriptLines extends OutputStream {
     private final List<String> first = new ArrayList<>();
     private final Deque<String> last = new ArrayDeque<>();
     private long bytes;
-    private byte[] collect;
-    private final List<String> collected = new ArrayList<>();
 
     public ScriptLines(String... prefixes) {
         this.prefixes = new byte[prefixes.length][];
@@ -38,12 +34,6 @@ public final class ScriptLines extends OutputStream {
             this.prefixes[i] = prefixes[i].getBytes(StandardCharsets.UTF_8);
         }
         this.counts = new long[prefixes.length];
-    }
-
-    /** Also keeps every line that begins with {@code prefix} ({@link #collected}); returns this. */
-    public ScriptLines collecting(String prefix) {
-        this.collect = prefix.getBytes(StandardCharsets.UTF_8);
-        return this;
     }
 
     /** Reads {@code in} to its end into this sink (256 KiB at a time); returns this. */
@@ -110,10 +100,7 @@ public final class ScriptLines extends OutputStream {
                 }
             }
             int n = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
-            if (collect != null && startsWith(collect)) {
-                collected.add(new String(line, 0, n, StandardCharsets.UTF_8));
-            }
-            String text = new String(line, 0, Math.min(n, SHOWN_BYTES), StandardCharsets.UTF_8);
+            String text = new String(line, 0, n, StandardCharsets.UTF_8);
             if (first.size() < KEPT_LINES) {
                 first.add(text);
             }
@@ -151,11 +138,6 @@ public final class ScriptLines extends OutputStream {
     /** The last non-blank lines (up to 4, oldest first), each cut at 200 bytes. */
     public List<String> lastLines() {
         return List.copyOf(last);
-    }
-
-    /** The lines that began with the prefix given to {@link #collecting}, in order, each cut at 512 bytes. */
-    public List<String> collected() {
-        return List.copyOf(collected);
     }
 
     /** Bytes written. */

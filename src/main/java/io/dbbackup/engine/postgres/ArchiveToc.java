@@ -23,19 +23,6 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations) {
             "^\\d+; \\d+ \\d+ (TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE) (?!DATA |ATTACH |SET |OWNED BY )(\\S+) (.+) (\\S+)$");
     private static final Pattern SCHEMA = Pattern.compile("^\\d+; \\d+ \\d+ SCHEMA - (.+) (\\S+)$");
 
-    private static final Pattern PLAIN_OBJECT = Pattern.compile(
-            "^-- Name: (.+?); Type: (TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE); Schema: (.+?)(?:; Owner: .*)?$");
-
-    /**
-     * The relation a plain script's {@code -- Name: orders; Type: TABLE; Schema: public; Owner: app} comment (pg_dump writes
-     * one before each object) announces, as {@code table public.orders}; empty for other objects.
-     */
-    static java.util.Optional<String> plainObject(String comment) {
-        Matcher m = PLAIN_OBJECT.matcher(comment);
-        return m.matches() ? java.util.Optional.of(m.group(2).toLowerCase(java.util.Locale.ROOT) + " " + m.group(3) + "." + m.group(1))
-                : java.util.Optional.empty();
-    }
-
     /** Parses {@code pg_restore --list} output (comment lines start with ';'). */
     static ArchiveToc of(String list) {
         Set<String> schemas = new TreeSet<>();

@@ -408,21 +408,8 @@ public final class PostgresEngine implements Engine {
         if (format != DumpFormat.SQL) {
             return null;
         }
-        java.util.Set<String> schemas = new java.util.TreeSet<>();
-        List<ArchiveToc.Relation> relations = new ArrayList<>();
-        java.util.Set<PlainSections.Section> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        PlainSections sections = new PlainSections((s, head) -> {
-            if (s != null && seen.add(s)) {
-                if (s.type().equals("SCHEMA")) {
-                    schemas.add(s.name());
-                } else if (ArchiveToc.RELATION_KINDS.contains(s.type())) {
-                    relations.add(new ArchiveToc.Relation(s.type(), s.schema(), s.name()));
-                    schemas.add(s.schema());
-                }
-            }
-            return false;
-        }, OutputStream.nullOutputStream());
-        return new java.io.FilterOutputStream(sections) {
+        PlainToc toc = new PlainToc();
+        return new java.io.FilterOutputStream(toc) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
@@ -430,10 +417,19 @@ public final class PostgresEngine implements Engine {
 
             @Override
             public void close() throws IOException {
-                sections.close();
-                requireNames(new ArchiveToc(schemas, relations), selection);
+                toc.close();
+                requireNames(toc.toc(), selection);
             }
         };
+    }
+
+    /** A plain script's schemas and relations, from its object comments (read to its end). */
+    private static ArchiveToc plainToc(InputStream in) throws IOException {
+        PlainToc toc = new PlainToc();
+        try (toc) {
+            in.transferTo(toc);
+        }
+        return toc.toc();
     }
 
     /**
@@ -494,9 +490,8 @@ public final class PostgresEngine implements Engine {
         if (format != DumpFormat.SQL) {
             return Engine.super.contents(in, format, ctx);
         }
-        ScriptLines script = new ScriptLines().collecting("-- Name: ").readAll(in);
-        for (String comment : script.collected()) {
-            ArchiveToc.plainObject(comment).ifPresent(lines::add);
+        for (ArchiveToc.Relation r : plainToc(in).relations()) {
+            lines.add(r.kind().toLowerCase(java.util.Locale.ROOT) + " " + r.schema() + "." + r.name());
         }
         return lines;
     }

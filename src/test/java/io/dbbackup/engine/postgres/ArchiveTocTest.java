@@ -50,15 +50,4 @@ class ArchiveTocTest {
         assertThat(toc.schemas()).containsExactly("empty");
         assertThat(toc.relations()).isEmpty();
     }
-
-    @Test
-    void aPlainScriptsObjectCommentsNameItsRelations() {
-        assertThat(ArchiveToc.plainObject("-- Name: orders; Type: TABLE; Schema: public; Owner: app")).contains("table public.orders");
-        assertThat(ArchiveToc.plainObject("-- Name: big orders; Type: MATERIALIZED VIEW; Schema: audit; Owner: -"))
-                .contains("materialized view audit.big orders");
-        assertThat(ArchiveToc.plainObject("-- Name: orders_id_seq; Type: SEQUENCE; Schema: public")).contains("sequence public.orders_id_seq");
-        assertThat(ArchiveToc.plainObject("-- Name: orders orders_pkey; Type: CONSTRAINT; Schema: public; Owner: app")).isEmpty();
-        assertThat(ArchiveToc.plainObject("-- Name: orders_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: app")).isEmpty();
-        assertThat(ArchiveToc.plainObject("-- Name: audit; Type: SCHEMA; Schema: -; Owner: app")).isEmpty();
-    }
 }

@@ -78,6 +78,18 @@ class PlainSectionsTest {
     }
 
     @Test
+    void theScriptsTableOfContentsIsItsRelationsNotItsRows() throws IOException {
+        PlainToc toc = new PlainToc();
+        try (toc) {
+            toc.write(SCRIPT);
+        }
+
+        assertThat(toc.toc().relations()).extracting(r -> r.kind() + " " + r.schema() + "." + r.name()).containsExactly(
+                "TABLE audit.log", "TABLE public.orders", "VIEW public.big", "TABLE public.notes", "SEQUENCE public.orders_id_seq");
+        assertThat(toc.toc().schemas()).containsExactly("audit", "public");
+    }
+
+    @Test
     void aSchemaIsEverythingInIt() throws IOException {
         String sql = part(SCRIPT, select(List.of(), List.of("audit"), false), 1 << 16);
 

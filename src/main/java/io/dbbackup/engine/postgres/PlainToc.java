@@ -1,0 +1,53 @@
+package io.dbbackup.engine.postgres;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A plain script's table of contents, learnt from pg_dump's object comments as the script is written into it
+ * ({@link PlainSections}: rows are never taken for comments): the schemas it creates or fills and its relations, in the
+ * form a custom archive's {@code pg_restore --list} gives ({@link ArchiveToc}). {@link #toc} after {@link #close}.
+ */
+final class PlainToc extends OutputStream {
+    private final Set<String> schemas = new TreeSet<>();
+    private final List<ArchiveToc.Relation> relations = new ArrayList<>();
+    private final Set<PlainSections.Section> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final PlainSections sections = new PlainSections(this::note, OutputStream.nullOutputStream());
+
+    private boolean note(PlainSections.Section s, String head) {
+        if (s != null && seen.add(s)) {
+            if (s.type().equals("SCHEMA")) {
+                schemas.add(s.name());
+            } else if (ArchiveToc.RELATION_KINDS.contains(s.type())) {
+                relations.add(new ArchiveToc.Relation(s.type(), s.schema(), s.name()));
+                schemas.add(s.schema());
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        sections.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        sections.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+        sections.close();
+    }
+
+    ArchiveToc toc() {
+        return new ArchiveToc(schemas, relations);
+    }
+}
