@@ -4,8 +4,8 @@ import io.dbbackup.core.DumpFormat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * A database a job backs up and restores into. One engine instance = one configured datasource.

@@ -480,20 +480,12 @@ public final class PostgresEngine implements Engine {
      */
     @Override
     public List<String> contents(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
-        List<String> lines = new ArrayList<>();
-        if (format == DumpFormat.DUMP) {
-            for (ArchiveToc.Relation r : archiveToc(in, ctx).relations()) {
-                lines.add(r.kind().toLowerCase(java.util.Locale.ROOT) + " " + r.schema() + "." + r.name());
-            }
-            return lines;
-        }
-        if (format != DumpFormat.SQL) {
+        if (format != DumpFormat.DUMP && format != DumpFormat.SQL) {
             return Engine.super.contents(in, format, ctx);
         }
-        for (ArchiveToc.Relation r : plainToc(in).relations()) {
-            lines.add(r.kind().toLowerCase(java.util.Locale.ROOT) + " " + r.schema() + "." + r.name());
-        }
-        return lines;
+        ArchiveToc toc = format == DumpFormat.DUMP ? archiveToc(in, ctx) : plainToc(in);
+        return toc.relations().stream().map(r -> r.kind().toLowerCase(java.util.Locale.ROOT) + " " + r.schema() + "." + r.name())
+                .toList();
     }
 
     /** A restore writes into the target database (file) only. */

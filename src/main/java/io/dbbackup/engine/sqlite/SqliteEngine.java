@@ -312,13 +312,8 @@ public final class SqliteEngine implements Engine {
         if (format != DumpFormat.SQLITE) {
             throw DbBackupException.user("verify --deep: a ." + format.extension() + " file is not a SQLite database");
         }
-        Files.createDirectories(ctx.scratchDir());
-        Path copy = ctx.scratchDir().resolve("verify-" + UUID.randomUUID() + ".sqlite");
-        try {
-            try (OutputStream out = Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                in.transferTo(out);
-            }
-            ctx.cancellation().throwIfCancelled();
+        try (ScratchCopy scratch = ScratchCopy.of(in, "verify", ctx)) {
+            Path copy = scratch.file();
             checkIntegrity(copy, "the backup");
             long total = 0;
             Map<String, Long> rows;
@@ -331,8 +326,6 @@ public final class SqliteEngine implements Engine {
                 total += n;
             }
             return "PRAGMA integrity_check ok: " + rows.size() + " tables, " + total + " rows";
-        } finally {
-            Files.deleteIfExists(copy);
         }
     }
 
@@ -342,15 +335,9 @@ public final class SqliteEngine implements Engine {
         if (format != DumpFormat.SQLITE) {
             return Engine.super.contents(in, format, ctx);
         }
-        Files.createDirectories(ctx.scratchDir());
-        Path copy = ctx.scratchDir().resolve("contents-" + UUID.randomUUID() + ".sqlite");
-        try {
-            try (OutputStream out = Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                in.transferTo(out);
-            }
-            ctx.cancellation().throwIfCancelled();
+        try (ScratchCopy copy = ScratchCopy.of(in, "contents", ctx)) {
             java.util.List<String> lines = new java.util.ArrayList<>();
-            try (Connection c = open(copy, true)) {
+            try (Connection c = open(copy.file(), true)) {
                 tableRows(c).forEach((name, rows) -> lines.add("table " + name + " (" + rows + (rows == 1 ? " row)" : " rows)")));
                 try (Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("select name from sqlite_master where type = 'view' order by name")) {
@@ -362,8 +349,6 @@ public final class SqliteEngine implements Engine {
                 throw new io.dbbackup.codec.IntegrityException("the backup's tables cannot be read: " + e.getMessage(), e);
             }
             return lines;
-        } finally {
-            Files.deleteIfExists(copy);
         }
     }
 

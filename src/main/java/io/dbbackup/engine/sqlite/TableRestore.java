@@ -82,13 +82,8 @@ final class TableRestore {
     }
 
     static void restore(InputStream in, Path target, RestoreOptions options, OperationContext ctx) throws IOException {
-        Files.createDirectories(ctx.scratchDir());
-        Path copy = ctx.scratchDir().resolve("restore-part-" + UUID.randomUUID() + ".sqlite");
-        try {
-            try (OutputStream out = Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                in.transferTo(out);
-            }
-            ctx.cancellation().throwIfCancelled();
+        try (ScratchCopy scratch = ScratchCopy.of(in, "restore-part", ctx)) {
+            Path copy = scratch.file();
             SqliteEngine.checkIntegrity(copy, "the backup");
             try (Connection c = open(target, false); Statement st = c.createStatement()) {
                 st.execute("ATTACH DATABASE '" + copy.toString().replace("'", "''") + "' AS backup");
@@ -111,8 +106,6 @@ final class TableRestore {
                 throw new IOException("restore of " + options.describeSelection() + " into SQLite " + target
                         + " failed and was rolled back (nothing was applied): " + e.getMessage(), e);
             }
-        } finally {
-            Files.deleteIfExists(copy);
         }
     }
 

@@ -1,0 +1,43 @@
+package io.dbbackup.engine.sqlite;
+
+import io.dbbackup.spi.OperationContext;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/** A backup written whole to the operation's scratch folder (SQLite opens files, not streams); deleted on close. */
+final class ScratchCopy implements AutoCloseable {
+    private final Path file;
+
+    private ScratchCopy(Path file) {
+        this.file = file;
+    }
+
+    /** Writes {@code in} to its end into a new file named {@code purpose-<random>.sqlite}. */
+    static ScratchCopy of(InputStream in, String purpose, OperationContext ctx) throws IOException {
+        Files.createDirectories(ctx.scratchDir());
+        ScratchCopy copy = new ScratchCopy(ctx.scratchDir().resolve(purpose + "-" + UUID.randomUUID() + ".sqlite"));
+        try (OutputStream out = Files.newOutputStream(copy.file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            in.transferTo(out);
+        } catch (IOException | RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+        ctx.cancellation().throwIfCancelled();
+        return copy;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        Files.deleteIfExists(file);
+    }
+}
