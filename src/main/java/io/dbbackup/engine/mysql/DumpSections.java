@@ -1,18 +1,17 @@
 package io.dbbackup.engine.mysql;
 
-import java.io.IOException;
+import io.dbbackup.spi.LineFilter;
+
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A mysqldump/mariadb-dump script of any size taken apart line by line as it streams by, by the section comments the
  * dump tool writes ({@code --} / {@code -- Table structure for table `t`} / {@code --}): each line is shown to a
  * {@link Rule} with the section it is in and its first bytes, and passed on to {@code out} whole or not at all. A line
- * of rows may be any length: only its first {@value #HEAD} bytes are held. A title counts only on the line after a bare
+ * of rows may be any length: only its first {@value LineFilter#HEAD} bytes are held ({@link LineFilter}). A title counts only on the line after a bare
  * {@code --}; rows cannot begin a line with one (the dump tool escapes newlines inside values).
  */
-final class DumpSections extends OutputStream {
-    static final int HEAD = 512;
+final class DumpSections extends LineFilter {
 
     enum Kind {
         /** The dump's opening {@code SET} statements, before the first section. */
@@ -33,7 +32,7 @@ final class DumpSections extends OutputStream {
     record Section(Kind kind, String name) {
     }
 
-    /** Decides each line: {@code head} is its first bytes (up to {@value #HEAD}), decoded, without the line end. */
+    /** Decides each line: {@code head} is its first bytes (up to {@value LineFilter#HEAD}), decoded, without the line end. */
     interface Rule {
         boolean keeps(Section section, String head);
     }
@@ -52,78 +51,16 @@ final class DumpSections extends OutputStream {
     };
 
     private final Rule rule;
-    private final OutputStream out;
-    private final byte[] head = new byte[HEAD];
-    private int headLength;
-    private boolean inHead = true;
-    private boolean keep;
     private boolean afterDashes;
     private Section section = new Section(Kind.PREAMBLE, null);
 
     DumpSections(Rule rule, OutputStream out) {
+        super(out);
         this.rule = rule;
-        this.out = out;
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        int i = off;
-        int end = off + len;
-        while (i < end) {
-            if (inHead) {
-                while (i < end && headLength < HEAD) {
-                    byte c = b[i++];
-                    head[headLength++] = c;
-                    if (c == '\n') {
-                        decide(true);
-                        break;
-                    }
-                }
-                if (inHead && headLength == HEAD) {
-                    decide(false);
-                }
-            } else {
-                int stop = i;
-                while (stop < end && b[stop] != '\n') {
-                    stop++;
-                }
-                boolean lineEnds = stop < end;
-                if (lineEnds) {
-                    stop++;
-                }
-                if (keep) {
-                    out.write(b, i, stop - i);
-                }
-                i = stop;
-                inHead = lineEnds;
-            }
-        }
-    }
-
-    /** Decides a last line without a newline; {@code out} is left open. */
-    @Override
-    public void close() throws IOException {
-        if (inHead && headLength > 0) {
-            decide(true);
-        }
-    }
-
-    /** The section the stream is in. */
-    Section section() {
-        return section;
-    }
-
-    private void decide(boolean lineEnded) throws IOException {
-        int n = headLength;
-        while (n > 0 && (head[n - 1] == '\n' || head[n - 1] == '\r')) {
-            n--;
-        }
-        String text = new String(head, 0, n, StandardCharsets.UTF_8);
+    protected boolean keep(String text, boolean whole) {
         if (text.startsWith(Grants.SECTION_START)) {
             section = new Section(Kind.OTHER, null);
         } else if (afterDashes && text.startsWith("-- ")) {
@@ -132,13 +69,8 @@ final class DumpSections extends OutputStream {
                 section = titled;
             }
         }
-        afterDashes = lineEnded && text.equals("--");
-        keep = rule.keeps(section, text);
-        if (keep) {
-            out.write(head, 0, headLength);
-        }
-        headLength = 0;
-        inHead = lineEnded;
+        afterDashes = whole && text.equals("--");
+        return rule.keeps(section, text);
     }
 
     private static Section titled(String title) {

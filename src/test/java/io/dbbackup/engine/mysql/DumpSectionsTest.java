@@ -2,10 +2,10 @@ package io.dbbackup.engine.mysql;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.testkit.Trickle;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -164,20 +164,5 @@ class DumpSectionsTest {
 
         assertThatThrownBy(() -> contents(compact, tables("a")))
                 .hasMessageStartingWith("the backup holds no '-- Table structure for table' comments");
-    }
-
-    /** Hands the stream out {@code chunk} bytes at a time at most. */
-    static final class Trickle extends FilterInputStream {
-        private final int chunk;
-
-        Trickle(InputStream in, int chunk) {
-            super(in);
-            this.chunk = chunk;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return in.read(b, off, Math.min(len, chunk));
-        }
     }
 }

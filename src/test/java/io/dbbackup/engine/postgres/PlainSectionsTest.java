@@ -2,10 +2,10 @@ package io.dbbackup.engine.postgres;
 
 import io.dbbackup.spi.FilteredInputStream;
 import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.testkit.Trickle;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -145,21 +145,6 @@ class PlainSectionsTest {
         for (int chunk : new int[] {1, 100, 1 << 16}) {
             assertThat(part(bytes, select(List.of("wide"), List.of(), true), chunk)).contains("-- Name: fake;", "\\.\n")
                     .doesNotContain("CREATE TABLE public.real");
-        }
-    }
-
-    /** Hands the stream out {@code chunk} bytes at a time at most. */
-    static final class Trickle extends FilterInputStream {
-        private final int chunk;
-
-        Trickle(InputStream in, int chunk) {
-            super(in);
-            this.chunk = chunk;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return in.read(b, off, Math.min(len, chunk));
         }
     }
 }
