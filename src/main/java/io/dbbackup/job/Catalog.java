@@ -162,6 +162,14 @@ public final class Catalog {
         }
     }
 
+    /** The key a user named (a full key or a file name in the job's folder), whether or not the store holds it. */
+    public BackupKey parse(JobConfig job, String name) {
+        String db = database(job);
+        return BackupKey.parse(name, job.prefix(), db).or(() -> BackupKey.parseFileName(name, job.prefix(), db))
+                .orElseThrow(() -> DbBackupException.user("'" + name + "' is not a backup of job '" + job.name()
+                        + "' (expected a key like " + folder(job) + db + "-YYYYMMDD-HHMMSS.<ext> or its file name)"));
+    }
+
     /**
      * The backup a user named: a full key, a file name in the job's folder, or (when empty) the
      * newest backup.
@@ -171,10 +179,7 @@ public final class Catalog {
         if (name.isEmpty()) {
             return list(job).stream().findFirst().map(Entry::key).orElseThrow(() -> noBackups(job));
         }
-        String n = name.get();
-        Optional<BackupKey> key = BackupKey.parse(n, job.prefix(), db).or(() -> BackupKey.parseFileName(n, job.prefix(), db));
-        BackupKey k = key.orElseThrow(() -> DbBackupException.user("'" + n + "' is not a backup of job '" + job.name()
-                + "' (expected a key like " + folder(job) + db + "-YYYYMMDD-HHMMSS.<ext> or its file name)"));
+        BackupKey k = parse(job, name.get());
         try {
             if (store(job).stat(k.key()).isEmpty()) {
                 throw DbBackupException.user("no backup " + k.key() + " in " + store(job).describe());

@@ -57,10 +57,13 @@ public final class Pins {
         return new Pin(key, now, note == null ? "" : note);
     }
 
-    /** Removes the pin of the job's backup {@code name}: its retention rules decide about it again. */
+    /**
+     * Removes the pin of the job's backup {@code name}: its retention rules decide about it again. Also the pin of a backup
+     * that is gone (deleted by hand), which nothing else would remove.
+     */
     public BackupKey unpin(String jobName, String name) {
         JobConfig job = ws.job(jobName);
-        BackupKey key = catalog.resolve(job, Optional.of(name));
+        BackupKey key = catalog.parse(job, name);
         Store store = catalog.store(job);
         if (read(job, key).isEmpty()) {
             throw DbBackupException.user(key.key() + " is not pinned");

@@ -122,4 +122,17 @@ class PinCliTest {
             assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pin"))).isEmpty();
         }
     }
+
+    @Test
+    void thePinOfABackupDeletedByHandCanStillBeRemoved() throws Exception {
+        ok("backup", "app");
+        String only = backups().get(0);
+        ok("pin", "app");
+        for (String suffix : new String[] {"", ".sha256", ".manifest.json"}) {
+            Files.delete(dir.resolve("store/app/" + only + suffix));
+        }
+
+        assertThat(ok("pin", "--remove", "app", only).out()).startsWith("unpinned app/" + only);
+        assertThat(dir.resolve("store/app/" + only + ".pin")).doesNotExist();
+    }
 }
