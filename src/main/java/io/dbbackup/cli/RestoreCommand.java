@@ -44,16 +44,17 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--table", paramLabel = "NAME", description = "Restore only this table. PostgreSQL backups (custom "
             + "archives and plain scripts): as pg_restore --table (also a view, sequence), its definition and rows, not its indexes, constraints or triggers. "
-            + "MySQL/MariaDB backups of one database: its CREATE TABLE (no DROP: a table that exists stops the restore), rows "
-            + "and triggers. SQLite backups: its CREATE TABLE, rows, indexes and triggers, into the live file. Repeatable.")
+            + "MySQL/MariaDB backups: its CREATE TABLE (no DROP: a table that exists stops the restore), rows and triggers "
+            + "(database.table in a backup of several databases). SQLite backups: its CREATE TABLE, rows, indexes and triggers, into the live file. Repeatable.")
     List<String> tables = new ArrayList<>();
 
     @Option(names = "--schema", paramLabel = "NAME", description = "PostgreSQL backups: restore only the objects "
-            + "of this schema (with --table: only tables in it). Repeatable.")
+            + "of this schema (with --table: only tables in it); MySQL/MariaDB backups of several databases: every table of this "
+            + "database. Repeatable.")
     List<String> schemas = new ArrayList<>();
 
-    @Option(names = "--data-only", description = "Restore rows only, into tables that exist, in one transaction (PostgreSQL "
-            + "backups; MySQL/MariaDB backups of one database; SQLite backups).")
+    @Option(names = "--data-only", description = "Restore rows only, into tables that exist, in one transaction (PostgreSQL, "
+            + "MySQL/MariaDB and SQLite backups).")
     boolean dataOnly;
 
     @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")

@@ -192,7 +192,7 @@ public final class Restorer {
         }
         if (!target.engine().restoresInPart(key.format())) {
             throw DbBackupException.user("--table, --schema and --data-only need a PostgreSQL backup, a MySQL/MariaDB "
-                    + "backup of one database (database:) or a SQLite backup; " + key.fileName() + " into "
+                    + "backup of named databases (database: or databases:, not all_databases:) or a SQLite backup; " + key.fileName() + " into "
                     + target.engine().describe() + " is restored whole: restore it into a scratch datasource (--to) and copy "
                     + "back what you need");
         }

@@ -21,8 +21,8 @@ final class DumpContents extends OutputStream {
     private final Set<String> tables = new TreeSet<>();
     private final Set<String> withRows = new TreeSet<>();
     private final Set<String> views = new TreeSet<>();
+    private final Set<String> databases = new TreeSet<>();
     private final DumpSections sections = new DumpSections(this::note, OutputStream.nullOutputStream());
-    private String database;
 
     /** {@code selection}: null to learn what the dump holds without checking anything. */
     DumpContents(RestoreOptions selection) {
@@ -30,9 +30,9 @@ final class DumpContents extends OutputStream {
     }
 
     private boolean note(DumpSections.Section section, String head) {
-        String name = database == null || section.name() == null ? section.name() : database + "." + section.name();
+        String name = section.qualified();
         switch (section.kind()) {
-            case DATABASE -> database = section.name();
+            case DATABASE -> databases.add(section.name());
             case TABLE -> tables.add(name);
             case DATA -> withRows.add(name);
             case VIEW -> views.add(name);
@@ -71,12 +71,18 @@ final class DumpContents extends OutputStream {
                     + "whole into a scratch datasource (--to) and copy back what you need");
         }
         List<String> missing = new ArrayList<>();
+        for (String d : selection.schemas()) {
+            if (!databases.contains(d)) {
+                missing.add("database " + d);
+            }
+        }
         for (String t : selection.tables()) {
             if (views.contains(t)) {
                 missing.add("table " + t + " (" + t + " is a view: --table restores tables, a view comes back with the whole backup)");
             } else if (!tables.contains(t)) {
-                missing.add("table " + t + (t.contains(".") ? " (name the table without its database: the backup is of one "
-                        + "database)" : ""));
+                missing.add("table " + t + (databases.isEmpty() == t.contains(".") ? databases.isEmpty()
+                        ? " (name the table without its database: the backup is of one database)"
+                        : " (the backup is of several databases: name the table as database.table)" : ""));
             } else if (selection.dataOnly() && !withRows.contains(t)) {
                 missing.add("rows of table " + t + " (its data was not dumped)");
             }
@@ -87,6 +93,7 @@ final class DumpContents extends OutputStream {
         if (!missing.isEmpty()) {
             List<String> held = List.copyOf(tables);
             throw DbBackupException.user("the backup holds no " + String.join(", no ", missing) + " (it holds "
+                    + (databases.isEmpty() ? "" : "databases " + String.join(", ", databases) + "; ")
                     + (held.isEmpty() ? "no tables" : "table" + (held.size() == 1 ? " " : "s ") + (held.size() > 20
                     ? String.join(", ", held.subList(0, 20)) + " and " + (held.size() - 20) + " more" : String.join(", ", held)))
                     + (views.isEmpty() ? "" : "; views " + String.join(", ", views)) + "); nothing was restored");

@@ -28,8 +28,16 @@ final class DumpSections extends LineFilter {
         OTHER
     }
 
-    /** A section: {@code name} the table or view it is about (null for the others). Compared by identity: each heading opens a new one. */
-    record Section(Kind kind, String name) {
+    /**
+     * A section: {@code name} the table, view or database it is about (null for the others), {@code database} the one the
+     * dump was in at its heading (null in a dump of one database, which names none). Compared by identity: each heading
+     * opens a new one.
+     */
+    record Section(Kind kind, String name, String database) {
+        /** {@code database.name} in a dump of several databases, else the name. */
+        String qualified() {
+            return database == null || name == null ? name : database + "." + name;
+        }
     }
 
     /** Decides each line: {@code head} is its first bytes (up to {@value LineFilter#HEAD}), decoded, without the line end. */
@@ -52,7 +60,8 @@ final class DumpSections extends LineFilter {
 
     private final Rule rule;
     private boolean afterDashes;
-    private Section section = new Section(Kind.PREAMBLE, null);
+    private Section section = new Section(Kind.PREAMBLE, null, null);
+    private String database;
 
     DumpSections(Rule rule, OutputStream out) {
         super(out);
@@ -62,22 +71,26 @@ final class DumpSections extends LineFilter {
     @Override
     protected boolean keep(String text, boolean whole) {
         if (text.startsWith(Grants.SECTION_START)) {
-            section = new Section(Kind.OTHER, null);
+            section = new Section(Kind.OTHER, null, null);
         } else if (afterDashes && text.startsWith("-- ")) {
-            Section titled = titled(text.substring(3));
+            Section titled = titled(text.substring(3), database);
             if (titled != null) {
                 section = titled;
+                if (titled.kind() == Kind.DATABASE) {
+                    database = titled.name();
+                    section = new Section(Kind.DATABASE, titled.name(), titled.name());
+                }
             }
         }
         afterDashes = whole && text.equals("--");
         return rule.keeps(section, text);
     }
 
-    private static Section titled(String title) {
+    private static Section titled(String title, String database) {
         for (String[] t : TITLES) {
             if (title.startsWith(t[0])) {
                 Kind kind = Kind.valueOf(t[1]);
-                return new Section(kind, kind == Kind.OTHER ? null : unquote(title.substring(t[0].length()).strip()));
+                return new Section(kind, kind == Kind.OTHER ? null : unquote(title.substring(t[0].length()).strip()), database);
             }
         }
         return null;

@@ -278,7 +278,8 @@ public final class MySqlEngine implements Engine {
             return;
         }
         if (options.partial()) {
-            TableSelection rule = new TableSelection(new java.util.HashSet<>(options.tables()), options.dataOnly());
+            TableSelection rule = new TableSelection(new java.util.HashSet<>(options.tables()),
+                    new java.util.HashSet<>(options.schemas()), options.dataOnly());
             in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new DumpSections(rule, kept));
             if (options.dataOnly()) { // rows only: one transaction, rolled back when the client stops at an error
                 in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(
@@ -304,13 +305,13 @@ public final class MySqlEngine implements Engine {
     }
 
     /**
-     * A dump of one database restores in part — some tables ({@code --table}), rows only ({@code --data-only}) — taken
-     * apart by the dump tool's section comments ({@link DumpSections}). A dump of several databases {@code USE}s them and
-     * is restored whole.
+     * A dump restores in part — some tables ({@code --table}), rows only ({@code --data-only}); of several databases, also
+     * some databases ({@code --schema}, a schema being a database in MySQL) — taken apart by the dump tool's section
+     * comments ({@link DumpSections}). Not a dump of every database (the server's own among them).
      */
     @Override
     public boolean restoresInPart(DumpFormat format) {
-        return format == DumpFormat.SQL && s.scope().kind() == Scope.Kind.ONE;
+        return format == DumpFormat.SQL && s.scope().kind() != Scope.Kind.ALL;
     }
 
     /** The tables and views the dump's section comments name (the whole dump is read). */
@@ -334,7 +335,7 @@ public final class MySqlEngine implements Engine {
     /** The dump's tables are learnt in the pass that checks it ({@link DumpContents}); {@code --schema} is refused at once. */
     @Override
     public OutputStream partChecker(DumpFormat format, RestoreOptions selection, OperationContext ctx) {
-        if (!selection.schemas().isEmpty()) {
+        if (!selection.schemas().isEmpty() && s.scope().kind() == Scope.Kind.ONE) {
             throw DbBackupException.user("--schema: in MySQL/MariaDB a schema is a database, and a backup of " + describe()
                     + " holds one; name its tables with --table (or restore it whole)");
         }

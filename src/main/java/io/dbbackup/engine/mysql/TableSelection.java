@@ -12,13 +12,23 @@ import java.util.Set;
  */
 final class TableSelection implements DumpSections.Rule {
     private final Set<String> tables;
+    private final Set<String> databases;
     private final boolean dataOnly;
     private DumpSections.Section current;
     private boolean pastRows;
 
-    TableSelection(Set<String> tables, boolean dataOnly) {
+    /**
+     * {@code tables}: names in a dump of one database, {@code database.table} in a dump of several; {@code databases}: in a
+     * dump of several, every table of these (with {@code tables}: only those in these).
+     */
+    TableSelection(Set<String> tables, Set<String> databases, boolean dataOnly) {
         this.tables = Set.copyOf(tables);
+        this.databases = Set.copyOf(databases);
         this.dataOnly = dataOnly;
+    }
+
+    TableSelection(Set<String> tables, boolean dataOnly) {
+        this(tables, Set.of(), dataOnly);
     }
 
     @Override
@@ -29,14 +39,23 @@ final class TableSelection implements DumpSections.Rule {
         }
         return switch (section.kind()) {
             case PREAMBLE -> true;
-            case TABLE -> !dataOnly && chosen(section.name()) && !head.startsWith("DROP TABLE IF EXISTS ");
-            case DATA -> chosen(section.name()) && (!dataOnly || rows(head));
-            case VIEW, DATABASE, OTHER -> false;
+            case TABLE -> !dataOnly && chosen(section) && !head.startsWith("DROP TABLE IF EXISTS ");
+            case DATA -> chosen(section) && (!dataOnly || rows(head));
+            // the dump switches databases by name: each switch is followed; CREATE DATABASE IF NOT EXISTS (a commit) not for rows only
+            case DATABASE -> head.startsWith("USE ") || !dataOnly && head.startsWith("CREATE DATABASE ") && chosen(section.name());
+            case VIEW, OTHER -> false;
         };
     }
 
-    private boolean chosen(String table) {
-        return tables.isEmpty() || tables.contains(table);
+    private boolean chosen(DumpSections.Section table) {
+        return (tables.isEmpty() || tables.contains(table.qualified()))
+                && (databases.isEmpty() || databases.contains(table.database()));
+    }
+
+    /** Whether the selection takes anything from {@code database}. */
+    private boolean chosen(String database) {
+        return databases.contains(database) || tables.stream().anyMatch(t -> t.startsWith(database + "."))
+                || tables.isEmpty() && databases.isEmpty();
     }
 
     /**

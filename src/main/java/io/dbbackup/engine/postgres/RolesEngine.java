@@ -184,6 +184,27 @@ public final class RolesEngine implements Engine {
         }
     }
 
+    /** The roles the script creates ({@code CREATE ROLE name;}, as pg_dumpall writes one per role), read to its end. */
+    @Override
+    public List<String> contents(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+        if (format != DumpFormat.SQL) {
+            return Engine.super.contents(in, format, ctx);
+        }
+        List<String> roles = new ArrayList<>();
+        try (io.dbbackup.spi.LineFilter lines = new io.dbbackup.spi.LineFilter(OutputStream.nullOutputStream()) {
+            @Override
+            protected boolean keep(String head, boolean whole) {
+                if (head.startsWith(RoleScript.CREATE) && head.endsWith(";")) {
+                    roles.add("role " + head.substring(RoleScript.CREATE.length(), head.length() - 1));
+                }
+                return false;
+            }
+        }) {
+            in.transferTo(lines);
+        }
+        return roles;
+    }
+
     /** The script must begin and end as pg_dumpall writes it; counts its roles and memberships. */
     @Override
     public String verifyDeep(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {

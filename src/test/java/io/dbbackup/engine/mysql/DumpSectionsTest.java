@@ -31,8 +31,14 @@ class DumpSectionsTest {
         }
     }
 
+    static final byte[] DATABASES = read("/mysql/mariadb-10.11-dump-databases.sql"); // --databases pr_demo pr_other
+
     static String part(byte[] dump, Set<String> tables, boolean dataOnly, int chunk) throws IOException {
-        TableSelection rule = new TableSelection(tables, dataOnly);
+        return part(dump, tables, Set.of(), dataOnly, chunk);
+    }
+
+    static String part(byte[] dump, Set<String> tables, Set<String> databases, boolean dataOnly, int chunk) throws IOException {
+        TableSelection rule = new TableSelection(tables, databases, dataOnly);
         try (InputStream in = new io.dbbackup.spi.FilteredInputStream(new Trickle(new ByteArrayInputStream(dump), chunk),
                 kept -> new DumpSections(rule, kept))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -164,5 +170,38 @@ class DumpSectionsTest {
 
         assertThatThrownBy(() -> contents(compact, tables("a")))
                 .hasMessageStartingWith("the backup holds no '-- Table structure for table' comments");
+    }
+
+    @Test
+    void inADumpOfSeveralDatabasesATableIsNamedWithItsDatabase() throws IOException {
+        String sql = part(DATABASES, Set.of("pr_other.orders"), false, 1 << 16);
+
+        assertThat(sql).contains("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `pr_other`", "USE `pr_other`;",
+                        "CREATE TABLE `orders` (", "INSERT INTO `orders` VALUES\n(7);")
+                .doesNotContain("(1,1,9.50)", "CREATE DATABASE /*!32312 IF NOT EXISTS*/ `pr_demo`", "`notes`", "`customers`");
+        assertThat(sql.indexOf("USE `pr_other`;")).isLessThan(sql.indexOf("CREATE TABLE `orders`"));
+    }
+
+    @Test
+    void aSchemaIsADatabaseOfTheDump() throws IOException {
+        String other = part(DATABASES, Set.of(), Set.of("pr_other"), false, 1 << 16);
+        assertThat(other).contains("CREATE TABLE `notes`", "INSERT INTO `notes` VALUES\n(1,'hello');", "INSERT INTO `orders` VALUES\n(7);")
+                .doesNotContain("`customers`", "(1,1,9.50)");
+
+        String rows = part(DATABASES, Set.of(), Set.of("pr_demo"), true, 7);
+        assertThat(rows).contains("USE `pr_demo`;", "INSERT INTO `customers`", "(1,1,9.50)")
+                .doesNotContain("CREATE DATABASE", "CREATE TABLE", "`notes`", "(7);", "LOCK TABLES");
+    }
+
+    @Test
+    void namesInADumpOfSeveralDatabases() throws IOException {
+        contents(DATABASES, tables("pr_demo.orders", "pr_other.orders"));
+        contents(DATABASES, new RestoreOptions(false, false, List.of(), List.of("pr_other"), false));
+
+        assertThatThrownBy(() -> contents(DATABASES, new RestoreOptions(false, false, List.of("orders"), List.of("nope"), false)))
+                .hasMessageStartingWith("the backup holds no database nope, no table orders (the backup is of several "
+                        + "databases: name the table as database.table) (it holds databases pr_demo, pr_other; tables "
+                        + "pr_demo.customers, pr_demo.empty_one, pr_demo.odd`name, pr_demo.orders, pr_other.notes, pr_other.orders; "
+                        + "views pr_demo.big_orders)");
     }
 }

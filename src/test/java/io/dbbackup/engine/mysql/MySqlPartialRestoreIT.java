@@ -179,7 +179,7 @@ class MySqlPartialRestoreIT {
         assertThat(one.exit()).as(one.toString()).isZero();
         assertThat(one.out()).contains("contents    table customers\n            table orders\n            view big_orders\n");
 
-        server.rootSql("other", "CREATE TABLE IF NOT EXISTS notes(id int); CREATE TABLE IF NOT EXISTS skipped(id int)");
+        server.rootSql("other", "DROP TABLE IF EXISTS notes; CREATE TABLE notes(id int); CREATE TABLE IF NOT EXISTS skipped(id int)");
         Cli.Result b = cli.run("-c", "config.yaml", "backup", "both");
         assertThat(b.exit()).as(b.toString()).isZero();
         Cli.Result both = cli.run("-c", "config.yaml", "show", "both", "--contents", "--json");
@@ -188,7 +188,7 @@ class MySqlPartialRestoreIT {
     }
 
     @Test
-    void schemaCleanAndBackupsOfSeveralDatabasesAreRefused() {
+    void aSchemaOfADumpOfOneDatabaseAndCleanAreRefused() {
         Cli.Result schema = cli.run("-c", "config.yaml", "restore", "shop", "--schema", "shop", "--auto-confirm");
         assertThat(schema.exit()).as(schema.toString()).isEqualTo(1);
         assertThat(schema.err()).contains("--schema: in MySQL/MariaDB a schema is a database");
@@ -196,12 +196,34 @@ class MySqlPartialRestoreIT {
         Cli.Result clean = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--clean", "--auto-confirm");
         assertThat(clean.exit()).as(clean.toString()).isEqualTo(1);
         assertThat(clean.err()).contains("cannot be combined with --clean");
+        assertThat(fingerprint("shop")).isEqualTo("50\t300\t67725.00");
+    }
 
+    @Test
+    void aDumpOfSeveralDatabasesGivesBackATableOrADatabase() {
+        server.rootSql("other", "DROP TABLE IF EXISTS notes; DROP TABLE IF EXISTS skipped; "
+                + "CREATE TABLE notes(id int primary key, body text); INSERT INTO notes VALUES (1, 'kept'), (2, 'too')");
         Cli.Result b = cli.run("-c", "config.yaml", "backup", "both");
         assertThat(b.exit()).as(b.toString()).isZero();
-        Cli.Result both = cli.run("-c", "config.yaml", "restore", "both", "--table", "orders", "--auto-confirm");
-        assertThat(both.exit()).as(both.toString()).isEqualTo(1);
-        assertThat(both.err()).contains("a MySQL/MariaDB backup of one database (database:)");
+        server.rootSql("shop", "DROP TABLE orders");
+        server.rootSql("other", "DROP TABLE notes");
+
+        Cli.Result unqualified = cli.run("-c", "config.yaml", "restore", "both", "--table", "orders", "--auto-confirm");
+        assertThat(unqualified.exit()).as(unqualified.toString()).isEqualTo(1);
+        assertThat(unqualified.err()).contains("no table orders (the backup is of several databases: name the table as database.table)");
+
+        Cli.Result table = cli.run("-c", "config.yaml", "restore", "both", "--table", "shop.orders", "--auto-confirm");
+        assertThat(table.exit()).as(table.toString()).isZero();
         assertThat(fingerprint("shop")).isEqualTo("50\t300\t67725.00");
+        assertThat(sql("other", "SHOW TABLES LIKE 'notes'")).as("not part of it").isEmpty();
+
+        Cli.Result database = cli.run("-c", "config.yaml", "restore", "both", "--schema", "other", "--auto-confirm");
+        assertThat(database.exit()).as(database.toString()).isZero();
+        assertThat(sql("other", "SELECT GROUP_CONCAT(body ORDER BY id) FROM notes")).isEqualTo("kept,too");
+
+        Cli.Result into = cli.run("-c", "config.yaml", "restore", "both", "--to", "scratch", "--table", "shop.orders",
+                "--auto-confirm");
+        assertThat(into.exit()).as(into.toString()).isEqualTo(1);
+        assertThat(into.err()).contains("would write into");
     }
 }

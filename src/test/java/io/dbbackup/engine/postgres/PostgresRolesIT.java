@@ -148,6 +148,11 @@ class PostgresRolesIT {
         assertThat(deep.out()).contains("roles script complete ('-- PostgreSQL database cluster dump complete'): " + roles
                 + " roles, " + grants + " memberships");
         assertThat(roles).isEqualTo(4); // postgres, app, readers and the quoted one
+        Cli.Result show = run("show", "roles", "--contents");
+        assertThat(show.exit()).as(show.toString()).isZero();
+        assertThat(show.out().lines().filter(l -> l.contains("role "))).hasSize(4);
+        assertThat(show.out()).contains("contents    role ").contains("role app\n", "role readers\n", "role postgres\n")
+                .doesNotContain("SCRAM");
         assertThat(Shell.sh(dir, "zstd -dc '" + artifact("main-nopw") + "'")).contains("CREATE ROLE app;").doesNotContain("PASSWORD");
 
         // inspect shows the same roles the script holds, read-only and without any password
