@@ -24,8 +24,8 @@ final class PinCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB")
     String job;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "KEY", description = "A key or file name from 'list' (default: newest; "
-            + "required with --remove).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "KEY",
+            description = "A key or file name from 'list' (default: newest; required with --remove).")
     String key;
 
     @Option(names = "--note", paramLabel = "TEXT", description = "Why it is kept (shown by list --json and show).")

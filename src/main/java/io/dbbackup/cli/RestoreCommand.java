@@ -43,13 +43,14 @@ final class RestoreCommand implements Callable<Integer> {
     boolean clean;
 
     @Option(names = "--table", paramLabel = "NAME", description = "Restore only this table. PostgreSQL backups (custom "
-            + "archives and plain scripts): as pg_restore --table (also a view, sequence), its definition and rows, not its indexes, constraints or triggers. "
-            + "MySQL/MariaDB backups: its CREATE TABLE (no DROP: a table that exists stops the restore), rows and triggers "
-            + "(database.table in a backup of several databases). SQLite backups: its CREATE TABLE, rows, indexes and triggers, into the live file. Repeatable.")
+            + "archives and plain scripts): as pg_restore --table (also a view, sequence), its definition and rows, not its "
+            + "indexes, constraints or triggers. MySQL/MariaDB backups: its CREATE TABLE (no DROP: a table that exists stops "
+            + "the restore), rows and triggers (database.table in a backup of several databases). SQLite backups: its CREATE "
+            + "TABLE, rows, indexes and triggers, into the live file. Repeatable.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--schema", paramLabel = "NAME", description = "PostgreSQL backups: restore only the objects "
-            + "of this schema (with --table: only tables in it); MySQL/MariaDB backups of several databases: every table of this "
+    @Option(names = "--schema", paramLabel = "NAME", description = "PostgreSQL backups: restore only the objects of this "
+            + "schema (with --table: only tables in it); MySQL/MariaDB backups of several databases: every table of this "
             + "database. Repeatable.")
     List<String> schemas = new ArrayList<>();
 

@@ -50,7 +50,8 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workspace ws = root.workspace();
-        BackupDetails.Details d = new BackupDetails(ws, decryption.keys(root.main)).show(job, Optional.ofNullable(key), contents);
+        BackupDetails.Details d = new BackupDetails(ws, decryption.keys(root.main))
+                .show(job, Optional.ofNullable(key), contents);
         d.problems().forEach(p -> ws.log().warn(p, "key", d.key().key()));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -78,9 +79,9 @@ final class ShowCommand implements Callable<Integer> {
         line("size", Human.size(d.storedSize()) + " stored" + (man.get("raw_size") instanceof Number raw
                 ? ", " + Human.size(raw.longValue()) + " dumped" : "") + " (" + d.key().format().extension() + ", "
                 + compression(man, d) + ")");
-        line("encryption", man.containsKey("encryption") ? String.valueOf(man.get("encryption")) : d.key().encrypted() ? "age" : "none");
-        line("sha256", d.sidecarSha256() != null ? d.sidecarSha256() + (man.get("sha256") instanceof String s && s.equals(d.sidecarSha256())
-                ? " (sidecar and manifest agree)" : " (sidecar)") : man.get("sha256") instanceof String s ? s + " (manifest)" : "unknown");
+        line("encryption", man.containsKey("encryption") ? String.valueOf(man.get("encryption"))
+                : d.key().encrypted() ? "age" : "none");
+        line("sha256", sha256(d, man));
         Instant started = instant(man.get("started"));
         Instant finished = instant(man.get("finished"));
         Instant taken = d.key().timestamp(); // the time in its name, as list shows it
@@ -102,6 +103,15 @@ final class ShowCommand implements Callable<Integer> {
             block("contents", d.contents().isEmpty() ? List.of("no tables") : d.contents());
         }
         return 0;
+    }
+
+    /** The sidecar's digest and whether the manifest records the same; the manifest's alone when the sidecar is gone. */
+    private static String sha256(BackupDetails.Details d, Map<String, Object> man) {
+        Object recorded = man.get("sha256");
+        if (d.sidecarSha256() != null) {
+            return d.sidecarSha256() + (d.sidecarSha256().equals(recorded) ? " (sidecar and manifest agree)" : " (sidecar)");
+        }
+        return recorded instanceof String s ? s + " (manifest)" : "unknown";
     }
 
     private static String compression(Map<String, Object> man, BackupDetails.Details d) {

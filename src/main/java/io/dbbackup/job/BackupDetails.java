@@ -5,11 +5,11 @@ import io.dbbackup.codec.Sha256;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Json;
+import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.Store;
-import io.dbbackup.core.StoredObject;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,9 +29,8 @@ import java.util.Optional;
  */
 public final class BackupDetails {
     /**
-     * {@code sidecarSha256}, {@code manifest}: null when missing or unreadable (then {@code problems} says so); {@code pin}:
-     * its pin ({@link Pins}), if any;
-     * {@code contents}: null unless asked for.
+     * {@code sidecarSha256}, {@code manifest}: null when missing or unreadable (then {@code problems} says so);
+     * {@code pin}: its pin ({@link Pins}), if any; {@code contents}: null unless asked for.
      */
     public record Details(BackupKey key, String job, String store, long storedSize, String sidecarSha256,
                           Map<String, Object> manifest, Optional<Pins.Pin> pin, List<String> problems, List<String> contents) {

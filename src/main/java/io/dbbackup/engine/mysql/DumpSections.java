@@ -8,8 +8,9 @@ import java.io.OutputStream;
  * A mysqldump/mariadb-dump script of any size taken apart line by line as it streams by, by the section comments the
  * dump tool writes ({@code --} / {@code -- Table structure for table `t`} / {@code --}): each line is shown to a
  * {@link Rule} with the section it is in and its first bytes, and passed on to {@code out} whole or not at all. A line
- * of rows may be any length: only its first {@value LineFilter#HEAD} bytes are held ({@link LineFilter}). A title counts only on the line after a bare
- * {@code --}; rows cannot begin a line with one (the dump tool escapes newlines inside values).
+ * of rows may be any length: only its first {@value LineFilter#HEAD} bytes are held ({@link LineFilter}). A title counts
+ * only on the line after a bare {@code --}; rows cannot begin a line with one (the dump tool escapes newlines inside
+ * values). In a dump of several databases, each section knows the database the dump had switched to.
  */
 final class DumpSections extends LineFilter {
 

@@ -332,7 +332,10 @@ public final class MySqlEngine implements Engine {
         return lines;
     }
 
-    /** The dump's tables are learnt in the pass that checks it ({@link DumpContents}); {@code --schema} is refused at once. */
+    /**
+     * The dump's tables are learnt in the pass that checks it ({@link DumpContents}); {@code --schema} of a dump of one
+     * database is refused at once.
+     */
     @Override
     public OutputStream partChecker(DumpFormat format, RestoreOptions selection, OperationContext ctx) {
         if (!selection.schemas().isEmpty() && s.scope().kind() == Scope.Kind.ONE) {

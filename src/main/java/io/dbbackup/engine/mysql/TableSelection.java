@@ -3,7 +3,8 @@ package io.dbbackup.engine.mysql;
 import java.util.Set;
 
 /**
- * The lines of a one-database dump that a restore in part loads: the opening {@code SET}s, then for each chosen table
+ * The lines of a dump that a restore in part loads: the opening {@code SET}s (and, in a dump of several databases, its
+ * {@code USE} switches, with {@code CREATE DATABASE IF NOT EXISTS} for the databases chosen from), then for each chosen table
  * (every table when none is named) its {@code CREATE TABLE} — without the dump's {@code DROP TABLE IF EXISTS}, so a
  * table that exists stops the restore instead of being replaced — its rows and its triggers; with {@code dataOnly} its
  * {@code INSERT}s alone, into a table that exists: not its {@code LOCK TABLES}, {@code ALTER TABLE … DISABLE KEYS} or

@@ -177,7 +177,7 @@ public final class SqliteEngine implements Engine {
         }
     }
 
-    private static Connection open(Path file, boolean readOnly) throws SQLException {
+    static Connection open(Path file, boolean readOnly) throws SQLException {
         org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
         cfg.setReadOnly(readOnly);
         cfg.setBusyTimeout(30_000);

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -60,7 +59,7 @@ final class TableRestore {
     private static void requireTables(Path copy, RestoreOptions selection) throws IOException {
         Set<String> tables;
         Set<String> views;
-        try (Connection c = open(copy, true)) {
+        try (Connection c = SqliteEngine.open(copy, true)) {
             tables = names(c, "main", "table");
             views = names(c, "main", "view");
         } catch (SQLException e) {
@@ -85,7 +84,7 @@ final class TableRestore {
         try (ScratchCopy scratch = ScratchCopy.of(in, "restore-part", ctx)) {
             Path copy = scratch.file();
             SqliteEngine.checkIntegrity(copy, "the backup");
-            try (Connection c = open(target, false); Statement st = c.createStatement()) {
+            try (Connection c = SqliteEngine.open(target, false); Statement st = c.createStatement()) {
                 st.execute("ATTACH DATABASE '" + copy.toString().replace("'", "''") + "' AS backup");
                 try {
                     st.execute("BEGIN IMMEDIATE");
@@ -166,12 +165,5 @@ final class TableRestore {
 
     private static String quote(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    private static Connection open(Path file, boolean readOnly) throws SQLException {
-        org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
-        cfg.setReadOnly(readOnly);
-        cfg.setBusyTimeout(30_000);
-        return DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
     }
 }
