@@ -98,7 +98,10 @@ public final class Notifications {
         send(ws, job, report(ws, job, JobReport.Operation.DRILL, started, null, 0, null, Redactor.redact(detail)));
     }
 
-    /** What a prune did, one line each: the counts, the newest backup kept, every backup deleted, WAL and leftovers. */
+    /**
+     * What a prune did, one line each: the counts, the newest backup kept, every pinned one kept, every backup deleted, WAL
+     * and leftovers.
+     */
     static String pruned(Pruner.Result r) {
         String verb = r.dryRun() ? "would delete" : "deleted";
         List<String> lines = new ArrayList<>();
@@ -107,6 +110,8 @@ public final class Notifications {
         if (!r.decision().keep().isEmpty()) {
             lines.add("newest kept " + r.decision().keep().get(0).backup().key());
         }
+        r.decision().keep().stream().filter(k -> k.reasons().contains(io.dbbackup.retention.GfsPolicy.PINNED))
+                .forEach(k -> lines.add("kept pinned " + k.backup().key())); // why an old backup is still there
         r.decision().delete().forEach(k -> lines.add(verb + " " + k.key()));
         if (r.wal() != null && !r.wal().delete().isEmpty()) {
             lines.add(verb + " " + r.wal().delete().size() + " archived WAL files"

@@ -1,0 +1,37 @@
+package io.dbbackup.job;
+
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.Compression;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.RetentionPolicy;
+import io.dbbackup.retention.GfsPolicy;
+import io.dbbackup.retention.RetentionDecision;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The lines a prune report (mail, webhook) carries: why an old backup is still there is one of them. */
+class PruneReportTest {
+    private static BackupKey b(String instant) {
+        return new BackupKey("prod", "app", Instant.parse(instant), DumpFormat.SQL, Compression.GZIP, false);
+    }
+
+    @Test
+    void aPinnedBackupKeptIsNamedBesideTheDeletedOnes() {
+        BackupKey old = b("2026-03-01T02:00:00Z");
+        BackupKey middle = b("2026-03-02T02:00:00Z");
+        BackupKey newest = b("2026-03-03T02:00:00Z");
+        RetentionDecision d = GfsPolicy.decide(List.of(old, middle, newest),
+                new RetentionPolicy(1, 0, 0, 0, 0, 0, ZoneOffset.UTC), Set.of(old));
+
+        String report = Notifications.pruned(new Pruner.Result("app", d, List.of(middle.key()), false, null, List.of()));
+
+        assertThat(report).isEqualTo("kept 2, deleted 1\nnewest kept " + newest.key() + "\nkept pinned " + old.key()
+                + "\ndeleted " + middle.key());
+    }
+}
