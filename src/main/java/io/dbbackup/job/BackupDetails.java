@@ -4,8 +4,7 @@ import io.dbbackup.codec.Decryptor;
 import io.dbbackup.codec.Sha256;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
-import io.dbbackup.core.Json;
-import io.dbbackup.core.StoredObject;
+import io.dbbackup.core.DbBackupException;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.NoSuchKeyException;
@@ -13,9 +12,7 @@ import io.dbbackup.spi.Store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,14 +51,9 @@ public final class BackupDetails {
         BackupKey key = catalog.resolve(job, name);
         Store store = catalog.store(job);
         List<String> problems = new ArrayList<>();
-        long size;
-        try {
-            size = store.stat(key.key()).map(StoredObject::size).orElse(-1L);
-        } catch (IOException e) {
-            throw Failures.map("cannot reach " + store.describe(), e);
-        }
+        long size = catalog.storedSize(job, key);
         String sidecar = sidecar(store, key, problems);
-        Map<String, Object> manifest = manifest(store, key, problems);
+        Map<String, Object> manifest = manifest(catalog, job, key, problems);
         if (manifest != null) {
             compare(key, size, sidecar, manifest, problems);
         }
@@ -87,27 +79,20 @@ public final class BackupDetails {
         }
     }
 
-    private static Map<String, Object> manifest(Store store, BackupKey key, List<String> problems) {
-        String text;
-        try (InputStream in = store.open(key.manifestKey())) {
-            text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
-        } catch (NoSuchKeyException e) {
-            problems.add("no manifest " + key.manifestKey());
-            return null;
-        } catch (IOException e) {
-            throw Failures.map("cannot read " + key.manifestKey(), e);
-        }
+    private static Map<String, Object> manifest(Catalog catalog, JobConfig job, BackupKey key, List<String> problems) {
         try {
-            if (Json.parse(text) instanceof Map<?, ?> m) {
-                Map<String, Object> manifest = new LinkedHashMap<>();
-                m.forEach((k, v) -> manifest.put(String.valueOf(k), v));
-                return manifest;
+            Optional<Map<String, Object>> manifest = catalog.manifest(job, key);
+            if (manifest.isEmpty()) {
+                problems.add("no manifest " + key.manifestKey());
             }
-        } catch (RuntimeException e) {
-            // reported below
+            return manifest.orElse(null);
+        } catch (DbBackupException e) {
+            if (e.status() != io.dbbackup.core.ExitStatus.INTEGRITY) {
+                throw e;
+            }
+            problems.add(e.getMessage());
+            return null;
         }
-        problems.add("the manifest " + key.manifestKey() + " is not valid JSON");
-        return null;
     }
 
     /** The manifest must describe this very object: its key, its size, the sidecar's digest. */

@@ -132,17 +132,9 @@ public final class Catalog {
 
     /** Reads {@code key}'s manifest sidecar; a missing or unreadable one is an error naming it. */
     public Facts facts(JobConfig job, BackupKey key) {
-        Store store = store(job);
-        String text;
-        try (InputStream in = store.open(key.manifestKey())) {
-            text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
-        } catch (NoSuchKeyException e) {
-            throw DbBackupException.integrity("backup " + key.key() + " has no manifest " + key.manifestKey());
-        } catch (IOException e) {
-            throw Failures.map("cannot read " + key.manifestKey() + " from " + store.describe(), e);
-        }
+        Map<String, Object> m = manifest(job, key).orElseThrow(() -> DbBackupException.integrity("backup " + key.key()
+                + " has no manifest " + key.manifestKey()));
         try {
-            Map<?, ?> m = (Map<?, ?>) Json.parse(text);
             Map<String, String> facts = new LinkedHashMap<>();
             if (m.get("facts") instanceof Map<?, ?> f) {
                 f.forEach((k, v) -> facts.put(String.valueOf(k), String.valueOf(v)));
@@ -151,6 +143,34 @@ public final class Catalog {
         } catch (RuntimeException e) {
             throw DbBackupException.integrity("the manifest " + key.manifestKey() + " is not valid: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code key}'s manifest sidecar as it is stored (empty when there is none); one that is not a JSON object is an
+     * integrity error naming it.
+     */
+    public Optional<Map<String, Object>> manifest(JobConfig job, BackupKey key) {
+        Store store = store(job);
+        String text;
+        try (InputStream in = store.open(key.manifestKey())) {
+            text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw Failures.map("cannot read " + key.manifestKey() + " from " + store.describe(), e);
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(text);
+        } catch (RuntimeException e) {
+            parsed = null;
+        }
+        if (!(parsed instanceof Map<?, ?> m)) {
+            throw DbBackupException.integrity("the manifest " + key.manifestKey() + " is not valid JSON");
+        }
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        m.forEach((k, v) -> manifest.put(String.valueOf(k), v));
+        return Optional.of(manifest);
     }
 
     /** Where a physical backup's WAL starts ({@code start_wal_file} in its manifest); empty when its manifest does not say. */

@@ -128,7 +128,7 @@ public final class PhysicalRestorer {
                 try (ArtifactReader.Decoded decoded = ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor, true);
                      InputStream in = ReadAhead.of(progress.watch(decoded), "restore")) {
                     progress.started("restoring " + key.fileName(), total);
-                    Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
+                    io.dbbackup.pipeline.TeeInputStream counting = io.dbbackup.pipeline.TeeInputStream.counting(in);
                     engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch, tablespaces),
                             op.context());
                     bytes = counting.count();

@@ -161,7 +161,7 @@ public final class Restorer {
             long bytes;
             try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
                 progress.started("restoring " + key.fileName(), total);
-                CountingInputStream counting = new CountingInputStream(progress.watch(decoded));
+                TeeInputStream counting = TeeInputStream.counting(progress.watch(decoded));
                 target.engine().restore(counting, key.format(), options, ctx);
                 bytes = counting.count();
             } catch (IOException | RuntimeException e) {
@@ -237,36 +237,6 @@ public final class Restorer {
                 throw e;
             }
             ws.log().warn("cannot tell whether the dump is complete; restoring it anyway", "key", key.key(), "reason", e.getMessage());
-        }
-    }
-
-    static final class CountingInputStream extends java.io.FilterInputStream {
-        private long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        long count() {
-            return count;
         }
     }
 }

@@ -114,7 +114,7 @@ public final class Verifier {
             progress.started("verifying " + k.fileName(), total);
             InputStream in = progress.watch(decoded);
             if (deep) {
-                Restorer.CountingInputStream counting = new Restorer.CountingInputStream(in);
+                io.dbbackup.pipeline.TeeInputStream counting = io.dbbackup.pipeline.TeeInputStream.counting(in);
                 String verdict = checkDump(ws.datasource(job.datasource()).engine(), k, counting, deepIn);
                 result = new Result(k, sha, counting.count(), verdict);
             } else {

@@ -18,6 +18,11 @@ public final class TeeInputStream extends FilterInputStream {
         this.copy = copy;
     }
 
+    /** A stream that only counts what is read through it ({@link #count}). */
+    public static TeeInputStream counting(InputStream in) {
+        return new TeeInputStream(in, OutputStream.nullOutputStream());
+    }
+
     @Override
     public int read() throws IOException {
         int b = in.read();

@@ -1,5 +1,8 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.RestoreOptions;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,5 +43,31 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations) {
             }
         }
         return new ArchiveToc(schemas, relations);
+    }
+
+    /**
+     * Fails (a user error: nothing was restored) naming each table or schema of {@code selection} this table of contents
+     * does not hold, saying what it holds: a restore of a name that is not there would otherwise restore nothing, successfully.
+     */
+    void require(RestoreOptions selection) {
+        List<String> missing = new ArrayList<>();
+        selection.schemas().stream().filter(n -> !schemas().contains(n)).forEach(n -> missing.add("schema " + n));
+        for (String t : selection.tables()) {
+            boolean there = relations().stream().anyMatch(r -> r.name().equals(t)
+                    && (selection.schemas().isEmpty() || selection.schemas().contains(r.schema())));
+            if (!there) {
+                int dot = t.indexOf('.');
+                boolean qualified = dot > 0 && relations().stream().anyMatch(r -> r.is(t.substring(0, dot), t.substring(dot + 1)));
+                missing.add("table " + t + (selection.schemas().isEmpty() ? "" : " in schema " + String.join(" or ", selection.schemas()))
+                        + (qualified ? " (pg_restore takes a table's name without its schema: --schema " + t.substring(0, dot)
+                        + " --table " + t.substring(dot + 1) + ")" : ""));
+            }
+        }
+        if (!missing.isEmpty()) {
+            List<String> held = relations().stream().map(r -> r.schema() + "." + r.name()).distinct().sorted().toList();
+            throw DbBackupException.user("the backup holds no " + String.join(", no ", missing) + " (it holds "
+                    + (held.isEmpty() ? "no tables" : held.size() > 20 ? String.join(", ", held.subList(0, 20)) + " and "
+                    + (held.size() - 20) + " more" : String.join(", ", held)) + "); nothing was restored");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.spi.RestoreOptions;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -12,13 +14,21 @@ import java.util.TreeSet;
 /**
  * A plain script's table of contents, learnt from pg_dump's object comments as the script is written into it
  * ({@link PlainSections}: rows are never taken for comments): the schemas it creates or fills and its relations, in the
- * form a custom archive's {@code pg_restore --list} gives ({@link ArchiveToc}). {@link #toc} after {@link #close}.
+ * form a custom archive's {@code pg_restore --list} gives ({@link ArchiveToc}). {@link #toc} after {@link #close}. Given
+ * a selection (a restore in part, learning in its checking pass), {@link #close} fails when the script does not hold
+ * what it names ({@link ArchiveToc#require}).
  */
 final class PlainToc extends OutputStream {
+    private final RestoreOptions selection;
     private final Set<String> schemas = new TreeSet<>();
     private final List<ArchiveToc.Relation> relations = new ArrayList<>();
     private final Set<PlainSections.Section> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     private final PlainSections sections = new PlainSections(this::note, OutputStream.nullOutputStream());
+
+    /** {@code selection}: null to learn what the script holds without checking anything. */
+    PlainToc(RestoreOptions selection) {
+        this.selection = selection;
+    }
 
     private boolean note(PlainSections.Section s, String head) {
         if (s != null && seen.add(s)) {
@@ -45,6 +55,9 @@ final class PlainToc extends OutputStream {
     @Override
     public void close() throws IOException {
         sections.close();
+        if (selection != null) {
+            toc().require(selection);
+        }
     }
 
     ArchiveToc toc() {

@@ -408,24 +408,12 @@ public final class PostgresEngine implements Engine {
         if (format != DumpFormat.SQL) {
             return null;
         }
-        PlainToc toc = new PlainToc();
-        return new java.io.FilterOutputStream(toc) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                toc.close();
-                requireNames(toc.toc(), selection);
-            }
-        };
+        return new PlainToc(selection);
     }
 
     /** A plain script's schemas and relations, from its object comments (read to its end). */
     private static ArchiveToc plainToc(InputStream in) throws IOException {
-        PlainToc toc = new PlainToc();
+        PlainToc toc = new PlainToc(null);
         try (toc) {
             in.transferTo(toc);
         }
@@ -440,30 +428,7 @@ public final class PostgresEngine implements Engine {
     @Override
     public void requireInBackup(InputStream in, DumpFormat format, RestoreOptions selection, OperationContext ctx)
             throws IOException {
-        requireNames(archiveToc(in, ctx), selection);
-    }
-
-    /** Fails naming each table or schema of {@code selection} that {@code archive} does not hold, saying what it holds. */
-    private static void requireNames(ArchiveToc archive, RestoreOptions selection) {
-        List<String> missing = new ArrayList<>();
-        selection.schemas().stream().filter(n -> !archive.schemas().contains(n)).forEach(n -> missing.add("schema " + n));
-        for (String t : selection.tables()) {
-            boolean there = archive.relations().stream().anyMatch(r -> r.name().equals(t)
-                    && (selection.schemas().isEmpty() || selection.schemas().contains(r.schema())));
-            if (!there) {
-                int dot = t.indexOf('.');
-                boolean qualified = dot > 0 && archive.relations().stream().anyMatch(r -> r.is(t.substring(0, dot), t.substring(dot + 1)));
-                missing.add("table " + t + (selection.schemas().isEmpty() ? "" : " in schema " + String.join(" or ", selection.schemas()))
-                        + (qualified ? " (pg_restore takes a table's name without its schema: --schema " + t.substring(0, dot)
-                        + " --table " + t.substring(dot + 1) + ")" : ""));
-            }
-        }
-        if (!missing.isEmpty()) {
-            List<String> held = archive.relations().stream().map(r -> r.schema() + "." + r.name()).distinct().sorted().toList();
-            throw DbBackupException.user("the backup holds no " + String.join(", no ", missing) + " (it holds "
-                    + (held.isEmpty() ? "no tables" : held.size() > 20 ? String.join(", ", held.subList(0, 20)) + " and "
-                    + (held.size() - 20) + " more" : String.join(", ", held)) + "); nothing was restored");
-        }
+        archiveToc(in, ctx).require(selection);
     }
 
     /** A custom archive's table of contents ({@code pg_restore --list}, which reads only the start of the archive). */

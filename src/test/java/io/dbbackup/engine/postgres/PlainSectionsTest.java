@@ -79,7 +79,7 @@ class PlainSectionsTest {
 
     @Test
     void theScriptsTableOfContentsIsItsRelationsNotItsRows() throws IOException {
-        PlainToc toc = new PlainToc();
+        PlainToc toc = new PlainToc(null);
         try (toc) {
             toc.write(SCRIPT);
         }
