@@ -209,7 +209,6 @@ stores:
   local:
     type: local
     path: $store
-    fsync: false
   keep:
     type: local
     path: $work/keep

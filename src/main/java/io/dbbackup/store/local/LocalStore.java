@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
 /**
  * A folder store. Uploads go to a hidden temporary file in the key's folder, are fsynced and then
  * renamed atomically onto the key (and the folder fsynced), so a crash never leaves a partial file
- * under a final name; an aborted upload deletes its temporary file.
+ * under a final name; an aborted upload deletes its temporary file. While an upload is written, what it
+ * holds so far is flushed every {@link WriteBehind#STEP} bytes beside the writing, so the final fsync
+ * waits for the last part only.
  */
 public final class LocalStore implements Store {
     static final String TEMP_PREFIX = ".dbbackup-tmp-";
@@ -42,10 +44,17 @@ public final class LocalStore implements Store {
 
     private final Path root;
     private final boolean fsync;
+    private final long writeBehindStep;
 
     public LocalStore(Path root, boolean fsync) {
+        this(root, fsync, WriteBehind.STEP);
+    }
+
+    /** A store whose uploads, when it fsyncs, are flushed every {@code writeBehindStep} bytes as they are written. */
+    LocalStore(Path root, boolean fsync, long writeBehindStep) {
         this.root = root.toAbsolutePath().normalize();
         this.fsync = fsync;
+        this.writeBehindStep = writeBehindStep;
     }
 
     Path resolve(String key) throws IOException {
@@ -218,12 +227,15 @@ public final class LocalStore implements Store {
         private final Path temp;
         private final FileChannel channel;
         private final OutputStream stream;
+        /** Flushes the file as it grows when the store fsyncs (null when it does not). */
+        private final WriteBehind behind;
         private boolean done;
 
         LocalUpload(Path target, Path temp, FileChannel channel) {
             this.target = target;
             this.temp = temp;
             this.channel = channel;
+            this.behind = fsync ? new WriteBehind(() -> channel.force(false), writeBehindStep, target.getFileName().toString()) : null;
             OutputStream file = Channels.newOutputStream(channel);
             OutputStream said = new OutputStream() {
                 @Override
@@ -237,6 +249,13 @@ public final class LocalStore implements Store {
                         file.write(b, off, len);
                     } catch (IOException e) {
                         throw failure("write", target, e);
+                    }
+                    if (behind != null) {
+                        try {
+                            behind.wrote(len);
+                        } catch (IOException e) {
+                            throw failure("flush", target, e);
+                        }
                     }
                 }
             };
@@ -261,6 +280,7 @@ public final class LocalStore implements Store {
             stream.flush();
             try {
                 if (fsync) {
+                    behind.finish();
                     channel.force(true);
                 }
                 channel.close();
@@ -286,6 +306,13 @@ public final class LocalStore implements Store {
                 return;
             }
             done = true;
+            try {
+                if (behind != null) {
+                    behind.stop(); // no flush of the file may run on once it is deleted
+                }
+            } catch (IOException ignored) {
+                // interrupted: the flush thread ends when the channel closes
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {

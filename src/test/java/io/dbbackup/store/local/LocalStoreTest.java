@@ -60,4 +60,41 @@ class LocalStoreTest extends StoreContract {
         ClosedByInterruptException cancelled = new ClosedByInterruptException();
         assertThat(store.failure("write", file, cancelled)).as("a cancelled backup's error passes unchanged").isSameAs(cancelled);
     }
+
+    /** An fsyncing store flushes a large upload as it grows (the thread is there mid-upload), and the bytes land whole. */
+    @Test
+    void aLargeUploadIsFlushedAsItIsWrittenAndLandsWhole() throws Exception {
+        byte[] data = new byte[8 << 20];
+        new java.util.Random(7).nextBytes(data);
+        String key = "app/app-20260101-030000.dump.zst";
+        LocalStore store = new LocalStore(scratch.resolve("wb"), true, 1 << 20);
+        try (io.dbbackup.spi.Upload up = store.upload(key, null)) {
+            up.stream().write(data, 0, 4 << 20);
+            assertThat(WriteBehindTest.threadNamed("fsync-app-20260101-030000.dump.zst")).as("flushing beside the writing").isTrue();
+            up.stream().write(data, 4 << 20, data.length - (4 << 20));
+            up.commit();
+        }
+        assertThat(WriteBehindTest.threadNamed("fsync-app-20260101-030000.dump.zst")).as("the thread ends with the upload").isFalse();
+        assertThat(Files.readAllBytes(scratch.resolve("wb").resolve(key))).isEqualTo(data);
+
+        LocalStore noFsync = new LocalStore(scratch.resolve("wb2"), false, 1 << 20);
+        try (io.dbbackup.spi.Upload up = noFsync.upload(key, null)) {
+            up.stream().write(data);
+            assertThat(WriteBehindTest.threadNamed("fsync-app-20260101-030000.dump.zst")).as("fsync: false flushes nothing").isFalse();
+            up.commit();
+        }
+    }
+
+    @Test
+    void anAbortedLargeUploadLeavesNothingAndNoThread() throws Exception {
+        LocalStore store = new LocalStore(scratch.resolve("wb3"), true, 1 << 20);
+        try (io.dbbackup.spi.Upload up = store.upload("app/app-20260101-040000.dump.zst", null)) {
+            up.stream().write(new byte[3 << 20]);
+            up.abort();
+        }
+        assertThat(WriteBehindTest.threadNamed("fsync-app-20260101-040000.dump.zst")).isFalse();
+        try (Stream<Path> s = Files.walk(scratch.resolve("wb3"))) {
+            assertThat(s.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
 }
