@@ -50,6 +50,13 @@ public final class Pins {
         Store store = catalog.store(job);
         try (Workspace.Operation op = ws.operation("pin-" + job.name())) {
             store.put(key.pinKey(), (Json.pretty(m) + "\n").getBytes(StandardCharsets.UTF_8), op.context());
+            // a prune on another host may have deleted the backup since it was looked up: the marker would then pin
+            // nothing, and a success would be a lie
+            if (store.stat(key.key()).isEmpty()) {
+                store.delete(key.pinKey());
+                throw DbBackupException.user(key.key() + " was deleted (by a prune?) while it was being pinned; "
+                        + "nothing is pinned: `list " + job.name() + "` shows what is left");
+            }
         } catch (IOException | RuntimeException e) {
             throw Failures.map("cannot pin " + key.key() + " in " + store.describe(), e);
         }

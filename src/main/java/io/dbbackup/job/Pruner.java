@@ -66,7 +66,7 @@ public final class Pruner {
         List<BackupKey> keys = entries.stream().map(Catalog.Entry::key).toList();
         refuseBackupsFromTheFuture(job, keys);
         java.util.Set<BackupKey> pinned = entries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
-                .collect(java.util.stream.Collectors.toSet());
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
         RetentionDecision decision = GfsPolicy.decide(keys, job.retention(), pinned);
         List<String> deleted = new ArrayList<>();
         boolean physical = ws.datasource(job.datasource()).engine().physical();
@@ -76,8 +76,16 @@ public final class Pruner {
                     leftovers.find(job));
         }
         Store store = catalog.store(job);
+        List<BackupKey> pinnedMeanwhile = new ArrayList<>();
         for (BackupKey k : decision.delete()) {
             try {
+                // a `pin` on another host since the listing (a listing of many jobs can take a while): its marker is
+                // looked for right before the delete, and the backup kept
+                if (store.stat(k.pinKey()).isPresent()) {
+                    pinnedMeanwhile.add(k);
+                    ws.log().info("kept: pinned while the prune ran", "job", job.name(), "key", k.key());
+                    continue;
+                }
                 // the artifact first: once it is gone the backup no longer exists, whatever happens to its sidecars
                 store.delete(k.key());
                 store.delete(k.sha256Key());
@@ -87,6 +95,12 @@ public final class Pruner {
             } catch (IOException e) {
                 throw Failures.map("cannot delete " + k.key() + " from " + store.describe(), e); // the caller logs it
             }
+        }
+        if (!pinnedMeanwhile.isEmpty()) {
+            // the same decision with those pins (a pin only adds to what is kept): the report names them, and a kept
+            // physical backup keeps its WAL
+            pinned.addAll(pinnedMeanwhile);
+            decision = GfsPolicy.decide(keys, job.retention(), pinned);
         }
         // WAL after the backups: a failure here leaves surplus WAL, never a kept backup without its WAL
         WalRetention.Decision wal = physical ? walDecision(job, decision) : null;

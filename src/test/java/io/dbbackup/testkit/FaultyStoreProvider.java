@@ -21,6 +21,10 @@ import java.util.List;
  * intact), the way bit rot or a broken store would between upload and read-back; with
  * {@code refuse_unfinished: true}, refuses to list unfinished uploads, as an S3 bucket policy without
  * {@code s3:ListBucketMultipartUploads} does; with {@code slow_reads: true}, hands out backups 16 KiB per 20 ms.
+ * Two races with another host, played at the worst moment: {@code pin_after_listing: true} pins the oldest backup of
+ * a folder right after the folder was listed (a {@code pin} between a prune's listing and its deletes);
+ * {@code delete_after_pin: true} deletes a backup right after its pin marker was written (a prune between a
+ * {@code pin}'s check that the backup exists and its marker).
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -34,11 +38,14 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean corrupt = s.bool("corrupt").orElse(false);
         boolean refuseUnfinished = s.bool("refuse_unfinished").orElse(false);
         boolean slowReads = s.bool("slow_reads").orElse(false);
+        boolean pinAfterListing = s.bool("pin_after_listing").orElse(false);
+        boolean deleteAfterPin = s.bool("delete_after_pin").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
         }
-        return new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished, slowReads);
+        return new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished, slowReads, pinAfterListing,
+                deleteAfterPin);
     }
 
     static final class FaultyStore extends ForwardingStore {
@@ -46,13 +53,39 @@ public final class FaultyStoreProvider implements StoreProvider {
         private final boolean corrupt;
         private final boolean refuseUnfinished;
         private final boolean slowReads;
+        private final boolean pinAfterListing;
+        private final boolean deleteAfterPin;
 
-        FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads) {
+        FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads,
+                    boolean pinAfterListing, boolean deleteAfterPin) {
             super(local);
             this.local = local;
             this.corrupt = corrupt;
             this.refuseUnfinished = refuseUnfinished;
             this.slowReads = slowReads;
+            this.pinAfterListing = pinAfterListing;
+            this.deleteAfterPin = deleteAfterPin;
+        }
+
+        @Override
+        public List<io.dbbackup.core.StoredObject> listFolder(String folder) throws IOException {
+            List<io.dbbackup.core.StoredObject> listed = delegate.listFolder(folder);
+            if (pinAfterListing) {
+                java.util.Optional<String> oldest = listed.stream().map(io.dbbackup.core.StoredObject::key)
+                        .filter(k -> !k.endsWith(".sha256") && !k.endsWith(".manifest.json") && !k.endsWith(".pin")).sorted().findFirst();
+                if (oldest.isPresent()) {
+                    delegate.put(oldest.get() + ".pin", "{\"note\": \"pinned by another host\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+                }
+            }
+            return listed;
+        }
+
+        @Override
+        public void put(String key, byte[] bytes, OperationContext ctx) throws IOException {
+            delegate.put(key, bytes, ctx);
+            if (deleteAfterPin && key.endsWith(".pin")) {
+                delegate.delete(key.substring(0, key.length() - ".pin".length()));
+            }
         }
 
         @Override
