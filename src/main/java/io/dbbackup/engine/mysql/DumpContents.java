@@ -35,7 +35,7 @@ final class DumpContents extends OutputStream {
             case DATABASE -> databases.add(section.name());
             case TABLE -> tables.add(name);
             case DATA -> withRows.add(name);
-            case VIEW -> views.add(name);
+            case VIEW, VIEW_DEFINITION -> views.add(name);
             default -> { }
         }
         return false;
@@ -78,7 +78,9 @@ final class DumpContents extends OutputStream {
         }
         for (String t : selection.tables()) {
             if (views.contains(t)) {
-                missing.add("table " + t + " (" + t + " is a view: --table restores tables, a view comes back with the whole backup)");
+                if (selection.dataOnly()) {
+                    missing.add("rows of view " + t + " (a view has none: --data-only loads tables' rows)");
+                }
             } else if (!tables.contains(t)) {
                 missing.add("table " + t + (databases.isEmpty() == t.contains(".") ? databases.isEmpty()
                         ? " (name the table without its database: the backup is of one database)"

@@ -21,8 +21,10 @@ final class DumpSections extends LineFilter {
         TABLE,
         /** {@code Dumping data for table}: the rows, then the table's triggers. */
         DATA,
-        /** A view's placeholder or final definition. */
+        /** A view's placeholder: a stand-in with its columns, so that what refers to the view can be created before it. */
         VIEW,
+        /** {@code Final view structure for view}: the view's {@code CREATE VIEW}, after every table of its database. */
+        VIEW_DEFINITION,
         /** {@code Current Database: `shop`} in a dump of several databases: its {@code CREATE DATABASE} and {@code USE}. */
         DATABASE,
         /** Routines, events, replication state, the accounts dbbackup appends. */
@@ -51,7 +53,7 @@ final class DumpSections extends LineFilter {
             {"Dumping data for table ", "DATA"},
             {"Temporary table structure for view ", "VIEW"},
             {"Temporary view structure for view ", "VIEW"},
-            {"Final view structure for view ", "VIEW"},
+            {"Final view structure for view ", "VIEW_DEFINITION"},
             {"Dumping events for database ", "OTHER"},
             {"Dumping routines for database ", "OTHER"},
             {"Current Database: ", "DATABASE"},

@@ -9,7 +9,9 @@ import java.util.Set;
  * table that exists stops the restore instead of being replaced — its rows and its triggers; with {@code dataOnly} its
  * {@code INSERT}s alone, into a table that exists: not its {@code LOCK TABLES}, {@code ALTER TABLE … DISABLE KEYS} or
  * {@code commit}, which would commit what came before, so that the caller can load them in one transaction; not its
- * triggers. Views, routines, events, other tables and the accounts are left out.
+ * triggers. A chosen view (every view of the databases chosen, when no table is named; none with {@code dataOnly}) is
+ * its final {@code CREATE VIEW}, which the dump writes after every table, again without the {@code DROP} before it.
+ * Views' placeholders, routines, events, other tables and the accounts are left out.
  */
 final class TableSelection implements DumpSections.Rule {
     private final Set<String> tables;
@@ -44,6 +46,8 @@ final class TableSelection implements DumpSections.Rule {
             case DATA -> chosen(section) && (!dataOnly || rows(head));
             // the dump switches databases by name: each switch is followed; CREATE DATABASE IF NOT EXISTS (a commit) not for rows only
             case DATABASE -> head.startsWith("USE ") || !dataOnly && head.startsWith("CREATE DATABASE ") && chosen(section.name());
+            case VIEW_DEFINITION -> !dataOnly && chosen(section) && !head.startsWith("/*!50001 DROP VIEW IF EXISTS ")
+                    && !head.startsWith("/*!50001 DROP TABLE IF EXISTS ");
             case VIEW, OTHER -> false;
         };
     }

@@ -26,7 +26,7 @@ import java.util.UUID;
  * Part of a SQLite backup into the live database, in one transaction: the backup is written to the scratch folder and
  * checked ({@code PRAGMA integrity_check}), attached to a connection on the target, and each chosen table is created
  * from the backup's own {@code CREATE TABLE} (then filled, then given its indexes and triggers) or, rows only, filled
- * into the table that exists. A table that exists (without {@code --data-only}), a duplicate key, a missing column:
+ * into the table that exists; a chosen view, after the tables, from its own {@code CREATE VIEW} (and its triggers). A table that exists (without {@code --data-only}), a duplicate key, a missing column:
  * rolled back, the target as it was. The rest of the target — every other table — is never touched, unlike a whole
  * restore, which replaces the file.
  */
@@ -68,7 +68,9 @@ final class TableRestore {
         List<String> missing = new ArrayList<>();
         for (String t : selection.tables()) {
             if (views.contains(t)) {
-                missing.add("table " + t + " (" + t + " is a view: --table restores tables)");
+                if (selection.dataOnly()) {
+                    missing.add("rows of view " + t + " (a view has none: --data-only loads tables' rows)");
+                }
             } else if (!tables.contains(t)) {
                 missing.add("table " + t);
             }
@@ -89,9 +91,16 @@ final class TableRestore {
                 try {
                     st.execute("BEGIN IMMEDIATE");
                     try {
-                        List<String> tables = options.tables().isEmpty() ? List.copyOf(names(c, "backup", "table")) : options.tables();
+                        Set<String> views = names(c, "backup", "view");
+                        List<String> tables = options.tables().isEmpty() ? List.copyOf(names(c, "backup", "table"))
+                                : options.tables().stream().filter(t -> !views.contains(t)).toList();
                         for (String t : tables) {
                             copyTable(c, t, options.dataOnly(), ctx);
+                        }
+                        for (String v : options.tables()) {
+                            if (views.contains(v)) {
+                                createView(c, v, ctx); // after the tables, which it may read
+                            }
                         }
                         st.execute("COMMIT");
                     } catch (SQLException | IOException | RuntimeException e) {
@@ -132,6 +141,21 @@ final class TableRestore {
             st.execute("insert into main." + quote(table) + " (" + columns + ") select " + columns + " from backup." + quote(table));
             for (String sql : after) {
                 st.execute(sql);
+            }
+        }
+    }
+
+    /** A view from the backup's own {@code CREATE VIEW}, with its triggers; a view or table of that name in place fails it. */
+    private static void createView(Connection c, String view, OperationContext ctx) throws SQLException, IOException {
+        ctx.cancellation().throwIfCancelled();
+        try (Statement st = c.createStatement();
+             PreparedStatement ps = c.prepareStatement("select sql from backup.sqlite_master where tbl_name = ? "
+                     + "and sql is not null and type in ('view', 'trigger') order by type = 'view' desc, rowid")) {
+            ps.setString(1, view);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    st.execute(rs.getString(1));
+                }
             }
         }
     }

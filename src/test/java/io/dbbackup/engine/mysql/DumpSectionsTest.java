@@ -136,10 +136,24 @@ class DumpSectionsTest {
                         + "nothing was restored");
     }
 
+    /** A view is its final definition (after every table), without the DROPs before it and without its placeholder. */
     @Test
-    void aViewIsNotATable() {
-        assertThatThrownBy(() -> contents(DUMP, tables("big_orders")))
-                .hasMessageContaining("no table big_orders (big_orders is a view: --table restores tables");
+    void aViewIsItsFinalDefinitionWithoutItsDropsOrItsPlaceholder() throws IOException {
+        String sql = part(DUMP, Set.of("orders", "big_orders"), false, 13);
+
+        assertThat(sql).contains("CREATE TABLE `orders` (", "/*!50001 CREATE ALGORITHM=UNDEFINED */",
+                        "/*!50001 VIEW `big_orders` AS select `orders`.`id` AS `id`")
+                .doesNotContain("DROP VIEW", "DROP TABLE", "NULL AS `customer_id`", "CREATE TABLE `customers`");
+        assertThat(sql.indexOf("INSERT INTO `orders`")).as("the view after the tables").isLessThan(sql.indexOf("VIEW `big_orders` AS"));
+        contents(DUMP, tables("big_orders"));
+        assertThat(part(DUMP, Set.of("big_orders"), true, 1 << 16)).as("a view has no rows").doesNotContain("big_orders");
+        assertThatThrownBy(() -> contents(DUMP, new RestoreOptions(false, false, List.of("big_orders"), List.of(), true)))
+                .hasMessageContaining("no rows of view big_orders (a view has none: --data-only loads tables' rows)");
+
+        String demo = part(DATABASES, Set.of(), Set.of("pr_demo"), false, 1 << 16);
+        assertThat(demo).as("a database's views come with it").contains("VIEW `big_orders` AS select");
+        assertThat(demo.lastIndexOf("USE `pr_demo`;")).isLessThan(demo.indexOf("VIEW `big_orders` AS select"));
+        assertThat(part(DATABASES, Set.of(), Set.of("pr_other"), false, 1 << 16)).doesNotContain("big_orders");
     }
 
     @Test
