@@ -32,7 +32,7 @@ final class Root implements Runnable {
         return Verbs.ALL;
     }
     private static final Set<String> FLAGS = Set.of("-q", "--quiet", "-v", "--verbose");
-    private static final Set<String> VALUED = Set.of("-c", "--config", "--log-format");
+    private static final Set<String> VALUED = Set.of("-c", "--config", "--log-format", "--limit-download");
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Config file (default: $DBBACKUP_CONFIG, ./config.yaml, /config/config.yaml).")
@@ -46,6 +46,11 @@ final class Root implements Runnable {
 
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors on stderr.")
     boolean quiet;
+
+    @Option(names = "--limit-download", paramLabel = "RATE", converter = RateConverter.class,
+            description = "Receive at most RATE bytes per second from the stores, all reads of the run together "
+                    + "(e.g. 50MiB or 50MiB/s, at least 64KiB): for a scheduled verify --all-backups.")
+    Long limitDownload;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -145,10 +150,25 @@ final class Root implements Runnable {
         String label = config != null ? config.toString() : path.toString();
         Workspace ws = strict ? Workspace.loadStrictly(path, label, main.env(), main.clock(), log)
                 : Workspace.load(path, label, main.env(), main.clock(), log);
+        if (limitDownload != null) {
+            ws.limitDownloads(limitDownload);
+        }
         if (main.signals() != null) {
             main.signals().cancelOnSignal(ws); // commands with their own handling (backup, sync, download) replace it
         }
         return ws;
+    }
+
+    static final class RateConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long rate = io.dbbackup.core.RateLimiter.parseRate(value);
+            if (rate < 0) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a rate: bytes per second, at least "
+                        + "64KiB (e.g. 50MiB or 50MiB/s)");
+            }
+            return rate;
+        }
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

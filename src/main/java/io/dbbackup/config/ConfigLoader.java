@@ -1,7 +1,6 @@
 package io.dbbackup.config;
 
 import io.dbbackup.core.BackupKey;
-import io.dbbackup.core.ByteSize;
 import io.dbbackup.core.Compression;
 import io.dbbackup.core.RateLimiter;
 import io.dbbackup.core.RetentionPolicy;
@@ -250,7 +249,7 @@ public final class ConfigLoader {
             return null;
         }
         if (rate.isPresent()) {
-            store = new RateLimitedStore(store, new RateLimiter(rate.get()));
+            store = RateLimitedStore.uploads(store, new RateLimiter(rate.get()));
         }
         return new StoreConfig(s.name(), provider.get().type(), store);
     }
@@ -261,9 +260,8 @@ public final class ConfigLoader {
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        String t = text.get().strip();
-        long bytes = ByteSize.parse(t.endsWith("/s") ? t.substring(0, t.length() - 2) : t);
-        if (bytes < (64 << 10)) {
+        long bytes = io.dbbackup.core.RateLimiter.parseRate(text.get());
+        if (bytes < 0) {
             s.errorAtValue("upload_rate_limit", "upload_rate_limit is bytes per second, at least 64KiB (e.g. 20MiB or 20MiB/s), got '"
                     + text.get() + "'");
             return Optional.empty();

@@ -31,6 +31,19 @@ public final class RateLimiter {
         this(bytesPerSecond, System::nanoTime);
     }
 
+    /** The smallest rate a limit may be set to: below it, pacing 64 KiB slices would stall a transfer for seconds. */
+    public static final long MIN_RATE = 64 << 10;
+
+    /**
+     * Bytes per second from {@code 20MiB} or {@code 20MiB/s} (binary units, as {@link ByteSize}); -1 when {@code text}
+     * is not a rate of at least {@link #MIN_RATE}.
+     */
+    public static long parseRate(String text) {
+        String t = text.strip();
+        long bytes = ByteSize.parse(t.endsWith("/s") ? t.substring(0, t.length() - 2) : t);
+        return bytes < MIN_RATE ? -1 : bytes;
+    }
+
     public long bytesPerSecond() {
         return bytesPerSecond;
     }

@@ -31,6 +31,9 @@ public final class Workspace {
     private volatile String cancelled;
     private final java.util.concurrent.atomic.AtomicBoolean swept = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, StoreConfig> localCopies = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Null: reads at full speed; else every store's reads in this run share it ({@code --limit-download}). */
+    private volatile io.dbbackup.core.RateLimiter downloads;
+    private final Map<String, StoreConfig> paced = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Workspace(Config config, Clock clock, Log log, Path scratchRoot) {
         this.config = config;
@@ -147,7 +150,26 @@ public final class Workspace {
 
     public StoreConfig store(String name) {
         StoreConfig local = localCopies.get(name);
-        return local != null ? local : config.stores().get(name);
+        if (local != null) {
+            return local; // a file on this host's disk: no link to spare
+        }
+        StoreConfig configured = config.stores().get(name);
+        io.dbbackup.core.RateLimiter limit = downloads;
+        if (limit == null || configured == null) {
+            return configured;
+        }
+        return paced.computeIfAbsent(name, n -> new StoreConfig(configured.name(), configured.type(),
+                io.dbbackup.spi.RateLimitedStore.downloads(configured.store(), limit)));
+    }
+
+    /**
+     * From now on the reads of every store (restore, verify, download, a backup's read-back, a copy job's source) receive
+     * at most {@code bytesPerSecond} together, as {@code upload_rate_limit} does for uploads: a scheduled audit of every
+     * backup leaves the link to the services that need it. Call before any store is used.
+     */
+    public void limitDownloads(long bytesPerSecond) {
+        downloads = new io.dbbackup.core.RateLimiter(bytesPerSecond);
+        paced.clear();
     }
 
     /**
