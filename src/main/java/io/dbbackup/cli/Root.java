@@ -174,7 +174,11 @@ final class Root implements Runnable {
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"dbbackup " + Version.get()};
+            return new String[] {line()};
+        }
+
+        static String line() {
+            return "dbbackup " + Version.get();
         }
     }
 }

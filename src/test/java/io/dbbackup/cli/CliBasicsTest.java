@@ -21,7 +21,14 @@ class CliBasicsTest {
     void versionAndHelp() {
         Cli.Result v = new Cli().run("--version");
         assertThat(v.exit()).isZero();
-        assertThat(v.out()).startsWith("dbbackup ");
+        assertThat(v.out()).startsWith("dbbackup ").isEqualTo("dbbackup " + io.dbbackup.job.Version.get() + "\n");
+        // the bare --version is answered before picocli builds its model: the same line as picocli's own answer
+        for (String[] viaPicocli : new String[][] {{"-q", "--version"}, {"-V", "-q"}}) {
+            Cli.Result p = new Cli().run(viaPicocli);
+            assertThat(p.exit()).isZero();
+            assertThat(p.out()).isEqualTo(v.out());
+        }
+        assertThat(new Cli().run("-V").out()).isEqualTo(v.out());
         Cli.Result h = new Cli().run("--help");
         assertThat(h.out()).contains("backup", "restore", "prune", "verify", "143");
     }

@@ -26,8 +26,9 @@ import java.util.UUID;
  * Part of a SQLite backup into the live database, in one transaction: the backup is written to the scratch folder and
  * checked ({@code PRAGMA integrity_check}), attached to a connection on the target, and each chosen table is created
  * from the backup's own {@code CREATE TABLE} (then filled, then given its indexes and triggers) or, rows only, filled
- * into the table that exists; a chosen view, after the tables, from its own {@code CREATE VIEW} (and its triggers). A table that exists (without {@code --data-only}), a duplicate key, a missing column:
- * rolled back, the target as it was. The rest of the target — every other table — is never touched, unlike a whole
+ * into the table that exists; a chosen view, after the tables, from its own {@code CREATE VIEW} (and its triggers). A
+ * table or view that exists (without {@code --data-only}), a duplicate key, a missing column: rolled back, the target as
+ * it was. The rest of the target — every other table — is never touched, unlike a whole
  * restore, which replaces the file.
  */
 final class TableRestore {
