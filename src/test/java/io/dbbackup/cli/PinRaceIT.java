@@ -40,7 +40,9 @@ class PinRaceIT {
     }
 
     private Stream<String> names() throws Exception {
-        return Files.list(dir.resolve("store/app")).map(p -> p.getFileName().toString()).sorted();
+        try (Stream<Path> files = Files.list(dir.resolve("store/app"))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
+        }
     }
 
     @Test

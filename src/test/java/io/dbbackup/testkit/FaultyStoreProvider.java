@@ -23,8 +23,8 @@ import java.util.List;
  * {@code s3:ListBucketMultipartUploads} does; with {@code slow_reads: true}, hands out backups 16 KiB per 20 ms.
  * Two races with another host, played at the worst moment: {@code pin_after_listing: true} pins the oldest backup of
  * a folder right after the folder was listed (a {@code pin} between a prune's listing and its deletes);
- * {@code delete_after_pin: true} deletes a backup right after its pin marker was written (a prune between a
- * {@code pin}'s check that the backup exists and its marker).
+ * {@code delete_after_pin: true} deletes a backup right after its pin marker was written (a prune deleting it after
+ * the {@code pin} had found it in its listing).
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
