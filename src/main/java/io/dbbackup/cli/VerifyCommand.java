@@ -7,6 +7,7 @@ import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.Redactor;
+import io.dbbackup.core.Subset;
 import io.dbbackup.job.Catalog;
 import io.dbbackup.job.Notifications;
 import io.dbbackup.job.Pruner;
@@ -20,6 +21,8 @@ import picocli.CommandLine.ParentCommand;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +56,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--all-backups", description = "Verify every backup of the job, newest first, going on after a failure "
             + "(exit 3 if every failure is an integrity failure, else 2).")
     boolean allBackups;
+
+    @Option(names = "--subset", paramLabel = "N/T|T", description = "With --all-backups: only part N of T of the backups "
+            + "(each in one part, by its key); T alone: the part of the day, so that a daily run reads every backup once in T days.")
+    String subset;
 
     @Option(names = "--all", description = "Verify every job's newest backup (with --all-backups: every backup of every "
             + "job); a job without backups counts as a failure.")
@@ -88,13 +95,22 @@ final class VerifyCommand implements Callable<Integer> {
             throw DbBackupException.user((maxAge != null ? "--max-age" : "--notify") + " audits a job's stored backups: "
                     + "name no KEY or --from-file with it");
         }
+        if (subset != null && !allBackups) {
+            throw DbBackupException.user("--subset picks a part of every backup: use it with --all-backups");
+        }
         Duration limit = maxAge == null ? null : Durations.parse(maxAge).filter(d -> !d.isZero())
                 .orElseThrow(() -> DbBackupException.user("--max-age: expected a duration such as 26h or 2d, got '" + maxAge + "'"));
         Workspace ws = root.workspace();
+        Subset part;
+        try {
+            part = subset == null ? null : Subset.parse(subset, LocalDate.ofInstant(ws.clock().instant(), ZoneOffset.UTC));
+        } catch (IllegalArgumentException e) {
+            throw DbBackupException.user("--subset: " + e.getMessage());
+        }
         Verifier verifier = new Verifier(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress));
         if (all || allBackups || audit) {
             List<JobConfig> jobs = all ? List.copyOf(ws.config().jobs().values()) : List.of(ws.job(job));
-            return verifyMany(ws, verifier, jobs, limit);
+            return verifyMany(ws, verifier, jobs, limit, part);
         }
         if (localCopy.given()) {
             key = localCopy.use(ws, root.main, job);
@@ -130,9 +146,11 @@ final class VerifyCommand implements Callable<Integer> {
      * reported and the next one checked. A job without backups is a failure of its own (an audit must see it), and
      * so is one whose newest backup is older than {@code limit} ({@code --max-age}) or whose store cannot be
      * listed (the other jobs are still checked). With {@code --notify}, each job's result goes to its notifiers.
+     * With a {@code part} ({@code --subset}), only the backups in it are read.
      */
-    private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit) {
+    private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit, Subset part) {
         List<Map<String, Object>> rows = new ArrayList<>();
+        int stored = 0;
         int checked = 0;
         int failed = 0;
         int empty = 0;
@@ -195,7 +213,11 @@ final class VerifyCommand implements Callable<Integer> {
                             + " after this host's clock" : Human.age(age) + " old") + " (--max-age " + maxAge + ")");
                 }
             }
+            stored += entries.size();
             for (Catalog.Entry e : allBackups ? entries : entries.subList(0, 1)) {
+                if (part != null && !part.contains(e.key().key())) {
+                    continue; // another run's part
+                }
                 checked++;
                 try {
                     Verifier.Result r = verifier.verify(j, e.key(), deep); // listed just now: no lookup per backup
@@ -238,6 +260,13 @@ final class VerifyCommand implements Callable<Integer> {
             if (limit != null) {
                 m.put("stale_jobs", stale);
             }
+            if (part != null) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("part", part.part());
+                p.put("of", part.of());
+                p.put("stored", stored);
+                m.put("subset", p);
+            }
             m.put("backups", rows);
             root.out.println(Json.pretty(m));
         } else {
@@ -245,6 +274,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + (empty == 0 ? "" : ", " + empty + (empty == 1 ? " job" : " jobs") + " without backups")
                     + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
                     + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
+                    + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + " stored backups)")
                     + " (exit " + code + ")");
         }
         return code;

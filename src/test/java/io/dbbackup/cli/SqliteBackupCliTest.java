@@ -380,6 +380,46 @@ class SqliteBackupCliTest {
         assertThat(quietVerify.err()).doesNotContain("\r");
     }
 
+    /** Parts 1..3 of a job's backups: disjoint, every backup in one; T alone picks the part of the clock's day. */
+    @Test
+    void verifySubsetReadsOnePartOfTheBackupsAndThePartsCoverThemAll() throws Exception {
+        config("zstd", "");
+        for (int i = 0; i < 8; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        }
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        int sum = 0;
+        for (int part = 1; part <= 3; part++) {
+            Cli.Result r = cli.run("-c", "config.yaml", "verify", "app", "--all-backups", "--subset", part + "/3");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            List<String> ok = r.out().lines().filter(l -> l.startsWith("ok ")).map(l -> l.split("\\s+")[1]).toList();
+            assertThat(r.out()).contains(ok.size() + " of " + ok.size() + " backups verified (part " + part + " of 3: "
+                    + ok.size() + " of 8 stored backups) (exit 0)");
+            for (String k : ok) {
+                assertThat(seen.add(k)).as(k + " in one part only").isTrue();
+            }
+            sum += ok.size();
+        }
+        assertThat(sum).isEqualTo(8);
+        assertThat(seen).hasSize(8);
+
+        // the clock's day is 2026-03-01 (epoch day 20513): --subset 3 is part 20513 % 3 + 1 = 3
+        Cli.Result daily = cli.run("-c", "config.yaml", "verify", "app", "--all-backups", "--subset", "3", "--json");
+        assertThat(daily.exit()).as(daily.toString()).isZero();
+        Map<?, ?> m = (Map<?, ?>) io.dbbackup.core.Json.parse(daily.out());
+        assertThat(m.get("subset")).isEqualTo(Map.of("part", 3L, "of", 3L, "stored", 8L));
+        Cli.Result third = cli.run("-c", "config.yaml", "verify", "app", "--all-backups", "--subset", "3/3", "--json");
+        assertThat(((Map<?, ?>) io.dbbackup.core.Json.parse(third.out())).get("backups"))
+                .isEqualTo(m.get("backups"));
+
+        Cli.Result alone = cli.run("-c", "config.yaml", "verify", "app", "--subset", "1/3");
+        assertThat(alone.exit()).isEqualTo(1);
+        assertThat(alone.err()).contains("--subset picks a part of every backup: use it with --all-backups");
+        Cli.Result bad = cli.run("-c", "config.yaml", "verify", "app", "--all-backups", "--subset", "4/3");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("--subset: expected N/T").contains("got '4/3'");
+    }
+
     @Test
     void verifyAllBackupsChecksEveryBackupAndGoesOnAfterAFailure() throws Exception {
         config("zstd", "");
