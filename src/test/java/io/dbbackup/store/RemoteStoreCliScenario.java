@@ -153,6 +153,11 @@ public abstract class RemoteStoreCliScenario {
 
             Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
             assertThat(verify.exit()).as(verify.toString()).isZero();
+            // every backup read back through this store's streams as --limit-download paces them (their checksums must
+            // still match: the pacing slices reads; the pacing's timing is DownloadRateLimitCliTest's)
+            Cli.Result paced = cli.run("-c", "config.yaml", "--limit-download", "64KiB", "verify", "app", "--all-backups");
+            assertThat(paced.exit()).as(paced.toString()).isZero();
+            assertThat(paced.out()).contains("4 of 4 backups verified");
             Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
             assertThat(restore.exit()).as(restore.toString()).isZero();
             assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db")))
