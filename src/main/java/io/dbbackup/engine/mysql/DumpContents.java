@@ -1,9 +1,10 @@
 package io.dbbackup.engine.mysql;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.LineFilter;
 import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.ScanningSink;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.TreeSet;
  * pass), {@link #close} fails — a user error, nothing was touched yet — when the selection names what is not there,
  * saying what is: a table that is not in the dump would otherwise be "restored" as nothing.
  */
-final class DumpContents extends OutputStream {
+final class DumpContents extends ScanningSink {
     private final RestoreOptions selection;
     private final Set<String> tables = new TreeSet<>();
     private final Set<String> withRows = new TreeSet<>();
@@ -50,18 +51,12 @@ final class DumpContents extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        sections.write(b);
+    protected LineFilter scanner() {
+        return sections;
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        sections.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-        sections.close();
+    protected void finish() {
         if (selection == null) {
             return;
         }

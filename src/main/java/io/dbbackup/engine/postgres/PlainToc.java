@@ -1,8 +1,9 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.spi.LineFilter;
 import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.ScanningSink;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +19,7 @@ import java.util.TreeSet;
  * a selection (a restore in part, learning in its checking pass), {@link #close} fails when the script does not hold
  * what it names ({@link ArchiveToc#require}).
  */
-final class PlainToc extends OutputStream {
+final class PlainToc extends ScanningSink {
     private final RestoreOptions selection;
     private final Set<String> schemas = new TreeSet<>();
     private final List<ArchiveToc.Relation> relations = new ArrayList<>();
@@ -43,18 +44,12 @@ final class PlainToc extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        sections.write(b);
+    protected LineFilter scanner() {
+        return sections;
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        sections.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-        sections.close();
+    protected void finish() {
         if (selection != null) {
             toc().require(selection);
         }
