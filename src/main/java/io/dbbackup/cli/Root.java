@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 @Command(name = "dbbackup", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
-        description = "Streams database dumps, compressed and checksummed, into S3, SFTP or a folder; "
+        description = "Streams database dumps, compressed and checksummed, into S3, Azure Blob Storage, SFTP or a folder; "
                 + "restores, verifies and prunes them.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:user error (bad config or arguments, unknown job, declined confirmation)",

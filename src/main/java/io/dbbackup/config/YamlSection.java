@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
  * key nobody asked for is reported as unknown (with the nearest known key as a hint).
  */
 final class YamlSection implements ConfigSection {
+    private static final java.util.regex.Pattern VARIABLE_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private final String path;
     private final String name;
     private final Node node;
@@ -387,8 +388,13 @@ final class YamlSection implements ConfigSection {
             String value = env.get(var);
             Node at = value(key + "_env").orElse(node);
             if (value == null || value.isEmpty()) {
-                String why = at(key + "_env") + ": environment variable " + var + (value == null ? " is not set" : " is empty");
-                return Optional.of(Secret.unresolved("env " + var, problems.secretProblem(at(key), at, why)));
+                // a name no shell could set is more likely the secret itself, written where its variable's name belongs
+                boolean aName = VARIABLE_NAME.matcher(var).matches();
+                String shown = aName ? var : "named in " + key + "_env (its name is not shown: it is not a variable name; "
+                        + "is it the secret itself?)";
+                String why = at(key + "_env") + ": environment variable " + shown + (value == null ? " is not set" : " is empty");
+                return Optional.of(Secret.unresolved(aName ? "env " + var : "the environment",
+                        problems.secretProblem(at(key), at, why)));
             }
             return Optional.of(new Secret(value, "env " + var));
         }

@@ -89,8 +89,10 @@ public final class Log {
             Map<String, Object> obj = new LinkedHashMap<>();
             obj.put("time", now.toString());
             obj.put("level", level.name().toLowerCase());
-            obj.put("msg", message);
-            fields.forEach((k, v) -> obj.put(k, v instanceof Number || v instanceof Boolean ? v : String.valueOf(v)));
+            // masked before they are escaped: a secret holding a quote or a backslash no longer matches once escaped
+            obj.put("msg", Redactor.redact(message));
+            fields.forEach((k, v) -> obj.put(k, v instanceof Number || v instanceof Boolean ? v
+                    : Redactor.redact(String.valueOf(v))));
             line = Json.write(obj);
         } else {
             StringBuilder sb = new StringBuilder();

@@ -1,7 +1,9 @@
 package io.dbbackup.core;
 
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -16,11 +18,39 @@ public final class Redactor {
     private Redactor() {
     }
 
+    /**
+     * Registers a secret in every form it can take in text: as read, stripped (values are used stripped: a
+     * file's trailing newline), with each run of white space squeezed to one space (error reasons are put on
+     * one line that way) and JSON-escaped (a secret holding a quote or a backslash, inside a JSON document).
+     * Forms shorter than 3 characters are not masked: masking "ab" wherever it occurs would garble every line.
+     */
     public static void register(String secret) {
-        if (secret != null && secret.length() >= 3 && !SECRETS.contains(secret)) {
-            SECRETS.add(secret);
+        if (secret == null) {
+            return;
+        }
+        boolean added = false;
+        for (String form : forms(secret)) {
+            if (form.length() >= 3 && !SECRETS.contains(form)) {
+                SECRETS.add(form);
+                added = true;
+            }
+        }
+        if (added) {
             SECRETS.sort(Comparator.comparingInt(String::length).reversed());
         }
+    }
+
+    private static Set<String> forms(String secret) {
+        Set<String> plain = new LinkedHashSet<>();
+        plain.add(secret);
+        plain.add(secret.strip());
+        plain.add(secret.strip().replaceAll("\\s+", " "));
+        Set<String> all = new LinkedHashSet<>(plain);
+        for (String p : plain) {
+            String quoted = Json.write(p);
+            all.add(quoted.substring(1, quoted.length() - 1));
+        }
+        return all;
     }
 
     public static String redact(String text) {

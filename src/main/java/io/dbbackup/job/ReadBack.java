@@ -31,7 +31,8 @@ final class ReadBack {
         try {
             verify(job, store, key, ctx);
         } catch (DbBackupException e) {
-            discard(job, store, key);
+            boolean stopped = e.status() == ExitStatus.INTERRUPTED || e.status() == ExitStatus.TERMINATED;
+            discard(job, store, key, stopped ? "whose verification was interrupted" : "that failed verification");
             throw e;
         }
     }
@@ -41,17 +42,17 @@ final class ReadBack {
      * newest one by restore and counted by retention (which could then delete an older, sound one).
      * The artifact goes first, so that a failure half-way never leaves an artifact without its sidecars.
      */
-    private void discard(JobConfig job, Store store, BackupKey key) {
+    private void discard(JobConfig job, Store store, BackupKey key, String which) {
         for (String k : new String[] {key.key(), key.sha256Key(), key.manifestKey()}) {
             try {
                 store.delete(k);
             } catch (IOException | RuntimeException e) {
-                ws.log().error("cannot remove the backup that failed verification; delete it by hand", "job", job.name(),
+                ws.log().error("cannot remove the backup " + which + "; delete it by hand", "job", job.name(),
                         "key", k, "error", e.getMessage());
                 return;
             }
         }
-        ws.log().warn("removed the backup that failed verification", "job", job.name(), "key", key.key());
+        ws.log().warn("removed the backup " + which, "job", job.name(), "key", key.key());
     }
 
     private void verify(JobConfig job, Store store, BackupKey key, OperationContext ctx) {

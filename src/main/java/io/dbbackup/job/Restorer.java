@@ -126,10 +126,12 @@ public final class Restorer {
                 if (partChecker != null) { // the script's contents, learnt in the pass that checks it
                     in = new TeeInputStream(in, partChecker);
                 }
+                TeeInputStream counted = TeeInputStream.counting(in); // a script's check reads it to its end itself
                 if (key.format() == DumpFormat.SQL) {
-                    checkScriptEnd(job, key, in, ctx);
+                    checkScriptEnd(job, key, counted, ctx);
                 }
-                decodedBytes = ArtifactReader.drain(in);
+                ArtifactReader.drain(counted);
+                decodedBytes = counted.count();
             } catch (IOException | RuntimeException e) {
                 throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e),
                         r.toDatasource().map(t -> " --to " + t).orElse(""));

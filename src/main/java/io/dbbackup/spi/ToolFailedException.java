@@ -11,15 +11,26 @@ public class ToolFailedException extends IOException {
 
     public ToolFailedException(String tool, int exitCode, String stderrTail, boolean retryable) {
         super(tool + " failed" + (exitCode >= 0 ? " (exit " + exitCode + ")" : "")
-                + (stderrTail.isBlank() ? "" : ": " + lastLine(stderrTail)));
+                + (stderrTail.isBlank() ? "" : ": " + tellingLine(stderrTail)));
         this.tool = tool;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
         this.retryable = retryable;
     }
 
-    private static String lastLine(String tail) {
+    /**
+     * The line that says what failed: the first error line ({@code pg_dump: error: ...}, {@code FATAL: ...},
+     * {@code mariadb-dump: Got error: ...}), else the last line. pg_dump follows its error with {@code detail:} lines
+     * ("Command was: COPY ..."), which alone would hide the cause (the server gone, say).
+     */
+    private static String tellingLine(String tail) {
         String[] lines = tail.strip().split("\n");
+        for (String line : lines) {
+            if (line.contains("error:") || line.contains("FATAL:") || line.startsWith("ERROR:") || line.contains(": Error ")
+                    || line.contains("Got error")) {
+                return line.strip();
+            }
+        }
         return lines[lines.length - 1].strip();
     }
 

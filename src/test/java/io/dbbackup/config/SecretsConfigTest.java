@@ -116,6 +116,19 @@ class SecretsConfigTest {
                 .hasMessage("config.yaml:4:19: error: datasources.db.password_env: environment variable NOPE_NOT_SET is not set");
     }
 
+    /** The secret itself written where its variable's name belongs (moving from password:) is not repeated anywhere. */
+    @Test
+    void aValueThatIsNoVariableNameIsNotEchoed() throws Exception {
+        assertThatThrownBy(() -> load("password_env: \"S3cr3t-PG-4711'x\"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:19: error: datasources.db.password_env: environment variable named in password_env "
+                        + "(its name is not shown: it is not a variable name; is it the secret itself?) is not set")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("4711"));
+        Config c = loader("password_env: \"S3cr3t-PG-4711'x\"", Map.of()).deferringSecrets()
+                .load(dir.resolve("config.yaml"), "config.yaml");
+        assertThat(password(c).toString()).doesNotContain("4711");
+    }
+
     @Test
     void anUnreadableFileIsAnErrorAtItsKey() {
         assertThatThrownBy(() -> load("password_file: /nonexistent/pw", Map.of()))

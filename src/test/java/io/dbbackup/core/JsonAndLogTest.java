@@ -44,6 +44,24 @@ class JsonAndLogTest {
         assertThat(line).doesNotContain("hunter2");
     }
 
+    /** A secret holding a quote or a backslash is masked in JSON lines too, and in the forms it takes in text. */
+    @Test
+    void secretsAreMaskedBeforeEscapingAndInTheirStrippedAndSqueezedForms() {
+        new Secret("pa\"ss\\word-4711\n", "env Y");   // read from a file: its newline is stripped before use
+        new Secret("two  words\tand-4712", "env Z");  // error reasons squeeze white space
+        StringWriter sw = new StringWriter();
+        Log log = new Log(new PrintWriter(sw), Log.Format.JSON, Log.Level.INFO,
+                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+        log.warn("url \"http://h/pa\"ss\\word-4711\" refused", "error", "reason: two words and-4712 wrong", "n", 3);
+        String line = sw.toString().strip();
+        Map<?, ?> parsed = (Map<?, ?>) Json.parse(line);
+        assertThat(parsed.get("msg")).isEqualTo("url \"http://h/***\" refused");
+        assertThat(parsed.get("error")).isEqualTo("reason: two words and-4712 wrong".replace("two words and-4712", "***"));
+        assertThat(line).doesNotContain("4711").doesNotContain("4712");
+        // and a JSON document that already holds one, escaped, passing the redactor last
+        assertThat(Redactor.redact(Json.write(Map.of("u", "pa\"ss\\word-4711")))).isEqualTo("{\"u\":\"***\"}");
+    }
+
     @Test
     void retryDelaysGrowAndAreCapped() {
         RetryPolicy p = new RetryPolicy(5, java.time.Duration.ofSeconds(10), 2.0, java.time.Duration.ofSeconds(35));

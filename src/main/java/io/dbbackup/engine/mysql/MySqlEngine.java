@@ -3,6 +3,7 @@ package io.dbbackup.engine.mysql;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.DumpTail;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
@@ -117,7 +118,9 @@ public final class MySqlEngine implements Engine {
             cmd.addAll(DumpArgs.of(s.scope(), probe, pre.version(), s.extraArgs()));
             ctx.log().debug("dump started", "datasource", describe(), "tool", tool);
             out.write(header(pre).getBytes(StandardCharsets.UTF_8));
-            client.run(cmd, null, keepOpen, ctx);
+            DumpTail dumped = new DumpTail(keepOpen);
+            client.run(cmd, null, dumped, ctx);
+            checkDumpEnd(tool.getFileName().toString(), dumped);
             String databaseForGrants = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
             for (MySqlSettings.Account account : s.grantsFor()) {
                 out.write(grants(account, databaseForGrants, defaults, ctx).getBytes(StandardCharsets.UTF_8));
@@ -236,6 +239,28 @@ public final class MySqlEngine implements Engine {
             }
             return new TargetState(true, objects, describe() + " holds " + objects + " tables, views, routines and events");
         }
+    }
+
+    /**
+     * The dump tool exited 0; its dump must also be there and end as the tool ends one (with {@code -- Dump completed},
+     * written only after the last table), or a wrapper in {@code bin_dir} that lost its exit status, or a tool that
+     * stopped early, would store a cut dump (or dbbackup's header alone) as a backup for retention to count. A dump
+     * made without comments ({@code --skip-comments}, {@code --compact}) has no such end and is not checked.
+     */
+    private void checkDumpEnd(String tool, DumpTail dumped) throws IOException {
+        if (dumped.count() == 0) {
+            throw DbBackupException.system(tool + " exited 0 but wrote nothing: not recorded as a backup");
+        }
+        if (!commentsOff() && dumped.lastLines().stream().noneMatch(l -> l.startsWith("-- Dump completed"))) {
+            throw DbBackupException.system(tool + " exited 0, but its dump does not end with '-- Dump completed', which it "
+                    + "writes after the last table: cut short, not recorded as a backup");
+        }
+    }
+
+    /** Whether extra_args make the dump tool leave out its comments, and with them the line that ends a dump. */
+    private boolean commentsOff() {
+        return s.extraArgs().stream().map(a -> a.toLowerCase(java.util.Locale.ROOT)).anyMatch(a -> a.equals("--skip-comments")
+                || a.equals("--compact") || a.equals("--comments=0") || a.equals("--comments=false") || a.equals("--comments=off"));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.spi.ChildProcess;
 import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.DumpTail;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
@@ -136,12 +137,15 @@ public final class PostgresEngine implements Engine {
             cmd.addAll(settings.dumpOptions().pgDumpArgs());
             ctx.log().info("pg_dump started", "source", settings.describe(), "pg_dump", pgDump, "format", custom ? "custom" : "plain");
             PgVersion v;
+            DumpTail watched = new DumpTail(out);
+            String stderr;
             try {
-                pg.tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, out, ctx.cancellation());
+                stderr = pg.tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, watched, ctx.cancellation());
             } finally {
                 // a failed connection or a pg_dump older than the server is said as such, before pg_dump's own words
                 v = choice.settle();
             }
+            checkDumpEnd(watched, stderr, custom);
             PgClient used = choice.client();
             Map<String, String> facts = pg.toolFacts("pg_dump", v, used);
             facts.put("pg_format", custom ? "custom" : "plain");
@@ -293,6 +297,33 @@ public final class PostgresEngine implements Engine {
         }
     }
 
+    /**
+     * pg_dump exited 0; the dump must also end as pg_dump ends one, or a wrapper in {@code bin_dir} (a {@code docker
+     * exec}, an ssh) that lost its exit status, or a tool that stopped early, would store a cut dump as a backup, and
+     * retention would count it. A custom archive ends with an end-of-data marker (a zero integer after its last data
+     * block, or its table of contents' last zero offset when it holds no data: five zero bytes either way); a script
+     * with {@link #SCRIPT_END}. An {@code error:} line on stderr is a failure whatever the exit status.
+     */
+    static void checkDumpEnd(DumpTail dump, String stderr, boolean custom) throws IOException {
+        if (stderr.lines().anyMatch(l -> l.startsWith("pg_dump: error:"))) {
+            throw new ToolFailedException("pg_dump", 0, stderr.lines().filter(l -> l.startsWith("pg_dump: error:"))
+                    .findFirst().orElse(stderr), true);
+        }
+        if (dump.count() == 0) {
+            return; // the pipeline refuses an empty dump, saying so
+        }
+        if (custom ? !dump.endsWithZeros(5) : !endsAsScript(dump.lastLines())) {
+            throw DbBackupException.system("pg_dump exited 0, but its " + (custom ? "archive" : "script")
+                    + " does not end as pg_dump ends one (" + (custom ? "no end-of-data marker" : "no '" + SCRIPT_END + "'")
+                    + "): cut short, not recorded as a backup");
+        }
+    }
+
+    private static boolean endsAsScript(List<String> lastLines) {
+        List<String> tail = lastLines.stream().filter(l -> !l.equals("--") && !l.startsWith("\\unrestrict ")).toList();
+        return !tail.isEmpty() && tail.get(tail.size() - 1).equals(SCRIPT_END);
+    }
+
     /** The comment pg_dump (and pg_restore writing a script) ends every complete SQL script with. */
     static final String SCRIPT_END = "-- PostgreSQL database dump complete";
 
@@ -328,9 +359,7 @@ public final class PostgresEngine implements Engine {
         if (script.firstLines().stream().noneMatch("-- PostgreSQL database dump"::equals)) {
             throw DbBackupException.integrity("the SQL script does not begin as pg_dump writes it (no '-- PostgreSQL database dump' line)");
         }
-        List<String> tail = script.lastLines().stream()
-                .filter(l -> !l.equals("--") && !l.startsWith("\\unrestrict ")).toList();
-        if (tail.isEmpty() || !tail.get(tail.size() - 1).equals(SCRIPT_END)) {
+        if (!endsAsScript(script.lastLines())) {
             // its last line is usually a row: not shown (user data stays out of logs and mails)
             throw DbBackupException.integrity("the SQL script is cut short: it does not end with '" + SCRIPT_END + "'");
         }

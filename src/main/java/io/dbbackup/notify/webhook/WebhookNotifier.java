@@ -8,6 +8,7 @@ import io.dbbackup.spi.Notifier;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,10 @@ final class WebhookNotifier implements Notifier {
     @Override
     public void send(JobReport report) throws IOException {
         String body = Redactor.redact(settings.format() == WebhookSettings.Format.SLACK ? slack(report) : json(report));
-        URI uri = URI.create(settings.url().reveal().strip()); // read here: the config may leave it unresolved
+        URI uri = uri(); // read here: the config may leave it unresolved
+        if (uri == null) { // URI.create's own message would repeat the URL, which is a secret
+            throw new IOException("the webhook URL from " + settings.url().source() + " is not a valid URL");
+        }
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(settings.timeout())
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "dbbackup")
@@ -102,8 +106,20 @@ final class WebhookNotifier implements Notifier {
 
     @Override
     public String describe() {
-        return settings.url().available() ? describe(URI.create(settings.url().reveal().strip()))
-                : "(URL from " + settings.url().source() + ", unresolved)";
+        if (!settings.url().available()) {
+            return "(URL from " + settings.url().source() + ", unresolved)";
+        }
+        URI uri = uri();
+        return uri == null ? "(URL from " + settings.url().source() + ", not a valid URL)" : describe(uri);
+    }
+
+    /** The URL, or null when it is not one (never an exception: their messages repeat the secret URL). */
+    private URI uri() {
+        try {
+            return new URI(settings.url().reveal().strip());
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     private static String describe(URI uri) {

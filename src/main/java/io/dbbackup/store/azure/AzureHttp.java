@@ -196,8 +196,15 @@ final class AzureHttp {
             q.append(q.length() == 0 ? "" : "&").append(sas.startsWith("?") ? sas.substring(1) : sas);
         }
         URI accountUrl = cfg.accountUrl();
-        URI uri = URI.create(accountUrl.getScheme() + "://" + accountUrl.getRawAuthority() + rawPath
-                + (q.length() == 0 ? "" : "?" + q));
+        URI uri;
+        try {
+            uri = new URI(accountUrl.getScheme() + "://" + accountUrl.getRawAuthority() + rawPath
+                    + (q.length() == 0 ? "" : "?" + q));
+        } catch (java.net.URISyntaxException e) { // its message repeats the whole URL, the SAS with it: never shown
+            throw io.dbbackup.core.DbBackupException.permanent("azure store " + cfg.location("") + ": the sas_token is not "
+                    + "a valid URL query (quotes, spaces or other characters a URL cannot hold?); give it as the portal "
+                    + "or 'az storage container generate-sas -o tsv' prints it", null);
+        }
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put("x-ms-date", RFC1123.format(ZonedDateTime.now(ZoneOffset.UTC)));
         all.put("x-ms-version", API_VERSION);

@@ -73,6 +73,13 @@ public final class AzureStoreProvider implements StoreProvider {
             s.error("sas_token", "give account_key or sas_token, not both");
             ok = false;
         }
+        if (sas.isPresent() && sas.get().available() && !validQuery(sas.get().reveal().trim())) {
+            // never echoed: the signature is in it
+            s.error(s.secretSourceKey("sas_token").orElse("sas_token"), "the SAS token from " + sas.get().source()
+                    + " is not a valid URL query (quotes, spaces or other characters a URL cannot hold?); give it as the "
+                    + "portal or 'az storage container generate-sas -o tsv' prints it");
+            ok = false;
+        }
         // neither: Microsoft Entra ID (a service principal's secret, workload identity or a managed identity)
         Optional<String> tenant = s.string("tenant_id").map(String::trim).filter(v -> !v.isEmpty());
         Optional<String> client = s.string("client_id").map(String::trim).filter(v -> !v.isEmpty());
@@ -116,5 +123,14 @@ public final class AzureStoreProvider implements StoreProvider {
         }
         return new AzureSettings(accountUrl, account.get(), container.get(), prefix, key.orElse(null), sas.orElse(null),
                 blockSize, concurrency, tier, tenant.orElse(null), client.orElse(null), clientSecret.orElse(null));
+    }
+
+    private static boolean validQuery(String sas) {
+        try {
+            new URI("https://h/?" + (sas.startsWith("?") ? sas.substring(1) : sas));
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.dbbackup.store.local;
 
 import io.dbbackup.core.FolderSync;
+import io.dbbackup.core.Log;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
@@ -75,7 +76,7 @@ public final class LocalStore implements Store {
         try {
             Files.createDirectories(target.getParent());
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new LocalUpload(target, temp, channel);
+            return new LocalUpload(target, temp, channel, ctx == null ? null : ctx.log());
         } catch (IOException e) {
             throw failure("create", target, e);
         }
@@ -229,9 +230,11 @@ public final class LocalStore implements Store {
         private final OutputStream stream;
         /** Flushes the file as it grows when the store fsyncs (null when it does not). */
         private final WriteBehind behind;
+        private final Log log;
         private boolean done;
 
-        LocalUpload(Path target, Path temp, FileChannel channel) {
+        LocalUpload(Path target, Path temp, FileChannel channel, Log log) {
+            this.log = log;
             this.target = target;
             this.temp = temp;
             this.channel = channel;
@@ -320,8 +323,12 @@ public final class LocalStore implements Store {
             }
             try {
                 Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing more we can do; the name is hidden and never parsed as a backup
+            } catch (IOException e) {
+                // hidden and never parsed as a backup, but as large as what was written: say where it is
+                if (log != null) {
+                    log.warn("cannot remove the aborted upload's temporary file; 'dbbackup prune' removes it once it is a day old",
+                            "path", temp, "error", String.valueOf(e.getMessage()));
+                }
             }
         }
 

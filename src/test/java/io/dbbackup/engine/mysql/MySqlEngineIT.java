@@ -304,6 +304,48 @@ class MySqlEngineIT {
         }
     }
 
+    /** bin_dir holding the real client and a dump tool wrapper that runs the real one, then does {@code body}. */
+    Path wrapped(MySqlFlavor flavor, String name, String body) throws IOException {
+        Path bin = Files.createDirectories(scratch.resolve("bin-" + name));
+        Path realClient = Path.of(Shell.sh(scratch, "command -v " + flavor.clientTool()).strip());
+        Path realDump = Path.of(Shell.sh(scratch, "command -v " + flavor.dumpTool()).strip());
+        Files.createSymbolicLink(bin.resolve(flavor.clientTool()), realClient);
+        Path tool = bin.resolve(flavor.dumpTool());
+        Files.writeString(tool, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --version|-V) exec " + realDump
+                + " \"$@\";; esac; done\n" + body.replace("REAL", realDump.toString()) + "\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
+    MySqlEngine engineWith(Path binDir, List<String> extraArgs) {
+        MySqlSettings d = settings(MySqlFlavor.MARIADB, Scope.one("shop_mariadb"), server.password(), extraArgs, List.of());
+        return new MySqlEngine(new MySqlSettings(d.flavor(), d.host(), d.port(), d.socket(), d.user(), d.password(), d.scope(),
+                d.keyName(), d.timeout(), binDir, d.tls(), d.grantsFor(), d.extraArgs()));
+    }
+
+    /**
+     * A dump tool (or a wrapper around one: docker exec, ssh) that exits 0 with a dump cut short, or with none, must
+     * not become a backup: retention would count it and delete good ones.
+     */
+    @Test
+    void aDumpToolThatExitsZeroWithoutItsEndFailsTheDump() throws Exception {
+        Path whole = wrapped(MySqlFlavor.MARIADB, "whole", "REAL \"$@\"; exit 0");
+        assertThat(new String(dump(engineWith(whole, List.of())), StandardCharsets.UTF_8)).contains("-- Dump completed");
+
+        Path cut = wrapped(MySqlFlavor.MARIADB, "cut", "REAL \"$@\" | head -c 3000; exit 0");
+        assertThat(catchThrowable(() -> dump(engineWith(cut, List.of()))))
+                .isInstanceOfSatisfying(DbBackupException.class, e -> assertThat(e.status()).isEqualTo(io.dbbackup.core.ExitStatus.SYSTEM_ERROR))
+                .hasMessageContaining("exited 0, but its dump does not end with '-- Dump completed'");
+
+        Path nothing = wrapped(MySqlFlavor.MARIADB, "nothing", "exit 0");
+        assertThat(catchThrowable(() -> dump(engineWith(nothing, List.of()))))
+                .isInstanceOf(DbBackupException.class).hasMessageContaining("exited 0 but wrote nothing");
+
+        // without comments a dump has no end to check: accepted as the tool gave it (documented)
+        Path cutNoComments = wrapped(MySqlFlavor.MARIADB, "cut-nc", "REAL \"$@\" | head -c 3000; exit 0");
+        assertThat(dump(engineWith(cutNoComments, List.of("--skip-comments")))).isNotEmpty();
+    }
+
     @Test
     void nonTransactionalTablesAreWarnedAbout() throws Exception {
         server.createDatabase("mixed");

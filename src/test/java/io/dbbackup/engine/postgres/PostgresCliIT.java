@@ -284,6 +284,20 @@ class PostgresCliIT {
                   verify: deep
                 """);
 
+        // the archive's end is missing: no job stores it, whatever its verify
+        for (String job : List.of("read_back", "deep")) {
+            Cli.Result cut = cli.run("-c", "config.yaml", "backup", job);
+            assertThat(cut.exit()).as(cut.toString()).isEqualTo(2);
+            assertThat(cut.err()).contains("pg_dump exited 0, but its archive does not end as pg_dump ends one");
+        }
+        assertThat(storeFiles()).as("nothing stored").isEmpty();
+
+        // a block lost in the middle, the end intact: only the deep check, which reads the archive as pg_restore does, sees it
+        script(pgDump, """
+                [ "$1" = --version ] && exec %1$s/pg_dump "$@"
+                %1$s/pg_dump "$@" > "%2$s/whole.dump" || exit $?
+                head -c 20000 "%2$s/whole.dump"; tail -c 2000 "%2$s/whole.dump"
+                """.formatted(pg.binDir(), dir));
         Cli.Result readBack = cli.run("-c", "config.yaml", "backup", "read_back");
         assertThat(readBack.exit()).as("reading back cannot tell: " + readBack).isZero();
         Cli.Result deep = cli.run("-c", "config.yaml", "backup", "deep");

@@ -297,4 +297,43 @@ class PostgresFailureIT {
         assertThatThrownBy(() -> missing.dump(out, context(dir))).isInstanceOf(DbBackupException.class)
                 .hasMessageContaining("apt-get install postgresql-client-99");
     }
+
+    /** bin_dir holding the real psql and a pg_dump wrapper that runs the real one, then does {@code body}. */
+    private Path wrapped(String name, String body) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin-" + name));
+        Files.createSymbolicLink(bin.resolve("psql"), pg.binDir().resolve("psql"));
+        Path real = pg.binDir().resolve("pg_dump");
+        Path tool = bin.resolve("pg_dump");
+        Files.writeString(tool, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --version|-V) exec " + real + " \"$@\";; esac; done\n"
+                + body.replace("REAL", real.toString()) + "\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
+    /**
+     * A pg_dump (or a wrapper around one: docker exec, ssh) that exits 0 with its dump cut short must not become a
+     * backup, in either format: retention would count it and delete good ones. An "error:" line fails it too.
+     */
+    @Test
+    void aPgDumpThatExitsZeroWithoutItsEndFailsTheDump() throws Exception {
+        Path whole = wrapped("whole", "REAL \"$@\"; exit 0");
+        for (String format : List.of("custom", "plain")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            engine(pg, dir, "app", "bin_dir: " + whole, "format: " + format).dump(out, context(dir));
+            assertThat(out.size()).as(format).isGreaterThan(1_000_000);
+        }
+        Path cut = wrapped("cut", "REAL \"$@\" | head -c 200000; exit 0");
+        for (String format : List.of("custom", "plain")) {
+            assertThatThrownBy(() -> engine(pg, dir, "app", "bin_dir: " + cut, "format: " + format)
+                    .dump(new ByteArrayOutputStream(), context(dir)))
+                    .as(format).isInstanceOfSatisfying(DbBackupException.class,
+                            e -> assertThat(e.status()).isEqualTo(ExitStatus.SYSTEM_ERROR))
+                    .hasMessageContaining("pg_dump exited 0, but its " + (format.equals("custom") ? "archive" : "script")
+                            + " does not end as pg_dump ends one");
+        }
+        Path said = wrapped("said", "REAL \"$@\"; echo 'pg_dump: error: query failed: server closed the connection' >&2; exit 0");
+        assertThatThrownBy(() -> engine(pg, dir, "app", "bin_dir: " + said).dump(new ByteArrayOutputStream(), context(dir)))
+                .isInstanceOf(ToolFailedException.class)
+                .hasMessage("pg_dump failed (exit 0): pg_dump: error: query failed: server closed the connection");
+    }
 }

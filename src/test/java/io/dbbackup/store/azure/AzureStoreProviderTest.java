@@ -44,6 +44,22 @@ class AzureStoreProviderTest {
         assertThat(store.describe()).isEqualTo("azure azure://prodbackups/db-backups/team/db/").doesNotContain(KEY);
     }
 
+    /** A SAS a URL cannot carry (quoted as `az ... -o json` prints it, a space) is refused at load, never echoed. */
+    @Test
+    void aSasThatIsNoUrlQueryIsRefusedWithoutEchoingIt() {
+        for (String sas : new String[] {"\"se=2099-01-01&sp=racwdl&sig=S3cr3t-SAS-4718%3D\"", "?sv=2022-11-02&sig=S3cr3t-SAS-4718 x"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> StoreConfigs.load(dir, """
+                        type: azure
+                        account: devstoreaccount1
+                        container: backups
+                        sas_token_env: AZ_SAS
+                    """, Map.of("AZ_SAS", sas)))
+                    .isInstanceOf(io.dbbackup.config.ConfigException.class)
+                    .hasMessageContaining("sas_token_env: the SAS token from env AZ_SAS is not a valid URL query")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("4718"));
+        }
+    }
+
     @Test
     void aSasAndAnEndpointOfAnEmulatorOrPrivateLink() throws Exception {
         AzureSettings s = ((AzureStore) StoreConfigs.load(dir, """
