@@ -191,7 +191,9 @@ class PostgresPartialRestoreIT {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch", "--table", "customers", "--dry-run");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("(only table customers)").contains("nothing was changed");
+        assertThat(r.out()).contains("(only table customers)").contains("nothing was changed")
+                .contains("checked (SHA-256 and decoding, ").as("the decoded bytes counted, for a script too")
+                .doesNotContain("decoding, 0 B decoded");
         assertThat(pg.databaseExists("scratch")).isFalse();
     }
 }
