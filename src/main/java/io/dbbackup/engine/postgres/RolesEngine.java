@@ -5,6 +5,7 @@ import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Json;
 import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.DumpTail;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
@@ -92,10 +93,21 @@ public final class RolesEngine implements Engine {
             }
             ctx.log().info("pg_dumpall started", "source", describe(), "pg_dumpall", exe, "role_passwords", rolePasswords);
             PgVersion v;
+            DumpTail dumped = new DumpTail(out);
+            String stderr;
             try {
-                pg.tool(cmd, DB, pass).timeout(settings.timeout()).run(null, out, ctx.cancellation());
+                stderr = pg.tool(cmd, DB, pass).timeout(settings.timeout()).run(null, dumped, ctx.cancellation());
             } finally {
                 v = choice.settle();
+            }
+            // as for pg_dump (PostgresEngine.checkDumpEnd): an exit 0 is not taken on trust
+            if (stderr.lines().anyMatch(l -> l.startsWith("pg_dumpall: error:"))) {
+                throw new ToolFailedException("pg_dumpall", 0, stderr, true);
+            }
+            if (dumped.count() > 0 && dumped.lastLines().stream().filter(l -> !l.equals("--") && !l.startsWith("\\unrestrict "))
+                    .reduce((a, b) -> b).filter(END::equals).isEmpty()) {
+                throw DbBackupException.system("pg_dumpall exited 0, but its script does not end with '" + END
+                        + "': cut short, not recorded as a backup");
             }
             Map<String, String> facts = pg.toolFacts("pg_dumpall", v, choice.client());
             facts.put("method", "roles");

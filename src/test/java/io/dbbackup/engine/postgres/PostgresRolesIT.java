@@ -241,4 +241,37 @@ class PostgresRolesIT {
         assertThat(r.err()).contains("the roles script is cut short");
         assertThat(target.queryOne("postgres", "select count(*) from pg_roles where rolname = '" + WEIRD + "'")).isEqualTo("0");
     }
+
+    /** A pg_dumpall (or a wrapper around one) that exits 0 with its script cut short does not become a backup. */
+    @Test
+    @Order(4)
+    void aPgDumpallThatExitsZeroWithoutItsEndFailsTheBackup() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-cut"));
+        Files.createSymbolicLink(bin.resolve("psql"), source.binDir().resolve("psql"));
+        Path real = source.binDir().resolve("pg_dumpall");
+        Path tool = bin.resolve("pg_dumpall");
+        Files.writeString(tool, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --version|-V) exec " + real + " \"$@\";; esac; done\n"
+                + real + " \"$@\" | head -c 400; exit 0\n");
+        Files.setPosixFilePermissions(tool, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(dir.resolve("config-cut.yaml"), """
+                datasources:
+                  roles:
+                    engine: postgres
+                    method: roles
+                    cluster: cut
+                    host: 127.0.0.1
+                    port: %d
+                    user: postgres
+                    password_file: source.pw
+                    bin_dir: %s
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  roles-cut: {datasource: roles, store: local, compression: zstd}
+                """.formatted(source.port(), bin));
+        Cli.Result r = cli.run("-c", "config-cut.yaml", "backup", "roles-cut");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("pg_dumpall exited 0, but its script does not end with '-- PostgreSQL database cluster dump complete'");
+        assertThat(cli.run("-c", "config-cut.yaml", "list", "roles-cut").out()).doesNotContain(".sql");
+    }
 }
