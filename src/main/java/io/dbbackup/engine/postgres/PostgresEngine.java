@@ -306,22 +306,22 @@ public final class PostgresEngine implements Engine {
      */
     static void checkDumpEnd(DumpTail dump, String stderr, boolean custom) throws IOException {
         if (stderr.lines().anyMatch(l -> l.startsWith("pg_dump: error:"))) {
-            throw new ToolFailedException("pg_dump", 0, stderr.lines().filter(l -> l.startsWith("pg_dump: error:"))
-                    .findFirst().orElse(stderr), true);
+            throw new ToolFailedException("pg_dump", 0, stderr, true);
         }
         if (dump.count() == 0) {
             return; // the pipeline refuses an empty dump, saying so
         }
-        if (custom ? !dump.endsWithZeros(5) : !endsAsScript(dump.lastLines())) {
+        if (custom ? !dump.endsWithZeros(5) : !endsWith(dump.lastLines(), SCRIPT_END)) {
             throw DbBackupException.system("pg_dump exited 0, but its " + (custom ? "archive" : "script")
                     + " does not end as pg_dump ends one (" + (custom ? "no end-of-data marker" : "no '" + SCRIPT_END + "'")
                     + "): cut short, not recorded as a backup");
         }
     }
 
-    private static boolean endsAsScript(List<String> lastLines) {
+    /** Whether a pg_dump or pg_dumpall script's last lines end with {@code end} (its comment frame and closing unrestrict command aside). */
+    static boolean endsWith(List<String> lastLines, String end) {
         List<String> tail = lastLines.stream().filter(l -> !l.equals("--") && !l.startsWith("\\unrestrict ")).toList();
-        return !tail.isEmpty() && tail.get(tail.size() - 1).equals(SCRIPT_END);
+        return !tail.isEmpty() && tail.get(tail.size() - 1).equals(end);
     }
 
     /** The comment pg_dump (and pg_restore writing a script) ends every complete SQL script with. */
@@ -359,7 +359,7 @@ public final class PostgresEngine implements Engine {
         if (script.firstLines().stream().noneMatch("-- PostgreSQL database dump"::equals)) {
             throw DbBackupException.integrity("the SQL script does not begin as pg_dump writes it (no '-- PostgreSQL database dump' line)");
         }
-        if (!endsAsScript(script.lastLines())) {
+        if (!endsWith(script.lastLines(), SCRIPT_END)) {
             // its last line is usually a row: not shown (user data stays out of logs and mails)
             throw DbBackupException.integrity("the SQL script is cut short: it does not end with '" + SCRIPT_END + "'");
         }

@@ -104,8 +104,7 @@ public final class RolesEngine implements Engine {
             if (stderr.lines().anyMatch(l -> l.startsWith("pg_dumpall: error:"))) {
                 throw new ToolFailedException("pg_dumpall", 0, stderr, true);
             }
-            if (dumped.count() > 0 && dumped.lastLines().stream().filter(l -> !l.equals("--") && !l.startsWith("\\unrestrict "))
-                    .reduce((a, b) -> b).filter(END::equals).isEmpty()) {
+            if (dumped.count() > 0 && !PostgresEngine.endsWith(dumped.lastLines(), END)) {
                 throw DbBackupException.system("pg_dumpall exited 0, but its script does not end with '" + END
                         + "': cut short, not recorded as a backup");
             }
@@ -227,8 +226,7 @@ public final class RolesEngine implements Engine {
         if (script.firstLines().stream().noneMatch(HEADER::equals)) {
             throw DbBackupException.integrity("the roles script does not begin as pg_dumpall writes it (no '" + HEADER + "' line)");
         }
-        List<String> tail = script.lastLines().stream().filter(l -> !l.equals("--") && !l.startsWith("\\unrestrict ")).toList();
-        if (tail.isEmpty() || !tail.get(tail.size() - 1).equals(END)) {
+        if (!PostgresEngine.endsWith(script.lastLines(), END)) {
             throw DbBackupException.integrity("the roles script is cut short: it does not end with '" + END + "'");
         }
         return "roles script complete ('" + END + "'): " + script.count(0) + " roles, " + script.count(1) + " memberships";
