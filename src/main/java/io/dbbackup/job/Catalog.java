@@ -64,18 +64,6 @@ public final class Catalog {
 
     /** Newest first. Throws rather than return a partial list. */
     public List<Entry> list(JobConfig job) {
-        return listing(job).entries();
-    }
-
-    /**
-     * A job's backups (newest first) and the sidecars of backups that are not there: a process killed between writing
-     * a backup's sidecars and committing it leaves them (a backup in progress has them too, for a moment).
-     */
-    public record Listing(List<Entry> entries, List<StoredObject> orphanSidecars) {
-    }
-
-    /** Throws rather than return a partial listing. */
-    public Listing listing(JobConfig job) {
         Store store = store(job);
         String db = database(job);
         List<StoredObject> objects;
@@ -91,26 +79,11 @@ public final class Catalog {
             }
         }
         List<Entry> out = new ArrayList<>();
-        java.util.Set<String> artifacts = new java.util.HashSet<>();
         for (StoredObject o : objects) {
-            BackupKey.parse(o.key(), job.prefix(), db).ifPresent(k -> {
-                out.add(new Entry(k, o, pins.contains(k.pinKey())));
-                artifacts.add(k.key());
-            });
+            BackupKey.parse(o.key(), job.prefix(), db).ifPresent(k -> out.add(new Entry(k, o, pins.contains(k.pinKey()))));
         }
         out.sort(Comparator.comparing(Entry::key));
-        List<StoredObject> orphans = new ArrayList<>();
-        for (StoredObject o : objects) {
-            for (String suffix : new String[] {BackupKey.SHA256_SUFFIX, BackupKey.MANIFEST_SUFFIX}) {
-                if (o.key().endsWith(suffix)) {
-                    String artifact = o.key().substring(0, o.key().length() - suffix.length());
-                    if (!artifacts.contains(artifact) && BackupKey.parse(artifact, job.prefix(), db).isPresent()) {
-                        orphans.add(o);
-                    }
-                }
-            }
-        }
-        return new Listing(out, orphans);
+        return out;
     }
 
     /**

@@ -4,7 +4,6 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
-import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.core.WalFileName;
@@ -63,8 +62,7 @@ public final class Pruner {
     }
 
     private Result pruneOrThrow(JobConfig job, boolean dryRun) {
-        Catalog.Listing listing = catalog.listing(job);
-        List<Catalog.Entry> entries = listing.entries();
+        List<Catalog.Entry> entries = catalog.list(job);
         List<BackupKey> keys = entries.stream().map(Catalog.Entry::key).toList();
         refuseBackupsFromTheFuture(job, keys);
         java.util.Set<BackupKey> pinned = entries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
@@ -73,12 +71,7 @@ public final class Pruner {
         List<String> deleted = new ArrayList<>();
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
-        List<StoredObject> orphans = orphanSidecars(listing);
         if (dryRun) {
-            if (!orphans.isEmpty()) {
-                ws.log().info("would remove sidecars whose backup is gone", "job", job.name(), "files", orphans.size(),
-                        "first", orphans.get(0).key());
-            }
             return new Result(job.name(), decision, deleted, true, physical ? walDecision(job, decision) : null,
                     leftovers.find(job));
         }
@@ -103,7 +96,6 @@ public final class Pruner {
                 throw Failures.map("cannot delete " + k.key() + " from " + store.describe(), e); // the caller logs it
             }
         }
-        removeOrphans(job, store, orphans);
         if (!pinnedMeanwhile.isEmpty()) {
             // the same decision with those pins (a pin only adds to what is kept): the report names them, and a kept
             // physical backup keeps its WAL
@@ -126,30 +118,6 @@ public final class Pruner {
             }
         }
         return new Result(job.name(), decision, deleted, false, wal, leftovers.remove(job, leftovers.find(job)));
-    }
-
-    /**
-     * Sidecars whose backup is not there, written a day ago or more ({@link AbandonedUploads#AFTER}): a process killed
-     * between writing a backup's sidecars and committing it left them. Younger ones may be a backup committing now.
-     */
-    private List<StoredObject> orphanSidecars(Catalog.Listing listing) {
-        Instant before = ws.clock().instant().minus(AbandonedUploads.AFTER);
-        return listing.orphanSidecars().stream().filter(o -> o.lastModified() != null && o.lastModified().isBefore(before))
-                .toList();
-    }
-
-    /** Best effort: they are not backups and nothing reads them, so a failure is a warning, not a failed prune. */
-    private void removeOrphans(JobConfig job, Store store, List<StoredObject> orphans) {
-        for (StoredObject o : orphans) {
-            try {
-                store.delete(o.key());
-                ws.log().info("removed a sidecar whose backup is gone", "job", job.name(), "key", o.key());
-            } catch (IOException | RuntimeException e) {
-                ws.log().warn("cannot remove a sidecar whose backup is gone", "job", job.name(), "key", o.key(),
-                        "error", String.valueOf(e.getMessage()));
-                return;
-            }
-        }
     }
 
     /**

@@ -93,31 +93,6 @@ class PruneAbandonedUploadsIT {
         assertThat(list.err()).as("listing backups needs no right to list uploads").doesNotContain("abandoned");
     }
 
-    /** A process killed between writing a backup's sidecars and committing it leaves them: prune removes them a day on. */
-    @Test
-    void sidecarsWhoseBackupIsGoneAreRemovedADayOn() throws Exception {
-        Path folder = Files.createDirectories(dir.resolve("store/prod/app"));
-        Path backup = write(folder.resolve("app-20261129-010000.sql.gz"), Duration.ofHours(35));
-        Path itsSum = write(folder.resolve("app-20261129-010000.sql.gz.sha256"), Duration.ofHours(35));
-        Path oldSum = write(folder.resolve("app-20261127-010000.sql.gz.sha256"), Duration.ofHours(80));
-        Path oldManifest = write(folder.resolve("app-20261127-010000.sql.gz.manifest.json"), Duration.ofHours(80));
-        Path committingNow = write(folder.resolve("app-20261130-115900.sql.gz.sha256"), Duration.ofMinutes(1));
-        Path foreign = write(folder.resolve("notes.txt.sha256"), Duration.ofDays(30));
-        config("local: {type: local, path: store}");
-
-        Cli.Result dry = cli().run("-c", "config.yaml", "prune", "nightly", "--dry-run");
-        assertThat(dry.exit()).as(dry.toString()).isZero();
-        assertThat(dry.err()).contains("would remove sidecars whose backup is gone").contains("files=2");
-        assertThat(files()).hasSize(6);
-
-        Cli.Result real = cli().run("-c", "config.yaml", "prune", "nightly");
-        assertThat(real.exit()).as(real.toString()).isZero();
-        assertThat(real.err()).contains("removed a sidecar whose backup is gone");
-        assertThat(files()).containsExactlyInAnyOrder(backup, itsSum, committingNow, foreign);
-        assertThat(oldSum).doesNotExist();
-        assertThat(oldManifest).doesNotExist();
-    }
-
     private Cli cli() {
         return new Cli().workingDir(dir).clock(Clock.fixed(NOW, ZoneOffset.UTC));
     }
