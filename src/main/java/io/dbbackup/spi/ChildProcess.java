@@ -35,6 +35,7 @@ public final class ChildProcess {
     private Path workDir;
     private Duration timeout;
     private Predicate<String> permanentFailure = s -> false;
+    private boolean readsOnlyAPrefix;
 
     private ChildProcess(List<String> command) {
         this.command = List.copyOf(command);
@@ -82,6 +83,16 @@ public final class ChildProcess {
     /** Stderr text that marks a failure retrying cannot fix (e.g. authentication failed). */
     public ChildProcess permanentWhen(Predicate<String> stderrMatches) {
         this.permanentFailure = stderrMatches;
+        return this;
+    }
+
+    /**
+     * The child may exit 0 before it has read all of its stdin ({@code pg_restore --list} reads an archive's table of
+     * contents only): the rest of stdin is then read to its end and dropped, as a small input fitting in the pipe
+     * would have been, and the child's closed pipe is no failure.
+     */
+    public ChildProcess readsOnlyAPrefix() {
+        this.readsOnlyAPrefix = true;
         return this;
     }
 
@@ -143,6 +154,9 @@ public final class ChildProcess {
                             in.write(buf, 0, n);
                         } catch (IOException e) {
                             writeError.set(e); // the child stopped reading: its exit status says why
+                            if (readsOnlyAPrefix) {
+                                stdin.transferTo(OutputStream.nullOutputStream());
+                            }
                             return;
                         }
                     }
@@ -199,7 +213,7 @@ public final class ChildProcess {
             if (exit != 0) {
                 throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr));
             }
-            if (writeError.get() != null) {
+            if (writeError.get() != null && !readsOnlyAPrefix) {
                 throw writeError.get();
             }
             return stderr;

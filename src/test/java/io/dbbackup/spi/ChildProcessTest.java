@@ -38,4 +38,24 @@ class ChildProcessTest {
         assertThat(StdoutBuffer.wrap(List.of("no-such-tool-here", "-x"), System.getenv("PATH")))
                 .containsExactly("no-such-tool-here", "-x");
     }
+
+    /** A tool that reads only the start of its stdin and exits 0 (pg_restore --list): fine when said, the rest drained. */
+    @Test
+    void aToolThatReadsOnlyAPrefixFailsUnlessSaidAndThenTheRestIsDrained() throws Exception {
+        byte[] big = new byte[8 << 20]; // far more than a pipe holds
+        java.io.ByteArrayInputStream strict = new java.io.ByteArrayInputStream(big);
+        assertThatThrownBy(() -> ChildProcess.of(List.of("head", "-c", "10")).run(strict, new ByteArrayOutputStream(), new Cancellation()))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("Broken pipe");
+
+        java.io.ByteArrayInputStream prefix = new java.io.ByteArrayInputStream(big);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ChildProcess.of(List.of("head", "-c", "10")).readsOnlyAPrefix().run(prefix, out, new Cancellation());
+        assertThat(out.size()).isEqualTo(10);
+        assertThat(prefix.available()).as("the rest read to its end, as a small input in the pipe would have been").isZero();
+
+        // a failure is still a failure
+        assertThatThrownBy(() -> ChildProcess.of(List.of("sh", "-c", "head -c 10 > /dev/null; exit 3")).readsOnlyAPrefix()
+                .run(new java.io.ByteArrayInputStream(big), new ByteArrayOutputStream(), new Cancellation()))
+                .isInstanceOf(ToolFailedException.class);
+    }
 }

@@ -264,9 +264,10 @@ public final class PostgresEngine implements Engine {
                 } else if (options.partial()) {
                     // as a script through psql: a schema restored into a database without it needs its CREATE SCHEMA,
                     // which pg_restore --schema leaves out; all in one transaction
+                    // pg_restore stops reading once it has what the selection names (the rest of the archive is drained)
                     PgClient psql = locator.forServer("psql", server);
-                    ToolChain.run(pg.tool(pgRestoreScript(client, options), db, pass), in, pg.tool(psqlPartial(psql, options), db, pass),
-                            ctx.cancellation());
+                    ToolChain.run(pg.tool(pgRestoreScript(client, options), db, pass).readsOnlyAPrefix(), in,
+                            pg.tool(psqlPartial(psql, options), db, pass), ctx.cancellation());
                 } else if (!options.clean()) {
                     pg.tool(pgRestore(client), db, pass).run(in, null, ctx.cancellation());
                 } else {
@@ -464,7 +465,8 @@ public final class PostgresEngine implements Engine {
     private ArchiveToc archiveToc(InputStream in, OperationContext ctx) throws IOException {
         Path exe = locator.newest("pg_restore");
         java.io.ByteArrayOutputStream toc = new java.io.ByteArrayOutputStream();
-        ChildProcess.of(List.of(exe.toString(), "--list", "--file=-")).name("pg_restore").run(in, toc, ctx.cancellation());
+        ChildProcess.of(List.of(exe.toString(), "--list", "--file=-")).name("pg_restore").readsOnlyAPrefix()
+                .run(in, toc, ctx.cancellation());
         return ArchiveToc.of(toc.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
