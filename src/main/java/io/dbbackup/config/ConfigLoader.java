@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class ConfigLoader {
         Map<String, YamlSection> copyJobs = new LinkedHashMap<>();
         Map<String, JobConfig> jobs = named(top, "jobs", problems,
                 s -> job(s, datasources, stores, notifiers, declared, jobFolders, copyJobs, problems));
-        completeCopyJobs(jobs, copyJobs, names(top, "jobs"), datasources, jobFolders);
+        completeCopyJobs(jobs, copyJobs, names(top, "jobs"), datasources, stores, jobFolders);
         for (String key : top.keys()) {
             if (!TOP_LEVEL.contains(key)) {
                 problems.error(top.keyNode(key), key + ": unknown top-level key (expected datasources, stores, notifications, jobs)");
@@ -306,8 +307,11 @@ public final class ConfigLoader {
         st.filter(d -> !declared.stores().contains(d)).ifPresent(d -> s.errorAtValue("store",
                 "no store named '" + d + "'" + knownNames(declared.stores())));
         String prefix = s.string("prefix").orElse("");
-        if (prefix.contains("..") || prefix.contains("\\")) {
-            s.errorAtValue("prefix", "must not contain '..' or '\\'");
+        String normalized = BackupKey.normalizePrefix(prefix);
+        if (prefix.contains("..") || prefix.contains("\\") || (!normalized.isEmpty()
+                && Arrays.stream(normalized.split("/", -1)).anyMatch(x -> x.isEmpty() || x.equals(".")))) {
+            // './p' or 'p//' is the folder 'p' spelled otherwise: two jobs would share it unseen
+            s.errorAtValue("prefix", "must be folder names separated by single '/' (no '.', '..', '//' or '\\')");
         }
         Optional<Compression> ownCompression = copy ? Optional.empty() : compression(s);
         DatasourceConfig dsc = ds.map(datasources::get).orElse(null);
@@ -359,7 +363,7 @@ public final class ConfigLoader {
         if (ds.isEmpty() || st.isEmpty() || !datasources.containsKey(ds.get()) || !stores.containsKey(st.get())) {
             return null;
         }
-        if (!ownFolder(s, st.get(), BackupKey.folder(prefix, dsc.engine().database()), jobFolders)) {
+        if (!ownFolder(s, stores, st.get(), BackupKey.folder(prefix, dsc.engine().database()), jobFolders)) {
             return null;
         }
         return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention,
@@ -367,8 +371,12 @@ public final class ConfigLoader {
     }
 
     /** A job's backups are the keys under its folder: two jobs there would list, verify and prune each other's. */
-    private static boolean ownFolder(YamlSection s, String store, String folder, Map<String, String> jobFolders) {
-        String other = jobFolders.putIfAbsent(store + "\u0000" + folder, s.name());
+    private static boolean ownFolder(YamlSection s, Map<String, StoreConfig> stores, String store, String folder,
+                                     Map<String, String> jobFolders) {
+        // where the folder really is: two stores on one path, or a store inside another's folder, are one place
+        StoreConfig sc = stores.get(store);
+        String where = sc == null || sc.store() == null ? store + "\u0000" + folder : sc.store().location(folder);
+        String other = jobFolders.putIfAbsent(where, s.name());
         if (other != null) {
             s.error(s.has("prefix") ? "prefix" : "store", "job '" + other + "' keeps its backups in the same folder ("
                     + store + ": " + folder + "): each job's list, restore and retention would take the other's backups "
@@ -385,7 +393,8 @@ public final class ConfigLoader {
      * (those errors are reported at the source).
      */
     private static void completeCopyJobs(Map<String, JobConfig> jobs, Map<String, YamlSection> copyJobs, Set<String> declaredJobs,
-                                         Map<String, DatasourceConfig> datasources, Map<String, String> jobFolders) {
+                                         Map<String, DatasourceConfig> datasources, Map<String, StoreConfig> stores,
+                                         Map<String, String> jobFolders) {
         List<String> order = new ArrayList<>(jobs.keySet());
         copyJobs.forEach((name, s) -> {
             JobConfig copy = jobs.remove(name);
@@ -402,7 +411,7 @@ public final class ConfigLoader {
             } else if (source != null) {
                 JobConfig full = copy.copying(source);
                 String folder = BackupKey.folder(full.prefix(), datasources.get(full.datasource()).engine().database());
-                if (ownFolder(s, full.store(), folder, jobFolders)) {
+                if (ownFolder(s, stores, full.store(), folder, jobFolders)) {
                     jobs.put(name, full);
                 }
             }

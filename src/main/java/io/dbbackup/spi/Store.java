@@ -89,6 +89,15 @@ public interface Store extends AutoCloseable {
     /** A one-line description for logs, without secrets, e.g. {@code local /backups}. */
     String describe();
 
+    /**
+     * Where {@code folder} (a key prefix ending in '/') really is: equal for two stores' folders that hold the same
+     * objects (two stores on one path, one store inside another's folder), so that config validation can refuse two
+     * jobs sharing one folder however it is spelled. Default: the description and the folder.
+     */
+    default String location(String folder) {
+        return describe() + "\u0000" + folder;
+    }
+
     @Override
     default void close() throws IOException {
     }

@@ -219,6 +219,11 @@ public final class LocalStore implements Store {
         return "local " + root;
     }
 
+    @Override
+    public String location(String folder) {
+        return "local " + root.toAbsolutePath().normalize().resolve(folder).normalize() + "/";
+    }
+
     public Path root() {
         return root;
     }
