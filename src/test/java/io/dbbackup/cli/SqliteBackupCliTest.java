@@ -539,6 +539,30 @@ class SqliteBackupCliTest {
         assertThat(SqliteFixture.fingerprint(target)).isEqualTo(SqliteFixture.fingerprint(db));
     }
 
+    /** The application's database keeps its owner, group and mode (the tests run as root, who can give a file away). */
+    @Test
+    void aRestoredDatabaseKeepsTheReplacedFilesOwnerAndMode() throws Exception {
+        config("zstd", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path target = dir.resolve("restored/app-copy.db");
+        Files.createDirectories(target.getParent());
+        SqliteFixture.create(target, 3);
+        var users = target.getFileSystem().getUserPrincipalLookupService();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            Files.setOwner(target, users.lookupPrincipalByName("nobody"));
+        }
+        Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(SqliteFixture.fingerprint(target)).isEqualTo(SqliteFixture.fingerprint(db));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
+        if (root) {
+            assertThat(Files.getOwner(target).getName()).isEqualTo("nobody");
+        }
+    }
+
     @Test
     void aDumpThatFailsLeavesNothingAndAppliesNoRetention() throws Exception {
         config("zstd", "retention:\n  keep_last: 1");

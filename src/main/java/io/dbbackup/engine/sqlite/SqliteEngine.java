@@ -391,6 +391,7 @@ public final class SqliteEngine implements Engine {
             }
             ctx.cancellation().throwIfCancelled();
             checkIntegrity(temp, "restored database");
+            keepOwnerAndMode(temp, ctx);
             for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
                 Files.deleteIfExists(path.resolveSibling(path.getFileName() + suffix));
             }
@@ -399,6 +400,25 @@ public final class SqliteEngine implements Engine {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
             }
+        }
+    }
+
+    /**
+     * The restored file takes the replaced one's owner, group and mode: the application that opens it (often another
+     * user than the one restoring) keeps its access, and a 0640 database does not become world-readable.
+     */
+    private void keepOwnerAndMode(Path temp, OperationContext ctx) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        java.nio.file.attribute.PosixFileAttributes was = Files.readAttributes(path, java.nio.file.attribute.PosixFileAttributes.class);
+        Files.setPosixFilePermissions(temp, was.permissions());
+        try {
+            Files.setOwner(temp, was.owner());
+            Files.getFileAttributeView(temp, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(was.group());
+        } catch (IOException | UnsupportedOperationException e) {
+            ctx.log().warn("the restored database cannot take the replaced file's owner (only root can give a file away)",
+                    "target", path, "owner", was.owner().getName(), "error", String.valueOf(e.getMessage()));
         }
     }
 }
