@@ -92,8 +92,8 @@ public final class Catalog {
      * step is the one before it. Other failures, or a job with nothing older, pass unchanged.
      */
     public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, String restoreArgs) {
-        if (e.status() != ExitStatus.INTEGRITY) {
-            return e;
+        if (e.status() != ExitStatus.INTEGRITY || io.dbbackup.codec.WrongKeyException.in(e)) {
+            return e; // a key that does not open this backup opens no older one made with it either
         }
         List<Entry> entries;
         try {

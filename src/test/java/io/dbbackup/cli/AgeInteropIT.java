@@ -163,7 +163,14 @@ class AgeInteropIT {
         Files.writeString(dir.resolve("stranger.txt"), stranger + "\n");
         Cli.Result wrong = cli.run("-c", "config.yaml", "verify", "app", "--identity", "stranger.txt");
         assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(3);
-        assertThat(wrong.err()).contains("do not open this file").doesNotContain(stranger);
+        assertThat(wrong.err()).contains("this file does not open with").doesNotContain(stranger);
+
+        // an older backup made with the same keys would not open either: no pointer to it
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Cli.Result wrongRestore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--identity", "stranger.txt",
+                "--auto-confirm");
+        assertThat(wrongRestore.exit()).as(wrongRestore.toString()).isEqualTo(3);
+        assertThat(wrongRestore.err()).contains("this file does not open with").doesNotContain("next older backup");
     }
 
     @Test
@@ -260,7 +267,7 @@ class AgeInteropIT {
                 new Case("payload, sidecar updated", original.length / 2, true, "age payload is corrupt"),
                 new Case("last chunk tag, sidecar updated", original.length - 1, true, "age payload is corrupt"),
                 new Case("header MAC, sidecar updated", macLetter, true, "age header is corrupt"),
-                new Case("stanza body, sidecar updated", 100, true, "do not open this file"),
+                new Case("stanza body, sidecar updated", 100, true, "this file does not open with"),
                 new Case("payload, sidecar stale", original.length / 2, false, null));
         for (Case c : cases) {
             byte[] bytes = original.clone();

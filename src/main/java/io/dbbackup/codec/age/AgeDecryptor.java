@@ -90,8 +90,8 @@ public final class AgeDecryptor implements Decryptor {
         } catch (SignatureException e) {
             throw new IntegrityException("age header is corrupt: its MAC does not match", e);
         } catch (GeneralSecurityException e) {
-            throw new IntegrityException("age decryption failed: " + keys + " given do not open this file"
-                    + " (wrong key, or a corrupt header)" + reason(e), e);
+            throw new io.dbbackup.codec.WrongKeyException("age decryption failed: this file does not open with " + keys
+                    + " given (wrong key, or a corrupt header)" + reason(e), e);
         } catch (PayloadException e) {
             throw new IntegrityException("age payload is corrupt or truncated: " + e.getMessage(), e);
         } catch (RuntimeException e) {

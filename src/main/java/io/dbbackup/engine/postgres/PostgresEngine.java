@@ -284,8 +284,10 @@ public final class PostgresEngine implements Engine {
                         + "nothing was applied" + dropped;
                 if (e instanceof ToolFailedException tf) {
                     String reason = PgErrors.reason(tf);
-                    String hint = !options.clean() && reason.contains("already exists")
-                            ? " (the target already holds these objects: restore with --clean to replace them)" : "";
+                    String hint = options.clean() || !reason.contains("already exists") ? ""
+                            : options.partial() ? " (the target already holds it: drop it first, or restore it into another "
+                                    + "database with --to; --clean does not combine with --table or --schema)"
+                            : " (the target already holds these objects: restore with --clean to replace them)";
                     throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.tool() + " failed (exit "
                             + tf.exitCode() + "): " + reason + hint, tf, tf.retryable());
                 }

@@ -91,7 +91,7 @@ class AgeCodecTest {
         assertThat(decrypt(AgeDecryptor.of(List.of(stranger.identity(), b.identity()), null), cipher)).isEqualTo(plain);
         assertThatThrownBy(() -> decrypt(AgeDecryptor.of(List.of(stranger.identity()), null), cipher))
                 .isInstanceOf(IntegrityException.class)
-                .hasMessageContaining("do not open this file")
+                .hasMessageContaining("this file does not open with")
                 .hasMessageNotContaining(stranger.identity());
     }
 

@@ -189,6 +189,16 @@ class PostgresPartialRestoreIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"shop", "shop-plain"})
+    void aTableThatIsThereStopsTheRestoreWithAWayOutThatWorks(String job) {
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--table", "customers", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("already exists").contains("restore it into another database with --to")
+                .doesNotContain("restore with --clean");
+        assertThat(pg.queryOne("shop", "select count(*) from customers")).isEqualTo("50");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shop", "shop-plain"})
     void aDryRunChecksTheNamesAndSaysWhatWouldBeRestored(String job) {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch", "--table", "customers", "--dry-run");
 
