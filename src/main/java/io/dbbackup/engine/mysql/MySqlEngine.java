@@ -314,6 +314,9 @@ public final class MySqlEngine implements Engine {
         }
         Path tool = client.clientTool();
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            if (options.dataOnly()) {
+                warnOfTriggers(options, defaults, ctx);
+            }
             String prepare = prepareSql(options.clean());
             if (!prepare.isEmpty()) {
                 client.query(prepare, null, defaults, ctx);
@@ -326,6 +329,27 @@ public final class MySqlEngine implements Engine {
             }
             ctx.log().debug("restore started", "datasource", describe(), "tool", tool);
             client.run(cmd, in, null, ctx);
+        }
+    }
+
+    /**
+     * Rows that were in the backup went through the target's triggers once already, and MySQL/MariaDB cannot turn
+     * triggers off for a session (PostgreSQL and SQLite restores do): each trigger of a table being filled is named in a
+     * warning before the load, so that what it writes (an audit table's second copy of every row) is looked at.
+     * Not refused: a trigger that only normalizes a row (NEW.total = ABS(NEW.total)) is harmless, and refusing would
+     * leave a truncated table without its way back.
+     */
+    private void warnOfTriggers(RestoreOptions options, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        List<String> databases = !options.schemas().isEmpty() ? options.schemas() : s.scope().databases();
+        String in = String.join(", ", databases.stream().map(d -> "'" + d.replace("\\", "\\\\").replace("'", "''") + "'").toList());
+        for (List<String> row : client.query("SELECT event_object_schema, event_object_table, trigger_name FROM "
+                + "information_schema.triggers WHERE event_object_schema IN (" + in + ") ORDER BY 1, 2, 3", null, defaults, ctx)) {
+            String db = row.get(0);
+            String table = row.get(1);
+            if (options.tables().isEmpty() || options.tables().contains(table) || options.tables().contains(db + "." + table)) {
+                ctx.log().warn("a trigger fires for every restored row (MySQL/MariaDB cannot turn triggers off for a restore): "
+                        + "check what it wrote", "table", db + "." + table, "trigger", row.get(2));
+            }
         }
     }
 

@@ -123,7 +123,24 @@ final class TableRestore {
         ctx.cancellation().throwIfCancelled();
         List<String> after = new ArrayList<>();
         try (Statement st = c.createStatement()) {
-            if (!dataOnly) {
+            if (dataOnly) {
+                // rows that were in the backup must not fire the target's triggers again (an audit table would get every
+                // row twice): dropped for the copy and made again after it, in the same transaction
+                List<String> names = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("select name, sql from main.sqlite_master "
+                        + "where type = 'trigger' and tbl_name = ? and sql is not null order by rowid")) {
+                    ps.setString(1, table);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            names.add(rs.getString(1));
+                            after.add(rs.getString(2));
+                        }
+                    }
+                }
+                for (String name : names) {
+                    st.execute("drop trigger main." + quote(name));
+                }
+            } else {
                 try (PreparedStatement ps = c.prepareStatement("select type, sql from backup.sqlite_master where tbl_name = ? "
                         + "and sql is not null and type in ('table', 'index', 'trigger') order by type = 'table' desc, rowid")) {
                     ps.setString(1, table);

@@ -164,6 +164,8 @@ class MySqlPartialRestoreIT {
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("restored table orders, rows only of shop/shop-");
+        assertThat(r.err()).as("the trigger that fired is named").contains("a trigger fires for every restored row")
+                .contains("table=shop.orders trigger=orders_positive");
         assertThat(fingerprint("shop")).isEqualTo(before);
         assertThat(sql("shop", "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND "
                 + "TABLE_NAME = 'orders'")).as("the table was not recreated").isEqualTo("the one in production");

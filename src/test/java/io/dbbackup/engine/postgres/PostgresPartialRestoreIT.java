@@ -187,6 +187,31 @@ class PostgresPartialRestoreIT {
         assertThat(pg.databaseExists("scratch")).isFalse();
     }
 
+    /** The backup's rows went through the target's triggers once already: loading them again must not fire them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"shop", "shop-plain"})
+    void rowsOnlyDoNotFireTheTargetsTriggers(String job) {
+        pg.execute("shop", """
+                create table audit.trail(log_id int);
+                create function audit.keep_trail() returns trigger language plpgsql as $$
+                  begin insert into audit.trail values (new.id); return new; end $$;
+                create trigger log_trail after insert on audit.log for each row execute function audit.keep_trail();
+                truncate audit.log;
+                """);
+        try {
+            Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--schema", "audit", "--table", "log", "--data-only",
+                    "--auto-confirm");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(pg.queryOne("shop", "select count(*) from audit.log")).isEqualTo("20");
+            assertThat(pg.queryOne("shop", "select count(*) from audit.trail")).as("the trigger did not fire").isEqualTo("0");
+            pg.execute("shop", "insert into audit.log values (1000, 'after the restore')");
+            assertThat(pg.queryOne("shop", "select count(*) from audit.trail")).as("and fires again afterwards").isEqualTo("1");
+        } finally {
+            pg.execute("shop", "delete from audit.log where id = 1000; drop trigger log_trail on audit.log; "
+                    + "drop function audit.keep_trail(); drop table audit.trail");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"shop", "shop-plain"})
     void aTableThatIsThereStopsTheRestoreWithAWayOutThatWorks(String job) {

@@ -112,6 +112,23 @@ class SqlitePartialRestoreCliTest {
         assertThat(one("select group_concat(id || ':' || gross) from totals")).isEqualTo("1:12.0,2:24.0");
     }
 
+    /** The backup's rows went through the target's triggers once already: a restore of rows must not fire them again. */
+    @Test
+    void rowsOnlyDoNotFireTheTargetsTriggersWhichStayInPlace() throws Exception {
+        sql("create table orders_audit(order_id integer)");
+        sql("create trigger orders_audited after insert on orders begin insert into orders_audit values (new.id); end");
+        sql("delete from orders");
+
+        Cli.Result r = restore("--table", "orders", "--data-only", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(one("select count(*) from orders")).isEqualTo("90");
+        assertThat(one("select count(*) from orders_audit")).as("the trigger did not fire for restored rows").isEqualTo("0");
+        assertThat(one("select count(*) from sqlite_master where type = 'trigger' and name in ('orders_audited', "
+                + "'orders_no_negative')")).isEqualTo("2");
+        sql("insert into orders(id, customer_id, total) values (100000, 1, 5)");
+        assertThat(one("select count(*) from orders_audit")).as("and it fires again afterwards").isEqualTo("1");
+    }
+
     @Test
     void aViewComesBackAfterItsTableAndOneInPlaceStopsTheRestore() throws Exception {
         String big = one("select count(*) from big_orders");
