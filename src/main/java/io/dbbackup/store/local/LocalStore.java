@@ -101,7 +101,7 @@ public final class LocalStore implements Store {
         Store.requireFolder(folder);
         List<StoredObject> out = new ArrayList<>();
         Path dir = folder.isEmpty() ? root : resolve(folder.substring(0, folder.length() - 1));
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir)) { // a job folder that is a link (to another disk) is followed, as writes follow it
             requireNoFileAtRoot();
             return out;
         }

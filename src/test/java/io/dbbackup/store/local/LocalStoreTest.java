@@ -47,6 +47,18 @@ class LocalStoreTest extends StoreContract {
     }
 
     /** The JDK says a refused create as the bare path and a full disk as the bare reason; the store says both and itself. */
+    /** A job folder that is a link to another disk lists what was written through it (retention and restore see it). */
+    @Test
+    void aJobFolderThatIsALinkIsListed() throws Exception {
+        Path disk = java.nio.file.Files.createDirectories(scratch.resolve("bigdisk"));
+        java.nio.file.Files.writeString(disk.resolve("app-20261201-010000.sql.gz"), "x");
+        Path root = java.nio.file.Files.createDirectories(scratch.resolve("linked/prod"));
+        java.nio.file.Files.createSymbolicLink(root.resolve("app"), disk);
+        LocalStore store = new LocalStore(scratch.resolve("linked"), false);
+        assertThat(store.listFolder("prod/app/")).extracting(io.dbbackup.core.StoredObject::key)
+                .containsExactly("prod/app/app-20261201-010000.sql.gz");
+    }
+
     @Test
     void aFailedWriteNamesTheStoreTheFileAndTheReason() throws Exception {
         LocalStore store = new LocalStore(scratch, false);
