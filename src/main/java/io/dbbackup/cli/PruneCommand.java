@@ -95,6 +95,7 @@ final class PruneCommand implements Callable<Integer> {
             }
             if (json) {
                 Map<String, Object> m = DecisionJson.render(job.name(), r.decision());
+                m.put("dry_run", r.dryRun()); // "delete" is what was deleted, or with true what would be
                 if (r.wal() != null) {
                     m.put("wal", walJson(r.wal()));
                 }

@@ -240,7 +240,12 @@ public final class JobRunner {
     /** Retention after a stored backup; its failure fails the job but never causes another backup. */
     private JobOutcome prune(JobConfig job, JobOutcome o) {
         try {
-            new Pruner(ws).prune(job, false);
+            Pruner.Result r = new Pruner(ws).prune(job, false);
+            if (r.deleted().contains(o.key())) {
+                // backups dated later (a clock ahead, within the tolerated skew) outranked it
+                ws.log().warn("retention deleted the backup this run stored: backups dated after it outrank it (a clock "
+                        + "ahead?)", "job", job.name(), "key", o.key());
+            }
             return new JobOutcome(o.job(), o.status(), o.attempts(), o.started(),
                     Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), null, null, true);
         } catch (RuntimeException e) {
