@@ -539,6 +539,21 @@ class SqliteBackupCliTest {
         assertThat(SqliteFixture.fingerprint(target)).isEqualTo(SqliteFixture.fingerprint(db));
     }
 
+    /** Backups dated after this one (a clock ahead, within the tolerated hour) outrank it: the run says so. */
+    @Test
+    void backupPruneSaysWhenRetentionDeletedTheBackupItJustStored() throws Exception {
+        config("zstd", "retention:\n  keep_last: 2");
+        Path folder = Files.createDirectories(store.resolve("prod/app"));
+        for (String t : List.of("20260301-022000", "20260301-024000")) {
+            Files.writeString(folder.resolve("app-" + t + ".sqlite.zst"), "from a clock ahead");
+        }
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "app", "--prune");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("retention deleted the backup this run stored");
+        assertThat(storeFiles()).extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder("app-20260301-022000.sqlite.zst", "app-20260301-024000.sqlite.zst");
+    }
+
     /** The application's database keeps its owner, group and mode (the tests run as root, who can give a file away). */
     @Test
     void aRestoredDatabaseKeepsTheReplacedFilesOwnerAndMode() throws Exception {
