@@ -559,8 +559,18 @@ public final class PostgresEngine implements Engine {
     }
 
     private boolean dropDatabase(PassFile pass, OperationContext ctx) {
+        // also after a signal cancelled the restore: on a cancellation of its own (the query has its own time limit),
+        // and FORCE, as the killed psql's session may still be on its way out (PostgreSQL 13+; plain before)
+        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir());
         try {
-            pg.query(MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
+            try {
+                pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE);");
+            } catch (ToolFailedException e) {
+                if (!e.stderrTail().contains("syntax error")) {
+                    throw e;
+                }
+                pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\";");
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             ctx.log().warn("could not drop the database created for the failed restore", "database", settings.database(),

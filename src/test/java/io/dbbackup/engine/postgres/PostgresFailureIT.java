@@ -336,4 +336,56 @@ class PostgresFailureIT {
                 .isInstanceOf(ToolFailedException.class)
                 .hasMessage("pg_dump failed (exit 0): pg_dump: error: query failed: server closed the connection");
     }
+
+    /** A restore cancelled by a signal into a database it created drops that database again, as a failed one does. */
+    @Test
+    void aCancelledRestoreDropsTheDatabaseItCreated() throws Exception {
+        ByteArrayOutputStream dump = new ByteArrayOutputStream();
+        engine(pg, dir, "app").dump(dump, context(dir));
+        byte[] script = dump.toByteArray();
+        CountDownLatch halfway = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        java.io.InputStream stalling = new java.io.InputStream() { // half the script, then waits as a slow store would
+            int pos;
+
+            @Override
+            public int read() throws IOException {
+                byte[] b = new byte[1];
+                return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (pos >= script.length / 2) {
+                    halfway.countDown();
+                    try {
+                        never.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new InterruptedIOException();
+                    }
+                    throw new InterruptedIOException("stopped");
+                }
+                int n = Math.min(len, script.length / 2 - pos);
+                System.arraycopy(script, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+        Cancellation cancellation = new Cancellation();
+        Engine fresh = engine(pg, dir, "restored_then_cancelled");
+        CompletableFuture<Void> restore = CompletableFuture.runAsync(() -> {
+            try {
+                fresh.restore(stalling, io.dbbackup.core.DumpFormat.SQL, new RestoreOptions(false), context(dir, cancellation));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(halfway.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(pg.databaseExists("restored_then_cancelled")).as("created for the restore").isTrue();
+        cancellation.cancel("SIGTERM");
+        never.countDown();
+        Throwable t = failureOf(restore);
+        assertThat(t).isInstanceOf(InterruptedIOException.class);
+        assertThat(pg.databaseExists("restored_then_cancelled")).as("dropped again").isFalse();
+    }
 }
