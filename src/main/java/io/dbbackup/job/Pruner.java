@@ -88,12 +88,17 @@ public final class Pruner {
                 }
                 // the artifact first: once it is gone the backup no longer exists, whatever happens to its sidecars
                 store.delete(k.key());
-                store.delete(k.sha256Key());
-                store.delete(k.manifestKey());
                 deleted.add(k.key());
                 ws.log().info("pruned", "job", job.name(), "key", k.key());
             } catch (IOException e) {
-                throw Failures.map("cannot delete " + k.key() + " from " + store.describe(), e); // the caller logs it
+                throw Failures.map("cannot delete " + k.key() + " from " + store.describe() + deletedSoFar(deleted), e);
+            }
+            try {
+                store.delete(k.sha256Key());
+                store.delete(k.manifestKey());
+            } catch (IOException e) { // the caller logs it
+                throw Failures.map("deleted " + k.key() + " but not its sidecars (harmless: never listed as a backup) from "
+                        + store.describe() + deletedSoFar(deleted.subList(0, deleted.size() - 1)), e);
             }
         }
         if (!pinnedMeanwhile.isEmpty()) {
@@ -118,6 +123,10 @@ public final class Pruner {
             }
         }
         return new Result(job.name(), decision, deleted, false, wal, leftovers.remove(job, leftovers.find(job)));
+    }
+
+    private static String deletedSoFar(List<String> deleted) {
+        return deleted.isEmpty() ? "" : " (deleted before it: " + String.join(", ", deleted) + ")";
     }
 
     /**

@@ -93,6 +93,25 @@ class PruneAbandonedUploadsIT {
         assertThat(list.err()).as("listing backups needs no right to list uploads").doesNotContain("abandoned");
     }
 
+    /** A sidecar that cannot be deleted: the backup is gone all the same, and the error says exactly that. */
+    @Test
+    void aSidecarThatCannotBeDeletedIsNamedAsSuch() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("store/prod/app"));
+        for (String t : List.of("20261127-010000", "20261128-010000", "20261129-010000")) {
+            write(folder.resolve("app-" + t + ".sql.gz"), Duration.ofHours(40));
+            write(folder.resolve("app-" + t + ".sql.gz.sha256"), Duration.ofHours(40));
+        }
+        config("local: {type: faulty, path: store, refuse_delete_of: 20261127-010000.sql.gz.sha256}");
+
+        Cli.Result r = cli().run("-c", "config.yaml", "prune", "nightly");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("deleted prod/app/app-20261127-010000.sql.gz but not its sidecars")
+                .contains("(deleted before it: prod/app/app-20261128-010000.sql.gz)")
+                .doesNotContain("cannot delete prod/app/app-20261127-010000.sql.gz from");
+        assertThat(folder.resolve("app-20261127-010000.sql.gz")).doesNotExist();
+        assertThat(folder.resolve("app-20261129-010000.sql.gz")).exists();
+    }
+
     private Cli cli() {
         return new Cli().workingDir(dir).clock(Clock.fixed(NOW, ZoneOffset.UTC));
     }

@@ -24,7 +24,7 @@ import java.util.List;
  * Two races with another host, played at the worst moment: {@code pin_after_listing: true} pins the oldest backup of
  * a folder right after the folder was listed (a {@code pin} between a prune's listing and its deletes);
  * {@code delete_after_pin: true} deletes a backup right after its pin marker was written (a prune deleting it after
- * the {@code pin} had found it in its listing).
+ * the {@code pin} had found it in its listing). {@code refuse_delete_of: .sha256} refuses to delete keys ending so.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -40,12 +40,13 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean slowReads = s.bool("slow_reads").orElse(false);
         boolean pinAfterListing = s.bool("pin_after_listing").orElse(false);
         boolean deleteAfterPin = s.bool("delete_after_pin").orElse(false);
+        String refuseDelete = s.string("refuse_delete_of").orElse(null);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
         }
         return new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished, slowReads, pinAfterListing,
-                deleteAfterPin);
+                deleteAfterPin, refuseDelete);
     }
 
     static final class FaultyStore extends ForwardingStore {
@@ -55,9 +56,11 @@ public final class FaultyStoreProvider implements StoreProvider {
         private final boolean slowReads;
         private final boolean pinAfterListing;
         private final boolean deleteAfterPin;
+        /** Keys ending with this cannot be deleted ({@code refuse_delete_of: .sha256}); null: every delete works. */
+        private final String refuseDelete;
 
         FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads,
-                    boolean pinAfterListing, boolean deleteAfterPin) {
+                    boolean pinAfterListing, boolean deleteAfterPin, String refuseDelete) {
             super(local);
             this.local = local;
             this.corrupt = corrupt;
@@ -65,6 +68,15 @@ public final class FaultyStoreProvider implements StoreProvider {
             this.slowReads = slowReads;
             this.pinAfterListing = pinAfterListing;
             this.deleteAfterPin = deleteAfterPin;
+            this.refuseDelete = refuseDelete;
+        }
+
+        @Override
+        public void delete(String key) throws IOException {
+            if (refuseDelete != null && key.endsWith(refuseDelete)) {
+                throw new IOException("faulty store: deleting " + key + " is denied");
+            }
+            delegate.delete(key);
         }
 
         @Override
