@@ -195,7 +195,13 @@ public final class ChildProcess {
             int exit = process.waitFor();
             errReader.join(5000);
             if (feeder != null) {
-                feeder.join(5000);
+                // a child that read only a prefix left the rest of stdin to the feeder: all of it is read before we go on
+                // (it may be a large archive whose checksum is checked at its end)
+                if (readsOnlyAPrefix) {
+                    feeder.join();
+                } else {
+                    feeder.join(5000);
+                }
             }
             String stderr = tailText(tail);
             if (killedBecause.get() != null) {

@@ -53,6 +53,25 @@ class ChildProcessTest {
         assertThat(out.size()).isEqualTo(10);
         assertThat(prefix.available()).as("the rest read to its end, as a small input in the pipe would have been").isZero();
 
+        // the rest is read before run returns, however long it takes (a large archive from a slow store)
+        byte[] rest = new byte[2 << 20];
+        java.util.concurrent.atomic.AtomicBoolean slept = new java.util.concurrent.atomic.AtomicBoolean();
+        java.io.InputStream slow = new java.io.FilterInputStream(new java.io.ByteArrayInputStream(rest)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (in.available() < (1 << 20) && slept.compareAndSet(false, true)) {
+                    try {
+                        Thread.sleep(6000); // longer than run waits for a feeder otherwise
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                return super.read(b, off, len);
+            }
+        };
+        ChildProcess.of(List.of("head", "-c", "10")).readsOnlyAPrefix().run(slow, new ByteArrayOutputStream(), new Cancellation());
+        assertThat(slow.available()).as("drained before run returned").isZero();
+
         // a failure is still a failure
         assertThatThrownBy(() -> ChildProcess.of(List.of("sh", "-c", "head -c 10 > /dev/null; exit 3")).readsOnlyAPrefix()
                 .run(new java.io.ByteArrayInputStream(big), new ByteArrayOutputStream(), new Cancellation()))
