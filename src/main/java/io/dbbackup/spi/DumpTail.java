@@ -1,11 +1,5 @@
 package io.dbbackup.spi;
 
-import io.dbbackup.core.SingleByte;
-
-import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +11,7 @@ import java.util.List;
  * early yet exited 0 must not become a backup, and then let retention delete the good ones). When the stream below
  * reads for itself ({@link ReadingSink}), the tail is taken from what goes by: no copy of the dump.
  */
-public final class DumpTail extends FilterOutputStream implements ReadingSink {
+public final class DumpTail extends WatchingSink {
     private static final int KEEP = 4096;
     private final byte[] tail = new byte[KEEP];
     private int filled;
@@ -28,36 +22,8 @@ public final class DumpTail extends FilterOutputStream implements ReadingSink {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
+    protected void watch(byte[] b, int off, int len) {
         keep(b, off, len);
-    }
-
-    @Override
-    public long readFrom(InputStream in) throws IOException {
-        if (!(out instanceof ReadingSink below)) {
-            return in.transferTo(this);
-        }
-        return below.readFrom(new FilterInputStream(in) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    keep(b, off, n);
-                }
-                return n;
-            }
-
-            @Override
-            public int read() throws IOException {
-                return SingleByte.read(this);
-            }
-        });
     }
 
     private void keep(byte[] b, int off, int len) {

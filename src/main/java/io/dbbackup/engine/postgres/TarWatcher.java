@@ -1,13 +1,9 @@
 package io.dbbackup.engine.postgres;
 
-import io.dbbackup.core.SingleByte;
-import io.dbbackup.spi.ReadingSink;
+import io.dbbackup.spi.WatchingSink;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -18,7 +14,7 @@ import java.util.Optional;
  * {@code backup_label} and the tail of {@code backup_manifest}: the facts of a base backup come from the
  * backup itself, with no second connection and no copy of the stream.
  */
-final class TarWatcher extends FilterOutputStream implements ReadingSink {
+final class TarWatcher extends WatchingSink {
     static final String BACKUP_LABEL = "backup_label";
     static final String BACKUP_MANIFEST = "backup_manifest";
     private static final int LABEL_MAX = 1 << 16;
@@ -41,40 +37,7 @@ final class TarWatcher extends FilterOutputStream implements ReadingSink {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-        watch(b, off, len);
-    }
-
-    /** When the stream below reads for itself, the watcher reads what goes by instead of copying it. */
-    @Override
-    public long readFrom(InputStream in) throws IOException {
-        if (!(out instanceof ReadingSink below)) {
-            return in.transferTo(this);
-        }
-        return below.readFrom(new FilterInputStream(in) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    watch(b, off, n);
-                }
-                return n;
-            }
-
-            @Override
-            public int read() throws IOException {
-                return SingleByte.read(this);
-            }
-        });
-    }
-
-    private void watch(byte[] b, int off, int len) throws IOException {
+    protected void watch(byte[] b, int off, int len) throws IOException {
         while (len > 0 && !ended) {
             if (content > 0) {
                 int n = (int) Math.min(len, content);
