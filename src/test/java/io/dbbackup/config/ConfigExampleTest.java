@@ -24,9 +24,12 @@ class ConfigExampleTest {
         // the example's secret files live under /run/secrets: give them a home in the temp dir
         yaml = yaml.replace("/run/secrets/", dir.resolve("secrets") + "/");
         Files.createDirectories(dir.resolve("secrets"));
-        Matcher files = Pattern.compile("_file: (\\S+)").matcher(yaml);
+        // keys only, not comments: "sas_token_file: a SAS" in a comment once made this test write a file "a" into
+        // the working directory, the repository's root, which a commit then picked up
+        Matcher files = Pattern.compile("^\\s*\\w+_file: (\\S+)", Pattern.MULTILINE).matcher(yaml);
         while (files.find()) {
             Path f = Path.of(files.group(1));
+            assertThat(f.startsWith(dir)).as("a secret file of the example, under the temp dir: " + f).isTrue();
             Files.writeString(f, "secret-" + f.getFileName() + "\n");
             Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         }
