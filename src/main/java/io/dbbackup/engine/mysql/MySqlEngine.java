@@ -341,9 +341,9 @@ public final class MySqlEngine implements Engine {
      */
     private void warnOfTriggers(RestoreOptions options, DefaultsFile defaults, OperationContext ctx) throws IOException {
         List<String> databases = !options.schemas().isEmpty() ? options.schemas() : s.scope().databases();
-        String in = String.join(", ", databases.stream().map(d -> "'" + d.replace("\\", "\\\\").replace("'", "''") + "'").toList());
         for (List<String> row : client.query("SELECT event_object_schema, event_object_table, trigger_name FROM "
-                + "information_schema.triggers WHERE event_object_schema IN (" + in + ") ORDER BY 1, 2, 3", null, defaults, ctx)) {
+                + "information_schema.triggers WHERE event_object_schema IN (" + Sql.literalList(databases) + ") ORDER BY 1, 2, 3",
+                null, defaults, ctx)) {
             String db = row.get(0);
             String table = row.get(1);
             if (options.tables().isEmpty() || options.tables().contains(table) || options.tables().contains(db + "." + table)) {

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -411,11 +413,11 @@ public final class SqliteEngine implements Engine {
         if (!Files.exists(path)) {
             return;
         }
-        java.nio.file.attribute.PosixFileAttributes was = Files.readAttributes(path, java.nio.file.attribute.PosixFileAttributes.class);
+        PosixFileAttributes was = Files.readAttributes(path, PosixFileAttributes.class);
         Files.setPosixFilePermissions(temp, was.permissions());
         try {
             Files.setOwner(temp, was.owner());
-            Files.getFileAttributeView(temp, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(was.group());
+            Files.getFileAttributeView(temp, PosixFileAttributeView.class).setGroup(was.group());
         } catch (IOException | UnsupportedOperationException e) {
             ctx.log().warn("the restored database cannot take the replaced file's owner (only root can give a file away)",
                     "target", path, "owner", was.owner().getName(), "error", String.valueOf(e.getMessage()));
