@@ -14,16 +14,39 @@ import java.security.MessageDigest;
  * itself are wrapped in {@link SourceReadException} to tell them from corruption.
  */
 public final class VerifyingInputStream extends FilterInputStream {
+    /**
+     * Decides about bytes whose digest is not the expected one: throws (the default: a plain mismatch), or returns
+     * to accept them because another record of the same bytes vouches for them.
+     */
+    @FunctionalInterface
+    public interface Mismatch {
+        void handle(String expectedHex, String actualHex, long count) throws IntegrityException;
+    }
+
     private final MessageDigest digest = Sha256.newDigest();
     private final String expectedHex;
-    private final String name;
+    private final Mismatch mismatch;
     private long count;
     private boolean checked;
+    private String actualHex;
 
     public VerifyingInputStream(InputStream in, String expectedHex, String name) {
+        this(in, expectedHex, name, null);
+    }
+
+    /** {@code mismatch}: asked when the digest is not {@code expectedHex} (null: always a failure). */
+    public VerifyingInputStream(InputStream in, String expectedHex, String name, Mismatch mismatch) {
         super(in);
         this.expectedHex = expectedHex;
-        this.name = name;
+        this.mismatch = mismatch != null ? mismatch : (expected, actual, n) -> {
+            throw mismatchOf(name, expected, actual, n);
+        };
+    }
+
+    /** "checksum mismatch for NAME: expected E, got A (N bytes)". */
+    public static IntegrityException mismatchOf(String name, String expectedHex, String actualHex, long count) {
+        return new IntegrityException("checksum mismatch for " + name + ": expected " + expectedHex + ", got " + actualHex
+                + " (" + count + " bytes)");
     }
 
     @Override
@@ -75,9 +98,9 @@ public final class VerifyingInputStream extends FilterInputStream {
         checked = true;
         String actual = Sha256.hex(digest.digest());
         if (!actual.equalsIgnoreCase(expectedHex)) {
-            throw new IntegrityException("checksum mismatch for " + name + ": expected " + expectedHex
-                    + ", got " + actual + " (" + count + " bytes)");
+            mismatch.handle(expectedHex, actual, count);
         }
+        actualHex = actual;
     }
 
     public long count() {
@@ -86,5 +109,10 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     public boolean verified() {
         return checked;
+    }
+
+    /** The digest of every byte read, once the end was reached and accepted; null before. */
+    public String actualHex() {
+        return actualHex;
     }
 }

@@ -96,7 +96,7 @@ public final class BackupDetails {
     }
 
     /** The manifest must describe this very object: its key, its size, the sidecar's digest. */
-    private static void compare(BackupKey key, long size, String sidecar, Map<String, Object> manifest, List<String> problems) {
+    static void compare(BackupKey key, long size, String sidecar, Map<String, Object> manifest, List<String> problems) {
         if (!key.key().equals(manifest.get("key"))) {
             problems.add("the manifest describes " + manifest.get("key") + ", not " + key.key());
         }

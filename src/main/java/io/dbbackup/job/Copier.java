@@ -160,7 +160,7 @@ public final class Copier {
     private Copied copy(String sourceJob, Store from, BackupKey origin, long size, Store to, BackupKey target,
                         OperationContext ctx, Progress progress) {
         ArtifactReader reader = ArtifactReader.forRecovery(from);
-        String sha = reader.expectedSha256(origin);
+        reader.expectedSha256(origin); // a source nothing can check stops here, before any upload starts
         byte[] manifest = manifest(from, origin, target, sourceJob);
         boolean sidecars = false;
         boolean committed = false;
@@ -169,9 +169,11 @@ public final class Copier {
         try {
             upload = to.upload(target.key(), ctx);
             long n;
-            try (InputStream in = reader.open(origin, null, false); OutputStream out = upload.stream()) {
+            String sha;
+            try (ArtifactReader.Decoded in = reader.open(origin, null, false); OutputStream out = upload.stream()) {
                 ctx.cancellation().onCancel(() -> closeQuietly(in));
                 n = transfer(in, out, ctx, progress);
+                sha = in.sha256(); // the sidecar's, or (that one damaged or lost) the manifest's: the target's is sound
             }
             ctx.cancellation().throwIfCancelled();
             sidecars = true;

@@ -101,7 +101,7 @@ public final class Downloader {
         Decryptor decryptor = decrypt ? Encryption.decryptorFor(key, job, keys, ws.log()) : null;
         Store store = catalog.store(job);
         ArtifactReader reader = ArtifactReader.forRecovery(store);
-        String sha = reader.expectedSha256(key);
+        reader.expectedSha256(key); // a backup nothing can check stops here, before anything is written
         long total;
         try {
             total = store.stat(key.key()).map(StoredObject::size).orElse(-1L);
@@ -110,15 +110,20 @@ public final class Downloader {
         }
         ws.log().info("download started", "key", key.key(), "to", file == null ? "stdout" : file, "decrypt", decrypt,
                 "decompress", decompress);
-        long bytes;
+        Read read;
         try {
-            bytes = file == null ? toStdout(reader, key, decryptor, decompress, total)
-                    : toFile(reader, key, decryptor, decompress, total, file, sidecar, sha, r.force());
+            read = file == null ? toStdout(reader, key, decryptor, decompress, total)
+                    : toFile(reader, key, decryptor, decompress, total, file, sidecar, r.force());
         } catch (IOException | RuntimeException e) {
             throw Failures.map("download of " + key.key() + " failed", e);
         }
-        ws.log().info("download finished", "key", key.key(), "to", file == null ? "stdout" : file, "bytes", bytes, "sha256", sha);
-        return new Result(key, file, sidecar, bytes, sha, decrypt, decompress);
+        ws.log().info("download finished", "key", key.key(), "to", file == null ? "stdout" : file, "bytes", read.bytes(),
+                "sha256", read.sha256());
+        return new Result(key, file, sidecar, read.bytes(), read.sha256(), decrypt, decompress);
+    }
+
+    /** Bytes written, and the SHA-256 the stored bytes were found to have (the sidecar's, or the manifest's). */
+    private record Read(long bytes, String sha256) {
     }
 
     private Path outputFile(Request r, BackupKey key, boolean decrypt, boolean decompress) {
@@ -139,27 +144,27 @@ public final class Downloader {
         return p.toAbsolutePath().normalize();
     }
 
-    private long toStdout(ArtifactReader reader, BackupKey key, Decryptor decryptor, boolean decompress, long total)
+    private Read toStdout(ArtifactReader reader, BackupKey key, Decryptor decryptor, boolean decompress, long total)
             throws IOException {
-        long n;
-        try (InputStream in = reader.open(key, decryptor, decompress)) {
-            n = copy(in, stdout, key, total);
+        try (ArtifactReader.Decoded in = reader.open(key, decryptor, decompress)) {
+            return new Read(copy(in, stdout, key, total), in.sha256());
         } finally {
             stdout.flush();
         }
-        return n;
     }
 
-    private long toFile(ArtifactReader reader, BackupKey key, Decryptor decryptor, boolean decompress, long total, Path file,
-                        Path sidecar, String sha, boolean force) throws IOException {
+    private Read toFile(ArtifactReader reader, BackupKey key, Decryptor decryptor, boolean decompress, long total, Path file,
+                        Path sidecar, boolean force) throws IOException {
         String tag = ".dbbackup-tmp-" + UUID.randomUUID();
         Path temp = file.resolveSibling("." + file.getFileName() + tag);
         Path sidecarTemp = sidecar == null ? null : sidecar.resolveSibling("." + sidecar.getFileName() + tag);
         try {
             long n;
-            try (InputStream in = reader.open(key, decryptor, decompress);
+            String sha;
+            try (ArtifactReader.Decoded in = reader.open(key, decryptor, decompress);
                  FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 n = copy(in, Channels.newOutputStream(ch), key, total);
+                sha = in.sha256();
                 ch.force(true);
             }
             List<Path[]> moves = new ArrayList<>();
@@ -171,7 +176,7 @@ public final class Downloader {
             for (Path[] m : moves) {
                 moveIntoPlace(m[0], m[1], force);
             }
-            return n;
+            return new Read(n, sha);
         } finally {
             Files.deleteIfExists(temp);
             if (sidecarTemp != null) {

@@ -60,6 +60,27 @@ public final class Verifier {
     }
 
     /**
+     * The manifest of a backup whose bytes just matched its sidecar must describe them (key, size, digest): one that
+     * does not is damaged — restore still works (it checks the sidecar), but the manifest can no longer stand in for a
+     * lost sidecar, and its facts (a base backup's WAL start) are in doubt. A missing manifest is only a warning (a copy
+     * of a backup made without one has none).
+     */
+    private void checkManifest(JobConfig job, Catalog catalog, BackupKey k, String sha, long storedBytes) {
+        Optional<java.util.Map<String, Object>> manifest = catalog.manifest(job, k);
+        if (manifest.isEmpty()) {
+            ws.log().warn("no manifest beside the backup: its checksum is recorded only in the sidecar", "job", job.name(),
+                    "key", k.key(), "manifest", k.manifestKey());
+            return;
+        }
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        BackupDetails.compare(k, storedBytes, sha, manifest.get(), problems);
+        if (!problems.isEmpty()) {
+            throw DbBackupException.integrity("the manifest " + k.manifestKey() + " is damaged: " + String.join("; ", problems)
+                    + " (the backup itself matches its sidecar " + k.sha256Key() + ": restore still works)");
+        }
+    }
+
+    /**
      * The engine's check, then the rest of the stream (whatever its tool left unread) against the SHA-256,
      * which is only checked at the end. When the engine finds the backup damaged, the rest is read too: a
      * stored object that no longer matches its checksum is the finding to report, not what a tool made of it.
@@ -110,6 +131,7 @@ public final class Verifier {
         Decryptor decryptor = Encryption.decryptorFor(k, job, keys, ws.log());
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, k);
         Result result;
+        long storedBytes;
         try (ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
             progress.started("verifying " + k.fileName(), total);
             InputStream in = progress.watch(decoded);
@@ -120,11 +142,13 @@ public final class Verifier {
             } else {
                 result = new Result(k, sha, ArtifactReader.drain(in));
             }
+            storedBytes = decoded.storedBytes();
         } catch (IOException e) {
             throw Failures.map("verification of " + k.key() + " failed", e);
         } finally {
             progress.finished();
         }
+        checkManifest(job, catalog, k, sha, storedBytes);
         if (deep) {
             ws.log().info("backup verified deeply", "job", job.name(), "key", k.key(), "sha256", sha, "result", result.deep());
         } else {

@@ -84,6 +84,29 @@ public final class ArtifactReader {
                 + ": restore and download check against that)" : ""));
     }
 
+    /**
+     * Bytes whose digest is not the sidecar's: when it is the digest the manifest recorded for the same key, the
+     * sidecar is what was damaged (a restore goes on, with a warning; verify still fails, and says so), else the bytes
+     * are corrupt.
+     */
+    private void mismatch(BackupKey key, String sidecar, String actual, long count) throws IntegrityException {
+        IntegrityException corrupt = VerifyingInputStream.mismatchOf(key.key(), sidecar, actual, count);
+        Optional<String> recorded = manifestSha256(key);
+        if (recorded.isEmpty() || !recorded.get().equalsIgnoreCase(actual)) {
+            throw corrupt;
+        }
+        String damaged = "the checksum sidecar " + key.sha256Key() + " records " + sidecar + ", but the bytes of " + key.key()
+                + " are the ones its manifest recorded (sha256 " + actual + "): the sidecar is damaged";
+        if (!manifestFallback) {
+            throw new IntegrityException(damaged + " (restore and download check against the manifest; to mend it, write '"
+                    + actual + "  " + key.fileName() + "' into the sidecar)");
+        }
+        if (warned.add(key.key())) {
+            Log.get().warn(damaged + ": going on with the bytes the manifest vouches for", "manifest", key.manifestKey(),
+                    "sha256", actual);
+        }
+    }
+
     /** The digest the manifest recorded for exactly this key, if the manifest is there and says so. */
     private Optional<String> manifestSha256(BackupKey key) {
         try (InputStream in = store.open(key.manifestKey())) {
@@ -117,7 +140,8 @@ public final class ArtifactReader {
         } catch (NoSuchKeyException e) {
             throw DbBackupException.user("no backup " + key.key() + " in " + store.describe());
         }
-        VerifyingInputStream verifying = new VerifyingInputStream(raw, expected, key.key());
+        VerifyingInputStream verifying = new VerifyingInputStream(raw, expected, key.key(),
+                (sidecar, actual, count) -> mismatch(key, sidecar, actual, count));
         InputStream decoded = verifying;
         try {
             if (key.encrypted() && (decompress || decryptor != null)) {
@@ -178,6 +202,14 @@ public final class ArtifactReader {
             super(decoded);
             this.verifying = verifying;
             this.key = key;
+        }
+
+        /**
+         * The SHA-256 of the stored bytes, once all were read and found good (the sidecar's, or when that one is
+         * damaged, the manifest's); null before.
+         */
+        public String sha256() {
+            return verifying.actualHex();
         }
 
         /** Stored (encoded) bytes read so far, for progress. */

@@ -227,6 +227,88 @@ class SqliteBackupCliTest {
     }
 
     @Test
+    void aDamagedSidecarWhoseManifestVouchesForTheBytesFailsVerifyButNotTheRestore() throws Exception {
+        config("gzip", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        String name = artifact.getFileName().toString();
+        Path sidecar = artifact.resolveSibling(name + ".sha256");
+        String sha = Files.readString(sidecar).substring(0, 64);
+        String wrong = Sha256.hex(new byte[] {42}, 0, 1);
+        Files.writeString(sidecar, wrong + "  " + name + "\n"); // well-formed, but not these bytes' digest
+
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(3);
+        assertThat(verify.err()).contains("the checksum sidecar prod/app/" + name + ".sha256 records " + wrong)
+                .contains("are the ones its manifest recorded (sha256 " + sha + "): the sidecar is damaged")
+                .contains("write '" + sha + "  " + name + "' into the sidecar");
+
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(restore.err()).containsOnlyOnce("the sidecar is damaged: going on with the bytes the manifest vouches for");
+        assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+
+        // a copy made now carries the digest of its bytes, not the damaged sidecar's
+        Files.createDirectories(dir.resolve("copies"));
+        Cli.Result download = cli.run("-c", "config.yaml", "download", "app", "--with-sidecar", "-o", "copies/");
+        assertThat(download.exit()).as(download.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("copies/" + name + ".sha256"))).startsWith(sha);
+        assertThat(Shell.sh(dir.resolve("copies"), "sha256sum -c " + name + ".sha256")).contains(name + ": OK");
+
+        // the mend the message gives makes verify pass again
+        Files.writeString(sidecar, sha + "  " + name + "\n");
+        assertThat(cli.run("-c", "config.yaml", "verify", "app").exit()).isZero();
+
+        // bytes that match neither record are corrupt, whatever the manifest says
+        Files.writeString(sidecar, wrong + "  " + name + "\n");
+        byte[] bytes = Files.readAllBytes(artifact);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(artifact, bytes);
+        Files.delete(dir.resolve("restored/app-copy.db"));
+        Cli.Result corrupt = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
+        assertThat(corrupt.err()).contains("checksum mismatch for prod/app/" + name + ": expected " + wrong)
+                .doesNotContain("the sidecar is damaged");
+        assertThat(dir.resolve("restored/app-copy.db")).doesNotExist();
+    }
+
+    @Test
+    void verifyFailsOnAManifestThatNoLongerDescribesTheBackupAndWarnsWhenItIsGone() throws Exception {
+        config("gzip", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        Path manifest = artifact.resolveSibling(artifact.getFileName() + ".manifest.json");
+        String sha = Files.readString(artifact.resolveSibling(artifact.getFileName() + ".sha256")).substring(0, 64);
+        String original = Files.readString(manifest);
+        String wrong = Sha256.hex(new byte[] {42}, 0, 1);
+        assertThat(original).contains(sha);
+
+        Files.writeString(manifest, original.replace(sha, wrong));
+        Cli.Result digest = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(digest.exit()).as(digest.toString()).isEqualTo(3);
+        assertThat(digest.err()).contains("the manifest prod/app/" + artifact.getFileName() + ".manifest.json is damaged: "
+                + "the manifest records sha256 " + wrong + ", the sidecar " + sha).contains("restore still works");
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(restore.exit()).as("the sidecar still vouches for the bytes: " + restore).isZero();
+
+        long size = Files.size(artifact);
+        Files.writeString(manifest, original.replace("\"size\": " + size + ",", "\"size\": " + (size + 1) + ","));
+        Cli.Result sized = cli.run("-c", "config.yaml", "verify", "app", "--deep");
+        assertThat(sized.exit()).as(sized.toString()).isEqualTo(3);
+        assertThat(sized.err()).contains("the manifest records " + (size + 1) + " bytes, the store holds " + size);
+
+        Files.delete(manifest);
+        Cli.Result gone = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(gone.exit()).as(gone.toString()).isZero();
+        assertThat(gone.err()).contains("no manifest beside the backup");
+
+        Files.writeString(manifest, original);
+        Cli.Result whole = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(whole.exit()).as(whole.toString()).isZero();
+        assertThat(whole.err()).doesNotContain("manifest");
+    }
+
+    @Test
     void aLocalCopyIsVerifiedAndRestoredWithTheStoreGoneAndCheckedLikeAStoredBackup() throws Exception {
         config("zstd", "");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
