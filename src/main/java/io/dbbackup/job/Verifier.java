@@ -63,11 +63,14 @@ public final class Verifier {
      * The manifest of a backup whose bytes just matched its sidecar must describe them (key, size, digest): one that
      * does not is damaged — restore still works (it checks the sidecar), but the manifest can no longer stand in for a
      * lost sidecar, and its facts (a base backup's WAL start) are in doubt. A missing manifest is only a warning (a copy
-     * of a backup made without one has none).
+     * of a backup made without one has none), and none at all for a {@code --from-file} copy.
      */
     private void checkManifest(JobConfig job, Catalog catalog, BackupKey k, String sha, long storedBytes) {
         Optional<java.util.Map<String, Object>> manifest = catalog.manifest(job, k);
         if (manifest.isEmpty()) {
+            if (catalog.store(job) instanceof LocalCopy) {
+                return; // download --with-sidecar writes no manifest beside its copy
+            }
             ws.log().warn("no manifest beside the backup: its checksum is recorded only in the sidecar", "job", job.name(),
                     "key", k.key(), "manifest", k.manifestKey());
             return;

@@ -329,6 +329,7 @@ class SqliteBackupCliTest {
         Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app", "--from-file", "copies/" + name, "--deep");
         assertThat(verify.exit()).as(verify.toString()).isZero();
         assertThat(verify.out()).contains("ok prod/app/" + name).contains("PRAGMA integrity_check ok: 2 tables");
+        assertThat(verify.err()).as("download --with-sidecar writes no manifest: nothing to warn of").doesNotContain("manifest");
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "app", "--from-file", copy.toString(), "--to", "restored");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
