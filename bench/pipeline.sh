@@ -366,8 +366,9 @@ import os, sys, datetime
 prune, listing = sys.argv[1], sys.argv[2]
 os.makedirs(prune); os.makedirs(listing)
 t = datetime.datetime(2026, 11, 30, 3, 0, 0)
-for i in range(100_000):   # one backup an hour, back to 2015
-    open(os.path.join(prune, (t - datetime.timedelta(hours=i)).strftime("bench-%Y%m%d-%H%M%S.dump.zst")), "w").close()
+for i in range(100_000):   # one backup an hour, back to 2015, with its .sha256 (without one it is no backup)
+    name = os.path.join(prune, (t - datetime.timedelta(hours=i)).strftime("bench-%Y%m%d-%H%M%S.dump.zst"))
+    open(name, "w").close(); open(name + ".sha256", "w").close()
 for i in range(5_000):     # 5,000 backups with their .sha256: 10,000 objects
     name = (t - datetime.timedelta(hours=i)).strftime("bench-%Y%m%d-%H%M%S.dump.zst")
     with open(os.path.join(listing, name), "wb") as f: f.write(b"x" * 100)

@@ -55,7 +55,8 @@ final class ListCommand implements Callable<Integer> {
         }
         JobConfig j = ws.job(job);
         Catalog catalog = new Catalog(ws);
-        List<Catalog.Entry> entries = catalog.list(j);
+        Catalog.Listing listing = catalog.listing(j);
+        List<Catalog.Entry> entries = listing.backups();
         List<String> shown = catalog.listedFacts(j);
         Map<Catalog.Entry, Map<String, String>> facts = new LinkedHashMap<>();
         for (Catalog.Entry e : entries) {
@@ -69,7 +70,8 @@ final class ListCommand implements Callable<Integer> {
             table(entries, shown, facts);
         }
         root.out.flush();
-        new AbandonedUploads(ws, catalog).mention(j); // on stderr: stdout stays the table or the JSON
+        catalog.mentionUnchecked(j, listing); // on stderr: stdout stays the table or the JSON
+        new AbandonedUploads(ws, catalog).mention(j);
         return 0;
     }
 
@@ -90,7 +92,9 @@ final class ListCommand implements Callable<Integer> {
                 row.put("copy_of", j.copyOf());
             }
             try {
-                List<Catalog.Entry> entries = catalog.list(j);
+                Catalog.Listing listing = catalog.listing(j);
+                catalog.mentionUnchecked(j, listing);
+                List<Catalog.Entry> entries = listing.backups();
                 row.put("ok", true);
                 row.put("backups", entries.size());
                 row.put("total_size", entries.stream().mapToLong(e -> e.object().size()).sum());

@@ -164,7 +164,9 @@ final class VerifyCommand implements Callable<Integer> {
             StringBuilder toolOutput = new StringBuilder();
             List<Catalog.Entry> entries;
             try {
-                entries = catalog.list(j);
+                Catalog.Listing listing = catalog.listing(j);
+                catalog.mentionUnchecked(j, listing);
+                entries = listing.backups();
             } catch (DbBackupException ex) { // this job's store cannot be read: its failure, the audit goes on
                 unreadable++;
                 onlyIntegrity = false;

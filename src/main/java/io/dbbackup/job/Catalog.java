@@ -62,8 +62,48 @@ public final class Catalog {
         return ws.store(job.store()).store();
     }
 
-    /** Newest first. Throws rather than return a partial list. */
+    /**
+     * A job's folder as listed: its backups, newest first, and {@code unchecked}, the files named like its backups with
+     * neither a {@code .sha256} nor a manifest beside them. A backup's sidecars are written before its artifact is
+     * committed and deleted after it, so dbbackup never leaves such a file: it is one copied in by hand, or a backup
+     * whose sidecars were both lost. Nothing could check its bytes (restore refuses it), so it is no backup: retention
+     * neither counts it nor deletes it, restore and copy never pick it, and list, prune and verify name it.
+     */
+    public record Listing(List<Entry> backups, List<StoredObject> unchecked) {
+        public Listing {
+            backups = List.copyOf(backups);
+            unchecked = List.copyOf(unchecked);
+        }
+    }
+
+    /** The job's backups, newest first (see {@link Listing}). Throws rather than return a partial list. */
     public List<Entry> list(JobConfig job) {
+        return listing(job).backups();
+    }
+
+    /**
+     * A warning for each file named like a backup that nothing can check ({@link Listing#unchecked}); more than three
+     * in one line, so that a folder of them does not flood the log.
+     */
+    public void mentionUnchecked(JobConfig job, Listing listing) {
+        List<StoredObject> unchecked = listing.unchecked();
+        if (unchecked.size() > 3) {
+            ws.log().warn("not backups: " + unchecked.size() + " files named like backups of job " + job.name()
+                    + " have neither a .sha256 nor a manifest beside them (first " + unchecked.get(0).key() + ", last "
+                    + unchecked.get(unchecked.size() - 1).key() + "), so nothing can check them; restore, verify and "
+                    + "retention pass them by and prune never deletes them (put their sidecars back beside them, or move them "
+                    + "out of the job's folder)", "job", job.name());
+            return;
+        }
+        for (StoredObject o : unchecked) {
+            ws.log().warn("not a backup: " + o.key() + " has neither a .sha256 nor a manifest beside it, so nothing can check "
+                    + "it; restore, verify and retention pass it by and prune never deletes it (put its sidecar back beside "
+                    + "it, or move it out of the job's folder)", "job", job.name(), "key", o.key());
+        }
+    }
+
+    /** Throws rather than return a partial listing. */
+    public Listing listing(JobConfig job) {
         Store store = store(job);
         String db = database(job);
         List<StoredObject> objects;
@@ -72,18 +112,24 @@ public final class Catalog {
         } catch (IOException e) {
             throw Failures.map("cannot list " + folder(job) + " in " + store.describe(), e);
         }
-        java.util.Set<String> pins = new java.util.HashSet<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
         for (StoredObject o : objects) {
-            if (o.key().endsWith(BackupKey.PIN_SUFFIX)) {
-                pins.add(o.key());
-            }
+            keys.add(o.key());
         }
         List<Entry> out = new ArrayList<>();
+        List<StoredObject> unchecked = new ArrayList<>();
         for (StoredObject o : objects) {
-            BackupKey.parse(o.key(), job.prefix(), db).ifPresent(k -> out.add(new Entry(k, o, pins.contains(k.pinKey()))));
+            BackupKey.parse(o.key(), job.prefix(), db).ifPresent(k -> {
+                if (keys.contains(k.sha256Key()) || keys.contains(k.manifestKey())) {
+                    out.add(new Entry(k, o, keys.contains(k.pinKey())));
+                } else {
+                    unchecked.add(o);
+                }
+            });
         }
         out.sort(Comparator.comparing(Entry::key));
-        return out;
+        unchecked.sort(Comparator.comparing(StoredObject::key));
+        return new Listing(out, unchecked);
     }
 
     /**
@@ -197,7 +243,15 @@ public final class Catalog {
     public BackupKey resolve(JobConfig job, Optional<String> name) {
         String db = database(job);
         if (name.isEmpty()) {
-            return list(job).stream().findFirst().map(Entry::key).orElseThrow(() -> noBackups(job));
+            Listing listing = listing(job);
+            if (listing.backups().isEmpty() && !listing.unchecked().isEmpty()) {
+                String files = String.join(", ", listing.unchecked().stream().map(StoredObject::key).toList());
+                throw DbBackupException.integrity("job '" + job.name() + "' has no backup that can be checked in "
+                        + store(job).describe() + ": " + files + (listing.unchecked().size() == 1 ? " has" : " have")
+                        + " neither a .sha256 nor a manifest beside it, and a backup is never restored unchecked (put its "
+                        + "sidecar back beside it)");
+            }
+            return listing.backups().stream().findFirst().map(Entry::key).orElseThrow(() -> noBackups(job));
         }
         BackupKey k = parse(job, name.get());
         try {

@@ -62,7 +62,9 @@ public final class Pruner {
     }
 
     private Result pruneOrThrow(JobConfig job, boolean dryRun) {
-        List<Catalog.Entry> entries = catalog.list(job);
+        Catalog.Listing listing = catalog.listing(job);
+        catalog.mentionUnchecked(job, listing);
+        List<Catalog.Entry> entries = listing.backups();
         List<BackupKey> keys = entries.stream().map(Catalog.Entry::key).toList();
         refuseBackupsFromTheFuture(job, keys);
         java.util.Set<BackupKey> pinned = entries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)

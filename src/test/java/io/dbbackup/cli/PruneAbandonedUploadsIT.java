@@ -33,6 +33,7 @@ class PruneAbandonedUploadsIT {
     void onlyTheJobsOwnUploadsUnwrittenForADayAreRemoved() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("store/prod/app"));
         Path backup = write(folder.resolve("app-20261129-010000.sql.gz"), Duration.ofHours(35));
+        Path backupSidecar = write(folder.resolve("app-20261129-010000.sql.gz.sha256"), Duration.ofHours(35));
         Path ownOld = write(folder.resolve(".dbbackup-tmp-app-20261128-010000.sql.gz" + UUID), Duration.ofHours(59));
         Path sidecarOld = write(folder.resolve(".dbbackup-tmp-app-20261128-010000.sql.gz.sha256" + UUID), Duration.ofHours(25));
         Path ownRecent = write(folder.resolve(".dbbackup-tmp-app-20261130-010000.sql.gz" + UUID), Duration.ofHours(23));
@@ -56,12 +57,12 @@ class PruneAbandonedUploadsIT {
         assertThat(dry.out()).contains("would remove 2")
                 .contains("prod/app/app-20261128-010000.sql.gz  [").contains("prod/app/app-20261128-010000.sql.gz.sha256  [")
                 .doesNotContain("20261130").doesNotContain("notes").doesNotContain("other");
-        assertThat(files()).hasSize(6);
+        assertThat(files()).hasSize(7);
 
         Cli.Result real = cli().run("-c", "config.yaml", "prune", "nightly");
         assertThat(real.exit()).as(real.toString()).isZero();
         assertThat(real.out()).contains("removed 2");
-        assertThat(files()).containsExactlyInAnyOrder(backup, ownRecent, foreignOld, otherDbOld);
+        assertThat(files()).containsExactlyInAnyOrder(backup, backupSidecar, ownRecent, foreignOld, otherDbOld);
         assertThat(ownOld).doesNotExist();
         assertThat(sidecarOld).doesNotExist();
 
@@ -76,8 +77,10 @@ class PruneAbandonedUploadsIT {
     @Test
     void aStoreThatCannotListThemMakesAWarningAndThePruneStillSucceeds() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("store/prod/app"));
-        write(folder.resolve("app-20261128-010000.sql.gz"), Duration.ofHours(59));
-        write(folder.resolve("app-20261129-010000.sql.gz"), Duration.ofHours(35));
+        for (String t : List.of("20261128-010000", "20261129-010000")) {
+            write(folder.resolve("app-" + t + ".sql.gz"), Duration.ofHours(35));
+            write(folder.resolve("app-" + t + ".sql.gz.sha256"), Duration.ofHours(35));
+        }
         Path ownOld = write(folder.resolve(".dbbackup-tmp-app-20261127-010000.sql.gz" + UUID), Duration.ofHours(80));
         config("local: {type: faulty, path: store, refuse_unfinished: true}");
 

@@ -426,7 +426,12 @@ class SqliteBackupCliTest {
         Files.delete(manifest);
         Cli.Result neither = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
         assertThat(neither.exit()).as(neither.toString()).isEqualTo(3);
-        assertThat(neither.err()).contains("no checksum sidecar").doesNotContain("its manifest records");
+        assertThat(neither.err()).contains("job 'app' has no backup that can be checked")
+                .contains("prod/app/" + artifact.getFileName() + " has neither a .sha256 nor a manifest beside it")
+                .doesNotContain("its manifest records");
+        Cli.Result named = cli.run("-c", "config.yaml", "restore", "app", artifact.getFileName().toString(), "--to", "restored");
+        assertThat(named.exit()).as(named.toString()).isEqualTo(3);
+        assertThat(named.err()).contains("no checksum sidecar").doesNotContain("its manifest records");
         assertThat(dir.resolve("restored/app-copy.db")).doesNotExist();
     }
 
@@ -629,12 +634,69 @@ class SqliteBackupCliTest {
         Path folder = Files.createDirectories(store.resolve("prod/app"));
         for (String t : List.of("20260301-022000", "20260301-024000")) {
             Files.writeString(folder.resolve("app-" + t + ".sqlite.zst"), "from a clock ahead");
+            Files.writeString(folder.resolve("app-" + t + ".sqlite.zst.sha256"), "its sidecar");
         }
         Cli.Result r = cli.run("-c", "config.yaml", "backup", "app", "--prune");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.err()).contains("retention deleted the backup this run stored");
         assertThat(storeFiles()).extracting(p -> p.getFileName().toString())
-                .containsExactlyInAnyOrder("app-20260301-022000.sqlite.zst", "app-20260301-024000.sqlite.zst");
+                .containsExactlyInAnyOrder("app-20260301-022000.sqlite.zst", "app-20260301-024000.sqlite.zst",
+                        "app-20260301-022000.sqlite.zst.sha256", "app-20260301-024000.sqlite.zst.sha256");
+    }
+
+    /**
+     * A file named like a backup with neither sidecar (copied in by hand, or both sidecars lost) is no backup: before,
+     * dated newest it pushed a real backup out under keep_last, and restore without a KEY picked it and failed.
+     */
+    @Test
+    void aFileNamedLikeABackupWithoutSidecarsIsNeitherCountedNorDeletedNorPicked() throws Exception {
+        config("zstd", "retention:\n  keep_last: 2");
+        for (int i = 0; i < 2; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        }
+        Path folder = store.resolve("prod/app");
+        List<Path> backups = storeFiles().stream().filter(p -> p.toString().endsWith(".zst")).toList();
+        assertThat(backups).hasSize(2);
+        // a copy of the newest real backup, named one second after it, carried in without its sidecars
+        String newest = backups.get(1).getFileName().toString();
+        java.time.LocalDateTime t = java.time.LocalDateTime.parse(newest.substring(4, 19),
+                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String stray = "app-" + t.plusSeconds(1).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + ".sqlite.zst";
+        Files.copy(backups.get(1), folder.resolve(stray));
+        String strayKey = "prod/app/" + stray;
+        List<Path> before = storeFiles();
+
+        Cli.Result list = cli.run("-c", "config.yaml", "list", "app", "--json");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).contains(newest).doesNotContain(stray);
+        assertThat(list.err()).contains("not a backup: " + strayKey + " has neither a .sha256 nor a manifest beside it");
+
+        Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run", "--json");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).doesNotContain(stray).doesNotContain("\"delete\": [\"");
+        Cli.Result prune = cli.run("-c", "config.yaml", "prune", "app");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        assertThat(prune.err()).contains("not a backup: " + strayKey);
+        assertThat(storeFiles()).as("keep_last 2 holds both real backups; the stray file is not deleted").isEqualTo(before);
+
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(restore.exit()).as("the newest backup that can be checked: " + restore).isZero();
+        assertThat(restore.err()).contains(newest).doesNotContain("restore started key=" + strayKey);
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app", "--all-backups");
+        assertThat(verify.exit()).as(verify.toString()).isZero();
+        assertThat(verify.out()).contains("ok     prod/app/" + newest).doesNotContain("prod/app/" + stray);
+        assertThat(verify.err()).contains("not a backup: " + strayKey);
+        Cli.Result named = cli.run("-c", "config.yaml", "verify", "app", stray);
+        assertThat(named.exit()).as("named, it is checked and cannot be: " + named).isEqualTo(3);
+        assertThat(named.err()).contains("no checksum sidecar");
+
+        // a third backup: retention deletes the oldest real one, and still not the stray file
+        Cli.Result third = cli.run("-c", "config.yaml", "backup", "app", "--prune");
+        assertThat(third.exit()).as(third.toString()).isZero();
+        assertThat(folder.resolve(stray)).exists();
+        assertThat(backups.get(0)).doesNotExist();
+        assertThat(backups.get(1)).exists();
     }
 
     /** The application's database keeps its owner, group and mode (the tests run as root, who can give a file away). */

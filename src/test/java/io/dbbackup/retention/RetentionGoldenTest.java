@@ -82,8 +82,11 @@ class RetentionGoldenTest {
         String prefix = (String) c.get("prefix");
         String database = (String) c.get("database");
         List<BackupKey> backups = new ArrayList<>();
+        java.util.Set<Object> files = new java.util.HashSet<>((List<?>) c.get("files"));
         for (Object f : (List<?>) c.get("files")) {
-            BackupKey.parse((String) f, prefix, database).ifPresent(backups::add);
+            // as Catalog lists them: a name with neither sidecar is no backup
+            BackupKey.parse((String) f, prefix, database)
+                    .filter(k -> files.contains(k.sha256Key()) || files.contains(k.manifestKey())).ifPresent(backups::add);
         }
         Map<?, ?> p = (Map<?, ?>) c.get("policy");
         RetentionPolicy policy = new RetentionPolicy(count(p, "keep_last"), count(p, "keep_hourly"),

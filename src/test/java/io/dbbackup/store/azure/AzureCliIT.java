@@ -191,6 +191,7 @@ class AzureCliIT extends RemoteStoreCliScenario {
         try (Store raw = rawStore()) {
             String old = "prod/big/big-20200101-000000.sqlite";
             raw.put(old, "an old backup that keep_last: 1 would delete".getBytes(StandardCharsets.UTF_8), ctx());
+            raw.put(old + ".sha256", "its sidecar (without one it would be no backup)".getBytes(StandardCharsets.UTF_8), ctx());
             ExecutorService run = Executors.newSingleThreadExecutor();
             Future<Cli.Result> result = run.submit(() -> cli.run("-c", "config.yaml", "backup", "big", "--prune"));
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -207,7 +208,8 @@ class AzureCliIT extends RemoteStoreCliScenario {
                     .filter(l -> l.contains("ERROR") || l.startsWith("error")).findFirst().orElse(""));
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
             assertNoSecrets(r);
-            assertThat(keys(raw, "prod/big/")).as("only the old backup: no new blob, retention not applied").containsExactly(old);
+            assertThat(keys(raw, "prod/big/")).as("only the old backup: no new blob, retention not applied")
+                    .containsExactly(old, old + ".sha256");
         }
     }
 }

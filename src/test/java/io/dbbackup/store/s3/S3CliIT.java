@@ -148,13 +148,14 @@ class S3CliIT extends RemoteStoreCliScenario {
         try (Store raw = rawStore()) {
             String old = "prod/big/big-20200101-000000.sqlite";
             raw.put(old, "an old backup that keep_last: 1 would delete".getBytes(), ctx());
+            raw.put(old + ".sha256", "its sidecar (without one it would be no backup)".getBytes(), ctx());
             Cli.Result r = killedMidUpload("backup", "big", "--prune");
             System.out.println("S3 server killed mid-backup: exit " + r.exit() + "; " + r.err().lines()
                     .filter(l -> l.contains("ERROR") || l.startsWith("error")).findFirst().orElse(""));
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
             assertNoSecrets(r);
             assertThat(keys(raw, "prod/big/")).as("only the old backup: no new object, retention not applied")
-                    .containsExactly(old);
+                    .containsExactly(old, old + ".sha256");
             assertThat(admin.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("ListMultipartUploads").isEmpty();
         }
     }
@@ -175,12 +176,13 @@ class S3CliIT extends RemoteStoreCliScenario {
         try (Store raw = rawStore()) {
             String old = "prod/big/big-20200101-000000.sqlite";
             raw.put(old, "an old copy that keep_last: 1 would delete".getBytes(), ctx());
+            raw.put(old + ".sha256", "its sidecar (without one it would be no backup)".getBytes(), ctx());
             Cli.Result r = killedMidUpload("backup", "big", "--prune");
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
             assertThat(r.err()).contains("copy of ");
             assertNoSecrets(r);
             assertThat(keys(raw, "prod/big/")).as("only the old copy: no new object, no sidecar, retention not applied")
-                    .containsExactly(old);
+                    .containsExactly(old, old + ".sha256");
             assertThat(admin.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("ListMultipartUploads").isEmpty();
 
             Cli.Result again = cli.run("-c", "config.yaml", "backup", "big", "--prune");
