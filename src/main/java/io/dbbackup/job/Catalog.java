@@ -135,7 +135,8 @@ public final class Catalog {
     /**
      * An integrity failure of {@code failed} with the job's next older backup named, and how to restore
      * it ({@code restoreArgs} follow the key): on the day a backup turns out corrupt, the user's next
-     * step is the one before it. Other failures, or a job with nothing older, pass unchanged.
+     * step is the one before it; when it is the oldest, the message says there is nothing older. Other failures pass
+     * unchanged.
      */
     public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, String restoreArgs) {
         if (e.status() != ExitStatus.INTEGRITY || io.dbbackup.codec.WrongKeyException.in(e)) {
@@ -147,12 +148,17 @@ public final class Catalog {
         } catch (RuntimeException listing) {
             return e;
         }
-        for (int i = 0; i < entries.size() - 1; i++) {
-            if (entries.get(i).key().equals(failed)) {
-                String older = entries.get(i + 1).key().fileName();
-                return new DbBackupException(e.status(), e.getMessage() + "; the next older backup is " + older
-                        + " (dbbackup restore " + job.name() + " " + older + restoreArgs + ")", e, e.retryable());
+        for (int i = 0; i < entries.size(); i++) {
+            if (!entries.get(i).key().equals(failed)) {
+                continue;
             }
+            if (i == entries.size() - 1) { // the user's next question: is there anything else?
+                return new DbBackupException(e.status(), e.getMessage() + "; it is the oldest backup of job " + job.name()
+                        + " in " + store(job).describe() + ": there is no older one to fall back on", e, e.retryable());
+            }
+            String older = entries.get(i + 1).key().fileName();
+            return new DbBackupException(e.status(), e.getMessage() + "; the next older backup is " + older
+                    + " (dbbackup restore " + job.name() + " " + older + restoreArgs + ")", e, e.retryable());
         }
         return e;
     }

@@ -31,7 +31,10 @@ public final class Failures {
             c = c.getCause();
         }
         if (t instanceof InterruptedIOException || t instanceof InterruptedException) {
-            return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": interrupted", t, false);
+            // what the interrupted step had to say (a restore "was rolled back: nothing was applied") is kept
+            String said = t.getMessage();
+            return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": interrupted"
+                    + (said == null || said.isBlank() || said.equals("interrupted") ? "" : " (" + said + ")"), t, false);
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         if (t instanceof IOException) {

@@ -396,7 +396,8 @@ class SqliteBackupCliTest {
         Files.write(olderFile, new byte[] {1, 2, 3});
         Cli.Result none = cli.run("-c", "config.yaml", "restore", "app", older, "--to", "restored");
         assertThat(none.exit()).isEqualTo(3);
-        assertThat(none.err()).as("nothing older to point to").doesNotContain("next older");
+        assertThat(none.err()).as("nothing older to point to").doesNotContain("next older")
+                .contains("it is the oldest backup of job app in ").contains("there is no older one to fall back on");
     }
 
     @Test

@@ -387,5 +387,8 @@ class PostgresFailureIT {
         Throwable t = failureOf(restore);
         assertThat(t).isInstanceOf(InterruptedIOException.class);
         assertThat(pg.databaseExists("restored_then_cancelled")).as("dropped again").isFalse();
+        assertThat(io.dbbackup.pipeline.Failures.map("restore of app failed", t).getMessage()).as("as the user reads it")
+                .startsWith("restore of app failed: interrupted (restore into ").contains("was rolled back: nothing was applied")
+                .contains("the database restored_then_cancelled created for it was dropped again");
     }
 }
