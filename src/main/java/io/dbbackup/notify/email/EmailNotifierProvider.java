@@ -62,7 +62,7 @@ public final class EmailNotifierProvider implements NotifierProvider {
         if (caFile != null && tls == TlsMode.NONE) {
             s.warn("ca_file", "is ignored: TLS is off for this server");
         }
-        if (password != null && tls == TlsMode.NONE && host.isPresent() && !isLoopback(host.get())) {
+        if (password != null && tls == TlsMode.NONE && host.isPresent() && !io.dbbackup.core.Loopback.is(host.get())) {
             s.warn("password_env", "the SMTP password would cross the network unencrypted (tls: none); use STARTTLS or implicit TLS");
         }
         if (host.isEmpty() || from.isEmpty() || to.isEmpty()) {
@@ -101,9 +101,5 @@ public final class EmailNotifierProvider implements NotifierProvider {
         } catch (AddressException e) {
             s.error(key, "'" + address + "' is not a valid email address");
         }
-    }
-
-    private static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 }

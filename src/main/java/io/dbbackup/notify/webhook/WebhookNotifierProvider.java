@@ -72,6 +72,9 @@ public final class WebhookNotifierProvider implements NotifierProvider {
             if (u.getScheme() == null || !Set.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))
                     || u.getHost() == null) {
                 s.error(key, "the URL from " + url.source() + " is not an http:// or https:// URL with a host");
+            } else if (u.getScheme().equalsIgnoreCase("http") && !io.dbbackup.core.Loopback.is(u.getHost())) {
+                s.warn(key, "the URL from " + url.source() + " is plain http:// to another host: it and its token (and an "
+                        + "authorization header) would cross the network unencrypted; use https://");
             }
         } catch (URISyntaxException e) {
             s.error(key, "the URL from " + url.source() + " is not a valid URL");

@@ -85,6 +85,12 @@ public final class AzureStoreProvider implements StoreProvider {
         Optional<String> client = s.string("client_id").map(String::trim).filter(v -> !v.isEmpty());
         boolean clientSecretGiven = s.secretGiven("client_secret");
         Optional<Secret> clientSecret = s.secret("client_secret");
+        if (accountUrl != null && "http".equals(accountUrl.getScheme()) && !io.dbbackup.core.Loopback.is(accountUrl.getHost())
+                && !keyGiven) {
+            // a shared key only signs requests; a SAS or an Entra ID token is itself the credential, in every request
+            s.warn("endpoint", "endpoint is plain http:// to another host: the " + (sasGiven ? "SAS token" : "Entra ID token")
+                    + " would cross the network unencrypted in every request (and the backups with it); use https://");
+        }
         if ((keyGiven || sasGiven) && (tenant.isPresent() || client.isPresent() || clientSecretGiven)) {
             String k = clientSecretGiven ? s.secretSourceKey("client_secret").orElse("client_secret")
                     : tenant.isPresent() ? "tenant_id" : "client_id";

@@ -30,6 +30,18 @@ class WebhookNotifierProviderTest {
     }
 
     @Test
+    void aPlainHttpUrlToAnotherHostIsAWarningThatDoesNotEchoIt() throws Exception {
+        var remote = Notifiers.load(dir, Map.of("U", "http://hooks.example.com/tok-5511"), "a: {type: webhook, url_env: U}");
+        assertThat(remote.warnings()).filteredOn(w -> w.format().contains("notifications.a")).singleElement()
+                .satisfies(w -> assertThat(w.format()).contains("the URL from env U is plain http:// to another host")
+                        .contains("use https://").doesNotContain("tok-5511"));
+        assertThat(Notifiers.load(dir, Map.of("U", "http://127.0.0.1:9000/hook"), "a: {type: webhook, url_env: U}").warnings())
+                .as("a relay on this host").noneMatch(w -> w.format().contains("notifications.a"));
+        assertThat(Notifiers.load(dir, Map.of("U", "https://hooks.example.com/tok-5511"), "a: {type: webhook, url_env: U}")
+                .warnings()).noneMatch(w -> w.format().contains("notifications.a"));
+    }
+
+    @Test
     void aLiteralUrlIsRejected() {
         assertThatThrownBy(() -> Notifiers.load(dir, Map.of(), "a: {type: webhook, url: 'https://x.example.com/secret'}"))
                 .isInstanceOf(ConfigException.class)

@@ -78,6 +78,28 @@ class AzureStoreProviderTest {
         assertThat(s.accessTier()).isNull();
     }
 
+    /** A SAS is the credential itself, sent in every request: over plain http to another host it crosses the network. */
+    @Test
+    void aSasOverPlainHttpToAnotherHostIsAWarning() throws Exception {
+        String remote = """
+                    type: azblob
+                    account: acct
+                    container: backups
+                    endpoint: http://blob.storage.internal:10000/acct
+                    %s
+                """;
+        Config sas = StoreConfigs.load(dir, remote.formatted("sas_token_env: AZ_SAS"), ENV);
+        assertThat(sas.warnings()).singleElement().satisfies(w -> assertThat(w.format())
+                .contains("endpoint is plain http:// to another host: the SAS token would cross the network unencrypted")
+                .doesNotContain("sig=c2lnbmF0dXJl"));
+        assertThat(StoreConfigs.load(dir, remote.formatted("account_key_env: AZ_KEY"), ENV).warnings())
+                .as("a shared key only signs the requests").isEmpty();
+        assertThat(StoreConfigs.load(dir, remote.formatted("sas_token_env: AZ_SAS")
+                .replace("blob.storage.internal", "127.0.0.1"), ENV).warnings()).as("the emulator on this host").isEmpty();
+        assertThat(StoreConfigs.load(dir, remote.formatted("sas_token_env: AZ_SAS")
+                .replace("http://", "https://"), ENV).warnings()).isEmpty();
+    }
+
     @Test
     void problemsAreReportedWithTheirKeys() throws Exception {
         String base = "    type: azure\n    account: acct\n    container: c1c\n";
