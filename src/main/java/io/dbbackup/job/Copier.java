@@ -161,7 +161,7 @@ public final class Copier {
                         OperationContext ctx, Progress progress) {
         ArtifactReader reader = ArtifactReader.forRecovery(from);
         reader.expectedSha256(origin); // a source nothing can check stops here, before any upload starts
-        byte[] manifest = manifest(from, origin, target, sourceJob);
+        Map<String, Object> manifest = manifest(from, origin, target, sourceJob);
         boolean sidecars = false;
         boolean committed = false;
         Upload upload = null;
@@ -179,7 +179,10 @@ public final class Copier {
             sidecars = true;
             to.put(target.sha256Key(), Sha256.sidecar(sha, target.fileName()), ctx);
             if (manifest != null) {
-                to.put(target.manifestKey(), manifest, ctx);
+                // what was read and checked: a source manifest with a damaged digest or size does not pass its damage on
+                manifest.put("size", n);
+                manifest.put("sha256", sha);
+                to.put(target.manifestKey(), (Json.pretty(manifest) + "\n").getBytes(StandardCharsets.UTF_8), ctx);
             }
             upload.commit();
             committed = true;
@@ -218,7 +221,7 @@ public final class Copier {
      * when the source has none (a backup of an early version), or it cannot be parsed: the copy's sidecar still
      * vouches for its bytes.
      */
-    private byte[] manifest(Store from, BackupKey origin, BackupKey target, String sourceJob) {
+    private Map<String, Object> manifest(Store from, BackupKey origin, BackupKey target, String sourceJob) {
         String text;
         try (InputStream in = from.open(origin.manifestKey())) {
             text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
@@ -245,7 +248,7 @@ public final class Copier {
         copiedFrom.put("key", origin.key());
         copiedFrom.put("copied", Instant.now(ws.clock()).toString());
         m.put("copied_from", copiedFrom);
-        return (Json.pretty(m) + "\n").getBytes(StandardCharsets.UTF_8);
+        return m;
     }
 
     private static void closeQuietly(InputStream in) {

@@ -179,6 +179,42 @@ class CopyJobCliIT {
         assertThat(Shell.ok(dir, "sqlite3", "restored/app.db", "select count(*) from customers;").strip()).isEqualTo("400");
     }
 
+    /**
+     * One record of the checksum damaged at the source, the other intact: the copy checks the bytes against the intact
+     * one and gets sound sidecars of its own (a copy heals rather than passes the damage on).
+     */
+    @Test
+    void aSourceWithOneDamagedChecksumRecordIsCopiedWithSoundOnes() throws Exception {
+        config("offsite", "");
+        for (int i = 0; i < 2; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        }
+        List<String> source = artifacts("local");
+        String wrong = "0".repeat(64);
+        Path sidecar = dir.resolve("local/" + source.get(0) + ".sha256");
+        String sha0 = Files.readString(sidecar).substring(0, 64);
+        Files.writeString(sidecar, wrong + "  " + Path.of(source.get(0)).getFileName() + "\n"); // the sidecar damaged
+        Path manifest = dir.resolve("local/" + source.get(1) + ".manifest.json");
+        String sha1 = Files.readString(dir.resolve("local/" + source.get(1) + ".sha256")).substring(0, 64);
+        Files.writeString(manifest, Files.readString(manifest).replace(sha1, wrong)); // the manifest damaged
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "offsite");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("the sidecar is damaged: going on with the bytes the manifest vouches for");
+        for (String key : source) {
+            String copy = key.replace("prod/", "vault/");
+            String name = Path.of(copy).getFileName().toString();
+            assertThat(Shell.ok(dir.resolve("offsite/vault/app"), "sha256sum", "-c", name + ".sha256")).contains(name + ": OK");
+            Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("offsite/" + copy + ".manifest.json")));
+            assertThat(m.get("sha256")).isEqualTo(key.equals(source.get(0)) ? sha0 : sha1);
+        }
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "offsite", "--all-backups");
+        assertThat(verify.exit()).as("the copies' records are sound: " + verify).isZero();
+        Cli.Result audit = cli.run("-c", "config.yaml", "verify", "nightly", "--all-backups");
+        assertThat(audit.exit()).as("the source still reports both damages: " + audit).isEqualTo(3);
+        assertThat(audit.out()).contains("2 backups verified").doesNotContain("2 of 2 backups verified");
+    }
+
     @Test
     void aSourceBackupThatDoesNotMatchItsChecksumIsNotCopiedTheOthersAreAndTheFailureIsMailed() throws Exception {
         config("offsite", "notify: [{notifier: ops, on: failure}]");
