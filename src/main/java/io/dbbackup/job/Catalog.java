@@ -253,9 +253,9 @@ public final class Catalog {
             if (listing.backups().isEmpty() && !listing.unchecked().isEmpty()) {
                 String files = String.join(", ", listing.unchecked().stream().map(StoredObject::key).toList());
                 throw DbBackupException.integrity("job '" + job.name() + "' has no backup that can be checked in "
-                        + store(job).describe() + ": " + files + (listing.unchecked().size() == 1 ? " has" : " have")
-                        + " neither a .sha256 nor a manifest beside it, and a backup is never restored unchecked (put its "
-                        + "sidecar back beside it)");
+                        + store(job).describe() + ": " + files + (listing.unchecked().size() == 1
+                        ? " has neither a .sha256 nor a manifest beside it" : " have neither a .sha256 nor a manifest beside them")
+                        + ", and a backup is never restored unchecked (put the sidecar back beside the file)");
             }
             return listing.backups().stream().findFirst().map(Entry::key).orElseThrow(() -> noBackups(job));
         }
