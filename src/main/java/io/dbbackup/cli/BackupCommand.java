@@ -67,7 +67,9 @@ final class BackupCommand implements Callable<Integer> {
         Optional<Sharding.Shard> part = !all ? Optional.empty()
                 : shard != null ? Optional.of(Sharding.Shard.parse(shard)) : Sharding.fromEnvironment(root.main.env());
         Workspace ws = root.workspace();
-        List<JobConfig> selected = all ? new ArrayList<>(ws.config().jobs().values()) : jobs.stream().map(ws::job).toList();
+        // a job named twice runs once: two runs of one job in the same second would name the same key
+        List<JobConfig> selected = all ? new ArrayList<>(ws.config().jobs().values())
+                : jobs.stream().distinct().map(ws::job).toList();
         if (selected.isEmpty()) {
             throw DbBackupException.user("no jobs defined in " + ws.config().file());
         }

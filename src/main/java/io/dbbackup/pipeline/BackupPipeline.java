@@ -8,6 +8,7 @@ import io.dbbackup.codec.Sha256;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Compression;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.OperationContext;
@@ -130,8 +131,14 @@ public final class BackupPipeline {
                     r.compression() == Compression.NONE ? 0 : r.compressionLevel(),
                     r.encryptor() == null ? "none" : r.encryptor().describe(), hashing.count(), raw, sha, started,
                     clock.instant(), r.toolVersion(), info.get() == null ? java.util.Map.of() : info.get().facts());
+            // the .sha256 sidecar claims the key: another run that named the same key (the job started twice in one
+            // second, here or on another host) and got there first keeps its backup, sidecars and all
+            if (!r.store().putIfAbsent(key.sha256Key(), Sha256.sidecar(sha, key.fileName()), r.ctx())) {
+                throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "another run of job " + r.job() + " stored a backup "
+                        + "under " + key.key() + " first (the job was started twice in the same second); this run's "
+                        + "backup was discarded and the other one left as it is", null, true);
+            }
             sidecarsWritten = true;
-            r.store().put(key.sha256Key(), Sha256.sidecar(sha, key.fileName()), r.ctx());
             r.store().put(key.manifestKey(), manifest.toJson().getBytes(StandardCharsets.UTF_8), r.ctx());
             upload.commit();
             committed = true;

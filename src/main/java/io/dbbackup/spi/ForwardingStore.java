@@ -28,6 +28,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] content, OperationContext ctx) throws IOException {
+        return delegate.putIfAbsent(key, content, ctx);
+    }
+
+    @Override
     public InputStream open(String key) throws IOException {
         return delegate.open(key);
     }

@@ -141,6 +141,14 @@ public final class RateLimitedStore extends ForwardingStore {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] content, OperationContext ctx) throws IOException {
+        if (uploads != null) {
+            pace(uploads, content.length, ctx);
+        }
+        return delegate.putIfAbsent(key, content, ctx);
+    }
+
+    @Override
     public String describe() {
         List<String> limits = new ArrayList<>();
         if (uploads != null) {

@@ -109,4 +109,18 @@ public interface Store extends AutoCloseable {
             up.commit();
         }
     }
+
+    /**
+     * Writes a small object only when nothing is stored under {@code key}, and says whether it did: the {@code .sha256}
+     * sidecar claims a backup's key this way, so that two runs that name the same key (one job started twice in one
+     * second, on two hosts) cannot overwrite each other's backup. Default: a look, then {@link #put} — exact unless the
+     * other run writes within that one request; stores that can create a file exclusively override it.
+     */
+    default boolean putIfAbsent(String key, byte[] content, OperationContext ctx) throws IOException {
+        if (stat(key).isPresent()) {
+            return false;
+        }
+        put(key, content, ctx);
+        return true;
+    }
 }

@@ -101,6 +101,31 @@ class SqliteBackupCliTest {
         assertThat(SqliteFixture.fingerprint(plain)).isEqualTo(SqliteFixture.fingerprint(db));
     }
 
+    /** A job named twice runs once: two runs in one second would name one key. */
+    @Test
+    void aJobNamedTwiceRunsOnce() throws Exception {
+        config("zstd", "");
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "app", "app", "--parallel", "2", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat((List<?>) ((Map<?, ?>) io.dbbackup.core.Json.parse(r.out())).get("jobs")).hasSize(1);
+        assertThat(storeFiles()).hasSize(3);
+    }
+
+    /** Two stores whose paths lead to one folder through a link are one place: refused as any other spelling is. */
+    @Test
+    void aStorePathThatLinksToAnothersFolderIsRefused() throws Exception {
+        config("zstd", "");
+        Files.createDirectories(store);
+        Files.createSymbolicLink(dir.resolve("link"), store);
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, Files.readString(c).replace("stores:\n", "stores:\n  linked:\n    type: local\n    path: link\n")
+                .replace("datasources:\n", "datasources:\n  twin:\n    engine: sqlite\n    path: other/app.db\n")
+                + "  again:\n    datasource: twin\n    store: linked\n    prefix: prod\n");
+        Cli.Result r = cli.run("-c", "config.yaml", "config", "validate");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("job 'app' keeps its backups in the same folder");
+    }
+
     @Test
     void restoreIntoANewPathGivesIdenticalRows() throws Exception {
         config("zstd", "");

@@ -120,6 +120,27 @@ class BackupPipelineTest {
         assertThat(back.size()).isEqualTo(5_000_000);
     }
 
+    /**
+     * Two runs of one job in the same second name the same key. The one that claims the key with its sidecar first keeps
+     * its backup; the other fails (retryable, so a retry names a new key) and touches nothing of the first one's.
+     */
+    @Test
+    void aRunThatFindsItsKeyClaimedByAnotherFailsAndLeavesTheOthersBackupAlone() throws Exception {
+        LocalStore store = new LocalStore(dir.resolve("store"), true);
+        Path sidecar = dir.resolve("store").resolve(key.sha256Key());
+        Files.createDirectories(sidecar.getParent());
+        Files.writeString(sidecar, "the other run's digest  " + key.fileName() + "\n"); // claimed while this run dumped
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000, -1, new AtomicBoolean()), store)))
+                .isInstanceOf(DbBackupException.class)
+                .hasMessageContaining("another run of job job stored a backup under p/db/" + key.fileName() + " first")
+                .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.SYSTEM_ERROR))
+                .satisfies(e -> assertThat(((DbBackupException) e).retryable()).isTrue());
+        assertThat(Files.readString(sidecar)).startsWith("the other run's digest");
+        try (Stream<Path> s = files(dir.resolve("store"))) {
+            assertThat(s).containsExactly(sidecar); // no artifact, no manifest, no temp file of this run
+        }
+    }
+
     @Test
     void aDumpFailingMidwayLeavesNothingBehind() throws Exception {
         LocalStore store = new LocalStore(dir.resolve("store"), true);

@@ -117,6 +117,17 @@ public abstract class StoreContract {
         assertThat(store.stat("a/small.txt")).map(StoredObject::size).contains(5L);
     }
 
+    /** The sidecar that claims a backup's key: written only where nothing is, never over what another run stored. */
+    @Test
+    void putIfAbsentWritesOnlyWhereNothingIs() throws Exception {
+        assertThat(store.putIfAbsent("a/b.dump.sha256", "first".getBytes(StandardCharsets.UTF_8), ctx())).isTrue();
+        assertThat(read("a/b.dump.sha256")).isEqualTo("first");
+        assertThat(store.putIfAbsent("a/b.dump.sha256", "second".getBytes(StandardCharsets.UTF_8), ctx())).isFalse();
+        assertThat(read("a/b.dump.sha256")).isEqualTo("first");
+        assertThat(keys("a/")).containsExactly("a/b.dump.sha256");
+        assertNoLeftovers(store);
+    }
+
     @Test
     void nothingVisibleBeforeCommit() throws Exception {
         try (Upload up = store.upload("job/pending.dump", ctx())) {

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -79,6 +80,21 @@ public final class LocalStore implements Store {
             return new LocalUpload(target, temp, channel, ctx == null ? null : ctx.log());
         } catch (IOException e) {
             throw failure("create", target, e);
+        }
+    }
+
+    /**
+     * Exclusive: the content goes to a temporary file, which is then linked under the key — {@code link} fails when the
+     * name exists, in one step. A file system without hard links gets a look and a rename instead.
+     */
+    @Override
+    public boolean putIfAbsent(String key, byte[] content, OperationContext ctx) throws IOException {
+        LocalUpload up = (LocalUpload) upload(key, ctx);
+        try {
+            up.stream().write(content);
+            return up.commitIfAbsent();
+        } finally {
+            up.abort(); // nothing once committed; else the temporary file goes
         }
     }
 
@@ -219,9 +235,31 @@ public final class LocalStore implements Store {
         return "local " + root;
     }
 
+    /**
+     * The folder's real path: spelled any way, and reached through any symbolic link (a store path, or a folder on it,
+     * that links to another's), one folder is one location. The part that does not exist yet is taken as written.
+     */
     @Override
     public String location(String folder) {
-        return "local " + root.toAbsolutePath().normalize().resolve(folder).normalize() + "/";
+        Path p = root.toAbsolutePath().normalize().resolve(folder).normalize();
+        java.util.Deque<Path> missing = new java.util.ArrayDeque<>();
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) {
+            missing.push(existing.getFileName());
+            existing = existing.getParent();
+        }
+        Path real = p;
+        if (existing != null) {
+            try {
+                real = existing.toRealPath();
+                while (!missing.isEmpty()) {
+                    real = real.resolve(missing.pop());
+                }
+            } catch (IOException unreadable) {
+                real = p; // as written: the check still catches every spelling of it
+            }
+        }
+        return "local " + real + "/";
     }
 
     public Path root() {
@@ -282,6 +320,50 @@ public final class LocalStore implements Store {
 
         @Override
         public void commit() throws IOException {
+            finish();
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw failure("rename the finished upload onto", target, e);
+            }
+            done = true;
+            if (fsync) {
+                FolderSync.flush(target.getParent());
+            }
+        }
+
+        /** Commits unless {@code target} exists (then false, and {@link #abort} removes the temporary file). */
+        boolean commitIfAbsent() throws IOException {
+            finish();
+            try {
+                Files.createLink(target, temp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+                if (noLinks instanceof java.nio.file.FileSystemException f && Files.exists(target)) {
+                    return false;
+                }
+                try {
+                    Files.move(temp, target); // without REPLACE_EXISTING: refused when the name exists
+                } catch (FileAlreadyExistsException e) {
+                    return false;
+                } catch (IOException e) {
+                    throw failure("rename the finished upload onto", target, e);
+                }
+            } catch (IOException e) {
+                throw failure("link the finished upload as", target, e);
+            }
+            Files.deleteIfExists(temp);
+            done = true;
+            if (fsync) {
+                FolderSync.flush(target.getParent());
+            }
+            return true;
+        }
+
+        private void finish() throws IOException {
             if (done) {
                 throw new IOException("upload already finished");
             }
@@ -294,17 +376,6 @@ public final class LocalStore implements Store {
                 channel.close();
             } catch (IOException e) {
                 throw failure("flush", target, e);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw failure("rename the finished upload onto", target, e);
-            }
-            done = true;
-            if (fsync) {
-                FolderSync.flush(target.getParent());
             }
         }
 

@@ -209,8 +209,8 @@ class PhysicalBackupIT {
         Shell.ok(c.work, "zstd", "-q", "-3", "-f", raw.toString(), "-o", damaged.toString());
         String sha = Shell.ok(c.work, "sha256sum", damaged.toString()).split(" ")[0];
         Files.writeString(store.resolve(damagedKey + ".sha256"), sha + "  " + damaged.getFileName() + "\n");
-        Files.copy(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"),
-                store.resolve(damagedKey + ".manifest.json"));
+        io.dbbackup.testkit.Manifests.describing(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"), damagedKey,
+                damaged, sha, store.resolve(damagedKey + ".manifest.json"));
         try {
             Cli.Result shallow = run("verify", "phys", damaged.getFileName().toString());
             assertThat(shallow.exit()).as("the checksum alone cannot tell").isZero();

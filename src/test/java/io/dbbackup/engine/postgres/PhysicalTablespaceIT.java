@@ -118,7 +118,8 @@ class PhysicalTablespaceIT {
         Shell.ok(c.work, "zstd", "-q", "-3", "-f", raw.toString(), "-o", store.resolve(damagedKey).toString());
         String sha = Shell.ok(c.work, "sha256sum", store.resolve(damagedKey).toString()).split(" ")[0];
         Files.writeString(store.resolve(damagedKey + ".sha256"), sha + "  " + store.resolve(damagedKey).getFileName() + "\n");
-        Files.copy(store.resolve(backupKey + ".manifest.json"), store.resolve(damagedKey + ".manifest.json"));
+        io.dbbackup.testkit.Manifests.describing(store.resolve(backupKey + ".manifest.json"), damagedKey,
+                store.resolve(damagedKey), sha, store.resolve(damagedKey + ".manifest.json"));
         try {
             Cli.Result deep = run("verify", "phys", store.resolve(damagedKey).getFileName().toString(), "--deep");
             assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);

@@ -59,6 +59,22 @@ class LocalStoreTest extends StoreContract {
                 .containsExactly("prod/app/app-20261201-010000.sql.gz");
     }
 
+    /** Through a link, to a store's path or to a folder on it, one folder is one location (the shared-folder check). */
+    @Test
+    void aFolderReachedThroughALinkHasTheLocationOfTheRealOne() throws Exception {
+        Path real = Files.createDirectories(scratch.resolve("store6"));
+        Files.createSymbolicLink(scratch.resolve("link6"), real);
+        Files.createSymbolicLink(scratch.resolve("plink"), Files.createDirectories(real.resolve("p")));
+        String location = new LocalStore(real, false).location("p/small/");
+        assertThat(location).isEqualTo("local " + real.toRealPath() + "/p/small/");
+        assertThat(new LocalStore(scratch.resolve("link6"), false).location("p/small/")).isEqualTo(location);
+        assertThat(new LocalStore(scratch.resolve("plink"), false).location("small/")).isEqualTo(location);
+        assertThat(new LocalStore(scratch.resolve("link6/../store6"), false).location("p/small/")).isEqualTo(location);
+        assertThat(new LocalStore(scratch.resolve("not-yet"), false).location("p/small/"))
+                .isEqualTo("local " + scratch.toRealPath() + "/not-yet/p/small/");
+        assertThat(new LocalStore(scratch.resolve("other"), false).location("p/small/")).isNotEqualTo(location);
+    }
+
     @Test
     void aFailedWriteNamesTheStoreTheFileAndTheReason() throws Exception {
         LocalStore store = new LocalStore(scratch, false);
