@@ -36,10 +36,12 @@ public final class PipelinedOutputStream extends BlockOutputStream {
     }
 
     private void drain(OutputStream target) {
+        boolean ended = false;
         try {
             while (true) {
                 Block b = queue.take();
                 if (b == END) {
+                    ended = true;
                     break;
                 }
                 if (failure == null) {
@@ -52,6 +54,9 @@ public final class PipelinedOutputStream extends BlockOutputStream {
             }
         } catch (Throwable t) {
             failure = t;
+            if (ended) {
+                return; // the close below failed (a full disk on the last flush): the writer waits in join, not on the queue
+            }
             try {
                 // keep taking blocks so that the writer never waits on a full queue, until it ends
                 for (Block b = queue.take(); b != END; b = queue.take()) {

@@ -156,7 +156,8 @@ public final class JobRunner {
         while (true) {
             attempt++;
             if (interruptedBy.get() != null) {
-                JobOutcome o = interrupted(job.name(), started, attempt - 1);
+                JobOutcome o = interrupted(job.name(), started, attempt - 1, attempt == 1
+                        ? "before it started: nothing was written" : "before its next attempt: nothing more was written");
                 notify(job, o);
                 return o;
             }
@@ -196,7 +197,7 @@ public final class JobRunner {
                 }
             }
             if (interruptedBy.get() != null) {
-                JobOutcome o = interrupted(job.name(), started, attempt);
+                JobOutcome o = interrupted(job.name(), started, attempt, "the partial backup was discarded");
                 notify(job, o);
                 return o;
             }
@@ -214,7 +215,7 @@ public final class JobRunner {
                 sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                JobOutcome o = interrupted(job.name(), started, attempt);
+                JobOutcome o = interrupted(job.name(), started, attempt, "while waiting to retry: nothing more was written");
                 notify(job, o);
                 return o;
             }
@@ -292,11 +293,12 @@ public final class JobRunner {
                 Redactor.redact(e.getMessage()), Redactor.redact(Failures.detail(e)), pruned);
     }
 
-    private JobOutcome interrupted(String job, Instant started, int attempts) {
+    /** {@code what}: what became of the job ("the partial backup was discarded", "before it started: ..."). */
+    private JobOutcome interrupted(String job, Instant started, int attempts, String what) {
         ExitStatus why = interruptedBy.get() == null ? ExitStatus.INTERRUPTED : interruptedBy.get();
+        String signal = "interrupted by " + (why == ExitStatus.TERMINATED ? "SIGTERM" : "SIGINT");
         return new JobOutcome(job, why, attempts, started, Duration.between(started, ws.clock().instant()), null, 0,
-                "interrupted by " + (why == ExitStatus.TERMINATED ? "SIGTERM" : "SIGINT") + "; the partial backup was discarded",
-                "", false);
+                signal + (what.startsWith("the ") ? "; " : " ") + what, "", false);
     }
 
     private void notify(JobConfig job, JobOutcome o) {

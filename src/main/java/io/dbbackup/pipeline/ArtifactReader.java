@@ -68,6 +68,7 @@ public final class ArtifactReader {
             problem = "malformed checksum sidecar " + key.sha256Key();
         } catch (NoSuchKeyException e) {
             problem = "no checksum sidecar " + key.sha256Key();
+            requireArtifact(key);
         } catch (IOException e) {
             throw Failures.map("cannot read " + key.sha256Key(), e);
         }
@@ -104,6 +105,21 @@ public final class ArtifactReader {
         if (warned.add(key.key())) {
             Log.get().warn(damaged + ": going on with the bytes the manifest vouches for", "manifest", key.manifestKey(),
                     "sha256", actual);
+        }
+    }
+
+    /**
+     * A sidecar that is gone with its backup is no damage: the backup was deleted since it was listed (a prune on
+     * another host, between a restore's check and its restore). Said as such, not as an integrity failure.
+     */
+    private void requireArtifact(BackupKey key) {
+        try {
+            if (store.stat(key.key()).isEmpty()) {
+                throw DbBackupException.system("backup " + key.key() + " is no longer in " + store.describe()
+                        + ": it was deleted since it was listed (a prune?)");
+            }
+        } catch (IOException e) {
+            throw Failures.map("cannot reach " + store.describe(), e);
         }
     }
 

@@ -70,6 +70,24 @@ class FullDiskIT {
         }
     }
 
+    /**
+     * A backup small enough to sit in the store's write buffer fills the disk only on the last flush, at commit. That
+     * failure used to hang the run for ever (the stage below had already taken its end marker), deaf to its timeout and
+     * to SIGTERM, with no notification: it must fail like any other full disk, at once.
+     */
+    @Test
+    void aDiskThatFillsOnTheLastFlushFailsTheBackupInsteadOfHangingIt() throws Exception {
+        Files.createDirectories(dir.resolve("medium"));
+        blobs(dir.resolve("medium/shop.db"), 12); // ~50 KiB stored: more than the tmpfs, less than the write buffer
+        Files.writeString(dir.resolve("config.yaml"), config("medium/shop.db", "store"));
+
+        String out = inFullNamespace("store", "32k", "timeout -s KILL 60 " + dbbackup("backup shop")
+                + "; echo \"exit=$?\"; echo '-- store:'; find store -type f | sort");
+
+        assertThat(out).as("failed, not killed by the timeout").contains("exit=2").contains("No space left on device");
+        assertThat(out.substring(out.indexOf("-- store:")).lines().skip(1)).as("nothing partial left").isEmpty();
+    }
+
     @Test
     void aFullScratchFolderIsSaidAsSuchNotAsAnUnreadableDatabase() throws Exception {
         Files.writeString(dir.resolve("config.yaml"), config("large/shop.db", "store"));

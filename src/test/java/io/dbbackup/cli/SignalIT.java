@@ -86,10 +86,14 @@ class SignalIT {
                     store: local
                     retry: {max_attempts: 3, delay: 1s}
                     notify: [{notifier: mail}, {notifier: hook}]
+                  later:
+                    datasource: slow
+                    store: local
+                    prefix: later
                 """.formatted(pidFile, smtp.port()));
 
         Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN, "DBBACKUP_TMPDIR", scratch.toString()),
-                "backup", "slow");
+                "backup", "slow", "later");
         try {
             long dumpPid = awaitDumpRunning(p, pidFile, store);
             assertThat(ProcessHandle.of(dumpPid)).as("dump child running").isPresent();
@@ -107,7 +111,10 @@ class SignalIT {
             assertThat(isAlive(dumpPid)).as("dump process " + dumpPid + " killed").isFalse();
             assertThat(files(store)).as("no partial object, sidecar or temp file").isEmpty();
             assertThat(files(scratch)).as("no scratch file").isEmpty();
-            assertThat(out).containsPattern("(?m)^slow +INTERRUPTED +1 ").contains("interrupted by " + signalName);
+            assertThat(out).containsPattern("(?m)^slow +INTERRUPTED +1 ").contains("interrupted by " + signalName
+                    + "; the partial backup was discarded");
+            assertThat(out).as("the job after it never started").containsPattern("(?m)^later +INTERRUPTED +0 ")
+                    .contains("interrupted by " + signalName + " before it started: nothing was written");
             assertThat(err).contains("interrupted: cancelling running jobs").doesNotContain("retrying")
                     .doesNotContain(WEBHOOK_TOKEN);
 

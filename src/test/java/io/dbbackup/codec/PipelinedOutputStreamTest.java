@@ -73,4 +73,38 @@ class PipelinedOutputStreamTest {
             out.close();
         }).hasMessageContaining("disk full");
     }
+
+    /**
+     * The stage below fails only when closed (a store's last buffered flush onto a full disk): close must report it,
+     * not wait for ever for an end marker it already took (the backup hung, deaf to its timeout and to SIGTERM).
+     */
+    @Test
+    void aFailureOfTheLastFlushBelowReachesCloseInsteadOfHangingIt() throws Exception {
+        OutputStream below = new OutputStream() {
+            @Override
+            public void write(int b) {
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+            }
+
+            @Override
+            public void close() throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        OutputStream out = new PipelinedOutputStream(below, "stage-below", 1024, 2);
+        out.write(new byte[10_000]);
+        java.util.concurrent.CompletableFuture<Throwable> closing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                out.close();
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        Throwable t = closing.get(10, java.util.concurrent.TimeUnit.SECONDS); // hung for ever before
+        org.assertj.core.api.Assertions.assertThat(t).isInstanceOf(IOException.class).hasMessage("No space left on device");
+    }
 }
