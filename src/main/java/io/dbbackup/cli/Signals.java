@@ -52,17 +52,33 @@ final class Signals {
                 exitNow(s);
                 return;
             }
-            Thread watchdog = new Thread(() -> {
-                try {
-                    Thread.sleep(GRACE_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                exitNow(s);
-            }, "signal-grace");
-            watchdog.setDaemon(true);
-            watchdog.start();
+            exitAfterGrace(s);
         });
+    }
+
+    /**
+     * For a command that reports what a signal stopped (verify of many jobs, with notifications): it is {@code told},
+     * the operations are cancelled, and it gets the grace period to report whether or not one was open.
+     */
+    void cancelAndReport(io.dbbackup.job.Workspace ws, Consumer<ExitStatus> told) {
+        onSignal(s -> {
+            told.accept(s);
+            ws.cancelAll("signal " + s.name());
+            exitAfterGrace(s);
+        });
+    }
+
+    private static void exitAfterGrace(ExitStatus s) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            exitNow(s);
+        }, "signal-grace");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     /** Kills every tool this process started (none may outlive it half-fed), then exits with the signal's code. */

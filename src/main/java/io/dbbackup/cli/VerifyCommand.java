@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Re-read a stored backup: check its SHA-256 and that it decodes to the end (exit 3 if not).")
 final class VerifyCommand implements Callable<Integer> {
@@ -158,10 +159,25 @@ final class VerifyCommand implements Callable<Integer> {
         int unreadable = 0;
         boolean onlyIntegrity = true;
         Catalog catalog = new Catalog(ws);
+        // a signal (a CronJob's deadline) stops the read under way; the job it stopped is reported (and notified) as
+        // interrupted, the summary printed, and the process then exits with the signal's code
+        AtomicReference<ExitStatus> stopped = new AtomicReference<>();
+        if (root.main.signals() != null) {
+            root.main.signals().cancelAndReport(ws, stopped::set);
+        }
         for (JobConfig j : jobs) {
             Instant started = ws.clock().instant();
             List<String> problems = new ArrayList<>();
             StringBuilder toolOutput = new StringBuilder();
+            if (stopped.get() != null) {
+                String error = interruption(stopped.get()) + " before the check of job " + j.name() + " began";
+                rows.add(failedRow(j.name(), null, stopped.get(), error));
+                if (!json) {
+                    root.out.println("INTERRUPTED " + j.name() + ": " + error);
+                }
+                report(ws, j, started, null, List.of(error), "");
+                break;
+            }
             List<Catalog.Entry> entries;
             try {
                 Catalog.Listing listing = catalog.listing(j);
@@ -220,6 +236,9 @@ final class VerifyCommand implements Callable<Integer> {
                 if (part != null && !part.contains(e.key().key())) {
                     continue; // another run's part
                 }
+                if (stopped.get() != null) {
+                    break;
+                }
                 checked++;
                 try {
                     Verifier.Result r = verifier.verify(j, e.key(), deep); // listed just now: no lookup per backup
@@ -233,6 +252,16 @@ final class VerifyCommand implements Callable<Integer> {
                         root.out.println("ok     " + e.key().key() + details(r));
                     }
                 } catch (DbBackupException ex) {
+                    if (stopped.get() != null) { // not a finding about the backup: its check was cut short
+                        checked--;
+                        String error = interruption(stopped.get()) + ": the check of " + e.key().key() + " did not finish";
+                        problems.add(error);
+                        rows.add(failedRow(j.name(), e.key().key(), stopped.get(), error));
+                        if (!json) {
+                            root.out.println("INTERRUPTED " + e.key().key() + ": " + error);
+                        }
+                        break;
+                    }
                     failed++;
                     onlyIntegrity &= ex.status() == ExitStatus.INTEGRITY;
                     String error = Redactor.redact(ex.getMessage());
@@ -249,8 +278,12 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
             report(ws, j, started, newest, problems, toolOutput.toString());
+            if (stopped.get() != null) {
+                break;
+            }
         }
-        int code = failed + empty + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
+        int code = stopped.get() != null ? stopped.get().code()
+                : failed + empty + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
         int verified = checked - failed;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -269,6 +302,9 @@ final class VerifyCommand implements Callable<Integer> {
                 p.put("stored", stored);
                 m.put("subset", p);
             }
+            if (stopped.get() != null) {
+                m.put("interrupted", interruption(stopped.get()));
+            }
             m.put("backups", rows);
             root.out.println(Json.pretty(m));
         } else {
@@ -277,9 +313,13 @@ final class VerifyCommand implements Callable<Integer> {
                     + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
                     + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
                     + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + " stored backups)")
-                    + " (exit " + code + ")");
+                    + (stopped.get() == null ? "" : "; " + interruption(stopped.get())) + " (exit " + code + ")");
         }
         return code;
+    }
+
+    private static String interruption(ExitStatus signal) {
+        return "interrupted by " + (signal == ExitStatus.TERMINATED ? "SIGTERM" : "SIGINT");
     }
 
     private static Map<String, Object> failedRow(String job, String key, ExitStatus status, String error) {

@@ -83,6 +83,21 @@ public final class Verifier {
         }
     }
 
+    /** Reads {@code in} to its end, stopping with the operation (a signal): 256 KiB reads, as ArtifactReader's drain. */
+    private static long drain(InputStream in, OperationContext ctx) throws IOException {
+        if (ctx == null) {
+            return ArtifactReader.drain(in);
+        }
+        byte[] buf = new byte[256 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf, 0, buf.length)) >= 0) {
+            total += n;
+            ctx.cancellation().throwIfCancelled();
+        }
+        return total;
+    }
+
     /**
      * The engine's check, then the rest of the stream (whatever its tool left unread) against the SHA-256,
      * which is only checked at the end. When the engine finds the backup damaged, the rest is read too: a
@@ -112,13 +127,13 @@ public final class Verifier {
         return verdict;
     }
 
-    /** {@code k}, known to be in the job's store (from a listing): not looked up again. */
+    /**
+     * {@code k}, known to be in the job's store (from a listing): not looked up again. In an operation of its own either
+     * way, so that a signal stops the read (and the command reports what it stopped) instead of ending the process.
+     */
     public Result verify(JobConfig job, BackupKey k, boolean deep) {
-        if (!deep) {
-            return verify(job, k, null);
-        }
         try (Workspace.Operation op = ws.operation("verify-" + job.name())) {
-            return verify(job, k, op.context());
+            return verify(job, k, op.context(), deep);
         }
     }
 
@@ -127,7 +142,11 @@ public final class Verifier {
      * stop the check's tools too), or only read back when {@code deepIn} is null.
      */
     public Result verify(JobConfig job, BackupKey k, OperationContext deepIn) {
-        boolean deep = deepIn != null;
+        return verify(job, k, deepIn, deepIn != null);
+    }
+
+    /** {@code ctx}: the operation the read runs in (null: none, nothing can stop it but its end). */
+    private Result verify(JobConfig job, BackupKey k, OperationContext ctx, boolean deep) {
         Catalog catalog = new Catalog(ws);
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
         String sha = reader.expectedSha256(k);
@@ -140,10 +159,10 @@ public final class Verifier {
             InputStream in = progress.watch(decoded);
             if (deep) {
                 io.dbbackup.pipeline.TeeInputStream counting = io.dbbackup.pipeline.TeeInputStream.counting(in);
-                String verdict = checkDump(ws.datasource(job.datasource()).engine(), k, counting, deepIn);
+                String verdict = checkDump(ws.datasource(job.datasource()).engine(), k, counting, ctx);
                 result = new Result(k, sha, counting.count(), verdict);
             } else {
-                result = new Result(k, sha, ArtifactReader.drain(in));
+                result = new Result(k, sha, drain(in, ctx));
             }
             storedBytes = decoded.storedBytes();
         } catch (IOException e) {

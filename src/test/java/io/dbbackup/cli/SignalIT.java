@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -462,6 +463,63 @@ class SignalIT {
     }
 
     /** The built jar as a subprocess with the test-only engine, in {@code dir}. */
+    /**
+     * The daily check (verify --all --notify, run by a CronJob with a deadline) stopped by SIGTERM mid-read: it used to
+     * exit at once with no summary and no notification. The job it stopped is reported as interrupted, notified, and
+     * the process exits 143 within seconds.
+     */
+    @Test
+    void sigtermDuringVerifyAllReportsAndNotifiesTheInterruptedCheck() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  noise:
+                    engine: fake
+                    command: [sh, -c, 'head -c 3000000 /dev/urandom']
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                  hook:
+                    type: webhook
+                    url_env: WEBHOOK_URL
+                jobs:
+                  noise:
+                    datasource: noise
+                    store: local
+                    notify: [{notifier: hook, on: always}]
+                """);
+        Process backup = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN), "backup", "noise");
+        assertThat(backup.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(backup.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+        assertThat(webhook.take(Duration.ofSeconds(5))).as("the backup's own report").isNotNull();
+
+        // 3 MB read at 256 KiB/s: about 12 s, stopped after 3
+        Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN),
+                "--limit-download", "256KiB", "verify", "--all", "--notify");
+        try {
+            Thread.sleep(3000);
+            assertThat(p.isAlive()).as("still reading").isTrue();
+            long t0 = System.nanoTime();
+            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String out = Files.readString(dir.resolve("out.txt"));
+            System.out.println("---- verify --all after SIGTERM: exit " + p.exitValue() + " after " + ms + " ms\n" + out
+                    + Files.readString(dir.resolve("err.txt")));
+            assertThat(p.exitValue()).isEqualTo(143);
+            assertThat(ms).as("exits within a few seconds").isLessThan(5000);
+            assertThat(out).contains("INTERRUPTED noise/noise-").contains("interrupted by SIGTERM: the check of noise/noise-")
+                    .contains("0 of 0 backups verified; interrupted by SIGTERM (exit 143)");
+            WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
+            assertThat(hook).as("the interrupted check is notified").isNotNull();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> report = (Map<String, Object>) Json.parse(hook.body());
+            assertThat(report).containsEntry("job", "noise").containsEntry("succeeded", false);
+            assertThat(hook.body()).contains("interrupted by SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private Process startJar(String... args) throws Exception {
         return startJar(Map.of(), args);
     }
