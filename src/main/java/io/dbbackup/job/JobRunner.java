@@ -153,11 +153,12 @@ public final class JobRunner {
     private JobOutcome runJob(JobConfig job, Options options, ScheduledExecutorService timers) {
         Instant started = ws.clock().instant();
         int attempt = 0;
+        DbBackupException last = null; // the failure of the attempt before, which an interruption must not hide
         while (true) {
             attempt++;
             if (interruptedBy.get() != null) {
                 JobOutcome o = interrupted(job.name(), started, attempt - 1, attempt == 1
-                        ? "before it started: nothing was written" : "before its next attempt: nothing more was written");
+                        ? "before it started: nothing was written" : "before its next attempt: nothing more was written", last);
                 notify(job, o);
                 return o;
             }
@@ -197,7 +198,7 @@ public final class JobRunner {
                 }
             }
             if (interruptedBy.get() != null) {
-                JobOutcome o = interrupted(job.name(), started, attempt, "the partial backup was discarded");
+                JobOutcome o = interrupted(job.name(), started, attempt, "the partial backup was discarded", null);
                 notify(job, o);
                 return o;
             }
@@ -209,13 +210,15 @@ public final class JobRunner {
                 notify(job, o);
                 return o;
             }
+            last = failure;
             Duration pause = jittered(job.retry().delayAfter(attempt));
             ws.log().info("retrying", "job", job.name(), "in", pause.toMillis() + "ms");
             try {
                 sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                JobOutcome o = interrupted(job.name(), started, attempt, "while waiting to retry: nothing more was written");
+                JobOutcome o = interrupted(job.name(), started, attempt, "while waiting to retry: nothing more was written",
+                        failure);
                 notify(job, o);
                 return o;
             }
@@ -293,12 +296,20 @@ public final class JobRunner {
                 Redactor.redact(e.getMessage()), Redactor.redact(Failures.detail(e)), pruned);
     }
 
-    /** {@code what}: what became of the job ("the partial backup was discarded", "before it started: ..."). */
-    private JobOutcome interrupted(String job, Instant started, int attempts, String what) {
+    /**
+     * {@code what}: what became of the job ("the partial backup was discarded", "before it started: ..."); {@code last}:
+     * the failure of the attempt before, when it was waiting to retry (its error and tool output stay in the report:
+     * on-call must see why the job was retrying, not only that a deadline stopped it).
+     */
+    private JobOutcome interrupted(String job, Instant started, int attempts, String what, DbBackupException last) {
         ExitStatus why = interruptedBy.get() == null ? ExitStatus.INTERRUPTED : interruptedBy.get();
         String signal = "interrupted by " + (why == ExitStatus.TERMINATED ? "SIGTERM" : "SIGINT");
+        String error = signal + (what.startsWith("the ") ? "; " : " ") + what;
+        if (last != null) {
+            error += "; attempt " + attempts + " had failed: " + last.getMessage();
+        }
         return new JobOutcome(job, why, attempts, started, Duration.between(started, ws.clock().instant()), null, 0,
-                signal + (what.startsWith("the ") ? "; " : " ") + what, "", false);
+                Redactor.redact(error), last == null ? "" : Redactor.redact(Failures.detail(last)), false);
     }
 
     private void notify(JobConfig job, JobOutcome o) {

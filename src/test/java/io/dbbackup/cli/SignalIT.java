@@ -520,6 +520,44 @@ class SignalIT {
         }
     }
 
+    /**
+     * A job failing and waiting to retry when a deadline's SIGTERM comes: the report says interrupted and still carries
+     * why it was retrying (it used to say only "interrupted", the tool's error lost).
+     */
+    @Test
+    void sigtermWhileWaitingToRetryKeepsTheFailureItWasRetrying() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  broken:
+                    engine: fake
+                    command: [sh, -c, 'head -c 1000 /dev/urandom; echo "pg_dump: error: simulated failure" >&2; exit 1']
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  broken:
+                    datasource: broken
+                    store: local
+                    retry: {max_attempts: 3, delay: 60s}
+                """);
+        Process p = startJar("backup", "broken");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(dir.resolve("err.txt")).contains("retrying")) {
+                assertThat(System.nanoTime()).as("the first attempt failed and waits to retry").isLessThan(deadline);
+                assertThat(p.isAlive()).isTrue();
+                Thread.sleep(50);
+            }
+            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(143);
+            String out = Files.readString(dir.resolve("out.txt"));
+            assertThat(out).containsPattern("(?m)^broken +INTERRUPTED +1 ").contains("interrupted by SIGTERM")
+                    .contains("attempt 1 had failed: ").contains("simulated failure");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private Process startJar(String... args) throws Exception {
         return startJar(Map.of(), args);
     }
