@@ -124,17 +124,20 @@ public final class SqliteEngine implements Engine {
     private void onlineBackup(Connection c, Path snapshot, OperationContext ctx) throws SQLException {
         SQLiteConnection conn = c.unwrap(SQLiteConnection.class);
         long sleep = sleepInterval.toMillis();
-        int rc = conn.getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
-            if (remaining > 0 && sleep > 0 && !ctx.cancellation().isCancelled()) {
-                try {
-                    Thread.sleep(sleep); // between steps: writers get the database
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        try (WriterHold hold = new WriterHold(path, ctx)) {
+            int rc = conn.getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
+                hold.observe(remaining);
+                if (remaining > 0 && sleep > 0 && !hold.holding() && !ctx.cancellation().isCancelled()) {
+                    try {
+                        Thread.sleep(sleep); // between steps: writers get the database
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
+            }, (int) Math.max(1, sleep), BUSY_RETRIES, pagesPerStep);
+            if (rc != 0 && rc != 101) { // SQLITE_OK, SQLITE_DONE
+                throw new SQLException("online backup failed with SQLite result code " + rc, null, rc);
             }
-        }, (int) Math.max(1, sleep), BUSY_RETRIES, pagesPerStep);
-        if (rc != 0 && rc != 101) { // SQLITE_OK, SQLITE_DONE
-            throw new SQLException("online backup failed with SQLite result code " + rc, null, rc);
         }
     }
 

@@ -1,0 +1,93 @@
+package io.dbbackup.engine.sqlite;
+
+import io.dbbackup.spi.OperationContext;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Keeps an online backup from starting over for ever. SQLite's backup API copies a few pages per step and lets writers
+ * in between; a write by another connection between two steps makes it start over from the first page, so a database
+ * written more often than a whole copy takes (an application's heartbeat every second) is never backed up. This watches
+ * the pages left after each step: once the copy has started over {@link #MAX_RESTARTS} times, it takes the database's
+ * write lock on a connection of its own ({@code BEGIN IMMEDIATE}: readers, the copy among them, go on; writers wait)
+ * until the copy is done, and says so.
+ */
+final class WriterHold implements AutoCloseable {
+    static final int MAX_RESTARTS = 3;
+
+    private final Path db;
+    private final OperationContext ctx;
+    private long last = Long.MAX_VALUE;
+    private int restarts;
+    private boolean tried;
+    private Connection held;
+
+    WriterHold(Path db, OperationContext ctx) {
+        this.db = db;
+        this.ctx = ctx;
+    }
+
+    /** Called after each step with the pages left; more than after the step before means the copy started over. */
+    void observe(long remaining) {
+        if (remaining > last) {
+            restarts++;
+            if (restarts >= MAX_RESTARTS && !tried) {
+                take();
+            }
+        }
+        last = remaining;
+    }
+
+    boolean holding() {
+        return held != null;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    private void take() {
+        tried = true;
+        Connection c = null;
+        try {
+            c = SqliteEngine.open(db, false);
+            try (Statement st = c.createStatement()) {
+                st.execute("BEGIN IMMEDIATE");
+            }
+            held = c;
+            ctx.log().warn("SQLite database " + db + " was written " + restarts + " times during its online backup, which "
+                    + "starts over after each write: writers wait for the rest of the copy (as with strategy: vacuum)",
+                    "restarts", restarts);
+        } catch (SQLException e) {
+            ctx.log().warn("SQLite database " + db + " keeps being written during its online backup, which starts over "
+                    + "after each write, and its writers could not be held off (" + e.getMessage() + "): the copy goes on "
+                    + "and may not finish before the job's timeout", "restarts", restarts);
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // nothing held
+                }
+            }
+        }
+    }
+
+    /** Lets the writers in again. */
+    @Override
+    public void close() {
+        if (held == null) {
+            return;
+        }
+        try (Connection c = held; Statement st = c.createStatement()) {
+            st.execute("ROLLBACK");
+        } catch (SQLException e) {
+            ctx.log().warn("could not end the hold on SQLite database " + db + "'s writers; closing its connection ends it",
+                    "error", e.getMessage());
+        } finally {
+            held = null;
+        }
+    }
+}
