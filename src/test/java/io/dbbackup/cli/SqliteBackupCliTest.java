@@ -769,6 +769,21 @@ class SqliteBackupCliTest {
         assertThat(vanished.exit()).isEqualTo(2);
         assertThat(vanished.err()).contains("does not exist");
         assertThat(storeFiles()).isEqualTo(before);
+
+        Files.createDirectories(db); // a path that names a folder
+        Cli.Result folder = cli.run("-c", "config.yaml", "backup", "app", "--prune");
+        assertThat(folder.exit()).isEqualTo(2);
+        assertThat(folder.err()).contains("SQLite database " + db + " is a folder, not a file");
+        Files.delete(db);
+
+        // an empty file is an empty database: backed up, with a warning (a wrong path, a truncated file?)
+        Files.createFile(db);
+        Cli.Result empty = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(empty.exit()).as(empty.toString()).isZero();
+        assertThat(empty.err()).contains("SQLite database " + db + " holds no tables");
+        Files.delete(db);
+        assertThat(cli.run("-c", "config.yaml", "prune", "app").exit()).isZero(); // keep_last 1: the empty one stays
+        assertThat(storeFiles()).hasSize(3).isNotEqualTo(before);
         try (Stream<Path> s = Files.walk(store)) {
             assertThat(s.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
         }

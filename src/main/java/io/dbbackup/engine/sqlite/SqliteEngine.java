@@ -111,6 +111,10 @@ public final class SqliteEngine implements Engine {
                 throw DbBackupException.permanent(e.getMessage(), e);
             }
             ctx.log().debug("sqlite snapshot ready", "bytes", Files.size(snapshot));
+            if (tables(snapshot) == 0) { // a legal database, but more often a wrong path or a file an application truncated
+                ctx.log().warn("SQLite database " + path + " holds no tables: backed up as it is; check that this is the "
+                        + "database the application writes");
+            }
             try (InputStream in = Files.newInputStream(snapshot)) {
                 in.transferTo(out);
             }
@@ -171,7 +175,8 @@ public final class SqliteEngine implements Engine {
 
     private void requireDatabaseFile() throws IOException {
         if (!Files.isRegularFile(path)) {
-            throw DbBackupException.permanent("SQLite database " + path + " does not exist", null);
+            throw DbBackupException.permanent("SQLite database " + path + (Files.isDirectory(path) ? " is a folder, not a file"
+                    : " does not exist"), null);
         }
         byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
@@ -187,6 +192,16 @@ public final class SqliteEngine implements Engine {
         cfg.setReadOnly(readOnly);
         cfg.setBusyTimeout(30_000);
         return DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
+    }
+
+    private static int tables(Path file) throws IOException {
+        try (Connection c = open(file, true); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from sqlite_schema where type = 'table'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IOException("cannot read the snapshot of " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static String sqliteVersion(Connection c) throws SQLException {
