@@ -45,10 +45,6 @@ final class WriterHold implements AutoCloseable {
         return held != null;
     }
 
-    int restarts() {
-        return restarts;
-    }
-
     private void take() {
         tried = true;
         Connection c = null;

@@ -342,7 +342,7 @@ public final class LocalStore implements Store {
             } catch (FileAlreadyExistsException e) {
                 return false;
             } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
-                if (noLinks instanceof java.nio.file.FileSystemException f && Files.exists(target)) {
+                if (Files.exists(target)) {
                     return false;
                 }
                 try {
