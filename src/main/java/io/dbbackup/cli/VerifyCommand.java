@@ -319,7 +319,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static String interruption(ExitStatus signal) {
-        return "interrupted by " + (signal == ExitStatus.TERMINATED ? "SIGTERM" : "SIGINT");
+        return "interrupted by " + signal.signal();
     }
 
     private static Map<String, Object> failedRow(String job, String key, ExitStatus status, String error) {

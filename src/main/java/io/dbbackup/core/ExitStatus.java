@@ -26,6 +26,11 @@ public enum ExitStatus {
         return label;
     }
 
+    /** The signal an interruption came by: SIGTERM for {@link #TERMINATED}, SIGINT otherwise. */
+    public String signal() {
+        return this == TERMINATED ? "SIGTERM" : "SIGINT";
+    }
+
     /** The more severe of two statuses, used when one run ends with several problems. */
     public ExitStatus worst(ExitStatus other) {
         return other.ordinal() > ordinal() ? other : this;

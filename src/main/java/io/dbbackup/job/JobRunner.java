@@ -141,7 +141,7 @@ public final class JobRunner {
         if (!interruptedBy.compareAndSet(null, why)) {
             return;
         }
-        ws.log().warn("interrupted: cancelling running jobs", "signal", why == ExitStatus.TERMINATED ? "SIGTERM" : "SIGINT");
+        ws.log().warn("interrupted: cancelling running jobs", "signal", why.signal());
         for (Workspace.Operation op : running) {
             op.cancellation().cancel(why.label());
         }
@@ -303,7 +303,7 @@ public final class JobRunner {
      */
     private JobOutcome interrupted(String job, Instant started, int attempts, String what, DbBackupException last) {
         ExitStatus why = interruptedBy.get() == null ? ExitStatus.INTERRUPTED : interruptedBy.get();
-        String signal = "interrupted by " + (why == ExitStatus.TERMINATED ? "SIGTERM" : "SIGINT");
+        String signal = "interrupted by " + why.signal();
         String error = signal + (what.startsWith("the ") ? "; " : " ") + what;
         if (last != null) {
             error += "; attempt " + attempts + " had failed: " + last.getMessage();

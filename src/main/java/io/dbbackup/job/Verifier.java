@@ -83,21 +83,6 @@ public final class Verifier {
         }
     }
 
-    /** Reads {@code in} to its end, stopping with the operation (a signal): 256 KiB reads, as ArtifactReader's drain. */
-    private static long drain(InputStream in, OperationContext ctx) throws IOException {
-        if (ctx == null) {
-            return ArtifactReader.drain(in);
-        }
-        byte[] buf = new byte[256 * 1024];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf, 0, buf.length)) >= 0) {
-            total += n;
-            ctx.cancellation().throwIfCancelled();
-        }
-        return total;
-    }
-
     /**
      * The engine's check, then the rest of the stream (whatever its tool left unread) against the SHA-256,
      * which is only checked at the end. When the engine finds the backup damaged, the rest is read too: a
@@ -162,7 +147,7 @@ public final class Verifier {
                 String verdict = checkDump(ws.datasource(job.datasource()).engine(), k, counting, ctx);
                 result = new Result(k, sha, counting.count(), verdict);
             } else {
-                result = new Result(k, sha, drain(in, ctx));
+                result = new Result(k, sha, ArtifactReader.drain(in, ctx == null ? null : ctx.cancellation()));
             }
             storedBytes = decoded.storedBytes();
         } catch (IOException e) {

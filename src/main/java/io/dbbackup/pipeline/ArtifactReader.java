@@ -196,12 +196,20 @@ public final class ArtifactReader {
 
     /** Reads {@code in} to its end and returns how many bytes it gave. */
     public static long drain(InputStream in) throws IOException {
+        return drain(in, null);
+    }
+
+    /** The same, stopping when {@code cancellation} (null: none) is cancelled (a signal) between two reads. */
+    public static long drain(InputStream in, io.dbbackup.spi.Cancellation cancellation) throws IOException {
         // 256 KiB reads, not transferTo's 8 KiB: a fraction of the calls into the native decoder
         byte[] buf = new byte[VERIFY_BUFFER];
         long total = 0;
         int n;
         while ((n = in.read(buf, 0, buf.length)) >= 0) {
             total += n;
+            if (cancellation != null) {
+                cancellation.throwIfCancelled();
+            }
         }
         return total;
     }

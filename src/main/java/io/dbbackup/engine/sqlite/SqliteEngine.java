@@ -104,14 +104,15 @@ public final class SqliteEngine implements Engine {
                 throw snapshotFailed(e, snapshot);
             }
             ctx.cancellation().throwIfCancelled();
+            int tables;
             try {
-                checkIntegrity(snapshot, "snapshot of " + path);
+                tables = checkIntegrity(snapshot, "snapshot of " + path);
             } catch (io.dbbackup.codec.IntegrityException e) {
                 // the source is damaged: a failed backup (exit 2), not a corrupt artifact (exit 3)
                 throw DbBackupException.permanent(e.getMessage(), e);
             }
             ctx.log().debug("sqlite snapshot ready", "bytes", Files.size(snapshot));
-            if (tables(snapshot) == 0) { // a legal database, but more often a wrong path or a file an application truncated
+            if (tables == 0) { // a legal database, but more often a wrong path or a file an application truncated
                 ctx.log().warn("SQLite database " + path + " holds no tables: backed up as it is; check that this is the "
                         + "database the application writes");
             }
@@ -194,16 +195,6 @@ public final class SqliteEngine implements Engine {
         return DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
     }
 
-    private static int tables(Path file) throws IOException {
-        try (Connection c = open(file, true); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select count(*) from sqlite_schema where type = 'table'")) {
-            rs.next();
-            return rs.getInt(1);
-        } catch (SQLException e) {
-            throw new IOException("cannot read the snapshot of " + file + ": " + e.getMessage(), e);
-        }
-    }
-
     private static String sqliteVersion(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select sqlite_version()")) {
             rs.next();
@@ -211,19 +202,24 @@ public final class SqliteEngine implements Engine {
         }
     }
 
-    /** Runs {@code PRAGMA integrity_check}; anything but "ok" is an integrity failure. */
-    static void checkIntegrity(Path file, String what) throws IOException {
-        try (Connection c = open(file, true); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+    /** Runs {@code PRAGMA integrity_check} (anything but "ok" is an integrity failure); returns how many tables it holds. */
+    static int checkIntegrity(Path file, String what) throws IOException {
+        try (Connection c = open(file, true); Statement st = c.createStatement()) {
             StringBuilder problems = new StringBuilder();
-            while (rs.next()) {
-                String line = rs.getString(1);
-                if (!"ok".equals(line)) {
-                    problems.append(line).append("; ");
+            try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+                while (rs.next()) {
+                    String line = rs.getString(1);
+                    if (!"ok".equals(line)) {
+                        problems.append(line).append("; ");
+                    }
                 }
             }
             if (problems.length() > 0) {
                 throw new io.dbbackup.codec.IntegrityException(what + " fails PRAGMA integrity_check: " + problems);
+            }
+            try (ResultSet rs = st.executeQuery("select count(*) from sqlite_schema where type = 'table'")) {
+                rs.next();
+                return rs.getInt(1);
             }
         } catch (SQLException e) {
             throw new io.dbbackup.codec.IntegrityException(what + " is not a readable SQLite database: " + e.getMessage(), e);
