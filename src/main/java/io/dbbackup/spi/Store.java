@@ -123,4 +123,18 @@ public interface Store extends AutoCloseable {
         put(key, content, ctx);
         return true;
     }
+
+    /**
+     * Whether {@code key} holds exactly {@code content}: a conditional write refused as taken may have been refused
+     * because of itself (the client sent it again after an answer lost on the way), and then the key is this run's.
+     * Another run that wrote the very same bytes is taken for this one: for a sidecar, the same digest of the same
+     * file name, so the same backup.
+     */
+    static boolean holds(Store store, String key, byte[] content) throws IOException {
+        try (InputStream in = store.open(key)) {
+            return java.util.Arrays.equals(in.readNBytes(content.length + 1), content);
+        } catch (NoSuchKeyException gone) {
+            return false;
+        }
+    }
 }

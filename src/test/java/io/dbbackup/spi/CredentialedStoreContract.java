@@ -31,6 +31,31 @@ public abstract class CredentialedStoreContract extends StoreContract {
     /** The secrets {@link #createStoreWithBadCredentials()} used: they must appear in no error or log line. */
     protected abstract List<String> badCredentialSecrets();
 
+    /**
+     * The store's conditional write alone, without the look that {@link Store#putIfAbsent} makes first: it stands for
+     * another run that wrote the key between this run's look and its write.
+     */
+    protected abstract boolean claimWithoutLooking(String key, byte[] content) throws IOException;
+
+    /**
+     * Two runs that name the same key in the same second, the other one's write landing between this one's look and
+     * its write: the service itself refuses the second write (S3 and Azure {@code If-None-Match: *}, SFTP's rename
+     * that does not replace), and what the first stored stays. The same bytes again (this run's own write sent again
+     * after a lost answer) are this run's.
+     */
+    @Test
+    void aWriteTheLookMissedIsStillRefusedByTheService() throws Exception {
+        store.put("c/b.dump.sha256", "first".getBytes(StandardCharsets.UTF_8), ctx());
+        assertThat(claimWithoutLooking("c/b.dump.sha256", "second".getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(read("c/b.dump.sha256")).isEqualTo("first");
+        assertThat(claimWithoutLooking("c/b.dump.sha256", "first".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(read("c/b.dump.sha256")).isEqualTo("first");
+        assertThat(claimWithoutLooking("c/new.dump.sha256", "third".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(read("c/new.dump.sha256")).isEqualTo("third");
+        assertThat(keys("c/")).containsExactly("c/b.dump.sha256", "c/new.dump.sha256");
+        assertNoLeftovers(store);
+    }
+
     @Test
     void badCredentialsGiveOneClearLineWithoutTheSecret() throws Exception {
         Store bad = createStoreWithBadCredentials();

@@ -82,7 +82,7 @@ public abstract class StoreContract {
         store.put(key, content.getBytes(StandardCharsets.UTF_8), ctx());
     }
 
-    private List<String> keys(String prefix) throws IOException {
+    protected List<String> keys(String prefix) throws IOException {
         return store.list(prefix).stream().map(StoredObject::key).toList();
     }
 

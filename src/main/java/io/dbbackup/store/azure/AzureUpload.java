@@ -2,6 +2,7 @@ package io.dbbackup.store.azure;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.spi.ChunkedUpload;
+import io.dbbackup.spi.KeyTakenException;
 import io.dbbackup.spi.OperationContext;
 
 import java.io.IOException;
@@ -36,12 +37,20 @@ final class AzureUpload extends ChunkedUpload {
     private final String name;
     private final String token = HexFormat.of().formatHex(RANDOM.generateSeed(4));
     private final Map<Integer, String> staged = new ConcurrentSkipListMap<>();
+    /** Sent with {@code If-None-Match: *}: stored only if no blob has the name ({@link AzureStore#putIfAbsent}). */
+    private boolean onlyIfAbsent;
 
     AzureUpload(AzureStore store, String name, OperationContext ctx) {
         super(store.settings().location(name), ctx, store.settings().concurrency(), "azure-block");
         this.store = store;
         this.cfg = store.settings();
         this.name = name;
+    }
+
+    /** This upload, to be stored only if no blob has its name: a taken name fails the commit with {@link KeyTakenException}. */
+    AzureUpload onlyIfAbsent() {
+        onlyIfAbsent = true;
+        return this;
     }
 
     /** The size of block {@code number} (1-based). */
@@ -89,6 +98,10 @@ final class AzureUpload extends ChunkedUpload {
             if (r.ok()) {
                 return;
             }
+            // 409 BlobAlreadyExists / 412 ConditionNotMet: a blob has the name (only a Put Blob carries the condition)
+            if (onlyIfAbsent && (r.status() == 409 || r.status() == 412) && query.isEmpty()) {
+                throw new KeyTakenException(location);
+            }
             if (!AzureErrors.damaged(r) || attempt >= DAMAGED_ATTEMPTS || aborted()) {
                 throw AzureErrors.map(action, location, r);
             }
@@ -101,6 +114,9 @@ final class AzureUpload extends ChunkedUpload {
     protected void commitWhole(byte[] data, int length) throws IOException {
         Map<String, String> headers = new TreeMap<>(blobHeaders());
         headers.put("x-ms-blob-type", "BlockBlob");
+        if (onlyIfAbsent) {
+            headers.put("If-None-Match", "*");
+        }
         putChecked("put", new TreeMap<>(), headers, data, length);
     }
 

@@ -2,6 +2,7 @@ package io.dbbackup.store.s3;
 
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
+import io.dbbackup.spi.KeyTakenException;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.ResumingInputStream;
@@ -176,6 +177,26 @@ public final class S3Store implements Store {
     }
 
     static final int RESUMES = 3;
+
+    /**
+     * A look, then a PutObject with {@code If-None-Match: *}: exact where the service takes the condition (AWS since
+     * 2024, MinIO, Ceph, R2, s3proxy); a service that ignores it leaves the look's window of one request.
+     */
+    @Override
+    public boolean putIfAbsent(String key, byte[] content, OperationContext ctx) throws IOException {
+        return stat(key).isEmpty() && claim(key, content, ctx);
+    }
+
+    /** The conditional write alone, without the look first (tests call it to stand for a run the look missed). */
+    boolean claim(String key, byte[] content, OperationContext ctx) throws IOException {
+        try (S3Upload up = new S3Upload(this, fullKey(key), ctx).onlyIfAbsent()) {
+            up.stream().write(content);
+            up.commit();
+            return true;
+        } catch (KeyTakenException e) {
+            return Store.holds(this, key, content);
+        }
+    }
 
     private ResponseInputStream<GetObjectResponse> get(String key, String full, Consumer<GetObjectRequest.Builder> more)
             throws IOException {

@@ -2,6 +2,7 @@ package io.dbbackup.store.s3;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.spi.ChunkedUpload;
+import io.dbbackup.spi.KeyTakenException;
 import io.dbbackup.spi.OperationContext;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -48,6 +49,8 @@ final class S3Upload extends ChunkedUpload {
     private final Map<Integer, CompletedPart> parts = new ConcurrentSkipListMap<>();
     private final Map<Integer, byte[]> partDigests = new ConcurrentSkipListMap<>();
     private volatile String uploadId;
+    /** Sent with {@code If-None-Match: *}: stored only if no object has the key ({@link S3Store#putIfAbsent}). */
+    private boolean onlyIfAbsent;
 
     S3Upload(S3Store store, String key, OperationContext ctx) {
         super("s3://" + store.settings().bucket() + "/" + key, ctx, store.settings().concurrency(), "s3-part");
@@ -55,6 +58,12 @@ final class S3Upload extends ChunkedUpload {
         this.cfg = store.settings();
         this.key = key;
         this.plan = new PartPlan(cfg.partSize());
+    }
+
+    /** This upload, to be stored only if no object has its key: a taken key fails the commit with {@link KeyTakenException}. */
+    S3Upload onlyIfAbsent() {
+        onlyIfAbsent = true;
+        return this;
     }
 
     @Override
@@ -195,10 +204,17 @@ final class S3Upload extends ChunkedUpload {
                 req.ssekmsKeyId(cfg.kmsKeyId());
             }
         }
+        if (onlyIfAbsent) {
+            req.ifNoneMatch("*");
+        }
         try {
             PutObjectRequest request = req.build();
             resendingDamaged("object", () -> store.client().putObject(request, body(data, length)));
         } catch (SdkException e) {
+            // 412: an object has the key; 409 (ConditionalRequestConflict): another write of it is under way
+            if (onlyIfAbsent && e instanceof S3Exception s && (s.statusCode() == 412 || s.statusCode() == 409)) {
+                throw new KeyTakenException(location);
+            }
             throw S3Errors.map("put", location, refusal(e));
         }
     }

@@ -5,6 +5,7 @@ import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
+import io.dbbackup.spi.KeyTakenException;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
@@ -201,10 +202,18 @@ public final class SftpStore implements Store {
         if (e instanceof SFTPException s && s.getStatusCode() == Response.StatusCode.PERMISSION_DENIED) {
             throw DbBackupException.permanent("sftp " + action + " " + cfg.where() + ":" + path + " failed: permission denied", null);
         }
-        if (!(e instanceof SFTPException)) {
+        if (!answered(e)) {
             disconnect(); // a transport failure: reconnect on next use
         }
         return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + reason(action, e), e);
+    }
+
+    /**
+     * Whether the server answered (a status other than OK): the session is fine. sshj also reports a connection lost
+     * while a request waited for its answer as an {@link SFTPException}, without a status (UNKNOWN).
+     */
+    static boolean answered(Throwable e) {
+        return e instanceof SFTPException s && s.getStatusCode() != Response.StatusCode.UNKNOWN;
     }
 
     /** Actions that write to the server's disk. */
@@ -304,6 +313,39 @@ public final class SftpStore implements Store {
             c.rm(target); // plain SFTP v3 rename refuses to replace: a short window without the old object
         }
         c.rename(temp, target);
+    }
+
+    /**
+     * Renames {@code temp} onto {@code target} only if nothing has that name: SFTP's own rename (version 3), which does
+     * not replace — OpenSSH makes it a hard link, refused in one step when the name exists. A refusal with the name
+     * taken is {@link KeyTakenException}.
+     */
+    void renameIfAbsent(SFTPClient c, String temp, String target) throws IOException {
+        try {
+            c.rename(temp, target);
+        } catch (SFTPException e) {
+            if (c.statExistence(target) != null) {
+                throw new KeyTakenException(cfg.where() + ":" + target);
+            }
+            throw e;
+        }
+    }
+
+    /** A look, then an upload renamed onto the key with {@link #renameIfAbsent}: exact on OpenSSH. */
+    @Override
+    public boolean putIfAbsent(String key, byte[] content, OperationContext ctx) throws IOException {
+        return stat(key).isEmpty() && claim(key, content, ctx);
+    }
+
+    /** The conditional write alone, without the look first (tests call it to stand for a run the look missed). */
+    boolean claim(String key, byte[] content, OperationContext ctx) throws IOException {
+        try (SftpUpload up = ((SftpUpload) upload(key, ctx)).onlyIfAbsent()) {
+            up.stream().write(content);
+            up.commit();
+            return true;
+        } catch (KeyTakenException e) {
+            return Store.holds(this, key, content);
+        }
     }
 
     @Override

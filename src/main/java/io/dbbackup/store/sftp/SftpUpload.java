@@ -1,5 +1,6 @@
 package io.dbbackup.store.sftp;
 
+import io.dbbackup.spi.KeyTakenException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Upload;
 import net.schmizz.sshj.sftp.SFTPClient;
@@ -32,6 +33,8 @@ final class SftpUpload implements Upload {
     private boolean fileClosed;
     private boolean committed;
     private boolean aborted;
+    /** Renamed onto the key only if nothing has it ({@link SftpStore#putIfAbsent}). */
+    private boolean onlyIfAbsent;
 
     SftpUpload(SftpStore store, SFTPClient sftp, SyncableFile file, String temp, String target, OperationContext ctx) {
         this.store = store;
@@ -78,6 +81,12 @@ final class SftpUpload implements Upload {
         };
     }
 
+    /** This upload, to be stored only if nothing has its key: a taken key fails the commit with {@link KeyTakenException}. */
+    SftpUpload onlyIfAbsent() {
+        onlyIfAbsent = true;
+        return this;
+    }
+
     @Override
     public OutputStream stream() {
         return stream;
@@ -100,8 +109,15 @@ final class SftpUpload implements Upload {
                 ctx.log().debug("the sftp server offers no fsync: the upload is on its disk when its system writes it", "file", temp);
             }
             closeFile();
-            store.rename(sftp, temp, target);
+            if (onlyIfAbsent) {
+                store.renameIfAbsent(sftp, temp, target);
+            } else {
+                store.rename(sftp, temp, target);
+            }
             committed = true;
+        } catch (KeyTakenException e) {
+            abort();
+            throw e;
         } catch (IOException e) {
             abort();
             throw store.fail("commit", target, e);
@@ -143,7 +159,7 @@ final class SftpUpload implements Upload {
      */
     private void removeOverANewConnection(Throwable first) {
         Throwable e = first;
-        if (!(e instanceof net.schmizz.sshj.sftp.SFTPException)) { // the server answered: the session is fine
+        if (!SftpStore.answered(e)) { // else the server answered: the session is fine
             try {
                 store.sftp().rm(temp);
                 return;

@@ -45,6 +45,11 @@ class AzureStoreIT extends CredentialedStoreContract {
     }
 
     @Override
+    protected boolean claimWithoutLooking(String key, byte[] content) throws java.io.IOException {
+        return ((AzureStore) store).claim(key, content, ctx());
+    }
+
+    @Override
     protected Store createStoreWithBadCredentials() {
         AzureSettings good = AzureFixture.settings(azurite, CONTAINER, "bad/", 4L << 20, 2);
         return new AzureStore(new AzureSettings(good.accountUrl(), good.account(), good.container(), good.prefix(),

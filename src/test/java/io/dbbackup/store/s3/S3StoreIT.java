@@ -44,6 +44,11 @@ class S3StoreIT extends CredentialedStoreContract {
     }
 
     @Override
+    protected boolean claimWithoutLooking(String key, byte[] content) throws java.io.IOException {
+        return ((S3Store) store).claim(key, content, ctx());
+    }
+
+    @Override
     protected Store createStoreWithBadCredentials() {
         return storeWithBadCredentials(5L << 20);
     }

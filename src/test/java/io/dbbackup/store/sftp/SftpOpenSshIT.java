@@ -50,6 +50,11 @@ class SftpOpenSshIT extends CredentialedStoreContract {
 
     /** A key the server does not know, protected by a passphrase (the secret that must not leak). */
     @Override
+    protected boolean claimWithoutLooking(String key, byte[] content) throws java.io.IOException {
+        return ((SftpStore) store).claim(key, content, ctx());
+    }
+
+    @Override
     protected Store createStoreWithBadCredentials() throws Exception {
         return new SftpStore(new SftpSettings(ssh.host(), ssh.port(), ssh.user(), ssh.dataDir().toString(), strangerKey,
                 new Secret(STRANGER_PASSPHRASE, "test"), null, ssh.knownHosts(), List.of(), false,
@@ -114,7 +119,7 @@ class SftpOpenSshIT extends CredentialedStoreContract {
                 }
             });
             assertThat(t).as("the upload fails").isInstanceOf(java.io.IOException.class);
-            assertThat(ssh.files()).as("no partial file left on the server")
+            assertThat(ssh.files()).as(() -> "no partial file left on the server; failure: " + t + "; log:\n" + logText)
                     .noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
         }
     }

@@ -37,6 +37,11 @@ class SftpStoreIT extends CredentialedStoreContract {
     }
 
     @Override
+    protected boolean claimWithoutLooking(String key, byte[] content) throws java.io.IOException {
+        return ((SftpStore) store).claim(key, content, ctx());
+    }
+
+    @Override
     protected Store createStoreWithBadCredentials() throws Exception {
         return new SftpStore(SftpFixture.withPassword(ssh.host(), ssh.port(), ssh.user(), "/bad", WRONG_PASSWORD,
                 List.of(ssh.hostKeyFingerprint())));
