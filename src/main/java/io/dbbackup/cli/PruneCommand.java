@@ -27,6 +27,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -68,12 +69,25 @@ final class PruneCommand implements Callable<Integer> {
         boolean several = all || selected.size() > 1;
         List<Object> rendered = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
+        // a signal (a CronJob's deadline) stops the deletes between two backups; the job it stopped is reported (and
+        // notified) as interrupted, the jobs after it are not started, and the process exits with the signal's code
+        AtomicReference<ExitStatus> stopped = new AtomicReference<>();
+        if (root.main.signals() != null) {
+            root.main.signals().cancelAndReport(ws, stopped::set);
+        }
         for (JobConfig job : selected) {
+            if (stopped.get() != null) {
+                ws.log().warn("interrupted by " + stopped.get().signal() + " before the prune of job " + job.name()
+                        + " began", "job", job.name());
+                break;
+            }
             Instant started = ws.clock().instant();
             Pruner.Result r;
             try {
                 r = new Pruner(ws).prune(job, dryRun);
-            } catch (DbBackupException f) {
+            } catch (DbBackupException caught) {
+                DbBackupException f = stopped.get() == null ? caught
+                        : new DbBackupException(stopped.get(), caught.getMessage(), caught, false);
                 if (notify) {
                     Notifications.sendPrune(ws, job, started, null, f);
                 }
@@ -110,9 +124,10 @@ final class PruneCommand implements Callable<Integer> {
         if (json) {
             root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));
         } else if (several) {
-            root.out.println(JobRows.summary(statuses, dryRun ? "decided (dry run, nothing deleted)" : "pruned"));
+            root.out.println(JobRows.summary(statuses, dryRun ? "decided (dry run, nothing deleted)" : "pruned")
+                    + (stopped.get() == null ? "" : "; interrupted by " + stopped.get().signal()));
         }
-        return RunSummary.of(statuses).code();
+        return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
     }
 
     private static Map<String, Object> walJson(WalRetention.Decision wal) {

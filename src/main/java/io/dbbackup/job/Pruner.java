@@ -79,8 +79,19 @@ public final class Pruner {
         }
         Store store = catalog.store(job);
         List<BackupKey> pinnedMeanwhile = new ArrayList<>();
+        // a signal (a CronJob's deadline) stops the deletes between two backups: each one is deleted whole or not at all
+        try (Workspace.Operation op = ws.operation("prune-" + job.name())) {
+            return deleteAndFinish(job, store, op.cancellation(), keys, pinned, decision, deleted, pinnedMeanwhile,
+                    physical, leftovers);
+        }
+    }
+
+    private Result deleteAndFinish(JobConfig job, Store store, io.dbbackup.spi.Cancellation cancellation,
+            List<BackupKey> keys, java.util.Set<BackupKey> pinned, RetentionDecision decision, List<String> deleted,
+            List<BackupKey> pinnedMeanwhile, boolean physical, AbandonedUploads leftovers) {
         for (BackupKey k : decision.delete()) {
             try {
+                cancellation.throwIfCancelled();
                 // a `pin` on another host since the listing (a listing of many jobs can take a while): its marker is
                 // looked for right before the delete, and the backup kept
                 if (store.stat(k.pinKey()).isPresent()) {
@@ -92,6 +103,10 @@ public final class Pruner {
                 store.delete(k.key());
                 deleted.add(k.key());
                 ws.log().info("pruned", "job", job.name(), "key", k.key());
+            } catch (java.io.InterruptedIOException e) {
+                throw Failures.map("prune of job " + job.name() + " stopped before " + k.key() + ", "
+                        + (deleted.isEmpty() ? "nothing deleted" : "after deleting " + String.join(", ", deleted))
+                        + "; every backup is whole (a later prune goes on)", e);
             } catch (IOException e) {
                 throw Failures.map("cannot delete " + k.key() + " from " + store.describe() + deletedSoFar(deleted), e);
             }
@@ -110,6 +125,11 @@ public final class Pruner {
             decision = GfsPolicy.decide(keys, job.retention(), pinned);
         }
         // WAL after the backups: a failure here leaves surplus WAL, never a kept backup without its WAL
+        if (cancellation.isCancelled()) {
+            throw Failures.map("prune of job " + job.name() + " stopped after deleting " + (deleted.isEmpty() ? "nothing"
+                    : String.join(", ", deleted)) + ", before its WAL and leftovers (a later prune goes on)",
+                    new java.io.InterruptedIOException("cancelled: " + cancellation.reason()));
+        }
         WalRetention.Decision wal = physical ? walDecision(job, decision) : null;
         if (wal != null) {
             try {

@@ -521,6 +521,71 @@ class SignalIT {
     }
 
     /**
+     * A prune stopped by a CronJob's deadline (SIGTERM) mid-way: it used to exit at once, without a word or a
+     * notification. It stops between two backups (each deleted whole, sidecars and all, or not at all), says what it
+     * deleted, notifies, and exits 143.
+     */
+    @Test
+    void sigtermDuringPruneStopsBetweenBackupsReportsAndNotifies() throws Exception {
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  noise:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom']
+                stores:
+                  slow: {type: faulty, path: store, slow_deletes: true}
+                notifications:
+                  hook:
+                    type: webhook
+                    url_env: WEBHOOK_URL
+                jobs:
+                  noise:
+                    datasource: noise
+                    store: slow
+                    retention: {keep_last: 1}
+                    notify: [{notifier: hook, on: failure}]
+                """);
+        for (int minutes = -12; minutes <= -2; minutes += 2) {
+            Cli.Result made = quick(scratch, minutes).run("-c", "config.yaml", "backup", "noise");
+            assertThat(made.exit()).as(made.toString()).isZero();
+        }
+        Path store = dir.resolve("store");
+        assertThat(artifacts(store)).hasSize(6);
+
+        // 5 deletes of 700 ms each: stopped after the first or second
+        Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN), "prune", "noise", "--notify");
+        try {
+            Thread.sleep(1000);
+            assertThat(p.isAlive()).as("still deleting").isTrue();
+            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(dir.resolve("err.txt"));
+            System.out.println("---- prune after SIGTERM: exit " + p.exitValue() + "\n" + Files.readString(dir.resolve("out.txt")) + err);
+            assertThat(p.exitValue()).isEqualTo(143);
+            assertThat(err).contains("prune of job noise stopped before noise/noise-").contains("after deleting noise/noise-")
+                    .contains("every backup is whole");
+            List<String> left = artifacts(store);
+            assertThat(left).as("some deleted, the rest left").hasSizeBetween(2, 5);
+            List<String> sidecars = files(store).stream().map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".sha256")).map(n -> n.substring(0, n.length() - ".sha256".length())).sorted().toList();
+            assertThat(sidecars).as("every backup whole: a sidecar for each artifact left, none for a deleted one").isEqualTo(left);
+            WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
+            assertThat(hook).as("the interrupted prune is notified").isNotNull();
+            assertThat(hook.body()).contains("stopped before noise/noise-");
+            assertThat(Json.parse(hook.body())).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsEntry("job", "noise").containsEntry("succeeded", false);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static List<String> artifacts(Path store) throws IOException {
+        return files(store).stream().map(f -> f.getFileName().toString())
+                .filter(n -> !n.endsWith(".sha256") && !n.endsWith(".manifest.json") && !n.startsWith(".")).sorted().toList();
+    }
+
+    /**
      * A job failing and waiting to retry when a deadline's SIGTERM comes: the report says interrupted and still carries
      * why it was retrying (it used to say only "interrupted", the tool's error lost).
      */

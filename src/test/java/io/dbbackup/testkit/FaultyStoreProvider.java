@@ -25,6 +25,7 @@ import java.util.List;
  * a folder right after the folder was listed (a {@code pin} between a prune's listing and its deletes);
  * {@code delete_after_pin: true} deletes a backup right after its pin marker was written (a prune deleting it after
  * the {@code pin} had found it in its listing). {@code refuse_delete_of: .sha256} refuses to delete keys ending so.
+ * {@code slow_deletes: true} takes 700 ms to delete a backup (its sidecars at once), for a signal to land mid-prune.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -41,12 +42,15 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean pinAfterListing = s.bool("pin_after_listing").orElse(false);
         boolean deleteAfterPin = s.bool("delete_after_pin").orElse(false);
         String refuseDelete = s.string("refuse_delete_of").orElse(null);
+        boolean slowDeletes = s.bool("slow_deletes").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
         }
-        return new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished, slowReads, pinAfterListing,
+        FaultyStore store = new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished, slowReads, pinAfterListing,
                 deleteAfterPin, refuseDelete);
+        store.slowDeletes = slowDeletes;
+        return store;
     }
 
     static final class FaultyStore extends ForwardingStore {
@@ -58,6 +62,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private final boolean deleteAfterPin;
         /** Keys ending with this cannot be deleted ({@code refuse_delete_of: .sha256}); null: every delete works. */
         private final String refuseDelete;
+        private boolean slowDeletes;
 
         FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads,
                     boolean pinAfterListing, boolean deleteAfterPin, String refuseDelete) {
@@ -75,6 +80,14 @@ public final class FaultyStoreProvider implements StoreProvider {
         public void delete(String key) throws IOException {
             if (refuseDelete != null && key.endsWith(refuseDelete)) {
                 throw new IOException("faulty store: deleting " + key + " is denied");
+            }
+            if (slowDeletes && !key.endsWith(".sha256") && !key.endsWith(".manifest.json")) {
+                try {
+                    Thread.sleep(700);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted");
+                }
             }
             delegate.delete(key);
         }
