@@ -23,9 +23,12 @@ final class DecryptionOptions {
         Secret passphrase = null;
         if (passphraseEnv != null) {
             String value = main.env().get(passphraseEnv);
-            if (value == null || value.isEmpty()) {
-                throw DbBackupException.user("--passphrase-env: environment variable " + passphraseEnv + " is "
-                        + (value == null ? "not set" : "empty"));
+            if (value == null || value.isBlank()) {
+                // a name no shell could set is more likely the passphrase itself, typed where its variable's name belongs
+                boolean aName = passphraseEnv.matches("[A-Za-z_][A-Za-z0-9_]*");
+                throw DbBackupException.user("--passphrase-env: environment variable " + (aName ? passphraseEnv
+                        : "given (its name is not shown: it is not a variable name; is it the passphrase itself?)") + " is "
+                        + (value == null ? "not set" : value.isEmpty() ? "empty" : "only white space"));
             }
             passphrase = new Secret(value, "env " + passphraseEnv);
         }

@@ -75,12 +75,25 @@ public final class ConfigLoader {
         return load(file, file.toString());
     }
 
+    private static final long MAX_CONFIG_BYTES = 16L << 20;
+
     /** Loads {@code file}, naming it {@code label} (the path as the user typed it) in problems. */
     public Config load(Path file, String label) {
         Problems problems = new Problems(label, deferSecrets);
         String text;
         try {
+            if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
+                problems.error((Node) null, "cannot read the config file (not a regular file)"); // a FIFO would hang
+                throw new ConfigException(problems.sorted());
+            }
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_CONFIG_BYTES) {
+                problems.error((Node) null, "cannot read the config file (larger than 16 MiB: not a dbbackup config)");
+                throw new ConfigException(problems.sorted());
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            problems.error((Node) null, "cannot read the config file (it is not UTF-8 text)");
+            throw new ConfigException(problems.sorted());
         } catch (IOException e) {
             problems.error((Node) null, "cannot read the config file (" + YamlSection.reason(e) + ")");
             throw new ConfigException(problems.sorted());
@@ -101,6 +114,9 @@ public final class ConfigLoader {
             throw new ConfigException(problems.sorted());
         } catch (YamlEngineException e) {
             problems.error(Optional.empty(), "YAML error: " + e.getMessage().replace('\n', ' '));
+            throw new ConfigException(problems.sorted());
+        } catch (StackOverflowError e) {
+            problems.error(Optional.empty(), "YAML error: nested too deeply to be a dbbackup config");
             throw new ConfigException(problems.sorted());
         }
         if (root == null) {
@@ -312,6 +328,9 @@ public final class ConfigLoader {
                 && Arrays.stream(normalized.split("/", -1)).anyMatch(x -> x.isEmpty() || x.equals(".")))) {
             // './p' or 'p//' is the folder 'p' spelled otherwise: two jobs would share it unseen
             s.errorAtValue("prefix", "must be folder names separated by single '/' (no '.', '..', '//' or '\\')");
+        } else if (prefix.chars().anyMatch(Character::isISOControl)) {
+            // a newline in a folder name splits every log and summary line that names a key
+            s.errorAtValue("prefix", "must not hold control characters (a newline, a tab...)");
         }
         Optional<Compression> ownCompression = copy ? Optional.empty() : compression(s);
         DatasourceConfig dsc = ds.map(datasources::get).orElse(null);
@@ -362,6 +381,9 @@ public final class ConfigLoader {
         }
         if (ds.isEmpty() || st.isEmpty() || !datasources.containsKey(ds.get()) || !stores.containsKey(st.get())) {
             return null;
+        }
+        if (prefix.chars().anyMatch(Character::isISOControl)) {
+            return null; // said above; no folder can be made of it
         }
         if (!ownFolder(s, stores, st.get(), BackupKey.folder(prefix, dsc.engine().database()), jobFolders)) {
             return null;

@@ -53,7 +53,10 @@ final class YamlSection implements ConfigSection {
         if (node instanceof MappingNode m) {
             collect(m);
         } else if (!isNull(node)) {
-            problems.error(node, path + ": expected a mapping of keys, got " + describe(node));
+            // the whole file a single value: a secret file given as the config, maybe; its content is not repeated
+            problems.error(node, path.isEmpty() ? "the file is not a dbbackup config: expected a mapping of keys "
+                    + "(datasources, stores, jobs), got " + (node instanceof ScalarNode ? "a single value" : describe(node))
+                    : path + ": expected a mapping of keys, got " + describe(node));
         }
     }
 
@@ -104,7 +107,9 @@ final class YamlSection implements ConfigSection {
             return "a list";
         }
         if (n instanceof ScalarNode s) {
-            return "'" + s.getValue() + "'";
+            // a short value is shown; a long one (a secret file given as the config?) only by its length
+            return s.getValue().length() <= 40 && !s.getValue().contains("\n") ? "'" + s.getValue() + "'"
+                    : "a value of " + s.getValue().length() + " characters";
         }
         return "nothing";
     }
@@ -354,11 +359,22 @@ final class YamlSection implements ConfigSection {
 
     @Override
     public Optional<Path> path(String key) {
-        return string(key).filter(s -> !s.isBlank()).map(s -> {
+        Optional<String> given = string(key);
+        if (given.isPresent() && given.get().isBlank()) {
+            // an empty value (a template's optional variable rendered as "") must not make its entry vanish: a store,
+            // a job, a notifier or a job's encryption silently gone
+            problems.error(keyNode(key), at(key) + ": must name a file or folder, not an empty string");
+            return Optional.empty();
+        }
+        return given.map(s -> {
             Path p = Path.of(s.startsWith("~/") ? System.getProperty("user.home") + s.substring(1) : s);
             return p.isAbsolute() ? p.normalize() : baseDir.resolve(p).normalize();
         });
     }
+
+    /** A file or program name a message may repeat: a secret written in its place usually has other characters. */
+    private static final java.util.regex.Pattern SHOWN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_./~+@:-]{1,255}");
+    private static final long MAX_SECRET_FILE = 1 << 20;
 
     @Override
     public Optional<Secret> secret(String key) {
@@ -387,12 +403,13 @@ final class YamlSection implements ConfigSection {
             String var = envName.get();
             String value = env.get(var);
             Node at = value(key + "_env").orElse(node);
-            if (value == null || value.isEmpty()) {
+            if (value == null || value.isBlank()) {
                 // a name no shell could set is more likely the secret itself, written where its variable's name belongs
                 boolean aName = VARIABLE_NAME.matcher(var).matches();
                 String shown = aName ? var : "named in " + key + "_env (its name is not shown: it is not a variable name; "
                         + "is it the secret itself?)";
-                String why = at(key + "_env") + ": environment variable " + shown + (value == null ? " is not set" : " is empty");
+                String why = at(key + "_env") + ": environment variable " + shown + (value == null ? " is not set"
+                        : value.isEmpty() ? " is empty" : " holds only white space");
                 return Optional.of(Secret.unresolved(aName ? "env " + var : "the environment",
                         problems.secretProblem(at(key), at, why)));
             }
@@ -402,18 +419,29 @@ final class YamlSection implements ConfigSection {
             Node at = value(key + "_file").orElse(node);
             Path p = file.get();
             String why;
+            String raw = string(key + "_file").orElse("");
+            // a value that cannot be a file name (a secret written where its file's name belongs) is not repeated
+            String shown = SHOWN_NAME.matcher(raw).matches() ? p.toString()
+                    : "the file named in " + key + "_file (its name is not shown: is it the secret itself?)";
             try {
-                String content = Files.readString(p, StandardCharsets.UTF_8);
-                while (content.endsWith("\n") || content.endsWith("\r")) {
-                    content = content.substring(0, content.length() - 1);
+                if (Files.exists(p) && !Files.isRegularFile(p)) {
+                    // a FIFO would hang the load, /dev/zero fill the memory
+                    why = at(key + "_file") + ": " + shown + " is not a regular file";
+                } else if (Files.exists(p) && Files.size(p) > MAX_SECRET_FILE) {
+                    why = at(key + "_file") + ": " + shown + " is larger than 1 MiB: not a secret";
+                } else {
+                    String content = Files.readString(p, StandardCharsets.UTF_8);
+                    while (content.endsWith("\n") || content.endsWith("\r")) {
+                        content = content.substring(0, content.length() - 1);
+                    }
+                    if (!content.isBlank()) {
+                        warnIfShared(p, key + "_file", at);
+                        return Optional.of(new Secret(content, "file " + p));
+                    }
+                    why = at(key + "_file") + ": " + shown + (content.isEmpty() ? " is empty" : " holds only white space");
                 }
-                if (!content.isEmpty()) {
-                    warnIfShared(p, key + "_file", at);
-                    return Optional.of(new Secret(content, "file " + p));
-                }
-                why = at(key + "_file") + ": " + p + " is empty";
             } catch (IOException | SecurityException e) {
-                why = at(key + "_file") + ": cannot read " + p + " (" + reason(e) + ")";
+                why = at(key + "_file") + ": cannot read " + shown + " (" + reason(e) + ")";
             }
             return Optional.of(Secret.unresolved("file " + p, problems.secretProblem(at(key), at, why)));
         }
@@ -446,7 +474,9 @@ final class YamlSection implements ConfigSection {
         String source = "command " + argv.get(0);
         Optional<Path> exe = SecretCommand.executable(argv.get(0), baseDir, env);
         if (exe.isEmpty()) {
-            String why = at(k) + ": " + argv.get(0) + (argv.get(0).contains("/") ? " is not an executable file"
+            String program = SHOWN_NAME.matcher(argv.get(0)).matches() ? argv.get(0)
+                    : "the program named in " + k + " (its name is not shown: is it the secret itself?)";
+            String why = at(k) + ": " + program + (argv.get(0).contains("/") ? " is not an executable file"
                     : " was not found on PATH");
             return Optional.of(Secret.unresolved(source, problems.secretProblem(at(key), n, why)));
         }
@@ -525,6 +555,11 @@ final class YamlSection implements ConfigSection {
             out.add(new YamlSection(at(key) + "[" + i + "]", key, seq.getValue().get(i), problems, env, baseDir));
         }
         return out;
+    }
+
+    @Override
+    public Secret unusable(String key, Secret secret, String message) {
+        return Secret.unresolved(secret.source(), problems.secretProblem(at(key), keyNode(key), at(key) + ": " + message));
     }
 
     @Override

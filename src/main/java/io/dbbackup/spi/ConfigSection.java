@@ -77,6 +77,16 @@ public interface ConfigSection {
     /** Records a problem at {@code key} (or at the section itself when the key is absent). */
     void error(String key, String message);
 
+    /**
+     * A secret that was read but cannot be used (a webhook URL that is no URL): an error at {@code key} under {@code config
+     * validate}; under every other command, which defers secrets, the secret returned instead raises the problem when it is
+     * used — so a notifier's bad secret fails its notifications, not every job.
+     */
+    default Secret unusable(String key, Secret secret, String message) {
+        error(key, message);
+        return secret;
+    }
+
     /** Records a warning at {@code key}; warnings are printed but do not fail validation. */
     void warn(String key, String message);
 }

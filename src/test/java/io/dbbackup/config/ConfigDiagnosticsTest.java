@@ -40,4 +40,13 @@ class ConfigDiagnosticsTest {
         }
         Golden.check("config", name + ".expected", r.err());
     }
+
+    /** 20,000 nested lists: a 1,025-line StackOverflowError trace before; one line now. */
+    @org.junit.jupiter.api.Test
+    void aConfigNestedTooDeeplyIsOneLine() throws Exception {
+        Files.writeString(dir.resolve("deep.yaml"), "[".repeat(20_000));
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "deep.yaml", "config", "validate");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("deep.yaml:1:1: error: YAML error: nested too deeply to be a dbbackup config");
+    }
 }

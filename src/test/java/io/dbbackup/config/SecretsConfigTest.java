@@ -136,6 +136,53 @@ class SecretsConfigTest {
                 .hasMessage("config.yaml:4:20: error: datasources.db.password_file: cannot read /nonexistent/pw (no such file)");
     }
 
+    /** A template's optional value rendered as "": the key is refused, not taken as absent (the entry used to vanish). */
+    @Test
+    void anEmptyFileNameIsAnErrorNotAMissingKey() {
+        assertThatThrownBy(() -> load("password_file: \"\"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:5: error: datasources.db.password_file: must name a file or folder, not an empty string");
+    }
+
+    @Test
+    void aSecretOfOnlyWhiteSpaceIsRefused() throws Exception {
+        assertThatThrownBy(() -> load("password_env: BLANK", Map.of("BLANK", "   ")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:19: error: datasources.db.password_env: environment variable BLANK holds only white space");
+        Path f = Files.writeString(dir.resolve("pw.txt"), "  \n\t\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> load("password_file: pw.txt", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("datasources.db.password_file: " + f + " holds only white space");
+    }
+
+    /** /dev/zero filled the memory (exit 3, a stack trace on stdout); a FIFO hung the load. */
+    @Test
+    void aSecretFileThatIsNoRegularFileOrHugeIsRefusedAtOnce() throws Exception {
+        assertThatThrownBy(() -> load("password_file: /dev/zero", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: /dev/zero is not a regular file");
+        Path big = dir.resolve("big.txt");
+        try (var out = Files.newOutputStream(big)) {
+            out.write(new byte[(1 << 20) + 1]);
+        }
+        assertThatThrownBy(() -> load("password_file: big.txt", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith(big + " is larger than 1 MiB: not a secret");
+    }
+
+    /** The secret itself written where its file's or program's name belongs is not repeated. */
+    @Test
+    void aFileOrProgramNameThatLooksLikeASecretIsNotEchoed() {
+        assertThatThrownBy(() -> load("password_file: \"S3CRET-hunter2!Xy#\"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: cannot read the file named in password_file "
+                        + "(its name is not shown: is it the secret itself?) (no such file)");
+        assertThatThrownBy(() -> load("password_command: \"S3CRET-hunter2!Xy#\"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").contains("is it the secret itself?"));
+    }
+
     @Test
     void deferringLoadsWithTheSecretUnresolvedAndRevealingItFailsWithTheSameLine() throws Exception {
         Config c = loader("password_env: NOPE_NOT_SET", Map.of()).deferringSecrets().load(dir.resolve("config.yaml"), "config.yaml");

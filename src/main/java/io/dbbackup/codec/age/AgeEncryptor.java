@@ -43,7 +43,7 @@ public final class AgeEncryptor implements Encryptor {
             try {
                 writers.add(X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(AgeKeys.checkRecipient(r)));
             } catch (GeneralSecurityException e) {
-                throw new AgeKeys.KeyFormatException(0, "'" + r + "' is not an age X25519 recipient");
+                throw new AgeKeys.KeyFormatException(0, AgeKeys.shown(r) + " is not an age X25519 recipient");
             }
         }
         int n = recipients.size();

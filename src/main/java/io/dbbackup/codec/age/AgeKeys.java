@@ -75,9 +75,18 @@ public final class AgeKeys {
         try {
             X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r);
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new KeyFormatException(line, at + "'" + r + "' is not an age X25519 recipient (age1..., 62 characters)");
+            throw new KeyFormatException(line, at + shown(r) + " is not an age X25519 recipient (age1..., 62 characters)");
         }
         return r;
+    }
+
+    /**
+     * A value refused as a recipient, as a message may show it: quoted when it looks like a mistyped public key (age1...),
+     * else not at all — it may be a secret pasted into the wrong place.
+     */
+    static String shown(String r) {
+        return r.startsWith("age1") && r.length() <= 100 && r.chars().allMatch(c -> c > ' ' && c < 127) ? "'" + r + "'"
+                : "a value (not shown: it does not start with age1, it may be a secret)";
     }
 
     /** The recipients in a recipients file's text. */

@@ -30,8 +30,10 @@ public final class SqliteEngineProvider implements EngineProvider {
         }
         if (database == null) {
             database = defaultName(path);
-        } else if (!database.matches("[A-Za-z0-9._-]+")) {
-            s.error("database", "must be a plain name (letters, digits, '.', '_', '-'): it becomes part of object keys");
+        } else if (!database.matches("[A-Za-z0-9._-]+") || database.equals(".") || database.equals("..")) {
+            s.error("database", "must be a plain name (letters, digits, '.', '_', '-'; not '.' or '..'): it becomes a folder "
+                    + "in object keys");
+            return null;
         }
         return new SqliteEngine(path, database, strategy.equals("vacuum") ? SqliteEngine.Strategy.VACUUM
                 : SqliteEngine.Strategy.ONLINE, pages, sleep);

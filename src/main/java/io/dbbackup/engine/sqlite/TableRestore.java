@@ -93,7 +93,9 @@ final class TableRestore {
                     st.execute("BEGIN IMMEDIATE");
                     try {
                         Set<String> views = names(c, "backup", "view");
-                        List<String> tables = options.tables().isEmpty() ? List.copyOf(names(c, "backup", "table"))
+                        // every table's rows: full-text indexes' own tables (shadow tables) are filled by the index
+                        // itself as its rows go in; copied too, they collided with it (fts_config: UNIQUE failed)
+                        List<String> tables = options.tables().isEmpty() ? withoutShadowTables(c)
                                 : options.tables().stream().filter(t -> !views.contains(t)).toList();
                         for (String t : tables) {
                             copyTable(c, t, options.dataOnly(), ctx);
@@ -160,7 +162,65 @@ final class TableRestore {
             for (String sql : after) {
                 st.execute(sql);
             }
+            keepSequenceAhead(c, table);
         }
+    }
+
+    /**
+     * An AUTOINCREMENT table's high-water mark ({@code sqlite_sequence}) as the backup had it when it is ahead of the
+     * target's: the copy's rows alone set it to their largest id, and ids handed out before (rows deleted since) would
+     * be handed out again.
+     */
+    private static void keepSequenceAhead(Connection c, String table) throws SQLException {
+        if (!hasTable(c, "backup", "sqlite_sequence") || !hasTable(c, "main", "sqlite_sequence")) {
+            return;
+        }
+        Long seq = null;
+        try (PreparedStatement ps = c.prepareStatement("select seq from backup.sqlite_sequence where name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    seq = rs.getLong(1);
+                }
+            }
+        }
+        if (seq == null) {
+            return;
+        }
+        try (PreparedStatement up = c.prepareStatement("update main.sqlite_sequence set seq = max(seq, ?) where name = ?")) {
+            up.setLong(1, seq);
+            up.setString(2, table);
+            if (up.executeUpdate() == 0) {
+                try (PreparedStatement ins = c.prepareStatement("insert into main.sqlite_sequence (name, seq) values (?, ?)")) {
+                    ins.setString(1, table);
+                    ins.setLong(2, seq);
+                    ins.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static boolean hasTable(Connection c, String schema, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from " + schema + ".sqlite_master where type = 'table' and name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** The backup's tables, virtual ones included, without the tables a virtual table keeps for itself. */
+    private static List<String> withoutShadowTables(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select name from pragma_table_list where schema = 'backup' "
+                + "and type in ('table', 'virtual') and name not like 'sqlite\\_%' escape '\\' order by name")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     /** A view from the backup's own {@code CREATE VIEW}, with its triggers; a view or table of that name in place fails it. */

@@ -35,7 +35,7 @@ public final class WebhookNotifierProvider implements NotifierProvider {
             s.error("url", "missing required key 'url_env' or 'url_file' (the webhook URL usually holds a token, "
                     + "so it is read from the environment or a file)");
         }
-        url.ifPresent(u -> checkUrl(s, u));
+        url = url.map(u -> checkUrl(s, u));
         String method = s.choice("method", Set.of("post", "put")).orElse("post").toUpperCase(Locale.ROOT);
         WebhookSettings.Format format = s.choice("format", Set.of("json", "slack"))
                 .map(f -> WebhookSettings.Format.valueOf(f.toUpperCase(Locale.ROOT))).orElse(WebhookSettings.Format.JSON);
@@ -62,22 +62,23 @@ public final class WebhookNotifierProvider implements NotifierProvider {
     }
 
     /** Checks the URL without ever echoing it: it is a secret. */
-    private static void checkUrl(ConfigSection s, Secret url) {
+    private static Secret checkUrl(ConfigSection s, Secret url) {
         if (!url.available()) {
-            return; // read when a notification is sent, which then fails naming the key
+            return url; // read when a notification is sent, which then fails naming the key
         }
         String key = s.secretSourceKey("url").orElse("url_env");
         try {
             URI u = new URI(url.reveal().strip());
             if (u.getScheme() == null || !Set.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))
                     || u.getHost() == null) {
-                s.error(key, "the URL from " + url.source() + " is not an http:// or https:// URL with a host");
+                return s.unusable(key, url, "the URL from " + url.source() + " is not an http:// or https:// URL with a host");
             } else if (u.getScheme().equalsIgnoreCase("http") && !io.dbbackup.core.Loopback.is(u.getHost())) {
                 s.warn(key, "the URL from " + url.source() + " is plain http:// to another host: it and its token (and an "
                         + "authorization header) would cross the network unencrypted; use https://");
             }
         } catch (URISyntaxException e) {
-            s.error(key, "the URL from " + url.source() + " is not a valid URL");
+            return s.unusable(key, url, "the URL from " + url.source() + " is not a valid URL");
         }
+        return url;
     }
 }

@@ -129,6 +129,55 @@ class SqlitePartialRestoreCliTest {
         assertThat(one("select count(*) from orders_audit")).as("and it fires again afterwards").isEqualTo("1");
     }
 
+    /** A second backup, a minute after setUp's, of what the test added. */
+    private void backupAgain() {
+        Cli.Result b = new Cli().workingDir(dir).clock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1)))
+                .run("-c", "config.yaml", "backup", "app");
+        assertThat(b.exit()).as(b.toString()).isZero();
+    }
+
+    /**
+     * A dropped AUTOINCREMENT table restored alone keeps the backup's high-water mark: ids handed out before (rows deleted
+     * since) are never handed out again (the copied rows alone set it to their largest id).
+     */
+    @Test
+    void aTableWithAutoincrementKeepsItsHighWaterMark() throws Exception {
+        sql("create table tickets(id integer primary key autoincrement, what text)");
+        for (int i = 0; i < 10; i++) {
+            sql("insert into tickets(what) values ('t" + i + "')");
+        }
+        sql("delete from tickets where id > 4");
+        assertThat(one("select seq from sqlite_sequence where name = 'tickets'")).isEqualTo("10");
+        backupAgain();
+        sql("drop table tickets");
+
+        Cli.Result r = restore("--table", "tickets", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(one("select count(*) from tickets")).isEqualTo("4");
+        assertThat(one("select seq from sqlite_sequence where name = 'tickets'")).isEqualTo("10");
+        sql("insert into tickets(what) values ('new')");
+        assertThat(one("select max(id) from tickets")).as("not 5: already handed out").isEqualTo("11");
+    }
+
+    /** Rows only of a whole database with a full-text index: its own tables used to be copied too (UNIQUE failed). */
+    @Test
+    void rowsOnlyOfADatabaseWithAFullTextIndex() throws Exception {
+        sql("create virtual table notes using fts5(body)");
+        sql("insert into notes(body) values ('restore day'), ('backup night'), ('restore drill')");
+        backupAgain();
+        sql("delete from notes");
+        sql("delete from orders");
+        sql("delete from customers");
+        sql("delete from totals");
+
+        Cli.Result r = restore("--data-only", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(one("select count(*) from notes where notes match 'restore'")).isEqualTo("2");
+        assertThat(one("select count(*) from orders")).isEqualTo("90");
+        assertThat(one("PRAGMA integrity_check")).isEqualTo("ok");
+        sql("insert into notes(notes) values ('integrity-check')"); // fails if the index does not match its rows
+    }
+
     @Test
     void aViewComesBackAfterItsTableAndOneInPlaceStopsTheRestore() throws Exception {
         String big = one("select count(*) from big_orders");

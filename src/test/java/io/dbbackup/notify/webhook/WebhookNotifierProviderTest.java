@@ -68,4 +68,22 @@ class WebhookNotifierProviderTest {
                 .hasMessageContaining("put the Authorization header in authorization_env")
                 .hasMessageNotContaining("tok-9988");
     }
+
+    /**
+     * A notifier's URL that is no URL fails its notifications, not every job: with secrets deferred (every command but
+     * {@code config validate}) the config loads and the send fails with the key's line; validate still refuses it.
+     */
+    @Test
+    void aBadUrlFailsTheNotificationsNotTheLoadOfEveryOtherCommand() throws Exception {
+        Path f = dir.resolve("notify-config.yaml");
+        Files.writeString(f, "notifications:\n  a: {type: webhook, url_env: U}\n");
+        var loader = new io.dbbackup.config.ConfigLoader(io.dbbackup.plugin.PluginRegistry.load(), Map.of("U", "not a url tok-1234"));
+        var c = loader.deferringSecrets().load(f);
+        assertThatThrownBy(() -> c.notifiers().get("a").notifier().send(Notifiers.failure()))
+                .hasMessageContaining("notifications.a.url_env: the URL from env U is not a valid URL")
+                .hasMessageNotContaining("tok-1234");
+        assertThatThrownBy(() -> new io.dbbackup.config.ConfigLoader(io.dbbackup.plugin.PluginRegistry.load(),
+                Map.of("U", "not a url tok-1234")).load(f))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("the URL from env U is not a valid URL");
+    }
 }
