@@ -410,6 +410,9 @@ public final class PostgresEngine implements Engine {
             cmd.addAll(List.of("-c", triggersOff(options)));
         }
         cmd.addAll(List.of("-f", "-"));
+        if (options.dataOnly()) {
+            cmd.addAll(List.of("-c", TRIGGERS_BACK)); // psql runs -c and -f in the order given, in the one transaction
+        }
         return cmd;
     }
 
@@ -427,13 +430,24 @@ public final class PostgresEngine implements Engine {
         if (!options.schemas().isEmpty()) {
             where.append(" and n.nspname in (").append(literals(options.schemas())).append(')');
         }
-        return "do $dbbackup$ begin if exists (select 1 from pg_catalog.pg_trigger t join pg_catalog.pg_class c on c.oid = "
-                + "t.tgrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace where " + where + ") then begin "
+        String from = "from pg_catalog.pg_trigger t join pg_catalog.pg_class c on c.oid = t.tgrelid join pg_catalog.pg_namespace n "
+                + "on n.oid = c.relnamespace where " + where;
+        // replica mode silences ordinary triggers but fires ENABLE REPLICA ones and leaves ENABLE ALWAYS ones on: those
+        // are switched off by name for the load and back to their own mode after it (TRIGGERS_BACK), in the transaction
+        return "do $dbbackup$ declare r record; begin if exists (select 1 " + from + ") then begin "
                 + "set local session_replication_role = replica; exception when insufficient_privilege then raise exception "
                 + "'the tables to restore have triggers, which would fire again for every restored row: --data-only turns "
                 + "them off for the restore (session_replication_role = replica), which needs a superuser'; end; end if; "
-                + "end $dbbackup$";
+                + "create temp table dbbackup_trigger_modes on commit drop as select c.oid::regclass::text as tbl, "
+                + "t.tgname::text as name, t.tgenabled::text as mode " + from + " and t.tgenabled in ('A', 'R'); "
+                + "for r in select * from dbbackup_trigger_modes loop "
+                + "execute format('alter table %s disable trigger %I', r.tbl, r.name); end loop; end $dbbackup$";
     }
+
+    /** After the rows of a {@code --data-only} restore: the triggers {@link #triggersOff} switched off, back in their mode. */
+    static final String TRIGGERS_BACK = "do $dbbackup$ declare r record; begin for r in select * from dbbackup_trigger_modes "
+            + "loop execute format('alter table %s enable %s trigger %I', r.tbl, case r.mode when 'A' then 'always' "
+            + "else 'replica' end, r.name); end loop; end $dbbackup$";
 
     private static String literals(List<String> names) {
         return String.join(", ", names.stream().map(n -> "'" + n.replace("'", "''") + "'").toList());

@@ -196,18 +196,29 @@ class PostgresPartialRestoreIT {
                 create function audit.keep_trail() returns trigger language plpgsql as $$
                   begin insert into audit.trail values (new.id); return new; end $$;
                 create trigger log_trail after insert on audit.log for each row execute function audit.keep_trail();
+                create trigger log_always after insert on audit.log for each row execute function audit.keep_trail();
+                alter table audit.log enable always trigger log_always;
+                create trigger log_replica after insert on audit.log for each row execute function audit.keep_trail();
+                alter table audit.log enable replica trigger log_replica;
                 truncate audit.log;
                 """);
+        String modes = "select string_agg(tgname || ':' || tgenabled::text, ',' order by tgname) from pg_trigger "
+                + "where tgrelid = 'audit.log'::regclass and not tgisinternal";
         try {
             Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--schema", "audit", "--table", "log", "--data-only",
                     "--auto-confirm");
             assertThat(r.exit()).as(r.toString()).isZero();
             assertThat(pg.queryOne("shop", "select count(*) from audit.log")).isEqualTo("20");
-            assertThat(pg.queryOne("shop", "select count(*) from audit.trail")).as("the trigger did not fire").isEqualTo("0");
+            // replica mode alone fired the ALWAYS and the REPLICA trigger: 40 rows
+            assertThat(pg.queryOne("shop", "select count(*) from audit.trail")).as("no trigger fired").isEqualTo("0");
+            assertThat(pg.queryOne("shop", modes)).as("each in its own mode again")
+                    .isEqualTo("log_always:A,log_replica:R,log_trail:O");
             pg.execute("shop", "insert into audit.log values (1000, 'after the restore')");
-            assertThat(pg.queryOne("shop", "select count(*) from audit.trail")).as("and fires again afterwards").isEqualTo("1");
+            assertThat(pg.queryOne("shop", "select count(*) from audit.trail")).as("and they fire again afterwards (not the "
+                    + "replica one)").isEqualTo("2");
         } finally {
             pg.execute("shop", "delete from audit.log where id = 1000; drop trigger log_trail on audit.log; "
+                    + "drop trigger log_always on audit.log; drop trigger log_replica on audit.log; "
                     + "drop function audit.keep_trail(); drop table audit.trail");
         }
     }
