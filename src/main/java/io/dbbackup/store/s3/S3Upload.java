@@ -226,8 +226,16 @@ final class S3Upload extends ChunkedUpload {
         try {
             r = store.client().completeMultipartUpload(b -> b.bucket(cfg.bucket()).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(list)));
-        } catch (SdkException e) {
-            throw S3Errors.map("complete multipart upload", location, e);
+        } catch (SdkException | java.io.UncheckedIOException e) {
+            // the answer was lost or refused after the request went out: the object may be complete under its key all
+            // the same (a connection cut while S3 sent its answer). This run claimed the key, so what is there is its
+            // own: deleted, so that a failed upload leaves nothing under the key
+            deleteQuietly();
+            if (e instanceof SdkException sdk) {
+                throw S3Errors.map("complete multipart upload", location, sdk);
+            }
+            throw new IOException("s3 complete multipart upload " + location + " failed: the connection broke off ("
+                    + e.getCause().getMessage() + ")", e);
         }
         uploadId = null; // completed: nothing left to abort
         if (cfg.checksum() && r.checksumSHA256() != null) {

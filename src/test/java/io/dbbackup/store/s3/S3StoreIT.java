@@ -181,6 +181,41 @@ class S3StoreIT extends CredentialedStoreContract {
     }
 
     /**
+     * The connection breaks while S3 sends its answer to CompleteMultipartUpload: the object is complete in the bucket,
+     * but the upload failed. It used to stay under its key, unlisted as a backup and never pruned; now a failed upload
+     * leaves nothing there (the run claimed the key: what is there is its own), and the error names the store.
+     */
+    @Test
+    void anUploadWhoseCompletionAnswerIsLostLeavesNothingUnderItsKey() throws Exception {
+        byte[] data = new byte[(11 << 20) + 3]; // three parts
+        new java.util.Random(17).nextBytes(data);
+        S3Settings direct = S3Fixture.settings(s3, BUCKET, "lost-" + UUID.randomUUID() + "/", 5L << 20, 2);
+        java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+        try (io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(s3.endpoint()) {
+            @Override
+            protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+                boolean answer = !toServer && new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains("CompleteMultipartUploadResult");
+                return answer && lost.getAndIncrement() == 0 ? 0 : n;
+            }
+        }) {
+            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
+                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            try (Store store = new S3Store(viaRelay)) {
+                Throwable t = failedUpload(store, "db/db.dump", data);
+                assertThat(lost.get()).as("the answer was cut").isGreaterThanOrEqualTo(1);
+                assertThat(t).as("the upload fails").isNotNull();
+                assertThat(t.getMessage()).contains("s3 complete multipart upload").contains(direct.bucket());
+                assertThat(store.stat("db/db.dump")).as("nothing left under the key").isEmpty();
+            }
+        }
+        try (Store store = new S3Store(direct)) {
+            assertThat(store.list("")).isEmpty();
+        }
+        assertThat(S3Fixture.multipartUploads(admin, BUCKET)).isEmpty();
+    }
+
+    /**
      * A large body sent with bad credentials: the answer is the server's, a clear and final credentials error, not
      * a broken connection retried. (s3proxy reads the body before it refuses; AWS refuses before it, answering
      * Expect: 100-continue with 403, as the raw server of LargeWriteHttpClientTest does.)
