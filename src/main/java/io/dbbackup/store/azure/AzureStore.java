@@ -168,6 +168,7 @@ public final class AzureStore implements Store {
     private List<BlobListing.Blob> blobs(String full, boolean oneLevel, boolean uncommitted) throws IOException {
         List<BlobListing.Blob> out = new ArrayList<>();
         String marker = null;
+        io.dbbackup.spi.PageMarkers markers = new io.dbbackup.spi.PageMarkers(cfg.location(full));
         do {
             Map<String, String> q = new TreeMap<>(Map.of("restype", "container", "comp", "list", "prefix", full,
                     "maxresults", Integer.toString(pageSize)));
@@ -187,7 +188,7 @@ public final class AzureStore implements Store {
                     out.add(b);
                 }
             }
-            marker = page.nextMarker();
+            marker = markers.next(page.nextMarker());
         } while (marker != null);
         return out;
     }

@@ -245,14 +245,18 @@ public final class S3Store implements Store {
             if (oneLevel) {
                 req.delimiter("/");
             }
-            for (ListObjectsV2Response page : client().listObjectsV2Paginator(req.build())) {
+            io.dbbackup.spi.PageMarkers markers = new io.dbbackup.spi.PageMarkers("s3://" + cfg.bucket() + "/" + full);
+            String token = null;
+            do {
+                ListObjectsV2Response page = client().listObjectsV2(req.continuationToken(token).build());
                 for (S3Object o : page.contents()) {
                     String k = o.key();
                     if (k.startsWith(full) && !k.endsWith("/") && (!oneLevel || k.indexOf('/', full.length()) < 0)) {
                         out.add(new StoredObject(k.substring(cfg.prefix().length()), o.size(), o.lastModified()));
                     }
                 }
-            }
+                token = markers.next(Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null);
+            } while (token != null);
         } catch (SdkException e) {
             throw S3Errors.map("list", "s3://" + cfg.bucket() + "/" + full, e);
         }
