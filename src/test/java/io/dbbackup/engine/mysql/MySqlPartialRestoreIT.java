@@ -69,6 +69,9 @@ class MySqlPartialRestoreIT {
                   scratch:
                     <<: *db
                     database: scratch
+                  seqs:
+                    <<: *db
+                    database: seqs
                   both:
                     engine: mariadb
                     host: 127.0.0.1
@@ -81,6 +84,7 @@ class MySqlPartialRestoreIT {
                 jobs:
                   shop: {datasource: shop, store: local}
                   both: {datasource: both, store: local, prefix: both}
+                  seqs: {datasource: seqs, store: local}
                 """.formatted(server.port()));
         cli = new Cli().workingDir(dir).env("DB_PW", server.password());
         Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop");
@@ -250,5 +254,44 @@ class MySqlPartialRestoreIT {
                 "--auto-confirm");
         assertThat(into.exit()).as(into.toString()).isEqualTo(1);
         assertThat(into.err()).contains("would write into");
+    }
+
+    /**
+     * The audit's F2: mariadb-dump writes sequences before every table, and a restore in part kept them as preamble — every
+     * live sequence was dropped and recreated at its backup-time value, so it handed out ids again.
+     */
+    @Test
+    void aRestoreInPartLeavesLiveSequencesAloneAndBringsBackOnlyANamedOne() {
+        server.rootSql("DROP DATABASE IF EXISTS seqs; CREATE DATABASE seqs");
+        server.rootSql("seqs", "CREATE TABLE a_t (id int); INSERT INTO a_t VALUES (1); CREATE SEQUENCE b_seq; "
+                + "CREATE TABLE m_t (id int); INSERT INTO m_t VALUES (2); SELECT SETVAL(b_seq, 100)");
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "seqs");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        server.rootSql("seqs", "SELECT SETVAL(b_seq, 5000); DROP TABLE a_t");
+
+        Cli.Result table = cli.run("-c", "config.yaml", "restore", "seqs", "--table", "a_t", "--auto-confirm");
+        assertThat(table.exit()).as(table.toString()).isZero();
+        assertThat(sql("seqs", "SELECT COUNT(*) FROM a_t")).isEqualTo("1");
+        assertThat(sql("seqs", "SELECT next_not_cached_value FROM b_seq")).as("not set back to the backup's 101").isEqualTo("5001");
+
+        server.rootSql("seqs", "TRUNCATE m_t");
+        Cli.Result rows = cli.run("-c", "config.yaml", "restore", "seqs", "--table", "m_t", "--data-only", "--auto-confirm");
+        assertThat(rows.exit()).as(rows.toString()).isZero();
+        assertThat(sql("seqs", "SELECT id FROM m_t")).isEqualTo("2");
+        assertThat(sql("seqs", "SELECT next_not_cached_value FROM b_seq")).isEqualTo("5001");
+
+        Cli.Result exists = cli.run("-c", "config.yaml", "restore", "seqs", "--table", "b_seq", "--auto-confirm");
+        assertThat(exists.exit()).as(exists.toString()).isEqualTo(2);
+        assertThat(exists.err()).contains("'b_seq' already exists");
+        assertThat(sql("seqs", "SELECT next_not_cached_value FROM b_seq")).isEqualTo("5001");
+        Cli.Result value = cli.run("-c", "config.yaml", "restore", "seqs", "--table", "b_seq", "--data-only", "--auto-confirm");
+        assertThat(value.exit()).as(value.toString()).isEqualTo(1);
+        assertThat(value.err()).contains("no rows of sequence b_seq");
+
+        server.rootSql("seqs", "DROP SEQUENCE b_seq");
+        Cli.Result named = cli.run("-c", "config.yaml", "restore", "seqs", "--table", "b_seq", "--auto-confirm");
+        assertThat(named.exit()).as(named.toString()).isZero();
+        assertThat(sql("seqs", "SELECT next_not_cached_value FROM b_seq")).as("the backup's value").isEqualTo("101");
+        assertThat(sql("seqs", "SELECT COUNT(*) FROM a_t")).isEqualTo("1");
     }
 }
