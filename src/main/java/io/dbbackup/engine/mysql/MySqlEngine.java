@@ -313,22 +313,34 @@ public final class MySqlEngine implements Engine {
             }
         }
         Path tool = client.clientTool();
+        ClientLoad load = new ClientLoad(client);
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
             if (options.dataOnly()) {
                 warnOfTriggers(options, defaults, ctx);
             }
+            List<String> named = s.scope().kind() == Scope.Kind.ALL ? List.of() : s.scope().databases();
+            List<String> before = named.isEmpty() ? List.of() : load.present(named, defaults, ctx);
             String prepare = prepareSql(options.clean());
             if (!prepare.isEmpty()) {
                 client.query(prepare, null, defaults, ctx);
             }
             List<String> cmd = client.base(tool, defaults, client.probe(tool, ctx).family());
-            cmd.add("--binary-mode");
-            cmd.add("--default-character-set=utf8mb4");
+            cmd.addAll(ClientLoad.OPTIONS);
             if (s.scope().kind() == Scope.Kind.ONE) {
                 cmd.add("--database=" + s.scope().single());
             }
             ctx.log().debug("restore started", "datasource", describe(), "tool", tool);
-            client.run(cmd, in, null, ctx);
+            try {
+                load.run(cmd, in, defaults, ctx);
+            } catch (IOException | RuntimeException e) {
+                // rows only load in one transaction, rolled back: a database that was there holds what it held
+                Exception failure = load.droppingCreated(e, named.stream().filter(d -> !before.contains(d)).toList(),
+                        options.dataOnly() ? List.of() : before, defaults, ctx);
+                if (failure instanceof IOException io) {
+                    throw io;
+                }
+                throw (RuntimeException) failure;
+            }
         }
     }
 

@@ -84,9 +84,10 @@ final class StagedRestore {
             String swap;
             try {
                 List<String> load = client.base(tool, defaults, family);
-                load.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4", "--database=" + stage));
+                load.addAll(ClientLoad.OPTIONS);
+                load.add("--database=" + stage);
                 GrantsTail grants = new GrantsTail(new MarkingSourceFailures(buffered));
-                client.run(load, grants, null, ctx);
+                new ClientLoad(client).run(load, grants, defaults, ctx);
                 swap = swapScript(stage, old, target, clean, defaults, ctx) + grants.section();
             } catch (IOException | RuntimeException e) {
                 dropQuietly(List.of(stage), defaults, ctx);
