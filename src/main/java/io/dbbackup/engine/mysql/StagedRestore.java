@@ -41,9 +41,10 @@ import java.util.Set;
  * the target's tables that the dump replaces are dropped just before the rename instead of moved, so
  * foreign keys of the tables that stay bind to the new ones, as with a plain load.</li>
  * </ol>
- * The swap is a handful of DDL statements and is not interrupted by a cancellation; if the server
- * fails in the middle of it, the error names the scratch databases that still hold the copy and the
- * replaced tables.
+ * The swap is a handful of DDL statements and is not interrupted by a cancellation. If it fails in the middle, it is
+ * undone where nothing was dropped for good ({@code --clean}, or no table of the target replaced): the target's own
+ * objects, captured before, are recreated and the tables renamed back ({@link #undo}). Otherwise, or if the undo fails,
+ * the error names the scratch databases that still hold the copy and the replaced tables.
  */
 final class StagedRestore {
     static final String STAGE_PREFIX = "dbbackup_stage_";
@@ -81,24 +82,30 @@ final class StagedRestore {
             client.query("CREATE DATABASE " + Sql.ident(stage), null, defaults, ctx);
             ctx.log().info("loading into a scratch database; the target is swapped only after the whole dump loaded",
                     "target", describe, "scratch", stage);
-            String swap;
+            Swap swap;
             try {
                 List<String> load = client.base(tool, defaults, family);
                 load.addAll(ClientLoad.OPTIONS);
                 load.add("--database=" + stage);
                 GrantsTail grants = new GrantsTail(new MarkingSourceFailures(buffered));
                 new ClientLoad(client).run(load, grants, defaults, ctx);
-                swap = swapScript(stage, old, target, clean, defaults, ctx) + grants.section();
+                swap = swapScript(stage, old, target, clean, defaults, ctx);
+                swap = new Swap(swap.sql() + grants.section(), swap.undo(), swap.stageTables(), swap.moveOut());
             } catch (IOException | RuntimeException e) {
                 dropQuietly(List.of(stage), defaults, ctx);
                 throw untouched(e, target, stage);
             }
             OperationContext uninterrupted = new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir());
             try {
-                List<String> cmd = client.base(tool, defaults, family);
-                cmd.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4"));
-                client.run(cmd, new ByteArrayInputStream(swap.getBytes(StandardCharsets.UTF_8)), null, uninterrupted);
+                List<String> cmd = cmd(tool, defaults, family);
+                client.run(cmd, new ByteArrayInputStream(swap.sql().getBytes(StandardCharsets.UTF_8)), null, uninterrupted);
             } catch (IOException | RuntimeException e) {
+                if (undo(swap, stage, old, target, cmd(tool, defaults, family), defaults, uninterrupted)) {
+                    dropQuietly(List.of(stage, old), defaults, uninterrupted);
+                    throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "swapping the loaded copy into " + Sql.ident(target)
+                            + " failed and was undone: " + Sql.ident(target) + " is as it was (scratch databases dropped): "
+                            + e.getMessage(), e, false);
+                }
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the dump loaded completely into scratch database " + stage
                         + " but swapping it into " + Sql.ident(target) + " failed: " + e.getMessage() + "; " + Sql.ident(target)
                         + " may be partly swapped: the complete copy is kept in " + stage
@@ -156,8 +163,8 @@ final class StagedRestore {
     }
 
     /** What the two databases hold, from information_schema. */
-    private record Catalog(String version, String charset, String collation, boolean targetExists,
-                           List<String[]> tables, List<String[]> triggers, List<String[]> routines, List<String[]> events) {
+    private record Catalog(String version, String charset, String collation, boolean targetExists, String targetCharset,
+                           String targetCollation, List<String[]> tables, List<String[]> triggers, List<String[]> routines, List<String[]> events) {
         List<String> tables(String db, boolean views) {
             return tables.stream().filter(t -> t[0].equals(db) && t[2].equals("VIEW") == views).map(t -> t[1]).toList();
         }
@@ -183,6 +190,8 @@ final class StagedRestore {
         String charset = null;
         String collation = null;
         boolean targetExists = false;
+        String targetCharset = null;
+        String targetCollation = null;
         List<String[]> tables = new ArrayList<>();
         List<String[]> triggers = new ArrayList<>();
         List<String[]> routines = new ArrayList<>();
@@ -197,6 +206,8 @@ final class StagedRestore {
                         collation = rest[2];
                     } else {
                         targetExists = true;
+                        targetCharset = rest[1];
+                        targetCollation = rest[2];
                     }
                 }
                 case "t" -> tables.add(rest);
@@ -206,11 +217,20 @@ final class StagedRestore {
                 default -> { }
             }
         }
-        return new Catalog(version, charset, collation, targetExists, tables, triggers, routines, events);
+        return new Catalog(version, charset, collation, targetExists, targetCharset, targetCollation, tables, triggers, routines,
+                events);
+    }
+
+    /**
+     * The swap's SQL and, where the target can be put back, the SQL that does after a failed swap ({@link #undo}): the
+     * target's own triggers, routines, events and views as captured before the swap, with its character set. Not when
+     * the swap drops tables of the target (without {@code --clean}, those the dump replaces): they cannot come back.
+     */
+    private record Swap(String sql, String undo, List<String> stageTables, List<String> moveOut) {
     }
 
     /** The SQL of the swap, built (and the stage's objects captured) before anything in the target changes. */
-    private String swapScript(String stage, String old, String target, boolean clean, DefaultsFile defaults,
+    private Swap swapScript(String stage, String old, String target, boolean clean, DefaultsFile defaults,
                               OperationContext ctx) throws IOException {
         Catalog c = catalog(stage, target, defaults, ctx);
         String t = Sql.ident(target);
@@ -284,10 +304,89 @@ final class StagedRestore {
             b.append(capture(stage, c.version(), List.of("--no-data", "--skip-triggers", "--skip-routines", "--skip-events",
                     "--skip-comments"), stageViews, defaults, ctx));
         }
-        return b.append('\n').toString();
+        String undo = null;
+        if (!c.targetExists()) {
+            undo = "DROP DATABASE IF EXISTS " + t + ";\n";
+        } else if (replaced.isEmpty()) {
+            StringBuilder u = new StringBuilder();
+            if (c.targetCharset() != null && c.targetCharset().matches("\\w+") && c.targetCollation() != null
+                    && c.targetCollation().matches("\\w+")) {
+                u.append("ALTER DATABASE ").append(t).append(" CHARACTER SET ").append(c.targetCharset()).append(" COLLATE ")
+                        .append(c.targetCollation()).append(";\n");
+            }
+            u.append("USE ").append(t).append(";\n");
+            if (!c.of(c.triggers(), target).isEmpty() || !c.of(c.routines(), target).isEmpty() || !c.of(c.events(), target).isEmpty()) {
+                u.append(capture(target, c.version(), List.of("--no-create-info", "--no-data", "--add-drop-trigger", "--skip-comments"),
+                        List.of(), defaults, ctx));
+            }
+            List<String> targetViews = c.tables(target, true);
+            if (!targetViews.isEmpty()) {
+                u.append(capture(target, c.version(), List.of("--no-data", "--skip-triggers", "--skip-routines", "--skip-events",
+                        "--skip-comments"), targetViews, defaults, ctx));
+            }
+            undo = u.toString();
+        }
+        return new Swap(b.append('\n').toString(), undo, stageTables, moveOut);
     }
 
-    /** Runs the dump tool on the stage with {@code options} (schema only) and returns its SQL. */
+    /**
+     * After a failed swap: puts the target back as it was when that can be done ({@link Swap#undo} not null): drops every
+     * trigger, view, routine and event the target holds now, moves the tables back where they were if the one
+     * {@code RENAME TABLE} had happened (it is atomic: the stage still holding its tables says it had not), and recreates
+     * the target's own objects from what was captured before. False when it cannot be done or fails itself.
+     */
+    private boolean undo(Swap swap, String stage, String old, String target, List<String> cmd, DefaultsFile defaults,
+                         OperationContext ctx) {
+        if (swap.undo() == null) {
+            return false;
+        }
+        try {
+            Catalog now = catalog(stage, target, defaults, ctx);
+            String t = Sql.ident(target);
+            StringBuilder b = new StringBuilder("SET SESSION lock_wait_timeout = 300;\nSET SESSION foreign_key_checks = 0;\n");
+            if (now.targetExists() && !swap.undo().startsWith("DROP DATABASE")) {
+                for (String[] tr : now.of(now.triggers(), target)) {
+                    b.append("DROP TRIGGER ").append(t).append('.').append(Sql.ident(tr[1])).append(";\n");
+                }
+                for (String v : now.tables(target, true)) {
+                    b.append("DROP VIEW ").append(t).append('.').append(Sql.ident(v)).append(";\n");
+                }
+                for (String[] r : now.of(now.routines(), target)) {
+                    b.append("DROP ").append(r[1]).append(' ').append(t).append('.').append(Sql.ident(r[2])).append(";\n");
+                }
+                for (String[] e : now.of(now.events(), target)) {
+                    b.append("DROP EVENT ").append(t).append('.').append(Sql.ident(e[1])).append(";\n");
+                }
+                boolean renamed = !swap.stageTables().isEmpty() && now.tables(stage, false).isEmpty();
+                if (renamed) {
+                    List<String> back = new ArrayList<>();
+                    swap.stageTables().forEach(n -> back.add(t + "." + Sql.ident(n) + " TO " + Sql.ident(stage) + "." + Sql.ident(n)));
+                    swap.moveOut().forEach(n -> back.add(Sql.ident(old) + "." + Sql.ident(n) + " TO " + t + "." + Sql.ident(n)));
+                    b.append("RENAME TABLE ").append(String.join(", ", back)).append(";\n");
+                }
+            }
+            b.append(swap.undo());
+            client.run(cmd, new ByteArrayInputStream(b.toString().getBytes(StandardCharsets.UTF_8)), null, ctx);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            ctx.log().warn("could not undo the failed swap", "target", describe, "error", e.getMessage());
+            return false;
+        }
+    }
+
+    private List<String> cmd(Path tool, DefaultsFile defaults, ClientFamily family) {
+        List<String> cmd = client.base(tool, defaults, family);
+        cmd.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4"));
+        return cmd;
+    }
+
+    /**
+     * Runs the dump tool on {@code db} with {@code options} (schema only) and returns its SQL, without {@code `db`.}
+     * qualifiers: the server writes a view whose definer may not use it (an account with rights on the source
+     * database only) with its columns qualified by the database it is in, and the SQL is run in another one
+     * (audit F7: {@code Unknown column 'dbbackup_stage_….t.id'}). The SQL runs after {@code USE} of the database it is
+     * meant for, where the names resolve as they did.
+     */
     private String capture(String stage, String version, List<String> options, List<String> objects, DefaultsFile defaults,
                            OperationContext ctx) throws IOException {
         Path tool = client.dumpTool();
@@ -297,7 +396,7 @@ final class StagedRestore {
         cmd.addAll(objects);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         client.run(cmd, null, out, ctx);
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8).replace(Sql.ident(stage) + ".", "");
     }
 
     private void dropQuietly(List<String> databases, DefaultsFile defaults, OperationContext ctx) {
