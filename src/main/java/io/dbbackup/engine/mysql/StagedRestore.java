@@ -38,11 +38,11 @@ import java.util.Set;
  * {@code RENAME TABLE}, sets the target's default character set, and recreates triggers, routines,
  * events and views in the target, and runs the dump's account grants (kept aside while loading, see
  * {@link GrantsTail}) for the target; then both scratch databases are dropped. Without {@code --clean}
- * the target's tables that the dump replaces are dropped just before the rename instead of moved, so
- * foreign keys of the tables that stay bind to the new ones, as with a plain load.</li>
+ * a replaced table that a table staying refers to with a foreign key is dropped just before the rename instead
+ * of moved, so that the key binds to the new one, as with a plain load.</li>
  * </ol>
  * The swap is a handful of DDL statements and is not interrupted by a cancellation. If it fails in the middle, it is
- * undone where nothing was dropped for good ({@code --clean}, or no table of the target replaced): the target's own
+ * undone where nothing was dropped for good (no replaced table that a table staying refers to): the target's own
  * objects, captured before, are recreated and the tables renamed back ({@link #undo}). Otherwise, or if the undo fails,
  * the error names the scratch databases that still hold the copy and the replaced tables.
  */
@@ -164,7 +164,7 @@ final class StagedRestore {
 
     /** What the two databases hold, from information_schema. */
     private record Catalog(String version, String charset, String collation, boolean targetExists, String targetCharset,
-                           String targetCollation, List<String[]> tables, List<String[]> triggers, List<String[]> routines, List<String[]> events) {
+                           String targetCollation, List<String[]> foreignKeys, List<String[]> tables, List<String[]> triggers, List<String[]> routines, List<String[]> events) {
         List<String> tables(String db, boolean views) {
             return tables.stream().filter(t -> t[0].equals(db) && t[2].equals("VIEW") == views).map(t -> t[1]).toList();
         }
@@ -185,13 +185,16 @@ final class StagedRestore {
                 + " WHERE TRIGGER_SCHEMA IN " + both + ";\n"
                 + "SELECT 'r', ROUTINE_SCHEMA, ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES"
                 + " WHERE ROUTINE_SCHEMA IN " + both + ";\n"
-                + "SELECT 'e', EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN " + both + ";\n";
+                + "SELECT 'e', EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN " + both + ";\n"
+                + "SELECT 'fk', TABLE_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS"
+                + " WHERE CONSTRAINT_SCHEMA = " + Sql.literal(target) + " AND UNIQUE_CONSTRAINT_SCHEMA = " + Sql.literal(target) + ";\n";
         String version = null;
         String charset = null;
         String collation = null;
         boolean targetExists = false;
         String targetCharset = null;
         String targetCollation = null;
+        List<String[]> foreignKeys = new ArrayList<>();
         List<String[]> tables = new ArrayList<>();
         List<String[]> triggers = new ArrayList<>();
         List<String[]> routines = new ArrayList<>();
@@ -214,17 +217,19 @@ final class StagedRestore {
                 case "tr" -> triggers.add(rest);
                 case "r" -> routines.add(rest);
                 case "e" -> events.add(rest);
+                case "fk" -> foreignKeys.add(rest);
                 default -> { }
             }
         }
-        return new Catalog(version, charset, collation, targetExists, targetCharset, targetCollation, tables, triggers, routines,
-                events);
+        return new Catalog(version, charset, collation, targetExists, targetCharset, targetCollation, foreignKeys, tables, triggers,
+                routines, events);
     }
 
     /**
      * The swap's SQL and, where the target can be put back, the SQL that does after a failed swap ({@link #undo}): the
      * target's own triggers, routines, events and views as captured before the swap, with its character set. Not when
-     * the swap drops tables of the target (without {@code --clean}, those the dump replaces): they cannot come back.
+     * the swap drops tables of the target (without {@code --clean}, a replaced table that a table that stays refers to
+     * with a foreign key): they cannot come back.
      */
     private record Swap(String sql, String undo, List<String> stageTables, List<String> moveOut) {
     }
@@ -241,11 +246,14 @@ final class StagedRestore {
         incoming.addAll(stageViews);
         Set<String> incomingTriggers = new LinkedHashSet<>();
         c.of(c.triggers(), stage).forEach(tr -> incomingTriggers.add(tr[1]));
-        // clean: every table of the target moves out in the same atomic RENAME that moves the new ones in.
-        // Otherwise the replaced ones are dropped instead, right before it: foreign keys of the tables that stay
-        // then bind to the new tables by name (as with a plain load), instead of following the old ones away
-        List<String> moveOut = clean ? c.tables(target, false) : List.of();
+        // clean: every table of the target moves out in the same atomic RENAME that moves the new ones in; otherwise
+        // the ones the dump replaces do (so that a failed swap can move them back), except those a table that stays
+        // refers to with a foreign key: those are dropped right before it, so that the key binds to the new table by
+        // name (as with a plain load) instead of following the old one away
         List<String> replaced = clean ? List.of() : c.tables(target, false).stream().filter(incoming::contains).toList();
+        List<String> dropped = replaced.stream().filter(n -> c.foreignKeys().stream()
+                .anyMatch(fk -> fk[1].equals(n) && !replaced.contains(fk[0]))).toList();
+        List<String> moveOut = clean ? c.tables(target, false) : replaced.stream().filter(n -> !dropped.contains(n)).toList();
 
         StringBuilder b = new StringBuilder("SET SESSION lock_wait_timeout = 300;\n");
         if (!c.targetExists()) {
@@ -279,9 +287,9 @@ final class StagedRestore {
                 b.append("DROP EVENT ").append(t).append('.').append(Sql.ident(e[1])).append(";\n");
             }
         }
-        if (!replaced.isEmpty()) {
+        if (!dropped.isEmpty()) {
             b.append("SET SESSION foreign_key_checks = 0;\nDROP TABLE ").append(String.join(", ",
-                    replaced.stream().map(n -> t + "." + Sql.ident(n)).toList())).append(";\n");
+                    dropped.stream().map(n -> t + "." + Sql.ident(n)).toList())).append(";\n");
         }
         List<String> renames = new ArrayList<>();
         moveOut.forEach(n -> renames.add(t + "." + Sql.ident(n) + " TO " + Sql.ident(old) + "." + Sql.ident(n)));
@@ -307,7 +315,7 @@ final class StagedRestore {
         String undo = null;
         if (!c.targetExists()) {
             undo = "DROP DATABASE IF EXISTS " + t + ";\n";
-        } else if (replaced.isEmpty()) {
+        } else if (dropped.isEmpty()) {
             StringBuilder u = new StringBuilder();
             if (c.targetCharset() != null && c.targetCharset().matches("\\w+") && c.targetCollation() != null
                     && c.targetCollation().matches("\\w+")) {

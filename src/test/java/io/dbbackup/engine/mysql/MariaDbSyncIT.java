@@ -333,9 +333,8 @@ class MariaDbSyncIT {
 
     /**
      * A swap that fails after the tables were renamed (here: the target's account may not create views there) is undone:
-     * the new tables moved out, the target's moved back (--clean), its own triggers and routines recreated, its character
-     * set put back, the scratch databases dropped. (Without --clean a table the dump replaces is dropped, not moved: such
-     * a swap cannot be undone and still says so.)
+     * the new tables moved out, the target's moved back (all with --clean, the replaced {@code t} without), its own
+     * triggers and routines recreated, its character set put back, the scratch databases dropped.
      */
     @Test
     void aSwapThatFailsHalfwayIsUndoneAndTheTargetIsAsItWas() throws Exception {
@@ -349,6 +348,7 @@ class MariaDbSyncIT {
                 + " USE " + src + "; CREATE TABLE t (id int); INSERT INTO t VALUES (1);"
                 + " CREATE DEFINER='syncer'@'127.0.0.1' VIEW v AS SELECT id FROM t;"
                 + " USE " + dst + "; CREATE TABLE mine (id int, note varchar(10)); INSERT INTO mine VALUES (7, 'mine');"
+                + " CREATE TABLE t (id int, replaced_by_the_dump int); INSERT INTO t VALUES (3, 3);"
                 + " CREATE TABLE keepme (id int); INSERT INTO keepme VALUES (42);"
                 + " CREATE DEFINER='syncer'@'127.0.0.1' TRIGGER keep_trg BEFORE INSERT ON keepme FOR EACH ROW SET NEW.id = NEW.id + 1;"
                 + " CREATE DEFINER='syncer'@'127.0.0.1' PROCEDURE p() SELECT 1;"
@@ -374,6 +374,7 @@ class MariaDbSyncIT {
             assertThat(r.err()).as(mode).contains("CREATE VIEW command denied", "failed and was undone: `" + dst + "` is as it was");
             assertThat(Fingerprint.of(server, dst)).as(mode).isEqualTo(before);
             assertThat(server.rootSql(dst, "SELECT id, note FROM mine").strip()).isEqualTo("7\tmine");
+            assertThat(server.rootSql(dst, "SELECT * FROM t").strip()).isEqualTo("3\t3");
             assertThat(server.rootSql("SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"
                     + dst + "'").strip()).isEqualTo("latin1");
             assertThat(scratchDatabases()).isEmpty();
