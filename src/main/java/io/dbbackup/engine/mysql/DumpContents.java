@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a dump holds, learnt from its section comments as it is read: its tables, those with rows, its views (in a dump
+ * What a dump holds, learnt from its section comments as it is read: its tables, those with rows, its views and sequences (in a dump
  * of several databases named {@code database.table}). Given a selection (a restore in part, learning in its checking
  * pass), {@link #close} fails — a user error, nothing was touched yet — when the selection names what is not there,
  * saying what is: a table that is not in the dump would otherwise be "restored" as nothing.
@@ -22,6 +22,7 @@ final class DumpContents extends ScanningSink {
     private final Set<String> tables = new TreeSet<>();
     private final Set<String> withRows = new TreeSet<>();
     private final Set<String> views = new TreeSet<>();
+    private final Set<String> sequences = new TreeSet<>();
     private final Set<String> databases = new TreeSet<>();
     private final DumpSections sections = new DumpSections(this::note, OutputStream.nullOutputStream());
 
@@ -37,6 +38,7 @@ final class DumpContents extends ScanningSink {
             case TABLE -> tables.add(name);
             case DATA -> withRows.add(name);
             case VIEW, VIEW_DEFINITION -> views.add(name);
+            case SEQUENCE -> sequences.add(name);
             default -> { }
         }
         return false;
@@ -47,6 +49,7 @@ final class DumpContents extends ScanningSink {
         List<String> lines = new ArrayList<>();
         tables.forEach(t -> lines.add("table " + t + (withRows.contains(t) ? "" : " (no rows dumped)")));
         views.forEach(v -> lines.add("view " + v));
+        sequences.forEach(q -> lines.add("sequence " + q));
         return lines;
     }
 
@@ -60,7 +63,7 @@ final class DumpContents extends ScanningSink {
         if (selection == null) {
             return;
         }
-        if (tables.isEmpty() && views.isEmpty()) {
+        if (tables.isEmpty() && views.isEmpty() && sequences.isEmpty()) {
             throw DbBackupException.user("the backup holds no '-- Table structure for table' comments, so its tables cannot be "
                     + "told apart (was it made with --skip-comments or --compact in extra_args?); nothing was restored: restore it "
                     + "whole into a scratch datasource (--to) and copy back what you need");
@@ -75,6 +78,11 @@ final class DumpContents extends ScanningSink {
             if (views.contains(t)) {
                 if (selection.dataOnly()) {
                     missing.add("rows of view " + t + " (a view has none: --data-only loads tables' rows)");
+                }
+            } else if (sequences.contains(t)) {
+                if (selection.dataOnly()) {
+                    missing.add("rows of sequence " + t + " (--data-only never sets a sequence: drop it and restore it with "
+                            + "--table alone, which recreates it at its backup-time value)");
                 }
             } else if (!tables.contains(t)) {
                 missing.add("table " + t + (databases.isEmpty() == t.contains(".") ? databases.isEmpty()
@@ -93,7 +101,8 @@ final class DumpContents extends ScanningSink {
                     + (databases.isEmpty() ? "" : "databases " + String.join(", ", databases) + "; ")
                     + (held.isEmpty() ? "no tables" : "table" + (held.size() == 1 ? " " : "s ") + (held.size() > 20
                     ? String.join(", ", held.subList(0, 20)) + " and " + (held.size() - 20) + " more" : String.join(", ", held)))
-                    + (views.isEmpty() ? "" : "; views " + String.join(", ", views)) + "); nothing was restored");
+                    + (views.isEmpty() ? "" : "; views " + String.join(", ", views))
+                    + (sequences.isEmpty() ? "" : "; sequences " + String.join(", ", sequences)) + "); nothing was restored");
         }
     }
 }

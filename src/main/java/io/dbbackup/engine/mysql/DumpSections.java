@@ -17,6 +17,11 @@ final class DumpSections extends LineFilter {
     enum Kind {
         /** The dump's opening {@code SET} statements, before the first section. */
         PREAMBLE,
+        /**
+         * MariaDB's {@code Sequence structure for `s`}, written before every table: {@code DROP SEQUENCE}, {@code CREATE
+         * SEQUENCE} and {@code DO SETVAL} to its value at backup time.
+         */
+        SEQUENCE,
         /** {@code Table structure for table}: {@code DROP TABLE}, {@code CREATE TABLE} (and, without rows, its triggers). */
         TABLE,
         /** {@code Dumping data for table}: the rows, then the table's triggers. */
@@ -50,6 +55,7 @@ final class DumpSections extends LineFilter {
 
     private static final String[][] TITLES = {
             {"Table structure for table ", "TABLE"},
+            {"Sequence structure for ", "SEQUENCE"},
             {"Dumping data for table ", "DATA"},
             {"Temporary table structure for view ", "VIEW"},
             {"Temporary view structure for view ", "VIEW"},

@@ -103,6 +103,10 @@ public final class MySqlEngine implements Engine {
                 ctx.log().warn("non-transactional table: the dump of it is not part of the consistent snapshot "
                         + "(convert it to InnoDB for consistent backups)", "datasource", describe(), "table", table);
             }
+            for (String table : pre.versioned()) {
+                ctx.log().warn("system-versioned table: only its current rows are backed up, not its history (a restore "
+                        + "starts its history anew)", "datasource", describe(), "table", table);
+            }
             OutputStream keepOpen = new FilterOutputStream(out) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -135,6 +139,9 @@ public final class MySqlEngine implements Engine {
             if (!pre.nonTransactional().isEmpty()) {
                 facts.put("non_transactional_tables", String.join(",", pre.nonTransactional()));
             }
+            if (!pre.versioned().isEmpty()) {
+                facts.put("system_versioned_tables", String.join(",", pre.versioned()));
+            }
             if (!s.grantsFor().isEmpty()) {
                 facts.put("grants_for", s.grantsFor().stream().map(Object::toString).collect(Collectors.joining(",")));
             }
@@ -143,7 +150,8 @@ public final class MySqlEngine implements Engine {
     }
 
     /** What the dump needs to know first: the server version, and which tables it cannot snapshot. */
-    record Preflight(String version, List<String> nonTransactional, String charset, String collation) {
+    /** {@code versioned}: MariaDB's system-versioned tables, whose history the dump does not hold. */
+    record Preflight(String version, List<String> nonTransactional, String charset, String collation, List<String> versioned) {
     }
 
     private Preflight preflight(DefaultsFile defaults, OperationContext ctx) throws IOException {
@@ -155,17 +163,21 @@ public final class MySqlEngine implements Engine {
                 + " FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " + Sql.literal(s.scope().single()) + ";\n")
                 + "SELECT 'nontx', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')') FROM information_schema.TABLES"
                 + " WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE IS NOT NULL AND ENGINE NOT IN (" + Sql.literalList(TRANSACTIONAL)
-                + ") AND " + inSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME;\n";
+                + ") AND " + inSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME;\n"
+                + "SELECT 'versioned', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) FROM information_schema.TABLES"
+                + " WHERE TABLE_TYPE = 'SYSTEM VERSIONED' AND " + inSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME;\n";
         String version = null;
         String charset = null;
         String collation = null;
         List<String> present = new ArrayList<>();
         List<String> nonTx = new ArrayList<>();
+        List<String> versioned = new ArrayList<>();
         for (List<String> row : client.query(sql, null, defaults, ctx)) {
             switch (row.get(0)) {
                 case "version" -> version = row.get(1);
                 case "db" -> present.add(row.get(1));
                 case "nontx" -> nonTx.add(row.get(1));
+                case "versioned" -> versioned.add(row.get(1));
                 case "cs" -> {
                     charset = row.get(1);
                     collation = row.get(2);
@@ -181,7 +193,7 @@ public final class MySqlEngine implements Engine {
                         + (missing.size() > 1 ? " do" : " does") + " not exist", null);
             }
         }
-        return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation);
+        return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned);
     }
 
     /**
@@ -313,22 +325,34 @@ public final class MySqlEngine implements Engine {
             }
         }
         Path tool = client.clientTool();
+        ClientLoad load = new ClientLoad(client);
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
             if (options.dataOnly()) {
                 warnOfTriggers(options, defaults, ctx);
             }
+            List<String> named = s.scope().kind() == Scope.Kind.ALL ? List.of() : s.scope().databases();
+            List<String> before = named.isEmpty() ? List.of() : load.present(named, defaults, ctx);
             String prepare = prepareSql(options.clean());
             if (!prepare.isEmpty()) {
                 client.query(prepare, null, defaults, ctx);
             }
             List<String> cmd = client.base(tool, defaults, client.probe(tool, ctx).family());
-            cmd.add("--binary-mode");
-            cmd.add("--default-character-set=utf8mb4");
+            cmd.addAll(ClientLoad.OPTIONS);
             if (s.scope().kind() == Scope.Kind.ONE) {
                 cmd.add("--database=" + s.scope().single());
             }
             ctx.log().debug("restore started", "datasource", describe(), "tool", tool);
-            client.run(cmd, in, null, ctx);
+            try {
+                load.run(cmd, in, defaults, ctx);
+            } catch (IOException | RuntimeException e) {
+                // rows only load in one transaction, rolled back: a database that was there holds what it held
+                Exception failure = load.droppingCreated(e, named.stream().filter(d -> !before.contains(d)).toList(),
+                        options.dataOnly() ? List.of() : before, defaults, ctx);
+                if (failure instanceof IOException io) {
+                    throw io;
+                }
+                throw (RuntimeException) failure;
+            }
         }
     }
 

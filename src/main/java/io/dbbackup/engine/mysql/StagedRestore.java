@@ -38,12 +38,13 @@ import java.util.Set;
  * {@code RENAME TABLE}, sets the target's default character set, and recreates triggers, routines,
  * events and views in the target, and runs the dump's account grants (kept aside while loading, see
  * {@link GrantsTail}) for the target; then both scratch databases are dropped. Without {@code --clean}
- * the target's tables that the dump replaces are dropped just before the rename instead of moved, so
- * foreign keys of the tables that stay bind to the new ones, as with a plain load.</li>
+ * a replaced table that a table staying refers to with a foreign key is dropped just before the rename instead
+ * of moved, so that the key binds to the new one, as with a plain load.</li>
  * </ol>
- * The swap is a handful of DDL statements and is not interrupted by a cancellation; if the server
- * fails in the middle of it, the error names the scratch databases that still hold the copy and the
- * replaced tables.
+ * The swap is a handful of DDL statements and is not interrupted by a cancellation. If it fails in the middle, it is
+ * undone where nothing was dropped for good (no replaced table that a table staying refers to): the target's own
+ * objects, captured before, are recreated and the tables renamed back ({@link #undo}). Otherwise, or if the undo fails,
+ * the error names the scratch databases that still hold the copy and the replaced tables.
  */
 final class StagedRestore {
     static final String STAGE_PREFIX = "dbbackup_stage_";
@@ -81,23 +82,30 @@ final class StagedRestore {
             client.query("CREATE DATABASE " + Sql.ident(stage), null, defaults, ctx);
             ctx.log().info("loading into a scratch database; the target is swapped only after the whole dump loaded",
                     "target", describe, "scratch", stage);
-            String swap;
+            Swap swap;
             try {
                 List<String> load = client.base(tool, defaults, family);
-                load.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4", "--database=" + stage));
+                load.addAll(ClientLoad.OPTIONS);
+                load.add("--database=" + stage);
                 GrantsTail grants = new GrantsTail(new MarkingSourceFailures(buffered));
-                client.run(load, grants, null, ctx);
-                swap = swapScript(stage, old, target, clean, defaults, ctx) + grants.section();
+                new ClientLoad(client).run(load, grants, defaults, ctx);
+                swap = swapScript(stage, old, target, clean, defaults, ctx);
+                swap = new Swap(swap.sql() + grants.section(), swap.undo(), swap.stageTables(), swap.moveOut());
             } catch (IOException | RuntimeException e) {
                 dropQuietly(List.of(stage), defaults, ctx);
                 throw untouched(e, target, stage);
             }
             OperationContext uninterrupted = new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir());
             try {
-                List<String> cmd = client.base(tool, defaults, family);
-                cmd.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4"));
-                client.run(cmd, new ByteArrayInputStream(swap.getBytes(StandardCharsets.UTF_8)), null, uninterrupted);
+                List<String> cmd = cmd(tool, defaults, family);
+                client.run(cmd, new ByteArrayInputStream(swap.sql().getBytes(StandardCharsets.UTF_8)), null, uninterrupted);
             } catch (IOException | RuntimeException e) {
+                if (undo(swap, stage, old, target, cmd(tool, defaults, family), defaults, uninterrupted)) {
+                    dropQuietly(List.of(stage, old), defaults, uninterrupted);
+                    throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "swapping the loaded copy into " + Sql.ident(target)
+                            + " failed and was undone: " + Sql.ident(target) + " is as it was (scratch databases dropped): "
+                            + e.getMessage(), e, false);
+                }
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the dump loaded completely into scratch database " + stage
                         + " but swapping it into " + Sql.ident(target) + " failed: " + e.getMessage() + "; " + Sql.ident(target)
                         + " may be partly swapped: the complete copy is kept in " + stage
@@ -155,8 +163,8 @@ final class StagedRestore {
     }
 
     /** What the two databases hold, from information_schema. */
-    private record Catalog(String version, String charset, String collation, boolean targetExists,
-                           List<String[]> tables, List<String[]> triggers, List<String[]> routines, List<String[]> events) {
+    private record Catalog(String version, String charset, String collation, boolean targetExists, String targetCharset,
+                           String targetCollation, List<String[]> foreignKeys, List<String[]> tables, List<String[]> triggers, List<String[]> routines, List<String[]> events) {
         List<String> tables(String db, boolean views) {
             return tables.stream().filter(t -> t[0].equals(db) && t[2].equals("VIEW") == views).map(t -> t[1]).toList();
         }
@@ -177,11 +185,16 @@ final class StagedRestore {
                 + " WHERE TRIGGER_SCHEMA IN " + both + ";\n"
                 + "SELECT 'r', ROUTINE_SCHEMA, ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES"
                 + " WHERE ROUTINE_SCHEMA IN " + both + ";\n"
-                + "SELECT 'e', EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN " + both + ";\n";
+                + "SELECT 'e', EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN " + both + ";\n"
+                + "SELECT 'fk', TABLE_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS"
+                + " WHERE CONSTRAINT_SCHEMA = " + Sql.literal(target) + " AND UNIQUE_CONSTRAINT_SCHEMA = " + Sql.literal(target) + ";\n";
         String version = null;
         String charset = null;
         String collation = null;
         boolean targetExists = false;
+        String targetCharset = null;
+        String targetCollation = null;
+        List<String[]> foreignKeys = new ArrayList<>();
         List<String[]> tables = new ArrayList<>();
         List<String[]> triggers = new ArrayList<>();
         List<String[]> routines = new ArrayList<>();
@@ -196,20 +209,33 @@ final class StagedRestore {
                         collation = rest[2];
                     } else {
                         targetExists = true;
+                        targetCharset = rest[1];
+                        targetCollation = rest[2];
                     }
                 }
                 case "t" -> tables.add(rest);
                 case "tr" -> triggers.add(rest);
                 case "r" -> routines.add(rest);
                 case "e" -> events.add(rest);
+                case "fk" -> foreignKeys.add(rest);
                 default -> { }
             }
         }
-        return new Catalog(version, charset, collation, targetExists, tables, triggers, routines, events);
+        return new Catalog(version, charset, collation, targetExists, targetCharset, targetCollation, foreignKeys, tables, triggers,
+                routines, events);
+    }
+
+    /**
+     * The swap's SQL and, where the target can be put back, the SQL that does after a failed swap ({@link #undo}): the
+     * target's own triggers, routines, events and views as captured before the swap, with its character set. Not when
+     * the swap drops tables of the target (without {@code --clean}, a replaced table that a table that stays refers to
+     * with a foreign key): they cannot come back.
+     */
+    private record Swap(String sql, String undo, List<String> stageTables, List<String> moveOut) {
     }
 
     /** The SQL of the swap, built (and the stage's objects captured) before anything in the target changes. */
-    private String swapScript(String stage, String old, String target, boolean clean, DefaultsFile defaults,
+    private Swap swapScript(String stage, String old, String target, boolean clean, DefaultsFile defaults,
                               OperationContext ctx) throws IOException {
         Catalog c = catalog(stage, target, defaults, ctx);
         String t = Sql.ident(target);
@@ -220,11 +246,14 @@ final class StagedRestore {
         incoming.addAll(stageViews);
         Set<String> incomingTriggers = new LinkedHashSet<>();
         c.of(c.triggers(), stage).forEach(tr -> incomingTriggers.add(tr[1]));
-        // clean: every table of the target moves out in the same atomic RENAME that moves the new ones in.
-        // Otherwise the replaced ones are dropped instead, right before it: foreign keys of the tables that stay
-        // then bind to the new tables by name (as with a plain load), instead of following the old ones away
-        List<String> moveOut = clean ? c.tables(target, false) : List.of();
+        // clean: every table of the target moves out in the same atomic RENAME that moves the new ones in; otherwise
+        // the ones the dump replaces do (so that a failed swap can move them back), except those a table that stays
+        // refers to with a foreign key: those are dropped right before it, so that the key binds to the new table by
+        // name (as with a plain load) instead of following the old one away
         List<String> replaced = clean ? List.of() : c.tables(target, false).stream().filter(incoming::contains).toList();
+        List<String> dropped = replaced.stream().filter(n -> c.foreignKeys().stream()
+                .anyMatch(fk -> fk[1].equals(n) && !replaced.contains(fk[0]))).toList();
+        List<String> moveOut = clean ? c.tables(target, false) : replaced.stream().filter(n -> !dropped.contains(n)).toList();
 
         StringBuilder b = new StringBuilder("SET SESSION lock_wait_timeout = 300;\n");
         if (!c.targetExists()) {
@@ -258,9 +287,9 @@ final class StagedRestore {
                 b.append("DROP EVENT ").append(t).append('.').append(Sql.ident(e[1])).append(";\n");
             }
         }
-        if (!replaced.isEmpty()) {
+        if (!dropped.isEmpty()) {
             b.append("SET SESSION foreign_key_checks = 0;\nDROP TABLE ").append(String.join(", ",
-                    replaced.stream().map(n -> t + "." + Sql.ident(n)).toList())).append(";\n");
+                    dropped.stream().map(n -> t + "." + Sql.ident(n)).toList())).append(";\n");
         }
         List<String> renames = new ArrayList<>();
         moveOut.forEach(n -> renames.add(t + "." + Sql.ident(n) + " TO " + Sql.ident(old) + "." + Sql.ident(n)));
@@ -283,10 +312,89 @@ final class StagedRestore {
             b.append(capture(stage, c.version(), List.of("--no-data", "--skip-triggers", "--skip-routines", "--skip-events",
                     "--skip-comments"), stageViews, defaults, ctx));
         }
-        return b.append('\n').toString();
+        String undo = null;
+        if (!c.targetExists()) {
+            undo = "DROP DATABASE IF EXISTS " + t + ";\n";
+        } else if (dropped.isEmpty()) {
+            StringBuilder u = new StringBuilder();
+            if (c.targetCharset() != null && c.targetCharset().matches("\\w+") && c.targetCollation() != null
+                    && c.targetCollation().matches("\\w+")) {
+                u.append("ALTER DATABASE ").append(t).append(" CHARACTER SET ").append(c.targetCharset()).append(" COLLATE ")
+                        .append(c.targetCollation()).append(";\n");
+            }
+            u.append("USE ").append(t).append(";\n");
+            if (!c.of(c.triggers(), target).isEmpty() || !c.of(c.routines(), target).isEmpty() || !c.of(c.events(), target).isEmpty()) {
+                u.append(capture(target, c.version(), List.of("--no-create-info", "--no-data", "--add-drop-trigger", "--skip-comments"),
+                        List.of(), defaults, ctx));
+            }
+            List<String> targetViews = c.tables(target, true);
+            if (!targetViews.isEmpty()) {
+                u.append(capture(target, c.version(), List.of("--no-data", "--skip-triggers", "--skip-routines", "--skip-events",
+                        "--skip-comments"), targetViews, defaults, ctx));
+            }
+            undo = u.toString();
+        }
+        return new Swap(b.append('\n').toString(), undo, stageTables, moveOut);
     }
 
-    /** Runs the dump tool on the stage with {@code options} (schema only) and returns its SQL. */
+    /**
+     * After a failed swap: puts the target back as it was when that can be done ({@link Swap#undo} not null): drops every
+     * trigger, view, routine and event the target holds now, moves the tables back where they were if the one
+     * {@code RENAME TABLE} had happened (it is atomic: the stage still holding its tables says it had not), and recreates
+     * the target's own objects from what was captured before. False when it cannot be done or fails itself.
+     */
+    private boolean undo(Swap swap, String stage, String old, String target, List<String> cmd, DefaultsFile defaults,
+                         OperationContext ctx) {
+        if (swap.undo() == null) {
+            return false;
+        }
+        try {
+            Catalog now = catalog(stage, target, defaults, ctx);
+            String t = Sql.ident(target);
+            StringBuilder b = new StringBuilder("SET SESSION lock_wait_timeout = 300;\nSET SESSION foreign_key_checks = 0;\n");
+            if (now.targetExists() && !swap.undo().startsWith("DROP DATABASE")) {
+                for (String[] tr : now.of(now.triggers(), target)) {
+                    b.append("DROP TRIGGER ").append(t).append('.').append(Sql.ident(tr[1])).append(";\n");
+                }
+                for (String v : now.tables(target, true)) {
+                    b.append("DROP VIEW ").append(t).append('.').append(Sql.ident(v)).append(";\n");
+                }
+                for (String[] r : now.of(now.routines(), target)) {
+                    b.append("DROP ").append(r[1]).append(' ').append(t).append('.').append(Sql.ident(r[2])).append(";\n");
+                }
+                for (String[] e : now.of(now.events(), target)) {
+                    b.append("DROP EVENT ").append(t).append('.').append(Sql.ident(e[1])).append(";\n");
+                }
+                boolean renamed = !swap.stageTables().isEmpty() && now.tables(stage, false).isEmpty();
+                if (renamed) {
+                    List<String> back = new ArrayList<>();
+                    swap.stageTables().forEach(n -> back.add(t + "." + Sql.ident(n) + " TO " + Sql.ident(stage) + "." + Sql.ident(n)));
+                    swap.moveOut().forEach(n -> back.add(Sql.ident(old) + "." + Sql.ident(n) + " TO " + t + "." + Sql.ident(n)));
+                    b.append("RENAME TABLE ").append(String.join(", ", back)).append(";\n");
+                }
+            }
+            b.append(swap.undo());
+            client.run(cmd, new ByteArrayInputStream(b.toString().getBytes(StandardCharsets.UTF_8)), null, ctx);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            ctx.log().warn("could not undo the failed swap", "target", describe, "error", e.getMessage());
+            return false;
+        }
+    }
+
+    private List<String> cmd(Path tool, DefaultsFile defaults, ClientFamily family) {
+        List<String> cmd = client.base(tool, defaults, family);
+        cmd.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4"));
+        return cmd;
+    }
+
+    /**
+     * Runs the dump tool on {@code db} with {@code options} (schema only) and returns its SQL, without {@code `db`.}
+     * qualifiers: the server writes a view whose definer may not use it (an account with rights on the source
+     * database only) with its columns qualified by the database it is in, and the SQL is run in another one
+     * (audit F7: {@code Unknown column 'dbbackup_stage_….t.id'}). The SQL runs after {@code USE} of the database it is
+     * meant for, where the names resolve as they did.
+     */
     private String capture(String stage, String version, List<String> options, List<String> objects, DefaultsFile defaults,
                            OperationContext ctx) throws IOException {
         Path tool = client.dumpTool();
@@ -296,7 +404,7 @@ final class StagedRestore {
         cmd.addAll(objects);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         client.run(cmd, null, out, ctx);
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8).replace(Sql.ident(stage) + ".", "");
     }
 
     private void dropQuietly(List<String> databases, DefaultsFile defaults, OperationContext ctx) {

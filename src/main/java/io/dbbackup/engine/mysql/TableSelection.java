@@ -9,7 +9,9 @@ import java.util.Set;
  * table that exists stops the restore instead of being replaced — its rows and its triggers; with {@code dataOnly} its
  * {@code INSERT}s alone, into a table that exists: not its {@code LOCK TABLES}, {@code ALTER TABLE … DISABLE KEYS} or
  * {@code commit}, which would commit what came before, so that the caller can load them in one transaction; not its
- * triggers. A chosen view (every view of the databases chosen, when no table is named; none with {@code dataOnly}) is
+ * triggers. A sequence (MariaDB) is chosen as a table is, by its name or its database, and is its {@code CREATE SEQUENCE}
+ * and {@code SETVAL} to the backup's value, again without the {@code DROP}; never with {@code dataOnly}, and never
+ * as part of the preamble (the dump writes sequences right after it): a live sequence set back hands out ids again. A chosen view (every view of the databases chosen, when no table is named; none with {@code dataOnly}) is
  * its final {@code CREATE VIEW}, which the dump writes after every table, again without the {@code DROP} before it.
  * Views' placeholders, routines, events, other tables and the accounts are left out.
  */
@@ -43,6 +45,8 @@ final class TableSelection implements DumpSections.Rule {
         return switch (section.kind()) {
             case PREAMBLE -> true;
             case TABLE -> !dataOnly && chosen(section) && !head.startsWith("DROP TABLE IF EXISTS ");
+            // a sequence is an object, not preamble: recreating one that was not asked for would set it back (ids reused)
+            case SEQUENCE -> !dataOnly && chosen(section) && !head.startsWith("DROP SEQUENCE IF EXISTS ");
             case DATA -> chosen(section) && (!dataOnly || rows(head));
             // the dump switches databases by name: each switch is followed; CREATE DATABASE IF NOT EXISTS (a commit) not for rows only
             case DATABASE -> head.startsWith("USE ") || !dataOnly && head.startsWith("CREATE DATABASE ") && chosen(section.name());

@@ -32,6 +32,8 @@ class DumpSectionsTest {
     }
 
     static final byte[] DATABASES = read("/mysql/mariadb-10.11-dump-databases.sql"); // --databases pr_demo pr_other
+    /** Sequences b_seq (at 100, cache 1000: dumped as SETVAL 1101) and odd`seq before tables a_t (ids from b_seq) and m_t. */
+    static final byte[] SEQUENCES = read("/mysql/mariadb-10.11-dump-sequences.sql");
 
     static String part(byte[] dump, Set<String> tables, boolean dataOnly, int chunk) throws IOException {
         return part(dump, tables, Set.of(), dataOnly, chunk);
@@ -217,5 +219,35 @@ class DumpSectionsTest {
                         + "databases: name the table as database.table) (it holds databases pr_demo, pr_other; tables "
                         + "pr_demo.customers, pr_demo.empty_one, pr_demo.odd`name, pr_demo.orders, pr_other.notes, pr_other.orders; "
                         + "views pr_demo.big_orders)");
+    }
+
+    /** The audit's F2: the sequences come first in the dump, and were kept as if they were its preamble. */
+    @Test
+    void aSequenceIsRestoredOnlyWhenNamedAndNeverWithRowsOnly() throws IOException {
+        String other = part(SEQUENCES, Set.of("m_t"), false, 1 << 16);
+        assertThat(other).contains("CREATE TABLE `m_t`", "INSERT INTO `m_t` VALUES\n(2);")
+                .doesNotContain("SEQUENCE", "SETVAL", "b_seq", "odd");
+        String rows = part(SEQUENCES, Set.of(), true, 7);
+        assertThat(rows).contains("INSERT INTO `a_t` VALUES", "INSERT INTO `m_t` VALUES").doesNotContain("SEQUENCE", "SETVAL");
+
+        String named = part(SEQUENCES, Set.of("b_seq"), false, 5);
+        assertThat(named).contains("CREATE SEQUENCE `b_seq` start with 1", "DO SETVAL(`b_seq`, 1101, 0);")
+                .doesNotContain("DROP SEQUENCE", "odd", "CREATE TABLE");
+        assertThat(part(SEQUENCES, Set.of("odd`seq", "a_t"), false, 1 << 16)).contains("CREATE SEQUENCE `odd``seq`", "CREATE TABLE `a_t`")
+                .doesNotContain("`b_seq` start", "CREATE TABLE `m_t`");
+    }
+
+    @Test
+    void aSequenceIsPartOfWhatTheDumpHoldsButHasNoRows() throws IOException {
+        contents(SEQUENCES, tables("b_seq", "odd`seq"));
+        assertThatThrownBy(() -> contents(SEQUENCES, new RestoreOptions(false, false, List.of("b_seq"), List.of(), true)))
+                .hasMessageContaining("no rows of sequence b_seq (--data-only never sets a sequence");
+        assertThatThrownBy(() -> contents(SEQUENCES, tables("c_seq")))
+                .hasMessageContaining("(it holds tables a_t, m_t; sequences b_seq, odd`seq)");
+        try (DumpContents c = new DumpContents(null)) {
+            c.write(SEQUENCES);
+            c.close();
+            assertThat(c.lines()).containsExactly("table a_t", "table m_t", "sequence b_seq", "sequence odd`seq");
+        }
     }
 }

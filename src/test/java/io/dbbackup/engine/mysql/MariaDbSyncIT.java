@@ -304,4 +304,80 @@ class MariaDbSyncIT {
         }
         return r;
     }
+
+    /**
+     * The audit's F7: a view whose definer has rights on the source database only is shown by the server, in the scratch
+     * database, with its columns qualified by that database's name; recreated in the target from that SQL it failed
+     * ({@code Unknown column 'dbbackup_stage_….t.id'}) after the target's tables had been swapped out.
+     */
+    @Test
+    void aViewWhoseDefinerHasRightsOnTheSourceOnlyIsSwappedIn() throws Exception {
+        String src = fresh("defsrc");
+        String dst = fresh("defdst");
+        server.rootSql("CREATE USER IF NOT EXISTS 'view_owner'@'%'; CREATE DATABASE " + src + "; USE " + src + ";"
+                + " CREATE TABLE t (id int); INSERT INTO t VALUES (1); CREATE VIEW v_root AS SELECT id FROM t;"
+                + " CREATE DEFINER='view_owner'@'%' VIEW v_def AS SELECT id FROM t; GRANT ALL ON " + src + ".* TO 'view_owner'@'%';"
+                + " CREATE DATABASE " + dst + "; USE " + dst + "; CREATE TABLE keepme (id int); INSERT INTO keepme VALUES (42);"
+                + " CREATE VIEW v_root AS SELECT 'old' AS id;");
+        config(dst, "database: " + src);
+
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target", "--clean", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(server.rootSql(dst, "SHOW FULL TABLES").strip()).isEqualTo("t\tBASE TABLE\nv_def\tVIEW\nv_root\tVIEW");
+        assertThat(server.rootSql(dst, "SELECT id FROM v_root").strip()).isEqualTo("1");
+        assertThat(server.rootSql("SELECT VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '" + dst
+                + "' AND TABLE_NAME = 'v_def'").strip()).contains("`" + dst + "`.`t`.`id`").doesNotContain("dbbackup_");
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    /**
+     * A swap that fails after the tables were renamed (here: the target's account may not create views there) is undone:
+     * the new tables moved out, the target's moved back (all with --clean, the replaced {@code t} without), its own
+     * triggers and routines recreated, its character set put back, the scratch databases dropped.
+     */
+    @Test
+    void aSwapThatFailsHalfwayIsUndoneAndTheTargetIsAsItWas() throws Exception {
+        String src = fresh("undosrc");
+        String dst = fresh("undodst");
+        server.rootSql("CREATE USER IF NOT EXISTS 'syncer'@'127.0.0.1' IDENTIFIED BY 'sync#pw';"
+                + " GRANT ALL ON `dbbackup\\_%`.* TO 'syncer'@'127.0.0.1';"
+                + " CREATE DATABASE " + src + "; CREATE DATABASE " + dst + ";"
+                + " GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, TRIGGER, CREATE ROUTINE, ALTER ROUTINE,"
+                + " EVENT, SHOW VIEW, LOCK TABLES, EXECUTE ON " + dst + ".* TO 'syncer'@'127.0.0.1'; GRANT SELECT ON " + src + ".* TO 'syncer'@'127.0.0.1';"
+                + " USE " + src + "; CREATE TABLE t (id int); INSERT INTO t VALUES (1);"
+                + " CREATE DEFINER='syncer'@'127.0.0.1' VIEW v AS SELECT id FROM t;"
+                + " USE " + dst + "; CREATE TABLE mine (id int, note varchar(10)); INSERT INTO mine VALUES (7, 'mine');"
+                + " CREATE TABLE t (id int, replaced_by_the_dump int); INSERT INTO t VALUES (3, 3);"
+                + " CREATE TABLE keepme (id int); INSERT INTO keepme VALUES (42);"
+                + " CREATE DEFINER='syncer'@'127.0.0.1' TRIGGER keep_trg BEFORE INSERT ON keepme FOR EACH ROW SET NEW.id = NEW.id + 1;"
+                + " CREATE DEFINER='syncer'@'127.0.0.1' PROCEDURE p() SELECT 1;"
+                + " ALTER DATABASE " + dst + " CHARACTER SET latin1 COLLATE latin1_swedish_ci;");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  src: {engine: mariadb, host: 127.0.0.1, port: %1$d, user: backup, password_env: DB_PW, database: %2$s}
+                  target: {engine: mariadb, host: 127.0.0.1, port: %1$d, user: syncer, password_env: SYNC_PW, database: %3$s}
+                stores:
+                  local: {type: local, path: store}
+                """.formatted(server.port(), src, dst));
+        Map<String, String> before = Fingerprint.of(server, dst);
+
+        for (boolean clean : new boolean[] {true, false}) { // with --clean the target's tables move out, without it they stay
+            String mode = clean ? "--clean" : "without --clean";
+            List<String> args = new ArrayList<>(List.of("-c", "config.yaml", "sync", "src", "target", "--auto-confirm"));
+            if (clean) {
+                args.add("--clean");
+            }
+            Cli.Result r = cli.env("SYNC_PW", "sync#pw").run(args.toArray(String[]::new));
+
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).as(mode).contains("CREATE VIEW command denied", "failed and was undone: `" + dst + "` is as it was");
+            assertThat(Fingerprint.of(server, dst)).as(mode).isEqualTo(before);
+            assertThat(server.rootSql(dst, "SELECT id, note FROM mine").strip()).isEqualTo("7\tmine");
+            assertThat(server.rootSql(dst, "SELECT * FROM t").strip()).isEqualTo("3\t3");
+            assertThat(server.rootSql("SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"
+                    + dst + "'").strip()).isEqualTo("latin1");
+            assertThat(scratchDatabases()).isEmpty();
+        }
+    }
 }

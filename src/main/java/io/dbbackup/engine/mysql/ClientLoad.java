@@ -1,0 +1,107 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.ToolFailedException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Feeding a dump to the client ({@code mysql}/{@code mariadb}), for a restore and a sync's load alike: the options it
+ * loads with, and what a failure says — the server's packet limit named with its fix ({@link PacketLimit}) — and, for
+ * a restore, that a database the restore itself created is dropped again, so a failure leaves no half-restored
+ * database where there was none.
+ */
+final class ClientLoad {
+    /** After the connection options: bytes as they are, utf8mb4, and the client's largest packet. */
+    static final List<String> OPTIONS = List.of("--binary-mode", "--default-character-set=utf8mb4", PacketLimit.CLIENT_ARG);
+
+    private final MySqlClient client;
+
+    ClientLoad(MySqlClient client) {
+        this.client = client;
+    }
+
+    /** Runs {@code cmd} on {@code in}; a failure that is the server's packet limit says so. */
+    void run(List<String> cmd, InputStream in, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        PacketLimit measured = new PacketLimit(in);
+        try {
+            client.run(cmd, measured, null, ctx);
+        } catch (IOException | RuntimeException e) {
+            DbBackupException explained = PacketLimit.mayBe(e.getMessage())
+                    ? measured.explain(e, serverLimit(defaults, ctx)) : null;
+            if (explained != null) {
+                throw explained;
+            }
+            throw e;
+        }
+    }
+
+    /** The server's {@code max_allowed_packet} (bytes), 0 when it cannot be asked (it may have gone away for good). */
+    private long serverLimit(DefaultsFile defaults, OperationContext ctx) {
+        try {
+            List<List<String>> rows = client.query("SELECT @@GLOBAL.max_allowed_packet", null, defaults, fresh(ctx));
+            return Long.parseLong(rows.get(0).get(0));
+        } catch (IOException | RuntimeException e) {
+            ctx.log().debug("could not ask the server its max_allowed_packet", "reason", e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Which of {@code databases} are on the server now. */
+    List<String> present(List<String> databases, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        List<String> present = new ArrayList<>();
+        for (List<String> row : client.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ("
+                + Sql.literalList(databases) + ")", null, defaults, ctx)) {
+            present.add(row.get(0));
+        }
+        return present;
+    }
+
+    /**
+     * After a failed restore: drops {@code created} (databases that were not there before it) and returns the failure
+     * saying so. A database that was there keeps what loaded before the error; that is said too.
+     */
+    Exception droppingCreated(Exception failure, List<String> created, List<String> existed, DefaultsFile defaults,
+                              OperationContext ctx) {
+        StringBuilder sql = new StringBuilder("SET SESSION foreign_key_checks = 0;\n");
+        created.forEach(d -> sql.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n"));
+        String note;
+        if (created.isEmpty()) {
+            note = "";
+        } else {
+            try {
+                client.query(sql.toString(), null, defaults, fresh(ctx));
+                note = "; " + names(created) + ", which this restore created, " + (created.size() == 1 ? "was" : "were")
+                        + " dropped again";
+            } catch (IOException | RuntimeException e) {
+                note = "; " + names(created) + ", which this restore created, could not be dropped again (" + e.getMessage()
+                        + "): drop " + (created.size() == 1 ? "it" : "them") + " yourself";
+            }
+        }
+        if (!existed.isEmpty()) {
+            note += "; " + names(existed) + " keep" + (existed.size() == 1 ? "s" : "") + " what loaded before the error";
+        }
+        if (note.isEmpty()) {
+            return failure;
+        }
+        if (failure instanceof DbBackupException d) {
+            return new DbBackupException(d.status(), d.getMessage() + note, d, d.retryable());
+        }
+        boolean retryable = failure instanceof ToolFailedException tf && tf.retryable();
+        return new DbBackupException(ExitStatus.SYSTEM_ERROR, failure.getMessage() + note, failure, retryable);
+    }
+
+    private static String names(List<String> databases) {
+        return (databases.size() == 1 ? "database " : "databases ") + String.join(", ", databases.stream().map(Sql::ident).toList());
+    }
+
+    private static OperationContext fresh(OperationContext ctx) {
+        return new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir());
+    }
+}
