@@ -1,5 +1,6 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.DbBackupException;
 import io.dbbackup.spi.LineFilter;
 import io.dbbackup.spi.RestoreOptions;
 import io.dbbackup.spi.ScanningSink;
@@ -50,6 +51,10 @@ final class PlainToc extends ScanningSink {
 
     @Override
     protected void finish() {
+        if (!sections.endsInCode()) {
+            throw DbBackupException.integrity("the SQL script ends inside a quoted string, a function body, a comment or the "
+                    + "rows of a COPY: it is not a whole pg_dump script and cannot be taken apart safely");
+        }
         if (selection != null) {
             toc().require(selection);
         }
