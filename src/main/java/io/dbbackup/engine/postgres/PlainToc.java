@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.TreeSet;
 
 /**
@@ -24,15 +25,30 @@ final class PlainToc extends ScanningSink {
     private final RestoreOptions selection;
     private final Set<String> schemas = new TreeSet<>();
     private final List<ArchiveToc.Relation> relations = new ArrayList<>();
+    private final List<ArchiveToc.Attachment> attachments = new ArrayList<>();
     private final Set<PlainSections.Section> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     private final PlainSections sections = new PlainSections(this::note, OutputStream.nullOutputStream());
 
+    private final Consumer<ArchiveToc> learnt;
+
     /** {@code selection}: null to learn what the script holds without checking anything. */
     PlainToc(RestoreOptions selection) {
+        this(selection, toc -> { });
+    }
+
+    /** {@code learnt}: told what the script holds once it is read whole (and holds the selection). */
+    PlainToc(RestoreOptions selection, Consumer<ArchiveToc> learnt) {
         this.selection = selection;
+        this.learnt = learnt;
     }
 
     private boolean note(PlainSections.Section s, String head) {
+        if (s != null && s.type().equals("TABLE ATTACH") && head.startsWith(ATTACH)) {
+            List<String> parent = qualifiedName(head, ATTACH.length());
+            if (parent.size() == 2) {
+                attachments.add(new ArchiveToc.Attachment(s.schema(), s.name(), parent.get(0), parent.get(1)));
+            }
+        }
         if (s != null && seen.add(s)) {
             if (s.type().equals("SCHEMA")) {
                 schemas.add(s.name());
@@ -58,9 +74,49 @@ final class PlainToc extends ScanningSink {
         if (selection != null) {
             toc().require(selection);
         }
+        learnt.accept(toc());
     }
 
     ArchiveToc toc() {
-        return new ArchiveToc(schemas, relations);
+        return new ArchiveToc(schemas, relations, attachments);
+    }
+
+    /** pg_dump's {@code TABLE ATTACH}: {@code ALTER TABLE ONLY public.parted ATTACH PARTITION public.parted_1 FOR VALUES …}. */
+    private static final String ATTACH = "ALTER TABLE ONLY ";
+
+    /**
+     * The parts of the dotted name at {@code from} in {@code sql}, each as written ({@code orders}) or quoted
+     * ({@code "Odd ""x"""}), unquoted.
+     */
+    static List<String> qualifiedName(String sql, int from) {
+        List<String> parts = new ArrayList<>();
+        int i = from;
+        while (i < sql.length()) {
+            StringBuilder part = new StringBuilder();
+            if (sql.charAt(i) == '"') {
+                i++;
+                while (i < sql.length()) {
+                    char c = sql.charAt(i++);
+                    if (c == '"') {
+                        if (i < sql.length() && sql.charAt(i) == '"') {
+                            i++;
+                        } else {
+                            break;
+                        }
+                    }
+                    part.append(c);
+                }
+            } else {
+                while (i < sql.length() && sql.charAt(i) != '.' && sql.charAt(i) != ' ') {
+                    part.append(sql.charAt(i++));
+                }
+            }
+            parts.add(part.toString());
+            if (i >= sql.length() || sql.charAt(i) != '.') {
+                break;
+            }
+            i++;
+        }
+        return parts;
     }
 }

@@ -32,7 +32,7 @@ class PlainSectionsTest {
     }
 
     static String part(byte[] script, RestoreOptions options, int chunk) throws IOException {
-        PlainSelection rule = new PlainSelection(options);
+        PlainSelection rule = new PlainSelection(options, ArchiveToc.EMPTY);
         try (InputStream in = new FilteredInputStream(new Trickle(new ByteArrayInputStream(script), chunk),
                 kept -> new PlainSections(rule, kept))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -44,6 +44,18 @@ class PostgresPartialEdgeIT {
                 --
                 return 1;
                 end $$;
+                create table parted(k int, v text) partition by range (k);
+                create table parted_1 partition of parted for values from (0) to (100);
+                create table parted_2 partition of parted for values from (100) to (200) partition by list (v);
+                create table parted_2a partition of parted_2 for values in ('a');
+                create table parted_def partition of parted default;
+                insert into parted values (1, 'x'), (150, 'a'), (500, 'z');
+                create schema "Odd Schema";
+                create schema "we""ird sch";
+                create table "Odd Schema"."Tab ""q"" Ünï"("Col 1" text);
+                insert into "Odd Schema"."Tab ""q"" Ünï" values ('v');
+                create table "we""ird sch"."表格"(id int);
+                insert into "we""ird sch"."表格" values (7);
                 """);
         pg.writePasswordFile(dir.resolve("pg.password"));
         Files.writeString(dir.resolve("config.yaml"), """
@@ -114,5 +126,40 @@ class PostgresPartialEdgeIT {
         Cli.Result show = cli.run("-c", "config.yaml", "show", job, "--contents");
         assertThat(show.exit()).as(show.toString()).isZero();
         assertThat(show.out().split("table public.victim\n", -1)).as(show.out()).hasSize(2);
+    }
+
+    /** Audit F8: "restored table parted, rows only" with 0 rows (they are the partitions'), or an empty bare parent. */
+    @ParameterizedTest
+    @ValueSource(strings = {"edge", "edge-plain"})
+    void aPartitionedTableComesBackWithItsPartitionsAtEveryLevel(String job) {
+        Cli.Result table = restore(job, "--to", "scratch", "--table", "parted");
+        assertThat(table.exit()).as(table.toString()).isZero();
+        assertThat(pg.query("scratch", "select k || ' ' || tableoid::regclass from parted order by k"))
+                .containsExactly("1 parted_1", "150 parted_2a", "500 parted_def");
+        assertThat(pg.query("scratch", "select inhrelid::regclass || ' of ' || inhparent::regclass from pg_inherits order by 1"))
+                .containsExactly("parted_1 of parted", "parted_2 of parted", "parted_2a of parted_2", "parted_def of parted");
+        assertThat(pg.query("scratch", "select relname from pg_class where relname in ('victim', 'notes')")).isEmpty();
+
+        pg.execute("scratch", "truncate parted");
+        Cli.Result rows = restore(job, "--to", "scratch", "--table", "parted", "--data-only", "--auto-confirm");
+        assertThat(rows.exit()).as(rows.toString()).isZero();
+        assertThat(pg.queryOne("scratch", "select count(*) from parted")).isEqualTo("3");
+    }
+
+    /** Audit F12: a custom archive's schema with a space or a quote could not be named (its --list line was misread). */
+    @ParameterizedTest
+    @ValueSource(strings = {"edge", "edge-plain"})
+    void schemasAndTablesWithSpacesAndQuotesCanBeNamed(String job) {
+        Cli.Result show = cli.run("-c", "config.yaml", "show", job, "--contents");
+        assertThat(show.exit()).as(show.toString()).isZero();
+        assertThat(show.out()).contains("table Odd Schema.Tab \"q\" Ünï\n", "table we\"ird sch.表格\n");
+
+        Cli.Result odd = restore(job, "--to", "scratch", "--schema", "Odd Schema", "--table", "Tab \"q\" Ünï");
+        assertThat(odd.exit()).as(odd.toString()).isZero();
+        assertThat(pg.queryOne("scratch", "select \"Col 1\" from \"Odd Schema\".\"Tab \"\"q\"\" Ünï\"")).isEqualTo("v");
+
+        Cli.Result weird = restore(job, "--to", "scratch", "--schema", "we\"ird sch", "--table", "表格", "--auto-confirm");
+        assertThat(weird.exit()).as(weird.toString()).isZero();
+        assertThat(pg.queryOne("scratch", "select id from \"we\"\"ird sch\".\"表格\"")).isEqualTo("7");
     }
 }
