@@ -56,6 +56,18 @@ class PostgresPartialEdgeIT {
                 insert into "Odd Schema"."Tab ""q"" Ünï" values ('v');
                 create table "we""ird sch"."表格"(id int);
                 insert into "we""ird sch"."表格" values (7);
+                create role edge_reader;
+                create table secret(id int, owner text);
+                alter table secret enable row level security;
+                alter table secret force row level security;
+                create policy p1 on secret for select to edge_reader using (owner = current_user);
+                grant select on secret to edge_reader;
+                comment on table secret is 'only their own rows';
+                comment on column secret.owner is 'a role';
+                insert into secret values (1, 'a'), (2, 'b');
+                create table secretive(id int);
+                alter table secretive enable row level security;
+                create policy p2 on secretive using (true);
                 """);
         pg.writePasswordFile(dir.resolve("pg.password"));
         Files.writeString(dir.resolve("config.yaml"), """
@@ -161,5 +173,20 @@ class PostgresPartialEdgeIT {
         Cli.Result weird = restore(job, "--to", "scratch", "--schema", "we\"ird sch", "--table", "表格", "--auto-confirm");
         assertThat(weird.exit()).as(weird.toString()).isZero();
         assertThat(pg.queryOne("scratch", "select id from \"we\"\"ird sch\".\"表格\"")).isEqualTo("7");
+    }
+
+    /** Audit F9: a table restored alone came back without its row level security and policies (plain: grants, comment). */
+    @ParameterizedTest
+    @ValueSource(strings = {"edge", "edge-plain"})
+    void aTableComesBackWithItsRowSecurityPoliciesGrantsAndComments(String job) {
+        Cli.Result r = restore(job, "--to", "scratch", "--table", "secret");
+        assertThat(r.exit()).as(r.toString()).isZero();
+
+        assertThat(pg.queryOne("scratch", "select relrowsecurity || ' ' || relforcerowsecurity || ' ' "
+                + "|| has_table_privilege('edge_reader', oid, 'select') || ' ' || obj_description(oid, 'pg_class') "
+                + "|| ' ' || col_description(oid, 2) from pg_class where relname = 'secret'"))
+                .isEqualTo("true true true only their own rows a role");
+        assertThat(pg.query("scratch", "select polname || ' on ' || polrelid::regclass from pg_policy")).containsExactly("p1 on secret");
+        assertThat(pg.queryOne("scratch", "select count(*) from secret")).isEqualTo("2");
     }
 }
