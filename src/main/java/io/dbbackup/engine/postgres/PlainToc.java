@@ -44,9 +44,13 @@ final class PlainToc extends ScanningSink {
 
     private boolean note(PlainSections.Section s, String head) {
         if (s != null && s.type().equals("TABLE ATTACH") && head.startsWith(ATTACH)) {
-            List<String> parent = qualifiedName(head, ATTACH.length());
-            if (parent.size() == 2) {
-                attachments.add(new ArchiveToc.Attachment(s.schema(), s.name(), parent.get(0), parent.get(1)));
+            attach(s, qualifiedName(head, ATTACH.length()));
+        } else if (s != null && s.type().equals("TABLE") && head.startsWith(CREATE)) {
+            // an older pg_dump attached a partition in its own CREATE TABLE: … public.parted_1 PARTITION OF public.parted
+            int own = CREATE.length();
+            String rest = head.substring(own + quotedLength(head, own));
+            if (rest.startsWith(PARTITION_OF)) {
+                attach(s, qualifiedName(rest, PARTITION_OF.length()));
             }
         }
         if (s != null && seen.add(s)) {
@@ -79,6 +83,28 @@ final class PlainToc extends ScanningSink {
 
     ArchiveToc toc() {
         return new ArchiveToc(schemas, relations, attachments);
+    }
+
+    private void attach(PlainSections.Section partition, List<String> parent) {
+        if (parent.size() == 2) {
+            attachments.add(new ArchiveToc.Attachment(partition.schema(), partition.name(), parent.get(0), parent.get(1)));
+        }
+    }
+
+    private static final String CREATE = "CREATE TABLE ";
+    private static final String PARTITION_OF = " PARTITION OF ";
+
+    /** The length of the dotted name at {@code from} in {@code sql}, as written. */
+    private static int quotedLength(String sql, int from) {
+        int i = from;
+        boolean quoted = false;
+        while (i < sql.length() && (quoted || sql.charAt(i) != ' ')) {
+            if (sql.charAt(i) == '"') {
+                quoted = !quoted;
+            }
+            i++;
+        }
+        return i - from;
     }
 
     /** pg_dump's {@code TABLE ATTACH}: {@code ALTER TABLE ONLY public.parted ATTACH PARTITION public.parted_1 FOR VALUES …}. */

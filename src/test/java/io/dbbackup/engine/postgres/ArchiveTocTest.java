@@ -111,4 +111,34 @@ class ArchiveTocTest {
         assertThat(toc.partitionsOf(new RestoreOptions(false, false, List.of("parted"), List.of("Odd Schema"), false))).isEmpty();
         assertThat(toc.partitionsOf(new RestoreOptions(false, false, List.of("other"), List.of(), false))).isEmpty();
     }
+
+    /** An older pg_dump wrote a partition's attachment into its own CREATE TABLE (no TABLE ATTACH entry). */
+    @Test
+    void aPartitionCreatedAsPartOfItsParentCountsToo() throws IOException {
+        String script = """
+                --
+                -- Name: parted; Type: TABLE; Schema: public; Owner: postgres
+                --
+
+                CREATE TABLE public.parted (
+                    k integer
+                )
+                PARTITION BY RANGE (k);
+
+                --
+                -- Name: p "1" x; Type: TABLE; Schema: public; Owner: postgres
+                --
+
+                CREATE TABLE public."p ""1"" x" PARTITION OF public.parted
+                FOR VALUES FROM (0) TO (100);
+
+                """;
+        PlainToc toc = new PlainToc(null);
+        try (toc) {
+            toc.write(script.getBytes(StandardCharsets.UTF_8));
+        }
+
+        assertThat(toc.toc().partitionsOf(new RestoreOptions(false, false, List.of("parted"), List.of(), true)))
+                .containsExactly(ArchiveToc.key("public", "p \"1\" x"));
+    }
 }
