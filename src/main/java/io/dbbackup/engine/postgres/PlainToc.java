@@ -15,9 +15,10 @@ import java.util.function.Consumer;
 import java.util.TreeSet;
 
 /**
- * A plain script's table of contents, learnt from pg_dump's object comments as the script is written into it
- * ({@link PlainSections}: rows are never taken for comments): the schemas it creates or fills and its relations, in the
- * form a custom archive's {@code pg_restore --list} gives ({@link ArchiveToc}). {@link #toc} after {@link #close}. Given
+ * A script's table of contents, learnt from pg_dump's object comments as the script is written into it
+ * ({@link PlainSections}: rows, strings and bodies are never taken for comments): the schemas it creates or fills, its
+ * relations and which table is a partition of which ({@link ArchiveToc}) — of a plain script, or of a custom archive's
+ * definitions as {@code pg_restore --section=pre-data} writes them. {@link #toc} after {@link #close}. Given
  * a selection (a restore in part, learning in its checking pass), {@link #close} fails when the script does not hold
  * what it names ({@link ArchiveToc#require}).
  */

@@ -500,8 +500,8 @@ public final class PostgresEngine implements Engine {
     }
 
     /**
-     * Reads the archive's table of contents ({@code pg_restore --list}, which stops after it: the rest is not read) and
-     * fails naming each table or schema the selection names that it does not hold. pg_restore's {@code --table} takes
+     * Reads the archive's table of contents ({@link #archiveToc}, which stops after it: the rest is not read) and
+     * fails naming each table or schema the selection names that it does not hold; keeps it for the restore that follows. pg_restore's {@code --table} takes
      * tables, views, materialized views, sequences and foreign tables, in any schema the selection's schemas allow.
      */
     @Override
