@@ -36,6 +36,13 @@ public abstract class LineFilter extends OutputStream {
     protected void lineEnded() {
     }
 
+    /**
+     * Called with every byte of every line but its {@code \n}, in order, before the line's {@link #lineEnded} (the bytes
+     * of a line's head before its {@link #keep}): for a filter that follows what the whole text says.
+     */
+    protected void scanned(byte c) {
+    }
+
     /** In {@link #lineEnded}: whether the line just ended is {@code suffix} or ends with it (up to 16 bytes). */
     protected final boolean lineEndsWith(byte[] suffix) {
         if (lineLength < suffix.length) {
@@ -106,6 +113,9 @@ public abstract class LineFilter extends OutputStream {
     }
 
     private void remember(byte c) {
+        if (c != '\n') {
+            scanned(c);
+        }
         if (c != '\n' && c != '\r') {
             tail[(int) (lineLength % tail.length)] = c;
             lineLength++;

@@ -4,14 +4,16 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.spi.RestoreOptions;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** What a custom archive's table of contents names: its schemas and its relations (tables, views, sequences...). */
-record ArchiveToc(Set<String> schemas, List<Relation> relations) {
+/**
+ * What a backup holds: its schemas, its relations (tables, views, sequences...) and which table is a partition of which
+ * ({@code TABLE ATTACH}), learnt from pg_dump's object comments ({@link PlainToc}: of a plain script, or of a custom
+ * archive's definitions as {@code pg_restore --section=pre-data} writes them).
+ */
+record ArchiveToc(Set<String> schemas, List<Relation> relations, List<Attachment> attachments) {
     /** {@code kind}: TABLE, VIEW, MATERIALIZED VIEW, SEQUENCE or FOREIGN TABLE. */
     record Relation(String kind, String schema, String name) {
         boolean is(String schema, String name) {
@@ -19,30 +21,41 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations) {
         }
     }
 
+    /** Table {@code schema.name} is a partition of {@code parentSchema.parentName}. */
+    record Attachment(String schema, String name, String parentSchema, String parentName) {
+    }
+
     /** The kinds of relation pg_restore's {@code --table} takes. */
     static final Set<String> RELATION_KINDS = Set.of("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE", "FOREIGN TABLE");
 
-    private static final Pattern RELATION = Pattern.compile(
-            "^\\d+; \\d+ \\d+ (TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|FOREIGN TABLE) (?!DATA |ATTACH |SET |OWNED BY )(\\S+) (.+) (\\S+)$");
-    private static final Pattern SCHEMA = Pattern.compile("^\\d+; \\d+ \\d+ SCHEMA - (.+) (\\S+)$");
+    static final ArchiveToc EMPTY = new ArchiveToc(Set.of(), List.of(), List.of());
 
-    /** Parses {@code pg_restore --list} output (comment lines start with ';'). */
-    static ArchiveToc of(String list) {
-        Set<String> schemas = new TreeSet<>();
-        List<Relation> relations = new ArrayList<>();
-        for (String line : list.split("\n")) {
-            Matcher r = RELATION.matcher(line.strip());
-            if (r.matches()) {
-                relations.add(new Relation(r.group(1), r.group(2), r.group(3)));
-                schemas.add(r.group(2));
-                continue;
-            }
-            Matcher sc = SCHEMA.matcher(line.strip());
-            if (sc.matches()) {
-                schemas.add(sc.group(1));
+    /**
+     * The partitions, at every level, of the tables {@code selection} names (in its schemas, when it names some), as
+     * {@code schema.name} keys ({@link #key}): a partitioned table's rows are its partitions' rows.
+     */
+    Set<String> partitionsOf(RestoreOptions selection) {
+        Set<String> parents = new LinkedHashSet<>();
+        relations.stream().filter(r -> selection.tables().contains(r.name())
+                        && (selection.schemas().isEmpty() || selection.schemas().contains(r.schema())))
+                .forEach(r -> parents.add(key(r.schema(), r.name())));
+        Set<String> partitions = new LinkedHashSet<>();
+        boolean more = true;
+        while (more) {
+            more = false;
+            for (Attachment a : attachments) {
+                if ((parents.contains(key(a.parentSchema(), a.parentName())) || partitions.contains(key(a.parentSchema(),
+                        a.parentName()))) && partitions.add(key(a.schema(), a.name()))) {
+                    more = true;
+                }
             }
         }
-        return new ArchiveToc(schemas, relations);
+        partitions.removeAll(parents);
+        return partitions;
+    }
+
+    static String key(String schema, String name) {
+        return schema + "\0" + name;
     }
 
     /**

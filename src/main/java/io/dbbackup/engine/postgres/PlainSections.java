@@ -3,7 +3,6 @@ package io.dbbackup.engine.postgres;
 import io.dbbackup.spi.LineFilter;
 
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,16 +10,17 @@ import java.util.regex.Pattern;
  * A pg_dump plain script of any size taken apart line by line as it streams by, by the comment pg_dump writes before
  * each object ({@code --} / {@code -- Name: orders; Type: TABLE; Schema: public; Owner: app} / {@code --}, and
  * {@code -- Data for Name: …; Type: TABLE DATA; …} before its rows): each line is shown to a {@link Rule} with the
- * object it belongs to and its first bytes, and passed on to {@code out} whole or not at all. The rows of a
- * {@code COPY … FROM stdin;} are never read as comments — they run to the {@code \.} line, which no value can be (a
- * backslash in a value is written {@code \\}). Only a line's first {@value LineFilter#HEAD} bytes and last 16 are held
- * ({@link LineFilter}).
+ * object it belongs to and its first bytes, and passed on to {@code out} whole or not at all. Such a comment counts only
+ * where a statement may start ({@link ScriptLexer}): one inside a string (a {@code COMMENT ON … IS E'…'} with newlines),
+ * a quoted identifier, a dollar-quoted function body or the rows of a {@code COPY … FROM stdin;} (to its {@code \.}
+ * line) is the content of that object, never the start of another — else a crafted comment could smuggle statements
+ * into a restore of another table. Only a line's first {@value LineFilter#HEAD} bytes are held ({@link LineFilter});
+ * every byte is read by the lexer.
  */
 final class PlainSections extends LineFilter {
-    private static final byte[] COPY_END = "FROM stdin;".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] COPY_DONE = {'\\', '.'};
+    /** The name is the longest that fits: pg_dump writes names unquoted, and one may hold {@code ; Type: }. */
     private static final Pattern OBJECT = Pattern.compile(
-            "^-- (Data for )?Name: (.+?); Type: (.+?); Schema: (.+?)(?:; Owner: .*)?$");
+            "^-- (Data for )?Name: (.+); Type: (.+?); Schema: (.+?)(?:; Owner: .*)?$");
 
     /** One object of the script; null before the first (the script's opening {@code SET}s). Compared by identity. */
     record Section(String name, String type, String schema) {
@@ -31,9 +31,9 @@ final class PlainSections extends LineFilter {
     }
 
     private final Rule rule;
+    private final ScriptLexer lexer = new ScriptLexer();
+    private boolean lineInCode = true;
     private boolean afterDashes;
-    private boolean copyLine;
-    private boolean inCopy;
     private Section section;
 
     PlainSections(Rule rule, OutputStream out) {
@@ -43,7 +43,7 @@ final class PlainSections extends LineFilter {
 
     @Override
     protected boolean keep(String text, boolean whole) {
-        if (!inCopy) {
+        if (lineInCode) {
             if (afterDashes && text.startsWith("-- ")) {
                 Matcher m = OBJECT.matcher(text);
                 if (m.matches()) {
@@ -51,19 +51,25 @@ final class PlainSections extends LineFilter {
                 }
             }
             afterDashes = whole && text.equals("--");
-            copyLine = text.startsWith("COPY ");
+        } else {
+            afterDashes = false;
         }
         return rule.keeps(section, text);
     }
 
-    /** A {@code COPY … FROM stdin;} line starts rows, a {@code \.} line ends them. */
+    @Override
+    protected void scanned(byte c) {
+        lexer.accept(c);
+    }
+
     @Override
     protected void lineEnded() {
-        if (inCopy) {
-            inCopy = !(lineLength() == 2 && lineEndsWith(COPY_DONE));
-        } else if (copyLine && lineEndsWith(COPY_END)) {
-            inCopy = true;
-        }
-        copyLine = false;
+        lexer.endLine();
+        lineInCode = lexer.inCode();
+    }
+
+    /** Whether the script read so far ends outside any string, body, comment or rows (as every complete script does). */
+    boolean endsInCode() {
+        return lexer.inCode();
     }
 }

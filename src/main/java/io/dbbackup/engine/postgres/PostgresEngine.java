@@ -78,6 +78,11 @@ public final class PostgresEngine implements Engine {
     private final PostgresSettings settings;
     private final ClientLocator locator;
     private final PgTools pg;
+    /**
+     * What the check before a restore in part learnt the backup holds (its partitions, for the tables it names), for
+     * that restore: {@link #partChecker} / {@link #requireInBackup} come first on the same engine.
+     */
+    private final Map<RestoreOptions, ArchiveToc> checked = new java.util.concurrent.ConcurrentHashMap<>();
 
     PostgresEngine(PostgresSettings settings, ClientLocator locator) {
         this.settings = settings;
@@ -254,20 +259,20 @@ public final class PostgresEngine implements Engine {
             ctx.log().info("restore started", "target", settings.describe(), "tool", client.name(),
                     "version", client.version().text(), "clean", options.clean());
             try {
+                PlainSelection selection = options.partial() ? selection(options, ctx) : null;
+                java.util.function.UnaryOperator<InputStream> part = script -> new io.dbbackup.spi.FilteredInputStream(script,
+                        kept -> new PlainSections(selection, kept));
                 if (format == DumpFormat.SQL && options.partial()) {
                     // the chosen objects of the script, through psql in one transaction as for an archive
-                    InputStream part = new io.dbbackup.spi.FilteredInputStream(in,
-                            kept -> new PlainSections(new PlainSelection(options), kept));
-                    pg.tool(psqlPartial(client, options), db, pass).run(part, null, ctx.cancellation());
+                    pg.tool(psqlPartial(client, options, selection), db, pass).run(part.apply(in), null, ctx.cancellation());
                 } else if (format == DumpFormat.SQL) {
                     pg.tool(psqlRestore(client, options), db, pass).run(in, null, ctx.cancellation());
                 } else if (options.partial()) {
-                    // as a script through psql: a schema restored into a database without it needs its CREATE SCHEMA,
-                    // which pg_restore --schema leaves out; all in one transaction
-                    // pg_restore stops reading once it has what the selection names (the rest of the archive is drained)
+                    // the whole archive as a script, taken apart as a plain script is (pg_restore --table leaves out a
+                    // partitioned table's partitions and their TABLE ATTACH), through psql in one transaction
                     PgClient psql = locator.forServer("psql", server);
-                    ToolChain.run(pg.tool(pgRestoreScript(client, options), db, pass).readsOnlyAPrefix(), in,
-                            pg.tool(psqlPartial(psql, options), db, pass), ctx.cancellation());
+                    ToolChain.run(pg.tool(pgRestoreScript(client, new RestoreOptions(false)), db, pass), in, part,
+                            pg.tool(psqlPartial(psql, options, selection), db, pass), ctx.cancellation());
                 } else if (!options.clean()) {
                     pg.tool(pgRestore(client), db, pass).run(in, null, ctx.cancellation());
                 } else {
@@ -400,14 +405,28 @@ public final class PostgresEngine implements Engine {
         return cmd;
     }
 
+    /** The selection of a restore in part, with the partitions of the tables it names (learnt by the check before it). */
+    private PlainSelection selection(RestoreOptions options, OperationContext ctx) {
+        ArchiveToc toc = checked.getOrDefault(options, ArchiveToc.EMPTY);
+        checked.remove(options);
+        PlainSelection selection = new PlainSelection(options, toc);
+        if (!selection.partitions().isEmpty()) {
+            ctx.log().info("a partitioned table comes with its partitions", "partitions", String.join(", ",
+                    selection.partitions().stream().map(k -> k.replace('\0', '.')).toList()));
+        }
+        return selection;
+    }
+
     /** psql for a restore in part: the selected schemas created when missing (not for rows only), then the script. */
-    private List<String> psqlPartial(PgClient psql, RestoreOptions options) {
+    private List<String> psqlPartial(PgClient psql, RestoreOptions options, PlainSelection selection) {
         List<String> cmd = new ArrayList<>(List.of(psql.executable().toString(), "-X", "-q", "--no-password",
                 "-v", "ON_ERROR_STOP=1", "--single-transaction"));
         if (!options.dataOnly()) {
             options.schemas().forEach(n -> cmd.addAll(List.of("-c", "create schema if not exists \"" + n.replace("\"", "\"\"") + "\"")));
         } else {
-            cmd.addAll(List.of("-c", triggersOff(options)));
+            List<String> tables = new ArrayList<>(options.tables());
+            selection.partitions().forEach(k -> tables.add(k.substring(k.indexOf('\0') + 1)));
+            cmd.addAll(List.of("-c", triggersOff(options, tables)));
         }
         cmd.addAll(List.of("-f", "-"));
         if (options.dataOnly()) {
@@ -422,12 +441,12 @@ public final class PostgresEngine implements Engine {
      * transaction as {@code pg_restore --disable-triggers} would (which also leaves foreign keys unchecked), and a role
      * that may not do that gets one line saying so, before any row is loaded.
      */
-    static String triggersOff(RestoreOptions options) {
+    static String triggersOff(RestoreOptions options, List<String> tables) {
         StringBuilder where = new StringBuilder("not t.tgisinternal");
-        if (!options.tables().isEmpty()) {
-            where.append(" and c.relname in (").append(literals(options.tables())).append(')');
+        if (!tables.isEmpty()) {
+            where.append(" and c.relname in (").append(literals(tables)).append(')');
         }
-        if (!options.schemas().isEmpty()) {
+        if (!options.schemas().isEmpty() && tables.size() == options.tables().size()) {
             where.append(" and n.nspname in (").append(literals(options.schemas())).append(')');
         }
         String from = "from pg_catalog.pg_trigger t join pg_catalog.pg_class c on c.oid = t.tgrelid join pg_catalog.pg_namespace n "
@@ -482,7 +501,7 @@ public final class PostgresEngine implements Engine {
         if (format != DumpFormat.SQL) {
             return null;
         }
-        return new PlainToc(selection);
+        return new PlainToc(selection, toc -> checked.put(selection, toc));
     }
 
     /** A plain script's schemas and relations, from its object comments (read to its end). */
@@ -495,23 +514,31 @@ public final class PostgresEngine implements Engine {
     }
 
     /**
-     * Reads the archive's table of contents ({@code pg_restore --list}, which stops after it: the rest is not read) and
-     * fails naming each table or schema the selection names that it does not hold. pg_restore's {@code --table} takes
+     * Reads the archive's table of contents ({@link #archiveToc}, which stops after it: the rest is not read) and
+     * fails naming each table or schema the selection names that it does not hold; keeps it for the restore that follows. pg_restore's {@code --table} takes
      * tables, views, materialized views, sequences and foreign tables, in any schema the selection's schemas allow.
      */
     @Override
     public void requireInBackup(InputStream in, DumpFormat format, RestoreOptions selection, OperationContext ctx)
             throws IOException {
-        archiveToc(in, ctx).require(selection);
+        ArchiveToc toc = archiveToc(in, ctx);
+        toc.require(selection);
+        checked.put(selection, toc);
     }
 
-    /** A custom archive's table of contents ({@code pg_restore --list}, which reads only the start of the archive). */
+    /**
+     * A custom archive's table of contents: its definitions as a script ({@code pg_restore --section=pre-data}, which reads
+     * only the start of the archive), read by their object comments as a plain script's are. Not {@code pg_restore
+     * --list}: its lines give schema and name unquoted and space-separated, which a schema with a space makes ambiguous.
+     */
     private ArchiveToc archiveToc(InputStream in, OperationContext ctx) throws IOException {
         Path exe = locator.newest("pg_restore");
-        java.io.ByteArrayOutputStream toc = new java.io.ByteArrayOutputStream();
-        ChildProcess.of(List.of(exe.toString(), "--list", "--file=-")).name("pg_restore").readsOnlyAPrefix()
-                .run(in, toc, ctx.cancellation());
-        return ArchiveToc.of(toc.toString(java.nio.charset.StandardCharsets.UTF_8));
+        PlainToc toc = new PlainToc(null);
+        try (toc) {
+            ChildProcess.of(List.of(exe.toString(), "--section=pre-data", "--file=-")).name("pg_restore").readsOnlyAPrefix()
+                    .run(in, toc, ctx.cancellation());
+        }
+        return toc.toc();
     }
 
     /**

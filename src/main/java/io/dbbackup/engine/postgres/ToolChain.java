@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code producer | consumer} with the failure rule a restore needs: when the producer fails, the
@@ -22,6 +23,12 @@ final class ToolChain {
     }
 
     static void run(ChildProcess producer, InputStream in, ChildProcess consumer, Cancellation cancellation) throws IOException {
+        run(producer, in, UnaryOperator.identity(), consumer, cancellation);
+    }
+
+    /** {@code producer | between | consumer}: {@code between} reads what the producer writes. */
+    static void run(ChildProcess producer, InputStream in, UnaryOperator<InputStream> between, ChildProcess consumer,
+                    Cancellation cancellation) throws IOException {
         PipedInputStream pipeIn = new PipedInputStream(1 << 16);
         PipedOutputStream pipeOut = new PipedOutputStream(pipeIn);
         AtomicReference<IOException> producerError = new AtomicReference<>();
@@ -59,7 +66,7 @@ final class ToolChain {
         };
         IOException consumerError = null;
         try {
-            consumer.run(guarded, null, cancellation);
+            consumer.run(between.apply(guarded), null, cancellation);
         } catch (IOException e) {
             consumerError = e;
         } finally {

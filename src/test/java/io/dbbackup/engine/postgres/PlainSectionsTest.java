@@ -32,7 +32,7 @@ class PlainSectionsTest {
     }
 
     static String part(byte[] script, RestoreOptions options, int chunk) throws IOException {
-        PlainSelection rule = new PlainSelection(options);
+        PlainSelection rule = new PlainSelection(options, ArchiveToc.EMPTY);
         try (InputStream in = new FilteredInputStream(new Trickle(new ByteArrayInputStream(script), chunk),
                 kept -> new PlainSections(rule, kept))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -146,5 +146,85 @@ class PlainSectionsTest {
             assertThat(part(bytes, select(List.of("wide"), List.of(), true), chunk)).contains("-- Name: fake;", "\\.\n")
                     .doesNotContain("CREATE TABLE public.real");
         }
+    }
+
+    /** pg_dump writes a table's row level security, policies, grants and comments as objects of their own. */
+    @Test
+    void oneTableComesWithItsRowSecurityPoliciesGrantsAndComments() throws IOException {
+        byte[] script = """
+                --
+                -- Name: secret; Type: TABLE; Schema: public; Owner: app
+                --
+
+                CREATE TABLE public.secret (
+                    id integer
+                );
+                ALTER TABLE ONLY public.secret FORCE ROW LEVEL SECURITY;
+
+                --
+                -- Name: TABLE secret; Type: COMMENT; Schema: public; Owner: app
+                --
+
+                COMMENT ON TABLE public.secret IS 'sec';
+
+                --
+                -- Name: COLUMN secret.id; Type: COMMENT; Schema: public; Owner: app
+                --
+
+                COMMENT ON COLUMN public.secret.id IS 'the id';
+
+                --
+                -- Name: TABLE secretive; Type: COMMENT; Schema: public; Owner: app
+                --
+
+                COMMENT ON TABLE public.secretive IS 'other';
+
+                --
+                -- Data for Name: secret; Type: TABLE DATA; Schema: public; Owner: app
+                --
+
+                COPY public.secret (id) FROM stdin;
+                1
+                \\.
+
+                --
+                -- Name: secret p1; Type: POLICY; Schema: public; Owner: app
+                --
+
+                CREATE POLICY p1 ON public.secret FOR SELECT USING (true);
+
+                --
+                -- Name: secretive p2; Type: POLICY; Schema: public; Owner: app
+                --
+
+                CREATE POLICY p2 ON public.secretive FOR SELECT USING (true);
+
+                --
+                -- Name: secret; Type: ROW SECURITY; Schema: public; Owner: app
+                --
+
+                ALTER TABLE public.secret ENABLE ROW LEVEL SECURITY;
+
+                --
+                -- Name: TABLE secret; Type: ACL; Schema: public; Owner: app
+                --
+
+                GRANT SELECT ON TABLE public.secret TO reader;
+
+                --
+                -- Name: TABLE secret; Type: ACL; Schema: audit; Owner: app
+                --
+
+                GRANT SELECT ON TABLE audit.secret TO reader;
+
+                """.getBytes(StandardCharsets.UTF_8);
+
+        assertThat(part(script, select(List.of("secret"), List.of("public"), false), 5)).contains("CREATE TABLE public.secret",
+                "FORCE ROW LEVEL SECURITY", "COMMENT ON TABLE public.secret IS 'sec';", "COMMENT ON COLUMN public.secret.id",
+                "COPY public.secret", "CREATE POLICY p1 ON public.secret", "ALTER TABLE public.secret ENABLE ROW LEVEL SECURITY;",
+                "GRANT SELECT ON TABLE public.secret TO reader;")
+                .doesNotContain("secretive", "audit.secret");
+        assertThat(part(script, select(List.of("secret"), List.of(), true), 5)).contains("COPY public.secret")
+                .doesNotContain("POLICY", "GRANT", "COMMENT", "ROW LEVEL");
     }
 }

@@ -42,7 +42,7 @@ class PostgresPartialRestoreIT {
                 insert into orders(customer_id, total) select 1 + i % 50, i * 1.5 from generate_series(1, 300) i;
                 insert into audit.log select i, 'event ' || i from generate_series(1, 20) i;
                 create table bulk as select g as id, md5(g::text) as v from generate_series(1, 150000) g;
-                """); // bulk: the archive is far larger than a pipe, so pg_restore --list stops reading long before its end
+                """); // bulk: the archive is far larger than a pipe, so pg_restore --section=pre-data stops reading long before its end
 
     }
 
