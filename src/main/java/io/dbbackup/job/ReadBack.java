@@ -32,9 +32,29 @@ final class ReadBack {
             verify(job, store, key, ctx);
         } catch (DbBackupException e) {
             boolean stopped = e.status() == ExitStatus.INTERRUPTED || e.status() == ExitStatus.TERMINATED;
+            if (!stopped && !ctx.cancellation().isCancelled() && soundOnASecondRead(job, store, key, ctx, e)) {
+                return;
+            }
             discard(job, store, key, stopped ? "whose verification was interrupted" : "that failed verification");
             throw e;
         }
+    }
+
+    /**
+     * A read-back can fail on the way, not in the store: a byte flipped by the network, a connection reset. Deleting
+     * the backup then loses the night's backup for a fault of the read alone; the stored object is read once more,
+     * and kept when that read passes (a warning says what the first one met). Bytes damaged in the store fail twice.
+     */
+    private boolean soundOnASecondRead(JobConfig job, Store store, BackupKey key, OperationContext ctx, DbBackupException first) {
+        try {
+            verify(job, store, key, ctx);
+        } catch (DbBackupException again) {
+            return false;
+        }
+        ws.log().warn("the read-back failed but a second read of the same object passed: the stored backup is sound, "
+                + "what failed was the read (the network, the store's frontend); kept", "job", job.name(), "key", key.key(),
+                "first_read", first.getMessage());
+        return true;
     }
 
     /**

@@ -268,6 +268,27 @@ class JobRunnerIT {
                 .allMatch(m -> subject(m).contains("FAILED") && body(m).contains("verification"));
     }
 
+    /**
+     * The read-back's bytes damaged on the way, the stored object intact (a store audit's flipped GET): the backup used
+     * to be deleted, the night left without one. A second read passes, and the backup is kept with a warning.
+     */
+    @Test
+    void aReadBackDamagedOnTheWayIsReadAgainAndTheSoundBackupKept() throws Exception {
+        config("""
+                datasources:
+                  a: {engine: fake, size: 200000}
+                stores:
+                  flaky: {type: faulty, path: store, damage_first_read: true}
+                jobs:
+                  a: {datasource: a, store: flaky, verify: true}
+                """);
+        Run r = dbbackup("backup", "a");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("a second read of the same object passed").contains("checksum mismatch")
+                .doesNotContain("removed the backup");
+        assertThat(storeFiles()).as("the backup and its sidecars").hasSize(3);
+    }
+
     @Test
     void verifyPassesOnAnIntactObject() throws Exception {
         config("""

@@ -26,6 +26,8 @@ import java.util.List;
  * {@code delete_after_pin: true} deletes a backup right after its pin marker was written (a prune deleting it after
  * the {@code pin} had found it in its listing). {@code refuse_delete_of: .sha256} refuses to delete keys ending so.
  * {@code slow_deletes: true} takes 700 ms to delete a backup (its sidecars at once), for a signal to land mid-prune.
+ * {@code damage_first_read: true} flips a byte of the first read of each backup object on its way (the stored bytes
+ * intact), as a network or a store's frontend could.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -43,6 +45,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean deleteAfterPin = s.bool("delete_after_pin").orElse(false);
         String refuseDelete = s.string("refuse_delete_of").orElse(null);
         boolean slowDeletes = s.bool("slow_deletes").orElse(false);
+        boolean damageFirstRead = s.bool("damage_first_read").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -50,6 +53,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         FaultyStore store = new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished, slowReads, pinAfterListing,
                 deleteAfterPin, refuseDelete);
         store.slowDeletes = slowDeletes;
+        store.damageFirstRead = damageFirstRead;
         return store;
     }
 
@@ -63,6 +67,8 @@ public final class FaultyStoreProvider implements StoreProvider {
         /** Keys ending with this cannot be deleted ({@code refuse_delete_of: .sha256}); null: every delete works. */
         private final String refuseDelete;
         private boolean slowDeletes;
+        private boolean damageFirstRead;
+        private final java.util.Set<String> readOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads,
                     boolean pinAfterListing, boolean deleteAfterPin, String refuseDelete) {
@@ -137,6 +143,27 @@ public final class FaultyStoreProvider implements StoreProvider {
         @Override
         public InputStream open(String key) throws IOException {
             InputStream in = delegate.open(key);
+            if (damageFirstRead && !key.endsWith(".sha256") && !key.endsWith(".manifest.json") && readOnce.add(key)) {
+                return new java.io.FilterInputStream(in) { // byte 1000 flipped on its way; the file is intact
+                    private long at;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = super.read();
+                        return b < 0 ? b : (at++ == 1000 ? b ^ 0x01 : b);
+                    }
+
+                    @Override
+                    public int read(byte[] buf, int off, int len) throws IOException {
+                        int n = super.read(buf, off, len);
+                        if (n > 0 && at <= 1000 && at + n > 1000) {
+                            buf[off + (int) (1000 - at)] ^= 0x01;
+                        }
+                        at += Math.max(n, 0);
+                        return n;
+                    }
+                };
+            }
             if (!slowReads || key.endsWith(".sha256") || key.endsWith(".manifest.json")) {
                 return in;
             }
