@@ -125,6 +125,20 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * {@code content} written through {@code conditional}, an upload of {@code key} the service refuses when the key is
+     * taken ({@link KeyTakenException}): whether this run now holds the key ({@link #holds} when it was refused).
+     */
+    static boolean writeIfAbsent(Store store, Upload conditional, String key, byte[] content) throws IOException {
+        try (conditional) {
+            conditional.stream().write(content);
+            conditional.commit();
+            return true;
+        } catch (KeyTakenException e) {
+            return holds(store, key, content);
+        }
+    }
+
+    /**
      * Whether {@code key} holds exactly {@code content}: a conditional write refused as taken may have been refused
      * because of itself (the client sent it again after an answer lost on the way), and then the key is this run's.
      * Another run that wrote the very same bytes is taken for this one: for a sidecar, the same digest of the same

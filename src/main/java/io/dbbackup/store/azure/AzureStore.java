@@ -2,7 +2,6 @@ package io.dbbackup.store.azure;
 
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
-import io.dbbackup.spi.KeyTakenException;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
@@ -73,13 +72,7 @@ public final class AzureStore implements Store {
 
     /** The conditional write alone, without the look first (tests call it to stand for a run the look missed). */
     boolean claim(String key, byte[] content, OperationContext ctx) throws IOException {
-        try (AzureUpload up = new AzureUpload(this, fullName(key), ctx).onlyIfAbsent()) {
-            up.stream().write(content);
-            up.commit();
-            return true;
-        } catch (KeyTakenException e) {
-            return Store.holds(this, key, content);
-        }
+        return Store.writeIfAbsent(this, new AzureUpload(this, fullName(key), ctx).onlyIfAbsent(), key, content);
     }
 
     /**

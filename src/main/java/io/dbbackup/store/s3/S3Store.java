@@ -2,7 +2,6 @@ package io.dbbackup.store.s3;
 
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
-import io.dbbackup.spi.KeyTakenException;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.ResumingInputStream;
@@ -189,13 +188,7 @@ public final class S3Store implements Store {
 
     /** The conditional write alone, without the look first (tests call it to stand for a run the look missed). */
     boolean claim(String key, byte[] content, OperationContext ctx) throws IOException {
-        try (S3Upload up = new S3Upload(this, fullKey(key), ctx).onlyIfAbsent()) {
-            up.stream().write(content);
-            up.commit();
-            return true;
-        } catch (KeyTakenException e) {
-            return Store.holds(this, key, content);
-        }
+        return Store.writeIfAbsent(this, new S3Upload(this, fullKey(key), ctx).onlyIfAbsent(), key, content);
     }
 
     private ResponseInputStream<GetObjectResponse> get(String key, String full, Consumer<GetObjectRequest.Builder> more)

@@ -339,13 +339,7 @@ public final class SftpStore implements Store {
 
     /** The conditional write alone, without the look first (tests call it to stand for a run the look missed). */
     boolean claim(String key, byte[] content, OperationContext ctx) throws IOException {
-        try (SftpUpload up = ((SftpUpload) upload(key, ctx)).onlyIfAbsent()) {
-            up.stream().write(content);
-            up.commit();
-            return true;
-        } catch (KeyTakenException e) {
-            return Store.holds(this, key, content);
-        }
+        return Store.writeIfAbsent(this, ((SftpUpload) upload(key, ctx)).onlyIfAbsent(), key, content);
     }
 
     @Override
