@@ -55,13 +55,20 @@ public final class Pruner {
     /** Prunes {@code job}; any failure (its store unreachable, a delete refused) comes as a {@link DbBackupException}. */
     public Result prune(JobConfig job, boolean dryRun) {
         try {
-            return pruneOrThrow(job, dryRun);
+            if (dryRun) {
+                return pruneOrThrow(job, true, null);
+            }
+            // a signal (a CronJob's deadline) stops the deletes between two backups: each one is deleted whole or not at all
+            try (Workspace.Operation op = ws.operation("prune-" + job.name())) {
+                return pruneOrThrow(job, false, op.cancellation());
+            }
         } catch (RuntimeException e) {
             throw Failures.map("prune of job " + job.name() + " failed", e);
         }
     }
 
-    private Result pruneOrThrow(JobConfig job, boolean dryRun) {
+    /** {@code cancellation}: what stops the deletes (null for a dry run, which deletes nothing). */
+    private Result pruneOrThrow(JobConfig job, boolean dryRun, io.dbbackup.spi.Cancellation cancellation) {
         Catalog.Listing listing = catalog.listing(job);
         catalog.mentionUnchecked(job, listing);
         List<Catalog.Entry> entries = listing.backups();
@@ -79,16 +86,6 @@ public final class Pruner {
         }
         Store store = catalog.store(job);
         List<BackupKey> pinnedMeanwhile = new ArrayList<>();
-        // a signal (a CronJob's deadline) stops the deletes between two backups: each one is deleted whole or not at all
-        try (Workspace.Operation op = ws.operation("prune-" + job.name())) {
-            return deleteAndFinish(job, store, op.cancellation(), keys, pinned, decision, deleted, pinnedMeanwhile,
-                    physical, leftovers);
-        }
-    }
-
-    private Result deleteAndFinish(JobConfig job, Store store, io.dbbackup.spi.Cancellation cancellation,
-            List<BackupKey> keys, java.util.Set<BackupKey> pinned, RetentionDecision decision, List<String> deleted,
-            List<BackupKey> pinnedMeanwhile, boolean physical, AbandonedUploads leftovers) {
         for (BackupKey k : decision.delete()) {
             try {
                 cancellation.throwIfCancelled();

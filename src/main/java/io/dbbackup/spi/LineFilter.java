@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A text stream of any size filtered line by line as it is written: each line is decided on its first {@value #HEAD}
  * bytes ({@link #keep}) and passed on to {@code out} whole or not at all, however long it is and however the bytes
- * arrive. The last 16 bytes of each line are held too, for {@link #lineEndsWith} in {@link #lineEnded}. Lines end at
- * {@code \n}; a {@code \r} before it is not part of the head or the tail. {@link #close} decides a last line without
+ * arrive; a subclass that must follow the whole text sees every byte ({@link #scanned}). Lines end at
+ * {@code \n}; a {@code \r} before it is not part of the head. {@link #close} decides a last line without
  * a newline and leaves {@code out} open.
  */
 public abstract class LineFilter extends OutputStream {
@@ -17,8 +17,6 @@ public abstract class LineFilter extends OutputStream {
     private final OutputStream out;
     private final byte[] head = new byte[HEAD];
     private int headLength;
-    private final byte[] tail = new byte[16];
-    private long lineLength;
     private boolean inHead = true;
     private boolean keep;
 
@@ -41,24 +39,6 @@ public abstract class LineFilter extends OutputStream {
      * of a line's head before its {@link #keep}): for a filter that follows what the whole text says.
      */
     protected void scanned(byte c) {
-    }
-
-    /** In {@link #lineEnded}: whether the line just ended is {@code suffix} or ends with it (up to 16 bytes). */
-    protected final boolean lineEndsWith(byte[] suffix) {
-        if (lineLength < suffix.length) {
-            return false;
-        }
-        for (int k = 0; k < suffix.length; k++) {
-            if (tail[(int) ((lineLength - suffix.length + k) % tail.length)] != suffix[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** In {@link #lineEnded}: the length of the line just ended, without its line end. */
-    protected final long lineLength() {
-        return lineLength;
     }
 
     @Override
@@ -116,10 +96,6 @@ public abstract class LineFilter extends OutputStream {
         if (c != '\n') {
             scanned(c);
         }
-        if (c != '\n' && c != '\r') {
-            tail[(int) (lineLength % tail.length)] = c;
-            lineLength++;
-        }
     }
 
     private void decide(boolean whole) throws IOException {
@@ -141,7 +117,6 @@ public abstract class LineFilter extends OutputStream {
 
     private void endLine() {
         lineEnded();
-        lineLength = 0;
         inHead = true;
     }
 }

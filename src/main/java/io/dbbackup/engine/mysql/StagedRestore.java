@@ -89,8 +89,7 @@ final class StagedRestore {
                 load.add("--database=" + stage);
                 GrantsTail grants = new GrantsTail(new MarkingSourceFailures(buffered));
                 new ClientLoad(client).run(load, grants, defaults, ctx);
-                swap = swapScript(stage, old, target, clean, defaults, ctx);
-                swap = new Swap(swap.sql() + grants.section(), swap.undo(), swap.stageTables(), swap.moveOut());
+                swap = swapScript(stage, old, target, clean, defaults, ctx).then(grants.section());
             } catch (IOException | RuntimeException e) {
                 dropQuietly(List.of(stage), defaults, ctx);
                 throw untouched(e, target, stage);
@@ -232,6 +231,10 @@ final class StagedRestore {
      * with a foreign key): they cannot come back.
      */
     private record Swap(String sql, String undo, List<String> stageTables, List<String> moveOut) {
+        /** The same swap with {@code more} SQL run at its end. */
+        Swap then(String more) {
+            return new Swap(sql + more, undo, stageTables, moveOut);
+        }
     }
 
     /** The SQL of the swap, built (and the stage's objects captured) before anything in the target changes. */
@@ -384,7 +387,7 @@ final class StagedRestore {
 
     private List<String> cmd(Path tool, DefaultsFile defaults, ClientFamily family) {
         List<String> cmd = client.base(tool, defaults, family);
-        cmd.addAll(List.of("--binary-mode", "--default-character-set=utf8mb4"));
+        cmd.addAll(ClientLoad.OPTIONS);
         return cmd;
     }
 
@@ -395,16 +398,16 @@ final class StagedRestore {
      * (audit F7: {@code Unknown column 'dbbackup_stage_….t.id'}). The SQL runs after {@code USE} of the database it is
      * meant for, where the names resolve as they did.
      */
-    private String capture(String stage, String version, List<String> options, List<String> objects, DefaultsFile defaults,
+    private String capture(String db, String version, List<String> options, List<String> objects, DefaultsFile defaults,
                            OperationContext ctx) throws IOException {
         Path tool = client.dumpTool();
         ClientFamily.Probe probe = client.probe(tool, ctx);
         List<String> cmd = client.base(tool, defaults, probe.family());
-        cmd.addAll(DumpArgs.of(Scope.one(stage), probe, version, options));
+        cmd.addAll(DumpArgs.of(Scope.one(db), probe, version, options));
         cmd.addAll(objects);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         client.run(cmd, null, out, ctx);
-        return out.toString(StandardCharsets.UTF_8).replace(Sql.ident(stage) + ".", "");
+        return out.toString(StandardCharsets.UTF_8).replace(Sql.ident(db) + ".", "");
     }
 
     private void dropQuietly(List<String> databases, DefaultsFile defaults, OperationContext ctx) {

@@ -21,6 +21,14 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations, List<Attachment
         }
     }
 
+    /** A relation's schema and name. */
+    record Name(String schema, String name) {
+        @Override
+        public String toString() {
+            return schema + "." + name;
+        }
+    }
+
     /** Table {@code schema.name} is a partition of {@code parentSchema.parentName}. */
     record Attachment(String schema, String name, String parentSchema, String parentName) {
     }
@@ -32,14 +40,14 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations, List<Attachment
 
     /**
      * The partitions, at every level, of the tables {@code selection} names (in its schemas, when it names some), as
-     * {@code schema.name} keys ({@link #key}): a partitioned table's rows are its partitions' rows.
+     * {@link Name}s: a partitioned table's rows are its partitions' rows.
      */
-    Set<String> partitionsOf(RestoreOptions selection) {
-        Set<String> parents = new LinkedHashSet<>();
+    Set<Name> partitionsOf(RestoreOptions selection) {
+        Set<Name> parents = new LinkedHashSet<>();
         relations.stream().filter(r -> selection.tables().contains(r.name())
                         && (selection.schemas().isEmpty() || selection.schemas().contains(r.schema())))
                 .forEach(r -> parents.add(key(r.schema(), r.name())));
-        Set<String> partitions = new LinkedHashSet<>();
+        Set<Name> partitions = new LinkedHashSet<>();
         boolean more = true;
         while (more) {
             more = false;
@@ -54,8 +62,8 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations, List<Attachment
         return partitions;
     }
 
-    static String key(String schema, String name) {
-        return schema + "\0" + name;
+    static Name key(String schema, String name) {
+        return new Name(schema, name);
     }
 
     /**

@@ -25,7 +25,7 @@ final class PlainSelection implements PlainSections.Rule {
     private final Set<String> tables;
     private final Set<String> schemas;
     private final boolean dataOnly;
-    private final Set<String> partitions;
+    private final Set<ArchiveToc.Name> partitions;
 
     /** {@code toc}: what the backup holds, for the partitions of the named tables. */
     PlainSelection(RestoreOptions options, ArchiveToc toc) {
@@ -35,8 +35,8 @@ final class PlainSelection implements PlainSections.Rule {
         this.dataOnly = options.dataOnly();
     }
 
-    /** The partitions the named tables bring along, as {@link ArchiveToc#key}s. */
-    Set<String> partitions() {
+    /** The partitions the named tables bring along. */
+    Set<ArchiveToc.Name> partitions() {
         return partitions;
     }
 
@@ -66,10 +66,7 @@ final class PlainSelection implements PlainSections.Rule {
         if (inSchemas && tables.stream().anyMatch(t -> partOf(s, t))) {
             return true;
         }
-        return partitions.stream().anyMatch(k -> {
-            int zero = k.indexOf('\0');
-            return k.substring(0, zero).equals(s.schema()) && partOf(s, k.substring(zero + 1));
-        });
+        return partitions.stream().anyMatch(p -> p.schema().equals(s.schema()) && partOf(s, p.name()));
     }
 
     /**

@@ -412,7 +412,7 @@ public final class PostgresEngine implements Engine {
         PlainSelection selection = new PlainSelection(options, toc);
         if (!selection.partitions().isEmpty()) {
             ctx.log().info("a partitioned table comes with its partitions", "partitions", String.join(", ",
-                    selection.partitions().stream().map(k -> k.replace('\0', '.')).toList()));
+                    selection.partitions().stream().map(ArchiveToc.Name::toString).toList()));
         }
         return selection;
     }
@@ -425,7 +425,7 @@ public final class PostgresEngine implements Engine {
             options.schemas().forEach(n -> cmd.addAll(List.of("-c", "create schema if not exists \"" + n.replace("\"", "\"\"") + "\"")));
         } else {
             List<String> tables = new ArrayList<>(options.tables());
-            selection.partitions().forEach(k -> tables.add(k.substring(k.indexOf('\0') + 1)));
+            selection.partitions().forEach(p -> tables.add(p.name()));
             cmd.addAll(List.of("-c", triggersOff(options, tables)));
         }
         cmd.addAll(List.of("-f", "-"));
