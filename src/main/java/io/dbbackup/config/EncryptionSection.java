@@ -30,6 +30,10 @@ final class EncryptionSection {
     static Optional<EncryptionConfig> read(YamlSection parent, String key, Problems problems) {
         Optional<Node> node = parent.value(key);
         if (node.isEmpty()) {
+            if (parent.keys().contains(key)) { // "encryption:" with nothing under it (all commented out, a template's empty value)
+                parent.error(key, "is empty, which would write the backups in clear: give recipients (age1...), "
+                        + "recipients_file, or passphrase_env / passphrase_file, or remove the key");
+            }
             return Optional.empty();
         }
         YamlSection s = parent.child(key, node.get());
