@@ -37,7 +37,8 @@ public final class WebhookServer implements AutoCloseable {
                 Map<String, List<String>> headers = exchange.getRequestHeaders().entrySet().stream()
                         .collect(Collectors.toMap(e -> e.getKey().toLowerCase(), Map.Entry::getValue));
                 requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
-                byte[] answer = (status / 100 == 2 ? "ok" : "no_service").getBytes(StandardCharsets.UTF_8);
+                byte[] answer = (status / 100 == 2 ? "ok" : status == 404 ? "no route for " + exchange.getRequestURI()
+                        : "no_service").getBytes(StandardCharsets.UTF_8); // a 404 echoes the path, as many servers do
                 exchange.sendResponseHeaders(status, answer.length);
                 exchange.getResponseBody().write(answer);
             } finally {

@@ -6,6 +6,8 @@ import io.dbbackup.spi.Notifier;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.Address;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -57,6 +59,13 @@ final class EmailNotifier implements Notifier {
                         settings.password() == null ? null : settings.password().reveal());
                 t.sendMessage(msg, msg.getAllRecipients());
             }
+        } catch (SendFailedException e) {
+            Address[] sent = e.getValidSentAddresses();
+            if (sent == null || sent.length == 0) {
+                throw new IOException("cannot send mail via " + describe() + ": " + reason(e), e);
+            }
+            throw new IOException("mail sent to " + list(sent) + " only: " + describe() + " refused "
+                    + list(e.getInvalidAddresses(), e.getValidUnsentAddresses()) + " (" + reason(e) + ")", e);
         } catch (MessagingException e) {
             throw new IOException("cannot send mail via " + describe() + ": " + reason(e), e);
         }
@@ -71,6 +80,8 @@ final class EmailNotifier implements Notifier {
         p.put("mail.smtp.timeout", timeout);
         p.put("mail.smtp.writetimeout", timeout);
         p.put("mail.smtp.auth", String.valueOf(settings.authenticates()));
+        // one address the server refuses (a deleted mailbox) must not stop the failure mail for everybody else
+        p.put("mail.smtp.sendpartial", "true");
         switch (settings.tls()) {
             case STARTTLS -> {
                 p.put("mail.smtp.starttls.enable", "true");
@@ -109,6 +120,11 @@ final class EmailNotifier implements Notifier {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use ca_file " + settings.caFile() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String list(Address[]... lists) {
+        return String.join(", ", java.util.Arrays.stream(lists).filter(java.util.Objects::nonNull)
+                .flatMap(java.util.Arrays::stream).map(Address::toString).toList());
     }
 
     /** The failure's own message and, when different, its root cause's (connection refused, TLS...). */

@@ -61,6 +61,13 @@ public final class WebhookNotifierProvider implements NotifierProvider {
         return new WebhookNotifier(new WebhookSettings(s.name(), url.get(), method, format, headers, authorization, timeout));
     }
 
+    /** A part of the secret URL masked wherever it shows on its own; a short path ("/hook") is no token. */
+    private static void maskAlone(String part, int minLength) {
+        if (part != null && part.length() >= minLength) {
+            io.dbbackup.core.Redactor.register(part);
+        }
+    }
+
     /** Checks the URL without ever echoing it: it is a secret. */
     private static Secret checkUrl(ConfigSection s, Secret url) {
         if (!url.available()) {
@@ -76,6 +83,11 @@ public final class WebhookNotifierProvider implements NotifierProvider {
                 s.warn(key, "the URL from " + url.source() + " is plain http:// to another host: it and its token (and an "
                         + "authorization header) would cross the network unencrypted; use https://");
             }
+            // the token is in the path or the query (Slack, Teams, Discord); a server's error page often echoes them alone
+            maskAlone(u.getRawPath(), 8);
+            maskAlone(u.getPath(), 8);
+            maskAlone(u.getRawQuery(), 3);
+            maskAlone(u.getQuery(), 3);
         } catch (URISyntaxException e) {
             return s.unusable(key, url, "the URL from " + url.source() + " is not a valid URL");
         }

@@ -58,6 +58,107 @@ class EmailNotifierIT {
         }
     }
 
+    /**
+     * A relay that refuses one recipient (a deleted mailbox: 550 to its RCPT only), as internal relays do: the mail
+     * still goes to the others, and the failure names who did not get it. It used to reach nobody.
+     */
+    @Test
+    void oneRefusedRecipientDoesNotStopTheMailForTheOthers() throws Exception {
+        try (RefusingSmtp smtp = new RefusingSmtp("left-company@example.com")) {
+            Notifier n = Notifiers.notifier(dir, ENV, """
+                    ops:
+                      type: email
+                      smtp_host: 127.0.0.1
+                      smtp_port: %d
+                      use_tls: false
+                      from: dbbackup@example.com
+                      to: [ops@example.com, left-company@example.com, dba@example.com]
+                    """.formatted(smtp.port()), "ops");
+            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("mail sent to ops@example.com, dba@example.com only")
+                    .hasMessageContaining("refused left-company@example.com");
+            assertThat(smtp.delivered()).containsExactly("ops@example.com", "dba@example.com");
+            assertThat(smtp.data()).contains("Subject: [dbbackup] FAILED: backup job appdb");
+        }
+    }
+
+    /** A minimal SMTP server that answers 550 to one recipient and accepts the rest (fault injection). */
+    private static final class RefusingSmtp implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+        private final java.util.List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final StringBuilder data = new StringBuilder();
+        private final Thread thread;
+
+        RefusingSmtp(String refused) throws IOException {
+            thread = new Thread(() -> serve(refused), "refusing-smtp");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        java.util.List<String> delivered() throws InterruptedException {
+            thread.join(10_000);
+            return delivered;
+        }
+
+        synchronized String data() {
+            return data.toString();
+        }
+
+        private void serve(String refused) {
+            try (java.net.Socket s = server.accept();
+                 java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                         java.nio.charset.StandardCharsets.US_ASCII));
+                 java.io.PrintWriter out = new java.io.PrintWriter(new java.io.OutputStreamWriter(s.getOutputStream(),
+                         java.nio.charset.StandardCharsets.US_ASCII), true)) {
+                java.util.List<String> accepted = new java.util.ArrayList<>();
+                out.print("220 refusing-smtp\r\n");
+                out.flush();
+                for (String line; (line = in.readLine()) != null; ) {
+                    String cmd = line.toUpperCase(java.util.Locale.ROOT);
+                    if (cmd.startsWith("EHLO") || cmd.startsWith("HELO")) {
+                        out.print("250 refusing-smtp\r\n");
+                    } else if (cmd.startsWith("RCPT TO:")) {
+                        String to = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
+                        if (to.equals(refused)) {
+                            out.print("550 5.1.1 no such user\r\n");
+                        } else {
+                            accepted.add(to);
+                            out.print("250 ok\r\n");
+                        }
+                    } else if (cmd.equals("DATA")) {
+                        out.print("354 go on\r\n");
+                        out.flush();
+                        for (String d; (d = in.readLine()) != null && !d.equals("."); ) {
+                            synchronized (this) {
+                                data.append(d).append('\n');
+                            }
+                        }
+                        delivered.addAll(accepted);
+                        out.print("250 queued\r\n");
+                    } else if (cmd.equals("QUIT")) {
+                        out.print("221 bye\r\n");
+                        out.flush();
+                        return;
+                    } else {
+                        out.print("250 ok\r\n");
+                    }
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the client went away
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
     @Test
     void failureMailCarriesTheErrorAndTheToolsLastLines() throws Exception {
         try (SmtpServer smtp = SmtpServer.plain()) {

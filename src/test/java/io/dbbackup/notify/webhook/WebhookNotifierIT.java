@@ -107,6 +107,9 @@ class WebhookNotifierIT {
         server.status(302);
         assertThatThrownBy(() -> n.send(Notifiers.success())).hasMessageContaining("answered HTTP 302")
                 .hasMessageNotContaining(TOKEN);
+        server.status(404); // the answer echoes the path, which holds the token
+        assertThatThrownBy(() -> n.send(Notifiers.success())).hasMessage("webhook " + server.url()
+                + " answered HTTP 404: no route for ***?***");
     }
 
     @Test
