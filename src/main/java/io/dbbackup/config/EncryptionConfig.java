@@ -14,13 +14,19 @@ import java.util.List;
  * @param identity         the text of an identity file or variable ({@code AGE-SECRET-KEY-1...} lines), or null
  * @param scryptWorkFactor log2 of scrypt's N for new passphrase-encrypted backups
  * @param origin           where it was configured, e.g. {@code jobs.app.encryption}
+ * @param recipientsProblem why the {@code recipients_file} could not be read here (its config line), or null: only a
+ *                         backup needs the recipients, so the job's backups fail, not every command of the config
  */
 public record EncryptionConfig(List<String> recipients, Secret passphrase, Secret identity, int scryptWorkFactor,
-                               String origin) {
+                               String origin, String recipientsProblem) {
     public static final int DEFAULT_WORK_FACTOR = 18;
 
     public EncryptionConfig {
         recipients = List.copyOf(recipients);
+    }
+
+    public EncryptionConfig(List<String> recipients, Secret passphrase, Secret identity, int scryptWorkFactor, String origin) {
+        this(recipients, passphrase, identity, scryptWorkFactor, origin, null);
     }
 
     public boolean passphraseMode() {

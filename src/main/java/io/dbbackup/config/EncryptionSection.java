@@ -50,8 +50,9 @@ final class EncryptionSection {
             ok &= inlineRecipients(s, problems, recipients);
         }
         boolean fileGiven = s.has("recipients_file");
+        String[] recipientsProblem = {null};
         if (fileGiven) {
-            ok &= recipientsFile(s, problems, recipients);
+            ok &= recipientsFile(s, problems, recipients, recipientsProblem);
         }
         boolean passphraseGiven = s.secretGiven("passphrase");
         Optional<Secret> passphrase = s.secret("passphrase");
@@ -64,9 +65,9 @@ final class EncryptionSection {
             try {
                 identities = AgeKeys.parseIdentities(identity.get().reveal());
             } catch (AgeKeys.KeyFormatException e) {
+                // only decrypting needs it: a malformed identity of one job must not stop every command of the config
                 String which = s.has("identity_file") ? "identity_file" : "identity_env";
-                s.errorAtValue(which, identity.get().source() + " " + e.getMessage());
-                ok = false;
+                identity = Optional.of(s.unreadSecret(which, identity.get(), identity.get().source() + " " + e.getMessage()));
             }
         }
         boolean workFactorGiven = s.has("scrypt_work_factor");
@@ -87,7 +88,7 @@ final class EncryptionSection {
             s.error("scrypt_work_factor", "applies to passphrase encryption only; these backups are encrypted to recipients");
             ok = false;
         }
-        if (ok && !passphraseGiven && recipients.isEmpty()) {
+        if (ok && !passphraseGiven && recipients.isEmpty() && recipientsProblem[0] == null) {
             s.error(recipientsGiven ? "recipients" : "recipients_file",
                     "the recipient list is empty: backups would be encrypted to nobody");
             return null;
@@ -101,7 +102,7 @@ final class EncryptionSection {
                     + "their stored bytes, and restoring them needs the secret key of one of the recipients");
         }
         return new EncryptionConfig(recipients, passphrase.orElse(null), identity.orElse(null),
-                workFactor.orElse(EncryptionConfig.DEFAULT_WORK_FACTOR), s.path());
+                workFactor.orElse(EncryptionConfig.DEFAULT_WORK_FACTOR), s.path(), recipientsProblem[0]);
     }
 
     private static boolean inlineRecipients(YamlSection s, Problems problems, List<String> out) {
@@ -134,7 +135,12 @@ final class EncryptionSection {
         return ok;
     }
 
-    private static boolean recipientsFile(YamlSection s, Problems problems, List<String> out) {
+    /**
+     * The recipients of {@code recipients_file}. A file that cannot be read here is a problem of the backups that
+     * encrypt with it only ({@code problem[0]}, when the config defers secrets), as a secret's file is: a ConfigMap
+     * renamed for one job, or a config copied to a restore host without it, must not stop every job's work.
+     */
+    private static boolean recipientsFile(YamlSection s, Problems problems, List<String> out, String[] problem) {
         Optional<Path> file = s.path("recipients_file");
         if (file.isEmpty()) {
             s.errorAtValue("recipients_file", "must name a file");
@@ -145,8 +151,8 @@ final class EncryptionSection {
         try {
             text = Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException | SecurityException e) {
-            s.errorAtValue("recipients_file", "cannot read " + p + " (" + YamlSection.reason(e) + ")");
-            return false;
+            problem[0] = s.unreadFile("recipients_file", "cannot read " + p + " (" + YamlSection.reason(e) + ")");
+            return true;
         }
         try {
             List<String> found = AgeKeys.parseRecipients(text);

@@ -572,6 +572,19 @@ final class YamlSection implements ConfigSection {
         problems.warn(key == null ? node : keyNode(key), (key == null ? path : at(key)) + ": " + message);
     }
 
+    /**
+     * A file {@code key} names that cannot be read here, needed only by some work (an encryption's recipients): an
+     * error, or, when the config defers secrets, the problem that work will raise ({@link Problems#secretProblem}).
+     */
+    String unreadFile(String key, String message) {
+        return problems.secretProblem(at(key), value(key).orElse(keyNode(key)), at(key) + ": " + message);
+    }
+
+    /** A secret that was read but cannot be used ({@code message}): deferred like one that could not be read. */
+    Secret unreadSecret(String key, Secret secret, String message) {
+        return Secret.unresolved(secret.source(), unreadFile(key, message));
+    }
+
     void errorAtValue(String key, String message) {
         problems.error(value(key).orElse(keyNode(key)), at(key) + ": " + message);
     }

@@ -33,6 +33,9 @@ public final class Encryption {
         if (c == null) {
             return null;
         }
+        if (c.recipientsProblem() != null) {
+            throw DbBackupException.user(c.recipientsProblem());
+        }
         return c.passphraseMode() ? AgeEncryptor.withPassphrase(c.passphrase().reveal(), c.scryptWorkFactor())
                 : AgeEncryptor.toRecipients(c.recipients());
     }

@@ -144,6 +144,9 @@ public final class Workspace {
                 .toList());
         if (job.encryption() != null) {
             config.unresolved(job.encryption().passphrase()).ifPresent(out::add);
+            if (job.encryption().recipientsProblem() != null) {
+                out.addAll(config.unresolvedUnder(job.encryption().origin() + ".recipients_file"));
+            }
         }
         return out;
     }
