@@ -220,10 +220,33 @@ final class YamlSection implements ConfigSection {
             return Optional.empty();
         }
         if (v.get() instanceof ScalarNode s) {
-            return Optional.of(s);
+            return notExpanded(key, s) ? Optional.empty() : Optional.of(s);
         }
         problems.error(v.get(), at(key) + ": expected " + expected + ", got " + describe(v.get()));
         return Optional.empty();
+    }
+
+    /** {@code ${HOME}}, {@code $HOME/...}: what a shell or a template would have replaced. */
+    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile(
+            "\\$\\{[^}\\s]*}|^\\$[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * A value holding a variable reference is refused at its key: dbbackup reads values literally, so a local store's
+     * {@code ${HOME}/backups} would be a folder named {@code ${HOME}} in the config's folder. Only the reference is shown.
+     */
+    private boolean notExpanded(String key, ScalarNode s) {
+        java.util.regex.Matcher m = REFERENCE.matcher(s.getValue());
+        if (!m.find()) {
+            return false;
+        }
+        String ref = m.group();
+        String name = ref.replaceAll("[${}]", "");
+        String hint = key.endsWith("_env") && VARIABLE_NAME.matcher(name).matches()
+                ? "; " + key + " takes the variable's name itself: " + key + ": " + name
+                : "; write the value itself (a secret comes from its *_env, *_file or *_command key)";
+        problems.error(s, at(key) + ": " + ref + " is not expanded: dbbackup reads config values literally, without "
+                + "environment variables" + hint);
+        return true;
     }
 
     @Override
@@ -340,13 +363,18 @@ final class YamlSection implements ConfigSection {
             return List.of();
         }
         if (v.get() instanceof ScalarNode s) {
+            if (notExpanded(key, s)) {
+                return List.of();
+            }
             return Arrays.stream(s.getValue().split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
         }
         if (v.get() instanceof SequenceNode seq) {
             List<String> out = new ArrayList<>();
             for (Node item : seq.getValue()) {
                 if (item instanceof ScalarNode s && !isNull(s)) {
-                    out.add(s.getValue());
+                    if (!notExpanded(key, s)) {
+                        out.add(s.getValue());
+                    }
                 } else {
                     problems.error(item, at(key) + ": list items must be strings, got " + describe(item));
                 }
