@@ -68,7 +68,7 @@ final class BackupCommand implements Callable<Integer> {
                 : shard != null ? Optional.of(Sharding.Shard.parse(shard)) : Sharding.fromEnvironment(root.main.env());
         Workspace ws = root.workspace();
         // a job named twice runs once: two runs of one job in the same second would name the same key
-        List<JobConfig> selected = all ? new ArrayList<>(ws.config().jobs().values())
+        List<JobConfig> selected = all ? new ArrayList<>(ws.allJobs("backup", "back up"))
                 : jobs.stream().distinct().map(ws::job).toList();
         if (selected.isEmpty()) {
             throw DbBackupException.user("no jobs defined in " + ws.config().file());
