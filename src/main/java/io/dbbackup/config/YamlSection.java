@@ -591,6 +591,11 @@ final class YamlSection implements ConfigSection {
     }
 
     @Override
+    public void unreadableSecretFile(String key, String message) {
+        problems.secretProblem(at(key), value(key).orElse(keyNode(key)), at(key) + ": " + message);
+    }
+
+    @Override
     public void error(String key, String message) {
         problems.error(key == null ? node : keyNode(key), (key == null ? path : at(key)) + ": " + message);
     }

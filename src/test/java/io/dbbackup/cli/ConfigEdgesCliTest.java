@@ -53,4 +53,52 @@ class ConfigEdgesCliTest {
         }
         assertThat(dir.resolve("store")).doesNotExist();
     }
+
+    /**
+     * Finding 3: an SSH store's {@code key_file} that cannot be read was an error of the whole file, so {@code config
+     * validate j1} failed on job j2's key, and {@code backup j1} did not run. It is a secret: only what needs it fails.
+     */
+    @Test
+    void anSshKeyFileMissingHereFailsOnlyTheJobsOfItsStore() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 5);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                stores:
+                  local:
+                    type: local
+                    path: store
+                  remote:
+                    type: ssh
+                    host: backup.internal
+                    user: backup
+                    path: /srv/backups
+                    key_file: keys/id_ed25519
+                jobs:
+                  j1:
+                    datasource: app
+                    store: local
+                  j2:
+                    datasource: app
+                    store: remote
+                """);
+        String line = "config.yaml:14:15: error: stores.remote.key_file: cannot read " + dir.resolve("keys/id_ed25519") + " (no such file)";
+        Cli.Result one = cli().run("-c", "config.yaml", "config", "validate", "j1");
+        assertThat(one.exit()).as(one.toString()).isZero();
+        assertThat(one.out()).contains("1 secret(s) not read here, not used by j1");
+        Cli.Result two = cli().run("-c", "config.yaml", "config", "validate", "j2");
+        assertThat(two.exit()).as(two.toString()).isEqualTo(1);
+        assertThat(two.err().strip()).isEqualTo(line);
+        Cli.Result all = cli().run("-c", "config.yaml", "config", "validate");
+        assertThat(all.exit()).isEqualTo(1);
+        assertThat(all.err().strip()).isEqualTo(line);
+
+        Cli.Result backup = cli().run("-q", "-c", "config.yaml", "backup", "j1");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli.Result other = cli().run("-q", "-c", "config.yaml", "backup", "j2");
+        assertThat(other.exit()).as(other.toString()).isEqualTo(1);
+        assertThat(other.out()).contains(line.substring(line.indexOf("stores.remote.key_file")));
+    }
 }
