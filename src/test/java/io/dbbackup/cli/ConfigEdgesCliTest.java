@@ -101,4 +101,41 @@ class ConfigEdgesCliTest {
         assertThat(other.exit()).as(other.toString()).isEqualTo(1);
         assertThat(other.out()).contains(line.substring(line.indexOf("stores.remote.key_file")));
     }
+
+    /**
+     * Finding 12: {@code backup --pin ""} (a schedule's {@code --pin "$NOTE"} with NOTE unset) pinned the backup, so every
+     * nightly backup would be kept forever. Refused before anything runs, as is {@code pin --note ""}.
+     */
+    @Test
+    void anEmptyPinNoteIsRefusedBeforeAnythingIsWritten() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 5);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                """);
+        for (String empty : new String[] {"", " "}) {
+            Cli.Result r = cli().run("-c", "config.yaml", "backup", "app", "--pin", empty);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("error: --pin needs a note saying why the backup is kept (got an empty one); "
+                    + "to pin without a note, run 'dbbackup pin JOB' after the backup");
+            assertThat(dir.resolve("store")).doesNotExist();
+        }
+        assertThat(cli().run("-q", "-c", "config.yaml", "backup", "app").exit()).isZero();
+        Cli.Result note = cli().run("-c", "config.yaml", "pin", "app", "--note", "");
+        assertThat(note.exit()).as(note.toString()).isEqualTo(1);
+        assertThat(note.err().strip()).isEqualTo("error: --note is empty: give why the backup is kept, or leave out --note");
+        try (var files = Files.walk(dir.resolve("store"))) {
+            assertThat(files.filter(p -> p.toString().endsWith(".pin"))).isEmpty();
+        }
+    }
 }
