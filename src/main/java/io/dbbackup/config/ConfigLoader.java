@@ -107,6 +107,12 @@ public final class ConfigLoader {
             LoadSettings settings = LoadSettings.builder().setLabel(problems.file()).setAllowDuplicateKeys(true).build();
             root = new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
+            if (e.getContext() != null && e.getContext().startsWith("expected a single document") && e.getProblemMark().isPresent()) {
+                // reported at line 1 before, where the first document starts: the second one is what to look at
+                problems.error(e.getProblemMark(), "a second YAML document starts here: a config file holds one document "
+                        + "(remove this '---' and what follows, or merge it into the first)");
+                throw new ConfigException(problems.sorted());
+            }
             String where = e.getProblemMark().map(m -> " (at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")").orElse("");
             String msg = "YAML syntax error: " + (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem()
                     + (e.getContextMark().isPresent() ? where : "");
