@@ -38,6 +38,8 @@ final class YamlSection implements ConfigSection {
     private final Node node;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> known = new TreeSet<>();
+    /** Secret keys asked for ({@code password}): known, so that a literal one gets its own error, but never suggested. */
+    private final Set<String> secretKeys = new TreeSet<>();
     private final Problems problems;
     private final Map<String, String> env;
     private final Path baseDir;
@@ -154,8 +156,12 @@ final class YamlSection implements ConfigSection {
     void reportUnknownKeys() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!known.contains(e.getKey())) {
-                String hint = nearest(e.getKey()).map(k -> " (did you mean '" + k + "'?)").orElse(
-                        known.isEmpty() ? "" : " (known keys: " + String.join(", ", known) + ")");
+                List<String> shown = known.stream().filter(k -> !secretKeys.contains(k)).toList();
+                String hint = nearest(e.getKey()).map(k -> secretKeys.contains(k)
+                        // a secret is never written in the file: suggest where it comes from, not the key that is refused
+                        ? " (did you mean " + k + "_env, " + k + "_file or " + k + "_command?)"
+                        : " (did you mean '" + k + "'?)").orElse(
+                        shown.isEmpty() ? "" : " (known keys: " + String.join(", ", shown) + ")");
                 problems.error(e.getValue().getKeyNode(), at(e.getKey()) + ": unknown key" + hint);
             }
         }
@@ -408,6 +414,7 @@ final class YamlSection implements ConfigSection {
     public Optional<Secret> secret(String key) {
         boolean literal = entries.containsKey(key);
         known.add(key);
+        secretKeys.add(key);
         Optional<String> envName = string(key + "_env");
         Optional<Path> file = path(key + "_file");
         known.add(key + "_command");
