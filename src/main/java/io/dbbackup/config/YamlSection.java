@@ -302,7 +302,13 @@ final class YamlSection implements ConfigSection {
         try {
             v = Integer.parseInt(s.get().getValue().strip());
         } catch (NumberFormatException e) {
-            problems.error(s.get(), at(key) + ": expected an integer, got '" + s.get().getValue() + "'");
+            if (s.get().getValue().strip().matches("[+-]?\\d+")) {
+                // a whole number, too large for any count: say the range, not "expected an integer"
+                problems.error(s.get(), at(key) + ": " + shortNumber(s.get().getValue().strip()) + " is out of range: must be "
+                        + "between " + min + " and " + max);
+            } else {
+                problems.error(s.get(), at(key) + ": expected an integer, got '" + s.get().getValue() + "'");
+            }
             return Optional.empty();
         }
         if (v < min || v > max) {
@@ -320,6 +326,11 @@ final class YamlSection implements ConfigSection {
         }
         try {
             double v = Double.parseDouble(s.get().getValue().strip());
+            if (Double.isInfinite(v)) {
+                problems.error(s.get(), at(key) + ": " + shortNumber(s.get().getValue().strip()) + " is out of range: must be "
+                        + "a finite number, at least " + min);
+                return Optional.empty();
+            }
             if (v < min || Double.isNaN(v)) {
                 problems.error(s.get(), at(key) + ": must be at least " + min + " (got " + v + ")");
                 return Optional.empty();
@@ -329,6 +340,11 @@ final class YamlSection implements ConfigSection {
             problems.error(s.get(), at(key) + ": expected a number, got '" + s.get().getValue() + "'");
             return Optional.empty();
         }
+    }
+
+    /** A number as a message shows it: whole when short, else its start and how many digits. */
+    private static String shortNumber(String v) {
+        return v.length() <= 24 ? v : v.substring(0, 12) + "... (" + v.length() + " characters)";
     }
 
     @Override
@@ -355,6 +371,11 @@ final class YamlSection implements ConfigSection {
             return Optional.empty();
         }
         Optional<Duration> d = Durations.parse(s.get().getValue());
+        if (d.isPresent() && Durations.tooLong(d.get())) {
+            problems.error(s.get(), at(key) + ": " + shortNumber(s.get().getValue().strip()) + " is out of range: a duration "
+                    + "is at most " + Durations.MAX.toDays() + "d (100 years)");
+            return Optional.empty();
+        }
         if (d.isEmpty() || d.get().isNegative()) {
             problems.error(s.get(), at(key) + ": expected a duration such as 30 (seconds), 10ms, 30s, 5m, 2h, got '"
                     + s.get().getValue() + "'");
