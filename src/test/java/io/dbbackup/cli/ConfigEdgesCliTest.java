@@ -91,6 +91,11 @@ class ConfigEdgesCliTest {
         Cli.Result two = cli().run("-c", "config.yaml", "config", "validate", "j2");
         assertThat(two.exit()).as(two.toString()).isEqualTo(1);
         assertThat(two.err().strip()).isEqualTo(line);
+        Cli.Result twoJson = cli().run("--log-format", "json", "-c", "config.yaml", "config", "validate", "j2");
+        assertThat(twoJson.exit()).isEqualTo(1);
+        assertThat(io.dbbackup.core.Json.parse(twoJson.err().strip())).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("level", "error").containsEntry("line", 14L).containsEntry("column", 15L)
+                .containsEntry("msg", line.substring(line.indexOf("stores.remote.key_file")));
         Cli.Result all = cli().run("-c", "config.yaml", "config", "validate");
         assertThat(all.exit()).isEqualTo(1);
         assertThat(all.err().strip()).isEqualTo(line);
@@ -137,5 +142,85 @@ class ConfigEdgesCliTest {
         try (var files = Files.walk(dir.resolve("store"))) {
             assertThat(files.filter(p -> p.toString().endsWith(".pin"))).isEmpty();
         }
+    }
+
+    private void brokenConfig() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    retension: 3
+                  pg:
+                    datasource: pg
+                    store: local
+                """);
+    }
+
+    /** Finding 4: {@code -v} printed the ConfigException's Java stack trace under the config's one-line errors. */
+    @Test
+    void verboseKeepsConfigErrorsToTheirLines() throws Exception {
+        brokenConfig();
+        for (String[] args : new String[][] {{"-v", "-c", "config.yaml", "config", "validate"}, {"-v", "-c", "config.yaml", "backup", "app"},
+                {"-c", "config.yaml", "-v", "list", "app"}, {"-v", "-c", "config.yaml", "backup", "nosuch"}}) {
+            Cli.Result r = cli().run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", args)).doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(r.err().strip()).as(String.join(" ", args)).isEqualTo("""
+                    config.yaml:13:5: error: jobs.app.retension: unknown key (did you mean 'retention'?)
+                    config.yaml:15:17: error: jobs.pg.datasource: no datasource named 'pg' (defined: app)""");
+        }
+    }
+
+    /**
+     * Finding 5: with {@code --log-format json}, the config's errors came out as plain text lines among the JSON ones. Each
+     * is now one JSON object (level, msg, file, line, column, exit), as is any other error of the command.
+     */
+    @Test
+    void jsonLoggingCoversConfigErrors() throws Exception {
+        brokenConfig();
+        for (String verb : new String[] {"config validate", "backup app", "backup --all", "list app"}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--log-format", "json", "-c", "config.yaml"));
+            args.addAll(java.util.List.of(verb.split(" ")));
+            Cli.Result r = cli().run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            String[] lines = r.err().strip().split("\n");
+            assertThat(lines).as(verb).hasSize(2);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> first = (java.util.Map<String, Object>) io.dbbackup.core.Json.parse(lines[0]);
+            assertThat(first).as(verb).containsEntry("level", "error")
+                    .containsEntry("msg", "jobs.app.retension: unknown key (did you mean 'retention'?)")
+                    .containsEntry("file", "config.yaml").containsEntry("line", 13L).containsEntry("column", 5L)
+                    .containsEntry("exit", 1L).containsKey("time");
+            assertThat(io.dbbackup.core.Json.parse(lines[1])).as(verb).isInstanceOf(java.util.Map.class);
+        }
+        Files.writeString(dir.resolve("ok.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: none
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                """);
+        Cli.Result unknown = cli().run("--log-format", "json", "-c", "ok.yaml", "backup", "nosuch");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(io.dbbackup.core.Json.parse(unknown.err().strip())).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("level", "error").containsEntry("exit", 1L)
+                .hasEntrySatisfying("msg", m -> assertThat((String) m).startsWith("no job named 'nosuch'"));
     }
 }
