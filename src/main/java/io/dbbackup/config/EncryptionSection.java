@@ -30,6 +30,10 @@ final class EncryptionSection {
     static Optional<EncryptionConfig> read(YamlSection parent, String key, Problems problems) {
         Optional<Node> node = parent.value(key);
         if (node.isEmpty()) {
+            if (parent.keys().contains(key)) { // "encryption:" with nothing under it (all commented out, a template's empty value)
+                parent.error(key, "is empty, which would write the backups in clear: give recipients (age1...), "
+                        + "recipients_file, or passphrase_env / passphrase_file, or remove the key");
+            }
             return Optional.empty();
         }
         YamlSection s = parent.child(key, node.get());
@@ -55,9 +59,10 @@ final class EncryptionSection {
         boolean identityGiven = s.secretGiven("identity");
         Optional<Secret> identity = s.secret("identity");
         ok &= identity.isPresent() == identityGiven;
+        List<String> identities = List.of();
         if (identity.isPresent() && identity.get().available()) { // a command's identity is checked when it runs
             try {
-                AgeKeys.parseIdentities(identity.get().reveal());
+                identities = AgeKeys.parseIdentities(identity.get().reveal());
             } catch (AgeKeys.KeyFormatException e) {
                 String which = s.has("identity_file") ? "identity_file" : "identity_env";
                 s.errorAtValue(which, identity.get().source() + " " + e.getMessage());
@@ -89,6 +94,11 @@ final class EncryptionSection {
         }
         if (!ok) {
             return null;
+        }
+        if (!identities.isEmpty() && !recipients.isEmpty() && identities.stream().map(AgeKeys::recipientOf).noneMatch(recipients::contains)) {
+            s.warn(s.has("identity_file") ? "identity_file" : "identity_env", "is the secret key of none of the recipients "
+                    + "(a key rotated on one side only?): this host cannot decrypt the new backups, so verify checks only "
+                    + "their stored bytes, and restoring them needs the secret key of one of the recipients");
         }
         return new EncryptionConfig(recipients, passphrase.orElse(null), identity.orElse(null),
                 workFactor.orElse(EncryptionConfig.DEFAULT_WORK_FACTOR), s.path());

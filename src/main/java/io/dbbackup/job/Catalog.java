@@ -112,13 +112,16 @@ public final class Catalog {
         } catch (IOException e) {
             throw Failures.map("cannot list " + folder(job) + " in " + store.describe(), e);
         }
-        java.util.Set<String> keys = new java.util.HashSet<>();
+        // a key listed twice (overlapping pages of an S3-compatible server) is one object: one row, one backup that
+        // retention counts, one delete
+        java.util.Map<String, StoredObject> byKey = new java.util.LinkedHashMap<>();
         for (StoredObject o : objects) {
-            keys.add(o.key());
+            byKey.putIfAbsent(o.key(), o);
         }
+        java.util.Set<String> keys = byKey.keySet();
         List<Entry> out = new ArrayList<>();
         List<StoredObject> unchecked = new ArrayList<>();
-        for (StoredObject o : objects) {
+        for (StoredObject o : byKey.values()) {
             BackupKey.parse(o.key(), job.prefix(), db).ifPresent(k -> {
                 if (keys.contains(k.sha256Key()) || keys.contains(k.manifestKey())) {
                     out.add(new Entry(k, o, keys.contains(k.pinKey())));

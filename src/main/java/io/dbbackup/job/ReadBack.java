@@ -2,6 +2,7 @@ package io.dbbackup.job;
 
 import io.dbbackup.codec.Decryptor;
 import io.dbbackup.codec.VerifyingInputStream;
+import io.dbbackup.codec.WrongKeyException;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
@@ -31,11 +32,20 @@ final class ReadBack {
         try {
             verify(job, store, key, ctx);
         } catch (DbBackupException e) {
-            boolean stopped = e.status() == ExitStatus.INTERRUPTED || e.status() == ExitStatus.TERMINATED;
-            if (!stopped && !ctx.cancellation().isCancelled() && soundOnASecondRead(job, store, key, ctx, e)) {
+            boolean stopped = e.status() == ExitStatus.INTERRUPTED || e.status() == ExitStatus.TERMINATED
+                    || e.status() != ExitStatus.INTEGRITY && ctx.cancellation().isCancelled();
+            if (stopped) {
+                // a signal or the job's timeout stopped the read, not a finding: the bytes were hashed as they were
+                // written and the dump's end checked before the commit, so the backup is very likely sound; deleting it
+                // left the night without one (the same as a SIGKILL here, which leaves it too)
+                ws.log().warn("the read-back was stopped before it finished: the backup stays, not read back; 'dbbackup verify "
+                        + job.name() + " " + key.fileName() + "' reads it", "job", job.name(), "key", key.key());
+                throw e;
+            }
+            if (soundOnASecondRead(job, store, key, ctx, e)) {
                 return;
             }
-            discard(job, store, key, stopped ? "whose verification was interrupted" : "that failed verification");
+            discard(job, store, key, "that failed verification");
             throw e;
         }
     }
@@ -85,7 +95,18 @@ final class ReadBack {
                 verifyStoredBytes(job, store, key);
                 return;
             }
-            long decoded = new ArtifactReader(store).verify(key, decryptor);
+            long decoded;
+            try {
+                try (InputStream in = new ArtifactReader(store).open(key, decryptor)) {
+                    decoded = ArtifactReader.drain(in, ctx.cancellation()); // within the job's timeout and signals
+                }
+            } catch (IOException | DbBackupException e) {
+                if (!WrongKeyException.in(e)) {
+                    throw e;
+                }
+                keyIsNotARecipients(job, store, key, e);
+                return;
+            }
             ws.log().info("backup verified", "job", job.name(), "key", key.key(), "decoded_bytes", decoded);
         } catch (IOException | DbBackupException e) {
             DbBackupException d = Failures.map("verification of " + key.key() + " failed", e);
@@ -108,13 +129,31 @@ final class ReadBack {
             new Verifier(ws).verify(job, key, ctx); // within the attempt: its timeout and signals stop the check too
             return true;
         } catch (DbBackupException e) {
-            if (e.status() != ExitStatus.USER_ERROR) {
+            if (e.status() != ExitStatus.USER_ERROR && !WrongKeyException.in(e)) {
                 throw e;
             }
             ws.log().warn("verify: deep cannot check this backup; reading it back instead", "job", job.name(), "key", key.key(),
                     "reason", e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * The job's identity does not open the backup just stored: it is not the secret key of any of the recipients it was
+     * encrypted to (keys rotated on one side only; a copy of a backup made before a rotation). That is no damage: when
+     * the stored bytes match the SHA-256 taken as they were written, the header is the one written for those recipients,
+     * and the backup is kept with a warning; deleting it lost every night's backup (or every pre-rotation copy).
+     * Stored bytes that do not match are damage, and fail as such.
+     */
+    private void keyIsNotARecipients(JobConfig job, Store store, BackupKey key, Exception wrongKey) throws IOException {
+        String expected = new ArtifactReader(store).expectedSha256(key);
+        try (InputStream raw = store.open(key.key()); VerifyingInputStream in = new VerifyingInputStream(raw, expected, key.key())) {
+            in.drain();
+        }
+        ws.log().warn("the job's identity does not open the backup just stored: it is not the secret key of any of the "
+                + "recipients the backup is encrypted to (a key rotated on one side only?); its stored bytes match the "
+                + "checksum, so it is kept, but nothing here checked that it decrypts: restoring it needs the secret key of "
+                + "one of its recipients", "job", job.name(), "key", key.key(), "reason", wrongKey.getMessage());
     }
 
     /** No identity on this machine (the point of recipients): check the stored bytes against the sidecar only. */

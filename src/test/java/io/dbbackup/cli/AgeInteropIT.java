@@ -239,6 +239,38 @@ class AgeInteropIT {
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
     }
 
+    /**
+     * Keys rotated on one side only: the recipients name the new key, the identity on the host is still the old one.
+     * {@code verify: true} cannot open the backup, yet it is sound: kept with a warning (it was deleted as corrupt every
+     * night, exit 3), and the new key opens it with the real age CLI. Stored bytes damaged as well are still removed.
+     */
+    @Test
+    void aBackupTheJobsOwnIdentityCannotOpenIsKeptByItsReadBackNotDeletedAsCorrupt() throws Exception {
+        keygen("old.txt");
+        String current = keygen("new.txt");
+        config("recipients: [" + current + "]\nidentity_file: old.txt", "verify: true");
+        Cli.Result validate = cli.run("-c", "config.yaml", "config", "validate");
+        assertThat(validate.exit()).as(validate.toString()).isZero();
+        assertThat(validate.err()).contains("jobs.app.encryption.identity_file: is the secret key of none of the recipients");
+
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.err()).contains("the job's identity does not open the backup just stored")
+                .doesNotContain("removed the backup");
+        Path artifact = onlyArtifact();
+        assertThat(Shell.sh(artifact.getParent(), "sha256sum -c " + sidecar(artifact).getFileName())).contains(": OK");
+        Shell.Result opened = run(dir, Map.of(), "bash", "-c",
+                "age -d -i new.txt " + artifact + " | zstd -dc | head -c 15");
+        assertThat(opened.output()).isEqualTo("SQLite format 3");
+
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("type: local", "type: faulty\n    corrupt: true"));
+        Cli.Result damaged = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(damaged.exit()).as(damaged.toString()).isEqualTo(3);
+        assertThat(damaged.err()).contains("removed the backup that failed verification");
+        assertThat(artifacts()).containsExactly(artifact);
+    }
+
     @Test
     void aFlippedByteMakesVerifyAndRestoreExit3AndLeavesTheTargetUntouched() throws Exception {
         String recipient = keygen("key.txt");

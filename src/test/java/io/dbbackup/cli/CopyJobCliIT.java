@@ -301,6 +301,47 @@ class CopyJobCliIT {
     }
 
     /**
+     * After an age key rotation the copy job's read-back holds the new identity, which does not open the backups made
+     * before the rotation. Those copies are byte for byte their sources (the SHA-256 matched on the way): kept with a
+     * warning, not deleted as corrupt every night (the offsite store then never held a pre-rotation backup).
+     */
+    @Test
+    void backupsFromBeforeAKeyRotationAreCopiedAndKeptThoughTheNewIdentityCannotOpenThem() throws Exception {
+        Shell.ok(dir, "age-keygen", "-o", "old.txt");
+        Shell.ok(dir, "age-keygen", "-o", "new.txt");
+        String config = """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                    encryption:
+                      recipients: [%s]
+                      identity_file: %s
+                stores:
+                  local: {type: local, path: local}
+                  offsite: {type: local, path: offsite}
+                jobs:
+                  nightly: {datasource: app, store: local, prefix: prod}
+                  offsite: {copy_of: nightly, store: offsite, prefix: vault, verify: true}
+                """;
+        Files.writeString(dir.resolve("config.yaml"), config.formatted(Shell.ok(dir, "age-keygen", "-y", "old.txt").strip(), "old.txt"));
+        Cli.Result before = cli.run("-c", "config.yaml", "backup", "nightly");
+        assertThat(before.exit()).as(before.toString()).isZero();
+        Files.writeString(dir.resolve("config.yaml"), config.formatted(Shell.ok(dir, "age-keygen", "-y", "new.txt").strip(), "new.txt"));
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "--all");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("the job's identity does not open the backup just stored").doesNotContain("removed the backup");
+        List<String> copies = files("offsite").stream().filter(f -> f.endsWith(".sqlite.zst.age")).toList();
+        assertThat(copies).hasSize(2);
+        Path old = dir.resolve("offsite").resolve(copies.get(0));
+        Shell.sh(dir, "age -d -i old.txt '" + old + "' | zstd -dc > opened.db");
+        assertThat(Shell.ok(dir, "sqlite3", "opened.db", "pragma integrity_check;").strip()).isEqualTo("ok");
+    }
+
+    /**
      * An encrypted backup is copied as it is — still encrypted, no key on the copying side — and the real {@code age} CLI
      * opens the copy with the identity; {@code restore} of the copy job decrypts with the source job's identity setting.
      */

@@ -66,6 +66,37 @@ class PinRaceIT {
         assertThat(names().toList()).contains(made.get(0) + ".sha256", made.get(0) + ".pin").doesNotContain(made.get(1) + ".sha256");
     }
 
+    /** A store that lists each object twice: every backup is one row of list, one backup for retention, one delete. */
+    @Test
+    void aBackupListedTwiceIsOneBackup() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 20);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: zstd}
+                stores:
+                  s: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: s, retention: {keep_last: 2}}
+                """);
+        Cli cli = cli();
+        for (int i = 0; i < 3; i++) {
+            Cli.Result b = cli.run("-c", "config.yaml", "backup", "app");
+            assertThat(b.exit()).as(b.toString()).isZero();
+        }
+        java.util.List<String> made = backups();
+        store("{type: faulty, path: store, list_twice: true}");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("keep_last: 1", "keep_last: 2"));
+        Cli.Result list = cli.run("-c", "config.yaml", "list", "app");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        for (String m : made) {
+            assertThat(list.out().split(java.util.regex.Pattern.quote(m), -1)).as(list.out()).hasSize(2);
+        }
+        Cli.Result prune = cli.run("-c", "config.yaml", "prune", "app");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        assertThat(backups()).as("keep_last: 2 keeps two backups, not one listed twice").containsExactly(made.get(1), made.get(2));
+    }
+
     private java.util.List<String> backups() throws Exception {
         return names().filter(n -> n.endsWith(".sqlite.zst")).toList();
     }

@@ -269,6 +269,29 @@ class JobRunnerIT {
     }
 
     /**
+     * The job's timeout running out during {@code verify: true}'s read-back (a slow store) stops the read, which found
+     * nothing: the stored backup stays, with a warning that it was not read back, and the job fails for its timeout. It
+     * used to be deleted as if it had failed verification, leaving the night without a backup.
+     */
+    @Test
+    void aTimeoutDuringTheReadBackLeavesTheStoredBackupInPlace() throws Exception {
+        config("""
+                datasources:
+                  a: {engine: fake, size: 4000000}
+                stores:
+                  slow: {type: faulty, path: store, slow_reads: true}
+                jobs:
+                  a: {datasource: a, store: slow, verify: true, timeout: 2s}
+                """);
+        Run r = dbbackup("backup", "a");
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).contains("timed out after 2s");
+        assertThat(r.err()).contains("the read-back was stopped before it finished: the backup stays")
+                .doesNotContain("removed the backup");
+        assertThat(storeFiles()).as("the backup and its sidecars").hasSize(3);
+    }
+
+    /**
      * The read-back's bytes damaged on the way, the stored object intact (a store audit's flipped GET): the backup used
      * to be deleted, the night left without one. A second read passes, and the backup is kept with a warning.
      */

@@ -27,7 +27,8 @@ import java.util.List;
  * the {@code pin} had found it in its listing). {@code refuse_delete_of: .sha256} refuses to delete keys ending so.
  * {@code slow_deletes: true} takes 700 ms to delete a backup (its sidecars at once), for a signal to land mid-prune.
  * {@code damage_first_read: true} flips a byte of the first read of each backup object on its way (the stored bytes
- * intact), as a network or a store's frontend could.
+ * intact), as a network or a store's frontend could. {@code list_twice: true} lists every object of a folder twice, as
+ * a store whose listing pages overlap (an eventually consistent or buggy S3-compatible server) can.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -46,6 +47,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         String refuseDelete = s.string("refuse_delete_of").orElse(null);
         boolean slowDeletes = s.bool("slow_deletes").orElse(false);
         boolean damageFirstRead = s.bool("damage_first_read").orElse(false);
+        boolean listTwice = s.bool("list_twice").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -54,6 +56,7 @@ public final class FaultyStoreProvider implements StoreProvider {
                 deleteAfterPin, refuseDelete);
         store.slowDeletes = slowDeletes;
         store.damageFirstRead = damageFirstRead;
+        store.listTwice = listTwice;
         return store;
     }
 
@@ -68,6 +71,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private final String refuseDelete;
         private boolean slowDeletes;
         private boolean damageFirstRead;
+        private boolean listTwice;
         private final java.util.Set<String> readOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads,
@@ -101,6 +105,11 @@ public final class FaultyStoreProvider implements StoreProvider {
         @Override
         public List<io.dbbackup.core.StoredObject> listFolder(String folder) throws IOException {
             List<io.dbbackup.core.StoredObject> listed = delegate.listFolder(folder);
+            if (listTwice) {
+                List<io.dbbackup.core.StoredObject> twice = new java.util.ArrayList<>(listed);
+                twice.addAll(listed);
+                listed = twice;
+            }
             if (pinAfterListing) {
                 java.util.Optional<String> oldest = listed.stream().map(io.dbbackup.core.StoredObject::key)
                         .filter(k -> !k.endsWith(".sha256") && !k.endsWith(".manifest.json") && !k.endsWith(".pin")).sorted().findFirst();
