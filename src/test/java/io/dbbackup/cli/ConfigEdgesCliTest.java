@@ -223,4 +223,24 @@ class ConfigEdgesCliTest {
                 .containsEntry("level", "error").containsEntry("exit", 1L)
                 .hasEntrySatisfying("msg", m -> assertThat((String) m).startsWith("no job named 'nosuch'"));
     }
+
+    /** The other half of finding 4: an unexpected internal error (a bug) keeps its stack trace with -v, in text and JSON. */
+    @Test
+    void verboseStillTracesAnInternalError() {
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2026-12-02T00:00:00Z"), java.time.ZoneOffset.UTC);
+        for (io.dbbackup.core.Log.Format format : io.dbbackup.core.Log.Format.values()) {
+            for (boolean verbose : new boolean[] {false, true}) {
+                java.io.StringWriter text = new java.io.StringWriter();
+                int code = Main.report(new java.io.PrintWriter(text), new IllegalStateException("boom"), verbose, format, clock);
+                assertThat(code).isEqualTo(2);
+                assertThat(text.toString()).as(format + " " + verbose).contains("internal error: IllegalStateException: boom");
+                if (verbose) {
+                    assertThat(text.toString()).as(format.toString()).contains(format == io.dbbackup.core.Log.Format.JSON
+                            ? "\\tat io.dbbackup.cli.ConfigEdgesCliTest" : "\tat io.dbbackup.cli.ConfigEdgesCliTest");
+                } else {
+                    assertThat(text.toString()).doesNotContain("ConfigEdgesCliTest");
+                }
+            }
+        }
+    }
 }
