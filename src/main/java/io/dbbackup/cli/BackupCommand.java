@@ -40,7 +40,7 @@ final class BackupCommand implements Callable<Integer> {
     boolean prune;
 
     @Option(names = "--pin", paramLabel = "NOTE", description = "Pin each job's new backup with this note before any "
-            + "pruning: retention keeps it until 'pin --remove' (the backup before a migration). '' pins without a note.")
+            + "pruning: retention keeps it until 'pin --remove' (the backup before a migration). An empty NOTE is refused.")
     String pin;
 
     @Option(names = "--json", description = "Print the run summary as JSON on stdout.")
@@ -58,6 +58,11 @@ final class BackupCommand implements Callable<Integer> {
         if (all == !jobs.isEmpty()) {
             throw DbBackupException.user(all ? "give job names or --all, not both" : "name the jobs to run, or pass --all");
         }
+        if (pin != null && pin.isBlank()) {
+            // --pin "$NOTE" with NOTE unset in a nightly schedule would pin every backup: retention would never delete one
+            throw DbBackupException.user("--pin needs a note saying why the backup is kept (got an empty one); "
+                    + "to pin without a note, run 'dbbackup pin JOB' after the backup");
+        }
         if (parallel < 1) {
             throw DbBackupException.user("--parallel must be at least 1");
         }
@@ -68,7 +73,7 @@ final class BackupCommand implements Callable<Integer> {
                 : shard != null ? Optional.of(Sharding.Shard.parse(shard)) : Sharding.fromEnvironment(root.main.env());
         Workspace ws = root.workspace();
         // a job named twice runs once: two runs of one job in the same second would name the same key
-        List<JobConfig> selected = all ? new ArrayList<>(ws.config().jobs().values())
+        List<JobConfig> selected = all ? new ArrayList<>(ws.allJobs("backup", "back up"))
                 : jobs.stream().distinct().map(ws::job).toList();
         if (selected.isEmpty()) {
             throw DbBackupException.user("no jobs defined in " + ws.config().file());

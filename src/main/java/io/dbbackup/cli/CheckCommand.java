@@ -52,7 +52,7 @@ final class CheckCommand implements Callable<Integer> {
                 .filter(d -> !d.isZero() && !d.isNegative())
                 .orElseThrow(() -> DbBackupException.user("--wal-timeout: expected a duration such as 60s or 5m, got '" + walTimeout + "'"));
         Workspace ws = root.workspace();
-        List<JobConfig> selected = all ? List.copyOf(ws.config().jobs().values())
+        List<JobConfig> selected = all ? ws.allJobs("check", "check")
                 : new LinkedHashSet<>(jobs).stream().map(ws::job).toList();
         Checker checker = new Checker(ws, walWait);
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -40,6 +40,7 @@ final class ConfigCommand implements Runnable {
         public Integer call() {
             Workspace ws = parent.root.workspace(jobs.isEmpty());
             var c = ws.config();
+            boolean json = parent.root.logFormat == io.dbbackup.core.Log.Format.JSON;
             int errors = 0;
             Set<String> seen = new LinkedHashSet<>(); // the unresolved secrets of the named jobs, as their config lines
             for (String name : new LinkedHashSet<>(jobs)) {
@@ -48,14 +49,14 @@ final class ConfigCommand implements Runnable {
                 job.notifyRules().forEach(r -> needed.addAll(c.unresolvedUnder("notifications." + r.notifier())));
                 for (UnresolvedSecret u : needed) {
                     if (seen.add(u.format())) {
-                        parent.root.err.println(u.problem().format());
+                        Main.problem(parent.root.err, u.problem(), json, parent.root.main.clock(), 1, "");
                         errors++;
                     }
                 }
                 c.unresolved(job.encryption() == null ? null : job.encryption().identity())
                         .filter(u -> seen.add(u.format()))
-                        .ifPresent(u -> parent.root.err.println(u.asWarning().format()
-                                + " (backups are read back without decrypting; a restore needs --identity)"));
+                        .ifPresent(u -> Main.problem(parent.root.err, u.asWarning(), json, parent.root.main.clock(), 0,
+                                " (backups are read back without decrypting; a restore needs --identity)"));
             }
             if (errors > 0) {
                 return 1;

@@ -84,7 +84,7 @@ final class ListCommand implements Callable<Integer> {
         Instant now = ws.clock().instant();
         List<Map<String, Object>> rows = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
-        for (JobConfig j : ws.config().jobs().values()) {
+        for (JobConfig j : ws.allJobs("list", "list")) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("job", j.name());
             row.put("store", j.store());

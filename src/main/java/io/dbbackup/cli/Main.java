@@ -79,7 +79,7 @@ public final class Main {
             try {
                 return backup.call();
             } catch (Exception ex) {
-                return report(err, ex, backup.root.verbose);
+                return report(err, ex, backup.root);
             } finally {
                 out.flush();
                 err.flush();
@@ -91,7 +91,7 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(err, ex, root.verbose));
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(err, ex, root));
         cl.setParameterExceptionHandler((ex, args1) -> {
             err.println("error: " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
@@ -109,25 +109,94 @@ public final class Main {
         }
     }
 
-    static int report(PrintWriter err, Throwable ex, boolean verbose) {
+    /**
+     * Says why a command failed, on stderr, and returns its exit code. A config problem or another failure dbbackup
+     * explains ({@link DbBackupException}) is its one-line message, also with {@code -v}; only an unexpected internal
+     * error gets a stack trace, with {@code -v}. With {@code --log-format json} each line is a JSON object, as every log
+     * line of the run (a config problem with its {@code file}, {@code line} and {@code column}).
+     */
+    static int report(PrintWriter err, Throwable ex, Root root) {
+        return report(err, ex, root.verbose, root.logFormat, root.main.clock());
+    }
+
+    static int report(PrintWriter err, Throwable ex, boolean verbose, Log.Format format, Clock clock) {
         String message = Redactor.redact(ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage());
         int code = exitCodeOf(ex);
-        if (ex instanceof io.dbbackup.job.WalNotArchivedException) {
-            err.println("wal-fetch: " + message); // PostgreSQL asks for files that do not exist: not an error to it
-        } else if (ex instanceof DbBackupException) {
-            for (String line : message.split("\n")) {
-                err.println(line.matches("^[^ ]+:\\d+:\\d+: .*") ? line : "error: " + line);
-            }
-        } else {
-            err.println("error: internal error: " + ex.getClass().getSimpleName() + ": " + message);
-        }
-        if (verbose) {
+        boolean json = format == Log.Format.JSON;
+        boolean internal = !(ex instanceof DbBackupException);
+        String trace = null;
+        if (verbose && internal) {
             java.io.StringWriter sw = new java.io.StringWriter();
             ex.printStackTrace(new PrintWriter(sw));
-            err.print(Redactor.redact(sw.toString()));
+            trace = Redactor.redact(sw.toString());
+        }
+        if (ex instanceof io.dbbackup.job.WalNotArchivedException) {
+            line(err, json, clock, "info", "wal-fetch: " + message, null, code, null); // PostgreSQL asks for files that do not exist
+        } else if (ex instanceof io.dbbackup.config.ConfigException c && !c.problems().isEmpty()) {
+            for (io.dbbackup.config.Problem p : c.problems()) {
+                problem(err, p, json, clock, code, "");
+            }
+        } else if (!internal) {
+            for (String l : message.split("\n")) {
+                java.util.regex.Matcher m = POSITIONED.matcher(l);
+                if (m.matches()) {
+                    problem(err, new io.dbbackup.config.Problem(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                            m.group(4).equals("warning") ? io.dbbackup.config.Problem.Severity.WARNING
+                                    : io.dbbackup.config.Problem.Severity.ERROR, m.group(5)), json, clock, code, "");
+                } else if (l.matches("^[^ ]+:\\d+:\\d+: .*")) {
+                    line(err, json, clock, "error", l, null, code, null);
+                } else {
+                    line(err, json, clock, "error", json ? l : "error: " + l, null, code, null);
+                }
+            }
+        } else {
+            line(err, json, clock, "error", (json ? "" : "error: ") + "internal error: " + ex.getClass().getSimpleName() + ": "
+                    + message, null, code, trace);
+        }
+        if (trace != null && !json) {
+            err.print(trace);
         }
         err.flush();
         return code;
+    }
+
+    /** {@code file:line:col: error: message}, as {@link io.dbbackup.config.Problem#format} writes it. */
+    private static final java.util.regex.Pattern POSITIONED = java.util.regex.Pattern.compile("^([^ ]+):(\\d+):(\\d+): (error|warning): (.*)$");
+
+    /** One config problem: its usual line, or with JSON its object ({@code file}, {@code line}, {@code column}). */
+    static void problem(PrintWriter err, io.dbbackup.config.Problem p, boolean json, Clock clock, int code, String suffix) {
+        if (!json) {
+            err.println(Redactor.redact(p.format() + suffix));
+            return;
+        }
+        Map<String, Object> where = new java.util.LinkedHashMap<>();
+        where.put("file", p.file());
+        where.put("line", p.line());
+        where.put("column", p.column());
+        line(err, true, clock, p.severity() == io.dbbackup.config.Problem.Severity.ERROR ? "error" : "warn",
+                p.message() + suffix, where, p.severity() == io.dbbackup.config.Problem.Severity.ERROR ? code : null, null);
+    }
+
+    private static void line(PrintWriter err, boolean json, Clock clock, String level, String message, Map<String, Object> fields,
+                             Integer code, String trace) {
+        if (!json) {
+            err.println(message);
+            return;
+        }
+        Map<String, Object> obj = new java.util.LinkedHashMap<>();
+        obj.put("time", clock.instant().toString());
+        obj.put("level", level);
+        obj.put("msg", Redactor.redact(message));
+        if (fields != null) {
+            fields.forEach((k, v) -> obj.put(k, v instanceof String t ? Redactor.redact(t) : v));
+        }
+        if (code != null) {
+            obj.put("exit", code);
+        }
+        if (trace != null) {
+            obj.put("stack", trace);
+        }
+        err.println(io.dbbackup.core.Json.write(obj));
     }
 
     /** The one mapping from a failure to an exit code. */

@@ -36,6 +36,9 @@ final class PinCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (note != null && note.isBlank()) {
+            throw DbBackupException.user("--note is empty: give why the backup is kept, or leave out --note");
+        }
         Workspace ws = root.workspace();
         Pins pins = new Pins(ws);
         if (remove) {

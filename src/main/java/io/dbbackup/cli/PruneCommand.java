@@ -65,7 +65,7 @@ final class PruneCommand implements Callable<Integer> {
             throw DbBackupException.user(all ? "give job names or --all, not both" : "name the jobs to prune, or pass --all");
         }
         Workspace ws = root.workspace();
-        List<JobConfig> selected = all ? new ArrayList<>(ws.config().jobs().values()) : jobs.stream().map(ws::job).toList();
+        List<JobConfig> selected = all ? new ArrayList<>(ws.allJobs("prune", "prune")) : jobs.stream().map(ws::job).toList();
         boolean several = all || selected.size() > 1;
         List<Object> rendered = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();

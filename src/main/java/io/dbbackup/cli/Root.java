@@ -41,7 +41,7 @@ final class Root implements Runnable {
     @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines on stderr as text (default) or JSON.")
     Log.Format logFormat = Log.Format.TEXT;
 
-    @Option(names = {"-v", "--verbose"}, description = "Debug logging and stack traces.")
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging (and a stack trace for an internal error).")
     boolean verbose;
 
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors on stderr.")

@@ -110,7 +110,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Verifier verifier = new Verifier(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress));
         if (all || allBackups || audit) {
-            List<JobConfig> jobs = all ? List.copyOf(ws.config().jobs().values()) : List.of(ws.job(job));
+            List<JobConfig> jobs = all ? ws.allJobs("verify", "verify") : List.of(ws.job(job));
             return verifyMany(ws, verifier, jobs, limit, part);
         }
         if (localCopy.given()) {

@@ -107,6 +107,12 @@ public final class ConfigLoader {
             LoadSettings settings = LoadSettings.builder().setLabel(problems.file()).setAllowDuplicateKeys(true).build();
             root = new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
+            if (e.getContext() != null && e.getContext().startsWith("expected a single document") && e.getProblemMark().isPresent()) {
+                // reported at line 1 before, where the first document starts: the second one is what to look at
+                problems.error(e.getProblemMark(), "a second YAML document starts here: a config file holds one document "
+                        + "(remove this '---' and what follows, or merge it into the first)");
+                throw new ConfigException(problems.sorted());
+            }
             String where = e.getProblemMark().map(m -> " (at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")").orElse("");
             String msg = "YAML syntax error: " + (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem()
                     + (e.getContextMark().isPresent() ? where : "");
@@ -123,6 +129,7 @@ public final class ConfigLoader {
             problems.error(Optional.empty(), "the config file is empty; it needs at least 'datasources', 'stores' and 'jobs'");
             throw new ConfigException(problems.sorted());
         }
+        refuseTags(root, "", problems, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         Path baseDir = file.toAbsolutePath().normalize().getParent();
         YamlSection top = new YamlSection("", "", root, problems, env, baseDir);
         checkConfigPermissions(file, problems, root);
@@ -151,6 +158,34 @@ public final class ConfigLoader {
         }
         return new Config(file, datasources, stores, notifiers, jobs,
                 all.stream().filter(p -> p.severity() == Problem.Severity.WARNING).toList(), problems.unresolved());
+    }
+
+    /**
+     * An explicit YAML tag ({@code !custom}, {@code !!int}, {@code !!binary}) was silently dropped: the value was read as
+     * written. Each is an error at its node, with its key; {@code !!str} is accepted, since every value is read as text.
+     */
+    private static void refuseTags(Node n, String path, Problems problems, Set<Node> seen) {
+        if (n == null || !seen.add(n)) {
+            return; // an alias: reported where its anchor is
+        }
+        if (!n.isResolved() && !n.getTag().equals(org.snakeyaml.engine.v2.nodes.Tag.STR)) {
+            String tag = n.getTag().getValue().startsWith(org.snakeyaml.engine.v2.nodes.Tag.PREFIX)
+                    ? "!!" + n.getTag().getValue().substring(org.snakeyaml.engine.v2.nodes.Tag.PREFIX.length()) : n.getTag().getValue();
+            problems.error(n, (path.isEmpty() ? "" : path + ": ") + "YAML tag " + tag + " is not supported: values are read "
+                    + "as plain text; remove the tag");
+        }
+        if (n instanceof org.snakeyaml.engine.v2.nodes.MappingNode m) {
+            for (org.snakeyaml.engine.v2.nodes.NodeTuple t : m.getValue()) {
+                String key = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k ? k.getValue() : "?";
+                String at = path.isEmpty() ? key : path + "." + key;
+                refuseTags(t.getKeyNode(), at, problems, seen);
+                refuseTags(t.getValueNode(), at, problems, seen);
+            }
+        } else if (n instanceof org.snakeyaml.engine.v2.nodes.SequenceNode q) {
+            for (int i = 0; i < q.getValue().size(); i++) {
+                refuseTags(q.getValue().get(i), path + "[" + i + "]", problems, seen);
+            }
+        }
     }
 
     /** Names declared in each section, including ones whose definition has errors (reported there already). */

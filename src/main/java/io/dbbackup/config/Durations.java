@@ -9,13 +9,24 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
+    /** The longest duration a config or option takes (100 years): longer is out of range, not "forever". */
+    public static final Duration MAX = Duration.ofDays(36_500);
+    /** What {@link #parse} gives for a longer one (a number of 20 digits would otherwise overflow to a wrong value). */
+    private static final Duration TOO_LONG = MAX.plusMillis(1);
+
     private Durations() {
+    }
+
+    /** Whether a parsed duration is over {@link #MAX}. */
+    public static boolean tooLong(Duration d) {
+        return d.compareTo(MAX) > 0;
     }
 
     public static Optional<Duration> parse(String text) {
         String t = text.strip().toLowerCase();
         if (t.matches("\\d+(\\.\\d+)?")) {
-            return Optional.of(Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000)));
+            double millis = Double.parseDouble(t) * 1000;
+            return Optional.of(millis > MAX.toMillis() ? TOO_LONG : Duration.ofMillis(Math.round(millis)));
         }
         Matcher m = PART.matcher(t);
         int pos = 0;
@@ -25,14 +36,17 @@ public final class Durations {
                 return Optional.empty();
             }
             double v = Double.parseDouble(m.group(1));
-            long millis = switch (m.group(2)) {
-                case "ms" -> Math.round(v);
-                case "s" -> Math.round(v * 1_000);
-                case "m" -> Math.round(v * 60_000);
-                case "h" -> Math.round(v * 3_600_000);
-                default -> Math.round(v * 86_400_000);
+            double millis = v * switch (m.group(2)) {
+                case "ms" -> 1;
+                case "s" -> 1_000;
+                case "m" -> 60_000;
+                case "h" -> 3_600_000;
+                default -> 86_400_000;
             };
-            total = total.plusMillis(millis);
+            total = millis > MAX.toMillis() ? TOO_LONG : total.plusMillis(Math.round(millis));
+            if (tooLong(total)) {
+                total = TOO_LONG;
+            }
             pos = m.end();
         }
         return pos == t.length() && pos > 0 ? Optional.of(total) : Optional.empty();

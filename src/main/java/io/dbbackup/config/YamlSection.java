@@ -38,6 +38,8 @@ final class YamlSection implements ConfigSection {
     private final Node node;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> known = new TreeSet<>();
+    /** Secret keys asked for ({@code password}): known, so that a literal one gets its own error, but never suggested. */
+    private final Set<String> secretKeys = new TreeSet<>();
     private final Problems problems;
     private final Map<String, String> env;
     private final Path baseDir;
@@ -154,8 +156,12 @@ final class YamlSection implements ConfigSection {
     void reportUnknownKeys() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!known.contains(e.getKey())) {
-                String hint = nearest(e.getKey()).map(k -> " (did you mean '" + k + "'?)").orElse(
-                        known.isEmpty() ? "" : " (known keys: " + String.join(", ", known) + ")");
+                List<String> shown = known.stream().filter(k -> !secretKeys.contains(k)).toList();
+                String hint = nearest(e.getKey()).map(k -> secretKeys.contains(k)
+                        // a secret is never written in the file: suggest where it comes from, not the key that is refused
+                        ? " (did you mean " + k + "_env, " + k + "_file or " + k + "_command?)"
+                        : " (did you mean '" + k + "'?)").orElse(
+                        shown.isEmpty() ? "" : " (known keys: " + String.join(", ", shown) + ")");
                 problems.error(e.getValue().getKeyNode(), at(e.getKey()) + ": unknown key" + hint);
             }
         }
@@ -220,10 +226,33 @@ final class YamlSection implements ConfigSection {
             return Optional.empty();
         }
         if (v.get() instanceof ScalarNode s) {
-            return Optional.of(s);
+            return notExpanded(key, s) ? Optional.empty() : Optional.of(s);
         }
         problems.error(v.get(), at(key) + ": expected " + expected + ", got " + describe(v.get()));
         return Optional.empty();
+    }
+
+    /** {@code ${HOME}}, {@code $HOME/...}: what a shell or a template would have replaced. */
+    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile(
+            "\\$\\{[^}\\s]*}|^\\$[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * A value holding a variable reference is refused at its key: dbbackup reads values literally, so a local store's
+     * {@code ${HOME}/backups} would be a folder named {@code ${HOME}} in the config's folder. Only the reference is shown.
+     */
+    private boolean notExpanded(String key, ScalarNode s) {
+        java.util.regex.Matcher m = REFERENCE.matcher(s.getValue());
+        if (!m.find()) {
+            return false;
+        }
+        String ref = m.group();
+        String name = ref.replaceAll("[${}]", "");
+        String hint = key.endsWith("_env") && VARIABLE_NAME.matcher(name).matches()
+                ? "; " + key + " takes the variable's name itself: " + key + ": " + name
+                : "; write the value itself (a secret comes from its *_env, *_file or *_command key)";
+        problems.error(s, at(key) + ": " + ref + " is not expanded: dbbackup reads config values literally, without "
+                + "environment variables" + hint);
+        return true;
     }
 
     @Override
@@ -273,7 +302,13 @@ final class YamlSection implements ConfigSection {
         try {
             v = Integer.parseInt(s.get().getValue().strip());
         } catch (NumberFormatException e) {
-            problems.error(s.get(), at(key) + ": expected an integer, got '" + s.get().getValue() + "'");
+            if (s.get().getValue().strip().matches("[+-]?\\d+")) {
+                // a whole number, too large for any count: say the range, not "expected an integer"
+                problems.error(s.get(), at(key) + ": " + shortNumber(s.get().getValue().strip()) + " is out of range: must be "
+                        + "between " + min + " and " + max);
+            } else {
+                problems.error(s.get(), at(key) + ": expected an integer, got '" + s.get().getValue() + "'");
+            }
             return Optional.empty();
         }
         if (v < min || v > max) {
@@ -291,6 +326,11 @@ final class YamlSection implements ConfigSection {
         }
         try {
             double v = Double.parseDouble(s.get().getValue().strip());
+            if (Double.isInfinite(v)) {
+                problems.error(s.get(), at(key) + ": " + shortNumber(s.get().getValue().strip()) + " is out of range: must be "
+                        + "a finite number, at least " + min);
+                return Optional.empty();
+            }
             if (v < min || Double.isNaN(v)) {
                 problems.error(s.get(), at(key) + ": must be at least " + min + " (got " + v + ")");
                 return Optional.empty();
@@ -300,6 +340,11 @@ final class YamlSection implements ConfigSection {
             problems.error(s.get(), at(key) + ": expected a number, got '" + s.get().getValue() + "'");
             return Optional.empty();
         }
+    }
+
+    /** A number as a message shows it: whole when short, else its start and how many digits. */
+    private static String shortNumber(String v) {
+        return v.length() <= 24 ? v : v.substring(0, 12) + "... (" + v.length() + " characters)";
     }
 
     @Override
@@ -326,6 +371,11 @@ final class YamlSection implements ConfigSection {
             return Optional.empty();
         }
         Optional<Duration> d = Durations.parse(s.get().getValue());
+        if (d.isPresent() && Durations.tooLong(d.get())) {
+            problems.error(s.get(), at(key) + ": " + shortNumber(s.get().getValue().strip()) + " is out of range: a duration "
+                    + "is at most " + Durations.MAX.toDays() + "d (100 years)");
+            return Optional.empty();
+        }
         if (d.isEmpty() || d.get().isNegative()) {
             problems.error(s.get(), at(key) + ": expected a duration such as 30 (seconds), 10ms, 30s, 5m, 2h, got '"
                     + s.get().getValue() + "'");
@@ -340,13 +390,18 @@ final class YamlSection implements ConfigSection {
             return List.of();
         }
         if (v.get() instanceof ScalarNode s) {
+            if (notExpanded(key, s)) {
+                return List.of();
+            }
             return Arrays.stream(s.getValue().split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
         }
         if (v.get() instanceof SequenceNode seq) {
             List<String> out = new ArrayList<>();
             for (Node item : seq.getValue()) {
                 if (item instanceof ScalarNode s && !isNull(s)) {
-                    out.add(s.getValue());
+                    if (!notExpanded(key, s)) {
+                        out.add(s.getValue());
+                    }
                 } else {
                     problems.error(item, at(key) + ": list items must be strings, got " + describe(item));
                 }
@@ -380,6 +435,7 @@ final class YamlSection implements ConfigSection {
     public Optional<Secret> secret(String key) {
         boolean literal = entries.containsKey(key);
         known.add(key);
+        secretKeys.add(key);
         Optional<String> envName = string(key + "_env");
         Optional<Path> file = path(key + "_file");
         known.add(key + "_command");
@@ -560,6 +616,11 @@ final class YamlSection implements ConfigSection {
     @Override
     public Secret unusable(String key, Secret secret, String message) {
         return Secret.unresolved(secret.source(), problems.secretProblem(at(key), keyNode(key), at(key) + ": " + message));
+    }
+
+    @Override
+    public void unreadableSecretFile(String key, String message) {
+        problems.secretProblem(at(key), value(key).orElse(keyNode(key)), at(key) + ": " + message);
     }
 
     @Override

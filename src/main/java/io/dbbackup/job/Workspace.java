@@ -75,6 +75,18 @@ public final class Workspace {
         return log;
     }
 
+    /**
+     * Every job, for a verb's {@code --all}. None is a user error (exit 1), the same for every verb: a CronJob running
+     * {@code backup --all} (or {@code prune}, {@code verify}, {@code check}, {@code list --all}) on a config whose jobs
+     * were lost must not look like a success.
+     */
+    public List<JobConfig> allJobs(String verb, String doing) {
+        if (config.jobs().isEmpty()) {
+            throw DbBackupException.user(verb + " --all: no jobs are defined in " + config.file() + ": nothing to " + doing);
+        }
+        return List.copyOf(config.jobs().values());
+    }
+
     public JobConfig job(String name) {
         JobConfig job = config.jobs().get(name);
         if (job == null) {

@@ -87,6 +87,16 @@ public interface ConfigSection {
         return secret;
     }
 
+    /**
+     * A file that holds a secret under a key of its own name (an SSH {@code key_file}) cannot be read: an error at {@code
+     * key} under {@code config validate}; under every other command, and {@code config validate JOB}, it is kept as an
+     * unread secret of this section, failing only the work that needs it — as a {@code *_file} secret that cannot be read.
+     * The section is then set up as if the file were there.
+     */
+    default void unreadableSecretFile(String key, String message) {
+        error(key, message);
+    }
+
     /** Records a warning at {@code key}; warnings are printed but do not fail validation. */
     void warn(String key, String message);
 }

@@ -789,6 +789,16 @@ class SqliteBackupCliTest {
         }
     }
 
+    /** The first backup of a job failed: its store and job folders stayed behind, empty (config audit finding 1). */
+    @Test
+    void aFirstBackupThatFailsCreatesNoFolder() throws Exception {
+        config("zstd", "");
+        Files.delete(db);
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(store).doesNotExist();
+    }
+
     @Test
     void backupWithPruneKeepsOnlyWhatTheRulesSay() throws Exception {
         config("zstd", "retention:\n  keep_last: 2");

@@ -75,11 +75,44 @@ public final class LocalStore implements Store {
         Path target = resolve(key);
         Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName() + "." + UUID.randomUUID());
         try {
-            Files.createDirectories(target.getParent());
-            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new LocalUpload(target, temp, channel, ctx == null ? null : ctx.log());
+            for (int attempt = 1; ; attempt++) {
+                List<Path> made = createFolders(target.getParent());
+                try {
+                    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    return new LocalUpload(target, temp, channel, ctx == null ? null : ctx.log(), made);
+                } catch (NoSuchFileException gone) {
+                    // another upload's abort removed a folder it had made, between our creating and our opening: again
+                    if (attempt == 3) {
+                        throw gone;
+                    }
+                }
+            }
         } catch (IOException e) {
             throw failure("create", target, e);
+        }
+    }
+
+    /** Creates {@code folder} and its missing parents; returns the ones this call made, deepest first. */
+    private static List<Path> createFolders(Path folder) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = folder; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        Files.createDirectories(folder);
+        return missing;
+    }
+
+    /**
+     * Removes the folders an aborted upload made (deepest first), as long as they are empty: a backup that never landed
+     * leaves no empty job folder behind. A folder that meanwhile holds something (another job's upload) stays.
+     */
+    private static void removeFolders(List<Path> made) {
+        for (Path p : made) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException notEmptyOrRefused) {
+                return; // its parents are not empty either
+            }
         }
     }
 
@@ -274,10 +307,13 @@ public final class LocalStore implements Store {
         /** Flushes the file as it grows when the store fsyncs (null when it does not). */
         private final WriteBehind behind;
         private final Log log;
+        /** The folders {@link #upload} made for this one, deepest first: removed again when it is aborted. */
+        private final List<Path> madeFolders;
         private boolean done;
 
-        LocalUpload(Path target, Path temp, FileChannel channel, Log log) {
+        LocalUpload(Path target, Path temp, FileChannel channel, Log log, List<Path> madeFolders) {
             this.log = log;
+            this.madeFolders = madeFolders;
             this.target = target;
             this.temp = temp;
             this.channel = channel;
@@ -406,6 +442,7 @@ public final class LocalStore implements Store {
                             "path", temp, "error", String.valueOf(e.getMessage()));
                 }
             }
+            removeFolders(madeFolders);
         }
 
         @Override

@@ -50,8 +50,8 @@ public final class SftpStoreProvider implements StoreProvider {
         }
         if (keyFile != null) {
             if (!Files.isReadable(keyFile)) {
-                s.error("key_file", "cannot read key_file " + keyFile);
-                ok = false;
+                // a secret: missing here, it fails the work of this store only, not every job of the file
+                s.unreadableSecretFile("key_file", "cannot read " + keyFile + (Files.exists(keyFile) ? " (permission denied)" : " (no such file)"));
             } else {
                 warnIfShared(s, keyFile);
             }

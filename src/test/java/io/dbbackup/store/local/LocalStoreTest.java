@@ -121,8 +121,31 @@ class LocalStoreTest extends StoreContract {
             up.abort();
         }
         assertThat(WriteBehindTest.threadNamed("fsync-app-20260101-040000.dump.zst")).isFalse();
-        try (Stream<Path> s = Files.walk(scratch.resolve("wb3"))) {
-            assertThat(s.filter(Files::isRegularFile)).isEmpty();
+        assertThat(scratch.resolve("wb3")).doesNotExist(); // nor the folders made for it
+    }
+
+    /** A backup that never landed left its job folder (and the store's) behind, empty (config audit finding 1). */
+    @Test
+    void anAbortedUploadRemovesTheFoldersItMadeAndOnlyThose() throws Exception {
+        Path base = scratch.resolve("made");
+        LocalStore store = new LocalStore(base.resolve("store"), false);
+        try (io.dbbackup.spi.Upload up = store.upload("daily/app/app-20260101-040000.sql.gz", null)) {
+            up.stream().write(new byte[10]);
+            up.abort();
         }
+        assertThat(base.resolve("store")).doesNotExist();
+
+        Files.createDirectories(base.resolve("store/daily"));
+        try (io.dbbackup.spi.Upload up = store.upload("daily/app/app-20260101-040000.sql.gz", null)) {
+            up.abort();
+        }
+        assertThat(base.resolve("store/daily")).isEmptyDirectory();
+
+        try (io.dbbackup.spi.Upload up = store.upload("daily/app/app-20260101-040000.sql.gz", null)) {
+            Files.writeString(base.resolve("store/daily/other"), "x"); // something else arrived meanwhile
+            up.abort();
+        }
+        assertThat(base.resolve("store/daily/app")).doesNotExist();
+        assertThat(base.resolve("store/daily/other")).exists();
     }
 }

@@ -74,7 +74,7 @@ class SftpStoreProviderTest {
         assertThat(StoreConfigs.problems(dir, base + "    host_key_fingerprint: " + FP + "\n    known_hosts: kh\n", env))
                 .contains("either known_hosts or host_key_fingerprint");
         assertThat(StoreConfigs.problems(dir, base + "    host_key_policy: yolo\n", env)).contains("host_key_policy");
-        assertThat(StoreConfigs.problems(dir, base + "    key_file: missing\n", env)).contains("cannot read key_file");
+        assertThat(StoreConfigs.problems(dir, base + "    key_file: missing\n", env)).contains("key_file: cannot read");
         assertThat(StoreConfigs.problems(dir, base + "    port: 70000\n", env)).contains("port");
         assertThat(StoreConfigs.problems(dir, base, env)).isEmpty();
     }
