@@ -314,6 +314,9 @@ public final class MySqlEngine implements Engine {
             new StagedRestore(s, client, describe()).run(in, options.clean(), ctx);
             return;
         }
+        // tables with a sequence default load without LOCK TABLES; under another name, the default follows it
+        String target = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
+        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new SequenceDefaults(target, kept));
         TableSelection rule = null;
         if (options.partial()) {
             TableSelection chosen = new TableSelection(new java.util.HashSet<>(options.tables()),

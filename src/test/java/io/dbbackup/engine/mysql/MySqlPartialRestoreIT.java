@@ -371,4 +371,42 @@ class MySqlPartialRestoreIT {
         server.rootSql("ai", "INSERT INTO tickets (v) VALUES (102)");
         assertThat(sql("ai", "SELECT id FROM tickets WHERE v = 102")).isEqualTo("11");
     }
+
+    /**
+     * MariaDB writes a sequence in a column default with its database ({@code DEFAULT nextval(`nv`.`s`)}): a backup of
+     * {@code nv} restored as {@code scratch} took its ids from {@code nv}'s sequence. The name now follows the restore;
+     * a string literal spelling the same text does not change. And the table's rows load at all.
+     */
+    @Test
+    void aSequenceDefaultFollowsARestoreUnderAnotherName() {
+        server.rootSql("DROP DATABASE IF EXISTS nv; CREATE DATABASE nv");
+        server.rootSql("nv", "CREATE SEQUENCE s START WITH 100 NOCACHE;"
+                + " CREATE TABLE t (id int PRIMARY KEY DEFAULT NEXTVAL(s), note varchar(80) DEFAULT 'nextval(`nv`.`s`)');"
+                + " INSERT INTO t (id) VALUES (DEFAULT)");
+        assertThat(sql("nv", "SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'nv' AND COLUMN_NAME = 'id'"))
+                .isEqualTo("nextval(`nv`.`s`)");
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "nv");
+        assertThat(b.exit()).as(b.toString()).isZero();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "nv", "--to", "scratch", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(sql("scratch", "SELECT COLUMN_NAME, COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'scratch'"
+                + " AND TABLE_NAME = 't' ORDER BY ORDINAL_POSITION")).isEqualTo("id\tnextval(`scratch`.`s`)\nnote\t'nextval(`nv`.`s`)'");
+        String source = sql("nv", "SELECT next_not_cached_value FROM s");
+        server.rootSql("scratch", "INSERT INTO t (id) VALUES (DEFAULT)");
+        assertThat(sql("scratch", "SELECT GROUP_CONCAT(id ORDER BY id) FROM t")).isEqualTo("100,101");
+        assertThat(sql("nv", "SELECT next_not_cached_value FROM s")).as("the source's sequence untouched").isEqualTo(source);
+        assertThat(sql("nv", "SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'nv' AND COLUMN_NAME = 'id'"))
+                .isEqualTo("nextval(`nv`.`s`)");
+
+        // under its own name: mariadb-dump's LOCK TABLES around the rows made MariaDB refuse them (ERROR 1100, "Table 's'
+        // was not locked with LOCK TABLES"): such a backup did not restore at all
+        server.rootSql("nv", "INSERT INTO t (id) VALUES (DEFAULT)");
+        Cli.Result same = cli.run("-c", "config.yaml", "restore", "nv", "--clean", "--auto-confirm");
+        assertThat(same.exit()).as(same.toString()).isZero();
+        assertThat(sql("nv", "SELECT GROUP_CONCAT(id ORDER BY id) FROM t")).isEqualTo("100");
+        assertThat(sql("nv", "SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'nv' AND COLUMN_NAME = 'id'"))
+                .isEqualTo("nextval(`nv`.`s`)");
+    }
 }
