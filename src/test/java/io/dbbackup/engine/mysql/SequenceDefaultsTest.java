@@ -124,4 +124,22 @@ class SequenceDefaultsTest {
         assertThat(kept).contains("LOCK TABLES `b` WRITE;\nINSERT INTO `b` VALUES (1);\nUNLOCK TABLES;");
         assertThat(filter("copy", dump)).contains("DEFAULT nextval(`copy`.`s`)").doesNotContain("LOCK TABLES `a`");
     }
+
+    /** mariadb-dump 10.11's own dump of a_t (DEFAULT nextval(`seq_demo`.`b_seq`)) and m_t, read in pieces of every size. */
+    @Test
+    void aRealDumpRestoredUnderAnotherName() throws IOException {
+        String dump = "-- dbbackup: mariadb dump of seq_demo from server 10.11.6-MariaDB\n"
+                + new String(DumpSectionsTest.SEQUENCES, StandardCharsets.UTF_8);
+        String expected = dump.replace("DEFAULT nextval(`seq_demo`.`b_seq`)", "DEFAULT nextval(`copy`.`b_seq`)")
+                .replace("LOCK TABLES `a_t` WRITE;\n", "").replaceFirst("UNLOCK TABLES;\n", "");
+        for (int chunk : new int[] {1, 3, 64, 1 << 16}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (InputStream in = new io.dbbackup.spi.FilteredInputStream(new io.dbbackup.testkit.Trickle(
+                    new java.io.ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8)), chunk), kept -> new SequenceDefaults("copy", kept))) {
+                in.transferTo(out);
+            }
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("chunk " + chunk).isEqualTo(expected)
+                    .contains("LOCK TABLES `m_t` WRITE;");
+        }
+    }
 }
