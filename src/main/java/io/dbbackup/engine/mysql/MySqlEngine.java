@@ -314,10 +314,15 @@ public final class MySqlEngine implements Engine {
             new StagedRestore(s, client, describe()).run(in, options.clean(), ctx);
             return;
         }
+        // tables with a sequence default load without LOCK TABLES; under another name, the default follows it
+        String target = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
+        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new SequenceDefaults(target, kept));
+        TableSelection rule = null;
         if (options.partial()) {
-            TableSelection rule = new TableSelection(new java.util.HashSet<>(options.tables()),
+            TableSelection chosen = new TableSelection(new java.util.HashSet<>(options.tables()),
                     new java.util.HashSet<>(options.schemas()), options.dataOnly());
-            in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new DumpSections(rule, kept));
+            rule = chosen;
+            in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new DumpSections(chosen, kept));
             if (options.dataOnly()) { // rows only: one transaction, rolled back when the client stops at an error
                 in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(
                         "SET autocommit=0;\n".getBytes(StandardCharsets.UTF_8)), new java.io.SequenceInputStream(in,
@@ -353,7 +358,68 @@ public final class MySqlEngine implements Engine {
                 }
                 throw (RuntimeException) failure;
             }
+            if (options.dataOnly() && rule != null) {
+                raiseCounters(rule.counters(), defaults, ctx);
+            }
         }
+    }
+
+    /**
+     * Rows only: the table's {@code CREATE TABLE} was not loaded, and with it its {@code AUTO_INCREMENT} counter. A
+     * counter the backup had moved past its highest row (rows deleted at the top before the backup) would otherwise be
+     * the target's, and new rows would take ids the backup's rows had handed out. Each restored table's counter is raised
+     * to the backup's when the live one is lower — never lowered: {@code ALTER TABLE … AUTO_INCREMENT} sets a counter
+     * down as far as the highest row, so the live value is read first and a table already past the backup's is not
+     * touched. After the rows' transaction (an {@code ALTER TABLE} commits): a failure here leaves the rows restored and
+     * says which counters were not raised.
+     */
+    private void raiseCounters(Map<DumpSections.Section, Long> counters, DefaultsFile defaults, OperationContext ctx)
+            throws IOException {
+        if (counters.isEmpty()) {
+            return;
+        }
+        Map<List<String>, Long> wanted = new LinkedHashMap<>();
+        counters.forEach((section, value) -> wanted.put(List.of(section.database() != null ? section.database()
+                : s.scope().single(), section.name()), value));
+        StringBuilder sql = new StringBuilder();
+        if (!isMariaDb(defaults, ctx)) { // MySQL 8 caches information_schema's AUTO_INCREMENT for a day by default
+            sql.append("/*!80000 SET SESSION information_schema_stats_expiry = 0 */;\n");
+        }
+        sql.append("SELECT TABLE_SCHEMA, TABLE_NAME, IFNULL(AUTO_INCREMENT, 0) FROM information_schema.TABLES WHERE ")
+                .append(wanted.keySet().stream().map(k -> "(TABLE_SCHEMA = " + Sql.literal(k.get(0)) + " AND TABLE_NAME = "
+                        + Sql.literal(k.get(1)) + ")").collect(Collectors.joining(" OR "))).append(";\n");
+        Map<List<String>, Long> live = new LinkedHashMap<>();
+        for (List<String> row : client.query(sql.toString(), null, defaults, ctx)) {
+            if (row.size() == 3) {
+                live.put(List.of(row.get(0), row.get(1)), Long.parseLong(row.get(2)));
+            }
+        }
+        StringBuilder alter = new StringBuilder();
+        List<String> raised = new ArrayList<>();
+        wanted.forEach((table, value) -> {
+            Long now = live.get(table);
+            if (now != null && now < value) {
+                alter.append("ALTER TABLE ").append(Sql.ident(table.get(0))).append('.').append(Sql.ident(table.get(1)))
+                        .append(" AUTO_INCREMENT = ").append(value).append(";\n");
+                raised.add(table.get(0) + "." + table.get(1) + " " + now + " -> " + value);
+            }
+        });
+        if (raised.isEmpty()) {
+            return;
+        }
+        try {
+            client.query(alter.toString(), null, defaults, ctx);
+        } catch (IOException | RuntimeException e) {
+            throw DbBackupException.system("the rows are restored, but the AUTO_INCREMENT counters were not raised to the "
+                    + "backup's (" + String.join(", ", raised) + "): new rows may take ids the backup's rows had; raise them "
+                    + "with ALTER TABLE … AUTO_INCREMENT = N: " + e.getMessage(), e);
+        }
+        ctx.log().info("AUTO_INCREMENT counters raised to the backup's", "tables", String.join(", ", raised));
+    }
+
+    private boolean isMariaDb(DefaultsFile defaults, OperationContext ctx) throws IOException {
+        List<List<String>> rows = client.query("SELECT VERSION();\n", null, defaults, ctx);
+        return !rows.isEmpty() && rows.get(0).get(0).contains("MariaDB");
     }
 
     /**

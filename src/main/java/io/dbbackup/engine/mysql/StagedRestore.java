@@ -87,7 +87,9 @@ final class StagedRestore {
                 List<String> load = client.base(tool, defaults, family);
                 load.addAll(ClientLoad.OPTIONS);
                 load.add("--database=" + stage);
-                GrantsTail grants = new GrantsTail(new MarkingSourceFailures(buffered));
+                // rows of a table with a sequence default load without LOCK TABLES (its name is the dump's: see README)
+                GrantsTail grants = new GrantsTail(new io.dbbackup.spi.FilteredInputStream(new MarkingSourceFailures(buffered),
+                        kept -> new SequenceDefaults(null, kept)));
                 new ClientLoad(client).run(load, grants, defaults, ctx);
                 swap = swapScript(stage, old, target, clean, defaults, ctx).then(grants.section());
             } catch (IOException | RuntimeException e) {

@@ -1,6 +1,10 @@
 package io.dbbackup.engine.mysql;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The lines of a dump that a restore in part loads: the opening {@code SET}s (and, in a dump of several databases, its
@@ -14,6 +18,10 @@ import java.util.Set;
  * as part of the preamble (the dump writes sequences right after it): a live sequence set back hands out ids again. A chosen view (every view of the databases chosen, when no table is named; none with {@code dataOnly}) is
  * its final {@code CREATE VIEW}, which the dump writes after every table, again without the {@code DROP} before it.
  * Views' placeholders, routines, events, other tables and the accounts are left out.
+ * <p>
+ * With {@code dataOnly} the {@code CREATE TABLE} is not loaded, and with it the table's {@code AUTO_INCREMENT} counter
+ * at backup time: it is read from the statement's last line as the line goes by ({@link #counters}), so that the restore
+ * can raise the live table's counter to it afterwards.
  */
 final class TableSelection implements DumpSections.Rule {
     private final Set<String> tables;
@@ -21,6 +29,12 @@ final class TableSelection implements DumpSections.Rule {
     private final boolean dataOnly;
     private DumpSections.Section current;
     private boolean pastRows;
+    /**
+     * {@code ) ENGINE=InnoDB AUTO_INCREMENT=6 DEFAULT CHARSET=…;}, the last line of SHOW CREATE TABLE's column list: the
+     * counter comes right after the engine, before a COMMENT that could hold anything.
+     */
+    private static final Pattern COUNTER = Pattern.compile("^\\) ENGINE=\\w+ AUTO_INCREMENT=(\\d+)(?:[\\s;]|$)");
+    private final Map<DumpSections.Section, Long> counters = new LinkedHashMap<>();
 
     /**
      * {@code tables}: names in a dump of one database, {@code database.table} in a dump of several; {@code databases}: in a
@@ -42,6 +56,12 @@ final class TableSelection implements DumpSections.Rule {
             current = section;
             pastRows = false;
         }
+        if (dataOnly && section.kind() == DumpSections.Kind.TABLE && head.startsWith(")") && chosen(section)) {
+            Matcher m = COUNTER.matcher(head);
+            if (m.find()) {
+                counters.put(section, Long.parseLong(m.group(1)));
+            }
+        }
         return switch (section.kind()) {
             case PREAMBLE -> true;
             case TABLE -> !dataOnly && chosen(section) && !head.startsWith("DROP TABLE IF EXISTS ");
@@ -54,6 +74,14 @@ final class TableSelection implements DumpSections.Rule {
                     && !head.startsWith("/*!50001 DROP TABLE IF EXISTS ");
             case VIEW, OTHER -> false;
         };
+    }
+
+    /**
+     * With {@code dataOnly}: each chosen table whose {@code CREATE TABLE} in the dump has an {@code AUTO_INCREMENT}
+     * counter, with it (by the table's section: its name, and its database in a dump of several), in dump order.
+     */
+    Map<DumpSections.Section, Long> counters() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counters));
     }
 
     private boolean chosen(DumpSections.Section table) {

@@ -48,8 +48,9 @@ public final class PostgresEngine implements Engine {
 
     /**
      * Run before a plain SQL dump when restoring with {@code clean}, in the same transaction: drops
-     * every user schema (with what it holds) and every large object, then recreates {@code public}
-     * as initdb makes it. A failure later in the dump rolls this back too.
+     * every user schema (with what it holds), every large object and every publication the role may drop (they
+     * live outside schemas: the dump's {@code CREATE PUBLICATION} collided with one left in place), then recreates
+     * {@code public} as initdb makes it. A failure later in the dump rolls this back too.
      */
     static final String CLEAN_SQL = """
             DO $dbbackup$
@@ -63,6 +64,10 @@ public final class PostgresEngine implements Engine {
                 EXECUTE format('DROP SCHEMA %I CASCADE', s);
               END LOOP;
               PERFORM pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata;
+              FOR s IN SELECT p.pubname FROM pg_catalog.pg_publication p WHERE pg_catalog.pg_has_role(p.pubowner, 'USAGE')
+              LOOP
+                EXECUTE format('DROP PUBLICATION %I', s);
+              END LOOP;
               CREATE SCHEMA public;
               IF current_setting('server_version_num')::int >= 150000 THEN
                 EXECUTE 'ALTER SCHEMA public OWNER TO pg_database_owner';

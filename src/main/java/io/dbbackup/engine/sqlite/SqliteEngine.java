@@ -91,8 +91,10 @@ public final class SqliteEngine implements Engine {
         Path snapshot = ctx.scratchDir().resolve("sqlite-snapshot-" + UUID.randomUUID() + ".db");
         try {
             String version;
+            String journalMode;
             try (Connection c = open(path, true)) {
                 version = sqliteVersion(c);
+                journalMode = journalMode(c);
                 if (strategy == Strategy.VACUUM) {
                     try (Statement st = c.createStatement()) {
                         st.execute("VACUUM INTO '" + snapshot.toString().replace("'", "''") + "'");
@@ -102,6 +104,9 @@ public final class SqliteEngine implements Engine {
                 }
             } catch (SQLException e) {
                 throw snapshotFailed(e, snapshot);
+            }
+            if (strategy == Strategy.VACUUM && "wal".equals(journalMode)) {
+                keepWal(snapshot);
             }
             ctx.cancellation().throwIfCancelled();
             int tables;
@@ -120,9 +125,40 @@ public final class SqliteEngine implements Engine {
                 in.transferTo(out);
             }
             return DumpInfo.of(Map.of("sqlite_version", version, "strategy", strategy.name().toLowerCase(),
-                    "source_path", path.toString()));
+                    "source_path", path.toString(), "journal_mode", journalMode));
         } finally {
             Files.deleteIfExists(snapshot);
+            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+                Files.deleteIfExists(snapshot.resolveSibling(snapshot.getFileName() + suffix));
+            }
+        }
+    }
+
+    /** The journal mode the database file is in ({@code wal} is a property of the file; the others are per connection). */
+    private static String journalMode(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+            rs.next();
+            return rs.getString(1).toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * {@code VACUUM INTO} always writes a rollback-journal file, whatever the source's mode: a WAL database would come
+     * back in delete mode (readers block the writer again). WAL is recorded in the file's header (bytes 18-19), which
+     * the online backup API copies as it is; the snapshot is switched to WAL here so that both strategies give the same
+     * file and a restore (or a by-hand {@code zstd -dc}) needs no manifest to get it back. Closing the only connection
+     * checkpoints and removes the -wal file, so the snapshot stays one file.
+     */
+    private void keepWal(Path snapshot) throws IOException {
+        try (Connection c = open(snapshot, false); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
+            rs.next();
+            if (!"wal".equalsIgnoreCase(rs.getString(1))) {
+                throw new IOException("the snapshot of SQLite database " + path + " cannot be put in WAL mode (it is "
+                        + rs.getString(1) + ")");
+            }
+        } catch (SQLException e) {
+            throw snapshotFailed(e, snapshot);
         }
     }
 

@@ -250,4 +250,36 @@ class DumpSectionsTest {
             assertThat(c.lines()).containsExactly("table a_t", "table m_t", "sequence b_seq", "sequence odd`seq");
         }
     }
+
+    /** Rows only leave the CREATE TABLE out: its AUTO_INCREMENT counter is read as it goes by, for the chosen tables only. */
+    @Test
+    void rowsOnlyReadEachChosenTablesAutoIncrementCounterFromItsCreateTable() throws IOException {
+        String[] lines = new String(DATABASES, StandardCharsets.UTF_8).split("\n", -1);
+        lines[125] = lines[125].replace(") ENGINE=InnoDB DEFAULT", ") ENGINE=InnoDB AUTO_INCREMENT=42 DEFAULT"); // pr_demo.orders
+        lines[226] = lines[226].replace(") ENGINE=InnoDB DEFAULT", ") ENGINE=InnoDB AUTO_INCREMENT=7 DEFAULT"); // pr_other.orders
+        lines[97] = lines[97].replace(") ENGINE=InnoDB DEFAULT", ") ENGINE=InnoDB AUTO_INCREMENT=9 DEFAULT"); // pr_demo.odd`name
+        byte[] dump = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
+
+        for (int chunk : new int[] {1, 7, 1 << 16}) {
+            TableSelection all = new TableSelection(Set.of(), Set.of(), true);
+            feed(dump, all, chunk);
+            assertThat(all.counters().entrySet()).extracting(e -> e.getKey().qualified() + "=" + e.getValue())
+                    .containsExactly("pr_demo.odd`name=9", "pr_demo.orders=42", "pr_other.orders=7");
+
+            TableSelection one = new TableSelection(Set.of("pr_other.orders"), Set.of(), true);
+            feed(dump, one, chunk);
+            assertThat(one.counters().entrySet()).extracting(e -> e.getKey().qualified() + "=" + e.getValue())
+                    .containsExactly("pr_other.orders=7");
+        }
+        TableSelection whole = new TableSelection(Set.of(), Set.of(), false);
+        feed(dump, whole, 1 << 16);
+        assertThat(whole.counters()).as("structure and rows: the CREATE TABLE brings it").isEmpty();
+    }
+
+    private static void feed(byte[] dump, TableSelection rule, int chunk) throws IOException {
+        try (InputStream in = new io.dbbackup.spi.FilteredInputStream(new Trickle(new ByteArrayInputStream(dump), chunk),
+                kept -> new DumpSections(rule, kept))) {
+            in.readAllBytes();
+        }
+    }
 }

@@ -75,6 +75,12 @@ class MySqlPartialRestoreIT {
                   hist:
                     <<: *db
                     database: hist
+                  ai:
+                    <<: *db
+                    database: ai
+                  nv:
+                    <<: *db
+                    database: nv
                   both:
                     engine: mariadb
                     host: 127.0.0.1
@@ -89,6 +95,8 @@ class MySqlPartialRestoreIT {
                   both: {datasource: both, store: local, prefix: both}
                   seqs: {datasource: seqs, store: local}
                   hist: {datasource: hist, store: local}
+                  ai: {datasource: ai, store: local}
+                  nv: {datasource: nv, store: local}
                 """.formatted(server.port()));
         cli = new Cli().workingDir(dir).env("DB_PW", server.password());
         Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop");
@@ -318,5 +326,87 @@ class MySqlPartialRestoreIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(sql("hist", "SELECT COUNT(*) FROM t_ver FOR SYSTEM_TIME ALL")).isEqualTo("2");
         assertThat(sql("scratch", "SELECT GROUP_CONCAT(v) FROM t_ver FOR SYSTEM_TIME ALL")).isEqualTo("second");
+    }
+
+    /**
+     * Rows only do not load the {@code CREATE TABLE}, which holds the table's AUTO_INCREMENT counter: a counter the backup
+     * had moved past its highest row (rows deleted at the top) was lost, and new rows took ids the backup had handed out.
+     * Now it is raised to the backup's, and a live counter already past it is never lowered. {@code --table} (structure
+     * and rows) keeps the backup's counter from its CREATE TABLE.
+     */
+    @Test
+    void rowsOnlyRaiseTheAutoIncrementCounterToTheBackupsAndNeverLowerALiveOne() {
+        server.rootSql("DROP DATABASE IF EXISTS ai; CREATE DATABASE ai");
+        server.rootSql("ai", "CREATE TABLE tickets (id int AUTO_INCREMENT PRIMARY KEY, v int);"
+                + " CREATE TABLE notes (id int AUTO_INCREMENT PRIMARY KEY, v int);"
+                + " INSERT INTO tickets (v) VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10); DELETE FROM tickets WHERE id > 5;"
+                + " INSERT INTO notes (v) SELECT seq FROM seq_1_to_3");
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "ai");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        // tickets emptied by TRUNCATE (its counter back to 1); notes emptied after 20 more rows (its counter past 23)
+        server.rootSql("ai", "TRUNCATE tickets; INSERT INTO notes (v) SELECT seq FROM seq_1_to_20; DELETE FROM notes");
+        String notesCounter = sql("ai", "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'ai'"
+                + " AND TABLE_NAME = 'notes'");
+        assertThat(Long.parseLong(notesCounter)).isGreaterThanOrEqualTo(24);
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "ai", "--data-only", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(sql("ai", "SELECT COUNT(*), MAX(id) FROM tickets")).isEqualTo("5\t5");
+        server.rootSql("ai", "INSERT INTO tickets (v) VALUES (100); INSERT INTO notes (v) VALUES (100)");
+        assertThat(sql("ai", "SELECT id FROM tickets WHERE v = 100")).as("not an id the backup had handed out").isEqualTo("11");
+        assertThat(sql("ai", "SELECT id FROM notes WHERE v = 100")).as("the live counter, higher, kept").isEqualTo(notesCounter);
+
+        // one table named, rows only: the same
+        server.rootSql("ai", "TRUNCATE tickets");
+        Cli.Result one = cli.run("-c", "config.yaml", "restore", "ai", "--table", "tickets", "--data-only", "--auto-confirm");
+        assertThat(one.exit()).as(one.toString()).isZero();
+        server.rootSql("ai", "INSERT INTO tickets (v) VALUES (101)");
+        assertThat(sql("ai", "SELECT id FROM tickets WHERE v = 101")).isEqualTo("11");
+
+        // structure and rows: the backup's CREATE TABLE carries its counter
+        server.rootSql("ai", "DROP TABLE tickets");
+        Cli.Result whole = cli.run("-c", "config.yaml", "restore", "ai", "--table", "tickets", "--auto-confirm");
+        assertThat(whole.exit()).as(whole.toString()).isZero();
+        server.rootSql("ai", "INSERT INTO tickets (v) VALUES (102)");
+        assertThat(sql("ai", "SELECT id FROM tickets WHERE v = 102")).isEqualTo("11");
+    }
+
+    /**
+     * MariaDB writes a sequence in a column default with its database ({@code DEFAULT nextval(`nv`.`s`)}): a backup of
+     * {@code nv} restored as {@code scratch} took its ids from {@code nv}'s sequence. The name now follows the restore;
+     * a string literal spelling the same text does not change. And the table's rows load at all.
+     */
+    @Test
+    void aSequenceDefaultFollowsARestoreUnderAnotherName() {
+        server.rootSql("DROP DATABASE IF EXISTS nv; CREATE DATABASE nv");
+        server.rootSql("nv", "CREATE SEQUENCE s START WITH 100 NOCACHE;"
+                + " CREATE TABLE t (id int PRIMARY KEY DEFAULT NEXTVAL(s), note varchar(80) DEFAULT 'nextval(`nv`.`s`)');"
+                + " INSERT INTO t (id) VALUES (DEFAULT)");
+        assertThat(sql("nv", "SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'nv' AND COLUMN_NAME = 'id'"))
+                .isEqualTo("nextval(`nv`.`s`)");
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "nv");
+        assertThat(b.exit()).as(b.toString()).isZero();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "nv", "--to", "scratch", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(sql("scratch", "SELECT COLUMN_NAME, COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'scratch'"
+                + " AND TABLE_NAME = 't' ORDER BY ORDINAL_POSITION")).isEqualTo("id\tnextval(`scratch`.`s`)\nnote\t'nextval(`nv`.`s`)'");
+        String source = sql("nv", "SELECT next_not_cached_value FROM s");
+        server.rootSql("scratch", "INSERT INTO t (id) VALUES (DEFAULT)");
+        assertThat(sql("scratch", "SELECT GROUP_CONCAT(id ORDER BY id) FROM t")).isEqualTo("100,101");
+        assertThat(sql("nv", "SELECT next_not_cached_value FROM s")).as("the source's sequence untouched").isEqualTo(source);
+        assertThat(sql("nv", "SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'nv' AND COLUMN_NAME = 'id'"))
+                .isEqualTo("nextval(`nv`.`s`)");
+
+        // under its own name: mariadb-dump's LOCK TABLES around the rows made MariaDB refuse them (ERROR 1100, "Table 's'
+        // was not locked with LOCK TABLES"): such a backup did not restore at all
+        server.rootSql("nv", "INSERT INTO t (id) VALUES (DEFAULT)");
+        Cli.Result same = cli.run("-c", "config.yaml", "restore", "nv", "--clean", "--auto-confirm");
+        assertThat(same.exit()).as(same.toString()).isZero();
+        assertThat(sql("nv", "SELECT GROUP_CONCAT(id ORDER BY id) FROM t")).isEqualTo("100");
+        assertThat(sql("nv", "SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'nv' AND COLUMN_NAME = 'id'"))
+                .isEqualTo("nextval(`nv`.`s`)");
     }
 }

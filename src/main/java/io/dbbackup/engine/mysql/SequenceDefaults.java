@@ -1,0 +1,230 @@
+package io.dbbackup.engine.mysql;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A dump's tables whose column defaults take a MariaDB sequence ({@code DEFAULT nextval(`shop`.`s`)}), made loadable
+ * and pointed at the right sequence:
+ * <ul>
+ * <li>mariadb-dump wraps each table's rows in {@code LOCK TABLES `t` WRITE}, and MariaDB then refuses every row of a
+ * table whose default names a sequence ({@code ERROR 1100: Table 's' was not locked with LOCK TABLES}, even with every
+ * value given): such a dump did not restore at all. For those tables only, the rows' {@code LOCK TABLES} and
+ * {@code UNLOCK TABLES} lines are left out (they only speed up MyISAM loads).</li>
+ * <li>SHOW CREATE TABLE (so mariadb-dump) always writes such a sequence with its database, so a dump of one database
+ * restored under another name took its ids from the source's sequence (or failed with "Table 'shop.s' doesn't exist"
+ * on a server without {@code shop}). With a {@code target}, {@code nextval(}/{@code lastval(}/{@code setval(} followed
+ * by the source database's quoted name and a dot get the target's name instead; a sequence of another database stays.
+ * The source's name is the one in dbbackup's own first line ({@code -- dbbackup: mariadb dump of shop from server …}); a
+ * dump whose name there is the target's, or that has no such line, keeps its names.</li>
+ * </ul>
+ * Only the {@code CREATE TABLE} statements of {@code Table structure for table} sections are read, character by
+ * character (quoted strings with {@code ''} and backslash escapes, quoted names), so a string literal or a comment that
+ * spells the same text is not touched. Other lines pass through unchanged; a line longer than {@value #MAX_LINE} bytes
+ * (rows) is passed on as it arrives, never held whole.
+ */
+final class SequenceDefaults extends OutputStream {
+    /** A line of a CREATE TABLE is a column or key definition; a longer one is passed on as it is. */
+    static final int MAX_LINE = 1 << 16;
+    private static final String[] FUNCTIONS = {"nextval(", "lastval(", "setval("};
+
+    private final OutputStream out;
+    private final String target;
+    private String sourceQuoted;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private boolean longLine;
+    private int lineNumber;
+    private boolean afterDashes;
+    private boolean tableSection;
+    private boolean dataSection;
+    private boolean inCreate;
+    /** The current table's CREATE TABLE calls a sequence function in code: its rows load without LOCK TABLES. */
+    private boolean usesSequence;
+    /** The lexer's state inside a CREATE TABLE, carried from line to line: 0 code, else the open quote character. */
+    private char quote;
+    private boolean escaped;
+
+    /** {@code target}: the database a dump of one database is restored into, or null to keep the dump's names. */
+    SequenceDefaults(String target, OutputStream out) {
+        this.out = out;
+        this.target = target;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            int stop = i;
+            while (stop < end && b[stop] != '\n') {
+                stop++;
+            }
+            boolean ends = stop < end;
+            int upTo = ends ? stop + 1 : stop;
+            if (longLine) {
+                out.write(b, i, upTo - i);
+            } else if (line.size() + (upTo - i) > MAX_LINE && !ends) {
+                line.writeTo(out); // rows: passed on as they come, decided as a line of no statement
+                line.reset();
+                out.write(b, i, upTo - i);
+                longLine = true;
+            } else {
+                line.write(b, i, upTo - i);
+            }
+            i = upTo;
+            if (ends) {
+                if (longLine) {
+                    longLine = false;
+                    lineEnded(null);
+                } else {
+                    byte[] whole = line.toByteArray();
+                    line.reset();
+                    lineEnded(whole);
+                }
+            }
+        }
+    }
+
+    /** {@code bytes}: the whole line with its end, or null for a long one already passed on. */
+    private void lineEnded(byte[] bytes) throws IOException {
+        lineNumber++;
+        if (bytes == null) {
+            afterDashes = false;
+            return;
+        }
+        if (!inCreate && bytes.length > 0 && bytes[0] != '-' && bytes[0] != 'C' && bytes[0] != 'L' && bytes[0] != 'U') {
+            afterDashes = false;
+            out.write(bytes); // rows and most statements: no need to decode them
+            return;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        String bare = text.stripTrailing();
+        if (lineNumber == 1) {
+            String source = sourceName(bare);
+            if (target != null && source != null && !source.equals(target)) {
+                sourceQuoted = Sql.ident(source) + ".";
+            }
+        }
+        if (!inCreate) {
+            if (afterDashes && bare.startsWith("-- ")) {
+                tableSection = bare.startsWith("-- Table structure for table ");
+                dataSection = bare.startsWith("-- Dumping data for table ");
+                if (tableSection) {
+                    usesSequence = false;
+                }
+            }
+            afterDashes = bare.equals("--");
+            if (dataSection && usesSequence && (bare.startsWith("LOCK TABLES ") && bare.endsWith(" WRITE;")
+                    || bare.equals("UNLOCK TABLES;"))) {
+                return;
+            }
+            if (!tableSection || !bare.startsWith("CREATE TABLE ")) {
+                out.write(bytes);
+                return;
+            }
+            inCreate = true;
+            quote = 0;
+            escaped = false;
+        }
+        out.write(rewrite(text).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The database named by dbbackup's first line of a one-database dump, or null. */
+    static String sourceName(String firstLine) {
+        if (!firstLine.startsWith(MySqlEngine.HEADER_START)) {
+            return null;
+        }
+        int of = firstLine.indexOf(" dump of ");
+        int from = firstLine.lastIndexOf(" from server ");
+        return of < 0 || from < of + 9 ? null : firstLine.substring(of + 9, from);
+    }
+
+    /** One line of a CREATE TABLE, lexed on from the previous one's state; the statement ends at a {@code ;} in code. */
+    private String rewrite(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 16);
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                b.append(c);
+                i++;
+                if (escaped) {
+                    escaped = false;
+                } else if (c == '\\' && quote != '`') {
+                    escaped = true;
+                } else if (c == quote) {
+                    if (i < text.length() && text.charAt(i) == quote) { // '' inside '…', `` inside `…`
+                        b.append(c);
+                        i++;
+                    } else {
+                        quote = 0;
+                    }
+                }
+                continue;
+            }
+            if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+                b.append(c);
+                i++;
+                continue;
+            }
+            if (c == ';') {
+                inCreate = false;
+                b.append(text, i, text.length());
+                return b.toString();
+            }
+            String function = functionAt(text, i);
+            if (function != null) {
+                usesSequence = true;
+                int at = i + function.length();
+                while (at < text.length() && text.charAt(at) == ' ') {
+                    at++;
+                }
+                b.append(text, i, at);
+                if (sourceQuoted != null && text.startsWith(sourceQuoted, at)) {
+                    b.append(Sql.ident(target)).append('.');
+                    at += sourceQuoted.length();
+                }
+                i = at;
+                continue;
+            }
+            b.append(c);
+            i++;
+        }
+        return b.toString();
+    }
+
+    private static String functionAt(String text, int i) {
+        if (i > 0 && (Character.isLetterOrDigit(text.charAt(i - 1)) || text.charAt(i - 1) == '_' || text.charAt(i - 1) == '$')) {
+            return null;
+        }
+        for (String f : FUNCTIONS) {
+            if (text.regionMatches(true, i, f, 0, f.length())) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    /** Passes on a last line without a line end; leaves {@code out} open (as {@link io.dbbackup.spi.LineFilter}). */
+    @Override
+    public void close() throws IOException {
+        if (line.size() > 0) {
+            byte[] last = line.toByteArray();
+            line.reset();
+            lineEnded(last);
+        }
+    }
+}
