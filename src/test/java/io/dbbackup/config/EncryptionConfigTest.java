@@ -107,6 +107,16 @@ class EncryptionConfigTest {
                 .doesNotContain(a.identity());
     }
 
+    /** The all-zero key is well-formed bech32 but a low-order point: it validated, then every backup failed (exit 2). */
+    @Test
+    void aLowOrderRecipientIsRefusedAtLoadNotByEveryBackup() {
+        String zero = "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z";
+        List<String> p = problems("", "encryption:\n  recipients: [" + zero + "]\n");
+        assertThat(p).singleElement().asString()
+                .startsWith("config.yaml:14:20: error: jobs.shop.encryption.recipients[0]: '" + zero + "' is not a usable age X25519 recipient")
+                .endsWith("no secret key can decrypt what is encrypted to it");
+    }
+
     @Test
     void noRecipientsAndNoPassphrase() {
         assertThat(problems("", "encryption:\n  recipients: []\n"))

@@ -72,10 +72,17 @@ public final class AgeKeys {
             throw new KeyFormatException(line, at + "this is a secret key (AGE-SECRET-KEY-1...), not a recipient: give its public key (age1...)"
                     + " and keep the secret key off this machine");
         }
+        com.exceptionfactory.jagged.RecipientStanzaWriter writer;
         try {
-            X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r);
+            writer = X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new KeyFormatException(line, at + shown(r) + " is not an age X25519 recipient (age1..., 62 characters)");
+        }
+        try { // a well-formed key can still be a low-order point (all zeros): age refuses to encrypt to it
+            writer.getRecipientStanzas(new com.exceptionfactory.jagged.FileKey());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyFormatException(line, at + shown(r) + " is not a usable age X25519 recipient (" + e.getMessage()
+                    + "): no secret key can decrypt what is encrypted to it");
         }
         return r;
     }
