@@ -270,6 +270,9 @@ final class AzureHttp {
 
     /** {@code body[off..off+len)} in slices of {@link #BODY_SLICE}, each one the client takes counted as progress. */
     private static HttpRequest.BodyPublisher publisher(byte[] body, int off, int len, Progress progress) {
+        if (len == 0) {
+            return HttpRequest.BodyPublishers.ofByteArray(body, off, 0); // nothing to watch (and no empty publisher)
+        }
         Iterable<byte[]> slices = () -> new java.util.Iterator<>() {
             private int at = off;
 
