@@ -31,8 +31,9 @@ final class ReadBack {
         try {
             verify(job, store, key, ctx);
         } catch (DbBackupException e) {
-            boolean stopped = e.status() == ExitStatus.INTERRUPTED || e.status() == ExitStatus.TERMINATED;
-            if (!stopped && !ctx.cancellation().isCancelled() && soundOnASecondRead(job, store, key, ctx, e)) {
+            boolean stopped = e.status() == ExitStatus.INTERRUPTED || e.status() == ExitStatus.TERMINATED
+                    || ctx.cancellation().isCancelled(); // a signal or the job's timeout stopped the read
+            if (!stopped && soundOnASecondRead(job, store, key, ctx, e)) {
                 return;
             }
             discard(job, store, key, stopped ? "whose verification was interrupted" : "that failed verification");
@@ -85,7 +86,7 @@ final class ReadBack {
                 verifyStoredBytes(job, store, key);
                 return;
             }
-            long decoded = new ArtifactReader(store).verify(key, decryptor);
+            long decoded = new ArtifactReader(store).verify(key, decryptor, ctx.cancellation());
             ws.log().info("backup verified", "job", job.name(), "key", key.key(), "decoded_bytes", decoded);
         } catch (IOException | DbBackupException e) {
             DbBackupException d = Failures.map("verification of " + key.key() + " failed", e);

@@ -189,8 +189,19 @@ public final class ArtifactReader {
 
     /** Reads the whole artifact, checking digest and decodability; returns the decoded size. */
     public long verify(BackupKey key, Decryptor decryptor) throws IOException {
-        try (InputStream in = open(key, decryptor)) {
-            return drain(in);
+        return verify(key, decryptor, null);
+    }
+
+    /**
+     * As {@link #verify(BackupKey, Decryptor)}, stopped by {@code cancellation} (may be null) even while a read waits
+     * on a stalled connection: the store's stream is closed under it.
+     */
+    public long verify(BackupKey key, Decryptor decryptor, io.dbbackup.spi.Cancellation cancellation) throws IOException {
+        try (Decoded in = open(key, decryptor, true)) {
+            if (cancellation != null) {
+                cancellation.onCancel(in::abortRead);
+            }
+            return drain(in, cancellation);
         }
     }
 

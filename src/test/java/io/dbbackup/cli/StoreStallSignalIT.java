@@ -208,6 +208,42 @@ class StoreStallSignalIT {
         }
     }
 
+    /**
+     * SIGTERM while a backup's read-back ({@code verify: true}) waits on a stalled download: the read is stopped at
+     * once (the backup it could not check is removed, as for any interrupted read-back) and the process exits 143
+     * within seconds; the read used to wait out the socket's read timeout, and be resumed, first.
+     */
+    @Test
+    void sigtermDuringAStalledReadBackExitsWithinSeconds() throws Exception {
+        String bucket = "stallr-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createBucket(b -> b.bucket(bucket));
+        try (StallingRelay relay = new StallingRelay(s3.endpoint(), false, 3_000_000, 1)) {
+            writeConfig("""
+                    datasources:
+                      slow:
+                        engine: fake
+                        compression: none
+                        command: [sh, -c, 'head -c 12000000 /dev/urandom']
+                    """, """
+                        type: s3
+                        endpoint: %s
+                        bucket: %s
+                        path_style: true
+                        access_key_env: S3_ACCESS
+                        secret_key_env: S3_SECRET
+                        part_size: 5MiB
+                    """.formatted(relay.uri(), bucket));
+            Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                    .replace("retry: {max_attempts: 3, delay: 1s}", "verify: true"));
+            Exit e = terminateWhen(Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey()),
+                    () -> relay.stalled() > 0, "backup", "slow");
+            assertThat(e.code).as(e.toString()).isEqualTo(143);
+            assertThat(e.ms).as("exits within seconds of SIGTERM: " + e).isLessThan(EXIT_WITHIN_MS);
+            assertThat(e.err).contains("removed the backup whose verification was interrupted");
+            assertThat(admin.listObjectsV2(b -> b.bucket(bucket)).contents()).as("nothing under a key").isEmpty();
+        }
+    }
+
     record Exit(int code, long ms, String out, String err) {
         @Override
         public String toString() {
