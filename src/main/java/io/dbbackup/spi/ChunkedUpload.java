@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the next. At most {@code concurrency + 1} buffers exist, so the writer (and the dump with it) waits when the network
  * is slower than the dump: memory stays at {@code chunk size × (concurrency + 1)}. An object smaller than one chunk is
  * sent whole at commit. A worker's failure fails the next write or the commit; any failure or {@link #abort()} lets
- * the chunks on their way finish (a request cut off could still be stored after the discard), then discards what was
- * sent. The store says how to send, commit and discard ({@link #sendChunk}, {@link #commitChunks}, {@link #discardChunks}).
+ * the chunks on their way finish for a second (a request cut off could still be stored after the discard), cuts off
+ * those still going ({@link #cutOff}: a stalled connection must not hold a SIGTERM), then discards what was sent. The store says how to send, commit and discard ({@link #sendChunk}, {@link #commitChunks}, {@link #discardChunks}).
  */
 public abstract class ChunkedUpload implements Upload {
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -304,7 +304,7 @@ public abstract class ChunkedUpload implements Upload {
         }
         aborted = true;
         long start = System.nanoTime();
-        long budget = TimeUnit.MILLISECONDS.toNanos(ctx.cancellation().isCancelled() ? CANCELLED_ABORT_MILLIS : FAILED_ABORT_MILLIS);
+        long budget = TimeUnit.MILLISECONDS.toNanos(ctx.cancellation().stopped() ? CANCELLED_ABORT_MILLIS : FAILED_ABORT_MILLIS);
         if (workers != null) {
             workers.shutdown();
             try {

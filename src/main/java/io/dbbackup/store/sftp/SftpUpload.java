@@ -58,7 +58,7 @@ final class SftpUpload implements Upload {
                 } catch (InterruptedException e) {
                     return;
                 }
-                if (!settled) {
+                if (!settled && ctx.cancellation().stopped()) {
                     ctx.log().debug("the sftp upload did not stop after the cancellation: cutting its connection", "file", temp);
                     store.cut(sftp);
                 }
@@ -164,7 +164,7 @@ final class SftpUpload implements Upload {
             return;
         }
         aborted = true;
-        if (!ctx.cancellation().isCancelled()) {
+        if (!ctx.cancellation().stopped()) {
             remove();
             return;
         }
