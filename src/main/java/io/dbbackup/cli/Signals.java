@@ -48,11 +48,10 @@ final class Signals {
      */
     void cancelOnSignal(io.dbbackup.job.Workspace ws) {
         onSignal(s -> {
+            exitAfterGrace(s); // first: a cancellation hook that blocks must not hold the exit
             if (!ws.cancelAll("signal " + s.name())) {
                 exitNow(s);
-                return;
             }
-            exitAfterGrace(s);
         });
     }
 
@@ -62,9 +61,9 @@ final class Signals {
      */
     void cancelAndReport(io.dbbackup.job.Workspace ws, Consumer<ExitStatus> told) {
         onSignal(s -> {
+            exitAfterGrace(s); // first: a cancellation hook that blocks must not hold the exit
             told.accept(s);
             ws.cancelAll("signal " + s.name());
-            exitAfterGrace(s);
         });
     }
 

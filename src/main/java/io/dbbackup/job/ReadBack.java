@@ -97,9 +97,7 @@ final class ReadBack {
             }
             long decoded;
             try {
-                try (InputStream in = new ArtifactReader(store).open(key, decryptor)) {
-                    decoded = ArtifactReader.drain(in, ctx.cancellation()); // within the job's timeout and signals
-                }
+                decoded = new ArtifactReader(store).verify(key, decryptor, ctx.cancellation()); // within the job's timeout and signals
             } catch (IOException | DbBackupException e) {
                 if (!WrongKeyException.in(e)) {
                     throw e;

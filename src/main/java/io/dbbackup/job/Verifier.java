@@ -140,6 +140,10 @@ public final class Verifier {
         Result result;
         long storedBytes;
         try (ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
+            if (ctx != null) {
+                // a read blocked on a stalled connection never reaches the next check of the cancellation
+                ctx.cancellation().onCancel(decoded::abortRead);
+            }
             progress.started("verifying " + k.fileName(), total);
             InputStream in = progress.watch(decoded);
             if (deep) {

@@ -184,13 +184,24 @@ public final class ArtifactReader {
             raw.close();
             throw new IntegrityException(key.key() + " does not decode as " + key.compression().id() + ": " + e.getMessage(), e);
         }
-        return new Decoded(decoded, verifying, key);
+        return new Decoded(decoded, verifying, key, raw);
     }
 
     /** Reads the whole artifact, checking digest and decodability; returns the decoded size. */
     public long verify(BackupKey key, Decryptor decryptor) throws IOException {
-        try (InputStream in = open(key, decryptor)) {
-            return drain(in);
+        return verify(key, decryptor, null);
+    }
+
+    /**
+     * As {@link #verify(BackupKey, Decryptor)}, stopped by {@code cancellation} (may be null) even while a read waits
+     * on a stalled connection: the store's stream is closed under it.
+     */
+    public long verify(BackupKey key, Decryptor decryptor, io.dbbackup.spi.Cancellation cancellation) throws IOException {
+        try (Decoded in = open(key, decryptor, true)) {
+            if (cancellation != null) {
+                cancellation.onCancel(in::abortRead);
+            }
+            return drain(in, cancellation);
         }
     }
 
@@ -221,11 +232,25 @@ public final class ArtifactReader {
     public static final class Decoded extends FilterInputStream {
         private final VerifyingInputStream verifying;
         private final BackupKey key;
+        private final InputStream raw;
 
-        private Decoded(InputStream decoded, VerifyingInputStream verifying, BackupKey key) {
+        private Decoded(InputStream decoded, VerifyingInputStream verifying, BackupKey key, InputStream raw) {
             super(decoded);
             this.verifying = verifying;
             this.key = key;
+            this.raw = raw;
+        }
+
+        /**
+         * Stops the read from another thread (a cancellation): closes the store's stream, whose store then closes the
+         * connection, so that a read blocked on a stalled one fails at once. The decoders are left to the reader.
+         */
+        public void abortRead() {
+            try {
+                raw.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the read fails either way
+            }
         }
 
         /**

@@ -144,7 +144,7 @@ public final class BackupPipeline {
             committed = true;
             return new BackupResult(key, hashing.count(), raw, sha, manifest);
         } catch (Throwable t) {
-            r.ctx().cancellation().cancel("backup failed: " + t.getMessage());
+            r.ctx().cancellation().cancelAfterFailure("backup failed: " + t.getMessage());
             pipe.closeReader();
             joinQuietly(dumper);
             joinQuietly(checker);

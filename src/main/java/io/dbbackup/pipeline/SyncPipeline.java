@@ -67,7 +67,7 @@ public final class SyncPipeline {
             return new Result(in.count, info.get());
         } catch (Throwable t) {
             Throwable dumpFailedFirst = dumpError.get(); // set before the pipe fails, so before the restore could see it
-            ctx.cancellation().cancel("sync failed");
+            ctx.cancellation().cancelAfterFailure("sync failed");
             pipe.closeReader();
             join(dumper);
             if (dumpFailedFirst != null && dumpFailedFirst != t) {

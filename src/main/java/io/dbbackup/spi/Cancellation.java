@@ -11,6 +11,7 @@ import java.util.List;
 public final class Cancellation {
     private final List<Runnable> hooks = new ArrayList<>();
     private volatile String reason;
+    private volatile boolean afterFailure;
 
     public synchronized void onCancel(Runnable hook) {
         if (reason != null) {
@@ -21,11 +22,24 @@ public final class Cancellation {
     }
 
     public void cancel(String why) {
+        cancel(why, false);
+    }
+
+    /**
+     * As {@link #cancel(String)}, by the operation itself because it failed (its tools and transfers stop), not a
+     * request from outside to stop it: {@link #stopped()} stays false.
+     */
+    public void cancelAfterFailure(String why) {
+        cancel(why, true);
+    }
+
+    private void cancel(String why, boolean failure) {
         List<Runnable> toRun;
         synchronized (this) {
             if (reason != null) {
                 return;
             }
+            afterFailure = failure;
             reason = why;
             toRun = new ArrayList<>(hooks);
             hooks.clear();
@@ -41,6 +55,14 @@ public final class Cancellation {
 
     public boolean isCancelled() {
         return reason != null;
+    }
+
+    /**
+     * Cancelled from outside (a signal, a job's timeout), not by the operation's own failure: what is left to do
+     * (an upload's cleanup) must then fit in a pod's grace period.
+     */
+    public boolean stopped() {
+        return reason != null && !afterFailure;
     }
 
     public String reason() {

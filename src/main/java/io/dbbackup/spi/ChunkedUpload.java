@@ -21,12 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the next. At most {@code concurrency + 1} buffers exist, so the writer (and the dump with it) waits when the network
  * is slower than the dump: memory stays at {@code chunk size × (concurrency + 1)}. An object smaller than one chunk is
  * sent whole at commit. A worker's failure fails the next write or the commit; any failure or {@link #abort()} lets
- * the chunks on their way finish (a request cut off could still be stored after the discard), then discards what was
- * sent. The store says how to send, commit and discard ({@link #sendChunk}, {@link #commitChunks}, {@link #discardChunks}).
+ * the chunks on their way finish for a second (a request cut off could still be stored after the discard), cuts off
+ * those still going ({@link #cutOff}: a stalled connection must not hold a SIGTERM), then discards what was sent. The store says how to send, commit and discard ({@link #sendChunk}, {@link #commitChunks}, {@link #discardChunks}).
  */
 public abstract class ChunkedUpload implements Upload {
     private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final int ABORT_WAIT_SECONDS = 10;
+    /** How long an abort lets chunks on their way finish before it cuts them off. */
+    static final long FINISH_WAIT_MILLIS = 1_000;
+    /** How long an abort after a cancellation (SIGTERM, a job's timeout) may take in all, the discard included. */
+    static final long CANCELLED_ABORT_MILLIS = 5_000;
+    /** The same after a failure: the store's own retries of its discard (S3: 30 s while it is unreachable) fit in it. */
+    static final long FAILED_ABORT_MILLIS = 40_000;
 
     /** The object as the user knows it, for messages: {@code s3://bucket/key}, {@code azure://account/container/name}. */
     protected final String location;
@@ -38,6 +43,7 @@ public abstract class ChunkedUpload implements Upload {
     private final List<Future<?>> inFlight = new ArrayList<>();
     private final AtomicInteger sent = new AtomicInteger();
     private final OutputStream stream = new ChunkStream();
+    private final java.util.Set<Thread> workerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private int buffers;
     private byte[] buf;
@@ -84,6 +90,21 @@ public abstract class ChunkedUpload implements Upload {
 
     /** Discards what was sent, once no chunk is on its way; called after {@link #beforeFirstChunk}. Best effort, logs. */
     protected abstract void discardChunks();
+
+    /**
+     * What a discard that did not finish in time may leave, for a warning: {@code the multipart upload ID}, {@code the
+     * staged blocks (the service drops them 7 days after staging)}.
+     */
+    protected abstract String leftIfNotDiscarded();
+
+    /**
+     * Cuts off the requests that {@code threads} (the upload's workers) have on their way: closes their connections,
+     * so that a thread blocked in a socket write or read on a stalled connection returns at once (an interrupt does
+     * not wake it). By default the threads are interrupted, which cancels a request of the JDK's HTTP client.
+     */
+    protected void cutOff(java.util.Collection<Thread> threads) {
+        threads.forEach(Thread::interrupt);
+    }
 
     /** Whether {@link #abort()} began: a worker's failure after it is no error of its own. */
     protected final boolean aborted() {
@@ -188,8 +209,15 @@ public abstract class ChunkedUpload implements Upload {
         len = 0;
         if (workers == null) {
             workers = Executors.newFixedThreadPool(concurrency, r -> {
-                Thread t = new Thread(r, threadName + "-" + THREADS.incrementAndGet());
+                Thread t = new Thread(() -> {
+                    try {
+                        r.run();
+                    } finally {
+                        workerThreads.remove(Thread.currentThread());
+                    }
+                }, threadName + "-" + THREADS.incrementAndGet());
                 t.setDaemon(true);
+                workerThreads.add(t);
                 return t;
             });
         }
@@ -263,20 +291,31 @@ public abstract class ChunkedUpload implements Upload {
         }
     }
 
+    /**
+     * Lets the chunks on their way finish for {@link #FINISH_WAIT_MILLIS} (a request cut off could still be stored after
+     * the discard), then cuts off the ones still going (a stalled connection would hold the abort — and a pod's
+     * SIGTERM — for as long as the stall lasts), then discards what was sent. After a cancellation the whole abort takes
+     * at most {@link #CANCELLED_ABORT_MILLIS}; a discard that did not finish by then is left and named in a warning.
+     */
     @Override
     public final void abort() {
         if (committed || aborted) {
             return;
         }
         aborted = true;
+        long start = System.nanoTime();
+        long budget = TimeUnit.MILLISECONDS.toNanos(ctx.cancellation().stopped() ? CANCELLED_ABORT_MILLIS : FAILED_ABORT_MILLIS);
         if (workers != null) {
             workers.shutdown();
             try {
-                // bounded well inside a pod's grace period after SIGTERM (60 s by default): a chunk on a stalled
-                // connection is cut off, and whatever it leaves is an abandoned upload that prune removes
-                if (!workers.awaitTermination(ABORT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                if (!workers.awaitTermination(FINISH_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    cutOff(List.copyOf(workerThreads));
                     workers.shutdownNow();
-                    ctx.log().warn("chunks still on their way after an abort were cut off", "object", location);
+                    if (!workers.awaitTermination(FINISH_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                        ctx.log().warn("chunks still on their way after an abort could not be cut off", "object", location);
+                    } else {
+                        ctx.log().debug("chunks still on their way after an abort were cut off", "object", location);
+                    }
                 }
             } catch (InterruptedException e) {
                 workers.shutdownNow();
@@ -284,9 +323,27 @@ public abstract class ChunkedUpload implements Upload {
             }
         }
         if (nextChunk > 1) {
-            discardChunks();
+            discardWithin(budget - (System.nanoTime() - start));
         }
         releaseBuffers();
+    }
+
+    /** {@link #discardChunks()} on a thread of its own, waited for at most {@code nanos}; then left with a warning. */
+    private void discardWithin(long nanos) {
+        Thread discard = new Thread(this::discardChunks, threadName + "-discard");
+        discard.setDaemon(true);
+        discard.start();
+        try {
+            discard.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (discard.isAlive()) {
+            discard.interrupt();
+            cutOff(List.of(discard));
+            ctx.log().warn("the discard of the upload did not finish in time; " + leftIfNotDiscarded()
+                    + " may be left (prune removes an abandoned upload once it is a day old)", "object", location);
+        }
     }
 
     private void releaseBuffers() {

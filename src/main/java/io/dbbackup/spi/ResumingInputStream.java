@@ -25,6 +25,7 @@ public final class ResumingInputStream extends InputStream {
     private InputStream in;
     private long position;
     private int resumes;
+    private volatile boolean closed;
 
     /**
      * @param first      the content as first opened (from byte 0)
@@ -80,6 +81,11 @@ public final class ResumingInputStream extends InputStream {
             } catch (IOException e) {
                 failure = e;
             }
+            if (closed) { // closed from another thread (a cancellation): the read failed for that, not the network
+                InterruptedIOException stopped = new InterruptedIOException("the read of " + location + " was stopped");
+                stopped.initCause(failure);
+                throw stopped;
+            }
             if (resumes >= maxResumes || failure instanceof NoSuchKeyException) {
                 throw failure;
             }
@@ -95,6 +101,7 @@ public final class ResumingInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         in.close();
     }
 }

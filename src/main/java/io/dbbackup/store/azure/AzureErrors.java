@@ -86,6 +86,9 @@ final class AzureErrors {
             throw DbBackupException.permanent("azure " + action + " " + location + " failed: the server's TLS certificate "
                     + "was not accepted (" + refused + "); " + TlsRefusal.ADVICE, null);
         }
+        if (e instanceof AzureHttp.StalledException) { // a store fault, retryable by the job
+            return new IOException("azure " + action + " " + location + " failed: " + e.getMessage(), e);
+        }
         if (e instanceof InterruptedIOException) {
             InterruptedIOException ie = new InterruptedIOException("azure " + action + " " + location + " interrupted");
             ie.initCause(e);

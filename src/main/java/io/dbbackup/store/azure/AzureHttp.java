@@ -32,6 +32,10 @@ final class AzureHttp {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
     static final int ATTEMPTS = 5;
+    /** A request that moves no byte for this long fails as a stall of the store, not sent again. */
+    static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+    /** Bytes the body is handed to the HTTP client in: each one taken is progress. */
+    private static final int BODY_SLICE = 64 << 10;
 
     /** One answer, its body read whole (listings, errors; never a blob's content). */
     record Response(int status, Map<String, java.util.List<String>> headers, byte[] body) {
@@ -55,6 +59,8 @@ final class AzureHttp {
     Map<String, String> env = System.getenv();
     /** Pause before the first resend; doubled each time (tests shorten it). */
     Duration firstPause = Duration.ofMillis(500);
+    /** How long a request may move no byte (tests shorten it). */
+    Duration stallTimeout = STALL_TIMEOUT;
 
     AzureHttp(AzureSettings cfg) {
         this.cfg = cfg;
@@ -94,7 +100,7 @@ final class AzureHttp {
     /** Sends a request on the container ({@code name} empty) or on blob {@code name}; resends as the class says. */
     Response send(String method, String name, Map<String, String> query, Map<String, String> headers,
                   byte[] body, int off, int len) throws IOException {
-        HttpResponse<byte[]> h = exchange(() -> request(method, name, query, headers, body, off, len),
+        HttpResponse<byte[]> h = exchange(progress -> request(method, name, query, headers, body, off, len, progress),
                 HttpResponse.BodyHandlers.ofByteArray(), refused -> { });
         return new Response(h.statusCode(), h.headers().map(), h.body());
     }
@@ -118,7 +124,7 @@ final class AzureHttp {
      * starts to arrive; {@code headerTimeout}: how long to wait for the answer's headers.
      */
     Fetched get(String name, Map<String, String> headers, Duration headerTimeout) throws IOException {
-        HttpResponse<InputStream> h = exchange(() -> HttpRequest.newBuilder(request("GET", name, Map.of(), headers, null, 0, 0),
+        HttpResponse<InputStream> h = exchange(progress -> HttpRequest.newBuilder(request("GET", name, Map.of(), headers, null, 0, 0, progress),
                 (n, v) -> true).timeout(headerTimeout).build(), HttpResponse.BodyHandlers.ofInputStream(), refused -> {
                     try (InputStream in = refused.body()) {
                         in.transferTo(java.io.OutputStream.nullOutputStream());
@@ -135,7 +141,19 @@ final class AzureHttp {
     }
 
     private interface RequestMaker {
-        HttpRequest make() throws IOException;
+        HttpRequest make(Progress progress) throws IOException;
+    }
+
+    /** When a request last moved a byte of its body (nanoTime). */
+    private static final class Progress {
+        volatile long last = System.nanoTime();
+    }
+
+    /** A request that moved no byte for the stall timeout: cancelled, its connection closed. */
+    static final class StalledException extends IOException {
+        StalledException(Duration timeout) {
+            super("the store stalled: no byte moved for " + timeout.toSeconds() + " s (a connection that went silent)");
+        }
     }
 
     private interface Drain<T> {
@@ -151,21 +169,52 @@ final class AzureHttp {
         long pause = firstPause.toMillis();
         for (int attempt = 1; ; attempt++) {
             try {
-                HttpResponse<T> h = client().send(request.make(), handler);
+                HttpResponse<T> h = watched(request, handler);
                 if (attempt >= ATTEMPTS || !transientStatus(h.statusCode())) {
                     return h;
                 }
                 drain.drain(h);
             } catch (IOException e) {
-                if (e instanceof InterruptedIOException || attempt >= ATTEMPTS || TlsRefusal.reason(e) != null) {
+                if (e instanceof InterruptedIOException || e instanceof StalledException || attempt >= ATTEMPTS
+                        || TlsRefusal.reason(e) != null) {
                     throw e;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
             }
             sleep(pause);
             pause *= 2;
+        }
+    }
+
+    /**
+     * One request, cancelled (its connection closed) when it moves no byte of its body and gets no answer for
+     * {@link #stallTimeout}, or when this thread is interrupted (an upload's abort cutting off its blocks).
+     */
+    private <T> HttpResponse<T> watched(RequestMaker request, HttpResponse.BodyHandler<T> handler) throws IOException {
+        Progress progress = new Progress();
+        java.util.concurrent.CompletableFuture<HttpResponse<T>> answer = client().sendAsync(request.make(progress), handler);
+        long period = Math.max(10, Math.min(stallTimeout.toMillis() / 4, 1000));
+        while (true) {
+            try {
+                return answer.get(period, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() - progress.last > stallTimeout.toNanos()) {
+                    answer.cancel(true);
+                    throw new StalledException(stallTimeout);
+                }
+            } catch (InterruptedException e) {
+                answer.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof IOException io) {
+                    throw io;
+                }
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IOException(c);
+            }
         }
     }
 
@@ -183,7 +232,7 @@ final class AzureHttp {
     }
 
     private HttpRequest request(String method, String name, Map<String, String> query, Map<String, String> headers,
-                                byte[] body, int off, int len) throws IOException {
+                                byte[] body, int off, int len, Progress progress) throws IOException {
         String rawPath = cfg.accountUrl().getRawPath() + "/" + cfg.container() + (name.isEmpty() ? "" : "/" + encodePath(name));
         StringBuilder q = new StringBuilder();
         query.forEach((k, v) -> q.append(q.length() == 0 ? "" : "&").append(k).append('=').append(encode(v)));
@@ -209,7 +258,7 @@ final class AzureHttp {
         all.put("x-ms-date", RFC1123.format(ZonedDateTime.now(ZoneOffset.UTC)));
         all.put("x-ms-version", API_VERSION);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body, off, len));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : publisher(body, off, len, progress));
         all.forEach(b::header);
         if (cfg.accountKey() != null) {
             b.header("Authorization", sharedKey().authorization(method, rawPath, query, all, body == null ? 0 : len));
@@ -217,6 +266,31 @@ final class AzureHttp {
             b.header("Authorization", entra().authorization(client()));
         }
         return b.build();
+    }
+
+    /** {@code body[off..off+len)} in slices of {@link #BODY_SLICE}, each one the client takes counted as progress. */
+    private static HttpRequest.BodyPublisher publisher(byte[] body, int off, int len, Progress progress) {
+        if (len == 0) {
+            return HttpRequest.BodyPublishers.ofByteArray(body, off, 0); // nothing to watch (and no empty publisher)
+        }
+        Iterable<byte[]> slices = () -> new java.util.Iterator<>() {
+            private int at = off;
+
+            @Override
+            public boolean hasNext() {
+                return at < off + len;
+            }
+
+            @Override
+            public byte[] next() {
+                int n = Math.min(BODY_SLICE, off + len - at);
+                byte[] slice = java.util.Arrays.copyOfRange(body, at, at + n);
+                at += n;
+                progress.last = System.nanoTime();
+                return slice;
+            }
+        };
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(slices), len);
     }
 
     /** A blob name's path: each segment percent-encoded, the '/' between them kept. */

@@ -162,6 +162,11 @@ final class AzureUpload extends ChunkedUpload {
     }
 
     @Override
+    protected String leftIfNotDiscarded() {
+        return "its staged blocks (the Blob service drops them 7 days after staging)";
+    }
+
+    @Override
     protected void discardChunks() {
         try {
             store.discardStaged(name);

@@ -78,6 +78,11 @@ final class S3Errors {
             }
             throw DbBackupException.permanent(line, null);
         }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof WatchedHttpClient.StalledException stall) { // a store fault, retryable by the job
+                return new IOException("s3 " + action + " " + location + " failed: " + oneLine(stall.getMessage()), e);
+            }
+        }
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : oneLine(e.getMessage());
         if (e instanceof SdkClientException && msg.contains("Unable to load credentials")) {
             throw DbBackupException.permanent("s3 " + action + " " + location
@@ -101,8 +106,15 @@ final class S3Errors {
         return io.dbbackup.core.TlsRefusal.reason(e);
     }
 
+    /**
+     * A cancellation, not a timeout: a {@link java.net.SocketTimeoutException} is an {@link InterruptedIOException}
+     * too, but it is the network failing (retryable, said as a failure), not the user stopping the job.
+     */
     static boolean isInterrupt(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.SocketTimeoutException) {
+                return false;
+            }
             if (c instanceof InterruptedException || c instanceof InterruptedIOException
                     || c.getClass().getSimpleName().equals("AbortedException")) {
                 return true;
@@ -115,6 +127,8 @@ final class S3Errors {
         String t = s.replaceAll("\\s+", " ").trim();
         // the SDK appends "(Service: S3, Status Code: 403, Request ID: ...)"; we state the status ourselves
         int i = t.indexOf(" (Service: ");
-        return i > 0 ? t.substring(0, i) : t;
+        t = i > 0 ? t.substring(0, i) : t;
+        int a = t.indexOf(" (SDK Attempt Count: "); // the SDK's, on a client-side failure
+        return a > 0 ? t.substring(0, a) : t;
     }
 }

@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -59,11 +60,15 @@ import java.util.stream.Stream;
  */
 public final class S3Store implements Store {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(120);
+    /** A request that moves no byte for this long fails as a stall of the store ({@link WatchedHttpClient}). */
+    static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
     static final int DELETE_BATCH = 1000;
 
     private final S3Settings cfg;
     private S3Client client;
+    private WatchedHttpClient http;
+    /** How long a request may move no byte before it fails as a stall (tests shorten it). */
+    Duration stallTimeout = STALL_TIMEOUT;
     /** How long an abort keeps retrying AbortMultipartUpload while the server is unreachable. */
     Duration abortRetryWindow = Duration.ofSeconds(30);
 
@@ -77,9 +82,23 @@ public final class S3Store implements Store {
 
     synchronized S3Client client() {
         if (client == null) {
-            client = buildClient(cfg);
+            SdkHttpClient base = ownClient(System.getenv()) ? new LargeWriteHttpClient(S3Store::connection)
+                    : UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(STALL_TIMEOUT).build();
+            http = new WatchedHttpClient(base, stallTimeout);
+            client = buildClient(cfg, http);
         }
         return client;
+    }
+
+    /** Closes the connections of the requests {@code threads} have on their way (an upload's workers, cut off). */
+    void cutOff(java.util.Collection<Thread> threads) {
+        WatchedHttpClient h;
+        synchronized (this) {
+            h = http;
+        }
+        if (h != null) {
+            h.cutOff(threads);
+        }
     }
 
     /**
@@ -99,25 +118,20 @@ public final class S3Store implements Store {
             // the JDK's default proxy selector still applies (http.proxyHost and friends), as with the SDK's factory
             HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
             c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-            c.setReadTimeout((int) SOCKET_TIMEOUT.toMillis());
+            // a read that waits this long is a stall: the answer to a request, or a download's next bytes
+            c.setReadTimeout((int) STALL_TIMEOUT.toMillis());
             return c;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static S3Client buildClient(S3Settings cfg) {
+    static S3Client buildClient(S3Settings cfg, SdkHttpClient httpClient) {
         AwsCredentialsProvider credentials = cfg.accessKey() == null
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(cfg.accessKey().reveal(), cfg.secretKey().reveal()));
         S3ClientBuilder b = S3Client.builder();
-        if (ownClient(System.getenv())) {
-            b.httpClient(new LargeWriteHttpClient(S3Store::connection));
-        } else {
-            b.httpClientBuilder(UrlConnectionHttpClient.builder()
-                    .connectionTimeout(CONNECT_TIMEOUT)
-                    .socketTimeout(SOCKET_TIMEOUT));
-        }
+        b.httpClient(httpClient);
         b.region(Region.of(cfg.region()))
                 .credentialsProvider(credentials)
                 .forcePathStyle(cfg.pathStyle())
@@ -158,7 +172,7 @@ public final class S3Store implements Store {
         ResponseInputStream<GetObjectResponse> first = get(key, full, r -> { });
         Long length = first.response().contentLength();
         String etag = first.response().eTag();
-        return new ResumingInputStream(mapped(first, key), length == null ? -1 : length, offset -> {
+        return new ResumingInputStream(mapped(detached(first), key), length == null ? -1 : length, offset -> {
             ResponseInputStream<GetObjectResponse> rest = get(key, full, r -> {
                 r.range("bytes=" + offset + "-");
                 if (etag != null) {
@@ -171,8 +185,13 @@ public final class S3Store implements Store {
                 throw new IOException("s3 get " + cfg.location(key) + " failed: asked for the rest from byte " + offset
                         + ", the server answered " + (contentRange == null ? "the whole object" : contentRange));
             }
-            return mapped(rest, key);
+            return mapped(detached(rest), key);
         }, RESUMES, cfg.location(key));
+    }
+
+    /** The content read by a thread of its own: a close from another thread (a cancellation) stops the read at once. */
+    private static InputStream detached(ResponseInputStream<GetObjectResponse> in) {
+        return new DetachedBody(in, in::abort);
     }
 
     static final int RESUMES = 3;
@@ -381,6 +400,10 @@ public final class S3Store implements Store {
         if (client != null) {
             client.close();
             client = null;
+        }
+        if (http != null) {
+            http.close(); // given to the SDK, which does not close what it was given
+            http = null;
         }
     }
 }

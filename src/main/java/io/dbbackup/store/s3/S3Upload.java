@@ -286,6 +286,17 @@ final class S3Upload extends ChunkedUpload {
     }
 
     @Override
+    protected void cutOff(java.util.Collection<Thread> threads) {
+        store.cutOff(threads);
+        super.cutOff(threads);
+    }
+
+    @Override
+    protected String leftIfNotDiscarded() {
+        return "the multipart upload " + uploadId;
+    }
+
+    @Override
     protected void discardChunks() {
         if (uploadId == null) {
             return; // CreateMultipartUpload failed, or the upload completed

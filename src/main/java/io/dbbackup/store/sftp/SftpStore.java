@@ -147,6 +147,27 @@ public final class SftpStore implements Store {
         }
     }
 
+    /**
+     * Closes the socket of the connection {@code c} belongs to, if it is still the current one: every request on it
+     * fails at once, where a blocked write or a wait for an answer on a stalled connection would wait out
+     * {@code timeout} (and a polite disconnect would block on the same full socket). The next use reconnects.
+     */
+    synchronized void cut(SFTPClient c) {
+        if (c == sftp) {
+            closeSocket();
+        }
+    }
+
+    private synchronized void closeSocket() {
+        if (ssh != null && ssh.getSocket() != null) {
+            try {
+                ssh.getSocket().close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing
+            }
+        }
+    }
+
     private synchronized void disconnect() {
         try {
             if (sftp != null) {
@@ -203,9 +224,14 @@ public final class SftpStore implements Store {
             throw DbBackupException.permanent("sftp " + action + " " + cfg.where() + ":" + path + " failed: permission denied", null);
         }
         if (!answered(e)) {
-            disconnect(); // a transport failure: reconnect on next use
+            // a transport failure: reconnect on next use. The socket first: on a stalled connection a polite close
+            // would wait for answers (and block on a full socket) all over again
+            closeSocket();
+            disconnect();
         }
-        return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + reason(action, e), e);
+        String why = timedOut(e) ? "the server stopped answering: no answer for " + cfg.timeout().toSeconds()
+                + " s (the connection stalled; 'timeout' sets how long)" : reason(action, e);
+        return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + why, e);
     }
 
     /**
@@ -247,6 +273,18 @@ public final class SftpStore implements Store {
             m = e.getCause() != null && e.getCause() != e ? reason(e.getCause()) : e.getClass().getSimpleName();
         }
         return Redactor.redact(m.replaceAll("\\s+", " ").trim());
+    }
+
+    /** sshj's wait for an answer (or for the server's window) ran out: a stalled connection. */
+    static boolean timedOut(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof java.util.concurrent.TimeoutException || m.contains("Timeout expired")
+                    || m.contains("Timeout when trying to expand the window size")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean noSuchFile(Throwable e) {

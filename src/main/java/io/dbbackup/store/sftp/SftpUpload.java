@@ -35,6 +35,12 @@ final class SftpUpload implements Upload {
     private boolean aborted;
     /** Renamed onto the key only if nothing has it ({@link SftpStore#putIfAbsent}). */
     private boolean onlyIfAbsent;
+    /** The abort finished (or a commit did). */
+    private volatile boolean settled;
+    /** How long after a cancellation an upload that is not aborted yet has its connection cut (a stalled session). */
+    static final long CUT_AFTER_MILLIS = 1_000;
+    /** How long an abort after a cancellation may spend removing the temporary file. */
+    static final long CANCELLED_REMOVE_MILLIS = 4_000;
 
     SftpUpload(SftpStore store, SFTPClient sftp, SyncableFile file, String temp, String target, OperationContext ctx) {
         this.store = store;
@@ -43,6 +49,23 @@ final class SftpUpload implements Upload {
         this.temp = temp;
         this.target = target;
         this.ctx = ctx;
+        // a cancellation (SIGTERM, the job's timeout) on a stalled session: the writer waits for acknowledgements and the
+        // abort for its close and remove, each up to 'timeout'; cut the connection, the abort removes over a new one
+        ctx.cancellation().onCancel(() -> {
+            Thread cutter = new Thread(() -> {
+                try {
+                    Thread.sleep(CUT_AFTER_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!settled && ctx.cancellation().stopped()) {
+                    ctx.log().debug("the sftp upload did not stop after the cancellation: cutting its connection", "file", temp);
+                    store.cut(sftp);
+                }
+            }, "sftp-cut");
+            cutter.setDaemon(true);
+            cutter.start();
+        });
         OutputStream remote = file.new RemoteFileOutputStream(0, UNCONFIRMED_WRITES);
         this.stream = new BufferedOutputStream(new OutputStream() {
             @Override
@@ -115,6 +138,7 @@ final class SftpUpload implements Upload {
                 store.rename(sftp, temp, target);
             }
             committed = true;
+            settled = true;
         } catch (KeyTakenException e) {
             abort();
             throw e;
@@ -140,6 +164,27 @@ final class SftpUpload implements Upload {
             return;
         }
         aborted = true;
+        if (!ctx.cancellation().stopped()) {
+            remove();
+            return;
+        }
+        // after a cancellation, bounded: a pod's grace period is short, and the server may be the one that stalls
+        Thread remover = new Thread(this::remove, "sftp-abort");
+        remover.setDaemon(true);
+        remover.start();
+        try {
+            remover.join(CANCELLED_REMOVE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (remover.isAlive()) {
+            store.cut(sftp);
+            ctx.log().warn("could not remove the temporary upload file in time; it is hidden, never listed, and prune "
+                    + "removes it once it is a day old", "file", temp);
+        }
+    }
+
+    private void remove() {
         try {
             closeFile();
         } catch (IOException | RuntimeException ignored) {
@@ -149,6 +194,8 @@ final class SftpUpload implements Upload {
             sftp.rm(temp);
         } catch (IOException | RuntimeException e) {
             removeOverANewConnection(e);
+        } finally {
+            settled = true;
         }
     }
 

@@ -241,4 +241,41 @@ class AzureStoreIT extends CredentialedStoreContract {
             assertThat(root.listUnfinished("")).as("blobs of staged blocks").isEmpty();
         }
     }
+
+    /**
+     * A Put Block whose connection goes silent (the relay stops reading mid-block): it is cancelled after the stall
+     * timeout (2 s here, 60 s by default) and the upload fails as a store failure naming the blob and the stall, a
+     * plain retryable IOException, not resent on the same dead path; the staged blocks are discarded. It used to be
+     * bounded only by the 5-minute request timeout, five times over.
+     */
+    @Test
+    void aBlockThatStallsFailsTheUploadAsARetryableStoreFailureWithinTheStallTimeout() throws Exception {
+        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(azurite.endpoint(), true, 7_000_000, 1)) {
+            AzureSettings direct = AzureFixture.settings(azurite, CONTAINER, "stall-" + UUID.randomUUID() + "/", 4L << 20, 2);
+            AzureSettings viaRelay = new AzureSettings(java.net.URI.create(relay.uri() + "/" + AzuriteServer.ACCOUNT),
+                    direct.account(), direct.container(), direct.prefix(), direct.accountKey(), null, direct.blockSize(), 2, null, null, null, null);
+            AzureStore store = new AzureStore(viaRelay);
+            store.http.stallTimeout = java.time.Duration.ofSeconds(2);
+            store.http.firstPause = java.time.Duration.ofMillis(50);
+            long t0 = System.nanoTime();
+            Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(90), () ->
+                    org.assertj.core.api.Assertions.catchThrowable(() -> {
+                        try (var upload = store.upload("db/stalled.dump", ctx())) {
+                            io.dbbackup.testkit.TestBytes.write(upload.stream(), 20 << 20, 7);
+                            upload.commit();
+                        }
+                    }));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            store.close();
+            System.out.println("---- azure stall: failed after " + ms + " ms: " + t + "\n" + logText);
+            assertThat(relay.stalled()).as("a connection went silent").isEqualTo(1);
+            assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessageContaining("azure stage block").hasMessageContaining(direct.prefix() + "db/stalled.dump")
+                    .hasMessageContaining("the store stalled: no byte moved for 2 s");
+            assertThat(io.dbbackup.pipeline.Failures.map("backup failed", t).retryable()).as("the job's retry applies").isTrue();
+            assertThat(ms).as("failed within a few stall timeouts, not 5 × 5 min").isLessThan(30_000);
+            assertThat(AzureFixture.blobsAndStagedBlocks(azurite, CONTAINER)).as("nothing left")
+                    .noneMatch(k -> k.contains(direct.prefix()));
+        }
+    }
 }

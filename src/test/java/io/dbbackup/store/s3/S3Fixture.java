@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import java.util.List;
 
 /** Stores and a plain admin client against one {@link S3ProxyServer}. */
-final class S3Fixture {
+public final class S3Fixture {
     private S3Fixture() {
     }
 
@@ -28,7 +28,7 @@ final class S3Fixture {
     }
 
     /** An independent client with default SDK settings (virtual-host off only because s3proxy has no DNS). */
-    static S3Client admin(S3ProxyServer s3) {
+    public static S3Client admin(S3ProxyServer s3) {
         return S3Client.builder()
                 .endpointOverride(s3.endpoint())
                 .region(Region.of(S3ProxyServer.REGION))
@@ -38,7 +38,7 @@ final class S3Fixture {
                 .build();
     }
 
-    static List<MultipartUpload> multipartUploads(S3Client admin, String bucket) {
+    public static List<MultipartUpload> multipartUploads(S3Client admin, String bucket) {
         return admin.listMultipartUploads(b -> b.bucket(bucket)).uploads();
     }
 }

@@ -266,4 +266,40 @@ class S3StoreIT extends CredentialedStoreContract {
             }
         });
     }
+
+    /**
+     * A part upload whose connection goes silent (the relay stops reading mid-part: the socket write blocks, no answer
+     * comes): the request is cut off after the stall timeout (2 s here, 60 s by default) and the upload fails as a
+     * store failure naming the object and the stall — a plain, retryable IOException, not "interrupted" — without the
+     * SDK sending the part again on the same dead path; the multipart upload is aborted. It used to wait for ever (a
+     * socket write has no timeout) or, for a silent answer, 120 s × 5 SDK attempts, worded as a cancellation.
+     */
+    @Test
+    void aPartThatStallsFailsTheUploadAsARetryableStoreFailureWithinTheStallTimeout() throws Exception {
+        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(s3.endpoint(), true, 7_000_000, 1)) {
+            S3Settings direct = S3Fixture.settings(s3, BUCKET, "stall-" + UUID.randomUUID() + "/", 5L << 20, 2);
+            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
+                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Store store = new S3Store(viaRelay);
+            store.stallTimeout = java.time.Duration.ofSeconds(2);
+            long t0 = System.nanoTime();
+            Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(90), () ->
+                    org.assertj.core.api.Assertions.catchThrowable(() -> {
+                        try (var upload = store.upload("db/stalled.dump", ctx())) {
+                            io.dbbackup.testkit.TestBytes.write(upload.stream(), 20 << 20, 7);
+                            upload.commit();
+                        }
+                    }));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            store.close();
+            System.out.println("---- s3 stall: failed after " + ms + " ms: " + t + "\n" + logText);
+            assertThat(relay.stalled()).as("a connection went silent").isEqualTo(1);
+            assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessageContaining("s3 upload part").hasMessageContaining("s3://" + BUCKET + "/" + direct.prefix() + "db/stalled.dump")
+                    .hasMessageContaining("the store stalled: no byte moved for 2 s");
+            assertThat(io.dbbackup.pipeline.Failures.map("backup failed", t).retryable()).as("the job's retry applies").isTrue();
+            assertThat(ms).as("failed within a few stall timeouts, not 5 × 120 s").isLessThan(30_000);
+            assertThat(S3Fixture.multipartUploads(admin, BUCKET)).as("the multipart upload aborted").isEmpty();
+        }
+    }
 }

@@ -123,4 +123,39 @@ class SftpOpenSshIT extends CredentialedStoreContract {
                     .noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
         }
     }
+
+    /**
+     * An SFTP write whose connection goes silent (the relay stops reading mid-upload): it fails after the store's
+     * {@code timeout} (2 s here, 60 s by default) as a store failure that says the server stopped answering, a plain
+     * retryable IOException; the temporary file is removed over a new connection.
+     */
+    @Test
+    void aWriteThatStallsFailsTheUploadAsARetryableStoreFailureWithinTheTimeout() throws Exception {
+        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), true, 7_000_000, 1)) {
+            String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+            SftpSettings s = new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(), null, null,
+                    null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(2));
+            long t0 = System.nanoTime();
+            Throwable t;
+            try (Store store = new SftpStore(s)) {
+                t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(90), () ->
+                        org.assertj.core.api.Assertions.catchThrowable(() -> {
+                            try (var upload = store.upload("db/stalled.dump", ctx())) {
+                                io.dbbackup.testkit.TestBytes.write(upload.stream(), 20 << 20, 7);
+                                upload.commit();
+                            }
+                        }));
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("---- sftp stall: failed after " + ms + " ms: " + t + "\n" + logText);
+            assertThat(relay.stalled()).as("a connection went silent").isEqualTo(1);
+            assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessageContaining("sftp write").hasMessageContaining(path + "/db/")
+                    .hasMessageContaining("the server stopped answering: no answer for 2 s");
+            assertThat(io.dbbackup.pipeline.Failures.map("backup failed", t).retryable()).as("the job's retry applies").isTrue();
+            assertThat(ms).as("failed within a few timeouts").isLessThan(30_000);
+            assertThat(ssh.files()).as("no temporary file left").noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
+        }
+    }
 }
