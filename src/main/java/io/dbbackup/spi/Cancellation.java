@@ -8,10 +8,11 @@ import java.util.List;
  * blocking connection registers how to stop it; {@link #cancel(String)} runs those hooks once,
  * from any thread (a failing pipeline stage, a job timeout, SIGTERM).
  */
-public final class Cancellation {
+public final class Cancellation implements io.dbbackup.core.CancelSignal.Token {
     private final List<Runnable> hooks = new ArrayList<>();
     private volatile String reason;
 
+    @Override
     public synchronized void onCancel(Runnable hook) {
         if (reason != null) {
             hook.run();
@@ -39,10 +40,12 @@ public final class Cancellation {
         }
     }
 
+    @Override
     public boolean isCancelled() {
         return reason != null;
     }
 
+    @Override
     public String reason() {
         return reason;
     }
