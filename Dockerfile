@@ -82,7 +82,7 @@ RUN set -eux; \
     chmod 0644 /opt/dbbackup/dbbackup.jsa
 
 # JVM flags: bin/dbbackup's defaults (serial GC, 16 MiB initial heap, heap up to 50 % of the container's
-# memory, exit on OutOfMemoryError, MALLOC_ARENA_MAX=2, the archive above). JAVA_OPTS replaces the flags.
+# memory, MALLOC_ARENA_MAX=2, the archive above). JAVA_OPTS replaces the flags.
 ENV DBBACKUP_JAR=/opt/dbbackup/dbbackup.jar \
     DBBACKUP_CONFIG=/config/config.yaml \
     DBBACKUP_TMPDIR=/tmp

@@ -49,11 +49,34 @@ public final class Main {
         if (WalPushShortcut.acknowledged(args, Path.of("").toAbsolutePath(), err)) {
             System.exit(0);
         }
+        Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         Main main = system();
-        int code = main.run(out, err, args);
+        int code;
+        try {
+            code = main.run(out, err, args);
+        } catch (OutOfMemoryError e) {
+            // a resource failure, exit 2: never 3 (integrity), as the JVM's -XX:+ExitOnOutOfMemoryError would exit
+            err.println("error: " + Redactor.redact(io.dbbackup.core.Heap.outOfMemory(e)));
+            code = ExitStatus.SYSTEM_ERROR.code();
+        }
         out.flush();
         err.flush();
         System.exit(main.signals != null && main.signals.received() != null ? main.signals.received().code() : code);
+    }
+
+    /**
+     * A thread that dies of an OutOfMemoryError nobody caught may leave another waiting for it for ever: the process
+     * exits at once, 2 (a resource failure), as it did with the JVM's -XX:+ExitOnOutOfMemoryError — which exits 3, the
+     * code of a corrupt backup, and is therefore not among bin/dbbackup's flags any more.
+     */
+    private static void uncaught(Thread t, Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            System.err.println("error: thread " + t.getName() + ": " + io.dbbackup.core.Heap.outOfMemory(e));
+            System.err.flush();
+            Runtime.getRuntime().halt(ExitStatus.SYSTEM_ERROR.code());
+        }
+        System.err.print("Exception in thread \"" + t.getName() + "\" ");
+        e.printStackTrace();
     }
 
     /** Where commands that write bytes ({@code download -o -}) write them; the process's stdout by default. */

@@ -101,6 +101,12 @@ final class EncryptionSection {
                     + "(a key rotated on one side only?): this host cannot decrypt the new backups, so verify checks only "
                     + "their stored bytes, and restoring them needs the secret key of one of the recipients");
         }
+        if (passphraseGiven) {
+            // the backups would fail (a user error naming the memory) in a JVM this small: say so before the night does
+            int wf = workFactor.orElse(EncryptionConfig.DEFAULT_WORK_FACTOR);
+            io.dbbackup.codec.age.ScryptMemory.warning(wf).ifPresent(w -> s.warn(workFactorGiven ? "scrypt_work_factor" : null,
+                    workFactorGiven ? w : w.replaceFirst("^scrypt_work_factor " + wf, "scrypt_work_factor " + wf + " (the default)")));
+        }
         return new EncryptionConfig(recipients, passphrase.orElse(null), identity.orElse(null),
                 workFactor.orElse(EncryptionConfig.DEFAULT_WORK_FACTOR), s.path(), recipientsProblem[0]);
     }

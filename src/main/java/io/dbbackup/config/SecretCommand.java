@@ -1,6 +1,8 @@
 package io.dbbackup.config;
 
+import io.dbbackup.core.CancelSignal;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
 
 import java.io.ByteArrayOutputStream;
@@ -55,12 +57,19 @@ final class SecretCommand {
         String name = argv.get(0);
         List<String> cmd = new java.util.ArrayList<>(argv);
         cmd.set(0, exe.toString());
+        // the operation that needs the secret (a job, a restore) may be cancelled while the program runs (a signal, the
+        // job's timeout): its whole process tree is killed then, not waited for up to the program's own limit
+        CancelSignal.Token cancel = CancelSignal.current();
+        if (cancel.isCancelled()) {
+            throw cancelled(where, name, cancel);
+        }
         Process p;
         try {
             p = new ProcessBuilder(cmd).directory(baseDir.toFile()).start();
         } catch (IOException e) {
             throw DbBackupException.user(where + "cannot run " + name + " (" + e.getMessage() + ")");
         }
+        cancel.onCancel(() -> killTree(p));
         try {
             try {
                 p.getOutputStream().close();
@@ -73,8 +82,15 @@ final class SecretCommand {
             Thread outReader = reader(p.getInputStream(), out, "secret-command-stdout");
             Thread errReader = reader(p.getErrorStream(), err, "secret-command-stderr");
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+                killTree(p);
+                if (cancel.isCancelled()) {
+                    throw cancelled(where, name, cancel);
+                }
                 throw DbBackupException.user(where + name + " did not finish within " + timeout.toSeconds() + " s");
+            }
+            if (cancel.isCancelled()) {
+                killTree(p);
+                throw cancelled(where, name, cancel);
             }
             outReader.join(1000); // a child it left behind may hold the pipe: what was read is what there is
             errReader.join(1000);
@@ -104,12 +120,26 @@ final class SecretCommand {
             }
             return value;
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            killTree(p);
             Thread.currentThread().interrupt();
             throw DbBackupException.user(where + name + " was interrupted");
         } finally {
-            p.destroy();
+            if (p.isAlive()) {
+                killTree(p);
+            }
         }
+    }
+
+    /** The program and whatever it started (a shell script's {@code sleep}, a CLI's helper), which may hold its pipes. */
+    private static void killTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    private static DbBackupException cancelled(String where, String name, CancelSignal.Token cancel) {
+        // not a user error, and not retried: the runner reports the signal or the timeout that stopped it
+        return new DbBackupException(ExitStatus.SYSTEM_ERROR, where + name + " was stopped: cancelled ("
+                + cancel.reason() + ")", null, false);
     }
 
     private static Thread reader(InputStream in, ByteArrayOutputStream into, String name) {

@@ -184,7 +184,8 @@ public final class JobRunner {
                     }
                     notify(job, o);
                     return o;
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // an OutOfMemoryError fails this job as any failure does: reported, notified, exit 2 (never 3)
                     failure = Failures.map("job " + job.name() + " failed", e);
                     if ("timeout".equals(op.cancellation().reason())) {
                         failure = new DbBackupException(ExitStatus.SYSTEM_ERROR, "job " + job.name() + " timed out after "

@@ -231,12 +231,15 @@ public final class Workspace {
         private final Cancellation cancellation = new Cancellation();
         private final Path scratch;
         private final ScratchFolders.Claim claim;
+        // what runs for it below job (a secret's command, scrypt) sees its cancellation through the thread
+        private final io.dbbackup.core.CancelSignal.Scope signalScope;
 
         Operation(String label) {
             this.scratch = scratchRoot.resolve("dbbackup-" + ProcessHandle.current().pid() + "-" + label.replaceAll("[^A-Za-z0-9._-]", "_")
                     + "-" + Long.toHexString(System.nanoTime()));
             this.claim = ScratchFolders.claim(scratch);
             open.add(this);
+            signalScope = io.dbbackup.core.CancelSignal.enter(cancellation);
             String reason = cancelled;
             if (reason != null) {
                 cancellation.cancel(reason);
@@ -254,6 +257,7 @@ public final class Workspace {
         @Override
         public void close() {
             open.remove(this);
+            signalScope.close();
             try {
                 if (Files.exists(scratch)) {
                     ScratchFolders.deleteTree(scratch);

@@ -30,6 +30,12 @@ public final class Failures {
             }
             c = c.getCause();
         }
+        for (Throwable e = t; e != null; e = e.getCause()) {
+            if (e instanceof OutOfMemoryError) {
+                // a resource failure of this JVM, never the integrity code (3) the JVM's ExitOnOutOfMemoryError exits with
+                return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": " + io.dbbackup.core.Heap.outOfMemory(e), t, false);
+            }
+        }
         if (t instanceof InterruptedIOException || t instanceof InterruptedException) {
             // what the interrupted step had to say (a restore "was rolled back: nothing was applied") is kept
             String said = t.getMessage();

@@ -8,11 +8,12 @@ import java.util.List;
  * blocking connection registers how to stop it; {@link #cancel(String)} runs those hooks once,
  * from any thread (a failing pipeline stage, a job timeout, SIGTERM).
  */
-public final class Cancellation {
+public final class Cancellation implements io.dbbackup.core.CancelSignal.Token {
     private final List<Runnable> hooks = new ArrayList<>();
     private volatile String reason;
     private volatile boolean afterFailure;
 
+    @Override
     public synchronized void onCancel(Runnable hook) {
         if (reason != null) {
             hook.run();
@@ -53,6 +54,7 @@ public final class Cancellation {
         }
     }
 
+    @Override
     public boolean isCancelled() {
         return reason != null;
     }
@@ -65,6 +67,7 @@ public final class Cancellation {
         return reason != null && !afterFailure;
     }
 
+    @Override
     public String reason() {
         return reason;
     }

@@ -623,6 +623,118 @@ class SignalIT {
         }
     }
 
+    /**
+     * F9: a secret's {@code *_command} that hangs (a secret manager's CLI stuck on the network) held SIGTERM for up to its
+     * own 30 s limit (exit 143 came 26 s after the signal, the interruption mail only then: past a 30 s grace period).
+     * Now the signal kills the program and what it started at once.
+     */
+    @Test
+    void sigtermWhileASecretCommandHangsKillsItsProcessTreeAndExitsAtOnce() throws Exception {
+        Path sleepPid = writeHangingSecretCommand();
+        Files.writeString(dir.resolve("config.yaml"), hangingSecretConfig("5m", smtp.port()));
+        Process p = startJar("backup", "app");
+        try {
+            long pid = awaitPid(p, sleepPid);
+            long t0 = System.nanoTime();
+            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            boolean exited = p.waitFor(40, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String out = Files.readString(dir.resolve("out.txt"));
+            System.out.println("---- secret command, SIGTERM: exit " + (exited ? p.exitValue() : "none") + " after " + ms + " ms\n"
+                    + out + Files.readString(dir.resolve("err.txt")));
+            assertThat(exited).isTrue();
+            assertThat(p.exitValue()).isEqualTo(143);
+            assertThat(ms).as("exits within a few seconds of SIGTERM (was 26 s)").isLessThan(8000);
+            assertThat(isAlive(pid)).as("the secret command's child " + pid + " killed").isFalse();
+            assertThat(out).containsPattern("(?m)^app +INTERRUPTED +1 ");
+            MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(5));
+            assertThat(mails).as("the interruption is mailed").hasSize(1);
+            assertThat(mails[0].getSubject()).startsWith("[dbbackup] INTERRUPTED: backup job app");
+        } finally {
+            p.destroyForcibly();
+            killQuietly(sleepPid);
+        }
+    }
+
+    /** F9: with {@code timeout: 3s} the same job failed "timed out after 3s" only after 30 s. */
+    @Test
+    void aJobTimeoutKillsAHangingSecretCommand() throws Exception {
+        Path sleepPid = writeHangingSecretCommand();
+        Files.writeString(dir.resolve("config.yaml"), hangingSecretConfig("2s", smtp.port()));
+        long t0 = System.nanoTime();
+        Process p = startJar("backup", "app");
+        try {
+            boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String out = Files.readString(dir.resolve("out.txt"));
+            System.out.println("---- secret command, timeout 2s: exit " + (exited ? p.exitValue() : "none") + " after " + ms
+                    + " ms\n" + out + Files.readString(dir.resolve("err.txt")));
+            assertThat(exited).isTrue();
+            assertThat(p.exitValue()).isEqualTo(2);
+            assertThat(out).contains("job app timed out after 2s");
+            assertThat(ms).as("the 2 s timeout ends the job (it took 30 s: the command's own limit)").isLessThan(12000);
+            assertThat(isAlive(Long.parseLong(Files.readString(sleepPid).strip()))).as("the secret command's child killed")
+                    .isFalse();
+            assertThat(smtp.await(1, Duration.ofSeconds(5))).as("the failure is mailed").hasSize(1);
+        } finally {
+            p.destroyForcibly();
+            killQuietly(sleepPid);
+        }
+    }
+
+    /** {@code slow-secret.sh}: starts {@code sleep 40}, writes its pid, waits for it, then prints a passphrase. */
+    private Path writeHangingSecretCommand() throws IOException {
+        Path sleepPid = dir.resolve("sleep.pid");
+        Path script = dir.resolve("slow-secret.sh");
+        Files.writeString(script, "#!/bin/sh\nsleep 40 &\necho $! > " + sleepPid + "\nwait\necho passphrase\n");
+        script.toFile().setExecutable(true);
+        return sleepPid;
+    }
+
+    private String hangingSecretConfig(String timeout, int smtpPort) throws Exception {
+        io.dbbackup.testkit.SqliteFixture.create(dir.resolve("app.db"), 10);
+        return """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                %s
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    timeout: %s
+                    encryption: {passphrase_command: [./slow-secret.sh], scrypt_work_factor: 10}
+                    notify: [{notifier: mail}]
+                """.formatted(SmtpServer.notifierYaml("mail", smtpPort), timeout);
+    }
+
+    private static long awaitPid(Process p, Path pidFile) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new AssertionError("dbbackup exited early with " + p.exitValue());
+            }
+            if (Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) {
+                Thread.sleep(300);
+                return Long.parseLong(Files.readString(pidFile).strip());
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the secret command did not start");
+    }
+
+    private static void killQuietly(Path pidFile) {
+        try {
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // nothing to clean up
+        }
+    }
+
     private Process startJar(String... args) throws Exception {
         return startJar(Map.of(), args);
     }

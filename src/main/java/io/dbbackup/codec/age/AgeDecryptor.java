@@ -94,6 +94,10 @@ public final class AgeDecryptor implements Decryptor {
                     + " given (wrong key, or a corrupt header)" + reason(e), e);
         } catch (PayloadException e) {
             throw new IntegrityException("age payload is corrupt or truncated: " + e.getMessage(), e);
+        } catch (Scrypt.Cancelled e) {
+            throw (IOException) new java.io.InterruptedIOException("age decryption: scrypt " + e.getMessage()).initCause(e);
+        } catch (io.dbbackup.core.DbBackupException e) {
+            throw e; // scrypt's memory: this JVM cannot open it, the file is not at fault
         } catch (RuntimeException e) {
             throw new IntegrityException("not a valid age file: " + e.getClass().getSimpleName(), e);
         }

@@ -55,8 +55,11 @@ public final class AgeEncryptor implements Encryptor {
         if (passphrase.isEmpty()) {
             throw new IllegalArgumentException("the passphrase is empty");
         }
-        return new AgeEncryptor(List.of(new ScryptRecipientStanzaWriter(passphrase.getBytes(StandardCharsets.UTF_8), workFactor)),
-                "age (passphrase)");
+        ScryptRecipientStanzaWriter writer = new ScryptRecipientStanzaWriter(passphrase.getBytes(StandardCharsets.UTF_8), workFactor);
+        // before anything is dumped or written: a heap too small for scrypt is a user error, not an OutOfMemoryError
+        // half-way through the upload
+        ScryptMemory.require(workFactor, ScryptRecipientStanzaWriter.what(workFactor), true);
+        return new AgeEncryptor(List.of(writer), "age (passphrase)");
     }
 
     @Override
@@ -67,6 +70,8 @@ public final class AgeEncryptor implements Encryptor {
                     "age-encrypt", BLOCK, QUEUED_BLOCKS);
         } catch (GeneralSecurityException e) {
             throw new IOException("age encryption could not start: " + e.getMessage(), e);
+        } catch (Scrypt.Cancelled e) {
+            throw (IOException) new java.io.InterruptedIOException("age encryption: scrypt " + e.getMessage()).initCause(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.dbbackup.codec.age;
 
-import org.bouncycastle.crypto.generators.SCrypt;
+import io.dbbackup.core.CancelSignal;
+import org.bouncycastle.crypto.engines.Salsa20Engine;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -9,12 +10,20 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The age scrypt recipient type (https://age-encryption.org/v1, "The scrypt recipient type"):
  * {@code -> scrypt <base64 16-byte salt> <log2 N>}, wrap key = scrypt(passphrase,
  * "age-encryption.org/v1/scrypt" || salt, N = 2^wf, r = 8, p = 1, 32 bytes), body =
  * ChaCha20-Poly1305(wrap key, zero nonce, file key). A header with an scrypt stanza holds no other.
+ *
+ * <p>scrypt itself (RFC 7914) is computed here from the JDK's HMAC-SHA256 and BouncyCastle's Salsa20 core rather than by its
+ * {@code SCrypt.generate}, for two things that one cannot do: it stops when the operation it works for is cancelled
+ * ({@link CancelSignal}: a signal, the job's timeout; a work factor of 20 takes many seconds), and it checks before it
+ * allocates that the heap can hold its array ({@link ScryptMemory}). One scrypt runs at a time in the process, so that
+ * the check holds for parallel jobs too.
  */
 final class Scrypt {
     static final String TYPE = "scrypt";
@@ -24,15 +33,177 @@ final class Scrypt {
     static final int MIN_WORK_FACTOR = 1;
     /** As the age CLI: files asking for more (4 GiB of memory and more) are refused when reading. */
     static final int MAX_WORK_FACTOR = 22;
+    private static final int R = 8;
+    /** Iterations of a loop between two looks at the cancellation (1024 blocks of 1 KiB: about a millisecond). */
+    private static final int CHECK_EVERY = 1024;
     private static final byte[] LABEL = "age-encryption.org/v1/scrypt".getBytes(StandardCharsets.US_ASCII);
+    private static final ReentrantLock ONE_AT_A_TIME = new ReentrantLock();
+
+    /** Scrypt stopped because the operation it works for was cancelled. */
+    static final class Cancelled extends RuntimeException {
+        Cancelled(String reason) {
+            super("cancelled: " + reason);
+        }
+    }
 
     private Scrypt() {
     }
 
-    static byte[] wrapKey(byte[] passphrase, byte[] salt, int workFactor) {
+    /**
+     * The wrap key. {@code what} names the work factor's origin for the memory error ("scrypt work factor 19 (new
+     * backups)"); {@code lower}: whether lowering it is a way out.
+     *
+     * @throws io.dbbackup.core.DbBackupException a user error when the heap cannot hold scrypt's array
+     * @throws Cancelled when the current operation is cancelled meanwhile
+     */
+    static byte[] wrapKey(byte[] passphrase, byte[] salt, int workFactor, String what, boolean lower) {
         byte[] labeledSalt = Arrays.copyOf(LABEL, LABEL.length + salt.length);
         System.arraycopy(salt, 0, labeledSalt, LABEL.length, salt.length);
-        return SCrypt.generate(passphrase, labeledSalt, 1 << workFactor, 8, 1, 32);
+        CancelSignal.Token cancel = CancelSignal.current();
+        lock(cancel);
+        try {
+            ScryptMemory.require(workFactor, what, lower);
+            return scrypt(passphrase, labeledSalt, workFactor, cancel);
+        } finally {
+            ONE_AT_A_TIME.unlock();
+        }
+    }
+
+    private static void lock(CancelSignal.Token cancel) {
+        try {
+            while (!ONE_AT_A_TIME.tryLock(100, TimeUnit.MILLISECONDS)) {
+                if (cancel.isCancelled()) {
+                    throw new Cancelled(cancel.reason());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Cancelled("interrupted");
+        }
+    }
+
+    /** RFC 7914 scrypt with r = 8, p = 1 and a 32-byte key. */
+    static byte[] scrypt(byte[] passphrase, byte[] salt, int workFactor, CancelSignal.Token cancel) {
+        int words = 32 * R;
+        byte[] b = pbkdf2(passphrase, salt, 4 * words);
+        int[] x = new int[words];
+        for (int i = 0; i < words; i++) {
+            x[i] = littleEndian(b, 4 * i);
+        }
+        if (cancel.isCancelled()) {
+            throw new Cancelled(cancel.reason());
+        }
+        roMix(x, 1 << workFactor, cancel);
+        for (int i = 0; i < words; i++) {
+            int v = x[i];
+            b[4 * i] = (byte) v;
+            b[4 * i + 1] = (byte) (v >>> 8);
+            b[4 * i + 2] = (byte) (v >>> 16);
+            b[4 * i + 3] = (byte) (v >>> 24);
+        }
+        Arrays.fill(x, 0);
+        try {
+            return pbkdf2(passphrase, b, 32);
+        } finally {
+            Arrays.fill(b, (byte) 0);
+        }
+    }
+
+    /** PBKDF2-HMAC-SHA256 with one iteration (all scrypt asks of it), on the JDK's HMAC. */
+    private static byte[] pbkdf2(byte[] passphrase, byte[] salt, int length) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.SecretKey() { // SecretKeySpec refuses an empty key; HMAC takes any
+                @Override
+                public String getAlgorithm() {
+                    return "HmacSHA256";
+                }
+
+                @Override
+                public String getFormat() {
+                    return "RAW";
+                }
+
+                @Override
+                public byte[] getEncoded() {
+                    return passphrase.clone();
+                }
+            });
+            byte[] out = new byte[length];
+            for (int block = 1, off = 0; off < length; block++, off += 32) {
+                mac.update(salt);
+                mac.update(new byte[] {(byte) (block >>> 24), (byte) (block >>> 16), (byte) (block >>> 8), (byte) block});
+                byte[] t = mac.doFinal();
+                System.arraycopy(t, 0, out, off, Math.min(32, length - off));
+            }
+            return out;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /** scryptROMix on {@code x} (32·r words), its V in chunks of at most 4 MiB (no single array of up to 4 GiB). */
+    private static void roMix(int[] x, int n, CancelSignal.Token cancel) {
+        int words = x.length;
+        int blocksPerChunk = Math.max(1, Math.min(n, (1 << 20) / words));
+        int[][] v = new int[(n + blocksPerChunk - 1) / blocksPerChunk][];
+        for (int c = 0; c < v.length; c++) {
+            if (cancel.isCancelled()) { // taking 256 MiB from the OS may take seconds on a busy host
+                throw new Cancelled(cancel.reason());
+            }
+            v[c] = new int[Math.min(blocksPerChunk, n - c * blocksPerChunk) * words];
+        }
+        int[] y = new int[words];
+        int[] t = new int[16];
+        int[] u = new int[16];
+        try {
+            for (int i = 0; i < n; i++) {
+                if (i % CHECK_EVERY == 0 && cancel.isCancelled()) {
+                    throw new Cancelled(cancel.reason());
+                }
+                System.arraycopy(x, 0, v[i / blocksPerChunk], (i % blocksPerChunk) * words, words);
+                blockMix(x, y, t, u);
+                System.arraycopy(y, 0, x, 0, words);
+            }
+            for (int i = 0; i < n; i++) {
+                if (i % CHECK_EVERY == 0 && cancel.isCancelled()) {
+                    throw new Cancelled(cancel.reason());
+                }
+                int j = x[words - 16] & (n - 1); // integerify: the last 64-byte block's first word (N ≤ 2^22)
+                int[] chunk = v[j / blocksPerChunk];
+                int off = (j % blocksPerChunk) * words;
+                for (int k = 0; k < words; k++) {
+                    x[k] ^= chunk[off + k];
+                }
+                blockMix(x, y, t, u);
+                System.arraycopy(y, 0, x, 0, words);
+            }
+        } finally {
+            for (int[] chunk : v) {
+                if (chunk != null) {
+                    Arrays.fill(chunk, 0);
+                }
+            }
+            Arrays.fill(y, 0);
+        }
+    }
+
+    /** scryptBlockMix: {@code out} = (Y0, Y2, …, Y2r-2, Y1, Y3, …, Y2r-1) of {@code in}'s 2r 64-byte blocks. */
+    private static void blockMix(int[] in, int[] out, int[] t, int[] u) {
+        int blocks = in.length / 16;
+        System.arraycopy(in, in.length - 16, u, 0, 16);
+        for (int i = 0; i < blocks; i++) {
+            for (int k = 0; k < 16; k++) {
+                t[k] = u[k] ^ in[16 * i + k];
+            }
+            Salsa20Engine.salsaCore(8, t, u);
+            int to = (i % 2 == 0 ? i / 2 : blocks / 2 + i / 2) * 16;
+            System.arraycopy(u, 0, out, to, 16);
+        }
+    }
+
+    private static int littleEndian(byte[] b, int off) {
+        return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
     }
 
     static byte[] seal(byte[] wrapKey, byte[] fileKey, int mode) throws GeneralSecurityException {

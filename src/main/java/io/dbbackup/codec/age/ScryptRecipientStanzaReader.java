@@ -50,7 +50,8 @@ final class ScryptRecipientStanzaReader implements RecipientStanzaReader {
         if (body.length != Scrypt.BODY_LENGTH) {
             throw new InvalidKeyException("malformed scrypt stanza: the body is " + body.length + " bytes, not " + Scrypt.BODY_LENGTH);
         }
-        byte[] wrapKey = Scrypt.wrapKey(passphrase, salt, workFactor);
+        byte[] wrapKey = Scrypt.wrapKey(passphrase, salt, workFactor, "this backup's passphrase (scrypt work factor " + workFactor
+                + ")", false);
         try {
             return new FileKey(Scrypt.seal(wrapKey, body, Cipher.DECRYPT_MODE));
         } catch (AEADBadTagException e) {

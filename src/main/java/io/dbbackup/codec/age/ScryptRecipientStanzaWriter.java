@@ -33,9 +33,13 @@ final class ScryptRecipientStanzaWriter implements RecipientStanzaWriter {
         return List.of(stanza(fileKey, salt));
     }
 
+    static String what(int workFactor) {
+        return "scrypt_work_factor " + workFactor + " (passphrase encryption of new backups)";
+    }
+
     /** The stanza for a given salt (tests use fixed salts). */
     RecipientStanza stanza(FileKey fileKey, byte[] salt) throws GeneralSecurityException {
-        byte[] wrapKey = Scrypt.wrapKey(passphrase, salt, workFactor);
+        byte[] wrapKey = Scrypt.wrapKey(passphrase, salt, workFactor, what(workFactor), true);
         byte[] key = fileKey.getEncoded();
         try {
             byte[] body = Scrypt.seal(wrapKey, key, Cipher.ENCRYPT_MODE);

@@ -1,0 +1,81 @@
+package io.dbbackup.core;
+
+/**
+ * The cancellation of the operation the current thread works for (a signal, a job's {@code timeout}), for code that
+ * cannot see the operation's {@code spi.Cancellation}: a secret's {@code *_command} (config) registers the kill of its
+ * process tree, scrypt (codec) polls it in its loop. An operation {@link #enter}s its token on the thread that opens it;
+ * threads started while it is open inherit it; once the operation is closed its token is no longer anyone's current
+ * one (a thread started under it and reused later does not see a finished operation's cancellation).
+ */
+public final class CancelSignal {
+    /** What a cancellable operation offers to the code below it. */
+    public interface Token {
+        boolean isCancelled();
+
+        /** Why it was cancelled ("SIGTERM", "timeout"), or null. */
+        String reason();
+
+        /** Runs {@code hook} once when the operation is cancelled (at once when it already is), from any thread. */
+        void onCancel(Runnable hook);
+    }
+
+    /** No operation: never cancelled. */
+    public static final Token NONE = new Token() {
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public String reason() {
+            return null;
+        }
+
+        @Override
+        public void onCancel(Runnable hook) {
+        }
+    };
+
+    private static final InheritableThreadLocal<Scope> CURRENT = new InheritableThreadLocal<>();
+
+    private CancelSignal() {
+    }
+
+    /** Makes {@code token} the current thread's (and its future threads') until the scope is closed. */
+    public static Scope enter(Token token) {
+        Scope s = new Scope(token, CURRENT.get());
+        CURRENT.set(s);
+        return s;
+    }
+
+    /** The innermost open operation's token, or {@link #NONE}. */
+    public static Token current() {
+        for (Scope s = CURRENT.get(); s != null; s = s.outer) {
+            if (s.open) {
+                return s.token;
+            }
+        }
+        return NONE;
+    }
+
+    /** An entered token; closing it ends its effect everywhere (also on threads that inherited it). */
+    public static final class Scope implements AutoCloseable {
+        private final Token token;
+        private final Scope outer;
+        private final Thread owner = Thread.currentThread();
+        private volatile boolean open = true;
+
+        private Scope(Token token, Scope outer) {
+            this.token = token;
+            this.outer = outer;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            if (Thread.currentThread() == owner && CURRENT.get() == this) {
+                CURRENT.set(outer);
+            }
+        }
+    }
+}
