@@ -29,6 +29,26 @@ final class KeygenCommand implements Callable<Integer> {
     @Option(names = "-y", paramLabel = "FILE", description = "Print the recipient of each identity in FILE instead (like age-keygen -y).")
     Path convert;
 
+    /**
+     * {@code dbbackup keygen > key.txt} under the usual umask makes a file every user can read: said on stderr, as
+     * age-keygen does (the key is still written: the user asked for it there).
+     */
+    private void warnIfReadableByOthers(java.util.Optional<Path> stdout) {
+        if (stdout.isEmpty() || !Files.isRegularFile(stdout.get())) {
+            return;
+        }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(stdout.get());
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                root.err.println("warning: writing the secret key to a file other users can read ("
+                        + PosixFilePermissions.toString(perms) + "): chmod 600 it, or use -o FILE, which creates it 0600");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // cannot tell: no warning
+        }
+    }
+
     @Override
     public Integer call() {
         if (convert != null) {
@@ -49,6 +69,7 @@ final class KeygenCommand implements Callable<Integer> {
         }
         Keys.NewKey key = Keys.generate(root.main.clock().instant());
         if (output == null) {
+            warnIfReadableByOthers(root.main.stdoutFile());
             root.out.print(key.text());
             return 0;
         }

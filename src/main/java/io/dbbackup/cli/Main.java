@@ -85,6 +85,18 @@ public final class Main {
         return this;
     }
 
+    /** The file standard output goes to, when it is one (the real process only: a test's output is no file). */
+    java.util.Optional<Path> stdoutFile() {
+        if (signals == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Path.of("/proc/self/fd/1").toRealPath());
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     java.io.OutputStream binaryOut() {
         return binaryOut;
     }
