@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -383,5 +385,73 @@ class CopyJobCliIT {
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "offsite", "--to", "restored");
         assertThat(restore.exit()).as(restore.toString()).isZero();
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+    }
+
+    private static final Instant NIGHT = Instant.parse("2026-11-01T02:00:00Z");
+
+    /** The CLI's clock stopped at {@code NIGHT} plus {@code later}: each command at the time the test says. */
+    private Cli at(Duration later) {
+        return cli.clock(Clock.fixed(NIGHT.plus(later), ZoneOffset.UTC));
+    }
+
+    private void mailTo(String name) throws IOException {
+        Files.writeString(dir.resolve("config.yaml"), "notifications:\n" + SmtpServer.notifierYaml(name, smtp.port()),
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private String sidecarOf(Path artifact) {
+        return artifact.resolveSibling(artifact.getFileName() + ".sha256").toString();
+    }
+
+    private void encryptedToRecipientsOnly() throws Exception {
+        Shell.ok(dir, "age-keygen", "-o", "key.txt");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                    encryption:
+                      recipients: [%s]
+                stores:
+                  local: {type: local, path: local}
+                  offsite: {type: local, path: offsite}
+                jobs:
+                  nightly: {datasource: app, store: local, prefix: prod}
+                  offsite: {copy_of: nightly, store: offsite, prefix: vault, notify: [{notifier: ops, on: failure}]}
+                """.formatted(Shell.ok(dir, "age-keygen", "-y", "key.txt").strip()));
+        mailTo("ops");
+        assertThat(cli.run("-c", "config.yaml", "backup", "--all").exit()).isZero();
+    }
+
+    /**
+     * No key on this host to open a copy job's backups: the advice names the source job, where {@code encryption:} is
+     * set (the config refuses it on a copy job), not the copy job; in the {@code --notify} mail too.
+     */
+    @Test
+    void theNoKeyAdviceForACopyJobNamesItsSourceJobWhereTheKeyIsSet() throws Exception {
+        encryptedToRecipientsOnly();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "offsite", "--notify");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        String advice = "set encryption.identity_file / identity_env / passphrase_env on job 'nightly' (the source of copy job "
+                + "'offsite')";
+        assertThat(r.out()).contains(advice).doesNotContain("on job 'offsite'");
+        assertThat(smtp.await(1, Duration.ofSeconds(10))[0].getContent().toString().replaceAll("\\s+", " ")).contains(advice);
+    }
+
+    /** {@code verify --all} where every failure is a user error (no key here) exits 1, as the README's exit codes say (it was 2). */
+    @Test
+    void verifyAllWhereEveryFailureIsNoKeyExits1() throws Exception {
+        encryptedToRecipientsOnly();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "--all");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("0 of 2 backups verified, 2 failed (exit 1)").contains("on job 'nightly'");
+        Files.delete(dir.resolve("offsite").resolve(files("offsite").stream().filter(f -> f.endsWith(".age")).findFirst().orElseThrow()));
+        Cli.Result mixed = cli.run("-c", "config.yaml", "verify", "--all");
+        assertThat(mixed.exit()).as("a user error and another failure: " + mixed).isEqualTo(2);
     }
 }
