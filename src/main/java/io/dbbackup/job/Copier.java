@@ -173,9 +173,8 @@ public final class Copier {
             }
             ws.log().warn("damaged copy repaired: " + target.key() + " copied again from " + origin.key(), "job", job.name(),
                     "key", target.key(), "bytes", c.bytes(), "sha256", c.sha256());
-            repaired.add(target.key() + " (" + s.why() + ")");
+            repaired.add(target.key() + " (it " + s.why() + ")");
             bytes += c.bytes();
-            copiedBytes += c.bytes();
             sizes.put(target, c.bytes());
             if (target.equals(newest)) {
                 newestSha = c.sha256();
@@ -204,10 +203,13 @@ public final class Copier {
         }
         long newestSize = sizes.getOrDefault(newest, 0L);
         List<String> notes = new ArrayList<>();
-        notes.add((copied == 0 ? "nothing new to copy" : "copied " + copied + (copied == 1 ? " backup" : " backups")
-                + " of job '" + source.name() + "'") + (copiedBytes == 0 && walCopied == 0 ? ""
-                : " (" + io.dbbackup.core.Human.size(copiedBytes) + ")") + (walCopied == 0 ? "" : " and " + walCopied
-                + " WAL files") + "; newest copy " + newest.key() + " (" + io.dbbackup.core.Human.size(newestSize) + ")");
+        String what = copied == 0 ? (walCopied == 0 ? "nothing new to copy" : "no new backup to copy")
+                : "copied " + copied + (copied == 1 ? " backup" : " backups") + " of job '" + source.name() + "' ("
+                + io.dbbackup.core.Human.size(copiedBytes) + ")";
+        if (walCopied > 0) {
+            what += ", " + walCopied + " archived WAL files";
+        }
+        notes.add(what + "; newest copy " + newest.key() + " (" + io.dbbackup.core.Human.size(newestSize) + ")");
         repaired.forEach(r -> notes.add("repaired a damaged copy, copied again from the source: " + r));
         BackupKey newestSource = available.get(0);
         java.time.Duration age = java.time.Duration.between(newestSource.timestamp(), ws.clock().instant());
