@@ -499,13 +499,19 @@ class CopyJobCliIT {
         assertThat(body).contains("Size:      " + human + " (" + size + " bytes)").doesNotContain("0 B (0 bytes)")
                 .contains("nothing new to copy; newest copy " + copy).doesNotContain("stopped");
 
+        Map<?, ?> json = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(at(Duration.ofHours(2)).run("-c", "config.yaml",
+                "backup", "offsite", "--json").out())).get("jobs")).get(0);
+        assertThat(json.get("size")).isEqualTo(size);
+        assertThat(String.valueOf(json.get("detail"))).startsWith("nothing new to copy; newest copy " + copy);
+        smtp.await(3, Duration.ofSeconds(10));
+
         Cli.Result late = at(Duration.ofDays(3)).run("-c", "config.yaml", "backup", "offsite");
 
         assertThat(late.exit()).as(late.toString()).isZero();
         String stopped = "the newest backup of job 'nightly' is 3d 00h old (" + copy.replace("vault/", "prod/")
                 + "): has job 'nightly' stopped making backups?";
         assertThat(late.err()).contains("WARN").contains(stopped);
-        assertThat(smtp.await(3, Duration.ofSeconds(10))[2].getContent().toString()).contains(stopped);
+        assertThat(smtp.await(4, Duration.ofSeconds(10))[3].getContent().toString()).contains(stopped);
     }
 
     private void encryptedToRecipientsOnly() throws Exception {
