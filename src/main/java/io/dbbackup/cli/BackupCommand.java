@@ -108,9 +108,14 @@ final class BackupCommand implements Callable<Integer> {
         for (JobOutcome o : summary.outcomes()) {
             root.out.printf("%-24s %-11s %8d %9s %10s  %s%n", o.job(), label(o).equals("ok") ? "ok" : label(o).toUpperCase(), o.attempts(),
                     Human.duration(o.duration()), o.succeeded() ? Human.size(o.size()) : "-",
-                    o.succeeded() ? o.key() + (o.pruned() ? " (pruned)" : "") : o.error());
+                    o.succeeded() ? o.key() + (o.pruned() ? " (pruned)" : "") + done(o) : o.error());
         }
         root.out.printf("%d of %d jobs succeeded (exit %d)%n", ok, summary.outcomes().size(), summary.status().code());
+    }
+
+    /** A copy job's account of its run after its newest copy's key: " (nothing new to copy; ...)"; else nothing. */
+    private static String done(JobOutcome o) {
+        return o.detail() == null || o.detail().isBlank() ? "" : " (" + o.detail().strip().replace("\n", "; ") + ")";
     }
 
     /** ok, failed, or interrupted (by SIGTERM/SIGINT). */
@@ -133,6 +138,9 @@ final class BackupCommand implements Callable<Integer> {
         m.put("key", o.key());
         m.put("size", o.size());
         m.put("pruned", o.pruned());
+        if (o.succeeded() && o.detail() != null && !o.detail().isBlank()) {
+            m.put("detail", o.detail()); // a copy job's account of its run
+        }
         m.put("error", o.error());
         return m;
     }

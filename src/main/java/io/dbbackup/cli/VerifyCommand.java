@@ -55,7 +55,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Option(names = "--all-backups", description = "Verify every backup of the job, newest first, going on after a failure "
-            + "(exit 3 if every failure is an integrity failure, else 2).")
+            + "(exit 3 if every failure is an integrity failure, 1 if every one is a user error such as no key to decrypt, else 2).")
     boolean allBackups;
 
     @Option(names = "--subset", paramLabel = "N/T|T", description = "With --all-backups: only part N of T of the backups "
@@ -158,6 +158,7 @@ final class VerifyCommand implements Callable<Integer> {
         int stale = 0;
         int unreadable = 0;
         boolean onlyIntegrity = true;
+        boolean onlyUser = true; // every failure a user error (no key to decrypt given): exit 1, as for a run of jobs
         Catalog catalog = new Catalog(ws);
         // a signal (a CronJob's deadline) stops the read under way; the job it stopped is reported (and notified) as
         // interrupted, the summary printed, and the process then exits with the signal's code
@@ -186,6 +187,7 @@ final class VerifyCommand implements Callable<Integer> {
             } catch (DbBackupException ex) { // this job's store cannot be read: its failure, the audit goes on
                 unreadable++;
                 onlyIntegrity = false;
+                onlyUser &= ex.status() == ExitStatus.USER_ERROR;
                 String error = Redactor.redact(ex.getMessage());
                 problems.add(error);
                 ws.log().error(ex.getMessage(), "job", j.name());
@@ -199,6 +201,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (entries.isEmpty()) {
                 empty++;
                 onlyIntegrity = false;
+                onlyUser = false;
                 String error = catalog.noBackups(j).getMessage();
                 problems.add(error);
                 ws.log().error(error, "job", j.name());
@@ -215,6 +218,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (limit != null && (ahead || age.compareTo(limit) > 0)) {
                 stale++;
                 onlyIntegrity = false;
+                onlyUser = false;
                 // a backup named by a clock that ran ahead would look fresh for years: the switch must not be blinded by it
                 String error = ahead ? "the newest backup of job " + j.name() + " is dated " + Human.age(age.negated())
                         + " after this host's clock, so its age says nothing (a clock ran ahead; prune refuses the job too): "
@@ -264,6 +268,7 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                     failed++;
                     onlyIntegrity &= ex.status() == ExitStatus.INTEGRITY;
+                    onlyUser &= ex.status() == ExitStatus.USER_ERROR;
                     String error = Redactor.redact(ex.getMessage());
                     problems.add(error);
                     String tool = Notifications.toolOutput(ex);
@@ -283,7 +288,8 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         int code = stopped.get() != null ? stopped.get().code()
-                : failed + empty + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code() : ExitStatus.SYSTEM_ERROR.code();
+                : failed + empty + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code()
+                : onlyUser ? ExitStatus.USER_ERROR.code() : ExitStatus.SYSTEM_ERROR.code();
         int verified = checked - failed;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -66,8 +66,27 @@ public final class Copier {
         return missing.stream().filter(kept::contains).sorted().toList();
     }
 
-    /** One attempt of copy job {@code job}. The result names the newest backup the copy holds and the bytes copied. */
-    public BackupResult run(JobConfig job, OperationContext ctx, Progress progress) {
+    /**
+     * What one run of a copy job did: {@code backup} names the newest copy the job holds, its stored size and digest
+     * (not the bytes copied: on a night with nothing new that is its newest copy, not an empty backup); {@code notes},
+     * one line each, what the run did — the count and bytes copied or "nothing new to copy", the damaged copies it
+     * copied again, and how old the source job's newest backup is when it has stopped making them.
+     */
+    public record Result(BackupResult backup, List<String> notes) {
+        public Result {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /** A copy that does not match its source by what the listings and the sidecars say; {@code why} in words. */
+    private record Suspect(Catalog.Entry copy, Catalog.Entry origin, String why) {
+    }
+
+    /** Age of the source job's newest backup above which a copy run says the source may have stopped (26 h: a nightly job and its slack). */
+    static final java.time.Duration SOURCE_STALE = java.time.Duration.ofHours(26);
+
+    /** One attempt of copy job {@code job}. The result names the newest backup the copy holds and what the run did. */
+    public Result run(JobConfig job, OperationContext ctx, Progress progress) {
         ws.requireBackupSecrets(job);
         JobConfig source = ws.job(job.copyOf());
         Store from = catalog.store(source);
@@ -83,16 +102,21 @@ public final class Copier {
             throw DbBackupException.system("nothing to copy: job '" + source.name() + "' has no backups in " + from.describe()
                     + " under " + catalog.folder(source));
         }
-        List<BackupKey> held = catalog.list(job).stream().map(Catalog.Entry::key).toList();
+        List<Catalog.Entry> heldEntries = catalog.list(job);
+        List<BackupKey> held = heldEntries.stream().map(Catalog.Entry::key).toList();
         List<BackupKey> todo = select(available, held, job.retention(), job.prefix());
         Map<String, Catalog.Entry> byName = new LinkedHashMap<>();
         sourceEntries.forEach(e -> byName.putIfAbsent(e.key().fileName(), e));
+        List<Suspect> suspects = suspects(source, from, to, heldEntries, byName);
         List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
+        Map<BackupKey, Long> sizes = new LinkedHashMap<>();
+        heldEntries.forEach(e -> sizes.putIfAbsent(e.key(), e.object().size()));
         long bytes = 0;
         BackupKey newest = held.isEmpty() ? null : held.get(0);
         String newestSha = null;
         List<DbBackupException> damaged = new ArrayList<>();
         int copied = 0;
+        long copiedBytes = 0;
         for (BackupKey target : todo) {
             Catalog.Entry entry = byName.get(target.fileName());
             BackupKey origin = entry.key();
@@ -115,8 +139,44 @@ public final class Copier {
             copied++;
             holds.add(target);
             bytes += c.bytes();
+            copiedBytes += c.bytes();
+            sizes.put(target, c.bytes());
             if (newest == null || target.compareTo(newest) < 0) {
                 newest = target;
+                newestSha = c.sha256();
+            }
+        }
+        List<String> repaired = new ArrayList<>();
+        for (Suspect s : suspects) {
+            BackupKey target = s.copy().key();
+            BackupKey origin = s.origin().key();
+            ws.log().warn("copy does not match its source: " + target.key() + " " + s.why() + ": copying it again from "
+                    + origin.key(), "job", job.name(), "key", target.key());
+            Copied c;
+            try {
+                c = copy(source.name(), from, origin, s.origin().object().size(), to, target, ctx, progress);
+            } catch (DbBackupException e) {
+                if (e.status() != ExitStatus.INTEGRITY) {
+                    throw e;
+                }
+                // the source failed its own checksum: nothing landed, the copy is as it was and may be the sound one
+                DbBackupException lost = new DbBackupException(ExitStatus.INTEGRITY, "the copy " + target.key()
+                        + " does not match its source (it " + s.why() + ") and could not be repaired: " + e.getMessage()
+                        + "; the copy was left as it is ('dbbackup verify " + job.name() + " " + target.fileName()
+                        + "' reads it)", e, false);
+                ws.log().error(lost.getMessage(), "job", job.name(), "key", target.key());
+                damaged.add(lost);
+                continue;
+            }
+            if (job.verify() != JobConfig.Verification.OFF) {
+                new ReadBack(ws).checkOrDiscard(job, to, target, ctx);
+            }
+            ws.log().warn("damaged copy repaired: " + target.key() + " copied again from " + origin.key(), "job", job.name(),
+                    "key", target.key(), "bytes", c.bytes(), "sha256", c.sha256());
+            repaired.add(target.key() + " (it " + s.why() + ")");
+            bytes += c.bytes();
+            sizes.put(target, c.bytes());
+            if (target.equals(newest)) {
                 newestSha = c.sha256();
             }
         }
@@ -126,8 +186,9 @@ public final class Copier {
             walCopied = wal.files();
             bytes += wal.bytes();
         }
-        ws.log().info(copied == 0 && walCopied == 0 && damaged.isEmpty() ? "copy up to date" : "copy finished", "job", job.name(),
-                "copied", copied, "already_there", held.size(),
+        ws.log().info(copied == 0 && walCopied == 0 && damaged.isEmpty() && repaired.isEmpty() ? "copy up to date"
+                        : "copy finished", "job", job.name(),
+                "copied", copied, "already_there", held.size(), "repaired", repaired.size(),
                 "left_to_retention", available.size() - todo.size() - alreadyThere(available, held), "wal_copied", walCopied,
                 "bytes", bytes);
         if (!damaged.isEmpty()) {
@@ -140,7 +201,85 @@ public final class Copier {
             throw DbBackupException.system("job " + job.name() + " copied nothing: its retention keeps none of the backups "
                     + "of job '" + source.name() + "'");
         }
-        return new BackupResult(newest, bytes, 0, newestSha, null);
+        long newestSize = sizes.getOrDefault(newest, 0L);
+        List<String> notes = new ArrayList<>();
+        String what = copied == 0 ? (walCopied == 0 ? "nothing new to copy" : "no new backup to copy")
+                : "copied " + copied + (copied == 1 ? " backup" : " backups") + " of job '" + source.name() + "' ("
+                + io.dbbackup.core.Human.size(copiedBytes) + ")";
+        if (walCopied > 0) {
+            what += ", " + walCopied + " archived WAL files";
+        }
+        notes.add(what + "; newest copy " + newest.key() + " (" + io.dbbackup.core.Human.size(newestSize) + ")");
+        repaired.forEach(r -> notes.add("repaired a damaged copy, copied again from the source: " + r));
+        BackupKey newestSource = available.get(0);
+        java.time.Duration age = java.time.Duration.between(newestSource.timestamp(), ws.clock().instant());
+        if (age.compareTo(SOURCE_STALE) > 0) {
+            String stale = "the newest backup of job '" + source.name() + "' is " + io.dbbackup.core.Human.age(age)
+                    + " old (" + newestSource.key() + "): has job '" + source.name() + "' stopped making backups?";
+            ws.log().warn(stale, "job", job.name(), "source_job", source.name());
+            notes.add(stale);
+        }
+        return new Result(new BackupResult(newest, newestSize, 0, newestSha, null), notes);
+    }
+
+    /**
+     * The copies the job holds whose source backup is still listed and that do not match it by what costs no read of
+     * either backup: the stored sizes (both listings give them), then the digest in the copy's {@code .sha256} against
+     * the source's (a sidecar each: small reads). A copy without a readable sidecar is one too. A copy whose digest is
+     * not the source sidecar's but the one the source's manifest recorded is sound: the source's sidecar is what was
+     * damaged, and {@code verify} of the source says so. Damage inside a copy of the right size with a sound sidecar
+     * (a flipped byte) is left to {@code verify --all-backups}, which reads every byte.
+     */
+    private List<Suspect> suspects(JobConfig source, Store from, Store to, List<Catalog.Entry> held,
+                                   Map<String, Catalog.Entry> byName) {
+        List<Suspect> out = new ArrayList<>();
+        ArtifactReader sourceDigests = ArtifactReader.forRecovery(from);
+        for (Catalog.Entry copy : held) {
+            Catalog.Entry origin = byName.get(copy.key().fileName());
+            if (origin == null) {
+                continue; // the source no longer has it: nothing to compare with, nothing to copy it again from
+            }
+            long mine = copy.object().size();
+            long theirs = origin.object().size();
+            if (mine >= 0 && theirs >= 0 && mine != theirs) {
+                out.add(new Suspect(copy, origin, "is " + mine + " bytes, its source " + origin.key() + " " + theirs));
+                continue;
+            }
+            String digest;
+            try (InputStream in = to.open(copy.key().sha256Key())) {
+                digest = Sha256.parseSidecar(in.readNBytes(4096), copy.key().fileName()).orElse(null);
+                if (digest == null) {
+                    out.add(new Suspect(copy, origin, "has a malformed checksum sidecar " + copy.key().sha256Key()));
+                    continue;
+                }
+            } catch (NoSuchKeyException e) {
+                out.add(new Suspect(copy, origin, "has no checksum sidecar " + copy.key().sha256Key()));
+                continue;
+            } catch (IOException e) {
+                throw Failures.map("cannot read " + copy.key().sha256Key() + " from " + to.describe(), e);
+            }
+            String expected;
+            try {
+                expected = sourceDigests.expectedSha256(origin.key());
+            } catch (DbBackupException e) {
+                continue; // nothing at the source to compare with: its own check is verify's, and a copy would fail anyway
+            }
+            if (expected.equalsIgnoreCase(digest)) {
+                continue;
+            }
+            Object recorded;
+            try {
+                recorded = catalog.manifest(source, origin.key()).map(m -> origin.key().key().equals(m.get("key"))
+                        ? m.get("sha256") : null).orElse(null);
+            } catch (DbBackupException e) {
+                recorded = null; // a manifest that is not JSON vouches for nothing
+            }
+            if (recorded instanceof String hex && hex.equalsIgnoreCase(digest)) {
+                continue; // the source's sidecar is the damaged record; the copy matches the bytes its manifest vouches for
+            }
+            out.add(new Suspect(copy, origin, "records sha256 " + digest + " in its sidecar, its source " + expected));
+        }
+        return out;
     }
 
     private static int alreadyThere(List<BackupKey> available, List<BackupKey> held) {

@@ -65,8 +65,16 @@ public final class Encryption {
             return d;
         }
         throw DbBackupException.user(name + " is encrypted and no key to decrypt it was given: pass --identity FILE"
-                + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on job '"
-                + job.name() + "'");
+                + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on "
+                + settingsOf(job));
+    }
+
+    /**
+     * Where {@code job}'s {@code encryption:} is set: the job itself, or for a copy job its source job (the config
+     * refuses {@code encryption} on a copy job: it copies its source's bytes, encrypted as the source made them).
+     */
+    static String settingsOf(JobConfig job) {
+        return job.isCopy() ? "job '" + job.copyOf() + "' (the source of copy job '" + job.name() + "')" : "job '" + job.name() + "'";
     }
 
     /** {@code requiredFor}: the object that must be decrypted (its failure then names the identity's problem), or null. */

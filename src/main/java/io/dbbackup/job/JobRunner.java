@@ -172,10 +172,17 @@ public final class JobRunner {
                 ScheduledFuture<?> timeout = job.timeout() == null ? null : timers.schedule(
                         () -> op.cancellation().cancel("timeout"), job.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 try {
-                    BackupResult result = job.isCopy() ? new Copier(ws).run(job, op.context(), options.progress())
-                            : new BackupJob(ws).run(job, op.context(), options.progress());
+                    BackupResult result;
+                    String done = null; // a copy job's account of what it did (its size is its newest copy's)
+                    if (job.isCopy()) {
+                        Copier.Result copy = new Copier(ws).run(job, op.context(), options.progress());
+                        result = copy.backup();
+                        done = Redactor.redact(String.join("\n", copy.notes()));
+                    } else {
+                        result = new BackupJob(ws).run(job, op.context(), options.progress());
+                    }
                     JobOutcome o = new JobOutcome(job.name(), ExitStatus.OK, attempt, started,
-                            Duration.between(started, ws.clock().instant()), result.key().key(), result.size(), null, null, false);
+                            Duration.between(started, ws.clock().instant()), result.key().key(), result.size(), null, done, false);
                     if (options.pin() != null) {
                         o = pin(job, o, result.key(), options.pin());
                     }
@@ -252,7 +259,7 @@ public final class JobRunner {
                         + "ahead?)", "job", job.name(), "key", o.key());
             }
             return new JobOutcome(o.job(), o.status(), o.attempts(), o.started(),
-                    Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), null, null, true);
+                    Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), null, o.detail(), true);
         } catch (RuntimeException e) {
             DbBackupException cause = Failures.map("pruning failed", e);
             // said whatever the cause's own words: the summary must not read as if the backup was lost

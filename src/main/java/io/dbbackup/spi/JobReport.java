@@ -8,7 +8,8 @@ import java.time.Instant;
  * backups, the test report of {@code check --notify}, a {@code prune --notify} of its retention, or a restore
  * {@code drill --notify}. {@code detail}
  * is, on a failure, the last lines of a tool's stderr; on a success without a {@code key} (a prune, a drill), what
- * the run did, one line each. {@code error} and {@code detail} have already passed the redactor.
+ * the run did, one line each; on a copy job's success (with its newest copy's {@code key} and {@code size}), what it
+ * copied, one line each. {@code error} and {@code detail} have already passed the redactor.
  */
 public record JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
                         String host, String key, long size, String error, String detail) {

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -383,5 +385,184 @@ class CopyJobCliIT {
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "offsite", "--to", "restored");
         assertThat(restore.exit()).as(restore.toString()).isZero();
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
+    }
+
+    private static final Instant NIGHT = Instant.parse("2026-11-01T02:00:00Z");
+
+    /** The CLI's clock stopped at {@code NIGHT} plus {@code later}: each command at the time the test says. */
+    private Cli at(Duration later) {
+        return cli.clock(Clock.fixed(NIGHT.plus(later), ZoneOffset.UTC));
+    }
+
+    private void mailTo(String name) throws IOException {
+        Files.writeString(dir.resolve("config.yaml"), "notifications:\n" + SmtpServer.notifierYaml(name, smtp.port()),
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private String sidecarOf(Path artifact) {
+        return artifact.resolveSibling(artifact.getFileName() + ".sha256").toString();
+    }
+
+    /**
+     * A copy already in the copy store that does not match its source by what costs no read of the backups — a
+     * truncated copy (the size in the listings), a copy whose sidecar records another digest than the source's, a copy
+     * whose sidecar is gone — is copied again from the source (whose bytes are checked against its own sidecar on the
+     * way), with a warning naming it; the run's report says so. Before, the copy job compared file names only: "copy up
+     * to date", ok, every night.
+     */
+    @Test
+    void aDamagedCopyOrOneWithAWrongOrMissingChecksumIsCopiedAgainFromTheSourceWithAWarning() throws Exception {
+        config("offsite", "verify: true\nnotify: [{notifier: ops, on: always}]");
+        mailTo("ops");
+        for (int i = 0; i < 3; i++) {
+            assertThat(at(Duration.ofHours(i)).run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        }
+        assertThat(at(Duration.ofHours(3)).run("-c", "config.yaml", "backup", "offsite").exit()).isZero();
+        List<String> copies = artifacts("offsite");
+        assertThat(copies).hasSize(3);
+        Path truncated = dir.resolve("offsite").resolve(copies.get(0));
+        Shell.ok(dir, "truncate", "-s", "1000", truncated.toString());
+        Path wrongSum = dir.resolve("offsite").resolve(copies.get(1));
+        Files.writeString(Path.of(sidecarOf(wrongSum)), "0".repeat(64) + "  " + wrongSum.getFileName() + "\n");
+        Path noSum = dir.resolve("offsite").resolve(copies.get(2));
+        Files.delete(Path.of(sidecarOf(noSum)));
+
+        Cli.Result r = at(Duration.ofHours(4)).run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("copy does not match its source: " + copies.get(0) + " is 1000 bytes")
+                .contains("copy does not match its source: " + copies.get(1) + " records sha256 " + "0".repeat(64))
+                .contains("copy does not match its source: " + copies.get(2) + " has no checksum sidecar")
+                .contains("damaged copy repaired").contains("repaired=3");
+        for (String copy : copies) {
+            Path p = dir.resolve("offsite").resolve(copy);
+            assertThat(Files.readAllBytes(p)).as(copy).isEqualTo(Files.readAllBytes(dir.resolve("local")
+                    .resolve(copy.replace("vault/", "prod/"))));
+            assertThat(Shell.ok(p.getParent(), "sha256sum", "-c", p.getFileName() + ".sha256")).contains(": OK");
+        }
+        assertThat(r.out()).contains("(nothing new to copy; newest copy ").contains("repaired a damaged copy");
+        MimeMessage[] mails = smtp.await(2, Duration.ofSeconds(10));
+        assertThat(mails).hasSize(2);
+        assertThat(mails[1].getContent().toString()).contains("repaired a damaged copy, copied again from the source: "
+                + copies.get(0));
+        Cli.Result verify = at(Duration.ofHours(5)).run("-c", "config.yaml", "verify", "offsite", "--all-backups");
+        assertThat(verify.exit()).as(verify.toString()).isZero();
+        Cli.Result again = at(Duration.ofHours(6)).run("-c", "config.yaml", "backup", "offsite");
+        assertThat(again.err()).contains("copy up to date").doesNotContain("does not match its source");
+    }
+
+    /**
+     * A copy that does not match its source whose source fails its own checksum cannot be repaired: the job fails
+     * (exit 3) naming the copy and the source, and nothing lands over the copy.
+     */
+    @Test
+    void aDamagedCopyThatCannotBeCopiedAgainFailsTheJobNamingIt() throws Exception {
+        config("offsite", "");
+        assertThat(at(Duration.ZERO).run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        assertThat(at(Duration.ofHours(1)).run("-c", "config.yaml", "backup", "offsite").exit()).isZero();
+        String copy = artifacts("offsite").get(0);
+        Shell.ok(dir, "truncate", "-s", "1000", dir.resolve("offsite").resolve(copy).toString());
+        TestBytes.flipMiddleByte(dir.resolve("local").resolve(copy.replace("vault/", "prod/")));
+
+        Cli.Result r = at(Duration.ofHours(2)).run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.out()).contains("the copy " + copy + " does not match its source (it is 1000 bytes")
+                .contains("could not be repaired").contains("checksum mismatch")
+                .contains("dbbackup verify offsite " + Path.of(copy).getFileName()).contains("dbbackup verify nightly --all-backups");
+        assertThat(Files.size(dir.resolve("offsite").resolve(copy))).as("nothing landed over it").isEqualTo(1000);
+    }
+
+    /**
+     * A copy job's run that copied nothing says so, with its newest copy's size, in the summary and the mail (it said
+     * "0 B" beside the key: read at 3 a.m., "the backup is empty"); when the source job's newest backup is more than a
+     * day old, the report says so (information, the run still succeeds).
+     */
+    @Test
+    void aCopyRunWithNothingNewSaysSoWithTheNewestCopysSizeAndNamesASourceThatStopped() throws Exception {
+        config("offsite", "notify: [{notifier: ops, on: always}]");
+        mailTo("ops");
+        assertThat(at(Duration.ZERO).run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        assertThat(at(Duration.ofHours(1)).run("-c", "config.yaml", "backup", "offsite").exit()).isZero();
+        String copy = artifacts("offsite").get(0);
+        long size = Files.size(dir.resolve("offsite").resolve(copy));
+        String human = io.dbbackup.core.Human.size(size);
+
+        Cli.Result r = at(Duration.ofHours(2)).run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^offsite +ok .* " + java.util.regex.Pattern.quote(human) + "  " + copy
+                + " \\(nothing new to copy; newest copy " + copy + " \\(" + java.util.regex.Pattern.quote(human) + "\\)\\)$");
+        MimeMessage[] mails = smtp.await(2, Duration.ofSeconds(10));
+        assertThat(mails).hasSize(2);
+        String body = mails[1].getContent().toString();
+        assertThat(body).contains("Size:      " + human + " (" + size + " bytes)").doesNotContain("0 B (0 bytes)")
+                .contains("nothing new to copy; newest copy " + copy).doesNotContain("stopped");
+
+        Map<?, ?> json = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(at(Duration.ofHours(2)).run("-c", "config.yaml",
+                "backup", "offsite", "--json").out())).get("jobs")).get(0);
+        assertThat(json.get("size")).isEqualTo(size);
+        assertThat(String.valueOf(json.get("detail"))).startsWith("nothing new to copy; newest copy " + copy);
+        smtp.await(3, Duration.ofSeconds(10));
+
+        Cli.Result late = at(Duration.ofDays(3)).run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(late.exit()).as(late.toString()).isZero();
+        String stopped = "the newest backup of job 'nightly' is 3d 00h old (" + copy.replace("vault/", "prod/")
+                + "): has job 'nightly' stopped making backups?";
+        assertThat(late.err()).contains("WARN").contains(stopped);
+        assertThat(smtp.await(4, Duration.ofSeconds(10))[3].getContent().toString()).contains(stopped);
+    }
+
+    private void encryptedToRecipientsOnly() throws Exception {
+        Shell.ok(dir, "age-keygen", "-o", "key.txt");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: zstd
+                    encryption:
+                      recipients: [%s]
+                stores:
+                  local: {type: local, path: local}
+                  offsite: {type: local, path: offsite}
+                jobs:
+                  nightly: {datasource: app, store: local, prefix: prod}
+                  offsite: {copy_of: nightly, store: offsite, prefix: vault, notify: [{notifier: ops, on: failure}]}
+                """.formatted(Shell.ok(dir, "age-keygen", "-y", "key.txt").strip()));
+        mailTo("ops");
+        assertThat(cli.run("-c", "config.yaml", "backup", "--all").exit()).isZero();
+    }
+
+    /**
+     * No key on this host to open a copy job's backups: the advice names the source job, where {@code encryption:} is
+     * set (the config refuses it on a copy job), not the copy job; in the {@code --notify} mail too.
+     */
+    @Test
+    void theNoKeyAdviceForACopyJobNamesItsSourceJobWhereTheKeyIsSet() throws Exception {
+        encryptedToRecipientsOnly();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "offsite", "--notify");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        String advice = "set encryption.identity_file / identity_env / passphrase_env on job 'nightly' (the source of copy job "
+                + "'offsite')";
+        assertThat(r.out()).contains(advice).doesNotContain("on job 'offsite'");
+        assertThat(smtp.await(1, Duration.ofSeconds(10))[0].getContent().toString().replaceAll("\\s+", " ")).contains(advice);
+    }
+
+    /** {@code verify --all} where every failure is a user error (no key here) exits 1, as the README's exit codes say (it was 2). */
+    @Test
+    void verifyAllWhereEveryFailureIsNoKeyExits1() throws Exception {
+        encryptedToRecipientsOnly();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "--all");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("0 of 2 backups verified, 2 failed (exit 1)").contains("on job 'nightly'");
+        Files.delete(dir.resolve("offsite").resolve(files("offsite").stream().filter(f -> f.endsWith(".age")).findFirst().orElseThrow()));
+        Cli.Result mixed = cli.run("-c", "config.yaml", "verify", "--all");
+        assertThat(mixed.exit()).as("a user error and another failure: " + mixed).isEqualTo(2);
     }
 }

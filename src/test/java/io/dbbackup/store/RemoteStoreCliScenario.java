@@ -382,6 +382,49 @@ public abstract class RemoteStoreCliScenario {
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app.db"))).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
     }
 
+    /**
+     * A copy in this store cut short (1000 bytes where its source has more) is found by its listed size on the copy
+     * job's next run and copied again over it, byte for byte (before: "copy up to date", ok, every night).
+     */
+    @Test
+    void aCopyCutShortInThisStoreIsCopiedAgainOnTheNextRun() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), DATASOURCES + """
+                stores:
+                  remote:
+                %s
+                  local:
+                    type: local
+                    path: local
+                jobs:
+                  nightly:
+                    datasource: app
+                    store: local
+                    prefix: nightly
+                  offsite:
+                    copy_of: nightly
+                    store: remote
+                    prefix: offsite
+                """.formatted(storeYaml().stripTrailing()));
+        Cli.Result first = cli.run("-c", "config.yaml", "backup", "--all");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        try (Store raw = rawStore()) {
+            String copy = keys(raw, "offsite/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).findFirst().orElseThrow();
+            byte[] source = Files.readAllBytes(dir.resolve("local/nightly/app/" + copy.substring(copy.lastIndexOf('/') + 1)));
+            raw.put(copy, java.util.Arrays.copyOf(source, 1000), ctx());
+
+            Cli.Result r = cli.run("-c", "config.yaml", "backup", "offsite");
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.err()).contains("copy does not match its source: " + copy + " is 1000 bytes")
+                    .contains("damaged copy repaired");
+            assertNoSecrets(r);
+            try (InputStream in = raw.open(copy)) {
+                assertThat(in.readAllBytes()).isEqualTo(source);
+            }
+            checkWithSha256sum(raw, copy);
+        }
+    }
+
     /** Downloads a backup and its .sha256 sidecar into a folder and runs the real {@code sha256sum -c}. */
     protected void checkWithSha256sum(Store raw, String key) throws Exception {
         Path folder = Files.createDirectories(dir.resolve("download-" + System.nanoTime()));

@@ -43,6 +43,12 @@ record ReportMail(String subject, String body) {
         if (r.succeeded() && r.key() != null) {
             line(b, "Key", r.key());
             line(b, "Size", io.dbbackup.core.Human.size(r.size()) + " (" + r.size() + " bytes)");
+            if (r.detail() != null && !r.detail().isBlank()) { // a copy job: what it copied (its size is its newest copy's)
+                b.append('\n').append("Result:\n");
+                for (String l : r.detail().strip().split("\n")) {
+                    b.append("  ").append(l).append('\n');
+                }
+            }
         } else if (r.succeeded() && r.detail() != null && !r.detail().isBlank()) {
             b.append('\n').append("Result:\n");
             for (String l : r.detail().strip().split("\n")) {

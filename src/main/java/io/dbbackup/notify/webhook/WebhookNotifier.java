@@ -81,6 +81,9 @@ final class WebhookNotifier implements Notifier {
                 .append(" · ").append(seconds(r)).append(" · attempts ").append(r.attempts());
         if (r.succeeded() && r.key() != null) {
             t.append("\nkey `").append(r.key()).append("` · ").append(r.size()).append(" bytes");
+            if (r.detail() != null && !r.detail().isBlank()) { // a copy job: what it copied
+                t.append("\n").append(r.detail().strip());
+            }
         } else if (r.detail() != null && !r.detail().isBlank()) { // a failing tool's last lines, or what a prune did
             t.append("\n```\n").append(r.detail().strip().replace("```", "'''")).append("\n```");
         }
