@@ -45,7 +45,8 @@ class ChildProcessTest {
         byte[] big = new byte[8 << 20]; // far more than a pipe holds
         java.io.ByteArrayInputStream strict = new java.io.ByteArrayInputStream(big);
         assertThatThrownBy(() -> ChildProcess.of(List.of("head", "-c", "10")).run(strict, new ByteArrayOutputStream(), new Cancellation()))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("Broken pipe");
+                // "Stream closed" when the JDK reaped the exited tool before the write: its stdin is then a null stream
+                .isInstanceOf(java.io.IOException.class).hasMessageMatching("(?s).*(Broken pipe|Stream closed).*");
 
         java.io.ByteArrayInputStream prefix = new java.io.ByteArrayInputStream(big);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
