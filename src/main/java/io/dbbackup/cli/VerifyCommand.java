@@ -132,14 +132,19 @@ final class VerifyCommand implements Callable<Integer> {
 
     private static void putResult(Map<String, Object> m, Verifier.Result r) {
         m.put("sha256", r.sha256());
-        m.put("decoded_bytes", r.decodedBytes());
+        if (r.storedBytesOnly()) {
+            m.put("stored_bytes_only", true); // encrypted, no key here: not decrypted
+        } else {
+            m.put("decoded_bytes", r.decodedBytes());
+        }
         if (r.deep() != null) {
             m.put("deep", r.deep());
         }
     }
 
     private static String details(Verifier.Result r) {
-        return " sha256=" + r.sha256() + " (" + Human.size(r.decodedBytes()) + " decoded)" + (r.deep() == null ? "" : "; " + r.deep());
+        return " sha256=" + r.sha256() + (r.storedBytesOnly() ? " (stored bytes only: no key here to decrypt)"
+                : " (" + Human.size(r.decodedBytes()) + " decoded)") + (r.deep() == null ? "" : "; " + r.deep());
     }
 
     /**

@@ -19,9 +19,14 @@ import java.util.Optional;
 /** Re-reads a stored backup: SHA-256 against its sidecar, and decoding to the end. */
 public final class Verifier {
     /** What was checked; {@code deep} is the engine's own verdict (null without --deep). */
+    /** {@code decodedBytes}: -1 when only the stored bytes were checked (encrypted, no key here). */
     public record Result(BackupKey key, String sha256, long decodedBytes, String deep) {
         public Result(BackupKey key, String sha256, long decodedBytes) {
             this(key, sha256, decodedBytes, null);
+        }
+
+        public boolean storedBytesOnly() {
+            return decodedBytes < 0;
         }
     }
 
@@ -130,13 +135,47 @@ public final class Verifier {
         return verify(job, k, deepIn, deepIn != null);
     }
 
+    /**
+     * An encrypted backup with no key here to open it: its stored bytes against the sidecar and the manifest, which is
+     * what bit rot, a truncation or a damaged copy change; what it cannot check (that it decrypts and decompresses) is
+     * said. {@code decodedBytes} is -1 in the result.
+     */
+    private Result storedBytesOnly(JobConfig job, Catalog catalog, BackupKey k, String sha, OperationContext ctx) {
+        long storedBytes;
+        try (InputStream raw = catalog.store(job).open(k.key());
+             io.dbbackup.codec.VerifyingInputStream in = new io.dbbackup.codec.VerifyingInputStream(raw, sha, k.key())) {
+            if (ctx != null) {
+                ctx.cancellation().onCancel(() -> {
+                    try {
+                        raw.close();
+                    } catch (IOException | RuntimeException ignored) {
+                        // the read fails either way
+                    }
+                });
+            }
+            ArtifactReader.drain(in, ctx == null ? null : ctx.cancellation());
+            storedBytes = in.count();
+        } catch (IOException e) {
+            throw Failures.map("verification of " + k.key() + " failed", e);
+        }
+        checkManifest(job, catalog, k, sha, storedBytes);
+        ws.log().warn("no key here to decrypt " + k.key() + ": its stored bytes match its checksum, but that it decrypts and "
+                + "decompresses was not checked (give --identity or --passphrase-env for that)", "job", job.name(), "key", k.key());
+        return new Result(k, sha, -1);
+    }
+
     /** {@code ctx}: the operation the read runs in (null: none, nothing can stop it but its end). */
     private Result verify(JobConfig job, BackupKey k, OperationContext ctx, boolean deep) {
         Catalog catalog = new Catalog(ws);
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
         String sha = reader.expectedSha256(k);
-        Decryptor decryptor = Encryption.decryptorFor(k, job, keys, ws.log());
+        // without --deep, an encrypted backup and no key here (the point of recipients) is still checked: its stored bytes
+        Decryptor decryptor = k.encrypted() && !deep ? Encryption.decryptor(job, keys, ws.log())
+                : Encryption.decryptorFor(k, job, keys, ws.log());
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, k);
+        if (k.encrypted() && decryptor == null) {
+            return storedBytesOnly(job, catalog, k, sha, ctx);
+        }
         Result result;
         long storedBytes;
         try (ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {

@@ -150,9 +150,23 @@ class AgeInteropIT {
             assertThat(SqliteFixture.fingerprint(plain)).isEqualTo(SqliteFixture.fingerprint(db));
         }
 
+        // no key here (the point of recipients): verify checks the stored bytes, and says what it could not check;
+        // --deep must decrypt, and names the ways to give a key
         Cli.Result noKey = cli.run("-c", "config.yaml", "verify", "app");
-        assertThat(noKey.exit()).as(noKey.toString()).isEqualTo(1);
-        assertThat(noKey.err()).contains("is encrypted and no key to decrypt it was given").contains("--identity");
+        assertThat(noKey.exit()).as(noKey.toString()).isZero();
+        assertThat(noKey.out()).contains("(stored bytes only: no key here to decrypt)");
+        assertThat(noKey.err()).contains("its stored bytes match its checksum, but that it decrypts and decompresses was not checked");
+        Cli.Result noKeyDeep = cli.run("-c", "config.yaml", "verify", "app", "--deep");
+        assertThat(noKeyDeep.exit()).as(noKeyDeep.toString()).isEqualTo(1);
+        assertThat(noKeyDeep.err()).contains("is encrypted and no key to decrypt it was given").contains("--identity");
+        byte[] sound = Files.readAllBytes(artifact);
+        byte[] rotten = sound.clone();
+        rotten[rotten.length / 2] ^= 0x01;
+        Files.write(artifact, rotten);
+        Cli.Result noKeyRotten = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(noKeyRotten.exit()).as(noKeyRotten.toString()).isEqualTo(3);
+        assertThat(noKeyRotten.out() + noKeyRotten.err()).contains("checksum mismatch");
+        Files.write(artifact, sound);
         Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app", "--identity", "other.txt");
         assertThat(verify.exit()).as(verify.toString()).isZero();
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--identity", "key.txt");

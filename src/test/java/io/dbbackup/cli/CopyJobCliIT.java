@@ -543,7 +543,7 @@ class CopyJobCliIT {
     void theNoKeyAdviceForACopyJobNamesItsSourceJobWhereTheKeyIsSet() throws Exception {
         encryptedToRecipientsOnly();
 
-        Cli.Result r = cli.run("-c", "config.yaml", "verify", "offsite", "--notify");
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "offsite", "--deep", "--notify"); // --deep must decrypt
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         String advice = "set encryption.identity_file / identity_env / passphrase_env on job 'nightly' (the source of copy job "
@@ -557,12 +557,12 @@ class CopyJobCliIT {
     void verifyAllWhereEveryFailureIsNoKeyExits1() throws Exception {
         encryptedToRecipientsOnly();
 
-        Cli.Result r = cli.run("-c", "config.yaml", "verify", "--all");
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "--all", "--deep"); // without --deep: stored bytes only, ok
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.out()).contains("0 of 2 backups verified, 2 failed (exit 1)").contains("on job 'nightly'");
         Files.delete(dir.resolve("offsite").resolve(files("offsite").stream().filter(f -> f.endsWith(".age")).findFirst().orElseThrow()));
-        Cli.Result mixed = cli.run("-c", "config.yaml", "verify", "--all");
+        Cli.Result mixed = cli.run("-c", "config.yaml", "verify", "--all", "--deep");
         assertThat(mixed.exit()).as("a user error and another failure: " + mixed).isEqualTo(2);
     }
 }
