@@ -275,7 +275,8 @@ final class VerifyCommand implements Callable<Integer> {
                     onlyIntegrity &= ex.status() == ExitStatus.INTEGRITY;
                     onlyUser &= ex.status() == ExitStatus.USER_ERROR;
                     String error = Redactor.redact(ex.getMessage());
-                    problems.add(error);
+                    // the mail lists the problems alone: each names its backup (an age error does not)
+                    problems.add(error.contains(e.key().key()) ? error : e.key().key() + ": " + error);
                     String tool = Notifications.toolOutput(ex);
                     if (!tool.isBlank()) {
                         toolOutput.append(toolOutput.length() == 0 ? "" : "\n").append(tool.strip());

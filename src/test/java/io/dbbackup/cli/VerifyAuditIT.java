@@ -142,6 +142,33 @@ class VerifyAuditIT {
         assertThat(body(mails[0])).contains("checksum mismatch");
     }
 
+    /** A failure whose own words do not name the backup (age's) is mailed with the backup's key in front of it. */
+    @Test
+    void theFailureMailNamesTheBackupThatFailed() throws Exception {
+        io.dbbackup.codec.age.AgeKeys.GeneratedKey key = io.dbbackup.codec.age.AgeKeys.generate();
+        Files.writeString(dir.resolve("key.txt"), key.identity() + "\n");
+        Files.setPosixFilePermissions(dir.resolve("key.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace(
+                "app: {engine: sqlite, path: app.db, compression: zstd}",
+                "app: {engine: sqlite, path: app.db, compression: zstd, encryption: {recipients: [" + key.recipient()
+                        + "], identity_file: key.txt}}"));
+        assertThat(at(BACKED_UP.plus(Duration.ofMinutes(5))).run("backup", "app").exit()).isZero();
+        Path artifact;
+        try (Stream<Path> s = Files.walk(dir.resolve("store/app"))) {
+            artifact = s.filter(p -> p.toString().endsWith(".age")).findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(artifact);
+        b[b.length / 2] ^= 0x01;
+        Files.write(artifact, b); // and a sidecar that matches the damage: only age's own check finds it
+        io.dbbackup.testkit.Shell.sh(artifact.getParent(), "sha256sum " + artifact.getFileName() + " > " + artifact.getFileName() + ".sha256");
+
+        Cli.Result r = at(BACKED_UP.plus(Duration.ofHours(1))).run("verify", "app", "--notify");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        MimeMessage[] mails = newMails(1);
+        assertThat(mails).hasSize(1);
+        assertThat(body(mails[0]).replaceAll("\\s+", " ")).contains("app/" + artifact.getFileName() + ": age payload is corrupt");
+    }
+
     @Test
     void aJobWithoutBackupsIsAFailureOfTheAudit() throws Exception {
         Files.walk(dir.resolve("store/other")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
