@@ -620,7 +620,7 @@ final class YamlSection implements ConfigSection {
 
     @Override
     public void unreadableSecretFile(String key, String message) {
-        problems.secretProblem(at(key), value(key).orElse(keyNode(key)), at(key) + ": " + message);
+        unreadFile(key, message);
     }
 
     @Override
@@ -634,8 +634,8 @@ final class YamlSection implements ConfigSection {
     }
 
     /**
-     * A file {@code key} names that cannot be read here, needed only by some work (an encryption's recipients): an
-     * error, or, when the config defers secrets, the problem that work will raise ({@link Problems#secretProblem}).
+     * A file {@code key} names that cannot be read here, needed only by some work (an encryption's recipients, an SSH
+     * key): an error, or, when the config defers secrets, the problem that work will raise ({@link Problems#secretProblem}).
      */
     String unreadFile(String key, String message) {
         return problems.secretProblem(at(key), value(key).orElse(keyNode(key)), at(key) + ": " + message);
