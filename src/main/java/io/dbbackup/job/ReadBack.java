@@ -42,12 +42,31 @@ final class ReadBack {
                         + job.name() + " " + key.fileName() + "' reads it", "job", job.name(), "key", key.key());
                 throw e;
             }
+            if (e.status() == ExitStatus.USER_ERROR && storedBytesInstead(job, store, key, e)) {
+                return;
+            }
             if (soundOnASecondRead(job, store, key, ctx, e)) {
                 return;
             }
             discard(job, store, key, "that failed verification");
             throw e;
         }
+    }
+
+    /**
+     * The read-back could not run here (e.g. this JVM has no heap for the scrypt of a passphrase backup): no finding
+     * about the backup, which is never removed for a check that could not run. Its stored bytes are checked against the
+     * sidecar instead, and it is kept with a warning when they match; false when they do not (then it is damage).
+     */
+    private boolean storedBytesInstead(JobConfig job, Store store, BackupKey key, DbBackupException why) {
+        try {
+            verifyStoredBytes(job, store, key);
+        } catch (IOException | DbBackupException again) {
+            return false;
+        }
+        ws.log().warn("the read-back could not decode the backup here: " + why.getMessage() + "; its stored bytes match the "
+                + "checksum, so it is kept", "job", job.name(), "key", key.key());
+        return true;
     }
 
     /**

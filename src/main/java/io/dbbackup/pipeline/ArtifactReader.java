@@ -173,18 +173,32 @@ public final class ArtifactReader {
         } catch (SourceReadException | IntegrityException e) {
             raw.close();
             throw e;
-        } catch (IOException e) {
-            // the header did not decode: find out whether the bytes are corrupt or merely not what the key says
-            try {
-                verifying.drain();
-            } catch (IntegrityException mismatch) {
-                raw.close();
-                throw mismatch;
+        } catch (java.io.InterruptedIOException e) {
+            if (!(e instanceof java.net.SocketTimeoutException)) {
+                raw.close(); // a signal or a timeout stopped the decoder's start (scrypt): no finding about the bytes
+                throw e;
             }
-            raw.close();
-            throw new IntegrityException(key.key() + " does not decode as " + key.compression().id() + ": " + e.getMessage(), e);
+            throw undecodable(key, verifying, raw, e);
+        } catch (RuntimeException e) {
+            raw.close(); // e.g. scrypt's memory: this JVM cannot open it; the store's stream must not stay open
+            throw e;
+        } catch (IOException e) {
+            throw undecodable(key, verifying, raw, e);
         }
         return new Decoded(decoded, verifying, key, raw);
+    }
+
+    /** The header did not decode: whether the bytes are corrupt (the digest fails) or merely not what the key says. */
+    private static IOException undecodable(BackupKey key, VerifyingInputStream verifying, InputStream raw, IOException e)
+            throws IOException {
+        try {
+            verifying.drain();
+        } catch (IntegrityException mismatch) {
+            raw.close();
+            throw mismatch;
+        }
+        raw.close();
+        return new IntegrityException(key.key() + " does not decode as " + key.compression().id() + ": " + e.getMessage(), e);
     }
 
     /** Reads the whole artifact, checking digest and decodability; returns the decoded size. */

@@ -58,7 +58,7 @@ public final class AgeEncryptor implements Encryptor {
         ScryptRecipientStanzaWriter writer = new ScryptRecipientStanzaWriter(passphrase.getBytes(StandardCharsets.UTF_8), workFactor);
         // before anything is dumped or written: a heap too small for scrypt is a user error, not an OutOfMemoryError
         // half-way through the upload
-        ScryptMemory.require(workFactor, ScryptRecipientStanzaWriter.what(workFactor), true);
+        ScryptMemory.requireCapacity(workFactor, ScryptRecipientStanzaWriter.what(workFactor), true);
         return new AgeEncryptor(List.of(writer), "age (passphrase)");
     }
 

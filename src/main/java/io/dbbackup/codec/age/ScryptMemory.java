@@ -22,15 +22,68 @@ public final class ScryptMemory {
         return 128L * 8 << workFactor;
     }
 
-    /** The heap this JVM may still take: its max heap less what is in use (after a collection when that is short). */
+    /**
+     * The heap scrypt's array really takes at {@code workFactor}: its bytes, plus a quarter under G1, whose 4 MiB chunks
+     * (plus an array header) each fill one more region than their size.
+     */
+    static long footprint(int workFactor) {
+        long bytes = bytesNeeded(workFactor);
+        return g1() ? bytes + bytes / 4 : bytes;
+    }
+
+    private static boolean g1() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .anyMatch(b -> b.getName().startsWith("G1"));
+    }
+
+    /**
+     * The most this JVM can ever give scrypt's array: the old generation's max when the heap has one of its own (the
+     * launcher's serial collector puts large arrays there at once, and the young generation is a third of the heap),
+     * else the max heap.
+     */
+    static long capacity() {
+        long max = Runtime.getRuntime().maxMemory();
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getName().equals("Tenured Gen")
+                    && pool.getUsage().getMax() > 0) {
+                return Math.min(max, pool.getUsage().getMax());
+            }
+        }
+        return max;
+    }
+
+    /** What the JVM may still give: {@link #capacity} less what is in use (after a collection when that is short). */
     static long available(long needed) {
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long free = free();
         if (free < needed + MARGIN) {
             System.gc(); // what is in use includes garbage: count only what a collection leaves
-            free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+            free = free();
         }
         return free;
+    }
+
+    private static long free() {
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getName().equals("Tenured Gen")
+                    && pool.getUsage().getMax() > 0) {
+                return capacity() - pool.getUsage().getUsed();
+            }
+        }
+        Runtime rt = Runtime.getRuntime();
+        return capacity() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /**
+     * Before anything is dumped or written: whether this JVM can ever hold scrypt's array at {@code workFactor} (its
+     * capacity, not what is free now: another job's scrypt may hold it for a second; the exact check runs when this
+     * one's turn comes, {@link #require}).
+     */
+    static void requireCapacity(int workFactor, String what, boolean lower) {
+        long needed = footprint(workFactor);
+        if (capacity() >= needed + MARGIN) {
+            return;
+        }
+        throw shortfall(workFactor, what, lower, capacity());
     }
 
     /**
@@ -39,14 +92,18 @@ public final class ScryptMemory {
      * (it is for new backups, not for opening one).
      */
     static void require(int workFactor, String what, boolean lower) {
-        long needed = bytesNeeded(workFactor);
+        long needed = footprint(workFactor);
         long available = available(needed);
         if (available >= needed + MARGIN) {
             return;
         }
-        throw DbBackupException.user(what + " needs " + mib(needed) + " of memory for scrypt, but this JVM can take only "
-                + mib(Math.max(0, available)) + " more (max heap " + mib(Runtime.getRuntime().maxMemory()) + "): "
-                + advice(workFactor) + (lower ? ", or lower encryption.scrypt_work_factor" : ""));
+        throw shortfall(workFactor, what, lower, available);
+    }
+
+    private static DbBackupException shortfall(int workFactor, String what, boolean lower, long available) {
+        return DbBackupException.user(what + " needs " + mib(bytesNeeded(workFactor)) + " of memory for scrypt, but this JVM "
+                + "can take only " + mib(Math.max(0, available)) + " more (max heap " + mib(Runtime.getRuntime().maxMemory())
+                + "): " + advice(workFactor) + (lower ? ", or lower encryption.scrypt_work_factor" : ""));
     }
 
     /**
@@ -56,7 +113,7 @@ public final class ScryptMemory {
     public static Optional<String> warning(int workFactor) {
         long needed = bytesNeeded(workFactor);
         long max = Runtime.getRuntime().maxMemory();
-        if (max >= needed + MARGIN) {
+        if (capacity() >= footprint(workFactor) + MARGIN) {
             return Optional.empty();
         }
         return Optional.of("scrypt_work_factor " + workFactor + " needs " + mib(needed) + " of memory, more than this JVM's"
@@ -64,7 +121,8 @@ public final class ScryptMemory {
     }
 
     private static String advice(int workFactor) {
-        return io.dbbackup.core.Heap.advice((bytesNeeded(workFactor) + (256L << 20)) >> 20);
+        // twice the array: the launcher's old generation is two thirds of the heap, G1 wastes a quarter; and room for the rest
+        return io.dbbackup.core.Heap.advice((2 * bytesNeeded(workFactor) + (256L << 20)) >> 20);
     }
 
     static String mib(long bytes) {
