@@ -138,7 +138,8 @@ final class WatchedHttpClient implements SdkHttpClient {
                 return r;
             } catch (IOException | RuntimeException e) {
                 // the socket's read timeout (set to the stall timeout) is the same stall, seen by the reading side
-                if (stalled || e instanceof java.net.SocketTimeoutException) {
+                // (not a connect timeout: no byte could move yet; the SDK retries that on a new connection, as before)
+                if (stalled || e instanceof java.net.SocketTimeoutException && !connectTimeout(e)) {
                     throw stalled(e);
                 }
                 throw e;
@@ -146,6 +147,10 @@ final class WatchedHttpClient implements SdkHttpClient {
                 watched.remove(this);
                 byThread.remove(me, this);
             }
+        }
+
+        private static boolean connectTimeout(Throwable e) {
+            return e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connect timed out");
         }
 
         private StalledException stalled(Throwable e) {
