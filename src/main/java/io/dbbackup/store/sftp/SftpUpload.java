@@ -52,6 +52,9 @@ final class SftpUpload implements Upload {
         // a cancellation (SIGTERM, the job's timeout) on a stalled session: the writer waits for acknowledgements and the
         // abort for its close and remove, each up to 'timeout'; cut the connection, the abort removes over a new one
         ctx.cancellation().onCancel(() -> {
+            if (settled) {
+                return; // committed or aborted long ago (a copy job's earlier backups): nothing to cut, no thread
+            }
             Thread cutter = new Thread(() -> {
                 try {
                     Thread.sleep(CUT_AFTER_MILLIS);
