@@ -1,7 +1,6 @@
 package io.dbbackup.job;
 
 import io.dbbackup.codec.Decryptor;
-import io.dbbackup.codec.VerifyingInputStream;
 import io.dbbackup.codec.WrongKeyException;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
@@ -13,7 +12,6 @@ import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
 
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * A job's {@code verify}, right after a backup landed (a dump, or a copy job's copy): the stored object read back and
@@ -163,10 +161,7 @@ final class ReadBack {
      * Stored bytes that do not match are damage, and fail as such.
      */
     private void keyIsNotARecipients(JobConfig job, Store store, BackupKey key, Exception wrongKey) throws IOException {
-        String expected = new ArtifactReader(store).expectedSha256(key);
-        try (InputStream raw = store.open(key.key()); VerifyingInputStream in = new VerifyingInputStream(raw, expected, key.key())) {
-            in.drain();
-        }
+        new ArtifactReader(store).verifyStored(key, null);
         ws.log().warn("the job's identity does not open the backup just stored: it is not the secret key of any of the "
                 + "recipients the backup is encrypted to (a key rotated on one side only?); its stored bytes match the "
                 + "checksum, so it is kept, but nothing here checked that it decrypts: restoring it needs the secret key of "
@@ -175,11 +170,8 @@ final class ReadBack {
 
     /** No identity on this machine (the point of recipients): check the stored bytes against the sidecar only. */
     private void verifyStoredBytes(JobConfig job, Store store, BackupKey key) throws IOException {
-        String expected = new ArtifactReader(store).expectedSha256(key);
-        try (InputStream raw = store.open(key.key()); VerifyingInputStream in = new VerifyingInputStream(raw, expected, key.key())) {
-            in.drain();
-            ws.log().info("backup verified (stored bytes only: no identity here to decrypt it)", "job", job.name(),
-                    "key", key.key(), "bytes", in.count());
-        }
+        long bytes = new ArtifactReader(store).verifyStored(key, null);
+        ws.log().info("backup verified (stored bytes only: no identity here to decrypt it)", "job", job.name(),
+                "key", key.key(), "bytes", bytes);
     }
 }

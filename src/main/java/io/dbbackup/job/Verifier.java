@@ -142,19 +142,8 @@ public final class Verifier {
      */
     private Result storedBytesOnly(JobConfig job, Catalog catalog, BackupKey k, String sha, OperationContext ctx) {
         long storedBytes;
-        try (InputStream raw = catalog.store(job).open(k.key());
-             io.dbbackup.codec.VerifyingInputStream in = new io.dbbackup.codec.VerifyingInputStream(raw, sha, k.key())) {
-            if (ctx != null) {
-                ctx.cancellation().onCancel(() -> {
-                    try {
-                        raw.close();
-                    } catch (IOException | RuntimeException ignored) {
-                        // the read fails either way
-                    }
-                });
-            }
-            ArtifactReader.drain(in, ctx == null ? null : ctx.cancellation());
-            storedBytes = in.count();
+        try {
+            storedBytes = new ArtifactReader(catalog.store(job)).verifyStored(k, ctx == null ? null : ctx.cancellation());
         } catch (IOException e) {
             throw Failures.map("verification of " + k.key() + " failed", e);
         }

@@ -212,11 +212,27 @@ public final class ArtifactReader {
      */
     public long verify(BackupKey key, Decryptor decryptor, io.dbbackup.spi.Cancellation cancellation) throws IOException {
         try (Decoded in = open(key, decryptor, true)) {
-            if (cancellation != null) {
-                cancellation.onCancel(in::abortRead);
-            }
             return drain(in, cancellation);
         }
+    }
+
+    /**
+     * The stored bytes alone checked against the sidecar, not decoded (an encrypted backup with no key here to open
+     * it); returns how many there are. Stopped by {@code cancellation} (may be null) as {@link #verify} is.
+     */
+    public long verifyStored(BackupKey key, io.dbbackup.spi.Cancellation cancellation) throws IOException {
+        try (Decoded in = open(key, null, false)) {
+            drain(in, cancellation);
+            return in.storedBytes();
+        }
+    }
+
+    /** {@code in} to its end, stopped by {@code cancellation} even while a read waits on a stalled connection. */
+    private static long drain(Decoded in, io.dbbackup.spi.Cancellation cancellation) throws IOException {
+        if (cancellation != null) {
+            cancellation.onCancel(in::abortRead);
+        }
+        return drain((InputStream) in, cancellation);
     }
 
     /** Reads {@code in} to its end and returns how many bytes it gave. */

@@ -71,15 +71,7 @@ class StoreStallSignalIT {
         String bucket = "stall-" + UUID.randomUUID().toString().substring(0, 8);
         admin.createBucket(b -> b.bucket(bucket));
         try (StallingRelay relay = new StallingRelay(s3.endpoint(), true, 7_000_000, 1)) {
-            writeConfig(SLOW_DUMP, """
-                        type: s3
-                        endpoint: %s
-                        bucket: %s
-                        path_style: true
-                        access_key_env: S3_ACCESS
-                        secret_key_env: S3_SECRET
-                        part_size: 5MiB
-                    """.formatted(relay.uri(), bucket), "backup", "slow");
+            writeConfig(SLOW_DUMP, s3Store(relay.uri(), bucket));
             Exit e = terminateWhen(Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey()),
                     () -> relay.stalled() > 0, "backup", "slow");
             assertThat(e.code).as(e.toString()).isEqualTo(143);
@@ -102,7 +94,7 @@ class StoreStallSignalIT {
                             endpoint: %s/%s
                             account_key_env: AZ_KEY
                             block_size: 4MiB
-                        """.formatted(AzuriteServer.ACCOUNT, container, relay.uri(), AzuriteServer.ACCOUNT), "backup", "slow");
+                        """.formatted(AzuriteServer.ACCOUNT, container, relay.uri(), AzuriteServer.ACCOUNT));
                 Exit e = terminateWhen(Map.of("AZ_KEY", azurite.accountKey()), () -> relay.stalled() > 0, "backup", "slow");
                 assertThat(e.code).as(e.toString()).isEqualTo(143);
                 assertThat(e.ms).as("exits within seconds of SIGTERM: " + e).isLessThan(EXIT_WITHIN_MS);
@@ -124,8 +116,7 @@ class StoreStallSignalIT {
                         path: %s
                         key_file: %s
                         host_key_fingerprint: "%s"
-                    """.formatted(relay.uri().getPort(), ssh.user(), ssh.dataDir(), ssh.clientKey(), ssh.hostKeyFingerprint()),
-                    "backup", "slow");
+                    """.formatted(relay.uri().getPort(), ssh.user(), ssh.dataDir(), ssh.clientKey(), ssh.hostKeyFingerprint()));
             Exit e = terminateWhen(Map.of(), () -> relay.stalled() > 0, "backup", "slow");
             assertThat(e.code).as(e.toString()).isEqualTo(143);
             // an SFTP session is one connection: the temporary file is removed over a new one
@@ -138,15 +129,6 @@ class StoreStallSignalIT {
     void sigtermDuringAStalledVerifyReadExitsWithinSeconds() throws Exception {
         String bucket = "stallv-" + UUID.randomUUID().toString().substring(0, 8);
         admin.createBucket(b -> b.bucket(bucket));
-        String store = """
-                    type: s3
-                    endpoint: %s
-                    bucket: %s
-                    path_style: true
-                    access_key_env: S3_ACCESS
-                    secret_key_env: S3_SECRET
-                    part_size: 5MiB
-                """;
         Map<String, String> env = Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey());
         writeConfig("""
                 datasources:
@@ -154,7 +136,7 @@ class StoreStallSignalIT {
                     engine: fake
                     compression: none
                     command: [sh, -c, 'head -c 12000000 /dev/urandom']
-                """, store.formatted(s3.endpoint(), bucket), "backup", "slow");
+                """, s3Store(s3.endpoint(), bucket));
         Process made = startJar(env, "backup", "slow");
         assertThat(made.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(made.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
@@ -165,7 +147,7 @@ class StoreStallSignalIT {
                         engine: fake
                         compression: none
                         command: [sh, -c, 'exit 1']
-                    """, store.formatted(relay.uri(), bucket), "verify", "slow");
+                    """, s3Store(relay.uri(), bucket));
             Exit e = terminateWhen(env, () -> relay.stalled() > 0, "verify", "slow");
             assertThat(e.code).as(e.toString()).isEqualTo(143);
             assertThat(e.ms).as("exits within seconds of SIGTERM (15.7 s before): " + e).isLessThan(EXIT_WITHIN_MS);
@@ -181,15 +163,7 @@ class StoreStallSignalIT {
         String bucket = "stallt-" + UUID.randomUUID().toString().substring(0, 8);
         admin.createBucket(b -> b.bucket(bucket));
         try (StallingRelay relay = new StallingRelay(s3.endpoint(), true, 7_000_000, 1)) {
-            writeConfig(SLOW_DUMP, """
-                        type: s3
-                        endpoint: %s
-                        bucket: %s
-                        path_style: true
-                        access_key_env: S3_ACCESS
-                        secret_key_env: S3_SECRET
-                        part_size: 5MiB
-                    """.formatted(relay.uri(), bucket));
+            writeConfig(SLOW_DUMP, s3Store(relay.uri(), bucket));
             Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
                     .replace("retry: {max_attempts: 3, delay: 1s}", "timeout: 4s"));
             long t0 = System.nanoTime();
@@ -224,15 +198,7 @@ class StoreStallSignalIT {
                         engine: fake
                         compression: none
                         command: [sh, -c, 'head -c 12000000 /dev/urandom']
-                    """, """
-                        type: s3
-                        endpoint: %s
-                        bucket: %s
-                        path_style: true
-                        access_key_env: S3_ACCESS
-                        secret_key_env: S3_SECRET
-                        part_size: 5MiB
-                    """.formatted(relay.uri(), bucket));
+                    """, s3Store(relay.uri(), bucket));
             Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
                     .replace("retry: {max_attempts: 3, delay: 1s}", "verify: true"));
             Exit e = terminateWhen(Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey()),
@@ -251,7 +217,20 @@ class StoreStallSignalIT {
         }
     }
 
-    private void writeConfig(String datasources, String store, String... unused) throws Exception {
+    /** The stores' section of an S3 store at {@code endpoint} (s3proxy, or the relay in front of it). */
+    private static String s3Store(Object endpoint, String bucket) {
+        return """
+                type: s3
+                endpoint: %s
+                bucket: %s
+                path_style: true
+                access_key_env: S3_ACCESS
+                secret_key_env: S3_SECRET
+                part_size: 5MiB
+            """.formatted(endpoint, bucket);
+    }
+
+    private void writeConfig(String datasources, String store) throws Exception {
         Files.writeString(dir.resolve("config.yaml"), datasources + """
                 stores:
                   remote:
