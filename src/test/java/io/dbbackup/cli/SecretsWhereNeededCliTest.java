@@ -191,6 +191,39 @@ class SecretsWhereNeededCliTest {
     }
 
     @Test
+    void aNotifiersMissingCaFileFailsItsMailNotTheBackup() throws Exception {
+        Files.writeString(dir.resolve("ca.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                  mail:
+                    type: email
+                    smtp_host: 127.0.0.1
+                    smtp_port: 1
+                    tls: implicit
+                    ca_file: /nonexistent/smtp-ca.pem
+                    from: backups@example.com
+                    to: ops@example.com
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    notify: [{notifier: mail, on: always}]
+                """);
+        Cli.Result validate = cli.run("-c", "ca.yaml", "config", "validate");
+        assertThat(validate.exit()).as(validate.toString()).isEqualTo(1);
+        assertThat(validate.err()).contains("ca.yaml:11:14: error: notifications.mail.ca_file: cannot read /nonexistent/smtp-ca.pem (no such file)");
+
+        Cli.Result r = cli.run("-c", "ca.yaml", "backup", "app");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("notification failed (the backup result is unchanged)")
+                .contains("cannot read ca_file /nonexistent/smtp-ca.pem (no such file)");
+        assertThat(storeFiles()).anyMatch(f -> f.matches("app/app-\\d{8}-\\d{6}\\.sqlite\\.gz"));
+    }
+
+    @Test
     void aRestoreOrSyncIntoADatasourceWhoseSecretIsMissingStopsBeforeReadingTheBackup() throws Exception {
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "shop", "--auto-confirm");

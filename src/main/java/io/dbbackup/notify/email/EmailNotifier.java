@@ -102,6 +102,10 @@ final class EmailNotifier implements Notifier {
 
     /** Trusts exactly the certificates in {@code ca_file} (a private CA or a self-signed server). */
     private SSLSocketFactory socketFactory() throws IOException {
+        if (!Files.isReadable(settings.caFile())) {
+            throw new IOException("cannot read ca_file " + settings.caFile() + (Files.exists(settings.caFile())
+                    ? " (permission denied)" : " (no such file)"));
+        }
         try (InputStream in = Files.newInputStream(settings.caFile())) {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);

@@ -57,7 +57,8 @@ public final class EmailNotifierProvider implements NotifierProvider {
         String prefix = s.string("subject_prefix").orElse(DEFAULT_SUBJECT_PREFIX);
         Path caFile = s.path("ca_file").orElse(null);
         if (caFile != null && !Files.isReadable(caFile)) {
-            s.error("ca_file", "cannot read " + caFile);
+            // as the notifier's password_file: a mount gone missing fails this notifier's mail, never the backups
+            s.unreadableSecretFile("ca_file", "cannot read " + caFile + (Files.exists(caFile) ? " (permission denied)" : " (no such file)"));
         }
         if (caFile != null && tls == TlsMode.NONE) {
             s.warn("ca_file", "is ignored: TLS is off for this server");
