@@ -40,6 +40,8 @@ final class ConfigCommand implements Runnable {
         public Integer call() {
             Workspace ws = parent.root.workspace(jobs.isEmpty());
             var c = ws.config();
+            c.warnings().stream().filter(w -> w.message().equals(io.dbbackup.config.ConfigLoader.NO_JOBS))
+                    .forEach(w -> ws.log().warn(w.format())); // the other commands leave it out
             boolean json = parent.root.logFormat == io.dbbackup.core.Log.Format.JSON;
             int errors = 0;
             Set<String> seen = new LinkedHashSet<>(); // the unresolved secrets of the named jobs, as their config lines

@@ -49,6 +49,11 @@ public final class ConfigLoader {
 
     private final ProviderLookup plugins;
     private final Map<String, String> env;
+    /**
+     * The warning of a file without jobs: {@code config validate} says it; the other commands do not (a file for
+     * {@code inspect} or {@code sync} has none, and every {@code --all} fails on it with its own error).
+     */
+    public static final String NO_JOBS = "no jobs are defined: nothing will be backed up";
     private final boolean deferSecrets;
 
     public ConfigLoader(ProviderLookup plugins, Map<String, String> env) {
@@ -150,7 +155,7 @@ public final class ConfigLoader {
             }
         }
         if (jobs.isEmpty() && !problems.hasErrors()) {
-            problems.warn(root, "no jobs are defined: nothing will be backed up");
+            problems.warn(root, NO_JOBS);
         }
         List<Problem> all = problems.sorted();
         if (problems.hasErrors()) {

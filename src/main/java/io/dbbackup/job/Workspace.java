@@ -58,7 +58,7 @@ public final class Workspace {
     private static Workspace load(Path file, String label, Map<String, String> env, Clock clock, Log log,
                                   ConfigLoader loader) {
         Config config = loader.load(file, label);
-        config.warnings().forEach(w -> log.warn(w.format()));
+        config.warnings().stream().filter(w -> !w.message().equals(ConfigLoader.NO_JOBS)).forEach(w -> log.warn(w.format()));
         String tmp = env.getOrDefault("DBBACKUP_TMPDIR", System.getProperty("java.io.tmpdir"));
         return new Workspace(config, clock, log, Path.of(tmp));
     }

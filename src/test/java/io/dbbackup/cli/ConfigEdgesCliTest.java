@@ -22,7 +22,8 @@ class ConfigEdgesCliTest {
     /**
      * Finding 2: with no jobs, {@code backup --all} exited 1 while {@code prune --all}, {@code verify --all}, {@code check
      * --all} and {@code list --all} exited 0 ("0 of 0 ..."): a schedule running them on a config whose jobs were lost looked
-     * healthy. Every {@code --all} now fails the same way; {@code config validate} warns (a config for inspect/sync only).
+     * healthy. Every {@code --all} now fails the same way; {@code config validate} warns, the other commands do not (a config
+     * for inspect/sync only).
      */
     @Test
     void everyVerbOfAllJobsFailsTheSameWayOnAConfigWithoutJobs() throws Exception {
@@ -50,6 +51,10 @@ class ConfigEdgesCliTest {
             assertThat(validate.exit()).as(validate.toString()).isZero();
             assertThat(validate.err()).contains("warning: no jobs are defined: nothing will be backed up");
             assertThat(validate.out()).contains("ok (1 datasources, 1 stores, 0 notifications, 0 jobs)");
+            Cli.Result inspect = cli().run("-c", "config.yaml", "inspect", "app"); // a file for inspect/sync: no warning
+            assertThat(inspect.exit()).as(inspect.toString()).isZero();
+            assertThat(inspect.err()).doesNotContain("no jobs are defined");
+            assertThat(inspect.out()).contains("app");
         }
         assertThat(dir.resolve("store")).doesNotExist();
     }
