@@ -286,8 +286,12 @@ class MySqlEngineIT {
             }
             return id;
         });
-        Thread.sleep(300);
-        MySqlEngine e = new MySqlEngine(settings(MySqlFlavor.MARIADB, Scope.one("busy"), server.password(), List.of("--where=SLEEP(0.001)=0"), List.of()));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (commits.get() < 10 && System.nanoTime() < until && !writer.isDone()) { // the writer is up (slow on a loaded box)
+            Thread.sleep(20);
+        }
+        assertThat(commits.get()).as("the writer committed before the dump").isGreaterThanOrEqualTo(10);
+        MySqlEngine e = new MySqlEngine(settings(MySqlFlavor.MARIADB, Scope.one("busy"), server.password(), List.of("--where=SLEEP(0.003)=0"), List.of())); // ~1.5 s: room for the writer on a loaded box
         int before = commits.get();
         byte[] sql = dump(e);
         int during = commits.get() - before;
