@@ -8,6 +8,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.WalFileName;
 import io.dbbackup.core.WalKey;
+import io.dbbackup.core.WalSegmentHeader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.WalTransfer;
 import io.dbbackup.spi.Engine;
@@ -182,6 +183,10 @@ public final class WalArchive {
                     + ", SHA-256 " + existing.get(0).sha256() + "; this file has " + sha + "): refusing to overwrite archived WAL."
                     + " Is another cluster archiving into " + folder + "?");
         }
+        WalSegmentHeader.mismatch(wal, firstBytes(file), size(file)).ifPresent(why -> {
+            throw DbBackupException.integrity(file + " is not WAL file " + name + ": " + why + "; not archived (recovery "
+                    + "would take it for the end of the WAL)");
+        });
         Encryptor encryptor = Encryption.encryptor(job);
         WalKey key = new WalKey(folder, wal, sha, job.compression(), encryptor != null);
         try (Workspace.Operation op = ws.operation("wal-push"); InputStream in = content.open()) {
@@ -219,6 +224,14 @@ public final class WalArchive {
             try (OutputStream out = Files.newOutputStream(Files.createFile(temp,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
                 bytes = WalTransfer.fetch(store, key, decryptor, out);
+            }
+            byte[] first = firstBytes(temp);
+            Optional<String> wrong = WalSegmentHeader.mismatch(wal, first, bytes)
+                    .or(() -> WalSegmentHeader.otherSystem(wal, first, pgControlBeside(destination)));
+            if (wrong.isPresent()) {
+                throw DbBackupException.integrity(key.key() + " is not WAL file " + name + " of this cluster: " + wrong.get()
+                        + " (its content matches the SHA-256 in its name, so it was archived under the wrong name or from "
+                        + "another cluster): not written to " + destination);
             }
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return new Fetched(key, bytes);
@@ -317,6 +330,32 @@ public final class WalArchive {
 
         InputStream open() throws IOException {
             return Files.newInputStream(file);
+        }
+    }
+
+    /** The first bytes of {@code file}, as many as a WAL segment header takes (fewer when it is shorter). */
+    private static byte[] firstBytes(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(WalSegmentHeader.LENGTH);
+        } catch (IOException e) {
+            throw DbBackupException.system("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The start of {@code global/pg_control} of the data directory whose {@code pg_wal} {@code destination} is in (where
+     * PostgreSQL's restore_command writes), holding its system identifier; empty elsewhere.
+     */
+    private static byte[] pgControlBeside(Path destination) {
+        Path walDir = destination.toAbsolutePath().normalize().getParent();
+        if (walDir == null || walDir.getFileName() == null || !walDir.getFileName().toString().equals("pg_wal")
+                || walDir.getParent() == null) {
+            return new byte[0];
+        }
+        try (InputStream in = Files.newInputStream(walDir.getParent().resolve("global/pg_control"))) {
+            return in.readNBytes(8);
+        } catch (IOException e) {
+            return new byte[0]; // not a data directory: nothing to compare with
         }
     }
 
