@@ -279,6 +279,12 @@ class WalArchiveCliTest {
         assertThatThrownBy(() -> RecoveryTargets.of(null, null, "immediate")).hasMessageContaining("not supported");
         assertThat(RecoveryTargets.of(null, null, null)).isNull();
         assertThat(RecoveryTargets.of(null, null, "latest").isLatest()).isTrue();
+        assertThat(RecoveryTargets.of(null, null, null, null)).isNull();
+        assertThat(RecoveryTargets.of("2026-03-10T14:30:00Z", null, null, "Current").timeline()).isEqualTo("current");
+        assertThat(RecoveryTargets.of(null, null, "latest", "3").toString()).isEqualTo("latest on timeline 3");
+        assertThat(RecoveryTargets.of(null, "0/1", null, null).followsNewestTimeline()).isTrue();
+        assertThatThrownBy(() -> RecoveryTargets.of(null, null, null, "current")).hasMessageContaining("add --target-time");
+        assertThatThrownBy(() -> RecoveryTargets.of(null, null, "latest", "0")).hasMessageContaining("not latest, current or a timeline number");
         assertThat(io.dbbackup.job.ShellWords.join(List.of("/usr/bin/java", "-jar", "/opt/it's here/x.jar", "%f")))
                 .isEqualTo("/usr/bin/java -jar '/opt/it'\\''s here/x.jar' %f");
     }

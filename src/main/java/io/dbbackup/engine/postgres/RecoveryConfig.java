@@ -41,7 +41,7 @@ final class RecoveryConfig {
         if (!target.isLatest()) {
             l.add("recovery_target_action = 'promote'");
         }
-        l.add("recovery_target_timeline = 'latest'");
+        l.add("recovery_target_timeline = " + quote(target.timeline()));
         return l;
     }
 

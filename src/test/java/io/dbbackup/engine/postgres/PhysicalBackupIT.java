@@ -360,14 +360,14 @@ class PhysicalBackupIT {
                 Long.parseLong(segmentWithAAndB.substring(16), 16) - 1);
         Path other = archivedObject(previous);
         Path misnamed = obj.resolveSibling(other.getFileName().toString().replace(previous, segmentWithAAndB));
-        Path saved = c.work.resolve("saved-" + obj.getFileName());
-        Files.move(obj, saved);
-        Files.copy(other, misnamed);
+        byte[] original = Files.readAllBytes(obj);
+        Files.move(obj, misnamed); // renamed and rewritten in place: the file keeps its owner (postgres)
+        Files.write(misnamed, Files.readAllBytes(other));
         try {
             assertRecoveryStops("misnamed-latest", "is not WAL file " + segmentWithAAndB, "--target", "latest");
         } finally {
-            Files.delete(misnamed);
-            Files.move(saved, obj);
+            Files.write(misnamed, original);
+            Files.move(misnamed, obj);
         }
     }
 
