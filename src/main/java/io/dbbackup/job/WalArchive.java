@@ -218,6 +218,7 @@ public final class WalArchive {
         WalKey key = found.get(0);
         Decryptor decryptor = key.encrypted() ? Encryption.required(key.key(), job, keys, ws.log()) : null;
         Path dir = destination.toAbsolutePath().getParent();
+        removeAbandonedTemporaries(dir, destination.getFileName().toString());
         Path temp = dir.resolve("." + destination.getFileName() + ".dbbackup-" + UUID.randomUUID());
         try {
             long bytes;
@@ -243,6 +244,25 @@ public final class WalArchive {
             } catch (IOException ignored) {
                 // best effort: a dot-file PostgreSQL never reads
             }
+        }
+    }
+
+    /**
+     * The temporary files of earlier fetches into {@code name} that were killed before they could remove them (SIGKILL,
+     * or PostgreSQL shutting down during a fetch: the JVM exits without running the cleanup), 16 MiB each in pg_wal,
+     * which PostgreSQL never removes. PostgreSQL runs one restore_command at a time; one an hour old is nobody's.
+     */
+    private static void removeAbandonedTemporaries(Path dir, String name) {
+        String prefix = "." + name + ".dbbackup-";
+        java.time.Instant cutoff = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : s) {
+                if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the fetch itself does not depend on it
         }
     }
 

@@ -131,7 +131,14 @@ class WalArchiveCliTest {
             assertThat(run("wal-push", "--job", "phys", "--ahead", "0", f.toString(), segment(i)).exit()).isZero();
         }
         Path dest = dir.resolve("pgdata/pg_wal/RECOVERYXLOG");
+        // what fetches killed before their cleanup left (PostgreSQL stopped during a fetch): gone once an hour old
+        Path abandoned = Files.write(pgWal.resolve(".RECOVERYXLOG.dbbackup-0b7e0e52-killed"), new byte[1 << 20]);
+        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+        Path running = Files.write(pgWal.resolve(".RECOVERYXLOG.dbbackup-5d1c2a77-running"), new byte[10]);
         assertThat(run("wal-fetch", "--job", "phys", segment(2), "pg_wal/RECOVERYXLOG").exit()).isZero();
+        assertThat(abandoned).doesNotExist();
+        assertThat(running).exists();
+        Files.delete(running);
         assertThat(Files.readAllBytes(dest)).isEqualTo(Files.readAllBytes(pgWal.resolve(segment(2))));
         Files.delete(dest);
 
