@@ -16,6 +16,28 @@ final class RecoveryTargets {
 
     /** Null when none is given (a plain restore); more than one is a user error. */
     static RecoveryTarget of(String time, String lsn, String target) {
+        return of(time, lsn, target, null);
+    }
+
+    /** As {@link #of(String, String, String)}, along {@code timeline} ({@code --target-timeline}; null: latest). */
+    static RecoveryTarget of(String time, String lsn, String target, String timeline) {
+        RecoveryTarget t = target(time, lsn, target);
+        if (timeline == null) {
+            return t;
+        }
+        if (t == null) {
+            throw DbBackupException.user("--target-timeline is for point-in-time recovery: add --target-time, --target-lsn "
+                    + "or --target latest");
+        }
+        String tl = timeline.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!(tl.equals(RecoveryTarget.LATEST) || tl.equals(RecoveryTarget.CURRENT) || tl.matches("[1-9][0-9]{0,9}"))) {
+            throw DbBackupException.user("--target-timeline: '" + timeline + "' is not latest, current or a timeline number "
+                    + "such as 2");
+        }
+        return t.onTimeline(tl);
+    }
+
+    private static RecoveryTarget target(String time, String lsn, String target) {
         int given = (time != null ? 1 : 0) + (lsn != null ? 1 : 0) + (target != null ? 1 : 0);
         if (given > 1) {
             throw DbBackupException.user("give one of --target-time, --target-lsn and --target latest");

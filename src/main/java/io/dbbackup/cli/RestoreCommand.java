@@ -74,6 +74,11 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "latest", description = "latest: recover to the end of the archived WAL; needs --pgdata.")
     String target;
 
+    @Option(names = "--target-timeline", paramLabel = "TIMELINE",
+            description = "With a target: latest (default: the newest timeline in the archive, as PostgreSQL), current "
+                    + "(the base backup's timeline: not one a restored copy created since) or a timeline number.")
+    String targetTimeline;
+
     @Option(names = {"-T", "--tablespace-mapping"}, paramLabel = "OLDDIR=NEWDIR",
             description = "Physical backups: restore the tablespace the server kept at OLDDIR (or the one with OID "
                     + "OLDDIR) into NEWDIR (empty or missing) instead; repeatable. Without it each tablespace goes where "
@@ -98,7 +103,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecoveryTarget recovery = RecoveryTargets.of(targetTime, targetLsn, target);
+        RecoveryTarget recovery = RecoveryTargets.of(targetTime, targetLsn, target, targetTimeline);
         if (localCopy.given() && key != null) {
             throw DbBackupException.user("--from-file names the backup to restore: no KEY with it");
         }
@@ -106,7 +111,7 @@ final class RestoreCommand implements Callable<Integer> {
             return restoreFiles(recovery);
         }
         if (recovery != null || dbbackupCommand != null || !tablespaceMappings.isEmpty()) {
-            throw DbBackupException.user("--target-time, --target-lsn, --target, --tablespace-mapping and --dbbackup-command are for physical "
+            throw DbBackupException.user("--target-time, --target-lsn, --target, --target-timeline, --tablespace-mapping and --dbbackup-command are for physical "
                     + "restores: add --pgdata DIR");
         }
         Workspace ws = workspace();

@@ -102,6 +102,7 @@ public final class PhysicalRestorer {
         checkEmpty(dir);
         Catalog catalog = new Catalog(ws);
         BackupKey key = choose(catalog, job, r.key(), r.target());
+        warnOfNewerTimelines(catalog, job, key, r.target());
         Map<String, Path> tablespaces = tablespaceFolders(engine, catalog, job, key, r.tablespaceMapping(), dir);
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
         String walFetch = r.target() == null ? null : walFetchCommand(job, r);
@@ -277,6 +278,37 @@ public final class PhysicalRestorer {
         }
         throw DbBackupException.user("no base backup of job '" + job.name() + "' ended before the target " + target
                 + " (oldest: " + entries.get(entries.size() - 1).key().fileName() + ")");
+    }
+
+    /**
+     * Recovery along the newest timeline (PostgreSQL's default) follows a timeline that a promoted restore archiving into
+     * this job created after the backup — the right history when that restore became the cluster, the wrong one when it
+     * was a test or a clone beside a source that went on. Which one, only the user knows: the restore names the newest
+     * timeline (as PostgreSQL finds it: the history files after the backup's, one by one) and the option that stays.
+     */
+    private void warnOfNewerTimelines(Catalog catalog, JobConfig job, BackupKey key, RecoveryTarget target) {
+        if (target == null || !target.followsNewestTimeline()) {
+            return;
+        }
+        try {
+            long backup = catalog.facts(job, key).get("timeline").map(Long::parseLong).orElse(0L);
+            if (backup <= 0) {
+                return;
+            }
+            WalArchive archive = new WalArchive(ws);
+            long newest = backup;
+            while (archive.isArchived(job, String.format("%08X.history", newest + 1))) {
+                newest++;
+            }
+            if (newest > backup) {
+                ws.log().warn("the WAL archive holds timeline " + newest + ", newer than the backup's timeline " + backup
+                        + " (a restore that was promoted and archives into this job made it): recovery follows it to the "
+                        + "target. If that timeline is a test restore's or a clone's and not the history wanted, restore with "
+                        + "--target-timeline current (stays on timeline " + backup + ")", "key", key.key());
+            }
+        } catch (RuntimeException e) {
+            ws.log().debug("timelines in the archive not checked", "error", String.valueOf(e.getMessage()));
+        }
     }
 
     static boolean endsBefore(Catalog.Facts f, RecoveryTarget target) {

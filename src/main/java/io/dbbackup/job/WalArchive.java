@@ -8,6 +8,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.WalFileName;
 import io.dbbackup.core.WalKey;
+import io.dbbackup.core.WalSegmentHeader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.WalTransfer;
 import io.dbbackup.spi.Engine;
@@ -182,6 +183,10 @@ public final class WalArchive {
                     + ", SHA-256 " + existing.get(0).sha256() + "; this file has " + sha + "): refusing to overwrite archived WAL."
                     + " Is another cluster archiving into " + folder + "?");
         }
+        WalSegmentHeader.mismatch(wal, firstBytes(file), size(file)).ifPresent(why -> {
+            throw DbBackupException.integrity(file + " is not WAL file " + name + ": " + why + "; not archived (recovery "
+                    + "would take it for the end of the WAL)");
+        });
         Encryptor encryptor = Encryption.encryptor(job);
         WalKey key = new WalKey(folder, wal, sha, job.compression(), encryptor != null);
         try (Workspace.Operation op = ws.operation("wal-push"); InputStream in = content.open()) {
@@ -213,12 +218,21 @@ public final class WalArchive {
         WalKey key = found.get(0);
         Decryptor decryptor = key.encrypted() ? Encryption.required(key.key(), job, keys, ws.log()) : null;
         Path dir = destination.toAbsolutePath().getParent();
+        removeAbandonedTemporaries(dir, destination.getFileName().toString());
         Path temp = dir.resolve("." + destination.getFileName() + ".dbbackup-" + UUID.randomUUID());
         try {
             long bytes;
             try (OutputStream out = Files.newOutputStream(Files.createFile(temp,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
                 bytes = WalTransfer.fetch(store, key, decryptor, out);
+            }
+            byte[] first = firstBytes(temp);
+            Optional<String> wrong = WalSegmentHeader.mismatch(wal, first, bytes)
+                    .or(() -> WalSegmentHeader.otherSystem(wal, first, pgControlBeside(destination)));
+            if (wrong.isPresent()) {
+                throw DbBackupException.integrity(key.key() + " is not WAL file " + name + " of this cluster: " + wrong.get()
+                        + " (its content matches the SHA-256 in its name, so it was archived under the wrong name or from "
+                        + "another cluster): not written to " + destination);
             }
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return new Fetched(key, bytes);
@@ -230,6 +244,25 @@ public final class WalArchive {
             } catch (IOException ignored) {
                 // best effort: a dot-file PostgreSQL never reads
             }
+        }
+    }
+
+    /**
+     * The temporary files of earlier fetches into {@code name} that were killed before they could remove them (SIGKILL,
+     * or PostgreSQL shutting down during a fetch: the JVM exits without running the cleanup), 16 MiB each in pg_wal,
+     * which PostgreSQL never removes. PostgreSQL runs one restore_command at a time; one an hour old is nobody's.
+     */
+    private static void removeAbandonedTemporaries(Path dir, String name) {
+        String prefix = "." + name + ".dbbackup-";
+        java.time.Instant cutoff = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : s) {
+                if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the fetch itself does not depend on it
         }
     }
 
@@ -317,6 +350,32 @@ public final class WalArchive {
 
         InputStream open() throws IOException {
             return Files.newInputStream(file);
+        }
+    }
+
+    /** The first bytes of {@code file}, as many as a WAL segment header takes (fewer when it is shorter). */
+    private static byte[] firstBytes(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(WalSegmentHeader.LENGTH);
+        } catch (IOException e) {
+            throw DbBackupException.system("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The start of {@code global/pg_control} of the data directory whose {@code pg_wal} {@code destination} is in (where
+     * PostgreSQL's restore_command writes), holding its system identifier; empty elsewhere.
+     */
+    private static byte[] pgControlBeside(Path destination) {
+        Path walDir = destination.toAbsolutePath().normalize().getParent();
+        if (walDir == null || walDir.getFileName() == null || !walDir.getFileName().toString().equals("pg_wal")
+                || walDir.getParent() == null) {
+            return new byte[0];
+        }
+        try (InputStream in = Files.newInputStream(walDir.getParent().resolve("global/pg_control"))) {
+            return in.readNBytes(8);
+        } catch (IOException e) {
+            return new byte[0]; // not a data directory: nothing to compare with
         }
     }
 

@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.FakeWal;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,9 +55,13 @@ class WalArchiveCliTest {
 
     /** A WAL file in pg_wal, marked ready for archiving as PostgreSQL does. */
     private Path ready(String name, int seed) throws IOException {
-        byte[] b = new byte[1 << 20];
-        new Random(seed).nextBytes(b);
-        java.util.Arrays.fill(b, 1000, b.length, (byte) 0);
+        byte[] b;
+        if (name.length() == 24) {
+            b = FakeWal.segment(name, 1 << 20, seed); // a 1 MiB segment (initdb --wal-segsize=1)
+        } else {
+            b = new byte[1000];
+            new Random(seed).nextBytes(b);
+        }
         Path f = pgWal.resolve(name);
         Files.write(f, b);
         Files.writeString(pgWal.resolve("archive_status/" + name + ".ready"), "");
@@ -126,7 +131,14 @@ class WalArchiveCliTest {
             assertThat(run("wal-push", "--job", "phys", "--ahead", "0", f.toString(), segment(i)).exit()).isZero();
         }
         Path dest = dir.resolve("pgdata/pg_wal/RECOVERYXLOG");
+        // what fetches killed before their cleanup left (PostgreSQL stopped during a fetch): gone once an hour old
+        Path abandoned = Files.write(pgWal.resolve(".RECOVERYXLOG.dbbackup-0b7e0e52-killed"), new byte[1 << 20]);
+        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+        Path running = Files.write(pgWal.resolve(".RECOVERYXLOG.dbbackup-5d1c2a77-running"), new byte[10]);
         assertThat(run("wal-fetch", "--job", "phys", segment(2), "pg_wal/RECOVERYXLOG").exit()).isZero();
+        assertThat(abandoned).doesNotExist();
+        assertThat(running).exists();
+        Files.delete(running);
         assertThat(Files.readAllBytes(dest)).isEqualTo(Files.readAllBytes(pgWal.resolve(segment(2))));
         Files.delete(dest);
 
@@ -159,6 +171,59 @@ class WalArchiveCliTest {
         assertThat(corrupt.exit()).isEqualTo(3);
         assertThat(corrupt.err()).contains("is corrupt");
         assertThat(dest).doesNotExist();
+        try (Stream<Path> s = Files.list(pgWal)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+    }
+
+    /**
+     * A file whose first page is another segment's (or no WAL at all) is not archived under this name, and an archived
+     * object whose content is another segment's, or another cluster's, never lands at the destination: PostgreSQL would
+     * reject it only while replaying and take that for the end of the WAL, ending recovery early.
+     */
+    @Test
+    void aFileThatIsNotTheSegmentItsNameSaysIsNeitherArchivedNorFetched() throws IOException {
+        Path three = ready(segment(3), 3);
+        Path wrong = dir.resolve("wrong");
+        Files.copy(three, wrong);
+        Cli.Result misnamed = run("wal-push", "--job", "phys", "--ahead", "0", wrong.toString(), segment(4));
+        assertThat(misnamed.exit()).as(misnamed.toString()).isEqualTo(3);
+        assertThat(misnamed.err()).contains("is not WAL file " + segment(4)).contains("its first page is WAL position 0/300000");
+        Files.write(wrong, new byte[1 << 20]);
+        Cli.Result zeros = run("wal-push", "--job", "phys", "--ahead", "0", wrong.toString(), segment(5));
+        assertThat(zeros.exit()).as(zeros.toString()).isEqualTo(3);
+        assertThat(zeros.err()).contains("does not start with a WAL segment header");
+        assertThat(archived("p/main/wal")).isEmpty();
+
+        for (int i = 2; i <= 3; i++) {
+            assertThat(run("wal-push", "--job", "phys", "--ahead", "0", ready(segment(i), i).toString(), segment(i)).exit()).isZero();
+        }
+        // segment 3's object under segment 2's name: its bytes match the digest in the name, but it is not segment 2
+        Path wal = dir.resolve("store/p/main/wal");
+        String twoKey = archived("p/main/wal").stream().filter(k -> k.contains(segment(2))).findFirst().orElseThrow();
+        String threeKey = archived("p/main/wal").stream().filter(k -> k.contains(segment(3))).findFirst().orElseThrow();
+        Files.delete(wal.resolve(twoKey));
+        Files.copy(wal.resolve(threeKey), wal.resolve(threeKey.replace(segment(3), segment(2))));
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+        Cli.Result swapped = run("wal-fetch", "--job", "phys", segment(2), "pg_wal/RECOVERYXLOG");
+        assertThat(swapped.exit()).as(swapped.toString()).isEqualTo(3);
+        assertThat(swapped.err()).contains("is not WAL file " + segment(2)).contains("not written to");
+        assertThat(run("wal-fetch", "--job", "phys", "--stop-recovery-on-error", segment(2), "pg_wal/RECOVERYXLOG").exit())
+                .isEqualTo(255);
+        assertThat(dest).doesNotExist();
+
+        // a data directory of another database system: its recovery must not take this archive's segments
+        assertThat(run("wal-fetch", "--job", "phys", segment(3), "pg_wal/RECOVERYXLOG").exit()).isZero();
+        Files.delete(dest);
+        Path global = Files.createDirectories(dir.resolve("pgdata/global"));
+        Files.write(global.resolve("pg_control"), FakeWal.pgControl(FakeWal.SYSTEM + 1));
+        Cli.Result foreign = run("wal-fetch", "--job", "phys", "--stop-recovery-on-error", segment(3), "pg_wal/RECOVERYXLOG");
+        assertThat(foreign.exit()).as(foreign.toString()).isEqualTo(255);
+        assertThat(foreign.err()).contains("written by database system " + FakeWal.SYSTEM)
+                .contains("this data directory is database system " + (FakeWal.SYSTEM + 1));
+        assertThat(dest).doesNotExist();
+        Files.write(global.resolve("pg_control"), FakeWal.pgControl(FakeWal.SYSTEM));
+        assertThat(run("wal-fetch", "--job", "phys", segment(3), "pg_wal/RECOVERYXLOG").exit()).isZero();
         try (Stream<Path> s = Files.list(pgWal)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
         }
@@ -221,6 +286,12 @@ class WalArchiveCliTest {
         assertThatThrownBy(() -> RecoveryTargets.of(null, null, "immediate")).hasMessageContaining("not supported");
         assertThat(RecoveryTargets.of(null, null, null)).isNull();
         assertThat(RecoveryTargets.of(null, null, "latest").isLatest()).isTrue();
+        assertThat(RecoveryTargets.of(null, null, null, null)).isNull();
+        assertThat(RecoveryTargets.of("2026-03-10T14:30:00Z", null, null, "Current").timeline()).isEqualTo("current");
+        assertThat(RecoveryTargets.of(null, null, "latest", "3").toString()).isEqualTo("latest on timeline 3");
+        assertThat(RecoveryTargets.of(null, "0/1", null, null).followsNewestTimeline()).isTrue();
+        assertThatThrownBy(() -> RecoveryTargets.of(null, null, null, "current")).hasMessageContaining("add --target-time");
+        assertThatThrownBy(() -> RecoveryTargets.of(null, null, "latest", "0")).hasMessageContaining("not latest, current or a timeline number");
         assertThat(io.dbbackup.job.ShellWords.join(List.of("/usr/bin/java", "-jar", "/opt/it's here/x.jar", "%f")))
                 .isEqualTo("/usr/bin/java -jar '/opt/it'\\''s here/x.jar' %f");
     }

@@ -32,7 +32,9 @@ final class RecoveryConfig {
     static List<String> lines(RecoveryTarget target, String walFetchCommand, Instant now) {
         List<String> l = new ArrayList<>();
         l.add("# added by dbbackup restore at " + now + ": point-in-time recovery to " + target);
-        l.add("restore_command = " + quote(walFetchCommand + " %f %p"));
+        // PostgreSQL replaces %f, %p, %r and %% anywhere in the command: a '%' in a path (a jar or config under
+        // /srv/50%full/) is doubled so that it reaches the shell as written
+        l.add("restore_command = " + quote(walFetchCommand.replace("%", "%%") + " %f %p"));
         if (target.time() != null) {
             l.add("recovery_target_time = " + quote(PG_TIME.format(target.time())));
         } else if (target.lsn() != null) {
@@ -41,7 +43,7 @@ final class RecoveryConfig {
         if (!target.isLatest()) {
             l.add("recovery_target_action = 'promote'");
         }
-        l.add("recovery_target_timeline = 'latest'");
+        l.add("recovery_target_timeline = " + quote(target.timeline()));
         return l;
     }
 

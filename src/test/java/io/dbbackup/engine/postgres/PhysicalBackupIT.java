@@ -348,6 +348,29 @@ class PhysicalBackupIT {
         }
     }
 
+    /**
+     * The segment before it stored under its name (and that content's digest, as a hand copy or a confused archiver would):
+     * PostgreSQL would take the wrong first page for the end of the WAL and promote with what it had; wal-fetch refuses it.
+     */
+    @Test
+    @Order(7)
+    void aSegmentUnderAnotherSegmentsNameStopsRecovery() throws Exception {
+        Path obj = archivedObject(segmentWithAAndB);
+        String previous = String.format("%s%08X", segmentWithAAndB.substring(0, 16),
+                Long.parseLong(segmentWithAAndB.substring(16), 16) - 1);
+        Path other = archivedObject(previous);
+        Path misnamed = obj.resolveSibling(other.getFileName().toString().replace(previous, segmentWithAAndB));
+        byte[] original = Files.readAllBytes(obj);
+        Files.move(obj, misnamed); // renamed and rewritten in place: the file keeps its owner (postgres)
+        Files.write(misnamed, Files.readAllBytes(other));
+        try {
+            assertRecoveryStops("misnamed-latest", "is not WAL file " + segmentWithAAndB, "--target", "latest");
+        } finally {
+            Files.write(misnamed, original);
+            Files.move(misnamed, obj);
+        }
+    }
+
     @Test
     @Order(8)
     void aMissingSegmentStopsRecovery() throws Exception {

@@ -126,10 +126,15 @@ final class PhysicalCluster implements AutoCloseable {
 
     /** Waits until PostgreSQL reports {@code segment} (or a later one) archived; fails on archive errors past the timeout. */
     void awaitArchived(String segment, Duration timeout) throws InterruptedException {
+        awaitArchived(pg, segment, timeout);
+    }
+
+    /** As {@link #awaitArchived(String, Duration)}, for {@code server} (e.g. a restored copy that archives too). */
+    static void awaitArchived(PostgresServer server, String segment, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
-            last = pg.queryOne("postgres", "select coalesce(last_archived_wal, '') || '|' || archived_count || '|' || failed_count"
+            last = server.queryOne("postgres", "select coalesce(last_archived_wal, '') || '|' || archived_count || '|' || failed_count"
                     + " || '|' || coalesce(last_failed_wal, '') from pg_stat_archiver");
             String lastArchived = last.split("\\|", -1)[0];
             if (!lastArchived.isEmpty() && lastArchived.length() == 24 && lastArchived.compareTo(segment) >= 0) {
@@ -138,7 +143,7 @@ final class PhysicalCluster implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new AssertionError("segment " + segment + " not archived within " + timeout + " (pg_stat_archiver: " + last
-                + ")\n" + pg.serverLog());
+                + ")\n" + server.serverLog());
     }
 
     /** Starts a restored data directory ({@code dir/data}) without archiving and without hot standby: returns once promoted. */

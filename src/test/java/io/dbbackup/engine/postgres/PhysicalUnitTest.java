@@ -370,6 +370,10 @@ class PhysicalUnitTest {
                 .contains("recovery_target_lsn = '0/3000028'", "recovery_target_action = 'promote'");
         assertThat(RecoveryConfig.lines(RecoveryTarget.latest(), "x", now)).noneMatch(l -> l.startsWith("recovery_target_action")
                 || l.startsWith("recovery_target_time =") || l.startsWith("recovery_target_lsn"));
+        assertThat(RecoveryConfig.lines(RecoveryTarget.latest(), "java -jar /srv/50%full/x.jar -c /etc/%p.yaml wal-fetch", now))
+                .contains("restore_command = 'java -jar /srv/50%%full/x.jar -c /etc/%%p.yaml wal-fetch %f %p'");
+        assertThat(RecoveryConfig.lines(RecoveryTarget.at(Lsn.parse("0/3000028").orElseThrow()).onTimeline("current"), "x", now))
+                .contains("recovery_target_timeline = 'current'").doesNotContain("recovery_target_timeline = 'latest'");
         assertThat(RecoveryConfig.quote("a\\b")).isEqualTo("'a\\\\b'");
 
         Path data = Files.createDirectories(dir.resolve("pgdata"));
