@@ -140,7 +140,8 @@ class AgeInteropIT {
         Path artifact = onlyArtifact();
         assertThat(store.relativize(artifact).toString()).matches("prod/app/app-20260301-02\\d{4}\\.sqlite\\.zst\\.age");
         String manifest = Files.readString(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"));
-        assertThat(manifest).contains("\"encryption\": \"age (2 recipients)\"").doesNotContain(recipient);
+        assertThat(manifest).contains("\"encryption\": \"age (2 recipients)\"") // public keys: a wrong key's error names them
+                .containsPattern("\"recipients\": \\[\\s*\"" + recipient + "\",\\s*\"" + other + "\"\\s*]");
         assertThat(Shell.sh(artifact.getParent(), "sha256sum -c " + sidecar(artifact).getFileName())).contains(": OK");
 
         for (String key : List.of("key.txt", "other.txt")) {
@@ -175,16 +176,36 @@ class AgeInteropIT {
 
         String stranger = AgeKeys.generate().identity();
         Files.writeString(dir.resolve("stranger.txt"), stranger + "\n");
+        // a key that is not one of the recipients is a key problem (exit 1), not damage (3): the error names the backup,
+        // the key tried by its public key and whom the backup is for
+        String strangerPublic = AgeKeys.recipientOf(stranger);
+        String wrongKey = artifact.getFileName() + " is not encrypted to any key given: tried identity " + strangerPublic
+                + "; it was encrypted for " + recipient + ", " + other;
         Cli.Result wrong = cli.run("-c", "config.yaml", "verify", "app", "--identity", "stranger.txt");
-        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(3);
-        assertThat(wrong.err()).contains("this file does not open with").doesNotContain(stranger);
+        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(1);
+        assertThat(wrong.out() + wrong.err()).contains(wrongKey).doesNotContain(stranger);
+        Cli.Result wrongDownload = cli.run("-c", "config.yaml", "download", "app", "--decrypt", "-o", "plain.db.zst",
+                "--identity", "stranger.txt");
+        assertThat(wrongDownload.exit()).as(wrongDownload.toString()).isEqualTo(1);
+        assertThat(wrongDownload.err()).contains(wrongKey).doesNotContain(stranger);
+        assertThat(dir.resolve("plain.db.zst")).doesNotExist();
 
         // an older backup made with the same keys would not open either: no pointer to it
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         Cli.Result wrongRestore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--identity", "stranger.txt",
                 "--auto-confirm");
-        assertThat(wrongRestore.exit()).as(wrongRestore.toString()).isEqualTo(3);
-        assertThat(wrongRestore.err()).contains("this file does not open with").doesNotContain("next older backup");
+        assertThat(wrongRestore.exit()).as(wrongRestore.toString()).isEqualTo(1);
+        assertThat(wrongRestore.err()).contains("is not encrypted to any key given: tried identity " + strangerPublic)
+                .doesNotContain("next older backup").doesNotContain(stranger);
+
+        // a backup made before the manifest recorded recipients: said, not guessed
+        Path newest = artifacts().get(artifacts().size() - 1);
+        Path newestManifest = newest.resolveSibling(newest.getFileName() + ".manifest.json");
+        Files.writeString(newestManifest, Files.readString(newestManifest).replaceAll("(?s)\"recipients\": \\[[^]]*],", ""));
+        Cli.Result unrecorded = cli.run("-c", "config.yaml", "verify", "app", newest.getFileName().toString(), "--identity", "stranger.txt");
+        assertThat(unrecorded.exit()).as(unrecorded.toString()).isEqualTo(1);
+        assertThat(unrecorded.out() + unrecorded.err()).contains("tried identity " + strangerPublic + "; whom it was encrypted for is not recorded");
+
     }
 
     @Test
@@ -202,9 +223,16 @@ class AgeInteropIT {
         Shell.ok(dir, "zstd", "-dq", "plain.db.zst", "-o", "plain.db");
         assertThat(SqliteFixture.fingerprint(dir.resolve("plain.db"))).isEqualTo(SqliteFixture.fingerprint(db));
 
-        Cli.Result wrong = cli.env("WRONG", "not-the-passphrase").run("-c", "config.yaml", "verify", "app", "--passphrase-env", "WRONG");
-        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(3);
-        assertThat(wrong.err()).contains("wrong passphrase").doesNotContain("not-the-passphrase");
+        // a wrong --passphrase-env is followed by the job's own passphrase, as DecryptionKeys promises
+        Cli.Result followed = cli.env("WRONG", "not-the-passphrase").run("-c", "config.yaml", "verify", "app", "--passphrase-env", "WRONG");
+        assertThat(followed.exit()).as(followed.toString()).isZero();
+        // neither opens it: a key problem (exit 1) naming where each passphrase came from, never the passphrase
+        Cli.Result wrong = cli.env("BACKUP_PASSPHRASE", "also-not-the-passphrase").run("-c", "config.yaml", "verify", "app",
+                "--passphrase-env", "WRONG");
+        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(1);
+        assertThat(wrong.out() + wrong.err()).contains(artifact.getFileName() + " is not encrypted to any key given: tried the "
+                        + "passphrase from env WRONG, the passphrase from env BACKUP_PASSPHRASE; it was encrypted for a passphrase")
+                .doesNotContain("not-the-passphrase");
     }
 
     /** Makes the artifact a job would have written, from a plain sqlite snapshot, with zstd and the given age command. */
@@ -313,7 +341,8 @@ class AgeInteropIT {
                 new Case("payload, sidecar updated", original.length / 2, true, "age payload is corrupt"),
                 new Case("last chunk tag, sidecar updated", original.length - 1, true, "age payload is corrupt"),
                 new Case("header MAC, sidecar updated", macLetter, true, "age header is corrupt"),
-                new Case("stanza body, sidecar updated", 100, true, "this file does not open with"),
+                new Case("stanza body, sidecar updated", 100, true, "its age header is damaged: identity " + recipient
+                        + " is one of the recipients its manifest records, yet unwraps no stanza of it"),
                 new Case("payload, sidecar stale", original.length / 2, false, null));
         for (Case c : cases) {
             byte[] bytes = original.clone();
@@ -392,7 +421,7 @@ class AgeInteropIT {
             scanner.join(5_000);
         }
         assertThat(results.subList(0, 3)).allSatisfy(r -> assertThat(r.exit()).as(r.toString()).isZero());
-        assertThat(results.get(3).exit()).isEqualTo(3);
+        assertThat(results.get(3).exit()).as(results.get(3).toString()).isZero(); // the job's own passphrase follows the wrong one
         assertThat(results.get(4).exit()).as(results.get(4).toString()).isZero(); // the job's passphrase opens it
         assertThat(results.subList(5, 8)).allSatisfy(r -> assertThat(r.exit()).as(r.toString()).isZero());
         assertThat(results.subList(8, 10)).allSatisfy(r -> assertThat(r.exit()).as(r.toString()).isEqualTo(1));
