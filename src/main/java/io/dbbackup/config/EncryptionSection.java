@@ -101,6 +101,10 @@ final class EncryptionSection {
                     + "(a key rotated on one side only?): this host cannot decrypt the new backups, so verify checks only "
                     + "their stored bytes, and restoring them needs the secret key of one of the recipients");
         }
+        if (passphraseGiven && passphrase.get().available()) { // a command's passphrase is read when a backup needs it
+            WeakPassphrase.why(passphrase.get().reveal()).ifPresent(why ->
+                    s.warn(s.secretSourceKey("passphrase").orElse("passphrase_env"), WeakPassphrase.warning(why)));
+        }
         if (passphraseGiven) {
             // the backups would fail (a user error naming the memory) in a JVM this small: say so before the night does
             int wf = workFactor.orElse(EncryptionConfig.DEFAULT_WORK_FACTOR);
