@@ -63,7 +63,8 @@ final class EncryptionSection {
         List<String> identities = List.of();
         if (identity.isPresent() && identity.get().available()) { // a command's identity is checked when it runs
             try {
-                identities = AgeKeys.parseIdentities(identity.get().reveal());
+                String source = identity.get().source();
+                identities = AgeKeys.parseIdentities(identity.get().reveal(), source.startsWith("file ") ? source.substring(5) : "FILE");
             } catch (AgeKeys.KeyFormatException e) {
                 // only decrypting needs it: a malformed identity of one job must not stop every command of the config
                 String which = s.has("identity_file") ? "identity_file" : "identity_env";

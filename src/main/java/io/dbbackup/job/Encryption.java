@@ -13,7 +13,6 @@ import io.dbbackup.core.Log;
 import io.dbbackup.core.Secret;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -147,25 +146,27 @@ public final class Encryption {
 
     private static List<String> parse(Secret identity) {
         try {
-            return AgeKeys.parseIdentities(identity.reveal());
+            return AgeKeys.parseIdentities(identity.reveal(), identity.source().startsWith("file ")
+                    ? identity.source().substring("file ".length()) : "FILE");
         } catch (AgeKeys.KeyFormatException e) {
             throw DbBackupException.user(identity.source() + ": " + e.getMessage());
         }
     }
 
     private static List<String> identitiesIn(Path file, Log log) {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw DbBackupException.user("cannot read identity file " + file + " (no such file)");
         } catch (IOException | SecurityException e) {
             throw DbBackupException.user("cannot read identity file " + file + " (" + e.getClass().getSimpleName() + ")");
         }
-        new Secret(text, "file " + file);
-        warnIfShared(file, log);
         try {
-            return AgeKeys.parseIdentities(text);
+            String text = AgeKeys.identityText(bytes, file.toString());
+            new Secret(text, "file " + file);
+            warnIfShared(file, log);
+            return AgeKeys.parseIdentities(text, file.toString());
         } catch (AgeKeys.KeyFormatException e) {
             throw DbBackupException.user("identity file " + file + ": " + e.getMessage());
         }

@@ -282,6 +282,55 @@ class AgeInteropIT {
     }
 
     /**
+     * An identity file protected with {@code age -p} (binary, or armored with {@code -a}) failed with a bare
+     * MalformedInputException: now a one-line user error (exit 1) naming the file (and the config line) and the
+     * {@code age -d} that makes the identity dbbackup needs, for the job's identity_file, --identity and config validate.
+     */
+    @Test
+    void anIdentityFileProtectedWithAgePIsNamedAsSuch() throws Exception {
+        String recipient = keygen("key.txt");
+        Shell.Result binary = agePassphrase(dir, "-p -o key.txt.age key.txt", 2);
+        assertThat(binary.exit()).as(binary.output()).isZero();
+        Shell.Result armored = agePassphrase(dir, "-a -p -o key-armored.txt key.txt", 2);
+        assertThat(armored.exit()).as(armored.output()).isZero();
+        assertThat(Files.readString(dir.resolve("key-armored.txt"))).startsWith("-----BEGIN AGE ENCRYPTED FILE-----");
+        Files.write(dir.resolve("binary.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0xc3, 0x28});
+        String advice = "is passphrase-protected (an age-encrypted file, as 'age -p' writes it): dbbackup needs the decrypted "
+                + "identity; decrypt it once with 'age -d -o identity.txt ";
+
+        for (String file : List.of("key.txt.age", "key-armored.txt")) {
+            Path path = dir.resolve(file);
+            config("recipients: [" + recipient + "]\nidentity_file: " + file, "");
+            Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app"); // encrypting needs the recipients alone
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+
+            Cli.Result validate = cli.run("-c", "config.yaml", "config", "validate");
+            assertThat(validate.exit()).as(validate.toString()).isEqualTo(1);
+            assertThat(validate.err()).containsPattern("config\\.yaml:\\d+:\\d+: error: jobs\\.app\\.encryption\\.identity_file: ")
+                    .contains(path + " " + advice + path + "'").doesNotContain("Exception");
+
+            Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
+            assertThat(restore.exit()).as(restore.toString()).isEqualTo(1);
+            assertThat(restore.err()).contains("jobs.app.encryption.identity_file").contains(advice + path + "'")
+                    .doesNotContain("Exception");
+
+            Cli.Result given = cli.run("-c", "config.yaml", "verify", "app", "--identity", file);
+            assertThat(given.exit()).as(given.toString()).isEqualTo(1);
+            assertThat(given.out() + given.err()).contains("identity file " + path + ": " + advice + path + "'")
+                    .doesNotContain("Exception");
+        }
+        Cli.Result notText = cli.run("-c", "config.yaml", "verify", "app", "--identity", "binary.bin");
+        assertThat(notText.exit()).as(notText.toString()).isEqualTo(1);
+        assertThat(notText.out() + notText.err()).contains("identity file " + dir.resolve("binary.bin") + ": is not a text file (not UTF-8)")
+                .doesNotContain("Exception");
+        config("recipients: [" + recipient + "]\nidentity_file: binary.bin", "");
+        Cli.Result validate = cli.run("-c", "config.yaml", "config", "validate");
+        assertThat(validate.exit()).as(validate.toString()).isEqualTo(1);
+        assertThat(validate.err()).containsPattern("error: jobs\\.app\\.encryption\\.identity_file: \\S*binary\\.bin is not a text file")
+                .doesNotContain("Exception");
+    }
+
+    /**
      * Keys rotated on one side only: the recipients name the new key, the identity on the host is still the old one.
      * {@code verify: true} cannot open the backup, yet it is sound: kept with a warning (it was deleted as corrupt every
      * night, exit 3), and the new key opens it with the real age CLI. Stored bytes damaged as well are still removed.
