@@ -168,7 +168,8 @@ public final class ArtifactReader {
                 raw.close();
             }
             return new IntegrityException(key.key() + " is corrupt: its age header is damaged: identity " + own.get()
-                    + " is one of the recipients its manifest records, yet unwraps no stanza of it", e);
+                    // caused by what age met, not by the WrongKeyException: damage the read-back must not take for a key problem
+                    + " is one of the recipients its manifest records, yet unwraps no stanza of it", e.getCause());
         }
         raw.close();
         return e.about(key.key(), recipients.orElse(null));

@@ -120,7 +120,9 @@ public final class AgeDecryptor implements Decryptor {
                 throw new IntegrityException("not a valid age file: its header does not parse" + detail(e), e);
             }
             if (attempt.malformed != null) {
-                throw new IntegrityException("age header is corrupt: " + attempt.malformed.getMessage(), e);
+                String why = attempt.malformed.getMessage();
+                throw new IntegrityException((why.startsWith("malformed") ? "age header is corrupt: " : "age header is refused: ")
+                        + why, e);
             }
             if (attempt.unwrapped) { // a key opened it, and what follows the header failed (cut short before its nonce)
                 throw new IntegrityException("age file is corrupt or truncated after its header" + detail(e), e);
@@ -145,8 +147,8 @@ public final class AgeDecryptor implements Decryptor {
 
     /**
      * What one decryption's readers met: whether the header parsed (a reader was given its stanzas), whether a key
-     * unwrapped a stanza, and a stanza that is
-     * malformed (not a key's failure: the header is damaged, or a work factor beyond what is accepted).
+     * unwrapped a stanza, and a stanza that is malformed (not a key's failure: the header is damaged, or holds a work
+     * factor beyond what is accepted).
      */
     private static final class Attempt {
         volatile boolean headerParsed;
