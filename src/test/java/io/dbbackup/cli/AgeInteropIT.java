@@ -143,6 +143,8 @@ class AgeInteropIT {
         assertThat(manifest).contains("\"encryption\": \"age (2 recipients)\"") // public keys: a wrong key's error names them
                 .containsPattern("\"recipients\": \\[\\s*\"" + recipient + "\",\\s*\"" + other + "\"\\s*]");
         assertThat(Shell.sh(artifact.getParent(), "sha256sum -c " + sidecar(artifact).getFileName())).contains(": OK");
+        Cli.Result show = cli.run("-c", "config.yaml", "show", "app");
+        assertThat(show.out()).as(show.toString()).contains("age (2 recipients) for " + recipient + ", " + other);
 
         for (String key : List.of("key.txt", "other.txt")) {
             Path plain = dir.resolve("plain-" + key + ".db");
