@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.OwnerOnly;
 import io.dbbackup.job.Keys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,10 +76,10 @@ final class KeygenCommand implements Callable<Integer> {
         }
         Path file = root.main.workingDir().resolve(output);
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            OwnerOnly.createFile(file);
         } catch (FileAlreadyExistsException e) {
             throw DbBackupException.user(output + " already exists; not overwriting a key file");
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             throw DbBackupException.system("cannot create " + output + ": " + e.getMessage(), e);
         }
         try (OutputStream out = Files.newOutputStream(file)) {

@@ -79,8 +79,8 @@ final class ShowCommand implements Callable<Integer> {
         line("size", Human.size(d.storedSize()) + " stored" + (man.get("raw_size") instanceof Number raw
                 ? ", " + Human.size(raw.longValue()) + " dumped" : "") + " (" + d.key().format().extension() + ", "
                 + compression(man, d) + ")");
-        line("encryption", man.containsKey("encryption") ? String.valueOf(man.get("encryption"))
-                : d.key().encrypted() ? "age" : "none");
+        line("encryption", (man.containsKey("encryption") ? String.valueOf(man.get("encryption"))
+                : d.key().encrypted() ? "age" : "none") + encryptedFor(man));
         line("sha256", sha256(d, man));
         Instant started = instant(man.get("started"));
         Instant finished = instant(man.get("finished"));
@@ -135,5 +135,13 @@ final class ShowCommand implements Callable<Integer> {
         for (int i = 0; i < values.size(); i++) {
             line(i == 0 ? label : "", values.get(i));
         }
+    }
+
+    /** " for age1..., age1..." when the manifest records the recipients (public keys): whose key opens the backup. */
+    private static String encryptedFor(Map<String, Object> man) {
+        if (man.get("recipients") instanceof java.util.List<?> r && !r.isEmpty() && !r.equals(java.util.List.of("passphrase"))) {
+            return " for " + String.join(", ", r.stream().map(String::valueOf).toList());
+        }
+        return "";
     }
 }

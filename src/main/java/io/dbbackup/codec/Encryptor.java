@@ -10,4 +10,10 @@ public interface Encryptor {
 
     /** For the manifest, without secrets, e.g. {@code age (2 recipients)}. */
     String describe();
+
+    /**
+     * Whom it encrypts for, for the manifest (public, never a secret): the recipients' public keys ({@code age1...}), or
+     * {@code passphrase}.
+     */
+    java.util.List<String> recipients();
 }

@@ -63,7 +63,8 @@ final class EncryptionSection {
         List<String> identities = List.of();
         if (identity.isPresent() && identity.get().available()) { // a command's identity is checked when it runs
             try {
-                identities = AgeKeys.parseIdentities(identity.get().reveal());
+                String source = identity.get().source();
+                identities = AgeKeys.parseIdentities(identity.get().reveal(), source.startsWith("file ") ? source.substring(5) : "FILE");
             } catch (AgeKeys.KeyFormatException e) {
                 // only decrypting needs it: a malformed identity of one job must not stop every command of the config
                 String which = s.has("identity_file") ? "identity_file" : "identity_env";
@@ -100,6 +101,10 @@ final class EncryptionSection {
             s.warn(s.has("identity_file") ? "identity_file" : "identity_env", "is the secret key of none of the recipients "
                     + "(a key rotated on one side only?): this host cannot decrypt the new backups, so verify checks only "
                     + "their stored bytes, and restoring them needs the secret key of one of the recipients");
+        }
+        if (passphraseGiven && passphrase.get().available()) { // a command's passphrase is read when a backup needs it
+            WeakPassphrase.why(passphrase.get().reveal()).ifPresent(why ->
+                    s.warn(s.secretSourceKey("passphrase").orElse("passphrase_env"), WeakPassphrase.warning(why)));
         }
         if (passphraseGiven) {
             // the backups would fail (a user error naming the memory) in a JVM this small: say so before the night does

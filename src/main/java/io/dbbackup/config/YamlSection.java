@@ -496,6 +496,8 @@ final class YamlSection implements ConfigSection {
                     }
                     why = at(key + "_file") + ": " + shown + (content.isEmpty() ? " is empty" : " holds only white space");
                 }
+            } catch (java.nio.charset.CharacterCodingException e) {
+                why = at(key + "_file") + ": " + shown + " " + notText(p);
             } catch (IOException | SecurityException e) {
                 why = at(key + "_file") + ": cannot read " + shown + " (" + reason(e) + ")";
             }
@@ -575,6 +577,18 @@ final class YamlSection implements ConfigSection {
         } catch (IOException | RuntimeException | LinkageError e) {
             return false;
         }
+    }
+
+    /** Why secret file {@code p}, which is not UTF-8, is no secret here: an age-encrypted file (passphrase-protected), or binary. */
+    private static String notText(Path p) {
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            if (io.dbbackup.codec.age.AgeKeys.isAgeEncrypted(new String(in.readNBytes(64), StandardCharsets.ISO_8859_1))) {
+                return io.dbbackup.codec.age.AgeKeys.passphraseProtected(p.toString());
+            }
+        } catch (IOException | SecurityException e) {
+            // said as not text below
+        }
+        return "is not a text file (not UTF-8): a secret file holds text";
     }
 
     static String reason(Exception e) {

@@ -6,6 +6,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Compression;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.OwnerOnly;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
@@ -162,7 +163,7 @@ public final class Downloader {
             long n;
             String sha;
             try (ArtifactReader.Decoded in = reader.open(key, decryptor, decompress);
-                 FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                 FileChannel ch = OwnerOnly.createForWriting(temp)) { // database content: 0600 from the first byte
                 n = copy(in, Channels.newOutputStream(ch), key, total);
                 sha = in.sha256();
                 ch.force(true);

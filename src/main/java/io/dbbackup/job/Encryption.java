@@ -13,7 +13,6 @@ import io.dbbackup.core.Log;
 import io.dbbackup.core.Secret;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -96,9 +95,8 @@ public final class Encryption {
                 }
             }
         }
-        String passphrase = extra.passphrase() != null ? extra.passphrase().reveal()
-                : c != null && c.passphrase() != null ? c.passphrase().reveal() : null;
-        if (identities.isEmpty() && passphrase == null) {
+        List<Secret> passphrases = passphrases(extra, c, log, job);
+        if (identities.isEmpty() && passphrases.isEmpty()) {
             if (identityProblem != null && requiredFor != null) {
                 throw DbBackupException.user(requiredFor + " is encrypted and the job's identity cannot be read here: "
                         + identityProblem + " (or pass --identity FILE)");
@@ -113,30 +111,62 @@ public final class Encryption {
             log.warn("the job's age identity cannot be read here; decrypting with the keys given", "job", job.name(),
                     "reason", identityProblem);
         }
-        return AgeDecryptor.of(identities, passphrase);
+        return AgeDecryptor.trying(identities, passphrases);
+    }
+
+    /**
+     * The command line's passphrase, then the job's own: a wrong {@code --passphrase-env} must not hide the job's key.
+     * Without one on the command line, the job's is needed, and one that cannot be read here fails naming its config
+     * line; with one, the job's is only a second try, skipped (with a warning) when it cannot be read here.
+     */
+    private static List<Secret> passphrases(DecryptionKeys extra, EncryptionConfig c, Log log, JobConfig job) {
+        List<Secret> out = new ArrayList<>();
+        if (extra.passphrase() != null) {
+            extra.passphrase().reveal();
+            out.add(extra.passphrase());
+        }
+        if (c == null || c.passphrase() == null) {
+            return out;
+        }
+        if (out.isEmpty()) {
+            c.passphrase().reveal(); // unresolved here: the user error naming the config line
+            out.add(c.passphrase());
+            return out;
+        }
+        try {
+            if (!c.passphrase().reveal().equals(out.get(0).reveal())) {
+                out.add(c.passphrase());
+            }
+        } catch (DbBackupException e) {
+            log.warn("the job's passphrase cannot be read here; decrypting with the one given", "job", job.name(),
+                    "reason", e.getMessage());
+        }
+        return out;
     }
 
     private static List<String> parse(Secret identity) {
         try {
-            return AgeKeys.parseIdentities(identity.reveal());
+            return AgeKeys.parseIdentities(identity.reveal(), identity.source().startsWith("file ")
+                    ? identity.source().substring("file ".length()) : "FILE");
         } catch (AgeKeys.KeyFormatException e) {
             throw DbBackupException.user(identity.source() + ": " + e.getMessage());
         }
     }
 
     private static List<String> identitiesIn(Path file, Log log) {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw DbBackupException.user("cannot read identity file " + file + " (no such file)");
         } catch (IOException | SecurityException e) {
             throw DbBackupException.user("cannot read identity file " + file + " (" + e.getClass().getSimpleName() + ")");
         }
-        new Secret(text, "file " + file);
-        warnIfShared(file, log);
         try {
-            return AgeKeys.parseIdentities(text);
+            String text = AgeKeys.identityText(bytes, file.toString());
+            new Secret(text, "file " + file);
+            warnIfShared(file, log);
+            return AgeKeys.parseIdentities(text, file.toString());
         } catch (AgeKeys.KeyFormatException e) {
             throw DbBackupException.user("identity file " + file + ": " + e.getMessage());
         }

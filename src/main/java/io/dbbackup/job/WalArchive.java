@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -222,8 +221,7 @@ public final class WalArchive {
         Path temp = dir.resolve("." + destination.getFileName() + ".dbbackup-" + UUID.randomUUID());
         try {
             long bytes;
-            try (OutputStream out = Files.newOutputStream(Files.createFile(temp,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
+            try (OutputStream out = Files.newOutputStream(io.dbbackup.core.OwnerOnly.createFile(temp))) {
                 bytes = WalTransfer.fetch(store, key, decryptor, out);
             }
             byte[] first = firstBytes(temp);

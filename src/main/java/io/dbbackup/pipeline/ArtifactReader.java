@@ -6,6 +6,7 @@ import io.dbbackup.codec.IntegrityException;
 import io.dbbackup.codec.Sha256;
 import io.dbbackup.codec.SourceReadException;
 import io.dbbackup.codec.VerifyingInputStream;
+import io.dbbackup.codec.WrongKeyException;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
@@ -125,16 +126,53 @@ public final class ArtifactReader {
 
     /** The digest the manifest recorded for exactly this key, if the manifest is there and says so. */
     private Optional<String> manifestSha256(BackupKey key) {
+        return manifestOf(key).filter(m -> m.get("sha256") instanceof String hex && hex.matches("[0-9a-f]{64}"))
+                .map(m -> (String) m.get("sha256"));
+    }
+
+    /**
+     * Whom the manifest recorded this key's backup was encrypted for ({@code age1...}, or {@code passphrase}); empty when
+     * it does not say (no manifest, or one written before the field).
+     */
+    private Optional<java.util.List<String>> manifestRecipients(BackupKey key) {
+        return manifestOf(key).filter(m -> m.get("recipients") instanceof java.util.List<?> l && !l.isEmpty()
+                        && l.stream().allMatch(String.class::isInstance))
+                .map(m -> ((java.util.List<?>) m.get("recipients")).stream().map(String.class::cast).toList());
+    }
+
+    /** The manifest of exactly this key, if it is there and one of ours. */
+    private Optional<Map<?, ?>> manifestOf(BackupKey key) {
         try (InputStream in = store.open(key.manifestKey())) {
             Object parsed = Json.parse(new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8));
-            if (parsed instanceof Map<?, ?> m && key.key().equals(m.get("key"))
-                    && m.get("sha256") instanceof String hex && hex.matches("[0-9a-f]{64}")) {
-                return Optional.of(hex);
+            if (parsed instanceof Map<?, ?> m && key.key().equals(m.get("key"))) {
+                return Optional.of(m);
             }
         } catch (IOException | RuntimeException e) {
             // no manifest, or not one of ours: nothing to fall back on
         }
         return Optional.empty();
+    }
+
+    /**
+     * No key given opens {@code key}: a key problem naming whom the backup was encrypted for — unless one of the
+     * identities tried is a recipient the manifest records, whose stanza must then unwrap: its header is damaged.
+     */
+    private IOException wrongKey(BackupKey key, WrongKeyException e, VerifyingInputStream verifying, InputStream raw)
+            throws IOException {
+        Optional<java.util.List<String>> recipients = manifestRecipients(key);
+        Optional<String> own = e.triedRecipients().stream().filter(r -> recipients.orElse(java.util.List.of()).contains(r)).findFirst();
+        if (own.isPresent()) {
+            try {
+                verifying.drain(); // damage in the store says so as a checksum mismatch
+            } finally {
+                raw.close();
+            }
+            return new IntegrityException(key.key() + " is corrupt: its age header is damaged: identity " + own.get()
+                    // caused by what age met, not by the WrongKeyException: damage the read-back must not take for a key problem
+                    + " is one of the recipients its manifest records, yet unwraps no stanza of it", e.getCause());
+        }
+        raw.close();
+        return e.about(key.key(), recipients.orElse(null));
     }
 
     /** Opens the decoded dump; closing it closes the store stream. */
@@ -173,6 +211,8 @@ public final class ArtifactReader {
         } catch (SourceReadException | IntegrityException e) {
             raw.close();
             throw e;
+        } catch (WrongKeyException e) {
+            throw wrongKey(key, e, verifying, raw);
         } catch (java.io.InterruptedIOException e) {
             if (!(e instanceof java.net.SocketTimeoutException)) {
                 raw.close(); // a signal or a timeout stopped the decoder's start (scrypt): no finding about the bytes

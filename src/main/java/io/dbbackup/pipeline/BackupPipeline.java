@@ -129,7 +129,8 @@ public final class BackupPipeline {
             Manifest manifest = new Manifest(key.key(), r.job(), r.engineType(), key.database(),
                     key.format().extension(), r.compression().id(),
                     r.compression() == Compression.NONE ? 0 : r.compressionLevel(),
-                    r.encryptor() == null ? "none" : r.encryptor().describe(), hashing.count(), raw, sha, started,
+                    r.encryptor() == null ? "none" : r.encryptor().describe(),
+                    r.encryptor() == null ? java.util.List.of() : r.encryptor().recipients(), hashing.count(), raw, sha, started,
                     clock.instant(), r.toolVersion(), info.get() == null ? java.util.Map.of() : info.get().facts());
             // the .sha256 sidecar claims the key: another run that named the same key (the job started twice in one
             // second, here or on another host) and got there first keeps its backup, sidecars and all

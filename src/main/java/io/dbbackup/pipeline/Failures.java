@@ -1,6 +1,7 @@
 package io.dbbackup.pipeline;
 
 import io.dbbackup.codec.IntegrityException;
+import io.dbbackup.codec.WrongKeyException;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.spi.ToolFailedException;
@@ -21,6 +22,9 @@ public final class Failures {
         while (c != null) {
             if (c instanceof DbBackupException d) {
                 return d;
+            }
+            if (c instanceof WrongKeyException) { // not damage: another key opens it (exit 1, not 3)
+                return new DbBackupException(ExitStatus.USER_ERROR, c.getMessage(), c, false);
             }
             if (c instanceof IntegrityException) {
                 return new DbBackupException(ExitStatus.INTEGRITY, c.getMessage(), c, false);

@@ -4,15 +4,20 @@ import io.dbbackup.core.Json;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The {@code <key>.manifest.json} sidecar: what was backed up, how, and what it hashes to. */
+/**
+ * The {@code <key>.manifest.json} sidecar: what was backed up, how, and what it hashes to. {@code recipients}: whom an
+ * encrypted backup is encrypted for ({@code age1...} public keys, or {@code passphrase}), empty when it is not.
+ */
 public record Manifest(String key, String job, String engine, String database, String format, String compression,
-                       int compressionLevel, String encryption, long size, long rawSize, String sha256,
+                       int compressionLevel, String encryption, List<String> recipients, long size, long rawSize, String sha256,
                        Instant started, Instant finished, String toolVersion, Map<String, String> facts) {
 
     public Manifest {
         facts = Map.copyOf(facts);
+        recipients = List.copyOf(recipients);
     }
 
     public Map<String, Object> toMap() {
@@ -26,6 +31,9 @@ public record Manifest(String key, String job, String engine, String database, S
         m.put("compression", compression);
         m.put("compression_level", compressionLevel);
         m.put("encryption", encryption);
+        if (!recipients.isEmpty()) { // whom it is encrypted for: a wrong key's error names them (public keys, no secret)
+            m.put("recipients", recipients);
+        }
         m.put("size", size);
         m.put("raw_size", rawSize);
         m.put("sha256", sha256);

@@ -5,6 +5,7 @@ import io.dbbackup.codec.Decryptor;
 import io.dbbackup.codec.Encryptor;
 import io.dbbackup.codec.HashingOutputStream;
 import io.dbbackup.codec.IntegrityException;
+import io.dbbackup.codec.WrongKeyException;
 import io.dbbackup.core.WalKey;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
@@ -63,6 +64,8 @@ public final class WalTransfer {
                 in.transferTo(hashing);
             } catch (IntegrityException e) {
                 throw e;
+            } catch (WrongKeyException e) {
+                throw e.about(key.key(), null);
             } catch (IOException e) {
                 if (e instanceof io.dbbackup.codec.SourceReadException) {
                     throw e;
@@ -133,12 +136,8 @@ public final class WalTransfer {
     private static InputStream openOrNull(Decryptor decryptor, InputStream in) throws IOException {
         try {
             return decryptor.decrypt(in);
-        } catch (IntegrityException e) {
-            if (e.getCause() instanceof java.security.GeneralSecurityException
-                    && !(e.getCause() instanceof java.security.SignatureException)) {
-                return null; // no identity of this host's opens it: not a sign of damage
-            }
-            throw e;
+        } catch (WrongKeyException e) {
+            return null; // no identity of this host's opens it: not a sign of damage
         }
     }
 

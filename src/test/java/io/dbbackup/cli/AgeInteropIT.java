@@ -140,8 +140,11 @@ class AgeInteropIT {
         Path artifact = onlyArtifact();
         assertThat(store.relativize(artifact).toString()).matches("prod/app/app-20260301-02\\d{4}\\.sqlite\\.zst\\.age");
         String manifest = Files.readString(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"));
-        assertThat(manifest).contains("\"encryption\": \"age (2 recipients)\"").doesNotContain(recipient);
+        assertThat(manifest).contains("\"encryption\": \"age (2 recipients)\"") // public keys: a wrong key's error names them
+                .containsPattern("\"recipients\": \\[\\s*\"" + recipient + "\",\\s*\"" + other + "\"\\s*]");
         assertThat(Shell.sh(artifact.getParent(), "sha256sum -c " + sidecar(artifact).getFileName())).contains(": OK");
+        Cli.Result show = cli.run("-c", "config.yaml", "show", "app");
+        assertThat(show.out()).as(show.toString()).contains("age (2 recipients) for " + recipient + ", " + other);
 
         for (String key : List.of("key.txt", "other.txt")) {
             Path plain = dir.resolve("plain-" + key + ".db");
@@ -175,16 +178,36 @@ class AgeInteropIT {
 
         String stranger = AgeKeys.generate().identity();
         Files.writeString(dir.resolve("stranger.txt"), stranger + "\n");
+        // a key that is not one of the recipients is a key problem (exit 1), not damage (3): the error names the backup,
+        // the key tried by its public key and whom the backup is for
+        String strangerPublic = AgeKeys.recipientOf(stranger);
+        String wrongKey = artifact.getFileName() + " is not encrypted to any key given: tried identity " + strangerPublic
+                + "; it was encrypted for " + recipient + ", " + other;
         Cli.Result wrong = cli.run("-c", "config.yaml", "verify", "app", "--identity", "stranger.txt");
-        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(3);
-        assertThat(wrong.err()).contains("this file does not open with").doesNotContain(stranger);
+        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(1);
+        assertThat(wrong.out() + wrong.err()).contains(wrongKey).doesNotContain(stranger);
+        Cli.Result wrongDownload = cli.run("-c", "config.yaml", "download", "app", "--decrypt", "-o", "plain.db.zst",
+                "--identity", "stranger.txt");
+        assertThat(wrongDownload.exit()).as(wrongDownload.toString()).isEqualTo(1);
+        assertThat(wrongDownload.err()).contains(wrongKey).doesNotContain(stranger);
+        assertThat(dir.resolve("plain.db.zst")).doesNotExist();
 
         // an older backup made with the same keys would not open either: no pointer to it
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         Cli.Result wrongRestore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--identity", "stranger.txt",
                 "--auto-confirm");
-        assertThat(wrongRestore.exit()).as(wrongRestore.toString()).isEqualTo(3);
-        assertThat(wrongRestore.err()).contains("this file does not open with").doesNotContain("next older backup");
+        assertThat(wrongRestore.exit()).as(wrongRestore.toString()).isEqualTo(1);
+        assertThat(wrongRestore.err()).contains("is not encrypted to any key given: tried identity " + strangerPublic)
+                .doesNotContain("next older backup").doesNotContain(stranger);
+
+        // a backup made before the manifest recorded recipients: said, not guessed
+        Path newest = artifacts().get(artifacts().size() - 1);
+        Path newestManifest = newest.resolveSibling(newest.getFileName() + ".manifest.json");
+        Files.writeString(newestManifest, Files.readString(newestManifest).replaceAll("(?s)\"recipients\": \\[[^]]*],", ""));
+        Cli.Result unrecorded = cli.run("-c", "config.yaml", "verify", "app", newest.getFileName().toString(), "--identity", "stranger.txt");
+        assertThat(unrecorded.exit()).as(unrecorded.toString()).isEqualTo(1);
+        assertThat(unrecorded.out() + unrecorded.err()).contains("tried identity " + strangerPublic + "; whom it was encrypted for is not recorded");
+
     }
 
     @Test
@@ -202,9 +225,16 @@ class AgeInteropIT {
         Shell.ok(dir, "zstd", "-dq", "plain.db.zst", "-o", "plain.db");
         assertThat(SqliteFixture.fingerprint(dir.resolve("plain.db"))).isEqualTo(SqliteFixture.fingerprint(db));
 
-        Cli.Result wrong = cli.env("WRONG", "not-the-passphrase").run("-c", "config.yaml", "verify", "app", "--passphrase-env", "WRONG");
-        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(3);
-        assertThat(wrong.err()).contains("wrong passphrase").doesNotContain("not-the-passphrase");
+        // a wrong --passphrase-env is followed by the job's own passphrase, as DecryptionKeys promises
+        Cli.Result followed = cli.env("WRONG", "not-the-passphrase").run("-c", "config.yaml", "verify", "app", "--passphrase-env", "WRONG");
+        assertThat(followed.exit()).as(followed.toString()).isZero();
+        // neither opens it: a key problem (exit 1) naming where each passphrase came from, never the passphrase
+        Cli.Result wrong = cli.env("BACKUP_PASSPHRASE", "also-not-the-passphrase").run("-c", "config.yaml", "verify", "app",
+                "--passphrase-env", "WRONG");
+        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(1);
+        assertThat(wrong.out() + wrong.err()).contains(artifact.getFileName() + " is not encrypted to any key given: tried the "
+                        + "passphrase from env WRONG, the passphrase from env BACKUP_PASSPHRASE; it was encrypted for a passphrase")
+                .doesNotContain("not-the-passphrase");
     }
 
     /** Makes the artifact a job would have written, from a plain sqlite snapshot, with zstd and the given age command. */
@@ -254,6 +284,55 @@ class AgeInteropIT {
     }
 
     /**
+     * An identity file protected with {@code age -p} (binary, or armored with {@code -a}) failed with a bare
+     * MalformedInputException: now a one-line user error (exit 1) naming the file (and the config line) and the
+     * {@code age -d} that makes the identity dbbackup needs, for the job's identity_file, --identity and config validate.
+     */
+    @Test
+    void anIdentityFileProtectedWithAgePIsNamedAsSuch() throws Exception {
+        String recipient = keygen("key.txt");
+        Shell.Result binary = agePassphrase(dir, "-p -o key.txt.age key.txt", 2);
+        assertThat(binary.exit()).as(binary.output()).isZero();
+        Shell.Result armored = agePassphrase(dir, "-a -p -o key-armored.txt key.txt", 2);
+        assertThat(armored.exit()).as(armored.output()).isZero();
+        assertThat(Files.readString(dir.resolve("key-armored.txt"))).startsWith("-----BEGIN AGE ENCRYPTED FILE-----");
+        Files.write(dir.resolve("binary.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0xc3, 0x28});
+        String advice = "is passphrase-protected (an age-encrypted file, as 'age -p' writes it): dbbackup needs the decrypted "
+                + "identity; decrypt it once with 'age -d -o identity.txt ";
+
+        for (String file : List.of("key.txt.age", "key-armored.txt")) {
+            Path path = dir.resolve(file);
+            config("recipients: [" + recipient + "]\nidentity_file: " + file, "");
+            Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app"); // encrypting needs the recipients alone
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+
+            Cli.Result validate = cli.run("-c", "config.yaml", "config", "validate");
+            assertThat(validate.exit()).as(validate.toString()).isEqualTo(1);
+            assertThat(validate.err()).containsPattern("config\\.yaml:\\d+:\\d+: error: jobs\\.app\\.encryption\\.identity_file: ")
+                    .contains(path + " " + advice + path + "'").doesNotContain("Exception");
+
+            Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
+            assertThat(restore.exit()).as(restore.toString()).isEqualTo(1);
+            assertThat(restore.err()).contains("jobs.app.encryption.identity_file").contains(advice + path + "'")
+                    .doesNotContain("Exception");
+
+            Cli.Result given = cli.run("-c", "config.yaml", "verify", "app", "--identity", file);
+            assertThat(given.exit()).as(given.toString()).isEqualTo(1);
+            assertThat(given.out() + given.err()).contains("identity file " + path + ": " + advice + path + "'")
+                    .doesNotContain("Exception");
+        }
+        Cli.Result notText = cli.run("-c", "config.yaml", "verify", "app", "--identity", "binary.bin");
+        assertThat(notText.exit()).as(notText.toString()).isEqualTo(1);
+        assertThat(notText.out() + notText.err()).contains("identity file " + dir.resolve("binary.bin") + ": is not a text file (not UTF-8)")
+                .doesNotContain("Exception");
+        config("recipients: [" + recipient + "]\nidentity_file: binary.bin", "");
+        Cli.Result validate = cli.run("-c", "config.yaml", "config", "validate");
+        assertThat(validate.exit()).as(validate.toString()).isEqualTo(1);
+        assertThat(validate.err()).containsPattern("error: jobs\\.app\\.encryption\\.identity_file: \\S*binary\\.bin is not a text file")
+                .doesNotContain("Exception");
+    }
+
+    /**
      * Keys rotated on one side only: the recipients name the new key, the identity on the host is still the old one.
      * {@code verify: true} cannot open the backup, yet it is sound: kept with a warning (it was deleted as corrupt every
      * night, exit 3), and the new key opens it with the real age CLI. Stored bytes damaged as well are still removed.
@@ -291,6 +370,10 @@ class AgeInteropIT {
         config("recipients: [" + recipient + "]\nidentity_file: key.txt", "");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         assertThat(cli.run("-c", "config.yaml", "verify", "app").exit()).isZero();
+        // a wrong --identity is followed by the job's own identity (command-line keys first, the job's after them)
+        Files.writeString(dir.resolve("stranger.txt"), AgeKeys.generate().identity() + "\n");
+        Cli.Result followed = cli.run("-c", "config.yaml", "verify", "app", "--identity", "stranger.txt");
+        assertThat(followed.exit()).as(followed.toString()).isZero();
         Path artifact = onlyArtifact();
         byte[] original = Files.readAllBytes(artifact);
         Path target = dir.resolve("restored/app-copy.db");
@@ -313,7 +396,11 @@ class AgeInteropIT {
                 new Case("payload, sidecar updated", original.length / 2, true, "age payload is corrupt"),
                 new Case("last chunk tag, sidecar updated", original.length - 1, true, "age payload is corrupt"),
                 new Case("header MAC, sidecar updated", macLetter, true, "age header is corrupt"),
-                new Case("stanza body, sidecar updated", 100, true, "this file does not open with"),
+                // a flipped letter still decodes (the identity, a recorded recipient, unwraps nothing: damage); a digit,
+                // '+' or '/' flipped is no base64 (the header does not parse): either way exit 3, never "wrong key"
+                new Case("stanza body, sidecar updated", 100, true, "(its age header is damaged: identity " + recipient
+                        + " is one of the recipients its manifest records, yet unwraps no stanza of it|not a valid age file: "
+                        + "its header does not parse)"),
                 new Case("payload, sidecar stale", original.length / 2, false, null));
         for (Case c : cases) {
             byte[] bytes = original.clone();
@@ -328,7 +415,7 @@ class AgeInteropIT {
             Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
             assertThat(verify.exit()).as(c.what() + "\n" + verify).isEqualTo(3);
             assertThat(verify.err()).as(c.what()).doesNotContain("Exception")
-                    .containsAnyOf(c.message() == null ? new String[] {"checksum mismatch", "age payload is corrupt"} : new String[] {c.message()});
+                    .containsPattern(c.message() == null ? "checksum mismatch|age payload is corrupt" : c.message());
 
             Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
             assertThat(restore.exit()).as(c.what() + "\n" + restore).isEqualTo(3);
@@ -392,7 +479,7 @@ class AgeInteropIT {
             scanner.join(5_000);
         }
         assertThat(results.subList(0, 3)).allSatisfy(r -> assertThat(r.exit()).as(r.toString()).isZero());
-        assertThat(results.get(3).exit()).isEqualTo(3);
+        assertThat(results.get(3).exit()).as(results.get(3).toString()).isZero(); // the job's own passphrase follows the wrong one
         assertThat(results.get(4).exit()).as(results.get(4).toString()).isZero(); // the job's passphrase opens it
         assertThat(results.subList(5, 8)).allSatisfy(r -> assertThat(r.exit()).as(r.toString()).isZero());
         assertThat(results.subList(8, 10)).allSatisfy(r -> assertThat(r.exit()).as(r.toString()).isEqualTo(1));

@@ -98,6 +98,37 @@ class DownloadCliIT {
         assertThat(piped.out()).isEmpty();
     }
 
+    /**
+     * A downloaded backup holds the database's content: created 0600 from its first byte (its hidden temporary file is
+     * made with that mode and renamed onto the name), decrypted or not; it used to get the umask's 0644. An existing
+     * file is still refused without --force (untouched) and replaced with it.
+     */
+    @Test
+    void aDownloadedFileIsReadableByItsOwnerAlone() throws Exception {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> ownerOnly =
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        Cli.Result stored = cli.run("-c", "config.yaml", "download", "app", "-o", "stored.age");
+        assertThat(stored.exit()).as(stored.toString()).isZero();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("stored.age"))).isEqualTo(ownerOnly);
+        Cli.Result decrypted = cli.run("-c", "config.yaml", "download", "app", "--decrypt", "--decompress", "--identity", "key.txt",
+                "-o", "dump.sqlite");
+        assertThat(decrypted.exit()).as(decrypted.toString()).isZero();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("dump.sqlite"))).isEqualTo(ownerOnly);
+        assertThat(Files.readAllBytes(dir.resolve("dump.sqlite"))).isEqualTo(decodedByStockTools());
+
+        Path existing = dir.resolve("existing.sqlite.zst");
+        Files.writeString(existing, "mine");
+        Files.setPosixFilePermissions(existing, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Cli.Result refused = cli.run("-c", "config.yaml", "download", "app", "--decrypt", "--identity", "key.txt", "-o", existing.toString());
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(Files.readString(existing)).isEqualTo("mine");
+        Cli.Result replaced = cli.run("-c", "config.yaml", "download", "app", "--decrypt", "--identity", "key.txt", "-o", existing.toString(),
+                "--force");
+        assertThat(replaced.exit()).as(replaced.toString()).isZero();
+        assertThat(Files.getPosixFilePermissions(existing)).isEqualTo(ownerOnly);
+        assertThat(Files.size(existing)).isGreaterThan(4);
+    }
+
     @Test
     void theStoredArtifactUnderItsOwnNameRefusesToOverwriteWithoutForce() throws Exception {
         Cli.Result r = cli.run("-c", "config.yaml", "download", "app", "--with-sidecar");

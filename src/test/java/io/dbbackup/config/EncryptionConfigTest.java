@@ -69,6 +69,25 @@ class EncryptionConfigTest {
         assertThat(c.warnings()).isEmpty();
     }
 
+    /**
+     * A short or one-word passphrase is guessed offline, and since secrets are masked wherever they appear, a common
+     * word ("backup") garbled every line holding it: a warning at its config line, never showing it. Masking stays.
+     * (Words no other test prints: the redactor is the JVM's, shared by the test classes of a fork.)
+     */
+    @Test
+    void aWeakPassphraseIsAWarningThatDoesNotShowIt() throws Exception {
+        for (String weak : List.of("zebrafish", "Quokkas2024", "x7!qz")) {
+            env.put("BACKUP_PASSPHRASE", weak);
+            Config c = load("", "encryption:\n  passphrase_env: BACKUP_PASSPHRASE\n  scrypt_work_factor: 12\n");
+            assertThat(c.warnings()).as(weak).singleElement().extracting(Problem::format).asString()
+                    .startsWith("config.yaml:14:7: warning: jobs.shop.encryption.passphrase_env: the passphrase is weak (")
+                    .contains("shows as ***").contains("openssl rand").doesNotContain(weak);
+        }
+        env.put("BACKUP_PASSPHRASE", "grapefruit-tectonic-lantern-91");
+        assertThat(load("", "encryption:\n  passphrase_env: BACKUP_PASSPHRASE\n  scrypt_work_factor: 12\n").warnings()).isEmpty();
+        assertThat(io.dbbackup.core.Redactor.redact("a zebrafish b")).isEqualTo("a *** b"); // still masked
+    }
+
     @Test
     void passphraseFromEnvWithWorkFactor() throws Exception {
         env.put("BACKUP_PASSPHRASE", "correct horse");

@@ -80,4 +80,59 @@ class ArtifactReaderTest {
         }, true)).isInstanceOf(DbBackupException.class).hasMessageContaining("512 MiB");
         org.assertj.core.api.Assertions.assertThat(closed).isTrue();
     }
+
+    /**
+     * A key that opens nothing is a key problem naming whom the backup is for (the manifest's recipients, or "not
+     * recorded"); an identity the manifest records as a recipient that unwraps nothing means a damaged header: an
+     * integrity failure that WrongKeyException.in does not take for a key problem (the read-back would keep it).
+     */
+    @Test
+    void aWrongKeyNamesTheRecipientsAndARecipientThatOpensNothingIsDamage() throws Exception {
+        BackupKey sealed = new BackupKey("p", "db", Instant.parse("2026-05-01T00:00:00Z"), DumpFormat.SQL, Compression.NONE, true);
+        io.dbbackup.codec.age.AgeKeys.GeneratedKey owner = io.dbbackup.codec.age.AgeKeys.generate();
+        io.dbbackup.codec.age.AgeKeys.GeneratedKey stranger = io.dbbackup.codec.age.AgeKeys.generate();
+        java.io.ByteArrayOutputStream cipher = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream out = io.dbbackup.codec.age.AgeEncryptor.toRecipients(java.util.List.of(owner.recipient())).encrypt(cipher)) {
+            out.write("select 1;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        LocalStore store = new LocalStore(dir, false);
+        Files.createDirectories(dir.resolve("p/db"));
+        java.util.function.Consumer<String> manifest = recipients -> {
+            try {
+                Files.writeString(dir.resolve(sealed.manifestKey()), "{\"key\": \"" + sealed.key() + "\"" + recipients + "}");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        store(sealed, cipher.toByteArray());
+        manifest.accept(", \"recipients\": [\"" + owner.recipient() + "\"]");
+        io.dbbackup.codec.Decryptor strangers = io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(stranger.identity()), null);
+        assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, strangers))
+                .isInstanceOf(io.dbbackup.codec.WrongKeyException.class)
+                .hasMessage(sealed.key() + " is not encrypted to any key given: tried identity " + stranger.recipient()
+                        + "; it was encrypted for " + owner.recipient());
+        manifest.accept("");
+        assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, strangers))
+                .hasMessageEndingWith("; whom it was encrypted for is not recorded");
+
+        byte[] damaged = cipher.toByteArray();
+        int share = new String(damaged, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("-> X25519 ") + 12;
+        damaged[share] = (byte) (damaged[share] == 'A' ? 'B' : 'A');
+        store(sealed, damaged);
+        io.dbbackup.codec.Decryptor owners = io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(owner.identity()), null);
+        assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, owners))
+                .as("no recipients recorded: what age alone can tell").isInstanceOf(io.dbbackup.codec.WrongKeyException.class);
+        manifest.accept(", \"recipients\": [\"" + owner.recipient() + "\"]");
+        assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, owners))
+                .isInstanceOf(io.dbbackup.codec.IntegrityException.class)
+                .hasMessage(sealed.key() + " is corrupt: its age header is damaged: identity " + owner.recipient()
+                        + " is one of the recipients its manifest records, yet unwraps no stanza of it")
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(io.dbbackup.codec.WrongKeyException.in(e)).isFalse());
+    }
+
+    private void store(BackupKey k, byte[] bytes) throws Exception {
+        Files.write(dir.resolve(k.key()), bytes);
+        Files.write(dir.resolve(k.sha256Key()), io.dbbackup.codec.Sha256.sidecar(
+                io.dbbackup.codec.Sha256.hex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)), k.fileName()));
+    }
 }

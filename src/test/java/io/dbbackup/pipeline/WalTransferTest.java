@@ -126,5 +126,13 @@ class WalTransferTest {
         ByteArrayOutputStream back = new ByteArrayOutputStream();
         WalTransfer.fetch(to, b, io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(owner.identity()), null), back);
         assertThat(back.toByteArray()).isEqualTo(content);
+
+        // wal-fetch with a key that opens nothing: a key problem (exit 1) naming the file and the key tried, not damage
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WalTransfer.fetch(to, b,
+                        io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(stranger.identity()), null), new ByteArrayOutputStream()))
+                .isInstanceOf(io.dbbackup.codec.WrongKeyException.class)
+                .hasMessage(b.key() + " is not encrypted to any key given: tried identity " + stranger.recipient()
+                        + "; whom it was encrypted for is not recorded")
+                .satisfies(e -> assertThat(Failures.map("cannot fetch", e).status()).isEqualTo(io.dbbackup.core.ExitStatus.USER_ERROR));
     }
 }

@@ -8,6 +8,8 @@ import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFac
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
 import io.dbbackup.codec.Decryptor;
 import io.dbbackup.codec.IntegrityException;
+import io.dbbackup.codec.WrongKeyException;
+import io.dbbackup.core.Secret;
 import io.dbbackup.core.SingleByte;
 
 import java.io.IOException;
@@ -23,17 +25,22 @@ import java.util.List;
 
 /**
  * Decrypts an age file with X25519 identities and/or a passphrase, tried in that order. A key that
- * opens nothing, a header whose MAC does not match, and a payload chunk that fails authentication
- * (tampered, truncated, or trailing bytes) all raise {@link IntegrityException}.
+ * opens nothing (a header that parses, no stanza of which any key given unwraps) raises {@link WrongKeyException}; a
+ * header that does not parse or holds a malformed stanza, a header whose MAC does not match once a stanza unwrapped, and
+ * a payload chunk that fails authentication (tampered, truncated, or trailing bytes) raise {@link IntegrityException}.
  */
 public final class AgeDecryptor implements Decryptor {
     private static final DecryptingChannelFactory FACTORY = new StandardDecryptingChannelFactory();
 
     private final List<RecipientStanzaReader> readers;
+    private final List<String> tried;
+    private final List<String> triedRecipients;
     private final String keys;
 
-    private AgeDecryptor(List<RecipientStanzaReader> readers, String keys) {
+    private AgeDecryptor(List<RecipientStanzaReader> readers, List<String> tried, List<String> triedRecipients, String keys) {
         this.readers = List.copyOf(readers);
+        this.tried = List.copyOf(tried);
+        this.triedRecipients = List.copyOf(triedRecipients);
         this.keys = keys;
     }
 
@@ -42,16 +49,34 @@ public final class AgeDecryptor implements Decryptor {
      * @param passphrase may be null
      */
     public static AgeDecryptor of(List<String> identities, String passphrase) {
+        return trying(identities, passphrase == null ? List.of() : List.of(new Secret(passphrase, null)));
+    }
+
+    /**
+     * Tries the identities, then the passphrases, each in the order given (the command line's before the job's own).
+     *
+     * @param identities  X25519 identities ({@code AGE-SECRET-KEY-1...}), may be empty
+     * @param passphrases passphrases, each named by where it came from ({@link Secret#source()}, null: unnamed), may be empty
+     */
+    public static AgeDecryptor trying(List<String> identities, List<Secret> passphrases) {
         List<RecipientStanzaReader> readers = new ArrayList<>();
+        List<String> tried = new ArrayList<>();
+        List<String> publicKeys = new ArrayList<>();
         for (String id : identities) {
             try {
                 readers.add(onlyWithoutScrypt(X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(id.strip())));
             } catch (GeneralSecurityException | RuntimeException e) {
                 throw new AgeKeys.KeyFormatException(0, "not an age X25519 identity (AGE-SECRET-KEY-1...)");
             }
+            String publicKey = AgeKeys.recipientOf(id);
+            if (!publicKeys.contains(publicKey)) {
+                publicKeys.add(publicKey);
+                tried.add("identity " + publicKey);
+            }
         }
-        if (passphrase != null) {
-            readers.add(new ScryptRecipientStanzaReader(passphrase.getBytes(StandardCharsets.UTF_8)));
+        for (Secret p : passphrases) {
+            readers.add(new ScryptRecipientStanzaReader(p.reveal().getBytes(StandardCharsets.UTF_8)));
+            tried.add(p.source() == null ? "the passphrase" : "the passphrase from " + p.source());
         }
         if (readers.isEmpty()) {
             throw new IllegalArgumentException("age decryption needs an identity or a passphrase");
@@ -60,10 +85,10 @@ public final class AgeDecryptor implements Decryptor {
         if (!identities.isEmpty()) {
             what.add(identities.size() == 1 ? "the identity" : "the " + identities.size() + " identities");
         }
-        if (passphrase != null) {
-            what.add("the passphrase");
+        if (!passphrases.isEmpty()) {
+            what.add(passphrases.size() == 1 ? "the passphrase" : "the " + passphrases.size() + " passphrases");
         }
-        return new AgeDecryptor(readers, String.join(" and ", what));
+        return new AgeDecryptor(readers, tried, publicKeys, String.join(" and ", what));
     }
 
     /** age forbids mixing scrypt with other stanzas; jagged's X25519 reader does not check it. */
@@ -84,14 +109,26 @@ public final class AgeDecryptor implements Decryptor {
 
     @Override
     public InputStream decrypt(InputStream in) throws IOException {
+        Attempt attempt = new Attempt();
         ReadableByteChannel channel;
         try {
-            channel = FACTORY.newDecryptingChannel(ChannelStreams.readable(in), readers);
+            channel = FACTORY.newDecryptingChannel(ChannelStreams.readable(in), readers.stream().map(attempt::watch).toList());
         } catch (SignatureException e) {
             throw new IntegrityException("age header is corrupt: its MAC does not match", e);
         } catch (GeneralSecurityException e) {
-            throw new io.dbbackup.codec.WrongKeyException("age decryption failed: this file does not open with " + keys
-                    + " given (wrong key, or a corrupt header)" + reason(e), e);
+            if (!attempt.headerParsed) {
+                throw new IntegrityException("not a valid age file: its header does not parse" + detail(e), e);
+            }
+            if (attempt.malformed != null) {
+                String why = attempt.malformed.getMessage();
+                throw new IntegrityException((why.startsWith("malformed") ? "age header is corrupt: " : "age header is refused: ")
+                        + why, e);
+            }
+            if (attempt.unwrapped) { // a key opened it, and what follows the header failed (cut short before its nonce)
+                throw new IntegrityException("age file is corrupt or truncated after its header" + detail(e), e);
+            }
+            // the header parses and no key given unwraps any stanza: a key problem, not damage
+            throw new WrongKeyException(tried, triedRecipients, e);
         } catch (PayloadException e) {
             throw new IntegrityException("age payload is corrupt or truncated: " + e.getMessage(), e);
         } catch (Scrypt.Cancelled e) {
@@ -104,17 +141,35 @@ public final class AgeDecryptor implements Decryptor {
         return new PayloadStream(channel);
     }
 
-    private static String reason(GeneralSecurityException e) {
-        if (e.getMessage() != null && (e.getMessage().startsWith("malformed") || e.getMessage().startsWith("scrypt work factor")
-                || e.getMessage().startsWith("the file is not encrypted with a passphrase") || e.getMessage().equals("wrong passphrase"))) {
-            return ": " + e.getMessage();
+    private static String detail(GeneralSecurityException e) {
+        return e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+    }
+
+    /**
+     * What one decryption's readers met: whether the header parsed (a reader was given its stanzas), whether a key
+     * unwrapped a stanza, and a stanza that is malformed (not a key's failure: the header is damaged, or holds a work
+     * factor beyond what is accepted).
+     */
+    private static final class Attempt {
+        volatile boolean headerParsed;
+        volatile boolean unwrapped;
+        volatile GeneralSecurityException malformed;
+
+        RecipientStanzaReader watch(RecipientStanzaReader reader) {
+            return stanzas -> {
+                headerParsed = true;
+                try {
+                    com.exceptionfactory.jagged.FileKey key = reader.getFileKey(stanzas);
+                    unwrapped = true;
+                    return key;
+                } catch (GeneralSecurityException e) {
+                    if (e.getMessage() != null && (e.getMessage().startsWith("malformed") || e.getMessage().startsWith("scrypt work factor"))) {
+                        malformed = e;
+                    }
+                    throw e;
+                }
+            };
         }
-        for (Throwable s : e.getSuppressed()) {
-            if (s instanceof GeneralSecurityException g && !reason(g).isEmpty()) {
-                return reason(g);
-            }
-        }
-        return "";
     }
 
     @Override

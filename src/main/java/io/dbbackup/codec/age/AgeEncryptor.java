@@ -27,10 +27,12 @@ public final class AgeEncryptor implements Encryptor {
 
     private final List<RecipientStanzaWriter> writers;
     private final String description;
+    private final List<String> recipients;
 
-    private AgeEncryptor(List<RecipientStanzaWriter> writers, String description) {
+    private AgeEncryptor(List<RecipientStanzaWriter> writers, String description, List<String> recipients) {
         this.writers = List.copyOf(writers);
         this.description = description;
+        this.recipients = List.copyOf(recipients);
     }
 
     /** To one or more X25519 recipients; each must parse ({@link AgeKeys#checkRecipient}). */
@@ -39,15 +41,17 @@ public final class AgeEncryptor implements Encryptor {
             throw new IllegalArgumentException("age encryption needs at least one recipient");
         }
         List<RecipientStanzaWriter> writers = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         for (String r : recipients) {
             try {
-                writers.add(X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(AgeKeys.checkRecipient(r)));
+                keys.add(AgeKeys.checkRecipient(r));
+                writers.add(X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(keys.get(keys.size() - 1)));
             } catch (GeneralSecurityException e) {
                 throw new AgeKeys.KeyFormatException(0, AgeKeys.shown(r) + " is not an age X25519 recipient");
             }
         }
         int n = recipients.size();
-        return new AgeEncryptor(writers, "age (" + n + (n == 1 ? " recipient)" : " recipients)"));
+        return new AgeEncryptor(writers, "age (" + n + (n == 1 ? " recipient)" : " recipients)"), keys);
     }
 
     /** To a passphrase, with scrypt work factor {@code workFactor} (log2 N; age's default is 18). */
@@ -59,7 +63,7 @@ public final class AgeEncryptor implements Encryptor {
         // before anything is dumped or written: a heap too small for scrypt is a user error, not an OutOfMemoryError
         // half-way through the upload
         ScryptMemory.requireCapacity(workFactor, ScryptRecipientStanzaWriter.what(workFactor), true);
-        return new AgeEncryptor(List.of(writer), "age (passphrase)");
+        return new AgeEncryptor(List.of(writer), "age (passphrase)", List.of("passphrase"));
     }
 
     @Override
@@ -78,6 +82,11 @@ public final class AgeEncryptor implements Encryptor {
     @Override
     public String describe() {
         return description;
+    }
+
+    @Override
+    public List<String> recipients() {
+        return recipients;
     }
 
     @Override

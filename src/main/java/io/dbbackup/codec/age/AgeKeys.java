@@ -111,10 +111,50 @@ public final class AgeKeys {
     }
 
     /**
+     * Whether {@code text} begins as an age-encrypted file does (binary {@code age-encryption.org/v1}, or armored): an
+     * identity file protected with {@code age -p}, say.
+     */
+    public static boolean isAgeEncrypted(String text) {
+        String t = text.stripLeading();
+        return t.startsWith("age-encryption.org/") || t.startsWith("-----BEGIN AGE ENCRYPTED FILE-----");
+    }
+
+    /** What an age-encrypted identity file is, and what to do, for {@code file} (a path, or a name for one). */
+    public static String passphraseProtected(String file) {
+        return "is passphrase-protected (an age-encrypted file, as 'age -p' writes it): dbbackup needs the decrypted "
+                + "identity; decrypt it once with 'age -d -o identity.txt " + file + "' and keep identity.txt as a secret "
+                + "(e.g. a Kubernetes or Docker secret, mode 0600)";
+    }
+
+    /**
+     * The text of identity file {@code file}'s bytes; a {@link KeyFormatException} when it is an age-encrypted file
+     * ({@link #passphraseProtected}) or not UTF-8 text.
+     */
+    public static String identityText(byte[] bytes, String file) {
+        String lenient = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (isAgeEncrypted(lenient)) {
+            throw new KeyFormatException(0, passphraseProtected(file));
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new KeyFormatException(0, "is not a text file (not UTF-8): an identity file holds AGE-SECRET-KEY-1... lines");
+        }
+    }
+
+    /**
      * The identities in an identity file's text (or one identity); each is registered with the
      * {@link Redactor}. Errors name the line only.
      */
     public static List<String> parseIdentities(String text) {
+        return parseIdentities(text, "FILE");
+    }
+
+    /** As {@link #parseIdentities(String)}, for the text of {@code file} (named in the advice for an encrypted one). */
+    public static List<String> parseIdentities(String text, String file) {
+        if (isAgeEncrypted(text)) {
+            throw new KeyFormatException(0, passphraseProtected(file));
+        }
         List<String> out = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
