@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.core.ArchiveMode;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
 import io.dbbackup.job.PhysicalRestorer;
@@ -90,6 +91,12 @@ final class RestoreCommand implements Callable<Integer> {
             + "say what would be restored where, and change nothing.")
     boolean dryRun;
 
+    @Option(names = "--archive-mode", paramLabel = "off|preserve",
+            description = "Physical backups: off appends archive_mode = 'off' to the restored postgresql.auto.conf, so that "
+                    + "a copy started beside the source never archives into the source's WAL archive; preserve (default) "
+                    + "keeps the backup's settings, archive_command included.")
+    String archiveMode;
+
     @Mixin
     LocalCopyOption localCopy = new LocalCopyOption();
 
@@ -104,15 +111,16 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RecoveryTarget recovery = RecoveryTargets.of(targetTime, targetLsn, target, targetTimeline);
+        ArchiveMode archiving = ArchiveMode.parse(archiveMode);
         if (localCopy.given() && key != null) {
             throw DbBackupException.user("--from-file names the backup to restore: no KEY with it");
         }
         if (pgdata != null) {
-            return restoreFiles(recovery);
+            return restoreFiles(recovery, archiving);
         }
-        if (recovery != null || dbbackupCommand != null || !tablespaceMappings.isEmpty()) {
-            throw DbBackupException.user("--target-time, --target-lsn, --target, --target-timeline, --tablespace-mapping and --dbbackup-command are for physical "
-                    + "restores: add --pgdata DIR");
+        if (recovery != null || dbbackupCommand != null || !tablespaceMappings.isEmpty() || archiveMode != null) {
+            throw DbBackupException.user("--target-time, --target-lsn, --target, --target-timeline, --tablespace-mapping, "
+                    + "--archive-mode and --dbbackup-command are for physical restores: add --pgdata DIR");
         }
         Workspace ws = workspace();
         Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(
@@ -131,7 +139,7 @@ final class RestoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int restoreFiles(RecoveryTarget recovery) {
+    private int restoreFiles(RecoveryTarget recovery, ArchiveMode archiving) {
         if (to != null || clean || autoConfirm || !tables.isEmpty() || !schemas.isEmpty() || dataOnly) {
             throw DbBackupException.user("--to, --clean, --auto-confirm, --table, --schema and --data-only are for logical "
                     + "restores; --pgdata restores into an empty data directory");
@@ -140,13 +148,16 @@ final class RestoreCommand implements Callable<Integer> {
         PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
                 job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
                 dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), decryption.walFetchArgs(root.main),
-                tablespaceMapping(), dryRun));
+                tablespaceMapping(), dryRun, archiving));
         if (r.dryRun()) {
             root.out.println("dry run: " + r.key().key() + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
                     + " decoded); it would be restored into " + r.pgdata() + " (empty or missing)");
             r.tablespaces().forEach((oid, folder) -> root.out.println("tablespace " + oid + " would be restored into " + folder));
             root.out.println(r.restoreCommand() == null ? "plain restore: PostgreSQL would replay the WAL inside the backup"
                     : "recovery to " + r.target() + " would be set up; restore_command:\n  " + r.restoreCommand());
+            if (archiving == ArchiveMode.OFF) {
+                root.out.println("archive_mode = 'off' would be appended to postgresql.auto.conf");
+            }
             root.out.println("nothing was changed");
             return 0;
         }
@@ -157,6 +168,9 @@ final class RestoreCommand implements Callable<Integer> {
         } else {
             root.out.println("recovery to " + r.target() + " set up in postgresql.auto.conf and recovery.signal; restore_command:");
             root.out.println("  " + r.restoreCommand());
+        }
+        if (archiving == ArchiveMode.OFF) {
+            root.out.println("archive_mode = 'off' appended to postgresql.auto.conf: the restored cluster archives no WAL");
         }
         if ("root".equals(System.getProperty("user.name"))) {
             StringBuilder folders = new StringBuilder(r.pgdata().toString());

@@ -1,6 +1,7 @@
 package io.dbbackup.job;
 
 import io.dbbackup.codec.Decryptor;
+import io.dbbackup.core.ArchiveMode;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
@@ -47,13 +48,21 @@ public final class PhysicalRestorer {
      * {@code walFetchArgs}: extra wal-fetch arguments (--identity FILE, --passphrase-env VAR);
      * {@code tablespaceMapping}: a tablespace's location on the server (or its OID) to the folder it is restored
      * into instead of that location; {@code dryRun}: make every check (the folders, the backup read to its end) and
-     * write nothing.
+     * write nothing; {@code archiveMode}: {@code OFF} turns the restored server's WAL archiving off (its
+     * archive_command is the source's).
      */
     public record Request(String job, Optional<String> key, Path pgdata, RecoveryTarget target, String dbbackupCommand,
-                          List<String> walFetchArgs, Map<String, Path> tablespaceMapping, boolean dryRun) {
+                          List<String> walFetchArgs, Map<String, Path> tablespaceMapping, boolean dryRun,
+                          ArchiveMode archiveMode) {
         public Request {
             walFetchArgs = List.copyOf(walFetchArgs);
             tablespaceMapping = Map.copyOf(tablespaceMapping);
+            archiveMode = archiveMode == null ? ArchiveMode.PRESERVE : archiveMode;
+        }
+
+        public Request(String job, Optional<String> key, Path pgdata, RecoveryTarget target, String dbbackupCommand,
+                       List<String> walFetchArgs, Map<String, Path> tablespaceMapping, boolean dryRun) {
+            this(job, key, pgdata, target, dbbackupCommand, walFetchArgs, tablespaceMapping, dryRun, ArchiveMode.PRESERVE);
         }
 
         public Request(String job, Optional<String> key, Path pgdata, RecoveryTarget target, String dbbackupCommand,
@@ -130,7 +139,8 @@ public final class PhysicalRestorer {
                      InputStream in = ReadAhead.of(progress.watch(decoded), "restore")) {
                     progress.started("restoring " + key.fileName(), total);
                     io.dbbackup.pipeline.TeeInputStream counting = io.dbbackup.pipeline.TeeInputStream.counting(in);
-                    engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch, tablespaces),
+                    engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch, tablespaces,
+                            r.archiveMode()),
                             op.context());
                     bytes = counting.count();
                 }

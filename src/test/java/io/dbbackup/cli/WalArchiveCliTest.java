@@ -268,6 +268,12 @@ class WalArchiveCliTest {
         assertThat(logicalPgdata.err()).contains("--pgdata restores physical base backups");
         Cli.Result two = run("restore", "phys", "--pgdata", "x", "--target", "latest", "--target-lsn", "0/1");
         assertThat(two.exit()).isEqualTo(1);
+        Cli.Result badMode = run("restore", "phys", "--pgdata", dir.resolve("x").toString(), "--archive-mode", "maybe");
+        assertThat(badMode.exit()).isEqualTo(1);
+        assertThat(badMode.err().strip()).isEqualTo("error: --archive-mode 'maybe' is not off or preserve (nothing was written)");
+        Cli.Result modeWithoutPgdata = run("restore", "phys", "--archive-mode", "off");
+        assertThat(modeWithoutPgdata.exit()).isEqualTo(1);
+        assertThat(modeWithoutPgdata.err()).contains("--archive-mode").contains("add --pgdata DIR");
         Cli.Result noPgdata = run("restore", "phys");
         assertThat(noPgdata.exit()).isEqualTo(1);
         assertThat(noPgdata.err()).contains("restore one into a data directory with --pgdata DIR");

@@ -1,5 +1,6 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.ArchiveMode;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
@@ -289,15 +290,15 @@ public final class PhysicalEngine implements Engine {
                 // the segment closed before, already archived, and the check would pass whatever archive_command does now
                 query(base, "select txid_current()", pass, ctx);
             } catch (ToolFailedException e) {
-                return new WalSwitch(Optional.empty(), "not checked: no WAL record could be written to switch past ("
-                        + PgErrors.reason(e) + ")");
+                return new WalSwitch(Optional.empty(), WalSwitchRefusal.note("no WAL record could be written to switch past",
+                        PgErrors.reason(e), c.user()));
             }
             try {
                 String segment = query(base, "select pg_walfile_name(pg_switch_wal())", pass, ctx);
                 return new WalSwitch(Optional.of(segment), "archive_mode " + mode);
             } catch (ToolFailedException e) {
-                return new WalSwitch(Optional.empty(), "not checked: the server refused pg_switch_wal() (" + PgErrors.reason(e)
-                        + "); GRANT EXECUTE ON FUNCTION pg_switch_wal() TO " + c.user() + " lets check test archiving end to end");
+                return new WalSwitch(Optional.empty(), WalSwitchRefusal.note("the server refused pg_switch_wal()",
+                        PgErrors.reason(e), c.user()));
             }
         }
     }
@@ -348,15 +349,40 @@ public final class PhysicalEngine implements Engine {
             ctx.log().info("base backup extracted", "pgdata", dir, "files", r.files(), "bytes", r.bytes());
             request.tablespaces().forEach((oid, folder) ->
                     ctx.log().info("tablespace extracted", "oid", oid, "location", folder));
+            boolean archiveOff = request.archiveMode() == ArchiveMode.OFF;
+            if (request.target() == null && !archiveOff) {
+                warnIfArchiving(dir, ctx);
+            }
+            RecoveryConfig.write(dir, request.target(), request.walFetchCommand(), archiveOff, Instant.now());
             if (request.target() != null) {
-                RecoveryConfig.write(dir, request.target(), request.walFetchCommand(), Instant.now());
-                sync.file(dir.resolve(RecoveryConfig.AUTO_CONF));
                 sync.file(dir.resolve(RecoveryConfig.SIGNAL));
                 ctx.log().info("point-in-time recovery set up", "pgdata", dir, "target", request.target(),
                         "files", RecoveryConfig.AUTO_CONF + ", " + RecoveryConfig.SIGNAL);
             }
+            if (request.target() != null || archiveOff) {
+                sync.file(dir.resolve(RecoveryConfig.AUTO_CONF));
+            }
+            if (archiveOff) {
+                ctx.log().info("WAL archiving of the restored cluster turned off", "pgdata", dir,
+                        "file", RecoveryConfig.AUTO_CONF, "setting", "archive_mode = 'off'");
+            }
             long synced = sync.finish();
             ctx.log().debug("restored files flushed to disk", "pgdata", dir, "paths", synced);
+        }
+    }
+
+    /**
+     * A plain restore continues the source's timeline with the source's archive_command: archiving, it collides with the
+     * source's archive (its wal-push fails with exit 3 and pg_wal fills up, or the source's archiving stops).
+     */
+    private static void warnIfArchiving(Path dir, OperationContext ctx) {
+        try {
+            RestoredArchiving.of(dir).ifPresent(setting -> ctx.log().warn("the restored cluster will archive WAL ("
+                    + setting + ") with the source's archive_command on the source's timeline: beside the source its wal-push "
+                    + "fails (exit 3) and pg_wal fills the disk, or the source's archiving stops; restore with --archive-mode off, or point archive_command at "
+                    + "another job before starting it", "pgdata", dir));
+        } catch (IOException e) {
+            ctx.log().debug("the restored archive_mode was not read", "pgdata", dir, "error", String.valueOf(e.getMessage()));
         }
     }
 

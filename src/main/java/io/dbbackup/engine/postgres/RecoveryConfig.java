@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Sets a restored data directory up for point-in-time recovery (PostgreSQL 12+): appends
  * {@code restore_command}, the target and {@code recovery_target_action = 'promote'} to
- * {@code postgresql.auto.conf} (later lines win over the backup's own) and creates {@code recovery.signal}.
+ * {@code postgresql.auto.conf} (later lines win over the backup's own) and creates {@code recovery.signal};
+ * with {@code --archive-mode off} (plain or point-in-time) appends {@code archive_mode = 'off'} after them.
  */
 final class RecoveryConfig {
     static final String AUTO_CONF = "postgresql.auto.conf";
@@ -47,7 +48,33 @@ final class RecoveryConfig {
         return l;
     }
 
+    /** The lines {@code --archive-mode off} appends to postgresql.auto.conf: who wrote them and why. */
+    static List<String> archiveOffLines(Instant now) {
+        return List.of("# added by dbbackup restore --archive-mode off at " + now + ": this restored copy archives no WAL "
+                        + "(its archive_command is the source's, and would archive into the source's WAL archive)",
+                "archive_mode = 'off'");
+    }
+
     static void write(Path dataDir, RecoveryTarget target, String walFetchCommand, Instant now) throws IOException {
+        write(dataDir, target, walFetchCommand, false, now);
+    }
+
+    /**
+     * Appends the recovery settings when there is a {@code target} (and creates recovery.signal), then, when
+     * {@code archiveOff}, {@code archive_mode = 'off'}; writes nothing when there is neither.
+     */
+    static void write(Path dataDir, RecoveryTarget target, String walFetchCommand, boolean archiveOff, Instant now)
+            throws IOException {
+        List<String> lines = new ArrayList<>();
+        if (target != null) {
+            lines.addAll(lines(target, walFetchCommand, now));
+        }
+        if (archiveOff) {
+            lines.addAll(archiveOffLines(now));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
         Path conf = dataDir.resolve(AUTO_CONF);
         StringBuilder sb = new StringBuilder();
         if (Files.exists(conf)) {
@@ -56,11 +83,14 @@ final class RecoveryConfig {
                 sb.append('\n');
             }
         }
-        lines(target, walFetchCommand, now).forEach(line -> sb.append(line).append('\n'));
+        lines.forEach(line -> sb.append(line).append('\n'));
         if (!Files.exists(conf)) {
             Files.createFile(conf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         Files.writeString(conf, sb, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        if (target == null) {
+            return;
+        }
         Path signal = dataDir.resolve(SIGNAL);
         if (!Files.exists(signal)) {
             Files.createFile(signal, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

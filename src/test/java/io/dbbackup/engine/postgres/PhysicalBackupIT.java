@@ -160,11 +160,41 @@ class PhysicalBackupIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         Path data = dir.resolve("data");
         assertThat(data.resolve("recovery.signal")).doesNotExist();
-        assertThat(Files.readString(data.resolve("postgresql.auto.conf"))).doesNotContain("restore_command");
+        assertThat(Files.readString(data.resolve("postgresql.auto.conf"))).doesNotContain("restore_command")
+                .doesNotContain("archive_mode");
+        // the source archives (archive_mode = 'on' in its postgresql.conf): the copy would too, on the source's timeline
+        assertThat(r.err()).contains("the restored cluster will archive WAL (archive_mode = 'on' in postgresql.conf)")
+                .contains("--archive-mode off");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
         try (PostgresServer restored = c.startRestored(dir)) {
             assertThat(c.rows(restored)).isEmpty();
             assertThat(restored.queryOne("postgres", "select to_regclass('t') is not null")).isEqualTo("t");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aCloneRestoredWithArchiveModeOffStartsBesideTheSourceWithoutArchiving() throws Exception {
+        Path dir = c.restoreDir("clone-no-archiving");
+        Cli.Result r = run("restore", "phys", "--pgdata", dir.resolve("data").toString(), "--archive-mode", "off");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).doesNotContain("will archive WAL");
+        assertThat(r.out()).contains("archive_mode = 'off' appended to postgresql.auto.conf");
+        assertThat(dir.resolve("data/recovery.signal")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("data/postgresql.auto.conf")))
+                .containsPattern("# added by dbbackup restore --archive-mode off at .*\narchive_mode = 'off'\n$");
+        // started with the restored settings alone (nothing on the command line about archiving), beside the source
+        try (PostgresServer clone = PostgresServer.startRestored(dir, PostgresServer.DEFAULT_VERSION, c.pg.password(),
+                Map.of("hot_standby", "off"))) {
+            assertThat(clone.queryOne("postgres", "show archive_mode")).isEqualTo("off");
+            clone.execute("postgres", "create table clone_only(i int); insert into clone_only select generate_series(1, 1000)");
+            clone.queryOne("postgres", "select pg_walfile_name(pg_switch_wal())");
+            c.pg.execute("postgres", "create table if not exists source_side(i int); insert into source_side values (1)");
+            c.awaitArchived(c.switchWal(), java.time.Duration.ofSeconds(60));
+            assertThat(c.pg.queryOne("postgres", "select failed_count::text from pg_stat_archiver"))
+                    .as("the source's archiving never failed").isEqualTo("0");
+            assertThat(clone.queryOne("postgres", "select archived_count || '/' || failed_count from pg_stat_archiver"))
+                    .isEqualTo("0/0");
         }
     }
 
@@ -317,10 +347,16 @@ class PhysicalBackupIT {
     @Order(6)
     void pointInTimeRecoveryToLatestShowsAAndB() throws Exception {
         Path dir = c.restoreDir("latest");
-        Cli.Result r = restore(dir, "--target", "latest");
+        Cli.Result r = restore(dir, "--target", "latest", "--archive-mode", "off");
         assertThat(r.exit()).as(r.toString()).isZero();
-        try (PostgresServer restored = c.startRestored(dir)) {
+        assertThat(r.err()).doesNotContain("will archive WAL");
+        String auto = Files.readString(dir.resolve("data/postgresql.auto.conf"));
+        assertThat(auto.indexOf("archive_mode = 'off'")).isGreaterThan(auto.indexOf("recovery_target_timeline"));
+        // no archive_mode on the command line: the restored postgresql.auto.conf turns it off
+        try (PostgresServer restored = PostgresServer.startRestored(dir, PostgresServer.DEFAULT_VERSION, c.pg.password(),
+                Map.of("hot_standby", "off"))) {
             assertThat(c.rows(restored)).containsExactly("A:100", "B:50", "after:10");
+            assertThat(restored.queryOne("postgres", "show archive_mode")).isEqualTo("off");
         }
     }
 

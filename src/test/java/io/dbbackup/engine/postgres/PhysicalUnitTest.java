@@ -1,6 +1,7 @@
 package io.dbbackup.engine.postgres;
 
 import io.dbbackup.config.ConfigException;
+import io.dbbackup.core.ArchiveMode;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.Lsn;
 import io.dbbackup.core.RecoveryTarget;
@@ -382,6 +383,68 @@ class PhysicalUnitTest {
         assertThat(Files.readString(data.resolve("postgresql.auto.conf"))).startsWith("archive_mode = 'on'\n# added by dbbackup")
                 .contains("restore_command = 'dbbackup wal-fetch %f %p'\n");
         assertThat(data.resolve("recovery.signal")).exists();
+    }
+
+    @Test
+    void archiveModeOffComesAfterTheRecoverySettingsAndNeedsNoTarget() throws IOException {
+        Instant now = Instant.parse("2026-12-02T17:00:00Z");
+        Path pitr = Files.createDirectories(dir.resolve("pitr"));
+        Files.writeString(pitr.resolve("postgresql.auto.conf"), "archive_mode = 'on'\n");
+        RecoveryConfig.write(pitr, RecoveryTarget.latest(), "dbbackup wal-fetch", true, now);
+        List<String> lines = Files.readAllLines(pitr.resolve("postgresql.auto.conf"));
+        assertThat(lines.get(lines.size() - 2)).startsWith("# added by dbbackup restore --archive-mode off at 2026-12-02T17:00:00Z:")
+                .contains("archive_command is the source's");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("archive_mode = 'off'");
+        assertThat(lines.indexOf("archive_mode = 'off'")).isGreaterThan(lines.indexOf("recovery_target_timeline = 'latest'"));
+        assertThat(pitr.resolve("recovery.signal")).exists();
+
+        Path plain = Files.createDirectories(dir.resolve("plain"));
+        RecoveryConfig.write(plain, null, null, true, now);
+        assertThat(Files.readAllLines(plain.resolve("postgresql.auto.conf"))).hasSize(2).last().isEqualTo("archive_mode = 'off'");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(plain.resolve("postgresql.auto.conf")))).isEqualTo("rw-------");
+        assertThat(plain.resolve("recovery.signal")).as("a plain restore stays plain").doesNotExist();
+
+        Path untouched = Files.createDirectories(dir.resolve("untouched"));
+        RecoveryConfig.write(untouched, null, null, false, now);
+        assertThat(untouched.resolve("postgresql.auto.conf")).doesNotExist();
+
+        assertThat(ArchiveMode.parse(null)).isEqualTo(ArchiveMode.PRESERVE);
+        assertThat(ArchiveMode.parse("OFF")).isEqualTo(ArchiveMode.OFF);
+        assertThatThrownBy(() -> ArchiveMode.parse("none")).hasMessage("--archive-mode 'none' is not off or preserve (nothing was written)");
+    }
+
+    @Test
+    void theRestoredArchiveModeIsTheLastOfPostgresqlConfThenAutoConf() throws IOException {
+        assertThat(RestoredArchiving.archiveMode("archive_mode = 'on'   # test")).contains("on");
+        assertThat(RestoredArchiving.archiveMode("  ARCHIVE_MODE always")).contains("always");
+        assertThat(RestoredArchiving.archiveMode("archive_mode=off")).contains("off");
+        assertThat(RestoredArchiving.archiveMode("#archive_mode = on")).isEmpty();
+        assertThat(RestoredArchiving.archiveMode("archive_command = 'archive_mode = on'")).isEmpty();
+        assertThat(RestoredArchiving.archiveMode("archive_mode_x = on")).isEmpty();
+
+        Path data = Files.createDirectories(dir.resolve("conf"));
+        assertThat(RestoredArchiving.of(data)).as("no configuration files: nothing known").isEmpty();
+        Files.writeString(data.resolve("postgresql.conf"), "#archive_mode = off\narchive_mode = on\n");
+        assertThat(RestoredArchiving.of(data).orElseThrow().toString()).isEqualTo("archive_mode = 'on' in postgresql.conf");
+        Files.writeString(data.resolve("postgresql.auto.conf"), "archive_mode = 'off'\n");
+        assertThat(RestoredArchiving.of(data)).as("ALTER SYSTEM wins").isEmpty();
+        Files.writeString(data.resolve("postgresql.auto.conf"), "archive_mode = 'always'\n");
+        assertThat(RestoredArchiving.of(data).orElseThrow().toString()).isEqualTo("archive_mode = 'always' in postgresql.auto.conf");
+        RecoveryConfig.write(data, null, null, true, Instant.EPOCH);
+        assertThat(RestoredArchiving.of(data)).as("--archive-mode off").isEmpty();
+    }
+
+    @Test
+    void aStandbyRefusingToSwitchWalIsToldToCheckItsPrimaryNotToGrant() {
+        String standby = WalSwitchRefusal.note("the server refused pg_switch_wal()", "recovery is in progress", "replicator");
+        assertThat(standby).contains("standby").contains("cannot switch WAL").contains("primary").contains("pg_stat_archiver")
+                .doesNotContain("GRANT");
+        assertThat(WalSwitchRefusal.note("no WAL record could be written to switch past",
+                "cannot assign TransactionIds during recovery", "replicator")).contains("standby").doesNotContain("GRANT");
+        assertThat(WalSwitchRefusal.note("the server refused pg_switch_wal()", "permission denied for function pg_switch_wal",
+                "replicator")).contains("GRANT EXECUTE ON FUNCTION pg_switch_wal() TO replicator");
+        assertThat(WalSwitchRefusal.note("the server refused pg_switch_wal()", "canceling statement due to statement timeout",
+                "replicator")).isEqualTo("not checked: the server refused pg_switch_wal() (canceling statement due to statement timeout)");
     }
 
     private Engine load(String keys) throws IOException {
