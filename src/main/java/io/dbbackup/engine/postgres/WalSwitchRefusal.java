@@ -15,7 +15,7 @@ final class WalSwitchRefusal {
     static String note(String step, String reason, String user) {
         String r = reason.toLowerCase(Locale.ROOT);
         if (r.contains("recovery is in progress") || r.contains("during recovery")) {
-            return "not checked: the server is a standby (in recovery: " + reason + "), and a standby cannot switch WAL; "
+            return "not checked: the server is a standby (in recovery: " + reason + "): a standby cannot switch WAL; "
                     + "check the job against its primary, or read pg_stat_archiver on it (a standby archives only with "
                     + "archive_mode = always)";
         }

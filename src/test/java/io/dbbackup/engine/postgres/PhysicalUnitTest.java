@@ -440,7 +440,7 @@ class PhysicalUnitTest {
         assertThat(standby).contains("standby").contains("cannot switch WAL").contains("primary").contains("pg_stat_archiver")
                 .doesNotContain("GRANT");
         assertThat(WalSwitchRefusal.note("no WAL record could be written to switch past",
-                "cannot assign TransactionIds during recovery", "replicator")).contains("standby").doesNotContain("GRANT");
+                "cannot execute pg_current_xact_id() during recovery", "replicator")).contains("standby").doesNotContain("GRANT");
         assertThat(WalSwitchRefusal.note("the server refused pg_switch_wal()", "permission denied for function pg_switch_wal",
                 "replicator")).contains("GRANT EXECUTE ON FUNCTION pg_switch_wal() TO replicator");
         assertThat(WalSwitchRefusal.note("the server refused pg_switch_wal()", "canceling statement due to statement timeout",
