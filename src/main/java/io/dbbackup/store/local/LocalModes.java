@@ -25,10 +25,6 @@ final class LocalModes {
         this.mode = mode;
     }
 
-    FilePermissions mode() {
-        return mode;
-    }
-
     /** A new file (it must not exist), open for writing, with the store's file mode. */
     FileChannel createForWriting(Path file) throws IOException {
         Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
