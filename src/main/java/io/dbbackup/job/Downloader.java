@@ -23,7 +23,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -170,7 +169,9 @@ public final class Downloader {
             }
             List<Path[]> moves = new ArrayList<>();
             if (sidecarTemp != null) {
-                Files.write(sidecarTemp, Sha256.sidecar(sha, file.getFileName().toString()), StandardOpenOption.CREATE_NEW);
+                try (FileChannel ch = OwnerOnly.createForWriting(sidecarTemp)) { // 0600 as the backup beside it
+                    Channels.newOutputStream(ch).write(Sha256.sidecar(sha, file.getFileName().toString()));
+                }
                 moves.add(new Path[] {sidecarTemp, sidecar});
             }
             moves.add(0, new Path[] {temp, file});

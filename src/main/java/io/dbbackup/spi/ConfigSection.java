@@ -1,5 +1,6 @@
 package io.dbbackup.spi;
 
+import io.dbbackup.core.FilePermissions;
 import io.dbbackup.core.Secret;
 
 import java.nio.file.Path;
@@ -69,6 +70,24 @@ public interface ConfigSection {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code file_mode} of a store that creates files and folders (local, ssh): the mode of its files, e.g. {@code "0640"}
+     * (folders get x where r is set); owner-only ({@code 0600}, folders {@code 0700}) when absent. A value that is not
+     * octal, gives an execute bit or keeps the owner from reading and writing is an error at the key (empty then).
+     */
+    default Optional<FilePermissions> fileMode() {
+        Optional<String> text = string("file_mode");
+        if (text.isEmpty()) {
+            return Optional.of(FilePermissions.OWNER_ONLY);
+        }
+        try {
+            return Optional.of(FilePermissions.parse(text.get()));
+        } catch (IllegalArgumentException e) {
+            error("file_mode", "'" + text.get() + "' " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** A nested mapping. */

@@ -36,6 +36,15 @@ public final class OpenSshServer implements AutoCloseable {
      * of the server's own: the disk the server fills up, seen by nothing else.
      */
     public OpenSshServer(String dataSize) throws IOException {
+        this(dataSize, "");
+    }
+
+    /** A server whose SFTP subsystem creates files under {@code umask} (internal-sftp's {@code -u}), e.g. {@code 077}. */
+    public static OpenSshServer withSftpUmask(String umask) throws IOException {
+        return new OpenSshServer("", umask);
+    }
+
+    private OpenSshServer(String dataSize, String sftpUmask) throws IOException {
         this.dataSize = dataSize;
         dir = Files.createTempDirectory(Path.of("/tmp"), "openssh-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -59,7 +68,7 @@ public final class OpenSshServer implements AutoCloseable {
                 "PubkeyAuthentication yes",
                 "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no",
-                "Subsystem sftp internal-sftp",
+                "Subsystem sftp internal-sftp" + (sftpUmask.isEmpty() ? "" : " -u " + sftpUmask),
                 "LogLevel INFO",
                 ""));
         start();

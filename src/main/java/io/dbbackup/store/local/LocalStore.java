@@ -1,5 +1,6 @@
 package io.dbbackup.store.local;
 
+import io.dbbackup.core.FilePermissions;
 import io.dbbackup.core.FolderSync;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.StoredObject;
@@ -23,7 +24,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,16 +47,27 @@ public final class LocalStore implements Store {
     private final Path root;
     private final boolean fsync;
     private final long writeBehindStep;
+    private final LocalModes modes;
 
     public LocalStore(Path root, boolean fsync) {
-        this(root, fsync, WriteBehind.STEP);
+        this(root, fsync, FilePermissions.OWNER_ONLY);
+    }
+
+    /** A store whose files get {@code mode} (its folders the same with x where r is set). */
+    public LocalStore(Path root, boolean fsync, FilePermissions mode) {
+        this(root, fsync, WriteBehind.STEP, mode);
     }
 
     /** A store whose uploads, when it fsyncs, are flushed every {@code writeBehindStep} bytes as they are written. */
     LocalStore(Path root, boolean fsync, long writeBehindStep) {
+        this(root, fsync, writeBehindStep, FilePermissions.OWNER_ONLY);
+    }
+
+    private LocalStore(Path root, boolean fsync, long writeBehindStep, FilePermissions mode) {
         this.root = root.toAbsolutePath().normalize();
         this.fsync = fsync;
         this.writeBehindStep = writeBehindStep;
+        this.modes = new LocalModes(mode);
     }
 
     Path resolve(String key) throws IOException {
@@ -78,7 +89,7 @@ public final class LocalStore implements Store {
             for (int attempt = 1; ; attempt++) {
                 List<Path> made = createFolders(target.getParent());
                 try {
-                    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    FileChannel channel = modes.createForWriting(temp); // the store's mode from the first byte
                     return new LocalUpload(target, temp, channel, ctx == null ? null : ctx.log(), made);
                 } catch (NoSuchFileException gone) {
                     // another upload's abort removed a folder it had made, between our creating and our opening: again
@@ -92,13 +103,16 @@ public final class LocalStore implements Store {
         }
     }
 
-    /** Creates {@code folder} and its missing parents; returns the ones this call made, deepest first. */
-    private static List<Path> createFolders(Path folder) throws IOException {
+    /**
+     * Creates {@code folder} and its missing parents with the store's folder mode (0700 by default; folders that exist,
+     * the store's path among them, keep theirs); returns the ones this call made, deepest first.
+     */
+    private List<Path> createFolders(Path folder) throws IOException {
         List<Path> missing = new ArrayList<>();
         for (Path p = folder; p != null && !Files.isDirectory(p); p = p.getParent()) {
             missing.add(p);
         }
-        Files.createDirectories(folder);
+        modes.createFolders(folder, missing);
         return missing;
     }
 

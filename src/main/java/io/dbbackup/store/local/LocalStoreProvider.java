@@ -1,10 +1,12 @@
 package io.dbbackup.store.local;
 
+import io.dbbackup.core.FilePermissions;
 import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.StoreProvider;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** {@code type: local}: a folder on this machine (or a mounted volume). */
 public final class LocalStoreProvider implements StoreProvider {
@@ -21,6 +23,7 @@ public final class LocalStoreProvider implements StoreProvider {
             return null;
         }
         boolean fsync = section.bool("fsync").orElse(true);
-        return root == null ? null : new LocalStore(root, fsync);
+        Optional<FilePermissions> mode = section.fileMode();
+        return root == null || mode.isEmpty() ? null : new LocalStore(root, fsync, mode.get());
     }
 }

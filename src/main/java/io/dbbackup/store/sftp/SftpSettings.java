@@ -1,5 +1,6 @@
 package io.dbbackup.store.sftp;
 
+import io.dbbackup.core.FilePermissions;
 import io.dbbackup.core.Secret;
 
 import java.nio.file.Path;
@@ -15,10 +16,18 @@ import java.util.List;
  * @param knownHosts   OpenSSH known_hosts file checked when no fingerprint is pinned
  * @param fingerprints pinned host key fingerprints ({@code SHA256:...}); when set, known_hosts is not used
  * @param acceptNew    {@code host_key_policy: accept-new}: an unknown host is added to known_hosts
+ * @param mode         {@code file_mode}: of the files the store creates on the server (its folders: x where r is set)
  */
 record SftpSettings(String host, int port, String user, String path, Path keyFile, Secret keyPassphrase,
                     Secret password, Path knownHosts, List<String> fingerprints, boolean acceptNew,
-                    Duration connectTimeout, Duration timeout) {
+                    Duration connectTimeout, Duration timeout, FilePermissions mode) {
+
+    /** Owner-only files and folders. */
+    SftpSettings(String host, int port, String user, String path, Path keyFile, Secret keyPassphrase, Secret password,
+                 Path knownHosts, List<String> fingerprints, boolean acceptNew, Duration connectTimeout, Duration timeout) {
+        this(host, port, user, path, keyFile, keyPassphrase, password, knownHosts, fingerprints, acceptNew, connectTimeout,
+                timeout, FilePermissions.OWNER_ONLY);
+    }
 
     String where() {
         return user + "@" + host + (port == 22 ? "" : ":" + port);

@@ -304,13 +304,43 @@ public final class SftpStore implements Store {
         }
         mkdirs(c, parent(dir));
         try {
-            c.mkdir(dir);
+            c.getSFTPEngine().makeDir(dir, permissions(cfg.mode().folder()));
         } catch (SFTPException e) {
             FileAttributes again = c.statExistence(dir); // created meanwhile by a parallel upload
             if (again == null || again.getType() != FileMode.Type.DIRECTORY) {
                 throw e;
             }
         }
+        if (!cfg.mode().ownerOnly()) {
+            widen(() -> c.getSFTPEngine().setAttributes(dir, permissions(cfg.mode().folder())));
+        }
+    }
+
+    private interface SetStat {
+        void run() throws IOException;
+    }
+
+    /**
+     * Gives back what the server's umask took from a mode wider than owner-only. A server that refuses to set modes (a
+     * file system without them) answers with a status: the store carries on, as on such a file system locally.
+     */
+    private static void widen(SetStat setStat) throws IOException {
+        try {
+            setStat.run();
+        } catch (SFTPException e) {
+            if (!answered(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Permissions for a file or folder the store creates: OpenSSH's sftp-server creates it with them under its umask
+     * (which only takes bits away: owner-only stays owner-only); a mode wider than owner-only is then set with SETSTAT,
+     * which it applies as given, before anything is written.
+     */
+    static FileAttributes permissions(int bits) {
+        return new FileAttributes.Builder().withPermissions(bits).build();
     }
 
     @Override
@@ -322,7 +352,11 @@ public final class SftpStore implements Store {
         SyncableFile file;
         try {
             mkdirs(c, dir);
-            file = SyncableFile.open(c.getSFTPEngine(), temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
+            FileAttributes mode = permissions(cfg.mode().file());
+            file = SyncableFile.open(c.getSFTPEngine(), temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL), mode);
+            if (!cfg.mode().ownerOnly()) {
+                widen(() -> file.setAttributes(mode)); // still empty
+            }
         } catch (IOException e) {
             throw fail("create", temp, e);
         }

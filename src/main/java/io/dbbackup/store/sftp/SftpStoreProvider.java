@@ -1,5 +1,6 @@
 package io.dbbackup.store.sftp;
 
+import io.dbbackup.core.FilePermissions;
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.Store;
@@ -84,12 +85,13 @@ public final class SftpStoreProvider implements StoreProvider {
         Path kh = knownHosts.orElse(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
         Duration connectTimeout = s.duration("connect_timeout").orElse(Duration.ofSeconds(15));
         Duration timeout = s.duration("timeout").orElse(Duration.ofSeconds(60));
-        if (!ok || host.isEmpty() || user.isEmpty() || path.isEmpty() || (passwordGiven && password.isEmpty())) {
+        Optional<FilePermissions> mode = s.fileMode();
+        if (!ok || mode.isEmpty() || host.isEmpty() || user.isEmpty() || path.isEmpty() || (passwordGiven && password.isEmpty())) {
             return null;
         }
         return new SftpSettings(host.get().trim(), port, user.get().trim(), path.get().trim(), keyFile,
                 passphrase.orElse(null), password.orElse(null), kh, List.copyOf(fingerprints), acceptNew,
-                connectTimeout, timeout);
+                connectTimeout, timeout, mode.get());
     }
 
     private static void warnIfShared(ConfigSection s, Path p) {

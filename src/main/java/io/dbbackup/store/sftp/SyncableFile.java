@@ -24,10 +24,13 @@ final class SyncableFile extends RemoteFile {
         super(engine, path, handle);
     }
 
-    /** Opens {@code path} as {@code SFTPClient.open} does (an SFTP status becomes an {@code SFTPException}). */
-    static SyncableFile open(SFTPEngine engine, String path, Set<OpenMode> modes) throws IOException {
+    /**
+     * Opens {@code path} as {@code SFTPClient.open} does (an SFTP status becomes an {@code SFTPException}), a file it
+     * creates with {@code attributes} (OpenSSH's sftp-server passes their permissions to open(2), under its umask).
+     */
+    static SyncableFile open(SFTPEngine engine, String path, Set<OpenMode> modes, FileAttributes attributes) throws IOException {
         Request open = engine.newRequest(PacketType.OPEN).putString(path, engine.getSubsystem().getRemoteCharset())
-                .putUInt32(OpenMode.toMask(modes)).putFileAttributes(FileAttributes.EMPTY);
+                .putUInt32(OpenMode.toMask(modes)).putFileAttributes(attributes);
         Response r = engine.request(open).retrieve(engine.getTimeoutMs(), TimeUnit.MILLISECONDS);
         r.ensurePacketTypeIs(PacketType.HANDLE);
         return new SyncableFile(engine, path, r.readBytes());

@@ -148,4 +148,52 @@ class LocalStoreTest extends StoreContract {
         assertThat(base.resolve("store/daily/app")).doesNotExist();
         assertThat(base.resolve("store/daily/other")).exists();
     }
+
+    /**
+     * Backups are readable by their owner alone: the upload's temporary file is 0600 before its first byte (the mode is
+     * given to the open, no chmod after), so is the object renamed from it, the folders the store makes are 0700, and
+     * the store's own folder, which exists, keeps its mode (fails without: 0644 / 0755 under the usual umask).
+     */
+    @Test
+    void filesAreOwnerOnlyFromTheFirstByteAndTheFoldersItMakesOwnerOnlyToo() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("modes/store"));
+        Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        LocalStore store = new LocalStore(base, false);
+        try (io.dbbackup.spi.Upload up = store.upload("daily/app/app-20260101-040000.sql.gz", ctx())) {
+            Path temp;
+            try (Stream<Path> s = Files.list(base.resolve("daily/app"))) {
+                temp = s.filter(p -> p.getFileName().toString().startsWith(LocalStore.TEMP_PREFIX)).findFirst().orElseThrow();
+            }
+            assertThat(Files.size(temp)).isZero();
+            assertThat(mode(temp)).as("the temporary file before its first byte").isEqualTo("rw-------");
+            up.stream().write("dump".getBytes());
+            up.commit();
+        }
+        assertThat(store.putIfAbsent("daily/app/app-20260101-040000.sql.gz.sha256", "x".getBytes(), ctx())).isTrue();
+        assertThat(mode(base.resolve("daily/app/app-20260101-040000.sql.gz"))).isEqualTo("rw-------");
+        assertThat(mode(base.resolve("daily/app/app-20260101-040000.sql.gz.sha256"))).isEqualTo("rw-------");
+        assertThat(mode(base.resolve("daily"))).isEqualTo("rwx------");
+        assertThat(mode(base.resolve("daily/app"))).isEqualTo("rwx------");
+        assertThat(mode(base)).as("the store's folder, which existed, keeps its mode").isEqualTo("rwxr-xr-x");
+
+        // a store whose path does not exist yet makes it owner-only as well
+        LocalStore fresh = new LocalStore(scratch.resolve("modes/fresh"), false);
+        fresh.put("app/a.sql", new byte[] {1}, ctx());
+        assertThat(mode(scratch.resolve("modes/fresh"))).isEqualTo("rwx------");
+    }
+
+    /** {@code file_mode: "0640"} (a group that ships backups to tape): files 0640, the folders the store makes 0750. */
+    @Test
+    void aWiderFileModeIsGivenToFilesAndWithSearchBitsToFolders() throws Exception {
+        Path base = scratch.resolve("wide/store");
+        LocalStore store = new LocalStore(base, false, io.dbbackup.core.FilePermissions.parse("0640"));
+        store.put("daily/app/app-20260101-040000.sql.gz", new byte[] {1, 2}, ctx());
+        assertThat(mode(base.resolve("daily/app/app-20260101-040000.sql.gz"))).isEqualTo("rw-r-----");
+        assertThat(mode(base.resolve("daily/app"))).isEqualTo("rwxr-x---");
+        assertThat(mode(base)).isEqualTo("rwxr-x---");
+    }
+
+    private static String mode(Path p) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
 }

@@ -20,4 +20,10 @@ final class SftpFixture {
         return new SftpSettings(host, port, user, path, null, null, new Secret(password, "test"),
                 Path.of("/nonexistent/known_hosts"), pins, false, Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
+
+    /** {@code s} with {@code file_mode} {@code mode}. */
+    static SftpSettings withMode(SftpSettings s, io.dbbackup.core.FilePermissions mode) {
+        return new SftpSettings(s.host(), s.port(), s.user(), s.path(), s.keyFile(), s.keyPassphrase(), s.password(),
+                s.knownHosts(), s.fingerprints(), s.acceptNew(), s.connectTimeout(), s.timeout(), mode);
+    }
 }

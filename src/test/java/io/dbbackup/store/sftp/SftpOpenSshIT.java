@@ -71,6 +71,64 @@ class SftpOpenSshIT extends CredentialedStoreContract {
         assertThat(ssh.files()).as("temporary upload files on the server")
                 .noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
     }
+
+    /**
+     * What the store creates on the server is its owner's alone: the upload's temporary file is 0600 before its first
+     * byte (the mode goes with the OPEN), the stored object and its sidecar are 0600, the folders the store makes (its
+     * own path among them) 0700 — where the server's umask (022 here) made them 0644 / 0755 before (fails without).
+     */
+    @Test
+    void filesAndFoldersTheStoreCreatesOnTheServerAreOwnerOnly() throws Exception {
+        Path root = ssh.dataDir().resolve("modes-" + UUID.randomUUID());
+        try (Store store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), root.toString(),
+                ssh.clientKey(), ssh.knownHosts()))) {
+            try (var upload = store.upload("prod/app/app-20260101-040000.sql.gz", ctx())) {
+                Path temp = ssh.files().stream().filter(p -> p.startsWith(root) && p.getFileName().toString().contains(SftpStore.PART))
+                        .findFirst().orElseThrow();
+                assertThat(Files.size(temp)).isZero();
+                assertThat(mode(temp)).as("the temporary file before its first byte").isEqualTo("rw-------");
+                upload.stream().write("dump".getBytes());
+                upload.commit();
+            }
+            assertThat(store.putIfAbsent("prod/app/app-20260101-040000.sql.gz.sha256", "x".getBytes(), ctx())).isTrue();
+        }
+        assertThat(mode(root.resolve("prod/app/app-20260101-040000.sql.gz"))).isEqualTo("rw-------");
+        assertThat(mode(root.resolve("prod/app/app-20260101-040000.sql.gz.sha256"))).isEqualTo("rw-------");
+        for (Path d : List.of(root, root.resolve("prod"), root.resolve("prod/app"))) {
+            assertThat(mode(d)).as(d.toString()).isEqualTo("rwx------");
+        }
+        assertThat(mode(ssh.dataDir())).as("the folder that existed keeps its mode").isEqualTo("rwxr-xr-x");
+    }
+
+    /**
+     * {@code file_mode: "0640"} against a server whose SFTP umask is 077 (internal-sftp -u 077, as a hardened server
+     * has): the umask took the group's bits from the OPEN and the MKDIR, the store gives them back before the first
+     * byte — files 0640, folders 0750, as asked.
+     */
+    @Test
+    void aWiderFileModeHoldsUnderAServerUmaskThatTakesTheGroupsBits() throws Exception {
+        try (OpenSshServer strict = OpenSshServer.withSftpUmask("077")) {
+            Path root = strict.dataDir().resolve("wide");
+            SftpSettings s = SftpFixture.withKey(strict.host(), strict.port(), strict.user(), root.toString(),
+                    strict.clientKey(), strict.knownHosts());
+            try (Store store = new SftpStore(SftpFixture.withMode(s, io.dbbackup.core.FilePermissions.parse("0640")));
+                 Store plain = new SftpStore(SftpFixture.withKey(strict.host(), strict.port(), strict.user(),
+                         strict.dataDir().resolve("plain").toString(), strict.clientKey(), strict.knownHosts()))) {
+                store.put("prod/app/app-20260101-040000.sql.gz", new byte[] {1, 2}, ctx());
+                plain.put("a/b.sql", new byte[] {1}, ctx());
+            }
+            assertThat(mode(root.resolve("prod/app/app-20260101-040000.sql.gz"))).as(strict.log()).isEqualTo("rw-r-----");
+            for (Path d : List.of(root, root.resolve("prod"), root.resolve("prod/app"))) {
+                assertThat(mode(d)).as(d.toString()).isEqualTo("rwxr-x---");
+            }
+            assertThat(mode(strict.dataDir().resolve("plain/a/b.sql"))).as("the server's umask is in force").isEqualTo("rw-------");
+        }
+    }
+
+    private static String mode(Path p) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
     /**
      * The server's disk fills up during an upload (a 2 MiB tmpfs under OpenSSH, whose SFTP version 3 has no code
      * for it): the error names the file and says what a bare "Failure" on a write usually means, and the partial

@@ -31,6 +31,7 @@ class SftpStoreProviderTest {
                     key_file: id_ed25519
                     key_passphrase_env: KP
                     host_key_fingerprint: "%s="
+                    file_mode: "0640"
                 """.formatted(FP), Map.of("KP", "pass-phrase-123"));
         Store store = c.stores().get("main").store();
         assertThat(c.stores().get("main").type()).isEqualTo("ssh");
@@ -39,6 +40,8 @@ class SftpStoreProviderTest {
         assertThat(s.keyFile()).isEqualTo(dir.resolve("id_ed25519"));
         assertThat(s.fingerprints()).containsExactly(FP);
         assertThat(s.acceptNew()).isFalse();
+        assertThat(s.mode().file()).isEqualTo(0640);
+        assertThat(s.mode().folder()).isEqualTo(0750);
         assertThat(store.describe()).isEqualTo("sftp dbbackup@backup.example.com:2222:/srv/backups");
         assertThat(c.warnings()).isEmpty();
     }
@@ -58,6 +61,7 @@ class SftpStoreProviderTest {
         assertThat(s.password().reveal()).isEqualTo("hunter22");
         assertThat(s.knownHosts()).isEqualTo(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
         assertThat(s.acceptNew()).isTrue();
+        assertThat(s.mode()).as("owner-only by default").isEqualTo(io.dbbackup.core.FilePermissions.OWNER_ONLY);
     }
 
     @Test
@@ -76,6 +80,8 @@ class SftpStoreProviderTest {
         assertThat(StoreConfigs.problems(dir, base + "    host_key_policy: yolo\n", env)).contains("host_key_policy");
         assertThat(StoreConfigs.problems(dir, base + "    key_file: missing\n", env)).contains("key_file: cannot read");
         assertThat(StoreConfigs.problems(dir, base + "    port: 70000\n", env)).contains("port");
+        assertThat(StoreConfigs.problems(dir, base + "    file_mode: \"0700\"\n", env))
+                .contains("stores.main.file_mode: '0700' gives an execute bit");
         assertThat(StoreConfigs.problems(dir, base, env)).isEmpty();
     }
 
