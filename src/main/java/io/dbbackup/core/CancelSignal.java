@@ -15,8 +15,21 @@ public final class CancelSignal {
         /** Why it was cancelled ("SIGTERM", "timeout"), or null. */
         String reason();
 
-        /** Runs {@code hook} once when the operation is cancelled (at once when it already is), from any thread. */
-        void onCancel(Runnable hook);
+        /**
+         * Runs {@code hook} once when the operation is cancelled (at once when it already is), from any thread. Close the
+         * registration when what the hook stops has ended: the hook is then dropped, not kept (and run) until the
+         * operation ends.
+         */
+        Registration onCancel(Runnable hook);
+    }
+
+    /** A hook's place in a token; closing it drops the hook if it has not run yet. */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        Registration NONE = () -> { };
+
+        @Override
+        void close();
     }
 
     /** No operation: never cancelled. */
@@ -32,7 +45,8 @@ public final class CancelSignal {
         }
 
         @Override
-        public void onCancel(Runnable hook) {
+        public Registration onCancel(Runnable hook) {
+            return Registration.NONE;
         }
     };
 
