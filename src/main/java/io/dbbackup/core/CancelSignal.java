@@ -62,6 +62,41 @@ public final class CancelSignal {
         return s;
     }
 
+    /**
+     * A token cancelled when either of two is: what runs under it stops for its operation's cancellation and for a
+     * narrower one (a stream closed from another thread while it asks the store for the rest of an object).
+     */
+    public static Token anyOf(Token first, Token second) {
+        return new Token() {
+            @Override
+            public boolean isCancelled() {
+                return first.isCancelled() || second.isCancelled();
+            }
+
+            @Override
+            public String reason() {
+                String r = first.reason();
+                return r != null ? r : second.reason();
+            }
+
+            @Override
+            public Registration onCancel(Runnable hook) {
+                java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable once = () -> {
+                    if (ran.compareAndSet(false, true)) {
+                        hook.run();
+                    }
+                };
+                Registration a = first.onCancel(once);
+                Registration b = second.onCancel(once);
+                return () -> {
+                    a.close();
+                    b.close();
+                };
+            }
+        };
+    }
+
     /** The innermost open operation's token, or {@link #NONE}. */
     public static Token current() {
         for (Scope s = CURRENT.get(); s != null; s = s.outer) {
