@@ -210,6 +210,64 @@ class StoreStallSignalIT {
         }
     }
 
+    /**
+     * SIGTERM while verify's GetObject of the backup waits for an answer that never comes (the server took the request
+     * and went silent before the first byte): the GET is stopped at once and the process exits 143 within seconds. The
+     * cancellation's hooks were registered only once the store's {@code open} returned, so nothing stopped the request:
+     * the exit came from the signal's 15 s grace watchdog.
+     */
+    @Test
+    void sigtermWhileVerifysGetWaitsForItsAnswerExitsWithinSeconds() throws Exception {
+        String bucket = "stallg-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createBucket(b -> b.bucket(bucket));
+        Map<String, String> env = Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey());
+        writeConfig("""
+                datasources:
+                  slow:
+                    engine: fake
+                    compression: none
+                    command: [sh, -c, 'head -c 100000 /dev/urandom']
+                """, s3Store(s3.endpoint(), bucket));
+        Process made = startJar(env, "backup", "slow");
+        assertThat(made.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(made.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.regex.Pattern artifactGet = java.util.regex.Pattern.compile("^GET /[^ ?]*\\.sql(\\?[^ ]*)? HTTP/1\\.1");
+        try (io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(s3.endpoint()) {
+            @Override
+            protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+                if (toServer && artifactGet.matcher(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)).find()) {
+                    held.incrementAndGet(); // the request is never forwarded: no answer comes
+                    try {
+                        closed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return 0;
+                }
+                return n;
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                closed.countDown();
+                super.close();
+            }
+        }) {
+            writeConfig("""
+                    datasources:
+                      slow:
+                        engine: fake
+                        compression: none
+                        command: [sh, -c, 'exit 1']
+                    """, s3Store(relay.uri(), bucket));
+            Exit e = terminateWhen(env, () -> held.get() > 0, "verify", "slow");
+            assertThat(e.code).as(e.toString()).isEqualTo(143);
+            assertThat(e.ms).as("exits within seconds of SIGTERM (15 s before: the grace watchdog): " + e).isLessThan(3_000);
+        }
+    }
+
     record Exit(int code, long ms, String out, String err) {
         @Override
         public String toString() {
