@@ -69,7 +69,8 @@ final class SecretCommand {
         } catch (IOException e) {
             throw DbBackupException.user(where + "cannot run " + name + " (" + e.getMessage() + ")");
         }
-        cancel.onCancel(() -> killTree(p));
+        // dropped when the program ends: a token outlives many reveals, and a signal must not walk finished programs
+        CancelSignal.Registration killOnCancel = cancel.onCancel(() -> killTree(p));
         try {
             try {
                 p.getOutputStream().close();
@@ -124,6 +125,7 @@ final class SecretCommand {
             Thread.currentThread().interrupt();
             throw DbBackupException.user(where + name + " was interrupted");
         } finally {
+            killOnCancel.close();
             if (p.isAlive()) {
                 killTree(p);
             }

@@ -15,8 +15,21 @@ public final class CancelSignal {
         /** Why it was cancelled ("SIGTERM", "timeout"), or null. */
         String reason();
 
-        /** Runs {@code hook} once when the operation is cancelled (at once when it already is), from any thread. */
-        void onCancel(Runnable hook);
+        /**
+         * Runs {@code hook} once when the operation is cancelled (at once when it already is), from any thread. Close the
+         * registration when what the hook stops has ended: the hook is then dropped, not kept (and run) until the
+         * operation ends.
+         */
+        Registration onCancel(Runnable hook);
+    }
+
+    /** A hook's place in a token; closing it drops the hook if it has not run yet. */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        Registration NONE = () -> { };
+
+        @Override
+        void close();
     }
 
     /** No operation: never cancelled. */
@@ -32,7 +45,8 @@ public final class CancelSignal {
         }
 
         @Override
-        public void onCancel(Runnable hook) {
+        public Registration onCancel(Runnable hook) {
+            return Registration.NONE;
         }
     };
 
@@ -46,6 +60,41 @@ public final class CancelSignal {
         Scope s = new Scope(token, CURRENT.get());
         CURRENT.set(s);
         return s;
+    }
+
+    /**
+     * A token cancelled when either of two is: what runs under it stops for its operation's cancellation and for a
+     * narrower one (a stream closed from another thread while it asks the store for the rest of an object).
+     */
+    public static Token anyOf(Token first, Token second) {
+        return new Token() {
+            @Override
+            public boolean isCancelled() {
+                return first.isCancelled() || second.isCancelled();
+            }
+
+            @Override
+            public String reason() {
+                String r = first.reason();
+                return r != null ? r : second.reason();
+            }
+
+            @Override
+            public Registration onCancel(Runnable hook) {
+                java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable once = () -> {
+                    if (ran.compareAndSet(false, true)) {
+                        hook.run();
+                    }
+                };
+                Registration a = first.onCancel(once);
+                Registration b = second.onCancel(once);
+                return () -> {
+                    a.close();
+                    b.close();
+                };
+            }
+        };
     }
 
     /** The innermost open operation's token, or {@link #NONE}. */

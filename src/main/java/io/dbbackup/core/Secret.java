@@ -14,6 +14,8 @@ public final class Secret {
     private final String source;
     private final String problem;
     private java.util.function.Supplier<String> later;
+    /** A thread runs {@link #later} now (outside the lock). */
+    private boolean reading;
 
     public Secret(String value, String source) {
         this(value, source, null);
@@ -59,18 +61,71 @@ public final class Secret {
     /**
      * The secret itself, for handing to a library or a child process's environment: never log it.
      *
-     * @throws DbBackupException a user error naming the config file, line and key, when it is unresolved
+     * <p>A command's secret is read by one thread at a time, without holding this secret's lock while it runs: another
+     * operation that needs it meanwhile waits for that read, but only until its own operation is cancelled
+     * ({@link CancelSignal}: its job's timeout, a signal). It waited for the other's program to end (up to its 30 s, or
+     * the other job's timeout), so that its own timeout fired late.
+     *
+     * @throws DbBackupException a user error naming the config file, line and key, when it is unresolved; a system
+     *                           error when the current operation was cancelled while waiting for another's read
      */
-    public synchronized String reveal() {
-        if (problem != null) {
-            throw DbBackupException.user(problem);
+    public String reveal() {
+        CancelSignal.Token cancel = CancelSignal.current();
+        java.util.function.Supplier<String> read;
+        synchronized (this) {
+            if (problem != null) {
+                throw DbBackupException.user(problem);
+            }
+            awaitOtherRead(cancel);
+            if (later == null) {
+                return value;
+            }
+            read = later;
+            reading = true;
         }
-        if (later != null) {
-            value = later.get();
-            Redactor.register(value);
-            later = null;
+        String v = null;
+        try {
+            v = read.get();
+            Redactor.register(v);
+            return v;
+        } finally {
+            synchronized (this) {
+                reading = false;
+                if (v != null) {
+                    value = v;
+                    later = null;
+                }
+                notifyAll(); // a failed read leaves it to the next one to run the command again, as before
+            }
         }
-        return value;
+    }
+
+    /** Waits (holding the lock, released while waiting) until no other thread reads the secret, or {@code cancel}. */
+    private void awaitOtherRead(CancelSignal.Token cancel) {
+        if (!reading) {
+            return;
+        }
+        CancelSignal.Registration wake = cancel.onCancel(() -> {
+            synchronized (this) {
+                notifyAll();
+            }
+        });
+        try {
+            while (reading) {
+                if (cancel.isCancelled()) {
+                    // not a user error, and not retried: the runner reports the timeout or the signal that stopped it
+                    throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the secret from " + source + " was not waited "
+                            + "for: cancelled (" + cancel.reason() + ") while another operation was reading it", null, false);
+                }
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "interrupted while waiting for the secret from " + source,
+                    null, false);
+        } finally {
+            wake.close();
+        }
     }
 
     /** Where it came from, e.g. "env PGPASSWORD" or "file /run/secrets/pg": safe to show. */

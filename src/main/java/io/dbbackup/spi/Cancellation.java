@@ -1,5 +1,7 @@
 package io.dbbackup.spi;
 
+import io.dbbackup.core.CancelSignal.Registration;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,12 +16,29 @@ public final class Cancellation implements io.dbbackup.core.CancelSignal.Token {
     private volatile boolean afterFailure;
 
     @Override
-    public synchronized void onCancel(Runnable hook) {
-        if (reason != null) {
-            hook.run();
-        } else {
-            hooks.add(hook);
+    public Registration onCancel(Runnable hook) {
+        synchronized (this) {
+            if (reason == null) {
+                hooks.add(hook);
+                return () -> drop(hook);
+            }
         }
+        hook.run(); // already cancelled: at once, outside the lock (as cancel runs its hooks)
+        return Registration.NONE;
+    }
+
+    private synchronized void drop(Runnable hook) {
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            if (hooks.get(i) == hook) {
+                hooks.remove(i);
+                return;
+            }
+        }
+    }
+
+    /** How many hooks wait for a cancellation (a hook whose work ended is dropped: this does not grow with it). */
+    public synchronized int waitingHooks() {
+        return hooks.size();
     }
 
     public void cancel(String why) {

@@ -26,6 +26,8 @@ public final class ResumingInputStream extends InputStream {
     private long position;
     private int resumes;
     private volatile boolean closed;
+    /** Cancelled when the stream is closed: stops a request for the rest on its way ({@link #reopen}). */
+    private final Cancellation closing = new Cancellation();
 
     /**
      * @param first      the content as first opened (from byte 0)
@@ -80,9 +82,7 @@ public final class ResumingInputStream extends InputStream {
                 failure = e;
             }
             if (closed) { // closed from another thread (a cancellation): the read failed for that, not the network
-                InterruptedIOException stopped = new InterruptedIOException("the read of " + location + " was stopped");
-                stopped.initCause(failure);
-                throw stopped;
+                throw stopped(failure);
             }
             if (resumes >= maxResumes || failure instanceof NoSuchKeyException) {
                 throw failure;
@@ -93,13 +93,46 @@ public final class ResumingInputStream extends InputStream {
             } catch (IOException | RuntimeException ignored) {
                 // the broken connection
             }
-            in = opener.open(position);
+            in = reopen();
         }
+    }
+
+    /**
+     * The rest, asked for under a cancellation that also fires when this stream is closed from another thread: the
+     * store cuts its request then (as for its operation's), where the request used to wait for an answer that a
+     * stalled server never gives while the cancellation had nothing to stop.
+     */
+    private InputStream reopen() throws IOException {
+        InputStream rest;
+        io.dbbackup.core.CancelSignal.Scope scope = io.dbbackup.core.CancelSignal.enter(
+                io.dbbackup.core.CancelSignal.anyOf(io.dbbackup.core.CancelSignal.current(), closing));
+        try {
+            rest = opener.open(position);
+        } catch (IOException e) {
+            if (closed) {
+                throw stopped(e);
+            }
+            throw e;
+        } finally {
+            scope.close();
+        }
+        if (closed) {
+            rest.close();
+            throw stopped(null);
+        }
+        return rest;
+    }
+
+    private InterruptedIOException stopped(IOException cause) {
+        InterruptedIOException stopped = new InterruptedIOException("the read of " + location + " was stopped");
+        stopped.initCause(cause);
+        return stopped;
     }
 
     @Override
     public void close() throws IOException {
         closed = true;
+        closing.cancel("closed");
         in.close();
     }
 }

@@ -682,6 +682,60 @@ class SignalIT {
         }
     }
 
+    /**
+     * Two jobs of {@code backup --all --parallel 2} need one datasource's passphrase, whose command hangs: job "slow" runs
+     * it, job "fast" (started a second later, after "other") waits for that read. Fast's own 2 s timeout ends its wait on
+     * time and its failure is reported; slow's 8 s timeout kills slow's program. Fast used to wait for slow's program
+     * (the secret's read was synchronized around it) and fail only when slow's timeout killed it.
+     */
+    @Test
+    void aJobWaitingForAnotherJobsHangingSecretCommandTimesOutOnTime() throws Exception {
+        Path script = dir.resolve("slow-secret.sh");
+        Path pids = dir.resolve("sleep.pids");
+        Files.writeString(script, "#!/bin/sh\nsleep 40 &\necho $! >> " + pids + "\nwait\necho passphrase\n");
+        script.toFile().setExecutable(true);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: fake
+                    size: 1000
+                    encryption: {passphrase_command: [./slow-secret.sh], scrypt_work_factor: 10}
+                  other: {engine: fake, size: 1000, duration: 1s}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  slow: {datasource: app, store: local, prefix: slow, timeout: 8s}
+                  other: {datasource: other, store: local}
+                  fast: {datasource: app, store: local, prefix: fast, timeout: 2s}
+                """);
+        long t0 = System.nanoTime();
+        Process p = startJar("backup", "--all", "--parallel", "2");
+        try {
+            boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String out = Files.readString(dir.resolve("out.txt"));
+            System.out.println("---- shared hanging secret, --parallel 2: exit " + (exited ? p.exitValue() : "none") + " after "
+                    + ms + " ms\n" + out + Files.readString(dir.resolve("err.txt")));
+            assertThat(exited).isTrue();
+            assertThat(p.exitValue()).as("some jobs failed").isEqualTo(4);
+            assertThat(out).containsPattern("(?m)^other +ok ");
+            assertThat(out).contains("job slow timed out after 8s");
+            java.util.regex.Matcher fast = java.util.regex.Pattern
+                    .compile("(?m)^fast +FAILED +1 +(\\d+\\.\\d)s .*job fast timed out after 2s").matcher(out);
+            assertThat(fast.find()).as("fast's timeout reported").isTrue();
+            assertThat(Double.parseDouble(fast.group(1))).as("fast ends on its own 2 s timeout, not slow's 8 s").isLessThan(4.0);
+            assertThat(Files.readAllLines(pids)).as("the command ran once, for slow").hasSize(1)
+                    .allSatisfy(pid -> assertThat(isAlive(Long.parseLong(pid.strip()))).as("its child killed").isFalse());
+        } finally {
+            p.destroyForcibly();
+            if (Files.exists(pids)) {
+                for (String pid : Files.readAllLines(pids)) {
+                    ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
     /** {@code slow-secret.sh}: starts {@code sleep 40}, writes its pid, waits for it, then prints a passphrase. */
     private Path writeHangingSecretCommand() throws IOException {
         Path sleepPid = dir.resolve("sleep.pid");

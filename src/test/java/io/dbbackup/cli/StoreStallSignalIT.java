@@ -210,6 +210,113 @@ class StoreStallSignalIT {
         }
     }
 
+    /**
+     * SIGTERM while verify's GetObject of the backup waits for an answer that never comes (the server took the request
+     * and went silent before the first byte): the GET is stopped at once and the process exits 143 within seconds. The
+     * cancellation's hooks were registered only once the store's {@code open} returned, so nothing stopped the request:
+     * the exit came from the signal's 15 s grace watchdog.
+     */
+    @Test
+    void sigtermWhileVerifysGetWaitsForItsAnswerExitsWithinSeconds() throws Exception {
+        String bucket = "stallg-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createBucket(b -> b.bucket(bucket));
+        Map<String, String> env = Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey());
+        writeConfig("""
+                datasources:
+                  slow:
+                    engine: fake
+                    compression: none
+                    command: [sh, -c, 'head -c 100000 /dev/urandom']
+                """, s3Store(s3.endpoint(), bucket));
+        Process made = startJar(env, "backup", "slow");
+        assertThat(made.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(made.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+        try (ArtifactGetHolder relay = new ArtifactGetHolder(s3.endpoint())) {
+            writeConfig("""
+                    datasources:
+                      slow:
+                        engine: fake
+                        compression: none
+                        command: [sh, -c, 'exit 1']
+                    """, s3Store(relay.uri(), bucket));
+            Exit e = terminateWhen(env, () -> relay.held() > 0, "verify", "slow");
+            assertThat(e.code).as(e.toString()).isEqualTo(143);
+            assertThat(e.ms).as("exits within seconds of SIGTERM (15 s before: the grace watchdog): " + e).isLessThan(3_000);
+        }
+    }
+
+    /**
+     * A job's {@code timeout} while its read-back's GetObject waits for an answer that never comes: the attempt ends on
+     * time ("timed out", exit 2) and the backup stays, as for any stopped read-back. The GET was not stopped: the attempt
+     * waited out the 60 s stall timeout.
+     */
+    @Test
+    void aJobTimeoutWhileTheReadBacksGetWaitsForItsAnswerEndsTheAttemptOnTime() throws Exception {
+        String bucket = "stallgt-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createBucket(b -> b.bucket(bucket));
+        try (ArtifactGetHolder relay = new ArtifactGetHolder(s3.endpoint())) {
+            writeConfig("""
+                    datasources:
+                      slow:
+                        engine: fake
+                        compression: none
+                        command: [sh, -c, 'head -c 100000 /dev/urandom']
+                    """, s3Store(relay.uri(), bucket));
+            Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                    .replace("retry: {max_attempts: 3, delay: 1s}", "verify: true\n    timeout: 4s"));
+            long t0 = System.nanoTime();
+            Process p = startJar(Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey()), "backup", "slow");
+            boolean exited = p.waitFor(90, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            p.destroyForcibly();
+            Exit e = new Exit(exited ? p.exitValue() : -1, ms, read("out.txt"), read("err.txt"));
+            System.out.println("---- job timeout 4s in the read-back's GET: " + e);
+            assertThat(relay.held()).as("the read-back's GET was held").isEqualTo(1);
+            assertThat(e.code).as(e.toString()).isEqualTo(2);
+            assertThat(e.out).contains("job slow timed out after 4s");
+            assertThat(e.err).contains("the read-back was stopped before it finished: the backup stays");
+            assertThat(e.ms).as("the run ends soon after the timeout (the JVM's start-up, the backup, 4 s): " + e)
+                    .isLessThan(10_000);
+            assertThat(admin.listObjectsV2(b -> b.bucket(bucket)).contents()).as("the backup and its two sidecars").hasSize(3);
+        }
+    }
+
+    /** A relay to S3 that takes each GetObject of a {@code .sql} backup and never forwards it: no answer ever comes. */
+    static final class ArtifactGetHolder extends io.dbbackup.testkit.TcpRelay {
+        private static final java.util.regex.Pattern ARTIFACT_GET =
+                java.util.regex.Pattern.compile("^GET /[^ ?]*\\.sql(\\?[^ ]*)? HTTP/1\\.1");
+        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+
+        ArtifactGetHolder(URI target) throws java.io.IOException {
+            super(target);
+        }
+
+        int held() {
+            return held.get();
+        }
+
+        @Override
+        protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+            if (toServer && ARTIFACT_GET.matcher(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)).find()) {
+                held.incrementAndGet();
+                try {
+                    closed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 0;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            closed.countDown();
+            super.close();
+        }
+    }
+
     record Exit(int code, long ms, String out, String err) {
         @Override
         public String toString() {

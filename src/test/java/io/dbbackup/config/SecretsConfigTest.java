@@ -254,6 +254,25 @@ class SecretsConfigTest {
         assertThat((System.nanoTime() - t0) / 1_000_000_000.0).isLessThan(10); // not the 30 s of its sleep
     }
 
+    /**
+     * The kill hook a program registers with its operation's cancellation is dropped when the program ends: it was kept
+     * until the operation ended (one more per reveal, and a later SIGTERM walked every finished program's hook).
+     */
+    @Test
+    void aFinishedCommandLeavesNoKillHookWithItsOperation() {
+        io.dbbackup.spi.Cancellation op = new io.dbbackup.spi.Cancellation();
+        try (io.dbbackup.core.CancelSignal.Scope ignored = io.dbbackup.core.CancelSignal.enter(op)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(SecretCommand.run(Path.of("/bin/sh"), List.of("sh", "-c", "echo s3cret"), dir, "x: ")).isEqualTo("s3cret");
+            }
+            assertThatThrownBy(() -> SecretCommand.run(Path.of("/bin/sh"), List.of("sh", "-c", "exit 3"), dir, "x: "))
+                    .hasMessage("x: sh exited 3");
+            assertThatThrownBy(() -> SecretCommand.run(Path.of("/bin/sh"), List.of("sh", "-c", "sleep 30"), dir, "x: ",
+                    java.time.Duration.ofMillis(300))).hasMessage("x: sh did not finish within 0 s");
+        }
+        assertThat(op.waitingHooks()).as("hooks of finished programs still registered").isZero();
+    }
+
     @Test
     void aCommandThatIsNotThereIsAConfigErrorOrWhenDeferringAnUnresolvedSecret() throws Exception {
         assertThatThrownBy(() -> load("password_command: no-such-secret-tool --get db", Map.of("PATH", "/usr/bin:/bin")))

@@ -84,16 +84,92 @@ final class Scrypt {
 
     /** RFC 7914 scrypt with r = 8, p = 1 and a 32-byte key. */
     static byte[] scrypt(byte[] passphrase, byte[] salt, int workFactor, CancelSignal.Token cancel) {
+        return scrypt(passphrase, salt, workFactor, cancel, new Work());
+    }
+
+    /**
+     * scrypt's working memory: every array that holds bytes derived from the passphrase (B, X, V and the block mix's
+     * temporaries), so that all of it is zeroed after use, whether scrypt finished, was cancelled or failed.
+     */
+    static final class Work {
+        byte[] b;
+        int[] x;
+        int[][] v;
+        final int[] y = new int[32 * R];
+        final int[] t = new int[16];
+        final int[] u = new int[16];
+
+        void wipe() {
+            if (b != null) {
+                Arrays.fill(b, (byte) 0);
+            }
+            if (x != null) {
+                Arrays.fill(x, 0);
+            }
+            if (v != null) {
+                for (int[] chunk : v) {
+                    if (chunk != null) {
+                        Arrays.fill(chunk, 0);
+                    }
+                }
+            }
+            Arrays.fill(y, 0);
+            Arrays.fill(t, 0);
+            Arrays.fill(u, 0);
+        }
+
+        /** Whether nothing derived from the passphrase is left in it (tests). */
+        boolean wiped() {
+            boolean zero = (b == null || allZero(b)) && (x == null || allZero(x)) && allZero(y) && allZero(t) && allZero(u);
+            if (v != null) {
+                for (int[] chunk : v) {
+                    zero &= chunk == null || allZero(chunk);
+                }
+            }
+            return zero;
+        }
+
+        private static boolean allZero(byte[] a) {
+            for (byte e : a) {
+                if (e != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean allZero(int[] a) {
+            for (int e : a) {
+                if (e != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** scrypt in {@code work}, wiped before it returns or throws (tests look at it after). */
+    static byte[] scrypt(byte[] passphrase, byte[] salt, int workFactor, CancelSignal.Token cancel, Work work) {
+        try {
+            return derive(passphrase, salt, workFactor, cancel, work);
+        } finally {
+            work.wipe();
+        }
+    }
+
+    private static byte[] derive(byte[] passphrase, byte[] salt, int workFactor, CancelSignal.Token cancel, Work work) {
         int words = 32 * R;
-        byte[] b = pbkdf2(passphrase, salt, 4 * words);
-        int[] x = new int[words];
+        work.b = pbkdf2(passphrase, salt, 4 * words);
+        byte[] b = work.b;
+        work.x = new int[words];
+        int[] x = work.x;
         for (int i = 0; i < words; i++) {
             x[i] = littleEndian(b, 4 * i);
         }
         if (cancel.isCancelled()) {
             throw new Cancelled(cancel.reason());
         }
-        roMix(x, 1 << workFactor, cancel);
+        roMix(work, 1 << workFactor, cancel);
         for (int i = 0; i < words; i++) {
             int v = x[i];
             b[4 * i] = (byte) v;
@@ -101,12 +177,7 @@ final class Scrypt {
             b[4 * i + 2] = (byte) (v >>> 16);
             b[4 * i + 3] = (byte) (v >>> 24);
         }
-        Arrays.fill(x, 0);
-        try {
-            return pbkdf2(passphrase, b, 32);
-        } finally {
-            Arrays.fill(b, (byte) 0);
-        }
+        return pbkdf2(passphrase, b, 32);
     }
 
     /** PBKDF2-HMAC-SHA256 with one iteration (all scrypt asks of it), on the JDK's HMAC. */
@@ -126,7 +197,7 @@ final class Scrypt {
 
                 @Override
                 public byte[] getEncoded() {
-                    return passphrase.clone();
+                    return passphrase.clone(); // the JDK's HMAC zeroes the copy it is given
                 }
             });
             byte[] out = new byte[length];
@@ -135,6 +206,7 @@ final class Scrypt {
                 mac.update(new byte[] {(byte) (block >>> 24), (byte) (block >>> 16), (byte) (block >>> 8), (byte) block});
                 byte[] t = mac.doFinal();
                 System.arraycopy(t, 0, out, off, Math.min(32, length - off));
+                Arrays.fill(t, (byte) 0);
             }
             return out;
         } catch (GeneralSecurityException e) {
@@ -142,49 +214,42 @@ final class Scrypt {
         }
     }
 
-    /** scryptROMix on {@code x} (32·r words), its V in chunks of at most 4 MiB (no single array of up to 4 GiB). */
-    private static void roMix(int[] x, int n, CancelSignal.Token cancel) {
+    /** scryptROMix on {@code work.x} (32·r words), its V in chunks of at most 4 MiB (no single array of up to 4 GiB). */
+    private static void roMix(Work work, int n, CancelSignal.Token cancel) {
+        int[] x = work.x;
         int words = x.length;
         int blocksPerChunk = Math.max(1, Math.min(n, (1 << 20) / words));
         int[][] v = new int[(n + blocksPerChunk - 1) / blocksPerChunk][];
+        work.v = v;
         for (int c = 0; c < v.length; c++) {
             if (cancel.isCancelled()) { // taking 256 MiB from the OS may take seconds on a busy host
                 throw new Cancelled(cancel.reason());
             }
             v[c] = new int[Math.min(blocksPerChunk, n - c * blocksPerChunk) * words];
         }
-        int[] y = new int[words];
-        int[] t = new int[16];
-        int[] u = new int[16];
-        try {
-            for (int i = 0; i < n; i++) {
-                if (i % CHECK_EVERY == 0 && cancel.isCancelled()) {
-                    throw new Cancelled(cancel.reason());
-                }
-                System.arraycopy(x, 0, v[i / blocksPerChunk], (i % blocksPerChunk) * words, words);
-                blockMix(x, y, t, u);
-                System.arraycopy(y, 0, x, 0, words);
+        int[] y = work.y;
+        int[] t = work.t;
+        int[] u = work.u;
+        for (int i = 0; i < n; i++) {
+            if (i % CHECK_EVERY == 0 && cancel.isCancelled()) {
+                throw new Cancelled(cancel.reason());
             }
-            for (int i = 0; i < n; i++) {
-                if (i % CHECK_EVERY == 0 && cancel.isCancelled()) {
-                    throw new Cancelled(cancel.reason());
-                }
-                int j = x[words - 16] & (n - 1); // integerify: the last 64-byte block's first word (N ≤ 2^22)
-                int[] chunk = v[j / blocksPerChunk];
-                int off = (j % blocksPerChunk) * words;
-                for (int k = 0; k < words; k++) {
-                    x[k] ^= chunk[off + k];
-                }
-                blockMix(x, y, t, u);
-                System.arraycopy(y, 0, x, 0, words);
+            System.arraycopy(x, 0, v[i / blocksPerChunk], (i % blocksPerChunk) * words, words);
+            blockMix(x, y, t, u);
+            System.arraycopy(y, 0, x, 0, words);
+        }
+        for (int i = 0; i < n; i++) {
+            if (i % CHECK_EVERY == 0 && cancel.isCancelled()) {
+                throw new Cancelled(cancel.reason());
             }
-        } finally {
-            for (int[] chunk : v) {
-                if (chunk != null) {
-                    Arrays.fill(chunk, 0);
-                }
+            int j = x[words - 16] & (n - 1); // integerify: the last 64-byte block's first word (N ≤ 2^22)
+            int[] chunk = v[j / blocksPerChunk];
+            int off = (j % blocksPerChunk) * words;
+            for (int k = 0; k < words; k++) {
+                x[k] ^= chunk[off + k];
             }
-            Arrays.fill(y, 0);
+            blockMix(x, y, t, u);
+            System.arraycopy(y, 0, x, 0, words);
         }
     }
 

@@ -101,7 +101,7 @@ final class AzureHttp {
     Response send(String method, String name, Map<String, String> query, Map<String, String> headers,
                   byte[] body, int off, int len) throws IOException {
         HttpResponse<byte[]> h = exchange(progress -> request(method, name, query, headers, body, off, len, progress),
-                HttpResponse.BodyHandlers.ofByteArray(), refused -> { });
+                HttpResponse.BodyHandlers.ofByteArray(), refused -> { }, io.dbbackup.core.CancelSignal.NONE);
         return new Response(h.statusCode(), h.headers().map(), h.body());
     }
 
@@ -124,12 +124,14 @@ final class AzureHttp {
      * starts to arrive; {@code headerTimeout}: how long to wait for the answer's headers.
      */
     Fetched get(String name, Map<String, String> headers, Duration headerTimeout) throws IOException {
+        // stopped, while it waits for the answer, by the cancellation of the operation it works for (SIGTERM, a job's
+        // timeout, a resumed read's stream closed): its hooks are registered only once the content is open
         HttpResponse<InputStream> h = exchange(progress -> HttpRequest.newBuilder(request("GET", name, Map.of(), headers, null, 0, 0, progress),
                 (n, v) -> true).timeout(headerTimeout).build(), HttpResponse.BodyHandlers.ofInputStream(), refused -> {
                     try (InputStream in = refused.body()) {
                         in.transferTo(java.io.OutputStream.nullOutputStream());
                     }
-                });
+                }, io.dbbackup.core.CancelSignal.current());
         if (h.statusCode() == 200 || h.statusCode() == 206) {
             return new Fetched(h.statusCode(), h.body(), h.headers().map(), null);
         }
@@ -164,12 +166,12 @@ final class AzureHttp {
      * One exchange, resent (the request made anew: a fresh date and signature) on a network failure or a transient
      * status, {@link #ATTEMPTS} times in all with a doubling pause; a transient answer resent after is first drained.
      */
-    private <T> HttpResponse<T> exchange(RequestMaker request, HttpResponse.BodyHandler<T> handler, Drain<T> drain)
-            throws IOException {
+    private <T> HttpResponse<T> exchange(RequestMaker request, HttpResponse.BodyHandler<T> handler, Drain<T> drain,
+                                         io.dbbackup.core.CancelSignal.Token cancel) throws IOException {
         long pause = firstPause.toMillis();
         for (int attempt = 1; ; attempt++) {
             try {
-                HttpResponse<T> h = watched(request, handler);
+                HttpResponse<T> h = watched(request, handler, cancel);
                 if (attempt >= ATTEMPTS || !transientStatus(h.statusCode())) {
                     return h;
                 }
@@ -189,13 +191,33 @@ final class AzureHttp {
      * One request, cancelled (its connection closed) when it moves no byte of its body and gets no answer for
      * {@link #stallTimeout}, or when this thread is interrupted (an upload's abort cutting off its blocks).
      */
-    private <T> HttpResponse<T> watched(RequestMaker request, HttpResponse.BodyHandler<T> handler) throws IOException {
+    private <T> HttpResponse<T> watched(RequestMaker request, HttpResponse.BodyHandler<T> handler,
+                                        io.dbbackup.core.CancelSignal.Token cancel) throws IOException {
+        if (cancel.isCancelled()) {
+            throw cancelled(cancel);
+        }
         Progress progress = new Progress();
         java.util.concurrent.CompletableFuture<HttpResponse<T>> answer = client().sendAsync(request.make(progress), handler);
+        io.dbbackup.core.CancelSignal.Registration stop = cancel.onCancel(() -> answer.cancel(true));
+        try {
+            return await(answer, progress, cancel);
+        } finally {
+            stop.close();
+        }
+    }
+
+    private static InterruptedIOException cancelled(io.dbbackup.core.CancelSignal.Token cancel) {
+        return new InterruptedIOException("cancelled: " + cancel.reason());
+    }
+
+    private <T> HttpResponse<T> await(java.util.concurrent.CompletableFuture<HttpResponse<T>> answer, Progress progress,
+                                      io.dbbackup.core.CancelSignal.Token cancel) throws IOException {
         long period = Math.max(10, Math.min(stallTimeout.toMillis() / 4, 1000));
         while (true) {
             try {
                 return answer.get(period, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.CancellationException e) {
+                throw cancelled(cancel); // only the cancellation's hook cancels it without throwing here itself
             } catch (java.util.concurrent.TimeoutException e) {
                 if (System.nanoTime() - progress.last > stallTimeout.toNanos()) {
                     answer.cancel(true);
@@ -207,6 +229,11 @@ final class AzureHttp {
                 throw new InterruptedIOException("interrupted");
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable c = e.getCause();
+                if (cancel.isCancelled()) { // the client's own CancellationException, or the cut connection's failure
+                    InterruptedIOException stopped = cancelled(cancel);
+                    stopped.initCause(c);
+                    throw stopped;
+                }
                 if (c instanceof IOException io) {
                     throw io;
                 }

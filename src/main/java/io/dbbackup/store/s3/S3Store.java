@@ -1,5 +1,6 @@
 package io.dbbackup.store.s3;
 
+import io.dbbackup.core.CancelSignal;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
@@ -40,6 +41,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -210,16 +212,39 @@ public final class S3Store implements Store {
         return Store.writeIfAbsent(this, new S3Upload(this, fullKey(key), ctx).onlyIfAbsent(), key, content);
     }
 
+    /**
+     * A GetObject, stopped when the current operation is cancelled ({@link CancelSignal}: SIGTERM, a job's timeout, a
+     * resumed read's stream closed) while it waits for the answer: the cancellation's hooks used to be registered only
+     * once {@link #open} returned, and a server that did not answer held the command for the stall timeout.
+     */
     private ResponseInputStream<GetObjectResponse> get(String key, String full, Consumer<GetObjectRequest.Builder> more)
             throws IOException {
+        CancelSignal.Token cancel = CancelSignal.current();
+        S3Client c = client();
+        WatchedHttpClient h;
+        synchronized (this) {
+            h = http;
+        }
+        Thread me = Thread.currentThread();
+        Object by = new Object();
+        CancelSignal.Registration stop = cancel.onCancel(() -> h.stop(me, by));
         try {
-            return client().getObject(r -> {
+            return c.getObject(r -> {
                 r.bucket(cfg.bucket()).key(full);
                 more.accept(r);
             });
         } catch (SdkException e) {
+            if (cancel.isCancelled()) {
+                InterruptedIOException stopped = new InterruptedIOException("s3 get " + cfg.location(key)
+                        + " was stopped: cancelled (" + cancel.reason() + ")");
+                stopped.initCause(e);
+                throw stopped;
+            }
             IOException io = S3Errors.map("get", cfg.location(key), e);
             throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
+        } finally {
+            stop.close();
+            h.resume(me, by);
         }
     }
 

@@ -38,6 +38,8 @@ final class WatchedHttpClient implements SdkHttpClient {
     private final Duration stallTimeout;
     private final Map<Thread, Watched> byThread = new ConcurrentHashMap<>();
     private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
+    /** Threads whose requests are stopped ({@link #stop}), with who stopped them. */
+    private final Map<Thread, Object> stops = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledFuture<?> watch;
 
     WatchedHttpClient(SdkHttpClient delegate, Duration stallTimeout) {
@@ -55,6 +57,26 @@ final class WatchedHttpClient implements SdkHttpClient {
                 w.abort();
             }
         }
+    }
+
+    /**
+     * Stops the request {@code thread} has on its way and every one it starts until {@link #resume}: each fails at once
+     * with {@link StoppedException}, which the SDK does not send again (a GetObject cancelled before its first byte:
+     * SIGTERM, a job's timeout). Unlike {@link #cutOff} the thread is not interrupted: it goes on with its operation's
+     * unwinding.
+     */
+    void stop(Thread thread, Object by) {
+        stops.put(thread, by);
+        Watched w = byThread.get(thread);
+        if (w != null && stops.get(thread) == by) {
+            w.stopped = true;
+            w.abort();
+        }
+    }
+
+    /** Ends {@link #stop}{@code (thread, by)}: the thread's next requests go out again. */
+    void resume(Thread thread, Object by) {
+        stops.remove(thread, by);
     }
 
     private void check() {
@@ -106,6 +128,7 @@ final class WatchedHttpClient implements SdkHttpClient {
         /** Since when it waits for a byte to move (nanoTime), 0 while it waits for nothing (a download not being read). */
         volatile long waitingSince;
         volatile boolean stalled;
+        volatile boolean stopped;
 
         /** {@code in}, each read of it (the HTTP client taking the next bytes of the body) counted as progress. */
         InputStream progress(InputStream in) {
@@ -131,12 +154,23 @@ final class WatchedHttpClient implements SdkHttpClient {
             waitingSince = System.nanoTime();
             watched.add(this);
             try {
+                if (stops.containsKey(me)) {
+                    throw new StoppedException();
+                }
                 HttpExecuteResponse r = exchange.call();
                 if (stalled) {
                     throw stalled(null);
                 }
+                if (stopped) {
+                    throw new StoppedException();
+                }
                 return r;
             } catch (IOException | RuntimeException e) {
+                if (stopped && !(e instanceof StoppedException)) {
+                    StoppedException s = new StoppedException();
+                    s.addSuppressed(e);
+                    throw s;
+                }
                 // the socket's read timeout (set to the stall timeout) is the same stall, seen by the reading side
                 // (not a connect timeout: no byte could move yet; the SDK retries that on a new connection, as before)
                 if (stalled || e instanceof java.net.SocketTimeoutException && !connectTimeout(e)) {
@@ -173,6 +207,18 @@ final class WatchedHttpClient implements SdkHttpClient {
             }, "s3-abort");
             cut.setDaemon(true);
             cut.start();
+        }
+    }
+
+    /** A request stopped from another thread ({@link #stop}); not retryable. */
+    static final class StoppedException extends SdkClientException {
+        StoppedException() {
+            super(SdkClientException.builder().message("the request was stopped (cancelled)"));
+        }
+
+        @Override
+        public boolean retryable() {
+            return false;
         }
     }
 

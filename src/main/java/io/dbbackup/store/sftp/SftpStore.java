@@ -30,7 +30,6 @@ import net.schmizz.sshj.userauth.method.AuthPublickey;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -418,8 +417,9 @@ public final class SftpStore implements Store {
     public InputStream open(String key) throws IOException {
         String path = remote(key);
         RemoteFile f;
+        SFTPClient c;
         try {
-            SFTPClient c = sftp();
+            c = sftp();
             FileAttributes a = c.statExistence(path);
             if (a == null || a.getType() != FileMode.Type.REGULAR) {
                 throw new NoSuchKeyException(key);
@@ -433,17 +433,7 @@ public final class SftpStore implements Store {
             }
             throw fail("open", path, e);
         }
-        RemoteFile file = f;
-        return new FilterInputStream(file.new ReadAheadRemoteFileInputStream(16)) {
-            @Override
-            public void close() throws IOException {
-                try {
-                    super.close();
-                } finally {
-                    file.close();
-                }
-            }
-        };
+        return new SftpRead(this, c, f, path);
     }
 
     @Override

@@ -58,6 +58,50 @@ class ScryptTest {
         assertThat(Scrypt.wrapKey("pw".getBytes(StandardCharsets.UTF_8), new byte[16], 10, "test", true)).hasSize(32);
     }
 
+    /**
+     * Every intermediate derived from the passphrase (B, X, V, the block mix's temporaries) is zeroed after use, when
+     * scrypt finished and when it was cancelled half-way: B and X were left as they were on a cancellation, and the
+     * block mix's temporaries always.
+     */
+    @Test
+    void itsIntermediatesAreZeroedWhetherItFinishesOrIsCancelled() {
+        byte[] pass = "correct horse".getBytes(StandardCharsets.US_ASCII);
+        byte[] salt = new byte[44];
+        Scrypt.Work done = new Scrypt.Work();
+        byte[] key = Scrypt.scrypt(pass, salt, 10, CancelSignal.NONE, done);
+        assertThat(key).isEqualTo(SCrypt.generate(pass, salt, 1 << 10, 8, 1, 32));
+        assertThat(done.b).isNotNull();
+        assertThat(done.v).isNotEmpty();
+        assertThat(done.wiped()).as("the finished scrypt's work zeroed").isTrue();
+
+        Token token = new Token();
+        Scrypt.Work cancelled = new Scrypt.Work();
+        assertThatThrownBy(() -> Scrypt.scrypt(pass, salt, 14, new CancelSignal.Token() { // cancelled half-way through the first loop
+                    private int looks;
+
+                    @Override
+                    public boolean isCancelled() {
+                        if (++looks == 20) {
+                            token.cancel("timeout");
+                        }
+                        return token.isCancelled();
+                    }
+
+                    @Override
+                    public String reason() {
+                        return token.reason();
+                    }
+
+                    @Override
+                    public CancelSignal.Registration onCancel(Runnable hook) {
+                        return token.onCancel(hook);
+                    }
+                }, cancelled)).isInstanceOf(Scrypt.Cancelled.class);
+        assertThat(cancelled.b).isNotNull();
+        assertThat(cancelled.v).isNotEmpty();
+        assertThat(cancelled.wiped()).as("the cancelled scrypt's work zeroed").isTrue();
+    }
+
     private static final class Token implements CancelSignal.Token {
         private final List<Runnable> hooks = new ArrayList<>();
         private volatile String reason;
@@ -78,8 +122,9 @@ class ScryptTest {
         }
 
         @Override
-        public synchronized void onCancel(Runnable hook) {
+        public synchronized CancelSignal.Registration onCancel(Runnable hook) {
             hooks.add(hook);
+            return CancelSignal.Registration.NONE;
         }
     }
 }

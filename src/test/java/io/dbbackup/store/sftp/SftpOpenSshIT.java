@@ -216,4 +216,58 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             assertThat(ssh.files()).as("no temporary file left").noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
         }
     }
+    /**
+     * A read whose session goes silent, stopped from another thread (a cancellation's cut-off: verify, restore): the
+     * close returns at once and the reader ends within moments. The close waited for the server's answer to the handle's
+     * close, and the reader for its data, each up to the store's {@code timeout} (20 s here, 60 s by default).
+     */
+    @Test
+    void aStalledReadClosedFromAnotherThreadEndsAtOnce() throws Exception {
+        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+        byte[] data = new byte[8 << 20];
+        new java.util.Random(3).nextBytes(data);
+        try (Store direct = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(),
+                ssh.knownHosts()))) {
+            direct.put("db/big.dump", data, ctx());
+        }
+        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false, 2_000_000, 1);
+             Store store = new SftpStore(new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(),
+                     null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+            java.io.InputStream in = store.open("db/big.dump");
+            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                    ended.complete(null);
+                } catch (Throwable e) {
+                    ended.complete(e);
+                }
+            }, "reader");
+            reader.setDaemon(true);
+            reader.start();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (relay.stalled() == 0) {
+                assertThat(ended).as("the read ended before the stall").isNotDone();
+                assertThat(System.nanoTime()).as("the session stalls").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            Thread.sleep(500);
+            assertThat(ended).as("the reader waits on the silent session").isNotDone();
+            long t0 = System.nanoTime();
+            in.close();
+            long closeMs = (System.nanoTime() - t0) / 1_000_000;
+            Throwable e;
+            try {
+                e = ended.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException still) {
+                throw new AssertionError("the reader still waits 15 s after the close (the close took " + closeMs + " ms)");
+            }
+            long readerMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("---- sftp stalled read closed: close " + closeMs + " ms, reader ended after " + readerMs + " ms: " + e);
+            assertThat(closeMs).as("the close returns at once").isLessThan(500);
+            assertThat(readerMs).as("the reader ends within moments").isLessThan(4_000);
+            assertThat(e).isInstanceOf(java.io.InterruptedIOException.class);
+        }
+    }
 }
