@@ -155,7 +155,9 @@ public final class ArtifactReader {
 
     /**
      * No key given opens {@code key}: a key problem naming whom the backup was encrypted for — unless one of the
-     * identities tried is a recipient the manifest records, whose stanza must then unwrap: its header is damaged.
+     * identities tried is a recipient the manifest records, whose stanza must then unwrap: its header is damaged; or
+     * unless the stored bytes do not match the sidecar (checked when the manifest cannot settle it: a passphrase, or no
+     * recipients recorded), which is damage.
      */
     private IOException wrongKey(BackupKey key, WrongKeyException e, VerifyingInputStream verifying, InputStream raw)
             throws IOException {
@@ -170,6 +172,18 @@ public final class ArtifactReader {
             return new IntegrityException(key.key() + " is corrupt: its age header is damaged: identity " + own.get()
                     // caused by what age met, not by the WrongKeyException: damage the read-back must not take for a key problem
                     + " is one of the recipients its manifest records, yet unwraps no stanza of it", e.getCause());
+        }
+        boolean certain = recipients.isPresent() && !recipients.get().contains("passphrase");
+        if (!certain) {
+            // a passphrase that unwraps nothing, or recipients not recorded: a wrong key and a stanza damaged in the store
+            // look alike to age; the stored bytes tell them apart (a recorded recipient list without the identities tried
+            // says the key is wrong, whatever else may be)
+            try {
+                verifying.drain();
+            } catch (IntegrityException mismatch) {
+                raw.close();
+                return mismatch;
+            }
         }
         raw.close();
         return e.about(key.key(), recipients.orElse(null));

@@ -130,6 +130,43 @@ class ArtifactReaderTest {
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(io.dbbackup.codec.WrongKeyException.in(e)).isFalse());
     }
 
+    /**
+     * A stanza damaged in the store (the sidecar still holds the digest of the sound upload) makes the right key unwrap
+     * nothing, as a wrong key would: when the manifest cannot settle which (a passphrase; recipients not recorded, as in
+     * every manifest older than the field) the stored bytes are checked, and the damage is a checksum mismatch (exit 3).
+     */
+    @Test
+    void aStanzaDamagedInTheStoreIsAChecksumMismatchNotAWrongKey() throws Exception {
+        BackupKey sealed = new BackupKey("p", "db", Instant.parse("2026-05-02T00:00:00Z"), DumpFormat.SQL, Compression.NONE, true);
+        io.dbbackup.codec.age.AgeKeys.GeneratedKey owner = io.dbbackup.codec.age.AgeKeys.generate();
+        LocalStore store = new LocalStore(dir, false);
+        Files.createDirectories(dir.resolve("p/db"));
+        for (boolean passphrase : new boolean[] {false, true}) {
+            java.io.ByteArrayOutputStream cipher = new java.io.ByteArrayOutputStream();
+            io.dbbackup.codec.Encryptor encryptor = passphrase ? io.dbbackup.codec.age.AgeEncryptor.withPassphrase("correct horse battery staple", 10)
+                    : io.dbbackup.codec.age.AgeEncryptor.toRecipients(java.util.List.of(owner.recipient()));
+            try (java.io.OutputStream out = encryptor.encrypt(cipher)) {
+                byte[] rows = new byte[4 << 20]; // larger than any read-ahead: the header fails before the digest is known
+                new java.util.Random(7).nextBytes(rows);
+                out.write(rows);
+            }
+            store(sealed, cipher.toByteArray()); // the sidecar of the sound upload
+            Files.writeString(dir.resolve(sealed.manifestKey()), "{\"key\": \"" + sealed.key() + "\""
+                    + (passphrase ? ", \"recipients\": [\"passphrase\"]" : "") + "}");
+            byte[] damaged = cipher.toByteArray();
+            String text = new String(damaged, java.nio.charset.StandardCharsets.ISO_8859_1);
+            int at = text.indexOf(passphrase ? "-> scrypt " : "-> X25519 ") + 12;
+            damaged[at] = (byte) (damaged[at] == 'A' ? 'B' : 'A');
+            Files.write(dir.resolve(sealed.key()), damaged); // changed in the store, after its sidecar
+            io.dbbackup.codec.Decryptor right = passphrase ? io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(), "correct horse battery staple")
+                    : io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(owner.identity()), null);
+            assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, right)).as(passphrase ? "passphrase" : "identity")
+                    .isInstanceOf(io.dbbackup.codec.IntegrityException.class)
+                    .hasMessageContaining("checksum mismatch")
+                    .satisfies(e -> org.assertj.core.api.Assertions.assertThat(io.dbbackup.codec.WrongKeyException.in(e)).isFalse());
+        }
+    }
+
     private void store(BackupKey k, byte[] bytes) throws Exception {
         Files.write(dir.resolve(k.key()), bytes);
         Files.write(dir.resolve(k.sha256Key()), io.dbbackup.codec.Sha256.sidecar(
