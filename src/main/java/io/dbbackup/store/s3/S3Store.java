@@ -225,9 +225,20 @@ public final class S3Store implements Store {
         synchronized (this) {
             h = http;
         }
+        if (h == null) {
+            throw new IOException("s3 get " + cfg.location(key) + ": the store is closed");
+        }
         Thread me = Thread.currentThread();
         Object by = new Object();
-        CancelSignal.Registration stop = cancel.onCancel(() -> h.stop(me, by));
+        boolean[] live = {true}; // guarded by 'by': a hook that runs after the GET ended (cancel runs hooks one after
+        // another, outside its lock) must not stop this thread's next requests, which nothing would resume
+        CancelSignal.Registration stop = cancel.onCancel(() -> {
+            synchronized (by) {
+                if (live[0]) {
+                    h.stop(me, by);
+                }
+            }
+        });
         try {
             return c.getObject(r -> {
                 r.bucket(cfg.bucket()).key(full);
@@ -244,7 +255,10 @@ public final class S3Store implements Store {
             throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
         } finally {
             stop.close();
-            h.resume(me, by);
+            synchronized (by) {
+                live[0] = false;
+                h.resume(me, by);
+            }
         }
     }
 

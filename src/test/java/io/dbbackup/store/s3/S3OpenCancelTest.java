@@ -40,4 +40,68 @@ class S3OpenCancelTest {
                     .isLessThan(2000);
         }
     }
+
+    /**
+     * A cancellation runs its hooks one after another, outside its lock: a GET's hook could run after that GET had
+     * ended and resumed its thread, stopping the thread for good — every later request of that pool thread (the next
+     * job of a --parallel run, its retries) failed at once as "stopped". The hook now does nothing once its GET ended.
+     */
+    @Test
+    void aGetsHookThatRunsAfterTheGetEndedLeavesTheThreadsNextRequestsAlone() throws Exception {
+        java.util.concurrent.CountDownLatch cancelling = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch getEnded = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        server.createContext("/", ex -> {
+            asked.countDown();
+            try {
+                cancelling.await(10, java.util.concurrent.TimeUnit.SECONDS); // answer once the cancellation runs its hooks
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "rows".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try (S3Store store = new S3Store(new S3Settings(java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                "us-east-1", "bucket", "", new Secret("AKIDEXAMPLE", "test"), new Secret("wJalrXUtnFEMI-example", "test"),
+                true, null, null, null, 5L << 20, 1, true))) {
+            io.dbbackup.spi.Cancellation first = new io.dbbackup.spi.Cancellation();
+            first.onCancel(() -> { // runs before the GET's own hook, and holds it back until the GET has ended
+                cancelling.countDown();
+                try {
+                    getEnded.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Thread canceller = new Thread(() -> {
+                try {
+                    asked.await(10, java.util.concurrent.TimeUnit.SECONDS); // the GET is out, its hook registered
+                } catch (InterruptedException e) {
+                    return;
+                }
+                first.cancel("test");
+            });
+            try (io.dbbackup.core.CancelSignal.Scope ignored = io.dbbackup.core.CancelSignal.enter(first)) {
+                canceller.start();
+                try (java.io.InputStream in = store.open("db/a.dump")) {
+                    assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("rows");
+                }
+            } finally {
+                getEnded.countDown();
+                canceller.join(10_000);
+            }
+            // the next operation on this thread (the pool's next job)
+            try (io.dbbackup.core.CancelSignal.Scope ignored = io.dbbackup.core.CancelSignal.enter(new io.dbbackup.spi.Cancellation());
+                 java.io.InputStream in = store.open("db/b.dump")) {
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("rows");
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
 }
