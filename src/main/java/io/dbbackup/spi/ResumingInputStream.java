@@ -22,7 +22,7 @@ public final class ResumingInputStream extends InputStream {
     private final long length;
     private final int maxResumes;
     private final String location;
-    private InputStream in;
+    private volatile InputStream in; // volatile: close() from another thread closes the current one
     private long position;
     private int resumes;
     private volatile boolean closed;
@@ -94,6 +94,10 @@ public final class ResumingInputStream extends InputStream {
                 // the broken connection
             }
             in = reopen();
+            if (closed) { // close() ran between reopen's check and the line above: it closed the broken stream, not this one
+                in.close();
+                throw stopped(null);
+            }
         }
     }
 

@@ -74,7 +74,39 @@ class SecretTest {
                         + "was reading it");
         assertThat(((DbBackupException) stopped).status()).isEqualTo(ExitStatus.SYSTEM_ERROR);
         assertThat(ms).as("B stops within moments of its cancellation").isLessThan(1000);
-        assertThat(jobB.waitingHooks()).as("B's wake-up hook dropped").isZero();
+    }
+
+    /** A waiter whose wait ends with the value drops the hook that would have woken it: its operation keeps none. */
+    @Test
+    void aWaiterThatGetsTheValueDropsItsWakeUpHook() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Secret secret = Secret.later("command ./vault", () -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return "pa55-from-vault";
+        });
+        CompletableFuture<String> a = CompletableFuture.supplyAsync(secret::reveal);
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        Cancellation jobB = new Cancellation();
+        CompletableFuture<String> b = CompletableFuture.supplyAsync(() -> {
+            try (CancelSignal.Scope ignored = CancelSignal.enter(jobB)) {
+                return secret.reveal();
+            }
+        });
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (jobB.waitingHooks() == 0 && System.nanoTime() < until) { // B is waiting, its wake-up hook registered
+            Thread.sleep(10);
+        }
+        assertThat(jobB.waitingHooks()).as("B waits with a wake-up hook").isEqualTo(1);
+        release.countDown();
+        assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("pa55-from-vault");
+        assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("pa55-from-vault");
+        assertThat(jobB.waitingHooks()).as("B's wake-up hook dropped once it had the value").isZero();
     }
 
     /** A read that fails (A's program killed by A's timeout) leaves the next one to run the command, as before. */

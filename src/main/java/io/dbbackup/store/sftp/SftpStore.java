@@ -349,15 +349,25 @@ public final class SftpStore implements Store {
         String temp = join(dir.equals(".") ? "" : dir, "." + name(target) + PART + UUID.randomUUID().toString().substring(0, 8));
         SFTPClient c = sftp();
         SyncableFile file;
+        FileAttributes mode = permissions(cfg.mode().file());
         try {
             mkdirs(c, dir);
-            FileAttributes mode = permissions(cfg.mode().file());
             file = SyncableFile.open(c.getSFTPEngine(), temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL), mode);
-            if (!cfg.mode().ownerOnly()) {
-                widen(() -> file.setAttributes(mode)); // still empty
-            }
         } catch (IOException e) {
             throw fail("create", temp, e);
+        }
+        if (!cfg.mode().ownerOnly()) {
+            try {
+                widen(() -> file.setAttributes(mode)); // still empty
+            } catch (IOException e) {
+                try { // the temporary file was made: not left behind for prune's day-old sweep
+                    file.close();
+                    c.rm(temp);
+                } catch (IOException | RuntimeException ignored) {
+                    // the session is gone: prune removes it later
+                }
+                throw fail("create", temp, e);
+            }
         }
         return new SftpUpload(this, c, file, temp, target, ctx);
     }
