@@ -30,7 +30,7 @@ final class RecoveryTargets {
                     + "or --target latest");
         }
         String tl = timeline.strip().toLowerCase(java.util.Locale.ROOT);
-        if (!(tl.equals(RecoveryTarget.LATEST) || tl.equals(RecoveryTarget.CURRENT) || tl.matches("[1-9][0-9]{0,9}"))) {
+        if (!(tl.equals(RecoveryTarget.LATEST) || tl.equals(RecoveryTarget.CURRENT) || (tl.matches("[1-9][0-9]{0,9}") && Long.parseLong(tl) <= 0xFFFF_FFFFL))) {
             throw DbBackupException.user("--target-timeline: '" + timeline + "' is not latest, current or a timeline number "
                     + "such as 2");
         }

@@ -9,6 +9,8 @@ import java.util.Optional;
  */
 final class WeakPassphrase {
     static final int MIN_LENGTH = 10;
+    /** Letters only at this length or longer are taken for random, not for a word. */
+    static final int WORD_LENGTH = 20;
 
     private WeakPassphrase() {
     }
@@ -19,7 +21,7 @@ final class WeakPassphrase {
         if (p.length() < MIN_LENGTH) {
             return Optional.of(p.length() + " characters");
         }
-        if (p.matches("\\p{L}+[0-9!?.]*")) {
+        if (p.length() < WORD_LENGTH && p.matches("\\p{L}+[0-9!?.]*")) { // 32 random letters are no word
             return Optional.of("a single word");
         }
         return Optional.empty();

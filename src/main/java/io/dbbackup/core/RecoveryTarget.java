@@ -17,7 +17,7 @@ public record RecoveryTarget(Instant time, Lsn lsn, String timeline) {
         if (time != null && lsn != null) {
             throw new IllegalArgumentException("a recovery target is a time or an LSN, not both");
         }
-        if (timeline == null || !(timeline.equals(LATEST) || timeline.equals(CURRENT) || timeline.matches("[1-9][0-9]{0,9}"))) {
+        if (timeline == null || !(timeline.equals(LATEST) || timeline.equals(CURRENT) || (timeline.matches("[1-9][0-9]{0,9}") && Long.parseLong(timeline) <= 0xFFFF_FFFFL))) {
             throw new IllegalArgumentException("a recovery target timeline is latest, current or a number: " + timeline);
         }
     }

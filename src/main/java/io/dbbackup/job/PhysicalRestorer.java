@@ -119,7 +119,7 @@ public final class PhysicalRestorer {
         Map<Path, Boolean> folders = new LinkedHashMap<>();
         folders.put(dir, created);
         tablespaces.values().forEach(f -> folders.put(f, !Files.exists(f)));
-        String restoreCommand = walFetch == null ? null : walFetch + " %f %p";
+        String restoreCommand = walFetch == null ? null : walFetch.replace("%", "%%") + " %f %p"; // as written to postgresql.auto.conf
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
         if (r.dryRun()) {
             long decoded = check(catalog, job, key, decryptor, total, dir);

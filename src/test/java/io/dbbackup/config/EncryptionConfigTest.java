@@ -83,8 +83,14 @@ class EncryptionConfigTest {
                     .startsWith("config.yaml:14:7: warning: jobs.shop.encryption.passphrase_env: the passphrase is weak (")
                     .contains("shows as ***").contains("openssl rand").doesNotContain(weak);
         }
-        env.put("BACKUP_PASSPHRASE", "grapefruit-tectonic-lantern-91");
-        assertThat(load("", "encryption:\n  passphrase_env: BACKUP_PASSPHRASE\n  scrypt_work_factor: 12\n").warnings()).isEmpty();
+        env.put("BACKUP_PASSPHRASE", "Marmalades2"); // long enough, but one word: the word rule alone
+        assertThat(load("", "encryption:\n  passphrase_env: BACKUP_PASSPHRASE\n  scrypt_work_factor: 12\n").warnings())
+                .singleElement().extracting(Problem::format).asString().contains("weak (a single word)");
+        for (String strong : List.of("grapefruit-tectonic-lantern-91", "QwhTzkLpRvXmNbYcJdGs")) { // the second: 20 random letters
+            env.put("BACKUP_PASSPHRASE", strong);
+            assertThat(load("", "encryption:\n  passphrase_env: BACKUP_PASSPHRASE\n  scrypt_work_factor: 12\n").warnings())
+                    .as(strong).isEmpty();
+        }
         assertThat(io.dbbackup.core.Redactor.redact("a zebrafish b")).isEqualTo("a *** b"); // still masked
     }
 

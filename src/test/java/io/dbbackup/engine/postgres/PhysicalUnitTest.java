@@ -375,6 +375,9 @@ class PhysicalUnitTest {
                 .contains("restore_command = 'java -jar /srv/50%%full/x.jar -c /etc/%%p.yaml wal-fetch %f %p'");
         assertThat(RecoveryConfig.lines(RecoveryTarget.at(Lsn.parse("0/3000028").orElseThrow()).onTimeline("current"), "x", now))
                 .contains("recovery_target_timeline = 'current'").doesNotContain("recovery_target_timeline = 'latest'");
+        assertThat(RecoveryTarget.latest().onTimeline("4294967295").timeline()).isEqualTo("4294967295"); // TimeLineID is 32 bits
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecoveryTarget.latest().onTimeline("4294967296"))
+                .as("refused before a restore PostgreSQL would refuse at start").isInstanceOf(IllegalArgumentException.class);
         assertThat(RecoveryConfig.quote("a\\b")).isEqualTo("'a\\\\b'");
 
         Path data = Files.createDirectories(dir.resolve("pgdata"));
