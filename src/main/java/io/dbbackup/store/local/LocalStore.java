@@ -164,7 +164,7 @@ public final class LocalStore implements Store {
         Store.requireFolder(folder);
         List<StoredObject> out = new ArrayList<>();
         Path dir = folder.isEmpty() ? root : resolve(folder.substring(0, folder.length() - 1));
-        if (!Files.isDirectory(dir)) { // a job folder that is a link (to another disk) is followed, as writes follow it
+        if (!isFolder(dir)) { // a job folder that is a link (to another disk) is followed, as writes follow it
             requireNoFileAtRoot();
             return out;
         }
@@ -225,13 +225,13 @@ public final class LocalStore implements Store {
      */
     private void walk(String prefix, boolean temps, java.util.function.BiConsumer<String, BasicFileAttributes> visit)
             throws IOException {
-        if (!Files.isDirectory(root)) {
+        if (!isFolder(root)) {
             requireNoFileAtRoot();
             return; // a store nothing was written to yet
         }
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? root : resolve(prefix.substring(0, slash));
-        if (!Files.isDirectory(start)) {
+        if (!isFolder(start)) {
             return;
         }
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
@@ -251,6 +251,23 @@ public final class LocalStore implements Store {
                 throw exc; // never return a partial listing
             }
         });
+    }
+
+    /**
+     * Whether {@code dir} is a folder (links followed); false when it is missing or something else. A folder this
+     * user may not reach (a parent or itself owner-only for another user: wal-fetch runs as postgres) is an error,
+     * never "missing": {@link Files#isDirectory} says false for it, and a listing that came out empty for that made
+     * wal-fetch answer "not archived" and PostgreSQL end a recovery early, silently.
+     */
+    private static boolean isFolder(Path dir) throws IOException {
+        try {
+            return Files.readAttributes(dir, BasicFileAttributes.class).isDirectory();
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new java.nio.file.AccessDeniedException(e.getFile(), null, "permission denied (this process runs as "
+                    + System.getProperty("user.name") + ")");
+        } catch (IOException e) {
+            return false; // missing, or a file on the way: as before
+        }
     }
 
     /** A store path that names something other than a folder (a file, a device) is an error, not an empty store. */

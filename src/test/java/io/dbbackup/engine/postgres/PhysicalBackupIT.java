@@ -526,6 +526,20 @@ class PhysicalBackupIT {
         }
         assertThat(runWith(copyConfig, "backup", "phys-offsite").exit()).isZero();
 
+        // the copy was written by this (root) process, owner-only: wal-fetch, run by PostgreSQL as postgres, cannot
+        // read it. That is an error that stops recovery, never "not archived" (a listing that came out empty for a
+        // folder it could not enter made PostgreSQL end recovery early and come up without the later rows, silently)
+        Path denied = c.restoreDir("from-copy-denied");
+        Cli.Result early = runWith(copyConfig, "restore", "phys-offsite", "--pgdata", denied.resolve("data").toString(),
+                "--dbbackup-command", PhysicalCluster.dbbackupCommand(), "--target", "latest");
+        assertThat(early.exit()).as(early.toString()).isZero();
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> c.startRestored(denied).close());
+        assertThat(refused).as("recovery from a copy postgres cannot read must not complete").isNotNull();
+        assertThat(Files.readString(denied.resolve("server.log"))).contains("permission denied")
+                .contains("FATAL:  could not restore file").doesNotContain("database system is ready to accept connections");
+
+        // the operator opens the copy to postgres (README: file_mode for new files, chmod for those already there)
+        Shell.ok(c.work, "chmod", "-R", "go+rX", "offsite");
         Path dir = c.restoreDir("from-copy");
         Cli.Result r = runWith(copyConfig, "restore", "phys-offsite", "--pgdata", dir.resolve("data").toString(),
                 "--dbbackup-command", PhysicalCluster.dbbackupCommand(), "--target", "latest");
