@@ -350,8 +350,8 @@ public final class PhysicalEngine implements Engine {
             request.tablespaces().forEach((oid, folder) ->
                     ctx.log().info("tablespace extracted", "oid", oid, "location", folder));
             boolean archiveOff = request.archiveMode() == ArchiveMode.OFF;
-            if (request.target() == null && !archiveOff) {
-                warnIfArchiving(dir, ctx);
+            if (!archiveOff) {
+                warnIfArchiving(dir, request.target() != null, ctx);
             }
             RecoveryConfig.write(dir, request.target(), request.walFetchCommand(), archiveOff, Instant.now());
             if (request.target() != null) {
@@ -373,11 +373,18 @@ public final class PhysicalEngine implements Engine {
 
     /**
      * A plain restore continues the source's timeline with the source's archive_command: archiving, it collides with the
-     * source's archive (its wal-push fails with exit 3 and pg_wal fills up, or the source's archiving stops).
+     * source's archive (its wal-push fails with exit 3 and pg_wal fills up, or the source's archiving stops). A
+     * point-in-time restore promotes to a new timeline and archives it into the source's archive: right when it replaces
+     * the source, but a test clone's timeline is then what a later {@code --target latest} restore of the source follows.
      */
-    private static void warnIfArchiving(Path dir, OperationContext ctx) {
+    private static void warnIfArchiving(Path dir, boolean pointInTime, OperationContext ctx) {
         try {
-            RestoredArchiving.of(dir).ifPresent(setting -> ctx.log().warn("the restored cluster will archive WAL ("
+            RestoredArchiving.of(dir).ifPresent(setting -> ctx.log().warn(pointInTime
+                    ? "the restored cluster will archive WAL (" + setting + ") with the source's archive_command: it promotes "
+                    + "to a new timeline and archives it into the source's archive, which a later --target latest restore "
+                    + "of the source follows; for a clone or a test, restore with --archive-mode off (keep it when this "
+                    + "server replaces the source)"
+                    : "the restored cluster will archive WAL ("
                     + setting + ") with the source's archive_command on the source's timeline: beside the source its wal-push "
                     + "fails (exit 3) and pg_wal fills the disk, or the source's archiving stops; restore with --archive-mode off, or point archive_command at "
                     + "another job before starting it", "pgdata", dir));

@@ -334,6 +334,8 @@ class PhysicalBackupIT {
                 .containsPattern("recovery_target_time = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00'")
                 .contains("recovery_target_action = 'promote'");
         assertThat(r.out()).contains("restored pitr/main/main-");
+        assertThat(r.err()).contains("promotes to a new timeline and archives it into the source's archive")
+                .contains("--archive-mode off");
         try (PostgresServer restored = c.startRestored(dir)) {
             assertThat(c.rows(restored)).containsExactly("A:100", "after:10");
             assertThat(restored.queryOne("postgres", "select timeline_id::text from pg_control_checkpoint()")).isNotEqualTo("1");
