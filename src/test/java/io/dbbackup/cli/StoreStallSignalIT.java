@@ -127,19 +127,8 @@ class StoreStallSignalIT {
 
     @Test
     void sigtermDuringAStalledVerifyReadExitsWithinSeconds() throws Exception {
-        String bucket = "stallv-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.createBucket(b -> b.bucket(bucket));
         Map<String, String> env = Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey());
-        writeConfig("""
-                datasources:
-                  slow:
-                    engine: fake
-                    compression: none
-                    command: [sh, -c, 'head -c 12000000 /dev/urandom']
-                """, s3Store(s3.endpoint(), bucket));
-        Process made = startJar(env, "backup", "slow");
-        assertThat(made.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(made.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+        String bucket = bucketWithABackup("stallv", 12000000, env);
         try (StallingRelay relay = new StallingRelay(s3.endpoint(), false, 3_000_000, 1)) {
             writeConfig("""
                     datasources:
@@ -218,19 +207,8 @@ class StoreStallSignalIT {
      */
     @Test
     void sigtermWhileVerifysGetWaitsForItsAnswerExitsWithinSeconds() throws Exception {
-        String bucket = "stallg-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.createBucket(b -> b.bucket(bucket));
         Map<String, String> env = Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey());
-        writeConfig("""
-                datasources:
-                  slow:
-                    engine: fake
-                    compression: none
-                    command: [sh, -c, 'head -c 100000 /dev/urandom']
-                """, s3Store(s3.endpoint(), bucket));
-        Process made = startJar(env, "backup", "slow");
-        assertThat(made.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(made.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+        String bucket = bucketWithABackup("stallg", 100000, env);
         try (ArtifactGetHolder relay = new ArtifactGetHolder(s3.endpoint())) {
             writeConfig("""
                     datasources:
@@ -397,5 +375,22 @@ class StoreStallSignalIT {
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
         pb.environment().putAll(env);
         return pb.start();
+    }
+
+    /** A new bucket holding one backup of job {@code slow}: {@code bytes} random bytes, uncompressed. */
+    private String bucketWithABackup(String prefix, long bytes, Map<String, String> env) throws Exception {
+        String bucket = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createBucket(b -> b.bucket(bucket));
+        writeConfig("""
+                datasources:
+                  slow:
+                    engine: fake
+                    compression: none
+                    command: [sh, -c, 'head -c %d /dev/urandom']
+                """.formatted(bytes), s3Store(s3.endpoint(), bucket));
+        Process made = startJar(env, "backup", "slow");
+        assertThat(made.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(made.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+        return bucket;
     }
 }

@@ -22,16 +22,7 @@ class SecretTest {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger runs = new AtomicInteger();
-        Secret secret = Secret.later("command ./vault", () -> {
-            runs.incrementAndGet();
-            started.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return "pa55-from-vault";
-        });
+        Secret secret = vault(started, release, runs);
         CompletableFuture<String> a = CompletableFuture.supplyAsync(secret::reveal);
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
 
@@ -81,15 +72,7 @@ class SecretTest {
     void aWaiterThatGetsTheValueDropsItsWakeUpHook() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Secret secret = Secret.later("command ./vault", () -> {
-            started.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return "pa55-from-vault";
-        });
+        Secret secret = vault(started, release, new AtomicInteger());
         CompletableFuture<String> a = CompletableFuture.supplyAsync(secret::reveal);
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         Cancellation jobB = new Cancellation();
@@ -122,5 +105,19 @@ class SecretTest {
         assertThatThrownBy(secret::reveal).hasMessage("vault: sealed");
         assertThat(secret.reveal()).isEqualTo("second-time");
         assertThat(runs).hasValue(2);
+    }
+
+    /** A command's secret whose program starts ({@code started}), hangs until {@code release}, counting its runs. */
+    private static Secret vault(CountDownLatch started, CountDownLatch release, AtomicInteger runs) {
+        return Secret.later("command ./vault", () -> {
+            runs.incrementAndGet();
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return "pa55-from-vault";
+        });
     }
 }
