@@ -1,7 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.core.DbBackupException;
-import io.dbbackup.core.OwnerOnly;
+import io.dbbackup.core.FilePermissions;
 import io.dbbackup.job.Keys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,7 +76,7 @@ final class KeygenCommand implements Callable<Integer> {
         }
         Path file = root.main.workingDir().resolve(output);
         try {
-            OwnerOnly.createFile(file);
+            FilePermissions.OWNER_ONLY.createFile(file);
         } catch (FileAlreadyExistsException e) {
             throw DbBackupException.user(output + " already exists; not overwriting a key file");
         } catch (IOException e) {

@@ -1,5 +1,10 @@
 package io.dbbackup.core;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -66,6 +71,29 @@ public record FilePermissions(int file) {
 
     public FileAttribute<Set<PosixFilePermission>> folderAttribute() {
         return PosixFilePermissions.asFileAttribute(folderPermissions());
+    }
+
+    /**
+     * Creates {@code file}, which must not exist ({@link java.nio.file.FileAlreadyExistsException}), with this mode given
+     * to the call that creates it (never set afterwards: a chmod leaves a window in which others can open it), less what
+     * the umask takes; on a file system without POSIX modes, as the file system does.
+     */
+    public Path createFile(Path file) throws IOException {
+        try {
+            return Files.createFile(file, fileAttribute());
+        } catch (UnsupportedOperationException notPosix) {
+            return Files.createFile(file);
+        }
+    }
+
+    /** As {@link #createFile}, open for writing. */
+    public FileChannel createForWriting(Path file) throws IOException {
+        java.util.Set<StandardOpenOption> options = java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            return FileChannel.open(file, options, fileAttribute());
+        } catch (UnsupportedOperationException notPosix) {
+            return FileChannel.open(file, options);
+        }
     }
 
     /** {@code 0640}. */

@@ -6,7 +6,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Compression;
 import io.dbbackup.core.DbBackupException;
-import io.dbbackup.core.OwnerOnly;
+import io.dbbackup.core.FilePermissions;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
@@ -162,14 +162,14 @@ public final class Downloader {
             long n;
             String sha;
             try (ArtifactReader.Decoded in = reader.open(key, decryptor, decompress);
-                 FileChannel ch = OwnerOnly.createForWriting(temp)) { // database content: 0600 from the first byte
+                 FileChannel ch = FilePermissions.OWNER_ONLY.createForWriting(temp)) { // database content: 0600 from the first byte
                 n = copy(in, Channels.newOutputStream(ch), key, total);
                 sha = in.sha256();
                 ch.force(true);
             }
             List<Path[]> moves = new ArrayList<>();
             if (sidecarTemp != null) {
-                try (FileChannel ch = OwnerOnly.createForWriting(sidecarTemp)) { // 0600 as the backup beside it
+                try (FileChannel ch = FilePermissions.OWNER_ONLY.createForWriting(sidecarTemp)) { // 0600 as the backup beside it
                     Channels.newOutputStream(ch).write(Sha256.sidecar(sha, file.getFileName().toString()));
                 }
                 moves.add(new Path[] {sidecarTemp, sidecar});

@@ -221,7 +221,7 @@ public final class WalArchive {
         Path temp = dir.resolve("." + destination.getFileName() + ".dbbackup-" + UUID.randomUUID());
         try {
             long bytes;
-            try (OutputStream out = Files.newOutputStream(io.dbbackup.core.OwnerOnly.createFile(temp))) {
+            try (OutputStream out = Files.newOutputStream(io.dbbackup.core.FilePermissions.OWNER_ONLY.createFile(temp))) {
                 bytes = WalTransfer.fetch(store, key, decryptor, out);
             }
             byte[] first = firstBytes(temp);

@@ -155,13 +155,7 @@ class StoreStallSignalIT {
             writeConfig(SLOW_DUMP, s3Store(relay.uri(), bucket));
             Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
                     .replace("retry: {max_attempts: 3, delay: 1s}", "timeout: 4s"));
-            long t0 = System.nanoTime();
-            Process p = startJar(Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey()), "backup", "slow");
-            boolean exited = p.waitFor(90, TimeUnit.SECONDS);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            p.destroyForcibly();
-            Exit e = new Exit(exited ? p.exitValue() : -1, ms, read("out.txt"), read("err.txt"));
-            System.out.println("---- job timeout 4s in a stall: " + e);
+            Exit e = backupOfSlowTimed("job timeout 4s in a stall");
             assertThat(relay.stalled()).as("the part stalled").isEqualTo(1);
             assertThat(e.code).as(e.toString()).isEqualTo(2);
             assertThat(e.out).contains("job slow timed out after 4s");
@@ -242,13 +236,7 @@ class StoreStallSignalIT {
                     """, s3Store(relay.uri(), bucket));
             Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
                     .replace("retry: {max_attempts: 3, delay: 1s}", "verify: true\n    timeout: 4s"));
-            long t0 = System.nanoTime();
-            Process p = startJar(Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey()), "backup", "slow");
-            boolean exited = p.waitFor(90, TimeUnit.SECONDS);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            p.destroyForcibly();
-            Exit e = new Exit(exited ? p.exitValue() : -1, ms, read("out.txt"), read("err.txt"));
-            System.out.println("---- job timeout 4s in the read-back's GET: " + e);
+            Exit e = backupOfSlowTimed("job timeout 4s in the read-back's GET");
             assertThat(relay.held()).as("the read-back's GET was held").isEqualTo(1);
             assertThat(e.code).as(e.toString()).isEqualTo(2);
             assertThat(e.out).contains("job slow timed out after 4s");
@@ -392,5 +380,17 @@ class StoreStallSignalIT {
         assertThat(made.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(made.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
         return bucket;
+    }
+
+    /** {@code backup slow} with the S3 keys, run to its end (at most 90 s) and timed; printed under {@code label}. */
+    private Exit backupOfSlowTimed(String label) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = startJar(Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey()), "backup", "slow");
+        boolean exited = p.waitFor(90, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        p.destroyForcibly();
+        Exit e = new Exit(exited ? p.exitValue() : -1, ms, read("out.txt"), read("err.txt"));
+        System.out.println("---- " + label + ": " + e);
+        return e;
     }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
@@ -27,14 +26,8 @@ final class LocalModes {
 
     /** A new file (it must not exist), open for writing, with the store's file mode. */
     FileChannel createForWriting(Path file) throws IOException {
-        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, options, mode.fileAttribute());
-        } catch (UnsupportedOperationException notPosix) {
-            return FileChannel.open(file, options);
-        }
-        if (!mode.ownerOnly()) {
+        FileChannel channel = mode.createForWriting(file);
+        if (!mode.ownerOnly()) { // (where modes do not apply, restore does nothing)
             restore(file, mode.filePermissions());
         }
         return channel;
