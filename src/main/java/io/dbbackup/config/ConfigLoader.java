@@ -397,6 +397,10 @@ public final class ConfigLoader {
                     .map(w -> NotifyRule.When.valueOf(w.toUpperCase())).orElse(NotifyRule.When.FAILURE);
             name.filter(x -> !declared.notifiers().contains(x)).ifPresent(x -> n.errorAtValue("notifier",
                     "no notification named '" + x + "'" + knownNames(declared.notifiers())));
+            name.map(notifiers::get).filter(x -> n.has("on") && when != NotifyRule.When.ALWAYS && x.notifier().everyOutcome())
+                    .ifPresent(x -> n.warn("on", "notification '" + x.name() + "' (" + x.type() + ") gets every outcome, "
+                            + "not only '" + when.name().toLowerCase(java.util.Locale.ROOT) + "': a success must be pushed "
+                            + "for an alert on the last success to work; write on: always"));
             n.reportUnknownKeys();
             name.ifPresent(x -> notify.add(new NotifyRule(x, when)));
         }

@@ -15,7 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends a job's report to the notifiers its {@code notify} rules pick for the outcome. A notifier that fails
+ * Sends a job's report to the notifiers its {@code notify} rules pick for the outcome (a notifier that records state,
+ * {@link io.dbbackup.spi.Notifier#everyOutcome()}, gets every report once). A notifier that fails
  * (server down, its secret unreadable here) is logged as a warning and never changes the result.
  */
 public final class Notifications {
@@ -23,12 +24,14 @@ public final class Notifications {
     }
 
     static void send(Workspace ws, JobConfig job, JobReport report) {
+        java.util.Set<String> sent = new java.util.HashSet<>();
         for (NotifyRule rule : job.notifyRules()) {
-            if (!rule.matches(report.succeeded())) {
-                continue;
-            }
             NotifierConfig n = ws.config().notifiers().get(rule.notifier());
             if (n == null) {
+                continue;
+            }
+            // metrics get every outcome (once), whatever the rule's on: says
+            if (n.notifier().everyOutcome() ? !sent.add(n.name()) : !rule.matches(report.succeeded())) {
                 continue;
             }
             try {

@@ -79,6 +79,12 @@ final class PushgatewayNotifier implements Notifier {
         return String.format(Locale.ROOT, "%d.%03d", t.getEpochSecond(), t.getNano() / 1_000_000);
     }
 
+    /** Metrics are the job's state: a success must be pushed as surely as a failure, whatever {@code on:} says. */
+    @Override
+    public boolean everyOutcome() {
+        return true;
+    }
+
     @Override
     public String describe() {
         return "pushgateway " + settings.url();

@@ -134,4 +134,43 @@ class PushgatewayNotifierIT {
                 .contains((double) at.getEpochSecond()); // the fixed clock: the run took no time
         assertThat(r.err()).contains("notification sent");
     }
+
+    /**
+     * A rule with the default {@code on: failure} (or {@code on: success}) used to push only failures: after one failed
+     * night the gauge said "failed" forever and no success time was ever pushed, so the alert on the last success never
+     * fired. Metrics now get every outcome, and the config says so.
+     */
+    @Test
+    void metricsGetEveryOutcomeWhateverTheRuleSays() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                  metrics: {type: pushgateway, url: %s}
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    notify:
+                      - {notifier: metrics, on: failure}
+                """.formatted(gateway.url()));
+        Cli.Result validate = new Cli().workingDir(dir).run("-c", "config.yaml", "config", "validate");
+        assertThat(validate.exit()).as(validate.toString()).isZero();
+        assertThat(validate.out() + validate.err()).contains("notification 'metrics' (pushgateway) gets every outcome, not only 'failure'");
+
+        Cli.Result failed = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "app"); // app.db does not exist yet
+        assertThat(failed.exit()).as(failed.toString()).isNotZero();
+        assertThat(gateway.value("dbbackup_last_run_success", "dbbackup_job=\"app\"", BACKUP)).contains(0.0);
+
+        SqliteFixture.create(dir.resolve("app.db"), 10);
+        Instant at = Instant.parse("2026-03-02T02:00:00Z");
+        Cli.Result ok = new Cli().workingDir(dir).clock(Clock.fixed(at, ZoneOffset.UTC)).run("-c", "config.yaml", "backup", "app");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(gateway.value("dbbackup_last_run_success", "dbbackup_job=\"app\"", BACKUP)).as("the success is pushed").contains(1.0);
+        assertThat(gateway.value("dbbackup_last_success_timestamp_seconds", "dbbackup_job=\"app\"", BACKUP))
+                .contains((double) at.getEpochSecond());
+        assertThat(ok.err()).containsOnlyOnce("notification sent");
+    }
 }
