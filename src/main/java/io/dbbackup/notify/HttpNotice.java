@@ -31,8 +31,7 @@ public final class HttpNotice {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException(what + " interrupted");
         } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            throw new IOException(what + " failed: " + Redactor.redact(why), e);
+            throw new IOException(what + " failed: " + Redactor.redact(why(e, request.uri())), e);
         }
         int status = response.statusCode();
         if (status < 200 || status > 299) {
@@ -42,5 +41,22 @@ public final class HttpNotice {
             }
             throw new IOException(what + " answered HTTP " + status + (answer.isEmpty() ? "" : ": " + Redactor.redact(answer)));
         }
+    }
+
+    /**
+     * Why {@code e} happened, in words: the JDK's client says only "ConnectException" (no message) both when nothing
+     * listens on the port and when the host name does not resolve, two different fixes for on-call.
+     */
+    static String why(IOException e, java.net.URI uri) {
+        String at = uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return "cannot resolve host " + uri.getHost() + " (a wrong name, or DNS down?)";
+            }
+        }
+        if (e instanceof java.net.ConnectException && e.getMessage() == null) {
+            return "cannot connect to " + at + ": connection refused (nothing listening there?)";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }
