@@ -321,6 +321,9 @@ class WalArchiveCliTest {
             assertThat(r.exit()).as(String.join(" ", args) + "\n" + r).isEqualTo(255);
             assertThat(r.err()).contains("PostgreSQL stops recovery here");
         }
+        Cli.Result global = cli.run("--log-format", "yaml", "-c", dir.resolve("config.yaml").toString(), "wal-fetch", "--job",
+                "phys", "--stop-recovery-on-error", s, "pg_wal/RECOVERYXLOG");
+        assertThat(global.exit()).as("a bad option before wal-fetch\n" + global).isEqualTo(255);
         assertThat(run("wal-fetch", "--job", "phys", s).exit()).as("without the flag: a usage error").isEqualTo(1);
         assertThat(run("wal-fetch", "--job", "phys", "--stop-recovery-on-error=false", s).exit()).isEqualTo(1);
         // a config error and an unknown job already stopped it (through call())
