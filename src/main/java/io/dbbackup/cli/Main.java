@@ -128,12 +128,15 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(err, ex, root));
         cl.setParameterExceptionHandler((ex, args1) -> {
-            err.println("error: " + ex.getMessage());
+            // a restore_command with a wrong argument must not read as "not archived" (exit 1): PostgreSQL would end
+            // recovery there and promote
+            boolean stop = WalFetchCommand.stopsRecovery(args1);
+            err.println("error: " + ex.getMessage() + (stop ? WalFetchCommand.STOP_NOTE : ""));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Run 'dbbackup " + (ex.getCommandLine().getCommandName().equals("dbbackup") ? "" :
                     ex.getCommandLine().getCommandName() + " ") + "--help' for usage.");
             err.flush();
-            return ExitStatus.USER_ERROR.code();
+            return stop ? WalFetchCommand.STOP_RECOVERY : ExitStatus.USER_ERROR.code();
         });
         try {
             return cl.execute(args);

@@ -23,6 +23,23 @@ import java.util.concurrent.Callable;
 final class WalFetchCommand implements Callable<Integer> {
     /** An exit status above 125: PostgreSQL aborts recovery instead of taking it for "no such file". */
     static final int STOP_RECOVERY = 255;
+    static final String STOP_NOTE = " (exit " + STOP_RECOVERY + ": PostgreSQL stops recovery here rather than end it early)";
+
+    /**
+     * Whether a command line that picocli could not parse is a {@code wal-fetch --stop-recovery-on-error}: its
+     * argument errors (a missing %p, an unknown option) stop recovery too, instead of reading as "not archived".
+     */
+    static boolean stopsRecovery(String[] args) {
+        boolean walFetch = false;
+        for (String a : args) {
+            if (a.equals("wal-fetch")) {
+                walFetch = true;
+            } else if (walFetch && (a.equals("--stop-recovery-on-error") || a.equalsIgnoreCase("--stop-recovery-on-error=true"))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     @ParentCommand
     Root root;
@@ -68,7 +85,7 @@ final class WalFetchCommand implements Callable<Integer> {
     static final class StopRecovery extends DbBackupException {
         StopRecovery(RuntimeException cause) {
             super(ExitStatus.SYSTEM_ERROR, (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
-                    + " (exit " + STOP_RECOVERY + ": PostgreSQL stops recovery here rather than end it early)", cause, false);
+                    + STOP_NOTE, cause, false);
         }
     }
 }

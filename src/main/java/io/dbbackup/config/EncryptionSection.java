@@ -102,9 +102,20 @@ final class EncryptionSection {
                     + "(a key rotated on one side only?): this host cannot decrypt the new backups, so verify checks only "
                     + "their stored bytes, and restoring them needs the secret key of one of the recipients");
         }
-        if (passphraseGiven && passphrase.get().available()) { // a command's passphrase is read when a backup needs it
+        if (passphraseGiven && passphrase.get().available()) {
             WeakPassphrase.why(passphrase.get().reveal()).ifPresent(why ->
                     s.warn(s.secretSourceKey("passphrase").orElse("passphrase_env"), WeakPassphrase.warning(why)));
+        } else if (passphraseGiven && passphrase.get().resolved()) {
+            // a command's passphrase is read when a backup (or check, or a restore) first needs it: checked then, the
+            // same warning at the same config line in that run's log
+            Problem at = s.warningAt(s.secretSourceKey("passphrase").orElse("passphrase_command"), "");
+            Secret command = passphrase.get();
+            passphrase = Optional.of(Secret.later(command.source(), () -> {
+                String value = command.reveal();
+                WeakPassphrase.why(value).ifPresent(why -> io.dbbackup.core.Log.get().warn(new Problem(at.file(), at.line(),
+                        at.column(), Problem.Severity.WARNING, at.message() + WeakPassphrase.warning(why)).format()));
+                return value;
+            }));
         }
         if (passphraseGiven) {
             // the backups would fail (a user error naming the memory) in a JVM this small: say so before the night does

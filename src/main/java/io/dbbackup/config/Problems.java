@@ -62,6 +62,11 @@ final class Problems {
         list.add(problem(mark, severity, message));
     }
 
+    Problem problemAt(Node at, Problem.Severity severity, String message) {
+        Optional<Mark> mark = at == null ? Optional.empty() : at.getStartMark();
+        return problem(mark, severity, message);
+    }
+
     private Problem problem(Optional<Mark> mark, Problem.Severity severity, String message) {
         int line = mark.map(m -> m.getLine() + 1).orElse(1);
         int col = mark.map(m -> m.getColumn() + 1).orElse(1);

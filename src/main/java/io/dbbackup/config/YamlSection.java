@@ -647,6 +647,11 @@ final class YamlSection implements ConfigSection {
         problems.warn(key == null ? node : keyNode(key), (key == null ? path : at(key)) + ": " + message);
     }
 
+    /** The warning {@link #warn} would add at {@code key}, built but not added: for a run that learns it later. */
+    Problem warningAt(String key, String message) {
+        return problems.problemAt(keyNode(key), Problem.Severity.WARNING, at(key) + ": " + message);
+    }
+
     /**
      * A file {@code key} names that cannot be read here, needed only by some work (an encryption's recipients, an SSH
      * key): an error, or, when the config defers secrets, the problem that work will raise ({@link Problems#secretProblem}).

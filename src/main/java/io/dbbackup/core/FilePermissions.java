@@ -40,6 +40,10 @@ public record FilePermissions(int file) {
         if ((bits & 0111) != 0) {
             throw new IllegalArgumentException("gives an execute bit: backups are no programs (the folders get x where r is set by themselves)");
         }
+        if ((bits & 0022) != 0) {
+            throw new IllegalArgumentException("lets the group or others write: whoever may rewrite a backup can replace it "
+                    + "(a read bit for them is allowed: \"0640\", \"0644\")");
+        }
         if ((bits & 0600) != 0600) {
             throw new IllegalArgumentException("keeps the owner from reading or writing (the owner's digit must be 6): the store "
                     + "reads its files back and replaces them");

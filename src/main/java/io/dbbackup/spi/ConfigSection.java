@@ -75,7 +75,8 @@ public interface ConfigSection {
     /**
      * {@code file_mode} of a store that creates files and folders (local, ssh): the mode of its files, e.g. {@code "0640"}
      * (folders get x where r is set); owner-only ({@code 0600}, folders {@code 0700}) when absent. A value that is not
-     * octal, gives an execute bit or keeps the owner from reading and writing is an error at the key (empty then).
+     * octal, gives an execute bit, lets the group or others write, or keeps the owner from reading and writing is an
+     * error at the key (empty then).
      */
     default Optional<FilePermissions> fileMode() {
         Optional<String> text = string("file_mode");

@@ -333,6 +333,43 @@ class SecretsWhereNeededCliTest {
         assertThat(check.out()).contains("FAILED app secrets: command.yaml:12:27: jobs.app.encryption.passphrase_command: ./fake-vault exited 2");
     }
 
+    /**
+     * A passphrase from passphrase_env/passphrase_file that is short or one word is warned about at validation; one
+     * from passphrase_command was never checked. It is now checked when a backup first reads it: the same warning at
+     * the same config line, once, never showing it.
+     */
+    @Test
+    void aWeakPassphraseFromACommandIsWarnedAboutWhenTheBackupReadsIt() throws Exception {
+        Path vault = Files.writeString(dir.resolve("weak-vault"), "#!/bin/sh\necho okapiherd\n");
+        Files.setPosixFilePermissions(vault, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(dir.resolve("weak.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    encryption:
+                      passphrase_command: [./weak-vault]
+                      scrypt_work_factor: 10
+                """);
+        Cli.Result backup = cli.run("-c", "weak.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        String warning = "weak.yaml:10:7: warning: jobs.app.encryption.passphrase_command: the passphrase is weak (9 characters)";
+        assertThat(backup.err()).contains(warning).doesNotContain("okapiherd");
+        assertThat(backup.err().split(java.util.regex.Pattern.quote(warning), -1)).as("once").hasSize(2);
+        Cli.Result check = cli.run("-c", "weak.yaml", "check", "app");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.err()).contains(warning);
+
+        Files.writeString(vault, "#!/bin/sh\necho 'Xr8#kL2q-Vd9!pZ4w'\n");
+        Cli.Result strong = cli.run("-c", "weak.yaml", "backup", "app");
+        assertThat(strong.exit()).as(strong.toString()).isZero();
+        assertThat(strong.err()).doesNotContain("the passphrase is weak");
+    }
+
     @Test
     void whenEveryJobOfTheRunLacksItsSecretTheRunIsAUserError() {
         Cli.Result r = cli.run("-c", "config.yaml", "backup", "shop", "app-offsite");

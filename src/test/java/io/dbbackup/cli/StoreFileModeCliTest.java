@@ -104,7 +104,12 @@ class StoreFileModeCliTest {
         "0648|'0648' is not an octal mode",
         "04640|'04640' is not an octal mode",
         "1640|'1640' is not an octal mode",
-        "0440|'0440' keeps the owner from reading or writing"})
+        "0440|'0440' keeps the owner from reading or writing",
+        "0660|'0660' lets the group or others write",
+        "0662|'0662' lets the group or others write",
+        "0606|'0606' lets the group or others write",
+        "0666|'0666' lets the group or others write",
+        "0777|'0777' gives an execute bit"})
     void aBadFileModeIsAOneLineErrorAtItsKeyAndNothingIsWritten(String value, String message) throws Exception {
         config("file_mode: " + value);
         Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
@@ -116,9 +121,9 @@ class StoreFileModeCliTest {
 
     @Test
     void anUnquotedOctalModeIsReadAsWritten() throws Exception {
-        config("file_mode: 0660");
+        config("file_mode: 0644");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
-        assertThat(files(store)).allSatisfy(f -> assertThat(mode(f)).isEqualTo("rw-rw----"));
+        assertThat(files(store)).allSatisfy(f -> assertThat(mode(f)).isEqualTo("rw-r--r--"));
     }
 
     private static List<Path> files(Path folder) throws IOException {

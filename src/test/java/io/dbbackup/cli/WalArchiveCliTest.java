@@ -301,4 +301,34 @@ class WalArchiveCliTest {
         assertThat(io.dbbackup.job.ShellWords.join(List.of("/usr/bin/java", "-jar", "/opt/it's here/x.jar", "%f")))
                 .isEqualTo("/usr/bin/java -jar '/opt/it'\\''s here/x.jar' %f");
     }
+
+    /**
+     * A restore_command whose arguments are wrong (no %p, an option this version does not know, one too many) used to
+     * exit 1, "not archived", for every file: PostgreSQL ends recovery at once and promotes. With
+     * --stop-recovery-on-error it stops recovery instead; without the flag it stays a usage error (exit 1).
+     */
+    @Test
+    void argumentErrorsOfAWalFetchThatStopsRecoveryStopIt() {
+        String s = segment(1);
+        List<String[]> wrong = List.of(
+                new String[] {"wal-fetch", "--job", "phys", "--stop-recovery-on-error", s},
+                new String[] {"wal-fetch", "--stop-recovery-on-error", s, "pg_wal/RECOVERYXLOG"},
+                new String[] {"wal-fetch", "--job", "phys", "--stop-recovery-on-error", "--no-such-option", s, "pg_wal/RECOVERYXLOG"},
+                new String[] {"wal-fetch", "--job", "phys", "--stop-recovery-on-error", s, "pg_wal/RECOVERYXLOG", "extra"},
+                new String[] {"wal-fetch", "--job", "phys", "--stop-recovery-on-error=true", s});
+        for (String[] args : wrong) {
+            Cli.Result r = run(args);
+            assertThat(r.exit()).as(String.join(" ", args) + "\n" + r).isEqualTo(255);
+            assertThat(r.err()).contains("PostgreSQL stops recovery here");
+        }
+        Cli.Result global = cli.run("--log-format", "yaml", "-c", dir.resolve("config.yaml").toString(), "wal-fetch", "--job",
+                "phys", "--stop-recovery-on-error", s, "pg_wal/RECOVERYXLOG");
+        assertThat(global.exit()).as("a bad option before wal-fetch\n" + global).isEqualTo(255);
+        assertThat(run("wal-fetch", "--job", "phys", s).exit()).as("without the flag: a usage error").isEqualTo(1);
+        assertThat(run("wal-fetch", "--job", "phys", "--stop-recovery-on-error=false", s).exit()).isEqualTo(1);
+        // a config error and an unknown job already stopped it (through call())
+        assertThat(run("wal-fetch", "--job", "nope", "--stop-recovery-on-error", s, "pg_wal/RECOVERYXLOG").exit()).isEqualTo(255);
+        assertThat(cli.run("-c", dir.resolve("missing.yaml").toString(), "wal-fetch", "--job", "phys",
+                "--stop-recovery-on-error", s, "pg_wal/RECOVERYXLOG").exit()).isEqualTo(255);
+    }
 }

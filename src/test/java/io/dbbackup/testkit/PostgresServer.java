@@ -169,6 +169,35 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A hot standby of {@code primary} (whose wal_level is replica, the default): {@code pg_basebackup -R} of it, started
+     * with {@code settings} on its command line and {@code serverEnv} in its environment. Returns once it accepts
+     * connections, in recovery.
+     */
+    public static PostgresServer startStandby(PostgresServer primary, Map<String, String> settings, Map<String, String> serverEnv) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory(primary.dir.getParent(), "pg-standby-");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            if (isRoot()) {
+                run(List.of("chown", "postgres:postgres", dir.toString()), dir, false);
+            }
+            run(List.of(primary.binDir.resolve("pg_basebackup").toString(), "-h", primary.host(), "-p",
+                    String.valueOf(primary.port), "-U", SUPERUSER, "-D", dir.resolve("data").toString(), "-R", "-X", "stream",
+                    "--no-sync"), dir, true, Map.of("PGPASSWORD", primary.password));
+            int port = freePort();
+            StringBuilder opts = new StringBuilder("-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                    + " -c hot_standby=on");
+            settings.forEach((k, v) -> opts.append(" -c ").append(k).append('=').append(v));
+            run(List.of(primary.binDir.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+                    dir.resolve("server.log").toString(), "-w", "-t", "120", "-o", opts.toString(), "start"), dir, true, serverEnv);
+            return new PostgresServer(dir, primary.binDir, port, primary.password);
+        } catch (IOException e) {
+            deleteTree(dir);
+            throw new UncheckedIOException("cannot start a standby: " + e.getMessage(), e);
+        }
+    }
+
     /** pg_ctl -w may return while the server still recovers: waits until it is promoted or has stopped. */
     private static void awaitRecoveryEnd(PostgresServer server, Path dir) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);

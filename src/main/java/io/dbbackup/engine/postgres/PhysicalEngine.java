@@ -282,6 +282,15 @@ public final class PhysicalEngine implements Engine {
                 return new WalSwitch(Optional.empty(), "not checked: no connection to database " + PgTools.MAINTENANCE_DB
                         + " as " + c.user() + " to switch WAL (" + PgErrors.reason(e) + ")");
             }
+            try {
+                // asked, not read from an error's text: the server's lc_messages translates "recovery is in progress"
+                if (query(base, "select pg_is_in_recovery()", pass, ctx).equals("t")) {
+                    return new WalSwitch(Optional.empty(), WalSwitchRefusal.STANDBY);
+                }
+            } catch (ToolFailedException e) {
+                return new WalSwitch(Optional.empty(), "not checked: the server did not say whether it is a standby ("
+                        + PgErrors.reason(e) + ")");
+            }
             if (mode.equals("off")) {
                 return new WalSwitch(Optional.empty(), "archive_mode is off on the server: base backups only, no point-in-time recovery");
             }

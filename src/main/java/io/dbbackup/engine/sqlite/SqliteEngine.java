@@ -436,7 +436,10 @@ public final class SqliteEngine implements Engine {
         Files.createDirectories(path.getParent());
         try (RestoreTemp claimed = RestoreTemp.claim(path, ctx.log())) {
             Path temp = claimed.file();
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // replacing a database: owner-only while the bytes arrive (the umask's 0644 let every user open the copy of
+            // a 0600 database and read it, through that descriptor even after the chmod); the replaced file's mode after
+            try (FileChannel ch = Files.exists(path) ? io.dbbackup.core.FilePermissions.OWNER_ONLY.createForWriting(temp)
+                    : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 in.transferTo(out);
                 ch.force(true);

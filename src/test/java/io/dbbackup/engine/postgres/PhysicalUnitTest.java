@@ -439,15 +439,40 @@ class PhysicalUnitTest {
 
     @Test
     void aStandbyRefusingToSwitchWalIsToldToCheckItsPrimaryNotToGrant() {
-        String standby = WalSwitchRefusal.note("the server refused pg_switch_wal()", "recovery is in progress", "replicator");
-        assertThat(standby).contains("standby").contains("cannot switch WAL").contains("primary").contains("pg_stat_archiver")
-                .doesNotContain("GRANT");
-        assertThat(WalSwitchRefusal.note("no WAL record could be written to switch past",
-                "cannot execute pg_current_xact_id() during recovery", "replicator")).contains("standby").doesNotContain("GRANT");
+        assertThat(WalSwitchRefusal.STANDBY).contains("standby").contains("cannot switch WAL").contains("primary")
+                .contains("pg_stat_archiver").doesNotContain("GRANT");
         assertThat(WalSwitchRefusal.note("the server refused pg_switch_wal()", "permission denied for function pg_switch_wal",
                 "replicator")).contains("GRANT EXECUTE ON FUNCTION pg_switch_wal() TO replicator");
         assertThat(WalSwitchRefusal.note("the server refused pg_switch_wal()", "canceling statement due to statement timeout",
                 "replicator")).isEqualTo("not checked: the server refused pg_switch_wal() (canceling statement due to statement timeout)");
+    }
+
+    /**
+     * A standby whose lc_messages is German: its refusals are "FEHLER: Wiederherstellung läuft", which no English
+     * text matches. A fake psql answers as that server; check must still say standby, from pg_is_in_recovery().
+     */
+    @Test
+    void aStandbySpeakingAnotherLanguageIsStillSaidToBeAStandby() throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path psql = bin.resolve("psql");
+        Files.writeString(psql, """
+                #!/bin/sh
+                for a in "$@"; do last="$a"; done
+                case "$last" in
+                  "show archive_mode") echo on ;;
+                  "select pg_is_in_recovery()") echo t ;;
+                  *) echo "psql:<command>:1: FEHLER:  Wiederherstellung läuft" >&2; exit 1 ;;
+                esac
+                """);
+        Files.setPosixFilePermissions(psql, PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(dir.resolve("scratch"));
+        PostgresSettings conn = new PostgresSettings("127.0.0.1", 5432, "replicator", null, "main", null, null, null, null,
+                DumpFormat.TAR, null, null, null, DumpOptions.NONE);
+        PhysicalEngine e = new PhysicalEngine(new PhysicalSettings(conn, "main", true, null, true),
+                new ClientLocator(dir.resolve("none"), bin, null));
+        Engine.WalSwitch sw = e.switchWal(context());
+        assertThat(sw.segment()).isEmpty();
+        assertThat(sw.note()).contains("standby").contains("primary").doesNotContain("GRANT");
     }
 
     private Engine load(String keys) throws IOException {
