@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,6 +106,31 @@ class MySqlDefinerIT {
                 .contains("definer=app@%")
                 .contains("event scratch.e, function scratch.f, procedure scratch.p, trigger scratch.tr, view scratch.v")
                 .contains("restore_definer: current_user");
+    }
+
+    @Test
+    void aViewWhoseDefinerIsGoneAtTheSourceRestoresUnderAnotherNameReadingTheCopy() throws Exception {
+        // the server prints such a view as stored: its columns name `shop` (`shop`.`t`.`id`); an alias `shop` is not the database
+        server.rootSql("CREATE USER gone@'%'; GRANT ALL ON shop.* TO gone@'%';");
+        server.load("shop", "CREATE DEFINER=gone@'%' VIEW w AS SELECT t.id, shop.v, 'shop.t.id' AS lit FROM t JOIN t AS shop "
+                + "ON shop.id = t.id;");
+        server.rootSql("DROP USER gone@'%'");
+        Cli.Result b = cli.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))).run("-c", "config.yaml", "backup", "shop");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        server.rootSql("shop", "DELETE FROM t WHERE id = 1");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(server.rootSql("SHOW CREATE VIEW scratch.w")).contains("`scratch`.`t`.`id`").contains("`shop`.`v`")
+                .contains("'shop.t.id'");
+        assertThat(r.err()).contains("definer=gone@%").contains("view scratch.w");
+        server.rootSql("CREATE USER gone@'%'; GRANT ALL ON scratch.* TO gone@'%';");
+        try {
+            assertThat(sql("SELECT GROUP_CONCAT(CONCAT(id, v, lit) ORDER BY id) FROM w")).isEqualTo("1ashop.t.id,2bshop.t.id");
+        } finally {
+            server.rootSql("DROP USER gone@'%'");
+        }
     }
 
     @Test
