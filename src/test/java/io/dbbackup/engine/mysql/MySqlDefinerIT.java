@@ -145,6 +145,20 @@ class MySqlDefinerIT {
     }
 
     @Test
+    void aCleanRestoreThatStopsMidwaySaysWhatTheDatabaseHeldIsGone() {
+        server.rootSql("CREATE DATABASE scratch; CREATE TABLE scratch.precious(id int); INSERT INTO scratch.precious VALUES (1);");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "restorer", "--clean", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(sql("SHOW TABLES LIKE 'precious'")).isEmpty();
+        assertThat(r.err()).contains("ERROR 1227")
+                .contains("database `scratch`, emptied by --clean, holds only what loaded before the error (what it held "
+                        + "before is gone)")
+                .doesNotContain("keeps what loaded");
+    }
+
+    @Test
     void currentUserMakesTheRestoringAccountTheDefinerOfEveryObject() throws Exception {
         Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("stores:", """
                   restorer_as_definer:
