@@ -398,16 +398,17 @@ public final class MySqlEngine implements Engine {
     /**
      * After a restore that loaded objects with {@code DEFINER} clauses: a definer account the target server does not
      * have leaves its objects in place but failing at first use ({@code ERROR 1449 The user specified as a definer
-     * ('app'@'%') does not exist}) — a view or routine when called, and a trigger on every write to its table. Each such
+     * ('app'@'%') does not exist}) — a view or routine when called (unless {@code SQL SECURITY INVOKER}: those run as
+     * their caller and work), and a trigger on every write to its table, an event when it runs. Each such
      * definer is named in a warning with its objects and the fix. Needs {@code SELECT} on {@code mysql.user}; an account
      * without it could only have restored objects it defines itself, and the check is skipped.
      */
     private void warnOfMissingDefiners(DefaultsFile defaults, OperationContext ctx) {
         String sql = "SELECT DEFINER, CONCAT(kind, ' ', db, '.', name) FROM ("
                 + "SELECT 'view' kind, TABLE_SCHEMA db, TABLE_NAME name, DEFINER FROM information_schema.VIEWS WHERE "
-                + schemaFilter("TABLE_SCHEMA")
+                + schemaFilter("TABLE_SCHEMA") + " AND SECURITY_TYPE <> 'INVOKER'"
                 + " UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, DEFINER FROM information_schema.ROUTINES"
-                + " WHERE " + schemaFilter("ROUTINE_SCHEMA")
+                + " WHERE " + schemaFilter("ROUTINE_SCHEMA") + " AND SECURITY_TYPE <> 'INVOKER'"
                 + " UNION ALL SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, DEFINER FROM information_schema.TRIGGERS WHERE "
                 + schemaFilter("TRIGGER_SCHEMA")
                 + " UNION ALL SELECT 'event', EVENT_SCHEMA, EVENT_NAME, DEFINER FROM information_schema.EVENTS WHERE "

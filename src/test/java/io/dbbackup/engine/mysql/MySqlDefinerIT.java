@@ -32,6 +32,7 @@ class MySqlDefinerIT {
             CREATE TABLE audit(id int);
             INSERT INTO t VALUES (1, 'a'), (2, 'b');
             CREATE DEFINER=app@'%' VIEW v AS SELECT * FROM t;
+            CREATE DEFINER=app@'%' SQL SECURITY INVOKER VIEW vi AS SELECT * FROM t;
             CREATE DEFINER=app@'%' TRIGGER tr AFTER INSERT ON t FOR EACH ROW INSERT INTO audit VALUES (NEW.id);
             CREATE DEFINER=app@'%' PROCEDURE p() SELECT COUNT(*) FROM t;
             CREATE DEFINER=app@'%' FUNCTION f() RETURNS int DETERMINISTIC RETURN 42;
@@ -105,7 +106,9 @@ class MySqlDefinerIT {
         assertThat(r.err()).contains("restored objects are defined by an account this server does not have")
                 .contains("definer=app@%")
                 .contains("event scratch.e, function scratch.f, procedure scratch.p, trigger scratch.tr, view scratch.v")
-                .contains("restore_definer: current_user");
+                .contains("restore_definer: current_user")
+                .doesNotContain("view scratch.vi"); // SQL SECURITY INVOKER: runs as its caller, works
+        assertThat(sql("SELECT COUNT(*) FROM vi")).isEqualTo("2");
     }
 
     @Test
