@@ -312,6 +312,9 @@ public final class MySqlEngine implements Engine {
         }
         if (options.allOrNothing()) {
             new StagedRestore(s, client, describe()).run(in, options.clean(), ctx);
+            try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+                warnOfMissingDefiners(defaults, ctx);
+            }
             return;
         }
         // tables with a sequence default load without LOCK TABLES; under another name, the default follows it

@@ -137,6 +137,26 @@ class MySqlDefinerIT {
     }
 
     @Test
+    void aSyncNamesObjectsWhoseDefinerTheTargetLacksToo() throws Exception {
+        server.rootSql("DROP DATABASE IF EXISTS crm; CREATE DATABASE crm; CREATE USER gone@'%'; GRANT ALL ON crm.* TO gone@'%';");
+        server.load("crm", "CREATE TABLE c(id int); CREATE TABLE log(id int);\n"
+                + "CREATE DEFINER=gone@'%' TRIGGER ct AFTER INSERT ON c FOR EACH ROW INSERT INTO log VALUES (NEW.id);\n"
+                + "CREATE DEFINER=gone@'%' PROCEDURE cp() SELECT 1;");
+        server.rootSql("DROP USER gone@'%'");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("stores:", """
+                  crm:
+                    <<: *db
+                    database: crm
+                stores:"""));
+
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "crm", "scratch", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("restored objects are defined by an account this server does not have")
+                .contains("definer=gone@%").contains("objects=procedure scratch.cp, trigger scratch.ct");
+    }
+
+    @Test
     void anAccountWithoutSetUserIsToldWhyAndWhatToDo() {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "restorer", "--auto-confirm");
 
