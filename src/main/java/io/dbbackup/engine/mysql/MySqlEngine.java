@@ -371,7 +371,7 @@ public final class MySqlEngine implements Engine {
             if (definers[0].rewritten() > 0) {
                 ctx.log().info("DEFINER clauses of views, triggers, routines and events replaced by the restoring account "
                         + "(restore_definer: current_user)", "clauses", definers[0].rewritten(), "account", s.user());
-            } else if (!definers[0].seen().isEmpty()) {
+            } else if (!definers[0].seen().isEmpty() && !options.dataOnly()) { // rows only: no object was created
                 warnOfMissingDefiners(defaults, ctx);
             }
         }
@@ -391,7 +391,8 @@ public final class MySqlEngine implements Engine {
         String hint = " — the backup's views, triggers, routines or events are defined by " + String.join(", ", seen)
                 + ", and only an account with the SET USER privilege (MariaDB; MySQL: SET_USER_ID or SET_ANY_DEFINER) or SUPER "
                 + "may create an object for another account: restore as such an account, or set restore_definer: "
-                + "current_user on the target datasource to make the restoring account (" + s.user() + ") their definer";
+                + "current_user on the target datasource to make the restoring account" + (s.user() == null ? "" : " (" + s.user() + ")")
+                + " their definer";
         if (failure instanceof DbBackupException d) {
             return new DbBackupException(d.status(), d.getMessage() + hint, d, false);
         }
