@@ -65,10 +65,11 @@ final class ClientLoad {
 
     /**
      * After a failed restore: drops {@code created} (databases that were not there before it) and returns the failure
-     * saying so. A database that was there keeps what loaded before the error; that is said too.
+     * saying so. A database that was there keeps what loaded before the error; that is said too — with {@code cleaned}
+     * (it was dropped and created again by {@code --clean}), that it holds only that: what it held before is gone.
      */
-    Exception droppingCreated(Exception failure, List<String> created, List<String> existed, DefaultsFile defaults,
-                              OperationContext ctx) {
+    Exception droppingCreated(Exception failure, List<String> created, List<String> existed, boolean cleaned,
+                              DefaultsFile defaults, OperationContext ctx) {
         StringBuilder sql = new StringBuilder("SET SESSION foreign_key_checks = 0;\n");
         created.forEach(d -> sql.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n"));
         String note;
@@ -85,7 +86,11 @@ final class ClientLoad {
             }
         }
         if (!existed.isEmpty()) {
-            note += "; " + names(existed) + " keep" + (existed.size() == 1 ? "s" : "") + " what loaded before the error";
+            note += cleaned
+                    ? "; " + names(existed) + ", emptied by --clean, " + (existed.size() == 1 ? "holds" : "hold")
+                    + " only what loaded before the error (what " + (existed.size() == 1 ? "it" : "they")
+                    + " held before is gone): restore again once the cause is fixed"
+                    : "; " + names(existed) + " keep" + (existed.size() == 1 ? "s" : "") + " what loaded before the error";
         }
         if (note.isEmpty()) {
             return failure;

@@ -53,6 +53,8 @@ final class MySqlConfig {
         for (String arg : extraArgs) {
             DumpArgs.reject(arg).ifPresent(why -> s.error("extra_args", why));
         }
+        boolean definersToCurrentUser = s.choice("restore_definer", Set.of("keep", "current_user")).orElse("keep")
+                .equals("current_user");
         if (scope == null) {
             return null;
         }
@@ -62,7 +64,7 @@ final class MySqlConfig {
             case ALL -> "all";
         };
         return new MySqlEngine(new MySqlSettings(flavor, host, port, socket, user, password, scope, keyName, timeout,
-                binDir, tls, includeGrants ? accounts : List.of(), extraArgs));
+                binDir, tls, includeGrants ? accounts : List.of(), extraArgs, definersToCurrentUser));
     }
 
     private static Scope scope(ConfigSection s) {

@@ -312,11 +312,17 @@ public final class MySqlEngine implements Engine {
         }
         if (options.allOrNothing()) {
             new StagedRestore(s, client, describe()).run(in, options.clean(), ctx);
+            try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+                warnOfMissingDefiners(defaults, ctx);
+            }
             return;
         }
         // tables with a sequence default load without LOCK TABLES; under another name, the default follows it
         String target = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
         in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new SequenceDefaults(target, kept));
+        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new ViewNames(target, kept));
+        Definers[] definers = new Definers[1];
+        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> definers[0] = new Definers(s.definersToCurrentUser(), kept));
         TableSelection rule = null;
         if (options.partial()) {
             TableSelection chosen = new TableSelection(new java.util.HashSet<>(options.tables()),
@@ -350,9 +356,10 @@ public final class MySqlEngine implements Engine {
             try {
                 load.run(cmd, in, defaults, ctx);
             } catch (IOException | RuntimeException e) {
+                Exception failure = definerDenied(e, definers[0].seen());
                 // rows only load in one transaction, rolled back: a database that was there holds what it held
-                Exception failure = load.droppingCreated(e, named.stream().filter(d -> !before.contains(d)).toList(),
-                        options.dataOnly() ? List.of() : before, defaults, ctx);
+                failure = load.droppingCreated(failure, named.stream().filter(d -> !before.contains(d)).toList(),
+                        options.dataOnly() ? List.of() : before, options.clean(), defaults, ctx);
                 if (failure instanceof IOException io) {
                     throw io;
                 }
@@ -361,7 +368,73 @@ public final class MySqlEngine implements Engine {
             if (options.dataOnly() && rule != null) {
                 raiseCounters(rule.counters(), defaults, ctx);
             }
+            if (definers[0].rewritten() > 0) {
+                ctx.log().info("DEFINER clauses of views, triggers, routines and events replaced by the restoring account "
+                        + "(restore_definer: current_user)", "clauses", definers[0].rewritten(), "account", s.user());
+            } else if (!definers[0].seen().isEmpty() && !options.dataOnly()) { // rows only: no object was created
+                warnOfMissingDefiners(defaults, ctx);
+            }
         }
+    }
+
+    /**
+     * A load that stopped at {@code ERROR 1227 … you need (at least one of) the SUPER, SET USER privilege(s)} (MySQL:
+     * {@code SUPER or SET_USER_ID}, 8.2+ {@code SET_ANY_DEFINER}): the dump's objects name another account as their
+     * {@code DEFINER}, which the restoring account may not. The failure names those definers and both ways out.
+     */
+    private Exception definerDenied(Exception failure, List<String> seen) {
+        String m = String.valueOf(failure.getMessage());
+        if (seen.isEmpty() || !m.contains("1227") || !(m.contains("SET USER") || m.contains("SET_USER_ID")
+                || m.contains("SET_ANY_DEFINER") || m.contains("the SUPER privilege(s)"))) { // 5.7: SUPER alone
+            return failure;
+        }
+        String hint = " — the backup's views, triggers, routines or events are defined by " + String.join(", ", seen)
+                + ", and only an account with the SET USER privilege (MariaDB; MySQL: SET_USER_ID or SET_ANY_DEFINER) or SUPER "
+                + "may create an object for another account: restore as such an account, or set restore_definer: "
+                + "current_user on the target datasource to make the restoring account" + (s.user() == null ? "" : " (" + s.user() + ")")
+                + " their definer";
+        if (failure instanceof DbBackupException d) {
+            return new DbBackupException(d.status(), d.getMessage() + hint, d, false);
+        }
+        return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, m + hint, failure, false);
+    }
+
+    /**
+     * After a restore that loaded objects with {@code DEFINER} clauses: a definer account the target server does not
+     * have leaves its objects in place but failing at first use ({@code ERROR 1449 The user specified as a definer
+     * ('app'@'%') does not exist}) — a view or routine when called (unless {@code SQL SECURITY INVOKER}: those run as
+     * their caller and work), and a trigger on every write to its table, an event when it runs. Each such
+     * definer is named in a warning with its objects and the fix. Needs {@code SELECT} on {@code mysql.user}; an account
+     * without it could only have restored objects it defines itself, and the check is skipped.
+     */
+    private void warnOfMissingDefiners(DefaultsFile defaults, OperationContext ctx) {
+        String sql = "SELECT DEFINER, CONCAT(kind, ' ', db, '.', name) FROM ("
+                + "SELECT 'view' kind, TABLE_SCHEMA db, TABLE_NAME name, DEFINER FROM information_schema.VIEWS WHERE "
+                + schemaFilter("TABLE_SCHEMA") + " AND SECURITY_TYPE <> 'INVOKER'"
+                + " UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, DEFINER FROM information_schema.ROUTINES"
+                + " WHERE " + schemaFilter("ROUTINE_SCHEMA") + " AND SECURITY_TYPE <> 'INVOKER'"
+                + " UNION ALL SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, DEFINER FROM information_schema.TRIGGERS WHERE "
+                + schemaFilter("TRIGGER_SCHEMA")
+                + " UNION ALL SELECT 'event', EVENT_SCHEMA, EVENT_NAME, DEFINER FROM information_schema.EVENTS WHERE "
+                + schemaFilter("EVENT_SCHEMA")
+                + ") o WHERE DEFINER NOT IN (SELECT CONCAT(User, '@', Host) FROM mysql.user)"
+                + " AND DEFINER NOT IN (SELECT User FROM mysql.user) ORDER BY 1, 2;\n";
+        Map<String, List<String>> missing = new LinkedHashMap<>();
+        try {
+            for (List<String> row : client.query(sql, null, defaults, ctx)) {
+                if (row.size() == 2) {
+                    missing.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(row.get(1));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            ctx.log().debug("could not check the restored objects' definers", "reason", e.getMessage());
+            return;
+        }
+        missing.forEach((definer, objects) -> ctx.log().warn("restored objects are defined by an account this server does "
+                + "not have: each fails at first use (ERROR 1449 The user specified as a definer does not exist), a trigger "
+                + "on every write to its table; create the account (CREATE USER, with its grants) or restore again with "
+                + "restore_definer: current_user on the target datasource", "definer", definer,
+                "objects", String.join(", ", objects)));
     }
 
     /**

@@ -12,7 +12,13 @@ import java.util.List;
  */
 public record MySqlSettings(MySqlFlavor flavor, String host, int port, Path socket, String user, Secret password,
                             Scope scope, String keyName, Duration timeout, Path binDir, Tls tls,
-                            List<Account> grantsFor, List<String> extraArgs) {
+                            List<Account> grantsFor, List<String> extraArgs, boolean definersToCurrentUser) {
+
+    /** Without {@code restore_definer: current_user}: a restore keeps the dump's DEFINER clauses. */
+    public MySqlSettings(MySqlFlavor flavor, String host, int port, Path socket, String user, Secret password, Scope scope,
+                         String keyName, Duration timeout, Path binDir, Tls tls, List<Account> grantsFor, List<String> extraArgs) {
+        this(flavor, host, port, socket, user, password, scope, keyName, timeout, binDir, tls, grantsFor, extraArgs, false);
+    }
 
     /** A MySQL account, {@code user@host}. */
     public record Account(String user, String host) {
