@@ -74,7 +74,12 @@ final class WebhookNotifier implements Notifier {
         return Json.write(m);
     }
 
-    /** Slack / Mattermost incoming webhooks: {@code {"text": "..."}} with the tool's last stderr lines in a code block. */
+    /**
+     * Slack / Mattermost incoming webhooks: {@code {"text": "..."}} with the tool's last stderr lines in a code block. The
+     * text is mrkdwn, where {@code <!channel>}, {@code <@U123>} or {@code <http://x|click>} in a server's error message
+     * would ping everybody or render a link: {@code & < >} are escaped as Slack says, after secrets are masked (an
+     * escaped secret would no longer match its mask).
+     */
     static String slack(JobReport r) {
         StringBuilder t = new StringBuilder(headline(r));
         t.append("\nhost ").append(r.host()).append(" · started ").append(TIME.format(r.started()))
@@ -87,7 +92,12 @@ final class WebhookNotifier implements Notifier {
         } else if (r.detail() != null && !r.detail().isBlank()) { // a failing tool's last lines, or what a prune did
             t.append("\n```\n").append(r.detail().strip().replace("```", "'''")).append("\n```");
         }
-        return Json.write(Map.of("text", t.toString()));
+        return Json.write(Map.of("text", mrkdwn(Redactor.redact(t.toString()))));
+    }
+
+    /** {@code text} as literal Slack mrkdwn: {@code &}, {@code <}, {@code >} as {@code &amp;}, {@code &lt;}, {@code &gt;}. */
+    static String mrkdwn(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String headline(JobReport r) {

@@ -1,6 +1,7 @@
 package io.dbbackup.notify.webhook;
 
 import io.dbbackup.core.Json;
+import io.dbbackup.spi.JobReport;
 import io.dbbackup.spi.Notifier;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.Notifiers;
@@ -96,6 +97,32 @@ class WebhookNotifierIT {
         n.send(Notifiers.success());
         assertThat(server.take(Duration.ofSeconds(5)).body()).contains("succeeded on db-host-1")
                 .contains("`prod/appdb/appdb-20261123-030000.sql.zst` · 123456789 bytes");
+    }
+
+    @Test
+    void slackFormatEscapesMrkdwnControlCharactersSoAServerMessageCannotPingOrLink() throws Exception {
+        String secret = "Bearer t<k&n>42"; // a secret holding the very characters escaped: masked before, never leaked escaped
+        Notifier n = Notifiers.notifier(dir, Map.of("HOOK_URL", server.url() + "/services/" + TOKEN, "HOOK_AUTH", secret), """
+                slack:
+                  type: webhook
+                  url_env: HOOK_URL
+                  authorization_env: HOOK_AUTH
+                  format: slack
+                """, "slack");
+        JobReport f = Notifiers.failure();
+        n.send(new JobReport(f.job(), f.operation(), f.outcome(), f.attempts(), f.started(), f.duration(), f.host(), null, 0,
+                "backup of postgres appdb failed: pg_dump: error: FATAL: role \"<!channel> <@U123>\" rejected "
+                        + "(auth " + secret + "); see <http://evil.example|click> & retry",
+                "pg_dump: error: <!here> hi\npg_dump: detail: a && b"));
+        WebhookServer.Request r = server.take(Duration.ofSeconds(5));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(r.body());
+        String text = (String) m.get("text");
+        System.out.println(text);
+        assertThat(text).contains("role \"&lt;!channel&gt; &lt;@U123&gt;\" rejected (auth ***); see "
+                        + "&lt;http://evil.example|click&gt; &amp; retry")
+                .contains("```\npg_dump: error: &lt;!here&gt; hi\npg_dump: detail: a &amp;&amp; b\n```")
+                .doesNotContain("<", ">", "t&lt;k", "&amp;n", "42)");
     }
 
     @Test
