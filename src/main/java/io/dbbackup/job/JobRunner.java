@@ -159,8 +159,7 @@ public final class JobRunner {
             if (interruptedBy.get() != null) {
                 JobOutcome o = interrupted(job.name(), started, attempt - 1, attempt == 1
                         ? "before it started: nothing was written" : "before its next attempt: nothing more was written", last);
-                notify(job, o);
-                return o;
+                return notify(job, o);
             }
             DbBackupException failure;
             try (Workspace.Operation op = ws.operation(job.name())) {
@@ -189,8 +188,7 @@ public final class JobRunner {
                     if (options.prune() && o.succeeded()) {
                         o = prune(job, o);
                     }
-                    notify(job, o);
-                    return o;
+                    return notify(job, o);
                 } catch (RuntimeException | OutOfMemoryError e) {
                     // an OutOfMemoryError fails this job as any failure does: reported, notified, exit 2 (never 3)
                     failure = Failures.map("job " + job.name() + " failed", e);
@@ -207,16 +205,14 @@ public final class JobRunner {
             }
             if (interruptedBy.get() != null) {
                 JobOutcome o = interrupted(job.name(), started, attempt, "the partial backup was discarded", null);
-                notify(job, o);
-                return o;
+                return notify(job, o);
             }
             boolean again = failure.retryable() && attempt < job.retry().maxAttempts();
             ws.log().error(failure.getMessage(), "job", job.name(), "attempt", attempt + "/" + job.retry().maxAttempts(),
                     "retry", again);
             if (!again) {
                 JobOutcome o = failed(job.name(), started, attempt, failure, false);
-                notify(job, o);
-                return o;
+                return notify(job, o);
             }
             last = failure;
             Duration pause = jittered(job.retry().delayAfter(attempt));
@@ -227,8 +223,7 @@ public final class JobRunner {
                 Thread.currentThread().interrupt();
                 JobOutcome o = interrupted(job.name(), started, attempt, "while waiting to retry: nothing more was written",
                         failure);
-                notify(job, o);
-                return o;
+                return notify(job, o);
             }
         }
     }
@@ -320,9 +315,10 @@ public final class JobRunner {
                 Redactor.redact(error), last == null ? "" : Redactor.redact(Failures.detail(last)), false);
     }
 
-    private void notify(JobConfig job, JobOutcome o) {
-        Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o), o.attempts(),
-                o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail()));
+    /** Notifies {@code o}; returns it with the notifications that failed (the summary shows them; the status stays). */
+    private JobOutcome notify(JobConfig job, JobOutcome o) {
+        return o.withNotifyFailed(Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),
+                o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail())));
     }
 
     private static JobReport.Outcome outcomeOf(JobOutcome o) {

@@ -23,7 +23,9 @@ public final class Notifications {
     private Notifications() {
     }
 
-    static void send(Workspace ws, JobConfig job, JobReport report) {
+    /** Sends {@code report}; returns the notifications that failed (each also logged), in the order of the job's rules. */
+    static List<NotifyFailure> send(Workspace ws, JobConfig job, JobReport report) {
+        List<NotifyFailure> failed = new ArrayList<>();
         java.util.Set<String> sent = new java.util.HashSet<>();
         for (NotifyRule rule : job.notifyRules()) {
             NotifierConfig n = ws.config().notifiers().get(rule.notifier());
@@ -40,8 +42,16 @@ public final class Notifications {
             } catch (Exception e) {
                 ws.log().warn("notification failed (the " + report.operation().name().toLowerCase(java.util.Locale.ROOT)
                         + " result is unchanged)", "job", job.name(), "notifier", n.name(), "error", String.valueOf(e.getMessage()));
+                failed.add(new NotifyFailure(n.name(), reason(e)));
             }
         }
+        return failed;
+    }
+
+    /** Why a notifier failed, on one line and redacted (its message, else the exception's kind). */
+    private static String reason(Exception e) {
+        String m = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        return Redactor.redact(m.strip().replaceAll("\\s+", " "));
     }
 
     /**

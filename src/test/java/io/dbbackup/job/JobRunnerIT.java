@@ -3,6 +3,7 @@ package io.dbbackup.job;
 import io.dbbackup.core.Json;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SmtpServer;
+import io.dbbackup.testkit.WebhookServer;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -389,6 +390,75 @@ class JobRunnerIT {
         assertThat(r.code()).isZero();
         assertThat(r.err()).contains("WARN").contains("notification failed (the backup result is unchanged)")
                 .contains("notifier=ops").contains("127.0.0.1:" + closedPort).doesNotContain(SMTP_PASSWORD);
+    }
+
+    @Test
+    void failedNotificationsShowInTheSummaryUnderTheirJobAndInJsonWithoutChangingTheExitCode() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        String token = "T0KEN-in-the-path-9f3e";
+        try (WebhookServer hook = new WebhookServer()) {
+            hook.status(500);
+            env = Map.of("SMTP_PASSWORD", SMTP_PASSWORD, "HOOK_URL", hook.url() + "/services/" + token);
+            config("""
+                    datasources:
+                      a: {engine: fake}
+                      b: {engine: fake}
+                      c: {engine: fake}
+                      d: {engine: fake}
+                      e: {engine: fake}
+                      broken: {engine: fake, fail_attempts: 1000, attempts_file: broken.attempts}
+                    stores:
+                      local: {type: local, path: store, fsync: false}
+                    %s
+                      hook: {type: webhook, url_env: HOOK_URL, timeout: 5s}
+                    jobs:
+                      a: {datasource: a, store: local, notify: [{notifier: hook, on: always}, {notifier: ops, on: always}]}
+                      b: {datasource: b, store: local}
+                      c: {datasource: c, store: local, notify: [{notifier: hook, on: always}]}
+                      d: {datasource: d, store: local, notify: [{notifier: hook, on: always}]}
+                      e: {datasource: e, store: local, notify: [{notifier: hook, on: success}, {notifier: ops, on: always}]}
+                      broken: {datasource: broken, store: local, notify: [{notifier: hook, on: failure}]}
+                    """.formatted(notifications(closedPort)));
+            Run r = dbbackup("backup", "a", "b", "broken");
+            assertThat(r.code()).as("some jobs failed: 4, as without notifiers").isEqualTo(4);
+            String hookFailed = "  notify failed: hook: webhook " + hook.url() + " answered HTTP 500: no_service";
+            assertThat(r.out()).containsPattern("(?m)^a +ok .*\\n" + java.util.regex.Pattern.quote(hookFailed)
+                            + "\\n  notify failed: ops: .*127\\.0\\.0\\.1:" + closedPort + ".*\\nb +ok ")
+                    .containsPattern("(?m)^broken +FAILED .*\\n" + java.util.regex.Pattern.quote(hookFailed) + "\\n")
+                    .contains("2 of 3 jobs succeeded (exit 4); 3 notifications not sent (the exit code is unchanged)")
+                    .doesNotContain(token).doesNotContain(SMTP_PASSWORD);
+            assertThat(hook.drain()).hasSize(2);
+
+            Run ok = dbbackup("backup", "e", "--json"); // each run its own jobs: two runs of a job in one second would clash
+            assertThat(ok.code()).as("the backup succeeded; its notifications did not").isZero();
+            assertThat(ok.out()).doesNotContain(token).doesNotContain(SMTP_PASSWORD);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> summary = (Map<String, Object>) Json.parse(ok.out());
+            assertThat(summary.get("status")).isEqualTo(0L);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> e = ((List<Map<String, Object>>) summary.get("jobs")).get(0);
+            assertThat(e).containsEntry("job", "e").containsEntry("status", "ok");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> failed = (List<Map<String, Object>>) e.get("notify_failed");
+            assertThat(failed).extracting(f -> f.get("notifier")).containsExactly("hook", "ops");
+            assertThat(failed.get(0)).containsEntry("reason", "webhook " + hook.url() + " answered HTTP 500: no_service");
+            assertThat((String) failed.get(1).get("reason")).contains("127.0.0.1:" + closedPort);
+
+            hook.status(200);
+            hook.drain();
+            Run sent = dbbackup("backup", "c", "broken", "--json"); // every notification goes out: empty lists
+            assertThat(sent.code()).isEqualTo(4);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> jobs = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(sent.out())).get("jobs");
+            assertThat(jobs).extracting(j -> j.get("job") + "=" + j.get("notify_failed")).containsExactly("c=[]", "broken=[]");
+            assertThat(hook.drain()).hasSize(2);
+            Run human = dbbackup("backup", "d"); // its notification goes out: no line, no count
+            assertThat(human.out()).doesNotContain("notify failed").doesNotContain("not sent")
+                    .contains("1 of 1 jobs succeeded (exit 0)\n");
+        }
     }
 
     @Test
