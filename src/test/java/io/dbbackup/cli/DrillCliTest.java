@@ -82,6 +82,45 @@ class DrillCliTest {
         assertThat(cli.run("-c", "config.yaml", "drill", "app").err()).contains("Missing required option: '--to=DATASOURCE'");
     }
 
+    /**
+     * A scratch datasource that is the job's own file under another name (a symlink to it) is refused before anything
+     * is read or removed: were the job's file empty of tables, the drill would restore into it and then delete it.
+     */
+    @Test
+    void aScratchDatasourceThatIsTheJobsOwnDatabaseUnderAnotherNameIsRefused() throws Exception {
+        Files.createSymbolicLink(dir.resolve("scratch/drill.db"), dir.resolve("app.db"));
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("error: drill: --to scratch is the database of job app (datasource app, sqlite:"
+                + dir.resolve("app.db").toRealPath() + ")").doesNotContain("checking backup");
+
+        // the job's file holding no table (yet, or any more): not empty by the scratch rule, and still never touched
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db"));
+             java.sql.Statement st = c.createStatement()) {
+            java.util.List<String> drops = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = st.executeQuery("select type, name from sqlite_master where type in ('view', 'table') "
+                    + "and name not like 'sqlite_%' order by type desc")) {
+                while (rs.next()) {
+                    drops.add("drop " + rs.getString(1) + " \"" + rs.getString(2) + "\"");
+                }
+            }
+            st.execute("pragma foreign_keys = off");
+            for (String d : drops) {
+                st.execute(d);
+            }
+        }
+        byte[] emptied = Files.readAllBytes(dir.resolve("app.db"));
+        Cli.Result empty = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(empty.exit()).as(empty.toString()).isEqualTo(1);
+        assertThat(empty.err()).contains("is the database of job app").doesNotContain("checking backup");
+        assertThat(dir.resolve("app.db")).as("the job's own file").exists();
+        assertThat(Files.readAllBytes(dir.resolve("app.db"))).isEqualTo(emptied);
+        Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch");
+        assertThat(all.exit()).as(all.toString()).isEqualTo(1);
+        assertThat(all.err()).contains("is the database of job app");
+        assertThat(Files.readAllBytes(dir.resolve("app.db"))).isEqualTo(emptied);
+    }
+
     /** --all: each job of the scratch's kind in turn, a failing one reported and the next still drilled. */
     @Test
     void allDrillsEveryJobOfTheScratchsKindOneAfterTheOther() throws Exception {

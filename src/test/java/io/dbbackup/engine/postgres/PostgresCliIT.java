@@ -228,6 +228,45 @@ class PostgresCliIT {
         pg.dropDatabase("copy_custom_lz4");
     }
 
+    /**
+     * A scratch datasource naming the job's own database (same server and database, another datasource name) is refused
+     * before anything is restored or dropped: were the job's database empty of tables, the drill would restore into it
+     * and then drop it.
+     */
+    @Test
+    void aScratchDatasourceThatIsTheJobsOwnDatabaseUnderAnotherNameIsRefused() throws Exception {
+        config("custom", "gzip", "pg.password");
+        pg.createDatabase("quiet_prod");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:\n", """
+                          quiet: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: quiet_prod}
+                          also_app: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: app}
+                          also_quiet: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: quiet_prod}
+                        stores:
+                        """.formatted(pg.port()))
+                + "  quiet: {datasource: quiet, store: local, prefix: quiet}\n");
+        try {
+            assertThat(cli.run("-c", "config.yaml", "backup", "app", "quiet").exit()).isZero();
+            Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "also_app");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("error: drill: --to also_app is the database of job app (datasource app, postgresql://127.0.0.1:"
+                    + pg.port() + "/app)").doesNotContain("checking backup");
+            assertThat(pg.contentHashes("app")).isEqualTo(sourceContent);
+
+            // the job's database holds no table: empty by the scratch rule, and still never restored into nor dropped
+            Cli.Result empty = cli.run("-c", "config.yaml", "drill", "quiet", "--to", "also_quiet");
+            assertThat(empty.exit()).as(empty.toString()).isEqualTo(1);
+            assertThat(empty.err()).contains("is the database of job quiet").doesNotContain("checking backup");
+            assertThat(pg.databaseExists("quiet_prod")).as("the job's own database").isTrue();
+            Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "also_quiet");
+            assertThat(all.exit()).as(all.toString()).isEqualTo(1);
+            assertThat(all.err()).contains("is the database of job quiet").doesNotContain("checking backup");
+            assertThat(pg.databaseExists("quiet_prod")).as("the job's own database").isTrue();
+        } finally {
+            pg.execute("postgres", "drop database if exists quiet_prod");
+        }
+    }
+
     @Test
     void restoreRefusesAScriptCutShortAtAStatementsEndThatPsqlWouldCommitAsAPartialRestore() throws Exception {
         config("plain", "zstd", "pg.password");
