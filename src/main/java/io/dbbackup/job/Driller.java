@@ -175,6 +175,10 @@ public final class Driller {
                 try {
                     value = engine.queryValue(sql, op.context()).strip();
                 } catch (IOException | RuntimeException e) {
+                    if (op.cancellation().isCancelled()) { // a signal stopped it: no verdict on the backup
+                        throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "drill of job " + job.name() + ": interrupted "
+                                + "during the check '" + sql + "' (" + op.cancellation().reason() + ")", e, false);
+                    }
                     throw new DbBackupException(ExitStatus.INTEGRITY, "drill of job " + job.name() + ": the check '" + sql
                             + "' failed on the restored copy of " + r.key().key() + ": " + e.getMessage(), e, false);
                 }

@@ -267,6 +267,65 @@ class PostgresCliIT {
         }
     }
 
+    /** The drill config: job app with a check that sleeps (a slow query on the restored copy), scratch {@code copy}. */
+    private void sleepingCheckConfig() throws IOException {
+        config("custom", "gzip", "pg.password");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("    prefix: prod\n", "    prefix: prod\n    drill_checks: [\"select pg_sleep(60) is not null\"]\n"));
+    }
+
+    /** Waits until a session on {@code database} runs {@code pg_sleep} (the drill's check). */
+    private void awaitCheckRunning(Process p, String database) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pg.query("postgres", "select 1 from pg_stat_activity where datname = '" + database
+                + "' and query like '%pg_sleep%' and pid <> pg_backend_pid()").isEmpty()) {
+            assertThat(p.isAlive()).as("the drill is running: " + Files.readString(dir.resolve("err.txt"))).isTrue();
+            assertThat(System.nanoTime()).as("the drill's check starts").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private Process startJar(String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package)").exists();
+        List<String> cmd = new java.util.ArrayList<>(List.of("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar.toString(),
+                "-c", dir.resolve("config.yaml").toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+    }
+
+    private int terminate(Process p) throws Exception {
+        new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        System.out.println("---- exit " + p.exitValue() + "\n" + Files.readString(dir.resolve("out.txt"))
+                + Files.readString(dir.resolve("err.txt")));
+        return p.exitValue();
+    }
+
+    /** SIGTERM while a drill check runs on the restored copy: the check is stopped, the scratch database dropped, exit 143. */
+    @Test
+    void sigtermDuringADrillCheckDropsTheScratchDatabaseAndExits143() throws Exception {
+        sleepingCheckConfig();
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        if (pg.databaseExists("copy_custom_gzip")) {
+            pg.dropDatabase("copy_custom_gzip");
+        }
+        Process p = startJar("drill", "app", "--to", "copy");
+        try {
+            awaitCheckRunning(p, "copy_custom_gzip");
+            long t0 = System.nanoTime();
+            assertThat(terminate(p)).isEqualTo(143);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("well before the check's 60 s").isLessThan(15_000);
+            assertThat(pg.databaseExists("copy_custom_gzip")).as("the scratch database is dropped").isFalse();
+            assertThat(Files.readString(dir.resolve("err.txt"))).doesNotContain("cannot remove what the failed drill left");
+        } finally {
+            p.destroyForcibly();
+            pg.execute("postgres", "drop database if exists copy_custom_gzip with (force)");
+        }
+    }
+
     @Test
     void restoreRefusesAScriptCutShortAtAStatementsEndThatPsqlWouldCommitAsAPartialRestore() throws Exception {
         config("plain", "zstd", "pg.password");
