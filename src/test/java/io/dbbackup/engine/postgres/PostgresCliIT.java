@@ -326,6 +326,39 @@ class PostgresCliIT {
         }
     }
 
+    /** SIGTERM during the first job of drill --all: its scratch database is dropped and the next job is not drilled. */
+    @Test
+    void sigtermDuringDrillAllStopsItBeforeTheNextJob() throws Exception {
+        sleepingCheckConfig();
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:\n", """
+                          app2: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: app}
+                        stores:
+                        """.formatted(pg.port()))
+                + "  zz_later: {datasource: app2, store: local, prefix: later}\n");
+        // zz_later backs up the same database under another datasource name: fine for backups, never a scratch
+        assertThat(cli.run("-c", "config.yaml", "backup", "app", "zz_later").exit()).isZero();
+        if (pg.databaseExists("copy_custom_gzip")) {
+            pg.dropDatabase("copy_custom_gzip");
+        }
+        Process p = startJar("drill", "--all", "--to", "copy");
+        try {
+            awaitCheckRunning(p, "copy_custom_gzip");
+            assertThat(terminate(p)).isEqualTo(143);
+            String out = Files.readString(dir.resolve("out.txt"));
+            String err = Files.readString(dir.resolve("err.txt"));
+            assertThat(err).as("the next job is not drilled").doesNotContain(" later/app/app-");
+            assertThat(out).doesNotContain("ok drill of job zz_later").doesNotContain("FAILED drill of job zz_later")
+                    .contains("INTERRUPTED drill of job app: drill of job app: interrupted during the check",
+                            "INTERRUPTED interrupted by SIGTERM before the drill of job zz_later began: nothing was restored",
+                            "drill --all interrupted by SIGTERM: 0 of 2 jobs drilled (exit 143)");
+            assertThat(pg.databaseExists("copy_custom_gzip")).as("the scratch database is dropped").isFalse();
+        } finally {
+            p.destroyForcibly();
+            pg.execute("postgres", "drop database if exists copy_custom_gzip with (force)");
+        }
+    }
+
     @Test
     void restoreRefusesAScriptCutShortAtAStatementsEndThatPsqlWouldCommitAsAPartialRestore() throws Exception {
         config("plain", "zstd", "pg.password");
