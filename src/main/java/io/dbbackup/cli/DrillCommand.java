@@ -62,6 +62,11 @@ final class DrillCommand implements Callable<Integer> {
             throw DbBackupException.user(all ? "--all drills every job of the scratch's kind: name no JOB or KEY with it"
                     : "name the job to drill, or pass --all");
         }
+        if (all && keep) {
+            // the first job's kept copy would make every other job's drill find the scratch not empty
+            throw DbBackupException.user("--keep leaves one job's restored copy in the scratch target, and drill --all drills "
+                    + "every job into that same target: drill one job with --keep to look at its copy");
+        }
         Workspace ws = root.workspace();
         // a signal (a CronJob's deadline) cancels the drill's operations — the running restore or check; the scratch is
         // still removed (its drop runs on a cancellation of its own) — and drill --all starts no further job

@@ -146,6 +146,22 @@ class DrillCliTest {
                 .contains("--all drills every job of the scratch's kind: name no JOB or KEY with it");
     }
 
+    /** --all --keep would keep the first job's copy and then find the scratch not empty for every other: refused up front. */
+    @Test
+    void allWithKeepIsRefusedBeforeAnythingIsRestored() throws Exception {
+        SqliteFixture.create(dir.resolve("other.db"), 40);
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("  scratch:", "  other: {engine: sqlite, path: other.db}\n  scratch:")
+                + "  other: {datasource: other, store: local}\n");
+        assertThat(cli.run("-c", "config.yaml", "backup", "other").exit()).isZero();
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch", "--keep");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("error: --keep leaves one job's restored copy in the scratch target")
+                .doesNotContain("checking backup");
+        assertThat(r.out()).isEmpty();
+        assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
+    }
+
     /** A check the restored copy does not meet fails the drill as an integrity failure, and the copy is removed. */
     @Test
     void aCheckTheRestoredCopyDoesNotMeetFailsTheDrill() throws Exception {
