@@ -76,7 +76,19 @@ final class DrillCommand implements Callable<Integer> {
         }
         if (!all) {
             JobConfig j = ws.job(args.get(0));
-            Driller.Result r = drillOne(ws, j, Optional.ofNullable(args.size() > 1 ? args.get(1) : null));
+            Driller.Result r;
+            try {
+                r = drillOne(ws, j, Optional.ofNullable(args.size() > 1 ? args.get(1) : null));
+            } catch (DbBackupException e) {
+                if (!json) {
+                    throw e;
+                }
+                // as drill --all's rows: what failed, on stdout as JSON, and its exit code (a signal's when one stopped it)
+                ExitStatus status = stopped.get() != null ? stopped.get() : e.status();
+                ws.log().error(e.getMessage(), "job", j.name());
+                root.out.println(Json.pretty(JobRows.failed(j.name(), new DbBackupException(status, e.getMessage(), e, false))));
+                return status.code();
+            }
             print(j, r);
             return 0;
         }

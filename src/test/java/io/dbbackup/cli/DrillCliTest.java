@@ -162,6 +162,32 @@ class DrillCliTest {
         assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
     }
 
+    /** drill --json: a failure is a JSON row (as drill --all's), and the exit code is the failure's. */
+    @Test
+    void aFailedDrillWithJsonPrintsItsFailureAsJsonAndExitsWithItsCode() throws Exception {
+        Path a = artifact();
+        byte[] b = Files.readAllBytes(a);
+        b[b.length / 2] ^= 0x01;
+        Files.write(a, b);
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch", "--json");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        java.util.Map<?, ?> row = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(r.out());
+        assertThat(row.get("job")).isEqualTo("app");
+        assertThat(row.get("ok")).isEqualTo(false);
+        assertThat(((Number) row.get("exit")).intValue()).isEqualTo(3);
+        assertThat((String) row.get("error")).contains("checksum mismatch");
+        assertThat(r.err()).contains("checksum mismatch");
+        assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
+
+        SqliteFixture.create(dir.resolve("scratch/drill.db"), 5);
+        Cli.Result full = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch", "--json");
+        assertThat(full.exit()).as(full.toString()).isEqualTo(1);
+        java.util.Map<?, ?> refused = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(full.out());
+        assertThat(refused.get("ok")).isEqualTo(false);
+        assertThat(((Number) refused.get("exit")).intValue()).isEqualTo(1);
+        assertThat((String) refused.get("error")).contains("is not empty");
+    }
+
     /** A check the restored copy does not meet fails the drill as an integrity failure, and the copy is removed. */
     @Test
     void aCheckTheRestoredCopyDoesNotMeetFailsTheDrill() throws Exception {
@@ -191,7 +217,7 @@ class DrillCliTest {
         Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch", "--json");
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
         assertThat(r.err()).contains("checksum mismatch");
-        assertThat(r.out()).isEmpty();
+        assertThat(r.out()).containsPattern("\"ok\" *: *false");
         assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
 
         Files.write(a, original);
