@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "drill", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
         description = "Restore drill: restore a job's newest backup (or KEY) into an empty scratch datasource, time it, "
@@ -61,10 +62,33 @@ final class DrillCommand implements Callable<Integer> {
             throw DbBackupException.user(all ? "--all drills every job of the scratch's kind: name no JOB or KEY with it"
                     : "name the job to drill, or pass --all");
         }
+        if (all && keep) {
+            // the first job's kept copy would make every other job's drill find the scratch not empty
+            throw DbBackupException.user("--keep leaves one job's restored copy in the scratch target, and drill --all drills "
+                    + "every job into that same target: drill one job with --keep to look at its copy");
+        }
         Workspace ws = root.workspace();
+        // a signal (a CronJob's deadline) cancels the drill's operations — the running restore or check; the scratch is
+        // still removed (its drop runs on a cancellation of its own) — and drill --all starts no further job
+        AtomicReference<ExitStatus> stopped = new AtomicReference<>();
+        if (root.main.signals() != null) {
+            root.main.signals().cancelAndReport(ws, stopped::set);
+        }
         if (!all) {
             JobConfig j = ws.job(args.get(0));
-            Driller.Result r = drillOne(ws, j, Optional.ofNullable(args.size() > 1 ? args.get(1) : null));
+            Driller.Result r;
+            try {
+                r = drillOne(ws, j, Optional.ofNullable(args.size() > 1 ? args.get(1) : null));
+            } catch (DbBackupException e) {
+                if (!json) {
+                    throw e;
+                }
+                // as drill --all's rows: what failed, on stdout as JSON, and its exit code (a signal's when one stopped it)
+                ExitStatus status = stopped.get() != null ? stopped.get() : e.status();
+                ws.log().error(e.getMessage(), "job", j.name());
+                root.out.println(Json.pretty(JobRows.failed(j.name(), new DbBackupException(status, e.getMessage(), e, false))));
+                return status.code();
+            }
             print(j, r);
             return 0;
         }
@@ -72,6 +96,18 @@ final class DrillCommand implements Callable<Integer> {
         List<ExitStatus> statuses = new ArrayList<>();
         List<Object> rows = new ArrayList<>();
         for (JobConfig j : jobs) {
+            if (stopped.get() != null) {
+                String error = "interrupted by " + stopped.get().signal() + " before the drill of job " + j.name()
+                        + " began: nothing was restored";
+                ws.log().error(error, "job", j.name());
+                statuses.add(stopped.get());
+                if (json) {
+                    rows.add(JobRows.failed(j.name(), new DbBackupException(stopped.get(), error, null, false)));
+                } else {
+                    root.out.println("INTERRUPTED " + error);
+                }
+                break;
+            }
             try {
                 Driller.Result r = drillOne(ws, j, Optional.empty());
                 statuses.add(ExitStatus.OK);
@@ -81,21 +117,27 @@ final class DrillCommand implements Callable<Integer> {
                     print(j, r);
                 }
             } catch (DbBackupException e) {
-                statuses.add(e.status());
+                ExitStatus status = stopped.get() != null ? stopped.get() : e.status();
+                statuses.add(status);
                 ws.log().error(e.getMessage(), "job", j.name());
                 if (json) {
-                    rows.add(JobRows.failed(j.name(), e));
+                    rows.add(JobRows.failed(j.name(), new DbBackupException(status, e.getMessage(), e, false)));
                 } else {
-                    root.out.println("FAILED drill of job " + j.name() + ": " + Redactor.redact(e.getMessage()));
+                    root.out.println((stopped.get() != null ? "INTERRUPTED" : "FAILED") + " drill of job " + j.name() + ": "
+                            + Redactor.redact(e.getMessage()));
                 }
             }
         }
         if (json) {
             root.out.println(Json.pretty(rows));
+        } else if (stopped.get() != null) {
+            root.out.println("drill --all interrupted by " + stopped.get().signal() + ": " + statuses.stream()
+                    .filter(st -> st == ExitStatus.OK).count() + " of " + jobs.size() + " jobs drilled (exit "
+                    + stopped.get().code() + ")");
         } else {
             root.out.println(JobRows.summary(statuses, "drilled"));
         }
-        return RunSummary.of(statuses).code();
+        return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
     }
 
     private Driller.Result drillOne(Workspace ws, JobConfig j, Optional<String> key) {

@@ -60,6 +60,7 @@ public final class Driller {
      */
     public static List<JobConfig> drillableInto(Workspace ws, String to) {
         Engine scratch = ws.datasource(to).engine();
+        refuseAJobsDatabase(ws, to, scratch);
         List<JobConfig> jobs = ws.config().jobs().values().stream()
                 .filter(j -> !j.datasource().equals(to))
                 .filter(j -> !ws.datasource(j.datasource()).engine().physical())
@@ -81,6 +82,7 @@ public final class Driller {
         DatasourceConfig target = ws.datasource(to);
         Engine engine = target.engine();
         Engine source = ws.datasource(job.datasource()).engine();
+        refuseAJobsDatabase(ws, to, engine);
         if (engine.physical() || source.physical()) {
             throw DbBackupException.user("drill: a physical base backup is drilled with 'restore " + job.name()
                     + " --pgdata DIR' into a scratch folder");
@@ -144,6 +146,23 @@ public final class Driller {
     }
 
     /**
+     * Refuses a scratch datasource that is, under another name, where a job's datasource keeps its data (the same
+     * {@link Engine#location()}: server and database, the file with its symlinks resolved): a drill would restore into
+     * that database when it holds no table, and drop it after. Any job's, not only the drilled one's: a database a job
+     * backs up is production, never a scratch target.
+     */
+    private static void refuseAJobsDatabase(Workspace ws, String to, Engine scratch) {
+        String where = scratch.location();
+        for (JobConfig j : ws.config().jobs().values()) {
+            if (j.datasource().equals(to) || ws.datasource(j.datasource()).engine().location().equals(where)) {
+                throw DbBackupException.user("drill: --to " + to + " is the database of job " + j.name() + " (datasource "
+                        + j.datasource() + ", " + where + "): a drill restores into a scratch database of its own, "
+                        + "never into one a job backs up");
+            }
+        }
+    }
+
+    /**
      * The job's {@code drill_checks} on the restored copy, in order: each query's first value must be true or a positive
      * number (a table that must hold rows, yesterday's orders); the first that is not fails the drill as an integrity
      * failure — the backup restored, but not into what the job's owner expects.
@@ -156,6 +175,10 @@ public final class Driller {
                 try {
                     value = engine.queryValue(sql, op.context()).strip();
                 } catch (IOException | RuntimeException e) {
+                    if (op.cancellation().isCancelled()) { // a signal stopped it: no verdict on the backup
+                        throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "drill of job " + job.name() + ": interrupted "
+                                + "during the check '" + sql + "' (" + op.cancellation().reason() + ")", e, false);
+                    }
                     throw new DbBackupException(ExitStatus.INTEGRITY, "drill of job " + job.name() + ": the check '" + sql
                             + "' failed on the restored copy of " + r.key().key() + ": " + e.getMessage(), e, false);
                 }

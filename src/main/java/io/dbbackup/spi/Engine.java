@@ -76,7 +76,8 @@ public interface Engine {
 
     /**
      * Removes the restore target (drops the database, deletes the file), for a restore drill into a scratch
-     * datasource; a target that does not exist is no error.
+     * datasource; a target that does not exist is no error. Runs also when {@code ctx} is cancelled (a signal stopped
+     * the drill: its scratch must still go), on a cancellation and a time limit of its own.
      */
     default void dropTarget(OperationContext ctx) throws IOException {
         throw io.dbbackup.core.DbBackupException.user(describe() + " cannot be removed after a drill (drill --keep leaves it)");

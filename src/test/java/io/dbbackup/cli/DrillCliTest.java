@@ -82,6 +82,45 @@ class DrillCliTest {
         assertThat(cli.run("-c", "config.yaml", "drill", "app").err()).contains("Missing required option: '--to=DATASOURCE'");
     }
 
+    /**
+     * A scratch datasource that is the job's own file under another name (a symlink to it) is refused before anything
+     * is read or removed: were the job's file empty of tables, the drill would restore into it and then delete it.
+     */
+    @Test
+    void aScratchDatasourceThatIsTheJobsOwnDatabaseUnderAnotherNameIsRefused() throws Exception {
+        Files.createSymbolicLink(dir.resolve("scratch/drill.db"), dir.resolve("app.db"));
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("error: drill: --to scratch is the database of job app (datasource app, sqlite:"
+                + dir.resolve("app.db").toRealPath() + ")").doesNotContain("checking backup");
+
+        // the job's file holding no table (yet, or any more): not empty by the scratch rule, and still never touched
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db"));
+             java.sql.Statement st = c.createStatement()) {
+            java.util.List<String> drops = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = st.executeQuery("select type, name from sqlite_master where type in ('view', 'table') "
+                    + "and name not like 'sqlite_%' order by type desc")) {
+                while (rs.next()) {
+                    drops.add("drop " + rs.getString(1) + " \"" + rs.getString(2) + "\"");
+                }
+            }
+            st.execute("pragma foreign_keys = off");
+            for (String d : drops) {
+                st.execute(d);
+            }
+        }
+        byte[] emptied = Files.readAllBytes(dir.resolve("app.db"));
+        Cli.Result empty = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(empty.exit()).as(empty.toString()).isEqualTo(1);
+        assertThat(empty.err()).contains("is the database of job app").doesNotContain("checking backup");
+        assertThat(dir.resolve("app.db")).as("the job's own file").exists();
+        assertThat(Files.readAllBytes(dir.resolve("app.db"))).isEqualTo(emptied);
+        Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch");
+        assertThat(all.exit()).as(all.toString()).isEqualTo(1);
+        assertThat(all.err()).contains("is the database of job app");
+        assertThat(Files.readAllBytes(dir.resolve("app.db"))).isEqualTo(emptied);
+    }
+
     /** --all: each job of the scratch's kind in turn, a failing one reported and the next still drilled. */
     @Test
     void allDrillsEveryJobOfTheScratchsKindOneAfterTheOther() throws Exception {
@@ -105,6 +144,48 @@ class DrillCliTest {
         assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
         assertThat(cli.run("-c", "config.yaml", "drill", "app", "--all", "--to", "scratch").err())
                 .contains("--all drills every job of the scratch's kind: name no JOB or KEY with it");
+    }
+
+    /** --all --keep would keep the first job's copy and then find the scratch not empty for every other: refused up front. */
+    @Test
+    void allWithKeepIsRefusedBeforeAnythingIsRestored() throws Exception {
+        SqliteFixture.create(dir.resolve("other.db"), 40);
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("  scratch:", "  other: {engine: sqlite, path: other.db}\n  scratch:")
+                + "  other: {datasource: other, store: local}\n");
+        assertThat(cli.run("-c", "config.yaml", "backup", "other").exit()).isZero();
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch", "--keep");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("error: --keep leaves one job's restored copy in the scratch target")
+                .doesNotContain("checking backup");
+        assertThat(r.out()).isEmpty();
+        assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
+    }
+
+    /** drill --json: a failure is a JSON row (as drill --all's), and the exit code is the failure's. */
+    @Test
+    void aFailedDrillWithJsonPrintsItsFailureAsJsonAndExitsWithItsCode() throws Exception {
+        Path a = artifact();
+        byte[] b = Files.readAllBytes(a);
+        b[b.length / 2] ^= 0x01;
+        Files.write(a, b);
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch", "--json");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        java.util.Map<?, ?> row = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(r.out());
+        assertThat(row.get("job")).isEqualTo("app");
+        assertThat(row.get("ok")).isEqualTo(false);
+        assertThat(((Number) row.get("exit")).intValue()).isEqualTo(3);
+        assertThat((String) row.get("error")).contains("checksum mismatch");
+        assertThat(r.err()).contains("checksum mismatch");
+        assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
+
+        SqliteFixture.create(dir.resolve("scratch/drill.db"), 5);
+        Cli.Result full = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch", "--json");
+        assertThat(full.exit()).as(full.toString()).isEqualTo(1);
+        java.util.Map<?, ?> refused = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(full.out());
+        assertThat(refused.get("ok")).isEqualTo(false);
+        assertThat(((Number) refused.get("exit")).intValue()).isEqualTo(1);
+        assertThat((String) refused.get("error")).contains("is not empty");
     }
 
     /** A check the restored copy does not meet fails the drill as an integrity failure, and the copy is removed. */
@@ -136,7 +217,7 @@ class DrillCliTest {
         Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch", "--json");
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
         assertThat(r.err()).contains("checksum mismatch");
-        assertThat(r.out()).isEmpty();
+        assertThat(r.out()).containsPattern("\"ok\" *: *false");
         assertThat(dir.resolve("scratch/drill.db")).doesNotExist();
 
         Files.write(a, original);

@@ -97,6 +97,16 @@ class SyncCliTest {
         assertThat(alias.exit()).as(alias.toString()).isEqualTo(1);
         assertThat(alias.err()).contains("datasources 'app' and 'alias' are the same database (sqlite:" + dir.resolve("app.db") + ")");
 
+        // a symlink to the source is the same file too (the target would be the source itself)
+        Files.createSymbolicLink(dir.resolve("scratch/linked.db"), dir.resolve("app.db"));
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("  pg:\n", "  linked: {engine: sqlite, path: scratch/linked.db}\n  pg:\n"));
+        Cli.Result linked = cli.run("-c", "config.yaml", "sync", "app", "linked", "--auto-confirm", "--clean");
+        assertThat(linked.exit()).as(linked.toString()).isEqualTo(1);
+        assertThat(linked.err()).contains("datasources 'app' and 'linked' are the same database (sqlite:"
+                + dir.resolve("app.db").toRealPath() + ")");
+        Files.delete(dir.resolve("scratch/linked.db"));
+
         Cli.Result engines = cli.run("-c", "config.yaml", "sync", "app", "pg", "--auto-confirm");
         assertThat(engines.exit()).as(engines.toString()).isEqualTo(1);
         assertThat(engines.err()).contains("cannot sync sqlite datasource 'app' into postgres datasource 'pg'");

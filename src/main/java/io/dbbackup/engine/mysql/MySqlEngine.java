@@ -595,15 +595,19 @@ public final class MySqlEngine implements Engine {
         }
     }
 
-    /** {@code DROP DATABASE IF EXISTS} of the one database the datasource names (a drill's scratch database). */
+    /**
+     * {@code DROP DATABASE IF EXISTS} of the one database the datasource names (a drill's scratch database), on a
+     * cancellation of its own: a signal that stopped the drill has cancelled {@code ctx}, and the scratch must still go.
+     */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {
         if (!canDropTarget()) {
             throw DbBackupException.user(describe() + " names more than one database: a drill needs a scratch datasource "
                     + "naming one database");
         }
+        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir());
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
-            client.query("DROP DATABASE IF EXISTS " + Sql.ident(s.scope().single()) + ";\n", null, defaults, ctx);
+            client.query("DROP DATABASE IF EXISTS " + Sql.ident(s.scope().single()) + ";\n", null, defaults, cleanup);
         }
     }
 

@@ -584,11 +584,23 @@ public final class PostgresEngine implements Engine {
         }
     }
 
-    /** {@code DROP DATABASE IF EXISTS} over the maintenance database (a drill's scratch database). */
+    /**
+     * {@code DROP DATABASE IF EXISTS … WITH (FORCE)} over the maintenance database (a drill's scratch database; plain
+     * before PostgreSQL 13): on a cancellation of its own (the query has its own time limit), as a signal that stopped
+     * the drill has cancelled {@code ctx}, and FORCE, as the session of a check whose psql was killed still runs its query.
+     */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {
+        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir());
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
-            pg.query(MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
+            try {
+                pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE);");
+            } catch (ToolFailedException e) {
+                if (!e.stderrTail().contains("syntax error")) {
+                    throw e;
+                }
+                pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\";");
+            }
         } catch (ToolFailedException e) {
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot drop database " + settings.database() + " on "
                     + settings.host() + ":" + settings.port() + ": " + PgErrors.reason(e), e, false);

@@ -79,9 +79,18 @@ public final class SqliteEngine implements Engine {
         return "sqlite";
     }
 
+    /** The file with its symlinks resolved (its folder's when it does not exist yet): two names of one file are one database. */
     @Override
     public String location() {
-        return "sqlite:" + path;
+        try {
+            return "sqlite:" + path.toRealPath();
+        } catch (IOException notThere) {
+            try {
+                return "sqlite:" + path.getParent().toRealPath().resolve(path.getFileName());
+            } catch (IOException | RuntimeException noFolder) {
+                return "sqlite:" + path;
+            }
+        }
     }
 
     @Override

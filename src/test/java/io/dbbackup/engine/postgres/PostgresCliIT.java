@@ -228,6 +228,137 @@ class PostgresCliIT {
         pg.dropDatabase("copy_custom_lz4");
     }
 
+    /**
+     * A scratch datasource naming the job's own database (same server and database, another datasource name) is refused
+     * before anything is restored or dropped: were the job's database empty of tables, the drill would restore into it
+     * and then drop it.
+     */
+    @Test
+    void aScratchDatasourceThatIsTheJobsOwnDatabaseUnderAnotherNameIsRefused() throws Exception {
+        config("custom", "gzip", "pg.password");
+        pg.createDatabase("quiet_prod");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:\n", """
+                          quiet: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: quiet_prod}
+                          also_app: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: app}
+                          also_quiet: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: quiet_prod}
+                        stores:
+                        """.formatted(pg.port()))
+                + "  quiet: {datasource: quiet, store: local, prefix: quiet}\n");
+        try {
+            assertThat(cli.run("-c", "config.yaml", "backup", "app", "quiet").exit()).isZero();
+            Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "also_app");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("error: drill: --to also_app is the database of job app (datasource app, postgresql://127.0.0.1:"
+                    + pg.port() + "/app)").doesNotContain("checking backup");
+            assertThat(pg.contentHashes("app")).isEqualTo(sourceContent);
+
+            // the job's database holds no table: empty by the scratch rule, and still never restored into nor dropped
+            Cli.Result empty = cli.run("-c", "config.yaml", "drill", "quiet", "--to", "also_quiet");
+            assertThat(empty.exit()).as(empty.toString()).isEqualTo(1);
+            assertThat(empty.err()).contains("is the database of job quiet").doesNotContain("checking backup");
+            assertThat(pg.databaseExists("quiet_prod")).as("the job's own database").isTrue();
+            Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "also_quiet");
+            assertThat(all.exit()).as(all.toString()).isEqualTo(1);
+            assertThat(all.err()).contains("is the database of job quiet").doesNotContain("checking backup");
+            assertThat(pg.databaseExists("quiet_prod")).as("the job's own database").isTrue();
+        } finally {
+            pg.execute("postgres", "drop database if exists quiet_prod");
+        }
+    }
+
+    /** The drill config: job app with a check that sleeps (a slow query on the restored copy), scratch {@code copy}. */
+    private void sleepingCheckConfig() throws IOException {
+        config("custom", "gzip", "pg.password");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("    prefix: prod\n", "    prefix: prod\n    drill_checks: [\"select pg_sleep(60) is not null\"]\n"));
+    }
+
+    /** Waits until a session on {@code database} runs {@code pg_sleep} (the drill's check). */
+    private void awaitCheckRunning(Process p, String database) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pg.query("postgres", "select 1 from pg_stat_activity where datname = '" + database
+                + "' and query like '%pg_sleep%' and pid <> pg_backend_pid()").isEmpty()) {
+            assertThat(p.isAlive()).as("the drill is running: " + Files.readString(dir.resolve("err.txt"))).isTrue();
+            assertThat(System.nanoTime()).as("the drill's check starts").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private Process startJar(String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package)").exists();
+        List<String> cmd = new java.util.ArrayList<>(List.of("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar.toString(),
+                "-c", dir.resolve("config.yaml").toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+    }
+
+    private int terminate(Process p) throws Exception {
+        new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        System.out.println("---- exit " + p.exitValue() + "\n" + Files.readString(dir.resolve("out.txt"))
+                + Files.readString(dir.resolve("err.txt")));
+        return p.exitValue();
+    }
+
+    /** SIGTERM while a drill check runs on the restored copy: the check is stopped, the scratch database dropped, exit 143. */
+    @Test
+    void sigtermDuringADrillCheckDropsTheScratchDatabaseAndExits143() throws Exception {
+        sleepingCheckConfig();
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        if (pg.databaseExists("copy_custom_gzip")) {
+            pg.dropDatabase("copy_custom_gzip");
+        }
+        Process p = startJar("drill", "app", "--to", "copy");
+        try {
+            awaitCheckRunning(p, "copy_custom_gzip");
+            long t0 = System.nanoTime();
+            assertThat(terminate(p)).isEqualTo(143);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("well before the check's 60 s").isLessThan(15_000);
+            assertThat(pg.databaseExists("copy_custom_gzip")).as("the scratch database is dropped").isFalse();
+            assertThat(Files.readString(dir.resolve("err.txt"))).doesNotContain("cannot remove what the failed drill left");
+        } finally {
+            p.destroyForcibly();
+            pg.execute("postgres", "drop database if exists copy_custom_gzip with (force)");
+        }
+    }
+
+    /** SIGTERM during the first job of drill --all: its scratch database is dropped and the next job is not drilled. */
+    @Test
+    void sigtermDuringDrillAllStopsItBeforeTheNextJob() throws Exception {
+        sleepingCheckConfig();
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:\n", """
+                          app2: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: app}
+                        stores:
+                        """.formatted(pg.port()))
+                + "  zz_later: {datasource: app2, store: local, prefix: later}\n");
+        // zz_later backs up the same database under another datasource name: fine for backups, never a scratch
+        assertThat(cli.run("-c", "config.yaml", "backup", "app", "zz_later").exit()).isZero();
+        if (pg.databaseExists("copy_custom_gzip")) {
+            pg.dropDatabase("copy_custom_gzip");
+        }
+        Process p = startJar("drill", "--all", "--to", "copy");
+        try {
+            awaitCheckRunning(p, "copy_custom_gzip");
+            assertThat(terminate(p)).isEqualTo(143);
+            String out = Files.readString(dir.resolve("out.txt"));
+            String err = Files.readString(dir.resolve("err.txt"));
+            assertThat(err).as("the next job is not drilled").doesNotContain(" later/app/app-");
+            assertThat(out).doesNotContain("ok drill of job zz_later").doesNotContain("FAILED drill of job zz_later")
+                    .contains("INTERRUPTED drill of job app: drill of job app: interrupted during the check",
+                            "INTERRUPTED interrupted by SIGTERM before the drill of job zz_later began: nothing was restored",
+                            "drill --all interrupted by SIGTERM: 0 of 2 jobs drilled (exit 143)");
+            assertThat(pg.databaseExists("copy_custom_gzip")).as("the scratch database is dropped").isFalse();
+        } finally {
+            p.destroyForcibly();
+            pg.execute("postgres", "drop database if exists copy_custom_gzip with (force)");
+        }
+    }
+
     @Test
     void restoreRefusesAScriptCutShortAtAStatementsEndThatPsqlWouldCommitAsAPartialRestore() throws Exception {
         config("plain", "zstd", "pg.password");
