@@ -58,11 +58,11 @@ final class Events extends OutputStream {
     }
 
     /**
-     * The heads of event lines whose status could not be found (not as the dump tools write them): loaded as they are,
-     * so possibly ENABLEd.
+     * The events whose status could not be found on their line (not as the dump tools write it), by name (null when not
+     * even that was found): loaded as they are, so possibly ENABLEd. Only the name: the line goes on with the body.
      */
     List<String> unread() {
-        return List.copyOf(unread);
+        return java.util.Collections.unmodifiableList(unread);
     }
 
     /**
@@ -86,11 +86,10 @@ final class Events extends OutputStream {
 
     /** One warning per event line left as it was ({@link #unread}). */
     void warnUnread(String database, Log log) {
-        for (String line : unread) {
+        for (String name : unread) {
             log.warn("an event of the dump could not be read to create it DISABLED under another name: it was created as "
                     + "dumped and may be ENABLED, running the source's scheduled job a second time; check "
-                    + "information_schema.EVENTS of " + Sql.ident(database), "line", line.length() > 120
-                    ? line.substring(0, 120) + "…" : line);
+                    + "information_schema.EVENTS of " + Sql.ident(database), "event", name == null ? "(unnamed)" : database + "." + name);
         }
     }
 
@@ -270,7 +269,7 @@ final class Events extends OutputStream {
             return;
         }
         if (s.word() == null) {
-            unread.add(new String(bytes, StandardCharsets.UTF_8).strip());
+            unread.add(s.name() == null ? null : new String(s.name().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
             out.write(bytes);
             return;
         }
