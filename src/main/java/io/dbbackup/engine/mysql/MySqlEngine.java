@@ -335,6 +335,9 @@ public final class MySqlEngine implements Engine {
                         new java.io.ByteArrayInputStream("\nCOMMIT;\n".getBytes(StandardCharsets.UTF_8))));
             }
         }
+        // an ENABLEd event restored under another name would run the source's scheduled job a second time
+        Events[] events = new Events[1];
+        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> events[0] = new Events(target, kept));
         Path tool = client.clientTool();
         ClientLoad load = new ClientLoad(client);
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
@@ -367,6 +370,9 @@ public final class MySqlEngine implements Engine {
             }
             if (options.dataOnly() && rule != null) {
                 raiseCounters(rule.counters(), defaults, ctx);
+            }
+            if (target != null) {
+                events[0].warn(target, "restored", ctx.log());
             }
             if (definers[0].rewritten() > 0) {
                 ctx.log().info("DEFINER clauses of views, triggers, routines and events replaced by the restoring account "

@@ -83,15 +83,17 @@ final class StagedRestore {
             ctx.log().info("loading into a scratch database; the target is swapped only after the whole dump loaded",
                     "target", describe, "scratch", stage);
             Swap swap;
+            Events[] events = new Events[1];
             try {
                 List<String> load = client.base(tool, defaults, family);
                 load.addAll(ClientLoad.OPTIONS);
                 load.add("--database=" + stage);
                 // rows of a table with a sequence default load without LOCK TABLES (its name is the dump's: see README)
-                GrantsTail grants = new GrantsTail(new io.dbbackup.spi.FilteredInputStream(new MarkingSourceFailures(buffered),
-                        kept -> new SequenceDefaults(null, kept)));
+                GrantsTail grants = new GrantsTail(new io.dbbackup.spi.FilteredInputStream(new io.dbbackup.spi.FilteredInputStream(
+                        new MarkingSourceFailures(buffered), kept -> new SequenceDefaults(null, kept)),
+                        kept -> events[0] = new Events(stage, kept))); // not run in the stage: created DISABLED
                 new ClientLoad(client).run(load, grants, defaults, ctx);
-                swap = swapScript(stage, old, target, clean, defaults, ctx).then(grants.section());
+                swap = swapScript(stage, old, target, clean, defaults, ctx).enabling(events[0], target).then(grants.section());
             } catch (IOException | RuntimeException e) {
                 dropQuietly(List.of(stage), defaults, ctx);
                 throw untouched(e, target, stage);
@@ -114,6 +116,11 @@ final class StagedRestore {
             }
             dropQuietly(List.of(stage, old), defaults, uninterrupted);
             ctx.log().info("scratch database swapped in", "target", describe);
+            if (target.equals(events[0].source())) {
+                events[0].warnUnread(target, ctx.log());
+            } else {
+                events[0].warn(target, "synced", ctx.log());
+            }
         }
     }
 
@@ -236,6 +243,12 @@ final class StagedRestore {
         /** The same swap with {@code more} SQL run at its end. */
         Swap then(String more) {
             return new Swap(sql + more, undo, stageTables, moveOut);
+        }
+
+        /** The same swap creating ENABLEd the events the stage got DISABLED ({@link Events}), when {@code target} is the source's name. */
+        Swap enabling(Events events, String target) {
+            return target.equals(events.source()) ? new Swap(Events.enable(sql, Set.copyOf(events.disabled())), undo, stageTables,
+                    moveOut) : this;
         }
     }
 
