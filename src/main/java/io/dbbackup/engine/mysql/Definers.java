@@ -142,7 +142,7 @@ final class Definers extends OutputStream {
         if (atStatement && (start.isBlank() || start.startsWith("--"))) {
             return;
         }
-        if (start.startsWith("/*M!999999")) { // mariadb-dump's first line, a client command without a delimiter
+        if (start.startsWith("/*M!999999") || start.startsWith("/*!999999")) { // the sandbox-mode line: no delimiter
             atStatement = true;
             return;
         }

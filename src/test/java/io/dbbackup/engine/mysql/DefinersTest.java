@@ -74,6 +74,7 @@ class DefinersTest {
     void aViewDefinedByARoleIsOneLineWithItsClause() throws IOException {
         // mariadb-dump prints a view whose definer is a role (no @host) on one line, as SHOW CREATE VIEW has it
         String in = """
+                /*M!999999\\- enable the sandbox mode */\s
                 /*!50001 CREATE ALGORITHM=UNDEFINED DEFINER=`viewers` SQL SECURITY DEFINER VIEW `vr` AS select `t`.`id` AS `id` from `t` */;
                 /*!50001 CREATE ALGORITHM=MERGE */
                 /*!50013 DEFINER=`app`@`%` SQL SECURITY DEFINER */
