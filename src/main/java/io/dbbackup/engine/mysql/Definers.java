@@ -132,7 +132,7 @@ final class Definers extends OutputStream {
         tailLength = keep + n;
     }
 
-    /** Whether a statement starts on the next line: this one ended one, or was blank or a comment between statements. */
+    /** Notes whether a statement starts on the next line: this one ended one, or was blank or a comment between statements. */
     private void lineEnded() {
         String start = lineStart;
         String end = new String(tail, 0, tailLength, StandardCharsets.ISO_8859_1).stripTrailing();
@@ -142,7 +142,7 @@ final class Definers extends OutputStream {
         if (atStatement && (start.isBlank() || start.startsWith("--"))) {
             return;
         }
-        if (start.startsWith("/*M!999999") || start.startsWith("/*!999999")) { // the sandbox-mode line: no delimiter
+        if (atStatement && (start.startsWith("/*M!999999") || start.startsWith("/*!999999"))) { // the sandbox-mode line: no delimiter
             atStatement = true;
             return;
         }
@@ -153,6 +153,7 @@ final class Definers extends OutputStream {
         atStatement = end.endsWith(delimiter);
         afterViewStart = viewStart && !atStatement;
     }
+
     /** Passes on the head of the current line, its definer noted (and replaced) when it is one of a dump's clauses. */
     private void decide() throws IOException {
         byte[] bytes = head.toByteArray();
