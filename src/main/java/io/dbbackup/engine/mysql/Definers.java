@@ -19,17 +19,28 @@ import java.util.regex.Pattern;
  * /*!50106 CREATE*&#47; /*!50117 DEFINER=`app`@`%`*&#47; /*!50106 EVENT …        (event)
  * CREATE DEFINER=`app`@`%` PROCEDURE …  /  CREATE DEFINER=`app`@`%` FUNCTION …   (routine)
  * /*!50013 DEFINER=`app`@`%` SQL SECURITY DEFINER *&#47;                        (view)
+ * /*!50001 CREATE ALGORITHM=UNDEFINED DEFINER=`role` SQL SECURITY DEFINER VIEW …  (view of a role, MariaDB: one line)
  * </pre>
  * Each distinct definer is noted (for an error that names them); with {@code toCurrentUser}, the clause becomes
  * {@code DEFINER=CURRENT_USER}, so the account that restores becomes the definer: no {@code SUPER}/{@code SET USER}
  * needed, and no object left naming an account the target does not have. Only the first {@value #HEAD} bytes of a line
- * are looked at, and only lines starting as above: rows ({@code INSERT INTO …}) and routine bodies pass untouched.
+ * are looked at, and only lines starting as above where a statement starts: after a line that ended one (with the
+ * {@code DELIMITER} in force, {@code ;;} around routines), blank and comment lines between statements aside, and for
+ * a view's definer line after its {@code /*!50001 CREATE} line. Rows ({@code INSERT INTO …}) and the lines of a
+ * multi-line routine, trigger or event body pass untouched, even one that starts as a clause (a string literal's line).
  */
 final class Definers extends OutputStream {
     /** The head of a line that may hold a definer: the prefix, and a quoted user (80) and host (255) with room. */
     static final int HEAD = 1024;
     private static final List<String> PREFIXES = List.of("/*!50003 CREATE*/ /*!50017 DEFINER=",
-            "/*!50106 CREATE*/ /*!50117 DEFINER=", "CREATE DEFINER=", "/*!50013 DEFINER=");
+            "/*!50106 CREATE*/ /*!50117 DEFINER=", "CREATE DEFINER=");
+    /** A view's definer line, after the line that starts the view. */
+    private static final String VIEW_DEFINER = "/*!50013 DEFINER=";
+    private static final String VIEW_START = "/*!50001 CREATE";
+    /** A view of a role on one line: its clause after the algorithm. */
+    private static final Pattern ROLE_VIEW = Pattern.compile("/\\*!50001 CREATE ALGORITHM=\\w+ (?=DEFINER=)");
+    /** The end of a line that may end a statement is looked at: this many bytes, trailing blanks included. */
+    private static final int TAIL = 16;
     /** {@code DEFINER=`user`@`host`} (a backtick inside a name doubled), or {@code 'user'@'host'}, or a role. */
     private static final Pattern DEFINER = Pattern.compile(
             "DEFINER=((?:`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|[\\w$]+)(?:@(?:`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|[\\w$.%-]+))?)");
@@ -42,6 +53,17 @@ final class Definers extends OutputStream {
     private boolean passing;
     private final Set<String> seen = new LinkedHashSet<>();
     private int rewritten;
+    /** The client's statement delimiter ({@code DELIMITER ;;} around routines, triggers and events). */
+    private String delimiter = ";";
+    /** The current line starts a statement: the previous one ended one (or the dump starts). */
+    private boolean atStatement = true;
+    /** The previous line started a view ({@code /*!50001 CREATE ALGORITHM=UNDEFINED *&#47;}): its definer line follows. */
+    private boolean afterViewStart;
+    /** How the current line starts, once its head was decided: blank, a comment, a DELIMITER, a view's start, other. */
+    private String lineStart = "";
+    /** The last {@value #TAIL} bytes of the current line. */
+    private final byte[] tail = new byte[TAIL];
+    private int tailLength;
 
     Definers(boolean toCurrentUser, OutputStream out) {
         this.out = out;
@@ -74,6 +96,7 @@ final class Definers extends OutputStream {
             }
             boolean ends = stop < end;
             int upTo = ends ? stop + 1 : stop;
+            noteTail(b, i, stop);
             if (passing) {
                 out.write(b, i, upTo - i);
             } else {
@@ -91,25 +114,61 @@ final class Definers extends OutputStream {
             i = upTo;
             if (ends) {
                 passing = false;
+                lineEnded();
             }
         }
+    }
+
+    private void noteTail(byte[] b, int from, int to) {
+        int n = to - from;
+        if (n >= TAIL) {
+            System.arraycopy(b, to - TAIL, tail, 0, TAIL);
+            tailLength = TAIL;
+            return;
+        }
+        int keep = Math.min(tailLength, TAIL - n);
+        System.arraycopy(tail, tailLength - keep, tail, 0, keep);
+        System.arraycopy(b, from, tail, keep, n);
+        tailLength = keep + n;
+    }
+
+    /** Notes whether a statement starts on the next line: this one ended one, or was blank or a comment between statements. */
+    private void lineEnded() {
+        String start = lineStart;
+        String end = new String(tail, 0, tailLength, StandardCharsets.ISO_8859_1).stripTrailing();
+        lineStart = "";
+        tailLength = 0;
+        boolean viewStart = atStatement && start.startsWith(VIEW_START);
+        if (atStatement && (start.isBlank() || start.startsWith("--"))) {
+            return;
+        }
+        if (atStatement && (start.startsWith("/*M!999999") || start.startsWith("/*!999999"))) { // the sandbox-mode line: no delimiter
+            atStatement = true;
+            return;
+        }
+        if (atStatement && start.regionMatches(true, 0, "DELIMITER ", 0, 10) && !start.substring(10).isBlank()) {
+            delimiter = start.substring(10).strip();
+            return;
+        }
+        atStatement = end.endsWith(delimiter);
+        afterViewStart = viewStart && !atStatement;
     }
 
     /** Passes on the head of the current line, its definer noted (and replaced) when it is one of a dump's clauses. */
     private void decide() throws IOException {
         byte[] bytes = head.toByteArray();
         head.reset();
-        if (bytes.length == 0 || (bytes[0] != '/' && bytes[0] != 'C')) {
+        lineStart = new String(bytes, 0, Math.min(bytes.length, 64), StandardCharsets.ISO_8859_1).stripTrailing();
+        boolean viewDefiner = afterViewStart;
+        afterViewStart = false;
+        if (bytes.length == 0 || (bytes[0] != '/' && bytes[0] != 'C') || !(atStatement || viewDefiner)) {
             out.write(bytes);
             return;
         }
         String text = new String(bytes, StandardCharsets.ISO_8859_1); // byte for byte: the rest of the head is kept as it is
-        if (PREFIXES.stream().noneMatch(text::startsWith)) {
-            out.write(bytes);
-            return;
-        }
+        int at = clauseAt(text, viewDefiner);
         Matcher m = DEFINER.matcher(text);
-        if (!m.find()) {
+        if (at < 0 || !m.region(at, text.length()).lookingAt()) {
             out.write(bytes);
             return;
         }
@@ -123,6 +182,25 @@ final class Definers extends OutputStream {
         rewritten++;
         out.write((text.substring(0, m.start()) + "DEFINER=CURRENT_USER" + text.substring(m.end()))
                 .getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Where the line's DEFINER clause starts, if it starts as one of the dump's clauses, or -1. */
+    private int clauseAt(String text, boolean viewDefiner) {
+        if (viewDefiner || atStatement) {
+            if (text.startsWith(VIEW_DEFINER)) {
+                return VIEW_DEFINER.length() - "DEFINER=".length();
+            }
+        }
+        if (!atStatement) {
+            return -1;
+        }
+        for (String prefix : PREFIXES) {
+            if (text.startsWith(prefix)) {
+                return prefix.length() - "DEFINER=".length();
+            }
+        }
+        Matcher role = ROLE_VIEW.matcher(text);
+        return role.lookingAt() ? role.end() : -1;
     }
 
     @Override

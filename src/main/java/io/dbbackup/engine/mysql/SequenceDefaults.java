@@ -22,8 +22,9 @@ import java.nio.charset.StandardCharsets;
  * </ul>
  * Only the {@code CREATE TABLE} statements of {@code Table structure for table} sections are read, character by
  * character (quoted strings with {@code ''} and backslash escapes, quoted names), so a string literal or a comment that
- * spells the same text is not touched. Other lines pass through unchanged; a line longer than {@value #MAX_LINE} bytes
- * (rows) is passed on as it arrives, never held whole.
+ * spells the same text is not touched. Lines are read byte for byte (ISO-8859-1), never decoded as UTF-8: a binary
+ * default ({@code DEFAULT '<FF><00><E9>'}, the dump tool's raw bytes) keeps its bytes. Other lines pass through unchanged;
+ * a line longer than {@value #MAX_LINE} bytes (rows) is passed on as it arrives, never held whole.
  */
 final class SequenceDefaults extends OutputStream {
     /** A line of a CREATE TABLE is a column or key definition; a longer one is passed on as it is. */
@@ -32,7 +33,9 @@ final class SequenceDefaults extends OutputStream {
 
     private final OutputStream out;
     private final String target;
+    /** The source's and the target's quoted names with their dot, byte for byte ({@link Sql#bytewise}). */
     private String sourceQuoted;
+    private String targetQuoted;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private boolean longLine;
     private int lineNumber;
@@ -104,12 +107,13 @@ final class SequenceDefaults extends OutputStream {
             out.write(bytes); // rows and most statements: no need to decode them
             return;
         }
-        String text = new String(bytes, StandardCharsets.UTF_8);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1); // byte for byte: a binary default keeps its bytes
         String bare = text.stripTrailing();
         if (lineNumber == 1) {
-            String source = sourceName(bare);
+            String source = sourceName(new String(bytes, StandardCharsets.UTF_8).stripTrailing());
             if (target != null && source != null && !source.equals(target)) {
-                sourceQuoted = Sql.ident(source) + ".";
+                sourceQuoted = Sql.bytewise(Sql.ident(source) + ".");
+                targetQuoted = Sql.bytewise(Sql.ident(target) + ".");
             }
         }
         if (!inCreate) {
@@ -133,7 +137,7 @@ final class SequenceDefaults extends OutputStream {
             quote = 0;
             escaped = false;
         }
-        out.write(rewrite(text).getBytes(StandardCharsets.UTF_8));
+        out.write(rewrite(text).getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** The database named by dbbackup's first line of a one-database dump, or null. */
@@ -189,7 +193,7 @@ final class SequenceDefaults extends OutputStream {
                 }
                 b.append(text, i, at);
                 if (sourceQuoted != null && text.startsWith(sourceQuoted, at)) {
-                    b.append(Sql.ident(target)).append('.');
+                    b.append(targetQuoted);
                     at += sourceQuoted.length();
                 }
                 i = at;
@@ -202,7 +206,8 @@ final class SequenceDefaults extends OutputStream {
     }
 
     private static String functionAt(String text, int i) {
-        if (i > 0 && (Character.isLetterOrDigit(text.charAt(i - 1)) || text.charAt(i - 1) == '_' || text.charAt(i - 1) == '$')) {
+        char before = i > 0 ? text.charAt(i - 1) : ' ';
+        if (Character.isLetterOrDigit(before) || before == '_' || before == '$' || before >= 0x80) { // >= 0x80: a UTF-8 byte of a name
             return null;
         }
         for (String f : FUNCTIONS) {

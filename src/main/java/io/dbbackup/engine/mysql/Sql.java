@@ -1,5 +1,6 @@
 package io.dbbackup.engine.mysql;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -28,6 +29,15 @@ final class Sql {
     /** An identifier: {@code `a``b`}. */
     static String ident(String s) {
         return "`" + s.replace("`", "``") + "`";
+    }
+
+    /**
+     * {@code s} as a string of its UTF-8 bytes, one char per byte (ISO-8859-1): to join with a dump's lines read byte
+     * for byte ({@code new String(bytes, ISO_8859_1)}), whose literals may hold bytes that are no UTF-8 ({@code _latin1'<E9>'},
+     * a binary default), and write the result back with {@code getBytes(ISO_8859_1)}.
+     */
+    static String bytewise(String s) {
+        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     static String literalList(List<String> values) {

@@ -45,6 +45,9 @@ import java.util.Set;
  * undone where nothing was dropped for good (no replaced table that a table staying refers to): the target's own
  * objects, captured before, are recreated and the tables renamed back ({@link #undo}). Otherwise, or if the undo fails,
  * the error names the scratch databases that still hold the copy and the replaced tables.
+ * <p>The swap's SQL is bytes, as the dump tool wrote them: the captured objects are kept byte for byte (ISO-8859-1
+ * strings, our own SQL joined as its UTF-8 bytes with {@link Sql#bytewise}), so a view's {@code _latin1'<E9>'} or
+ * {@code _binary'<FF>'} literal, no UTF-8, is recreated as it was.
  */
 final class StagedRestore {
     static final String STAGE_PREFIX = "dbbackup_stage_";
@@ -93,7 +96,8 @@ final class StagedRestore {
                         new MarkingSourceFailures(buffered), kept -> new SequenceDefaults(null, kept)),
                         kept -> events[0] = new Events(stage, kept))); // not run in the stage: created DISABLED
                 new ClientLoad(client).run(load, grants, defaults, ctx);
-                swap = swapScript(stage, old, target, clean, defaults, ctx).enabling(events[0], target).then(grants.section());
+                swap = swapScript(stage, old, target, clean, defaults, ctx).enabling(events[0], target)
+                        .then(Sql.bytewise(grants.section()));
             } catch (IOException | RuntimeException e) {
                 dropQuietly(List.of(stage), defaults, ctx);
                 throw untouched(e, target, stage);
@@ -101,7 +105,7 @@ final class StagedRestore {
             OperationContext uninterrupted = new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir());
             try {
                 List<String> cmd = cmd(tool, defaults, family);
-                client.run(cmd, new ByteArrayInputStream(swap.sql().getBytes(StandardCharsets.UTF_8)), null, uninterrupted);
+                client.run(cmd, new ByteArrayInputStream(swap.sql().getBytes(StandardCharsets.ISO_8859_1)), null, uninterrupted);
             } catch (IOException | RuntimeException e) {
                 if (undo(swap, stage, old, target, cmd(tool, defaults, family), defaults, uninterrupted)) {
                     dropQuietly(List.of(stage, old), defaults, uninterrupted);
@@ -234,7 +238,7 @@ final class StagedRestore {
     }
 
     /**
-     * The swap's SQL and, where the target can be put back, the SQL that does after a failed swap ({@link #undo}): the
+     * The swap's SQL (byte for byte: {@link Sql#bytewise}) and, where the target can be put back, the SQL that does after a failed swap ({@link #undo}): the
      * target's own triggers, routines, events and views as captured before the swap, with its character set. Not when
      * the swap drops tables of the target (without {@code --clean}, a replaced table that a table that stays refers to
      * with a foreign key): they cannot come back.
@@ -245,10 +249,13 @@ final class StagedRestore {
             return new Swap(sql + more, undo, stageTables, moveOut);
         }
 
-        /** The same swap creating ENABLEd the events the stage got DISABLED ({@link Events}), when {@code target} is the source's name. */
+        /**
+         * The same swap creating ENABLEd the events the stage got DISABLED ({@link Events}), when {@code target} is the
+         * source's name; the names as the swap's byte-for-byte SQL spells them ({@link Sql#bytewise}).
+         */
         Swap enabling(Events events, String target) {
-            return target.equals(events.source()) ? new Swap(Events.enable(sql, Set.copyOf(events.disabled())), undo, stageTables,
-                    moveOut) : this;
+            return target.equals(events.source()) ? new Swap(Events.enable(sql, events.disabled().stream().map(Sql::bytewise)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet())), undo, stageTables, moveOut) : this;
         }
     }
 
@@ -320,6 +327,7 @@ final class StagedRestore {
                     .append(c.collation()).append(";\n");
         }
         b.append("USE ").append(t).append(";\n");
+        b = new StringBuilder(Sql.bytewise(b.toString())); // the captured SQL follows byte for byte
         boolean hasCode = !c.of(c.triggers(), stage).isEmpty() || !c.of(c.routines(), stage).isEmpty()
                 || !c.of(c.events(), stage).isEmpty();
         if (hasCode) {
@@ -332,7 +340,7 @@ final class StagedRestore {
         }
         String undo = null;
         if (!c.targetExists()) {
-            undo = "DROP DATABASE IF EXISTS " + t + ";\n";
+            undo = Sql.bytewise("DROP DATABASE IF EXISTS " + t + ";\n");
         } else if (dropped.isEmpty()) {
             StringBuilder u = new StringBuilder();
             if (c.targetCharset() != null && c.targetCharset().matches("\\w+") && c.targetCollation() != null
@@ -341,6 +349,7 @@ final class StagedRestore {
                         .append(c.targetCollation()).append(";\n");
             }
             u.append("USE ").append(t).append(";\n");
+            u = new StringBuilder(Sql.bytewise(u.toString())); // the captured SQL follows byte for byte
             if (!c.of(c.triggers(), target).isEmpty() || !c.of(c.routines(), target).isEmpty() || !c.of(c.events(), target).isEmpty()) {
                 u.append(capture(target, c.version(), List.of("--no-create-info", "--no-data", "--add-drop-trigger", "--skip-comments"),
                         List.of(), defaults, ctx));
@@ -391,8 +400,8 @@ final class StagedRestore {
                     b.append("RENAME TABLE ").append(String.join(", ", back)).append(";\n");
                 }
             }
-            b.append(swap.undo());
-            client.run(cmd, new ByteArrayInputStream(b.toString().getBytes(StandardCharsets.UTF_8)), null, ctx);
+            String sql = Sql.bytewise(b.toString()) + swap.undo();
+            client.run(cmd, new ByteArrayInputStream(sql.getBytes(StandardCharsets.ISO_8859_1)), null, ctx);
             return true;
         } catch (IOException | RuntimeException e) {
             ctx.log().warn("could not undo the failed swap", "target", describe, "error", e.getMessage());
@@ -407,7 +416,8 @@ final class StagedRestore {
     }
 
     /**
-     * Runs the dump tool on {@code db} with {@code options} (schema only) and returns its SQL, without {@code `db`.}
+     * Runs the dump tool on {@code db} with {@code options} (schema only) and returns its SQL byte for byte (ISO-8859-1,
+     * see {@link Sql#bytewise}), without {@code `db`.}
      * qualifiers: the server writes a view whose definer may not use it (an account with rights on the source
      * database only) with its columns qualified by the database it is in, and the SQL is run in another one
      * (audit F7: {@code Unknown column 'dbbackup_stage_….t.id'}). The SQL runs after {@code USE} of the database it is
@@ -422,7 +432,7 @@ final class StagedRestore {
         cmd.addAll(objects);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         client.run(cmd, null, out, ctx);
-        return out.toString(StandardCharsets.UTF_8).replace(Sql.ident(db) + ".", "");
+        return out.toString(StandardCharsets.ISO_8859_1).replace(Sql.bytewise(Sql.ident(db) + "."), "");
     }
 
     private void dropQuietly(List<String> databases, DefaultsFile defaults, OperationContext ctx) {

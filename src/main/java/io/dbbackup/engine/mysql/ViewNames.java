@@ -11,18 +11,29 @@ import java.nio.charset.StandardCharsets;
  * account dropped, or without rights — it prints the stored text, whose columns name the source database:
  * {@code /*!50001 VIEW `v` AS select `shop`.`t`.`id` AS `id` from `t` *&#47;;}. Restored under another name that failed
  * the whole restore ({@code ERROR 1054 Unknown column 'shop.t.id' in 'SELECT'}). With a {@code target} other than the
- * source's name (from dbbackup's first line, as {@link SequenceDefaults}), the source's name as the database of a
- * column ({@code `shop`.`t`.`id}, three quoted names) in the code of a {@code /*!50001 VIEW} line becomes the target's;
- * a table alias of the same name ({@code `shop`.`id`}), string literals and other databases' names stay.
+ * source's name (from dbbackup's first line, as {@link SequenceDefaults}), the source's name in the code of a
+ * {@code /*!50001 VIEW} line — or of a {@code /*!50001 CREATE ALGORITHM=… VIEW} line, as a view whose definer is a role
+ * is printed — becomes the target's where it names the database: of a column ({@code `shop`.`t`.`id`}, three quoted
+ * names), of a table after {@code FROM} or {@code JOIN} ({@code from (`shop`.`t` join `other`.`o` …)}, as a view that
+ * also reads another database is printed), of a function ({@code `shop`.`f`(…)}); a table alias of the same name
+ * ({@code `shop`.`id`}), string literals and other databases' names stay. Lines are read byte for byte (ISO-8859-1):
+ * a literal's own bytes ({@code _latin1'<E9>'}, {@code _binary'<FF>'}), no UTF-8, pass unchanged.
  * Other lines pass unchanged; a line longer than {@value #MAX_LINE} bytes is passed on as it is.
  */
 final class ViewNames extends OutputStream {
     static final int MAX_LINE = 1 << 20;
-    private static final byte[] VIEW_LINE = "/*!50001 VIEW `".getBytes(StandardCharsets.US_ASCII);
+    /** How a view's definition starts: after a line of its definer, or (a role's view) on one line with it. */
+    private static final byte[][] VIEW_LINES = {"/*!50001 VIEW `".getBytes(StandardCharsets.US_ASCII),
+            "/*!50001 CREATE ALGORITHM=".getBytes(StandardCharsets.US_ASCII)};
+    private static final int ALL_VIEW_LINES = (1 << VIEW_LINES.length) - 1;
 
     private final OutputStream out;
     private final String target;
+    /** The source's and the target's quoted names with their dot, byte for byte ({@link Sql#bytewise}). */
     private String sourceQuoted;
+    private String targetQuoted;
+    /** Which of {@link #VIEW_LINES} the current line may still be (a bit each). */
+    private int candidates = ALL_VIEW_LINES;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private boolean passing;
     private boolean first = true;
@@ -73,6 +84,7 @@ final class ViewNames extends OutputStream {
             i = upTo;
             if (ends) {
                 passing = false;
+                candidates = ALL_VIEW_LINES;
             }
         }
     }
@@ -82,29 +94,37 @@ final class ViewNames extends OutputStream {
         if (first) {
             return true;
         }
-        for (int k = line.size(), at = from; k < VIEW_LINE.length && at < to; k++, at++) {
-            if (b[at] != VIEW_LINE[k]) {
-                return false;
+        for (int v = 0; v < VIEW_LINES.length; v++) {
+            byte[] start = VIEW_LINES[v];
+            for (int k = line.size(), at = from; k < start.length && at < to; k++, at++) {
+                if (b[at] != start[k]) {
+                    candidates &= ~(1 << v);
+                    break;
+                }
             }
         }
-        return true;
+        return candidates != 0;
     }
 
     private void lineEnded() throws IOException {
-        String text = new String(line.toByteArray(), StandardCharsets.UTF_8);
+        byte[] bytes = line.toByteArray();
         line.reset();
         if (first) {
             first = false;
-            String source = SequenceDefaults.sourceName(text.stripTrailing());
+            String source = SequenceDefaults.sourceName(new String(bytes, StandardCharsets.UTF_8).stripTrailing());
             if (target != null && source != null && !source.equals(target)) {
-                sourceQuoted = Sql.ident(source) + ".";
+                sourceQuoted = Sql.bytewise(Sql.ident(source) + ".");
+                targetQuoted = Sql.bytewise(Sql.ident(target) + ".");
             }
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
             return;
         }
-        out.write(rewrite(text).getBytes(StandardCharsets.UTF_8));
+        String text = new String(bytes, StandardCharsets.ISO_8859_1); // byte for byte: literals keep their own bytes
+        String done = rewrite(text);
+        out.write(done == null ? bytes : done.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** The line with the source's name replaced where it names the database, or null when it does nowhere. */
     private String rewrite(String text) {
         StringBuilder b = new StringBuilder(text.length() + 16);
         boolean changed = false;
@@ -112,8 +132,8 @@ final class ViewNames extends OutputStream {
         while (i < text.length()) {
             char c = text.charAt(i);
             if (c == '`' && text.startsWith(sourceQuoted, i) && (i == 0 || text.charAt(i - 1) != '.')
-                    && threePart(text, i + sourceQuoted.length())) {
-                b.append(Sql.ident(target)).append('.');
+                    && namesTheDatabase(text, i, i + sourceQuoted.length())) {
+                b.append(targetQuoted);
                 i += sourceQuoted.length();
                 changed = true;
                 continue;
@@ -143,10 +163,45 @@ final class ViewNames extends OutputStream {
             b.append(c);
             i++;
         }
-        if (changed) {
-            rewritten++;
+        if (!changed) {
+            return null;
         }
+        rewritten++;
         return b.toString();
+    }
+
+    /**
+     * Whether the quoted name at {@code at}, after the source's name and a dot at {@code from}, makes that name the
+     * database: of a column ({@link #threePart}), of a table after {@code FROM} or {@code JOIN}, or of a function
+     * ({@code `shop`.`f`(}); not a table alias of the same name ({@code `shop`.`id`}).
+     */
+    private static boolean namesTheDatabase(String text, int from, int at) {
+        if (threePart(text, at)) {
+            return true;
+        }
+        int end = quotedEnd(text, at);
+        return end > 0 && (end < text.length() && text.charAt(end) == '(' || afterFromOrJoin(text, from));
+    }
+
+    /** Whether the code before {@code at}, past spaces and opening parentheses, is the word FROM or one ending in JOIN. */
+    private static boolean afterFromOrJoin(String text, int at) {
+        int j = at - 1;
+        while (j >= 0 && (text.charAt(j) == ' ' || text.charAt(j) == '(')) {
+            j--;
+        }
+        int end = j + 1;
+        while (j >= 0 && (isAsciiLetter(text.charAt(j)) || text.charAt(j) == '_')) {
+            j--;
+        }
+        if (j >= 0 && !(text.charAt(j) == ' ' || text.charAt(j) == '(' || text.charAt(j) == ')')) {
+            return false; // part of a longer name or a quoted one
+        }
+        String word = text.substring(j + 1, end).toLowerCase(java.util.Locale.ROOT);
+        return word.equals("from") || word.endsWith("join");
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     /**

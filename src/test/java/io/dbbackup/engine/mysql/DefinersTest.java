@@ -69,4 +69,59 @@ class DefinersTest {
                     .replace("DEFINER=`b`@`%`", "DEFINER=CURRENT_USER"));
         }
     }
+
+    @Test
+    void aViewDefinedByARoleIsOneLineWithItsClause() throws IOException {
+        // mariadb-dump prints a view whose definer is a role (no @host) on one line, as SHOW CREATE VIEW has it
+        String in = """
+                /*M!999999\\- enable the sandbox mode */\s
+                /*!50001 CREATE ALGORITHM=UNDEFINED DEFINER=`viewers` SQL SECURITY DEFINER VIEW `vr` AS select `t`.`id` AS `id` from `t` */;
+                /*!50001 CREATE ALGORITHM=MERGE */
+                /*!50013 DEFINER=`app`@`%` SQL SECURITY DEFINER */
+                /*!50001 VIEW `v` AS select 'DEFINER=`x`' AS `d` */;
+                """;
+        Definers[] d = new Definers[1];
+        for (int chunk : new int[] {1, 7, 1 << 16}) {
+            assertThat(filter(in, false, chunk, d)).isEqualTo(in);
+            assertThat(d[0].seen()).containsExactly("`viewers`", "`app`@`%`");
+            assertThat(filter(in, true, chunk, d)).isEqualTo(in.replace("DEFINER=`viewers`", "DEFINER=CURRENT_USER")
+                    .replace("DEFINER=`app`@`%`", "DEFINER=CURRENT_USER"));
+            assertThat(d[0].rewritten()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aClauseInsideAMultiLineBodyIsNoClause() throws IOException {
+        // as mariadb-dump writes them: a body's lines (here in a string literal) may start as a clause does
+        String in = """
+                DELIMITER ;;
+                CREATE DEFINER=`app`@`%` PROCEDURE `p`()
+                BEGIN
+                  SELECT 1;
+
+                  SELECT 'a
+                /*!50013 DEFINER=`x`@`y` SQL SECURITY DEFINER */
+                CREATE DEFINER=`x`@`y` PROCEDURE' AS s;
+                END
+                ;;
+                /*!50003 CREATE*/ /*!50017 DEFINER=`app`@`%`*/ /*!50003 TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.note = 'x
+                /*!50003 CREATE*/ /*!50017 DEFINER=`z`@`%`*/ /*!50003 TRIGGER
+                /*!50106 CREATE*/ /*!50117 DEFINER=`z`@`%`*/ y' */;;
+                DELIMITER ;
+                INSERT INTO `t` VALUES ('a;;\\nCREATE DEFINER=`w`@`%` PROCEDURE');
+                -- a comment
+                CREATE DEFINER=`ops`@`%` FUNCTION `f`() RETURNS int(11)
+                RETURN 1;
+                """;
+        Definers[] d = new Definers[1];
+        for (int chunk : new int[] {1, 7, 1 << 16}) {
+            assertThat(filter(in, false, chunk, d)).isEqualTo(in);
+            assertThat(d[0].seen()).containsExactly("`app`@`%`", "`ops`@`%`");
+            assertThat(filter(in, true, chunk, d)).isEqualTo(in
+                    .replace("CREATE DEFINER=`app`@`%` PROCEDURE", "CREATE DEFINER=CURRENT_USER PROCEDURE")
+                    .replace("/*!50017 DEFINER=`app`@`%`*/", "/*!50017 DEFINER=CURRENT_USER*/")
+                    .replace("DEFINER=`ops`@`%`", "DEFINER=CURRENT_USER"));
+            assertThat(d[0].rewritten()).isEqualTo(3);
+        }
+    }
 }

@@ -137,6 +137,72 @@ class MySqlDefinerIT {
     }
 
     @Test
+    void aViewWhoseDefinerIsGoneThatAlsoReadsAnotherDatabaseRestoresUnderAnotherNameReadingTheCopy() throws Exception {
+        // a view that reads another database is printed with every table named with its database: `shop`.`t` after FROM
+        server.rootSql("DROP DATABASE IF EXISTS other; CREATE DATABASE other; CREATE TABLE other.o(id int, n varchar(5));"
+                + " INSERT INTO other.o VALUES (1, 'x'), (2, 'y'); CREATE USER gone@'%'; GRANT ALL ON *.* TO gone@'%';");
+        try {
+            server.load("shop", "CREATE DEFINER=gone@'%' VIEW wo AS SELECT t.id, t.v, o.n FROM t JOIN other.o o ON o.id = t.id;");
+            server.rootSql("DROP USER gone@'%'");
+            Cli.Result b = cli.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))).run("-c", "config.yaml", "backup", "shop");
+            assertThat(b.exit()).as(b.toString()).isZero();
+            server.rootSql("shop", "DELETE FROM t WHERE id = 1");
+
+            Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--auto-confirm");
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(server.rootSql("SHOW CREATE VIEW scratch.wo")).contains("from (`scratch`.`t` join `other`.`o`")
+                    .doesNotContain("`shop`.");
+            server.rootSql("CREATE USER gone@'%'; GRANT ALL ON *.* TO gone@'%';");
+            assertThat(sql("SELECT GROUP_CONCAT(CONCAT(id, v, n) ORDER BY id) FROM wo")).isEqualTo("1ax,2by");
+        } finally {
+            server.rootSql("DROP USER IF EXISTS gone@'%'; DROP DATABASE other;");
+        }
+    }
+
+    @Test
+    void aViewsLatin1AndBinaryLiteralsSurviveARestoreUnderAnotherName() throws Exception {
+        // the dump holds the literals' own bytes (_latin1'<E9>', _binary'<FF><00>'): no UTF-8 in them
+        server.load("shop", "CREATE VIEW vl AS SELECT id, _latin1 X'E9' AS l, _binary X'FF00E9' AS b, 'é' AS u FROM t;");
+        Cli.Result b = cli.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))).run("-c", "config.yaml", "backup", "shop");
+        assertThat(b.exit()).as(b.toString()).isZero();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(sql("SELECT HEX(l), HEX(b), HEX(u) FROM vl WHERE id = 1")).isEqualTo("E9\tFF00E9\tC3A9");
+        assertThat(sql("SELECT l = 'é' FROM vl WHERE id = 1")).isEqualTo("1");
+    }
+
+    @Test
+    void currentUserAlsoTakesOverAViewDefinedByARole() throws Exception {
+        // MariaDB prints a view defined by a role on one line: /*!50001 CREATE ALGORITHM=UNDEFINED DEFINER=`r` SQL SECURITY …
+        server.rootSql("DROP ROLE IF EXISTS viewers; CREATE ROLE viewers; GRANT SELECT ON shop.* TO viewers;");
+        try {
+            server.load("shop", "CREATE DEFINER=viewers VIEW vr AS SELECT id FROM t;");
+            Cli.Result b = cli.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))).run("-c", "config.yaml", "backup", "shop");
+            assertThat(b.exit()).as(b.toString()).isZero();
+            Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("stores:", """
+                      restorer_as_definer:
+                        <<: *db
+                        user: restorer
+                        password_env: R_PW
+                        database: scratch
+                        restore_definer: current_user
+                    stores:"""));
+
+            Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "restorer_as_definer", "--auto-confirm");
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(sql("SELECT DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'scratch' AND TABLE_NAME = 'vr'"))
+                    .isEqualTo("restorer@127.0.0.1");
+            assertThat(sql("SELECT GROUP_CONCAT(id ORDER BY id) FROM vr")).isEqualTo("1,2");
+        } finally {
+            server.rootSql("DROP ROLE IF EXISTS viewers;");
+        }
+    }
+
+    @Test
     void aSyncNamesObjectsWhoseDefinerTheTargetLacksToo() throws Exception {
         server.rootSql("DROP DATABASE IF EXISTS crm; CREATE DATABASE crm; CREATE USER gone@'%'; GRANT ALL ON crm.* TO gone@'%';");
         server.load("crm", "CREATE TABLE c(id int); CREATE TABLE log(id int);\n"

@@ -142,4 +142,30 @@ class SequenceDefaultsTest {
                     .contains("LOCK TABLES `m_t` WRITE;");
         }
     }
+
+    @Test
+    void aBinaryDefaultThatIsNoUtf8PassesWithItsBytes() throws IOException {
+        // the dump tool writes a binary default as its raw bytes: FF 00 E9 is no UTF-8
+        String table = """
+                --
+                -- Table structure for table `t`
+                --
+
+                CREATE TABLE `t` (
+                  `b` varbinary(16) DEFAULT '\u00ff\u0000\u00e9',
+                  `n` int(11) DEFAULT nextval(`shop`.`s`)
+                ) ENGINE=InnoDB;
+                """;
+        byte[] dump = (HEADER + table).getBytes(StandardCharsets.ISO_8859_1);
+        for (String target : new String[] {null, "shop", "k\u00f6pie"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (InputStream in = new io.dbbackup.spi.FilteredInputStream(new java.io.ByteArrayInputStream(dump),
+                    kept -> new SequenceDefaults(target, kept))) {
+                in.transferTo(out);
+            }
+            String expected = target == null || target.equals("shop") ? HEADER + table
+                    : HEADER + table.replace("`shop`.", Sql.bytewise(Sql.ident(target) + "."));
+            assertThat(out.toByteArray()).as(target).isEqualTo(expected.getBytes(StandardCharsets.ISO_8859_1));
+        }
+    }
 }
