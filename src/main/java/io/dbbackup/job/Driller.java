@@ -155,9 +155,18 @@ public final class Driller {
                 String value;
                 try {
                     value = engine.queryValue(sql, op.context()).strip();
-                } catch (IOException | RuntimeException e) {
+                } catch (io.dbbackup.spi.QueryFailedException e) {
+                    if (e.infrastructure()) { // the server's or the network's doing, not the backup's: a retry may pass
+                        throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "drill of job " + job.name() + ": the check '"
+                                + sql + "' could not finish on the restored copy of " + r.key().key() + " (not the backup's "
+                                + "fault): " + e.getMessage(), e, true);
+                    }
                     throw new DbBackupException(ExitStatus.INTEGRITY, "drill of job " + job.name() + ": the check '" + sql
                             + "' failed on the restored copy of " + r.key().key() + ": " + e.getMessage(), e, false);
+                } catch (IOException | RuntimeException e) {
+                    // no checks on this engine (a user error), a signal, no scratch space: not the backup's doing either
+                    throw Failures.map("drill of job " + job.name() + ": the check '" + sql + "' could not run on the "
+                            + "restored copy of " + r.key().key(), e);
                 }
                 if (!holds(value)) {
                     throw new DbBackupException(ExitStatus.INTEGRITY, "drill of job " + job.name() + ": the check '" + sql
