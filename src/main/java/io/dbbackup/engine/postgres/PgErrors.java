@@ -20,7 +20,7 @@ final class PgErrors {
             "^(?:\\w+: error: )?(?:connection to server (?:at|on) .*? failed: )?(?:FATAL:\\s+|ERROR:\\s+)?");
 
     /** The SQLSTATE psql shows with {@code VERBOSITY verbose}: {@code ERROR:  57014: canceling statement ...}. */
-    private static final Pattern SQLSTATE = Pattern.compile("(?:ERROR|FATAL|PANIC):\\s+([0-9A-Z]{5}):");
+    private static final Pattern SQLSTATE = Pattern.compile("(?m)^(?:psql:\\S*: )?(?:ERROR|FATAL|PANIC):\\s+([0-9A-Z]{5}):");
     /**
      * SQLSTATEs of a query that did not fail by what it read: connection exceptions (class 08), insufficient resources
      * (53), the session ended by an administrator or a server shutdown (57P01–57P03), a cancelled query or a statement,

@@ -596,16 +596,27 @@ public final class PostgresEngine implements Engine {
                         + io.dbbackup.core.Human.duration(timeout) + ") and was stopped", true, e);
             }
             boolean notTheQuery = PgErrors.notTheQuery(e);
-            throw new io.dbbackup.spi.QueryFailedException((notTheQuery ? "the query could not finish: " : "the query failed: ")
-                    + PgErrors.reason(e), notTheQuery, e);
+            String reason = PgErrors.reason(e).replaceFirst("^psql:<stdin>:\\d+: ", "");
+            throw new io.dbbackup.spi.QueryFailedException((notTheQuery ? "" : "the query failed: ") + reason, notTheQuery, e);
         }
     }
 
-    /** {@code DROP DATABASE IF EXISTS} over the maintenance database (a drill's scratch database). */
+    /**
+     * {@code DROP DATABASE IF EXISTS} over the maintenance database (a drill's scratch database), {@code WITH (FORCE)}
+     * (PostgreSQL 13+; plain before): a check's session that psql left when it was stopped at its timeout may still be
+     * running its query on the server.
+     */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
-            pg.query(MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
+            try {
+                pg.query(MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE);");
+            } catch (ToolFailedException e) {
+                if (!e.stderrTail().contains("syntax error")) {
+                    throw e;
+                }
+                pg.query(MAINTENANCE_DB, pass, ctx, "DROP DATABASE IF EXISTS :\"db\";");
+            }
         } catch (ToolFailedException e) {
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot drop database " + settings.database() + " on "
                     + settings.host() + ":" + settings.port() + ": " + PgErrors.reason(e), e, false);
