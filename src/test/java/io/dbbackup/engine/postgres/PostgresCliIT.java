@@ -261,6 +261,11 @@ class PostgresCliIT {
         assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
         assertThat(restore.err()).contains("the backup " + key + " does not restore: the archive is damaged or cut short");
         assertThat(pg.databaseExists("drill_cut")).as("the database created for the restore is dropped again").isFalse();
+        // --clean: pg_restore turns the archive into a script for psql, and fails the same way
+        Cli.Result clean = cli.run("-c", "drill.yaml", "restore", "app", "--to", "copy", "--auto-confirm", "--clean");
+        assertThat(clean.exit()).as(clean.toString()).isEqualTo(3);
+        assertThat(clean.err()).contains("the backup " + key + " does not restore: the archive is damaged or cut short");
+        assertThat(pg.databaseExists("drill_cut")).isFalse();
     }
 
     /**
