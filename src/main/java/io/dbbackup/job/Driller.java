@@ -174,13 +174,24 @@ public final class Driller {
                 String value;
                 try {
                     value = engine.queryValue(sql, op.context()).strip();
-                } catch (IOException | RuntimeException e) {
+                } catch (io.dbbackup.spi.QueryFailedException e) {
                     if (op.cancellation().isCancelled()) { // a signal stopped it: no verdict on the backup
-                        throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "drill of job " + job.name() + ": interrupted "
-                                + "during the check '" + sql + "' (" + op.cancellation().reason() + ")", e, false);
+                        throw interrupted(job, sql, op, e);
+                    }
+                    if (e.infrastructure()) { // the server's or the network's doing, not the backup's: a retry may pass
+                        throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "drill of job " + job.name() + ": the check '"
+                                + sql + "' could not finish on the restored copy of " + r.key().key() + " (not the backup's "
+                                + "fault): " + e.getMessage(), e, true);
                     }
                     throw new DbBackupException(ExitStatus.INTEGRITY, "drill of job " + job.name() + ": the check '" + sql
                             + "' failed on the restored copy of " + r.key().key() + ": " + e.getMessage(), e, false);
+                } catch (IOException | RuntimeException e) {
+                    if (op.cancellation().isCancelled()) {
+                        throw interrupted(job, sql, op, e);
+                    }
+                    // no checks on this engine (a user error), no scratch space: not the backup's doing either
+                    throw Failures.map("drill of job " + job.name() + ": the check '" + sql + "' could not run on the "
+                            + "restored copy of " + r.key().key(), e);
                 }
                 if (!holds(value)) {
                     throw new DbBackupException(ExitStatus.INTEGRITY, "drill of job " + job.name() + ": the check '" + sql
@@ -192,6 +203,12 @@ public final class Driller {
             }
         }
         return out;
+    }
+
+    /** A check a signal stopped (its cancellation): exit 2 and no verdict on the backup, the drill ends. */
+    private static DbBackupException interrupted(JobConfig job, String sql, Workspace.Operation op, Exception e) {
+        return new DbBackupException(ExitStatus.SYSTEM_ERROR, "drill of job " + job.name() + ": interrupted during the check '"
+                + sql + "' (" + op.cancellation().reason() + ")", e, false);
     }
 
     /** True: {@code t}/{@code true}/{@code yes}/{@code on} (any case) or a number above zero. */

@@ -167,7 +167,13 @@ public final class Restorer {
                 target.engine().restore(counting, key.format(), options, ctx);
                 bytes = counting.count();
             } catch (IOException | RuntimeException e) {
-                throw Failures.map("restore of " + key.key() + " into " + target.engine().describe() + " failed", e);
+                DbBackupException failed = Failures.map("restore of " + key.key() + " into " + target.engine().describe()
+                        + " failed", e);
+                if (failed.status() == ExitStatus.INTEGRITY) { // its checksum held: the backup itself is bad, not the target
+                    throw new DbBackupException(ExitStatus.INTEGRITY, "the backup " + key.key() + " does not restore: "
+                            + failed.getMessage(), failed, false);
+                }
+                throw failed;
             } finally {
                 progress.finished();
             }

@@ -133,7 +133,7 @@ public final class ChildProcess {
             kill.run();
         });
         Deadline timer = Deadline.start(timeout, () -> {
-            killedBecause.compareAndSet(null, "timed out after " + timeout.toSeconds() + "s");
+            killedBecause.compareAndSet(null, ToolFailedException.TIMED_OUT + timeout.toSeconds() + "s");
             kill.run();
         });
         Deque<String> tail = new ArrayDeque<>();

@@ -4,6 +4,9 @@ import java.io.IOException;
 
 /** A child tool (pg_dump, mariadb...) failed: its exit code and the last lines of its stderr. */
 public class ToolFailedException extends IOException {
+    /** How {@link ChildProcess} begins the stderr tail of a tool it killed for running past its timeout. */
+    static final String TIMED_OUT = "timed out after ";
+
     private final String tool;
     private final int exitCode;
     private final String stderrTail;
@@ -45,6 +48,11 @@ public class ToolFailedException extends IOException {
     /** The last lines the tool wrote to stderr, already redacted. */
     public String stderrTail() {
         return stderrTail;
+    }
+
+    /** Whether the tool was killed for running past its timeout ({@link ChildProcess#timeout}). */
+    public boolean timedOut() {
+        return stderrTail.startsWith(TIMED_OUT);
     }
 
     public boolean retryable() {

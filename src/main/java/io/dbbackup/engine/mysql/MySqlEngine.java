@@ -9,6 +9,7 @@ import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
 import io.dbbackup.spi.ScriptLines;
 import io.dbbackup.spi.TargetState;
+import io.dbbackup.spi.ToolFailedException;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -598,7 +599,25 @@ public final class MySqlEngine implements Engine {
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
             List<List<String>> rows = client.query(sql, s.scope().single(), defaults, ctx);
             return rows.isEmpty() || rows.get(0).isEmpty() ? "" : rows.get(0).get(0);
+        } catch (ToolFailedException e) { // retryable: the client's own failure, explained
+            throw queryFailed(e);
+        } catch (DbBackupException e) { // permanent: explained, the client's failure its cause
+            if (e.getCause() instanceof ToolFailedException tf) {
+                throw queryFailed(tf);
+            }
+            throw e;
         }
+    }
+
+    /** A failed check query: the connection (or the time) ran out, or the server ran the query and refused it. */
+    private io.dbbackup.spi.QueryFailedException queryFailed(ToolFailedException e) {
+        if (e.timedOut()) {
+            return new io.dbbackup.spi.QueryFailedException("the query ran past the datasource's timeout ("
+                    + io.dbbackup.core.Human.duration(s.timeout()) + ") and was stopped", true, e);
+        }
+        boolean notTheQuery = MySqlErrors.notTheQuery(e);
+        return new io.dbbackup.spi.QueryFailedException((notTheQuery ? "" : "the query failed: ") + MySqlErrors.reason(e),
+                notTheQuery, e);
     }
 
     /**

@@ -26,7 +26,34 @@ final class MySqlErrors {
     private static final Pattern GOT_ERROR = Pattern.compile("Got error: \\d+: \"?(.*?)\"?( when .*)?$");
     private static final Pattern UNKNOWN_DB = Pattern.compile("(?i)unknown database|error 1049");
 
+    /** The client's {@code ERROR 2013 (HY000) at line 1: ...}: the error number. */
+    private static final Pattern ERROR_CODE = Pattern.compile("(?m)^ERROR (\\d+) \\(");
+    /**
+     * Error numbers of a query that did not fail by what it read: the connection refused, gone or lost (2002, 2003, 2006,
+     * 2013, 2055, 4031; 1152, 1158–1161 network aborts), killed (1927) or interrupted (1317), the server shutting down
+     * (1053) or out of connections (1040), a statement or lock wait out of time (MySQL 3024, MariaDB 1969, 1205).
+     */
+    private static final java.util.Set<Integer> NOT_THE_QUERY = java.util.Set.of(2002, 2003, 2006, 2013, 2055, 4031,
+            1152, 1158, 1159, 1160, 1161, 1927, 1317, 1053, 1040, 3024, 1969, 1205);
+
     private MySqlErrors() {
+    }
+
+    /**
+     * Whether a failed client query failed for want of a connection or of time, not by what it read: killed at its
+     * timeout, or an error number of {@link #NOT_THE_QUERY}. Otherwise (a syntax error, a missing table) the query failed.
+     */
+    static boolean notTheQuery(ToolFailedException e) {
+        if (e.timedOut()) {
+            return true;
+        }
+        Matcher m = ERROR_CODE.matcher(e.stderrTail());
+        while (m.find()) {
+            if (NOT_THE_QUERY.contains(Integer.parseInt(m.group(1)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isPermanent(String stderr) {

@@ -19,7 +19,60 @@ final class PgErrors {
     private static final Pattern PREFIX = Pattern.compile(
             "^(?:\\w+: error: )?(?:connection to server (?:at|on) .*? failed: )?(?:FATAL:\\s+|ERROR:\\s+)?");
 
+    /** The SQLSTATE psql shows with {@code VERBOSITY verbose}: {@code ERROR:  57014: canceling statement ...}. */
+    private static final Pattern SQLSTATE = Pattern.compile("(?m)^(?:psql:\\S*: )?(?:ERROR|FATAL|PANIC):\\s+([0-9A-Z]{5}):");
+    /**
+     * SQLSTATEs of a query that did not fail by what it read: connection exceptions (class 08), insufficient resources
+     * (53), the session ended by an administrator or a server shutdown (57P01–57P03), a cancelled query or a statement,
+     * idle-in-transaction or transaction timeout (57014, 25P03, 25P04).
+     */
+    private static final List<String> NOT_THE_QUERY = List.of("08", "53", "57P01", "57P02", "57P03", "57014", "25P03", "25P04");
+    /** libpq's own words for a connection that went away (no SQLSTATE: the server said nothing). */
+    private static final List<String> CONNECTION_GONE = List.of("server closed the connection unexpectedly",
+            "connection to server was lost", "could not receive data from server", "could not send data to server",
+            "no connection to the server", "ssl syscall error");
+    /**
+     * pg_restore's words for an archive it cannot read to its end: cut short, a block missing or garbled. (A store
+     * failing while it is read is no such case: it fails the feed, not pg_restore.)
+     */
+    private static final List<String> DAMAGED_ARCHIVE = List.of("end of file", "possibly corrupt archive",
+            "corrupt archive", "found unexpected block id", "unrecognized data block type", "could not uncompress data",
+            "could not decompress data", "did not find magic string in file header",
+            "input file does not appear to be a valid archive", "input file is too short",
+            "could not read from input file", "could not read input file");
+
     private PgErrors() {
+    }
+
+    /**
+     * Whether a failed psql query failed for want of a connection or of time, not by what it read: killed at its
+     * timeout, psql's exit status 2 (the connection to the server went bad), a SQLSTATE of {@link #NOT_THE_QUERY}, or
+     * libpq's words for a connection gone. Otherwise (exit 3 with an error the server raised) the query itself failed.
+     */
+    static boolean notTheQuery(ToolFailedException e) {
+        if (e.timedOut() || e.exitCode() == 2) {
+            return true;
+        }
+        java.util.regex.Matcher m = SQLSTATE.matcher(e.stderrTail());
+        while (m.find()) {
+            String state = m.group(1);
+            if (NOT_THE_QUERY.stream().anyMatch(state::startsWith)) {
+                return true;
+            }
+        }
+        String s = e.stderrTail().toLowerCase(Locale.ROOT);
+        return CONNECTION_GONE.stream().anyMatch(s::contains);
+    }
+
+    /** Whether pg_restore failed because the archive it read is damaged or cut short (not the server, not the target). */
+    static boolean isDamagedArchive(ToolFailedException e) {
+        if (e.timedOut() || !e.tool().startsWith("pg_restore")) {
+            return false;
+        }
+        String s = e.stderrTail().toLowerCase(Locale.ROOT);
+        return s.lines().filter(l -> l.startsWith("pg_restore: error:") || l.startsWith("pg_restore: fatal:"))
+                .filter(l -> !l.contains("could not execute query")) // the server's error, not the archive's
+                .anyMatch(l -> DAMAGED_ARCHIVE.stream().anyMatch(l::contains));
     }
 
     static boolean isPermanent(String stderr) {

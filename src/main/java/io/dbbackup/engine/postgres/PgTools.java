@@ -23,7 +23,8 @@ import java.util.Map;
  */
 final class PgTools {
     static final String MAINTENANCE_DB = "postgres";
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a short psql query may run when nothing else is said (a datasource without {@code timeout}). */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
 
     private final PostgresSettings settings;
     private final ClientLocator locator;
@@ -55,11 +56,16 @@ final class PgTools {
      * database) in database {@code db} and returns its unaligned output.
      */
     String query(String db, PassFile pass, OperationContext ctx, String sql) throws IOException {
+        return query(db, pass, ctx, sql, PROBE_TIMEOUT);
+    }
+
+    /** {@link #query(String, PassFile, OperationContext, String)}, killed after {@code timeout} instead. */
+    String query(String db, PassFile pass, OperationContext ctx, String sql, Duration timeout) throws IOException {
         Path psql = locator.probeExecutable();
         List<String> cmd = List.of(psql.toString(), "-X", "-A", "-t", "-q", "--no-password",
                 "-v", "ON_ERROR_STOP=1", "-v", "db=" + settings.database(), "-f", "-");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        tool(cmd, db, pass).timeout(PROBE_TIMEOUT)
+        tool(cmd, db, pass).timeout(timeout)
                 .run(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)), out, ctx.cancellation());
         return out.toString(StandardCharsets.UTF_8);
     }

@@ -292,6 +292,11 @@ public final class PostgresEngine implements Engine {
                 String dropped = created && dropDatabase(pass, ctx) ? "; the database " + db + " created for it was dropped again" : "";
                 String what = "restore into " + settings.describe() + " ran as one transaction and was rolled back: "
                         + "nothing was applied" + dropped;
+                if (e instanceof ToolFailedException tf && PgErrors.isDamagedArchive(tf)) {
+                    // its checksum held (checked before): what was stored is cut short or damaged, and no retry restores it
+                    throw new DbBackupException(ExitStatus.INTEGRITY, "the archive is damaged or cut short (" + tf.tool()
+                            + ": " + PgErrors.reason(tf) + "); " + what, tf, false);
+                }
                 if (e instanceof ToolFailedException tf) {
                     String reason = PgErrors.reason(tf);
                     String hint = options.clean() || !reason.contains("already exists") ? ""
@@ -571,23 +576,36 @@ public final class PostgresEngine implements Engine {
         return true;
     }
 
-    /** psql, unaligned: the first field of the first line (a drill check on the restored copy). */
+    /**
+     * psql, unaligned: the first field of the first line (a drill check on the restored copy), killed after the
+     * datasource's {@code timeout} (without one, {@link PgTools#PROBE_TIMEOUT}). A failure says whether the query failed
+     * or the connection (or the time) ran out: psql shows the SQLSTATE ({@code VERBOSITY verbose}) for that.
+     */
     @Override
     public String queryValue(String sql, OperationContext ctx) throws IOException {
+        java.time.Duration timeout = settings.timeout() == null ? PgTools.PROBE_TIMEOUT : settings.timeout();
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
-            String out = pg.query(settings.database(), pass, ctx, sql.strip().endsWith(";") ? sql : sql + ";");
+            String out = pg.query(settings.database(), pass, ctx,
+                    "\\set VERBOSITY verbose\n" + (sql.strip().endsWith(";") ? sql : sql + ";"), timeout);
             String first = out.lines().findFirst().orElse("");
             int bar = first.indexOf('|');
             return bar < 0 ? first : first.substring(0, bar);
         } catch (ToolFailedException e) {
-            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the query failed: " + PgErrors.reason(e), e, false);
+            if (e.timedOut()) {
+                throw new io.dbbackup.spi.QueryFailedException("the query ran past the datasource's timeout ("
+                        + io.dbbackup.core.Human.duration(timeout) + ") and was stopped", true, e);
+            }
+            boolean notTheQuery = PgErrors.notTheQuery(e);
+            String reason = PgErrors.reason(e).replaceFirst("^psql:<stdin>:\\d+: ", "");
+            throw new io.dbbackup.spi.QueryFailedException((notTheQuery ? "" : "the query failed: ") + reason, notTheQuery, e);
         }
     }
 
     /**
      * {@code DROP DATABASE IF EXISTS … WITH (FORCE)} over the maintenance database (a drill's scratch database; plain
      * before PostgreSQL 13): on a cancellation of its own (the query has its own time limit), as a signal that stopped
-     * the drill has cancelled {@code ctx}, and FORCE, as the session of a check whose psql was killed still runs its query.
+     * the drill has cancelled {@code ctx}, and FORCE, as the session of a check whose psql was killed (a signal, its
+     * timeout) may still be running its query on the server.
      */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {

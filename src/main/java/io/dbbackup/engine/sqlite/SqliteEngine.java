@@ -288,9 +288,20 @@ public final class SqliteEngine implements Engine {
         try (Connection c = open(path, true); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? String.valueOf(rs.getString(1) == null ? "" : rs.getString(1)) : "";
         } catch (SQLException e) {
-            throw new io.dbbackup.core.DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, "the query failed: "
-                    + e.getMessage(), e, false);
+            boolean notTheQuery = notTheQuery(e);
+            throw new io.dbbackup.spi.QueryFailedException((notTheQuery ? "" : "the query failed: ") + e.getMessage(),
+                    notTheQuery, e);
         }
+    }
+
+    /**
+     * Whether a failed query failed for want of the file, not by what it read: another connection held it past the busy
+     * timeout (SQLITE_BUSY, SQLITE_LOCKED), the query was interrupted, or the disk or memory failed (SQLITE_IOERR,
+     * SQLITE_FULL, SQLITE_NOMEM, SQLITE_CANTOPEN). A syntax error, a missing table, a corrupt file are the query's.
+     */
+    static boolean notTheQuery(SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        return java.util.Set.of(5, 6, 7, 9, 10, 13, 14).contains(primary);
     }
 
     /** Deletes the database file and the journal files SQLite keeps beside it (a drill's scratch file). */

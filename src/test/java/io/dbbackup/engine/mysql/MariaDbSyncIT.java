@@ -101,6 +101,39 @@ class MariaDbSyncIT {
                 .lines().filter(l -> !l.isBlank()).toList();
     }
 
+    /**
+     * A drill check whose connection the server kills says nothing about the backup: exit 2, a retry may pass; a check the
+     * server ran and refused (a table the restored copy lacks) stays an integrity failure (exit 3).
+     */
+    @Test
+    void aDrillCheckWhoseConnectionIsLostIsNotCountedAgainstTheBackup() throws Exception {
+        String drill = fresh("drill");
+        config(drill, "database: shop");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "src");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        String base = Files.readString(dir.resolve("config.yaml"));
+        Files.writeString(dir.resolve("config.yaml"), base + "    drill_checks: [\"SELECT SLEEP(45) = 0\"]\n");
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> cli.run("-c", "config.yaml", "drill", "src", "--to", "target"));
+        String id = "";
+        for (int i = 0; i < 600 && id.isEmpty(); i++) {
+            Thread.sleep(100);
+            id = server.rootSql("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(45) = 0'").strip();
+        }
+        assertThat(id).as("the check's connection was found").isNotEmpty();
+        server.rootSql("KILL " + id);
+        Cli.Result lost = run.get(60, TimeUnit.SECONDS);
+        assertThat(lost.exit()).as(lost.toString()).isEqualTo(2);
+        assertThat(lost.err()).contains("the check 'SELECT SLEEP(45) = 0' could not finish", "not the backup's fault");
+        assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + drill + "'").strip())
+                .as("dropped after the drill").isEqualTo("0");
+
+        Files.writeString(dir.resolve("config.yaml"), base + "    drill_checks: [\"SELECT COUNT(*) FROM no_such_table\"]\n");
+        Cli.Result missing = cli.run("-c", "config.yaml", "drill", "src", "--to", "target");
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(3);
+        assertThat(missing.err()).contains("the check 'SELECT COUNT(*) FROM no_such_table' failed on the restored copy",
+                "no_such_table' doesn't exist");
+    }
+
     /** The restore drill into a scratch database the server does not have yet: identical with --keep, dropped without. */
     @Test
     void aDrillRestoresTheNewestBackupIntoAScratchDatabaseAndDropsIt() throws Exception {

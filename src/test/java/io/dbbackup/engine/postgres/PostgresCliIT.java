@@ -359,6 +359,104 @@ class PostgresCliIT {
         }
     }
 
+    /** drill.yaml: config.yaml with the scratch datasource on database {@code scratch} (plus {@code copyExtra}) and {@code checks}. */
+    private void drillConfig(String scratch, String copyExtra, String checks) throws IOException {
+        String c = Files.readString(dir.resolve("config.yaml"));
+        String copyDb = c.lines().filter(l -> l.startsWith("    database: copy_")).findFirst().orElseThrow();
+        Files.writeString(dir.resolve("drill.yaml"), c.replace(copyDb, "    database: " + scratch + "\n" + copyExtra.indent(4).stripTrailing())
+                .replace("    prefix: prod\n", "    prefix: prod\n    drill_checks: " + checks + "\n"));
+    }
+
+    /**
+     * A custom archive cut short whose checksum sidecar was rewritten to match: the checksum passes, pg_restore cannot
+     * read it to its end. Not an infrastructure failure (exit 2, "retry"): the backup itself does not restore (exit 3).
+     */
+    @Test
+    void aDrillOfACustomArchiveCutShortFailsAsAnIntegrityFailure() throws Exception {
+        config("custom", "zstd", "pg.password");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        Reseal.rewrite(artifact, Reseal.cutAt((int) (Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | wc -c").strip()) / 2)));
+        String key = "prod/app/" + artifact.getFileName();
+        assertThat(cli.run("-c", "config.yaml", "verify", "app").exit()).as("the bytes match their sidecar").isZero();
+        drillConfig("drill_cut", "", "[\"select true\"]");
+
+        Cli.Result drill = cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy");
+        assertThat(drill.exit()).as(drill.toString()).isEqualTo(3);
+        assertThat(drill.err()).contains("the backup " + key + " does not restore: the archive is damaged or cut short (pg_restore")
+                .doesNotContain("Exception");
+        assertThat(drill.err().lines().filter(l -> l.startsWith("error: ")).toList()).as("one line").hasSize(1);
+        assertThat(pg.databaseExists("drill_cut")).as("nothing left behind").isFalse();
+
+        Cli.Result restore = cli.run("-c", "drill.yaml", "restore", "app", "--to", "copy", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
+        assertThat(restore.err()).contains("the backup " + key + " does not restore: the archive is damaged or cut short");
+        assertThat(pg.databaseExists("drill_cut")).as("the database created for the restore is dropped again").isFalse();
+        // --clean: pg_restore turns the archive into a script for psql, and fails the same way
+        Cli.Result clean = cli.run("-c", "drill.yaml", "restore", "app", "--to", "copy", "--auto-confirm", "--clean");
+        assertThat(clean.exit()).as(clean.toString()).isEqualTo(3);
+        assertThat(clean.err()).contains("the backup " + key + " does not restore: the archive is damaged or cut short");
+        assertThat(pg.databaseExists("drill_cut")).isFalse();
+    }
+
+    /**
+     * A drill check runs as long as the scratch datasource's {@code timeout} allows (not a fixed minute), and one that runs
+     * past it is stopped as a failure of time, not of the backup (exit 2).
+     */
+    @Test
+    void aDrillCheckRunsAsLongAsTheScratchDatasourceAllows() throws Exception {
+        config("custom", "zstd", "pg.password");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        drillConfig("drill_slow", "timeout: 2m", "[\"select 1 from pg_sleep(65)\"]");
+        Cli.Result slow = cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy");
+        assertThat(slow.exit()).as(slow.toString()).isZero();
+        assertThat(slow.out()).contains("   check ok: select 1 from pg_sleep(65) -> 1");
+
+        drillConfig("drill_slow", "timeout: 2s", "[\"select 1 from pg_sleep(30)\"]");
+        long t0 = System.nanoTime();
+        Cli.Result stopped = cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy");
+        assertThat(stopped.exit()).as(stopped.toString()).isEqualTo(2);
+        assertThat(stopped.err()).contains("the check 'select 1 from pg_sleep(30)' could not finish", "not the backup's fault",
+                "ran past the datasource's timeout (2.0s)");
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).as("stopped at its timeout").isLessThan(25);
+        assertThat(pg.databaseExists("drill_slow")).isFalse();
+    }
+
+    /**
+     * A check whose connection is lost (the server ended its session) says nothing about the backup: exit 2, a retry may
+     * pass; a check the server ran and refused (a table the restored copy lacks) or one returning false stays exit 3.
+     */
+    @Test
+    void aDrillCheckWhoseConnectionIsLostIsNotCountedAgainstTheBackup() throws Exception {
+        config("custom", "zstd", "pg.password");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        drillConfig("drill_lost", "", "[\"select 1 from pg_sleep(45)\"]");
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy"));
+        String terminated = "";
+        for (int i = 0; i < 600 && terminated.isEmpty(); i++) {
+            Thread.sleep(100);
+            terminated = pg.queryOne("postgres", "select coalesce(string_agg(pg_terminate_backend(pid)::text, ','), '') from pg_stat_activity "
+                    + "where datname = 'drill_lost' and query like 'select 1 from pg_sleep(45)%'");
+            terminated = terminated == null ? "" : terminated.strip();
+        }
+        assertThat(terminated).as("the check's session was found and ended").isEqualTo("true");
+        Cli.Result lost = run.get(60, TimeUnit.SECONDS);
+        assertThat(lost.exit()).as(lost.toString()).isEqualTo(2);
+        assertThat(lost.err()).contains("the check 'select 1 from pg_sleep(45)' could not finish", "not the backup's fault",
+                "terminating connection due to administrator command");
+        assertThat(pg.databaseExists("drill_lost")).isFalse();
+
+        drillConfig("drill_lost", "", "[\"select count(*) from no_such_table\"]");
+        Cli.Result missing = cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy");
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(3);
+        assertThat(missing.err()).contains("the check 'select count(*) from no_such_table' failed on the restored copy",
+                "relation \"no_such_table\" does not exist");
+        drillConfig("drill_lost", "", "[\"select false\"]");
+        Cli.Result wrong = cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy");
+        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(3);
+        assertThat(pg.databaseExists("drill_lost")).isFalse();
+    }
+
     @Test
     void restoreRefusesAScriptCutShortAtAStatementsEndThatPsqlWouldCommitAsAPartialRestore() throws Exception {
         config("plain", "zstd", "pg.password");

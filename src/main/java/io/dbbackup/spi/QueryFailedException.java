@@ -1,0 +1,25 @@
+package io.dbbackup.spi;
+
+import java.io.IOException;
+
+/**
+ * A query on a datasource failed ({@link Engine#queryValue}, a restore drill's check), and why: the connection was lost or
+ * the query ran out of time ({@link #infrastructure()}: the server, the network, a limit — not what the query read), or
+ * the query itself failed (bad SQL, a table that is not there: what the restored copy holds). The message is one line.
+ */
+public class QueryFailedException extends IOException {
+    private final boolean infrastructure;
+
+    public QueryFailedException(String message, boolean infrastructure, Throwable cause) {
+        super(message, cause);
+        this.infrastructure = infrastructure;
+    }
+
+    /**
+     * True: the connection was lost, refused or killed, the query was cancelled or timed out, or the client failed by
+     * itself; false: the server ran the query and it failed (bad SQL, a missing table).
+     */
+    public boolean infrastructure() {
+        return infrastructure;
+    }
+}

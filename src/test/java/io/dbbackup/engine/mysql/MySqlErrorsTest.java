@@ -1,0 +1,47 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.ChildProcess;
+import io.dbbackup.spi.ToolFailedException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Whether a failed mariadb/mysql client query failed by what it read (the clients' own words). */
+class MySqlErrorsTest {
+    private static boolean notTheQuery(String stderr) {
+        return MySqlErrors.notTheQuery(new ToolFailedException("mariadb", 1, stderr, true));
+    }
+
+    @Test
+    void aLostOrKilledConnectionOrAStatementTimeoutIsNotTheQuerys() {
+        assertThat(notTheQuery("ERROR 2013 (HY000) at line 1: Lost connection to server during query")).isTrue();
+        assertThat(notTheQuery("ERROR 2006 (HY000) at line 1: Server has gone away")).isTrue();
+        assertThat(notTheQuery("ERROR 1927 (70100) at line 1: Connection was killed")).isTrue();
+        assertThat(notTheQuery("ERROR 1317 (70100) at line 1: Query execution was interrupted")).isTrue();
+        assertThat(notTheQuery("ERROR 3024 (HY000) at line 1: Query execution was interrupted, maximum statement execution time exceeded"))
+                .isTrue();
+        assertThat(notTheQuery("ERROR 1969 (70100) at line 1: Query execution was interrupted (max_statement_time exceeded)")).isTrue();
+        assertThat(notTheQuery("ERROR 2002 (HY000): Can't connect to local server through socket '/tmp/x.sock' (2)")).isTrue();
+    }
+
+    @Test
+    void aQueryTheServerRanAndRefusedIsTheQuerys() {
+        assertThat(notTheQuery("ERROR 1146 (42S02) at line 1: Table 'drill_1.no_such_table' doesn't exist")).isFalse();
+        assertThat(notTheQuery("ERROR 1064 (42000) at line 1: You have an error in your SQL syntax; check the manual that "
+                + "corresponds to your MariaDB server version for the right syntax to use near 'SELEC 1' at line 1")).isFalse();
+        assertThat(notTheQuery("ERROR 1365 (22012) at line 1: Division by 0")).isFalse();
+        assertThat(notTheQuery("ERROR 1054 (42S22) at line 1: Unknown column 'ERROR 2013 (' in 'field list'")).isFalse();
+    }
+
+    @Test
+    void aClientKilledAtItsTimeoutIsNotTheQuerys() {
+        ChildProcess sleep = ChildProcess.of(List.of("sleep", "10")).name("mariadb").timeout(Duration.ofMillis(300));
+        assertThatThrownBy(() -> sleep.run(null, null, new Cancellation())).isInstanceOfSatisfying(ToolFailedException.class,
+                e -> assertThat(MySqlErrors.notTheQuery(e)).isTrue());
+    }
+}

@@ -1,0 +1,76 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.ChildProcess;
+import io.dbbackup.spi.ToolFailedException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Whether a failed psql query failed by what it read, and whether pg_restore failed on a damaged archive (psql's and pg_restore's own words). */
+class PgErrorsTest {
+    private static ToolFailedException psql(int exit, String stderr) {
+        return new ToolFailedException("psql", exit, stderr, true);
+    }
+
+    @Test
+    void aLostConnectionACancelOrATimeoutIsNotTheQuerys() {
+        // pg_terminate_backend of the check's session
+        assertThat(PgErrors.notTheQuery(psql(2, "psql:<stdin>:2: FATAL:  57P01: terminating connection due to administrator command\n"
+                + "psql:<stdin>:2: server closed the connection unexpectedly"))).isTrue();
+        // the server went away without a word
+        assertThat(PgErrors.notTheQuery(psql(2, "psql:<stdin>:2: server closed the connection unexpectedly\n"
+                + "\tThis probably means the server terminated abnormally"))).isTrue();
+        // statement_timeout / pg_cancel_backend: psql goes on (exit 3), the SQLSTATE tells
+        assertThat(PgErrors.notTheQuery(psql(3, "psql:<stdin>:2: ERROR:  57014: canceling statement due to statement timeout\n"
+                + "LOCATION:  ProcessInterrupts, postgres.c:3330"))).isTrue();
+        assertThat(PgErrors.notTheQuery(psql(3, "psql:<stdin>:2: ERROR:  53100: could not extend file: No space left on device"))).isTrue();
+        // a connection refused (psql exits 2)
+        assertThat(PgErrors.notTheQuery(psql(2, "psql: error: connection to server at \"127.0.0.1\", port 1 failed: Connection refused"))).isTrue();
+    }
+
+    @Test
+    void aQueryTheServerRanAndRefusedIsTheQuerys() {
+        assertThat(PgErrors.notTheQuery(psql(3, "psql:<stdin>:2: ERROR:  42P01: relation \"no_such_table\" does not exist\n"
+                + "LINE 1: select count(*) from no_such_table;\n"
+                + "LOCATION:  parserOpenTable, parse_relation.c:1392"))).isFalse();
+        assertThat(PgErrors.notTheQuery(psql(3, "psql:<stdin>:2: ERROR:  22012: division by zero"))).isFalse();
+        assertThat(PgErrors.notTheQuery(psql(3, "psql:<stdin>:2: ERROR:  42601: syntax error at or near \"selec\""))).isFalse();
+    }
+
+    @Test
+    void aToolKilledAtItsTimeoutIsNotTheQuerys() {
+        ChildProcess sleep = ChildProcess.of(List.of("sleep", "10")).name("psql").timeout(Duration.ofMillis(300));
+        assertThatThrownBy(() -> sleep.run(null, null, new Cancellation())).isInstanceOfSatisfying(ToolFailedException.class, e -> {
+            assertThat(e.timedOut()).isTrue();
+            assertThat(PgErrors.notTheQuery(e)).isTrue();
+        });
+        assertThat(psql(3, "psql:<stdin>:2: ERROR:  42P01: relation \"timed out after 1s\" does not exist").timedOut()).isFalse();
+    }
+
+    @Test
+    void pgRestoreOnAnArchiveCutShortOrGarbledIsADamagedArchive() {
+        assertThat(PgErrors.isDamagedArchive(new ToolFailedException("pg_restore", 1,
+                "pg_restore: error: could not read from input file: end of file", true))).isTrue();
+        assertThat(PgErrors.isDamagedArchive(new ToolFailedException("pg_restore", 1,
+                "pg_restore: error: could not find block ID 3245 in archive -- possibly corrupt archive", true))).isTrue();
+        assertThat(PgErrors.isDamagedArchive(new ToolFailedException("pg_restore", 1,
+                "pg_restore: error: could not uncompress data: invalid distance too far back", true))).isTrue();
+    }
+
+    @Test
+    void pgRestoreRefusedByTheServerOrAnotherToolIsNoDamagedArchive() {
+        assertThat(PgErrors.isDamagedArchive(new ToolFailedException("pg_restore", 1,
+                "pg_restore: error: could not execute query: ERROR:  relation \"orders\" already exists\n"
+                        + "Command was: CREATE TABLE public.orders (", true))).isFalse();
+        assertThat(PgErrors.isDamagedArchive(new ToolFailedException("pg_restore", 1,
+                "pg_restore: error: connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password authentication failed", false)))
+                .isFalse();
+        assertThat(PgErrors.isDamagedArchive(new ToolFailedException("psql", 3,
+                "psql:<stdin>:12: ERROR:  could not read from input file: end of file", true))).isFalse();
+    }
+}
