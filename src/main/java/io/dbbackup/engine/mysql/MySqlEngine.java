@@ -620,9 +620,17 @@ public final class MySqlEngine implements Engine {
                 notTheQuery, e);
     }
 
+    /** How long the drop of a drill's scratch database waits for the locks of its tables: well within a signal's grace. */
+    static final int DROP_LOCK_WAIT_SECONDS = 8;
+
     /**
      * {@code DROP DATABASE IF EXISTS} of the one database the datasource names (a drill's scratch database), on a
      * cancellation of its own: a signal that stopped the drill has cancelled {@code ctx}, and the scratch must still go.
+     * MySQL/MariaDB have no {@code FORCE}: the server session of a check whose client was killed (a signal, the
+     * datasource's timeout) may still run its query and hold the metadata locks of the copy's tables, so the sessions
+     * in the database are ended first ({@code KILL CONNECTION}; an account may end its own, others need PROCESS and
+     * CONNECTION ADMIN), and the drop waits at most {@link #DROP_LOCK_WAIT_SECONDS} for the locks ({@code
+     * lock_wait_timeout} is a year by default) and then fails with one line saying what holds it.
      */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {
@@ -631,9 +639,77 @@ public final class MySqlEngine implements Engine {
                     + "naming one database");
         }
         OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir());
+        String db = s.scope().single();
+        int lockWait = dropLockWaitSeconds();
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
-            client.query("DROP DATABASE IF EXISTS " + Sql.ident(s.scope().single()) + ";\n", null, defaults, cleanup);
+            List<String> notEnded = endSessionsIn(db, defaults, cleanup);
+            try {
+                client.query("SET SESSION lock_wait_timeout = " + lockWait + ";\nDROP DATABASE IF EXISTS " + Sql.ident(db)
+                        + ";\n", null, defaults, cleanup);
+            } catch (ToolFailedException e) {
+                throw dropFailed(db, e, lockWait, notEnded);
+            } catch (DbBackupException e) {
+                if (e.getCause() instanceof ToolFailedException tf) {
+                    throw dropFailed(db, tf, lockWait, notEnded);
+                }
+                throw e;
+            }
         }
+    }
+
+    /** Below the datasource's timeout, which would otherwise kill the waiting client first and say only "timed out". */
+    private int dropLockWaitSeconds() {
+        if (s.timeout() == null) {
+            return DROP_LOCK_WAIT_SECONDS;
+        }
+        return (int) Math.max(1, Math.min(DROP_LOCK_WAIT_SECONDS, s.timeout().toSeconds() - 1));
+    }
+
+    /**
+     * Ends the sessions (but this one) whose current database is {@code db}; returns those it could not end, each with
+     * the server's reason. A session gone meanwhile is not one of them. Sessions of other accounts are seen only with
+     * the PROCESS privilege.
+     */
+    private List<String> endSessionsIn(String db, DefaultsFile defaults, OperationContext ctx) {
+        List<String> notEnded = new ArrayList<>();
+        List<List<String>> sessions;
+        try {
+            sessions = client.query("SELECT ID, USER FROM information_schema.PROCESSLIST WHERE DB = " + Sql.literal(db)
+                    + " AND ID <> CONNECTION_ID();\n", null, defaults, ctx);
+        } catch (IOException | RuntimeException e) {
+            ctx.log().warn("cannot list the sessions in the database to drop", "datasource", describe(), "error",
+                    String.valueOf(e.getMessage()));
+            return notEnded;
+        }
+        for (List<String> row : sessions) {
+            long id = Long.parseLong(row.get(0));
+            String who = "session " + id + " of " + (row.size() > 1 ? row.get(1) : "?");
+            try {
+                client.query("KILL CONNECTION " + id + ";\n", null, defaults, ctx);
+                ctx.log().info("ended a session still in the database to drop", "datasource", describe(), "session", id,
+                        "user", row.size() > 1 ? row.get(1) : "?");
+            } catch (IOException | RuntimeException e) {
+                ToolFailedException tf = e instanceof ToolFailedException t ? t
+                        : e.getCause() instanceof ToolFailedException t ? t : null;
+                if (tf != null && tf.stderrTail().contains("1094")) { // unknown thread id: it ended meanwhile
+                    continue;
+                }
+                notEnded.add(who + ": " + (tf != null ? MySqlErrors.reason(tf) : e.getMessage()));
+            }
+        }
+        return notEnded;
+    }
+
+    private DbBackupException dropFailed(String db, ToolFailedException e, int lockWait, List<String> notEnded) {
+        String where = "cannot drop database " + db + " on " + s.address() + ": ";
+        if (e.stderrTail().contains("1205") || e.stderrTail().toLowerCase(java.util.Locale.ROOT).contains("lock wait timeout")) {
+            return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, where + "still in use by a session this "
+                    + "account cannot end (" + (notEnded.isEmpty() ? "of another account, which it cannot see"
+                    : String.join("; ", notEnded)) + "); gave up after waiting " + lockWait + " s for its locks. End it (KILL), "
+                    + "or give " + (s.user() == null ? "the account" : s.user()) + " PROCESS and CONNECTION ADMIN (SUPER on older "
+                    + "servers), and drop the database before the next drill", e, false);
+        }
+        return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, where + MySqlErrors.reason(e), e, false);
     }
 
     /** Creates the target database (drops it first for clean); many databases: drops them for clean. */
