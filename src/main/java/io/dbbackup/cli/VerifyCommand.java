@@ -177,13 +177,14 @@ final class VerifyCommand implements Callable<Integer> {
             Instant started = ws.clock().instant();
             List<String> problems = new ArrayList<>();
             StringBuilder toolOutput = new StringBuilder();
+            boolean cut = false; // a signal stopped a check of this job's backups
             if (stopped.get() != null) {
                 String error = interruption(stopped.get()) + " before the check of job " + j.name() + " began";
                 rows.add(failedRow(j.name(), null, stopped.get(), error));
                 if (!json) {
                     root.out.println("INTERRUPTED " + j.name() + ": " + error);
                 }
-                unsent(j, report(ws, j, started, null, List.of(error), ""), notifyFailed);
+                unsent(j, report(ws, j, started, null, List.of(error), "", true), notifyFailed);
                 break;
             }
             List<Catalog.Entry> entries;
@@ -202,7 +203,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (!json) {
                     root.out.println("FAILED " + j.name() + ": " + error);
                 }
-                unsent(j, report(ws, j, started, null, problems, ""), notifyFailed);
+                unsent(j, report(ws, j, started, null, problems, "", stopped.get() != null), notifyFailed);
                 continue;
             }
             if (entries.isEmpty()) {
@@ -216,7 +217,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (!json) {
                     root.out.println("FAILED " + j.name() + ": no backups");
                 }
-                unsent(j, report(ws, j, started, null, problems, ""), notifyFailed);
+                unsent(j, report(ws, j, started, null, problems, "", false), notifyFailed);
                 continue;
             }
             Catalog.Entry newest = entries.get(0);
@@ -265,6 +266,7 @@ final class VerifyCommand implements Callable<Integer> {
                 } catch (DbBackupException ex) {
                     if (stopped.get() != null) { // not a finding about the backup: its check was cut short
                         checked--;
+                        cut = true;
                         String error = interruption(stopped.get()) + ": the check of " + e.key().key() + " did not finish";
                         problems.add(error);
                         rows.add(failedRow(j.name(), e.key().key(), stopped.get(), error));
@@ -290,7 +292,7 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
             }
-            unsent(j, report(ws, j, started, newest, problems, toolOutput.toString()), notifyFailed);
+            unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut), notifyFailed);
             if (stopped.get() != null) {
                 break;
             }
@@ -366,15 +368,15 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /**
-     * With {@code --notify}: the job's result, as a "verify of job" report, to the notifiers its rules pick; returns the
-     * notifications that were not sent.
+     * With {@code --notify}: the job's result, as a "verify of job" report, to the notifiers its rules pick (interrupted
+     * when a signal cut its check short); returns the notifications that were not sent.
      */
     private List<NotifyFailure> report(Workspace ws, JobConfig job, Instant started, Catalog.Entry newest, List<String> problems,
-                                       String toolOutput) {
+                                       String toolOutput, boolean interrupted) {
         if (!notify) {
             return List.of();
         }
         return Notifications.sendVerification(ws, job, started, newest == null ? null : newest.key().key(),
-                newest == null ? 0 : newest.object().size(), problems, toolOutput);
+                newest == null ? 0 : newest.object().size(), problems, toolOutput, interrupted);
     }
 }

@@ -59,13 +59,15 @@ public final class Notifications {
      * A verification of {@code job}'s stored backups ({@code verify --notify}): success when {@code problems} is
      * empty, else a failure whose error lists them, with {@code toolOutput} (a failing tool's last stderr lines, as
      * {@code verify --deep}'s pg_restore prints them) as its detail; {@code key} and {@code size} are the newest
-     * backup's (null, 0). Returns the notifications that were not sent.
+     * backup's (null, 0); {@code interrupted}: a signal cut the check short (reported as interrupted, as a backup is, not
+     * as a finding about the backups). Returns the notifications that were not sent.
      */
     public static List<NotifyFailure> sendVerification(Workspace ws, JobConfig job, Instant started, String key, long size,
-                                                       List<String> problems, String toolOutput) {
+                                                       List<String> problems, String toolOutput, boolean interrupted) {
         return send(ws, job, problems.isEmpty()
                 ? report(ws, job, JobReport.Operation.VERIFY, started, key, size, null, null)
-                : report(ws, job, JobReport.Operation.VERIFY, started, key, size, String.join("\n", problems), toolOutput));
+                : report(ws, job, JobReport.Operation.VERIFY, interrupted ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE,
+                started, key, size, String.join("\n", problems), toolOutput));
     }
 
     /**
