@@ -8,6 +8,7 @@ import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.Driller;
 import io.dbbackup.job.Notifications;
+import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -56,6 +57,12 @@ final class DrillCommand implements Callable<Integer> {
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
+    /** The signal that stopped the drill, if one did. */
+    private final AtomicReference<ExitStatus> stopped = new AtomicReference<>();
+
+    /** With --notify: each drilled job's notifications that did not go out (shown under it; the exit code unchanged). */
+    private final Map<String, List<NotifyFailure>> notifyFailed = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
         if (all == !args.isEmpty()) {
@@ -70,7 +77,6 @@ final class DrillCommand implements Callable<Integer> {
         Workspace ws = root.workspace();
         // a signal (a CronJob's deadline) cancels the drill's operations — the running restore or check; the scratch is
         // still removed (its drop runs on a cancellation of its own) — and drill --all starts no further job
-        AtomicReference<ExitStatus> stopped = new AtomicReference<>();
         if (root.main.signals() != null) {
             root.main.signals().cancelAndReport(ws, stopped::set);
         }
@@ -81,12 +87,13 @@ final class DrillCommand implements Callable<Integer> {
                 r = drillOne(ws, j, Optional.ofNullable(args.size() > 1 ? args.get(1) : null));
             } catch (DbBackupException e) {
                 if (!json) {
+                    Unsent.print(root.out, unsent(j));
                     throw e;
                 }
                 // as drill --all's rows: what failed, on stdout as JSON, and its exit code (a signal's when one stopped it)
                 ExitStatus status = stopped.get() != null ? stopped.get() : e.status();
                 ws.log().error(e.getMessage(), "job", j.name());
-                root.out.println(Json.pretty(JobRows.failed(j.name(), new DbBackupException(status, e.getMessage(), e, false))));
+                root.out.println(Json.pretty(failedRow(j, new DbBackupException(status, e.getMessage(), e, false))));
                 return status.code();
             }
             print(j, r);
@@ -121,10 +128,11 @@ final class DrillCommand implements Callable<Integer> {
                 statuses.add(status);
                 ws.log().error(e.getMessage(), "job", j.name());
                 if (json) {
-                    rows.add(JobRows.failed(j.name(), new DbBackupException(status, e.getMessage(), e, false)));
+                    rows.add(failedRow(j, new DbBackupException(status, e.getMessage(), e, false)));
                 } else {
                     root.out.println((stopped.get() != null ? "INTERRUPTED" : "FAILED") + " drill of job " + j.name() + ": "
                             + Redactor.redact(e.getMessage()));
+                    Unsent.print(root.out, unsent(j));
                 }
             }
         }
@@ -133,9 +141,9 @@ final class DrillCommand implements Callable<Integer> {
         } else if (stopped.get() != null) {
             root.out.println("drill --all interrupted by " + stopped.get().signal() + ": " + statuses.stream()
                     .filter(st -> st == ExitStatus.OK).count() + " of " + jobs.size() + " jobs drilled (exit "
-                    + stopped.get().code() + ")");
+                    + stopped.get().code() + ")" + Unsent.closing(notSent()));
         } else {
-            root.out.println(JobRows.summary(statuses, "drilled"));
+            root.out.println(JobRows.summary(statuses, "drilled") + Unsent.closing(notSent()));
         }
         return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
     }
@@ -146,15 +154,33 @@ final class DrillCommand implements Callable<Integer> {
         try {
             r = new Driller(ws, decryption.keys(root.main)).drill(j.name(), key, to, keep);
         } catch (DbBackupException e) {
-            if (notify) {
-                Notifications.sendDrill(ws, j, started, null, e);
+            if (notify) { // stopped by a signal: notified as interrupted, as a backup is
+                notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, started, null,
+                        stopped.get() == null ? e : new DbBackupException(stopped.get(), e.getMessage(), e, false)));
             }
             throw e;
         }
         if (notify) {
-            Notifications.sendDrill(ws, j, started, r, null);
+            notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, started, r, null));
         }
         return r;
+    }
+
+    private List<NotifyFailure> unsent(JobConfig j) {
+        return notifyFailed.getOrDefault(j.name(), List.of());
+    }
+
+    private long notSent() {
+        return notifyFailed.values().stream().mapToLong(List::size).sum();
+    }
+
+    /** A failed job's JSON row, with --notify its notify_failed. */
+    private Map<String, Object> failedRow(JobConfig j, DbBackupException e) {
+        Map<String, Object> m = JobRows.failed(j.name(), e);
+        if (notify) {
+            m.put("notify_failed", Unsent.json(unsent(j)));
+        }
+        return m;
     }
 
     private void print(JobConfig j, Driller.Result r) {
@@ -167,9 +193,10 @@ final class DrillCommand implements Callable<Integer> {
         root.out.println("   then " + r.holds());
         r.checks().forEach(c -> root.out.println("   check ok: " + c.sql() + " -> " + c.value()));
         root.out.println(r.removed() ? "   removed again" : "   kept (--keep): remove it before the next drill");
+        Unsent.print(root.out, unsent(j));
     }
 
-    private static Map<String, Object> toMap(JobConfig j, Driller.Result r) {
+    private Map<String, Object> toMap(JobConfig j, Driller.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", j.name());
         m.put("ok", true);
@@ -180,6 +207,9 @@ final class DrillCommand implements Callable<Integer> {
         m.put("holds", r.holds());
         m.put("checks", r.checks().stream().map(c -> (Object) Map.of("check", c.sql(), "value", c.value())).toList());
         m.put("removed", r.removed());
+        if (notify) {
+            m.put("notify_failed", Unsent.json(unsent(j)));
+        }
         return m;
     }
 }

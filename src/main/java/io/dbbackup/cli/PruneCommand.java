@@ -9,6 +9,7 @@ import io.dbbackup.core.Json;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.job.AbandonedUploads;
 import io.dbbackup.job.Notifications;
+import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Pruner;
 import io.dbbackup.job.Workspace;
@@ -72,6 +73,7 @@ final class PruneCommand implements Callable<Integer> {
         // a signal (a CronJob's deadline) stops the deletes between two backups; the job it stopped is reported (and
         // notified) as interrupted, the jobs after it are not started, and the process exits with the signal's code
         AtomicReference<ExitStatus> stopped = new AtomicReference<>();
+        long notSent = 0; // with --notify: the notifications that did not go out (shown, the exit code unchanged)
         if (root.main.signals() != null) {
             root.main.signals().cancelAndReport(ws, stopped::set);
         }
@@ -88,25 +90,31 @@ final class PruneCommand implements Callable<Integer> {
             } catch (DbBackupException caught) {
                 DbBackupException f = stopped.get() == null ? caught
                         : new DbBackupException(stopped.get(), caught.getMessage(), caught, false);
-                if (notify) {
-                    Notifications.sendPrune(ws, job, started, null, f);
-                }
+                List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, null, f) : List.of();
+                notSent += unsent.size();
                 if (!several) {
+                    if (!json) {
+                        Unsent.print(root.out, unsent);
+                    }
                     throw f;
                 }
                 statuses.add(f.status());
                 ws.log().error(f.getMessage(), "job", job.name());
                 if (json) {
-                    rendered.add(JobRows.failed(job.name(), f));
+                    Map<String, Object> row = JobRows.failed(job.name(), f);
+                    if (notify) {
+                        row.put("notify_failed", Unsent.json(unsent));
+                    }
+                    rendered.add(row);
                 } else {
                     root.out.println("FAILED job " + job.name() + ": " + Redactor.redact(f.getMessage()));
+                    Unsent.print(root.out, unsent);
                 }
                 continue;
             }
             statuses.add(ExitStatus.OK);
-            if (notify) {
-                Notifications.sendPrune(ws, job, started, r, null);
-            }
+            List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, r, null) : List.of();
+            notSent += unsent.size();
             if (json) {
                 Map<String, Object> m = DecisionJson.render(job.name(), r.decision());
                 m.put("dry_run", r.dryRun()); // "delete" is what was deleted, or with true what would be
@@ -116,16 +124,20 @@ final class PruneCommand implements Callable<Integer> {
                 if (!r.abandoned().isEmpty()) {
                     m.put("abandoned_uploads", r.abandoned().stream().map(PruneCommand::uploadJson).toList());
                 }
+                if (notify) {
+                    m.put("notify_failed", Unsent.json(unsent));
+                }
                 rendered.add(m);
             } else {
                 printTable(r);
+                Unsent.print(root.out, unsent);
             }
         }
         if (json) {
             root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));
         } else if (several) {
             root.out.println(JobRows.summary(statuses, dryRun ? "decided (dry run, nothing deleted)" : "pruned")
-                    + (stopped.get() == null ? "" : "; interrupted by " + stopped.get().signal()));
+                    + (stopped.get() == null ? "" : "; interrupted by " + stopped.get().signal()) + Unsent.closing(notSent));
         }
         return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
     }

@@ -10,6 +10,7 @@ import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Subset;
 import io.dbbackup.job.Catalog;
 import io.dbbackup.job.Notifications;
+import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.Pruner;
 import io.dbbackup.job.Verifier;
 import io.dbbackup.job.Workspace;
@@ -165,6 +166,7 @@ final class VerifyCommand implements Callable<Integer> {
         boolean onlyIntegrity = true;
         boolean onlyUser = true; // every failure a user error (no key to decrypt given): exit 1, as for a run of jobs
         Catalog catalog = new Catalog(ws);
+        List<Map<String, Object>> notifyFailed = new ArrayList<>(); // with --notify: what did not go out, each with its job
         // a signal (a CronJob's deadline) stops the read under way; the job it stopped is reported (and notified) as
         // interrupted, the summary printed, and the process then exits with the signal's code
         AtomicReference<ExitStatus> stopped = new AtomicReference<>();
@@ -175,13 +177,14 @@ final class VerifyCommand implements Callable<Integer> {
             Instant started = ws.clock().instant();
             List<String> problems = new ArrayList<>();
             StringBuilder toolOutput = new StringBuilder();
+            boolean cut = false; // a signal stopped a check of this job's backups
             if (stopped.get() != null) {
                 String error = interruption(stopped.get()) + " before the check of job " + j.name() + " began";
                 rows.add(failedRow(j.name(), null, stopped.get(), error));
                 if (!json) {
                     root.out.println("INTERRUPTED " + j.name() + ": " + error);
                 }
-                report(ws, j, started, null, List.of(error), "");
+                unsent(j, report(ws, j, started, null, List.of(error), "", true), notifyFailed);
                 break;
             }
             List<Catalog.Entry> entries;
@@ -200,7 +203,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (!json) {
                     root.out.println("FAILED " + j.name() + ": " + error);
                 }
-                report(ws, j, started, null, problems, "");
+                unsent(j, report(ws, j, started, null, problems, "", stopped.get() != null), notifyFailed);
                 continue;
             }
             if (entries.isEmpty()) {
@@ -214,7 +217,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (!json) {
                     root.out.println("FAILED " + j.name() + ": no backups");
                 }
-                report(ws, j, started, null, problems, "");
+                unsent(j, report(ws, j, started, null, problems, "", false), notifyFailed);
                 continue;
             }
             Catalog.Entry newest = entries.get(0);
@@ -263,6 +266,7 @@ final class VerifyCommand implements Callable<Integer> {
                 } catch (DbBackupException ex) {
                     if (stopped.get() != null) { // not a finding about the backup: its check was cut short
                         checked--;
+                        cut = true;
                         String error = interruption(stopped.get()) + ": the check of " + e.key().key() + " did not finish";
                         problems.add(error);
                         rows.add(failedRow(j.name(), e.key().key(), stopped.get(), error));
@@ -288,7 +292,7 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
             }
-            report(ws, j, started, newest, problems, toolOutput.toString());
+            unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut), notifyFailed);
             if (stopped.get() != null) {
                 break;
             }
@@ -318,6 +322,9 @@ final class VerifyCommand implements Callable<Integer> {
                 m.put("interrupted", interruption(stopped.get()));
             }
             m.put("backups", rows);
+            if (notify) {
+                m.put("notify_failed", notifyFailed);
+            }
             root.out.println(Json.pretty(m));
         } else {
             root.out.println(verified + " of " + checked + " backups verified" + (failed == 0 ? "" : ", " + failed + " failed")
@@ -325,7 +332,8 @@ final class VerifyCommand implements Callable<Integer> {
                     + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
                     + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
                     + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + " stored backups)")
-                    + (stopped.get() == null ? "" : "; " + interruption(stopped.get())) + " (exit " + code + ")");
+                    + (stopped.get() == null ? "" : "; " + interruption(stopped.get())) + " (exit " + code + ")"
+                    + Unsent.closing(notifyFailed.size()));
         }
         return code;
     }
@@ -346,13 +354,29 @@ final class VerifyCommand implements Callable<Integer> {
         return row;
     }
 
-    /** With {@code --notify}: the job's result, as a "verify of job" report, to the notifiers its rules pick. */
-    private void report(Workspace ws, JobConfig job, Instant started, Catalog.Entry newest, List<String> problems,
-                        String toolOutput) {
-        if (!notify) {
-            return;
+    /** Shows {@code failed}, the notifications of {@code job} that were not sent, under its lines, and adds them to {@code all}. */
+    private void unsent(JobConfig job, List<NotifyFailure> failed, List<Map<String, Object>> all) {
+        if (!json) {
+            Unsent.print(root.out, failed);
         }
-        Notifications.sendVerification(ws, job, started, newest == null ? null : newest.key().key(),
-                newest == null ? 0 : newest.object().size(), problems, toolOutput);
+        for (Map<String, Object> f : Unsent.json(failed)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("job", job.name());
+            m.putAll(f);
+            all.add(m);
+        }
+    }
+
+    /**
+     * With {@code --notify}: the job's result, as a "verify of job" report, to the notifiers its rules pick (interrupted
+     * when a signal cut its check short); returns the notifications that were not sent.
+     */
+    private List<NotifyFailure> report(Workspace ws, JobConfig job, Instant started, Catalog.Entry newest, List<String> problems,
+                                       String toolOutput, boolean interrupted) {
+        if (!notify) {
+            return List.of();
+        }
+        return Notifications.sendVerification(ws, job, started, newest == null ? null : newest.key().key(),
+                newest == null ? 0 : newest.object().size(), problems, toolOutput, interrupted);
     }
 }

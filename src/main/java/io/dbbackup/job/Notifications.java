@@ -4,6 +4,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.config.NotifierConfig;
 import io.dbbackup.config.NotifyRule;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.JobReport;
@@ -58,13 +59,15 @@ public final class Notifications {
      * A verification of {@code job}'s stored backups ({@code verify --notify}): success when {@code problems} is
      * empty, else a failure whose error lists them, with {@code toolOutput} (a failing tool's last stderr lines, as
      * {@code verify --deep}'s pg_restore prints them) as its detail; {@code key} and {@code size} are the newest
-     * backup's (null, 0).
+     * backup's (null, 0); {@code interrupted}: a signal cut the check short (reported as interrupted, as a backup is, not
+     * as a finding about the backups). Returns the notifications that were not sent.
      */
-    public static void sendVerification(Workspace ws, JobConfig job, Instant started, String key, long size,
-                                        List<String> problems, String toolOutput) {
-        send(ws, job, problems.isEmpty()
+    public static List<NotifyFailure> sendVerification(Workspace ws, JobConfig job, Instant started, String key, long size,
+                                                       List<String> problems, String toolOutput, boolean interrupted) {
+        return send(ws, job, problems.isEmpty()
                 ? report(ws, job, JobReport.Operation.VERIFY, started, key, size, null, null)
-                : report(ws, job, JobReport.Operation.VERIFY, started, key, size, String.join("\n", problems), toolOutput));
+                : report(ws, job, JobReport.Operation.VERIFY, interrupted ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE,
+                started, key, size, String.join("\n", problems), toolOutput));
     }
 
     /**
@@ -74,9 +77,24 @@ public final class Notifications {
      */
     private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started, String key,
                                     long size, String error, String detail) {
-        return new JobReport(job.name(), operation, error == null ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1,
+        return report(ws, job, operation, error == null ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, started, key,
+                size, error, detail);
+    }
+
+    /** As above, with the outcome given (a failure that a signal caused: interrupted). */
+    private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
+                                    Instant started, String key, long size, String error, String detail) {
+        return new JobReport(job.name(), operation, outcome, 1,
                 started, Duration.between(started, ws.clock().instant()), host(), key, size, error,
                 detail == null || detail.isBlank() ? null : detail);
+    }
+
+    /** The report of {@code failure} of {@code operation}: interrupted when a signal stopped it (as a backup's), else a failure. */
+    private static JobReport failed(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started,
+                                    DbBackupException failure) {
+        boolean signal = failure.status() == ExitStatus.TERMINATED || failure.status() == ExitStatus.INTERRUPTED;
+        return report(ws, job, operation, signal ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, started, null, 0,
+                Redactor.redact(failure.getMessage()), toolOutput(failure));
     }
 
     /** The last lines of the stderr of a tool whose failure is behind {@code e} (redacted); empty when none failed. */
@@ -86,29 +104,31 @@ public final class Notifications {
 
     /**
      * A prune of {@code job}'s backups ({@code prune --notify}): on success what it deleted (in a dry run, what it
-     * would delete) as the report's detail, else the failure that stopped it.
+     * would delete) as the report's detail, else the failure that stopped it (interrupted when its status is a
+     * signal's). Returns the notifications that were not sent.
      */
-    public static void sendPrune(Workspace ws, JobConfig job, Instant started, Pruner.Result result, DbBackupException failure) {
-        send(ws, job, failure != null
-                ? report(ws, job, JobReport.Operation.PRUNE, started, null, 0, Redactor.redact(failure.getMessage()), toolOutput(failure))
+    public static List<NotifyFailure> sendPrune(Workspace ws, JobConfig job, Instant started, Pruner.Result result,
+                                                DbBackupException failure) {
+        return send(ws, job, failure != null
+                ? failed(ws, job, JobReport.Operation.PRUNE, started, failure)
                 : report(ws, job, JobReport.Operation.PRUNE, started, null, 0, null, Redactor.redact(pruned(result))));
     }
 
     /**
      * A restore drill of {@code job} ({@code drill --notify}): on success what was restored where, how long it took
-     * and what the target held; else the failure, with a failing tool's last stderr lines.
+     * and what the target held; else the failure, with a failing tool's last stderr lines (interrupted when its status
+     * is a signal's). Returns the notifications that were not sent.
      */
-    public static void sendDrill(Workspace ws, JobConfig job, Instant started, Driller.Result result, DbBackupException failure) {
+    public static List<NotifyFailure> sendDrill(Workspace ws, JobConfig job, Instant started, Driller.Result result,
+                                                DbBackupException failure) {
         if (failure != null) {
-            send(ws, job, report(ws, job, JobReport.Operation.DRILL, started, null, 0, Redactor.redact(failure.getMessage()),
-                    toolOutput(failure)));
-            return;
+            return send(ws, job, failed(ws, job, JobReport.Operation.DRILL, started, failure));
         }
         String detail = "restored " + result.key().key() + " (" + io.dbbackup.core.Human.size(result.bytes()) + " decoded) into "
                 + result.target() + " in " + io.dbbackup.core.Human.duration(result.restoreTime()) + "\nthen " + result.holds()
                 + result.checks().stream().map(c -> "\ncheck ok: " + c.sql() + " -> " + c.value()).collect(java.util.stream.Collectors.joining())
                 + (result.removed() ? "\nremoved again" : "\nkept (--keep)");
-        send(ws, job, report(ws, job, JobReport.Operation.DRILL, started, null, 0, null, Redactor.redact(detail)));
+        return send(ws, job, report(ws, job, JobReport.Operation.DRILL, started, null, 0, null, Redactor.redact(detail)));
     }
 
     /**

@@ -286,13 +286,19 @@ class PostgresCliIT {
     }
 
     private Process startJar(String... args) throws IOException {
+        return startJar(Map.of(), args);
+    }
+
+    private Process startJar(Map<String, String> env, String... args) throws IOException {
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
         assertThat(jar).as("the shaded jar (mvn package)").exists();
         List<String> cmd = new java.util.ArrayList<>(List.of("env", "--default-signal=INT,TERM",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar.toString(),
                 "-c", dir.resolve("config.yaml").toString()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile())
+        ProcessBuilder b = new ProcessBuilder(cmd);
+        b.environment().putAll(env);
+        return b.directory(dir.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
     }
 
@@ -323,6 +329,37 @@ class PostgresCliIT {
         } finally {
             p.destroyForcibly();
             pg.execute("postgres", "drop database if exists copy_custom_gzip with (force)");
+        }
+    }
+
+    /**
+     * SIGTERM while a drill --notify runs its check: the report says the drill was interrupted (as a backup stopped by a
+     * signal is reported), not that it failed, which would send on-call looking for a bad backup.
+     */
+    @Test
+    void aDrillStoppedBySigtermIsNotifiedAsInterrupted() throws Exception {
+        sleepingCheckConfig();
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:\n", "notifications:\n  hook: {type: webhook, url_env: HOOK_URL}\nstores:\n")
+                .replace("    prefix: prod\n", "    prefix: prod\n    notify:\n      - {notifier: hook, on: failure}\n"));
+        try (io.dbbackup.testkit.WebhookServer hook = new io.dbbackup.testkit.WebhookServer()) {
+            Map<String, String> env = Map.of("HOOK_URL", hook.url() + "/drill");
+            assertThat(cli.env("HOOK_URL", hook.url() + "/drill").run("-c", "config.yaml", "backup", "app").exit()).isZero();
+            if (pg.databaseExists("copy_custom_gzip")) {
+                pg.dropDatabase("copy_custom_gzip");
+            }
+            Process p = startJar(env, "drill", "app", "--to", "copy", "--notify");
+            try {
+                awaitCheckRunning(p, "copy_custom_gzip");
+                assertThat(terminate(p)).isEqualTo(143);
+                Map<?, ?> report = (Map<?, ?>) io.dbbackup.core.Json.parse(hook.take(java.time.Duration.ofSeconds(5)).body());
+                assertThat(report.get("operation")).isEqualTo("drill");
+                assertThat(report.get("outcome")).as(report.toString()).isEqualTo("interrupted");
+                assertThat((String) report.get("error")).contains("interrupted during the check");
+            } finally {
+                p.destroyForcibly();
+                pg.execute("postgres", "drop database if exists copy_custom_gzip with (force)");
+            }
         }
     }
 
