@@ -110,12 +110,11 @@ final class BackupCommand implements Callable<Integer> {
                     Human.duration(o.duration()), o.succeeded() ? Human.size(o.size()) : "-",
                     o.succeeded() ? o.key() + (o.pruned() ? " (pruned)" : "") + done(o) : o.error());
             // a notification that did not go out: on-call would otherwise learn it only when the page never comes
-            o.notifyFailed().forEach(f -> root.out.printf("  notify failed: %s: %s%n", f.notifier(), f.reason()));
+            Unsent.print(root.out, o.notifyFailed());
         }
         long unsent = summary.outcomes().stream().mapToLong(o -> o.notifyFailed().size()).sum();
         root.out.printf("%d of %d jobs succeeded (exit %d)%s%n", ok, summary.outcomes().size(), summary.status().code(),
-                unsent == 0 ? "" : "; " + unsent + (unsent == 1 ? " notification" : " notifications")
-                        + " not sent (the exit code is unchanged)");
+                Unsent.closing(unsent));
     }
 
     /** A copy job's account of its run after its newest copy's key: " (nothing new to copy; ...)"; else nothing. */
@@ -147,12 +146,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("detail", o.detail()); // a copy job's account of its run
         }
         m.put("error", o.error());
-        m.put("notify_failed", o.notifyFailed().stream().map(f -> {
-            Map<String, Object> n = new LinkedHashMap<>();
-            n.put("notifier", f.notifier());
-            n.put("reason", f.reason());
-            return n;
-        }).toList());
+        m.put("notify_failed", Unsent.json(o.notifyFailed()));
         return m;
     }
 }
