@@ -34,7 +34,13 @@ class LocationTest {
 
     @Test
     void thisMachinesOwnNameIsLoopback() throws Exception {
-        String me = InetAddress.getLocalHost().getHostName();
+        String me;
+        try {
+            me = InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException unnamed) {
+            org.junit.jupiter.api.Assumptions.abort("this machine's name does not resolve: " + unnamed.getMessage());
+            return;
+        }
         assertThat(pg(me, 5432, "app").overlaps(pg("127.0.0.1", 5432, "app"))).as(me).isTrue();
         assertThat(pg(me.toUpperCase(java.util.Locale.ROOT), 5432, "app").overlaps(pg("localhost", 5432, "app"))).as(me).isTrue();
     }
