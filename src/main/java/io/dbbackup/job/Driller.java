@@ -7,6 +7,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.Location;
 import io.dbbackup.spi.TargetState;
 
 import java.io.IOException;
@@ -146,18 +147,20 @@ public final class Driller {
     }
 
     /**
-     * Refuses a scratch datasource that is, under another name, where a job's datasource keeps its data (the same
-     * {@link Engine#location()}: server and database, the file with its symlinks resolved): a drill would restore into
-     * that database when it holds no table, and drop it after. Any job's, not only the drilled one's: a database a job
-     * backs up is production, never a scratch target.
+     * Refuses a scratch datasource that is, under another name, where a job's datasource keeps its data (overlapping
+     * {@link Engine#where()}: the server by its resolved addresses, port and database; the file with its symlinks
+     * resolved): a drill would restore into that database when it holds no table, and drop it after. Any job's, not only
+     * the drilled one's: a database a job backs up is production, never a scratch target.
      */
     private static void refuseAJobsDatabase(Workspace ws, String to, Engine scratch) {
-        String where = scratch.location();
+        Location where = scratch.where();
         for (JobConfig j : ws.config().jobs().values()) {
-            if (j.datasource().equals(to) || ws.datasource(j.datasource()).engine().location().equals(where)) {
+            Engine jobs = j.datasource().equals(to) ? scratch : ws.datasource(j.datasource()).engine();
+            if (j.datasource().equals(to) || jobs.where().overlaps(where)) {
+                String named = jobs.location().equals(where.text()) ? "" : "; --to names it " + where.text();
                 throw DbBackupException.user("drill: --to " + to + " is the database of job " + j.name() + " (datasource "
-                        + j.datasource() + ", " + where + "): a drill restores into a scratch database of its own, "
-                        + "never into one a job backs up");
+                        + j.datasource() + ", " + jobs.location() + named + "): a drill restores into a scratch database of "
+                        + "its own, never into one a job backs up");
             }
         }
     }

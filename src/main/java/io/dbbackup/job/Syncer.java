@@ -58,9 +58,10 @@ public final class Syncer {
         ws.requireSecrets("datasources." + sourceDs.name(), "datasources." + targetDs.name());
         Engine source = sourceDs.engine();
         Engine target = targetDs.engine();
-        if (source.location().equals(target.location())) {
+        if (source.where().overlaps(target.where())) {
+            String named = source.location().equals(target.location()) ? "" : " = " + target.location();
             throw DbBackupException.user("datasources '" + r.source() + "' and '" + r.target() + "' are the same database ("
-                    + source.location() + "): refusing to sync a database into itself");
+                    + source.location() + named + "): refusing to sync a database into itself");
         }
         if (!source.dialect().equals(target.dialect())) {
             throw DbBackupException.user("cannot sync " + sourceDs.engineType() + " datasource '" + r.source() + "' into "

@@ -132,11 +132,20 @@ public interface Engine {
     }
 
     /**
-     * Where the data lives, without user or secrets (e.g. {@code postgresql://db:5432/app}): two
-     * datasources with the same location are the same database, and a sync between them is refused.
+     * Where the data lives, without user or secrets (e.g. {@code postgresql://db:5432/app}), for messages:
+     * {@link #where()} tells whether two datasources are the same database.
      */
     default String location() {
         return describe();
+    }
+
+    /**
+     * {@link #location()} as parts to compare: two datasources whose locations {@link Location#overlaps overlap}
+     * are (or may be) the same database under two names, and a sync or drill between them is refused.
+     * Default: known by its text alone.
+     */
+    default Location where() {
+        return Location.of(location());
     }
 
     /**

@@ -122,6 +122,36 @@ class SyncCliTest {
         assertThat(leftovers()).isEmpty();
     }
 
+    /**
+     * One server under another spelling of its host (localhost, 127.0.0.1, ::1, upper case, a trailing dot, a socket
+     * folder) is the same database: refused before any connection, where comparing the written hosts would have synced
+     * the database into itself (here: tried to connect, exit 2).
+     */
+    @Test
+    void theSameServerDatabaseUnderAnotherHostSpellingIsRefusedBeforeAnythingRuns() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("stores:\n", """
+                  pg_local: {engine: postgres, host: localhost, port: 1, database: app}
+                  pg_v6: {engine: postgres, host: "::1", port: 1, database: app}
+                  pg_socket: {engine: postgres, host: /var/run/postgresql, port: 1, database: app}
+                  pg_other_db: {engine: postgres, host: localhost, port: 1, database: app2}
+                  my: {engine: mysql, host: Db1.Example.Invalid., port: 1, database: shop}
+                  my_lower: {engine: mysql, host: db1.example.invalid, port: 1, database: shop}
+                stores:
+                """));
+        for (String target : List.of("pg_local", "pg_v6", "pg_socket")) {
+            Cli.Result r = cli.run("-c", "config.yaml", "sync", "pg", target, "--auto-confirm");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("datasources 'pg' and '" + target + "' are the same database (postgresql://127.0.0.1:1/app")
+                    .contains("refusing to sync a database into itself");
+        }
+        Cli.Result my = cli.run("-c", "config.yaml", "sync", "my", "my_lower", "--auto-confirm");
+        assertThat(my.exit()).as(my.toString()).isEqualTo(1);
+        assertThat(my.err()).contains("datasources 'my' and 'my_lower' are the same database");
+
+        Cli.Result otherDb = cli.run("-c", "config.yaml", "sync", "pg", "pg_other_db", "--auto-confirm");
+        assertThat(otherDb.err()).as("another database on the server is not refused as the same").doesNotContain("same database");
+    }
+
     @Test
     void aSourceThatCannotBeReadLeavesTheTargetAsItWas() throws Exception {
         Cli.Result first = cli.run("-c", "config.yaml", "sync", "app", "copy");

@@ -5,6 +5,7 @@ import io.dbbackup.core.DumpFormat;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.DumpTail;
 import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.Location;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
 import io.dbbackup.spi.ScriptLines;
@@ -74,7 +75,17 @@ public final class MySqlEngine implements Engine {
 
     @Override
     public String location() {
-        return "mysql://" + s.address() + "/" + s.scope().describe();
+        return where().text();
+    }
+
+    /**
+     * The server by its addresses (a socket is this machine, on a port the configuration does not give), its port and
+     * the databases, case-sensitively as on Linux.
+     */
+    @Override
+    public Location where() {
+        return Location.server("mysql://" + s.address() + "/" + s.scope().describe(), "mysql",
+                s.socket() != null ? s.socket().toString() : s.host(), s.socket() != null ? 0 : s.port(), s.scope().describe());
     }
 
     /**

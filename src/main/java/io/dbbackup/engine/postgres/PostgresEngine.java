@@ -7,6 +7,7 @@ import io.dbbackup.spi.ChildProcess;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.DumpTail;
 import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.Location;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
 import io.dbbackup.spi.ScriptLines;
@@ -117,7 +118,14 @@ public final class PostgresEngine implements Engine {
 
     @Override
     public String location() {
-        return "postgresql://" + settings.host() + ":" + settings.port() + "/" + settings.database();
+        return where().text();
+    }
+
+    /** The server by its addresses (a socket folder is this machine), its port and the database, exactly. */
+    @Override
+    public Location where() {
+        return Location.server("postgresql://" + settings.host() + ":" + settings.port() + "/" + settings.database(),
+                "postgresql", settings.host(), settings.port(), settings.database());
     }
 
     /** The database as a restore target sees it, and the pg_dump a backup would run against this server. */

@@ -7,6 +7,7 @@ import io.dbbackup.core.Json;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.DumpTail;
 import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.Location;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
 import io.dbbackup.spi.ScriptLines;
@@ -79,7 +80,13 @@ public final class RolesEngine implements Engine {
     /** The server: two roles datasources on one server are one set of roles, whatever their cluster names. */
     @Override
     public String location() {
-        return "postgresql://" + settings.host() + ":" + settings.port() + " (roles)";
+        return where().text();
+    }
+
+    @Override
+    public Location where() {
+        return Location.server("postgresql://" + settings.host() + ":" + settings.port() + " (roles)", "postgresql roles",
+                settings.host(), settings.port(), "");
     }
 
     @Override

@@ -173,6 +173,24 @@ class MariaDbSyncIT {
         assertThat(Fingerprint.of(server, "shop")).isEqualTo(source);
     }
 
+    /**
+     * The job's own database through the server's socket (the job reaches it on 127.0.0.1): the same database, so a drill
+     * into it and a sync into it are refused before anything is read or written — compared as written, they were two.
+     */
+    @Test
+    void theSourceDatabaseThroughTheSocketIsTheSameDatabase() throws Exception {
+        config("shop", "database: shop");
+        Cli.Result drill = cli.run("-c", "config.yaml", "drill", "src", "--to", "target");
+        assertThat(drill.exit()).as(drill.toString()).isEqualTo(1);
+        assertThat(drill.err()).contains("error: drill: --to target is the database of job src (datasource src, mysql://127.0.0.1:"
+                + server.port() + "/shop; --to names it mysql://" + server.socket() + "/shop)").doesNotContain("checking backup");
+        Cli.Result sync = cli.run("-c", "config.yaml", "sync", "src", "target", "--auto-confirm", "--clean");
+        assertThat(sync.exit()).as(sync.toString()).isEqualTo(1);
+        assertThat(sync.err()).contains("datasources 'src' and 'target' are the same database (mysql://127.0.0.1:" + server.port()
+                + "/shop = mysql://" + server.socket() + "/shop): refusing to sync a database into itself");
+        assertThat(Fingerprint.of(server, "shop")).isEqualTo(source);
+    }
+
     @Test
     void syncIntoANewDatabaseGivesIdenticalFingerprintsWithoutWritingAFile() throws Exception {
         String copy = fresh("copy");

@@ -242,6 +242,8 @@ class PostgresCliIT {
                           quiet: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: quiet_prod}
                           also_app: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: app}
                           also_quiet: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: quiet_prod}
+                          local_app: {engine: postgres, host: localhost, port: %1$d, user: postgres, password_file: pg.password, database: app}
+                          local_quiet: {engine: postgres, host: LocalHost., port: %1$d, user: postgres, password_file: pg.password, database: quiet_prod}
                         stores:
                         """.formatted(pg.port()))
                 + "  quiet: {datasource: quiet, store: local, prefix: quiet}\n");
@@ -261,6 +263,21 @@ class PostgresCliIT {
             Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "also_quiet");
             assertThat(all.exit()).as(all.toString()).isEqualTo(1);
             assertThat(all.err()).contains("is the database of job quiet").doesNotContain("checking backup");
+            assertThat(pg.databaseExists("quiet_prod")).as("the job's own database").isTrue();
+
+            // the same server under another spelling of its host: the same database, refused before anything runs
+            Cli.Result local = cli.run("-c", "config.yaml", "drill", "app", "--to", "local_app");
+            assertThat(local.exit()).as(local.toString()).isEqualTo(1);
+            assertThat(local.err()).contains("error: drill: --to local_app is the database of job app (datasource app, postgresql://127.0.0.1:"
+                    + pg.port() + "/app").doesNotContain("checking backup");
+            assertThat(pg.contentHashes("app")).isEqualTo(sourceContent);
+            Cli.Result localEmpty = cli.run("-c", "config.yaml", "drill", "quiet", "--to", "local_quiet");
+            assertThat(localEmpty.exit()).as(localEmpty.toString()).isEqualTo(1);
+            assertThat(localEmpty.err()).contains("--to local_quiet is the database of job quiet").doesNotContain("checking backup");
+            assertThat(pg.databaseExists("quiet_prod")).as("the job's own database").isTrue();
+            Cli.Result localAll = cli.run("-c", "config.yaml", "drill", "--all", "--to", "local_quiet");
+            assertThat(localAll.exit()).as(localAll.toString()).isEqualTo(1);
+            assertThat(localAll.err()).contains("is the database of job quiet").doesNotContain("checking backup");
             assertThat(pg.databaseExists("quiet_prod")).as("the job's own database").isTrue();
         } finally {
             pg.execute("postgres", "drop database if exists quiet_prod");

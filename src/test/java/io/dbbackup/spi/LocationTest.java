@@ -1,0 +1,90 @@
+package io.dbbackup.spi;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two datasources that name one database differently are one database; different ports or databases are not. */
+class LocationTest {
+    @TempDir
+    Path dir;
+
+    private static Location pg(String host, int port, String database) {
+        return Location.server("postgresql://" + host + ":" + port + "/" + database, "postgresql", host, port, database);
+    }
+
+    private static Location mysql(String host, int port, String database) {
+        return Location.server("mysql://" + host + ":" + port + "/" + database, "mysql", host, port, database);
+    }
+
+    @Test
+    void everyLoopbackSpellingIsOneHost() {
+        for (String a : new String[] {"localhost", "127.0.0.1", "::1", "[::1]", "127.0.1.1", "LocalHost", "localhost.", "0.0.0.0"}) {
+            for (String b : new String[] {"localhost", "127.0.0.1", "::1"}) {
+                assertThat(pg(a, 5432, "app").overlaps(pg(b, 5432, "app"))).as(a + " vs " + b).isTrue();
+                assertThat(mysql(a, 3306, "app").overlaps(mysql(b, 3306, "app"))).as(a + " vs " + b).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void thisMachinesOwnNameIsLoopback() throws Exception {
+        String me;
+        try {
+            me = InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException unnamed) {
+            org.junit.jupiter.api.Assumptions.abort("this machine's name does not resolve: " + unnamed.getMessage());
+            return;
+        }
+        assertThat(pg(me, 5432, "app").overlaps(pg("127.0.0.1", 5432, "app"))).as(me).isTrue();
+        assertThat(pg(me.toUpperCase(java.util.Locale.ROOT), 5432, "app").overlaps(pg("localhost", 5432, "app"))).as(me).isTrue();
+    }
+
+    @Test
+    void hostNamesCompareWithoutCaseAndTrailingDotEvenWhenTheyDoNotResolve() {
+        assertThat(pg("DB-Prod.example.invalid", 5432, "app").overlaps(pg("db-prod.example.invalid.", 5432, "app"))).isTrue();
+        assertThat(mysql("Db1.Example.Invalid", 3306, "app").overlaps(mysql("db1.example.invalid", 3306, "app"))).isTrue();
+        assertThat(pg("db1.example.invalid", 5432, "app").overlaps(pg("db2.example.invalid", 5432, "app"))).isFalse();
+        assertThat(pg("db1.example.invalid", 5432, "app").overlaps(pg("127.0.0.1", 5432, "app"))).isFalse();
+    }
+
+    @Test
+    void aSocketFolderIsThisMachineOnItsPort() {
+        assertThat(pg("/var/run/postgresql", 5432, "app").overlaps(pg("localhost", 5432, "app"))).isTrue();
+        assertThat(pg("/tmp", 5432, "app").overlaps(pg("127.0.0.1", 5432, "app"))).isTrue();
+        assertThat(pg("/var/run/postgresql", 5433, "app").overlaps(pg("localhost", 5432, "app"))).isFalse();
+        assertThat(pg("db1.example.invalid,localhost", 5432, "app").overlaps(pg("/tmp", 5432, "app"))).as("libpq host list").isTrue();
+    }
+
+    @Test
+    void aMySqlSocketOfUnknownPortIsAnyPortOnThisMachineAndAnotherSocketIsAnotherServer() throws Exception {
+        Location sock = Location.server("mysql:///run/mysqld/a.sock/app", "mysql", "/run/mysqld/a.sock", 0, "app");
+        assertThat(sock.overlaps(mysql("127.0.0.1", 3307, "app"))).isTrue();
+        assertThat(sock.overlaps(mysql("db1.example.invalid", 3306, "app"))).isFalse();
+        assertThat(sock.overlaps(Location.server("x", "mysql", "/run/mysqld/b.sock", 0, "app"))).isFalse();
+        Path real = Files.createFile(dir.resolve("real.sock"));
+        Path link = Files.createSymbolicLink(dir.resolve("link.sock"), real);
+        assertThat(Location.server("x", "mysql", real.toString(), 0, "app")
+                .overlaps(Location.server("y", "mysql", link.toString(), 0, "app"))).isTrue();
+    }
+
+    @Test
+    void anotherPortOrDatabaseOrKindIsAnotherDatabase() {
+        assertThat(pg("localhost", 5432, "app").overlaps(pg("127.0.0.1", 5433, "app"))).isFalse();
+        assertThat(pg("localhost", 5432, "app").overlaps(pg("127.0.0.1", 5432, "App"))).isFalse();
+        assertThat(mysql("localhost", 3306, "app").overlaps(mysql("127.0.0.1", 3306, "APP"))).as("case-sensitive as on Linux").isFalse();
+        assertThat(pg("localhost", 5432, "app").overlaps(mysql("localhost", 5432, "app"))).isFalse();
+        assertThat(pg("localhost", 5432, "app").overlaps(Location.of("postgresql://localhost:5432/app"))).isFalse();
+    }
+
+    @Test
+    void locationsWithoutAHostCompareByText() {
+        assertThat(Location.of("sqlite:/a.db").overlaps(Location.of("sqlite:/a.db"))).isTrue();
+        assertThat(Location.of("sqlite:/a.db").overlaps(Location.of("sqlite:/b.db"))).isFalse();
+    }
+}
