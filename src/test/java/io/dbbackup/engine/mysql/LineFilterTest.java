@@ -72,6 +72,16 @@ class LineFilterTest {
                 b.append(line(event, length)).append(line(routine, length)).append(line(view, length));
             }
         }
+        // what each filter reads ends around its head's limit: found inside it, not found past it
+        String eventStart = "/*!50106 CREATE*/ /*!50117 DEFINER=`app`@`%`*/ /*!50106 EVENT `";
+        String eventEnd = "` ON SCHEDULE EVERY 1 DAY STARTS '2026-01-01 00:00:00' ON COMPLETION NOT PRESERVE ENABLE";
+        String definerStart = "CREATE DEFINER=`";
+        for (int end = -3; end <= 3; end++) {
+            b.append(eventStart).append("n".repeat(Events.HEAD + end - eventStart.length() - eventEnd.length()))
+                    .append(eventEnd).append(" DO SELECT 1;\n");
+            b.append(definerStart).append("u".repeat(Definers.HEAD + end - definerStart.length() - "`@`%`".length()))
+                    .append("`@`%` PROCEDURE `p`() SELECT 1;\n");
+        }
         String last = line(event, Events.HEAD);
         return b.append(last, 0, last.length() - 1).toString(); // no line end
     }
@@ -140,6 +150,10 @@ class LineFilterTest {
         return new String[] {new String(out.toByteArray(), StandardCharsets.ISO_8859_1), filter.notes().apply(f)};
     }
 
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
     @Test
     void eachFilterGivesTheSameBytesHoweverTheDumpIsWritten() throws IOException {
         List<byte[]> dumps = dumps();
@@ -163,10 +177,14 @@ class LineFilterTest {
         String in = new String(dump, StandardCharsets.ISO_8859_1);
         String events = run(FILTERS.get(0), dump, new Random(1), false)[0];
         // every event line is looked at by its head, however long: each is created DISABLED
-        assertThat(in).contains(" NOT PRESERVE ENABLE DO ");
-        assertThat(events).doesNotContain(" NOT PRESERVE ENABLE DO ").contains(" NOT PRESERVE DISABLE DO ");
+        assertThat(in).contains(" NOT PRESERVE ENABLE DO INSERT");
+        assertThat(events).doesNotContain(" NOT PRESERVE ENABLE DO INSERT").contains(" NOT PRESERVE DISABLE DO INSERT");
+        // a status (a definer) that ends inside the head is read, one past it is not
+        assertThat(count(events, " PRESERVE DISABLE DO SELECT 1;\n")).isEqualTo(4);
+        assertThat(count(events, " PRESERVE ENABLE DO SELECT 1;\n")).isEqualTo(3);
         String definers = run(FILTERS.get(2), dump, new Random(2), false)[0];
         assertThat(definers).doesNotContain("CREATE DEFINER=`app`@`%` PROCEDURE").contains("CREATE DEFINER=CURRENT_USER PROCEDURE");
+        assertThat(count(definers, "CREATE DEFINER=CURRENT_USER PROCEDURE `p`() SELECT 1;\n")).isEqualTo(4);
         String views = run(FILTERS.get(4), dump, new Random(3), false)[0];
         // view lines up to the limit are rewritten; longer ones pass as they are
         assertThat(views).contains("/*!50001 VIEW `v` AS select `copy`.`t`.`id` AS `id` from `copy`.`t` */;\n");
