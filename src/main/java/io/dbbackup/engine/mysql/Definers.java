@@ -1,6 +1,5 @@
 package io.dbbackup.engine.mysql;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +28,7 @@ import java.util.regex.Pattern;
  * a view's definer line after its {@code /*!50001 CREATE} line. Rows ({@code INSERT INTO …}) and the lines of a
  * multi-line routine, trigger or event body pass untouched, even one that starts as a clause (a string literal's line).
  */
-final class Definers extends OutputStream {
+final class Definers extends LineRewriter {
     /** The head of a line that may hold a definer: the prefix, and a quoted user (80) and host (255) with room. */
     static final int HEAD = 1024;
     private static final List<String> PREFIXES = List.of("/*!50003 CREATE*/ /*!50017 DEFINER=",
@@ -46,11 +45,7 @@ final class Definers extends OutputStream {
             "DEFINER=((?:`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|[\\w$]+)(?:@(?:`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|[\\w$.%-]+))?)");
     private static final int MAX_NOTED = 20;
 
-    private final OutputStream out;
     private final boolean toCurrentUser;
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
-    /** The current line's head was decided and passed on: the rest of the line goes straight through. */
-    private boolean passing;
     private final Set<String> seen = new LinkedHashSet<>();
     private int rewritten;
     /** The client's statement delimiter ({@code DELIMITER ;;} around routines, triggers and events). */
@@ -66,7 +61,7 @@ final class Definers extends OutputStream {
     private int tailLength;
 
     Definers(boolean toCurrentUser, OutputStream out) {
-        this.out = out;
+        super(HEAD, out);
         this.toCurrentUser = toCurrentUser;
     }
 
@@ -80,46 +75,9 @@ final class Definers extends OutputStream {
         return rewritten;
     }
 
+    /** Notes the last {@value #TAIL} bytes of the current line. */
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        int end = off + len;
-        int i = off;
-        while (i < end) {
-            int stop = i;
-            while (stop < end && b[stop] != '\n') {
-                stop++;
-            }
-            boolean ends = stop < end;
-            int upTo = ends ? stop + 1 : stop;
-            noteTail(b, i, stop);
-            if (passing) {
-                out.write(b, i, upTo - i);
-            } else {
-                int room = HEAD - head.size();
-                int take = Math.min(room, upTo - i);
-                head.write(b, i, take);
-                if (take < upTo - i || (head.size() >= HEAD && !ends)) {
-                    decide();
-                    passing = true;
-                    out.write(b, i + take, upTo - i - take);
-                } else if (ends) {
-                    decide();
-                }
-            }
-            i = upTo;
-            if (ends) {
-                passing = false;
-                lineEnded();
-            }
-        }
-    }
-
-    private void noteTail(byte[] b, int from, int to) {
+    void scanned(byte[] b, int from, int to) {
         int n = to - from;
         if (n >= TAIL) {
             System.arraycopy(b, to - TAIL, tail, 0, TAIL);
@@ -133,7 +91,8 @@ final class Definers extends OutputStream {
     }
 
     /** Notes whether a statement starts on the next line: this one ended one, or was blank or a comment between statements. */
-    private void lineEnded() {
+    @Override
+    void lineEnded() {
         String start = lineStart;
         String end = new String(tail, 0, tailLength, StandardCharsets.ISO_8859_1).stripTrailing();
         lineStart = "";
@@ -155,9 +114,8 @@ final class Definers extends OutputStream {
     }
 
     /** Passes on the head of the current line, its definer noted (and replaced) when it is one of a dump's clauses. */
-    private void decide() throws IOException {
-        byte[] bytes = head.toByteArray();
-        head.reset();
+    @Override
+    void passOn(byte[] bytes, boolean whole) throws IOException {
         lineStart = new String(bytes, 0, Math.min(bytes.length, 64), StandardCharsets.ISO_8859_1).stripTrailing();
         boolean viewDefiner = afterViewStart;
         afterViewStart = false;
@@ -201,18 +159,5 @@ final class Definers extends OutputStream {
         }
         Matcher role = ROLE_VIEW.matcher(text);
         return role.lookingAt() ? role.end() : -1;
-    }
-
-    @Override
-    public void flush() throws IOException {
-        out.flush();
-    }
-
-    /** Passes on a last line without a line end; leaves {@code out} open (as {@link io.dbbackup.spi.LineFilter}). */
-    @Override
-    public void close() throws IOException {
-        if (!passing && head.size() > 0) {
-            decide();
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.dbbackup.engine.mysql;
 
 import io.dbbackup.core.Log;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,17 +23,14 @@ import java.util.Set;
  * each event's status; {@code DISABLE ON SLAVE} (a replica's copy of an event) is kept too. Only the first
  * {@value #HEAD} bytes of a line are looked at, and only lines starting as above: rows and event bodies pass untouched.
  */
-final class Events extends OutputStream {
+final class Events extends LineRewriter {
     /** The head of a line that may create an event: definer, name and schedule come before the status. */
     static final int HEAD = 4096;
     private static final String CREATE = "/*!50106 CREATE*/ ";
     private static final String EVENT = "/*!50106 EVENT ";
     private static final String COMPLETION = " ON COMPLETION ";
 
-    private final OutputStream out;
     private final String target;
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
-    private boolean passing;
     private boolean first = true;
     private boolean disabling;
     private String source;
@@ -43,7 +39,7 @@ final class Events extends OutputStream {
 
     /** {@code target}: the database a dump of one database is loaded into, or null to keep every event's status. */
     Events(String target, OutputStream out) {
-        this.out = out;
+        super(HEAD, out);
         this.target = target;
     }
 
@@ -210,47 +206,9 @@ final class Events extends OutputStream {
         return -1;
     }
 
-    @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        int end = off + len;
-        int i = off;
-        while (i < end) {
-            int stop = i;
-            while (stop < end && b[stop] != '\n') {
-                stop++;
-            }
-            boolean ends = stop < end;
-            int upTo = ends ? stop + 1 : stop;
-            if (passing) {
-                out.write(b, i, upTo - i);
-            } else {
-                int room = HEAD - head.size();
-                int take = Math.min(room, upTo - i);
-                head.write(b, i, take);
-                if (take < upTo - i || (head.size() >= HEAD && !ends)) {
-                    decide();
-                    passing = true;
-                    out.write(b, i + take, upTo - i - take);
-                } else if (ends) {
-                    decide();
-                }
-            }
-            i = upTo;
-            if (ends) {
-                passing = false;
-            }
-        }
-    }
-
     /** Passes on the head of the current line, an event's ENABLE made DISABLE when the dump loads under another name. */
-    private void decide() throws IOException {
-        byte[] bytes = head.toByteArray();
-        head.reset();
+    @Override
+    void passOn(byte[] bytes, boolean whole) throws IOException {
         if (first) {
             first = false;
             source = SequenceDefaults.sourceName(new String(bytes, StandardCharsets.UTF_8).stripTrailing());
@@ -275,18 +233,5 @@ final class Events extends OutputStream {
         }
         disabled.add(new String(s.name().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
         out.write((text.substring(0, s.start()) + "DISABLE" + text.substring(s.end())).getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    @Override
-    public void flush() throws IOException {
-        out.flush();
-    }
-
-    /** Passes on a last line without a line end; leaves {@code out} open. */
-    @Override
-    public void close() throws IOException {
-        if (!passing && head.size() > 0) {
-            decide();
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.dbbackup.engine.mysql;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,18 +25,15 @@ import java.nio.charset.StandardCharsets;
  * default ({@code DEFAULT '<FF><00><E9>'}, the dump tool's raw bytes) keeps its bytes. Other lines pass through unchanged;
  * a line longer than {@value #MAX_LINE} bytes (rows) is passed on as it arrives, never held whole.
  */
-final class SequenceDefaults extends OutputStream {
+final class SequenceDefaults extends LineRewriter {
     /** A line of a CREATE TABLE is a column or key definition; a longer one is passed on as it is. */
     static final int MAX_LINE = 1 << 16;
     private static final String[] FUNCTIONS = {"nextval(", "lastval(", "setval("};
 
-    private final OutputStream out;
     private final String target;
     /** The source's and the target's quoted names with their dot, byte for byte ({@link Sql#bytewise}). */
     private String sourceQuoted;
     private String targetQuoted;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-    private boolean longLine;
     private int lineNumber;
     private boolean afterDashes;
     private boolean tableSection;
@@ -51,55 +47,26 @@ final class SequenceDefaults extends OutputStream {
 
     /** {@code target}: the database a dump of one database is restored into, or null to keep the dump's names. */
     SequenceDefaults(String target, OutputStream out) {
-        this.out = out;
+        super(MAX_LINE, out);
         this.target = target;
     }
 
+    /**
+     * A line is held whole unless more than {@value #MAX_LINE} bytes of it come before the write that ends it (so a
+     * longer line that ends in the same write is held whole).
+     */
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
+    boolean tooLong(int held, int more, boolean ends) {
+        return held + more > MAX_LINE && !ends;
     }
 
+    /** {@code bytes}: the whole line with its end, or (not {@code whole}) the start of a long one, the rest to follow. */
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        int end = off + len;
-        int i = off;
-        while (i < end) {
-            int stop = i;
-            while (stop < end && b[stop] != '\n') {
-                stop++;
-            }
-            boolean ends = stop < end;
-            int upTo = ends ? stop + 1 : stop;
-            if (longLine) {
-                out.write(b, i, upTo - i);
-            } else if (line.size() + (upTo - i) > MAX_LINE && !ends) {
-                line.writeTo(out); // rows: passed on as they come, decided as a line of no statement
-                line.reset();
-                out.write(b, i, upTo - i);
-                longLine = true;
-            } else {
-                line.write(b, i, upTo - i);
-            }
-            i = upTo;
-            if (ends) {
-                if (longLine) {
-                    longLine = false;
-                    lineEnded(null);
-                } else {
-                    byte[] whole = line.toByteArray();
-                    line.reset();
-                    lineEnded(whole);
-                }
-            }
-        }
-    }
-
-    /** {@code bytes}: the whole line with its end, or null for a long one already passed on. */
-    private void lineEnded(byte[] bytes) throws IOException {
+    void passOn(byte[] bytes, boolean whole) throws IOException {
         lineNumber++;
-        if (bytes == null) {
+        if (!whole) {
             afterDashes = false;
+            out.write(bytes); // rows: passed on as they come, decided as a line of no statement
             return;
         }
         if (!inCreate && bytes.length > 0 && bytes[0] != '-' && bytes[0] != 'C' && bytes[0] != 'L' && bytes[0] != 'U') {
@@ -216,20 +183,5 @@ final class SequenceDefaults extends OutputStream {
             }
         }
         return null;
-    }
-
-    @Override
-    public void flush() throws IOException {
-        out.flush();
-    }
-
-    /** Passes on a last line without a line end; leaves {@code out} open (as {@link io.dbbackup.spi.LineFilter}). */
-    @Override
-    public void close() throws IOException {
-        if (line.size() > 0) {
-            byte[] last = line.toByteArray();
-            line.reset();
-            lineEnded(last);
-        }
     }
 }

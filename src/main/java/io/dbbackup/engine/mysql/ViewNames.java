@@ -1,6 +1,5 @@
 package io.dbbackup.engine.mysql;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,28 +19,25 @@ import java.nio.charset.StandardCharsets;
  * a literal's own bytes ({@code _latin1'<E9>'}, {@code _binary'<FF>'}), no UTF-8, pass unchanged.
  * Other lines pass unchanged; a line longer than {@value #MAX_LINE} bytes is passed on as it is.
  */
-final class ViewNames extends OutputStream {
+final class ViewNames extends LineRewriter {
     static final int MAX_LINE = 1 << 20;
     /** How a view's definition starts: after a line of its definer, or (a role's view) on one line with it. */
     private static final byte[][] VIEW_LINES = {"/*!50001 VIEW `".getBytes(StandardCharsets.US_ASCII),
             "/*!50001 CREATE ALGORITHM=".getBytes(StandardCharsets.US_ASCII)};
     private static final int ALL_VIEW_LINES = (1 << VIEW_LINES.length) - 1;
 
-    private final OutputStream out;
     private final String target;
     /** The source's and the target's quoted names with their dot, byte for byte ({@link Sql#bytewise}). */
     private String sourceQuoted;
     private String targetQuoted;
     /** Which of {@link #VIEW_LINES} the current line may still be (a bit each). */
     private int candidates = ALL_VIEW_LINES;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-    private boolean passing;
     private boolean first = true;
     private int rewritten;
 
     /** {@code target}: the database a dump of one database is restored into, or null to keep the dump's names. */
     ViewNames(String target, OutputStream out) {
-        this.out = out;
+        super(MAX_LINE, out);
         this.target = target;
     }
 
@@ -50,53 +46,21 @@ final class ViewNames extends OutputStream {
         return rewritten;
     }
 
+    /**
+     * Whether the line, {@code held} bytes so far and {@code b[from, to)} next, may still be the first line or a view line
+     * whose source's name may become the target's.
+     */
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        int end = off + len;
-        int i = off;
-        while (i < end) {
-            int stop = i;
-            while (stop < end && b[stop] != '\n') {
-                stop++;
-            }
-            boolean ends = stop < end;
-            int upTo = ends ? stop + 1 : stop;
-            if (passing) {
-                out.write(b, i, upTo - i);
-            } else if (line.size() + (upTo - i) > MAX_LINE || (!first && sourceQuoted == null)
-                    || !startsAsView(b, i, upTo)) {
-                line.writeTo(out);
-                line.reset();
-                out.write(b, i, upTo - i);
-                passing = !ends;
-                first = false;
-            } else {
-                line.write(b, i, upTo - i);
-                if (ends) {
-                    lineEnded();
-                }
-            }
-            i = upTo;
-            if (ends) {
-                passing = false;
-                candidates = ALL_VIEW_LINES;
-            }
-        }
-    }
-
-    /** Whether the line held so far plus {@code b[from, to)} may still be the first line or a view line. */
-    private boolean startsAsView(byte[] b, int from, int to) {
+    boolean holds(int held, byte[] b, int from, int to) {
         if (first) {
             return true;
         }
+        if (sourceQuoted == null) {
+            return false;
+        }
         for (int v = 0; v < VIEW_LINES.length; v++) {
             byte[] start = VIEW_LINES[v];
-            for (int k = line.size(), at = from; k < start.length && at < to; k++, at++) {
+            for (int k = held, at = from; k < start.length && at < to; k++, at++) {
                 if (b[at] != start[k]) {
                     candidates &= ~(1 << v);
                     break;
@@ -106,9 +70,19 @@ final class ViewNames extends OutputStream {
         return candidates != 0;
     }
 
-    private void lineEnded() throws IOException {
-        byte[] bytes = line.toByteArray();
-        line.reset();
+    @Override
+    void lineEnded() {
+        candidates = ALL_VIEW_LINES;
+    }
+
+    /** Passes on the line, the source's name in a view's code the target's; a line too long to hold as it is. */
+    @Override
+    void passOn(byte[] bytes, boolean whole) throws IOException {
+        if (!whole) {
+            first = false;
+            out.write(bytes);
+            return;
+        }
         if (first) {
             first = false;
             String source = SequenceDefaults.sourceName(new String(bytes, StandardCharsets.UTF_8).stripTrailing());
@@ -230,18 +204,5 @@ final class ViewNames extends OutputStream {
             j++;
         }
         return -1;
-    }
-
-    @Override
-    public void flush() throws IOException {
-        out.flush();
-    }
-
-    /** Passes on a last line without a line end; leaves {@code out} open. */
-    @Override
-    public void close() throws IOException {
-        if (!passing && line.size() > 0) {
-            lineEnded();
-        }
     }
 }

@@ -617,16 +617,8 @@ public final class PostgresEngine implements Engine {
      */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {
-        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir());
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
-            try {
-                pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE);");
-            } catch (ToolFailedException e) {
-                if (!e.stderrTail().contains("syntax error")) {
-                    throw e;
-                }
-                pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\";");
-            }
+            dropForced(pass, ctx);
         } catch (ToolFailedException e) {
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot drop database " + settings.database() + " on "
                     + settings.host() + ":" + settings.port() + ": " + PgErrors.reason(e), e, false);
@@ -645,21 +637,30 @@ public final class PostgresEngine implements Engine {
     private boolean dropDatabase(PassFile pass, OperationContext ctx) {
         // also after a signal cancelled the restore: on a cancellation of its own (the query has its own time limit),
         // and FORCE, as the killed psql's session may still be on its way out (PostgreSQL 13+; plain before)
-        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir());
         try {
-            try {
-                pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE);");
-            } catch (ToolFailedException e) {
-                if (!e.stderrTail().contains("syntax error")) {
-                    throw e;
-                }
-                pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\";");
-            }
+            dropForced(pass, ctx);
             return true;
         } catch (IOException | RuntimeException e) {
             ctx.log().warn("could not drop the database created for the failed restore", "database", settings.database(),
                     "error", e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * {@code DROP DATABASE IF EXISTS … WITH (FORCE)} over the maintenance database, plain where the server does not know
+     * FORCE (a syntax error: before PostgreSQL 13); on a cancellation of its own, so that it runs also after a signal
+     * cancelled {@code ctx}.
+     */
+    private void dropForced(PassFile pass, OperationContext ctx) throws IOException {
+        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir());
+        try {
+            pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE);");
+        } catch (ToolFailedException e) {
+            if (!e.stderrTail().contains("syntax error")) {
+                throw e;
+            }
+            pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\";");
         }
     }
 }

@@ -1,0 +1,198 @@
+package io.dbbackup.engine.mysql;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dump rewriters ({@link Events}, {@link Definers}, {@link ViewNames}, {@link SequenceDefaults}) give the same bytes
+ * however the dump arrives: real dumps (src/test/resources/mysql), with and without dbbackup's first line naming the
+ * source, and with lines around each filter's limit (longer ones pass untouched or have only their head looked at) and a
+ * last line without a line end, written in one piece, byte by byte ({@code write(int)}) and in random chunks of 1 to
+ * 8192 bytes mixing both writes. The filter never closes the stream it writes to.
+ */
+class LineFilterTest {
+    private static final String[] RESOURCES = {"mariadb-10.11-dump.sql", "mariadb-10.11-dump-databases.sql",
+            "mariadb-10.11-dump-sequences.sql", "mariadb-10.11-events.sql", "rich-schema.sql"};
+    private static final String HEADER = "-- dbbackup: mariadb dump of shop from server 10.11.6-MariaDB\n";
+    private static final int RANDOM_CHUNKINGS = 12;
+
+    /** One filter under test: made on a stream, and what it noted besides its bytes. */
+    private record Filter(String name, Function<OutputStream, OutputStream> make, Function<OutputStream, String> notes) {
+    }
+
+    private static final List<Filter> FILTERS = List.of(
+            new Filter("Events(copy)", out -> new Events("copy", out),
+                    f -> ((Events) f).source() + " " + ((Events) f).disabled() + " " + ((Events) f).unread()),
+            new Filter("Events(null)", out -> new Events(null, out), f -> String.valueOf(((Events) f).disabled())),
+            new Filter("Definers(toCurrentUser)", out -> new Definers(true, out),
+                    f -> ((Definers) f).seen() + " " + ((Definers) f).rewritten()),
+            new Filter("Definers(keep)", out -> new Definers(false, out),
+                    f -> ((Definers) f).seen() + " " + ((Definers) f).rewritten()),
+            new Filter("ViewNames(copy)", out -> new ViewNames("copy", out), f -> "" + ((ViewNames) f).rewritten()),
+            new Filter("SequenceDefaults(copy)", out -> new SequenceDefaults("copy", out), f -> ""),
+            new Filter("SequenceDefaults(null)", out -> new SequenceDefaults(null, out), f -> ""));
+
+    private static byte[] resource(String name) {
+        try (InputStream in = LineFilterTest.class.getResourceAsStream("/mysql/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Lines each filter rewrites, and lines around each filter's limit ({@value Definers#HEAD} … {@value ViewNames#MAX_LINE}). */
+    static String edges() {
+        StringBuilder b = new StringBuilder();
+        b.append("--\n-- Table structure for table `z`\n--\n\n");
+        b.append("CREATE TABLE `z` (\n  `id` int(11) NOT NULL DEFAULT nextval(`shop`.`s`),\n");
+        b.append("  `c` varchar(90000) DEFAULT '").append("n;'' \\' ".repeat(9000)).append("nextval(`shop`.`s`)',\n");
+        b.append("  `d` int(11) DEFAULT lastval(`shop`.`s`)\n) ENGINE=InnoDB;\n");
+        b.append("--\n-- Dumping data for table `z`\n--\n\nLOCK TABLES `z` WRITE;\n");
+        b.append("INSERT INTO `z` VALUES (1,'").append("x".repeat((1 << 20) + 100)).append("');\n");
+        b.append("UNLOCK TABLES;\n");
+        b.append("/*!50001 VIEW `v` AS select `shop`.`t`.`id` AS `id` from `shop`.`t` */;\n");
+        String event = "/*!50106 CREATE*/ /*!50117 DEFINER=`app`@`%`*/ /*!50106 EVENT `e` ON SCHEDULE EVERY 1 DAY "
+                + "STARTS '2026-01-01 00:00:00' ON COMPLETION NOT PRESERVE ENABLE DO INSERT INTO t VALUES ('";
+        String routine = "CREATE DEFINER=`app`@`%` PROCEDURE `p`() SELECT '";
+        String view = "/*!50001 VIEW `w` AS select `shop`.`t`.`id` AS `id` from `shop`.`t` where `shop`.`t`.`n` <> '";
+        for (int limit : new int[] {Definers.HEAD, Events.HEAD, SequenceDefaults.MAX_LINE, ViewNames.MAX_LINE}) {
+            for (int length = limit - 2; length <= limit + 2; length++) { // with its line end
+                b.append(line(event, length)).append(line(routine, length)).append(line(view, length));
+            }
+        }
+        // what each filter reads ends around its head's limit: found inside it, not found past it
+        String eventStart = "/*!50106 CREATE*/ /*!50117 DEFINER=`app`@`%`*/ /*!50106 EVENT `";
+        String eventEnd = "` ON SCHEDULE EVERY 1 DAY STARTS '2026-01-01 00:00:00' ON COMPLETION NOT PRESERVE ENABLE";
+        String definerStart = "CREATE DEFINER=`";
+        for (int end = -3; end <= 3; end++) {
+            b.append(eventStart).append("n".repeat(Events.HEAD + end - eventStart.length() - eventEnd.length()))
+                    .append(eventEnd).append(" DO SELECT 1;\n");
+            b.append(definerStart).append("u".repeat(Definers.HEAD + end - definerStart.length() - "`@`%`".length()))
+                    .append("`@`%` PROCEDURE `p`() SELECT 1;\n");
+        }
+        String last = line(event, Events.HEAD);
+        return b.append(last, 0, last.length() - 1).toString(); // no line end
+    }
+
+    /** {@code start}, filler and {@code ');} with its line end: {@code length} bytes. */
+    private static String line(String start, int length) {
+        String end = "');\n";
+        return start + "y".repeat(length - start.length() - end.length()) + end;
+    }
+
+    private static List<byte[]> dumps() {
+        byte[] edges = edges().getBytes(StandardCharsets.UTF_8);
+        List<byte[]> dumps = new ArrayList<>();
+        for (String name : RESOURCES) {
+            byte[] dump = resource(name);
+            byte[] named = new String(dump, StandardCharsets.UTF_8).startsWith("-- dbbackup:") ? dump
+                    : concat(HEADER.getBytes(StandardCharsets.UTF_8), dump);
+            dumps.add(dump);
+            dumps.add(named);
+        }
+        dumps.add(concat(dumps.get(dumps.size() - 1), edges));
+        return dumps;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    /** A stream that fails a test when closed: the filters leave {@code out} open. */
+    private static final class Target extends ByteArrayOutputStream {
+        @Override
+        public void close() {
+            throw new AssertionError("the filter closed the stream it writes to");
+        }
+    }
+
+    /** The bytes and notes of {@code filter} on {@code dump} written byte by byte, in random chunks, or (neither) at once. */
+    private static String[] run(Filter filter, byte[] dump, Random chunks, boolean byteByByte) throws IOException {
+        Target out = new Target();
+        OutputStream f = filter.make().apply(out);
+        // written from inside a larger array: offsets other than 0
+        byte[] padded = new byte[dump.length + 10];
+        System.arraycopy(dump, 0, padded, 5, dump.length);
+        int i = 0;
+        while (i < dump.length) {
+            if (byteByByte) {
+                f.write(dump[i++]);
+                continue;
+            }
+            int n = chunks == null ? dump.length : Math.min(1 + chunks.nextInt(8192), dump.length - i);
+            if (n == 1 && chunks != null && chunks.nextBoolean()) {
+                f.write(dump[i]);
+            } else {
+                f.write(padded, 5 + i, n);
+            }
+            i += n;
+            if (chunks != null && chunks.nextInt(50) == 0) {
+                f.flush();
+            }
+        }
+        f.flush();
+        f.close();
+        return new String[] {new String(out.toByteArray(), StandardCharsets.ISO_8859_1), filter.notes().apply(f)};
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
+    @Test
+    void eachFilterGivesTheSameBytesHoweverTheDumpIsWritten() throws IOException {
+        List<byte[]> dumps = dumps();
+        for (Filter filter : FILTERS) {
+            for (int d = 0; d < dumps.size(); d++) {
+                byte[] dump = dumps.get(d);
+                String[] whole = run(filter, dump, null, false);
+                String what = filter.name() + " on dump " + d;
+                assertThat(run(filter, dump, null, true)).as(what + " byte by byte").containsExactly(whole);
+                for (int seed = 0; seed < RANDOM_CHUNKINGS; seed++) {
+                    assertThat(run(filter, dump, new Random(seed * 31L + d), false)).as(what + " chunks seed " + seed)
+                            .containsExactly(whole);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theEdgesAreRewrittenWhereTheirHeadIsLookedAtAndPassUntouchedWhereTheyAreTooLong() throws IOException {
+        byte[] dump = (HEADER + edges()).getBytes(StandardCharsets.UTF_8);
+        String in = new String(dump, StandardCharsets.ISO_8859_1);
+        String events = run(FILTERS.get(0), dump, new Random(1), false)[0];
+        // every event line is looked at by its head, however long: each is created DISABLED
+        assertThat(in).contains(" NOT PRESERVE ENABLE DO INSERT");
+        assertThat(events).doesNotContain(" NOT PRESERVE ENABLE DO INSERT").contains(" NOT PRESERVE DISABLE DO INSERT");
+        // a status (a definer) that ends inside the head is read, one past it is not
+        assertThat(count(events, " PRESERVE DISABLE DO SELECT 1;\n")).isEqualTo(4);
+        assertThat(count(events, " PRESERVE ENABLE DO SELECT 1;\n")).isEqualTo(3);
+        String definers = run(FILTERS.get(2), dump, new Random(2), false)[0];
+        assertThat(definers).doesNotContain("CREATE DEFINER=`app`@`%` PROCEDURE").contains("CREATE DEFINER=CURRENT_USER PROCEDURE");
+        assertThat(count(definers, "CREATE DEFINER=CURRENT_USER PROCEDURE `p`() SELECT 1;\n")).isEqualTo(4);
+        String views = run(FILTERS.get(4), dump, new Random(3), false)[0];
+        // view lines up to the limit are rewritten; longer ones pass as they are
+        assertThat(views).contains("/*!50001 VIEW `v` AS select `copy`.`t`.`id` AS `id` from `copy`.`t` */;\n");
+        String longView = line("/*!50001 VIEW `w` AS select `shop`.`t`.`id` AS `id` from `shop`.`t` where `shop`.`t`.`n` <> '",
+                ViewNames.MAX_LINE + 1);
+        assertThat(views).contains(longView).contains(longView.replace("`shop`", "`copy`").substring(0, 200));
+        String sequences = run(FILTERS.get(5), dump, new Random(4), false)[0];
+        assertThat(sequences).contains("DEFAULT nextval(`copy`.`s`),", "DEFAULT lastval(`copy`.`s`)")
+                .doesNotContain("LOCK TABLES `z` WRITE;");
+    }
+}
