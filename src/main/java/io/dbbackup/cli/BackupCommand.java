@@ -127,8 +127,7 @@ final class BackupCommand implements Callable<Integer> {
         if (o.succeeded()) {
             return "ok";
         }
-        return o.status() == io.dbbackup.core.ExitStatus.TERMINATED || o.status() == io.dbbackup.core.ExitStatus.INTERRUPTED
-                ? "interrupted" : "failed";
+        return o.status().bySignal() ? "interrupted" : "failed";
     }
 
     private static Map<String, Object> toMap(JobOutcome o) {

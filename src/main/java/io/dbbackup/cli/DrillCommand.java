@@ -91,10 +91,10 @@ final class DrillCommand implements Callable<Integer> {
                     throw e;
                 }
                 // as drill --all's rows: what failed, on stdout as JSON, and its exit code (a signal's when one stopped it)
-                ExitStatus status = stopped.get() != null ? stopped.get() : e.status();
-                ws.log().error(e.getMessage(), "job", j.name());
-                root.out.println(Json.pretty(failedRow(j, new DbBackupException(status, e.getMessage(), e, false))));
-                return status.code();
+                DbBackupException f = underSignal(e);
+                ws.log().error(f.getMessage(), "job", j.name());
+                root.out.println(Json.pretty(failedRow(j, f)));
+                return f.status().code();
             }
             print(j, r);
             return 0;
@@ -124,11 +124,11 @@ final class DrillCommand implements Callable<Integer> {
                     print(j, r);
                 }
             } catch (DbBackupException e) {
-                ExitStatus status = stopped.get() != null ? stopped.get() : e.status();
-                statuses.add(status);
-                ws.log().error(e.getMessage(), "job", j.name());
+                DbBackupException f = underSignal(e);
+                statuses.add(f.status());
+                ws.log().error(f.getMessage(), "job", j.name());
                 if (json) {
-                    rows.add(failedRow(j, new DbBackupException(status, e.getMessage(), e, false)));
+                    rows.add(failedRow(j, f));
                 } else {
                     root.out.println((stopped.get() != null ? "INTERRUPTED" : "FAILED") + " drill of job " + j.name() + ": "
                             + Redactor.redact(e.getMessage()));
@@ -155,8 +155,7 @@ final class DrillCommand implements Callable<Integer> {
             r = new Driller(ws, decryption.keys(root.main)).drill(j.name(), key, to, keep);
         } catch (DbBackupException e) {
             if (notify) { // stopped by a signal: notified as interrupted, as a backup is
-                notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, started, null,
-                        stopped.get() == null ? e : new DbBackupException(stopped.get(), e.getMessage(), e, false)));
+                notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, started, null, underSignal(e)));
             }
             throw e;
         }
@@ -164,6 +163,11 @@ final class DrillCommand implements Callable<Integer> {
             notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, started, r, null));
         }
         return r;
+    }
+
+    /** {@code e}, or after a signal {@code e} with the signal's status: the drill was interrupted, not failed. */
+    private DbBackupException underSignal(DbBackupException e) {
+        return stopped.get() == null ? e : new DbBackupException(stopped.get(), e.getMessage(), e, false);
     }
 
     private List<NotifyFailure> unsent(JobConfig j) {

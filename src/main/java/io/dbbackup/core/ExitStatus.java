@@ -26,6 +26,11 @@ public enum ExitStatus {
         return label;
     }
 
+    /** Whether a signal ended it (SIGTERM or SIGINT): interrupted, not failed. */
+    public boolean bySignal() {
+        return this == TERMINATED || this == INTERRUPTED;
+    }
+
     /** The signal an interruption came by: SIGTERM for {@link #TERMINATED}, SIGINT otherwise. */
     public String signal() {
         return this == TERMINATED ? "SIGTERM" : "SIGINT";

@@ -56,14 +56,13 @@ public final class Driller {
 
     /**
      * {@code drill --all}: the jobs whose backups restore into {@code to} — logical backups of a datasource of the same
-     * kind (dialect) that restore into their target only (one database, a file), other than {@code to} itself; none
-     * is a user error.
+     * kind (dialect) that restore into their target only (one database, a file); none is a user error, and so is a
+     * scratch that a job backs up ({@link #refuseAJobsDatabase}).
      */
     public static List<JobConfig> drillableInto(Workspace ws, String to) {
         Engine scratch = ws.datasource(to).engine();
         refuseAJobsDatabase(ws, to, scratch);
         List<JobConfig> jobs = ws.config().jobs().values().stream()
-                .filter(j -> !j.datasource().equals(to))
                 .filter(j -> !ws.datasource(j.datasource()).engine().physical())
                 .filter(j -> ws.datasource(j.datasource()).engine().restoresIntoTargetOnly())
                 .filter(j -> ws.datasource(j.datasource()).engine().dialect().equals(scratch.dialect())).toList();

@@ -325,8 +325,7 @@ public final class JobRunner {
         if (o.succeeded()) {
             return JobReport.Outcome.SUCCESS;
         }
-        return o.status() == ExitStatus.TERMINATED || o.status() == ExitStatus.INTERRUPTED
-                ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE;
+        return o.status().bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE;
     }
 
 }

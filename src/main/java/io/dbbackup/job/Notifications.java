@@ -4,7 +4,6 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.config.NotifierConfig;
 import io.dbbackup.config.NotifyRule;
 import io.dbbackup.core.DbBackupException;
-import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.JobReport;
@@ -92,8 +91,7 @@ public final class Notifications {
     /** The report of {@code failure} of {@code operation}: interrupted when a signal stopped it (as a backup's), else a failure. */
     private static JobReport failed(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started,
                                     DbBackupException failure) {
-        boolean signal = failure.status() == ExitStatus.TERMINATED || failure.status() == ExitStatus.INTERRUPTED;
-        return report(ws, job, operation, signal ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, started, null, 0,
+        return report(ws, job, operation, failure.status().bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, started, null, 0,
                 Redactor.redact(failure.getMessage()), toolOutput(failure));
     }
 

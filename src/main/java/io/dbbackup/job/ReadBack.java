@@ -30,7 +30,7 @@ final class ReadBack {
         try {
             verify(job, store, key, ctx);
         } catch (DbBackupException e) {
-            boolean stopped = e.status() == ExitStatus.INTERRUPTED || e.status() == ExitStatus.TERMINATED
+            boolean stopped = e.status().bySignal()
                     || e.status() != ExitStatus.INTEGRITY && ctx.cancellation().isCancelled();
             if (stopped) {
                 // a signal or the job's timeout stopped the read, not a finding: the bytes were hashed as they were

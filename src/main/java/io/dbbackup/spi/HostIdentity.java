@@ -29,11 +29,17 @@ final class HostIdentity {
         return host.isEmpty() || host.startsWith("/") || host.startsWith("@");
     }
 
+    /**
+     * Each host's identities, looked up once per process: a drill checks its scratch against every job's datasource,
+     * and {@code drill --all} again for each job it drills.
+     */
+    private static final java.util.Map<String, Set<String>> KNOWN = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The identities of every host in {@code hosts} (libpq takes a comma-separated list). */
     static Set<String> of(String hosts) {
         Set<String> out = new LinkedHashSet<>();
         for (String h : hosts.split(",", -1)) {
-            out.addAll(one(h.strip()));
+            out.addAll(KNOWN.computeIfAbsent(h.strip(), HostIdentity::one));
         }
         return out;
     }

@@ -15,6 +15,17 @@ public class QueryFailedException extends IOException {
         this.infrastructure = infrastructure;
     }
 
+    /** The server's or the client's {@code reason}: the query's own failure unless {@code infrastructure}. */
+    public static QueryFailedException of(String reason, boolean infrastructure, Throwable cause) {
+        return new QueryFailedException((infrastructure ? "" : "the query failed: ") + reason, infrastructure, cause);
+    }
+
+    /** The query was killed at the datasource's {@code timeout}: never the query's fault. */
+    public static QueryFailedException timedOut(java.time.Duration timeout, Throwable cause) {
+        return new QueryFailedException("the query ran past the datasource's timeout (" + io.dbbackup.core.Human.duration(timeout)
+                + ") and was stopped", true, cause);
+    }
+
     /**
      * True: the connection was lost, refused or killed, the query was cancelled or timed out, or the client failed by
      * itself; false: the server ran the query and it failed (bad SQL, a missing table).

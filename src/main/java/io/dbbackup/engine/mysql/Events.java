@@ -129,7 +129,7 @@ final class Events extends LineRewriter {
         String name;
         int afterName;
         if (at < line.length() && line.charAt(at) == '`') {
-            afterName = quoteEnd(line, at);
+            afterName = Sql.quoteEnd(line, at);
             if (afterName < 0) {
                 return new Status(null, null, 0, 0);
             }
@@ -169,7 +169,7 @@ final class Events extends LineRewriter {
         while (i < text.length()) {
             char c = text.charAt(i);
             if (c == '\'' || c == '"' || c == '`') {
-                int end = quoteEnd(text, i);
+                int end = Sql.quoteEnd(text, i);
                 if (end < 0) {
                     return -1;
                 }
@@ -180,28 +180,6 @@ final class Events extends LineRewriter {
                 return i;
             }
             i++;
-        }
-        return -1;
-    }
-
-    /** The index after the quoted string or name opening at {@code at} (doubled quotes inside; backslash in strings), or -1. */
-    private static int quoteEnd(String text, int at) {
-        char q = text.charAt(at);
-        int j = at + 1;
-        while (j < text.length()) {
-            char d = text.charAt(j);
-            if (d == '\\' && q != '`') {
-                j += 2;
-                continue;
-            }
-            if (d == q) {
-                if (j + 1 < text.length() && text.charAt(j + 1) == q) {
-                    j += 2;
-                    continue;
-                }
-                return j + 1;
-            }
-            j++;
         }
         return -1;
     }

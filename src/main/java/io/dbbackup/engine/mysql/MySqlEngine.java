@@ -610,25 +610,29 @@ public final class MySqlEngine implements Engine {
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
             List<List<String>> rows = client.query(sql, s.scope().single(), defaults, ctx);
             return rows.isEmpty() || rows.get(0).isEmpty() ? "" : rows.get(0).get(0);
-        } catch (ToolFailedException e) { // retryable: the client's own failure, explained
-            throw queryFailed(e);
-        } catch (DbBackupException e) { // permanent: explained, the client's failure its cause
-            if (e.getCause() instanceof ToolFailedException tf) {
+        } catch (IOException | DbBackupException e) {
+            ToolFailedException tf = toolFailure(e);
+            if (tf != null) {
                 throw queryFailed(tf);
             }
             throw e;
         }
     }
 
+    /**
+     * The client's failure behind {@code e}, or null: thrown as it is (retryable) or as the cause of the
+     * {@link DbBackupException} that explains a permanent one.
+     */
+    private static ToolFailedException toolFailure(Exception e) {
+        return e instanceof ToolFailedException t ? t : e.getCause() instanceof ToolFailedException t ? t : null;
+    }
+
     /** A failed check query: the connection (or the time) ran out, or the server ran the query and refused it. */
     private io.dbbackup.spi.QueryFailedException queryFailed(ToolFailedException e) {
         if (e.timedOut()) {
-            return new io.dbbackup.spi.QueryFailedException("the query ran past the datasource's timeout ("
-                    + io.dbbackup.core.Human.duration(s.timeout()) + ") and was stopped", true, e);
+            return io.dbbackup.spi.QueryFailedException.timedOut(s.timeout(), e);
         }
-        boolean notTheQuery = MySqlErrors.notTheQuery(e);
-        return new io.dbbackup.spi.QueryFailedException((notTheQuery ? "" : "the query failed: ") + MySqlErrors.reason(e),
-                notTheQuery, e);
+        return io.dbbackup.spi.QueryFailedException.of(MySqlErrors.reason(e), MySqlErrors.notTheQuery(e), e);
     }
 
     /** How long the drop of a drill's scratch database waits for the locks of its tables: well within a signal's grace. */
@@ -657,10 +661,9 @@ public final class MySqlEngine implements Engine {
             try {
                 client.query("SET SESSION lock_wait_timeout = " + lockWait + ";\nDROP DATABASE IF EXISTS " + Sql.ident(db)
                         + ";\n", null, defaults, cleanup);
-            } catch (ToolFailedException e) {
-                throw dropFailed(db, e, lockWait, notEnded);
-            } catch (DbBackupException e) {
-                if (e.getCause() instanceof ToolFailedException tf) {
+            } catch (IOException | DbBackupException e) {
+                ToolFailedException tf = toolFailure(e);
+                if (tf != null) {
                     throw dropFailed(db, tf, lockWait, notEnded);
                 }
                 throw e;
@@ -700,8 +703,7 @@ public final class MySqlEngine implements Engine {
                 ctx.log().info("ended a session still in the database to drop", "datasource", describe(), "session", id,
                         "user", row.size() > 1 ? row.get(1) : "?");
             } catch (IOException | RuntimeException e) {
-                ToolFailedException tf = e instanceof ToolFailedException t ? t
-                        : e.getCause() instanceof ToolFailedException t ? t : null;
+                ToolFailedException tf = toolFailure(e);
                 if (tf != null && tf.stderrTail().contains("1094")) { // unknown thread id: it ended meanwhile
                     continue;
                 }

@@ -40,6 +40,31 @@ final class Sql {
         return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * The index after the quoted string or name opening at {@code at} (its quote {@code ' " `}; doubled quotes inside,
+     * backslash escapes in strings), or -1 when it does not close.
+     */
+    static int quoteEnd(String text, int at) {
+        char q = text.charAt(at);
+        int j = at + 1;
+        while (j < text.length()) {
+            char d = text.charAt(j);
+            if (d == '\\' && q != '`') {
+                j += 2;
+                continue;
+            }
+            if (d == q) {
+                if (j + 1 < text.length() && text.charAt(j + 1) == q) {
+                    j += 2;
+                    continue;
+                }
+                return j + 1;
+            }
+            j++;
+        }
+        return -1;
+    }
+
     static String literalList(List<String> values) {
         return values.stream().map(Sql::literal).collect(Collectors.joining(","));
     }

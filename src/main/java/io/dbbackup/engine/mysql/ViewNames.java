@@ -112,24 +112,9 @@ final class ViewNames extends LineRewriter {
                 changed = true;
                 continue;
             }
-            if (c == '\'' || c == '"' || c == '`') { // a quoted string or name, '' or `` inside, backslash escapes in strings
-                int j = i + 1;
-                while (j < text.length()) {
-                    char d = text.charAt(j);
-                    if (d == '\\' && c != '`') {
-                        j += 2;
-                        continue;
-                    }
-                    if (d == c) {
-                        if (j + 1 < text.length() && text.charAt(j + 1) == c) {
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    j++;
-                }
-                int stop = Math.min(j + 1, text.length());
+            if (c == '\'' || c == '"' || c == '`') { // a quoted string or name: passed on whole (to the line's end if open)
+                int end = Sql.quoteEnd(text, i);
+                int stop = end < 0 ? text.length() : end;
                 b.append(text, i, stop);
                 i = stop;
                 continue;
@@ -189,20 +174,6 @@ final class ViewNames extends LineRewriter {
 
     /** The index after the backtick-quoted name starting at {@code at}, or -1. */
     private static int quotedEnd(String text, int at) {
-        if (at >= text.length() || text.charAt(at) != '`') {
-            return -1;
-        }
-        int j = at + 1;
-        while (j < text.length()) {
-            if (text.charAt(j) == '`') {
-                if (j + 1 < text.length() && text.charAt(j + 1) == '`') {
-                    j += 2;
-                    continue;
-                }
-                return j + 1;
-            }
-            j++;
-        }
-        return -1;
+        return at < text.length() && text.charAt(at) == '`' ? Sql.quoteEnd(text, at) : -1;
     }
 }

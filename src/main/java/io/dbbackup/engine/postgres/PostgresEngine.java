@@ -600,12 +600,10 @@ public final class PostgresEngine implements Engine {
             return bar < 0 ? first : first.substring(0, bar);
         } catch (ToolFailedException e) {
             if (e.timedOut()) {
-                throw new io.dbbackup.spi.QueryFailedException("the query ran past the datasource's timeout ("
-                        + io.dbbackup.core.Human.duration(timeout) + ") and was stopped", true, e);
+                throw io.dbbackup.spi.QueryFailedException.timedOut(timeout, e);
             }
-            boolean notTheQuery = PgErrors.notTheQuery(e);
-            String reason = PgErrors.reason(e).replaceFirst("^psql:<stdin>:\\d+: ", "");
-            throw new io.dbbackup.spi.QueryFailedException((notTheQuery ? "" : "the query failed: ") + reason, notTheQuery, e);
+            throw io.dbbackup.spi.QueryFailedException.of(PgErrors.reason(e).replaceFirst("^psql:<stdin>:\\d+: ", ""),
+                    PgErrors.notTheQuery(e), e);
         }
     }
 

@@ -288,9 +288,7 @@ public final class SqliteEngine implements Engine {
         try (Connection c = open(path, true); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? String.valueOf(rs.getString(1) == null ? "" : rs.getString(1)) : "";
         } catch (SQLException e) {
-            boolean notTheQuery = notTheQuery(e);
-            throw new io.dbbackup.spi.QueryFailedException((notTheQuery ? "" : "the query failed: ") + e.getMessage(),
-                    notTheQuery, e);
+            throw io.dbbackup.spi.QueryFailedException.of(e.getMessage(), notTheQuery(e), e);
         }
     }
 
