@@ -58,7 +58,8 @@ final class PruneCommand implements Callable<Integer> {
     /**
      * Each job is pruned on its own: with several jobs (or {@code --all}) one that fails — its store unreachable, a
      * delete refused — is reported ({@code FAILED} line, JSON {@code ok: false}) and the others are still pruned; the
-     * exit status is a backup run's ({@link RunSummary#of}). A single named job's failure is the command's error.
+     * exit status is a backup run's ({@link RunSummary#of}). A single named job's failure is the command's error; with
+     * {@code --json} it is that row (with {@code notify_failed} under {@code --notify}) and the failure's exit code.
      */
     @Override
     public Integer call() {
@@ -92,12 +93,11 @@ final class PruneCommand implements Callable<Integer> {
                         : new DbBackupException(stopped.get(), caught.getMessage(), caught, false);
                 List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, null, f) : List.of();
                 notSent += unsent.size();
-                if (!several) {
-                    if (!json) {
-                        Unsent.print(root.out, unsent);
-                    }
+                if (!several && !json) {
+                    Unsent.print(root.out, unsent);
                     throw f;
                 }
+                // with --json a single job's failure is the row it has under --all (printed below), the exit code its own
                 statuses.add(f.status());
                 ws.log().error(f.getMessage(), "job", job.name());
                 if (json) {

@@ -153,4 +153,20 @@ class NotifyFailedIT {
         assertThat(row).containsEntry("ok", false);
         assertUnsent(list(row.get("notify_failed")));
     }
+
+    /** prune JOB --notify --json that fails: its failure row with notify_failed, as prune --all prints it. */
+    @Test
+    void aFailedPruneOfOneJobShowsItsNotificationThatWasNotSentInJson() throws Exception {
+        Files.writeString(dir.resolve("blocker"), "a file where the store's folder should be");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("path: store", "path: blocker"));
+        Cli.Result json = cli.run("-c", "config.yaml", "prune", "app", "--notify", "--json");
+        assertThat(json.exit()).as(json.toString()).isEqualTo(2);
+        Map<String, Object> row = map(Json.parse(json.out()));
+        assertThat(row).containsEntry("job", "app").containsEntry("ok", false);
+        assertThat(((Number) row.get("exit")).intValue()).isEqualTo(2);
+        assertThat((String) row.get("error")).contains("the store's path is not a folder");
+        assertUnsent(list(row.get("notify_failed")));
+        assertThat(json.out()).doesNotContain(TOKEN);
+        assertThat(hook.drain()).as("the webhook was asked").hasSize(1);
+    }
 }

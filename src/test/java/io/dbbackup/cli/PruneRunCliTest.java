@@ -105,4 +105,19 @@ class PruneRunCliTest {
         assertThat(allFailed.out()).contains("0 of 2 jobs pruned, 2 failed (exit 2)");
         assertThat(stored()).hasSize(6);
     }
+
+    /** prune JOB --json that fails: its failure row on stdout (as under --all), the error on stderr, its exit code. */
+    @Test
+    void oneNamedJobThatFailsWithJsonPrintsTheRowItHasUnderAll() throws Exception {
+        Cli.Result r = at(FIRST.plusSeconds(86_400L * 3)).run("-c", "config.yaml", "prune", "broken", "--json");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        java.util.Map<?, ?> row = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(r.out());
+        assertThat(row.get("job")).isEqualTo("broken");
+        assertThat(row.get("ok")).isEqualTo(false);
+        assertThat(((Number) row.get("exit")).intValue()).isEqualTo(2);
+        assertThat((String) row.get("error")).startsWith("cannot list app/ in local " + dir.resolve("blocker"));
+        assertThat(row.containsKey("notify_failed")).as("no notify_failed without --notify").isFalse();
+        assertThat(r.err()).contains("cannot list app/ in local " + dir.resolve("blocker"));
+        assertThat(stored()).hasSize(6);
+    }
 }
