@@ -85,7 +85,7 @@ final class WebhookNotifier implements Notifier {
         t.append("\nhost ").append(r.host()).append(" · started ").append(TIME.format(r.started()))
                 .append(" · ").append(seconds(r)).append(" · attempts ").append(r.attempts());
         if (r.succeeded() && r.key() != null) {
-            t.append("\nkey `").append(r.key()).append("` · ").append(r.size()).append(" bytes");
+            t.append("\nkey ").append(code(r.key())).append(" · ").append(r.size()).append(" bytes");
             if (r.detail() != null && !r.detail().isBlank()) { // a copy job: what it copied
                 t.append("\n").append(r.detail().strip());
             }
@@ -93,6 +93,14 @@ final class WebhookNotifier implements Notifier {
             t.append("\n```\n").append(r.detail().strip().replace("```", "'''")).append("\n```");
         }
         return Json.write(Map.of("text", mrkdwn(Redactor.redact(t.toString()))));
+    }
+
+    /**
+     * {@code s} in an inline code span. Slack has no escape for a backtick inside one (a key may hold one: a MySQL database
+     * or a prefix), so it is shown as ˋ (U+02CB), after secrets are masked (a replaced secret would no longer match).
+     */
+    static String code(String s) {
+        return "`" + Redactor.redact(s).replace('`', '\u02CB') + "`";
     }
 
     /** {@code text} as literal Slack mrkdwn: {@code &}, {@code <}, {@code >} as {@code &amp;}, {@code &lt;}, {@code &gt;}. */

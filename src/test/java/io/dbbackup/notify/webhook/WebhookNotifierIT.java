@@ -125,6 +125,21 @@ class WebhookNotifierIT {
                 .doesNotContain("<", ">", "t&lt;k", "&amp;n", "42)");
     }
 
+    /**
+     * A backtick in a key (a MySQL database or a prefix may hold one) would end the inline code span Slack shows the key
+     * in, and the rest of the key would render as text with a stray span opener: it is shown as ˋ (U+02CB) inside it.
+     */
+    @Test
+    void slackFormatKeepsTheKeysCodeSpanWholeWhenTheKeyHoldsABacktick() throws Exception {
+        Notifier n = Notifiers.notifier(dir, env, "slack: {type: webhook, url_env: HOOK_URL, format: slack}", "slack");
+        JobReport s = Notifiers.success();
+        n.send(new JobReport(s.job(), s.operation(), s.outcome(), s.attempts(), s.started(), s.duration(), s.host(),
+                "prod/we`ird/we`ird-20261123-030000.sql.zst", s.size(), null, null));
+        String text = (String) ((Map<?, ?>) Json.parse(server.take(Duration.ofSeconds(5)).body())).get("text");
+        assertThat(text).contains("\nkey `prod/we\u02CBird/we\u02CBird-20261123-030000.sql.zst` · ");
+        assertThat(text.chars().filter(c -> c == '`').count()).as("one span: its two delimiters only").isEqualTo(2);
+    }
+
     @Test
     void aNon2xxAnswerIsAFailureThatNeverShowsTheUrlToken() throws Exception {
         server.status(500);
