@@ -102,7 +102,9 @@ public final class Main {
     }
 
     /** Runs one command line; returns its exit code. */
-    public int run(PrintWriter out, PrintWriter err, String... args) {
+    public int run(PrintWriter stdout, PrintWriter err, String... args) {
+        JsonFailure.Watched watched = new JsonFailure.Watched(stdout);
+        PrintWriter out = new PrintWriter(watched, true);
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // what picocli prints for it, without building the model of every verb first (0.1-0.3 s of reflection)
             out.println(Root.VersionProvider.line());
@@ -114,7 +116,11 @@ public final class Main {
             try {
                 return backup.call();
             } catch (Exception ex) {
-                return report(err, ex, backup.root);
+                int code = report(err, ex, backup.root);
+                if (backup.json) {
+                    JsonFailure.print(watched, ex, code);
+                }
+                return code;
             } finally {
                 out.flush();
                 err.flush();
@@ -126,7 +132,13 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(err, ex, root));
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            int code = report(err, ex, root);
+            if (commandLine.getParseResult().hasMatchedOption("--json")) {
+                JsonFailure.print(watched, ex, code);
+            }
+            return code;
+        });
         cl.setParameterExceptionHandler((ex, args1) -> {
             // a restore_command with a wrong argument must not read as "not archived" (exit 1): PostgreSQL would end
             // recovery there and promote
@@ -136,7 +148,11 @@ public final class Main {
             err.println("Run 'dbbackup " + (ex.getCommandLine().getCommandName().equals("dbbackup") ? "" :
                     ex.getCommandLine().getCommandName() + " ") + "--help' for usage.");
             err.flush();
-            return stop ? WalFetchCommand.STOP_RECOVERY : ExitStatus.USER_ERROR.code();
+            int code = stop ? WalFetchCommand.STOP_RECOVERY : ExitStatus.USER_ERROR.code();
+            if (ex.getCommandLine().getCommandSpec().findOption("--json") != null && java.util.List.of(args1).contains("--json")) {
+                JsonFailure.print(watched, ex, code);
+            }
+            return code;
         });
         try {
             return cl.execute(args);
