@@ -380,36 +380,75 @@ class PostgresCliIT {
         }
     }
 
-    /** SIGTERM during the first job of drill --all: its scratch database is dropped and the next job is not drilled. */
+    /**
+     * SIGTERM during the first job of drill --all: its scratch database is dropped and the next jobs are not drilled; as
+     * with backup --all, each job not started is listed (text, JSON {@code "skipped": true}) and notified as interrupted.
+     */
     @Test
     void sigtermDuringDrillAllStopsItBeforeTheNextJob() throws Exception {
         sleepingCheckConfig();
         Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
                 .replace("stores:\n", """
                           app2: {engine: postgres, host: 127.0.0.1, port: %1$d, user: postgres, password_file: pg.password, database: app}
+                        notifications:
+                          hook: {type: webhook, url_env: HOOK_URL}
                         stores:
                         """.formatted(pg.port()))
-                + "  zz_later: {datasource: app2, store: local, prefix: later}\n");
-        // zz_later backs up the same database under another datasource name: fine for backups, never a scratch
-        assertThat(cli.run("-c", "config.yaml", "backup", "app", "zz_later").exit()).isZero();
-        if (pg.databaseExists("copy_custom_gzip")) {
-            pg.dropDatabase("copy_custom_gzip");
-        }
-        Process p = startJar("drill", "--all", "--to", "copy");
-        try {
-            awaitCheckRunning(p, "copy_custom_gzip");
-            assertThat(terminate(p)).isEqualTo(143);
-            String out = Files.readString(dir.resolve("out.txt"));
-            String err = Files.readString(dir.resolve("err.txt"));
-            assertThat(err).as("the next job is not drilled").doesNotContain(" later/app/app-");
-            assertThat(out).doesNotContain("ok drill of job zz_later").doesNotContain("FAILED drill of job zz_later")
-                    .contains("INTERRUPTED drill of job app: drill of job app: interrupted during the check",
-                            "INTERRUPTED interrupted by SIGTERM before the drill of job zz_later began: nothing was restored",
-                            "drill --all interrupted by SIGTERM: 0 of 2 jobs drilled (exit 143)");
-            assertThat(pg.databaseExists("copy_custom_gzip")).as("the scratch database is dropped").isFalse();
-        } finally {
-            p.destroyForcibly();
-            pg.execute("postgres", "drop database if exists copy_custom_gzip with (force)");
+                + "  zz_later: {datasource: app2, store: local, prefix: later, notify: [{notifier: hook, on: failure}]}\n"
+                + "  zz_more: {datasource: app2, store: local, prefix: more, notify: [{notifier: hook, on: failure}]}\n");
+        try (io.dbbackup.testkit.WebhookServer hook = new io.dbbackup.testkit.WebhookServer()) {
+            Map<String, String> env = Map.of("HOOK_URL", hook.url() + "/drill");
+            // zz_later and zz_more back up the same database under another datasource name: fine for backups, never a scratch
+            assertThat(cli.env("HOOK_URL", hook.url() + "/drill").run("-c", "config.yaml", "backup", "app", "zz_later", "zz_more")
+                    .exit()).isZero();
+            hook.drain();
+            for (boolean json : new boolean[] {false, true}) {
+                if (pg.databaseExists("copy_custom_gzip")) {
+                    pg.dropDatabase("copy_custom_gzip");
+                }
+                Process p = json ? startJar(env, "drill", "--all", "--to", "copy", "--notify", "--json")
+                        : startJar(env, "drill", "--all", "--to", "copy", "--notify");
+                try {
+                    awaitCheckRunning(p, "copy_custom_gzip");
+                    assertThat(terminate(p)).isEqualTo(143);
+                    String out = Files.readString(dir.resolve("out.txt"));
+                    String err = Files.readString(dir.resolve("err.txt"));
+                    assertThat(err).as("the next jobs are not drilled").doesNotContain(" later/app/app-", " more/app/app-");
+                    if (json) {
+                        List<?> rows = (List<?>) io.dbbackup.core.Json.parse(out);
+                        assertThat(rows).hasSize(3);
+                        for (int i = 1; i < 3; i++) {
+                            Map<?, ?> row = (Map<?, ?>) rows.get(i);
+                            assertThat(row.get("job")).isEqualTo(i == 1 ? "zz_later" : "zz_more");
+                            assertThat(row.get("skipped")).isEqualTo(true);
+                            assertThat(((Number) row.get("exit")).intValue()).isEqualTo(143);
+                            assertThat((String) row.get("error")).isEqualTo("interrupted by SIGTERM before the drill of job "
+                                    + row.get("job") + " began: nothing was restored");
+                        }
+                        assertThat(((Map<?, ?>) rows.get(0)).get("skipped")).as("the job it stopped ran").isNull();
+                    } else {
+                        assertThat(out).doesNotContain("ok drill of job zz_later").doesNotContain("FAILED drill of job zz_later")
+                                .contains("INTERRUPTED drill of job app: drill of job app: interrupted during the check",
+                                        "INTERRUPTED interrupted by SIGTERM before the drill of job zz_later began: nothing was restored",
+                                        "INTERRUPTED interrupted by SIGTERM before the drill of job zz_more began: nothing was restored",
+                                        "drill --all interrupted by SIGTERM: 0 of 3 jobs drilled; not started: zz_later, zz_more (exit 143)");
+                    }
+                    List<Map<?, ?>> reports = new java.util.ArrayList<>();
+                    for (int i = 0; i < 2; i++) {
+                        reports.add((Map<?, ?>) io.dbbackup.core.Json.parse(hook.take(java.time.Duration.ofSeconds(5)).body()));
+                    }
+                    assertThat(reports.stream().map(r -> String.valueOf(r.get("job"))).toList()).containsExactly("zz_later", "zz_more");
+                    for (Map<?, ?> r : reports) {
+                        assertThat(r.get("operation")).isEqualTo("drill");
+                        assertThat(r.get("outcome")).as(r.toString()).isEqualTo("interrupted");
+                        assertThat((String) r.get("error")).contains("before the drill of job " + r.get("job") + " began");
+                    }
+                    assertThat(pg.databaseExists("copy_custom_gzip")).as("the scratch database is dropped").isFalse();
+                } finally {
+                    p.destroyForcibly();
+                    pg.execute("postgres", "drop database if exists copy_custom_gzip with (force)");
+                }
+            }
         }
     }
 
