@@ -174,6 +174,58 @@ class MariaDbSyncIT {
     }
 
     /**
+     * A job backing up several databases ({@code databases: [shop, X]}, X empty so far) and a scratch datasource naming X
+     * on the same server: one of the job's databases, whatever the lists look like as text. Compared as whole strings
+     * ("shop,X" vs "X") they were two: a drill of another job into it restored into X and dropped it. Now every drill
+     * and sync into it is refused before anything is read, naming both; all_databases overlaps every database there.
+     */
+    @Test
+    void aScratchNamingOneOfAJobsDatabasesIsThatJobsDatabase() throws Exception {
+        String x = fresh("part");
+        String other = fresh("other");
+        server.rootSql("CREATE DATABASE " + x + "; CREATE DATABASE " + other + "; CREATE TABLE " + other + ".t (id INT PRIMARY KEY);"
+                + " INSERT INTO " + other + ".t VALUES (1);");
+        config(x, "databases: [shop, " + x + "]");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:", "  other: {engine: mariadb, host: 127.0.0.1, port: %d, user: backup, password_env: DB_PW, database: %s}\nstores:"
+                        .formatted(server.port(), other))
+                + "  other:\n    datasource: other\n    store: local\n");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "other");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        String exists = "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + x + "'";
+
+        Cli.Result drill = cli.run("-c", "config.yaml", "drill", "other", "--to", "target");
+        System.out.println("drill of job other into " + x + " (a database of job src): " + drill);
+        assertThat(drill.exit()).as(drill.toString()).isEqualTo(1);
+        assertThat(drill.err()).contains("error: drill: --to target is the database of job src (datasource src, mysql://127.0.0.1:"
+                + server.port() + "/shop," + x + "; --to names it mysql://" + server.socket() + "/" + x + ")")
+                .doesNotContain("checking backup");
+        assertThat(server.rootSql(exists).strip()).as("job src's database " + x + " is still there").isEqualTo("1");
+        Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "target");
+        assertThat(all.exit()).as(all.toString()).isEqualTo(1);
+        assertThat(all.err()).contains("is the database of job src");
+        assertThat(server.rootSql(exists).strip()).isEqualTo("1");
+
+        Cli.Result own = cli.run("-c", "config.yaml", "drill", "src", "--to", "target");
+        assertThat(own.exit()).as(own.toString()).isEqualTo(1);
+        assertThat(own.err()).contains("is the database of job src").doesNotContain("checking backup");
+        Cli.Result sync = cli.run("-c", "config.yaml", "sync", "src", "target", "--auto-confirm");
+        System.out.println("sync of [shop, " + x + "] into " + x + ": " + sync);
+        assertThat(sync.exit()).as(sync.toString()).isEqualTo(1);
+        assertThat(sync.err()).contains("datasources 'src' and 'target' are the same database").doesNotContain("sync started");
+
+        // every database of the server: a scratch of any name there is one of them
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("databases: [shop, " + x + "]", "all_databases: true").replace("database: " + x, "database: " + fresh("new")));
+        Cli.Result whole = cli.run("-c", "config.yaml", "drill", "other", "--to", "target");
+        assertThat(whole.exit()).as(whole.toString()).isEqualTo(1);
+        assertThat(whole.err()).contains("is the database of job src (datasource src, mysql://127.0.0.1:" + server.port()
+                + "/(all databases)").doesNotContain("checking backup");
+        assertThat(server.rootSql(exists).strip()).isEqualTo("1");
+        assertThat(Fingerprint.of(server, "shop")).isEqualTo(source);
+    }
+
+    /**
      * The job's own database through the server's socket (the job reaches it on 127.0.0.1): the same database, so a drill
      * into it and a sync into it are refused before anything is read or written — compared as written, they were two.
      */
@@ -324,13 +376,21 @@ class MariaDbSyncIT {
         assertThat(clean.err()).doesNotContain("scratch databases of earlier syncs");
     }
 
+    /**
+     * A dump of several databases names them and switches to them: loaded on the source's own server it would write into
+     * the source's databases, whatever the target names — refused before anything is read (before, the dump ran until
+     * the loader saw its header).
+     */
     @Test
     void aSourceOfSeveralDatabasesIsRefused() throws Exception {
         String target = fresh("multi");
         config(target, "databases: [shop, mysql]");
         Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target");
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).contains("needs a one-database source (database: ...)");
+        assertThat(r.err().strip()).isEqualTo("error: sync: a dump of mariadb shop,mysql on 127.0.0.1:" + server.port()
+                + " names databases mysql, shop and switches to them by name: loaded on the server of 'target' (mysql://"
+                + server.socket() + "/" + target + ") it would write into those of 'src' themselves: refusing to sync a "
+                + "database into itself");
         assertThat(server.rootSql("SHOW DATABASES LIKE '" + target + "'")).isBlank();
         assertThat(scratchDatabases()).isEmpty();
     }
