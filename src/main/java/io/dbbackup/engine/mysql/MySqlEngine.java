@@ -630,10 +630,16 @@ public final class MySqlEngine implements Engine {
         return e instanceof ToolFailedException t ? t : e.getCause() instanceof ToolFailedException t ? t : null;
     }
 
-    /** A failed check query: the connection (or the time) ran out, or the server ran the query and refused it. */
+    /**
+     * A failed check query: the connection (or the time) ran out, the account may not (a privilege), or the server ran the
+     * query and refused it.
+     */
     private io.dbbackup.spi.QueryFailedException queryFailed(ToolFailedException e) {
         if (e.timedOut()) {
             return io.dbbackup.spi.QueryFailedException.timedOut(s.timeout(), e);
+        }
+        if (MySqlErrors.privilegeDenied(e)) {
+            return io.dbbackup.spi.QueryFailedException.denied(MySqlErrors.reason(e), e);
         }
         return io.dbbackup.spi.QueryFailedException.of(MySqlErrors.reason(e), MySqlErrors.notTheQuery(e), e);
     }

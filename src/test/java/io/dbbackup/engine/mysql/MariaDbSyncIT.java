@@ -134,6 +134,49 @@ class MariaDbSyncIT {
                 "no_such_table' doesn't exist");
     }
 
+    /**
+     * A check the scratch datasource's account may not run (ERROR 1142 SELECT command denied: a table outside the copy)
+     * says nothing about the backup: the drill's set-up. It failed the drill as an integrity failure (exit 3, a bad
+     * backup); now exit 2, naming the privilege error. A check the copy fails stays exit 3.
+     */
+    @Test
+    void aDrillCheckTheScratchAccountMayNotRunIsTheDrillsSetUpNotTheBackup() throws Exception {
+        String src = fresh("privsrc");
+        String drill = fresh("privdrill");
+        server.rootSql("CREATE USER IF NOT EXISTS 'drillchk'@'127.0.0.1' IDENTIFIED BY 'chk#pw';"
+                + " GRANT ALL ON `privdrill\\_%`.* TO 'drillchk'@'127.0.0.1';"
+                + " CREATE DATABASE " + src + "; CREATE TABLE " + src + ".t (id INT PRIMARY KEY); INSERT INTO " + src + ".t VALUES (1), (2);");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  src: {engine: mariadb, host: 127.0.0.1, port: %1$d, user: backup, password_env: DB_PW, database: %2$s}
+                  scratch: {engine: mariadb, host: 127.0.0.1, port: %1$d, user: drillchk, password_env: CHK_PW, database: %3$s}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  src:
+                    datasource: src
+                    store: local
+                    drill_checks: ["SELECT COUNT(*) FROM t", "SELECT COUNT(*) FROM shop.bulk"]
+                """.formatted(server.port(), src, drill));
+        Cli chk = cli.env("CHK_PW", "chk#pw");
+        Cli.Result backup = chk.run("-c", "config.yaml", "backup", "src");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli.Result r = chk.run("-c", "config.yaml", "drill", "src", "--to", "scratch");
+        System.out.println("a check the scratch account may not run: " + r);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("error: drill of job src: the check 'SELECT COUNT(*) FROM shop.bulk' was refused for want of "
+                + "a privilege of the scratch datasource's account (the drill's set-up, not the backup's fault): ERROR 1142 (42000)",
+                "SELECT command denied to user 'drillchk'@'");
+        assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + drill + "'").strip())
+                .as("dropped after the drill").isEqualTo("0");
+
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("shop.bulk", "no_such_table"));
+        Cli.Result missing = chk.run("-c", "config.yaml", "drill", "src", "--to", "scratch");
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(3);
+        assertThat(missing.err()).contains("the check 'SELECT COUNT(*) FROM no_such_table' failed on the restored copy");
+    }
+
     /** The restore drill into a scratch database the server does not have yet: identical with --keep, dropped without. */
     @Test
     void aDrillRestoresTheNewestBackupIntoAScratchDatabaseAndDropsIt() throws Exception {
