@@ -6,10 +6,13 @@ import io.dbbackup.job.WalArchive;
 import io.dbbackup.job.WalNotArchivedException;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -54,6 +57,9 @@ final class WalFetchCommand implements Callable<Integer> {
                     + "during archive recovery; not for standbys, which should retry).")
     boolean stopRecovery;
 
+    @Spec
+    CommandSpec spec;
+
     int notArchivedExit = ExitStatus.USER_ERROR.code();
 
     @Option(names = "--not-archived-exit", paramLabel = "CODE",
@@ -62,14 +68,11 @@ final class WalFetchCommand implements Callable<Integer> {
     void notArchivedExit(int code) {
         if (code < 1 || code > 125 || code == ExitStatus.SYSTEM_ERROR.code() || code == ExitStatus.INTEGRITY.code()
                 || code == ExitStatus.PARTIAL.code()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--not-archived-exit " + code
+            throw new ParameterException(spec.commandLine(), "--not-archived-exit " + code
                     + " is not 1 to 125, or is one of dbbackup's own exit codes 2, 3, 4");
         }
         notArchivedExit = code;
     }
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file name (%%f).")
     String name;
