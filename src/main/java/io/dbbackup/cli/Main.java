@@ -49,31 +49,40 @@ public final class Main {
         if (WalPushShortcut.acknowledged(args, Path.of("").toAbsolutePath(), err)) {
             System.exit(0);
         }
-        Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
-        Main main = system();
+        // a restore_command's failure must never exit 1..125, PostgreSQL's "not archived" (it would promote)
+        boolean stopRecovery = WalFetchCommand.stopsRecovery(args);
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught(t, e, stopRecovery));
+        Main main = null;
         int code;
         try {
+            main = system();
             code = main.run(out, err, args);
         } catch (OutOfMemoryError e) {
             // a resource failure, exit 2: never 3 (integrity), as the JVM's -XX:+ExitOnOutOfMemoryError would exit
-            err.println("error: " + Redactor.redact(io.dbbackup.core.Heap.outOfMemory(e)));
-            code = ExitStatus.SYSTEM_ERROR.code();
+            err.println("error: " + Redactor.redact(io.dbbackup.core.Heap.outOfMemory(e))
+                    + (stopRecovery ? WalFetchCommand.STOP_NOTE : ""));
+            code = stopRecovery ? WalFetchCommand.STOP_RECOVERY : ExitStatus.SYSTEM_ERROR.code();
+        } catch (Throwable e) {
+            // an Error nobody caught (a class the jar lost, a stack overflow): an internal error, exit 2, not the JVM's 1
+            code = report(err, stopRecovery ? new WalFetchCommand.StopRecovery(e) : e, true, Log.Format.TEXT, Clock.systemUTC());
         }
         out.flush();
         err.flush();
-        System.exit(main.signals != null && main.signals.received() != null ? main.signals.received().code() : code);
+        System.exit(main != null && main.signals != null && main.signals.received() != null ? main.signals.received().code() : code);
     }
 
     /**
      * A thread that dies of an OutOfMemoryError nobody caught may leave another waiting for it for ever: the process
      * exits at once, 2 (a resource failure), as it did with the JVM's -XX:+ExitOnOutOfMemoryError — which exits 3, the
-     * code of a corrupt backup, and is therefore not among bin/dbbackup's flags any more.
+     * code of a corrupt backup, and is therefore not among bin/dbbackup's flags any more; 255 for a restore_command's
+     * {@code wal-fetch --stop-recovery-on-error}.
      */
-    private static void uncaught(Thread t, Throwable e) {
+    private static void uncaught(Thread t, Throwable e, boolean stopRecovery) {
         if (e instanceof OutOfMemoryError) {
-            System.err.println("error: thread " + t.getName() + ": " + io.dbbackup.core.Heap.outOfMemory(e));
+            System.err.println("error: thread " + t.getName() + ": " + io.dbbackup.core.Heap.outOfMemory(e)
+                    + (stopRecovery ? WalFetchCommand.STOP_NOTE : ""));
             System.err.flush();
-            Runtime.getRuntime().halt(ExitStatus.SYSTEM_ERROR.code());
+            Runtime.getRuntime().halt(stopRecovery ? WalFetchCommand.STOP_RECOVERY : ExitStatus.SYSTEM_ERROR.code());
         }
         System.err.print("Exception in thread \"" + t.getName() + "\" ");
         e.printStackTrace();
@@ -139,6 +148,9 @@ public final class Main {
             }
             return code;
         });
+        if (WalFetchCommand.stopsRecovery(args)) {
+            cl.setExitCodeExceptionMapper(ex -> WalFetchCommand.STOP_RECOVERY); // a handler that failed itself: not picocli's 1
+        }
         cl.setParameterExceptionHandler((ex, args1) -> {
             // a restore_command with a wrong argument must not read as "not archived" (exit 1): PostgreSQL would end
             // recovery there and promote
@@ -184,7 +196,7 @@ public final class Main {
             ex.printStackTrace(new PrintWriter(sw));
             trace = Redactor.redact(sw.toString());
         }
-        if (ex instanceof io.dbbackup.job.WalNotArchivedException) {
+        if (ex instanceof WalFetchCommand.NotArchived) {
             line(err, json, clock, "info", "wal-fetch: " + message, null, code, null); // PostgreSQL asks for files that do not exist
         } else if (ex instanceof io.dbbackup.config.ConfigException c && !c.problems().isEmpty()) {
             for (io.dbbackup.config.Problem p : c.problems()) {
@@ -257,6 +269,9 @@ public final class Main {
     static int exitCodeOf(Throwable ex) {
         if (ex instanceof WalFetchCommand.StopRecovery) {
             return WalFetchCommand.STOP_RECOVERY;
+        }
+        if (ex instanceof WalFetchCommand.NotArchived n) {
+            return n.code;
         }
         if (ex instanceof DbBackupException d) {
             return d.status().code();

@@ -180,6 +180,11 @@ public final class Driller {
                     if (op.cancellation().isCancelled()) { // a signal stopped it: no verdict on the backup
                         throw interrupted(job, sql, op, e);
                     }
+                    if (e.privilege()) { // the scratch account's set-up: the same on every retry, and not the backup's
+                        throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "drill of job " + job.name() + ": the check '"
+                                + sql + "' was refused for want of a privilege of the scratch datasource's account (the "
+                                + "drill's set-up, not the backup's fault): " + e.getMessage(), e, false);
+                    }
                     if (e.infrastructure()) { // the server's or the network's doing, not the backup's: a retry may pass
                         throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "drill of job " + job.name() + ": the check '"
                                 + sql + "' could not finish on the restored copy of " + r.key().key() + " (not the backup's "

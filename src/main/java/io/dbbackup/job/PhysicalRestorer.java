@@ -114,12 +114,12 @@ public final class PhysicalRestorer {
         warnOfNewerTimelines(catalog, job, key, r.target());
         Map<String, Path> tablespaces = tablespaceFolders(engine, catalog, job, key, r.tablespaceMapping(), dir);
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
-        String walFetch = r.target() == null ? null : walFetchCommand(job, r);
+        String restoreCommand = r.target() == null ? null
+                : RestoreCommand.of(r.dbbackupCommand(), ws.config().file(), job.name(), r.walFetchArgs());
         boolean created = !Files.exists(dir);
         Map<Path, Boolean> folders = new LinkedHashMap<>();
         folders.put(dir, created);
         tablespaces.values().forEach(f -> folders.put(f, !Files.exists(f)));
-        String restoreCommand = walFetch == null ? null : walFetch.replace("%", "%%") + " %f %p"; // as written to postgresql.auto.conf
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
         if (r.dryRun()) {
             long decoded = check(catalog, job, key, decryptor, total, dir);
@@ -139,7 +139,7 @@ public final class PhysicalRestorer {
                      InputStream in = ReadAhead.of(progress.watch(decoded), "restore")) {
                     progress.started("restoring " + key.fileName(), total);
                     io.dbbackup.pipeline.TeeInputStream counting = io.dbbackup.pipeline.TeeInputStream.counting(in);
-                    engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), walFetch, tablespaces,
+                    engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), restoreCommand, tablespaces,
                             r.archiveMode()),
                             op.context());
                     bytes = counting.count();
@@ -247,14 +247,6 @@ public final class PhysicalRestorer {
         StringBuilder s = new StringBuilder();
         held.forEach((oid, location) -> s.append(s.isEmpty() ? "" : ", ").append(oid).append(" at ").append(location));
         return s.toString();
-    }
-
-    /** {@code <dbbackup> -c <config> wal-fetch --job <job> --stop-recovery-on-error [keys]}, for restore_command. */
-    String walFetchCommand(JobConfig job, Request r) {
-        List<String> words = new ArrayList<>(List.of("-c", ws.config().file().toAbsolutePath().normalize().toString(), "wal-fetch", "--job", job.name(),
-                "--stop-recovery-on-error"));
-        words.addAll(r.walFetchArgs());
-        return r.dbbackupCommand().strip() + " " + ShellWords.join(words);
     }
 
     /** The named backup (which must end before the target), or the newest that ended before it. */

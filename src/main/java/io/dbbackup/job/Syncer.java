@@ -63,6 +63,11 @@ public final class Syncer {
             throw DbBackupException.user("datasources '" + r.source() + "' and '" + r.target() + "' are the same database ("
                     + source.location() + named + "): refusing to sync a database into itself");
         }
+        if (!source.restoresIntoTargetOnly() && source.where().overlaps(target.where().holding(source.where()))) {
+            throw DbBackupException.user("sync: a dump of " + source.describe() + " names " + source.namesItRestoresInto()
+                    + " and switches to them by name: loaded on the server of '" + r.target() + "' (" + target.location()
+                    + ") it would write into those of '" + r.source() + "' themselves: refusing to sync a database into itself");
+        }
         if (!source.dialect().equals(target.dialect())) {
             throw DbBackupException.user("cannot sync " + sourceDs.engineType() + " datasource '" + r.source() + "' into "
                     + targetDs.engineType() + " datasource '" + r.target() + "': a " + sourceDs.engineType()

@@ -95,7 +95,44 @@ class DrillCliTest {
                 + dir.resolve("app.db").toRealPath() + ")").doesNotContain("checking backup");
 
         // the job's file holding no table (yet, or any more): not empty by the scratch rule, and still never touched
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db"));
+        dropEverything(dir.resolve("app.db"));
+        byte[] emptied = Files.readAllBytes(dir.resolve("app.db"));
+        Cli.Result empty = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(empty.exit()).as(empty.toString()).isEqualTo(1);
+        assertThat(empty.err()).contains("is the database of job app").doesNotContain("checking backup");
+        assertThat(dir.resolve("app.db")).as("the job's own file").exists();
+        assertThat(Files.readAllBytes(dir.resolve("app.db"))).isEqualTo(emptied);
+        Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch");
+        assertThat(all.exit()).as(all.toString()).isEqualTo(1);
+        assertThat(all.err()).contains("is the database of job app");
+        assertThat(Files.readAllBytes(dir.resolve("app.db"))).isEqualTo(emptied);
+    }
+
+    /**
+     * A hard link to the job's file is another path to the same inode: compared by real path (symlinks resolved) it was
+     * another file; the job's file holding no table, the drill restored into it and then deleted the link's name. Now
+     * refused before anything is read, by file identity (device and inode).
+     */
+    @Test
+    void aHardLinkToTheJobsFileIsTheJobsDatabase() throws Exception {
+        dropEverything(dir.resolve("app.db"));
+        byte[] emptied = Files.readAllBytes(dir.resolve("app.db"));
+        Files.createLink(dir.resolve("scratch/drill.db"), dir.resolve("app.db"));
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("error: drill: --to scratch is the database of job app (datasource app, sqlite:"
+                + dir.resolve("app.db").toRealPath() + "; --to names it sqlite:" + dir.resolve("scratch/drill.db").toRealPath() + ")")
+                .doesNotContain("checking backup");
+        Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch");
+        assertThat(all.exit()).as(all.toString()).isEqualTo(1);
+        assertThat(all.err()).contains("is the database of job app").doesNotContain("checking backup");
+        assertThat(dir.resolve("scratch/drill.db")).exists();
+        assertThat(Files.readAllBytes(dir.resolve("app.db"))).isEqualTo(emptied);
+    }
+
+    /** Drops every table and view of a SQLite file: it exists, holding nothing a drill's emptiness rule would see. */
+    private static void dropEverything(Path file) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
              java.sql.Statement st = c.createStatement()) {
             java.util.List<String> drops = new java.util.ArrayList<>();
             try (java.sql.ResultSet rs = st.executeQuery("select type, name from sqlite_master where type in ('view', 'table') "
@@ -109,16 +146,6 @@ class DrillCliTest {
                 st.execute(d);
             }
         }
-        byte[] emptied = Files.readAllBytes(dir.resolve("app.db"));
-        Cli.Result empty = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch");
-        assertThat(empty.exit()).as(empty.toString()).isEqualTo(1);
-        assertThat(empty.err()).contains("is the database of job app").doesNotContain("checking backup");
-        assertThat(dir.resolve("app.db")).as("the job's own file").exists();
-        assertThat(Files.readAllBytes(dir.resolve("app.db"))).isEqualTo(emptied);
-        Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch");
-        assertThat(all.exit()).as(all.toString()).isEqualTo(1);
-        assertThat(all.err()).contains("is the database of job app");
-        assertThat(Files.readAllBytes(dir.resolve("app.db"))).isEqualTo(emptied);
     }
 
     /** --all: each job of the scratch's kind in turn, a failing one reported and the next still drilled. */

@@ -123,6 +123,30 @@ class SyncCliTest {
     }
 
     /**
+     * A hard link to the source file is another path to the same inode: the same database, refused before anything is
+     * read or written. Compared by real path (symlinks resolved) the two were different files, and a sync with
+     * --auto-confirm overwrote the source with itself through the link.
+     */
+    @Test
+    void aHardLinkToTheSourceFileIsTheSameDatabase() throws Exception {
+        List<String> source = SqliteFixture.fingerprint(dir.resolve("app.db"));
+        long modified = Files.getLastModifiedTime(dir.resolve("app.db")).toMillis();
+        Files.createLink(dir.resolve("scratch/hard.db"), dir.resolve("app.db"));
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("  pg:\n", "  hard: {engine: sqlite, path: scratch/hard.db}\n  pg:\n"));
+        for (String[] pair : new String[][] {{"app", "hard"}, {"hard", "app"}}) {
+            Cli.Result r = cli.run("-c", "config.yaml", "sync", pair[0], pair[1], "--auto-confirm", "--clean");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("datasources '" + pair[0] + "' and '" + pair[1] + "' are the same database (")
+                    .contains("sqlite:" + dir.resolve("scratch/hard.db").toRealPath(), "sqlite:" + dir.resolve("app.db").toRealPath())
+                    .doesNotContain("sync started");
+            assertThat(r.err().lines().filter(l -> !l.isBlank())).hasSize(1);
+        }
+        assertThat(SqliteFixture.fingerprint(dir.resolve("app.db"))).isEqualTo(source);
+        assertThat(Files.getLastModifiedTime(dir.resolve("app.db")).toMillis()).isEqualTo(modified);
+    }
+
+    /**
      * One server under another spelling of its host (localhost, 127.0.0.1, ::1, upper case, a trailing dot, a socket
      * folder) is the same database: refused before any connection, where comparing the written hosts would have synced
      * the database into itself (here: tried to connect, exit 2).

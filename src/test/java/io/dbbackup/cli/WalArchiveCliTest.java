@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.FakeWal;
+import io.dbbackup.testkit.Shell;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -300,6 +301,117 @@ class WalArchiveCliTest {
         assertThatThrownBy(() -> RecoveryTargets.of(null, null, "latest", "0")).hasMessageContaining("not latest, current or a timeline number");
         assertThat(io.dbbackup.job.ShellWords.join(List.of("/usr/bin/java", "-jar", "/opt/it's here/x.jar", "%f")))
                 .isEqualTo("/usr/bin/java -jar '/opt/it'\\''s here/x.jar' %f");
+    }
+
+    /**
+     * The restore_command a point-in-time restore writes, run as PostgreSQL runs it (%f, %p and %% replaced, then
+     * /bin/sh -c in the data directory), with a real JVM: only "not in the archive" may exit 1..125, the status
+     * PostgreSQL takes for the end of the archive (it then promotes). A dbbackup that cannot start — the jar moved by an
+     * upgrade, a heap the JVM cannot have — exits 1 by itself and must stop recovery (above 125) instead.
+     */
+    @Test
+    void theRestoreCommandStopsRecoveryWhenDbbackupCannotEvenStart() throws IOException {
+        for (int i = 1; i <= 3; i++) {
+            assertThat(run("wal-push", "--job", "phys", "--ahead", "0", ready(segment(i), i).toString(), segment(i)).exit()).isZero();
+            Files.delete(pgWal.resolve(segment(i)));
+        }
+        Path config = dir.resolve("config.yaml");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+
+        Shell.Result noJar = restoreCommand(io.dbbackup.job.RestoreCommand.of(
+                io.dbbackup.job.ShellWords.join(List.of(javaBin, "-jar", "/nope/50%full/dbbackup.jar")), config,
+                "phys", List.of()), segment(2));
+        assertThat(noJar.exit()).as(noJar.toString()).isEqualTo(255);
+        assertThat(noJar.output()).contains("Unable to access jarfile /nope/50%full/dbbackup.jar");
+        Shell.Result noHeap = restoreCommand(io.dbbackup.job.RestoreCommand.of(
+                io.dbbackup.job.ShellWords.join(List.of(javaBin, "-Xmx1k", "-cp", System.getProperty("java.class.path"), Main.class.getName())),
+                config, "phys", List.of()), segment(2));
+        assertThat(noHeap.exit()).as(noHeap.toString()).isEqualTo(255);
+
+        String real = io.dbbackup.job.RestoreCommand.of(SelfCommand.current(), config, "phys", List.of());
+        Shell.Result fetched = restoreCommand(real, segment(2));
+        assertThat(fetched.exit()).as(fetched.toString()).isZero();
+        assertThat(dest).exists();
+        Files.delete(dest);
+        Shell.Result end = restoreCommand(real, segment(4));
+        assertThat(end.exit()).as(end.toString()).isEqualTo(1);
+        assertThat(end.output()).contains("is not in the archive");
+        Path two = dir.resolve("store/p/main/wal").resolve(archived("p/main/wal").stream()
+                .filter(k -> k.contains(segment(2))).findFirst().orElseThrow());
+        byte[] stored = Files.readAllBytes(two);
+        Files.write(two, java.util.Arrays.copyOf(stored, stored.length / 2));
+        Shell.Result corrupt = restoreCommand(real, segment(2));
+        assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(255);
+        assertThat(corrupt.output()).contains("is corrupt");
+        assertThat(dest).doesNotExist();
+    }
+
+    /**
+     * An Error nobody caught — here WalArchive's class data is damaged, as a jar overwritten during an upgrade leaves
+     * it — left main() and exited 1, the JVM's status for an uncaught exception: "not archived" to PostgreSQL, even with
+     * --stop-recovery-on-error. Now it stops recovery (255), and without the flag it is the internal error it is (2).
+     */
+    @Test
+    void anErrorNobodyCaughtStopsRecoveryAndIsNoUserError() throws IOException {
+        Path broken = Files.createDirectories(dir.resolve("broken/io/dbbackup/job"));
+        Files.writeString(broken.resolve("WalArchive.class"), "not a class");
+        List<String> walFetch = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                dir.resolve("broken") + java.io.File.pathSeparator + System.getProperty("java.class.path"), Main.class.getName(),
+                "-c", dir.resolve("config.yaml").toString(), "wal-fetch", "--job", "phys");
+        Shell.Result stop = Shell.run(dir.resolve("pgdata"), Stream.concat(walFetch.stream(),
+                Stream.of("--stop-recovery-on-error", segment(1), "pg_wal/RECOVERYXLOG")).toArray(String[]::new));
+        assertThat(stop.exit()).as(stop.toString()).isEqualTo(255);
+        assertThat(stop.output()).contains("ClassFormatError").contains("PostgreSQL stops recovery here");
+        Shell.Result plain = Shell.run(dir.resolve("pgdata"), Stream.concat(walFetch.stream(),
+                Stream.of(segment(1), "pg_wal/RECOVERYXLOG")).toArray(String[]::new));
+        assertThat(plain.exit()).as(plain.toString()).isEqualTo(2);
+        assertThat(plain.output()).contains("error: internal error: ClassFormatError");
+    }
+
+    /**
+     * --not-archived-exit: what "not in the archive" exits (the restore_command restore writes maps it back to 1);
+     * a code PostgreSQL would not read as "not archived", or one of dbbackup's own, is refused before anything is fetched.
+     */
+    @Test
+    void notInTheArchiveExitsTheCodeAskedFor() throws IOException {
+        Path f = ready(segment(1), 1);
+        assertThat(run("wal-push", "--job", "phys", "--ahead", "0", f.toString(), segment(1)).exit()).isZero();
+        Cli.Result end = run("wal-fetch", "--job", "phys", "--stop-recovery-on-error", "--not-archived-exit", "99", segment(5),
+                "pg_wal/RECOVERYXLOG");
+        assertThat(end.exit()).as(end.toString()).isEqualTo(99);
+        assertThat(end.err()).contains("is not in the archive").doesNotContain("error");
+        Cli.Result json = cli.run("--log-format", "json", "-c", dir.resolve("config.yaml").toString(), "wal-fetch", "--job", "phys",
+                "--not-archived-exit", "99", segment(5), "pg_wal/RECOVERYXLOG");
+        assertThat(json.exit()).isEqualTo(99);
+        assertThat(json.err()).contains("\"level\":\"info\"").contains("\"exit\":99");
+        Cli.Result fetched = run("wal-fetch", "--job", "phys", "--not-archived-exit", "99", segment(1), "pg_wal/RECOVERYXLOG");
+        assertThat(fetched.exit()).as(fetched.toString()).isZero();
+        for (String code : List.of("0", "2", "3", "4", "126", "255", "x")) {
+            Cli.Result stop = run("wal-fetch", "--job", "phys", "--stop-recovery-on-error", "--not-archived-exit", code, segment(5),
+                    "pg_wal/RECOVERYXLOG");
+            assertThat(stop.exit()).as(code + "\n" + stop).isEqualTo(255);
+            assertThat(stop.err()).contains("--not-archived-exit").contains("PostgreSQL stops recovery here");
+            assertThat(run("wal-fetch", "--job", "phys", "--not-archived-exit", code, segment(5), "pg_wal/RECOVERYXLOG").exit())
+                    .as(code).isEqualTo(1);
+        }
+        assertThat(run("wal-fetch", "--job", "phys", "--not-archived-exit", "3", segment(5), "pg_wal/RECOVERYXLOG").err())
+                .contains("--not-archived-exit 3 is not 1 to 125, or is one of dbbackup's own exit codes 2, 3, 4");
+    }
+
+    /** {@code command} as PostgreSQL runs a restore_command for {@code name}: placeholders replaced, {@code /bin/sh -c}. */
+    private Shell.Result restoreCommand(String command, String name) {
+        StringBuilder sh = new StringBuilder();
+        for (int i = 0; i < command.length(); i++) {
+            char c = command.charAt(i);
+            if (c == '%' && i + 1 < command.length()) {
+                char n = command.charAt(++i);
+                sh.append(n == 'f' ? name : n == 'p' ? "pg_wal/RECOVERYXLOG" : n == '%' ? "%" : "%" + n);
+            } else {
+                sh.append(c);
+            }
+        }
+        return Shell.run(dir.resolve("pgdata"), "/bin/sh", "-c", sh.toString());
     }
 
     /**

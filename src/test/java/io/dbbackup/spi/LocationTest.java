@@ -86,4 +86,40 @@ class LocationTest {
         assertThat(Location.of("sqlite:/a.db").overlaps(Location.of("sqlite:/a.db"))).isTrue();
         assertThat(Location.of("sqlite:/a.db").overlaps(Location.of("sqlite:/b.db"))).isFalse();
     }
+
+    /**
+     * A MySQL datasource of several databases is each of them: a scratch naming one of a job's databases is that job's
+     * database, whatever the two lists look like as text; every database of a server ({@code all_databases}) is any.
+     */
+    @Test
+    void databaseListsOverlapWhenTheyShareOneAndEveryDatabaseOfAServerOverlapsEachOfIt() {
+        Location ab = Location.server("mysql://localhost:3306/a,b", "mysql", "localhost", 3306, java.util.List.of("a", "b"));
+        assertThat(ab.overlaps(mysql("127.0.0.1", 3306, "a"))).isTrue();
+        assertThat(mysql("127.0.0.1", 3306, "b").overlaps(ab)).isTrue();
+        assertThat(ab.overlaps(Location.server("x", "mysql", "::1", 3306, java.util.List.of("c", "b")))).isTrue();
+        assertThat(ab.overlaps(mysql("127.0.0.1", 3306, "c"))).isFalse();
+        assertThat(ab.overlaps(mysql("127.0.0.1", 3306, "A"))).as("case-sensitive").isFalse();
+        assertThat(ab.overlaps(mysql("127.0.0.1", 3307, "a"))).as("another server").isFalse();
+        Location all = Location.everyDatabase("mysql://localhost:3306/(all databases)", "mysql", "localhost", 3306);
+        assertThat(all.overlaps(mysql("127.0.0.1", 3306, "anything"))).isTrue();
+        assertThat(mysql("127.0.0.1", 3306, "anything").overlaps(all)).isTrue();
+        assertThat(all.overlaps(ab)).isTrue();
+        assertThat(all.overlaps(mysql("127.0.0.1", 3307, "anything"))).as("another server").isFalse();
+        assertThat(all.overlaps(pg("localhost", 3306, "anything"))).as("another kind").isFalse();
+    }
+
+    /** A hard link is another path to the same file (device and inode): the same database; a copy is not. */
+    @Test
+    void aHardLinkToAFileIsThatFile() throws Exception {
+        Path real = Files.writeString(dir.resolve("app.db"), "x");
+        Path link = Files.createLink(dir.resolve("link.db"), real);
+        Path copy = Files.copy(real, dir.resolve("copy.db"));
+        assertThat(Location.file("sqlite:" + real, real).overlaps(Location.file("sqlite:" + link, link))).isTrue();
+        assertThat(Location.file("sqlite:" + link, link).overlaps(Location.file("sqlite:" + real, real))).isTrue();
+        assertThat(Location.file("sqlite:" + real, real).overlaps(Location.file("sqlite:" + copy, copy))).isFalse();
+        Path none = dir.resolve("none.db");
+        assertThat(Location.file("sqlite:" + none, none).overlaps(Location.file("sqlite:" + real, real))).isFalse();
+        assertThat(Location.file("sqlite:" + none, none).overlaps(Location.file("sqlite:" + none, dir.resolve("./none.db"))))
+                .as("files that do not exist yet: by their text").isTrue();
+    }
 }

@@ -80,12 +80,15 @@ public final class MySqlEngine implements Engine {
 
     /**
      * The server by its addresses (a socket is this machine, on a port the configuration does not give), its port and
-     * the databases, case-sensitively as on Linux.
+     * the databases, case-sensitively as on Linux: each one of a list, or every database of the server.
      */
     @Override
     public Location where() {
-        return Location.server("mysql://" + s.address() + "/" + s.scope().describe(), "mysql",
-                s.socket() != null ? s.socket().toString() : s.host(), s.socket() != null ? 0 : s.port(), s.scope().describe());
+        String text = "mysql://" + s.address() + "/" + s.scope().describe();
+        String host = s.socket() != null ? s.socket().toString() : s.host();
+        int port = s.socket() != null ? 0 : s.port();
+        return s.scope().kind() == Scope.Kind.ALL ? Location.everyDatabase(text, "mysql", host, port)
+                : Location.server(text, "mysql", host, port, s.scope().databases());
     }
 
     /**
@@ -627,10 +630,16 @@ public final class MySqlEngine implements Engine {
         return e instanceof ToolFailedException t ? t : e.getCause() instanceof ToolFailedException t ? t : null;
     }
 
-    /** A failed check query: the connection (or the time) ran out, or the server ran the query and refused it. */
+    /**
+     * A failed check query: the connection (or the time) ran out, the account may not (a privilege), or the server ran the
+     * query and refused it.
+     */
     private io.dbbackup.spi.QueryFailedException queryFailed(ToolFailedException e) {
         if (e.timedOut()) {
             return io.dbbackup.spi.QueryFailedException.timedOut(s.timeout(), e);
+        }
+        if (MySqlErrors.privilegeDenied(e)) {
+            return io.dbbackup.spi.QueryFailedException.denied(MySqlErrors.reason(e), e);
         }
         return io.dbbackup.spi.QueryFailedException.of(MySqlErrors.reason(e), MySqlErrors.notTheQuery(e), e);
     }

@@ -36,6 +36,12 @@ final class MySqlErrors {
     private static final java.util.Set<Integer> NOT_THE_QUERY = java.util.Set.of(2002, 2003, 2006, 2013, 2055, 4031,
             1152, 1158, 1159, 1160, 1161, 1927, 1317, 1053, 1040, 3024, 1969, 1205);
 
+    /**
+     * Error numbers of an account that may not: a command on a table or a column denied (1142, 1143), a routine (1370),
+     * a database (1044), a privilege like SUPER needed (1227), the account refused (1045, 1698).
+     */
+    private static final java.util.Set<Integer> DENIED = java.util.Set.of(1142, 1143, 1370, 1044, 1227, 1045, 1698);
+
     private MySqlErrors() {
     }
 
@@ -47,9 +53,19 @@ final class MySqlErrors {
         if (e.timedOut()) {
             return true;
         }
+        return anyError(e, NOT_THE_QUERY);
+    }
+
+    /** Whether the account running the query lacks a privilege, or was refused: an error number of {@link #DENIED}. */
+    static boolean privilegeDenied(ToolFailedException e) {
+        return anyError(e, DENIED);
+    }
+
+    /** Whether the client reported an error ({@code ERROR 1142 (42000) …} at a line's start) with one of {@code numbers}. */
+    private static boolean anyError(ToolFailedException e, java.util.Set<Integer> numbers) {
         Matcher m = ERROR_CODE.matcher(e.stderrTail());
         while (m.find()) {
-            if (NOT_THE_QUERY.contains(Integer.parseInt(m.group(1)))) {
+            if (numbers.contains(Integer.parseInt(m.group(1)))) {
                 return true;
             }
         }

@@ -27,6 +27,14 @@ final class PgErrors {
      * idle-in-transaction or transaction timeout (57014, 25P03, 25P04).
      */
     private static final List<String> NOT_THE_QUERY = List.of("08", "53", "57P01", "57P02", "57P03", "57014", "25P03", "25P04");
+    /**
+     * SQLSTATEs of an account that may not: insufficient_privilege (42501), invalid authorization (class 28); and the
+     * server's words for a connection it refused the account (libpq shows no SQLSTATE for those).
+     */
+    private static final List<String> DENIED = List.of("42501", "28");
+    private static final Pattern CONNECTION_DENIED = Pattern.compile(
+            "(?m)FATAL:\\s+(?:[0-9A-Z]{5}:\\s+)?(?:password authentication failed|permission denied for database|no pg_hba\\.conf entry"
+            + "|role \".*\" is not permitted to log in)");
     /** libpq's own words for a connection that went away (no SQLSTATE: the server said nothing). */
     private static final List<String> CONNECTION_GONE = List.of("server closed the connection unexpectedly",
             "connection to server was lost", "could not receive data from server", "could not send data to server",
@@ -53,15 +61,28 @@ final class PgErrors {
         if (e.timedOut() || e.exitCode() == 2) {
             return true;
         }
-        java.util.regex.Matcher m = SQLSTATE.matcher(e.stderrTail());
-        while (m.find()) {
-            String state = m.group(1);
-            if (NOT_THE_QUERY.stream().anyMatch(state::startsWith)) {
-                return true;
-            }
+        if (anyState(e, NOT_THE_QUERY)) {
+            return true;
         }
         String s = e.stderrTail().toLowerCase(Locale.ROOT);
         return CONNECTION_GONE.stream().anyMatch(s::contains);
+    }
+
+    /** Whether the account running the query lacks a privilege (42501) or was refused (class 28, libpq's words). */
+    static boolean privilegeDenied(ToolFailedException e) {
+        return anyState(e, DENIED) || CONNECTION_DENIED.matcher(e.stderrTail()).find();
+    }
+
+    /** Whether psql reported an error whose SQLSTATE starts with one of {@code prefixes} (a class, or a whole state). */
+    private static boolean anyState(ToolFailedException e, List<String> prefixes) {
+        java.util.regex.Matcher m = SQLSTATE.matcher(e.stderrTail());
+        while (m.find()) {
+            String state = m.group(1);
+            if (prefixes.stream().anyMatch(state::startsWith)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether pg_restore failed because the archive it read is damaged or cut short (not the server, not the target). */

@@ -362,7 +362,7 @@ public final class PhysicalEngine implements Engine {
             if (!archiveOff) {
                 warnIfArchiving(dir, request.target() != null, ctx);
             }
-            RecoveryConfig.write(dir, request.target(), request.walFetchCommand(), archiveOff, Instant.now());
+            RecoveryConfig.write(dir, request.target(), request.restoreCommand(), archiveOff, Instant.now());
             if (request.target() != null) {
                 sync.file(dir.resolve(RecoveryConfig.SIGNAL));
                 ctx.log().info("point-in-time recovery set up", "pgdata", dir, "target", request.target(),

@@ -602,8 +602,11 @@ public final class PostgresEngine implements Engine {
             if (e.timedOut()) {
                 throw io.dbbackup.spi.QueryFailedException.timedOut(timeout, e);
             }
-            throw io.dbbackup.spi.QueryFailedException.of(PgErrors.reason(e).replaceFirst("^psql:<stdin>:\\d+: ", ""),
-                    PgErrors.notTheQuery(e), e);
+            String reason = PgErrors.reason(e).replaceFirst("^psql:<stdin>:\\d+: ", "");
+            if (PgErrors.privilegeDenied(e)) {
+                throw io.dbbackup.spi.QueryFailedException.denied(reason, e);
+            }
+            throw io.dbbackup.spi.QueryFailedException.of(reason, PgErrors.notTheQuery(e), e);
         }
     }
 

@@ -30,12 +30,10 @@ final class RecoveryConfig {
     }
 
     /** The lines appended to postgresql.auto.conf. */
-    static List<String> lines(RecoveryTarget target, String walFetchCommand, Instant now) {
+    static List<String> lines(RecoveryTarget target, String restoreCommand, Instant now) {
         List<String> l = new ArrayList<>();
         l.add("# added by dbbackup restore at " + now + ": point-in-time recovery to " + target);
-        // PostgreSQL replaces %f, %p, %r and %% anywhere in the command: a '%' in a path (a jar or config under
-        // /srv/50%full/) is doubled so that it reaches the shell as written
-        l.add("restore_command = " + quote(walFetchCommand.replace("%", "%%") + " %f %p"));
+        l.add("restore_command = " + quote(restoreCommand));
         if (target.time() != null) {
             l.add("recovery_target_time = " + quote(PG_TIME.format(target.time())));
         } else if (target.lsn() != null) {
@@ -55,19 +53,19 @@ final class RecoveryConfig {
                 "archive_mode = 'off'");
     }
 
-    static void write(Path dataDir, RecoveryTarget target, String walFetchCommand, Instant now) throws IOException {
-        write(dataDir, target, walFetchCommand, false, now);
+    static void write(Path dataDir, RecoveryTarget target, String restoreCommand, Instant now) throws IOException {
+        write(dataDir, target, restoreCommand, false, now);
     }
 
     /**
      * Appends the recovery settings when there is a {@code target} (and creates recovery.signal), then, when
      * {@code archiveOff}, {@code archive_mode = 'off'}; writes nothing when there is neither.
      */
-    static void write(Path dataDir, RecoveryTarget target, String walFetchCommand, boolean archiveOff, Instant now)
+    static void write(Path dataDir, RecoveryTarget target, String restoreCommand, boolean archiveOff, Instant now)
             throws IOException {
         List<String> lines = new ArrayList<>();
         if (target != null) {
-            lines.addAll(lines(target, walFetchCommand, now));
+            lines.addAll(lines(target, restoreCommand, now));
         }
         if (archiveOff) {
             lines.addAll(archiveOffLines(now));

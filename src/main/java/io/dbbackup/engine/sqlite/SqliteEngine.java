@@ -4,6 +4,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.Location;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
 import io.dbbackup.spi.TargetState;
@@ -91,6 +92,12 @@ public final class SqliteEngine implements Engine {
                 return "sqlite:" + path;
             }
         }
+    }
+
+    /** {@link #location()}, and the file itself: a hard link to it is another path to the same database. */
+    @Override
+    public Location where() {
+        return Location.file(location(), path);
     }
 
     @Override

@@ -134,6 +134,49 @@ class MariaDbSyncIT {
                 "no_such_table' doesn't exist");
     }
 
+    /**
+     * A check the scratch datasource's account may not run (ERROR 1142 SELECT command denied: a table outside the copy)
+     * says nothing about the backup: the drill's set-up. It failed the drill as an integrity failure (exit 3, a bad
+     * backup); now exit 2, naming the privilege error. A check the copy fails stays exit 3.
+     */
+    @Test
+    void aDrillCheckTheScratchAccountMayNotRunIsTheDrillsSetUpNotTheBackup() throws Exception {
+        String src = fresh("privsrc");
+        String drill = fresh("privdrill");
+        server.rootSql("CREATE USER IF NOT EXISTS 'drillchk'@'127.0.0.1' IDENTIFIED BY 'chk#pw';"
+                + " GRANT ALL ON `privdrill\\_%`.* TO 'drillchk'@'127.0.0.1';"
+                + " CREATE DATABASE " + src + "; CREATE TABLE " + src + ".t (id INT PRIMARY KEY); INSERT INTO " + src + ".t VALUES (1), (2);");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  src: {engine: mariadb, host: 127.0.0.1, port: %1$d, user: backup, password_env: DB_PW, database: %2$s}
+                  scratch: {engine: mariadb, host: 127.0.0.1, port: %1$d, user: drillchk, password_env: CHK_PW, database: %3$s}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  src:
+                    datasource: src
+                    store: local
+                    drill_checks: ["SELECT COUNT(*) FROM t", "SELECT COUNT(*) FROM shop.bulk"]
+                """.formatted(server.port(), src, drill));
+        Cli chk = cli.env("CHK_PW", "chk#pw");
+        Cli.Result backup = chk.run("-c", "config.yaml", "backup", "src");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli.Result r = chk.run("-c", "config.yaml", "drill", "src", "--to", "scratch");
+        System.out.println("a check the scratch account may not run: " + r);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("error: drill of job src: the check 'SELECT COUNT(*) FROM shop.bulk' was refused for want of "
+                + "a privilege of the scratch datasource's account (the drill's set-up, not the backup's fault): ERROR 1142 (42000)",
+                "SELECT command denied to user 'drillchk'@'");
+        assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + drill + "'").strip())
+                .as("dropped after the drill").isEqualTo("0");
+
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("shop.bulk", "no_such_table"));
+        Cli.Result missing = chk.run("-c", "config.yaml", "drill", "src", "--to", "scratch");
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(3);
+        assertThat(missing.err()).contains("the check 'SELECT COUNT(*) FROM no_such_table' failed on the restored copy");
+    }
+
     /** The restore drill into a scratch database the server does not have yet: identical with --keep, dropped without. */
     @Test
     void aDrillRestoresTheNewestBackupIntoAScratchDatabaseAndDropsIt() throws Exception {
@@ -170,6 +213,58 @@ class MariaDbSyncIT {
         Cli.Result otherNames = cli.run("-c", "config.yaml", "restore", "src", "--to", "target", "--auto-confirm");
         assertThat(otherNames.exit()).as(otherNames.toString()).isEqualTo(1);
         assertThat(otherNames.err()).contains("not into what target names");
+        assertThat(Fingerprint.of(server, "shop")).isEqualTo(source);
+    }
+
+    /**
+     * A job backing up several databases ({@code databases: [shop, X]}, X empty so far) and a scratch datasource naming X
+     * on the same server: one of the job's databases, whatever the lists look like as text. Compared as whole strings
+     * ("shop,X" vs "X") they were two: a drill of another job into it restored into X and dropped it. Now every drill
+     * and sync into it is refused before anything is read, naming both; all_databases overlaps every database there.
+     */
+    @Test
+    void aScratchNamingOneOfAJobsDatabasesIsThatJobsDatabase() throws Exception {
+        String x = fresh("part");
+        String other = fresh("other");
+        server.rootSql("CREATE DATABASE " + x + "; CREATE DATABASE " + other + "; CREATE TABLE " + other + ".t (id INT PRIMARY KEY);"
+                + " INSERT INTO " + other + ".t VALUES (1);");
+        config(x, "databases: [shop, " + x + "]");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:", "  other: {engine: mariadb, host: 127.0.0.1, port: %d, user: backup, password_env: DB_PW, database: %s}\nstores:"
+                        .formatted(server.port(), other))
+                + "  other:\n    datasource: other\n    store: local\n");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "other");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        String exists = "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + x + "'";
+
+        Cli.Result drill = cli.run("-c", "config.yaml", "drill", "other", "--to", "target");
+        System.out.println("drill of job other into " + x + " (a database of job src): " + drill);
+        assertThat(drill.exit()).as(drill.toString()).isEqualTo(1);
+        assertThat(drill.err()).contains("error: drill: --to target is the database of job src (datasource src, mysql://127.0.0.1:"
+                + server.port() + "/shop," + x + "; --to names it mysql://" + server.socket() + "/" + x + ")")
+                .doesNotContain("checking backup");
+        assertThat(server.rootSql(exists).strip()).as("job src's database " + x + " is still there").isEqualTo("1");
+        Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "target");
+        assertThat(all.exit()).as(all.toString()).isEqualTo(1);
+        assertThat(all.err()).contains("is the database of job src");
+        assertThat(server.rootSql(exists).strip()).isEqualTo("1");
+
+        Cli.Result own = cli.run("-c", "config.yaml", "drill", "src", "--to", "target");
+        assertThat(own.exit()).as(own.toString()).isEqualTo(1);
+        assertThat(own.err()).contains("is the database of job src").doesNotContain("checking backup");
+        Cli.Result sync = cli.run("-c", "config.yaml", "sync", "src", "target", "--auto-confirm");
+        System.out.println("sync of [shop, " + x + "] into " + x + ": " + sync);
+        assertThat(sync.exit()).as(sync.toString()).isEqualTo(1);
+        assertThat(sync.err()).contains("datasources 'src' and 'target' are the same database").doesNotContain("sync started");
+
+        // every database of the server: a scratch of any name there is one of them
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("databases: [shop, " + x + "]", "all_databases: true").replace("database: " + x, "database: " + fresh("new")));
+        Cli.Result whole = cli.run("-c", "config.yaml", "drill", "other", "--to", "target");
+        assertThat(whole.exit()).as(whole.toString()).isEqualTo(1);
+        assertThat(whole.err()).contains("is the database of job src (datasource src, mysql://127.0.0.1:" + server.port()
+                + "/(all databases)").doesNotContain("checking backup");
+        assertThat(server.rootSql(exists).strip()).isEqualTo("1");
         assertThat(Fingerprint.of(server, "shop")).isEqualTo(source);
     }
 
@@ -324,13 +419,21 @@ class MariaDbSyncIT {
         assertThat(clean.err()).doesNotContain("scratch databases of earlier syncs");
     }
 
+    /**
+     * A dump of several databases names them and switches to them: loaded on the source's own server it would write into
+     * the source's databases, whatever the target names — refused before anything is read (before, the dump ran until
+     * the loader saw its header).
+     */
     @Test
     void aSourceOfSeveralDatabasesIsRefused() throws Exception {
         String target = fresh("multi");
         config(target, "databases: [shop, mysql]");
         Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target");
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).contains("needs a one-database source (database: ...)");
+        assertThat(r.err().strip()).isEqualTo("error: sync: a dump of mariadb shop,mysql on 127.0.0.1:" + server.port()
+                + " names databases mysql, shop and switches to them by name: loaded on the server of 'target' (mysql://"
+                + server.socket() + "/" + target + ") it would write into those of 'src' themselves: refusing to sync a "
+                + "database into itself");
         assertThat(server.rootSql("SHOW DATABASES LIKE '" + target + "'")).isBlank();
         assertThat(scratchDatabases()).isEmpty();
     }

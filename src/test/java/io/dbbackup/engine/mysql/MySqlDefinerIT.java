@@ -1,16 +1,11 @@
 package io.dbbackup.engine.mysql;
 
 import io.dbbackup.testkit.Cli;
-import io.dbbackup.testkit.MariaDbServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -26,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * restores everything, usable, defined by itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MySqlDefinerIT {
+class MySqlDefinerIT extends MySqlCliFixture {
     static final String SCHEMA = """
             CREATE TABLE t(id int primary key, v varchar(10));
             CREATE TABLE audit(id int);
@@ -39,60 +34,39 @@ class MySqlDefinerIT {
             CREATE DEFINER=app@'%' EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM audit;
             """;
 
-    MariaDbServer server;
-    @TempDir
-    Path dir;
-    Cli cli;
+    /** A datasource for the account {@code restorer} (no SET USER) that restores with {@code restore_definer: current_user}. */
+    static final String RESTORER_AS_DEFINER = """
+              restorer_as_definer:
+                <<: *db
+                user: restorer
+                password_env: R_PW
+                database: scratch
+                restore_definer: current_user
+            """;
 
     @BeforeAll
     void start() {
-        server = MariaDbServer.start();
         server.rootSql("CREATE USER restorer@'127.0.0.1' IDENTIFIED BY 'restorer-pw';\n"
                 + "GRANT ALL ON `scratch`.* TO restorer@'127.0.0.1';");
     }
 
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void backUpThenLoseTheDefiner() throws Exception {
-        server.rootSql("DROP DATABASE IF EXISTS shop; DROP DATABASE IF EXISTS scratch; CREATE DATABASE shop;\n"
-                + "DROP USER IF EXISTS app@'%'; CREATE USER app@'%' IDENTIFIED BY 'x'; GRANT ALL ON shop.* TO app@'%';");
-        server.load("shop", SCHEMA);
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  shop: &db
-                    engine: mariadb
-                    host: 127.0.0.1
-                    port: %1$d
-                    user: backup
-                    password_env: DB_PW
-                    database: shop
-                  scratch:
-                    <<: *db
-                    database: scratch
+        server.rootSql("DROP USER IF EXISTS app@'%'; CREATE USER app@'%' IDENTIFIED BY 'x'; GRANT ALL ON shop.* TO app@'%';");
+        freshShop(SCHEMA);
+        cli = configure("""
                   restorer:
                     <<: *db
                     user: restorer
                     password_env: R_PW
                     database: scratch
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  shop: {datasource: shop, store: local}
-                """.formatted(server.port()));
-        cli = new Cli().workingDir(dir).env("DB_PW", server.password()).env("R_PW", "restorer-pw");
-        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop");
-        assertThat(b.exit()).as(b.toString()).isZero();
+                """).env("R_PW", "restorer-pw");
+        runBackup("shop");
         server.rootSql("DROP USER app@'%'"); // the restore target has no such account
     }
 
     private String sql(String query) {
-        return server.rootSql("scratch", query).strip();
+        return rows("scratch", query);
     }
 
     @Test
@@ -182,14 +156,7 @@ class MySqlDefinerIT {
             server.load("shop", "CREATE DEFINER=viewers VIEW vr AS SELECT id FROM t;");
             Cli.Result b = cli.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))).run("-c", "config.yaml", "backup", "shop");
             assertThat(b.exit()).as(b.toString()).isZero();
-            Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("stores:", """
-                      restorer_as_definer:
-                        <<: *db
-                        user: restorer
-                        password_env: R_PW
-                        database: scratch
-                        restore_definer: current_user
-                    stores:"""));
+            addDatasources(RESTORER_AS_DEFINER);
 
             Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "restorer_as_definer", "--auto-confirm");
 
@@ -209,11 +176,11 @@ class MySqlDefinerIT {
                 + "CREATE DEFINER=gone@'%' TRIGGER ct AFTER INSERT ON c FOR EACH ROW INSERT INTO log VALUES (NEW.id);\n"
                 + "CREATE DEFINER=gone@'%' PROCEDURE cp() SELECT 1;");
         server.rootSql("DROP USER gone@'%'");
-        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("stores:", """
+        addDatasources("""
                   crm:
                     <<: *db
                     database: crm
-                stores:"""));
+                """);
 
         Cli.Result r = cli.run("-c", "config.yaml", "sync", "crm", "scratch", "--auto-confirm");
 
@@ -249,14 +216,7 @@ class MySqlDefinerIT {
 
     @Test
     void currentUserMakesTheRestoringAccountTheDefinerOfEveryObject() throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("stores:", """
-                  restorer_as_definer:
-                    <<: *db
-                    user: restorer
-                    password_env: R_PW
-                    database: scratch
-                    restore_definer: current_user
-                stores:"""));
+        addDatasources(RESTORER_AS_DEFINER);
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "restorer_as_definer", "--auto-confirm");
 
         assertThat(r.exit()).as(r.toString()).isZero();

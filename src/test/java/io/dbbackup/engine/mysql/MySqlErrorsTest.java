@@ -44,4 +44,24 @@ class MySqlErrorsTest {
         assertThatThrownBy(() -> sleep.run(null, null, new Cancellation())).isInstanceOfSatisfying(ToolFailedException.class,
                 e -> assertThat(MySqlErrors.notTheQuery(e)).isTrue());
     }
+
+    private static boolean denied(String stderr) {
+        return MySqlErrors.privilegeDenied(new ToolFailedException("mariadb", 1, stderr, true));
+    }
+
+    /** The checking account lacks a privilege or is refused: the drill's set-up, not what the restored copy holds. */
+    @Test
+    void aMissingPrivilegeOrARefusedAccountIsTheSetUps() {
+        assertThat(denied("ERROR 1142 (42000) at line 1: SELECT command denied to user 'chk'@'localhost' for table `shop`.`bulk`"))
+                .isTrue();
+        assertThat(denied("ERROR 1143 (42000) at line 1: SELECT command denied to user 'chk'@'localhost' for column 'pw' in "
+                + "table 'users'")).isTrue();
+        assertThat(denied("ERROR 1044 (42000): Access denied for user 'chk'@'%' to database 'drill_1'")).isTrue();
+        assertThat(denied("ERROR 1045 (28000): Access denied for user 'chk'@'127.0.0.1' (using password: YES)")).isTrue();
+        assertThat(denied("ERROR 1370 (42000) at line 1: execute command denied to user 'chk'@'%' for routine 'd.f'")).isTrue();
+        assertThat(denied("ERROR 1146 (42S02) at line 1: Table 'drill_1.no_such_table' doesn't exist")).isFalse();
+        assertThat(denied("ERROR 1054 (42S22) at line 1: Unknown column 'ERROR 1142 (' in 'field list'")).as("only the error's own number")
+                .isFalse();
+        assertThat(denied("ERROR 2013 (HY000) at line 1: Lost connection to server during query")).isFalse();
+    }
 }

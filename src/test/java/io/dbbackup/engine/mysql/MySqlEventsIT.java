@@ -7,10 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,16 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * how to enable it; under the source's own name (a restore, a sync to another server) each event keeps its status.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MySqlEventsIT {
-    MariaDbServer server;
+class MySqlEventsIT extends MySqlCliFixture {
     MariaDbServer other;
-    @TempDir
-    Path dir;
-    Cli cli;
 
     @BeforeAll
     void start() {
-        server = MariaDbServer.start();
         other = MariaDbServer.start();
         server.rootSql("SET GLOBAL event_scheduler = ON");
         other.rootSql("SET GLOBAL event_scheduler = ON");
@@ -39,47 +30,27 @@ class MySqlEventsIT {
 
     @AfterAll
     void stop() {
-        for (MariaDbServer s : new MariaDbServer[] {server, other}) {
-            if (s != null) {
-                s.close();
-            }
+        if (other != null) {
+            other.close();
         }
     }
 
     @BeforeEach
     void backUp() throws Exception {
-        server.rootSql("DROP DATABASE IF EXISTS shop; DROP DATABASE IF EXISTS scratch; CREATE DATABASE shop;");
-        other.rootSql("DROP DATABASE IF EXISTS shop;");
-        server.load("shop", """
+        freshShop("""
                 CREATE TABLE ticks(id int auto_increment primary key, at datetime);
                 CREATE TABLE audit(id int);
                 CREATE EVENT tick ON SCHEDULE EVERY 1 SECOND DO INSERT INTO ticks(at) VALUES (NOW());
                 CREATE EVENT paused ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM audit;
                 """);
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  shop: &db
-                    engine: mariadb
-                    host: 127.0.0.1
-                    port: %1$d
-                    user: backup
-                    password_env: DB_PW
-                    database: shop
-                  scratch:
-                    <<: *db
-                    database: scratch
+        other.rootSql("DROP DATABASE IF EXISTS shop;");
+        cli = configure("""
                   other:
                     <<: *db
-                    port: %2$d
+                    port: %d
                     password_env: OTHER_PW
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  shop: {datasource: shop, store: local}
-                """.formatted(server.port(), other.port()));
-        cli = new Cli().workingDir(dir).env("DB_PW", server.password()).env("OTHER_PW", other.password());
-        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop");
-        assertThat(b.exit()).as(b.toString()).isZero();
+                """.formatted(other.port())).env("OTHER_PW", other.password());
+        runBackup("shop");
     }
 
     private static String status(MariaDbServer on, String database) {

@@ -1,16 +1,10 @@
 package io.dbbackup.engine.mysql;
 
 import io.dbbackup.testkit.Cli;
-import io.dbbackup.testkit.MariaDbServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * place; a name the dump does not hold, --schema and a backup of several databases are refused before anything is touched.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MySqlPartialRestoreIT {
+class MySqlPartialRestoreIT extends MySqlCliFixture {
     static final String SCHEMA = """
             DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS customers; DROP VIEW IF EXISTS big_orders;
             CREATE TABLE customers(id int primary key, name varchar(100) not null);
@@ -33,42 +27,20 @@ class MySqlPartialRestoreIT {
             INSERT INTO orders SELECT seq, 1 + seq % 50, seq * 1.5 FROM seq_1_to_300;
             """;
 
-    MariaDbServer server;
-    @TempDir
-    Path dir;
-    Cli cli;
-
     @BeforeAll
     void start() {
-        server = MariaDbServer.start();
         server.createDatabase("shop");
         server.createDatabase("other");
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @BeforeEach
     void backUp() throws Exception {
         server.load("shop", SCHEMA);
         server.rootSql("DROP DATABASE IF EXISTS scratch");
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  shop: &db
-                    engine: mariadb
-                    host: 127.0.0.1
-                    port: %1$d
-                    user: backup
-                    password_env: DB_PW
-                    database: shop
+        String shopSettings = """
                     compression: zstd
-                  scratch:
-                    <<: *db
-                    database: scratch
+                """;
+        String datasources = """
                   seqs:
                     <<: *db
                     database: seqs
@@ -84,27 +56,24 @@ class MySqlPartialRestoreIT {
                   both:
                     engine: mariadb
                     host: 127.0.0.1
-                    port: %1$d
+                    port: %d
                     user: backup
                     password_env: DB_PW
                     databases: [shop, other]
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  shop: {datasource: shop, store: local}
+                """.formatted(server.port());
+        String jobs = """
                   both: {datasource: both, store: local, prefix: both}
                   seqs: {datasource: seqs, store: local}
                   hist: {datasource: hist, store: local}
                   ai: {datasource: ai, store: local}
                   nv: {datasource: nv, store: local}
-                """.formatted(server.port()));
-        cli = new Cli().workingDir(dir).env("DB_PW", server.password());
-        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop");
-        assertThat(b.exit()).as(b.toString()).isZero();
+                """;
+        cli = configure(shopSettings, datasources, jobs);
+        runBackup("shop");
     }
 
     private String sql(String database, String query) {
-        return server.rootSql(database, query).strip();
+        return rows(database, query);
     }
 
     private String fingerprint(String database) {

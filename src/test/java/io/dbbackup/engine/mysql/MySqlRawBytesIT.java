@@ -1,16 +1,9 @@
 package io.dbbackup.engine.mysql;
 
 import io.dbbackup.testkit.Cli;
-import io.dbbackup.testkit.MariaDbServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,61 +14,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * them on unchanged, against a real MariaDB.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MySqlRawBytesIT {
+class MySqlRawBytesIT extends MySqlCliFixture {
     static final String SCHEMA = """
             CREATE TABLE t(id int primary key, b varbinary(16) DEFAULT 0xFF00E9, bl blob DEFAULT 0xE9FFC3);
             INSERT INTO t(id) VALUES (1);
             CREATE VIEW vl AS SELECT id, _latin1 X'E9' AS l, _binary X'FF00E9' AS lb FROM t;
             """;
 
-    MariaDbServer server;
-    @TempDir
-    Path dir;
-    Cli cli;
-
-    @BeforeAll
-    void start() {
-        server = MariaDbServer.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void source() throws Exception {
-        server.rootSql("DROP DATABASE IF EXISTS shop; DROP DATABASE IF EXISTS scratch; CREATE DATABASE shop;");
-        server.load("shop", SCHEMA);
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  shop: &db
-                    engine: mariadb
-                    host: 127.0.0.1
-                    port: %1$d
-                    user: backup
-                    password_env: DB_PW
-                    database: shop
-                  scratch:
-                    <<: *db
-                    database: scratch
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  shop: {datasource: shop, store: local}
-                """.formatted(server.port()));
-        cli = new Cli().workingDir(dir).env("DB_PW", server.password());
-    }
-
-    private String sql(String db, String query) {
-        return server.rootSql(db, query).strip();
+        freshShop(SCHEMA);
+        cli = configure("");
     }
 
     /** The defaults and the view's literals, as hex, of {@code db}: a new row takes the defaults. */
     private String bytesOf(String db) {
-        return sql(db, "INSERT INTO t(id) VALUES (2); SELECT HEX(b), HEX(bl) FROM t WHERE id = 2;"
+        return rows(db, "INSERT INTO t(id) VALUES (2); SELECT HEX(b), HEX(bl) FROM t WHERE id = 2;"
                 + " SELECT HEX(l), HEX(lb), l = 'é' FROM vl WHERE id = 1; DELETE FROM t WHERE id = 2;");
     }
 

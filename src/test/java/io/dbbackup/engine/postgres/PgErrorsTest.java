@@ -73,4 +73,24 @@ class PgErrorsTest {
         assertThat(PgErrors.isDamagedArchive(new ToolFailedException("psql", 3,
                 "psql:<stdin>:12: ERROR:  could not read from input file: end of file", true))).isFalse();
     }
+
+    /**
+     * 42501 insufficient_privilege (and class 28, an account refused), or libpq's words for a refused connection: the
+     * checking account's set-up, not what the restored copy holds.
+     */
+    @Test
+    void aMissingPrivilegeOrARefusedAccountIsTheSetUps() {
+        assertThat(PgErrors.privilegeDenied(psql(3, "psql:<stdin>:2: ERROR:  42501: permission denied for table bulk\n"
+                + "LOCATION:  aclcheck_error, aclchk.c:3650"))).isTrue();
+        assertThat(PgErrors.privilegeDenied(psql(3, "psql:<stdin>:2: ERROR:  42501: permission denied for schema audit"))).isTrue();
+        assertThat(PgErrors.privilegeDenied(psql(2, "psql: error: connection to server at \"127.0.0.1\", port 5432 failed: "
+                + "FATAL:  password authentication failed for user \"chk\""))).isTrue();
+        assertThat(PgErrors.privilegeDenied(psql(2, "psql: error: connection to server at \"127.0.0.1\", port 5432 failed: "
+                + "FATAL:  permission denied for database \"drill_1\"\nDETAIL:  User does not have CONNECT privilege."))).isTrue();
+        assertThat(PgErrors.privilegeDenied(psql(3, "psql:<stdin>:2: ERROR:  42P01: relation \"no_such_table\" does not exist"))).isFalse();
+        assertThat(PgErrors.privilegeDenied(psql(3, "psql:<stdin>:2: ERROR:  22012: division by zero"))).isFalse();
+        assertThat(PgErrors.privilegeDenied(psql(3, "psql:<stdin>:2: ERROR:  42703: column \"permission denied\" does not exist")))
+                .as("the words inside a quoted name are not the error").isFalse();
+        assertThat(PgErrors.privilegeDenied(psql(2, "psql:<stdin>:2: server closed the connection unexpectedly"))).isFalse();
+    }
 }

@@ -303,8 +303,12 @@ class PhysicalBackupIT {
     }
 
     private Cli.Result restore(Path dir, String... extra) {
+        return restoreWith(dir, PhysicalCluster.dbbackupCommand(), extra);
+    }
+
+    private Cli.Result restoreWith(Path dir, String dbbackupCommand, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("restore", "phys", "--pgdata", dir.resolve("data").toString(),
-                "--dbbackup-command", PhysicalCluster.dbbackupCommand()));
+                "--dbbackup-command", dbbackupCommand));
         args.addAll(List.of(extra));
         return run(args.toArray(String[]::new));
     }
@@ -330,7 +334,8 @@ class PhysicalBackupIT {
         assertThat(data.resolve("recovery.signal")).exists();
         String auto = Files.readString(data.resolve("postgresql.auto.conf"));
         assertThat(auto).contains("restore_command = '" + PhysicalCluster.dbbackupCommand().replace("'", "''") + " -c "
-                        + c.config + " wal-fetch --job phys --stop-recovery-on-error %f %p'")
+                        + c.config + " wal-fetch --job phys --stop-recovery-on-error --not-archived-exit 99 %f %p; "
+                        + "case $? in 0) exit 0;; 99) exit 1;; *) exit 255;; esac'")
                 .containsPattern("recovery_target_time = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00'")
                 .contains("recovery_target_action = 'promote'");
         assertThat(r.out()).contains("restored pitr/main/main-");
@@ -407,6 +412,37 @@ class PhysicalBackupIT {
             Files.write(misnamed, original);
             Files.move(misnamed, obj);
         }
+    }
+
+    /**
+     * A restore_command whose dbbackup cannot start (the jar moved or removed by an upgrade: the JVM exits 1 before any
+     * of dbbackup runs) must not read as "not in the archive": PostgreSQL would end recovery at the first fetch and
+     * promote a database missing every archived segment.
+     */
+    @Test
+    @Order(7)
+    void aRestoreCommandWhoseJarIsGoneStopsRecovery() throws Exception {
+        Path dir = c.restoreDir("no-jar-latest");
+        String moved = "'" + PhysicalCluster.java() + "' -jar '" + c.work.resolve("moved/dbbackup.jar") + "'";
+        Cli.Result r = restoreWith(dir, moved, "--target", "latest");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        PostgresServer promoted = null;
+        try {
+            promoted = c.startRestored(dir);
+        } catch (IllegalStateException stopped) {
+            // recovery stopped: the server did not come up
+        }
+        if (promoted != null) {
+            String excerpt = String.join("\n", promoted.serverLog().lines()
+                    .filter(l -> l.contains("jarfile") || l.contains("promot") || l.contains("ready to accept")).toList());
+            promoted.close();
+            org.assertj.core.api.Assertions.fail("PostgreSQL ended recovery and promoted though dbbackup could not start:\n" + excerpt);
+        }
+        String log = Files.readString(dir.resolve("server.log"));
+        log.lines().filter(l -> l.contains("jarfile") || l.contains("FATAL")).forEach(l -> System.out.println("[no-jar-latest] " + l));
+        assertThat(log).contains("Unable to access jarfile " + c.work.resolve("moved/dbbackup.jar"))
+                .containsPattern("FATAL:  could not restore file \"[0-9A-F]+(\\.history)?\" from archive: child process exited with exit code 255")
+                .doesNotContain("database system is ready to accept connections");
     }
 
     @Test

@@ -359,7 +359,7 @@ class PhysicalUnitTest {
     @Test
     void recoverySettingsQuoteTheCommandAndNameTheTarget() throws IOException {
         Instant now = Instant.parse("2026-11-30T03:00:00Z");
-        String cmd = "'/opt/it''s/java' -jar /x.jar -c '/etc/a b.yaml' wal-fetch --job pg --stop-recovery-on-error";
+        String cmd = "'/opt/it''s/java' -jar /x.jar -c '/etc/a b.yaml' wal-fetch --job pg --stop-recovery-on-error %f %p";
         assertThat(RecoveryConfig.lines(RecoveryTarget.at(Instant.parse("2026-11-30T02:59:58.25Z")), cmd, now)).containsExactly(
                 "# added by dbbackup restore at 2026-11-30T03:00:00Z: point-in-time recovery to time 2026-11-30T02:59:58.250Z",
                 "restore_command = '''/opt/it''''s/java'' -jar /x.jar -c ''/etc/a b.yaml'' wal-fetch --job pg "
@@ -371,8 +371,6 @@ class PhysicalUnitTest {
                 .contains("recovery_target_lsn = '0/3000028'", "recovery_target_action = 'promote'");
         assertThat(RecoveryConfig.lines(RecoveryTarget.latest(), "x", now)).noneMatch(l -> l.startsWith("recovery_target_action")
                 || l.startsWith("recovery_target_time =") || l.startsWith("recovery_target_lsn"));
-        assertThat(RecoveryConfig.lines(RecoveryTarget.latest(), "java -jar /srv/50%full/x.jar -c /etc/%p.yaml wal-fetch", now))
-                .contains("restore_command = 'java -jar /srv/50%%full/x.jar -c /etc/%%p.yaml wal-fetch %f %p'");
         assertThat(RecoveryConfig.lines(RecoveryTarget.at(Lsn.parse("0/3000028").orElseThrow()).onTimeline("current"), "x", now))
                 .contains("recovery_target_timeline = 'current'").doesNotContain("recovery_target_timeline = 'latest'");
         assertThat(RecoveryTarget.latest().onTimeline("4294967295").timeline()).isEqualTo("4294967295"); // TimeLineID is 32 bits
@@ -382,10 +380,27 @@ class PhysicalUnitTest {
 
         Path data = Files.createDirectories(dir.resolve("pgdata"));
         Files.writeString(data.resolve("postgresql.auto.conf"), "archive_mode = 'on'");
-        RecoveryConfig.write(data, RecoveryTarget.latest(), "dbbackup wal-fetch", now);
+        RecoveryConfig.write(data, RecoveryTarget.latest(), "dbbackup wal-fetch %f %p", now);
         assertThat(Files.readString(data.resolve("postgresql.auto.conf"))).startsWith("archive_mode = 'on'\n# added by dbbackup")
                 .contains("restore_command = 'dbbackup wal-fetch %f %p'\n");
         assertThat(data.resolve("recovery.signal")).exists();
+    }
+
+    /**
+     * The restore_command restore writes: wal-fetch's "not archived" (99) back to 1, every other status to 255, a '%' of
+     * the command doubled for PostgreSQL, and the whole of it — quotes, a backslash, $? and all — read back by
+     * PostgreSQL's rules for a postgresql.conf string ('' and \\) exactly as written.
+     */
+    @Test
+    void theRestoreCommandMapsExitStatusesAndSurvivesPostgresqlConfQuoting() {
+        String cmd = io.dbbackup.job.RestoreCommand.of("'/opt/it'\\''s 50%/java' -jar /x.jar", Path.of("/etc/a b.yaml"), "pg",
+                List.of("--passphrase-env", "P"));
+        assertThat(cmd).isEqualTo("'/opt/it'\\''s 50%%/java' -jar /x.jar -c '/etc/a b.yaml' wal-fetch --job pg --stop-recovery-on-error "
+                + "--not-archived-exit 99 --passphrase-env P %f %p; case $? in 0) exit 0;; 99) exit 1;; *) exit 255;; esac");
+        String line = RecoveryConfig.lines(RecoveryTarget.latest(), cmd, Instant.EPOCH).get(1);
+        assertThat(line).startsWith("restore_command = '''/opt/it''\\\\''''s 50%%/java''");
+        String value = line.substring("restore_command = '".length(), line.length() - 1);
+        assertThat(value.replace("''", "'").replace("\\\\", "\\")).isEqualTo(cmd);
     }
 
     @Test

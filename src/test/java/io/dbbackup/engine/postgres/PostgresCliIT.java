@@ -517,7 +517,8 @@ class PostgresCliIT {
 
     /**
      * A check whose connection is lost (the server ended its session) says nothing about the backup: exit 2, a retry may
-     * pass; a check the server ran and refused (a table the restored copy lacks) or one returning false stays exit 3.
+     * pass; a check the server ran and refused (a table the restored copy lacks) or one returning false stays exit 3; one
+     * the account may not run (42501) is the drill's set-up: exit 2.
      */
     @Test
     void aDrillCheckWhoseConnectionIsLostIsNotCountedAgainstTheBackup() throws Exception {
@@ -547,6 +548,15 @@ class PostgresCliIT {
         drillConfig("drill_lost", "", "[\"select false\"]");
         Cli.Result wrong = cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy");
         assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(3);
+        assertThat(pg.databaseExists("drill_lost")).isFalse();
+
+        // a check the account may not run (42501 insufficient_privilege): the drill's set-up, not the backup (was exit 3)
+        drillConfig("drill_lost", "", "[\"set role dbb_reader; select count(*) from sales.audit_log\"]");
+        Cli.Result denied = cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy");
+        assertThat(denied.exit()).as(denied.toString()).isEqualTo(2);
+        assertThat(denied.err()).contains("error: drill of job app: the check 'set role dbb_reader; select count(*) from "
+                + "sales.audit_log' was refused for want of a privilege of the scratch datasource's account (the drill's set-up, "
+                + "not the backup's fault): ERROR:  42501: permission denied for table audit_log");
         assertThat(pg.databaseExists("drill_lost")).isFalse();
     }
 

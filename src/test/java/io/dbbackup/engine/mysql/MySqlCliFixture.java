@@ -1,0 +1,99 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.MariaDbServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The set-up the MariaDB CLI ITs share, as their base: one throwaway {@link MariaDbServer} and one folder {@link #dir}
+ * for the class; a {@code config.yaml} there whose datasource {@code shop} (YAML anchor {@code &db}) is the server's
+ * database {@code shop} as {@code backup} with the password in {@code DB_PW}, {@code scratch} the same server's database
+ * {@code scratch}, a local store {@code local} (folder {@code store}) and a job {@code shop}; a {@link Cli} working in
+ * that folder; rows read back as root.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class MySqlCliFixture {
+    private static final String CONFIG = """
+            datasources:
+              shop: &db
+                engine: mariadb
+                host: 127.0.0.1
+                port: %d
+                user: %s
+                password_env: DB_PW
+                database: shop
+            %s  scratch:
+                <<: *db
+                database: scratch
+            %sstores:
+              local: {type: local, path: store}
+            jobs:
+              shop: {datasource: shop, store: local}
+            %s""";
+
+    MariaDbServer server;
+    @TempDir
+    Path dir;
+    Cli cli;
+
+    @BeforeAll
+    void startMariaDb() {
+        server = MariaDbServer.start();
+    }
+
+    @AfterAll
+    void stopMariaDb() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Drops {@code shop} and {@code scratch}, creates {@code shop} and loads {@code schema} into it. */
+    void freshShop(String schema) {
+        server.rootSql("DROP DATABASE IF EXISTS shop; DROP DATABASE IF EXISTS scratch; CREATE DATABASE shop;");
+        server.load("shop", schema);
+    }
+
+    /** {@link #configure(String, String, String)} with no more settings of shop and no more jobs. */
+    Cli configure(String datasources) throws IOException {
+        return configure("", datasources, "");
+    }
+
+    /**
+     * Writes {@code config.yaml} into {@link #dir} and returns a CLI working there with {@code DB_PW} set. Each part is
+     * YAML lines indented for its place, each ending with a line break: {@code shopSettings} more settings of {@code shop},
+     * which every {@code <<: *db} inherits (4 spaces); {@code datasources} more datasources after {@code scratch} and
+     * {@code jobs} more jobs after {@code shop} (2 spaces).
+     */
+    Cli configure(String shopSettings, String datasources, String jobs) throws IOException {
+        Files.writeString(dir.resolve("config.yaml"), CONFIG.formatted(server.port(), server.user(), shopSettings, datasources,
+                jobs));
+        return new Cli().workingDir(dir).env("DB_PW", server.password());
+    }
+
+    /** Adds {@code datasources} (indented as for {@link #configure}) after the last datasource of {@code config.yaml}. */
+    void addDatasources(String datasources) throws IOException {
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, Files.readString(config).replace("stores:", datasources + "stores:"));
+    }
+
+    /** Runs {@code backup job} with {@link #cli}; a run that does not exit 0 fails the test with what it printed. */
+    void runBackup(String job) {
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", job);
+        assertThat(b.exit()).as(b.toString()).isZero();
+    }
+
+    /** What {@code query} gives in {@code database} (null: none), run as root: rows as {@code -N -B} text, stripped. */
+    String rows(String database, String query) {
+        return server.rootSql(database, query).strip();
+    }
+}
