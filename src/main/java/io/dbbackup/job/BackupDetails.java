@@ -115,7 +115,7 @@ public final class BackupDetails {
              ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
             return ws.datasource(job.datasource()).engine().contents(decoded, key.format(), op.context());
         } catch (IOException | RuntimeException e) {
-            throw Failures.map("cannot read the contents of " + key.key(), e);
+            throw Restorer.doesNotRestore(key, Failures.map("cannot read the contents of " + key.key(), e));
         }
     }
 }

@@ -102,6 +102,7 @@ public final class Restorer {
         requireRestorableInPart(options, key, target);
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
+        String restoreArgs = r.toDatasource().map(t -> " --to " + t).orElse(""); // of an older backup's restore, when this one is bad
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
             java.io.OutputStream partChecker;
@@ -113,8 +114,10 @@ public final class Restorer {
             if (options.partial() && partChecker == null) { // a name that is not there fails before a long read, not after it
                 try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
                     target.engine().requireInBackup(decoded, key.format(), options, ctx); // its contents list only
-                } catch (IOException e) {
-                    throw Failures.map("cannot read the contents of " + key.key(), e);
+                } catch (IOException | RuntimeException e) {
+                    // an archive whose contents list does not read (cut inside it) fails as the restore of it would
+                    throw catalog.pointingToOlder(job, key, doesNotRestore(key, Failures.map("cannot read the contents of "
+                            + key.key(), e)), restoreArgs);
                 }
             }
             ws.log().info("checking backup before restore", "key", key.key());
@@ -133,8 +136,7 @@ public final class Restorer {
                 ArtifactReader.drain(counted);
                 decodedBytes = counted.count();
             } catch (IOException | RuntimeException e) {
-                throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e),
-                        r.toDatasource().map(t -> " --to " + t).orElse(""));
+                throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e), restoreArgs);
             } finally {
                 progress.finished();
             }
@@ -167,19 +169,27 @@ public final class Restorer {
                 target.engine().restore(counting, key.format(), options, ctx);
                 bytes = counting.count();
             } catch (IOException | RuntimeException e) {
-                DbBackupException failed = Failures.map("restore of " + key.key() + " into " + target.engine().describe()
-                        + " failed", e);
-                if (failed.status() == ExitStatus.INTEGRITY) { // its checksum held: the backup itself is bad, not the target
-                    throw new DbBackupException(ExitStatus.INTEGRITY, "the backup " + key.key() + " does not restore: "
-                            + failed.getMessage(), failed, false);
-                }
-                throw failed;
+                // its checksum held: the backup itself is bad, not the target
+                throw doesNotRestore(key, Failures.map("restore of " + key.key() + " into " + target.engine().describe()
+                        + " failed", e));
             } finally {
                 progress.finished();
             }
             ws.log().info("restore finished", "key", key.key(), "target", target.engine().describe(), "bytes", bytes);
             return new Result(key, target.engine().describe(), bytes, false, state, options);
         }
+    }
+
+    /**
+     * An integrity failure of {@code key}'s engine reading it (an archive cut short, its checksum holding) as one line
+     * naming the backup: "the backup KEY does not restore: …" (exit 3); any other failure as it is.
+     */
+    static DbBackupException doesNotRestore(BackupKey key, DbBackupException failed) {
+        if (failed.status() != ExitStatus.INTEGRITY) {
+            return failed;
+        }
+        return new DbBackupException(ExitStatus.INTEGRITY, "the backup " + key.key() + " does not restore: "
+                + failed.getMessage(), failed, false);
     }
 
     /**

@@ -302,8 +302,7 @@ public final class PostgresEngine implements Engine {
                         + "nothing was applied" + dropped;
                 if (e instanceof ToolFailedException tf && PgErrors.isDamagedArchive(tf)) {
                     // its checksum held (checked before): what was stored is cut short or damaged, and no retry restores it
-                    throw new DbBackupException(ExitStatus.INTEGRITY, "the archive is damaged or cut short (" + tf.tool()
-                            + ": " + PgErrors.reason(tf) + "); " + what, tf, false);
+                    throw damagedArchive(tf, "; " + what);
                 }
                 if (e instanceof ToolFailedException tf) {
                     String reason = PgErrors.reason(tf);
@@ -555,8 +554,22 @@ public final class PostgresEngine implements Engine {
         try (toc) {
             ChildProcess.of(List.of(exe.toString(), "--section=pre-data", "--file=-")).name("pg_restore").readsOnlyAPrefix()
                     .run(in, toc, ctx.cancellation());
+        } catch (ToolFailedException e) {
+            if (PgErrors.isDamagedArchive(e)) { // the rest was read too: a checksum that failed would have failed first
+                throw damagedArchive(e, "");
+            }
+            throw e;
         }
         return toc.toc();
+    }
+
+    /**
+     * pg_restore could not read the archive ({@link PgErrors#isDamagedArchive}): the backup's own fault, exit 3, no retry;
+     * {@code more} (from {@code ;}) says what that left behind.
+     */
+    private static DbBackupException damagedArchive(ToolFailedException tf, String more) {
+        return new DbBackupException(ExitStatus.INTEGRITY, "the archive is damaged or cut short (" + tf.tool() + ": "
+                + PgErrors.reason(tf) + ")" + more, tf, false);
     }
 
     /**

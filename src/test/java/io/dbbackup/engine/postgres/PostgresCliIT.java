@@ -798,4 +798,64 @@ class PostgresCliIT {
         }
         throw new AssertionError(name + " never started");
     }
+
+    /**
+     * A custom archive cut inside its table of contents (a few hundred bytes in: pg_restore cannot even list it), its
+     * checksum sidecar rewritten to match. Every command that reads it fails as the backup's own fault (exit 3, one line
+     * naming the backup), also those that read only the table of contents: a restore in part checks its names there
+     * first, and {@code show --contents} lists it. Before, those two exited 2 ("retry").
+     */
+    @Test
+    void aCustomArchiveCutInsideItsTableOfContentsFailsAsAnIntegrityFailureForEveryCommandThatReadsIt() throws Exception {
+        config("custom", "zstd", "pg.password");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        Reseal.rewrite(artifact, Reseal.cutAt(300));
+        String key = "prod/app/" + artifact.getFileName();
+        Shell.sh(dir, "zstd -dc " + artifact + " > toc-cut.dump");
+        Shell.Result list = Shell.run(dir, pg.binDir().resolve("pg_restore").toString(), "--list", "toc-cut.dump");
+        assertThat(list.exit()).as("cut inside the table of contents: " + list.output()).isNotZero();
+        assertThat(cli.run("-c", "config.yaml", "verify", "app").exit()).as("the bytes match their sidecar").isZero();
+        drillConfig("toc_cut", "", "[\"select true\"]");
+        String damaged = "the backup " + key + " does not restore: the archive is damaged or cut short (pg_restore";
+
+        Cli.Result table = cli.run("-c", "drill.yaml", "restore", "app", "--to", "copy", "--auto-confirm", "--table", "customer");
+        Cli.Result show = cli.run("-c", "config.yaml", "show", "app", "--contents");
+        Cli.Result restore = cli.run("-c", "drill.yaml", "restore", "app", "--to", "copy", "--auto-confirm");
+        Cli.Result drill = cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy");
+        for (Cli.Result r : List.of(table, show, restore, drill)) {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+            assertThat(r.err()).as(r.toString()).contains(damaged).doesNotContain("Exception");
+            assertThat(r.err().lines().filter(l -> l.startsWith("error: ")).toList()).as("one line: " + r).hasSize(1);
+        }
+        assertThat(table.err()).as("as the check before a restore does").contains("it is the oldest backup of job app");
+        assertThat(pg.databaseExists("toc_cut")).as("nothing left behind").isFalse();
+    }
+
+    /**
+     * The other side of the one above: pg_restore failing while it lists a sound archive for a reason of its own (out of
+     * memory here) is no verdict on the backup: {@code restore --table} and {@code show --contents} stay at exit 2.
+     */
+    @Test
+    void aPgRestoreThatFailsWhileListingASoundArchiveStaysASystemError() throws Exception {
+        Path bin = wrappedBinDir();
+        binDirConfig("zstd", """
+                app:
+                  datasource: app
+                  store: local
+                  prefix: prod
+                """);
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        // fault injection: pg_restore says its version, then fails as a machine without memory makes it fail
+        script(bin.resolve("pg_restore"), "[ \"$1\" = --version ] && exec " + pg.binDir().resolve("pg_restore")
+                + " --version\necho 'pg_restore: error: out of memory' >&2\nexit 1");
+
+        Cli.Result table = cli.run("-c", "config.yaml", "restore", "app", "--table", "customer", "--dry-run");
+        Cli.Result show = cli.run("-c", "config.yaml", "show", "app", "--contents");
+        for (Cli.Result r : List.of(table, show)) {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).as(r.toString()).contains("out of memory").doesNotContain("damaged or cut short")
+                    .doesNotContain("Exception");
+        }
+    }
 }
