@@ -102,14 +102,17 @@ final class DrillCommand implements Callable<Integer> {
         List<JobConfig> jobs = Driller.drillableInto(ws, to);
         List<ExitStatus> statuses = new ArrayList<>();
         List<Object> rows = new ArrayList<>();
-        List<String> notStarted = new ArrayList<>();
+        NotStarted notStarted = new NotStarted("drill", "nothing was restored");
         for (JobConfig j : jobs) {
             if (stopped.get() != null) { // as backup --all: each job not started is reported and notified as interrupted
-                notStarted.add(j.name());
-                statuses.add(stopped.get());
-                Map<String, Object> row = notStarted(ws, j);
+                NotStarted.Job s = notStarted.skip(ws, j, stopped.get(),
+                        f -> notify ? Notifications.sendDrill(ws, j, ws.clock().instant(), null, f) : List.of());
+                notifyFailed.put(j.name(), s.unsent());
+                statuses.add(s.failure().status());
                 if (json) {
-                    rows.add(row);
+                    rows.add(s.row(notify));
+                } else {
+                    s.print(root.out);
                 }
                 continue;
             }
@@ -137,35 +140,12 @@ final class DrillCommand implements Callable<Integer> {
         if (json) {
             root.out.println(Json.pretty(rows));
         } else if (stopped.get() != null) {
-            root.out.println("drill --all interrupted by " + stopped.get().signal() + ": " + statuses.stream()
-                    .filter(st -> st == ExitStatus.OK).count() + " of " + jobs.size() + " jobs drilled"
-                    + (notStarted.isEmpty() ? "" : "; not started: " + String.join(", ", notStarted))
-                    + " (exit " + stopped.get().code() + ")" + Unsent.closing(notSent()));
+            root.out.println(notStarted.interrupted("drill --all", stopped.get(), statuses, jobs.size(), "drilled")
+                    + Unsent.closing(notSent()));
         } else {
             root.out.println(JobRows.summary(statuses, "drilled") + Unsent.closing(notSent()));
         }
         return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
-    }
-
-    /**
-     * A job drill --all did not start after a signal: logged, notified (with --notify) as interrupted, its
-     * {@code INTERRUPTED} line printed; returns its JSON row, marked {@code "skipped": true}.
-     */
-    private Map<String, Object> notStarted(Workspace ws, JobConfig j) {
-        String error = "interrupted by " + stopped.get().signal() + " before the drill of job " + j.name()
-                + " began: nothing was restored";
-        ws.log().error(error, "job", j.name());
-        DbBackupException f = new DbBackupException(stopped.get(), error, null, false);
-        if (notify) {
-            notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, ws.clock().instant(), null, f));
-        }
-        if (!json) {
-            root.out.println("INTERRUPTED " + error);
-            Unsent.print(root.out, unsent(j));
-        }
-        Map<String, Object> row = failedRow(j, f);
-        row.put("skipped", true);
-        return row;
     }
 
     private Driller.Result drillOne(Workspace ws, JobConfig j, Optional<String> key) {

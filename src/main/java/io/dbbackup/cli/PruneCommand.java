@@ -72,17 +72,26 @@ final class PruneCommand implements Callable<Integer> {
         List<Object> rendered = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
         // a signal (a CronJob's deadline) stops the deletes between two backups; the job it stopped is reported (and
-        // notified) as interrupted, the jobs after it are not started, and the process exits with the signal's code
+        // notified) as interrupted, the jobs after it are not started (each reported and notified, as backup --all's),
+        // and the process exits with the signal's code
         AtomicReference<ExitStatus> stopped = new AtomicReference<>();
+        NotStarted notStarted = new NotStarted("prune", "nothing was deleted");
         long notSent = 0; // with --notify: the notifications that did not go out (shown, the exit code unchanged)
         if (root.main.signals() != null) {
             root.main.signals().cancelAndReport(ws, stopped::set);
         }
         for (JobConfig job : selected) {
             if (stopped.get() != null) {
-                ws.log().warn("interrupted by " + stopped.get().signal() + " before the prune of job " + job.name()
-                        + " began", "job", job.name());
-                break;
+                NotStarted.Job s = notStarted.skip(ws, job, stopped.get(),
+                        f -> notify ? Notifications.sendPrune(ws, job, ws.clock().instant(), null, f) : List.of());
+                notSent += s.unsent().size();
+                statuses.add(s.failure().status());
+                if (json) {
+                    rendered.add(s.row(notify));
+                } else {
+                    s.print(root.out);
+                }
+                continue;
             }
             Instant started = ws.clock().instant();
             Pruner.Result r;
@@ -107,7 +116,8 @@ final class PruneCommand implements Callable<Integer> {
                     }
                     rendered.add(row);
                 } else {
-                    root.out.println("FAILED job " + job.name() + ": " + Redactor.redact(f.getMessage()));
+                    root.out.println((stopped.get() != null ? "INTERRUPTED" : "FAILED") + " job " + job.name() + ": "
+                            + Redactor.redact(f.getMessage()));
                     Unsent.print(root.out, unsent);
                 }
                 continue;
@@ -136,8 +146,10 @@ final class PruneCommand implements Callable<Integer> {
         if (json) {
             root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));
         } else if (several) {
-            root.out.println(JobRows.summary(statuses, dryRun ? "decided (dry run, nothing deleted)" : "pruned")
-                    + (stopped.get() == null ? "" : "; interrupted by " + stopped.get().signal()) + Unsent.closing(notSent));
+            String done = dryRun ? "decided (dry run, nothing deleted)" : "pruned";
+            root.out.println((stopped.get() == null ? JobRows.summary(statuses, done)
+                    : notStarted.interrupted(all ? "prune --all" : "prune", stopped.get(), statuses, selected.size(), done))
+                    + Unsent.closing(notSent));
         }
         return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
     }

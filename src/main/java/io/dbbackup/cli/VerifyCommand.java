@@ -168,8 +168,10 @@ final class VerifyCommand implements Callable<Integer> {
         Catalog catalog = new Catalog(ws);
         List<Map<String, Object>> notifyFailed = new ArrayList<>(); // with --notify: what did not go out, each with its job
         // a signal (a CronJob's deadline) stops the read under way; the job it stopped is reported (and notified) as
-        // interrupted, the summary printed, and the process then exits with the signal's code
+        // interrupted, so is each job after it (not started, as backup --all's), the summary printed, and the process
+        // then exits with the signal's code
         AtomicReference<ExitStatus> stopped = new AtomicReference<>();
+        NotStarted notStarted = new NotStarted("check", "nothing was read");
         if (root.main.signals() != null) {
             root.main.signals().cancelAndReport(ws, stopped::set);
         }
@@ -179,13 +181,14 @@ final class VerifyCommand implements Callable<Integer> {
             StringBuilder toolOutput = new StringBuilder();
             boolean cut = false; // a signal stopped a check of this job's backups
             if (stopped.get() != null) {
-                String error = interruption(stopped.get()) + " before the check of job " + j.name() + " began";
-                rows.add(failedRow(j.name(), null, stopped.get(), error));
+                NotStarted.Job s = notStarted.skip(ws, j, stopped.get(),
+                        f -> report(ws, j, started, null, List.of(f.getMessage()), "", true));
+                rows.add(s.row(false)); // verify's notify_failed is one list, each with its job
                 if (!json) {
-                    root.out.println("INTERRUPTED " + j.name() + ": " + error);
+                    root.out.println(s.line());
                 }
-                unsent(j, report(ws, j, started, null, List.of(error), "", true), notifyFailed);
-                break;
+                unsent(j, s.unsent(), notifyFailed);
+                continue;
             }
             List<Catalog.Entry> entries;
             try {
@@ -293,9 +296,6 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
             unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut), notifyFailed);
-            if (stopped.get() != null) {
-                break;
-            }
         }
         int code = stopped.get() != null ? stopped.get().code()
                 : failed + empty + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code()
@@ -332,7 +332,8 @@ final class VerifyCommand implements Callable<Integer> {
                     + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
                     + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
                     + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + " stored backups)")
-                    + (stopped.get() == null ? "" : "; " + interruption(stopped.get())) + " (exit " + code + ")"
+                    + (stopped.get() == null ? "" : "; " + interruption(stopped.get()) + notStarted.closing())
+                    + " (exit " + code + ")"
                     + Unsent.closing(notifyFailed.size()));
         }
         return code;

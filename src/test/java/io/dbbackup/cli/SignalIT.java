@@ -585,6 +585,202 @@ class SignalIT {
         }
     }
 
+    /**
+     * verify --all --notify stopped by SIGTERM during its first job's read: it used to report only the next job, and
+     * not the jobs after it. As drill --all and backup --all: each job not started is an {@code INTERRUPTED} line (JSON:
+     * a row with exit 143 and {@code "skipped": true}), notified as interrupted, and named on the closing line.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void sigtermDuringVerifyAllReportsAndNotifiesEveryJobNotStarted(boolean json) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  noise:
+                    engine: fake
+                    command: [sh, -c, 'head -c 3000000 /dev/urandom']
+                  small:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom']
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                  hook:
+                    type: webhook
+                    url_env: WEBHOOK_URL
+                jobs:
+                  noise:
+                    datasource: noise
+                    store: local
+                    notify: [{notifier: hook, on: failure}]
+                  second:
+                    datasource: small
+                    store: local
+                    notify: [{notifier: hook, on: failure}]
+                  third:
+                    datasource: small
+                    store: local
+                    prefix: third
+                    notify: [{notifier: hook, on: failure}]
+                """);
+        Map<String, String> env = Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN);
+        Process backup = startJar(env, "backup", "--all");
+        assertThat(backup.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(backup.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
+
+        // 3 MB read at 128 KiB/s: about 23 s, stopped after 4 (verify logs nothing before a read ends)
+        List<String> args = new ArrayList<>(List.of("--limit-download", "128KiB", "verify", "--all", "--notify"));
+        if (json) {
+            args.add("--json");
+        }
+        Process p = startJar(env, args.toArray(String[]::new));
+        try {
+            Thread.sleep(4000);
+            assertThat(p.isAlive()).as("still reading the first job's backup").isTrue();
+            assertThat(terminate(p)).isEqualTo(143);
+            String out = Files.readString(dir.resolve("out.txt"));
+            if (json) {
+                Map<?, ?> doc = (Map<?, ?>) Json.parse(out);
+                List<?> rows = (List<?>) doc.get("backups");
+                assertThat(rows).hasSize(3);
+                assertThat(((Map<?, ?>) rows.get(0)).get("skipped")).as("the job it stopped was started").isNull();
+                for (int i = 1; i < 3; i++) {
+                    Map<?, ?> row = (Map<?, ?>) rows.get(i);
+                    assertThat(row.get("job")).isEqualTo(i == 1 ? "second" : "third");
+                    assertThat(row.get("skipped")).isEqualTo(true);
+                    assertThat(row.get("ok")).isEqualTo(false);
+                    assertThat(((Number) row.get("exit")).intValue()).isEqualTo(143);
+                    assertThat(row.get("error")).isEqualTo("interrupted by SIGTERM before the check of job " + row.get("job")
+                            + " began: nothing was read");
+                }
+            } else {
+                assertThat(out).contains("INTERRUPTED noise/noise-",
+                        "INTERRUPTED interrupted by SIGTERM before the check of job second began: nothing was read",
+                        "INTERRUPTED interrupted by SIGTERM before the check of job third began: nothing was read",
+                        "0 of 0 backups verified; interrupted by SIGTERM; not started: second, third (exit 143)");
+            }
+            assertThat(reports(3)).containsExactly("noise interrupted", "second interrupted", "third interrupted");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * prune --all --notify stopped by SIGTERM during its first job's deletes: it used to log a warning and stop, the
+     * jobs after it in no output and not notified, the closing line's exit code not the process's. As drill --all: each
+     * job not started is an {@code INTERRUPTED} line (JSON: a row with exit 143 and {@code "skipped": true}), notified as
+     * interrupted, and named on the closing line.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void sigtermDuringPruneAllReportsAndNotifiesEveryJobNotStarted(boolean json) throws Exception {
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  noise:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom']
+                stores:
+                  slow: {type: faulty, path: store, slow_deletes: true}
+                notifications:
+                  hook:
+                    type: webhook
+                    url_env: WEBHOOK_URL
+                jobs:
+                  noise:
+                    datasource: noise
+                    store: slow
+                    retention: {keep_last: 1}
+                    notify: [{notifier: hook, on: failure}]
+                  second:
+                    datasource: noise
+                    store: slow
+                    prefix: second
+                    retention: {keep_last: 1}
+                    notify: [{notifier: hook, on: failure}]
+                  third:
+                    datasource: noise
+                    store: slow
+                    prefix: third
+                    retention: {keep_last: 1}
+                    notify: [{notifier: hook, on: failure}]
+                """);
+        for (int minutes = -12; minutes <= -2; minutes += 2) {
+            Cli.Result made = quick(scratch, minutes).run("-c", "config.yaml", "backup", minutes < -8 ? "--all" : "noise");
+            assertThat(made.exit()).as(made.toString()).isZero();
+        }
+        assertThat(artifacts(dir.resolve("store/second"))).hasSize(2);
+        assertThat(artifacts(dir.resolve("store/third"))).hasSize(2);
+        List<String> args = new ArrayList<>(List.of("prune", "--all", "--notify"));
+        if (json) {
+            args.add("--json");
+        }
+        // 5 deletes of 700 ms each for the first job: stopped after its first
+        Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN), args.toArray(String[]::new));
+        try {
+            awaitLog(p, "pruned");
+            assertThat(terminate(p)).isEqualTo(143);
+            String out = Files.readString(dir.resolve("out.txt"));
+            assertThat(Files.readString(dir.resolve("err.txt"))).doesNotContain("pruned job=second", "pruned job=third");
+            assertThat(artifacts(dir.resolve("store/second"))).as("the jobs not started keep their backups").hasSize(2);
+            assertThat(artifacts(dir.resolve("store/third"))).as("the jobs not started keep their backups").hasSize(2);
+            if (json) {
+                List<?> rows = (List<?>) Json.parse(out);
+                assertThat(rows).hasSize(3);
+                assertThat(((Map<?, ?>) rows.get(0)).get("skipped")).as("the job it stopped was started").isNull();
+                assertThat(((Number) ((Map<?, ?>) rows.get(0)).get("exit")).intValue()).isEqualTo(143);
+                for (int i = 1; i < 3; i++) {
+                    Map<?, ?> row = (Map<?, ?>) rows.get(i);
+                    assertThat(row.get("job")).isEqualTo(i == 1 ? "second" : "third");
+                    assertThat(row.get("skipped")).isEqualTo(true);
+                    assertThat(row.get("ok")).isEqualTo(false);
+                    assertThat(((Number) row.get("exit")).intValue()).isEqualTo(143);
+                    assertThat(row.get("error")).isEqualTo("interrupted by SIGTERM before the prune of job " + row.get("job")
+                            + " began: nothing was deleted");
+                    assertThat(row.get("notify_failed")).isEqualTo(List.of());
+                }
+            } else {
+                assertThat(out).contains("INTERRUPTED job noise: prune of job noise stopped before noise/noise-",
+                        "INTERRUPTED interrupted by SIGTERM before the prune of job second began: nothing was deleted",
+                        "INTERRUPTED interrupted by SIGTERM before the prune of job third began: nothing was deleted",
+                        "prune --all interrupted by SIGTERM: 0 of 3 jobs pruned; not started: second, third (exit 143)");
+            }
+            assertThat(reports(3)).containsExactly("noise interrupted", "second interrupted", "third interrupted");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** Waits until the jar's log (stderr) says {@code text}. */
+    private void awaitLog(Process p, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(dir.resolve("err.txt")).contains(text)) {
+            assertThat(p.isAlive()).as("still running: " + Files.readString(dir.resolve("err.txt"))).isTrue();
+            assertThat(System.nanoTime()).as("logged within 30 s: " + text).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** SIGTERM to {@code p}; its exit code, its output printed. */
+    private int terminate(Process p) throws Exception {
+        new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        System.out.println("---- after SIGTERM: exit " + p.exitValue() + "\n" + Files.readString(dir.resolve("out.txt"))
+                + Files.readString(dir.resolve("err.txt")));
+        return p.exitValue();
+    }
+
+    /** The next {@code n} webhook reports, each as "JOB OUTCOME", in the order they came. */
+    private List<String> reports(int n) throws Exception {
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
+            assertThat(hook).as("report " + (i + 1) + " of " + n + " after " + got).isNotNull();
+            Map<?, ?> report = (Map<?, ?>) Json.parse(hook.body());
+            got.add(report.get("job") + " " + report.get("outcome"));
+        }
+        return got;
+    }
+
     private static List<String> artifacts(Path store) throws IOException {
         return files(store).stream().map(f -> f.getFileName().toString())
                 .filter(n -> !n.endsWith(".sha256") && !n.endsWith(".manifest.json") && !n.startsWith(".")).sorted().toList();
