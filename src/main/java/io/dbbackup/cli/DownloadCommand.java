@@ -61,7 +61,7 @@ final class DownloadCommand implements Callable<Integer> {
         Downloader downloader = new Downloader(ws, decryption.keys(root.main), root.main.workingDir(), root.main.binaryOut(),
                 ProgressLine.forCommand(root, noProgress));
         if (root.main.signals() != null) {
-            root.main.signals().onSignal(s -> downloader.cancel("signal " + s.name()));
+            root.main.signals().onSignal(s -> downloader.cancel("signal " + s.signal()));
         }
         Downloader.Result r = downloader.download(new Downloader.Request(job, Optional.ofNullable(key),
                 toStdout || output == null ? Optional.empty() : Optional.of(Path.of(output)), toStdout, decrypt, decompress,

@@ -49,7 +49,7 @@ final class Signals {
     void cancelOnSignal(io.dbbackup.job.Workspace ws) {
         onSignal(s -> {
             exitAfterGrace(s); // first: a cancellation hook that blocks must not hold the exit
-            if (!ws.cancelAll("signal " + s.name())) {
+            if (!ws.cancelAll("signal " + s.signal())) {
                 exitNow(s);
             }
         });
@@ -63,7 +63,7 @@ final class Signals {
         onSignal(s -> {
             exitAfterGrace(s); // first: a cancellation hook that blocks must not hold the exit
             told.accept(s);
-            ws.cancelAll("signal " + s.name());
+            ws.cancelAll("signal " + s.signal());
         });
     }
 

@@ -36,7 +36,7 @@ final class SyncCommand implements Callable<Integer> {
         Workspace ws = root.workspace();
         Syncer syncer = new Syncer(ws, root.main.confirmer());
         if (root.main.signals() != null) {
-            root.main.signals().onSignal(s -> syncer.cancel("signal " + s.name()));
+            root.main.signals().onSignal(s -> syncer.cancel("signal " + s.signal()));
         }
         Syncer.Result r = syncer.sync(new Syncer.Request(source, target, clean, autoConfirm));
         root.out.println("synced " + r.source() + " into " + r.target() + " (" + Human.size(r.bytes()) + " in "

@@ -247,11 +247,20 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
             stored += entries.size();
-            for (Catalog.Entry e : allBackups ? entries : entries.subList(0, 1)) {
-                if (part != null && !part.contains(e.key().key())) {
-                    continue; // another run's part
-                }
-                if (stopped.get() != null) {
+            List<Catalog.Entry> toCheck = (allBackups ? entries : entries.subList(0, 1)).stream()
+                    .filter(e -> part == null || part.contains(e.key().key())).toList(); // else another run's part
+            for (int i = 0; i < toCheck.size(); i++) {
+                Catalog.Entry e = toCheck.get(i);
+                if (stopped.get() != null) { // between two checks: the job's backups not read are no success either
+                    cut = true;
+                    int left = toCheck.size() - i;
+                    String error = interruption(stopped.get()) + " before the check of " + e.key().key()
+                            + (left == 1 ? "" : " and " + (left - 1) + " older backup" + (left == 2 ? "" : "s")) + ": not read";
+                    problems.add(error);
+                    rows.add(failedRow(j.name(), e.key().key(), stopped.get(), error));
+                    if (!json) {
+                        root.out.println("INTERRUPTED " + e.key().key() + ": " + error);
+                    }
                     break;
                 }
                 checked++;

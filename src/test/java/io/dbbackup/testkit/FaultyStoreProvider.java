@@ -29,6 +29,9 @@ import java.util.List;
  * {@code damage_first_read: true} flips a byte of the first read of each backup object on its way (the stored bytes
  * intact), as a network or a store's frontend could. {@code list_twice: true} lists every object of a folder twice, as
  * a store whose listing pages overlap (an eventually consistent or buggy S3-compatible server) can.
+ * {@code slow_manifests: true} takes 700 ms to open a {@code .manifest.json} and finishes that request whatever
+ * interrupts it (a store whose requests, once sent, run to their end): the last step of a verify, for a signal to land
+ * between two backups' checks.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -48,6 +51,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean slowDeletes = s.bool("slow_deletes").orElse(false);
         boolean damageFirstRead = s.bool("damage_first_read").orElse(false);
         boolean listTwice = s.bool("list_twice").orElse(false);
+        boolean slowManifests = s.bool("slow_manifests").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -57,6 +61,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.slowDeletes = slowDeletes;
         store.damageFirstRead = damageFirstRead;
         store.listTwice = listTwice;
+        store.slowManifests = slowManifests;
         return store;
     }
 
@@ -72,6 +77,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean slowDeletes;
         private boolean damageFirstRead;
         private boolean listTwice;
+        private boolean slowManifests;
         private final java.util.Set<String> readOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads,
@@ -151,6 +157,16 @@ public final class FaultyStoreProvider implements StoreProvider {
 
         @Override
         public InputStream open(String key) throws IOException {
+            if (slowManifests && key.endsWith(".manifest.json")) {
+                long end = System.nanoTime() + 700_000_000L;
+                for (long left; (left = end - System.nanoTime()) > 0; ) {
+                    try {
+                        Thread.sleep(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        // the request runs to its end: nothing here stops it
+                    }
+                }
+            }
             InputStream in = delegate.open(key);
             if (damageFirstRead && !key.endsWith(".sha256") && !key.endsWith(".manifest.json") && readOnce.add(key)) {
                 return new java.io.FilterInputStream(in) { // byte 1000 flipped on its way; the file is intact
