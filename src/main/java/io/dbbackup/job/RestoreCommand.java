@@ -24,15 +24,16 @@ public final class RestoreCommand {
     }
 
     /**
-     * {@code <dbbackupCommand> -c <config> wal-fetch --job <job> --stop-recovery-on-error --not-archived-exit 99
-     * [walFetchArgs] %f %p; case $? in 0) exit 0;; 99) exit 1;; *) exit 255;; esac}; {@code dbbackupCommand} is shell
-     * text (e.g. {@code /usr/bin/java -jar /opt/dbbackup/dbbackup.jar}), the rest is quoted word by word.
+     * {@code (<dbbackupCommand> -c <config> wal-fetch --job <job> --stop-recovery-on-error --not-archived-exit 99
+     * [walFetchArgs] %f %p); case $? in 0) exit 0;; 99) exit 1;; *) exit 255;; esac}; {@code dbbackupCommand} is shell
+     * text (e.g. {@code /usr/bin/java -jar /opt/dbbackup/dbbackup.jar}), the rest is quoted word by word. The command
+     * runs in a subshell: one that starts with {@code exec} (or ends the shell otherwise) still reaches the {@code case}.
      */
     public static String of(String dbbackupCommand, Path config, String job, List<String> walFetchArgs) {
         List<String> words = new ArrayList<>(List.of("-c", config.toAbsolutePath().normalize().toString(), "wal-fetch", "--job", job,
                 "--stop-recovery-on-error", "--not-archived-exit", String.valueOf(NOT_ARCHIVED_EXIT)));
         words.addAll(walFetchArgs);
         String walFetch = dbbackupCommand.strip() + " " + ShellWords.join(words);
-        return walFetch.replace("%", "%%") + " %f %p; case $? in 0) exit 0;; " + NOT_ARCHIVED_EXIT + ") exit 1;; *) exit 255;; esac";
+        return "(" + walFetch.replace("%", "%%") + " %f %p); case $? in 0) exit 0;; " + NOT_ARCHIVED_EXIT + ") exit 1;; *) exit 255;; esac";
     }
 }

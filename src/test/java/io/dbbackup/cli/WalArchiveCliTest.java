@@ -324,6 +324,11 @@ class WalArchiveCliTest {
                 "phys", List.of()), segment(2));
         assertThat(noJar.exit()).as(noJar.toString()).isEqualTo(255);
         assertThat(noJar.output()).contains("Unable to access jarfile /nope/50%full/dbbackup.jar");
+        // a --dbbackup-command that execs its program (as launcher scripts do) must not skip the case
+        Shell.Result execNoJar = restoreCommand(io.dbbackup.job.RestoreCommand.of(
+                "exec " + io.dbbackup.job.ShellWords.join(List.of(javaBin, "-jar", "/nope/dbbackup.jar")), config,
+                "phys", List.of()), segment(2));
+        assertThat(execNoJar.exit()).as(execNoJar.toString()).isEqualTo(255);
         Shell.Result noHeap = restoreCommand(io.dbbackup.job.RestoreCommand.of(
                 io.dbbackup.job.ShellWords.join(List.of(javaBin, "-Xmx1k", "-cp", System.getProperty("java.class.path"), Main.class.getName())),
                 config, "phys", List.of()), segment(2));

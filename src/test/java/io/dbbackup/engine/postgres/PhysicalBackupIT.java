@@ -333,8 +333,8 @@ class PhysicalBackupIT {
         Path data = dir.resolve("data");
         assertThat(data.resolve("recovery.signal")).exists();
         String auto = Files.readString(data.resolve("postgresql.auto.conf"));
-        assertThat(auto).contains("restore_command = '" + PhysicalCluster.dbbackupCommand().replace("'", "''") + " -c "
-                        + c.config + " wal-fetch --job phys --stop-recovery-on-error --not-archived-exit 99 %f %p; "
+        assertThat(auto).contains("restore_command = '(" + PhysicalCluster.dbbackupCommand().replace("'", "''") + " -c "
+                        + c.config + " wal-fetch --job phys --stop-recovery-on-error --not-archived-exit 99 %f %p); "
                         + "case $? in 0) exit 0;; 99) exit 1;; *) exit 255;; esac'")
                 .containsPattern("recovery_target_time = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00'")
                 .contains("recovery_target_action = 'promote'");

@@ -395,10 +395,10 @@ class PhysicalUnitTest {
     void theRestoreCommandMapsExitStatusesAndSurvivesPostgresqlConfQuoting() {
         String cmd = io.dbbackup.job.RestoreCommand.of("'/opt/it'\\''s 50%/java' -jar /x.jar", Path.of("/etc/a b.yaml"), "pg",
                 List.of("--passphrase-env", "P"));
-        assertThat(cmd).isEqualTo("'/opt/it'\\''s 50%%/java' -jar /x.jar -c '/etc/a b.yaml' wal-fetch --job pg --stop-recovery-on-error "
-                + "--not-archived-exit 99 --passphrase-env P %f %p; case $? in 0) exit 0;; 99) exit 1;; *) exit 255;; esac");
+        assertThat(cmd).isEqualTo("('/opt/it'\\''s 50%%/java' -jar /x.jar -c '/etc/a b.yaml' wal-fetch --job pg --stop-recovery-on-error "
+                + "--not-archived-exit 99 --passphrase-env P %f %p); case $? in 0) exit 0;; 99) exit 1;; *) exit 255;; esac");
         String line = RecoveryConfig.lines(RecoveryTarget.latest(), cmd, Instant.EPOCH).get(1);
-        assertThat(line).startsWith("restore_command = '''/opt/it''\\\\''''s 50%%/java''");
+        assertThat(line).startsWith("restore_command = '(''/opt/it''\\\\''''s 50%%/java''");
         String value = line.substring("restore_command = '".length(), line.length() - 1);
         assertThat(value.replace("''", "'").replace("\\\\", "\\")).isEqualTo(cmd);
     }
