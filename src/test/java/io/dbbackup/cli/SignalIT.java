@@ -528,31 +528,8 @@ class SignalIT {
      */
     @Test
     void sigtermDuringPruneStopsBetweenBackupsReportsAndNotifies() throws Exception {
-        Path scratch = Files.createDirectories(dir.resolve("scratch"));
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  noise:
-                    engine: fake
-                    command: [sh, -c, 'head -c 2000 /dev/urandom']
-                stores:
-                  slow: {type: faulty, path: store, slow_deletes: true}
-                notifications:
-                  hook:
-                    type: webhook
-                    url_env: WEBHOOK_URL
-                jobs:
-                  noise:
-                    datasource: noise
-                    store: slow
-                    retention: {keep_last: 1}
-                    notify: [{notifier: hook, on: failure}]
-                """);
-        for (int minutes = -12; minutes <= -2; minutes += 2) {
-            Cli.Result made = quick(scratch, minutes).run("-c", "config.yaml", "backup", "noise");
-            assertThat(made.exit()).as(made.toString()).isZero();
-        }
+        sixSmallBackups("slow_deletes: true", "retention: {keep_last: 1}", "failure");
         Path store = dir.resolve("store");
-        assertThat(artifacts(store)).hasSize(6);
 
         // 5 deletes of 700 ms each: stopped after the first or second (the first awaited: on a loaded machine the JVM
         // may take longer to start than a fixed sleep, and a SIGTERM before its handler is set ends it without a word)
@@ -593,30 +570,7 @@ class SignalIT {
      */
     @Test
     void sigtermBetweenTwoBackupsOfVerifyAllBackupsIsNoSuccess() throws Exception {
-        Path scratch = Files.createDirectories(dir.resolve("scratch"));
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  noise:
-                    engine: fake
-                    command: [sh, -c, 'head -c 2000 /dev/urandom']
-                stores:
-                  slow: {type: faulty, path: store, slow_manifests: true}
-                notifications:
-                  hook:
-                    type: webhook
-                    url_env: WEBHOOK_URL
-                jobs:
-                  noise:
-                    datasource: noise
-                    store: slow
-                    verify: false
-                    notify: [{notifier: hook, on: always}]
-                """);
-        for (int minutes = -12; minutes <= -2; minutes += 2) {
-            Cli.Result made = quick(scratch, minutes).run("-c", "config.yaml", "backup", "noise");
-            assertThat(made.exit()).as(made.toString()).isZero();
-        }
-        assertThat(artifacts(dir.resolve("store"))).hasSize(6);
+        sixSmallBackups("slow_manifests: true", "verify: false", "always");
 
         // 6 checks of about 0.7 s each, nearly all of it in the manifest's read that nothing stops: signalled once the
         // first is done, the signal lands inside the second's manifest read (or, rarely, in its short read of the backup)
@@ -843,6 +797,38 @@ class SignalIT {
             got.add(report.get("job") + " " + report.get("outcome"));
         }
         return got;
+    }
+
+    /**
+     * Job {@code noise} (2000 random bytes) on a {@code faulty} store {@code slow} with {@code fault} (a YAML
+     * {@code key: value}), its own {@code setting} and a webhook notice {@code on}, and six of its backups two minutes
+     * apart, made in-process.
+     */
+    private void sixSmallBackups(String fault, String setting, String on) throws IOException {
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  noise:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom']
+                stores:
+                  slow: {type: faulty, path: store, %s}
+                notifications:
+                  hook:
+                    type: webhook
+                    url_env: WEBHOOK_URL
+                jobs:
+                  noise:
+                    datasource: noise
+                    store: slow
+                    %s
+                    notify: [{notifier: hook, on: %s}]
+                """.formatted(fault, setting, on));
+        for (int minutes = -12; minutes <= -2; minutes += 2) {
+            Cli.Result made = quick(scratch, minutes).run("-c", "config.yaml", "backup", "noise");
+            assertThat(made.exit()).as(made.toString()).isZero();
+        }
+        assertThat(artifacts(dir.resolve("store"))).hasSize(6);
     }
 
     private static List<String> artifacts(Path store) throws IOException {
