@@ -74,6 +74,7 @@ public final class Syncer {
                     + " dump does not load into " + targetDs.engineType() + " (sync needs the same engine on both sides;"
                     + " mysql and mariadb count as one)");
         }
+        target.checkSyncFrom(source); // what the target's restore would refuse once the dump had started
         try (Workspace.Operation op = ws.operation("sync-" + r.source() + "-" + r.target())) {
             synchronized (lock) {
                 running = op;

@@ -50,6 +50,14 @@ public interface Engine {
     }
 
     /**
+     * A sync of {@code source}'s dump (of this engine's {@link #dialect}) into this datasource that this datasource's
+     * restore would refuse only once the dump has started (on reading the dump's first bytes) is refused here instead,
+     * before anything runs: called without a connection to either side. Default: nothing to refuse.
+     */
+    default void checkSyncFrom(Engine source) {
+    }
+
+    /**
      * For an engine that does not {@link #restoresIntoTargetOnly() restore into its target only}: the names its dumps
      * restore into by themselves (e.g. {@code databases shop, billing}, {@code all databases}), comparable between two
      * datasources of the engine; null when there are none to compare (the target decides, or a roles script).

@@ -588,6 +588,15 @@ public final class MySqlEngine implements Engine {
         return s.scope().kind() == Scope.Kind.ONE;
     }
 
+    /**
+     * A sync loads one database into a scratch database and swaps it in ({@link StagedRestore}): a target of several
+     * databases, or a source whose dump names its databases and {@code USE}s them (several, or all), cannot be staged.
+     */
+    @Override
+    public void checkSyncFrom(Engine source) {
+        StagedRestore.requireOneDatabaseEachSide(s.scope(), describe(), source.restoresIntoTargetOnly() ? null : source.describe());
+    }
+
     /** Several databases or all: a dump of them {@code USE}s these names. */
     @Override
     public String namesItRestoresInto() {

@@ -65,11 +65,25 @@ final class StagedRestore {
         this.describe = describe;
     }
 
-    void run(InputStream in, boolean clean, OperationContext ctx) throws IOException {
-        if (s.scope().kind() != Scope.Kind.ONE) {
+    /**
+     * Refuses a sync that cannot be staged, before anything runs ({@link MySqlEngine#checkSyncFrom}) and again before the
+     * load: a target of several databases, or a source of several ({@code severalSource}: what it is, for the message;
+     * null when the source is one database), whose dump switches to the source's own names ({@code USE}).
+     */
+    static void requireOneDatabaseEachSide(Scope target, String describe, String severalSource) {
+        if (target.kind() != Scope.Kind.ONE) {
             throw DbBackupException.user("sync into " + describe + " needs a one-database target (database: ...): "
                     + "only one database can be loaded into a scratch database and swapped in");
         }
+        if (severalSource != null) {
+            throw DbBackupException.user("sync into " + describe + " needs a one-database source (database: ...): "
+                    + severalSource + " is several databases, whose dump switches to their own names (USE) and cannot be "
+                    + "loaded into a scratch database and swapped in; sync each database through a datasource naming it");
+        }
+    }
+
+    void run(InputStream in, boolean clean, OperationContext ctx) throws IOException {
+        requireOneDatabaseEachSide(s.scope(), describe, null);
         BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
         requireOneDatabaseDump(buffered);
         String target = s.scope().single();
@@ -162,6 +176,7 @@ final class StagedRestore {
     /**
      * The stream must be this engine's one-database dump (its header says so): a dump of several
      * databases carries {@code USE} statements and would load into the real databases, not the stage.
+     * A sync checks the source before it starts ({@link #requireOneDatabaseEachSide}); this is the stream's own word.
      */
     private void requireOneDatabaseDump(BufferedInputStream in) throws IOException {
         in.mark(HEADER_PEEK);
@@ -169,8 +184,7 @@ final class StagedRestore {
         in.reset();
         String text = new String(head, StandardCharsets.UTF_8);
         if (!text.startsWith(MySqlEngine.HEADER_START) || !text.contains("\n" + MySqlEngine.ONE_DATABASE_MARK)) {
-            throw DbBackupException.user("sync into " + describe + " needs a one-database source (database: ...): a dump of "
-                    + "several databases names them and cannot be loaded into a scratch database first");
+            requireOneDatabaseEachSide(s.scope(), describe, "the dump's source");
         }
     }
 

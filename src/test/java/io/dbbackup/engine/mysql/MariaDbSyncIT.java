@@ -439,6 +439,53 @@ class MariaDbSyncIT {
     }
 
     /**
+     * A source of several databases ({@code databases:} or {@code all_databases}) into a one-database target on another
+     * server: the staged load takes one database only (such a dump {@code USE}s the source's names), so it is refused
+     * before anything runs — no connection to either server (their general logs show none from dbbackup's account), no
+     * "sync started". Before, the loader refused it on reading the dump's header: the dump had already started.
+     */
+    @Test
+    void aSourceOfSeveralDatabasesIntoAnotherServerIsRefusedBeforeTheDumpStarts() throws Exception {
+        try (MariaDbServer other = MariaDbServer.start()) {
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      some: {engine: mariadb, host: 127.0.0.1, port: %1$d, user: backup, password_env: DB_PW, databases: [shop, mysql]}
+                      every: {engine: mariadb, host: 127.0.0.1, port: %1$d, user: backup, password_env: DB_PW, all_databases: true}
+                      target: {engine: mariadb, host: 127.0.0.1, port: %2$d, user: backup, password_env: OTHER_PW, database: copy}
+                    stores:
+                      local: {type: local, path: store}
+                    """.formatted(server.port(), other.port()));
+            Cli withOther = cli.env("OTHER_PW", other.password());
+            for (MariaDbServer s : List.of(server, other)) {
+                s.rootSql("SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; SET GLOBAL general_log = 1;");
+            }
+            try {
+                for (String source : List.of("some", "every")) {
+                    String described = source.equals("some") ? "mariadb shop,mysql" : "mariadb (all databases)";
+                    Cli.Result r = withOther.run("-c", "config.yaml", "sync", source, "target", "--auto-confirm");
+
+                    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+                    assertThat(r.err().strip()).as(source).isEqualTo("error: sync into mariadb copy on 127.0.0.1:"
+                            + other.port() + " needs a one-database source (database: ...): " + described + " on 127.0.0.1:"
+                            + server.port() + " is several databases, whose dump switches to their own names (USE) and"
+                            + " cannot be loaded into a scratch database and swapped in; sync each database through a"
+                            + " datasource naming it");
+                    assertThat(r.err()).doesNotContain("sync started");
+                }
+                for (MariaDbServer s : List.of(server, other)) {
+                    assertThat(s.rootSql("SELECT COUNT(*) FROM mysql.general_log WHERE user_host LIKE 'backup[%'").strip())
+                            .as("statements of dbbackup's account on " + (s == server ? "the source" : "the target"))
+                            .isEqualTo("0");
+                }
+            } finally {
+                server.rootSql("SET GLOBAL general_log = 0; TRUNCATE mysql.general_log;");
+            }
+            assertThat(other.rootSql("SHOW DATABASES LIKE 'copy'")).isBlank();
+            assertThat(other.rootSql("SHOW DATABASES LIKE 'dbbackup%'")).isBlank();
+        }
+    }
+
+    /**
      * Starts the sync, waits until the client loading the scratch database has read 1 MiB, stops it (so
      * the dump backs up behind it and mariadb-dump is provably still running), kills mariadb-dump, lets the
      * client go.

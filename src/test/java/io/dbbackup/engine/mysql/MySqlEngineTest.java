@@ -143,6 +143,29 @@ class MySqlEngineTest {
         assertThat(settings("engine: mysql\nall_databases: true", Map.of()).keyName()).isEqualTo("all");
     }
 
+    private MySqlEngine engine(String scope) throws Exception {
+        return new MySqlEngine(settings("engine: mariadb\nhost: db\n" + scope, Map.of()));
+    }
+
+    /**
+     * What the staged load of a sync refuses once the dump has started — a target of several databases, a source whose dump
+     * names its databases ({@code databases:}, even of one, and {@code all_databases}) — is refused before anything runs.
+     */
+    @Test
+    void aSyncNeedsOneDatabaseOnEachSideAndSaysSoBeforeItRuns() throws Exception {
+        MySqlEngine one = engine("database: a");
+        one.checkSyncFrom(engine("database: b"));
+        for (String several : List.of("databases: [b]", "databases: [b, c]", "all_databases: true")) {
+            MySqlEngine source = engine(several);
+            assertThatThrownBy(() -> one.checkSyncFrom(source)).as(several).isInstanceOf(io.dbbackup.core.DbBackupException.class)
+                    .hasMessage("sync into mariadb a on db:3306 needs a one-database source (database: ...): " + source.describe()
+                            + " is several databases, whose dump switches to their own names (USE) and cannot be loaded into a"
+                            + " scratch database and swapped in; sync each database through a datasource naming it");
+        }
+        assertThatThrownBy(() -> engine("databases: [a, b]").checkSyncFrom(engine("database: a")))
+                .hasMessageStartingWith("sync into mariadb a,b on db:3306 needs a one-database target (database: ...)");
+    }
+
     @Test
     void problemsAreReportedAtTheirKeys() {
         assertThatThrownBy(() -> load("engine: mariadb\nhost: x", Map.of())).isInstanceOf(ConfigException.class)
