@@ -335,7 +335,7 @@ public final class MySqlEngine implements Engine {
         // tables with a sequence default load without LOCK TABLES; under another name, the default follows it
         String target = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
         in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new SequenceDefaults(target, kept));
-        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new ViewNames(target, kept));
+        in = ViewNames.into(target, in);
         Definers[] definers = new Definers[1];
         in = new io.dbbackup.spi.FilteredInputStream(in, kept -> definers[0] = new Definers(s.definersToCurrentUser(), kept));
         TableSelection rule = null;

@@ -106,8 +106,11 @@ final class StagedRestore {
                 load.addAll(ClientLoad.OPTIONS);
                 load.add("--database=" + stage);
                 // rows of a table with a sequence default load without LOCK TABLES (its name is the dump's: see README)
-                GrantsTail grants = new GrantsTail(new io.dbbackup.spi.FilteredInputStream(new io.dbbackup.spi.FilteredInputStream(
-                        new MarkingSourceFailures(buffered), kept -> new SequenceDefaults(null, kept)),
+                InputStream dump = new io.dbbackup.spi.FilteredInputStream(new MarkingSourceFailures(buffered),
+                        kept -> new SequenceDefaults(null, kept));
+                // views that name the source database read the stage, so the captured views read the target after the swap
+                dump = ViewNames.into(stage, dump);
+                GrantsTail grants = new GrantsTail(new io.dbbackup.spi.FilteredInputStream(dump,
                         kept -> events[0] = new Events(stage, kept))); // not run in the stage: created DISABLED
                 new ClientLoad(client).run(load, grants, defaults, ctx);
                 swap = swapScript(stage, old, target, clean, defaults, ctx).enabling(events[0], target)

@@ -41,6 +41,14 @@ final class ViewNames extends LineRewriter {
         this.target = target;
     }
 
+    /**
+     * {@code in} with its views pointed at {@code target}: what a restore loads into the database it restores into, and
+     * a sync into its scratch database (whose name the swap's capture drops again), so that the copy's views read the copy.
+     */
+    static java.io.InputStream into(String target, java.io.InputStream in) {
+        return new io.dbbackup.spi.FilteredInputStream(in, kept -> new ViewNames(target, kept));
+    }
+
     /** How many view definitions had the source's name replaced. */
     int rewritten() {
         return rewritten;

@@ -533,6 +533,101 @@ class MariaDbSyncIT {
     }
 
     /**
+     * A view that also reads another database is printed with every table and function named with its database
+     * ({@code from (`shop`.`t` join `other`.`o` …)}, {@code `shop`.`f`(…)}): synced under another name, the copy's views
+     * read the copy, as a restore's do ({@link ViewNames}) — before, they read the source's tables and called its
+     * function, so a change in the source showed in the copy.
+     */
+    @Test
+    void viewsOfACopyUnderAnotherNameReadTheCopyNotTheSource() throws Exception {
+        String src = fresh("vshop");
+        String copy = fresh("vshop_copy");
+        String other = fresh("vother");
+        server.rootSql("CREATE DATABASE " + other + "; CREATE TABLE " + other + ".o (id int, n varchar(5));"
+                + " INSERT INTO " + other + ".o VALUES (1, 'x'), (2, 'y');"
+                + " CREATE DATABASE " + src + "; USE " + src + "; CREATE TABLE t (id int PRIMARY KEY, v varchar(10));"
+                + " INSERT INTO t VALUES (1, 'a'), (2, 'b');"
+                + " CREATE FUNCTION f(x int) RETURNS varchar(10) READS SQL DATA RETURN (SELECT v FROM t WHERE id = x);"
+                + " CREATE VIEW v AS SELECT t.id, t.v, o.n FROM " + src + ".t JOIN " + other + ".o o ON o.id = t.id;"
+                + " CREATE VIEW vf AS SELECT " + src + ".f(1) AS v;"
+                + " CREATE VIEW vplain AS SELECT id, v FROM " + src + ".t;");
+        config(copy, "database: " + src);
+
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target");
+        server.rootSql(src, "UPDATE t SET v = 'in source' WHERE id = 1");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(server.rootSql(copy, "SELECT GROUP_CONCAT(CONCAT(id, v, n) ORDER BY id) FROM v").strip()).isEqualTo("1ax,2by");
+        assertThat(server.rootSql(copy, "SELECT v FROM vf").strip()).isEqualTo("a");
+        assertThat(server.rootSql(copy, "SELECT v FROM vplain WHERE id = 1").strip()).isEqualTo("a");
+        assertThat(server.rootSql("SELECT GROUP_CONCAT(VIEW_DEFINITION) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '"
+                + copy + "'")).doesNotContain("`" + src + "`").doesNotContain("dbbackup_").contains("`" + other + "`.`o`");
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    /**
+     * The same view synced under its own name to another server that does not have that database yet: the scratch database
+     * is loaded with the view reading the scratch database, not the (missing) target — before, the load failed with
+     * {@code Table '….t' doesn't exist}.
+     */
+    @Test
+    void aViewNamingItsOwnDatabaseSyncsToAnotherServerUnderItsOwnName() throws Exception {
+        String src = fresh("oshop");
+        String other = fresh("oother");
+        String view = "CREATE VIEW v AS SELECT t.id, o.n FROM " + src + ".t JOIN " + other + ".o o ON o.id = t.id;";
+        server.rootSql("CREATE DATABASE " + other + "; CREATE TABLE " + other + ".o (id int, n varchar(5));"
+                + " INSERT INTO " + other + ".o VALUES (1, 'x'); CREATE DATABASE " + src + "; USE " + src + ";"
+                + " CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1); " + view);
+        try (MariaDbServer there = MariaDbServer.start()) {
+            there.rootSql("CREATE DATABASE " + other + "; CREATE TABLE " + other + ".o (id int, n varchar(5));"
+                    + " INSERT INTO " + other + ".o VALUES (1, 'there');");
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      src: {engine: mariadb, host: 127.0.0.1, port: %1$d, user: backup, password_env: DB_PW, database: %3$s}
+                      target: {engine: mariadb, host: 127.0.0.1, port: %2$d, user: backup, password_env: OTHER_PW, database: %3$s}
+                    stores:
+                      local: {type: local, path: store}
+                    """.formatted(server.port(), there.port(), src));
+
+            Cli.Result r = cli.env("OTHER_PW", there.password()).run("-c", "config.yaml", "sync", "src", "target");
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(there.rootSql(src, "SELECT CONCAT(id, n) FROM v").strip()).isEqualTo("1there");
+            assertThat(there.rootSql("SHOW CREATE VIEW " + src + ".v")).contains("`" + src + "`.`t`").doesNotContain("dbbackup_");
+            assertThat(there.rootSql("SHOW DATABASES LIKE 'dbbackup%'")).isBlank();
+        }
+    }
+
+    /**
+     * A view whose definer is gone at the source is printed as stored, its columns naming the source database ({@code
+     * `shop`.`t`.`id`}): synced under another name it is rewritten as a restore rewrites it, and reads the copy — before,
+     * the load into the scratch database failed ({@code Unknown column}) and with it the whole sync.
+     */
+    @Test
+    void aViewWhoseDefinerIsGoneSyncsUnderAnotherNameReadingTheCopy() throws Exception {
+        String src = fresh("gshop");
+        String copy = fresh("gshop_copy");
+        server.rootSql("CREATE USER IF NOT EXISTS gone@'%'; GRANT ALL ON *.* TO gone@'%';"
+                + " CREATE DATABASE " + src + "; USE " + src + "; CREATE TABLE t (id int PRIMARY KEY, v varchar(10));"
+                + " INSERT INTO t VALUES (1, 'a'); CREATE DEFINER=gone@'%' VIEW vg AS SELECT t.id, t.v FROM t;"
+                + " DROP USER gone@'%';");
+        try {
+            config(copy, "database: " + src);
+
+            Cli.Result r = cli.run("-c", "config.yaml", "sync", "src", "target");
+            server.rootSql(src, "UPDATE t SET v = 'in source' WHERE id = 1");
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(server.rootSql("SHOW CREATE VIEW " + copy + ".vg")).doesNotContain("`" + src + "`").doesNotContain("dbbackup_");
+            server.rootSql("CREATE USER gone@'%'; GRANT ALL ON *.* TO gone@'%';");
+            assertThat(server.rootSql(copy, "SELECT CONCAT(id, v) FROM vg").strip()).isEqualTo("1a");
+            assertThat(scratchDatabases()).isEmpty();
+        } finally {
+            server.rootSql("DROP USER IF EXISTS gone@'%'");
+        }
+    }
+
+    /**
      * A swap that fails after the tables were renamed (here: the target's account may not create views there) is undone:
      * the new tables moved out, the target's moved back (all with --clean, the replaced {@code t} without), its own
      * triggers and routines recreated, its character set put back, the scratch databases dropped.
