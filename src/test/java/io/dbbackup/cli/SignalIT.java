@@ -126,9 +126,7 @@ class SignalIT {
             assertThat(String.valueOf(mails[0].getContent())).contains("interrupted by " + signalName);
         } finally {
             p.destroyForcibly();
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            killQuietly(pidFile);
         }
     }
 
@@ -212,9 +210,7 @@ class SignalIT {
                     .findFirst().orElseThrow(() -> new AssertionError("the killed upload's temporary file"));
         } finally {
             p.destroyForcibly();
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            killQuietly(pidFile);
         }
         String key = store.relativize(temp.getParent()) + "/" + temp.getFileName().toString()
                 .replaceFirst("^\\.dbbackup-tmp-", "").replaceFirst("\\.[0-9a-f-]{36}$", "");
@@ -295,9 +291,7 @@ class SignalIT {
             signal(p, "KILL", 20);
         } finally {
             p.destroyForcibly();
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            killQuietly(pidFile);
         }
         assertThat(killedFolder.resolve(".lock")).as("SIGKILL: nothing cleaned up").exists();
 
