@@ -98,17 +98,11 @@ class SignalIT {
         try {
             long dumpPid = awaitDumpRunning(p, pidFile, store);
             assertThat(ProcessHandle.of(dumpPid)).as("dump child running").isPresent();
-            long t0 = System.nanoTime();
-            new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor();
-            boolean exited = p.waitFor(20, TimeUnit.SECONDS);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            String out = Files.readString(dir.resolve("out.txt"));
-            String err = Files.readString(dir.resolve("err.txt"));
-            System.out.println("---- " + signalName + ": exit " + (exited ? p.exitValue() : "none") + " after " + ms + " ms\n"
-                    + out + err);
-            assertThat(exited).isTrue();
-            assertThat(p.exitValue()).isEqualTo(expectedExit);
-            assertThat(ms).as("exits within a few seconds").isLessThan(5000);
+            Stopped stopped = signal(p, signal, 20);
+            String out = stopped.out();
+            String err = stopped.err();
+            assertThat(stopped.exit()).isEqualTo(expectedExit);
+            assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
             assertThat(isAlive(dumpPid)).as("dump process " + dumpPid + " killed").isFalse();
             assertThat(files(store)).as("no partial object, sidecar or temp file").isEmpty();
             assertThat(files(scratch)).as("no scratch file").isEmpty();
@@ -132,9 +126,7 @@ class SignalIT {
             assertThat(String.valueOf(mails[0].getContent())).contains("interrupted by " + signalName);
         } finally {
             p.destroyForcibly();
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            killQuietly(pidFile);
         }
     }
 
@@ -174,18 +166,11 @@ class SignalIT {
                 Thread.sleep(20);
             }
             Thread.sleep(300);
-            long t0 = System.nanoTime();
-            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            boolean exited = p.waitFor(20, TimeUnit.SECONDS);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            String out = Files.readString(dir.resolve("out.txt"));
-            String err = Files.readString(dir.resolve("err.txt"));
-            System.out.println("---- SIGTERM during a copy: exit " + (exited ? p.exitValue() : "none") + " after " + ms + " ms\n" + out + err);
-            assertThat(exited).isTrue();
-            assertThat(p.exitValue()).isEqualTo(143);
-            assertThat(ms).as("exits within a few seconds").isLessThan(5000);
+            Stopped stopped = terminate(p);
+            assertThat(stopped.exit()).isEqualTo(143);
+            assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
             assertThat(files(offsite)).as("no object, sidecar or temp file in the copy's store").isEmpty();
-            assertThat(out).containsPattern("(?m)^offsite +INTERRUPTED +1 ");
+            assertThat(stopped.out()).containsPattern("(?m)^offsite +INTERRUPTED +1 ");
             MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(5));
             assertThat(mails).hasSize(1);
             assertThat(mails[0].getSubject()).startsWith("[dbbackup] INTERRUPTED: backup job offsite on ");
@@ -220,16 +205,12 @@ class SignalIT {
         Path temp;
         try {
             awaitDumpRunning(p, pidFile, store);
-            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).isEqualTo(137);
+            assertThat(signal(p, "KILL", 20).exit()).isEqualTo(137);
             temp = files(store).stream().filter(f -> f.getFileName().toString().startsWith(".dbbackup-tmp-"))
                     .findFirst().orElseThrow(() -> new AssertionError("the killed upload's temporary file"));
         } finally {
             p.destroyForcibly();
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            killQuietly(pidFile);
         }
         String key = store.relativize(temp.getParent()) + "/" + temp.getFileName().toString()
                 .replaceFirst("^\\.dbbackup-tmp-", "").replaceFirst("\\.[0-9a-f-]{36}$", "");
@@ -307,13 +288,10 @@ class SignalIT {
             assertThat(whileAlive.exit()).as(whileAlive.toString()).isZero();
             assertThat(killedFolder).as("a live process's folder is left").exists();
 
-            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            signal(p, "KILL", 20);
         } finally {
             p.destroyForcibly();
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            killQuietly(pidFile);
         }
         assertThat(killedFolder.resolve(".lock")).as("SIGKILL: nothing cleaned up").exists();
 
@@ -362,9 +340,7 @@ class SignalIT {
             }
             assertThat(p.isAlive()).as("the restore is writing files: %s", Files.exists(dir.resolve("err.txt"))
                     ? Files.readString(dir.resolve("err.txt")) : "").isTrue();
-            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).isEqualTo(137);
+            assertThat(signal(p, "KILL", 20).exit()).isEqualTo(137);
         } finally {
             p.destroyForcibly();
         }
@@ -426,8 +402,7 @@ class SignalIT {
                 Thread.sleep(2);
             }
             assertThat(p.isAlive()).as("the restore is writing its temporary file").isTrue();
-            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            signal(p, "KILL", 20);
         } finally {
             p.destroyForcibly();
         }
@@ -462,7 +437,6 @@ class SignalIT {
                 .clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(minutes)));
     }
 
-    /** The built jar as a subprocess with the test-only engine, in {@code dir}. */
     /**
      * The daily check (verify --all --notify, run by a CronJob with a deadline) stopped by SIGTERM mid-read: it used to
      * exit at once with no summary and no notification. The job it stopped is reported as interrupted, notified, and
@@ -498,16 +472,10 @@ class SignalIT {
         try {
             Thread.sleep(3000);
             assertThat(p.isAlive()).as("still reading").isTrue();
-            long t0 = System.nanoTime();
-            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            String out = Files.readString(dir.resolve("out.txt"));
-            System.out.println("---- verify --all after SIGTERM: exit " + p.exitValue() + " after " + ms + " ms\n" + out
-                    + Files.readString(dir.resolve("err.txt")));
-            assertThat(p.exitValue()).isEqualTo(143);
-            assertThat(ms).as("exits within a few seconds").isLessThan(5000);
-            assertThat(out).contains("INTERRUPTED noise/noise-").contains("interrupted by SIGTERM: the check of noise/noise-")
+            Stopped stopped = terminate(p);
+            assertThat(stopped.exit()).isEqualTo(143);
+            assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
+            assertThat(stopped.out()).contains("INTERRUPTED noise/noise-").contains("interrupted by SIGTERM: the check of noise/noise-")
                     .contains("0 of 0 backups verified; interrupted by SIGTERM (exit 143)");
             WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
             assertThat(hook).as("the interrupted check is notified").isNotNull();
@@ -535,17 +503,9 @@ class SignalIT {
         // may take longer to start than a fixed sleep, and a SIGTERM before its handler is set ends it without a word)
         Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN), "prune", "noise", "--notify");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(dir.resolve("err.txt")).contains("pruned") && p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(p.isAlive()).as("still deleting").isTrue();
-            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            String err = Files.readString(dir.resolve("err.txt"));
-            System.out.println("---- prune after SIGTERM: exit " + p.exitValue() + "\n" + Files.readString(dir.resolve("out.txt")) + err);
-            assertThat(p.exitValue()).isEqualTo(143);
-            assertThat(err).contains("prune of job noise stopped before noise/noise-").contains("after deleting noise/noise-")
+            Stopped stopped = terminateWhen(p, "err.txt", "pruned", 0);
+            assertThat(stopped.exit()).isEqualTo(143);
+            assertThat(stopped.err()).contains("prune of job noise stopped before noise/noise-").contains("after deleting noise/noise-")
                     .contains("every backup is whole");
             List<String> left = artifacts(store);
             assertThat(left).as("some deleted, the rest left").hasSizeBetween(2, 5);
@@ -577,19 +537,9 @@ class SignalIT {
         Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN),
                 "verify", "noise", "--all-backups", "--notify");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(dir.resolve("out.txt")).contains("ok     noise/") && p.isAlive()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            Thread.sleep(200);
-            assertThat(p.isAlive()).as("still checking").isTrue();
-            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            String out = Files.readString(dir.resolve("out.txt"));
-            System.out.println("---- verify --all-backups after SIGTERM: exit " + p.exitValue() + "\n" + out
-                    + Files.readString(dir.resolve("err.txt")));
-            assertThat(p.exitValue()).isEqualTo(143);
+            Stopped stopped = terminateWhen(p, "out.txt", "ok     noise/", 200);
+            String out = stopped.out();
+            assertThat(stopped.exit()).isEqualTo(143);
             long ok = out.lines().filter(l -> l.startsWith("ok     noise/")).count();
             assertThat(ok).as("stopped before the last").isBetween(1L, 5L);
             assertThat(out).contains("INTERRUPTED noise/noise-").contains("interrupted by SIGTERM")
@@ -654,8 +604,9 @@ class SignalIT {
         try {
             Thread.sleep(4000);
             assertThat(p.isAlive()).as("still reading the first job's backup").isTrue();
-            assertThat(terminate(p)).isEqualTo(143);
-            String out = Files.readString(dir.resolve("out.txt"));
+            Stopped stopped = terminate(p);
+            assertThat(stopped.exit()).isEqualTo(143);
+            String out = stopped.out();
             if (json) {
                 Map<?, ?> doc = (Map<?, ?>) Json.parse(out);
                 List<?> rows = (List<?>) doc.get("backups");
@@ -735,10 +686,10 @@ class SignalIT {
         // 5 deletes of 700 ms each for the first job: stopped after its first
         Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN), args.toArray(String[]::new));
         try {
-            awaitLog(p, "pruned");
-            assertThat(terminate(p)).isEqualTo(143);
-            String out = Files.readString(dir.resolve("out.txt"));
-            assertThat(Files.readString(dir.resolve("err.txt"))).doesNotContain("pruned job=second", "pruned job=third");
+            Stopped stopped = terminateWhen(p, "err.txt", "pruned", 0);
+            assertThat(stopped.exit()).isEqualTo(143);
+            String out = stopped.out();
+            assertThat(stopped.err()).doesNotContain("pruned job=second", "pruned job=third");
             assertThat(artifacts(dir.resolve("store/second"))).as("the jobs not started keep their backups").hasSize(2);
             assertThat(artifacts(dir.resolve("store/third"))).as("the jobs not started keep their backups").hasSize(2);
             if (json) {
@@ -768,23 +719,43 @@ class SignalIT {
         }
     }
 
-    /** Waits until the jar's log (stderr) says {@code text}. */
-    private void awaitLog(Process p, String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(dir.resolve("err.txt")).contains(text)) {
-            assertThat(p.isAlive()).as("still running: " + Files.readString(dir.resolve("err.txt"))).isTrue();
-            assertThat(System.nanoTime()).as("logged within 30 s: " + text).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    /** How the jar ended after a signal: its exit code, the milliseconds from the signal, its out.txt and err.txt. */
+    private record Stopped(int exit, long ms, String out, String err) {
     }
 
-    /** SIGTERM to {@code p}; its exit code, its output printed. */
-    private int terminate(Process p) throws Exception {
-        new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        System.out.println("---- after SIGTERM: exit " + p.exitValue() + "\n" + Files.readString(dir.resolve("out.txt"))
-                + Files.readString(dir.resolve("err.txt")));
-        return p.exitValue();
+    /**
+     * Waits (at most 30 s, the jar running) until its {@code file} (out.txt or err.txt) says {@code marker}, then
+     * {@code settleMs} more, and sends SIGTERM to the jar still running.
+     */
+    private Stopped terminateWhen(Process p, String file, String marker, long settleMs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(dir.resolve(file)).contains(marker)) {
+            assertThat(p.isAlive()).as("still running: " + Files.readString(dir.resolve("err.txt"))).isTrue();
+            assertThat(System.nanoTime()).as(file + " says '" + marker + "' within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        Thread.sleep(settleMs);
+        assertThat(p.isAlive()).as("still running " + settleMs + " ms after '" + marker + "'").isTrue();
+        return terminate(p);
+    }
+
+    /** SIGTERM to {@code p}, its exit awaited at most 20 s. */
+    private Stopped terminate(Process p) throws Exception {
+        return signal(p, "TERM", 20);
+    }
+
+    /** {@code kill -SIGNAL} to {@code p}; asserts it exits within {@code seconds}; how it ended, printed, timed from the signal. */
+    private Stopped signal(Process p, String signal, int seconds) throws Exception {
+        long t0 = System.nanoTime();
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor();
+        boolean exited = p.waitFor(seconds, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Stopped stopped = new Stopped(exited ? p.exitValue() : -1, ms, Files.readString(dir.resolve("out.txt")),
+                Files.readString(dir.resolve("err.txt")));
+        System.out.println("---- after SIG" + signal + ": exit " + (exited ? p.exitValue() : "none") + " after " + ms + " ms\n"
+                + stopped.out() + stopped.err());
+        assertThat(exited).as("exits within " + seconds + " s of SIG" + signal).isTrue();
+        return stopped;
     }
 
     /** The next {@code n} webhook reports, each as "JOB OUTCOME", in the order they came. */
@@ -857,17 +828,9 @@ class SignalIT {
                 """);
         Process p = startJar("backup", "broken");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(dir.resolve("err.txt")).contains("retrying")) {
-                assertThat(System.nanoTime()).as("the first attempt failed and waits to retry").isLessThan(deadline);
-                assertThat(p.isAlive()).isTrue();
-                Thread.sleep(50);
-            }
-            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).isEqualTo(143);
-            String out = Files.readString(dir.resolve("out.txt"));
-            assertThat(out).containsPattern("(?m)^broken +INTERRUPTED +1 ").contains("interrupted by SIGTERM")
+            Stopped stopped = terminateWhen(p, "err.txt", "retrying", 0);
+            assertThat(stopped.exit()).isEqualTo(143);
+            assertThat(stopped.out()).containsPattern("(?m)^broken +INTERRUPTED +1 ").contains("interrupted by SIGTERM")
                     .contains("attempt 1 had failed: ").contains("simulated failure");
         } finally {
             p.destroyForcibly();
@@ -886,18 +849,11 @@ class SignalIT {
         Process p = startJar("backup", "app");
         try {
             long pid = awaitPid(p, sleepPid);
-            long t0 = System.nanoTime();
-            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            boolean exited = p.waitFor(40, TimeUnit.SECONDS);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            String out = Files.readString(dir.resolve("out.txt"));
-            System.out.println("---- secret command, SIGTERM: exit " + (exited ? p.exitValue() : "none") + " after " + ms + " ms\n"
-                    + out + Files.readString(dir.resolve("err.txt")));
-            assertThat(exited).isTrue();
-            assertThat(p.exitValue()).isEqualTo(143);
-            assertThat(ms).as("exits within a few seconds of SIGTERM (was 26 s)").isLessThan(8000);
+            Stopped stopped = signal(p, "TERM", 40);
+            assertThat(stopped.exit()).isEqualTo(143);
+            assertThat(stopped.ms()).as("exits within a few seconds of SIGTERM (was 26 s)").isLessThan(8000);
             assertThat(isAlive(pid)).as("the secret command's child " + pid + " killed").isFalse();
-            assertThat(out).containsPattern("(?m)^app +INTERRUPTED +1 ");
+            assertThat(stopped.out()).containsPattern("(?m)^app +INTERRUPTED +1 ");
             MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(5));
             assertThat(mails).as("the interruption is mailed").hasSize(1);
             assertThat(mails[0].getSubject()).startsWith("[dbbackup] INTERRUPTED: backup job app");
@@ -1044,6 +1000,7 @@ class SignalIT {
         return startJar(Map.of(), args);
     }
 
+    /** The built jar as a subprocess with the test-only engine, in {@code dir}. */
     private Process startJar(Map<String, String> env, String... args) throws Exception {
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
         assertThat(jar).as("the shaded jar (mvn package)").exists();

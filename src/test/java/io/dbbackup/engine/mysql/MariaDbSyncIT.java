@@ -2,14 +2,11 @@ package io.dbbackup.engine.mysql;
 
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.Descendants;
-import io.dbbackup.testkit.MariaDbServer;
 import io.dbbackup.testkit.WriteWatch;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,67 +25,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  * swapped in only when complete, so a killed mariadb-dump leaves the target exactly as it was.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MariaDbSyncIT {
-    MariaDbServer server;
+class MariaDbSyncIT extends MySqlCliFixture {
     String schema;
     Map<String, String> source;
-    @TempDir
-    Path dir;
     Path scratch;
-    Cli cli;
     int serial;
 
     @BeforeAll
     void start() throws Exception {
-        server = MariaDbServer.start();
         schema = new String(MariaDbSyncIT.class.getResourceAsStream("/mysql/rich-schema.sql").readAllBytes(), StandardCharsets.UTF_8);
-        server.createDatabase("shop");
-        server.load("shop", schema);
+        freshShop(schema);
         // ~11 MB of INSERTs more: the dump is still running long after the load has begun
         server.load("shop", "CREATE TABLE bulk (id INT PRIMARY KEY, payload VARCHAR(200) NOT NULL) ENGINE=InnoDB;\n"
                 + "INSERT INTO bulk SELECT seq, REPEAT(MD5(seq), 4) FROM seq_1_to_80000;");
         source = Fingerprint.of(server, "shop");
     }
 
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void config() throws Exception {
         scratch = Files.createDirectories(dir.resolve("scratch"));
-        cli = new Cli().workingDir(dir).env("DB_PW", server.password()).env("DBBACKUP_TMPDIR", scratch.toString());
+        cli = newCli().env("DBBACKUP_TMPDIR", scratch.toString());
     }
 
     /** A config with datasource {@code src} (shop) and {@code target} (database {@code target}); returns the config file name. */
     private String config(String target, String sourceExtra) throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  src:
-                    engine: mariadb
-                    host: 127.0.0.1
-                    port: %1$d
-                    user: backup
-                    password_env: DB_PW
-                %3$s
-                  target:
-                    engine: mariadb
-                    socket: %2$s
-                    user: backup
-                    password_env: DB_PW
-                    database: %4$s
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                  src:
-                    datasource: src
-                    store: local
-                """.formatted(server.port(), server.socket(), sourceExtra.indent(4).stripTrailing(), target));
+        configureSocketCopy("mariadb", sourceExtra, "target", "database: " + target, "src", "");
         return "config.yaml";
     }
 

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for the class; a {@code config.yaml} there whose datasource {@code shop} (YAML anchor {@code &db}) is the server's
  * database {@code shop} as {@code backup} with the password in {@code DB_PW}, {@code scratch} the same server's database
  * {@code scratch}, a local store {@code local} (folder {@code store}) and a job {@code shop}; a {@link Cli} working in
- * that folder; rows read back as root.
+ * that folder; rows read back as root. Or ({@link #configureSocketCopy}) a {@code config.yaml} of a datasource {@code src}
+ * over TCP and a second one on the same server through its socket.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class MySqlCliFixture {
@@ -39,6 +40,28 @@ abstract class MySqlCliFixture {
             jobs:
               shop: {datasource: shop, store: local}
             %s""";
+    private static final String SOCKET_COPY_CONFIG = """
+            datasources:
+              src:
+                engine: %1$s
+                host: 127.0.0.1
+                port: %2$d
+                user: %3$s
+                password_env: DB_PW
+            %4$s  %5$s:
+                engine: %1$s
+                socket: %6$s
+                user: %3$s
+                password_env: DB_PW
+            %7$sstores:
+              local:
+                type: local
+                path: store
+            jobs:
+              %8$s:
+                datasource: src
+                store: local
+            %9$s""";
 
     MariaDbServer server;
     @TempDir
@@ -77,6 +100,23 @@ abstract class MySqlCliFixture {
     Cli configure(String shopSettings, String datasources, String jobs) throws IOException {
         Files.writeString(dir.resolve("config.yaml"), CONFIG.formatted(server.port(), server.user(), shopSettings, datasources,
                 jobs));
+        return newCli();
+    }
+
+    /**
+     * Writes {@code config.yaml} into {@link #dir}: datasource {@code src} of {@code engine} over TCP as {@code backup} with
+     * the password in {@code DB_PW}, datasource {@code copy} of the same server through its socket, the local store
+     * {@code local} (folder {@code store}) and a job {@code job} of {@code src} there. {@code srcSettings},
+     * {@code copySettings} and {@code jobSettings} are more settings of each (YAML lines, not indented; may be empty).
+     */
+    void configureSocketCopy(String engine, String srcSettings, String copy, String copySettings, String job,
+                             String jobSettings) throws IOException {
+        Files.writeString(dir.resolve("config.yaml"), SOCKET_COPY_CONFIG.formatted(engine, server.port(), server.user(),
+                srcSettings.indent(4), copy, server.socket(), copySettings.indent(4), job, jobSettings.indent(4)));
+    }
+
+    /** A CLI working in {@link #dir} with {@code DB_PW} set. */
+    Cli newCli() {
         return new Cli().workingDir(dir).env("DB_PW", server.password());
     }
 

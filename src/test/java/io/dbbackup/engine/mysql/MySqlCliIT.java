@@ -1,13 +1,10 @@
 package io.dbbackup.engine.mysql;
 
 import io.dbbackup.testkit.Cli;
-import io.dbbackup.testkit.MariaDbServer;
 import io.dbbackup.testkit.Shell;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,29 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The MySQL/MariaDB engines end to end through {@code io.dbbackup.cli.Main}, against a real server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MySqlCliIT {
-    MariaDbServer server;
-    @TempDir
-    Path dir;
+class MySqlCliIT extends MySqlCliFixture {
     Path store;
 
     @BeforeAll
     void start() throws IOException {
-        server = MariaDbServer.start();
         String schema = new String(MySqlCliIT.class.getResourceAsStream("/mysql/rich-schema.sql").readAllBytes(), StandardCharsets.UTF_8);
         server.createDatabase("cli_src");
         server.load("cli_src", schema);
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    Cli cli() {
-        return new Cli().workingDir(dir).env("DB_PW", server.password());
     }
 
     void config(String engine, String database, String targetDatabase, String extra) throws IOException {
@@ -55,35 +37,8 @@ class MySqlCliIT {
 
     void config(String engine, String database, String targetDatabase, String extra, String jobExtra) throws IOException {
         store = dir.resolve("store");
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  src:
-                    engine: %1$s
-                    host: 127.0.0.1
-                    port: %2$d
-                    user: backup
-                    password_env: DB_PW
-                    database: %3$s
-                    compression: zstd
-                %5$s
-                  copy:
-                    engine: %1$s
-                    socket: %6$s
-                    user: backup
-                    password_env: DB_PW
-                    database: %4$s
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                  shop:
-                    datasource: src
-                    store: local
-                    prefix: prod
-                %7$s
-                """.formatted(engine, server.port(), database, targetDatabase, extra.indent(4).stripTrailing(), server.socket(),
-                jobExtra.indent(4).stripTrailing()));
+        configureSocketCopy(engine, "database: " + database + "\ncompression: zstd\n" + extra, "copy", "database: " + targetDatabase,
+                "shop", "prefix: prod\n" + jobExtra);
     }
 
     List<Path> storeFiles() throws IOException {
@@ -100,7 +55,7 @@ class MySqlCliIT {
     void backupThenRestoreToAnotherDatasourceAndIntoThePlainClient(String engine) throws Exception {
         String copy = "cli_copy_" + engine;
         config(engine, "cli_src", copy, "");
-        Cli.Result backup = cli().run("-c", "config.yaml", "backup", "shop");
+        Cli.Result backup = newCli().run("-c", "config.yaml", "backup", "shop");
         assertThat(backup.exit()).as(backup.toString()).isZero();
         List<Path> artifacts = storeFiles().stream().filter(p -> p.toString().endsWith(".sql.zst")).toList();
         assertThat(artifacts).hasSize(1);
@@ -111,15 +66,15 @@ class MySqlCliIT {
                 .contains("10.11").doesNotContain(server.password());
         assertThat(backup.err() + backup.out()).doesNotContain(server.password());
 
-        Cli.Result restore = cli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
+        Cli.Result restore = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
         assertThat(restore.exit()).as(restore.toString()).isZero();
         assertThat(Fingerprint.of(server, copy)).isEqualTo(Fingerprint.of(server, "cli_src"));
 
         // the same rules as every engine: a non-empty target needs confirmation
-        Cli.Result again = cli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
+        Cli.Result again = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
         assertThat(again.exit()).as(again.toString()).isEqualTo(1);
         assertThat(again.err()).contains("without confirmation");
-        Cli.Result clean = cli().run("-c", "config.yaml", "restore", "shop", "--to", "copy", "--auto-confirm", "--clean");
+        Cli.Result clean = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy", "--auto-confirm", "--clean");
         assertThat(clean.exit()).as(clean.toString()).isZero();
         assertThat(Fingerprint.of(server, copy)).isEqualTo(Fingerprint.of(server, "cli_src"));
 
@@ -134,9 +89,9 @@ class MySqlCliIT {
     @Test
     void verifyDeepFindsTheDumpToolsClosingCommentAndCatchesADumpCutShortThatItsChecksumVouchesFor() throws Exception {
         config("mariadb", "cli_src", "unused", "");
-        assertThat(cli().run("-c", "config.yaml", "backup", "shop").exit()).isZero();
+        assertThat(newCli().run("-c", "config.yaml", "backup", "shop").exit()).isZero();
         Path artifact = storeFiles().stream().filter(p -> p.toString().endsWith(".sql.zst")).findFirst().orElseThrow();
-        Cli.Result sound = cli().run("-c", "config.yaml", "verify", "shop", "--deep");
+        Cli.Result sound = newCli().run("-c", "config.yaml", "verify", "shop", "--deep");
         assertThat(sound.exit()).as(sound.toString()).isZero();
         long tables = Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | grep -c '^-- Table structure for table '").strip());
         long data = Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | grep -c '^-- Dumping data for table '").strip());
@@ -146,14 +101,14 @@ class MySqlCliIT {
         // cut after the first tables, stored with a matching checksum: only the deep check can tell
         long size = Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | wc -c").strip());
         io.dbbackup.testkit.Reseal.rewrite(artifact, io.dbbackup.testkit.Reseal.cutAt((int) (size * 3 / 5)));
-        assertThat(cli().run("-c", "config.yaml", "verify", "shop").exit()).as("the bytes match their sidecar").isZero();
-        Cli.Result deep = cli().run("-c", "config.yaml", "verify", "shop", "--deep");
+        assertThat(newCli().run("-c", "config.yaml", "verify", "shop").exit()).as("the bytes match their sidecar").isZero();
+        Cli.Result deep = newCli().run("-c", "config.yaml", "verify", "shop", "--deep");
         assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);
         assertThat(deep.err()).contains("cut short").contains("-- Dump completed");
         // and a restore of it stops before the target is touched
         server.createDatabase("cli_cut_target");
         config("mariadb", "cli_src", "cli_cut_target", "");
-        Cli.Result restore = cli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
+        Cli.Result restore = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
         assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
         assertThat(restore.err()).contains("cut short");
         assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'cli_cut_target'").strip())
@@ -163,11 +118,11 @@ class MySqlCliIT {
         // without the dump tool's comments there is no end to find: said, exit 1, not a false verdict either way;
         // a job with verify: deep warns, reads the backup back instead and keeps it
         config("mariadb", "cli_src", "unused", "extra_args: [--skip-comments]", "verify: deep");
-        Cli.Result kept = cli().run("-c", "config.yaml", "backup", "shop");
+        Cli.Result kept = newCli().run("-c", "config.yaml", "backup", "shop");
         assertThat(kept.exit()).as(kept.toString()).isZero();
         assertThat(kept.err()).contains("deep cannot check this backup; reading it back instead").contains("backup verified");
         assertThat(storeFiles()).anyMatch(p -> p.toString().endsWith(".sql.zst"));
-        Cli.Result blind = cli().run("-c", "config.yaml", "verify", "shop", "--deep");
+        Cli.Result blind = newCli().run("-c", "config.yaml", "verify", "shop", "--deep");
         assertThat(blind.exit()).as(blind.toString()).isEqualTo(1);
         assertThat(blind.err()).contains("made without comments");
         deleteStore();
@@ -186,7 +141,7 @@ class MySqlCliIT {
     @Test
     void checkConnectsAsABackupWouldAndSaysWhyNot() throws Exception {
         config("mariadb", "cli_src", "unused", "");
-        Cli.Result ok = cli().run("-c", "config.yaml", "check", "shop");
+        Cli.Result ok = newCli().run("-c", "config.yaml", "check", "shop");
         assertThat(ok.exit()).as(ok.toString()).isZero();
         assertThat(ok.out()).contains("ok     shop datasource: ").contains(" holds ")
                 .containsPattern("; server \\d+\\.\\d+\\.\\d+-MariaDB.*, mariadb-dump \\d+\\.x \\(/").contains("ok     shop store: ");
@@ -195,7 +150,7 @@ class MySqlCliIT {
         assertThat(denied.out()).contains("FAILED shop datasource: ").contains("Access denied for user 'backup'")
                 .doesNotContain(server.password());
         config("mariadb", "cli_nope", "unused", "");
-        Cli.Result missing = cli().run("-c", "config.yaml", "check", "shop");
+        Cli.Result missing = newCli().run("-c", "config.yaml", "check", "shop");
         assertThat(missing.exit()).as(missing.toString()).isEqualTo(2);
         assertThat(missing.out()).contains("FAILED shop datasource: ").contains("cli_nope");
         assertThat(storeFiles()).isEmpty();
@@ -204,7 +159,7 @@ class MySqlCliIT {
     @Test
     void missingDatabaseExits2() throws Exception {
         config("mariadb", "cli_nope", "unused", "");
-        Cli.Result r = cli().run("-c", "config.yaml", "backup", "shop");
+        Cli.Result r = newCli().run("-c", "config.yaml", "backup", "shop");
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("database 'cli_nope' does not exist");
         assertThat(storeFiles()).isEmpty();
@@ -213,7 +168,7 @@ class MySqlCliIT {
     @Test
     void aKilledDumpLeavesNoFinalObject() throws Exception {
         config("mariadb", "cli_src", "unused", "extra_args: ['" + MySqlEngineIT.SLOW + "']");
-        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> cli().run("-c", "config.yaml", "backup", "shop"));
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> newCli().run("-c", "config.yaml", "backup", "shop"));
         MySqlEngineIT.awaitChild("mariadb-dump").destroyForcibly();
         Cli.Result r = run.get(60, TimeUnit.SECONDS);
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);

@@ -6,13 +6,10 @@ import io.dbbackup.core.Secret;
 import io.dbbackup.spi.Cancellation;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.testkit.Cli;
-import io.dbbackup.testkit.MariaDbServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,14 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * has no FORCE to break. The drill ends those sessions and drops the scratch database anyway, on time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MySqlDrillSignalIT {
-    MariaDbServer server;
-    @TempDir
-    Path dir;
-
+class MySqlDrillSignalIT extends MySqlCliFixture {
     @BeforeAll
     void start() {
-        server = MariaDbServer.start();
         server.createDatabase("sig_src");
         server.load("sig_src", "CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB;\nINSERT INTO t VALUES (1);\n");
         // an account that may do all in the scratch databases, and nothing more (no PROCESS, no CONNECTION ADMIN)
@@ -52,53 +44,17 @@ class MySqlDrillSignalIT {
         }
     }
 
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void backup() throws Exception {
         config("sig_copy", "", "SELECT SLEEP(60) IS NOT NULL FROM t");
-        Cli.Result backup = cli().run("-c", "config.yaml", "backup", "shop");
+        Cli.Result backup = newCli().run("-c", "config.yaml", "backup", "shop");
         assertThat(backup.exit()).as(backup.toString()).isZero();
-    }
-
-    Cli cli() {
-        return new Cli().workingDir(dir).env("DB_PW", server.password());
     }
 
     /** A scratch datasource {@code copy} on database {@code scratch} ({@code copyExtra} added to it), the job with {@code check}. */
     void config(String scratch, String copyExtra, String check) throws IOException {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  src:
-                    engine: mariadb
-                    host: 127.0.0.1
-                    port: %1$d
-                    user: backup
-                    password_env: DB_PW
-                    database: sig_src
-                  copy:
-                    engine: mariadb
-                    socket: %2$s
-                    user: backup
-                    password_env: DB_PW
-                    database: %3$s
-                %4$s
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                  shop:
-                    datasource: src
-                    store: local
-                    prefix: prod
-                    drill_checks: ["%5$s"]
-                """.formatted(server.port(), server.socket(), scratch, copyExtra.indent(4).stripTrailing(), check));
+        configureSocketCopy("mariadb", "database: sig_src", "copy", "database: " + scratch + "\n" + copyExtra, "shop",
+                "prefix: prod\ndrill_checks: [\"" + check + "\"]");
     }
 
     boolean exists(String database) {
@@ -126,7 +82,7 @@ class MySqlDrillSignalIT {
             assertThat(exists("sig_copy")).as("the scratch database is dropped").isFalse();
             assertThat(err).doesNotContain("cannot remove what the failed drill left");
             config("sig_copy", "", "SELECT COUNT(*) FROM t");
-            Cli.Result next = cli().run("-c", "config.yaml", "drill", "shop", "--to", "copy");
+            Cli.Result next = newCli().run("-c", "config.yaml", "drill", "shop", "--to", "copy");
             assertThat(next.exit()).as("the next drill finds the scratch empty: " + next).isZero();
         } finally {
             p.destroyForcibly();
@@ -141,7 +97,7 @@ class MySqlDrillSignalIT {
         config("sig_timed", "timeout: 2s", "SELECT SLEEP(60) IS NOT NULL FROM t");
         try {
             long t0 = System.nanoTime();
-            Cli.Result r = cli().run("-c", "config.yaml", "drill", "shop", "--to", "copy");
+            Cli.Result r = newCli().run("-c", "config.yaml", "drill", "shop", "--to", "copy");
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
             assertThat((System.nanoTime() - t0) / 1_000_000).as("not the check's 60 s").isLessThan(30_000);
             assertThat(r.err()).contains("ran past the datasource's timeout", "not the backup's fault")

@@ -1,15 +1,10 @@
 package io.dbbackup.engine.mysql;
 
 import io.dbbackup.testkit.Cli;
-import io.dbbackup.testkit.MariaDbServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * EXTENDED of each table is equal in both databases.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MySqlRoundTripIT {
+class MySqlRoundTripIT extends MySqlCliFixture {
     static final String SCHEMA = """
             SET sql_mode = '';
             CREATE TABLE emo(id int primary key, s varchar(50)) CHARSET utf8mb4;
@@ -50,46 +45,19 @@ class MySqlRoundTripIT {
             """;
     static final List<String> TABLES = List.of("emo", "lat", "bl", "bk", "zd", "gen", "fl", "my");
 
-    MariaDbServer server;
-    @TempDir
-    Path dir;
-
     @BeforeAll
-    void start() {
-        server = MariaDbServer.start();
-        server.createDatabase("shop");
-        server.load("shop", SCHEMA);
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
+    void source() {
+        freshShop(SCHEMA);
     }
 
     @Test
     void everyValueComesBackUnderAnotherName() throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  shop: &db
-                    engine: mariadb
-                    host: 127.0.0.1
-                    port: %d
-                    user: backup
-                    password_env: DB_PW
-                    database: shop
+        cli = configure("""
                   copy:
                     <<: *db
                     database: shop_copy
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  shop: {datasource: shop, store: local}
-                """.formatted(server.port()));
-        Cli cli = new Cli().workingDir(dir).env("DB_PW", server.password());
-        Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop");
-        assertThat(b.exit()).as(b.toString()).isZero();
+                """);
+        runBackup("shop");
 
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "copy", "--auto-confirm");
 
