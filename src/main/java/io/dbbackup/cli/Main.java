@@ -127,7 +127,7 @@ public final class Main {
             } catch (Exception ex) {
                 int code = report(err, ex, backup.root);
                 if (backup.json) {
-                    JsonFailure.print(watched, ex, code);
+                    JsonFailure.print(watched, ex, code, JsonFailure.singleJob(backup.all, backup.jobs));
                 }
                 return code;
             } finally {
@@ -144,7 +144,7 @@ public final class Main {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             int code = report(err, ex, root);
             if (commandLine.getParseResult().hasMatchedOption("--json")) {
-                JsonFailure.print(watched, ex, code);
+                JsonFailure.print(watched, ex, code, JsonFailure.jobOf(commandLine.getParseResult()));
             }
             return code;
         });
@@ -162,7 +162,7 @@ public final class Main {
             err.flush();
             int code = stop ? WalFetchCommand.STOP_RECOVERY : ExitStatus.USER_ERROR.code();
             if (ex.getCommandLine().getCommandSpec().findOption("--json") != null && java.util.List.of(args1).contains("--json")) {
-                JsonFailure.print(watched, ex, code);
+                JsonFailure.print(watched, ex, code, JsonFailure.jobOf(ex.getCommandLine().getParseResult()));
             }
             return code;
         });
