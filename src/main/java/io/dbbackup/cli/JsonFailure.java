@@ -85,6 +85,11 @@ final class JsonFailure {
             this.out = out;
         }
 
+        /** A PrintWriter on this one, flushing at each line (for {@link Main}, whose verification then loads no Watched). */
+        PrintWriter printer() {
+            return new PrintWriter(this, true);
+        }
+
         @Override
         public void write(int c) throws IOException {
             used = true;
