@@ -3,36 +3,70 @@ package io.dbbackup.cli;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.Redactor;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * With {@code --json}, stdout is one JSON document also when the command fails before it has a result of its own (an
  * unknown job, arguments that do not go together or do not parse, a config that does not load, the one backup of
- * {@code verify JOB} that does not verify): {@code {"ok": false, "exit", "error"}}, the keys of every failure row. The
- * {@code error:} line on stderr and the exit code are unchanged; a command that already printed its own JSON (a failure
- * row of {@code drill}/{@code prune}, a run's summary) gets no second document.
+ * {@code verify JOB} that does not verify): {@code {"ok": false, "job", "exit", "error"}}, the keys of every failure row,
+ * {@code job} only when the command line names exactly one ({@link #jobOf}). The {@code error:} line on stderr and the
+ * exit code are unchanged; a command that already printed its own JSON (a failure row of {@code drill}/{@code prune}, a
+ * run's summary) gets no second document.
  */
 final class JsonFailure {
     private JsonFailure() {
     }
 
-    /** Prints the failure object on {@code out} unless something was written there already. */
-    static void print(Watched out, Throwable ex, int code) {
+    /** Prints the failure object on {@code out} unless something was written there already; {@code job} null: none. */
+    static void print(Watched out, Throwable ex, int code, String job) {
         if (out.used) {
             return;
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ok", false);
+        if (job != null) {
+            m.put("job", job);
+        }
         m.put("exit", code);
         m.put("error", message(ex));
         PrintWriter w = new PrintWriter(out, true);
         w.println(Json.pretty(m));
         w.flush();
+    }
+
+    /**
+     * The one job a verb's (possibly partial) parse names: the values of its parameters and options labelled
+     * {@code JOB} (of {@code JOB [KEY]} the first); null with {@code --all}, with none, or with several.
+     */
+    static String jobOf(CommandLine.ParseResult parsed) {
+        if (parsed == null) {
+            return null;
+        }
+        List<String> named = new ArrayList<>();
+        for (CommandLine.Model.ArgSpec arg : parsed.matchedArgs()) {
+            String label = arg.paramLabel();
+            List<String> values = arg.stringValues();
+            if (label.equals("JOB")) {
+                named.addAll(values);
+            } else if (label.startsWith("JOB ") && !values.isEmpty()) {
+                named.add(values.get(0));
+            }
+        }
+        return singleJob(parsed.hasMatchedOption("--all"), named);
+    }
+
+    /** {@code named}'s one job (named twice is once), or null with {@code all} or not exactly one. */
+    static String singleJob(boolean all, List<String> named) {
+        java.util.Set<String> jobs = new java.util.LinkedHashSet<>(named);
+        return all || jobs.size() != 1 ? null : jobs.iterator().next();
     }
 
     /** What the stderr line says: the message dbbackup explains, or an internal error's class and message. */
@@ -49,6 +83,11 @@ final class JsonFailure {
 
         Watched(Writer out) {
             this.out = out;
+        }
+
+        /** A PrintWriter on this one, flushing at each line (for {@link Main}, whose verification then loads no Watched). */
+        PrintWriter printer() {
+            return new PrintWriter(this, true);
         }
 
         @Override

@@ -40,35 +40,81 @@ public final class Main {
 
     /** A Main as the real process runs it: real environment, clock and terminal. */
     public static Main system() {
-        return new Main(System.getenv(), Clock.systemUTC(), new ConsoleConfirmer(), Path.of("").toAbsolutePath(), new Signals());
+        return new Main(System.getenv(), Clock.systemUTC(), ConsoleConfirmer.create(), Path.of("").toAbsolutePath(), new Signals());
     }
 
+    /**
+     * The process. A restore_command's failure must never exit 1..125, PostgreSQL's "not archived" (it would promote): with
+     * {@code wal-fetch --stop-recovery-on-error} anything thrown exits {@value WalFetchCommand#STOP_RECOVERY}, also a
+     * class the jar lost or cannot load (wal-fetch's own included, an upgrade overwrote it). So the flag is read from
+     * the raw arguments before any class of dbbackup's is touched ({@link #stopsRecovery}: JDK code only, and
+     * WalFetchCommand's constants are compile-time ones, copied into this class), everything else runs inside one
+     * {@code catch (Throwable)}, and this class's own verification loads none of dbbackup's classes (nothing here hands
+     * one where another type is expected): a class that verification needed would fail before main, with the JVM's 1.
+     */
     public static void main(String[] args) {
+        boolean stopRecovery = stopsRecovery(args);
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        if (WalPushShortcut.acknowledged(args, Path.of("").toAbsolutePath(), err)) {
-            System.exit(0);
-        }
-        // a restore_command's failure must never exit 1..125, PostgreSQL's "not archived" (it would promote)
-        boolean stopRecovery = WalFetchCommand.stopsRecovery(args);
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught(t, e, stopRecovery));
         Main main = null;
         int code;
         try {
+            if (WalPushShortcut.acknowledged(args, Path.of("").toAbsolutePath(), err)) {
+                System.exit(0);
+            }
+            Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught(t, e, stopRecovery));
             main = system();
             code = main.run(out, err, args);
-        } catch (OutOfMemoryError e) {
-            // a resource failure, exit 2: never 3 (integrity), as the JVM's -XX:+ExitOnOutOfMemoryError would exit
-            err.println("error: " + Redactor.redact(io.dbbackup.core.Heap.outOfMemory(e))
-                    + (stopRecovery ? WalFetchCommand.STOP_NOTE : ""));
-            code = stopRecovery ? WalFetchCommand.STOP_RECOVERY : ExitStatus.SYSTEM_ERROR.code();
         } catch (Throwable e) {
-            // an Error nobody caught (a class the jar lost, a stack overflow): an internal error, exit 2, not the JVM's 1
-            code = report(err, stopRecovery ? new WalFetchCommand.StopRecovery(e) : e, true, Log.Format.TEXT, Clock.systemUTC());
+            code = failed(err, e, stopRecovery);
         }
         out.flush();
         err.flush();
         System.exit(main != null && main.signals != null && main.signals.received() != null ? main.signals.received().code() : code);
+    }
+
+    /**
+     * Says why {@link #main} failed and returns its exit status: an OutOfMemoryError is a resource failure, exit 2 (never
+     * 3, integrity, as the JVM's -XX:+ExitOnOutOfMemoryError would exit); any other Error nobody caught (a class the jar
+     * lost, a stack overflow) an internal error, exit 2, not the JVM's 1; with {@code stopRecovery} both exit
+     * {@value WalFetchCommand#STOP_RECOVERY}. A report that fails in turn (a class it needs is lost too) falls back to one
+     * plain line and the same status: the failure's class, and the message only of a LinkageError (class names; nothing
+     * redacts it then).
+     */
+    private static int failed(PrintWriter err, Throwable e, boolean stopRecovery) {
+        try {
+            if (e instanceof OutOfMemoryError) {
+                err.println("error: " + Redactor.redact(io.dbbackup.core.Heap.outOfMemory(e))
+                        + (stopRecovery ? WalFetchCommand.STOP_NOTE : ""));
+                return stopRecovery ? WalFetchCommand.STOP_RECOVERY : ExitStatus.SYSTEM_ERROR.code();
+            }
+            return report(err, stopRecovery ? WalFetchCommand.stopRecovery(e) : e, true, Log.Format.TEXT, Clock.systemUTC());
+        } catch (Throwable reporting) {
+            err.println("error: internal error: " + e.getClass().getName() + (e instanceof LinkageError ? ": " + e.getMessage() : "")
+                    + (stopRecovery ? WalFetchCommand.STOP_NOTE : ""));
+            err.flush();
+            return stopRecovery ? WalFetchCommand.STOP_RECOVERY : SYSTEM_ERROR;
+        }
+    }
+
+    /** {@link ExitStatus#SYSTEM_ERROR}'s code, for when even that class cannot load. */
+    private static final int SYSTEM_ERROR = 2;
+
+    /**
+     * Whether a command line is a {@code wal-fetch --stop-recovery-on-error} (also one picocli could not parse: its
+     * argument errors — a missing %p, an unknown option — stop recovery too, instead of reading as "not archived").
+     * JDK code only: {@link #main} asks before anything of dbbackup's has loaded.
+     */
+    static boolean stopsRecovery(String[] args) {
+        boolean walFetch = false;
+        for (String a : args) {
+            if (a.equals("wal-fetch")) {
+                walFetch = true;
+            } else if (walFetch && (a.equals("--stop-recovery-on-error") || a.equalsIgnoreCase("--stop-recovery-on-error=true"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -113,7 +159,7 @@ public final class Main {
     /** Runs one command line; returns its exit code. */
     public int run(PrintWriter stdout, PrintWriter err, String... args) {
         JsonFailure.Watched watched = new JsonFailure.Watched(stdout);
-        PrintWriter out = new PrintWriter(watched, true);
+        PrintWriter out = watched.printer(); // not new PrintWriter(watched): Main's verification would load Watched
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // what picocli prints for it, without building the model of every verb first (0.1-0.3 s of reflection)
             out.println(Root.VersionProvider.line());
@@ -127,7 +173,7 @@ public final class Main {
             } catch (Exception ex) {
                 int code = report(err, ex, backup.root);
                 if (backup.json) {
-                    JsonFailure.print(watched, ex, code);
+                    JsonFailure.print(watched, ex, code, JsonFailure.singleJob(backup.all, backup.jobs));
                 }
                 return code;
             } finally {
@@ -144,17 +190,17 @@ public final class Main {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             int code = report(err, ex, root);
             if (commandLine.getParseResult().hasMatchedOption("--json")) {
-                JsonFailure.print(watched, ex, code);
+                JsonFailure.print(watched, ex, code, JsonFailure.jobOf(commandLine.getParseResult()));
             }
             return code;
         });
-        if (WalFetchCommand.stopsRecovery(args)) {
+        if (stopsRecovery(args)) {
             cl.setExitCodeExceptionMapper(ex -> WalFetchCommand.STOP_RECOVERY); // a handler that failed itself: not picocli's 1
         }
         cl.setParameterExceptionHandler((ex, args1) -> {
             // a restore_command with a wrong argument must not read as "not archived" (exit 1): PostgreSQL would end
             // recovery there and promote
-            boolean stop = WalFetchCommand.stopsRecovery(args1);
+            boolean stop = stopsRecovery(args1);
             err.println("error: " + ex.getMessage() + (stop ? WalFetchCommand.STOP_NOTE : ""));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Run 'dbbackup " + (ex.getCommandLine().getCommandName().equals("dbbackup") ? "" :
@@ -162,7 +208,7 @@ public final class Main {
             err.flush();
             int code = stop ? WalFetchCommand.STOP_RECOVERY : ExitStatus.USER_ERROR.code();
             if (ex.getCommandLine().getCommandSpec().findOption("--json") != null && java.util.List.of(args1).contains("--json")) {
-                JsonFailure.print(watched, ex, code);
+                JsonFailure.print(watched, ex, code, JsonFailure.jobOf(ex.getCommandLine().getParseResult()));
             }
             return code;
         });

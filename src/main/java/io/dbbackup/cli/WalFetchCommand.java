@@ -31,19 +31,11 @@ final class WalFetchCommand implements Callable<Integer> {
     static final String STOP_NOTE = " (exit " + STOP_RECOVERY + ": PostgreSQL stops recovery here rather than end it early)";
 
     /**
-     * Whether a command line that picocli could not parse is a {@code wal-fetch --stop-recovery-on-error}: its
-     * argument errors (a missing %p, an unknown option) stop recovery too, instead of reading as "not archived".
+     * {@code cause} as the failure that stops recovery ({@link StopRecovery}), typed Throwable so that {@link Main}'s
+     * verification need not load StopRecovery to check it is one (a jar that lost it fails in main, not before).
      */
-    static boolean stopsRecovery(String[] args) {
-        boolean walFetch = false;
-        for (String a : args) {
-            if (a.equals("wal-fetch")) {
-                walFetch = true;
-            } else if (walFetch && (a.equals("--stop-recovery-on-error") || a.equalsIgnoreCase("--stop-recovery-on-error=true"))) {
-                return true;
-            }
-        }
-        return false;
+    static Throwable stopRecovery(Throwable cause) {
+        return new StopRecovery(cause);
     }
 
     @ParentCommand

@@ -2,6 +2,8 @@ package io.dbbackup.core;
 
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where a point-in-time recovery stops: at a moment ({@code time}), at a WAL position ({@code lsn}), or at
@@ -46,6 +48,16 @@ public record RecoveryTarget(Instant time, Lsn lsn, String timeline) {
     /** Whether recovery follows the newest timeline in the archive (PostgreSQL's default). */
     public boolean followsNewestTimeline() {
         return timeline.equals(LATEST);
+    }
+
+    /** The restore options that name this target: {@code --target-time}, {@code --target-lsn} or {@code --target latest}, and {@code --target-timeline} unless latest. */
+    public List<String> restoreArgs() {
+        List<String> args = new ArrayList<>(time != null ? List.of("--target-time", time.toString())
+                : lsn != null ? List.of("--target-lsn", lsn.toString()) : List.of("--target", LATEST));
+        if (!followsNewestTimeline()) {
+            args.addAll(List.of("--target-timeline", timeline));
+        }
+        return args;
     }
 
     @Override

@@ -137,11 +137,11 @@ public final class Catalog {
 
     /**
      * An integrity failure of {@code failed} with the job's next older backup named, and how to restore
-     * it ({@code restoreArgs} follow the key): on the day a backup turns out corrupt, the user's next
+     * it ({@code restoreArgs} follow the key, each word quoted for a shell as needed): on the day a backup turns out corrupt, the user's next
      * step is the one before it; when it is the oldest, the message says there is nothing older. Other failures pass
      * unchanged.
      */
-    public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, String restoreArgs) {
+    public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, List<String> restoreArgs) {
         if (e.status() != ExitStatus.INTEGRITY || io.dbbackup.codec.WrongKeyException.in(e)) {
             return e; // a key that does not open this backup opens no older one made with it either
         }
@@ -160,8 +160,10 @@ public final class Catalog {
                         + " in " + store(job).describe() + ": there is no older one to fall back on", e, e.retryable());
             }
             String older = entries.get(i + 1).key().fileName();
+            List<String> command = new ArrayList<>(List.of("dbbackup", "restore", job.name(), older));
+            command.addAll(restoreArgs);
             return new DbBackupException(e.status(), e.getMessage() + "; the next older backup is " + older
-                    + " (dbbackup restore " + job.name() + " " + older + restoreArgs + ")", e, e.retryable());
+                    + " (" + ShellWords.join(command) + ")", e, e.retryable());
         }
         return e;
     }

@@ -74,6 +74,26 @@ public final class PhysicalRestorer {
                        List<String> walFetchArgs) {
             this(job, key, pgdata, target, dbbackupCommand, walFetchArgs, Map.of());
         }
+
+        /**
+         * The options after JOB KEY that make another backup's restore this one: into {@code pgdata} (absolute), to the
+         * same recovery target, with the same tablespace mapping and archive mode, and as a dry run if this was one.
+         */
+        List<String> sameRestoreArgs() {
+            List<String> args = new ArrayList<>(List.of("--pgdata", pgdata.toAbsolutePath().normalize().toString()));
+            if (target != null) {
+                args.addAll(target.restoreArgs());
+            }
+            new TreeMap<>(tablespaceMapping).forEach((from, to) -> args.addAll(List.of("--tablespace-mapping",
+                    from.replace("=", "\\=") + "=" + to.toString().replace("=", "\\="))));
+            if (archiveMode == ArchiveMode.OFF) {
+                args.addAll(List.of("--archive-mode", archiveMode.toString()));
+            }
+            if (dryRun) {
+                args.add("--dry-run");
+            }
+            return args;
+        }
     }
 
     /**
@@ -122,7 +142,7 @@ public final class PhysicalRestorer {
         tablespaces.values().forEach(f -> folders.put(f, !Files.exists(f)));
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
         if (r.dryRun()) {
-            long decoded = check(catalog, job, key, decryptor, total, dir);
+            long decoded = check(catalog, job, key, decryptor, total, r.sameRestoreArgs());
             ws.log().info("dry run: nothing restored", "key", key.key(), "pgdata", dir);
             return new Result(key, dir, decoded, r.target(), restoreCommand, tablespaces, true);
         }
@@ -159,7 +179,7 @@ public final class PhysicalRestorer {
                         + (unclean.isEmpty() ? " (nothing was left in " + where + ")"
                         : " (some of what it wrote could not be removed from " + join(unclean) + "; empty it before trying again)"),
                         d, d.retryable()),
-                        " --pgdata " + dir);
+                        r.sameRestoreArgs());
             } finally {
                 progress.finished();
             }
@@ -169,12 +189,12 @@ public final class PhysicalRestorer {
     }
 
     /** A dry run's read of the whole backup: SHA-256 and decoding, as the restore itself would check them. */
-    private long check(Catalog catalog, JobConfig job, BackupKey key, Decryptor decryptor, long total, Path dir) {
+    private long check(Catalog catalog, JobConfig job, BackupKey key, Decryptor decryptor, long total, List<String> restoreArgs) {
         try (ArtifactReader.Decoded decoded = ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor, true)) {
             progress.started("checking " + key.fileName(), total);
             return ArtifactReader.drain(progress.watch(decoded));
         } catch (IOException | RuntimeException e) {
-            throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e), " --pgdata " + dir);
+            throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e), restoreArgs);
         } finally {
             progress.finished();
         }

@@ -50,6 +50,28 @@ public final class Restorer {
         RestoreOptions options() {
             return new RestoreOptions(clean, false, tables, schemas, dataOnly);
         }
+
+        /**
+         * The options after JOB KEY that make another backup's restore this one: where ({@code --to}), what
+         * ({@code --clean}, {@code --table}, {@code --schema}, {@code --data-only}) and whether ({@code --dry-run}).
+         * Not {@code --auto-confirm}: a suggested restore of another backup asks again.
+         */
+        List<String> sameRestoreArgs() {
+            List<String> args = new java.util.ArrayList<>();
+            toDatasource.ifPresent(t -> args.addAll(List.of("--to", t)));
+            if (clean) {
+                args.add("--clean");
+            }
+            tables.forEach(t -> args.addAll(List.of("--table", t)));
+            schemas.forEach(s -> args.addAll(List.of("--schema", s)));
+            if (dataOnly) {
+                args.add("--data-only");
+            }
+            if (dryRun) {
+                args.add("--dry-run");
+            }
+            return args;
+        }
     }
 
     /**
@@ -102,7 +124,7 @@ public final class Restorer {
         requireRestorableInPart(options, key, target);
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
-        String restoreArgs = r.toDatasource().map(t -> " --to " + t).orElse(""); // of an older backup's restore, when this one is bad
+        List<String> restoreArgs = r.sameRestoreArgs(); // of an older backup's restore, when this one is bad
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
             java.io.OutputStream partChecker;

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * With {@code --json} stdout is one JSON document also when the command fails before it has a result of its own (an
  * unknown job, arguments that do not go together, a config that does not load, a single backup that does not verify):
- * {@code {"ok": false, "exit", "error"}}, the {@code error:} line on stderr and the exit code as without {@code --json}.
+ * {@code {"ok": false, "job", "exit", "error"}}, {@code job} only when the command line names exactly one, the
+ * {@code error:} line on stderr and the exit code as without {@code --json}.
  */
 class JsonFailureCliTest {
     @TempDir
@@ -42,13 +43,18 @@ class JsonFailureCliTest {
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
     }
 
-    /** The one failure object on stdout, with its exit code; the stderr line as without --json. */
-    private Map<?, ?> failure(int exit, String error, String... args) {
+    /**
+     * The one failure object on stdout, with its exit code and {@code job} (null: no such key); the stderr line as
+     * without --json.
+     */
+    private Map<?, ?> failure(String job, int exit, String error, String... args) {
         Cli.Result r = cli.run(args);
         assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
         assertThat(r.err()).as(r.toString()).contains("error: " + error);
         Map<?, ?> m = (Map<?, ?>) Json.parse(r.out());
-        assertThat(List.copyOf(m.keySet())).as(r.toString()).isEqualTo(List.of("ok", "exit", "error"));
+        assertThat(List.copyOf(m.keySet())).as(r.toString())
+                .isEqualTo(job == null ? List.of("ok", "exit", "error") : List.of("ok", "job", "exit", "error"));
+        assertThat(m.get("job")).as(r.toString()).isEqualTo(job);
         assertThat(m.get("ok")).isEqualTo(false);
         assertThat(((Number) m.get("exit")).intValue()).isEqualTo(exit);
         assertThat((String) m.get("error")).contains(error);
@@ -63,7 +69,7 @@ class JsonFailureCliTest {
                 List.of("prune", "nosuchjob"), List.of("show", "nosuchjob"), List.of("check", "nosuchjob"))) {
             String[] args = Stream.concat(Stream.of("-c", "config.yaml"), Stream.concat(verb.stream(), Stream.of("--json")))
                     .toArray(String[]::new);
-            failure(1, unknown, args);
+            failure("nosuchjob", 1, unknown, args);
             Cli.Result plain = cli.run(Stream.concat(Stream.of("-c", "config.yaml"), verb.stream()).toArray(String[]::new));
             assertThat(plain.exit()).isEqualTo(1);
             assertThat(plain.out()).as("without --json stdout stays empty: " + verb).isEmpty();
@@ -72,10 +78,16 @@ class JsonFailureCliTest {
 
     @Test
     void argumentsThatDoNotGoTogetherOrDoNotParseAreOneFailureObject() {
-        failure(1, "--all lists every job: name no JOB with it", "-c", "config.yaml", "list", "app", "--all", "--json");
-        failure(1, "name the job to verify, or pass --all", "-c", "config.yaml", "verify", "--json");
-        failure(1, "Unknown option: '--bogus'", "-c", "config.yaml", "prune", "app", "--json", "--bogus");
-        failure(1, "Unknown option: '--bogus'", "-c", "config.yaml", "backup", "--bogus", "app", "--json");
+        failure(null, 1, "--all lists every job: name no JOB with it", "-c", "config.yaml", "list", "app", "--all", "--json");
+        failure(null, 1, "name the job to verify, or pass --all", "-c", "config.yaml", "verify", "--json");
+        failure("app", 1, "Unknown option: '--bogus'", "-c", "config.yaml", "prune", "app", "--json", "--bogus");
+        failure(null, 1, "Unknown option: '--bogus'", "-c", "config.yaml", "prune", "--json", "--bogus");
+        // an unknown option is set aside and the parse goes on: the job after it is known; a value that does not
+        // convert stops the parse before the job
+        failure("app", 1, "Unknown option: '--bogus'", "-c", "config.yaml", "backup", "--bogus", "app", "--json");
+        failure(null, 1, "Invalid value for option '--parallel'", "-c", "config.yaml", "backup", "--json", "--parallel", "many", "app");
+        failure(null, 1, "give job names or --all, not both", "-c", "config.yaml", "backup", "app", "--all", "--json");
+        failure(null, 1, "no job named 'other'", "-c", "config.yaml", "backup", "app", "other", "--json");
         Cli.Result root = cli.run("-c", "config.yaml", "--json");
         assertThat(root.exit()).as("no verb: no --json either").isEqualTo(1);
         assertThat(root.out()).isEmpty();
@@ -85,7 +97,7 @@ class JsonFailureCliTest {
     void aConfigThatDoesNotLoadIsOneFailureObject() throws Exception {
         Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("store: local}",
                 "store: local, retension: {}}"));
-        Map<?, ?> m = failure(1, "jobs.app.retension: unknown key", "-c", "config.yaml", "list", "app", "--json");
+        Map<?, ?> m = failure("app", 1, "jobs.app.retension: unknown key", "-c", "config.yaml", "list", "app", "--json");
         assertThat((String) m.get("error")).startsWith("config.yaml:");
     }
 
@@ -98,6 +110,7 @@ class JsonFailureCliTest {
         byte[] b = Files.readAllBytes(artifact);
         b[b.length / 2] ^= 0x01;
         Files.write(artifact, b);
-        failure(3, "checksum mismatch", "-c", "config.yaml", "verify", "app", "--json");
+        failure("app", 3, "checksum mismatch", "-c", "config.yaml", "verify", "app", "--json");
+        failure("app", 3, "checksum mismatch", "-c", "config.yaml", "verify", "--json", "app");
     }
 }

@@ -278,12 +278,25 @@ class PhysicalBackupIT {
                 Files.writeString(store.resolve(key + ".sha256"), sha + "  " + name + "\n");
                 Files.copy(artifact.resolveSibling(artifact.getFileName() + ".manifest.json"), store.resolve(key + ".manifest.json"));
                 Path dir = c.restoreDir("damaged-" + (key.equals(flippedKey) ? "flipped" : "cut"));
-                Cli.Result r = run("restore", "phys", name, "--pgdata", dir.resolve("data").toString());
+                // the cut one with a recovery target: the older backup suggested is restored to the same one
+                List<String> shaping = key.equals(flippedKey) ? List.of()
+                        : List.of("--target-time", "2099-01-01T00:00:00Z", "--target-timeline", "current", "--archive-mode", "off");
+                List<String> args = new java.util.ArrayList<>(List.of("restore", "phys", name, "--pgdata", dir.resolve("data").toString()));
+                args.addAll(shaping);
+                Cli.Result r = run(args.toArray(String[]::new));
                 assertThat(r.exit()).as("an integrity failure: " + r).isEqualTo(3);
                 assertThat(r.err()).as(key).contains("nothing was left in " + dir.resolve("data"))
                         .containsPattern("; the next older backup is (\\S+\\.tar\\.zst) \\(dbbackup restore phys \\1 --pgdata "
-                                + java.util.regex.Pattern.quote(dir.resolve("data").toString()) + "\\)");
+                                + java.util.regex.Pattern.quote(dir.resolve("data").toString())
+                                + java.util.regex.Pattern.quote(shaping.isEmpty() ? "" : " " + String.join(" ", shaping)) + "\\)");
                 assertThat(dir.resolve("data")).as("the data directory it created is gone again").doesNotExist();
+                if (key.equals(flippedKey)) { // a dry run's suggestion is a dry run too
+                    Cli.Result dry = run("restore", "phys", name, "--pgdata", dir.resolve("data").toString(), "--target", "latest",
+                            "--dry-run");
+                    assertThat(dry.exit()).as("an integrity failure: " + dry).isEqualTo(3);
+                    assertThat(dry.err()).containsPattern("; the next older backup is (\\S+\\.tar\\.zst) \\(dbbackup restore phys \\1 "
+                            + java.util.regex.Pattern.quote("--pgdata " + dir.resolve("data") + " --target latest --dry-run)"));
+                }
             }
         } finally {
             for (String key : List.of(flippedKey, cutKey)) {

@@ -1,6 +1,7 @@
 package io.dbbackup.engine.sqlite;
 
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SqliteFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -131,9 +134,56 @@ class SqlitePartialRestoreCliTest {
 
     /** A second backup, a minute after setUp's, of what the test added. */
     private void backupAgain() {
-        Cli.Result b = new Cli().workingDir(dir).clock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1)))
+        backupAfter(1);
+    }
+
+    /** A backup {@code minutes} after setUp's. */
+    private void backupAfter(int minutes) {
+        Cli.Result b = new Cli().workingDir(dir).clock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(minutes)))
                 .run("-c", "config.yaml", "backup", "app");
         assertThat(b.exit()).as(b.toString()).isZero();
+    }
+
+    /**
+     * A corrupt newest backup names the next older one and how to restore it: the same part of it (--table, a name
+     * quoted for the shell, --data-only) and the same kind of run (--dry-run), not the whole database; the suggested
+     * command, as a shell splits it, restores those tables.
+     */
+    @Test
+    void theOlderBackupSuggestedForACorruptOneIsRestoredInTheSamePart() throws Exception {
+        sql("create table \"order lines\"(id integer primary key, what text)");
+        sql("insert into \"order lines\" values (1, 'lamp')");
+        backupAfter(1);
+        backupAfter(2);
+        List<Path> backups;
+        try (Stream<Path> s = Files.walk(dir.resolve("store"))) {
+            backups = s.filter(p -> p.getFileName().toString().endsWith(".sqlite.zst")).sorted().toList();
+        }
+        Path newest = backups.get(backups.size() - 1);
+        String older = backups.get(backups.size() - 2).getFileName().toString();
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(newest, bytes);
+
+        Cli.Result corrupt = restore("--table", "orders", "--table", "order lines", "--auto-confirm");
+        assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
+        String suggested = "dbbackup restore app " + older + " --table orders --table 'order lines'";
+        assertThat(corrupt.err()).contains("; the next older backup is " + older + " (" + suggested + ")");
+
+        Cli.Result dryRun = restore("--table", "orders", "--data-only", "--dry-run");
+        assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(3);
+        assertThat(dryRun.err()).contains("(dbbackup restore app " + older + " --table orders --data-only --dry-run)");
+
+        sql("drop table orders");
+        sql("drop table \"order lines\"");
+        List<String> words = new java.util.ArrayList<>(List.of("-c", "config.yaml"));
+        words.addAll(Shell.sh(dir, "printf '%s\\n' " + suggested.substring("dbbackup ".length())).lines().toList());
+        words.add("--auto-confirm");
+        Cli.Result r = cli.run(words.toArray(String[]::new));
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("restored table orders, table order lines of app/" + older);
+        assertThat(one("select what from \"order lines\" where id = 1")).isEqualTo("lamp");
+        assertThat(one("select count(*) from orders")).isEqualTo("90");
     }
 
     /**
