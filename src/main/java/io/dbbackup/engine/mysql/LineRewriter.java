@@ -131,7 +131,7 @@ abstract class LineRewriter extends OutputStream {
             stopped = "line " + (lines + 1) + " of the dump, in " + statement + ", is longer than " + (WHOLE_LIMIT >> 20)
                     + " MiB: dbbackup reads such a line whole to rewrite it (a sequence default, a view's database name) "
                     + "and holds at most " + (WHOLE_LIMIT >> 20) + " MiB of one, so the load stopped there (a MariaDB server "
-                    + "at its default max_allowed_packet would refuse that statement too)";
+                    + "at its default packet limit would refuse that statement too)"; // not the limit's name: PacketLimit
             throw new IOException(stopped);
         }
         held.write(b, i, n);
