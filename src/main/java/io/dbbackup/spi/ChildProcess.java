@@ -140,7 +140,7 @@ public final class ChildProcess {
         Thread errReader = new Thread(() -> drain(process.getErrorStream(), tail), name + "-stderr");
         errReader.setDaemon(true);
         errReader.start();
-        AtomicReference<IOException> feedError = new AtomicReference<>();
+        AtomicReference<Throwable> feedError = new AtomicReference<>(); // an IOException, or unchecked: kept as it is
         AtomicReference<IOException> writeError = new AtomicReference<>();
         Thread feeder = null;
         if (stdin != null) {
@@ -160,7 +160,7 @@ public final class ChildProcess {
                             return;
                         }
                     }
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException | Error e) {
                     feedError.set(e); // the source failed: the child must not see a truncated input as complete
                     kill.run();
                 } finally {
@@ -213,8 +213,14 @@ public final class ChildProcess {
             if (copyError != null) {
                 throw copyError;
             }
-            if (feedError.get() != null) {
-                throw feedError.get();
+            if (feedError.get() instanceof IOException e) {
+                throw e;
+            }
+            if (feedError.get() instanceof RuntimeException e) {
+                throw e;
+            }
+            if (feedError.get() instanceof Error e) {
+                throw e;
             }
             if (exit != 0) {
                 throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr));

@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class DumpTail extends WatchingSink {
     private static final int KEEP = 4096;
-    private final byte[] tail = new byte[KEEP];
-    private int filled;
+    private final LastBytes tail = new LastBytes(KEEP);
     private long count;
 
     public DumpTail(OutputStream out) {
@@ -23,20 +22,8 @@ public final class DumpTail extends WatchingSink {
 
     @Override
     protected void watch(byte[] b, int off, int len) {
-        keep(b, off, len);
-    }
-
-    private void keep(byte[] b, int off, int len) {
         count += len;
-        if (len >= KEEP) {
-            System.arraycopy(b, off + len - KEEP, tail, 0, KEEP);
-            filled = KEEP;
-            return;
-        }
-        int stay = Math.min(filled, KEEP - len);
-        System.arraycopy(tail, filled - stay, tail, 0, stay);
-        System.arraycopy(b, off, tail, stay, len);
-        filled = stay + len;
+        tail.add(b, off, len);
     }
 
     /** Bytes the tool wrote. */
@@ -46,11 +33,12 @@ public final class DumpTail extends WatchingSink {
 
     /** Whether the output ends with {@code n} zero bytes (a pg_dump custom archive's end-of-data marker). */
     public boolean endsWithZeros(int n) {
-        if (filled < n) {
+        byte[] last = tail.bytes();
+        if (last.length < n) {
             return false;
         }
-        for (int i = filled - n; i < filled; i++) {
-            if (tail[i] != 0) {
+        for (int i = last.length - n; i < last.length; i++) {
+            if (last[i] != 0) {
                 return false;
             }
         }
@@ -60,7 +48,7 @@ public final class DumpTail extends WatchingSink {
     /** The non-blank lines of the kept tail (the first may be cut), without their line ends. */
     public List<String> lastLines() {
         List<String> lines = new ArrayList<>();
-        for (String l : new String(tail, 0, filled, StandardCharsets.UTF_8).split("\n")) {
+        for (String l : tail.text(StandardCharsets.UTF_8).split("\n")) {
             String s = l.endsWith("\r") ? l.substring(0, l.length() - 1) : l;
             if (!s.isBlank()) {
                 lines.add(s);

@@ -78,4 +78,32 @@ class ChildProcessTest {
                 .run(new java.io.ByteArrayInputStream(big), new ByteArrayOutputStream(), new Cancellation()))
                 .isInstanceOf(ToolFailedException.class);
     }
+
+    /**
+     * Reading the input failing with an unchecked exception or an error (a filter's bug, the heap exhausted) fails the
+     * run with it: the tool is killed, never handed the input cut short as if complete (it would load a partial dump
+     * and exit 0).
+     */
+    @Test
+    void anInputThatFailsUncheckedFailsTheRunInsteadOfEndingTheToolsInput() {
+        for (Throwable failure : List.of(new IllegalStateException("filter broke"), new OutOfMemoryError("no heap"))) {
+            java.io.InputStream failing = new java.io.InputStream() {
+                private int left = 1000;
+
+                @Override
+                public int read() {
+                    if (left-- > 0) {
+                        return 'x';
+                    }
+                    if (failure instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw (Error) failure;
+                }
+            };
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThatThrownBy(() -> ChildProcess.of(List.of("wc", "-c")).run(failing, out, new Cancellation()))
+                    .as(failure.toString()).isSameAs(failure);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.dbbackup.engine.mysql;
 
+import io.dbbackup.spi.LastBytes;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +59,7 @@ final class Definers extends LineRewriter {
     /** How the current line starts, once its head was decided: blank, a comment, a DELIMITER, a view's start, other. */
     private String lineStart = "";
     /** The last {@value #TAIL} bytes of the current line. */
-    private final byte[] tail = new byte[TAIL];
-    private int tailLength;
+    private final LastBytes tail = new LastBytes(TAIL);
 
     Definers(boolean toCurrentUser, OutputStream out) {
         super(HEAD, out);
@@ -78,25 +79,16 @@ final class Definers extends LineRewriter {
     /** Notes the last {@value #TAIL} bytes of the current line. */
     @Override
     void scanned(byte[] b, int from, int to) {
-        int n = to - from;
-        if (n >= TAIL) {
-            System.arraycopy(b, to - TAIL, tail, 0, TAIL);
-            tailLength = TAIL;
-            return;
-        }
-        int keep = Math.min(tailLength, TAIL - n);
-        System.arraycopy(tail, tailLength - keep, tail, 0, keep);
-        System.arraycopy(b, from, tail, keep, n);
-        tailLength = keep + n;
+        tail.add(b, from, to - from);
     }
 
     /** Notes whether a statement starts on the next line: this one ended one, or was blank or a comment between statements. */
     @Override
     void lineEnded() {
         String start = lineStart;
-        String end = new String(tail, 0, tailLength, StandardCharsets.ISO_8859_1).stripTrailing();
+        String end = tail.text(StandardCharsets.ISO_8859_1).stripTrailing();
         lineStart = "";
-        tailLength = 0;
+        tail.clear();
         boolean viewStart = atStatement && start.startsWith(VIEW_START);
         if (atStatement && (start.isBlank() || start.startsWith("--"))) {
             return;

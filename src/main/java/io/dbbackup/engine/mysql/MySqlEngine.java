@@ -334,8 +334,9 @@ public final class MySqlEngine implements Engine {
         }
         // tables with a sequence default load without LOCK TABLES; under another name, the default follows it
         String target = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
-        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new SequenceDefaults(target, kept));
+        // ViewNames first: SequenceDefaults drops lines, and an error of either names the dump's line
         in = ViewNames.into(target, in);
+        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new SequenceDefaults(target, kept));
         Definers[] definers = new Definers[1];
         in = new io.dbbackup.spi.FilteredInputStream(in, kept -> definers[0] = new Definers(s.definersToCurrentUser(), kept));
         TableSelection rule = null;

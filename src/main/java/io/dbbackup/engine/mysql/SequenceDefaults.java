@@ -23,12 +23,15 @@ import java.nio.charset.StandardCharsets;
  * character (quoted strings with {@code ''} and backslash escapes, quoted names), so a string literal or a comment that
  * spells the same text is not touched. Lines are read byte for byte (ISO-8859-1), never decoded as UTF-8: a binary
  * default ({@code DEFAULT '<FF><00><E9>'}, the dump tool's raw bytes) keeps its bytes. Other lines pass through unchanged;
- * a line longer than {@value #MAX_LINE} bytes (rows) is passed on as it arrives, never held whole.
+ * a line of a CREATE TABLE is read whole however long (a huge ENUM, a long expression; over
+ * {@value LineRewriter#WHOLE_LIMIT} bytes it stops the load), any other line longer than {@value #MAX_LINE} bytes (rows)
+ * is passed on as it arrives, never held whole: what is rewritten never depends on how the dump's bytes arrive.
  */
 final class SequenceDefaults extends LineRewriter {
-    /** A line of a CREATE TABLE is a column or key definition; a longer one is passed on as it is. */
+    /** A line held before it is decided on its head: a longer one is read whole in a CREATE TABLE, else passed on. */
     static final int MAX_LINE = 1 << 16;
     private static final String[] FUNCTIONS = {"nextval(", "lastval(", "setval("};
+    private static final byte[] CREATE_TABLE = "CREATE TABLE ".getBytes(StandardCharsets.US_ASCII);
 
     private final String target;
     /** The source's and the target's quoted names with their dot, byte for byte ({@link Sql#bytewise}). */
@@ -51,20 +54,21 @@ final class SequenceDefaults extends LineRewriter {
         this.target = target;
     }
 
-    /**
-     * A line is held whole unless more than {@value #MAX_LINE} bytes of it come before the write that ends it (so a
-     * longer line that ends in the same write is held whole).
-     */
+    /** A line of a CREATE TABLE that is lexed is read whole, however long (rows are not). */
     @Override
-    boolean tooLong(int held, int more, boolean ends) {
-        return held + more > MAX_LINE && !ends;
+    String wholeLine(byte[] head) {
+        return inCreate || tableSection && startsWith(head, CREATE_TABLE) ? "a CREATE TABLE statement" : null;
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] start) {
+        return bytes.length >= start.length && java.util.Arrays.equals(bytes, 0, start.length, start, 0, start.length);
     }
 
     /** {@code bytes}: the whole line with its end, or (not {@code whole}) the start of a long one, the rest to follow. */
     @Override
     void passOn(byte[] bytes, boolean whole) throws IOException {
         lineNumber++;
-        if (!whole) {
+        if (!whole) { // never a line of a CREATE TABLE (wholeLine)
             afterDashes = false;
             out.write(bytes); // rows: passed on as they come, decided as a line of no statement
             return;
@@ -96,7 +100,7 @@ final class SequenceDefaults extends LineRewriter {
                     || bare.equals("UNLOCK TABLES;"))) {
                 return;
             }
-            if (!tableSection || !bare.startsWith("CREATE TABLE ")) {
+            if (!tableSection || !bare.startsWith("CREATE TABLE ")) { // as wholeLine
                 out.write(bytes);
                 return;
             }

@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
  * also reads another database is printed), of a function ({@code `shop`.`f`(…)}); a table alias of the same name
  * ({@code `shop`.`id`}), string literals and other databases' names stay. Lines are read byte for byte (ISO-8859-1):
  * a literal's own bytes ({@code _latin1'<E9>'}, {@code _binary'<FF>'}), no UTF-8, pass unchanged.
- * Other lines pass unchanged; a line longer than {@value #MAX_LINE} bytes is passed on as it is.
+ * Other lines pass unchanged. A view's line is read whole however long; over {@value LineRewriter#WHOLE_LIMIT} bytes it
+ * stops the load (rather than load the view still naming the source).
  */
 final class ViewNames extends LineRewriter {
+    /** The first line (dbbackup's, naming the source) is read up to this; a view's line whole ({@link #wholeLine}). */
     static final int MAX_LINE = 1 << 20;
     /** How a view's definition starts: after a line of its definer, or (a role's view) on one line with it. */
     private static final byte[][] VIEW_LINES = {"/*!50001 VIEW `".getBytes(StandardCharsets.US_ASCII),
@@ -81,6 +83,12 @@ final class ViewNames extends LineRewriter {
     @Override
     void lineEnded() {
         candidates = ALL_VIEW_LINES;
+    }
+
+    /** A line held past its start is a view's definition ({@link #holds}), read whole; the first line by its head. */
+    @Override
+    String wholeLine(byte[] head) {
+        return first ? null : "a view's definition";
     }
 
     /** Passes on the line, the source's name in a view's code the target's; a line too long to hold as it is. */

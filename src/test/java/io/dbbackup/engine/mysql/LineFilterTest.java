@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The dump rewriters ({@link Events}, {@link Definers}, {@link ViewNames}, {@link SequenceDefaults}) give the same bytes
@@ -171,8 +172,151 @@ class LineFilterTest {
         }
     }
 
+    /**
+     * A dump of {@code shop} whose statements have lines longer than 64 KiB that need rewriting: a CREATE TABLE with a
+     * sequence default on such a line, a long ENUM line and a long last line (the statement's {@code ;}), its rows' LOCK
+     * TABLES; views of 100 KiB and over 1 MiB; a routine and an event on lines of 100 KiB; a rows line of 200 KiB.
+     */
+    static final String LONG_VIEW = "/*!50001 VIEW `w` AS select `shop`.`t`.`id` AS `id` from `shop`.`t` where `shop`.`t`.`e` <> '"
+            + "y".repeat((1 << 20) + 10) + "' */;\n";
+    static final String VIEW = "/*!50001 VIEW `v` AS select `shop`.`t`.`id` AS `id` from `shop`.`t` where `shop`.`t`.`e` <> '"
+            + "y".repeat(100_000) + "' */;\n";
+
+    static String longStatements() {
+        StringBuilder enums = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            enums.append(i == 0 ? "" : ",").append("'v").append(i).append('\'');
+            values.append(i == 0 ? "" : ",").append(i);
+        }
+        return HEADER + "-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB\n--\n-- Table structure for table `t`\n--\n\n"
+                + "DROP TABLE IF EXISTS `t`;\n"
+                + "CREATE TABLE `t` (\n"
+                + "  `id` bigint(20) NOT NULL DEFAULT nextval(`shop`.`s`),\n"
+                + "  `e` enum(" + enums + ") DEFAULT NULL,\n"
+                + "  `n` bigint(20) DEFAULT (octet_length('" + "x".repeat(70_000) + "') * 0 + nextval(`shop`.`s`)),\n"
+                + "  PRIMARY KEY (`id`)\n"
+                + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4\n"
+                + " PARTITION BY LIST (`id` MOD 20000)\n"
+                + "(PARTITION `p0` VALUES IN (" + values + ") ENGINE = InnoDB);\n"
+                + "\n--\n-- Dumping data for table `t`\n--\n\n"
+                + "LOCK TABLES `t` WRITE;\n"
+                + "INSERT INTO `t` VALUES " + "(1,'v1',2),".repeat(20_000) + "(3,'v3',4);\n"
+                + "UNLOCK TABLES;\n"
+                + "CREATE DEFINER=`app`@`%` PROCEDURE `p`() SELECT '" + "z".repeat(100_000) + "';\n"
+                + "/*!50106 CREATE*/ /*!50117 DEFINER=`app`@`%`*/ /*!50106 EVENT `e` ON SCHEDULE EVERY 1 DAY STARTS "
+                + "'2026-01-01 00:00:00' ON COMPLETION NOT PRESERVE ENABLE DO SELECT '" + "z".repeat(100_000) + "';\n"
+                + "/*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50013 DEFINER=`app`@`%` SQL SECURITY DEFINER */\n" + VIEW
+                + "/*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50013 DEFINER=`app`@`%` SQL SECURITY DEFINER */\n" + LONG_VIEW
+                + "-- Dump completed on 2026-12-03 10:00:00\n";
+    }
+
+    /** The bytes and notes of {@code filter} on {@code dump} written in pieces cut at {@code cuts} (ascending offsets). */
+    private static String[] cut(Filter filter, byte[] dump, List<Integer> cuts) throws IOException {
+        Target out = new Target();
+        OutputStream f = filter.make().apply(out);
+        int from = 0;
+        for (int to : cuts) {
+            f.write(dump, from, to - from);
+            from = to;
+        }
+        f.write(dump, from, dump.length - from);
+        f.close();
+        return new String[] {new String(out.toByteArray(), StandardCharsets.ISO_8859_1), filter.notes().apply(f)};
+    }
+
+    /**
+     * Each filter gives the same bytes for a dump with long statement lines written at once, byte by byte, in 4 KiB
+     * writes, split right before each line end and split 64 KiB into each line; and those bytes are rewritten.
+     */
     @Test
-    void theEdgesAreRewrittenWhereTheirHeadIsLookedAtAndPassUntouchedWhereTheyAreTooLong() throws IOException {
+    void aLongStatementLineIsRewrittenTheSameHoweverTheDumpArrives() throws IOException {
+        String in = longStatements();
+        byte[] dump = in.getBytes(StandardCharsets.ISO_8859_1);
+        List<Integer> kib4 = new ArrayList<>();
+        List<Integer> beforeEnds = new ArrayList<>();
+        List<Integer> intoLines = new ArrayList<>();
+        for (int i = 4096; i < dump.length; i += 4096) {
+            kib4.add(i);
+        }
+        for (int start = 0, end; (end = in.indexOf('\n', start)) >= 0; start = end + 1) {
+            beforeEnds.add(end);
+            if (end - start > SequenceDefaults.MAX_LINE) {
+                intoLines.add(start + SequenceDefaults.MAX_LINE);
+            }
+        }
+        java.util.Map<String, String> expected = java.util.Map.of(
+                "Events(copy)", in.replace(" NOT PRESERVE ENABLE DO ", " NOT PRESERVE DISABLE DO "),
+                "Definers(toCurrentUser)", in.replace("CREATE DEFINER=`app`@`%`", "CREATE DEFINER=CURRENT_USER")
+                        .replace("/*!50013 DEFINER=`app`@`%`", "/*!50013 DEFINER=CURRENT_USER")
+                        .replace("/*!50117 DEFINER=`app`@`%`", "/*!50117 DEFINER=CURRENT_USER"),
+                "ViewNames(copy)", in.replace(VIEW, VIEW.replace("`shop`.", "`copy`."))
+                        .replace(LONG_VIEW, LONG_VIEW.replace("`shop`.", "`copy`.")),
+                "SequenceDefaults(copy)", in.replace("nextval(`shop`.`s`)", "nextval(`copy`.`s`)")
+                        .replace("LOCK TABLES `t` WRITE;\n", "").replace("UNLOCK TABLES;\n", ""),
+                "SequenceDefaults(null)", in.replace("LOCK TABLES `t` WRITE;\n", "").replace("UNLOCK TABLES;\n", ""));
+        List<String> wrong = new ArrayList<>();
+        for (Filter filter : FILTERS) {
+            String[] whole = run(filter, dump, null, false);
+            String what = filter.name();
+            wrong.add(difference(what + " at once", whole[0], expected.getOrDefault(what, in)));
+            wrong.add(difference(what + " byte by byte", run(filter, dump, null, true)[0], whole[0]));
+            wrong.add(difference(what + " in 4 KiB writes", cut(filter, dump, kib4)[0], whole[0]));
+            wrong.add(difference(what + " split before each line end", cut(filter, dump, beforeEnds)[0], whole[0]));
+            wrong.add(difference(what + " split 64 KiB into each long line", cut(filter, dump, intoLines)[0], whole[0]));
+        }
+        assertThat(wrong.stream().filter(java.util.Objects::nonNull)).isEmpty();
+    }
+
+    /**
+     * A line of a CREATE TABLE or a view over {@value LineRewriter#WHOLE_LIMIT} bytes stops the load with an error naming
+     * its line, however the dump arrives; a rows line as long passes, handed on before its line end (never held whole).
+     */
+    @Test
+    void aStatementLineOverTheBoundStopsTheLoadAndARowsLineAsLongPasses() throws IOException {
+        String huge = "y".repeat(LineRewriter.WHOLE_LIMIT);
+        String table = HEADER + "--\n-- Table structure for table `t`\n--\n\nCREATE TABLE `t` (\n";
+        byte[] create = (table + "  `e` enum('" + huge + "') DEFAULT NULL\n) ENGINE=InnoDB;\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] view = (HEADER + "/*!50001 VIEW `w` AS select `shop`.`t`.`id` AS `id` from `shop`.`t` where `shop`.`t`.`e` <> '"
+                + huge + "' */;\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] rows = (table + "  `e` longtext\n) ENGINE=InnoDB;\nINSERT INTO `t` VALUES ('" + huge + "');\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Filter sequences = FILTERS.get(5);
+        Filter views = FILTERS.get(4);
+        for (List<Integer> cuts : List.of(List.<Integer>of(), List.of(create.length - 1), List.of(4096, 1 << 16, 1 << 24))) {
+            assertThatThrownBy(() -> cut(sequences, create, cuts)).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("line 7 of the dump, in a CREATE TABLE statement, is longer than 16 MiB: ");
+            assertThatThrownBy(() -> cut(views, view, cuts)).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("line 2 of the dump, in a view's definition, is longer than 16 MiB: ");
+        }
+        for (Filter filter : List.of(sequences, views)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            OutputStream f = filter.make().apply(out);
+            f.write(rows, 0, rows.length - 1);
+            assertThat(out.size()).as(filter.name() + " before the line end").isEqualTo(rows.length - 1);
+            f.write(rows, rows.length - 1, 1);
+            f.close();
+            assertThat(out.toByteArray()).as(filter.name()).isEqualTo(rows);
+        }
+    }
+
+    /** Null when {@code actual} is {@code expected}, else where they first differ (line, offset) and what each holds there. */
+    private static String difference(String what, String actual, String expected) {
+        if (actual.equals(expected)) {
+            return null;
+        }
+        int i = 0;
+        while (i < actual.length() && i < expected.length() && actual.charAt(i) == expected.charAt(i)) {
+            i++;
+        }
+        int line = 1 + (int) actual.substring(0, i).chars().filter(c -> c == '\n').count();
+        int from = Math.max(0, i - 40);
+        return what + ": line " + line + " (offset " + i + ") is '" + actual.substring(from, Math.min(actual.length(), i + 40))
+                + "', expected '" + expected.substring(from, Math.min(expected.length(), i + 40)) + "'";
+    }
+
+    @Test
+    void theEdgesAreRewrittenWhereTheirHeadIsLookedAtOrTheyAreReadWholeAndPassUntouchedWhereTheyAreTooLong() throws IOException {
         byte[] dump = (HEADER + edges()).getBytes(StandardCharsets.UTF_8);
         String in = new String(dump, StandardCharsets.ISO_8859_1);
         String events = run(FILTERS.get(0), dump, new Random(1), false)[0];
@@ -186,11 +330,11 @@ class LineFilterTest {
         assertThat(definers).doesNotContain("CREATE DEFINER=`app`@`%` PROCEDURE").contains("CREATE DEFINER=CURRENT_USER PROCEDURE");
         assertThat(count(definers, "CREATE DEFINER=CURRENT_USER PROCEDURE `p`() SELECT 1;\n")).isEqualTo(4);
         String views = run(FILTERS.get(4), dump, new Random(3), false)[0];
-        // view lines up to the limit are rewritten; longer ones pass as they are
+        // view lines are rewritten, also past the limit (read whole)
         assertThat(views).contains("/*!50001 VIEW `v` AS select `copy`.`t`.`id` AS `id` from `copy`.`t` */;\n");
         String longView = line("/*!50001 VIEW `w` AS select `shop`.`t`.`id` AS `id` from `shop`.`t` where `shop`.`t`.`n` <> '",
                 ViewNames.MAX_LINE + 1);
-        assertThat(views).contains(longView).contains(longView.replace("`shop`", "`copy`").substring(0, 200));
+        assertThat(views).doesNotContain(longView).contains(longView.replace("`shop`.", "`copy`."));
         String sequences = run(FILTERS.get(5), dump, new Random(4), false)[0];
         assertThat(sequences).contains("DEFAULT nextval(`copy`.`s`),", "DEFAULT lastval(`copy`.`s`)")
                 .doesNotContain("LOCK TABLES `z` WRITE;");
