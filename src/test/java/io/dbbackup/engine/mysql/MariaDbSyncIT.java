@@ -2,6 +2,7 @@ package io.dbbackup.engine.mysql;
 
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.Descendants;
+import io.dbbackup.testkit.MariaDbServer;
 import io.dbbackup.testkit.WriteWatch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
