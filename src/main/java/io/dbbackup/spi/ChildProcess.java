@@ -142,6 +142,7 @@ public final class ChildProcess {
         errReader.start();
         AtomicReference<IOException> feedError = new AtomicReference<>();
         AtomicReference<IOException> writeError = new AtomicReference<>();
+        AtomicReference<RuntimeException> feedRefused = new AtomicReference<>();
         Thread feeder = null;
         if (stdin != null) {
             feeder = new Thread(() -> {
@@ -162,6 +163,9 @@ public final class ChildProcess {
                     }
                 } catch (IOException e) {
                     feedError.set(e); // the source failed: the child must not see a truncated input as complete
+                    kill.run();
+                } catch (RuntimeException e) {
+                    feedRefused.set(e); // a filter refused the input (a DbBackupException): neither may it look complete
                     kill.run();
                 } finally {
                     try {
@@ -215,6 +219,9 @@ public final class ChildProcess {
             }
             if (feedError.get() != null) {
                 throw feedError.get();
+            }
+            if (feedRefused.get() != null) {
+                throw feedRefused.get();
             }
             if (exit != 0) {
                 throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr));

@@ -106,7 +106,8 @@ final class StagedRestore {
                 load.addAll(ClientLoad.OPTIONS);
                 load.add("--database=" + stage);
                 // rows of a table with a sequence default load without LOCK TABLES (its name is the dump's: see README)
-                InputStream dump = new io.dbbackup.spi.FilteredInputStream(new MarkingSourceFailures(buffered),
+                InputStream dump = new io.dbbackup.spi.FilteredInputStream(new io.dbbackup.spi.FilteredInputStream(
+                        new MarkingSourceFailures(buffered), kept -> new DatabaseSwitches(stage, kept)), // USE: not the stage
                         kept -> new SequenceDefaults(null, kept));
                 // views that name the source database read the stage, so the captured views read the target after the swap
                 dump = ViewNames.into(stage, dump);
