@@ -161,13 +161,7 @@ class MySqlCliIT extends MySqlCliFixture {
     @Test
     void aOneDatabaseBackupWhoseDumpSwitchesDatabasesIsNotRestoredIntoItsSourceUnderAnotherName() throws Exception {
         oneRow("cli_use", "cli_use_copy");
-        Path bin = Files.createDirectories(dir.resolve("bin-B"));
-        Files.createSymbolicLink(bin.resolve("mariadb"), Path.of(Shell.sh(dir, "command -v mariadb").strip()));
-        Path dump = bin.resolve("mariadb-dump");
-        String real = Shell.sh(dir, "command -v mariadb-dump").strip();
-        Files.writeString(dump, "#!/bin/sh\ncase \"$1\" in --version|-V) exec " + real + " \"$@\";; esac\nfirst=$1; shift\nexec "
-                + real + " \"$first\" --databases \"$@\"\n"); // --defaults-extra-file stays first
-        Files.setPosixFilePermissions(dump, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path bin = binAddingDatabases();
         config("mariadb", "cli_use", "cli_use_copy", "bin_dir: " + bin);
         Cli.Result backup = newCli().run("-c", "config.yaml", "backup", "shop");
         assertThat(backup.exit()).as(backup.toString()).isZero();
