@@ -177,6 +177,12 @@ class MySqlCliIT extends MySqlCliFixture {
         assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'cli_use_copy'").strip())
                 .as("the copy this restore created").isEqualTo("0");
 
+        Cli.Result drill = newCli().run("-c", "config.yaml", "drill", "shop", "--to", "copy");
+        System.out.println("drill into copy of a dump that switches databases: " + drill);
+        assertThat(drill.exit()).as(drill.toString()).isNotZero();
+        assertThat(drill.err()).contains("switches to another database (CREATE DATABASE `cli_use`)");
+        assertThat(rows("cli_use", "SELECT GROUP_CONCAT(id ORDER BY id) FROM t")).as("the source after a drill").isEqualTo("1,2");
+
         Cli.Result own = newCli().run("-c", "config.yaml", "restore", "shop", "--auto-confirm", "--clean");
         assertThat(own.exit()).as(own.toString()).isZero();
         assertThat(rows("cli_use", "SELECT GROUP_CONCAT(id ORDER BY id) FROM t")).as("restored into itself").isEqualTo("1");
