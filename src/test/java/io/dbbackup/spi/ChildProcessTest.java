@@ -78,4 +78,26 @@ class ChildProcessTest {
                 .run(new java.io.ByteArrayInputStream(big), new ByteArrayOutputStream(), new Cancellation()))
                 .isInstanceOf(ToolFailedException.class);
     }
+
+    /**
+     * A filter in the stream fed to stdin that refuses the input (a RuntimeException, as a DbBackupException is) must not
+     * leave the child a cut stdin it takes for complete input (exit 0): it is killed and the refusal thrown.
+     */
+    @Test
+    void aRefusalFromTheStreamFedToStdinKillsTheChildAndIsThrown() {
+        java.io.InputStream refusing = new java.io.InputStream() {
+            private int left = 100;
+
+            @Override
+            public int read() {
+                if (left-- == 0) {
+                    throw new IllegalStateException("refused by a filter");
+                }
+                return 'x';
+            }
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> ChildProcess.of(List.of("wc", "-c")).run(refusing, out, new Cancellation()))
+                .isInstanceOf(IllegalStateException.class).hasMessage("refused by a filter");
+    }
 }
