@@ -1,7 +1,9 @@
 package io.dbbackup.engine.mysql;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -49,23 +51,96 @@ final class DumpArgs {
         return a;
     }
 
-    /** Why an {@code extra_args} entry is refused, if it is: it would leak a secret, redirect or break the dump. */
+    /** Long options a dump option may not turn on, each with why; a spelling is read as the dump tool reads it. */
+    private static final Map<String, String> REFUSED = refused();
+    /** Short options that are refused ones. */
+    private static final Map<Character, String> SHORT = Map.of('A', "all-databases", 'B', "databases", 'p', "password",
+            'r', "result-file", 'T', "tab", 'X', "xml");
+    /** Short options taking a value: in a bundle ({@code -qrFILE}) the rest of the entry is it. */
+    private static final String SHORT_WITH_VALUE = "#hPprSTuw";
+    /** What my_getopt strips before it looks a long option up: {@code --loose-}, and the ones saying on or off. */
+    private static final List<String> ON = List.of("loose-", "enable-", "maximum-");
+    private static final List<String> OFF = List.of("skip-", "disable-");
+
+    private static Map<String, String> refused() {
+        String switches = "is not allowed: it makes the dump name databases and switch to them (CREATE DATABASE, USE), so a "
+                + "restore under another name (restore --to, drill, sync) would write into them: use database, databases or "
+                + "all_databases";
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("password", "is not allowed: use password_env or password_file");
+        for (String o : List.of("defaults-file", "defaults-extra-file", "no-defaults", "defaults-group-suffix")) {
+            m.put(o, "is not allowed: the tool writes its own option file for the password");
+        }
+        for (String o : List.of("result-file", "tab", "xml")) {
+            m.put(o, "is not allowed: the dump must go to standard output as SQL");
+        }
+        m.put("databases", switches);
+        m.put("all-databases", switches);
+        m.put("add-drop-database", "is not allowed: it makes the dump drop whole databases by name (DROP DATABASE) when it "
+                + "is loaded: a restore drops what it replaces with restore --clean");
+        m.put("system", "is not allowed: it makes the dump write into the server's own mysql database and accounts (USE mysql), "
+                + "not the restored database; accounts are backed up with include_grants and grants_for");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Why an {@code extra_args} entry is refused, if it is: it would leak a secret, redirect or break the dump, or make it
+     * switch databases. Read as mysqldump and mariadb-dump read it: short options alone or bundled ({@code -qB}; after
+     * one taking a value the rest is that value), long ones in any case, {@code _} for {@code -}, with {@code =value},
+     * behind {@code --loose-}/{@code --enable-}/{@code --maximum-}, and abbreviated: a prefix of a refused option is
+     * refused (the tools take a unique prefix for the option; an ambiguous one they refuse themselves). Turned off
+     * ({@code --skip-databases}, {@code --disable-…}) an option is harmless. An entry that is not an option, or
+     * {@code --} (which would make the next entries databases), is refused: a value goes after {@code =}. The value of
+     * a refused entry (a password) is never repeated.
+     */
     static Optional<String> reject(String arg) {
         String a = arg.strip();
-        String name = a.startsWith("--") ? a.substring(2).split("=", 2)[0].toLowerCase(Locale.ROOT).replace('_', '-') : null;
-        if (a.equals("-p") || (a.startsWith("-p") && !a.startsWith("--")) || (name != null && name.startsWith("password"))) {
-            return Optional.of("'" + (a.startsWith("-p") ? "-p" : "--password") + "' is not allowed: use password_env or password_file");
+        if (!a.startsWith("-") || a.length() == 1 || a.equals("--")) {
+            return Optional.of("an entry that is not an option is not allowed: give each option as one entry, its value after "
+                    + "'=' (--where=id>5); '--' or a name would be read as a database or table to dump");
         }
-        if (name != null && (name.equals("defaults-file") || name.equals("defaults-extra-file") || name.equals("no-defaults")
-                || name.equals("defaults-group-suffix"))) {
-            return Optional.of("'--" + name + "' is not allowed: the tool writes its own option file for the password");
+        if (!a.startsWith("--")) {
+            for (int i = 1; i < a.length(); i++) {
+                char c = a.charAt(i);
+                String name = SHORT.get(c);
+                if (name != null) {
+                    return Optional.of("'-" + c + "' (--" + name + ") " + REFUSED.get(name));
+                }
+                if (SHORT_WITH_VALUE.indexOf(c) >= 0) {
+                    break;
+                }
+            }
+            return Optional.empty();
         }
-        if (a.startsWith("-r") && !a.startsWith("--") || a.startsWith("-T") || (name != null
-                && (name.startsWith("result-file") || name.equals("tab") || name.equals("xml")))) {
-            return Optional.of("'" + a + "' is not allowed: the dump must go to standard output as SQL");
+        String spelled = a.split("=", 2)[0];
+        String name = spelled.substring(2).toLowerCase(Locale.ROOT).replace('_', '-');
+        boolean on = false;
+        boolean off = false;
+        for (boolean stripped = true; stripped; ) {
+            stripped = false;
+            for (String prefix : ON) {
+                if (name.startsWith(prefix)) {
+                    name = name.substring(prefix.length());
+                    on = on || !prefix.equals("loose-");
+                    stripped = true;
+                }
+            }
+            for (String prefix : OFF) {
+                if (name.startsWith(prefix)) {
+                    name = name.substring(prefix.length());
+                    off = true;
+                    stripped = true;
+                }
+            }
         }
-        if (name != null && (name.equals("databases") || name.equals("all-databases"))) {
-            return Optional.of("'" + a + "' is not allowed: use database, databases or all_databases");
+        if (off && !on && spelled.length() == a.length() || name.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, String> r : REFUSED.entrySet()) {
+            if (r.getKey().startsWith(name)) {
+                return Optional.of("'" + spelled + "'" + (name.equals(r.getKey()) && spelled.substring(2).equals(name) ? " "
+                        : " (--" + r.getKey() + ") ") + r.getValue());
+            }
         }
         return Optional.empty();
     }

@@ -334,6 +334,9 @@ public final class MySqlEngine implements Engine {
         }
         // tables with a sequence default load without LOCK TABLES; under another name, the default follows it
         String target = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
+        if (target != null) { // a dump that switches databases would write into them, not the target
+            in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new DatabaseSwitches(target, kept));
+        }
         // ViewNames first: SequenceDefaults drops lines, and an error of either names the dump's line
         in = ViewNames.into(target, in);
         in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new SequenceDefaults(target, kept));

@@ -105,9 +105,12 @@ final class StagedRestore {
                 List<String> load = client.base(tool, defaults, family);
                 load.addAll(ClientLoad.OPTIONS);
                 load.add("--database=" + stage);
+                // USE of another database: not the stage
+                InputStream dump = new io.dbbackup.spi.FilteredInputStream(new MarkingSourceFailures(buffered),
+                        kept -> new DatabaseSwitches(stage, kept));
                 // views that name the source database read the stage, so the captured views read the target after the
                 // swap; ViewNames first, as in a restore: SequenceDefaults drops lines, and an error names the dump's line
-                InputStream dump = ViewNames.into(stage, new MarkingSourceFailures(buffered));
+                dump = ViewNames.into(stage, dump);
                 // rows of a table with a sequence default load without LOCK TABLES (its name is the dump's: see README)
                 dump = new io.dbbackup.spi.FilteredInputStream(dump, kept -> new SequenceDefaults(null, kept));
                 GrantsTail grants = new GrantsTail(new io.dbbackup.spi.FilteredInputStream(dump,

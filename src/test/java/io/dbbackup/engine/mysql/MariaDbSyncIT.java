@@ -64,6 +64,26 @@ class MariaDbSyncIT extends MySqlCliFixture {
     }
 
     /**
+     * A source whose dump switches databases (-B from an option file, here a wrapper) would load into the source's own
+     * database, not the scratch one, and a sync would overwrite it: stopped before the switch, exit 1, neither side changed.
+     */
+    @Test
+    void aSourceWhoseDumpSwitchesDatabasesIsNotSyncedIntoItself() throws Exception {
+        String src = fresh("usesrc");
+        String target = fresh("usetarget");
+        server.rootSql("CREATE DATABASE " + src + "; CREATE TABLE " + src + ".t (id INT PRIMARY KEY); INSERT INTO " + src
+                + ".t VALUES (1);");
+        config(target, "database: " + src + "\nbin_dir: " + binAddingDatabases());
+        Cli.Result sync = cli.run("-c", "config.yaml", "sync", "src", "target", "--auto-confirm");
+        assertThat(sync.exit()).as(sync.toString()).isEqualTo(1);
+        assertThat(sync.err()).contains("switches to another database (CREATE DATABASE `" + src + "`)");
+        assertThat(rows(src, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + src + "'")).isEqualTo("1");
+        assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + target + "'").strip())
+                .isEqualTo("0");
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    /**
      * A drill check whose connection the server kills says nothing about the backup: exit 2, a retry may pass; a check the
      * server ran and refused (a table the restored copy lacks) stays an integrity failure (exit 3).
      */

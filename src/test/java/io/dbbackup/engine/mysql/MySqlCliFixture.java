@@ -132,6 +132,25 @@ abstract class MySqlCliFixture {
         assertThat(b.exit()).as(b.toString()).isZero();
     }
 
+    /**
+     * A {@code bin_dir} whose mariadb-dump runs the real one with {@code --databases} added (as an option file's
+     * {@code [mysqldump] databases} would): a dump of one database that says {@code CREATE DATABASE}/{@code USE} its name.
+     */
+    Path binAddingDatabases() throws IOException {
+        Path bin = dir.resolve("bin-B");
+        if (Files.isDirectory(bin)) {
+            return bin;
+        }
+        Files.createDirectories(bin);
+        Files.createSymbolicLink(bin.resolve("mariadb"), Path.of(io.dbbackup.testkit.Shell.sh(dir, "command -v mariadb").strip()));
+        Path dump = bin.resolve("mariadb-dump");
+        String real = io.dbbackup.testkit.Shell.sh(dir, "command -v mariadb-dump").strip();
+        Files.writeString(dump, "#!/bin/sh\ncase \"$1\" in --version|-V) exec " + real + " \"$@\";; esac\nfirst=$1; shift\nexec "
+                + real + " \"$first\" --databases \"$@\"\n"); // --defaults-extra-file stays first
+        Files.setPosixFilePermissions(dump, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
     /** What {@code query} gives in {@code database} (null: none), run as root: rows as {@code -N -B} text, stripped. */
     String rows(String database, String query) {
         return server.rootSql(database, query).strip();

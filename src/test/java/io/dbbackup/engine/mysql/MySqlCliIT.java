@@ -128,6 +128,67 @@ class MySqlCliIT extends MySqlCliFixture {
         deleteStore();
     }
 
+    /** -B bundled (and its other spellings, see MySqlEngineTest): refused by config validate and every verb, nothing run. */
+    @Test
+    void aDumpOptionThatSwitchesDatabasesIsRefusedAtItsLineBeforeAnythingRuns() throws Exception {
+        oneRow("cli_use", "cli_use_copy");
+        config("mariadb", "cli_use", "cli_use_copy", "extra_args: [--single-transaction, -qB]");
+        for (String[] verb : List.of(new String[] {"config", "validate"}, new String[] {"backup", "shop"},
+                new String[] {"restore", "shop", "--to", "copy"})) {
+            String[] args = Stream.concat(Stream.of("-c", "config.yaml"), Stream.of(verb)).toArray(String[]::new);
+            Cli.Result r = newCli().run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", verb)).containsPattern("config\\.yaml:\\d+.*extra_args")
+                    .contains("'-B' (--databases) is not allowed");
+        }
+        assertThat(storeFiles()).isEmpty();
+        assertThat(rows("cli_use", "SELECT GROUP_CONCAT(id) FROM t")).isEqualTo("1");
+    }
+
+    /** A fresh database {@code name} holding table {@code t} with row 1, and no {@code copy} yet. */
+    private void oneRow(String name, String copy) {
+        server.rootSql("DROP DATABASE IF EXISTS " + name + "; DROP DATABASE IF EXISTS " + copy + "; CREATE DATABASE " + name
+                + "; CREATE TABLE " + name + ".t (id INT PRIMARY KEY); INSERT INTO " + name + ".t VALUES (1);");
+    }
+
+    /**
+     * A backup of one database whose dump switches databases ({@code CREATE DATABASE}/{@code USE `cli_use`}: {@code -B}
+     * from an option file, here a wrapper adding it, or extra_args before they were checked) restored under another
+     * name: it would write into the source (its tables dropped and loaded with the backup's rows), not into the copy.
+     * Refused before the first switch reaches the client: the source keeps the row written after the backup, and the
+     * copy this restore created is dropped again. Restored into its own database it still loads.
+     */
+    @Test
+    void aOneDatabaseBackupWhoseDumpSwitchesDatabasesIsNotRestoredIntoItsSourceUnderAnotherName() throws Exception {
+        oneRow("cli_use", "cli_use_copy");
+        Path bin = binAddingDatabases();
+        config("mariadb", "cli_use", "cli_use_copy", "bin_dir: " + bin);
+        Cli.Result backup = newCli().run("-c", "config.yaml", "backup", "shop");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Path artifact = storeFiles().stream().filter(p -> p.toString().endsWith(".sql.zst")).findFirst().orElseThrow();
+        assertThat(Shell.sh(dir, "zstd -dc " + artifact + " | grep -c '^USE `cli_use`'").strip()).isEqualTo("1");
+        server.rootSql("INSERT INTO cli_use.t VALUES (2)"); // production moves on after the backup
+
+        Cli.Result restore = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
+        System.out.println("restore --to copy of a dump that switches databases: " + restore);
+        assertThat(rows("cli_use", "SELECT GROUP_CONCAT(id ORDER BY id) FROM t")).as("the source").isEqualTo("1,2");
+        assertThat(restore.exit()).as(restore.toString()).isEqualTo(1);
+        assertThat(restore.err()).contains("switches to another database (CREATE DATABASE `cli_use`)").contains("cli_use_copy");
+        assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'cli_use_copy'").strip())
+                .as("the copy this restore created").isEqualTo("0");
+
+        Cli.Result drill = newCli().run("-c", "config.yaml", "drill", "shop", "--to", "copy");
+        System.out.println("drill into copy of a dump that switches databases: " + drill);
+        assertThat(drill.exit()).as(drill.toString()).isNotZero();
+        assertThat(drill.err()).contains("switches to another database (CREATE DATABASE `cli_use`)");
+        assertThat(rows("cli_use", "SELECT GROUP_CONCAT(id ORDER BY id) FROM t")).as("the source after a drill").isEqualTo("1,2");
+
+        Cli.Result own = newCli().run("-c", "config.yaml", "restore", "shop", "--auto-confirm", "--clean");
+        assertThat(own.exit()).as(own.toString()).isZero();
+        assertThat(rows("cli_use", "SELECT GROUP_CONCAT(id ORDER BY id) FROM t")).as("restored into itself").isEqualTo("1");
+        deleteStore();
+    }
+
     @Test
     void wrongPasswordExits2WithOneLineAndLeavesNothing() throws Exception {
         config("mariadb", "cli_src", "unused", "");

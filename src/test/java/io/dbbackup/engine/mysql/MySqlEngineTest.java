@@ -48,10 +48,47 @@ class MySqlEngineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-psecret", "-p", "--password=x", "--password", "--defaults-file=/x", "--no-defaults",
-            "--result-file=/tmp/x", "-r/tmp/x", "--tab=/tmp", "--xml", "--databases", "--all-databases"})
+    @ValueSource(strings = {"-psecret", "-p", "-qpsecret", "--password=x", "--password", "--pass=x", "--PASSWORD", "--defaults-file=/x",
+            "--no-defaults", "--result-file=/tmp/x", "--result=/tmp/x", "-r/tmp/x", "-qr/tmp/x", "--tab=/tmp", "-qT/tmp", "--xml", "-X",
+            "-qX", "--xm"})
     void extraArgsThatLeakOrRedirectAreRefused(String arg) {
         assertThat(DumpArgs.reject(arg)).isPresent();
+    }
+
+    /**
+     * Every spelling mariadb-dump (10.11, checked against the binary) reads as an option that makes a dump of one database
+     * name databases and switch to them: short, bundled, any case, {@code _}, abbreviated (a unique prefix; {@code --all}
+     * and {@code --d} are ambiguous to the tool, which refuses them itself), {@code =value}, behind {@code --loose-},
+     * {@code --enable-}, {@code --maximum-}; and what would make later entries databases.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-B", "-A", "-AB", "-qB", "-Bq", "-vqB", "--databases", "--all-databases", "--databases=1",
+            "--databases=0", "--all-databases=TRUE", "--databa", "--datab", "--data", "--dat", "--d", "--all-d", "--all",
+            "--DATABASES", "--all_databases", "--loose-databases", "--enable-databases", "--loose-enable-data",
+            "--enable-loose-databases", "--maximum-databases=1", "--add-drop-database", "--add-drop-data", "--system=all",
+            "--system=users", "--sys=timezones", " -B ", "--", "shop", "other", "-"})
+    void extraArgsThatMakeTheDumpSwitchDatabasesAreRefused(String arg) {
+        assertThat(DumpArgs.reject(arg)).as(arg).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--single-transaction", "--skip-lock-tables", "--add-drop-table", "--add-drop-trigger", "-q", "-Q",
+            "-qQ", "--skip-databases", "--disable-all-databases", "--skip-add-drop-database", "--no-create-db", "-n",
+            "--tables", "--no-data", "-d", "-qwB", "-w1", "-uB", "--ignore-database=x", "--compact", "--skip-comments",
+            "--default-character-set=utf8mb4", "--tz-utc", "--skip-opt"})
+    void optionsThatLeaveTheDatabaseAloneAreAccepted(String arg) {
+        assertThat(DumpArgs.reject(arg)).as(arg).isEmpty();
+    }
+
+    @Test
+    void aRefusedSpellingIsNamedWithTheOptionItStandsFor() {
+        assertThat(DumpArgs.reject("-qB")).hasValueSatisfying(m -> assertThat(m).startsWith("'-B' (--databases) is not allowed")
+                .contains("restore under another name"));
+        assertThat(DumpArgs.reject("--all-d")).hasValueSatisfying(m -> assertThat(m).startsWith("'--all-d' (--all-databases)"));
+        assertThat(DumpArgs.reject("--databases")).hasValueSatisfying(m -> assertThat(m).startsWith("'--databases' is not"));
+        assertThat(DumpArgs.reject("--pass=hunter2")).hasValueSatisfying(m -> assertThat(m).doesNotContain("hunter2"));
+        assertThat(DumpArgs.reject("-qphunter2")).hasValueSatisfying(m -> assertThat(m).doesNotContain("hunter2"));
+        assertThat(DumpArgs.reject("hunter2")).hasValueSatisfying(m -> assertThat(m).doesNotContain("hunter2"));
     }
 
     @ParameterizedTest
@@ -175,6 +212,8 @@ class MySqlEngineTest {
         assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\nformat: custom", Map.of())).hasMessageContaining("format");
         assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\nextra_args: [--password=x]", Map.of()))
                 .hasMessageContaining("use password_env or password_file").hasMessageNotContaining("=x");
+        assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\nextra_args: [--single-transaction, -qB]", Map.of()))
+                .hasMessageContaining("extra_args").hasMessageContaining("'-B' (--databases) is not allowed");
         assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\ninclude_grants: true", Map.of()))
                 .hasMessageContaining("needs grants_for");
         assertThatThrownBy(() -> load("engine: mariadb\ndatabase: a\nsocket: /s\nport: 1", Map.of()))
