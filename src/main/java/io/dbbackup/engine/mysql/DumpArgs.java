@@ -51,6 +51,12 @@ final class DumpArgs {
         return a;
     }
 
+    /**
+     * Refused options that are harmless with {@code =2} (the binary log position written as a comment) or {@code =0} (off):
+     * MariaDB's names and MySQL's (8.0.26+) for them.
+     */
+    private static final List<String> COMMENT_ONLY = List.of("master-data", "source-data", "dump-slave", "dump-replica");
+    private static final List<String> COMMENT_ONLY_VALUES = List.of("0", "2");
     /** Long options a dump option may not turn on, each with why; a spelling is read as the dump tool reads it. */
     private static final Map<String, String> REFUSED = refused();
     /** Short options that are refused ones. */
@@ -80,12 +86,26 @@ final class DumpArgs {
                 + "is loaded: a restore drops what it replaces with restore --clean");
         m.put("system", "is not allowed: it makes the dump write into the server's own mysql database and accounts (USE mysql), "
                 + "not the restored database; accounts are backed up with include_grants and grants_for");
+        for (String o : List.of("delete-master-logs", "delete-source-logs")) {
+            m.put(o, "is not allowed: it purges the source server's binary logs after the dump, which ends point-in-time recovery "
+                    + "and can break its replicas");
+        }
+        for (String o : COMMENT_ONLY) {
+            m.put(o, "is not allowed without =2: it writes an active CHANGE MASTER TO (with --dump-slave also STOP/START SLAVE) "
+                    + "that a restore executes on the target server, re-pointing or stopping its replication; =2 writes the "
+                    + "binary log position as a comment");
+        }
+        for (String o : List.of("apply-slave-statements", "apply-replica-statements")) {
+            m.put(o, "is not allowed: it writes STOP SLAVE and START SLAVE that a restore executes on the target server");
+        }
         return java.util.Collections.unmodifiableMap(m);
     }
 
     /**
      * Why an {@code extra_args} entry is refused, if it is: it would leak a secret, redirect or break the dump, or make it
-     * switch databases. Read as mysqldump and mariadb-dump read it: short options alone or bundled ({@code -qB}; after
+     * switch databases, or make it purge the source's binary logs or carry replication statements a restore would execute
+     * on the target ({@code --master-data}/{@code --dump-slave} and MySQL's names for them are accepted with {@code =2}, a
+     * comment, or {@code =0}). Read as mysqldump and mariadb-dump read it: short options alone or bundled ({@code -qB}; after
      * one taking a value the rest is that value), long ones in any case, {@code _} for {@code -}, with {@code =value},
      * behind {@code --loose-}/{@code --enable-}/{@code --maximum-}, and abbreviated: a prefix of a refused option is
      * refused (the tools take a unique prefix for the option; an ambiguous one they refuse themselves). Turned off
@@ -136,7 +156,11 @@ final class DumpArgs {
         if (off && !on && spelled.length() == a.length() || name.isEmpty()) {
             return Optional.empty();
         }
+        String value = spelled.length() == a.length() ? null : a.substring(spelled.length() + 1);
         for (Map.Entry<String, String> r : REFUSED.entrySet()) {
+            if (value != null && COMMENT_ONLY.contains(r.getKey()) && COMMENT_ONLY_VALUES.contains(value)) {
+                continue;
+            }
             if (r.getKey().startsWith(name)) {
                 return Optional.of("'" + spelled + "'" + (name.equals(r.getKey()) && spelled.substring(2).equals(name) ? " "
                         : " (--" + r.getKey() + ") ") + r.getValue());

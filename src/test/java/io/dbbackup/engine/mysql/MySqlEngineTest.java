@@ -80,12 +80,38 @@ class MySqlEngineTest {
         assertThat(DumpArgs.reject(arg)).as(arg).isEmpty();
     }
 
+    /**
+     * Options that make the dump change the source server (purge its binary logs) or carry replication statements a
+     * restore executes on the target (an active {@code CHANGE MASTER TO}, {@code STOP/START SLAVE}): mariadb-dump 10.11's
+     * names (checked against its --help) and MySQL 8's (8.0.26+) for them, in the spellings the tools read.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--delete-master-logs", "--delete-master", "--delete_master_logs=0", "--delete-source-logs",
+            "--master-data", "--master-data=1", "--master_data=1", "--MASTER-DATA=1", "--master=1", "--loose-master-data",
+            "--enable-master-data=1", "--master-data=", "--master-data=3", "--source-data", "--source-data=1", "--dump-slave",
+            "--dump-slave=1", "--dump-sl", "--dump_replica", "--dump-replica=1", "--apply-slave-statements", "--apply-slave",
+            "--apply-replica-statements", "--skip-master-data=1"})
+    void extraArgsThatReplicateOrPurgeLogsAreRefused(String arg) {
+        assertThat(DumpArgs.reject(arg)).as(arg).isPresent();
+    }
+
+    /** The binary log position as a comment ({@code =2}), off, or GTID form of it: nothing executes on a restore. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--master-data=2", "--master_data=2", "--source-data=2", "--dump-slave=2", "--dump-replica=2",
+            "--master=2", "--master-data=0", "--skip-master-data", "--skip-dump-slave", "--disable-delete-master-logs",
+            "--single-transaction", "--gtid", "--include-master-host-port", "--dump-date", "--dump-history"})
+    void binaryLogPositionAsACommentIsAccepted(String arg) {
+        assertThat(DumpArgs.reject(arg)).as(arg).isEmpty();
+    }
+
     @Test
     void aRefusedSpellingIsNamedWithTheOptionItStandsFor() {
         assertThat(DumpArgs.reject("-qB")).hasValueSatisfying(m -> assertThat(m).startsWith("'-B' (--databases) is not allowed")
                 .contains("restore under another name"));
         assertThat(DumpArgs.reject("--all-d")).hasValueSatisfying(m -> assertThat(m).startsWith("'--all-d' (--all-databases)"));
         assertThat(DumpArgs.reject("--databases")).hasValueSatisfying(m -> assertThat(m).startsWith("'--databases' is not"));
+        assertThat(DumpArgs.reject("--dump-sl=1")).hasValueSatisfying(m -> assertThat(m).startsWith("'--dump-sl' (--dump-slave)")
+                .contains("=2"));
         assertThat(DumpArgs.reject("--pass=hunter2")).hasValueSatisfying(m -> assertThat(m).doesNotContain("hunter2"));
         assertThat(DumpArgs.reject("-qphunter2")).hasValueSatisfying(m -> assertThat(m).doesNotContain("hunter2"));
         assertThat(DumpArgs.reject("hunter2")).hasValueSatisfying(m -> assertThat(m).doesNotContain("hunter2"));
