@@ -31,8 +31,13 @@ import java.util.regex.Pattern;
  * multi-line routine, trigger or event body pass untouched, even one that starts as a clause (a string literal's line).
  */
 final class Definers extends LineRewriter {
-    /** The head of a line that may hold a definer: the prefix, and a quoted user (80) and host (255) with room. */
-    static final int HEAD = 1024;
+    /**
+     * The head of a line that may hold a definer, covering the longest one: the longest prefix up to {@code DEFINER=}
+     * (a role's view, {@code /*!50001 CREATE ALGORITHM=TEMPTABLE DEFINER=}: 44 bytes), a quoted user of 80 characters
+     * and a quoted host of 255, each character at most 4 bytes (UTF-8; a doubled backtick or quote, or a backslash
+     * escape, is 2), with {@code @}: 44 + (2 + 320) + 1 + (2 + 1020) = 1389 bytes, rounded up.
+     */
+    static final int HEAD = 2048;
     private static final List<String> PREFIXES = List.of("/*!50003 CREATE*/ /*!50017 DEFINER=",
             "/*!50106 CREATE*/ /*!50117 DEFINER=", "CREATE DEFINER=");
     /** A view's definer line, after the line that starts the view. */
@@ -42,9 +47,15 @@ final class Definers extends LineRewriter {
     private static final Pattern ROLE_VIEW = Pattern.compile("/\\*!50001 CREATE ALGORITHM=\\w+ (?=DEFINER=)");
     /** The end of a line that may end a statement is looked at: this many bytes, trailing blanks included. */
     private static final int TAIL = 16;
+    /**
+     * A quoted name: in backticks (one inside doubled) or in quotes (one inside doubled or escaped). Runs of plain
+     * characters are taken at once and never given back: the regex engine recurses per repetition, and a name of
+     * {@value #HEAD} single characters overflowed the stack.
+     */
+    private static final String QUOTED = "`[^`]*+(?:``[^`]*+)*+`|'[^'\\\\]*+(?:(?:''|\\\\.)[^'\\\\]*+)*+'";
     /** {@code DEFINER=`user`@`host`} (a backtick inside a name doubled), or {@code 'user'@'host'}, or a role. */
     private static final Pattern DEFINER = Pattern.compile(
-            "DEFINER=((?:`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|[\\w$]+)(?:@(?:`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|[\\w$.%-]+))?)");
+            "DEFINER=((?:" + QUOTED + "|[\\w$]+)(?:@(?:" + QUOTED + "|[\\w$.%-]+))?)");
     private static final int MAX_NOTED = 20;
 
     private final boolean toCurrentUser;

@@ -70,6 +70,25 @@ class DefinersTest {
         }
     }
 
+    /**
+     * The longest definer a server can have: an 80-character user of 4-byte characters (320 bytes) and a 255-character
+     * host of 3-byte ones (MariaDB keeps the host as utf8mb3: 765 bytes), behind the longest prefix; its host ends past
+     * byte 1024 of the line.
+     */
+    @Test
+    void theLongestDefinerIsReadWhole() throws IOException {
+        String definer = "`" + "\uD83D\uDE00".repeat(79) + "``" + "`@`" + "\u20AC".repeat(255) + "`";
+        String in = "/*!50106 CREATE*/ /*!50117 DEFINER=" + definer + "*/ /*!50106 EVENT `e` ON SCHEDULE EVERY 1 DAY DO "
+                + "DELETE FROM audit */ ;;\n";
+        assertThat(in.substring(0, in.indexOf("*/ /*!50106 EVENT")).getBytes(StandardCharsets.UTF_8).length).isGreaterThan(1024);
+        Definers[] d = new Definers[1];
+        for (int chunk : new int[] {1, 100, 1 << 16}) {
+            assertThat(filter(in, false, chunk, d)).isEqualTo(in);
+            assertThat(d[0].seen()).containsExactly(definer);
+            assertThat(filter(in, true, chunk, d)).isEqualTo(in.replace("DEFINER=" + definer, "DEFINER=CURRENT_USER"));
+        }
+    }
+
     @Test
     void aViewDefinedByARoleIsOneLineWithItsClause() throws IOException {
         // mariadb-dump prints a view whose definer is a role (no @host) on one line, as SHOW CREATE VIEW has it
