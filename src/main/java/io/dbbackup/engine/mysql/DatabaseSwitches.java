@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  */
 final class DatabaseSwitches extends LineFilter {
     private static final Pattern SWITCH = Pattern.compile("(?:/\\*M?!\\d*\\s*)?(USE|(?:CREATE|DROP)\\s+(?:DATABASE|SCHEMA))"
-            + "\\s+(?:/\\*M?!\\d*\\s*IF\\s+(?:NOT\\s+)?EXISTS\\s*\\*/\\s*|IF\\s+(?:NOT\\s+)?EXISTS\\s+)?(`(?:[^`]|``)*`|[^\\s;`/]+)?",
+            + "\\s+(?:/\\*M?!\\d*\\s*IF\\s+(?:NOT\\s+)?EXISTS\\s*\\*/\\s*|IF\\s+(?:NOT\\s+)?EXISTS\\s+)?"
+            + "(" + Sql.QUOTED_NAME + "|[^\\s;`/]+)?",
             Pattern.CASE_INSENSITIVE);
 
     private final String target;
