@@ -140,7 +140,7 @@ public final class ChildProcess {
         Thread errReader = new Thread(() -> drain(process.getErrorStream(), tail), name + "-stderr");
         errReader.setDaemon(true);
         errReader.start();
-        AtomicReference<Throwable> feedError = new AtomicReference<>(); // an IOException, or unchecked: kept as it is
+        AtomicReference<Failure> feedError = new AtomicReference<>();
         AtomicReference<IOException> writeError = new AtomicReference<>();
         Thread feeder = null;
         if (stdin != null) {
@@ -161,7 +161,9 @@ public final class ChildProcess {
                         }
                     }
                 } catch (IOException | RuntimeException | Error e) {
-                    feedError.set(e); // the source failed: the child must not see a truncated input as complete
+                    feedError.set(() -> {
+                        throw e;
+                    }); // the source failed: the child must not see a truncated input as complete
                     kill.run();
                 } finally {
                     try {
@@ -213,14 +215,8 @@ public final class ChildProcess {
             if (copyError != null) {
                 throw copyError;
             }
-            if (feedError.get() instanceof IOException e) {
-                throw e;
-            }
-            if (feedError.get() instanceof RuntimeException e) {
-                throw e;
-            }
-            if (feedError.get() instanceof Error e) {
-                throw e;
+            if (feedError.get() != null) {
+                feedError.get().rethrow();
             }
             if (exit != 0) {
                 throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr));
@@ -239,6 +235,12 @@ public final class ChildProcess {
                 kill.run();
             }
         }
+    }
+
+    /** A failure caught in another thread, thrown again in the caller as it was thrown: an IOException, or unchecked. */
+    @FunctionalInterface
+    private interface Failure {
+        void rethrow() throws IOException;
     }
 
     private static void drain(InputStream err, Deque<String> tail) {

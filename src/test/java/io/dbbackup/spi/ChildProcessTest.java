@@ -80,20 +80,24 @@ class ChildProcessTest {
     }
 
     /**
-     * Reading the input failing with an unchecked exception or an error (a filter's bug, the heap exhausted) fails the
-     * run with it: the tool is killed, never handed the input cut short as if complete (it would load a partial dump
-     * and exit 0).
+     * Reading the input failing with an unchecked exception or an error (a filter's bug, the heap exhausted), as with an
+     * IOException, fails the run with it: the tool is killed, never handed the input cut short as if complete (it would
+     * load a partial dump and exit 0).
      */
     @Test
     void anInputThatFailsUncheckedFailsTheRunInsteadOfEndingTheToolsInput() {
-        for (Throwable failure : List.of(new IllegalStateException("filter broke"), new OutOfMemoryError("no heap"))) {
+        for (Throwable failure : List.of(new IllegalStateException("filter broke"), new OutOfMemoryError("no heap"),
+                new java.io.IOException("source broke"))) {
             java.io.InputStream failing = new java.io.InputStream() {
                 private int left = 1000;
 
                 @Override
-                public int read() {
+                public int read() throws java.io.IOException {
                     if (left-- > 0) {
                         return 'x';
+                    }
+                    if (failure instanceof java.io.IOException e) {
+                        throw e;
                     }
                     if (failure instanceof RuntimeException r) {
                         throw r;

@@ -1,8 +1,10 @@
 package io.dbbackup.engine.mysql;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.FilteredInputStream;
 import io.dbbackup.spi.LineFilter;
 
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -19,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class DatabaseSwitches extends LineFilter {
     private static final Pattern SWITCH = Pattern.compile("(?:/\\*M?!\\d*\\s*)?(USE|(?:CREATE|DROP)\\s+(?:DATABASE|SCHEMA))"
-            + "\\s+(?:/\\*M?!\\d*\\s*IF\\s+(?:NOT\\s+)?EXISTS\\s*\\*/\\s*|IF\\s+(?:NOT\\s+)?EXISTS\\s+)?(`(?:[^`]|``)*`|[^\\s;`/]+)?",
+            + "\\s+(?:/\\*M?!\\d*\\s*IF\\s+(?:NOT\\s+)?EXISTS\\s*\\*/\\s*|IF\\s+(?:NOT\\s+)?EXISTS\\s+)?"
+            + "(" + Sql.QUOTED_NAME + "|[^\\s;`/]+)?",
             Pattern.CASE_INSENSITIVE);
 
     private final String target;
@@ -28,6 +31,14 @@ final class DatabaseSwitches extends LineFilter {
     DatabaseSwitches(String target, OutputStream out) {
         super(out);
         this.target = target;
+    }
+
+    /**
+     * {@code in} stopped before a statement that names another database than {@code target}: what a restore loads into
+     * one database, and a sync into its scratch database.
+     */
+    static InputStream into(String target, InputStream in) {
+        return new FilteredInputStream(in, kept -> new DatabaseSwitches(target, kept));
     }
 
     @Override

@@ -48,11 +48,11 @@ final class Definers extends LineRewriter {
     /** The end of a line that may end a statement is looked at: this many bytes, trailing blanks included. */
     private static final int TAIL = 16;
     /**
-     * A quoted name: in backticks (one inside doubled) or in quotes (one inside doubled or escaped). Runs of plain
-     * characters are taken at once and never given back: the regex engine recurses per repetition, and a name of
-     * {@value #HEAD} single characters overflowed the stack.
+     * A quoted name: in backticks ({@link Sql#QUOTED_NAME}) or in quotes (one inside doubled or escaped), read as that
+     * one is: runs of plain characters at once, never given back (a name of {@value #HEAD} single characters overflowed
+     * the stack).
      */
-    private static final String QUOTED = "`[^`]*+(?:``[^`]*+)*+`|'[^'\\\\]*+(?:(?:''|\\\\.)[^'\\\\]*+)*+'";
+    private static final String QUOTED = Sql.QUOTED_NAME + "|'[^'\\\\]*+(?:(?:''|\\\\.)[^'\\\\]*+)*+'";
     /** {@code DEFINER=`user`@`host`} (a backtick inside a name doubled), or {@code 'user'@'host'}, or a role. */
     private static final Pattern DEFINER = Pattern.compile(
             "DEFINER=((?:" + QUOTED + "|[\\w$]+)(?:@(?:" + QUOTED + "|[\\w$.%-]+))?)");

@@ -1,7 +1,9 @@
 package io.dbbackup.engine.mysql;
 
+import io.dbbackup.spi.FilteredInputStream;
 import io.dbbackup.spi.LineFilter;
 
+import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
@@ -75,6 +77,11 @@ final class DumpSections extends LineFilter {
     DumpSections(Rule rule, OutputStream out) {
         super(out);
         this.rule = rule;
+    }
+
+    /** {@code in} with only the lines {@code rule} keeps: what a partial restore loads. */
+    static InputStream into(Rule rule, InputStream in) {
+        return new FilteredInputStream(in, kept -> new DumpSections(rule, kept));
     }
 
     @Override

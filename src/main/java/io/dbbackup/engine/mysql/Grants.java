@@ -32,8 +32,8 @@ final class Grants {
 
     static String toDefaultDatabase(String grant, String database) {
         String db = Pattern.quote(Sql.ident(database));
-        Pattern onDb = Pattern.compile("( ON (?:(?:PROCEDURE|FUNCTION|PACKAGE(?: BODY)?) )?)" + db + "\\.(\\*|`(?:[^`]|``)*`)( TO )",
-                Pattern.CASE_INSENSITIVE);
+        Pattern onDb = Pattern.compile("( ON (?:(?:PROCEDURE|FUNCTION|PACKAGE(?: BODY)?) )?)" + db
+                + "\\.(\\*|" + Sql.QUOTED_NAME + ")( TO )", Pattern.CASE_INSENSITIVE);
         Matcher m = onDb.matcher(grant);
         return m.find() ? m.replaceFirst(Matcher.quoteReplacement(m.group(1) + m.group(2) + m.group(3))) : grant;
     }

@@ -335,11 +335,11 @@ public final class MySqlEngine implements Engine {
         // tables with a sequence default load without LOCK TABLES; under another name, the default follows it
         String target = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
         if (target != null) { // a dump that switches databases would write into them, not the target
-            in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new DatabaseSwitches(target, kept));
+            in = DatabaseSwitches.into(target, in);
         }
         // ViewNames first: SequenceDefaults drops lines, and an error of either names the dump's line
         in = ViewNames.into(target, in);
-        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new SequenceDefaults(target, kept));
+        in = SequenceDefaults.into(target, in);
         Definers[] definers = new Definers[1];
         in = new io.dbbackup.spi.FilteredInputStream(in, kept -> definers[0] = new Definers(s.definersToCurrentUser(), kept));
         TableSelection rule = null;
@@ -347,7 +347,7 @@ public final class MySqlEngine implements Engine {
             TableSelection chosen = new TableSelection(new java.util.HashSet<>(options.tables()),
                     new java.util.HashSet<>(options.schemas()), options.dataOnly());
             rule = chosen;
-            in = new io.dbbackup.spi.FilteredInputStream(in, kept -> new DumpSections(chosen, kept));
+            in = DumpSections.into(chosen, in);
             if (options.dataOnly()) { // rows only: one transaction, rolled back when the client stops at an error
                 in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(
                         "SET autocommit=0;\n".getBytes(StandardCharsets.UTF_8)), new java.io.SequenceInputStream(in,

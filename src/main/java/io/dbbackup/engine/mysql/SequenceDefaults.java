@@ -1,6 +1,9 @@
 package io.dbbackup.engine.mysql;
 
+import io.dbbackup.spi.FilteredInputStream;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -52,6 +55,14 @@ final class SequenceDefaults extends LineRewriter {
     SequenceDefaults(String target, OutputStream out) {
         super(MAX_LINE, out);
         this.target = target;
+    }
+
+    /**
+     * {@code in} with its sequence defaults pointed at {@code target} (null: the dump's names kept) and the rows of their
+     * tables without LOCK TABLES: what a restore loads, and a sync into its scratch database.
+     */
+    static InputStream into(String target, InputStream in) {
+        return new FilteredInputStream(in, kept -> new SequenceDefaults(target, kept));
     }
 
     /** A line of a CREATE TABLE that is lexed is read whole, however long (rows are not). */

@@ -106,13 +106,12 @@ final class StagedRestore {
                 load.addAll(ClientLoad.OPTIONS);
                 load.add("--database=" + stage);
                 // USE of another database: not the stage
-                InputStream dump = new io.dbbackup.spi.FilteredInputStream(new MarkingSourceFailures(buffered),
-                        kept -> new DatabaseSwitches(stage, kept));
+                InputStream dump = DatabaseSwitches.into(stage, new MarkingSourceFailures(buffered));
                 // views that name the source database read the stage, so the captured views read the target after the
                 // swap; ViewNames first, as in a restore: SequenceDefaults drops lines, and an error names the dump's line
                 dump = ViewNames.into(stage, dump);
                 // rows of a table with a sequence default load without LOCK TABLES (its name is the dump's: see README)
-                dump = new io.dbbackup.spi.FilteredInputStream(dump, kept -> new SequenceDefaults(null, kept));
+                dump = SequenceDefaults.into(null, dump);
                 GrantsTail grants = new GrantsTail(new io.dbbackup.spi.FilteredInputStream(dump,
                         kept -> events[0] = new Events(stage, kept))); // not run in the stage: created DISABLED
                 new ClientLoad(client).run(load, grants, defaults, ctx);

@@ -1,6 +1,9 @@
 package io.dbbackup.engine.mysql;
 
+import io.dbbackup.spi.FilteredInputStream;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -47,8 +50,8 @@ final class ViewNames extends LineRewriter {
      * {@code in} with its views pointed at {@code target}: what a restore loads into the database it restores into, and
      * a sync into its scratch database (whose name the swap's capture drops again), so that the copy's views read the copy.
      */
-    static java.io.InputStream into(String target, java.io.InputStream in) {
-        return new io.dbbackup.spi.FilteredInputStream(in, kept -> new ViewNames(target, kept));
+    static InputStream into(String target, InputStream in) {
+        return new FilteredInputStream(in, kept -> new ViewNames(target, kept));
     }
 
     /** How many view definitions had the source's name replaced. */

@@ -16,8 +16,13 @@ import java.util.regex.Pattern;
  * Only what these two files say directly: {@code include} files and command-line settings are not followed.
  */
 final class RestoredArchiving {
+    /**
+     * {@code name = value}: a quoted value (a quote inside doubled or escaped) read in runs of plain characters, never
+     * given back; a per-character alternation made the regex engine recurse once per character, and a long value (an
+     * archive_command) overflowed the stack.
+     */
     private static final Pattern SETTING = Pattern.compile(
-            "^\\s*([A-Za-z_][A-Za-z0-9_.$]*)\\s*=?\\s*('(?:[^'\\\\]|''|\\\\.)*'|[^\\s#']+)");
+            "^\\s*([A-Za-z_][A-Za-z0-9_.$]*)\\s*=?\\s*('[^'\\\\]*+(?:(?:''|\\\\.)[^'\\\\]*+)*+'|[^\\s#']+)");
     private static final List<String> ARCHIVING = List.of("on", "always", "true", "yes", "1");
 
     /** The setting that makes the server archive, e.g. {@code archive_mode = 'on'}, and the file holding it. */

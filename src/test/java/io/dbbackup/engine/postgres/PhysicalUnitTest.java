@@ -452,6 +452,20 @@ class PhysicalUnitTest {
         assertThat(RestoredArchiving.of(data)).as("--archive-mode off").isEmpty();
     }
 
+    /** A long quoted value (or one of many doubled quotes) is read in a stack that does not grow with it. */
+    @Test
+    void aLongQuotedSettingIsReadAsAShortOneIs() throws IOException {
+        for (String unit : new String[] {"x", "''", "\\'"}) {
+            String value = unit.repeat((100 << 10) / unit.length());
+            assertThat(RestoredArchiving.archiveMode("archive_command = '" + value + "'")).isEmpty();
+            assertThat(RestoredArchiving.archiveMode("archive_mode = '" + value + "on'")).contains(value.replace("''", "'")
+                    .replace("\\'", "'") + "on");
+            Path data = Files.createDirectories(dir.resolve("long-" + unit.length() + unit.charAt(0)));
+            Files.writeString(data.resolve("postgresql.conf"), "archive_mode = on\narchive_command = '" + value + "'\n");
+            assertThat(RestoredArchiving.of(data).orElseThrow().toString()).isEqualTo("archive_mode = 'on' in postgresql.conf");
+        }
+    }
+
     @Test
     void aStandbyRefusingToSwitchWalIsToldToCheckItsPrimaryNotToGrant() {
         assertThat(WalSwitchRefusal.STANDBY).contains("standby").contains("cannot switch WAL").contains("primary")
