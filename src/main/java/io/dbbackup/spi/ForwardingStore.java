@@ -83,6 +83,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public String location(String folder) {
+        return delegate.location(folder);
+    }
+
+    @Override
     public void close() throws IOException {
         delegate.close();
     }

@@ -98,6 +98,18 @@ public interface Store extends AutoCloseable {
         return describe() + "\u0000" + folder;
     }
 
+    /**
+     * A service's URL as one place for {@link #location}: scheme and host in lower case, the scheme's port written
+     * out, no trailing '/' ({@code http://Minio:80/} and {@code http://minio} are one server).
+     */
+    static String place(java.net.URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+        int port = url.getPort() != -1 ? url.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+        String path = url.getRawPath() == null ? "" : url.getRawPath().replaceAll("/+$", "");
+        return scheme + "://" + (url.getHost() == null ? "" : url.getHost().toLowerCase(java.util.Locale.ROOT)) + ":" + port
+                + path;
+    }
+
     @Override
     default void close() throws IOException {
     }

@@ -351,4 +351,13 @@ public final class AzureStore implements Store {
     public String describe() {
         return cfg.describe();
     }
+
+    /**
+     * The container's blob-name prefix, however the store's prefix and the job's split it (a store on {@code backups}
+     * with the job prefix {@code prod} and one on {@code backups/prod} are one folder); the account is in its URL.
+     */
+    @Override
+    public String location(String folder) {
+        return "azure " + Store.place(cfg.accountUrl()) + " " + cfg.container() + "/" + cfg.prefix() + folder;
+    }
 }

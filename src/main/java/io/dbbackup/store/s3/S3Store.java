@@ -434,6 +434,17 @@ public final class S3Store implements Store {
         return cfg.describe();
     }
 
+    /**
+     * The bucket's key prefix, however the store's prefix and the job's split it: a store on {@code backups} with the
+     * job prefix {@code prod} and a store on {@code backups/prod} without one are one folder. Keys are taken as written
+     * (S3 keeps {@code a//b} apart from {@code a/b}); the region does not matter (a bucket's name is unique in it).
+     */
+    @Override
+    public String location(String folder) {
+        return "s3 " + (cfg.endpoint() == null ? "aws" : Store.place(cfg.endpoint())) + " " + cfg.bucket() + "/"
+                + cfg.prefix() + folder;
+    }
+
     @Override
     public synchronized void close() {
         if (client != null) {

@@ -579,6 +579,35 @@ public final class SftpStore implements Store {
         return cfg.describe();
     }
 
+    /**
+     * The folder on the server, however the store's path and the job's prefix split it and however the path is spelled
+     * ({@code /srv/backups/}, {@code /srv//backups}): one folder whichever login reaches it, except for a path relative
+     * to the login folder, which is each user's own.
+     */
+    @Override
+    public String location(String folder) {
+        String path = normalize(join(cfg.path(), folder));
+        return "sftp " + cfg.host().toLowerCase(java.util.Locale.ROOT) + ":" + cfg.port() + " "
+                + (path.startsWith("/") ? "" : "~" + cfg.user() + "/") + path;
+    }
+
+    /** {@code path} without empty and {@code .} segments, {@code ..} applied where it can be. */
+    static String normalize(String path) {
+        boolean absolute = path.startsWith("/");
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..") && !parts.isEmpty() && !parts.peekLast().equals("..")) {
+                parts.removeLast();
+            } else if (!(part.equals("..") && absolute)) {
+                parts.addLast(part);
+            }
+        }
+        return (absolute ? "/" : "") + String.join("/", parts);
+    }
+
     @Override
     public void close() {
         disconnect();
