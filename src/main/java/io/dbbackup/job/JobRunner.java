@@ -7,6 +7,7 @@ import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.BackupResult;
 import io.dbbackup.pipeline.Failures;
+import io.dbbackup.retention.GfsPolicy;
 import io.dbbackup.spi.JobReport;
 
 import java.time.Duration;
@@ -247,11 +248,13 @@ public final class JobRunner {
     /** Retention after a stored backup; its failure fails the job but never causes another backup. */
     private JobOutcome prune(JobConfig job, JobOutcome o) {
         try {
-            Pruner.Result r = new Pruner(ws).prune(job, false);
-            if (r.deleted().contains(o.key())) {
-                // backups dated later (a clock ahead, within the tolerated skew) outranked it
-                ws.log().warn("retention deleted the backup this run stored: backups dated after it outrank it (a clock "
-                        + "ahead?)", "job", job.name(), "key", o.key());
+            Pruner.Result r = new Pruner(ws).prune(job, false, o.key());
+            if (r.decision().keep().stream().anyMatch(k -> k.backup().key().equals(o.key())
+                    && k.reasons().equals(java.util.List.of(GfsPolicy.STORED)))) {
+                // backups dated later (a clock ahead, within the tolerated skew) outrank it: the rules alone delete it
+                ws.log().warn("kept the backup this run stored, which retention alone would delete: backups dated after it "
+                        + "outrank it (a clock ahead?); a later prune decides about it by the rules", "job", job.name(),
+                        "key", o.key());
             }
             return new JobOutcome(o.job(), o.status(), o.attempts(), o.started(),
                     Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), null, o.detail(), true);

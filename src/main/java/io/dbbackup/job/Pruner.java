@@ -54,13 +54,21 @@ public final class Pruner {
 
     /** Prunes {@code job}; any failure (its store unreachable, a delete refused) comes as a {@link DbBackupException}. */
     public Result prune(JobConfig job, boolean dryRun) {
+        return prune(job, dryRun, null);
+    }
+
+    /**
+     * {@link #prune(JobConfig, boolean)} after a backup that stored {@code storedKey} (null: none): that backup is kept
+     * even when backups dated after it outrank it ({@link GfsPolicy#STORED}).
+     */
+    public Result prune(JobConfig job, boolean dryRun, String storedKey) {
         try {
             if (dryRun) {
-                return pruneOrThrow(job, true, null);
+                return pruneOrThrow(job, true, null, storedKey);
             }
             // a signal (a CronJob's deadline) stops the deletes between two backups: each one is deleted whole or not at all
             try (Workspace.Operation op = ws.operation("prune-" + job.name())) {
-                return pruneOrThrow(job, false, op.cancellation());
+                return pruneOrThrow(job, false, op.cancellation(), storedKey);
             }
         } catch (RuntimeException e) {
             throw Failures.map("prune of job " + job.name() + " failed", e);
@@ -68,7 +76,7 @@ public final class Pruner {
     }
 
     /** {@code cancellation}: what stops the deletes (null for a dry run, which deletes nothing). */
-    private Result pruneOrThrow(JobConfig job, boolean dryRun, io.dbbackup.spi.Cancellation cancellation) {
+    private Result pruneOrThrow(JobConfig job, boolean dryRun, io.dbbackup.spi.Cancellation cancellation, String storedKey) {
         Catalog.Listing listing = catalog.listing(job);
         catalog.mentionUnchecked(job, listing);
         List<Catalog.Entry> entries = listing.backups();
@@ -76,7 +84,8 @@ public final class Pruner {
         refuseBackupsFromTheFuture(job, keys);
         java.util.Set<BackupKey> pinned = entries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
                 .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
-        RetentionDecision decision = GfsPolicy.decide(keys, job.retention(), pinned);
+        BackupKey stored = keys.stream().filter(k -> k.key().equals(storedKey)).findFirst().orElse(null);
+        RetentionDecision decision = GfsPolicy.decide(keys, job.retention(), pinned, stored);
         List<String> deleted = new ArrayList<>();
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
@@ -119,7 +128,7 @@ public final class Pruner {
             // the same decision with those pins (a pin only adds to what is kept): the report names them, and a kept
             // physical backup keeps its WAL
             pinned.addAll(pinnedMeanwhile);
-            decision = GfsPolicy.decide(keys, job.retention(), pinned);
+            decision = GfsPolicy.decide(keys, job.retention(), pinned, stored);
         }
         // WAL after the backups: a failure here leaves surplus WAL, never a kept backup without its WAL
         if (cancellation.isCancelled()) {

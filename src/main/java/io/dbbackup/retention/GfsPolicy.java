@@ -34,6 +34,9 @@ import java.util.function.Function;
  *   <li>No rule set: everything is kept, reason {@value #KEEP_ALL}.</li>
  *   <li>A pinned backup is kept, reason {@value #PINNED} after any rule's: one more rule in the union. Pins change
  *       nothing else — a pinned backup still counts for {@code keep_last} and represents its periods.</li>
+ *   <li>The backup a {@code backup --prune} run has just stored is kept, reason {@value #STORED}, when the rules alone
+ *       would delete it (backups dated after it by a clock ahead outrank it): the run never deletes the newest data it
+ *       reports as stored. A later prune decides about it by the rules.</li>
  * </ul>
  *
  * <p>Periods: an hour is the local date plus the local hour of day; a day is the local calendar
@@ -58,13 +61,26 @@ public final class GfsPolicy {
     /** The reason given to a pinned backup. */
     public static final String PINNED = "pinned";
 
+    /** The reason given to the backup a {@code backup --prune} run stored, when the rules alone would delete it. */
+    public static final String STORED = "stored by this run";
+
     private GfsPolicy() {
     }
 
     /** Pure: {@link #decide(Collection, RetentionPolicy)}, and the {@code pinned} backups kept whatever the rules say. */
     public static RetentionDecision decide(Collection<BackupKey> backups, RetentionPolicy policy, Set<BackupKey> pinned) {
+        return decide(backups, policy, pinned, null);
+    }
+
+    /**
+     * Pure: {@link #decide(Collection, RetentionPolicy, Set)}, and {@code stored} (the backup a {@code backup --prune}
+     * run has just stored; may be null) kept too, with the reason {@value #STORED} when the rules would delete it: backups
+     * dated after it (a clock ahead, within the tolerated skew) outrank it, yet it holds the newest data.
+     */
+    public static RetentionDecision decide(Collection<BackupKey> backups, RetentionPolicy policy, Set<BackupKey> pinned,
+                                           BackupKey stored) {
         RetentionDecision d = decide(backups, policy);
-        if (pinned.isEmpty()) {
+        if (pinned.isEmpty() && (stored == null || !d.delete().contains(stored))) {
             return d;
         }
         List<Kept> keep = new ArrayList<>();
@@ -72,17 +88,24 @@ public final class GfsPolicy {
         java.util.Iterator<Kept> kept = d.keep().iterator();
         Kept nextKept = kept.hasNext() ? kept.next() : null;
         for (BackupKey b : List.copyOf(new TreeSet<>(backups))) { // newest first, as both lists are
+            List<String> held = new ArrayList<>();
+            if (pinned.contains(b)) {
+                held.add(PINNED);
+            }
             if (nextKept != null && nextKept.backup().equals(b)) {
                 List<String> reasons = new ArrayList<>(nextKept.reasons());
-                if (pinned.contains(b)) {
-                    reasons.add(PINNED);
-                }
+                reasons.addAll(held);
                 keep.add(new Kept(b, reasons));
                 nextKept = kept.hasNext() ? kept.next() : null;
-            } else if (pinned.contains(b)) {
-                keep.add(new Kept(b, List.of(PINNED)));
-            } else {
+                continue;
+            }
+            if (b.equals(stored)) {
+                held.add(STORED);
+            }
+            if (held.isEmpty()) {
                 delete.add(b);
+            } else {
+                keep.add(new Kept(b, held));
             }
         }
         return new RetentionDecision(keep, delete);

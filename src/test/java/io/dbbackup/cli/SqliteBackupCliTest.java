@@ -653,21 +653,32 @@ class SqliteBackupCliTest {
         assertThat(SqliteFixture.fingerprint(target)).isEqualTo(SqliteFixture.fingerprint(db));
     }
 
-    /** Backups dated after this one (a clock ahead, within the tolerated hour) outrank it: the run says so. */
+    /**
+     * Backups dated after this one (a clock ahead, within the tolerated hour) outrank it. Before, retention deleted the
+     * backup the run had just stored and the run still reported it (exit 0, its key in the summary and the notice): the
+     * newest data was gone. Now the run keeps it, with its own reason, and says why; the rules keep what they keep.
+     */
     @Test
-    void backupPruneSaysWhenRetentionDeletedTheBackupItJustStored() throws Exception {
+    void backupPruneKeepsTheBackupItJustStoredWhenBackupsDatedAfterItOutrankIt() throws Exception {
         config("zstd", "retention:\n  keep_last: 2");
         Path folder = Files.createDirectories(store.resolve("prod/app"));
         for (String t : List.of("20260301-022000", "20260301-024000")) {
             Files.writeString(folder.resolve("app-" + t + ".sqlite.zst"), "from a clock ahead");
             Files.writeString(folder.resolve("app-" + t + ".sqlite.zst.sha256"), "its sidecar");
         }
-        Cli.Result r = cli.run("-c", "config.yaml", "backup", "app", "--prune");
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "app", "--prune", "--json");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.err()).contains("retention deleted the backup this run stored");
-        assertThat(storeFiles()).extracting(p -> p.getFileName().toString())
-                .containsExactlyInAnyOrder("app-20260301-022000.sqlite.zst", "app-20260301-024000.sqlite.zst",
-                        "app-20260301-022000.sqlite.zst.sha256", "app-20260301-024000.sqlite.zst.sha256");
+        assertThat(r.err()).contains("kept the backup this run stored");
+        List<String> names = storeFiles().stream().map(p -> p.getFileName().toString()).toList();
+        List<String> manifests = names.stream().filter(n -> n.endsWith(".manifest.json")).toList();
+        assertThat(manifests).hasSize(1); // the run's own backup: the two from a clock ahead have none
+        String stored = manifests.get(0).substring(0, manifests.get(0).length() - ".manifest.json".length());
+        assertThat(names).contains(stored, stored + ".sha256", "app-20260301-022000.sqlite.zst",
+                "app-20260301-024000.sqlite.zst");
+        // the rules still rank it third: a plain prune (no run that stored it) would delete it, and says so in a dry run
+        Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains(stored);
     }
 
     /**

@@ -262,4 +262,24 @@ class GfsPolicyTest {
         assertThat(kept(GfsPolicy.decide(all, RetentionPolicy.KEEP_ALL, pinned)).get("20260302-020000"))
                 .containsExactly(GfsPolicy.KEEP_ALL, "pinned");
     }
+
+    /** The backup a backup --prune run stored is kept when backups dated after it (a clock ahead) outrank it; else no change. */
+    @Test
+    void theBackupARunStoredIsKeptWhenTheRulesAloneWouldDeleteIt() {
+        BackupKey stored = b("2026-03-05T02:00:00Z");
+        List<BackupKey> all = List.of(b("2026-03-04T02:00:00Z"), stored, b("2026-03-05T02:20:00Z"), b("2026-03-05T02:40:00Z"));
+        RetentionPolicy last2 = policy(2, 0, 0, 0, 0, 0);
+
+        RetentionDecision d = GfsPolicy.decide(all, last2, java.util.Set.of(), stored);
+
+        assertThat(kept(d)).containsExactly(Map.entry("20260305-024000", List.of("last 1/2")),
+                Map.entry("20260305-022000", List.of("last 2/2")), Map.entry("20260305-020000", List.of(GfsPolicy.STORED)));
+        assertThat(deleted(d)).containsExactly("20260304-020000");
+        // pinned as well: both reasons; kept by a rule: the rule's reason alone, as without it
+        assertThat(kept(GfsPolicy.decide(all, last2, java.util.Set.of(stored), stored)).get("20260305-020000"))
+                .containsExactly("pinned", GfsPolicy.STORED);
+        RetentionDecision newest = GfsPolicy.decide(all, last2, java.util.Set.of(), b("2026-03-05T02:40:00Z"));
+        assertThat(newest).isEqualTo(GfsPolicy.decide(all, last2));
+        assertThat(GfsPolicy.decide(all, last2, java.util.Set.of(), null)).isEqualTo(GfsPolicy.decide(all, last2));
+    }
 }
