@@ -154,6 +154,29 @@ class SftpOpenSshIT extends CredentialedStoreContract {
         }
     }
     /**
+     * known_hosts marks the server's key {@code @revoked} (a key that leaked: OpenSSH refuses it whatever other lines
+     * say), while an older line for the host still lists the same key: the store refuses to connect, with one line that
+     * says the key is revoked, and nothing is written. It connected and uploaded before (sshj passes over the revoked
+     * line and accepts the plain one).
+     */
+    @Test
+    void aHostKeyRevokedInKnownHostsIsRefusedEvenWhereAnotherLineListsIt() throws Exception {
+        String[] pub = Files.readString(ssh.knownHosts()).trim().split("\\s+");
+        Path kh = scratch.resolve("known_hosts");
+        Files.writeString(kh, "@revoked * " + pub[1] + " " + pub[2] + "\n" + String.join(" ", pub) + "\n");
+        Path root = ssh.dataDir().resolve("revoked-" + UUID.randomUUID());
+        try (Store store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), root.toString(),
+                ssh.clientKey(), kh))) {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("db/a.dump", new byte[] {1}, ctx()));
+            assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+            assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+            assertThat(t.getMessage()).doesNotContain("\n").contains("REVOKED").contains(ssh.hostKeyFingerprint())
+                    .contains(kh.toString());
+        }
+        assertThat(root).doesNotExist();
+    }
+
+    /**
      * The connection drops mid-upload while the server stays up: the upload fails, and its hidden temporary file
      * (a partial dump that can be as large as the database) is removed over a new connection instead of staying
      * on the server's disk.
