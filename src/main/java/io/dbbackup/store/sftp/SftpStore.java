@@ -109,13 +109,30 @@ public final class SftpStore implements Store {
         List<String> tried = new ArrayList<>();
         if (cfg.keyFile() != null) {
             KeyProvider kp;
+            boolean[] encrypted = {false};
             try {
-                kp = cfg.keyPassphrase() == null ? c.loadKeys(cfg.keyFile().toString())
-                        : c.loadKeys(cfg.keyFile().toString(), cfg.keyPassphrase().reveal().toCharArray());
-                kp.getPublic(); // decrypts: a wrong passphrase fails here, with a clear message
+                kp = c.loadKeys(cfg.keyFile().toString(), new PasswordFinder() {
+                    @Override
+                    public char[] reqPassword(Resource<?> resource) {
+                        encrypted[0] = true;
+                        return cfg.keyPassphrase() == null ? new char[0] : cfg.keyPassphrase().reveal().toCharArray();
+                    }
+
+                    @Override
+                    public boolean shouldRetry(Resource<?> resource) {
+                        return false;
+                    }
+                });
+                // decrypts: a missing or wrong passphrase fails here, with a clear message. Not getPublic(): it is read
+                // from the key's .pub (or the clear part of an OpenSSH key) without decrypting, and the server then
+                // accepts the public key and the signature fails as "authentication failed"
+                kp.getPrivate();
             } catch (IOException | RuntimeException e) {
                 throw DbBackupException.permanent("sftp cannot load key_file " + cfg.keyFile() + ": "
-                        + Redactor.redact(reason(e)) + (cfg.keyPassphrase() == null ? "" : " (check key_passphrase)"), null);
+                        + (cfg.keyPassphrase() == null && encrypted[0]
+                                ? "it is encrypted and no passphrase is given (key_passphrase_env or key_passphrase_file)"
+                                : Redactor.redact(reason(e)) + (cfg.keyPassphrase() == null ? "" : " (check key_passphrase)")),
+                        null);
             }
             methods.add(new AuthPublickey(kp));
             tried.add("publickey " + cfg.keyFile());

@@ -177,6 +177,42 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * An encrypted key_file, its {@code .pub} beside it as ssh-keygen leaves it, and the key authorized on the server:
+     * without key_passphrase, or with a wrong one, the error says that the key could not be decrypted and points at
+     * key_passphrase (never the passphrase itself). It said "authentication failed ... check user, key_file and
+     * password": sshj read the public half from the .pub and the server accepted it, the signature then failed.
+     */
+    @Test
+    void anEncryptedKeyWithoutItsPassphraseSaysSoInsteadOfAnAuthenticationFailure() throws Exception {
+        String passphrase = "right-" + UUID.randomUUID();
+        Path key = SshKeys.generate(scratch.resolve("enc/id_ed25519"), "ed25519", passphrase);
+        ssh.authorize(Path.of(key + ".pub"));
+        String root = ssh.dataDir().resolve("enc-" + UUID.randomUUID()).toString();
+        String wrong = "wrong-" + UUID.randomUUID();
+        for (String given : java.util.Arrays.asList(null, wrong)) {
+            SftpSettings s = new SftpSettings(ssh.host(), ssh.port(), ssh.user(), root, key,
+                    given == null ? null : new Secret(given, "env KP"), null, ssh.knownHosts(), List.of(), false,
+                    Duration.ofSeconds(10), Duration.ofSeconds(30));
+            try (Store store = new SftpStore(s)) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.list(""));
+                assertThat(t).as("passphrase " + given).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+                assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+                assertThat(t.getMessage()).as("passphrase " + given).doesNotContain("\n")
+                        .doesNotContain("authentication failed").contains("cannot load key_file " + key)
+                        .contains("key_passphrase").doesNotContain(passphrase).doesNotContain(wrong);
+                System.out.println("---- sftp encrypted key, passphrase " + (given == null ? "missing" : "wrong") + ": "
+                        + t.getMessage());
+            }
+        }
+        SftpSettings right = new SftpSettings(ssh.host(), ssh.port(), ssh.user(), root, key, new Secret(passphrase, "env KP"),
+                null, ssh.knownHosts(), List.of(), false, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (Store store = new SftpStore(right)) {
+            assertThat(store.list("")).as("the right passphrase works").isEmpty();
+        }
+        assertThat(logText.toString()).doesNotContain(passphrase).doesNotContain(wrong);
+    }
+
+    /**
      * The connection drops mid-upload while the server stays up: the upload fails, and its hidden temporary file
      * (a partial dump that can be as large as the database) is removed over a new connection instead of staying
      * on the server's disk.
