@@ -314,7 +314,11 @@ public final class SftpStore implements Store {
         FileAttributes a = c.statExistence(dir);
         if (a != null) {
             if (a.getType() != FileMode.Type.DIRECTORY) {
-                throw new IOException(dir + " exists and is not a folder");
+                // the server's answer, not a lost connection: not an IOException, which closes the session that the
+                // job's other uploads (backup --all --parallel) share; and retrying cannot fix it
+                throw DbBackupException.permanent("sftp create " + cfg.where() + ":" + dir + " failed: " + dir
+                        + " exists and is not a folder (the store needs a folder there: move the file, or change the"
+                        + " store's path or the job's prefix)", null);
             }
             return;
         }

@@ -213,6 +213,29 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * Two backups share one store (one SSH session: {@code backup --all --parallel}); one of them fails because a file
+     * stands where its folder should be. The other's upload goes on and commits: that failure is the server's answer,
+     * not a lost connection. It closed the shared session, and the healthy upload failed with "Disconnected".
+     */
+    @Test
+    void aFileWhereAFolderShouldBeFailsThatUploadAloneNotAnotherOnTheSameSession() throws Exception {
+        byte[] chunk = new byte[1 << 20];
+        new java.util.Random(9).nextBytes(chunk);
+        try (var healthy = store.upload("ok/big.dump", ctx())) {
+            healthy.stream().write(chunk);
+            healthy.stream().flush();
+            store.put("blocked", new byte[] {1}, ctx());
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("blocked/db/a.dump", new byte[] {2}, ctx()));
+            assertThat(t).isNotNull();
+            assertThat(t.getMessage()).doesNotContain("\n").contains("blocked exists and is not a folder");
+            healthy.stream().write(chunk);
+            healthy.commit();
+        }
+        assertThat(store.stat("ok/big.dump")).get().extracting(io.dbbackup.core.StoredObject::size).isEqualTo(2L << 20);
+        assertNoLeftovers(store);
+    }
+
+    /**
      * The connection drops mid-upload while the server stays up: the upload fails, and its hidden temporary file
      * (a partial dump that can be as large as the database) is removed over a new connection instead of staying
      * on the server's disk.
