@@ -174,6 +174,17 @@ public final class SftpStore implements Store {
         }
     }
 
+    /**
+     * A transport failure on {@code c}: if it is still the current connection, reconnect on next use. The socket first:
+     * on a stalled connection a polite close would wait for answers (and block on a full socket) all over again.
+     */
+    private synchronized void drop(SFTPClient c) {
+        if (c == sftp) {
+            closeSocket();
+            disconnect();
+        }
+    }
+
     private synchronized void closeSocket() {
         if (ssh != null && ssh.getSocket() != null) {
             try {
@@ -235,15 +246,18 @@ public final class SftpStore implements Store {
         return name.startsWith(".") && name.contains(PART);
     }
 
-    IOException fail(String action, String path, IOException e) {
+    /**
+     * The failure {@code e} of a request on {@code on} (null: no connection was made), as one line. A transport failure
+     * drops that connection so that the next use connects again; not a newer one: the uploads that share the store
+     * (parallel jobs) fail one after the other on a connection that is gone, and the first abort or retry has already
+     * connected again.
+     */
+    IOException fail(SFTPClient on, String action, String path, IOException e) {
         if (e instanceof SFTPException s && s.getStatusCode() == Response.StatusCode.PERMISSION_DENIED) {
             throw DbBackupException.permanent("sftp " + action + " " + cfg.where() + ":" + path + " failed: permission denied", null);
         }
-        if (!answered(e)) {
-            // a transport failure: reconnect on next use. The socket first: on a stalled connection a polite close
-            // would wait for answers (and block on a full socket) all over again
-            closeSocket();
-            disconnect();
+        if (!answered(e) && on != null) {
+            drop(on);
         }
         String why = timedOut(e) ? "the server stopped answering: no answer for " + cfg.timeout().toSeconds()
                 + " s (the connection stalled; 'timeout' sets how long)" : reason(action, e);
@@ -375,7 +389,7 @@ public final class SftpStore implements Store {
             mkdirs(c, dir);
             file = SyncableFile.open(c.getSFTPEngine(), temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL), mode);
         } catch (IOException e) {
-            throw fail("create", temp, e);
+            throw fail(c, "create", temp, e);
         }
         if (!cfg.mode().ownerOnly()) {
             try {
@@ -387,7 +401,7 @@ public final class SftpStore implements Store {
                 } catch (IOException | RuntimeException ignored) {
                     // the session is gone: prune removes it later
                 }
-                throw fail("create", temp, e);
+                throw fail(c, "create", temp, e);
             }
         }
         return new SftpUpload(this, c, file, temp, target, ctx);
@@ -448,7 +462,7 @@ public final class SftpStore implements Store {
     public InputStream open(String key) throws IOException {
         String path = remote(key);
         RemoteFile f;
-        SFTPClient c;
+        SFTPClient c = null;
         try {
             c = sftp();
             FileAttributes a = c.statExistence(path);
@@ -462,7 +476,7 @@ public final class SftpStore implements Store {
             if (noSuchFile(e)) {
                 throw new NoSuchKeyException(key);
             }
-            throw fail("open", path, e);
+            throw fail(c, "open", path, e);
         }
         return new SftpRead(this, c, f, path);
     }
@@ -486,7 +500,7 @@ public final class SftpStore implements Store {
                 }
             }
         } catch (IOException e) {
-            throw fail("list", dir, e);
+            throw fail(c, "list", dir, e);
         }
         out.sort(Comparator.comparing(StoredObject::key));
         return out;
@@ -522,11 +536,13 @@ public final class SftpStore implements Store {
         if (!TEMP_NAME.matcher(name(path)).matches()) {
             throw new IOException("not a temporary file of this store: " + upload.name());
         }
+        SFTPClient c = null;
         try {
-            sftp().rm(path);
+            c = sftp();
+            c.rm(path);
         } catch (IOException e) {
             if (!noSuchFile(e)) {
-                throw fail("delete", path, e);
+                throw fail(c, "delete", path, e);
             }
         }
     }
@@ -547,7 +563,7 @@ public final class SftpStore implements Store {
             }
             walk(c, start, startKey, prefix, temps, visit);
         } catch (IOException e) {
-            throw fail("list", start, e);
+            throw fail(c, "list", start, e);
         }
     }
 
@@ -572,25 +588,29 @@ public final class SftpStore implements Store {
     @Override
     public Optional<StoredObject> stat(String key) throws IOException {
         String path = remote(key);
+        SFTPClient c = null;
         try {
-            FileAttributes a = sftp().statExistence(path);
+            c = sftp();
+            FileAttributes a = c.statExistence(path);
             if (a == null || a.getType() != FileMode.Type.REGULAR) {
                 return Optional.empty();
             }
             return Optional.of(new StoredObject(key, a.getSize(), Instant.ofEpochSecond(a.getMtime())));
         } catch (IOException e) {
-            throw fail("stat", path, e);
+            throw fail(c, "stat", path, e);
         }
     }
 
     @Override
     public void delete(String key) throws IOException {
         String path = remote(key);
+        SFTPClient c = null;
         try {
-            sftp().rm(path);
+            c = sftp();
+            c.rm(path);
         } catch (IOException e) {
             if (!noSuchFile(e)) {
-                throw fail("delete", path, e);
+                throw fail(c, "delete", path, e);
             }
         }
     }

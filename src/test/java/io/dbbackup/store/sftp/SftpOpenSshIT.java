@@ -236,6 +236,47 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * The connection that two uploads share drops (backup --all --parallel). One of them fails first, and the store
+     * connects again (its abort removes its temporary file over the new connection; a retry starts on it). The other
+     * upload's failure, which comes later from the connection that is gone, must not close the new one: a third upload
+     * on it commits. The late failure closed whatever connection was current, and the third upload failed with
+     * "Socket closed" (in a CLI run: a temporary file not removed, "could not remove a temporary upload file").
+     */
+    @Test
+    void aLateFailureFromADroppedConnectionDoesNotCloseTheNewOne() throws Exception {
+        byte[] chunk = new byte[1 << 20];
+        new java.util.Random(11).nextBytes(chunk);
+        var first = store.upload("a/first.dump", ctx());
+        var second = store.upload("b/second.dump", ctx());
+        first.stream().write(chunk);
+        first.stream().flush();
+        second.stream().write(chunk);
+        second.stream().flush();
+        ssh.dropSessions();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> {
+            first.stream().write(chunk);
+            first.stream().flush();
+        })).as("the first upload sees the drop").isInstanceOf(java.io.IOException.class);
+        first.abort(); // removes its temporary file over a new connection
+        try (var third = store.upload("c/third.dump", ctx())) {
+            third.stream().write(chunk);
+            third.stream().flush();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> {
+                second.stream().write(chunk);
+                second.stream().flush();
+            })).as("the second upload's failure, from the dropped connection").isInstanceOf(java.io.IOException.class);
+            second.abort();
+            third.stream().write(chunk);
+            third.commit();
+        }
+        assertThat(store.stat("c/third.dump")).get().extracting(io.dbbackup.core.StoredObject::size).isEqualTo(2L << 20);
+        assertThat(store.stat("a/first.dump")).isEmpty();
+        assertThat(store.stat("b/second.dump")).isEmpty();
+        assertThat(logText.toString()).as("every temporary file removed").doesNotContain("could not remove");
+        assertNoLeftovers(store);
+    }
+
+    /**
      * The connection drops mid-upload while the server stays up: the upload fails, and its hidden temporary file
      * (a partial dump that can be as large as the database) is removed over a new connection instead of staying
      * on the server's disk.
