@@ -341,12 +341,33 @@ public final class SftpStore implements Store {
             c.getSFTPEngine().makeDir(dir, permissions(cfg.mode().folder()));
         } catch (SFTPException e) {
             FileAttributes again = c.statExistence(dir); // created meanwhile by a parallel upload
+            if (again == null) {
+                danglingLink(c, dir);
+            }
             if (again == null || again.getType() != FileMode.Type.DIRECTORY) {
                 throw e;
             }
         }
         if (!cfg.mode().ownerOnly()) {
             widen(() -> c.getSFTPEngine().setAttributes(dir, permissions(cfg.mode().folder())));
+        }
+    }
+
+    /**
+     * Fails with what is wrong when {@code dir}, which the server would not create and which is not there, is a symbolic
+     * link to a folder that does not exist (a volume not mounted): the server's answer to the MKDIR is a bare "Failure".
+     */
+    private void danglingLink(SFTPClient c, String dir) throws IOException {
+        FileAttributes link;
+        try {
+            link = c.lstat(dir);
+        } catch (SFTPException e) {
+            return; // nothing there at all: the MKDIR's own failure says what it can
+        }
+        if (link.getType() == FileMode.Type.SYMLINK) {
+            throw DbBackupException.permanent("sftp create " + cfg.where() + ":" + dir + " failed: " + dir
+                    + " is a symbolic link to " + c.readlink(dir) + ", which does not exist (create that folder or mount"
+                    + " its volume, or change the store's path)", null);
         }
     }
 

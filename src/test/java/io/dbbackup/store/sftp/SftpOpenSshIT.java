@@ -277,6 +277,27 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * The store's path is a symbolic link whose folder is gone (a volume not mounted, a folder moved): the backup fails
+     * saying so, not retried, and nothing is created where the link points. The server answers the MKDIR over the
+     * link with a bare "Failure", and the error blamed a full disk or an exceeded quota.
+     */
+    @Test
+    void aPathThatIsASymlinkToAMissingFolderSaysSo() throws Exception {
+        Path gone = ssh.dataDir().resolve("gone-" + UUID.randomUUID());
+        Path link = Files.createSymbolicLink(ssh.dataDir().resolve("link-" + UUID.randomUUID()), gone);
+        try (Store store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), link.toString(),
+                ssh.clientKey(), ssh.knownHosts()))) {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("db/a.dump", new byte[] {1}, ctx()));
+            System.out.println("---- sftp path a dangling symlink: " + t);
+            assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+            assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+            assertThat(t.getMessage()).doesNotContain("\n").doesNotContain("full disk")
+                    .contains(link + " is a symbolic link to " + gone + ", which does not exist");
+        }
+        assertThat(gone).doesNotExist();
+    }
+
+    /**
      * The connection drops mid-upload while the server stays up: the upload fails, and its hidden temporary file
      * (a partial dump that can be as large as the database) is removed over a new connection instead of staying
      * on the server's disk.
