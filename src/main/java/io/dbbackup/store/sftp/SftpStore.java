@@ -108,7 +108,7 @@ public final class SftpStore implements Store {
         List<AuthMethod> methods = new ArrayList<>();
         List<String> tried = new ArrayList<>();
         if (cfg.keyFile() != null) {
-            KeyProvider kp;
+            KeyProvider kp = null;
             boolean[] encrypted = {false};
             try {
                 kp = c.loadKeys(cfg.keyFile().toString(), new PasswordFinder() {
@@ -128,14 +128,22 @@ public final class SftpStore implements Store {
                 // accepts the public key and the signature fails as "authentication failed"
                 kp.getPrivate();
             } catch (IOException | RuntimeException e) {
-                throw DbBackupException.permanent("sftp cannot load key_file " + cfg.keyFile() + ": "
+                String problem = "sftp cannot load key_file " + cfg.keyFile() + ": "
                         + (cfg.keyPassphrase() == null && encrypted[0]
                                 ? "it is encrypted and no passphrase is given (key_passphrase_env or key_passphrase_file)"
-                                : Redactor.redact(reason(e)) + (cfg.keyPassphrase() == null ? "" : " (check key_passphrase)")),
-                        null);
+                                : Redactor.redact(reason(e)) + (cfg.keyPassphrase() == null ? "" : " (check key_passphrase)"));
+                if (cfg.password() == null) {
+                    throw DbBackupException.permanent(problem, null);
+                }
+                // the password may still log in, as it did while the key's failure showed only at the server
+                Log.get().warn(problem + "; logging in with the password alone", "store", cfg.describe());
+                tried.add("publickey " + cfg.keyFile() + " (not loaded, see the warning)");
+                kp = null;
             }
-            methods.add(new AuthPublickey(kp));
-            tried.add("publickey " + cfg.keyFile());
+            if (kp != null) {
+                methods.add(new AuthPublickey(kp));
+                tried.add("publickey " + cfg.keyFile());
+            }
         }
         if (cfg.password() != null) {
             String pw = cfg.password().reveal();
