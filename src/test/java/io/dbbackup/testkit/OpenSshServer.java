@@ -97,6 +97,12 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
+    /** Lets the key whose public half is {@code publicKey} log in too. */
+    public void authorize(Path publicKey) throws IOException {
+        Files.writeString(dir.resolve("authorized_keys"), Files.readString(publicKey).trim() + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
     /** Ends every client's session of this server (their connections drop) while it goes on listening. */
     public synchronized void dropSessions() {
         // below the listener, per connection: "sshd: nobody [priv]" → "nobody@notty" (holds the socket) → internal-sftp

@@ -65,6 +65,32 @@ final class HostKeyCheck implements HostKeyVerifier {
             super(file);
         }
 
+        /**
+         * A key that a line for this host marks {@code @revoked} is refused whatever other lines say, as OpenSSH does
+         * (sshj passes over the revoked line and accepts the key from a plain one).
+         */
+        @Override
+        public boolean verify(String hostname, int port, PublicKey key) {
+            KeyType type = KeyType.fromKey(key);
+            String host = port == 22 ? hostname.toLowerCase() : "[" + hostname.toLowerCase() + "]:" + port;
+            String offered = Fingerprints.of(key);
+            for (KnownHostEntry e : entries()) {
+                try {
+                    String line = e.getLine();
+                    if (line != null && line.trim().startsWith("@revoked") && e.appliesTo(type, host)
+                            && offered.equals(Fingerprints.ofKnownHostsLine(line))) {
+                        problem = "ssh host key of " + hostPort() + " is REVOKED in " + khFile + " (" + type + " "
+                                + offered + "); refusing to connect (the key is marked @revoked: ask the server's admin"
+                                + " for its new key, and replace the old one in " + khFile + ")";
+                        return false;
+                    }
+                } catch (IOException ignored) {
+                    // an unreadable entry revokes nothing
+                }
+            }
+            return super.verify(hostname, port, key);
+        }
+
         @Override
         protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
             String fp = Fingerprints.of(key);

@@ -108,17 +108,42 @@ public final class SftpStore implements Store {
         List<AuthMethod> methods = new ArrayList<>();
         List<String> tried = new ArrayList<>();
         if (cfg.keyFile() != null) {
-            KeyProvider kp;
+            KeyProvider kp = null;
+            boolean[] encrypted = {false};
             try {
-                kp = cfg.keyPassphrase() == null ? c.loadKeys(cfg.keyFile().toString())
-                        : c.loadKeys(cfg.keyFile().toString(), cfg.keyPassphrase().reveal().toCharArray());
-                kp.getPublic(); // decrypts: a wrong passphrase fails here, with a clear message
+                kp = c.loadKeys(cfg.keyFile().toString(), new PasswordFinder() {
+                    @Override
+                    public char[] reqPassword(Resource<?> resource) {
+                        encrypted[0] = true;
+                        return cfg.keyPassphrase() == null ? new char[0] : cfg.keyPassphrase().reveal().toCharArray();
+                    }
+
+                    @Override
+                    public boolean shouldRetry(Resource<?> resource) {
+                        return false;
+                    }
+                });
+                // decrypts: a missing or wrong passphrase fails here, with a clear message. Not getPublic(): it is read
+                // from the key's .pub (or the clear part of an OpenSSH key) without decrypting, and the server then
+                // accepts the public key and the signature fails as "authentication failed"
+                kp.getPrivate();
             } catch (IOException | RuntimeException e) {
-                throw DbBackupException.permanent("sftp cannot load key_file " + cfg.keyFile() + ": "
-                        + Redactor.redact(reason(e)) + (cfg.keyPassphrase() == null ? "" : " (check key_passphrase)"), null);
+                String problem = "sftp cannot load key_file " + cfg.keyFile() + ": "
+                        + (cfg.keyPassphrase() == null && encrypted[0]
+                                ? "it is encrypted and no passphrase is given (key_passphrase_env or key_passphrase_file)"
+                                : Redactor.redact(reason(e)) + (cfg.keyPassphrase() == null ? "" : " (check key_passphrase)"));
+                if (cfg.password() == null) {
+                    throw DbBackupException.permanent(problem, null);
+                }
+                // the password may still log in, as it did while the key's failure showed only at the server
+                Log.get().warn(problem + "; logging in with the password alone", "store", cfg.describe());
+                tried.add("publickey " + cfg.keyFile() + " (not loaded, see the warning)");
+                kp = null;
             }
-            methods.add(new AuthPublickey(kp));
-            tried.add("publickey " + cfg.keyFile());
+            if (kp != null) {
+                methods.add(new AuthPublickey(kp));
+                tried.add("publickey " + cfg.keyFile());
+            }
         }
         if (cfg.password() != null) {
             String pw = cfg.password().reveal();
@@ -154,6 +179,17 @@ public final class SftpStore implements Store {
     synchronized void cut(SFTPClient c) {
         if (c == sftp) {
             closeSocket();
+        }
+    }
+
+    /**
+     * A transport failure on {@code c}: if it is still the current connection, reconnect on next use. The socket first:
+     * on a stalled connection a polite close would wait for answers (and block on a full socket) all over again.
+     */
+    private synchronized void drop(SFTPClient c) {
+        if (c == sftp) {
+            closeSocket();
+            disconnect();
         }
     }
 
@@ -218,15 +254,18 @@ public final class SftpStore implements Store {
         return name.startsWith(".") && name.contains(PART);
     }
 
-    IOException fail(String action, String path, IOException e) {
+    /**
+     * The failure {@code e} of a request on {@code on} (null: no connection was made), as one line. A transport failure
+     * drops that connection so that the next use connects again; not a newer one: the uploads that share the store
+     * (parallel jobs) fail one after the other on a connection that is gone, and the first abort or retry has already
+     * connected again.
+     */
+    IOException fail(SFTPClient on, String action, String path, IOException e) {
         if (e instanceof SFTPException s && s.getStatusCode() == Response.StatusCode.PERMISSION_DENIED) {
             throw DbBackupException.permanent("sftp " + action + " " + cfg.where() + ":" + path + " failed: permission denied", null);
         }
-        if (!answered(e)) {
-            // a transport failure: reconnect on next use. The socket first: on a stalled connection a polite close
-            // would wait for answers (and block on a full socket) all over again
-            closeSocket();
-            disconnect();
+        if (!answered(e) && on != null) {
+            drop(on);
         }
         String why = timedOut(e) ? "the server stopped answering: no answer for " + cfg.timeout().toSeconds()
                 + " s (the connection stalled; 'timeout' sets how long)" : reason(action, e);
@@ -297,7 +336,11 @@ public final class SftpStore implements Store {
         FileAttributes a = c.statExistence(dir);
         if (a != null) {
             if (a.getType() != FileMode.Type.DIRECTORY) {
-                throw new IOException(dir + " exists and is not a folder");
+                // the server's answer, not a lost connection: not an IOException, which closes the session that the
+                // job's other uploads (backup --all --parallel) share; and retrying cannot fix it
+                throw DbBackupException.permanent("sftp create " + cfg.where() + ":" + dir + " failed: " + dir
+                        + " exists and is not a folder (the store needs a folder there: move the file, or change the"
+                        + " store's path or the job's prefix)", null);
             }
             return;
         }
@@ -306,12 +349,33 @@ public final class SftpStore implements Store {
             c.getSFTPEngine().makeDir(dir, permissions(cfg.mode().folder()));
         } catch (SFTPException e) {
             FileAttributes again = c.statExistence(dir); // created meanwhile by a parallel upload
+            if (again == null) {
+                danglingLink(c, dir);
+            }
             if (again == null || again.getType() != FileMode.Type.DIRECTORY) {
                 throw e;
             }
         }
         if (!cfg.mode().ownerOnly()) {
             widen(() -> c.getSFTPEngine().setAttributes(dir, permissions(cfg.mode().folder())));
+        }
+    }
+
+    /**
+     * Fails with what is wrong when {@code dir}, which the server would not create and which is not there, is a symbolic
+     * link to a folder that does not exist (a volume not mounted): the server's answer to the MKDIR is a bare "Failure".
+     */
+    private void danglingLink(SFTPClient c, String dir) throws IOException {
+        FileAttributes link;
+        try {
+            link = c.lstat(dir);
+        } catch (SFTPException e) {
+            return; // nothing there at all: the MKDIR's own failure says what it can
+        }
+        if (link.getType() == FileMode.Type.SYMLINK) {
+            throw DbBackupException.permanent("sftp create " + cfg.where() + ":" + dir + " failed: " + dir
+                    + " is a symbolic link to " + c.readlink(dir) + ", which does not exist (create that folder or mount"
+                    + " its volume, or change the store's path)", null);
         }
     }
 
@@ -354,7 +418,7 @@ public final class SftpStore implements Store {
             mkdirs(c, dir);
             file = SyncableFile.open(c.getSFTPEngine(), temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL), mode);
         } catch (IOException e) {
-            throw fail("create", temp, e);
+            throw fail(c, "create", temp, e);
         }
         if (!cfg.mode().ownerOnly()) {
             try {
@@ -366,7 +430,7 @@ public final class SftpStore implements Store {
                 } catch (IOException | RuntimeException ignored) {
                     // the session is gone: prune removes it later
                 }
-                throw fail("create", temp, e);
+                throw fail(c, "create", temp, e);
             }
         }
         return new SftpUpload(this, c, file, temp, target, ctx);
@@ -427,7 +491,7 @@ public final class SftpStore implements Store {
     public InputStream open(String key) throws IOException {
         String path = remote(key);
         RemoteFile f;
-        SFTPClient c;
+        SFTPClient c = null;
         try {
             c = sftp();
             FileAttributes a = c.statExistence(path);
@@ -441,7 +505,7 @@ public final class SftpStore implements Store {
             if (noSuchFile(e)) {
                 throw new NoSuchKeyException(key);
             }
-            throw fail("open", path, e);
+            throw fail(c, "open", path, e);
         }
         return new SftpRead(this, c, f, path);
     }
@@ -465,7 +529,7 @@ public final class SftpStore implements Store {
                 }
             }
         } catch (IOException e) {
-            throw fail("list", dir, e);
+            throw fail(c, "list", dir, e);
         }
         out.sort(Comparator.comparing(StoredObject::key));
         return out;
@@ -501,11 +565,13 @@ public final class SftpStore implements Store {
         if (!TEMP_NAME.matcher(name(path)).matches()) {
             throw new IOException("not a temporary file of this store: " + upload.name());
         }
+        SFTPClient c = null;
         try {
-            sftp().rm(path);
+            c = sftp();
+            c.rm(path);
         } catch (IOException e) {
             if (!noSuchFile(e)) {
-                throw fail("delete", path, e);
+                throw fail(c, "delete", path, e);
             }
         }
     }
@@ -526,7 +592,7 @@ public final class SftpStore implements Store {
             }
             walk(c, start, startKey, prefix, temps, visit);
         } catch (IOException e) {
-            throw fail("list", start, e);
+            throw fail(c, "list", start, e);
         }
     }
 
@@ -551,25 +617,29 @@ public final class SftpStore implements Store {
     @Override
     public Optional<StoredObject> stat(String key) throws IOException {
         String path = remote(key);
+        SFTPClient c = null;
         try {
-            FileAttributes a = sftp().statExistence(path);
+            c = sftp();
+            FileAttributes a = c.statExistence(path);
             if (a == null || a.getType() != FileMode.Type.REGULAR) {
                 return Optional.empty();
             }
             return Optional.of(new StoredObject(key, a.getSize(), Instant.ofEpochSecond(a.getMtime())));
         } catch (IOException e) {
-            throw fail("stat", path, e);
+            throw fail(c, "stat", path, e);
         }
     }
 
     @Override
     public void delete(String key) throws IOException {
         String path = remote(key);
+        SFTPClient c = null;
         try {
-            sftp().rm(path);
+            c = sftp();
+            c.rm(path);
         } catch (IOException e) {
             if (!noSuchFile(e)) {
-                throw fail("delete", path, e);
+                throw fail(c, "delete", path, e);
             }
         }
     }

@@ -87,7 +87,7 @@ final class SftpUpload implements Upload {
                         remote.write(b, off + done, Math.min(WRITE_SIZE, len - done));
                     }
                 } catch (IOException e) {
-                    throw store.fail("write", temp, e);
+                    throw store.fail(sftp, "write", temp, e);
                 }
             }
 
@@ -96,7 +96,7 @@ final class SftpUpload implements Upload {
                 try {
                     remote.flush();
                 } catch (IOException e) {
-                    throw store.fail("write", temp, e);
+                    throw store.fail(sftp, "write", temp, e);
                 }
             }
         }, WRITE_SIZE) {
@@ -147,7 +147,7 @@ final class SftpUpload implements Upload {
             throw e;
         } catch (IOException e) {
             abort();
-            throw store.fail("commit", target, e);
+            throw store.fail(sftp, "commit", target, e);
         } catch (RuntimeException e) {
             abort();
             throw e;

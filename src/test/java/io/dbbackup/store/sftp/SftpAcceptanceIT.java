@@ -168,6 +168,30 @@ class SftpAcceptanceIT {
         assertThat(failure.toString()).doesNotContain(ssh.password());
     }
 
+    /**
+     * key_file and a password, the key encrypted and its passphrase not given (its .pub beside it): the password alone
+     * logs in, with a warning that names the key's problem (never the password). The key's failure to load ended the
+     * connection before the password was tried.
+     */
+    @Test
+    void anEncryptedKeyWithoutItsPassphraseLeavesThePasswordToLogIn() throws Exception {
+        Path key = io.dbbackup.testkit.SshKeys.generate(tmp.resolve("enc/id_ed25519"), "ed25519", "pp-" + java.util.UUID.randomUUID());
+        SftpSettings s = new SftpSettings(ssh.host(), ssh.port(), ssh.user(), "/backups", key, null,
+                new io.dbbackup.core.Secret(ssh.password(), "env SFTP_PASSWORD"), tmp.resolve("unused"),
+                List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        Log previous = Log.get(); // connections are lazy and log to the process log
+        StringWriter processLog = new StringWriter();
+        Log.set(new Log(new PrintWriter(processLog, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
+        try (SftpStore store = new SftpStore(s)) {
+            store.put("a.txt", "a".getBytes(StandardCharsets.UTF_8), ctx());
+            assertThat(store.list("")).extracting(StoredObject::key).containsExactly("a.txt");
+        } finally {
+            Log.set(previous);
+        }
+        assertThat(processLog.toString()).contains("cannot load key_file " + key).contains("it is encrypted")
+                .contains("the password alone").doesNotContain(ssh.password());
+    }
+
     @Test
     void passwordAuthenticationAndRelativeRoot() throws Exception {
         SftpSettings settings = SftpFixture.withPassword(ssh.host(), ssh.port(), ssh.user(), "rel/root", ssh.password(),

@@ -154,6 +154,150 @@ class SftpOpenSshIT extends CredentialedStoreContract {
         }
     }
     /**
+     * known_hosts marks the server's key {@code @revoked} (a key that leaked: OpenSSH refuses it whatever other lines
+     * say), while an older line for the host still lists the same key: the store refuses to connect, with one line that
+     * says the key is revoked, and nothing is written. It connected and uploaded before (sshj passes over the revoked
+     * line and accepts the plain one).
+     */
+    @Test
+    void aHostKeyRevokedInKnownHostsIsRefusedEvenWhereAnotherLineListsIt() throws Exception {
+        String[] pub = Files.readString(ssh.knownHosts()).trim().split("\\s+");
+        Path kh = scratch.resolve("known_hosts");
+        Files.writeString(kh, "@revoked * " + pub[1] + " " + pub[2] + "\n" + String.join(" ", pub) + "\n");
+        Path root = ssh.dataDir().resolve("revoked-" + UUID.randomUUID());
+        try (Store store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), root.toString(),
+                ssh.clientKey(), kh))) {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("db/a.dump", new byte[] {1}, ctx()));
+            assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+            assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+            assertThat(t.getMessage()).doesNotContain("\n").contains("REVOKED").contains(ssh.hostKeyFingerprint())
+                    .contains(kh.toString());
+        }
+        assertThat(root).doesNotExist();
+    }
+
+    /**
+     * An encrypted key_file, its {@code .pub} beside it as ssh-keygen leaves it, and the key authorized on the server:
+     * without key_passphrase, or with a wrong one, the error says that the key could not be decrypted and points at
+     * key_passphrase (never the passphrase itself). It said "authentication failed ... check user, key_file and
+     * password": sshj read the public half from the .pub and the server accepted it, the signature then failed.
+     */
+    @Test
+    void anEncryptedKeyWithoutItsPassphraseSaysSoInsteadOfAnAuthenticationFailure() throws Exception {
+        String passphrase = "right-" + UUID.randomUUID();
+        Path key = SshKeys.generate(scratch.resolve("enc/id_ed25519"), "ed25519", passphrase);
+        ssh.authorize(Path.of(key + ".pub"));
+        String root = ssh.dataDir().resolve("enc-" + UUID.randomUUID()).toString();
+        String wrong = "wrong-" + UUID.randomUUID();
+        for (String given : java.util.Arrays.asList(null, wrong)) {
+            SftpSettings s = new SftpSettings(ssh.host(), ssh.port(), ssh.user(), root, key,
+                    given == null ? null : new Secret(given, "env KP"), null, ssh.knownHosts(), List.of(), false,
+                    Duration.ofSeconds(10), Duration.ofSeconds(30));
+            try (Store store = new SftpStore(s)) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.list(""));
+                assertThat(t).as("passphrase " + given).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+                assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+                assertThat(t.getMessage()).as("passphrase " + given).doesNotContain("\n")
+                        .doesNotContain("authentication failed").contains("cannot load key_file " + key)
+                        .contains("key_passphrase").doesNotContain(passphrase).doesNotContain(wrong);
+                System.out.println("---- sftp encrypted key, passphrase " + (given == null ? "missing" : "wrong") + ": "
+                        + t.getMessage());
+            }
+        }
+        SftpSettings right = new SftpSettings(ssh.host(), ssh.port(), ssh.user(), root, key, new Secret(passphrase, "env KP"),
+                null, ssh.knownHosts(), List.of(), false, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (Store store = new SftpStore(right)) {
+            assertThat(store.list("")).as("the right passphrase works").isEmpty();
+        }
+        assertThat(logText.toString()).doesNotContain(passphrase).doesNotContain(wrong);
+    }
+
+    /**
+     * Two backups share one store (one SSH session: {@code backup --all --parallel}); one of them fails because a file
+     * stands where its folder should be. The other's upload goes on and commits: that failure is the server's answer,
+     * not a lost connection. It closed the shared session, and the healthy upload failed with "Disconnected".
+     */
+    @Test
+    void aFileWhereAFolderShouldBeFailsThatUploadAloneNotAnotherOnTheSameSession() throws Exception {
+        byte[] chunk = new byte[1 << 20];
+        new java.util.Random(9).nextBytes(chunk);
+        try (var healthy = store.upload("ok/big.dump", ctx())) {
+            healthy.stream().write(chunk);
+            healthy.stream().flush();
+            store.put("blocked", new byte[] {1}, ctx());
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("blocked/db/a.dump", new byte[] {2}, ctx()));
+            assertThat(t).isNotNull();
+            assertThat(t.getMessage()).doesNotContain("\n").contains("blocked exists and is not a folder");
+            healthy.stream().write(chunk);
+            healthy.commit();
+        }
+        assertThat(store.stat("ok/big.dump")).get().extracting(io.dbbackup.core.StoredObject::size).isEqualTo(2L << 20);
+        assertNoLeftovers(store);
+    }
+
+    /**
+     * The connection that two uploads share drops (backup --all --parallel). One of them fails first, and the store
+     * connects again (its abort removes its temporary file over the new connection; a retry starts on it). The other
+     * upload's failure, which comes later from the connection that is gone, must not close the new one: a third upload
+     * on it commits. The late failure closed whatever connection was current, and the third upload failed with
+     * "Socket closed" (in a CLI run: a temporary file not removed, "could not remove a temporary upload file").
+     */
+    @Test
+    void aLateFailureFromADroppedConnectionDoesNotCloseTheNewOne() throws Exception {
+        byte[] chunk = new byte[1 << 20];
+        new java.util.Random(11).nextBytes(chunk);
+        var first = store.upload("a/first.dump", ctx());
+        var second = store.upload("b/second.dump", ctx());
+        first.stream().write(chunk);
+        first.stream().flush();
+        second.stream().write(chunk);
+        second.stream().flush();
+        ssh.dropSessions();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> {
+            first.stream().write(chunk);
+            first.stream().flush();
+        })).as("the first upload sees the drop").isInstanceOf(java.io.IOException.class);
+        first.abort(); // removes its temporary file over a new connection
+        try (var third = store.upload("c/third.dump", ctx())) {
+            third.stream().write(chunk);
+            third.stream().flush();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> {
+                second.stream().write(chunk);
+                second.stream().flush();
+            })).as("the second upload's failure, from the dropped connection").isInstanceOf(java.io.IOException.class);
+            second.abort();
+            third.stream().write(chunk);
+            third.commit();
+        }
+        assertThat(store.stat("c/third.dump")).get().extracting(io.dbbackup.core.StoredObject::size).isEqualTo(2L << 20);
+        assertThat(store.stat("a/first.dump")).isEmpty();
+        assertThat(store.stat("b/second.dump")).isEmpty();
+        assertThat(logText.toString()).as("every temporary file removed").doesNotContain("could not remove");
+        assertNoLeftovers(store);
+    }
+
+    /**
+     * The store's path is a symbolic link whose folder is gone (a volume not mounted, a folder moved): the backup fails
+     * saying so, not retried, and nothing is created where the link points. The server answers the MKDIR over the
+     * link with a bare "Failure", and the error blamed a full disk or an exceeded quota.
+     */
+    @Test
+    void aPathThatIsASymlinkToAMissingFolderSaysSo() throws Exception {
+        Path gone = ssh.dataDir().resolve("gone-" + UUID.randomUUID());
+        Path link = Files.createSymbolicLink(ssh.dataDir().resolve("link-" + UUID.randomUUID()), gone);
+        try (Store store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), link.toString(),
+                ssh.clientKey(), ssh.knownHosts()))) {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("db/a.dump", new byte[] {1}, ctx()));
+            System.out.println("---- sftp path a dangling symlink: " + t);
+            assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+            assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+            assertThat(t.getMessage()).doesNotContain("\n").doesNotContain("full disk")
+                    .contains(link + " is a symbolic link to " + gone + ", which does not exist");
+        }
+        assertThat(gone).doesNotExist();
+    }
+
+    /**
      * The connection drops mid-upload while the server stays up: the upload fails, and its hidden temporary file
      * (a partial dump that can be as large as the database) is removed over a new connection instead of staying
      * on the server's disk.
