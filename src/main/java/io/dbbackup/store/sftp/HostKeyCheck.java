@@ -72,7 +72,7 @@ final class HostKeyCheck implements HostKeyVerifier {
         @Override
         public boolean verify(String hostname, int port, PublicKey key) {
             KeyType type = KeyType.fromKey(key);
-            String host = port == 22 ? hostname.toLowerCase() : "[" + hostname.toLowerCase() + "]:" + port;
+            String host = port == 22 ? hostname.toLowerCase(java.util.Locale.ROOT) : "[" + hostname.toLowerCase(java.util.Locale.ROOT) + "]:" + port;
             String offered = Fingerprints.of(key);
             for (KnownHostEntry e : entries()) {
                 try {
