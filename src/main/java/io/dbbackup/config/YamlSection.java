@@ -421,10 +421,24 @@ final class YamlSection implements ConfigSection {
             problems.error(keyNode(key), at(key) + ": must name a file or folder, not an empty string");
             return Optional.empty();
         }
+        if (given.isPresent() && given.get().startsWith("~/") && home().isEmpty()) {
+            problems.error(keyNode(key), at(key) + ": '~/' needs a home folder, and none is known (HOME is unset and this "
+                    + "user has no account entry): write the full path");
+            return Optional.empty();
+        }
         return given.map(s -> {
-            Path p = Path.of(s.startsWith("~/") ? System.getProperty("user.home") + s.substring(1) : s);
+            Path p = s.startsWith("~/") ? home().orElseThrow().resolve(s.substring(2)) : Path.of(s);
             return p.isAbsolute() ? p.normalize() : baseDir.resolve(p).normalize();
         });
+    }
+
+    @Override
+    public Optional<Path> home() {
+        String home = env.get("HOME");
+        if (home == null || home.isBlank()) {
+            home = System.getProperty("user.home");
+        }
+        return home == null || home.isBlank() || home.equals("?") ? Optional.empty() : Optional.of(Path.of(home));
     }
 
     /** A file or program name a message may repeat: a secret written in its place usually has other characters. */

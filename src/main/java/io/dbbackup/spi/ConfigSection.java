@@ -50,6 +50,12 @@ public interface ConfigSection {
     Optional<Path> path(String key);
 
     /**
+     * The user's home folder, where {@code ~/} in a path points: {@code $HOME}, else the account's; empty when neither is
+     * known (a container under a UID without a passwd entry and no HOME: the JVM's {@code user.home} is then "?").
+     */
+    Optional<Path> home();
+
+    /**
      * A secret given as {@code <key>_env} (environment variable), {@code <key>_file} (file contents,
      * trailing newline trimmed) or {@code <key>_command} (a program's standard output, run when the secret is
      * first needed: a secret manager's CLI). A literal {@code <key>} in the YAML is rejected: secrets never live

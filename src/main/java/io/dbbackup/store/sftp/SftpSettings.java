@@ -13,7 +13,7 @@ import java.util.List;
  * @param path         the store's root folder on the server (absolute, or relative to the login folder)
  * @param keyFile      private key for public-key authentication, or null
  * @param password     password for password authentication, or null
- * @param knownHosts   OpenSSH known_hosts file checked when no fingerprint is pinned
+ * @param knownHosts   OpenSSH known_hosts file checked when no fingerprint is pinned (null with a fingerprint and no home folder)
  * @param fingerprints pinned host key fingerprints ({@code SHA256:...}); when set, known_hosts is not used
  * @param acceptNew    {@code host_key_policy: accept-new}: an unknown host is added to known_hosts
  * @param mode         {@code file_mode}: of the files the store creates on the server (its folders: x where r is set)

@@ -82,7 +82,12 @@ public final class SftpStoreProvider implements StoreProvider {
         if (acceptNew && !fingerprints.isEmpty()) {
             s.warn("host_key_policy", "host_key_policy: accept-new has no effect with host_key_fingerprint");
         }
-        Path kh = knownHosts.orElse(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
+        Path kh = knownHosts.or(() -> s.home().map(h -> h.resolve(".ssh").resolve("known_hosts"))).orElse(null);
+        if (kh == null && fingerprints.isEmpty()) {
+            s.error("known_hosts", "no known_hosts: the default ~/.ssh/known_hosts needs a home folder, and none is known "
+                    + "(HOME is unset and this user has no account entry); give known_hosts or host_key_fingerprint");
+            ok = false;
+        }
         Duration connectTimeout = s.duration("connect_timeout").orElse(Duration.ofSeconds(15));
         Duration timeout = s.duration("timeout").orElse(Duration.ofSeconds(60));
         Optional<FilePermissions> mode = s.fileMode();

@@ -64,6 +64,44 @@ class SftpStoreProviderTest {
         assertThat(s.mode()).as("owner-only by default").isEqualTo(io.dbbackup.core.FilePermissions.OWNER_ONLY);
     }
 
+    /**
+     * The default known_hosts and a {@code ~/} path follow $HOME: a container under a random UID (OpenShift) has no
+     * passwd entry, so the JVM's user.home is "?" and the default was "?/.ssh/known_hosts", relative to the working folder.
+     */
+    @Test
+    void theHomeFolderIsHomeFromTheEnvironment() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.writeString(home.resolve("id_ed25519"), "not parsed before connecting");
+        Files.setPosixFilePermissions(home.resolve("id_ed25519"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Config c = StoreConfigs.load(dir, """
+                    type: ssh
+                    host: h
+                    user: u
+                    path: backups
+                    password_env: PW
+                    key_file: ~/id_ed25519
+                """, Map.of("PW", "hunter22", "HOME", home.toString()));
+        SftpSettings s = ((SftpStore) c.stores().get("main").store()).settingsForTest();
+        assertThat(s.knownHosts()).isEqualTo(home.resolve(".ssh/known_hosts"));
+        assertThat(s.keyFile()).isEqualTo(home.resolve("id_ed25519"));
+    }
+
+    /** No HOME and no account entry (user.home "?"): known_hosts must be given, and '~/' says why it cannot be read. */
+    @Test
+    void withoutAHomeFolderKnownHostsMustBeGiven() throws Exception {
+        String before = System.getProperty("user.home");
+        System.setProperty("user.home", "?");
+        try {
+            String base = "    type: ssh\n    host: h\n    user: u\n    path: p\n    password_env: PW\n";
+            Map<String, String> env = Map.of("PW", "pw-123", "HOME", "");
+            assertThat(StoreConfigs.problems(dir, base, env)).contains("known_hosts").contains("give known_hosts or host_key_fingerprint");
+            assertThat(StoreConfigs.problems(dir, base + "    known_hosts: ~/kh\n", env)).contains("'~/' needs a home folder");
+            assertThat(StoreConfigs.problems(dir, base + "    host_key_fingerprint: \"" + FP + "=\"\n", env)).isEmpty();
+        } finally {
+            System.setProperty("user.home", before);
+        }
+    }
+
     @Test
     void problems() throws Exception {
         assertThat(StoreConfigs.problems(dir, "    type: ssh\n", Map.of())).contains("host").contains("user").contains("path");
