@@ -284,10 +284,11 @@ public final class PostgresEngine implements Engine {
                     // the whole archive as a script, taken apart as a plain script is (pg_restore --table leaves out a
                     // partitioned table's partitions and their TABLE ATTACH), through psql in one transaction
                     PgClient psql = locator.forServer("psql", server);
-                    ToolChain.run(pg.tool(pgRestoreScript(client, new RestoreOptions(false)), db, pass), in, part,
+                    RestoreOptions whole = new RestoreOptions(false).omitting(options.omitted());
+                    ToolChain.run(pg.tool(pgRestoreScript(client, whole), db, pass), in, part,
                             pg.tool(psqlPartial(psql, options, selection), db, pass), ctx.cancellation());
                 } else if (!options.clean()) {
-                    pg.tool(pgRestore(client), db, pass).run(in, null, ctx.cancellation());
+                    pg.tool(pgRestore(client, options), db, pass).run(in, null, ctx.cancellation());
                 } else {
                     // pg_restore --clean cannot drop partition constraints (and leaves objects the archive does
                     // not name): turn the archive into a script and run it after the same clean step as plain
@@ -402,10 +403,10 @@ public final class PostgresEngine implements Engine {
         return cmd;
     }
 
-    private List<String> pgRestore(PgClient pgRestore) {
+    private List<String> pgRestore(PgClient pgRestore, RestoreOptions options) {
         List<String> cmd = new ArrayList<>(List.of(pgRestore.executable().toString(), "--no-password", "--exit-on-error",
                 "--single-transaction"));
-        cmd.addAll(ownershipFlags());
+        cmd.addAll(ownershipFlags(options));
         cmd.add("--dbname=dbname='" + settings.database().replace("\\", "\\\\").replace("'", "\\'") + "'");
         return cmd;
     }
@@ -413,7 +414,7 @@ public final class PostgresEngine implements Engine {
     /** pg_restore as a converter: archive on stdin, SQL script on stdout (only the selection's part), no connection. */
     private List<String> pgRestoreScript(PgClient pgRestore, RestoreOptions options) {
         List<String> cmd = new ArrayList<>(List.of(pgRestore.executable().toString(), "--exit-on-error", "--file=-"));
-        cmd.addAll(ownershipFlags());
+        cmd.addAll(ownershipFlags(options));
         options.schemas().forEach(n -> cmd.add("--schema=" + n));
         options.tables().forEach(t -> cmd.add("--table=" + t));
         if (options.dataOnly()) {
@@ -489,9 +490,14 @@ public final class PostgresEngine implements Engine {
         return String.join(", ", names.stream().map(n -> "'" + n.replace("'", "''") + "'").toList());
     }
 
-    private List<String> ownershipFlags() {
+    /**
+     * pg_restore's {@code --no-owner}: this datasource's {@code no_owner} or the backup's datasource's
+     * ({@link RestoreOptions#omitted}), as pg_dump leaves the owners in a custom archive whatever {@code --no-owner} says;
+     * {@code --no-privileges}: this datasource's (pg_dump does leave the grants out of an archive).
+     */
+    private List<String> ownershipFlags(RestoreOptions options) {
         List<String> cmd = new ArrayList<>();
-        if (settings.dumpOptions().noOwner()) {
+        if (settings.dumpOptions().noOwner() || options.omitted().contains(RestoreOptions.Omitted.OWNERS)) {
             cmd.add("--no-owner");
         }
         if (settings.dumpOptions().noPrivileges()) {
@@ -584,6 +590,12 @@ public final class PostgresEngine implements Engine {
         ArchiveToc toc = format == DumpFormat.DUMP ? archiveToc(in, ctx) : plainToc(in);
         return toc.relations().stream().map(r -> r.kind().toLowerCase(java.util.Locale.ROOT) + " " + r.schema() + "." + r.name())
                 .toList();
+    }
+
+    /** {@code no_owner}: pg_dump leaves the owners in a custom archive whatever {@code --no-owner} says, for pg_restore to leave out. */
+    @Override
+    public java.util.Set<RestoreOptions.Omitted> omittedFromItsBackups() {
+        return settings.dumpOptions().noOwner() ? java.util.Set.of(RestoreOptions.Omitted.OWNERS) : java.util.Set.of();
     }
 
     /** A restore writes into the target database (file) only. */

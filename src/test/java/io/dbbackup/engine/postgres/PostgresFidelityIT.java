@@ -1,0 +1,131 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a restore brings back beyond tables and rows, through the CLI against a real server: a backup taken with
+ * {@code no_owner} restored {@code --to} another datasource.
+ */
+class PostgresFidelityIT {
+    static PostgresServer pg;
+
+    @TempDir
+    Path dir;
+    Cli cli;
+
+    @BeforeAll
+    static void startServer() {
+        pg = PostgresServer.start();
+        pg.execute("postgres", "create role app_owner; create role app_reader");
+        pg.createDatabase("app");
+        pg.execute("app", """
+                create schema shop authorization app_owner;
+                create table shop.orders(id int generated always as identity primary key, doc oid, note text);
+                alter table shop.orders owner to app_owner;
+                grant usage on schema shop to app_reader;
+                grant select on shop.orders to app_reader;
+                select lo_from_bytea(7001, '\\x00ff00'::bytea);
+                insert into shop.orders(doc, note) values (7001, 'with a large object'), (null, 'without');
+                alter large object 7001 owner to app_owner;
+                create publication orders_pub for table shop.orders;
+                """);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        pg.writePasswordFile(dir.resolve("pg.password"));
+        for (String db : List.of("copy", "copy2")) {
+            if (pg.databaseExists(db)) {
+                pg.dropDatabase(db);
+            }
+        }
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: &pg
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %d
+                    user: postgres
+                    password_file: pg.password
+                    database: app
+                    format: custom
+                  app-plain:
+                    <<: *pg
+                    format: plain
+                  app-bare:
+                    <<: *pg
+                    no_owner: true
+                    no_privileges: true
+                  app-bare-plain:
+                    <<: *pg
+                    format: plain
+                    no_owner: true
+                    no_privileges: true
+                  copy:
+                    <<: *pg
+                    database: copy
+                  copy2:
+                    <<: *pg
+                    database: copy2
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: local}
+                  app-plain: {datasource: app-plain, store: local, prefix: plain}
+                  app-bare: {datasource: app-bare, store: local, prefix: bare}
+                  app-bare-plain: {datasource: app-bare-plain, store: local, prefix: bare-plain}
+                """.formatted(pg.port()));
+        cli = new Cli().workingDir(dir);
+    }
+
+    private void backup(String job) {
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", job);
+        assertThat(b.exit()).as(b.toString()).isZero();
+    }
+
+    /**
+     * pg_dump leaves the owners in a custom archive whatever {@code --no-owner} says: they are pg_restore's to leave out.
+     * Restored into another datasource (a scratch copy, a new server where the roles do not exist) or synced into one, the
+     * backup's datasource says the backup was taken without owners, whatever the target's says.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"app-bare", "app-bare-plain"})
+    void aBackupTakenWithoutOwnersRestoresWithoutThemIntoAnotherDatasource(String job) {
+        backup(job);
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--to", "copy");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(pg.queryOne("copy", "select relowner::regrole::text || ' ' || coalesce(relacl::text, '-') from pg_class "
+                + "where oid = 'shop.orders'::regclass")).isEqualTo("postgres -");
+        assertThat(pg.queryOne("copy", "select nspowner::regrole::text || ' ' || coalesce(nspacl::text, '-') from pg_namespace "
+                + "where nspname = 'shop'")).isEqualTo("postgres -");
+        assertThat(pg.queryOne("copy", "select lomowner::regrole::text from pg_largeobject_metadata")).isEqualTo("postgres");
+
+        Cli.Result s = cli.run("-c", "config.yaml", "sync", job, "copy2");
+        assertThat(s.exit()).as(s.toString()).isZero();
+        assertThat(pg.queryOne("copy2", "select relowner::regrole::text || ' ' || coalesce(relacl::text, '-') from pg_class "
+                + "where oid = 'shop.orders'::regclass")).isEqualTo("postgres -");
+    }
+}
