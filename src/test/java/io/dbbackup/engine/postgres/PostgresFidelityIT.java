@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a restore brings back beyond tables and rows, through the CLI against a real server: a backup taken with
- * {@code no_owner} restored {@code --to} another datasource.
+ * {@code no_owner} restored {@code --to} another datasource, a schema whose table a publication names.
  */
 class PostgresFidelityIT {
     static PostgresServer pg;
@@ -42,6 +42,7 @@ class PostgresFidelityIT {
                 insert into shop.orders(doc, note) values (7001, 'with a large object'), (null, 'without');
                 alter large object 7001 owner to app_owner;
                 create publication orders_pub for table shop.orders;
+                create publication shop_pub for tables in schema shop;
                 """);
     }
 
@@ -127,5 +128,26 @@ class PostgresFidelityIT {
         assertThat(s.exit()).as(s.toString()).isZero();
         assertThat(pg.queryOne("copy2", "select relowner::regrole::text || ' ' || coalesce(relacl::text, '-') from pg_class "
                 + "where oid = 'shop.orders'::regclass")).isEqualTo("postgres -");
+    }
+
+    /**
+     * A publication is no schema's object, but pg_dump files the table it names ({@code PUBLICATION TABLE}) under the
+     * table's schema, and the schema it names ({@code PUBLICATION TABLES IN SCHEMA}) under that schema: a restore of that
+     * schema ran {@code ALTER PUBLICATION … ADD TABLE / TABLES IN SCHEMA} without the publication and failed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"app", "app-plain"})
+    void aSchemaWhoseTableAPublicationNamesRestoresWithoutThePublication(String job) {
+        backup(job);
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--to", "copy", "--schema", "shop");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(pg.queryOne("copy", "select count(*) from shop.orders")).isEqualTo("2");
+        assertThat(pg.queryOne("copy", "select count(*) from pg_publication")).isEqualTo("0");
+
+        Cli.Result t = cli.run("-c", "config.yaml", "restore", job, "--to", "copy2", "--schema", "shop", "--table", "orders");
+        assertThat(t.exit()).as(t.toString()).isZero();
+        assertThat(pg.queryOne("copy2", "select count(*) from shop.orders")).isEqualTo("2");
     }
 }
