@@ -43,7 +43,12 @@ class PostgresFidelityIT {
                 alter large object 7001 owner to app_owner;
                 create publication orders_pub for table shop.orders;
                 create publication shop_pub for tables in schema shop;
+                create extension citext;
+                create schema wide;
                 """);
+        // a table whose CREATE TABLE is longer than the lines of stderr a failure keeps
+        pg.execute("app", "create table wide.t (email public.citext, " + String.join(", ",
+                java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(i -> "c" + i + " int").toList()) + ")");
     }
 
     @AfterAll
@@ -90,6 +95,9 @@ class PostgresFidelityIT {
                     <<: *pg
                     schemas: [shop]
                     extra_args: [--blobs]
+                  app-wide:
+                    <<: *pg
+                    schemas: [wide]
                   copy:
                     <<: *pg
                     database: copy
@@ -103,6 +111,7 @@ class PostgresFidelityIT {
                   app-plain: {datasource: app-plain, store: local, prefix: plain}
                   app-bare: {datasource: app-bare, store: local, prefix: bare}
                   app-bare-plain: {datasource: app-bare-plain, store: local, prefix: bare-plain}
+                  app-wide: {datasource: app-wide, store: local, prefix: wide}
                   app-shop: {datasource: app-shop, store: local, prefix: shop}
                   app-shop-blobs: {datasource: app-shop-blobs, store: local, prefix: shop-blobs}
                 """.formatted(pg.port()));
@@ -194,5 +203,21 @@ class PostgresFidelityIT {
         assertThat(blobs.exit()).as(blobs.toString()).isZero();
         assertThat(pg.queryOne("copy2", "select string_agg(oid || ':' || lomowner::regrole || ':' || md5(lo_get(oid)), ',') "
                 + "from pg_largeobject_metadata")).isEqualTo(source);
+    }
+
+    /**
+     * A {@code schemas:} backup does not hold the extensions its tables use: restored into a fresh database, pg_restore
+     * fails on the CREATE TABLE and writes the whole statement after its error line. The failure says why, not {@code );}.
+     */
+    @Test
+    void aFailedRestoreOfAWideTableSaysWhyNotTheStatementsLastLine() {
+        backup("app-wide");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "app-wide", "--to", "copy");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("rolled back").contains("pg_restore failed (exit 1): could not execute query: ERROR:  type "
+                + "\"public.citext\" does not exist");
+        assertThat(pg.databaseExists("copy")).isFalse();
     }
 }
