@@ -50,12 +50,14 @@ public final class PostgresEngine implements Engine {
     /**
      * Run before a plain SQL dump when restoring with {@code clean}, in the same transaction: drops
      * every user schema (with what it holds), every large object and every publication the role may drop (they
-     * live outside schemas: the dump's {@code CREATE PUBLICATION} collided with one left in place), then recreates
+     * live outside schemas: the dump's {@code CREATE PUBLICATION} collided with one left in place), sets the default
+     * privileges given without {@code IN SCHEMA} (of the roles the restoring role belongs to) back to the built-in ones
+     * (they would apply to every object the dump creates, and the dump sets the backup's own at its end), then recreates
      * {@code public} as initdb makes it. A failure later in the dump rolls this back too.
      */
     static final String CLEAN_SQL = """
             DO $dbbackup$
-            DECLARE s text;
+            DECLARE s text; da record; g oid; kind text;
             BEGIN
               FOR s IN SELECT n.nspname FROM pg_catalog.pg_namespace n
                        WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
@@ -68,6 +70,23 @@ public final class PostgresEngine implements Engine {
               FOR s IN SELECT p.pubname FROM pg_catalog.pg_publication p WHERE pg_catalog.pg_has_role(p.pubowner, 'USAGE')
               LOOP
                 EXECUTE format('DROP PUBLICATION %I', s);
+              END LOOP;
+              FOR da IN SELECT a.defaclrole::pg_catalog.regrole::text AS who, a.defaclobjtype::text AS t, a.defaclacl AS acl
+                       FROM pg_catalog.pg_default_acl a
+                       WHERE a.defaclnamespace = 0 AND pg_catalog.pg_has_role(a.defaclrole, 'USAGE')
+              LOOP
+                kind := CASE da.t WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES'
+                                 WHEN 'n' THEN 'SCHEMAS' END;
+                CONTINUE WHEN kind IS NULL;
+                FOR g IN SELECT DISTINCT x.grantee FROM pg_catalog.aclexplode(da.acl) x LOOP
+                  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s REVOKE ALL ON %s FROM %s', da.who, kind,
+                                 CASE WHEN g = 0 THEN 'PUBLIC' ELSE g::pg_catalog.regrole::text END);
+                END LOOP;
+                EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON %s TO %s', da.who, kind, da.who);
+                IF da.t IN ('f', 'T') THEN
+                  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT %s ON %s TO PUBLIC', da.who,
+                                 CASE da.t WHEN 'f' THEN 'EXECUTE' ELSE 'USAGE' END, kind);
+                END IF;
               END LOOP;
               CREATE SCHEMA public;
               IF current_setting('server_version_num')::int >= 150000 THEN

@@ -46,6 +46,13 @@ class PostgresFidelityIT {
                 create extension citext;
                 create schema wide;
                 """);
+        pg.createDatabase("grants");
+        pg.execute("grants", """
+                create table public.secrets(s text);
+                create function public.f() returns int language sql as 'select 1';
+                alter default privileges grant select on tables to app_reader;
+                alter default privileges revoke execute on functions from public;
+                """); // after the objects: they keep the built-in defaults, and new ones get these
         // a table whose CREATE TABLE is longer than the lines of stderr a failure keeps
         pg.execute("app", "create table wide.t (email public.citext, " + String.join(", ",
                 java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(i -> "c" + i + " int").toList()) + ")");
@@ -98,6 +105,13 @@ class PostgresFidelityIT {
                   app-wide:
                     <<: *pg
                     schemas: [wide]
+                  grants:
+                    <<: *pg
+                    database: grants
+                  grants-plain:
+                    <<: *pg
+                    database: grants
+                    format: plain
                   copy:
                     <<: *pg
                     database: copy
@@ -111,6 +125,8 @@ class PostgresFidelityIT {
                   app-plain: {datasource: app-plain, store: local, prefix: plain}
                   app-bare: {datasource: app-bare, store: local, prefix: bare}
                   app-bare-plain: {datasource: app-bare-plain, store: local, prefix: bare-plain}
+                  grants: {datasource: grants, store: local, prefix: grants}
+                  grants-plain: {datasource: grants-plain, store: local, prefix: grants-plain}
                   app-wide: {datasource: app-wide, store: local, prefix: wide}
                   app-shop: {datasource: app-shop, store: local, prefix: shop}
                   app-shop-blobs: {datasource: app-shop-blobs, store: local, prefix: shop-blobs}
@@ -219,5 +235,29 @@ class PostgresFidelityIT {
         assertThat(r.err()).contains("rolled back").contains("pg_restore failed (exit 1): could not execute query: ERROR:  type "
                 + "\"public.citext\" does not exist");
         assertThat(pg.databaseExists("copy")).isFalse();
+    }
+
+    /**
+     * Default privileges set without {@code IN SCHEMA} live outside every schema and outlast {@code --clean}'s drop: they
+     * applied to every object the restore then created, so a table the source kept from a role came back readable by it
+     * and a function everyone could run came back closed. The restore re-creates the backup's own at its end.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"grants", "grants-plain"})
+    void aCleanRestoreGivesTheBackupsObjectsTheBackupsPrivilegesWhateverTheDefaultPrivileges(String job) {
+        backup(job);
+        String privileges = "select has_table_privilege('app_reader', 'public.secrets', 'select') || ' ' "
+                + "|| has_function_privilege('app_reader', 'public.f()', 'execute') || ' ' "
+                + "|| (select count(*) from pg_default_acl)";
+        assertThat(pg.queryOne("grants", privileges)).isEqualTo("false true 2");
+
+        Cli.Result fresh = cli.run("-c", "config.yaml", "restore", job, "--to", "copy");
+        assertThat(fresh.exit()).as(fresh.toString()).isZero();
+        assertThat(pg.queryOne("copy", privileges)).isEqualTo("false true 2");
+
+        Cli.Result clean = cli.run("-c", "config.yaml", "restore", job, "--to", "copy", "--clean", "--auto-confirm");
+        assertThat(clean.exit()).as(clean.toString()).isZero();
+        assertThat(pg.queryOne("copy", privileges)).isEqualTo("false true 2");
+        assertThat(pg.schemaDump("copy")).isEqualTo(pg.schemaDump("grants"));
     }
 }
