@@ -260,4 +260,26 @@ class PostgresFidelityIT {
         assertThat(pg.queryOne("copy", privileges)).isEqualTo("false true 2");
         assertThat(pg.schemaDump("copy")).isEqualTo(pg.schemaDump("grants"));
     }
+
+    /**
+     * A table restored in part comes without its identity (pg_dump writes it as the sequence's object), unless its
+     * sequence is named too: then inserts continue where the backup's left off.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"app", "app-plain"})
+    void aTablesIdentityComesWithItsSequenceNamedToo(String job) {
+        backup(job);
+        String identity = "select attidentity from pg_attribute where attrelid = 'shop.orders'::regclass and attname = 'id'";
+
+        Cli.Result bare = cli.run("-c", "config.yaml", "restore", job, "--to", "copy", "--schema", "shop", "--table", "orders");
+        assertThat(bare.exit()).as(bare.toString()).isZero();
+        assertThat(pg.queryOne("copy", identity)).isEmpty();
+
+        Cli.Result with = cli.run("-c", "config.yaml", "restore", job, "--to", "copy2", "--schema", "shop", "--table", "orders",
+                "--table", "orders_id_seq");
+        assertThat(with.exit()).as(with.toString()).isZero();
+        assertThat(pg.queryOne("copy2", identity)).isEqualTo("a");
+        assertThat(pg.queryOne("copy2", "insert into shop.orders(note) values ('after the restore') returning id"))
+                .isEqualTo(pg.queryOne("app", "select max(id) + 1 from shop.orders"));
+    }
 }
