@@ -13,8 +13,8 @@ import java.util.List;
  */
 public record RestoreOptions(boolean clean, boolean allOrNothing, List<String> tables, List<String> schemas,
                              boolean dataOnly, java.util.Set<Omitted> omitted) {
-    /** What a backup was taken without: its objects' owners. */
-    public enum Omitted { OWNERS }
+    /** What a backup was taken without: its objects' owners, their privileges. */
+    public enum Omitted { OWNERS, PRIVILEGES }
 
     public RestoreOptions {
         tables = List.copyOf(tables);

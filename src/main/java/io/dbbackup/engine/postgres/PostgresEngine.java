@@ -50,14 +50,12 @@ public final class PostgresEngine implements Engine {
     /**
      * Run before a plain SQL dump when restoring with {@code clean}, in the same transaction: drops
      * every user schema (with what it holds), every large object and every publication the role may drop (they
-     * live outside schemas: the dump's {@code CREATE PUBLICATION} collided with one left in place), sets the default
-     * privileges given without {@code IN SCHEMA} (of the roles the restoring role belongs to) back to the built-in ones
-     * (they would apply to every object the dump creates, and the dump sets the backup's own at its end), then recreates
+     * live outside schemas: the dump's {@code CREATE PUBLICATION} collided with one left in place), then recreates
      * {@code public} as initdb makes it. A failure later in the dump rolls this back too.
      */
     static final String CLEAN_SQL = """
             DO $dbbackup$
-            DECLARE s text; da record; g oid; kind text;
+            DECLARE s text;
             BEGIN
               FOR s IN SELECT n.nspname FROM pg_catalog.pg_namespace n
                        WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
@@ -71,6 +69,28 @@ public final class PostgresEngine implements Engine {
               LOOP
                 EXECUTE format('DROP PUBLICATION %I', s);
               END LOOP;
+              CREATE SCHEMA public;
+              IF current_setting('server_version_num')::int >= 150000 THEN
+                EXECUTE 'ALTER SCHEMA public OWNER TO pg_database_owner';
+                GRANT USAGE ON SCHEMA public TO PUBLIC;
+              ELSE
+                GRANT ALL ON SCHEMA public TO PUBLIC;
+              END IF;
+              COMMENT ON SCHEMA public IS 'standard public schema';
+            END
+            $dbbackup$;
+            """;
+
+    /**
+     * Run after {@link #CLEAN_SQL} unless the backup was taken without privileges: sets the default privileges given
+     * without {@code IN SCHEMA} (of the roles the restoring role belongs to) back to the built-in ones, which PostgreSQL
+     * keeps as no entry. Left in place they would apply to every object the dump creates, before the dump sets the
+     * backup's own at its end; a backup without privileges sets none, and the target's are kept.
+     */
+    static final String RESET_DEFAULT_PRIVILEGES_SQL = """
+            DO $dbbackup$
+            DECLARE da record; g oid; kind text;
+            BEGIN
               FOR da IN SELECT a.defaclrole::pg_catalog.regrole::text AS who, a.defaclobjtype::text AS t, a.defaclacl AS acl
                        FROM pg_catalog.pg_default_acl a
                        WHERE a.defaclnamespace = 0 AND pg_catalog.pg_has_role(a.defaclrole, 'USAGE')
@@ -88,14 +108,6 @@ public final class PostgresEngine implements Engine {
                                  CASE da.t WHEN 'f' THEN 'EXECUTE' ELSE 'USAGE' END, kind);
                 END IF;
               END LOOP;
-              CREATE SCHEMA public;
-              IF current_setting('server_version_num')::int >= 150000 THEN
-                EXECUTE 'ALTER SCHEMA public OWNER TO pg_database_owner';
-                GRANT USAGE ON SCHEMA public TO PUBLIC;
-              ELSE
-                GRANT ALL ON SCHEMA public TO PUBLIC;
-              END IF;
-              COMMENT ON SCHEMA public IS 'standard public schema';
             END
             $dbbackup$;
             """;
@@ -417,6 +429,9 @@ public final class PostgresEngine implements Engine {
                 "-v", "ON_ERROR_STOP=1", "--single-transaction"));
         if (options.clean()) {
             cmd.addAll(List.of("-c", CLEAN_SQL));
+            if (!withoutPrivileges(options)) {
+                cmd.addAll(List.of("-c", RESET_DEFAULT_PRIVILEGES_SQL));
+            }
         }
         cmd.addAll(List.of("-f", "-"));
         return cmd;
@@ -512,14 +527,14 @@ public final class PostgresEngine implements Engine {
     /**
      * pg_restore's {@code --no-owner}: this datasource's {@code no_owner} or the backup's datasource's
      * ({@link RestoreOptions#omitted}), as pg_dump leaves the owners in a custom archive whatever {@code --no-owner} says;
-     * {@code --no-privileges}: this datasource's (pg_dump does leave the grants out of an archive).
+     * {@code --no-privileges}: either's too (pg_dump does leave the grants out of an archive).
      */
     private List<String> ownershipFlags(RestoreOptions options) {
         List<String> cmd = new ArrayList<>();
         if (settings.dumpOptions().noOwner() || options.omitted().contains(RestoreOptions.Omitted.OWNERS)) {
             cmd.add("--no-owner");
         }
-        if (settings.dumpOptions().noPrivileges()) {
+        if (withoutPrivileges(options)) {
             cmd.add("--no-privileges");
         }
         return cmd;
@@ -611,10 +626,26 @@ public final class PostgresEngine implements Engine {
                 .toList();
     }
 
-    /** {@code no_owner}: pg_dump leaves the owners in a custom archive whatever {@code --no-owner} says, for pg_restore to leave out. */
+    /**
+     * {@code no_owner}: pg_dump leaves the owners in a custom archive whatever {@code --no-owner} says, for pg_restore to
+     * leave out; {@code no_privileges}: the backup holds no grants and no default privileges, so a clean restore keeps the
+     * target's default privileges.
+     */
     @Override
     public java.util.Set<RestoreOptions.Omitted> omittedFromItsBackups() {
-        return settings.dumpOptions().noOwner() ? java.util.Set.of(RestoreOptions.Omitted.OWNERS) : java.util.Set.of();
+        java.util.Set<RestoreOptions.Omitted> omitted = java.util.EnumSet.noneOf(RestoreOptions.Omitted.class);
+        if (settings.dumpOptions().noOwner()) {
+            omitted.add(RestoreOptions.Omitted.OWNERS);
+        }
+        if (settings.dumpOptions().noPrivileges()) {
+            omitted.add(RestoreOptions.Omitted.PRIVILEGES);
+        }
+        return omitted;
+    }
+
+    /** Whether the restore leaves privileges out: this datasource's {@code no_privileges}, or the backup's datasource's. */
+    private boolean withoutPrivileges(RestoreOptions options) {
+        return settings.dumpOptions().noPrivileges() || options.omitted().contains(RestoreOptions.Omitted.PRIVILEGES);
     }
 
     /** A restore writes into the target database (file) only. */

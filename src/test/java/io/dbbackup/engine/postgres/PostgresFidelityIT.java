@@ -112,6 +112,10 @@ class PostgresFidelityIT {
                     <<: *pg
                     database: grants
                     format: plain
+                  grants-bare:
+                    <<: *pg
+                    database: grants
+                    no_privileges: true
                   copy:
                     <<: *pg
                     database: copy
@@ -127,6 +131,7 @@ class PostgresFidelityIT {
                   app-bare-plain: {datasource: app-bare-plain, store: local, prefix: bare-plain}
                   grants: {datasource: grants, store: local, prefix: grants}
                   grants-plain: {datasource: grants-plain, store: local, prefix: grants-plain}
+                  grants-bare: {datasource: grants-bare, store: local, prefix: grants-bare}
                   app-wide: {datasource: app-wide, store: local, prefix: wide}
                   app-shop: {datasource: app-shop, store: local, prefix: shop}
                   app-shop-blobs: {datasource: app-shop-blobs, store: local, prefix: shop-blobs}
@@ -259,6 +264,20 @@ class PostgresFidelityIT {
         assertThat(clean.exit()).as(clean.toString()).isZero();
         assertThat(pg.queryOne("copy", privileges)).isEqualTo("false true 2");
         assertThat(pg.schemaDump("copy")).isEqualTo(pg.schemaDump("grants"));
+    }
+
+    /** A backup taken with {@code no_privileges} sets none: a clean restore of it leaves the target's default privileges. */
+    @Test
+    void aCleanRestoreOfABackupWithoutPrivilegesKeepsTheTargetsDefaultPrivileges() {
+        backup("grants-bare");
+        pg.createDatabase("copy");
+        pg.execute("copy", "create table public.old(i int); alter default privileges grant select on tables to app_reader");
+
+        Cli.Result clean = cli.run("-c", "config.yaml", "restore", "grants-bare", "--to", "copy", "--clean", "--auto-confirm");
+
+        assertThat(clean.exit()).as(clean.toString()).isZero();
+        assertThat(pg.queryOne("copy", "select (select count(*) from pg_default_acl) || ' ' "
+                + "|| has_table_privilege('app_reader', 'public.secrets', 'select')")).isEqualTo("1 true");
     }
 
     /**
