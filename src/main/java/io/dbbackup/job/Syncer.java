@@ -96,7 +96,8 @@ public final class Syncer {
             }
             ws.log().info("sync started", "source", source.describe(), "target", target.describe(), "clean", r.clean());
             Instant started = ws.clock().instant();
-            SyncPipeline.Result result = SyncPipeline.run(source, target, new RestoreOptions(r.clean(), true), ctx);
+            RestoreOptions options = new RestoreOptions(r.clean(), true).omitting(source.omittedFromItsBackups());
+            SyncPipeline.Result result = SyncPipeline.run(source, target, options, ctx);
             Duration took = Duration.between(started, ws.clock().instant());
             ws.log().info("sync finished", "source", source.describe(), "target", target.describe(), "bytes", result.bytes(),
                     "seconds", took.toMillis() / 1000.0);

@@ -136,7 +136,7 @@ public final class ChildProcess {
             killedBecause.compareAndSet(null, ToolFailedException.TIMED_OUT + timeout.toSeconds() + "s");
             kill.run();
         });
-        Deque<String> tail = new ArrayDeque<>();
+        StderrTail tail = new StderrTail();
         Thread errReader = new Thread(() -> drain(process.getErrorStream(), tail), name + "-stderr");
         errReader.setDaemon(true);
         errReader.start();
@@ -205,7 +205,7 @@ public final class ChildProcess {
                     feeder.join(5000);
                 }
             }
-            String stderr = tailText(tail);
+            String stderr = tail.text();
             if (killedBecause.get() != null) {
                 if (cancellation.isCancelled()) {
                     throw new InterruptedIOException(name + " " + killedBecause.get());
@@ -243,27 +243,48 @@ public final class ChildProcess {
         void rethrow() throws IOException;
     }
 
-    private static void drain(InputStream err, Deque<String> tail) {
+    private static void drain(InputStream err, StderrTail tail) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                synchronized (tail) {
-                    tail.addLast(line);
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                }
+                tail.add(line);
             }
         } catch (IOException ignored) {
             // the process went away; what we have is the tail
         }
     }
 
-    private static String tailText(Deque<String> tail) {
-        List<String> lines;
-        synchronized (tail) {
-            lines = new ArrayList<>(tail);
+    /**
+     * Stderr's last {@link #TAIL_LINES} lines, and its first error line ({@link ToolFailedException#isErrorLine}) before
+     * them when it has scrolled out: pg_restore follows a failed statement with the whole statement ("Command was: CREATE
+     * TABLE …"), which alone would leave a failure saying {@code );}.
+     */
+    private static final class StderrTail {
+        private final Deque<String> last = new ArrayDeque<>();
+        private long count;
+        private String firstError;
+        private long firstErrorAt;
+
+        synchronized void add(String line) {
+            if (firstError == null && ToolFailedException.isErrorLine(line)) {
+                firstError = line;
+                firstErrorAt = count;
+            }
+            count++;
+            last.addLast(line);
+            if (last.size() > TAIL_LINES) {
+                last.removeFirst();
+            }
         }
-        return Redactor.redact(String.join("\n", lines));
+
+        synchronized String text() {
+            List<String> lines = new ArrayList<>();
+            if (firstError != null && firstErrorAt < count - last.size()) {
+                lines.add(firstError);
+                lines.add("…");
+            }
+            lines.addAll(last);
+            return Redactor.redact(String.join("\n", lines));
+        }
     }
 }

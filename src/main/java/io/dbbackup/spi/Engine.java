@@ -41,6 +41,15 @@ public interface Engine {
     void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException;
 
     /**
+     * What this datasource's backups are taken without and must be restored without wherever they go ({@code restore
+     * --to}, a drill, a sync): a dump format that still holds it leaves it to the restore, which runs with the target
+     * datasource's settings. Default: nothing.
+     */
+    default java.util.Set<RestoreOptions.Omitted> omittedFromItsBackups() {
+        return java.util.Set.of();
+    }
+
+    /**
      * Whether a restore of this datasource's dumps writes only into the datasource it is restored into — not into
      * objects the dump names itself (a MySQL dump of several databases holds their names and {@code USE}s them; a
      * roles script is the cluster's): what a restore drill into a scratch datasource needs. Default: no.

@@ -7,13 +7,23 @@ import java.util.List;
  * {@code allOrNothing} says the input is a live dump (a sync) that may fail at any byte, so the
  * engine must apply all of it or nothing (see {@link Engine#restore}). {@code tables}, {@code schemas} and
  * {@code dataOnly} restore part of a backup ({@link Engine#restoresInPart}): only the named tables, only the objects
- * of the named schemas, only rows into tables that exist.
+ * of the named schemas, only rows into tables that exist. {@code omitted}: what the datasource the backup was taken
+ * from leaves out of its backups and the restore leaves out too, whatever the target's datasource says
+ * ({@link Engine#omittedFromItsBackups}).
  */
 public record RestoreOptions(boolean clean, boolean allOrNothing, List<String> tables, List<String> schemas,
-                             boolean dataOnly) {
+                             boolean dataOnly, java.util.Set<Omitted> omitted) {
+    /** What a backup was taken without: its objects' owners, their privileges. */
+    public enum Omitted { OWNERS, PRIVILEGES }
+
     public RestoreOptions {
         tables = List.copyOf(tables);
         schemas = List.copyOf(schemas);
+        omitted = java.util.Set.copyOf(omitted);
+    }
+
+    public RestoreOptions(boolean clean, boolean allOrNothing, List<String> tables, List<String> schemas, boolean dataOnly) {
+        this(clean, allOrNothing, tables, schemas, dataOnly, java.util.Set.of());
     }
 
     public RestoreOptions(boolean clean, boolean allOrNothing) {
@@ -23,6 +33,13 @@ public record RestoreOptions(boolean clean, boolean allOrNothing, List<String> t
     /** A restore of a checked artifact. */
     public RestoreOptions(boolean clean) {
         this(clean, false);
+    }
+
+    /** These options, the restore also leaving out {@code more}. */
+    public RestoreOptions omitting(java.util.Set<Omitted> more) {
+        java.util.Set<Omitted> all = new java.util.HashSet<>(omitted);
+        all.addAll(more);
+        return new RestoreOptions(clean, allOrNothing, tables, schemas, dataOnly, all);
     }
 
     /** Whether only part of the backup is restored. */

@@ -29,12 +29,17 @@ public class ToolFailedException extends IOException {
     private static String tellingLine(String tail) {
         String[] lines = tail.strip().split("\n");
         for (String line : lines) {
-            if (line.contains("error:") || line.contains("FATAL:") || line.startsWith("ERROR:") || line.contains(": Error ")
-                    || line.contains("Got error")) {
+            if (isErrorLine(line)) {
                 return line.strip();
             }
         }
         return lines[lines.length - 1].strip();
+    }
+
+    /** Whether a tool's stderr line says what failed (see {@link #tellingLine}). */
+    static boolean isErrorLine(String line) {
+        return line.contains("error:") || line.contains("FATAL:") || line.startsWith("ERROR:") || line.contains(": Error ")
+                || line.contains("Got error");
     }
 
     public String tool() {

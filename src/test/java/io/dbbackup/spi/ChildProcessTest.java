@@ -29,6 +29,24 @@ class ChildProcessTest {
         assertThat(lines[299_999]).isEqualTo("300000");
     }
 
+    /**
+     * pg_restore follows a failed statement with "Command was:" and the whole statement: a CREATE TABLE of more columns
+     * than the tail holds pushed the error out of it, and the failure said only ");".
+     */
+    @Test
+    void theFirstErrorLineIsKeptWhenALongStatementAfterItFillsTheTail() {
+        String script = "echo 'pg_restore: error: could not execute query: ERROR:  type \"public.hstore\" does not exist' >&2; "
+                + "echo 'Command was: CREATE TABLE app.t (' >&2; for i in $(seq 1 40); do echo \"    c$i integer,\" >&2; done; "
+                + "echo ');' >&2; exit 1";
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", script)).name("pg_restore").run(null, null, new Cancellation()))
+                .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("pg_restore failed (exit 1): pg_restore: error: could not execute query: "
+                            + "ERROR:  type \"public.hstore\" does not exist");
+                    assertThat(e.stderrTail()).endsWith("    c40 integer,\n);").contains("    c22 integer,")
+                            .doesNotContain("    c21 integer,").doesNotContain("Command was");
+                });
+    }
+
     @Test
     void aMissingToolStillCannotStartRatherThanFailingInsideStdbuf() {
         assertThatThrownBy(() -> ChildProcess.of(List.of("/nonexistent/pg_dump", "--version"))

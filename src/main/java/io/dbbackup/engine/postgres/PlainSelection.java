@@ -13,12 +13,16 @@ import java.util.Set;
  * table named with {@code --table} brings its partitions at every level ({@link ArchiveToc#partitionsOf}): their
  * definitions and {@code TABLE ATTACH}, or only their rows — a partitioned table holds no rows of its own. A relation
  * named with {@code --table} (and each such partition) comes with what pg_dump writes apart from its definition but
- * is part of it: its row level security and policies, its grants and its comments ({@link #PART_OF}).
+ * is part of it: its row level security and policies, its grants and its comments ({@link #PART_OF}). A publication's
+ * tables and schemas are filed under their schema but belong to the publication, which no schema holds and no restore in
+ * part brings: they are left out ({@link #OF_A_PUBLICATION}), as {@code ALTER PUBLICATION … ADD} without it fails.
  */
 final class PlainSelection implements PlainSections.Rule {
     private static final Set<String> DATA = Set.of("TABLE DATA", "SEQUENCE SET", "MATERIALIZED VIEW DATA");
     /** What belongs to one relation though pg_dump writes it as an object of its own. */
     private static final Set<String> PART_OF = Set.of("ROW SECURITY", "POLICY", "ACL", "COMMENT");
+    /** Filed under a schema by pg_dump, but a publication's: {@code ALTER PUBLICATION … ADD TABLE / TABLES IN SCHEMA}. */
+    private static final Set<String> OF_A_PUBLICATION = Set.of("PUBLICATION TABLE", "PUBLICATION TABLES IN SCHEMA");
     private static final java.util.List<String> KINDS = java.util.List.of("TABLE ", "VIEW ", "MATERIALIZED VIEW ",
             "SEQUENCE ", "FOREIGN TABLE ");
 
@@ -57,7 +61,7 @@ final class PlainSelection implements PlainSections.Rule {
             return tables.contains(s.name()) && inSchemas && (data || !dataOnly && ArchiveToc.RELATION_KINDS.contains(s.type()));
         }
         if (!schemas.isEmpty()) {
-            return inSchemas && (data || !dataOnly);
+            return inSchemas && (data || !dataOnly && !OF_A_PUBLICATION.contains(s.type()));
         }
         return data;
     }

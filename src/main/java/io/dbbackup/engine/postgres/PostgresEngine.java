@@ -81,6 +81,37 @@ public final class PostgresEngine implements Engine {
             $dbbackup$;
             """;
 
+    /**
+     * Run after {@link #CLEAN_SQL} unless the backup was taken without privileges: sets the default privileges given
+     * without {@code IN SCHEMA} (of the roles the restoring role belongs to) back to the built-in ones, which PostgreSQL
+     * keeps as no entry. Left in place they would apply to every object the dump creates, before the dump sets the
+     * backup's own at its end; a backup without privileges sets none, and the target's are kept.
+     */
+    static final String RESET_DEFAULT_PRIVILEGES_SQL = """
+            DO $dbbackup$
+            DECLARE da record; g oid; kind text;
+            BEGIN
+              FOR da IN SELECT a.defaclrole::pg_catalog.regrole::text AS who, a.defaclobjtype::text AS t, a.defaclacl AS acl
+                       FROM pg_catalog.pg_default_acl a
+                       WHERE a.defaclnamespace = 0 AND pg_catalog.pg_has_role(a.defaclrole, 'USAGE')
+              LOOP
+                kind := CASE da.t WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES'
+                                 WHEN 'n' THEN 'SCHEMAS' END;
+                CONTINUE WHEN kind IS NULL;
+                FOR g IN SELECT DISTINCT x.grantee FROM pg_catalog.aclexplode(da.acl) x LOOP
+                  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s REVOKE ALL ON %s FROM %s', da.who, kind,
+                                 CASE WHEN g = 0 THEN 'PUBLIC' ELSE g::pg_catalog.regrole::text END);
+                END LOOP;
+                EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON %s TO %s', da.who, kind, da.who);
+                IF da.t IN ('f', 'T') THEN
+                  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT %s ON %s TO PUBLIC', da.who,
+                                 CASE da.t WHEN 'f' THEN 'EXECUTE' ELSE 'USAGE' END, kind);
+                END IF;
+              END LOOP;
+            END
+            $dbbackup$;
+            """;
+
     private final PostgresSettings settings;
     private final ClientLocator locator;
     private final PgTools pg;
@@ -284,10 +315,11 @@ public final class PostgresEngine implements Engine {
                     // the whole archive as a script, taken apart as a plain script is (pg_restore --table leaves out a
                     // partitioned table's partitions and their TABLE ATTACH), through psql in one transaction
                     PgClient psql = locator.forServer("psql", server);
-                    ToolChain.run(pg.tool(pgRestoreScript(client, new RestoreOptions(false)), db, pass), in, part,
+                    RestoreOptions whole = new RestoreOptions(false).omitting(options.omitted());
+                    ToolChain.run(pg.tool(pgRestoreScript(client, whole), db, pass), in, part,
                             pg.tool(psqlPartial(psql, options, selection), db, pass), ctx.cancellation());
                 } else if (!options.clean()) {
-                    pg.tool(pgRestore(client), db, pass).run(in, null, ctx.cancellation());
+                    pg.tool(pgRestore(client, options), db, pass).run(in, null, ctx.cancellation());
                 } else {
                     // pg_restore --clean cannot drop partition constraints (and leaves objects the archive does
                     // not name): turn the archive into a script and run it after the same clean step as plain
@@ -397,15 +429,18 @@ public final class PostgresEngine implements Engine {
                 "-v", "ON_ERROR_STOP=1", "--single-transaction"));
         if (options.clean()) {
             cmd.addAll(List.of("-c", CLEAN_SQL));
+            if (!withoutPrivileges(options)) {
+                cmd.addAll(List.of("-c", RESET_DEFAULT_PRIVILEGES_SQL));
+            }
         }
         cmd.addAll(List.of("-f", "-"));
         return cmd;
     }
 
-    private List<String> pgRestore(PgClient pgRestore) {
+    private List<String> pgRestore(PgClient pgRestore, RestoreOptions options) {
         List<String> cmd = new ArrayList<>(List.of(pgRestore.executable().toString(), "--no-password", "--exit-on-error",
                 "--single-transaction"));
-        cmd.addAll(ownershipFlags());
+        cmd.addAll(ownershipFlags(options));
         cmd.add("--dbname=dbname='" + settings.database().replace("\\", "\\\\").replace("'", "\\'") + "'");
         return cmd;
     }
@@ -413,7 +448,7 @@ public final class PostgresEngine implements Engine {
     /** pg_restore as a converter: archive on stdin, SQL script on stdout (only the selection's part), no connection. */
     private List<String> pgRestoreScript(PgClient pgRestore, RestoreOptions options) {
         List<String> cmd = new ArrayList<>(List.of(pgRestore.executable().toString(), "--exit-on-error", "--file=-"));
-        cmd.addAll(ownershipFlags());
+        cmd.addAll(ownershipFlags(options));
         options.schemas().forEach(n -> cmd.add("--schema=" + n));
         options.tables().forEach(t -> cmd.add("--table=" + t));
         if (options.dataOnly()) {
@@ -489,12 +524,17 @@ public final class PostgresEngine implements Engine {
         return String.join(", ", names.stream().map(n -> "'" + n.replace("'", "''") + "'").toList());
     }
 
-    private List<String> ownershipFlags() {
+    /**
+     * pg_restore's {@code --no-owner}: this datasource's {@code no_owner} or the backup's datasource's
+     * ({@link RestoreOptions#omitted}), as pg_dump leaves the owners in a custom archive whatever {@code --no-owner} says;
+     * {@code --no-privileges}: either's too (pg_dump does leave the grants out of an archive).
+     */
+    private List<String> ownershipFlags(RestoreOptions options) {
         List<String> cmd = new ArrayList<>();
-        if (settings.dumpOptions().noOwner()) {
+        if (settings.dumpOptions().noOwner() || options.omitted().contains(RestoreOptions.Omitted.OWNERS)) {
             cmd.add("--no-owner");
         }
-        if (settings.dumpOptions().noPrivileges()) {
+        if (withoutPrivileges(options)) {
             cmd.add("--no-privileges");
         }
         return cmd;
@@ -584,6 +624,28 @@ public final class PostgresEngine implements Engine {
         ArchiveToc toc = format == DumpFormat.DUMP ? archiveToc(in, ctx) : plainToc(in);
         return toc.relations().stream().map(r -> r.kind().toLowerCase(java.util.Locale.ROOT) + " " + r.schema() + "." + r.name())
                 .toList();
+    }
+
+    /**
+     * {@code no_owner}: pg_dump leaves the owners in a custom archive whatever {@code --no-owner} says, for pg_restore to
+     * leave out; {@code no_privileges}: the backup holds no grants and no default privileges, so a clean restore keeps the
+     * target's default privileges.
+     */
+    @Override
+    public java.util.Set<RestoreOptions.Omitted> omittedFromItsBackups() {
+        java.util.Set<RestoreOptions.Omitted> omitted = java.util.EnumSet.noneOf(RestoreOptions.Omitted.class);
+        if (settings.dumpOptions().noOwner()) {
+            omitted.add(RestoreOptions.Omitted.OWNERS);
+        }
+        if (settings.dumpOptions().noPrivileges()) {
+            omitted.add(RestoreOptions.Omitted.PRIVILEGES);
+        }
+        return omitted;
+    }
+
+    /** Whether the restore leaves privileges out: this datasource's {@code no_privileges}, or the backup's datasource's. */
+    private boolean withoutPrivileges(RestoreOptions options) {
+        return settings.dumpOptions().noPrivileges() || options.omitted().contains(RestoreOptions.Omitted.PRIVILEGES);
     }
 
     /** A restore writes into the target database (file) only. */
