@@ -39,6 +39,11 @@ public final class MySqlEngine implements Engine {
     static final String HEADER_START = "-- dbbackup: ";
     /** The second line of a one-database dump (no database name in the SQL). */
     static final String ONE_DATABASE_MARK = "-- one database without its name";
+    /**
+     * The start of the header's line that gives the database loaded into the source's default character set and collation
+     * ({@link #header}); a restore in part leaves it out ({@link TableSelection}).
+     */
+    static final String DATABASE_DEFAULTS = "/*!40101 ALTER DATABASE ";
 
     private final MySqlSettings s;
     private final MySqlClient client;
@@ -244,7 +249,7 @@ public final class MySqlEngine implements Engine {
         if (s.scope().kind() == Scope.Kind.ONE) {
             b.append(ONE_DATABASE_MARK).append(": it loads into any database (mariadb <database> < file.sql)\n");
             if (pre.charset() != null && pre.collation() != null && pre.charset().matches("\\w+") && pre.collation().matches("\\w+")) {
-                b.append("/*!40101 ALTER DATABASE CHARACTER SET ").append(pre.charset()).append(" COLLATE ")
+                b.append(DATABASE_DEFAULTS).append("CHARACTER SET ").append(pre.charset()).append(" COLLATE ")
                         .append(pre.collation()).append(" */;\n");
             }
         }
