@@ -189,6 +189,27 @@ class MySqlPartialRestoreIT extends MySqlCliFixture {
         }
     }
 
+    /**
+     * Rows only go into the table as it is now. The dump's INSERTs named no columns, so a table whose columns were
+     * reordered since the backup ({@code MODIFY … AFTER}, or one column dropped and another added) took each value by
+     * position: {@code a}'s values went into {@code b} and back, exit 0. The dump now names the columns of each INSERT
+     * ({@code --complete-insert}): each value goes into its column by name.
+     */
+    @Test
+    void rowsOnlyGoIntoTheirColumnsByNameWhenTheTablesColumnsWereReorderedSinceTheBackup() throws InterruptedException {
+        server.rootSql("shop", "DROP TABLE IF EXISTS drift; CREATE TABLE drift (id int primary key, a int, b varchar(5));"
+                + " INSERT INTO drift VALUES (1, 10, '20')");
+        Thread.sleep(1100); // a backup's key has the second: not the one @BeforeEach just stored
+        runBackup("shop");
+        server.rootSql("shop", "DELETE FROM drift; ALTER TABLE drift MODIFY b varchar(5) AFTER id");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--table", "drift", "--data-only", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(sql("shop", "SELECT id, a, b FROM drift")).isEqualTo("1\t10\t20");
+        server.rootSql("shop", "DROP TABLE drift");
+    }
+
     @Test
     void rowsOnlyLoadAllOrNothing() {
         // customers (loaded first) is empty, orders still holds one of its rows: its duplicate stops the load
