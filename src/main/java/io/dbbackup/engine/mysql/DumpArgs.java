@@ -13,6 +13,8 @@ import java.util.Optional;
  * <li>{@code --single-transaction}: one consistent snapshot of InnoDB tables, no table locks;</li>
  * <li>{@code --routines --triggers --events}: every object, not just tables;</li>
  * <li>{@code --hex-blob}: binary data survives any transfer;</li>
+ * <li>{@code --complete-insert}: each INSERT names its columns, so rows loaded alone ({@code --data-only}) go into their
+ *     columns by name in a table whose columns were reordered since, not by position;</li>
  * <li>{@code --default-character-set=utf8mb4}: emoji survive;</li>
  * <li>MySQL's mysqldump: {@code --set-gtid-purged=OFF} so the dump loads on any server, not only a
  *     replica of the source (MariaDB's dump writes no GTID state unless asked);</li>
@@ -28,7 +30,7 @@ final class DumpArgs {
 
     static List<String> of(Scope scope, ClientFamily.Probe client, String serverVersion, List<String> extraArgs) {
         List<String> a = new ArrayList<>(List.of("--single-transaction", "--routines", "--triggers", "--events",
-                "--hex-blob", "--default-character-set=utf8mb4"));
+                "--hex-blob", "--complete-insert", "--default-character-set=utf8mb4"));
         if (client.family() == ClientFamily.MYSQL) {
             a.add("--set-gtid-purged=OFF");
             if (client.major() >= 8 && serverVersion != null && serverVersion.toLowerCase(Locale.ROOT).contains("mariadb")) {

@@ -39,6 +39,11 @@ public final class MySqlEngine implements Engine {
     static final String HEADER_START = "-- dbbackup: ";
     /** The second line of a one-database dump (no database name in the SQL). */
     static final String ONE_DATABASE_MARK = "-- one database without its name";
+    /**
+     * The start of the header's line that gives the database loaded into the source's default character set and collation
+     * ({@link #header}); a restore in part leaves it out ({@link TableSelection}).
+     */
+    static final String DATABASE_DEFAULTS = "/*!40101 ALTER DATABASE ";
 
     private final MySqlSettings s;
     private final MySqlClient client;
@@ -122,6 +127,11 @@ public final class MySqlEngine implements Engine {
                 ctx.log().warn("system-versioned table: only its current rows are backed up, not its history (a restore "
                         + "starts its history anew)", "datasource", describe(), "table", table);
             }
+            if (!pre.floats().isEmpty()) {
+                ctx.log().warn("FLOAT columns: the server writes their values into the dump with 6 significant digits, so a "
+                        + "restore brings back 1234570 for 1234567 (no dump option keeps the digits); make them DOUBLE (or "
+                        + "FLOAT(M,D)) to back up every digit", "datasource", describe(), "columns", String.join(", ", pre.floats()));
+            }
             OutputStream keepOpen = new FilterOutputStream(out) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -157,6 +167,9 @@ public final class MySqlEngine implements Engine {
             if (!pre.versioned().isEmpty()) {
                 facts.put("system_versioned_tables", String.join(",", pre.versioned()));
             }
+            if (!pre.floats().isEmpty()) {
+                facts.put("float_columns", String.join(",", pre.floats()));
+            }
             if (!s.grantsFor().isEmpty()) {
                 facts.put("grants_for", s.grantsFor().stream().map(Object::toString).collect(Collectors.joining(",")));
             }
@@ -165,8 +178,13 @@ public final class MySqlEngine implements Engine {
     }
 
     /** What the dump needs to know first: the server version, and which tables it cannot snapshot. */
-    /** {@code versioned}: MariaDB's system-versioned tables, whose history the dump does not hold. */
-    record Preflight(String version, List<String> nonTransactional, String charset, String collation, List<String> versioned) {
+    /**
+     * {@code versioned}: MariaDB's system-versioned tables, whose history the dump does not hold; {@code floats}: the
+     * stored FLOAT columns without decimals ({@code schema.table.column}), whose values the server prints, and so the
+     * dump holds, with 6 significant digits.
+     */
+    record Preflight(String version, List<String> nonTransactional, String charset, String collation, List<String> versioned,
+                     List<String> floats) {
     }
 
     private Preflight preflight(DefaultsFile defaults, OperationContext ctx) throws IOException {
@@ -180,19 +198,28 @@ public final class MySqlEngine implements Engine {
                 + " WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE IS NOT NULL AND ENGINE NOT IN (" + Sql.literalList(TRANSACTIONAL)
                 + ") AND " + inSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME;\n"
                 + "SELECT 'versioned', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) FROM information_schema.TABLES"
-                + " WHERE TABLE_TYPE = 'SYSTEM VERSIONED' AND " + inSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME;\n";
+                + " WHERE TABLE_TYPE = 'SYSTEM VERSIONED' AND " + inSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME;\n"
+                + "SELECT 'float', CONCAT(c.TABLE_SCHEMA, '.', c.TABLE_NAME, '.', c.COLUMN_NAME) FROM information_schema.COLUMNS c"
+                + " JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME"
+                + " WHERE t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') AND c.DATA_TYPE = 'float' AND c.NUMERIC_SCALE IS NULL"
+                // generated columns are not dumped (MySQL's DEFAULT_GENERATED, an expression default, is)
+                + " AND c.EXTRA NOT LIKE '%VIRTUAL%' AND c.EXTRA NOT LIKE '%STORED%' AND c.EXTRA NOT LIKE '%PERSISTENT%'"
+                + " AND " + schemaFilter("c.TABLE_SCHEMA")
+                + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION;\n";
         String version = null;
         String charset = null;
         String collation = null;
         List<String> present = new ArrayList<>();
         List<String> nonTx = new ArrayList<>();
         List<String> versioned = new ArrayList<>();
+        List<String> floats = new ArrayList<>();
         for (List<String> row : client.query(sql, null, defaults, ctx)) {
             switch (row.get(0)) {
                 case "version" -> version = row.get(1);
                 case "db" -> present.add(row.get(1));
                 case "nontx" -> nonTx.add(row.get(1));
                 case "versioned" -> versioned.add(row.get(1));
+                case "float" -> floats.add(row.get(1));
                 case "cs" -> {
                     charset = row.get(1);
                     collation = row.get(2);
@@ -208,7 +235,7 @@ public final class MySqlEngine implements Engine {
                         + (missing.size() > 1 ? " do" : " does") + " not exist", null);
             }
         }
-        return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned);
+        return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats);
     }
 
     /**
@@ -222,7 +249,7 @@ public final class MySqlEngine implements Engine {
         if (s.scope().kind() == Scope.Kind.ONE) {
             b.append(ONE_DATABASE_MARK).append(": it loads into any database (mariadb <database> < file.sql)\n");
             if (pre.charset() != null && pre.collation() != null && pre.charset().matches("\\w+") && pre.collation().matches("\\w+")) {
-                b.append("/*!40101 ALTER DATABASE CHARACTER SET ").append(pre.charset()).append(" COLLATE ")
+                b.append(DATABASE_DEFAULTS).append("CHARACTER SET ").append(pre.charset()).append(" COLLATE ")
                         .append(pre.collation()).append(" */;\n");
             }
         }

@@ -7,7 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The lines of a dump that a restore in part loads: the opening {@code SET}s (and, in a dump of several databases, its
+ * The lines of a dump that a restore in part loads: the opening {@code SET}s, not the header's {@code ALTER DATABASE} that
+ * gives the database the source's defaults (a restore in part brings back tables, and leaves a live database's defaults
+ * as they are) (and, in a dump of several databases, its
  * {@code USE} switches, with {@code CREATE DATABASE IF NOT EXISTS} for the databases chosen from), then for each chosen table
  * (every table when none is named) its {@code CREATE TABLE} — without the dump's {@code DROP TABLE IF EXISTS}, so a
  * table that exists stops the restore instead of being replaced — its rows and its triggers; with {@code dataOnly} its
@@ -63,7 +65,8 @@ final class TableSelection implements DumpSections.Rule {
             }
         }
         return switch (section.kind()) {
-            case PREAMBLE -> true;
+            // tables, not the database: the header's ALTER DATABASE would set a live database's defaults back to the backup's
+            case PREAMBLE -> !head.startsWith(MySqlEngine.DATABASE_DEFAULTS);
             case TABLE -> !dataOnly && chosen(section) && !head.startsWith("DROP TABLE IF EXISTS ");
             // a sequence is an object, not preamble: recreating one that was not asked for would set it back (ids reused)
             case SEQUENCE -> !dataOnly && chosen(section) && !head.startsWith("DROP SEQUENCE IF EXISTS ");

@@ -350,6 +350,30 @@ class MySqlEngineIT {
         assertThat(dump(engineWith(cutNoComments, List.of("--skip-comments")))).isNotEmpty();
     }
 
+    /**
+     * A database whose name holds {@code _} or {@code %} is granted on exactly, as MySQL's manual (and phpMyAdmin) do,
+     * with the wildcard escaped: {@code GRANT SELECT ON `esc\_shop`.*}, which SHOW GRANTS prints so. Such a grant did not
+     * follow a restore under another name (it stayed on {@code esc_shop}, and the copy's account could not read the copy);
+     * now it is written for the default database as an unescaped one is.
+     */
+    @Test
+    void aGrantOnTheDatabaseWithItsWildcardEscapedFollowsARestoreUnderAnotherName() throws Exception {
+        server.rootSql("DROP DATABASE IF EXISTS esc_shop; DROP DATABASE IF EXISTS esc_copy; CREATE DATABASE esc_shop;\n"
+                + "CREATE TABLE esc_shop.t (id int);\n"
+                + "CREATE USER 'esc_reader'@'%';\n"
+                + "GRANT SELECT ON `esc\\_shop`.* TO 'esc_reader'@'%';");
+        assertThat(server.rootSql("SHOW GRANTS FOR 'esc_reader'@'%'")).contains("esc\\\\_shop");
+        MySqlEngine source = new MySqlEngine(settings(MySqlFlavor.MARIADB, Scope.one("esc_shop"), server.password(), List.of(),
+                List.of(new MySqlSettings.Account("esc_reader", "%"))));
+        byte[] sql = dump(source);
+        server.rootSql("DROP USER 'esc_reader'@'%'");
+
+        engine(MySqlFlavor.MARIADB, "esc_copy").restore(new ByteArrayInputStream(sql), DumpFormat.SQL, new RestoreOptions(false), ctx());
+
+        assertThat(server.rootSql("SHOW GRANTS FOR 'esc_reader'@'%'")).contains("GRANT SELECT ON `esc_copy`.* TO `esc_reader`@`%`")
+                .doesNotContain("esc\\\\_shop");
+    }
+
     @Test
     void nonTransactionalTablesAreWarnedAbout() throws Exception {
         server.createDatabase("mixed");

@@ -38,7 +38,7 @@ class MySqlEngineTest {
     void oneDatabaseIsDumpedWithoutItsNameAndGtidIsOffOnlyForMySqlClients() {
         List<String> maria = DumpArgs.of(Scope.one("shop"), MARIADB, "10.11.19-MariaDB", List.of());
         assertThat(maria).containsExactly("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob",
-                "--default-character-set=utf8mb4", "--", "shop");
+                "--complete-insert", "--default-character-set=utf8mb4", "--", "shop");
         assertThat(DumpArgs.of(Scope.one("shop"), MYSQL8, "8.0.36", List.of("--quick")))
                 .containsSequence("--set-gtid-purged=OFF", "--quick", "--", "shop").doesNotContain("--column-statistics=0");
         assertThat(DumpArgs.of(Scope.one("shop"), MYSQL8, "10.11.19-MariaDB", List.of())).contains("--column-statistics=0");
