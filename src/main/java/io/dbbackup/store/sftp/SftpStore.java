@@ -351,6 +351,11 @@ public final class SftpStore implements Store {
             FileAttributes again = c.statExistence(dir); // created meanwhile by a parallel upload
             if (again == null) {
                 danglingLink(c, dir);
+                if (e.getStatusCode() == Response.StatusCode.PERMISSION_DENIED) {
+                    // named here: the caller's failure would name the upload's temporary file inside it
+                    throw DbBackupException.permanent("sftp create " + cfg.where() + ":" + dir + " failed: permission denied"
+                            + " (the login " + cfg.user() + " may not create folders in " + parent(dir) + ")", null);
+                }
             }
             if (again == null || again.getType() != FileMode.Type.DIRECTORY) {
                 throw e;

@@ -298,6 +298,29 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * A store folder the login may not create (its parent is not the login's to write): the error named the upload's
+     * temporary file ("sftp create …/.x.part failed: permission denied"), which the admin then looked for in vain; it
+     * names the folder that could not be created and where.
+     */
+    @Test
+    void aFolderTheLoginMayNotCreateIsNamedInsteadOfTheTemporaryFile() throws Exception {
+        Path locked = Files.createDirectory(ssh.dataDir().resolve("locked-" + UUID.randomUUID()));
+        Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        Path root = locked.resolve("store");
+        try (Store store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), root.toString(),
+                ssh.clientKey(), ssh.knownHosts()))) {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("db/a.dump", new byte[] {1}, ctx()));
+            assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+            assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+            assertThat(t.getMessage()).doesNotContain("\n").doesNotContain(SftpStore.PART)
+                    .contains(":" + root + " failed: permission denied").contains("may not create folders in " + locked);
+        } finally {
+            Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        assertThat(root).doesNotExist();
+    }
+
+    /**
      * The connection drops mid-upload while the server stays up: the upload fails, and its hidden temporary file
      * (a partial dump that can be as large as the database) is removed over a new connection instead of staying
      * on the server's disk.
