@@ -306,7 +306,16 @@ public final class S3Store implements Store {
                         out.add(new StoredObject(k.substring(cfg.prefix().length()), o.size(), o.lastModified()));
                     }
                 }
-                token = markers.next(Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null);
+                boolean truncated = Boolean.TRUE.equals(page.isTruncated());
+                String next = page.nextContinuationToken();
+                if (truncated && (next == null || next.isEmpty())) {
+                    // a server that answers as the older ListObjects (at most a NextMarker): ending here would
+                    // pass the first page off as every key (prune, restore's "latest")
+                    throw new IOException("the listing of s3://" + cfg.bucket() + "/" + full + " failed: the server "
+                            + "said the page was truncated but gave no continuation token for the next one (does it "
+                            + "support ListObjectsV2?); a listing cut short is never used");
+                }
+                token = markers.next(truncated ? next : null);
             } while (token != null);
         } catch (SdkException e) {
             throw S3Errors.map("list", "s3://" + cfg.bucket() + "/" + full, e);
