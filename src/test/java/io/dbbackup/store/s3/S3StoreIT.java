@@ -238,6 +238,59 @@ class S3StoreIT extends CredentialedStoreContract {
     }
 
     /**
+     * The HeadObject that checks a completed multipart upload's size goes unanswered (every HEAD black-holed: a
+     * stalled path). The object was complete under its key but the upload failed, and it stayed there — unlisted as
+     * a backup (its sidecars removed by the failed run), never pruned, paid for — as after a lost completion answer.
+     * Now a failed check deletes it too: the run claimed the key, so what is there is its own.
+     */
+    @Test
+    void anUploadWhoseSizeCheckFailsLeavesNothingUnderItsKey() throws Exception {
+        byte[] data = new byte[(11 << 20) + 3]; // three parts
+        new java.util.Random(18).nextBytes(data);
+        S3Settings direct = S3Fixture.settings(s3, BUCKET, "head-" + UUID.randomUUID() + "/", 5L << 20, 2);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger heads = new java.util.concurrent.atomic.AtomicInteger();
+        try (io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(s3.endpoint()) {
+            @Override
+            protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+                if (toServer && new String(buf, 0, Math.min(n, 5), java.nio.charset.StandardCharsets.ISO_8859_1).equals("HEAD ")) {
+                    heads.incrementAndGet();
+                    try {
+                        closed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return 0;
+                }
+                return n;
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                closed.countDown();
+                super.close();
+            }
+        }) {
+            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
+                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Store store = new S3Store(viaRelay);
+            store.stallTimeout = java.time.Duration.ofSeconds(2);
+            try {
+                Throwable t = failedUpload(store, "db/db.dump", data);
+                assertThat(heads.get()).as("the size check was black-holed").isPositive();
+                assertThat(t).as("the upload fails").isNotNull();
+                assertThat(t.getMessage()).contains("s3 head").contains(direct.bucket());
+            } finally {
+                store.close();
+            }
+        }
+        try (Store store = new S3Store(direct)) {
+            assertThat(store.stat("db/db.dump")).as("nothing left under the key").isEmpty();
+        }
+        assertThat(S3Fixture.multipartUploads(admin, BUCKET)).isEmpty();
+    }
+
+    /**
      * A large body sent with bad credentials: the answer is the server's, a clear and final credentials error, not
      * a broken connection retried. (s3proxy reads the body before it refuses; AWS refuses before it, answering
      * Expect: 100-continue with 403, as the raw server of LargeWriteHttpClientTest does.)
