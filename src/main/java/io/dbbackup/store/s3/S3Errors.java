@@ -38,7 +38,8 @@ final class S3Errors {
 
     /** Whether the server refused a body because it arrived damaged (the bytes still in memory can be sent again). */
     static boolean damagedInTransit(SdkException e) {
-        return e instanceof S3Exception s3 && s3.awsErrorDetails() != null
+        // an answer without a body (a HEAD's) has no code, and Set.of(...).contains(null) throws
+        return e instanceof S3Exception s3 && s3.awsErrorDetails() != null && s3.awsErrorDetails().errorCode() != null
                 && DAMAGED_CODES.contains(s3.awsErrorDetails().errorCode());
     }
 
@@ -60,6 +61,13 @@ final class S3Errors {
             String line = "s3 " + action + " " + location + " failed: HTTP " + status
                     + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + oneLine(text) + ")");
             line = Redactor.redact(line);
+            String region = bucketRegion(s3);
+            if (region != null && (status == 301 || "PermanentRedirect".equals(code)
+                    || "AuthorizationHeaderMalformed".equals(code) || "IllegalLocationConstraintException".equals(code))) {
+                // AWS: the bucket is in another region than the store's; a HEAD's answer has only this header to say so
+                throw DbBackupException.permanent(line + "; the bucket is in region " + region + ": set region: " + region
+                        + " in the store", null);
+            }
             if ("NoSuchKey".equals(code) || (status == 404 && !"NoSuchBucket".equals(code) && action.startsWith("get"))) {
                 return new NoSuchKeyException(location);
             }
@@ -100,6 +108,15 @@ final class S3Errors {
             return ie;
         }
         return new IOException(Redactor.redact("s3 " + action + " " + location + " failed: " + msg), e);
+    }
+
+    /** The region AWS names in {@code x-amz-bucket-region} (answers about a bucket in another region), or null. */
+    private static String bucketRegion(S3Exception e) {
+        if (e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null) {
+            return null;
+        }
+        return e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region")
+                .filter(r -> r.matches("[a-z0-9-]{1,40}")).orElse(null);
     }
 
     static String certificateRefusal(Throwable e) {

@@ -23,6 +23,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -144,6 +145,9 @@ public final class S3Store implements Store {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .putAuthScheme(ChecksumCoveredPayloadSigner.scheme())
+                // Content-MD5 on the requests the API says must carry it (DeleteObjects): the SDK sends a CRC32
+                // header instead since 2.30, and S3-compatibles that check the MD5 refused every multi-object delete
+                .addPlugin(LegacyMd5Plugin.create())
                 .overrideConfiguration(o -> o.retryStrategy(
                         AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build()));
         if (cfg.endpoint() != null) {
@@ -306,7 +310,16 @@ public final class S3Store implements Store {
                         out.add(new StoredObject(k.substring(cfg.prefix().length()), o.size(), o.lastModified()));
                     }
                 }
-                token = markers.next(Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null);
+                boolean truncated = Boolean.TRUE.equals(page.isTruncated());
+                String next = page.nextContinuationToken();
+                if (truncated && (next == null || next.isEmpty())) {
+                    // a server that answers as the older ListObjects (at most a NextMarker): ending here would
+                    // pass the first page off as every key (prune, restore's "latest")
+                    throw new IOException("the listing of s3://" + cfg.bucket() + "/" + full + " failed: the server "
+                            + "said the page was truncated but gave no continuation token for the next one (does it "
+                            + "support ListObjectsV2?); a listing cut short is never used");
+                }
+                token = markers.next(truncated ? next : null);
             } while (token != null);
         } catch (SdkException e) {
             throw S3Errors.map("list", "s3://" + cfg.bucket() + "/" + full, e);

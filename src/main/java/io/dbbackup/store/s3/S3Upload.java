@@ -49,6 +49,8 @@ final class S3Upload extends ChunkedUpload {
     private final Map<Integer, CompletedPart> parts = new ConcurrentSkipListMap<>();
     private final Map<Integer, byte[]> partDigests = new ConcurrentSkipListMap<>();
     private volatile String uploadId;
+    /** CompleteMultipartUpload succeeded: the object under the key is this upload's, to delete if its check fails. */
+    private boolean completed;
     /** Sent with {@code If-None-Match: *}: stored only if no object has the key ({@link S3Store#putIfAbsent}). */
     private boolean onlyIfAbsent;
 
@@ -238,6 +240,7 @@ final class S3Upload extends ChunkedUpload {
                     + e.getCause().getMessage() + ")", e);
         }
         uploadId = null; // completed: nothing left to abort
+        completed = true;
         if (cfg.checksum() && r.checksumSHA256() != null) {
             String expected = compositeChecksum();
             String got = r.checksumSHA256();
@@ -267,6 +270,11 @@ final class S3Upload extends ChunkedUpload {
         try {
             size = store.client().headObject(b -> b.bucket(cfg.bucket()).key(key)).contentLength();
         } catch (SdkException e) {
+            // the check could not be made: the upload fails, and the object this run completed must not stay under
+            // its key, unlisted (its sidecars go with the failed run) and never pruned (as after a lost completion answer)
+            if (completed) {
+                deleteQuietly();
+            }
             throw S3Errors.map("head", location, e);
         }
         if (size != total) {

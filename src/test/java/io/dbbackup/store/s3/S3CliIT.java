@@ -134,6 +134,49 @@ class S3CliIT extends RemoteStoreCliScenario {
         }
     }
 
+    /**
+     * A listing that breaks off after its first page (every request for the next page cut, the SDK's retries too):
+     * prune fails as a store failure naming the listing, and deletes nothing — not the expired backups of the first
+     * page, not their sidecars.
+     */
+    @Test
+    void pruneWhoseListingBreaksOffAfterTheFirstPageDeletesNothing() throws Exception {
+        DateTimeFormatter stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+        Instant newest = Instant.parse("2026-11-19T23:00:00Z");
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<?>> puts = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            String b = "prod/app/app-" + stamp.format(newest.minusSeconds(3600L * i)) + ".sqlite.zst";
+            for (String k : List.of(b, b + ".sha256", b + ".manifest.json")) {
+                puts.add(pool.submit(() -> admin.putObject(r -> r.bucket(bucket).key("team/db/" + k), RequestBody.fromString("x"))));
+            }
+        }
+        for (Future<?> f : puts) {
+            f.get();
+        }
+        pool.shutdown();
+        java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();
+        try (io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(s3.endpoint()) {
+            @Override
+            protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+                boolean nextPage = toServer && new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains("continuation-token=");
+                if (nextPage) {
+                    cut.incrementAndGet();
+                }
+                return nextPage ? 0 : n;
+            }
+        }; Store raw = rawStore()) {
+            writeConfig("keep_last: 3", storeYaml().replace(s3.endpoint().toString(), relay.uri().toString()));
+            Cli.Result prune = cli.run("-c", "config.yaml", "prune", "app");
+            assertThat(cut.get()).as("requests for the second page cut").isPositive();
+            assertThat(prune.exit()).as(prune.toString()).isEqualTo(2);
+            assertThat(prune.err()).contains("list").contains(bucket);
+            assertThat(raw.list("")).as("nothing deleted").hasSize(1_200);
+            assertNoSecrets(prune);
+        }
+    }
+
     private static long dayCount(Set<String> kept) {
         return kept.stream().map(k -> k.substring("prod/app/app-".length(), "prod/app/app-".length() + 8)).distinct().count();
     }

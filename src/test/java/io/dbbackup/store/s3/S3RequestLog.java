@@ -17,8 +17,11 @@ public final class S3RequestLog implements ExecutionInterceptor {
     private static final Queue<String> SENT = new ConcurrentLinkedQueue<>();
     private static final Queue<Signed> SIGNED = new ConcurrentLinkedQueue<>();
 
-    /** What a signed request carried: its operation, {@code x-amz-content-sha256}, {@code x-amz-checksum-sha256}. */
-    public record Signed(String operation, String contentSha256, String checksumSha256) {
+    /**
+     * What a signed request carried: its operation, {@code x-amz-content-sha256}, {@code x-amz-checksum-sha256},
+     * {@code Content-MD5}.
+     */
+    public record Signed(String operation, String contentSha256, String checksumSha256, String contentMd5) {
     }
 
     @Override
@@ -31,7 +34,8 @@ public final class S3RequestLog implements ExecutionInterceptor {
         var http = context.httpRequest();
         SIGNED.add(new Signed(operation(context.request()),
                 http.firstMatchingHeader("x-amz-content-sha256").orElse(null),
-                http.firstMatchingHeader("x-amz-checksum-sha256").orElse(null)));
+                http.firstMatchingHeader("x-amz-checksum-sha256").orElse(null),
+                http.firstMatchingHeader("Content-MD5").orElse(null)));
     }
 
     private static String operation(Object request) {
