@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends a job's report to the notifiers its {@code notify} rules pick for the outcome (a notifier that records state,
- * {@link io.dbbackup.spi.Notifier#everyOutcome()}, gets every report once). A notifier that fails
+ * Sends a job's report once to each notifier its {@code notify} rules pick for the outcome (a notifier that records
+ * state, {@link io.dbbackup.spi.Notifier#everyOutcome()}, gets every report), however many of its rules name it. A notifier that fails
  * (server down, its secret unreadable here) is logged as a warning and never changes the result.
  */
 public final class Notifications {
@@ -32,8 +32,9 @@ public final class Notifications {
             if (n == null) {
                 continue;
             }
-            // metrics get every outcome (once), whatever the rule's on: says
-            if (n.notifier().everyOutcome() ? !sent.add(n.name()) : !rule.matches(report.succeeded())) {
+            // metrics get every outcome, whatever the rule's on: says; and each notifier hears a run once, also when two
+            // of the job's rules name it (on: always beside on: failure, a line repeated by a merged YAML anchor)
+            if (!(n.notifier().everyOutcome() || rule.matches(report.succeeded())) || !sent.add(n.name())) {
                 continue;
             }
             try {

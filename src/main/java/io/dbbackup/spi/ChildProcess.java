@@ -28,6 +28,8 @@ import java.util.function.Predicate;
  */
 public final class ChildProcess {
     private static final int TAIL_LINES = 20;
+    /** The characters kept of one stderr line (the rest is counted). */
+    static final int MAX_LINE = 1000;
 
     private final List<String> command;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -243,15 +245,53 @@ public final class ChildProcess {
         void rethrow() throws IOException;
     }
 
+    /**
+     * Reads stderr line by line as {@link BufferedReader#readLine} does ({@code \n}, {@code \r} or {@code \r\n} ends
+     * one), keeping at most {@link #MAX_LINE} characters of each: a tool that quotes a whole statement or value on one
+     * line must not put it into the error, the summary and the failure mail (nor hold it in memory).
+     */
     private static void drain(InputStream err, StderrTail tail) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                tail.add(line);
+            StringBuilder line = new StringBuilder();
+            long dropped = 0;
+            boolean pending = false; // a line has begun (an empty line too)
+            boolean afterCr = false;
+            int c;
+            while ((c = r.read()) >= 0) {
+                if (c == '\n' && afterCr) {
+                    afterCr = false;
+                    continue;
+                }
+                afterCr = c == '\r';
+                if (c == '\n' || c == '\r') {
+                    tail.add(cut(line, dropped));
+                    line.setLength(0);
+                    dropped = 0;
+                    pending = false;
+                } else if (line.length() < MAX_LINE) {
+                    line.append((char) c);
+                    pending = true;
+                } else {
+                    dropped++;
+                }
+            }
+            if (pending) {
+                tail.add(cut(line, dropped));
             }
         } catch (IOException ignored) {
             // the process went away; what we have is the tail
         }
+    }
+
+    private static String cut(StringBuilder line, long dropped) {
+        if (dropped == 0) {
+            return line.toString();
+        }
+        if (Character.isHighSurrogate(line.charAt(line.length() - 1))) { // never half a character
+            line.setLength(line.length() - 1);
+            dropped++;
+        }
+        return line + "… (" + dropped + " more characters)";
     }
 
     /**

@@ -368,6 +368,38 @@ class JobRunnerIT {
         assertThat(storeFiles()).isEmpty();
     }
 
+    /**
+     * A notifier named by two rules that both match (on: always beside on: failure, or one line written twice, a
+     * merged YAML anchor) sent the same mail twice: each notifier hears a run once.
+     */
+    @Test
+    void aNotifierNamedByTwoMatchingRulesSendsOneMail() throws Exception {
+        config("""
+                datasources:
+                  broken: {engine: fake, fail_attempts: 1000, attempts_file: broken.attempts}
+                  a: {engine: fake}
+                stores:
+                  local: {type: local, path: store, fsync: false}
+                %s
+                jobs:
+                  broken:
+                    datasource: broken
+                    store: local
+                    notify: [{notifier: ops, on: always}, {notifier: ops, on: failure}, {notifier: audit, on: failure}]
+                  a:
+                    datasource: a
+                    store: local
+                    notify: [{notifier: ops, on: success}, {notifier: ops, on: success}]
+                """.formatted(notifications(smtp.port())));
+        Run r = dbbackup("backup", "--all");
+        assertThat(r.code()).as(r.all()).isEqualTo(4);
+        smtp.await(4, Duration.ofSeconds(3)); // waits out any duplicate
+        assertThat(smtp.messages()).extracting(m -> m.getAllRecipients()[0] + " " + m.getSubject())
+                .containsExactlyInAnyOrder("ops@example.com [dbbackup] FAILED: backup job broken on " + Notifications.host(),
+                        "audit@example.com [backup-audit] FAILED: backup job broken on " + Notifications.host(),
+                        "ops@example.com [dbbackup] OK: backup job a on " + Notifications.host());
+    }
+
     @Test
     void smtpServerDownDoesNotChangeASuccessfulBackup() throws Exception {
         int closedPort;

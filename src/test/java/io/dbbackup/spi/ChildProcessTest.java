@@ -47,6 +47,23 @@ class ChildProcessTest {
                 });
     }
 
+    /**
+     * A tool that writes one enormous stderr line (a statement or a value quoted whole in its error) put all of it, twice,
+     * into the error, the run's summary and the failure mail (a 400 KB mail for a 200,000-character line): each line
+     * kept is cut to its start, saying how much was left out.
+     */
+    @Test
+    void aVeryLongStderrLineIsCutInTheTailAndTheError() {
+        String script = "printf 'pg_dump: error: query failed: ' >&2; head -c 200000 /dev/zero | tr '\\0' 'y' >&2; echo >&2; "
+                + "echo 'pg_dump: detail: last line' >&2; exit 1";
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", script)).name("pg_dump").run(null, null, new Cancellation()))
+                .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                    assertThat(e.stderrTail()).hasSizeLessThan(2_000).startsWith("pg_dump: error: query failed: yyy")
+                            .contains("… (199").endsWith("\npg_dump: detail: last line");
+                    assertThat(e.getMessage()).hasSizeLessThan(2_000).startsWith("pg_dump failed (exit 1): pg_dump: error: query failed: yyy");
+                });
+    }
+
     @Test
     void aMissingToolStillCannotStartRatherThanFailingInsideStdbuf() {
         assertThatThrownBy(() -> ChildProcess.of(List.of("/nonexistent/pg_dump", "--version"))

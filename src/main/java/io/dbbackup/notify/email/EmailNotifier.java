@@ -54,11 +54,14 @@ final class EmailNotifier implements Notifier {
             msg.setHeader("X-Dbbackup-Job", report.job());
             msg.setHeader("X-Dbbackup-Outcome", report.outcome().name().toLowerCase(java.util.Locale.ROOT));
             msg.setText(mail.body(), StandardCharsets.UTF_8.name());
-            try (Transport t = session.getTransport("smtp")) {
-                t.connect(settings.host(), settings.port(), settings.login(),
-                        settings.password() == null ? null : settings.password().reveal());
-                t.sendMessage(msg, msg.getAllRecipients());
-            }
+            String login = settings.login();
+            String password = settings.password() == null ? null : settings.password().reveal();
+            within(() -> {
+                try (Transport t = session.getTransport("smtp")) {
+                    t.connect(settings.host(), settings.port(), login, password);
+                    t.sendMessage(msg, msg.getAllRecipients());
+                }
+            });
         } catch (SendFailedException e) {
             Address[] sent = e.getValidSentAddresses();
             if (sent == null || sent.length == 0) {
@@ -68,6 +71,51 @@ final class EmailNotifier implements Notifier {
                     + list(e.getInvalidAddresses(), e.getValidUnsentAddresses()) + " (" + reason(e) + ")", e);
         } catch (MessagingException e) {
             throw new IOException("cannot send mail via " + describe() + ": " + reason(e), e);
+        }
+    }
+
+    /** The SMTP exchange; its own thread so that {@link #within} can give it up. */
+    @FunctionalInterface
+    private interface Exchange {
+        void run() throws MessagingException;
+    }
+
+    /**
+     * Runs {@code exchange} and gives it up after twice the {@code timeout}: each read and write is bounded by the
+     * timeout, but a server that answers a byte at a time (a tarpit, a broken middlebox) never trips it, and would hold
+     * the run's summary, its exit and an interruption's mail for as long as it liked. A given-up exchange is left to
+     * its socket timeouts on a daemon thread (a blocked read cannot be interrupted); it sends nothing more of ours.
+     */
+    private void within(Exchange exchange) throws IOException, MessagingException {
+        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+            exchange.run();
+            return null;
+        });
+        Thread t = new Thread(task, "smtp-" + settings.name());
+        t.setDaemon(true);
+        t.start();
+        long limit = settings.timeout().multipliedBy(2).toMillis();
+        try {
+            task.get(limit, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            task.cancel(true);
+            throw new IOException("cannot send mail via " + describe() + ": no complete exchange within "
+                    + (limit % 1000 == 0 ? limit / 1000 + "s" : limit + "ms") + " (twice the timeout: the server answers too slowly)");
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("mail via " + describe() + " interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof MessagingException m) {
+                throw m;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IOException("cannot send mail via " + describe() + ": " + e.getCause(), e.getCause());
         }
     }
 

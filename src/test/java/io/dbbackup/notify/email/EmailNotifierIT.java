@@ -82,6 +82,44 @@ class EmailNotifierIT {
         }
     }
 
+    /**
+     * A server that answers, but a byte at a time (a tarpit, a broken middlebox): each read is within {@code timeout},
+     * so the send went on for as long as the server liked (here 40 bytes at 300 ms: 12 s for a 1 s timeout), holding up
+     * the run's summary and exit, and an interruption's mail past a pod's grace period. The whole send is bounded.
+     */
+    @Test
+    void aServerThatAnswersAByteAtATimeIsGivenUpAfterTwiceTheTimeout() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    for (byte b : "220 tarpit.example.com ESMTP take your time\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+                        s.getOutputStream().write(b);
+                        s.getOutputStream().flush();
+                        Thread.sleep(300);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up
+                }
+            }, "tarpit-smtp");
+            t.setDaemon(true);
+            t.start();
+            Notifier n = Notifiers.notifier(dir, ENV, """
+                    ops:
+                      type: email
+                      smtp_host: 127.0.0.1
+                      smtp_port: %d
+                      tls: none
+                      from: dbbackup@example.com
+                      to: ops@example.com
+                      timeout: 1s
+                    """.formatted(server.getLocalPort()), "ops");
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("smtp 127.0.0.1:" + server.getLocalPort()).hasMessageContaining("within 2s");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
     /** A minimal SMTP server that answers 550 to one recipient and accepts the rest (fault injection). */
     private static final class RefusingSmtp implements AutoCloseable {
         private final java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());

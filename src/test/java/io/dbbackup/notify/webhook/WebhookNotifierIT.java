@@ -140,6 +140,35 @@ class WebhookNotifierIT {
         assertThat(text.chars().filter(c -> c == '`').count()).as("one span: its two delimiters only").isEqualTo(2);
     }
 
+    /**
+     * A server (or a proxy before it) that sends its answer's headers and then stalls: the request timeout ends at the
+     * headers and the JDK client has no read timeout, so the send waited as long as the server liked (10 minutes in a
+     * probe, through SIGTERM), holding the run. The whole send is bounded by twice the timeout.
+     */
+    @Test
+    void aServerThatStallsAfterItsHeadersIsGivenUpAfterTwiceTheTimeout() throws Exception {
+        try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = stalling.accept()) {
+                    s.getInputStream().read(new byte[65536]);
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nok".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    Thread.sleep(30_000);
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up
+                }
+            }, "stalling-http");
+            t.setDaemon(true);
+            t.start();
+            Notifier n = Notifiers.notifier(dir, Map.of("STALL_URL", "http://127.0.0.1:" + stalling.getLocalPort() + "/hook"),
+                    "hook: {type: webhook, url_env: STALL_URL, timeout: 1s}", "hook");
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("webhook http://127.0.0.1:" + stalling.getLocalPort()).hasMessageContaining("within 2s");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
     @Test
     void aNon2xxAnswerIsAFailureThatNeverShowsTheUrlToken() throws Exception {
         server.status(500);
