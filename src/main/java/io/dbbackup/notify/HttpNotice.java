@@ -3,7 +3,6 @@ package io.dbbackup.notify;
 import io.dbbackup.core.Redactor;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,35 +23,19 @@ public final class HttpNotice {
     }
 
     public static void send(HttpClient client, HttpRequest request, String what) throws IOException {
-        HttpResponse<String> response;
         // the request's timeout ends at the answer's headers and the client has no read timeout: a server that sends
         // its headers and then stalls would hold the send (and the run) for as long as it liked
-        long limit = request.timeout().orElse(java.time.Duration.ofSeconds(30)).multipliedBy(2).toMillis();
         java.util.concurrent.CompletableFuture<HttpResponse<String>> sent =
                 client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        try {
-            response = sent.get(limit, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            sent.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException(what + " interrupted");
-        } catch (java.util.concurrent.TimeoutException e) {
-            sent.cancel(true);
-            throw new IOException(what + " failed: no complete answer within " + (limit % 1000 == 0 ? limit / 1000 + "s" : limit + "ms")
-                    + " (twice the timeout: the server answers too slowly)");
-        } catch (java.util.concurrent.ExecutionException x) {
-            Throwable c = x.getCause();
-            if (c instanceof IOException e) {
-                throw new IOException(what + " failed: " + Redactor.redact(why(e, request.uri())), e);
-            }
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(what + " failed: " + Redactor.redact(String.valueOf(c)), c);
+        Throwable failed = SendLimit.await(sent, request.timeout().orElse(java.time.Duration.ofSeconds(30)), what + " failed",
+                "answer", what + " interrupted");
+        if (failed instanceof IOException e) {
+            throw new IOException(what + " failed: " + Redactor.redact(why(e, request.uri())), e);
         }
+        if (failed != null) {
+            throw new IOException(what + " failed: " + Redactor.redact(String.valueOf(failed)), failed);
+        }
+        HttpResponse<String> response = sent.join();
         int status = response.statusCode();
         if (status < 200 || status > 299) {
             String answer = response.body() == null ? "" : response.body().strip().replaceAll("\\s+", " ");

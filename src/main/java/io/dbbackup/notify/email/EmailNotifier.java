@@ -1,6 +1,7 @@
 package io.dbbackup.notify.email;
 
 import io.dbbackup.core.Redactor;
+import io.dbbackup.notify.SendLimit;
 import io.dbbackup.spi.JobReport;
 import io.dbbackup.spi.Notifier;
 import jakarta.mail.Message;
@@ -81,10 +82,9 @@ final class EmailNotifier implements Notifier {
     }
 
     /**
-     * Runs {@code exchange} and gives it up after twice the {@code timeout}: each read and write is bounded by the
-     * timeout, but a server that answers a byte at a time (a tarpit, a broken middlebox) never trips it, and would hold
-     * the run's summary, its exit and an interruption's mail for as long as it liked. A given-up exchange is left to
-     * its socket timeouts on a daemon thread (a blocked read cannot be interrupted); it sends nothing more of ours.
+     * Runs {@code exchange} on a thread of its own and gives it up after twice the {@code timeout} ({@link SendLimit}).
+     * A given-up exchange is left to its socket timeouts on a daemon thread (a blocked read cannot be interrupted); it
+     * sends nothing more of ours.
      */
     private void within(Exchange exchange) throws IOException, MessagingException {
         java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
@@ -94,28 +94,13 @@ final class EmailNotifier implements Notifier {
         Thread t = new Thread(task, "smtp-" + settings.name());
         t.setDaemon(true);
         t.start();
-        long limit = settings.timeout().multipliedBy(2).toMillis();
-        try {
-            task.get(limit, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            task.cancel(true);
-            throw new IOException("cannot send mail via " + describe() + ": no complete exchange within "
-                    + (limit % 1000 == 0 ? limit / 1000 + "s" : limit + "ms") + " (twice the timeout: the server answers too slowly)");
-        } catch (InterruptedException e) {
-            task.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("mail via " + describe() + " interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof MessagingException m) {
-                throw m;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IOException("cannot send mail via " + describe() + ": " + e.getCause(), e.getCause());
+        Throwable failed = SendLimit.await(task, settings.timeout(), "cannot send mail via " + describe(), "exchange",
+                "mail via " + describe() + " interrupted");
+        if (failed instanceof MessagingException m) {
+            throw m;
+        }
+        if (failed != null) {
+            throw new IOException("cannot send mail via " + describe() + ": " + failed, failed);
         }
     }
 
