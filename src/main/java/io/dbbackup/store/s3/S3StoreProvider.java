@@ -1,6 +1,7 @@
 package io.dbbackup.store.s3;
 
 import io.dbbackup.core.ByteSize;
+import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.Store;
@@ -26,6 +27,25 @@ public final class S3StoreProvider implements StoreProvider {
         return settings == null ? null : new S3Store(settings);
     }
 
+    /**
+     * The endpoint without its {@code user:password@}: neither the SDK nor the JDK's connection sends it, and a URL kept
+     * with it would show the password wherever the store is named (a backup's log line, errors, {@code check}). The
+     * password is registered with the {@link Redactor} as well, in case some text carries the URL as written.
+     */
+    static URI withoutUserInfo(URI endpoint) {
+        String info = endpoint.getRawUserInfo();
+        Redactor.register(info);
+        Redactor.register(endpoint.getUserInfo());
+        int colon = info.indexOf(':');
+        if (colon >= 0) {
+            Redactor.register(info.substring(colon + 1));
+            Redactor.register(endpoint.getUserInfo().substring(endpoint.getUserInfo().indexOf(':') + 1));
+        }
+        return URI.create(endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort())
+                + (endpoint.getRawPath() == null ? "" : endpoint.getRawPath())
+                + (endpoint.getRawQuery() == null ? "" : "?" + endpoint.getRawQuery()));
+    }
+
     /** Validates the section without any network I/O; null when a problem was recorded. */
     static S3Settings settings(ConfigSection s) {
         boolean ok = true;
@@ -38,6 +58,10 @@ public final class S3StoreProvider implements StoreProvider {
                         || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))) {
                     s.error("endpoint", "endpoint must be an http:// or https:// URL, e.g. https://<account>.r2.cloudflarestorage.com");
                     ok = false;
+                } else if (endpoint.getRawUserInfo() != null) {
+                    endpoint = withoutUserInfo(endpoint);
+                    s.warn("endpoint", "the user and password in the endpoint URL are never sent (S3 requests are signed "
+                            + "with access_key/secret_key) and are left out; remove them from the URL");
                 }
             } catch (URISyntaxException e) {
                 s.error("endpoint", "endpoint is not a valid URL: " + e.getReason());

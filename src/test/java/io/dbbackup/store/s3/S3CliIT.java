@@ -177,6 +177,45 @@ class S3CliIT extends RemoteStoreCliScenario {
         }
     }
 
+    /**
+     * An endpoint with a user and password in it ({@code http://user:password@host:port}): S3 signs with the access
+     * key, so the user info is never sent; the store warns at the key and drops it, and the password shows nowhere —
+     * not in {@code config validate}, a backup's log, {@code list} (text and JSON), {@code check}, {@code verify},
+     * nor a failure's message (a bucket that does not exist).
+     */
+    @Test
+    void endpointWithAPasswordInItNeverShowsThePassword() throws Exception {
+        String password = "ep-pass-" + UUID.randomUUID();
+        String withUser = "http://backup-user:" + password + "@" + s3.endpoint().getAuthority();
+        writeConfig("keep_last: 2", storeYaml().replace(s3.endpoint().toString(), withUser));
+        List<Cli.Result> runs = new ArrayList<>();
+        Cli.Result validate = cli.run("-c", "config.yaml", "config", "validate");
+        runs.add(validate);
+        assertThat(validate.exit()).as(validate.toString()).isZero();
+        Cli.Result backup = cli.run("-c", "config.yaml", "-v", "backup", "app");
+        runs.add(backup);
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        for (String[] args : List.of(new String[]{"list", "app"}, new String[]{"list", "app", "--json"},
+                new String[]{"list", "--all"}, new String[]{"check", "app"}, new String[]{"verify", "app"})) {
+            List<String> full = new ArrayList<>(List.of("-c", "config.yaml"));
+            full.addAll(List.of(args));
+            Cli.Result r = cli.run(full.toArray(String[]::new));
+            runs.add(r);
+            assertThat(r.exit()).as(r.toString()).isZero();
+        }
+        writeConfig("keep_last: 2", storeYaml().replace(s3.endpoint().toString(), withUser)
+                .replace("bucket: " + bucket, "bucket: no-such-" + bucket));
+        Cli.Result failed = cli.run("-c", "config.yaml", "backup", "app");
+        runs.add(failed);
+        assertThat(failed.exit()).as(failed.toString()).isNotZero();
+        assertThat(failed.err()).contains("no-such-" + bucket);
+        for (Cli.Result r : runs) {
+            assertThat(r.out() + r.err()).as(r.toString()).doesNotContain(password);
+        }
+        assertThat(validate.out() + validate.err()).contains("config.yaml:").contains("stores.remote.endpoint")
+                .contains("user and password");
+    }
+
     private static long dayCount(Set<String> kept) {
         return kept.stream().map(k -> k.substring("prod/app/app-".length(), "prod/app/app-".length() + 8)).distinct().count();
     }

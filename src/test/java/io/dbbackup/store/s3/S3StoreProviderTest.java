@@ -52,6 +52,25 @@ class S3StoreProviderTest {
                 .doesNotContain("very-secret-key-value");
     }
 
+    /** A user and password in the endpoint are never sent: dropped with a warning at the key that does not repeat them. */
+    @Test
+    void userInfoInTheEndpointIsDroppedWithAWarning() throws Exception {
+        for (String[] c : new String[][]{
+                {"https://backup:p%40ss-w0rd-9@minio.example:9000/base", "https://minio.example:9000/base", "p@ss-w0rd-9"},
+                {"http://only-a-user-name@[::1]:9000", "http://[::1]:9000", "only-a-user-name"}}) {
+            Config cfg = StoreConfigs.load(dir, "    type: s3\n    bucket: b\n    endpoint: " + c[0] + "\n", Map.of());
+            S3Store store = (S3Store) cfg.stores().get("main").store();
+            assertThat(store.settings().endpoint().toString()).isEqualTo(c[1]);
+            assertThat(store.describe()).isEqualTo("s3 s3://b/ at " + c[1]);
+            assertThat(cfg.warnings()).singleElement().satisfies(w -> {
+                assertThat(w.line()).isEqualTo(9);
+                assertThat(w.format()).contains("dbbackup.yaml:9:").contains("stores.main.endpoint")
+                        .contains("user and password").doesNotContain(c[2]).doesNotContain("p%40ss");
+            });
+            assertThat(io.dbbackup.core.Redactor.redact("at " + c[0])).doesNotContain(c[2]).doesNotContain("p%40ss");
+        }
+    }
+
     @Test
     void defaultsUseTheCredentialChain() throws Exception {
         S3Settings s = ((S3Store) StoreConfigs.load(dir, "    type: s3\n    bucket: b\n", Map.of())
