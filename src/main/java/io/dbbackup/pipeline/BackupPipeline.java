@@ -156,6 +156,10 @@ public final class BackupPipeline {
                     upload.abort();
                 }
                 if (sidecarsWritten) {
+                    // the run claimed the key: what is under it is this run's own — a commit whose answers were all
+                    // lost (a one-request upload the server stored) left it there, no backup without its sidecars
+                    // and never pruned. The claim is what makes this safe; a store cannot tell (a pin rewritten)
+                    removeQuietly(r.store(), key.key());
                     deleteQuietly(r.store(), key.sha256Key());
                     deleteQuietly(r.store(), key.manifestKey());
                 }
@@ -194,6 +198,17 @@ public final class BackupPipeline {
             t.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deletes {@code key} if a look finds it (a delete of nothing would leave a delete marker in a versioned bucket). */
+    private static void removeQuietly(Store store, String key) {
+        try {
+            if (store.stat(key).isPresent()) {
+                store.delete(key);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort, as the sidecars'
         }
     }
 

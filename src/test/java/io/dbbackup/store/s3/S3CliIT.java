@@ -216,6 +216,48 @@ class S3CliIT extends RemoteStoreCliScenario {
                 .contains("user and password");
     }
 
+    /**
+     * Every answer to the PutObject of a backup small enough for one request is lost (the server stored it each time,
+     * the SDK's retries ran out): the backup fails, and its object used to stay under its final key — its sidecars
+     * removed by the failed run, so no backup, never pruned. Now the run, which claimed the key with the .sha256
+     * sidecar, removes it too: nothing of the failed backup is left.
+     */
+    @Test
+    void aBackupWhosePutAnswersAreAllLostLeavesNothingUnderItsKey() throws Exception {
+        try (io.dbbackup.testkit.LostAnswerRelay relay = new io.dbbackup.testkit.LostAnswerRelay(s3.endpoint(),
+                line -> line.startsWith("PUT ") && line.endsWith(".sqlite.zst HTTP/1.1")); Store raw = rawStore()) {
+            writeConfig("keep_last: 2", storeYaml().replace(s3.endpoint().toString(), relay.uri().toString()));
+            Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+            assertThat(relay.dropped()).as("answers lost").isGreaterThanOrEqualTo(2);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("s3 put").contains(bucket);
+            assertThat(keys(raw, "prod/")).as("nothing left of the failed backup").isEmpty();
+            assertNoSecrets(r);
+        }
+    }
+
+    /**
+     * Pinning a pinned backup again rewrites its pin with one PutObject; all of that request's answers lost, the pin
+     * fails — and the marker stays (the old pin or the new one): a failed re-pin must never unpin.
+     */
+    @Test
+    void aRepinWhosePutAnswersAreAllLostKeepsThePin() throws Exception {
+        writeConfig("keep_last: 2");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli.Result pin = cli.run("-c", "config.yaml", "pin", "app", "--note", "first");
+        assertThat(pin.exit()).as(pin.toString()).isZero();
+        try (io.dbbackup.testkit.LostAnswerRelay relay = new io.dbbackup.testkit.LostAnswerRelay(s3.endpoint(),
+                line -> line.startsWith("PUT ") && line.endsWith(".pin HTTP/1.1")); Store raw = rawStore()) {
+            writeConfig("keep_last: 2", storeYaml().replace(s3.endpoint().toString(), relay.uri().toString()));
+            Cli.Result again = cli.run("-c", "config.yaml", "pin", "app", "--note", "second");
+            assertThat(relay.dropped()).as("answers lost").isGreaterThanOrEqualTo(2);
+            assertThat(again.exit()).as(again.toString()).isNotZero();
+            assertThat(keys(raw, "prod/app/")).as("still pinned").anyMatch(k -> k.endsWith(".pin"));
+            assertNoSecrets(again);
+        }
+    }
+
     private static long dayCount(Set<String> kept) {
         return kept.stream().map(k -> k.substring("prod/app/app-".length(), "prod/app/app-".length() + 8)).distinct().count();
     }
