@@ -1,15 +1,8 @@
 package io.dbbackup.store.s3;
 
-import com.sun.net.httpserver.HttpServer;
-import io.dbbackup.core.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,33 +13,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (a store audit saw 21,000 requests in 40 s, and a prune that neither the job's timeout nor SIGTERM stopped).
  */
 class S3ListingLoopTest {
+    /** A truncated ListObjectsV2 page of bucket b with one key, {@code next} (an element or "") before its end. */
+    private static String truncatedPage(String next) {
+        return "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                + "<Name>b</Name><Prefix>job/</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated>"
+                + "<Contents><Key>job/a.dump</Key><Size>3</Size><LastModified>2026-12-01T00:00:00.000Z</LastModified></Contents>"
+                + next + "</ListBucketResult>";
+    }
+
     @Test
     void aContinuationTokenHandedOutTwiceFailsTheListing() throws Exception {
-        AtomicInteger requests = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            requests.incrementAndGet();
-            byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                    + "<Name>b</Name><Prefix>job/</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated>"
-                    + "<Contents><Key>job/a.dump</Key><Size>3</Size><LastModified>2026-12-01T00:00:00.000Z</LastModified></Contents>"
-                    + "<NextContinuationToken>same-token</NextContinuationToken></ListBucketResult>").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/xml");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        try {
-            URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-            S3Settings s = new S3Settings(endpoint, "us-east-1", "b", "", new Secret("ak", "test"), new Secret("sk", "test"),
-                    true, null, null, null, 5L << 20, 2, true);
-            try (S3Store store = new S3Store(s)) {
+        try (FakeS3Server server = new FakeS3Server(exchange -> FakeS3Server.answerXml(exchange, 200,
+                truncatedPage("<NextContinuationToken>same-token</NextContinuationToken>")))) {
+            try (S3Store store = server.store()) {
                 assertThatThrownBy(() -> store.list("job/")).isInstanceOf(IOException.class)
                         .hasMessageContaining("s3://b/job/").hasMessageContaining("handed out the marker of a page it had already given");
             }
-            assertThat(requests.get()).as("the first page, the repeat, and no more").isEqualTo(2);
-        } finally {
-            server.stop(0);
+            assertThat(server.requests()).as("the first page, the repeat, and no more").isEqualTo(2);
         }
     }
 
@@ -58,32 +41,12 @@ class S3ListingLoopTest {
      */
     @Test
     void aTruncatedPageWithoutAContinuationTokenFailsTheListing() throws Exception {
-        AtomicInteger requests = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            requests.incrementAndGet();
-            byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                    + "<Name>b</Name><Prefix>job/</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated>"
-                    + "<Contents><Key>job/a.dump</Key><Size>3</Size><LastModified>2026-12-01T00:00:00.000Z</LastModified></Contents>"
-                    + "</ListBucketResult>").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/xml");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        try {
-            URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-            S3Settings s = new S3Settings(endpoint, "us-east-1", "b", "", new Secret("ak", "test"), new Secret("sk", "test"),
-                    true, null, null, null, 5L << 20, 2, true);
-            try (S3Store store = new S3Store(s)) {
-                assertThatThrownBy(() -> store.list("job/")).isInstanceOf(IOException.class)
-                        .hasMessageContaining("s3://b/job/").hasMessageContaining("truncated");
-                assertThatThrownBy(() -> store.listFolder("job/")).isInstanceOf(IOException.class)
-                        .hasMessageContaining("s3://b/job/").hasMessageContaining("truncated");
-            }
-        } finally {
-            server.stop(0);
+        try (FakeS3Server server = new FakeS3Server(exchange -> FakeS3Server.answerXml(exchange, 200, truncatedPage("")));
+             S3Store store = server.store()) {
+            assertThatThrownBy(() -> store.list("job/")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("s3://b/job/").hasMessageContaining("truncated");
+            assertThatThrownBy(() -> store.listFolder("job/")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("s3://b/job/").hasMessageContaining("truncated");
         }
     }
 }

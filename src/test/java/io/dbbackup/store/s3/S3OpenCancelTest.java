@@ -1,6 +1,5 @@
 package io.dbbackup.store.s3;
 
-import io.dbbackup.core.Secret;
 import io.dbbackup.testkit.OpenCancelScenario;
 import io.dbbackup.testkit.SilentHttpServer;
 import org.junit.jupiter.api.Test;
@@ -14,8 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class S3OpenCancelTest {
     private static S3Store store(SilentHttpServer server) {
-        return new S3Store(new S3Settings(server.uri(), "us-east-1", "bucket", "", new Secret("AKIDEXAMPLE", "test"),
-                new Secret("wJalrXUtnFEMI-example", "test"), true, null, null, null, 5L << 20, 1, true));
+        return FakeS3Server.storeAt(server.uri());
     }
 
     @Test
@@ -50,10 +48,8 @@ class S3OpenCancelTest {
     void aGetsHookThatRunsAfterTheGetEndedLeavesTheThreadsNextRequestsAlone() throws Exception {
         java.util.concurrent.CountDownLatch cancelling = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch getEnded = new java.util.concurrent.CountDownLatch(1);
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
-        server.createContext("/", ex -> {
+        try (FakeS3Server server = new FakeS3Server(ex -> {
             asked.countDown();
             try {
                 cancelling.await(10, java.util.concurrent.TimeUnit.SECONDS); // answer once the cancellation runs its hooks
@@ -64,11 +60,7 @@ class S3OpenCancelTest {
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
             ex.close();
-        });
-        server.start();
-        try (S3Store store = new S3Store(new S3Settings(java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                "us-east-1", "bucket", "", new Secret("AKIDEXAMPLE", "test"), new Secret("wJalrXUtnFEMI-example", "test"),
-                true, null, null, null, 5L << 20, 1, true))) {
+        }); S3Store store = server.store()) {
             io.dbbackup.spi.Cancellation first = new io.dbbackup.spi.Cancellation();
             first.onCancel(() -> { // runs before the GET's own hook, and holds it back until the GET has ended
                 cancelling.countDown();
@@ -100,8 +92,6 @@ class S3OpenCancelTest {
                  java.io.InputStream in = store.open("db/b.dump")) {
                 assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("rows");
             }
-        } finally {
-            server.stop(0);
         }
     }
 }

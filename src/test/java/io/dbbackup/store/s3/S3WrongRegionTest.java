@@ -1,14 +1,7 @@
 package io.dbbackup.store.s3;
 
-import com.sun.net.httpserver.HttpServer;
 import io.dbbackup.core.DbBackupException;
-import io.dbbackup.core.Secret;
 import org.junit.jupiter.api.Test;
-
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -21,38 +14,25 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class S3WrongRegionTest {
     @Test
     void aBucketInAnotherRegionIsNamedWithTheRegionToSet() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
+        try (FakeS3Server server = new FakeS3Server(exchange -> {
             exchange.getResponseHeaders().add("x-amz-bucket-region", "eu-west-1");
             if (exchange.getRequestMethod().equals("HEAD")) {
                 exchange.sendResponseHeaders(301, -1);
+                exchange.close();
             } else {
-                byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PermanentRedirect</Code><Message>The bucket you"
+                FakeS3Server.answerXml(exchange, 301, "<Error><Code>PermanentRedirect</Code><Message>The bucket you"
                         + " are attempting to access must be addressed using the specified endpoint. Please send all future"
                         + " requests to this endpoint.</Message><Endpoint>b.s3.eu-west-1.amazonaws.com</Endpoint><Bucket>b</Bucket>"
-                        + "</Error>").getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/xml");
-                exchange.sendResponseHeaders(301, body.length);
-                exchange.getResponseBody().write(body);
+                        + "</Error>");
             }
-            exchange.close();
-        });
-        server.start();
-        try {
-            URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-            S3Settings s = new S3Settings(endpoint, "us-east-1", "b", "", new Secret("ak", "test"), new Secret("sk", "test"),
-                    true, null, null, null, 5L << 20, 2, true);
-            try (S3Store store = new S3Store(s)) {
-                for (Throwable t : new Throwable[] {catchThrowable(() -> store.stat("job/a.dump")),
-                        catchThrowable(() -> store.list("job/"))}) {
-                    assertThat(t).isInstanceOf(DbBackupException.class);
-                    assertThat(((DbBackupException) t).retryable()).isFalse();
-                    assertThat(t.getMessage()).contains("s3://b/job/").contains("HTTP 301")
-                            .contains("the bucket is in region eu-west-1").contains("region: eu-west-1");
-                }
+        }); S3Store store = server.store()) {
+            for (Throwable t : new Throwable[] {catchThrowable(() -> store.stat("job/a.dump")),
+                    catchThrowable(() -> store.list("job/"))}) {
+                assertThat(t).isInstanceOf(DbBackupException.class);
+                assertThat(((DbBackupException) t).retryable()).isFalse();
+                assertThat(t.getMessage()).contains("s3://b/job/").contains("HTTP 301")
+                        .contains("the bucket is in region eu-west-1").contains("region: eu-west-1");
             }
-        } finally {
-            server.stop(0);
         }
     }
 
@@ -62,22 +42,12 @@ class S3WrongRegionTest {
      */
     @Test
     void anErrorWithoutABodyIsOneLineNotANullPointerException() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
+        try (FakeS3Server server = new FakeS3Server(exchange -> {
             exchange.sendResponseHeaders(400, -1);
             exchange.close();
-        });
-        server.start();
-        try {
-            URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-            S3Settings s = new S3Settings(endpoint, "us-east-1", "b", "", new Secret("ak", "test"), new Secret("sk", "test"),
-                    true, null, null, null, 5L << 20, 2, true);
-            try (S3Store store = new S3Store(s)) {
-                Throwable t = catchThrowable(() -> store.stat("job/a.dump"));
-                assertThat(t).isInstanceOf(DbBackupException.class).hasMessage("s3 head s3://b/job/a.dump failed: HTTP 400 (Bad Request)");
-            }
-        } finally {
-            server.stop(0);
+        }); S3Store store = server.store()) {
+            Throwable t = catchThrowable(() -> store.stat("job/a.dump"));
+            assertThat(t).isInstanceOf(DbBackupException.class).hasMessage("s3 head s3://b/job/a.dump failed: HTTP 400 (Bad Request)");
         }
     }
 }
