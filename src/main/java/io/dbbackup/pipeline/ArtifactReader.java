@@ -116,12 +116,16 @@ public final class ArtifactReader {
     private void requireArtifact(BackupKey key) {
         try {
             if (store.stat(key.key()).isEmpty()) {
-                throw DbBackupException.system("backup " + key.key() + " is no longer in " + store.describe()
-                        + ": it was deleted since it was listed (a prune?)");
+                throw deletedSinceListed(key);
             }
         } catch (IOException e) {
             throw Failures.map("cannot reach " + store.describe(), e);
         }
+    }
+
+    private DbBackupException deletedSinceListed(BackupKey key) {
+        return DbBackupException.system("backup " + key.key() + " is no longer in " + store.describe()
+                + ": it was deleted since it was listed (a prune?)");
     }
 
     /** The digest the manifest recorded for exactly this key, if the manifest is there and says so. */
@@ -206,7 +210,8 @@ public final class ArtifactReader {
         try {
             raw = store.open(key.key());
         } catch (NoSuchKeyException e) {
-            throw DbBackupException.user("no backup " + key.key() + " in " + store.describe());
+            // the key was listed or looked up (Catalog.resolve) before: gone now, a prune took it meanwhile
+            throw deletedSinceListed(key);
         }
         VerifyingInputStream verifying = new VerifyingInputStream(raw, expected, key.key(),
                 (sidecar, actual, count) -> mismatch(key, sidecar, actual, count));

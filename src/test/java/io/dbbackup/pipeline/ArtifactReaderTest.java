@@ -43,6 +43,23 @@ class ArtifactReaderTest {
     }
 
     /**
+     * Its sidecar read, the backup's bytes gone (a prune between the two): the same deleted backup, exit 2 — it was "no
+     * backup … in …", exit 1, as if the user had named one that never was.
+     */
+    @Test
+    void bytesGoneAfterTheSidecarWasReadAreADeletedBackup() throws Exception {
+        LocalStore store = new LocalStore(dir, false);
+        Files.createDirectories(dir.resolve("p/db"));
+        Files.write(dir.resolve(key.sha256Key()), io.dbbackup.codec.Sha256.sidecar("0".repeat(64), key.fileName()));
+        assertThatThrownBy(() -> new ArtifactReader(store).open(key, null, false))
+                .isInstanceOf(DbBackupException.class)
+                .hasMessage("backup p/db/" + key.fileName() + " is no longer in " + store.describe()
+                        + ": it was deleted since it was listed (a prune?)")
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((DbBackupException) e).status())
+                        .isEqualTo(ExitStatus.SYSTEM_ERROR));
+    }
+
+    /**
      * A decoder whose start is stopped (scrypt by a signal or the job's timeout) or cannot run here (scrypt's memory):
      * the store's stream is closed and the failure passes as it is — it was taken for "does not decode", an integrity
      * failure, and a read-back then deleted a sound backup; the store's stream stayed open (an S3 download's thread).

@@ -258,6 +258,50 @@ class S3CliIT extends RemoteStoreCliScenario {
         }
     }
 
+    /**
+     * A backup deleted (by a prune on another host) after verify or restore listed it and read its sidecar, before its
+     * bytes were fetched: the GET finds nothing. That used to be "no backup … in …", exit 1 — as if the user had named
+     * a backup that never was, for one the command had picked from the listing itself; now it is said as the case where
+     * the sidecar is already gone: deleted since it was listed, exit 2 (a run may retry).
+     */
+    @Test
+    void aBackupDeletedBetweenItsSidecarAndItsBytesIsSaidToBeDeletedSinceListed() throws Exception {
+        writeConfig("keep_last: 2");
+        for (String[] command : new String[][]{{"verify", "app"}, {"restore", "app", "--to", "restored"}}) {
+            Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+            try (Store raw = rawStore()) {
+                String newest = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).max(String::compareTo)
+                        .orElseThrow();
+                java.util.concurrent.atomic.AtomicBoolean pruned = new java.util.concurrent.atomic.AtomicBoolean();
+                try (io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(s3.endpoint()) {
+                    @Override
+                    protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+                        String line = new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+                        if (toServer && line.startsWith("GET ") && line.endsWith(newest + " HTTP/1.1") && !pruned.getAndSet(true)) {
+                            for (String k : List.of(newest, newest + ".sha256", newest + ".manifest.json")) {
+                                admin.deleteObject(r -> r.bucket(bucket).key("team/db/" + k));
+                            }
+                        }
+                        return n;
+                    }
+                }) {
+                    writeConfig("keep_last: 2", storeYaml().replace(s3.endpoint().toString(), relay.uri().toString()));
+                    List<String> args = new ArrayList<>(List.of("-c", "config.yaml"));
+                    args.addAll(List.of(command));
+                    Cli.Result r = cli.run(args.toArray(String[]::new));
+                    assertThat(pruned.get()).as("deleted when its bytes were asked for").isTrue();
+                    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+                    assertThat(r.err()).contains("backup " + newest + " is no longer in ")
+                            .contains("it was deleted since it was listed").doesNotContain("no backup ");
+                    assertNoSecrets(r);
+                } finally {
+                    writeConfig("keep_last: 2");
+                }
+            }
+        }
+    }
+
     private static long dayCount(Set<String> kept) {
         return kept.stream().map(k -> k.substring("prod/app/app-".length(), "prod/app/app-".length() + 8)).distinct().count();
     }
