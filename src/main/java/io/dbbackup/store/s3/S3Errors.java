@@ -71,6 +71,12 @@ final class S3Errors {
             if ("NoSuchKey".equals(code) || (status == 404 && !"NoSuchBucket".equals(code) && action.startsWith("get"))) {
                 return new NoSuchKeyException(location);
             }
+            if ("InvalidObjectState".equals(code)) {
+                // a 403, but no sign-in refused: the object is in GLACIER or DEEP_ARCHIVE (a lifecycle rule, storage_class)
+                throw DbBackupException.permanent(line + "; the object is in an archive storage class (Glacier, Deep "
+                        + "Archive) and cannot be read until it is restored from the archive (aws s3api restore-object, or "
+                        + "the console); read-back needs a storage class without retrieval (e.g. STANDARD_IA, GLACIER_IR)", null);
+            }
             if ((code != null && AUTH_CODES.contains(code)) || status == 401 || status == 403) {
                 throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy", null);
             }
