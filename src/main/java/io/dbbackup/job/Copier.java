@@ -8,6 +8,7 @@ import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.RetentionPolicy;
 import io.dbbackup.pipeline.ArtifactReader;
+import io.dbbackup.pipeline.BackupPipeline;
 import io.dbbackup.pipeline.BackupResult;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.retention.GfsPolicy;
@@ -335,6 +336,8 @@ public final class Copier {
                     upload.abort();
                 }
                 if (sidecars) {
+                    // the copy's object too: a commit whose answers were all lost may have stored it (see BackupPipeline)
+                    BackupPipeline.removeQuietly(to, target.key());
                     deleteQuietly(to, target.sha256Key());
                     deleteQuietly(to, target.manifestKey());
                 }

@@ -201,8 +201,11 @@ public final class BackupPipeline {
         }
     }
 
-    /** Deletes {@code key} if a look finds it (a delete of nothing would leave a delete marker in a versioned bucket). */
-    private static void removeQuietly(Store store, String key) {
+    /**
+     * Deletes {@code key} if a look finds it (a delete of nothing would leave a delete marker in a versioned bucket), best
+     * effort: the object of a run that claimed its key and then failed (a backup's here, a copy's in Copier).
+     */
+    public static void removeQuietly(Store store, String key) {
         try {
             if (store.stat(key).isPresent()) {
                 store.delete(key);

@@ -302,6 +302,38 @@ class S3CliIT extends RemoteStoreCliScenario {
         }
     }
 
+    /**
+     * A copy job's one-request PutObject into S3 whose answers are all lost (the server stored the copy, the retries ran
+     * out): the copy fails and its sidecars are removed, but the object stayed under its key — no backup, never pruned
+     * (unless a later copy of the same backup overwrote it; one pruned from the source first never is). Now the failed
+     * copy removes it as well, as a failed backup does; the next run copies it.
+     */
+    @Test
+    void aCopyWhosePutAnswersAreAllLostLeavesNothingAndTheNextRunCopiesIt() throws Exception {
+        try (io.dbbackup.testkit.LostAnswerRelay relay = new io.dbbackup.testkit.LostAnswerRelay(s3.endpoint(),
+                line -> line.startsWith("PUT ") && line.endsWith(".sqlite.zst HTTP/1.1")); Store raw = rawStore()) {
+            writeConfig("keep_last: 2", storeYaml().replace(s3.endpoint().toString(), relay.uri().toString()));
+            Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                    .replace("stores:\n", "stores:\n  local:\n    type: local\n    path: local\n")
+                    .replace("jobs:\n  app:\n    datasource: app\n    store: remote\n",
+                            "jobs:\n  app-local:\n    datasource: app\n    store: local\n    prefix: prod\n"
+                                    + "  app:\n    copy_of: app-local\n    store: remote\n"));
+            Cli.Result made = cli.run("-c", "config.yaml", "backup", "app-local");
+            assertThat(made.exit()).as(made.toString()).isZero();
+            Cli.Result copy = cli.run("-c", "config.yaml", "backup", "app");
+            assertThat(relay.dropped()).as("answers lost").isGreaterThanOrEqualTo(2);
+            assertThat(copy.exit()).as(copy.toString()).isEqualTo(2);
+            assertThat(copy.err()).contains("copy of ");
+            assertThat(keys(raw, "prod/")).as("nothing left of the failed copy").isEmpty();
+            assertNoSecrets(copy);
+            Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                    .replace(relay.uri().toString(), s3.endpoint().toString()));
+            Cli.Result again = cli.run("-c", "config.yaml", "backup", "app");
+            assertThat(again.exit()).as(again.toString()).isZero();
+            assertThat(keys(raw, "prod/")).hasSize(3);
+        }
+    }
+
     private static long dayCount(Set<String> kept) {
         return kept.stream().map(k -> k.substring("prod/app/app-".length(), "prod/app/app-".length() + 8)).distinct().count();
     }
