@@ -437,4 +437,44 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             assertThat(e).isInstanceOf(java.io.InterruptedIOException.class);
         }
     }
+
+    /**
+     * A read whose session goes silent mid-download (restore, verify): it fails after the store's {@code timeout} (2 s
+     * here) naming the store's server and the file, and drops that connection, so the next request connects again and
+     * is answered at once. The failure was sshj's bare "Timeout expired" (no server, no file), the connection stayed,
+     * and the next request on it (the close of the file, a stat) waited out the timeout again and failed too.
+     */
+    @Test
+    void aStalledReadFailsNamingTheServerAndFileAndTheNextRequestConnectsAgain() throws Exception {
+        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+        byte[] data = new byte[8 << 20];
+        new java.util.Random(4).nextBytes(data);
+        try (Store direct = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(),
+                ssh.knownHosts()))) {
+            direct.put("db/big.dump", data, ctx());
+        }
+        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false, 2_000_000, 1);
+             Store store = new SftpStore(new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(),
+                     null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(2)))) {
+            long t0 = System.nanoTime();
+            Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+                    org.assertj.core.api.Assertions.catchThrowable(() -> {
+                        try (java.io.InputStream in = store.open("db/big.dump")) {
+                            in.transferTo(java.io.OutputStream.nullOutputStream());
+                        }
+                    }));
+            long failedMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("---- sftp stalled read: failed after " + failedMs + " ms: " + t);
+            assertThat(relay.stalled()).as("the session went silent").isEqualTo(1);
+            assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessageContaining("sftp read " + ssh.user() + "@127.0.0.1:" + relay.uri().getPort() + ":" + path
+                            + "/db/big.dump failed").hasMessageContaining("the server stopped answering: no answer for 2 s");
+            assertThat(io.dbbackup.pipeline.Failures.map("restore failed", t).retryable()).as("retryable").isTrue();
+            assertThat(failedMs).as("the read and its close did not each wait out the timeout").isLessThan(3_800);
+            long t1 = System.nanoTime();
+            assertThat(store.stat("db/big.dump")).as("the next request, on a new connection").isPresent();
+            assertThat((System.nanoTime() - t1) / 1_000_000).as("answered at once").isLessThan(1_500);
+        }
+    }
 }
