@@ -58,6 +58,8 @@ public final class SftpStore implements Store {
     private final SftpSettings cfg;
     private SSHClient ssh;
     private SFTPClient sftp;
+    /** The key_file's problem was logged: once per store (a run), not at every connection (a retry, a reconnect). */
+    private boolean keyWarned;
 
     SftpStore(SftpSettings cfg) {
         this.cfg = cfg;
@@ -136,7 +138,10 @@ public final class SftpStore implements Store {
                     throw DbBackupException.permanent(problem, null);
                 }
                 // the password may still log in, as it did while the key's failure showed only at the server
-                Log.get().warn(problem + "; logging in with the password alone", "store", cfg.describe());
+                if (!keyWarned) {
+                    keyWarned = true;
+                    Log.get().warn(problem + "; logging in with the password alone", "store", cfg.describe());
+                }
                 tried.add("publickey " + cfg.keyFile() + " (not loaded, see the warning)");
                 kp = null;
             }
