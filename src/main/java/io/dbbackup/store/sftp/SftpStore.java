@@ -25,8 +25,10 @@ import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthKeyboardInteractive;
 import net.schmizz.sshj.userauth.method.AuthPassword;
 import net.schmizz.sshj.userauth.method.AuthPublickey;
+import net.schmizz.sshj.userauth.method.PasswordResponseProvider;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
 
@@ -152,7 +154,7 @@ public final class SftpStore implements Store {
         }
         if (cfg.password() != null) {
             String pw = cfg.password().reveal();
-            methods.add(new AuthPassword(new PasswordFinder() {
+            PasswordFinder password = new PasswordFinder() {
                 @Override
                 public char[] reqPassword(Resource<?> resource) {
                     return pw.toCharArray();
@@ -162,8 +164,11 @@ public final class SftpStore implements Store {
                 public boolean shouldRetry(Resource<?> resource) {
                     return false;
                 }
-            }));
-            tried.add("password (" + cfg.password().source() + ")");
+            };
+            methods.add(new AuthPassword(password));
+            // servers with PasswordAuthentication off and logins through PAM ask for the password this way ("Password:")
+            methods.add(new AuthKeyboardInteractive(new PasswordResponseProvider(password)));
+            tried.add("password and keyboard-interactive (" + cfg.password().source() + ")");
         }
         try {
             c.auth(cfg.user(), methods);

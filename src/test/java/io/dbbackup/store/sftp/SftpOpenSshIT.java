@@ -477,4 +477,33 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             assertThat((System.nanoTime() - t1) / 1_000_000).as("answered at once").isLessThan(1_500);
         }
     }
+
+    /**
+     * A server that offers keyboard-interactive alone (PasswordAuthentication no; PAM asks "Password:"), as servers with
+     * PAM-only or one-time-password logins do: the configured password logs in through it. The store offered only the
+     * "password" method, and the login failed as "sftp authentication failed ... (tried password (test))". A wrong
+     * password still fails as an authentication failure, not retried, naming both methods and never the password.
+     */
+    @Test
+    void aKeyboardInteractiveOnlyServerLogsInWithThePassword() throws Exception {
+        try (OpenSshServer kbd = OpenSshServer.withKeyboardInteractiveOnly()) {
+            String root = kbd.dataDir().resolve("kbd").toString();
+            try (Store store = new SftpStore(SftpFixture.withPassword(kbd.host(), kbd.port(), kbd.user(), root, kbd.password(),
+                    List.of(kbd.hostKeyFingerprint())))) {
+                store.put("db/a.dump", new byte[] {1, 2, 3}, ctx());
+                assertThat(store.list("")).extracting(io.dbbackup.core.StoredObject::key).containsExactly("db/a.dump");
+            }
+            assertThat(kbd.log()).contains("Accepted keyboard-interactive/pam for nobody");
+            assertThat(kbd.dataDir().resolve("kbd/db/a.dump")).hasBinaryContent(new byte[] {1, 2, 3});
+            String wrong = "wrong-" + UUID.randomUUID();
+            try (Store store = new SftpStore(SftpFixture.withPassword(kbd.host(), kbd.port(), kbd.user(), root, wrong,
+                    List.of(kbd.hostKeyFingerprint())))) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.list(""));
+                assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+                assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+                assertThat(t.getMessage()).doesNotContain("\n").contains("sftp authentication failed")
+                        .contains("keyboard-interactive").doesNotContain(wrong).doesNotContain(kbd.password());
+            }
+        }
+    }
 }
