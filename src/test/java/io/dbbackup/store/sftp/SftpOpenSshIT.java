@@ -506,4 +506,46 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             }
         }
     }
+
+    /**
+     * An aborted upload (a failed backup) removes the folders it made on the server, deepest first, while they are
+     * empty — as the local store does: a first backup that failed leaves no empty job folder behind. A folder that
+     * existed before stays, and so does one that meanwhile holds something else. They stayed, empty.
+     */
+    @Test
+    void anAbortedUploadRemovesTheFoldersItMadeAndOnlyThose() throws Exception {
+        Path base = ssh.dataDir().resolve("made-" + UUID.randomUUID());
+        try (Store store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), base.resolve("store").toString(),
+                ssh.clientKey(), ssh.knownHosts()))) {
+            try (var up = store.upload("daily/app/app-20260101-040000.sql.gz", ctx())) {
+                up.stream().write(new byte[10]);
+                up.abort();
+            }
+            assertThat(base).as("the store's own folder, made by the upload, too").doesNotExist();
+
+            Files.createDirectories(base.resolve("store/daily"));
+            var nobody = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(ssh.user());
+            for (Path d : List.of(base, base.resolve("store"), base.resolve("store/daily"))) {
+                Files.setOwner(d, nobody); // the server's login makes folders in it
+            }
+            try (var up = store.upload("daily/app/app-20260101-040000.sql.gz", ctx())) {
+                up.abort();
+            }
+            assertThat(base.resolve("store/daily")).as("existed before").isEmptyDirectory();
+
+            try (var up = store.upload("daily/app/app-20260101-040000.sql.gz", ctx())) {
+                Files.writeString(base.resolve("store/daily/app/other"), "x"); // something else arrived meanwhile
+                up.abort();
+            }
+            assertThat(base.resolve("store/daily/app/other")).exists();
+
+            store.put("daily/app/kept.sql.gz", new byte[] {1}, ctx());
+            Files.delete(base.resolve("store/daily/app/other"));
+            try (var up = store.upload("daily/app/app-20260101-040000.sql.gz", ctx())) {
+                up.abort();
+            }
+            assertThat(base.resolve("store/daily/app/kept.sql.gz")).as("a committed upload's folder stays").exists();
+        }
+        assertNoLeftovers(store);
+    }
 }
