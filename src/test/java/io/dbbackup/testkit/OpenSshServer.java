@@ -105,7 +105,12 @@ public final class OpenSshServer implements AutoCloseable {
                 "Subsystem sftp internal-sftp" + (sftpUmask.isEmpty() ? "" : " -u " + sftpUmask),
                 "LogLevel INFO",
                 ""));
-        start();
+        try {
+            start();
+        } catch (IOException | RuntimeException e) {
+            close(); // the PAM service goes too
+            throw e;
+        }
     }
 
     public synchronized void start() throws IOException {
