@@ -71,7 +71,7 @@ final class ListCommand implements Callable<Integer> {
         }
         root.out.flush();
         catalog.mentionUnchecked(j, listing); // on stderr: stdout stays the table or the JSON
-        new AbandonedUploads(ws, catalog).mention(j);
+        new AbandonedUploads(ws, catalog).mention(j, listing);
         return 0;
     }
 

@@ -109,7 +109,8 @@ public final class ConfigLoader {
     Config parse(Path file, String text, Problems problems) {
         Node root;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(problems.file()).setAllowDuplicateKeys(true).build();
+            LoadSettings settings = LoadSettings.builder().setLabel(problems.file()).setAllowDuplicateKeys(true)
+                    .setSchema(new ConfigSchema()).build();
             root = new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
             if (e.getContext() != null && e.getContext().startsWith("expected a single document") && e.getProblemMark().isPresent()) {

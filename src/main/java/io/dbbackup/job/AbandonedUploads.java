@@ -13,12 +13,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Uploads a killed process left in a job's store (temporary files, incomplete S3 multipart uploads): those of the
  * job's own keys (its backups, their sidecars, its archived WAL) not written to for {@link #AFTER}. An upload in
  * progress, another run's or a WAL push's, is written to all the time and is never one. Looking for them and
  * removing them is housekeeping: a failure is a warning, never a failed prune.
+ * <p>
+ * An upload's last write is dated by the store's clock, so its age is judged against the store's clock too: against
+ * this host's clock, but never later than the newest write the store dated (in the job's folder listing or among its
+ * uploads). A host whose clock runs a day ahead would otherwise take every upload in progress for abandoned.
  */
 public final class AbandonedUploads {
     /** How long an upload must have gone unwritten to be taken as abandoned. */
@@ -32,9 +37,12 @@ public final class AbandonedUploads {
         this.catalog = catalog;
     }
 
-    /** The job's abandoned uploads; none, with a warning, when the store cannot list them. */
-    List<UnfinishedUpload> find(JobConfig job) {
-        return find(job, true);
+    /**
+     * The job's abandoned uploads; none, with a warning, when the store cannot list them. {@code listing}: the job's
+     * folder as just listed, whose newest write tells the store's clock.
+     */
+    List<UnfinishedUpload> find(JobConfig job, Catalog.Listing listing) {
+        return find(job, listing, true);
     }
 
     /**
@@ -42,8 +50,8 @@ public final class AbandonedUploads {
      * the store keeps and may bill for, and which prune removes), nothing otherwise. A store that cannot list them
      * (no ListMultipartUploads permission) stays quiet here: listing backups does not need that permission.
      */
-    public void mention(JobConfig job) {
-        List<UnfinishedUpload> found = find(job, false);
+    public void mention(JobConfig job, Catalog.Listing listing) {
+        List<UnfinishedUpload> found = find(job, listing, false);
         if (found.isEmpty()) {
             return;
         }
@@ -56,22 +64,38 @@ public final class AbandonedUploads {
                 "last_write", last);
     }
 
-    private List<UnfinishedUpload> find(JobConfig job, boolean warnOnFailure) {
+    private List<UnfinishedUpload> find(JobConfig job, Catalog.Listing listing, boolean pruning) {
         Store store = catalog.store(job);
-        Instant cutoff = ws.clock().instant().minus(AFTER);
+        List<UnfinishedUpload> unfinished;
         try {
-            return store.listUnfinished(catalog.folder(job)).stream()
-                    .filter(u -> !u.lastWrite().isAfter(cutoff) && ours(job, u.key()))
-                    .toList();
+            unfinished = store.listUnfinished(catalog.folder(job));
         } catch (IOException | RuntimeException e) {
             String why = Failures.map("cannot look for abandoned uploads in " + store.describe(), e).getMessage();
-            if (warnOnFailure) {
+            if (pruning) {
                 ws.log().warn(why, "job", job.name());
             } else {
                 ws.log().debug(why, "job", job.name());
             }
             return List.of();
         }
+        List<UnfinishedUpload> ours = unfinished.stream().filter(u -> ours(job, u.key())).toList();
+        Instant local = ws.clock().instant();
+        Instant storeNewest = Stream.concat(listing.newestWrite().stream(), unfinished.stream().map(UnfinishedUpload::lastWrite))
+                .max(Instant::compareTo).orElse(local);
+        Instant cutoff = (storeNewest.isBefore(local) ? storeNewest : local).minus(AFTER);
+        long heldBack = ours.stream().filter(u -> u.lastWrite().isAfter(cutoff) && !u.lastWrite().isAfter(local.minus(AFTER))).count();
+        if (heldBack > 0) {
+            String what = heldBack + (heldBack == 1 ? " upload" : " uploads") + " unwritten for "
+                    + AFTER.toHours() + " h by this host's clock but not by the store's (its newest write is at " + storeNewest
+                    + "): left until a later write shows " + (heldBack == 1 ? "it" : "them") + " a day old (this host's "
+                    + "clock may be ahead, or nothing newer was written there since)";
+            if (pruning) {
+                ws.log().info(what, "job", job.name());
+            } else {
+                ws.log().debug(what, "job", job.name());
+            }
+        }
+        return ours.stream().filter(u -> !u.lastWrite().isAfter(cutoff)).toList();
     }
 
     /** Removes each; those that could not be removed are left out of the result, with a warning each. */

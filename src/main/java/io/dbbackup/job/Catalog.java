@@ -68,8 +68,10 @@ public final class Catalog {
      * committed and deleted after it, so dbbackup never leaves such a file: it is one copied in by hand, or a backup
      * whose sidecars were both lost. Nothing could check its bytes (restore refuses it), so it is no backup: retention
      * neither counts it nor deletes it, restore and copy never pick it, and list, prune and verify name it.
+     * {@code newestWrite}: the latest last-modified time of any object in the folder, by the store's clock (empty for
+     * an empty folder).
      */
-    public record Listing(List<Entry> backups, List<StoredObject> unchecked) {
+    public record Listing(List<Entry> backups, List<StoredObject> unchecked, Optional<Instant> newestWrite) {
         public Listing {
             backups = List.copyOf(backups);
             unchecked = List.copyOf(unchecked);
@@ -132,7 +134,9 @@ public final class Catalog {
         }
         out.sort(Comparator.comparing(Entry::key));
         unchecked.sort(Comparator.comparing(StoredObject::key));
-        return new Listing(out, unchecked);
+        Optional<Instant> newest = byKey.values().stream().map(StoredObject::lastModified).filter(java.util.Objects::nonNull)
+                .max(Comparator.naturalOrder());
+        return new Listing(out, unchecked, newest);
     }
 
     /**

@@ -91,7 +91,7 @@ public final class Pruner {
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
         if (dryRun) {
             return new Result(job.name(), decision, deleted, true, physical ? walDecision(job, decision) : null,
-                    leftovers.find(job));
+                    leftovers.find(job, listing));
         }
         Store store = catalog.store(job);
         List<BackupKey> pinnedMeanwhile = new ArrayList<>();
@@ -150,7 +150,7 @@ public final class Pruner {
                         "kept_from", wal.keepFrom().map(WalFileName::name).orElse(""));
             }
         }
-        return new Result(job.name(), decision, deleted, false, wal, leftovers.remove(job, leftovers.find(job)));
+        return new Result(job.name(), decision, deleted, false, wal, leftovers.remove(job, leftovers.find(job, listing)));
     }
 
     private static String deletedSoFar(List<String> deleted) {

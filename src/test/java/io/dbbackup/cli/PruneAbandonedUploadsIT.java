@@ -40,6 +40,8 @@ class PruneAbandonedUploadsIT {
         Path foreignOld = write(folder.resolve(".dbbackup-tmp-notes.txt" + UUID), Duration.ofDays(30));
         Path otherDbOld = write(Files.createDirectories(dir.resolve("store/prod/other"))
                 .resolve(".dbbackup-tmp-other-20261101-010000.sql.gz" + UUID), Duration.ofDays(30));
+        // the store's newest write, a minute ago by its clock: what an upload's age is also judged against
+        Path newest = write(folder.resolve("notes.txt"), Duration.ofMinutes(1));
         config("local: {type: local, path: store}");
 
         Cli.Result list = cli().run("-c", "config.yaml", "list", "nightly");
@@ -57,12 +59,12 @@ class PruneAbandonedUploadsIT {
         assertThat(dry.out()).contains("would remove 2")
                 .contains("prod/app/app-20261128-010000.sql.gz  [").contains("prod/app/app-20261128-010000.sql.gz.sha256  [")
                 .doesNotContain("20261130").doesNotContain("notes").doesNotContain("other");
-        assertThat(files()).hasSize(7);
+        assertThat(files()).hasSize(8);
 
         Cli.Result real = cli().run("-c", "config.yaml", "prune", "nightly");
         assertThat(real.exit()).as(real.toString()).isZero();
         assertThat(real.out()).contains("removed 2");
-        assertThat(files()).containsExactlyInAnyOrder(backup, backupSidecar, ownRecent, foreignOld, otherDbOld);
+        assertThat(files()).containsExactlyInAnyOrder(backup, backupSidecar, ownRecent, foreignOld, otherDbOld, newest);
         assertThat(ownOld).doesNotExist();
         assertThat(sidecarOld).doesNotExist();
 
@@ -72,6 +74,35 @@ class PruneAbandonedUploadsIT {
         Cli.Result listAfter = cli().run("-c", "config.yaml", "list", "nightly");
         assertThat(listAfter.exit()).as(listAfter.toString()).isZero();
         assertThat(listAfter.err()).as("those of the last day are a run's, maybe running").doesNotContain("abandoned");
+    }
+
+    /**
+     * A pruning host whose clock runs two days ahead took another run's upload in progress (written a minute ago by the
+     * store's clock) for abandoned and removed it. Age is now judged against the store's own newest write too: the
+     * upload is left, and one that is a day older than that is still removed.
+     */
+    @Test
+    void aHostWhoseClockIsFarAheadLeavesAnUploadInProgress() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("store/prod/app"));
+        Path backup = write(folder.resolve("app-20261130-010000.sql.gz"), Duration.ofHours(11));
+        write(folder.resolve("app-20261130-010000.sql.gz.sha256"), Duration.ofHours(11));
+        Path inProgress = write(folder.resolve(".dbbackup-tmp-app-20261130-115800.sql.gz" + UUID), Duration.ofMinutes(1));
+        Path abandoned = write(folder.resolve(".dbbackup-tmp-app-20261129-010000.sql.gz" + UUID), Duration.ofHours(25));
+        config("local: {type: local, path: store}");
+        Cli ahead = new Cli().workingDir(dir).clock(Clock.fixed(NOW.plus(Duration.ofHours(48)), ZoneOffset.UTC));
+
+        Cli.Result dry = ahead.run("-c", "config.yaml", "prune", "nightly", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("would remove 1").contains("prod/app/app-20261129-010000.sql.gz  [")
+                .doesNotContain("115800");
+        Cli.Result real = ahead.run("-c", "config.yaml", "prune", "nightly");
+        assertThat(real.exit()).as(real.toString()).isZero();
+        assertThat(real.out()).contains("removed 1");
+        assertThat(real.err()).contains("1 upload unwritten for 24 h by this host's clock but not by the store's");
+        assertThat(inProgress).as("another run's upload in progress").exists();
+        assertThat(abandoned).doesNotExist();
+        assertThat(backup).exists();
+        assertThat(ahead.run("-c", "config.yaml", "list", "nightly").err()).doesNotContain("abandoned upload");
     }
 
     @Test

@@ -493,6 +493,49 @@ class JobRunnerIT {
         }
     }
 
+    /**
+     * {@code backup --prune} stored the backup and then its prune failed: the FAILED mail had no Key/Size lines (the key
+     * was only inside the error text) and the webhook's JSON said {@code "size": null}. Both name the stored backup now.
+     */
+    @Test
+    void aFailureAfterTheBackupWasStoredNamesItsKeyAndSize() throws Exception {
+        try (WebhookServer hook = new WebhookServer()) {
+            env = Map.of("SMTP_PASSWORD", SMTP_PASSWORD, "HOOK_URL", hook.url() + "/hook");
+            config("""
+                    datasources:
+                      a: {engine: fake}
+                    stores:
+                      local: {type: local, path: store, fsync: false}
+                    %s
+                      hook: {type: webhook, url_env: HOOK_URL, timeout: 5s}
+                    jobs:
+                      a:
+                        datasource: a
+                        store: local
+                        retention: {keep_last: 1}
+                        notify: [{notifier: ops, on: failure}, {notifier: hook, on: failure}]
+                    """.formatted(notifications(smtp.port())));
+            // a backup named by a clock ten years ahead: the next prune refuses to run
+            Cli.Result ahead = new Cli().workingDir(dir).env("SMTP_PASSWORD", SMTP_PASSWORD).env("HOOK_URL", hook.url() + "/hook")
+                    .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(3650))).run("backup", "a");
+            assertThat(ahead.exit()).as(ahead.toString()).isZero();
+            Run r = dbbackup("backup", "a", "--prune");
+            assertThat(r.code()).as(r.all()).isEqualTo(2);
+            java.util.regex.Matcher stored = java.util.regex.Pattern.compile("backup stored as (a/a-\\d{8}-\\d{6}\\.sql\\.gz) but pruning failed")
+                    .matcher(r.out());
+            assertThat(stored.find()).as(r.all()).isTrue();
+            String key = stored.group(1);
+            long size = Files.size(dir.resolve("store").resolve(key));
+
+            String mail = body(smtp.await(1, Duration.ofSeconds(10))[0]).replace("\r\n", "\n");
+            assertThat(mail).contains("Outcome:   FAILED", "Key:       " + key + "\n", "Size:      ", "(" + size + " bytes)\n",
+                    "Error:\n  backup stored as " + key + " but pruning failed");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> json = (Map<String, Object>) Json.parse(hook.take(Duration.ofSeconds(10)).body());
+            assertThat(json).containsEntry("outcome", "failure").containsEntry("key", key).containsEntry("size", size);
+        }
+    }
+
     @Test
     void wrongSmtpPasswordIsAWarningAndNeverShown() throws Exception {
         env = Map.of("SMTP_PASSWORD", "not-the-Right-0ne");

@@ -24,6 +24,26 @@ public final class Descendants {
                 .findFirst();
     }
 
+    /** A descendant's {@code /proc} command line and environment (NUL-separated), each empty once it has ended. */
+    public record Running(long pid, String cmdline, String environ) {
+    }
+
+    /**
+     * The command line and environment of every process this JVM started that is running now (the tools, their
+     * children, test servers), and of no other process on the machine: a concurrent run elsewhere cannot show here.
+     */
+    public static List<Running> running() {
+        return ProcessHandle.current().descendants().map(p -> new Running(p.pid(), proc(p, "cmdline"), proc(p, "environ"))).toList();
+    }
+
+    private static String proc(ProcessHandle p, String file) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), file)), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException | SecurityException gone) {
+            return "";
+        }
+    }
+
     /** Bytes the process has read so far ({@code rchar} of {@code /proc/<pid>/io}), -1 once it is gone. */
     public static long bytesRead(ProcessHandle p) {
         try {

@@ -26,6 +26,10 @@ public final class OpenSshServer implements AutoCloseable {
 
     /** Empty, or the size of the tmpfs the data folder is, in the server's own mount namespace (a full disk). */
     private final String dataSize;
+    /** The password of a keyboard-interactive-only server, or null. */
+    private final String password;
+    /** Its PAM service, {@code /etc/pam.d/<name>} (removed at close), or null. */
+    private final Path pamService;
 
     public OpenSshServer() throws IOException {
         this("");
@@ -36,15 +40,26 @@ public final class OpenSshServer implements AutoCloseable {
      * of the server's own: the disk the server fills up, seen by nothing else.
      */
     public OpenSshServer(String dataSize) throws IOException {
-        this(dataSize, "");
+        this(dataSize, "", false);
     }
 
     /** A server whose SFTP subsystem creates files under {@code umask} (internal-sftp's {@code -u}), e.g. {@code 077}. */
     public static OpenSshServer withSftpUmask(String umask) throws IOException {
-        return new OpenSshServer("", umask);
+        return new OpenSshServer("", umask, false);
     }
 
-    private OpenSshServer(String dataSize, String sftpUmask) throws IOException {
+    /**
+     * A server that logs in with keyboard-interactive alone ({@code PasswordAuthentication no}, no public keys), which
+     * asks for {@link #password()} through PAM, as a server that allows only one-time-password or PAM logins does. sshd
+     * takes its PAM service's name from the name it is started under (a link to it here), so the service is one of its
+     * own in /etc/pam.d (written as root, removed at {@link #close()}): pam_exec checks the password against a file, as
+     * {@code nobody} (the user this sshd runs as, whose account has no password).
+     */
+    public static OpenSshServer withKeyboardInteractiveOnly() throws IOException {
+        return new OpenSshServer("", "", true);
+    }
+
+    private OpenSshServer(String dataSize, String sftpUmask, boolean keyboardInteractive) throws IOException {
         this.dataSize = dataSize;
         dir = Files.createTempDirectory(Path.of("/tmp"), "openssh-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -57,6 +72,25 @@ public final class OpenSshServer implements AutoCloseable {
         Files.setOwner(hostKey, users.lookupPrincipalByName("nobody"));
         Files.copy(dir.resolve("client/id_ed25519.pub"), dir.resolve("authorized_keys"));
         Files.setPosixFilePermissions(dir.resolve("authorized_keys"), PosixFilePermissions.fromString("rw-r--r--"));
+        if (keyboardInteractive) {
+            password = "kbd-" + java.util.UUID.randomUUID();
+            Files.writeString(dir.resolve("password"), password + "\n");
+            Path check = dir.resolve("check-password.sh");
+            Files.writeString(check, "#!/bin/sh\nread -r given\n[ \"$given\" = \"$(cat " + dir.resolve("password") + ")\" ]\n");
+            Files.setPosixFilePermissions(check, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String service = "dbbackup-test-" + dir.getFileName();
+            pamService = Path.of("/etc/pam.d", service);
+            Files.writeString(pamService, String.join("\n",
+                    "auth required pam_exec.so expose_authtok quiet " + check,
+                    "auth required pam_permit.so",
+                    "account required pam_permit.so",
+                    "session required pam_permit.so",
+                    "password required pam_deny.so", ""));
+            Files.createSymbolicLink(dir.resolve(service), Path.of("/usr/sbin/sshd"));
+        } else {
+            password = null;
+            pamService = null;
+        }
         Files.writeString(dir.resolve("sshd_config"), String.join("\n",
                 "Port " + port,
                 "ListenAddress 127.0.0.1",
@@ -65,13 +99,18 @@ public final class OpenSshServer implements AutoCloseable {
                 "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
                 "StrictModes no",
                 "UsePAM yes",
-                "PubkeyAuthentication yes",
+                "PubkeyAuthentication " + (keyboardInteractive ? "no" : "yes"),
                 "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
+                "KbdInteractiveAuthentication " + (keyboardInteractive ? "yes" : "no"),
                 "Subsystem sftp internal-sftp" + (sftpUmask.isEmpty() ? "" : " -u " + sftpUmask),
                 "LogLevel INFO",
                 ""));
-        start();
+        try {
+            start();
+        } catch (IOException | RuntimeException e) {
+            close(); // the PAM service goes too
+            throw e;
+        }
     }
 
     public synchronized void start() throws IOException {
@@ -85,7 +124,7 @@ public final class OpenSshServer implements AutoCloseable {
                     "sshd-on-tmpfs"));
         }
         command.addAll(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "/usr/sbin/sshd", "-D", "-e", "-f", dir.resolve("sshd_config").toString()));
+                pamService == null ? "/usr/sbin/sshd" : dir.resolve(pamService.getFileName()).toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString()));
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile()))
@@ -133,6 +172,11 @@ public final class OpenSshServer implements AutoCloseable {
         return "nobody";
     }
 
+    /** The password of a {@link #withKeyboardInteractiveOnly()} server. */
+    public String password() {
+        return password;
+    }
+
     public Path clientKey() {
         return clientKey;
     }
@@ -177,6 +221,13 @@ public final class OpenSshServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (pamService != null) {
+            try {
+                Files.deleteIfExists(pamService);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         TempTree.delete(dir);
     }
 }

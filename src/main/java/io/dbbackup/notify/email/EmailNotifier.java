@@ -12,6 +12,7 @@ import jakarta.mail.SendFailedException;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,11 +66,11 @@ final class EmailNotifier implements Notifier {
             });
         } catch (SendFailedException e) {
             Address[] sent = e.getValidSentAddresses();
+            String why = refusals(e);
             if (sent == null || sent.length == 0) {
-                throw new IOException("cannot send mail via " + describe() + ": " + reason(e), e);
+                throw new IOException("cannot send mail via " + describe() + ": " + why, e);
             }
-            throw new IOException("mail sent to " + list(sent) + " only: " + describe() + " refused "
-                    + list(e.getInvalidAddresses(), e.getValidUnsentAddresses()) + " (" + reason(e) + ")", e);
+            throw new IOException("mail sent to " + list(sent) + " only via " + describe() + ": " + why, e);
         } catch (MessagingException e) {
             throw new IOException("cannot send mail via " + describe() + ": " + reason(e), e);
         }
@@ -162,6 +163,29 @@ final class EmailNotifier implements Notifier {
     private static String list(Address[]... lists) {
         return String.join(", ", java.util.Arrays.stream(lists).filter(java.util.Objects::nonNull)
                 .flatMap(java.util.Arrays::stream).map(Address::toString).toList());
+    }
+
+    /**
+     * "recipient X refused: 550 5.1.1 no such user" for each address the server refused (its own answer to RCPT TO),
+     * then "not sent to Y (...)" for accepted ones the mail still did not reach, "; " between them; the exception's
+     * {@link #reason} when it names no address.
+     */
+    static String refusals(SendFailedException e) {
+        java.util.Map<String, String> answers = new java.util.HashMap<>();
+        for (Exception n = e.getNextException(); n != null; n = n instanceof MessagingException m ? m.getNextException() : null) {
+            if (n instanceof SMTPAddressFailedException f && f.getAddress() != null && f.getMessage() != null) {
+                answers.putIfAbsent(f.getAddress().toString(), f.getMessage().strip());
+            }
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (Address a : e.getInvalidAddresses() == null ? new Address[0] : e.getInvalidAddresses()) {
+            String answer = answers.get(a.toString());
+            parts.add("recipient " + a + " refused" + (answer == null || answer.isEmpty() ? "" : ": " + answer));
+        }
+        if (e.getValidUnsentAddresses() != null && e.getValidUnsentAddresses().length > 0) {
+            parts.add("not sent to " + list(e.getValidUnsentAddresses()) + " (" + reason(e) + ")");
+        }
+        return parts.isEmpty() ? reason(e) : Redactor.redact(String.join("; ", parts).replace('\n', ' ').replace('\r', ' '));
     }
 
     /** The failure's own message and, when different, its root cause's (connection refused, TLS...). */

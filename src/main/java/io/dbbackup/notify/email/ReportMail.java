@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * The subject and plain-text body of one job report: which job, the outcome, when, how long, the
- * attempts and the host; the error and the tool's last stderr lines on failure; key and size on
- * success, or what the run did (a prune). Everything passes the redactor last.
+ * attempts and the host; key and size when a backup was stored (also when the run failed after that); the error
+ * and the tool's last stderr lines on failure, or what the run did (a prune, a copy). Everything passes the redactor last.
  */
 record ReportMail(String subject, String body) {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -40,16 +40,11 @@ record ReportMail(String subject, String body) {
         line(b, "Finished", TIME.format(r.started().plus(r.duration())));
         line(b, "Duration", duration(r.duration()));
         line(b, "Attempts", String.valueOf(r.attempts()));
-        if (r.succeeded() && r.key() != null) {
+        if (r.key() != null) { // also on a failure after the backup was stored (its prune or pin failed)
             line(b, "Key", r.key());
             line(b, "Size", io.dbbackup.core.Human.size(r.size()) + " (" + r.size() + " bytes)");
-            if (r.detail() != null && !r.detail().isBlank()) { // a copy job: what it copied (its size is its newest copy's)
-                b.append('\n').append("Result:\n");
-                for (String l : r.detail().strip().split("\n")) {
-                    b.append("  ").append(l).append('\n');
-                }
-            }
-        } else if (r.succeeded() && r.detail() != null && !r.detail().isBlank()) {
+        }
+        if (r.succeeded() && r.detail() != null && !r.detail().isBlank()) { // a copy job's copies, what a prune did
             b.append('\n').append("Result:\n");
             for (String l : r.detail().strip().split("\n")) {
                 b.append("  ").append(l).append('\n');

@@ -67,7 +67,7 @@ final class WebhookNotifier implements Notifier {
         m.put("duration_ms", r.duration().toMillis());
         m.put("attempts", r.attempts());
         m.put("key", r.key());
-        m.put("size", r.succeeded() && r.key() != null ? r.size() : null);
+        m.put("size", r.key() != null ? r.size() : null); // also a failure after the backup was stored
         m.put("error", r.error());
         m.put("detail", r.detail() == null || r.detail().isBlank() ? null : r.detail());
         m.put("text", headline(r));
@@ -84,8 +84,10 @@ final class WebhookNotifier implements Notifier {
         StringBuilder t = new StringBuilder(headline(r));
         t.append("\nhost ").append(r.host()).append(" · started ").append(TIME.format(r.started()))
                 .append(" · ").append(seconds(r)).append(" · attempts ").append(r.attempts());
-        if (r.succeeded() && r.key() != null) {
+        if (r.key() != null) { // also on a failure after the backup was stored (its prune or pin failed)
             t.append("\nkey ").append(code(r.key())).append(" · ").append(r.size()).append(" bytes");
+        }
+        if (r.succeeded() && r.key() != null) {
             if (r.detail() != null && !r.detail().isBlank()) { // a copy job: what it copied
                 t.append("\n").append(r.detail().strip());
             }

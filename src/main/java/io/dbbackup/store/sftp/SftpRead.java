@@ -12,7 +12,8 @@ import java.io.InterruptedIOException;
  * from another thread (a cancellation: SIGTERM, a job's timeout, verify's cut-off), the close returns at once: the handle
  * is closed on a thread of its own — its answer, on a stalled session, was waited for up to the store's {@code timeout}
  * by the cancelling thread — and a read still blocked a moment later has the connection cut under it, so that the reader
- * ends too instead of waiting out the same timeout.
+ * ends too instead of waiting out the same timeout. A read that fails says which server and file (as uploads do) and, when the
+ * connection failed (a stall, a drop), drops it: the next request connects again instead of waiting on it.
  */
 final class SftpRead extends InputStream {
     /** How long after a close from another thread a read still blocked has its connection cut. */
@@ -27,6 +28,8 @@ final class SftpRead extends InputStream {
     private volatile Thread reader = Thread.currentThread();
     private volatile boolean reading;
     private volatile boolean closed;
+    /** A read failed with the connection (it is dropped): the handle went with it. */
+    private boolean broken;
 
     SftpRead(SftpStore store, SFTPClient sftp, RemoteFile file, String path) {
         this.store = store;
@@ -56,7 +59,8 @@ final class SftpRead extends InputStream {
                 stopped.initCause(e);
                 throw stopped;
             }
-            throw e;
+            broken = !SftpStore.answered(e);
+            throw store.fail(sftp, "read", path, e);
         } finally {
             reading = false;
         }
@@ -69,7 +73,11 @@ final class SftpRead extends InputStream {
         }
         closed = true;
         if (Thread.currentThread() == reader) {
-            closeHandle(); // the reader's own close: as before
+            if (broken) {
+                in.close(); // the connection is dropped: there is no handle to close on the server
+            } else {
+                closeHandle(); // the reader's own close: as before
+            }
             return;
         }
         Thread stop = new Thread(() -> {

@@ -25,8 +25,10 @@ import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthKeyboardInteractive;
 import net.schmizz.sshj.userauth.method.AuthPassword;
 import net.schmizz.sshj.userauth.method.AuthPublickey;
+import net.schmizz.sshj.userauth.method.PasswordResponseProvider;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
 
@@ -58,6 +60,8 @@ public final class SftpStore implements Store {
     private final SftpSettings cfg;
     private SSHClient ssh;
     private SFTPClient sftp;
+    /** The key_file's problem was logged: once per store (a run), not at every connection (a retry, a reconnect). */
+    private boolean keyWarned;
 
     SftpStore(SftpSettings cfg) {
         this.cfg = cfg;
@@ -136,7 +140,10 @@ public final class SftpStore implements Store {
                     throw DbBackupException.permanent(problem, null);
                 }
                 // the password may still log in, as it did while the key's failure showed only at the server
-                Log.get().warn(problem + "; logging in with the password alone", "store", cfg.describe());
+                if (!keyWarned) {
+                    keyWarned = true;
+                    Log.get().warn(problem + "; logging in with the password alone", "store", cfg.describe());
+                }
                 tried.add("publickey " + cfg.keyFile() + " (not loaded, see the warning)");
                 kp = null;
             }
@@ -147,7 +154,7 @@ public final class SftpStore implements Store {
         }
         if (cfg.password() != null) {
             String pw = cfg.password().reveal();
-            methods.add(new AuthPassword(new PasswordFinder() {
+            PasswordFinder password = new PasswordFinder() {
                 @Override
                 public char[] reqPassword(Resource<?> resource) {
                     return pw.toCharArray();
@@ -157,8 +164,11 @@ public final class SftpStore implements Store {
                 public boolean shouldRetry(Resource<?> resource) {
                     return false;
                 }
-            }));
-            tried.add("password (" + cfg.password().source() + ")");
+            };
+            methods.add(new AuthPassword(password));
+            // servers with PasswordAuthentication off and logins through PAM ask for the password this way ("Password:")
+            methods.add(new AuthKeyboardInteractive(new PasswordResponseProvider(password)));
+            tried.add("password and keyboard-interactive (" + cfg.password().source() + ")");
         }
         try {
             c.auth(cfg.user(), methods);
@@ -329,7 +339,12 @@ public final class SftpStore implements Store {
         return e instanceof SFTPException s && s.getStatusCode() == Response.StatusCode.NO_SUCH_FILE;
     }
 
-    void mkdirs(SFTPClient c, String dir) throws IOException {
+    /**
+     * Creates {@code dir} and its missing parents with the store's folder mode; adds the ones this call made to
+     * {@code made}, deepest first (also those made before a failure). A folder a parallel upload made meanwhile is not
+     * this call's.
+     */
+    void mkdirs(SFTPClient c, String dir, List<String> made) throws IOException {
         if (dir.equals(".") || dir.equals("/") || dir.isEmpty()) {
             return;
         }
@@ -344,9 +359,10 @@ public final class SftpStore implements Store {
             }
             return;
         }
-        mkdirs(c, parent(dir));
+        mkdirs(c, parent(dir), made);
         try {
             c.getSFTPEngine().makeDir(dir, permissions(cfg.mode().folder()));
+            made.add(0, dir);
         } catch (SFTPException e) {
             FileAttributes again = c.statExistence(dir); // created meanwhile by a parallel upload
             if (again == null) {
@@ -363,6 +379,21 @@ public final class SftpStore implements Store {
         }
         if (!cfg.mode().ownerOnly()) {
             widen(() -> c.getSFTPEngine().setAttributes(dir, permissions(cfg.mode().folder())));
+        }
+    }
+
+    /**
+     * Removes the folders an upload made ({@link #mkdirs}, deepest first) as long as they are empty: a backup that never
+     * landed leaves no empty job folder behind, as on the local store. The server's RMDIR refuses a folder that holds
+     * something (another job's upload meanwhile): that one and its parents stay.
+     */
+    static void removeFolders(SFTPClient c, List<String> made) {
+        for (String dir : made) {
+            try {
+                c.rmdir(dir);
+            } catch (IOException | RuntimeException notEmptyOrGone) {
+                return; // its parents are not empty either (or the session is gone)
+            }
         }
     }
 
@@ -417,14 +448,9 @@ public final class SftpStore implements Store {
         String dir = parent(target);
         String temp = join(dir.equals(".") ? "" : dir, "." + name(target) + PART + UUID.randomUUID().toString().substring(0, 8));
         SFTPClient c = sftp();
-        SyncableFile file;
         FileAttributes mode = permissions(cfg.mode().file());
-        try {
-            mkdirs(c, dir);
-            file = SyncableFile.open(c.getSFTPEngine(), temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL), mode);
-        } catch (IOException e) {
-            throw fail(c, "create", temp, e);
-        }
+        List<String> made = new ArrayList<>();
+        SyncableFile file = create(c, dir, temp, mode, made);
         if (!cfg.mode().ownerOnly()) {
             try {
                 widen(() -> file.setAttributes(mode)); // still empty
@@ -432,13 +458,38 @@ public final class SftpStore implements Store {
                 try { // the temporary file was made: not left behind for prune's day-old sweep
                     file.close();
                     c.rm(temp);
+                    removeFolders(c, made);
                 } catch (IOException | RuntimeException ignored) {
                     // the session is gone: prune removes it later
                 }
                 throw fail(c, "create", temp, e);
             }
         }
-        return new SftpUpload(this, c, file, temp, target, ctx);
+        return new SftpUpload(this, c, file, temp, target, ctx, made);
+    }
+
+    /**
+     * Creates the upload's temporary file {@code temp} in {@code dir} and the folders missing above it (added to
+     * {@code made}); on failure the folders made are removed again while empty.
+     */
+    private SyncableFile create(SFTPClient c, String dir, String temp, FileAttributes mode, List<String> made) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                mkdirs(c, dir, made);
+                return SyncableFile.open(c.getSFTPEngine(), temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL), mode);
+            } catch (IOException e) {
+                if (noSuchFile(e) && attempt < 3) {
+                    continue; // another upload's abort removed a folder it had made, between our look and our open: again
+                }
+                if (answered(e)) {
+                    removeFolders(c, made);
+                }
+                throw fail(c, "create", temp, e);
+            } catch (RuntimeException e) {
+                removeFolders(c, made);
+                throw e;
+            }
+        }
     }
 
     /**

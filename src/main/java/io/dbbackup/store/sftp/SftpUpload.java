@@ -11,7 +11,8 @@ import java.io.OutputStream;
 
 /**
  * Bytes go to a hidden temporary file next to the key; commit flushes it to the server's disk (where the server
- * offers {@code fsync@openssh.com}) and renames it onto the key; abort removes it.
+ * offers {@code fsync@openssh.com}) and renames it onto the key; abort removes it, and the folders the upload made while
+ * they are empty.
  */
 final class SftpUpload implements Upload {
     /**
@@ -29,6 +30,8 @@ final class SftpUpload implements Upload {
     private final String temp;
     private final String target;
     private final OperationContext ctx;
+    /** The folders {@link SftpStore#upload} made for this upload, deepest first: an abort removes them while empty. */
+    private final java.util.List<String> madeFolders;
     private final OutputStream stream;
     private boolean fileClosed;
     private boolean committed;
@@ -42,8 +45,10 @@ final class SftpUpload implements Upload {
     /** How long an abort after a cancellation may spend removing the temporary file. */
     static final long CANCELLED_REMOVE_MILLIS = 4_000;
 
-    SftpUpload(SftpStore store, SFTPClient sftp, SyncableFile file, String temp, String target, OperationContext ctx) {
+    SftpUpload(SftpStore store, SFTPClient sftp, SyncableFile file, String temp, String target, OperationContext ctx,
+               java.util.List<String> madeFolders) {
         this.store = store;
+        this.madeFolders = java.util.List.copyOf(madeFolders);
         this.sftp = sftp;
         this.file = file;
         this.temp = temp;
@@ -195,6 +200,7 @@ final class SftpUpload implements Upload {
         }
         try {
             sftp.rm(temp);
+            SftpStore.removeFolders(sftp, madeFolders);
         } catch (IOException | RuntimeException e) {
             removeOverANewConnection(e);
         } finally {
@@ -211,7 +217,9 @@ final class SftpUpload implements Upload {
         Throwable e = first;
         if (!SftpStore.answered(e)) { // else the server answered: the session is fine
             try {
-                store.sftp().rm(temp);
+                SFTPClient again = store.sftp();
+                again.rm(temp);
+                SftpStore.removeFolders(again, madeFolders);
                 return;
             } catch (IOException | RuntimeException again) {
                 e = again;

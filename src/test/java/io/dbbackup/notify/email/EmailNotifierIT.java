@@ -74,11 +74,33 @@ class EmailNotifierIT {
                       from: dbbackup@example.com
                       to: [ops@example.com, left-company@example.com, dba@example.com]
                     """.formatted(smtp.port()), "ops");
+            // the reason read "(250 queued (SMTPAddressFailedException: 550 5.1.1 no such user))": the server's last
+            // answer, then the refusal wrapped in a class name
             assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
-                    .hasMessageContaining("mail sent to ops@example.com, dba@example.com only")
-                    .hasMessageContaining("refused left-company@example.com");
+                    .hasMessage("mail sent to ops@example.com, dba@example.com only via smtp 127.0.0.1:" + smtp.port()
+                            + " (no tls): recipient left-company@example.com refused: 550 5.1.1 no such user");
             assertThat(smtp.delivered()).containsExactly("ops@example.com", "dba@example.com");
             assertThat(smtp.data()).contains("Subject: [dbbackup] FAILED: backup job appdb");
+        }
+    }
+
+    /** The only recipient refused: no mail at all, and the failure says who was refused and the server's words. */
+    @Test
+    void theOnlyRecipientRefusedIsNamedWithTheServersAnswer() throws Exception {
+        try (RefusingSmtp smtp = new RefusingSmtp("left-company@example.com")) {
+            Notifier n = Notifiers.notifier(dir, ENV, """
+                    ops:
+                      type: email
+                      smtp_host: 127.0.0.1
+                      smtp_port: %d
+                      use_tls: false
+                      from: dbbackup@example.com
+                      to: [left-company@example.com]
+                    """.formatted(smtp.port()), "ops");
+            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+                    .hasMessage("cannot send mail via smtp 127.0.0.1:" + smtp.port()
+                            + " (no tls): recipient left-company@example.com refused: 550 5.1.1 no such user");
+            assertThat(smtp.delivered()).isEmpty();
         }
     }
 

@@ -192,6 +192,31 @@ class SftpAcceptanceIT {
                 .contains("the password alone").doesNotContain(ssh.password());
     }
 
+    /**
+     * The same, and the connection is lost and made again (a retry, a dropped session): the key's warning is printed
+     * once, for the first connection; it was printed again at every connection.
+     */
+    @Test
+    void theWarningOfAKeyThatCannotBeLoadedIsPrintedOnceNotAtEveryConnection() throws Exception {
+        Path key = io.dbbackup.testkit.SshKeys.generate(tmp.resolve("enc/id_ed25519"), "ed25519", "pp-" + java.util.UUID.randomUUID());
+        SftpSettings s = new SftpSettings(ssh.host(), ssh.port(), ssh.user(), "/backups", key, null,
+                new io.dbbackup.core.Secret(ssh.password(), "env SFTP_PASSWORD"), tmp.resolve("unused"),
+                List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        Log previous = Log.get(); // connections are lazy and log to the process log
+        StringWriter processLog = new StringWriter();
+        Log.set(new Log(new PrintWriter(processLog, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
+        try (SftpStore store = new SftpStore(s)) {
+            store.put("a.txt", "a".getBytes(StandardCharsets.UTF_8), ctx());
+            ssh.stop();
+            ssh.start();
+            catchThrowable(() -> store.list("")); // may still go to the lost connection, which it drops
+            assertThat(store.list("")).extracting(StoredObject::key).containsExactly("a.txt");
+        } finally {
+            Log.set(previous);
+        }
+        assertThat(processLog.toString().split("cannot load key_file", -1)).as(processLog.toString()).hasSize(2);
+    }
+
     @Test
     void passwordAuthenticationAndRelativeRoot() throws Exception {
         SftpSettings settings = SftpFixture.withPassword(ssh.host(), ssh.port(), ssh.user(), "rel/root", ssh.password(),

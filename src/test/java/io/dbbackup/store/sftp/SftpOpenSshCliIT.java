@@ -68,4 +68,14 @@ class SftpOpenSshCliIT extends RemoteStoreCliScenario {
     protected List<String> secrets() {
         return List.of();
     }
+
+    /** The first backup of a job fails (its SQLite file is gone): the store's and the job's folders, made for it, go too. */
+    @org.junit.jupiter.api.Test
+    void aFirstBackupThatFailsLeavesNoFolderOnTheServer() throws Exception {
+        writeConfig("keep_last: 2");
+        java.nio.file.Files.delete(dir.resolve("app.db"));
+        io.dbbackup.testkit.Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+        org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(java.nio.file.Path.of(root)).as(r.toString()).doesNotExist();
+    }
 }

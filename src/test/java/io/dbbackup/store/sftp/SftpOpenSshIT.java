@@ -437,4 +437,115 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             assertThat(e).isInstanceOf(java.io.InterruptedIOException.class);
         }
     }
+
+    /**
+     * A read whose session goes silent mid-download (restore, verify): it fails after the store's {@code timeout} (2 s
+     * here) naming the store's server and the file, and drops that connection, so the next request connects again and
+     * is answered at once. The failure was sshj's bare "Timeout expired" (no server, no file), the connection stayed,
+     * and the next request on it (the close of the file, a stat) waited out the timeout again and failed too.
+     */
+    @Test
+    void aStalledReadFailsNamingTheServerAndFileAndTheNextRequestConnectsAgain() throws Exception {
+        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+        byte[] data = new byte[8 << 20];
+        new java.util.Random(4).nextBytes(data);
+        try (Store direct = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(),
+                ssh.knownHosts()))) {
+            direct.put("db/big.dump", data, ctx());
+        }
+        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false, 2_000_000, 1);
+             Store store = new SftpStore(new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(),
+                     null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(2)))) {
+            long t0 = System.nanoTime();
+            Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+                    org.assertj.core.api.Assertions.catchThrowable(() -> {
+                        try (java.io.InputStream in = store.open("db/big.dump")) {
+                            in.transferTo(java.io.OutputStream.nullOutputStream());
+                        }
+                    }));
+            long failedMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("---- sftp stalled read: failed after " + failedMs + " ms: " + t);
+            assertThat(relay.stalled()).as("the session went silent").isEqualTo(1);
+            assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessageContaining("sftp read " + ssh.user() + "@127.0.0.1:" + relay.uri().getPort() + ":" + path
+                            + "/db/big.dump failed").hasMessageContaining("the server stopped answering: no answer for 2 s");
+            assertThat(io.dbbackup.pipeline.Failures.map("restore failed", t).retryable()).as("retryable").isTrue();
+            assertThat(failedMs).as("the read and its close did not each wait out the timeout").isLessThan(3_800);
+            long t1 = System.nanoTime();
+            assertThat(store.stat("db/big.dump")).as("the next request, on a new connection").isPresent();
+            assertThat((System.nanoTime() - t1) / 1_000_000).as("answered at once").isLessThan(1_500);
+        }
+    }
+
+    /**
+     * A server that offers keyboard-interactive alone (PasswordAuthentication no; PAM asks "Password:"), as servers with
+     * PAM-only or one-time-password logins do: the configured password logs in through it. The store offered only the
+     * "password" method, and the login failed as "sftp authentication failed ... (tried password (test))". A wrong
+     * password still fails as an authentication failure, not retried, naming both methods and never the password.
+     */
+    @Test
+    void aKeyboardInteractiveOnlyServerLogsInWithThePassword() throws Exception {
+        try (OpenSshServer kbd = OpenSshServer.withKeyboardInteractiveOnly()) {
+            String root = kbd.dataDir().resolve("kbd").toString();
+            try (Store store = new SftpStore(SftpFixture.withPassword(kbd.host(), kbd.port(), kbd.user(), root, kbd.password(),
+                    List.of(kbd.hostKeyFingerprint())))) {
+                store.put("db/a.dump", new byte[] {1, 2, 3}, ctx());
+                assertThat(store.list("")).extracting(io.dbbackup.core.StoredObject::key).containsExactly("db/a.dump");
+            }
+            assertThat(kbd.log()).contains("Accepted keyboard-interactive/pam for nobody");
+            assertThat(kbd.dataDir().resolve("kbd/db/a.dump")).hasBinaryContent(new byte[] {1, 2, 3});
+            String wrong = "wrong-" + UUID.randomUUID();
+            try (Store store = new SftpStore(SftpFixture.withPassword(kbd.host(), kbd.port(), kbd.user(), root, wrong,
+                    List.of(kbd.hostKeyFingerprint())))) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.list(""));
+                assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+                assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+                assertThat(t.getMessage()).doesNotContain("\n").contains("sftp authentication failed")
+                        .contains("keyboard-interactive").doesNotContain(wrong).doesNotContain(kbd.password());
+            }
+        }
+    }
+
+    /**
+     * An aborted upload (a failed backup) removes the folders it made on the server, deepest first, while they are
+     * empty — as the local store does: a first backup that failed leaves no empty job folder behind. A folder that
+     * existed before stays, and so does one that meanwhile holds something else. They stayed, empty.
+     */
+    @Test
+    void anAbortedUploadRemovesTheFoldersItMadeAndOnlyThose() throws Exception {
+        Path base = ssh.dataDir().resolve("made-" + UUID.randomUUID());
+        try (Store store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), base.resolve("store").toString(),
+                ssh.clientKey(), ssh.knownHosts()))) {
+            try (var up = store.upload("daily/app/app-20260101-040000.sql.gz", ctx())) {
+                up.stream().write(new byte[10]);
+                up.abort();
+            }
+            assertThat(base).as("the store's own folder, made by the upload, too").doesNotExist();
+
+            Files.createDirectories(base.resolve("store/daily"));
+            var nobody = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(ssh.user());
+            for (Path d : List.of(base, base.resolve("store"), base.resolve("store/daily"))) {
+                Files.setOwner(d, nobody); // the server's login makes folders in it
+            }
+            try (var up = store.upload("daily/app/app-20260101-040000.sql.gz", ctx())) {
+                up.abort();
+            }
+            assertThat(base.resolve("store/daily")).as("existed before").isEmptyDirectory();
+
+            try (var up = store.upload("daily/app/app-20260101-040000.sql.gz", ctx())) {
+                Files.writeString(base.resolve("store/daily/app/other"), "x"); // something else arrived meanwhile
+                up.abort();
+            }
+            assertThat(base.resolve("store/daily/app/other")).exists();
+
+            store.put("daily/app/kept.sql.gz", new byte[] {1}, ctx());
+            Files.delete(base.resolve("store/daily/app/other"));
+            try (var up = store.upload("daily/app/app-20260101-040000.sql.gz", ctx())) {
+                up.abort();
+            }
+            assertThat(base.resolve("store/daily/app/kept.sql.gz")).as("a committed upload's folder stays").exists();
+        }
+        assertNoLeftovers(store);
+    }
 }
