@@ -43,6 +43,12 @@ final class S3Errors {
                 && DAMAGED_CODES.contains(s3.awsErrorDetails().errorCode());
     }
 
+    /** Whether the server refused a request for a header it does not implement (501 NotImplemented). */
+    static boolean notImplemented(SdkException e) {
+        return e instanceof S3Exception s3 && (s3.statusCode() == 501 || (s3.awsErrorDetails() != null
+                && "NotImplemented".equals(s3.awsErrorDetails().errorCode())));
+    }
+
     /** Whether the server broke the connection off without an answer we could read (see S3Upload#refusal). */
     static boolean bodyBrokenOff(SdkException e) {
         for (Throwable c = e; c != null; c = c.getCause()) {

@@ -72,6 +72,8 @@ public final class S3Store implements Store {
     private WatchedHttpClient http;
     /** How long a request may move no byte before it fails as a stall (tests shorten it). */
     Duration stallTimeout = STALL_TIMEOUT;
+    /** The service answered a PutObject's {@code If-None-Match} with 501 NotImplemented: claims are a look, then a write. */
+    volatile boolean conditionalWritesRefused;
     /** How long an abort keeps retrying AbortMultipartUpload while the server is unreachable. */
     Duration abortRetryWindow = Duration.ofSeconds(30);
 

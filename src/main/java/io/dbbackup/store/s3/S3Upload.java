@@ -206,19 +206,36 @@ final class S3Upload extends ChunkedUpload {
                 req.ssekmsKeyId(cfg.kmsKeyId());
             }
         }
-        if (onlyIfAbsent) {
+        boolean conditional = onlyIfAbsent && !store.conditionalWritesRefused;
+        if (conditional) {
             req.ifNoneMatch("*");
         }
         try {
-            PutObjectRequest request = req.build();
-            resendingDamaged("object", () -> store.client().putObject(request, body(data, length)));
+            put(req.build(), data, length);
         } catch (SdkException e) {
             // 412: an object has the key; 409 (ConditionalRequestConflict): another write of it is under way
-            if (onlyIfAbsent && e instanceof S3Exception s && (s.statusCode() == 412 || s.statusCode() == 409)) {
+            if (conditional && e instanceof S3Exception s && (s.statusCode() == 412 || s.statusCode() == 409)) {
                 throw new KeyTakenException(location);
+            }
+            if (conditional && S3Errors.notImplemented(e)) {
+                // a service without conditional writes that says so (as AWS did before 2024): the look made before
+                // (S3Store#putIfAbsent) is the claim, as with a service that ignores the header; not asked again
+                store.conditionalWritesRefused = true;
+                ctx.log().debug("the s3 service does not take If-None-Match; the look before the write is the claim",
+                        "object", location);
+                try {
+                    put(req.ifNoneMatch(null).build(), data, length);
+                    return;
+                } catch (SdkException plain) {
+                    throw S3Errors.map("put", location, refusal(plain));
+                }
             }
             throw S3Errors.map("put", location, refusal(e));
         }
+    }
+
+    private void put(PutObjectRequest request, byte[] data, int length) {
+        resendingDamaged("object", () -> store.client().putObject(request, body(data, length)));
     }
 
     @Override
