@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.config.Durations;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DeletedSinceListedException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Re-read a stored backup: check its SHA-256 and that it decodes to the end (exit 3 if not).")
 final class VerifyCommand implements Callable<Integer> {
+    private static final String DELETED = "deleted since it was listed (a prune?)";
+
     @ParentCommand
     Root root;
 
@@ -56,7 +59,8 @@ final class VerifyCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Option(names = "--all-backups", description = "Verify every backup of the job, newest first, going on after a failure "
-            + "(exit 3 if every failure is an integrity failure, 1 if every one is a user error such as no key to decrypt, else 2).")
+            + "(exit 3 if every failure is an integrity failure, 1 if every one is a user error such as no key to decrypt, else 2); "
+            + "a backup deleted since it was listed (a prune meanwhile) is skipped, unless every one is.")
     boolean allBackups;
 
     @Option(names = "--subset", paramLabel = "N/T|T", description = "With --all-backups: only part N of T of the backups "
@@ -153,7 +157,8 @@ final class VerifyCommand implements Callable<Integer> {
      * reported and the next one checked. A job without backups is a failure of its own (an audit must see it), and
      * so is one whose newest backup is older than {@code limit} ({@code --max-age}) or whose store cannot be
      * listed (the other jobs are still checked). With {@code --notify}, each job's result goes to its notifiers.
-     * With a {@code part} ({@code --subset}), only the backups in it are read.
+     * With a {@code part} ({@code --subset}), only the backups in it are read. With {@code --all-backups}, a backup
+     * deleted since it was listed (a prune running meanwhile) is skipped, no failure, unless every backup listed is.
      */
     private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit, Subset part) {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -163,6 +168,7 @@ final class VerifyCommand implements Callable<Integer> {
         int empty = 0;
         int stale = 0;
         int unreadable = 0;
+        int gone = 0; // --all-backups: deleted since they were listed, skipped
         boolean onlyIntegrity = true;
         boolean onlyUser = true; // every failure a user error (no key to decrypt given): exit 1, as for a run of jobs
         Catalog catalog = new Catalog(ws);
@@ -213,13 +219,7 @@ final class VerifyCommand implements Callable<Integer> {
                 empty++;
                 onlyIntegrity = false;
                 onlyUser = false;
-                String error = catalog.noBackups(j).getMessage();
-                problems.add(error);
-                ws.log().error(error, "job", j.name());
-                rows.add(failedRow(j.name(), null, ExitStatus.SYSTEM_ERROR, error));
-                if (!json) {
-                    root.out.println("FAILED " + j.name() + ": no backups");
-                }
+                noBackups(ws, catalog, j, "", problems, rows);
                 unsent(j, report(ws, j, started, null, problems, "", false), notifyFailed);
                 continue;
             }
@@ -249,6 +249,7 @@ final class VerifyCommand implements Callable<Integer> {
             stored += entries.size();
             List<Catalog.Entry> toCheck = (allBackups ? entries : entries.subList(0, 1)).stream()
                     .filter(e -> part == null || part.contains(e.key().key())).toList(); // else another run's part
+            int jobGone = 0;
             for (int i = 0; i < toCheck.size(); i++) {
                 Catalog.Entry e = toCheck.get(i);
                 if (stopped.get() != null) { // between two checks: the job's backups not read are no success either
@@ -287,6 +288,22 @@ final class VerifyCommand implements Callable<Integer> {
                         }
                         break;
                     }
+                    if (allBackups && ex instanceof DeletedSinceListedException) { // a prune's doing, no finding
+                        checked--;
+                        gone++;
+                        jobGone++;
+                        ws.log().warn(ex.getMessage() + ": skipped", "job", j.name(), "key", e.key().key());
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("job", j.name());
+                        row.put("key", e.key().key());
+                        row.put("skipped", true);
+                        row.put("deleted_since_listed", true); // no "ok": neither verified nor failed
+                        rows.add(row);
+                        if (!json) {
+                            root.out.println("SKIPPED " + e.key().key() + ": " + DELETED);
+                        }
+                        continue;
+                    }
                     failed++;
                     onlyIntegrity &= ex.status() == ExitStatus.INTEGRITY;
                     onlyUser &= ex.status() == ExitStatus.USER_ERROR;
@@ -304,6 +321,13 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (jobGone == entries.size()) { // every backup listed is gone: an emptied store is no passed audit
+                empty++;
+                onlyIntegrity = false;
+                onlyUser = false;
+                noBackups(ws, catalog, j, ": every backup listed (" + jobGone + ") was deleted before it was read (a prune?)",
+                        problems, rows);
+            }
             unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut), notifyFailed);
         }
         int code = stopped.get() != null ? stopped.get().code()
@@ -315,6 +339,9 @@ final class VerifyCommand implements Callable<Integer> {
             m.put("jobs", jobs.stream().map(JobConfig::name).toList());
             m.put("verified", verified);
             m.put("failed", failed);
+            if (allBackups) {
+                m.put("deleted_since_listed", gone);
+            }
             m.put("jobs_without_backups", empty);
             m.put("jobs_unreadable", unreadable);
             if (limit != null) {
@@ -337,6 +364,7 @@ final class VerifyCommand implements Callable<Integer> {
             root.out.println(Json.pretty(m));
         } else {
             root.out.println(verified + " of " + checked + " backups verified" + (failed == 0 ? "" : ", " + failed + " failed")
+                    + (gone == 0 ? "" : ", " + gone + " deleted since " + (gone == 1 ? "it was" : "they were") + " listed")
                     + (empty == 0 ? "" : ", " + empty + (empty == 1 ? " job" : " jobs") + " without backups")
                     + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
                     + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
@@ -346,6 +374,18 @@ final class VerifyCommand implements Callable<Integer> {
                     + Unsent.closing(notifyFailed.size()));
         }
         return code;
+    }
+
+    /** A job without backups, a failure of the audit: {@code detail} says why when it had some when listed. */
+    private void noBackups(Workspace ws, Catalog catalog, JobConfig j, String detail, List<String> problems,
+                           List<Map<String, Object>> rows) {
+        String error = catalog.noBackups(j).getMessage() + detail;
+        problems.add(error);
+        ws.log().error(error, "job", j.name());
+        rows.add(failedRow(j.name(), null, ExitStatus.SYSTEM_ERROR, error));
+        if (!json) {
+            root.out.println("FAILED " + j.name() + ": no backups" + detail);
+        }
     }
 
     private static String interruption(ExitStatus signal) {

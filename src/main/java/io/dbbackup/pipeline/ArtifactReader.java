@@ -9,6 +9,7 @@ import io.dbbackup.codec.VerifyingInputStream;
 import io.dbbackup.codec.WrongKeyException;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DeletedSinceListedException;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.SingleByte;
@@ -124,7 +125,7 @@ public final class ArtifactReader {
     }
 
     private DbBackupException deletedSinceListed(BackupKey key) {
-        return DbBackupException.system("backup " + key.key() + " is no longer in " + store.describe()
+        return new DeletedSinceListedException("backup " + key.key() + " is no longer in " + store.describe()
                 + ": it was deleted since it was listed (a prune?)");
     }
 

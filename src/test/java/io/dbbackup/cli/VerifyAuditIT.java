@@ -178,6 +178,43 @@ class VerifyAuditIT {
         assertThat(mails[0].getSubject()).startsWith("[dbbackup] FAILED: verify of job other on ");
     }
 
+    /**
+     * A prune (another CronJob, played by the faulty store) deleting an old backup between the audit's listing and its
+     * read: that backup is skipped and said so, no failure and no failure mail — it was FAILED, exit 2, a failure mail at
+     * night. A job whose listed backups are all gone so fails as one without backups: no green audit of an emptied store.
+     */
+    @Test
+    void aBackupPrunedWhileTheAuditReadsIsSkippedButAJobEmptiedSoFails() throws Exception {
+        for (int h = 1; h <= 2; h++) {
+            assertThat(at(BACKED_UP.plus(Duration.ofHours(h))).run("backup", "app").exit()).isZero();
+        }
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace(
+                "local: {type: local, path: store}", "local: {type: faulty, path: store, delete_after_listing: 1}"));
+        Runner later = at(BACKED_UP.plus(Duration.ofHours(3)));
+
+        Cli.Result r = later.run("verify", "app", "--all-backups", "--notify");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("ok     app/app-20260301-040000.sqlite.zst", "ok     app/app-20260301-030000.sqlite.zst",
+                        "SKIPPED app/app-20260301-020000.sqlite.zst: deleted since it was listed (a prune?)",
+                        "2 of 2 backups verified, 1 deleted since it was listed (exit 0)")
+                .doesNotContain("FAILED");
+
+        Cli.Result json = later.run("verify", "app", "--all-backups", "--json"); // the next prune takes 03:00's
+        assertThat(json.exit()).as(json.toString()).isZero();
+        assertThat(json.out()).containsPattern("\"verified\" *: *1,\\s*\"failed\" *: *0,\\s*\"deleted_since_listed\" *: *1")
+                .containsPattern("\"key\" *: *\"app/app-20260301-030000.sqlite.zst\",\\s*\"skipped\" *: *true,\\s*\"deleted_since_listed\" *: *true\\s*}");
+
+        Cli.Result emptied = later.run("verify", "other", "--all-backups", "--notify");
+        assertThat(emptied.exit()).as(emptied.toString()).isEqualTo(2);
+        assertThat(emptied.out()).contains("SKIPPED other/other-20260301-020000.sqlite.gz: deleted since it was listed",
+                "FAILED other: no backups: every backup listed (1) was deleted before it was read (a prune?)",
+                "0 of 0 backups verified, 1 deleted since it was listed, 1 job without backups (exit 2)");
+        MimeMessage[] mails = newMails(1); // app's audit mailed nothing: its rule is on failure
+        assertThat(mails).hasSize(1);
+        assertThat(mails[0].getSubject()).startsWith("[dbbackup] FAILED: verify of job other on ");
+        assertThat(body(mails[0])).contains("every backup listed (1) was deleted before it was read (a prune?)");
+    }
+
     @Test
     void aJobWhoseStoreCannotBeListedFailsAloneAndTheAuditGoesOn() throws Exception {
         String config = Files.readString(dir.resolve("config.yaml"))

@@ -27,7 +27,7 @@ class ArtifactReaderTest {
     void aSidecarGoneWithItsBackupIsADeletedBackupNotADamagedOne() throws Exception {
         LocalStore store = new LocalStore(dir, false);
         assertThatThrownBy(() -> ArtifactReader.forRecovery(store).expectedSha256(key))
-                .isInstanceOf(DbBackupException.class)
+                .isInstanceOf(io.dbbackup.core.DeletedSinceListedException.class)
                 .hasMessage("backup p/db/" + key.fileName() + " is no longer in " + store.describe()
                         + ": it was deleted since it was listed (a prune?)")
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((DbBackupException) e).status())
@@ -52,7 +52,7 @@ class ArtifactReaderTest {
         Files.createDirectories(dir.resolve("p/db"));
         Files.write(dir.resolve(key.sha256Key()), io.dbbackup.codec.Sha256.sidecar("0".repeat(64), key.fileName()));
         assertThatThrownBy(() -> new ArtifactReader(store).open(key, null, false))
-                .isInstanceOf(DbBackupException.class)
+                .isInstanceOf(io.dbbackup.core.DeletedSinceListedException.class)
                 .hasMessage("backup p/db/" + key.fileName() + " is no longer in " + store.describe()
                         + ": it was deleted since it was listed (a prune?)")
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((DbBackupException) e).status())

@@ -31,7 +31,9 @@ import java.util.List;
  * a store whose listing pages overlap (an eventually consistent or buggy S3-compatible server) can.
  * {@code slow_manifests: true} takes 700 ms to open a {@code .manifest.json} and finishes that request whatever
  * interrupts it (a store whose requests, once sent, run to their end): the last step of a verify, for a signal to land
- * between two backups' checks.
+ * between two backups' checks. {@code delete_after_listing: N} deletes the N oldest backups of a folder (each with its
+ * sidecars) right after the folder was first listed, and still answers the listing as it was: a prune on another host
+ * between a {@code verify --all-backups}' listing and its reads.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -52,6 +54,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean damageFirstRead = s.bool("damage_first_read").orElse(false);
         boolean listTwice = s.bool("list_twice").orElse(false);
         boolean slowManifests = s.bool("slow_manifests").orElse(false);
+        int deleteAfterListing = s.integer("delete_after_listing", 0, 1000).orElse(0);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -62,6 +65,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.damageFirstRead = damageFirstRead;
         store.listTwice = listTwice;
         store.slowManifests = slowManifests;
+        store.deleteAfterListing = deleteAfterListing;
         return store;
     }
 
@@ -78,6 +82,8 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean damageFirstRead;
         private boolean listTwice;
         private boolean slowManifests;
+        private int deleteAfterListing;
+        private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Set<String> readOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads,
@@ -121,6 +127,14 @@ public final class FaultyStoreProvider implements StoreProvider {
                         .filter(k -> !k.endsWith(".sha256") && !k.endsWith(".manifest.json") && !k.endsWith(".pin")).sorted().findFirst();
                 if (oldest.isPresent()) {
                     delegate.put(oldest.get() + ".pin", "{\"note\": \"pinned by another host\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+                }
+            }
+            if (deleteAfterListing > 0 && prunedFolders.add(folder)) {
+                for (String backup : listed.stream().map(io.dbbackup.core.StoredObject::key).filter(k -> !k.endsWith(".sha256")
+                        && !k.endsWith(".manifest.json") && !k.endsWith(".pin")).distinct().sorted().limit(deleteAfterListing).toList()) {
+                    delegate.delete(backup);
+                    delegate.delete(backup + ".sha256");
+                    delegate.delete(backup + ".manifest.json");
                 }
             }
             return listed;
