@@ -439,19 +439,11 @@ class AgeInteropIT {
         AtomicBoolean scanning = new AtomicBoolean(true);
         Thread scanner = new Thread(() -> {
             while (scanning.get()) {
-                try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                    for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
-                        try {
-                            String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
-                            if (cmd.contains(PASSPHRASE) || cmd.contains(identity)) {
-                                leaks.add(p + ": " + cmd.replace('\0', ' '));
-                            }
-                        } catch (IOException gone) {
-                            // the process ended meanwhile
-                        }
+                // this JVM's descendants only (the CLI and its tools): another run on the machine cannot show here
+                for (io.dbbackup.testkit.Descendants.Running p : io.dbbackup.testkit.Descendants.running()) {
+                    if (p.cmdline().contains(PASSPHRASE) || p.cmdline().contains(identity)) {
+                        leaks.add(p.pid() + ": " + p.cmdline().replace('\0', ' '));
                     }
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
                 }
             }
         }, "cmdline-scanner");
