@@ -143,10 +143,21 @@ public final class SqliteEngine implements Engine {
             return DumpInfo.of(Map.of("sqlite_version", version, "strategy", strategy.name().toLowerCase(),
                     "source_path", path.toString(), "journal_mode", journalMode));
         } finally {
-            Files.deleteIfExists(snapshot);
-            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
-                Files.deleteIfExists(snapshot.resolveSibling(snapshot.getFileName() + suffix));
-            }
+            deleteWithJournals(snapshot);
+        }
+    }
+
+    /** The files SQLite keeps beside database {@code db}: its {@code -wal}, {@code -shm} and {@code -journal}. */
+    static java.util.List<Path> journals(Path db) {
+        return java.util.stream.Stream.of("-wal", "-shm", "-journal")
+                .map(suffix -> db.resolveSibling(db.getFileName() + suffix)).toList();
+    }
+
+    /** Deletes database file {@code db} and {@link #journals its journal files}. */
+    static void deleteWithJournals(Path db) throws IOException {
+        Files.deleteIfExists(db);
+        for (Path journal : journals(db)) {
+            Files.deleteIfExists(journal);
         }
     }
 
@@ -312,9 +323,7 @@ public final class SqliteEngine implements Engine {
     /** Deletes the database file and the journal files SQLite keeps beside it (a drill's scratch file). */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {
-        for (String suffix : java.util.List.of("", "-wal", "-shm", "-journal")) {
-            Files.deleteIfExists(path.resolveSibling(path.getFileName() + suffix));
-        }
+        deleteWithJournals(path);
     }
 
     @Override

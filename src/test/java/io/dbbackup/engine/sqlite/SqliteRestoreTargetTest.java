@@ -1,0 +1,86 @@
+package io.dbbackup.engine.sqlite;
+
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.Log;
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a full SQLite restore does to its target's folder: real files, and a real second process (the sqlite3 CLI). */
+class SqliteRestoreTargetTest {
+    @TempDir
+    Path dir;
+
+    private OperationContext ctx() {
+        return new OperationContext(new Cancellation(), Log.get(), dir.resolve("scratch"));
+    }
+
+    private static SqliteEngine engine(Path db) {
+        return new SqliteEngine(db, "app", SqliteEngine.Strategy.ONLINE, 100, Duration.ofMillis(1));
+    }
+
+    private static void sql(Path db, String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+
+    private static long count(Path db, String table) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from " + table)) {
+            return rs.getLong(1);
+        }
+    }
+
+    /** A backup of a WAL-mode database (as a snapshot of one is stored: in WAL mode). */
+    private byte[] walBackup(int rows) throws Exception {
+        Path source = dir.resolve("source.db");
+        sql(source, "pragma journal_mode=wal", "create table t(x)");
+        for (int i = 0; i < rows; i++) {
+            sql(source, "insert into t values(" + i + ")");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine(source).dump(out, ctx());
+        return out.toByteArray();
+    }
+
+    private java.util.List<String> names(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * The integrity check opened the WAL-mode temporary file read-only, which leaves its -wal and -shm: after every
+     * restore two hidden files named after the temporary file stayed beside the database for good.
+     */
+    @Test
+    void aRestoreOfAWalDatabaseLeavesNothingButTheDatabaseBesideIt() throws Exception {
+        byte[] backup = walBackup(3);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+
+        assertThat(names(folder)).containsExactly("app.db");
+        assertThat(count(target, "t")).isEqualTo(3);
+    }
+}
