@@ -467,12 +467,13 @@ public final class SqliteEngine implements Engine {
             TableRestore.restore(in, path, options, ctx);
             return;
         }
-        Files.createDirectories(path.getParent());
-        try (RestoreTemp claimed = RestoreTemp.claim(path, ctx.log())) {
+        Path target = restoredFile();
+        Files.createDirectories(target.getParent());
+        try (RestoreTemp claimed = RestoreTemp.claim(target, ctx.log())) {
             Path temp = claimed.file();
             // replacing a database: owner-only while the bytes arrive (the umask's 0644 let every user open the copy of
             // a 0600 database and read it, through that descriptor even after the chmod); the replaced file's mode after
-            try (FileChannel ch = Files.exists(path) ? io.dbbackup.core.FilePermissions.OWNER_ONLY.createForWriting(temp)
+            try (FileChannel ch = Files.exists(target) ? io.dbbackup.core.FilePermissions.OWNER_ONLY.createForWriting(temp)
                     : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 in.transferTo(out);
@@ -480,23 +481,38 @@ public final class SqliteEngine implements Engine {
             }
             ctx.cancellation().throwIfCancelled();
             checkIntegrity(temp, "restored database");
-            keepOwnerAndMode(temp, ctx);
-            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
-                Files.deleteIfExists(path.resolveSibling(path.getFileName() + suffix));
+            keepOwnerAndMode(temp, target, ctx);
+            for (Path journal : journals(target)) {
+                Files.deleteIfExists(journal);
             }
             try {
-                Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         }
+    }
+
+    /**
+     * The file a restore replaces: the datasource's path, or, when that is a symbolic link, the file it leads to (a
+     * rename onto the link would replace the link and leave the database it names as it was).
+     */
+    private Path restoredFile() throws IOException {
+        Path file = path;
+        for (int hops = 0; Files.isSymbolicLink(file); hops++) {
+            if (hops == 40) {
+                throw new IOException("SQLite database " + path + " is a loop of symbolic links");
+            }
+            file = file.resolveSibling(Files.readSymbolicLink(file)).normalize();
+        }
+        return file;
     }
 
     /**
      * The restored file takes the replaced one's owner, group and mode: the application that opens it (often another
      * user than the one restoring) keeps its access, and a 0640 database does not become world-readable.
      */
-    private void keepOwnerAndMode(Path temp, OperationContext ctx) throws IOException {
+    private static void keepOwnerAndMode(Path temp, Path path, OperationContext ctx) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

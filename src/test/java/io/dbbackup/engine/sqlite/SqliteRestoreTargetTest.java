@@ -83,4 +83,24 @@ class SqliteRestoreTargetTest {
         assertThat(names(folder)).containsExactly("app.db");
         assertThat(count(target, "t")).isEqualTo(3);
     }
+
+    /**
+     * A datasource whose path is a symbolic link (/srv/app/current.db → /data/app-v2.db): the restore renamed its file
+     * over the link, so the link became a file of its own and the database the link named kept its old content.
+     */
+    @Test
+    void aRestoreThroughASymbolicLinkReplacesTheDatabaseTheLinkNames() throws Exception {
+        byte[] backup = walBackup(3);
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path real = data.resolve("app-v2.db");
+        sql(real, "create table t(x)", "insert into t values(1)");
+        Path link = Files.createSymbolicLink(dir.resolve("current.db"), real);
+
+        engine(link).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+
+        assertThat(Files.isSymbolicLink(link)).as("the link is still a link").isTrue();
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
+        assertThat(count(real, "t")).isEqualTo(3);
+        assertThat(names(data)).containsExactly("app-v2.db");
+    }
 }
