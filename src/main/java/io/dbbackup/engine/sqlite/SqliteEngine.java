@@ -469,6 +469,7 @@ public final class SqliteEngine implements Engine {
         }
         Path target = restoredFile();
         Files.createDirectories(target.getParent());
+        ExclusiveAccess.check(target); // before the bytes arrive: an application still running is said at once
         try (RestoreTemp claimed = RestoreTemp.claim(target, ctx.log())) {
             Path temp = claimed.file();
             // replacing a database: owner-only while the bytes arrive (the umask's 0644 let every user open the copy of
@@ -482,13 +483,16 @@ public final class SqliteEngine implements Engine {
             ctx.cancellation().throwIfCancelled();
             checkIntegrity(temp, "restored database");
             keepOwnerAndMode(temp, target, ctx);
-            for (Path journal : journals(target)) {
-                Files.deleteIfExists(journal);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            try (ExclusiveAccess held = ExclusiveAccess.take(target)) {
+                // no stale -wal or hot -journal of the replaced file may meet the new one
+                for (Path journal : journals(target)) {
+                    Files.deleteIfExists(journal);
+                }
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
     }

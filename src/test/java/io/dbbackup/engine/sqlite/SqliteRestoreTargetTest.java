@@ -8,9 +8,13 @@ import io.dbbackup.spi.RestoreOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What a full SQLite restore does to its target's folder: real files, and a real second process (the sqlite3 CLI). */
 class SqliteRestoreTargetTest {
@@ -102,5 +107,45 @@ class SqliteRestoreTargetTest {
         assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
         assertThat(count(real, "t")).isEqualTo(3);
         assertThat(names(data)).containsExactly("app-v2.db");
+    }
+
+    /**
+     * A WAL-mode database another process holds open (the application was not stopped): the restore deleted its -wal
+     * and -shm under it and renamed a new file over it. That process went on writing into the replaced file and, at its
+     * close, deleted the new database's -wal and -shm by name. Now the restore refuses before it writes anything.
+     */
+    @Test
+    void aDatabaseAnotherProcessHoldsOpenIsNotReplacedUnderIt() throws Exception {
+        byte[] backup = walBackup(3);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+        sql(target, "pragma journal_mode=wal", "create table t(x)", "insert into t values('live')");
+        Process holder = new ProcessBuilder("sqlite3", target.toString()).redirectErrorStream(true).start();
+        try {
+            Writer in = new java.io.OutputStreamWriter(holder.getOutputStream(), StandardCharsets.UTF_8);
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            in.write("select count(*) from t;\n");
+            in.flush();
+            assertThat(out.readLine()).isEqualTo("1"); // open, idle, in WAL mode
+
+            assertThatThrownBy(() -> engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
+                    new RestoreOptions(true), ctx()))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(target.toString())
+                    .hasMessageContaining("open in another process")
+                    .hasMessageContaining("nothing was changed");
+
+            in.write("select x from t;\n");
+            in.flush();
+            assertThat(out.readLine()).isEqualTo("live");
+            assertThat(names(folder)).containsExactlyInAnyOrder("app.db", "app.db-wal", "app.db-shm");
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
+        }
+        assertThat(count(target, "t")).isEqualTo(1);
+        // once the application is stopped, the restore goes through
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+        assertThat(count(target, "t")).isEqualTo(3);
     }
 }
