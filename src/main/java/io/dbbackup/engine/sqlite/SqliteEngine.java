@@ -108,18 +108,26 @@ public final class SqliteEngine implements Engine {
         try {
             String version;
             String journalMode;
-            try (Connection c = open(path, true)) {
-                version = sqliteVersion(c);
-                journalMode = journalMode(c);
-                if (strategy == Strategy.VACUUM) {
-                    try (Statement st = c.createStatement()) {
-                        st.execute("VACUUM INTO '" + snapshot.toString().replace("'", "''") + "'");
+            for (int attempt = 1; ; attempt++) {
+                try (Connection c = open(path, true)) {
+                    version = sqliteVersion(c);
+                    journalMode = journalMode(c);
+                    if (strategy == Strategy.VACUUM) {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("VACUUM INTO '" + snapshot.toString().replace("'", "''") + "'");
+                        }
+                    } else {
+                        onlineBackup(c, snapshot, ctx);
                     }
-                } else {
-                    onlineBackup(c, snapshot, ctx);
+                    break;
+                } catch (SQLException e) {
+                    if (attempt == 1 && HotJournal.isTheCause(e)) {
+                        HotJournal.rollBack(path, ctx.log());
+                        Files.deleteIfExists(snapshot);
+                        continue;
+                    }
+                    throw snapshotFailed(e, snapshot);
                 }
-            } catch (SQLException e) {
-                throw snapshotFailed(e, snapshot);
             }
             if (strategy == Strategy.VACUUM && "wal".equals(journalMode)) {
                 keepWal(snapshot);
