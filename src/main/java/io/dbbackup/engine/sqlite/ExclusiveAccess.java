@@ -48,7 +48,7 @@ final class ExclusiveAccess implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new IOException("SQLite database " + db + " is open in another process (the application, or a "
+            throw new InUse("SQLite database " + db + " is open in another process (the application, or a "
                     + "sqlite3 shell): stop it before restoring over the database, which it would go on using as the "
                     + "replaced file; nothing was changed");
         }
@@ -58,6 +58,25 @@ final class ExclusiveAccess implements AutoCloseable {
     /** Whether {@code db} can be replaced now: its locks are taken and let go again. */
     static void check(Path db) throws IOException {
         take(db).close();
+    }
+
+    /** Whether another process holds {@code db} now (false when that cannot be told: see {@link #take}). */
+    static boolean heldElsewhere(Path db) {
+        try {
+            check(db);
+            return false;
+        } catch (InUse e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** {@link #take} found the file held by another process. */
+    static final class InUse extends IOException {
+        InUse(String message) {
+            super(message);
+        }
     }
 
     @Override

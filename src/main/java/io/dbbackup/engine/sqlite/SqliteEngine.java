@@ -339,16 +339,19 @@ public final class SqliteEngine implements Engine {
         if (!Files.exists(path)) {
             return new TargetState(false, 0, path + " does not exist");
         }
+        int n;
         try (Connection c = open(path, true); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(
                      "select count(*) from sqlite_master where type in ('table','view') and name not like 'sqlite_%'")) {
             rs.next();
-            int n = rs.getInt(1);
-            return new TargetState(true, n, path + " holds " + n + " tables/views");
+            n = rs.getInt(1);
         } catch (SQLException e) {
             long size = Files.size(path);
             return new TargetState(true, size > 0 ? 1 : 0, path + " exists (" + size + " bytes, not readable as SQLite)");
         }
+        // once this process's connection is closed: letting go of the locks taken here would drop its locks too
+        return new TargetState(true, n, path + " holds " + n + " tables/views" + (ExclusiveAccess.heldElsewhere(restoredFile())
+                ? " and is open in another process (a restore of the whole database is refused until it is stopped)" : ""));
     }
 
     /** SQLite version, file size, and every table with its exact row count. */

@@ -112,7 +112,8 @@ class SqliteRestoreTargetTest {
     /**
      * A WAL-mode database another process holds open (the application was not stopped): the restore deleted its -wal
      * and -shm under it and renamed a new file over it. That process went on writing into the replaced file and, at its
-     * close, deleted the new database's -wal and -shm by name. Now the restore refuses before it writes anything.
+     * close, deleted the new database's -wal and -shm by name. Now the restore refuses before it writes anything, and a
+     * dry run (which inspects the target) says so beforehand.
      */
     @Test
     void aDatabaseAnotherProcessHoldsOpenIsNotReplacedUnderIt() throws Exception {
@@ -134,6 +135,9 @@ class SqliteRestoreTargetTest {
                     .hasMessageContaining(target.toString())
                     .hasMessageContaining("open in another process")
                     .hasMessageContaining("nothing was changed");
+
+            assertThat(engine(target).inspectTarget(ctx()).description()).as("what a dry run shows")
+                    .contains("open in another process (a restore of the whole database is refused until it is stopped)");
 
             in.write("select x from t;\n");
             in.flush();
