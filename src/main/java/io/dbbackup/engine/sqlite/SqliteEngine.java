@@ -339,6 +339,9 @@ public final class SqliteEngine implements Engine {
         if (!Files.exists(path)) {
             return new TargetState(false, 0, path + " does not exist");
         }
+        if (Files.isDirectory(path)) {
+            return new TargetState(true, 1, path + " is a folder, not a file (a restore is refused)");
+        }
         int n;
         try (Connection c = open(path, true); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(
@@ -479,6 +482,9 @@ public final class SqliteEngine implements Engine {
             return;
         }
         Path target = restoredFile();
+        if (Files.isDirectory(target)) {
+            throw DbBackupException.user("SQLite database " + path + " is a folder, not a file: nothing was restored");
+        }
         Files.createDirectories(target.getParent());
         ExclusiveAccess.check(target); // before the bytes arrive: an application still running is said at once
         try (RestoreTemp claimed = RestoreTemp.claim(target, ctx.log())) {

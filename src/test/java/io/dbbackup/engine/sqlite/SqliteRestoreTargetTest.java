@@ -152,4 +152,22 @@ class SqliteRestoreTargetTest {
         engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
         assertThat(count(target, "t")).isEqualTo(3);
     }
+
+    /**
+     * A datasource path that names a folder (a wrong path in the config): an empty folder was replaced by the database
+     * file without a word, a folder with files in it failed with "…/app.db: Is a directory". Now both are refused as a
+     * folder, before anything is written, and a dry run says so.
+     */
+    @Test
+    void aTargetThatIsAFolderIsRefusedAsOne() throws Exception {
+        byte[] backup = walBackup(1);
+        Path folder = Files.createDirectories(dir.resolve("app.db"));
+
+        assertThat(engine(folder).inspectTarget(ctx()).description()).contains("is a folder, not a file");
+        assertThatThrownBy(() -> engine(folder).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
+                new RestoreOptions(true), ctx()))
+                .isInstanceOf(io.dbbackup.core.DbBackupException.class)
+                .hasMessage("SQLite database " + folder + " is a folder, not a file: nothing was restored");
+        assertThat(folder).isEmptyDirectory();
+    }
 }
