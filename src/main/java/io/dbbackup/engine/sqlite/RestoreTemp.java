@@ -50,11 +50,14 @@ final class RestoreTemp implements AutoCloseable {
         return file;
     }
 
-    /** Deletes the temporary file (if not renamed over the target), then the lock file, then releases the lock. */
+    /**
+     * Deletes the temporary file (if not renamed over the target) and the journal files its integrity check left (a
+     * WAL-mode file opened read-only keeps its {@code -wal} and {@code -shm}), then the lock file, then releases the lock.
+     */
     @Override
     public void close() throws IOException {
         try {
-            Files.deleteIfExists(file);
+            SqliteEngine.deleteWithJournals(file);
             Files.deleteIfExists(lockFile);
         } finally {
             lock.close();
@@ -84,7 +87,7 @@ final class RestoreTemp implements AutoCloseable {
                 return; // its restore finished meanwhile
             }
             if (LockFile.whileUnheld(lockFile, true, () -> {
-                Files.deleteIfExists(file);
+                SqliteEngine.deleteWithJournals(file);
                 Files.deleteIfExists(lockFile);
             })) {
                 log.warn("removed the temporary file of a restore that did not finish (the process was killed)",

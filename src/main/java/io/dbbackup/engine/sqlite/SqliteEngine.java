@@ -108,18 +108,26 @@ public final class SqliteEngine implements Engine {
         try {
             String version;
             String journalMode;
-            try (Connection c = open(path, true)) {
-                version = sqliteVersion(c);
-                journalMode = journalMode(c);
-                if (strategy == Strategy.VACUUM) {
-                    try (Statement st = c.createStatement()) {
-                        st.execute("VACUUM INTO '" + snapshot.toString().replace("'", "''") + "'");
+            for (int attempt = 1; ; attempt++) {
+                try (Connection c = open(path, true)) {
+                    version = sqliteVersion(c);
+                    journalMode = journalMode(c);
+                    if (strategy == Strategy.VACUUM) {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("VACUUM INTO '" + snapshot.toString().replace("'", "''") + "'");
+                        }
+                    } else {
+                        onlineBackup(c, snapshot, ctx);
                     }
-                } else {
-                    onlineBackup(c, snapshot, ctx);
+                    break;
+                } catch (SQLException e) {
+                    if (attempt == 1 && HotJournal.isTheCause(e)) {
+                        HotJournal.rollBack(path, ctx.log());
+                        Files.deleteIfExists(snapshot);
+                        continue;
+                    }
+                    throw snapshotFailed(e, snapshot);
                 }
-            } catch (SQLException e) {
-                throw snapshotFailed(e, snapshot);
             }
             if (strategy == Strategy.VACUUM && "wal".equals(journalMode)) {
                 keepWal(snapshot);
@@ -143,10 +151,21 @@ public final class SqliteEngine implements Engine {
             return DumpInfo.of(Map.of("sqlite_version", version, "strategy", strategy.name().toLowerCase(),
                     "source_path", path.toString(), "journal_mode", journalMode));
         } finally {
-            Files.deleteIfExists(snapshot);
-            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
-                Files.deleteIfExists(snapshot.resolveSibling(snapshot.getFileName() + suffix));
-            }
+            deleteWithJournals(snapshot);
+        }
+    }
+
+    /** The files SQLite keeps beside database {@code db}: its {@code -wal}, {@code -shm} and {@code -journal}. */
+    static java.util.List<Path> journals(Path db) {
+        return java.util.stream.Stream.of("-wal", "-shm", "-journal")
+                .map(suffix -> db.resolveSibling(db.getFileName() + suffix)).toList();
+    }
+
+    /** Deletes database file {@code db} and {@link #journals its journal files}. */
+    static void deleteWithJournals(Path db) throws IOException {
+        Files.deleteIfExists(db);
+        for (Path journal : journals(db)) {
+            Files.deleteIfExists(journal);
         }
     }
 
@@ -312,9 +331,7 @@ public final class SqliteEngine implements Engine {
     /** Deletes the database file and the journal files SQLite keeps beside it (a drill's scratch file). */
     @Override
     public void dropTarget(OperationContext ctx) throws IOException {
-        for (String suffix : java.util.List.of("", "-wal", "-shm", "-journal")) {
-            Files.deleteIfExists(path.resolveSibling(path.getFileName() + suffix));
-        }
+        deleteWithJournals(path);
     }
 
     @Override
@@ -322,16 +339,22 @@ public final class SqliteEngine implements Engine {
         if (!Files.exists(path)) {
             return new TargetState(false, 0, path + " does not exist");
         }
+        if (Files.isDirectory(path)) {
+            return new TargetState(true, 1, path + " is a folder, not a file (a restore is refused)");
+        }
+        int n;
         try (Connection c = open(path, true); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(
                      "select count(*) from sqlite_master where type in ('table','view') and name not like 'sqlite_%'")) {
             rs.next();
-            int n = rs.getInt(1);
-            return new TargetState(true, n, path + " holds " + n + " tables/views");
+            n = rs.getInt(1);
         } catch (SQLException e) {
             long size = Files.size(path);
             return new TargetState(true, size > 0 ? 1 : 0, path + " exists (" + size + " bytes, not readable as SQLite)");
         }
+        // once this process's connection is closed: letting go of the locks taken here would drop its locks too
+        return new TargetState(true, n, path + " holds " + n + " tables/views" + (ExclusiveAccess.heldElsewhere(restoredFile())
+                ? " and is open in another process (a restore of the whole database is refused until it is stopped)" : ""));
     }
 
     /** SQLite version, file size, and every table with its exact row count. */
@@ -458,12 +481,17 @@ public final class SqliteEngine implements Engine {
             TableRestore.restore(in, path, options, ctx);
             return;
         }
-        Files.createDirectories(path.getParent());
-        try (RestoreTemp claimed = RestoreTemp.claim(path, ctx.log())) {
+        Path target = restoredFile();
+        if (Files.isDirectory(target)) {
+            throw DbBackupException.user("SQLite database " + path + " is a folder, not a file: nothing was restored");
+        }
+        Files.createDirectories(target.getParent());
+        ExclusiveAccess.check(target); // before the bytes arrive: an application still running is said at once
+        try (RestoreTemp claimed = RestoreTemp.claim(target, ctx.log())) {
             Path temp = claimed.file();
             // replacing a database: owner-only while the bytes arrive (the umask's 0644 let every user open the copy of
             // a 0600 database and read it, through that descriptor even after the chmod); the replaced file's mode after
-            try (FileChannel ch = Files.exists(path) ? io.dbbackup.core.FilePermissions.OWNER_ONLY.createForWriting(temp)
+            try (FileChannel ch = Files.exists(target) ? io.dbbackup.core.FilePermissions.OWNER_ONLY.createForWriting(temp)
                     : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 in.transferTo(out);
@@ -471,23 +499,41 @@ public final class SqliteEngine implements Engine {
             }
             ctx.cancellation().throwIfCancelled();
             checkIntegrity(temp, "restored database");
-            keepOwnerAndMode(temp, ctx);
-            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
-                Files.deleteIfExists(path.resolveSibling(path.getFileName() + suffix));
-            }
-            try {
-                Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
+            keepOwnerAndMode(temp, target, ctx);
+            try (ExclusiveAccess held = ExclusiveAccess.take(target)) {
+                // no stale -wal or hot -journal of the replaced file may meet the new one
+                for (Path journal : journals(target)) {
+                    Files.deleteIfExists(journal);
+                }
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
+    }
+
+    /**
+     * The file a restore replaces: the datasource's path, or, when that is a symbolic link, the file it leads to (a
+     * rename onto the link would replace the link and leave the database it names as it was).
+     */
+    private Path restoredFile() throws IOException {
+        Path file = path;
+        for (int hops = 0; Files.isSymbolicLink(file); hops++) {
+            if (hops == 40) {
+                throw new IOException("SQLite database " + path + " is a loop of symbolic links");
+            }
+            file = file.resolveSibling(Files.readSymbolicLink(file)).normalize();
+        }
+        return file;
     }
 
     /**
      * The restored file takes the replaced one's owner, group and mode: the application that opens it (often another
      * user than the one restoring) keeps its access, and a 0640 database does not become world-readable.
      */
-    private void keepOwnerAndMode(Path temp, OperationContext ctx) throws IOException {
+    private static void keepOwnerAndMode(Path temp, Path path, OperationContext ctx) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

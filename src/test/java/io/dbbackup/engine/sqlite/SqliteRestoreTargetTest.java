@@ -1,0 +1,173 @@
+package io.dbbackup.engine.sqlite;
+
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.Log;
+import io.dbbackup.spi.Cancellation;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What a full SQLite restore does to its target's folder: real files, and a real second process (the sqlite3 CLI). */
+class SqliteRestoreTargetTest {
+    @TempDir
+    Path dir;
+
+    private OperationContext ctx() {
+        return new OperationContext(new Cancellation(), Log.get(), dir.resolve("scratch"));
+    }
+
+    private static SqliteEngine engine(Path db) {
+        return new SqliteEngine(db, "app", SqliteEngine.Strategy.ONLINE, 100, Duration.ofMillis(1));
+    }
+
+    private static void sql(Path db, String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+
+    private static long count(Path db, String table) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from " + table)) {
+            return rs.getLong(1);
+        }
+    }
+
+    /** A backup of a WAL-mode database (as a snapshot of one is stored: in WAL mode). */
+    private byte[] walBackup(int rows) throws Exception {
+        Path source = dir.resolve("source.db");
+        sql(source, "pragma journal_mode=wal", "create table t(x)");
+        for (int i = 0; i < rows; i++) {
+            sql(source, "insert into t values(" + i + ")");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine(source).dump(out, ctx());
+        return out.toByteArray();
+    }
+
+    private java.util.List<String> names(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * The integrity check opened the WAL-mode temporary file read-only, which leaves its -wal and -shm: after every
+     * restore two hidden files named after the temporary file stayed beside the database for good.
+     */
+    @Test
+    void aRestoreOfAWalDatabaseLeavesNothingButTheDatabaseBesideIt() throws Exception {
+        byte[] backup = walBackup(3);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+
+        assertThat(names(folder)).containsExactly("app.db");
+        assertThat(count(target, "t")).isEqualTo(3);
+    }
+
+    /**
+     * A datasource whose path is a symbolic link (/srv/app/current.db → /data/app-v2.db): the restore renamed its file
+     * over the link, so the link became a file of its own and the database the link named kept its old content.
+     */
+    @Test
+    void aRestoreThroughASymbolicLinkReplacesTheDatabaseTheLinkNames() throws Exception {
+        byte[] backup = walBackup(3);
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path real = data.resolve("app-v2.db");
+        sql(real, "create table t(x)", "insert into t values(1)");
+        Path link = Files.createSymbolicLink(dir.resolve("current.db"), real);
+
+        engine(link).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+
+        assertThat(Files.isSymbolicLink(link)).as("the link is still a link").isTrue();
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
+        assertThat(count(real, "t")).isEqualTo(3);
+        assertThat(names(data)).containsExactly("app-v2.db");
+    }
+
+    /**
+     * A WAL-mode database another process holds open (the application was not stopped): the restore deleted its -wal
+     * and -shm under it and renamed a new file over it. That process went on writing into the replaced file and, at its
+     * close, deleted the new database's -wal and -shm by name. Now the restore refuses before it writes anything, and a
+     * dry run (which inspects the target) says so beforehand.
+     */
+    @Test
+    void aDatabaseAnotherProcessHoldsOpenIsNotReplacedUnderIt() throws Exception {
+        byte[] backup = walBackup(3);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+        sql(target, "pragma journal_mode=wal", "create table t(x)", "insert into t values('live')");
+        Process holder = new ProcessBuilder("sqlite3", target.toString()).redirectErrorStream(true).start();
+        try {
+            Writer in = new java.io.OutputStreamWriter(holder.getOutputStream(), StandardCharsets.UTF_8);
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            in.write("select count(*) from t;\n");
+            in.flush();
+            assertThat(out.readLine()).isEqualTo("1"); // open, idle, in WAL mode
+
+            assertThatThrownBy(() -> engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
+                    new RestoreOptions(true), ctx()))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(target.toString())
+                    .hasMessageContaining("open in another process")
+                    .hasMessageContaining("nothing was changed");
+
+            assertThat(engine(target).inspectTarget(ctx()).description()).as("what a dry run shows")
+                    .contains("open in another process (a restore of the whole database is refused until it is stopped)");
+
+            in.write("select x from t;\n");
+            in.flush();
+            assertThat(out.readLine()).isEqualTo("live");
+            assertThat(names(folder)).containsExactlyInAnyOrder("app.db", "app.db-wal", "app.db-shm");
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
+        }
+        assertThat(count(target, "t")).isEqualTo(1);
+        // once the application is stopped, the restore goes through
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+        assertThat(count(target, "t")).isEqualTo(3);
+    }
+
+    /**
+     * A datasource path that names a folder (a wrong path in the config): an empty folder was replaced by the database
+     * file without a word, a folder with files in it failed with "…/app.db: Is a directory". Now both are refused as a
+     * folder, before anything is written, and a dry run says so.
+     */
+    @Test
+    void aTargetThatIsAFolderIsRefusedAsOne() throws Exception {
+        byte[] backup = walBackup(1);
+        Path folder = Files.createDirectories(dir.resolve("app.db"));
+
+        assertThat(engine(folder).inspectTarget(ctx()).description()).contains("is a folder, not a file");
+        assertThatThrownBy(() -> engine(folder).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
+                new RestoreOptions(true), ctx()))
+                .isInstanceOf(io.dbbackup.core.DbBackupException.class)
+                .hasMessage("SQLite database " + folder + " is a folder, not a file: nothing was restored");
+        assertThat(folder).isEmptyDirectory();
+    }
+}
