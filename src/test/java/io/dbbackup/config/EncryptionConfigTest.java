@@ -124,6 +124,24 @@ class EncryptionConfigTest {
                 .containsExactly("config.yaml:16:11: error: jobs.shop.encryption.recipients[1]: 'age1typo' is not an age X25519 recipient (age1..., 62 characters)");
     }
 
+    /** A YAML string of several keys (comma- or space-separated) was said not to start with age1, though it does. */
+    @Test
+    void severalRecipientsInOneStringAreNamedAsSuch() throws Exception {
+        for (String sep : new String[]{",", ", ", " "}) {
+            assertThat(problems("", "encryption:\n  recipients: \"" + a.recipient() + sep + b.recipient() + "\"\n"))
+                    .containsExactly("config.yaml:14:19: error: jobs.shop.encryption.recipients: holds 2 recipients in one value:"
+                            + " give each its own list item (recipients: [age1..., age1...]) or its own line in recipients_file");
+        }
+        Files.writeString(dir.resolve("recipients.txt"), "# ops\n" + a.recipient() + ", " + b.recipient() + "\n");
+        assertThat(problems("", "encryption:\n  recipients_file: recipients.txt\n")).singleElement().asString()
+                .endsWith("recipients.txt line 2: holds 2 recipients in one value: give each its own list item"
+                        + " (recipients: [age1..., age1...]) or its own line in recipients_file");
+        String tooLong = a.recipient() + "x".repeat(60);
+        assertThat(problems("", "encryption:\n  recipients: [" + tooLong + "]\n")).singleElement().asString()
+                .endsWith("recipients[0]: a value of 122 characters starting with age1 (not shown) is not an age X25519 recipient"
+                        + " (age1..., 62 characters)");
+    }
+
     @Test
     void secretKeyGivenAsRecipientIsRefusedWithoutEchoingIt() {
         List<String> p = problems("", "encryption:\n  recipients: [" + a.identity() + "]\n");
