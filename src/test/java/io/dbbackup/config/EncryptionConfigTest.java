@@ -142,6 +142,23 @@ class EncryptionConfigTest {
                         + " (age1..., 62 characters)");
     }
 
+    /**
+     * An identity of none of the recipients (keys rotated on one side only): the warning said "verify checks only their
+     * stored bytes", but {@code dbbackup verify} with that identity fails (exit 1, not encrypted to any key given); only
+     * the read-back after a backup ({@code verify: true}) falls back to the stored bytes.
+     */
+    @Test
+    void anIdentityOfNoneOfTheRecipientsWarnsOfWhatVerifyAndRestoreThenDo() throws Exception {
+        Files.writeString(dir.resolve("old.txt"), a.identity() + "\n");
+        Files.setPosixFilePermissions(dir.resolve("old.txt"), PosixFilePermissions.fromString("rw-------"));
+        Config c = load("", "encryption:\n  recipients: [" + b.recipient() + "]\n  identity_file: old.txt\n");
+        assertThat(c.warnings()).singleElement().extracting(Problem::format).asString()
+                .startsWith("config.yaml:15:7: warning: jobs.shop.encryption.identity_file: is the secret key of none of the recipients")
+                .contains("the read-back after a backup (verify: true) checks only their stored bytes")
+                .contains("verify and restore of them fail (exit 1) unless given the secret key of one of the recipients (--identity FILE)")
+                .doesNotContain("so verify checks only");
+    }
+
     @Test
     void secretKeyGivenAsRecipientIsRefusedWithoutEchoingIt() {
         List<String> p = problems("", "encryption:\n  recipients: [" + a.identity() + "]\n");
