@@ -104,10 +104,15 @@ public final class AgeKeys {
                 : "a value of " + r.length() + " characters starting with age1 (not shown)";
     }
 
+    /** The lines of a key file's text, without the byte order mark a Windows editor may put before the first. */
+    private static String[] lines(String text) {
+        return (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
+    }
+
     /** The recipients in a recipients file's text. */
     public static List<String> parseRecipients(String text) {
         List<String> out = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
+        String[] lines = lines(text);
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i].strip();
             if (l.isEmpty() || l.startsWith("#")) {
@@ -164,7 +169,7 @@ public final class AgeKeys {
             throw new KeyFormatException(0, passphraseProtected(file));
         }
         List<String> out = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
+        String[] lines = lines(text);
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i].strip();
             if (l.isEmpty() || l.startsWith("#")) {
