@@ -106,6 +106,9 @@ final class EncryptionSection {
         if (passphraseGiven && passphrase.get().available()) {
             WeakPassphrase.why(passphrase.get().reveal()).ifPresent(why ->
                     s.warn(s.secretSourceKey("passphrase").orElse("passphrase_env"), WeakPassphrase.warning(why)));
+            if (passphrase.get().reveal().startsWith("\uFEFF")) {
+                s.warn(s.secretSourceKey("passphrase").orElse("passphrase_env"), WeakPassphrase.BYTE_ORDER_MARK);
+            }
         } else if (passphraseGiven && passphrase.get().resolved()) {
             // a command's passphrase is read when a backup (or check, or a restore) first needs it: checked then, the
             // same warning at the same config line in that run's log

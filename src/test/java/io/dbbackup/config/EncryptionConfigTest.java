@@ -94,6 +94,23 @@ class EncryptionConfigTest {
         assertThat(io.dbbackup.core.Redactor.redact("a zebrafish b")).isEqualTo("a *** b"); // still masked
     }
 
+    /**
+     * A passphrase file saved by a Windows editor as "UTF-8 with BOM" holds an invisible U+FEFF before the passphrase, and
+     * it became part of the passphrase: the backups opened in dbbackup with that file, never with the passphrase typed
+     * into {@code age -d} (nor with the file saved again without the mark). Said at the key's line, without the secret.
+     */
+    @Test
+    void aPassphraseFileWithAByteOrderMarkIsWarnedAbout() throws Exception {
+        Files.writeString(dir.resolve("pass.txt"), "\uFEFFgrapefruit-tectonic-lantern-91\r\n");
+        Files.setPosixFilePermissions(dir.resolve("pass.txt"), PosixFilePermissions.fromString("rw-------"));
+        Config c = load("", "encryption:\n  passphrase_file: pass.txt\n  scrypt_work_factor: 12\n");
+        assertThat(c.warnings()).singleElement().extracting(Problem::format).asString()
+                .startsWith("config.yaml:14:7: warning: jobs.shop.encryption.passphrase_file: begins with a byte order mark")
+                .contains("age -d").doesNotContain("grapefruit");
+        Files.writeString(dir.resolve("pass.txt"), "grapefruit-tectonic-lantern-91\n");
+        assertThat(load("", "encryption:\n  passphrase_file: pass.txt\n  scrypt_work_factor: 12\n").warnings()).isEmpty();
+    }
+
     @Test
     void passphraseFromEnvWithWorkFactor() throws Exception {
         env.put("BACKUP_PASSPHRASE", "correct horse");
