@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
@@ -56,16 +55,7 @@ final class KeygenCommand implements Callable<Integer> {
             if (output != null) {
                 throw DbBackupException.user("give -o or -y, not both");
             }
-            Path file = root.main.workingDir().resolve(convert);
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                throw DbBackupException.user("cannot read " + convert + " (no such file)");
-            } catch (IOException e) {
-                throw DbBackupException.user("cannot read " + convert + " (" + e.getClass().getSimpleName() + ")");
-            }
-            Keys.recipientsOf(text, convert.toString()).forEach(root.out::println);
+            Keys.recipientsOf(root.main.workingDir().resolve(convert)).forEach(root.out::println);
             return 0;
         }
         Keys.NewKey key = Keys.generate(root.main.clock().instant());

@@ -99,12 +99,16 @@ final class EncryptionSection {
         }
         if (!identities.isEmpty() && !recipients.isEmpty() && identities.stream().map(AgeKeys::recipientOf).noneMatch(recipients::contains)) {
             s.warn(s.has("identity_file") ? "identity_file" : "identity_env", "is the secret key of none of the recipients "
-                    + "(a key rotated on one side only?): this host cannot decrypt the new backups, so verify checks only "
-                    + "their stored bytes, and restoring them needs the secret key of one of the recipients");
+                    + "(a key rotated on one side only?): this host cannot decrypt the new backups: the read-back after a backup "
+                    + "(verify: true) checks only their stored bytes, verify and restore of them fail (exit 1) unless given the "
+                    + "secret key of one of the recipients (--identity FILE)");
         }
         if (passphraseGiven && passphrase.get().available()) {
             WeakPassphrase.why(passphrase.get().reveal()).ifPresent(why ->
                     s.warn(s.secretSourceKey("passphrase").orElse("passphrase_env"), WeakPassphrase.warning(why)));
+            if (passphrase.get().reveal().startsWith("\uFEFF")) {
+                s.warn(s.secretSourceKey("passphrase").orElse("passphrase_env"), WeakPassphrase.BYTE_ORDER_MARK);
+            }
         } else if (passphraseGiven && passphrase.get().resolved()) {
             // a command's passphrase is read when a backup (or check, or a restore) first needs it: checked then, the
             // same warning at the same config line in that run's log

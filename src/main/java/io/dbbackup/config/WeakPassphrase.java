@@ -12,6 +12,15 @@ final class WeakPassphrase {
     /** Letters only at this length or longer are taken for random, not for a word. */
     static final int WORD_LENGTH = 20;
 
+    /**
+     * A passphrase that begins with U+FEFF (a file saved as "UTF-8 with BOM"): the invisible mark is part of it, so no
+     * one can type it; backups made with it open only with that very file (never changed: it would change the key).
+     */
+    static final String BYTE_ORDER_MARK = "begins with a byte order mark (U+FEFF, invisible: the file was saved as 'UTF-8 with "
+            + "BOM'), which is part of the passphrase: the backups open with this file, but not with the passphrase typed "
+            + "into 'age -d' or a copy saved without the mark; keep the file as it is for the backups made with it, and for "
+            + "new ones give a passphrase file saved as UTF-8 without BOM";
+
     private WeakPassphrase() {
     }
 

@@ -12,14 +12,9 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.Secret;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** Builds age encryptors and decryptors from a job's {@code encryption:} and keys given for one command. */
 public final class Encryption {
@@ -80,7 +75,7 @@ public final class Encryption {
     private static Decryptor build(JobConfig job, DecryptionKeys extra, Log log, String requiredFor) {
         List<String> identities = new ArrayList<>();
         for (Path file : extra.identityFiles()) {
-            identities.addAll(identitiesIn(file, log));
+            identities.addAll(IdentityFile.identities(file, log));
         }
         EncryptionConfig c = job.encryption();
         String identityProblem = null;
@@ -150,36 +145,6 @@ public final class Encryption {
                     ? identity.source().substring("file ".length()) : "FILE");
         } catch (AgeKeys.KeyFormatException e) {
             throw DbBackupException.user(identity.source() + ": " + e.getMessage());
-        }
-    }
-
-    private static List<String> identitiesIn(Path file, Log log) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw DbBackupException.user("cannot read identity file " + file + " (no such file)");
-        } catch (IOException | SecurityException e) {
-            throw DbBackupException.user("cannot read identity file " + file + " (" + e.getClass().getSimpleName() + ")");
-        }
-        try {
-            String text = AgeKeys.identityText(bytes, file.toString());
-            new Secret(text, "file " + file);
-            warnIfShared(file, log);
-            return AgeKeys.parseIdentities(text, file.toString());
-        } catch (AgeKeys.KeyFormatException e) {
-            throw DbBackupException.user("identity file " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static void warnIfShared(Path file, Log log) {
-        try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
-                log.warn(file + " is readable by other users; fix with: chmod 600 " + file);
-            }
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not a POSIX file system
         }
     }
 }

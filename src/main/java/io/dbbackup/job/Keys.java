@@ -1,7 +1,6 @@
 package io.dbbackup.job;
 
 import io.dbbackup.codec.age.AgeKeys;
-import io.dbbackup.core.DbBackupException;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,12 +27,8 @@ public final class Keys {
         return new NewKey(text, k.recipient());
     }
 
-    /** The recipient of every identity in an identity file's text (as {@code age-keygen -y}). */
-    public static List<String> recipientsOf(String identityFileText, String source) {
-        try {
-            return AgeKeys.parseIdentities(identityFileText).stream().map(AgeKeys::recipientOf).toList();
-        } catch (AgeKeys.KeyFormatException e) {
-            throw DbBackupException.user(source + ": " + e.getMessage());
-        }
+    /** The recipient of every identity in identity file {@code file} (as {@code age-keygen -y}). */
+    public static List<String> recipientsOf(java.nio.file.Path file) {
+        return IdentityFile.identities(file, null).stream().map(AgeKeys::recipientOf).toList();
     }
 }

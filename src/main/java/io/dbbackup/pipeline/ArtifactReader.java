@@ -228,9 +228,11 @@ public final class ArtifactReader {
             if (decompress) {
                 decoded = Codecs.decompress(decoded, key.compression());
             }
-        } catch (SourceReadException | IntegrityException e) {
+        } catch (SourceReadException e) {
             raw.close();
             throw e;
+        } catch (IntegrityException e) {
+            throw damage(key, verifying, raw, e);
         } catch (WrongKeyException e) {
             throw wrongKey(key, e, verifying, raw);
         } catch (java.io.InterruptedIOException e) {
@@ -246,6 +248,30 @@ public final class ArtifactReader {
             throw undecodable(key, verifying, raw, e);
         }
         return new Decoded(decoded, verifying, key, raw);
+    }
+
+    /**
+     * The decoder found damage ({@code found}, e.g. an age header's MAC or payload chunk): a checksum mismatch when the
+     * stored bytes are not the ones the sidecar records (changed in the store), else {@code found} naming the backup.
+     */
+    private static IntegrityException damage(BackupKey key, VerifyingInputStream verifying, InputStream raw, IntegrityException found)
+            throws IOException {
+        try {
+            if (!verifying.verified()) { // the checksum's own finding has already been made when verified
+                verifying.drain();
+            }
+        } catch (IntegrityException mismatch) {
+            mismatch.addSuppressed(found);
+            return mismatch;
+        } finally {
+            raw.close();
+        }
+        return named(key, found);
+    }
+
+    /** {@code e} with the backup's key in front, unless it names it already (a checksum mismatch does). */
+    private static IntegrityException named(BackupKey key, IntegrityException e) {
+        return e.getMessage() != null && e.getMessage().contains(key.key()) ? e : new IntegrityException(key.key() + ": " + e.getMessage(), e);
     }
 
     /** The header did not decode: whether the bytes are corrupt (the digest fails) or merely not what the key says. */
@@ -366,8 +392,13 @@ public final class ArtifactReader {
             int n;
             try {
                 n = in.read(b, off, len);
-            } catch (SourceReadException | IntegrityException e) {
+            } catch (SourceReadException e) {
                 throw e;
+            } catch (IntegrityException e) {
+                if (!verifying.verified()) {
+                    drainAfterDecoderError(e);
+                }
+                throw named(key, e);
             } catch (IOException e) {
                 drainAfterDecoderError(e);
                 throw new IntegrityException(key.key() + " is corrupt: " + e.getMessage(), e);

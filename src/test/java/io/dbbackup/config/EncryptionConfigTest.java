@@ -94,6 +94,23 @@ class EncryptionConfigTest {
         assertThat(io.dbbackup.core.Redactor.redact("a zebrafish b")).isEqualTo("a *** b"); // still masked
     }
 
+    /**
+     * A passphrase file saved by a Windows editor as "UTF-8 with BOM" holds an invisible U+FEFF before the passphrase, and
+     * it became part of the passphrase: the backups opened in dbbackup with that file, never with the passphrase typed
+     * into {@code age -d} (nor with the file saved again without the mark). Said at the key's line, without the secret.
+     */
+    @Test
+    void aPassphraseFileWithAByteOrderMarkIsWarnedAbout() throws Exception {
+        Files.writeString(dir.resolve("pass.txt"), "\uFEFFgrapefruit-tectonic-lantern-91\r\n");
+        Files.setPosixFilePermissions(dir.resolve("pass.txt"), PosixFilePermissions.fromString("rw-------"));
+        Config c = load("", "encryption:\n  passphrase_file: pass.txt\n  scrypt_work_factor: 12\n");
+        assertThat(c.warnings()).singleElement().extracting(Problem::format).asString()
+                .startsWith("config.yaml:14:7: warning: jobs.shop.encryption.passphrase_file: begins with a byte order mark")
+                .contains("age -d").doesNotContain("grapefruit");
+        Files.writeString(dir.resolve("pass.txt"), "grapefruit-tectonic-lantern-91\n");
+        assertThat(load("", "encryption:\n  passphrase_file: pass.txt\n  scrypt_work_factor: 12\n").warnings()).isEmpty();
+    }
+
     @Test
     void passphraseFromEnvWithWorkFactor() throws Exception {
         env.put("BACKUP_PASSPHRASE", "correct horse");
@@ -122,6 +139,41 @@ class EncryptionConfigTest {
     void recipientThatDoesNotParseIsPointedAt() {
         assertThat(problems("", "encryption:\n  recipients:\n    - " + a.recipient() + "\n    - age1typo\n"))
                 .containsExactly("config.yaml:16:11: error: jobs.shop.encryption.recipients[1]: 'age1typo' is not an age X25519 recipient (age1..., 62 characters)");
+    }
+
+    /** A YAML string of several keys (comma- or space-separated) was said not to start with age1, though it does. */
+    @Test
+    void severalRecipientsInOneStringAreNamedAsSuch() throws Exception {
+        for (String sep : new String[]{",", ", ", " "}) {
+            assertThat(problems("", "encryption:\n  recipients: \"" + a.recipient() + sep + b.recipient() + "\"\n"))
+                    .containsExactly("config.yaml:14:19: error: jobs.shop.encryption.recipients: holds 2 recipients in one value:"
+                            + " give each its own list item (recipients: [age1..., age1...]) or its own line in recipients_file");
+        }
+        Files.writeString(dir.resolve("recipients.txt"), "# ops\n" + a.recipient() + ", " + b.recipient() + "\n");
+        assertThat(problems("", "encryption:\n  recipients_file: recipients.txt\n")).singleElement().asString()
+                .endsWith("recipients.txt line 2: holds 2 recipients in one value: give each its own list item"
+                        + " (recipients: [age1..., age1...]) or its own line in recipients_file");
+        String tooLong = a.recipient() + "x".repeat(60);
+        assertThat(problems("", "encryption:\n  recipients: [" + tooLong + "]\n")).singleElement().asString()
+                .endsWith("recipients[0]: a value of 122 characters starting with age1 (not shown) is not an age X25519 recipient"
+                        + " (age1..., 62 characters)");
+    }
+
+    /**
+     * An identity of none of the recipients (keys rotated on one side only): the warning said "verify checks only their
+     * stored bytes", but {@code dbbackup verify} with that identity fails (exit 1, not encrypted to any key given); only
+     * the read-back after a backup ({@code verify: true}) falls back to the stored bytes.
+     */
+    @Test
+    void anIdentityOfNoneOfTheRecipientsWarnsOfWhatVerifyAndRestoreThenDo() throws Exception {
+        Files.writeString(dir.resolve("old.txt"), a.identity() + "\n");
+        Files.setPosixFilePermissions(dir.resolve("old.txt"), PosixFilePermissions.fromString("rw-------"));
+        Config c = load("", "encryption:\n  recipients: [" + b.recipient() + "]\n  identity_file: old.txt\n");
+        assertThat(c.warnings()).singleElement().extracting(Problem::format).asString()
+                .startsWith("config.yaml:15:7: warning: jobs.shop.encryption.identity_file: is the secret key of none of the recipients")
+                .contains("the read-back after a backup (verify: true) checks only their stored bytes")
+                .contains("verify and restore of them fail (exit 1) unless given the secret key of one of the recipients (--identity FILE)")
+                .doesNotContain("so verify checks only");
     }
 
     @Test

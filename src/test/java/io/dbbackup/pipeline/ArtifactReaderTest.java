@@ -184,6 +184,45 @@ class ArtifactReaderTest {
         }
     }
 
+    /**
+     * Damage age finds (a payload chunk or the header's MAC) said "age payload is corrupt …" without naming the backup
+     * (restore's one line said neither which backup nor that the store changed it); damage in the store, after its
+     * sidecar was written, now reads as the checksum mismatch it is, and damage the sidecar vouches for names the key.
+     */
+    @Test
+    void damageAgeFindsNamesTheBackupAndDamageInTheStoreIsAChecksumMismatch() throws Exception {
+        BackupKey sealed = new BackupKey("p", "db", Instant.parse("2026-05-03T00:00:00Z"), DumpFormat.SQL, Compression.NONE, true);
+        io.dbbackup.codec.age.AgeKeys.GeneratedKey owner = io.dbbackup.codec.age.AgeKeys.generate();
+        java.io.ByteArrayOutputStream cipher = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream out = io.dbbackup.codec.age.AgeEncryptor.toRecipients(java.util.List.of(owner.recipient())).encrypt(cipher)) {
+            byte[] rows = new byte[4 << 20];
+            new java.util.Random(11).nextBytes(rows);
+            out.write(rows);
+        }
+        LocalStore store = new LocalStore(dir, false);
+        Files.createDirectories(dir.resolve("p/db"));
+        io.dbbackup.codec.Decryptor owners = io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(owner.identity()), null);
+        byte[] sound = cipher.toByteArray();
+        String text = new String(sound, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int mac = text.indexOf("\n--- ") + 5;
+        int headerEnd = text.indexOf('\n', mac) + 1;
+        for (int at : new int[] {mac + 10, headerEnd + 16 + 100, sound.length / 2}) { // the MAC, chunk 1, a middle chunk
+            byte[] damaged = sound.clone();
+            damaged[at] ^= 1;
+            String what = at < headerEnd ? "header" // a MAC that no longer decodes, or does not match
+                    : "age payload is corrupt, truncated or was tampered with (chunk authentication failed)";
+            store(sealed, sound);
+            Files.write(dir.resolve(sealed.key()), damaged); // changed in the store, after its sidecar
+            assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, owners)).as("in the store at " + at)
+                    .isInstanceOf(io.dbbackup.codec.IntegrityException.class)
+                    .hasMessageStartingWith("checksum mismatch for " + sealed.key());
+            store(sealed, damaged); // damaged before its checksum was taken
+            assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, owners)).as("under its sidecar at " + at)
+                    .isInstanceOf(io.dbbackup.codec.IntegrityException.class)
+                    .hasMessageStartingWith(sealed.key() + ": ").hasMessageContaining(what);
+        }
+    }
+
     private void store(BackupKey k, byte[] bytes) throws Exception {
         Files.write(dir.resolve(k.key()), bytes);
         Files.write(dir.resolve(k.sha256Key()), io.dbbackup.codec.Sha256.sidecar(

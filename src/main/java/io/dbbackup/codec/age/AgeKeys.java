@@ -72,6 +72,11 @@ public final class AgeKeys {
             throw new KeyFormatException(line, at + "this is a secret key (AGE-SECRET-KEY-1...), not a recipient: give its public key (age1...)"
                     + " and keep the secret key off this machine");
         }
+        String[] parts = r.split("[\\s,;]+");
+        if (parts.length > 1 && Arrays.stream(parts).allMatch(p -> p.startsWith(RECIPIENT_PREFIX))) {
+            throw new KeyFormatException(line, at + "holds " + parts.length + " recipients in one value: give each its own list item"
+                    + " (recipients: [age1..., age1...]) or its own line in recipients_file");
+        }
         com.exceptionfactory.jagged.RecipientStanzaWriter writer;
         try {
             writer = X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r);
@@ -89,17 +94,25 @@ public final class AgeKeys {
 
     /**
      * A value refused as a recipient, as a message may show it: quoted when it looks like a mistyped public key (age1...),
-     * else not at all — it may be a secret pasted into the wrong place.
+     * else not at all — it may be a secret pasted into the wrong place; a long or spaced one starting with age1 by its length.
      */
     static String shown(String r) {
-        return r.startsWith("age1") && r.length() <= 100 && r.chars().allMatch(c -> c > ' ' && c < 127) ? "'" + r + "'"
-                : "a value (not shown: it does not start with age1, it may be a secret)";
+        if (!r.startsWith(RECIPIENT_PREFIX)) {
+            return "a value (not shown: it does not start with age1, it may be a secret)";
+        }
+        return r.length() <= 100 && r.chars().allMatch(c -> c > ' ' && c < 127) ? "'" + r + "'"
+                : "a value of " + r.length() + " characters starting with age1 (not shown)";
+    }
+
+    /** The lines of a key file's text, without the byte order mark a Windows editor may put before the first. */
+    private static String[] lines(String text) {
+        return (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
     }
 
     /** The recipients in a recipients file's text. */
     public static List<String> parseRecipients(String text) {
         List<String> out = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
+        String[] lines = lines(text);
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i].strip();
             if (l.isEmpty() || l.startsWith("#")) {
@@ -156,7 +169,7 @@ public final class AgeKeys {
             throw new KeyFormatException(0, passphraseProtected(file));
         }
         List<String> out = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
+        String[] lines = lines(text);
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i].strip();
             if (l.isEmpty() || l.startsWith("#")) {

@@ -348,6 +348,20 @@ class AgeCodecTest {
         assertThatThrownBy(() -> AgeKeys.parseIdentities("# only comments\n")).hasMessageContaining("holds no identity");
     }
 
+    /**
+     * A key file saved by a Windows editor as "UTF-8 with BOM" (Notepad) begins with U+FEFF, invisible: its first line was
+     * "not an age X25519 identity" / "not an age X25519 recipient" though it reads as one. The mark is skipped.
+     */
+    @Test
+    void aByteOrderMarkBeforeTheFirstLineIsSkipped() {
+        AgeKeys.GeneratedKey a = AgeKeys.generate();
+        assertThat(AgeKeys.parseIdentities("\uFEFF" + a.identity() + "\r\n")).containsExactly(a.identity());
+        assertThat(AgeKeys.parseIdentities("\uFEFF# created: 2026-11-23T10:00:00Z\r\n" + a.identity() + "\r\n")).containsExactly(a.identity());
+        assertThat(AgeKeys.parseRecipients("\uFEFF" + a.recipient() + "\r\n")).containsExactly(a.recipient());
+        assertThat(AgeKeys.identityText(("\uFEFF" + a.identity() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), "key.txt"))
+                .satisfies(text -> assertThat(AgeKeys.parseIdentities(text)).containsExactly(a.identity()));
+    }
+
     @Test
     void recipientOfAnIdentityIsItsPublicKey() {
         for (int i = 0; i < 5; i++) {

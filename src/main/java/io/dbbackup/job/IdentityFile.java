@@ -1,0 +1,78 @@
+package io.dbbackup.job;
+
+import io.dbbackup.codec.age.AgeKeys;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.FileFailure;
+import io.dbbackup.core.Log;
+import io.dbbackup.core.Redactor;
+import io.dbbackup.core.Secret;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * An age identity file named on a command line ({@code --identity FILE}, {@code keygen -y FILE}): its identities, or
+ * one line saying what it is instead — missing, a folder, unreadable, {@code age -p}-protected, not text, not keys — or
+ * that the argument is a key itself, typed where its file belongs (a secret key is then never printed).
+ */
+public final class IdentityFile {
+    private IdentityFile() {
+    }
+
+    /** The identities in {@code file}; {@code log} (or null) gets the warning when others can read it. */
+    public static List<String> identities(Path file, Log log) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw notAFile(file);
+        } catch (IOException e) {
+            throw DbBackupException.user(Files.isDirectory(file) ? file + " is a folder, not an identity file"
+                    : "cannot read identity file " + file + " (" + FileFailure.reason(e) + ")");
+        } catch (SecurityException e) {
+            throw DbBackupException.user("cannot read identity file " + file + " (" + e.getMessage() + ")");
+        }
+        try {
+            String text = AgeKeys.identityText(bytes, file.toString());
+            new Secret(text, "file " + file);
+            if (log != null) {
+                warnIfShared(file, log);
+            }
+            return AgeKeys.parseIdentities(text, file.toString());
+        } catch (AgeKeys.KeyFormatException e) {
+            throw DbBackupException.user("identity file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** No file {@code file}: said so, or that its name is a key typed in place of the file's name. */
+    private static DbBackupException notAFile(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().strip();
+        if (name.toUpperCase(Locale.ROOT).startsWith(AgeKeys.IDENTITY_PREFIX)) {
+            Redactor.register(name);
+            return DbBackupException.user("the identity file given is an age secret key (AGE-SECRET-KEY-1..., not shown), not a "
+                    + "file: write it to a file only you can read (chmod 600) and give that file's name");
+        }
+        if (name.startsWith(AgeKeys.RECIPIENT_PREFIX)) {
+            return DbBackupException.user(name + " is an age public key (a recipient), not an identity file: decrypting needs "
+                    + "the file of its secret key (AGE-SECRET-KEY-1..., as 'dbbackup keygen -o' or age-keygen wrote it)");
+        }
+        return DbBackupException.user("cannot read identity file " + file + " (no such file)");
+    }
+
+    private static void warnIfShared(Path file, Log log) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
+                log.warn(file + " is readable by other users; fix with: chmod 600 " + file);
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+    }
+}
