@@ -107,11 +107,13 @@ class ArtifactIntegrityTest {
 
     @ParameterizedTest
     @EnumSource(value = Compression.class, names = {"GZIP"})
-    void aMissingObjectIsAUserErrorNotCorruption(Compression c) throws Exception {
+    void aMissingObjectIsABackupDeletedSinceItWasListedNotCorruption(Compression c) throws Exception {
         LocalStore store = new LocalStore(dir.resolve("store"), false);
         BackupKey key = store(c, data(), store);
         Files.delete(dir.resolve("store").resolve(key.key()));
-        assertThatThrownBy(() -> new ArtifactReader(store).verify(key, null)).isInstanceOf(DbBackupException.class)
-                .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.USER_ERROR));
+        // the key was listed (its sidecar is there): its bytes gone is a prune meanwhile, exit 2, never exit 3
+        assertThatThrownBy(() -> new ArtifactReader(store).verify(key, null)).isInstanceOf(io.dbbackup.core.DeletedSinceListedException.class)
+                .hasMessageContaining("deleted since it was listed")
+                .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.SYSTEM_ERROR));
     }
 }
