@@ -189,7 +189,7 @@ public final class MySqlEngine implements Engine {
 
     private Preflight preflight(DefaultsFile defaults, OperationContext ctx) throws IOException {
         String inSchemas = schemaFilter("TABLE_SCHEMA");
-        String sql = "SELECT 'version', VERSION();\n"
+        String sql = "SELECT 'version', VERSION();\nSELECT 'me', CURRENT_USER();\n"
                 + (s.scope().kind() == Scope.Kind.ALL ? "" : "SELECT 'db', SCHEMA_NAME FROM information_schema.SCHEMATA WHERE "
                 + schemaFilter("SCHEMA_NAME") + ";\n")
                 + (s.scope().kind() != Scope.Kind.ONE ? "" : "SELECT 'cs', DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME"
@@ -207,6 +207,7 @@ public final class MySqlEngine implements Engine {
                 + " AND " + schemaFilter("c.TABLE_SCHEMA")
                 + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION;\n";
         String version = null;
+        String me = null;
         String charset = null;
         String collation = null;
         List<String> present = new ArrayList<>();
@@ -216,6 +217,7 @@ public final class MySqlEngine implements Engine {
         for (List<String> row : client.query(sql, null, defaults, ctx)) {
             switch (row.get(0)) {
                 case "version" -> version = row.get(1);
+                case "me" -> me = row.get(1);
                 case "db" -> present.add(row.get(1));
                 case "nontx" -> nonTx.add(row.get(1));
                 case "versioned" -> versioned.add(row.get(1));
@@ -235,7 +237,30 @@ public final class MySqlEngine implements Engine {
                         + (missing.size() > 1 ? " do" : " does") + " not exist", null);
             }
         }
+        if (version != null && version.contains("MariaDB") && RoutineAccess.dumped(s.extraArgs())) {
+            checkRoutineAccess(version, me, defaults, ctx);
+        }
         return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats);
+    }
+
+    /** Fails (exit 2) when the account would dump only the routines it may run: see {@link RoutineAccess}. */
+    private void checkRoutineAccess(String version, String me, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        try {
+            client.query(RoutineAccess.PROBE, null, defaults, ctx);
+            return;
+        } catch (IOException | DbBackupException e) {
+            ToolFailedException tf = toolFailure(e);
+            if (tf == null || !MySqlErrors.privilegeDenied(tf)) {
+                throw e;
+            }
+        }
+        if (RoutineAccess.hasShowCreateRoutine(version) && RoutineAccess.grantsShowCreateRoutine(
+                client.query("SHOW GRANTS;\n", null, defaults, ctx).stream().map(r -> r.get(0)).toList())) {
+            return;
+        }
+        List<String> dbs = s.scope().kind() == Scope.Kind.ONE ? List.of(s.scope().single()) : List.of();
+        throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": "
+                + RoutineAccess.denied(me == null ? String.valueOf(s.user()) : me, dbs), null);
     }
 
     /**

@@ -1,0 +1,69 @@
+package io.dbbackup.engine.mysql;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Whether a MariaDB dump can hold every stored routine. The server lists to an account only the routines it may run or
+ * defines, and mariadb-dump writes those it lists, silently: an account with the least privileges of mysqldump's manual
+ * (SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT) backed up a database without its procedures and functions. MariaDB
+ * shows them all to an account that may read {@code mysql.proc} (11.3+: or that has {@code SHOW CREATE ROUTINE}).
+ * MySQL (global SELECT or SHOW_ROUTINE) is not checked.
+ */
+final class RoutineAccess {
+    /** A query that fails with ERROR 1142 for an account that may not read {@code mysql.proc}. */
+    static final String PROBE = "SELECT 1 FROM mysql.proc LIMIT 0;\n";
+    private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
+
+    private RoutineAccess() {
+    }
+
+    /** Whether the dump holds routines: {@code --routines}, unless {@code extra_args} turn it off. */
+    static boolean dumped(List<String> extraArgs) {
+        boolean on = true;
+        for (String arg : extraArgs) {
+            String a = arg.toLowerCase(Locale.ROOT).replace('_', '-');
+            if (a.equals("--skip-routines") || a.equals("--disable-routines") || a.equals("--routines=0")
+                    || a.equals("--routines=false") || a.equals("--routines=off")) {
+                on = false;
+            } else if (a.equals("--routines") || a.equals("--enable-routines") || a.startsWith("--routines=")) {
+                on = true;
+            }
+        }
+        return on;
+    }
+
+    /** Whether the server is MariaDB 11.3 or later, where {@code SHOW CREATE ROUTINE} also shows every routine. */
+    static boolean hasShowCreateRoutine(String version) {
+        Matcher m = VERSION.matcher(version);
+        return m.find() && (Integer.parseInt(m.group(1)) > 11
+                || (Integer.parseInt(m.group(1)) == 11 && Integer.parseInt(m.group(2)) >= 3));
+    }
+
+    /** Whether one of the account's grants ({@code SHOW GRANTS} lines) gives {@code SHOW CREATE ROUTINE} or all privileges. */
+    static boolean grantsShowCreateRoutine(List<String> grants) {
+        return grants.stream().map(g -> g.toUpperCase(Locale.ROOT))
+                .anyMatch(g -> g.contains("SHOW CREATE ROUTINE") || g.contains("ALL PRIVILEGES"));
+    }
+
+    /** The one line that says what is missing and the ways out, for the account {@code account} ({@code lp@127.0.0.1}). */
+    static String denied(String account, List<String> databases) {
+        String quoted = quote(account);
+        String on = databases.size() == 1 ? "`" + databases.get(0).replace("`", "``") + "`.*" : "*.*";
+        return "the account " + quoted + " may not read the stored routines (SELECT on mysql.proc is denied), so the dump "
+                + "would silently lack every procedure and function it may not run: GRANT SELECT ON mysql.proc TO " + quoted
+                + " (MariaDB 11.3+: or GRANT SHOW CREATE ROUTINE ON " + on + " TO " + quoted
+                + "), or add --skip-routines to extra_args to back up without routines";
+    }
+
+    /** {@code lp@127.0.0.1} as {@code 'lp'@'127.0.0.1'}. */
+    private static String quote(String account) {
+        int at = account.lastIndexOf('@');
+        if (at < 0) {
+            return "'" + account.replace("'", "''") + "'";
+        }
+        return "'" + account.substring(0, at).replace("'", "''") + "'@'" + account.substring(at + 1).replace("'", "''") + "'";
+    }
+}
