@@ -237,30 +237,46 @@ public final class MySqlEngine implements Engine {
                         + (missing.size() > 1 ? " do" : " does") + " not exist", null);
             }
         }
-        if (version != null && version.contains("MariaDB") && RoutineAccess.dumped(s.extraArgs())) {
-            checkRoutineAccess(version, me, defaults, ctx);
+        if (version != null && version.contains("MariaDB")) {
+            checkPrivileges(version, me == null ? String.valueOf(s.user()) : me, defaults, ctx);
         }
         return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats);
     }
 
-    /** Fails (exit 2) when the account would dump only the routines it may run: see {@link RoutineAccess}. */
-    private void checkRoutineAccess(String version, String me, DefaultsFile defaults, OperationContext ctx) throws IOException {
-        try {
-            client.query(RoutineAccess.PROBE, null, defaults, ctx);
+    /**
+     * Fails (exit 2) when the account would dump only the routines it may run, or no trigger: see {@link DumpPrivileges}.
+     */
+    private void checkPrivileges(String version, String me, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        boolean routines = DumpPrivileges.dumped(s.extraArgs());
+        boolean triggers = DumpPrivileges.dumped("triggers", s.extraArgs());
+        if (!routines && !triggers) {
             return;
+        }
+        boolean procReadable = !routines || readsProc(defaults, ctx);
+        List<String> grants = procReadable && !triggers ? List.of()
+                : client.query("SHOW GRANTS;\n", null, defaults, ctx).stream().map(r -> r.get(0)).toList();
+        List<String> dbs = s.scope().kind() == Scope.Kind.ONE ? List.of(s.scope().single()) : List.of();
+        if (!procReadable && !(DumpPrivileges.hasShowCreateRoutine(version) && DumpPrivileges.grantsShowCreateRoutine(grants))) {
+            throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": " + DumpPrivileges.denied(me, dbs), null);
+        }
+        if (triggers && !DumpPrivileges.grantsTrigger(grants)) {
+            throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": "
+                    + DumpPrivileges.triggerDenied(me, dbs), null);
+        }
+    }
+
+    /** Whether the account may read {@code mysql.proc}: {@link DumpPrivileges#PROBE} is not denied. */
+    private boolean readsProc(DefaultsFile defaults, OperationContext ctx) throws IOException {
+        try {
+            client.query(DumpPrivileges.PROBE, null, defaults, ctx);
+            return true;
         } catch (IOException | DbBackupException e) {
             ToolFailedException tf = toolFailure(e);
             if (tf == null || !MySqlErrors.privilegeDenied(tf)) {
                 throw e;
             }
+            return false;
         }
-        if (RoutineAccess.hasShowCreateRoutine(version) && RoutineAccess.grantsShowCreateRoutine(
-                client.query("SHOW GRANTS;\n", null, defaults, ctx).stream().map(r -> r.get(0)).toList())) {
-            return;
-        }
-        List<String> dbs = s.scope().kind() == Scope.Kind.ONE ? List.of(s.scope().single()) : List.of();
-        throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": "
-                + RoutineAccess.denied(me == null ? String.valueOf(s.user()) : me, dbs), null);
     }
 
     /**

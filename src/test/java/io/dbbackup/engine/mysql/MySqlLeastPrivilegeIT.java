@@ -76,4 +76,28 @@ class MySqlLeastPrivilegeIT extends MySqlCliFixture {
 
         assertThat(r.exit()).as(r.toString()).isZero();
     }
+
+    @Test
+    void anAccountWithoutTriggerFailsNamingTheGrantNotABackupWithoutTriggers() throws Exception {
+        server.rootSql("GRANT SELECT ON mysql.proc TO lp@'127.0.0.1'; REVOKE TRIGGER ON shop.* FROM lp@'127.0.0.1'");
+
+        Cli.Result r = lpConfig("").run("-c", "config.yaml", "backup", "lp");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out() + r.err()).contains("may not read the triggers")
+                .contains("GRANT TRIGGER ON `shop`.* TO 'lp'@'127.0.0.1'").contains("--skip-triggers");
+        assertThat(dir.resolve("store/lp")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(),
+                p -> assertThat(Files.walk(p).filter(Files::isRegularFile)).isEmpty());
+    }
+
+    @Test
+    void triggerGrantedThroughTheDefaultRoleIsEnough() throws Exception {
+        server.rootSql("GRANT SELECT ON mysql.proc TO lp@'127.0.0.1'; REVOKE TRIGGER ON shop.* FROM lp@'127.0.0.1';\n"
+                + "DROP ROLE IF EXISTS trigger_reader; CREATE ROLE trigger_reader; GRANT TRIGGER ON shop.* TO trigger_reader;\n"
+                + "GRANT trigger_reader TO lp@'127.0.0.1'; SET DEFAULT ROLE trigger_reader FOR lp@'127.0.0.1';");
+
+        Cli.Result r = lpConfig("").run("-c", "config.yaml", "backup", "lp");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+    }
 }

@@ -6,33 +6,65 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Whether a MariaDB dump can hold every stored routine. The server lists to an account only the routines it may run or
+ * Whether a MariaDB dump can hold every stored routine and trigger. The server shows an account only the triggers of
+ * tables it has TRIGGER on, and mariadb-dump writes those it sees, silently: an account without TRIGGER backed up a
+ * database without its triggers. Whether the account has TRIGGER is read from its {@code SHOW GRANTS} (which, unlike
+ * information_schema, holds its default role's grants), leniently: TRIGGER or ALL PRIVILEGES on anything will do.
+ * The server lists to an account only the routines it may run or
  * defines, and mariadb-dump writes those it lists, silently: an account with the least privileges of mysqldump's manual
  * (SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT) backed up a database without its procedures and functions. MariaDB
  * shows them all to an account that may read {@code mysql.proc} (11.3+: or that has {@code SHOW CREATE ROUTINE}).
  * MySQL (global SELECT or SHOW_ROUTINE) is not checked.
  */
-final class RoutineAccess {
+final class DumpPrivileges {
     /** A query that fails with ERROR 1142 for an account that may not read {@code mysql.proc}. */
     static final String PROBE = "SELECT 1 FROM mysql.proc LIMIT 0;\n";
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
 
-    private RoutineAccess() {
+    private DumpPrivileges() {
     }
 
     /** Whether the dump holds routines: {@code --routines}, unless {@code extra_args} turn it off. */
     static boolean dumped(List<String> extraArgs) {
+        return dumped("routines", extraArgs);
+    }
+
+    /**
+     * Whether the dump holds what {@code --option} (always given: routines, triggers) adds, unless {@code extra_args}
+     * turn it off last ({@code --skip-option}, {@code --disable-option}, {@code --option=0}).
+     */
+    static boolean dumped(String option, List<String> extraArgs) {
         boolean on = true;
         for (String arg : extraArgs) {
             String a = arg.toLowerCase(Locale.ROOT).replace('_', '-');
-            if (a.equals("--skip-routines") || a.equals("--disable-routines") || a.equals("--routines=0")
-                    || a.equals("--routines=false") || a.equals("--routines=off")) {
+            if (a.equals("--skip-" + option) || a.equals("--disable-" + option) || a.equals("--" + option + "=0")
+                    || a.equals("--" + option + "=false") || a.equals("--" + option + "=off")) {
                 on = false;
-            } else if (a.equals("--routines") || a.equals("--enable-routines") || a.startsWith("--routines=")) {
+            } else if (a.equals("--" + option) || a.equals("--enable-" + option) || a.startsWith("--" + option + "=")) {
                 on = true;
             }
         }
         return on;
+    }
+
+    /** Whether one of the account's grants ({@code SHOW GRANTS} lines) gives TRIGGER or all privileges, on anything. */
+    static boolean grantsTrigger(List<String> grants) {
+        return grants.stream().map(g -> g.toUpperCase(Locale.ROOT)).filter(g -> g.startsWith("GRANT ") && g.contains(" ON "))
+                .map(g -> g.substring("GRANT ".length(), g.indexOf(" ON "))) // the privileges, before the first ON
+                .anyMatch(p -> p.equals("ALL PRIVILEGES") || p.equals("ALL")
+                        || java.util.Arrays.stream(p.split(",")).map(String::strip).anyMatch("TRIGGER"::equals));
+    }
+
+    /** The one line that says the account lacks TRIGGER and the ways out. */
+    static String triggerDenied(String account, List<String> databases) {
+        String quoted = quote(account);
+        return "the account " + quoted + " may not read the triggers (it has no TRIGGER privilege), so the dump would "
+                + "silently lack every trigger: GRANT TRIGGER ON " + on(databases) + " TO " + quoted
+                + ", or add --skip-triggers to extra_args to back up without triggers";
+    }
+
+    private static String on(List<String> databases) {
+        return databases.size() == 1 ? "`" + databases.get(0).replace("`", "``") + "`.*" : "*.*";
     }
 
     /** Whether the server is MariaDB 11.3 or later, where {@code SHOW CREATE ROUTINE} also shows every routine. */
@@ -51,10 +83,9 @@ final class RoutineAccess {
     /** The one line that says what is missing and the ways out, for the account {@code account} ({@code lp@127.0.0.1}). */
     static String denied(String account, List<String> databases) {
         String quoted = quote(account);
-        String on = databases.size() == 1 ? "`" + databases.get(0).replace("`", "``") + "`.*" : "*.*";
         return "the account " + quoted + " may not read the stored routines (SELECT on mysql.proc is denied), so the dump "
                 + "would silently lack every procedure and function it may not run: GRANT SELECT ON mysql.proc TO " + quoted
-                + " (MariaDB 11.3+: or GRANT SHOW CREATE ROUTINE ON " + on + " TO " + quoted
+                + " (MariaDB 11.3+: or GRANT SHOW CREATE ROUTINE ON " + on(databases) + " TO " + quoted
                 + "), or add --skip-routines to extra_args to back up without routines";
     }
 
