@@ -44,6 +44,11 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     public static MariaDbServer start() {
+        return start(new String[0]);
+    }
+
+    /** {@link #start()} with more {@code mariadbd} options, e.g. {@code --log-bin} (a binary log in the server's folder). */
+    public static MariaDbServer start(String... serverOptions) {
         Path dir = null;
         Process p = null;
         try {
@@ -71,6 +76,7 @@ public final class MariaDbServer implements AutoCloseable {
                     "--collation-server=utf8mb4_general_ci")
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+            server.command().addAll(List.of(serverOptions));
             server.environment().put("TMPDIR", tmp.toString());
             p = server.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

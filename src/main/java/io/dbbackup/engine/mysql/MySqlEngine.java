@@ -446,7 +446,7 @@ public final class MySqlEngine implements Engine {
             try {
                 load.run(cmd, in, defaults, ctx);
             } catch (IOException | RuntimeException e) {
-                Exception failure = definerDenied(e, definers[0].seen());
+                Exception failure = superDeniedUnderBinlog(definerDenied(e, definers[0].seen()));
                 // rows only load in one transaction, rolled back: a database that was there holds what it held
                 failure = load.droppingCreated(failure, named.stream().filter(d -> !before.contains(d)).toList(),
                         options.dataOnly() ? List.of() : before, options.clean(), defaults, ctx);
@@ -486,6 +486,26 @@ public final class MySqlEngine implements Engine {
                 + "may create an object for another account: restore as such an account, or set restore_definer: "
                 + "current_user on the target datasource to make the restoring account" + (s.user() == null ? "" : " (" + s.user() + ")")
                 + " their definer";
+        if (failure instanceof DbBackupException d) {
+            return new DbBackupException(d.status(), d.getMessage() + hint, d, false);
+        }
+        return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, m + hint, failure, false);
+    }
+
+    /**
+     * A load that stopped at {@code ERROR 1419 You do not have the SUPER privilege and binary logging is enabled}: with
+     * {@code log_bin_trust_function_creators} off, only an account with SUPER may create triggers and stored functions
+     * on a server that writes a binary log. The failure says both ways out.
+     */
+    private Exception superDeniedUnderBinlog(Exception failure) {
+        String m = String.valueOf(failure.getMessage());
+        if (!m.contains("ERROR 1419 (")) {
+            return failure;
+        }
+        String hint = " — the target server writes a binary log and has log_bin_trust_function_creators off, so only an "
+                + "account with SUPER may create the backup's triggers and stored functions: restore as an account with SUPER"
+                + ", or run SET GLOBAL log_bin_trust_function_creators = 1 on the target server (as such an account) and "
+                + "restore again";
         if (failure instanceof DbBackupException d) {
             return new DbBackupException(d.status(), d.getMessage() + hint, d, false);
         }

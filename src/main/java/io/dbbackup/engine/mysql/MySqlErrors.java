@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 final class MySqlErrors {
     /**
      * Failures a retry cannot fix: credentials (1045, 1698), a missing database (1049), a host name
-     * that does not resolve (2005), missing privileges, bad options, TLS set-up, SQL that does not
+     * that does not resolve (2005), missing privileges (1419: SUPER under binary logging), bad options, TLS set-up, SQL that does not
      * load. "Can't connect" (2002/2003, refused or timed out) stays retryable: a restarting server
      * or a fail-over is exactly what a retry is for.
      */
@@ -20,7 +20,8 @@ final class MySqlErrors {
             "unknown mysql server host", "unknown server host", "error 2005", "command denied",
             "unknown variable", "unknown option", "unknown suboption", "ssl connection error", "tls/ssl error",
             "certificate", "authentication plugin", "plugin caching_sha2_password could not be loaded",
-            "error at line", "syntax", "doesn't exist", "couldn't find table", "is not allowed to connect");
+            "error at line", "syntax", "doesn't exist", "couldn't find table", "is not allowed to connect",
+            "error 1419 (");
     private static final Pattern ERROR_LINE = Pattern.compile(
             "(?:ERROR \\d+ \\([0-9A-Z]+\\)(?: at line \\d+)?: .*|Got error: \\d+: .*|mysqldump: .*|mariadb-dump: .*|\\w+: Couldn't .*)");
     private static final Pattern GOT_ERROR = Pattern.compile("Got error: \\d+: \"?(.*?)\"?( when .*)?$");
