@@ -190,6 +190,8 @@ public final class PostgresEngine implements Engine {
             String stderr;
             try {
                 stderr = pg.tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, watched, ctx.cancellation());
+            } catch (ToolFailedException e) {
+                throw PgErrors.explained(e); // "out of shared memory" alone does not say what to do
             } finally {
                 // a failed connection or a pg_dump older than the server is said as such, before pg_dump's own words
                 v = choice.settle();
