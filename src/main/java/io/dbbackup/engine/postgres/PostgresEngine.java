@@ -340,12 +340,8 @@ public final class PostgresEngine implements Engine {
                 }
                 if (e instanceof ToolFailedException tf) {
                     String reason = PgErrors.reason(tf);
-                    String hint = options.clean() || !reason.contains("already exists") ? ""
-                            : options.partial() ? " (the target already holds it: drop it first, or restore it into another "
-                                    + "database with --to; --clean does not combine with --table or --schema)"
-                            : " (the target already holds these objects: restore with --clean to replace them)";
                     throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.tool() + " failed (exit "
-                            + tf.exitCode() + "): " + reason + hint, tf, tf.retryable());
+                            + tf.exitCode() + "): " + reason + RestoreHint.of(reason, options), tf, tf.retryable());
                 }
                 IOException wrapped = e instanceof InterruptedIOException
                         ? new InterruptedIOException(what + " (" + e.getMessage() + ")")

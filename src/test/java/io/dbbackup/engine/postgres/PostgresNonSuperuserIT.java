@@ -118,4 +118,56 @@ class PostgresNonSuperuserIT {
                 .contains("raise max_locks_per_transaction");
         assertThat(pg.queryOne("many", "select count(*) from pg_tables where schemaname = 'public'")).isEqualTo(String.valueOf(TABLES));
     }
+
+    /** A database {@code name} owned by owner1 with a table of its own, in which role other may create objects. */
+    private static void sharedDatabase(String name) {
+        pg.execute("postgres", "create database " + name + " owner owner1");
+        pg.execute(name, "grant create on database " + name + " to other; grant create on schema public to other; "
+                + "set role owner1; create table mine(i int); insert into mine values (1)");
+    }
+
+    /**
+     * owner1's backup of its database restored with --clean into it, as owner1: role other runs {@code before} before the
+     * backup, {@code after} after it. Fails (exit 2) with nothing applied.
+     */
+    private DbbackupJar.Run ownBackupRestoredClean(String database, String before, String after) throws Exception {
+        sharedDatabase(database);
+        if (!before.isEmpty()) {
+            pg.execute(database, "set role other; " + before);
+        }
+        config("owner1", "owner-pw", database);
+        DbbackupJar.Run backup = dbbackup("backup", database);
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        if (!after.isEmpty()) {
+            pg.execute(database, "set role other; " + after);
+        }
+        pg.execute(database, "set role owner1; insert into mine values (2)");
+        DbbackupJar.Run run = dbbackup("restore", database, "--clean", "--auto-confirm");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(errorLine(run)).contains("rolled back: nothing was applied");
+        assertThat(pg.query(database, "select i from mine order by i")).as("nothing applied").containsExactly("1", "2");
+        return run;
+    }
+
+    @Test
+    void aCleanRestoreByTheDatabaseOwnerWhereAnotherRoleOwnsASchemaSaysWhyAndWhatToDo() throws Exception {
+        DbbackupJar.Run run = ownBackupRestoredClean("shared_schema", "", "create schema theirs; create table theirs.t(i int)");
+        assertThat(errorLine(run)).contains("must be owner of schema theirs")
+                .contains("--clean first drops every user schema and large object").contains("superuser");
+    }
+
+    @Test
+    void aCleanRestoreByTheDatabaseOwnerWhereAnotherRoleOwnsALargeObjectSaysWhyAndWhatToDo() throws Exception {
+        // after the backup: pg_dump as owner1 could not read it
+        DbbackupJar.Run run = ownBackupRestoredClean("shared_lo", "", "select lo_from_bytea(0, 'theirs')");
+        assertThat(errorLine(run)).contains("must be owner of large object")
+                .contains("--clean first drops every user schema and large object").contains("superuser");
+    }
+
+    @Test
+    void aRestoreByTheDatabaseOwnerOfABackupNamingAnotherRoleSaysWhyAndWhatToDo() throws Exception {
+        DbbackupJar.Run run = ownBackupRestoredClean("shared_defacl", "alter default privileges grant select on tables to owner1", "");
+        assertThat(errorLine(run)).contains("must be member of role \"other\"").contains("no_privileges")
+                .contains("no_owner").contains("superuser");
+    }
 }
