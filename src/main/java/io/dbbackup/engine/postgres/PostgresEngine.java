@@ -82,6 +82,13 @@ public final class PostgresEngine implements Engine {
             """;
 
     /**
+     * Run before {@link #CLEAN_SQL}: what pg_dump's script sets first, before its own statements, set before the clean
+     * step too, or a {@code statement_timeout} of the restoring role (a managed server's often has one) cancels the clean
+     * step of a large database, or one waiting for a table another session reads.
+     */
+    static final String TIMEOUTS_OFF = "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0;";
+
+    /**
      * Run after {@link #CLEAN_SQL} unless the backup was taken without privileges: sets the default privileges given
      * without {@code IN SCHEMA} (of the roles the restoring role belongs to) back to the built-in ones, which PostgreSQL
      * keeps as no entry. Left in place they would apply to every object the dump creates, before the dump sets the
@@ -426,7 +433,7 @@ public final class PostgresEngine implements Engine {
         List<String> cmd = new ArrayList<>(List.of(psql.executable().toString(), "-X", "-q", "--no-password",
                 "-v", "ON_ERROR_STOP=1", "--single-transaction"));
         if (options.clean()) {
-            cmd.addAll(List.of("-c", CLEAN_SQL));
+            cmd.addAll(List.of("-c", TIMEOUTS_OFF, "-c", CLEAN_SQL));
             if (!withoutPrivileges(options)) {
                 cmd.addAll(List.of("-c", RESET_DEFAULT_PRIVILEGES_SQL));
             }

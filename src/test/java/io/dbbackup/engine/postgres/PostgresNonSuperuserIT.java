@@ -170,4 +170,20 @@ class PostgresNonSuperuserIT {
         assertThat(errorLine(run)).contains("must be member of role \"other\"").contains("no_privileges")
                 .contains("no_owner").contains("superuser");
     }
+
+    @Test
+    void aStatementTimeoutOnTheRoleDoesNotCancelTheCleanStep() throws Exception {
+        sharedDatabase("timed");
+        config("owner1", "owner-pw", "timed");
+        assertThat(dbbackup("backup", "timed").exit()).isZero();
+        pg.execute("timed", "set role owner1; insert into mine values (2)");
+        // as a managed server's role often has; the clean step runs longer: it waits for a session that reads the table
+        pg.execute("postgres", "alter role owner1 in database timed set statement_timeout = '300ms'");
+        java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(() -> pg.execute(
+                "timed", "begin; lock table mine in access share mode; select pg_sleep(6); commit"));
+        DbbackupJar.Run run = dbbackup("restore", "timed", "--clean", "--auto-confirm");
+        reader.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(pg.query("timed", "select i from mine order by i")).containsExactly("1");
+    }
 }
