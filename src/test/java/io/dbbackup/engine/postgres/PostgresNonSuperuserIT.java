@@ -186,4 +186,16 @@ class PostgresNonSuperuserIT {
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(pg.query("timed", "select i from mine order by i")).containsExactly("1");
     }
+
+    @Test
+    void aReadOnlyRoleThatMayNotReadATableFailsTheBackupInOneLineAndStoresNothing() throws Exception {
+        sharedDatabase("partly_readable");
+        pg.execute("postgres", "create role ro login password 'ro-pw'");
+        pg.execute("partly_readable", "set role owner1; create table hidden(i int); grant select on mine to ro");
+        config("ro", "ro-pw", "partly_readable");
+        DbbackupJar.Run run = dbbackup("backup", "partly_readable");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.out()).contains("pg_dump failed (exit 1)").contains("permission denied for table hidden");
+        assertThat(stored()).as("nothing stored").isEmpty();
+    }
 }
