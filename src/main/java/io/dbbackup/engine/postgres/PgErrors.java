@@ -49,7 +49,36 @@ final class PgErrors {
             "input file does not appear to be a valid archive", "input file is too short",
             "could not read from input file", "could not read input file");
 
+    /**
+     * What follows the server's "out of shared memory" when its lock table is full (its own HINT names
+     * max_locks_per_transaction, and stderr shows it on a line of its own that no one-line message keeps).
+     */
+    static final String LOCK_TABLE_FULL = "the server's lock table is full: a dump or a restore takes a lock on every table "
+            + "it reads, creates or drops, in one transaction, and the server has room for max_locks_per_transaction (64 by "
+            + "default) times max_connections of them: raise max_locks_per_transaction on the server (postgresql.conf and a "
+            + "restart; on a managed server its parameter group or flags)";
+
     private PgErrors() {
+    }
+
+    /**
+     * {@code e} as it was, or, when the lock table was full, with {@link #LOCK_TABLE_FULL} on its "out of shared memory"
+     * line: the line its one-line message shows.
+     */
+    static ToolFailedException explained(ToolFailedException e) {
+        if (!lockTableFull(e)) {
+            return e;
+        }
+        String tail = e.stderrTail().replaceFirst("(?m)out of shared memory$",
+                java.util.regex.Matcher.quoteReplacement("out of shared memory: " + LOCK_TABLE_FULL));
+        ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, e.retryable());
+        explained.initCause(e);
+        return explained;
+    }
+
+    /** Whether the server ran out of room in its lock table (its hint names {@code max_locks_per_transaction}). */
+    static boolean lockTableFull(ToolFailedException e) {
+        return e.stderrTail().contains("max_locks_per_transaction");
     }
 
     /**
@@ -107,7 +136,7 @@ final class PgErrors {
 
     /**
      * The line that says why: the first {@code error:}/{@code FATAL:} line with libpq's prefixes removed,
-     * e.g. {@code password authentication failed for user "app"}.
+     * e.g. {@code password authentication failed for user "app"}; a full lock table with the fix ({@link #LOCK_TABLE_FULL}).
      */
     static String reason(ToolFailedException e) {
         String tail = e.stderrTail();
@@ -123,6 +152,7 @@ final class PgErrors {
             return e.getMessage();
         }
         String stripped = PREFIX.matcher(best).replaceFirst("");
-        return stripped.isBlank() ? best : stripped;
+        String why = stripped.isBlank() ? best : stripped;
+        return lockTableFull(e) && !why.contains(LOCK_TABLE_FULL) ? why + ": " + LOCK_TABLE_FULL : why;
     }
 }

@@ -82,6 +82,13 @@ public final class PostgresEngine implements Engine {
             """;
 
     /**
+     * Run before {@link #CLEAN_SQL}: what pg_dump's script sets first, before its own statements, set before the clean
+     * step too, or a {@code statement_timeout} of the restoring role (a managed server's often has one) cancels the clean
+     * step of a large database, or one waiting for a table another session reads.
+     */
+    static final String TIMEOUTS_OFF = "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0;";
+
+    /**
      * Run after {@link #CLEAN_SQL} unless the backup was taken without privileges: sets the default privileges given
      * without {@code IN SCHEMA} (of the roles the restoring role belongs to) back to the built-in ones, which PostgreSQL
      * keeps as no entry. Left in place they would apply to every object the dump creates, before the dump sets the
@@ -190,6 +197,8 @@ public final class PostgresEngine implements Engine {
             String stderr;
             try {
                 stderr = pg.tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, watched, ctx.cancellation());
+            } catch (ToolFailedException e) {
+                throw PgErrors.explained(e); // "out of shared memory" alone does not say what to do
             } finally {
                 // a failed connection or a pg_dump older than the server is said as such, before pg_dump's own words
                 v = choice.settle();
@@ -338,12 +347,8 @@ public final class PostgresEngine implements Engine {
                 }
                 if (e instanceof ToolFailedException tf) {
                     String reason = PgErrors.reason(tf);
-                    String hint = options.clean() || !reason.contains("already exists") ? ""
-                            : options.partial() ? " (the target already holds it: drop it first, or restore it into another "
-                                    + "database with --to; --clean does not combine with --table or --schema)"
-                            : " (the target already holds these objects: restore with --clean to replace them)";
                     throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.tool() + " failed (exit "
-                            + tf.exitCode() + "): " + reason + hint, tf, tf.retryable());
+                            + tf.exitCode() + "): " + reason + RestoreHint.of(reason, options), tf, tf.retryable());
                 }
                 IOException wrapped = e instanceof InterruptedIOException
                         ? new InterruptedIOException(what + " (" + e.getMessage() + ")")
@@ -428,7 +433,7 @@ public final class PostgresEngine implements Engine {
         List<String> cmd = new ArrayList<>(List.of(psql.executable().toString(), "-X", "-q", "--no-password",
                 "-v", "ON_ERROR_STOP=1", "--single-transaction"));
         if (options.clean()) {
-            cmd.addAll(List.of("-c", CLEAN_SQL));
+            cmd.addAll(List.of("-c", TIMEOUTS_OFF, "-c", CLEAN_SQL));
             if (!withoutPrivileges(options)) {
                 cmd.addAll(List.of("-c", RESET_DEFAULT_PRIVILEGES_SQL));
             }

@@ -1,0 +1,43 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.spi.RestoreOptions;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a failed restore's error line (from {@link PgErrors#reason}) leaves the user to guess, said after it: the objects
+ * are there already, or the restoring role — the database's owner on a managed server, no superuser — may not drop
+ * another role's schema or large object, or may not set what the backup says of another role.
+ */
+final class RestoreHint {
+    /** {@link PostgresEngine#CLEAN_SQL} refused: its statements run from psql's {@code -c}, so no {@code psql:<stdin>:N:} line number. */
+    private static final Pattern NOT_OWNER_OF_CLEANED = Pattern.compile("^must be owner of (?:schema|large object) ");
+    private static final Pattern NOT_MEMBER = Pattern.compile("must be member of role (\"[^\"]+\")");
+
+    private RestoreHint() {
+    }
+
+    /** The hint for {@code reason} (with a leading space), or "". */
+    static String of(String reason, RestoreOptions options) {
+        if (options.clean() && NOT_OWNER_OF_CLEANED.matcher(reason).find()) {
+            return " (--clean first drops every user schema and large object in the database, which only their owner, a "
+                    + "member of that role or a superuser may: restore as one of them, or have their owner drop them or "
+                    + "REASSIGN OWNED them to the restoring role first)";
+        }
+        Matcher member = NOT_MEMBER.matcher(reason);
+        if (member.find()) {
+            String role = member.group(1);
+            return " (the backup names role " + role + " as an owner or in its grants or default privileges, which only a "
+                    + "superuser or a member of " + role + " may set: restore as one, or leave them out with no_owner: true "
+                    + "(owners) and no_privileges: true (grants, default privileges) on the datasource — a plain backup "
+                    + "must be taken with them)";
+        }
+        if (options.clean() || !reason.contains("already exists")) {
+            return "";
+        }
+        return options.partial() ? " (the target already holds it: drop it first, or restore it into another "
+                + "database with --to; --clean does not combine with --table or --schema)"
+                : " (the target already holds these objects: restore with --clean to replace them)";
+    }
+}

@@ -1,0 +1,39 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.spi.RestoreOptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The hint after a failed PostgreSQL restore's error line (psql's and pg_restore's own words). */
+class RestoreHintTest {
+    private static final RestoreOptions CLEAN = new RestoreOptions(true);
+    private static final RestoreOptions PLAIN = new RestoreOptions(false);
+    private static final RestoreOptions PART = new RestoreOptions(false, true, List.of("orders"), List.of(), false);
+
+    @Test
+    void theCleanStepRefusedAnotherRolesSchemaOrLargeObject() {
+        assertThat(RestoreHint.of("must be owner of schema theirs", CLEAN)).contains("--clean first drops every user schema");
+        assertThat(RestoreHint.of("must be owner of large object 16405", CLEAN)).contains("--clean first drops every user schema");
+        // the backup's own statement (a line number): not the clean step
+        assertThat(RestoreHint.of("psql:<stdin>:12: ERROR:  must be owner of schema public", CLEAN)).isEmpty();
+        assertThat(RestoreHint.of("must be owner of schema theirs", PLAIN)).isEmpty();
+    }
+
+    @Test
+    void aRoleTheRestoringRoleIsNoMemberOfIsNamedWithTheWaysOut() {
+        assertThat(RestoreHint.of("psql:<stdin>:56: ERROR:  must be member of role \"other\"", CLEAN))
+                .contains("names role \"other\"").contains("superuser").contains("no_owner").contains("no_privileges");
+        assertThat(RestoreHint.of("could not execute query: ERROR:  must be member of role \"app\"", PLAIN)).contains("role \"app\"");
+    }
+
+    @Test
+    void objectsAlreadyThere() {
+        assertThat(RestoreHint.of("relation \"t\" already exists", PLAIN)).contains("restore with --clean");
+        assertThat(RestoreHint.of("relation \"orders\" already exists", PART)).contains("drop it first");
+        assertThat(RestoreHint.of("relation \"t\" already exists", CLEAN)).isEmpty();
+        assertThat(RestoreHint.of("division by zero", PLAIN)).isEmpty();
+    }
+}
