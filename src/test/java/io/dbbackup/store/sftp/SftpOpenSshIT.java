@@ -548,4 +548,82 @@ class SftpOpenSshIT extends CredentialedStoreContract {
         }
         assertNoLeftovers(store);
     }
+
+    /**
+     * A backup that fails after its {@code .sha256} claimed the key (here the manifest's write; the same for a failed
+     * commit), with the connection intact or dropped at that moment: the upload's abort finds the sidecar in the folders
+     * it made, the backup then deletes the sidecars — and the folders go with the last one, as for a failure before the
+     * claim. A folder that existed stays. They stayed, empty.
+     */
+    @Test
+    void aBackupFailingAfterItsClaimRemovesTheFoldersItMade() throws Exception {
+        Path base = ssh.dataDir().resolve("claimed-" + UUID.randomUUID());
+        try (SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(),
+                base.resolve("store").toString(), ssh.clientKey(), ssh.knownHosts()))) {
+            failAfterTheClaim(store, false);
+            assertThat(base).as("the folders the failed backup made").doesNotExist();
+
+            failAfterTheClaim(store, true);
+            assertThat(base).as("the folders the failed backup made, its connection dropped").doesNotExist();
+
+            Files.createDirectories(base.resolve("store/daily"));
+            var login = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(ssh.user());
+            for (Path d : List.of(base, base.resolve("store"), base.resolve("store/daily"))) {
+                Files.setOwner(d, login); // the server's login makes folders in it
+            }
+            failAfterTheClaim(store, false);
+            assertThat(base.resolve("store/daily")).as("existed before").isEmptyDirectory();
+        }
+        assertNoLeftovers(store);
+    }
+
+    /** A backup through the pipeline whose manifest's write fails (on a connection that dropped, when {@code cut}). */
+    private void failAfterTheClaim(SftpStore sftp, boolean cut) {
+        var key = new io.dbbackup.core.BackupKey("daily", "app", java.time.Instant.parse("2026-01-01T04:00:00Z"),
+                io.dbbackup.core.DumpFormat.SQL, io.dbbackup.core.Compression.NONE, false);
+        Store failing = new io.dbbackup.spi.ForwardingStore(sftp) {
+            @Override
+            public void put(String k, byte[] content, io.dbbackup.spi.OperationContext c) throws java.io.IOException {
+                if (k.equals(key.manifestKey())) {
+                    if (!cut) {
+                        throw new java.io.IOException("sftp write " + k + " failed: no space left on the server");
+                    }
+                    sftp.cut(sftp.sftp()); // the connection drops: this write fails on it
+                }
+                super.put(k, content, c);
+            }
+        };
+        io.dbbackup.spi.Engine engine = new io.dbbackup.spi.Engine() {
+            public String database() {
+                return "app";
+            }
+
+            public io.dbbackup.core.DumpFormat format() {
+                return io.dbbackup.core.DumpFormat.SQL;
+            }
+
+            public io.dbbackup.spi.DumpInfo dump(java.io.OutputStream out, io.dbbackup.spi.OperationContext c) throws java.io.IOException {
+                out.write("create table t (x int);\n".getBytes());
+                return io.dbbackup.spi.DumpInfo.of(java.util.Map.of());
+            }
+
+            public io.dbbackup.spi.TargetState inspectTarget(io.dbbackup.spi.OperationContext c) {
+                throw new UnsupportedOperationException();
+            }
+
+            public void restore(java.io.InputStream in, io.dbbackup.core.DumpFormat f, io.dbbackup.spi.RestoreOptions o,
+                                io.dbbackup.spi.OperationContext c) {
+                throw new UnsupportedOperationException();
+            }
+
+            public String describe() {
+                return "a test dump";
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.dbbackup.pipeline.BackupPipeline(java.time.Clock.systemUTC())
+                        .run(new io.dbbackup.pipeline.BackupPipeline.Request("app", "test", engine, failing, key,
+                                io.dbbackup.core.Compression.NONE, 0, null, ctx(), "test")))
+                .hasMessageContaining("backup of a test dump failed");
+        assertThat(ssh.files()).as("nothing of the failed backup; log: %s", logText).noneMatch(p -> p.toString().contains("app-20260101"));
+    }
 }
