@@ -383,6 +383,30 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             assertThat(ssh.files()).as("no temporary file left").noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
         }
     }
+    /** A new store folder on the server holding {@code db/big.dump}, 8 MiB of random bytes from {@code seed}: its path. */
+    private String storeWithABigDump(long seed) throws Exception {
+        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+        byte[] data = new byte[8 << 20];
+        new java.util.Random(seed).nextBytes(data);
+        try (Store direct = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(),
+                ssh.knownHosts()))) {
+            direct.put("db/big.dump", data, ctx());
+        }
+        return path;
+    }
+
+    /** A relay to the server whose answers stall after 2 MB. */
+    private static io.dbbackup.testkit.StallingRelay stallingRelay() throws Exception {
+        return new io.dbbackup.testkit.StallingRelay(java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false,
+                2_000_000, 1);
+    }
+
+    /** The store at {@code path} reached through {@code relay}, waiting {@code timeout} for an answer. */
+    private static Store throughRelay(io.dbbackup.testkit.StallingRelay relay, String path, Duration timeout) throws Exception {
+        return new SftpStore(new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(),
+                null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), timeout));
+    }
+
     /**
      * A read whose session goes silent, stopped from another thread (a cancellation's cut-off: verify, restore): the
      * close returns at once and the reader ends within moments. The close waited for the server's answer to the handle's
@@ -390,17 +414,9 @@ class SftpOpenSshIT extends CredentialedStoreContract {
      */
     @Test
     void aStalledReadClosedFromAnotherThreadEndsAtOnce() throws Exception {
-        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
-        byte[] data = new byte[8 << 20];
-        new java.util.Random(3).nextBytes(data);
-        try (Store direct = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(),
-                ssh.knownHosts()))) {
-            direct.put("db/big.dump", data, ctx());
-        }
-        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
-                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false, 2_000_000, 1);
-             Store store = new SftpStore(new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(),
-                     null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+        String path = storeWithABigDump(3);
+        try (io.dbbackup.testkit.StallingRelay relay = stallingRelay();
+             Store store = throughRelay(relay, path, Duration.ofSeconds(20))) {
             java.io.InputStream in = store.open("db/big.dump");
             java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
             Thread reader = new Thread(() -> {
@@ -446,17 +462,9 @@ class SftpOpenSshIT extends CredentialedStoreContract {
      */
     @Test
     void aStalledReadFailsNamingTheServerAndFileAndTheNextRequestConnectsAgain() throws Exception {
-        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
-        byte[] data = new byte[8 << 20];
-        new java.util.Random(4).nextBytes(data);
-        try (Store direct = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(),
-                ssh.knownHosts()))) {
-            direct.put("db/big.dump", data, ctx());
-        }
-        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
-                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false, 2_000_000, 1);
-             Store store = new SftpStore(new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(),
-                     null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(2)))) {
+        String path = storeWithABigDump(4);
+        try (io.dbbackup.testkit.StallingRelay relay = stallingRelay();
+             Store store = throughRelay(relay, path, Duration.ofSeconds(2))) {
             long t0 = System.nanoTime();
             Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
                     org.assertj.core.api.Assertions.catchThrowable(() -> {
