@@ -158,7 +158,8 @@ final class VerifyCommand implements Callable<Integer> {
      * so is one whose newest backup is older than {@code limit} ({@code --max-age}) or whose store cannot be
      * listed (the other jobs are still checked). With {@code --notify}, each job's result goes to its notifiers.
      * With a {@code part} ({@code --subset}), only the backups in it are read. With {@code --all-backups}, a backup
-     * deleted since it was listed (a prune running meanwhile) is skipped, no failure, unless every backup listed is.
+     * deleted since it was listed (a prune running meanwhile) is skipped, no failure, unless every backup listed is, or
+     * with a part every backup of the part (the run was to read some and read none).
      */
     private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit, Subset part) {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -169,6 +170,7 @@ final class VerifyCommand implements Callable<Integer> {
         int stale = 0;
         int unreadable = 0;
         int gone = 0; // --all-backups: deleted since they were listed, skipped
+        int partsEmptied = 0; // --subset: jobs whose part had backups when listed, each deleted before it was read
         boolean onlyIntegrity = true;
         boolean onlyUser = true; // every failure a user error (no key to decrypt given): exit 1, as for a run of jobs
         Catalog catalog = new Catalog(ws);
@@ -327,11 +329,16 @@ final class VerifyCommand implements Callable<Integer> {
                 onlyUser = false;
                 noBackups(ws, catalog, j, ": every backup listed (" + jobGone + ") was deleted before it was read (a prune?)",
                         problems, rows);
+            } else if (jobGone > 0 && jobGone == toCheck.size()) { // --subset: the part read nothing, no passed audit either
+                partsEmptied++;
+                onlyIntegrity = false;
+                onlyUser = false;
+                partEmptied(ws, j, part, jobGone, problems, rows);
             }
             unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut), notifyFailed);
         }
         int code = stopped.get() != null ? stopped.get().code()
-                : failed + empty + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code()
+                : failed + empty + partsEmptied + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code()
                 : onlyUser ? ExitStatus.USER_ERROR.code() : ExitStatus.SYSTEM_ERROR.code();
         int verified = checked - failed;
         if (json) {
@@ -352,6 +359,7 @@ final class VerifyCommand implements Callable<Integer> {
                 p.put("part", part.part());
                 p.put("of", part.of());
                 p.put("stored", stored);
+                m.put("parts_emptied", partsEmptied);
                 m.put("subset", p);
             }
             if (stopped.get() != null) {
@@ -366,6 +374,8 @@ final class VerifyCommand implements Callable<Integer> {
             root.out.println(verified + " of " + checked + " backups verified" + (failed == 0 ? "" : ", " + failed + " failed")
                     + (gone == 0 ? "" : ", " + gone + " deleted since " + (gone == 1 ? "it was" : "they were") + " listed")
                     + (empty == 0 ? "" : ", " + empty + (empty == 1 ? " job" : " jobs") + " without backups")
+                    + (partsEmptied == 0 ? "" : ", " + partsEmptied + (partsEmptied == 1 ? " job whose part" : " jobs whose parts")
+                    + " had nothing left to read")
                     + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
                     + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
                     + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + " stored backups)")
@@ -385,6 +395,20 @@ final class VerifyCommand implements Callable<Integer> {
         rows.add(failedRow(j.name(), null, ExitStatus.SYSTEM_ERROR, error));
         if (!json) {
             root.out.println("FAILED " + j.name() + ": no backups" + detail);
+        }
+    }
+
+    /** A part ({@code --subset}) whose every backup listed was deleted before it was read: a failure of the audit. */
+    private void partEmptied(Workspace ws, JobConfig j, Subset part, int gone, List<String> problems,
+                             List<Map<String, Object>> rows) {
+        String detail = "part " + part.part() + " of " + part.of() + ": every backup of it listed (" + gone
+                + ") was deleted before it was read (a prune?); nothing of it was verified";
+        String error = "job " + j.name() + ", " + detail;
+        problems.add(error);
+        ws.log().error(error, "job", j.name());
+        rows.add(failedRow(j.name(), null, ExitStatus.SYSTEM_ERROR, error));
+        if (!json) {
+            root.out.println("FAILED " + j.name() + ": " + detail);
         }
     }
 

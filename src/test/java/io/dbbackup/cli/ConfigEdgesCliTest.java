@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.ConfigText;
 import io.dbbackup.testkit.SqliteFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,16 +30,7 @@ class ConfigEdgesCliTest {
     void everyVerbOfAllJobsFailsTheSameWayOnAConfigWithoutJobs() throws Exception {
         SqliteFixture.create(dir.resolve("app.db"), 5);
         for (String jobs : new String[] {"jobs:\n", "jobs: {}\n", ""}) {
-            Files.writeString(dir.resolve("config.yaml"), """
-                    datasources:
-                      app:
-                        engine: sqlite
-                        path: app.db
-                    stores:
-                      local:
-                        type: local
-                        path: store
-                    """ + jobs);
+            Files.writeString(dir.resolve("config.yaml"), ConfigText.APP_AND_LOCAL_STORE + jobs);
             for (String[] verb : new String[][] {{"backup", "back up"}, {"prune", "prune"}, {"verify", "verify"},
                     {"check", "check"}, {"list", "list"}}) {
                 Cli.Result r = cli().run("-q", "-c", "config.yaml", verb[0], "--all");
@@ -66,15 +58,7 @@ class ConfigEdgesCliTest {
     @Test
     void anSshKeyFileMissingHereFailsOnlyTheJobsOfItsStore() throws Exception {
         SqliteFixture.create(dir.resolve("app.db"), 5);
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: sqlite
-                    path: app.db
-                stores:
-                  local:
-                    type: local
-                    path: store
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.APP_AND_LOCAL_STORE + """
                   remote:
                     type: ssh
                     host: backup.internal
@@ -119,20 +103,7 @@ class ConfigEdgesCliTest {
     @Test
     void anEmptyPinNoteIsRefusedBeforeAnythingIsWritten() throws Exception {
         SqliteFixture.create(dir.resolve("app.db"), 5);
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: sqlite
-                    path: app.db
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                  app:
-                    datasource: app
-                    store: local
-                """);
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob(""));
         for (String empty : new String[] {"", " "}) {
             Cli.Result r = cli().run("-c", "config.yaml", "backup", "app", "--pin", empty);
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
@@ -150,20 +121,7 @@ class ConfigEdgesCliTest {
     }
 
     private void brokenConfig() throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: sqlite
-                    path: app.db
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                  app:
-                    datasource: app
-                    store: local
-                    retension: 3
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob("retension: 3") + """
                   pg:
                     datasource: pg
                     store: local

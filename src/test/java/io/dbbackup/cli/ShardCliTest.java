@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.ConfigText;
 import io.dbbackup.testkit.SqliteFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,17 +38,7 @@ class ShardCliTest {
         for (String j : JOBS) {
             jobs.append("  ").append(j).append(":\n    datasource: app\n    store: local\n    prefix: ").append(j).append('\n');
         }
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: sqlite
-                    path: app.db
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                """ + jobs);
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.APP_AND_LOCAL_STORE + "jobs:\n" + jobs);
         cli = cli();
     }
 

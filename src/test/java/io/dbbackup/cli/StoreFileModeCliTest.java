@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.ConfigText;
 import io.dbbackup.testkit.SqliteFixture;
 import io.dbbackup.testkit.SteppingClock;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,22 +39,8 @@ class StoreFileModeCliTest {
     }
 
     private void config(String storeExtra) throws IOException {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: sqlite
-                    path: app.db
-                stores:
-                  local:
-                    type: local
-                    path: store
-                %s
-                jobs:
-                  app:
-                    datasource: app
-                    store: local
-                    prefix: prod
-                """.formatted(storeExtra.indent(4).stripTrailing()));
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.APP_AND_LOCAL_STORE + storeExtra.indent(4)
+                + ConfigText.appJob("prefix: prod"));
     }
 
     /** Fails without: the backup, its sidecars and the folders made were 0644 / 0755, the downloaded sidecar 0644. */

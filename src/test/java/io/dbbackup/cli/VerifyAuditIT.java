@@ -179,18 +179,26 @@ class VerifyAuditIT {
     }
 
     /**
+     * Two more backups of app (03:00, 04:00 beside 02:00's) and the store swapped for one that deletes the oldest backup
+     * of a folder after each listing (another CronJob's prune): a runner an hour after the last backup.
+     */
+    private Runner threeBackupsOfAppAndAPruneAfterEachListing() throws Exception {
+        for (int h = 1; h <= 2; h++) {
+            assertThat(at(BACKED_UP.plus(Duration.ofHours(h))).run("backup", "app").exit()).isZero();
+        }
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace(
+                "local: {type: local, path: store}", "local: {type: faulty, path: store, delete_after_listing: 1}"));
+        return at(BACKED_UP.plus(Duration.ofHours(3)));
+    }
+
+    /**
      * A prune (another CronJob, played by the faulty store) deleting an old backup between the audit's listing and its
      * read: that backup is skipped and said so, no failure and no failure mail — it was FAILED, exit 2, a failure mail at
      * night. A job whose listed backups are all gone so fails as one without backups: no green audit of an emptied store.
      */
     @Test
     void aBackupPrunedWhileTheAuditReadsIsSkippedButAJobEmptiedSoFails() throws Exception {
-        for (int h = 1; h <= 2; h++) {
-            assertThat(at(BACKED_UP.plus(Duration.ofHours(h))).run("backup", "app").exit()).isZero();
-        }
-        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace(
-                "local: {type: local, path: store}", "local: {type: faulty, path: store, delete_after_listing: 1}"));
-        Runner later = at(BACKED_UP.plus(Duration.ofHours(3)));
+        Runner later = threeBackupsOfAppAndAPruneAfterEachListing();
 
         Cli.Result r = later.run("verify", "app", "--all-backups", "--notify");
         assertThat(r.exit()).as(r.toString()).isZero();
@@ -213,6 +221,33 @@ class VerifyAuditIT {
         assertThat(mails).hasSize(1);
         assertThat(mails[0].getSubject()).startsWith("[dbbackup] FAILED: verify of job other on ");
         assertThat(body(mails[0])).contains("every backup listed (1) was deleted before it was read (a prune?)");
+    }
+
+    /**
+     * {@code --subset}: a prune deleting, between the listing and the read, every backup of the part the run was to
+     * read fails the job as an emptied one does — the run verified nothing, though other parts still hold backups —
+     * where it passed, exit 0. A part that still had one to read passes with the others skipped.
+     */
+    @Test
+    void aPartWhoseEveryBackupWasPrunedWhileTheAuditReadsFails() throws Exception {
+        Runner later = threeBackupsOfAppAndAPruneAfterEachListing();
+
+        // part 2 of 4 holds 02:00's backup alone, which the prune takes
+        Cli.Result emptied = later.run("verify", "app", "--all-backups", "--subset", "2/4", "--notify");
+        assertThat(emptied.exit()).as(emptied.toString()).isEqualTo(2);
+        assertThat(emptied.out()).contains("SKIPPED app/app-20260301-020000.sqlite.zst: deleted since it was listed",
+                "FAILED app: part 2 of 4: every backup of it listed (1) was deleted before it was read (a prune?); "
+                        + "nothing of it was verified",
+                "0 of 0 backups verified, 1 deleted since it was listed, 1 job whose part had nothing left to read "
+                        + "(part 2 of 4: 0 of 3 stored backups) (exit 2)");
+        MimeMessage[] mails = newMails(1);
+        assertThat(mails[0].getSubject()).startsWith("[dbbackup] FAILED: verify of job app on ");
+        assertThat(body(mails[0])).contains("part 2 of 4: every backup of it listed (1) was deleted before it was read");
+
+        Cli.Result json = later.run("verify", "app", "--all-backups", "--subset", "4/4", "--json"); // 03:00's goes, 04:00's is read
+        assertThat(json.exit()).as(json.toString()).isZero();
+        assertThat(json.out()).containsPattern("\"verified\" *: *1,\\s*\"failed\" *: *0,\\s*\"deleted_since_listed\" *: *0")
+                .containsPattern("\"parts_emptied\" *: *0");
     }
 
     @Test

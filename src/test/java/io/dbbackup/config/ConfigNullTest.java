@@ -1,6 +1,7 @@
 package io.dbbackup.config;
 
 import io.dbbackup.plugin.PluginRegistry;
+import io.dbbackup.testkit.ConfigText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,20 +22,7 @@ class ConfigNullTest {
     Path dir;
 
     Config load(String job) throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app:
-                    engine: sqlite
-                    path: app.db
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                  app:
-                    datasource: app
-                    store: local
-                """ + job.indent(4));
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob(job));
         return new ConfigLoader(PluginRegistry.load(), Map.of()).load(dir.resolve("config.yaml"));
     }
 

@@ -1,6 +1,7 @@
 package io.dbbackup.config;
 
 import io.dbbackup.plugin.PluginRegistry;
+import io.dbbackup.testkit.ConfigText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,21 +19,7 @@ class ConfigTimeoutTest {
     @Test
     void aTimeoutOfZeroIsNoLimitAndTheReadmeSaysSo() throws Exception {
         for (String zero : new String[] {"0", "0s", "0m"}) {
-            Files.writeString(dir.resolve("config.yaml"), """
-                    datasources:
-                      app:
-                        engine: sqlite
-                        path: app.db
-                    stores:
-                      local:
-                        type: local
-                        path: store
-                    jobs:
-                      app:
-                        datasource: app
-                        store: local
-                        timeout: %s
-                    """.formatted(zero));
+            Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob("timeout: " + zero));
             Config c = new ConfigLoader(PluginRegistry.load(), Map.of()).load(dir.resolve("config.yaml"));
             assertThat(c.jobs().get("app").timeout()).as(zero).isNull();
         }

@@ -60,6 +60,11 @@ public final class SftpStore implements Store {
     private final SftpSettings cfg;
     private SSHClient ssh;
     private SFTPClient sftp;
+    /**
+     * Folders aborted uploads made that the server would not remove yet: they held something, such as the sidecars a
+     * backup that failed after its claim deletes next ({@link #removeAbortedFolders}).
+     */
+    private final java.util.Set<String> abortedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The key_file's problem was logged: once per store (a run), not at every connection (a retry, a reconnect). */
     private boolean keyWarned;
 
@@ -388,12 +393,48 @@ public final class SftpStore implements Store {
      * something (another job's upload meanwhile): that one and its parents stay.
      */
     static void removeFolders(SFTPClient c, List<String> made) {
-        for (String dir : made) {
+        removeFolders(c, made, null);
+    }
+
+    /**
+     * {@link #removeFolders(SFTPClient, List)} for an aborted upload: the folders the server refused to remove (they hold
+     * the sidecars of a backup that failed after its claim, which it deletes next) are remembered, and the
+     * {@link #delete} that empties one removes it and its remembered parents.
+     */
+    void removeAbortedFolders(SFTPClient c, List<String> made) {
+        removeFolders(c, made, abortedFolders);
+    }
+
+    private static void removeFolders(SFTPClient c, List<String> made, java.util.Set<String> refused) {
+        for (int i = 0; i < made.size(); i++) {
+            try {
+                c.rmdir(made.get(i));
+            } catch (IOException | RuntimeException notEmptyOrGone) {
+                if (refused != null && answered(notEmptyOrGone)) {
+                    refused.addAll(made.subList(i, made.size()));
+                }
+                return; // its parents are not empty either (or the session is gone)
+            }
+        }
+    }
+
+    /** After a delete in {@code dir}: removes it and its parents while they are aborted uploads' folders and empty. */
+    private void removeEmptiedFolders(SFTPClient c, String dir) {
+        while (abortedFolders.contains(dir)) {
             try {
                 c.rmdir(dir);
             } catch (IOException | RuntimeException notEmptyOrGone) {
-                return; // its parents are not empty either (or the session is gone)
+                return; // still holds something: the delete of that removes it
             }
+            abortedFolders.remove(dir);
+            dir = parent(dir);
+        }
+    }
+
+    /** An object landed under {@code target}: its folders are no aborted upload's any more. */
+    void landed(String target) {
+        for (String dir = parent(target); abortedFolders.remove(dir); dir = parent(dir)) {
+            // up to the first folder that was not an aborted upload's
         }
     }
 
@@ -698,6 +739,7 @@ public final class SftpStore implements Store {
                 throw fail(c, "delete", path, e);
             }
         }
+        removeEmptiedFolders(c, parent(path));
     }
 
     @Override

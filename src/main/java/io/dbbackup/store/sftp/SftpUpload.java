@@ -8,6 +8,7 @@ import net.schmizz.sshj.sftp.SFTPClient;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * Bytes go to a hidden temporary file next to the key; commit flushes it to the server's disk (where the server
@@ -31,7 +32,7 @@ final class SftpUpload implements Upload {
     private final String target;
     private final OperationContext ctx;
     /** The folders {@link SftpStore#upload} made for this upload, deepest first: an abort removes them while empty. */
-    private final java.util.List<String> madeFolders;
+    private final List<String> madeFolders;
     private final OutputStream stream;
     private boolean fileClosed;
     private boolean committed;
@@ -46,9 +47,9 @@ final class SftpUpload implements Upload {
     static final long CANCELLED_REMOVE_MILLIS = 4_000;
 
     SftpUpload(SftpStore store, SFTPClient sftp, SyncableFile file, String temp, String target, OperationContext ctx,
-               java.util.List<String> madeFolders) {
+               List<String> madeFolders) {
         this.store = store;
-        this.madeFolders = java.util.List.copyOf(madeFolders);
+        this.madeFolders = List.copyOf(madeFolders);
         this.sftp = sftp;
         this.file = file;
         this.temp = temp;
@@ -147,6 +148,7 @@ final class SftpUpload implements Upload {
             }
             committed = true;
             settled = true;
+            store.landed(target);
         } catch (KeyTakenException e) {
             abort();
             throw e;
@@ -199,13 +201,27 @@ final class SftpUpload implements Upload {
             // removing the temporary file is what matters
         }
         try {
-            sftp.rm(temp);
-            SftpStore.removeFolders(sftp, madeFolders);
+            removeOver(sftp);
         } catch (IOException | RuntimeException e) {
             removeOverANewConnection(e);
         } finally {
             settled = true;
         }
+    }
+
+    /**
+     * Removes the temporary file (gone already after a commit whose answer was lost) and then the folders the upload made,
+     * while empty; those that hold a failed backup's sidecars go with its last one ({@link SftpStore#removeAbortedFolders}).
+     */
+    private void removeOver(SFTPClient c) throws IOException {
+        try {
+            c.rm(temp);
+        } catch (IOException e) {
+            if (!SftpStore.noSuchFile(e)) {
+                throw e;
+            }
+        }
+        store.removeAbortedFolders(c, madeFolders);
     }
 
     /**
@@ -217,9 +233,7 @@ final class SftpUpload implements Upload {
         Throwable e = first;
         if (!SftpStore.answered(e)) { // else the server answered: the session is fine
             try {
-                SFTPClient again = store.sftp();
-                again.rm(temp);
-                SftpStore.removeFolders(again, madeFolders);
+                removeOver(store.sftp());
                 return;
             } catch (IOException | RuntimeException again) {
                 e = again;

@@ -65,15 +65,7 @@ class EmailNotifierIT {
     @Test
     void oneRefusedRecipientDoesNotStopTheMailForTheOthers() throws Exception {
         try (RefusingSmtp smtp = new RefusingSmtp("left-company@example.com")) {
-            Notifier n = Notifiers.notifier(dir, ENV, """
-                    ops:
-                      type: email
-                      smtp_host: 127.0.0.1
-                      smtp_port: %d
-                      use_tls: false
-                      from: dbbackup@example.com
-                      to: [ops@example.com, left-company@example.com, dba@example.com]
-                    """.formatted(smtp.port()), "ops");
+            Notifier n = plainNotifier(smtp.port(), "[ops@example.com, left-company@example.com, dba@example.com]");
             // the reason read "(250 queued (SMTPAddressFailedException: 550 5.1.1 no such user))": the server's last
             // answer, then the refusal wrapped in a class name
             assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
@@ -88,15 +80,7 @@ class EmailNotifierIT {
     @Test
     void theOnlyRecipientRefusedIsNamedWithTheServersAnswer() throws Exception {
         try (RefusingSmtp smtp = new RefusingSmtp("left-company@example.com")) {
-            Notifier n = Notifiers.notifier(dir, ENV, """
-                    ops:
-                      type: email
-                      smtp_host: 127.0.0.1
-                      smtp_port: %d
-                      use_tls: false
-                      from: dbbackup@example.com
-                      to: [left-company@example.com]
-                    """.formatted(smtp.port()), "ops");
+            Notifier n = plainNotifier(smtp.port(), "[left-company@example.com]");
             assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
                     .hasMessage("cannot send mail via smtp 127.0.0.1:" + smtp.port()
                             + " (no tls): recipient left-company@example.com refused: 550 5.1.1 no such user");
@@ -222,15 +206,7 @@ class EmailNotifierIT {
     @Test
     void failureMailCarriesTheErrorAndTheToolsLastLines() throws Exception {
         try (SmtpServer smtp = SmtpServer.plain()) {
-            Notifier n = Notifiers.notifier(dir, ENV, """
-                    ops:
-                      type: email
-                      smtp_host: 127.0.0.1
-                      smtp_port: %d
-                      use_tls: false
-                      from: dbbackup@example.com
-                      to: [ops@example.com]
-                    """.formatted(smtp.port()), "ops");
+            Notifier n = plainNotifier(smtp.port(), "[ops@example.com]");
             n.send(Notifiers.failure());
             MimeMessage m = smtp.await(1, Duration.ofSeconds(10))[0];
             assertThat(m.getSubject()).isEqualTo("[dbbackup] FAILED: backup job appdb on db-host-1");
@@ -311,6 +287,19 @@ class EmailNotifierIT {
             assertThat(smtp.messages()).isEmpty();
             assertThat(smtp.clearText()).last().isEqualTo("STARTTLS");
         }
+    }
+
+    /** An email notifier for a relay on {@code port} without TLS or a login, mailing {@code to} (a YAML list). */
+    private Notifier plainNotifier(int port, String to) throws Exception {
+        return Notifiers.notifier(dir, ENV, """
+                ops:
+                  type: email
+                  smtp_host: 127.0.0.1
+                  smtp_port: %d
+                  use_tls: false
+                  from: dbbackup@example.com
+                  to: %s
+                """.formatted(port, to), "ops");
     }
 
     /** An email notifier for {@code smtp} with required STARTTLS and a login, plus {@code trust} (a config line). */

@@ -103,8 +103,7 @@ class SftpAcceptanceIT {
         }
         assertThat(knownHosts).doesNotExist();
         Log previous = Log.get(); // connections are lazy and log to the process log
-        StringWriter processLog = new StringWriter();
-        Log.set(new Log(new PrintWriter(processLog, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
+        StringWriter processLog = captureProcessLog();
         try (SftpStore store = new SftpStore(keyAuth(knownHosts, true))) {
             store.put("a.txt", "a".getBytes(StandardCharsets.UTF_8), ctx());
         } finally {
@@ -168,6 +167,21 @@ class SftpAcceptanceIT {
         assertThat(failure.toString()).doesNotContain(ssh.password());
     }
 
+    /** The login's password and, as key_file, a new encrypted key (its .pub beside it) whose passphrase is not given. */
+    private SftpSettings passwordAndAnEncryptedKeyWithoutPassphrase() throws Exception {
+        Path key = io.dbbackup.testkit.SshKeys.generate(tmp.resolve("enc/id_ed25519"), "ed25519", "pp-" + java.util.UUID.randomUUID());
+        return new SftpSettings(ssh.host(), ssh.port(), ssh.user(), "/backups", key, null,
+                new io.dbbackup.core.Secret(ssh.password(), "env SFTP_PASSWORD"), tmp.resolve("unused"),
+                List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
+    /** Makes the process log (where lazy connections log) write to the returned text; the caller sets the previous back. */
+    private static StringWriter captureProcessLog() {
+        StringWriter processLog = new StringWriter();
+        Log.set(new Log(new PrintWriter(processLog, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
+        return processLog;
+    }
+
     /**
      * key_file and a password, the key encrypted and its passphrase not given (its .pub beside it): the password alone
      * logs in, with a warning that names the key's problem (never the password). The key's failure to load ended the
@@ -175,13 +189,10 @@ class SftpAcceptanceIT {
      */
     @Test
     void anEncryptedKeyWithoutItsPassphraseLeavesThePasswordToLogIn() throws Exception {
-        Path key = io.dbbackup.testkit.SshKeys.generate(tmp.resolve("enc/id_ed25519"), "ed25519", "pp-" + java.util.UUID.randomUUID());
-        SftpSettings s = new SftpSettings(ssh.host(), ssh.port(), ssh.user(), "/backups", key, null,
-                new io.dbbackup.core.Secret(ssh.password(), "env SFTP_PASSWORD"), tmp.resolve("unused"),
-                List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        SftpSettings s = passwordAndAnEncryptedKeyWithoutPassphrase();
+        Path key = s.keyFile();
         Log previous = Log.get(); // connections are lazy and log to the process log
-        StringWriter processLog = new StringWriter();
-        Log.set(new Log(new PrintWriter(processLog, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
+        StringWriter processLog = captureProcessLog();
         try (SftpStore store = new SftpStore(s)) {
             store.put("a.txt", "a".getBytes(StandardCharsets.UTF_8), ctx());
             assertThat(store.list("")).extracting(StoredObject::key).containsExactly("a.txt");
@@ -198,13 +209,10 @@ class SftpAcceptanceIT {
      */
     @Test
     void theWarningOfAKeyThatCannotBeLoadedIsPrintedOnceNotAtEveryConnection() throws Exception {
-        Path key = io.dbbackup.testkit.SshKeys.generate(tmp.resolve("enc/id_ed25519"), "ed25519", "pp-" + java.util.UUID.randomUUID());
-        SftpSettings s = new SftpSettings(ssh.host(), ssh.port(), ssh.user(), "/backups", key, null,
-                new io.dbbackup.core.Secret(ssh.password(), "env SFTP_PASSWORD"), tmp.resolve("unused"),
-                List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        SftpSettings s = passwordAndAnEncryptedKeyWithoutPassphrase();
+        Path key = s.keyFile();
         Log previous = Log.get(); // connections are lazy and log to the process log
-        StringWriter processLog = new StringWriter();
-        Log.set(new Log(new PrintWriter(processLog, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
+        StringWriter processLog = captureProcessLog();
         try (SftpStore store = new SftpStore(s)) {
             store.put("a.txt", "a".getBytes(StandardCharsets.UTF_8), ctx());
             ssh.stop();

@@ -383,6 +383,30 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             assertThat(ssh.files()).as("no temporary file left").noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
         }
     }
+    /** A new store folder on the server holding {@code db/big.dump}, 8 MiB of random bytes from {@code seed}: its path. */
+    private String storeWithABigDump(long seed) throws Exception {
+        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+        byte[] data = new byte[8 << 20];
+        new java.util.Random(seed).nextBytes(data);
+        try (Store direct = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(),
+                ssh.knownHosts()))) {
+            direct.put("db/big.dump", data, ctx());
+        }
+        return path;
+    }
+
+    /** A relay to the server whose answers stall after 2 MB. */
+    private static io.dbbackup.testkit.StallingRelay stallingRelay() throws Exception {
+        return new io.dbbackup.testkit.StallingRelay(java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false,
+                2_000_000, 1);
+    }
+
+    /** The store at {@code path} reached through {@code relay}, waiting {@code timeout} for an answer. */
+    private static Store throughRelay(io.dbbackup.testkit.StallingRelay relay, String path, Duration timeout) throws Exception {
+        return new SftpStore(new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(),
+                null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), timeout));
+    }
+
     /**
      * A read whose session goes silent, stopped from another thread (a cancellation's cut-off: verify, restore): the
      * close returns at once and the reader ends within moments. The close waited for the server's answer to the handle's
@@ -390,17 +414,9 @@ class SftpOpenSshIT extends CredentialedStoreContract {
      */
     @Test
     void aStalledReadClosedFromAnotherThreadEndsAtOnce() throws Exception {
-        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
-        byte[] data = new byte[8 << 20];
-        new java.util.Random(3).nextBytes(data);
-        try (Store direct = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(),
-                ssh.knownHosts()))) {
-            direct.put("db/big.dump", data, ctx());
-        }
-        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
-                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false, 2_000_000, 1);
-             Store store = new SftpStore(new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(),
-                     null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+        String path = storeWithABigDump(3);
+        try (io.dbbackup.testkit.StallingRelay relay = stallingRelay();
+             Store store = throughRelay(relay, path, Duration.ofSeconds(20))) {
             java.io.InputStream in = store.open("db/big.dump");
             java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
             Thread reader = new Thread(() -> {
@@ -446,17 +462,9 @@ class SftpOpenSshIT extends CredentialedStoreContract {
      */
     @Test
     void aStalledReadFailsNamingTheServerAndFileAndTheNextRequestConnectsAgain() throws Exception {
-        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
-        byte[] data = new byte[8 << 20];
-        new java.util.Random(4).nextBytes(data);
-        try (Store direct = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(),
-                ssh.knownHosts()))) {
-            direct.put("db/big.dump", data, ctx());
-        }
-        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
-                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false, 2_000_000, 1);
-             Store store = new SftpStore(new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(),
-                     null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(2)))) {
+        String path = storeWithABigDump(4);
+        try (io.dbbackup.testkit.StallingRelay relay = stallingRelay();
+             Store store = throughRelay(relay, path, Duration.ofSeconds(2))) {
             long t0 = System.nanoTime();
             Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
                     org.assertj.core.api.Assertions.catchThrowable(() -> {
@@ -547,5 +555,83 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             assertThat(base.resolve("store/daily/app/kept.sql.gz")).as("a committed upload's folder stays").exists();
         }
         assertNoLeftovers(store);
+    }
+
+    /**
+     * A backup that fails after its {@code .sha256} claimed the key (here the manifest's write; the same for a failed
+     * commit), with the connection intact or dropped at that moment: the upload's abort finds the sidecar in the folders
+     * it made, the backup then deletes the sidecars — and the folders go with the last one, as for a failure before the
+     * claim. A folder that existed stays. They stayed, empty.
+     */
+    @Test
+    void aBackupFailingAfterItsClaimRemovesTheFoldersItMade() throws Exception {
+        Path base = ssh.dataDir().resolve("claimed-" + UUID.randomUUID());
+        try (SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(),
+                base.resolve("store").toString(), ssh.clientKey(), ssh.knownHosts()))) {
+            failAfterTheClaim(store, false);
+            assertThat(base).as("the folders the failed backup made").doesNotExist();
+
+            failAfterTheClaim(store, true);
+            assertThat(base).as("the folders the failed backup made, its connection dropped").doesNotExist();
+
+            Files.createDirectories(base.resolve("store/daily"));
+            var login = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(ssh.user());
+            for (Path d : List.of(base, base.resolve("store"), base.resolve("store/daily"))) {
+                Files.setOwner(d, login); // the server's login makes folders in it
+            }
+            failAfterTheClaim(store, false);
+            assertThat(base.resolve("store/daily")).as("existed before").isEmptyDirectory();
+        }
+        assertNoLeftovers(store);
+    }
+
+    /** A backup through the pipeline whose manifest's write fails (on a connection that dropped, when {@code cut}). */
+    private void failAfterTheClaim(SftpStore sftp, boolean cut) {
+        var key = new io.dbbackup.core.BackupKey("daily", "app", java.time.Instant.parse("2026-01-01T04:00:00Z"),
+                io.dbbackup.core.DumpFormat.SQL, io.dbbackup.core.Compression.NONE, false);
+        Store failing = new io.dbbackup.spi.ForwardingStore(sftp) {
+            @Override
+            public void put(String k, byte[] content, io.dbbackup.spi.OperationContext c) throws java.io.IOException {
+                if (k.equals(key.manifestKey())) {
+                    if (!cut) {
+                        throw new java.io.IOException("sftp write " + k + " failed: no space left on the server");
+                    }
+                    sftp.cut(sftp.sftp()); // the connection drops: this write fails on it
+                }
+                super.put(k, content, c);
+            }
+        };
+        io.dbbackup.spi.Engine engine = new io.dbbackup.spi.Engine() {
+            public String database() {
+                return "app";
+            }
+
+            public io.dbbackup.core.DumpFormat format() {
+                return io.dbbackup.core.DumpFormat.SQL;
+            }
+
+            public io.dbbackup.spi.DumpInfo dump(java.io.OutputStream out, io.dbbackup.spi.OperationContext c) throws java.io.IOException {
+                out.write("create table t (x int);\n".getBytes());
+                return io.dbbackup.spi.DumpInfo.of(java.util.Map.of());
+            }
+
+            public io.dbbackup.spi.TargetState inspectTarget(io.dbbackup.spi.OperationContext c) {
+                throw new UnsupportedOperationException();
+            }
+
+            public void restore(java.io.InputStream in, io.dbbackup.core.DumpFormat f, io.dbbackup.spi.RestoreOptions o,
+                                io.dbbackup.spi.OperationContext c) {
+                throw new UnsupportedOperationException();
+            }
+
+            public String describe() {
+                return "a test dump";
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.dbbackup.pipeline.BackupPipeline(java.time.Clock.systemUTC())
+                        .run(new io.dbbackup.pipeline.BackupPipeline.Request("app", "test", engine, failing, key,
+                                io.dbbackup.core.Compression.NONE, 0, null, ctx(), "test")))
+                .hasMessageContaining("backup of a test dump failed");
+        assertThat(ssh.files()).as("nothing of the failed backup; log: %s", logText).noneMatch(p -> p.toString().contains("app-20260101"));
     }
 }
