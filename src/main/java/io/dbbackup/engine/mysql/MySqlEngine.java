@@ -486,10 +486,7 @@ public final class MySqlEngine implements Engine {
                 + "may create an object for another account: restore as such an account, or set restore_definer: "
                 + "current_user on the target datasource to make the restoring account" + (s.user() == null ? "" : " (" + s.user() + ")")
                 + " their definer";
-        if (failure instanceof DbBackupException d) {
-            return new DbBackupException(d.status(), d.getMessage() + hint, d, false);
-        }
-        return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, m + hint, failure, false);
+        return withHint(failure, hint);
     }
 
     /**
@@ -506,10 +503,18 @@ public final class MySqlEngine implements Engine {
                 + "account with SUPER may create the backup's triggers and stored functions: restore as an account with SUPER"
                 + ", or run SET GLOBAL log_bin_trust_function_creators = 1 on the target server (as such an account) and "
                 + "restore again";
+        return withHint(failure, hint);
+    }
+
+    /**
+     * {@code failure} with {@code hint} appended to its message, not retryable (a privilege or setting does not come by
+     * waiting): a {@link DbBackupException} keeps its exit status, anything else (the client's failure) is exit 2.
+     */
+    private static DbBackupException withHint(Exception failure, String hint) {
         if (failure instanceof DbBackupException d) {
             return new DbBackupException(d.status(), d.getMessage() + hint, d, false);
         }
-        return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, m + hint, failure, false);
+        return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, failure.getMessage() + hint, failure, false);
     }
 
     /**
