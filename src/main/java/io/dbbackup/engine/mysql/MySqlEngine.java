@@ -425,6 +425,9 @@ public final class MySqlEngine implements Engine {
         // an ENABLEd event restored under another name would run the source's scheduled job a second time
         Events[] events = new Events[1];
         in = new io.dbbackup.spi.FilteredInputStream(in, kept -> events[0] = new Events(target, kept));
+        // last: the line numbers the client's errors give are of what it is given
+        StatementLines[] lines = new StatementLines[1];
+        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> lines[0] = new StatementLines(kept));
         Path tool = client.clientTool();
         ClientLoad load = new ClientLoad(client);
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
@@ -446,7 +449,7 @@ public final class MySqlEngine implements Engine {
             try {
                 load.run(cmd, in, defaults, ctx);
             } catch (IOException | RuntimeException e) {
-                Exception failure = superDeniedUnderBinlog(definerDenied(e, definers[0].seen()));
+                Exception failure = loadDenied(superDeniedUnderBinlog(definerDenied(e, definers[0].seen())), lines[0], target);
                 // rows only load in one transaction, rolled back: a database that was there holds what it held
                 failure = load.droppingCreated(failure, named.stream().filter(d -> !before.contains(d)).toList(),
                         options.dataOnly() ? List.of() : before, options.clean(), defaults, ctx);
@@ -504,6 +507,16 @@ public final class MySqlEngine implements Engine {
                 + ", or run SET GLOBAL log_bin_trust_function_creators = 1 on the target server (as such an account) and "
                 + "restore again";
         return withHint(failure, hint);
+    }
+
+    /**
+     * A load that stopped at a privilege error (1044, 1142, 1370) for one of the backup's objects: which objects, the
+     * GRANT and the other ways out ({@link PrivilegeHints#load}); a plain {@code ERROR 1044 Access denied … to database}
+     * said none of it.
+     */
+    private static Exception loadDenied(Exception failure, StatementLines lines, String target) {
+        String hint = PrivilegeHints.load(failure.getMessage(), lines, target);
+        return hint == null ? failure : withHint(failure, hint);
     }
 
     /**

@@ -1,0 +1,109 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Restores by an account that lacks one privilege the backup needs, on a real MariaDB without binary logging: the
+ * account {@code restorer} has every privilege on {@code scratch} but the one a test revokes, and restores with
+ * {@code restore_definer: current_user} (no SET USER needed). Each failure is one line naming the privilege, the
+ * database, the account's GRANT and the other way out, exit 2, and the target is left as it was.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MySqlRestorePrivilegesIT extends MySqlCliFixture {
+    private static final String SCHEMA = """
+            CREATE TABLE t(id int primary key);
+            INSERT INTO t VALUES (1);
+            CREATE VIEW v AS SELECT * FROM t;
+            CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW SET @x = 1;
+            CREATE PROCEDURE p() SELECT COUNT(*) FROM t;
+            CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1;
+            """;
+    private static final String ACCOUNT = "'restorer'@'127.0.0.1'";
+
+    @BeforeEach
+    void backupAndRestorer() throws Exception {
+        freshShop(SCHEMA);
+        server.rootSql("DROP USER IF EXISTS restorer@'127.0.0.1'; CREATE USER restorer@'127.0.0.1' IDENTIFIED BY 'restorer-pw';\n"
+                + "GRANT ALL ON `scratch`.* TO restorer@'127.0.0.1';");
+        cli = configure("""
+                  restorer:
+                    <<: *db
+                    user: restorer
+                    password_env: R_PW
+                    database: scratch
+                    restore_definer: current_user
+                """).env("R_PW", "restorer-pw");
+        runBackup("shop");
+    }
+
+    private Cli.Result restoreWithout(String privilege, String... more) {
+        server.rootSql("REVOKE " + privilege + " ON `scratch`.* FROM restorer@'127.0.0.1'");
+        String[] args = {"-c", "config.yaml", "restore", "shop", "--to", "restorer", "--auto-confirm"};
+        String[] all = Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return cli.run(all);
+    }
+
+    /** The one line of the error that holds {@code text}. */
+    private static String lineWith(Cli.Result r, String text) {
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        return r.err().lines().filter(l -> l.contains(text)).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    private boolean scratchExists() {
+        return !rows("mysql", "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'scratch'").isEmpty();
+    }
+
+    @Test
+    void withoutCreateRoutineTheErrorSaysTheBackupHoldsRoutinesAndTheGrant() {
+        Cli.Result r = restoreWithout("CREATE ROUTINE");
+
+        assertThat(lineWith(r, "ERROR 1044")).as(r.toString()).contains("stored procedures or functions")
+                .contains("GRANT CREATE ROUTINE, ALTER ROUTINE ON `scratch`.* TO " + ACCOUNT).contains("--table")
+                .doesNotContain("\n");
+        assertThat(scratchExists()).as("the database the restore created is dropped again").isFalse();
+    }
+
+    @Test
+    void withoutAlterRoutineTheDumpsDropProcedureIfExistsIsNamedToo() {
+        Cli.Result r = restoreWithout("ALTER ROUTINE");
+
+        assertThat(lineWith(r, "ERROR 1370")).as(r.toString())
+                .contains("GRANT CREATE ROUTINE, ALTER ROUTINE ON `scratch`.* TO " + ACCOUNT).doesNotContain("\n");
+        assertThat(scratchExists()).isFalse();
+    }
+
+    @Test
+    void withoutCreateViewTheErrorNamesTheGrant() {
+        Cli.Result r = restoreWithout("CREATE VIEW");
+
+        assertThat(lineWith(r, "ERROR 1142")).as(r.toString()).contains("views")
+                .contains("GRANT CREATE VIEW ON `scratch`.* TO " + ACCOUNT).doesNotContain("\n");
+        assertThat(scratchExists()).isFalse();
+    }
+
+    @Test
+    void withoutEventTheErrorSaysTheBackupHoldsEventsAndTheGrant() {
+        Cli.Result r = restoreWithout("EVENT");
+
+        assertThat(lineWith(r, "ERROR 1044")).as(r.toString()).contains("events")
+                .contains("GRANT EVENT ON `scratch`.* TO " + ACCOUNT).doesNotContain("\n");
+        assertThat(scratchExists()).isFalse();
+    }
+
+    @Test
+    void withoutTriggerTheErrorNamesTheGrant() {
+        Cli.Result r = restoreWithout("TRIGGER");
+
+        assertThat(lineWith(r, "ERROR 1142")).as(r.toString()).contains("triggers")
+                .contains("GRANT TRIGGER ON `scratch`.* TO " + ACCOUNT).doesNotContain("\n");
+        assertThat(scratchExists()).isFalse();
+    }
+}
