@@ -436,10 +436,7 @@ public final class MySqlEngine implements Engine {
             }
             List<String> named = s.scope().kind() == Scope.Kind.ALL ? List.of() : s.scope().databases();
             List<String> before = named.isEmpty() ? List.of() : load.present(named, defaults, ctx);
-            String prepare = prepareSql(options.clean());
-            if (!prepare.isEmpty()) {
-                client.query(prepare, null, defaults, ctx);
-            }
+            prepare(options.clean(), before, defaults, ctx);
             List<String> cmd = client.base(tool, defaults, client.probe(tool, ctx).family());
             cmd.addAll(ClientLoad.OPTIONS);
             if (s.scope().kind() == Scope.Kind.ONE) {
@@ -853,21 +850,46 @@ public final class MySqlEngine implements Engine {
         return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, where + MySqlErrors.reason(e), e, false);
     }
 
-    /** Creates the target database (drops it first for clean); many databases: drops them for clean. */
-    private String prepareSql(boolean clean) {
-        StringBuilder b = new StringBuilder();
-        if (s.scope().kind() == Scope.Kind.ONE) {
-            String db = Sql.ident(s.scope().single());
+    /**
+     * One database: creates it when it is not there ({@code before}: the named databases that are) — an account without
+     * CREATE restores rows into one that is — and for {@code --clean} drops it and creates it again, after a {@code CREATE
+     * DATABASE IF NOT EXISTS} of it that changes nothing but fails, before anything is dropped, for an account that could
+     * not create it again. Many databases: {@code --clean} drops them. A refusal names the GRANT ({@link PrivilegeHints}).
+     */
+    private void prepare(boolean clean, List<String> before, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        if (s.scope().kind() != Scope.Kind.ONE) {
             if (clean) {
-                b.append("DROP DATABASE IF EXISTS ").append(db).append(";\n");
+                StringBuilder b = new StringBuilder();
+                for (String d : s.scope().databases()) {
+                    b.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n");
+                }
+                client.query(b.toString(), null, defaults, ctx);
             }
-            b.append("CREATE DATABASE IF NOT EXISTS ").append(db).append(";\n");
-        } else if (clean) {
-            for (String d : s.scope().databases()) {
-                b.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n");
-            }
+            return;
         }
-        return b.toString();
+        String name = s.scope().single();
+        String db = Sql.ident(name);
+        boolean present = before.contains(name);
+        if (present && clean) {
+            prepareStep("CREATE DATABASE IF NOT EXISTS " + db, m -> PrivilegeHints.cleanCreate(m, name), defaults, ctx);
+            prepareStep("DROP DATABASE IF EXISTS " + db, m -> PrivilegeHints.cleanDrop(m, name), defaults, ctx);
+        }
+        if (!present || clean) {
+            prepareStep("CREATE DATABASE IF NOT EXISTS " + db, m -> PrivilegeHints.missing(m, name), defaults, ctx);
+        }
+    }
+
+    private void prepareStep(String sql, java.util.function.UnaryOperator<String> hint, DefaultsFile defaults,
+                             OperationContext ctx) throws IOException {
+        try {
+            client.query(sql + ";\n", null, defaults, ctx);
+        } catch (IOException | RuntimeException e) {
+            String h = hint.apply(e.getMessage());
+            if (h == null) {
+                throw e;
+            }
+            throw withHint(e, h);
+        }
     }
 
     /**

@@ -70,6 +70,36 @@ final class PrivilegeHints {
         };
     }
 
+    /** {@code --clean} would drop {@code database} and create it again; the account may not create it. Nothing dropped. */
+    static String cleanCreate(String message, String database) {
+        String account = deniedAccount(message);
+        return account == null ? null : " — --clean drops " + Sql.ident(database) + " and creates it again, and the account "
+                + account + " may not create it: GRANT CREATE ON " + Sql.ident(database) + ".* TO " + account
+                + ", or restore without --clean; nothing was dropped";
+    }
+
+    /** {@code --clean} would drop {@code database}; the account may not. Nothing dropped. */
+    static String cleanDrop(String message, String database) {
+        String account = deniedAccount(message);
+        return account == null ? null : " — --clean drops " + Sql.ident(database) + " first, and the account " + account
+                + " may not: GRANT DROP ON " + Sql.ident(database) + ".* TO " + account
+                + ", or restore without --clean; nothing was dropped";
+    }
+
+    /** The target {@code database} is not there and the account may not create it. */
+    static String missing(String message, String database) {
+        String account = deniedAccount(message);
+        return account == null ? null : " — " + Sql.ident(database) + " does not exist and the account " + account
+                + " may not create it: create it as an account that may (CREATE DATABASE " + Sql.ident(database)
+                + "), or GRANT CREATE ON " + Sql.ident(database) + ".* TO " + account;
+    }
+
+    /** The account of a 1044 in {@code message}, or null when it is no 1044. */
+    private static String deniedAccount(String message) {
+        Matcher m = ERROR.matcher(String.valueOf(message));
+        return m.find() && m.group(1).equals("1044") ? account(m.group(3)) : null;
+    }
+
     /** {@code user 'r'@'h'} of the error as {@code 'r'@'h'}. */
     private static String account(String text) {
         Matcher m = ACCOUNT.matcher(text);

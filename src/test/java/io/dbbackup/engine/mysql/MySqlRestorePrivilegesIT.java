@@ -106,4 +106,47 @@ class MySqlRestorePrivilegesIT extends MySqlCliFixture {
                 .contains("GRANT TRIGGER ON `scratch`.* TO " + ACCOUNT).doesNotContain("\n");
         assertThat(scratchExists()).isFalse();
     }
+
+    @Test
+    void cleanWithoutDropSaysSoAndLeavesTheTargetAsItWas() {
+        server.rootSql("CREATE DATABASE scratch; CREATE TABLE scratch.kept(id int); INSERT INTO scratch.kept VALUES (7);");
+
+        Cli.Result r = restoreWithout("DROP", "--clean");
+
+        assertThat(lineWith(r, "ERROR 1044")).as(r.toString()).contains("--clean")
+                .contains("GRANT DROP ON `scratch`.* TO " + ACCOUNT).doesNotContain("\n");
+        assertThat(rows("scratch", "SELECT id FROM kept")).isEqualTo("7");
+    }
+
+    @Test
+    void cleanByAnAccountThatMayDropButNotCreateDropsNothing() {
+        server.rootSql("CREATE DATABASE scratch; CREATE TABLE scratch.kept(id int); INSERT INTO scratch.kept VALUES (7);");
+
+        Cli.Result r = restoreWithout("CREATE", "--clean");
+
+        assertThat(lineWith(r, "ERROR 1044")).as(r.toString()).contains("--clean")
+                .contains("GRANT CREATE ON `scratch`.* TO " + ACCOUNT).contains("nothing was dropped").doesNotContain("\n");
+        assertThat(rows("scratch", "SELECT id FROM kept")).as("the target --clean could not create again").isEqualTo("7");
+    }
+
+    @Test
+    void aMissingTargetTheAccountMayNotCreateSaysSo() {
+        Cli.Result r = restoreWithout("CREATE");
+
+        assertThat(lineWith(r, "ERROR 1044")).as(r.toString()).contains("does not exist")
+                .contains("GRANT CREATE ON `scratch`.* TO " + ACCOUNT).doesNotContain("\n");
+        assertThat(scratchExists()).isFalse();
+    }
+
+    @Test
+    void rowsOnlyIntoAnExistingDatabaseNeedNoCreatePrivilege() {
+        server.rootSql("CREATE DATABASE scratch; CREATE TABLE scratch.t(id int primary key);\n"
+                + "REVOKE ALL ON `scratch`.* FROM restorer@'127.0.0.1';\n"
+                + "GRANT SELECT, INSERT, LOCK TABLES ON `scratch`.* TO restorer@'127.0.0.1';");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "restorer", "--data-only", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(rows("scratch", "SELECT id FROM t")).isEqualTo("1");
+    }
 }
