@@ -55,6 +55,9 @@ final class PrivilegeHints {
                     + ", or restore as an account that has it";
         }
         return switch (kind) {
+            case DATABASE -> " — the backup creates database " + Sql.ident(db) + " (CREATE DATABASE IF NOT EXISTS, which "
+                    + "needs CREATE on it also when it is there), and the account " + account + " may not: GRANT CREATE" + on
+                    + " (with what restoring into it needs), or restore as an account that has it";
             case ROUTINE -> " — the backup holds stored procedures or functions, and the account " + account + " may not "
                     + "create them in " + Sql.ident(db) + " (CREATE ROUTINE, and ALTER ROUTINE for the dump's DROP … IF EXISTS "
                     + "before each): GRANT CREATE ROUTINE, ALTER ROUTINE" + on + ", or restore as an account that has them"

@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
 
 /**
  * The lines of a dump, as the client is given them, that start the statements of its stored routines, events, views and
- * triggers and its {@code LOCK TABLES} (line number, from 1, and kind), so that a load that stopped {@code at line N}
+ * triggers, its {@code LOCK TABLES} and (a dump of several databases) {@code CREATE DATABASE} (line number, from 1, and kind), so that a load that stopped {@code at line N}
  * ({@code ERROR 1044 … Access denied … to database}, which says no more) tells what the account may not create
  * ({@link PrivilegeHints}). Every line passes; only the numbers of those lines are held.
  */
 final class StatementLines extends LineFilter {
-    enum Kind { ROUTINE, EVENT, VIEW, TRIGGER, LOCK }
+    enum Kind { DATABASE, ROUTINE, EVENT, VIEW, TRIGGER, LOCK }
 
     private static final Pattern ROUTINE = Pattern.compile(
             "^(?:/\\*!50003 DROP (?:PROCEDURE|FUNCTION) |CREATE\\s+(?:DEFINER=.*?\\s+)?(?:AGGREGATE\\s+)?(?:PROCEDURE|FUNCTION)\\s"
@@ -35,7 +35,7 @@ final class StatementLines extends LineFilter {
         line++;
         Kind kind = ROUTINE.matcher(head).find() ? Kind.ROUTINE : EVENT.matcher(head).find() ? Kind.EVENT
                 : VIEW.matcher(head).find() ? Kind.VIEW : TRIGGER.matcher(head).find() ? Kind.TRIGGER
-                : head.startsWith("LOCK TABLES ") ? Kind.LOCK : null;
+                : head.startsWith("LOCK TABLES ") ? Kind.LOCK : head.startsWith("CREATE DATABASE ") ? Kind.DATABASE : null;
         if (kind != null) {
             kinds.put(line, kind);
         }

@@ -149,4 +149,40 @@ class MySqlRestorePrivilegesIT extends MySqlCliFixture {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(rows("scratch", "SELECT id FROM t")).isEqualTo("1");
     }
+
+    @Test
+    void aBackupOfSeveralDatabasesNamesTheOneTheAccountMayNotCreate() throws Exception {
+        server.rootSql("CREATE DATABASE scratch; CREATE TABLE scratch.b(id int);");
+        java.nio.file.Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  both:
+                    engine: mariadb
+                    host: 127.0.0.1
+                    port: %d
+                    user: %s
+                    password_env: DB_PW
+                    databases: [scratch, shop]
+                  restorer:
+                    engine: mariadb
+                    host: 127.0.0.1
+                    port: %d
+                    user: restorer
+                    password_env: R_PW
+                    databases: [scratch, shop]
+                    restore_definer: current_user
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  both: {datasource: both, store: local}
+                """.formatted(server.port(), server.user(), server.port()));
+        cli = newCli().env("R_PW", "restorer-pw");
+        runBackup("both");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "both", "--to", "restorer", "--auto-confirm");
+
+        assertThat(lineWith(r, "ERROR 1044")).as(r.toString()).contains("creates database `shop`")
+                .contains("GRANT CREATE ON `shop`.* TO " + ACCOUNT).doesNotContain("\n")
+                .as("shop was there, only not to be seen by the account: not this restore's to drop").doesNotContain("drop it yourself");
+        assertThat(rows("shop", "SELECT id FROM t")).as("shop as it was").isEqualTo("1");
+    }
 }
