@@ -89,12 +89,13 @@ final class PrivilegeHints {
                 + ", or restore without --clean; nothing was dropped";
     }
 
-    /** The target {@code database} is not there and the account may not create it. */
+    /** The target {@code database} is not there, as the account sees it, and the account may not create it. */
     static String missing(String message, String database) {
         String account = deniedAccount(message);
-        return account == null ? null : " — " + Sql.ident(database) + " does not exist and the account " + account
-                + " may not create it: create it as an account that may (CREATE DATABASE " + Sql.ident(database)
-                + "), or GRANT CREATE ON " + Sql.ident(database) + ".* TO " + account;
+        return account == null ? null : " — " + Sql.ident(database) + " does not exist (or the account " + account
+                + " has no privilege on it at all, which hides it) and the account may not create it: create it as an account "
+                + "that may (CREATE DATABASE " + Sql.ident(database) + "), or GRANT CREATE ON " + Sql.ident(database) + ".* TO "
+                + account;
     }
 
     /** The account of a 1044 in {@code message}, or null when it is no 1044. */
