@@ -70,6 +70,7 @@ final class ClientLoad {
      */
     Exception droppingCreated(Exception failure, List<String> created, List<String> existed, boolean cleaned,
                               DefaultsFile defaults, OperationContext ctx) {
+        created = visibleNow(created, defaults, ctx);
         StringBuilder sql = new StringBuilder("SET SESSION foreign_key_checks = 0;\n");
         created.forEach(d -> sql.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n"));
         String note;
@@ -100,6 +101,24 @@ final class ClientLoad {
         }
         boolean retryable = failure instanceof ToolFailedException tf && tf.retryable();
         return new DbBackupException(ExitStatus.SYSTEM_ERROR, failure.getMessage() + note, failure, retryable);
+    }
+
+    /**
+     * Which of {@code created} the account sees now: a database it saw before the restore as little as now (no privilege
+     * on it: information_schema shows it none) was not created by it, only hidden from it, and is none of its business —
+     * a restore of several databases that stopped at the dump's {@code CREATE DATABASE IF NOT EXISTS} of one said it
+     * had created that one and told the user to drop it. All of them when the server cannot be asked.
+     */
+    private List<String> visibleNow(List<String> created, DefaultsFile defaults, OperationContext ctx) {
+        if (created.isEmpty()) {
+            return created;
+        }
+        try {
+            return present(created, defaults, fresh(ctx));
+        } catch (IOException | RuntimeException e) {
+            ctx.log().debug("could not ask which databases the restore created", "reason", e.getMessage());
+            return created;
+        }
     }
 
     private static String names(List<String> databases) {

@@ -49,10 +49,63 @@ final class DumpPrivileges {
 
     /** Whether one of the account's grants ({@code SHOW GRANTS} lines) gives TRIGGER or all privileges, on anything. */
     static boolean grantsTrigger(List<String> grants) {
-        return grants.stream().map(g -> g.toUpperCase(Locale.ROOT)).filter(g -> g.startsWith("GRANT ") && g.contains(" ON "))
-                .map(g -> g.substring("GRANT ".length(), g.indexOf(" ON "))) // the privileges, before the first ON
-                .anyMatch(p -> p.equals("ALL PRIVILEGES") || p.equals("ALL")
-                        || java.util.Arrays.stream(p.split(",")).map(String::strip).anyMatch("TRIGGER"::equals));
+        return grantsAny(grants, "TRIGGER");
+    }
+
+    /**
+     * Whether one of the account's grants ({@code SHOW GRANTS} lines) gives {@code privilege} (upper case) or all
+     * privileges, on anything.
+     */
+    static boolean grantsAny(List<String> grants, String privilege) {
+        return grants.stream().map(DumpPrivileges::privileges)
+                .anyMatch(p -> p.contains(privilege) || p.contains("ALL PRIVILEGES") || p.contains("ALL"));
+    }
+
+    /**
+     * The privileges a {@code SHOW GRANTS} line gives, upper case ({@code GRANT SELECT (`a`), TRIGGER ON `shop`.* TO …}:
+     * SELECT, TRIGGER): the list between {@code GRANT} and the first {@code ON} outside backquotes and column lists, a
+     * column list left off. None for a role's grant ({@code GRANT `r` TO …}, no {@code ON}) or any other line, so a
+     * quoted name ({@code `show create routine`.*}) never counts as a privilege.
+     */
+    static java.util.Set<String> privileges(String grantLine) {
+        String g = grantLine.strip();
+        if (!g.regionMatches(true, 0, "GRANT ", 0, 6)) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+        StringBuilder name = new StringBuilder();
+        boolean quoted = false;
+        int depth = 0;
+        for (int i = 6; i < g.length(); i++) {
+            char c = g.charAt(i);
+            if (c == '`') {
+                quoted = !quoted; // a doubled `` inside a name toggles twice
+            } else if (quoted) {
+                continue;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth = Math.max(0, depth - 1);
+            } else if (depth > 0) {
+                continue;
+            } else if (c == ',') {
+                add(found, name);
+            } else if (c == ' ' && g.regionMatches(true, i, " ON ", 0, 4)) {
+                add(found, name);
+                return found;
+            } else {
+                name.append(c);
+            }
+        }
+        return java.util.Set.of(); // no ON: a role's grant
+    }
+
+    private static void add(java.util.Set<String> found, StringBuilder name) {
+        String n = name.toString().strip().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
+        if (!n.isEmpty()) {
+            found.add(n);
+        }
+        name.setLength(0);
     }
 
     /** The one line that says the account lacks TRIGGER and the ways out. */
@@ -76,8 +129,7 @@ final class DumpPrivileges {
 
     /** Whether one of the account's grants ({@code SHOW GRANTS} lines) gives {@code SHOW CREATE ROUTINE} or all privileges. */
     static boolean grantsShowCreateRoutine(List<String> grants) {
-        return grants.stream().map(g -> g.toUpperCase(Locale.ROOT))
-                .anyMatch(g -> g.contains("SHOW CREATE ROUTINE") || g.contains("ALL PRIVILEGES"));
+        return grantsAny(grants, "SHOW CREATE ROUTINE");
     }
 
     /** The one line that says what is missing and the ways out, for the account {@code account} ({@code lp@127.0.0.1}). */

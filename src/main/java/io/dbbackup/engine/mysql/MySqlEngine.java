@@ -425,6 +425,9 @@ public final class MySqlEngine implements Engine {
         // an ENABLEd event restored under another name would run the source's scheduled job a second time
         Events[] events = new Events[1];
         in = new io.dbbackup.spi.FilteredInputStream(in, kept -> events[0] = new Events(target, kept));
+        // last: the line numbers the client's errors give are of what it is given
+        StatementLines[] lines = new StatementLines[1];
+        in = new io.dbbackup.spi.FilteredInputStream(in, kept -> lines[0] = new StatementLines(kept));
         Path tool = client.clientTool();
         ClientLoad load = new ClientLoad(client);
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
@@ -433,10 +436,7 @@ public final class MySqlEngine implements Engine {
             }
             List<String> named = s.scope().kind() == Scope.Kind.ALL ? List.of() : s.scope().databases();
             List<String> before = named.isEmpty() ? List.of() : load.present(named, defaults, ctx);
-            String prepare = prepareSql(options.clean());
-            if (!prepare.isEmpty()) {
-                client.query(prepare, null, defaults, ctx);
-            }
+            prepare(options.clean(), before, defaults, ctx);
             List<String> cmd = client.base(tool, defaults, client.probe(tool, ctx).family());
             cmd.addAll(ClientLoad.OPTIONS);
             if (s.scope().kind() == Scope.Kind.ONE) {
@@ -446,7 +446,7 @@ public final class MySqlEngine implements Engine {
             try {
                 load.run(cmd, in, defaults, ctx);
             } catch (IOException | RuntimeException e) {
-                Exception failure = superDeniedUnderBinlog(definerDenied(e, definers[0].seen()));
+                Exception failure = loadDenied(superDeniedUnderBinlog(definerDenied(e, definers[0].seen())), lines[0], target);
                 // rows only load in one transaction, rolled back: a database that was there holds what it held
                 failure = load.droppingCreated(failure, named.stream().filter(d -> !before.contains(d)).toList(),
                         options.dataOnly() ? List.of() : before, options.clean(), defaults, ctx);
@@ -486,10 +486,7 @@ public final class MySqlEngine implements Engine {
                 + "may create an object for another account: restore as such an account, or set restore_definer: "
                 + "current_user on the target datasource to make the restoring account" + (s.user() == null ? "" : " (" + s.user() + ")")
                 + " their definer";
-        if (failure instanceof DbBackupException d) {
-            return new DbBackupException(d.status(), d.getMessage() + hint, d, false);
-        }
-        return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, m + hint, failure, false);
+        return withHint(failure, hint);
     }
 
     /**
@@ -506,10 +503,28 @@ public final class MySqlEngine implements Engine {
                 + "account with SUPER may create the backup's triggers and stored functions: restore as an account with SUPER"
                 + ", or run SET GLOBAL log_bin_trust_function_creators = 1 on the target server (as such an account) and "
                 + "restore again";
+        return withHint(failure, hint);
+    }
+
+    /**
+     * A load that stopped at a privilege error (1044, 1142, 1370) for one of the backup's objects: which objects, the
+     * GRANT and the other ways out ({@link PrivilegeHints#load}); a plain {@code ERROR 1044 Access denied … to database}
+     * said none of it.
+     */
+    private static Exception loadDenied(Exception failure, StatementLines lines, String target) {
+        String hint = PrivilegeHints.load(failure.getMessage(), lines, target);
+        return hint == null ? failure : withHint(failure, hint);
+    }
+
+    /**
+     * {@code failure} with {@code hint} appended to its message, not retryable (a privilege or setting does not come by
+     * waiting): a {@link DbBackupException} keeps its exit status, anything else (the client's failure) is exit 2.
+     */
+    private static DbBackupException withHint(Exception failure, String hint) {
         if (failure instanceof DbBackupException d) {
             return new DbBackupException(d.status(), d.getMessage() + hint, d, false);
         }
-        return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, m + hint, failure, false);
+        return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, failure.getMessage() + hint, failure, false);
     }
 
     /**
@@ -835,21 +850,46 @@ public final class MySqlEngine implements Engine {
         return new DbBackupException(io.dbbackup.core.ExitStatus.SYSTEM_ERROR, where + MySqlErrors.reason(e), e, false);
     }
 
-    /** Creates the target database (drops it first for clean); many databases: drops them for clean. */
-    private String prepareSql(boolean clean) {
-        StringBuilder b = new StringBuilder();
-        if (s.scope().kind() == Scope.Kind.ONE) {
-            String db = Sql.ident(s.scope().single());
+    /**
+     * One database: creates it when it is not there ({@code before}: the named databases that are) — an account without
+     * CREATE restores rows into one that is — and for {@code --clean} drops it and creates it again, after a {@code CREATE
+     * DATABASE IF NOT EXISTS} of it that changes nothing but fails, before anything is dropped, for an account that could
+     * not create it again. Many databases: {@code --clean} drops them. A refusal names the GRANT ({@link PrivilegeHints}).
+     */
+    private void prepare(boolean clean, List<String> before, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        if (s.scope().kind() != Scope.Kind.ONE) {
             if (clean) {
-                b.append("DROP DATABASE IF EXISTS ").append(db).append(";\n");
+                StringBuilder b = new StringBuilder();
+                for (String d : s.scope().databases()) {
+                    b.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n");
+                }
+                client.query(b.toString(), null, defaults, ctx);
             }
-            b.append("CREATE DATABASE IF NOT EXISTS ").append(db).append(";\n");
-        } else if (clean) {
-            for (String d : s.scope().databases()) {
-                b.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n");
-            }
+            return;
         }
-        return b.toString();
+        String name = s.scope().single();
+        String db = Sql.ident(name);
+        boolean present = before.contains(name);
+        if (present && clean) {
+            prepareStep("CREATE DATABASE IF NOT EXISTS " + db, m -> PrivilegeHints.cleanCreate(m, name), defaults, ctx);
+            prepareStep("DROP DATABASE IF EXISTS " + db, m -> PrivilegeHints.cleanDrop(m, name), defaults, ctx);
+        }
+        if (!present || clean) {
+            prepareStep("CREATE DATABASE IF NOT EXISTS " + db, m -> PrivilegeHints.missing(m, name), defaults, ctx);
+        }
+    }
+
+    private void prepareStep(String sql, java.util.function.UnaryOperator<String> hint, DefaultsFile defaults,
+                             OperationContext ctx) throws IOException {
+        try {
+            client.query(sql + ";\n", null, defaults, ctx);
+        } catch (IOException | RuntimeException e) {
+            String h = hint.apply(e.getMessage());
+            if (h == null) {
+                throw e;
+            }
+            throw withHint(e, h);
+        }
     }
 
     /**

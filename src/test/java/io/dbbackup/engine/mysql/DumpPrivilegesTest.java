@@ -46,4 +46,16 @@ class DumpPrivilegesTest {
         assertThat(DumpPrivileges.triggerDenied("lp@%", List.of("shop")))
                 .contains("GRANT TRIGGER ON `shop`.* TO 'lp'@'%'").contains("--skip-triggers");
     }
+
+    @Test
+    void aDatabaseNamedLikeAPrivilegeGivesNoPrivilege() {
+        assertThat(DumpPrivileges.grantsShowCreateRoutine(List.of("GRANT SELECT ON `show create routine`.* TO `lp`@`%`")))
+                .isFalse();
+        assertThat(DumpPrivileges.grantsShowCreateRoutine(List.of("GRANT SELECT ON `all privileges`.* TO `lp`@`%`")))
+                .isFalse();
+        assertThat(DumpPrivileges.grantsTrigger(List.of("GRANT SELECT (`a, TRIGGER`) ON `shop`.`t` TO `lp`@`%`"))).isFalse();
+        assertThat(DumpPrivileges.grantsShowCreateRoutine(List.of("GRANT ALL PRIVILEGES ON `shop`.* TO `lp`@`%`"))).isTrue();
+        assertThat(DumpPrivileges.grantsTrigger(List.of("GRANT SELECT (`a`, `b`), TRIGGER ON `shop`.`t` TO `lp`@`%`")))
+                .isTrue();
+    }
 }
