@@ -27,7 +27,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -156,7 +162,7 @@ public final class SqliteEngine implements Engine {
     }
 
     /** The files SQLite keeps beside database {@code db}: its {@code -wal}, {@code -shm} and {@code -journal}. */
-    static java.util.List<Path> journals(Path db) {
+    static List<Path> journals(Path db) {
         return java.util.stream.Stream.of("-wal", "-shm", "-journal")
                 .map(suffix -> db.resolveSibling(db.getFileName() + suffix)).toList();
     }
@@ -173,7 +179,7 @@ public final class SqliteEngine implements Engine {
     private static String journalMode(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
             rs.next();
-            return rs.getString(1).toLowerCase(java.util.Locale.ROOT);
+            return rs.getString(1).toLowerCase(Locale.ROOT);
         }
     }
 
@@ -242,7 +248,7 @@ public final class SqliteEngine implements Engine {
     }
 
     private static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private void requireDatabaseFile() throws IOException {
@@ -254,7 +260,7 @@ public final class SqliteEngine implements Engine {
         try (InputStream in = Files.newInputStream(path)) {
             head = in.readNBytes(MAGIC.length);
         }
-        if (head.length > 0 && !java.util.Arrays.equals(head, MAGIC)) {
+        if (head.length > 0 && !Arrays.equals(head, MAGIC)) {
             throw DbBackupException.permanent(path + " is not a SQLite database", null);
         }
     }
@@ -325,7 +331,7 @@ public final class SqliteEngine implements Engine {
      */
     static boolean notTheQuery(SQLException e) {
         int primary = e.getErrorCode() & 0xff;
-        return java.util.Set.of(5, 6, 7, 9, 10, 13, 14).contains(primary);
+        return Set.of(5, 6, 7, 9, 10, 13, 14).contains(primary);
     }
 
     /** Deletes the database file and the journal files SQLite keeps beside it (a drill's scratch file). */
@@ -361,17 +367,17 @@ public final class SqliteEngine implements Engine {
     @Override
     public Map<String, Object> inspect(OperationContext ctx) throws IOException {
         requireDatabaseFile();
-        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        Map<String, Object> result = new LinkedHashMap<>();
         result.put("engine", "sqlite");
         result.put("path", path.toString());
         result.put("size_bytes", Files.size(path));
-        java.util.List<Map<String, Object>> tables = new java.util.ArrayList<>();
+        List<Map<String, Object>> tables = new ArrayList<>();
         long total = 0;
         try (Connection c = open(path, true)) {
             result.put("sqlite_version", sqliteVersion(c));
             for (Map.Entry<String, Long> t : tableRows(c).entrySet()) {
                 total += t.getValue();
-                tables.add(new java.util.LinkedHashMap<>(Map.of("name", t.getKey(), "rows", t.getValue())));
+                tables.add(new LinkedHashMap<>(Map.of("name", t.getKey(), "rows", t.getValue())));
             }
         } catch (SQLException e) {
             throw new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
@@ -384,8 +390,8 @@ public final class SqliteEngine implements Engine {
 
     /** Every table (but SQLite's own) with its exact row count, by name. */
     private static Map<String, Long> tableRows(Connection c) throws SQLException {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        Map<String, Long> rows = new LinkedHashMap<>();
         try (Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery(
                     "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")) {
@@ -431,12 +437,12 @@ public final class SqliteEngine implements Engine {
 
     /** Every table with its exact row count, and the views: the backup is written to the scratch folder and opened read-only. */
     @Override
-    public java.util.List<String> contents(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
+    public List<String> contents(InputStream in, DumpFormat format, OperationContext ctx) throws IOException {
         if (format != DumpFormat.SQLITE) {
             return Engine.super.contents(in, format, ctx);
         }
         try (ScratchCopy copy = ScratchCopy.of(in, "contents", ctx)) {
-            java.util.List<String> lines = new java.util.ArrayList<>();
+            List<String> lines = new ArrayList<>();
             try (Connection c = open(copy.file(), true)) {
                 tableRows(c).forEach((name, rows) -> lines.add("table " + name + " (" + rows + (rows == 1 ? " row)" : " rows)")));
                 try (Statement st = c.createStatement();

@@ -22,7 +22,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -54,7 +61,7 @@ final class EmailNotifier implements Notifier {
             msg.setSentDate(new Date());
             msg.setHeader("Auto-Submitted", "auto-generated");
             msg.setHeader("X-Dbbackup-Job", report.job());
-            msg.setHeader("X-Dbbackup-Outcome", report.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            msg.setHeader("X-Dbbackup-Outcome", report.outcome().name().toLowerCase(Locale.ROOT));
             msg.setText(mail.body(), StandardCharsets.UTF_8.name());
             String login = settings.login();
             String password = settings.password() == null ? null : settings.password().reveal();
@@ -161,8 +168,8 @@ final class EmailNotifier implements Notifier {
     }
 
     private static String list(Address[]... lists) {
-        return String.join(", ", java.util.Arrays.stream(lists).filter(java.util.Objects::nonNull)
-                .flatMap(java.util.Arrays::stream).map(Address::toString).toList());
+        return String.join(", ", Arrays.stream(lists).filter(Objects::nonNull)
+                .flatMap(Arrays::stream).map(Address::toString).toList());
     }
 
     /**
@@ -171,13 +178,13 @@ final class EmailNotifier implements Notifier {
      * {@link #reason} when it names no address.
      */
     static String refusals(SendFailedException e) {
-        java.util.Map<String, String> answers = new java.util.HashMap<>();
+        Map<String, String> answers = new HashMap<>();
         for (Exception n = e.getNextException(); n != null; n = n instanceof MessagingException m ? m.getNextException() : null) {
             if (n instanceof SMTPAddressFailedException f && f.getAddress() != null && f.getMessage() != null) {
                 answers.putIfAbsent(f.getAddress().toString(), f.getMessage().strip());
             }
         }
-        java.util.List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         for (Address a : e.getInvalidAddresses() == null ? new Address[0] : e.getInvalidAddresses()) {
             String answer = answers.get(a.toString());
             parts.add("recipient " + a + " refused" + (answer == null || answer.isEmpty() ? "" : ": " + answer));
