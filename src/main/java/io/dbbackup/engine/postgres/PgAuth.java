@@ -90,7 +90,9 @@ final class PgAuth {
         if (!List.of(mechanisms).contains("SCRAM-SHA-256")) {
             throw new LibpqOnly("the server offers SASL mechanisms " + String.join(", ", mechanisms));
         }
-        need();
+        if (saslprepChanges(need())) {
+            throw new LibpqOnly("the password holds characters SASLprep normalizes (libpq does it, SCRAM needs it)");
+        }
         if (clientNonce == null) {
             byte[] nonce = new byte[18];
             new SecureRandom().nextBytes(nonce);
@@ -134,6 +136,24 @@ final class PgAuth {
         if (v == null || serverSignature == null || !MessageDigest.isEqual(Base64.getDecoder().decode(v), serverSignature)) {
             throw new IOException("the server's SCRAM signature does not match: it does not know the password (not the server configured?)");
         }
+    }
+
+    /** Characters SASLprep maps to nothing (RFC 3454 table B.1). */
+    private static final String MAPPED_TO_NOTHING = "\u00AD\u034F\u1806\u180B\u180C\u180D\u200B\u200C\u200D\u2060"
+            + "\uFE00\uFE01\uFE02\uFE03\uFE04\uFE05\uFE06\uFE07\uFE08\uFE09\uFE0A\uFE0B\uFE0C\uFE0D\uFE0E\uFE0F\uFEFF";
+
+    /**
+     * Whether SASLprep (RFC 4013, which PostgreSQL applies to a SCRAM password when it stores it and libpq when it sends
+     * it) may make {@code password} another string: it holds a non-ASCII space, a character mapped to nothing, or one
+     * NFKC changes. Such a password is left to libpq ({@link LibpqOnly}): this client sends a password as it is.
+     */
+    static boolean saslprepChanges(String password) {
+        if (password.chars().allMatch(c -> c < 0x80)) {
+            return false;
+        }
+        return !java.text.Normalizer.normalize(password, java.text.Normalizer.Form.NFKC).equals(password)
+                || password.chars().anyMatch(c -> c >= 0x80 && (Character.getType(c) == Character.SPACE_SEPARATOR
+                        || MAPPED_TO_NOTHING.indexOf(c) >= 0));
     }
 
     private static Map<String, String> attributes(String message) {

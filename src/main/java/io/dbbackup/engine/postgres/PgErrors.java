@@ -14,7 +14,8 @@ final class PgErrors {
             "no pg_hba.conf entry", "does not exist", "could not translate host name", "name or service not known",
             "server does not support ssl", "certificate", "permission denied", "must be owner",
             "server version mismatch", "aborting because of server version mismatch", "unsupported version",
-            "must be superuser or replication role", "incompatible server version", "wal_level");
+            "must be superuser or replication role", "incompatible server version", "wal_level",
+            "unsupported startup parameter");
     private static final Pattern MISSING_DB = Pattern.compile("database \".*\" does not exist");
     private static final Pattern PREFIX = Pattern.compile(
             "^(?:\\w+: error: )?(?:connection to server (?:at|on) .*? failed: )?(?:FATAL:\\s+|ERROR:\\s+)?");
@@ -58,14 +59,37 @@ final class PgErrors {
             + "default) times max_connections of them: raise max_locks_per_transaction on the server (postgresql.conf and a "
             + "restart; on a managed server its parameter group or flags)";
 
+    /**
+     * What follows a connection pooler's refusal of the session settings the client programs start with
+     * ({@link PgTools#TIMEOUTS_OFF} in {@code PGOPTIONS}): PgBouncer refuses the {@code options} startup parameter
+     * (before 1.20), or a setting in it that it does not track (1.20 and later).
+     */
+    static final String POOLER_REFUSED_OPTIONS = "a connection pooler (PgBouncer) refused the session settings pg_dump, "
+            + "pg_restore and psql are started with (PGOPTIONS: statement_timeout, lock_timeout and "
+            + "idle_in_transaction_session_timeout off): add options to its ignore_startup_parameters, or point the "
+            + "datasource at the server itself (a dump needs one session anyway)";
+
     private PgErrors() {
     }
 
+    /** Whether a connection pooler refused the session settings in {@code PGOPTIONS} ({@link #POOLER_REFUSED_OPTIONS}). */
+    static boolean poolerRefusedOptions(ToolFailedException e) {
+        return e.stderrTail().contains("unsupported startup parameter");
+    }
+
     /**
-     * {@code e} as it was, or, when the lock table was full, with {@link #LOCK_TABLE_FULL} on its "out of shared memory"
+     * {@code e} as it was, or, when a pooler refused the session settings, with {@link #POOLER_REFUSED_OPTIONS} (and not
+     * retried), or, when the lock table was full, with {@link #LOCK_TABLE_FULL} on its "out of shared memory"
      * line: the line its one-line message shows.
      */
     static ToolFailedException explained(ToolFailedException e) {
+        if (poolerRefusedOptions(e)) {
+            String tail = e.stderrTail().replaceFirst("(?m)(unsupported startup parameter.*)$",
+                    "$1: " + POOLER_REFUSED_OPTIONS); // the text holds no '$' nor '\\'
+            ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, false);
+            explained.initCause(e);
+            return explained;
+        }
         if (!lockTableFull(e)) {
             return e;
         }
@@ -153,6 +177,9 @@ final class PgErrors {
         }
         String stripped = PREFIX.matcher(best).replaceFirst("");
         String why = stripped.isBlank() ? best : stripped;
+        if (poolerRefusedOptions(e) && !why.contains(POOLER_REFUSED_OPTIONS)) {
+            return why + ": " + POOLER_REFUSED_OPTIONS;
+        }
         return lockTableFull(e) && !why.contains(LOCK_TABLE_FULL) ? why + ": " + LOCK_TABLE_FULL : why;
     }
 }

@@ -34,21 +34,37 @@ final class PgTools {
         this.locator = locator;
     }
 
-    /** The server's version, read with any psql; a failure to connect is one clear line. */
+    /**
+     * The server's version, read with any psql from what the server tells every client as it connects (psql's
+     * {@code SERVER_VERSION_NUM} and {@code SERVER_VERSION_NAME}): no query, so a role whose queries are denied or cut
+     * short ({@code statement_timeout}) still backs up as far as pg_dump can. A failure to connect is one clear line.
+     */
     PgVersion serverVersion(String db, PassFile pass, OperationContext ctx) throws IOException {
         String row;
         try {
-            row = query(db, pass, ctx, "select current_setting('server_version_num'), current_setting('server_version');");
+            row = query(db, pass, ctx, "\\echo :SERVER_VERSION_NUM|:SERVER_VERSION_NAME\n");
         } catch (ToolFailedException e) {
-            throw connectionError(e);
+            throw queryError("the version probe", e);
         }
         String[] f = row.strip().split("\\|", 2);
         return PgVersion.ofServer(Integer.parseInt(f[0].strip()), f[1].strip().split("\\s")[0]);
     }
 
-    DbBackupException connectionError(ToolFailedException e) {
-        String msg = "cannot connect to PostgreSQL " + settings.describe() + ": " + PgErrors.reason(e);
+    /**
+     * A psql query that failed, in one line: when psql connected and the server refused or cancelled the query (psql's
+     * exit status 3), said as such with {@code what} and the server's words; otherwise a failed connection.
+     */
+    DbBackupException queryError(String what, ToolFailedException e) {
+        String reason = PgErrors.reason(e).replaceFirst("^psql:\\S*?:\\d+: (?:ERROR:\\s+)?", "");
+        String msg = connected(e)
+                ? "connected to PostgreSQL " + settings.describe() + ", but " + what + " failed: " + reason
+                : "cannot connect to PostgreSQL " + settings.describe() + ": " + reason;
         return new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, e.retryable());
+    }
+
+    /** Whether psql connected before it failed: its exit status 3 is an error in the script, which the server raised. */
+    static boolean connected(ToolFailedException e) {
+        return !e.timedOut() && e.exitCode() == 3;
     }
 
     /**
@@ -56,16 +72,25 @@ final class PgTools {
      * database) in database {@code db} and returns its unaligned output.
      */
     String query(String db, PassFile pass, OperationContext ctx, String sql) throws IOException {
-        return query(db, pass, ctx, sql, PROBE_TIMEOUT);
+        return query(db, pass, ctx, sql, PROBE_TIMEOUT, true);
     }
 
-    /** {@link #query(String, PassFile, OperationContext, String)}, killed after {@code timeout} instead. */
-    String query(String db, PassFile pass, OperationContext ctx, String sql, Duration timeout) throws IOException {
+    /**
+     * {@link #query(String, PassFile, OperationContext, String)}, killed after {@code timeout} instead; {@code ours}: a
+     * query of this tool's own (a catalog read, CREATE/DROP DATABASE), which the server stops at the same time as psql is
+     * killed whatever the role's {@code statement_timeout} says (a managed server's role often has a short one, which
+     * pg_dump and the scripts it writes set aside too); not for a user's query, which runs as the role's would.
+     */
+    String query(String db, PassFile pass, OperationContext ctx, String sql, Duration timeout, boolean ours) throws IOException {
         Path psql = locator.probeExecutable();
         List<String> cmd = List.of(psql.toString(), "-X", "-A", "-t", "-q", "--no-password",
                 "-v", "ON_ERROR_STOP=1", "-v", "db=" + settings.database(), "-f", "-");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        tool(cmd, db, pass).timeout(timeout)
+        ChildProcess p = connecting(cmd, db, pass);
+        if (ours) {
+            p.env("PGOPTIONS", "-c statement_timeout=" + timeout.toMillis());
+        }
+        p.timeout(timeout)
                 .run(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)), out, ctx.cancellation());
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -85,8 +110,23 @@ final class PgTools {
         return facts;
     }
 
-    /** A client program connecting to {@code db} with the configured connection (libpq environment, password file). */
+    /**
+     * A client program connecting to {@code db} with the configured connection (libpq environment, password file), the
+     * server's timeouts off from the start ({@link #TIMEOUTS_OFF}).
+     */
     ChildProcess tool(List<String> cmd, String db, PassFile pass) {
+        return connecting(cmd, db, pass).env("PGOPTIONS", TIMEOUTS_OFF);
+    }
+
+    /**
+     * What pg_dump, pg_restore and the scripts they write set first ({@code SET statement_timeout = 0} and the like), set
+     * as the session starts (libpq's {@code PGOPTIONS}, which wins over a role's or a database's {@code ALTER … SET}): a
+     * role with a short {@code statement_timeout} (a managed server's often has one) cancelled the queries these tools run
+     * before their own {@code SET}, and so the whole backup.
+     */
+    static final String TIMEOUTS_OFF = "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0";
+
+    private ChildProcess connecting(List<String> cmd, String db, PassFile pass) {
         ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent);
         settings.libpqEnv(db).forEach(p::env);
         Path file = pass.path();

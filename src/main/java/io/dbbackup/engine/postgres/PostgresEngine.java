@@ -222,7 +222,7 @@ public final class PostgresEngine implements Engine {
                     return new TargetState(false, 0, "database " + settings.database() + " does not exist on "
                             + settings.host() + ":" + settings.port());
                 }
-                throw pg.connectionError(e);
+                throw pg.queryError("the check of the restore target (what it holds)", e);
             }
             String[] f = row.strip().split("\\|");
             int tables = Integer.parseInt(f[0]);
@@ -253,7 +253,7 @@ public final class PostgresEngine implements Engine {
             try {
                 out = pg.query(settings.database(), pass, ctx, INSPECT_SQL);
             } catch (ToolFailedException e) {
-                throw pg.connectionError(e);
+                throw pg.queryError("the query for its version, size and tables", e);
             }
             java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
             result.put("engine", "postgres");
@@ -674,7 +674,7 @@ public final class PostgresEngine implements Engine {
         java.time.Duration timeout = settings.timeout() == null ? PgTools.PROBE_TIMEOUT : settings.timeout();
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             String out = pg.query(settings.database(), pass, ctx,
-                    "\\set VERBOSITY verbose\n" + (sql.strip().endsWith(";") ? sql : sql + ";"), timeout);
+                    "\\set VERBOSITY verbose\n" + (sql.strip().endsWith(";") ? sql : sql + ";"), timeout, false);
             String first = out.lines().findFirst().orElse("");
             int bar = first.indexOf('|');
             return bar < 0 ? first : first.substring(0, bar);

@@ -143,7 +143,7 @@ public final class RolesEngine implements Engine {
             try {
                 out = pg.query(DB, pass, ctx, INSPECT_SQL).strip();
             } catch (ToolFailedException e) {
-                throw pg.connectionError(e);
+                throw pg.queryError("the query for its roles", e);
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> doc = (Map<String, Object>) Json.parse(out);
@@ -166,7 +166,7 @@ public final class RolesEngine implements Engine {
             try {
                 count = pg.query(DB, pass, ctx, ROLES_SQL).strip();
             } catch (ToolFailedException e) {
-                throw pg.connectionError(e);
+                throw pg.queryError("the count of its roles", e);
             }
             // every cluster has at least the role that connects: loading roles always asks first
             return new TargetState(true, Integer.parseInt(count), "PostgreSQL " + settings.host() + ":" + settings.port()

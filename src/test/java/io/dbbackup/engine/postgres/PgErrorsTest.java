@@ -93,4 +93,19 @@ class PgErrorsTest {
                 .as("the words inside a quoted name are not the error").isFalse();
         assertThat(PgErrors.privilegeDenied(psql(2, "psql:<stdin>:2: server closed the connection unexpectedly"))).isFalse();
     }
+
+    @Test
+    void aPoolerThatRefusesTheSessionSettingsIsSaidWithWhatToDo() {
+        // PgBouncer before 1.20 refuses the startup parameter itself; 1.20+ a setting in it it does not track
+        for (String stderr : List.of(
+                "pg_dump: error: connection to server at \"127.0.0.1\", port 6432 failed: FATAL:  unsupported startup parameter: options",
+                "psql: error: connection to server at \"127.0.0.1\", port 6432 failed: FATAL:  unsupported startup parameter in options: statement_timeout")) {
+            ToolFailedException e = new ToolFailedException("pg_dump", 1, stderr, !PgErrors.isPermanent(stderr));
+            assertThat(e.retryable()).as("retried").isFalse();
+            assertThat(PgErrors.reason(e)).startsWith("unsupported startup parameter").contains("PGOPTIONS")
+                    .contains("ignore_startup_parameters").doesNotContain("\n");
+            assertThat(PgErrors.explained(e).getMessage()).contains("unsupported startup parameter")
+                    .contains("ignore_startup_parameters");
+        }
+    }
 }

@@ -189,6 +189,21 @@ class ReplicationClientIT {
     }
 
     @Test
+    void aPasswordThatSaslprepChangesIsLeftToLibpq() throws Exception {
+        // PostgreSQL keeps SASLprep(password) (a no-break space becomes a space, the ligature 'ﬁ' becomes 'fi'), as libpq
+        // sends it: the built-in client sent the raw bytes and was refused
+        String password = "p\u00A0w\uFB01-\u00FC";
+        pg.execute("postgres", "create role prep_user login replication password '" + password + "'");
+        Path file = work.resolve("prep.password");
+        Files.writeString(file, password + "\n");
+        Shell.ok(work, "chmod", "600", file.toString());
+        Path config = config("prep", "prep_user", "password_file: prep.password");
+        Cli.Result r = backup(config);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(client(onlyBackup(config))).isEqualTo("pg_basebackup");
+    }
+
+    @Test
     void aSocketFolderAsHostIsReachedByTheClientItself() throws Exception {
         // pg_hba.conf: 'local replication all trust'; the server's socket is <dir>/.s.PGSQL.<port>
         Path config = config("socket", pg.dir().toString(), "postgres", "");
