@@ -3,6 +3,7 @@ package io.dbbackup.engine.postgres;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.spi.ChildProcess;
+import io.dbbackup.spi.DumpTail;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.ToolFailedException;
 
@@ -28,6 +29,12 @@ final class PgTools {
 
     private final PostgresSettings settings;
     private final ClientLocator locator;
+    /**
+     * Whether the server's address refused the {@code options} start-up parameter ({@code PGOPTIONS}): PgBouncer does
+     * unless told to ignore it. Learnt by the first query of ours (the version probe, which every backup and restore
+     * makes before its tools start); from then on nothing is started with it, as before these settings existed.
+     */
+    private volatile boolean optionsRefused;
 
     PgTools(PostgresSettings settings, ClientLocator locator) {
         this.settings = settings;
@@ -87,11 +94,20 @@ final class PgTools {
                 "-v", "ON_ERROR_STOP=1", "-v", "db=" + settings.database(), "-f", "-");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ChildProcess p = connecting(cmd, db, pass);
-        if (ours) {
+        boolean options = ours && !optionsRefused;
+        if (options) {
             p.env("PGOPTIONS", "-c statement_timeout=" + timeout.toMillis());
         }
-        p.timeout(timeout)
-                .run(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)), out, ctx.cancellation());
+        try {
+            p.timeout(timeout)
+                    .run(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)), out, ctx.cancellation());
+        } catch (ToolFailedException e) {
+            if (!options || !PgErrors.poolerRefusedOptions(e)) {
+                throw e;
+            }
+            refuseOptions(ctx);
+            return query(db, pass, ctx, sql, timeout, ours);
+        }
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -112,10 +128,39 @@ final class PgTools {
 
     /**
      * A client program connecting to {@code db} with the configured connection (libpq environment, password file), the
-     * server's timeouts off from the start ({@link #TIMEOUTS_OFF}).
+     * server's timeouts off from the start ({@link #TIMEOUTS_OFF}) unless a pooler refused them ({@link #optionsRefused}).
      */
     ChildProcess tool(List<String> cmd, String db, PassFile pass) {
-        return connecting(cmd, db, pass).env("PGOPTIONS", TIMEOUTS_OFF);
+        ChildProcess p = connecting(cmd, db, pass);
+        return optionsRefused ? p : p.env("PGOPTIONS", TIMEOUTS_OFF);
+    }
+
+    /**
+     * Runs a dump tool ({@link #tool}, nothing on its input) into {@code out}, killed after {@code timeout}: a dump starts
+     * beside the version probe, before that probe can learn that a pooler refuses the session settings, so a dump
+     * refused for them before it wrote a byte runs once more without them ({@link #optionsRefused}); returns its stderr.
+     */
+    String dump(List<String> cmd, String db, PassFile pass, Duration timeout, DumpTail out, OperationContext ctx)
+            throws IOException {
+        boolean options = !optionsRefused;
+        try {
+            return tool(cmd, db, pass).timeout(timeout).run(null, out, ctx.cancellation());
+        } catch (ToolFailedException e) {
+            if (!options || out.count() > 0 || !PgErrors.poolerRefusedOptions(e)) {
+                throw e;
+            }
+            refuseOptions(ctx);
+            return tool(cmd, db, pass).timeout(timeout).run(null, out, ctx.cancellation());
+        }
+    }
+
+    private void refuseOptions(OperationContext ctx) {
+        if (!optionsRefused) {
+            optionsRefused = true;
+            ctx.log().warn("a connection pooler refused the session settings (unsupported startup parameter: options): "
+                    + "pg_dump, pg_restore and psql run without them, under the role's own statement_timeout, lock_timeout "
+                    + "and idle_in_transaction_session_timeout", "server", settings.describe());
+        }
     }
 
     /**

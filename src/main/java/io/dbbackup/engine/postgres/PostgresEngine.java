@@ -196,7 +196,7 @@ public final class PostgresEngine implements Engine {
             DumpTail watched = new DumpTail(out);
             String stderr;
             try {
-                stderr = pg.tool(cmd, settings.database(), pass).timeout(settings.timeout()).run(null, watched, ctx.cancellation());
+                stderr = pg.dump(cmd, settings.database(), pass, settings.timeout(), watched, ctx);
             } catch (ToolFailedException e) {
                 throw PgErrors.explained(e); // "out of shared memory" alone does not say what to do
             } finally {

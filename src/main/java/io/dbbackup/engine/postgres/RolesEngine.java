@@ -103,7 +103,7 @@ public final class RolesEngine implements Engine {
             DumpTail dumped = new DumpTail(out);
             String stderr;
             try {
-                stderr = pg.tool(cmd, DB, pass).timeout(settings.timeout()).run(null, dumped, ctx.cancellation());
+                stderr = pg.dump(cmd, DB, pass, settings.timeout(), dumped, ctx);
             } finally {
                 v = choice.settle();
             }

@@ -5,6 +5,8 @@ import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.spi.RestoreOptions;
 import io.dbbackup.spi.Engine;
+import io.dbbackup.core.Log;
+import io.dbbackup.testkit.OptionsRefusingPooler;
 import io.dbbackup.testkit.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +60,10 @@ class PostgresProbeIT {
     }
 
     private Engine engine(String database, String... extra) throws Exception {
+        return engine(pg.port(), database, extra);
+    }
+
+    private Engine engine(int port, String database, String... extra) throws Exception {
         Path pw = dir.resolve("prober.pw");
         Files.writeString(pw, "prober-pw\n");
         Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
@@ -67,7 +76,7 @@ class PostgresProbeIT {
                     user: prober
                     password_file: %s
                     database: %s
-                %s""".formatted(pg.port(), pw, database, String.join("\n", extra).indent(4)));
+                %s""".formatted(port, pw, database, String.join("\n", extra).indent(4)));
     }
 
     @Test
@@ -108,5 +117,33 @@ class PostgresProbeIT {
                             .contains("permission denied for table pg_largeobject_metadata");
                     assertThat(e.retryable()).as("retryable").isFalse();
                 });
+    }
+
+    /**
+     * PgBouncer (before 1.20, or with a setting it does not track) refuses a session whose start-up carries
+     * {@code options}, which the client programs are started with to set the role's timeouts aside: a backup and a
+     * restore through such a pooler work as they did before those settings, with one warning that they are left out.
+     */
+    @Test
+    void aPoolerThatRefusesTheSessionSettingsStillBacksUpAndRestores() throws Exception {
+        StringWriter logged = new StringWriter();
+        Log before = Log.get();
+        Log.set(new Log(new PrintWriter(logged, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
+        try (OptionsRefusingPooler pooler = new OptionsRefusingPooler(pg.port())) {
+            for (String format : List.of("plain", "custom")) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                engine(pooler.port(), "probe", "format: " + format).dump(out, context(dir));
+                assertThat(out.toString(StandardCharsets.ISO_8859_1)).contains("public");
+                Engine copy = engine(pooler.port(), "pooled_" + format, "format: " + format);
+                copy.restore(new ByteArrayInputStream(out.toByteArray()), format.equals("plain") ? DumpFormat.SQL : DumpFormat.DUMP,
+                        new RestoreOptions(false), context(dir));
+                assertThat(pg.queryOne("pooled_" + format, "select count(*) from t")).isEqualTo("100");
+            }
+            assertThat(pooler.refused()).as("sessions refused for their options").isPositive();
+            assertThat(pooler.relayed()).as("sessions relayed").isPositive();
+        } finally {
+            Log.set(before);
+        }
+        assertThat(logged.toString()).contains("unsupported startup parameter").contains("statement_timeout");
     }
 }
