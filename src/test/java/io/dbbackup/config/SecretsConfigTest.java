@@ -109,6 +109,25 @@ class SecretsConfigTest {
                 .startsWith("config.yaml:4:20: warning: datasources.db.password_file:").contains("chmod 600 " + f);
     }
 
+    /**
+     * A Kubernetes secret volume (mode 0644 when the manifest gives no defaultMode): {@code pw -> ..data/pw},
+     * {@code ..data -> ..2026_12_03_...}, read-only. chmod cannot be run there; the volume's defaultMode is the fix.
+     */
+    @Test
+    void aSharedFileOnAKubernetesSecretVolumeNamesDefaultModeNotChmod() throws Exception {
+        Path volume = Files.createDirectory(dir.resolve("secrets"));
+        Path timestamped = Files.createDirectory(volume.resolve("..2026_12_03_21_04_11.123456789"));
+        Path real = Files.writeString(timestamped.resolve("pw"), "s3cret\n");
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createSymbolicLink(volume.resolve("..data"), Path.of(timestamped.getFileName().toString()));
+        Files.createSymbolicLink(volume.resolve("pw"), Path.of("..data/pw"));
+        Config c = load("password_file: secrets/pw", Map.of());
+        assertThat(password(c).reveal()).isEqualTo("s3cret");
+        assertThat(c.warnings()).singleElement().extracting(Problem::format).asString()
+                .startsWith("config.yaml:4:20: warning: datasources.db.password_file: " + volume.resolve("pw"))
+                .contains("Kubernetes secret volume").contains("defaultMode: 0400").doesNotContain("chmod 600");
+    }
+
     @Test
     void anUnsetVariableIsAnErrorAtItsKey() {
         assertThatThrownBy(() -> load("password_env: NOPE_NOT_SET", Map.of()))
