@@ -482,7 +482,9 @@ final class YamlSection implements ConfigSection {
                 return Optional.of(Secret.unresolved(aName ? "env " + var : "the environment",
                         problems.secretProblem(at(key), at, why)));
             }
-            return Optional.of(new Secret(value, "env " + var));
+            // a Kubernetes secret made with kubectl create secret --from-file keeps the file's line break, in a
+            // secretKeyRef variable too: trimmed as a file's is; not an age passphrase, whose backups already made used it
+            return Optional.of(new Secret(key.equals("passphrase") ? value : withoutLineBreaks(value), "env " + var));
         }
         if (file.isPresent()) {
             Node at = value(key + "_file").orElse(node);
@@ -499,10 +501,7 @@ final class YamlSection implements ConfigSection {
                 } else if (Files.exists(p) && Files.size(p) > MAX_SECRET_FILE) {
                     why = at(key + "_file") + ": " + shown + " is larger than 1 MiB: not a secret";
                 } else {
-                    String content = Files.readString(p, StandardCharsets.UTF_8);
-                    while (content.endsWith("\n") || content.endsWith("\r")) {
-                        content = content.substring(0, content.length() - 1);
-                    }
+                    String content = withoutLineBreaks(Files.readString(p, StandardCharsets.UTF_8));
                     if (!content.isBlank()) {
                         warnIfShared(p, key + "_file", at);
                         return Optional.of(new Secret(content, "file " + p));
@@ -517,6 +516,15 @@ final class YamlSection implements ConfigSection {
             return Optional.of(Secret.unresolved("file " + p, problems.secretProblem(at(key), at, why)));
         }
         return Optional.empty();
+    }
+
+    /** {@code text} without the line breaks at its end (an editor's, {@code echo}'s, a Kubernetes secret's). */
+    private static String withoutLineBreaks(String text) {
+        String t = text;
+        while (t.endsWith("\n") || t.endsWith("\r")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return t;
     }
 
     /**

@@ -91,6 +91,18 @@ class SecretsConfigTest {
         assertThat(password(c).toString()).doesNotContain("s3cret").contains("env DB_PW");
     }
 
+    /**
+     * An env var from a Kubernetes secret made with {@code kubectl create secret --from-file} (secretKeyRef) keeps the
+     * file's trailing newline, as a file secret does: trimmed the same way, or the password never matches.
+     */
+    @Test
+    void fromTheEnvironmentWithTheTrailingNewlineTrimmed() throws Exception {
+        Config c = load("password_env: DB_PW", Map.of("DB_PW", "s3cret-from-env\n"));
+        assertThat(password(c).reveal()).isEqualTo("s3cret-from-env");
+        Config crlf = load("password_env: DB_PW", Map.of("DB_PW", "s3cret-from-env\r\n"));
+        assertThat(password(crlf).reveal()).isEqualTo("s3cret-from-env");
+    }
+
     @Test
     void fromAFileWithTheTrailingNewlineTrimmed() throws Exception {
         Path f = Files.writeString(dir.resolve("pw.txt"), "s3cret-from-file\n");
