@@ -54,18 +54,43 @@ public final class SharedSecretFile {
     private static boolean ownGroup(Path p) {
         try {
             long gid = ((Number) Files.getAttribute(p, "unix:gid")).longValue();
-            com.sun.security.auth.module.UnixSystem me = new com.sun.security.auth.module.UnixSystem();
-            if (me.getGid() == gid) {
-                return me.getUid() != 0 || gid != 0; // root's group 0 is shared by system users: still warn
+            Ids me = Ids.ofThisProcess();
+            if (me.gid() == gid) {
+                return me.uid() != 0 || gid != 0; // root's group 0 is shared by system users: still warn
             }
-            for (long g : me.getGroups()) {
-                if (g == gid) {
-                    return true;
-                }
-            }
-            return false;
+            return me.groups().contains(gid);
         } catch (IOException | RuntimeException | LinkageError e) {
             return false;
+        }
+    }
+
+    /**
+     * This process's user, group and supplementary groups, from {@code /proc/self/status}. The JDK's
+     * {@code UnixSystem} says uid 0, gid 0 and no groups for a user without a passwd entry (an arbitrary UID, as
+     * OpenShift runs pods), and the fsGroup mount was then warned about on every run.
+     */
+    record Ids(long uid, long gid, java.util.List<Long> groups) {
+        static Ids ofThisProcess() throws IOException {
+            Path status = Path.of("/proc/self/status");
+            if (!Files.isReadable(status)) {
+                com.sun.security.auth.module.UnixSystem me = new com.sun.security.auth.module.UnixSystem();
+                long[] g = me.getGroups() == null ? new long[0] : me.getGroups();
+                return new Ids(me.getUid(), me.getGid(), java.util.Arrays.stream(g).boxed().toList());
+            }
+            long uid = -1;
+            long gid = -1;
+            java.util.List<Long> groups = java.util.List.of();
+            for (String line : Files.readAllLines(status)) {
+                String[] f = line.trim().split("\\s+");
+                if (f[0].equals("Uid:") && f.length > 2) {
+                    uid = Long.parseLong(f[2]); // effective
+                } else if (f[0].equals("Gid:") && f.length > 2) {
+                    gid = Long.parseLong(f[2]);
+                } else if (f[0].equals("Groups:")) {
+                    groups = java.util.Arrays.stream(f).skip(1).map(Long::parseLong).toList();
+                }
+            }
+            return new Ids(uid, gid, groups);
         }
     }
 }
