@@ -76,4 +76,41 @@ class SecretFsGroupIT {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).doesNotContain("readable by other users");
     }
+
+    /**
+     * The same pod's uid has no passwd entry (OpenShift's arbitrary UID; a runAsUser the image lacks): Java's user.name is
+     * then "?", and a postgres datasource without user: connected as the role "?". Said at load instead, naming the key.
+     */
+    @Test
+    void aPostgresDatasourceWithoutUserUnderAUidWithoutAccountIsAConfigError() throws Exception {
+        assumeThat(new com.sun.security.auth.module.UnixSystem().getUid()).as("root, for setpriv").isZero();
+        dir = Files.createTempDirectory(Path.of("/tmp"), "nouser");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  pg:
+                    engine: postgres
+                    host: db.example.com
+                    database: app
+                stores:
+                  local:
+                    type: local
+                    path: /tmp
+                jobs:
+                  pg:
+                    datasource: pg
+                    store: local
+                """);
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=1000680000", "--regid=0", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "-c", dir.resolve("config.yaml").toString(), "config", "validate")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HOME", "/");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).contains("config.yaml:3:5").contains("datasources.pg.user").contains("1000680000");
+    }
 }
