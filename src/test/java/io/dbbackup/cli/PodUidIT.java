@@ -14,11 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * The pod of deploy/kubernetes/cronjob.yaml: uid and gid 10001, the Secret's files {@code 0440 root:10001} (defaultMode
+ * The built jar run as a pod runs it, under a uid that has no passwd entry here (through setpriv, so it needs root).
+ *
+ * <p>The pod of deploy/kubernetes/cronjob.yaml: uid and gid 10001, the Secret's files {@code 0440 root:10001} (defaultMode
  * 0400 with fsGroup 10001) behind the kubelet's {@code ..data} links. No secret file there is "readable by other users":
  * the group is the pod's own. Runs the built jar through setpriv, so it needs root.
  */
-class SecretFsGroupIT {
+class PodUidIT {
     private Path dir;
 
     @AfterEach
