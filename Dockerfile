@@ -81,8 +81,9 @@ RUN set -eux; \
     rm -rf /backups/* /tmp/*; \
     chmod 0644 /opt/dbbackup/dbbackup.jsa
 
-# JVM flags: bin/dbbackup's defaults (serial GC, 16 MiB initial heap, heap up to 50 % of the container's
-# memory, MALLOC_ARENA_MAX=2, the archive above). JAVA_OPTS replaces the flags.
+# JVM flags: bin/dbbackup's defaults (serial GC, 64 MiB initial heap, heap up to 50 % of the container's
+# memory, MALLOC_ARENA_MAX=2, the archive above). JAVA_OPTS replaces the flags. No LANG here: the launcher
+# runs Java under C.UTF-8 when the locale is ASCII (non-ASCII paths and database names).
 ENV DBBACKUP_JAR=/opt/dbbackup/dbbackup.jar \
     DBBACKUP_CONFIG=/config/config.yaml \
     DBBACKUP_TMPDIR=/tmp

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -483,7 +482,9 @@ final class YamlSection implements ConfigSection {
                 return Optional.of(Secret.unresolved(aName ? "env " + var : "the environment",
                         problems.secretProblem(at(key), at, why)));
             }
-            return Optional.of(new Secret(value, "env " + var));
+            // a Kubernetes secret made with kubectl create secret --from-file keeps the file's line break, in a
+            // secretKeyRef variable too: trimmed as a file's is; not an age passphrase, whose backups already made used it
+            return Optional.of(new Secret(key.equals("passphrase") ? value : withoutLineBreaks(value), "env " + var));
         }
         if (file.isPresent()) {
             Node at = value(key + "_file").orElse(node);
@@ -500,10 +501,7 @@ final class YamlSection implements ConfigSection {
                 } else if (Files.exists(p) && Files.size(p) > MAX_SECRET_FILE) {
                     why = at(key + "_file") + ": " + shown + " is larger than 1 MiB: not a secret";
                 } else {
-                    String content = Files.readString(p, StandardCharsets.UTF_8);
-                    while (content.endsWith("\n") || content.endsWith("\r")) {
-                        content = content.substring(0, content.length() - 1);
-                    }
+                    String content = withoutLineBreaks(Files.readString(p, StandardCharsets.UTF_8));
                     if (!content.isBlank()) {
                         warnIfShared(p, key + "_file", at);
                         return Optional.of(new Secret(content, "file " + p));
@@ -518,6 +516,15 @@ final class YamlSection implements ConfigSection {
             return Optional.of(Secret.unresolved("file " + p, problems.secretProblem(at(key), at, why)));
         }
         return Optional.empty();
+    }
+
+    /** {@code text} without the line breaks at its end (an editor's, {@code echo}'s, a Kubernetes secret's). */
+    private static String withoutLineBreaks(String text) {
+        String t = text;
+        while (t.endsWith("\n") || t.endsWith("\r")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return t;
     }
 
     /**
@@ -558,39 +565,9 @@ final class YamlSection implements ConfigSection {
         return Optional.of(Secret.later(source, () -> SecretCommand.run(exe.get(), args, baseDir, prefix)));
     }
 
-    /** Warns when a file holding a secret can be read by other users, naming the chmod that fixes it. */
+    /** Warns when a file holding a secret can be read by other users, naming the fix ({@link io.dbbackup.core.SharedSecretFile}). */
     void warnIfShared(Path p, String key, Node at) {
-        try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-            boolean groupRisk = perms.contains(PosixFilePermission.GROUP_READ) && !ownGroup(p);
-            if (groupRisk || perms.contains(PosixFilePermission.OTHERS_READ)) {
-                problems.warn(at, at(key) + ": " + p + " is readable by other users; fix with: chmod 600 " + p);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // not a POSIX file system: nothing to check
-        }
-    }
-
-    /**
-     * Whether the file's group is one of this process's own groups: Kubernetes mounts secrets as
-     * {@code 0440 root:<fsGroup>}, readable by the pod's group only, which is not a leak.
-     */
-    private static boolean ownGroup(Path p) {
-        try {
-            long gid = ((Number) Files.getAttribute(p, "unix:gid")).longValue();
-            com.sun.security.auth.module.UnixSystem me = new com.sun.security.auth.module.UnixSystem();
-            if (me.getGid() == gid) {
-                return me.getUid() != 0 || gid != 0; // root's group 0 is shared by system users: still warn
-            }
-            for (long g : me.getGroups()) {
-                if (g == gid) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (IOException | RuntimeException | LinkageError e) {
-            return false;
-        }
+        io.dbbackup.core.SharedSecretFile.problem(p).ifPresent(why -> problems.warn(at, at(key) + ": " + why));
     }
 
     /** Why secret file {@code p}, which is not UTF-8, is no secret here: an age-encrypted file (passphrase-protected), or binary. */

@@ -6,15 +6,18 @@ import io.dbbackup.core.FileFailure;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Secret;
+import io.dbbackup.core.SharedSecretFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * An age identity file named on a command line ({@code --identity FILE}, {@code keygen -y FILE}): its identities, or
@@ -65,14 +68,26 @@ public final class IdentityFile {
         return DbBackupException.user("cannot read identity file " + file + " (no such file)");
     }
 
+    /**
+     * Each job's decryptor reads the {@code --identity} files again: the warning is said once per file and log (a run),
+     * not once per job.
+     */
     private static void warnIfShared(Path file, Log log) {
-        try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
-                log.warn(file + " is readable by other users; fix with: chmod 600 " + file);
+        Set<Path> said;
+        synchronized (WARNED) {
+            said = WARNED.computeIfAbsent(log, l -> new HashSet<>());
+        }
+        synchronized (said) {
+            if (said.contains(file.toAbsolutePath())) {
+                return;
             }
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not a POSIX file system
+            SharedSecretFile.problem(file).ifPresent(why -> {
+                said.add(file.toAbsolutePath());
+                log.warn(why);
+            });
         }
     }
+
+    /** The files already warned about, per log. */
+    private static final Map<Log, Set<Path>> WARNED = new WeakHashMap<>();
 }

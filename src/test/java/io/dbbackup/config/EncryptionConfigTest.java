@@ -111,6 +111,17 @@ class EncryptionConfigTest {
         assertThat(load("", "encryption:\n  passphrase_file: pass.txt\n  scrypt_work_factor: 12\n").warnings()).isEmpty();
     }
 
+    /**
+     * Database passwords from the environment lose a trailing line break (a Kubernetes --from-file secret's); an age
+     * passphrase does not: the backups already made with it were encrypted with the line break.
+     */
+    @Test
+    void aPassphraseFromTheEnvironmentKeepsItsLineBreak() throws Exception {
+        env.put("BACKUP_PASSPHRASE", "correct horse battery staple 42\n");
+        EncryptionConfig e = load("", "encryption:\n  passphrase_env: BACKUP_PASSPHRASE\n").jobs().get("shop").encryption();
+        assertThat(e.passphrase().reveal()).isEqualTo("correct horse battery staple 42\n");
+    }
+
     @Test
     void passphraseFromEnvWithWorkFactor() throws Exception {
         env.put("BACKUP_PASSPHRASE", "correct horse");

@@ -91,6 +91,18 @@ class SecretsConfigTest {
         assertThat(password(c).toString()).doesNotContain("s3cret").contains("env DB_PW");
     }
 
+    /**
+     * An env var from a Kubernetes secret made with {@code kubectl create secret --from-file} (secretKeyRef) keeps the
+     * file's trailing newline, as a file secret does: trimmed the same way, or the password never matches.
+     */
+    @Test
+    void fromTheEnvironmentWithTheTrailingNewlineTrimmed() throws Exception {
+        Config c = load("password_env: DB_PW", Map.of("DB_PW", "s3cret-from-env\n"));
+        assertThat(password(c).reveal()).isEqualTo("s3cret-from-env");
+        Config crlf = load("password_env: DB_PW", Map.of("DB_PW", "s3cret-from-env\r\n"));
+        assertThat(password(crlf).reveal()).isEqualTo("s3cret-from-env");
+    }
+
     @Test
     void fromAFileWithTheTrailingNewlineTrimmed() throws Exception {
         Path f = Files.writeString(dir.resolve("pw.txt"), "s3cret-from-file\n");
@@ -107,6 +119,25 @@ class SecretsConfigTest {
         Config c = load("password_file: pw.txt", Map.of());
         assertThat(c.warnings()).singleElement().extracting(Problem::format).asString()
                 .startsWith("config.yaml:4:20: warning: datasources.db.password_file:").contains("chmod 600 " + f);
+    }
+
+    /**
+     * A Kubernetes secret volume (mode 0644 when the manifest gives no defaultMode): {@code pw -> ..data/pw},
+     * {@code ..data -> ..2026_12_03_...}, read-only. chmod cannot be run there; the volume's defaultMode is the fix.
+     */
+    @Test
+    void aSharedFileOnAKubernetesSecretVolumeNamesDefaultModeNotChmod() throws Exception {
+        Path volume = Files.createDirectory(dir.resolve("secrets"));
+        Path timestamped = Files.createDirectory(volume.resolve("..2026_12_03_21_04_11.123456789"));
+        Path real = Files.writeString(timestamped.resolve("pw"), "s3cret\n");
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createSymbolicLink(volume.resolve("..data"), Path.of(timestamped.getFileName().toString()));
+        Files.createSymbolicLink(volume.resolve("pw"), Path.of("..data/pw"));
+        Config c = load("password_file: secrets/pw", Map.of());
+        assertThat(password(c).reveal()).isEqualTo("s3cret");
+        assertThat(c.warnings()).singleElement().extracting(Problem::format).asString()
+                .startsWith("config.yaml:4:20: warning: datasources.db.password_file: " + volume.resolve("pw"))
+                .contains("Kubernetes secret volume").contains("defaultMode: 0400").doesNotContain("chmod 600");
     }
 
     @Test

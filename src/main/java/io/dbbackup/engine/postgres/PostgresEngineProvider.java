@@ -27,12 +27,32 @@ public final class PostgresEngineProvider implements EngineProvider {
     static final java.util.List<String> LOGICAL_ONLY = java.util.List.of("database", "format", "schemas", "exclude_schemas",
             "tables", "exclude_tables", "exclude_table_data", "no_owner", "no_privileges", "extra_args");
 
+    /**
+     * libpq's default role, this process's user name. A UID without a passwd entry (a container's arbitrary UID, as
+     * OpenShift runs pods) has none: Java's user.name is then "?", which was used as the role.
+     */
+    private static String defaultUser(ConfigSection s) {
+        String name = System.getProperty("user.name");
+        if (name == null || name.isBlank() || name.equals("?")) {
+            String uid;
+            try {
+                uid = "uid " + java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+            } catch (java.io.IOException | RuntimeException e) {
+                uid = "this process's user";
+            }
+            s.error("user", "not set, and " + uid + " has no account name to default to (no passwd entry, as under a "
+                    + "container's arbitrary UID): set user: the database role to connect as");
+            return "";
+        }
+        return name;
+    }
+
     @Override
     public Engine create(ConfigSection s) {
         String method = s.choice("method", Set.of("logical", "physical", "roles")).orElse("logical");
         String host = s.string("host").orElse("localhost");
         int port = s.integer("port", 1, 65535).orElse(5432);
-        String user = s.string("user").orElse(System.getProperty("user.name"));
+        String user = s.string("user").orElseGet(() -> defaultUser(s));
         Secret password = s.secret("password").orElse(null);
         if (method.equals("physical")) {
             return physical(s, host, port, user, password);

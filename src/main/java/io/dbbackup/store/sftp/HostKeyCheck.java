@@ -108,8 +108,10 @@ final class HostKeyCheck implements HostKeyVerifier {
                             "known_hosts", khFile);
                     return true;
                 } catch (IOException e) {
-                    problem = "ssh host key of " + hostPort() + " is not known and cannot be added to " + khFile + ": "
-                            + e.getMessage();
+                    problem = "ssh host key of " + hostPort() + " is not known (" + KeyType.fromKey(key) + " " + fp
+                            + ") and cannot be added to " + khFile + " (" + io.dbbackup.core.FileFailure.reason(e)
+                            + "; a read-only root filesystem?): check it with the server's admin, then pin it with"
+                            + " host_key_fingerprint: \"" + fp + "\" or give known_hosts: a file that lists it (a mounted secret)";
                     return false;
                 }
             }

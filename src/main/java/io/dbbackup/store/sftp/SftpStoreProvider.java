@@ -6,10 +6,8 @@ import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.StoreProvider;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,13 +98,6 @@ public final class SftpStoreProvider implements StoreProvider {
     }
 
     private static void warnIfShared(ConfigSection s, Path p) {
-        try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-                s.warn("key_file", p + " is readable by other users; fix with: chmod 600 " + p);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // not a POSIX file system
-        }
+        io.dbbackup.core.SharedSecretFile.problem(p).ifPresent(why -> s.warn("key_file", why));
     }
 }

@@ -121,6 +121,22 @@ class SftpAcceptanceIT {
         }
     }
 
+    /**
+     * accept-new in a pod with a read-only root filesystem and HOME=/ (OpenShift): ~/.ssh cannot be made. The error said
+     * only the folder's name again; now why, and the two ways that work there (pin the fingerprint, mount known_hosts).
+     * /sys stands in for the read-only root (even root may not create a folder there).
+     */
+    @Test
+    void acceptNewWhereKnownHostsCannotBeWrittenSaysWhyAndWhatToDo() throws Exception {
+        String fp = ssh.hostKeyFingerprint();
+        try (SftpStore store = new SftpStore(keyAuth(Path.of("/sys/.ssh/known_hosts"), true))) {
+            Throwable t = catchThrowable(() -> store.list(""));
+            assertThat(t).isInstanceOf(DbBackupException.class);
+            assertThat(t.getMessage()).contains("/sys/.ssh/known_hosts").contains("not permitted")
+                    .contains("host_key_fingerprint: \"" + fp + "\"").contains("known_hosts:");
+        }
+    }
+
     /** The connection dies mid-upload: the write fails and the final name never appears, not even partially. */
     @Test
     void partialUploadNeverAppearsUnderTheFinalName() throws Exception {

@@ -130,4 +130,25 @@ class SftpStoreProviderTest {
         assertThat(Fingerprints.normalize("SHA256:short")).isNull();
         assertThat(Fingerprints.normalize("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU")).isNull();
     }
+
+    /** key_file on a Kubernetes secret volume without defaultMode (0644, {@code id -> ..data/id}): chmod cannot be run there. */
+    @Test
+    void aSharedKeyFileOnAKubernetesSecretVolumeNamesDefaultMode() throws Exception {
+        Path volume = Files.createDirectory(dir.resolve("secrets"));
+        Path stamped = Files.createDirectory(volume.resolve("..2026_12_03_21_04_11.123456789"));
+        Path real = Files.writeString(stamped.resolve("id_ed25519"), "not parsed before connecting");
+        Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createSymbolicLink(volume.resolve("..data"), stamped.getFileName());
+        Files.createSymbolicLink(volume.resolve("id_ed25519"), Path.of("..data/id_ed25519"));
+        Config c = StoreConfigs.load(dir, """
+                    type: sftp
+                    host: h
+                    user: u
+                    path: backups
+                    key_file: secrets/id_ed25519
+                    host_key_fingerprint: "%s="
+                """.formatted(FP), Map.of());
+        assertThat(c.warnings()).singleElement().extracting(io.dbbackup.config.Problem::format).asString()
+                .contains("key_file").contains("Kubernetes secret volume").contains("defaultMode: 0400").doesNotContain("chmod 600");
+    }
 }
