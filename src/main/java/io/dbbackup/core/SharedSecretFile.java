@@ -1,9 +1,13 @@
 package io.dbbackup.core;
 
+import com.sun.security.auth.module.UnixSystem;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -69,17 +73,17 @@ public final class SharedSecretFile {
      * {@code UnixSystem} says uid 0, gid 0 and no groups for a user without a passwd entry (an arbitrary UID, as
      * OpenShift runs pods), and the fsGroup mount was then warned about on every run.
      */
-    record Ids(long uid, long gid, java.util.List<Long> groups) {
+    record Ids(long uid, long gid, List<Long> groups) {
         static Ids ofThisProcess() throws IOException {
             Path status = Path.of("/proc/self/status");
             if (!Files.isReadable(status)) {
-                com.sun.security.auth.module.UnixSystem me = new com.sun.security.auth.module.UnixSystem();
+                UnixSystem me = new UnixSystem();
                 long[] g = me.getGroups() == null ? new long[0] : me.getGroups();
-                return new Ids(me.getUid(), me.getGid(), java.util.Arrays.stream(g).boxed().toList());
+                return new Ids(me.getUid(), me.getGid(), Arrays.stream(g).boxed().toList());
             }
             long uid = -1;
             long gid = -1;
-            java.util.List<Long> groups = java.util.List.of();
+            List<Long> groups = List.of();
             for (String line : Files.readAllLines(status)) {
                 String[] f = line.trim().split("\\s+");
                 if (f[0].equals("Uid:") && f.length > 2) {
@@ -87,7 +91,7 @@ public final class SharedSecretFile {
                 } else if (f[0].equals("Gid:") && f.length > 2) {
                     gid = Long.parseLong(f[2]);
                 } else if (f[0].equals("Groups:")) {
-                    groups = java.util.Arrays.stream(f).skip(1).map(Long::parseLong).toList();
+                    groups = Arrays.stream(f).skip(1).map(Long::parseLong).toList();
                 }
             }
             return new Ids(uid, gid, groups);
