@@ -60,6 +60,11 @@ final class S3Errors {
     }
 
     static IOException map(String action, String location, SdkException e) {
+        return map(null, action, location, e);
+    }
+
+    /** As {@link #map(String, String, SdkException)}, a missing bucket named with {@code cfg}'s endpoint and config key. */
+    static IOException map(S3Settings cfg, String action, String location, SdkException e) {
         if (e instanceof S3Exception s3) {
             int status = s3.statusCode();
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
@@ -87,7 +92,8 @@ final class S3Errors {
                 throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy", null);
             }
             if ("NoSuchBucket".equals(code)) {
-                throw DbBackupException.permanent(line + "; create the bucket or fix 'bucket'", null);
+                throw cfg == null ? DbBackupException.permanent(line + "; create the bucket or fix 'bucket'", null)
+                        : missingBucket(cfg, action + " " + location + ": HTTP " + status + " " + code);
             }
             if (status >= 500 || status == 429 || status == 408) {
                 return new IOException(line);
@@ -120,6 +126,21 @@ final class S3Errors {
             return ie;
         }
         return new IOException(Redactor.redact("s3 " + action + " " + location + " failed: " + msg), e);
+    }
+
+    /** Whether the answer says the bucket does not exist (a GET's, a PUT's, a LIST's: a HEAD's 404 has no code). */
+    static boolean noSuchBucket(S3Exception e) {
+        return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
+    }
+
+    /**
+     * The store's bucket does not exist: one line naming the bucket, the service and the config key to fix (a typo there
+     * is the usual cause). A store error (exit 2, not retried), as bad credentials: the config is valid, the service
+     * refuses it, and a bucket deleted or not yet created reads the same.
+     */
+    static DbBackupException missingBucket(S3Settings cfg, String answer) {
+        return DbBackupException.permanent(Redactor.redact("s3 bucket '" + cfg.bucket() + "' does not exist at "
+                + cfg.service() + " (" + answer + "): fix " + cfg.bucketKey() + " in the config, or create the bucket"), null);
     }
 
     /** The region AWS names in {@code x-amz-bucket-region} (answers about a bucket in another region), or null. */
