@@ -105,6 +105,13 @@ final class S3Errors {
             throw DbBackupException.permanent(line, null);
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof NotS3Guard.NotS3 page) {
+                String where = cfg == null ? "the endpoint" : cfg.service();
+                throw DbBackupException.permanent(Redactor.redact("s3 " + action + " " + location + " failed: " + where
+                        + " answered " + page.getMessage() + ", not as an S3 service: fix "
+                        + (cfg == null || cfg.section() == null ? "the store's 'endpoint'" : cfg.section() + ".endpoint")
+                        + " (the service's API URL, not its console or website)"), null);
+            }
             if (c instanceof WatchedHttpClient.StalledException stall) { // a store fault, retryable by the job
                 return new IOException("s3 " + action + " " + location + " failed: " + oneLine(stall.getMessage()), e);
             }

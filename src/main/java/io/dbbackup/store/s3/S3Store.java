@@ -153,7 +153,8 @@ public final class S3Store implements Store {
                 // header instead since 2.30, and S3-compatibles that check the MD5 refused every multi-object delete
                 .addPlugin(LegacyMd5Plugin.create())
                 .overrideConfiguration(o -> o.retryStrategy(
-                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build()));
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build())
+                        .addExecutionInterceptor(new NotS3Guard()));
         if (cfg.endpoint() != null) {
             b.endpointOverride(cfg.endpoint());
         }
