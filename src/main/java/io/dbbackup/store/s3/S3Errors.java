@@ -73,6 +73,9 @@ final class S3Errors {
                     + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + oneLine(text) + ")");
             line = Redactor.redact(line);
             String region = bucketRegion(s3);
+            if (region == null && "AuthorizationHeaderMalformed".equals(code)) {
+                region = expectedRegion(s3); // MinIO, and AWS in the body: "the region 'x' is wrong; expecting 'y'"
+            }
             if (region != null && (status == 301 || "PermanentRedirect".equals(code)
                     || "AuthorizationHeaderMalformed".equals(code) || "IllegalLocationConstraintException".equals(code))) {
                 // AWS: the bucket is in another region than the store's; a HEAD's answer has only this header to say so
@@ -87,6 +90,14 @@ final class S3Errors {
                 throw DbBackupException.permanent(line + "; the object is in an archive storage class (Glacier, Deep "
                         + "Archive) and cannot be read until it is restored from the archive (aws s3api restore-object, or "
                         + "the console); read-back needs a storage class without retrieval (e.g. STANDARD_IA, GLACIER_IR)", null);
+            }
+            if ("RequestTimeTooSkewed".equals(code)) { // signed with a time the service refuses: not the key's fault
+                throw DbBackupException.permanent(line + "; this host's clock differs from the service's by more than 15 "
+                        + "minutes: set it right (NTP: chrony, systemd-timesyncd)", null);
+            }
+            if ("AccessDenied".equals(code) && cfg != null) { // the key signed right; its policy does not allow this
+                throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy: they need "
+                        + permission(action) + " on bucket " + cfg.bucket() + " (IAM or bucket policy)", null);
             }
             if ((code != null && AUTH_CODES.contains(code)) || status == 401 || status == 403) {
                 throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy", null);
@@ -148,6 +159,39 @@ final class S3Errors {
     static DbBackupException missingBucket(S3Settings cfg, String answer) {
         return DbBackupException.permanent(Redactor.redact("s3 bucket '" + cfg.bucket() + "' does not exist at "
                 + cfg.service() + " (" + answer + "): fix " + cfg.bucketKey() + " in the config, or create the bucket"), null);
+    }
+
+    /** The permission (IAM action) a request of {@code action} (as {@link #map} names them) needs. */
+    static String permission(String action) {
+        if (action.startsWith("list of incomplete")) {
+            return "s3:ListBucketMultipartUploads";
+        }
+        if (action.startsWith("list")) {
+            return "s3:ListBucket";
+        }
+        if (action.startsWith("abort")) {
+            return "s3:AbortMultipartUpload";
+        }
+        if (action.startsWith("delete")) {
+            return "s3:DeleteObject";
+        }
+        if (action.startsWith("get") || action.startsWith("head")) {
+            return "s3:GetObject";
+        }
+        return "s3:PutObject"; // put, create/complete multipart upload, upload part
+    }
+
+    private static final java.util.regex.Pattern EXPECTED_REGION =
+            java.util.regex.Pattern.compile("<Region>([a-z0-9-]{1,40})</Region>|expecting '([a-z0-9-]{1,40})'");
+
+    /** The region an AuthorizationHeaderMalformed answer names in its body, or null. */
+    private static String expectedRegion(S3Exception e) {
+        String body = e.awsErrorDetails() == null || e.awsErrorDetails().rawResponse() == null ? ""
+                : e.awsErrorDetails().rawResponse().asUtf8String();
+        String text = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? ""
+                : e.awsErrorDetails().errorMessage();
+        java.util.regex.Matcher m = EXPECTED_REGION.matcher(body + " " + text);
+        return m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
     }
 
     /** The region AWS names in {@code x-amz-bucket-region} (answers about a bucket in another region), or null. */
