@@ -123,6 +123,15 @@ final class S3Errors {
                         + (cfg == null || cfg.section() == null ? "the store's 'endpoint'" : cfg.section() + ".endpoint")
                         + " (the service's API URL, not its console or website)"), null);
             }
+            if (c instanceof java.net.UnknownHostException && cfg != null && cfg.endpoint() != null && !cfg.pathStyle()
+                    && resolves(cfg.endpoint().getHost())) {
+                // the endpoint's host is known, the bucket's name before it is not: virtual-host addressing
+                throw DbBackupException.permanent("s3 " + action + " " + location + " failed: cannot resolve "
+                        + cfg.bucket() + "." + cfg.endpoint().getHost() + " (without path_style the bucket is put in the "
+                        + "endpoint's host name, which this network's DNS does not have): set path_style: true in "
+                        + (cfg.section() == null ? "the store" : cfg.section()) + " (MinIO and most self-hosted services "
+                        + "need it)", null);
+            }
             if (c instanceof WatchedHttpClient.StalledException stall) { // a store fault, retryable by the job
                 return new IOException("s3 " + action + " " + location + " failed: " + oneLine(stall.getMessage()), e);
             }
@@ -159,6 +168,15 @@ final class S3Errors {
     static DbBackupException missingBucket(S3Settings cfg, String answer) {
         return DbBackupException.permanent(Redactor.redact("s3 bucket '" + cfg.bucket() + "' does not exist at "
                 + cfg.service() + " (" + answer + "): fix " + cfg.bucketKey() + " in the config, or create the bucket"), null);
+    }
+
+    private static boolean resolves(String host) {
+        try {
+            java.net.InetAddress.getByName(host);
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The permission (IAM action) a request of {@code action} (as {@link #map} names them) needs. */
