@@ -60,6 +60,11 @@ final class S3Errors {
     }
 
     static IOException map(String action, String location, SdkException e) {
+        return map(null, action, location, e);
+    }
+
+    /** As {@link #map(String, String, SdkException)}, a missing bucket named with {@code cfg}'s endpoint and config key. */
+    static IOException map(S3Settings cfg, String action, String location, SdkException e) {
         if (e instanceof S3Exception s3) {
             int status = s3.statusCode();
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
@@ -68,6 +73,9 @@ final class S3Errors {
                     + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + oneLine(text) + ")");
             line = Redactor.redact(line);
             String region = bucketRegion(s3);
+            if (region == null && "AuthorizationHeaderMalformed".equals(code)) {
+                region = expectedRegion(s3); // MinIO, and AWS in the body: "the region 'x' is wrong; expecting 'y'"
+            }
             if (region != null && (status == 301 || "PermanentRedirect".equals(code)
                     || "AuthorizationHeaderMalformed".equals(code) || "IllegalLocationConstraintException".equals(code))) {
                 // AWS: the bucket is in another region than the store's; a HEAD's answer has only this header to say so
@@ -83,11 +91,20 @@ final class S3Errors {
                         + "Archive) and cannot be read until it is restored from the archive (aws s3api restore-object, or "
                         + "the console); read-back needs a storage class without retrieval (e.g. STANDARD_IA, GLACIER_IR)", null);
             }
+            if ("RequestTimeTooSkewed".equals(code)) { // signed with a time the service refuses: not the key's fault
+                throw DbBackupException.permanent(line + "; this host's clock differs from the service's by more than 15 "
+                        + "minutes: set it right (NTP: chrony, systemd-timesyncd)", null);
+            }
+            if ("AccessDenied".equals(code) && cfg != null) { // the key signed right; its policy does not allow this
+                throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy: they need "
+                        + permission(action) + " on bucket " + cfg.bucket() + " (IAM or bucket policy)", null);
+            }
             if ((code != null && AUTH_CODES.contains(code)) || status == 401 || status == 403) {
                 throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy", null);
             }
             if ("NoSuchBucket".equals(code)) {
-                throw DbBackupException.permanent(line + "; create the bucket or fix 'bucket'", null);
+                throw cfg == null ? DbBackupException.permanent(line + "; create the bucket or fix 'bucket'", null)
+                        : missingBucket(cfg, action + " " + location + ": HTTP " + status + " " + code);
             }
             if (status >= 500 || status == 429 || status == 408) {
                 return new IOException(line);
@@ -99,6 +116,22 @@ final class S3Errors {
             throw DbBackupException.permanent(line, null);
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof NotS3Guard.NotS3 page) {
+                String where = cfg == null ? "the endpoint" : cfg.service();
+                throw DbBackupException.permanent(Redactor.redact("s3 " + action + " " + location + " failed: " + where
+                        + " answered " + page.getMessage() + ", not as an S3 service: fix "
+                        + (cfg == null || cfg.section() == null ? "the store's 'endpoint'" : cfg.section() + ".endpoint")
+                        + " (the service's API URL, not its console or website)"), null);
+            }
+            if (c instanceof java.net.UnknownHostException && cfg != null && cfg.endpoint() != null && !cfg.pathStyle()
+                    && resolves(cfg.endpoint().getHost())) {
+                // the endpoint's host is known, the bucket's name before it is not: virtual-host addressing
+                throw DbBackupException.permanent("s3 " + action + " " + location + " failed: cannot resolve "
+                        + cfg.bucket() + "." + cfg.endpoint().getHost() + " (without path_style the bucket is put in the "
+                        + "endpoint's host name, which this network's DNS does not have): set path_style: true in "
+                        + (cfg.section() == null ? "the store" : cfg.section()) + " (MinIO and most self-hosted services "
+                        + "need it)", null);
+            }
             if (c instanceof WatchedHttpClient.StalledException stall) { // a store fault, retryable by the job
                 return new IOException("s3 " + action + " " + location + " failed: " + oneLine(stall.getMessage()), e);
             }
@@ -120,6 +153,63 @@ final class S3Errors {
             return ie;
         }
         return new IOException(Redactor.redact("s3 " + action + " " + location + " failed: " + msg), e);
+    }
+
+    /** Whether the answer says the bucket does not exist (a GET's, a PUT's, a LIST's: a HEAD's 404 has no code). */
+    static boolean noSuchBucket(S3Exception e) {
+        return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
+    }
+
+    /**
+     * The store's bucket does not exist: one line naming the bucket, the service and the config key to fix (a typo there
+     * is the usual cause). A store error (exit 2, not retried), as bad credentials: the config is valid, the service
+     * refuses it, and a bucket deleted or not yet created reads the same.
+     */
+    static DbBackupException missingBucket(S3Settings cfg, String answer) {
+        return DbBackupException.permanent(Redactor.redact("s3 bucket '" + cfg.bucket() + "' does not exist at "
+                + cfg.service() + " (" + answer + "): fix " + cfg.bucketKey() + " in the config, or create the bucket"), null);
+    }
+
+    private static boolean resolves(String host) {
+        try {
+            java.net.InetAddress.getByName(host);
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The permission (IAM action) a request of {@code action} (as {@link #map} names them) needs. */
+    static String permission(String action) {
+        if (action.startsWith("list of incomplete")) {
+            return "s3:ListBucketMultipartUploads";
+        }
+        if (action.startsWith("list")) {
+            return "s3:ListBucket";
+        }
+        if (action.startsWith("abort")) {
+            return "s3:AbortMultipartUpload";
+        }
+        if (action.startsWith("delete")) {
+            return "s3:DeleteObject";
+        }
+        if (action.startsWith("get") || action.startsWith("head")) {
+            return "s3:GetObject";
+        }
+        return "s3:PutObject"; // put, create/complete multipart upload, upload part
+    }
+
+    private static final java.util.regex.Pattern EXPECTED_REGION =
+            java.util.regex.Pattern.compile("<Region>([a-z0-9-]{1,40})</Region>|expecting '([a-z0-9-]{1,40})'");
+
+    /** The region an AuthorizationHeaderMalformed answer names in its body, or null. */
+    private static String expectedRegion(S3Exception e) {
+        String body = e.awsErrorDetails() == null || e.awsErrorDetails().rawResponse() == null ? ""
+                : e.awsErrorDetails().rawResponse().asUtf8String();
+        String text = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? ""
+                : e.awsErrorDetails().errorMessage();
+        java.util.regex.Matcher m = EXPECTED_REGION.matcher(body + " " + text);
+        return m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
     }
 
     /** The region AWS names in {@code x-amz-bucket-region} (answers about a bucket in another region), or null. */

@@ -74,6 +74,8 @@ public final class S3Store implements Store {
     Duration stallTimeout = STALL_TIMEOUT;
     /** The service answered a PutObject's {@code If-None-Match} with 501 NotImplemented: claims are a look, then a write. */
     volatile boolean conditionalWritesRefused;
+    /** HeadBucket found the bucket (asked once, on the first HEAD that missed: {@link #requireBucket}). */
+    private volatile boolean bucketSeen;
     /** How long an abort keeps retrying AbortMultipartUpload while the server is unreachable. */
     Duration abortRetryWindow = Duration.ofSeconds(30);
 
@@ -151,7 +153,8 @@ public final class S3Store implements Store {
                 // header instead since 2.30, and S3-compatibles that check the MD5 refused every multi-object delete
                 .addPlugin(LegacyMd5Plugin.create())
                 .overrideConfiguration(o -> o.retryStrategy(
-                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build()));
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build())
+                        .addExecutionInterceptor(new NotS3Guard()));
         if (cfg.endpoint() != null) {
             b.endpointOverride(cfg.endpoint());
         }
@@ -257,7 +260,7 @@ public final class S3Store implements Store {
                 stopped.initCause(e);
                 throw stopped;
             }
-            IOException io = S3Errors.map("get", cfg.location(key), e);
+            IOException io = S3Errors.map(cfg, "get", cfg.location(key), e);
             throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
         } finally {
             stop.close();
@@ -276,7 +279,7 @@ public final class S3Store implements Store {
                 try {
                     return super.read(b, off, len);
                 } catch (SdkException e) {
-                    throw S3Errors.map("get", cfg.location(key), e);
+                    throw S3Errors.map(cfg, "get", cfg.location(key), e);
                 }
             }
         };
@@ -324,7 +327,7 @@ public final class S3Store implements Store {
                 token = markers.next(truncated ? next : null);
             } while (token != null);
         } catch (SdkException e) {
-            throw S3Errors.map("list", "s3://" + cfg.bucket() + "/" + full, e);
+            throw S3Errors.map(cfg, "list", "s3://" + cfg.bucket() + "/" + full, e);
         }
         out.sort(Comparator.comparing(StoredObject::key));
         return out;
@@ -348,7 +351,7 @@ public final class S3Store implements Store {
                 }
             }
         } catch (SdkException e) {
-            throw S3Errors.map("list of incomplete multipart uploads", "s3://" + cfg.bucket() + "/" + full, e);
+            throw S3Errors.map(cfg, "list of incomplete multipart uploads", "s3://" + cfg.bucket() + "/" + full, e);
         }
         out.sort(Comparator.comparing(UnfinishedUpload::key));
         return out;
@@ -382,11 +385,11 @@ public final class S3Store implements Store {
         try {
             client().abortMultipartUpload(b -> b.bucket(cfg.bucket()).key(full).uploadId(upload.name()));
         } catch (S3Exception e) {
-            if (e.statusCode() != 404) { // NoSuchUpload: already gone
-                throw S3Errors.map("abort of multipart upload " + upload.name(), cfg.location(upload.key()), e);
+            if (e.statusCode() != 404 || S3Errors.noSuchBucket(e)) { // NoSuchUpload: already gone
+                throw S3Errors.map(cfg, "abort of multipart upload " + upload.name(), cfg.location(upload.key()), e);
             }
         } catch (SdkException e) {
-            throw S3Errors.map("abort of multipart upload " + upload.name(), cfg.location(upload.key()), e);
+            throw S3Errors.map(cfg, "abort of multipart upload " + upload.name(), cfg.location(upload.key()), e);
         }
     }
 
@@ -398,12 +401,35 @@ public final class S3Store implements Store {
             return Optional.of(new StoredObject(key, h.contentLength(), h.lastModified()));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
+                requireBucket("head " + cfg.location(key));
                 return Optional.empty();
             }
-            throw S3Errors.map("head", cfg.location(key), e);
+            throw S3Errors.map(cfg, "head", cfg.location(key), e);
         } catch (SdkException e) {
-            throw S3Errors.map("head", cfg.location(key), e);
+            throw S3Errors.map(cfg, "head", cfg.location(key), e);
         }
+    }
+
+    /**
+     * A HEAD's 404 has no body, so no code: a missing key and a missing bucket look alike, and a restore of a named backup
+     * from a misspelt bucket said "no backup KEY". The first such 404 asks HeadBucket once per store: its 404 is the
+     * missing bucket ({@code what} names the request that missed); any other answer (403 without s3:ListBucket) leaves
+     * the miss a missing key.
+     */
+    private void requireBucket(String what) throws IOException {
+        if (bucketSeen) {
+            return;
+        }
+        try {
+            client().headBucket(b -> b.bucket(cfg.bucket()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw S3Errors.missingBucket(cfg, what + ": HTTP 404, and HeadBucket too");
+            }
+        } catch (SdkException e) {
+            throw S3Errors.map(cfg, "head of bucket", "s3://" + cfg.bucket(), e);
+        }
+        bucketSeen = true;
     }
 
     @Override
@@ -412,12 +438,12 @@ public final class S3Store implements Store {
         try {
             client().deleteObject(r -> r.bucket(cfg.bucket()).key(full));
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (e.statusCode() == 404 && !S3Errors.noSuchBucket(e)) {
                 return;
             }
-            throw S3Errors.map("delete", cfg.location(key), e);
+            throw S3Errors.map(cfg, "delete", cfg.location(key), e);
         } catch (SdkException e) {
-            throw S3Errors.map("delete", cfg.location(key), e);
+            throw S3Errors.map(cfg, "delete", cfg.location(key), e);
         }
     }
 
@@ -434,7 +460,7 @@ public final class S3Store implements Store {
             try {
                 response = client().deleteObjects(r -> r.bucket(cfg.bucket()).delete(d -> d.objects(ids).quiet(true)));
             } catch (SdkException e) {
-                throw S3Errors.map("delete of " + batch.size() + " objects", cfg.location(batch.get(0)) + " …", e);
+                throw S3Errors.map(cfg, "delete of " + batch.size() + " objects", cfg.location(batch.get(0)) + " …", e);
             }
             if (response.hasErrors() && !response.errors().isEmpty()) {
                 S3Error first = response.errors().get(0);

@@ -119,6 +119,6 @@ public final class S3StoreProvider implements StoreProvider {
             return null;
         }
         return new S3Settings(endpoint, region, bucket.get(), prefix, access.orElse(null), secret.orElse(null), pathStyle,
-                storageClass, sse, kmsKey, partSize, concurrency, checksum);
+                storageClass, sse, kmsKey, partSize, concurrency, checksum, s.path());
     }
 }

@@ -102,7 +102,7 @@ final class S3Upload extends ChunkedUpload {
         try {
             uploadId = store.client().createMultipartUpload(req.build()).uploadId();
         } catch (SdkException e) {
-            throw S3Errors.map("create multipart upload", location, e);
+            throw S3Errors.map(cfg, "create multipart upload", location, e);
         }
         ctx.log().debug("s3 multipart upload started", "object", location, "upload_id", uploadId);
     }
@@ -176,7 +176,7 @@ final class S3Upload extends ChunkedUpload {
 
     private Throwable mapQuietly(String action, SdkException e) {
         try {
-            return S3Errors.map(action, location, e);
+            return S3Errors.map(cfg, action, location, e);
         } catch (DbBackupException d) {
             return d;
         }
@@ -227,10 +227,10 @@ final class S3Upload extends ChunkedUpload {
                     put(req.ifNoneMatch(null).build(), data, length);
                     return;
                 } catch (SdkException plain) {
-                    throw S3Errors.map("put", location, refusal(plain));
+                    throw S3Errors.map(cfg, "put", location, refusal(plain));
                 }
             }
-            throw S3Errors.map("put", location, refusal(e));
+            throw S3Errors.map(cfg, "put", location, refusal(e));
         }
     }
 
@@ -251,7 +251,7 @@ final class S3Upload extends ChunkedUpload {
             // own: deleted, so that a failed upload leaves nothing under the key
             deleteQuietly();
             if (e instanceof SdkException sdk) {
-                throw S3Errors.map("complete multipart upload", location, sdk);
+                throw S3Errors.map(cfg, "complete multipart upload", location, sdk);
             }
             throw new IOException("s3 complete multipart upload " + location + " failed: the connection broke off ("
                     + e.getCause().getMessage() + ")", e);
@@ -292,7 +292,7 @@ final class S3Upload extends ChunkedUpload {
             if (completed) {
                 deleteQuietly();
             }
-            throw S3Errors.map("head", location, e);
+            throw S3Errors.map(cfg, "head", location, e);
         }
         if (size != total) {
             deleteQuietly();
