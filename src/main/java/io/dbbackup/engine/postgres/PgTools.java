@@ -154,7 +154,7 @@ final class PgTools {
         }
     }
 
-    private void refuseOptions(OperationContext ctx) {
+    private synchronized void refuseOptions(OperationContext ctx) { // the probe and the dump may be refused together
         if (!optionsRefused) {
             optionsRefused = true;
             ctx.log().warn("a connection pooler refused the session settings (unsupported startup parameter: options): "
