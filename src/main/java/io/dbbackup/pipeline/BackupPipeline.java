@@ -152,9 +152,6 @@ public final class BackupPipeline {
             throw Failures.map("backup of " + r.engine().describe() + " failed", refusal.get() != null ? refusal.get() : t);
         } finally {
             if (!committed) {
-                if (upload != null) {
-                    upload.abort();
-                }
                 if (sidecarsWritten) {
                     // the run claimed the key: what is under it is this run's own — a commit whose answers were all
                     // lost (a one-request upload the server stored) left it there, no backup without its sidecars
@@ -162,6 +159,11 @@ public final class BackupPipeline {
                     removeQuietly(r.store(), key.key());
                     deleteQuietly(r.store(), key.sha256Key());
                     deleteQuietly(r.store(), key.manifestKey());
+                }
+                // the upload last: a store that made folders for it (local) removes them as it aborts, if they are
+                // empty — and they are only once the sidecars are gone
+                if (upload != null) {
+                    upload.abort();
                 }
             }
         }

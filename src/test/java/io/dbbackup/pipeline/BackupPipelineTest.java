@@ -254,4 +254,28 @@ class BackupPipelineTest {
             assertThat(s).hasSize(3); // no temporary file left behind
         }
     }
+
+    /**
+     * A backup that fails after it claimed its key (the manifest sidecar refused, the commit refused) or while it
+     * uploads removes what it wrote and the folders it made for it, deepest first; the folder that was there before
+     * and what another job keeps in it stay. The next run lands under the same key.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = io.dbbackup.testkit.FaultingStore.Step.class,
+            names = {"UPLOAD", "SIDECAR", "COMMIT", "COMMIT_STORED"})
+    void aBackupFailingAfterItsClaimRemovesTheFoldersItMade(io.dbbackup.testkit.FaultingStore.Step step) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("store"));
+        Files.writeString(root.resolve("other-job.txt"), "kept");
+        LocalStore local = new LocalStore(root, true);
+        io.dbbackup.testkit.FaultingStore failing = new io.dbbackup.testkit.FaultingStore(local, step);
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000, -1, new AtomicBoolean()), failing)))
+                .isInstanceOf(DbBackupException.class).hasMessageContaining("injected fault");
+        assertThat(failing.struck()).isTrue();
+        try (Stream<Path> s = Files.walk(root)) {
+            assertThat(s).as("no folder, sidecar, object or temporary file of the failed run")
+                    .containsExactlyInAnyOrder(root, root.resolve("other-job.txt"));
+        }
+        BackupResult next = new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000, -1, new AtomicBoolean()), local));
+        assertThat(new ArtifactReader(local).verify(key, null)).isEqualTo(next.rawSize());
+    }
 }
