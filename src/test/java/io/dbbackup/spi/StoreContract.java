@@ -334,13 +334,14 @@ public abstract class StoreContract {
     private static final long BACKUP_BYTES = 1_500_000;
 
     /**
-     * A backup that fails at any step — the artifact's upload, the claim (its {@code .sha256} sidecar), the manifest
+     * A backup that fails at any step — the artifact's upload, the claim (its {@code .sha256} sidecar; refused, or
+     * applied with its answer lost), the manifest
      * sidecar, the commit (refused, or applied with its answer lost) — leaves no object under a final key and no
      * unfinished upload, and the next backup of the job, under the very same key, lands and verifies.
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(value = io.dbbackup.testkit.FaultingStore.Step.class, names = {
-            "UPLOAD", "CLAIM", "SIDECAR", "COMMIT", "COMMIT_STORED"})
+            "UPLOAD", "CLAIM", "CLAIM_STORED", "SIDECAR", "COMMIT", "COMMIT_STORED"})
     void aBackupFailingAtAnyStepLeavesNothingAndTheNextOneLands(io.dbbackup.testkit.FaultingStore.Step step) throws Exception {
         io.dbbackup.core.BackupKey key = new io.dbbackup.core.BackupKey("p", "db", Instant.parse("2026-05-01T00:00:00Z"),
                 io.dbbackup.core.DumpFormat.SQL, io.dbbackup.core.Compression.ZSTD, false);
