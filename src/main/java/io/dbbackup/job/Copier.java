@@ -332,14 +332,14 @@ public final class Copier {
         } finally {
             progress.finished();
             if (!committed) {
-                if (upload != null) {
-                    upload.abort();
-                }
                 if (sidecars) {
                     // the copy's object too: a commit whose answers were all lost may have stored it (see BackupPipeline)
                     BackupPipeline.removeQuietly(to, target.key());
                     deleteQuietly(to, target.sha256Key());
                     deleteQuietly(to, target.manifestKey());
+                }
+                if (upload != null) {
+                    upload.abort(); // last: the folders it made are empty once the sidecars are gone (local store)
                 }
             }
         }

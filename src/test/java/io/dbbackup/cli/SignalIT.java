@@ -105,6 +105,7 @@ class SignalIT {
             assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
             assertThat(isAlive(dumpPid)).as("dump process " + dumpPid + " killed").isFalse();
             assertThat(files(store)).as("no partial object, sidecar or temp file").isEmpty();
+            assertThat(folders(store)).as("no folder the backup made for itself, left empty").isEmpty();
             assertThat(files(scratch)).as("no scratch file").isEmpty();
             assertThat(out).containsPattern("(?m)^slow +INTERRUPTED +1 ").contains("interrupted by " + signalName
                     + "; the partial backup was discarded");
@@ -170,6 +171,7 @@ class SignalIT {
             assertThat(stopped.exit()).isEqualTo(143);
             assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
             assertThat(files(offsite)).as("no object, sidecar or temp file in the copy's store").isEmpty();
+            assertThat(folders(offsite)).as("no folder the copy made for itself, left empty").isEmpty();
             assertThat(stopped.out()).containsPattern("(?m)^offsite +INTERRUPTED +1 ");
             MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(5));
             assertThat(mails).hasSize(1);
@@ -1059,6 +1061,16 @@ class SignalIT {
         }
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    /** The folders below {@code root} (not itself, which the store made too and removes when it empties). */
+    private static List<Path> folders(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> !p.equals(root) && Files.isDirectory(p)).toList();
         }
     }
 }

@@ -254,4 +254,84 @@ class BackupPipelineTest {
             assertThat(s).hasSize(3); // no temporary file left behind
         }
     }
+
+    /**
+     * A backup that fails after it claimed its key (the manifest sidecar refused, the commit refused) or while it
+     * uploads removes what it wrote and the folders it made for it, deepest first; the folder that was there before
+     * and what another job keeps in it stay. The next run lands under the same key.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = io.dbbackup.testkit.FaultingStore.Step.class,
+            names = {"UPLOAD", "SIDECAR", "COMMIT", "COMMIT_STORED"})
+    void aBackupFailingAfterItsClaimRemovesTheFoldersItMade(io.dbbackup.testkit.FaultingStore.Step step) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("store"));
+        Files.writeString(root.resolve("other-job.txt"), "kept");
+        LocalStore local = new LocalStore(root, true);
+        io.dbbackup.testkit.FaultingStore failing = new io.dbbackup.testkit.FaultingStore(local, step);
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000, -1, new AtomicBoolean()), failing)))
+                .isInstanceOf(DbBackupException.class).hasMessageContaining("injected fault");
+        assertThat(failing.struck()).isTrue();
+        try (Stream<Path> s = Files.walk(root)) {
+            assertThat(s).as("no folder, sidecar, object or temporary file of the failed run")
+                    .containsExactlyInAnyOrder(root, root.resolve("other-job.txt"));
+        }
+        BackupResult next = new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000, -1, new AtomicBoolean()), local));
+        assertThat(new ArtifactReader(local).verify(key, null)).isEqualTo(next.rawSize());
+    }
+
+    /**
+     * The claim (the {@code .sha256} sidecar's write) fails after the store applied it (its answer lost): the sidecar it
+     * stored is read back, found to be this run's and removed, so that it does not claim the key for a backup that does
+     * not exist; the next run lands under the same key. It stayed, and the next run was refused ("a backup already exists").
+     */
+    @Test
+    void aClaimThatFailedAfterTheStoreAppliedItRemovesThisRunsSidecar() throws Exception {
+        LocalStore local = new LocalStore(dir.resolve("store"), true);
+        io.dbbackup.testkit.FaultingStore failing = new io.dbbackup.testkit.FaultingStore(local, io.dbbackup.testkit.FaultingStore.Step.CLAIM_STORED);
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000, -1, new AtomicBoolean()), failing)))
+                .isInstanceOf(DbBackupException.class).hasMessageContaining("timed out after the store applied it");
+        assertThat(failing.struck()).isTrue();
+        try (Stream<Path> s = files(dir.resolve("store"))) {
+            assertThat(s).as("no sidecar, object or temporary file").isEmpty();
+        }
+        BackupResult next = new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000, -1, new AtomicBoolean()), local));
+        assertThat(new ArtifactReader(local).verify(key, null)).isEqualTo(next.rawSize());
+    }
+
+    /**
+     * The claim fails without an answer, and what is under the key is another run's: it claimed the key meanwhile (the
+     * job started twice in one second) and committed its backup. The failed run reads the sidecar back, finds another
+     * run's bytes (or its own, but a committed artifact beside them, which this run never committed before its claim),
+     * and deletes nothing of that backup.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aClaimThatFailedNeverDeletesAnotherRunsCommittedBackup(boolean sameBytes) throws Exception {
+        LocalStore local = new LocalStore(dir.resolve("store"), true);
+        // the same bytes: the other run dumped the very same data in the same second (this run's sidecar, made ahead)
+        byte[] otherSidecar = sameBytes
+                ? Sha256.sidecar(new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000, -1, new AtomicBoolean()),
+                        new LocalStore(dir.resolve("ahead"), false))).sha256(), key.fileName())
+                : ("0".repeat(64) + "  " + key.fileName() + "\n").getBytes();
+        io.dbbackup.spi.Store racing = new io.dbbackup.spi.ForwardingStore(local) {
+            @Override
+            public boolean putIfAbsent(String k, byte[] content, OperationContext c) throws IOException {
+                // the other run gets there first, backup and all; this run's claim then times out
+                local.put(key.key(), "the other run's backup".getBytes(), c);
+                assertThat(local.putIfAbsent(key.sha256Key(), otherSidecar, c)).isTrue();
+                local.put(key.manifestKey(), "{\"the other run\": true}".getBytes(), c);
+                local.putIfAbsent(k, content, c); // refused: the other's claim
+                throw new IOException("timed out waiting for the answer");
+            }
+        };
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000, -1, new AtomicBoolean()), racing)))
+                .isInstanceOf(DbBackupException.class).hasMessageContaining("timed out waiting for the answer");
+        Path store = dir.resolve("store");
+        assertThat(store.resolve(key.key())).hasContent("the other run's backup");
+        assertThat(Files.readAllBytes(store.resolve(key.sha256Key()))).isEqualTo(otherSidecar);
+        assertThat(store.resolve(key.manifestKey())).hasContent("{\"the other run\": true}");
+        try (Stream<Path> s = files(store)) {
+            assertThat(s).as("nothing of the failed run's").hasSize(3);
+        }
+    }
 }

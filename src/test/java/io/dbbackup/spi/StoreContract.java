@@ -323,4 +323,40 @@ public abstract class StoreContract {
         assertThat(keys("o/")).containsExactly("o/key.txt");
         assertNoLeftovers(store);
     }
+
+    /** A one-key backup of {@code seed}'s bytes into {@code into}, as the backup command runs it. */
+    private io.dbbackup.pipeline.BackupResult backUp(Store into, io.dbbackup.core.BackupKey key, long seed) {
+        return new io.dbbackup.pipeline.BackupPipeline(Clock.systemUTC()).run(new io.dbbackup.pipeline.BackupPipeline.Request(
+                "job", "bytes", new io.dbbackup.testkit.BytesEngine(BACKUP_BYTES, seed), into, key,
+                io.dbbackup.core.Compression.ZSTD, 3, null, ctx(), "test"));
+    }
+
+    private static final long BACKUP_BYTES = 1_500_000;
+
+    /**
+     * A backup that fails at any step — the artifact's upload, the claim (its {@code .sha256} sidecar; refused, or
+     * applied with its answer lost), the manifest
+     * sidecar, the commit (refused, or applied with its answer lost) — leaves no object under a final key and no
+     * unfinished upload, and the next backup of the job, under the very same key, lands and verifies.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = io.dbbackup.testkit.FaultingStore.Step.class, names = {
+            "UPLOAD", "CLAIM", "CLAIM_STORED", "SIDECAR", "COMMIT", "COMMIT_STORED"})
+    void aBackupFailingAtAnyStepLeavesNothingAndTheNextOneLands(io.dbbackup.testkit.FaultingStore.Step step) throws Exception {
+        io.dbbackup.core.BackupKey key = new io.dbbackup.core.BackupKey("p", "db", Instant.parse("2026-05-01T00:00:00Z"),
+                io.dbbackup.core.DumpFormat.SQL, io.dbbackup.core.Compression.ZSTD, false);
+        io.dbbackup.testkit.FaultingStore failing = new io.dbbackup.testkit.FaultingStore(store, step);
+        assertThatThrownBy(() -> backUp(failing, key, 1)).isInstanceOf(io.dbbackup.core.DbBackupException.class)
+                .hasMessageContaining("injected fault");
+        assertThat(failing.struck()).isTrue();
+        assertThat(keys("")).as("no object under a final key").isEmpty();
+        assertThat(store.listUnfinished("")).as("no unfinished upload").isEmpty();
+        assertNoLeftovers(store);
+
+        io.dbbackup.pipeline.BackupResult next = backUp(store, key, 2);
+        assertThat(keys("")).containsExactlyInAnyOrder(key.key(), key.sha256Key(), key.manifestKey());
+        assertThat(new io.dbbackup.pipeline.ArtifactReader(store).verify(key, null)).isEqualTo(BACKUP_BYTES);
+        assertThat(next.rawSize()).isEqualTo(BACKUP_BYTES);
+        assertNoLeftovers(store);
+    }
 }

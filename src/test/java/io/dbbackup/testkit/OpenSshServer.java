@@ -148,6 +148,22 @@ public final class OpenSshServer implements AutoCloseable {
         process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
     }
 
+    /**
+     * {@link #dropSessions}, returning once the session processes are gone: their sockets are closed by then, while the
+     * client may not have noticed yet (a cut the client learns of from its next request).
+     */
+    public synchronized void cutSessions() {
+        List<ProcessHandle> sessions = process.toHandle().descendants().toList();
+        sessions.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : sessions) {
+            try {
+                h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("session process " + h.pid() + " did not end", e);
+            }
+        }
+    }
+
     public synchronized void stop() {
         if (process != null) {
             process.destroyForcibly();

@@ -446,12 +446,21 @@ public final class LocalStore implements Store {
             }
         }
 
+        /**
+         * Removes the temporary file unless committed, and then the folders made for this upload that are empty: after a
+         * commit the object holds them, unless the caller removed it again (a commit that failed after the rename, at
+         * the folder's fsync, whose backup the pipeline discards).
+         */
         @Override
         public void abort() {
-            if (done) {
-                return;
+            if (!done) {
+                done = true;
+                discard();
             }
-            done = true;
+            removeFolders(madeFolders);
+        }
+
+        private void discard() {
             try {
                 if (behind != null) {
                     behind.stop(); // no flush of the file may run on once it is deleted
@@ -473,7 +482,6 @@ public final class LocalStore implements Store {
                             "path", temp, "error", String.valueOf(e.getMessage()));
                 }
             }
-            removeFolders(madeFolders);
         }
 
         @Override

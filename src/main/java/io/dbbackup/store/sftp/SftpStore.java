@@ -201,7 +201,7 @@ public final class SftpStore implements Store {
      * A transport failure on {@code c}: if it is still the current connection, reconnect on next use. The socket first:
      * on a stalled connection a polite close would wait for answers (and block on a full socket) all over again.
      */
-    private synchronized void drop(SFTPClient c) {
+    synchronized void drop(SFTPClient c) {
         if (c == sftp) {
             closeSocket();
             disconnect();

@@ -195,13 +195,20 @@ final class SftpUpload implements Upload {
     }
 
     private void remove() {
+        Throwable severed = null;
         try {
             closeFile();
-        } catch (IOException | RuntimeException ignored) {
-            // removing the temporary file is what matters
+        } catch (IOException | RuntimeException e) {
+            // no answer (the connection cut, or silent for 'timeout'): the session is severed, and every further request
+            // on it would fail or wait out the timeout again; an answer (a refusal) leaves it usable
+            severed = SftpStore.answered(e) ? null : e;
         }
         try {
-            removeOver(sftp);
+            if (severed != null) {
+                removeOverANewConnection(severed);
+            } else {
+                removeOver(sftp);
+            }
         } catch (IOException | RuntimeException e) {
             removeOverANewConnection(e);
         } finally {
@@ -232,6 +239,9 @@ final class SftpUpload implements Upload {
     private void removeOverANewConnection(Throwable first) {
         Throwable e = first;
         if (!SftpStore.answered(e)) { // else the server answered: the session is fine
+            // the session is severed: closed (its socket first), so that the store connects anew instead of handing it
+            // back while it still counts as connected (a silent cut); a newer connection (a parallel upload's) stays
+            store.drop(sftp);
             try {
                 removeOver(store.sftp());
                 return;

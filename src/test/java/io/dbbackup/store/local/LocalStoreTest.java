@@ -150,6 +150,45 @@ class LocalStoreTest extends StoreContract {
     }
 
     /**
+     * The folders an upload made are held by the files written beside it (a backup's sidecars): an abort while they are
+     * there removes neither them nor the folders, one after they are gone removes the folders it made, and never the
+     * folders that were there before.
+     */
+    @Test
+    void anAbortedUploadsHeldFoldersGoOnceWhatHeldThemIsGone() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("held/store/daily"));
+        LocalStore store = new LocalStore(base.getParent(), false);
+        String key = "daily/app/db/db-20260101-040000.sql.gz";
+        try (io.dbbackup.spi.Upload up = store.upload(key, null)) {
+            up.stream().write(new byte[10]);
+            assertThat(store.putIfAbsent(key + ".sha256", "digest".getBytes(), null)).isTrue();
+            up.abort(); // the sidecar holds the folders
+        }
+        assertThat(base.resolve("app/db/db-20260101-040000.sql.gz.sha256")).hasContent("digest");
+        store.delete(key + ".sha256");
+
+        try (io.dbbackup.spi.Upload up = store.upload(key, null)) {
+            up.stream().write(new byte[10]);
+            assertThat(store.putIfAbsent(key + ".sha256", "digest".getBytes(), null)).isTrue();
+            store.put(key.replace(".sql.gz", ".manifest.json"), "{}".getBytes(), null);
+            store.delete(key + ".sha256");
+            store.delete(key.replace(".sql.gz", ".manifest.json"));
+            up.abort(); // what the pipeline does: the sidecars first, the upload last
+        }
+        assertThat(base.resolve("app/db")).exists(); // made by the first upload, not by this one
+        Files.delete(base.resolve("app/db"));
+        Files.delete(base.resolve("app"));
+
+        try (io.dbbackup.spi.Upload up = store.upload(key, null)) {
+            store.put(key + ".sha256", "digest".getBytes(), null);
+            store.delete(key + ".sha256");
+            up.abort();
+        }
+        assertThat(base.resolve("app")).doesNotExist();
+        assertThat(base).as("the folder that was there before").isEmptyDirectory();
+    }
+
+    /**
      * Backups are readable by their owner alone: the upload's temporary file is 0600 before its first byte (the mode is
      * given to the open, no chmod after), so is the object renamed from it, the folders the store makes are 0700, and
      * the store's own folder, which exists, keeps its mode (fails without: 0644 / 0755 under the usual umask).

@@ -383,6 +383,70 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             assertThat(ssh.files()).as("no temporary file left").noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
         }
     }
+
+    /**
+     * The connection is cut (the session's sshd killed) while an upload is open, and the upload is aborted at once,
+     * before anything on it noticed: the abort treats the session as severed — no request on it — and removes the
+     * temporary file (and the folders the upload made) over a new connection, promptly; the store's next upload lands.
+     */
+    @Test
+    void anAbortRightAfterACutRemovesTheTemporaryFile() throws Exception {
+        byte[] chunk = new byte[1 << 20];
+        new java.util.Random(13).nextBytes(chunk);
+        Path root = Path.of(((SftpStore) store).settingsForTest().path());
+        var upload = store.upload("db/cut/cut.dump", ctx());
+        upload.stream().write(chunk);
+        upload.stream().flush();
+        assertThat(ssh.files()).as("the partial upload is on the server")
+                .anyMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
+        ssh.cutSessions();
+        long t0 = System.nanoTime();
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), upload::abort);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("---- sftp abort right after a cut: " + ms + " ms\n" + logText);
+        assertThat(ssh.files()).as(() -> "no partial file left on the server; log:\n" + logText)
+                .noneMatch(p -> p.getFileName().toString().contains(SftpStore.PART));
+        assertThat(root.resolve("db")).as("the folders the upload made").doesNotExist();
+        assertThat(logText.toString()).doesNotContain("could not remove");
+        assertThat(ms).as("the abort did not wait on the severed session").isLessThan(10_000);
+        put("db/next.dump", "next");
+        assertThat(read("db/next.dump")).isEqualTo("next");
+    }
+
+    /**
+     * The same on a connection that goes silent instead of closing (a black-holed path), the abort coming before anything
+     * noticed: its first request on the session waits out the store's {@code timeout} (2 s here) once, and then the
+     * session is taken for severed — the temporary file is removed over a new connection. The abort went on with the
+     * dead session (the remove waited out the timeout again), then "reconnected" to the same one, still taken for
+     * connected, and left the file: "could not remove a temporary upload file".
+     */
+    @Test
+    void anAbortRightAfterASilentCutWaitsOnTheDeadSessionOnceAndRemovesTheTemporaryFile() throws Exception {
+        try (io.dbbackup.testkit.FreezingRelay relay = new io.dbbackup.testkit.FreezingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()))) {
+            String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+            SftpSettings s = new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), path, ssh.clientKey(), null, null,
+                    null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(2));
+            try (Store silent = new SftpStore(s)) {
+                var upload = silent.upload("db/silent.dump", ctx());
+                upload.stream().write(new byte[1 << 20]);
+                upload.stream().flush();
+                relay.freeze();
+                long t0 = System.nanoTime();
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), upload::abort);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                System.out.println("---- sftp abort right after a silent cut: " + ms + " ms\n" + logText);
+                assertThat(ssh.files()).as(() -> "no partial file left on the server; log:\n" + logText)
+                        .noneMatch(p -> p.startsWith(path) && p.getFileName().toString().contains(SftpStore.PART));
+                assertThat(Path.of(path, "db")).as("the folders the upload made").doesNotExist();
+                assertThat(logText.toString()).doesNotContain("could not remove");
+                assertThat(ms).as("one timeout on the dead session, then a new connection").isLessThan(4_500);
+                silent.put("db/next.dump", new byte[] {1}, ctx());
+                assertThat(silent.stat("db/next.dump")).isPresent();
+            }
+        }
+    }
+
     /** A new store folder on the server holding {@code db/big.dump}, 8 MiB of random bytes from {@code seed}: its path. */
     private String storeWithABigDump(long seed) throws Exception {
         String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();

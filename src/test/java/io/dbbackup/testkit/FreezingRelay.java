@@ -1,0 +1,47 @@
+package io.dbbackup.testkit;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A relay whose connections go silent on demand: after {@link #freeze()} the connections open at that moment neither
+ * read on nor forward (without closing anything) until the relay is closed — a path black-holed mid-session. Connections
+ * opened later pass untouched.
+ */
+public final class FreezingRelay extends TcpRelay {
+    private final Set<Thread> pumps = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> frozen = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    public FreezingRelay(URI target) throws IOException {
+        super(target);
+    }
+
+    /** Silences the connections open now (those that carried bytes so far). */
+    public void freeze() {
+        frozen.addAll(pumps);
+    }
+
+    @Override
+    protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+        pumps.add(Thread.currentThread());
+        if (frozen.contains(Thread.currentThread())) {
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+        return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed.countDown();
+        super.close();
+    }
+}
