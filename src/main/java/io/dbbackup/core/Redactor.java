@@ -63,4 +63,21 @@ public final class Redactor {
         }
         return out;
     }
+
+    /**
+     * A peer's answer (an HTTP error body, a service's error text) for a message: secrets masked first, then put on one
+     * line and masked again (a secret's squeezed form), then cut to {@code max} characters with "..." after. Cutting
+     * first could leave the first half of a secret, which no longer matches its mask.
+     */
+    public static String excerpt(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        String one = redact(redact(text).strip().replaceAll("\\s+", " "));
+        if (one.length() <= max) {
+            return one;
+        }
+        int end = Character.isHighSurrogate(one.charAt(max - 1)) ? max - 1 : max; // never half a character
+        return one.substring(0, end) + "...";
+    }
 }
