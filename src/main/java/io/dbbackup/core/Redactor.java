@@ -53,6 +53,12 @@ public final class Redactor {
         return all;
     }
 
+    /** The length of the longest form registered (0 when none): how far past a cut a secret that begins before it can reach. */
+    public static int longest() {
+        List<String> all = List.copyOf(SECRETS); // sorted longest first
+        return all.isEmpty() ? 0 : all.get(0).length();
+    }
+
     public static String redact(String text) {
         if (text == null || SECRETS.isEmpty()) {
             return text;
