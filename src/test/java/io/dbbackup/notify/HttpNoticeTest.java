@@ -60,4 +60,32 @@ class HttpNoticeTest {
             server.stop(0);
         }
     }
+
+    /**
+     * An authorization header's secret ("Bearer <token>") was masked only whole: a server that says which token it
+     * refused ("invalid token <token>") printed it. Its credential is masked alone too.
+     */
+    @Test
+    void theCredentialOfAnAuthorizationSecretIsMaskedWhenAServerEchoesItAlone() throws Exception {
+        io.dbbackup.core.Secret auth = new io.dbbackup.core.Secret("Bearer gw-TOKEN-c41e77a0", "env GW_AUTH");
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", x -> {
+            String header = x.getRequestHeaders().getFirst("Authorization");
+            byte[] b = ("invalid token " + header.substring(header.indexOf(' ') + 1)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            x.sendResponseHeaders(401, b.length);
+            x.getResponseBody().write(b);
+            x.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", auth.reveal()).POST(HttpRequest.BodyPublishers.ofString("x")).build();
+            assertThatThrownBy(() -> HttpNotice.send(HttpNotice.client(Duration.ofSeconds(5)), req, "pushgateway " + url))
+                    .hasMessage("pushgateway " + url + " answered HTTP 401: invalid token ***");
+        } finally {
+            server.stop(0);
+        }
+    }
 }
