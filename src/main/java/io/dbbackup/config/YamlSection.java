@@ -37,6 +37,8 @@ final class YamlSection implements ConfigSection {
     private final Node node;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> known = new TreeSet<>();
+    /** Host keys whose value was refused as a URL or user@host ({@link #string}): said once, not also "empty". */
+    private final Set<String> refusedHosts = new TreeSet<>();
     /** Secret keys asked for ({@code password}): known, so that a literal one gets its own error, but never suggested. */
     private final Set<String> secretKeys = new TreeSet<>();
     private final Problems problems;
@@ -256,7 +258,21 @@ final class YamlSection implements ConfigSection {
 
     @Override
     public Optional<String> string(String key) {
-        return scalar(key, "a string").map(ScalarNode::getValue);
+        Optional<ScalarNode> s = scalar(key, "a string");
+        if (s.isPresent() && isHostKey(key) && (s.get().getValue().contains("@") || s.get().getValue().contains("://"))) {
+            // a pasted connection URL (postgres://user:pw@db/app) or user@host: the value is shown nowhere, it may hold a
+            // password, and used as a host it would reach the tool's arguments, the sidecar and every error
+            refusedHosts.add(key);
+            problems.error(s.get(), at(key) + ": must be a host name or address, not a URL or user@host (the value is not "
+                    + "shown: it may hold a password); give the user and the password in their own keys");
+            return Optional.empty();
+        }
+        return s.map(ScalarNode::getValue);
+    }
+
+    /** {@code host}, {@code smtp_host} and any other {@code *_host}: a name or an address, never a URL. */
+    private static boolean isHostKey(String key) {
+        return key.equals("host") || key.endsWith("_host");
     }
 
     @Override
@@ -267,7 +283,7 @@ final class YamlSection implements ConfigSection {
         } else if (s.isPresent() && s.get().isBlank()) {
             problems.error(keyNode(key), at(key) + ": must not be empty");
             return Optional.empty();
-        } else if (s.isEmpty()) {
+        } else if (s.isEmpty() && !refusedHosts.contains(key)) {
             problems.error(keyNode(key), at(key) + ": must not be empty");
         }
         return s;

@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
  * most 200 characters of the server's answer, redacted.
  */
 public final class HttpNotice {
+    /** The characters of a server's answer kept in the error (after secrets are masked in it). */
+    static final int MAX_ANSWER = 200;
+
     private HttpNotice() {
     }
 
@@ -38,11 +41,9 @@ public final class HttpNotice {
         HttpResponse<String> response = sent.join();
         int status = response.statusCode();
         if (status < 200 || status > 299) {
-            String answer = response.body() == null ? "" : response.body().strip().replaceAll("\\s+", " ");
-            if (answer.length() > 200) {
-                answer = answer.substring(0, 200) + "...";
-            }
-            throw new IOException(what + " answered HTTP " + status + (answer.isEmpty() ? "" : ": " + Redactor.redact(answer)));
+            // masked before it is cut: a cut through a secret would leave its first part, which its mask no longer matches
+            String answer = response.body() == null ? "" : Redactor.excerpt(response.body(), MAX_ANSWER);
+            throw new IOException(what + " answered HTTP " + status + (answer.isEmpty() ? "" : ": " + answer));
         }
     }
 

@@ -251,6 +251,9 @@ public final class ChildProcess {
      * line must not put it into the error, the summary and the failure mail (nor hold it in memory).
      */
     private static void drain(InputStream err, StderrTail tail) {
+        // a line is read past the cut by the longest secret's length, so that one which begins before the cut is masked
+        // whole before the line is cut (cut first, its first part would be kept, which its mask no longer matches)
+        long keep = MAX_LINE + (long) Redactor.longest();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
             StringBuilder line = new StringBuilder();
             long dropped = 0;
@@ -268,7 +271,7 @@ public final class ChildProcess {
                     line.setLength(0);
                     dropped = 0;
                     pending = false;
-                } else if (line.length() < MAX_LINE) {
+                } else if (line.length() < keep) {
                     line.append((char) c);
                     pending = true;
                 } else {
@@ -283,15 +286,17 @@ public final class ChildProcess {
         }
     }
 
+    /** The line with its secrets masked, then cut to {@link #MAX_LINE} characters saying how many more there were. */
     private static String cut(StringBuilder line, long dropped) {
-        if (dropped == 0) {
-            return line.toString();
+        String masked = Redactor.redact(line.toString());
+        if (dropped == 0 && masked.length() <= MAX_LINE) {
+            return masked;
         }
-        if (Character.isHighSurrogate(line.charAt(line.length() - 1))) { // never half a character
-            line.setLength(line.length() - 1);
-            dropped++;
+        int end = Math.min(MAX_LINE, masked.length());
+        if (end > 0 && Character.isHighSurrogate(masked.charAt(end - 1))) { // never half a character
+            end--;
         }
-        return line + "… (" + dropped + " more characters)";
+        return masked.substring(0, end) + "… (" + (dropped + masked.length() - end) + " more characters)";
     }
 
     /**

@@ -64,6 +64,25 @@ class ChildProcessTest {
                 });
     }
 
+    /**
+     * A secret the tool quotes across the 1000th character of a line: cut first, its first part stayed in the error, where
+     * its mask no longer matched. The line is masked before it is cut.
+     */
+    @Test
+    void aSecretAcrossTheCutOfALongStderrLineIsMaskedNotHalved() {
+        String secret = "pw-SECRET-e3d9a1c07b";
+        io.dbbackup.core.Redactor.register(secret);
+        String script = "printf 'pg_dump: error: ' >&2; head -c 975 /dev/zero | tr '\\0' 'y' >&2; printf ' %s ' \"$S\" >&2; "
+                + "head -c 3000 /dev/zero | tr '\\0' 'z' >&2; echo >&2; exit 1";
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", script)).env("S", secret).name("pg_dump")
+                .run(null, null, new Cancellation()))
+                .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                    assertThat(e.stderrTail()).startsWith("pg_dump: error: yyy").contains("y *** zzz")
+                            .endsWith("z… (2996 more characters)").doesNotContain("pw-SEC");
+                    assertThat(e.getMessage()).doesNotContain("pw-SEC");
+                });
+    }
+
     @Test
     void aMissingToolStillCannotStartRatherThanFailingInsideStdbuf() {
         assertThatThrownBy(() -> ChildProcess.of(List.of("/nonexistent/pg_dump", "--version"))

@@ -45,7 +45,7 @@ public final class PushgatewayNotifierProvider implements NotifierProvider {
             URI u = new URI(url.strip());
             if (u.getScheme() == null || !Set.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))
                     || u.getHost() == null) {
-                s.error("url", "'" + url + "' is not an http:// or https:// URL with a host (e.g. http://pushgateway:9091)");
+                s.error("url", "'" + shown(url) + "' is not an http:// or https:// URL with a host (e.g. http://pushgateway:9091)");
             } else if (u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
                 s.error("url", "the Pushgateway URL takes no query, fragment or user (put credentials in authorization_env "
                         + "or authorization_file)");
@@ -53,8 +53,23 @@ public final class PushgatewayNotifierProvider implements NotifierProvider {
                 return Optional.of(u);
             }
         } catch (URISyntaxException e) {
-            s.error("url", "'" + url + "' is not a valid URL");
+            s.error("url", "'" + shown(url) + "' is not a valid URL");
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code url} as written, with everything between the scheme's {@code //} (or the start) and its last {@code @}
+     * masked: the URL is no secret, but a {@code user:password@} pasted into it is, and one that does not parse cannot
+     * be told apart from the rest by a parser (a password may hold {@code /}, {@code :} or a space).
+     */
+    static String shown(String url) {
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return url;
+        }
+        int scheme = url.indexOf("://");
+        int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        return url.substring(0, start) + "***" + url.substring(at);
     }
 }

@@ -41,6 +41,10 @@ final class WebhookNotifier implements Notifier {
         if (uri == null) { // URI.create's own message would repeat the URL, which is a secret
             throw new IOException("the webhook URL from " + settings.url().source() + " is not a valid URL");
         }
+        if (!WebhookUrl.usable(uri)) { // a url_command's, checked only now; the HTTP client's message would repeat it
+            throw new IOException("the webhook URL from " + settings.url().source() + " is not an http:// or https:// URL "
+                    + "with a host");
+        }
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(settings.timeout())
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "dbbackup")
@@ -136,10 +140,15 @@ final class WebhookNotifier implements Notifier {
         return uri == null ? "(URL from " + settings.url().source() + ", not a valid URL)" : describe(uri);
     }
 
-    /** The URL, or null when it is not one (never an exception: their messages repeat the secret URL). */
+    /**
+     * The URL, or null when it is not one (never an exception: their messages repeat the secret URL). Its secret parts are
+     * registered with the redactor here too: a {@code url_command}'s URL is first read now, not at load.
+     */
     private URI uri() {
         try {
-            return new URI(settings.url().reveal().strip());
+            URI u = new URI(settings.url().reveal().strip());
+            WebhookUrl.maskParts(u);
+            return u;
         } catch (URISyntaxException e) {
             return null;
         }

@@ -61,13 +61,6 @@ public final class WebhookNotifierProvider implements NotifierProvider {
         return new WebhookNotifier(new WebhookSettings(s.name(), url.get(), method, format, headers, authorization, timeout));
     }
 
-    /** A part of the secret URL masked wherever it shows on its own; a short path ("/hook") is no token. */
-    private static void maskAlone(String part, int minLength) {
-        if (part != null && part.length() >= minLength) {
-            io.dbbackup.core.Redactor.register(part);
-        }
-    }
-
     /** Checks the URL without ever echoing it: it is a secret. */
     private static Secret checkUrl(ConfigSection s, Secret url) {
         if (!url.available()) {
@@ -76,18 +69,13 @@ public final class WebhookNotifierProvider implements NotifierProvider {
         String key = s.secretSourceKey("url").orElse("url_env");
         try {
             URI u = new URI(url.reveal().strip());
-            if (u.getScheme() == null || !Set.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))
-                    || u.getHost() == null) {
+            WebhookUrl.maskParts(u); // a server's error page often echoes one part alone
+            if (!WebhookUrl.usable(u)) {
                 return s.unusable(key, url, "the URL from " + url.source() + " is not an http:// or https:// URL with a host");
             } else if (u.getScheme().equalsIgnoreCase("http") && !io.dbbackup.core.Loopback.is(u.getHost())) {
                 s.warn(key, "the URL from " + url.source() + " is plain http:// to another host: it and its token (and an "
                         + "authorization header) would cross the network unencrypted; use https://");
             }
-            // the token is in the path or the query (Slack, Teams, Discord); a server's error page often echoes them alone
-            maskAlone(u.getRawPath(), 8);
-            maskAlone(u.getPath(), 8);
-            maskAlone(u.getRawQuery(), 3);
-            maskAlone(u.getQuery(), 3);
         } catch (URISyntaxException e) {
             return s.unusable(key, url, "the URL from " + url.source() + " is not a valid URL");
         }

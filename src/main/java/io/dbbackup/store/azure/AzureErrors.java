@@ -26,6 +26,9 @@ final class AzureErrors {
     private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern MESSAGE = Pattern.compile("<Message>([^<\\n\\r]*)");
 
+    /** The characters of the service's {@code <Message>} kept in a message, after secrets are masked in it. */
+    static final int MAX_TEXT = 200;
+
     private AzureErrors() {
     }
 
@@ -58,7 +61,7 @@ final class AzureErrors {
         Matcher m = MESSAGE.matcher(new String(r.body(), StandardCharsets.UTF_8));
         String text = m.find() ? m.group(1).trim() : null;
         String line = Redactor.redact("azure " + action + " " + location + " failed: HTTP " + r.status()
-                + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + text + ")"));
+                + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + Redactor.excerpt(text, MAX_TEXT) + ")"));
         if ("BlobNotFound".equals(code) || (r.status() == 404 && code == null && action.startsWith("get"))) {
             return new NoSuchKeyException(location);
         }

@@ -50,7 +50,12 @@ public final class AzureStoreProvider implements StoreProvider {
             try {
                 String v = ep.get();
                 accountUrl = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
-                if (accountUrl.getScheme() == null || accountUrl.getHost() == null || accountUrl.getRawQuery() != null
+                if (accountUrl.getRawUserInfo() != null) { // never shown, nor used: it is no way to sign in to Azure
+                    s.error("endpoint", "endpoint must not hold a user:password@ (the value is not shown: it may hold a "
+                            + "password); the Blob service signs in with account_key, sas_token or Entra ID");
+                    accountUrl = null;
+                    ok = false;
+                } else if (accountUrl.getScheme() == null || accountUrl.getHost() == null || accountUrl.getRawQuery() != null
                         || !(accountUrl.getScheme().equals("http") || accountUrl.getScheme().equals("https"))) {
                     s.error("endpoint", "endpoint must be the Blob service's http:// or https:// URL without a query, e.g. "
                             + "https://<account>.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1 (Azurite)");

@@ -33,6 +33,9 @@ final class S3Errors {
     private static final List<String> BROKEN_OFF = List.of("Error writing request body", "Unexpected end of file from server",
             "Connection reset", "Broken pipe");
 
+    /** The characters of the service's error text kept in a message, after secrets are masked in it. */
+    static final int MAX_TEXT = 200;
+
     private S3Errors() {
     }
 
@@ -70,7 +73,7 @@ final class S3Errors {
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
             String text = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorMessage();
             String line = "s3 " + action + " " + location + " failed: HTTP " + status
-                    + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + oneLine(text) + ")");
+                    + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + Redactor.excerpt(oneLine(text), MAX_TEXT) + ")");
             line = Redactor.redact(line);
             String region = bucketRegion(s3);
             if (region == null && "AuthorizationHeaderMalformed".equals(code)) {

@@ -32,6 +32,20 @@ class PushgatewayNotifierProviderTest {
                 .hasMessageContaining("notifications.d.authorization: secrets are not read from the config file");
     }
 
+    /** A URL that does not parse, or is no http(s) URL, is quoted back with its user:password masked. */
+    @Test
+    void aBadUrlIsQuotedWithoutItsUserAndPassword() {
+        assertThatThrownBy(() -> Notifiers.load(dir, Map.of(), """
+                a: {type: pushgateway, url: 'http://metrics:pw 7c/x:@y@gw:9091'}
+                b: {type: pushgateway, url: 'ftp://metrics:pw-2d9e@gw:9091'}
+                c: {type: pushgateway, url: 'metrics:pw-2d9e@gw:9091'}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("notifications.a.url: 'http://***@gw:9091' is not a valid URL")
+                .hasMessageContaining("notifications.b.url: 'ftp://***@gw:9091' is not an http:// or https:// URL with a host")
+                .hasMessageContaining("notifications.c.url: '***@gw:9091' is not")
+                .hasMessageNotContaining("pw 7c").hasMessageNotContaining("pw-2d9e").hasMessageNotContaining("metrics:");
+    }
+
     @Test
     void eachJobAndOperationIsAGroupOfItsOwnUnderTheBaseUrl() throws Exception {
         var c = Notifiers.load(dir, Map.of("GW_AUTH", "Bearer t0k3n"), """

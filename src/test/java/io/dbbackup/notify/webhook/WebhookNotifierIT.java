@@ -183,6 +183,38 @@ class WebhookNotifierIT {
                 + " answered HTTP 404: no route for ***?***");
     }
 
+    /**
+     * A URL from {@code url_command} is first read when a notification is sent: its path, query and user:password were
+     * masked only as the whole URL, so a 404 page echoing the path printed the token, and the password alone was not
+     * masked. Its parts are registered when it is read, as an env/file URL's are at load.
+     */
+    @Test
+    void aUrlFromACommandHasItsTokenPartsAndPasswordMaskedAlone() throws Exception {
+        String password = "PW-cmd-7f3e9a";
+        String token = "CMD-TOKEN-5a1b2c";
+        String sig = "sig-VALUE-1234";
+        String url = server.url().replace("http://", "http://hookuser:" + password + "@") + "/services/" + token + "?sig=" + sig;
+        server.status(404); // the answer echoes the path and the query
+        Notifier n = Notifiers.notifier(dir, Map.of("PATH", System.getenv("PATH")), """
+                hook: {type: webhook, url_command: [printf, '%%s', '%s']}
+                """.formatted(url), "hook");
+        assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+                .hasMessage("webhook " + server.url() + " answered HTTP 404: no route for ***?***");
+        assertThat(server.take(Duration.ofSeconds(5)).pathAndQuery()).isEqualTo("/services/" + token + "?sig=" + sig);
+        assertThat(n.describe()).isEqualTo(server.url());
+        assertThat(io.dbbackup.core.Redactor.redact("auth as hookuser:" + password + " refused; signature " + sig + " expired"))
+                .isEqualTo("auth as *** refused; signature *** expired");
+    }
+
+    /** A {@code url_command}'s URL that is no http(s) URL with a host fails the send without echoing it. */
+    @Test
+    void aUrlFromACommandThatIsNoHttpUrlFailsWithoutEchoingIt() throws Exception {
+        Notifier n = Notifiers.notifier(dir, Map.of("PATH", System.getenv("PATH")), "hook: {type: webhook, url_command: [printf, '%s', 'http:///hook/tok-cmd-3141']}",
+                "hook");
+        assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+                .hasMessage("the webhook URL from command printf is not an http:// or https:// URL with a host");
+    }
+
     @Test
     void anUnreachableEndpointFailsWithinItsTimeout() throws Exception {
         int closed;

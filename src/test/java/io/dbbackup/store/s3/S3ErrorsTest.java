@@ -48,4 +48,17 @@ class S3ErrorsTest {
         assertThat(S3Errors.bodyBrokenOff(sdk(new java.net.ConnectException("Connection refused")))).isFalse();
         assertThat(S3Errors.bodyBrokenOff(sdk(new java.net.SocketTimeoutException("Read timed out")))).isFalse();
     }
+
+    /** The service's error text is masked first, then cut to 200 characters: a cut through a secret would leave half of it. */
+    @Test
+    void aLongErrorTextIsMaskedThenCut() {
+        String secret = "s3-SECRET-88d1e0f2b7";
+        io.dbbackup.core.Redactor.register(secret);
+        software.amazon.awssdk.services.s3.model.S3Exception e = (software.amazon.awssdk.services.s3.model.S3Exception)
+                software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(400)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode("InvalidArgument")
+                                .errorMessage("a".repeat(190) + " " + secret + " " + "b".repeat(500)).build()).build();
+        assertThatThrownBy(() -> S3Errors.map("put", "s3://b/k", e)).isInstanceOf(DbBackupException.class)
+                .hasMessage("s3 put s3://b/k failed: HTTP 400 InvalidArgument (" + "a".repeat(190) + " *** " + "b".repeat(5) + "...)");
+    }
 }
