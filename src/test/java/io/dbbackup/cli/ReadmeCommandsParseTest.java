@@ -21,7 +21,7 @@ class ReadmeCommandsParseTest {
     private static final Pattern PROGRAM = Pattern.compile("(?<![\\w.$-])(?:[\\w./~-]*/)?dbbackup(?:\\.jar)?(?= )");
     /** A container's exec-form arguments: {@code args: ["backup", "--all"]}. */
     private static final Pattern ARGS = Pattern.compile("(?<![\\w])args: \\[([^\\]]*)]");
-    private static final Pattern INLINE = Pattern.compile("`(dbbackup [^`]*)`");
+    private static final Pattern INLINE = Pattern.compile("`(?:bin/)?(dbbackup [^`]*)`");
 
     /** One command line found in the README: where, and its arguments after the program. */
     record Example(String where, List<String> args) {
@@ -56,6 +56,14 @@ class ReadmeCommandsParseTest {
                 .contains("--log-format json backup --all --parallel 2 --prune")
                 .contains("pin app app-20260301-020000.sql.gz --note legal hold #7")
                 .contains("prune nightly"); // quoted in a log line: up to its closing quote
+    }
+
+    /** The set-up stays exactly two commands: the example's backup and the test suite. */
+    @Test
+    void aFreshMachineNeedsExactlyTwoCommands() throws Exception {
+        List<String> commands = Readme.blockAfter("## Two commands on a fresh machine").stream().map(Readme.Line::text)
+                .filter(t -> !t.isBlank() && !t.strip().startsWith("#")).toList();
+        assertThat(commands).containsExactly("bin/dbbackup -c examples/config.yaml backup --all", "bin/test");
     }
 
     /** And a wrong one is refused, so the test above can fail. */
