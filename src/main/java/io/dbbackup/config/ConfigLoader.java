@@ -233,7 +233,8 @@ public final class ConfigLoader {
         for (String name : group.keys()) {
             Node value = group.value(name).orElse(null);
             if (!name.matches(NAME)) {
-                problems.error(group.keyNode(name), key + "." + name + ": names may hold letters, digits, '.', '_' and '-' only");
+                problems.error(group.keyNode(name), key + "." + name + ": a name starts with a letter or digit and holds "
+                        + "only letters, digits, '.', '_' and '-'");
                 continue;
             }
             YamlSection s = new YamlSection(key + "." + name, name, value, problems, env, top.baseDir());
