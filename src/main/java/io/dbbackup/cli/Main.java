@@ -207,8 +207,9 @@ public final class Main {
                     ex.getCommandLine().getCommandName() + " ") + "--help' for usage.");
             err.flush();
             int code = stop ? WalFetchCommand.STOP_RECOVERY : ExitStatus.USER_ERROR.code();
-            if (ex.getCommandLine().getCommandSpec().findOption("--json") != null && java.util.List.of(args1).contains("--json")) {
-                JsonFailure.print(watched, ex, code, JsonFailure.jobOf(ex.getCommandLine().getParseResult()));
+            CommandLine verb = JsonFailure.jsonVerb(ex.getCommandLine(), args1);
+            if (verb != null) {
+                JsonFailure.print(watched, ex, code, JsonFailure.jobOf(verb.getParseResult()));
             }
             return code;
         });
