@@ -203,8 +203,8 @@ public final class Main {
             boolean stop = stopsRecovery(args1);
             err.println("error: " + ex.getMessage() + (stop ? WalFetchCommand.STOP_NOTE : ""));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("Run 'dbbackup " + (ex.getCommandLine().getCommandName().equals("dbbackup") ? "" :
-                    ex.getCommandLine().getCommandName() + " ") + "--help' for usage.");
+            // the command that failed by its whole name: 'dbbackup config validate --help', not 'dbbackup validate --help'
+            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
             int code = stop ? WalFetchCommand.STOP_RECOVERY : ExitStatus.USER_ERROR.code();
             CommandLine verb = JsonFailure.jsonVerb(ex.getCommandLine(), args1);

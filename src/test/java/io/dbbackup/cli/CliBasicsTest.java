@@ -84,6 +84,26 @@ class CliBasicsTest {
         assertThat(noJobs.err()).contains("--all");
     }
 
+    /** The hint under an argument error names the command that failed by its whole name, and that help exists. */
+    @Test
+    void theHelpHintNamesTheCommandThatFailed() {
+        Map<List<String>, String> hints = Map.of(
+                List.of("config", "validate", "--bogus"), "dbbackup config validate",
+                List.of("config", "--bogus"), "dbbackup config",
+                List.of("-q", "list", "--bogus"), "dbbackup list",
+                List.of("backup", "--parallel"), "dbbackup backup",
+                List.of("--bogus", "backup", "--all"), "dbbackup",
+                List.of("bakup"), "dbbackup");
+        hints.forEach((args, command) -> {
+            Cli.Result r = new Cli().workingDir(dir).run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).as(r.toString()).endsWith("\nRun '" + command + " --help' for usage.\n");
+            Cli.Result help = new Cli().run((command.substring("dbbackup".length()).strip() + " --help").strip().split(" "));
+            assertThat(help.exit()).as(command).isZero();
+            assertThat(help.out()).as(command).startsWith("Usage: " + command + " ");
+        });
+    }
+
     @Test
     void configIsFoundThroughTheEnvironmentThenTheWorkingDirectory() throws Exception {
         Cli.Result none = new Cli().workingDir(dir).env("DBBACKUP_CONFIG", "").run("config", "validate");
