@@ -22,11 +22,11 @@ final class KeygenCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", converter = FileNames.NonEmptyPath.class,
             description = "Write the identity to FILE (created with mode 0600, never overwritten) and print only the public key.")
     Path output;
 
-    @Option(names = "-y", paramLabel = "FILE", description = "Print the recipient of each identity in FILE instead (like age-keygen -y).")
+    @Option(names = "-y", paramLabel = "FILE", converter = FileNames.NonEmptyPath.class, description = "Print the recipient of each identity in FILE instead (like age-keygen -y).")
     Path convert;
 
     /**

@@ -34,7 +34,7 @@ final class Root implements Runnable {
     private static final Set<String> FLAGS = Set.of("-q", "--quiet", "-v", "--verbose");
     private static final Set<String> VALUED = Set.of("-c", "--config", "--log-format", "--limit-download");
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", converter = FileNames.NonEmptyPath.class,
             description = "Config file (default: $DBBACKUP_CONFIG, ./config.yaml, /config/config.yaml).")
     Path config;
 
