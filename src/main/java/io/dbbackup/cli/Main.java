@@ -152,6 +152,14 @@ public final class Main {
         }
     }
 
+    /**
+     * Whether stderr is a terminal (a progress line is drawn there): the real process asks fd 2 itself; a Main in a
+     * test, whose stderr is a buffer, takes its confirmer's word (a test's "terminal").
+     */
+    boolean stderrIsTerminal() {
+        return signals == null ? confirmer.interactive() : ProgressLine.stderrIsTerminal();
+    }
+
     java.io.OutputStream binaryOut() {
         return binaryOut;
     }
