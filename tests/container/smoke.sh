@@ -98,6 +98,11 @@ v=$(t run "$IMAGE" --version) || fail "dbbackup --version"
 echo "  $v"
 [[ $v == "dbbackup "* ]] || fail "--version printed '$v'"
 
+step "the image's default command (CMD --help): the usage, exit 0"
+h=$(run "$IMAGE") || fail "the image's default command exited $? (dbbackup without a command is a usage error, exit 1: CMD must be --help)"
+[[ $h == "Usage: dbbackup "* ]] || fail "the image's default command printed '${h%%$'\n'*}'"
+echo "  ${h%%$'\n'*}"
+
 step "pg_dump --version"
 v=$(run --entrypoint pg_dump "$IMAGE" --version) || fail "pg_dump --version"
 echo "  $v"

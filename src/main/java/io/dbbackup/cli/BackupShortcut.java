@@ -33,7 +33,8 @@ final class BackupShortcut {
                 root.quiet = true;
             } else if (a.equals("-v") || a.equals("--verbose")) {
                 root.verbose = true;
-            } else if ((a.equals("-c") || a.equals("--config")) && i + 1 < args.length && !args[i + 1].startsWith("-")) {
+            } else if ((a.equals("-c") || a.equals("--config")) && i + 1 < args.length && !args[i + 1].startsWith("-")
+                    && !args[i + 1].isEmpty() && !args[i + 1].equals("backup")) { // picocli: "Expected parameter ... but found 'backup'"
                 root.config = Path.of(args[++i]);
             } else if (a.startsWith("--config=") && a.length() > "--config=".length()) {
                 root.config = Path.of(a.substring("--config=".length()));

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Config file commands.", subcommands = {ConfigCommand.Validate.class})
-final class ConfigCommand implements Runnable {
+final class ConfigCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
 
@@ -22,8 +22,8 @@ final class ConfigCommand implements Runnable {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(root.out);
+    public Integer call() {
+        return Root.noCommand(spec, root.err);
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Check the config file: every problem with file:line:col; exit 0 or 1. Connects nowhere.")

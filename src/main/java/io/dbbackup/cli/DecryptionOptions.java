@@ -11,7 +11,7 @@ import java.util.List;
 
 /** {@code --identity FILE} / {@code --passphrase-env VAR} for commands that read encrypted backups. */
 final class DecryptionOptions {
-    @Option(names = "--identity", paramLabel = "FILE",
+    @Option(names = "--identity", paramLabel = "FILE", converter = FileNames.NonEmptyPath.class,
             description = "age identity file (AGE-SECRET-KEY-1... lines, e.g. from 'dbbackup keygen') to decrypt with; repeatable.")
     List<Path> identities = new ArrayList<>();
 

@@ -29,7 +29,7 @@ final class DownloadCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "KEY", description = "A key or file name from 'list' (default: newest).")
     String key;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", converter = FileNames.NonEmpty.class,
             description = "File or folder to write to, '-' for stdout (default: the backup's file name in the current folder).")
     String output;
 

@@ -43,6 +43,34 @@ final class JsonFailure {
     }
 
     /**
+     * The verb whose {@code --json} an argument error must answer in JSON, or null: the command that failed when it
+     * takes {@code --json} and the command line has it; else, for an error the root options caused before the verb ran
+     * (an unknown root option, a root option without its value), the verb the command line names, when {@code --json}
+     * follows it and the verb takes it. No verb, no {@code --json} ({@code dbbackup --json} stays a plain usage error).
+     */
+    static CommandLine jsonVerb(CommandLine failed, String[] args) {
+        List<String> line = List.of(args);
+        if (failed.getCommandSpec().findOption("--json") != null) {
+            return line.contains("--json") ? failed : null;
+        }
+        CommandLine.ParseResult parsed = failed.getParseResult();
+        CommandLine.ParseResult sub = parsed == null ? null : parsed.subcommand();
+        if (sub != null) {
+            return sub.commandSpec().findOption("--json") != null && sub.hasMatchedOption("--json") ? sub.commandSpec().commandLine()
+                    : null;
+        }
+        Map<String, CommandLine> verbs = failed.getSubcommands();
+        for (int i = 0; i < args.length; i++) {
+            CommandLine verb = verbs.get(args[i]);
+            if (verb != null && verb.getCommandSpec().findOption("--json") != null
+                    && line.subList(i + 1, line.size()).contains("--json")) {
+                return verb;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The one job a verb's (possibly partial) parse names: the values of its parameters and options labelled
      * {@code JOB} (of {@code JOB [KEY]} the first); null with {@code --all}, with none, or with several.
      */

@@ -22,11 +22,11 @@ final class KeygenCommand implements Callable<Integer> {
     @ParentCommand
     Root root;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", converter = FileNames.NonEmptyPath.class,
             description = "Write the identity to FILE (created with mode 0600, never overwritten) and print only the public key.")
     Path output;
 
-    @Option(names = "-y", paramLabel = "FILE", description = "Print the recipient of each identity in FILE instead (like age-keygen -y).")
+    @Option(names = "-y", paramLabel = "FILE", converter = FileNames.NonEmptyPath.class, description = "Print the recipient of each identity in FILE instead (like age-keygen -y).")
     Path convert;
 
     /**
@@ -41,8 +41,13 @@ final class KeygenCommand implements Callable<Integer> {
             java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(stdout.get());
             if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
                     || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
-                root.err.println("warning: writing the secret key to a file other users can read ("
-                        + PosixFilePermissions.toString(perms) + "): chmod 600 it, or use -o FILE, which creates it 0600");
+                String message = "writing the secret key to a file other users can read (" + PosixFilePermissions.toString(perms)
+                        + "): chmod 600 it, or use -o FILE, which creates it 0600";
+                if (root.logFormat == io.dbbackup.core.Log.Format.JSON) {
+                    root.log().warn(message); // a log pipeline reads every stderr line as an object
+                } else {
+                    root.err.println("warning: " + message); // as age-keygen words it
+                }
             }
         } catch (IOException | UnsupportedOperationException e) {
             // cannot tell: no warning

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /** {@code --from-file FILE} for the commands that read one backup: a local copy stands in for the job's store. */
 final class LocalCopyOption {
-    @Option(names = "--from-file", paramLabel = "FILE", description = "Read this local copy of one of the job's backups "
+    @Option(names = "--from-file", paramLabel = "FILE", converter = FileNames.NonEmptyPath.class, description = "Read this local copy of one of the job's backups "
             + "(named as 'list' names it; its .sha256 or .manifest.json beside it) instead of the store.")
     Path fromFile;
 

@@ -152,6 +152,14 @@ public final class Main {
         }
     }
 
+    /**
+     * Whether stderr is a terminal (a progress line is drawn there): the real process asks fd 2 itself; a Main in a
+     * test, whose stderr is a buffer, takes its confirmer's word (a test's "terminal").
+     */
+    boolean stderrIsTerminal() {
+        return signals == null ? confirmer.interactive() : ProgressLine.stderrIsTerminal();
+    }
+
     java.io.OutputStream binaryOut() {
         return binaryOut;
     }
@@ -203,12 +211,13 @@ public final class Main {
             boolean stop = stopsRecovery(args1);
             err.println("error: " + ex.getMessage() + (stop ? WalFetchCommand.STOP_NOTE : ""));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("Run 'dbbackup " + (ex.getCommandLine().getCommandName().equals("dbbackup") ? "" :
-                    ex.getCommandLine().getCommandName() + " ") + "--help' for usage.");
+            // the command that failed by its whole name: 'dbbackup config validate --help', not 'dbbackup validate --help'
+            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
             int code = stop ? WalFetchCommand.STOP_RECOVERY : ExitStatus.USER_ERROR.code();
-            if (ex.getCommandLine().getCommandSpec().findOption("--json") != null && java.util.List.of(args1).contains("--json")) {
-                JsonFailure.print(watched, ex, code, JsonFailure.jobOf(ex.getCommandLine().getParseResult()));
+            CommandLine verb = JsonFailure.jsonVerb(ex.getCommandLine(), args1);
+            if (verb != null) {
+                JsonFailure.print(watched, ex, code, JsonFailure.jobOf(verb.getParseResult()));
             }
             return code;
         });

@@ -30,10 +30,28 @@ final class ProgressLine implements Progress, Log.Overdraw {
         this.clock = clock;
     }
 
-    /** A line on {@code root}'s stderr when it is a terminal, unless {@code -q} or {@code --no-progress}. */
+    /**
+     * A line on {@code root}'s stderr when stderr itself is a terminal, unless {@code -q}, {@code --no-progress} or JSON
+     * logs (a log pipeline reads every stderr line as an object).
+     */
     static Progress forCommand(Root root, boolean noProgress) {
-        return !noProgress && !root.quiet && root.main.confirmer().interactive()
+        return !noProgress && !root.quiet && root.logFormat != Log.Format.JSON && root.main.stderrIsTerminal()
                 ? new ProgressLine(root.err, root.main.clock()) : Progress.NONE;
+    }
+
+    /**
+     * Whether this process's stderr (fd 2) is a terminal: what {@code /proc/self/fd/2} links to is a terminal device.
+     * Not {@link System#console()}, which asks stdin and stdout: {@code dbbackup restore … 2> log.txt} typed at a
+     * terminal then wrote the progress line into the file. Without /proc, the console's answer.
+     */
+    static boolean stderrIsTerminal() {
+        String target;
+        try {
+            target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return System.console() != null;
+        }
+        return target.startsWith("/dev/pts/") || target.matches("/dev/tty[0-9A-Za-z]*") || target.equals("/dev/console");
     }
 
     @Override

@@ -62,7 +62,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress line (it is only drawn on a terminal anyway).")
     boolean noProgress;
 
-    @Option(names = "--pgdata", paramLabel = "DIR", description = "Physical backups: restore into this data directory (empty or missing).")
+    @Option(names = "--pgdata", paramLabel = "DIR", converter = FileNames.NonEmptyPath.class, description = "Physical backups: restore into this data directory (empty or missing).")
     Path pgdata;
 
     @Option(names = "--target-time", paramLabel = "TIME",

@@ -22,7 +22,7 @@ import java.util.Set;
         exitCodeList = {"0:ok", "1:user error (bad config or arguments, unknown job, declined confirmation)",
                 "2:system error (I/O, network, a dump tool failed)", "3:integrity failure (checksum mismatch, corrupt archive)",
                 "4:partial (some jobs of a multi-job run failed)", "130:interrupted (SIGINT)", "143:terminated (SIGTERM)"})
-final class Root implements Runnable {
+final class Root implements java.util.concurrent.Callable<Integer> {
     /**
      * The verbs, in the order the usage help lists them. Registered by {@link #commandLine}, not in the
      * annotation: picocli builds a command's model by reflection (~10 ms each in a fresh JVM), and a
@@ -34,7 +34,7 @@ final class Root implements Runnable {
     private static final Set<String> FLAGS = Set.of("-q", "--quiet", "-v", "--verbose");
     private static final Set<String> VALUED = Set.of("-c", "--config", "--log-format", "--limit-download");
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", converter = FileNames.NonEmptyPath.class,
             description = "Config file (default: $DBBACKUP_CONFIG, ./config.yaml, /config/config.yaml).")
     Path config;
 
@@ -122,9 +122,18 @@ final class Root implements Runnable {
         }
     }
 
+    /** No command: a usage error (a cron line that lost its verb must not pass as ok), the usage on stderr. */
     @Override
-    public void run() {
-        spec.commandLine().usage(out);
+    public Integer call() {
+        return noCommand(spec, err);
+    }
+
+    /** {@code dbbackup} or {@code dbbackup config} without a command: one line saying so and the usage, on stderr; exit 1. */
+    static int noCommand(CommandLine.Model.CommandSpec spec, PrintWriter err) {
+        err.println("error: no command given (the commands are below)");
+        spec.commandLine().usage(err);
+        err.flush();
+        return io.dbbackup.core.ExitStatus.USER_ERROR.code();
     }
 
     Log log() {

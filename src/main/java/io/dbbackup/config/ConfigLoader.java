@@ -86,8 +86,14 @@ public final class ConfigLoader {
     public Config load(Path file, String label) {
         Problems problems = new Problems(label, deferSecrets);
         String text;
+        if (Files.isDirectory(file)) {
+            // the folder of the config, not the file (-c /config, a volume mounted over the file's name): one line, no
+            // "IOException: Is a directory" at a line 1 that a folder does not have
+            throw io.dbbackup.core.DbBackupException.user("the config file " + label + " is a directory: give the file in it"
+                    + " (e.g. " + file.resolve("config.yaml") + ")");
+        }
         try {
-            if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
                 problems.error((Node) null, "cannot read the config file (not a regular file)"); // a FIFO would hang
                 throw new ConfigException(problems.sorted());
             }

@@ -84,6 +84,57 @@ class CliBasicsTest {
         assertThat(noJobs.err()).contains("--all");
     }
 
+    /**
+     * No command is a usage error: the usage on stderr, exit 1, stdout empty (a cron line that lost its verb must not
+     * pass as ok); {@code --help} stays the usage on stdout, exit 0 — and the container image's default command (the
+     * Dockerfile's CMD, which tests/container/smoke.sh runs) is that help.
+     */
+    @Test
+    void noCommandIsAUsageErrorAndTheImagesDefaultCommandIsTheHelp() throws Exception {
+        for (String[] args : new String[][] {{}, {"-q"}, {"-c", "config.yaml"}, {"--log-format", "json", "-v"}}) {
+            Cli.Result r = new Cli().workingDir(dir).run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.out()).as(r.toString()).isEmpty();
+            assertThat(r.err()).as(r.toString()).startsWith("error: no command given (the commands are below)\nUsage: dbbackup ")
+                    .contains("\n  backup ", "\n  pin ");
+        }
+        Cli.Result config = new Cli().workingDir(dir).run("config");
+        assertThat(config.exit()).as(config.toString()).isEqualTo(1);
+        assertThat(config.out()).isEmpty();
+        assertThat(config.err()).startsWith("error: no command given").contains("Usage: dbbackup config ").contains("validate");
+
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        java.util.regex.Matcher cmd = java.util.regex.Pattern.compile("(?m)^CMD \\[(.*)]$").matcher(dockerfile);
+        assertThat(cmd.find()).as("the Dockerfile has a CMD").isTrue();
+        String[] defaults = java.util.Arrays.stream(cmd.group(1).split(",")).map(String::strip)
+                .map(a -> a.substring(1, a.length() - 1)).toArray(String[]::new);
+        Cli.Result image = new Cli().workingDir(dir).run(defaults);
+        assertThat(image.exit()).as("the image's default command " + cmd.group() + ": " + image).isZero();
+        assertThat(image.out()).startsWith("Usage: dbbackup ").contains("\nExit codes:");
+        assertThat(Files.readString(Path.of("tests/container/smoke.sh"))).as("the smoke test runs the image's default command")
+                .contains("run \"$IMAGE\")");
+    }
+
+    /** The hint under an argument error names the command that failed by its whole name, and that help exists. */
+    @Test
+    void theHelpHintNamesTheCommandThatFailed() {
+        Map<List<String>, String> hints = Map.of(
+                List.of("config", "validate", "--bogus"), "dbbackup config validate",
+                List.of("config", "--bogus"), "dbbackup config",
+                List.of("-q", "list", "--bogus"), "dbbackup list",
+                List.of("backup", "--parallel"), "dbbackup backup",
+                List.of("--bogus", "backup", "--all"), "dbbackup",
+                List.of("bakup"), "dbbackup");
+        hints.forEach((args, command) -> {
+            Cli.Result r = new Cli().workingDir(dir).run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).as(r.toString()).endsWith("\nRun '" + command + " --help' for usage.\n");
+            Cli.Result help = new Cli().run((command.substring("dbbackup".length()).strip() + " --help").strip().split(" "));
+            assertThat(help.exit()).as(command).isZero();
+            assertThat(help.out()).as(command).startsWith("Usage: " + command + " ");
+        });
+    }
+
     @Test
     void configIsFoundThroughTheEnvironmentThenTheWorkingDirectory() throws Exception {
         Cli.Result none = new Cli().workingDir(dir).env("DBBACKUP_CONFIG", "").run("config", "validate");

@@ -206,4 +206,30 @@ class ConfigEdgesCliTest {
             }
         }
     }
+
+    /**
+     * A config path that is a directory ({@code -c /config}, {@code DBBACKUP_CONFIG} naming the mounted folder) is one
+     * line saying so, exit 1, also with {@code -v} and as JSON — not "IOException: Is a directory" at a line 1.
+     */
+    @Test
+    void aConfigPathThatIsADirectoryIsOneLine() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("conf"));
+        String line = "error: the config file conf is a directory: give the file in it (e.g. " + folder.resolve("config.yaml") + ")";
+        for (String[] args : new String[][] {{"-c", "conf", "backup", "--all"}, {"-v", "-c", "conf", "list", "--all"},
+                {"--config=conf", "config", "validate"}}) {
+            Cli.Result r = cli().run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).as(r.toString()).isEqualTo(line + "\n");
+            assertThat(r.out()).isEmpty();
+        }
+        Cli.Result viaEnv = cli().env("DBBACKUP_CONFIG", folder.toString()).run("config", "validate");
+        assertThat(viaEnv.exit()).isEqualTo(1);
+        assertThat(viaEnv.err()).as(viaEnv.toString()).isEqualTo("error: the config file " + folder + " is a directory: give the file in it (e.g. "
+                + folder.resolve("config.yaml") + ")\n");
+        Cli.Result json = cli().run("--log-format", "json", "-c", "conf", "list", "--all", "--json");
+        assertThat(json.exit()).isEqualTo(1);
+        java.util.Map<?, ?> logged = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(json.err().strip());
+        assertThat(logged.get("msg")).isEqualTo(line.substring("error: ".length()));
+        assertThat(json.err() + json.out()).doesNotContain("Exception");
+    }
 }

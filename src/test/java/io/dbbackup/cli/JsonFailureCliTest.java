@@ -93,6 +93,32 @@ class JsonFailureCliTest {
         assertThat(root.out()).isEmpty();
     }
 
+    /**
+     * An argument error the root options cause, before the verb runs (an unknown root option, a root option whose value
+     * is missing or does not convert), still answers the verb's --json; without --json after a verb that takes it,
+     * stdout stays empty.
+     */
+    @Test
+    void anArgumentErrorBeforeTheVerbIsOneFailureObjectToo() {
+        failure("app", 1, "Unknown option: '--bogus'", "--bogus", "-c", "config.yaml", "list", "app", "--json");
+        failure("app", 1, "Unknown option: '--bogus'", "-c", "config.yaml", "--bogus", "backup", "--json", "app");
+        failure(null, 1, "Expected parameter for option '--log-format' but found 'backup'", "--log-format", "backup", "app", "--json");
+        failure(null, 1, "Invalid value for option '--log-format'", "--log-format", "xml", "-c", "config.yaml", "drill", "app",
+                "--to", "scratch", "--json");
+        failure(null, 1, "Expected parameter for option '--limit-download' but found 'verify'", "--limit-download", "verify", "app", "--json");
+        failure("app", 1, "Unknown option: '-c'", "backup", "app", "--json", "-c");
+        failure("app", 1, "Missing required parameter for option '--identity'", "-c", "config.yaml", "verify", "app", "--json",
+                "--identity");
+        for (List<String> plain : List.of(List.of("--bogus", "-c", "config.yaml", "list", "app"),
+                List.of("--json", "-c", "config.yaml", "list", "app"), List.of("--bogus", "config", "validate", "--json"),
+                List.of("--log-format", "xml", "--json", "list", "app"))) {
+            Cli.Result r = cli.run(plain.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).as(r.toString()).startsWith("error: ");
+            assertThat(r.out()).as("no --json after a verb that takes it: " + plain).isEmpty();
+        }
+    }
+
     @Test
     void aConfigThatDoesNotLoadIsOneFailureObject() throws Exception {
         Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("store: local}",

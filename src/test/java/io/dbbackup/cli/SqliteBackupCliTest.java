@@ -595,6 +595,17 @@ class SqliteBackupCliTest {
         assertThat(off.exit()).as(off.toString()).isZero();
         assertThat(off.err()).doesNotContain("\r");
 
+        // JSON logs: a log pipeline reads every stderr line as an object, a progress line is none
+        Cli.Result json = cli.confirmer(Cli.answering(true)).run("--log-format", "json", "-c", "config.yaml", "backup", "app");
+        assertThat(json.exit()).as(json.toString()).isZero();
+        assertThat(json.err()).doesNotContain("\r").doesNotContain("backing up app  ");
+        for (String line : json.err().strip().split("\n")) {
+            assertThat(io.dbbackup.core.Json.parse(line)).as(line).isInstanceOf(Map.class);
+        }
+        Cli.Result jsonVerify = cli.confirmer(Cli.answering(true)).run("--log-format=json", "-c", "config.yaml", "verify", "app");
+        assertThat(jsonVerify.exit()).as(jsonVerify.toString()).isZero();
+        assertThat(jsonVerify.err()).doesNotContain("\r");
+
         Files.writeString(config, "  other:\n    datasource: app\n    store: local\n    prefix: other\n", StandardOpenOption.APPEND);
         Cli.Result two = cli.confirmer(Cli.answering(true)).run("-c", "config.yaml", "backup", "--all");
         assertThat(two.exit()).as(two.toString()).isZero();
