@@ -54,7 +54,7 @@ final class SecretCommand {
     }
 
     static String run(Path exe, List<String> argv, Path baseDir, String where, Duration timeout) {
-        String name = argv.get(0);
+        String name = ProblemText.clean(argv.get(0)); // only ever shown
         List<String> cmd = new java.util.ArrayList<>(argv);
         cmd.set(0, exe.toString());
         // the operation that needs the secret (a job, a restore) may be cancelled while the program runs (a signal, the
@@ -111,7 +111,7 @@ final class SecretCommand {
                     last = err.toString(StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("");
                 }
                 throw DbBackupException.user(where + name + " exited " + p.exitValue()
-                        + (last.isEmpty() ? "" : ": " + Redactor.redact(last)));
+                        + (last.isEmpty() ? "" : ": " + ProblemText.clean(Redactor.redact(last))));
             }
             if (value.isEmpty()) {
                 throw DbBackupException.user(where + name + " printed nothing");

@@ -559,7 +559,7 @@ final class YamlSection implements ConfigSection {
                     : " was not found on PATH");
             return Optional.of(Secret.unresolved(source, problems.secretProblem(at(key), n, why)));
         }
-        String prefix = problems.file() + ":" + n.getStartMark().map(m -> m.getLine() + 1).orElse(1) + ":"
+        String prefix = ProblemText.clean(problems.file()) + ":" + n.getStartMark().map(m -> m.getLine() + 1).orElse(1) + ":"
                 + n.getStartMark().map(m -> m.getColumn() + 1).orElse(1) + ": " + at(k) + ": ";
         List<String> args = List.copyOf(argv);
         return Optional.of(Secret.later(source, () -> SecretCommand.run(exe.get(), args, baseDir, prefix)));
