@@ -589,6 +589,12 @@ final class YamlSection implements ConfigSection {
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null && !f.getReason().isBlank()) {
+            // the operating system's reason alone ("File name too long", "Not a directory"): the exception's text
+            // repeats the path, which may be a secret written in its place, thousands of characters long
+            String why = f.getReason().strip();
+            return Character.toLowerCase(why.charAt(0)) + why.substring(1);
+        }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
