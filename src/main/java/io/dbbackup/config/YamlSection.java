@@ -69,7 +69,15 @@ final class YamlSection implements ConfigSection {
                 if (t.getValueNode() instanceof MappingNode mm) {
                     merged.add(mm);
                 } else if (t.getValueNode() instanceof SequenceNode seq) {
-                    seq.getValue().stream().filter(MappingNode.class::isInstance).map(MappingNode.class::cast).forEach(merged::add);
+                    for (int i = 0; i < seq.getValue().size(); i++) {
+                        if (seq.getValue().get(i) instanceof MappingNode mm) {
+                            merged.add(mm);
+                        } else {
+                            notMergeable(k, seq.getValue().get(i), at("<<") + "[" + i + "]");
+                        }
+                    }
+                } else {
+                    notMergeable(k, t.getValueNode(), at("<<"));
                 }
                 continue;
             }
@@ -85,7 +93,8 @@ final class YamlSection implements ConfigSection {
         Set<String> seen = new TreeSet<>();
         for (NodeTuple t : own) {
             if (!(t.getKeyNode() instanceof ScalarNode k)) {
-                problems.error(t.getKeyNode(), path + ": keys must be plain strings");
+                problems.error(t.getKeyNode(), (path.isEmpty() ? "" : path + ": ") + "a key must be a plain string, got "
+                        + describe(t.getKeyNode()));
                 continue;
             }
             if (!seen.add(k.getValue())) {
@@ -94,6 +103,15 @@ final class YamlSection implements ConfigSection {
             }
             entries.put(k.getValue(), t);
         }
+    }
+
+    /**
+     * A merge key's value, or an item of its list, that is no mapping: it was dropped without a word. Said at the merge
+     * key: an alias's node is where its anchor is, maybe far away.
+     */
+    private void notMergeable(ScalarNode mergeKey, Node value, String key) {
+        problems.error(mergeKey, key + ": a merge key takes a mapping (<<: *defaults) or a list of them, got "
+                + (isNull(value) ? "nothing" : describe(value)));
     }
 
     static boolean isNull(Node n) {
