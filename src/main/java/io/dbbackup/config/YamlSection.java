@@ -443,10 +443,19 @@ final class YamlSection implements ConfigSection {
                     + "user has no account entry): write the full path");
             return Optional.empty();
         }
-        return given.map(s -> {
+        if (given.isEmpty()) {
+            return Optional.empty();
+        }
+        String s = given.get();
+        try {
             Path p = s.startsWith("~/") ? home().orElseThrow().resolve(s.substring(2)) : Path.of(s);
-            return p.isAbsolute() ? p.normalize() : baseDir.resolve(p).normalize();
-        });
+            return Optional.of(p.isAbsolute() ? p.normalize() : baseDir.resolve(p).normalize());
+        } catch (java.nio.file.InvalidPathException e) {
+            // "\0" or "\uD800" in quotes: no file can have that name; said at the key, not as "cannot be set up: Nul ..."
+            problems.error(value(key).orElse(keyNode(key)), at(key) + ": is no file name this system can use (it holds "
+                    + (s.indexOf('\0') >= 0 ? "a NUL character" : "characters its file names cannot encode") + ")");
+            return Optional.empty();
+        }
     }
 
     @Override

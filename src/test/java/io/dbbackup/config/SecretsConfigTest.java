@@ -234,6 +234,22 @@ class SecretsConfigTest {
                 .hasMessage("long.yaml:1:1: error: cannot read the config file (file name too long)");
     }
 
+    /**
+     * A NUL (written {@code "\0"}) or a lone surrogate ({@code "\uD800"}) in a file's name: no file can be named so.
+     * Found by ConfigMutationFuzzTest: the whole datasource "cannot be set up: Nul character not allowed", at its name.
+     */
+    @Test
+    void aFileNameNoSystemCanUseIsAnErrorAtItsKey() {
+        assertThatThrownBy(() -> load("password_file: \"pw\\0.txt\"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: is no file name this system can use "
+                        + "(it holds a NUL character)");
+        assertThatThrownBy(() -> load("password_file: \"pw\\uD800.txt\"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: is no file name this system can use "
+                        + "(it holds characters its file names cannot encode)");
+    }
+
     @Test
     void deferringLoadsWithTheSecretUnresolvedAndRevealingItFailsWithTheSameLine() throws Exception {
         Config c = loader("password_env: NOPE_NOT_SET", Map.of()).deferringSecrets().load(dir.resolve("config.yaml"), "config.yaml");
