@@ -33,6 +33,14 @@ final class SecretCommand {
 
     /** The executable {@code argv[0]} names: a path (relative to {@code baseDir}) or a name found on {@code PATH}. */
     static Optional<Path> executable(String name, Path baseDir, Map<String, String> env) {
+        try {
+            return find(name, baseDir, env);
+        } catch (java.nio.file.InvalidPathException e) {
+            return Optional.empty(); // "\0" in the name: no program is called so ("not found", not "cannot be set up: Nul...")
+        }
+    }
+
+    private static Optional<Path> find(String name, Path baseDir, Map<String, String> env) {
         if (name.contains("/")) {
             Path p = baseDir.resolve(name).normalize();
             return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();

@@ -250,6 +250,17 @@ class SecretsConfigTest {
                         + "(it holds characters its file names cannot encode)");
     }
 
+    /** The same in a command's program name: not found, and not shown (found by ConfigMutationFuzzTest). */
+    @Test
+    void aProgramNameNoSystemCanUseIsNotFound() {
+        for (String program : new String[] {"\"vault\\0\"", "\"./bin/vault\\0\"", "[\"\\uD800\", x]"}) {
+            assertThatThrownBy(() -> load("password_command: " + program, Map.of())).as(program)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("config.yaml:4:23: error: datasources.db.password_command: the program named in "
+                            + "password_command (its name is not shown: is it the secret itself?) ");
+        }
+    }
+
     @Test
     void deferringLoadsWithTheSecretUnresolvedAndRevealingItFailsWithTheSameLine() throws Exception {
         Config c = loader("password_env: NOPE_NOT_SET", Map.of()).deferringSecrets().load(dir.resolve("config.yaml"), "config.yaml");
