@@ -116,7 +116,8 @@ public final class ConfigLoader {
         Node root;
         try {
             LoadSettings settings = LoadSettings.builder().setLabel(problems.file()).setAllowDuplicateKeys(true)
-                    .setSchema(new ConfigSchema()).build();
+                    // a key that is a list or a mapping (? [a, b]) is an error at it (YamlSection), not one at line 1
+                    .setAllowNonScalarKeys(true).setSchema(new ConfigSchema()).build();
             root = new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
             if (e.getContext() != null && e.getContext().startsWith("expected a single document") && e.getProblemMark().isPresent()) {

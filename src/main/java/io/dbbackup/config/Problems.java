@@ -46,7 +46,7 @@ final class Problems {
     String secretProblem(String key, Node at, String message) {
         if (!deferSecrets) {
             error(at, message);
-            return message;
+            return ProblemText.clean(message);
         }
         UnresolvedSecret u = new UnresolvedSecret(key, problem(at == null ? Optional.empty() : at.getStartMark(),
                 Problem.Severity.ERROR, message));

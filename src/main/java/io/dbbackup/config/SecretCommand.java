@@ -33,6 +33,14 @@ final class SecretCommand {
 
     /** The executable {@code argv[0]} names: a path (relative to {@code baseDir}) or a name found on {@code PATH}. */
     static Optional<Path> executable(String name, Path baseDir, Map<String, String> env) {
+        try {
+            return find(name, baseDir, env);
+        } catch (java.nio.file.InvalidPathException e) {
+            return Optional.empty(); // "\0" in the name: no program is called so ("not found", not "cannot be set up: Nul...")
+        }
+    }
+
+    private static Optional<Path> find(String name, Path baseDir, Map<String, String> env) {
         if (name.contains("/")) {
             Path p = baseDir.resolve(name).normalize();
             return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
@@ -54,7 +62,7 @@ final class SecretCommand {
     }
 
     static String run(Path exe, List<String> argv, Path baseDir, String where, Duration timeout) {
-        String name = argv.get(0);
+        String name = ProblemText.clean(argv.get(0)); // only ever shown
         List<String> cmd = new java.util.ArrayList<>(argv);
         cmd.set(0, exe.toString());
         // the operation that needs the secret (a job, a restore) may be cancelled while the program runs (a signal, the
@@ -111,7 +119,7 @@ final class SecretCommand {
                     last = err.toString(StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("");
                 }
                 throw DbBackupException.user(where + name + " exited " + p.exitValue()
-                        + (last.isEmpty() ? "" : ": " + Redactor.redact(last)));
+                        + (last.isEmpty() ? "" : ": " + ProblemText.clean(Redactor.redact(last))));
             }
             if (value.isEmpty()) {
                 throw DbBackupException.user(where + name + " printed nothing");

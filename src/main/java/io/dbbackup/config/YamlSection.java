@@ -71,7 +71,15 @@ final class YamlSection implements ConfigSection {
                 if (t.getValueNode() instanceof MappingNode mm) {
                     merged.add(mm);
                 } else if (t.getValueNode() instanceof SequenceNode seq) {
-                    seq.getValue().stream().filter(MappingNode.class::isInstance).map(MappingNode.class::cast).forEach(merged::add);
+                    for (int i = 0; i < seq.getValue().size(); i++) {
+                        if (seq.getValue().get(i) instanceof MappingNode mm) {
+                            merged.add(mm);
+                        } else {
+                            notMergeable(k, seq.getValue().get(i), at("<<") + "[" + i + "]");
+                        }
+                    }
+                } else {
+                    notMergeable(k, t.getValueNode(), at("<<"));
                 }
                 continue;
             }
@@ -87,7 +95,8 @@ final class YamlSection implements ConfigSection {
         Set<String> seen = new TreeSet<>();
         for (NodeTuple t : own) {
             if (!(t.getKeyNode() instanceof ScalarNode k)) {
-                problems.error(t.getKeyNode(), path + ": keys must be plain strings");
+                problems.error(t.getKeyNode(), (path.isEmpty() ? "" : path + ": ") + "a key must be a plain string, got "
+                        + describe(t.getKeyNode()));
                 continue;
             }
             if (!seen.add(k.getValue())) {
@@ -96,6 +105,15 @@ final class YamlSection implements ConfigSection {
             }
             entries.put(k.getValue(), t);
         }
+    }
+
+    /**
+     * A merge key's value, or an item of its list, that is no mapping: it was dropped without a word. Said at the merge
+     * key: an alias's node is where its anchor is, maybe far away.
+     */
+    private void notMergeable(ScalarNode mergeKey, Node value, String key) {
+        problems.error(mergeKey, key + ": a merge key takes a mapping (<<: *defaults) or a list of them, got "
+                + (isNull(value) ? "nothing" : describe(value)));
     }
 
     static boolean isNull(Node n) {
@@ -441,10 +459,19 @@ final class YamlSection implements ConfigSection {
                     + "user has no account entry): write the full path");
             return Optional.empty();
         }
-        return given.map(s -> {
+        if (given.isEmpty()) {
+            return Optional.empty();
+        }
+        String s = given.get();
+        try {
             Path p = s.startsWith("~/") ? home().orElseThrow().resolve(s.substring(2)) : Path.of(s);
-            return p.isAbsolute() ? p.normalize() : baseDir.resolve(p).normalize();
-        });
+            return Optional.of(p.isAbsolute() ? p.normalize() : baseDir.resolve(p).normalize());
+        } catch (java.nio.file.InvalidPathException e) {
+            // "\0" or "\uD800" in quotes: no file can have that name; said at the key, not as "cannot be set up: Nul ..."
+            problems.error(value(key).orElse(keyNode(key)), at(key) + ": is no file name this system can use (it holds "
+                    + (s.indexOf('\0') >= 0 ? "a NUL character" : "characters its file names cannot encode") + ")");
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -575,7 +602,7 @@ final class YamlSection implements ConfigSection {
                     : " was not found on PATH");
             return Optional.of(Secret.unresolved(source, problems.secretProblem(at(key), n, why)));
         }
-        String prefix = problems.file() + ":" + n.getStartMark().map(m -> m.getLine() + 1).orElse(1) + ":"
+        String prefix = ProblemText.clean(problems.file()) + ":" + n.getStartMark().map(m -> m.getLine() + 1).orElse(1) + ":"
                 + n.getStartMark().map(m -> m.getColumn() + 1).orElse(1) + ": " + at(k) + ": ";
         List<String> args = List.copyOf(argv);
         return Optional.of(Secret.later(source, () -> SecretCommand.run(exe.get(), args, baseDir, prefix)));
@@ -604,6 +631,12 @@ final class YamlSection implements ConfigSection {
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null && !f.getReason().isBlank()) {
+            // the operating system's reason alone ("File name too long", "Not a directory"): the exception's text
+            // repeats the path, which may be a secret written in its place, thousands of characters long
+            String why = f.getReason().strip();
+            return Character.toLowerCase(why.charAt(0)) + why.substring(1);
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }

@@ -35,12 +35,14 @@ public final class RateLimiter {
     public static final long MIN_RATE = 64 << 10;
 
     /**
-     * Bytes per second from {@code 20MiB} or {@code 20MiB/s} (binary units, as {@link ByteSize}); -1 when {@code text}
-     * is not a rate of at least {@link #MIN_RATE}.
+     * Bytes per second from {@code 20MiB} or {@code 20MiB/s} (binary units, as {@link ByteSize}); the unit and the
+     * {@code /s} in any case ({@code 20mib/S}), as the size's unit always was; -1 when {@code text} is not a rate of at
+     * least {@link #MIN_RATE}.
      */
     public static long parseRate(String text) {
         String t = text.strip();
-        long bytes = ByteSize.parse(t.endsWith("/s") ? t.substring(0, t.length() - 2) : t);
+        boolean perSecond = t.length() > 2 && t.regionMatches(true, t.length() - 2, "/s", 0, 2);
+        long bytes = ByteSize.parse(perSecond ? t.substring(0, t.length() - 2) : t);
         return bytes < MIN_RATE ? -1 : bytes;
     }
 

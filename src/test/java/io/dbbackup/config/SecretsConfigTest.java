@@ -214,6 +214,53 @@ class SecretsConfigTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").contains("is it the secret itself?"));
     }
 
+    /**
+     * A name the operating system refuses as too long (ENAMETOOLONG: a component over 255 bytes, a path over 4096): the
+     * reason alone, not the Java exception's text, which repeated the class name and the whole path.
+     */
+    @Test
+    void aFileNameTooLongForTheSystemGivesTheReasonOnly() throws Exception {
+        String longName = dir.resolve("p".repeat(300)).toString();
+        String longPath = dir + "/" + "pw-folder/".repeat(500) + "pw";
+        for (String name : new String[] {longName, longPath}) {
+            assertThatThrownBy(() -> load("password_file: " + name, Map.of())).as(name.length() + " characters")
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("config.yaml:4:20: error: datasources.db.password_file: cannot read the file named in "
+                            + "password_file (its name is not shown: is it the secret itself?) (file name too long)");
+        }
+        Path config = Path.of(longName + ".yaml");
+        assertThatThrownBy(() -> new ConfigLoader(PluginRegistry.load(), Map.of()).load(config, "long.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("long.yaml:1:1: error: cannot read the config file (file name too long)");
+    }
+
+    /**
+     * A NUL (written {@code "\0"}) or a lone surrogate ({@code "\uD800"}) in a file's name: no file can be named so.
+     * Found by ConfigMutationFuzzTest: the whole datasource "cannot be set up: Nul character not allowed", at its name.
+     */
+    @Test
+    void aFileNameNoSystemCanUseIsAnErrorAtItsKey() {
+        assertThatThrownBy(() -> load("password_file: \"pw\\0.txt\"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: is no file name this system can use "
+                        + "(it holds a NUL character)");
+        assertThatThrownBy(() -> load("password_file: \"pw\\uD800.txt\"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: is no file name this system can use "
+                        + "(it holds characters its file names cannot encode)");
+    }
+
+    /** The same in a command's program name: not found, and not shown (found by ConfigMutationFuzzTest). */
+    @Test
+    void aProgramNameNoSystemCanUseIsNotFound() {
+        for (String program : new String[] {"\"vault\\0\"", "\"./bin/vault\\0\"", "[\"\\uD800\", x]"}) {
+            assertThatThrownBy(() -> load("password_command: " + program, Map.of())).as(program)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("config.yaml:4:23: error: datasources.db.password_command: the program named in "
+                            + "password_command (its name is not shown: is it the secret itself?) ");
+        }
+    }
+
     @Test
     void deferringLoadsWithTheSecretUnresolvedAndRevealingItFailsWithTheSameLine() throws Exception {
         Config c = loader("password_env: NOPE_NOT_SET", Map.of()).deferringSecrets().load(dir.resolve("config.yaml"), "config.yaml");

@@ -39,4 +39,16 @@ class RateLimiterTest {
         assertThat(a).isEqualTo(1_000_000_000L);
         assertThat(b).isEqualTo(2_000_000_000L);
     }
+
+    /** What README promises for upload_rate_limit and --limit-download: 20MiB or 20MiB/s, at least 64KiB; units in any case. */
+    @Test
+    void aRateIsASizePerSecondWithTheUnitAndTheSuffixInAnyCase() {
+        for (String rate : new String[] {"1MiB", "1MiB/s", "1MB/s", "1MB/S", "1mb/S", "1mib/s", " 1MiB/S ", "1 MiB/s", "1048576/s"}) {
+            assertThat(RateLimiter.parseRate(rate)).as(rate).isEqualTo(1 << 20);
+        }
+        assertThat(RateLimiter.parseRate("64KiB/S")).isEqualTo(RateLimiter.MIN_RATE);
+        for (String notARate : new String[] {"63KiB/s", "/s", "/S", "1MiB/m", "1MiB/ss", "1MiB//s", "1MiB/sec", "fast", ""}) {
+            assertThat(RateLimiter.parseRate(notARate)).as(notARate).isEqualTo(-1);
+        }
+    }
 }

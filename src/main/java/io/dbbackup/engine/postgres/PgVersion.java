@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 record PgVersion(int num, String text) implements Comparable<PgVersion> {
     private static final Pattern TOOL = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?");
-    private static final Pattern DIR = Pattern.compile("(\\d+)(?:\\.(\\d+))?");
+    /** At most 4 digits: a longer "major" (99999999999) is none, and no longer overflows an int ("cannot be set up"). */
+    private static final Pattern DIR = Pattern.compile("(\\d{1,4})(?:\\.(\\d{1,2}))?");
 
     /** From {@code server_version_num} and {@code server_version}. */
     static PgVersion ofServer(int num, String text) {

@@ -65,7 +65,8 @@ public final class AzureStoreProvider implements StoreProvider {
                 s.error("endpoint", "endpoint is not a valid URL: " + e.getReason());
                 ok = false;
             }
-        } else if (account.isPresent()) {
+        } else if (account.isPresent() && ok) {
+            // only a valid name: "a#b" would make no URL ("cannot be set up: Illegal character...") after its own error
             accountUrl = URI.create("https://" + account.get() + ".blob.core.windows.net");
         }
         String prefix = s.string("prefix").orElse("").trim().replaceAll("^/+", "").replaceAll("/+$", "");

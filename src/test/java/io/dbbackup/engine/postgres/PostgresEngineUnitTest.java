@@ -34,6 +34,16 @@ class PostgresEngineUnitTest {
         assertThat(PgVersion.ofServer(90624, "9.6.24").sameMajor(PgVersion.ofMajorName("9.6").orElseThrow())).isTrue();
         assertThat(PgVersion.ofMajorName("15.2")).isEmpty();
         assertThat(PgVersion.ofMajorName("latest")).isEmpty();
+        assertThat(PgVersion.ofMajorName("99999999999999999999999")).as("no int overflow").isEmpty();
+    }
+
+    /** Found by ConfigMutationFuzzTest: "datasources.pg: cannot be set up: For input string: ..." at the datasource. */
+    @Test
+    void aHugePgVersionIsAnErrorAtItsKey() {
+        assertThatThrownBy(() -> load("    database: app\n    pg_version: 99999999999999999999999\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("datasources.pg.pg_version: must be a PostgreSQL major version")
+                .hasMessageNotContaining("cannot be set up");
     }
 
     private Path fakeInstall(String major, String version) throws IOException {

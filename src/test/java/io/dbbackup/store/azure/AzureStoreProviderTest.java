@@ -134,6 +134,17 @@ class AzureStoreProviderTest {
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n", ENV)).isEmpty();
     }
 
+    /** An account name no URL can hold: its own error, alone (found by ConfigMutationFuzzTest: "cannot be set up: Illegal..."). */
+    @Test
+    void anAccountNameNoUrlCanHoldIsOneErrorAtItsKey() throws Exception {
+        for (String account : new String[] {"\"acme\\\"s\"", "\"~'M6#K6#+&@\"", "\"a b\""}) {
+            String problems = StoreConfigs.problems(dir, "    type: azure\n    account: " + account + "\n    container: c1c\n"
+                    + "    account_key_env: AZ_KEY\n", ENV);
+            assertThat(problems).as(account).contains("account must be a storage account's name").doesNotContain("\n")
+                    .doesNotContain("cannot be set up");
+        }
+    }
+
     /** Each of the 50,000 blocks allowed holds more as the blob grows: 8 MiB blocks reach about 2.4 TiB. */
     @Test
     void blocksGrowSoThatTheLimitOfBlocksIsFarAway() {
