@@ -11,7 +11,6 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -179,16 +178,7 @@ class ConfigKeysDocumentedTest {
 
     /** The example, its secret files under the temp dir, as ConfigExampleTest loads it. */
     private String exampleWithSecrets() throws IOException {
-        String yaml = example().replace("/run/secrets/", dir.resolve("secrets") + "/");
-        Files.createDirectories(dir.resolve("secrets"));
-        Matcher files = Pattern.compile("^\\s*\\w+_file: (\\S+)", Pattern.MULTILINE).matcher(yaml);
-        while (files.find()) {
-            Path f = Path.of(files.group(1));
-            assertThat(f.startsWith(dir)).as("a secret file of the example, under the temp dir: " + f).isTrue();
-            Files.writeString(f, "secret-" + f.getFileName() + "\n");
-            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
-        }
-        return yaml;
+        return ExampleConfig.withSecretFiles(dir);
     }
 
     private Cli cli() throws IOException {

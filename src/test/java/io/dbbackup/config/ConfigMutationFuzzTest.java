@@ -12,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -69,22 +68,8 @@ class ConfigMutationFuzzTest {
 
     @BeforeEach
     void example() throws Exception {
-        String yaml = Files.readString(Path.of(System.getProperty("project.basedir", "."), "config.example.yaml"));
-        // its secret files live under /run/secrets (as ConfigExampleTest gives them): in the temp dir
-        yaml = yaml.replace("/run/secrets/", dir.resolve("secrets") + "/");
-        Files.createDirectories(dir.resolve("secrets"));
-        Matcher files = Pattern.compile("^\\s*\\w+_file: (\\S+)", Pattern.MULTILINE).matcher(yaml);
-        while (files.find()) {
-            Path f = Path.of(files.group(1));
-            assertThat(f.startsWith(dir)).as("a secret file of the example, under the temp dir: " + f).isTrue();
-            Files.writeString(f, "secret-" + f.getFileName() + "\n");
-            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
-        }
-        Matcher envs = Pattern.compile("_env: (\\w+)").matcher(yaml);
-        while (envs.find()) {
-            String name = envs.group(1);
-            env.put(name, name.endsWith("URL") ? "https://hooks.example.com/services/T000/B000/token" : "secret-value-" + name.toLowerCase());
-        }
+        String yaml = ExampleConfig.withSecretFiles(dir);
+        env.putAll(ExampleConfig.secretEnv(yaml));
         example = yaml;
         plugins = PluginRegistry.load();
     }
