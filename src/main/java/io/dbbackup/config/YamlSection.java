@@ -638,6 +638,12 @@ final class YamlSection implements ConfigSection {
             String why = f.getReason().strip();
             return Character.toLowerCase(why.charAt(0)) + why.substring(1);
         }
+        if (e.getClass() == IOException.class && e.getMessage() != null && !e.getMessage().isBlank()
+                && e.getMessage().length() <= 80 && e.getCause() == null) {
+            // a plain IOException of the file system carries the operating system's reason alone ("Is a directory")
+            String why = e.getMessage().strip();
+            return Character.toLowerCase(why.charAt(0)) + why.substring(1);
+        }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
