@@ -21,7 +21,8 @@ import java.util.Set;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:user error (bad config or arguments, unknown job, declined confirmation)",
                 "2:system error (I/O, network, a dump tool failed)", "3:integrity failure (checksum mismatch, corrupt archive)",
-                "4:partial (some jobs of a multi-job run failed)", "130:interrupted (SIGINT)", "143:terminated (SIGTERM)"})
+                "4:partial (some jobs of a multi-job run failed)", "130:interrupted (SIGINT)", "143:terminated (SIGTERM)",
+                "255:wal-fetch --stop-recovery-on-error only: a failure other than 'not in the archive' (recovery stops)"})
 final class Root implements java.util.concurrent.Callable<Integer> {
     /**
      * The verbs, in the order the usage help lists them. Registered by {@link #commandLine}, not in the

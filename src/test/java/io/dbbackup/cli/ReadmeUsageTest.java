@@ -44,6 +44,27 @@ class ReadmeUsageTest {
         assertThat(listed).as("the verbs of README's Usage block").isEqualTo(commands);
     }
 
+    /** The exit codes of {@code dbbackup --help} are those of the README's table, none missing on either side. */
+    @Test
+    void theHelpListsTheExitCodesOfTheReadmesTable() throws Exception {
+        Set<String> readme = new TreeSet<>();
+        boolean table = false;
+        for (String line : Readme.lines()) {
+            if (line.startsWith("## ")) {
+                table = line.equals("## Exit codes");
+            } else if (table) {
+                Matcher m = Pattern.compile("^\\| (\\d+) \\|").matcher(line);
+                if (m.find()) {
+                    readme.add(m.group(1));
+                }
+            }
+        }
+        assertThat(readme).as("the README's exit codes").contains("0", "1", "2", "3", "4");
+        Set<String> help = new TreeSet<>(Readme.commandLine().getCommandSpec().usageMessage().exitCodeList().keySet()
+                .stream().map(String::strip).toList());
+        assertThat(help).as("the exit codes --help lists").isEqualTo(readme);
+    }
+
     @Test
     void everyOptionShownExistsAndEveryOptionIsShown() throws Exception {
         CommandLine cl = Readme.commandLine();
