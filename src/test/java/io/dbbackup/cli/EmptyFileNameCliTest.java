@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.core.Json;
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.ConfigText;
 import io.dbbackup.testkit.SqliteFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,7 @@ class EmptyFileNameCliTest {
     @BeforeEach
     void setUp() throws Exception {
         SqliteFixture.create(dir.resolve("app.db"), 5);
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app: {engine: sqlite, path: app.db}
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  app: {datasource: app, store: local}
-                """);
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob(""));
         cli = new Cli().workingDir(dir).env("DBBACKUP_CONFIG", "");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
     }

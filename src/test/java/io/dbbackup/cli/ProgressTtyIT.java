@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.ConfigText;
 import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SqliteFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,14 +25,7 @@ class ProgressTtyIT {
     @BeforeEach
     void setUp() throws Exception {
         SqliteFixture.create(dir.resolve("app.db"), 2000);
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app: {engine: sqlite, path: app.db}
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  app: {datasource: app, store: local}
-                """);
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob(""));
     }
 
     /** {@code dbbackup ARGS REDIRECT} under script; returns what the terminal showed. */
