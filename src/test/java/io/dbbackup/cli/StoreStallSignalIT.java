@@ -251,7 +251,6 @@ class StoreStallSignalIT {
     static final class ArtifactGetHolder extends io.dbbackup.testkit.TcpRelay {
         private static final java.util.regex.Pattern ARTIFACT_GET =
                 java.util.regex.Pattern.compile("^GET /[^ ?]*\\.sql(\\?[^ ]*)? HTTP/1\\.1");
-        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
         private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
         ArtifactGetHolder(URI target) throws java.io.IOException {
@@ -266,20 +265,9 @@ class StoreStallSignalIT {
         protected int pass(boolean toServer, byte[] buf, int n, long seen) {
             if (toServer && ARTIFACT_GET.matcher(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)).find()) {
                 held.incrementAndGet();
-                try {
-                    closed.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return 0;
+                return silenceUntilClosed();
             }
             return n;
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            closed.countDown();
-            super.close();
         }
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A relay whose connections go silent on demand: after {@link #freeze()} the connections open at that moment neither
@@ -14,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 public final class FreezingRelay extends TcpRelay {
     private final Set<Thread> pumps = ConcurrentHashMap.newKeySet();
     private final Set<Thread> frozen = ConcurrentHashMap.newKeySet();
-    private final CountDownLatch closed = new CountDownLatch(1);
 
     public FreezingRelay(URI target) throws IOException {
         super(target);
@@ -29,19 +27,8 @@ public final class FreezingRelay extends TcpRelay {
     protected int pass(boolean toServer, byte[] buf, int n, long seen) {
         pumps.add(Thread.currentThread());
         if (frozen.contains(Thread.currentThread())) {
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 0;
+            return silenceUntilClosed();
         }
         return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-        closed.countDown();
-        super.close();
     }
 }

@@ -2,7 +2,6 @@ package io.dbbackup.testkit;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StallingRelay extends TcpRelay {
     private final AtomicInteger stalled = new AtomicInteger();
-    private final CountDownLatch closed = new CountDownLatch(1);
     private final boolean toServer;
     private final long stallAfter;
     private final int times;
@@ -35,19 +33,8 @@ public final class StallingRelay extends TcpRelay {
     protected int pass(boolean toServer, byte[] buf, int n, long seen) {
         if (toServer == this.toServer && seen + n > stallAfter && seen <= stallAfter
                 && stalled.getAndUpdate(c -> c < times ? c + 1 : c) < times) {
-            try {
-                closed.await(); // silent: neither read on nor forward, until the relay is closed
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 0;
+            return silenceUntilClosed();
         }
         return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-        closed.countDown();
-        super.close();
     }
 }

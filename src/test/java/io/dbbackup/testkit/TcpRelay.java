@@ -15,6 +15,7 @@ import java.net.URI;
  */
 public abstract class TcpRelay implements AutoCloseable {
     private final ServerSocket server;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     protected TcpRelay(URI target) throws IOException {
         server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
@@ -45,6 +46,19 @@ public abstract class TcpRelay implements AutoCloseable {
      */
     protected abstract int pass(boolean toServer, byte[] buf, int n, long seen);
 
+    /**
+     * For {@link #pass}: holds the calling connection silent — it neither reads on nor forwards, and nothing is closed —
+     * until the relay is closed (a black-holed path), then returns 0, which ends that connection.
+     */
+    protected final int silenceUntilClosed() {
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
     private void pump(InputStream in, OutputStream out, boolean toServer, Socket a, Socket b) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[64 * 1024];
@@ -69,6 +83,7 @@ public abstract class TcpRelay implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed.countDown();
         server.close();
     }
 }

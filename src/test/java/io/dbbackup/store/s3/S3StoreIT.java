@@ -248,27 +248,15 @@ class S3StoreIT extends CredentialedStoreContract {
         byte[] data = new byte[(11 << 20) + 3]; // three parts
         new java.util.Random(18).nextBytes(data);
         S3Settings direct = S3Fixture.settings(s3, BUCKET, "head-" + UUID.randomUUID() + "/", 5L << 20, 2);
-        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger heads = new java.util.concurrent.atomic.AtomicInteger();
         try (io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(s3.endpoint()) {
             @Override
             protected int pass(boolean toServer, byte[] buf, int n, long seen) {
                 if (toServer && new String(buf, 0, Math.min(n, 5), java.nio.charset.StandardCharsets.ISO_8859_1).equals("HEAD ")) {
                     heads.incrementAndGet();
-                    try {
-                        closed.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return 0;
+                    return silenceUntilClosed();
                 }
                 return n;
-            }
-
-            @Override
-            public void close() throws java.io.IOException {
-                closed.countDown();
-                super.close();
             }
         }) {
             S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
