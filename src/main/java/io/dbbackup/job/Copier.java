@@ -140,12 +140,15 @@ public final class Copier {
                 // another run claimed the key (two runs of this job overlapping): its copy, not ours — counted as one the
                 // copy holds (its WAL is copied, it may be the newest), never read back or removed by this run; the
                 // next run's check of the copies compares it with its source
+                long theirs = storedSize(to, target);
                 ws.log().warn("not copied: " + target.key() + " was already copied by another run (its " + target.sha256Key()
-                        + " was there first); this run's upload was dropped and nothing under the key touched", "job",
-                        job.name(), "key", target.key());
+                        + " was there first); this run's upload was dropped and nothing under the key touched"
+                        + (theirs >= 0 ? "" : "; the copy itself is not there yet: if it stays so (no run is copying it, "
+                        + "the sidecar is a failed run's leftover), delete " + target.sha256Key()), "job", job.name(),
+                        "key", target.key());
                 elsewhere.add(target.key());
                 holds.add(target);
-                sizes.put(target, entry.object().size());
+                sizes.put(target, theirs >= 0 ? theirs : entry.object().size());
                 if (newest == null || target.compareTo(newest) < 0) {
                     newest = target;
                     newestSha = null;
@@ -303,6 +306,15 @@ public final class Copier {
             out.add(new Suspect(copy, origin, "records sha256 " + digest + " in its sidecar, its source " + expected));
         }
         return out;
+    }
+
+    /** The stored size of {@code key} in {@code store}; -1 when it is not there or the look fails (best effort: a report's). */
+    private static long storedSize(Store store, BackupKey key) {
+        try {
+            return store.stat(key.key()).map(io.dbbackup.core.StoredObject::size).orElse(-1L);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static int alreadyThere(List<BackupKey> available, List<BackupKey> held) {

@@ -497,6 +497,28 @@ class CopyJobCliIT {
     }
 
     /**
+     * A {@code .sha256} without its copy (what another run left when it claimed the key and could not clean up) claims
+     * the key as well: the run leaves it and says how to free the key; the job still succeeds.
+     */
+    @Test
+    void aSidecarWithoutItsCopyIsLeftAndTheWarningSaysHowToFreeTheKey() throws Exception {
+        config("offsite", "");
+        assertThat(at(Duration.ZERO).run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        String copy = artifacts("local").get(0).replace("prod/", "vault/");
+        Path leftover = Path.of(sidecarOf(dir.resolve("offsite").resolve(copy)));
+        Files.createDirectories(leftover.getParent());
+        Files.writeString(leftover, "0".repeat(64) + "  " + Path.of(copy).getFileName() + "\n");
+
+        Cli.Result r = at(Duration.ofHours(1)).run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("not copied: " + copy + " was already copied by another run")
+                .contains("if it stays so").contains("delete " + copy + ".sha256");
+        assertThat(files("offsite")).containsExactly(copy + ".sha256");
+        assertThat(Files.readString(leftover)).startsWith("0".repeat(64));
+    }
+
+    /**
      * A repair (a damaged copy copied again over itself) whose commit fails leaves the damaged copy and its sidecars as
      * they were, for the next run to repair, and fails the job (exit 2). Before, it had already written the new sidecar
      * and manifest and then removed the copy with them: a copy whose only fault was a lost sidecar was deleted.
