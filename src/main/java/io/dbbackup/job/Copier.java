@@ -11,6 +11,7 @@ import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.BackupPipeline;
 import io.dbbackup.pipeline.BackupResult;
 import io.dbbackup.pipeline.Failures;
+import io.dbbackup.pipeline.KeyClaim;
 import io.dbbackup.retention.GfsPolicy;
 import io.dbbackup.retention.Kept;
 import io.dbbackup.spi.NoSuchKeyException;
@@ -36,7 +37,9 @@ import java.util.stream.Collectors;
  * source's sidecar before the copy is committed (nothing lands under the key otherwise), its sidecar and manifest
  * beside it. Only those the copy job's retention would keep are copied, so that an offsite copy kept monthly takes
  * no daily backup only to delete it at its next prune. A source backup that does not match its checksum is not
- * copied; the others still are, and the run fails as an integrity failure naming it.
+ * copied; the others still are, and the run fails as an integrity failure naming it. A new copy claims its key with its
+ * {@code .sha256} as a backup does ({@link KeyClaim}): when another run of the job (overlapping, on another host) holds
+ * it, this run drops its own upload and leaves whatever is under the key alone.
  */
 public final class Copier {
     private static final int BUFFER = 1 << 20;
@@ -118,18 +121,38 @@ public final class Copier {
         List<DbBackupException> damaged = new ArrayList<>();
         int copied = 0;
         long copiedBytes = 0;
+        List<String> elsewhere = new ArrayList<>(); // keys another run claimed first
         for (BackupKey target : todo) {
             Catalog.Entry entry = byName.get(target.fileName());
             BackupKey origin = entry.key();
             Copied c;
             try {
-                c = copy(source.name(), from, origin, entry.object().size(), to, target, ctx, progress);
+                c = copy(source.name(), from, origin, entry.object().size(), to, target, false, ctx, progress);
             } catch (DbBackupException e) {
                 if (e.status() != ExitStatus.INTEGRITY) {
                     throw e;
                 }
                 ws.log().error("not copied: " + e.getMessage(), "job", job.name(), "key", origin.key());
                 damaged.add(e);
+                continue;
+            }
+            if (c == null) {
+                // another run claimed the key (two runs of this job overlapping): its copy, not ours — counted as one the
+                // copy holds (its WAL is copied, it may be the newest), never read back or removed by this run; the
+                // next run's check of the copies compares it with its source
+                long theirs = storedSize(to, target);
+                ws.log().warn("not copied: " + target.key() + " was already copied by another run (its " + target.sha256Key()
+                        + " was there first); this run's upload was dropped and nothing under the key touched"
+                        + (theirs >= 0 ? "" : "; the copy itself is not there yet: if it stays so (no run is copying it, "
+                        + "the sidecar is a failed run's leftover), delete " + target.sha256Key()), "job", job.name(),
+                        "key", target.key());
+                elsewhere.add(target.key());
+                holds.add(target);
+                sizes.put(target, theirs >= 0 ? theirs : entry.object().size());
+                if (newest == null || target.compareTo(newest) < 0) {
+                    newest = target;
+                    newestSha = null;
+                }
                 continue;
             }
             if (job.verify() != JobConfig.Verification.OFF) {
@@ -155,7 +178,7 @@ public final class Copier {
                     + origin.key(), "job", job.name(), "key", target.key());
             Copied c;
             try {
-                c = copy(source.name(), from, origin, s.origin().object().size(), to, target, ctx, progress);
+                c = copy(source.name(), from, origin, s.origin().object().size(), to, target, true, ctx, progress);
             } catch (DbBackupException e) {
                 if (e.status() != ExitStatus.INTEGRITY) {
                     throw e;
@@ -187,9 +210,10 @@ public final class Copier {
             walCopied = wal.files();
             bytes += wal.bytes();
         }
-        ws.log().info(copied == 0 && walCopied == 0 && damaged.isEmpty() && repaired.isEmpty() ? "copy up to date"
-                        : "copy finished", "job", job.name(),
-                "copied", copied, "already_there", held.size(), "repaired", repaired.size(),
+        ws.log().info(copied == 0 && walCopied == 0 && damaged.isEmpty() && repaired.isEmpty() && elsewhere.isEmpty()
+                        ? "copy up to date" : "copy finished", "job", job.name(),
+                "copied", copied, "already_there", held.size(), "copied_by_another_run", elsewhere.size(),
+                "repaired", repaired.size(),
                 "left_to_retention", available.size() - todo.size() - alreadyThere(available, held), "wal_copied", walCopied,
                 "bytes", bytes);
         if (!damaged.isEmpty()) {
@@ -211,6 +235,7 @@ public final class Copier {
             what += ", " + walCopied + " archived WAL files";
         }
         notes.add(what + "; newest copy " + newest.key() + " (" + io.dbbackup.core.Human.size(newestSize) + ")");
+        elsewhere.forEach(k -> notes.add("already copied by another run: " + k));
         repaired.forEach(r -> notes.add("repaired a damaged copy, copied again from the source: " + r));
         BackupKey newestSource = available.get(0);
         java.time.Duration age = java.time.Duration.between(newestSource.timestamp(), ws.clock().instant());
@@ -283,6 +308,15 @@ public final class Copier {
         return out;
     }
 
+    /** The stored size of {@code key} in {@code store}; -1 when it is not there or the look fails (best effort: a report's). */
+    private static long storedSize(Store store, BackupKey key) {
+        try {
+            return store.stat(key.key()).map(io.dbbackup.core.StoredObject::size).orElse(-1L);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static int alreadyThere(List<BackupKey> available, List<BackupKey> held) {
         Set<String> there = held.stream().map(BackupKey::fileName).collect(Collectors.toSet());
         return (int) available.stream().filter(k -> there.contains(k.fileName())).count();
@@ -293,16 +327,20 @@ public final class Copier {
 
     /**
      * Streams {@code origin} ({@code size} stored bytes, as listed) from {@code from} into {@code target} in {@code to}:
-     * read through its SHA-256, which the source's sidecar (or, that lost, its manifest) must confirm before the upload
-     * is committed; the sidecars are written before the commit, as a backup's are, and removed again when it does not
-     * happen.
+     * read through its SHA-256, which the source's sidecar (or, that lost, its manifest) must confirm before anything is
+     * written beside it. A new copy then claims the key with its {@code .sha256} as a backup does ({@link KeyClaim}) and
+     * writes its manifest and commits only after that: null when another run claimed it first (this run's upload is
+     * dropped, nothing under the key touched); a failure after the claim removes what is under the key (this run's own)
+     * and the sidecars. A {@code repair} replaces a damaged copy that is there: it commits first and writes the sidecar
+     * and the manifest after, so that a failure leaves the copy and its sidecars as they were (or, past the commit, the
+     * sound bytes under the old sidecar) for the next run's check to find again; it never removes anything.
      */
     private Copied copy(String sourceJob, Store from, BackupKey origin, long size, Store to, BackupKey target,
-                        OperationContext ctx, Progress progress) {
+                        boolean repair, OperationContext ctx, Progress progress) {
         ArtifactReader reader = ArtifactReader.forRecovery(from);
         reader.expectedSha256(origin); // a source nothing can check stops here, before any upload starts
         Map<String, Object> manifest = manifest(from, origin, target, sourceJob);
-        boolean sidecars = false;
+        boolean claimed = false;
         boolean committed = false;
         Upload upload = null;
         progress.started("copying " + target.fileName(), size);
@@ -316,13 +354,29 @@ public final class Copier {
                 sha = in.sha256(); // the sidecar's, or (that one damaged or lost) the manifest's: the target's is sound
             }
             ctx.cancellation().throwIfCancelled();
-            sidecars = true;
-            to.put(target.sha256Key(), Sha256.sidecar(sha, target.fileName()), ctx);
+            byte[] sidecar = Sha256.sidecar(sha, target.fileName());
+            byte[] manifestBytes = null;
             if (manifest != null) {
                 // what was read and checked: a source manifest with a damaged digest or size does not pass its damage on
                 manifest.put("size", n);
                 manifest.put("sha256", sha);
-                to.put(target.manifestKey(), (Json.pretty(manifest) + "\n").getBytes(StandardCharsets.UTF_8), ctx);
+                manifestBytes = (Json.pretty(manifest) + "\n").getBytes(StandardCharsets.UTF_8);
+            }
+            if (repair) {
+                upload.commit();
+                committed = true;
+                to.put(target.sha256Key(), sidecar, ctx);
+                if (manifestBytes != null) {
+                    to.put(target.manifestKey(), manifestBytes, ctx);
+                }
+                return new Copied(n, sha);
+            }
+            if (!KeyClaim.claim(to, target, sidecar, ctx)) {
+                return null; // another run's key: the finally drops this run's upload alone
+            }
+            claimed = true;
+            if (manifestBytes != null) {
+                to.put(target.manifestKey(), manifestBytes, ctx);
             }
             upload.commit();
             committed = true;
@@ -332,8 +386,9 @@ public final class Copier {
         } finally {
             progress.finished();
             if (!committed) {
-                if (sidecars) {
-                    // the copy's object too: a commit whose answers were all lost may have stored it (see BackupPipeline)
+                if (claimed) {
+                    // the key is this run's: the copy's object too, a commit whose answers were all lost may have stored
+                    // it (see BackupPipeline)
                     BackupPipeline.removeQuietly(to, target.key());
                     deleteQuietly(to, target.sha256Key());
                     deleteQuietly(to, target.manifestKey());

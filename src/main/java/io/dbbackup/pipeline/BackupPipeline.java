@@ -134,7 +134,7 @@ public final class BackupPipeline {
                     clock.instant(), r.toolVersion(), info.get() == null ? java.util.Map.of() : info.get().facts());
             // the .sha256 sidecar claims the key: another run that named the same key (the job started twice in one
             // second, here or on another host) and got there first keeps its backup, sidecars and all
-            if (!claim(r.store(), key, Sha256.sidecar(sha, key.fileName()), r.ctx())) {
+            if (!KeyClaim.claim(r.store(), key, Sha256.sidecar(sha, key.fileName()), r.ctx())) {
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "another run of job " + r.job() + " stored a backup "
                         + "under " + key.key() + " first (the job was started twice in the same second); this run's "
                         + "backup was discarded and the other one left as it is", null, true);
@@ -166,29 +166,6 @@ public final class BackupPipeline {
                     upload.abort();
                 }
             }
-        }
-    }
-
-    /**
-     * {@link Store#putIfAbsent}, and when it fails, what it may have stored undone: a claim that failed without an answer
-     * (a timeout after the service applied the write, a connection lost on the way back) may have stored the sidecar,
-     * which would then claim the key for a backup that does not exist. It is read back and deleted only when it holds
-     * this run's bytes — a sidecar with other bytes is another run's claim, which it keeps, with its backup; one that
-     * cannot be read back is left as it is. The same bytes with an artifact already under the key are another run's too
-     * (the same dump of the same second, committed): this run commits only after its claim.
-     */
-    private static boolean claim(Store store, BackupKey key, byte[] content, io.dbbackup.spi.OperationContext ctx) throws IOException {
-        try {
-            return store.putIfAbsent(key.sha256Key(), content, ctx);
-        } catch (IOException | RuntimeException failed) {
-            try {
-                if (Store.holds(store, key.sha256Key(), content) && store.stat(key.key()).isEmpty()) {
-                    store.delete(key.sha256Key());
-                }
-            } catch (IOException | RuntimeException unknown) {
-                failed.addSuppressed(unknown); // no way to tell whose it is: left alone
-            }
-            throw failed;
         }
     }
 

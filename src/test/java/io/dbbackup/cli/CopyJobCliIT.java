@@ -74,6 +74,18 @@ class CopyJobCliIT {
                     type: faulty
                     path: offsite
                     corrupt: true
+                  twin:
+                    type: local
+                    path: twin
+                  failing:
+                    type: faulty
+                    path: offsite
+                    refuse_commit: true
+                  racing:
+                    type: faulty
+                    path: offsite
+                    twin: twin
+                    refuse_commit: true
                 jobs:
                   nightly:
                     datasource: app
@@ -449,6 +461,83 @@ class CopyJobCliIT {
         assertThat(verify.exit()).as(verify.toString()).isZero();
         Cli.Result again = at(Duration.ofHours(6)).run("-c", "config.yaml", "backup", "offsite");
         assertThat(again.err()).contains("copy up to date").doesNotContain("does not match its source");
+    }
+
+    /** Each file of {@code store}'s folder and its bytes (Base64). */
+    private Map<String, String> contents(String store) throws IOException {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String f : files(store)) {
+            out.put(f, java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve(store).resolve(f))));
+        }
+        return out;
+    }
+
+    /**
+     * Two runs of a copy job overlap and both chose backup X: the other run commits its copy of X while this one copies
+     * it (the {@code racing} store plays it from folder {@code twin}), and this run's commit would then fail. This run's
+     * claim of the key is refused: it drops its own upload, warns, leaves the other run's copy, sidecar and manifest as
+     * they are, byte for byte, and succeeds. Before, it wrote its sidecar and manifest over the other's and, its commit
+     * failing, deleted the other run's committed copy with both (exit 2): the offsite copy gone.
+     */
+    @Test
+    void aCopyAnotherRunCommittedMeanwhileIsLeftAsItIsAndTheRunSucceeds() throws Exception {
+        config("twin", "");
+        assertThat(at(Duration.ZERO).run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        assertThat(at(Duration.ofHours(1)).run("-c", "config.yaml", "backup", "offsite").exit()).isZero(); // the other run
+        String copy = artifacts("twin").get(0);
+        Map<String, String> theirs = contents("twin");
+        config("racing", "verify: true");
+
+        Cli.Result r = at(Duration.ofHours(2)).run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("already copied by another run").contains(copy);
+        assertThat(r.out()).doesNotContain("copied 1 backup").contains("already copied by another run: " + copy);
+        assertThat(contents("offsite")).as("the other run's copy, .sha256 and manifest").isEqualTo(theirs);
+    }
+
+    /**
+     * A {@code .sha256} without its copy (what another run left when it claimed the key and could not clean up) claims
+     * the key as well: the run leaves it and says how to free the key; the job still succeeds.
+     */
+    @Test
+    void aSidecarWithoutItsCopyIsLeftAndTheWarningSaysHowToFreeTheKey() throws Exception {
+        config("offsite", "");
+        assertThat(at(Duration.ZERO).run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        String copy = artifacts("local").get(0).replace("prod/", "vault/");
+        Path leftover = Path.of(sidecarOf(dir.resolve("offsite").resolve(copy)));
+        Files.createDirectories(leftover.getParent());
+        Files.writeString(leftover, "0".repeat(64) + "  " + Path.of(copy).getFileName() + "\n");
+
+        Cli.Result r = at(Duration.ofHours(1)).run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("not copied: " + copy + " was already copied by another run")
+                .contains("if it stays so").contains("delete " + copy + ".sha256");
+        assertThat(files("offsite")).containsExactly(copy + ".sha256");
+        assertThat(Files.readString(leftover)).startsWith("0".repeat(64));
+    }
+
+    /**
+     * A repair (a damaged copy copied again over itself) whose commit fails leaves the damaged copy and its sidecars as
+     * they were, for the next run to repair, and fails the job (exit 2). Before, it had already written the new sidecar
+     * and manifest and then removed the copy with them: a copy whose only fault was a lost sidecar was deleted.
+     */
+    @Test
+    void aRepairWhoseCommitFailsLeavesTheCopyAsItWas() throws Exception {
+        config("offsite", "");
+        assertThat(at(Duration.ZERO).run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        assertThat(at(Duration.ofHours(1)).run("-c", "config.yaml", "backup", "offsite").exit()).isZero();
+        String copy = artifacts("offsite").get(0);
+        Shell.ok(dir, "truncate", "-s", "1000", dir.resolve("offsite").resolve(copy).toString());
+        Map<String, String> before = contents("offsite");
+        config("failing", "");
+
+        Cli.Result r = at(Duration.ofHours(2)).run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("copy does not match its source: " + copy).doesNotContain("damaged copy repaired");
+        assertThat(contents("offsite")).isEqualTo(before);
     }
 
     /**

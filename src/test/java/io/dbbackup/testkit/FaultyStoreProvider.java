@@ -33,7 +33,10 @@ import java.util.List;
  * interrupts it (a store whose requests, once sent, run to their end): the last step of a verify, for a signal to land
  * between two backups' checks. {@code delete_after_listing: N} deletes the N oldest backups of a folder (each with its
  * sidecars) right after the folder was first listed, and still answers the listing as it was: a prune on another host
- * between a {@code verify --all-backups}' listing and its reads.
+ * between a {@code verify --all-backups}' listing and its reads. {@code twin: PATH} plays another run of the same copy
+ * job that committed while this one copied: the first upload of a backup object puts the copy under that key in folder
+ * PATH (object, {@code .sha256}, manifest) into this store before this run writes anything there. With
+ * {@code refuse_commit: true} the commit of every backup object fails (a store lost mid-commit), nothing committed.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -55,6 +58,8 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean listTwice = s.bool("list_twice").orElse(false);
         boolean slowManifests = s.bool("slow_manifests").orElse(false);
         int deleteAfterListing = s.integer("delete_after_listing", 0, 1000).orElse(0);
+        Path twin = s.path("twin").orElse(null);
+        boolean refuseCommit = s.bool("refuse_commit").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -66,6 +71,8 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.listTwice = listTwice;
         store.slowManifests = slowManifests;
         store.deleteAfterListing = deleteAfterListing;
+        store.twin = twin;
+        store.refuseCommit = refuseCommit;
         return store;
     }
 
@@ -83,6 +90,8 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean listTwice;
         private boolean slowManifests;
         private int deleteAfterListing;
+        private Path twin;
+        private boolean refuseCommit;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Set<String> readOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -158,9 +167,19 @@ public final class FaultyStoreProvider implements StoreProvider {
 
         @Override
         public Upload upload(String key, OperationContext ctx) throws IOException {
+            boolean object = !key.endsWith(".sha256") && !key.endsWith(".manifest.json");
+            if (twin != null && object && java.nio.file.Files.exists(twin.resolve(key))
+                    && !java.nio.file.Files.exists(local.root().resolve(key))) {
+                for (String k : List.of(key + ".sha256", key + ".manifest.json", key)) { // the other run's order: commit last
+                    delegate.put(k, java.nio.file.Files.readAllBytes(twin.resolve(k)), ctx);
+                }
+            }
             return new ForwardingUpload(delegate.upload(key, ctx)) {
                 @Override
                 public void commit() throws IOException {
+                    if (refuseCommit && object) {
+                        throw new IOException("faulty store: the commit of " + key + " failed");
+                    }
                     super.commit();
                     if (corrupt && !key.endsWith(".sha256") && !key.endsWith(".manifest.json")) {
                         TestBytes.flipMiddleByte(local.root().resolve(key));
