@@ -122,6 +122,7 @@ public final class Copier {
         int copied = 0;
         long copiedBytes = 0;
         List<String> elsewhere = new ArrayList<>(); // keys another run claimed first
+        List<String> blocked = new ArrayList<>(); // keys a foreign sidecar holds with no copy under it
         for (BackupKey target : todo) {
             Catalog.Entry entry = byName.get(target.fileName());
             BackupKey origin = entry.key();
@@ -136,16 +137,23 @@ public final class Copier {
                 damaged.add(e);
                 continue;
             }
+            if (c == BLOCKED) {
+                // a sidecar of other bytes and no copy: nothing of this backup is there, and the key is not this run's
+                String why = "not copied: " + target.key() + ": " + target.sha256Key() + " is there with another digest "
+                        + "and no copy beside it (a failed run's leftover?), so the key is not free; check it and delete "
+                        + target.sha256Key() + ", and the next run copies " + origin.key();
+                ws.log().error(why, "job", job.name(), "key", target.key());
+                blocked.add(why);
+                continue;
+            }
             if (c == null) {
                 // another run claimed the key (two runs of this job overlapping): its copy, not ours — counted as one the
                 // copy holds (its WAL is copied, it may be the newest), never read back or removed by this run; the
                 // next run's check of the copies compares it with its source
                 long theirs = storedSize(to, target);
                 ws.log().warn("not copied: " + target.key() + " was already copied by another run (its " + target.sha256Key()
-                        + " was there first); this run's upload was dropped and nothing under the key touched"
-                        + (theirs >= 0 ? "" : "; the copy itself is not there yet: if it stays so (no run is copying it, "
-                        + "the sidecar is a failed run's leftover), delete " + target.sha256Key()), "job", job.name(),
-                        "key", target.key());
+                        + " was there first); this run's upload was dropped and nothing under the key touched", "job",
+                        job.name(), "key", target.key());
                 elsewhere.add(target.key());
                 holds.add(target);
                 sizes.put(target, theirs >= 0 ? theirs : entry.object().size());
@@ -221,6 +229,10 @@ public final class Copier {
                     + "' that do not match their checksums)";
             throw new DbBackupException(ExitStatus.INTEGRITY, damaged.get(0).getMessage() + more + "; run 'dbbackup verify "
                     + source.name() + " --all-backups'", damaged.get(0), false);
+        }
+        if (!blocked.isEmpty()) {
+            throw DbBackupException.system(blocked.get(0) + (blocked.size() == 1 ? "" : " (and " + (blocked.size() - 1)
+                    + " more backups blocked the same way)"));
         }
         if (newest == null) {
             throw DbBackupException.system("job " + job.name() + " copied nothing: its retention keeps none of the backups "
@@ -325,13 +337,18 @@ public final class Copier {
     private record Copied(long bytes, String sha256) {
     }
 
+    /** What {@link #copy} answers when a sidecar of other bytes holds the key and no copy is under it. */
+    private static final Copied BLOCKED = new Copied(-1, null);
+
     /**
      * Streams {@code origin} ({@code size} stored bytes, as listed) from {@code from} into {@code target} in {@code to}:
      * read through its SHA-256, which the source's sidecar (or, that lost, its manifest) must confirm before anything is
      * written beside it. A new copy then claims the key with its {@code .sha256} as a backup does ({@link KeyClaim}) and
-     * writes its manifest and commits only after that: null when another run claimed it first (this run's upload is
-     * dropped, nothing under the key touched); a failure after the claim removes what is under the key (this run's own)
-     * and the sidecars. A {@code repair} replaces a damaged copy that is there: it commits first and writes the sidecar
+     * writes its manifest and commits only after that: null when another run claimed it first and its copy is there (this
+     * run's upload is dropped, nothing under the key touched), {@link #BLOCKED} when a sidecar of other bytes holds the key
+     * with no copy under it (the same); a failure after the claim removes what is under the key (this run's own) and the
+     * sidecars. A sidecar of this run's very bytes with no copy under it (a killed run's leftover, or a run about to
+     * commit the same checked bytes) does not stop the copy: it commits beside it, and removes nothing if it fails. A {@code repair} replaces a damaged copy that is there: it commits first and writes the sidecar
      * and the manifest after, so that a failure leaves the copy and its sidecars as they were (or, past the commit, the
      * sound bytes under the old sidecar) for the next run's check to find again; it never removes anything.
      */
@@ -372,7 +389,20 @@ public final class Copier {
                 return new Copied(n, sha);
             }
             if (!KeyClaim.claim(to, target, sidecar, ctx)) {
-                return null; // another run's key: the finally drops this run's upload alone
+                if (to.stat(target.key()).isPresent()) {
+                    return null; // another run's copy: the finally drops this run's upload alone
+                }
+                if (!Store.holds(to, target.sha256Key(), sidecar)) {
+                    return BLOCKED; // a sidecar of other bytes and no copy: left alone, as this run's upload is dropped
+                }
+                // this run's very sidecar with no copy under it: a killed run's leftover, or a run about to commit the same
+                // checked bytes. This run's copy lands under it; the claim is not its own, so a failure removes nothing
+                if (manifestBytes != null) {
+                    to.putIfAbsent(target.manifestKey(), manifestBytes, ctx);
+                }
+                upload.commit();
+                committed = true;
+                return new Copied(n, sha);
             }
             claimed = true;
             if (manifestBytes != null) {

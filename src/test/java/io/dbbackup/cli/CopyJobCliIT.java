@@ -497,11 +497,13 @@ class CopyJobCliIT {
     }
 
     /**
-     * A {@code .sha256} without its copy (what another run left when it claimed the key and could not clean up) claims
-     * the key as well: the run leaves it and says how to free the key; the job still succeeds.
+     * A {@code .sha256} of other bytes without its copy holds the key, and nothing of the backup is there: the run leaves
+     * the file, copies nothing under that key, and fails (exit 2: the on-call hears of it) naming the file to delete.
+     * Before the key was claimed, such a file was written over; for a while it was a warning and the run reported the
+     * missing copy as its newest.
      */
     @Test
-    void aSidecarWithoutItsCopyIsLeftAndTheWarningSaysHowToFreeTheKey() throws Exception {
+    void aForeignSidecarWithoutItsCopyIsLeftAndTheRunFailsNamingTheFileToDelete() throws Exception {
         config("offsite", "");
         assertThat(at(Duration.ZERO).run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
         String copy = artifacts("local").get(0).replace("prod/", "vault/");
@@ -511,11 +513,40 @@ class CopyJobCliIT {
 
         Cli.Result r = at(Duration.ofHours(1)).run("-c", "config.yaml", "backup", "offsite");
 
-        assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.err()).contains("not copied: " + copy + " was already copied by another run")
-                .contains("if it stays so").contains("delete " + copy + ".sha256");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("not copied: " + copy + ": " + copy + ".sha256 is there with another digest")
+                .contains("delete " + copy + ".sha256").doesNotContain("newest copy");
         assertThat(files("offsite")).containsExactly(copy + ".sha256");
         assertThat(Files.readString(leftover)).startsWith("0".repeat(64));
+    }
+
+    /**
+     * A {@code .sha256} of this very copy without the copy under it — a run killed between its claim and its commit (no
+     * clean-up ran) — does not block the key for good: the next run's copy lands beside it, with its manifest, and the run
+     * succeeds; what is stored then verifies. With the claim alone it was left there, and the backup never copied.
+     */
+    @Test
+    void aKilledRunsSidecarWithoutItsCopyDoesNotBlockTheCopy() throws Exception {
+        config("offsite", "");
+        assertThat(at(Duration.ZERO).run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        String original = artifacts("local").get(0);
+        String copy = original.replace("prod/", "vault/");
+        Path leftover = Path.of(sidecarOf(dir.resolve("offsite").resolve(copy)));
+        Files.createDirectories(leftover.getParent());
+        byte[] sidecar = Files.readAllBytes(Path.of(sidecarOf(dir.resolve("local").resolve(original))));
+        Files.write(leftover, sidecar);
+
+        Cli.Result r = at(Duration.ofHours(1)).run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("copied 1 backup");
+        assertThat(artifacts("offsite")).containsExactly(copy);
+        assertThat(Files.readAllBytes(dir.resolve("offsite").resolve(copy)))
+                .isEqualTo(Files.readAllBytes(dir.resolve("local").resolve(original)));
+        assertThat(Files.readAllBytes(leftover)).isEqualTo(sidecar);
+        assertThat(files("offsite")).contains(copy + ".manifest.json");
+        Cli.Result verify = at(Duration.ofHours(2)).run("-c", "config.yaml", "verify", "offsite", "--all-backups");
+        assertThat(verify.exit()).as(verify.toString()).isZero();
     }
 
     /**
