@@ -28,6 +28,49 @@ final class DumpArgs {
     private DumpArgs() {
     }
 
+    /** mariadb-dump's (10.11+) option that dumps system-versioned tables with their history rows ({@code dump_history}). */
+    static final String DUMP_HISTORY = "--dump-history";
+
+    /**
+     * Whether the dump holds system-versioned tables' history: {@code --dump-history} or {@code -H} (alone or in a bundle of
+     * short options) in {@code extraArgs}, as {@code dump_history: true} puts it first, unless turned off after it
+     * ({@code --skip-dump-history}, {@code --disable-…}, {@code =0}/{@code =false}/{@code =off}). Spellings are read as
+     * the tool reads them: any case, {@code _} for {@code -}, a unique prefix of at least {@code --dump-h}.
+     */
+    static boolean dumpsHistory(List<String> extraArgs) {
+        boolean on = false;
+        for (String arg : extraArgs) {
+            String a = arg.strip();
+            if (!a.startsWith("--")) {
+                for (int i = 1; a.startsWith("-") && i < a.length(); i++) {
+                    char c = a.charAt(i);
+                    if (c == 'H') {
+                        on = true;
+                    }
+                    if (SHORT_WITH_VALUE.indexOf(c) >= 0) {
+                        break;
+                    }
+                }
+                continue;
+            }
+            String[] parts = a.split("=", 2);
+            String name = parts[0].substring(2).toLowerCase(Locale.ROOT).replace('_', '-');
+            boolean off = false;
+            for (String prefix : List.of("loose-", "enable-", "skip-", "disable-")) {
+                if (name.startsWith(prefix)) {
+                    off = prefix.equals("skip-") || prefix.equals("disable-");
+                    name = name.substring(prefix.length());
+                }
+            }
+            if (name.length() < "dump-h".length() || !"dump-history".startsWith(name)) {
+                continue;
+            }
+            String value = parts.length > 1 ? parts[1].strip().toLowerCase(Locale.ROOT) : null;
+            on = !off && !(value != null && List.of("0", "false", "off").contains(value));
+        }
+        return on;
+    }
+
     static List<String> of(Scope scope, ClientFamily.Probe client, String serverVersion, List<String> extraArgs) {
         List<String> a = new ArrayList<>(List.of("--single-transaction", "--routines", "--triggers", "--events",
                 "--hex-blob", "--complete-insert", "--default-character-set=utf8mb4"));

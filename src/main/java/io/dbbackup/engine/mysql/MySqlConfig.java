@@ -53,6 +53,12 @@ final class MySqlConfig {
         for (String arg : extraArgs) {
             DumpArgs.reject(arg).ifPresent(why -> s.error("extra_args", why));
         }
+        if (s.bool("dump_history").orElse(false)) {
+            // first, so that an extra_args --skip-dump-history after it still turns it off, as the tool reads them in order
+            List<String> withHistory = new ArrayList<>(List.of(DumpArgs.DUMP_HISTORY));
+            withHistory.addAll(extraArgs);
+            extraArgs = withHistory;
+        }
         boolean definersToCurrentUser = s.choice("restore_definer", Set.of("keep", "current_user")).orElse("keep")
                 .equals("current_user");
         if (scope == null) {

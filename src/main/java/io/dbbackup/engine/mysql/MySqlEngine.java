@@ -123,9 +123,10 @@ public final class MySqlEngine implements Engine {
                 ctx.log().warn("non-transactional table: the dump of it is not part of the consistent snapshot "
                         + "(convert it to InnoDB for consistent backups)", "datasource", describe(), "table", table);
             }
-            for (String table : pre.versioned()) {
+            boolean history = DumpArgs.dumpsHistory(s.extraArgs());
+            for (String table : history ? List.<String>of() : pre.versioned()) {
                 ctx.log().warn("system-versioned table: only its current rows are backed up, not its history (a restore "
-                        + "starts its history anew)", "datasource", describe(), "table", table);
+                        + "starts its history anew; dump_history: true backs it up)", "datasource", describe(), "table", table);
             }
             if (!pre.floats().isEmpty()) {
                 ctx.log().warn("FLOAT columns: the server writes their values into the dump with 6 significant digits, so a "
@@ -165,7 +166,8 @@ public final class MySqlEngine implements Engine {
                 facts.put("non_transactional_tables", String.join(",", pre.nonTransactional()));
             }
             if (!pre.versioned().isEmpty()) {
-                facts.put("system_versioned_tables", String.join(",", pre.versioned()));
+                facts.put(history ? "system_versioned_tables_with_history" : "system_versioned_tables",
+                        String.join(",", pre.versioned()));
             }
             if (!pre.floats().isEmpty()) {
                 facts.put("float_columns", String.join(",", pre.floats()));

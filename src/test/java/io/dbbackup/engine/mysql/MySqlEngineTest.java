@@ -81,6 +81,25 @@ class MySqlEngineTest {
     }
 
     /**
+     * Whether the dump holds system-versioned history, as mariadb-dump reads its options: {@code dump_history: true} puts
+     * {@code --dump-history} first, and the last spelling wins ({@code -H} alone or bundled before an option that takes
+     * a value, any case, {@code _}, a prefix down to {@code --dump-h}, {@code --skip-}/{@code =0} turning it off).
+     */
+    @Test
+    void theDumpHoldsHistoryAsTheToolReadsItsOptions() {
+        for (List<String> on : List.of(List.of("--dump-history"), List.of("-H"), List.of("-qH"), List.of("--DUMP_HISTORY"),
+                List.of("--dump-h"), List.of("--loose-dump-history"), List.of("--dump-history=1"),
+                List.of("--skip-dump-history", "--dump-history"))) {
+            assertThat(DumpArgs.dumpsHistory(on)).as(on.toString()).isTrue();
+        }
+        for (List<String> off : List.of(List.<String>of(), List.of("-h"), List.of("-uH"), List.of("--dump-date"), List.of("--dump"),
+                List.of("--dump-history", "--skip-dump-history"), List.of("--dump-history=0"), List.of("--disable-dump-history"),
+                List.of("--dump-history", "--dump-history=off"))) {
+            assertThat(DumpArgs.dumpsHistory(off)).as(off.toString()).isFalse();
+        }
+    }
+
+    /**
      * Options that make the dump change the source server (purge its binary logs) or carry replication statements a
      * restore executes on the target (an active {@code CHANGE MASTER TO}, {@code STOP/START SLAVE}): mariadb-dump 10.11's
      * names (checked against its --help) and MySQL 8's (8.0.26+) for them, in the spellings the tools read.

@@ -47,6 +47,10 @@ class MySqlPartialRestoreIT extends MySqlCliFixture {
                   hist:
                     <<: *db
                     database: hist
+                  histh:
+                    <<: *db
+                    database: hist
+                    dump_history: true
                   ai:
                     <<: *db
                     database: ai
@@ -65,6 +69,7 @@ class MySqlPartialRestoreIT extends MySqlCliFixture {
                   both: {datasource: both, store: local, prefix: both}
                   seqs: {datasource: seqs, store: local}
                   hist: {datasource: hist, store: local}
+                  histh: {datasource: histh, store: local, prefix: with-history}
                   ai: {datasource: ai, store: local}
                   nv: {datasource: nv, store: local}
                 """;
@@ -331,7 +336,8 @@ class MySqlPartialRestoreIT extends MySqlCliFixture {
 
     /**
      * The audit's F5, documented rather than fixed: a system-versioned table's history is not in the dump (no
-     * --dump-history), so the backup says so, per table and in the manifest, and a restore has the current rows only.
+     * --dump-history), so the backup says so, per table and in the manifest, and a restore has the current rows only
+     * (unless the datasource says {@code dump_history: true}, below).
      */
     @Test
     void aSystemVersionedTablesHistoryIsNotBackedUpAndTheBackupSaysSo() {
@@ -348,6 +354,41 @@ class MySqlPartialRestoreIT extends MySqlCliFixture {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(sql("hist", "SELECT COUNT(*) FROM t_ver FOR SYSTEM_TIME ALL")).isEqualTo("2");
         assertThat(sql("scratch", "SELECT GROUP_CONCAT(v) FROM t_ver FOR SYSTEM_TIME ALL")).isEqualTo("second");
+    }
+
+    /**
+     * With {@code dump_history: true} (mariadb-dump's --dump-history) the history rows and their ROW_START/ROW_END times
+     * are in the backup and come back, by a whole restore under another name and by {@code --table}; the backup does not
+     * warn that they are missing and its manifest names the tables as kept with their history. Before the key, a backup
+     * of such a table always restored its current rows only.
+     */
+    @Test
+    void withDumpHistoryASystemVersionedTablesHistoryComesBackAsItWas() throws Exception {
+        server.rootSql("DROP DATABASE IF EXISTS hist; DROP DATABASE IF EXISTS scratch; CREATE DATABASE hist");
+        server.rootSql("hist", "CREATE TABLE t_ver (id int primary key, v text) WITH SYSTEM VERSIONING;"
+                + " INSERT INTO t_ver VALUES (1, 'first'), (2, 'gone'); UPDATE t_ver SET v = 'second' WHERE id = 1;"
+                + " DELETE FROM t_ver WHERE id = 2");
+        String all = "SELECT id, v, ROW_START, ROW_END FROM t_ver FOR SYSTEM_TIME ALL ORDER BY id, ROW_START";
+        String source = sql("hist", all);
+        assertThat(source.lines()).hasSize(3);
+
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "histh");
+
+        assertThat(b.exit()).as(b.toString()).isZero();
+        assertThat(b.err()).doesNotContain("system-versioned table");
+        try (var files = java.nio.file.Files.list(dir.resolve("store/with-history/hist"))) {
+            java.nio.file.Path manifest = files.filter(f -> f.toString().endsWith(".manifest.json")).findFirst().orElseThrow();
+            assertThat(java.nio.file.Files.readString(manifest)).contains("\"system_versioned_tables_with_history\"", "hist.t_ver")
+                    .doesNotContain("\"system_versioned_tables\"");
+        }
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "histh", "--to", "scratch", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(sql("scratch", all)).as("every version with its times").isEqualTo(source);
+
+        server.rootSql("scratch", "DROP TABLE t_ver");
+        Cli.Result t = cli.run("-c", "config.yaml", "restore", "histh", "--to", "scratch", "--table", "t_ver", "--auto-confirm");
+        assertThat(t.exit()).as(t.toString()).isZero();
+        assertThat(sql("scratch", all)).as("--table brings the history too").isEqualTo(source);
     }
 
     /**
