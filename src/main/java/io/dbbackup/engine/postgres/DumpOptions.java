@@ -45,6 +45,25 @@ record DumpOptions(List<String> schemas, List<String> excludeSchemas, List<Strin
         return args;
     }
 
+    /**
+     * Whether pg_dump leaves the database's large objects out: it does with {@code --schema} or {@code --table} (and with
+     * {@code -B}/{@code --no-blobs}/{@code --no-large-objects}), unless {@code -b}/{@code --blobs}/{@code --large-objects}
+     * (PostgreSQL 16) is given, which wins whatever the order.
+     */
+    boolean leavesOutLargeObjects() {
+        boolean on = false;
+        boolean off = !schemas.isEmpty() || !tables.isEmpty();
+        for (String arg : extraArgs) {
+            String a = arg.strip();
+            if (a.equals("-b") || a.equals("--blobs") || a.equals("--large-objects")) {
+                on = true;
+            } else if (a.equals("-B") || a.equals("--no-blobs") || a.equals("--no-large-objects")) {
+                off = true;
+            }
+        }
+        return off && !on;
+    }
+
     /** Why {@code arg} may not be given as an extra pg_dump argument, or empty when it may. */
     static Optional<String> rejectExtraArg(String arg) {
         String lower = arg.toLowerCase(Locale.ROOT);
