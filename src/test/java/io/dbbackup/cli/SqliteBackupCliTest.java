@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -898,5 +899,57 @@ class SqliteBackupCliTest {
         Cli.Result part = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--table", "orders", "--auto-confirm");
         assertThat(part.exit()).as(part.toString()).isZero();
         assertThat(SqliteFixture.fingerprint(restored)).isEqualTo(SqliteFixture.fingerprint(db));
+    }
+
+    /**
+     * What lives in the file's header and in odd tables comes back as it was, whichever strategy took it: user_version,
+     * application_id, page_size, auto_vacuum and a UTF-16 text encoding, a BLOB of every byte value and text holding
+     * NUL, a WITHOUT ROWID and a STRICT table, an AUTOINCREMENT high-water mark, a trigger, a view, a partial index;
+     * and the WITHOUT ROWID table and the BLOB rows again through {@code --table} and {@code --data-only}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"online", "vacuum"})
+    void theFilesHeaderAndOddTablesComeBackAsTheyWere(String strategy) throws Exception {
+        Path odd = dir.resolve("odd.db");
+        String bytes = java.util.HexFormat.of().formatHex(java.util.stream.IntStream.range(0, 256)
+                .collect(java.io.ByteArrayOutputStream::new, (o, i) -> o.write(i), (a, b) -> { }).toByteArray());
+        Shell.ok(dir, "sqlite3", odd.toString(), "PRAGMA encoding = 'UTF-16le'; PRAGMA page_size = 8192;"
+                + " PRAGMA auto_vacuum = INCREMENTAL; PRAGMA user_version = 42; PRAGMA application_id = 1234567;"
+                + " CREATE TABLE b(id INTEGER PRIMARY KEY, x BLOB, t TEXT, r REAL);"
+                + " INSERT INTO b VALUES (1, x'" + bytes + "', 'a' || char(0) || '😀', -0.0), (2, x'', '', 1e308);"
+                + " CREATE TABLE w(k PRIMARY KEY, v) WITHOUT ROWID; INSERT INTO w VALUES (x'00', 1), ('a', NULL);"
+                + " CREATE TABLE s(i INTEGER, t TEXT) STRICT; INSERT INTO s VALUES (1, 'x');"
+                + " CREATE TABLE a(id INTEGER PRIMARY KEY AUTOINCREMENT, v); INSERT INTO a(v) VALUES (1), (2); DELETE FROM a WHERE id = 2;"
+                + " CREATE TABLE log(m); CREATE TRIGGER a_log AFTER INSERT ON a BEGIN INSERT INTO log VALUES (new.id); END;"
+                + " CREATE VIEW wv AS SELECT k FROM w; CREATE INDEX b_t ON b(t) WHERE t <> '';");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  odd: {engine: sqlite, path: odd.db, strategy: %s}
+                  copy: {engine: sqlite, path: restored/odd.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  odd: {datasource: odd, store: local}
+                """.formatted(strategy));
+        String state = "PRAGMA encoding; PRAGMA page_size; PRAGMA auto_vacuum; PRAGMA user_version; PRAGMA application_id;"
+                + " SELECT * FROM sqlite_sequence; SELECT id, hex(x), hex(t), quote(r) FROM b ORDER BY id;"
+                + " SELECT hex(k), quote(v) FROM w; SELECT * FROM s";
+        String source = Shell.ok(dir, "sqlite3", odd.toString(), state);
+        assertThat(source).startsWith("UTF-16le\n8192\n2\n42\n1234567\n");
+        String schema = Shell.ok(dir, "sqlite3", odd.toString(), "SELECT type, name, sql FROM sqlite_schema ORDER BY name");
+
+        assertThat(cli.run("-c", "config.yaml", "backup", "odd").exit()).isZero();
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "odd", "--to", "copy", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Path copy = dir.resolve("restored/odd.db");
+        assertThat(Shell.ok(dir, "sqlite3", copy.toString(), state)).isEqualTo(source);
+        assertThat(Shell.ok(dir, "sqlite3", copy.toString(), "SELECT type, name, sql FROM sqlite_schema ORDER BY name")).isEqualTo(schema);
+
+        Shell.ok(dir, "sqlite3", copy.toString(), "DROP VIEW wv; DROP TABLE w; DELETE FROM b");
+        Cli.Result part = cli.run("-c", "config.yaml", "restore", "odd", "--to", "copy", "--table", "w", "--table", "wv", "--auto-confirm");
+        assertThat(part.exit()).as(part.toString()).isZero();
+        Cli.Result rows = cli.run("-c", "config.yaml", "restore", "odd", "--to", "copy", "--table", "b", "--data-only", "--auto-confirm");
+        assertThat(rows.exit()).as(rows.toString()).isZero();
+        assertThat(Shell.ok(dir, "sqlite3", copy.toString(), state)).isEqualTo(source);
     }
 }
