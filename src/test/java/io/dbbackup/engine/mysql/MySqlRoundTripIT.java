@@ -111,6 +111,66 @@ class MySqlRoundTripIT extends MySqlCliFixture {
                 .as("the limit the warning names").isEqualTo("1234570\t12345.67\t1234567.891");
     }
 
+    /**
+     * With the server (and so every session, dbbackup's included) in Europe/Berlin, TIMESTAMPs on both sides of the DST
+     * changes — the hour that does not exist and the one that happens twice — come back as the same instants (the dump is
+     * written and loaded in UTC, its own SET TIME_ZONE), and so do the types and names the schema above lacks:
+     * DECIMAL(65,30), BIT(64), POINT/GEOMETRY, a utf8mb3 table beside utf8mb4 ones, table and column comments with
+     * quotes and a backslash, 3-byte characters in table and column names, an AUTO_INCREMENT above the last row; every
+     * SHOW CREATE, CHECKSUM TABLE and row alike ({@link Fingerprint}).
+     */
+    @Test
+    void timestampsAcrossDstAndOddTypesComeBackWithTheServerInAnotherTimeZone() throws Exception {
+        Process tzinfo = new ProcessBuilder("mariadb-tzinfo-to-sql", "/usr/share/zoneinfo/Europe/Berlin", "Europe/Berlin")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        server.load("mysql", new String(tzinfo.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(tzinfo.waitFor()).isZero();
+        server.rootSql("SET GLOBAL time_zone = 'Europe/Berlin'");
+        try {
+            server.rootSql("DROP DATABASE IF EXISTS tz; DROP DATABASE IF EXISTS tz_copy; CREATE DATABASE tz");
+            server.load("tz", """
+                    SET time_zone = '+00:00';
+                    CREATE TABLE ts(id int AUTO_INCREMENT PRIMARY KEY, t timestamp(6) NULL, dt datetime(6)) AUTO_INCREMENT = 10;
+                    INSERT INTO ts(t, dt) VALUES ('2026-03-29 00:59:59.999999', '2026-03-29 02:30:00'),
+                        ('2026-03-29 01:00:00', NULL), ('2026-10-25 00:30:00', '2026-10-25 02:30:00'),
+                        ('2026-10-25 01:30:00', NULL), ('2038-01-19 03:14:07.999999', '9999-12-31 23:59:59.999999');
+                    INSERT INTO ts(t) VALUES (NULL); DELETE FROM ts WHERE t IS NULL;
+                    CREATE TABLE odd(id int PRIMARY KEY, d decimal(65,30), b bit(64), p point, g geometry)
+                        COMMENT 'it''s "odd" `x` \\\\ done';
+                    INSERT INTO odd VALUES (1, '12345678901234567890123456789012345.123456789012345678901234567890',
+                        b'1111111111111111111111111111111111111111111111111111111111111111', ST_PointFromText('POINT(1.5 -2.25)'),
+                        ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))', 4326)),
+                        (2, -0.000000000000000000000000000001, b'0', NULL, NULL);
+                    CREATE TABLE u3(id int PRIMARY KEY, s varchar(20) COMMENT 'col ''q'' "dq"') CHARSET utf8mb3;
+                    INSERT INTO u3 VALUES (1, 'ä€中');
+                    CREATE TABLE `na€me ü`(`c中l` int PRIMARY KEY); INSERT INTO `na€me ü` VALUES (7);
+                    """);
+            cli = configure("", """
+                      tz:
+                        <<: *db
+                        database: tz
+                      tz_copy:
+                        <<: *db
+                        database: tz_copy
+                    """, """
+                      tz: {datasource: tz, store: local}
+                    """);
+            Cli.Result b = cli.run("-c", "config.yaml", "backup", "tz");
+            assertThat(b.exit()).as(b.toString()).isZero();
+
+            Cli.Result r = cli.run("-c", "config.yaml", "restore", "tz", "--to", "tz_copy", "--auto-confirm");
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            String instants = "SELECT id, UNIX_TIMESTAMP(t), dt FROM ts ORDER BY id";
+            assertThat(server.rootSql("tz_copy", instants)).isEqualTo(server.rootSql("tz", instants)).contains("1792888200.000000");
+            assertThat(Fingerprint.of(server, "tz_copy")).isEqualTo(Fingerprint.of(server, "tz"));
+            assertThat(server.rootSql("tz_copy", "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'tz_copy'"
+                    + " AND TABLE_NAME = 'ts'").strip()).isEqualTo("16");
+        } finally {
+            server.rootSql("SET GLOBAL time_zone = 'SYSTEM'");
+        }
+    }
+
     private String checksum(String database, String table) {
         String row = server.rootSql(database, "CHECKSUM TABLE `" + table + "` EXTENDED").strip();
         return row.substring(row.indexOf('\t') + 1);
