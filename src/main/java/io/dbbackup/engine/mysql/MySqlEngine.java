@@ -128,6 +128,13 @@ public final class MySqlEngine implements Engine {
                 ctx.log().warn("system-versioned table: only its current rows are backed up, not its history (a restore "
                         + "starts its history anew; dump_history: true backs it up)", "datasource", describe(), "table", table);
             }
+            if (!pre.lossyText().isEmpty()) {
+                ctx.log().warn("columns in a character set with characters Unicode lacks: the dump is written in utf8mb4, so "
+                        + "a value holding one (cp1251's byte 0x98, greek's 0xAE, a character of sjis's or gbk's unassigned "
+                        + "or user-defined codes) is backed up, and restored, with '?' in its place (no dump option keeps the "
+                        + "bytes); make them utf8mb4 (or VARBINARY for bytes) to back up every value", "datasource", describe(),
+                        "columns", String.join(", ", pre.lossyText()));
+            }
             if (!pre.floats().isEmpty()) {
                 ctx.log().warn("FLOAT columns: the server writes their values into the dump with 6 significant digits, so a "
                         + "restore brings back 1234570 for 1234567 (no dump option keeps the digits); make them DOUBLE (or "
@@ -169,6 +176,9 @@ public final class MySqlEngine implements Engine {
                 facts.put(history ? "system_versioned_tables_with_history" : "system_versioned_tables",
                         String.join(",", pre.versioned()));
             }
+            if (!pre.lossyText().isEmpty()) {
+                facts.put("lossy_charset_columns", String.join(",", pre.lossyText()));
+            }
             if (!pre.floats().isEmpty()) {
                 facts.put("float_columns", String.join(",", pre.floats()));
             }
@@ -183,11 +193,22 @@ public final class MySqlEngine implements Engine {
     /**
      * {@code versioned}: MariaDB's system-versioned tables, whose history the dump does not hold; {@code floats}: the
      * stored FLOAT columns without decimals ({@code schema.table.column}), whose values the server prints, and so the
-     * dump holds, with 6 significant digits.
+     * dump holds, with 6 significant digits; {@code lossyText}: the stored text columns ({@code schema.table.column
+     * (charset)}) of a character set that holds characters MariaDB cannot convert to Unicode (see {@link #LOSSY_CHARSETS}),
+     * which the utf8mb4 dump writes as '?'.
      */
     record Preflight(String version, List<String> nonTransactional, String charset, String collation, List<String> versioned,
-                     List<String> floats) {
+                     List<String> floats, List<String> lossyText) {
     }
+
+    /**
+     * Character sets whose values the server cannot all convert to utf8mb4, found by converting every byte (8-bit sets)
+     * and unassigned or user-defined codes (multi-byte sets) there and back on MariaDB 10.11: such a value comes back as
+     * '?'. Those that came back whole (latin1, latin2, latin5, latin7, cp850, cp852, cp866, koi8r, koi8u, keybcs2, macce,
+     * macroman, cp932, ucs2, utf16, utf32) are not named; ascii (bytes above 0x7F only through a binary cast) neither.
+     */
+    static final List<String> LOSSY_CHARSETS = List.of("armscii8", "cp1250", "cp1251", "cp1256", "cp1257", "dec8", "geostd8",
+            "greek", "hebrew", "hp8", "swe7", "tis620", "big5", "eucjpms", "euckr", "gb2312", "gbk", "sjis", "ujis");
 
     private Preflight preflight(DefaultsFile defaults, OperationContext ctx) throws IOException {
         String inSchemas = schemaFilter("TABLE_SCHEMA");
@@ -207,6 +228,13 @@ public final class MySqlEngine implements Engine {
                 // generated columns are not dumped (MySQL's DEFAULT_GENERATED, an expression default, is)
                 + " AND c.EXTRA NOT LIKE '%VIRTUAL%' AND c.EXTRA NOT LIKE '%STORED%' AND c.EXTRA NOT LIKE '%PERSISTENT%'"
                 + " AND " + schemaFilter("c.TABLE_SCHEMA")
+                + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION;\n"
+                + "SELECT 'lossy', CONCAT(c.TABLE_SCHEMA, '.', c.TABLE_NAME, '.', c.COLUMN_NAME, ' (', c.CHARACTER_SET_NAME, ')')"
+                + " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA"
+                + " AND t.TABLE_NAME = c.TABLE_NAME WHERE t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')"
+                + " AND c.CHARACTER_SET_NAME IN (" + Sql.literalList(LOSSY_CHARSETS) + ")"
+                + " AND c.EXTRA NOT LIKE '%VIRTUAL%' AND c.EXTRA NOT LIKE '%STORED%' AND c.EXTRA NOT LIKE '%PERSISTENT%'"
+                + " AND " + schemaFilter("c.TABLE_SCHEMA")
                 + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION;\n";
         String version = null;
         String me = null;
@@ -216,6 +244,7 @@ public final class MySqlEngine implements Engine {
         List<String> nonTx = new ArrayList<>();
         List<String> versioned = new ArrayList<>();
         List<String> floats = new ArrayList<>();
+        List<String> lossy = new ArrayList<>();
         for (List<String> row : client.query(sql, null, defaults, ctx)) {
             switch (row.get(0)) {
                 case "version" -> version = row.get(1);
@@ -224,6 +253,7 @@ public final class MySqlEngine implements Engine {
                 case "nontx" -> nonTx.add(row.get(1));
                 case "versioned" -> versioned.add(row.get(1));
                 case "float" -> floats.add(row.get(1));
+                case "lossy" -> lossy.add(row.get(1));
                 case "cs" -> {
                     charset = row.get(1);
                     collation = row.get(2);
@@ -242,7 +272,7 @@ public final class MySqlEngine implements Engine {
         if (version != null && version.contains("MariaDB")) {
             checkPrivileges(version, me == null ? String.valueOf(s.user()) : me, defaults, ctx);
         }
-        return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats);
+        return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats, lossy);
     }
 
     /**
