@@ -71,6 +71,10 @@ final class ListCommand implements Callable<Integer> {
         }
         root.out.flush();
         catalog.mentionUnchecked(j, listing); // on stderr: stdout stays the table or the JSON
+        if (entries.isEmpty() && listing.unchecked().isEmpty()) {
+            catalog.elsewhere(j).ifPresent(hint -> ws.log().warn("no backups for job " + j.name() + " under "
+                    + catalog.folder(j) + " in " + catalog.store(j).describe() + "; " + hint, "job", j.name()));
+        }
         new AbandonedUploads(ws, catalog).mention(j, listing);
         return 0;
     }
