@@ -255,7 +255,7 @@ public final class Catalog {
         String more = folders.size() > 3 ? " and " + (folders.size() - 3) + " more folders" : "";
         return Optional.of("the store holds backups that no job of this config reaches under " + String.join(", ", shown)
                 + more + ": a job's backups are under its prefix, then its datasource's database (or cluster) name — "
-                + "set those on job '" + job.name() + "' to reach them");
+                + "give job '" + job.name() + "' that prefix and its datasource that name to reach them");
     }
 
     /** The stored size of {@code key}, or -1 when the store cannot say (for progress only). */

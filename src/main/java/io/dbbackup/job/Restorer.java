@@ -120,6 +120,7 @@ public final class Restorer {
         ws.requireSecrets(job, "datasources." + target.name());
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
+        target.engine().requireRestorable(key.format()); // a wrong --to is one line before a long read, dry run or not
         // what the backup's datasource leaves out (PostgreSQL no_owner: a custom archive holds the owners), also --to another
         RestoreOptions options = r.options().omitting(ws.datasource(job.datasource()).engine().omittedFromItsBackups());
         requireRestorableInPart(options, key, target);
