@@ -327,9 +327,38 @@ public final class Catalog {
     /** The key a user named (a full key or a file name in the job's folder), whether or not the store holds it. */
     public BackupKey parse(JobConfig job, String name) {
         String db = database(job);
-        return BackupKey.parse(name, job.prefix(), db).or(() -> BackupKey.parseFileName(name, job.prefix(), db))
-                .orElseThrow(() -> DbBackupException.user("'" + name + "' is not a backup of job '" + job.name()
-                        + "' (expected a key like " + folder(job) + db + "-YYYYMMDD-HHMMSS.<ext> or its file name)"));
+        return parsed(job, name).orElseThrow(() -> DbBackupException.user("'" + name + "' is not a backup of job '"
+                + job.name() + "' (expected a key like " + folder(job) + db + "-YYYYMMDD-HHMMSS.<ext> or its file name)"
+                + namedOtherwise(job, name)));
+    }
+
+    private Optional<BackupKey> parsed(JobConfig job, String name) {
+        String db = database(job);
+        return BackupKey.parse(name, job.prefix(), db).or(() -> BackupKey.parseFileName(name, job.prefix(), db));
+    }
+
+    /**
+     * What a name that is no backup key most likely meant, pasted from an {@code ls} of the job's folder: a sidecar
+     * ({@code .sha256}, manifest, {@code .pin}) of a backup, or the path of a file on this machine whose file name is
+     * one; empty otherwise.
+     */
+    private String namedOtherwise(JobConfig job, String name) {
+        for (String suffix : List.of(BackupKey.SHA256_SUFFIX, BackupKey.MANIFEST_SUFFIX, BackupKey.PIN_SUFFIX)) {
+            if (name.endsWith(suffix)) {
+                Optional<BackupKey> k = parsed(job, name.substring(0, name.length() - suffix.length()));
+                if (k.isPresent()) {
+                    return "; that is the " + suffix + " sidecar of backup " + k.get().fileName() + ": name the backup itself";
+                }
+            }
+        }
+        int slash = name.lastIndexOf('/');
+        if (slash >= 0 && parsed(job, name.substring(slash + 1)).isPresent()) {
+            String file = name.substring(slash + 1);
+            return "; to name that backup of the job's store give its file name " + file
+                    + (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(name))
+                    ? ", or restore the file on this machine itself with --from-file " + name : "");
+        }
+        return "";
     }
 
     /**

@@ -58,4 +58,32 @@ class RestoreWrongTargetCliTest {
         assertThat(r.err().lines().filter(l -> l.startsWith("error: "))).hasSize(1);
         assertThat(r.err()).doesNotContain("checking backup before restore").doesNotContain("restore started");
     }
+
+    private String newest() throws Exception {
+        try (var files = Files.list(dir.resolve("store/shop"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sqlite.gz")).findFirst().orElseThrow();
+        }
+    }
+
+    /** A name pasted from an {@code ls} of the store's folder: a sidecar, or the file's path on this machine. */
+    @org.junit.jupiter.api.Test
+    void aSidecarOrAPathNamedAsTheKeySaysWhichBackupItMeansAndTouchesNothing() throws Exception {
+        String file = newest();
+        Cli.Result sidecar = cli.run("-c", "config.yaml", "restore", "nightly", file + ".sha256", "--auto-confirm");
+        assertThat(sidecar.exit()).as(sidecar.toString()).isEqualTo(1);
+        assertThat(sidecar.err().strip()).isEqualTo("error: '" + file + ".sha256' is not a backup of job 'nightly' (expected a "
+                + "key like shop/shop-YYYYMMDD-HHMMSS.<ext> or its file name); that is the .sha256 sidecar of backup " + file
+                + ": name the backup itself");
+
+        Path path = dir.resolve("store/shop/" + file);
+        Cli.Result pasted = cli.run("-c", "config.yaml", "restore", "nightly", path.toString(), "--dry-run");
+        assertThat(pasted.exit()).as(pasted.toString()).isEqualTo(1);
+        assertThat(pasted.err()).contains("; to name that backup of the job's store give its file name " + file
+                + ", or restore the file on this machine itself with --from-file " + path);
+        assertThat(pasted.err().lines()).hasSize(1);
+
+        Cli.Result manifest = cli.run("-c", "config.yaml", "show", "nightly", file + ".manifest.json");
+        assertThat(manifest.exit()).isEqualTo(1);
+        assertThat(manifest.err()).contains("that is the .manifest.json sidecar of backup " + file);
+    }
 }
