@@ -86,4 +86,44 @@ class RestoreWrongTargetCliTest {
         assertThat(manifest.exit()).isEqualTo(1);
         assertThat(manifest.err()).contains("that is the .manifest.json sidecar of backup " + file);
     }
+
+    /**
+     * A MariaDB script (a format PostgreSQL's psql also takes: {@code .sql}) {@code --to} a PostgreSQL datasource: its
+     * manifest says which engine made it, and the restore and its dry run refuse it before reading it.
+     */
+    @org.junit.jupiter.api.Test
+    void aBackupOfAnotherEngineByItsManifestIsRefusedBeforeItIsReadAlsoInADryRun() throws Exception {
+        Files.writeString(dir.resolve("maria.yaml"), """
+                datasources:
+                  shop: {engine: mariadb, host: 127.0.0.1, port: 1, user: nobody, database: shop}
+                  pg: {engine: postgres, host: 127.0.0.1, port: 1, user: nobody, database: shop}
+                stores:
+                  local: {type: local, path: mstore}
+                jobs:
+                  nightly: {datasource: shop, store: local}
+                """);
+        String name = "shop-20261201-020000.sql.gz";
+        Path folder = Files.createDirectories(dir.resolve("mstore/shop"));
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(("-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)\n--\n"
+                    + "-- Host: 127.0.0.1    Database: shop\n\nCREATE TABLE `orders` (`id` int NOT NULL);\n"
+                    + "INSERT INTO `orders` VALUES (1);\n\n-- Dump completed on 2026-12-01  2:00:01\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] bytes = gz.toByteArray();
+        String sha = io.dbbackup.codec.Sha256.hex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        Files.write(folder.resolve(name), bytes);
+        Files.write(folder.resolve(name + ".sha256"), io.dbbackup.codec.Sha256.sidecar(sha, name));
+        Files.writeString(folder.resolve(name + ".manifest.json"), "{\"manifest_version\": 1, \"key\": \"shop/" + name
+                + "\", \"job\": \"nightly\", \"engine\": \"mariadb\", \"database\": \"shop\", \"format\": \"sql\", "
+                + "\"compression\": \"gzip\", \"size\": " + bytes.length + ", \"sha256\": \"" + sha + "\"}");
+        for (String option : new String[] {"--dry-run", "--auto-confirm"}) {
+            Cli.Result r = cli.run("-c", "maria.yaml", "restore", "nightly", "--to", "pg", option);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err().strip()).isEqualTo("error: cannot restore " + name + " into postgres nobody@127.0.0.1:1/shop: "
+                    + "it is a mariadb backup (its manifest says so); restore it --to a mariadb or mysql datasource");
+        }
+    }
 }
