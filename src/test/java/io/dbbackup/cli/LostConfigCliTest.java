@@ -124,4 +124,29 @@ class LostConfigCliTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("error: job 'nightly' has no backups in local " + dir.resolve("empty-store") + " under shop/");
     }
+
+    /** {@code list --all}, the README's first command on the night of a restore, when no job of the config has a backup. */
+    @Test
+    void listAllWhereNoJobHasABackupWarnsWhereTheStoreHoldsSome() throws Exception {
+        Files.writeString(dir.resolve("dr.yaml"), """
+                datasources:
+                  shop: {engine: sqlite, path: new/restored.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  nightly: {datasource: shop, store: local}
+                """);
+        Cli.Result r = cli.run("-c", "dr.yaml", "list", "--all");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(2);
+        assertThat(r.err()).contains("WARN  no backups for job nightly under restored/ in local " + dir.resolve("store")
+                + "; the store holds backups that no job of this config reaches under ");
+        assertThat(r.err()).contains("prod/shop/ (2 backups").contains("elsewhere/shop/ (2 backups");
+
+        // a job of the config has backups (kept reaches elsewhere/shop/): the overview as always, no store listed whole
+        newConfig();
+        Cli.Result some = cli.run("-c", "new.yaml", "list", "--all");
+        assertThat(some.exit()).as(some.toString()).isZero();
+        assertThat(some.err()).doesNotContain("no job of this config reaches");
+    }
 }
