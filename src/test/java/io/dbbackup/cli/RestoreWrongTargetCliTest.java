@@ -126,4 +126,21 @@ class RestoreWrongTargetCliTest {
                     + "it is a mariadb backup (its manifest says so); restore it --to a mariadb or mysql datasource");
         }
     }
+
+    /** A backup named by its KEY whose .sha256 and manifest are both gone: exit 3, untouched, and what can be done. */
+    @org.junit.jupiter.api.Test
+    void aNamedBackupWithoutSidecarsSaysHowToPutOneBackAndRestoresNothing() throws Exception {
+        String file = newest();
+        Files.delete(dir.resolve("store/shop/" + file + ".sha256"));
+        Files.delete(dir.resolve("store/shop/" + file + ".manifest.json"));
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("  pg:", "  copy: {engine: sqlite, path: copy.db}\n  pg:"));
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "nightly", file, "--to", "copy");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("no checksum sidecar shop/" + file + ".sha256: cannot verify shop/" + file
+                + " (nor does a manifest record its SHA-256), and a backup is never read unchecked: put its sidecar back "
+                + "beside it ('sha256sum " + file + " > " + file + ".sha256' in its folder writes one — only if you trust "
+                + "these bytes) or take another backup");
+        assertThat(dir.resolve("copy.db")).doesNotExist();
+    }
 }
