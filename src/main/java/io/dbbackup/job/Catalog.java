@@ -354,9 +354,14 @@ public final class Catalog {
         int slash = name.lastIndexOf('/');
         if (slash >= 0 && parsed(job, name.substring(slash + 1)).isPresent()) {
             String file = name.substring(slash + 1);
+            boolean here;
+            try {
+                here = java.nio.file.Files.isRegularFile(java.nio.file.Path.of(name));
+            } catch (RuntimeException e) { // no path on this machine (a NUL in it): the hint leaves --from-file out
+                here = false;
+            }
             return "; to name that backup of the job's store give its file name " + file
-                    + (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(name))
-                    ? ", or restore the file on this machine itself with --from-file " + name : "");
+                    + (here ? ", or restore the file on this machine itself with --from-file " + name : "");
         }
         return "";
     }
