@@ -149,4 +149,22 @@ class LostConfigCliTest {
         assertThat(some.exit()).as(some.toString()).isZero();
         assertThat(some.err()).doesNotContain("no job of this config reaches");
     }
+
+    /** A copy taken with {@code download --with-sidecar}, restored with {@code --from-file} by the config written anew. */
+    @Test
+    void aLocalCopyNamedForAnotherDatabaseSaysWhichAndHowAJobTakesIt() throws Exception {
+        Files.createDirectories(dir.resolve("copies"));
+        Cli.Result download = cli.run("-c", "old.yaml", "download", "nightly", "-o", dir.resolve("copies").toString(), "--with-sidecar");
+        assertThat(download.exit()).as(download.toString()).isZero();
+        newConfig();
+        Path copy = dir.resolve("copies/" + newest());
+        Cli.Result r = cli.run("-c", "new.yaml", "restore", "nightly", "--from-file", copy.toString(), "--dry-run");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: --from-file " + copy + ": '" + newest() + "' is not the name of a backup of "
+                + "job 'nightly' (expected restored-YYYYMMDD-HHMMSS.<ext>[.gz|.zst|.lz4][.age], the name list and download give "
+                + "it; the name says how to decode it); it is a backup of database or cluster 'shop': give the job's datasource "
+                + "that name (database: shop, or cluster: shop for a physical or roles one), and restore it --to another "
+                + "datasource to put it under another name");
+        assertThat(dir.resolve("new/restored.db")).doesNotExist();
+    }
 }
