@@ -177,6 +177,87 @@ public final class Catalog {
         return DbBackupException.user("job '" + job.name() + "' has no backups in " + store(job).describe() + " under " + folder(job));
     }
 
+    /**
+     * {@link #noBackups} with {@link #elsewhere}'s hint: for the commands that look for one backup to read (restore,
+     * download, show, pin, drill), whose user may be on the day the config was lost and written again from memory.
+     */
+    public DbBackupException noBackupsHere(JobConfig job) {
+        DbBackupException e = noBackups(job);
+        return elsewhere(job).map(hint -> DbBackupException.user(e.getMessage() + "; " + hint)).orElse(e);
+    }
+
+    /** A folder of the store holding backups: how many, and the newest one's key. */
+    record Found(String folder, String prefix, String name, int count, BackupKey newest) {
+    }
+
+    /**
+     * When a job's folder holds no backup: the folders of its store that do hold backups (a key beside its
+     * {@code .sha256} or manifest, named {@code NAME-YYYYMMDD-HHMMSS.EXT} in a folder NAME) and that no job of this
+     * config on that store reaches — the same job's backups under the prefix or database name an older config gave
+     * it, or a config written again after the old one was lost. Three at most, the most recent first, each with the
+     * {@code prefix} and database (or cluster) name that reach it. Empty when there is none, and when the store cannot
+     * be listed (a hint, never a second failure). Lists the whole store: only ever called once a job has no backup.
+     */
+    public Optional<String> elsewhere(JobConfig job) {
+        List<StoredObject> all;
+        try {
+            all = store(job).list("");
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (StoredObject o : all) {
+            keys.add(o.key());
+        }
+        java.util.Set<String> reached = new java.util.HashSet<>();
+        for (JobConfig other : ws.config().jobs().values()) {
+            if (other.store().equals(job.store())) {
+                try {
+                    reached.add(folder(other));
+                } catch (RuntimeException e) {
+                    // a job whose datasource cannot say its name: its folder is not excluded, at worst named
+                }
+            }
+        }
+        reached.add(folder(job));
+        Map<String, Found> found = new LinkedHashMap<>();
+        for (String key : keys) {
+            int slash = key.lastIndexOf('/');
+            if (slash < 0 || !keys.contains(key + BackupKey.SHA256_SUFFIX) && !keys.contains(key + BackupKey.MANIFEST_SUFFIX)) {
+                continue; // at the root (no folder), or no sidecar beside it: nothing says it is a backup
+            }
+            String folder = key.substring(0, slash + 1);
+            if (reached.contains(folder)) {
+                continue;
+            }
+            String inside = folder.substring(0, folder.length() - 1);
+            int up = inside.lastIndexOf('/');
+            String name = inside.substring(up + 1);
+            String prefix = up < 0 ? "" : inside.substring(0, up);
+            Optional<BackupKey> k = BackupKey.parse(key, prefix, name);
+            if (k.isEmpty()) {
+                continue;
+            }
+            found.merge(folder, new Found(folder, prefix, name, 1, k.get()), (a, b) -> new Found(a.folder(), a.prefix(),
+                    a.name(), a.count() + 1, a.newest().timestamp().isAfter(b.newest().timestamp()) ? a.newest() : b.newest()));
+        }
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Found> folders = new ArrayList<>(found.values());
+        folders.sort(Comparator.comparing((Found f) -> f.newest().timestamp()).reversed().thenComparing(Found::folder));
+        List<String> shown = new ArrayList<>();
+        for (Found f : folders.subList(0, Math.min(3, folders.size()))) {
+            shown.add(f.folder() + " (" + f.count() + (f.count() == 1 ? " backup" : " backups") + ", the newest "
+                    + f.newest().fileName() + ": prefix " + (f.prefix().isEmpty() ? "none" : "'" + f.prefix() + "'")
+                    + ", database or cluster '" + f.name() + "')");
+        }
+        String more = folders.size() > 3 ? " and " + (folders.size() - 3) + " more folders" : "";
+        return Optional.of("the store holds backups that no job of this config reaches under " + String.join(", ", shown)
+                + more + ": a job's backups are under its prefix, then its datasource's database (or cluster) name — "
+                + "give job '" + job.name() + "' that prefix and its datasource that name to reach them");
+    }
+
     /** The stored size of {@code key}, or -1 when the store cannot say (for progress only). */
     public long storedSize(JobConfig job, BackupKey key) {
         try {
@@ -246,9 +327,43 @@ public final class Catalog {
     /** The key a user named (a full key or a file name in the job's folder), whether or not the store holds it. */
     public BackupKey parse(JobConfig job, String name) {
         String db = database(job);
-        return BackupKey.parse(name, job.prefix(), db).or(() -> BackupKey.parseFileName(name, job.prefix(), db))
-                .orElseThrow(() -> DbBackupException.user("'" + name + "' is not a backup of job '" + job.name()
-                        + "' (expected a key like " + folder(job) + db + "-YYYYMMDD-HHMMSS.<ext> or its file name)"));
+        return parsed(job, name).orElseThrow(() -> DbBackupException.user("'" + name + "' is not a backup of job '"
+                + job.name() + "' (expected a key like " + folder(job) + db + "-YYYYMMDD-HHMMSS.<ext> or its file name)"
+                + namedOtherwise(job, name)));
+    }
+
+    private Optional<BackupKey> parsed(JobConfig job, String name) {
+        String db = database(job);
+        return BackupKey.parse(name, job.prefix(), db).or(() -> BackupKey.parseFileName(name, job.prefix(), db));
+    }
+
+    /**
+     * What a name that is no backup key most likely meant, pasted from an {@code ls} of the job's folder: a sidecar
+     * ({@code .sha256}, manifest, {@code .pin}) of a backup, or the path of a file on this machine whose file name is
+     * one; empty otherwise.
+     */
+    private String namedOtherwise(JobConfig job, String name) {
+        for (String suffix : List.of(BackupKey.SHA256_SUFFIX, BackupKey.MANIFEST_SUFFIX, BackupKey.PIN_SUFFIX)) {
+            if (name.endsWith(suffix)) {
+                Optional<BackupKey> k = parsed(job, name.substring(0, name.length() - suffix.length()));
+                if (k.isPresent()) {
+                    return "; that is the " + suffix + " sidecar of backup " + k.get().fileName() + ": name the backup itself";
+                }
+            }
+        }
+        int slash = name.lastIndexOf('/');
+        if (slash >= 0 && parsed(job, name.substring(slash + 1)).isPresent()) {
+            String file = name.substring(slash + 1);
+            boolean here;
+            try {
+                here = java.nio.file.Files.isRegularFile(java.nio.file.Path.of(name));
+            } catch (RuntimeException e) { // no path on this machine (a NUL in it): the hint leaves --from-file out
+                here = false;
+            }
+            return "; to name that backup of the job's store give its file name " + file
+                    + (here ? ", or restore the file on this machine itself with --from-file " + name : "");
+        }
+        return "";
     }
 
     /**
@@ -266,7 +381,7 @@ public final class Catalog {
                         ? " has neither a .sha256 nor a manifest beside it" : " have neither a .sha256 nor a manifest beside them")
                         + ", and a backup is never restored unchecked (put the sidecar back beside the file)");
             }
-            return listing.backups().stream().findFirst().map(Entry::key).orElseThrow(() -> noBackups(job));
+            return listing.backups().stream().findFirst().map(Entry::key).orElseThrow(() -> noBackupsHere(job));
         }
         BackupKey k = parse(job, name.get());
         try {

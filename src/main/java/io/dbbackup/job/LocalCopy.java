@@ -45,7 +45,7 @@ final class LocalCopy implements Store {
         BackupKey key = BackupKey.parseFileName(name, prefix, database).orElseThrow(() -> DbBackupException.user(
                 "--from-file " + file + ": '" + name + "' is not the name of a backup of job '" + jobName + "' (expected "
                         + database + "-YYYYMMDD-HHMMSS.<ext>[.gz|.zst|.lz4][.age], the name list and download give it; "
-                        + "the name says how to decode it)"));
+                        + "the name says how to decode it)" + otherDatabase(name, prefix)));
         LocalCopy copy = new LocalCopy(key, file);
         if (!Files.isRegularFile(copy.objects.get(key.sha256Key())) && !Files.isRegularFile(copy.objects.get(key.manifestKey()))) {
             throw DbBackupException.user("--from-file " + file + ": no " + name + BackupKey.SHA256_SUFFIX + " (or "
@@ -53,6 +53,21 @@ final class LocalCopy implements Store {
                     + "('download --with-sidecar' writes it): a backup is never restored unchecked");
         }
         return copy;
+    }
+
+    /**
+     * For a file named as a backup of another database or cluster ({@code app-20261130-020000.dump.zst} for a job whose
+     * datasource names {@code restored}, a config written again after the old one was lost): which one, and how a job
+     * takes it; empty for any other name.
+     */
+    private static String otherDatabase(String name, String prefix) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+)-\\d{8}-\\d{6}\\..+").matcher(name);
+        if (!m.matches() || BackupKey.parseFileName(name, prefix, m.group(1)).isEmpty()) {
+            return "";
+        }
+        return "; it is a backup of database or cluster '" + m.group(1) + "': give the job's datasource that name (database: "
+                + m.group(1) + ", or cluster: " + m.group(1) + " for a physical or roles one), and restore it --to another "
+                + "datasource to put it under another name";
     }
 
     BackupKey key() {

@@ -281,7 +281,7 @@ public final class PhysicalRestorer {
         }
         List<Catalog.Entry> entries = catalog.list(job);
         if (entries.isEmpty()) {
-            throw catalog.noBackups(job);
+            throw catalog.noBackupsHere(job);
         }
         if (target == null || target.isLatest()) {
             return entries.get(0).key();

@@ -120,6 +120,8 @@ public final class Restorer {
         ws.requireSecrets(job, "datasources." + target.name());
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
+        target.engine().requireRestorable(key.format()); // a wrong --to is one line before a long read, dry run or not
+        requireTheEngineItWasMadeBy(catalog, job, key, target);
         // what the backup's datasource leaves out (PostgreSQL no_owner: a custom archive holds the owners), also --to another
         RestoreOptions options = r.options().omitting(ws.datasource(job.datasource()).engine().omittedFromItsBackups());
         requireRestorableInPart(options, key, target);
@@ -237,6 +239,31 @@ public final class Restorer {
                     + target.engine().describe() + " is restored whole: restore it into a scratch datasource (--to) and copy "
                     + "back what you need");
         }
+    }
+
+    /**
+     * A backup whose manifest says which engine made it goes only into a datasource of that engine ({@code mysql} and
+     * {@code mariadb} are one): a MySQL script {@code --to} a PostgreSQL datasource has a format PostgreSQL takes
+     * ({@code .sql}) and would only fail in psql, after the whole backup was read, while its dry run passed. Refused
+     * before anything is read; a backup without a readable manifest is left to the format check.
+     */
+    private static void requireTheEngineItWasMadeBy(Catalog catalog, JobConfig job, BackupKey key, DatasourceConfig target) {
+        Object made;
+        try {
+            made = catalog.manifest(job, key).map(m -> m.get("engine")).orElse(null);
+        } catch (RuntimeException e) {
+            return; // the read of the backup reports a damaged manifest as it always has
+        }
+        if (!(made instanceof String engine) || family(engine).equals(family(target.engineType()))) {
+            return;
+        }
+        throw DbBackupException.user("cannot restore " + key.fileName() + " into " + target.engine().describe() + ": it is a "
+                + engine + " backup (its manifest says so); restore it --to a "
+                + (family(engine).equals("mariadb") ? "mariadb or mysql" : engine) + " datasource");
+    }
+
+    private static String family(String engine) {
+        return engine.equals("mysql") ? "mariadb" : engine;
     }
 
     /**

@@ -84,7 +84,10 @@ public final class ArtifactReader {
         }
         throw DbBackupException.integrity(problem + ": cannot verify " + key.key()
                 + (recorded.isPresent() ? " (its manifest records sha256 " + recorded.get()
-                + ": restore and download check against that)" : ""));
+                + ": restore and download check against that)" : " (nor does a manifest record its SHA-256), and a backup is "
+                + "never read unchecked: put its sidecar back beside it ('sha256sum " + key.fileName() + " > "
+                + key.fileName() + BackupKey.SHA256_SUFFIX + "' in its folder writes one — only if you trust these bytes) or "
+                + "take another backup"));
     }
 
     /**

@@ -41,6 +41,15 @@ public interface Engine {
     void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException;
 
     /**
+     * Throws the user error {@link #restore} would throw for a backup of {@code format} (a SQLite file into PostgreSQL, a
+     * custom archive into MySQL, any dump into a physical datasource), without reading anything: a restore and its
+     * {@code --dry-run} ask it before they read the backup, so that a wrong {@code --to} is one line at once, not after
+     * the whole backup was read, and a dry run never says a backup would be restored where it cannot be.
+     */
+    default void requireRestorable(DumpFormat format) {
+    }
+
+    /**
      * What this datasource's backups are taken without and must be restored without wherever they go ({@code restore
      * --to}, a drill, a sync): a dump format that still holds it leaves it to the restore, which runs with the target
      * datasource's settings. Default: nothing.

@@ -416,11 +416,16 @@ public final class MySqlEngine implements Engine {
     }
 
     @Override
-    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+    public void requireRestorable(DumpFormat format) {
         if (format != DumpFormat.SQL) {
             throw DbBackupException.user("cannot restore a ." + format.extension() + " dump into " + describe()
                     + ": MySQL/MariaDB dumps are plain SQL");
         }
+    }
+
+    @Override
+    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+        requireRestorable(format);
         if (options.clean() && s.scope().kind() == Scope.Kind.ALL) {
             throw DbBackupException.user("--clean is not supported for all_databases datasources (" + describe()
                     + "): it would drop every database on the server; drop the ones you mean yourself");

@@ -326,6 +326,11 @@ public final class PhysicalEngine implements Engine {
     }
 
     @Override
+    public void requireRestorable(DumpFormat format) {
+        throw notADatasourceRestore();
+    }
+
+    @Override
     public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) {
         throw notADatasourceRestore();
     }

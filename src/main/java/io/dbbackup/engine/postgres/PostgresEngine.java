@@ -312,11 +312,16 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
-    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+    public void requireRestorable(DumpFormat format) {
         if (format != DumpFormat.SQL && format != DumpFormat.DUMP) {
             throw DbBackupException.user("cannot restore a ." + format.extension() + " dump into PostgreSQL "
                     + settings.describe() + " (expected .sql or .dump)");
         }
+    }
+
+    @Override
+    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+        requireRestorable(format);
         String db = settings.database();
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             PgVersion server;

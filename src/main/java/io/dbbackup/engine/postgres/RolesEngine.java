@@ -176,10 +176,15 @@ public final class RolesEngine implements Engine {
     }
 
     @Override
-    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+    public void requireRestorable(DumpFormat format) {
         if (format != DumpFormat.SQL) {
             throw DbBackupException.user("cannot load a ." + format.extension() + " file as PostgreSQL roles (expected .sql)");
         }
+    }
+
+    @Override
+    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+        requireRestorable(format);
         if (options.clean()) {
             throw DbBackupException.user("--clean does not apply to roles: a roles restore never drops a role");
         }

@@ -479,10 +479,16 @@ public final class SqliteEngine implements Engine {
      * killed half way left beside the target is removed first ({@link RestoreTemp}).
      */
     @Override
-    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+    public void requireRestorable(DumpFormat format) {
         if (format != DumpFormat.SQLITE) {
-            throw DbBackupException.user("cannot restore a " + format.extension() + " dump into SQLite " + path);
+            throw DbBackupException.user("cannot restore a ." + format.extension() + " dump into SQLite " + path
+                    + " (expected .sqlite)");
         }
+    }
+
+    @Override
+    public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+        requireRestorable(format);
         if (options.partial()) {
             TableRestore.restore(in, path, options, ctx);
             return;
