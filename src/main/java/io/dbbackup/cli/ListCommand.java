@@ -72,8 +72,7 @@ final class ListCommand implements Callable<Integer> {
         root.out.flush();
         catalog.mentionUnchecked(j, listing); // on stderr: stdout stays the table or the JSON
         if (entries.isEmpty() && listing.unchecked().isEmpty()) {
-            catalog.elsewhere(j).ifPresent(hint -> ws.log().warn("no backups for job " + j.name() + " under "
-                    + catalog.folder(j) + " in " + catalog.store(j).describe() + "; " + hint, "job", j.name()));
+            catalog.warnElsewhere(j);
         }
         new AbandonedUploads(ws, catalog).mention(j, listing);
         return 0;
@@ -131,8 +130,7 @@ final class ListCommand implements Callable<Integer> {
             // no job of the config has a backup: a config written again after the old one was lost, more likely than a
             // fleet of jobs that never ran; where are the backups? (never when some job has backups: list --all is cheap)
             for (JobConfig j : ws.allJobs("list", "list")) {
-                catalog.elsewhere(j).ifPresent(hint -> ws.log().warn("no backups for job " + j.name() + " under "
-                        + catalog.folder(j) + " in " + catalog.store(j).describe() + "; " + hint, "job", j.name()));
+                catalog.warnElsewhere(j);
             }
         }
         return RunSummary.of(statuses).code();

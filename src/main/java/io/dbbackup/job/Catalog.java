@@ -190,6 +190,12 @@ public final class Catalog {
     record Found(String folder, String prefix, String name, int count, BackupKey newest) {
     }
 
+    /** Warns, through the workspace's log, of {@link #elsewhere}'s folders for a job whose own folder holds no backup. */
+    public void warnElsewhere(JobConfig job) {
+        elsewhere(job).ifPresent(hint -> ws.log().warn("no backups for job " + job.name() + " under " + folder(job) + " in "
+                + store(job).describe() + "; " + hint, "job", job.name()));
+    }
+
     /**
      * When a job's folder holds no backup: the folders of its store that do hold backups (a key beside its
      * {@code .sha256} or manifest, named {@code NAME-YYYYMMDD-HHMMSS.EXT} in a folder NAME) and that no job of this
