@@ -7,6 +7,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.RetentionPolicy;
+import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.BackupPipeline;
 import io.dbbackup.pipeline.BackupResult;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -146,17 +148,16 @@ public final class Copier {
                 blocked.add(why);
                 continue;
             }
-            if (c == null) {
+            if (!c.ours()) {
                 // another run claimed the key (two runs of this job overlapping): its copy, not ours — counted as one the
                 // copy holds (its WAL is copied, it may be the newest), never read back or removed by this run; the
                 // next run's check of the copies compares it with its source
-                long theirs = storedSize(to, target);
                 ws.log().warn("not copied: " + target.key() + " was already copied by another run (its " + target.sha256Key()
                         + " was there first); this run's upload was dropped and nothing under the key touched", "job",
                         job.name(), "key", target.key());
                 elsewhere.add(target.key());
                 holds.add(target);
-                sizes.put(target, theirs >= 0 ? theirs : entry.object().size());
+                sizes.put(target, c.bytes() >= 0 ? c.bytes() : entry.object().size());
                 if (newest == null || target.compareTo(newest) < 0) {
                     newest = target;
                     newestSha = null;
@@ -320,32 +321,28 @@ public final class Copier {
         return out;
     }
 
-    /** The stored size of {@code key} in {@code store}; -1 when it is not there or the look fails (best effort: a report's). */
-    private static long storedSize(Store store, BackupKey key) {
-        try {
-            return store.stat(key.key()).map(io.dbbackup.core.StoredObject::size).orElse(-1L);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     private static int alreadyThere(List<BackupKey> available, List<BackupKey> held) {
         Set<String> there = held.stream().map(BackupKey::fileName).collect(Collectors.toSet());
         return (int) available.stream().filter(k -> there.contains(k.fileName())).count();
     }
 
-    private record Copied(long bytes, String sha256) {
+    /** {@code ours}: this run stored the copy; otherwise another run's copy is there, {@code bytes} as stored. */
+    private record Copied(long bytes, String sha256, boolean ours) {
+        Copied(long bytes, String sha256) {
+            this(bytes, sha256, true);
+        }
     }
 
     /** What {@link #copy} answers when a sidecar of other bytes holds the key and no copy is under it. */
-    private static final Copied BLOCKED = new Copied(-1, null);
+    private static final Copied BLOCKED = new Copied(-1, null, false);
 
     /**
      * Streams {@code origin} ({@code size} stored bytes, as listed) from {@code from} into {@code target} in {@code to}:
      * read through its SHA-256, which the source's sidecar (or, that lost, its manifest) must confirm before anything is
      * written beside it. A new copy then claims the key with its {@code .sha256} as a backup does ({@link KeyClaim}) and
-     * writes its manifest and commits only after that: null when another run claimed it first and its copy is there (this
-     * run's upload is dropped, nothing under the key touched), {@link #BLOCKED} when a sidecar of other bytes holds the key
+     * writes its manifest and commits only after that: one not {@code ours} (its stored size) when
+     * another run claimed it first and its copy is there (this run's upload is dropped, nothing under the key touched),
+     * {@link #BLOCKED} when a sidecar of other bytes holds the key
      * with no copy under it (the same); a failure after the claim removes what is under the key (this run's own) and the
      * sidecars. A sidecar of this run's very bytes with no copy under it (a killed run's leftover, or a run about to
      * commit the same checked bytes) does not stop the copy: it commits beside it, and removes nothing if it fails. A {@code repair} replaces a damaged copy that is there: it commits first and writes the sidecar
@@ -389,8 +386,9 @@ public final class Copier {
                 return new Copied(n, sha);
             }
             if (!KeyClaim.claim(to, target, sidecar, ctx)) {
-                if (to.stat(target.key()).isPresent()) {
-                    return null; // another run's copy: the finally drops this run's upload alone
+                Optional<StoredObject> theirs = to.stat(target.key());
+                if (theirs.isPresent()) {
+                    return new Copied(theirs.get().size(), null, false); // another run's: the finally drops this run's upload alone
                 }
                 if (!Store.holds(to, target.sha256Key(), sidecar)) {
                     return BLOCKED; // a sidecar of other bytes and no copy: left alone, as this run's upload is dropped
