@@ -30,6 +30,12 @@ class ProgressTtyIT {
 
     /** {@code dbbackup ARGS REDIRECT} under script; returns what the terminal showed. */
     private String onATerminal(String args, String redirect) {
+        // a backup's key is stamped to the second: the next one waits for a new second (two in one second: "already exists")
+        try {
+            Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
         assertThat(jar).as("the shaded jar (mvn package)").exists();
         String command = "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -jar '" + jar + "' -c config.yaml "
