@@ -214,11 +214,13 @@ public final class ChildProcess {
                 }
                 throw new ToolFailedException(name, exit, killedBecause.get() + "\n" + stderr, true);
             }
-            if (copyError != null) {
-                throw copyError;
-            }
+            // the source's failure first: the kill it caused closes the child's stdout, which can fail the copy above
+            // with a bare 'Stream closed' that would hide the cause
             if (feedError.get() != null) {
                 feedError.get().rethrow();
+            }
+            if (copyError != null) {
+                throw copyError;
             }
             if (exit != 0) {
                 throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr));
