@@ -9,7 +9,6 @@ import io.dbbackup.core.Json;
 import io.dbbackup.core.RetentionPolicy;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.ArtifactReader;
-import io.dbbackup.pipeline.BackupPipeline;
 import io.dbbackup.pipeline.BackupResult;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.KeyClaim;
@@ -416,10 +415,8 @@ public final class Copier {
             if (!committed) {
                 if (claimed) {
                     // the key is this run's: the copy's object too, a commit whose answers were all lost may have stored
-                    // it (see BackupPipeline)
-                    BackupPipeline.removeQuietly(to, target.key());
-                    deleteQuietly(to, target.sha256Key());
-                    deleteQuietly(to, target.manifestKey());
+                    // it (see KeyClaim.release)
+                    KeyClaim.release(to, target);
                 }
                 if (upload != null) {
                     upload.abort(); // last: the folders it made are empty once the sidecars are gone (local store)
@@ -481,14 +478,6 @@ public final class Copier {
             in.close();
         } catch (IOException | RuntimeException ignored) {
             // the copy loop reports the cancellation
-        }
-    }
-
-    private static void deleteQuietly(Store store, String key) {
-        try {
-            store.delete(key);
-        } catch (IOException | RuntimeException ignored) {
-            // a sidecar without its artifact is never taken for a backup
         }
     }
 }

@@ -156,9 +156,7 @@ public final class BackupPipeline {
                     // the run claimed the key: what is under it is this run's own — a commit whose answers were all
                     // lost (a one-request upload the server stored) left it there, no backup without its sidecars
                     // and never pruned. The claim is what makes this safe; a store cannot tell (a pin rewritten)
-                    removeQuietly(r.store(), key.key());
-                    deleteQuietly(r.store(), key.sha256Key());
-                    deleteQuietly(r.store(), key.manifestKey());
+                    KeyClaim.release(r.store(), key);
                 }
                 // the upload last: a store that made folders for it (local) removes them as it aborts, if they are
                 // empty — and they are only once the sidecars are gone
@@ -203,25 +201,4 @@ public final class BackupPipeline {
         }
     }
 
-    /**
-     * Deletes {@code key} if a look finds it (a delete of nothing would leave a delete marker in a versioned bucket), best
-     * effort: the object of a run that claimed its key and then failed (a backup's here, a copy's in Copier).
-     */
-    public static void removeQuietly(Store store, String key) {
-        try {
-            if (store.stat(key).isPresent()) {
-                store.delete(key);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // best effort, as the sidecars'
-        }
-    }
-
-    private static void deleteQuietly(Store store, String key) {
-        try {
-            store.delete(key);
-        } catch (IOException | RuntimeException ignored) {
-            // best effort: a sidecar without its artifact is never taken for a backup
-        }
-    }
 }

@@ -38,4 +38,27 @@ public final class KeyClaim {
             throw failed;
         }
     }
+
+    /**
+     * Undoes the claim of a run that failed before its commit, best effort: the object under {@code key} first (deleted
+     * only if a look finds it — a delete of nothing would leave a delete marker in a versioned bucket; a commit whose
+     * answers were all lost may have stored it, and under a claimed key it is this run's), then the sidecars. A sidecar
+     * left without its artifact is never taken for a backup.
+     */
+    public static void release(Store store, BackupKey key) {
+        try {
+            if (store.stat(key.key()).isPresent()) {
+                store.delete(key.key());
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort, as the sidecars'
+        }
+        for (String sidecar : new String[] {key.sha256Key(), key.manifestKey()}) {
+            try {
+                store.delete(sidecar);
+            } catch (IOException | RuntimeException ignored) {
+                // best effort
+            }
+        }
+    }
 }
