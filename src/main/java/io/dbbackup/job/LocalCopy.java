@@ -26,6 +26,9 @@ import java.util.Optional;
  * {@code verify --from-file} read it with the same checks as a stored backup, without reaching the store.
  */
 final class LocalCopy implements Store {
+    /** A backup's file name: {@code <database>-<YYYYMMDD-HHMMSS>.<ext>}, the database in group 1. */
+    private static final java.util.regex.Pattern BACKUP_FILE_NAME = java.util.regex.Pattern.compile("(.+)-\\d{8}-\\d{6}\\..+");
+
     private final BackupKey key;
     private final Map<String, Path> objects = new LinkedHashMap<>();
 
@@ -61,7 +64,7 @@ final class LocalCopy implements Store {
      * takes it; empty for any other name.
      */
     private static String otherDatabase(String name, String prefix) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+)-\\d{8}-\\d{6}\\..+").matcher(name);
+        java.util.regex.Matcher m = BACKUP_FILE_NAME.matcher(name);
         if (!m.matches() || BackupKey.parseFileName(name, prefix, m.group(1)).isEmpty()) {
             return "";
         }
