@@ -178,6 +178,7 @@ public final class Restorer {
             } catch (IOException e) {
                 throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
             }
+            target.engine().warnBeforeRestore(backupFacts(catalog, job, key), options, ctx);
             if (r.dryRun()) {
                 ws.log().info("dry run: nothing restored", "key", key.key(), "target", target.engine().describe());
                 return new Result(key, target.engine().describe(), decodedBytes, true, state, options);
@@ -202,6 +203,18 @@ public final class Restorer {
             }
             ws.log().info("restore finished", "key", key.key(), "target", target.engine().describe(), "bytes", bytes);
             return new Result(key, target.engine().describe(), bytes, false, state, options);
+        }
+    }
+
+    /**
+     * The engine's facts in {@code key}'s manifest, for {@link Engine#warnBeforeRestore}; none for a backup without a
+     * manifest, or one that does not read (the restore goes on as it always has).
+     */
+    private static java.util.Map<String, String> backupFacts(Catalog catalog, JobConfig job, BackupKey key) {
+        try {
+            return catalog.manifest(job, key).isPresent() ? catalog.facts(job, key).facts() : java.util.Map.of();
+        } catch (RuntimeException e) {
+            return java.util.Map.of();
         }
     }
 

@@ -182,6 +182,14 @@ public interface Engine {
         return false;
     }
 
+    /**
+     * Warns, before a restore of a backup into this datasource and in its dry run, of what the backup's manifest recorded
+     * that matters for this target ({@code facts}: the engine's facts; empty for a backup without a manifest). Nothing by
+     * default.
+     */
+    default void warnBeforeRestore(java.util.Map<String, String> facts, RestoreOptions options, OperationContext ctx) {
+    }
+
     /** Manifest facts worth a column in {@code list} (e.g. start and end LSN of physical backups). */
     default java.util.List<String> listedFacts() {
         return java.util.List.of();

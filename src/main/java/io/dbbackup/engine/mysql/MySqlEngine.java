@@ -140,6 +140,11 @@ public final class MySqlEngine implements Engine {
                         + "restore brings back 1234570 for 1234567 (no dump option keeps the digits); make them DOUBLE (or "
                         + "FLOAT(M,D)) to back up every digit", "datasource", describe(), "columns", String.join(", ", pre.floats()));
             }
+            if (!pre.ownNames().isEmpty()) {
+                ctx.log().info("triggers, routines or events name their own database in their code: restored under another "
+                        + "name they still point at it (the restore says so)", "datasource", describe(), "objects",
+                        String.join(", ", pre.ownNames()));
+            }
             OutputStream keepOpen = new FilterOutputStream(out) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -182,6 +187,9 @@ public final class MySqlEngine implements Engine {
             if (!pre.floats().isEmpty()) {
                 facts.put("float_columns", String.join(",", pre.floats()));
             }
+            if (!pre.ownNames().isEmpty()) {
+                facts.put(OwnDatabaseNames.FACT, String.join(",", pre.ownNames()));
+            }
             if (!s.grantsFor().isEmpty()) {
                 facts.put("grants_for", s.grantsFor().stream().map(Object::toString).collect(Collectors.joining(",")));
             }
@@ -195,10 +203,11 @@ public final class MySqlEngine implements Engine {
      * stored FLOAT columns without decimals ({@code schema.table.column}), whose values the server prints, and so the
      * dump holds, with 6 significant digits; {@code lossyText}: the stored text columns ({@code schema.table.column
      * (charset)}) of a character set that holds characters MariaDB cannot convert to Unicode (see {@link #LOSSY_CHARSETS}),
-     * which the utf8mb4 dump writes as '?'.
+     * which the utf8mb4 dump writes as '?'; {@code ownNames}: the triggers, routines and events of a backup of one
+     * database whose code names that database ({@link OwnDatabaseNames}).
      */
     record Preflight(String version, List<String> nonTransactional, String charset, String collation, List<String> versioned,
-                     List<String> floats, List<String> lossyText) {
+                     List<String> floats, List<String> lossyText, List<String> ownNames) {
     }
 
     /**
@@ -235,7 +244,8 @@ public final class MySqlEngine implements Engine {
                 + " AND c.CHARACTER_SET_NAME IN (" + Sql.literalList(LOSSY_CHARSETS) + ")"
                 + " AND c.EXTRA NOT LIKE '%VIRTUAL%' AND c.EXTRA NOT LIKE '%STORED%' AND c.EXTRA NOT LIKE '%PERSISTENT%'"
                 + " AND " + schemaFilter("c.TABLE_SCHEMA")
-                + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION;\n";
+                + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION;\n"
+                + (s.scope().kind() == Scope.Kind.ONE ? ownNamesSql(s.scope().single()) : "");
         String version = null;
         String me = null;
         String charset = null;
@@ -245,6 +255,8 @@ public final class MySqlEngine implements Engine {
         List<String> versioned = new ArrayList<>();
         List<String> floats = new ArrayList<>();
         List<String> lossy = new ArrayList<>();
+        List<List<String>> own = new ArrayList<>();
+        boolean ignoreCase = false;
         for (List<String> row : client.query(sql, null, defaults, ctx)) {
             switch (row.get(0)) {
                 case "version" -> version = row.get(1);
@@ -254,6 +266,8 @@ public final class MySqlEngine implements Engine {
                 case "versioned" -> versioned.add(row.get(1));
                 case "float" -> floats.add(row.get(1));
                 case "lossy" -> lossy.add(row.get(1));
+                case "own" -> own.add(row);
+                case "lctn" -> ignoreCase = !"0".equals(row.get(1));
                 case "cs" -> {
                     charset = row.get(1);
                     collation = row.get(2);
@@ -272,7 +286,50 @@ public final class MySqlEngine implements Engine {
         if (version != null && version.contains("MariaDB")) {
             checkPrivileges(version, me == null ? String.valueOf(s.user()) : me, defaults, ctx);
         }
-        return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats, lossy);
+        List<String> ownNames = new ArrayList<>();
+        for (List<String> row : own) {
+            List<String> refs = row.size() < 4 ? List.of() : OwnDatabaseNames.references(row.get(3), s.scope().single(), ignoreCase);
+            if (!refs.isEmpty()) {
+                ownNames.add(OwnDatabaseNames.entry(row.get(1), row.get(2), row.size() > 4 ? row.get(4) : null, refs));
+            }
+        }
+        return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats, lossy,
+                ownNames);
+    }
+
+    /**
+     * The queries for {@link OwnDatabaseNames}: how the server compares names, and the code of each trigger, routine and
+     * event of {@code db} the dump holds (extra_args may leave them out) that holds the name in some case (a name with a
+     * quote in it, doubled when quoted, is not looked for: every body is read).
+     */
+    private String ownNamesSql(String db) {
+        java.util.function.UnaryOperator<String> holds = column -> db.contains("`") || db.contains("\"") ? ""
+                : " AND LOCATE(LOWER(" + Sql.literal(db) + "), LOWER(" + column + ")) > 0";
+        StringBuilder b = new StringBuilder("SELECT 'lctn', @@lower_case_table_names;\n");
+        if (DumpPrivileges.dumped("triggers", s.extraArgs())) {
+            b.append("SELECT 'own', 'trigger', TRIGGER_NAME, ACTION_STATEMENT, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS"
+                    + " WHERE TRIGGER_SCHEMA = ")
+                    .append(Sql.literal(db)).append(holds.apply("ACTION_STATEMENT")).append(" ORDER BY TRIGGER_NAME;\n");
+        }
+        if (DumpPrivileges.dumped(s.extraArgs())) {
+            b.append("SELECT 'own', LOWER(ROUTINE_TYPE), ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES WHERE ")
+                    .append("ROUTINE_SCHEMA = ").append(Sql.literal(db)).append(holds.apply("ROUTINE_DEFINITION"))
+                    .append(" ORDER BY ROUTINE_TYPE DESC, ROUTINE_NAME;\n");
+        }
+        if (DumpPrivileges.dumped("events", s.extraArgs())) {
+            b.append("SELECT 'own', 'event', EVENT_NAME, EVENT_DEFINITION FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ")
+                    .append(Sql.literal(db)).append(holds.apply("EVENT_DEFINITION")).append(" ORDER BY EVENT_NAME;\n");
+        }
+        return b.toString();
+    }
+
+    /**
+     * A backup of one database restored into one of another name: the objects its manifest lists as naming the source
+     * database ({@link OwnDatabaseNames}), in one warning; before the load, and in a dry run.
+     */
+    @Override
+    public void warnBeforeRestore(Map<String, String> facts, RestoreOptions options, OperationContext ctx) {
+        OwnDatabaseNames.warn(facts, s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null, options, ctx.log());
     }
 
     /**
