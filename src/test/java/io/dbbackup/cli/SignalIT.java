@@ -472,11 +472,13 @@ class SignalIT {
         assertThat(backup.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
         assertThat(webhook.take(Duration.ofSeconds(5))).as("the backup's own report").isNotNull();
 
-        // 3 MB read at 256 KiB/s: about 12 s, stopped after 3
+        // 3 MB read at 256 KiB/s: about 12 s, stopped once the read is under way (not after a fixed 3 s: a JVM slow to
+        // start on a loaded machine got the SIGTERM before its handler was set and ended without a word)
         Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN),
                 "--limit-download", "256KiB", "verify", "--all", "--notify");
         try {
-            Thread.sleep(3000);
+            awaitReading(p, dir.resolve("store"), "noise-");
+            Thread.sleep(500);
             assertThat(p.isAlive()).as("still reading").isTrue();
             Stopped stopped = terminate(p);
             assertThat(stopped.exit()).isEqualTo(143);
@@ -601,14 +603,16 @@ class SignalIT {
         assertThat(backup.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(backup.exitValue()).as(Files.readString(dir.resolve("err.txt"))).isZero();
 
-        // 3 MB read at 128 KiB/s: about 23 s, stopped after 4 (verify logs nothing before a read ends)
+        // 3 MB read at 128 KiB/s: about 23 s, stopped once the first job's read is under way (verify logs nothing before
+        // a read ends; a fixed 4 s could end a JVM slow to start before its handler was set, without a word)
         List<String> args = new ArrayList<>(List.of("--limit-download", "128KiB", "verify", "--all", "--notify"));
         if (json) {
             args.add("--json");
         }
         Process p = startJar(env, args.toArray(String[]::new));
         try {
-            Thread.sleep(4000);
+            awaitReading(p, dir.resolve("store"), "noise-");
+            Thread.sleep(500);
             assertThat(p.isAlive()).as("still reading the first job's backup").isTrue();
             Stopped stopped = terminate(p);
             assertThat(stopped.exit()).isEqualTo(143);
@@ -743,6 +747,38 @@ class SignalIT {
         Thread.sleep(settleMs);
         assertThat(p.isAlive()).as("still running " + settleMs + " ms after '" + marker + "'").isTrue();
         return terminate(p);
+    }
+
+    /**
+     * Waits (at most 30 s, the jar running) until the jar holds a backup under {@code store} whose file name starts with
+     * {@code name} open (Linux: its /proc/PID/fd), not a sidecar or a folder it lists: a check is reading it, long after
+     * the signal handlers were set at start.
+     */
+    private static void awaitReading(Process p, Path store, String name) throws Exception {
+        Path real = store.toRealPath();
+        Path fds = Path.of("/proc", String.valueOf(p.pid()), "fd");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            assertThat(p.isAlive()).as("still running").isTrue();
+            assertThat(System.nanoTime()).as("a backup in " + store + " is read within 30 s").isLessThan(deadline);
+            try (Stream<Path> open = Files.list(fds)) {
+                if (open.anyMatch(fd -> {
+                    try {
+                        Path target = Files.readSymbolicLink(fd);
+                        String file = target.getFileName().toString();
+                        return target.startsWith(real) && file.startsWith(name) && !file.endsWith(".sha256")
+                                && !file.endsWith(".manifest.json");
+                    } catch (IOException e) {
+                        return false; // closed meanwhile
+                    }
+                })) {
+                    return;
+                }
+            } catch (IOException e) {
+                // the process is ending: the next round says so
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** SIGTERM to {@code p}, its exit awaited at most 20 s. */

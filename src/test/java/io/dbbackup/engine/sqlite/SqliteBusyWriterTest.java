@@ -81,8 +81,13 @@ class SqliteBusyWriterTest {
                 }
             });
             dump.get(60, TimeUnit.SECONDS); // started over for ever before
+            // the writer's next beat, awaited rather than given a fixed 200 ms: on a loaded machine the writer's thread
+            // may wake later than that; a writer the copy left blocked never beats again
             int during = beats.get();
-            Thread.sleep(200);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (beats.get() <= during && System.nanoTime() < until && !writer.isDone()) {
+                Thread.sleep(10);
+            }
             assertThat(beats.get()).as("the writer goes on once the copy is done").isGreaterThan(during);
         } finally {
             stop.set(true);
