@@ -17,7 +17,8 @@ import java.time.Instant;
  * Copies one datasource into another in one streamed pass ({@code dbbackup sync}): checks that the
  * two are different databases of the same dialect, applies the restore confirmation rule to the
  * target, then streams the source's dump straight into the target's restore (no file, no store),
- * all-or-nothing on the target side.
+ * all-or-nothing on the target side; then shows the target's engine the facts of the dump it loaded, as a restore
+ * shows it a backup's manifest ({@link Engine#warnBeforeRestore}).
  */
 public final class Syncer {
     /** What to copy where. */
@@ -98,6 +99,9 @@ public final class Syncer {
             Instant started = ws.clock().instant();
             RestoreOptions options = new RestoreOptions(r.clean(), true).omitting(source.omittedFromItsBackups());
             SyncPipeline.Result result = SyncPipeline.run(source, target, options, ctx);
+            // what a backup of this dump would have recorded in its manifest, as a restore of it would be shown: known only
+            // once the dump ended (its preflight runs on the dump's thread, once the target reads), so after the load
+            target.warnBeforeRestore(result.info() == null ? java.util.Map.of() : result.info().facts(), options, ctx);
             Duration took = Duration.between(started, ws.clock().instant());
             ws.log().info("sync finished", "source", source.describe(), "target", target.describe(), "bytes", result.bytes(),
                     "seconds", took.toMillis() / 1000.0);

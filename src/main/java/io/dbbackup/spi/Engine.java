@@ -184,8 +184,9 @@ public interface Engine {
 
     /**
      * Warns, before a restore of a backup into this datasource and in its dry run, of what the backup's manifest recorded
-     * that matters for this target ({@code facts}: the engine's facts; empty for a backup without a manifest). Nothing by
-     * default.
+     * that matters for this target ({@code facts}: the engine's facts; empty for a backup without a manifest); and after a
+     * sync into it ({@link RestoreOptions#allOrNothing}), of what the source's dump reported ({@link DumpInfo#facts}, what a
+     * backup's manifest would hold), known only once that dump ended. Nothing by default.
      */
     default void warnBeforeRestore(java.util.Map<String, String> facts, RestoreOptions options, OperationContext ctx) {
     }

@@ -142,8 +142,8 @@ public final class MySqlEngine implements Engine {
             }
             if (!pre.ownNames().isEmpty()) {
                 ctx.log().info("triggers, routines or events name their own database in their code: restored under another "
-                        + "name they still point at it (the restore says so)", "datasource", describe(), "objects",
-                        String.join(", ", pre.ownNames()));
+                        + "name they still point at it (a restore or sync under another name says so)", "datasource", describe(),
+                        "objects", String.join(", ", pre.ownNames()));
             }
             OutputStream keepOpen = new FilterOutputStream(out) {
                 @Override
@@ -325,7 +325,8 @@ public final class MySqlEngine implements Engine {
 
     /**
      * A backup of one database restored into one of another name: the objects its manifest lists as naming the source
-     * database ({@link OwnDatabaseNames}), in one warning; before the load, and in a dry run.
+     * database ({@link OwnDatabaseNames}), in one warning; before the load, and in a dry run. A sync into one of another
+     * name: the same, from the objects its dump's preflight found, after the load.
      */
     @Override
     public void warnBeforeRestore(Map<String, String> facts, RestoreOptions options, OperationContext ctx) {

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * restored under another name ({@code restore --to shop_restore}) gets objects that still read and write {@code shop}:
  * beside production, the copy's trigger writes into production. The backup lists them in its manifest
  * ({@value #FACT}: {@code trigger orders_ai on orders (shop.audit),event purge (`shop`.log)}, each with what it names as written),
- * and a restore (or its dry run) of that backup under another name warns once, naming them ({@link #warn}). Views are not
+ * and a restore (or its dry run) of that backup under another name warns once, naming them ({@link #warn}); so does a
+ * {@code sync} into another name, from what its dump's preflight found, once the sync is done. Views are not
  * listed: the dump writes their definitions without the database's name (the server prints them so), and when it does
  * not (a view whose definer is gone) {@link ViewNames} points them at the target.
  * <p>
@@ -98,7 +99,8 @@ final class OwnDatabaseNames {
     }
 
     /**
-     * Before a restore of a backup of {@code source} (its manifest's {@code facts}) into {@code target}: under another
+     * Before a restore of a backup of {@code source} (its manifest's {@code facts}) into {@code target}, or after a sync
+     * ({@link RestoreOptions#allOrNothing}; the facts of its dump): under another
      * name, one warning naming each object the backup listed ({@value #FACT}) and what it points at, of a restore of
      * some tables ({@code --table}) only the triggers of those tables (it brings back no routine or event). Nothing under
      * the source's own name, for a backup that lists none (or was made before they were listed), or for rows only.
@@ -118,8 +120,9 @@ final class OwnDatabaseNames {
         if (objects.isEmpty()) {
             return;
         }
-        log.warn("restoring under another name than the source: these triggers, routines and events name the source "
-                + "database " + Sql.ident(source) + " in their code, so in " + Sql.ident(target) + " they still read and write "
+        log.warn((options.allOrNothing() ? "synced" : "restoring") + " under another name than the source: these triggers, "
+                + "routines and events name the source database " + Sql.ident(source) + " in their code, so in "
+                + Sql.ident(target) + " they still read and write "
                 + Sql.ident(source) + " on this server, not the copy: a trigger on every write to its table, a routine when "
                 + "called, an event once enabled (events are created DISABLED here). Before anything writes to the copy, drop "
                 + "them, or recreate each with " + Sql.ident(target) + " in its code (SHOW CREATE TRIGGER/PROCEDURE/FUNCTION/"

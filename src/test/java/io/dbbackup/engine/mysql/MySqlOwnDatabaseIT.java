@@ -1,6 +1,8 @@
 package io.dbbackup.engine.mysql;
 
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.MariaDbServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restore under another name, and its dry run, name each of them and what it points at in one warning; a function that
  * names {@code myshop} and {@code shop2}, a trigger naming nothing, and the views (dumped without the name) are not
  * named; a drill names them too, {@code --table} only its tables' triggers; a backup made before they were listed (no
- * manifest entry) restores as before, and a restore under the source's own name warns of nothing.
+ * manifest entry) restores as before, and a restore under the source's own name warns of nothing. A {@code sync} into
+ * {@code scratch} (no manifest: the objects its dump's preflight found) names the same three once; a sync into {@code shop}
+ * on another server, where {@code shop.} is the copy's own database, says nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MySqlOwnDatabaseIT extends MySqlCliFixture {
@@ -35,11 +39,19 @@ class MySqlOwnDatabaseIT extends MySqlCliFixture {
             CREATE VIEW big AS SELECT o.id FROM shop.orders o WHERE total > 10;
             """;
     static final String WARNING = "name the source database `shop` in their code";
+    MariaDbServer other;
 
     @BeforeAll
     void start() {
         server.rootSql("DROP DATABASE IF EXISTS myshop; DROP DATABASE IF EXISTS shop2; CREATE DATABASE myshop; "
                 + "CREATE DATABASE shop2; CREATE TABLE myshop.x(id int); CREATE TABLE shop2.x(id int)");
+    }
+
+    @AfterAll
+    void stopOther() {
+        if (other != null) {
+            other.close();
+        }
     }
 
     @BeforeEach
@@ -123,5 +135,41 @@ class MySqlOwnDatabaseIT extends MySqlCliFixture {
         assertThat(r.err()).doesNotContain("under another name");
         server.rootSql("shop", "INSERT INTO orders VALUES (1, 5)");
         assertThat(rows("shop", "SELECT COUNT(*) FROM audit")).isEqualTo("1");
+    }
+
+    @Test
+    void aSyncUnderAnotherNameNamesThemToo() {
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "shop", "scratch", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        server.rootSql("scratch", "INSERT INTO orders VALUES (1, -5)");
+        assertThat(rows("shop", "SELECT COUNT(*) FROM audit")).as("the copy's trigger wrote into the source").isEqualTo("1");
+        assertThat(rows("scratch", "SELECT COUNT(*) FROM audit")).isEqualTo("0");
+        assertNamesTheThree(r);
+        assertThat(r.err()).contains("synced under another name");
+    }
+
+    @Test
+    void aSyncUnderItsOwnNameOnAnotherServerSaysNothing() throws Exception {
+        if (other == null) {
+            other = MariaDbServer.start();
+        }
+        other.rootSql("DROP DATABASE IF EXISTS shop;");
+        addDatasources("""
+                  other:
+                    <<: *db
+                    port: %d
+                    password_env: OTHER_PW
+                """.formatted(other.port()));
+        cli = newCli().env("OTHER_PW", other.password());
+
+        Cli.Result r = cli.run("-c", "config.yaml", "sync", "shop", "other", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).as(r.toString()).doesNotContain(WARNING).doesNotContain(" WARN ");
+        other.rootSql("shop", "INSERT INTO orders VALUES (1, 5)");
+        assertThat(other.rootSql("shop", "SELECT COUNT(*) FROM audit").strip()).as("shop. is the copy's own database here")
+                .isEqualTo("1");
+        assertThat(rows("shop", "SELECT COUNT(*) FROM audit")).isEqualTo("0");
     }
 }

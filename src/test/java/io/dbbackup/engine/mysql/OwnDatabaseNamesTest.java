@@ -87,6 +87,11 @@ class OwnDatabaseNamesTest {
                 .contains("in `shop_restore` they still read and write `shop`")
                 .contains("objects=trigger orders_ai on orders (shop.audit), event purge (`shop`.log)");
 
+        String synced = warned(facts, "shop_copy", new RestoreOptions(false, true));
+        assertThat(synced.lines().count()).isEqualTo(1);
+        assertThat(synced).as("a sync, shown its dump's facts").contains("synced under another name than the source")
+                .contains("in `shop_copy` they still read and write `shop`");
+        assertThat(warned(facts, "shop", new RestoreOptions(false, true))).as("a sync under its own name, elsewhere").isEmpty();
         assertThat(warned(facts, "shop", false)).as("its own name").isEmpty();
         assertThat(warned(facts, "shop_restore", true)).as("rows only: no object is created").isEmpty();
         assertThat(warned(facts, null, false)).as("a target of several databases").isEmpty();
