@@ -188,7 +188,7 @@ public final class MySqlEngine implements Engine {
                 facts.put("float_columns", String.join(",", pre.floats()));
             }
             if (!pre.ownNames().isEmpty()) {
-                facts.put(OwnDatabaseNames.FACT, String.join(",", pre.ownNames()));
+                facts.put(OwnDatabaseNames.FACT, OwnDatabaseNames.fact(pre.ownNames()));
             }
             if (!s.grantsFor().isEmpty()) {
                 facts.put("grants_for", s.grantsFor().stream().map(Object::toString).collect(Collectors.joining(",")));

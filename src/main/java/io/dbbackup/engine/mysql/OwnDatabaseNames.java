@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * {@code UPDATE `shop`.t}). The dump tools write their bodies as the server stores them, so a backup of {@code shop}
  * restored under another name ({@code restore --to shop_restore}) gets objects that still read and write {@code shop}:
  * beside production, the copy's trigger writes into production. The backup lists them in its manifest
- * ({@value #FACT}: {@code trigger orders_ai on orders (shop.audit),event purge (`shop`.log)}, each with what it names as written),
+ * ({@value #FACT}: {@code trigger `orders_ai` on `orders` (shop.audit),event `purge` (`shop`.log)}, each with what it names
+ * as written; {@link #entry}),
  * and a restore (or its dry run) of that backup under another name warns once, naming them ({@link #warn}); so does a
  * {@code sync} into another name, from what its dump's preflight found, once the sync is done. Views are not
  * listed: the dump writes their definitions without the database's name (the server prints them so), and when it does
@@ -91,11 +92,42 @@ final class OwnDatabaseNames {
     }
 
     /**
-     * The manifest's entry for one object: {@code procedure archive (shop.audit `shop`.log)}; a trigger with its table,
-     * {@code trigger orders_ai on orders (shop.audit)} ({@code table} null for the others).
+     * The manifest's entry for one object: {@code procedure `archive` (shop.audit `shop`.log)}; a trigger with its table,
+     * {@code trigger `orders_ai` on `orders` (shop.audit)} ({@code table} null for the others). Names quoted as
+     * identifiers ({@link Sql#ident}), references as written (a quote they open they close, {@link #references}): a comma
+     * or {@code " on "} in a name or reference is inside quotes, so the list ({@link #fact}) splits back into its entries
+     * ({@link #entries}) and a trigger's table reads back whole ({@link #restoredTrigger}).
      */
     static String entry(String kind, String name, String table, List<String> references) {
-        return kind + " " + name + (table == null ? "" : " on " + table) + " (" + String.join(" ", references) + ")";
+        return kind + " " + Sql.ident(name) + (table == null ? "" : " on " + Sql.ident(table)) + " ("
+                + String.join(" ", references) + ")";
+    }
+
+    /** The manifest fact's value: the {@link #entry entries} joined with commas. */
+    static String fact(List<String> entries) {
+        return String.join(",", entries);
+    }
+
+    /** The entries of a {@link #fact}: split at each comma outside quotes ({@code `…`}, {@code "…"}, doubled inside). */
+    static List<String> entries(String fact) {
+        List<String> entries = new ArrayList<>();
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < fact.length(); i++) {
+            char c = fact.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0; // a doubled quote closes and opens again
+                }
+            } else if (c == '`' || c == '"') {
+                quote = c;
+            } else if (c == ',') {
+                entries.add(fact.substring(start, i));
+                start = i + 1;
+            }
+        }
+        entries.add(fact.substring(start));
+        return entries.stream().map(String::strip).filter(e -> !e.isEmpty()).toList();
     }
 
     /**
@@ -112,9 +144,9 @@ final class OwnDatabaseNames {
             return;
         }
         List<String> objects = new ArrayList<>();
-        for (String e : listed.split(",")) {
-            if (!e.isBlank() && (options.tables().isEmpty() || restoredTrigger(e.strip(), source, options.tables()))) {
-                objects.add(e.strip());
+        for (String e : entries(listed)) {
+            if (options.tables().isEmpty() || restoredTrigger(e, source, options.tables())) {
+                objects.add(e);
             }
         }
         if (objects.isEmpty()) {
@@ -132,10 +164,16 @@ final class OwnDatabaseNames {
     /** Whether {@code entry} is a trigger of one of {@code tables} ({@code orders} or {@code shop.orders}). */
     private static boolean restoredTrigger(String entry, String source, List<String> tables) {
         Matcher m = TRIGGER.matcher(entry);
-        return m.matches() && (tables.contains(m.group(1)) || tables.contains(source + "." + m.group(1)));
+        if (!m.matches()) {
+            return false;
+        }
+        String table = m.group(1).substring(1, m.group(1).length() - 1).replace("``", "`");
+        return tables.contains(table) || tables.contains(source + "." + table);
     }
 
-    private static final Pattern TRIGGER = Pattern.compile("trigger .+? on (.+) \\(.*\\)");
+    /** A trigger's {@link #entry}: its quoted name, {@code on}, its quoted table, then what it names. */
+    private static final Pattern TRIGGER = Pattern.compile("trigger " + Sql.QUOTED_NAME + " on (" + Sql.QUOTED_NAME
+            + ") \\(.*\\)", Pattern.DOTALL);
 
     private static boolean same(String name, String database, boolean ignoreCase) {
         return ignoreCase ? name.toLowerCase(Locale.ROOT).equals(database.toLowerCase(Locale.ROOT)) : name.equals(database);

@@ -73,8 +73,8 @@ class MySqlOwnDatabaseIT extends MySqlCliFixture {
 
     private static void assertNamesTheThree(Cli.Result r) {
         assertThat(count(r.err(), WARNING)).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).contains(WARNING).contains("trigger orders_ai on orders (shop.audit)")
-                .contains("procedure archive (`shop`.audit)").contains("event purge_old (shop.audit)")
+        assertThat(r.err()).contains(WARNING).contains("trigger `orders_ai` on `orders` (shop.audit)")
+                .contains("procedure `archive` (`shop`.audit)").contains("event `purge_old` (shop.audit)")
                 .contains("`scratch`").doesNotContain("orders_bi").doesNotContain("elsewhere");
     }
 
@@ -93,7 +93,7 @@ class MySqlOwnDatabaseIT extends MySqlCliFixture {
 
         assertNamesTheThree(r);
         assertThat(Files.readString(manifest())).contains("\"objects_naming_own_database\"")
-                .contains("trigger orders_ai on orders (shop.audit)");
+                .contains("trigger `orders_ai` on `orders` (shop.audit)");
         Cli.Result dry = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
         assertNamesTheThree(dry);
@@ -104,7 +104,7 @@ class MySqlOwnDatabaseIT extends MySqlCliFixture {
         Cli.Result part = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--table", "orders");
         assertThat(part.exit()).as(part.toString()).isZero();
         assertThat(count(part.err(), WARNING)).as(part.toString()).isEqualTo(1);
-        assertThat(part.err()).contains("objects=trigger orders_ai on orders (shop.audit)\n");
+        assertThat(part.err()).contains("objects=trigger `orders_ai` on `orders` (shop.audit)\n");
         server.rootSql("DROP DATABASE scratch");
 
         Path manifest = manifest();

@@ -60,9 +60,32 @@ class OwnDatabaseNamesTest {
     @Test
     void anEntryNamesTheObjectAndWhatItPointsAt() {
         assertThat(OwnDatabaseNames.entry("trigger", "orders_ai", "orders", List.of("shop.audit", "`shop`.log")))
-                .isEqualTo("trigger orders_ai on orders (shop.audit `shop`.log)");
+                .isEqualTo("trigger `orders_ai` on `orders` (shop.audit `shop`.log)");
         assertThat(OwnDatabaseNames.entry("procedure", "archive", null, List.of("shop.audit")))
-                .isEqualTo("procedure archive (shop.audit)");
+                .isEqualTo("procedure `archive` (shop.audit)");
+        assertThat(OwnDatabaseNames.entry("event", "a`b", null, List.of("shop.t"))).isEqualTo("event `a``b` (shop.t)");
+    }
+
+    @Test
+    void aCommaOrOnInANameOrReferenceKeepsEachEntryWhole() {
+        String odd = OwnDatabaseNames.entry("trigger", "ai, on x", "a,b on c", List.of("`shop`.`x,y`", "shop.z"));
+        String quote = OwnDatabaseNames.entry("trigger", "q`,", "o\"n, t", List.of("\"shop\".\"p,q\""));
+        String plain = OwnDatabaseNames.entry("procedure", "p", null, List.of("shop.t"));
+        String fact = OwnDatabaseNames.fact(List.of(odd, quote, plain));
+
+        assertThat(OwnDatabaseNames.entries(fact)).containsExactly(odd, quote, plain);
+        assertThat(odd).isEqualTo("trigger `ai, on x` on `a,b on c` (`shop`.`x,y` shop.z)");
+
+        Map<String, String> facts = Map.of("databases", "shop", OwnDatabaseNames.FACT, fact);
+        assertThat(warned(facts, "scratch", new RestoreOptions(false, false, List.of("a,b on c"), List.of(), false)))
+                .as("--table of the table whose name has a comma and ' on '")
+                .contains("objects=" + odd + "\n").doesNotContain("q`");
+        assertThat(warned(facts, "scratch", new RestoreOptions(false, false, List.of("shop.o\"n, t"), List.of(), false)))
+                .contains("objects=" + quote + "\n").doesNotContain("ai, on x");
+        assertThat(warned(facts, "scratch", new RestoreOptions(false, false, List.of("c"), List.of(), false)))
+                .as("not a table of that name's tail").isEmpty();
+        assertThat(warned(facts, "scratch", new RestoreOptions(false, false, List.of("a"), List.of(), false))).isEmpty();
+        assertThat(warned(facts, "scratch", false)).contains("objects=" + odd + ", " + quote + ", " + plain + "\n");
     }
 
     private static String warned(Map<String, String> facts, String target, boolean dataOnly) {
@@ -79,13 +102,13 @@ class OwnDatabaseNamesTest {
     @Test
     void onlyARestoreUnderAnotherNameOfABackupThatListsThemWarns() {
         Map<String, String> facts = Map.of("databases", "shop", OwnDatabaseNames.FACT,
-                "trigger orders_ai on orders (shop.audit),event purge (`shop`.log)");
+                "trigger `orders_ai` on `orders` (shop.audit),event `purge` (`shop`.log)");
 
         String w = warned(facts, "shop_restore", false);
         assertThat(w.lines().count()).isEqualTo(1);
         assertThat(w).contains("WARN").contains("name the source database `shop` in their code")
                 .contains("in `shop_restore` they still read and write `shop`")
-                .contains("objects=trigger orders_ai on orders (shop.audit), event purge (`shop`.log)");
+                .contains("objects=trigger `orders_ai` on `orders` (shop.audit), event `purge` (`shop`.log)");
 
         String synced = warned(facts, "shop_copy", new RestoreOptions(false, true));
         assertThat(synced.lines().count()).isEqualTo(1);
@@ -102,12 +125,12 @@ class OwnDatabaseNamesTest {
     @Test
     void aRestoreOfSomeTablesNamesOnlyTheirTriggers() {
         Map<String, String> facts = Map.of("databases", "shop", OwnDatabaseNames.FACT,
-                "trigger orders_ai on orders (shop.audit),trigger c_ai on customers (shop.log),procedure archive (shop.audit)");
+                "trigger `orders_ai` on `orders` (shop.audit),trigger `c_ai` on `customers` (shop.log),procedure `archive` (shop.audit)");
 
         assertThat(warned(facts, "scratch", new RestoreOptions(false, false, List.of("orders"), List.of(), false)))
-                .contains("objects=trigger orders_ai on orders (shop.audit)").doesNotContain("c_ai").doesNotContain("archive");
+                .contains("objects=trigger `orders_ai` on `orders` (shop.audit)").doesNotContain("c_ai").doesNotContain("archive");
         assertThat(warned(facts, "scratch", new RestoreOptions(false, false, List.of("shop.customers"), List.of(), false)))
-                .contains("objects=trigger c_ai on customers (shop.log)").doesNotContain("orders_ai");
+                .contains("objects=trigger `c_ai` on `customers` (shop.log)").doesNotContain("orders_ai");
         assertThat(warned(facts, "scratch", new RestoreOptions(false, false, List.of("audit"), List.of(), false))).isEmpty();
     }
 }
