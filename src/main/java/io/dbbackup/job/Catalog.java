@@ -278,16 +278,21 @@ public final class Catalog {
         return ws.datasource(job.datasource()).engine().listedFacts();
     }
 
+    /** The engine's facts a manifest holds (its {@code facts} object), as text; none when it has none. */
+    static Map<String, String> factsIn(Map<String, Object> manifest) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        if (manifest.get("facts") instanceof Map<?, ?> f) {
+            f.forEach((k, v) -> facts.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return facts;
+    }
+
     /** Reads {@code key}'s manifest sidecar; a missing or unreadable one is an error naming it. */
     public Facts facts(JobConfig job, BackupKey key) {
         Map<String, Object> m = manifest(job, key).orElseThrow(() -> DbBackupException.integrity("backup " + key.key()
                 + " has no manifest " + key.manifestKey()));
         try {
-            Map<String, String> facts = new LinkedHashMap<>();
-            if (m.get("facts") instanceof Map<?, ?> f) {
-                f.forEach((k, v) -> facts.put(String.valueOf(k), String.valueOf(v)));
-            }
-            return new Facts(key, Instant.parse(String.valueOf(m.get("finished"))), facts);
+            return new Facts(key, Instant.parse(String.valueOf(m.get("finished"))), factsIn(m));
         } catch (RuntimeException e) {
             throw DbBackupException.integrity("the manifest " + key.manifestKey() + " is not valid: " + e.getMessage());
         }

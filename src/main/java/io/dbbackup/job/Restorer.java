@@ -18,6 +18,7 @@ import io.dbbackup.spi.TargetState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -121,7 +122,8 @@ public final class Restorer {
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
         target.engine().requireRestorable(key.format()); // a wrong --to is one line before a long read, dry run or not
-        requireTheEngineItWasMadeBy(catalog, job, key, target);
+        Map<String, Object> manifest = manifestIfReadable(catalog, job, key);
+        requireTheEngineItWasMadeBy(manifest, key, target);
         // what the backup's datasource leaves out (PostgreSQL no_owner: a custom archive holds the owners), also --to another
         RestoreOptions options = r.options().omitting(ws.datasource(job.datasource()).engine().omittedFromItsBackups());
         requireRestorableInPart(options, key, target);
@@ -178,7 +180,7 @@ public final class Restorer {
             } catch (IOException e) {
                 throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
             }
-            target.engine().warnBeforeRestore(backupFacts(catalog, job, key), options, ctx);
+            target.engine().warnBeforeRestore(Catalog.factsIn(manifest), options, ctx);
             if (r.dryRun()) {
                 ws.log().info("dry run: nothing restored", "key", key.key(), "target", target.engine().describe());
                 return new Result(key, target.engine().describe(), decodedBytes, true, state, options);
@@ -207,14 +209,15 @@ public final class Restorer {
     }
 
     /**
-     * The engine's facts in {@code key}'s manifest, for {@link Engine#warnBeforeRestore}; none for a backup without a
-     * manifest, or one that does not read (the restore goes on as it always has).
+     * {@code key}'s manifest, read once for the checks and warnings before a restore ({@link #requireTheEngineItWasMadeBy},
+     * {@link Engine#warnBeforeRestore}); empty for a backup without one, or one that does not read: the read of the backup
+     * reports a damaged manifest as it always has, and the restore goes on as it always has.
      */
-    private static java.util.Map<String, String> backupFacts(Catalog catalog, JobConfig job, BackupKey key) {
+    private static Map<String, Object> manifestIfReadable(Catalog catalog, JobConfig job, BackupKey key) {
         try {
-            return catalog.manifest(job, key).isPresent() ? catalog.facts(job, key).facts() : java.util.Map.of();
+            return catalog.manifest(job, key).orElse(Map.of());
         } catch (RuntimeException e) {
-            return java.util.Map.of();
+            return Map.of();
         }
     }
 
@@ -260,13 +263,8 @@ public final class Restorer {
      * ({@code .sql}) and would only fail in psql, after the whole backup was read, while its dry run passed. Refused
      * before anything is read; a backup without a readable manifest is left to the format check.
      */
-    private static void requireTheEngineItWasMadeBy(Catalog catalog, JobConfig job, BackupKey key, DatasourceConfig target) {
-        Object made;
-        try {
-            made = catalog.manifest(job, key).map(m -> m.get("engine")).orElse(null);
-        } catch (RuntimeException e) {
-            return; // the read of the backup reports a damaged manifest as it always has
-        }
+    private static void requireTheEngineItWasMadeBy(Map<String, Object> manifest, BackupKey key, DatasourceConfig target) {
+        Object made = manifest.get("engine");
         if (!(made instanceof String engine) || family(engine).equals(family(target.engineType()))) {
             return;
         }
