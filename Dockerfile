@@ -72,14 +72,19 @@ COPY examples/config.yaml examples/shop.db /opt/dbbackup/examples/
 # a multipart S3 upload to an endpoint inside the training run), made by the launcher's first run here at build time, beside the jar, with
 # the launcher's JVM flags (see docs/DECISIONS.md for the measured start-up gain). At run time the
 # folder is read-only for uid 10001 and the launcher just uses the archive.
+# Native libraries: that first run also unpacks zstd-jni's and sqlite-jdbc's into /opt/dbbackup/dbbackup.native/<os>-<arch>/
+# (root-owned, readable), and every run loads them from there: they used to be unpacked into /tmp at every run and mapped
+# from there, which fails where /tmp is mounted noexec (Docker's --tmpfs /tmp, compose's tmpfs, as the smoke test runs it).
 RUN set -eux; \
     chmod 0755 /opt/dbbackup/bin/dbbackup; \
     ln -s /opt/dbbackup/bin/dbbackup /usr/local/bin/dbbackup; \
     ln -s /backups /opt/dbbackup/backups; \
     DBBACKUP_JAR=/opt/dbbackup/dbbackup.jar DBBACKUP_TMPDIR=/tmp /opt/dbbackup/bin/dbbackup --version; \
     test -s /opt/dbbackup/dbbackup.jsa; \
+    test -n "$(find /opt/dbbackup/dbbackup.native -name 'libzstd-jni-*' -size +0)"; \
     rm -rf /backups/* /tmp/*; \
-    chmod 0644 /opt/dbbackup/dbbackup.jsa
+    chmod 0644 /opt/dbbackup/dbbackup.jsa; \
+    chmod -R u=rwX,go=rX /opt/dbbackup/dbbackup.native
 
 # JVM flags: bin/dbbackup's defaults (serial GC, 64 MiB initial heap, heap up to 50 % of the container's
 # memory, MALLOC_ARENA_MAX=2, the archive above). JAVA_OPTS replaces the flags. No LANG here: the launcher

@@ -44,6 +44,7 @@ public final class ArchiveTraining {
     }
 
     public static void main(String[] args) {
+        NativeLibraries.configure(); // as Main.main: the archive then holds the start-up as it runs
         PrintWriter nowhere = new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         new Signals(); // as Main.system() does first: its handlers and lambdas were spun at every start (~20 ms)
         try {

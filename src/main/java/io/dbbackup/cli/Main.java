@@ -59,6 +59,10 @@ public final class Main {
         Main main = null;
         int code;
         try {
+            try { // before any class of zstd-jni or sqlite-jdbc loads: their native libraries from beside the jar
+                NativeLibraries.configure();
+            } catch (Throwable e) { // that class lost too: the libraries unpack themselves, as before
+            }
             if (WalPushShortcut.acknowledged(args, Path.of("").toAbsolutePath(), err)) {
                 System.exit(0);
             }
