@@ -34,6 +34,10 @@ public final class Failures {
             }
             c = c.getCause();
         }
+        String noexec = io.dbbackup.core.NativeLibraryFailure.explain(t);
+        if (noexec != null) { // not retried: the next attempt unpacks into the same folder
+            return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": " + noexec, t, false);
+        }
         for (Throwable e = t; e != null; e = e.getCause()) {
             if (e instanceof OutOfMemoryError) {
                 // a resource failure of this JVM, never the integrity code (3) the JVM's ExitOnOutOfMemoryError exits with

@@ -63,6 +63,25 @@ class NoexecTmpIT {
         assertThat(installed.resolve("dbbackup.native")).as("made by the launcher, once").isDirectory();
     }
 
+    @Test
+    void withoutTheFolderTheJobFailsWithOneLineThatSaysWhyAndWhatToDo() throws Exception {
+        Path bare = Files.copy(jar, Files.createDirectories(dir.resolve("bare")).resolve("dbbackup.jar")); // no dbbackup.native there
+        String out = inNoexecTmp(Path.of(System.getProperty("java.home"), "bin", "java") + " -XX:+UseSerialGC -Djava.io.tmpdir=$PWD/tmp"
+                + " -jar " + bare + " -q -c config.yaml backup shop 2> err; echo \"exit=$?\"; echo '-- stderr:'; cat err");
+
+        assertThat(out).contains("exit=2");
+        String line = out.lines().filter(l -> l.startsWith("shop ")).findFirst().orElseThrow(() -> new AssertionError(out));
+        assertThat(line).as(out).contains("FAILED").containsPattern("backup of sqlite \\S+/shop\\.db failed: cannot load the (zstd|SQLite) "
+                + "native library: it is unpacked into java\\.io\\.tmpdir \\S+/tmp, which is mounted noexec \\(as Docker's --tmpfs "
+                + "and compose's tmpfs are by default\\); run dbbackup through bin/dbbackup or the container image, which load "
+                + "it from \\S+/bare/dbbackup\\.native \\(or make that folder once: java -cp \\S+/bare/dbbackup\\.jar "
+                + "io\\.dbbackup\\.cli\\.NativeLibraries\\), or mount \\S+/tmp with exec, or point -Djava\\.io\\.tmpdir at a folder mounted with exec$");
+        String err = out.substring(out.indexOf("-- stderr:"));
+        assertThat(err).as("the log's error line is that one line too").containsPattern("ERROR  ?backup of sqlite \\S+ failed: "
+                + "cannot load the (zstd|SQLite) native library").doesNotContain("Unsupported OS/arch");
+        assertThat(dir.resolve("store")).isEmptyDirectory();
+    }
+
     private String inNoexecTmp(String script) {
         Shell.Result r = Shell.run(dir, "unshare", "-rm", "bash", "-c",
                 "set -u; mount -t tmpfs -o noexec,nosuid,nodev,size=64m tmpfs tmp && grep -q ' '$PWD/tmp' .*noexec' /proc/self/mountinfo"

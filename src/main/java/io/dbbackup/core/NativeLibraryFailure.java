@@ -1,0 +1,105 @@
+package io.dbbackup.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Says, in one line, why a native library (zstd-jni's, sqlite-jdbc's) did not load when the reason is the usual one: the
+ * library unpacks itself into {@code java.io.tmpdir} and maps it from there, and that folder is mounted {@code noexec}
+ * (Docker's {@code --tmpfs /tmp} and compose's {@code tmpfs:} are by default, so are CIS-hardened hosts' /tmp). The
+ * libraries' own text ("failed to map segment from shared object ... Unsupported OS/arch", or sqlite-jdbc's "Error
+ * opening connection") names neither the cause nor the fix. bin/dbbackup and the image load them from a folder beside
+ * the jar instead (io.dbbackup.cli.NativeLibraries); this is for a {@code java -jar} run without that folder.
+ */
+public final class NativeLibraryFailure {
+    private NativeLibraryFailure() {
+    }
+
+    /** The line, when {@code t}'s chain is a native library that did not load from a noexec temp folder; else null. */
+    public static String explain(Throwable t) {
+        try {
+            String mounts;
+            try {
+                mounts = Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                mounts = "";
+            }
+            return explain(t, System.getProperty("java.io.tmpdir"), mounts, jar());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String explain(Throwable t, String tmpdir, String mountinfo, Path jar) {
+        String library = null;
+        boolean mapFailed = false;
+        for (Throwable e = t; e != null && e.getCause() != e; e = e.getCause()) {
+            String msg = String.valueOf(e.getMessage());
+            boolean nativeFailure = e instanceof UnsatisfiedLinkError
+                    || e.getClass().getName().equals("org.sqlite.NativeLibraryNotFoundException")
+                    || e instanceof NoClassDefFoundError && msg.startsWith("Could not initialize class");
+            if (nativeFailure) {
+                String m = msg.toLowerCase(Locale.ROOT);
+                library = m.contains("zstd") ? "zstd" : m.contains("sqlite") ? "SQLite" : m.contains("lz4") ? "lz4" : library;
+                mapFailed |= m.contains("failed to map segment");
+            }
+        }
+        if (library == null || tmpdir == null || !(mapFailed || noexec(Path.of(tmpdir), mountinfo))) {
+            return null;
+        }
+        return "cannot load the " + library + " native library: it is unpacked into java.io.tmpdir " + tmpdir
+                + ", which is mounted noexec (as Docker's --tmpfs and compose's tmpfs are by default); run dbbackup through"
+                + " bin/dbbackup or the container image, which load it from " + folder(jar) + " (or make that folder once: java -cp "
+                + (jar == null ? "dbbackup.jar" : jar) + " io.dbbackup.cli.NativeLibraries), or mount " + tmpdir
+                + " with exec, or point -Djava.io.tmpdir at a folder mounted with exec";
+    }
+
+    /**
+     * Whether the mount {@code folder} is on has the noexec option, after {@code /proc/self/mountinfo}: the mount point
+     * that holds it (the longest prefix; of equal ones, the last mounted) and its per-mount options (the 6th field).
+     */
+    static boolean noexec(Path folder, String mountinfo) {
+        Path real;
+        try {
+            real = folder.toRealPath();
+        } catch (IOException | RuntimeException e) {
+            real = folder.toAbsolutePath().normalize();
+        }
+        String best = null;
+        boolean noexec = false;
+        for (String line : mountinfo.split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length < 6) {
+                continue;
+            }
+            String point = f[4].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+            if (real.startsWith(Path.of(point)) && (best == null || point.length() >= best.length())) {
+                best = point;
+                noexec = (',' + f[5] + ',').contains(",noexec,");
+            }
+        }
+        return noexec;
+    }
+
+    /** {@code <jar without .jar>.native} beside the jar (where io.dbbackup.cli.NativeLibraries unpacks). */
+    private static String folder(Path jar) {
+        if (jar == null) {
+            return "dbbackup.native beside the jar";
+        }
+        String name = jar.getFileName().toString();
+        return jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".native").toString();
+    }
+
+    /** The running jar, or null (classes from a folder). */
+    private static Path jar() {
+        try {
+            Path p = Path.of(NativeLibraryFailure.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return p.getFileName() != null && p.getFileName().toString().endsWith(".jar") ? p : null;
+        } catch (Exception | LinkageError e) {
+            return null;
+        }
+    }
+}
