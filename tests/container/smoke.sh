@@ -3,7 +3,7 @@
 # (buildah + podman + runc from apt, base image made with debootstrap from the apt mirror), then
 # inside the built image checks: --version, pg_dump --version, mariadb-dump --version, the user is
 # not root, a real backup of the bundled SQLite example into a mounted host folder (read-only root
-# filesystem, tmpfs /tmp, no capabilities, as in deploy/kubernetes/cronjob.yaml), its sidecar with
+# filesystem, noexec tmpfs /tmp, no capabilities, as in deploy/kubernetes/cronjob.yaml), its sidecar with
 # sha256sum -c on the host and the files' owner (uid 10001), and SIGTERM during a backup → exit 143
 # with nothing half-written; before that, check --all and a restore drill of the backup into a scratch
 # file (drill --json) in the same hardened container.
@@ -123,8 +123,9 @@ OUT="$W/out"
 rm -rf "$OUT"
 mkdir -p "$OUT/backups" "$OUT/config"
 chown "$UID_EXPECTED:$UID_EXPECTED" "$OUT/backups"
-# as the CronJob runs it: read-only root filesystem, writable /tmp, no capabilities, no new privileges
-hardened=(--read-only --tmpfs /tmp:rw,size=256m --cap-drop ALL --security-opt no-new-privileges)
+# as the CronJob runs it: read-only root filesystem, writable /tmp, no capabilities, no new privileges; /tmp noexec as
+# Docker's --tmpfs /tmp and compose's tmpfs give it (the native libraries load from the image's dbbackup.native, not /tmp)
+hardened=(--read-only --tmpfs /tmp:rw,noexec,nosuid,nodev,size=256m --cap-drop ALL --security-opt no-new-privileges)
 
 step "check --all of the bundled example, as the CronJob's pod would run it"
 out=$(run "${hardened[@]}" -v "$OUT/backups:/backups" "$IMAGE" -c /opt/dbbackup/examples/config.yaml check --all) \
