@@ -1,8 +1,9 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.core.NativeLibraryFailure;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,7 +43,7 @@ public final class NativeLibraries {
      */
     public static void main(String[] args) {
         try {
-            Path jar = jar();
+            Path jar = NativeLibraryFailure.runningJar();
             Path folder = args.length > 0 ? Path.of(args[0]) : jar == null ? null : folder(jar);
             if (folder == null) {
                 System.err.println("dbbackup: not run from a jar: give the folder to unpack the native libraries into");
@@ -54,7 +55,7 @@ public final class NativeLibraries {
             System.out.println(written.isEmpty() ? "no native library for this platform in the jar" : folder.resolve(
                     platform(System.getProperty("os.name"), System.getProperty("os.arch"))).toString());
             System.exit(0);
-        } catch (IOException | URISyntaxException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println("dbbackup: cannot unpack the native libraries: " + e);
             System.exit(2);
         }
@@ -63,7 +64,7 @@ public final class NativeLibraries {
     /** Points the libraries at the folder beside the running jar, if there is one; never throws. */
     public static void configure() {
         try {
-            Path jar = jar();
+            Path jar = NativeLibraryFailure.runningJar();
             if (jar != null) {
                 configure(jar, System.getProperties(), System.getProperty("os.name"), System.getProperty("os.arch"));
             }
@@ -133,20 +134,9 @@ public final class NativeLibraries {
         return written;
     }
 
-    /** The running jar, or null (classes from a folder: tests in the IDE, Maven's). */
-    static Path jar() throws URISyntaxException {
-        var source = NativeLibraries.class.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            return null;
-        }
-        Path p = Path.of(source.getLocation().toURI());
-        return p.getFileName() != null && p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p) ? p : null;
-    }
-
     /** {@code dbbackup.jar} → {@code dbbackup.native} beside it (as {@code dbbackup.jsa}, the class-data archive). */
     static Path folder(Path jar) {
-        String name = jar.getFileName().toString();
-        return jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".native");
+        return NativeLibraryFailure.folder(jar);
     }
 
     /** The platform's subfolder name, e.g. {@code linux-amd64}: a folder shared between machines holds each one's own. */

@@ -27,7 +27,7 @@ public final class NativeLibraryFailure {
             } catch (IOException | RuntimeException e) {
                 mounts = "";
             }
-            return explain(t, System.getProperty("java.io.tmpdir"), mounts, jar());
+            return explain(t, System.getProperty("java.io.tmpdir"), mounts, runningJar());
         } catch (RuntimeException e) {
             return null;
         }
@@ -52,7 +52,8 @@ public final class NativeLibraryFailure {
         }
         return "cannot load the " + library + " native library: it is unpacked into java.io.tmpdir " + tmpdir
                 + ", which is mounted noexec (as Docker's --tmpfs and compose's tmpfs are by default); run dbbackup through"
-                + " bin/dbbackup or the container image, which load it from " + folder(jar) + " (or make that folder once: java -cp "
+                + " bin/dbbackup or the container image, which load it from " + (jar == null ? "dbbackup.native beside the jar"
+                : folder(jar)) + " (or make that folder once: java -cp "
                 + (jar == null ? "dbbackup.jar" : jar) + " io.dbbackup.cli.NativeLibraries), or mount " + tmpdir
                 + " with exec, or point -Djava.io.tmpdir at a folder mounted with exec";
     }
@@ -84,20 +85,21 @@ public final class NativeLibraryFailure {
         return noexec;
     }
 
-    /** {@code <jar without .jar>.native} beside the jar (where io.dbbackup.cli.NativeLibraries unpacks). */
-    private static String folder(Path jar) {
-        if (jar == null) {
-            return "dbbackup.native beside the jar";
-        }
+    /** Where io.dbbackup.cli.NativeLibraries unpacks them: {@code dbbackup.jar} → {@code dbbackup.native} beside it. */
+    public static Path folder(Path jar) {
         String name = jar.getFileName().toString();
-        return jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".native").toString();
+        return jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".native");
     }
 
-    /** The running jar, or null (classes from a folder). */
-    private static Path jar() {
+    /** The jar dbbackup runs from, or null (classes from a folder: tests in the IDE, Maven's). */
+    public static Path runningJar() {
         try {
-            Path p = Path.of(NativeLibraryFailure.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return p.getFileName() != null && p.getFileName().toString().endsWith(".jar") ? p : null;
+            var source = NativeLibraryFailure.class.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) {
+                return null;
+            }
+            Path p = Path.of(source.getLocation().toURI());
+            return p.getFileName() != null && p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p) ? p : null;
         } catch (Exception | LinkageError e) {
             return null;
         }
