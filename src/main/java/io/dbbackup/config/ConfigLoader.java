@@ -112,6 +112,30 @@ public final class ConfigLoader {
         return parse(file, text, problems);
     }
 
+    /** {@code host: [::1]}: a flow list whose item starts with ':', which YAML cannot parse. */
+    private static final java.util.regex.Pattern UNQUOTED_IPV6 = java.util.regex.Pattern.compile(
+            "^\\s*(?:-\\s+)?([A-Za-z0-9_]*host)\\s*:\\s*\\[([0-9A-Fa-f:.%A-Za-z_-]+)]\\s*(?:#.*)?$");
+
+    /**
+     * The one line for a host key given an IPv6 address in brackets without quotes ({@code host: [::1]}), instead
+     * of the parser's "while parsing a flow node: expected the node content, but found ':'".
+     */
+    private static Optional<String> unquotedIpv6Host(String text, Optional<org.snakeyaml.engine.v2.exceptions.Mark> mark) {
+        if (mark.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] lines = text.split("\\R", -1);
+        int line = mark.get().getLine();
+        if (line < 0 || line >= lines.length) {
+            return Optional.empty();
+        }
+        java.util.regex.Matcher m = UNQUOTED_IPV6.matcher(lines[line]);
+        if (!m.matches() || !io.dbbackup.core.HostPort.isIpv6Literal(m.group(2))) {
+            return Optional.empty();
+        }
+        return Optional.of(m.group(1) + ": " + YamlSection.unquotedIpv6(m.group(1), m.group(2)));
+    }
+
     Config parse(Path file, String text, Problems problems) {
         Node root;
         try {
@@ -124,6 +148,11 @@ public final class ConfigLoader {
                 // reported at line 1 before, where the first document starts: the second one is what to look at
                 problems.error(e.getProblemMark(), "a second YAML document starts here: a config file holds one document "
                         + "(remove this '---' and what follows, or merge it into the first)");
+                throw new ConfigException(problems.sorted());
+            }
+            Optional<String> ipv6 = unquotedIpv6Host(text, e.getProblemMark());
+            if (ipv6.isPresent()) {
+                problems.error(e.getProblemMark(), ipv6.get());
                 throw new ConfigException(problems.sorted());
             }
             String where = e.getProblemMark().map(m -> " (at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")").orElse("");

@@ -1,5 +1,6 @@
 package io.dbbackup.config;
 
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.ConfigSection;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -276,6 +277,9 @@ final class YamlSection implements ConfigSection {
 
     @Override
     public Optional<String> string(String key) {
+        if (isHostKey(key) && unquotedIpv6List(key)) {
+            return Optional.empty();
+        }
         Optional<ScalarNode> s = scalar(key, "a string");
         if (s.isPresent() && isHostKey(key) && (s.get().getValue().contains("@") || s.get().getValue().contains("://"))) {
             // a pasted connection URL (postgres://user:pw@db/app) or user@host: the value is shown nowhere, it may hold a
@@ -285,7 +289,56 @@ final class YamlSection implements ConfigSection {
                     + "shown: it may hold a password); give the user and the password in their own keys");
             return Optional.empty();
         }
+        if (s.isPresent() && isHostKey(key)) {
+            return hostValue(key, s.get());
+        }
         return s.map(ScalarNode::getValue);
+    }
+
+    /**
+     * {@code host: [::1]} unquoted is a YAML list holding {@code ::1}, not the bracketed address: one line saying how
+     * to write it, instead of "expected a string, got a list".
+     */
+    private boolean unquotedIpv6List(String key) {
+        Optional<Node> v = entries.containsKey(key) ? Optional.of(entries.get(key).getValueNode()) : Optional.empty();
+        if (v.isPresent() && v.get() instanceof SequenceNode seq && seq.getValue().size() == 1
+                && seq.getValue().get(0) instanceof ScalarNode item && HostPort.isIpv6Literal(item.getValue())) {
+            known.add(key);
+            refusedHosts.add(key);
+            problems.error(v.get(), at(key) + ": " + unquotedIpv6(key, item.getValue()));
+            return true;
+        }
+        return false;
+    }
+
+    /** What to write instead of {@code key: [address]} without quotes. */
+    static String unquotedIpv6(String key, String address) {
+        return "[" + address + "] without quotes is a YAML list, not an address; write the IPv6 address in quotes: "
+                + key + ": \"" + address + "\" (or \"[" + address + "]\")";
+    }
+
+    /**
+     * A host key's value as the tools and sockets take it: an IPv6 literal without the brackets a URL puts around it
+     * ({@code [::1]} → {@code ::1}), each host of a comma-separated list (libpq) alike. A host with a port in it
+     * ({@code db:5432}, {@code [::1]:5432}) is an error at the key: the tools would take it as one strange name.
+     */
+    private Optional<String> hostValue(String key, ScalarNode node) {
+        String value = node.getValue();
+        if (value.indexOf(':') < 0 || value.startsWith("/") || value.startsWith("@")) {
+            return Optional.of(value);
+        }
+        List<String> hosts = new ArrayList<>();
+        for (String h : value.split(",", -1)) {
+            String bare = HostPort.unbracketed(h.strip());
+            if (bare.indexOf(':') >= 0 && !HostPort.isIpv6Literal(bare)) {
+                refusedHosts.add(key);
+                problems.error(node, at(key) + ": '" + h.strip() + "' is not a host name or address: give the port in its "
+                        + "own key; an IPv6 address is written bare (::1) or in brackets ([::1]), without a port");
+                return Optional.empty();
+            }
+            hosts.add(bare);
+        }
+        return Optional.of(String.join(",", hosts));
     }
 
     /** {@code host}, {@code smtp_host} and any other {@code *_host}: a name or an address, never a URL. */

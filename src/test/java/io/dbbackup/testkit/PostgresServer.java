@@ -45,8 +45,15 @@ public final class PostgresServer implements AutoCloseable {
     private final Path binDir;
     private final int port;
     private final String password;
+    /** The address it listens on and clients connect to: 127.0.0.1, or what {@code listen_addresses} set ({@code ::1}). */
+    private final String host;
 
     private PostgresServer(Path dir, Path binDir, int port, String password) {
+        this(dir, binDir, port, password, "127.0.0.1");
+    }
+
+    private PostgresServer(Path dir, Path binDir, int port, String password, String host) {
+        this.host = host;
         this.dir = dir;
         this.binDir = binDir;
         this.port = port;
@@ -65,7 +72,8 @@ public final class PostgresServer implements AutoCloseable {
     /**
      * Starts a cluster with {@code settings} appended to its postgresql.conf (so a base backup carries them,
      * e.g. {@code archive_mode}, {@code archive_command}) and {@code serverEnv} in the server's environment
-     * (what an {@code archive_command} sees).
+     * (what an {@code archive_command} sees). {@code listen_addresses} (default 127.0.0.1; e.g. {@code ::1} for a server
+     * on IPv6 alone) is the address {@link #host()} gives, its first one.
      */
     public static PostgresServer start(String version, Map<String, String> settings, Map<String, String> serverEnv) {
         Path bin = Path.of("/usr/lib/postgresql", version, "bin");
@@ -100,9 +108,10 @@ public final class PostgresServer implements AutoCloseable {
             for (int attempt = 0; attempt < 3; attempt++) {
                 int port = freePort();
                 try {
-                    StringBuilder opts = new StringBuilder("-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1");
+                    StringBuilder opts = new StringBuilder("-p " + port + " -k " + dir);
                     // fast throwaway defaults, unless the caller set them (command-line settings win over the files)
-                    Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off", "max_connections", "50")
+                    Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off", "max_connections", "50",
+                                    "listen_addresses", "127.0.0.1")
                             .forEach((k, v) -> {
                                 if (!settings.containsKey(k)) {
                                     opts.append(" -c ").append(k).append('=').append(v);
@@ -111,7 +120,8 @@ public final class PostgresServer implements AutoCloseable {
                     run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
                             dir.resolve("server.log").toString(), "-w", "-t", "60", "-o", opts.toString(),
                             "start"), dir, true, serverEnv);
-                    return new PostgresServer(dir, bin, port, password);
+                    return new PostgresServer(dir, bin, port, password,
+                            settings.getOrDefault("listen_addresses", "127.0.0.1").split(",")[0].strip());
                 } catch (IOException e) {
                     last = e; // most likely the port was taken meanwhile
                 }
@@ -243,7 +253,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public String host() {
-        return "127.0.0.1";
+        return host;
     }
 
     public int port() {
@@ -276,7 +286,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port + "/" + database, SUPERUSER, password);
+        return DriverManager.getConnection("jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database, SUPERUSER, password);
     }
 
     public void createDatabase(String name) {

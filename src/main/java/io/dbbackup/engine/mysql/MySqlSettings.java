@@ -59,6 +59,6 @@ public record MySqlSettings(MySqlFlavor flavor, String host, int port, Path sock
 
     /** Where the server is, for messages: {@code 127.0.0.1:3306} or the socket path. */
     public String address() {
-        return socket != null ? socket.toString() : host + ":" + port;
+        return socket != null ? socket.toString() : io.dbbackup.core.HostPort.of(host, port);
     }
 }

@@ -9,6 +9,6 @@ package io.dbbackup.engine.postgres;
 record PhysicalSettings(PostgresSettings conn, String cluster, boolean fastCheckpoint, String maxRate, boolean builtin) {
     /** {@code user@host:port}, never the password. */
     String describe() {
-        return conn.user() + "@" + conn.host() + ":" + conn.port() + " (cluster " + cluster + ")";
+        return conn.user() + "@" + io.dbbackup.core.HostPort.of(conn.host(), conn.port()) + " (cluster " + cluster + ")";
     }
 }

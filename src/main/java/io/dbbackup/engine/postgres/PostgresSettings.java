@@ -42,6 +42,6 @@ record PostgresSettings(String host, int port, String user, Secret password, Str
 
     /** {@code user@host:port/database}, never the password. */
     String describe() {
-        return user + "@" + host + ":" + port + "/" + database;
+        return user + "@" + io.dbbackup.core.HostPort.of(host, port) + "/" + database;
     }
 }

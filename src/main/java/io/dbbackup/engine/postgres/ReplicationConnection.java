@@ -73,7 +73,7 @@ final class ReplicationConnection implements AutoCloseable {
                 } else if (answer == 'N') {
                     tls.refused(host, port);
                 } else {
-                    throw new IOException("PostgreSQL at " + host + ":" + port + " answered the TLS request with " + answer);
+                    throw new IOException("PostgreSQL at " + io.dbbackup.core.HostPort.of(host, port) + " answered the TLS request with " + answer);
                 }
             }
             ReplicationConnection c = new ReplicationConnection(socket,

@@ -216,6 +216,6 @@ final class EmailNotifier implements Notifier {
             case IMPLICIT -> "tls";
             case NONE -> "no tls";
         };
-        return "smtp " + settings.host() + ":" + settings.port() + " (" + tls + ")";
+        return "smtp " + io.dbbackup.core.HostPort.of(settings.host(), settings.port()) + " (" + tls + ")";
     }
 }

@@ -30,7 +30,7 @@ record SftpSettings(String host, int port, String user, String path, Path keyFil
     }
 
     String where() {
-        return user + "@" + host + (port == 22 ? "" : ":" + port);
+        return user + "@" + io.dbbackup.core.HostPort.bracketed(host) + (port == 22 ? "" : ":" + port);
     }
 
     String describe() {

@@ -93,9 +93,9 @@ public final class SftpStore implements Store {
                 if (check.problem() != null) {
                     throw DbBackupException.permanent(check.problem(), null);
                 }
-                throw new IOException("sftp cannot connect to " + cfg.host() + ":" + cfg.port() + ": " + reason(e), e);
+                throw new IOException("sftp cannot connect to " + io.dbbackup.core.HostPort.of(cfg.host(), cfg.port()) + ": " + reason(e), e);
             } catch (IOException e) {
-                throw new IOException("sftp cannot connect to " + cfg.host() + ":" + cfg.port() + ": " + reason(e), e);
+                throw new IOException("sftp cannot connect to " + io.dbbackup.core.HostPort.of(cfg.host(), cfg.port()) + ": " + reason(e), e);
             }
             authenticate(c);
             SFTPClient client = c.newSFTPClient();
@@ -181,7 +181,7 @@ public final class SftpStore implements Store {
             throw DbBackupException.permanent("sftp authentication failed for " + cfg.where() + " (tried "
                     + String.join(", ", tried) + "); check user, key_file and password", null);
         } catch (TransportException e) {
-            throw new IOException("sftp connection to " + cfg.host() + ":" + cfg.port() + " lost during authentication: "
+            throw new IOException("sftp connection to " + io.dbbackup.core.HostPort.of(cfg.host(), cfg.port()) + " lost during authentication: "
                     + reason(e), e);
         }
     }
@@ -755,7 +755,7 @@ public final class SftpStore implements Store {
     @Override
     public String location(String folder) {
         String path = normalize(join(cfg.path(), folder));
-        return "sftp " + cfg.host().toLowerCase(java.util.Locale.ROOT) + ":" + cfg.port() + " "
+        return "sftp " + io.dbbackup.core.HostPort.of(cfg.host().toLowerCase(java.util.Locale.ROOT), cfg.port()) + " "
                 + (path.startsWith("/") ? "" : "~" + cfg.user() + "/") + path;
     }
 

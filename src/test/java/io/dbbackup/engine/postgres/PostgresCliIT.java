@@ -36,7 +36,8 @@ class PostgresCliIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        pg = PostgresServer.start();
+        // on the IPv6 loopback address too, for aServerOnIpv6LoopbackBacksUpAndRestoresWithItsAddressBareOrInBrackets
+        pg = PostgresServer.start(PostgresServer.DEFAULT_VERSION, Map.of("listen_addresses", "127.0.0.1,::1"), Map.of());
         pg.execute("postgres", "create role dbb_reader login password 'reader-pw'");
         pg.createDatabase("app");
         Path fixture = Path.of(PostgresCliIT.class.getResource("/postgres/rich-schema.sql").toURI());
@@ -143,6 +144,26 @@ class PostgresCliIT {
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "copy");
         assertThat(restore.exit()).as(restore.toString()).isZero();
         assertThat(pg.contentHashes("copy_custom_gzip")).isEqualTo(sourceContent);
+    }
+
+    /**
+     * Host keys as users write an IPv6 address: the job's datasource {@code host: "[::1]"} (as in a URL), the restore
+     * target {@code host: ::1} (bare, unquoted). Before, {@code "[::1]"} went to pg_dump as {@code -h [::1]} (exit 2,
+     * "could not translate host name"), and the logs wrote {@code ::1:PORT}; now both reach the server, and the
+     * logs write {@code [::1]:PORT}.
+     */
+    @Test
+    void aServerOnIpv6LoopbackBacksUpAndRestoresWithItsAddressBareOrInBrackets() throws Exception {
+        config("custom", "zstd", "pg.password");
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, Files.readString(c).replaceFirst("host: 127\\.0\\.0\\.1", "host: \"[::1]\"")
+                .replaceFirst("host: 127\\.0\\.0\\.1", "host: ::1"));
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.out() + backup.err()).contains("postgres@[::1]:" + pg.port() + "/app").doesNotContain("::1:" + pg.port());
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "copy");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(pg.contentHashes("copy_custom_zstd")).isEqualTo(sourceContent);
     }
 
     @org.junit.jupiter.params.ParameterizedTest
