@@ -22,12 +22,17 @@ public final class FreePort {
 
     /** Waits until something accepts connections on {@code port}; false when {@code alive} turns false first. */
     public static boolean awaitListening(int port, Duration timeout, java.util.function.BooleanSupplier alive) {
+        return awaitListening(InetAddress.getLoopbackAddress(), port, timeout, alive);
+    }
+
+    /** Waits until something accepts connections on {@code address} ({@code ::1} for a server on IPv6) and {@code port}. */
+    public static boolean awaitListening(InetAddress address, int port, Duration timeout, java.util.function.BooleanSupplier alive) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!alive.getAsBoolean()) {
                 return false;
             }
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            try (Socket s = new Socket(address, port)) {
                 return true;
             } catch (IOException e) {
                 try {

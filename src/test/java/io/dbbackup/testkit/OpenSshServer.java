@@ -26,6 +26,8 @@ public final class OpenSshServer implements AutoCloseable {
 
     /** Empty, or the size of the tmpfs the data folder is, in the server's own mount namespace (a full disk). */
     private final String dataSize;
+    /** The address it listens on: 127.0.0.1, or ::1 ({@link #onIpv6Loopback()}). */
+    private final String address;
     /** The password of a keyboard-interactive-only server, or null. */
     private final String password;
     /** Its PAM service, {@code /etc/pam.d/<name>} (removed at close), or null. */
@@ -48,6 +50,11 @@ public final class OpenSshServer implements AutoCloseable {
         return new OpenSshServer("", umask, false);
     }
 
+    /** A server listening on the IPv6 loopback address {@code ::1} only; {@link #knownHosts()} names it {@code [::1]:port}. */
+    public static OpenSshServer onIpv6Loopback() throws IOException {
+        return new OpenSshServer("", "", false, "::1");
+    }
+
     /**
      * A server that logs in with keyboard-interactive alone ({@code PasswordAuthentication no}, no public keys), which
      * asks for {@link #password()} through PAM, as a server that allows only one-time-password or PAM logins does. sshd
@@ -60,7 +67,12 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     private OpenSshServer(String dataSize, String sftpUmask, boolean keyboardInteractive) throws IOException {
+        this(dataSize, sftpUmask, keyboardInteractive, "127.0.0.1");
+    }
+
+    private OpenSshServer(String dataSize, String sftpUmask, boolean keyboardInteractive, String address) throws IOException {
         this.dataSize = dataSize;
+        this.address = address;
         dir = Files.createTempDirectory(Path.of("/tmp"), "openssh-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         data = Files.createDirectories(dir.resolve("data"));
@@ -93,7 +105,7 @@ public final class OpenSshServer implements AutoCloseable {
         }
         Files.writeString(dir.resolve("sshd_config"), String.join("\n",
                 "Port " + port,
-                "ListenAddress 127.0.0.1",
+                "ListenAddress " + address,
                 "HostKey " + hostKey,
                 "PidFile " + dir.resolve("sshd.pid"),
                 "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
@@ -129,7 +141,7 @@ public final class OpenSshServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile()))
                 .start();
-        if (!FreePort.awaitListening(port, Duration.ofSeconds(20), process::isAlive)) {
+        if (!FreePort.awaitListening(java.net.InetAddress.getByName(address), port, Duration.ofSeconds(20), process::isAlive)) {
             String log = log();
             process.destroyForcibly();
             throw new IllegalStateException("sshd did not start on port " + port + ":\n" + log);
@@ -176,7 +188,7 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     public String host() {
-        return "127.0.0.1";
+        return address;
     }
 
     public int port() {
@@ -209,7 +221,7 @@ public final class OpenSshServer implements AutoCloseable {
     public Path knownHosts() throws IOException {
         String[] pub = Files.readString(Path.of(hostKey + ".pub")).trim().split("\\s+");
         Path kh = dir.resolve("known_hosts");
-        Files.writeString(kh, "[127.0.0.1]:" + port + " " + pub[0] + " " + pub[1] + "\n");
+        Files.writeString(kh, "[" + address + "]:" + port + " " + pub[0] + " " + pub[1] + "\n");
         return kh;
     }
 

@@ -57,7 +57,7 @@ final class HostKeyCheck implements HostKeyVerifier {
     }
 
     private String hostPort() {
-        return cfg.host() + ":" + cfg.port();
+        return io.dbbackup.core.HostPort.of(cfg.host(), cfg.port());
     }
 
     private final class KnownHosts extends OpenSSHKnownHosts {
@@ -117,9 +117,21 @@ final class HostKeyCheck implements HostKeyVerifier {
             }
             problem = "ssh host key of " + hostPort() + " is not known (" + KeyType.fromKey(key) + " " + fp
                     + "); check it with the server's admin (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then pin it with"
-                    + " host_key_fingerprint: \"" + fp + "\", add it to " + khFile
+                    + " host_key_fingerprint: \"" + fp + "\", add the line " + knownHostsLine(hostname, key) + " to " + khFile
                     + ", or set host_key_policy: accept-new to trust it on first use";
             return false;
+        }
+
+        /**
+         * The known_hosts line for the key, as OpenSSH writes it: {@code hostname} is sshj's, already
+         * {@code [host]:port} for a port other than 22 ({@code [::1]:2222 ssh-ed25519 AAAA...}).
+         */
+        private String knownHostsLine(String hostname, PublicKey key) {
+            try {
+                return new HostEntry(null, hostname, KeyType.fromKey(key), key).getLine();
+            } catch (IOException | RuntimeException e) {
+                return hostname + " " + KeyType.fromKey(key) + " ...";
+            }
         }
 
         @Override

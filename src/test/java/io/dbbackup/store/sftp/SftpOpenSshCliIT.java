@@ -78,4 +78,42 @@ class SftpOpenSshCliIT extends RemoteStoreCliScenario {
         org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         org.assertj.core.api.Assertions.assertThat(java.nio.file.Path.of(root)).as(r.toString()).doesNotExist();
     }
+    /**
+     * A server on the IPv6 loopback address, its host written as users write it ({@code "::1"}, {@code "[::1]"}), its
+     * key in known_hosts as OpenSSH writes it for a port other than 22 ({@code [::1]:PORT ssh-ed25519 ...}): backup
+     * and restore work. Without the line, the error names the server {@code [::1]:PORT} and gives the exact line to
+     * add. Before, {@code "[::1]"} was looked up in known_hosts as {@code [[::1]]:PORT} and refused.
+     */
+    @org.junit.jupiter.api.Test
+    void aServerOnIpv6LoopbackWithItsKeyInKnownHostsAsOpenSshWritesIt() throws Exception {
+        try (OpenSshServer v6 = OpenSshServer.onIpv6Loopback()) {
+            String v6root = v6.dataDir().resolve("v6-" + UUID.randomUUID().toString().substring(0, 8)).toString();
+            java.nio.file.Path kh = v6.knownHosts();
+            String line = java.nio.file.Files.readString(kh).strip();
+            org.assertj.core.api.Assertions.assertThat(line).startsWith("[::1]:" + v6.port() + " ssh-ed25519 ");
+            for (String host : List.of("\"::1\"", "\"[::1]\"")) {
+                writeConfig("keep_last: 5", """
+                            type: sftp
+                            host: %s
+                            port: %d
+                            user: %s
+                            path: %s
+                            key_file: %s
+                            known_hosts: %s
+                        """.formatted(host, v6.port(), v6.user(), v6root, v6.clientKey(), kh));
+                io.dbbackup.testkit.Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+                org.assertj.core.api.Assertions.assertThat(r.exit()).as(host + ": " + r).isEqualTo(0);
+                java.nio.file.Files.writeString(kh, "");
+                r = cli.run("-c", "config.yaml", "backup", "app");
+                org.assertj.core.api.Assertions.assertThat(r.exit()).as(host + ": " + r).isEqualTo(2);
+                org.assertj.core.api.Assertions.assertThat(r.err()).as(host)
+                        .contains("ssh host key of [::1]:" + v6.port() + " is not known (ssh-ed25519 ")
+                        .contains("add the line " + line + " to " + kh);
+                java.nio.file.Files.writeString(kh, line + "\n");
+            }
+            io.dbbackup.testkit.Cli.Result r = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
+            org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+            org.assertj.core.api.Assertions.assertThat(dir.resolve("restored/app.db")).exists();
+        }
+    }
 }
