@@ -75,4 +75,24 @@ public final class HostPort {
         }
         return dc >= 0 ? count < groups : count == groups;
     }
+
+    /**
+     * Whether {@code url}'s host is an IPv6 address without the brackets a URL needs ({@code http://fd00::5:9000}),
+     * which Java reads as no host at all: what the "not a URL with a host" errors then add. Nothing is shown of the URL.
+     */
+    public static boolean ipv6WithoutBrackets(String url) {
+        if (url == null) {
+            return false;
+        }
+        int start = url.indexOf("://");
+        if (start < 0) {
+            return false;
+        }
+        String authority = url.substring(start + 3).split("[/?#]", 2)[0];
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        return authority.indexOf('[') < 0 && authority.indexOf(':') != authority.lastIndexOf(':');
+    }
+
+    /** What those errors add, with an example rather than the user's value (it may be a secret). */
+    public static final String IPV6_URL_HINT = "; an IPv6 address goes in brackets, e.g. http://[fd00::5]:9000";
 }

@@ -45,7 +45,8 @@ public final class PushgatewayNotifierProvider implements NotifierProvider {
             URI u = new URI(url.strip());
             if (u.getScheme() == null || !Set.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))
                     || u.getHost() == null) {
-                s.error("url", "'" + shown(url) + "' is not an http:// or https:// URL with a host (e.g. http://pushgateway:9091)");
+                s.error("url", "'" + shown(url) + "' is not an http:// or https:// URL with a host (e.g. http://pushgateway:9091)"
+                        + (io.dbbackup.core.HostPort.ipv6WithoutBrackets(url) ? io.dbbackup.core.HostPort.IPV6_URL_HINT : ""));
             } else if (u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
                 s.error("url", "the Pushgateway URL takes no query, fragment or user (put credentials in authorization_env "
                         + "or authorization_file)");

@@ -71,7 +71,8 @@ public final class WebhookNotifierProvider implements NotifierProvider {
             URI u = new URI(url.reveal().strip());
             WebhookUrl.maskParts(u); // a server's error page often echoes one part alone
             if (!WebhookUrl.usable(u)) {
-                return s.unusable(key, url, "the URL from " + url.source() + " is not an http:// or https:// URL with a host");
+                return s.unusable(key, url, "the URL from " + url.source() + " is not an http:// or https:// URL with a host"
+                        + (io.dbbackup.core.HostPort.ipv6WithoutBrackets(url.reveal().strip()) ? io.dbbackup.core.HostPort.IPV6_URL_HINT : ""));
             } else if (u.getScheme().equalsIgnoreCase("http") && !io.dbbackup.core.Loopback.is(u.getHost())) {
                 s.warn(key, "the URL from " + url.source() + " is plain http:// to another host: it and its token (and an "
                         + "authorization header) would cross the network unencrypted; use https://");

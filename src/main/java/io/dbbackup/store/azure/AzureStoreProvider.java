@@ -58,7 +58,8 @@ public final class AzureStoreProvider implements StoreProvider {
                 } else if (accountUrl.getScheme() == null || accountUrl.getHost() == null || accountUrl.getRawQuery() != null
                         || !(accountUrl.getScheme().equals("http") || accountUrl.getScheme().equals("https"))) {
                     s.error("endpoint", "endpoint must be the Blob service's http:// or https:// URL without a query, e.g. "
-                            + "https://<account>.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1 (Azurite)");
+                            + "https://<account>.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1 (Azurite)"
+                            + (io.dbbackup.core.HostPort.ipv6WithoutBrackets(v) ? io.dbbackup.core.HostPort.IPV6_URL_HINT : ""));
                     ok = false;
                 }
             } catch (URISyntaxException e) {

@@ -56,7 +56,8 @@ public final class S3StoreProvider implements StoreProvider {
                 endpoint = new URI(ep.get().trim());
                 if (endpoint.getScheme() == null || endpoint.getHost() == null
                         || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))) {
-                    s.error("endpoint", "endpoint must be an http:// or https:// URL, e.g. https://<account>.r2.cloudflarestorage.com");
+                    s.error("endpoint", "endpoint must be an http:// or https:// URL, e.g. https://<account>.r2.cloudflarestorage.com"
+                            + (io.dbbackup.core.HostPort.ipv6WithoutBrackets(ep.get()) ? io.dbbackup.core.HostPort.IPV6_URL_HINT : ""));
                     ok = false;
                 } else if (endpoint.getRawUserInfo() != null) {
                     endpoint = withoutUserInfo(endpoint);

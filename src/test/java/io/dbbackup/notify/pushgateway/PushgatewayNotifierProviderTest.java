@@ -72,4 +72,17 @@ class PushgatewayNotifierProviderTest {
         assertThat(PushgatewayNotifier.metrics(prune)).contains("dbbackup_last_success_timestamp_seconds")
                 .doesNotContain("dbbackup_last_backup_size_bytes");
     }
+
+    /** An IPv6 address without brackets reads as no host: the error says to bracket it; bracketed, it is accepted. */
+    @Test
+    void anIpv6AddressWithoutBracketsIsAnErrorThatSaysToBracketIt() throws Exception {
+        assertThatThrownBy(() -> Notifiers.load(dir, Map.of(), """
+                a: {type: pushgateway, url: 'http://fd00::5:9091'}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("notifications.a.url: 'http://fd00::5:9091' is not an http:// or https:// URL with a host"
+                        + " (e.g. http://pushgateway:9091); an IPv6 address goes in brackets, e.g. http://[fd00::5]:9000");
+        assertThat(Notifiers.load(dir, Map.of(), """
+                a: {type: pushgateway, url: 'http://[fd00::5]:9091'}
+                """).notifiers().get("a").notifier().describe()).contains("http://[fd00::5]:9091");
+    }
 }

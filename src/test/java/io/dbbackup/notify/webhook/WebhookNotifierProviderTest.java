@@ -86,4 +86,15 @@ class WebhookNotifierProviderTest {
                 Map.of("U", "not a url tok-1234")).load(f))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("the URL from env U is not a valid URL");
     }
+
+    /** An IPv6 address without brackets reads as no host: the error says to bracket it, without echoing the URL. */
+    @Test
+    void anIpv6AddressWithoutBracketsIsAnErrorThatSaysToBracketIt() {
+        assertThatThrownBy(() -> Notifiers.load(dir, Map.of("U", "http://fd00::5:8080/tok-5511"), """
+                a: {type: webhook, url_env: U}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("the URL from env U is not an http:// or https:// URL with a host; an IPv6 address goes "
+                        + "in brackets, e.g. http://[fd00::5]:9000")
+                .hasMessageNotContaining("tok-5511");
+    }
 }

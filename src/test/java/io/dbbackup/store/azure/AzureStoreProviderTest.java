@@ -124,6 +124,8 @@ class AzureStoreProviderTest {
                 + "    account_key_env: AZ_KEY\n", ENV)).contains("container must be a container's name");
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    endpoint: acct.blob.core.windows.net\n", ENV))
                 .contains("endpoint must be the Blob service's http:// or https:// URL");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    endpoint: http://fd00::5:10000/acct\n", ENV))
+                .contains("(Azurite); an IPv6 address goes in brackets, e.g. http://[fd00::5]:9000");
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    endpoint: https://a.example/?sv=x\n", ENV))
                 .contains("endpoint must be the Blob service's");
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    bucket: b\n", ENV)).contains("bucket");

@@ -141,4 +141,26 @@ class S3StoreProviderTest {
         }
         assertThat(S3Store.ownClient(Map.of("HTTP_PROXY", " "))).as("a blank proxy variable is no proxy").isTrue();
     }
+
+    /** {@code http://fd00::5:9000} reads as no host: the error says to bracket it; bracketed, the store is named so. */
+    @Test
+    void anIpv6EndpointWithoutBracketsIsAnErrorThatSaysToBracketIt() throws Exception {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StoreConfigs.load(dir, """
+                    type: s3
+                    endpoint: http://fd00::5:9000
+                    bucket: backups
+                    access_key_env: AK
+                    secret_key_env: SK
+                """, ENV)).hasMessageContaining("stores.main.endpoint: endpoint must be an http:// or https:// URL, e.g. "
+                + "https://<account>.r2.cloudflarestorage.com; an IPv6 address goes in brackets, e.g. http://[fd00::5]:9000");
+        Config c = StoreConfigs.load(dir, """
+                    type: s3
+                    endpoint: http://[fd00::5]:9000
+                    path_style: true
+                    bucket: backups
+                    access_key_env: AK
+                    secret_key_env: SK
+                """, ENV);
+        assertThat(c.stores().get("main").store().describe()).isEqualTo("s3 s3://backups/ at http://[fd00::5]:9000");
+    }
 }
