@@ -2,6 +2,7 @@ package io.dbbackup.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,13 +27,16 @@ public final class S3ProxyServer implements AutoCloseable {
     private final String identity = "AKID" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase();
     private final String credential = "s3cr3t-" + UUID.randomUUID();
     private final boolean tls;
+    /** The address it listens on: 127.0.0.1, or ::1 ({@link #onIpv6Loopback}). */
+    private final String address;
     private Process process;
 
     public S3ProxyServer() throws IOException {
-        this(false);
+        this(false, "127.0.0.1");
     }
 
-    private S3ProxyServer(boolean tls) throws IOException {
+    private S3ProxyServer(boolean tls, String address) throws IOException {
+        this.address = address;
         this.dir = Files.createTempDirectory("s3proxy-");
         this.data = Files.createDirectories(dir.resolve("data"));
         this.port = FreePort.pick();
@@ -48,7 +52,20 @@ public final class S3ProxyServer implements AutoCloseable {
      * {@link #trustStore()} (PKCS12, password {@link #STORE_PASSWORD}).
      */
     public static S3ProxyServer tls() throws IOException {
-        return new S3ProxyServer(true);
+        return new S3ProxyServer(true, "127.0.0.1");
+    }
+
+    /**
+     * A server listening on the IPv6 loopback address {@code ::1} alone ({@link #endpoint()}: {@code http://[::1]:PORT});
+     * with {@code tls}, its certificate is for the IP address ::1.
+     */
+    public static S3ProxyServer onIpv6Loopback(boolean tls) throws IOException {
+        return new S3ProxyServer(tls, "::1");
+    }
+
+    /** The address in a URL: {@code 127.0.0.1} or {@code [::1]}. */
+    private String urlHost() {
+        return address.contains(":") ? "[" + address + "]" : address;
     }
 
     public static final String STORE_PASSWORD = "changeit-test";
@@ -62,7 +79,7 @@ public final class S3ProxyServer implements AutoCloseable {
         Path keys = dir.resolve("keys.p12");
         Path cert = dir.resolve("cert.pem");
         keytool(keytool, "-genkeypair", "-alias", "s3proxy", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", keys.toString(), "-storetype", "PKCS12",
+                "-dname", "CN=" + (address.contains(":") ? "localhost" : address), "-ext", "SAN=ip:" + address, "-keystore", keys.toString(), "-storetype", "PKCS12",
                 "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
         keytool(keytool, "-exportcert", "-rfc", "-alias", "s3proxy", "-keystore", keys.toString(), "-storetype", "PKCS12",
                 "-storepass", STORE_PASSWORD, "-file", cert.toString());
@@ -93,8 +110,8 @@ public final class S3ProxyServer implements AutoCloseable {
         }
         Path props = dir.resolve("s3proxy.properties");
         Files.writeString(props, String.join("\n",
-                tls ? "s3proxy.secure-endpoint=https://127.0.0.1:" + port + "\ns3proxy.keystore-path=" + dir.resolve("keys.p12")
-                        + "\ns3proxy.keystore-password=" + STORE_PASSWORD : "s3proxy.endpoint=http://127.0.0.1:" + port,
+                tls ? "s3proxy.secure-endpoint=https://" + urlHost() + ":" + port + "\ns3proxy.keystore-path=" + dir.resolve("keys.p12")
+                        + "\ns3proxy.keystore-password=" + STORE_PASSWORD : "s3proxy.endpoint=http://" + urlHost() + ":" + port,
                 "s3proxy.authorization=aws-v2-or-v4",
                 "s3proxy.identity=" + identity,
                 "s3proxy.credential=" + credential,
@@ -107,7 +124,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()));
         process = pb.start();
-        if (!FreePort.awaitListening(port, Duration.ofSeconds(60), process::isAlive)) {
+        if (!FreePort.awaitListening(InetAddress.getByName(address), port, Duration.ofSeconds(60), process::isAlive)) {
             String log = log();
             process.destroyForcibly();
             throw new IllegalStateException("s3proxy did not start on port " + port + ":\n" + log);
@@ -127,7 +144,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port);
+        return URI.create((tls ? "https" : "http") + "://" + urlHost() + ":" + port);
     }
 
     public String accessKey() {

@@ -50,6 +50,10 @@ class S3TlsCliIT {
     }
 
     private Run dbbackup(boolean trusting, String... args) throws Exception {
+        return dbbackup(s3, trusting, args);
+    }
+
+    private Run dbbackup(S3ProxyServer s3, boolean trusting, String... args) throws Exception {
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (trusting) {
@@ -127,6 +131,47 @@ class S3TlsCliIT {
              var rs = st.executeQuery("select count(*), sum(length(b)) from t")) {
             assertThat(rs.getLong(1)).isEqualTo(12);
             assertThat(rs.getLong(2)).isEqualTo(12L << 20);
+        }
+    }
+
+    /**
+     * An endpoint on an IPv6 address, as users write it ({@code https://[::1]:PORT}), with a certificate for the IP
+     * address ::1: the TLS host check, the signing (host header) and path-style addressing take the bracketed host.
+     * A backup, its listing and a restore work, and the store is named with the brackets.
+     */
+    @Test
+    void anEndpointOnIpv6LoopbackOverTls() throws Exception {
+        try (S3ProxyServer v6 = S3ProxyServer.onIpv6Loopback(true)) {
+            Files.createDirectories(v6.dataDir().resolve("ipv6"));
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db")); Statement st = c.createStatement()) {
+                st.execute("create table t(b blob)");
+                st.execute("insert into t select randomblob(1000)");
+            }
+            assertThat(v6.endpoint().toString()).startsWith("https://[::1]:");
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      app: {engine: sqlite, path: app.db}
+                      copy: {engine: sqlite, path: copy.db}
+                    stores:
+                      s3:
+                        type: s3
+                        endpoint: %s
+                        path_style: true
+                        bucket: ipv6
+                        access_key_env: S3_ACCESS
+                        secret_key_env: S3_SECRET
+                    jobs:
+                      app: {datasource: app, store: s3, prefix: nightly}
+                    """.formatted(v6.endpoint()));
+            Run backup = dbbackup(v6, true, "backup", "app");
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+            assertThat(backup.out() + backup.err()).contains("[::1]:" + v6.endpoint().getPort());
+            Run list = dbbackup(v6, true, "list", "app");
+            assertThat(list.exit()).as(list.toString()).isZero();
+            assertThat(list.out()).contains("app-");
+            Run restore = dbbackup(v6, true, "restore", "app", "--to", "copy");
+            assertThat(restore.exit()).as(restore.toString()).isZero();
+            assertThat(dir.resolve("copy.db")).exists();
         }
     }
 }
