@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * A throwaway MariaDB server from Debian's binaries: {@code mariadb-install-db} into a temp folder,
  * {@code mariadbd --user=mysql} on a private socket and a free loopback port. {@code root} logs in
  * through the socket only (unix_socket auth, as the OS root user the tests run as); the account
- * {@value #USER} (at 127.0.0.1 and localhost) has all privileges and a random password holding
+ * {@value #USER} (at 127.0.0.1, ::1 and localhost) has all privileges and a random password holding
  * {@code " ' # \ ;} and a space, so option-file quoting is exercised and wrong-password tests are
  * real. Close kills the server and deletes the folder.
  */
@@ -96,7 +96,7 @@ public final class MariaDbServer implements AutoCloseable {
             }
             String password = "pw \"#'\\;" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
             MariaDbServer m = new MariaDbServer(dir, socket, port, password, p);
-            for (String host : List.of("127.0.0.1", "localhost")) {
+            for (String host : List.of("127.0.0.1", "::1", "localhost")) { // ::1: a server started with --bind-address=...,::1
                 m.rootSql("CREATE USER '" + USER + "'@'" + host + "' IDENTIFIED BY " + literal(password) + ";\n"
                         + "GRANT ALL ON *.* TO '" + USER + "'@'" + host + "' WITH GRANT OPTION;");
             }

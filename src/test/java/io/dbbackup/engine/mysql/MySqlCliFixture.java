@@ -70,7 +70,12 @@ abstract class MySqlCliFixture {
 
     @BeforeAll
     void startMariaDb() {
-        server = MariaDbServer.start();
+        server = MariaDbServer.start(serverOptions());
+    }
+
+    /** More options of the server (e.g. {@code --bind-address=127.0.0.1,::1}). */
+    String[] serverOptions() {
+        return new String[0];
     }
 
     @AfterAll

@@ -24,6 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MySqlCliIT extends MySqlCliFixture {
     Path store;
 
+    @Override
+    String[] serverOptions() {
+        return new String[] {"--bind-address=127.0.0.1,::1"}; // for aServerOnIpv6LoopbackWithItsAddressInBrackets
+    }
+
     @BeforeAll
     void start() throws IOException {
         String schema = new String(MySqlCliIT.class.getResourceAsStream("/mysql/rich-schema.sql").readAllBytes(), StandardCharsets.UTF_8);
@@ -83,6 +88,24 @@ class MySqlCliIT extends MySqlCliFixture {
         server.createDatabase(plain);
         Shell.sh(dir, "zstd -dc " + artifact + " | mariadb --no-defaults --socket=" + server.socket() + " -uroot " + plain);
         assertThat(Fingerprint.of(server, plain)).isEqualTo(Fingerprint.of(server, "cli_src"));
+        deleteStore();
+    }
+
+    /**
+     * {@code host: "[::1]"} (as in a URL): the backup and the restore reach the server on the IPv6 loopback address, and
+     * the log names it {@code [::1]:PORT}. Before, mariadb-dump got {@code --host=[::1]} ("Unknown server host"), exit 2.
+     */
+    @Test
+    void aServerOnIpv6LoopbackWithItsAddressInBrackets() throws Exception {
+        config("mariadb", "cli_src", "cli_copy_v6", "");
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, Files.readString(c).replace("host: 127.0.0.1", "host: \"[::1]\""));
+        Cli.Result backup = newCli().run("-c", "config.yaml", "backup", "shop");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.err() + backup.out()).contains("[::1]:" + server.port());
+        Cli.Result restore = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(Fingerprint.of(server, "cli_copy_v6")).isEqualTo(Fingerprint.of(server, "cli_src"));
         deleteStore();
     }
 
