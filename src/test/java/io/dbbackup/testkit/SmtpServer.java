@@ -26,14 +26,23 @@ public final class SmtpServer implements AutoCloseable {
     private StartTlsFront front;
 
     private SmtpServer(boolean tls) {
+        this(tls, "127.0.0.1");
+    }
+
+    private SmtpServer(boolean tls, String address) {
         this.tls = tls;
-        ServerSetup setup = new ServerSetup(0, "127.0.0.1", tls ? ServerSetup.PROTOCOL_SMTPS : ServerSetup.PROTOCOL_SMTP);
+        ServerSetup setup = new ServerSetup(0, address, tls ? ServerSetup.PROTOCOL_SMTPS : ServerSetup.PROTOCOL_SMTP);
         greenMail = new GreenMail(setup);
         greenMail.start();
     }
 
     public static SmtpServer plain() {
         return new SmtpServer(false);
+    }
+
+    /** Plain SMTP listening on the IPv6 loopback address {@code ::1} alone. */
+    public static SmtpServer plainOnIpv6Loopback() {
+        return new SmtpServer(false, "::1");
     }
 
     /** SMTPS; the keystore must be set before GreenMail's TLS factory first loads (once per JVM). */

@@ -203,6 +203,27 @@ class EmailNotifierIT {
         }
     }
 
+    /** {@code smtp_host: ::1} and {@code "[::1]"} reach a relay on the IPv6 loopback address; it is named [::1]:PORT. */
+    @Test
+    void aRelayOnIpv6LoopbackBareOrInBrackets() throws Exception {
+        try (SmtpServer smtp = SmtpServer.plainOnIpv6Loopback()) {
+            for (String host : new String[] {"::1", "\"[::1]\""}) {
+                Notifier n = Notifiers.notifier(dir, ENV, """
+                        ops:
+                          type: email
+                          smtp_host: %s
+                          smtp_port: %d
+                          use_tls: false
+                          from: dbbackup@example.com
+                          to: ops@example.com
+                        """.formatted(host, smtp.port()), "ops");
+                assertThat(n.describe()).startsWith("smtp [::1]:" + smtp.port() + " ");
+                n.send(Notifiers.failure());
+            }
+            assertThat(smtp.await(2, Duration.ofSeconds(10))).hasSize(2);
+        }
+    }
+
     @Test
     void failureMailCarriesTheErrorAndTheToolsLastLines() throws Exception {
         try (SmtpServer smtp = SmtpServer.plain()) {
