@@ -633,4 +633,23 @@ class PhysicalBackupIT {
             return s.filter(p -> p.getFileName().toString().startsWith(segment + "-")).findFirst().orElseThrow();
         }
     }
+
+    /**
+     * The replication connection to the cluster's IPv6 loopback address, written {@code host: "[::1]"}: the built-in
+     * client and pg_basebackup each take a base backup, the log naming the server [::1]:PORT (the old code handed
+     * both "[::1]", which neither resolves).
+     */
+    @Test
+    @Order(11)
+    void aBaseBackupOverIpv6LoopbackWithTheBuiltInClientAndWithPgBasebackup() throws Exception {
+        for (String client : List.of("auto", "pg_basebackup")) {
+            Thread.sleep(1100); // a key of its own second
+            Path v6 = c.work.resolve("config-v6-" + client + ".yaml");
+            Files.writeString(v6, Files.readString(c.config).replace("host: 127.0.0.1",
+                    "host: \"[::1]\"\n    base_backup_client: " + client));
+            Cli.Result r = runWith(v6, "backup", "phys");
+            assertThat(r.exit()).as(client + ": " + r).isZero();
+            assertThat(r.out() + r.err()).as(client).contains("[::1]:" + c.pg.port());
+        }
+    }
 }

@@ -72,6 +72,7 @@ final class PhysicalCluster implements AutoCloseable {
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         Map<String, String> all = new java.util.HashMap<>(settings);
         all.putAll(Map.of("archive_mode", "on", "archive_command", archiveCommand, "wal_level", "replica"));
+        all.putIfAbsent("listen_addresses", "127.0.0.1,::1"); // ::1 too: PhysicalBackupIT#aBaseBackupOverIpv6Loopback...
         PostgresServer pg = PostgresServer.start(PostgresServer.DEFAULT_VERSION, all, serverEnv);
         try {
             Path pw = pg.writePasswordFile(work.resolve("pg.password"));
