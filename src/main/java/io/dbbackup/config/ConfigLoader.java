@@ -2,6 +2,7 @@ package io.dbbackup.config;
 
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Compression;
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.RateLimiter;
 import io.dbbackup.core.RetentionPolicy;
 import io.dbbackup.core.RetryPolicy;
@@ -130,7 +131,7 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         java.util.regex.Matcher m = UNQUOTED_IPV6.matcher(lines[line]);
-        if (!m.matches() || !io.dbbackup.core.HostPort.isIpv6Literal(m.group(2))) {
+        if (!m.matches() || !HostPort.isIpv6Literal(m.group(2))) {
             return Optional.empty();
         }
         return Optional.of(m.group(1) + ": " + YamlSection.unquotedIpv6(m.group(1), m.group(2)));

@@ -1,5 +1,6 @@
 package io.dbbackup.engine.mysql;
 
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Secret;
 
 import java.nio.file.Path;
@@ -59,6 +60,6 @@ public record MySqlSettings(MySqlFlavor flavor, String host, int port, Path sock
 
     /** Where the server is, for messages: {@code 127.0.0.1:3306} or the socket path. */
     public String address() {
-        return socket != null ? socket.toString() : io.dbbackup.core.HostPort.of(host, port);
+        return socket != null ? socket.toString() : HostPort.of(host, port);
     }
 }

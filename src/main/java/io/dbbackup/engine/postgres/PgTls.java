@@ -1,5 +1,7 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.HostPort;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -63,7 +65,7 @@ final class PgTls {
     void refused(String host, int port) throws IOException {
         if (!mode.equals("prefer")) {
             throw PgServerError.client("0A000", "server does not support SSL, but SSL was required (sslmode "
-                    + mode + ", " + io.dbbackup.core.HostPort.of(host, port) + ")");
+                    + mode + ", " + HostPort.of(host, port) + ")");
         }
     }
 
@@ -106,13 +108,13 @@ final class PgTls {
             s.startHandshake();
             return s;
         } catch (GeneralSecurityException e) {
-            throw new IOException("TLS with " + io.dbbackup.core.HostPort.of(host, port) + ": " + e.getMessage(), e);
+            throw new IOException("TLS with " + HostPort.of(host, port) + ": " + e.getMessage(), e);
         } catch (javax.net.ssl.SSLException e) {
             if (mode.equals("prefer")) {
                 // libpq then tries again without TLS: leave it to libpq
                 throw new LibpqOnly("a TLS handshake that failed under sslmode prefer (" + e.getMessage() + ")");
             }
-            throw PgServerError.client("28000", "TLS with " + io.dbbackup.core.HostPort.of(host, port) + " failed (sslmode " + mode + "): " + e.getMessage());
+            throw PgServerError.client("28000", "TLS with " + HostPort.of(host, port) + " failed (sslmode " + mode + "): " + e.getMessage());
         }
     }
 

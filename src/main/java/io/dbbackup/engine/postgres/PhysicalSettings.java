@@ -1,5 +1,7 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.HostPort;
+
 /**
  * A {@code method: physical} datasource: the connection ({@code conn}; its {@code database} is unused),
  * the cluster name used in object keys, the checkpoint mode, pg_basebackup's {@code --max-rate} (null: none) and
@@ -9,6 +11,6 @@ package io.dbbackup.engine.postgres;
 record PhysicalSettings(PostgresSettings conn, String cluster, boolean fastCheckpoint, String maxRate, boolean builtin) {
     /** {@code user@host:port}, never the password. */
     String describe() {
-        return conn.user() + "@" + io.dbbackup.core.HostPort.of(conn.host(), conn.port()) + " (cluster " + cluster + ")";
+        return conn.user() + "@" + HostPort.of(conn.host(), conn.port()) + " (cluster " + cluster + ")";
     }
 }

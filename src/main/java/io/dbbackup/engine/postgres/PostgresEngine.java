@@ -3,6 +3,7 @@ package io.dbbackup.engine.postgres;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.HostPort;
 import io.dbbackup.spi.ChildProcess;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.DumpTail;
@@ -162,7 +163,7 @@ public final class PostgresEngine implements Engine {
     /** The server by its addresses (a socket folder is this machine), its port and the database, exactly. */
     @Override
     public Location where() {
-        return Location.server("postgresql://" + io.dbbackup.core.HostPort.of(settings.host(), settings.port()) + "/" + settings.database(),
+        return Location.server("postgresql://" + HostPort.of(settings.host(), settings.port()) + "/" + settings.database(),
                 "postgresql", settings.host(), settings.port(), settings.database());
     }
 
@@ -244,7 +245,7 @@ public final class PostgresEngine implements Engine {
             } catch (ToolFailedException e) {
                 if (PgErrors.isMissingDatabase(e)) {
                     return new TargetState(false, 0, "database " + settings.database() + " does not exist on "
-                            + io.dbbackup.core.HostPort.of(settings.host(), settings.port()));
+                            + HostPort.of(settings.host(), settings.port()));
                 }
                 throw pg.queryError("the check of the restore target (what it holds)", e);
             }
@@ -335,7 +336,7 @@ public final class PostgresEngine implements Engine {
                 server = pg.serverVersion(MAINTENANCE_DB, pass, ctx);
                 createDatabase(pass, ctx);
                 created = true;
-                ctx.log().info("created database for the restore", "database", db, "server", io.dbbackup.core.HostPort.of(settings.host(), settings.port()));
+                ctx.log().info("created database for the restore", "database", db, "server", HostPort.of(settings.host(), settings.port()));
             }
             PgClient client = locator.forServer(format == DumpFormat.SQL ? "psql" : "pg_restore", server);
             ctx.log().info("restore started", "target", settings.describe(), "tool", client.name(),
@@ -731,7 +732,7 @@ public final class PostgresEngine implements Engine {
             dropForced(pass, ctx);
         } catch (ToolFailedException e) {
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot drop database " + settings.database() + " on "
-                    + io.dbbackup.core.HostPort.of(settings.host(), settings.port()) + ": " + PgErrors.reason(e), e, false);
+                    + HostPort.of(settings.host(), settings.port()) + ": " + PgErrors.reason(e), e, false);
         }
     }
 
@@ -740,7 +741,7 @@ public final class PostgresEngine implements Engine {
             pg.query(MAINTENANCE_DB, pass, ctx, "CREATE DATABASE :\"db\" TEMPLATE template0;");
         } catch (ToolFailedException e) {
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot create database " + settings.database() + " on "
-                    + io.dbbackup.core.HostPort.of(settings.host(), settings.port()) + " for the restore: " + PgErrors.reason(e), e, e.retryable());
+                    + HostPort.of(settings.host(), settings.port()) + " for the restore: " + PgErrors.reason(e), e, e.retryable());
         }
     }
 

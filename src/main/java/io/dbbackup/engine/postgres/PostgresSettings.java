@@ -1,6 +1,7 @@
 package io.dbbackup.engine.postgres;
 
 import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Secret;
 
 import java.nio.file.Path;
@@ -42,6 +43,6 @@ record PostgresSettings(String host, int port, String user, Secret password, Str
 
     /** {@code user@host:port/database}, never the password. */
     String describe() {
-        return user + "@" + io.dbbackup.core.HostPort.of(host, port) + "/" + database;
+        return user + "@" + HostPort.of(host, port) + "/" + database;
     }
 }

@@ -1,5 +1,7 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.HostPort;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -73,7 +75,7 @@ final class ReplicationConnection implements AutoCloseable {
                 } else if (answer == 'N') {
                     tls.refused(host, port);
                 } else {
-                    throw new IOException("PostgreSQL at " + io.dbbackup.core.HostPort.of(host, port) + " answered the TLS request with " + answer);
+                    throw new IOException("PostgreSQL at " + HostPort.of(host, port) + " answered the TLS request with " + answer);
                 }
             }
             ReplicationConnection c = new ReplicationConnection(socket,

@@ -3,6 +3,7 @@ package io.dbbackup.engine.postgres;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Json;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.DumpTail;
@@ -74,7 +75,7 @@ public final class RolesEngine implements Engine {
 
     @Override
     public String describe() {
-        return "postgres roles of " + settings.user() + "@" + io.dbbackup.core.HostPort.of(settings.host(), settings.port()) + " (cluster " + cluster + ")";
+        return "postgres roles of " + settings.user() + "@" + HostPort.of(settings.host(), settings.port()) + " (cluster " + cluster + ")";
     }
 
     /** The server: two roles datasources on one server are one set of roles, whatever their cluster names. */
@@ -85,7 +86,7 @@ public final class RolesEngine implements Engine {
 
     @Override
     public Location where() {
-        return Location.server("postgresql://" + io.dbbackup.core.HostPort.of(settings.host(), settings.port()) + " (roles)", "postgresql roles",
+        return Location.server("postgresql://" + HostPort.of(settings.host(), settings.port()) + " (roles)", "postgresql roles",
                 settings.host(), settings.port(), "");
     }
 
@@ -130,7 +131,7 @@ public final class RolesEngine implements Engine {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             PgVersion server = pg.serverVersion(DB, pass, ctx);
             PgClient dumpall = locator.forServer("pg_dumpall", server);
-            return "PostgreSQL " + io.dbbackup.core.HostPort.of(settings.host(), settings.port()) + " has " + roles + " roles; PostgreSQL "
+            return "PostgreSQL " + HostPort.of(settings.host(), settings.port()) + " has " + roles + " roles; PostgreSQL "
                     + server.text() + ", " + dumpall.name() + " " + dumpall.version().text() + " (" + dumpall.executable() + ")";
         }
     }
@@ -169,7 +170,7 @@ public final class RolesEngine implements Engine {
                 throw pg.queryError("the count of its roles", e);
             }
             // every cluster has at least the role that connects: loading roles always asks first
-            return new TargetState(true, Integer.parseInt(count), "PostgreSQL " + io.dbbackup.core.HostPort.of(settings.host(), settings.port())
+            return new TargetState(true, Integer.parseInt(count), "PostgreSQL " + HostPort.of(settings.host(), settings.port())
                     + " has " + count + " roles; the backup's are created where missing and given the backup's attributes, "
                     + "passwords, settings and memberships (none is dropped; " + settings.user() + ", which restores, keeps its own)");
         }

@@ -1,5 +1,6 @@
 package io.dbbackup.notify.email;
 
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.notify.SendLimit;
 import io.dbbackup.spi.JobReport;
@@ -216,6 +217,6 @@ final class EmailNotifier implements Notifier {
             case IMPLICIT -> "tls";
             case NONE -> "no tls";
         };
-        return "smtp " + io.dbbackup.core.HostPort.of(settings.host(), settings.port()) + " (" + tls + ")";
+        return "smtp " + HostPort.of(settings.host(), settings.port()) + " (" + tls + ")";
     }
 }

@@ -1,5 +1,6 @@
 package io.dbbackup.notify.pushgateway;
 
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.Notifier;
@@ -46,7 +47,7 @@ public final class PushgatewayNotifierProvider implements NotifierProvider {
             if (u.getScheme() == null || !Set.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))
                     || u.getHost() == null) {
                 s.error("url", "'" + shown(url) + "' is not an http:// or https:// URL with a host (e.g. http://pushgateway:9091)"
-                        + (io.dbbackup.core.HostPort.ipv6WithoutBrackets(url) ? io.dbbackup.core.HostPort.IPV6_URL_HINT : ""));
+                        + (HostPort.ipv6WithoutBrackets(url) ? HostPort.IPV6_URL_HINT : ""));
             } else if (u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
                 s.error("url", "the Pushgateway URL takes no query, fragment or user (put credentials in authorization_env "
                         + "or authorization_file)");

@@ -1,5 +1,6 @@
 package io.dbbackup.notify.webhook;
 
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.Notifier;
@@ -72,7 +73,7 @@ public final class WebhookNotifierProvider implements NotifierProvider {
             WebhookUrl.maskParts(u); // a server's error page often echoes one part alone
             if (!WebhookUrl.usable(u)) {
                 return s.unusable(key, url, "the URL from " + url.source() + " is not an http:// or https:// URL with a host"
-                        + (io.dbbackup.core.HostPort.ipv6WithoutBrackets(url.reveal().strip()) ? io.dbbackup.core.HostPort.IPV6_URL_HINT : ""));
+                        + (HostPort.ipv6WithoutBrackets(url.reveal().strip()) ? HostPort.IPV6_URL_HINT : ""));
             } else if (u.getScheme().equalsIgnoreCase("http") && !io.dbbackup.core.Loopback.is(u.getHost())) {
                 s.warn(key, "the URL from " + url.source() + " is plain http:// to another host: it and its token (and an "
                         + "authorization header) would cross the network unencrypted; use https://");

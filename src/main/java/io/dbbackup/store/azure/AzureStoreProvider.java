@@ -1,6 +1,7 @@
 package io.dbbackup.store.azure;
 
 import io.dbbackup.core.ByteSize;
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.Store;
@@ -59,7 +60,7 @@ public final class AzureStoreProvider implements StoreProvider {
                         || !(accountUrl.getScheme().equals("http") || accountUrl.getScheme().equals("https"))) {
                     s.error("endpoint", "endpoint must be the Blob service's http:// or https:// URL without a query, e.g. "
                             + "https://<account>.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1 (Azurite)"
-                            + (io.dbbackup.core.HostPort.ipv6WithoutBrackets(v) ? io.dbbackup.core.HostPort.IPV6_URL_HINT : ""));
+                            + (HostPort.ipv6WithoutBrackets(v) ? HostPort.IPV6_URL_HINT : ""));
                     ok = false;
                 }
             } catch (URISyntaxException e) {

@@ -1,6 +1,7 @@
 package io.dbbackup.store.s3;
 
 import io.dbbackup.core.ByteSize;
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.ConfigSection;
@@ -57,7 +58,7 @@ public final class S3StoreProvider implements StoreProvider {
                 if (endpoint.getScheme() == null || endpoint.getHost() == null
                         || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))) {
                     s.error("endpoint", "endpoint must be an http:// or https:// URL, e.g. https://<account>.r2.cloudflarestorage.com"
-                            + (io.dbbackup.core.HostPort.ipv6WithoutBrackets(ep.get()) ? io.dbbackup.core.HostPort.IPV6_URL_HINT : ""));
+                            + (HostPort.ipv6WithoutBrackets(ep.get()) ? HostPort.IPV6_URL_HINT : ""));
                     ok = false;
                 } else if (endpoint.getRawUserInfo() != null) {
                     endpoint = withoutUserInfo(endpoint);

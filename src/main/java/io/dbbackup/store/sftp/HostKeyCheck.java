@@ -1,5 +1,6 @@
 package io.dbbackup.store.sftp;
 
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Log;
 import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
@@ -57,7 +58,7 @@ final class HostKeyCheck implements HostKeyVerifier {
     }
 
     private String hostPort() {
-        return io.dbbackup.core.HostPort.of(cfg.host(), cfg.port());
+        return HostPort.of(cfg.host(), cfg.port());
     }
 
     private final class KnownHosts extends OpenSSHKnownHosts {

@@ -1,6 +1,7 @@
 package io.dbbackup.store.sftp;
 
 import io.dbbackup.core.FilePermissions;
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Secret;
 
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ record SftpSettings(String host, int port, String user, String path, Path keyFil
     }
 
     String where() {
-        return user + "@" + io.dbbackup.core.HostPort.bracketed(host) + (port == 22 ? "" : ":" + port);
+        return user + "@" + HostPort.bracketed(host) + (port == 22 ? "" : ":" + port);
     }
 
     String describe() {

@@ -1,6 +1,7 @@
 package io.dbbackup.store.sftp;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.StoredObject;
@@ -93,9 +94,9 @@ public final class SftpStore implements Store {
                 if (check.problem() != null) {
                     throw DbBackupException.permanent(check.problem(), null);
                 }
-                throw new IOException("sftp cannot connect to " + io.dbbackup.core.HostPort.of(cfg.host(), cfg.port()) + ": " + reason(e), e);
+                throw new IOException("sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()) + ": " + reason(e), e);
             } catch (IOException e) {
-                throw new IOException("sftp cannot connect to " + io.dbbackup.core.HostPort.of(cfg.host(), cfg.port()) + ": " + reason(e), e);
+                throw new IOException("sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()) + ": " + reason(e), e);
             }
             authenticate(c);
             SFTPClient client = c.newSFTPClient();
@@ -181,7 +182,7 @@ public final class SftpStore implements Store {
             throw DbBackupException.permanent("sftp authentication failed for " + cfg.where() + " (tried "
                     + String.join(", ", tried) + "); check user, key_file and password", null);
         } catch (TransportException e) {
-            throw new IOException("sftp connection to " + io.dbbackup.core.HostPort.of(cfg.host(), cfg.port()) + " lost during authentication: "
+            throw new IOException("sftp connection to " + HostPort.of(cfg.host(), cfg.port()) + " lost during authentication: "
                     + reason(e), e);
         }
     }
@@ -755,7 +756,7 @@ public final class SftpStore implements Store {
     @Override
     public String location(String folder) {
         String path = normalize(join(cfg.path(), folder));
-        return "sftp " + io.dbbackup.core.HostPort.of(cfg.host().toLowerCase(java.util.Locale.ROOT), cfg.port()) + " "
+        return "sftp " + HostPort.of(cfg.host().toLowerCase(java.util.Locale.ROOT), cfg.port()) + " "
                 + (path.startsWith("/") ? "" : "~" + cfg.user() + "/") + path;
     }
 
