@@ -156,6 +156,9 @@ public final class LocalStore implements Store {
             return Files.newInputStream(resolve(key));
         } catch (NoSuchFileException e) {
             throw new NoSuchKeyException(key);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw PermissionDenied.explained(e, "; the store's files are readable by the user that wrote them alone unless "
+                    + "the store's file_mode gives its group read, e.g. \"0640\"");
         }
     }
 
@@ -263,8 +266,7 @@ public final class LocalStore implements Store {
         try {
             return Files.readAttributes(dir, BasicFileAttributes.class).isDirectory();
         } catch (java.nio.file.AccessDeniedException e) {
-            throw new java.nio.file.AccessDeniedException(e.getFile(), null, "permission denied (this process runs as "
-                    + System.getProperty("user.name") + ")");
+            throw PermissionDenied.explained(e, "");
         } catch (IOException e) {
             return false; // missing, or a file on the way: as before
         }
@@ -291,7 +293,11 @@ public final class LocalStore implements Store {
 
     @Override
     public void delete(String key) throws IOException {
-        Files.deleteIfExists(resolve(key));
+        try {
+            Files.deleteIfExists(resolve(key));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw PermissionDenied.explained(e, "");
+        }
     }
 
     @Override
