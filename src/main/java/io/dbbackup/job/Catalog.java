@@ -207,7 +207,7 @@ public final class Catalog {
     public Optional<String> elsewhere(JobConfig job) {
         List<StoredObject> all;
         try {
-            all = store(job).list("");
+            all = store(job).listReadable(""); // a folder this user may not open (lost+found) hides no hint
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -43,6 +43,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public List<StoredObject> listReadable(String prefix) throws IOException {
+        return delegate.listReadable(prefix);
+    }
+
+    @Override
     public List<StoredObject> listFolder(String folder) throws IOException {
         return delegate.listFolder(folder);
     }

@@ -30,6 +30,15 @@ public interface Store extends AutoCloseable {
     List<StoredObject> list(String prefix) throws IOException;
 
     /**
+     * As {@link #list}, but a folder below {@code prefix} that this user may not open (a disk's {@code lost+found},
+     * another team's folder) is left out instead of failing the listing: for hints that look through a whole store
+     * (where backups lie that no job reaches), never for what prune deletes. Default: {@link #list}.
+     */
+    default List<StoredObject> listReadable(String prefix) throws IOException {
+        return list(prefix);
+    }
+
+    /**
      * The objects directly in {@code folder} (empty, or ending in '/'), not those in folders below it:
      * a job's backups sit in its folder, a physical job's WAL archive in {@code wal/} below it, and a
      * listing of the backups must not page through every archived segment. Complete or throws, like

@@ -131,6 +131,26 @@ class ReadOnlyLocalStoreIT {
         }
     }
 
+    /**
+     * The config is lost too and the new one names the job's folder wrongly, on a disk whose root holds {@code
+     * lost+found} (root's, 0700, as mkfs makes it). Before, the hint naming where the backups are went missing for
+     * any user but root (the whole-store listing behind it failed on lost+found, and a hint never fails twice):
+     * {@code job 'shop' has no backups in local DIR under wrong/shop/} and nothing more.
+     */
+    @Test
+    void aFolderThisUserMayNotOpenHidesNoHintOfWhereTheBackupsAre() throws Exception {
+        Path lost = Files.createDirectory(store.resolve("lost+found"));
+        Files.setPosixFilePermissions(lost, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("    store: nas\n", "    store: nas\n    prefix: wrong\n"));
+        Run restore = asUid("restore", "shop", "--to", "restored", "--dry-run");
+        assertThat(restore.exit).as(restore.out).isEqualTo(1);
+        assertThat(restore.out).contains("has no backups in local ").contains("under wrong/shop/")
+                .contains("the store holds backups that no job of this config reaches under shop/ (2 backups");
+        Run list = asUid("list", "shop");
+        assertThat(list.out).contains("no job of this config reaches under shop/");
+    }
+
     private String newest() throws IOException {
         try (Stream<Path> s = Files.list(store.resolve("shop"))) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pin")).findFirst().orElseThrow()

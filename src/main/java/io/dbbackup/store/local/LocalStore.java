@@ -186,8 +186,17 @@ public final class LocalStore implements Store {
 
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
+        return list(prefix, false);
+    }
+
+    @Override
+    public List<StoredObject> listReadable(String prefix) throws IOException {
+        return list(prefix, true);
+    }
+
+    private List<StoredObject> list(String prefix, boolean skipUnreadable) throws IOException {
         List<StoredObject> out = new ArrayList<>();
-        walk(prefix, false, (key, attrs) -> {
+        walk(prefix, false, skipUnreadable, (key, attrs) -> {
             if (key.startsWith(prefix)) {
                 out.add(new StoredObject(key, attrs.size(), attrs.lastModifiedTime().toInstant()));
             }
@@ -200,7 +209,7 @@ public final class LocalStore implements Store {
     @Override
     public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
         List<UnfinishedUpload> out = new ArrayList<>();
-        walk(prefix, true, (tempKey, attrs) -> {
+        walk(prefix, true, false, (tempKey, attrs) -> {
             UnfinishedUpload.keyOfTemporary(tempKey, TEMP_NAME).filter(key -> key.startsWith(prefix))
                     .ifPresent(key -> out.add(new UnfinishedUpload(key, tempKey, attrs.size(), attrs.lastModifiedTime().toInstant())));
         });
@@ -224,9 +233,11 @@ public final class LocalStore implements Store {
     /**
      * Every regular file in the deepest folder {@code prefix} names and below it, with its key: the temporary
      * files of uploads when {@code temps}, the stored objects otherwise. A folder that cannot be read fails the
-     * walk: a listing is complete or nothing.
+     * walk: a listing is complete or nothing — unless {@code skipUnreadable}, which leaves out a folder below the
+     * start that this user may not open.
      */
-    private void walk(String prefix, boolean temps, java.util.function.BiConsumer<String, BasicFileAttributes> visit)
+    private void walk(String prefix, boolean temps, boolean skipUnreadable,
+                      java.util.function.BiConsumer<String, BasicFileAttributes> visit)
             throws IOException {
         if (!isFolder(root)) {
             requireNoFileAtRoot();
@@ -250,6 +261,9 @@ public final class LocalStore implements Store {
             public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
                 if (exc instanceof NoSuchFileException && !file.equals(start)) {
                     return FileVisitResult.CONTINUE; // committed, aborted or deleted meanwhile: no longer there
+                }
+                if (skipUnreadable && exc instanceof java.nio.file.AccessDeniedException && !file.equals(start)) {
+                    return FileVisitResult.CONTINUE; // a hint's listing: what this user may read
                 }
                 throw exc; // never return a partial listing
             }

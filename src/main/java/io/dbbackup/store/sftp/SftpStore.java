@@ -635,8 +635,17 @@ public final class SftpStore implements Store {
 
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
+        return list(prefix, false);
+    }
+
+    @Override
+    public List<StoredObject> listReadable(String prefix) throws IOException {
+        return list(prefix, true);
+    }
+
+    private List<StoredObject> list(String prefix, boolean skipUnreadable) throws IOException {
         List<StoredObject> out = new ArrayList<>();
-        walk(prefix, false, (key, at) -> {
+        walk(prefix, false, skipUnreadable, (key, at) -> {
             if (key.startsWith(prefix)) {
                 out.add(new StoredObject(key, at.getSize(), Instant.ofEpochSecond(at.getMtime())));
             }
@@ -649,7 +658,7 @@ public final class SftpStore implements Store {
     @Override
     public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
         List<UnfinishedUpload> out = new ArrayList<>();
-        walk(prefix, true, (tempKey, at) -> {
+        walk(prefix, true, false, (tempKey, at) -> {
             UnfinishedUpload.keyOfTemporary(tempKey, TEMP_NAME).filter(key -> key.startsWith(prefix))
                     .ifPresent(key -> out.add(new UnfinishedUpload(key, tempKey, at.getSize(), Instant.ofEpochSecond(at.getMtime()))));
         });
@@ -676,9 +685,11 @@ public final class SftpStore implements Store {
 
     /**
      * Every regular file in the deepest folder {@code prefix} names and below it, with its key: the temporary
-     * files of uploads when {@code temps}, the stored objects otherwise. Complete or throws.
+     * files of uploads when {@code temps}, the stored objects otherwise. Complete or throws — unless
+     * {@code skipUnreadable}, which leaves out a folder below the start that this user may not open.
      */
-    private void walk(String prefix, boolean temps, BiConsumer<String, FileAttributes> visit) throws IOException {
+    private void walk(String prefix, boolean temps, boolean skipUnreadable, BiConsumer<String, FileAttributes> visit)
+            throws IOException {
         int slash = prefix.lastIndexOf('/');
         String startKey = slash < 0 ? "" : prefix.substring(0, slash);
         String start = startKey.isEmpty() ? cfg.path() : join(cfg.path(), startKey);
@@ -688,13 +699,13 @@ public final class SftpStore implements Store {
             if (a == null || a.getType() != FileMode.Type.DIRECTORY) {
                 return;
             }
-            walk(c, start, startKey, prefix, temps, visit);
+            walk(c, start, startKey, prefix, temps, skipUnreadable, visit);
         } catch (IOException e) {
             throw fail(c, "list", start, e);
         }
     }
 
-    private void walk(SFTPClient c, String dir, String dirKey, String prefix, boolean temps,
+    private void walk(SFTPClient c, String dir, String dirKey, String prefix, boolean temps, boolean skipUnreadable,
                       BiConsumer<String, FileAttributes> visit) throws IOException {
         for (RemoteResourceInfo e : c.ls(dir)) {
             String name = e.getName();
@@ -704,7 +715,13 @@ public final class SftpStore implements Store {
             String key = dirKey.isEmpty() ? name : dirKey + "/" + name;
             if (e.isDirectory()) {
                 if (prefix.startsWith(key + "/") || (key + "/").startsWith(prefix) || key.startsWith(prefix)) {
-                    walk(c, e.getPath(), key, prefix, temps, visit);
+                    try {
+                        walk(c, e.getPath(), key, prefix, temps, skipUnreadable, visit);
+                    } catch (SFTPException denied) {
+                        if (!skipUnreadable || denied.getStatusCode() != Response.StatusCode.PERMISSION_DENIED) {
+                            throw denied;
+                        }
+                    }
                 }
             } else if (e.isRegularFile() && isTemp(name) == temps) {
                 visit.accept(key, e.getAttributes());

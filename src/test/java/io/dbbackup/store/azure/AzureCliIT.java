@@ -182,6 +182,28 @@ class AzureCliIT extends RemoteStoreCliScenario {
     }
 
     /**
+     * Restore day with a SAS of read and list alone ({@code sp=rl}): list, show, verify, download, restore, drill and
+     * prune --dry-run work and change nothing in the container; backup, prune and pin fail with exit 2, naming the SAS.
+     */
+    @Test
+    void aReadAndListSignatureServesTheWholeRestoreDay() throws Exception {
+        String sas = accountSas("rl");
+        cli.env("AZ_SAS", sas);
+        io.dbbackup.store.RestoreDay.Refusals refused = io.dbbackup.store.RestoreDay.run(dir, cli, storeYaml(),
+                storeYaml().replace("account_key_env: AZ_KEY", "sas_token_env: AZ_SAS"), () -> {
+                    try (Store raw = AzureFixture.store(azurite, container, "", 4L << 20, 1)) {
+                        List<String> all = new java.util.ArrayList<>();
+                        raw.list("").forEach(o -> all.add(o.key() + " " + o.size() + " " + o.lastModified()));
+                        raw.listUnfinished("").forEach(u -> all.add("(staged) " + u.key()));
+                        return all;
+                    }
+                });
+        for (Cli.Result r : refused.results()) {
+            assertThat(r.err()).contains("HTTP 403").doesNotContain(sas.substring(sas.indexOf("sig=") + 4));
+        }
+    }
+
+    /**
      * Azurite is killed while a 200 MiB backup streams: exit 2, no blob under the final key, retention not applied
      * (keep_last: 1 would have deleted the old backup).
      */
