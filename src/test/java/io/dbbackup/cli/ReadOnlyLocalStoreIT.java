@@ -54,6 +54,7 @@ class ReadOnlyLocalStoreIT {
                     datasource: shop
                     store: nas
                     retention: {keep_last: 1}
+                    retry: {max_attempts: 3, delay: 1s}
                 """);
         Cli root = new Cli().workingDir(dir);
         for (int i = 0; i < 2; i++) {
@@ -109,7 +110,9 @@ class ReadOnlyLocalStoreIT {
         assertThat(pin.out).contains("cannot unpin").contains("permission denied (this process runs as uid " + UID + ")");
         Run backup = asUid("backup", "shop");
         assertThat(backup.exit).as(backup.out).isEqualTo(2);
-        assertThat(backup.out).contains("permission denied");
+        assertThat(backup.out).contains("permission denied")
+                .as("a refusal is not retried: each attempt would dump the database again")
+                .contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
         assertThat(snapshot()).isEqualTo(before);
     }
 
@@ -149,6 +152,43 @@ class ReadOnlyLocalStoreIT {
                 .contains("the store holds backups that no job of this config reaches under shop/ (2 backups");
         Run list = asUid("list", "shop");
         assertThat(list.out).contains("no job of this config reaches under shop/");
+    }
+
+    /**
+     * The store mounted read-only ({@code mount --bind -o ro} in a mount namespace of its own, as root: root may write
+     * anything but a read-only file system). The reading verbs work; a backup fails once with the file system's word
+     * for it — before, it was retried as a passing I/O error, the database dumped again for each attempt.
+     */
+    @Test
+    void aReadOnlyMountServesRestoreDayAndFailsABackupOnce() throws Exception {
+        List<String> before = snapshot();
+        for (String[] verb : List.of(new String[] {"verify", "shop", "--deep"}, new String[] {"restore", "shop", "--to",
+                "restored", "--dry-run"}, new String[] {"drill", "shop", "--to", "scratch"},
+                new String[] {"prune", "shop", "--dry-run"})) {
+            Run r = onReadOnlyMount(verb);
+            assertThat(r.exit).as(String.join(" ", verb) + "\n" + r.out).isZero();
+        }
+        Run backup = onReadOnlyMount("backup", "shop");
+        assertThat(backup.exit).as(backup.out).isEqualTo(2);
+        assertThat(backup.out).contains("Read-only file system").contains("attempt=1/3 retry=false")
+                .doesNotContain("attempt=2/3");
+        Run prune = onReadOnlyMount("prune", "shop");
+        assertThat(prune.exit).as(prune.out).isEqualTo(2);
+        assertThat(prune.out).contains("cannot delete shop/shop-").contains("Read-only file system");
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    private Run onReadOnlyMount(String... args) throws Exception {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                "mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"", store.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "-c", dir.resolve("config.yaml").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
     }
 
     private String newest() throws IOException {

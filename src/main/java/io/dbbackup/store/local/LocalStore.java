@@ -99,7 +99,14 @@ public final class LocalStore implements Store {
                 }
             }
         } catch (IOException e) {
-            throw failure("create", target, e);
+            IOException said = failure("create", target, e);
+            if (e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.FileSystemException
+                    && !(e instanceof NoSuchFileException) && PermissionDenied.mayNotWriteBeside(target)) {
+                // a refusal (permission denied; a :ro mount, a disk remounted read-only after errors) is not retried,
+                // as the SFTP, S3 and Azure stores retry none of theirs: each attempt would dump the database again
+                throw io.dbbackup.core.DbBackupException.permanent(said.getMessage(), e);
+            }
+            throw said;
         }
     }
 

@@ -24,6 +24,20 @@ final class PermissionDenied {
         return out;
     }
 
+    /**
+     * Whether this process may not write in the folder {@code file} goes in (or the nearest one above it that exists):
+     * {@code access(W_OK)} says no for a read-only file system (a {@code :ro} mount, a disk remounted read-only after
+     * errors) as for a folder of another user, whatever the locale says in the error's words.
+     */
+    static boolean mayNotWriteBeside(Path file) {
+        for (Path p = file.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p)) {
+                return !Files.isWritable(p);
+            }
+        }
+        return false;
+    }
+
     /** The user's name, else {@code uid N} (from /proc), else {@code a user without a name}. */
     static String processUser() {
         String name = System.getProperty("user.name");
