@@ -5,6 +5,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.PrintStream;
+import java.io.PrintWriter;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
@@ -67,6 +70,25 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("io.dbbackup.engine..", "io.dbbackup.store..", "io.dbbackup.notify..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.dbbackup.cli..", "io.dbbackup.job..",
                         "io.dbbackup.config..", "io.dbbackup.pipeline..", "io.dbbackup.plugin..", "io.dbbackup.retention..")
+                .check(classes);
+    }
+
+    /**
+     * Case conversion and formatting name their locale: the default one is the host's (LANG, -Duser.language), under
+     * which "info".toUpperCase() is "İNFO" (tr) and "%d" gives ٤ (ar, fa, th). Main sets the root locale as the default,
+     * but the classes also run where Main did not (tests, the training run), and the rule keeps new code from relying on it.
+     */
+    @Test
+    void caseAndNumbersDoNotDependOnTheDefaultLocale() {
+        noClasses().should().callMethod(String.class, "toLowerCase")
+                .orShould().callMethod(String.class, "toUpperCase")
+                .orShould().callMethod(String.class, "format", String.class, Object[].class)
+                .orShould().callMethod(String.class, "formatted", Object[].class)
+                .orShould().callMethod(PrintWriter.class, "printf", String.class, Object[].class)
+                .orShould().callMethod(PrintWriter.class, "format", String.class, Object[].class)
+                .orShould().callMethod(PrintStream.class, "printf", String.class, Object[].class)
+                .orShould().callMethod(PrintStream.class, "format", String.class, Object[].class)
+                .because("the host's locale must not change keys, JSON, metrics or tables: pass Locale.ROOT")
                 .check(classes);
     }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -104,16 +105,16 @@ final class BackupCommand implements Callable<Integer> {
             return;
         }
         long ok = summary.outcomes().stream().filter(JobOutcome::succeeded).count();
-        root.out.printf("%-24s %-11s %8s %9s %10s  %s%n", "JOB", "STATUS", "ATTEMPTS", "DURATION", "SIZE", "KEY / ERROR");
+        root.out.printf(Locale.ROOT, "%-24s %-11s %8s %9s %10s  %s%n", "JOB", "STATUS", "ATTEMPTS", "DURATION", "SIZE", "KEY / ERROR");
         for (JobOutcome o : summary.outcomes()) {
-            root.out.printf("%-24s %-11s %8d %9s %10s  %s%n", o.job(), label(o).equals("ok") ? "ok" : label(o).toUpperCase(), o.attempts(),
+            root.out.printf(Locale.ROOT, "%-24s %-11s %8d %9s %10s  %s%n", o.job(), label(o).equals("ok") ? "ok" : label(o).toUpperCase(Locale.ROOT), o.attempts(),
                     Human.duration(o.duration()), o.succeeded() ? Human.size(o.size()) : "-",
                     o.succeeded() ? o.key() + (o.pruned() ? " (pruned)" : "") + done(o) : o.error());
             // a notification that did not go out: on-call would otherwise learn it only when the page never comes
             Unsent.print(root.out, o.notifyFailed());
         }
         long unsent = summary.outcomes().stream().mapToLong(o -> o.notifyFailed().size()).sum();
-        root.out.printf("%d of %d jobs succeeded (exit %d)%s%n", ok, summary.outcomes().size(), summary.status().code(),
+        root.out.printf(Locale.ROOT, "%d of %d jobs succeeded (exit %d)%s%n", ok, summary.outcomes().size(), summary.status().code(),
                 Unsent.closing(unsent));
     }
 

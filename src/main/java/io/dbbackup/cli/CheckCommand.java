@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -71,7 +72,7 @@ final class CheckCommand implements Callable<Integer> {
                 row.put("detail", line.detail());
                 rows.add(row);
                 if (!json) {
-                    root.out.printf("%-6s %s %s: %s%n", line.ok() ? "ok" : "FAILED", line.job(), line.what(), line.detail());
+                    root.out.printf(Locale.ROOT, "%-6s %s %s: %s%n", line.ok() ? "ok" : "FAILED", line.job(), line.what(), line.detail());
                 }
             }
             statuses.add(status);

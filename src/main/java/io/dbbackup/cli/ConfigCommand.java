@@ -10,6 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -64,7 +65,7 @@ final class ConfigCommand implements Callable<Integer> {
                 return 1;
             }
             long notRead = c.unresolvedSecrets().stream().filter(u -> !seen.contains(u.format())).count();
-            parent.root.out.printf("%s: ok (%d datasources, %d stores, %d notifications, %d jobs)%s%n", c.file(),
+            parent.root.out.printf(Locale.ROOT, "%s: ok (%d datasources, %d stores, %d notifications, %d jobs)%s%n", c.file(),
                     c.datasources().size(), c.stores().size(), c.notifiers().size(), c.jobs().size(),
                     jobs.isEmpty() || notRead == 0 ? "" : "; " + notRead + " secret(s) not read here, not used by " + String.join(", ", jobs));
             return 0;

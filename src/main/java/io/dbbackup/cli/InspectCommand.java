@@ -8,6 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -32,7 +33,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, Object> e : info.entrySet()) {
             if (!(e.getValue() instanceof List<?>)) {
-                root.out.printf("%-16s %s%n", e.getKey() + ":", e.getValue());
+                root.out.printf(Locale.ROOT, "%-16s %s%n", e.getKey() + ":", e.getValue());
             }
         }
         for (Map.Entry<String, Object> e : info.entrySet()) {

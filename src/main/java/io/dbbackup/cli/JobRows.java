@@ -7,6 +7,7 @@ import io.dbbackup.job.RunSummary;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -31,7 +32,7 @@ final class JobRows {
     /** {@code N of M jobs <done>[, K failed] (exit X)}. */
     static String summary(List<ExitStatus> statuses, String done) {
         long failed = statuses.stream().filter(s -> s != ExitStatus.OK).count();
-        return String.format("%d of %d jobs %s%s (exit %d)", statuses.size() - failed, statuses.size(), done,
+        return String.format(Locale.ROOT, "%d of %d jobs %s%s (exit %d)", statuses.size() - failed, statuses.size(), done,
                 failed == 0 ? "" : ", " + failed + " failed", RunSummary.of(statuses).code());
     }
 }

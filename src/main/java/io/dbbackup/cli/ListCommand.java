@@ -140,15 +140,15 @@ final class ListCommand implements Callable<Integer> {
         int jw = Math.max(3, rows.stream().mapToInt(r -> r.get("job").toString().length()).max().orElse(0));
         int sw = Math.max(5, rows.stream().mapToInt(r -> r.get("store").toString().length()).max().orElse(0));
         String f = "%-" + jw + "s  %-" + sw + "s  %7s  %-19s  %-8s  %10s  %10s%n";
-        root.out.printf(f, "JOB", "STORE", "BACKUPS", "NEWEST (UTC)", "AGE", "SIZE", "TOTAL");
+        root.out.printf(Locale.ROOT, f, "JOB", "STORE", "BACKUPS", "NEWEST (UTC)", "AGE", "SIZE", "TOTAL");
         for (Map<String, Object> r : rows) {
             if (!(Boolean) r.get("ok")) {
-                root.out.printf("%-" + jw + "s  %-" + sw + "s  %7s  %s%n", r.get("job"), r.get("store"), "FAILED", r.get("error"));
+                root.out.printf(Locale.ROOT, "%-" + jw + "s  %-" + sw + "s  %7s  %s%n", r.get("job"), r.get("store"), "FAILED", r.get("error"));
                 continue;
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> n = (Map<String, Object>) r.get("newest");
-            String line = String.format(f, r.get("job"), r.get("store"), r.get("backups"),
+            String line = String.format(Locale.ROOT, f, r.get("job"), r.get("store"), r.get("backups"),
                     n == null ? "-" : TIME.format(Instant.parse((String) n.get("timestamp"))),
                     n == null ? "-" : age(Duration.ofSeconds((Long) n.get("age_seconds"))),
                     n == null ? "-" : Human.size((Long) n.get("size")), n == null ? "-" : Human.size((Long) r.get("total_size")));
@@ -162,13 +162,13 @@ final class ListCommand implements Callable<Integer> {
     }
 
     private void table(List<Catalog.Entry> entries, List<String> shown, Map<Catalog.Entry, Map<String, String>> facts) {
-        StringBuilder head = new StringBuilder(String.format("%-19s  %10s", "TIMESTAMP (UTC)", "SIZE"));
-        shown.forEach(f -> head.append("  ").append(String.format("%-" + width(f, facts) + "s", f.toUpperCase(Locale.ROOT))));
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-19s  %10s", "TIMESTAMP (UTC)", "SIZE"));
+        shown.forEach(f -> head.append("  ").append(String.format(Locale.ROOT, "%-" + width(f, facts) + "s", f.toUpperCase(Locale.ROOT))));
         root.out.println(head.append("  KEY"));
         for (Catalog.Entry e : entries) {
-            StringBuilder line = new StringBuilder(String.format("%-19s  %10s", TIME.format(e.key().timestamp()),
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-19s  %10s", TIME.format(e.key().timestamp()),
                     Human.size(e.object().size())));
-            shown.forEach(f -> line.append("  ").append(String.format("%-" + width(f, facts) + "s", facts.get(e).getOrDefault(f, "?"))));
+            shown.forEach(f -> line.append("  ").append(String.format(Locale.ROOT, "%-" + width(f, facts) + "s", facts.get(e).getOrDefault(f, "?"))));
             root.out.println(line.append("  ").append(e.key().key()).append(e.pinned() ? "  pinned" : ""));
         }
     }

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,6 +54,11 @@ public final class Main {
      * one where another type is expected): a class that verification needed would fail before main, with the JVM's 1.
      */
     public static void main(String[] args) {
+        // Nothing dbbackup writes is in the user's language: keys, manifests, JSON, metrics, tables and logs are read by
+        // programs and scripts. A host's locale (LANG=tr_TR.UTF-8, -Duser.language=ar) would turn "info" into "ınfo" and
+        // 4 into ٤ in them; the JVM's default is the root locale from here on, for the libraries' formatting too
+        // (docs/DECISIONS.md, "The JVM's locale"). File names' encoding is the environment's, set before main: unchanged.
+        Locale.setDefault(Locale.ROOT);
         boolean stopRecovery = stopsRecovery(args);
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);

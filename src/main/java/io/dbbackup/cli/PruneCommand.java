@@ -28,6 +28,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -172,33 +173,33 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     private void printTable(Pruner.Result r) {
-        root.out.printf("job %s: keep %d, %s %d%n", r.job(), r.decision().keep().size(),
+        root.out.printf(Locale.ROOT, "job %s: keep %d, %s %d%n", r.job(), r.decision().keep().size(),
                 r.dryRun() ? "would delete" : "deleted", r.decision().delete().size());
         for (Kept k : r.decision().keep()) {
-            root.out.printf("  keep    %-19s  %s  [%s]%n", TIME.format(k.backup().timestamp()), k.backup().key(),
+            root.out.printf(Locale.ROOT, "  keep    %-19s  %s  [%s]%n", TIME.format(k.backup().timestamp()), k.backup().key(),
                     String.join(", ", k.reasons()));
         }
         for (var k : r.decision().delete()) {
-            root.out.printf("  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", TIME.format(k.timestamp()), k.key());
+            root.out.printf(Locale.ROOT, "  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", TIME.format(k.timestamp()), k.key());
         }
         WalRetention.Decision wal = r.wal();
         if (wal != null) {
             String verb = r.dryRun() ? "would delete" : "deleted";
             if (wal.keepFrom().isEmpty()) {
-                root.out.printf("  wal: keep all %d archived files (no base backup kept)%n", wal.keep().size());
+                root.out.printf(Locale.ROOT, "  wal: keep all %d archived files (no base backup kept)%n", wal.keep().size());
             } else {
-                root.out.printf("  wal: keep %d archived files from %s (where the oldest kept backup starts), %s %d%n",
+                root.out.printf(Locale.ROOT, "  wal: keep %d archived files from %s (where the oldest kept backup starts), %s %d%n",
                         wal.keep().size(), wal.keepFrom().get().name(), verb, wal.delete().size());
                 for (var k : wal.delete()) {
-                    root.out.printf("  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", "wal", k.key());
+                    root.out.printf(Locale.ROOT, "  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", "wal", k.key());
                 }
             }
         }
         if (!r.abandoned().isEmpty()) {
-            root.out.printf("  abandoned uploads (not written to for %d h, left by a process that was killed): %s %d%n",
+            root.out.printf(Locale.ROOT, "  abandoned uploads (not written to for %d h, left by a process that was killed): %s %d%n",
                     AbandonedUploads.AFTER.toHours(), r.dryRun() ? "would remove" : "removed", r.abandoned().size());
             for (UnfinishedUpload u : r.abandoned()) {
-                root.out.printf("  %-7s %-19s  %s  [%s so far: %s]%n", r.dryRun() ? "remove?" : "removed",
+                root.out.printf(Locale.ROOT, "  %-7s %-19s  %s  [%s so far: %s]%n", r.dryRun() ? "remove?" : "removed",
                         TIME.format(u.lastWrite()), u.key(), Human.size(u.size()), u.name());
             }
         }

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -128,7 +129,7 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     private void line(String label, String value) {
-        root.out.printf("%-11s %s%n", label, value);
+        root.out.printf(Locale.ROOT, "%-11s %s%n", label, value);
     }
 
     private void block(String label, List<String> values) {

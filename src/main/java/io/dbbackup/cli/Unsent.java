@@ -5,6 +5,7 @@ import io.dbbackup.job.NotifyFailure;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,7 +19,7 @@ final class Unsent {
 
     /** One {@code   notify failed: NOTIFIER: REASON} line each. */
     static void print(PrintWriter out, List<NotifyFailure> failed) {
-        failed.forEach(f -> out.printf("  notify failed: %s: %s%n", f.notifier(), f.reason()));
+        failed.forEach(f -> out.printf(Locale.ROOT, "  notify failed: %s: %s%n", f.notifier(), f.reason()));
     }
 
     /** {@code [{"notifier", "reason"}]}; empty when every notification went out. */

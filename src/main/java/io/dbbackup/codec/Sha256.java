@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +46,6 @@ public final class Sha256 {
         if (!m.matches() || !m.group(2).strip().equals(fileName)) {
             return Optional.empty();
         }
-        return Optional.of(m.group(1).toLowerCase());
+        return Optional.of(m.group(1).toLowerCase(Locale.ROOT));
     }
 }

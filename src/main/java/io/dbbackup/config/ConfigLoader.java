@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -433,7 +434,7 @@ public final class ConfigLoader {
         for (YamlSection n : s.sectionList("notify")) {
             Optional<String> name = n.requireString("notifier");
             NotifyRule.When when = n.choice("on", Set.of("failure", "success", "always"))
-                    .map(w -> NotifyRule.When.valueOf(w.toUpperCase())).orElse(NotifyRule.When.FAILURE);
+                    .map(w -> NotifyRule.When.valueOf(w.toUpperCase(Locale.ROOT))).orElse(NotifyRule.When.FAILURE);
             name.filter(x -> !declared.notifiers().contains(x)).ifPresent(x -> n.errorAtValue("notifier",
                     "no notification named '" + x + "'" + knownNames(declared.notifiers())));
             name.map(notifiers::get).filter(x -> n.has("on") && when != NotifyRule.When.ALWAYS && x.notifier().everyOutcome())

@@ -1,6 +1,7 @@
 package io.dbbackup.config;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +24,7 @@ public final class Durations {
     }
 
     public static Optional<Duration> parse(String text) {
-        String t = text.strip().toLowerCase();
+        String t = text.strip().toLowerCase(Locale.ROOT);
         if (t.matches("\\d+(\\.\\d+)?")) {
             double millis = Double.parseDouble(t) * 1000;
             return Optional.of(millis > MAX.toMillis() ? TOO_LONG : Duration.ofMillis(Math.round(millis)));

@@ -1,5 +1,7 @@
 package io.dbbackup.config;
 
+import java.util.Locale;
+
 /** One thing wrong (or worth a warning) in a config file, at a 1-based line and column. */
 public record Problem(String file, int line, int column, Severity severity, String message) {
 
@@ -13,6 +15,6 @@ public record Problem(String file, int line, int column, Severity severity, Stri
 
     /** {@code config.yaml:12:7: error: jobs.app.retention.keep_daily: must be 0 or more (got -1)} */
     public String format() {
-        return file + ":" + line + ":" + column + ": " + severity.name().toLowerCase() + ": " + message;
+        return file + ":" + line + ":" + column + ": " + severity.name().toLowerCase(Locale.ROOT) + ": " + message;
     }
 }

@@ -1,5 +1,7 @@
 package io.dbbackup.config;
 
+import java.util.Locale;
+
 /**
  * What a config problem may show of text taken from the file (a key, a value, a file name): one terminal line. Control
  * characters (an escape sequence {@code \u001b[...}, a newline) and Unicode format characters (the bidi overrides
@@ -53,9 +55,9 @@ final class ProblemText {
             } else if (cp == '\t') {
                 b.append("\\t");
             } else if (cp <= 0xFFFF) {
-                b.append(String.format("\\u%04x", cp));
+                b.append(String.format(Locale.ROOT, "\\u%04x", cp));
             } else {
-                b.append(String.format("\\U%08x", cp));
+                b.append(String.format(Locale.ROOT, "\\U%08x", cp));
             }
         });
         return b.toString();

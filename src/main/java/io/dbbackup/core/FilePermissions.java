@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -107,7 +108,7 @@ public record FilePermissions(int file) {
     }
 
     static String octal(int bits) {
-        return String.format("%04o", bits);
+        return String.format(Locale.ROOT, "%04o", bits);
     }
 
     private static Set<PosixFilePermission> posix(int bits) {

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -88,7 +89,7 @@ public final class Log {
         if (format == Format.JSON) {
             Map<String, Object> obj = new LinkedHashMap<>();
             obj.put("time", now.toString());
-            obj.put("level", level.name().toLowerCase());
+            obj.put("level", level.name().toLowerCase(Locale.ROOT));
             // masked before they are escaped: a secret holding a quote or a backslash no longer matches once escaped
             obj.put("msg", Redactor.redact(message));
             fields.forEach((k, v) -> obj.put(k, v instanceof Number || v instanceof Boolean ? v
@@ -97,7 +98,7 @@ public final class Log {
         } else {
             StringBuilder sb = new StringBuilder();
             sb.append(now.toString(), 0, Math.min(19, now.toString().length())).append("Z ");
-            sb.append(String.format("%-5s ", level.name()));
+            sb.append(String.format(Locale.ROOT, "%-5s ", level.name()));
             sb.append(message);
             fields.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
             line = sb.toString();

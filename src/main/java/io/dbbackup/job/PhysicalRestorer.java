@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -319,7 +320,7 @@ public final class PhysicalRestorer {
             }
             WalArchive archive = new WalArchive(ws);
             long newest = backup;
-            while (archive.isArchived(job, String.format("%08X.history", newest + 1))) {
+            while (archive.isArchived(job, String.format(Locale.ROOT, "%08X.history", newest + 1))) {
                 newest++;
             }
             if (newest > backup) {

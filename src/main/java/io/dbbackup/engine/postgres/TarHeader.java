@@ -2,6 +2,7 @@ package io.dbbackup.engine.postgres;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * One 512-byte tar header (ustar, as pg_basebackup writes it; GNU and pax long-name records are read
@@ -66,8 +67,8 @@ record TarHeader(String name, char type, long size, String linkName) {
         put(h, 100, "0000600");
         put(h, 108, "0000000");
         put(h, 116, "0000000");
-        put(h, 124, String.format("%011o", size));
-        put(h, 136, String.format("%011o", mtimeSeconds));
+        put(h, 124, String.format(Locale.ROOT, "%011o", size));
+        put(h, 136, String.format(Locale.ROOT, "%011o", mtimeSeconds));
         h[156] = (byte) type;
         put(h, 157, link);
         return seal(h);
@@ -84,7 +85,7 @@ record TarHeader(String name, char type, long size, String linkName) {
         for (byte b : h) {
             sum += b & 0xff;
         }
-        put(h, 148, String.format("%06o", sum));
+        put(h, 148, String.format(Locale.ROOT, "%06o", sum));
         h[154] = 0;
         return h;
     }

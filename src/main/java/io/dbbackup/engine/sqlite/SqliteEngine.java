@@ -154,7 +154,7 @@ public final class SqliteEngine implements Engine {
             try (InputStream in = Files.newInputStream(snapshot)) {
                 in.transferTo(out);
             }
-            return DumpInfo.of(Map.of("sqlite_version", version, "strategy", strategy.name().toLowerCase(),
+            return DumpInfo.of(Map.of("sqlite_version", version, "strategy", strategy.name().toLowerCase(Locale.ROOT),
                     "source_path", path.toString(), "journal_mode", journalMode));
         } finally {
             deleteWithJournals(snapshot);

@@ -3,6 +3,7 @@ package io.dbbackup.store.azure;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +19,7 @@ record BlockId(String token, Instant staged, int number) {
     private static final Pattern FORM = Pattern.compile("dbbackup-([0-9a-f]{8})-(\\d{10})-(\\d{6})");
 
     String encoded() {
-        String plain = String.format("dbbackup-%s-%010d-%06d", token, staged.getEpochSecond(), number);
+        String plain = String.format(Locale.ROOT, "dbbackup-%s-%010d-%06d", token, staged.getEpochSecond(), number);
         return Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
     }
 
