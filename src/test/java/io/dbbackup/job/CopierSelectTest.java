@@ -22,7 +22,7 @@ class CopierSelectTest {
     /** Daily backups at 02:00 from {@code firstDay} of 2026-{@code month} for {@code days} days, newest first. */
     private static List<BackupKey> daily(String prefix, int month, int firstDay, int days) {
         return java.util.stream.IntStream.range(0, days)
-                .mapToObj(i -> key(prefix, "2026-%02d-%02dT02:00:00Z".formatted(month, firstDay + i))).sorted().toList();
+                .mapToObj(i -> key(prefix, String.format(java.util.Locale.ROOT, "2026-%02d-%02dT02:00:00Z", month, firstDay + i))).sorted().toList();
     }
 
     private static List<String> names(List<BackupKey> keys) {
