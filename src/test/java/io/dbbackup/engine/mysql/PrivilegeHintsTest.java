@@ -47,10 +47,10 @@ class PrivilegeHintsTest {
     void aBare1044IsExplainedByTheStatementAtItsLineOnly() throws IOException {
         String denied = "mariadb 127.0.0.1:3306: ERROR 1044 (42000) at line %d: Access denied for user 'r'@'%%' to database 'shop'";
 
-        assertThat(PrivilegeHints.load(denied.formatted(6), lines(), null))
+        assertThat(PrivilegeHints.load(String.format(java.util.Locale.ROOT, denied, 6), lines(), null))
                 .contains("GRANT CREATE ROUTINE, ALTER ROUTINE ON `shop`.* TO 'r'@'%'").contains("--table");
-        assertThat(PrivilegeHints.load(denied.formatted(4), lines(), "copy")).contains("GRANT LOCK TABLES ON `copy`.* TO 'r'@'%'");
-        assertThat(PrivilegeHints.load(denied.formatted(2), lines(), null)).isNull();
+        assertThat(PrivilegeHints.load(String.format(java.util.Locale.ROOT, denied, 4), lines(), "copy")).contains("GRANT LOCK TABLES ON `copy`.* TO 'r'@'%'");
+        assertThat(PrivilegeHints.load(String.format(java.util.Locale.ROOT, denied, 2), lines(), null)).isNull();
         assertThat(PrivilegeHints.load("mariadb x: ERROR 1064 (42000) at line 6: You have an error", lines(), null)).isNull();
     }
 
