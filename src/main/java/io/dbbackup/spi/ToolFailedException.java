@@ -28,13 +28,33 @@ public class ToolFailedException extends IOException {
      */
     private static String tellingLine(String tail) {
         String[] lines = tail.strip().split("\n");
-        for (String line : lines) {
-            if (isErrorLine(line)) {
-                return line.strip();
+        for (int i = 0; i < lines.length; i++) {
+            if (isErrorLine(lines[i])) {
+                return lines[i].strip() + serverWords(lines, i + 1);
             }
         }
         return lines[lines.length - 1].strip();
     }
+
+    /**
+     * pg_dump's error for a table whose rows it could not read ends with "PQgetResult() failed." (or "PQgetCopyData()
+     * failed.") and leaves the server's reason (a row the session's encoding cannot hold, a query cancelled on a standby,
+     * the server gone) to a {@code detail:} line "Error message from server: …": that reason, after a space, or "".
+     */
+    private static String serverWords(String[] lines, int from) {
+        if (!lines[from - 1].strip().matches(".*PQget\\w+\\(\\) failed\\.")) {
+            return "";
+        }
+        for (int i = from; i < lines.length && !lines[i].contains("error:"); i++) { // not past the tool's next error
+            int at = lines[i].indexOf(FROM_SERVER);
+            if (at >= 0) {
+                return " " + lines[i].substring(at + FROM_SERVER.length()).strip();
+            }
+        }
+        return "";
+    }
+
+    private static final String FROM_SERVER = "Error message from server:";
 
     /** Whether a tool's stderr line says what failed (see {@link #tellingLine}). */
     static boolean isErrorLine(String line) {

@@ -69,6 +69,15 @@ final class PgErrors {
             + "idle_in_transaction_session_timeout off): add options to its ignore_startup_parameters, or point the "
             + "datasource at the server itself (a dump needs one session anyway)";
 
+    /**
+     * What follows the server's "has no equivalent in encoding": pg_dump reads the rows in the session's encoding, which
+     * a {@code client_encoding} set on the role or the database (often LATIN1 for an old application) makes narrower
+     * than the database's.
+     */
+    static final String ENCODING_TOO_NARROW = "the session's client_encoding (set on the role or the database: ALTER ROLE "
+            + "… SET client_encoding) cannot hold these rows: reset it for the backup role (ALTER ROLE … RESET "
+            + "client_encoding), or dump in the database's encoding with extra_args: [--encoding=UTF8]";
+
     private PgErrors() {
     }
 
@@ -87,6 +96,13 @@ final class PgErrors {
             String tail = e.stderrTail().replaceFirst("(?m)(unsupported startup parameter.*)$",
                     "$1: " + POOLER_REFUSED_OPTIONS); // the text holds no '$' nor '\\'
             ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, false);
+            explained.initCause(e);
+            return explained;
+        }
+        if (e.stderrTail().contains("has no equivalent in encoding")) {
+            String tail = e.stderrTail().replaceFirst("(?m)(has no equivalent in encoding.*)$",
+                    "$1: " + ENCODING_TOO_NARROW); // the text holds no '$' nor '\\'
+            ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, false); // no retry fixes it
             explained.initCause(e);
             return explained;
         }
