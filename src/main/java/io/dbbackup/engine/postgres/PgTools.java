@@ -69,6 +69,27 @@ final class PgTools {
         return new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, e.retryable());
     }
 
+    /**
+     * Whether a connection to the configured database failed because there is no such database: the server's English
+     * words, or, as a server with another {@code lc_messages} says it in its own language ("Datenbank »app« existiert
+     * nicht") and libpq shows no SQLSTATE for a refused connection, the maintenance database's {@code pg_database} holds
+     * no such name. A failure that is no refused connection (a timeout, a query the server refused) is not asked about.
+     */
+    boolean databaseMissing(ToolFailedException e, PassFile pass, OperationContext ctx) {
+        if (PgErrors.isMissingDatabase(e)) {
+            return true;
+        }
+        if (e.timedOut() || connected(e) || settings.database().equals(MAINTENANCE_DB)) {
+            return false;
+        }
+        try {
+            return query(MAINTENANCE_DB, pass, ctx, "SELECT count(*) FROM pg_catalog.pg_database WHERE datname = :'db';")
+                    .strip().equals("0");
+        } catch (IOException | RuntimeException asked) {
+            return false; // the maintenance database cannot say either: the first failure stands
+        }
+    }
+
     /** Whether psql connected before it failed: its exit status 3 is an error in the script, which the server raised. */
     static boolean connected(ToolFailedException e) {
         return !e.timedOut() && e.exitCode() == 3;
@@ -93,7 +114,7 @@ final class PgTools {
         List<String> cmd = List.of(psql.toString(), "-X", "-A", "-t", "-q", "--no-password",
                 "-v", "ON_ERROR_STOP=1", "-v", "db=" + settings.database(), "-f", "-");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ChildProcess p = connecting(cmd, db, pass);
+        ChildProcess p = connecting(cmd, db, pass).env("PGCLIENTENCODING", "UTF8");
         boolean options = ours && !optionsRefused;
         if (options) {
             p.env("PGOPTIONS", "-c statement_timeout=" + timeout.toMillis());
@@ -131,6 +152,17 @@ final class PgTools {
      * server's timeouts off from the start ({@link #TIMEOUTS_OFF}) unless a pooler refused them ({@link #optionsRefused}).
      */
     ChildProcess tool(List<String> cmd, String db, PassFile pass) {
+        // UTF-8 both ways (the names and SQL dbbackup sends, the rows it reads), whatever client_encoding the role or the
+        // database sets: psql's -c and -v text, which a role's LATIN1 took for LATIN1 (CREATE DATABASE "café" made "cafÃ©")
+        return dumpTool(cmd, db, pass).env("PGCLIENTENCODING", "UTF8");
+    }
+
+    /**
+     * {@link #tool} without {@code PGCLIENTENCODING}: pg_dump writes its dump in the session's encoding, which without a
+     * {@code client_encoding} of the role's or the database's is the database's own (a {@code SQL_ASCII} database's bytes
+     * as they are), as pg_dump documents.
+     */
+    private ChildProcess dumpTool(List<String> cmd, String db, PassFile pass) {
         ChildProcess p = connecting(cmd, db, pass);
         return optionsRefused ? p : p.env("PGOPTIONS", TIMEOUTS_OFF);
     }
@@ -144,13 +176,13 @@ final class PgTools {
             throws IOException {
         boolean options = !optionsRefused;
         try {
-            return tool(cmd, db, pass).timeout(timeout).run(null, out, ctx.cancellation());
+            return dumpTool(cmd, db, pass).timeout(timeout).run(null, out, ctx.cancellation());
         } catch (ToolFailedException e) {
             if (!options || out.count() > 0 || !PgErrors.poolerRefusedOptions(e)) {
                 throw e;
             }
             refuseOptions(ctx);
-            return tool(cmd, db, pass).timeout(timeout).run(null, out, ctx.cancellation());
+            return dumpTool(cmd, db, pass).timeout(timeout).run(null, out, ctx.cancellation());
         }
     }
 

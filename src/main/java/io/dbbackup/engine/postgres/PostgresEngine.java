@@ -243,7 +243,7 @@ public final class PostgresEngine implements Engine {
             try {
                 row = pg.query(settings.database(), pass, ctx, TARGET_SQL);
             } catch (ToolFailedException e) {
-                if (PgErrors.isMissingDatabase(e)) {
+                if (pg.databaseMissing(e, pass, ctx)) {
                     return new TargetState(false, 0, "database " + settings.database() + " does not exist on "
                             + HostPort.of(settings.host(), settings.port()));
                 }
@@ -330,7 +330,7 @@ public final class PostgresEngine implements Engine {
             try {
                 server = pg.serverVersion(db, pass, ctx);
             } catch (DbBackupException e) {
-                if (!(e.getCause() instanceof ToolFailedException tf) || !PgErrors.isMissingDatabase(tf)) {
+                if (!(e.getCause() instanceof ToolFailedException tf) || !pg.databaseMissing(tf, pass, ctx)) {
                     throw e;
                 }
                 server = pg.serverVersion(MAINTENANCE_DB, pass, ctx);

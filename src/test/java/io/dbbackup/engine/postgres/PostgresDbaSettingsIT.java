@@ -1,0 +1,166 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.PostgresServer;
+import io.dbbackup.testkit.Shell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A PostgreSQL 15 set up as a careful DBA sets one up, through the CLI: the server speaks German ({@code lc_messages}),
+ * and the backup role has a {@code client_encoding} of its own ({@code ALTER ROLE … SET client_encoding = 'LATIN1'}).
+ */
+class PostgresDbaSettingsIT {
+    @TempDir
+    static Path shared;
+    static PostgresServer pg;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startGermanServer() throws Exception {
+        assumeTrue(Files.isRegularFile(Path.of("/usr/share/i18n/locales/de_DE")), "glibc locale sources (de_DE) are missing");
+        // the server (postgres) reads the compiled locale: a folder it may enter
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path locales = Files.createDirectories(shared.resolve("locales"));
+        Shell.ok(shared, "localedef", "-i", "de_DE", "-f", "UTF-8", locales.resolve("de_DE.UTF-8").toString());
+        pg = PostgresServer.start(PostgresServer.DEFAULT_VERSION, Map.of("lc_messages", "de_DE.UTF-8"),
+                Map.of("LOCPATH", locales.toString()));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private Path config(String user, String source, String target) throws Exception {
+        pg.writePasswordFile(dir.resolve("pg.password"));
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, """
+                datasources:
+                  source:
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: %2$s
+                    password_file: pg.password
+                    database: "%3$s"
+                    format: custom
+                  target:
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %1$d
+                    user: %2$s
+                    password_file: pg.password
+                    database: "%4$s"
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  nightly:
+                    datasource: source
+                    store: local
+                """.formatted(pg.port(), user, source, target));
+        Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("rw-------"));
+        return c;
+    }
+
+    /**
+     * Before: a server whose messages are German refuses a missing database with "Datenbank »fresh« existiert nicht",
+     * which dbbackup did not take for a missing database: {@code restore --to} a new database failed (exit 2, "cannot
+     * connect to PostgreSQL …") instead of creating it, as the README says it does.
+     */
+    @Test
+    void aGermanSpeakingServerGetsTheMissingTargetDatabaseCreated() throws Exception {
+        assertThat(pg.queryOne("postgres", "show lc_messages")).isEqualTo("de_DE.UTF-8");
+        pg.createDatabase("shop");
+        pg.execute("shop", "create table orders (id int primary key, note text); "
+                + "insert into orders select g, 'o' || g from generate_series(1, 500) g");
+        config("postgres", "shop", "shop_copy");
+        Cli cli = new Cli().workingDir(dir);
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "nightly");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "target", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(restore.err()).contains("created database for the restore");
+        assertThat(pg.contentHashes("shop_copy")).isEqualTo(pg.contentHashes("shop"));
+    }
+
+    /** A role {@code bk} that reads everything and may create databases, with a LATIN1 {@code client_encoding} of its own. */
+    private static void latin1Role(String role) {
+        pg.execute("postgres", "create role " + role + " login createdb password '" + pg.password().replace("'", "''") + "'; "
+                + "grant pg_read_all_data to " + role + "; alter role " + role + " set client_encoding = 'LATIN1'");
+    }
+
+    /**
+     * Before: dbbackup's own psql sessions took the role's LATIN1 for the text they were given, which is UTF-8: {@code restore
+     * --to} a new database "café_copy" created "cafÃ©_copy", then could not connect to "café_copy" (exit 2, "database
+     * "café_copy" does not exist"), and {@code inspect} showed a table "preis_ä" as "preis_�".
+     */
+    @Test
+    void aRoleWithALatin1ClientEncodingRestoresIntoANewDatabaseWithANonAsciiName() throws Exception {
+        latin1Role("bk_restore");
+        pg.createDatabase("café");
+        pg.execute("café", "create table preis_ä (id int primary key, note text); "
+                + "insert into preis_ä select g, 'Grüße ' || g from generate_series(1, 300) g; alter table preis_ä owner to bk_restore");
+        config("bk_restore", "café", "café_copy");
+        Cli cli = new Cli().workingDir(dir);
+
+        Cli.Result inspect = cli.run("-c", "config.yaml", "inspect", "source", "--json");
+        assertThat(inspect.exit()).as(inspect.toString()).isZero();
+        assertThat(inspect.out()).contains("\"preis_ä\"");
+
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "nightly");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "target", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(pg.databaseExists("café_copy")).isTrue();
+        assertThat(pg.databaseExists("cafÃ©_copy")).isFalse();
+        assertThat(pg.contentHashes("café_copy")).isEqualTo(pg.contentHashes("café"));
+    }
+
+    /**
+     * pg_dump reads the rows in the session's encoding: with the role's LATIN1, a row holding "€" fails the backup. Before,
+     * the one line said only {@code Dumping the contents of table "preise" failed: PQgetResult() failed.}; the server's
+     * reason was on a line no report showed, and nothing said what to change.
+     */
+    @Test
+    void aBackupFailedByTheRolesClientEncodingSaysWhyAndWhatToChange() throws Exception {
+        latin1Role("bk_dump");
+        pg.createDatabase("euro");
+        pg.execute("euro", "create table preise (id int primary key, note text); insert into preise values (1, '5 €'); "
+                + "alter table preise owner to bk_dump");
+        pg.execute("postgres", "alter database euro set lc_messages = 'C'"); // the hint follows the server's English words
+        config("bk_dump", "euro", "euro_copy");
+        Cli cli = new Cli().workingDir(dir);
+
+        Cli.Result failed = cli.run("-c", "config.yaml", "backup", "nightly");
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
+        assertThat(failed.out() + failed.err()).contains("PQgetResult() failed. ERROR:  character with byte sequence")
+                .contains("has no equivalent in encoding \"LATIN1\": the session's client_encoding")
+                .contains("extra_args: [--encoding=UTF8]");
+
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, Files.readString(c).replace("    format: custom\n", "    format: custom\n    extra_args: [--encoding=UTF8]\n"));
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "nightly");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "target", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(pg.contentHashes("euro_copy")).isEqualTo(pg.contentHashes("euro"));
+    }
+}
