@@ -18,10 +18,20 @@ final class PgErrors {
             "unsupported startup parameter");
     private static final Pattern MISSING_DB = Pattern.compile("database \".*\" does not exist");
     private static final Pattern PREFIX = Pattern.compile(
-            "^(?:\\w+: error: )?(?:connection to server (?:at|on) .*? failed: )?(?:FATAL:\\s+|ERROR:\\s+)?");
+            "^(?:\\w+: error: )?(?:connection to server (?:at|on) .*? failed: )?(?:" + Severity.WORD + ":\\s+)?");
 
     /** The SQLSTATE psql shows with {@code VERBOSITY verbose}: {@code ERROR:  57014: canceling statement ...}. */
-    private static final Pattern SQLSTATE = Pattern.compile("(?m)^(?:psql:\\S*: )?(?:ERROR|FATAL|PANIC):\\s+([0-9A-Z]{5}):");
+    private static final Pattern SQLSTATE = Pattern.compile("(?m)^(?:psql:\\S*: )?" + Severity.WORD + ":\\s+([0-9A-Z]{5}):");
+
+    /**
+     * The severity word before a server's message, in the server's language ({@code lc_messages}): ERROR, FATAL, PANIC,
+     * or FEHLER, ERREUR, ОШИБКА, 错误 …; the server follows it with a colon and two spaces.
+     */
+    private static final class Severity {
+        static final String WORD = "(?:ERROR|FATAL|PANIC|[^\\s:]+(?=:  ))";
+        /** psql's line for a server's message it read from a script ({@code -f}): {@code psql:<stdin>:31: FEHLER:  …}. */
+        static final Pattern PSQL_LINE = Pattern.compile("^psql:\\S*?:\\d+: [^\\s:]+:  \\S");
+    }
     /**
      * SQLSTATEs of a query that did not fail by what it read: connection exceptions (class 08), insufficient resources
      * (53), the session ended by an administrator or a server shutdown (57P01–57P03), a cancelled query or a statement,
@@ -176,17 +186,25 @@ final class PgErrors {
 
     /**
      * The line that says why: the first {@code error:}/{@code FATAL:} line with libpq's prefixes removed,
-     * e.g. {@code password authentication failed for user "app"}; a full lock table with the fix ({@link #LOCK_TABLE_FULL}).
+     * e.g. {@code password authentication failed for user "app"}, else psql's last line of a server's message (in the
+     * server's language: {@code psql:<stdin>:31: FEHLER:  …}); a full lock table with the fix ({@link #LOCK_TABLE_FULL}).
      */
     static String reason(ToolFailedException e) {
         String tail = e.stderrTail();
         String best = null;
+        String psqlsLast = null;
         for (String line : tail.split("\n")) {
             String l = line.strip();
             if (l.contains("FATAL:") || l.contains("error:") || l.contains("ERROR:")) {
                 best = l;
                 break;
             }
+            if (Severity.PSQL_LINE.matcher(l).find()) {
+                psqlsLast = l;
+            }
+        }
+        if (best == null) {
+            best = psqlsLast; // a server whose lc_messages is not English: psql stopped at its last message (ON_ERROR_STOP)
         }
         if (best == null) {
             return e.getMessage();

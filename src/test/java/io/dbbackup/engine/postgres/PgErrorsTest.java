@@ -42,6 +42,29 @@ class PgErrorsTest {
         assertThat(PgErrors.notTheQuery(psql(3, "psql:<stdin>:2: ERROR:  42601: syntax error at or near \"selec\""))).isFalse();
     }
 
+    /**
+     * A server whose lc_messages is German writes FEHLER for ERROR: its SQLSTATEs were not read, so a drill check cancelled
+     * by statement_timeout was blamed on the restored copy ("the query failed"), and a denied one was not said to be
+     * denied; a failed psql restore was summed up as "psql failed (exit 3): psql failed (exit 3): psql:<stdin>:31: …".
+     */
+    @Test
+    void aServerSpeakingGermanIsReadByItsSqlstatesAndItsMessageLine() {
+        assertThat(PgErrors.notTheQuery(psql(3, "psql:<stdin>:3: FEHLER:  57014: storniere Anfrage wegen Zeitüberschreitung der Anfrage\n"
+                + "LOCATION:  ProcessInterrupts, postgres.c:3319"))).isTrue();
+        assertThat(PgErrors.notTheQuery(psql(3, "psql:<stdin>:2: FEHLER:  42P01: Relation »nope« existiert nicht\n"
+                + "LINE 1: select * from nope;\nLOCATION:  parserOpenTable, parse_relation.c:1392"))).isFalse();
+        assertThat(PgErrors.privilegeDenied(psql(3, "psql:<stdin>:2: FEHLER:  42501: keine Berechtigung für Tabelle sec"))).isTrue();
+        assertThat(PgErrors.privilegeDenied(psql(3, "psql:<stdin>:2: FEHLER:  42P01: Relation »nope« existiert nicht"))).isFalse();
+
+        assertThat(PgErrors.reason(psql(3, "psql:<stdin>:12: WARNUNG:  keine Privilegien wurden entzogen für »t«\n"
+                + "psql:<stdin>:31: FEHLER:  Relation »o« existiert bereits\n")))
+                .isEqualTo("psql:<stdin>:31: FEHLER:  Relation »o« existiert bereits");
+        // English: the first ERROR line, not a WARNING before it
+        assertThat(PgErrors.reason(psql(3, "psql:<stdin>:12: WARNING:  no privileges could be revoked for \"t\"\n"
+                + "psql:<stdin>:31: ERROR:  relation \"o\" already exists\n")))
+                .isEqualTo("psql:<stdin>:31: ERROR:  relation \"o\" already exists");
+    }
+
     @Test
     void aToolKilledAtItsTimeoutIsNotTheQuerys() {
         ChildProcess sleep = ChildProcess.of(List.of("sleep", "10")).name("psql").timeout(Duration.ofMillis(300));
