@@ -97,33 +97,52 @@ final class PgErrors {
     }
 
     /**
-     * {@code e} as it was, or, when a pooler refused the session settings, with {@link #POOLER_REFUSED_OPTIONS} (and not
-     * retried), or, when the lock table was full, with {@link #LOCK_TABLE_FULL} on its "out of shared memory"
-     * line: the line its one-line message shows.
+     * {@code e} as it was, or with what to do after the line its one-line message shows: a pooler refused the session
+     * settings ({@link #POOLER_REFUSED_OPTIONS}), the session's encoding cannot hold the rows ({@link #ENCODING_TOO_NARROW}),
+     * row level security hides rows from {@code role} ({@link #rowLevelSecurity}) — none of which a retry fixes — or the
+     * lock table was full ({@link #LOCK_TABLE_FULL}, on its "out of shared memory" line).
      */
-    static ToolFailedException explained(ToolFailedException e) {
+    static ToolFailedException explained(ToolFailedException e, String role) {
         if (poolerRefusedOptions(e)) {
-            String tail = e.stderrTail().replaceFirst("(?m)(unsupported startup parameter.*)$",
-                    "$1: " + POOLER_REFUSED_OPTIONS); // the text holds no '$' nor '\\'
-            ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, false);
-            explained.initCause(e);
-            return explained;
+            return hinted(e, "unsupported startup parameter.*", POOLER_REFUSED_OPTIONS, false);
         }
         if (e.stderrTail().contains("has no equivalent in encoding")) {
-            String tail = e.stderrTail().replaceFirst("(?m)(has no equivalent in encoding.*)$",
-                    "$1: " + ENCODING_TOO_NARROW); // the text holds no '$' nor '\\'
-            ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, false); // no retry fixes it
-            explained.initCause(e);
-            return explained;
+            return hinted(e, "has no equivalent in encoding.*", ENCODING_TOO_NARROW, false);
         }
-        if (!lockTableFull(e)) {
-            return e;
+        if (e.stderrTail().contains(ROW_LEVEL_SECURITY)) {
+            return hinted(e, ".*" + ROW_LEVEL_SECURITY + ".*", rowLevelSecurity(role), false);
         }
-        String tail = e.stderrTail().replaceFirst("(?m)out of shared memory$",
-                java.util.regex.Matcher.quoteReplacement("out of shared memory: " + LOCK_TABLE_FULL));
-        ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, e.retryable());
+        if (lockTableFull(e)) {
+            return hinted(e, "out of shared memory", LOCK_TABLE_FULL, e.retryable());
+        }
+        return e;
+    }
+
+    /** {@link #explained(ToolFailedException, String)} for a tool whose role is not known. */
+    static ToolFailedException explained(ToolFailedException e) {
+        return explained(e, null);
+    }
+
+    /** {@code e} with {@code ": " + hint} after the first line of its stderr that is (ends with) {@code line}. */
+    private static ToolFailedException hinted(ToolFailedException e, String line, String hint, boolean retryable) {
+        String tail = e.stderrTail().replaceFirst("(?m)(" + line + ")$", "$1" + java.util.regex.Matcher.quoteReplacement(": " + hint));
+        ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, retryable);
         explained.initCause(e);
         return explained;
+    }
+
+    /** The server's words when row level security would leave rows out of what pg_dump reads (it sets row_security off). */
+    private static final String ROW_LEVEL_SECURITY = "query would be affected by row-level security policy for table";
+
+    /**
+     * What to do when pg_dump stops at a table under row level security: the role (pg_read_all_data, say) would read only
+     * the rows the table's policies show it, and pg_dump backs up no table in part.
+     */
+    static String rowLevelSecurity(String role) {
+        String who = role == null ? "…" : "\"" + role.replace("\"", "\"\"") + "\"";
+        return "the backup role would read only the rows the table's policies show it, and pg_dump backs up no table in "
+                + "part: give it BYPASSRLS (ALTER ROLE " + (role != null && role.matches("[a-z_][a-z0-9_$]*") ? role : who)
+                + " BYPASSRLS), or back up as the table's owner (without FORCE ROW LEVEL SECURITY) or a superuser";
     }
 
     /** Whether the server ran out of room in its lock table (its hint names {@code max_locks_per_transaction}). */

@@ -199,7 +199,7 @@ public final class PostgresEngine implements Engine {
             try {
                 stderr = pg.dump(cmd, settings.database(), pass, settings.timeout(), watched, ctx);
             } catch (ToolFailedException e) {
-                throw PgErrors.explained(e); // "out of shared memory" alone does not say what to do
+                throw PgErrors.explained(e, settings.user()); // "out of shared memory" alone does not say what to do
             } finally {
                 // a failed connection or a pg_dump older than the server is said as such, before pg_dump's own words
                 v = choice.settle();
