@@ -199,6 +199,16 @@ final class PgErrors {
         return PERMANENT.stream().anyMatch(s::contains);
     }
 
+    /**
+     * Whether the server answered a connection with a refusal in its own words ({@code connection to server at …
+     * failed: FATAL:  …}, the severity word in the server's language), not libpq with its own (refused, timed out).
+     */
+    static boolean serverRefusedConnection(ToolFailedException e) {
+        return SERVER_REFUSED.matcher(e.stderrTail()).find();
+    }
+
+    private static final Pattern SERVER_REFUSED = Pattern.compile("connection to server (?:at|on) .*? failed: [^\\s:]+:  \\S");
+
     static boolean isMissingDatabase(ToolFailedException e) {
         return MISSING_DB.matcher(e.stderrTail()).find();
     }

@@ -73,13 +73,14 @@ final class PgTools {
      * Whether a connection to the configured database failed because there is no such database: the server's English
      * words, or, as a server with another {@code lc_messages} says it in its own language ("Datenbank »app« existiert
      * nicht") and libpq shows no SQLSTATE for a refused connection, the maintenance database's {@code pg_database} holds
-     * no such name. A failure that is no refused connection (a timeout, a query the server refused) is not asked about.
+     * no such name. A failure that is no connection the server itself refused (a timeout, a host that does not answer, a
+     * query the server refused) is not asked about.
      */
     boolean databaseMissing(ToolFailedException e, PassFile pass, OperationContext ctx) {
         if (PgErrors.isMissingDatabase(e)) {
             return true;
         }
-        if (e.timedOut() || connected(e) || settings.database().equals(MAINTENANCE_DB)) {
+        if (e.timedOut() || connected(e) || settings.database().equals(MAINTENANCE_DB) || !PgErrors.serverRefusedConnection(e)) {
             return false;
         }
         try {

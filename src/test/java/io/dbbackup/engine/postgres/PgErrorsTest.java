@@ -65,6 +65,17 @@ class PgErrorsTest {
                 .isEqualTo("psql:<stdin>:31: ERROR:  relation \"o\" already exists");
     }
 
+    /** Only a connection the server refused in its own words makes a restore ask the maintenance database for the target. */
+    @Test
+    void aConnectionTheServerRefusedIsToldFromOneLibpqGaveUpOn() {
+        assertThat(PgErrors.serverRefusedConnection(psql(2, "psql: error: connection to server at \"127.0.0.1\", port 5432 "
+                + "failed: FATAL:  Datenbank »fresh« existiert nicht"))).isTrue();
+        assertThat(PgErrors.serverRefusedConnection(psql(2, "psql: error: connection to server at \"127.0.0.1\", port 5432 "
+                + "failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?"))).isFalse();
+        assertThat(PgErrors.serverRefusedConnection(psql(2, "psql: error: connection to server at \"10.0.0.9\", port 5432 "
+                + "failed: timeout expired"))).isFalse();
+    }
+
     @Test
     void aToolKilledAtItsTimeoutIsNotTheQuerys() {
         ChildProcess sleep = ChildProcess.of(List.of("sleep", "10")).name("psql").timeout(Duration.ofMillis(300));
