@@ -13,7 +13,7 @@ record DumpOptions(List<String> schemas, List<String> excludeSchemas, List<Strin
     private static final List<String> RESERVED = List.of(
             "-h", "--host", "-p", "--port", "-U", "--username", "-d", "--dbname", "-W", "--password",
             "-w", "--no-password", "-f", "--file", "-F", "--format", "-Z", "--compress", "-j", "--jobs",
-            "-C", "--create", "--role");
+            "-C", "--create");
 
     static final DumpOptions NONE = new DumpOptions(List.of(), List.of(), List.of(), List.of(), List.of(), false, false,
             List.of());

@@ -130,6 +130,31 @@ class PostgresDbaSettingsIT {
         assertThat(backup.exit()).as(backup.toString()).isZero();
     }
 
+    /**
+     * A login role that does not inherit (NOINHERIT) and reads through a role it must SET ROLE to, as pg_dump's {@code
+     * --role} is for. Before, {@code extra_args: [--role=reader]} was refused ("'--role' is set by dbbackup itself", which
+     * it is not: no key sets it), exit 1, and without it pg_dump was denied the tables: that login could not back up.
+     */
+    @Test
+    void aNoinheritLoginBacksUpThroughTheRoleItSetsWithExtraArgsRole() throws Exception {
+        pg.execute("postgres", "create role reader nologin; grant pg_read_all_data to reader; "
+                + "create role bk_login login noinherit password '" + pg.password().replace("'", "''") + "'; grant reader to bk_login");
+        pg.createDatabase("lager");
+        pg.execute("lager", "create table artikel (id int primary key, name text); "
+                + "insert into artikel select g, 'a' || g from generate_series(1, 200) g");
+        Path c = config("bk_login", "lager", "lager_copy");
+        String yaml = Files.readString(c).replace("    format: custom\n", "    format: custom\n    extra_args: [--role=reader]\n");
+        int target = yaml.indexOf("  target:");
+        Files.writeString(c, yaml.substring(0, target) + yaml.substring(target).replace("user: bk_login", "user: postgres"));
+        Cli cli = new Cli().workingDir(dir);
+
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "nightly");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "target", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(pg.contentHashes("lager_copy")).isEqualTo(pg.contentHashes("lager"));
+    }
+
     /** A role {@code bk} that reads everything and may create databases, with a LATIN1 {@code client_encoding} of its own. */
     private static void latin1Role(String role) {
         pg.execute("postgres", "create role " + role + " login createdb password '" + pg.password().replace("'", "''") + "'; "
