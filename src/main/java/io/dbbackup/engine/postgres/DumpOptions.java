@@ -64,6 +64,14 @@ record DumpOptions(List<String> schemas, List<String> excludeSchemas, List<Strin
         return off && !on;
     }
 
+    /**
+     * Whether pg_dump reads under row-level security ({@code --enable-row-security}): a table's rows that the role's
+     * policies hide are then left out, and pg_dump exits 0.
+     */
+    boolean readsUnderRowSecurity() {
+        return extraArgs.stream().anyMatch(a -> a.strip().equals("--enable-row-security"));
+    }
+
     /** Why {@code arg} may not be given as an extra pg_dump argument, or empty when it may. */
     static Optional<String> rejectExtraArg(String arg) {
         String lower = arg.toLowerCase(Locale.ROOT);

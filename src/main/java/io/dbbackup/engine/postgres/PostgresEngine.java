@@ -216,6 +216,13 @@ public final class PostgresEngine implements Engine {
                         "source", settings.describe(), "large_objects", leftOut);
                 facts.put("large_objects_left_out", Long.toString(leftOut));
             }
+            if (settings.dumpOptions().readsUnderRowSecurity()) {
+                ctx.log().warn("rows left out: extra_args --enable-row-security makes pg_dump back up only the rows the "
+                        + "role's row-level security policies let it see, and a table's other rows are in no backup while "
+                        + "pg_dump exits 0; for a whole backup give the role BYPASSRLS and drop the option",
+                        "source", settings.describe());
+                facts.put("row_security", "on");
+            }
             return DumpInfo.of(facts);
         }
     }
