@@ -26,6 +26,8 @@ public final class Main {
     private final Path workingDir;
     private final Signals signals;
     private java.io.OutputStream binaryOut = System.out;
+    /** The {@code --log-format} of the last command line run (the real process's last words after it use it too). */
+    private Log.Format logFormat = Log.Format.TEXT;
 
     public Main(Map<String, String> env, Clock clock, Confirmer confirmer, Path workingDir) {
         this(env, clock, confirmer, workingDir, null);
@@ -73,8 +75,15 @@ public final class Main {
                 System.exit(0);
             }
             Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught(t, e, stopRecovery));
+            StandardOutput stdout = StandardOutput.system(); // not System.out, which swallows a write that failed
+            out = stdout.printer();
             main = system();
+            main.binaryOut(stdout.bytes());
             code = main.run(out, err, args);
+            out.flush();
+            if (!stopRecovery) { // a restore_command's 1..125 would read as "not archived"; wal-fetch writes no stdout
+                code = stdout.verdict(code, err, main.logFormat);
+            }
         } catch (Throwable e) {
             code = failed(err, e, stopRecovery);
         }
@@ -186,6 +195,7 @@ public final class Main {
         }
         BackupCommand backup = BackupShortcut.parse(this, out, err, args);
         if (backup != null) {
+            logFormat = backup.root.logFormat;
             try {
                 return backup.call();
             } catch (Exception ex) {
@@ -234,6 +244,7 @@ public final class Main {
         try {
             return cl.execute(args);
         } finally {
+            logFormat = root.logFormat;
             out.flush();
             err.flush();
             Log.set(new Log(new PrintWriter(System.err, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));

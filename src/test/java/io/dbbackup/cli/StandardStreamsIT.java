@@ -1,0 +1,124 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Shell;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real process under the standard streams cron, systemd and scripts hand it, on the bundled SQLite example: a result
+ * written to a full disk or a closed stdout is a failure (exit 2, one line), not an empty inventory or a lost key that
+ * exit 0; a dump piped to a reader that stops early is not "download finished"; a listing's reader stopping early
+ * ({@code | head -1}) is normal and quiet; a backup whose log cannot be written still backs up and exits by its result.
+ */
+class StandardStreamsIT {
+    private static final String FULL = "error: cannot write to standard output: No space left on device: the command's output is incomplete";
+    private static final String CLOSED = "error: cannot write to standard output: Bad file descriptor: the command's output is incomplete";
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String err) {
+    }
+
+    @BeforeEach
+    void example() throws Exception {
+        Files.createDirectories(dir.resolve("examples"));
+        Files.copy(Path.of("examples/shop.db"), dir.resolve("examples/shop.db"));
+        Files.copy(Path.of("examples/config.yaml"), dir.resolve("examples/config.yaml"));
+        Run first = dbbackup("-q backup shop", "> /dev/null");
+        assertThat(first.exit()).as(first.err()).isZero();
+    }
+
+    /** {@code dbbackup -c examples/config.yaml ARGS REDIRECT} in bash with pipefail: its exit code and its stderr. */
+    private Run dbbackup(String args, String redirect) throws Exception {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package)").exists();
+        Shell.Result r = Shell.run(dir, "bash", "-c", "set -o pipefail; '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' -jar '" + jar + "' -c examples/config.yaml " + args + " 2> err.txt " + redirect + "; echo $? > exit.txt");
+        assertThat(r.exit()).as(r.output()).isZero();
+        return new Run(Integer.parseInt(Files.readString(dir.resolve("exit.txt")).strip()),
+                Files.exists(dir.resolve("err.txt")) ? Files.readString(dir.resolve("err.txt")) : "");
+    }
+
+    private long storedBackups() throws Exception {
+        try (Stream<Path> files = Files.list(dir.resolve("backups/example/shop"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".sqlite.zst")).count();
+        }
+    }
+
+    @Test
+    void aResultWrittenToAFullDiskFailsTheCommandInsteadOfLeavingAnEmptyFileAndExit0() throws Exception {
+        for (String verb : new String[] {"list shop --json", "show shop", "prune --dry-run shop", "keygen", "config validate"}) {
+            Run r = dbbackup("-q " + verb, "> /dev/full");
+            assertThat(r.exit()).as(verb + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(verb).isEqualTo(FULL + "\n");
+        }
+    }
+
+    @Test
+    void aResultWrittenToAClosedStdoutFailsTheCommand() throws Exception {
+        for (String verb : new String[] {"list shop", "keygen"}) {
+            Run r = dbbackup("-q " + verb, ">&-");
+            assertThat(r.exit()).as(verb + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(verb).endsWith(CLOSED + "\n");
+        }
+    }
+
+    @Test
+    void aDumpWhoseReaderStopsEarlyIsNotReportedAsDownloadedAndTheStoreIsUnharmed() throws Exception {
+        // 136 KiB of SQLite: more than a pipe holds, so the writes after head exits find no reader
+        Run r = dbbackup("download shop -o - --decompress", "| head -c 100 > /dev/null");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).containsPattern("error: download of example/shop/shop-\\d{8}-\\d{6}\\.sqlite\\.zst failed: "
+                + "cannot write to standard output: Broken pipe").doesNotContain("download finished").doesNotContain("\tat ");
+
+        Run full = dbbackup("download shop -o -", "> /dev/full");
+        assertThat(full.exit()).as(full.err()).isEqualTo(2);
+        assertThat(full.err()).contains("failed: cannot write to standard output: No space left on device")
+                .doesNotContain("download finished");
+
+        Run verify = dbbackup("-q verify shop", "> /dev/null");
+        assertThat(verify.exit()).as(verify.err()).isZero();
+    }
+
+    /** A reader that takes what it wants and stops ({@code | head -1}) is normal use: exit 0, nothing on stderr. */
+    @Test
+    void aListingWhoseReaderStopsEarlyIsQuiet() throws Exception {
+        Run r = dbbackup("list shop", "| head -1 > first.txt");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(Files.readString(dir.resolve("first.txt"))).startsWith("TIMESTAMP (UTC)");
+    }
+
+    @Test
+    void aBackupWhoseLogCannotBeWrittenStillBacksUpAndExitsByItsResult() throws Exception {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String streams : new String[] {"> /dev/null 2>&-", "> /dev/null 2> /dev/full"}) {
+            long before = storedBackups();
+            Thread.sleep(1_100); // one backup a second: the key is the time to the second
+            Shell.Result r = Shell.run(dir, "bash", "-c", "'" + java + "' -jar '" + jar + "' -c examples/config.yaml backup shop "
+                    + streams + "; echo \"exit $?\" > exit.txt");
+            assertThat(r.exit()).as(r.output()).isZero();
+            assertThat(Files.readString(dir.resolve("exit.txt"))).as(streams).isEqualTo("exit 0\n");
+            assertThat(storedBackups()).as(streams).isEqualTo(before + 1);
+        }
+
+        // its summary (stdout) lost: the backup is made and checked, and the run says the output is incomplete
+        long before = storedBackups();
+        Thread.sleep(1_100);
+        Run r = dbbackup("-q backup shop", "> /dev/full");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo(FULL + "\n");
+        assertThat(storedBackups()).isEqualTo(before + 1);
+        Run verify = dbbackup("-q verify shop", "> /dev/null");
+        assertThat(verify.exit()).as(verify.err()).isZero();
+    }
+}
