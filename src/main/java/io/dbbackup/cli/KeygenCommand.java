@@ -80,6 +80,11 @@ final class KeygenCommand implements Callable<Integer> {
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(key.text().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
+            try { // ours, and no key: left, it would refuse the retry as "already exists"
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the error below says what failed; the empty file is then the user's to remove
+            }
             throw DbBackupException.system("cannot write " + output + ": " + e.getMessage(), e);
         }
         root.out.println("Public key: " + key.recipient());

@@ -103,6 +103,23 @@ class FullDiskIT {
         assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("no snapshot left, nothing stored").isEmpty();
     }
 
+    /**
+     * {@code keygen -o key.txt} on a full disk fails (exit 2) and leaves no empty key file behind: one left would make the
+     * same command, once there is room, refuse with "already exists; not overwriting a key file".
+     */
+    @Test
+    void aKeyThatDoesNotFitLeavesNoEmptyKeyFileSoTheRetryWorks() throws Exception {
+        Files.createDirectories(dir.resolve("keys"));
+        String keygen = Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + jar + " keygen -o keys/key.txt";
+
+        String out = inFullNamespace("keys", "4k", "head -c 4096 /dev/zero > keys/fill 2> /dev/null; " + keygen
+                + "; echo \"exit=$?\"; rm keys/fill; " + keygen + "; echo \"retry=$?\"; grep -c AGE-SECRET-KEY-1 keys/key.txt");
+
+        assertThat(out).contains("error: cannot write keys/key.txt: No space left on device").contains("exit=2")
+                .doesNotContain("already exists").contains("retry=0").contains("Public key: age1");
+        assertThat(out.strip()).as("the retry's key file holds the key").endsWith("\n1");
+    }
+
     /** Runs {@code script} in {@code dir} with {@code folder} replaced by a tmpfs of {@code size}, in a mount namespace of its own. */
     private String inFullNamespace(String folder, String size, String script) {
         Shell.Result r = Shell.run(dir, "unshare", "-rm", "bash", "-c",
