@@ -8,6 +8,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,25 +18,26 @@ import java.time.Clock;
 
 /**
  * The process's standard output, which, unlike {@link System#out}, does not swallow a write that failed: a full disk
- * ({@code list --json > /full/inventory.json}), a closed descriptor ({@code >&-}), a reader that went away ({@code | head}).
+ * ({@code list --json > /full/inventory.json}), a closed descriptor ({@code >&-}), a reader that went away ({@code | head}),
+ * nor one that would block on a stdout a parent left non-blocking (it waits, as on a blocking one).
  * The first failure is kept and every later write fails with it, without writing (no output with a hole in it if room
  * comes back); bytes a command writes ({@code download -o -}) fail it at once. {@link #verdict} turns a command that
  * otherwise succeeded, but whose output did not all get out, into a failure.
  */
 final class StandardOutput extends OutputStream {
-    private final OutputStream fd;
+    private final WritableByteChannel fd;
     private final Path descriptor;
     private IOException failure;
     private boolean toPipe;
 
-    StandardOutput(OutputStream fd, Path descriptor) {
+    StandardOutput(WritableByteChannel fd, Path descriptor) {
         this.fd = fd;
         this.descriptor = descriptor;
     }
 
     /** File descriptor 1 of the real process. */
     static StandardOutput system() {
-        return new StandardOutput(new FileOutputStream(FileDescriptor.out), Path.of("/proc/self/fd/1"));
+        return new StandardOutput(new FileOutputStream(FileDescriptor.out).getChannel(), Path.of("/proc/self/fd/1"));
     }
 
     /** A PrintWriter on this one, flushing at each line (for {@link Main}, whose verification then loads no StandardOutput). */
@@ -57,18 +60,37 @@ final class StandardOutput extends OutputStream {
         if (failure != null) {
             throw new IOException(failure.getMessage(), failure);
         }
+        ByteBuffer bytes = ByteBuffer.wrap(b, off, len);
+        // a thread's pending interrupt (a caught InterruptedException put back) would make the channel close stdout
+        // instead of writing, where System.out wrote: it is set aside for the write and put back after
+        boolean interrupted = Thread.interrupted();
         try {
-            fd.write(b, off, len);
+            while (bytes.hasRemaining()) {
+                if (fd.write(bytes) == 0) {
+                    // a non-blocking stdout (a parent left O_NONBLOCK on the pipe) that is full: wait, as a blocking
+                    // one does (a FileOutputStream would throw, having written an unknown part of the bytes)
+                    Thread.sleep(2);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new java.io.InterruptedIOException("cannot write to standard output: interrupted");
+            throw failure;
         } catch (IOException e) {
             toPipe = isPipe();
-            failure = new IOException("cannot write to standard output: " + e.getMessage(), e);
+            failure = new IOException("cannot write to standard output: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
             throw failure;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     @Override
-    public void flush() throws IOException {
-        fd.flush();
+    public void flush() {
+        // nothing is buffered here
     }
 
     @Override

@@ -38,10 +38,16 @@ class StandardStreamsIT {
 
     /** {@code dbbackup -c examples/config.yaml ARGS REDIRECT} in bash with pipefail: its exit code and its stderr. */
     private Run dbbackup(String args, String redirect) throws Exception {
+        return dbbackup(args, redirect, "");
+    }
+
+    /** The same, {@code before} run first in the same group, sharing its stdout (the perl of a non-blocking pipe). */
+    private Run dbbackup(String args, String redirect, String before) throws Exception {
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
         assertThat(jar).as("the shaded jar (mvn package)").exists();
-        Shell.Result r = Shell.run(dir, "bash", "-c", "set -o pipefail; '" + Path.of(System.getProperty("java.home"), "bin", "java")
-                + "' -jar '" + jar + "' -c examples/config.yaml " + args + " 2> err.txt " + redirect + "; echo $? > exit.txt");
+        Shell.Result r = Shell.run(dir, "bash", "-c", "set -o pipefail; { " + before + "'" + Path.of(System.getProperty("java.home"),
+                "bin", "java") + "' -jar '" + jar + "' -c examples/config.yaml " + args + " 2> err.txt; } " + redirect
+                + "; echo $? > exit.txt");
         assertThat(r.exit()).as(r.output()).isZero();
         return new Run(Integer.parseInt(Files.readString(dir.resolve("exit.txt")).strip()),
                 Files.exists(dir.resolve("err.txt")) ? Files.readString(dir.resolve("err.txt")) : "");
@@ -86,6 +92,23 @@ class StandardStreamsIT {
 
         Run verify = dbbackup("-q verify shop", "> /dev/null");
         assertThat(verify.exit()).as(verify.err()).isZero();
+    }
+
+    /**
+     * A parent (a CI runner, a Node.js supervisor) may hand over a pipe it made non-blocking: a write to it when full
+     * fails with EAGAIN instead of waiting. The dump must still arrive whole, byte for byte, with the reader slow.
+     */
+    @Test
+    void aDumpToANonBlockingPipeArrivesWhole() throws Exception {
+        Run file = dbbackup("-q download shop -o whole.db --decompress", "> /dev/null");
+        assertThat(file.exit()).as(file.err()).isZero();
+
+        Run r = dbbackup("download shop -o - --decompress", "| (sleep 3; cat > piped.db)",
+                "perl -MFcntl -e 'fcntl(STDOUT, F_SETFL, fcntl(STDOUT, F_GETFL, 0) | O_NONBLOCK) or die \"fcntl: $!\"' && ");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("download finished");
+        assertThat(Files.size(dir.resolve("piped.db"))).as("more than a pipe holds").isGreaterThan(65_536);
+        assertThat(Files.mismatch(dir.resolve("piped.db"), dir.resolve("whole.db"))).isEqualTo(-1L);
     }
 
     /** A reader that takes what it wants and stops ({@code | head -1}) is normal use: exit 0, nothing on stderr. */
