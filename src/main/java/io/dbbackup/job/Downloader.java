@@ -55,6 +55,8 @@ public final class Downloader {
     private final Progress progress;
     private volatile String cancelled;
     private volatile InputStream reading;
+    /** The thread writing to stdout, while it does: a reader that stalls holds it in a write that only an interrupt ends. */
+    private volatile Thread writingStdout;
 
     /** {@code stdout}: where {@code toStdout} writes (the process's binary standard output). */
     public Downloader(Workspace ws, DecryptionKeys keys, Path workingDir, OutputStream stdout, Progress progress) {
@@ -68,6 +70,10 @@ public final class Downloader {
     /** Stops a running download (a signal); its temporary file is removed. Safe from any thread. */
     public void cancel(String reason) {
         cancelled = reason;
+        Thread writer = writingStdout;
+        if (writer != null) {
+            writer.interrupt(); // a stdout whose reader stopped reading (a psql waiting on a lock) must not hold a signal
+        }
         InputStream in = reading;
         if (in != null) {
             try {
@@ -146,9 +152,12 @@ public final class Downloader {
 
     private Read toStdout(ArtifactReader reader, BackupKey key, Decryptor decryptor, boolean decompress, long total)
             throws IOException {
+        writingStdout = Thread.currentThread();
         try (ArtifactReader.Decoded in = reader.open(key, decryptor, decompress)) {
             return new Read(copy(in, stdout, key, total), in.sha256());
         } finally {
+            writingStdout = null;
+            Thread.interrupted(); // this cancellation's, if any: said by the exception on its way
             stdout.flush();
         }
     }
@@ -221,7 +230,12 @@ public final class Downloader {
                 if (r < 0) {
                     break;
                 }
-                out.write(buf, 0, r);
+                try {
+                    out.write(buf, 0, r);
+                } catch (IOException e) {
+                    throwIfCancelled();
+                    throw e;
+                }
                 n += r;
                 progress.advanced(in instanceof ArtifactReader.Decoded d ? d.storedBytes() : n);
             }

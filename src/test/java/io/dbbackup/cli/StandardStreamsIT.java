@@ -111,6 +111,24 @@ class StandardStreamsIT {
         assertThat(Files.mismatch(dir.resolve("piped.db"), dir.resolve("whole.db"))).isEqualTo(-1L);
     }
 
+    /**
+     * A reader that stalls without closing its end (a psql waiting on a lock) holds the download in a write: SIGTERM must
+     * still stop it at once (exit 143), not when the reader goes away.
+     */
+    @Test
+    void sigtermStopsADumpWhoseReaderStalls() throws Exception {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Shell.Result r = Shell.run(dir, "bash", "-c", "{ '" + java + "' -jar '" + jar + "' -c examples/config.yaml download shop -o - "
+                + "--decompress 2> err.txt & echo $! > pid; wait $!; echo \"exit $?\" > exit.txt; } | sleep 12 & "
+                + "sleep 4; start=$(date +%s); kill -TERM $(cat pid); while kill -0 $(cat pid) 2> /dev/null; do sleep 0.1; done; "
+                + "echo \"gone after $(( $(date +%s) - start )) s\"; wait");
+        assertThat(r.output()).containsPattern("gone after [0-5] s");
+        assertThat(Files.readString(dir.resolve("exit.txt"))).isEqualTo("exit 143\n");
+        assertThat(Files.readString(dir.resolve("err.txt"))).contains("failed: interrupted (cancelled: signal SIGTERM)")
+                .doesNotContain("download finished");
+    }
+
     /** A reader that takes what it wants and stops ({@code | head -1}) is normal use: exit 0, nothing on stderr. */
     @Test
     void aListingWhoseReaderStopsEarlyIsQuiet() throws Exception {
