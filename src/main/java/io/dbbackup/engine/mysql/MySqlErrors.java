@@ -22,6 +22,24 @@ final class MySqlErrors {
             "certificate", "authentication plugin", "plugin caching_sha2_password could not be loaded",
             "error at line", "syntax", "doesn't exist", "couldn't find table", "is not allowed to connect",
             "error 1419 (");
+    /**
+     * The error numbers of {@link #PERMANENT}'s server messages, which a server with {@code lc_messages} set (de_DE, fr_FR)
+     * sends in its own language ("SHOW VIEW Befehl nicht erlaubt für Benutzer … (1142)"): access denied (1044, 1045, 1227,
+     * 1698, 1873; an account locked: MariaDB 4151, MySQL 3118; a host refused: 1130), unknown database (1049), a command on
+     * a table, column or routine denied (1142, 1143, 1370), something that does not exist (1008, 1029, 1072, 1112, 1146,
+     * 1176, 1472, 1932, 1974, 1976), SQL that does not parse (1064, 1149, 1382) and 1419. The clients' own messages
+     * (2005, options, TLS) stay English.
+     */
+    private static final java.util.Set<Integer> PERMANENT_NUMBERS = java.util.Set.of(1044, 1045, 1227, 1698, 1873, 4151,
+            3118, 1130, 1049, 1142, 1143, 1370, 1008, 1029, 1072, 1112, 1146, 1176, 1472, 1932, 1974, 1976, 1064, 1149, 1382,
+            1419);
+    /**
+     * Where a client or dump tool writes a server error's number: {@code ERROR 1142 (42000) …} (mariadb/mysql),
+     * {@code mariadb-dump: Got error: 1045: "…" when …}, {@code mariadb-dump: Couldn't execute '…': … (1142)},
+     * {@code mysqldump: Error 1412: …}.
+     */
+    private static final Pattern ANY_ERROR_NUMBER = Pattern.compile(
+            "(?m)^ERROR (\\d+) \\(|Got error: (\\d+):|^[^\\s:]+: Couldn't execute .*\\((\\d+)\\)\\s*$|^[^\\s:]+: Error (\\d+):");
     private static final Pattern ERROR_LINE = Pattern.compile(
             "(?:ERROR \\d+ \\([0-9A-Z]+\\)(?: at line \\d+)?: .*|Got error: \\d+: .*|mysqldump: .*|mariadb-dump: .*|\\w+: Couldn't .*)");
     private static final Pattern GOT_ERROR = Pattern.compile("Got error: \\d+: \"?(.*?)\"?( when .*)?$");
@@ -73,7 +91,16 @@ final class MySqlErrors {
         return false;
     }
 
+    /** Whether no retry can fix the failure {@code stderr} tells: by the server's error number, or the words of an English one. */
     static boolean isPermanent(String stderr) {
+        Matcher m = ANY_ERROR_NUMBER.matcher(stderr);
+        while (m.find()) {
+            for (int g = 1; g <= m.groupCount(); g++) {
+                if (m.group(g) != null && PERMANENT_NUMBERS.contains(Integer.parseInt(m.group(g)))) {
+                    return true;
+                }
+            }
+        }
         String s = stderr.toLowerCase(Locale.ROOT);
         return PERMANENT.stream().anyMatch(s::contains);
     }

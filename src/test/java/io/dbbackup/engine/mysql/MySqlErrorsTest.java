@@ -64,4 +64,18 @@ class MySqlErrorsTest {
                 .isFalse();
         assertThat(denied("ERROR 2013 (HY000) at line 1: Lost connection to server during query")).isFalse();
     }
+
+    /** A server with lc_messages = de_DE or fr_FR words its errors in its language: the number decides, not the words. */
+    @Test
+    void aServerErrorNoRetryFixesIsPermanentInAnyLanguage() {
+        assertThat(MySqlErrors.isPermanent("mariadb-dump: Couldn't execute 'show create table `v`': SHOW VIEW Befehl nicht "
+                + "erlaubt für Benutzer 'ro'@'127.0.0.1' auf Tabelle `shop`.`v` (1142)\n")).isTrue();
+        assertThat(MySqlErrors.isPermanent("mariadb-dump: Got error: 1049: \"Base 'nope' inconnue\" when selecting the database"))
+                .isTrue();
+        assertThat(MySqlErrors.isPermanent("ERROR 1146 (42S02) at line 3: Tabelle 'shop.x' existiert nicht")).isTrue();
+        assertThat(MySqlErrors.isPermanent("mysqldump: Error 1412: Tabellendefinition wurde geändert when dumping table `t`"))
+                .isFalse();
+        assertThat(MySqlErrors.isPermanent("ERROR 2013 (HY000) at line 1: Lost connection to server during query")).isFalse();
+        assertThat(MySqlErrors.isPermanent("mariadb-dump: Couldn't execute 'SELECT 1': Verbindung abgebrochen (2013)")).isFalse();
+    }
 }

@@ -1,0 +1,47 @@
+package io.dbbackup.engine.mysql;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Against a real MariaDB set up as a careful DBA sets one up, not as it installs: server messages in German
+ * ({@code lc_messages = de_DE}). What dbbackup decides from a failure must not depend on the server's language: the
+ * error numbers decide, not the English words.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MySqlDbaSettingsIT extends MySqlCliFixture {
+    private static final String LP = """
+              lp:
+                <<: *db
+                user: lp
+                password_env: LP_PW
+            """;
+
+    @Override
+    String[] serverOptions() {
+        return new String[] {"--lc-messages=de_DE"};
+    }
+
+    /**
+     * An account without SHOW VIEW: mariadb-dump stops at the view with {@code SHOW VIEW Befehl nicht erlaubt … (1142)}.
+     * Before, only the English "command denied" counted as permanent, so a German server's refusal was retried (every
+     * attempt dumping again to be refused again, the alert late by every retry delay); now it fails at once, as in English.
+     */
+    @Test
+    void aPrivilegeTheDumpLacksIsNotRetriedWhateverTheServersLanguage() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1); CREATE VIEW v AS SELECT id FROM t;");
+        server.rootSql("DROP USER IF EXISTS lp@'127.0.0.1'; CREATE USER lp@'127.0.0.1' IDENTIFIED BY 'lp-pw';\n"
+                + "GRANT SELECT, TRIGGER, LOCK TABLES, EVENT ON shop.* TO lp@'127.0.0.1'; GRANT SELECT ON mysql.proc TO lp@'127.0.0.1';");
+        cli = configure("", LP, "  lp: {datasource: lp, store: local, prefix: lp, retry: {max_attempts: 3, delay: 1s}}\n")
+                .env("LP_PW", "lp-pw");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "lp");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out() + r.err()).as(r.toString()).contains("SHOW VIEW Befehl nicht erlaubt").contains("(1142)")
+                .contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
+    }
+}
