@@ -12,8 +12,14 @@ import java.util.regex.Pattern;
  */
 final class PrivilegeHints {
     private static final Pattern ERROR = Pattern.compile("ERROR (\\d+) \\([0-9A-Z]+\\)(?: at line (\\d+))?: (.*)");
-    private static final Pattern ACCOUNT = Pattern.compile("user '((?:[^']|'')*)'@'((?:[^']|'')*)'");
-    private static final Pattern DATABASE = Pattern.compile("to database '((?:[^']|'')*)'|for table `((?:[^`]|``)*)`\\.");
+    /**
+     * The account and, after it, the database: {@code 'r'@'h'} then {@code 'db'} (1044) or {@code `db`.`t`} (1142, 1143),
+     * in every language the server's {@code lc_messages} may word them ("Access denied for user 'r'@'h' to database 'db'",
+     * "Benutzer 'r'@'h' hat keine Zugriffsberechtigung für Datenbank 'db'").
+     */
+    private static final Pattern ACCOUNT = Pattern.compile("'((?:[^']|'')*)'@'((?:[^']|'')*)'");
+    private static final Pattern QUOTED_DATABASE = Pattern.compile("'((?:[^']|'')*)'");
+    private static final Pattern TABLE_DATABASE = Pattern.compile("`((?:[^`]|``)*)`\\.");
     private static final Pattern COMMAND = Pattern.compile("^(.+?) command denied to user ");
     private static final String TABLES_ALONE = ", or restore the tables alone with --table NAME (routines and events are "
             + "left out)";
@@ -36,7 +42,7 @@ final class PrivilegeHints {
         }
         String text = m.group(3);
         String account = account(text);
-        String db = database != null ? database : database(text);
+        String db = database != null ? database : database(code, text);
         StatementLines.Kind kind = m.group(2) == null || lines == null ? null : lines.at(Integer.parseInt(m.group(2)));
         if (kind == null && code == 1370) {
             kind = StatementLines.Kind.ROUTINE;
@@ -110,11 +116,16 @@ final class PrivilegeHints {
         return m.find() ? "'" + m.group(1) + "'@'" + m.group(2) + "'" : null;
     }
 
-    private static String database(String text) {
-        Matcher m = DATABASE.matcher(text);
-        if (!m.find()) {
+    /** The database a 1044 (its quoted name) or 1142/1143 (its table's) names after the account; null for another error. */
+    private static String database(int code, String text) {
+        Matcher a = ACCOUNT.matcher(text);
+        if (!a.find() || code != 1044 && code != 1142 && code != 1143) {
             return null;
         }
-        return m.group(1) != null ? m.group(1).replace("''", "'") : m.group(2).replace("``", "`");
+        Matcher m = (code == 1044 ? QUOTED_DATABASE : TABLE_DATABASE).matcher(text);
+        if (!m.find(a.end())) {
+            return null;
+        }
+        return code == 1044 ? m.group(1).replace("''", "'") : m.group(1).replace("``", "`");
     }
 }

@@ -44,4 +44,24 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
         assertThat(r.out() + r.err()).as(r.toString()).contains("SHOW VIEW Befehl nicht erlaubt").contains("(1142)")
                 .contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
     }
+
+    /**
+     * A restore into a database the account may not create: the least-privilege hint (which GRANT, or create it as whom)
+     * was read from the English words ("Access denied for user 'lp'@'…' to database …"), so a German server's
+     * "Benutzer 'lp'@'…' hat keine Zugriffsberechtigung für Datenbank 'scratch'" came without it.
+     */
+    @Test
+    void aRestoreTheAccountMayNotCreateItsDatabaseForSaysWhichGrantInAnyLanguage() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1);");
+        server.rootSql("DROP USER IF EXISTS lp@'127.0.0.1'; CREATE USER lp@'127.0.0.1' IDENTIFIED BY 'lp-pw';");
+        cli = configure("", LP + "    database: scratch\n", "").env("LP_PW", "lp-pw");
+        runBackup("shop");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "lp", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()).contains("hat keine Zugriffsberechtigung")
+                .contains("GRANT CREATE ON `scratch`.* TO 'lp'@'127.0.0.1'");
+        assertThat(rows(null, "SHOW DATABASES LIKE 'scratch'")).isEmpty();
+    }
 }

@@ -59,4 +59,17 @@ class PrivilegeHintsTest {
         assertThat(PrivilegeHints.load("ERROR 1142 (42000) at line 2: INSERT command denied to user 'r'@'h' for table "
                 + "`my``db`.`t`", lines(), null)).contains("GRANT INSERT ON `my``db`.* TO 'r'@'h'");
     }
+
+    /** A server with lc_messages = de_DE or fr_FR words the error in its language; the account and database are read all the same. */
+    @Test
+    void theAccountAndDatabaseAreReadInTheServersLanguage() throws IOException {
+        String german = "ERROR 1044 (42000) at line 6: Benutzer 'r'@'%' hat keine Zugriffsberechtigung für Datenbank 'shop'";
+        assertThat(PrivilegeHints.load(german, lines(), null)).contains("GRANT CREATE ROUTINE, ALTER ROUTINE ON `shop`.* TO 'r'@'%'");
+        assertThat(PrivilegeHints.missing("ERROR 1044 (42000) at line 1: Accès refusé pour l'utilisateur: 'r'@'h'. Base 'copy'",
+                "copy")).contains("GRANT CREATE ON `copy`.* TO 'r'@'h'");
+        assertThat(PrivilegeHints.load("ERROR 1142 (42000) at line 9: La commande 'TRIGGER' est interdite à l'utilisateur: "
+                + "'r'@'h' sur la table `shop`.`t`", lines(), null)).contains("GRANT TRIGGER ON `shop`.* TO 'r'@'h'");
+        assertThat(PrivilegeHints.load("ERROR 1370 (42000) at line 1: Befehl alter routine nicht zulässig für Benutzer 'r'@'h' "
+                + "in Routine 'shop.p'", lines(), null)).as("a routine's name is no database").isNull();
+    }
 }
