@@ -18,8 +18,9 @@ import java.util.List;
  * database where there was none.
  */
 final class ClientLoad {
-    /** After the connection options: bytes as they are, utf8mb4, and the client's largest packet. */
-    static final List<String> OPTIONS = List.of("--binary-mode", "--default-character-set=utf8mb4", PacketLimit.CLIENT_ARG);
+    /** After the connection options: bytes as they are, utf8mb4 ({@link MySqlClient#UTF8MB4}), and the client's largest packet. */
+    static final List<String> OPTIONS = List.of("--binary-mode", MySqlClient.UTF8MB4.get(0), MySqlClient.UTF8MB4.get(1),
+            PacketLimit.CLIENT_ARG);
 
     private final MySqlClient client;
 

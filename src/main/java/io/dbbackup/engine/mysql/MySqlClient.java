@@ -23,6 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MySqlClient {
     private static final ConcurrentHashMap<Path, ClientFamily.Probe> PROBES = new ConcurrentHashMap<>();
+    /**
+     * The client's statements and names in utf8mb4: asked for at connect ({@code --default-character-set}) and set again
+     * once connected ({@code SET NAMES}), because a server with {@code skip-character-set-client-handshake} (or an
+     * {@code init_connect} that sets the names) ignores the first and would read a database named {@code café} in its own
+     * {@code character_set_server} (latin1: {@code cafÃ©}): a restore created and filled {@code cafÃ©} and said it restored
+     * into {@code café}, and a backup said {@code café} did not exist.
+     */
+    static final List<String> UTF8MB4 = List.of("--default-character-set=utf8mb4", "--init-command=SET NAMES utf8mb4");
 
     private final MySqlSettings s;
 
@@ -113,7 +121,7 @@ final class MySqlClient {
     List<List<String>> query(String sql, String database, DefaultsFile defaults, OperationContext ctx) throws IOException {
         Path tool = clientTool();
         List<String> cmd = base(tool, defaults, probe(tool, ctx).family());
-        cmd.add("--default-character-set=utf8mb4");
+        cmd.addAll(UTF8MB4);
         cmd.add("--batch");
         cmd.add("--skip-column-names");
         if (database != null) {

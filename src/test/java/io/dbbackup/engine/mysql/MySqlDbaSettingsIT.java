@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Against a real MariaDB set up as a careful DBA sets one up, not as it installs: server messages in German
- * ({@code lc_messages = de_DE}). What dbbackup decides from a failure must not depend on the server's language: the
- * error numbers decide, not the English words.
+ * ({@code lc_messages = de_DE}), latin1 as the server's character set, and the client's asked-for character set
+ * ignored ({@code skip-character-set-client-handshake}). What dbbackup decides from a failure must not depend on the
+ * server's language (the error numbers decide, not the English words), nor a name on the server's character set.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MySqlDbaSettingsIT extends MySqlCliFixture {
@@ -22,7 +23,8 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
 
     @Override
     String[] serverOptions() {
-        return new String[] {"--lc-messages=de_DE"};
+        return new String[] {"--lc-messages=de_DE", "--character-set-server=latin1", "--collation-server=latin1_swedish_ci",
+                "--skip-character-set-client-handshake"};
     }
 
     /**
@@ -63,5 +65,26 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
         assertThat(r.err()).as(r.toString()).contains("hat keine Zugriffsberechtigung")
                 .contains("GRANT CREATE ON `scratch`.* TO 'lp'@'127.0.0.1'");
         assertThat(rows(null, "SHOW DATABASES LIKE 'scratch'")).isEmpty();
+    }
+
+    /**
+     * A server that ignores the client's character set read dbbackup's {@code CREATE DATABASE `café`} in latin1: the
+     * restore created and filled {@code cafÃ©}, said "restored … into mariadb café", and {@code café} stayed missing. Now
+     * dbbackup's statements say {@code SET NAMES utf8mb4} once connected; the load, whose database the client names at
+     * connect (read in latin1 all the same), then fails loudly, and the database it created is dropped again.
+     */
+    @Test
+    void aRestoreIntoANonAsciiNameIsNotMadeUnderAGarbledOneWhenTheServerIgnoresTheClientsCharacterSet() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1);");
+        server.rootSql("SET NAMES utf8mb4; DROP DATABASE IF EXISTS `café`; DROP DATABASE IF EXISTS `cafÃ©`;");
+        cli = configure("", "  cafe:\n    <<: *db\n    database: café\n", "");
+        runBackup("shop");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "cafe", "--auto-confirm");
+
+        assertThat(rows(null, "SET NAMES utf8mb4; SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'caf%'"))
+                .as("no database under a garbled name, nothing left: " + r).isEmpty();
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()).contains("ERROR 1049");
     }
 }
