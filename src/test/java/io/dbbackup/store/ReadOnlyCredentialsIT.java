@@ -74,16 +74,7 @@ class ReadOnlyCredentialsIT {
     void sftpWithAnAccountThatMayOnlyRead() throws Exception {
         try (OpenSshServer ssh = new OpenSshServer()) {
             Path root = ssh.dataDir().resolve("store");
-            String store = """
-                        type: sftp
-                        host: %s
-                        port: %d
-                        user: %s
-                        path: %s
-                        key_file: %s
-                        known_hosts: %s
-                        file_mode: "0644"
-                    """.formatted(ssh.host(), ssh.port(), ssh.user(), root, ssh.clientKey(), ssh.knownHosts());
+            String store = sftpStore(ssh, root) + "    file_mode: \"0644\"\n";
             UserPrincipal rootUser = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
             RestoreDay.Refusals refusals = RestoreDay.run(dir, cli, store, store, () -> {
                 // the first look (after the backups) hands the tree to root: the login may read it, never write it
@@ -109,15 +100,7 @@ class ReadOnlyCredentialsIT {
     void sftpAFolderTheLoginMayNotOpenHidesNoHint() throws Exception {
         try (OpenSshServer ssh = new OpenSshServer()) {
             Path root = ssh.dataDir().resolve("store");
-            String store = """
-                        type: sftp
-                        host: %s
-                        port: %d
-                        user: %s
-                        path: %s
-                        key_file: %s
-                        known_hosts: %s
-                    """.formatted(ssh.host(), ssh.port(), ssh.user(), root, ssh.clientKey(), ssh.knownHosts());
+            String store = sftpStore(ssh, root);
             RestoreDay.config(dir, store);
             Cli.Result b = cli.run("-c", "config.yaml", "backup", "app");
             assertThat(b.exit()).as(b.toString()).isZero();
@@ -141,5 +124,18 @@ class ReadOnlyCredentialsIT {
             }
         }
         return out;
+    }
+
+    /** The store block of an SFTP store at {@code root} on {@code ssh}, logged in with its key. */
+    private static String sftpStore(OpenSshServer ssh, Path root) throws java.io.IOException {
+        return """
+                    type: sftp
+                    host: %s
+                    port: %d
+                    user: %s
+                    path: %s
+                    key_file: %s
+                    known_hosts: %s
+                """.formatted(ssh.host(), ssh.port(), ssh.user(), root, ssh.clientKey(), ssh.knownHosts());
     }
 }
