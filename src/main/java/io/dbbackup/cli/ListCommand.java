@@ -67,7 +67,7 @@ final class ListCommand implements Callable<Integer> {
         } else if (entries.isEmpty()) {
             root.out.println("no backups for job " + job);
         } else {
-            table(entries, shown, facts);
+            table(entries, shown, facts, ws.clock().instant());
         }
         root.out.flush();
         catalog.mentionUnchecked(j, listing); // on stderr: stdout stays the table or the JSON
@@ -161,7 +161,9 @@ final class ListCommand implements Callable<Integer> {
         return age.negated().compareTo(Pruner.CLOCK_SKEW) > 0 ? "AHEAD " + Human.age(age.negated()) : Human.age(age);
     }
 
-    private void table(List<Catalog.Entry> entries, List<String> shown, Map<Catalog.Entry, Map<String, String>> facts) {
+    /** One row per backup; one dated after this host's clock (beyond the drift prune allows) ends in {@code AHEAD} and how far. */
+    private void table(List<Catalog.Entry> entries, List<String> shown, Map<Catalog.Entry, Map<String, String>> facts,
+                       Instant now) {
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-19s  %10s", "TIMESTAMP (UTC)", "SIZE"));
         shown.forEach(f -> head.append("  ").append(String.format(Locale.ROOT, "%-" + width(f, facts) + "s", f.toUpperCase(Locale.ROOT))));
         root.out.println(head.append("  KEY"));
@@ -169,7 +171,9 @@ final class ListCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-19s  %10s", TIME.format(e.key().timestamp()),
                     Human.size(e.object().size())));
             shown.forEach(f -> line.append("  ").append(String.format(Locale.ROOT, "%-" + width(f, facts) + "s", facts.get(e).getOrDefault(f, "?"))));
-            root.out.println(line.append("  ").append(e.key().key()).append(e.pinned() ? "  pinned" : ""));
+            Duration ahead = Duration.between(now, e.key().timestamp());
+            root.out.println(line.append("  ").append(e.key().key()).append(e.pinned() ? "  pinned" : "")
+                    .append(ahead.compareTo(Pruner.CLOCK_SKEW) > 0 ? "  AHEAD " + Human.age(ahead) : ""));
         }
     }
 

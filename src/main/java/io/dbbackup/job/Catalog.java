@@ -44,6 +44,9 @@ public final class Catalog {
         }
     }
 
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+
     private final Workspace ws;
 
     public Catalog(Workspace ws) {
@@ -378,8 +381,31 @@ public final class Catalog {
     }
 
     /**
+     * The newest of {@code entries} (the job's backups, newest first, not empty), taken when the user named none. Refused
+     * when it is dated more than {@link Pruner#CLOCK_SKEW} after this host's clock: named by a clock that ran ahead (then
+     * stepped back), it ranks as the newest while a backup made since holds newer data — or this host's clock is behind.
+     * Which one holds the newest data needs a human, as for prune; the error names the newest dated before now.
+     */
+    public BackupKey newestToTake(JobConfig job, List<Entry> entries) {
+        BackupKey newest = entries.get(0).key();
+        Instant now = ws.clock().instant();
+        Instant limit = now.plus(Pruner.CLOCK_SKEW);
+        if (!newest.timestamp().isAfter(limit)) {
+            return newest;
+        }
+        Optional<BackupKey> before = entries.stream().map(Entry::key).filter(k -> !k.timestamp().isAfter(limit)).findFirst();
+        throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "job " + job.name() + ": its newest backup " + newest.fileName()
+                + " is dated " + io.dbbackup.core.Human.age(java.time.Duration.between(now, newest.timestamp()))
+                + " after this host's clock (now " + TIME.format(now) + " UTC), so which backup holds the newest data is "
+                + "unknown (a clock ran ahead when it was made, or this host's clock is behind): name the backup to take; "
+                + before.map(k -> "the newest dated before this host's clock is " + k.fileName())
+                        .orElse("every backup of the job is dated after this host's clock")
+                + " ('dbbackup list " + job.name() + "' lists them all)", null, false);
+    }
+
+    /**
      * The backup a user named: a full key, a file name in the job's folder, or (when empty) the
-     * newest backup.
+     * newest backup ({@link #newestToTake}).
      */
     public BackupKey resolve(JobConfig job, Optional<String> name) {
         String db = database(job);
@@ -392,7 +418,10 @@ public final class Catalog {
                         ? " has neither a .sha256 nor a manifest beside it" : " have neither a .sha256 nor a manifest beside them")
                         + ", and a backup is never restored unchecked (put the sidecar back beside the file)");
             }
-            return listing.backups().stream().findFirst().map(Entry::key).orElseThrow(() -> noBackupsHere(job));
+            if (listing.backups().isEmpty()) {
+                throw noBackupsHere(job);
+            }
+            return newestToTake(job, listing.backups());
         }
         BackupKey k = parse(job, name.get());
         try {

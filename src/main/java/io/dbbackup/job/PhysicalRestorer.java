@@ -285,7 +285,7 @@ public final class PhysicalRestorer {
             throw catalog.noBackupsHere(job);
         }
         if (target == null || target.isLatest()) {
-            return entries.get(0).key();
+            return catalog.newestToTake(job, entries);
         }
         for (Catalog.Entry e : entries) {
             Catalog.Facts f;

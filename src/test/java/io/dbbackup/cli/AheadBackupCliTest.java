@@ -1,0 +1,119 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A host whose clock ran three hours ahead made a backup, then NTP stepped its clock back and the next backup holds
+ * newer data under an earlier key. "The newest backup" (by key) is then the older data: restore, download, drill and pin
+ * without a KEY must not take it silently; named, it is taken as before; {@code list} marks it.
+ */
+class AheadBackupCliTest {
+    private static final Instant NOW = Instant.parse("2026-03-04T02:00:00Z");
+    private static final String AHEAD = "app-20260304-050000.sqlite.gz";
+    private static final String REAL = "app-20260304-020000.sqlite.gz";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                  scratch: {engine: sqlite, path: scratch.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: local, retention: {keep_last: 5}}
+                """);
+        sql("create table marker(v text)", "insert into marker values('old data, made while the clock ran ahead')");
+        Cli.Result ahead = at(NOW.plus(Duration.ofHours(3))).run("-c", "config.yaml", "backup", "app");
+        assertThat(ahead.exit()).as(ahead.toString()).isZero();
+        sql("delete from marker", "insert into marker values('new data')");
+        Cli.Result real = at(NOW).run("-c", "config.yaml", "backup", "app");
+        assertThat(real.exit()).as(real.toString()).isZero();
+    }
+
+    private Cli at(Instant now) {
+        return new Cli().workingDir(dir).clock(Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private void sql(String... statements) throws Exception {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db")); var s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private String restoredMarker() throws Exception {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("scratch.db")); var s = c.createStatement();
+             var rs = s.executeQuery("select v from marker")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void withoutAKeyNothingTakesABackupDatedAfterThisHostsClockForTheNewest() throws Exception {
+        String refusal = "job app: its newest backup " + AHEAD + " is dated 3h 00m after this host's clock (now 2026-03-04 "
+                + "02:00:00 UTC), so which backup holds the newest data is unknown (a clock ran ahead when it was made, or "
+                + "this host's clock is behind): name the backup to take; the newest dated before this host's clock is "
+                + REAL + " ('dbbackup list app' lists them all)";
+        Cli.Result restore = at(NOW).run("-c", "config.yaml", "restore", "app", "--to", "scratch", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isEqualTo(2);
+        assertThat(restore.err()).contains("error: " + refusal);
+        assertThat(dir.resolve("scratch.db")).as("nothing restored").doesNotExist();
+
+        Cli.Result download = at(NOW).run("-c", "config.yaml", "download", "app", "-o", dir.resolve("got.gz").toString());
+        assertThat(download.exit()).as(download.toString()).isEqualTo(2);
+        assertThat(download.err()).contains(refusal);
+        assertThat(dir.resolve("got.gz")).doesNotExist();
+
+        Cli.Result drill = at(NOW).run("-c", "config.yaml", "drill", "app", "--to", "scratch");
+        assertThat(drill.exit()).as(drill.toString()).isEqualTo(2);
+        assertThat(drill.err()).contains(refusal);
+
+        Cli.Result pin = at(NOW).run("-c", "config.yaml", "pin", "app");
+        assertThat(pin.exit()).as(pin.toString()).isEqualTo(2);
+        assertThat(pin.err()).contains(refusal);
+        assertThat(dir.resolve("store/app/" + AHEAD + ".pin")).doesNotExist();
+
+        for (String command : new String[] {"show", "verify"}) { // "the backup a restore would take"
+            Cli.Result r = at(NOW).run("-c", "config.yaml", command, "app");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains(refusal);
+        }
+
+        Cli.Result list = at(NOW).run("-c", "config.yaml", "list", "app");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).contains("app/" + AHEAD + "  AHEAD 3h 00m").doesNotContain("app/" + REAL + "  AHEAD");
+
+        Cli.Result named = at(NOW).run("-c", "config.yaml", "restore", "app", REAL, "--to", "scratch", "--auto-confirm");
+        assertThat(named.exit()).as(named.toString()).isZero();
+        assertThat(restoredMarker()).isEqualTo("new data");
+    }
+
+    /** Hosts of one job drift by seconds: a newest backup less than an hour ahead is still the newest. */
+    @Test
+    void aNewestBackupWithinTheToleratedDriftIsTakenAsBefore() throws Exception {
+        Cli.Result restore = at(NOW.plus(Duration.ofHours(2).plusMinutes(30))).run("-c", "config.yaml", "restore", "app",
+                "--to", "scratch", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(restore.out()).contains("restored app/" + AHEAD);
+        assertThat(restoredMarker()).isEqualTo("old data, made while the clock ran ahead");
+    }
+}
