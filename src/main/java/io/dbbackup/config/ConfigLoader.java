@@ -542,7 +542,7 @@ public final class ConfigLoader {
         return new RetryPolicy(max, delay, mult, maxDelay);
     }
 
-    private static RetentionPolicy retention(YamlSection r) {
+    private RetentionPolicy retention(YamlSection r) {
         int last = count(r, "keep_last");
         int hourly = count(r, "keep_hourly");
         int daily = count(r, "keep_daily");
@@ -555,7 +555,7 @@ public final class ConfigLoader {
             try {
                 zone = ZoneId.of(tz.get());
             } catch (DateTimeException e) {
-                r.errorAtValue("timezone", "unknown time zone '" + tz.get() + "' (use an IANA name such as Europe/Berlin or UTC)");
+                r.errorAtValue("timezone", TimeZoneNames.unknown(tz.get(), env));
             }
         }
         r.reportUnknownKeys();
