@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import java.util.concurrent.Callable;
 @Command(name = "prune", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class, description = "Apply jobs' GFS retention: delete expired backups and their sidecars.")
 final class PruneCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
 
     @ParentCommand
     Root root;
@@ -140,7 +142,7 @@ final class PruneCommand implements Callable<Integer> {
                 }
                 rendered.add(m);
             } else {
-                printTable(r);
+                printTable(r, job.retention().zone());
                 Unsent.print(root.out, unsent);
             }
         }
@@ -172,15 +174,27 @@ final class PruneCommand implements Callable<Integer> {
         return m;
     }
 
-    private void printTable(Pruner.Result r) {
+    /**
+     * The decision as a table. Its times are in {@code zone}, the job's {@code retention.timezone}, where its periods are
+     * counted: with Europe/Berlin, 23:30 UTC is the next day's 00:30, and two backups of one UTC date can both be kept as
+     * "daily" — shown in UTC, unlabelled, that read as a retention bug. A zone other than UTC is named, each time with its
+     * offset; the keys stay UTC.
+     */
+    private void printTable(Pruner.Result r, ZoneId zone) {
+        boolean utc = zone.normalized().equals(ZoneOffset.UTC);
+        DateTimeFormatter time = utc ? TIME : LOCAL_TIME.withZone(zone);
         root.out.printf(Locale.ROOT, "job %s: keep %d, %s %d%n", r.job(), r.decision().keep().size(),
                 r.dryRun() ? "would delete" : "deleted", r.decision().delete().size());
+        if (!utc) {
+            root.out.printf(Locale.ROOT, "  times in %s (retention.timezone: its hours, days, weeks, months and years); keys "
+                    + "are in UTC%n", zone.getId());
+        }
         for (Kept k : r.decision().keep()) {
-            root.out.printf(Locale.ROOT, "  keep    %-19s  %s  [%s]%n", TIME.format(k.backup().timestamp()), k.backup().key(),
+            root.out.printf(Locale.ROOT, "  keep    %-19s  %s  [%s]%n", time.format(k.backup().timestamp()), k.backup().key(),
                     String.join(", ", k.reasons()));
         }
         for (var k : r.decision().delete()) {
-            root.out.printf(Locale.ROOT, "  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", TIME.format(k.timestamp()), k.key());
+            root.out.printf(Locale.ROOT, "  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", time.format(k.timestamp()), k.key());
         }
         WalRetention.Decision wal = r.wal();
         if (wal != null) {
@@ -200,7 +214,7 @@ final class PruneCommand implements Callable<Integer> {
                     AbandonedUploads.AFTER.toHours(), r.dryRun() ? "would remove" : "removed", r.abandoned().size());
             for (UnfinishedUpload u : r.abandoned()) {
                 root.out.printf(Locale.ROOT, "  %-7s %-19s  %s  [%s so far: %s]%n", r.dryRun() ? "remove?" : "removed",
-                        TIME.format(u.lastWrite()), u.key(), Human.size(u.size()), u.name());
+                        time.format(u.lastWrite()), u.key(), Human.size(u.size()), u.name());
             }
         }
     }
