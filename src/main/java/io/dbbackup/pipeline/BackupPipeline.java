@@ -68,7 +68,11 @@ public final class BackupPipeline {
         Thread checker = new Thread(() -> {
             try {
                 if (r.store().stat(key.key()).isPresent()) {
-                    refusal.set(DbBackupException.user("a backup already exists under " + key.key() + "; refusing to overwrite it"));
+                    // not the user's error, and the same fact as a claim lost to a run not yet committed (below): a retry
+                    // names a new second
+                    refusal.set(new DbBackupException(ExitStatus.SYSTEM_ERROR, "a backup already exists under " + key.key()
+                            + " (another run of job " + r.job() + " in the same second, or this host's clock stepped back "
+                            + "onto a second it had named before); refusing to overwrite it", null, true));
                 }
             } catch (IOException | RuntimeException e) {
                 refusal.set(Failures.map("cannot reach store " + r.store().describe(), e));

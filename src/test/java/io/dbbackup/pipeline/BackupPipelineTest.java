@@ -245,7 +245,8 @@ class BackupPipelineTest {
         AtomicBoolean stoppedEarly = new AtomicBoolean();
         assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(2_000_000_000L, -1, stoppedEarly), store)))
                 .hasMessageContaining("refusing to overwrite")
-                .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.USER_ERROR));
+                .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.SYSTEM_ERROR))
+                .satisfies(e -> assertThat(((DbBackupException) e).retryable()).as("a retry names a new second").isTrue());
         assertThat(stoppedEarly).isTrue();
         assertThat(Files.readAllBytes(dir.resolve("store").resolve(key.key()))).isEqualTo(first);
         assertThat(Files.readString(dir.resolve("store").resolve(key.sha256Key()))).isEqualTo(firstSidecar);
