@@ -72,6 +72,27 @@ public final class Copier {
     }
 
     /**
+     * The copy's retention ranks by the time in the keys, as prune does: a backup named by a clock that ran ahead would
+     * be "the newest" and, with {@code keep_last: 1}, the only one the copy wants — every backup made since would be left
+     * uncopied, night after night, as "nothing new to copy". So, as {@link Pruner} does, nothing is copied while a
+     * backup of the source or of the copy is dated more than {@link Pruner#CLOCK_SKEW} after this host's clock.
+     */
+    private void refuseBackupsFromTheFuture(JobConfig job, JobConfig source, List<BackupKey> available, List<BackupKey> held) {
+        java.time.Instant now = ws.clock().instant();
+        java.util.Optional<BackupKey> ahead = java.util.stream.Stream.concat(available.stream(), held.stream())
+                .filter(k -> k.timestamp().isAfter(now.plus(Pruner.CLOCK_SKEW)))
+                .max(java.util.Comparator.comparing(BackupKey::timestamp));
+        if (ahead.isPresent()) {
+            throw DbBackupException.system("job " + job.name() + ": backup " + ahead.get().key() + " (of job '"
+                    + (available.contains(ahead.get()) ? source.name() : job.name()) + "') is dated "
+                    + io.dbbackup.core.Human.age(java.time.Duration.between(now, ahead.get().timestamp()))
+                    + " after this host's clock: the copy's retention would take it for the newest and leave the backups "
+                    + "made since uncopied, so nothing was copied. The clock that named it (or this host's) is wrong: fix "
+                    + "it, and move such backups out of the job's folder, then run again");
+        }
+    }
+
+    /**
      * What one run of a copy job did: {@code backup} names the newest copy the job holds, its stored size and digest
      * (not the bytes copied: on a night with nothing new that is its newest copy, not an empty backup); {@code notes},
      * one line each, what the run did — the count and bytes copied or "nothing new to copy", the damaged copies it
@@ -109,6 +130,7 @@ public final class Copier {
         }
         List<Catalog.Entry> heldEntries = catalog.list(job);
         List<BackupKey> held = heldEntries.stream().map(Catalog.Entry::key).toList();
+        refuseBackupsFromTheFuture(job, source, available, held);
         List<BackupKey> todo = select(available, held, job.retention(), job.prefix());
         Map<String, Catalog.Entry> byName = new LinkedHashMap<>();
         sourceEntries.forEach(e -> byName.putIfAbsent(e.key().fileName(), e));
