@@ -32,6 +32,8 @@ public final class OpenSshServer implements AutoCloseable {
     private final String password;
     /** Its PAM service, {@code /etc/pam.d/<name>} (removed at close), or null. */
     private final Path pamService;
+    /** The command of its sftp subsystem: {@code internal-sftp} (with {@code -u} when a umask is given) or another. */
+    private final String subsystem;
 
     public OpenSshServer() throws IOException {
         this("");
@@ -48,6 +50,15 @@ public final class OpenSshServer implements AutoCloseable {
     /** A server whose SFTP subsystem creates files under {@code umask} (internal-sftp's {@code -u}), e.g. {@code 077}. */
     public static OpenSshServer withSftpUmask(String umask) throws IOException {
         return new OpenSshServer("", umask, false);
+    }
+
+    /**
+     * A server whose sftp subsystem is {@code command} (e.g. Debian's default {@code /usr/lib/openssh/sftp-server}),
+     * which sshd runs through the login's shell: {@code nobody}'s is {@code /usr/sbin/nologin}, which prints "This
+     * account is currently not available." instead.
+     */
+    public static OpenSshServer withSftpSubsystem(String command) throws IOException {
+        return new OpenSshServer("", false, "127.0.0.1", command);
     }
 
     /** A server listening on the IPv6 loopback address {@code ::1} only; {@link #knownHosts()} names it {@code [::1]:port}. */
@@ -71,7 +82,13 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     private OpenSshServer(String dataSize, String sftpUmask, boolean keyboardInteractive, String address) throws IOException {
+        this(dataSize, keyboardInteractive, address, "internal-sftp" + (sftpUmask.isEmpty() ? "" : " -u " + sftpUmask));
+    }
+
+    private OpenSshServer(String dataSize, boolean keyboardInteractive, String address, String subsystem)
+            throws IOException {
         this.dataSize = dataSize;
+        this.subsystem = subsystem;
         this.address = address;
         dir = Files.createTempDirectory(Path.of("/tmp"), "openssh-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -114,7 +131,7 @@ public final class OpenSshServer implements AutoCloseable {
                 "PubkeyAuthentication " + (keyboardInteractive ? "no" : "yes"),
                 "PasswordAuthentication no",
                 "KbdInteractiveAuthentication " + (keyboardInteractive ? "yes" : "no"),
-                "Subsystem sftp internal-sftp" + (sftpUmask.isEmpty() ? "" : " -u " + sftpUmask),
+                "Subsystem sftp " + subsystem,
                 "LogLevel INFO",
                 ""));
         try {

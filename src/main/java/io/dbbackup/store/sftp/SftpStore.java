@@ -99,8 +99,7 @@ public final class SftpStore implements Store {
                 throw new IOException("sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()) + ": " + reason(e), e);
             }
             authenticate(c);
-            SFTPClient client = c.newSFTPClient();
-            client.getSFTPEngine().setTimeoutMs((int) cfg.timeout().toMillis());
+            SFTPClient client = new SftpStart(cfg).start(c);
             ssh = c;
             sftp = client;
             return sftp;

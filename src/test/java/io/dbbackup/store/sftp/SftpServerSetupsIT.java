@@ -1,0 +1,135 @@
+package io.dbbackup.store.sftp;
+
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Secret;
+import io.dbbackup.testkit.FreePort;
+import io.dbbackup.testkit.OpenSshServer;
+import io.dbbackup.testkit.SshKeys;
+import io.dbbackup.testkit.TempTree;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.subsystem.SubsystemFactory;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** The SFTP store against OpenSSH servers set up as operators set up backup drops, not as a plain login with a shell. */
+class SftpServerSetupsIT {
+
+    /**
+     * Debian's default {@code Subsystem sftp /usr/lib/openssh/sftp-server} runs through the login's shell; a backup login
+     * with {@code /usr/sbin/nologin} (or a .bashrc that prints, or a ForceCommand that is not SFTP) answers with text.
+     * sshj read its first four bytes as a packet length: "Indicated packet length 1416128883 too large", under "sftp stat
+     * … failed". Now the error quotes what the server sent and what to change, and is not retried.
+     */
+    @Test
+    void aLoginWhoseShellPrintsTextSaysWhatTheServerSentInsteadOfSftp() throws Exception {
+        try (OpenSshServer ssh = OpenSshServer.withSftpSubsystem("/usr/lib/openssh/sftp-server");
+             SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(),
+                     ssh.dataDir().toString(), ssh.clientKey(), ssh.knownHosts()))) {
+            long started = System.nanoTime();
+            Throwable t = catchThrowable(() -> store.stat("db/db-20261204-120000.sql.gz"));
+            assertThat(t).isInstanceOf(DbBackupException.class);
+            assertThat(((DbBackupException) t).retryable()).isFalse();
+            assertThat(t.getMessage())
+                    .startsWith("sftp cannot start SFTP on nobody@127.0.0.1:" + ssh.port() + ": the server sent text instead of SFTP:"
+                            + " \"This account is currently not available.\"")
+                    .contains("ForceCommand internal-sftp")
+                    .doesNotContain("packet length").doesNotContain("\n");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    /**
+     * A session that takes the sftp subsystem and then never answers (a ForceCommand that waits for input, a menu
+     * script): sshj waits for the answer to SFTP's first request without end, so the backup hung until killed. Now the
+     * wait is the store's {@code timeout}, and the error says so.
+     */
+    @Test
+    void aSessionThatNeverStartsSftpFailsAfterTheTimeoutInsteadOfHanging() throws Exception {
+        Path dir = Files.createTempDirectory("silent-sshd-");
+        org.apache.sshd.server.SshServer sshd = org.apache.sshd.server.SshServer.setUpDefaultServer();
+        try {
+            Path hostKey = SshKeys.generate(dir.resolve("host/ssh_host_ecdsa_key"), "ecdsa", null);
+            sshd.setHost("127.0.0.1");
+            sshd.setPort(FreePort.pick());
+            sshd.setKeyPairProvider(new FileKeyPairProvider(hostKey));
+            sshd.setPasswordAuthenticator((u, p, session) -> "backup".equals(u) && "pw".equals(p));
+            sshd.setSubsystemFactories(List.of(new SubsystemFactory() {
+                @Override
+                public String getName() {
+                    return "sftp";
+                }
+
+                @Override
+                public Command createSubsystem(ChannelSession channel) {
+                    return new Silent();
+                }
+            }));
+            sshd.start();
+            SftpSettings s = SftpFixture.withPassword("127.0.0.1", sshd.getPort(), "backup", "/backups", "pw",
+                    List.of(SshKeys.fingerprint(Path.of(hostKey + ".pub"))));
+            s = new SftpSettings(s.host(), s.port(), s.user(), s.path(), null, null, new Secret("pw", "test"), s.knownHosts(),
+                    s.fingerprints(), false, Duration.ofSeconds(10), Duration.ofSeconds(3));
+            SftpStore store = new SftpStore(s); // closed after the server: a hung start holds the store's lock
+            try {
+                long started = System.nanoTime();
+                java.util.concurrent.Future<Throwable> outcome = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r);
+                    t.setDaemon(true);
+                    return t;
+                }).submit(() -> catchThrowable(() -> store.stat("db/db-20261204-120000.sql.gz")));
+                Throwable t = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS); // hung for good before
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(15));
+                assertThat(t).isInstanceOf(java.io.IOException.class);
+                assertThat(t.getMessage()).contains("sftp cannot start SFTP on backup@127.0.0.1:" + sshd.getPort()
+                        + ": the server did not answer the start of SFTP for 3 s").contains("'timeout' sets how long")
+                        .doesNotContain("\n");
+            } finally {
+                sshd.stop(true);
+                store.close();
+            }
+        } finally {
+            sshd.stop(true);
+            TempTree.delete(dir);
+        }
+    }
+
+    /** A subsystem that takes every byte and says nothing. */
+    private static final class Silent implements Command {
+        @Override
+        public void setInputStream(InputStream in) {
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) {
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
+        }
+    }
+}
