@@ -61,6 +61,14 @@ public final class OpenSshServer implements AutoCloseable {
         return new OpenSshServer("", false, "127.0.0.1", command);
     }
 
+    /**
+     * A server whose internal-sftp starts in {@link #dataDir()} ({@code -d}), as a backup drop's server starts its
+     * logins in their folder: a relative path is inside it.
+     */
+    public static OpenSshServer withSftpStartInData() throws IOException {
+        return new OpenSshServer("", false, "127.0.0.1", "internal-sftp -d %DATA%");
+    }
+
     /** A server listening on the IPv6 loopback address {@code ::1} only; {@link #knownHosts()} names it {@code [::1]:port}. */
     public static OpenSshServer onIpv6Loopback() throws IOException {
         return new OpenSshServer("", "", false, "::1");
@@ -131,7 +139,7 @@ public final class OpenSshServer implements AutoCloseable {
                 "PubkeyAuthentication " + (keyboardInteractive ? "no" : "yes"),
                 "PasswordAuthentication no",
                 "KbdInteractiveAuthentication " + (keyboardInteractive ? "yes" : "no"),
-                "Subsystem sftp " + subsystem,
+                "Subsystem sftp " + subsystem.replace("%DATA%", data.toString()),
                 "LogLevel INFO",
                 ""));
         try {

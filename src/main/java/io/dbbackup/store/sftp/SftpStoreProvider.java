@@ -38,7 +38,16 @@ public final class SftpStoreProvider implements StoreProvider {
         Optional<String> host = s.requireString("host");
         int port = s.integer("port", 1, 65535).orElse(22);
         Optional<String> user = s.requireString("user");
-        Optional<String> path = s.requireString("path");
+        Optional<String> path = s.requireString("path").map(String::trim);
+        if (path.isPresent() && path.get().startsWith("~")) {
+            Optional<String> remote = loginRelative(path.get());
+            if (remote.isEmpty()) {
+                s.error("path", "path " + path.get() + ": an SFTP server expands no ~user; give that folder's absolute path"
+                        + " (or a path relative to the login folder)");
+                ok = false;
+            }
+            path = remote;
+        }
         Path keyFile = s.path("key_file").orElse(null);
         Optional<Secret> passphrase = s.secret("key_passphrase");
         Optional<Secret> password = s.secret("password");
@@ -95,6 +104,23 @@ public final class SftpStoreProvider implements StoreProvider {
         return new SftpSettings(host.get().trim(), port, user.get().trim(), path.get().trim(), keyFile,
                 passphrase.orElse(null), password.orElse(null), kh, List.copyOf(fingerprints), acceptNew,
                 connectTimeout, timeout, mode.get());
+    }
+
+    /**
+     * {@code path} with a leading {@code ~} (the login folder, as sftp, scp and rsync read it) as the path relative to
+     * the login folder that SFTP means: {@code ~/backups} is {@code backups}, {@code ~} and {@code ~/} are {@code .}. The
+     * server does not expand it: sent as written, {@code ~/backups} made a folder named {@code ~} in the login folder.
+     * Empty for {@code ~user}, which only the server could resolve.
+     */
+    static Optional<String> loginRelative(String path) {
+        if (path.equals("~") || path.equals("~/")) {
+            return Optional.of(".");
+        }
+        if (path.startsWith("~/")) {
+            String rest = path.substring(2).replaceFirst("^/+", "");
+            return Optional.of(rest.isEmpty() ? "." : rest);
+        }
+        return Optional.empty();
     }
 
     private static void warnIfShared(ConfigSection s, Path p) {

@@ -52,6 +52,40 @@ class SftpServerSetupsIT {
     }
 
     /**
+     * {@code path: ~/backups}, as users write it for sftp, scp and rsync, is the login folder's {@code backups} (the
+     * server's start folder, {@code internal-sftp -d} here): sent as written, the backups went to a folder named
+     * {@code ~} inside it, where nobody looking at {@code ~/backups} finds them.
+     */
+    @Test
+    void aTildePathIsInTheLoginFolderNotInAFolderNamedTilde() throws Exception {
+        try (OpenSshServer ssh = OpenSshServer.withSftpStartInData()) {
+            Path dir = Files.createTempDirectory("tilde-");
+            try {
+                io.dbbackup.config.Config c = io.dbbackup.store.StoreConfigs.load(dir, """
+                            type: sftp
+                            host: %s
+                            port: %d
+                            user: %s
+                            path: "~/backups"
+                            key_file: %s
+                            known_hosts: %s
+                        """.formatted(ssh.host(), ssh.port(), ssh.user(), ssh.clientKey(), ssh.knownHosts()), java.util.Map.of());
+                try (io.dbbackup.spi.Store store = c.stores().get("main").store()) {
+                    store.put("app/app-20261204-120000.sql.gz", "dump".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            new io.dbbackup.spi.OperationContext(new io.dbbackup.spi.Cancellation(), new io.dbbackup.core.Log(
+                                    new java.io.PrintWriter(new java.io.StringWriter(), true), io.dbbackup.core.Log.Format.TEXT,
+                                    io.dbbackup.core.Log.Level.DEBUG, java.time.Clock.systemUTC()), dir));
+                    assertThat(store.list("")).extracting(io.dbbackup.core.StoredObject::key)
+                            .containsExactly("app/app-20261204-120000.sql.gz");
+                }
+                assertThat(ssh.files()).containsExactly(ssh.dataDir().resolve("backups/app/app-20261204-120000.sql.gz"));
+            } finally {
+                TempTree.delete(dir);
+            }
+        }
+    }
+
+    /**
      * A session that takes the sftp subsystem and then never answers (a ForceCommand that waits for input, a menu
      * script): sshj waits for the answer to SFTP's first request without end, so the backup hung until killed. Now the
      * wait is the store's {@code timeout}, and the error says so.

@@ -102,6 +102,32 @@ class SftpStoreProviderTest {
         }
     }
 
+    /**
+     * {@code ~} at the start of the path is the login folder, as sftp, scp and rsync read it: the SFTP server does not
+     * expand it, and {@code ~/backups} sent as written made a folder named {@code ~} in the login folder (fails without).
+     * {@code ~user} only the server could resolve: a config error naming the key.
+     */
+    @Test
+    void aTildePathIsTheLoginFolder() throws Exception {
+        for (String[] p : new String[][] {{"\"~/backups\"", "backups"}, {"\"~/\"", "."}, {"\"~\"", "."},
+                {"\"~//db/prod/\"", "db/prod/"}}) {
+            Config c = StoreConfigs.load(dir, """
+                        type: ssh
+                        host: h
+                        user: u
+                        path: %s
+                        password_env: PW
+                        host_key_fingerprint: "%s="
+                    """.formatted(p[0], FP), Map.of("PW", "hunter22"));
+            SftpStore store = (SftpStore) c.stores().get("main").store();
+            assertThat(store.settingsForTest().path()).as(p[0]).isEqualTo(p[1]);
+            assertThat(store.location("app/")).as(p[0]).startsWith("sftp h:22 ~u/").doesNotContain("~/");
+        }
+        assertThat(StoreConfigs.problems(dir, "    type: ssh\n    host: h\n    user: u\n    path: \"~backup/db\"\n"
+                + "    password_env: PW\n", Map.of("PW", "pw-123")))
+                .contains("path ~backup/db: an SFTP server expands no ~user; give that folder's absolute path");
+    }
+
     @Test
     void problems() throws Exception {
         assertThat(StoreConfigs.problems(dir, "    type: ssh\n", Map.of())).contains("host").contains("user").contains("path");
