@@ -67,6 +67,11 @@ public final class Main {
         Main main = null;
         int code;
         try {
+            try { // a stderr whose reader stalls must not hold a log line, and so the backup logging it (StandardError)
+                StandardError.install();
+                err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+            } catch (Throwable e) { // that class lost: System.err as it was
+            }
             try { // before any class of zstd-jni or sqlite-jdbc loads: their native libraries from beside the jar
                 NativeLibraries.configure();
             } catch (Throwable e) { // that class lost too: the libraries unpack themselves, as before
@@ -89,6 +94,7 @@ public final class Main {
         }
         out.flush();
         err.flush();
+        settleStderr();
         System.exit(main != null && main.signals != null && main.signals.received() != null ? main.signals.received().code() : code);
     }
 
@@ -113,6 +119,14 @@ public final class Main {
                     + (stopRecovery ? WalFetchCommand.STOP_NOTE : ""));
             err.flush();
             return stopRecovery ? WalFetchCommand.STOP_RECOVERY : SYSTEM_ERROR;
+        }
+    }
+
+    /** Lets the last lines of stderr out before the process exits, as long as something reads them (StandardError). */
+    static void settleStderr() {
+        try {
+            StandardError.settleInstalled();
+        } catch (Throwable e) { // that class lost: its lines with it
         }
     }
 
@@ -147,6 +161,7 @@ public final class Main {
             System.err.println("error: thread " + t.getName() + ": " + io.dbbackup.core.Heap.outOfMemory(e)
                     + (stopRecovery ? WalFetchCommand.STOP_NOTE : ""));
             System.err.flush();
+            settleStderr();
             Runtime.getRuntime().halt(stopRecovery ? WalFetchCommand.STOP_RECOVERY : ExitStatus.SYSTEM_ERROR.code());
         }
         System.err.print("Exception in thread \"" + t.getName() + "\" ");

@@ -83,6 +83,7 @@ final class Signals {
     /** Kills every tool this process started (none may outlive it half-fed), then exits with the signal's code. */
     static void exitNow(ExitStatus s) {
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        Main.settleStderr();
         System.exit(s.code());
     }
 

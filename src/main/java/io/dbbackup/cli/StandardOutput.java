@@ -64,6 +64,7 @@ final class StandardOutput extends OutputStream {
         // a thread's pending interrupt (a caught InterruptedException put back) would make the channel close stdout
         // instead of writing, where System.out wrote: it is set aside for the write and put back after
         boolean interrupted = Thread.interrupted();
+        StandardError.settleInstalled(); // the log lines written before go first (2>&1 keeps their order)
         try {
             while (bytes.hasRemaining()) {
                 if (fd.write(bytes) == 0) {

@@ -162,4 +162,46 @@ class StandardStreamsIT {
         Run verify = dbbackup("-q verify shop", "> /dev/null");
         assertThat(verify.exit()).as(verify.err()).isZero();
     }
+
+    /**
+     * A stderr pipe whose reader stalls without closing it (a hung log shipper): the old process blocked in its first log
+     * line, the job and then the SIGTERM handler with it, for as long as the reader slept. The backup now runs to its end,
+     * exits by its result and waits for its stalled log at most a couple of seconds.
+     */
+    @Test
+    void aBackupWhoseStderrReaderStallsStillBacksUpAndExits() throws Exception {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        long before = storedBackups();
+        Thread.sleep(1_100); // one backup a second: the key is the time to the second
+        // the pipe is filled first (64 KiB), so that the first log line finds it full; its reader sleeps 40 s
+        Shell.Result r = Shell.run(dir, "bash", "-c", "{ { head -c 65536 /dev/zero >&2; exec '" + java + "' -jar '" + jar
+                + "' -c examples/config.yaml backup shop > /dev/null; } 2>&1 & echo $! > pid; wait $!; echo \"exit $?\" > exit.txt; } "
+                + "| sleep 40 & reader=$!; start=$(date +%s); "
+                + "while kill -0 $(cat pid 2> /dev/null || echo $$) 2> /dev/null && [ $(( $(date +%s) - start )) -lt 20 ]; do sleep 0.2; done; "
+                + "echo \"gone after $(( $(date +%s) - start )) s\"; kill -KILL $(cat pid) 2> /dev/null; kill $reader; wait");
+        assertThat(r.output()).containsPattern("gone after ([0-9]|1[0-2]) s");
+        assertThat(Files.readString(dir.resolve("exit.txt"))).isEqualTo("exit 0\n");
+        assertThat(storedBackups()).isEqualTo(before + 1);
+    }
+
+    /**
+     * A stderr that a parent left non-blocking (as a CI runner or a Node.js supervisor may) refused the log lines while its
+     * slow reader had not yet emptied it, and they were lost; with stdout on the same pipe ({@code 2>&1}) they now all
+     * arrive, before the summary, as they were written.
+     */
+    @Test
+    void theLogOnANonBlockingStderrPipeArrivesWholeAndInOrder() throws Exception {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Thread.sleep(1_100);
+        Shell.Result r = Shell.run(dir, "bash", "-c", "{ perl -MFcntl -e 'fcntl(STDERR, F_SETFL, fcntl(STDERR, F_GETFL, 0) | O_NONBLOCK) "
+                + "or die \"fcntl: $!\"' && head -c 65536 /dev/zero >&2 && '" + java + "' -jar '" + jar
+                + "' -c examples/config.yaml backup shop; echo \"exit $?\" > exit.txt; } 2>&1 | (sleep 3; tr -d '\\000' > both.txt)");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(Files.readString(dir.resolve("exit.txt"))).isEqualTo("exit 0\n");
+        String both = Files.readString(dir.resolve("both.txt"));
+        assertThat(both).containsSubsequence("INFO  backup started", "INFO  backup stored", "INFO  backup verified",
+                "JOB ", "1 of 1 jobs succeeded (exit 0)");
+    }
 }
