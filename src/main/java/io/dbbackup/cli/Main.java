@@ -77,6 +77,8 @@ public final class Main {
             } catch (Throwable e) { // that class lost too: the libraries unpack themselves, as before
             }
             if (WalPushShortcut.acknowledged(args, Path.of("").toAbsolutePath(), err)) {
+                err.flush();
+                settleStderr();
                 System.exit(0);
             }
             Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught(t, e, stopRecovery));
