@@ -14,6 +14,9 @@ public final class Failures {
     private Failures() {
     }
 
+    /** How zstd-jni's errors say that its context or its worker threads could not be made. */
+    static final String ZSTD_ALLOCATION = "Allocation error";
+
     public static DbBackupException map(String context, Throwable t) {
         if (t instanceof DbBackupException d) {
             return d;
@@ -51,6 +54,12 @@ public final class Failures {
                     + (said == null || said.isBlank() || said.equals("interrupted") ? "" : " (" + said + ")"), t, false);
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof IOException && msg.startsWith(ZSTD_ALLOCATION)) {
+            // zstd-jni's words when its context or its worker threads (one per processor) could not be made: under a
+            // low ulimit -u or a container's pids limit, not a shortage of memory the message would blame
+            return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": zstd could not start (" + msg + "): either "
+                    + io.dbbackup.core.Heap.THREAD_LIMIT + ", or this process's memory limit was reached", t, false);
+        }
         if (t instanceof IOException) {
             return DbBackupException.system(context + ": " + msg, t);
         }

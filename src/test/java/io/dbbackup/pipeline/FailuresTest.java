@@ -29,4 +29,31 @@ class FailuresTest {
         assertThat(e.status()).isEqualTo(ExitStatus.INTEGRITY);
         assertThat(e.getMessage()).isEqualTo("checksum mismatch");
     }
+
+    /**
+     * A low {@code ulimit -u} (or a container's pids limit): the JVM cannot start a thread, and zstd cannot start its
+     * workers. The errors said "ran out of memory … give the JVM more heap" and "not enough memory"; they now name the
+     * limit on threads, exit 2, not retried.
+     */
+    @Test
+    void threadsThatCannotStartNameTheThreadLimitNotTheHeap() {
+        DbBackupException jvm = Failures.map("job app failed", new OutOfMemoryError(
+                "unable to create native thread: possibly out of memory or process/resource limits reached"));
+        assertThat(jvm.status()).isEqualTo(ExitStatus.SYSTEM_ERROR);
+        assertThat(jvm.retryable()).isFalse();
+        assertThat(jvm.getMessage()).startsWith("job app failed: this JVM could not start a thread (OutOfMemoryError: "
+                + "unable to create native thread: possibly out of memory or process/resource limits reached): the limit on "
+                + "processes and threads was reached — ulimit -u").contains("--pids-limit").doesNotContain("more heap");
+
+        DbBackupException zstd = Failures.map("backup of sqlite /db/shop.db failed",
+                new IOException("Allocation error : not enough memory"));
+        assertThat(zstd.status()).isEqualTo(ExitStatus.SYSTEM_ERROR);
+        assertThat(zstd.retryable()).isFalse();
+        assertThat(zstd.getMessage()).startsWith("backup of sqlite /db/shop.db failed: zstd could not start (Allocation error : "
+                + "not enough memory): either the limit on processes and threads was reached — ulimit -u")
+                .endsWith("or this process's memory limit was reached");
+
+        // a heap that is too small still says so
+        assertThat(Failures.map("job app failed", new OutOfMemoryError("Java heap space")).getMessage()).contains("give the JVM more heap");
+    }
 }
