@@ -17,7 +17,7 @@ public class DbBackupException extends RuntimeException {
     }
 
     public DbBackupException(ExitStatus status, String message, Throwable cause, boolean retryable) {
-        super(message, cause);
+        super(OpenFiles.explain(message), cause); // "Too many open files" names the limit to raise
         this.status = status;
         this.retryable = retryable;
     }

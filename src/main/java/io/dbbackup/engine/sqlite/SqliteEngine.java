@@ -46,6 +46,8 @@ import java.util.UUID;
 public final class SqliteEngine implements Engine {
     /** SQLite's primary result code for "database or disk is full". */
     static final int SQLITE_FULL = 13;
+    /** SQLite's primary result code for "unable to open database file" (also when file descriptors ran out). */
+    static final int SQLITE_CANTOPEN = 14;
 
     public enum Strategy { ONLINE, VACUUM }
 
@@ -243,6 +245,13 @@ public final class SqliteEngine implements Engine {
             }
             return new IOException("no room for the snapshot of SQLite database " + path + " in the scratch folder "
                     + folder + room + ": free space there or point DBBACKUP_TMPDIR at a folder with room for the database", e);
+        }
+        if ((e.getErrorCode() & 0xff) == SQLITE_CANTOPEN) {
+            // SQLite says only "result code 14" or "unable to open database file": which file, and what may stop it
+            return new IOException("cannot read SQLite database " + path + ": " + e.getMessage() + " (SQLite could not open "
+                    + "a file: the database, its -wal, -shm or -journal beside it, or the snapshot in " + snapshot.getParent()
+                    + "; check that they can be opened: their permissions, and this process's limit on open files, ulimit -n"
+                    + (io.dbbackup.core.OpenFiles.limit() == null ? "" : ": " + io.dbbackup.core.OpenFiles.limit()) + ")", e);
         }
         return new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
     }

@@ -1,0 +1,48 @@
+package io.dbbackup.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How a failure for want of file descriptors is told: the system's "Too many open files" (EMFILE) names no limit, and an
+ * on-call engineer reading it on a job's line does not know that the process's own {@code ulimit -n} is the one to raise.
+ */
+public final class OpenFiles {
+    /** strerror(EMFILE), and the start of strerror(ENFILE), "Too many open files in system". */
+    static final String TOO_MANY = "Too many open files";
+    /** Words of the hint, by which a message that has it is known (a wrapped message gets it once). */
+    static final String MARK = "limit on open files";
+
+    private OpenFiles() {
+    }
+
+    /** {@code message} with what to do when it says file descriptors ran out; else {@code message} itself. */
+    public static String explain(String message) {
+        if (message == null || !message.contains(TOO_MANY) || message.contains(MARK)) {
+            return message;
+        }
+        if (message.contains(TOO_MANY + " in system")) {
+            return message + ": the system's " + MARK + " was reached (sysctl fs.file-max): close what holds them or raise it";
+        }
+        String limit = limit();
+        return message + ": this process reached its " + MARK + " (ulimit -n" + (limit == null ? "" : ": " + limit)
+                + "): raise it (ulimit -n in the calling shell, LimitNOFILE= in a systemd unit, docker run --ulimit nofile=) "
+                + "or run fewer jobs at once (--parallel)";
+    }
+
+    /** The soft limit on open files of this process, as /proc/self/limits says it ("64", "unlimited"); null if unknown. */
+    public static String limit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                    return f.length > 0 ? f[0] : null;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc (not Linux), or no descriptor left to read it with: the hint without the number
+        }
+        return null;
+    }
+}
