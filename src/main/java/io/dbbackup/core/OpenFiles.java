@@ -13,13 +13,25 @@ public final class OpenFiles {
     static final String TOO_MANY = "Too many open files";
     /** Words of the hint, by which a message that has it is known (a wrapped message gets it once). */
     static final String MARK = "limit on open files";
+    /** The JDK's words when jspawnhelper, which starts every program, failed before it could exec it. */
+    static final String SPAWN_HELPER = "Failed to exec spawn helper";
 
     private OpenFiles() {
     }
 
     /** {@code message} with what to do when it says file descriptors ran out; else {@code message} itself. */
     public static String explain(String message) {
-        if (message == null || !message.contains(TOO_MANY) || message.contains(MARK)) {
+        if (message == null || message.contains(MARK)) {
+            return message;
+        }
+        if (message.contains(SPAWN_HELPER)) {
+            // the JDK's jspawnhelper could not even load libc (its own line, "Error 24", went to stderr): EMFILE too
+            String limit = limit();
+            return message + ": the JDK's helper that starts programs could not run; when this comes with \"Error 24\" on "
+                    + "stderr, this process reached its " + MARK + " (ulimit -n" + (limit == null ? "" : ": " + limit)
+                    + "): raise it or run fewer jobs at once (--parallel)";
+        }
+        if (!message.contains(TOO_MANY)) {
             return message;
         }
         if (message.contains(TOO_MANY + " in system")) {
