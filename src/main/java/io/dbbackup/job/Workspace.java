@@ -226,6 +226,17 @@ public final class Workspace {
         return any;
     }
 
+    /** Why {@code root} cannot hold a scratch folder, in a few words. */
+    private static String unusable(Path root) {
+        if (!Files.exists(root)) {
+            return "it does not exist and cannot be made";
+        }
+        if (!Files.isDirectory(root)) {
+            return "it is not a folder";
+        }
+        return Files.isWritable(root) ? "it cannot be written" : "permission denied";
+    }
+
     /** One operation's cancellation and scratch folder (removed on close). */
     public final class Operation implements AutoCloseable {
         private final Cancellation cancellation = new Cancellation();
@@ -238,6 +249,11 @@ public final class Workspace {
             this.scratch = scratchRoot.resolve("dbbackup-" + ProcessHandle.current().pid() + "-" + label.replaceAll("[^A-Za-z0-9._-]", "_")
                     + "-" + Long.toHexString(System.nanoTime()));
             this.claim = ScratchFolders.claim(scratch);
+            if (claim == null && !Files.isDirectory(scratch)) {
+                // the step that needs it fails later naming only a path ("failed: /proc/nope"): say here where and why
+                log.warn("cannot make a scratch folder for temporary files in " + scratchRoot + " (" + unusable(scratchRoot)
+                        + "): set DBBACKUP_TMPDIR to a folder this user can write (else java.io.tmpdir is used)");
+            }
             open.add(this);
             signalScope = io.dbbackup.core.CancelSignal.enter(cancellation);
             String reason = cancelled;

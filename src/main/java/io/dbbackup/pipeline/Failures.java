@@ -60,6 +60,13 @@ public final class Failures {
             return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": zstd could not start (" + msg + "): either "
                     + io.dbbackup.core.Heap.THREAD_LIMIT + ", or this process's memory limit was reached", t, false);
         }
+        if (t instanceof java.nio.file.FileSystemException fs && fs.getReason() == null) {
+            // AccessDeniedException and its kin say only the path: "failed: /proc/nope"
+            msg = msg + ": " + (t instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : t instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : t instanceof java.nio.file.NotDirectoryException ? "not a folder" : t.getClass().getSimpleName());
+        }
         if (t instanceof IOException) {
             return DbBackupException.system(context + ": " + msg, t);
         }
