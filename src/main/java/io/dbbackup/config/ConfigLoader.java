@@ -83,6 +83,8 @@ public final class ConfigLoader {
     }
 
     private static final long MAX_CONFIG_BYTES = 16L << 20;
+    /** Aliases of lists and mappings a config may hold: a few per job of a file of thousands of jobs. */
+    static final int MAX_ALIASES = 100_000;
 
     /** Loads {@code file}, naming it {@code label} (the path as the user typed it) in problems. */
     public Config load(Path file, String label) {
@@ -114,6 +116,34 @@ public final class ConfigLoader {
         return parse(file, text, problems);
     }
 
+    /** Values (scalars, lists, mappings) a config may hold once its aliases are expanded: many times a real one's. */
+    static final long MAX_VALUES = 1_000_000;
+
+    /**
+     * How many values {@code n} holds with every alias expanded, in one pass (each node's count is kept): the measure of
+     * an alias bomb, which {@link #MAX_ALIASES} is not (thousands of jobs naming one long list). A recursive alias counts
+     * once (the loader does not follow it).
+     */
+    private static long expandedSize(Node n, Map<Node, Long> counted) {
+        Long known = counted.get(n);
+        if (known != null) {
+            return known;
+        }
+        counted.put(n, 1L); // a cycle back to n counts 1
+        long size = 1;
+        if (n instanceof org.snakeyaml.engine.v2.nodes.MappingNode m) {
+            for (org.snakeyaml.engine.v2.nodes.NodeTuple t : m.getValue()) {
+                size = Math.min(size + expandedSize(t.getKeyNode(), counted) + expandedSize(t.getValueNode(), counted), Long.MAX_VALUE / 4);
+            }
+        } else if (n instanceof org.snakeyaml.engine.v2.nodes.SequenceNode q) {
+            for (Node item : q.getValue()) {
+                size = Math.min(size + expandedSize(item, counted), Long.MAX_VALUE / 4);
+            }
+        }
+        counted.put(n, size);
+        return size;
+    }
+
     /** {@code host: [::1]}: a flow list whose item starts with ':', which YAML cannot parse. */
     private static final java.util.regex.Pattern UNQUOTED_IPV6 = java.util.regex.Pattern.compile(
             "^\\s*(?:-\\s+)?([A-Za-z0-9_]*host)\\s*:\\s*\\[([0-9A-Fa-f:.%A-Za-z_-]+)]\\s*(?:#.*)?$");
@@ -142,9 +172,18 @@ public final class ConfigLoader {
         Node root;
         try {
             LoadSettings settings = LoadSettings.builder().setLabel(problems.file()).setAllowDuplicateKeys(true)
+                    // aliases stay shared nodes, never copied, and each mapping is read once however often merged: the
+                    // default cap of 50 refused a file of 51 jobs sharing their defaults (<<: *job)
+                    .setMaxAliasesForCollections(MAX_ALIASES)
                     // a key that is a list or a mapping (? [a, b]) is an error at it (YamlSection), not one at line 1
                     .setAllowNonScalarKeys(true).setSchema(new ConfigSchema()).build();
             root = new Compose(settings).composeString(text).orElse(null);
+            if (root != null && expandedSize(root, new java.util.IdentityHashMap<>()) > MAX_VALUES) {
+                // each alias is one node, but every job reading through it gets its own copy of what it names
+                problems.error(Optional.empty(), "YAML error: the aliases (*name) make more than " + MAX_VALUES
+                        + " values of this file: not a dbbackup config");
+                throw new ConfigException(problems.sorted());
+            }
         } catch (MarkedYamlEngineException e) {
             if (e.getContext() != null && e.getContext().startsWith("expected a single document") && e.getProblemMark().isPresent()) {
                 // reported at line 1 before, where the first document starts: the second one is what to look at
@@ -163,6 +202,11 @@ public final class ConfigLoader {
             problems.error(e.getContextMark().isPresent() ? e.getContextMark() : e.getProblemMark(), msg.replace('\n', ' '));
             throw new ConfigException(problems.sorted());
         } catch (YamlEngineException e) {
+            if (String.valueOf(e.getMessage()).startsWith("Number of aliases for non-scalar nodes exceeds")) {
+                problems.error(Optional.empty(), "YAML error: more than " + MAX_ALIASES + " aliases (*name) of lists and "
+                        + "mappings: not a dbbackup config");
+                throw new ConfigException(problems.sorted());
+            }
             problems.error(Optional.empty(), "YAML error: " + e.getMessage().replace('\n', ' '));
             throw new ConfigException(problems.sorted());
         } catch (StackOverflowError e) {

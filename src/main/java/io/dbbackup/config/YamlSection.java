@@ -68,30 +68,18 @@ final class YamlSection implements ConfigSection {
         List<NodeTuple> own = new ArrayList<>();
         List<MappingNode> merged = new ArrayList<>();
         for (NodeTuple t : m.getValue()) {
-            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("<<")) {
-                if (t.getValueNode() instanceof MappingNode mm) {
-                    merged.add(mm);
-                } else if (t.getValueNode() instanceof SequenceNode seq) {
-                    for (int i = 0; i < seq.getValue().size(); i++) {
-                        if (seq.getValue().get(i) instanceof MappingNode mm) {
-                            merged.add(mm);
-                        } else {
-                            notMergeable(k, seq.getValue().get(i), at("<<") + "[" + i + "]");
-                        }
-                    }
-                } else {
-                    notMergeable(k, t.getValueNode(), at("<<"));
-                }
+            if (isMergeKey(t)) {
+                mergedMappings(t, merged);
                 continue;
             }
             own.add(t);
         }
+        // a merged mapping that merges others brings their keys too, after its own (YAML's merge: the nearest wins); each
+        // mapping is read once, however often it is merged (forty levels that each merge the one before twice are 40)
+        Set<Node> read = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        read.add(m);
         for (MappingNode mm : merged) {
-            for (NodeTuple t : mm.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode k) {
-                    entries.putIfAbsent(k.getValue(), t);
-                }
-            }
+            merge(mm, read);
         }
         Set<String> seen = new TreeSet<>();
         for (NodeTuple t : own) {
@@ -101,10 +89,50 @@ final class YamlSection implements ConfigSection {
                 continue;
             }
             if (!seen.add(k.getValue())) {
-                problems.error(k, path + "." + k.getValue() + ": duplicate key");
+                problems.error(k, at(k.getValue()) + ": duplicate key");
                 continue;
             }
             entries.put(k.getValue(), t);
+        }
+    }
+
+    private static boolean isMergeKey(NodeTuple t) {
+        return t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("<<");
+    }
+
+    /** The mappings merge key {@code t} names, in its order; what is no mapping is an error at the merge key. */
+    private void mergedMappings(NodeTuple t, List<MappingNode> into) {
+        ScalarNode k = (ScalarNode) t.getKeyNode();
+        if (t.getValueNode() instanceof MappingNode mm) {
+            into.add(mm);
+        } else if (t.getValueNode() instanceof SequenceNode seq) {
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                if (seq.getValue().get(i) instanceof MappingNode mm) {
+                    into.add(mm);
+                } else {
+                    notMergeable(k, seq.getValue().get(i), at("<<") + "[" + i + "]");
+                }
+            }
+        } else {
+            notMergeable(k, t.getValueNode(), at("<<"));
+        }
+    }
+
+    /** Adds the keys of merged mapping {@code mm} not yet present, then those of the mappings it merges itself. */
+    private void merge(MappingNode mm, Set<Node> read) {
+        if (!read.add(mm)) {
+            return;
+        }
+        List<MappingNode> nested = new ArrayList<>();
+        for (NodeTuple t : mm.getValue()) {
+            if (isMergeKey(t)) {
+                mergedMappings(t, nested);
+            } else if (t.getKeyNode() instanceof ScalarNode k) {
+                entries.putIfAbsent(k.getValue(), t);
+            }
+        }
+        for (MappingNode n : nested) {
+            merge(n, read);
         }
     }
 

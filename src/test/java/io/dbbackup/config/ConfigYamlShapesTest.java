@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,5 +86,112 @@ class ConfigYamlShapesTest {
         String yaml = ConfigText.APP_AND_LOCAL_STORE.replace("  local:\n", "  ? [local]\n  : \n  local:\n")
                 + ConfigText.appJob("");
         assertThat(failure(yaml)).isEqualTo("config.yaml:6:5: error: stores: a key must be a plain string, got a list");
+    }
+
+    @Test
+    void aMergedMappingThatItselfMergesBringsThoseKeysToo() throws Exception {
+        // YAML's merge: a mapping merged in brings its merged keys too (defaults, then a variant of them, then a job)
+        String yaml = ConfigText.withAppJob("retention: &r {keep_daily: 7}") + """
+                  weekly: &w
+                    <<: *app
+                    prefix: weekly
+                    retention: &rw {<<: *r, keep_weekly: 4}
+                  monthly:
+                    <<: *w
+                    prefix: monthly
+                    retention: {<<: *rw, keep_monthly: 6}
+                """;
+        Config c = load(yaml.replace("  app:\n", "  app: &app\n"));
+        assertThat(c.jobs().get("monthly").datasource()).isEqualTo("app");
+        assertThat(c.jobs().get("monthly").store()).isEqualTo("local");
+        assertThat(c.jobs().get("monthly").prefix()).isEqualTo("monthly");
+        assertThat(c.jobs().get("monthly").retention().keepDaily()).isEqualTo(7);
+        assertThat(c.jobs().get("monthly").retention().keepWeekly()).isEqualTo(4);
+        assertThat(c.jobs().get("monthly").retention().keepMonthly()).isEqualTo(6);
+    }
+
+    @Test
+    void aKeyOfTheMappingWinsOverItsMergesAndAnEarlierMergeOverALaterOne() throws Exception {
+        String yaml = ConfigText.withAppJob("retention: &a {keep_daily: 1, keep_last: 1}") + """
+                  other:
+                    datasource: app
+                    store: local
+                    prefix: other
+                    retention:
+                      <<: [{<<: *a, keep_daily: 2}, {keep_daily: 3, keep_last: 3, keep_weekly: 3}]
+                      keep_monthly: 4
+                """;
+        Config c = load(yaml);
+        assertThat(c.jobs().get("other").retention().keepDaily()).isEqualTo(2);
+        assertThat(c.jobs().get("other").retention().keepLast()).isEqualTo(1);
+        assertThat(c.jobs().get("other").retention().keepWeekly()).isEqualTo(3);
+        assertThat(c.jobs().get("other").retention().keepMonthly()).isEqualTo(4);
+    }
+
+    @Test
+    void aConfigOfHundredsOfJobsSharingTheirDefaultsLoads() throws Exception {
+        // one job per database, each merging the shared keys (sharding across pods is for such files): snakeyaml's
+        // default cap of 50 aliases of a mapping refused the 51st job with a line about aliases at 1:1
+        StringBuilder yaml = new StringBuilder("datasources:\n");
+        for (int i = 0; i < 300; i++) {
+            yaml.append("  db").append(i).append(":\n    engine: sqlite\n    path: db").append(i).append(".db\n");
+        }
+        yaml.append("stores:\n  local:\n    type: local\n    path: store\njobs:\n");
+        yaml.append("  db0: &job\n    datasource: db0\n    store: local\n    retry: &retry {max_attempts: 3}\n"
+                + "    retention: &keep\n      keep_daily: 7\n");
+        for (int i = 1; i < 300; i++) {
+            yaml.append("  db").append(i).append(":\n    <<: *job\n    datasource: db").append(i)
+                    .append("\n    retry: *retry\n    retention: *keep\n");
+        }
+        Config c = load(yaml.toString());
+        assertThat(c.jobs()).hasSize(300);
+        assertThat(c.jobs().get("db299").datasource()).isEqualTo("db299");
+        assertThat(c.jobs().get("db299").retention().keepDaily()).isEqualTo(7);
+    }
+
+    @Test
+    void aMergeOfItselfIsReadOnce() throws Exception {
+        Config c = load(ConfigText.withAppJob("retention: &r {keep_last: 2, <<: *r}"));
+        assertThat(c.jobs().get("app").retention().keepLast()).isEqualTo(2);
+    }
+
+    @Test
+    void mergesThatDoubleAtEachLevelAreRefusedAtOnce() {
+        // forty levels each merging the one before twice: 2^40 merges if each were followed
+        StringBuilder yaml = new StringBuilder(ConfigText.withAppJob("retention:\n  <<: *m39"));
+        StringBuilder anchors = new StringBuilder("    retry: &m0 {max_attempts: 2}\n");
+        for (int i = 1; i < 40; i++) {
+            anchors.append("    x").append(i).append(": &m").append(i).append(" {<<: [*m").append(i - 1).append(", *m")
+                    .append(i - 1).append("]}\n");
+        }
+        String text = yaml.toString().replace("    store: local\n", "    store: local\n" + anchors);
+        long start = System.nanoTime();
+        String failure = catchThrowableOfType(() -> load(text), ConfigException.class).getMessage();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(failure).isEqualTo("config.yaml:1:1: error: YAML error: the aliases (*name) make more than 1000000 values "
+                + "of this file: not a dbbackup config");
+    }
+
+    @Test
+    void aliasesThatWouldExpandToMillionsOfValuesAreRefusedInOneLine() {
+        // a long list shared by thousands of jobs: each job would hold its own copy of it (an alias bomb in 2 MiB)
+        StringBuilder yaml = new StringBuilder(ConfigText.withAppJob("drill_checks: &checks\n" + "- select 1\n".repeat(20_000)));
+        for (int i = 0; i < 2_000; i++) {
+            yaml.append("  j").append(i).append(": {datasource: app, store: local, prefix: p").append(i)
+                    .append(", drill_checks: *checks}\n");
+        }
+        long start = System.nanoTime();
+        ConfigException e = catchThrowableOfType(() -> load(yaml.toString()), ConfigException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).isEqualTo("config.yaml:1:1: error: YAML error: the aliases (*name) make more than 1000000 "
+                + "values of this file: not a dbbackup config");
+    }
+
+    @Test
+    void aSecondJobsSectionIsADuplicateKeyNamedAsWritten() throws Exception {
+        // two files concatenated without '---': the second 'jobs:' would replace the first's jobs
+        String yaml = ConfigText.withAppJob("") + "jobs:\n  other:\n    datasource: app\n    store: local\n    prefix: o\n";
+        assertThat(failure(yaml)).isEqualTo("config.yaml:13:1: error: jobs: duplicate key");
     }
 }
