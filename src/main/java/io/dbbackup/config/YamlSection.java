@@ -596,19 +596,21 @@ final class YamlSection implements ConfigSection {
             String var = envName.get();
             String value = env.get(var);
             Node at = value(key + "_env").orElse(node);
-            if (value == null || value.isBlank()) {
+            if (value == null || withoutByteOrderMark(key, value).isBlank()) {
                 // a name no shell could set is more likely the secret itself, written where its variable's name belongs
                 boolean aName = VARIABLE_NAME.matcher(var).matches();
                 String shown = aName ? var : "named in " + key + "_env (its name is not shown: it is not a variable name; "
                         + "is it the secret itself?)";
                 String why = at(key + "_env") + ": environment variable " + shown + (value == null ? " is not set"
-                        : value.isEmpty() ? " is empty" : " holds only white space");
+                        : withoutByteOrderMark(key, value).isEmpty() ? " is empty" : " holds only white space");
                 return Optional.of(Secret.unresolved(aName ? "env " + var : "the environment",
                         problems.secretProblem(at(key), at, why)));
             }
             // a Kubernetes secret made with kubectl create secret --from-file keeps the file's line break, in a
             // secretKeyRef variable too: trimmed as a file's is; not an age passphrase, whose backups already made used it
-            return Optional.of(new Secret(key.equals("passphrase") ? value : withoutLineBreaks(value), "env " + var));
+            warnIfDoubtful(key, key + "_env", withoutLineBreaks(value), at);
+            return Optional.of(new Secret(key.equals("passphrase") ? value : withoutByteOrderMark(key, withoutLineBreaks(value)),
+                    "env " + var));
         }
         if (file.isPresent()) {
             Node at = value(key + "_file").orElse(node);
@@ -625,9 +627,10 @@ final class YamlSection implements ConfigSection {
                 } else if (Files.exists(p) && Files.size(p) > MAX_SECRET_FILE) {
                     why = at(key + "_file") + ": " + shown + " is larger than 1 MiB: not a secret";
                 } else {
-                    String content = withoutLineBreaks(Files.readString(p, StandardCharsets.UTF_8));
+                    String content = withoutByteOrderMark(key, withoutLineBreaks(Files.readString(p, StandardCharsets.UTF_8)));
                     if (!content.isBlank()) {
                         warnIfShared(p, key + "_file", at);
+                        warnIfDoubtful(key, key + "_file", content, at);
                         return Optional.of(new Secret(content, "file " + p));
                     }
                     why = at(key + "_file") + ": " + shown + (content.isEmpty() ? " is empty" : " holds only white space");
@@ -640,6 +643,44 @@ final class YamlSection implements ConfigSection {
             return Optional.of(Secret.unresolved("file " + p, problems.secretProblem(at(key), at, why)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A secret without the byte order mark a Windows editor's "UTF-8 with BOM" puts first: no password, key or token
+     * begins with U+FEFF, and the server refused the password that reads right. An age passphrase keeps it (the backups
+     * made with it need it: {@link WeakPassphrase#BYTE_ORDER_MARK}), an identity is read by {@code AgeKeys}, which skips it.
+     */
+    private static String withoutByteOrderMark(String key, String text) {
+        return !key.equals("passphrase") && text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    /**
+     * Warns, without showing it, about a secret read as given that is likely not what was meant: in quotes or with
+     * spaces around it (a .env file for {@code docker run --env-file}, which keeps both, unlike a shell or docker
+     * compose), of several lines (a file holding more than the secret), or holding a NUL. Not an identity (a key file
+     * of several lines, with comments).
+     */
+    private void warnIfDoubtful(String key, String sourceKey, String value, Node at) {
+        if (key.equals("identity")) {
+            return;
+        }
+        String v = withoutByteOrderMark(key, value);
+        String why;
+        if (v.indexOf('\0') >= 0) {
+            why = "holds a NUL character, which the database tools and most servers cut the secret at";
+        } else if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+            why = "holds " + v.split("\r\n|\r|\n", -1).length + " lines: only the line breaks at its end are cut, "
+                    + "the other lines are part of it (PostgreSQL's tools would take the first line alone)";
+        } else if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
+            why = "is in quotes, which are part of it (docker run --env-file and Kubernetes keep them; a shell and docker "
+                    + "compose remove them)";
+        } else if (!v.isEmpty() && (Character.isWhitespace(v.charAt(0)) || Character.isWhitespace(v.charAt(v.length() - 1)))) {
+            why = "begins or ends with white space, which is part of it (docker run --env-file keeps it)";
+        } else {
+            return;
+        }
+        problems.warn(at, at(sourceKey) + ": the secret (not shown) " + why + "; if that is not part of the secret, "
+                + (sourceKey.endsWith("_env") ? "fix the variable's value" : "fix the file"));
     }
 
     /** {@code text} without the line breaks at its end (an editor's, {@code echo}'s, a Kubernetes secret's). */

@@ -112,6 +112,52 @@ class SecretsConfigTest {
         assertThat(c.warnings()).isEmpty();
     }
 
+    /**
+     * A password file saved by a Windows editor as "UTF-8 with BOM" (or a Kubernetes secret made from one): the invisible
+     * U+FEFF was sent as the password's first character, and the server said "Access denied" to a password that reads
+     * right. A password never begins with one: it is dropped (an age passphrase keeps it, see EncryptionConfigTest).
+     */
+    @Test
+    void aByteOrderMarkIsNoPartOfAPassword() throws Exception {
+        Path f = Files.writeString(dir.resolve("pw.txt"), "\uFEFFs3cret-from-file\r\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        Config c = load("password_file: pw.txt", Map.of());
+        assertThat(password(c).reveal()).isEqualTo("s3cret-from-file");
+        assertThat(c.warnings()).isEmpty();
+        Config env = load("password_env: DB_PW", Map.of("DB_PW", "\uFEFFs3cret-from-env\n"));
+        assertThat(password(env).reveal()).isEqualTo("s3cret-from-env");
+    }
+
+    /**
+     * What a .env file for {@code docker run --env-file} (which keeps quotes and spaces, unlike a shell or docker
+     * compose), a file holding more than the secret or a stray NUL make of a secret: read as it is, and warned about
+     * at its key without showing it.
+     */
+    @Test
+    void aDoubtfulSecretIsReadAsItIsAndWarnedAboutWithoutShowingIt() throws Exception {
+        Map<String, String> doubtful = Map.of(
+                "\"s3cret-quoted\"", "is in quotes",
+                "'s3cret-quoted'", "is in quotes",
+                "s3cret-spaced ", "begins or ends with white space",
+                "\ts3cret-spaced", "begins or ends with white space",
+                "s3cret-line1\nline2\n", "holds 2 lines",
+                "s3cret-line1\r\nline2\r\nline3", "holds 3 lines",
+                "s3cret\u0000nul", "holds a NUL character");
+        for (Map.Entry<String, String> e : doubtful.entrySet()) {
+            Config env = load("password_env: DB_PW", Map.of("DB_PW", e.getKey()));
+            assertThat(password(env).reveal()).as(e.getValue()).isEqualTo(e.getKey().replaceAll("[\r\n]+$", ""));
+            assertThat(env.warnings()).as(e.getValue()).singleElement().extracting(Problem::format).asString()
+                    .startsWith("config.yaml:4:19: warning: datasources.db.password_env: the secret (not shown) " + e.getValue())
+                    .doesNotContain("s3cret");
+            Path f = Files.writeString(dir.resolve("pw.txt"), e.getKey());
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+            Config file = load("password_file: pw.txt", Map.of());
+            assertThat(file.warnings()).as(e.getValue()).singleElement().extracting(Problem::format).asString()
+                    .startsWith("config.yaml:4:20: warning: datasources.db.password_file: the secret (not shown) " + e.getValue())
+                    .doesNotContain("s3cret");
+        }
+    }
+
     @Test
     void aSharedSecretFileIsAWarningNamingTheFix() throws Exception {
         Path f = Files.writeString(dir.resolve("pw.txt"), "s3cret\n");
