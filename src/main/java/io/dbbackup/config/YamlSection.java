@@ -621,7 +621,10 @@ final class YamlSection implements ConfigSection {
             String shown = SHOWN_NAME.matcher(raw).matches() ? p.toString()
                     : "the file named in " + key + "_file (its name is not shown: is it the secret itself?)";
             try {
-                if (Files.exists(p) && !Files.isRegularFile(p)) {
+                if (Files.isDirectory(p)) {
+                    why = at(key + "_file") + ": " + shown + " is a folder, not a file (a Secret volume mounted at this "
+                            + "path?): " + (shown.equals(p.toString()) ? folderContents(p) : "name the file in it");
+                } else if (Files.exists(p) && !Files.isRegularFile(p)) {
                     // a FIFO would hang the load, /dev/zero fill the memory
                     why = at(key + "_file") + ": " + shown + " is not a regular file";
                 } else if (Files.exists(p) && Files.size(p) > MAX_SECRET_FILE) {
@@ -681,6 +684,27 @@ final class YamlSection implements ConfigSection {
         }
         problems.warn(at, at(sourceKey) + ": the secret (not shown) " + why + "; if that is not part of the secret, "
                 + (sourceKey.endsWith("_env") ? "fix the variable's value" : "fix the file"));
+    }
+
+    /**
+     * What folder {@code dir} holds, for the error of a {@code *_file} naming it: a Kubernetes Secret mounted at the
+     * file's path without {@code subPath} is a folder of one file per key, beside the kubelet's {@code ..data} links.
+     * Names no message may repeat (not {@link #SHOWN_NAME}) are left out; at most 5 are shown.
+     */
+    private static String folderContents(Path dir) {
+        List<String> names;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            names = s.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith("."))
+                    .filter(n -> SHOWN_NAME.matcher(n).matches()).sorted().toList();
+        } catch (IOException | SecurityException e) {
+            return "name the file in it";
+        }
+        if (names.isEmpty()) {
+            return "it is empty";
+        }
+        return "it holds " + String.join(", ", names.subList(0, Math.min(5, names.size())))
+                + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "") + "; name the file, e.g. "
+                + dir.resolve(names.get(0));
     }
 
     /** {@code text} without the line breaks at its end (an editor's, {@code echo}'s, a Kubernetes secret's). */

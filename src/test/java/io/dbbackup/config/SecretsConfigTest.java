@@ -234,6 +234,31 @@ class SecretsConfigTest {
     }
 
     /** /dev/zero filled the memory (exit 3, a stack trace on stdout); a FIFO hung the load. */
+    /**
+     * A Kubernetes Secret mounted at the file's path without subPath is a folder holding one file per key (and the
+     * kubelet's ..data links): the error names those files, so the fix (the path of the one in it) is in the line.
+     */
+    @Test
+    void aSecretFileThatIsAFolderNamesTheFilesInIt() throws Exception {
+        Path volume = Files.createDirectory(dir.resolve("pg-password"));
+        Path data = Files.createDirectory(volume.resolve("..2026_12_04_10_00_00.123"));
+        Files.writeString(data.resolve("password"), "s3cret\n");
+        Files.writeString(data.resolve("username"), "backup\n");
+        Files.createSymbolicLink(volume.resolve("..data"), Path.of(data.getFileName().toString()));
+        Files.createSymbolicLink(volume.resolve("password"), Path.of("..data/password"));
+        Files.createSymbolicLink(volume.resolve("username"), Path.of("..data/username"));
+        assertThatThrownBy(() -> load("password_file: pg-password", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: " + volume + " is a folder, not a file "
+                        + "(a Secret volume mounted at this path?): it holds password, username; name the file, e.g. "
+                        + volume.resolve("password"));
+        Files.createDirectory(dir.resolve("empty"));
+        assertThatThrownBy(() -> load("password_file: empty", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: " + dir.resolve("empty")
+                        + " is a folder, not a file (a Secret volume mounted at this path?): it is empty");
+    }
+
     @Test
     void aSecretFileThatIsNoRegularFileOrHugeIsRefusedAtOnce() throws Exception {
         assertThatThrownBy(() -> load("password_file: /dev/zero", Map.of()))
