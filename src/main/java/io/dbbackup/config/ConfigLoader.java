@@ -107,7 +107,8 @@ public final class ConfigLoader {
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (java.nio.charset.CharacterCodingException e) {
-            problems.error((Node) null, "cannot read the config file (it is not UTF-8 text)");
+            problems.error((Node) null, "cannot read the config file (" + (YamlSection.isUtf16(file) ? "it " + YamlSection.UTF16
+                    : "it is not UTF-8 text") + ")");
             throw new ConfigException(problems.sorted());
         } catch (IOException e) {
             problems.error((Node) null, "cannot read the config file (" + YamlSection.reason(e) + ")");

@@ -761,6 +761,9 @@ final class YamlSection implements ConfigSection {
 
     /** Why secret file {@code p}, which is not UTF-8, is no secret here: an age-encrypted file (passphrase-protected), or binary. */
     private static String notText(Path p) {
+        if (isUtf16(p)) {
+            return UTF16;
+        }
         try (java.io.InputStream in = Files.newInputStream(p)) {
             if (io.dbbackup.codec.age.AgeKeys.isAgeEncrypted(new String(in.readNBytes(64), StandardCharsets.ISO_8859_1))) {
                 return io.dbbackup.codec.age.AgeKeys.passphraseProtected(p.toString());
@@ -769,6 +772,20 @@ final class YamlSection implements ConfigSection {
             // said as not text below
         }
         return "is not a text file (not UTF-8): a secret file holds text";
+    }
+
+    /** Why a file with a UTF-16 byte order mark is not read, and the fix. */
+    static final String UTF16 = "is UTF-16 text (as Windows PowerShell's '>' and Notepad's 'Unicode' save it), not UTF-8: save it as "
+            + "UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)";
+
+    /** Whether {@code p} begins with a UTF-16 byte order mark (FF FE or FE FF). */
+    static boolean isUtf16(Path p) {
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(2);
+            return b.length == 2 && ((b[0] == (byte) 0xFF && b[1] == (byte) 0xFE) || (b[0] == (byte) 0xFE && b[1] == (byte) 0xFF));
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     static String reason(Exception e) {

@@ -194,4 +194,14 @@ class ConfigYamlShapesTest {
         String yaml = ConfigText.withAppJob("") + "jobs:\n  other:\n    datasource: app\n    store: local\n    prefix: o\n";
         assertThat(failure(yaml)).isEqualTo("config.yaml:13:1: error: jobs: duplicate key");
     }
+
+    @Test
+    void aConfigSavedAsUtf16IsSaidToBe() throws Exception {
+        Files.write(dir.resolve("config.yaml"), ("\uFEFF" + ConfigText.withAppJob("")).getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        ConfigException e = catchThrowableOfType(() -> new ConfigLoader(PluginRegistry.load(), Map.of())
+                .load(dir.resolve("config.yaml"), "config.yaml"), ConfigException.class);
+        assertThat(e.getMessage()).isEqualTo("config.yaml:1:1: error: cannot read the config file (it is UTF-16 text (as "
+                + "Windows PowerShell's '>' and Notepad's 'Unicode' save it), not UTF-8: save it as UTF-8 (e.g. iconv -f "
+                + "UTF-16 -t UTF-8))");
+    }
 }

@@ -259,6 +259,19 @@ class SecretsConfigTest {
                         + " is a folder, not a file (a Secret volume mounted at this path?): it is empty");
     }
 
+    /** {@code "pw" > pw.txt} in Windows PowerShell 5 writes UTF-16 with a byte order mark: said so, with the fix. */
+    @Test
+    void aUtf16SecretFileIsSaidToBeUtf16() throws Exception {
+        Path f = dir.resolve("pw.txt");
+        Files.write(f, "\uFEFFs3cret\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> load("password_file: pw.txt", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: " + f + " is UTF-16 text (as Windows "
+                        + "PowerShell's '>' and Notepad's 'Unicode' save it), not UTF-8: save it as UTF-8 (e.g. iconv -f "
+                        + "UTF-16 -t UTF-8)");
+    }
+
     @Test
     void aSecretFileThatIsNoRegularFileOrHugeIsRefusedAtOnce() throws Exception {
         assertThatThrownBy(() -> load("password_file: /dev/zero", Map.of()))
