@@ -270,6 +270,9 @@ class SecretsConfigTest {
                 .hasMessage("config.yaml:4:20: error: datasources.db.password_file: " + f + " is UTF-16 text (as Windows "
                         + "PowerShell's '>' and Notepad's 'Unicode' save it), not UTF-8: save it as UTF-8 (e.g. iconv -f "
                         + "UTF-16 -t UTF-8)");
+        Files.write(f, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0xc3, 0x28}); // binary that begins like it
+        assertThatThrownBy(() -> load("password_file: pw.txt", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith(f + " is not a text file (not UTF-8): a secret file holds text");
     }
 
     @Test
