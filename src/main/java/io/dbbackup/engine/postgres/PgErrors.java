@@ -8,9 +8,17 @@ import java.util.regex.Pattern;
 
 /** Reads libpq/PostgreSQL error text from a tool's stderr: what it means and the one line worth showing. */
 final class PgErrors {
-    /** Failures a retry cannot fix: credentials, a missing database or role, a host name that does not resolve. */
+    /** libpq's line after the server refused (28P01) the password it read from the pass file, in any server language. */
+    private static final String PASSWORD_FROM_FILE_REFUSED = "password retrieved from file";
+    /**
+     * Failures a retry cannot fix: credentials, a missing database or role, a host name that does not resolve. Mostly the
+     * server's English words; libpq's own lines are in English whatever the server speaks (children run with
+     * {@code LC_ALL=C.UTF-8}), and libpq adds "password retrieved from file" exactly when the server refused that file's
+     * password with SQLSTATE 28P01 (invalid_password), which a server whose {@code lc_messages} is German words as
+     * "Passwort-Authentifizierung für Benutzer »app« fehlgeschlagen".
+     */
     private static final List<String> PERMANENT = List.of(
-            "password authentication failed", "authentication failed", "no password supplied",
+            "password authentication failed", "authentication failed", "no password supplied", PASSWORD_FROM_FILE_REFUSED,
             "no pg_hba.conf entry", "does not exist", "could not translate host name", "name or service not known",
             "server does not support ssl", "certificate", "permission denied", "must be owner",
             "server version mismatch", "aborting because of server version mismatch", "unsupported version",
@@ -168,7 +176,8 @@ final class PgErrors {
 
     /** Whether the account running the query lacks a privilege (42501) or was refused (class 28, libpq's words). */
     static boolean privilegeDenied(ToolFailedException e) {
-        return anyState(e, DENIED) || CONNECTION_DENIED.matcher(e.stderrTail()).find();
+        return anyState(e, DENIED) || CONNECTION_DENIED.matcher(e.stderrTail()).find()
+                || e.stderrTail().contains(PASSWORD_FROM_FILE_REFUSED);
     }
 
     /** Whether psql reported an error whose SQLSTATE starts with one of {@code prefixes} (a class, or a whole state). */

@@ -142,4 +142,25 @@ class PgErrorsTest {
                     .contains("ignore_startup_parameters");
         }
     }
+
+    /**
+     * A server whose lc_messages is German refuses a wrong password as "Passwort-Authentifizierung für Benutzer »bk«
+     * fehlgeschlagen"; libpq, in English, adds the pass file line for SQLSTATE 28P01 only. Before, the job retried it.
+     */
+    @Test
+    void aWrongPasswordIsPermanentWhateverTheServersLanguage() {
+        String german = "pg_dump: error: connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  "
+                + "Passwort-Authentifizierung für Benutzer »bk« fehlgeschlagen\n"
+                + "password retrieved from file \"/tmp/dbbackup-1/pgpass\"";
+        String french = "psql: error: connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  "
+                + "authentification par mot de passe échouée pour l'utilisateur « bk »\n"
+                + "password retrieved from file \"/tmp/dbbackup-1/pgpass\"";
+        for (String stderr : List.of(german, french)) {
+            assertThat(PgErrors.isPermanent(stderr)).as(stderr).isTrue();
+            assertThat(PgErrors.privilegeDenied(psql(2, stderr))).as(stderr).isTrue();
+        }
+        // too many clients, in German: a retry may well get in
+        assertThat(PgErrors.isPermanent("pg_dump: error: connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  "
+                + "tut mir leid, schon zu viele Verbindungen")).isFalse();
+    }
 }

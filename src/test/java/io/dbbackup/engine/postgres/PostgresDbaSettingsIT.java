@@ -102,6 +102,24 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * Before: a wrong password refused in German ("Passwort-Authentifizierung für Benutzer »postgres« fehlgeschlagen") was
+     * taken for a transient failure: three attempts, each one more failed login on the server (an account lockout's
+     * count), and the failure mail after all the pauses. Now one attempt, as in English.
+     */
+    @Test
+    void aWrongPasswordRefusedInGermanIsNotRetried() throws Exception {
+        Path c = config("postgres", "postgres", "postgres_copy");
+        Files.writeString(dir.resolve("pg.password"), "not-" + pg.password());
+        Files.writeString(c, Files.readString(c).replace("    store: local\n", "    store: local\n    retry:\n"
+                + "      max_attempts: 3\n      delay: 1s\n"));
+
+        Cli.Result failed = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "nightly");
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
+        assertThat(failed.out() + failed.err()).contains("Passwort-Authentifizierung für Benutzer »postgres« fehlgeschlagen")
+                .contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
+    }
+
+    /**
      * The least-privilege backup role of PostgreSQL 14+, {@code pg_read_all_data}, without BYPASSRLS, and a table under row
      * level security: pg_dump refuses to back it up in part. Before, the job tried again with {@code retry} (no attempt
      * can differ) and said only "query would be affected by row-level security policy for table "konten"", nothing of
