@@ -192,6 +192,21 @@ final class PgErrors {
         return false;
     }
 
+    /**
+     * The SQLSTATE of the first error psql showed with {@code VERBOSITY verbose} (not a notice's or a warning's: classes
+     * 00, 01, 02), or null.
+     */
+    static String sqlState(ToolFailedException e) {
+        java.util.regex.Matcher m = SQLSTATE.matcher(e.stderrTail());
+        while (m.find()) {
+            String state = m.group(1);
+            if (!state.startsWith("00") && !state.startsWith("01") && !state.startsWith("02")) {
+                return state;
+            }
+        }
+        return null;
+    }
+
     /** Whether pg_restore failed because the archive it read is damaged or cut short (not the server, not the target). */
     static boolean isDamagedArchive(ToolFailedException e) {
         if (e.timedOut() || !e.tool().startsWith("pg_restore")) {
@@ -231,6 +246,7 @@ final class PgErrors {
         String tail = e.stderrTail();
         String best = null;
         String psqlsLast = null;
+        String withState = null;
         for (String line : tail.split("\n")) {
             String l = line.strip();
             if (l.contains("FATAL:") || l.contains("error:") || l.contains("ERROR:")) {
@@ -240,9 +256,16 @@ final class PgErrors {
             if (Severity.PSQL_LINE.matcher(l).find()) {
                 psqlsLast = l;
             }
+            java.util.regex.Matcher state = SQLSTATE.matcher(l);
+            if (withState == null && state.find() && !state.group(1).matches("0[012].*")) {
+                withState = l;
+            }
         }
         if (best == null) {
             best = psqlsLast; // a server whose lc_messages is not English: psql stopped at its last message (ON_ERROR_STOP)
+        }
+        if (best == null) {
+            best = withState; // ... in a -c command (no psql:<stdin>:N:), shown with its SQLSTATE (VERBOSITY verbose)
         }
         if (best == null) {
             return e.getMessage();

@@ -383,9 +383,15 @@ public final class PostgresEngine implements Engine {
                     throw damagedArchive(tf, "; " + what);
                 }
                 if (e instanceof ToolFailedException tf) {
+                    String state = PgErrors.sqlState(tf);
                     String reason = PgErrors.reason(tf);
+                    reason = state == null ? reason : reason.replaceFirst(java.util.regex.Pattern.quote(state + ": "), "");
+                    String hint = RestoreHint.of(reason, state, options);
+                    if (hint.isEmpty() && !created && holdsWhatFailedToBeCreated(tf, pass, ctx)) {
+                        hint = RestoreHint.alreadyThere(options);
+                    }
                     throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.tool() + " failed (exit "
-                            + tf.exitCode() + "): " + reason + RestoreHint.of(reason, options), tf, tf.retryable());
+                            + tf.exitCode() + "): " + reason + hint, tf, tf.retryable());
                 }
                 IOException wrapped = e instanceof InterruptedIOException
                         ? new InterruptedIOException(what + " (" + e.getMessage() + ")")
@@ -466,9 +472,32 @@ public final class PostgresEngine implements Engine {
                 + " with table data";
     }
 
+    /**
+     * psql's restores show the SQLSTATE of a server's error ({@code FEHLER:  42P07: Relation »t« existiert bereits}), which
+     * the hints read whatever the server's {@code lc_messages}; the one line shown leaves it out, as before.
+     */
+    private static final String RESTORE_VERBOSITY = "VERBOSITY=verbose";
+
+    /**
+     * Whether pg_restore failed creating an object the target holds already ({@link FailedCreate}, asked of the target after
+     * the rolled-back restore): what pg_restore's untranslated "Command was:" names, for a server that says "already exists"
+     * in its own language. False when nothing was asked or the question failed.
+     */
+    private boolean holdsWhatFailedToBeCreated(ToolFailedException tf, PassFile pass, OperationContext ctx) {
+        java.util.Optional<String> sql = FailedCreate.existsQuery(tf.stderrTail());
+        if (sql.isEmpty() || !tf.tool().startsWith("pg_restore")) {
+            return false;
+        }
+        try {
+            return pg.query(settings.database(), pass, ctx, sql.get()).strip().equals("t");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private List<String> psqlRestore(PgClient psql, RestoreOptions options) {
         List<String> cmd = new ArrayList<>(List.of(psql.executable().toString(), "-X", "-q", "--no-password",
-                "-v", "ON_ERROR_STOP=1", "--single-transaction"));
+                "-v", "ON_ERROR_STOP=1", "--single-transaction", "-v", RESTORE_VERBOSITY));
         if (options.clean()) {
             cmd.addAll(List.of("-c", TIMEOUTS_OFF, "-c", CLEAN_SQL));
             if (!withoutPrivileges(options)) {
@@ -514,7 +543,7 @@ public final class PostgresEngine implements Engine {
     /** psql for a restore in part: the selected schemas created when missing (not for rows only), then the script. */
     private List<String> psqlPartial(PgClient psql, RestoreOptions options, PlainSelection selection) {
         List<String> cmd = new ArrayList<>(List.of(psql.executable().toString(), "-X", "-q", "--no-password",
-                "-v", "ON_ERROR_STOP=1", "--single-transaction"));
+                "-v", "ON_ERROR_STOP=1", "--single-transaction", "-v", RESTORE_VERBOSITY));
         if (!options.dataOnly()) {
             options.schemas().forEach(n -> cmd.addAll(List.of("-c", "create schema if not exists \"" + n.replace("\"", "\"\"") + "\"")));
         } else {

@@ -2,6 +2,7 @@ package io.dbbackup.engine.postgres;
 
 import io.dbbackup.spi.RestoreOptions;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,9 +19,27 @@ final class RestoreHint {
     private RestoreHint() {
     }
 
+    /**
+     * SQLSTATEs of an object that is there already (duplicate_table, _object, _schema, _function, _column, _database,
+     * _alias): the server's "already exists", which a server whose {@code lc_messages} is not English words otherwise.
+     */
+    private static final List<String> DUPLICATE = List.of("42P07", "42710", "42P06", "42723", "42701", "42P04", "42712");
+    /** insufficient_privilege: the clean step's "must be owner of …" in any language. */
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     /** The hint for {@code reason} (with a leading space), or "". */
     static String of(String reason, RestoreOptions options) {
-        if (options.clean() && NOT_OWNER_OF_CLEANED.matcher(reason).find()) {
+        return of(reason, null, options);
+    }
+
+    /**
+     * The hint for {@code reason} and the SQLSTATE psql showed for it ({@code sqlState}, null when none: pg_restore shows
+     * none), with a leading space, or "".
+     */
+    static String of(String reason, String sqlState, RestoreOptions options) {
+        boolean cleanStep = !reason.startsWith("psql:") && !reason.startsWith("could not execute query");
+        if (options.clean() && (NOT_OWNER_OF_CLEANED.matcher(reason).find()
+                || INSUFFICIENT_PRIVILEGE.equals(sqlState) && cleanStep)) {
             return " (--clean first drops every user schema and large object in the database, which only their owner, a "
                     + "member of that role or a superuser may: restore as one of them, or have their owner drop them or "
                     + "REASSIGN OWNED them to the restoring role first)";
@@ -33,7 +52,15 @@ final class RestoreHint {
                     + "(owners) and no_privileges: true (grants, default privileges) on the datasource — a plain backup "
                     + "must be taken with them)";
         }
-        if (options.clean() || !reason.contains("already exists")) {
+        if (options.clean() || !reason.contains("already exists") && (sqlState == null || !DUPLICATE.contains(sqlState))) {
+            return "";
+        }
+        return alreadyThere(options);
+    }
+
+    /** The hint for an object the target holds already (with a leading space); "" after {@code --clean}. */
+    static String alreadyThere(RestoreOptions options) {
+        if (options.clean()) {
             return "";
         }
         return options.partial() ? " (the target already holds it: drop it first, or restore it into another "

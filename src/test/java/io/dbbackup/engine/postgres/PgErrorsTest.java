@@ -163,4 +163,20 @@ class PgErrorsTest {
         assertThat(PgErrors.isPermanent("pg_dump: error: connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  "
                 + "tut mir leid, schon zu viele Verbindungen")).isFalse();
     }
+
+    /** psql with VERBOSITY verbose: the first error's SQLSTATE (not a notice's), and a -c command's line as the reason. */
+    @Test
+    void theSqlstateOfTheFirstErrorAndTheLineOfACommand() {
+        ToolFailedException clean = psql(3, "HINWEIS:  00000: Löschvorgang löscht ebenfalls 2 weitere Objekte\n"
+                + "DETAIL:  Löschvorgang löscht ebenfalls Tabelle s.t\n"
+                + "FEHLER:  42501: muss Eigentümer von Schema theirs sein\n"
+                + "KONTEXT:  SQL-Anweisung »DROP SCHEMA theirs CASCADE«\nORT:  aclcheck_error, aclchk.c:3650");
+        assertThat(PgErrors.sqlState(clean)).isEqualTo("42501");
+        assertThat(PgErrors.reason(clean)).isEqualTo("42501: muss Eigentümer von Schema theirs sein");
+        ToolFailedException script = psql(3, "psql:<stdin>:32: FEHLER:  42P07: Relation »o« existiert bereits\n"
+                + "ORT:  heap_create_with_catalog, heap.c:1146");
+        assertThat(PgErrors.sqlState(script)).isEqualTo("42P07");
+        assertThat(PgErrors.reason(script)).isEqualTo("psql:<stdin>:32: FEHLER:  42P07: Relation »o« existiert bereits");
+        assertThat(PgErrors.sqlState(psql(1, "pg_restore: error: could not execute query: FEHLER:  Relation »o« existiert bereits"))).isNull();
+    }
 }

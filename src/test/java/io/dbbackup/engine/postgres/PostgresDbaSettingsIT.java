@@ -120,6 +120,39 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * Before: a restore into a database holding the backup's tables already, on a server speaking German, failed with
+     * "Relation »kunden« existiert bereits" and no word of --clean (the hint followed the English "already exists"): for
+     * pg_restore (custom format), which shows no SQLSTATE, nor for psql (plain format). Both now say to restore with --clean.
+     */
+    @Test
+    void aRestoreIntoADatabaseHoldingItsObjectsSaysToUseCleanInGerman() throws Exception {
+        pg.createDatabase("kasse");
+        pg.execute("kasse", "create schema verkauf; create type verkauf.stufe as enum ('a', 'b'); "
+                + "create function verkauf.brutto(n numeric) returns numeric language sql as 'select n * 1.19'; "
+                + "create table verkauf.kunden (id int primary key, s verkauf.stufe); insert into verkauf.kunden values (1, 'a')");
+        pg.createDatabase("kasse_copy");
+        pg.execute("kasse_copy", "create table alt (id int)");
+        for (String format : new String[] {"custom", "plain"}) {
+            Path c = config("postgres", "kasse", "kasse_copy");
+            Files.writeString(c, Files.readString(c).replace("format: custom", "format: " + format));
+            Shell.ok(dir, "rm", "-rf", "store");
+            Cli cli = new Cli().workingDir(dir);
+            Cli.Result backup = cli.run("-c", "config.yaml", "backup", "nightly");
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+            Cli.Result first = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "target", "--auto-confirm");
+            assertThat(first.exit()).as(first.toString()).isZero();
+
+            Cli.Result again = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "target", "--auto-confirm");
+            assertThat(again.exit()).as(again.toString()).isEqualTo(2);
+            assertThat(again.err()).as(format).contains("existiert bereits").contains("restore with --clean to replace them")
+                    .doesNotContain("42P06").doesNotContain("42710");
+            Cli.Result clean = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "target", "--clean", "--auto-confirm");
+            assertThat(clean.exit()).as(clean.toString()).isZero();
+            pg.execute("kasse_copy", "drop schema verkauf cascade");
+        }
+    }
+
+    /**
      * The least-privilege backup role of PostgreSQL 14+, {@code pg_read_all_data}, without BYPASSRLS, and a table under row
      * level security: pg_dump refuses to back it up in part. Before, the job tried again with {@code retry} (no attempt
      * can differ) and said only "query would be affected by row-level security policy for table "konten"", nothing of

@@ -36,4 +36,22 @@ class RestoreHintTest {
         assertThat(RestoreHint.of("relation \"t\" already exists", CLEAN)).isEmpty();
         assertThat(RestoreHint.of("division by zero", PLAIN)).isEmpty();
     }
+
+    /**
+     * A server whose lc_messages is not English: psql shows the SQLSTATE (VERBOSITY verbose), which the hints read.
+     * Before, "Relation »t« existiert bereits" and the clean step's "muss Eigentümer von Schema theirs sein" got no hint.
+     */
+    @Test
+    void theSqlstateGivesTheHintInAnyLanguage() {
+        assertThat(RestoreHint.of("psql:<stdin>:32: FEHLER:  Relation »t« existiert bereits", "42P07", PLAIN))
+                .contains("restore with --clean");
+        assertThat(RestoreHint.of("psql:<stdin>:20: ERREUR:  le schéma « s » existe déjà", "42P06", PART)).contains("drop it first");
+        assertThat(RestoreHint.of("psql:<stdin>:32: FEHLER:  Relation »t« existiert bereits", "42P07", CLEAN)).isEmpty();
+        assertThat(RestoreHint.of("muss Eigentümer von Schema theirs sein", "42501", CLEAN)).contains("--clean first drops");
+        // a statement of the backup's own (a line number) refused: not the clean step
+        assertThat(RestoreHint.of("psql:<stdin>:12: FEHLER:  keine Berechtigung für Schema public", "42501", CLEAN)).isEmpty();
+        assertThat(RestoreHint.of("psql:<stdin>:12: FEHLER:  Division durch Null", "22012", PLAIN)).isEmpty();
+        assertThat(RestoreHint.alreadyThere(PLAIN)).contains("restore with --clean");
+        assertThat(RestoreHint.alreadyThere(CLEAN)).isEmpty();
+    }
 }
