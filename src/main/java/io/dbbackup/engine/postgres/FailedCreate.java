@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  */
 final class FailedCreate {
     private static final String NAME_PART = "(?:\"(?:[^\"]|\"\")+\"|[^\\s.\"(;,]+)";
+    /** A name as pg_dump and pg_restore write it, quoted where it must be: {@code public."Kunden Liste"}. */
+    static final String NAME = NAME_PART + "(?:\\." + NAME_PART + ")*";
     private static final Pattern COMMAND = Pattern.compile("(?m)^Command was: CREATE (?:UNLOGGED |FOREIGN |MATERIALIZED )?"
-            + "(TABLE|VIEW|SEQUENCE|SCHEMA|TYPE|DOMAIN|FUNCTION|PROCEDURE|AGGREGATE) (" + NAME_PART + "(?:\\." + NAME_PART + ")*)");
+            + "(TABLE|VIEW|SEQUENCE|SCHEMA|TYPE|DOMAIN|FUNCTION|PROCEDURE|AGGREGATE) (" + NAME + ")");
 
     private FailedCreate() {
     }
@@ -30,8 +32,7 @@ final class FailedCreate {
         if (!m.find()) {
             return Optional.empty();
         }
-        String name = "pg_catalog.convert_from(pg_catalog.decode('"
-                + HexFormat.of().formatHex(m.group(2).getBytes(StandardCharsets.UTF_8)) + "', 'hex'), 'UTF8')";
+        String name = literal(m.group(2));
         String exists = switch (m.group(1).toUpperCase(Locale.ROOT)) {
             case "SCHEMA" -> "pg_catalog.to_regnamespace(" + name + ") IS NOT NULL";
             case "TYPE", "DOMAIN" -> "pg_catalog.to_regtype(" + name + ") IS NOT NULL";
@@ -40,5 +41,11 @@ final class FailedCreate {
             default -> "pg_catalog.to_regclass(" + name + ") IS NOT NULL";
         };
         return Optional.of("SELECT " + exists + ";");
+    }
+
+    /** {@code text} as a SQL expression that no quoting or {@code standard_conforming_strings} can change. */
+    static String literal(String text) {
+        return "pg_catalog.convert_from(pg_catalog.decode('" + HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8))
+                + "', 'hex'), 'UTF8')";
     }
 }

@@ -139,6 +139,28 @@ final class PgErrors {
         return explained;
     }
 
+    /** pg_dump's own (English) line after a query the server refused: {@code pg_dump: detail: Query was: COPY public.t (id) TO stdout;}. */
+    private static final Pattern FAILED_COPY = Pattern.compile("(?m)^pg_dump: detail: Query was: COPY (" + FailedCreate.NAME + ") ");
+
+    /**
+     * The table whose COPY the server refused pg_dump ({@code query failed:}, its reason in the server's language), or
+     * empty: a question for the catalog when no English words say why ({@link #rowLevelSecurityStopped}).
+     */
+    static java.util.Optional<String> refusedCopy(ToolFailedException e) {
+        java.util.regex.Matcher m = FAILED_COPY.matcher(e.stderrTail());
+        return m.find() && e.stderrTail().contains("pg_dump: error: query failed: ") ? java.util.Optional.of(m.group(1))
+                : java.util.Optional.empty();
+    }
+
+    /**
+     * {@code e} with {@link #rowLevelSecurity} after pg_dump's {@code query failed:} line, not retryable: the catalog says
+     * row level security is active on the table whose COPY was refused ({@link #refusedCopy}), which a server whose
+     * {@code lc_messages} is not English words as "Policy für Sicherheit auf Zeilenebene für Tabelle »t« …".
+     */
+    static ToolFailedException rowLevelSecurityStopped(ToolFailedException e, String role) {
+        return hinted(e, "pg_dump: error: query failed: .*", rowLevelSecurity(role), false);
+    }
+
     /** The server's words when row level security would leave rows out of what pg_dump reads (it sets row_security off). */
     private static final String ROW_LEVEL_SECURITY = "query would be affected by row-level security policy for table";
 

@@ -199,7 +199,8 @@ public final class PostgresEngine implements Engine {
             try {
                 stderr = pg.dump(cmd, settings.database(), pass, settings.timeout(), watched, ctx);
             } catch (ToolFailedException e) {
-                throw PgErrors.explained(e, settings.user()); // "out of shared memory" alone does not say what to do
+                ToolFailedException explained = PgErrors.explained(e, settings.user()); // "out of shared memory" alone does not say what to do
+                throw explained == e && rowSecurityRefused(e, pass, ctx) ? PgErrors.rowLevelSecurityStopped(e, settings.user()) : explained;
             } finally {
                 // a failed connection or a pg_dump older than the server is said as such, before pg_dump's own words
                 v = choice.settle();
@@ -224,6 +225,24 @@ public final class PostgresEngine implements Engine {
                 facts.put("row_security", "on");
             }
             return DumpInfo.of(facts);
+        }
+    }
+
+    /**
+     * Whether the server refused pg_dump's COPY of a table under row level security that applies to this role
+     * ({@code row_security_active}, asked of the catalog: the server's words for it are in its own language), or false
+     * when nothing was refused or the question failed.
+     */
+    private boolean rowSecurityRefused(ToolFailedException e, PassFile pass, OperationContext ctx) {
+        java.util.Optional<String> table = PgErrors.refusedCopy(e);
+        if (table.isEmpty()) {
+            return false;
+        }
+        try {
+            return pg.query(settings.database(), pass, ctx, "SELECT pg_catalog.row_security_active(pg_catalog.to_regclass("
+                    + FailedCreate.literal(table.get()) + "));").strip().equals("t");
+        } catch (IOException | RuntimeException asked) {
+            return false;
         }
     }
 

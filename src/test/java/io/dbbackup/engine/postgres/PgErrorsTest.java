@@ -179,4 +179,18 @@ class PgErrorsTest {
         assertThat(PgErrors.reason(script)).isEqualTo("psql:<stdin>:32: FEHLER:  42P07: Relation »o« existiert bereits");
         assertThat(PgErrors.sqlState(psql(1, "pg_restore: error: could not execute query: FEHLER:  Relation »o« existiert bereits"))).isNull();
     }
+
+    /** The table of a COPY the server refused pg_dump, from pg_dump's own English lines; the hint after its line. */
+    @Test
+    void theTableOfARefusedCopyAndTheRowLevelSecurityHint() {
+        ToolFailedException e = new ToolFailedException("pg_dump", 1, "pg_dump: error: query failed: FEHLER:  Policy für Sicherheit "
+                + "auf Zeilenebene für Tabelle »Depot Posten« würde Auswirkung auf die Anfrage haben\n"
+                + "pg_dump: detail: Query was: COPY public.\"Depot Posten\" (id, inhaber) TO stdout;", true);
+        assertThat(PgErrors.refusedCopy(e)).contains("public.\"Depot Posten\"");
+        ToolFailedException hinted = PgErrors.rowLevelSecurityStopped(e, "bk");
+        assertThat(hinted.retryable()).isFalse();
+        assertThat(PgErrors.reason(hinted)).contains("Zeilenebene").contains("ALTER ROLE bk BYPASSRLS");
+        assertThat(PgErrors.refusedCopy(new ToolFailedException("pg_dump", 1, "pg_dump: error: Dumping the contents of table "
+                + "\"t\" failed: PQgetResult() failed.", true))).isEmpty();
+    }
 }

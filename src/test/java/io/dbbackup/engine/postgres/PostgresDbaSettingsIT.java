@@ -196,6 +196,29 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * As above, the server speaking German: before, "Policy für Sicherheit auf Zeilenebene für Tabelle »depot« würde
+     * Auswirkung auf die Anfrage haben" was retried (three attempts) with no word of BYPASSRLS; now the catalog is asked
+     * (row_security_active) of the table pg_dump's own "Query was: COPY …" names: one attempt, with the fix.
+     */
+    @Test
+    void aTableUnderRowLevelSecurityInGermanFailsOnceNamingBypassrls() throws Exception {
+        pg.execute("postgres", "create role bk_rls_de login password '" + pg.password().replace("'", "''") + "'; "
+                + "grant pg_read_all_data to bk_rls_de");
+        pg.createDatabase("depotbank");
+        pg.execute("depotbank", "create table \"Depot Posten\" (id int, inhaber text); "
+                + "insert into \"Depot Posten\" select g, 'k' || g from generate_series(1, 20) g; "
+                + "alter table \"Depot Posten\" enable row level security; create policy eigene on \"Depot Posten\" using (inhaber = current_user)");
+        Path c = config("bk_rls_de", "depotbank", "depotbank_copy");
+        Files.writeString(c, Files.readString(c).replace("    store: local\n", "    store: local\n    retry:\n"
+                + "      max_attempts: 3\n      delay: 1s\n"));
+
+        Cli.Result failed = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "nightly");
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
+        assertThat(failed.out() + failed.err()).contains("Zeilenebene").contains("ALTER ROLE bk_rls_de BYPASSRLS")
+                .contains("attempt=1/3 retry=false");
+    }
+
+    /**
      * A login role that does not inherit (NOINHERIT) and reads through a role it must SET ROLE to, as pg_dump's {@code
      * --role} is for. Before, {@code extra_args: [--role=reader]} was refused ("'--role' is set by dbbackup itself", which
      * it is not: no key sets it), exit 1, and without it pg_dump was denied the tables: that login could not back up.
