@@ -51,7 +51,12 @@ final class PgTools {
         try {
             row = query(db, pass, ctx, "\\echo :SERVER_VERSION_NUM|:SERVER_VERSION_NAME\n");
         } catch (ToolFailedException e) {
-            throw queryError("the version probe", e);
+            DbBackupException failed = queryError("the version probe", e);
+            if (failed.retryable() && databaseMissing(e, pass, ctx)) {
+                // "Datenbank »app« existiert nicht": no retry creates it (the English words were never retried)
+                throw new DbBackupException(ExitStatus.SYSTEM_ERROR, failed.getMessage(), e, false);
+            }
+            throw failed;
         }
         String[] f = row.strip().split("\\|", 2);
         return PgVersion.ofServer(Integer.parseInt(f[0].strip()), f[1].strip().split("\\s")[0]);

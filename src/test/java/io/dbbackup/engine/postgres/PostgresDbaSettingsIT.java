@@ -153,6 +153,22 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * Before: a backup of a database that is not there (renamed, a typo), refused in German ("Datenbank »gibtsnicht«
+     * existiert nicht"), was retried as if the server might still create it; now one attempt, as in English.
+     */
+    @Test
+    void aMissingDatabaseRefusedInGermanIsNotRetried() throws Exception {
+        Path c = config("postgres", "gibtsnicht", "gibtsnicht_copy");
+        Files.writeString(c, Files.readString(c).replace("    store: local\n", "    store: local\n    retry:\n"
+                + "      max_attempts: 3\n      delay: 1s\n"));
+
+        Cli.Result failed = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "nightly");
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
+        assertThat(failed.out() + failed.err()).contains("Datenbank »gibtsnicht« existiert nicht")
+                .contains("attempt=1/3 retry=false");
+    }
+
+    /**
      * The least-privilege backup role of PostgreSQL 14+, {@code pg_read_all_data}, without BYPASSRLS, and a table under row
      * level security: pg_dump refuses to back it up in part. Before, the job tried again with {@code retry} (no attempt
      * can differ) and said only "query would be affected by row-level security policy for table "konten"", nothing of
