@@ -6,7 +6,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * pg_dumpall's roles script made fit to load into a cluster that already has roles, as a stream: each
@@ -33,6 +37,68 @@ final class RoleScript extends InputStream {
         String utf8AsBytes = new String(connectingRole.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         this.ownAlterPlain = "ALTER ROLE " + utf8AsBytes + " WITH ";
         this.ownAlterQuoted = "ALTER ROLE \"" + utf8AsBytes.replace("\"", "\"\"") + "\" WITH ";
+    }
+
+    private static final java.util.regex.Pattern SET_ENCODING = java.util.regex.Pattern.compile("^SET client_encoding = '([A-Za-z0-9_]+)';$");
+
+    /**
+     * The roles the script creates ({@code CREATE ROLE name;}), read to its end, their names decoded in the encoding the
+     * script says it is in ({@code SET client_encoding = 'LATIN1';}, pg_dumpall writes the session's: a backup role's
+     * {@code client_encoding} of its own); UTF-8 when it says none or one Java does not know.
+     */
+    static List<String> roleNames(InputStream in) throws IOException {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1 << 16);
+        Charset charset = StandardCharsets.UTF_8;
+        List<String> roles = new ArrayList<>();
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            java.util.regex.Matcher set = SET_ENCODING.matcher(line);
+            if (set.matches()) {
+                charset = charset(set.group(1));
+            } else if (line.startsWith(CREATE) && line.endsWith(";")) {
+                String name = line.substring(CREATE.length(), line.length() - 1);
+                roles.add(new String(name.getBytes(StandardCharsets.ISO_8859_1), charset));
+            }
+        }
+        return roles;
+    }
+
+    /** PostgreSQL's name of a client encoding as a Java charset (LATIN1, WIN1252, EUC_JP, SJIS, ...), UTF-8 when unknown. */
+    static Charset charset(String pgEncoding) {
+        String e = pgEncoding.toUpperCase(Locale.ROOT);
+        String java;
+        if (e.matches("LATIN[1-9]|LATIN10")) {
+            java = switch (e) {
+                case "LATIN5" -> "ISO-8859-9";
+                case "LATIN6" -> "ISO-8859-10";
+                case "LATIN7" -> "ISO-8859-13";
+                case "LATIN8" -> "ISO-8859-14";
+                case "LATIN9" -> "ISO-8859-15";
+                case "LATIN10" -> "ISO-8859-16";
+                default -> "ISO-8859-" + e.substring(5);
+            };
+        } else if (e.startsWith("WIN") && e.substring(3).matches("\\d+")) {
+            java = "windows-" + e.substring(3);
+        } else if (e.startsWith("ISO_8859_")) {
+            java = "ISO-8859-" + e.substring(9);
+        } else {
+            java = switch (e) {
+                case "EUC_JP" -> "EUC-JP";
+                case "EUC_KR" -> "EUC-KR";
+                case "EUC_CN" -> "GB2312";
+                case "SJIS" -> "Shift_JIS";
+                case "BIG5" -> "Big5";
+                case "GBK" -> "GBK";
+                case "GB18030" -> "GB18030";
+                case "KOI8R" -> "KOI8-R";
+                case "KOI8U" -> "KOI8-U";
+                default -> "UTF-8";
+            };
+        }
+        try {
+            return Charset.forName(java);
+        } catch (IllegalArgumentException unknown) {
+            return StandardCharsets.UTF_8;
+        }
     }
 
     /** How many {@code ALTER ROLE ... WITH} lines of the connecting role were left out. */

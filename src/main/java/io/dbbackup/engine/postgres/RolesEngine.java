@@ -214,19 +214,7 @@ public final class RolesEngine implements Engine {
         if (format != DumpFormat.SQL) {
             return Engine.super.contents(in, format, ctx);
         }
-        List<String> roles = new ArrayList<>();
-        try (io.dbbackup.spi.LineFilter lines = new io.dbbackup.spi.LineFilter(OutputStream.nullOutputStream()) {
-            @Override
-            protected boolean keep(String head, boolean whole) {
-                if (head.startsWith(RoleScript.CREATE) && head.endsWith(";")) {
-                    roles.add("role " + head.substring(RoleScript.CREATE.length(), head.length() - 1));
-                }
-                return false;
-            }
-        }) {
-            in.transferTo(lines);
-        }
-        return roles;
+        return RoleScript.roleNames(in).stream().map(name -> "role " + name).toList();
     }
 
     /** The script must begin and end as pg_dumpall writes it; counts its roles and memberships. */

@@ -293,6 +293,44 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * Before: a roles backup taken by a role with a LATIN1 client_encoding (a LATIN1 script) was listed by {@code show
+     * --contents} as {@code role "m�ller"}.
+     */
+    @Test
+    void aRolesBackupInLatin1ListsItsRolesByTheirNames() throws Exception {
+        latin1Role("bk_rollen");
+        pg.execute("postgres", "alter role bk_rollen superuser; create role \"müller\" login");
+        pg.writePasswordFile(dir.resolve("pg.password"));
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, """
+                datasources:
+                  cluster:
+                    engine: postgres
+                    method: roles
+                    host: 127.0.0.1
+                    port: %d
+                    user: bk_rollen
+                    password_file: pg.password
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  roles:
+                    datasource: cluster
+                    store: local
+                """.formatted(pg.port()));
+        Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("rw-------"));
+        Cli cli = new Cli().workingDir(dir);
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "roles");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+
+        Cli.Result show = cli.run("-c", "config.yaml", "show", "roles", "--contents");
+        assertThat(show.exit()).as(show.toString()).isZero();
+        assertThat(show.out()).contains("role \"müller\"").doesNotContain("\uFFFD");
+    }
+
+    /**
      * pg_dump reads the rows in the session's encoding: with the role's LATIN1, a row holding "€" fails the backup. Before,
      * the one line said only {@code Dumping the contents of table "preise" failed: PQgetResult() failed.}; the server's
      * reason was on a line no report showed, and nothing said what to change.
