@@ -69,8 +69,19 @@ public final class SftpStore implements Store {
     /** The key_file's problem was logged: once per store (a run), not at every connection (a retry, a reconnect). */
     private boolean keyWarned;
 
+    /**
+     * Where an older dbbackup stored this store's backups ({@link SftpStoreProvider#formerTildeFolder}), looked for once
+     * after the first login; null when {@code path} has no {@code ~}.
+     */
+    private String formerTildeFolder;
+
     SftpStore(SftpSettings cfg) {
+        this(cfg, null);
+    }
+
+    SftpStore(SftpSettings cfg, String formerTildeFolder) {
         this.cfg = cfg;
+        this.formerTildeFolder = formerTildeFolder;
     }
 
     SftpSettings settingsForTest() {
@@ -102,6 +113,7 @@ public final class SftpStore implements Store {
             SFTPClient client = new SftpStart(cfg).start(c);
             ssh = c;
             sftp = client;
+            warnOfFormerTildeFolder(client);
             return sftp;
         } catch (IOException | RuntimeException e) {
             try {
@@ -110,6 +122,30 @@ public final class SftpStore implements Store {
                 // already failing
             }
             throw e;
+        }
+    }
+
+    /**
+     * Once per store: a folder {@code ~/…} in the login folder, where dbbackup before 2026-12-04 stored the backups of
+     * {@code path: ~/…} (it sent the {@code ~} unexpanded), holds backups this store no longer lists, restores or prunes.
+     */
+    private void warnOfFormerTildeFolder(SFTPClient client) {
+        String former = formerTildeFolder;
+        formerTildeFolder = null;
+        if (former == null) {
+            return;
+        }
+        try {
+            FileAttributes a = client.statExistence(former);
+            if (a != null && a.getType() == FileMode.Type.DIRECTORY) {
+                Log.get().warn("the login folder holds a folder named '~' (" + former + "), where dbbackup before 2026-12-04 "
+                        + "stored the backups of path " + former + " (it sent the ~ unexpanded): this store reads " + cfg.path()
+                        + " in the login folder now, so backups there are not listed, restored or pruned until moved (in "
+                        + "the login folder: mkdir -p " + cfg.path() + " && mv '" + former + "'/* " + cfg.path() + "/)",
+                        "store", cfg.describe());
+            }
+        } catch (IOException | RuntimeException e) {
+            // a hint only: a folder that cannot be looked at is no reason to fail the run
         }
     }
 

@@ -29,7 +29,8 @@ public final class SftpStoreProvider implements StoreProvider {
     @Override
     public Store create(ConfigSection s) {
         SftpSettings settings = settings(s);
-        return settings == null ? null : new SftpStore(settings);
+        return settings == null ? null
+                : new SftpStore(settings, s.string("path").map(String::trim).flatMap(SftpStoreProvider::formerTildeFolder).orElse(null));
     }
 
     /** Validates the section without connecting anywhere; null when a problem was recorded. */
@@ -121,6 +122,14 @@ public final class SftpStoreProvider implements StoreProvider {
             return Optional.of(rest.isEmpty() ? "." : rest);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where dbbackup before 2026-12-04 stored the backups of a {@code path} written with {@code ~} or {@code ~/…}: sent
+     * unexpanded, it named a folder {@code ~} in the login folder. Empty for any other path.
+     */
+    static Optional<String> formerTildeFolder(String written) {
+        return written.equals("~") || written.startsWith("~/") ? Optional.of(written.replaceFirst("/+$", "")) : Optional.empty();
     }
 
     private static void warnIfShared(ConfigSection s, Path p) {

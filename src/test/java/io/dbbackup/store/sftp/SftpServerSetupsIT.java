@@ -86,6 +86,51 @@ class SftpServerSetupsIT {
     }
 
     /**
+     * Backups an older dbbackup stored for {@code path: ~/backups} sit in a folder named {@code ~} in the login folder:
+     * after the upgrade the store reads {@code backups}, so the first login says where they are and how to move them
+     * (restore day would otherwise find "no backups"). Nothing is moved by dbbackup.
+     */
+    @Test
+    void backupsInTheFormerTildeFolderAreNamedWithHowToMoveThem() throws Exception {
+        try (OpenSshServer ssh = OpenSshServer.withSftpStartInData()) {
+            Path dir = Files.createTempDirectory("tilde-");
+            java.io.StringWriter logged = new java.io.StringWriter();
+            io.dbbackup.core.Log previous = io.dbbackup.core.Log.get();
+            io.dbbackup.core.Log.set(new io.dbbackup.core.Log(new java.io.PrintWriter(logged, true),
+                    io.dbbackup.core.Log.Format.TEXT, io.dbbackup.core.Log.Level.INFO, java.time.Clock.systemUTC()));
+            try {
+                Path old = ssh.dataDir().resolve("~/backups/app/app-20261201-120000.sql.gz");
+                Files.createDirectories(old.getParent());
+                Files.write(old, new byte[] {1});
+                String yaml = """
+                            type: sftp
+                            host: %s
+                            port: %d
+                            user: %s
+                            path: "%s"
+                            key_file: %s
+                            known_hosts: %s
+                        """;
+                for (String path : java.util.List.of("backups", "~/backups")) {
+                    io.dbbackup.config.Config c = io.dbbackup.store.StoreConfigs.load(dir, yaml.formatted(ssh.host(), ssh.port(),
+                            ssh.user(), path, ssh.clientKey(), ssh.knownHosts()), java.util.Map.of());
+                    try (io.dbbackup.spi.Store store = c.stores().get("main").store()) {
+                        assertThat(store.list("")).isEmpty();
+                        assertThat(store.list("")).isEmpty(); // the second listing: the hint is said once
+                    }
+                }
+                assertThat(logged.toString().lines().filter(l -> l.contains("a folder named '~'")))
+                        .singleElement().asString()
+                        .contains("(~/backups)", "mkdir -p backups && mv '~/backups'/* backups/");
+                assertThat(old).exists();
+            } finally {
+                io.dbbackup.core.Log.set(previous);
+                TempTree.delete(dir);
+            }
+        }
+    }
+
+    /**
      * A session that takes the sftp subsystem and then never answers (a ForceCommand that waits for input, a menu
      * script): sshj waits for the answer to SFTP's first request without end, so the backup hung until killed. Now the
      * wait is the store's {@code timeout}, and the error says so.
