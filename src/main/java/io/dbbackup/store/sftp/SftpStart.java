@@ -71,6 +71,9 @@ final class SftpStart {
                         + " SFTP, e.g. ForceCommand internal-sftp, or a shell that prints nothing in a session that is"
                         + " not interactive)", null);
             }
+            if (!c.isConnected()) { // the connection itself dropped (a reset, a middlebox): a retry may well work
+                throw new IOException(prefix() + "the connection dropped while SFTP started (" + SftpStore.reason(e) + ")", e);
+            }
             throw DbBackupException.permanent(prefix() + "the server's session is not SFTP (" + SftpStore.reason(e)
                     + "): a ForceCommand or the login's shell runs something else, e.g. rrsync or nologin; the login"
                     + " needs SFTP, e.g. ForceCommand internal-sftp (the server's log says what ran)", null);

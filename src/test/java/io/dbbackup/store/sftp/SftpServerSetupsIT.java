@@ -140,28 +140,7 @@ class SftpServerSetupsIT {
         Path dir = Files.createTempDirectory("silent-sshd-");
         org.apache.sshd.server.SshServer sshd = org.apache.sshd.server.SshServer.setUpDefaultServer();
         try {
-            Path hostKey = SshKeys.generate(dir.resolve("host/ssh_host_ecdsa_key"), "ecdsa", null);
-            sshd.setHost("127.0.0.1");
-            sshd.setPort(FreePort.pick());
-            sshd.setKeyPairProvider(new FileKeyPairProvider(hostKey));
-            sshd.setPasswordAuthenticator((u, p, session) -> "backup".equals(u) && "pw".equals(p));
-            sshd.setSubsystemFactories(List.of(new SubsystemFactory() {
-                @Override
-                public String getName() {
-                    return "sftp";
-                }
-
-                @Override
-                public Command createSubsystem(ChannelSession channel) {
-                    return new Silent();
-                }
-            }));
-            sshd.start();
-            SftpSettings s = SftpFixture.withPassword("127.0.0.1", sshd.getPort(), "backup", "/backups", "pw",
-                    List.of(SshKeys.fingerprint(Path.of(hostKey + ".pub"))));
-            s = new SftpSettings(s.host(), s.port(), s.user(), s.path(), null, null, new Secret("pw", "test"), s.knownHosts(),
-                    s.fingerprints(), false, Duration.ofSeconds(10), Duration.ofSeconds(3));
-            SftpStore store = new SftpStore(s); // closed after the server: a hung start holds the store's lock
+            SftpStore store = new SftpStore(startWithSubsystem(sshd, dir, Silent::new)); // closed after the server: a hung start holds the store's lock
             try {
                 long started = System.nanoTime();
                 java.util.concurrent.Future<Throwable> outcome = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -182,6 +161,79 @@ class SftpServerSetupsIT {
         } finally {
             sshd.stop(true);
             TempTree.delete(dir);
+        }
+    }
+
+    /**
+     * A connection that drops while SFTP starts (a reset, a middlebox) is not a login whose session runs something else:
+     * it is retried, and the error says the connection dropped.
+     */
+    @Test
+    void aConnectionThatDropsWhileSftpStartsIsRetriedNotCalledNotSftp() throws Exception {
+        Path dir = Files.createTempDirectory("dropping-sshd-");
+        org.apache.sshd.server.SshServer sshd = org.apache.sshd.server.SshServer.setUpDefaultServer();
+        try (SftpStore store = new SftpStore(startWithSubsystem(sshd, dir, Dropping::new))) {
+            Throwable t = catchThrowable(() -> store.stat("db/db-20261204-120000.sql.gz"));
+            assertThat(t).isInstanceOf(java.io.IOException.class);
+            assertThat(t.getMessage()).contains("sftp cannot start SFTP on backup@127.0.0.1:" + sshd.getPort()
+                    + ": the connection dropped while SFTP started").doesNotContain("not SFTP").doesNotContain("\n");
+        } finally {
+            sshd.stop(true);
+            TempTree.delete(dir);
+        }
+    }
+
+    /** Starts {@code sshd} (password pw for backup) whose sftp subsystem is {@code subsystem}; the store's settings, timeout 3 s. */
+    private static SftpSettings startWithSubsystem(org.apache.sshd.server.SshServer sshd, Path dir,
+                                                   java.util.function.Supplier<Command> subsystem) throws Exception {
+        Path hostKey = SshKeys.generate(dir.resolve("host/ssh_host_ecdsa_key"), "ecdsa", null);
+        sshd.setHost("127.0.0.1");
+        sshd.setPort(FreePort.pick());
+        sshd.setKeyPairProvider(new FileKeyPairProvider(hostKey));
+        sshd.setPasswordAuthenticator((u, p, session) -> "backup".equals(u) && "pw".equals(p));
+        sshd.setSubsystemFactories(List.of(new SubsystemFactory() {
+            @Override
+            public String getName() {
+                return "sftp";
+            }
+
+            @Override
+            public Command createSubsystem(ChannelSession channel) {
+                return subsystem.get();
+            }
+        }));
+        sshd.start();
+        SftpSettings s = SftpFixture.withPassword("127.0.0.1", sshd.getPort(), "backup", "/backups", "pw",
+                List.of(SshKeys.fingerprint(Path.of(hostKey + ".pub"))));
+        return new SftpSettings(s.host(), s.port(), s.user(), s.path(), null, null, new Secret("pw", "test"), s.knownHosts(),
+                s.fingerprints(), false, Duration.ofSeconds(10), Duration.ofSeconds(3));
+    }
+
+    /** A subsystem whose start drops the whole connection. */
+    private static final class Dropping implements Command {
+        @Override
+        public void setInputStream(InputStream in) {
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) {
+            channel.getSession().close(true);
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
         }
     }
 
