@@ -25,8 +25,9 @@ final class RoleScript extends InputStream {
     private static final String TAG = "$dbbackup$";
 
     private final BufferedReader lines;
-    private final String ownAlterPlain;
-    private final String ownAlterQuoted;
+    private final String connectingRole;
+    private String ownAlterPlain;
+    private String ownAlterQuoted;
     private byte[] current = new byte[0];
     private int pos;
     private boolean done;
@@ -34,9 +35,24 @@ final class RoleScript extends InputStream {
 
     RoleScript(InputStream in, String connectingRole) {
         this.lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1 << 16);
-        String utf8AsBytes = new String(connectingRole.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-        this.ownAlterPlain = "ALTER ROLE " + utf8AsBytes + " WITH ";
-        this.ownAlterQuoted = "ALTER ROLE \"" + utf8AsBytes.replace("\"", "\"\"") + "\" WITH ";
+        this.connectingRole = connectingRole;
+        ownAlterIn(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The connecting role's {@code ALTER ROLE} line as bytes of the script's encoding: pg_dumpall writes the session's
+     * (a backup role's {@code client_encoding = LATIN1} makes a LATIN1 script), so a non-ASCII name is looked for in it.
+     */
+    private void ownAlterIn(Charset charset) {
+        if (!charset.newEncoder().canEncode(connectingRole)) {
+            // the script cannot name this role: no line is its own (never a '?' stand-in matching another role)
+            this.ownAlterPlain = "\n";
+            this.ownAlterQuoted = "\n";
+            return;
+        }
+        String asBytes = new String(connectingRole.getBytes(charset), StandardCharsets.ISO_8859_1);
+        this.ownAlterPlain = "ALTER ROLE " + asBytes + " WITH ";
+        this.ownAlterQuoted = "ALTER ROLE \"" + asBytes.replace("\"", "\"\"") + "\" WITH ";
     }
 
     private static final java.util.regex.Pattern SET_ENCODING = java.util.regex.Pattern.compile("^SET client_encoding = '([A-Za-z0-9_]+)';$");
@@ -108,6 +124,11 @@ final class RoleScript extends InputStream {
 
     /** One line of the script (without its newline) as it is loaded; null to leave it out. */
     String rewrite(String line) throws IOException {
+        java.util.regex.Matcher set = SET_ENCODING.matcher(line);
+        if (set.matches()) {
+            ownAlterIn(charset(set.group(1)));
+            return line;
+        }
         if (line.startsWith(ownAlterPlain) || line.startsWith(ownAlterQuoted)) {
             skipped++;
             return null;

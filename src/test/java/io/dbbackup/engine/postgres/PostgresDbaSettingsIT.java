@@ -331,6 +331,50 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * Before: a restoring role named "möller" whose client_encoding is LATIN1 (so pg_dumpall wrote the roles script in
+     * LATIN1) did not have its own {@code ALTER ROLE "möller" WITH ... PASSWORD} left out, as it was looked for by its
+     * UTF-8 bytes: loading the roles backup put back the password it had at backup time, locking the operator out.
+     */
+    @Test
+    void aRestoringRoleWithANonAsciiNameInALatin1RolesScriptKeepsItsPassword() throws Exception {
+        pg.execute("postgres", "create role \"möller\" superuser login password '" + pg.password().replace("'", "''") + "'; "
+                + "alter role \"möller\" set client_encoding = 'LATIN1'");
+        Path pw = dir.resolve("pg.password");
+        pg.writePasswordFile(pw);
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, """
+                datasources:
+                  cluster:
+                    engine: postgres
+                    method: roles
+                    host: 127.0.0.1
+                    port: %d
+                    user: möller
+                    password_file: pg.password
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  roles:
+                    datasource: cluster
+                    store: local
+                """.formatted(pg.port()));
+        Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("rw-------"));
+        Cli cli = new Cli().workingDir(dir);
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "roles");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+
+        pg.execute("postgres", "alter role \"möller\" password 'das-neue-Passwort'");
+        Files.writeString(pw, "das-neue-Passwort\n");
+        String changed = pg.queryOne("postgres", "select rolpassword from pg_authid where rolname = 'möller'");
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "roles", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(pg.queryOne("postgres", "select rolpassword from pg_authid where rolname = 'möller'"))
+                .as("the restoring role's password after loading the roles").isEqualTo(changed);
+    }
+
+    /**
      * pg_dump reads the rows in the session's encoding: with the role's LATIN1, a row holding "€" fails the backup. Before,
      * the one line said only {@code Dumping the contents of table "preise" failed: PQgetResult() failed.}; the server's
      * reason was on a line no report showed, and nothing said what to change.
