@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 final class PgServerError extends IOException {
     private final String severity;
     private final String sqlState;
+    private final boolean fromServer;
 
-    private PgServerError(String severity, String sqlState, String message) {
+    private PgServerError(String severity, String sqlState, String message, boolean fromServer) {
         super(message);
         this.severity = severity;
         this.sqlState = sqlState;
+        this.fromServer = fromServer;
     }
 
     /** Parses the fields of an ErrorResponse/NoticeResponse body (type byte, text, NUL; a NUL ends the list). */
@@ -53,12 +55,12 @@ final class PgServerError extends IOException {
         if (hint != null) {
             text.append(" hint: ").append(hint);
         }
-        return new PgServerError(severity, code, text.toString());
+        return new PgServerError(severity, code, text.toString(), true);
     }
 
     /** A failure this client finds itself, classified as the server would (e.g. 28000 for a missing password). */
     static PgServerError client(String sqlState, String message) {
-        return new PgServerError("FATAL", sqlState, message);
+        return new PgServerError("FATAL", sqlState, message, false);
     }
 
     String severity() {
@@ -67,6 +69,11 @@ final class PgServerError extends IOException {
 
     String sqlState() {
         return sqlState;
+    }
+
+    /** Whether the server sent it (an ErrorResponse), not this client's own finding ({@link #client}). */
+    boolean fromServer() {
+        return fromServer;
     }
 
     /** Credentials, a missing role or database, no pg_hba line, no REPLICATION attribute: a retry cannot help. */

@@ -52,7 +52,7 @@ final class PgTools {
             row = query(db, pass, ctx, "\\echo :SERVER_VERSION_NUM|:SERVER_VERSION_NAME\n");
         } catch (ToolFailedException e) {
             DbBackupException failed = queryError("the version probe", e);
-            if (failed.retryable() && databaseMissing(e, pass, ctx)) {
+            if (failed.retryable() && (refusedForGood(e, db, ctx) || databaseMissing(e, pass, ctx))) {
                 // "Datenbank »app« existiert nicht": no retry creates it (the English words were never retried)
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, failed.getMessage(), e, false);
             }
@@ -93,6 +93,35 @@ final class PgTools {
                     .strip().equals("0");
         } catch (IOException | RuntimeException asked) {
             return false; // the maintenance database cannot say either: the first failure stands
+        }
+    }
+
+    /**
+     * Whether the server itself refused psql's connection for a reason no retry changes, told by the SQLSTATE of one more
+     * login of our own ({@link ReplicationConnection#login}): libpq shows none, and a server whose {@code lc_messages} is
+     * not English words "role is not permitted to log in", no CONNECT privilege or no pg_hba.conf line in its own
+     * language. 28xxx (authorization: no LOGIN, no pg_hba.conf line, wrong password), 3D000 (no such database), 42501 (no
+     * CONNECT). Asked only after such a refusal, with the configured password (none configured: not asked, as libpq may
+     * find one this client does not), and only the server's own answer counts.
+     */
+    boolean refusedForGood(ToolFailedException e, String db, OperationContext ctx) {
+        if (e.timedOut() || connected(e) || !PgErrors.serverRefusedConnection(e) || settings.password() == null
+                || settings.host() == null || settings.host().startsWith("@") || settings.host().contains(",")) {
+            return false;
+        }
+        try {
+            Path home = System.getenv("HOME") == null ? null : Path.of(System.getenv("HOME"));
+            ReplicationConnection.login(settings.host(), settings.port(), settings.user(), db,
+                    new PgAuth(settings.user(), settings.password().reveal()), PgTls.of(settings, home), PROBE_TIMEOUT);
+            return false; // let in this time: the first refusal may pass
+        } catch (PgServerError refused) {
+            String state = refused.sqlState();
+            boolean permanent = refused.fromServer()
+                    && (state.startsWith("28") || state.equals("3D000") || state.equals("42501"));
+            ctx.log().debug("the server's refusal asked for its SQLSTATE", "sqlstate", state, "retry", !permanent);
+            return permanent;
+        } catch (IOException | RuntimeException other) {
+            return false; // cannot say: the first failure stands
         }
     }
 

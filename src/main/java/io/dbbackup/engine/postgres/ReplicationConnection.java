@@ -58,8 +58,23 @@ final class ReplicationConnection implements AutoCloseable {
      */
     static ReplicationConnection open(String host, int port, String user, PgAuth auth, PgTls tls, Duration connectTimeout)
             throws IOException {
+        return open(host, port, new String[] {"user", user, "replication", "true"}, auth, tls, connectTimeout);
+    }
+
+    /**
+     * Logs in as {@code user} to {@code database} (an ordinary connection, not a replication one) and closes again: the
+     * server's refusal is thrown as it sent it ({@link PgServerError}, with its SQLSTATE whatever its {@code lc_messages}),
+     * which libpq's tools do not show.
+     */
+    static void login(String host, int port, String user, String database, PgAuth auth, PgTls tls, Duration connectTimeout)
+            throws IOException {
+        open(host, port, new String[] {"user", user, "database", database}, auth, tls, connectTimeout).close();
+    }
+
+    private static ReplicationConnection open(String host, int port, String[] startup, PgAuth auth, PgTls tls,
+            Duration connectTimeout) throws IOException {
         if (host.startsWith("/")) {
-            return openUnix(Path.of(host, ".s.PGSQL." + port), user, auth);
+            return openUnix(Path.of(host, ".s.PGSQL." + port), startup, auth);
         }
         Socket socket = connect(host, port, connectTimeout);
         try {
@@ -81,7 +96,7 @@ final class ReplicationConnection implements AutoCloseable {
             ReplicationConnection c = new ReplicationConnection(socket,
                     new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 17)),
                     new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 8192)));
-            c.startup(user, auth);
+            c.startup(startup, auth);
             socket.setSoTimeout(0);
             return c;
         } catch (IOException | RuntimeException e) {
@@ -90,7 +105,7 @@ final class ReplicationConnection implements AutoCloseable {
         }
     }
 
-    private static ReplicationConnection openUnix(Path socketFile, String user, PgAuth auth) throws IOException {
+    private static ReplicationConnection openUnix(Path socketFile, String[] startup, PgAuth auth) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             try {
@@ -101,7 +116,7 @@ final class ReplicationConnection implements AutoCloseable {
             ReplicationConnection c = new ReplicationConnection(ch,
                     new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 17)),
                     new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 8192)));
-            c.startup(user, auth);
+            c.startup(startup, auth);
             return c;
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -131,12 +146,14 @@ final class ReplicationConnection implements AutoCloseable {
         throw last != null ? last : new IOException("no address for " + host);
     }
 
-    private void startup(String user, PgAuth auth) throws IOException {
+    private void startup(String[] startup, PgAuth auth) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         DataOutputStream b = new DataOutputStream(body);
         b.writeInt(PROTOCOL_3_0);
+        List<String> params = new ArrayList<>(List.of(startup));
         // UTF8: the server's messages (and the role's error texts) arrive in the encoding they are read in
-        for (String s : new String[] {"user", user, "replication", "true", "application_name", "dbbackup", "client_encoding", "UTF8"}) {
+        params.addAll(List.of("application_name", "dbbackup", "client_encoding", "UTF8"));
+        for (String s : params) {
             b.write(s.getBytes(StandardCharsets.UTF_8));
             b.write(0);
         }

@@ -169,6 +169,32 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * Before: refused in German ("Rolle »x« hat keine Berechtigung zum Einloggen", "Keine Berechtigung für Datenbank »x«"),
+     * a role without LOGIN and a role without CONNECT on the database were tried three times (libpq shows no SQLSTATE and
+     * the English words were never retried); now one more login of our own reads the SQLSTATE (28000, 42501).
+     */
+    @Test
+    void aRoleWithoutLoginOrConnectRefusedInGermanIsNotRetried() throws Exception {
+        String pw = pg.password().replace("'", "''");
+        pg.execute("postgres", "create role ohne_login nologin password '" + pw + "'; "
+                + "create role ohne_connect login password '" + pw + "'");
+        pg.createDatabase("geschlossen");
+        pg.execute("postgres", "revoke connect on database geschlossen from public; create role ohne_hba login password '" + pw + "'");
+        Path hba = pg.dir().resolve("data/pg_hba.conf"); // a pg_hba.conf that rejects this role (28000, as no line for it)
+        Files.writeString(hba, "host all ohne_hba all reject\n" + Files.readString(hba));
+        pg.execute("postgres", "select pg_reload_conf()");
+        for (String[] c : new String[][] {{"ohne_login", "postgres"}, {"ohne_connect", "geschlossen"}, {"ohne_hba", "postgres"}}) {
+            Path cfg = config(c[0], c[1], c[1] + "_copy");
+            Files.writeString(cfg, Files.readString(cfg).replace("    store: local\n", "    store: local\n    retry:\n"
+                    + "      max_attempts: 3\n      delay: 1s\n"));
+            Cli.Result failed = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "nightly");
+            assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
+            assertThat(failed.out() + failed.err()).as(c[0]).contains("attempt=1/3 retry=false")
+                    .doesNotContain("attempt=2/3");
+        }
+    }
+
+    /**
      * The least-privilege backup role of PostgreSQL 14+, {@code pg_read_all_data}, without BYPASSRLS, and a table under row
      * level security: pg_dump refuses to back it up in part. Before, the job tried again with {@code retry} (no attempt
      * can differ) and said only "query would be affected by row-level security policy for table "konten"", nothing of
