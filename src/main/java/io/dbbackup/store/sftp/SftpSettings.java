@@ -18,16 +18,31 @@ import java.util.List;
  * @param fingerprints pinned host key fingerprints ({@code SHA256:...}); when set, known_hosts is not used
  * @param acceptNew    {@code host_key_policy: accept-new}: an unknown host is added to known_hosts
  * @param mode         {@code file_mode}: of the files the store creates on the server (its folders: x where r is set)
+ * @param keepalive    {@code keepalive_interval}: how often an SSH keepalive goes to the server; zero sends none
  */
 record SftpSettings(String host, int port, String user, String path, Path keyFile, Secret keyPassphrase,
                     Secret password, Path knownHosts, List<String> fingerprints, boolean acceptNew,
-                    Duration connectTimeout, Duration timeout, FilePermissions mode) {
+                    Duration connectTimeout, Duration timeout, FilePermissions mode, Duration keepalive) {
+    /** The default {@code keepalive_interval}, as OpenSSH's {@code ServerAliveInterval} is often set. */
+    static final Duration KEEPALIVE = Duration.ofSeconds(15);
+
+    SftpSettings(String host, int port, String user, String path, Path keyFile, Secret keyPassphrase, Secret password,
+                 Path knownHosts, List<String> fingerprints, boolean acceptNew, Duration connectTimeout, Duration timeout,
+                 FilePermissions mode) {
+        this(host, port, user, path, keyFile, keyPassphrase, password, knownHosts, fingerprints, acceptNew, connectTimeout,
+                timeout, mode, KEEPALIVE);
+    }
 
     /** Owner-only files and folders. */
     SftpSettings(String host, int port, String user, String path, Path keyFile, Secret keyPassphrase, Secret password,
                  Path knownHosts, List<String> fingerprints, boolean acceptNew, Duration connectTimeout, Duration timeout) {
         this(host, port, user, path, keyFile, keyPassphrase, password, knownHosts, fingerprints, acceptNew, connectTimeout,
                 timeout, FilePermissions.OWNER_ONLY);
+    }
+
+    SftpSettings withKeepalive(Duration interval) {
+        return new SftpSettings(host, port, user, path, keyFile, keyPassphrase, password, knownHosts, fingerprints, acceptNew,
+                connectTimeout, timeout, mode, interval);
     }
 
     String where() {

@@ -11,6 +11,7 @@ import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.Upload;
+import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.sftp.FileAttributes;
@@ -93,7 +94,12 @@ public final class SftpStore implements Store {
             return sftp;
         }
         disconnect();
-        SSHClient c = new SSHClient(new DefaultConfig());
+        DefaultConfig config = new DefaultConfig();
+        // keepalive@openssh.com requests, answered by the server: a dump that sends nothing for minutes (pg_dump waiting
+        // on a lock) keeps its connection through a NAT or firewall that drops idle ones, and a dead one is noticed
+        config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        SSHClient c = new SSHClient(config);
+        c.getConnection().getKeepAlive().setKeepAliveInterval((int) cfg.keepalive().toSeconds());
         c.setConnectTimeout((int) cfg.connectTimeout().toMillis());
         c.setTimeout((int) cfg.timeout().toMillis());
         HostKeyCheck check = new HostKeyCheck(cfg, Log.get());

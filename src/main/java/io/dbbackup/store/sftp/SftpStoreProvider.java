@@ -98,13 +98,19 @@ public final class SftpStoreProvider implements StoreProvider {
         }
         Duration connectTimeout = s.duration("connect_timeout").orElse(Duration.ofSeconds(15));
         Duration timeout = s.duration("timeout").orElse(Duration.ofSeconds(60));
+        Duration keepalive = s.duration("keepalive_interval").orElse(SftpSettings.KEEPALIVE);
+        if (!keepalive.isNegative() && !keepalive.isZero() && keepalive.toMillis() < 1000) {
+            s.error("keepalive_interval", "keepalive_interval is at least 1s (or 0 to send no keepalives), got "
+                    + keepalive.toMillis() + "ms");
+            ok = false;
+        }
         Optional<FilePermissions> mode = s.fileMode();
         if (!ok || mode.isEmpty() || host.isEmpty() || user.isEmpty() || path.isEmpty() || (passwordGiven && password.isEmpty())) {
             return null;
         }
         return new SftpSettings(host.get().trim(), port, user.get().trim(), path.get().trim(), keyFile,
                 passphrase.orElse(null), password.orElse(null), kh, List.copyOf(fingerprints), acceptNew,
-                connectTimeout, timeout, mode.get());
+                connectTimeout, timeout, mode.get(), keepalive);
     }
 
     /**

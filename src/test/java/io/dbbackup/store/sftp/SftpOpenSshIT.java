@@ -385,6 +385,37 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * A dump that sends nothing for a while (pg_dump waiting on a lock) leaves the upload's SSH connection idle, and a
+     * NAT, firewall or load balancer between dbbackup and the server drops a connection idle for longer than its limit
+     * (20 s here; minutes in the wild). The store sends an SSH keepalive every 15 s, so the connection is never idle
+     * that long and the upload lands after a 25 s stall; without them the write after the stall failed on the dropped
+     * connection ("Broken transport") and the whole dump was retried from the start.
+     */
+    @Test
+    void anUploadIdleLongerThanAMiddleboxAllowsLandsThanksToKeepalives() throws Exception {
+        try (io.dbbackup.testkit.IdleDroppingRelay relay = new io.dbbackup.testkit.IdleDroppingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), 20_000)) {
+            String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+            SftpSettings s = new SftpSettings("127.0.0.1", relay.port(), ssh.user(), path, ssh.clientKey(), null, null,
+                    null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(60));
+            byte[] chunk = new byte[1 << 20];
+            new java.util.Random(21).nextBytes(chunk);
+            try (Store idle = new SftpStore(s)) {
+                try (var upload = idle.upload("db/idle.dump", ctx())) {
+                    upload.stream().write(chunk);
+                    upload.stream().flush();
+                    Thread.sleep(25_000); // the dump waits on a lock
+                    upload.stream().write(chunk);
+                    upload.commit();
+                }
+                assertThat(relay.dropped()).as("connections the middlebox dropped for being idle").isZero();
+                assertThat(idle.stat("db/idle.dump")).as(() -> "the backup landed; log:\n" + logText).isPresent();
+                assertThat(Files.size(Path.of(path, "db", "idle.dump"))).isEqualTo(2L << 20);
+            }
+        }
+    }
+
+    /**
      * The connection is cut (the session's sshd killed) while an upload is open, and the upload is aborted at once,
      * before anything on it noticed: the abort treats the session as severed — no request on it — and removes the
      * temporary file (and the folders the upload made) over a new connection, promptly; the store's next upload lands.

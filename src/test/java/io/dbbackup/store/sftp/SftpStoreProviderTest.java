@@ -32,6 +32,7 @@ class SftpStoreProviderTest {
                     key_passphrase_env: KP
                     host_key_fingerprint: "%s="
                     file_mode: "0640"
+                    keepalive_interval: 30s
                 """.formatted(FP), Map.of("KP", "pass-phrase-123"));
         Store store = c.stores().get("main").store();
         assertThat(c.stores().get("main").type()).isEqualTo("ssh");
@@ -42,6 +43,7 @@ class SftpStoreProviderTest {
         assertThat(s.acceptNew()).isFalse();
         assertThat(s.mode().file()).isEqualTo(0640);
         assertThat(s.mode().folder()).isEqualTo(0750);
+        assertThat(s.keepalive()).hasSeconds(30);
         assertThat(store.describe()).isEqualTo("sftp dbbackup@backup.example.com:2222:/srv/backups");
         assertThat(c.warnings()).isEmpty();
     }
@@ -146,6 +148,9 @@ class SftpStoreProviderTest {
         assertThat(StoreConfigs.problems(dir, base + "    port: 70000\n", env)).contains("port");
         assertThat(StoreConfigs.problems(dir, base + "    file_mode: \"0700\"\n", env))
                 .contains("stores.main.file_mode: '0700' gives an execute bit");
+        assertThat(StoreConfigs.problems(dir, base + "    keepalive_interval: 500ms\n", env))
+                .contains("keepalive_interval is at least 1s (or 0 to send no keepalives), got 500ms");
+        assertThat(StoreConfigs.problems(dir, base + "    keepalive_interval: 0\n", env)).isEmpty();
         assertThat(StoreConfigs.problems(dir, base, env)).isEmpty();
     }
 
