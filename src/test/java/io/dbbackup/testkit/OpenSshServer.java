@@ -69,6 +69,15 @@ public final class OpenSshServer implements AutoCloseable {
         return new OpenSshServer("", false, "127.0.0.1", "internal-sftp -d %DATA%");
     }
 
+    /**
+     * A server whose sshd_config also has {@code lines} (e.g. {@code ClientAliveInterval 1}); {@code %DIR%} in them is
+     * the server's own folder, where a test may put files they name (a {@code Banner}) before {@link #stop()} and
+     * {@link #start()}.
+     */
+    public static OpenSshServer withConfig(String... lines) throws IOException {
+        return new OpenSshServer("", false, "127.0.0.1", "internal-sftp", List.of(lines));
+    }
+
     /** A server listening on the IPv6 loopback address {@code ::1} only; {@link #knownHosts()} names it {@code [::1]:port}. */
     public static OpenSshServer onIpv6Loopback() throws IOException {
         return new OpenSshServer("", "", false, "::1");
@@ -94,6 +103,11 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     private OpenSshServer(String dataSize, boolean keyboardInteractive, String address, String subsystem)
+            throws IOException {
+        this(dataSize, keyboardInteractive, address, subsystem, List.of());
+    }
+
+    private OpenSshServer(String dataSize, boolean keyboardInteractive, String address, String subsystem, List<String> extra)
             throws IOException {
         this.dataSize = dataSize;
         this.subsystem = subsystem;
@@ -141,6 +155,7 @@ public final class OpenSshServer implements AutoCloseable {
                 "KbdInteractiveAuthentication " + (keyboardInteractive ? "yes" : "no"),
                 "Subsystem sftp " + subsystem.replace("%DATA%", data.toString()),
                 "LogLevel INFO",
+                String.join("\n", extra).replace("%DIR%", dir.toString()),
                 ""));
         try {
             start();

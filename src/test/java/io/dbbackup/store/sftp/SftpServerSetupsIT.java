@@ -263,4 +263,53 @@ class SftpServerSetupsIT {
         public void destroy(ChannelSession channel) {
         }
     }
+
+    private static io.dbbackup.spi.OperationContext ctx(java.io.StringWriter log) {
+        return new io.dbbackup.spi.OperationContext(new io.dbbackup.spi.Cancellation(), new io.dbbackup.core.Log(
+                new java.io.PrintWriter(log, true), io.dbbackup.core.Log.Format.TEXT, io.dbbackup.core.Log.Level.DEBUG,
+                java.time.Clock.systemUTC()), Path.of("/tmp"));
+    }
+
+    /**
+     * sshd's {@code ClientAliveInterval 1} / {@code ClientAliveCountMax 2} ends a client that does not answer its
+     * probes within 3 s; an upload whose dump sends nothing for 10 s (pg_dump waiting on a lock) keeps its connection
+     * and lands.
+     */
+    @Test
+    void aServerThatDropsClientsThatDoNotAnswerKeepsAnUploadIdleFor10Seconds() throws Exception {
+        try (OpenSshServer ssh = OpenSshServer.withConfig("ClientAliveInterval 1", "ClientAliveCountMax 2");
+             SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(),
+                     ssh.dataDir().toString(), ssh.clientKey(), ssh.knownHosts()))) {
+            java.io.StringWriter log = new java.io.StringWriter();
+            byte[] chunk = new byte[1 << 20];
+            try (var upload = store.upload("db/idle.dump", ctx(log))) {
+                upload.stream().write(chunk);
+                upload.stream().flush();
+                Thread.sleep(10_000);
+                upload.stream().write(chunk);
+                upload.commit();
+            }
+            assertThat(Files.size(ssh.dataDir().resolve("db/idle.dump"))).as(() -> "log:\n" + log + "\nsshd:\n" + ssh.log())
+                    .isEqualTo(2L << 20);
+        }
+    }
+
+    /**
+     * A server with a pre-login {@code Banner} (legal text, as many companies require): the login works and the text
+     * is not in dbbackup's log (it is meant for people typing a password).
+     */
+    @Test
+    void aPreLoginBannerDoesNotStopTheLoginAndStaysOutOfTheLog() throws Exception {
+        try (OpenSshServer ssh = OpenSshServer.withConfig("Banner %DIR%/banner.txt")) {
+            Path banner = ssh.dataDir().getParent().resolve("banner.txt");
+            Files.writeString(banner, "AUTHORIZED USE ONLY. Activity is monitored.\n");
+            java.io.StringWriter log = new java.io.StringWriter();
+            try (SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(),
+                    ssh.dataDir().toString(), ssh.clientKey(), ssh.knownHosts()))) {
+                store.put("db/b.dump", new byte[] {1, 2, 3}, ctx(log));
+                assertThat(store.stat("db/b.dump")).isPresent();
+            }
+            assertThat(log.toString()).doesNotContain("AUTHORIZED");
+        }
+    }
 }
