@@ -325,7 +325,11 @@ public final class SftpStore implements Store {
             drop(on);
         }
         String why = timedOut(e) ? "the server stopped answering: no answer for " + cfg.timeout().toSeconds()
-                + " s (the connection stalled; 'timeout' sets how long)" : reason(action, e);
+                + " s (the connection stalled; 'timeout' sets how long)"
+                : closed(e) ? "the connection was closed (by the server, or by a firewall, NAT or load balancer between"
+                + " that drops idle connections: a shorter keepalive_interval than its limit keeps it; now "
+                + (cfg.keepalive().isZero() ? "0, none sent" : cfg.keepalive().toSeconds() + " s") + ")"
+                : reason(action, e);
         return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + why, e);
     }
 
@@ -368,6 +372,18 @@ public final class SftpStore implements Store {
             m = e.getCause() != null && e.getCause() != e ? reason(e.getCause()) : e.getClass().getSimpleName();
         }
         return Redactor.redact(m.replaceAll("\\s+", " ").trim());
+    }
+
+    /** The connection ended under the request (sshj's "Broken transport; encountered EOF", a reset): not a stall. */
+    static boolean closed(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (m.contains("Broken transport") || m.contains("encountered EOF") || m.contains("Connection reset")
+                    || m.contains("Broken pipe")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** sshj's wait for an answer (or for the server's window) ran out: a stalled connection. */

@@ -416,6 +416,39 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * With {@code keepalive_interval: 0} the store sends no keepalives, and a middlebox that drops idle connections
+     * (3 s here) ends the upload's: the failure says the connection was closed and names the likely cause and the key
+     * that helps, instead of sshj's "Broken transport; encountered EOF"; no partial file is left.
+     */
+    @Test
+    void aConnectionDroppedWhileIdleSaysSoAndNamesKeepaliveInterval() throws Exception {
+        try (io.dbbackup.testkit.IdleDroppingRelay relay = new io.dbbackup.testkit.IdleDroppingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), 3_000)) {
+            String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+            SftpSettings s = new SftpSettings("127.0.0.1", relay.port(), ssh.user(), path, ssh.clientKey(), null, null,
+                    null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(60))
+                    .withKeepalive(Duration.ZERO);
+            try (Store idle = new SftpStore(s)) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                    try (var upload = idle.upload("db/idle.dump", ctx())) {
+                        upload.stream().write(new byte[1 << 20]);
+                        upload.stream().flush();
+                        Thread.sleep(5_000);
+                        upload.stream().write(new byte[1 << 20]);
+                        upload.commit();
+                    }
+                });
+                assertThat(relay.dropped()).isEqualTo(1);
+                assertThat(t).isInstanceOf(java.io.IOException.class)
+                        .hasMessageContaining("sftp write").hasMessageContaining("failed: the connection was closed")
+                        .hasMessageContaining("keepalive_interval").hasMessageNotContaining("Broken transport");
+                assertThat(ssh.files()).as("no temporary file left")
+                        .noneMatch(p -> p.startsWith(path) && p.getFileName().toString().contains(SftpStore.PART));
+            }
+        }
+    }
+
+    /**
      * The connection is cut (the session's sshd killed) while an upload is open, and the upload is aborted at once,
      * before anything on it noticed: the abort treats the session as severed — no request on it — and removes the
      * temporary file (and the folders the upload made) over a new connection, promptly; the store's next upload lands.
