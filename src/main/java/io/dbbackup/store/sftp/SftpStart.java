@@ -71,7 +71,7 @@ final class SftpStart {
                         + " SFTP, e.g. ForceCommand internal-sftp, or a shell that prints nothing in a session that is"
                         + " not interactive)", null);
             }
-            if (!c.isConnected()) { // the connection itself dropped (a reset, a middlebox): a retry may well work
+            if (dropped(c, e)) { // the connection itself dropped (a reset, a middlebox): a retry may well work
                 throw new IOException(prefix() + "the connection dropped while SFTP started (" + SftpStore.reason(e) + ")", e);
             }
             throw DbBackupException.permanent(prefix() + "the server's session is not SFTP (" + SftpStore.reason(e)
@@ -84,6 +84,22 @@ final class SftpStart {
             throw timedOut(null);
         }
         return new SFTPClient(engine);
+    }
+
+    /**
+     * Whether the connection itself failed under SFTP's start, not the session: the transport says so, or the failure is
+     * a socket's or the transport's (its reader thread may not have marked the connection closed yet).
+     */
+    static boolean dropped(SSHClient c, Throwable e) {
+        if (!c.isConnected()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketException || t instanceof net.schmizz.sshj.transport.TransportException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String prefix() {
