@@ -172,7 +172,7 @@ class SftpServerSetupsIT {
     void aConnectionThatDropsWhileSftpStartsIsRetriedNotCalledNotSftp() throws Exception {
         Path dir = Files.createTempDirectory("dropping-sshd-");
         org.apache.sshd.server.SshServer sshd = org.apache.sshd.server.SshServer.setUpDefaultServer();
-        try (SftpStore store = new SftpStore(startWithSubsystem(sshd, dir, Dropping::new))) {
+        try (SftpStore store = new SftpStore(startWithSubsystem(sshd, dir, Silent::dropping))) {
             Throwable t = catchThrowable(() -> store.stat("db/db-20261204-120000.sql.gz"));
             assertThat(t).isInstanceOf(java.io.IOException.class);
             // said by SftpStart, or by the store's own reading of a closed connection around it
@@ -211,36 +211,17 @@ class SftpServerSetupsIT {
                 s.fingerprints(), false, Duration.ofSeconds(10), Duration.ofSeconds(3));
     }
 
-    /** A subsystem whose start drops the whole connection. */
-    private static final class Dropping implements Command {
-        @Override
-        public void setInputStream(InputStream in) {
+    /** A subsystem that takes every byte and says nothing; {@link #dropping} instead drops the whole connection at its start. */
+    private static class Silent implements Command {
+        static Silent dropping() {
+            return new Silent() {
+                @Override
+                public void start(ChannelSession channel, Environment env) {
+                    channel.getSession().close(true);
+                }
+            };
         }
 
-        @Override
-        public void setOutputStream(OutputStream out) {
-        }
-
-        @Override
-        public void setErrorStream(OutputStream err) {
-        }
-
-        @Override
-        public void setExitCallback(ExitCallback callback) {
-        }
-
-        @Override
-        public void start(ChannelSession channel, Environment env) {
-            channel.getSession().close(true);
-        }
-
-        @Override
-        public void destroy(ChannelSession channel) {
-        }
-    }
-
-    /** A subsystem that takes every byte and says nothing. */
-    private static final class Silent implements Command {
         @Override
         public void setInputStream(InputStream in) {
         }
