@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Log;
+import io.dbbackup.core.OpenFiles;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.job.Confirmer;
 import picocli.CommandLine;
@@ -71,6 +72,10 @@ public final class Main {
                 StandardError.install();
                 err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
             } catch (Throwable e) { // that class lost: System.err as it was
+            }
+            try { // the limit on open files, named when they run out, is read while a descriptor is still to be had
+                OpenFiles.remember();
+            } catch (Throwable e) { // that class lost: the hint without the number
             }
             try { // before any class of zstd-jni or sqlite-jdbc loads: their native libraries from beside the jar
                 NativeLibraries.configure();

@@ -16,7 +16,19 @@ public final class OpenFiles {
     /** The JDK's words when jspawnhelper, which starts every program, failed before it could exec it. */
     static final String SPAWN_HELPER = "Failed to exec spawn helper";
 
+    /** The limit as read by {@link #remember}, or null: read later, there may be no descriptor left to read it with. */
+    private static volatile String remembered;
+
     private OpenFiles() {
+    }
+
+    /**
+     * Reads the limit now, while a descriptor is still to be had, for {@link #limit} to name it in a message written
+     * when they ran out (a job that exhausted them could not open /proc/self/limits then). The limit of a running JVM
+     * does not change (Java cannot set it), so it is read once, at start-up.
+     */
+    public static void remember() {
+        remembered = read();
     }
 
     /** {@code message} with what to do when it says file descriptors ran out; else {@code message} itself. */
@@ -45,6 +57,11 @@ public final class OpenFiles {
 
     /** The soft limit on open files of this process, as /proc/self/limits says it ("64", "unlimited"); null if unknown. */
     public static String limit() {
+        String known = remembered;
+        return known != null ? known : read();
+    }
+
+    private static String read() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {

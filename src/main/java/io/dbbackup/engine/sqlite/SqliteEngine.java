@@ -2,6 +2,7 @@ package io.dbbackup.engine.sqlite;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.OpenFiles;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.Location;
@@ -251,7 +252,7 @@ public final class SqliteEngine implements Engine {
             return new IOException("cannot read SQLite database " + path + ": " + e.getMessage() + " (SQLite could not open "
                     + "a file: the database, its -wal, -shm or -journal beside it, or the snapshot in " + snapshot.getParent()
                     + "; check that they can be opened: their permissions, and this process's limit on open files, ulimit -n"
-                    + (io.dbbackup.core.OpenFiles.limit() == null ? "" : ": " + io.dbbackup.core.OpenFiles.limit()) + ")", e);
+                    + (OpenFiles.limit() == null ? "" : ": " + OpenFiles.limit()) + ")", e);
         }
         return new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
     }
