@@ -8,6 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP relay between a real client and a real server on loopback, through which a subclass injects a network's
@@ -15,9 +18,19 @@ import java.net.URI;
  */
 public abstract class TcpRelay implements AutoCloseable {
     private final ServerSocket server;
-    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicInteger droppedIdle = new AtomicInteger();
 
     protected TcpRelay(URI target) throws IOException {
+        this(target, 0);
+    }
+
+    /**
+     * {@code idleMillis} above 0: also a middlebox (a NAT, a firewall, a load balancer) that drops a connection on which
+     * no byte went either way for that long, closing both sides' sockets, as the client sees a forgotten connection on
+     * its next packet.
+     */
+    protected TcpRelay(URI target, long idleMillis) throws IOException {
         server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(() -> {
             while (!server.isClosed()) {
@@ -25,8 +38,12 @@ public abstract class TcpRelay implements AutoCloseable {
                     Socket client = server.accept();
                     Socket upstream = new Socket();
                     upstream.connect(new InetSocketAddress(target.getHost(), target.getPort()));
-                    pump(client.getInputStream(), upstream.getOutputStream(), true, client, upstream);
-                    pump(upstream.getInputStream(), client.getOutputStream(), false, client, upstream);
+                    AtomicLong last = new AtomicLong(System.nanoTime());
+                    pump(client.getInputStream(), upstream.getOutputStream(), true, client, upstream, last);
+                    pump(upstream.getInputStream(), client.getOutputStream(), false, client, upstream, last);
+                    if (idleMillis > 0) {
+                        dropWhenIdle(client, upstream, last, idleMillis);
+                    }
                 } catch (IOException e) {
                     // closed
                 }
@@ -34,6 +51,15 @@ public abstract class TcpRelay implements AutoCloseable {
         }, getClass().getSimpleName());
         accept.setDaemon(true);
         accept.start();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** How many connections it dropped for being idle. */
+    public int droppedIdle() {
+        return droppedIdle.get();
     }
 
     public URI uri() {
@@ -59,12 +85,41 @@ public abstract class TcpRelay implements AutoCloseable {
         return 0;
     }
 
-    private void pump(InputStream in, OutputStream out, boolean toServer, Socket a, Socket b) {
+    private void dropWhenIdle(Socket client, Socket upstream, AtomicLong last, long idleMillis) {
+        Thread watch = new Thread(() -> {
+            while (!client.isClosed()) {
+                if (System.nanoTime() - last.get() > idleMillis * 1_000_000) {
+                    droppedIdle.incrementAndGet();
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    return;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, getClass().getSimpleName() + "-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    private void pump(InputStream in, OutputStream out, boolean toServer, Socket a, Socket b, AtomicLong last) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[64 * 1024];
             long seen = 0;
             try (a; b) {
                 for (int n; (n = in.read(buf)) > 0; ) {
+                    last.set(System.nanoTime());
                     int pass = pass(toServer, buf, n, seen);
                     out.write(buf, 0, pass);
                     out.flush();

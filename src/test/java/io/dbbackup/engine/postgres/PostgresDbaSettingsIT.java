@@ -285,6 +285,34 @@ class PostgresDbaSettingsIT {
         assertThat(pg.contentHashes("lager_copy")).isEqualTo(pg.contentHashes("lager"));
     }
 
+    /** A job {@code roles} (method: roles, as {@code user} with the password in pg.password) and its backup, taken. */
+    private Cli rolesBackedUpAs(String user) throws Exception {
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, """
+                datasources:
+                  cluster:
+                    engine: postgres
+                    method: roles
+                    host: 127.0.0.1
+                    port: %d
+                    user: %s
+                    password_file: pg.password
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  roles:
+                    datasource: cluster
+                    store: local
+                """.formatted(pg.port(), user));
+        Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("rw-------"));
+        Cli cli = new Cli().workingDir(dir);
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "roles");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        return cli;
+    }
+
     /** A role {@code bk} that reads everything and may create databases, with a LATIN1 {@code client_encoding} of its own. */
     private static void latin1Role(String role) {
         pg.execute("postgres", "create role " + role + " login createdb password '" + pg.password().replace("'", "''") + "'; "
@@ -327,29 +355,7 @@ class PostgresDbaSettingsIT {
         latin1Role("bk_rollen");
         pg.execute("postgres", "alter role bk_rollen superuser; create role \"müller\" login");
         pg.writePasswordFile(dir.resolve("pg.password"));
-        Path c = dir.resolve("config.yaml");
-        Files.writeString(c, """
-                datasources:
-                  cluster:
-                    engine: postgres
-                    method: roles
-                    host: 127.0.0.1
-                    port: %d
-                    user: bk_rollen
-                    password_file: pg.password
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                  roles:
-                    datasource: cluster
-                    store: local
-                """.formatted(pg.port()));
-        Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("rw-------"));
-        Cli cli = new Cli().workingDir(dir);
-        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "roles");
-        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli cli = rolesBackedUpAs("bk_rollen");
 
         Cli.Result show = cli.run("-c", "config.yaml", "show", "roles", "--contents");
         assertThat(show.exit()).as(show.toString()).isZero();
@@ -367,29 +373,7 @@ class PostgresDbaSettingsIT {
                 + "alter role \"möller\" set client_encoding = 'LATIN1'");
         Path pw = dir.resolve("pg.password");
         pg.writePasswordFile(pw);
-        Path c = dir.resolve("config.yaml");
-        Files.writeString(c, """
-                datasources:
-                  cluster:
-                    engine: postgres
-                    method: roles
-                    host: 127.0.0.1
-                    port: %d
-                    user: möller
-                    password_file: pg.password
-                stores:
-                  local:
-                    type: local
-                    path: store
-                jobs:
-                  roles:
-                    datasource: cluster
-                    store: local
-                """.formatted(pg.port()));
-        Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("rw-------"));
-        Cli cli = new Cli().workingDir(dir);
-        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "roles");
-        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Cli cli = rolesBackedUpAs("möller");
 
         pg.execute("postgres", "alter role \"möller\" password 'das-neue-Passwort'");
         Files.writeString(pw, "das-neue-Passwort\n");

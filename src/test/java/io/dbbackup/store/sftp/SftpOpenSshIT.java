@@ -3,6 +3,7 @@ package io.dbbackup.store.sftp;
 import io.dbbackup.core.Secret;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.CredentialedStoreContract;
+import io.dbbackup.testkit.IdleDroppingRelay;
 import io.dbbackup.testkit.OpenSshServer;
 import io.dbbackup.testkit.SshKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -393,11 +394,9 @@ class SftpOpenSshIT extends CredentialedStoreContract {
      */
     @Test
     void anUploadIdleLongerThanAMiddleboxAllowsLandsThanksToKeepalives() throws Exception {
-        try (io.dbbackup.testkit.IdleDroppingRelay relay = new io.dbbackup.testkit.IdleDroppingRelay(
-                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), 20_000)) {
+        try (IdleDroppingRelay relay = idleDropping(20_000)) {
             String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
-            SftpSettings s = new SftpSettings("127.0.0.1", relay.port(), ssh.user(), path, ssh.clientKey(), null, null,
-                    null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(60));
+            SftpSettings s = through(relay, path);
             byte[] chunk = new byte[1 << 20];
             new java.util.Random(21).nextBytes(chunk);
             try (Store idle = new SftpStore(s)) {
@@ -422,12 +421,9 @@ class SftpOpenSshIT extends CredentialedStoreContract {
      */
     @Test
     void aConnectionDroppedWhileIdleSaysSoAndNamesKeepaliveInterval() throws Exception {
-        try (io.dbbackup.testkit.IdleDroppingRelay relay = new io.dbbackup.testkit.IdleDroppingRelay(
-                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), 3_000)) {
+        try (IdleDroppingRelay relay = idleDropping(3_000)) {
             String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
-            SftpSettings s = new SftpSettings("127.0.0.1", relay.port(), ssh.user(), path, ssh.clientKey(), null, null,
-                    null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(60))
-                    .withKeepalive(Duration.ZERO);
+            SftpSettings s = through(relay, path).withKeepalive(Duration.ZERO);
             try (Store idle = new SftpStore(s)) {
                 Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> {
                     try (var upload = idle.upload("db/idle.dump", ctx())) {
@@ -446,6 +442,17 @@ class SftpOpenSshIT extends CredentialedStoreContract {
                         .noneMatch(p -> p.startsWith(path) && p.getFileName().toString().contains(SftpStore.PART));
             }
         }
+    }
+
+    /** A middlebox between the store and the SSH server that drops connections idle for {@code idleMillis}. */
+    private IdleDroppingRelay idleDropping(long idleMillis) throws Exception {
+        return new IdleDroppingRelay(java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), idleMillis);
+    }
+
+    /** The test server's settings (folder {@code path}, timeout 5 s, stall limit 60 s) reached through {@code relay}. */
+    private SftpSettings through(IdleDroppingRelay relay, String path) throws Exception {
+        return new SftpSettings("127.0.0.1", relay.port(), ssh.user(), path, ssh.clientKey(), null, null,
+                null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(60));
     }
 
     /**
