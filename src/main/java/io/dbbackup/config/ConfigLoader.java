@@ -219,7 +219,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.sorted());
         }
         refuseTags(root, "", problems, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-        Path baseDir = file.toAbsolutePath().normalize().getParent();
+        Path baseDir = folderOf(file);
         YamlSection top = new YamlSection("", "", root, problems, env, baseDir);
         checkConfigPermissions(file, problems, root);
 
@@ -293,6 +293,28 @@ public final class ConfigLoader {
             }
         });
         return out;
+    }
+
+    /**
+     * The folder the config's relative paths are read against: the config file's. A config given as the process's own
+     * descriptor ({@code -c /dev/stdin < /etc/dbbackup/config.yaml}; /dev/fd/N, /proc/self/fd/N) is the file it was
+     * opened from, so its folder, as with {@code -c /etc/dbbackup/config.yaml}: not /dev or /proc/self/fd, where
+     * {@code path: shop.db} would be looked for. Other links are not followed (a Kubernetes ConfigMap's config.yaml
+     * links into a hidden ..data folder, beside which its relative paths are not).
+     */
+    static Path folderOf(Path file) {
+        Path path = file.toAbsolutePath().normalize();
+        if (path.startsWith("/dev/") || path.startsWith("/proc/")) {
+            try {
+                Path real = path.toRealPath();
+                if (Files.isRegularFile(real) && real.getParent() != null) {
+                    return real.getParent();
+                }
+            } catch (IOException | RuntimeException e) {
+                // a descriptor of a deleted file, or none: its own folder, as before
+            }
+        }
+        return path.getParent();
     }
 
     private static void checkConfigPermissions(Path file, Problems problems, Node root) {
