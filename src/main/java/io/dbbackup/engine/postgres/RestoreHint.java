@@ -15,6 +15,8 @@ final class RestoreHint {
     /** {@link PostgresEngine#CLEAN_SQL} refused: its statements run from psql's {@code -c}, so no {@code psql:<stdin>:N:} line number. */
     private static final Pattern NOT_OWNER_OF_CLEANED = Pattern.compile("^must be owner of (?:schema|large object) ");
     private static final Pattern NOT_MEMBER = Pattern.compile("must be member of role (\"[^\"]+\")");
+    /** An owner or a grantee the backup names that the target's cluster lacks (roles are cluster-wide: no dump holds them). */
+    private static final Pattern NO_SUCH_ROLE = Pattern.compile("role (\"[^\"]+\") does not exist");
 
     private RestoreHint() {
     }
@@ -43,6 +45,13 @@ final class RestoreHint {
             return " (--clean first drops every user schema and large object in the database, which only their owner, a "
                     + "member of that role or a superuser may: restore as one of them, or have their owner drop them or "
                     + "REASSIGN OWNED them to the restoring role first)";
+        }
+        Matcher missing = NO_SUCH_ROLE.matcher(reason);
+        if (missing.find()) {
+            return " (the backup names role " + missing.group(1) + " as an owner or in its grants, and roles are in no "
+                    + "database's backup: restore them first from a roles backup (method: roles) or create them, or leave "
+                    + "them out with no_owner: true (owners) and no_privileges: true (grants, default privileges) on the "
+                    + "datasource restored into — a plain backup must be taken with them)";
         }
         Matcher member = NOT_MEMBER.matcher(reason);
         if (member.find()) {

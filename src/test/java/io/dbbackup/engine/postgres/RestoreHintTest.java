@@ -29,6 +29,16 @@ class RestoreHintTest {
         assertThat(RestoreHint.of("could not execute query: ERROR:  must be member of role \"app\"", PLAIN)).contains("role \"app\"");
     }
 
+    /** A fresh server without the backup's roles (a superuser restoring): before, the bare "does not exist". */
+    @Test
+    void aRoleTheTargetLacksIsNamedWithTheRolesBackupAndNoOwner() {
+        assertThat(RestoreHint.of("could not execute query: ERROR:  role \"appowner\" does not exist", PLAIN))
+                .contains("names role \"appowner\"").contains("roles backup").contains("no_owner: true")
+                .contains("no_privileges: true");
+        assertThat(RestoreHint.of("psql:<stdin>:69: ERROR:  role \"bob\" does not exist", CLEAN)).contains("role \"bob\"");
+        assertThat(RestoreHint.of("psql:<stdin>:69: ERROR:  type \"citext\" does not exist", PLAIN)).isEmpty();
+    }
+
     @Test
     void objectsAlreadyThere() {
         assertThat(RestoreHint.of("relation \"t\" already exists", PLAIN)).contains("restore with --clean");

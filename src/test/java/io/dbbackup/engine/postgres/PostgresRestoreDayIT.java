@@ -1,0 +1,118 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.testkit.DbbackupJar;
+import io.dbbackup.testkit.PostgresServer;
+import io.dbbackup.testkit.Shell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The built jar on the day a logical backup is restored into another server than its source, one that differs in an
+ * ordinary way: a role or a tablespace the backup names is not there. Each restore fails with nothing applied, and its one
+ * line says what is missing and how to get past it.
+ */
+class PostgresRestoreDayIT {
+    static PostgresServer source;
+    static PostgresServer target;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        source = PostgresServer.start();
+        target = PostgresServer.start();
+        source.execute("postgres", "create role appowner");
+        source.createDatabase("owned");
+        source.execute("owned", "create table orders(id int primary key); insert into orders values (1), (2); "
+                + "alter table orders owner to appowner");
+        Path space = Files.createDirectories(source.dir().resolve("fast-space"));
+        Shell.ok(source.dir(), "chown", "postgres:postgres", space.toString());
+        source.execute("postgres", "create tablespace fast location '" + space + "'");
+        source.createDatabase("spaced");
+        source.execute("spaced", "create table hot(id int) tablespace fast; insert into hot values (1)");
+    }
+
+    @AfterAll
+    static void stopServers() {
+        for (PostgresServer pg : new PostgresServer[] {source, target}) {
+            if (pg != null) {
+                pg.close();
+            }
+        }
+    }
+
+    /** Job {@code db} backs up database {@code db} of the source in {@code format}; datasource {@code copy} is {@code db} on the target. */
+    private void config(String db, String format) throws Exception {
+        Path srcPw = source.writePasswordFile(dir.resolve("source.pw"));
+        Path tgtPw = target.writePasswordFile(dir.resolve("target.pw"));
+        String yaml = """
+                datasources:
+                  %1$s:
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %2$d
+                    user: postgres
+                    password_file: %3$s
+                    database: %1$s
+                    format: %6$s
+                  copy:
+                    engine: postgres
+                    host: 127.0.0.1
+                    port: %4$d
+                    user: postgres
+                    password_file: %5$s
+                    database: %1$s
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  %1$s:
+                    datasource: %1$s
+                    store: local
+                    prefix: p
+                """.formatted(db, source.port(), srcPw, target.port(), tgtPw, format);
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, yaml);
+        Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private DbbackupJar.Run dbbackup(String... args) throws Exception {
+        return DbbackupJar.run(dir, List.of(), n -> n.startsWith("PG"), Map.of(), args);
+    }
+
+    private static String errorLine(DbbackupJar.Run run) {
+        return run.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(run.out() + run.err());
+    }
+
+    /** Backs up {@code db} in {@code format} and restores it into the target; the restore's run. */
+    private DbbackupJar.Run backedUpAndRestored(String db, String format) throws Exception {
+        config(db, format);
+        DbbackupJar.Run backup = dbbackup("backup", db);
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        return dbbackup("restore", db, "--to", "copy", "--auto-confirm");
+    }
+
+    @Test
+    void aBackupNamingAnOwnerTheTargetLacksSaysToRestoreTheRolesFirstOrLeaveOwnersOut() throws Exception {
+        for (String format : List.of("custom", "plain")) {
+            DbbackupJar.Run run = backedUpAndRestored("owned", format);
+            assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+            assertThat(errorLine(run)).as(format).contains("rolled back: nothing was applied")
+                    .contains("role \"appowner\" does not exist")
+                    .contains("roles backup").contains("no_owner: true");
+            assertThat(target.databaseExists("owned")).as("the database created for it dropped again").isFalse();
+        }
+    }
+}
