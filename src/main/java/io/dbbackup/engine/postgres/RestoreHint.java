@@ -18,6 +18,13 @@ final class RestoreHint {
     /** An owner or a grantee the backup names that the target's cluster lacks (roles are cluster-wide: no dump holds them). */
     private static final Pattern NO_SUCH_ROLE = Pattern.compile("role (\"[^\"]+\") does not exist");
 
+    /**
+     * pg_dump puts an object into its tablespace by {@code SET default_tablespace = x}, which the server refuses when
+     * there is no such tablespace (its DETAIL saying so is on a line of its own, which the one line shown leaves out).
+     */
+    private static final Pattern NO_SUCH_TABLESPACE = Pattern.compile(
+            "invalid value for parameter \"default_tablespace\": \"([^\"]+)\"");
+
     private RestoreHint() {
     }
 
@@ -45,6 +52,14 @@ final class RestoreHint {
             return " (--clean first drops every user schema and large object in the database, which only their owner, a "
                     + "member of that role or a superuser may: restore as one of them, or have their owner drop them or "
                     + "REASSIGN OWNED them to the restoring role first)";
+        }
+        Matcher space = NO_SUCH_TABLESPACE.matcher(reason);
+        if (space.find()) {
+            String name = space.group(1);
+            String sql = name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+            return " (the backup puts objects in tablespace \"" + name + "\", which the target's server does not have: "
+                    + "create it there first, CREATE TABLESPACE " + sql + " LOCATION '…' on an empty folder the server's "
+                    + "user owns, and restore again)";
         }
         Matcher missing = NO_SUCH_ROLE.matcher(reason);
         if (missing.find()) {

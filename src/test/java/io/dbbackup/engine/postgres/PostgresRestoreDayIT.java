@@ -115,4 +115,15 @@ class PostgresRestoreDayIT {
             assertThat(target.databaseExists("owned")).as("the database created for it dropped again").isFalse();
         }
     }
+
+    @Test
+    void aBackupNamingATablespaceTheTargetLacksSaysToCreateIt() throws Exception {
+        for (String format : List.of("custom", "plain")) {
+            DbbackupJar.Run run = backedUpAndRestored("spaced", format);
+            assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+            assertThat(errorLine(run)).as(format).contains("rolled back: nothing was applied")
+                    .contains("tablespace \"fast\"").contains("CREATE TABLESPACE fast");
+            assertThat(target.databaseExists("spaced")).as("the database created for it dropped again").isFalse();
+        }
+    }
 }

@@ -39,6 +39,15 @@ class RestoreHintTest {
         assertThat(RestoreHint.of("psql:<stdin>:69: ERROR:  type \"citext\" does not exist", PLAIN)).isEmpty();
     }
 
+    /** pg_dump's SET default_tablespace refused: before, only "invalid value for parameter" (its DETAIL on another line). */
+    @Test
+    void aTablespaceTheTargetLacksIsNamedWithHowToCreateIt() {
+        assertThat(RestoreHint.of("could not set default_tablespace to fast: ERROR:  invalid value for parameter "
+                + "\"default_tablespace\": \"fast\"", PLAIN)).contains("tablespace \"fast\"").contains("CREATE TABLESPACE fast ");
+        assertThat(RestoreHint.of("psql:<stdin>:71: ERROR:  invalid value for parameter \"default_tablespace\": \"Fast Disk\"",
+                CLEAN)).contains("CREATE TABLESPACE \"Fast Disk\" ");
+    }
+
     @Test
     void objectsAlreadyThere() {
         assertThat(RestoreHint.of("relation \"t\" already exists", PLAIN)).contains("restore with --clean");
