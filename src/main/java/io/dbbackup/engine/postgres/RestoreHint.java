@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * What a failed restore's error line (from {@link PgErrors#reason}) leaves the user to guess, said after it: the objects
  * are there already, or the restoring role — the database's owner on a managed server, no superuser — may not drop
- * another role's schema or large object, or may not set what the backup says of another role.
+ * another role's schema or large object, or may not set what the backup says of another role; or the target's server
+ * lacks a role or a tablespace the backup names, or takes no writes at all.
  */
 final class RestoreHint {
     /** {@link PostgresEngine#CLEAN_SQL} refused: its statements run from psql's {@code -c}, so no {@code psql:<stdin>:N:} line number. */
@@ -33,6 +34,8 @@ final class RestoreHint {
      * _alias): the server's "already exists", which a server whose {@code lc_messages} is not English words otherwise.
      */
     private static final List<String> DUPLICATE = List.of("42P07", "42710", "42P06", "42723", "42701", "42P04", "42712");
+    /** read_only_sql_transaction: "cannot execute CREATE TABLE in a read-only transaction", in any language. */
+    private static final String READ_ONLY = "25006";
     /** insufficient_privilege: the clean step's "must be owner of …" in any language. */
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
@@ -52,6 +55,11 @@ final class RestoreHint {
             return " (--clean first drops every user schema and large object in the database, which only their owner, a "
                     + "member of that role or a superuser may: restore as one of them, or have their owner drop them or "
                     + "REASSIGN OWNED them to the restoring role first)";
+        }
+        if (READ_ONLY.equals(sqlState) || reason.contains("in a read-only transaction")) {
+            return " (the target takes no writes: it is a standby (restore into its primary), or default_transaction_read_only "
+                    + "is on for the database or the restoring role: ALTER DATABASE … / ALTER ROLE … SET "
+                    + "default_transaction_read_only = off, if it is no longer meant to be read-only)";
         }
         Matcher space = NO_SUCH_TABLESPACE.matcher(reason);
         if (space.find()) {

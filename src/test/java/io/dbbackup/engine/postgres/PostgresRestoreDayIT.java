@@ -41,6 +41,8 @@ class PostgresRestoreDayIT {
         source.execute("postgres", "create tablespace fast location '" + space + "'");
         source.createDatabase("spaced");
         source.execute("spaced", "create table hot(id int) tablespace fast; insert into hot values (1)");
+        source.createDatabase("plain");
+        source.execute("plain", "create table items(id int); insert into items values (1)");
     }
 
     @AfterAll
@@ -124,6 +126,20 @@ class PostgresRestoreDayIT {
             assertThat(errorLine(run)).as(format).contains("rolled back: nothing was applied")
                     .contains("tablespace \"fast\"").contains("CREATE TABLESPACE fast");
             assertThat(target.databaseExists("spaced")).as("the database created for it dropped again").isFalse();
+        }
+    }
+
+    /** A database set read-only by its DBA (a standby says the same words): a restore into it changes nothing. */
+    @Test
+    void aTargetThatTakesNoWritesSaysWhyAndWhereToLook() throws Exception {
+        target.createDatabase("plain");
+        target.execute("postgres", "alter database plain set default_transaction_read_only = on");
+        for (String format : List.of("custom", "plain")) {
+            DbbackupJar.Run run = backedUpAndRestored("plain", format);
+            assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+            assertThat(errorLine(run)).as(format).contains("rolled back: nothing was applied")
+                    .contains("in a read-only transaction").contains("standby").contains("default_transaction_read_only");
+            assertThat(target.queryOne("plain", "select count(*) from pg_tables where schemaname = 'public'")).isEqualTo("0");
         }
     }
 }

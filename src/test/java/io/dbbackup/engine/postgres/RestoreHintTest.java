@@ -48,6 +48,16 @@ class RestoreHintTest {
                 CLEAN)).contains("CREATE TABLESPACE \"Fast Disk\" ");
     }
 
+    /** A standby, or default_transaction_read_only on: before, only the server's "cannot execute … read-only transaction". */
+    @Test
+    void aTargetThatTakesNoWritesIsSaidToBeAStandbyOrReadOnly() {
+        assertThat(RestoreHint.of("could not execute query: ERROR:  cannot execute CREATE TABLE in a read-only transaction",
+                PLAIN)).contains("standby").contains("default_transaction_read_only = off");
+        assertThat(RestoreHint.of("cannot execute DROP SCHEMA in a read-only transaction", CLEAN)).contains("standby");
+        assertThat(RestoreHint.of("psql:<stdin>:20: FEHLER:  kann CREATE TABLE nicht in einer Read-only-Transaktion ausführen",
+                "25006", PLAIN)).contains("standby");
+    }
+
     @Test
     void objectsAlreadyThere() {
         assertThat(RestoreHint.of("relation \"t\" already exists", PLAIN)).contains("restore with --clean");
