@@ -142,10 +142,12 @@ final class MySqlClient {
             return new ToolFailedException(e.tool(), e.exitCode(), e.stderrTail(), true) {
                 @Override
                 public String getMessage() {
-                    return e.tool() + " against " + s.address() + " failed: " + MySqlErrors.reason(e);
+                    return e.tool() + " against " + s.address() + " failed: " + MySqlErrors.reason(e)
+                            + SettingHints.of(e.stderrTail());
                 }
             };
         }
-        throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": " + MySqlErrors.reason(e), e);
+        throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": " + MySqlErrors.reason(e)
+                + SettingHints.of(e.stderrTail()), e);
     }
 }

@@ -27,12 +27,12 @@ final class MySqlErrors {
      * sends in its own language ("SHOW VIEW Befehl nicht erlaubt für Benutzer … (1142)"): access denied (1044, 1045, 1227,
      * 1698, 1873; an account locked: MariaDB 4151, MySQL 3118; a host refused: 1130), unknown database (1049), a command on
      * a table, column or routine denied (1142, 1143, 1370), something that does not exist (1008, 1029, 1072, 1112, 1146,
-     * 1176, 1472, 1932, 1974, 1976), SQL that does not parse (1064, 1149, 1382) and 1419. The clients' own messages
-     * (2005, options, TLS) stay English.
+     * 1176, 1472, 1932, 1974, 1976), SQL that does not parse (1064, 1149, 1382), 1419, and the server's {@code init_connect}
+     * failing for the account (1184: every login fails alike). The clients' own messages (2005, options, TLS) stay English.
      */
     private static final java.util.Set<Integer> PERMANENT_NUMBERS = java.util.Set.of(1044, 1045, 1227, 1698, 1873, 4151,
             3118, 1130, 1049, 1142, 1143, 1370, 1008, 1029, 1072, 1112, 1146, 1176, 1472, 1932, 1974, 1976, 1064, 1149, 1382,
-            1419);
+            1419, 1184);
     /**
      * Where a client or dump tool writes a server error's number: {@code ERROR 1142 (42000) …} (mariadb/mysql),
      * {@code mariadb-dump: Got error: 1045: "…" when …}, {@code mariadb-dump: Couldn't execute '…': … (1142)},
@@ -93,16 +93,25 @@ final class MySqlErrors {
 
     /** Whether no retry can fix the failure {@code stderr} tells: by the server's error number, or the words of an English one. */
     static boolean isPermanent(String stderr) {
-        Matcher m = ANY_ERROR_NUMBER.matcher(stderr);
-        while (m.find()) {
-            for (int g = 1; g <= m.groupCount(); g++) {
-                if (m.group(g) != null && PERMANENT_NUMBERS.contains(Integer.parseInt(m.group(g)))) {
-                    return true;
-                }
-            }
+        if (errorNumbers(stderr).stream().anyMatch(PERMANENT_NUMBERS::contains)) {
+            return true;
         }
         String s = stderr.toLowerCase(Locale.ROOT);
         return PERMANENT.stream().anyMatch(s::contains);
+    }
+
+    /** The server error numbers {@code stderr} names where the clients and dump tools write them ({@link #ANY_ERROR_NUMBER}). */
+    static java.util.Set<Integer> errorNumbers(String stderr) {
+        java.util.Set<Integer> numbers = new java.util.HashSet<>();
+        Matcher m = ANY_ERROR_NUMBER.matcher(stderr);
+        while (m.find()) {
+            for (int g = 1; g <= m.groupCount(); g++) {
+                if (m.group(g) != null) {
+                    numbers.add(Integer.parseInt(m.group(g)));
+                }
+            }
+        }
+        return numbers;
     }
 
     static boolean isUnknownDatabase(ToolFailedException e) {

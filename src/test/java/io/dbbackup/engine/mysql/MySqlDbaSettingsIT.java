@@ -87,4 +87,32 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).as(r.toString()).contains("ERROR 1049");
     }
+
+    /**
+     * A server whose {@code init_connect} fails for the backup account (it writes an audit table the account may not):
+     * every login is refused with {@code ERROR 1184 … Aborted connection … (init_connect command failed)}. Before, it was
+     * retried (each attempt refused alike, the alert late by every delay) and said nothing of init_connect's part; now it
+     * fails at once and names the setting.
+     */
+    @Test
+    void anInitConnectThatFailsForTheAccountIsNotRetriedAndNamesTheSetting() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1);");
+        server.rootSql("DROP USER IF EXISTS lp@'127.0.0.1'; CREATE USER lp@'127.0.0.1' IDENTIFIED BY 'lp-pw';\n"
+                + "GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT ON shop.* TO lp@'127.0.0.1'; "
+                + "GRANT SELECT ON mysql.proc TO lp@'127.0.0.1';");
+        cli = configure("", LP, "  lp: {datasource: lp, store: local, prefix: lp, retry: {max_attempts: 3, delay: 1s}}\n")
+                .env("LP_PW", "lp-pw");
+        Cli.Result r;
+        server.rootSql("SET GLOBAL init_connect = 'INSERT INTO audit.logins VALUES (CURRENT_USER())'");
+        try {
+            r = cli.run("-c", "config.yaml", "backup", "lp");
+        } finally {
+            server.rootSql("SET GLOBAL init_connect = ''");
+        }
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out() + r.err()).as(r.toString()).contains("1184").contains("init_connect command failed")
+                .contains("fix init_connect, or grant the account what it needs")
+                .contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
+    }
 }
