@@ -18,6 +18,10 @@ final class SettingHints {
                     + "ADMIN or SUPER privilege) failed for this account, so every login is refused (the server's error log says "
                     + "why): fix init_connect, or grant the account what it needs";
         }
+        if (numbers.contains(3159)) {
+            return " — the server accepts only TLS connections (require_secure_transport=ON): set ssl_mode: required on the "
+                    + "datasource (verify_identity with ssl_ca to check the server as well)";
+        }
         return "";
     }
 }

@@ -78,4 +78,12 @@ class MySqlErrorsTest {
         assertThat(MySqlErrors.isPermanent("ERROR 2013 (HY000) at line 1: Lost connection to server during query")).isFalse();
         assertThat(MySqlErrors.isPermanent("mariadb-dump: Couldn't execute 'SELECT 1': Verbindung abgebrochen (2013)")).isFalse();
     }
+
+    /** MySQL 8's words (its documentation) for a refusal by a server setting: no retry helps, and the hint names the setting. */
+    @Test
+    void aServerThatRequiresTlsRefusesForGoodAndSaysWhichSetting() {
+        String e = "ERROR 3159 (HY000): Connections using insecure transport are prohibited while --require_secure_transport=ON.";
+        assertThat(MySqlErrors.isPermanent(e)).isTrue();
+        assertThat(SettingHints.of(e)).contains("require_secure_transport").contains("ssl_mode: required");
+    }
 }
