@@ -29,7 +29,8 @@ final class MySqlErrors {
      * a table, column or routine denied (1142, 1143, 1370), something that does not exist (1008, 1029, 1072, 1112, 1146,
      * 1176, 1472, 1932, 1974, 1976), SQL that does not parse (1064, 1149, 1382), 1419, and the server's {@code init_connect}
      * failing for the account (1184: every login fails alike), a server that accepts only TLS (MySQL 3159). The
-     * clients' own messages (2005, options, TLS) stay English.
+     * clients' own messages (2005, options, TLS) stay English. An account's hourly limit used up (1226 naming one of
+     * {@link SettingHints#HOURLY}) is permanent too: a retry before the hour is over is refused again.
      */
     private static final java.util.Set<Integer> PERMANENT_NUMBERS = java.util.Set.of(1044, 1045, 1227, 1698, 1873, 4151,
             3118, 1130, 1049, 1142, 1143, 1370, 1008, 1029, 1072, 1112, 1146, 1176, 1472, 1932, 1974, 1976, 1064, 1149, 1382,
@@ -94,7 +95,9 @@ final class MySqlErrors {
 
     /** Whether no retry can fix the failure {@code stderr} tells: by the server's error number, or the words of an English one. */
     static boolean isPermanent(String stderr) {
-        if (errorNumbers(stderr).stream().anyMatch(PERMANENT_NUMBERS::contains)) {
+        java.util.Set<Integer> numbers = errorNumbers(stderr);
+        if (numbers.stream().anyMatch(PERMANENT_NUMBERS::contains)
+                || numbers.contains(1226) && SettingHints.HOURLY.matcher(stderr).find()) {
             return true;
         }
         String s = stderr.toLowerCase(Locale.ROOT);

@@ -1,11 +1,26 @@
 package io.dbbackup.engine.mysql;
 
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * What a refusal by a server setting or an account limit leaves unsaid: which setting refused, and the way past it, as
  * the end of the error's one line (after {@code " — "}), or {@code ""} when the error is no such one. Read by the error's
  * number, so a server whose {@code lc_messages} words it in another language gets the same hint.
  */
 final class SettingHints {
+    /**
+     * The hourly limit a 1226 names ({@code 'max_queries_per_hour'}; MySQL: {@code 'max_questions'}), its name English in
+     * every language; {@code 'max_user_connections'} (another session of the account) is none of them.
+     */
+    static final Pattern HOURLY = Pattern.compile("'(max_questions|max_updates|max_connections_per_hour|max_queries_per_hour"
+            + "|max_updates_per_hour)'");
+    /** The {@code ALTER USER … WITH} option of each: MySQL's resource names are not its options'. */
+    private static final Map<String, String> OPTION = Map.of("max_questions", "MAX_QUERIES_PER_HOUR", "max_updates",
+            "MAX_UPDATES_PER_HOUR");
+
     private SettingHints() {
     }
 
@@ -17,6 +32,14 @@ final class SettingHints {
             return " — the server's init_connect (the SQL it runs at each login of an account without the CONNECTION "
                     + "ADMIN or SUPER privilege) failed for this account, so every login is refused (the server's error log says "
                     + "why): fix init_connect, or grant the account what it needs";
+        }
+        if (numbers.contains(1226)) {
+            Matcher m = HOURLY.matcher(s);
+            if (m.find()) {
+                String option = OPTION.getOrDefault(m.group(1), m.group(1).toUpperCase(Locale.ROOT));
+                return " — the account's hourly limit (" + option + ") is used up, and no retry gets past it before the hour "
+                        + "is over: ALTER USER (the account) WITH " + option + " 0 lifts it";
+            }
         }
         if (numbers.contains(3159)) {
             return " — the server accepts only TLS connections (require_secure_transport=ON): set ssl_mode: required on the "

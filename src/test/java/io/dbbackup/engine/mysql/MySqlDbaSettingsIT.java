@@ -115,4 +115,25 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
                 .contains("fix init_connect, or grant the account what it needs")
                 .contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
     }
+
+    /**
+     * An account with {@code MAX_QUERIES_PER_HOUR} that a backup uses up: {@code ERROR 1226 … exceeded the
+     * 'max_queries_per_hour' resource}. Before, it was retried (each attempt refused again before the hour is over, using
+     * more of the limit) and said nothing of how to lift it; now it fails at once with the ALTER USER that does.
+     */
+    @Test
+    void anHourlyQueryLimitUsedUpIsNotRetriedAndSaysHowToLiftIt() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1);");
+        server.rootSql("DROP USER IF EXISTS lp@'127.0.0.1'; CREATE USER lp@'127.0.0.1' IDENTIFIED BY 'lp-pw' "
+                + "WITH MAX_QUERIES_PER_HOUR 3;\nGRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT ON shop.* TO lp@'127.0.0.1'; "
+                + "GRANT SELECT ON mysql.proc TO lp@'127.0.0.1';");
+        cli = configure("", LP, "  lp: {datasource: lp, store: local, prefix: lp, retry: {max_attempts: 3, delay: 1s}}\n")
+                .env("LP_PW", "lp-pw");
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "lp");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out() + r.err()).as(r.toString()).contains("1226").contains("'max_queries_per_hour'")
+                .contains("WITH MAX_QUERIES_PER_HOUR 0").contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
+    }
 }

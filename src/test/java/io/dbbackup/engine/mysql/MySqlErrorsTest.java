@@ -86,4 +86,16 @@ class MySqlErrorsTest {
         assertThat(MySqlErrors.isPermanent(e)).isTrue();
         assertThat(SettingHints.of(e)).contains("require_secure_transport").contains("ssl_mode: required");
     }
+
+    @Test
+    void anHourlyLimitIsPermanentAConcurrentSessionLimitIsNot() {
+        String hourly = "ERROR 1226 (42000): User 'bk' has exceeded the 'max_questions' resource (current value: 10)";
+        assertThat(MySqlErrors.isPermanent(hourly)).isTrue();
+        assertThat(SettingHints.of(hourly)).contains("WITH MAX_QUERIES_PER_HOUR 0");
+        assertThat(MySqlErrors.isPermanent("mysqldump: Got error: 1226: \"User 'bk' has exceeded the 'max_updates' resource "
+                + "(current value: 5)\" when trying to connect")).isTrue();
+        String sessions = "ERROR 1226 (42000): User 'bk' has exceeded the 'max_user_connections' resource (current value: 1)";
+        assertThat(MySqlErrors.isPermanent(sessions)).as("another session of the account may end: a retry can help").isFalse();
+        assertThat(SettingHints.of(sessions)).isEmpty();
+    }
 }
