@@ -45,6 +45,10 @@ final class SettingHints {
             return " — the server accepts only TLS connections (require_secure_transport=ON): set ssl_mode: required on the "
                     + "datasource (verify_identity with ssl_ca to check the server as well)";
         }
+        if (numbers.contains(1290) && (s.contains("read-only") || s.contains("read_only"))) {
+            return " — the server is read-only (read_only or super_read_only is ON: a replica?): restore into the primary, or "
+                    + "SET GLOBAL read_only = OFF on this server if it is meant to take writes";
+        }
         return "";
     }
 }

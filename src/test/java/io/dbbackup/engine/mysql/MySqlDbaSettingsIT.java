@@ -136,4 +136,30 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
         assertThat(r.out() + r.err()).as(r.toString()).contains("1226").contains("'max_queries_per_hour'")
                 .contains("WITH MAX_QUERIES_PER_HOUR 0").contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
     }
+
+    /**
+     * A restore whose target is read-only (a replica picked by mistake): the server's {@code ERROR 1290 … --read-only}
+     * came alone; now it says what that means and the ways out.
+     */
+    @Test
+    void aRestoreIntoAReadOnlyServerSaysItIsReadOnlyAndTheWaysOut() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1);");
+        server.rootSql("CREATE DATABASE scratch; DROP USER IF EXISTS lp@'127.0.0.1'; "
+                + "CREATE USER lp@'127.0.0.1' IDENTIFIED BY 'lp-pw'; GRANT ALL ON scratch.* TO lp@'127.0.0.1';");
+        cli = configure("", LP + "    database: scratch\n", "").env("LP_PW", "lp-pw");
+        runBackup("shop");
+        Cli.Result r;
+        server.rootSql("SET GLOBAL read_only = ON");
+        try {
+            r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "lp", "--auto-confirm");
+        } finally {
+            server.rootSql("SET GLOBAL read_only = OFF");
+        }
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()).contains("1290").contains("--read-only")
+                .contains("the server is read-only (read_only or super_read_only is ON: a replica?)")
+                .contains("restore into the primary");
+        assertThat(rows("scratch", "SHOW TABLES")).isEmpty();
+    }
 }

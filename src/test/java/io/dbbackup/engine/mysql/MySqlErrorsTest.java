@@ -98,4 +98,12 @@ class MySqlErrorsTest {
         assertThat(MySqlErrors.isPermanent(sessions)).as("another session of the account may end: a retry can help").isFalse();
         assertThat(SettingHints.of(sessions)).isEmpty();
     }
+
+    @Test
+    void aSuperReadOnlyTargetIsNamed() {
+        assertThat(SettingHints.of("ERROR 1290 (HY000) at line 12: The MySQL server is running with the --super-read-only "
+                + "option so it cannot execute this statement")).contains("read-only").contains("restore into the primary");
+        assertThat(SettingHints.of("ERROR 1290 (HY000): The MySQL server is running with the --secure-file-priv option so "
+                + "it cannot execute this statement")).isEmpty();
+    }
 }
