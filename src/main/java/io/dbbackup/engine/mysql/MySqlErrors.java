@@ -28,13 +28,15 @@ final class MySqlErrors {
      * 1698, 1873; an account locked: MariaDB 4151, MySQL 3118; a host refused: 1130), unknown database (1049), a command on
      * a table, column or routine denied (1142, 1143, 1370), something that does not exist (1008, 1029, 1072, 1112, 1146,
      * 1176, 1472, 1932, 1974, 1976), SQL that does not parse (1064, 1149, 1382), 1419, and the server's {@code init_connect}
-     * failing for the account (1184: every login fails alike), a server that accepts only TLS (MySQL 3159). The
-     * clients' own messages (2005, options, TLS) stay English. An account's hourly limit used up (1226 naming one of
-     * {@link SettingHints#HOURLY}) is permanent too: a retry before the hour is over is refused again.
+     * failing for the account (1184: every login fails alike), a server that accepts only TLS (MySQL 3159), a server
+     * that refuses a table without a primary key (MariaDB's innodb_force_primary_key 1173, MySQL's
+     * sql_require_primary_key 3750). The clients' own messages (2005, options, TLS) stay English. An account's hourly
+     * limit used up (1226 naming one of {@link SettingHints#HOURLY}) is permanent too: a retry before the hour is over
+     * is refused again.
      */
     private static final java.util.Set<Integer> PERMANENT_NUMBERS = java.util.Set.of(1044, 1045, 1227, 1698, 1873, 4151,
             3118, 1130, 1049, 1142, 1143, 1370, 1008, 1029, 1072, 1112, 1146, 1176, 1472, 1932, 1974, 1976, 1064, 1149, 1382,
-            1419, 1184, 3159);
+            1419, 1184, 3159, 1173, 3750);
     /**
      * Where a client or dump tool writes a server error's number: {@code ERROR 1142 (42000) …} (mariadb/mysql),
      * {@code mariadb-dump: Got error: 1045: "…" when …}, {@code mariadb-dump: Couldn't execute '…': … (1142)},

@@ -162,4 +162,28 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
                 .contains("restore into the primary");
         assertThat(rows("scratch", "SHOW TABLES")).isEmpty();
     }
+
+    /**
+     * A target server that refuses tables without a primary key ({@code innodb_force_primary_key}) and a backup that holds
+     * one: {@code ERROR 1173 This table type requires a primary key} (German: "Dieser Tabellentyp benötigt einen
+     * Primärschlüssel") named no setting; now it names it and the ways out, and the database the restore created is gone.
+     */
+    @Test
+    void aRestoreOfATableWithoutPrimaryKeyIntoAServerThatForbidsThemNamesTheSetting() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); CREATE TABLE log(line varchar(20)); INSERT INTO log VALUES ('x');");
+        cli = configure("");
+        runBackup("shop");
+        Cli.Result r;
+        server.rootSql("SET GLOBAL innodb_force_primary_key = ON");
+        try {
+            r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--auto-confirm");
+        } finally {
+            server.rootSql("SET GLOBAL innodb_force_primary_key = OFF");
+        }
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()).contains("1173").contains("innodb_force_primary_key")
+                .contains("a table without a primary key");
+        assertThat(rows(null, "SHOW DATABASES LIKE 'scratch'")).isEmpty();
+    }
 }

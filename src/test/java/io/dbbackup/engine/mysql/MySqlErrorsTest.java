@@ -100,6 +100,17 @@ class MySqlErrorsTest {
     }
 
     @Test
+    void aServerThatRequiresPrimaryKeysIsPermanentAndNamed() {
+        String e = "ERROR 3750 (HY000) at line 40: Unable to create or change a table without a primary key, when the system "
+                + "variable 'sql_require_primary_key' is set. Add a primary key to the table or unset this variable to avoid "
+                + "this message. Note that tables without a primary key can cause performance problems in row-based "
+                + "replication, so please consult your DBA before changing this setting.";
+        assertThat(MySqlErrors.isPermanent(e)).isTrue();
+        assertThat(SettingHints.of(e)).contains("sql_require_primary_key");
+        assertThat(MySqlErrors.isPermanent("ERROR 1173 (42000) at line 29: This table type requires a primary key")).isTrue();
+    }
+
+    @Test
     void aSuperReadOnlyTargetIsNamed() {
         assertThat(SettingHints.of("ERROR 1290 (HY000) at line 12: The MySQL server is running with the --super-read-only "
                 + "option so it cannot execute this statement")).contains("read-only").contains("restore into the primary");
