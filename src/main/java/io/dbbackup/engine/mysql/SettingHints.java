@@ -54,6 +54,11 @@ final class SettingHints {
                     + "sql_require_primary_key = ON), and the backup holds such a table: turn the setting off while restoring "
                     + "(SET GLOBAL), or give the table a primary key in the source";
         }
+        if (numbers.contains(2013) && s.contains("when dumping table")) {
+            return " — the server dropped the connection while it sent the dump rows; when the store or the network takes "
+                    + "them slower than the dump for longer than the server's net_write_timeout (60 s by default), the server "
+                    + "gives up: raise it for backups (SET GLOBAL net_write_timeout = 600), or back up to a faster store";
+        }
         return "";
     }
 }

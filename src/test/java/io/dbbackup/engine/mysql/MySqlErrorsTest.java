@@ -117,4 +117,17 @@ class MySqlErrorsTest {
         assertThat(SettingHints.of("ERROR 1290 (HY000): The MySQL server is running with the --secure-file-priv option so "
                 + "it cannot execute this statement")).isEmpty();
     }
+
+    /**
+     * mariadb-dump's words (seen: net_write_timeout = 3, a store limited to 64 KiB/s) when the server gave up writing rows
+     * to a dump held up by its store: the hint names net_write_timeout; a retry stays possible (it may have been a blip).
+     */
+    @Test
+    void aConnectionLostWhileDumpingRowsNamesNetWriteTimeout() {
+        String e = "mariadb-dump: Error 2013: Lost connection to server during query when dumping table `big` at row: 14151\n";
+        assertThat(SettingHints.of(e)).contains("net_write_timeout").contains("SET GLOBAL net_write_timeout = 600");
+        assertThat(MySqlErrors.isPermanent(e)).isFalse();
+        assertThat(SettingHints.of("ERROR 2013 (HY000): Lost connection to server at 'handshake: reading initial "
+                + "communication packet', system error: 104")).isEmpty();
+    }
 }
