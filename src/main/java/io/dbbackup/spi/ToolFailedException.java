@@ -13,12 +13,20 @@ public class ToolFailedException extends IOException {
     private final boolean retryable;
 
     public ToolFailedException(String tool, int exitCode, String stderrTail, boolean retryable) {
-        super(tool + " failed" + (exitCode >= 0 ? " (exit " + exitCode + ")" : "")
-                + (stderrTail.isBlank() ? "" : ": " + tellingLine(stderrTail)));
+        super(tool + " failed" + (exitCode >= 0 ? " (exit " + exitCode + ")" : "") + said(exitCode, stderrTail));
         this.tool = tool;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
         this.retryable = retryable;
+    }
+
+    /** ": " and what the exit status and stderr say: the signal that ended the tool first, its own words after it. */
+    private static String said(int exitCode, String stderrTail) {
+        String signal = ToolSignal.describe(exitCode);
+        if (signal.isEmpty()) {
+            return stderrTail.isBlank() ? "" : ": " + tellingLine(stderrTail);
+        }
+        return ": " + signal + (stderrTail.isBlank() ? "" : "; its last words: " + tellingLine(stderrTail));
     }
 
     /**

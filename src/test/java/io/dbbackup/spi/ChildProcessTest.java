@@ -93,6 +93,31 @@ class ChildProcessTest {
                 .containsExactly("no-such-tool-here", "-x");
     }
 
+    /**
+     * A tool killed by a signal (the out-of-memory killer's SIGKILL, a crash, someone's SIGTERM) exits 128 + the signal as
+     * Java sees it: the error names the signal and, for SIGKILL, its usual cause, not only "exit 137".
+     */
+    @Test
+    void aToolKilledByASignalSaysWhichAndWhy() {
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "kill -KILL $$")).name("pg_dump")
+                .run(null, new ByteArrayOutputStream(), new Cancellation()))
+                .isInstanceOf(ToolFailedException.class)
+                .hasMessageStartingWith("pg_dump failed (exit 137): killed by SIGKILL (signal 9)")
+                .hasMessageContaining("out-of-memory killer").hasMessageContaining("memory limit");
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "echo 'mariadb: reading' >&2; kill -SEGV $$")).name("mariadb")
+                .run(null, null, new Cancellation()))
+                .hasMessage("mariadb failed (exit 139): crashed with SIGSEGV (signal 11); its last words: mariadb: reading");
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "kill -ABRT $$")).name("pg_restore")
+                .run(null, null, new Cancellation()))
+                .hasMessage("pg_restore failed (exit 134): crashed with SIGABRT (signal 6)");
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "kill -TERM $$")).name("mariadb-dump")
+                .run(null, null, new Cancellation()))
+                .hasMessageStartingWith("mariadb-dump failed (exit 143): killed by SIGTERM (signal 15) from outside dbbackup");
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "echo 'pg_dump: error: boom' >&2; exit 2")).name("pg_dump")
+                .run(null, null, new Cancellation()))
+                .as("an ordinary exit is as it was").hasMessage("pg_dump failed (exit 2): pg_dump: error: boom");
+    }
+
     /** A tool that reads only the start of its stdin and exits 0 (pg_restore --list): fine when said, the rest drained. */
     @Test
     void aToolThatReadsOnlyAPrefixFailsUnlessSaidAndThenTheRestIsDrained() throws Exception {

@@ -150,7 +150,7 @@ class PostgresFailureIT {
         pgDump.onExit().get(10, TimeUnit.SECONDS);
         sink.release.countDown();
         Throwable t = failureOf(dump);
-        assertThat(t).isInstanceOf(ToolFailedException.class).hasMessageContaining("pg_dump failed (exit 137)");
+        assertThat(t).isInstanceOf(ToolFailedException.class).hasMessageContaining("pg_dump failed (exit 137): killed by SIGKILL (signal 9): most often the kernel's out-of-memory killer");
         assertThat(Files.list(dir.resolve("scratch"))).as("pass file deleted").isEmpty();
     }
 
