@@ -96,6 +96,18 @@ final class PgErrors {
             + "… SET client_encoding) cannot hold these rows: reset it for the backup role (ALTER ROLE … RESET "
             + "client_encoding), or dump in the database's encoding with extra_args: [--encoding=UTF8]";
 
+    /** The server's (English) words for a query or session a hot standby ended to replay its primary's WAL (SQLSTATE 40001). */
+    private static final String RECOVERY_CONFLICT = "due to conflict with recovery";
+
+    /**
+     * What follows {@link #RECOVERY_CONFLICT}: a standby waits {@code max_standby_streaming_delay} (30 s by default) for a
+     * query that holds back replay (a lock the primary took, row versions its VACUUM removed), then cancels it; a dump is
+     * one long query. Retried as it was (the next attempt may fit between two conflicts).
+     */
+    static final String STANDBY_CANCELLED = "the standby cancelled the dump to replay WAL from its primary (a lock taken or row "
+            + "versions vacuumed there): raise max_standby_streaming_delay (and max_standby_archive_delay) on the standby above "
+            + "the dump's length, or -1; set hot_standby_feedback = on for vacuumed rows; or back up from the primary";
+
     private PgErrors() {
     }
 
@@ -122,6 +134,9 @@ final class PgErrors {
         }
         if (lockTableFull(e)) {
             return hinted(e, "out of shared memory", LOCK_TABLE_FULL, e.retryable());
+        }
+        if (e.stderrTail().contains(RECOVERY_CONFLICT)) {
+            return hinted(e, ".*" + RECOVERY_CONFLICT, STANDBY_CANCELLED, e.retryable());
         }
         return e;
     }

@@ -128,6 +128,25 @@ class PgErrorsTest {
         assertThat(PgErrors.privilegeDenied(psql(2, "psql:<stdin>:2: server closed the connection unexpectedly"))).isFalse();
     }
 
+    /**
+     * A hot standby cancels a dump's query (or ends its session) to replay WAL from its primary once
+     * max_standby_streaming_delay has passed: still retried, and the error says why and what to set.
+     */
+    @Test
+    void aStandbysRecoveryConflictIsRetriedAndNamesTheSettingsThatAvoidIt() {
+        for (String server : List.of("ERROR:  canceling statement due to conflict with recovery",
+                "FATAL:  terminating connection due to conflict with recovery")) {
+            String stderr = "pg_dump: error: Dumping the contents of table \"big\" failed: PQgetCopyData() failed.\n"
+                    + "pg_dump: detail: Error message from server: " + server + "\n"
+                    + "DETAIL:  User was holding a relation lock for too long.\n"
+                    + "pg_dump: detail: Command was: COPY public.big (id, payload) TO stdout;";
+            ToolFailedException e = PgErrors.explained(new ToolFailedException("pg_dump", 1, stderr, !PgErrors.isPermanent(stderr)));
+            assertThat(e.retryable()).as("retried").isTrue();
+            assertThat(e.getMessage()).contains(server.substring(server.indexOf("  ") + 2)).contains("standby")
+                    .contains("max_standby_streaming_delay").contains("hot_standby_feedback").doesNotContain("\n");
+        }
+    }
+
     @Test
     void aPoolerThatRefusesTheSessionSettingsIsSaidWithWhatToDo() {
         // PgBouncer before 1.20 refuses the startup parameter itself; 1.20+ a setting in it it does not track
