@@ -109,7 +109,8 @@ final class S3Errors {
                 throw cfg == null ? DbBackupException.permanent(line + "; create the bucket or fix 'bucket'", null)
                         : missingBucket(cfg, action + " " + location + ": HTTP " + status + " " + code);
             }
-            if (status >= 500 || status == 429 || status == 408) {
+            // RequestTimeout (400): the service gave up on a link that moved no byte for a while, not on the request
+            if (status >= 500 || status == 429 || status == 408 || "RequestTimeout".equals(code)) {
                 return new IOException(line);
             }
             if (damagedInTransit(e)) { // the network, not the request: a retry of the job may succeed
