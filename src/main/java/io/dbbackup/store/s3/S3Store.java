@@ -74,6 +74,8 @@ public final class S3Store implements Store {
     Duration stallTimeout = STALL_TIMEOUT;
     /** The service answered a PutObject's {@code If-None-Match} with 501 NotImplemented: claims are a look, then a write. */
     volatile boolean conditionalWritesRefused;
+    /** The service answered DeleteObjects with 501 NotImplemented (GCS): {@link #deleteAll} deletes key by key. */
+    private volatile boolean multiDeleteRefused;
     /** HeadBucket found the bucket (asked once, on the first HEAD that missed: {@link #requireBucket}). */
     private volatile boolean bucketSeen;
     /** How long an abort keeps retrying AbortMultipartUpload while the server is unreachable. */
@@ -447,11 +449,18 @@ public final class S3Store implements Store {
         }
     }
 
-    /** DeleteObjects, {@value #DELETE_BATCH} keys per request (S3's limit), quiet: only failures come back. */
+    /**
+     * DeleteObjects, {@value #DELETE_BATCH} keys per request (S3's limit), quiet: only failures come back. A service
+     * without it (Google Cloud Storage's XML API: 501 NotImplemented) has each key deleted on its own, from then on.
+     */
     @Override
     public void deleteAll(List<String> keys) throws IOException {
         for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
             List<String> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH));
+            if (multiDeleteRefused) {
+                deleteEach(batch);
+                continue;
+            }
             List<ObjectIdentifier> ids = new ArrayList<>(batch.size());
             for (String key : batch) {
                 ids.add(ObjectIdentifier.builder().key(fullKey(key)).build());
@@ -460,6 +469,11 @@ public final class S3Store implements Store {
             try {
                 response = client().deleteObjects(r -> r.bucket(cfg.bucket()).delete(d -> d.objects(ids).quiet(true)));
             } catch (SdkException e) {
+                if (S3Errors.notImplemented(e)) {
+                    multiDeleteRefused = true;
+                    deleteEach(batch);
+                    continue;
+                }
                 throw S3Errors.map(cfg, "delete of " + batch.size() + " objects", cfg.location(batch.get(0)) + " …", e);
             }
             if (response.hasErrors() && !response.errors().isEmpty()) {
@@ -467,6 +481,12 @@ public final class S3Store implements Store {
                 throw new IOException("s3 delete of " + batch.size() + " objects in " + cfg.describe() + " failed for "
                         + response.errors().size() + " of them, first " + first.key() + ": " + first.code() + " " + first.message());
             }
+        }
+    }
+
+    private void deleteEach(List<String> keys) throws IOException {
+        for (String key : keys) {
+            delete(key);
         }
     }
 
