@@ -23,6 +23,13 @@ final class S3Errors {
             "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AuthorizationHeaderMalformed", "InvalidSecurity",
             "AccountProblem", "AllAccessDisabled", "InvalidClientTokenId", "UnrecognizedClientException");
 
+    /**
+     * The service's own "try again", whatever the status: RequestTimeout (400: it gave up on a link that moved no byte
+     * for a while, not on the request), and the 5xx codes AWS may send in the body of a 200 (CompleteMultipartUpload).
+     */
+    private static final Set<String> TRANSIENT_CODES = Set.of("RequestTimeout", "InternalError", "SlowDown",
+            "ServiceUnavailable");
+
     /** The server found the body damaged on the way: its digest did not match the one sent. A resend fixes it. */
     private static final Set<String> DAMAGED_CODES = Set.of("BadDigest", "XAmzContentSHA256Mismatch");
 
@@ -109,8 +116,7 @@ final class S3Errors {
                 throw cfg == null ? DbBackupException.permanent(line + "; create the bucket or fix 'bucket'", null)
                         : missingBucket(cfg, action + " " + location + ": HTTP " + status + " " + code);
             }
-            // RequestTimeout (400): the service gave up on a link that moved no byte for a while, not on the request
-            if (status >= 500 || status == 429 || status == 408 || "RequestTimeout".equals(code)) {
+            if (status >= 500 || status == 429 || status == 408 || (code != null && TRANSIENT_CODES.contains(code))) {
                 return new IOException(line);
             }
             if (damagedInTransit(e)) { // the network, not the request: a retry of the job may succeed
