@@ -255,6 +255,21 @@ final class PgErrors {
                 .anyMatch(l -> DAMAGED_ARCHIVE.stream().anyMatch(l::contains));
     }
 
+    /**
+     * {@code "psql failed (exit 1): <reason>"}: the tool, its exit and {@link #reason}, said once. A tool that died
+     * without an error line (killed by a signal) has its whole message as its reason, which names the tool and exit
+     * already: "pg_restore failed (exit 137): pg_restore failed (exit 137): killed by SIGKILL …" before.
+     */
+    static String failed(ToolFailedException e) {
+        return failed(e, reason(e));
+    }
+
+    /** {@link #failed(ToolFailedException)} with {@code reason} as the reason (a {@link #reason} the caller trimmed). */
+    static String failed(ToolFailedException e, String reason) {
+        String head = e.tool() + " failed (exit " + e.exitCode() + ")";
+        return reason.startsWith(head) ? reason : head + ": " + reason;
+    }
+
     static boolean isPermanent(String stderr) {
         String s = stderr.toLowerCase(Locale.ROOT);
         return PERMANENT.stream().anyMatch(s::contains);

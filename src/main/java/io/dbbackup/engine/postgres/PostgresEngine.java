@@ -409,8 +409,8 @@ public final class PostgresEngine implements Engine {
                     if (hint.isEmpty() && !created && holdsWhatFailedToBeCreated(tf, pass, ctx)) {
                         hint = RestoreHint.alreadyThere(options);
                     }
-                    throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + tf.tool() + " failed (exit "
-                            + tf.exitCode() + "): " + reason + hint, tf, tf.retryable());
+                    throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + PgErrors.failed(tf, reason) + hint, tf,
+                            tf.retryable());
                 }
                 IOException wrapped = e instanceof InterruptedIOException
                         ? new InterruptedIOException(what + " (" + e.getMessage() + ")")

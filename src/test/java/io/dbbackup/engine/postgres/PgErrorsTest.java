@@ -212,4 +212,14 @@ class PgErrorsTest {
         assertThat(PgErrors.refusedCopy(new ToolFailedException("pg_dump", 1, "pg_dump: error: Dumping the contents of table "
                 + "\"t\" failed: PQgetResult() failed.", true))).isEmpty();
     }
+
+    /** Before: "pg_restore failed (exit 137): pg_restore failed (exit 137): killed by SIGKILL …" in a restore's error. */
+    @Test
+    void aToolKilledWithoutAnErrorLineIsNamedOnce() {
+        ToolFailedException killed = new ToolFailedException("pg_restore", 137, "", true);
+        assertThat(PgErrors.failed(killed)).startsWith("pg_restore failed (exit 137): killed by SIGKILL")
+                .containsOnlyOnce("pg_restore failed");
+        assertThat(PgErrors.failed(psql(3, "psql:<stdin>:7: ERROR:  relation \"t\" already exists\n")))
+                .isEqualTo("psql failed (exit 3): psql:<stdin>:7: ERROR:  relation \"t\" already exists");
+    }
 }
