@@ -102,13 +102,8 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
                 + "GRANT SELECT ON mysql.proc TO lp@'127.0.0.1';");
         cli = configure("", LP, "  lp: {datasource: lp, store: local, prefix: lp, retry: {max_attempts: 3, delay: 1s}}\n")
                 .env("LP_PW", "lp-pw");
-        Cli.Result r;
-        server.rootSql("SET GLOBAL init_connect = 'INSERT INTO audit.logins VALUES (CURRENT_USER())'");
-        try {
-            r = cli.run("-c", "config.yaml", "backup", "lp");
-        } finally {
-            server.rootSql("SET GLOBAL init_connect = ''");
-        }
+        Cli.Result r = runWhileSet("SET GLOBAL init_connect = 'INSERT INTO audit.logins VALUES (CURRENT_USER())'",
+                "SET GLOBAL init_connect = ''", "-c", "config.yaml", "backup", "lp");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.out() + r.err()).as(r.toString()).contains("1184").contains("init_connect command failed")
@@ -148,13 +143,8 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
                 + "CREATE USER lp@'127.0.0.1' IDENTIFIED BY 'lp-pw'; GRANT ALL ON scratch.* TO lp@'127.0.0.1';");
         cli = configure("", LP + "    database: scratch\n", "").env("LP_PW", "lp-pw");
         runBackup("shop");
-        Cli.Result r;
-        server.rootSql("SET GLOBAL read_only = ON");
-        try {
-            r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "lp", "--auto-confirm");
-        } finally {
-            server.rootSql("SET GLOBAL read_only = OFF");
-        }
+        Cli.Result r = runWhileSet("SET GLOBAL read_only = ON", "SET GLOBAL read_only = OFF",
+                "-c", "config.yaml", "restore", "shop", "--to", "lp", "--auto-confirm");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).as(r.toString()).contains("1290").contains("--read-only")
@@ -173,17 +163,22 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
         freshShop("CREATE TABLE t(id int primary key); CREATE TABLE log(line varchar(20)); INSERT INTO log VALUES ('x');");
         cli = configure("");
         runBackup("shop");
-        Cli.Result r;
-        server.rootSql("SET GLOBAL innodb_force_primary_key = ON");
-        try {
-            r = cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--auto-confirm");
-        } finally {
-            server.rootSql("SET GLOBAL innodb_force_primary_key = OFF");
-        }
+        Cli.Result r = runWhileSet("SET GLOBAL innodb_force_primary_key = ON", "SET GLOBAL innodb_force_primary_key = OFF",
+                "-c", "config.yaml", "restore", "shop", "--to", "scratch", "--auto-confirm");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).as(r.toString()).contains("1173").contains("innodb_force_primary_key")
                 .contains("a table without a primary key");
         assertThat(rows(null, "SHOW DATABASES LIKE 'scratch'")).isEmpty();
+    }
+
+    /** {@code cli.run(args)} while the server runs with {@code set} (a {@code SET GLOBAL}), undone by {@code reset} after. */
+    private Cli.Result runWhileSet(String set, String reset, String... args) throws Exception {
+        server.rootSql(set);
+        try {
+            return cli.run(args);
+        } finally {
+            server.rootSql(reset);
+        }
     }
 }
