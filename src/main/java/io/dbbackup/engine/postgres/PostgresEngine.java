@@ -367,7 +367,9 @@ public final class PostgresEngine implements Engine {
             PgClient client = locator.forServer(format == DumpFormat.SQL ? "psql" : "pg_restore", server);
             ctx.log().info("restore started", "target", settings.describe(), "tool", client.name(),
                     "version", client.version().text(), "clean", options.clean());
-            try {
+            // says who holds a lock the restore waits for (lock_timeout is off): a silent wait for ever otherwise
+            LockWaitWatch watch = LockWaitWatch.start(pg, db, pass, ctx);
+            try (watch) {
                 PlainSelection selection = options.partial() ? selection(options, ctx) : null;
                 java.util.function.UnaryOperator<InputStream> part = script -> new io.dbbackup.spi.FilteredInputStream(script,
                         kept -> new PlainSections(selection, kept));
