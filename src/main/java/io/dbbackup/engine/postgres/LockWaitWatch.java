@@ -59,35 +59,25 @@ final class LockWaitWatch implements AutoCloseable {
     private void watch(PgTools pg, String db, PassFile pass, OperationContext ctx, Duration first, Duration repeat) {
         long lastWarned = 0;
         boolean warned = false;
-        try {
-            if (!pause(first)) {
-                return;
-            }
-            while (!stop.isCancelled()) {
-                try {
-                    String rows = pg.query(db, pass, ctx, BLOCKERS, QUERY_TIMEOUT, true);
-                    String holders = describe(rows);
-                    long now = System.nanoTime();
-                    if (!holders.isEmpty() && !stop.isCancelled() && (!warned || now - lastWarned >= repeat.toNanos())) {
-                        ctx.log().warn("the restore waits for a lock held by another session: " + holders
-                                + " (end that session, SELECT pg_terminate_backend(PID), or let it finish: the restore"
-                                + " goes on once the lock is released)");
-                        warned = true;
-                        lastWarned = now;
-                    } else if (holders.isEmpty()) {
-                        warned = false; // a later wait is a new one, warned about at once
-                    }
-                } catch (Exception e) {
-                    if (!stop.isCancelled()) {
-                        ctx.log().debug("could not ask the target about lock waits", "error", e.getMessage());
-                    }
+        Duration pause = first;
+        while (pause(pause)) {
+            pause = POLL;
+            try {
+                String holders = describe(pg.query(db, pass, ctx, BLOCKERS, QUERY_TIMEOUT, true));
+                long now = System.nanoTime();
+                // at most one warning a REPEAT, also when the restore meets one short wait after another
+                if (!holders.isEmpty() && !stop.isCancelled() && (!warned || now - lastWarned >= repeat.toNanos())) {
+                    ctx.log().warn("the restore waits for a lock held by another session: " + holders
+                            + " (end that session, SELECT pg_terminate_backend(PID), or let it finish: the restore"
+                            + " goes on once the lock is released)");
+                    warned = true;
+                    lastWarned = now;
                 }
-                if (!pause(POLL)) {
-                    return;
+            } catch (Exception e) { // never the restore's failure
+                if (!stop.isCancelled()) {
+                    ctx.log().debug("could not ask the target about lock waits", "error", e.getMessage());
                 }
             }
-        } catch (RuntimeException | Error e) {
-            // never the restore's failure
         }
     }
 
