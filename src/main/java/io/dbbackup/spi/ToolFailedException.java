@@ -13,11 +13,20 @@ public class ToolFailedException extends IOException {
     private final boolean retryable;
 
     public ToolFailedException(String tool, int exitCode, String stderrTail, boolean retryable) {
-        super(tool + " failed" + (exitCode >= 0 ? " (exit " + exitCode + ")" : "") + said(exitCode, stderrTail));
+        super(head(tool, exitCode) + said(exitCode, stderrTail));
         this.tool = tool;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
         this.retryable = retryable;
+    }
+
+    /** How the message begins: {@code "pg_dump failed (exit 1)"}, or {@code "pg_dump failed"} with no exit status. */
+    public String head() {
+        return head(tool, exitCode);
+    }
+
+    private static String head(String tool, int exitCode) {
+        return tool + " failed" + (exitCode >= 0 ? " (exit " + exitCode + ")" : "");
     }
 
     /** ": " and what the exit status and stderr say: the signal that ended the tool first, its own words after it. */

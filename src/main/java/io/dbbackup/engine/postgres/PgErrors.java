@@ -266,7 +266,7 @@ final class PgErrors {
 
     /** {@link #failed(ToolFailedException)} with {@code reason} as the reason (a {@link #reason} the caller trimmed). */
     static String failed(ToolFailedException e, String reason) {
-        String head = e.tool() + " failed (exit " + e.exitCode() + ")";
+        String head = e.head();
         return reason.startsWith(head) ? reason : head + ": " + reason;
     }
 
