@@ -173,6 +173,11 @@ final class EncryptionSection {
             return false;
         }
         Path p = file.get();
+        Optional<String> unreadable = YamlSection.notAFile(p, p.toString());
+        if (unreadable.isPresent()) {
+            problem[0] = s.unreadFile("recipients_file", unreadable.get());
+            return true;
+        }
         String text;
         try {
             text = Files.readString(p, StandardCharsets.UTF_8);

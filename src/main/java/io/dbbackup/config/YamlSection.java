@@ -621,12 +621,9 @@ final class YamlSection implements ConfigSection {
             String shown = SHOWN_NAME.matcher(raw).matches() ? p.toString()
                     : "the file named in " + key + "_file (its name is not shown: is it the secret itself?)";
             try {
-                if (Files.isDirectory(p)) {
-                    why = at(key + "_file") + ": " + shown + " is a folder, not a file (a Secret volume mounted at this "
-                            + "path?): " + (shown.equals(p.toString()) ? folderContents(p) : "name the file in it");
-                } else if (Files.exists(p) && !Files.isRegularFile(p)) {
-                    // a FIFO would hang the load, /dev/zero fill the memory
-                    why = at(key + "_file") + ": " + shown + " is not a regular file";
+                Optional<String> notAFile = notAFile(p, shown);
+                if (notAFile.isPresent()) {
+                    why = at(key + "_file") + ": " + notAFile.get();
                 } else if (Files.exists(p) && Files.size(p) > MAX_SECRET_FILE) {
                     why = at(key + "_file") + ": " + shown + " is larger than 1 MiB: not a secret";
                 } else {
@@ -684,6 +681,35 @@ final class YamlSection implements ConfigSection {
         }
         problems.warn(at, at(sourceKey) + ": the secret (not shown) " + why + "; if that is not part of the secret, "
                 + (sourceKey.endsWith("_env") ? "fix the variable's value" : "fix the file"));
+    }
+
+    /**
+     * Why {@code p}, named by a key that takes a file ({@code password_file}, {@code recipients_file}, {@code ca_file},
+     * {@code key_file}...), is no file to read, shown as {@code shown}; empty when it is a regular file or does not exist.
+     * A folder is most often a Kubernetes Secret or ConfigMap mounted at the file's path without {@code subPath}: the
+     * message names the files in it. A FIFO would hang the read, {@code /dev/zero} fill the memory.
+     */
+    static Optional<String> notAFile(Path p, String shown) {
+        if (Files.isDirectory(p)) {
+            return Optional.of(shown + " is a folder, not a file (a Secret volume mounted at this path?): "
+                    + (shown.equals(p.toString()) ? folderContents(p) : "name the file in it"));
+        }
+        if (Files.exists(p) && !Files.isRegularFile(p)) {
+            return Optional.of(shown + " is not a regular file");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> unreadableFile(Path p) {
+        Optional<String> notAFile = notAFile(p, p.toString());
+        if (notAFile.isPresent()) {
+            return notAFile;
+        }
+        if (!Files.exists(p)) {
+            return Optional.of("cannot read " + p + " (no such file)");
+        }
+        return Files.isReadable(p) ? Optional.empty() : Optional.of("cannot read " + p + " (permission denied)");
     }
 
     /**

@@ -50,6 +50,20 @@ public interface ConfigSection {
     Optional<Path> path(String key);
 
     /**
+     * Why file {@code p} (a {@link #path} of a key that names a file to read: {@code ca_file}, {@code key_file}...) cannot
+     * be read, as the rest of an error at that key: a folder (a Secret mounted without {@code subPath}: the files in it
+     * are named), not a regular file, missing, or not readable. Empty when it can be read.
+     */
+    Optional<String> unreadableFile(Path p);
+
+    /** {@link #path} of a file that must be readable now (a TLS certificate): an error at {@code key} saying why it is not. */
+    default Optional<Path> readableFile(String key) {
+        Optional<Path> p = path(key);
+        p.flatMap(this::unreadableFile).ifPresent(why -> error(key, why));
+        return p;
+    }
+
+    /**
      * The user's home folder, where {@code ~/} in a path points: {@code $HOME}, else the account's; empty when neither is
      * known (a container under a UID without a passwd entry and no HOME: the JVM's {@code user.home} is then "?").
      */

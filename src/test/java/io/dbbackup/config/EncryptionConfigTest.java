@@ -229,7 +229,8 @@ class EncryptionConfigTest {
                 .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: cannot read .*missing.txt \\(no such file\\)");
         Files.createDirectories(dir.resolve("recipients.d"));
         assertThat(problems("", "encryption:\n  recipients_file: recipients.d\n")).singleElement().asString()
-                .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: cannot read .*recipients.d \\(is a directory\\)");
+                .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: .*recipients.d is a folder, not a file "
+                        + "\\(a Secret volume mounted at this path\\?\\): it is empty");
         Files.writeString(dir.resolve("bad-recipients.txt"), "# team\n" + a.recipient() + "\nage1zzz\n");
         assertThat(problems("", "encryption:\n  recipients_file: bad-recipients.txt\n")).singleElement().asString()
                 .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: .*bad-recipients.txt line 3: 'age1zzz' is not an age X25519 recipient.*");

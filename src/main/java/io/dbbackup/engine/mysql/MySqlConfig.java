@@ -32,8 +32,8 @@ final class MySqlConfig {
         if (binDir != null && !Files.isDirectory(binDir)) {
             s.error("bin_dir", binDir + " is not a folder (it should hold " + flavor.dumpTool() + " and " + flavor.clientTool() + ")");
         }
-        Tls tls = new Tls(s.choice("ssl_mode", Tls.MODES).orElse(null), existingFile(s, "ssl_ca"),
-                existingFile(s, "ssl_cert"), existingFile(s, "ssl_key"));
+        Tls tls = new Tls(s.choice("ssl_mode", Tls.MODES).orElse(null), s.readableFile("ssl_ca").orElse(null),
+                s.readableFile("ssl_cert").orElse(null), s.readableFile("ssl_key").orElse(null));
         boolean includeGrants = s.bool("include_grants").orElse(false);
         List<MySqlSettings.Account> accounts = new ArrayList<>();
         for (String a : s.stringList("grants_for")) {
@@ -105,11 +105,4 @@ final class MySqlConfig {
         return database.isPresent() ? Scope.one(database.get()) : Scope.some(names);
     }
 
-    private static Path existingFile(ConfigSection s, String key) {
-        Path p = s.path(key).orElse(null);
-        if (p != null && !Files.isRegularFile(p)) {
-            s.error(key, p + " does not exist or is not a file");
-        }
-        return p;
-    }
 }

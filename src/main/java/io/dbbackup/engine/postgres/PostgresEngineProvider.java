@@ -121,9 +121,9 @@ public final class PostgresEngineProvider implements EngineProvider {
     private static PostgresSettings connection(ConfigSection s, String host, int port, String user, Secret password,
                                                String database, DumpFormat format, DumpOptions options, String tools) {
         String sslmode = s.choice("sslmode", SSL_MODES).orElse(null);
-        Path sslrootcert = existingFile(s, "sslrootcert");
-        Path sslcert = existingFile(s, "sslcert");
-        Path sslkey = existingFile(s, "sslkey");
+        Path sslrootcert = s.readableFile("sslrootcert").orElse(null);
+        Path sslcert = s.readableFile("sslcert").orElse(null);
+        Path sslkey = s.readableFile("sslkey").orElse(null);
         Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(null);
         String pgVersion = s.string("pg_version").orElse(null);
         if (pgVersion != null && PgVersion.ofMajorName(pgVersion).isEmpty()) {
@@ -161,11 +161,4 @@ public final class PostgresEngineProvider implements EngineProvider {
                 new ClientLocator(ClientLocator.DEBIAN_ROOT, conn.binDir(), conn.pgVersion()));
     }
 
-    private static Path existingFile(ConfigSection s, String key) {
-        Path p = s.path(key).orElse(null);
-        if (p != null && !Files.isRegularFile(p)) {
-            s.error(key, p + " does not exist or is not a file");
-        }
-        return p;
-    }
 }

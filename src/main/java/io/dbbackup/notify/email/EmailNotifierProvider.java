@@ -7,7 +7,6 @@ import io.dbbackup.spi.NotifierProvider;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,10 +55,8 @@ public final class EmailNotifierProvider implements NotifierProvider {
         Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(DEFAULT_TIMEOUT);
         String prefix = s.string("subject_prefix").orElse(DEFAULT_SUBJECT_PREFIX);
         Path caFile = s.path("ca_file").orElse(null);
-        if (caFile != null && !Files.isReadable(caFile)) {
-            // as the notifier's password_file: a mount gone missing fails this notifier's mail, never the backups
-            s.unreadableSecretFile("ca_file", "cannot read " + caFile + (Files.exists(caFile) ? " (permission denied)" : " (no such file)"));
-        }
+        // as the notifier's password_file: a mount gone missing fails this notifier's mail, never the backups
+        Optional.ofNullable(caFile).flatMap(s::unreadableFile).ifPresent(why -> s.unreadableSecretFile("ca_file", why));
         if (caFile != null && tls == TlsMode.NONE) {
             s.warn("ca_file", "is ignored: TLS is off for this server");
         }

@@ -6,7 +6,6 @@ import io.dbbackup.spi.ConfigSection;
 import io.dbbackup.spi.Store;
 import io.dbbackup.spi.StoreProvider;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,9 +57,10 @@ public final class SftpStoreProvider implements StoreProvider {
             ok = false;
         }
         if (keyFile != null) {
-            if (!Files.isReadable(keyFile)) {
+            Optional<String> unreadable = s.unreadableFile(keyFile);
+            if (unreadable.isPresent()) {
                 // a secret: missing here, it fails the work of this store only, not every job of the file
-                s.unreadableSecretFile("key_file", "cannot read " + keyFile + (Files.exists(keyFile) ? " (permission denied)" : " (no such file)"));
+                s.unreadableSecretFile("key_file", unreadable.get());
             } else {
                 warnIfShared(s, keyFile);
             }
