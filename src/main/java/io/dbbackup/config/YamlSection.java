@@ -412,9 +412,20 @@ final class YamlSection implements ConfigSection {
         if (s.isEmpty()) {
             return Optional.empty();
         }
+        String text = s.get().getValue().strip();
+        if (LEADING_ZERO.matcher(text).matches()) {
+            // keep_daily: 010 copied from (or to) a YAML 1.1 tool, which reads it as octal 8: neither reading is silent
+            String sign = text.startsWith("-") ? "-" : "";
+            String digits = text.replaceFirst("^[+-]", "");
+            String octal = digits.matches("[0-7]+") && digits.length() <= 12
+                    ? " (YAML 1.1 tools read it as octal " + sign + Long.parseLong(digits, 8) + ")" : "";
+            problems.error(s.get(), at(key) + ": '" + shortNumber(text) + "' has a leading zero" + octal + "; write "
+                    + sign + shortNumber(digits.replaceFirst("^0+(?=.)", "")) + " without it");
+            return Optional.empty();
+        }
         int v;
         try {
-            v = Integer.parseInt(s.get().getValue().strip());
+            v = Integer.parseInt(text);
         } catch (NumberFormatException e) {
             if (s.get().getValue().strip().matches("[+-]?\\d+")) {
                 // a whole number, too large for any count: say the range, not "expected an integer"
@@ -432,6 +443,9 @@ final class YamlSection implements ConfigSection {
         }
         return Optional.of(v);
     }
+
+    /** A whole number written with a leading zero ({@code 010}, {@code -007}): octal to a YAML 1.1 reader. */
+    private static final java.util.regex.Pattern LEADING_ZERO = java.util.regex.Pattern.compile("[+-]?0[0-9]+");
 
     Optional<Double> decimal(String key, double min) {
         Optional<ScalarNode> s = scalar(key, "a number");
