@@ -96,8 +96,9 @@ public final class SftpStoreProvider implements StoreProvider {
                     + "(HOME is unset and this user has no account entry); give known_hosts or host_key_fingerprint");
             ok = false;
         }
-        Duration connectTimeout = s.duration("connect_timeout").orElse(Duration.ofSeconds(15));
-        Duration timeout = s.duration("timeout").orElse(Duration.ofSeconds(60));
+        Optional<Duration> connectTimeout = atLeastOneSecond(s, "connect_timeout", Duration.ofSeconds(15));
+        Optional<Duration> timeout = atLeastOneSecond(s, "timeout", Duration.ofSeconds(60));
+        ok &= connectTimeout.isPresent() && timeout.isPresent();
         Duration keepalive = s.duration("keepalive_interval").orElse(SftpSettings.KEEPALIVE);
         if (!keepalive.isNegative() && !keepalive.isZero() && keepalive.toMillis() < 1000) {
             s.error("keepalive_interval", "keepalive_interval is at least 1s (or 0 to send no keepalives), got "
@@ -110,7 +111,7 @@ public final class SftpStoreProvider implements StoreProvider {
         }
         return new SftpSettings(host.get().trim(), port, user.get().trim(), path.get().trim(), keyFile,
                 passphrase.orElse(null), password.orElse(null), kh, List.copyOf(fingerprints), acceptNew,
-                connectTimeout, timeout, mode.get(), keepalive);
+                connectTimeout.get(), timeout.get(), mode.get(), keepalive);
     }
 
     /**
@@ -136,6 +137,24 @@ public final class SftpStoreProvider implements StoreProvider {
      */
     static Optional<String> formerTildeFolder(String written) {
         return written.equals("~") || written.startsWith("~/") ? Optional.of(written.replaceFirst("/+$", "")) : Optional.empty();
+    }
+
+    /**
+     * {@code connect_timeout} or {@code timeout}, {@code fallback} when absent: below 1s is an error at the key. {@code
+     * timeout: 0} passed {@code config validate} and failed every connection ("did not answer the start of SFTP for 0 s":
+     * the start's watchdog fired at once), {@code connect_timeout: 0} waited on a dead server for ever.
+     */
+    private static Optional<Duration> atLeastOneSecond(ConfigSection s, String key, Duration fallback) {
+        boolean given = s.has(key);
+        Optional<Duration> d = s.duration(key);
+        if ((given && d.isEmpty()) || d.filter(Duration::isNegative).isPresent()) {
+            return Optional.empty(); // said by duration()
+        }
+        if (d.isPresent() && d.get().toMillis() < 1000) {
+            s.error(key, key + " is at least 1s (the default is " + fallback.toSeconds() + "s), got " + d.get().toMillis() + "ms");
+            return Optional.empty();
+        }
+        return Optional.of(d.orElse(fallback));
     }
 
     private static void warnIfShared(ConfigSection s, Path p) {

@@ -151,6 +151,14 @@ class SftpStoreProviderTest {
         assertThat(StoreConfigs.problems(dir, base + "    keepalive_interval: 500ms\n", env))
                 .contains("keepalive_interval is at least 1s (or 0 to send no keepalives), got 500ms");
         assertThat(StoreConfigs.problems(dir, base + "    keepalive_interval: 0\n", env)).isEmpty();
+        // timeout: 0 failed every connection at once (the start's watchdog), connect_timeout: 0 waited for ever
+        assertThat(StoreConfigs.problems(dir, base + "    timeout: 0\n", env).strip().lines().toList()).singleElement().asString()
+                .endsWith("stores.main.timeout: timeout is at least 1s (the default is 60s), got 0ms");
+        assertThat(StoreConfigs.problems(dir, base + "    connect_timeout: 500ms\n", env).strip().lines().toList()).singleElement().asString()
+                .endsWith("stores.main.connect_timeout: connect_timeout is at least 1s (the default is 15s), got 500ms");
+        assertThat(StoreConfigs.problems(dir, base + "    timeout: -1s\n", env).strip().lines().toList()).singleElement().asString()
+                .contains("stores.main.timeout: expected a duration");
+        assertThat(StoreConfigs.problems(dir, base + "    timeout: 1s\n    connect_timeout: 2\n", env)).isEmpty();
         assertThat(StoreConfigs.problems(dir, base, env)).isEmpty();
     }
 
