@@ -512,10 +512,7 @@ public final class ConfigLoader {
             name.ifPresent(x -> notify.add(new NotifyRule(x, when)));
         }
         RetentionPolicy retention = s.section("retention").map(r -> retention((YamlSection) r)).orElse(RetentionPolicy.KEEP_ALL);
-        List<String> drillChecks = s.stringList("drill_checks");
-        if (drillChecks.stream().anyMatch(String::isBlank)) {
-            s.error("drill_checks", "a check is a query whose first value must be true or a positive number, not empty");
-        }
+        List<String> drillChecks = s.argumentList("drill_checks"); // an empty item is an error at it
         if (copy) {
             if (copyOf.isEmpty() || st.isEmpty() || !stores.containsKey(st.get())) {
                 return null;

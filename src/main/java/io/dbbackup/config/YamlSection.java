@@ -513,6 +513,15 @@ final class YamlSection implements ConfigSection {
 
     @Override
     public List<String> stringList(String key) {
+        return stringList(key, false);
+    }
+
+    @Override
+    public List<String> argumentList(String key) {
+        return stringList(key, true);
+    }
+
+    private List<String> stringList(String key, boolean refuseEmpty) {
         Optional<Node> v = value(key);
         if (v.isEmpty()) {
             return List.of();
@@ -525,8 +534,13 @@ final class YamlSection implements ConfigSection {
         }
         if (v.get() instanceof SequenceNode seq) {
             List<String> out = new ArrayList<>();
-            for (Node item : seq.getValue()) {
-                if (item instanceof ScalarNode s && !isNull(s)) {
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                Node item = seq.getValue().get(i);
+                if (refuseEmpty && item instanceof ScalarNode s && !isNull(s) && s.getValue().isBlank()) {
+                    // a template's empty value: pg_dump -n "" fails the night ("no matching schemas"), a "" argument
+                    // is taken for the database name; said here, at the item
+                    problems.error(item, at(key) + "[" + i + "]: must not be empty: remove the item or give its value");
+                } else if (item instanceof ScalarNode s && !isNull(s)) {
                     if (!notExpanded(key, s)) {
                         out.add(s.getValue());
                     }

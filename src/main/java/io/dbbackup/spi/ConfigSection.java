@@ -46,6 +46,12 @@ public interface ConfigSection {
     /** A single string, a comma-separated string, or a YAML list of strings. */
     List<String> stringList(String key);
 
+    /**
+     * A {@link #stringList} whose items each become one argument or pattern of a tool ({@code extra_args}, {@code schemas},
+     * a drill check): an empty item of a list (a template's empty value) is an error at it, and left out.
+     */
+    List<String> argumentList(String key);
+
     /** A path, resolved against {@link #baseDir()} when relative. */
     Optional<Path> path(String key);
 

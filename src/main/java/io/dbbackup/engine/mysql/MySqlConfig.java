@@ -49,7 +49,7 @@ final class MySqlConfig {
         if (!includeGrants && !accounts.isEmpty()) {
             s.error("grants_for", "grants_for is only used with include_grants: true");
         }
-        List<String> extraArgs = s.stringList("extra_args");
+        List<String> extraArgs = s.argumentList("extra_args");
         for (String arg : extraArgs) {
             DumpArgs.reject(arg).ifPresent(why -> s.error("extra_args", why));
         }

@@ -65,12 +65,12 @@ public final class PostgresEngineProvider implements EngineProvider {
         }
         Optional<String> database = s.requireString("database");
         String format = s.choice("format", Set.of("plain", "custom")).orElse("plain");
-        List<String> extraArgs = s.stringList("extra_args");
+        List<String> extraArgs = s.argumentList("extra_args");
         for (String arg : extraArgs) {
             DumpOptions.rejectExtraArg(arg).ifPresent(why -> s.error("extra_args", why));
         }
-        DumpOptions options = new DumpOptions(s.stringList("schemas"), s.stringList("exclude_schemas"),
-                s.stringList("tables"), s.stringList("exclude_tables"), s.stringList("exclude_table_data"),
+        DumpOptions options = new DumpOptions(s.argumentList("schemas"), s.argumentList("exclude_schemas"),
+                s.argumentList("tables"), s.argumentList("exclude_tables"), s.argumentList("exclude_table_data"),
                 s.bool("no_owner").orElse(false), s.bool("no_privileges").orElse(false), extraArgs);
         database.filter(d -> d.contains("/") || d.contains("\\") || d.startsWith(".") || d.chars().anyMatch(Character::isISOControl))
                 .ifPresent(d -> s.error("database", "'" + d + "' cannot name a backup folder (no '/', '\\', control characters "
