@@ -37,6 +37,9 @@ final class EncryptionSection {
             return Optional.empty();
         }
         YamlSection s = parent.child(key, node.get());
+        if (!(node.get() instanceof org.snakeyaml.engine.v2.nodes.MappingNode)) {
+            return Optional.empty(); // "expected a mapping of keys" is said; "names no key to encrypt with" would say it twice
+        }
         EncryptionConfig c = parse(s, problems);
         s.reportUnknownKeys();
         return Optional.ofNullable(c);

@@ -213,6 +213,11 @@ class EncryptionConfigTest {
                 .startsWith("config.yaml:14:7: error: jobs.shop.encryption: names no key to encrypt with")
                 .contains("an identity only decrypts");
         assertThat(problems("", "encryption: {}\n")).singleElement().asString().contains("names no key to encrypt with");
+        // not a mapping: one line, not also "names no key to encrypt with" at the same place
+        assertThat(problems("", "encryption: age\n")).containsExactly(
+                "config.yaml:13:17: error: jobs.shop.encryption: expected a mapping of keys, got 'age'");
+        assertThat(problems("encryption: [age1x]\n", "")).singleElement().asString()
+                .endsWith("datasources.shop.encryption: expected a mapping of keys, got a list");
     }
 
     @Test
