@@ -620,6 +620,11 @@ final class YamlSection implements ConfigSection {
         if (command) {
             return commandSecret(key);
         }
+        if (envName.isPresent() && envName.get().isBlank()) {
+            // a template's empty value: not "the variable named in password_env ... is not set", as if it were a secret
+            problems.error(keyNode(key + "_env"), at(key + "_env") + ": must name an environment variable, not an empty string");
+            return Optional.empty();
+        }
         if (envName.isPresent()) {
             String var = envName.get();
             String value = env.get(var);

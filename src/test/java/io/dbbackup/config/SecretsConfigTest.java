@@ -221,6 +221,20 @@ class SecretsConfigTest {
                 .hasMessage("config.yaml:4:5: error: datasources.db.password_file: must name a file or folder, not an empty string");
     }
 
+    /**
+     * {@code password_env: ""} (a template's empty value) said "environment variable named in password_env (its name is
+     * not shown: it is not a variable name; is it the secret itself?) is not set": one plain line now, as for {@code _file}.
+     */
+    @Test
+    void anEmptyVariableNameIsSaidSo() {
+        assertThatThrownBy(() -> load("password_env: \"\"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:5: error: datasources.db.password_env: must name an environment variable, not an empty string");
+        assertThatThrownBy(() -> load("password_env: \" \"", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:5: error: datasources.db.password_env: must name an environment variable, not an empty string");
+    }
+
     @Test
     void aSecretOfOnlyWhiteSpaceIsRefused() throws Exception {
         assertThatThrownBy(() -> load("password_env: BLANK", Map.of("BLANK", "   ")))
