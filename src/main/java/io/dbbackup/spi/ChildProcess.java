@@ -223,7 +223,8 @@ public final class ChildProcess {
                 throw copyError;
             }
             if (exit != 0) {
-                throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr));
+                // a shell's "command not found" / "not executable" (a wrapper script's) fails every attempt alike
+                throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr) && !ToolSignal.cannotRun(exit));
             }
             if (writeError.get() != null && !readsOnlyAPrefix) {
                 throw writeError.get();

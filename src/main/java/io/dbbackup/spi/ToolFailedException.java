@@ -29,9 +29,15 @@ public class ToolFailedException extends IOException {
         return tool + " failed" + (exitCode >= 0 ? " (exit " + exitCode + ")" : "");
     }
 
-    /** ": " and what the exit status and stderr say: the signal that ended the tool first, its own words after it. */
+    /**
+     * ": " and what the exit status and stderr say: the signal that ended the tool (or the program a shell could not run,
+     * exit 126/127) first, its own words after it.
+     */
     private static String said(int exitCode, String stderrTail) {
         String signal = ToolSignal.describe(exitCode);
+        if (signal.isEmpty()) {
+            signal = ToolSignal.cannotRun(exitCode, stderrTail);
+        }
         if (signal.isEmpty()) {
             return stderrTail.isBlank() ? "" : ": " + tellingLine(stderrTail);
         }
@@ -95,6 +101,14 @@ public class ToolFailedException extends IOException {
     /** Whether the tool was killed for running past its timeout ({@link ChildProcess#timeout}). */
     public boolean timedOut() {
         return stderrTail.startsWith(TIMED_OUT);
+    }
+
+    /**
+     * Whether a shell (a wrapper script in the tool's place, {@code stdbuf}) said "command not found" (exit 127) or "not
+     * executable" (126): the message then names the program and what to do, which the tool's own words never do.
+     */
+    public boolean cannotRun() {
+        return ToolSignal.cannotRun(exitCode);
     }
 
     public boolean retryable() {

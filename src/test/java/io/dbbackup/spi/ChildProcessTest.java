@@ -118,6 +118,47 @@ class ChildProcessTest {
                 .as("an ordinary exit is as it was").hasMessage("pg_dump failed (exit 2): pg_dump: error: boom");
     }
 
+    /**
+     * A bin_dir wrapper script that runs a program which is missing (exit 127) or not executable (exit 126) failed as a
+     * transient error: the job's retry ran it again, the same way, for the whole window. Not retried now, and named.
+     */
+    @Test
+    void aWrapperThatCannotRunItsProgramIsNotRetriedAndSaysWhich(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path bash = script(dir, "pg_dump", "#!/bin/bash\nexec /opt/gone/bin/pg_dump \"$@\"\n");
+        assertThatThrownBy(() -> ChildProcess.of(List.of(bash.toString(), "-Fc")).run(null, new ByteArrayOutputStream(),
+                new Cancellation()))
+                .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).startsWith("pg_dump failed (exit 127): command not found: /opt/gone/bin/pg_dump")
+                            .contains("not retried");
+                });
+        java.nio.file.Path dash = script(dir, "mariadb-dump", "#!/bin/sh\nmariadb-dump-9000 \"$@\"\n");
+        assertThatThrownBy(() -> ChildProcess.of(List.of(dash.toString())).run(null, null, new Cancellation()))
+                .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).startsWith("mariadb-dump failed (exit 127): command not found: mariadb-dump-9000");
+                });
+        java.nio.file.Path plain = dir.resolve("plain");
+        java.nio.file.Files.writeString(plain, "not a program");
+        java.nio.file.Path notExec = script(dir, "psql", "#!/bin/sh\n" + plain + "\n");
+        assertThatThrownBy(() -> ChildProcess.of(List.of(notExec.toString())).run(null, null, new Cancellation()))
+                .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).startsWith("psql failed (exit 126): not executable: " + plain);
+                });
+        // a crash is still retried (docs/DECISIONS.md): it may have been the machine's, not the data's
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "kill -SEGV $$")).run(null, null, new Cancellation()))
+                .isInstanceOfSatisfying(ToolFailedException.class, e -> assertThat(e.retryable()).isTrue());
+    }
+
+    private static java.nio.file.Path script(java.nio.file.Path dir, String name, String text) throws java.io.IOException {
+        java.nio.file.Path p = java.nio.file.Files.createDirectories(dir.resolve(name + "-bin")).resolve(name);
+        java.nio.file.Files.writeString(p, text);
+        p.toFile().setExecutable(true);
+        return p;
+    }
+
     /** A tool that reads only the start of its stdin and exits 0 (pg_restore --list): fine when said, the rest drained. */
     @Test
     void aToolThatReadsOnlyAPrefixFailsUnlessSaidAndThenTheRestIsDrained() throws Exception {

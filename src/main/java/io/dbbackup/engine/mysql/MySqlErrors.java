@@ -129,6 +129,9 @@ final class MySqlErrors {
      * (using password: YES)}; the tool's own message when nothing better is there.
      */
     static String reason(ToolFailedException e) {
+        if (e.cannotRun()) {
+            return e.getMessage(); // "mariadb failed (exit 127): command not found: /opt/…/mariadb (…)", not the shell's line
+        }
         String best = null;
         for (String line : e.stderrTail().split("\n")) {
             String l = line.strip();

@@ -17,6 +17,15 @@ class MySqlErrorsTest {
         return MySqlErrors.notTheQuery(new ToolFailedException("mariadb", 1, stderr, true));
     }
 
+    /** A wrapper script in bin_dir whose program is gone: the reason names it and what to do, not the shell's bare line. */
+    @Test
+    void aWrapperWhoseProgramIsMissingIsNamedAsSuch() {
+        ToolFailedException e = new ToolFailedException("mariadb", 127,
+                "/etc/dbbackup/bin/mariadb: line 2: /opt/gone/mariadb: No such file or directory", false);
+        assertThat(MySqlErrors.reason(e)).startsWith("mariadb failed (exit 127): command not found: /opt/gone/mariadb (")
+                .contains("install it or fix the path");
+    }
+
     @Test
     void aLostOrKilledConnectionOrAStatementTimeoutIsNotTheQuerys() {
         assertThat(notTheQuery("ERROR 2013 (HY000) at line 1: Lost connection to server during query")).isTrue();

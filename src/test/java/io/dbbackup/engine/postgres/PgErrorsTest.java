@@ -17,6 +17,15 @@ class PgErrorsTest {
         return new ToolFailedException("psql", exit, stderr, true);
     }
 
+    /** A wrapper script in bin_dir whose program is gone: the reason names it and what to do, not the shell's bare line. */
+    @Test
+    void aWrapperWhoseProgramIsMissingIsNamedAsSuch() {
+        ToolFailedException e = new ToolFailedException("psql", 127,
+                "/etc/dbbackup/bin/psql: line 2: /opt/gone/psql: No such file or directory", false);
+        assertThat(PgErrors.reason(e)).startsWith("psql failed (exit 127): command not found: /opt/gone/psql (")
+                .contains("install it or fix the path");
+    }
+
     @Test
     void aLostConnectionACancelOrATimeoutIsNotTheQuerys() {
         // pg_terminate_backend of the check's session
