@@ -25,10 +25,11 @@ final class S3Errors {
 
     /**
      * The service's own "try again", whatever the status: RequestTimeout (400: it gave up on a link that moved no byte
-     * for a while, not on the request), and the 5xx codes AWS may send in the body of a 200 (CompleteMultipartUpload).
+     * for a while, not on the request), OperationAborted (409: another operation on the object or bucket was under way),
+     * and the 5xx codes AWS may send in the body of a 200 (CompleteMultipartUpload).
      */
     private static final Set<String> TRANSIENT_CODES = Set.of("RequestTimeout", "InternalError", "SlowDown",
-            "ServiceUnavailable");
+            "ServiceUnavailable", "OperationAborted"); // 409: "A conflicting conditional operation is … in progress"
 
     /** The server found the body damaged on the way: its digest did not match the one sent. A resend fixes it. */
     private static final Set<String> DAMAGED_CODES = Set.of("BadDigest", "XAmzContentSHA256Mismatch");
@@ -163,6 +164,28 @@ final class S3Errors {
             return ie;
         }
         return new IOException(Redactor.redact("s3 " + action + " " + location + " failed: " + msg), e);
+    }
+
+    /**
+     * DeleteObjects answered 200 and listed {@code errors}, the keys of the {@code asked} it did not delete (quiet mode:
+     * the others were deleted). A refusal of the key's permission (a bucket policy denying {@code s3:DeleteObject} under
+     * a prefix) is permanent and named with the permission; any other code stays a plain, retryable failure.
+     */
+    static IOException notDeleted(S3Settings cfg, int asked, List<software.amazon.awssdk.services.s3.model.S3Error> errors) {
+        var refused = errors.stream().filter(e -> e.code() != null && AUTH_CODES.contains(e.code())).findFirst();
+        var named = refused.orElse(errors.get(0));
+        int deleted = asked - errors.size();
+        String line = Redactor.redact("s3 delete of " + asked + " objects in " + cfg.describe() + " failed for "
+                + errors.size() + " of them (" + (deleted <= 0 ? "none was deleted" : "the other " + deleted
+                + (deleted == 1 ? " was" : " were") + " deleted") + "), first " + named.key() + ": " + named.code()
+                + (named.message() == null || named.message().isBlank() ? ""
+                        : " (" + Redactor.excerpt(oneLine(named.message()), MAX_TEXT) + ")"));
+        if (refused.isPresent()) {
+            throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy: they need "
+                    + permission("delete") + " on bucket " + cfg.bucket() + " for these keys (IAM or bucket policy; a Deny "
+                    + "on their prefix?)", null);
+        }
+        return new IOException(line);
     }
 
     /** Whether the answer says the bucket does not exist (a GET's, a PUT's, a LIST's: a HEAD's 404 has no code). */

@@ -35,7 +35,6 @@ import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -477,9 +476,7 @@ public final class S3Store implements Store {
                 throw S3Errors.map(cfg, "delete of " + batch.size() + " objects", cfg.location(batch.get(0)) + " …", e);
             }
             if (response.hasErrors() && !response.errors().isEmpty()) {
-                S3Error first = response.errors().get(0);
-                throw new IOException("s3 delete of " + batch.size() + " objects in " + cfg.describe() + " failed for "
-                        + response.errors().size() + " of them, first " + first.key() + ": " + first.code() + " " + first.message());
+                throw S3Errors.notDeleted(cfg, batch.size(), response.errors());
             }
         }
     }
