@@ -227,7 +227,10 @@ public final class ChildProcess {
                 throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr) && !ToolSignal.cannotRun(exit));
             }
             if (writeError.get() != null && !readsOnlyAPrefix) {
-                throw writeError.get();
+                // a bare "Broken pipe" said nothing of which tool or why; the same input would stop it again
+                throw new ToolFailedException(name, 0, stderr + (stderr.isBlank() ? "" : "\n")
+                        + "it exited 0 before reading all of its input (" + writeError.get().getMessage() + "): not all of "
+                        + "its input was used (a wrapper script in its place that does not pass its input on?)", false);
             }
             return stderr;
         } catch (InterruptedException e) {
