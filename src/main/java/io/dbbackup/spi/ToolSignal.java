@@ -15,11 +15,15 @@ final class ToolSignal {
     private static final Map<Integer, String> DEATHS = Map.of(
             1, "killed by SIGHUP (signal 1): its terminal or session was closed",
             2, "interrupted by SIGINT (signal 2) from outside dbbackup",
+            4, "crashed with SIGILL (signal 4): an illegal instruction, most often a binary built for a newer CPU than this"
+                    + " host's (install the build for this machine)",
             6, "crashed with SIGABRT (signal 6)",
             7, "crashed with SIGBUS (signal 7)",
             9, "killed by SIGKILL (signal 9): most often the kernel's out-of-memory killer (a container's or cgroup's memory"
                     + " limit: raise it; dmesg or the pod's OOMKilled status tells), else someone's kill -9",
             11, "crashed with SIGSEGV (signal 11)",
+            25, "killed by SIGXFSZ (signal 25): a file it wrote reached the file size limit (ulimit -f, systemd's"
+                    + " LimitFSIZE): raise it",
             15, "killed by SIGTERM (signal 15) from outside dbbackup (a kill, a service or pod being stopped)");
 
     static final int NOT_EXECUTABLE = 126;

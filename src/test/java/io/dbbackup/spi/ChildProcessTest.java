@@ -110,6 +110,14 @@ class ChildProcessTest {
         assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "kill -ABRT $$")).name("pg_restore")
                 .run(null, null, new Cancellation()))
                 .hasMessage("pg_restore failed (exit 134): crashed with SIGABRT (signal 6)");
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "kill -ILL $$")).name("mariadb-dump")
+                .run(null, null, new Cancellation()))
+                .hasMessageStartingWith("mariadb-dump failed (exit 132): crashed with SIGILL (signal 4): an illegal instruction,"
+                        + " most often a binary built for a newer CPU");
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "kill -XFSZ $$")).name("pg_basebackup")
+                .run(null, null, new Cancellation()))
+                .hasMessageStartingWith("pg_basebackup failed (exit 153): killed by SIGXFSZ (signal 25): a file it wrote "
+                        + "reached the file size limit (ulimit -f");
         assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "kill -TERM $$")).name("mariadb-dump")
                 .run(null, null, new Cancellation()))
                 .hasMessageStartingWith("mariadb-dump failed (exit 143): killed by SIGTERM (signal 15) from outside dbbackup");
