@@ -37,6 +37,9 @@ final class ToolSignal {
     private static final Pattern NAMED = Pattern.compile("(?:^|: )(?:failed to run command )?([^:]+?): (?:command not found"
             + "|not found|No such file or directory|cannot execute.*|Permission denied|Is a directory)$");
 
+    /** bash's {@code script: /usr/bin/python9: bad interpreter: No such file or directory}: the interpreter is missing. */
+    private static final Pattern BAD_INTERPRETER = Pattern.compile("([^:\\s][^:]*): bad interpreter: ");
+
     private ToolSignal() {
     }
 
@@ -44,6 +47,33 @@ final class ToolSignal {
     static String describe(int exitCode) {
         String death = exitCode > 128 ? DEATHS.get(exitCode - 128) : null;
         return death == null ? "" : death;
+    }
+
+    /**
+     * {@code program}, or, when it is a script that exists (the kernel's "No such file or directory" for a missing
+     * {@code #!} interpreter reads as if the script itself were missing), its interpreter, saying so.
+     */
+    private static String interpreted(String program) {
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(program);
+            if (!p.isAbsolute() || !java.nio.file.Files.isRegularFile(p)) {
+                return program;
+            }
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+                String head = new String(in.readNBytes(256), java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (!head.startsWith("#!")) {
+                    return program;
+                }
+                String line = head.substring(2).split("\n", 2)[0];
+                if (line.endsWith("\r")) { // "/bin/sh\r" is no program: a script saved with Windows line endings
+                    return program + " (its #! line ends in a Windows line ending, CRLF: convert it, e.g. dos2unix)";
+                }
+                String interpreter = line.strip().split("\\s+")[0];
+                return interpreter.isEmpty() ? program : interpreter + " (the #! interpreter of " + program + ")";
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return program; // unreadable, or no path: the shell's word stands
+        }
     }
 
     /** Whether the status is a shell's "command not found" (127) or "not executable" (126): retrying cannot help. */
@@ -61,9 +91,12 @@ final class ToolSignal {
         }
         String program = "";
         for (String line : stderr.strip().split("\n")) {
+            Matcher bad = BAD_INTERPRETER.matcher(line);
             Matcher m = NAMED.matcher(line.strip());
-            if (m.find()) {
-                program = m.group(1).strip().replaceAll("^[‘'`\"]|[’'\"]$", "");
+            if (bad.find()) {
+                program = bad.group(1).strip() + " (the #! interpreter of a script)";
+            } else if (m.find()) {
+                program = interpreted(m.group(1).strip().replaceAll("^[‘'`\"]|[’'\"]$", ""));
             }
         }
         String named = program.isEmpty() ? "" : ": " + program;

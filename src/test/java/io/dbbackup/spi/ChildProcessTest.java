@@ -155,6 +155,18 @@ class ChildProcessTest {
                     assertThat(e.retryable()).isFalse();
                     assertThat(e.getMessage()).startsWith("psql failed (exit 126): not executable: " + plain);
                 });
+        // a script whose #! interpreter is missing, run directly (through stdbuf) or from a wrapper: the interpreter is
+        // named, not the script (which is there); a #! line with a Windows line ending is said to be one
+        java.nio.file.Path interpreted = script(dir, "pg_restore", "#!/usr/bin/no-such-interpreter\necho hi\n");
+        java.nio.file.Path caller = script(dir, "psql", "#!/bin/bash\n" + interpreted + "\n");
+        for (java.nio.file.Path p : List.of(interpreted, caller)) {
+            assertThatThrownBy(() -> ChildProcess.of(List.of(p.toString())).run(null, new ByteArrayOutputStream(), new Cancellation()))
+                    .as(p.toString()).hasMessageContaining("(exit 127): command not found: /usr/bin/no-such-interpreter (the #! "
+                            + "interpreter of " + interpreted + ")");
+        }
+        java.nio.file.Path crlf = script(dir, "mariadb", "#!/bin/sh\r\necho hi\r\n");
+        assertThatThrownBy(() -> ChildProcess.of(List.of(crlf.toString())).run(null, new ByteArrayOutputStream(), new Cancellation()))
+                .hasMessageContaining("(exit 127): command not found: " + crlf + " (its #! line ends in a Windows line ending");
         // a crash is still retried (docs/DECISIONS.md): it may have been the machine's, not the data's
         assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "kill -SEGV $$")).run(null, null, new Cancellation()))
                 .isInstanceOfSatisfying(ToolFailedException.class, e -> assertThat(e.retryable()).isTrue());
