@@ -224,7 +224,7 @@ public final class ChildProcess {
             }
             if (exit != 0) {
                 // a shell's "command not found" / "not executable" (a wrapper script's) fails every attempt alike
-                throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr) && !ToolSignal.cannotRun(exit));
+                throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr) && !CannotRun.is(exit));
             }
             if (writeError.get() != null && !readsOnlyAPrefix) {
                 // a bare "Broken pipe" said nothing of which tool or why; the same input would stop it again

@@ -36,7 +36,7 @@ public class ToolFailedException extends IOException {
     private static String said(int exitCode, String stderrTail) {
         String signal = ToolSignal.describe(exitCode);
         if (signal.isEmpty()) {
-            signal = ToolSignal.cannotRun(exitCode, stderrTail);
+            signal = CannotRun.describe(exitCode, stderrTail);
         }
         if (signal.isEmpty()) {
             return stderrTail.isBlank() ? "" : ": " + tellingLine(stderrTail);
@@ -108,7 +108,7 @@ public class ToolFailedException extends IOException {
      * executable" (126): the message then names the program and what to do, which the tool's own words never do.
      */
     public boolean cannotRun() {
-        return ToolSignal.cannotRun(exitCode);
+        return CannotRun.is(exitCode);
     }
 
     public boolean retryable() {
