@@ -106,6 +106,13 @@ final class S3Errors {
                 throw DbBackupException.permanent(line + "; this host's clock differs from the service's by more than 15 "
                         + "minutes: set it right (NTP: chrony, systemd-timesyncd)", null);
             }
+            if ("AccessDenied".equals(code) && text != null && text.contains("kms:")) {
+                // SSE-KMS: the bucket allowed the request, the KMS key's policy did not ("… is not authorized to perform:
+                // kms:GenerateDataKey on resource: arn:aws:kms:…"): no S3 permission fixes it
+                throw DbBackupException.permanent(line + "; the store's credentials may not use the KMS key the objects "
+                        + "are encrypted with: grant the kms: action named (kms:GenerateDataKey to write, kms:Decrypt to "
+                        + "read) on that key, in its key policy or IAM", null);
+            }
             if ("AccessDenied".equals(code) && cfg != null) { // the key signed right; its policy does not allow this
                 throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy: they need "
                         + permission(action) + " on bucket " + cfg.bucket() + " (IAM or bucket policy)", null);

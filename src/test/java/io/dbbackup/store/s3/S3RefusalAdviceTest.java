@@ -43,4 +43,14 @@ class S3RefusalAdviceTest {
         Throwable t = listed(403, "AccessDenied", "Access Denied", "");
         assertThat(t.getMessage()).contains("s3:ListBucket on bucket b");
     }
+
+    /** SSE-KMS: AWS answers AccessDenied naming the KMS action the key's policy refused; no S3 permission is missing. */
+    @Test
+    void aKmsKeyTheCredentialsMayNotUseNamesTheKmsPermission() throws Exception {
+        Throwable t = listed(403, "AccessDenied", "User: arn:aws:iam::123456789012:user/backup is not authorized to perform:"
+                + " kms:GenerateDataKey on resource: arn:aws:kms:eu-central-1:123456789012:key/1234abcd because no "
+                + "identity-based policy allows the kms:GenerateDataKey action", "");
+        assertThat(t.getMessage()).contains("kms:GenerateDataKey on resource").contains("may not use the KMS key")
+                .contains("kms:GenerateDataKey to write, kms:Decrypt to read").doesNotContain("s3:ListBucket");
+    }
 }
