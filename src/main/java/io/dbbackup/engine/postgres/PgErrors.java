@@ -96,6 +96,24 @@ final class PgErrors {
             + "… SET client_encoding) cannot hold these rows: reset it for the backup role (ALTER ROLE … RESET "
             + "client_encoding), or dump in the database's encoding with extra_args: [--encoding=UTF8]";
 
+    /**
+     * The server's (English) words for a connection it refused for want of a free slot (SQLSTATE 53300, which libpq does
+     * not show): all of max_connections taken, the rest kept for superusers (before PostgreSQL 16 "… for non-replication
+     * superuser connections", from 16 "… for roles with the SUPERUSER attribute" or "… privileges of the
+     * pg_use_reserved_connections role"), or a role's or a database's CONNECTION LIMIT reached.
+     */
+    private static final Pattern NO_FREE_SLOT = Pattern.compile("sorry, too many clients already"
+            + "|remaining connection slots are reserved for .*|too many connections for (?:role|database) \"[^\"]*\"");
+
+    /**
+     * What follows {@link #NO_FREE_SLOT}: a retry may find a slot free (it stays retryable), and what to look at when it
+     * keeps happening.
+     */
+    static final String NO_FREE_SLOT_HINT = "no connection slot is free: max_connections are all in use "
+            + "(superuser_reserved_connections of them kept for superusers), or the role's or the database's CONNECTION "
+            + "LIMIT is reached; the job's retry tries again later, and if it keeps happening close idle sessions "
+            + "(pg_stat_activity), put a pooler in front of the applications or raise max_connections (a restart)";
+
     /** The server's (English) words for a query or session a hot standby ended to replay its primary's WAL (SQLSTATE 40001). */
     private static final String RECOVERY_CONFLICT = "due to conflict with recovery";
 
@@ -134,6 +152,9 @@ final class PgErrors {
         }
         if (lockTableFull(e)) {
             return hinted(e, "out of shared memory", LOCK_TABLE_FULL, e.retryable());
+        }
+        if (NO_FREE_SLOT.matcher(e.stderrTail()).find()) {
+            return hinted(e, ".*(?:" + NO_FREE_SLOT.pattern() + ")", NO_FREE_SLOT_HINT, e.retryable());
         }
         if (e.stderrTail().contains(RECOVERY_CONFLICT)) {
             return hinted(e, ".*" + RECOVERY_CONFLICT, STANDBY_CANCELLED, e.retryable());
@@ -326,6 +347,9 @@ final class PgErrors {
         String why = stripped.isBlank() ? best : stripped;
         if (poolerRefusedOptions(e) && !why.contains(POOLER_REFUSED_OPTIONS)) {
             return why + ": " + POOLER_REFUSED_OPTIONS;
+        }
+        if (NO_FREE_SLOT.matcher(why).find() && !why.contains(NO_FREE_SLOT_HINT)) {
+            return why + ": " + NO_FREE_SLOT_HINT;
         }
         return lockTableFull(e) && !why.contains(LOCK_TABLE_FULL) ? why + ": " + LOCK_TABLE_FULL : why;
     }

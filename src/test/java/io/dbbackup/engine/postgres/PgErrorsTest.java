@@ -156,6 +156,31 @@ class PgErrorsTest {
         }
     }
 
+    /**
+     * A server whose connection slots are all taken (max_connections, the rest kept for superusers) or a role's or a
+     * database's CONNECTION LIMIT: retried, and said with the settings to look at. Before, only the server's words.
+     */
+    @Test
+    void noFreeConnectionSlotIsRetriedAndNamesMaxConnections() {
+        for (String server : List.of("sorry, too many clients already",
+                "remaining connection slots are reserved for non-replication superuser connections",
+                "remaining connection slots are reserved for roles with the SUPERUSER attribute",
+                "too many connections for role \"bk\"", "too many connections for database \"app\"")) {
+            for (String tool : List.of("psql", "pg_dump")) {
+                String stderr = tool + ": error: connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  " + server;
+                ToolFailedException e = new ToolFailedException(tool, 2, stderr, !PgErrors.isPermanent(stderr));
+                assertThat(e.retryable()).as("retried").isTrue();
+                assertThat(PgErrors.reason(e)).isEqualTo(server + ": " + PgErrors.NO_FREE_SLOT_HINT);
+                ToolFailedException explained = PgErrors.explained(e);
+                assertThat(explained.retryable()).isTrue();
+                assertThat(explained.getMessage()).contains(server).contains("max_connections")
+                        .contains("superuser_reserved_connections").contains("CONNECTION LIMIT").doesNotContain("\n");
+            }
+        }
+        assertThat(PgErrors.reason(new ToolFailedException("psql", 3, "psql:<stdin>:1: ERROR:  relation \"too many clients\" "
+                + "does not exist", false))).doesNotContain("max_connections");
+    }
+
     @Test
     void aPoolerThatRefusesTheSessionSettingsIsSaidWithWhatToDo() {
         // PgBouncer before 1.20 refuses the startup parameter itself; 1.20+ a setting in it it does not track

@@ -253,6 +253,44 @@ class PostgresFailureIT {
         assertThat(out.size()).isZero();
     }
 
+    /**
+     * A server whose connection slots are taken (by the applications: here held sessions): the backup fails in one line
+     * that names max_connections and superuser_reserved_connections, retryable (the job's retry), and backs up once a
+     * slot is free. Before, only the server's words.
+     */
+    @Test
+    void aServerWithNoFreeConnectionSlotIsRetriedAndSaysWhichSettings() throws Exception {
+        try (PostgresServer full = PostgresServer.start(PostgresServer.DEFAULT_VERSION,
+                java.util.Map.of("max_connections", "4", "superuser_reserved_connections", "2"), java.util.Map.of())) {
+            full.execute("postgres", "create role bk login password 'bk-pw'; grant pg_read_all_data to bk; "
+                    + "create table t(i int); insert into t values (1)");
+            Path pw = dir.resolve("bk.pw");
+            Files.writeString(pw, "bk-pw\n");
+            Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+            Engine engine = engine(full, dir, "postgres", "user: bk", "password_file: " + pw);
+            List<java.sql.Connection> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) { // the two slots that are not kept for superusers
+                    held.add(full.connect("postgres"));
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                assertThatThrownBy(() -> engine.dump(out, context(dir))).isInstanceOfSatisfying(DbBackupException.class, e -> {
+                    assertThat(e.retryable()).as("retried").isTrue();
+                    assertThat(e.getMessage()).contains("remaining connection slots are reserved")
+                            .contains("max_connections").contains("superuser_reserved_connections").doesNotContain("\n");
+                });
+                assertThat(out.size()).isZero();
+            } finally {
+                for (java.sql.Connection c : held) {
+                    c.close();
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            engine.dump(out, context(dir));
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("CREATE TABLE public.t");
+        }
+    }
+
     @Test
     void aClosedPortIsAOneLineErrorThatMayBeRetried() throws Exception {
         int closed;
