@@ -47,6 +47,8 @@ public final class PostgresServer implements AutoCloseable {
     private final String password;
     /** The address it listens on and clients connect to: 127.0.0.1, or what {@code listen_addresses} set ({@code ::1}). */
     private final String host;
+    /** The copy of the server's programs it runs from ({@link #startWithExtension}), deleted with it; or null. */
+    private Path install;
 
     private PostgresServer(Path dir, Path binDir, int port, String password) {
         this(dir, binDir, port, password, "127.0.0.1");
@@ -70,6 +72,54 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /**
+     * A cluster of {@link #DEFAULT_VERSION} that has one more extension than Debian's: {@code name}, whose install script
+     * is {@code sql}, as on a source server with a package the restore's target lacks. PostgreSQL finds its share folder
+     * relative to its own executable: the server runs from a copy of its {@code bin} folder whose {@code share} beside it
+     * links Debian's files and adds the extension's (the copy goes with the cluster).
+     */
+    public static PostgresServer startWithExtension(String name, String sql) {
+        Path lib = Path.of("/usr/lib/postgresql", DEFAULT_VERSION);
+        Path share = Path.of("/usr/share/postgresql", DEFAULT_VERSION);
+        Path root = null;
+        try {
+            root = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "pg-install-");
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path bin = Files.createDirectories(root.resolve("lib/postgresql/" + DEFAULT_VERSION + "/bin"));
+            Files.createSymbolicLink(bin.getParent().resolve("lib"), lib.resolve("lib"));
+            try (Stream<Path> tools = Files.list(lib.resolve("bin"))) {
+                for (Path tool : tools.toList()) { // the server and what starts it are copies: a link is followed to Debian's
+                    boolean server = List.of("postgres", "pg_ctl", "initdb").contains(tool.getFileName().toString());
+                    if (server) {
+                        Files.copy(tool, bin.resolve(tool.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    } else {
+                        Files.createSymbolicLink(bin.resolve(tool.getFileName()), tool);
+                    }
+                }
+            }
+            Path extensions = Files.createDirectories(root.resolve("share/postgresql/" + DEFAULT_VERSION + "/extension"));
+            for (Path dir : List.of(share, share.resolve("extension"))) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.filter(f -> !f.equals(share.resolve("extension"))).toList()) {
+                        Files.createSymbolicLink(root.resolve("share/postgresql/" + DEFAULT_VERSION).resolve(
+                                share.relativize(f)), f);
+                    }
+                }
+            }
+            Files.writeString(extensions.resolve(name + ".control"), "default_version = '1.0'\nrelocatable = true\n");
+            Files.writeString(extensions.resolve(name + "--1.0.sql"), sql);
+            PostgresServer server = start(bin, Map.of(), Map.of());
+            server.install = root;
+            return server;
+        } catch (IOException e) {
+            deleteTree(root);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            deleteTree(root);
+            throw e;
+        }
+    }
+
+    /**
      * Starts a cluster with {@code settings} appended to its postgresql.conf (so a base backup carries them,
      * e.g. {@code archive_mode}, {@code archive_command}) and {@code serverEnv} in the server's environment
      * (what an {@code archive_command} sees). {@code listen_addresses} (default 127.0.0.1; e.g. {@code ::1} for a server
@@ -80,6 +130,10 @@ public final class PostgresServer implements AutoCloseable {
         if (!Files.isExecutable(bin.resolve("initdb"))) {
             throw new IllegalStateException(bin + "/initdb is missing: apt-get install postgresql-" + version);
         }
+        return start(bin, settings, serverEnv);
+    }
+
+    private static PostgresServer start(Path bin, Map<String, String> settings, Map<String, String> serverEnv) {
         Path dir = null;
         try {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
@@ -418,6 +472,7 @@ public final class PostgresServer implements AutoCloseable {
             // the folder goes anyway
         } finally {
             deleteTree(dir);
+            deleteTree(install);
         }
     }
 

@@ -125,6 +125,20 @@ final class PgTools {
         }
     }
 
+    /**
+     * Whether the server is in recovery (a hot standby: {@code pg_is_in_recovery()}), asked over {@code db}; null when it
+     * cannot say (the question failed too). Asked, not read from an error's text, which the server's {@code lc_messages}
+     * translates.
+     */
+    Boolean inRecovery(String db, PassFile pass, OperationContext ctx) {
+        try {
+            return query(db, pass, ctx, "SELECT pg_catalog.pg_is_in_recovery();").strip().equals("t");
+        } catch (IOException | RuntimeException e) {
+            ctx.log().debug("could not ask whether the server is a standby", "error", e.getMessage());
+            return null;
+        }
+    }
+
     /** Whether psql connected before it failed: its exit status 3 is an error in the script, which the server raised. */
     static boolean connected(ToolFailedException e) {
         return !e.timedOut() && e.exitCode() == 3;

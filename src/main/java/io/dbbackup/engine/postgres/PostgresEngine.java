@@ -408,6 +408,13 @@ public final class PostgresEngine implements Engine {
                     String reason = PgErrors.reason(tf);
                     reason = state == null ? reason : reason.replaceFirst(java.util.regex.Pattern.quote(state + ": "), "");
                     String hint = RestoreHint.of(reason, state, options);
+                    if ((hint.isEmpty() && !PgErrors.notTheQuery(tf) || RestoreHint.readOnly(reason, state))
+                            && Boolean.TRUE.equals(pg.inRecovery(db, pass, ctx))) {
+                        hint = RestoreHint.STANDBY; // said in the server's language, if at all: asked
+                    }
+                    if (hint.isEmpty()) {
+                        hint = RestoreHint.missingExtension(tf.stderrTail(), server.major());
+                    }
                     if (hint.isEmpty() && !created && holdsWhatFailedToBeCreated(tf, pass, ctx)) {
                         hint = RestoreHint.alreadyThere(options);
                     }
@@ -797,8 +804,11 @@ public final class PostgresEngine implements Engine {
         try {
             pg.query(MAINTENANCE_DB, pass, ctx, "CREATE DATABASE :\"db\" TEMPLATE template0;");
         } catch (ToolFailedException e) {
+            String hint = PgTools.connected(e) && Boolean.TRUE.equals(pg.inRecovery(MAINTENANCE_DB, pass, ctx))
+                    ? RestoreHint.STANDBY : "";
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot create database " + settings.database() + " on "
-                    + HostPort.of(settings.host(), settings.port()) + " for the restore: " + PgErrors.reason(e), e, e.retryable());
+                    + HostPort.of(settings.host(), settings.port()) + " for the restore: " + PgErrors.reason(e) + hint, e,
+                    e.retryable());
         }
     }
 

@@ -56,10 +56,13 @@ final class RestoreHint {
                     + "member of that role or a superuser may: restore as one of them, or have their owner drop them or "
                     + "REASSIGN OWNED them to the restoring role first)";
         }
-        if (READ_ONLY.equals(sqlState) || reason.contains("in a read-only transaction")) {
+        if (readOnly(reason, sqlState)) {
             return " (the target takes no writes: it is a standby (restore into its primary), or default_transaction_read_only "
                     + "is on for the database or the restoring role: ALTER DATABASE … / ALTER ROLE … SET "
                     + "default_transaction_read_only = off, if it is no longer meant to be read-only)";
+        }
+        if (reason.contains(TEMP_FILE_LIMIT)) {
+            return TEMP_FILES_CAPPED;
         }
         Matcher space = NO_SUCH_TABLESPACE.matcher(reason);
         if (space.find()) {
@@ -88,6 +91,56 @@ final class RestoreHint {
             return "";
         }
         return alreadyThere(options);
+    }
+
+    /** Whether the server refused a write as read-only (a standby's refusal, or default_transaction_read_only's). */
+    static boolean readOnly(String reason, String sqlState) {
+        return READ_ONLY.equals(sqlState) || reason.contains("in a read-only transaction");
+    }
+
+    /**
+     * What follows a failed restore on a server in recovery ({@code pg_is_in_recovery()}, asked of the target after the
+     * failure: a standby refuses every write, CREATE DATABASE of a missing target too, in its own language).
+     */
+    static final String STANDBY = " (the target's server is a hot standby, in recovery (pg_is_in_recovery() is true), "
+            + "which takes no writes: restore into its primary, or promote it first if it is meant to take over)";
+
+    /** The setting's name, in the server's message in any language: "temporary file size exceeds temp_file_limit (1024kB)". */
+    private static final String TEMP_FILE_LIMIT = "temp_file_limit";
+
+    /**
+     * What follows the server's "temporary file size exceeds temp_file_limit": a restore's CREATE INDEX and ADD CONSTRAINT
+     * sort a big table on disk. Not set aside by dbbackup as statement_timeout is: only a superuser may set it, and a
+     * setting the role may not set in {@code PGOPTIONS} fails the connection itself.
+     */
+    static final String TEMP_FILES_CAPPED = " (temp_file_limit, set on the restoring role, the database or the server, caps "
+            + "the temporary files one statement may write, and the restore's CREATE INDEX or ADD CONSTRAINT of a big table "
+            + "sorts on disk: have a superuser lift it for the restoring role (ALTER ROLE … SET temp_file_limit = -1) or "
+            + "restore as a superuser; only a superuser may set it, so dbbackup does not)";
+
+    /**
+     * The extension's control file the server could not open, in its message or its DETAIL (a path, whatever its
+     * language, in its quotes: {@code "…"}, {@code »…«}): {@code /usr/share/postgresql/15/extension/postgis.control}.
+     */
+    private static final Pattern NO_CONTROL_FILE = Pattern.compile("(/[^\\s\"»«“”']*)/extension/([^/\\s\"»«“”']+)\\.control\\b");
+
+    /**
+     * The hint for a {@code CREATE EXTENSION} the target's server refused because it does not have the extension's files
+     * ({@code stderr} names the control file it could not open), with a leading space, or "": which extension, where it
+     * is missing, and the package that brings it on Debian/Ubuntu for the server's {@code major} version.
+     */
+    static String missingExtension(String stderr, String major) {
+        Matcher m = NO_CONTROL_FILE.matcher(stderr);
+        if (!m.find()) {
+            return "";
+        }
+        String name = m.group(2);
+        String word = name.startsWith("pg_") ? name.substring(3) : name;
+        return " (the backup uses extension \"" + name + "\", which the target's server does not have (no " + name
+                + ".control in " + m.group(1) + "/extension): install it on that server and restore again; on Debian/Ubuntu "
+                + "its package is postgresql-" + major + "-… (apt-cache search postgresql-" + major + " | grep -i " + word
+                + "), a contrib one (pg_trgm, hstore, …) comes with postgresql-contrib (postgresql" + major.replace(".", "")
+                + "-contrib on RHEL); a managed server lists those it allows)";
     }
 
     /** The hint for an object the target holds already (with a leading space); "" after {@code --clean}. */

@@ -30,7 +30,8 @@ class PostgresRestoreDayIT {
 
     @BeforeAll
     static void startServers() throws Exception {
-        source = PostgresServer.start();
+        // the source has an extension (as from a package) that the target's server does not
+        source = PostgresServer.startWithExtension("dbb_answer", "CREATE FUNCTION dbb_answer() RETURNS int LANGUAGE sql AS 'SELECT 42';");
         target = PostgresServer.start();
         source.execute("postgres", "create role appowner");
         source.createDatabase("owned");
@@ -43,6 +44,16 @@ class PostgresRestoreDayIT {
         source.execute("spaced", "create table hot(id int) tablespace fast; insert into hot values (1)");
         source.createDatabase("plain");
         source.execute("plain", "create table items(id int); insert into items values (1)");
+        source.createDatabase("extended");
+        source.execute("extended", "create extension dbb_answer; create table answers(a int default dbb_answer()); "
+                + "insert into answers default values");
+        for (String db : List.of("onstandby", "fresh")) {
+            source.createDatabase(db);
+            source.execute(db, "create table items(id int); insert into items values (1)");
+        }
+        source.createDatabase("sorted");
+        source.execute("sorted", "create table big as select g as id from generate_series(1, 300000) g; "
+                + "alter table big add primary key (id)");
     }
 
     @AfterAll
@@ -56,6 +67,11 @@ class PostgresRestoreDayIT {
 
     /** Job {@code db} backs up database {@code db} of the source in {@code format}; datasource {@code copy} is {@code db} on the target. */
     private void config(String db, String format) throws Exception {
+        config(db, format, target.port());
+    }
+
+    /** {@link #config(String, String)} with datasource {@code copy} on the server at {@code targetPort}. */
+    private void config(String db, String format, int targetPort) throws Exception {
         Path srcPw = source.writePasswordFile(dir.resolve("source.pw"));
         Path tgtPw = target.writePasswordFile(dir.resolve("target.pw"));
         String yaml = """
@@ -84,7 +100,7 @@ class PostgresRestoreDayIT {
                     datasource: %1$s
                     store: local
                     prefix: p
-                """.formatted(db, source.port(), srcPw, target.port(), tgtPw, format);
+                """.formatted(db, source.port(), srcPw, targetPort, tgtPw, format);
         Path c = dir.resolve("config.yaml");
         Files.writeString(c, yaml);
         Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("rw-------"));
@@ -141,5 +157,68 @@ class PostgresRestoreDayIT {
                     .contains("in a read-only transaction").contains("standby").contains("default_transaction_read_only");
             assertThat(target.queryOne("plain", "select count(*) from pg_tables where schemaname = 'public'")).isEqualTo("0");
         }
+    }
+
+    /**
+     * The backup uses an extension (a package on the source's server) that the target's server does not have: one line
+     * naming it and the package to install, not pg_restore's bare "is not available". Before, no hint.
+     */
+    @Test
+    void anExtensionTheTargetLacksIsNamedWithWhatToInstall() throws Exception {
+        for (String format : List.of("custom", "plain")) {
+            DbbackupJar.Run run = backedUpAndRestored("extended", format);
+            assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+            assertThat(errorLine(run)).as(format).contains("rolled back: nothing was applied")
+                    .contains("extension \"dbb_answer\" is not available")
+                    .contains("the backup uses extension \"dbb_answer\", which the target's server does not have")
+                    .contains("no dbb_answer.control in /usr/share/postgresql/15/extension").contains("postgresql-15-");
+            assertThat(target.databaseExists("extended")).as("the database created for it dropped again").isFalse();
+        }
+    }
+
+    /**
+     * A restore into a hot standby (a datasource pointing at the replica): said to be a standby, asked of the server
+     * (pg_is_in_recovery), with where to restore instead; also when the restore would first create the database. Before:
+     * "standby, or default_transaction_read_only", and nothing after CREATE DATABASE's refusal.
+     */
+    @Test
+    void aRestoreIntoAHotStandbySaysSoAndToRestoreIntoThePrimary() throws Exception {
+        target.createDatabase("onstandby");
+        target.execute("postgres", "checkpoint"); // pg_basebackup's own is spread over minutes when much is to be written
+        try (PostgresServer standby = PostgresServer.startStandby(target, Map.of(), Map.of())) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!standby.databaseExists("onstandby") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            for (String db : List.of("onstandby", "fresh")) {
+                for (String format : List.of("custom", "plain")) {
+                    config(db, format);
+                    assertThat(dbbackup("backup", db).exit()).isZero();
+                    config(db, format, standby.port());
+                    DbbackupJar.Run run = dbbackup("restore", db, "--to", "copy", "--auto-confirm");
+                    assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+                    assertThat(errorLine(run)).as(db + " " + format).contains("read-only transaction")
+                            .contains("hot standby").contains("pg_is_in_recovery").contains("restore into its primary")
+                            .doesNotContain("default_transaction_read_only");
+                }
+            }
+            assertThat(standby.databaseExists("fresh")).isFalse();
+        }
+    }
+
+    /**
+     * A temp_file_limit on the target (here its database's) stops the restore's CREATE INDEX of a big table: named with
+     * who may lift it. dbbackup does not set it aside as it does statement_timeout: only a superuser may set it.
+     */
+    @Test
+    void aTempFileLimitOnTheTargetIsNamedWithWhoMayLiftIt() throws Exception {
+        target.createDatabase("sorted");
+        target.execute("postgres", "alter database sorted set temp_file_limit = '1MB'; "
+                + "alter database sorted set maintenance_work_mem = '1MB'");
+        DbbackupJar.Run run = backedUpAndRestored("sorted", "custom");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(errorLine(run)).contains("rolled back: nothing was applied").contains("exceeds temp_file_limit")
+                .contains("ALTER ROLE … SET temp_file_limit = -1").contains("only a superuser may set it");
+        assertThat(target.queryOne("sorted", "select count(*) from pg_tables where schemaname = 'public'")).isEqualTo("0");
     }
 }

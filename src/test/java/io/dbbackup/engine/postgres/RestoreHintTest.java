@@ -83,4 +83,36 @@ class RestoreHintTest {
         assertThat(RestoreHint.alreadyThere(PLAIN)).contains("restore with --clean");
         assertThat(RestoreHint.alreadyThere(CLEAN)).isEmpty();
     }
+
+    /**
+     * CREATE EXTENSION of an extension whose files the target's server lacks: named, with where it is missing and the
+     * package, from the control file's path (PostgreSQL 15's DETAIL, 13's message; a path in any language).
+     */
+    @Test
+    void anExtensionTheTargetLacksIsNamedWithItsPackage() {
+        String pg15 = "pg_restore: error: could not execute query: ERROR:  extension \"pg_cron\" is not available\n"
+                + "DETAIL:  Could not open extension control file \"/usr/share/postgresql/15/extension/pg_cron.control\": No "
+                + "such file or directory.\nHINT:  The extension must first be installed on the system where PostgreSQL is "
+                + "running.\nCommand was: CREATE EXTENSION IF NOT EXISTS pg_cron WITH SCHEMA pg_catalog;";
+        assertThat(RestoreHint.missingExtension(pg15, "15")).contains("extension \"pg_cron\"")
+                .contains("no pg_cron.control in /usr/share/postgresql/15/extension").contains("postgresql-15-")
+                .contains("grep -i cron").contains("contrib").doesNotContain("\n");
+        String pg13 = "psql:<stdin>:25: ERROR:  58P01: could not open extension control file "
+                + "\"/usr/share/postgresql/13/extension/postgis.control\": No such file or directory";
+        assertThat(RestoreHint.missingExtension(pg13, "13")).contains("extension \"postgis\"").contains("postgresql-13-");
+        String german = "psql:<stdin>:25: FEHLER:  0A000: Erweiterung »vector« ist nicht verfügbar\nDETAIL:  Konnte "
+                + "Erweiterungskontrolldatei »/opt/pg/share/extension/vector.control« nicht öffnen: Datei existiert nicht";
+        assertThat(RestoreHint.missingExtension(german, "16")).as("the server's own quotes")
+                .contains("extension \"vector\"").contains("no vector.control in /opt/pg/share/extension");
+        assertThat(RestoreHint.missingExtension("psql:<stdin>:3: ERROR:  relation \"t\" already exists", "15")).isEmpty();
+    }
+
+    /** A role's temp_file_limit stops the restore's CREATE INDEX: named, with who may lift it (the setting, in any language). */
+    @Test
+    void aTempFileLimitIsSaidWithWhoMayLiftIt() {
+        assertThat(RestoreHint.of("could not execute query: ERROR:  temporary file size exceeds temp_file_limit (1024kB)", PLAIN))
+                .contains("temp_file_limit = -1").contains("superuser").contains("CREATE INDEX");
+        assertThat(RestoreHint.of("psql:<stdin>:40: FEHLER:  Größe der temporären Datei überschreitet temp_file_limit (1024kB)",
+                "53400", CLEAN)).contains("ALTER ROLE");
+    }
 }
