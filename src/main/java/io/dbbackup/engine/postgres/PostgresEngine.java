@@ -408,9 +408,9 @@ public final class PostgresEngine implements Engine {
                     String reason = PgErrors.reason(tf);
                     reason = state == null ? reason : reason.replaceFirst(java.util.regex.Pattern.quote(state + ": "), "");
                     String hint = RestoreHint.of(reason, state, options);
-                    if ((hint.isEmpty() && !PgErrors.notTheQuery(tf) || RestoreHint.readOnly(reason, state))
+                    if (!created && (hint.isEmpty() && !PgErrors.notTheQuery(tf) || RestoreHint.readOnly(reason, state))
                             && Boolean.TRUE.equals(pg.inRecovery(db, pass, ctx))) {
-                        hint = RestoreHint.STANDBY; // said in the server's language, if at all: asked
+                        hint = RestoreHint.STANDBY; // said in the server's language, if at all: asked (no standby created it)
                     }
                     if (hint.isEmpty()) {
                         hint = RestoreHint.missingExtension(tf.stderrTail(), server.major());
