@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 final class RestoreHint {
     /** {@link PostgresEngine#CLEAN_SQL} refused: its statements run from psql's {@code -c}, so no {@code psql:<stdin>:N:} line number. */
     private static final Pattern NOT_OWNER_OF_CLEANED = Pattern.compile("^must be owner of (?:schema|large object) ");
+    /** CREATE EXTENSION of an extension that is not trusted ({@code trusted = true} in its control file), as no superuser. */
+    private static final Pattern NOT_TRUSTED = Pattern.compile("permission denied to create extension \"([^\"]+)\"");
     private static final Pattern NOT_MEMBER = Pattern.compile("must be member of role (\"[^\"]+\")");
     /** An owner or a grantee the backup names that the target's cluster lacks (roles are cluster-wide: no dump holds them). */
     private static final Pattern NO_SUCH_ROLE = Pattern.compile("role (\"[^\"]+\") does not exist");
@@ -55,6 +57,12 @@ final class RestoreHint {
             return " (--clean first drops every user schema and large object in the database, which only their owner, a "
                     + "member of that role or a superuser may: restore as one of them, or have their owner drop them or "
                     + "REASSIGN OWNED them to the restoring role first)";
+        }
+        Matcher untrusted = NOT_TRUSTED.matcher(reason);
+        if (untrusted.find()) {
+            return " (extension \"" + untrusted.group(1) + "\" is not a trusted one: only a superuser may create it, and the "
+                    + "backup's COMMENT ON EXTENSION needs its owner, so one created beforehand by a superuser fails the "
+                    + "restore there: restore as a superuser (on a managed server, its admin role))";
         }
         if (readOnly(reason, sqlState)) {
             return " (the target takes no writes: it is a standby (restore into its primary), or default_transaction_read_only "

@@ -115,4 +115,17 @@ class RestoreHintTest {
         assertThat(RestoreHint.of("psql:<stdin>:40: FEHLER:  Größe der temporären Datei überschreitet temp_file_limit (1024kB)",
                 "53400", CLEAN)).contains("ALTER ROLE");
     }
+
+    /**
+     * A restoring role that is no superuser, and a backup with an extension that is not trusted (pg_stat_statements), as
+     * PostgreSQL 15 says it: before, the server's words only; created beforehand, the backup's COMMENT ON EXTENSION fails.
+     */
+    @Test
+    void anUntrustedExtensionAsNoSuperuserSaysToRestoreAsOne() {
+        assertThat(RestoreHint.of("could not execute query: ERROR:  permission denied to create extension "
+                + "\"pg_stat_statements\"", PLAIN)).contains("extension \"pg_stat_statements\" is not a trusted one")
+                .contains("restore as a superuser").contains("COMMENT ON EXTENSION");
+        assertThat(RestoreHint.of("psql:<stdin>:20: ERROR:  permission denied to create extension \"plpython3u\"", "42501",
+                CLEAN)).contains("\"plpython3u\"");
+    }
 }
