@@ -802,12 +802,15 @@ public final class PostgresEngine implements Engine {
 
     private void createDatabase(PassFile pass, OperationContext ctx) throws IOException {
         try {
-            pg.query(MAINTENANCE_DB, pass, ctx, "CREATE DATABASE :\"db\" TEMPLATE template0;");
+            pg.query(MAINTENANCE_DB, pass, ctx, "\\set VERBOSITY verbose\nCREATE DATABASE :\"db\" TEMPLATE template0;");
         } catch (ToolFailedException e) {
+            String state = PgErrors.sqlState(e);
             String hint = PgTools.connected(e) && Boolean.TRUE.equals(pg.inRecovery(MAINTENANCE_DB, pass, ctx))
-                    ? RestoreHint.STANDBY : "";
+                    ? RestoreHint.STANDBY
+                    : "42501".equals(state) ? RestoreHint.MAY_NOT_CREATE_DATABASE : "";
+            String reason = PgErrors.reason(e).replaceFirst("^psql:\\S*?:\\d+: [^\\s:]+:\\s+(?:[0-9A-Z]{5}: )?", "");
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot create database " + settings.database() + " on "
-                    + HostPort.of(settings.host(), settings.port()) + " for the restore: " + PgErrors.reason(e) + hint, e,
+                    + HostPort.of(settings.host(), settings.port()) + " for the restore: " + reason + hint, e,
                     e.retryable());
         }
     }

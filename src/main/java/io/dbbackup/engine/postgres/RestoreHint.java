@@ -113,6 +113,13 @@ final class RestoreHint {
     static final String STANDBY = " (the target's server is a hot standby, in recovery (pg_is_in_recovery() is true), "
             + "which takes no writes: restore into its primary, or promote it first if it is meant to take over)";
 
+    /**
+     * What follows a refused CREATE DATABASE of the missing target (insufficient_privilege, in any language): the role
+     * has no CREATEDB, as a database owner on a managed server often has not.
+     */
+    static final String MAY_NOT_CREATE_DATABASE = " (the restoring role may not create databases (no CREATEDB): have the "
+            + "database created for it first, CREATE DATABASE … OWNER <the role>, or restore as a role that may)";
+
     /** The setting's name, in the server's message in any language: "temporary file size exceeds temp_file_limit (1024kB)". */
     private static final String TEMP_FILE_LIMIT = "temp_file_limit";
 

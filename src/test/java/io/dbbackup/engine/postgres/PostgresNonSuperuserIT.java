@@ -198,4 +198,23 @@ class PostgresNonSuperuserIT {
         assertThat(run.out()).contains("pg_dump failed (exit 1)").contains("permission denied for table hidden");
         assertThat(stored()).as("nothing stored").isEmpty();
     }
+
+    /**
+     * A role without CREATEDB restoring into a database that is not there (dropped, or a new server): one line saying so
+     * and what to do, without psql's "psql:<stdin>:1: ERROR:" before it. Before: the server's words only.
+     */
+    @Test
+    void aRoleThatMayNotCreateTheMissingTargetIsToldToHaveItCreated() throws Exception {
+        pg.execute("postgres", "create database gone owner owner1");
+        pg.execute("gone", "set role owner1; create table mine(i int); insert into mine values (1)");
+        config("owner1", "owner-pw", "gone");
+        assertThat(dbbackup("backup", "gone").exit()).isZero();
+        pg.dropDatabase("gone");
+        DbbackupJar.Run run = dbbackup("restore", "gone", "--auto-confirm");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("cannot create database gone on 127.0.0.1:" + pg.port() + " for the restore: "
+                + "permission denied to create database (the restoring role may not create databases (no CREATEDB): "
+                + "have the database created for it first, CREATE DATABASE … OWNER <the role>");
+        assertThat(pg.databaseExists("gone")).isFalse();
+    }
 }
