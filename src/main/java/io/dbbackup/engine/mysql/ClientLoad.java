@@ -66,7 +66,8 @@ final class ClientLoad {
 
     /**
      * After a failed restore: drops {@code created} (databases that were not there before it) and returns the failure
-     * saying so. A database that was there keeps what loaded before the error; that is said too — with {@code cleaned}
+     * saying so. A database that was there keeps what loaded before the error; that is said too (on a read-only server,
+     * which refused the first write, that it is unchanged) — with {@code cleaned}
      * (it was dropped and created again by {@code --clean}), that it holds only that: what it held before is gone.
      */
     Exception droppingCreated(Exception failure, List<String> created, List<String> existed, boolean cleaned,
@@ -88,7 +89,10 @@ final class ClientLoad {
             }
         }
         if (!existed.isEmpty()) {
-            note += cleaned
+            note += SettingHints.readOnly(stderr(failure)) // the server refused the first write: nothing loaded
+                    ? "; " + names(existed) + (existed.size() == 1 ? " is" : " are") + " unchanged (the read-only server "
+                    + "refused the restore's first write)"
+                    : cleaned
                     ? "; " + names(existed) + ", emptied by --clean, " + (existed.size() == 1 ? "holds" : "hold")
                     + " only what loaded before the error (what " + (existed.size() == 1 ? "it" : "they")
                     + " held before is gone): restore again once the cause is fixed"
@@ -120,6 +124,16 @@ final class ClientLoad {
             ctx.log().debug("could not ask which databases the restore created", "reason", e.getMessage());
             return created;
         }
+    }
+
+    /** What the client wrote to stderr, from the {@link ToolFailedException} in {@code failure}'s causes; {@code ""} if none. */
+    private static String stderr(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ToolFailedException tf) {
+                return tf.stderrTail();
+            }
+        }
+        return "";
     }
 
     private static String names(List<String> databases) {

@@ -24,6 +24,15 @@ final class SettingHints {
     private SettingHints() {
     }
 
+    /**
+     * Whether {@code stderr} tells of a server that refuses every write of the account ({@code ERROR 1290 … --read-only}):
+     * a load that stopped there changed nothing.
+     */
+    static boolean readOnly(String stderr) {
+        String s = String.valueOf(stderr);
+        return MySqlErrors.errorNumbers(s).contains(1290) && (s.contains("read-only") || s.contains("read_only"));
+    }
+
     /** The hint for the server error {@code stderr} tells, or {@code ""}. */
     static String of(String stderr) {
         String s = String.valueOf(stderr);
@@ -45,7 +54,7 @@ final class SettingHints {
             return " — the server accepts only TLS connections (require_secure_transport=ON): set ssl_mode: required on the "
                     + "datasource (verify_identity with ssl_ca to check the server as well)";
         }
-        if (numbers.contains(1290) && (s.contains("read-only") || s.contains("read_only"))) {
+        if (readOnly(s)) {
             return " — the server is read-only (read_only or super_read_only is ON: a replica?): restore into the primary, or "
                     + "SET GLOBAL read_only = OFF on this server if it is meant to take writes";
         }

@@ -134,7 +134,8 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
 
     /**
      * A restore whose target is read-only (a replica picked by mistake): the server's {@code ERROR 1290 … --read-only}
-     * came alone; now it says what that means and the ways out.
+     * came alone; now it says what that means and the ways out. It said too that {@code scratch} "keeps what loaded before
+     * the error", though nothing loaded (the first write was refused): now it says that the database is unchanged.
      */
     @Test
     void aRestoreIntoAReadOnlyServerSaysItIsReadOnlyAndTheWaysOut() throws Exception {
@@ -149,7 +150,9 @@ class MySqlDbaSettingsIT extends MySqlCliFixture {
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).as(r.toString()).contains("1290").contains("--read-only")
                 .contains("the server is read-only (read_only or super_read_only is ON: a replica?)")
-                .contains("restore into the primary");
+                .contains("restore into the primary")
+                .contains("database `scratch` is unchanged (the read-only server refused the restore's first write)")
+                .doesNotContain("keeps what loaded");
         assertThat(rows("scratch", "SHOW TABLES")).isEmpty();
     }
 
