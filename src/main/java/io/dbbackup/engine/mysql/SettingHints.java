@@ -64,9 +64,10 @@ final class SettingHints {
                     + "(SET GLOBAL), or give the table a primary key in the source";
         }
         if (numbers.contains(2013) && s.contains("when dumping table")) {
-            return " — the server dropped the connection while it sent the dump rows; when the store or the network takes "
-                    + "them slower than the dump for longer than the server's net_write_timeout (60 s by default), the server "
-                    + "gives up: raise it for backups (SET GLOBAL net_write_timeout = 600), or back up to a faster store";
+            return " — the server dropped the connection while it sent the dump rows: it was stopped or restarted (its "
+                    + "error log says), the connection was killed (KILL), or the store or the network took the rows slower "
+                    + "than the dump for longer than the server's net_write_timeout (60 s by default) — for that one, raise "
+                    + "it for backups (SET GLOBAL net_write_timeout = 600), or back up to a faster store";
         }
         return "";
     }

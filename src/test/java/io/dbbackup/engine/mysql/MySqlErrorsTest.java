@@ -130,11 +130,14 @@ class MySqlErrorsTest {
     /**
      * mariadb-dump's words (seen: net_write_timeout = 3, a store limited to 64 KiB/s) when the server gave up writing rows
      * to a dump held up by its store: the hint names net_write_timeout; a retry stays possible (it may have been a blip).
+     * The same words come when the server was stopped or the connection killed (seen: KILL, kill -9 of mariadbd), so the
+     * hint names those first instead of sending the on-call to net_write_timeout alone.
      */
     @Test
     void aConnectionLostWhileDumpingRowsNamesNetWriteTimeout() {
         String e = "mariadb-dump: Error 2013: Lost connection to server during query when dumping table `big` at row: 14151\n";
-        assertThat(SettingHints.of(e)).contains("net_write_timeout").contains("SET GLOBAL net_write_timeout = 600");
+        assertThat(SettingHints.of(e)).contains("net_write_timeout").contains("SET GLOBAL net_write_timeout = 600")
+                .contains("it was stopped or restarted").contains("the connection was killed (KILL)");
         assertThat(MySqlErrors.isPermanent(e)).isFalse();
         assertThat(SettingHints.of("ERROR 2013 (HY000): Lost connection to server at 'handshake: reading initial "
                 + "communication packet', system error: 104")).isEmpty();
