@@ -91,6 +91,10 @@ final class MySqlClient {
     }
 
     static List<String> connectionArgs(MySqlSettings s, ClientFamily family) {
+        return connectionArgs(s, s.tls(), family);
+    }
+
+    private static List<String> connectionArgs(MySqlSettings s, Tls tls, ClientFamily family) {
         List<String> a = new ArrayList<>();
         if (s.socket() != null) {
             a.add("--protocol=SOCKET");
@@ -103,7 +107,7 @@ final class MySqlClient {
         if (s.user() != null) {
             a.add("--user=" + s.user());
         }
-        a.addAll(s.tls().args(family));
+        a.addAll(tls.args(family));
         return a;
     }
 
@@ -113,8 +117,39 @@ final class MySqlClient {
         try {
             return p.run(in, out, ctx.cancellation());
         } catch (ToolFailedException e) {
-            throw explain(e);
+            throw explain(e, e.retryable() ? "" : onlyOverTls(command, e, ctx));
         }
+    }
+
+    /**
+     * A login refused with {@code 1045 Access denied} over TCP by a client not asked for TLS: MariaDB refuses so, in words
+     * that tell of a wrong password, an account the server accepts only over TLS ({@code require_secure_transport=ON};
+     * MySQL says 3159, see {@link SettingHints}; or the account's {@code REQUIRE SSL}). One login with TLS required (the
+     * same account, password and certificates) tells which: when it succeeds, the hint that says so and names the
+     * datasource key; otherwise (a wrong password) {@code ""}.
+     */
+    private String onlyOverTls(List<String> command, ToolFailedException e, OperationContext ctx) {
+        String mode = s.tls().mode();
+        String defaults = command.stream().filter(a -> a.startsWith("--defaults-extra-file=")).findFirst().orElse(null);
+        if (s.socket() != null || mode != null && !mode.equals("disabled") && !mode.equals("preferred") || defaults == null
+                || !MySqlErrors.errorNumbers(e.stderrTail()).contains(1045)) {
+            return "";
+        }
+        try {
+            Path tool = clientTool();
+            List<String> login = new ArrayList<>(List.of(tool.toString(), defaults));
+            login.addAll(connectionArgs(s, new Tls("required", s.tls().ca(), s.tls().cert(), s.tls().key()),
+                    probe(tool, ctx).family()));
+            login.add("--execute=SELECT 1");
+            ChildProcess.of(login).timeout(java.time.Duration.ofSeconds(30)).run(null, new ByteArrayOutputStream(),
+                    ctx.cancellation());
+        } catch (IOException | RuntimeException again) {
+            ctx.log().debug("a login with TLS required failed as well", "reason", again.getMessage());
+            return "";
+        }
+        return " — the server accepts this account only over TLS (require_secure_transport=ON, or the account's REQUIRE "
+                + "SSL): a login with TLS succeeded; set ssl_mode: required on the datasource (verify_identity with ssl_ca to "
+                + "check the server as well)";
     }
 
     /** Runs one or more statements with the client and returns the rows of the results ({@code -N -B}). */
@@ -137,7 +172,7 @@ final class MySqlClient {
      * A permanent failure becomes a {@link DbBackupException} whose message is one line naming the
      * engine, the server and the reason; a retryable one keeps its type (the job may retry it).
      */
-    private IOException explain(ToolFailedException e) {
+    private IOException explain(ToolFailedException e, String tlsHint) {
         if (e.retryable()) {
             return new ToolFailedException(e.tool(), e.exitCode(), e.stderrTail(), true) {
                 @Override
@@ -148,6 +183,6 @@ final class MySqlClient {
             };
         }
         throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": " + MySqlErrors.reason(e)
-                + SettingHints.of(e.stderrTail()), e);
+                + SettingHints.of(e.stderrTail()) + tlsHint, e);
     }
 }
