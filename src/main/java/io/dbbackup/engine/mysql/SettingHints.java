@@ -58,6 +58,11 @@ final class SettingHints {
             return " — the server is read-only (read_only or super_read_only is ON: a replica?): restore into the primary, or "
                     + "SET GLOBAL read_only = OFF on this server if it is meant to take writes";
         }
+        if (numbers.contains(1040)) {
+            return " — every connection the server allows (max_connections) is taken: a retry may find one free; if it stays "
+                    + "full, find who holds them (SHOW PROCESSLIST as an account with PROCESS, or as root: an account with "
+                    + "SUPER or CONNECTION ADMIN gets one more), or raise it (SET GLOBAL max_connections)";
+        }
         if (numbers.contains(1173) || numbers.contains(3750)) {
             return " — the server refuses a table without a primary key (MariaDB: innodb_force_primary_key = ON; MySQL: "
                     + "sql_require_primary_key = ON), and the backup holds such a table: turn the setting off while restoring "

@@ -142,4 +142,18 @@ class MySqlErrorsTest {
         assertThat(SettingHints.of("ERROR 2013 (HY000): Lost connection to server at 'handshake: reading initial "
                 + "communication packet', system error: 104")).isEmpty();
     }
+
+    /**
+     * A server whose max_connections are all taken (seen: max_connections = 10 held by another account): the client's
+     * line said nothing of the setting nor of what to do; a retry stays possible (a connection may be freed).
+     */
+    @Test
+    void aServerOutOfConnectionsNamesMaxConnectionsAndStaysRetryable() {
+        String e = "ERROR 1040 (08004): Too many connections\n";
+        assertThat(SettingHints.of(e)).contains("max_connections").contains("SHOW PROCESSLIST")
+                .contains("SET GLOBAL max_connections");
+        assertThat(MySqlErrors.isPermanent(e)).isFalse();
+        assertThat(SettingHints.of("mariadb-dump: Got error: 1040: \"Too many connections\" when trying to connect\n"))
+                .contains("max_connections");
+    }
 }
