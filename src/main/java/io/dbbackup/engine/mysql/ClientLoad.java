@@ -126,7 +126,7 @@ final class ClientLoad {
         }
     }
 
-    /** What the client wrote to stderr, from the {@link ToolFailedException} in {@code failure}'s causes; {@code ""} if none. */
+    /** What the client wrote to stderr: of the {@link ToolFailedException} among {@code failure}'s causes, else {@code ""}. */
     private static String stderr(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ToolFailedException tf) {

@@ -17,9 +17,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The server lost while mariadb-dump streams rows: the connection killed by a DBA ({@code KILL id}), or mariadbd itself
- * killed. The backup must fail as a failure (never a short dump stored as a success), leave nothing under a final key and
- * no sidecar, say {@code 2013 Lost connection} in one line with the likely causes, and be retried per the job's policy.
+ * The server lost while mariadb-dump streams rows, or while a restore loads them: the connection killed by a DBA
+ * ({@code KILL id}), or mariadbd itself killed. The backup must fail as a failure (never a short dump stored as a success),
+ * leave nothing under a final key and no sidecar, say {@code 2013 Lost connection} in one line with the likely causes, and
+ * be retried per the job's policy; the restore must fail, not say "restored".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -46,8 +47,39 @@ class MySqlServerLostIT extends MySqlCliFixture {
                 .allMatch(p -> p.getFileName().toString().startsWith(stored.get(0).getFileName().toString()));
     }
 
+    /**
+     * The restore's connection killed mid-load: a failure naming 2013 or 2006 and the line, never "restored", and the
+     * database it created dropped again.
+     */
     @Test
-    @Order(2) // last: the server is gone after it
+    @Order(2)
+    void aRestoreWhoseConnectionIsKilledFailsAndDropsTheDatabaseItCreated() throws Exception {
+        freshShop(BIG);
+        cli = configure("");
+        runBackup("shop");
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(
+                () -> cli.run("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--auto-confirm"));
+
+        String id = "";
+        for (int i = 0; i < 600 && id.isEmpty(); i++) {
+            Thread.sleep(50);
+            id = server.rootSql("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = 'scratch' AND INFO LIKE 'INSERT%'")
+                    .strip();
+        }
+        assertThat(id).as("the restore's load was seen").isNotEmpty();
+        killOnce("KILL " + id);
+
+        Cli.Result r = run.get(120, TimeUnit.SECONDS);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()) // killed mid-statement: 2013 Lost connection; between two: 2006 gone away
+                .containsPattern("ERROR 2013 \\(HY000\\) at line \\d+: Lost connection"
+                        + "|ERROR 2006 \\(HY000\\) at line \\d+: Server has gone away")
+                .contains("database `scratch`, which this restore created, was dropped again").doesNotContain("restored ");
+        assertThat(rows(null, "SHOW DATABASES LIKE 'scratch'")).isEmpty();
+    }
+
+    @Test
+    @Order(3) // last: the server is gone after it
     void aDumpWhoseServerIsKilledFailsWithExit2AndStoresNothing() throws Exception {
         freshShop(BIG);
         cli = configure("", "", "  big: {datasource: shop, store: local, prefix: gone, retry: {max_attempts: 1}}\n");
@@ -67,8 +99,8 @@ class MySqlServerLostIT extends MySqlCliFixture {
     /** The id of the dump's connection once it streams the rows of {@code big}. */
     private String dumpConnection() throws InterruptedException {
         for (int i = 0; i < 600; i++) {
-            String id = server.rootSql("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT /*!40001 SQL_NO_CACHE */%big%'")
-                    .strip();
+            String id = server.rootSql("SELECT ID FROM information_schema.PROCESSLIST "
+                    + "WHERE INFO LIKE 'SELECT /*!40001 SQL_NO_CACHE */%big%'").strip();
             if (!id.isEmpty()) {
                 return id;
             }
