@@ -169,6 +169,7 @@ final class VerifyCommand implements Callable<Integer> {
         int empty = 0;
         int stale = 0;
         int unreadable = 0;
+        int aheadJobs = 0; // without --max-age: jobs whose newest backup is dated ahead of this host's clock, not taken
         int gone = 0; // --all-backups: deleted since they were listed, skipped
         int partsEmptied = 0; // --subset: jobs whose part had backups when listed, each deleted before it was read
         boolean onlyIntegrity = true;
@@ -249,6 +250,20 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
             stored += entries.size();
+            if (ahead && !allBackups && limit == null) { // as `verify JOB`: it may hold older data than a backup made since
+                aheadJobs++;
+                onlyIntegrity = false;
+                onlyUser = false;
+                String error = Redactor.redact(aheadRefusal(catalog, j, entries));
+                problems.add(error);
+                ws.log().error(error, "job", j.name());
+                rows.add(failedRow(j.name(), newest.key().key(), ExitStatus.SYSTEM_ERROR, error));
+                if (!json) {
+                    root.out.println("FAILED " + j.name() + ": " + error);
+                }
+                unsent(j, report(ws, j, started, newest, problems, "", false), notifyFailed);
+                continue;
+            }
             List<Catalog.Entry> toCheck = (allBackups ? entries : entries.subList(0, 1)).stream()
                     .filter(e -> part == null || part.contains(e.key().key())).toList(); // else another run's part
             int jobGone = 0;
@@ -338,7 +353,7 @@ final class VerifyCommand implements Callable<Integer> {
             unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut), notifyFailed);
         }
         int code = stopped.get() != null ? stopped.get().code()
-                : failed + empty + partsEmptied + stale + unreadable == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code()
+                : failed + empty + partsEmptied + stale + unreadable + aheadJobs == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code()
                 : onlyUser ? ExitStatus.USER_ERROR.code() : ExitStatus.SYSTEM_ERROR.code();
         int verified = checked - failed;
         if (json) {
@@ -351,6 +366,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
             m.put("jobs_without_backups", empty);
             m.put("jobs_unreadable", unreadable);
+            m.put("jobs_ahead", aheadJobs);
             if (limit != null) {
                 m.put("stale_jobs", stale);
             }
@@ -378,12 +394,24 @@ final class VerifyCommand implements Callable<Integer> {
                     + " had nothing left to read")
                     + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
                     + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
+                    + (aheadJobs == 0 ? "" : ", " + aheadJobs + (aheadJobs == 1 ? " job whose newest backup is" : " jobs whose "
+                    + "newest backups are") + " dated after this host's clock")
                     + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + " stored backups)")
                     + (stopped.get() == null ? "" : "; " + interruption(stopped.get()) + notStarted.closing())
                     + " (exit " + code + ")"
                     + Unsent.closing(notifyFailed.size()));
         }
         return code;
+    }
+
+    /** {@link Catalog#newestToTake}'s refusal of {@code entries}' newest (dated ahead of this host's clock), as words. */
+    private static String aheadRefusal(Catalog catalog, JobConfig j, List<Catalog.Entry> entries) {
+        try {
+            catalog.newestToTake(j, entries);
+            throw new IllegalStateException("the newest backup of job " + j.name() + " was taken as dated ahead, yet is not");
+        } catch (DbBackupException e) {
+            return e.getMessage();
+        }
     }
 
     /** A job without backups, a failure of the audit: {@code detail} says why when it had some when listed. */

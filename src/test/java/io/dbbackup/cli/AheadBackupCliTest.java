@@ -107,6 +107,29 @@ class AheadBackupCliTest {
         assertThat(restoredMarker()).isEqualTo("new data");
     }
 
+    /**
+     * {@code verify --all} checks each job's newest backup, as {@code verify JOB} does: a newest dated ahead of this host's
+     * clock is not passed as the job's audit (it held the older data; the backup made since went unread), the job fails
+     * with the same words, and the other jobs are still checked.
+     */
+    @Test
+    void verifyAllFailsAJobWhoseNewestBackupIsDatedAfterThisHostsClockAndChecksTheOthers() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:", "  other: {engine: sqlite, path: other.db}\nstores:")
+                + "  other: {datasource: other, store: local, retention: {keep_last: 5}}\n");
+        Files.copy(dir.resolve("app.db"), dir.resolve("other.db"));
+        Cli.Result other = at(NOW).run("-c", "config.yaml", "backup", "other");
+        assertThat(other.exit()).as(other.toString()).isZero();
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "verify", "--all");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).contains("FAILED app: job app: its newest backup " + AHEAD + " is dated 3h 00m after this "
+                        + "host's clock").contains("the newest dated before this host's clock is " + REAL)
+                .contains("ok     other/other-20260304-020000.sqlite.gz").doesNotContain("ok     app/");
+        assertThat(r.err().lines().filter(l -> l.contains("its newest backup " + AHEAD))).as(r.err()).hasSize(1);
+    }
+
     /** Hosts of one job drift by seconds: a newest backup less than an hour ahead is still the newest. */
     @Test
     void aNewestBackupWithinTheToleratedDriftIsTakenAsBefore() throws Exception {
