@@ -85,7 +85,13 @@ public final class Pruner {
         java.util.Set<BackupKey> pinned = entries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
                 .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
         BackupKey stored = keys.stream().filter(k -> k.key().equals(storedKey)).findFirst().orElse(null);
-        RetentionDecision decision = GfsPolicy.decide(keys, job.retention(), pinned, stored);
+        String heldReason = GfsPolicy.STORED;
+        if (stored == null) {
+            stored = newestBeforeAhead(keys, ws.clock().instant());
+            heldReason = GfsPolicy.BEFORE_AHEAD;
+        }
+        RetentionDecision decision = GfsPolicy.decide(keys, job.retention(), pinned, stored, heldReason);
+        warnIfKeptBeforeAhead(job, keys, decision);
         List<String> deleted = new ArrayList<>();
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
@@ -128,7 +134,7 @@ public final class Pruner {
             // the same decision with those pins (a pin only adds to what is kept): the report names them, and a kept
             // physical backup keeps its WAL
             pinned.addAll(pinnedMeanwhile);
-            decision = GfsPolicy.decide(keys, job.retention(), pinned, stored);
+            decision = GfsPolicy.decide(keys, job.retention(), pinned, stored, heldReason);
         }
         // WAL after the backups: a failure here leaves surplus WAL, never a kept backup without its WAL
         if (cancellation.isCancelled()) {
@@ -155,6 +161,33 @@ public final class Pruner {
 
     private static String deletedSoFar(List<String> deleted) {
         return deleted.isEmpty() ? "" : " (deleted before it: " + String.join(", ", deleted) + ")";
+    }
+
+    /**
+     * When some of {@code keys} are dated after {@code now} (within {@link #CLOCK_SKEW}: else the prune was refused), the
+     * newest dated at or before it, else null. Those were named before this host's clock stepped back (NTP, a VM resumed);
+     * this one, made since, may hold the newest data while they outrank it.
+     */
+    private static BackupKey newestBeforeAhead(List<BackupKey> keys, Instant now) {
+        if (keys.stream().noneMatch(k -> k.timestamp().isAfter(now))) {
+            return null;
+        }
+        return keys.stream().filter(k -> !k.timestamp().isAfter(now)).sorted().findFirst().orElse(null); // newest first
+    }
+
+    /** One warning when {@link GfsPolicy#BEFORE_AHEAD} alone kept a backup: the user learns why it was not deleted. */
+    private void warnIfKeptBeforeAhead(JobConfig job, List<BackupKey> keys, RetentionDecision decision) {
+        decision.keep().stream().filter(k -> k.reasons().equals(List.of(GfsPolicy.BEFORE_AHEAD))).findFirst().ifPresent(k -> {
+            Instant now = ws.clock().instant();
+            List<BackupKey> ahead = keys.stream().filter(b -> b.timestamp().isAfter(now)).toList();
+            BackupKey latest = ahead.stream().max(Comparator.comparing(BackupKey::timestamp)).orElseThrow();
+            ws.log().warn("kept " + k.backup().key() + ", which retention alone would delete: " + ahead.size()
+                    + (ahead.size() == 1 ? " backup is" : " backups are") + " dated after this host's clock (now "
+                    + TIME.format(now) + " UTC; latest " + latest.key() + ", " + io.dbbackup.core.Human.age(
+                    Duration.between(now, latest.timestamp())) + " ahead), so this host's clock may have stepped back "
+                    + "(NTP, a VM resumed) and this backup, made since, may hold the newest data; a later prune decides "
+                    + "about it by the rules", "job", job.name());
+        });
     }
 
     /**

@@ -37,6 +37,8 @@ import java.util.function.Function;
  *   <li>The backup a {@code backup --prune} run has just stored is kept, reason {@value #STORED}, when the rules alone
  *       would delete it (backups dated after it by a clock ahead outrank it): the run never deletes the newest data it
  *       reports as stored. A later prune decides about it by the rules.</li>
+ *   <li>Likewise a plain prune keeps, reason {@value #BEFORE_AHEAD}, the newest backup dated at or before its host's
+ *       clock when others are dated after that clock (a clock stepped back since they were named).</li>
  * </ul>
  *
  * <p>Periods: an hour is the local date plus the local hour of day; a day is the local calendar
@@ -64,6 +66,13 @@ public final class GfsPolicy {
     /** The reason given to the backup a {@code backup --prune} run stored, when the rules alone would delete it. */
     public static final String STORED = "stored by this run";
 
+    /**
+     * The reason given, when the rules alone would delete it, to the newest backup dated at or before the pruning host's
+     * clock while others are dated after it (within the tolerated skew): a clock stepped back since those were named, and
+     * this one may hold the newest data.
+     */
+    public static final String BEFORE_AHEAD = "newest dated before this host's clock";
+
     private GfsPolicy() {
     }
 
@@ -79,6 +88,15 @@ public final class GfsPolicy {
      */
     public static RetentionDecision decide(Collection<BackupKey> backups, RetentionPolicy policy, Set<BackupKey> pinned,
                                            BackupKey stored) {
+        return decide(backups, policy, pinned, stored, STORED);
+    }
+
+    /**
+     * Pure: {@link #decide(Collection, RetentionPolicy, Set, BackupKey)} with the reason {@code reason} ({@value #STORED}
+     * or {@value #BEFORE_AHEAD}) for {@code stored} when the rules would delete it.
+     */
+    public static RetentionDecision decide(Collection<BackupKey> backups, RetentionPolicy policy, Set<BackupKey> pinned,
+                                           BackupKey stored, String reason) {
         RetentionDecision d = decide(backups, policy);
         if (pinned.isEmpty() && (stored == null || !d.delete().contains(stored))) {
             return d;
@@ -100,7 +118,7 @@ public final class GfsPolicy {
                 continue;
             }
             if (b.equals(stored)) {
-                held.add(STORED);
+                held.add(reason);
             }
             if (held.isEmpty()) {
                 delete.add(b);

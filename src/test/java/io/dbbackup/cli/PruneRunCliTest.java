@@ -91,6 +91,10 @@ class PruneRunCliTest {
         Files.delete(dir.resolve("store/app/app-20360301-020000.sqlite.gz")); // the human's fix
         assertThat(at(now.minus(java.time.Duration.ofMinutes(30))).run("-c", "config.yaml", "prune", "app").exit())
                 .as("a backup half an hour ahead of this clock: within the drift allowed").isZero();
+        // the newest dated before this clock is kept too (it may have been made after the clock stepped back)
+        assertThat(stored()).contains("app/app-20260304-020000.sqlite.gz", "app/app-20260303-020000.sqlite.gz")
+                .doesNotContain("app/app-20260302-020000.sqlite.gz");
+        assertThat(at(now).run("-c", "config.yaml", "prune", "app").exit()).isZero();
         assertThat(stored()).contains("app/app-20260304-020000.sqlite.gz").doesNotContain("app/app-20260303-020000.sqlite.gz");
     }
 
