@@ -103,8 +103,11 @@ final class S3Errors {
                         + "the console); read-back needs a storage class without retrieval (e.g. STANDARD_IA, GLACIER_IR)", null);
             }
             if ("RequestTimeTooSkewed".equals(code)) { // signed with a time the service refuses: not the key's fault
-                throw DbBackupException.permanent(line + "; this host's clock differs from the service's by more than 15 "
-                        + "minutes: set it right (NTP: chrony, systemd-timesyncd)", null);
+                java.util.Optional<java.time.Duration> off = ServiceClock.offset(s3.awsErrorDetails() == null ? null
+                        : s3.awsErrorDetails().sdkHttpResponse(), java.time.Instant.now()).filter(ServiceClock::tooFar);
+                throw DbBackupException.permanent(line + "; " + off.map(o -> ServiceClock.describe(o) + " (its Date header)")
+                        .orElse("this host's clock differs from the service's by more than 15 minutes")
+                        + ": set it right (NTP: chrony, systemd-timesyncd)", null);
             }
             if ("AccessDenied".equals(code) && text != null && text.contains("kms:")) {
                 // SSE-KMS: the bucket allowed the request, the KMS key's policy did not ("… is not authorized to perform:

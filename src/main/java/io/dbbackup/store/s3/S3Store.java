@@ -155,7 +155,8 @@ public final class S3Store implements Store {
                 .addPlugin(LegacyMd5Plugin.create())
                 .overrideConfiguration(o -> o.retryStrategy(
                         AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build())
-                        .addExecutionInterceptor(new NotS3Guard()));
+                        .addExecutionInterceptor(new NotS3Guard())
+                        .addExecutionInterceptor(new ServiceClock(cfg.service())));
         if (cfg.endpoint() != null) {
             b.endpointOverride(cfg.endpoint());
         }
