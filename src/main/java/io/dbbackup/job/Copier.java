@@ -56,9 +56,11 @@ public final class Copier {
     /**
      * Which of {@code source}'s backups a copy job holding {@code held} copies, as keys under its {@code prefix},
      * newest first: those it does not hold (by file name) that {@code retention} keeps among everything the copy
-     * would then hold. Pure.
+     * would then hold, and (as {@link Pruner} keeps it) the newest dated at or before {@code now} when others are dated
+     * after it: made since this host's clock stepped back, it may hold the newest data. Pure.
      */
-    static List<BackupKey> select(List<BackupKey> source, List<BackupKey> held, RetentionPolicy retention, String prefix) {
+    static List<BackupKey> select(List<BackupKey> source, List<BackupKey> held, RetentionPolicy retention, String prefix,
+                                  java.time.Instant now) {
         Set<String> there = held.stream().map(BackupKey::fileName).collect(Collectors.toSet());
         List<BackupKey> missing = source.stream().filter(k -> !there.contains(k.fileName())).map(k -> k.withPrefix(prefix))
                 .distinct().toList();
@@ -67,7 +69,8 @@ public final class Copier {
         }
         List<BackupKey> after = new ArrayList<>(held);
         after.addAll(missing);
-        Set<BackupKey> kept = GfsPolicy.decide(after, retention).keep().stream().map(Kept::backup).collect(Collectors.toSet());
+        Set<BackupKey> kept = GfsPolicy.decide(after, retention, Set.of(), Pruner.newestBeforeAhead(after, now),
+                GfsPolicy.BEFORE_AHEAD).keep().stream().map(Kept::backup).collect(Collectors.toSet());
         return missing.stream().filter(kept::contains).sorted().toList();
     }
 
@@ -131,7 +134,7 @@ public final class Copier {
         List<Catalog.Entry> heldEntries = catalog.list(job);
         List<BackupKey> held = heldEntries.stream().map(Catalog.Entry::key).toList();
         refuseBackupsFromTheFuture(job, source, available, held);
-        List<BackupKey> todo = select(available, held, job.retention(), job.prefix());
+        List<BackupKey> todo = select(available, held, job.retention(), job.prefix(), ws.clock().instant());
         Map<String, Catalog.Entry> byName = new LinkedHashMap<>();
         sourceEntries.forEach(e -> byName.putIfAbsent(e.key().fileName(), e));
         List<Suspect> suspects = suspects(source, from, to, heldEntries, byName);

@@ -168,7 +168,7 @@ public final class Pruner {
      * newest dated at or before it, else null. Those were named before this host's clock stepped back (NTP, a VM resumed);
      * this one, made since, may hold the newest data while they outrank it.
      */
-    private static BackupKey newestBeforeAhead(List<BackupKey> keys, Instant now) {
+    static BackupKey newestBeforeAhead(List<BackupKey> keys, Instant now) {
         if (keys.stream().noneMatch(k -> k.timestamp().isAfter(now))) {
             return null;
         }

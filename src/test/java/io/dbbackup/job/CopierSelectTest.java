@@ -14,6 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which of a source job's backups a copy job copies: what it lacks, as far as its own retention would keep it. */
 class CopierSelectTest {
+    private static final Instant NOW = Instant.parse("2027-01-01T00:00:00Z");
+
     private static BackupKey key(String prefix, String instant) {
         return new BackupKey(prefix, "app", Instant.parse(instant), DumpFormat.byExtension("sqlite").orElseThrow(),
                 Compression.ZSTD, false);
@@ -34,7 +36,7 @@ class CopierSelectTest {
         List<BackupKey> source = daily("prod", 11, 1, 4);
         List<BackupKey> held = List.of(key("offsite", "2026-11-02T02:00:00Z"));
 
-        List<BackupKey> copy = Copier.select(source, held, RetentionPolicy.KEEP_ALL, "offsite");
+        List<BackupKey> copy = Copier.select(source, held, RetentionPolicy.KEEP_ALL, "offsite", NOW);
 
         assertThat(names(copy)).containsExactly("offsite/app/app-20261104-020000.sqlite.zst",
                 "offsite/app/app-20261103-020000.sqlite.zst", "offsite/app/app-20261101-020000.sqlite.zst");
@@ -44,7 +46,7 @@ class CopierSelectTest {
     void nothingIsCopiedWhenTheCopyHoldsEveryBackup() {
         List<BackupKey> source = daily("prod", 11, 1, 3);
 
-        assertThat(Copier.select(source, daily("offsite", 11, 1, 3), RetentionPolicy.KEEP_ALL, "offsite")).isEmpty();
+        assertThat(Copier.select(source, daily("offsite", 11, 1, 3), RetentionPolicy.KEEP_ALL, "offsite", NOW)).isEmpty();
     }
 
     @Test
@@ -53,7 +55,7 @@ class CopierSelectTest {
         source.addAll(daily("prod", 11, 1, 10)); // Nov 1..10
         RetentionPolicy monthly = new RetentionPolicy(0, 0, 0, 0, 12, 0, ZoneOffset.UTC);
 
-        List<BackupKey> copy = Copier.select(source, List.of(), monthly, "offsite");
+        List<BackupKey> copy = Copier.select(source, List.of(), monthly, "offsite", NOW);
 
         assertThat(names(copy)).containsExactly("offsite/app/app-20261110-020000.sqlite.zst",
                 "offsite/app/app-20261031-020000.sqlite.zst");
@@ -65,11 +67,11 @@ class CopierSelectTest {
         List<BackupKey> held = List.of(key("offsite", "2026-11-10T02:00:00Z"));
         RetentionPolicy monthly = new RetentionPolicy(0, 0, 0, 0, 12, 0, ZoneOffset.UTC);
 
-        assertThat(Copier.select(source, held, monthly, "offsite")).isEmpty();
+        assertThat(Copier.select(source, held, monthly, "offsite", NOW)).isEmpty();
         // tomorrow's backup represents the month now: it is copied (and the next prune drops the 10th)
         List<BackupKey> tomorrow = new java.util.ArrayList<>(source);
         tomorrow.add(key("prod", "2026-11-11T02:00:00Z"));
-        assertThat(names(Copier.select(tomorrow, held, monthly, "offsite")))
+        assertThat(names(Copier.select(tomorrow, held, monthly, "offsite", NOW)))
                 .containsExactly("offsite/app/app-20261111-020000.sqlite.zst");
     }
 
@@ -79,7 +81,24 @@ class CopierSelectTest {
         List<BackupKey> held = List.of(key("offsite", "2026-11-04T02:00:00Z"));
         RetentionPolicy lastTwo = new RetentionPolicy(2, 0, 0, 0, 0, 0, ZoneOffset.UTC);
 
-        assertThat(names(Copier.select(source, held, lastTwo, "offsite")))
+        assertThat(names(Copier.select(source, held, lastTwo, "offsite", NOW)))
                 .containsExactly("offsite/app/app-20261105-020000.sqlite.zst");
+    }
+
+    /**
+     * NTP stepped this host's clock back 30 minutes: the source's backup named before the step (10:00) outranks the one
+     * made since (09:40, newer data). With keep_last 1 the copy took only the older one, and left the newest data
+     * uncopied until a backup is dated after it; now both are copied.
+     */
+    @Test
+    void theNewestBackupDatedBeforeThisHostsClockIsCopiedWhileAnotherIsDatedAfterIt() {
+        List<BackupKey> source = java.util.stream.Stream.of(key("prod", "2026-03-04T10:00:00Z"),
+                key("prod", "2026-03-04T09:40:00Z"), key("prod", "2026-03-03T10:00:00Z")).sorted().toList();
+        RetentionPolicy lastOne = new RetentionPolicy(1, 0, 0, 0, 0, 0, ZoneOffset.UTC);
+
+        assertThat(names(Copier.select(source, List.of(), lastOne, "offsite", Instant.parse("2026-03-04T09:45:00Z"))))
+                .containsExactly("offsite/app/app-20260304-100000.sqlite.zst", "offsite/app/app-20260304-094000.sqlite.zst");
+        assertThat(names(Copier.select(source, List.of(), lastOne, "offsite", Instant.parse("2026-03-04T10:05:00Z"))))
+                .as("once the clock is past them all, the rules alone").containsExactly("offsite/app/app-20260304-100000.sqlite.zst");
     }
 }
