@@ -15,6 +15,8 @@ import java.util.List;
 public record JobOutcome(String job, ExitStatus status, int attempts, Instant started, Duration duration, String key,
                          long size, String error, String detail, boolean pruned, List<NotifyFailure> notifyFailed) {
     public JobOutcome {
+        // a wall clock stepped back during the run (NTP, a VM resumed): "took -10m" in the summary and the JSON, never
+        duration = duration != null && duration.isNegative() ? Duration.ZERO : duration;
         notifyFailed = notifyFailed == null ? List.of() : List.copyOf(notifyFailed);
     }
 

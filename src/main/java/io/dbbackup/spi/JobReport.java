@@ -9,10 +9,15 @@ import java.time.Instant;
  * {@code drill --notify}. {@code detail}
  * is, on a failure, the last lines of a tool's stderr; on a success without a {@code key} (a prune, a drill), what
  * the run did, one line each; on a copy job's success (with its newest copy's {@code key} and {@code size}), what it
- * copied, one line each. {@code error} and {@code detail} have already passed the redactor.
+ * copied, one line each. {@code error} and {@code detail} have already passed the redactor. {@code duration} is never
+ * negative.
  */
 public record JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
                         String host, String key, long size, String error, String detail) {
+    /** A wall clock stepped back during the run (NTP, a VM resumed) makes it "negative": said as zero, never below. */
+    public JobReport {
+        duration = duration != null && duration.isNegative() ? Duration.ZERO : duration;
+    }
 
     public enum Outcome { SUCCESS, FAILURE, INTERRUPTED }
 

@@ -1,0 +1,72 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * NTP steps the clock back 10 minutes while a backup runs: the summary, its JSON and the notifications said it took
+ * {@code -600000ms}. A duration is never negative.
+ */
+class ClockStepBackDuringBackupCliTest {
+    @TempDir
+    Path dir;
+
+    /** {@code t} for the first three readings (the run starts, the key is named), then 10 minutes earlier. */
+    private static Clock steppingBack(Instant t) {
+        AtomicInteger calls = new AtomicInteger();
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId z) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return calls.incrementAndGet() <= 3 ? t : t.minusSeconds(600);
+            }
+        };
+    }
+
+    @Test
+    void aBackupDuringWhichTheClockSteppedBackDidNotTakeANegativeTime() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: local}
+                """);
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db")); var s = c.createStatement()) {
+            s.execute("create table t(v text)");
+        }
+        Instant t = Instant.parse("2026-03-04T10:00:00Z");
+        Cli.Result r = new Cli().workingDir(dir).clock(steppingBack(t)).run("-c", "config.yaml", "backup", "app", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).as(r.toString()).contains("\"duration_ms\": 0,").doesNotContain("-600000");
+        Cli.Result text = new Cli().workingDir(dir).clock(steppingBack(t.plusSeconds(3600))).run("-c", "config.yaml", "backup", "app");
+        assertThat(text.exit()).as(text.toString()).isZero();
+        assertThat(text.out()).as(text.toString()).contains("app/app-20260304-110000.sqlite.gz").doesNotContain("-600000");
+        // notifiers (webhook duration_ms, pushgateway, mail) see it as a JobReport, which says zero as well
+        assertThat(new io.dbbackup.spi.JobReport("app", io.dbbackup.spi.JobReport.Operation.BACKUP,
+                io.dbbackup.spi.JobReport.Outcome.SUCCESS, 1, t, java.time.Duration.ofMinutes(-10), "h", "k", 1, null, null)
+                .duration()).isZero();
+    }
+}
