@@ -86,12 +86,13 @@ public final class Pruner {
                 .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
         BackupKey stored = keys.stream().filter(k -> k.key().equals(storedKey)).findFirst().orElse(null);
         String heldReason = GfsPolicy.STORED;
+        Instant now = ws.clock().instant(); // one reading: the backups dated after it are the same ones throughout
         if (stored == null) {
-            stored = newestBeforeAhead(keys, ws.clock().instant());
+            stored = newestBeforeAhead(keys, now);
             heldReason = GfsPolicy.BEFORE_AHEAD;
         }
         RetentionDecision decision = GfsPolicy.decide(keys, job.retention(), pinned, stored, heldReason);
-        warnIfKeptBeforeAhead(job, keys, decision);
+        warnIfKeptBeforeAhead(job, keys, decision, now);
         List<String> deleted = new ArrayList<>();
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
@@ -176,9 +177,8 @@ public final class Pruner {
     }
 
     /** One warning when {@link GfsPolicy#BEFORE_AHEAD} alone kept a backup: the user learns why it was not deleted. */
-    private void warnIfKeptBeforeAhead(JobConfig job, List<BackupKey> keys, RetentionDecision decision) {
+    private void warnIfKeptBeforeAhead(JobConfig job, List<BackupKey> keys, RetentionDecision decision, Instant now) {
         decision.keep().stream().filter(k -> k.reasons().equals(List.of(GfsPolicy.BEFORE_AHEAD))).findFirst().ifPresent(k -> {
-            Instant now = ws.clock().instant();
             List<BackupKey> ahead = keys.stream().filter(b -> b.timestamp().isAfter(now)).toList();
             BackupKey latest = ahead.stream().max(Comparator.comparing(BackupKey::timestamp)).orElseThrow();
             ws.log().warn("kept " + k.backup().key() + ", which retention alone would delete: " + ahead.size()
