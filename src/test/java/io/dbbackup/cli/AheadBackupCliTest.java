@@ -128,6 +128,11 @@ class AheadBackupCliTest {
                         + "host's clock").contains("the newest dated before this host's clock is " + REAL)
                 .contains("ok     other/other-20260304-020000.sqlite.gz").doesNotContain("ok     app/");
         assertThat(r.err().lines().filter(l -> l.contains("its newest backup " + AHEAD))).as(r.err()).hasSize(1);
+        assertThat(r.out()).contains("1 of 1 backups verified, 1 job whose newest backup is dated after this host's clock (exit 2)");
+
+        Cli.Result json = at(NOW).run("-c", "config.yaml", "verify", "--all", "--json");
+        assertThat(json.exit()).as(json.toString()).isEqualTo(2);
+        assertThat(json.out()).containsPattern("\"jobs_ahead\" *: *1").containsPattern("\"verified\" *: *1");
     }
 
     /** Hosts of one job drift by seconds: a newest backup less than an hour ahead is still the newest. */
