@@ -1,6 +1,7 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SteppingClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,9 +10,6 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,23 +23,7 @@ class ClockStepBackDuringBackupCliTest {
 
     /** {@code t} for the first three readings (the run starts, the key is named), then 10 minutes earlier. */
     private static Clock steppingBack(Instant t) {
-        AtomicInteger calls = new AtomicInteger();
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId z) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return calls.incrementAndGet() <= 3 ? t : t.minusSeconds(600);
-            }
-        };
+        return new SteppingClock(n -> n <= 3 ? t : t.minusSeconds(600));
     }
 
     @Test
