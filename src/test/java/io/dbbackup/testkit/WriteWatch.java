@@ -75,14 +75,16 @@ public final class WriteWatch implements AutoCloseable {
      * Regular files opened for writing by this JVM or its descendants since the watch started, but for the claim
      * marker of an operation's scratch folder ({@code dbbackup-…/.lock}: created empty, closed at once and locked
      * through a read-only descriptor; a poll that falls in that instant sees it opened for writing) and for the 0600
-     * option file a MySQL/MariaDB tool reads its password from ({@code dbbackup-…/my-UUID.cnf}: written and closed by
-     * dbbackup before the tool starts; a poll in that instant saw it, a flaky failure on a busy machine). Its size is
-     * bounded by the tests' {@link #maxFolderBytes} check.
+     * files a tool reads its password from, the MySQL/MariaDB option file ({@code dbbackup-…/my-UUID.cnf}) and the
+     * PostgreSQL pass file ({@code dbbackup-…/pgpass-UUID}): written and closed by dbbackup before the tool starts; a
+     * poll in that instant saw them, a flaky failure on a busy machine. Their size is bounded by the tests'
+     * {@link #maxFolderBytes} check.
      */
     public Set<String> newlyOpenedForWriting() {
         Set<String> s = new java.util.TreeSet<>(opened);
         s.removeAll(baseline);
-        s.removeIf(f -> f.matches(".*/dbbackup-[^/]+/\\.lock") || f.matches(".*/dbbackup-[^/]+/my-[0-9a-f-]{36}\\.cnf"));
+        s.removeIf(f -> f.matches(".*/dbbackup-[^/]+/\\.lock")
+                || f.matches(".*/dbbackup-[^/]+/(?:my-[0-9a-f-]{36}\\.cnf|pgpass-[0-9a-f-]{36})"));
         return s;
     }
 
