@@ -250,11 +250,12 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
             stored += entries.size();
-            if (ahead && !allBackups && limit == null) { // as `verify JOB`: it may hold older data than a backup made since
+            Optional<String> aheadRefusal = allBackups || limit != null ? Optional.empty() : catalog.aheadOfClock(j, entries);
+            if (aheadRefusal.isPresent()) { // as `verify JOB`: it may hold older data than a backup made since
                 aheadJobs++;
                 onlyIntegrity = false;
                 onlyUser = false;
-                String error = Redactor.redact(aheadRefusal(catalog, j, entries));
+                String error = Redactor.redact(aheadRefusal.get());
                 problems.add(error);
                 ws.log().error(error, "job", j.name());
                 rows.add(failedRow(j.name(), newest.key().key(), ExitStatus.SYSTEM_ERROR, error));
@@ -402,16 +403,6 @@ final class VerifyCommand implements Callable<Integer> {
                     + Unsent.closing(notifyFailed.size()));
         }
         return code;
-    }
-
-    /** {@link Catalog#newestToTake}'s refusal of {@code entries}' newest (dated ahead of this host's clock), as words. */
-    private static String aheadRefusal(Catalog catalog, JobConfig j, List<Catalog.Entry> entries) {
-        try {
-            catalog.newestToTake(j, entries);
-            throw new IllegalStateException("the newest backup of job " + j.name() + " was taken as dated ahead, yet is not");
-        } catch (DbBackupException e) {
-            return e.getMessage();
-        }
     }
 
     /** A job without backups, a failure of the audit: {@code detail} says why when it had some when listed. */

@@ -387,20 +387,32 @@ public final class Catalog {
      * Which one holds the newest data needs a human, as for prune; the error names the newest dated before now.
      */
     public BackupKey newestToTake(JobConfig job, List<Entry> entries) {
+        Optional<String> ahead = aheadOfClock(job, entries);
+        if (ahead.isPresent()) {
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, ahead.get(), null, false);
+        }
+        return entries.get(0).key();
+    }
+
+    /**
+     * Why {@link #newestToTake} refuses the newest of {@code entries} (dated more than {@link Pruner#CLOCK_SKEW} after this
+     * host's clock), naming the newest dated before it; empty when it takes it.
+     */
+    public Optional<String> aheadOfClock(JobConfig job, List<Entry> entries) {
         BackupKey newest = entries.get(0).key();
         Instant now = ws.clock().instant();
         Instant limit = now.plus(Pruner.CLOCK_SKEW);
         if (!newest.timestamp().isAfter(limit)) {
-            return newest;
+            return Optional.empty();
         }
         Optional<BackupKey> before = entries.stream().map(Entry::key).filter(k -> !k.timestamp().isAfter(limit)).findFirst();
-        throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "job " + job.name() + ": its newest backup " + newest.fileName()
+        return Optional.of("job " + job.name() + ": its newest backup " + newest.fileName()
                 + " is dated " + io.dbbackup.core.Human.age(java.time.Duration.between(now, newest.timestamp()))
                 + " after this host's clock (now " + TIME.format(now) + " UTC), so which backup holds the newest data is "
                 + "unknown (a clock ran ahead when it was made, or this host's clock is behind): name the backup to take; "
                 + before.map(k -> "the newest dated before this host's clock is " + k.fileName())
                         .orElse("every backup of the job is dated after this host's clock")
-                + " ('dbbackup list " + job.name() + "' lists them all)", null, false);
+                + " ('dbbackup list " + job.name() + "' lists them all)");
     }
 
     /**
