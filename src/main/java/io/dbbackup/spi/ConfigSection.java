@@ -30,6 +30,19 @@ public interface ConfigSection {
 
     Optional<String> string(String key);
 
+    /**
+     * An optional string that, when given, holds more than white space: {@code endpoint: ""} (a template's unset value)
+     * is an error at the key saying what leaving the key out means ({@code absentMeans}), never silently the default.
+     */
+    default Optional<String> optionalString(String key, String absentMeans) {
+        Optional<String> v = string(key);
+        if (v.isPresent() && v.get().isBlank()) {
+            error(key, "must not be empty: leave the key out for " + absentMeans + ", or give its value");
+            return Optional.empty();
+        }
+        return v;
+    }
+
     /** A required string; records "missing required key" and returns empty when absent. */
     Optional<String> requireString(String key);
 

@@ -51,7 +51,8 @@ public final class S3StoreProvider implements StoreProvider {
     static S3Settings settings(ConfigSection s) {
         boolean ok = true;
         URI endpoint = null;
-        Optional<String> ep = s.string("endpoint").filter(v -> !v.isBlank());
+        // blank is an error: a template's empty endpoint would send a MinIO's credentials to AWS
+        Optional<String> ep = s.optionalString("endpoint", "AWS S3 itself");
         if (ep.isPresent()) {
             try {
                 endpoint = new URI(ep.get().trim());
@@ -70,7 +71,7 @@ public final class S3StoreProvider implements StoreProvider {
                 ok = false;
             }
         }
-        String region = s.string("region").filter(v -> !v.isBlank()).orElse("us-east-1");
+        String region = s.optionalString("region", "us-east-1").orElse("us-east-1");
         Optional<String> bucket = s.requireString("bucket");
         if (bucket.isPresent() && !bucket.get().matches("[a-zA-Z0-9._-]{1,255}")) {
             s.error("bucket", "bucket must be a bucket name (letters, digits, '.', '-', '_'), not a path or URL; use prefix for a folder");
@@ -96,9 +97,9 @@ public final class S3StoreProvider implements StoreProvider {
             ok = false;
         }
         boolean pathStyle = s.bool("path_style").orElse(false);
-        String storageClass = s.string("storage_class").filter(v -> !v.isBlank()).map(String::trim).orElse(null);
+        String storageClass = s.optionalString("storage_class", "the bucket's default class").map(String::trim).orElse(null);
         String sse = s.choice("sse", SSE).map(v -> v.equals("aes256") ? "AES256" : v).orElse(null);
-        String kmsKey = s.string("sse_kms_key_id").filter(v -> !v.isBlank()).orElse(null);
+        String kmsKey = s.optionalString("sse_kms_key_id", "the account's AWS-managed key").orElse(null);
         if (kmsKey != null && !"aws:kms".equals(sse)) {
             s.error("sse_kms_key_id", "sse_kms_key_id needs sse: aws:kms");
             ok = false;

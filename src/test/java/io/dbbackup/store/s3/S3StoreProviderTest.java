@@ -85,6 +85,20 @@ class S3StoreProviderTest {
         assertThat(s.endpoint()).isNull();
     }
 
+    /**
+     * A template's unset value rendered as {@code ""}: {@code endpoint: ""} was read as absent, so a MinIO store's backups
+     * (and its credentials) went to AWS; {@code region: ""} became us-east-1. An error at the key, as for every key.
+     */
+    @Test
+    void anEmptyEndpointRegionStorageClassOrKmsKeyIsAnErrorAtItsKeyNotTheDefault() throws Exception {
+        for (String[] c : new String[][]{{"endpoint", "AWS S3 itself"}, {"region", "us-east-1"},
+                {"storage_class", "the bucket's default class"}, {"sse_kms_key_id", "the account's AWS-managed key"}}) {
+            String extra = c[0].equals("sse_kms_key_id") ? "    sse: aws:kms\n" : "";
+            assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n" + extra + "    " + c[0] + ": \"\"\n",
+                    Map.of())).as(c[0]).contains("stores.main." + c[0] + ": must not be empty: leave the key out for " + c[1]);
+        }
+    }
+
     @Test
     void problemsAreReportedWithTheirKeys() throws Exception {
         assertThat(StoreConfigs.problems(dir, "    type: s3\n", Map.of())).contains("bucket");
