@@ -86,8 +86,10 @@ final class ShowCommand implements Callable<Integer> {
         Instant started = instant(man.get("started"));
         Instant finished = instant(man.get("finished"));
         Instant taken = d.key().timestamp(); // the time in its name, as list shows it
-        line("taken", TIME.format(taken) + " (" + Human.age(Duration.between(taken, ws.clock().instant())) + " ago)"
-                + (started != null && finished != null ? ", took " + Human.duration(Duration.between(started, finished)) : ""));
+        Duration ago = Duration.between(taken, ws.clock().instant());
+        line("taken", TIME.format(taken) + " (" + (ago.isNegative() ? "dated " + Human.gap(ago)
+                + " after this host's clock" : Human.age(ago) + " ago") + ")"
+                + (started != null && finished != null ? ", " + took(Duration.between(started, finished)) : ""));
         if (man.containsKey("engine")) {
             line("engine", man.get("engine") + ", database " + man.get("database"));
         }
@@ -104,6 +106,15 @@ final class ShowCommand implements Callable<Integer> {
             block("contents", d.contents().isEmpty() ? List.of("no tables") : d.contents());
         }
         return 0;
+    }
+
+    /**
+     * "took 1.2s"; a manifest whose finish is before its start (the clock stepped back during the backup: NTP, a VM
+     * resumed) says so instead of a negative time.
+     */
+    private static String took(Duration took) {
+        return took.isNegative() ? "took an unknown time (it finished " + Human.gap(took) + " before it started: "
+                + "this host's clock stepped back)" : "took " + Human.duration(took);
     }
 
     /** The sidecar's digest and whether the manifest records the same; the manifest's alone when the sidecar is gone. */

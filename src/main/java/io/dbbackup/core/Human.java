@@ -35,6 +35,15 @@ public final class Human {
         return String.format(Locale.ROOT, "%dm%02ds", ms / 60_000, (ms / 1000) % 60);
     }
 
+    /**
+     * How far apart two clocks or times are: {@link #age} from a minute on, seconds under it ({@code 42s}), where
+     * {@code 0m} would say there is no gap at all.
+     */
+    public static String gap(Duration d) {
+        Duration abs = d.abs();
+        return abs.toMinutes() == 0 ? abs.toSeconds() + "s" : age(abs);
+    }
+
     /** An age to the minute: {@code 2d 06h}, {@code 30h} is {@code 1d 06h}, {@code 5h 07m}, {@code 12m}. */
     public static String age(Duration d) {
         long m = Math.max(0, d.toMinutes());

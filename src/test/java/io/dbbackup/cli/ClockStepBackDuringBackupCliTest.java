@@ -51,4 +51,37 @@ class ClockStepBackDuringBackupCliTest {
                 io.dbbackup.spi.JobReport.Outcome.SUCCESS, 1, t, java.time.Duration.ofMinutes(-10), "h", "k", 1, null, null)
                 .duration()).isZero();
     }
+
+    /**
+     * The manifest of that backup says it finished 10 minutes before it started; {@code show} printed
+     * {@code took -600000ms}. It says the time is unknown and why.
+     */
+    @Test
+    void showOfABackupDuringWhichTheClockSteppedBackSaysNoNegativeTime() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: local}
+                """);
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db")); var s = c.createStatement()) {
+            s.execute("create table t(v text)");
+        }
+        Instant t = Instant.parse("2026-03-04T10:00:00Z");
+        Cli.Result r = new Cli().workingDir(dir).clock(Clock.fixed(t, java.time.ZoneOffset.UTC)).run("-c", "config.yaml",
+                "backup", "app");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        // the step back between the manifest's two readings of the clock (where it falls among a run's readings varies)
+        Path manifest = dir.resolve("store/app/app-20260304-100000.sqlite.gz.manifest.json");
+        String written = Files.readString(manifest);
+        assertThat(written).contains("\"finished\": \"2026-03-04T10:00:00Z\"");
+        Files.writeString(manifest, written.replace("\"finished\": \"2026-03-04T10:00:00Z\"", "\"finished\": \"2026-03-04T09:50:00Z\""));
+        Cli.Result show = new Cli().workingDir(dir).clock(Clock.fixed(t.plusSeconds(7200), java.time.ZoneOffset.UTC))
+                .run("-c", "config.yaml", "show", "app");
+        assertThat(show.exit()).as(show.toString()).isZero();
+        assertThat(show.out()).as(show.toString()).doesNotContain("-600000").doesNotContain("took -")
+                .contains("took an unknown time (it finished 10m before it started: this host's clock stepped back)");
+    }
 }
