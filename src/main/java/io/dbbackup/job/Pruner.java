@@ -183,7 +183,7 @@ public final class Pruner {
             BackupKey latest = ahead.stream().max(Comparator.comparing(BackupKey::timestamp)).orElseThrow();
             ws.log().warn("kept " + k.backup().key() + ", which retention alone would delete: " + ahead.size()
                     + (ahead.size() == 1 ? " backup is" : " backups are") + " dated after this host's clock (now "
-                    + TIME.format(now) + " UTC; latest " + latest.key() + ", " + io.dbbackup.core.Human.age(
+                    + TIME.format(now) + " UTC; latest " + latest.key() + ", " + io.dbbackup.core.Human.gap(
                     Duration.between(now, latest.timestamp())) + " ahead), so this host's clock may have stepped back "
                     + "(NTP, a VM resumed) and this backup, made since, may hold the newest data; a later prune decides "
                     + "about it by the rules", "job", job.name());

@@ -67,6 +67,17 @@ class PruneAfterClockStepBackCliTest {
                 + "have stepped back");
     }
 
+    /** A backup dated 20 seconds ahead: the warning said "0m ahead", as if it were not ahead at all. */
+    @Test
+    void aSkewUnderAMinuteIsSaidInSeconds() {
+        Cli.Result prune = at(BEFORE_STEP.minusSeconds(20)).run("-c", "config.yaml", "prune", "app");
+
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        assertThat(dir.resolve("store/" + NEW)).exists();
+        assertThat(prune.err()).as(prune.err()).contains("(now 2026-03-04 09:59:40 UTC; latest " + OLD + ", 20s ahead)")
+                .doesNotContain("0m ahead");
+    }
+
     /** Once the next backup is dated after the one named before the step, the rules alone decide again. */
     @Test
     void onceTheClockHasCaughtUpThePruneAppliesTheRulesAlone() {
