@@ -248,6 +248,11 @@ final class VerifyCommand implements Callable<Integer> {
                     root.out.println("STALE  " + newest.key().key() + ": " + (ahead ? "dated " + Human.age(age.negated())
                             + " after this host's clock" : Human.age(age) + " old") + " (--max-age " + maxAge + ")");
                 }
+                if (ahead && !allBackups) { // as without --max-age: not what a restore takes, so no "ok" beside STALE
+                    stored += entries.size();
+                    unsent(j, report(ws, j, started, newest, problems, "", false), notifyFailed);
+                    continue;
+                }
             }
             stored += entries.size();
             Optional<String> aheadRefusal = allBackups || limit != null ? Optional.empty() : catalog.aheadOfClock(j, entries);

@@ -135,6 +135,32 @@ class AheadBackupCliTest {
         assertThat(json.out()).containsPattern("\"jobs_ahead\" *: *1").containsPattern("\"verified\" *: *1");
     }
 
+    /**
+     * With {@code --max-age} the job was STALE (its newest backup's age says nothing) and yet that backup was read and
+     * printed {@code ok} beside it, as if it passed the audit; the backup made since went unread. Now it is the STALE
+     * failure alone, as without {@code --max-age}: nothing of that job read.
+     */
+    @Test
+    void verifyAllWithMaxAgeSaysStaleAloneForANewestBackupDatedAfterThisHostsClock() throws Exception {
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "verify", "--all", "--max-age", "26h");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).as(r.toString()).contains("STALE  app/" + AHEAD + ": dated 3h 00m after this host's clock (--max-age 26h)")
+                .doesNotContain("ok     app/");
+        Cli.Result json = at(NOW).run("-c", "config.yaml", "verify", "--all", "--max-age", "26h", "--json");
+        assertThat(json.exit()).as(json.toString()).isEqualTo(2);
+        assertThat(json.out()).as(json.toString()).containsPattern("\"stale\" *: *true").doesNotContainPattern("\"ok\" *: *true");
+    }
+
+    /** {@code show} of the backup dated ahead said it was taken "0m ago". */
+    @Test
+    void showSaysHowFarABackupIsDatedAfterThisHostsClock() {
+        Cli.Result show = at(NOW).run("-c", "config.yaml", "show", "app", "app/" + AHEAD);
+        assertThat(show.exit()).as(show.toString()).isZero();
+        assertThat(show.out()).as(show.toString()).contains("2026-03-04 05:00:00 UTC (dated 3h 00m after this host's clock)")
+                .doesNotContain("0m ago");
+    }
+
     /** Hosts of one job drift by seconds: a newest backup less than an hour ahead is still the newest. */
     @Test
     void aNewestBackupWithinTheToleratedDriftIsTakenAsBefore() throws Exception {
