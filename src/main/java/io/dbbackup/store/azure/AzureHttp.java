@@ -32,6 +32,8 @@ final class AzureHttp {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
     static final int ATTEMPTS = 5;
+    /** The service whose clock its answers' Date header tells ({@link io.dbbackup.core.ClockSkew}). */
+    static final String SERVICE_KIND = "Azure Blob service";
     /** A request that moves no byte for this long fails as a stall of the store, not sent again. */
     static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
     /** Bytes the body is handed to the HTTP client in: each one taken is progress. */
@@ -172,6 +174,9 @@ final class AzureHttp {
         for (int attempt = 1; ; attempt++) {
             try {
                 HttpResponse<T> h = watched(request, handler, cancel);
+                // a SAS is not refused for a clock hours off (Shared Key is, past 15 minutes): backups named by it would be
+                io.dbbackup.core.ClockSkew.check(SERVICE_KIND, cfg.accountUrl().toString(),
+                        io.dbbackup.core.ClockSkew.offset(h.headers().firstValue("Date"), java.time.Instant.now()));
                 if (attempt >= ATTEMPTS || !transientStatus(h.statusCode())) {
                     return h;
                 }

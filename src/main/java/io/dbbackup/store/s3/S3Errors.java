@@ -104,8 +104,9 @@ final class S3Errors {
             }
             if ("RequestTimeTooSkewed".equals(code)) { // signed with a time the service refuses: not the key's fault
                 java.util.Optional<java.time.Duration> off = ServiceClock.offset(s3.awsErrorDetails() == null ? null
-                        : s3.awsErrorDetails().sdkHttpResponse(), java.time.Instant.now()).filter(ServiceClock::tooFar);
-                throw DbBackupException.permanent(line + "; " + off.map(o -> ServiceClock.describe(o) + " (its Date header)")
+                        : s3.awsErrorDetails().sdkHttpResponse(), java.time.Instant.now()).filter(io.dbbackup.core.ClockSkew::tooFar);
+                throw DbBackupException.permanent(line + "; " + off.map(o -> io.dbbackup.core.ClockSkew.describe(o,
+                                ServiceClock.KIND) + " (its Date header)")
                         .orElse("this host's clock differs from the service's by more than 15 minutes")
                         + ": set it right (NTP: chrony, systemd-timesyncd)", null);
             }

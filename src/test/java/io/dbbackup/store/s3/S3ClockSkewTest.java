@@ -121,6 +121,28 @@ class S3ClockSkewTest {
         }
     }
 
+    /**
+     * Each store of a config is its own S3Store: two stores on one service (two buckets, or two prefixes of one) warned
+     * once each, the same line twice. It is the service's clock: said once per service in a process.
+     */
+    @Test
+    void twoStoresOfOneServiceSayItOnce() throws Exception {
+        try (SkewedService service = new SkewedService(Duration.ofHours(-3), false); S3Store one = service.store();
+             S3Store other = service.store()) {
+            String log = logged(() -> {
+                try {
+                    assertThat(one.list("job/")).isEmpty();
+                    assertThat(other.list("other/")).isEmpty();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(service.listed.get()).as("the SDK got through").isEqualTo(2);
+            assertThat(log.lines().filter(l -> l.contains("WARN"))).as(log).hasSize(1).first().asString()
+                    .contains("this host's clock is 3h 00m ahead of the S3 service's");
+        }
+    }
+
     @Test
     void aClockWithinMinutesOfTheServicesIsNotSaid() throws Exception {
         try (SkewedService service = new SkewedService(Duration.ofMinutes(2), false); S3Store store = service.store()) {
