@@ -84,6 +84,21 @@ class SyncCliTest {
         assertThat(SqliteFixture.fingerprint(copy)).isEqualTo(SqliteFixture.fingerprint(dir.resolve("app.db")));
     }
 
+    /**
+     * A wall clock stepped back during the sync (NTP, a VM resumed; here every reading is a minute before the last):
+     * "synced app into copy (… in -120000ms)" and a negative "seconds" in the log. The time is measured, not read off
+     * the wall clock twice.
+     */
+    @Test
+    void aSyncDuringWhichTheClockSteppedBackDidNotTakeANegativeTime() {
+        Cli.Result r = cli.clock(new io.dbbackup.testkit.SteppingClock(java.time.Instant.parse("2026-03-04T10:00:00Z"),
+                java.time.Duration.ofMinutes(-1))).run("-c", "config.yaml", "sync", "app", "copy");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).as(r.toString()).containsPattern("synced app into copy \\(.* in [0-9][0-9.]*m?s\\)")
+                .doesNotContain(" in -");
+        assertThat(r.err()).as(r.toString()).doesNotContain("seconds=-");
+    }
+
     @Test
     void refusesTheSameDatabaseAndOtherEnginesBeforeAnythingRuns() throws Exception {
         List<String> source = SqliteFixture.fingerprint(dir.resolve("app.db"));
