@@ -85,6 +85,17 @@ final class ClientLocator {
         PgClient client() {
             return new PgClient(executable, locator.versionOf(executable));
         }
+
+        /**
+         * A version that stands for the server's in how the tool is started, for a setting a server has from version
+         * {@code from} on ({@code server_version_num}): the client's own when it is older than that, as a server that new
+         * refuses it anyway (the tool starts at once, the server asked beside); else the server's answer, waited for (a
+         * connection's round trip before the tool starts).
+         */
+        PgVersion startingFor(int from) throws IOException {
+            PgVersion own = locator.versionOf(executable);
+            return own.num() < from ? own : version.apply(server.get());
+        }
     }
 
     /**

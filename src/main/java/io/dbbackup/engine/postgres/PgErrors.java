@@ -79,7 +79,7 @@ final class PgErrors {
 
     /**
      * What follows a connection pooler's refusal of the session settings the client programs start with
-     * ({@link PgTools#TIMEOUTS_OFF} in {@code PGOPTIONS}): PgBouncer refuses the {@code options} startup parameter
+     * ({@link PgTools#timeoutsOff} in {@code PGOPTIONS}): PgBouncer refuses the {@code options} startup parameter
      * (before 1.20), or a setting in it that it does not track (1.20 and later).
      */
     static final String POOLER_REFUSED_OPTIONS = "a connection pooler (PgBouncer) refused the session settings pg_dump, "

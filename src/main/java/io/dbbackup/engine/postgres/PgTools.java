@@ -198,12 +198,13 @@ final class PgTools {
 
     /**
      * A client program connecting to {@code db} with the configured connection (libpq environment, password file), the
-     * server's timeouts off from the start ({@link #TIMEOUTS_OFF}) unless a pooler refused them ({@link #optionsRefused}).
+     * server's timeouts off from the start ({@link #timeoutsOff} for a server of {@code server}) unless a pooler refused
+     * them ({@link #optionsRefused}).
      */
-    ChildProcess tool(List<String> cmd, String db, PassFile pass) {
+    ChildProcess tool(List<String> cmd, String db, PassFile pass, PgVersion server) {
         // UTF-8 both ways (the names and SQL dbbackup sends, the rows it reads), whatever client_encoding the role or the
         // database sets: psql's -c and -v text, which a role's LATIN1 took for LATIN1 (CREATE DATABASE "café" made "cafÃ©")
-        return dumpTool(cmd, db, pass).env("PGCLIENTENCODING", "UTF8");
+        return dumpTool(cmd, db, pass, server).env("PGCLIENTENCODING", "UTF8");
     }
 
     /**
@@ -211,27 +212,28 @@ final class PgTools {
      * {@code client_encoding} of the role's or the database's is the database's own (a {@code SQL_ASCII} database's bytes
      * as they are), as pg_dump documents.
      */
-    private ChildProcess dumpTool(List<String> cmd, String db, PassFile pass) {
+    private ChildProcess dumpTool(List<String> cmd, String db, PassFile pass, PgVersion server) {
         ChildProcess p = connecting(cmd, db, pass);
-        return optionsRefused ? p : p.env("PGOPTIONS", TIMEOUTS_OFF);
+        return optionsRefused ? p : p.env("PGOPTIONS", timeoutsOff(server));
     }
 
     /**
      * Runs a dump tool ({@link #tool}, nothing on its input) into {@code out}, killed after {@code timeout}: a dump starts
      * beside the version probe, before that probe can learn that a pooler refuses the session settings, so a dump
      * refused for them before it wrote a byte runs once more without them ({@link #optionsRefused}); returns its stderr.
+     * {@code server}: the server's version as far as {@link #timeoutsOff} asks it ({@link ClientLocator.Choice#startingFor}).
      */
-    String dump(List<String> cmd, String db, PassFile pass, Duration timeout, DumpTail out, OperationContext ctx)
-            throws IOException {
+    String dump(List<String> cmd, String db, PassFile pass, PgVersion server, Duration timeout, DumpTail out,
+                OperationContext ctx) throws IOException {
         boolean options = !optionsRefused;
         try {
-            return dumpTool(cmd, db, pass).timeout(timeout).run(null, out, ctx.cancellation());
+            return dumpTool(cmd, db, pass, server).timeout(timeout).run(null, out, ctx.cancellation());
         } catch (ToolFailedException e) {
             if (!options || out.count() > 0 || !PgErrors.poolerRefusedOptions(e)) {
                 throw e;
             }
             refuseOptions(ctx);
-            return dumpTool(cmd, db, pass).timeout(timeout).run(null, out, ctx.cancellation());
+            return dumpTool(cmd, db, pass, server).timeout(timeout).run(null, out, ctx.cancellation());
         }
     }
 
@@ -248,9 +250,24 @@ final class PgTools {
      * What pg_dump, pg_restore and the scripts they write set first ({@code SET statement_timeout = 0} and the like), set
      * as the session starts (libpq's {@code PGOPTIONS}, which wins over a role's or a database's {@code ALTER … SET}): a
      * role with a short {@code statement_timeout} (a managed server's often has one) cancelled the queries these tools run
-     * before their own {@code SET}, and so the whole backup.
+     * before their own {@code SET}, and so the whole backup. From PostgreSQL 17 on also {@code transaction_timeout}
+     * ({@link #TRANSACTION_TIMEOUT_FROM}), which a role or a database may set and which cuts pg_dump's one transaction, or
+     * a restore's, short (a script of an older pg_dump does not set it off); never to an older server, which refuses the
+     * connection for a setting it does not know ({@code unrecognized configuration parameter}).
      */
-    static final String TIMEOUTS_OFF = "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0";
+    static String timeoutsOff(PgVersion server) {
+        return TIMEOUTS_OFF + (hasTransactionTimeout(server) ? " -c transaction_timeout=0" : "");
+    }
+
+    /** The first server version with {@code transaction_timeout} (PostgreSQL 17). */
+    static final int TRANSACTION_TIMEOUT_FROM = 170000;
+
+    /** Whether a server of {@code server} knows {@code transaction_timeout}. */
+    static boolean hasTransactionTimeout(PgVersion server) {
+        return server.num() >= TRANSACTION_TIMEOUT_FROM;
+    }
+
+    private static final String TIMEOUTS_OFF = "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0";
 
     private ChildProcess connecting(List<String> cmd, String db, PassFile pass) {
         ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent);

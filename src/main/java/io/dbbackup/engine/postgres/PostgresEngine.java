@@ -85,9 +85,13 @@ public final class PostgresEngine implements Engine {
     /**
      * Run before {@link #CLEAN_SQL}: what pg_dump's script sets first, before its own statements, set before the clean
      * step too, or a {@code statement_timeout} of the restoring role (a managed server's often has one) cancels the clean
-     * step of a large database, or one waiting for a table another session reads.
+     * step of a large database, or one waiting for a table another session reads; {@code transaction_timeout} too from
+     * PostgreSQL 17 on ({@link PgTools#timeoutsOff}), and never to an older server, which refuses a setting it does not know.
      */
-    static final String TIMEOUTS_OFF = "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0;";
+    static String timeoutsOffSql(PgVersion server) {
+        return "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0;"
+                + (PgTools.hasTransactionTimeout(server) ? " SET transaction_timeout = 0;" : "");
+    }
 
     /**
      * Run after {@link #CLEAN_SQL} unless the backup was taken without privileges: sets the default privileges given
@@ -195,9 +199,10 @@ public final class PostgresEngine implements Engine {
             ctx.log().info("pg_dump started", "source", settings.describe(), "pg_dump", pgDump, "format", custom ? "custom" : "plain");
             PgVersion v;
             DumpTail watched = new DumpTail(out);
+            PgVersion starting = choice.startingFor(PgTools.TRANSACTION_TIMEOUT_FROM); // a 17 client waits for the answer
             String stderr;
             try {
-                stderr = pg.dump(cmd, settings.database(), pass, settings.timeout(), watched, ctx);
+                stderr = pg.dump(cmd, settings.database(), pass, starting, settings.timeout(), watched, ctx);
             } catch (ToolFailedException e) {
                 ToolFailedException explained = PgErrors.explained(e, settings.user()); // "out of shared memory" alone does not say what to do
                 throw explained == e && rowSecurityRefused(e, pass, ctx) ? PgErrors.rowLevelSecurityStopped(e, settings.user()) : explained;
@@ -375,25 +380,26 @@ public final class PostgresEngine implements Engine {
                         kept -> new PlainSections(selection, kept));
                 if (format == DumpFormat.SQL && options.partial()) {
                     // the chosen objects of the script, through psql in one transaction as for an archive
-                    pg.tool(psqlPartial(client, options, selection), db, pass).run(part.apply(in), null, ctx.cancellation());
+                    pg.tool(psqlPartial(client, options, selection), db, pass, server)
+                            .run(part.apply(in), null, ctx.cancellation());
                 } else if (format == DumpFormat.SQL) {
-                    pg.tool(psqlRestore(client, options), db, pass).run(in, null, ctx.cancellation());
+                    pg.tool(psqlRestore(client, options, server), db, pass, server).run(in, null, ctx.cancellation());
                 } else if (options.partial()) {
                     // the whole archive as a script, taken apart as a plain script is (pg_restore --table leaves out a
                     // partitioned table's partitions and their TABLE ATTACH), through psql in one transaction
                     PgClient psql = locator.forServer("psql", server);
                     RestoreOptions whole = new RestoreOptions(false).omitting(options.omitted());
-                    ToolChain.run(pg.tool(pgRestoreScript(client, whole), db, pass), in, part,
-                            pg.tool(psqlPartial(psql, options, selection), db, pass), ctx.cancellation());
+                    ToolChain.run(pg.tool(pgRestoreScript(client, whole), db, pass, server), in, part,
+                            pg.tool(psqlPartial(psql, options, selection), db, pass, server), ctx.cancellation());
                 } else if (!options.clean()) {
-                    pg.tool(pgRestore(client, options), db, pass).run(in, null, ctx.cancellation());
+                    pg.tool(pgRestore(client, options), db, pass, server).run(in, null, ctx.cancellation());
                 } else {
                     // pg_restore --clean cannot drop partition constraints (and leaves objects the archive does
                     // not name): turn the archive into a script and run it after the same clean step as plain
                     // dumps, all in one psql transaction
                     PgClient psql = locator.forServer("psql", server);
-                    ToolChain.run(pg.tool(pgRestoreScript(client, options), db, pass), in, pg.tool(psqlRestore(psql, options), db, pass),
-                            ctx.cancellation());
+                    ToolChain.run(pg.tool(pgRestoreScript(client, options), db, pass, server), in,
+                            pg.tool(psqlRestore(psql, options, server), db, pass, server), ctx.cancellation());
                 }
             } catch (IOException e) {
                 String dropped = created && dropDatabase(pass, ctx) ? "; the database " + db + " created for it was dropped again" : "";
@@ -523,11 +529,11 @@ public final class PostgresEngine implements Engine {
         }
     }
 
-    private List<String> psqlRestore(PgClient psql, RestoreOptions options) {
+    private List<String> psqlRestore(PgClient psql, RestoreOptions options, PgVersion server) {
         List<String> cmd = new ArrayList<>(List.of(psql.executable().toString(), "-X", "-q", "--no-password",
                 "-v", "ON_ERROR_STOP=1", "--single-transaction", "-v", RESTORE_VERBOSITY));
         if (options.clean()) {
-            cmd.addAll(List.of("-c", TIMEOUTS_OFF, "-c", CLEAN_SQL));
+            cmd.addAll(List.of("-c", timeoutsOffSql(server), "-c", CLEAN_SQL));
             if (!withoutPrivileges(options)) {
                 cmd.addAll(List.of("-c", RESET_DEFAULT_PRIVILEGES_SQL));
             }

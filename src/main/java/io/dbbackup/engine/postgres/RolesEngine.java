@@ -102,9 +102,10 @@ public final class RolesEngine implements Engine {
             ctx.log().info("pg_dumpall started", "source", describe(), "pg_dumpall", exe, "role_passwords", rolePasswords);
             PgVersion v;
             DumpTail dumped = new DumpTail(out);
+            PgVersion starting = choice.startingFor(PgTools.TRANSACTION_TIMEOUT_FROM); // a 17 client waits for the answer
             String stderr;
             try {
-                stderr = pg.dump(cmd, DB, pass, settings.timeout(), dumped, ctx);
+                stderr = pg.dump(cmd, DB, pass, starting, settings.timeout(), dumped, ctx);
             } finally {
                 v = choice.settle();
             }
@@ -196,7 +197,7 @@ public final class RolesEngine implements Engine {
             RoleScript script = new RoleScript(in, settings.user());
             try {
                 pg.tool(List.of(psql.executable().toString(), "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1",
-                        "--single-transaction", "-f", "-"), DB, pass).run(script, null, ctx.cancellation());
+                        "--single-transaction", "-f", "-"), DB, pass, server).run(script, null, ctx.cancellation());
             } catch (ToolFailedException e) {
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "loading the roles into " + describe() + " ran as one "
                         + "transaction and was rolled back: nothing was applied: " + PgErrors.failed(e), e, e.retryable());
