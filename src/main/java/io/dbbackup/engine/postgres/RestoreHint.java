@@ -142,20 +142,59 @@ final class RestoreHint {
     /**
      * The hint for a {@code CREATE EXTENSION} the target's server refused because it does not have the extension's files
      * ({@code stderr} names the control file it could not open), with a leading space, or "": which extension, where it
-     * is missing, and the package that brings it on Debian/Ubuntu for the server's {@code major} version.
+     * is missing, and the package that brings it on Debian/Ubuntu for the server's {@code major} version; or, when the
+     * server has its control file but not its shared library, {@link #missingLibrary}.
      */
     static String missingExtension(String stderr, String major) {
         Matcher m = NO_CONTROL_FILE.matcher(stderr);
         if (!m.find()) {
-            return "";
+            return missingLibrary(stderr, major);
         }
         String name = m.group(2);
-        String word = name.startsWith("pg_") ? name.substring(3) : name;
+        String word = searchWord(name);
         return " (the backup uses extension \"" + name + "\", which the target's server does not have (no " + name
                 + ".control in " + m.group(1) + "/extension): install it on that server and restore again; on Debian/Ubuntu "
                 + "its package is postgresql-" + major + "-… (apt-cache search postgresql-" + major + " | grep -i " + word
                 + "), a contrib one (pg_trgm, hstore, …) comes with postgresql-contrib (postgresql" + major.replace(".", "")
                 + "-contrib on RHEL); a managed server lists those it allows)";
+    }
+
+    /**
+     * A shared library the server could not find, as {@code CREATE EXTENSION} (from the extension's script) or a C
+     * function's {@code CREATE FUNCTION} names it: {@code could not access file "$libdir/postgis-3": No such file or
+     * directory} (SQLSTATE 58P01); {@code $libdir} stays as written whatever the server's language.
+     */
+    private static final Pattern NO_LIBRARY = Pattern.compile("\\$libdir/([^\\s\"»«“”']+)");
+    /** pg_restore's (untranslated) {@code Command was:} line of a failed {@code CREATE EXTENSION}. */
+    private static final Pattern CREATED_EXTENSION = Pattern.compile(
+            "(?m)^Command was: CREATE EXTENSION (?:IF NOT EXISTS )?(\"[^\"]+\"|[^\\s;]+)");
+
+    /**
+     * The hint for a restore the target's server refused because an extension's control file and script are there but
+     * not its shared library ({@code stderr} names {@code $libdir/…}): a package installed in part or for another major.
+     * Which library, where it is missing (the server's {@code pg_config --pkglibdir}) and the package for {@code major}.
+     */
+    private static String missingLibrary(String stderr, String major) {
+        Matcher m = NO_LIBRARY.matcher(stderr);
+        if (!m.find()) {
+            return "";
+        }
+        String library = m.group(1);
+        Matcher created = CREATED_EXTENSION.matcher(stderr);
+        String of = created.find() ? "extension " + (created.group(1).startsWith("\"") ? created.group(1)
+                : "\"" + created.group(1) + "\"") + "'s" : "an extension's (or a C function's)";
+        return " (the backup needs " + of + " shared library " + library + ".so, which the target's server does not have "
+                + "in its library folder (pg_config --pkglibdir on that server; /usr/lib/postgresql/" + major + "/lib on "
+                + "Debian/Ubuntu) though it may have the extension's other files: a package installed in part, or for "
+                + "another major version; install the extension's package for PostgreSQL " + major + " there (on "
+                + "Debian/Ubuntu postgresql-" + major + "-…: apt-cache search postgresql-" + major + " | grep -i "
+                + searchWord(library) + ") and restore again; a managed server lists those it allows)";
+    }
+
+    /** What to look for in a package list: {@code postgis-3} → {@code postgis}, {@code pg_cron} → {@code cron}. */
+    private static String searchWord(String name) {
+        String word = name.startsWith("pg_") ? name.substring(3) : name;
+        return word.replaceFirst("-[0-9.]+$", "");
     }
 
     /** The hint for an object the target holds already (with a leading space); "" after {@code --clean}. */

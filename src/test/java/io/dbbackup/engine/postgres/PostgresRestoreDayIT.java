@@ -72,8 +72,18 @@ class PostgresRestoreDayIT {
 
     /** {@link #config(String, String)} with datasource {@code copy} on the server at {@code targetPort}. */
     private void config(String db, String format, int targetPort) throws Exception {
+        config(db, format, targetPort, target);
+    }
+
+    /** {@link #config(String, String)} with datasource {@code copy} on {@code to}. */
+    private void config(String db, String format, PostgresServer to) throws Exception {
+        config(db, format, to.port(), to);
+    }
+
+    /** {@link #config(String, String)} with datasource {@code copy} at {@code targetPort}, with {@code to}'s password. */
+    private void config(String db, String format, int targetPort, PostgresServer to) throws Exception {
         Path srcPw = source.writePasswordFile(dir.resolve("source.pw"));
-        Path tgtPw = target.writePasswordFile(dir.resolve("target.pw"));
+        Path tgtPw = to.writePasswordFile(dir.resolve("target.pw"));
         String yaml = """
                 datasources:
                   %1$s:
@@ -173,6 +183,30 @@ class PostgresRestoreDayIT {
                     .contains("the backup uses extension \"dbb_answer\", which the target's server does not have")
                     .contains("no dbb_answer.control in /usr/share/postgresql/15/extension").contains("postgresql-15-");
             assertThat(target.databaseExists("extended")).as("the database created for it dropped again").isFalse();
+        }
+    }
+
+    /**
+     * The target's server has the extension's control file and script but not its shared library (a package installed in
+     * part, or for another major): one line naming the library, where it is missing and the package, not the server's bare
+     * "could not access file". Before, no hint.
+     */
+    @Test
+    void anExtensionWhoseLibraryTheTargetLacksIsNamedWithWhatToInstall() throws Exception {
+        try (PostgresServer halfInstalled = PostgresServer.startWithExtension("dbb_answer",
+                "CREATE FUNCTION dbb_answer() RETURNS int LANGUAGE c AS '$libdir/dbb_answer', 'dbb_answer';")) {
+            for (String format : List.of("custom", "plain")) {
+                config("extended", format, halfInstalled);
+                DbbackupJar.Run backup = dbbackup("backup", "extended");
+                assertThat(backup.exit()).as(backup.toString()).isZero();
+                DbbackupJar.Run run = dbbackup("restore", "extended", "--to", "copy", "--auto-confirm");
+                assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+                assertThat(errorLine(run)).as(format).contains("rolled back: nothing was applied")
+                        .contains("could not access file \"$libdir/dbb_answer\"")
+                        .contains("shared library dbb_answer.so, which the target's server does not have")
+                        .contains("pg_config --pkglibdir").contains("/usr/lib/postgresql/15/lib").contains("postgresql-15-");
+                assertThat(halfInstalled.databaseExists("extended")).as("the database created for it dropped again").isFalse();
+            }
         }
     }
 

@@ -107,6 +107,24 @@ class RestoreHintTest {
         assertThat(RestoreHint.missingExtension("psql:<stdin>:3: ERROR:  relation \"t\" already exists", "15")).isEmpty();
     }
 
+    /**
+     * CREATE EXTENSION of an extension whose control file and script the target's server has but not its shared library
+     * (a package installed in part, or for another major): the library named with where it is missing and the package.
+     * Before, no hint (the server's bare "could not access file").
+     */
+    @Test
+    void anExtensionWhoseLibraryTheTargetLacksIsNamedWithItsPackage() {
+        String restored = "pg_restore: error: could not execute query: ERROR:  could not access file \"$libdir/postgis-3\": "
+                + "No such file or directory\nCommand was: CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;";
+        assertThat(RestoreHint.missingExtension(restored, "16")).contains("extension \"postgis\"'s shared library postgis-3.so")
+                .contains("pg_config --pkglibdir").contains("/usr/lib/postgresql/16/lib").contains("postgresql-16-")
+                .contains("grep -i postgis)").doesNotContain("\n");
+        String german = "psql:<stdin>:25: FEHLER:  58P01: konnte nicht auf Datei »$libdir/vector« zugreifen: Datei oder "
+                + "Verzeichnis nicht gefunden";
+        assertThat(RestoreHint.missingExtension(german, "15")).as("the server's own quotes")
+                .contains("an extension's (or a C function's) shared library vector.so").contains("grep -i vector)");
+    }
+
     /** A role's temp_file_limit stops the restore's CREATE INDEX: named, with who may lift it (the setting, in any language). */
     @Test
     void aTempFileLimitIsSaidWithWhoMayLiftIt() {
