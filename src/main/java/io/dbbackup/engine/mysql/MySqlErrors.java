@@ -54,10 +54,10 @@ final class MySqlErrors {
     /**
      * Error numbers of a query that did not fail by what it read: the connection refused, gone or lost (2002, 2003, 2006,
      * 2013, 2055, 4031; 1152, 1158–1161 network aborts), killed (1927) or interrupted (1317), the server shutting down
-     * (1053) or out of connections (1040), a statement or lock wait out of time (MySQL 3024, MariaDB 1969, 1205).
+     * (1053) or out of connections (1040; the account's: 1203), a statement or lock wait out of time (MySQL 3024, MariaDB 1969, 1205).
      */
     private static final java.util.Set<Integer> NOT_THE_QUERY = java.util.Set.of(2002, 2003, 2006, 2013, 2055, 4031,
-            1152, 1158, 1159, 1160, 1161, 1927, 1317, 1053, 1040, 3024, 1969, 1205);
+            1152, 1158, 1159, 1160, 1161, 1927, 1317, 1053, 1040, 1203, 3024, 1969, 1205);
 
     /**
      * Error numbers of an account that may not: a command on a table or a column denied (1142, 1143), a routine (1370),

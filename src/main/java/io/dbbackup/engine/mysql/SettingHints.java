@@ -17,6 +17,11 @@ final class SettingHints {
      */
     static final Pattern HOURLY = Pattern.compile("'(max_questions|max_updates|max_connections_per_hour|max_queries_per_hour"
             + "|max_updates_per_hour)'");
+    /**
+     * The resource a 1226 names when the account's own {@code MAX_USER_CONNECTIONS} are all in use (its name English in
+     * every language); the server's {@code max_user_connections}, for an account without a limit of its own, is 1203.
+     */
+    private static final String SESSIONS = "'max_user_connections'";
     /** The {@code ALTER USER … WITH} option of each: MySQL's resource names are not its options'. */
     private static final Map<String, String> OPTION = Map.of("max_questions", "MAX_QUERIES_PER_HOUR", "max_updates",
             "MAX_UPDATES_PER_HOUR");
@@ -62,6 +67,17 @@ final class SettingHints {
             return " — every connection the server allows (max_connections) is taken: a retry may find one free; if it stays "
                     + "full, find who holds them (SHOW PROCESSLIST as an account with PROCESS, or as root: an account with "
                     + "SUPER or CONNECTION ADMIN gets one more), or raise it (SET GLOBAL max_connections)";
+        }
+        if (numbers.contains(1203)) {
+            return " — the account already holds as many connections as the server's max_user_connections allows each "
+                    + "account that has no MAX_USER_CONNECTIONS of its own: a retry may find one free; if it stays full, find "
+                    + "the account's other sessions (SHOW PROCESSLIST), give the account a limit of its own (ALTER USER "
+                    + "(the account) WITH MAX_USER_CONNECTIONS n), or raise the server's (SET GLOBAL max_user_connections)";
+        }
+        if (numbers.contains(1226) && s.contains(SESSIONS)) {
+            return " — the account's own MAX_USER_CONNECTIONS are all held by its other sessions: a retry may find one "
+                    + "free; if it stays full, find them (SHOW PROCESSLIST), or raise it (ALTER USER (the account) WITH "
+                    + "MAX_USER_CONNECTIONS n; 0 falls back to the server's max_user_connections)";
         }
         if (numbers.contains(1173) || numbers.contains(3750)) {
             return " — the server refuses a table without a primary key (MariaDB: innodb_force_primary_key = ON; MySQL: "

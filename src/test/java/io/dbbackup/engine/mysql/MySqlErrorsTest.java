@@ -105,7 +105,30 @@ class MySqlErrorsTest {
                 + "(current value: 5)\" when trying to connect")).isTrue();
         String sessions = "ERROR 1226 (42000): User 'bk' has exceeded the 'max_user_connections' resource (current value: 1)";
         assertThat(MySqlErrors.isPermanent(sessions)).as("another session of the account may end: a retry can help").isFalse();
-        assertThat(SettingHints.of(sessions)).isEmpty();
+        assertThat(SettingHints.of(sessions)).doesNotContain("hourly");
+    }
+
+    /**
+     * An account holding as many sessions as it may (seen on MariaDB 10.11): over the server's max_user_connections
+     * {@code ERROR 1203 … already has more than 'max_user_connections' active connections}, over its own
+     * MAX_USER_CONNECTIONS {@code ERROR 1226 … exceeded the 'max_user_connections' resource}. Before, the line said nothing of
+     * which limit nor what to do; a retry stays possible (another session may end), as for 1040.
+     */
+    @Test
+    void anAccountOutOfConnectionsNamesWhichLimitAndStaysRetryable() {
+        String global = "mariadb-dump: Got error: 1203: \"User u2 already has more than 'max_user_connections' active "
+                + "connections\" when trying to connect\n";
+        assertThat(SettingHints.of(global)).contains("the server's max_user_connections").contains("SHOW PROCESSLIST")
+                .contains("WITH MAX_USER_CONNECTIONS").contains("SET GLOBAL max_user_connections");
+        assertThat(MySqlErrors.isPermanent(global)).isFalse();
+        assertThat(SettingHints.of("ERROR 1203 (42000): Benutzer u2 hat mehr als 'max_user_connections' aktive Verbindungen"))
+                .as("by the number, in any language").contains("max_user_connections");
+        assertThat(MySqlErrors.notTheQuery(new io.dbbackup.spi.ToolFailedException("mariadb", 1,
+                "ERROR 1203 (42000): User u2 already has more than 'max_user_connections' active connections", true))).isTrue();
+        String own = "ERROR 1226 (42000): User 'u1' has exceeded the 'max_user_connections' resource (current value: 1)";
+        assertThat(SettingHints.of(own)).contains("the account's own MAX_USER_CONNECTIONS").contains("SHOW PROCESSLIST")
+                .contains("WITH MAX_USER_CONNECTIONS n");
+        assertThat(MySqlErrors.isPermanent(own)).isFalse();
     }
 
     @Test
