@@ -52,9 +52,18 @@ final class PgTools {
             row = query(db, pass, ctx, "\\echo :SERVER_VERSION_NUM|:SERVER_VERSION_NAME\n");
         } catch (ToolFailedException e) {
             DbBackupException failed = queryError("the version probe", e);
-            if (failed.retryable() && (refusedForGood(e, db, ctx) || databaseMissing(e, pass, ctx))) {
+            if (!failed.retryable()) {
+                throw failed;
+            }
+            String state = refusalState(e, db, ctx);
+            if (permanent(state) || databaseMissing(e, pass, ctx)) {
                 // "Datenbank »app« existiert nicht": no retry creates it (the English words were never retried)
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, failed.getMessage(), e, false);
+            }
+            if (NO_FREE_SLOT.equals(state) && !failed.getMessage().contains(PgErrors.NO_FREE_SLOT_HINT)) {
+                // "zu viele Verbindungen für Rolle »bk«": the hint the English words get, retried as they are
+                throw new DbBackupException(ExitStatus.SYSTEM_ERROR, failed.getMessage() + ": " + PgErrors.NO_FREE_SLOT_HINT,
+                        e, true);
             }
             throw failed;
         }
@@ -96,32 +105,42 @@ final class PgTools {
         }
     }
 
+    /** too_many_connections: no slot free (max_connections, or a role's or a database's CONNECTION LIMIT). */
+    private static final String NO_FREE_SLOT = "53300";
+
     /**
-     * Whether the server itself refused psql's connection for a reason no retry changes, told by the SQLSTATE of one more
-     * login of our own ({@link ReplicationConnection#login}): libpq shows none, and a server whose {@code lc_messages} is
-     * not English words "role is not permitted to log in", no CONNECT privilege or no pg_hba.conf line in its own
-     * language. 28xxx (authorization: no LOGIN, no pg_hba.conf line, wrong password), 3D000 (no such database), 42501 (no
-     * CONNECT). Asked only after such a refusal, with the configured password (none configured: not asked, as libpq may
-     * find one this client does not), and only the server's own answer counts.
+     * Whether a refusal's SQLSTATE ({@link #refusalState}) is one no retry changes: 28xxx (authorization: no LOGIN, no
+     * pg_hba.conf line, wrong password), 3D000 (no such database), 42501 (no CONNECT).
      */
-    boolean refusedForGood(ToolFailedException e, String db, OperationContext ctx) {
+    static boolean permanent(String state) {
+        return state != null && (state.startsWith("28") || state.equals("3D000") || state.equals("42501"));
+    }
+
+    /**
+     * The SQLSTATE of the server's refusal of psql's connection, told by one more login of our own
+     * ({@link ReplicationConnection#login}): libpq shows none, and a server whose {@code lc_messages} is not English words
+     * "role is not permitted to log in", no CONNECT privilege, no pg_hba.conf line or no free connection slot in its own
+     * language. Asked only after such a refusal, with the configured password (none configured: not asked, as libpq may
+     * find one this client does not), and only the server's own answer counts; null when not asked or not told (let in
+     * this time, or no answer of the server's).
+     */
+    String refusalState(ToolFailedException e, String db, OperationContext ctx) {
         if (e.timedOut() || connected(e) || !PgErrors.serverRefusedConnection(e) || settings.password() == null
                 || settings.host() == null || settings.host().startsWith("@") || settings.host().contains(",")) {
-            return false;
+            return null;
         }
         try {
             Path home = System.getenv("HOME") == null ? null : Path.of(System.getenv("HOME"));
             ReplicationConnection.login(settings.host(), settings.port(), settings.user(), db,
                     new PgAuth(settings.user(), settings.password().reveal()), PgTls.of(settings, home), PROBE_TIMEOUT);
-            return false; // let in this time: the first refusal may pass
+            return null; // let in this time: the first refusal may pass
         } catch (PgServerError refused) {
-            String state = refused.sqlState();
-            boolean permanent = refused.fromServer()
-                    && (state.startsWith("28") || state.equals("3D000") || state.equals("42501"));
-            ctx.log().debug("the server's refusal asked for its SQLSTATE", "sqlstate", state, "retry", !permanent);
-            return permanent;
+            String state = refused.fromServer() ? refused.sqlState() : null;
+            ctx.log().debug("the server's refusal asked for its SQLSTATE", "sqlstate", refused.sqlState(),
+                    "retry", !permanent(state));
+            return state;
         } catch (IOException | RuntimeException other) {
-            return false; // cannot say: the first failure stands
+            return null; // cannot say: the first failure stands
         }
     }
 

@@ -120,6 +120,32 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * A role's CONNECTION LIMIT reached, said in German ("zu viele Verbindungen von Rolle »voll«"): libpq shows no SQLSTATE
+     * for a refused connection, and the hint (which limits, what to look at) followed the English words only. Now the
+     * refusal's SQLSTATE (53300), asked by one login of dbbackup's own, gets the same hint; still retried. Before: the
+     * German line alone.
+     */
+    @Test
+    void aConnectionLimitReachedInGermanSaysWhichSettingsAndIsRetried() throws Exception {
+        pg.execute("postgres", "drop role if exists voll; create role voll login password 'voll-pw' connection limit 1");
+        Path pw = dir.resolve("voll.pw");
+        Files.writeString(pw, "voll-pw\n");
+        Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+        io.dbbackup.spi.Engine engine = PgTestEngines.engine(pg, dir, "postgres", "user: voll", "password_file: " + pw);
+        try (java.sql.Connection held = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres", "voll", "voll-pw")) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.dump(out, PgTestEngines.context(dir)))
+                    .isInstanceOfSatisfying(io.dbbackup.core.DbBackupException.class, e -> {
+                        assertThat(e.retryable()).as("retried: a slot may be free later").isTrue();
+                        assertThat(e.getMessage()).contains("zu viele Verbindungen von Rolle »voll«")
+                                .contains(PgErrors.NO_FREE_SLOT_HINT).doesNotContain("\n");
+                    });
+            assertThat(out.size()).isZero();
+        }
+    }
+
+    /**
      * Before: a restore into a database holding the backup's tables already, on a server speaking German, failed with
      * "Relation »kunden« existiert bereits" and no word of --clean (the hint followed the English "already exists"): for
      * pg_restore (custom format), which shows no SQLSTATE, nor for psql (plain format). Both now say to restore with --clean.
