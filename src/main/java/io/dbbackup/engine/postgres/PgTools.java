@@ -61,7 +61,7 @@ final class PgTools {
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, failed.getMessage(), e, false);
             }
             if (NO_FREE_SLOT.equals(state) && !failed.getMessage().contains(PgErrors.NO_FREE_SLOT_HINT)) {
-                // "zu viele Verbindungen für Rolle »bk«": the hint the English words get, retried as they are
+                // "zu viele Verbindungen von Rolle »bk«": the hint the English words get, retried as they are
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, failed.getMessage() + ": " + PgErrors.NO_FREE_SLOT_HINT,
                         e, true);
             }
