@@ -45,6 +45,27 @@ final class Readme {
         return out;
     }
 
+    /** A fenced code block: the README line of its first line, and its text. */
+    record Block(int line, String text) {
+    }
+
+    /** Every fenced code block opened with {@code ```lang}, in order. */
+    static List<Block> blocks(String lang) throws IOException {
+        List<String> all = lines();
+        List<Block> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).strip().equals("```" + lang)) {
+                int start = i + 1;
+                StringBuilder text = new StringBuilder();
+                for (i = start; i < all.size() && !all.get(i).strip().startsWith("```"); i++) {
+                    text.append(all.get(i)).append('\n');
+                }
+                out.add(new Block(start + 1, text.toString()));
+            }
+        }
+        return out;
+    }
+
     /** The lines of the first code block after {@code heading}. */
     static List<Line> blockAfter(String heading) throws IOException {
         List<String> all = lines();

@@ -69,6 +69,47 @@ class ConfigKeysDocumentedTest {
         assertThat(missing).as("keys the loader accepts that README.md does not document").isEmpty();
     }
 
+    /**
+     * The other way round: every key the README's configuration tables document (the first column of a table headed
+     * {@code | key}) is one the loader accepts, so a key renamed or removed in the code cannot stay documented.
+     */
+    @Test
+    void everyKeyOfTheReadmesTablesIsAccepted() throws Exception {
+        Set<String> accepted = acceptedKeys().keySet();
+        List<String> documented = readmeTableKeys();
+        assertThat(documented).as("the README's table keys").contains("engine", "bucket", "retention.keep_last", "url_env");
+        List<String> unknown = new ArrayList<>();
+        for (String key : documented) {
+            String k = key.replaceFirst("^(retention|retry)\\.", "");
+            String base = k.replaceAll("_(env|file|command)$", "");
+            // an email's username may be literal too (it is no secret); the loader lists it among the secrets only
+            boolean literalSecret = k.equals("username") && accepted.contains("username*");
+            if (!accepted.contains(k) && !(accepted.contains(base + "*") && !base.equals(k)) && !literalSecret) {
+                unknown.add(key);
+            }
+        }
+        assertThat(unknown).as("keys README.md's tables document that the loader refuses").isEmpty();
+    }
+
+    /** The backticked keys in the first column of each {@code | key …} table of README.md. */
+    private static List<String> readmeTableKeys() throws IOException {
+        List<String> out = new ArrayList<>();
+        boolean table = false;
+        for (String line : Files.readAllLines(base().resolve("README.md"))) {
+            if (line.startsWith("| key")) {
+                table = true;
+            } else if (table && line.startsWith("|")) {
+                Matcher m = Pattern.compile("`([a-z][a-z0-9_.]*)`").matcher(line.split("\\|")[1]);
+                while (m.find()) {
+                    out.add(m.group(1));
+                }
+            } else {
+                table = false;
+            }
+        }
+        return out;
+    }
+
     /** The derivation is no empty set that passes by itself: it finds keys of every kind of section. */
     @Test
     void theAcceptedKeysAreDerivedFromEveryKindOfSection() throws Exception {
