@@ -42,6 +42,8 @@ final class YamlSection implements ConfigSection {
     private final Set<String> refusedHosts = new TreeSet<>();
     /** Secret keys asked for ({@code password}): known, so that a literal one gets its own error, but never suggested. */
     private final Set<String> secretKeys = new TreeSet<>();
+    /** Keys read as text: one also read as a secret (an email's username) may be written literally. */
+    private final Set<String> textKeys = new TreeSet<>();
     private final Problems problems;
     private final Map<String, String> env;
     private final Path baseDir;
@@ -204,8 +206,8 @@ final class YamlSection implements ConfigSection {
     void reportUnknownKeys() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!known.contains(e.getKey())) {
-                List<String> shown = known.stream().filter(k -> !secretKeys.contains(k)).toList();
-                String hint = nearest(e.getKey()).map(k -> secretKeys.contains(k)
+                List<String> shown = known.stream().filter(k -> !onlySecret(k)).toList();
+                String hint = nearest(e.getKey()).map(k -> onlySecret(k)
                         // a secret is never written in the file: suggest where it comes from, not the key that is refused
                         ? " (did you mean " + k + "_env, " + k + "_file or " + k + "_command?)"
                         : " (did you mean '" + k + "'?)").orElse(
@@ -213,6 +215,11 @@ final class YamlSection implements ConfigSection {
                 problems.error(e.getValue().getKeyNode(), at(e.getKey()) + ": unknown key" + hint);
             }
         }
+    }
+
+    /** A key that is never written literally: only as its _env, _file or _command. */
+    private boolean onlySecret(String key) {
+        return secretKeys.contains(key) && !textKeys.contains(key);
     }
 
     private Optional<String> nearest(String key) {
@@ -305,6 +312,7 @@ final class YamlSection implements ConfigSection {
 
     @Override
     public Optional<String> string(String key) {
+        textKeys.add(key);
         if (isHostKey(key) && unquotedIpv6List(key)) {
             return Optional.empty();
         }

@@ -82,9 +82,7 @@ class ConfigKeysDocumentedTest {
         for (String key : documented) {
             String k = key.replaceFirst("^(retention|retry)\\.", "");
             String base = k.replaceAll("_(env|file|command)$", "");
-            // an email's username may be literal too (it is no secret); the loader lists it among the secrets only
-            boolean literalSecret = k.equals("username") && accepted.contains("username*");
-            if (!accepted.contains(k) && !(accepted.contains(base + "*") && !base.equals(k)) && !literalSecret) {
+            if (!accepted.contains(k) && !(accepted.contains(base + "*") && !base.equals(k))) {
                 unknown.add(key);
             }
         }

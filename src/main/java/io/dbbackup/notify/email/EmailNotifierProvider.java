@@ -33,7 +33,8 @@ public final class EmailNotifierProvider implements NotifierProvider {
         Optional<Integer> port = s.integer("smtp_port", 1, 65535);
         TlsMode tls = tlsMode(s, port);
         int effectivePort = port.orElse(tls == TlsMode.IMPLICIT ? 465 : 587);
-        String username = s.has("username") ? s.string("username").orElse(null) : null;
+        // read as text first, also when absent, so an unknown key's hint offers "username" too, not only its secret forms
+        String username = s.string("username").orElse(null);
         Secret usernameSecret = s.has("username") ? null : s.secret("username").orElse(null);
         boolean userGiven = username != null || usernameSecret != null;
         Secret password = s.secret("password").orElse(null);

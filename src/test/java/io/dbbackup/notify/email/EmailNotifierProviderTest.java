@@ -70,6 +70,22 @@ class EmailNotifierProviderTest {
                 "timeout: expected a duration", "colour: unknown key");
     }
 
+    /** username may be written literally (README): a typo's hint and the known keys offer it, not only its secret forms. */
+    @Test
+    void aMistypedUsernameIsPointedToTheLiteralKey() {
+        String e = errors("""
+                a:
+                  type: email
+                  smtp_host: smtp.example.com
+                  from: a@example.com
+                  to: b@example.com
+                  usernam: bot
+                  zzzz: 1
+                """);
+        assertThat(e).contains("usernam: unknown key (did you mean 'username'?)")
+                .containsPattern("zzzz: unknown key \\(known keys: [^)]*\\busername,");
+    }
+
     @Test
     void recipientsAreRequired() {
         assertThat(errors("a: {type: email, smtp_host: h, from: a@example.com}"))
