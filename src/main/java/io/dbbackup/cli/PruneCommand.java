@@ -114,6 +114,7 @@ final class PruneCommand implements Callable<Integer> {
                 ws.log().error(f.getMessage(), "job", job.name());
                 if (json) {
                     Map<String, Object> row = JobRows.failed(job.name(), f);
+                    row.put("deleted", deletedBefore(f)); // what is already gone, whatever the failure
                     if (notify) {
                         row.put("notify_failed", Unsent.json(unsent));
                     }
@@ -155,6 +156,16 @@ final class PruneCommand implements Callable<Integer> {
                     + Unsent.closing(notSent));
         }
         return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
+    }
+
+    /** The backups a failed prune deleted before it failed ({@link Pruner.Failed}, also as the cause of a stop). */
+    private static List<String> deletedBefore(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof Pruner.Failed f) {
+                return f.deleted();
+            }
+        }
+        return List.of();
     }
 
     private static Map<String, Object> walJson(WalRetention.Decision wal) {

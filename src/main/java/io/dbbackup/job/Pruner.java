@@ -62,21 +62,26 @@ public final class Pruner {
      * even when backups dated after it outrank it ({@link GfsPolicy#STORED}).
      */
     public Result prune(JobConfig job, boolean dryRun, String storedKey) {
+        List<String> deleted = new ArrayList<>(); // by this prune so far: a failure names them
         try {
             if (dryRun) {
-                return pruneOrThrow(job, true, null, storedKey);
+                return pruneOrThrow(job, true, null, storedKey, deleted);
             }
             // a signal (a CronJob's deadline) stops the deletes between two backups: each one is deleted whole or not at all
             try (Workspace.Operation op = ws.operation("prune-" + job.name())) {
-                return pruneOrThrow(job, false, op.cancellation(), storedKey);
+                return pruneOrThrow(job, false, op.cancellation(), storedKey, deleted);
             }
         } catch (RuntimeException e) {
-            throw Failures.map("prune of job " + job.name() + " failed", e);
+            throw Failed.after(deleted, Failures.map("prune of job " + job.name() + " failed", e));
         }
     }
 
-    /** {@code cancellation}: what stops the deletes (null for a dry run, which deletes nothing). */
-    private Result pruneOrThrow(JobConfig job, boolean dryRun, io.dbbackup.spi.Cancellation cancellation, String storedKey) {
+    /**
+     * {@code cancellation}: what stops the deletes (null for a dry run, which deletes nothing); {@code deleted}: each
+     * backup deleted is added to it.
+     */
+    private Result pruneOrThrow(JobConfig job, boolean dryRun, io.dbbackup.spi.Cancellation cancellation, String storedKey,
+                                List<String> deleted) {
         Catalog.Listing listing = catalog.listing(job);
         catalog.mentionUnchecked(job, listing);
         List<Catalog.Entry> entries = listing.backups();
@@ -93,11 +98,10 @@ public final class Pruner {
         }
         RetentionDecision decision = GfsPolicy.decide(keys, job.retention(), pinned, stored, heldReason);
         warnIfKeptBeforeAhead(job, keys, decision, now);
-        List<String> deleted = new ArrayList<>();
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
         if (dryRun) {
-            return new Result(job.name(), decision, deleted, true, physical ? walDecision(job, decision) : null,
+            return new Result(job.name(), decision, List.of(), true, physical ? walDecision(job, decision) : null,
                     leftovers.find(job, listing));
         }
         Store store = catalog.store(job);
@@ -120,14 +124,14 @@ public final class Pruner {
                 throw Failures.map("prune of job " + job.name() + " stopped before " + k.key() + ", "
                         + (deleted.isEmpty() ? "nothing deleted" : "after deleting " + String.join(", ", deleted))
                         + "; every backup is whole (a later prune goes on)", e);
-            } catch (IOException e) {
-                throw Failures.map("cannot delete " + k.key() + " from " + store.describe() + deletedSoFar(deleted), e);
+            } catch (IOException | DbBackupException e) { // a store's own failure (S3's AccessDenied) is unchecked
+                throw failed("cannot delete " + k.key() + " from " + store.describe() + deletedSoFar(deleted), e);
             }
             try {
                 store.delete(k.sha256Key());
                 store.delete(k.manifestKey());
-            } catch (IOException e) { // the caller logs it
-                throw Failures.map("deleted " + k.key() + " but not its sidecars (harmless: never listed as a backup) from "
+            } catch (IOException | DbBackupException e) { // the caller logs it
+                throw failed("deleted " + k.key() + " but not its sidecars (harmless: never listed as a backup) from "
                         + store.describe() + deletedSoFar(deleted.subList(0, deleted.size() - 1)), e);
             }
         }
@@ -148,16 +152,57 @@ public final class Pruner {
             try {
                 // a busy cluster's archive holds thousands of segments: S3 deletes 1,000 per request
                 store.deleteAll(wal.delete().stream().map(WalKey::key).toList());
-            } catch (IOException e) {
-                throw Failures.map("cannot delete archived WAL (" + wal.delete().size() + " files) from "
-                        + store.describe(), e);
+            } catch (IOException | DbBackupException e) {
+                throw failed("cannot delete archived WAL (" + wal.delete().size() + " files) from "
+                        + store.describe() + deletedSoFar(deleted), e);
             }
             if (!wal.delete().isEmpty()) {
                 ws.log().info("pruned archived WAL", "job", job.name(), "files", wal.delete().size(),
                         "kept_from", wal.keepFrom().map(WalFileName::name).orElse(""));
             }
         }
-        return new Result(job.name(), decision, deleted, false, wal, leftovers.remove(job, leftovers.find(job, listing)));
+        return new Result(job.name(), decision, List.copyOf(deleted), false, wal, leftovers.remove(job, leftovers.find(job, listing)));
+    }
+
+    /**
+     * A prune that failed (or was stopped) after it had deleted {@link #deleted} backups (possibly none): the message says
+     * which, and {@code prune --json} lists them, so that whoever reads the failure knows what is already gone.
+     */
+    public static final class Failed extends DbBackupException {
+        private final List<String> deleted;
+
+        private Failed(DbBackupException failure, String message, List<String> deleted) {
+            super(failure.status(), message, failure, failure.retryable());
+            this.deleted = List.copyOf(deleted);
+        }
+
+        /** {@code failure} with {@code deleted} named (unless its message names the last already). */
+        static Failed after(List<String> deleted, DbBackupException failure) {
+            if (failure instanceof Failed f) {
+                return f;
+            }
+            String message = failure.getMessage();
+            if (!deleted.isEmpty() && !message.contains(deleted.get(deleted.size() - 1))) {
+                message = message + "; deleted before this failure: " + String.join(", ", deleted);
+            }
+            return new Failed(failure, message, deleted);
+        }
+
+        /** The backups deleted before the failure, in the order they were deleted. */
+        public List<String> deleted() {
+            return deleted;
+        }
+    }
+
+    /**
+     * {@link Failures#map} that keeps {@code context} also when the store's error already is a {@link DbBackupException}
+     * (S3's AccessDenied for the keys of a delete, a local permission refused): its words alone say neither what the
+     * prune was doing nor what it had deleted.
+     */
+    private static DbBackupException failed(String context, Throwable e) {
+        DbBackupException d = Failures.map(context, e);
+        return d.getMessage().startsWith(context) ? d
+                : new DbBackupException(d.status(), context + ": " + d.getMessage(), d, d.retryable());
     }
 
     private static String deletedSoFar(List<String> deleted) {

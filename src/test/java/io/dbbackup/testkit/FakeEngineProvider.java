@@ -54,18 +54,23 @@ public final class FakeEngineProvider implements EngineProvider {
         boolean ignoreCancel = s.bool("ignore_cancel").orElse(false);
         boolean physical = s.bool("physical").orElse(false);
         Duration restoreDuration = s.duration("restore_duration").orElse(Duration.ZERO);
+        String startWalFile = s.string("start_wal_file").orElse(null);
         if (failAttempts > 0 && attemptsFile == null) {
             s.error("attempts_file", "fail_attempts needs attempts_file");
         }
-        return new FakeEngine(database, size, duration, failAttempts, attemptsFile, command, ignoreCancel, physical, restoreDuration);
+        return new FakeEngine(database, size, duration, failAttempts, attemptsFile, command, ignoreCancel, physical, restoreDuration,
+                startWalFile);
     }
 
     /**
      * With {@code physical: true} it makes "base backups": its dump is restored into a directory as 20 files
-     * {@code part-NN}, written over {@code restore_duration}.
+     * {@code part-NN}, written over {@code restore_duration}; {@code start_wal_file: NAME} puts that fact in each
+     * backup's manifest (where its WAL starts, as a PostgreSQL base backup's does), so that prune decides about the
+     * job's archived WAL.
      */
     record FakeEngine(String database, int size, Duration duration, int failAttempts, Path attemptsFile,
-                      List<String> command, boolean ignoreCancel, boolean physical, Duration restoreDuration) implements Engine {
+                      List<String> command, boolean ignoreCancel, boolean physical, Duration restoreDuration,
+                      String startWalFile) implements Engine {
         @Override
         public DumpFormat format() {
             return physical ? DumpFormat.TAR : DumpFormat.SQL;
@@ -119,7 +124,8 @@ public final class FakeEngineProvider implements EngineProvider {
                 pause(sliceNanos, ignoreCancel ? new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(),
                         ctx.scratchDir()) : ctx);
             }
-            return DumpInfo.of(Map.of("fake", "generated"));
+            return DumpInfo.of(startWalFile == null ? Map.of("fake", "generated")
+                    : Map.of("fake", "generated", "start_wal_file", startWalFile));
         }
 
         private static void pause(long nanos, OperationContext ctx) throws InterruptedIOException {

@@ -37,6 +37,8 @@ import java.util.List;
  * job that committed while this one copied: the first upload of a backup object puts the copy under that key in folder
  * PATH (object, {@code .sha256}, manifest) into this store before this run writes anything there. With
  * {@code refuse_commit: true} the commit of every backup object fails (a store lost mid-commit), nothing committed.
+ * {@code refuse_wal_delete: true} refuses every delete of an archived WAL file as S3 refuses the keys of a multi-object
+ * delete that a bucket policy denies: a permanent {@link io.dbbackup.core.DbBackupException} saying what to grant.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -60,6 +62,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         int deleteAfterListing = s.integer("delete_after_listing", 0, 1000).orElse(0);
         Path twin = s.path("twin").orElse(null);
         boolean refuseCommit = s.bool("refuse_commit").orElse(false);
+        boolean refuseWalDelete = s.bool("refuse_wal_delete").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -73,6 +76,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.deleteAfterListing = deleteAfterListing;
         store.twin = twin;
         store.refuseCommit = refuseCommit;
+        store.refuseWalDelete = refuseWalDelete;
         return store;
     }
 
@@ -92,6 +96,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private int deleteAfterListing;
         private Path twin;
         private boolean refuseCommit;
+        private boolean refuseWalDelete;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Set<String> readOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -105,6 +110,17 @@ public final class FaultyStoreProvider implements StoreProvider {
             this.pinAfterListing = pinAfterListing;
             this.deleteAfterPin = deleteAfterPin;
             this.refuseDelete = refuseDelete;
+        }
+
+        @Override
+        public void deleteAll(List<String> keys) throws IOException {
+            List<String> wal = keys.stream().filter(k -> k.contains("/wal/")).toList();
+            if (refuseWalDelete && !wal.isEmpty()) {
+                throw io.dbbackup.core.DbBackupException.permanent("faulty store: delete of " + keys.size() + " objects failed "
+                        + "for " + wal.size() + " of them, first " + wal.get(0) + ": AccessDenied (Access Denied); check the "
+                        + "store's credentials and the bucket policy", null);
+            }
+            super.deleteAll(keys);
         }
 
         @Override
