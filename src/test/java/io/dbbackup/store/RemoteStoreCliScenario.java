@@ -174,13 +174,17 @@ public abstract class RemoteStoreCliScenario {
                     "table customers (300 rows)");
             assertNoSecrets(show);
 
-            Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
+            Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run", "--json");
             assertThat(dry.exit()).as(dry.toString()).isZero();
             assertThat(keys(raw, "")).hasSize(4 * 3 + 2 + 1);
 
-            Cli.Result prune = cli.run("-c", "config.yaml", "prune", "app");
+            Cli.Result prune = cli.run("-c", "config.yaml", "prune", "app", "--json");
             assertThat(prune.exit()).as(prune.toString()).isZero();
             assertNoSecrets(prune);
+            // the dry run's decision is what the prune then did, the pinned backup kept by both
+            assertThat(decided(prune, "delete")).as("deleted as the dry run said").isEqualTo(decided(dry, "delete"))
+                    .containsExactly(backups.get(1));
+            assertThat(decided(prune, "keep")).isEqualTo(decided(dry, "keep")).contains(backups.get(0));
             List<String> left = keys(raw, "");
             assertThat(left).as(dry + "\n" + prune).containsExactlyInAnyOrder("elsewhere/app-20200101-000000.sqlite.zst", "prod/app/README.txt",
                     backups.get(0), backups.get(0) + ".sha256", backups.get(0) + ".manifest.json", backups.get(0) + ".pin",
@@ -189,6 +193,12 @@ public abstract class RemoteStoreCliScenario {
             assertThat(cli.run("-c", "config.yaml", "list", "app").out()).contains(oldest + "  pinned");
 
         }
+    }
+
+    /** The keys of a {@code prune --json} document's {@code keep} or {@code delete} list, in its order. */
+    private static List<String> decided(Cli.Result r, String list) {
+        java.util.Map<?, ?> doc = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(r.out());
+        return ((List<?>) doc.get(list)).stream().map(e -> (String) ((java.util.Map<?, ?>) e).get("key")).toList();
     }
 
     /** {@code check}: the probe goes in, comes back and goes away; the job's folder holds nothing afterwards. */
