@@ -107,6 +107,22 @@ public final class Catalog {
         }
     }
 
+    /**
+     * A warning for each file named like a backup of the job, newer than {@code taken}, that nothing can check
+     * ({@link Listing#unchecked}): "the newest" passes it by, and whoever restores must learn that a newer file is there
+     * and which backup was taken instead, not find out from yesterday's data.
+     */
+    private void mentionNewerUnchecked(JobConfig job, Listing listing, BackupKey taken) {
+        String db = database(job);
+        for (StoredObject o : listing.unchecked()) {
+            BackupKey.parse(o.key(), job.prefix(), db).filter(k -> k.compareTo(taken) < 0).ifPresent(k ->
+                    ws.log().warn("passing by " + o.key() + ", newer than the backup taken: it has neither a .sha256 nor a "
+                            + "manifest beside it, so nothing can check it; taking " + taken.key() + ", the newest backup of "
+                            + "job " + job.name() + " that can be checked (put the sidecar back beside the newer file and name "
+                            + "it to take it)", "job", job.name(), "key", o.key()));
+        }
+    }
+
     /** Throws rather than return a partial listing. */
     public Listing listing(JobConfig job) {
         Store store = store(job);
@@ -433,7 +449,9 @@ public final class Catalog {
             if (listing.backups().isEmpty()) {
                 throw noBackupsHere(job);
             }
-            return newestToTake(job, listing.backups());
+            BackupKey newest = newestToTake(job, listing.backups());
+            mentionNewerUnchecked(job, listing, newest);
+            return newest;
         }
         BackupKey k = parse(job, name.get());
         try {
