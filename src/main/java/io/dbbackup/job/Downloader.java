@@ -6,12 +6,14 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.Compression;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.FileFailure;
 import io.dbbackup.core.FilePermissions;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Store;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -172,14 +174,18 @@ public final class Downloader {
             String sha;
             try (ArtifactReader.Decoded in = reader.open(key, decryptor, decompress);
                  FileChannel ch = FilePermissions.OWNER_ONLY.createForWriting(temp)) { // database content: 0600 from the first byte
-                n = copy(in, Channels.newOutputStream(ch), key, total);
+                n = copy(in, naming(Channels.newOutputStream(ch), temp), key, total);
                 sha = in.sha256();
-                ch.force(true);
+                try {
+                    ch.force(true);
+                } catch (IOException e) {
+                    throw FileFailure.of("", "write", temp, e);
+                }
             }
             List<Path[]> moves = new ArrayList<>();
             if (sidecarTemp != null) {
                 try (FileChannel ch = FilePermissions.OWNER_ONLY.createForWriting(sidecarTemp)) { // 0600 as the backup beside it
-                    Channels.newOutputStream(ch).write(Sha256.sidecar(sha, file.getFileName().toString()));
+                    naming(Channels.newOutputStream(ch), sidecarTemp).write(Sha256.sidecar(sha, file.getFileName().toString()));
                 }
                 moves.add(new Path[] {sidecarTemp, sidecar});
             }
@@ -194,6 +200,23 @@ public final class Downloader {
                 Files.deleteIfExists(sidecarTemp);
             }
         }
+    }
+
+    /**
+     * {@code out} whose write failures name {@code file} (so its folder, so its disk): the JDK's own is a bare "No space
+     * left on device", which on the night a disk fills says neither which file nor which disk.
+     */
+    private static OutputStream naming(OutputStream out, Path file) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw FileFailure.of("", "write", file, e);
+                }
+            }
+        };
     }
 
     private static void moveIntoPlace(Path from, Path to, boolean force) throws IOException {

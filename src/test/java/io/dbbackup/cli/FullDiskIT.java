@@ -120,6 +120,27 @@ class FullDiskIT {
         assertThat(out.strip()).as("the retry's key file holds the key").endsWith("\n1");
     }
 
+    /**
+     * {@code download} into a folder on a disk that fills up: exit 2, the error names the file it could not write (and so
+     * the disk), and nothing is left there, neither under the final name nor the temporary one. It used to say "download of
+     * KEY failed: No space left on device" alone, naming neither.
+     */
+    @Test
+    void aDownloadOntoAFullDiskNamesTheFileAndLeavesNothing() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), config("large/shop.db", "store"));
+        Cli.Result backup = new Cli().workingDir(dir).run("-q", "-c", "config.yaml", "backup", "shop");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Files.createDirectories(dir.resolve("restore"));
+
+        String out = inFullNamespace("restore", "1m", dbbackup("download shop -o restore/ --no-progress")
+                + "; echo \"exit=$?\"; echo '-- left:'; find restore -type f");
+
+        assertThat(out).contains("exit=2").containsPattern("error: download of \\S+ failed: cannot write "
+                + java.util.regex.Pattern.quote(dir.resolve("restore").toString()) + "/\\.shop-\\S+\\.dbbackup-tmp-\\S+: "
+                + "No space left on device");
+        assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("no file left, not even the temporary one").isEmpty();
+    }
+
     /** Runs {@code script} in {@code dir} with {@code folder} replaced by a tmpfs of {@code size}, in a mount namespace of its own. */
     private String inFullNamespace(String folder, String size, String script) {
         Shell.Result r = Shell.run(dir, "unshare", "-rm", "bash", "-c",
