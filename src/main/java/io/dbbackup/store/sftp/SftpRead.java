@@ -31,12 +31,13 @@ final class SftpRead extends InputStream {
     /** A read failed with the connection (it is dropped): the handle went with it. */
     private boolean broken;
 
-    SftpRead(SftpStore store, SFTPClient sftp, RemoteFile file, String path) {
+    /** {@code offset}: where the read begins (not 0 for the rest of a read whose connection broke). */
+    SftpRead(SftpStore store, SFTPClient sftp, RemoteFile file, String path, long offset) {
         this.store = store;
         this.sftp = sftp;
         this.file = file;
         this.path = path;
-        this.in = file.new ReadAheadRemoteFileInputStream(16);
+        this.in = file.new ReadAheadRemoteFileInputStream(16, offset);
     }
 
     @Override

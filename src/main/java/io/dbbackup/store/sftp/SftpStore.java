@@ -642,18 +642,46 @@ public final class SftpStore implements Store {
         return Store.writeIfAbsent(this, ((SftpUpload) upload(key, ctx)).onlyIfAbsent(), key, content);
     }
 
+    /**
+     * The file's content. A connection that drops or stalls mid-read is resumed from where it broke off, over a new
+     * connection (an SFTP read names its offset), up to {@value #RESUMES} times, as S3 and Azure do: a restore of a large
+     * backup does not fail for one broken connection. The rest is read only while the file keeps the size and
+     * modification time it had when the read began (SFTP has no object versions); the SHA-256 of the whole is checked
+     * by the reader as always.
+     */
     @Override
     public InputStream open(String key) throws IOException {
         String path = remote(key);
+        Opened first = openAt(key, path, 0, null);
+        FileAttributes began = first.attributes();
+        return new io.dbbackup.spi.ResumingInputStream(first.read(), began.getSize(),
+                offset -> openAt(key, path, offset, began).read(), RESUMES, "sftp " + cfg.where() + ":" + path);
+    }
+
+    static final int RESUMES = 3;
+
+    private record Opened(SftpRead read, FileAttributes attributes) {
+    }
+
+    /**
+     * {@code path} opened for reading from {@code offset}; with {@code began} (a resume), only while it is the file the
+     * read began on.
+     */
+    private Opened openAt(String key, String path, long offset, FileAttributes began) throws IOException {
         RemoteFile f;
+        FileAttributes a;
         SFTPClient c = null;
         try {
             c = sftp();
-            FileAttributes a = c.statExistence(path);
+            a = c.statExistence(path);
             if (a == null || a.getType() != FileMode.Type.REGULAR) {
                 throw new NoSuchKeyException(key);
             }
-            f = c.open(path, EnumSet.of(OpenMode.READ));
+            if (began != null && (a.getSize() != began.getSize() || a.getMtime() != began.getMtime())) {
+                f = null; // not the file the read began on
+            } else {
+                f = c.open(path, EnumSet.of(OpenMode.READ));
+            }
         } catch (NoSuchKeyException e) {
             throw e;
         } catch (IOException e) {
@@ -662,7 +690,11 @@ public final class SftpStore implements Store {
             }
             throw fail(c, "open", path, e);
         }
-        return new SftpRead(this, c, f, path);
+        if (f == null) {
+            throw new IOException("sftp read " + cfg.where() + ":" + path + " failed: the connection broke at byte " + offset
+                    + " and the file changed (size or modification time) since the read began, so the rest cannot be read");
+        }
+        return new Opened(new SftpRead(this, c, f, path, offset), a);
     }
 
     @Override

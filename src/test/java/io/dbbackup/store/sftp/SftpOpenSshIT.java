@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -444,13 +445,44 @@ class SftpOpenSshIT extends CredentialedStoreContract {
         }
     }
 
+    /**
+     * The connection drops twice in the middle of a download (a NAT timeout, a load balancer restart): the read goes on
+     * from where it broke off over a new connection, and the bytes read are exactly the file's; a file that changed in
+     * between is not stitched onto. It used to fail the whole restore with "sftp read …: the connection was closed".
+     */
+    @Test
+    void aReadWhoseConnectionDropsGoesOnFromWhereItBrokeOff() throws Exception {
+        String path = ssh.dataDir().resolve("t-" + UUID.randomUUID()).toString();
+        SftpSettings direct = new SftpSettings(ssh.host(), ssh.port(), ssh.user(), path, ssh.clientKey(), null, null,
+                null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(60));
+        String sha;
+        try (Store writer = new SftpStore(direct); var upload = writer.upload("db/big.dump", ctx())) {
+            sha = io.dbbackup.testkit.TestBytes.write(upload.stream(), 12 << 20, 5);
+            upload.commit();
+        }
+        try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), 4 << 20, 2);
+             Store reader = new SftpStore(through(relay, path)); InputStream in = reader.open("db/big.dump")) {
+            assertThat(io.dbbackup.testkit.TestBytes.sha256(in)).as(() -> "the whole file, once; log:\n" + logText).isEqualTo(sha);
+            assertThat(relay.cut()).as("connections dropped mid-read").isEqualTo(2);
+        }
+        try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), 4 << 20, 1);
+             Store reader = new SftpStore(through(relay, path)); InputStream in = reader.open("db/big.dump")) {
+            in.readNBytes(1 << 20);
+            Files.writeString(Path.of(path, "db", "big.dump"), "replaced meanwhile");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> in.readAllBytes()))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("the file changed");
+        }
+    }
+
     /** A middlebox between the store and the SSH server that drops connections idle for {@code idleMillis}. */
     private IdleDroppingRelay idleDropping(long idleMillis) throws Exception {
         return new IdleDroppingRelay(java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), idleMillis);
     }
 
     /** The test server's settings (folder {@code path}, timeout 5 s, stall limit 60 s) reached through {@code relay}. */
-    private SftpSettings through(IdleDroppingRelay relay, String path) throws Exception {
+    private SftpSettings through(io.dbbackup.testkit.TcpRelay relay, String path) throws Exception {
         return new SftpSettings("127.0.0.1", relay.port(), ssh.user(), path, ssh.clientKey(), null, null,
                 null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5), Duration.ofSeconds(60));
     }
@@ -590,15 +622,17 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
-     * A read whose session goes silent mid-download (restore, verify): it fails after the store's {@code timeout} (2 s
-     * here) naming the store's server and the file, and drops that connection, so the next request connects again and
-     * is answered at once. The failure was sshj's bare "Timeout expired" (no server, no file), the connection stayed,
-     * and the next request on it (the close of the file, a stat) waited out the timeout again and failed too.
+     * A read whose session goes silent mid-download (restore, verify), again on each connection the read goes on over
+     * (one more time than it resumes): it fails after the store's {@code timeout} (2 s here) each time, naming the store's
+     * server and the file, and drops that connection, so the next request connects again and is answered at once. The
+     * failure was sshj's bare "Timeout expired" (no server, no file), the connection stayed, and the next request on it
+     * (the close of the file, a stat) waited out the timeout again and failed too.
      */
     @Test
     void aStalledReadFailsNamingTheServerAndFileAndTheNextRequestConnectsAgain() throws Exception {
         String path = storeWithABigDump(4);
-        try (io.dbbackup.testkit.StallingRelay relay = stallingRelay();
+        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false, 1_000_000, SftpStore.RESUMES + 1);
              Store store = throughRelay(relay, path, Duration.ofSeconds(2))) {
             long t0 = System.nanoTime();
             Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
@@ -609,12 +643,14 @@ class SftpOpenSshIT extends CredentialedStoreContract {
                     }));
             long failedMs = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("---- sftp stalled read: failed after " + failedMs + " ms: " + t);
-            assertThat(relay.stalled()).as("the session went silent").isEqualTo(1);
+            assertThat(relay.stalled()).as("the session went silent, on the first connection and each resumed one")
+                    .isEqualTo(SftpStore.RESUMES + 1);
             assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(java.io.InterruptedIOException.class)
                     .hasMessageContaining("sftp read " + ssh.user() + "@127.0.0.1:" + relay.uri().getPort() + ":" + path
                             + "/db/big.dump failed").hasMessageContaining("the server stopped answering: no answer for 2 s");
             assertThat(io.dbbackup.pipeline.Failures.map("restore failed", t).retryable()).as("retryable").isTrue();
-            assertThat(failedMs).as("the read and its close did not each wait out the timeout").isLessThan(3_800);
+            assertThat(failedMs).as("the read and its close did not each wait out the timeout")
+                    .isLessThan((SftpStore.RESUMES + 1) * 3_800L);
             long t1 = System.nanoTime();
             assertThat(store.stat("db/big.dump")).as("the next request, on a new connection").isPresent();
             assertThat((System.nanoTime() - t1) / 1_000_000).as("answered at once").isLessThan(1_500);
