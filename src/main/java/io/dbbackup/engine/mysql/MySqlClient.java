@@ -33,6 +33,8 @@ final class MySqlClient {
     static final List<String> UTF8MB4 = List.of("--default-character-set=utf8mb4", "--init-command=SET NAMES utf8mb4");
 
     private final MySqlSettings s;
+    /** The session of this run was seen encrypted ({@link #requireEncryption}). */
+    private volatile boolean encryptionChecked;
 
     MySqlClient(MySqlSettings settings) {
         this.s = settings;
@@ -111,8 +113,44 @@ final class MySqlClient {
         return a;
     }
 
-    /** Runs a command with the datasource's timeout; maps a permanent failure to one clear line. */
+    /**
+     * Runs a command with the datasource's timeout; maps a permanent failure to one clear line. The first command of a run
+     * whose TLS the client may not enforce is preceded by {@link #requireEncryption}.
+     */
     String run(List<String> command, InputStream in, OutputStream out, OperationContext ctx) throws IOException {
+        requireEncryption(Path.of(command.get(0)), ctx);
+        return execute(command, in, out, ctx);
+    }
+
+    /**
+     * {@code ssl_mode: required} with a MariaDB client ({@link Tls#unenforcedBy}): before the first command of the run (the
+     * preflight of a dump, the first query or load of a restore, sync or drill), one login with the same connection and TLS
+     * options asks the server whether the session is encrypted; if not, the run stops (permanent, exit 2) before any data
+     * went over such a connection. One connection per run is checked: against an attacker who strips TLS from later
+     * connections only {@code verify_ca}/{@code verify_identity} protect.
+     */
+    private void requireEncryption(Path tool, OperationContext ctx) throws IOException {
+        if (encryptionChecked || !s.tls().unenforcedBy(probe(tool, ctx).family())) {
+            return;
+        }
+        Path client = clientTool();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            List<String> cmd = base(client, defaults, probe(client, ctx).family());
+            cmd.addAll(List.of("--batch", "--skip-column-names", "--execute=" + Tls.CIPHER_QUERY));
+            execute(cmd, null, out, ctx);
+        }
+        if (!Tls.encrypted(Sql.parseBatch(out.toString(StandardCharsets.UTF_8)))) {
+            throw DbBackupException.permanent(s.flavor().type() + " datasource " + s.datasource() + " (" + s.address()
+                    + "): the server did not use TLS although ssl_mode: required — " + tool.getFileName() + " connects "
+                    + "without TLS to a server that offers none, so nothing was dumped or restored; enable TLS on the server "
+                    + "(ssl_cert and ssl_key in its configuration), or set ssl_mode: verify_ca with ssl_ca, which the client "
+                    + "enforces", null);
+        }
+        encryptionChecked = true;
+    }
+
+    private String execute(List<String> command, InputStream in, OutputStream out, OperationContext ctx) throws IOException {
         ChildProcess p = ChildProcess.of(command).timeout(s.timeout()).permanentWhen(MySqlErrors::isPermanent);
         try {
             return p.run(in, out, ctx.cancellation());

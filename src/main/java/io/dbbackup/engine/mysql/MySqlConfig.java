@@ -70,7 +70,7 @@ final class MySqlConfig {
             case ALL -> "all";
         };
         return new MySqlEngine(new MySqlSettings(flavor, host, port, socket, user, password, scope, keyName, timeout,
-                binDir, tls, includeGrants ? accounts : List.of(), extraArgs, definersToCurrentUser));
+                binDir, tls, includeGrants ? accounts : List.of(), extraArgs, definersToCurrentUser, s.name()));
     }
 
     private static Scope scope(ConfigSection s) {

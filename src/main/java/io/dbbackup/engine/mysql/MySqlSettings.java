@@ -9,16 +9,22 @@ import java.util.List;
 
 /**
  * One configured MySQL/MariaDB datasource. {@code socket} wins over host/port when set;
- * {@code keyName} names the backups in the store; {@code timeout} (null = none) bounds each tool run.
+ * {@code keyName} names the backups in the store; {@code timeout} (null = none) bounds each tool run; {@code datasource}
+ * is its name in the configuration, for messages.
  */
 public record MySqlSettings(MySqlFlavor flavor, String host, int port, Path socket, String user, Secret password,
                             Scope scope, String keyName, Duration timeout, Path binDir, Tls tls,
-                            List<Account> grantsFor, List<String> extraArgs, boolean definersToCurrentUser) {
+                            List<Account> grantsFor, List<String> extraArgs, boolean definersToCurrentUser,
+                            String datasource) {
 
-    /** Without {@code restore_definer: current_user}: a restore keeps the dump's DEFINER clauses. */
+    /**
+     * Without {@code restore_definer: current_user}: a restore keeps the dump's DEFINER clauses; the datasource is named
+     * after {@code keyName}.
+     */
     public MySqlSettings(MySqlFlavor flavor, String host, int port, Path socket, String user, Secret password, Scope scope,
                          String keyName, Duration timeout, Path binDir, Tls tls, List<Account> grantsFor, List<String> extraArgs) {
-        this(flavor, host, port, socket, user, password, scope, keyName, timeout, binDir, tls, grantsFor, extraArgs, false);
+        this(flavor, host, port, socket, user, password, scope, keyName, timeout, binDir, tls, grantsFor, extraArgs, false,
+                keyName);
     }
 
     /** A MySQL account, {@code user@host}. */

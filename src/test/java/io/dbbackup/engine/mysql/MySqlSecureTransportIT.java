@@ -71,4 +71,22 @@ class MySqlSecureTransportIT extends MySqlCliFixture {
         assertThat(wrongPassword.err()).as("a wrong password is not blamed on TLS: " + wrongPassword).contains("ERROR 1045")
                 .doesNotContain("TLS");
     }
+
+    /**
+     * The pass case of {@link MariaDbTlsRequiredIT}: {@code ssl_mode: required} against a server with TLS backs up and
+     * restores (the session check finds a cipher).
+     */
+    @Test
+    void aBackupAndARestoreWithTlsRequiredOfAServerWithTlsPass() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1), (2);");
+        server.rootSql("DROP DATABASE IF EXISTS guarded");
+        cli = configure("    ssl_mode: required\n", "  guarded:\n    <<: *db\n    database: guarded\n", "");
+
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "shop");
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "shop", "--to", "guarded", "--auto-confirm");
+
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(rows("guarded", "SELECT COUNT(*) FROM t")).isEqualTo("2");
+    }
 }
