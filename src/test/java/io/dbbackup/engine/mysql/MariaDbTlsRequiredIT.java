@@ -54,6 +54,29 @@ class MariaDbTlsRequiredIT extends MySqlCliFixture {
                 .as("nothing created").isEqualTo("0");
     }
 
+    /** Before: exit 0 each, the data read or loaded over unencrypted connections. */
+    @Test
+    void aSyncAndADrillWithTlsRequiredOnEitherSideOfAServerWithoutTlsFail() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1);");
+        server.rootSql("DROP DATABASE IF EXISTS guarded");
+        cli = configure("", "  guarded:\n    <<: *db\n    database: guarded\n    ssl_mode: required\n"
+                + "  strict_src:\n    <<: *db\n    ssl_mode: required\n", "");
+        runBackup("shop");
+
+        Cli.Result syncInto = cli.run("-c", "config.yaml", "sync", "shop", "guarded", "--auto-confirm");
+        Cli.Result syncFrom = cli.run("-c", "config.yaml", "sync", "strict_src", "scratch", "--auto-confirm");
+        Cli.Result drill = cli.run("-c", "config.yaml", "drill", "shop", "--to", "guarded");
+
+        assertThat(syncInto.exit()).as(syncInto.toString()).isEqualTo(2);
+        assertThat(syncInto.out() + syncInto.err()).as(syncInto.toString()).contains("datasource guarded").contains(REFUSAL);
+        assertThat(syncFrom.exit()).as(syncFrom.toString()).isEqualTo(2);
+        assertThat(syncFrom.out() + syncFrom.err()).as(syncFrom.toString()).contains("datasource strict_src").contains(REFUSAL);
+        assertThat(drill.exit()).as(drill.toString()).isEqualTo(2);
+        assertThat(drill.out() + drill.err()).as(drill.toString()).contains("datasource guarded").contains(REFUSAL);
+        assertThat(rows(null, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ('guarded', 'scratch')"))
+                .as("nothing created").isEqualTo("0");
+    }
+
     private List<Path> storedFiles() throws IOException {
         Path store = dir.resolve("store");
         if (!Files.isDirectory(store)) {
