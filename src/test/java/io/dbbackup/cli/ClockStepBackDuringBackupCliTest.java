@@ -22,12 +22,8 @@ class ClockStepBackDuringBackupCliTest {
     Path dir;
 
     /** {@code t} for the first three readings (the run starts, the key is named), then 10 minutes earlier. */
-    private static Clock steppingBack(Instant t) {
-        return new SteppingClock(n -> n <= 3 ? t : t.minusSeconds(600));
-    }
-
-    @Test
-    void aBackupDuringWhichTheClockSteppedBackDidNotTakeANegativeTime() throws Exception {
+    /** A job {@code app} backing up a SQLite database with one table into a local store. */
+    private void sqliteJob() throws Exception {
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
                   app: {engine: sqlite, path: app.db}
@@ -39,6 +35,15 @@ class ClockStepBackDuringBackupCliTest {
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db")); var s = c.createStatement()) {
             s.execute("create table t(v text)");
         }
+    }
+
+    private static Clock steppingBack(Instant t) {
+        return new SteppingClock(n -> n <= 3 ? t : t.minusSeconds(600));
+    }
+
+    @Test
+    void aBackupDuringWhichTheClockSteppedBackDidNotTakeANegativeTime() throws Exception {
+        sqliteJob();
         Instant t = Instant.parse("2026-03-04T10:00:00Z");
         Cli.Result r = new Cli().workingDir(dir).clock(steppingBack(t)).run("-c", "config.yaml", "backup", "app", "--json");
         assertThat(r.exit()).as(r.toString()).isZero();
@@ -58,17 +63,7 @@ class ClockStepBackDuringBackupCliTest {
      */
     @Test
     void showOfABackupDuringWhichTheClockSteppedBackSaysNoNegativeTime() throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  app: {engine: sqlite, path: app.db}
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  app: {datasource: app, store: local}
-                """);
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db")); var s = c.createStatement()) {
-            s.execute("create table t(v text)");
-        }
+        sqliteJob();
         Instant t = Instant.parse("2026-03-04T10:00:00Z");
         Cli.Result r = new Cli().workingDir(dir).clock(Clock.fixed(t, java.time.ZoneOffset.UTC)).run("-c", "config.yaml",
                 "backup", "app");

@@ -1,6 +1,6 @@
 package io.dbbackup.store.azure;
 
-import io.dbbackup.core.Log;
+import io.dbbackup.core.LogCapture;
 import io.dbbackup.core.Secret;
 import org.junit.jupiter.api.Test;
 
@@ -8,15 +8,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -84,17 +81,6 @@ class AzureClockSkewTest {
         }
     }
 
-    private static String logged(Runnable r) {
-        StringWriter logged = new StringWriter();
-        Log before = Log.get();
-        Log.set(new Log(new PrintWriter(logged, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
-        try {
-            r.run();
-        } finally {
-            Log.set(before);
-        }
-        return logged.toString();
-    }
 
     private static void list(AzureStore store) {
         try {
@@ -108,7 +94,7 @@ class AzureClockSkewTest {
     void aClockHoursOffTheServicesIsSaidOnceForAllItsStores() throws Exception {
         try (SkewedService service = new SkewedService(Duration.ofHours(3)); AzureStore one = service.store("c");
              AzureStore other = service.store("d")) {
-            String log = logged(() -> {
+            String log = LogCapture.of(() -> {
                 list(one);
                 list(one);
                 list(other); // another store of the config on the same account: the same clock, said already
@@ -124,7 +110,7 @@ class AzureClockSkewTest {
     @Test
     void aClockWithinMinutesOfTheServicesIsNotSaid() throws Exception {
         try (SkewedService service = new SkewedService(Duration.ofMinutes(-2)); AzureStore store = service.store("c")) {
-            String log = logged(() -> list(store));
+            String log = LogCapture.of(() -> list(store));
             assertThat(service.listed.get()).isEqualTo(1);
             assertThat(log).doesNotContain("WARN");
         }

@@ -1,20 +1,17 @@
 package io.dbbackup.store.s3;
 
 import io.dbbackup.core.DbBackupException;
-import io.dbbackup.core.Log;
+import io.dbbackup.core.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -91,22 +88,11 @@ class S3ClockSkewTest {
         }
     }
 
-    private static String logged(Runnable r) {
-        StringWriter logged = new StringWriter();
-        Log before = Log.get();
-        Log.set(new Log(new PrintWriter(logged, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
-        try {
-            r.run();
-        } finally {
-            Log.set(before);
-        }
-        return logged.toString();
-    }
 
     @Test
     void aClockTheSdkCorrectsIsStillSaidOncePerStore() throws Exception {
         try (SkewedService service = new SkewedService(Duration.ofHours(3), false); S3Store store = service.store()) {
-            String log = logged(() -> {
+            String log = LogCapture.of(() -> {
                 try {
                     assertThat(store.list("job/")).isEmpty();
                     assertThat(store.list("job/")).isEmpty();
@@ -129,7 +115,7 @@ class S3ClockSkewTest {
     void twoStoresOfOneServiceSayItOnce() throws Exception {
         try (SkewedService service = new SkewedService(Duration.ofHours(-3), false); S3Store one = service.store();
              S3Store other = service.store()) {
-            String log = logged(() -> {
+            String log = LogCapture.of(() -> {
                 try {
                     assertThat(one.list("job/")).isEmpty();
                     assertThat(other.list("other/")).isEmpty();
@@ -146,7 +132,7 @@ class S3ClockSkewTest {
     @Test
     void aClockWithinMinutesOfTheServicesIsNotSaid() throws Exception {
         try (SkewedService service = new SkewedService(Duration.ofMinutes(2), false); S3Store store = service.store()) {
-            String log = logged(() -> {
+            String log = LogCapture.of(() -> {
                 try {
                     store.list("job/");
                 } catch (java.io.IOException e) {
@@ -161,7 +147,7 @@ class S3ClockSkewTest {
     @Test
     void aRefusalTheSdkCouldNotGetPastSaysHowFarOffThisHostsClockIs() throws Exception {
         try (SkewedService service = new SkewedService(Duration.ofHours(-2), true); S3Store store = service.store()) {
-            Throwable t = catchThrowable(() -> logged(() -> {
+            Throwable t = catchThrowable(() -> LogCapture.of(() -> {
                 try {
                     store.list("job/");
                 } catch (java.io.IOException e) {
