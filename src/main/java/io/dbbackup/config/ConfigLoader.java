@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -470,15 +469,7 @@ public final class ConfigLoader {
         st.filter(d -> !declared.stores().contains(d)).ifPresent(d -> s.errorAtValue("store",
                 "no store named '" + d + "'" + knownNames(declared.stores())));
         String prefix = s.string("prefix").orElse("");
-        String normalized = BackupKey.normalizePrefix(prefix);
-        if (prefix.contains("..") || prefix.contains("\\") || (!normalized.isEmpty()
-                && Arrays.stream(normalized.split("/", -1)).anyMatch(x -> x.isEmpty() || x.equals(".")))) {
-            // './p' or 'p//' is the folder 'p' spelled otherwise: two jobs would share it unseen
-            s.errorAtValue("prefix", "must be folder names separated by single '/' (no '.', '..', '//' or '\\')");
-        } else if (prefix.chars().anyMatch(Character::isISOControl)) {
-            // a newline in a folder name splits every log and summary line that names a key
-            s.errorAtValue("prefix", "must not hold control characters (a newline, a tab...)");
-        }
+        BackupKey.prefixProblem(prefix).ifPresent(why -> s.errorAtValue("prefix", why));
         Optional<Compression> ownCompression = copy ? Optional.empty() : compression(s);
         DatasourceConfig dsc = ds.map(datasources::get).orElse(null);
         Compression compression = ownCompression.orElse(dsc == null ? Compression.GZIP : dsc.compression());

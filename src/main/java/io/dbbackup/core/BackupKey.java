@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,24 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
             p = p.substring(0, p.length() - 1);
         }
         return p;
+    }
+
+    /**
+     * Why {@code prefix} (a job's or a store's {@code prefix:}) is no folder path, as the rest of an error at the key; empty
+     * when it is one. Leading and trailing '/' are allowed (stripped); {@code ./p} or {@code p//} is the folder {@code p}
+     * spelled otherwise (two jobs would share it unseen), {@code ..} climbs out of it, and a control character (a newline)
+     * in a folder name splits every log and summary line that names a key.
+     */
+    public static Optional<String> prefixProblem(String prefix) {
+        String normalized = normalizePrefix(prefix);
+        if (prefix.contains("..") || prefix.contains("\\") || (!normalized.isEmpty()
+                && Arrays.stream(normalized.split("/", -1)).anyMatch(x -> x.isEmpty() || x.equals(".")))) {
+            return Optional.of("must be folder names separated by single '/' (no '.', '..', '//' or '\\')");
+        }
+        if (prefix.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of("must not hold control characters (a newline, a tab...)");
+        }
+        return Optional.empty();
     }
 
     /** The folder (relative to the store root) that holds this job's backups, ending in '/'. */

@@ -1,5 +1,6 @@
 package io.dbbackup.spi;
 
+import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.FilePermissions;
 import io.dbbackup.core.Secret;
 
@@ -41,6 +42,22 @@ public interface ConfigSection {
             return Optional.empty();
         }
         return v;
+    }
+
+    /**
+     * A store's {@code prefix} (the folder inside its bucket or container that is its root), checked as a job's {@code
+     * prefix} is ({@link BackupKey#prefixProblem}): the folder without leading or trailing '/', ending in '/' when not
+     * empty ({@code ""} when absent); empty after an error at the key.
+     */
+    default Optional<String> folderPrefix(String key) {
+        String prefix = string(key).orElse("");
+        Optional<String> why = BackupKey.prefixProblem(prefix);
+        if (why.isPresent()) {
+            error(key, why.get());
+            return Optional.empty();
+        }
+        String folder = BackupKey.normalizePrefix(prefix);
+        return Optional.of(folder.isEmpty() ? "" : folder + "/");
     }
 
     /** A required string; records "missing required key" and returns empty when absent. */

@@ -71,8 +71,9 @@ public final class AzureStoreProvider implements StoreProvider {
             // only a valid name: "a#b" would make no URL ("cannot be set up: Illegal character...") after its own error
             accountUrl = URI.create("https://" + account.get() + ".blob.core.windows.net");
         }
-        String prefix = s.string("prefix").orElse("").trim().replaceAll("^/+", "").replaceAll("/+$", "");
-        prefix = prefix.isEmpty() ? "" : prefix + "/";
+        Optional<String> folder = s.folderPrefix("prefix");
+        ok &= folder.isPresent();
+        String prefix = folder.orElse("");
         boolean keyGiven = s.secretGiven("account_key");
         boolean sasGiven = s.secretGiven("sas_token");
         Optional<Secret> key = s.secret("account_key");

@@ -77,16 +77,9 @@ public final class S3StoreProvider implements StoreProvider {
             s.error("bucket", "bucket must be a bucket name (letters, digits, '.', '-', '_'), not a path or URL; use prefix for a folder");
             ok = false;
         }
-        String prefix = s.string("prefix").orElse("").trim();
-        while (prefix.startsWith("/")) {
-            prefix = prefix.substring(1);
-        }
-        while (prefix.endsWith("/")) {
-            prefix = prefix.substring(0, prefix.length() - 1);
-        }
-        if (!prefix.isEmpty()) {
-            prefix = prefix + "/";
-        }
+        Optional<String> folder = s.folderPrefix("prefix");
+        ok &= folder.isPresent();
+        String prefix = folder.orElse("");
         Optional<Secret> access = s.secret("access_key");
         Optional<Secret> secret = s.secret("secret_key");
         boolean accessGiven = s.secretGiven("access_key");

@@ -162,4 +162,15 @@ class AzureStoreProviderTest {
         assertThat(total).isGreaterThan(2L << 40);
         assertThat(AzureUpload.blockSize(1L << 30, 45_000)).as("never above 1 GiB").isEqualTo(1L << 30);
     }
+
+    /** The container's prefix is checked as a job's: '..', '//', './' or a newline are refused at the key. */
+    @Test
+    void prefixIsFolderNamesAsAJobPrefix() throws Exception {
+        String base = "    type: azure\n    account: acct\n    container: c1c\n    account_key_env: AZ_KEY\n";
+        for (String bad : new String[]{"a/../b", "a//b", "./a", "\"a\\nb\""}) {
+            assertThat(StoreConfigs.problems(dir, base + "    prefix: " + bad + "\n", ENV)).as(bad)
+                    .contains("dbbackup.yaml:11:5: error: stores.main.prefix: must ");
+        }
+        assertThat(StoreConfigs.problems(dir, base + "    prefix: /prod/db/\n", ENV)).isEmpty();
+    }
 }

@@ -177,4 +177,17 @@ class S3StoreProviderTest {
                 """, ENV);
         assertThat(c.stores().get("main").store().describe()).isEqualTo("s3 s3://backups/ at http://[fd00::5]:9000");
     }
+
+    /** The bucket's prefix is checked as a job's: '..', '//', './' or a newline would make keys no S3 tool finds again. */
+    @Test
+    void prefixIsFolderNamesAsAJobPrefix() throws Exception {
+        String base = "    type: s3\n    endpoint: http://127.0.0.1:9\n    bucket: b\n    access_key_env: AK\n    secret_key_env: SK\n";
+        for (String bad : new String[]{"a/../b", "a//b", "./a", "a\\\\b", "\"a\\nb\"", "\"a\\tb\""}) {
+            assertThat(StoreConfigs.problems(dir, base + "    prefix: " + bad + "\n", ENV)).as(bad)
+                    .contains("dbbackup.yaml:12:5: error: stores.main.prefix: must ");
+        }
+        for (String good : new String[]{"/prod/db/", "prod", "team/db-1"}) {
+            assertThat(StoreConfigs.problems(dir, base + "    prefix: " + good + "\n", ENV)).as(good).isEmpty();
+        }
+    }
 }
