@@ -421,14 +421,7 @@ final class YamlSection implements ConfigSection {
             return Optional.empty();
         }
         String text = s.get().getValue().strip();
-        if (LEADING_ZERO.matcher(text).matches()) {
-            // keep_daily: 010 copied from (or to) a YAML 1.1 tool, which reads it as octal 8: neither reading is silent
-            String sign = text.startsWith("-") ? "-" : "";
-            String digits = text.replaceFirst("^[+-]", "");
-            String octal = digits.matches("[0-7]+") && digits.length() <= 12
-                    ? " (YAML 1.1 tools read it as octal " + sign + Long.parseLong(digits, 8) + ")" : "";
-            problems.error(s.get(), at(key) + ": '" + shortNumber(text) + "' has a leading zero" + octal + "; write "
-                    + sign + shortNumber(digits.replaceFirst("^0+(?=.)", "")) + " without it");
+        if (leadingZero(key, s.get())) {
             return Optional.empty();
         }
         int v;
@@ -450,6 +443,25 @@ final class YamlSection implements ConfigSection {
             return Optional.empty();
         }
         return Optional.of(v);
+    }
+
+    /**
+     * A whole number written with a leading zero is an error at it: {@code keep_daily: 010} or {@code timeout: 010} copied
+     * from (or to) a YAML 1.1 tool, which reads it as octal 8 — neither reading is silent. ({@code 05s} is no number to any
+     * YAML reader and is read as 5 s.)
+     */
+    private boolean leadingZero(String key, ScalarNode s) {
+        String text = s.getValue().strip();
+        if (!LEADING_ZERO.matcher(text).matches()) {
+            return false;
+        }
+        String sign = text.startsWith("-") ? "-" : "";
+        String digits = text.replaceFirst("^[+-]", "");
+        String octal = digits.matches("[0-7]+") && digits.length() <= 12
+                ? " (YAML 1.1 tools read it as octal " + sign + Long.parseLong(digits, 8) + ")" : "";
+        problems.error(s, at(key) + ": '" + shortNumber(text) + "' has a leading zero" + octal + "; write "
+                + sign + shortNumber(digits.replaceFirst("^0+(?=.)", "")) + " without it");
+        return true;
     }
 
     /** A whole number written with a leading zero ({@code 010}, {@code -007}): octal to a YAML 1.1 reader. */
@@ -504,6 +516,9 @@ final class YamlSection implements ConfigSection {
     public Optional<Duration> duration(String key) {
         Optional<ScalarNode> s = scalar(key, "a duration");
         if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        if (leadingZero(key, s.get())) {
             return Optional.empty();
         }
         Optional<Duration> d = Durations.parse(s.get().getValue());

@@ -45,4 +45,26 @@ class LeadingZeroCountCliTest {
                         + "as octal 0); write 0 without it");
         assertThat(dir.resolve("store")).doesNotExist();
     }
+
+    /** {@code timeout: 010} was 10 s where a YAML 1.1 tool reads 8 s, while {@code keep_daily: 010} was refused. */
+    @Test
+    void aDurationInSecondsWithALeadingZeroIsRefusedAsAnInteger() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 5);
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob("""
+                timeout: 010
+                retry:
+                  max_attempts: 2
+                  delay: "05"
+                  max_delay: 05m
+                """));
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "config", "validate");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip().split("\n")).containsExactly(
+                "config.yaml:13:14: error: jobs.app.timeout: '010' has a leading zero (YAML 1.1 tools read it as octal 8); "
+                        + "write 10 without it",
+                "config.yaml:16:14: error: jobs.app.retry.delay: '05' has a leading zero (YAML 1.1 tools read it as octal 5); "
+                        + "write 5 without it");
+        assertThat(dir.resolve("store")).doesNotExist();
+    }
 }
