@@ -593,6 +593,16 @@ public final class ConfigLoader {
         Duration delay = r.duration("delay").orElse(Duration.ofSeconds(30));
         double mult = r.decimal("backoff_multiplier", 1.0).orElse(2.0);
         Duration maxDelay = r.duration("max_delay").orElse(Duration.ofMinutes(10));
+        if (delay.compareTo(maxDelay) > 0) {
+            // the cap would silently shorten every pause, the first one too: say which of the two is meant
+            if (r.has("max_delay")) {
+                r.errorAtValue("max_delay", "'" + r.string("max_delay").orElse("") + "' is shorter than delay ('"
+                        + r.string("delay").orElse("") + "'), so every pause would be max_delay; raise max_delay or lower delay");
+            } else {
+                r.errorAtValue("delay", "'" + r.string("delay").orElse("") + "' is longer than max_delay (10m when left "
+                        + "out), which caps every pause; give max_delay too, at least as long as delay");
+            }
+        }
         r.reportUnknownKeys();
         return new RetryPolicy(max, delay, mult, maxDelay);
     }
