@@ -17,13 +17,13 @@ final class MySqlConfig {
     }
 
     static MySqlEngine read(ConfigSection s, MySqlFlavor flavor) {
-        String host = s.string("host").orElse("127.0.0.1");
+        String host = s.optionalString("host", "127.0.0.1").orElse("127.0.0.1");
         int port = s.integer("port", 1, 65535).orElse(3306);
         Path socket = s.path("socket").orElse(null);
         if (socket != null && (s.has("host") || s.has("port"))) {
             s.error("socket", "give either socket or host/port, not both");
         }
-        String user = s.string("user").orElse(null);
+        String user = s.optionalString("user", "the OS user's name").orElse(null);
         Secret password = s.secret("password").orElse(null);
         Scope scope = scope(s);
         s.choice("format", Set.of("plain"));

@@ -50,9 +50,9 @@ public final class PostgresEngineProvider implements EngineProvider {
     @Override
     public Engine create(ConfigSection s) {
         String method = s.choice("method", Set.of("logical", "physical", "roles")).orElse("logical");
-        String host = s.string("host").orElse("localhost");
+        String host = s.optionalString("host", "localhost").orElse("localhost");
         int port = s.integer("port", 1, 65535).orElse(5432);
-        String user = s.string("user").orElseGet(() -> defaultUser(s));
+        String user = s.optionalString("user", "the OS user's name").orElseGet(() -> defaultUser(s));
         Secret password = s.secret("password").orElse(null);
         if (method.equals("physical")) {
             return physical(s, host, port, user, password);
