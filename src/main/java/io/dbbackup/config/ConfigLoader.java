@@ -487,7 +487,8 @@ public final class ConfigLoader {
             default -> JobConfig.Verification.OFF;
         }).orElse(JobConfig.Verification.OFF);
         Duration timeout = s.duration("timeout").filter(d -> !d.isZero()).orElse(null);
-        RetryPolicy retry = s.section("retry").map(r -> retry((YamlSection) r)).orElse(RetryPolicy.NONE);
+        RetryPolicy retry = s.section("retry").filter(r -> notEmpty(s, "retry", (YamlSection) r,
+                "retries nothing (one attempt), as leaving it out does")).map(r -> retry((YamlSection) r)).orElse(RetryPolicy.NONE);
         List<NotifyRule> notify = new ArrayList<>();
         for (YamlSection n : s.sectionList("notify")) {
             Optional<String> name = n.requireString("notifier");
@@ -502,7 +503,9 @@ public final class ConfigLoader {
             n.reportUnknownKeys();
             name.ifPresent(x -> notify.add(new NotifyRule(x, when)));
         }
-        RetentionPolicy retention = s.section("retention").map(r -> retention((YamlSection) r)).orElse(RetentionPolicy.KEEP_ALL);
+        RetentionPolicy retention = s.section("retention").filter(r -> notEmpty(s, "retention", (YamlSection) r,
+                "deletes nothing: every backup is kept, as leaving it out does")).map(r -> retention((YamlSection) r))
+                .orElse(RetentionPolicy.KEEP_ALL);
         List<String> drillChecks = s.argumentList("drill_checks"); // an empty item is an error at it
         if (copy) {
             if (copyOf.isEmpty() || st.isEmpty() || !stores.containsKey(st.get())) {
@@ -586,6 +589,18 @@ public final class ConfigLoader {
 
     private static String knownNames(Set<String> names) {
         return names.isEmpty() ? " (none defined)" : " (defined: " + String.join(", ", names) + ")";
+    }
+
+    /**
+     * {@code retention: {}} or {@code retry: {}} (a template's unset value) is an error at the key, saying what it would
+     * mean: never silently the same as the key left out. Only mappings: a scalar or list is the section's own error.
+     */
+    private static boolean notEmpty(YamlSection job, String key, YamlSection section, String means) {
+        if (section.node() instanceof org.snakeyaml.engine.v2.nodes.MappingNode && section.keys().isEmpty()) {
+            job.errorAtValue(key, "an empty mapping " + means + "; give its keys, or leave " + key + " out");
+            return false;
+        }
+        return true;
     }
 
     private static RetryPolicy retry(YamlSection r) {

@@ -553,6 +553,11 @@ final class YamlSection implements ConfigSection {
             if (notExpanded(key, s)) {
                 return List.of();
             }
+            if (refuseEmpty && s.getValue().isBlank()) {
+                // drill_checks: "" (a template's empty value) would silently be no check at all
+                problems.error(s, at(key) + ": must not be empty: leave the key out or give its value");
+                return List.of();
+            }
             return Arrays.stream(s.getValue().split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
         }
         if (v.get() instanceof SequenceNode seq) {
