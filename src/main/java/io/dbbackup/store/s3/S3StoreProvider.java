@@ -47,6 +47,10 @@ public final class S3StoreProvider implements StoreProvider {
                 + (endpoint.getRawQuery() == null ? "" : "?" + endpoint.getRawQuery()));
     }
 
+    /** The storage classes AWS S3 documents (as the SDK knows them): checked when no endpoint is set. */
+    static final Set<String> AWS_CLASSES = software.amazon.awssdk.services.s3.model.StorageClass.knownValues().stream()
+            .map(Object::toString).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** Validates the section without any network I/O; null when a problem was recorded. */
     static S3Settings settings(ConfigSection s) {
         boolean ok = true;
@@ -91,6 +95,15 @@ public final class S3StoreProvider implements StoreProvider {
         }
         boolean pathStyle = s.bool("path_style").orElse(false);
         String storageClass = s.optionalString("storage_class", "the bucket's default class").map(String::trim).orElse(null);
+        if (storageClass != null && !s.has("endpoint") && !AWS_CLASSES.contains(storageClass)) {
+            // AWS refuses an unknown class only at the first upload, at night; another S3 service has its own names
+            String upper = storageClass.toUpperCase(java.util.Locale.ROOT);
+            s.error("storage_class", "'" + storageClass + "' is not an AWS S3 storage class"
+                    + (AWS_CLASSES.contains(upper) ? " (they are upper case: " + upper + ")" : "") + "; one of "
+                    + String.join(", ", new java.util.TreeSet<>(AWS_CLASSES)) + " (another S3 service's classes are "
+                    + "accepted as written when endpoint is set)");
+            ok = false;
+        }
         String sse = s.choice("sse", SSE).map(v -> v.equals("aes256") ? "AES256" : v).orElse(null);
         String kmsKey = s.optionalString("sse_kms_key_id", "the account's AWS-managed key").orElse(null);
         if (kmsKey != null && !"aws:kms".equals(sse)) {

@@ -190,4 +190,18 @@ class S3StoreProviderTest {
             assertThat(StoreConfigs.problems(dir, base + "    prefix: " + good + "\n", ENV)).as(good).isEmpty();
         }
     }
+
+    /** A typo in storage_class reached AWS only at the first upload (at night); checked at validate when no endpoint is set. */
+    @Test
+    void storageClassIsCheckedAgainstAwsClassesWithoutAnEndpoint() throws Exception {
+        String aws = "    type: s3\n    bucket: b\n    access_key_env: AK\n    secret_key_env: SK\n";
+        assertThat(StoreConfigs.problems(dir, aws + "    storage_class: STANDARD_AI\n", ENV))
+                .contains("dbbackup.yaml:11:5: error: stores.main.storage_class: 'STANDARD_AI' is not an AWS S3 storage class; "
+                        + "one of ").contains("DEEP_ARCHIVE, ").contains("STANDARD_IA");
+        assertThat(StoreConfigs.problems(dir, aws + "    storage_class: glacier_ir\n", ENV))
+                .contains("'glacier_ir' is not an AWS S3 storage class (they are upper case: GLACIER_IR)");
+        assertThat(StoreConfigs.problems(dir, aws + "    storage_class: GLACIER_IR\n", ENV)).isEmpty();
+        assertThat(StoreConfigs.problems(dir, aws + "    endpoint: https://s3.example\n    storage_class: COLD\n", ENV))
+                .as("another S3 service's class is its own").isEmpty();
+    }
 }
