@@ -199,6 +199,7 @@ public final class ConfigLoader {
             String where = e.getProblemMark().map(m -> " (at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")").orElse("");
             String msg = "YAML syntax error: " + (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem()
                     + (e.getContextMark().isPresent() ? where : "");
+            msg += nonBreakingSpace(text, e);
             problems.error(e.getContextMark().isPresent() ? e.getContextMark() : e.getProblemMark(), msg.replace('\n', ' '));
             throw new ConfigException(problems.sorted());
         } catch (YamlEngineException e) {
@@ -532,6 +533,23 @@ public final class ConfigLoader {
         }
         return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention,
                 encryption, drillChecks);
+    }
+
+    /**
+     * {@code key:\u00a0value} (a non-breaking space pasted from a chat or a web page) is no "key: value" to YAML and
+     * gives a generic syntax error: name the line that holds one, from the error's context line to its problem line.
+     */
+    private static String nonBreakingSpace(String text, MarkedYamlEngineException e) {
+        int last = e.getProblemMark().map(m -> m.getLine()).orElse(Integer.MAX_VALUE);
+        int first = Math.max(0, e.getContextMark().map(m -> m.getLine()).orElse(last) - 1);
+        String[] lines = text.split("\n", -1);
+        for (int i = first; i <= Math.min(last, lines.length - 1); i++) {
+            if (lines[i].indexOf('\u00a0') >= 0) {
+                return "; line " + (i + 1) + " holds a non-breaking space (U+00A0), which YAML does not read as a space: "
+                        + "retype it as a plain space";
+            }
+        }
+        return "";
     }
 
     /** A job's backups are the keys under its folder: two jobs there would list, verify and prune each other's. */

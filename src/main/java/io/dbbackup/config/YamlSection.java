@@ -578,7 +578,14 @@ final class YamlSection implements ConfigSection {
             }
             return out;
         }
-        problems.error(v.get(), at(key) + ": expected a string or a list of strings, got " + describe(v.get()));
+        String hint = "";
+        if (v.get() instanceof MappingNode m && !m.getValue().isEmpty()
+                && m.getValue().get(0).getKeyNode() instanceof ScalarNode k) {
+            // headers: {X-Team: dba}: the text "X-Team: dba" is meant; quoted, as a list item, it is that text. The value
+            // is not shown: a header may carry a token
+            hint = "; for 'Name: value' text, quote each as a list item: - \"" + k.getValue() + ": <value>\"";
+        }
+        problems.error(v.get(), at(key) + ": expected a string or a list of strings, got " + describe(v.get()) + hint);
         return List.of();
     }
 
