@@ -507,7 +507,11 @@ public final class ConfigLoader {
         RetentionPolicy retention = s.section("retention").filter(r -> notEmpty(s, "retention", (YamlSection) r,
                 "deletes nothing: every backup is kept, as leaving it out does")).map(r -> retention((YamlSection) r))
                 .orElse(RetentionPolicy.KEEP_ALL);
-        List<String> drillChecks = s.argumentList("drill_checks"); // an empty item is an error at it
+        // an empty item is an error at it; one string is one query, not split at its commas ("... in (1, 2)")
+        boolean oneQuery = s.value("drill_checks").filter(v -> v instanceof org.snakeyaml.engine.v2.nodes.ScalarNode sc
+                && !sc.getValue().isBlank()).isPresent();
+        List<String> drillChecks = oneQuery ? s.string("drill_checks").map(List::of).orElse(List.of())
+                : s.argumentList("drill_checks");
         if (copy) {
             if (copyOf.isEmpty() || st.isEmpty() || !stores.containsKey(st.get())) {
                 return null;

@@ -39,4 +39,17 @@ class EmptyJobSectionCliTest {
                 "config.yaml:15:19: error: jobs.app.drill_checks: must not be empty: leave the key out or give its value");
         assertThat(dir.resolve("store")).doesNotExist();
     }
+
+    /** drill_checks: "select ... in (1, 2)" was split at its comma into two broken queries, found only by the drill. */
+    @Test
+    void oneDrillCheckStringIsOneQuery() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 5);
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob("""
+                drill_checks: "select count(*) from sqlite_master where type in ('table', 'index')"
+                """));
+        io.dbbackup.config.Config c = new io.dbbackup.config.ConfigLoader(io.dbbackup.plugin.PluginRegistry.load(),
+                java.util.Map.of()).load(dir.resolve("config.yaml"), "config.yaml");
+        assertThat(c.jobs().get("app").drillChecks())
+                .containsExactly("select count(*) from sqlite_master where type in ('table', 'index')");
+    }
 }
