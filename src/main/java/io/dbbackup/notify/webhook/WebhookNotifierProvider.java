@@ -41,11 +41,14 @@ public final class WebhookNotifierProvider implements NotifierProvider {
         WebhookSettings.Format format = s.choice("format", Set.of("json", "slack"))
                 .map(f -> WebhookSettings.Format.valueOf(f.toUpperCase(Locale.ROOT))).orElse(WebhookSettings.Format.JSON);
         List<String[]> headers = new ArrayList<>();
-        for (String h : s.stringList("headers")) {
+        List<String> given = s.stringList("headers");
+        for (int i = 0; i < given.size(); i++) {
+            String h = given.get(i);
             int colon = h.indexOf(':');
             String name = colon <= 0 ? "" : h.substring(0, colon).strip();
             if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                s.error("headers", "'" + h + "' is not 'Name: value'");
+                // not echoed: "X-Api-Key abc123", its colon left out, is a token in the error text and the log
+                s.error("headers", "item " + (i + 1) + " is not 'Name: value' (a header name, a colon, its value)");
             } else if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
                 s.error("headers", "the header " + name + " is set by the HTTP client and cannot be configured");
             } else if (name.equalsIgnoreCase("authorization")) {
