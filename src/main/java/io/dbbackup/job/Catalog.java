@@ -108,6 +108,27 @@ public final class Catalog {
     }
 
     /**
+     * {@code entries} without the backup objects of 0 bytes, with a warning for each naming it and saying what
+     * {@code passedBy} (the caller, in words) does with it. No dump is empty (each has a header, compressed or encrypted),
+     * so such an object beside its sidecars is damage: a failed Azure upload's empty commit whose delete failed too, a
+     * full disk, a copy by hand. Counted by a retention (prune's, a copy job's), it would rank as the newest backup and
+     * a good one would be deleted or left uncopied in its place; deleted, the evidence would be gone. It is neither.
+     */
+    public List<Entry> countable(JobConfig job, List<Entry> entries, String passedBy) {
+        List<Entry> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            if (e.object().size() == 0) {
+                ws.log().warn("not counted by retention: " + e.key().key() + " is empty (0 bytes), so it is no backup (an "
+                        + "upload that failed, a full disk?); " + passedBy + ": check it (verify " + job.name() + " "
+                        + e.key().key() + ") and remove it with its sidecars", "job", job.name(), "key", e.key().key());
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
      * A warning for each file named like a backup of the job, newer than {@code taken}, that nothing can check
      * ({@link Listing#unchecked}): "the newest" passes it by, and whoever restores must learn that a newer file is there
      * and which backup was taken instead, not find out from yesterday's data.

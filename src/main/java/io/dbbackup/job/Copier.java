@@ -125,18 +125,19 @@ public final class Copier {
             CredentialExpiry.warning(s, ws.clock().instant()).ifPresent(w -> ws.log().warn(w, "job", job.name(),
                     "store", s.describe()));
         }
-        List<Catalog.Entry> sourceEntries = catalog.list(source);
+        List<Catalog.Entry> sourceEntries = catalog.countable(source, catalog.list(source), "copy job " + job.name()
+                + " neither copies it nor takes it for the newest backup to copy");
         List<BackupKey> available = sourceEntries.stream().map(Catalog.Entry::key).toList();
         if (available.isEmpty()) {
             throw DbBackupException.system("nothing to copy: job '" + source.name() + "' has no backups in " + from.describe()
                     + " under " + catalog.folder(source));
         }
-        List<Catalog.Entry> heldEntries = catalog.list(job);
-        List<BackupKey> held = heldEntries.stream().map(Catalog.Entry::key).toList();
-        refuseBackupsFromTheFuture(job, source, available, held);
-        List<BackupKey> todo = select(available, held, job.retention(), job.prefix(), ws.clock().instant());
         Map<String, Catalog.Entry> byName = new LinkedHashMap<>();
         sourceEntries.forEach(e -> byName.putIfAbsent(e.key().fileName(), e));
+        List<Catalog.Entry> heldEntries = catalog.list(job);
+        List<BackupKey> held = counted(job, heldEntries, byName);
+        refuseBackupsFromTheFuture(job, source, available, held);
+        List<BackupKey> todo = select(available, held, job.retention(), job.prefix(), ws.clock().instant());
         List<Suspect> suspects = suspects(source, from, to, heldEntries, byName);
         List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
         Map<BackupKey, Long> sizes = new LinkedHashMap<>();
@@ -343,6 +344,20 @@ public final class Copier {
             out.add(new Suspect(copy, origin, "records sha256 " + digest + " in its sidecar, its source " + expected));
         }
         return out;
+    }
+
+    /**
+     * The copies {@code held} that the copy's retention counts, newest first: each one whose source backup is listed (an
+     * empty one among them does not match its source's size, so this run copies it again), and the others unless empty
+     * ({@link Catalog#countable}): an empty object with no source to copy it from again is no copy, and counted it would
+     * be "the newest" and leave a good source backup uncopied.
+     */
+    private List<BackupKey> counted(JobConfig job, List<Catalog.Entry> held, Map<String, Catalog.Entry> byName) {
+        List<Catalog.Entry> out = new ArrayList<>(catalog.countable(job, held.stream()
+                .filter(e -> !byName.containsKey(e.key().fileName())).toList(), "copy job " + job.name()
+                + " does not count it as a copy it holds, and never deletes it"));
+        held.stream().filter(e -> byName.containsKey(e.key().fileName())).forEach(out::add);
+        return out.stream().map(Catalog.Entry::key).sorted().toList();
     }
 
     private static int alreadyThere(List<BackupKey> available, List<BackupKey> held) {

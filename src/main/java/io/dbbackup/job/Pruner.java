@@ -84,7 +84,8 @@ public final class Pruner {
                                 List<String> deleted) {
         Catalog.Listing listing = catalog.listing(job);
         catalog.mentionUnchecked(job, listing);
-        List<Catalog.Entry> entries = countable(job, listing.backups());
+        List<Catalog.Entry> entries = catalog.countable(job, listing.backups(),
+                "prune neither keeps it in place of a good backup nor deletes it");
         List<BackupKey> keys = entries.stream().map(Catalog.Entry::key).toList();
         refuseBackupsFromTheFuture(job, keys);
         java.util.Set<BackupKey> pinned = entries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
@@ -203,27 +204,6 @@ public final class Pruner {
         DbBackupException d = Failures.map(context, e);
         return d.getMessage().startsWith(context) ? d
                 : new DbBackupException(d.status(), context + ": " + d.getMessage(), d, d.retryable());
-    }
-
-    /**
-     * {@code entries} without the backup objects of 0 bytes, with a warning for each. No dump is empty (each has a
-     * header, compressed or encrypted), so such an object beside its sidecars is damage: a failed Azure upload's empty
-     * commit whose delete failed too, a full disk, a copy by hand. Counted, it would rank as the newest backup and
-     * retention would delete a good one in its place; deleted, the evidence would be gone. It is neither.
-     */
-    private List<Catalog.Entry> countable(JobConfig job, List<Catalog.Entry> entries) {
-        List<Catalog.Entry> out = new ArrayList<>(entries.size());
-        for (Catalog.Entry e : entries) {
-            if (e.object().size() == 0) {
-                ws.log().warn("not counted by retention: " + e.key().key() + " is empty (0 bytes), so it is no backup (an "
-                        + "upload that failed, a full disk?); prune neither keeps it in place of a good backup nor deletes "
-                        + "it: check it (verify " + job.name() + " " + e.key().key() + ") and remove it with its sidecars",
-                        "job", job.name(), "key", e.key().key());
-            } else {
-                out.add(e);
-            }
-        }
-        return out;
     }
 
     private static String deletedSoFar(List<String> deleted) {
