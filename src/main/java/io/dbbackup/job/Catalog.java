@@ -199,14 +199,20 @@ public final class Catalog {
             if (!entries.get(i).key().equals(failed)) {
                 continue;
             }
-            if (i == entries.size() - 1) { // the user's next question: is there anything else?
-                return new DbBackupException(e.status(), e.getMessage() + "; it is the oldest backup of job " + job.name()
-                        + " in " + store(job).describe() + ": there is no older one to fall back on", e, e.retryable());
+            // an empty object is no backup (see countable): said in words, and never the one to fall back on
+            String message = e.getMessage() + (entries.get(i).object().size() == 0 ? "; " + failed.fileName()
+                    + " is empty (0 bytes), so it is no backup (an upload that failed, a full disk?)" : "");
+            Optional<Entry> next = entries.subList(i + 1, entries.size()).stream().filter(o -> o.object().size() != 0)
+                    .findFirst();
+            if (next.isEmpty()) { // the user's next question: is there anything else?
+                return new DbBackupException(e.status(), message + (i == entries.size() - 1 ? "; it is the oldest backup"
+                        : "; every backup older than it is empty (0 bytes)") + " of job " + job.name() + " in "
+                        + store(job).describe() + ": there is no older one to fall back on", e, e.retryable());
             }
-            String older = entries.get(i + 1).key().fileName();
+            String older = next.get().key().fileName();
             List<String> command = new ArrayList<>(List.of("dbbackup", "restore", job.name(), older));
             command.addAll(restoreArgs);
-            return new DbBackupException(e.status(), e.getMessage() + "; the next older backup is " + older
+            return new DbBackupException(e.status(), message + "; the next older backup is " + older
                     + " (" + ShellWords.join(command) + ")", e, e.retryable());
         }
         return e;
