@@ -45,7 +45,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     /** "checksum mismatch for NAME: expected E, got A (N bytes)". */
     public static IntegrityException mismatchOf(String name, String expectedHex, String actualHex, long count) {
-        return new IntegrityException("checksum mismatch for " + name + ": expected " + expectedHex + ", got " + actualHex
+        return new ChecksumMismatchException("checksum mismatch for " + name + ": expected " + expectedHex + ", got " + actualHex
                 + " (" + count + " bytes)");
     }
 

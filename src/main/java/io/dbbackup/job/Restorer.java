@@ -197,9 +197,11 @@ public final class Restorer {
                 target.engine().restore(counting, key.format(), options, ctx);
                 bytes = counting.count();
             } catch (IOException | RuntimeException e) {
-                // its checksum held: the backup itself is bad, not the target
-                throw doesNotRestore(key, Failures.map("restore of " + key.key() + " into " + target.engine().describe()
-                        + " failed", e));
+                // its checksum held: the backup itself is bad, not the target — unless this read got other bytes
+                DbBackupException failed = Failures.map("restore of " + key.key() + " into " + target.engine().describe()
+                        + " failed", e);
+                throw io.dbbackup.codec.ChecksumMismatchException.in(e) ? changedSinceVerified(key, failed)
+                        : doesNotRestore(key, failed);
             } finally {
                 progress.finished();
             }
@@ -231,6 +233,18 @@ public final class Restorer {
         }
         return new DbBackupException(ExitStatus.INTEGRITY, "the backup " + key.key() + " does not restore: "
                 + failed.getMessage(), failed, false);
+    }
+
+    /**
+     * The restore's read of {@code key} did not match the checksum that the check's read of it confirmed: the object was
+     * replaced in the store, or damaged on its way, in between. Not "does not restore" (which sends the user to an older
+     * backup): its bytes held when checked, and a restore again reads it again.
+     */
+    static DbBackupException changedSinceVerified(BackupKey key, DbBackupException failed) {
+        return new DbBackupException(ExitStatus.INTEGRITY, "the backup " + key.key() + " changed since it was verified: "
+                + "its checksum held in the check before the restore, and the restore's read of it does not match (the "
+                + "object replaced in the store, or damaged on its way): " + failed.getMessage() + "; run the restore "
+                + "again (it checks the backup again first)", failed, false);
     }
 
     /**

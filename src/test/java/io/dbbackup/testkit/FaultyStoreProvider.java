@@ -27,7 +27,8 @@ import java.util.List;
  * the {@code pin} had found it in its listing). {@code refuse_delete_of: .sha256} refuses to delete keys ending so.
  * {@code slow_deletes: true} takes 700 ms to delete a backup (its sidecars at once), for a signal to land mid-prune.
  * {@code damage_first_read: true} flips a byte of the first read of each backup object on its way (the stored bytes
- * intact), as a network or a store's frontend could. {@code list_twice: true} lists every object of a folder twice, as
+ * intact), as a network or a store's frontend could; {@code damage_second_read: true} the same to the second read of
+ * each (a restore's read after its check passed: the object replaced, or damaged on the wire, in between). {@code list_twice: true} lists every object of a folder twice, as
  * a store whose listing pages overlap (an eventually consistent or buggy S3-compatible server) can.
  * {@code slow_manifests: true} takes 700 ms to open a {@code .manifest.json} and finishes that request whatever
  * interrupts it (a store whose requests, once sent, run to their end): the last step of a verify, for a signal to land
@@ -57,6 +58,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         String refuseDelete = s.string("refuse_delete_of").orElse(null);
         boolean slowDeletes = s.bool("slow_deletes").orElse(false);
         boolean damageFirstRead = s.bool("damage_first_read").orElse(false);
+        boolean damageSecondRead = s.bool("damage_second_read").orElse(false);
         boolean listTwice = s.bool("list_twice").orElse(false);
         boolean slowManifests = s.bool("slow_manifests").orElse(false);
         int deleteAfterListing = s.integer("delete_after_listing", 0, 1000).orElse(0);
@@ -71,6 +73,7 @@ public final class FaultyStoreProvider implements StoreProvider {
                 deleteAfterPin, refuseDelete);
         store.slowDeletes = slowDeletes;
         store.damageFirstRead = damageFirstRead;
+        store.damageSecondRead = damageSecondRead;
         store.listTwice = listTwice;
         store.slowManifests = slowManifests;
         store.deleteAfterListing = deleteAfterListing;
@@ -91,6 +94,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private final String refuseDelete;
         private boolean slowDeletes;
         private boolean damageFirstRead;
+        private boolean damageSecondRead;
         private boolean listTwice;
         private boolean slowManifests;
         private int deleteAfterListing;
@@ -98,7 +102,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean refuseCommit;
         private boolean refuseWalDelete;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final java.util.Set<String> readOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
         FaultyStore(LocalStore local, boolean corrupt, boolean refuseUnfinished, boolean slowReads,
                     boolean pinAfterListing, boolean deleteAfterPin, String refuseDelete) {
@@ -217,7 +221,8 @@ public final class FaultyStoreProvider implements StoreProvider {
                 }
             }
             InputStream in = delegate.open(key);
-            if (damageFirstRead && !key.endsWith(".sha256") && !key.endsWith(".manifest.json") && readOnce.add(key)) {
+            int read = key.endsWith(".sha256") || key.endsWith(".manifest.json") ? 0 : reads.merge(key, 1, Integer::sum);
+            if (damageFirstRead && read == 1 || damageSecondRead && read == 2) {
                 return new java.io.FilterInputStream(in) { // byte 1000 flipped on its way; the file is intact
                     private long at;
 
