@@ -1,16 +1,12 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.testkit.Cli;
-import io.dbbackup.testkit.SqliteFixture;
-import io.dbbackup.testkit.SteppingClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,26 +25,10 @@ class EmptyNewestCliTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        SqliteFixture.create(dir.resolve("shop.db"), 50);
-        cli = new Cli().workingDir(dir).clock(new SteppingClock(Instant.parse("2026-12-01T02:00:00Z"), Duration.ofMinutes(1)));
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  shop: {engine: sqlite, path: shop.db}
-                  scratch: {engine: sqlite, path: restored.db, database: shop}
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  nightly: {datasource: shop, store: local, prefix: prod}
-                """);
-        for (int i = 0; i < 2; i++) {
-            Cli.Result r = cli.run("-c", "config.yaml", "backup", "nightly");
-            assertThat(r.exit()).as(r.toString()).isZero();
-        }
-        try (var files = Files.list(dir.resolve("store/prod/shop"))) {
-            var names = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sqlite.gz")).sorted().toList();
-            older = names.get(0);
-            newer = names.get(1);
-        }
+        TwoNightlyBackups two = TwoNightlyBackups.in(dir);
+        cli = two.cli();
+        older = two.older();
+        newer = two.newer();
         Files.write(dir.resolve("store/prod/shop/" + newer), new byte[0]);
     }
 
