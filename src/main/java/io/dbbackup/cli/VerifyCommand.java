@@ -169,7 +169,7 @@ final class VerifyCommand implements Callable<Integer> {
         int empty = 0;
         int stale = 0;
         int unreadable = 0;
-        int aheadJobs = 0; // without --max-age: jobs whose newest backup is dated ahead of this host's clock, not taken
+        int aheadJobs = 0; // jobs whose newest backup is dated ahead of this host's clock, not taken (with --max-age: STALE too)
         int gone = 0; // --all-backups: deleted since they were listed, skipped
         int partsEmptied = 0; // --subset: jobs whose part had backups when listed, each deleted before it was read
         boolean onlyIntegrity = true;
@@ -231,6 +231,9 @@ final class VerifyCommand implements Callable<Integer> {
             boolean ahead = age.negated().compareTo(Pruner.CLOCK_SKEW) > 0;
             if (limit != null && (ahead || age.compareTo(limit) > 0)) {
                 stale++;
+                if (ahead) { // the summary says so, not "no backup newer than --max-age": its age says nothing
+                    aheadJobs++;
+                }
                 onlyIntegrity = false;
                 onlyUser = false;
                 // a backup named by a clock that ran ahead would look fresh for years: the switch must not be blinded by it
@@ -362,6 +365,7 @@ final class VerifyCommand implements Callable<Integer> {
                 : failed + empty + partsEmptied + stale + unreadable + aheadJobs == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code()
                 : onlyUser ? ExitStatus.USER_ERROR.code() : ExitStatus.SYSTEM_ERROR.code();
         int verified = checked - failed;
+        int byAge = limit == null ? 0 : stale - aheadJobs; // the STALE jobs whose newest backup is older than --max-age
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("jobs", jobs.stream().map(JobConfig::name).toList());
@@ -398,7 +402,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + (empty == 0 ? "" : ", " + empty + (empty == 1 ? " job" : " jobs") + " without backups")
                     + (partsEmptied == 0 ? "" : ", " + partsEmptied + (partsEmptied == 1 ? " job whose part" : " jobs whose parts")
                     + " had nothing left to read")
-                    + (stale == 0 ? "" : ", " + stale + (stale == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
+                    + (byAge == 0 ? "" : ", " + byAge + (byAge == 1 ? " job" : " jobs") + " with no backup newer than " + maxAge)
                     + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
                     + (aheadJobs == 0 ? "" : ", " + aheadJobs + (aheadJobs == 1 ? " job whose newest backup is" : " jobs whose "
                     + "newest backups are") + " dated after this host's clock")

@@ -146,10 +146,14 @@ class AheadBackupCliTest {
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.out()).as(r.toString()).contains("STALE  app/" + AHEAD + ": dated 3h 00m after this host's clock (--max-age 26h)")
-                .doesNotContain("ok     app/");
+                .doesNotContain("ok     app/")
+                // the closing line said "1 job with no backup newer than 26h": the age of a backup dated ahead says nothing
+                .contains("0 of 0 backups verified, 1 job whose newest backup is dated after this host's clock (exit 2)")
+                .doesNotContain("no backup newer than");
         Cli.Result json = at(NOW).run("-c", "config.yaml", "verify", "--all", "--max-age", "26h", "--json");
         assertThat(json.exit()).as(json.toString()).isEqualTo(2);
-        assertThat(json.out()).as(json.toString()).containsPattern("\"stale\" *: *true").doesNotContainPattern("\"ok\" *: *true");
+        assertThat(json.out()).as(json.toString()).containsPattern("\"stale\" *: *true").doesNotContainPattern("\"ok\" *: *true")
+                .containsPattern("\"stale_jobs\" *: *1").containsPattern("\"jobs_ahead\" *: *1");
     }
 
     /** {@code show} of the backup dated ahead said it was taken "0m ago". */
