@@ -113,7 +113,7 @@ public final class Checker {
         for (String name : names) {
             NotifierConfig n = ws.config().notifiers().get(name);
             try {
-                n.notifier().send(report);
+                n.notifier().send(report, ws.clock());
                 out.add(new Line(job.name(), "notifier " + name, ExitStatus.OK, "test report sent via " + n.notifier().describe()));
             } catch (Exception e) {
                 DbBackupException d = e instanceof DbBackupException x ? x

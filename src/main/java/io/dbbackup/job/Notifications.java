@@ -38,7 +38,7 @@ public final class Notifications {
                 continue;
             }
             try {
-                n.notifier().send(report);
+                n.notifier().send(report, ws.clock());
                 ws.log().info("notification sent", "job", job.name(), "notifier", n.name());
             } catch (Exception e) {
                 ws.log().warn("notification failed (the " + report.operation().name().toLowerCase(java.util.Locale.ROOT)

@@ -1,10 +1,15 @@
 package io.dbbackup.spi;
 
 import java.io.IOException;
+import java.time.Clock;
 
 /** Sends a job report somewhere (email, webhook). A failure is logged by the caller, never fatal. */
 public interface Notifier {
-    void send(JobReport report) throws IOException;
+    /**
+     * Sends {@code report}. {@code clock} is the run's (the one its times come from, a test's fixed one): what a message
+     * says of when it was sent (a mail's {@code Date} header) is read from it, never from the machine's clock.
+     */
+    void send(JobReport report, Clock clock) throws IOException;
 
     String describe();
 

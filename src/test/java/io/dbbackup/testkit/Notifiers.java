@@ -9,12 +9,16 @@ import io.dbbackup.spi.Notifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 /** Builds notifiers the way the tool does (YAML through the config loader and the installed plugins) and sample reports. */
 public final class Notifiers {
+    /** The clock a test's send reads (a mail's Date header): a little after {@link #failure()} finished. */
+    public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T03:01:40Z"), java.time.ZoneOffset.UTC);
+
     private Notifiers() {
     }
 

@@ -49,7 +49,7 @@ final class EmailNotifier implements Notifier {
     }
 
     @Override
-    public void send(JobReport report) throws IOException {
+    public void send(JobReport report, java.time.Clock clock) throws IOException {
         ReportMail mail = ReportMail.of(report, settings.subjectPrefix());
         try {
             Session session = Session.getInstance(properties());
@@ -59,7 +59,7 @@ final class EmailNotifier implements Notifier {
                 msg.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
             }
             msg.setSubject(mail.subject(), StandardCharsets.UTF_8.name());
-            msg.setSentDate(new Date());
+            msg.setSentDate(Date.from(clock.instant()));
             msg.setHeader("Auto-Submitted", "auto-generated");
             msg.setHeader("X-Dbbackup-Job", report.job());
             msg.setHeader("X-Dbbackup-Outcome", report.outcome().name().toLowerCase(Locale.ROOT));

@@ -29,7 +29,7 @@ final class PushgatewayNotifier implements Notifier {
     }
 
     @Override
-    public void send(JobReport report) throws IOException {
+    public void send(JobReport report, java.time.Clock clock) throws IOException {
         URI uri = group(report);
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(settings.timeout())
                 .header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

@@ -35,7 +35,7 @@ final class WebhookNotifier implements Notifier {
     }
 
     @Override
-    public void send(JobReport report) throws IOException {
+    public void send(JobReport report, java.time.Clock clock) throws IOException {
         String body = Redactor.redact(settings.format() == WebhookSettings.Format.SLACK ? slack(report) : json(report));
         URI uri = uri(); // read here: the config may leave it unresolved
         if (uri == null) { // URI.create's own message would repeat the URL, which is a secret

@@ -42,7 +42,7 @@ class EmailNotifierIT {
                       subject_prefix: "[prod]"
                     """.formatted(smtp.port(), smtp.caPem()), "ops");
             assertThat(n.describe()).isEqualTo("smtp localhost:" + smtp.port() + " (tls)");
-            n.send(Notifiers.success());
+            n.send(Notifiers.success(), Notifiers.CLOCK);
             MimeMessage[] mails = smtp.await(2, Duration.ofSeconds(10));
             assertThat(mails).hasSize(2);
             assertThat(Arrays.stream(mails).map(m -> recipients(m))).containsOnly("ops@example.com, dba@example.com");
@@ -68,7 +68,7 @@ class EmailNotifierIT {
             Notifier n = plainNotifier(smtp.port(), "[ops@example.com, left-company@example.com, dba@example.com]");
             // the reason read "(250 queued (SMTPAddressFailedException: 550 5.1.1 no such user))": the server's last
             // answer, then the refusal wrapped in a class name
-            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> n.send(Notifiers.failure(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                     .hasMessage("mail sent to ops@example.com, dba@example.com only via smtp 127.0.0.1:" + smtp.port()
                             + " (no tls): recipient left-company@example.com refused: 550 5.1.1 no such user");
             assertThat(smtp.delivered()).containsExactly("ops@example.com", "dba@example.com");
@@ -81,7 +81,7 @@ class EmailNotifierIT {
     void theOnlyRecipientRefusedIsNamedWithTheServersAnswer() throws Exception {
         try (RefusingSmtp smtp = new RefusingSmtp("left-company@example.com")) {
             Notifier n = plainNotifier(smtp.port(), "[left-company@example.com]");
-            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> n.send(Notifiers.failure(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                     .hasMessage("cannot send mail via smtp 127.0.0.1:" + smtp.port()
                             + " (no tls): recipient left-company@example.com refused: 550 5.1.1 no such user");
             assertThat(smtp.delivered()).isEmpty();
@@ -120,7 +120,7 @@ class EmailNotifierIT {
                       timeout: 1s
                     """.formatted(server.getLocalPort()), "ops");
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> n.send(Notifiers.failure(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                     .hasMessageContaining("smtp 127.0.0.1:" + server.getLocalPort()).hasMessageContaining("within 2s");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
         }
@@ -218,7 +218,7 @@ class EmailNotifierIT {
                           to: ops@example.com
                         """.formatted(host, smtp.port()), "ops");
                 assertThat(n.describe()).startsWith("smtp [::1]:" + smtp.port() + " ");
-                n.send(Notifiers.failure());
+                n.send(Notifiers.failure(), Notifiers.CLOCK);
             }
             assertThat(smtp.await(2, Duration.ofSeconds(10))).hasSize(2);
         }
@@ -228,9 +228,10 @@ class EmailNotifierIT {
     void failureMailCarriesTheErrorAndTheToolsLastLines() throws Exception {
         try (SmtpServer smtp = SmtpServer.plain()) {
             Notifier n = plainNotifier(smtp.port(), "[ops@example.com]");
-            n.send(Notifiers.failure());
+            n.send(Notifiers.failure(), Notifiers.CLOCK);
             MimeMessage m = smtp.await(1, Duration.ofSeconds(10))[0];
             assertThat(m.getSubject()).isEqualTo("[dbbackup] FAILED: backup job appdb on db-host-1");
+            assertThat(m.getSentDate().toInstant()).as("Date: the clock given, not the machine's").isEqualTo(Notifiers.CLOCK.instant());
             assertThat(String.valueOf(m.getContent()).replace("\r\n", "\n")).contains("Outcome:   FAILED", "Attempts:  3", "Duration:  1m35s",
                     "Error:\n  backup of postgres appdb failed: pg_dump failed (exit 1): pg_dump: error: connection refused",
                     "Last lines of the tool's error output:\n  | pg_dump: error: connection to server at \"db\" (10.0.0.5), port 5432 failed\n"
@@ -253,7 +254,7 @@ class EmailNotifierIT {
                       to: ops@example.com
                       timeout: 5s
                     """.formatted(smtp.port()), "ops");
-            assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> n.send(Notifiers.success(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                     .hasMessageContaining("cannot send mail via smtp localhost:" + smtp.port())
                     .hasMessageContaining("certification path").hasMessageNotContaining(PASSWORD);
             assertThat(smtp.messages()).isEmpty();
@@ -276,7 +277,7 @@ class EmailNotifierIT {
                       timeout: 5s
                     """.formatted(smtp.port()), "ops");
             assertThat(n.describe()).endsWith("(starttls)");
-            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> n.send(Notifiers.failure(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                     .hasMessageContaining("STARTTLS").hasMessageNotContaining(PASSWORD);
             assertThat(smtp.messages()).isEmpty();
         }
@@ -287,7 +288,7 @@ class EmailNotifierIT {
         try (SmtpServer smtp = SmtpServer.startTls().user("bot@example.com", "backup-bot", PASSWORD)) {
             Notifier n = startTlsNotifier(smtp, "ca_file: " + smtp.caPem());
             assertThat(n.describe()).isEqualTo("smtp localhost:" + smtp.port() + " (starttls)");
-            n.send(Notifiers.failure());
+            n.send(Notifiers.failure(), Notifiers.CLOCK);
             MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(10));
             assertThat(mails).hasSize(1);
             assertThat(mails[0].getSubject()).isEqualTo("[dbbackup] FAILED: backup job appdb on db-host-1");
@@ -302,7 +303,7 @@ class EmailNotifierIT {
     void startTlsRefusesAServerItDoesNotTrustBeforeLoggingIn() throws Exception {
         try (SmtpServer smtp = SmtpServer.startTls().user("bot@example.com", "backup-bot", PASSWORD)) {
             Notifier n = startTlsNotifier(smtp, "# no ca_file: the JDK's trust store");
-            assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> n.send(Notifiers.success(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                     .hasMessageContaining("cannot send mail via smtp localhost:" + smtp.port())
                     .hasMessageContaining("certification path").hasMessageNotContaining(PASSWORD);
             assertThat(smtp.messages()).isEmpty();

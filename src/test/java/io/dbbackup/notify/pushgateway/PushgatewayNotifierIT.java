@@ -54,7 +54,7 @@ class PushgatewayNotifierIT {
     void aFailureKeepsTheLastSuccessSoAnAlertOnItsAgeWorks() throws Exception {
         Notifier n = notifier("");
         assertThat(n.describe()).isEqualTo("pushgateway " + gateway.url());
-        n.send(Notifiers.success()); // finished 2026-11-23T03:00:12.345Z, 123,456,789 bytes
+        n.send(Notifiers.success(), Notifiers.CLOCK); // finished 2026-11-23T03:00:12.345Z, 123,456,789 bytes
         double finished = Instant.parse("2026-11-23T03:00:12.345Z").toEpochMilli() / 1000.0;
         assertThat(gateway.value("dbbackup_last_success_timestamp_seconds", APPDB, BACKUP, "job=\"dbbackup\""))
                 .hasValueSatisfying(v -> assertThat(v).isCloseTo(finished, org.assertj.core.data.Offset.offset(0.01)));
@@ -62,7 +62,7 @@ class PushgatewayNotifierIT {
         assertThat(gateway.value("dbbackup_last_backup_size_bytes", APPDB, BACKUP)).contains(123_456_789.0);
         assertThat(gateway.value("dbbackup_last_run_duration_seconds", APPDB, BACKUP)).contains(12.345);
 
-        n.send(Notifiers.failure()); // started at the same time, 95 s, 3 attempts
+        n.send(Notifiers.failure(), Notifiers.CLOCK); // started at the same time, 95 s, 3 attempts
         assertThat(gateway.value("dbbackup_last_run_success", APPDB, BACKUP)).contains(0.0);
         assertThat(gateway.value("dbbackup_last_run_attempts", APPDB, BACKUP)).contains(3.0);
         assertThat(gateway.value("dbbackup_last_run_timestamp_seconds", APPDB, BACKUP))
@@ -75,10 +75,10 @@ class PushgatewayNotifierIT {
     @Test
     void eachOperationHasItsOwnGroupSoAVerifyNeverReplacesTheBackupsFigures() throws Exception {
         Notifier n = notifier("  job: nightly\n");
-        n.send(Notifiers.success());
+        n.send(Notifiers.success(), Notifiers.CLOCK);
         JobReport verify = new JobReport("appdb", JobReport.Operation.VERIFY, JobReport.Outcome.FAILURE, 1,
                 Instant.parse("2026-11-24T08:15:00Z"), Duration.ofSeconds(4), "audit-pod", null, 0, "checksum mismatch", null);
-        n.send(verify);
+        n.send(verify, Notifiers.CLOCK);
         assertThat(gateway.value("dbbackup_last_run_success", APPDB, "operation=\"verify\"", "job=\"nightly\"")).contains(0.0);
         assertThat(gateway.value("dbbackup_last_run_success", APPDB, BACKUP, "job=\"nightly\"")).contains(1.0);
         assertThat(gateway.value("dbbackup_last_success_timestamp_seconds", APPDB, "operation=\"verify\"")).isEmpty();
@@ -92,7 +92,7 @@ class PushgatewayNotifierIT {
                   type: pushgateway
                   url: %s/not/a/gateway
                 """.formatted(gateway.url()), "metrics");
-        assertThatThrownBy(() -> wrongPath.send(Notifiers.success())).hasMessageStartingWith("pushgateway " + gateway.url()
+        assertThatThrownBy(() -> wrongPath.send(Notifiers.success(), Notifiers.CLOCK)).hasMessageStartingWith("pushgateway " + gateway.url()
                 + "/not/a/gateway answered HTTP 404");
         int port = io.dbbackup.testkit.FreePort.pick();
         Notifier nobody = Notifiers.notifier(dir, Map.of(), """
@@ -101,7 +101,7 @@ class PushgatewayNotifierIT {
                   url: http://127.0.0.1:%d
                   timeout: 2s
                 """.formatted(port), "metrics");
-        assertThatThrownBy(() -> nobody.send(Notifiers.success())).hasMessageStartingWith("pushgateway http://127.0.0.1:" + port + " failed: ");
+        assertThatThrownBy(() -> nobody.send(Notifiers.success(), Notifiers.CLOCK)).hasMessageStartingWith("pushgateway http://127.0.0.1:" + port + " failed: ");
     }
 
     /** Through the CLI: a backup run pushes the job's figures; the stored artifact's size is the one pushed. */

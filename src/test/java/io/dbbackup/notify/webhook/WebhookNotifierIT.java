@@ -52,7 +52,7 @@ class WebhookNotifierIT {
                   headers: ["X-Source: dbbackup", "X-Env: prod"]
                 """, "hook");
         assertThat(n.describe()).isEqualTo(server.url());
-        n.send(Notifiers.failure());
+        n.send(Notifiers.failure(), Notifiers.CLOCK);
         WebhookServer.Request r = server.take(Duration.ofSeconds(5));
         assertThat(r.method()).isEqualTo("POST");
         assertThat(r.pathAndQuery()).isEqualTo("/services/" + TOKEN + "?ping=1");
@@ -70,7 +70,7 @@ class WebhookNotifierIT {
         assertThat((String) m.get("detail")).contains("port 5432 failed\npg_dump: error: connection refused");
         assertThat((String) m.get("text")).startsWith("dbbackup: backup job appdb FAILED on db-host-1: backup of postgres");
 
-        n.send(Notifiers.success());
+        n.send(Notifiers.success(), Notifiers.CLOCK);
         @SuppressWarnings("unchecked")
         Map<String, Object> ok = (Map<String, Object>) Json.parse(server.take(Duration.ofSeconds(5)).body());
         assertThat(ok).containsEntry("outcome", "success").containsEntry("size", 123_456_789L)
@@ -86,7 +86,7 @@ class WebhookNotifierIT {
                   format: slack
                   method: put
                 """, "slack");
-        n.send(Notifiers.failure());
+        n.send(Notifiers.failure(), Notifiers.CLOCK);
         WebhookServer.Request r = server.take(Duration.ofSeconds(5));
         assertThat(r.method()).isEqualTo("PUT");
         @SuppressWarnings("unchecked")
@@ -94,7 +94,7 @@ class WebhookNotifierIT {
         assertThat(m).containsOnlyKeys("text");
         assertThat((String) m.get("text")).startsWith("dbbackup: backup job appdb FAILED on db-host-1: ")
                 .contains("attempts 3", "```\npg_dump: error: connection to server", "connection refused\n```");
-        n.send(Notifiers.success());
+        n.send(Notifiers.success(), Notifiers.CLOCK);
         assertThat(server.take(Duration.ofSeconds(5)).body()).contains("succeeded on db-host-1")
                 .contains("`prod/appdb/appdb-20261123-030000.sql.zst` · 123456789 bytes");
     }
@@ -113,7 +113,7 @@ class WebhookNotifierIT {
         n.send(new JobReport(f.job(), f.operation(), f.outcome(), f.attempts(), f.started(), f.duration(), f.host(), null, 0,
                 "backup of postgres appdb failed: pg_dump: error: FATAL: role \"<!channel> <@U123>\" rejected "
                         + "(auth " + secret + "); see <http://evil.example|click> & retry",
-                "pg_dump: error: <!here> hi\npg_dump: detail: a && b"));
+                "pg_dump: error: <!here> hi\npg_dump: detail: a && b"), Notifiers.CLOCK);
         WebhookServer.Request r = server.take(Duration.ofSeconds(5));
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) Json.parse(r.body());
@@ -134,7 +134,7 @@ class WebhookNotifierIT {
         Notifier n = Notifiers.notifier(dir, env, "slack: {type: webhook, url_env: HOOK_URL, format: slack}", "slack");
         JobReport s = Notifiers.success();
         n.send(new JobReport(s.job(), s.operation(), s.outcome(), s.attempts(), s.started(), s.duration(), s.host(),
-                "prod/we`ird/we`ird-20261123-030000.sql.zst", s.size(), null, null));
+                "prod/we`ird/we`ird-20261123-030000.sql.zst", s.size(), null, null), Notifiers.CLOCK);
         String text = (String) ((Map<?, ?>) Json.parse(server.take(Duration.ofSeconds(5)).body())).get("text");
         assertThat(text).contains("\nkey `prod/we\u02CBird/we\u02CBird-20261123-030000.sql.zst` · ");
         assertThat(text.chars().filter(c -> c == '`').count()).as("one span: its two delimiters only").isEqualTo(2);
@@ -163,7 +163,7 @@ class WebhookNotifierIT {
             Notifier n = Notifiers.notifier(dir, Map.of("STALL_URL", "http://127.0.0.1:" + stalling.getLocalPort() + "/hook"),
                     "hook: {type: webhook, url_env: STALL_URL, timeout: 1s}", "hook");
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> n.send(Notifiers.failure())).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> n.send(Notifiers.failure(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                     .hasMessageContaining("webhook http://127.0.0.1:" + stalling.getLocalPort()).hasMessageContaining("within 2s");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
         }
@@ -173,13 +173,13 @@ class WebhookNotifierIT {
     void aNon2xxAnswerIsAFailureThatNeverShowsTheUrlToken() throws Exception {
         server.status(500);
         Notifier n = Notifiers.notifier(dir, env, "hook: {type: webhook, url_env: HOOK_URL}", "hook");
-        assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> n.send(Notifiers.success(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                 .hasMessage("webhook " + server.url() + " answered HTTP 500: no_service");
         server.status(302);
-        assertThatThrownBy(() -> n.send(Notifiers.success())).hasMessageContaining("answered HTTP 302")
+        assertThatThrownBy(() -> n.send(Notifiers.success(), Notifiers.CLOCK)).hasMessageContaining("answered HTTP 302")
                 .hasMessageNotContaining(TOKEN);
         server.status(404); // the answer echoes the path, which holds the token
-        assertThatThrownBy(() -> n.send(Notifiers.success())).hasMessage("webhook " + server.url()
+        assertThatThrownBy(() -> n.send(Notifiers.success(), Notifiers.CLOCK)).hasMessage("webhook " + server.url()
                 + " answered HTTP 404: no route for ***?***");
     }
 
@@ -198,7 +198,7 @@ class WebhookNotifierIT {
         Notifier n = Notifiers.notifier(dir, Map.of("PATH", System.getenv("PATH")), """
                 hook: {type: webhook, url_command: [printf, '%%s', '%s']}
                 """.formatted(url), "hook");
-        assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> n.send(Notifiers.success(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                 .hasMessage("webhook " + server.url() + " answered HTTP 404: no route for ***?***");
         assertThat(server.take(Duration.ofSeconds(5)).pathAndQuery()).isEqualTo("/services/" + token + "?sig=" + sig);
         assertThat(n.describe()).isEqualTo(server.url());
@@ -211,7 +211,7 @@ class WebhookNotifierIT {
     void aUrlFromACommandThatIsNoHttpUrlFailsWithoutEchoingIt() throws Exception {
         Notifier n = Notifiers.notifier(dir, Map.of("PATH", System.getenv("PATH")), "hook: {type: webhook, url_command: [printf, '%s', 'http:///hook/tok-cmd-3141']}",
                 "hook");
-        assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> n.send(Notifiers.success(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                 .hasMessage("the webhook URL from command printf is not an http:// or https:// URL with a host");
     }
 
@@ -224,7 +224,7 @@ class WebhookNotifierIT {
         Notifier n = Notifiers.notifier(dir, Map.of("HOOK_URL", "http://127.0.0.1:" + closed + "/hook/" + TOKEN), """
                 hook: {type: webhook, url_env: HOOK_URL, timeout: 2s}
                 """, "hook");
-        assertThatThrownBy(() -> n.send(Notifiers.success())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> n.send(Notifiers.success(), Notifiers.CLOCK)).isInstanceOf(IOException.class)
                 .hasMessageStartingWith("webhook http://127.0.0.1:" + closed + " failed: ").hasMessageNotContaining(TOKEN);
     }
 

@@ -80,7 +80,7 @@ class WebhookNotifierProviderTest {
         Files.writeString(f, "notifications:\n  a: {type: webhook, url_env: U}\n");
         var loader = new io.dbbackup.config.ConfigLoader(io.dbbackup.plugin.PluginRegistry.load(), Map.of("U", "not a url tok-1234"));
         var c = loader.deferringSecrets().load(f);
-        assertThatThrownBy(() -> c.notifiers().get("a").notifier().send(Notifiers.failure()))
+        assertThatThrownBy(() -> c.notifiers().get("a").notifier().send(Notifiers.failure(), Notifiers.CLOCK))
                 .hasMessageContaining("notifications.a.url_env: the URL from env U is not a valid URL")
                 .hasMessageNotContaining("tok-1234");
         assertThatThrownBy(() -> new io.dbbackup.config.ConfigLoader(io.dbbackup.plugin.PluginRegistry.load(),
