@@ -54,9 +54,9 @@ final class EmailNotifier implements Notifier {
         try {
             Session session = Session.getInstance(properties());
             MimeMessage msg = new MimeMessage(session);
-            msg.setFrom(new InternetAddress(settings.from()));
+            msg.setFrom(address(settings.from()));
             for (String to : settings.to()) {
-                msg.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
+                msg.addRecipient(Message.RecipientType.TO, address(to));
             }
             msg.setSubject(mail.subject(), StandardCharsets.UTF_8.name());
             msg.setSentDate(Date.from(clock.instant()));
@@ -82,6 +82,23 @@ final class EmailNotifier implements Notifier {
         } catch (MessagingException e) {
             throw new IOException("cannot send mail via " + describe() + ": " + reason(e), e);
         }
+    }
+
+    /**
+     * {@code text} ("Name <a@b>" or "a@b") as an address whose display name is RFC 2047-encoded: parsed alone, a name
+     * such as "Sicherung Müller" went into the From or To header as raw 8-bit bytes, which a relay without SMTPUTF8 may
+     * refuse or mangle.
+     */
+    private static InternetAddress address(String text) throws jakarta.mail.internet.AddressException {
+        InternetAddress a = new InternetAddress(text);
+        if (a.getPersonal() != null) {
+            try {
+                a.setPersonal(a.getPersonal(), StandardCharsets.UTF_8.name());
+            } catch (java.io.UnsupportedEncodingException e) {
+                throw new IllegalStateException(e); // UTF-8 is always there
+            }
+        }
+        return a;
     }
 
     /** The SMTP exchange; its own thread so that {@link #within} can give it up. */
@@ -170,7 +187,12 @@ final class EmailNotifier implements Notifier {
 
     private static String list(Address[]... lists) {
         return String.join(", ", Arrays.stream(lists).filter(Objects::nonNull)
-                .flatMap(Arrays::stream).map(Address::toString).toList());
+                .flatMap(Arrays::stream).map(EmailNotifier::shown).toList());
+    }
+
+    /** {@code a} as written in the config: a display name decoded, not as its RFC 2047 form in the header. */
+    private static String shown(Address a) {
+        return a instanceof InternetAddress i ? i.toUnicodeString() : a.toString();
     }
 
     /**
@@ -188,7 +210,7 @@ final class EmailNotifier implements Notifier {
         List<String> parts = new ArrayList<>();
         for (Address a : e.getInvalidAddresses() == null ? new Address[0] : e.getInvalidAddresses()) {
             String answer = answers.get(a.toString());
-            parts.add("recipient " + a + " refused" + (answer == null || answer.isEmpty() ? "" : ": " + answer));
+            parts.add("recipient " + shown(a) + " refused" + (answer == null || answer.isEmpty() ? "" : ": " + answer));
         }
         if (e.getValidUnsentAddresses() != null && e.getValidUnsentAddresses().length > 0) {
             parts.add("not sent to " + list(e.getValidUnsentAddresses()) + " (" + reason(e) + ")");

@@ -239,6 +239,27 @@ class EmailNotifierIT {
         }
     }
 
+    /**
+     * A display name outside ASCII in {@code from} or {@code to} went into the header as raw 8-bit bytes (a relay without
+     * SMTPUTF8 may refuse or mangle the mail); it is RFC 2047-encoded, as the subject is, and reads back as written.
+     */
+    @Test
+    void nonAsciiDisplayNamesAreEncodedInTheHeaders() throws Exception {
+        try (SmtpServer smtp = SmtpServer.plain()) {
+            Notifier n = plainNotifier(smtp.port(), "[\"Équipe DBA <dba@example.com>\"]",
+                    "\"Sicherung Müller <dbbackup@example.com>\"");
+            n.send(Notifiers.failure(), Notifiers.CLOCK);
+            MimeMessage m = smtp.await(1, Duration.ofSeconds(10))[0];
+            String from = m.getHeader("From")[0];
+            String to = m.getHeader("To")[0];
+            assertThat(from + to).as("raw headers: From " + from + ", To " + to).matches("\\p{ASCII}*");
+            assertThat(from).contains("=?UTF-8?");
+            assertThat(((jakarta.mail.internet.InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo("Sicherung Müller");
+            assertThat(((jakarta.mail.internet.InternetAddress) m.getAllRecipients()[0]).getPersonal()).isEqualTo("Équipe DBA");
+            assertThat(((jakarta.mail.internet.InternetAddress) m.getAllRecipients()[0]).getAddress()).isEqualTo("dba@example.com");
+        }
+    }
+
     @Test
     void implicitTlsRefusesAServerItDoesNotTrust() throws Exception {
         try (SmtpServer smtp = SmtpServer.implicitTls()) {
@@ -313,15 +334,20 @@ class EmailNotifierIT {
 
     /** An email notifier for a relay on {@code port} without TLS or a login, mailing {@code to} (a YAML list). */
     private Notifier plainNotifier(int port, String to) throws Exception {
+        return plainNotifier(port, to, "dbbackup@example.com");
+    }
+
+    /** As above, from {@code from} (a YAML scalar). */
+    private Notifier plainNotifier(int port, String to, String from) throws Exception {
         return Notifiers.notifier(dir, ENV, """
                 ops:
                   type: email
                   smtp_host: 127.0.0.1
                   smtp_port: %d
                   use_tls: false
-                  from: dbbackup@example.com
+                  from: %s
                   to: %s
-                """.formatted(port, to), "ops");
+                """.formatted(port, from, to), "ops");
     }
 
     /** An email notifier for {@code smtp} with required STARTTLS and a login, plus {@code trust} (a config line). */
