@@ -175,7 +175,15 @@ public final class AzureStore implements Store {
                 q.put("marker", marker);
             }
             AzureHttp.Response r = call("list", cfg.location(full), "GET", "", q, Map.of());
-            BlobListing.Page page = BlobListing.page(r.body());
+            BlobListing.Page page;
+            try {
+                page = BlobListing.page(r.body());
+            } catch (IOException notAPage) {
+                // a page that cannot say whether more follow is never taken for the last one: prune, restore's
+                // "latest" and verify --max-age would go on with part of the backups as if they were all
+                throw new IOException("the listing of " + cfg.location(full) + " failed: " + notAPage.getMessage()
+                        + "; a listing cut short is never used", notAPage);
+            }
             for (BlobListing.Blob b : page.blobs()) {
                 if (b.name().startsWith(full) && (!oneLevel || b.name().indexOf('/', full.length()) < 0)) {
                     out.add(b);

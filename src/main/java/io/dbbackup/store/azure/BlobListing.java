@@ -24,7 +24,11 @@ final class BlobListing {
     record Blob(String name, long size, Instant lastModified) {
     }
 
-    /** One page: the blobs on it, and the marker of the next page (null on the last). */
+    /**
+     * One page: the blobs on it, and the marker of the next page (null on the last). The service always sends the
+     * {@code NextMarker} element, empty on the last page ("When the NextMarker element is empty, the listing is
+     * complete"); a page without it is not a whole List Blobs answer, and {@link #page} refuses it.
+     */
     record Page(List<Blob> blobs, String nextMarker) {
     }
 
@@ -47,7 +51,15 @@ final class BlobListing {
             blobs.add(new Blob(text(blob, "Name"), length == null || length.isEmpty() ? 0 : Long.parseLong(length),
                     modified == null ? Instant.EPOCH : ZonedDateTime.parse(modified, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()));
         }
-        String next = text(doc.getDocumentElement(), "NextMarker");
+        Element root = doc.getDocumentElement();
+        if (!root.getTagName().equals("EnumerationResults")) {
+            throw new IOException("the answer is not a List Blobs page (its XML is <" + root.getTagName() + ">)");
+        }
+        String next = text(root, "NextMarker");
+        if (next == null) {
+            // the service sends <NextMarker/> on the last page: without it nothing says there is no next page
+            throw new IOException("the answer has no NextMarker element, so nothing says whether more pages follow");
+        }
         return new Page(blobs, next == null || next.isEmpty() ? null : next);
     }
 
