@@ -29,7 +29,8 @@ final class S3Errors {
      * and the 5xx codes AWS may send in the body of a 200 (CompleteMultipartUpload).
      */
     private static final Set<String> TRANSIENT_CODES = Set.of("RequestTimeout", "InternalError", "SlowDown",
-            "ServiceUnavailable", "OperationAborted"); // 409: "A conflicting conditional operation is … in progress"
+            "ServiceUnavailable", "OperationAborted", // 409: "A conflicting conditional operation is … in progress"
+            "ConditionalRequestConflict"); // 409: another conditional write of the key under way ("you can retry")
 
     /** The server found the body damaged on the way: its digest did not match the one sent. A resend fixes it. */
     private static final Set<String> DAMAGED_CODES = Set.of("BadDigest", "XAmzContentSHA256Mismatch");

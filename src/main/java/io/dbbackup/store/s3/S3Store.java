@@ -73,6 +73,8 @@ public final class S3Store implements Store {
     Duration stallTimeout = STALL_TIMEOUT;
     /** The service answered a PutObject's {@code If-None-Match} with 501 NotImplemented: claims are a look, then a write. */
     volatile boolean conditionalWritesRefused;
+    /** The wait before a conditional write answered 409 (another write of the key under way) is sent again. */
+    Duration conflictPause = Duration.ofSeconds(2);
     /** The service answered DeleteObjects with 501 NotImplemented (GCS): {@link #deleteAll} deletes key by key. */
     private volatile boolean multiDeleteRefused;
     /** HeadBucket found the bucket (asked once, on the first HEAD that missed: {@link #requireBucket}). */

@@ -211,11 +211,29 @@ final class S3Upload extends ChunkedUpload {
             req.ifNoneMatch("*");
         }
         try {
-            put(req.build(), data, length);
+            try {
+                put(req.build(), data, length);
+            } catch (SdkException e) {
+                if (!(conditional && status(e) == 409)) {
+                    throw e;
+                }
+                // 409 ConditionalRequestConflict: another conditional write of the key was under way, whose outcome is
+                // not known yet (it may fail, or be this run's own request sent again after a lost answer); not "taken".
+                // Asked once more, still conditional, once it may have ended: 412 then if it stored something
+                ctx.log().debug("another conditional write of the object was under way (409); writing it again",
+                        "object", location);
+                pause(store.conflictPause);
+                put(req.build(), data, length);
+            }
         } catch (SdkException e) {
-            // 412: an object has the key; 409 (ConditionalRequestConflict): another write of it is under way
-            if (conditional && e instanceof S3Exception s && (s.statusCode() == 412 || s.statusCode() == 409)) {
+            if (conditional && status(e) == 412) { // an object has the key
                 throw new KeyTakenException(location);
+            }
+            if (conditional && status(e) == 409) {
+                // still under way: whose the key is cannot be told, and nothing was written; the job's retry asks again
+                throw new IOException(S3Errors.map(cfg, "put", location, refusal(e)).getMessage() + "; another write of "
+                        + "this key was under way twice in a row (two runs of one job at once?); nothing was written or "
+                        + "replaced", e);
             }
             if (conditional && S3Errors.notImplemented(e)) {
                 // a service without conditional writes that says so (as AWS did before 2024): the look made before
@@ -231,6 +249,19 @@ final class S3Upload extends ChunkedUpload {
                 }
             }
             throw S3Errors.map(cfg, "put", location, refusal(e));
+        }
+    }
+
+    private static int status(SdkException e) {
+        return e instanceof S3Exception s ? s.statusCode() : -1;
+    }
+
+    private static void pause(java.time.Duration d) throws IOException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
         }
     }
 
