@@ -30,8 +30,15 @@ public final class DbbackupJar {
      */
     public static Run run(Path dir, List<String> jvmArgs, java.util.function.Predicate<String> unset, Map<String, String> env,
                           String... args) throws Exception {
+        return wrapped(List.of(), dir, jvmArgs, unset, env, args);
+    }
+
+    /** As {@link #run}, the JVM started by {@code wrapper} (e.g. {@code strace -f -o FILE}): its words, then java's. */
+    public static Run wrapped(List<String> wrapper, Path dir, List<String> jvmArgs, java.util.function.Predicate<String> unset,
+                              Map<String, String> env, String... args) throws Exception {
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", jar.toString(), "-c", dir.resolve("config.yaml").toString()));
         cmd.addAll(List.of(args));

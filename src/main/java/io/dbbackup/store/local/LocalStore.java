@@ -424,7 +424,20 @@ public final class LocalStore implements Store {
             }
             done = true;
             if (fsync) {
-                FolderSync.flush(target.getParent());
+                flushFolders();
+            }
+        }
+
+        /**
+         * The folder of the key, and the parent of each folder made for this upload: a folder's own entry is in its
+         * parent, so a backup in a folder made tonight (a new job or database) is on disk only once that entry is too.
+         */
+        private void flushFolders() {
+            FolderSync.flush(target.getParent());
+            for (Path made : madeFolders) {
+                if (made.getParent() != null) {
+                    FolderSync.flush(made.getParent());
+                }
             }
         }
 
@@ -452,7 +465,7 @@ public final class LocalStore implements Store {
             Files.deleteIfExists(temp);
             done = true;
             if (fsync) {
-                FolderSync.flush(target.getParent());
+                flushFolders();
             }
             return true;
         }
