@@ -28,7 +28,9 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.Part;
@@ -346,33 +348,57 @@ public final class S3Store implements Store {
     public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
         String full = cfg.prefix() + prefix;
         List<UnfinishedUpload> out = new ArrayList<>();
+        String where = "s3://" + cfg.bucket() + "/" + full;
         try {
-            for (ListMultipartUploadsResponse page : client().listMultipartUploadsPaginator(b -> b.bucket(cfg.bucket()).prefix(full))) {
+            // paged by hand, as listObjects: the SDK's paginator asks again for ever when a server repeats its markers,
+            // and starts over at the first page when one says "truncated" without them
+            io.dbbackup.spi.PageMarkers markers = new io.dbbackup.spi.PageMarkers(where + " (incomplete multipart uploads)");
+            ListMultipartUploadsRequest.Builder req = ListMultipartUploadsRequest.builder().bucket(cfg.bucket()).prefix(full);
+            String next;
+            do {
+                ListMultipartUploadsResponse page = client().listMultipartUploads(req.build());
                 for (MultipartUpload u : page.uploads()) {
                     if (u.key().startsWith(full)) {
                         partsOf(u).ifPresent(out::add);
                     }
                 }
-            }
+                boolean truncated = Boolean.TRUE.equals(page.isTruncated());
+                String key = page.nextKeyMarker();
+                if (truncated && (key == null || key.isEmpty())) {
+                    throw new IOException("the listing of the incomplete multipart uploads in " + where + " failed: the "
+                            + "server said the page was truncated but gave no key marker for the next one; a listing cut "
+                            + "short is never used");
+                }
+                next = markers.next(truncated ? key + "\n" + page.nextUploadIdMarker() : null);
+                req.keyMarker(key).uploadIdMarker(page.nextUploadIdMarker());
+            } while (next != null);
         } catch (SdkException e) {
-            throw S3Errors.map(cfg, "list of incomplete multipart uploads", "s3://" + cfg.bucket() + "/" + full, e);
+            throw S3Errors.map(cfg, "list of incomplete multipart uploads", where, e);
         }
         out.sort(Comparator.comparing(UnfinishedUpload::key));
         return out;
     }
 
-    private Optional<UnfinishedUpload> partsOf(MultipartUpload u) {
+    private Optional<UnfinishedUpload> partsOf(MultipartUpload u) throws IOException {
         long size = 0;
         Instant last = u.initiated();
         try {
-            for (ListPartsResponse page : client().listPartsPaginator(b -> b.bucket(cfg.bucket()).key(u.key()).uploadId(u.uploadId()))) {
+            io.dbbackup.spi.PageMarkers markers = new io.dbbackup.spi.PageMarkers("the parts of multipart upload "
+                    + u.uploadId() + " of s3://" + cfg.bucket() + "/" + u.key());
+            ListPartsRequest.Builder req = ListPartsRequest.builder().bucket(cfg.bucket()).key(u.key()).uploadId(u.uploadId());
+            String next;
+            do {
+                ListPartsResponse page = client().listParts(req.build());
                 for (Part p : page.parts()) {
                     size += p.size() == null ? 0 : p.size();
                     if (p.lastModified() != null && (last == null || p.lastModified().isAfter(last))) {
                         last = p.lastModified();
                     }
                 }
-            }
+                boolean truncated = Boolean.TRUE.equals(page.isTruncated()) && page.nextPartNumberMarker() != null;
+                next = markers.next(truncated ? String.valueOf(page.nextPartNumberMarker()) : null);
+                req.partNumberMarker(page.nextPartNumberMarker());
+            } while (next != null);
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty(); // NoSuchUpload: completed or aborted meanwhile

@@ -1,6 +1,7 @@
 package io.dbbackup.store.s3;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 
@@ -47,6 +48,41 @@ class S3ListingLoopTest {
                     .hasMessageContaining("s3://b/job/").hasMessageContaining("truncated");
             assertThatThrownBy(() -> store.listFolder("job/")).isInstanceOf(IOException.class)
                     .hasMessageContaining("s3://b/job/").hasMessageContaining("truncated");
+        }
+    }
+
+    /** A truncated ListMultipartUploads page of bucket b with no upload on it, {@code next} (elements or "") before its end. */
+    private static String truncatedUploadsPage(String next) {
+        return "<ListMultipartUploadsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>b</Bucket>"
+                + "<Prefix>job/</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>true</IsTruncated>" + next
+                + "</ListMultipartUploadsResult>";
+    }
+
+    /**
+     * The same fault in the listing of incomplete multipart uploads (prune's clean-up of abandoned uploads, the backup's
+     * check for them): the SDK's paginator asked for the same page for ever, and a prune hung past its job's timeout.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anUploadsMarkerHandedOutTwiceFailsTheListing() throws Exception {
+        try (FakeS3Server server = new FakeS3Server(exchange -> FakeS3Server.answerXml(exchange, 200, truncatedUploadsPage(
+                "<NextKeyMarker>job/a.dump</NextKeyMarker><NextUploadIdMarker>u1</NextUploadIdMarker>")));
+             S3Store store = server.store()) {
+            assertThatThrownBy(() -> store.listUnfinished("job/")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("s3://b/job/").hasMessageContaining("handed out the marker of a page it had already given");
+            assertThat(server.requests()).as("the first page, the repeat, and no more").isEqualTo(2);
+        }
+    }
+
+    /** A truncated uploads page without a key marker: the paginator started over at the first page, for ever. */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aTruncatedUploadsPageWithoutAMarkerFailsTheListing() throws Exception {
+        try (FakeS3Server server = new FakeS3Server(exchange -> FakeS3Server.answerXml(exchange, 200, truncatedUploadsPage("")));
+             S3Store store = server.store()) {
+            assertThatThrownBy(() -> store.listUnfinished("job/")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("s3://b/job/").hasMessageContaining("truncated");
+            assertThat(server.requests()).isEqualTo(1);
         }
     }
 }
