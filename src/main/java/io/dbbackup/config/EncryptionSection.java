@@ -176,7 +176,10 @@ final class EncryptionSection {
             return false;
         }
         Path p = file.get();
-        Optional<String> unreadable = YamlSection.notAFile(p, p.toString());
+        // an age secret key pasted in place of the file's name (so no such file) is not repeated
+        String shown = !YamlSection.holdsAgeSecretKey(s.string("recipients_file").orElse("")) ? p.toString()
+                : "the file named in recipients_file (its name is not shown: is it the secret itself?)";
+        Optional<String> unreadable = YamlSection.notAFile(p, shown);
         if (unreadable.isPresent()) {
             problem[0] = s.unreadFile("recipients_file", unreadable.get());
             return true;
@@ -185,7 +188,7 @@ final class EncryptionSection {
         try {
             text = Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException | SecurityException e) {
-            problem[0] = s.unreadFile("recipients_file", "cannot read " + p + " (" + YamlSection.reason(e) + ")");
+            problem[0] = s.unreadFile("recipients_file", "cannot read " + shown + " (" + YamlSection.reason(e) + ")");
             return true;
         }
         try {

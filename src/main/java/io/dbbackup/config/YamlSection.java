@@ -629,6 +629,19 @@ final class YamlSection implements ConfigSection {
 
     /** A file or program name a message may repeat: a secret written in its place usually has other characters. */
     private static final java.util.regex.Pattern SHOWN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_./~+@:-]{1,255}");
+
+    /**
+     * Whether a message may repeat file or program name {@code name}: {@link #SHOWN_NAME}'s characters, and no age secret
+     * key ({@code AGE-SECRET-KEY-1…} is only letters, digits and dashes, as a file name may be).
+     */
+    static boolean shownName(String name) {
+        return SHOWN_NAME.matcher(name).matches() && !holdsAgeSecretKey(name);
+    }
+
+    /** Whether {@code text} holds an age secret key ({@code AGE-SECRET-KEY-1…}, in either case). */
+    static boolean holdsAgeSecretKey(String text) {
+        return text.toUpperCase(Locale.ROOT).contains(io.dbbackup.codec.age.AgeKeys.IDENTITY_PREFIX);
+    }
     private static final long MAX_SECRET_FILE = 1 << 20;
 
     @Override
@@ -686,7 +699,8 @@ final class YamlSection implements ConfigSection {
             String why;
             String raw = string(key + "_file").orElse("");
             // a value that cannot be a file name (a secret written where its file's name belongs) is not repeated
-            String shown = SHOWN_NAME.matcher(raw).matches() ? p.toString()
+            boolean named = shownName(raw);
+            String shown = named ? p.toString()
                     : "the file named in " + key + "_file (its name is not shown: is it the secret itself?)";
             try {
                 Optional<String> notAFile = notAFile(p, shown);
@@ -708,7 +722,8 @@ final class YamlSection implements ConfigSection {
             } catch (IOException | SecurityException e) {
                 why = at(key + "_file") + ": cannot read " + shown + " (" + reason(e) + ")";
             }
-            return Optional.of(Secret.unresolved("file " + p, problems.secretProblem(at(key), at, why)));
+            return Optional.of(Secret.unresolved(named ? "file " + p : "the file named in " + key + "_file",
+                    problems.secretProblem(at(key), at, why)));
         }
         return Optional.empty();
     }
@@ -783,13 +798,13 @@ final class YamlSection implements ConfigSection {
     /**
      * What folder {@code dir} holds, for the error of a {@code *_file} naming it: a Kubernetes Secret mounted at the
      * file's path without {@code subPath} is a folder of one file per key, beside the kubelet's {@code ..data} links.
-     * Names no message may repeat (not {@link #SHOWN_NAME}) are left out; at most 5 are shown.
+     * Names no message may repeat (not {@link #shownName}) are left out; at most 5 are shown.
      */
     private static String folderContents(Path dir) {
         List<String> names;
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
             names = s.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith("."))
-                    .filter(n -> SHOWN_NAME.matcher(n).matches()).sorted().toList();
+                    .filter(YamlSection::shownName).sorted().toList();
         } catch (IOException | SecurityException e) {
             return "name the file in it";
         }
@@ -833,10 +848,11 @@ final class YamlSection implements ConfigSection {
             problems.error(n, at(k) + ": expected a command (a string or a list of arguments), got " + describe(n));
             return Optional.empty();
         }
-        String source = "command " + argv.get(0);
+        boolean named = shownName(argv.get(0));
+        String source = named ? "command " + argv.get(0) : "the program named in " + k;
         Optional<Path> exe = SecretCommand.executable(argv.get(0), baseDir, env);
         if (exe.isEmpty()) {
-            String program = SHOWN_NAME.matcher(argv.get(0)).matches() ? argv.get(0)
+            String program = named ? argv.get(0)
                     : "the program named in " + k + " (its name is not shown: is it the secret itself?)";
             String why = at(k) + ": " + program + (argv.get(0).contains("/") ? " is not an executable file"
                     : " was not found on PATH");

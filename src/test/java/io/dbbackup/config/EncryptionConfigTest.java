@@ -38,11 +38,20 @@ class EncryptionConfigTest {
     }
 
     private Config load(String datasourceExtra, String jobExtra) throws Exception {
+        return new ConfigLoader(PluginRegistry.load(), env).load(write(datasourceExtra, jobExtra), "config.yaml");
+    }
+
+    /** As every command but {@code config validate} loads it: a secret that cannot be read here fails only its work. */
+    private Config loadDeferring(String jobExtra) throws Exception {
+        return new ConfigLoader(PluginRegistry.load(), env).deferringSecrets().load(write("", jobExtra), "config.yaml");
+    }
+
+    private Path write(String datasourceExtra, String jobExtra) throws Exception {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "datasources:\n  shop:\n    engine: sqlite\n    path: shop.db\n" + datasourceExtra.indent(4)
                 + "stores:\n  local:\n    type: local\n    path: out\n"
                 + "jobs:\n  shop:\n    datasource: shop\n    store: local\n" + jobExtra.indent(4));
-        return new ConfigLoader(PluginRegistry.load(), env).load(file, "config.yaml");
+        return file;
     }
 
     private List<String> problems(String datasourceExtra, String jobExtra) {
@@ -193,6 +202,32 @@ class EncryptionConfigTest {
         assertThat(p).hasSize(1);
         assertThat(p.get(0)).startsWith("config.yaml:14:20: error: jobs.shop.encryption.recipients[0]: this is a secret key")
                 .doesNotContain(a.identity());
+    }
+
+    /**
+     * The secret key pasted where its file's (or a command's) name belongs: {@code AGE-SECRET-KEY-1…} is made of the
+     * letters, digits and dashes of a plausible file name, so "cannot read /etc/dbbackup/AGE-SECRET-KEY-1… (no such
+     * file)" printed it — in {@code config validate}, and (the config deferring it) in the job's error, its notification
+     * and the backup summary.
+     */
+    @Test
+    void aSecretKeyWrittenAsAFileOrProgramNameIsNotEchoed() throws Exception {
+        // not AgeKeys.generate(): that registers the key with the redactor, which would hide what the message holds
+        String key = new com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator().generateKeyPair().getPrivate().toString();
+        List<String> shown = new java.util.ArrayList<>();
+        shown.addAll(problems("", "encryption:\n  recipients: [" + b.recipient() + "]\n  identity_file: " + key + "\n"));
+        shown.addAll(problems("", "encryption:\n  recipients: [" + b.recipient() + "]\n  identity_command: " + key + "\n"));
+        shown.addAll(problems("", "encryption:\n  recipients_file: " + key + "\n"));
+        shown.addAll(problems("", "encryption:\n  recipients: [" + b.recipient() + "]\n  identity_file: "
+                + key.toLowerCase(java.util.Locale.ROOT) + "\n"));
+        assertThat(shown).hasSize(4).allSatisfy(p -> assertThat(p.toUpperCase(java.util.Locale.ROOT)).doesNotContain(key)
+                .contains("IS IT THE SECRET ITSELF?"));
+        assertThat(shown.get(0)).isEqualTo("config.yaml:15:22: error: jobs.shop.encryption.identity_file: cannot read the file "
+                + "named in identity_file (its name is not shown: is it the secret itself?) (no such file)");
+        Config deferred = loadDeferring("encryption:\n  recipients: [" + b.recipient() + "]\n  identity_file: " + key + "\n");
+        EncryptionConfig e = deferred.jobs().get("shop").encryption();
+        assertThat(e.identity().problem()).doesNotContain(key).contains("is it the secret itself?");
+        assertThat(e.toString() + e.identity()).doesNotContain(key);
     }
 
     /** The all-zero key is well-formed bech32 but a low-order point: it validated, then every backup failed (exit 2). */
