@@ -187,6 +187,11 @@ final class EncryptionSection {
         String text;
         try {
             text = Files.readString(p, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // age-keygen -y key.txt > recipients.txt in Windows PowerShell 5 writes UTF-16
+            problem[0] = s.unreadFile("recipients_file", shown + " " + (YamlSection.isUtf16(p) ? YamlSection.UTF16
+                    : "is not a text file (not UTF-8): a recipients file holds age1... lines"));
+            return true;
         } catch (IOException | SecurityException e) {
             problem[0] = s.unreadFile("recipients_file", "cannot read " + shown + " (" + YamlSection.reason(e) + ")");
             return true;

@@ -885,23 +885,14 @@ final class YamlSection implements ConfigSection {
     }
 
     /** Why a file with a UTF-16 byte order mark is not read, and the fix. */
-    static final String UTF16 = "is UTF-16 text (as Windows PowerShell's '>' and Notepad's 'Unicode' save it), not UTF-8: save it as "
-            + "UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)";
+    static final String UTF16 = io.dbbackup.core.Utf16Text.WHY;
 
-    /** Whether {@code p} is UTF-16 text: a byte order mark (FF FE or FE FF), then nothing UTF-16 cannot decode. */
+    /** Whether {@code p} is UTF-16 text ({@link io.dbbackup.core.Utf16Text#is}). */
     static boolean isUtf16(Path p) {
         try (java.io.InputStream in = Files.newInputStream(p)) {
-            byte[] b = in.readNBytes((int) MAX_SECRET_FILE);
-            boolean mark = b.length >= 2 && b.length % 2 == 0
-                    && ((b[0] == (byte) 0xFF && b[1] == (byte) 0xFE) || (b[0] == (byte) 0xFE && b[1] == (byte) 0xFF));
-            if (!mark) {
-                return false;
-            }
-            StandardCharsets.UTF_16.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b));
-            return true;
+            return io.dbbackup.core.Utf16Text.is(in.readNBytes((int) MAX_SECRET_FILE));
         } catch (IOException | SecurityException e) {
-            return false; // CharacterCodingException: binary that begins like UTF-16
+            return false;
         }
     }
 

@@ -87,6 +87,21 @@ class IdentityFileArgumentCliTest {
         }
     }
 
+    /** {@code age-keygen > key.txt} in Windows PowerShell 5 writes UTF-16: said as such, not as "not a text file". */
+    @Test
+    void aKeyFileSavedAsUtf16SaysSoWithTheFix() throws Exception {
+        Files.write(dir.resolve("key-utf16.txt"), Files.readString(dir.resolve("key.txt")).replace("\n", "\r\n")
+                .getBytes(StandardCharsets.UTF_16));
+        for (String[] args : new String[][]{
+                {"-c", "config.yaml", "verify", "sealed", "--identity", "key-utf16.txt", "--no-progress"},
+                {"keygen", "-y", "key-utf16.txt"}}) {
+            Cli.Result r = cli.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).as(r.toString()).contains("key-utf16.txt: is UTF-16 text (as Windows PowerShell's '>' and "
+                    + "Notepad's 'Unicode' save it), not UTF-8: save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)");
+        }
+    }
+
     @Test
     void keygenYOfAPassphraseProtectedKeyFileSaysSoAsVerifyDoes() throws Exception {
         try (OutputStream out = AgeEncryptor.withPassphrase("a long passphrase for the key file", 10)

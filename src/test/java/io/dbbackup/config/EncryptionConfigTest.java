@@ -289,6 +289,22 @@ class EncryptionConfigTest {
                 .doesNotContain(a.identity().substring(0, 40));
     }
 
+    /**
+     * {@code age-keygen -y key.txt > recipients.txt} in Windows PowerShell 5 writes UTF-16: said as such with the fix, as for
+     * an identity or secret file, not as {@code cannot read … (MalformedInputException: Input length = 1)}.
+     */
+    @Test
+    void aRecipientsFileSavedAsUtf16SaysSo() throws Exception {
+        Files.write(dir.resolve("recipients-utf16.txt"), (a.recipient() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        assertThat(problems("", "encryption:\n  recipients_file: recipients-utf16.txt\n")).singleElement().asString()
+                .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: .*recipients-utf16.txt is UTF-16 text "
+                        + "\\(as Windows PowerShell's '>' and Notepad's 'Unicode' save it\\), not UTF-8: save it as UTF-8 "
+                        + "\\(e.g. iconv -f UTF-16 -t UTF-8\\)");
+        Files.write(dir.resolve("recipients.bin"), new byte[] {(byte) 0xC3, 0x28, 0x0A});
+        assertThat(problems("", "encryption:\n  recipients_file: recipients.bin\n")).singleElement().asString()
+                .endsWith("recipients.bin is not a text file (not UTF-8): a recipients file holds age1... lines");
+    }
+
     @Test
     void passphraseInTheConfigItselfIsRefused() {
         assertThat(problems("", "encryption:\n  passphrase: hunter22\n")).singleElement().asString()

@@ -151,6 +151,9 @@ public final class AgeKeys {
         try {
             return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
+            if (io.dbbackup.core.Utf16Text.is(bytes)) { // age-keygen > key.txt in Windows PowerShell 5
+                throw new KeyFormatException(0, io.dbbackup.core.Utf16Text.WHY);
+            }
             throw new KeyFormatException(0, "is not a text file (not UTF-8): an identity file holds AGE-SECRET-KEY-1... lines");
         }
     }
