@@ -90,7 +90,7 @@ public final class Encryption {
                 }
             }
         }
-        List<Secret> passphrases = passphrases(extra, c, log, job);
+        List<Secret> passphrases = passphrases(extra, c, log, job, requiredFor == null);
         if (identities.isEmpty() && passphrases.isEmpty()) {
             if (identityProblem != null && requiredFor != null) {
                 throw DbBackupException.user(requiredFor + " is encrypted and the job's identity cannot be read here: "
@@ -111,16 +111,29 @@ public final class Encryption {
 
     /**
      * The command line's passphrase, then the job's own: a wrong {@code --passphrase-env} must not hide the job's key.
-     * Without one on the command line, the job's is needed, and one that cannot be read here fails naming its config
-     * line; with one, the job's is only a second try, skipped (with a warning) when it cannot be read here.
+     * Without one on the command line, the job's is needed to open an encrypted object, and one that cannot be read here
+     * fails naming its config line; with one, the job's is only a second try, skipped (with a warning) when it cannot be
+     * read here. {@code optional}: no encrypted object needs it (plain {@code verify}, which then checks the stored bytes;
+     * a backup made before the job encrypted): one that cannot be read here counts as none, with a warning, as the job's
+     * identity does.
      */
-    private static List<Secret> passphrases(DecryptionKeys extra, EncryptionConfig c, Log log, JobConfig job) {
+    private static List<Secret> passphrases(DecryptionKeys extra, EncryptionConfig c, Log log, JobConfig job, boolean optional) {
         List<Secret> out = new ArrayList<>();
         if (extra.passphrase() != null) {
             extra.passphrase().reveal();
             out.add(extra.passphrase());
         }
         if (c == null || c.passphrase() == null) {
+            return out;
+        }
+        if (out.isEmpty() && optional) {
+            try {
+                c.passphrase().reveal(); // a command's passphrase runs here, when first needed
+                out.add(c.passphrase());
+            } catch (DbBackupException e) {
+                log.warn("the job's passphrase cannot be read here: nothing to decrypt with", "job", job.name(),
+                        "reason", e.getMessage());
+            }
             return out;
         }
         if (out.isEmpty()) {

@@ -93,4 +93,50 @@ class EncryptionFilesWhereNeededCliTest {
         assertThat(validate.exit()).as(validate.toString()).isEqualTo(1);
         assertThat(validate.err()).containsPattern("error: jobs\\.garbled\\.encryption\\.identity_file: file /\\S*/garbled\\.txt line 1 is not an age X25519 identity");
     }
+
+    /**
+     * A passphrase job's passphrase not set on this host (an audit host, a restore host without that Secret) is needed
+     * only to open its encrypted backups: plain {@code verify} of one checks the stored bytes, as without an identity, and
+     * a backup made before the job encrypted restores. Both failed (exit 1) naming the unset variable.
+     */
+    @Test
+    void aPassphraseNotSetHereFailsOnlyWhatMustDecryptWithIt() throws Exception {
+        String job = """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                  restored: {engine: sqlite, path: restored/app.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  sealed:
+                    datasource: app
+                    store: local
+                    prefix: sealed
+                """;
+        Files.writeString(dir.resolve("before.yaml"), job);
+        Files.writeString(dir.resolve("sealed.yaml"), job + "    encryption: {passphrase_env: BPASS, scrypt_work_factor: 10}\n");
+        Cli backupHost = new Cli().workingDir(dir).env("BPASS", "correct horse battery staple")
+                .clock(new SteppingClock(Instant.parse("2026-03-01T02:00:00Z"), Duration.ofMinutes(1)));
+        Cli.Result before = backupHost.run("-c", "before.yaml", "backup", "sealed");
+        assertThat(before.exit()).as(before.toString()).isZero();
+        String plainKey = before.out().lines().filter(l -> l.startsWith("sealed ")).findFirst().orElseThrow().replaceAll(".* ", "");
+        Cli.Result sealed = backupHost.run("-c", "sealed.yaml", "backup", "sealed");
+        assertThat(sealed.exit()).as(sealed.toString()).isZero();
+        assertThat(sealed.out()).contains(".age");
+
+        Cli.Result verify = cli.run("-c", "sealed.yaml", "verify", "sealed");
+        assertThat(verify.exit()).as(verify.toString()).isZero();
+        assertThat(verify.out()).contains("(stored bytes only: no key here to decrypt)");
+        assertThat(verify.err()).contains("the job's passphrase cannot be read here: nothing to decrypt with")
+                .contains("jobs.sealed.encryption.passphrase_env: environment variable BPASS is not set");
+
+        Cli.Result restorePlain = cli.run("-c", "sealed.yaml", "restore", "sealed", plainKey, "--to", "restored");
+        assertThat(restorePlain.exit()).as(restorePlain.toString()).isZero();
+
+        Cli.Result restore = cli.run("-c", "sealed.yaml", "restore", "sealed", "--to", "restored", "--auto-confirm");
+        assertThat(restore.exit()).as(restore.toString()).isEqualTo(1);
+        assertThat(restore.err()).contains("jobs.sealed.encryption.passphrase_env: environment variable BPASS is not set");
+        Cli.Result deep = cli.run("-c", "sealed.yaml", "verify", "sealed", "--deep");
+        assertThat(deep.exit()).as(deep.toString()).isEqualTo(1);
+    }
 }
