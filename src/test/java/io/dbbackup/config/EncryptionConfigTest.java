@@ -305,6 +305,22 @@ class EncryptionConfigTest {
                 .endsWith("recipients.bin is not a text file (not UTF-8): a recipients file holds age1... lines");
     }
 
+    /**
+     * {@code age1… # alice} in a recipients file: age -R takes only whole-line comments. The line (hidden: it holds a space)
+     * was only "a value of 70 characters starting with age1 (not shown) is not an age X25519 recipient", with nothing
+     * pointing at the comment.
+     */
+    @Test
+    void aCommentAfterARecipientIsNamedAsTheProblem() throws Exception {
+        Files.writeString(dir.resolve("commented.txt"), "# ops\n" + a.recipient() + "\n" + b.recipient() + "   # alice\n");
+        assertThat(problems("", "encryption:\n  recipients_file: commented.txt\n")).singleElement().asString()
+                .contains("commented.txt line 3: a value of ").doesNotContain("alice")
+                .endsWith("is not an age X25519 recipient (age1..., 62 characters): a # comment must be on a line of its own "
+                        + "(as age -R reads recipients files)");
+        assertThat(problems("", "encryption:\n  recipients: [\"" + b.recipient() + " #alice\"]\n")).singleElement().asString()
+                .endsWith("a # comment must be on a line of its own (as age -R reads recipients files)");
+    }
+
     @Test
     void passphraseInTheConfigItselfIsRefused() {
         assertThat(problems("", "encryption:\n  passphrase: hunter22\n")).singleElement().asString()

@@ -81,7 +81,9 @@ public final class AgeKeys {
         try {
             writer = X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r);
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new KeyFormatException(line, at + shown(r) + " is not an age X25519 recipient (age1..., 62 characters)");
+            throw new KeyFormatException(line, at + shown(r) + " is not an age X25519 recipient (age1..., 62 characters)"
+                    + (r.startsWith(RECIPIENT_PREFIX) && r.matches("\\S+\\s+#.*")
+                    ? ": a # comment must be on a line of its own (as age -R reads recipients files)" : ""));
         }
         try { // a well-formed key can still be a low-order point (all zeros): age refuses to encrypt to it
             writer.getRecipientStanzas(new com.exceptionfactory.jagged.FileKey());
