@@ -19,11 +19,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -62,6 +63,13 @@ public final class JobRunner {
     private final Set<Workspace.Operation> running = ConcurrentHashMap.newKeySet();
     private final AtomicReference<ExitStatus> interruptedBy = new AtomicReference<>();
     private final Object sleepLock = new Object();
+    /** The run's pool of job slots ({@code --parallel}), while it runs. */
+    private volatile ThreadPoolExecutor slots;
+    /**
+     * At most this many more threads report the jobs that a signal stopped before they started: each only notifies, and
+     * a mail relay or a webhook endpoint takes some dozen connections at once.
+     */
+    static final int MAX_SKIPPED_AT_ONCE = 16;
 
     public JobRunner(Workspace ws) {
         this(ws, null, () -> java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
@@ -77,11 +85,13 @@ public final class JobRunner {
         // one progress line cannot show several jobs
         Options options = jobs.size() == 1 ? requested : new Options(requested.parallel(), requested.prune(), Progress.NONE,
                 requested.pin());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.parallel(), jobs.size())), r -> {
+        int threads = Math.max(1, Math.min(options.parallel(), jobs.size()));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "job");
             t.setDaemon(true);
             return t;
         });
+        slots = pool;
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "job-timeout");
             t.setDaemon(true);
@@ -103,6 +113,9 @@ public final class JobRunner {
                 byName.put(job.name(), f);
                 futures.add(f);
             }
+            if (interruptedBy.get() != null) {
+                releaseWaiting(); // the signal came while the jobs were being queued
+            }
             List<JobOutcome> outcomes = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
@@ -117,6 +130,7 @@ public final class JobRunner {
             }
             return new RunSummary(outcomes, interruptedBy.get());
         } finally {
+            slots = null;
             pool.shutdownNow();
             timers.shutdownNow();
         }
@@ -149,6 +163,28 @@ public final class JobRunner {
         synchronized (sleepLock) {
             sleepLock.notifyAll();
         }
+        releaseWaiting();
+    }
+
+    /**
+     * After a signal, the jobs still queued for a slot start at once, side by side, on more threads: each of them only
+     * reports that it did not start and notifies (a copy job first waits for its source, which is ahead of it in the
+     * queue). Left in the queue, they went through the {@code --parallel} slots one round after another, each round as
+     * long as a notification (40 jobs at --parallel 2 and a 2 s mail: 40 s), past a pod's grace period, which then killed
+     * the run before its summary and its last notifications.
+     */
+    private synchronized void releaseWaiting() {
+        ThreadPoolExecutor pool = slots;
+        if (pool == null || pool.isShutdown()) {
+            return;
+        }
+        int waiting = pool.getQueue().size();
+        if (waiting == 0) {
+            return;
+        }
+        int size = pool.getMaximumPoolSize() + Math.min(waiting, MAX_SKIPPED_AT_ONCE);
+        pool.setMaximumPoolSize(size);
+        pool.setCorePoolSize(size); // starts the new threads now, for the queued jobs
     }
 
     private JobOutcome runJob(JobConfig job, Options options, ScheduledExecutorService timers) {

@@ -30,13 +30,35 @@ public final class WebhookServer implements AutoCloseable {
     private volatile int status = 200;
 
     public WebhookServer() throws IOException {
+        this(Duration.ZERO);
+    }
+
+    /**
+     * A server that answers each request {@code delay} after it arrived (a slow endpoint, a mail relay's pace), several at
+     * once: a request is recorded when it arrives, before the wait.
+     */
+    public WebhookServer(Duration delay) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        if (!delay.isZero()) {
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "webhook-server");
+                t.setDaemon(true);
+                return t;
+            }));
+        }
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 Map<String, List<String>> headers = exchange.getRequestHeaders().entrySet().stream()
                         .collect(Collectors.toMap(e -> e.getKey().toLowerCase(), Map.Entry::getValue));
                 requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
+                if (!delay.isZero()) {
+                    try {
+                        Thread.sleep(delay.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 byte[] answer = (status / 100 == 2 ? "ok" : status == 404 ? "no route for " + exchange.getRequestURI()
                         : "no_service").getBytes(StandardCharsets.UTF_8); // a 404 echoes the path, as many servers do
                 exchange.sendResponseHeaders(status, answer.length);
