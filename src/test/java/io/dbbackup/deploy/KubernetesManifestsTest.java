@@ -159,6 +159,20 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * README (Signals): after SIGTERM a run needs up to 1 s + 5 s to abort its uploads, then a notification may take
+     * twice its notifier's {@code timeout} (30 s by default for mail and webhooks) before it is given up: a grace period of
+     * 60 s let the kubelet kill the run in the middle of its interruption mail (exit 137, no summary).
+     */
+    @Test
+    void theGracePeriodOutlastsTheCleanupAndOneInterruptionNotification() throws IOException {
+        int defaultNotifierTimeout = 30;
+        for (String file : List.of("cronjob.yaml", "indexed-job.yaml", "audit-cronjob.yaml", "drill-cronjob.yaml")) {
+            int grace = at(podSpec(load(file)), "terminationGracePeriodSeconds");
+            assertThat(grace).as(file).isGreaterThan(1 + 5 + 2 * defaultNotifierTimeout);
+        }
+    }
+
     @Test
     void theIndexedJobGivesEachPodItsShard() throws IOException {
         Map<String, Object> job = load("indexed-job.yaml");
