@@ -82,6 +82,7 @@ final class DrillCommand implements Callable<Integer> {
         }
         if (!all) {
             JobConfig j = ws.job(args.get(0));
+            NobodyToNotify.warnIfNone(ws, notify, List.of(j), "drill");
             Driller.Result r;
             try {
                 r = drillOne(ws, j, Optional.ofNullable(args.size() > 1 ? args.get(1) : null));
@@ -100,6 +101,7 @@ final class DrillCommand implements Callable<Integer> {
             return 0;
         }
         List<JobConfig> jobs = Driller.drillableInto(ws, to);
+        NobodyToNotify.warnIfNone(ws, notify, jobs, "drill");
         List<ExitStatus> statuses = new ArrayList<>();
         List<Object> rows = new ArrayList<>();
         NotStarted notStarted = new NotStarted("drill", "nothing was restored");

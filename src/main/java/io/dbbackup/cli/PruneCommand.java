@@ -72,6 +72,7 @@ final class PruneCommand implements Callable<Integer> {
         Workspace ws = root.workspace();
         List<JobConfig> selected = all ? new ArrayList<>(ws.allJobs("prune", "prune")) : jobs.stream().map(ws::job).toList();
         boolean several = all || selected.size() > 1;
+        NobodyToNotify.warnIfNone(ws, notify, selected, "prune");
         List<Object> rendered = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
         // a signal (a CronJob's deadline) stops the deletes between two backups; the job it stopped is reported (and

@@ -116,6 +116,7 @@ final class VerifyCommand implements Callable<Integer> {
         Verifier verifier = new Verifier(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress));
         if (all || allBackups || audit) {
             List<JobConfig> jobs = all ? ws.allJobs("verify", "verify") : List.of(ws.job(job));
+            NobodyToNotify.warnIfNone(ws, notify, jobs, "verify");
             return verifyMany(ws, verifier, jobs, limit, part);
         }
         if (localCopy.given()) {

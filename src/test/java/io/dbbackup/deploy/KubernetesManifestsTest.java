@@ -104,6 +104,18 @@ class KubernetesManifestsTest {
         assertThat(rules).anySatisfy(r -> assertThat((List<Integer>) at(r, "onExitCodes.values")).contains(2, 3));
     }
 
+    /** The audit and the drill mail "each job's notify rules": every job of the ConfigMap has one, to a notifier it defines. */
+    @Test
+    void everyJobNotifiesSomeoneForTheAuditAndTheDrillToMail() throws IOException {
+        Map<String, Object> config = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(configText());
+        Set<String> notifiers = ((Map<String, Object>) at(config, "notifications")).keySet();
+        for (var job : ((Map<String, Object>) at(config, "jobs")).entrySet()) {
+            List<Map<String, Object>> notify = (List<Map<String, Object>>) ((Map<String, Object>) job.getValue()).get("notify");
+            assertThat(notify).as("jobs." + job.getKey() + ".notify").isNotEmpty()
+                    .allSatisfy(rule -> assertThat(notifiers).contains((String) rule.get("notifier")));
+        }
+    }
+
     /** The drill restores into a scratch datasource of the ConfigMap that no job backs up, and never retries a corrupt backup. */
     @Test
     void theDrillRestoresIntoAScratchDatabaseNoJobBacksUp() throws IOException {
