@@ -5,7 +5,7 @@
 #   docker build --build-arg BASE_IMAGE=localhost/debian:bookworm-slim -t dbbackup .   # no registry (CI)
 #
 # Runtime: Debian bookworm, headless JRE 17, pg_dump/pg_restore/psql (Debian's 15, plus PG_VERSIONS),
-# mariadb-dump/mariadb, sqlite3; runs as uid 10001 under tini; see docs/kubernetes.md.
+# mariadb-dump/mariadb, sqlite3; runs as uid 10001 under tini; see README.md ("Container image", "Kubernetes") and deploy/kubernetes/.
 
 ARG BASE_IMAGE=debian:bookworm-slim
 
