@@ -720,7 +720,9 @@ final class YamlSection implements ConfigSection {
             } catch (java.nio.charset.CharacterCodingException e) {
                 why = at(key + "_file") + ": " + shown + " " + notText(p);
             } catch (IOException | SecurityException e) {
-                why = at(key + "_file") + ": cannot read " + shown + " (" + reason(e) + ")";
+                // refused: the file's mode and owner against this process's ids (a secret mounted 0400 for root)
+                why = at(key + "_file") + ": cannot read " + shown + " ("
+                        + (e instanceof java.nio.file.AccessDeniedException ? io.dbbackup.core.DeniedFile.why(p) : reason(e)) + ")";
             }
             return Optional.of(Secret.unresolved(named ? "file " + p : "the file named in " + key + "_file",
                     problems.secretProblem(at(key), at, why)));

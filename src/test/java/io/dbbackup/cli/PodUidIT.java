@@ -35,16 +35,7 @@ class PodUidIT {
                 .as("the suite runs as root (bin/test): setpriv starts the jar under another uid").isZero();
         dir = Files.createTempDirectory(Path.of("/tmp"), "fsgroup");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path volume = Files.createDirectory(dir.resolve("secrets"));
-        Path stamped = Files.createDirectory(volume.resolve("..2026_12_03_21_04_11.123456789"));
-        GroupPrincipal fsGroup = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("10001");
-        for (String name : new String[] {"id_ed25519", "pg-password"}) {
-            Path f = Files.writeString(stamped.resolve(name), "not parsed before connecting\n");
-            Files.getFileAttributeView(f, PosixFileAttributeView.class).setGroup(fsGroup);
-            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--r-----"));
-            Files.createSymbolicLink(volume.resolve(name), Path.of("..data/" + name));
-        }
-        Files.createSymbolicLink(volume.resolve("..data"), stamped.getFileName());
+        secretVolume("r--r-----", "10001", "id_ed25519", "pg-password");
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
                   pg:
@@ -66,17 +57,73 @@ class PodUidIT {
                     datasource: pg
                     store: offsite
                 """);
+        Validated v = validateAs("10001", "10001", dir.toString());
+        assertThat(v.exit()).as(v.out()).isZero();
+        assertThat(v.out()).doesNotContain("readable by other users");
+    }
+
+    /**
+     * The same Secret with defaultMode 0400 and no fsGroup: the files are 0400 root:root, and uid 10001 may not read them.
+     * "cannot read … (permission denied)" named neither whose file it is nor the fix; now both, and on a secret volume the
+     * pod's fsGroup.
+     */
+    @Test
+    void aSecretFileTheUidMayNotReadSaysWhoseItIsAndNamesFsGroup() throws Exception {
+        assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
+                .as("the suite runs as root (bin/test): setpriv starts the jar under another uid").isZero();
+        dir = Files.createTempDirectory(Path.of("/tmp"), "nofsgroup");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        secretVolume("r--------", null, "pg-password");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  pg: {engine: postgres, host: db.example.com, database: app, user: backup, password_file: secrets/pg-password}
+                stores:
+                  local: {type: local, path: /tmp}
+                jobs:
+                  pg: {datasource: pg, store: local}
+                """);
+        Validated v = validateAs("10001", "10001", dir.toString());
+        assertThat(v.exit()).as(v.out()).isEqualTo(1);
+        assertThat(v.out()).contains("datasources.pg.password_file: cannot read " + dir.resolve("secrets/pg-password")
+                + " (permission denied: it is "
+                + "0400, owner uid 0, group 0; this process runs as uid 10001, group 10001: on a Kubernetes secret volume, set "
+                + "the pod's securityContext.fsGroup");
+    }
+
+    /**
+     * A Secret volume at {@code dir/secrets} as the kubelet lays it out: each key a link to {@code ..data/KEY}, {@code ..data}
+     * a link to the time-stamped folder holding the files, of {@code perms}, in group {@code group} (null: root's).
+     */
+    private void secretVolume(String perms, String group, String... names) throws Exception {
+        Path volume = Files.createDirectory(dir.resolve("secrets"));
+        Path stamped = Files.createDirectory(volume.resolve("..2026_12_03_21_04_11.123456789"));
+        for (String name : names) {
+            Path f = Files.writeString(stamped.resolve(name), "not parsed before connecting\n");
+            if (group != null) {
+                GroupPrincipal g = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                Files.getFileAttributeView(f, PosixFileAttributeView.class).setGroup(g);
+            }
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(perms));
+            Files.createSymbolicLink(volume.resolve(name), Path.of("..data/" + name));
+        }
+        Files.createSymbolicLink(volume.resolve("..data"), stamped.getFileName());
+    }
+
+    record Validated(int exit, String out) {
+    }
+
+    /** {@code config validate} of {@code dir/config.yaml} by the built jar under {@code uid}:{@code gid}, no other groups. */
+    private Validated validateAs(String uid, String gid, String home) throws Exception {
         Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=10001", "--regid=10001", "--clear-groups",
+        ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
                 "-c", dir.resolve("config.yaml").toString(), "config", "validate")
                 .directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("HOME", dir.toString());
+        pb.environment().put("HOME", home);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).doesNotContain("readable by other users");
+        return new Validated(p.exitValue(), out);
     }
 
     /**
@@ -104,16 +151,8 @@ class PodUidIT {
                     datasource: pg
                     store: local
                 """);
-        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=1000680000", "--regid=0", "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "-c", dir.resolve("config.yaml").toString(), "config", "validate")
-                .directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("HOME", "/");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isEqualTo(1);
-        assertThat(out).contains("config.yaml:3:5").contains("datasources.pg.user").contains("1000680000");
+        Validated v = validateAs("1000680000", "0", "/");
+        assertThat(v.exit()).as(v.out()).isEqualTo(1);
+        assertThat(v.out()).contains("config.yaml:3:5").contains("datasources.pg.user").contains("1000680000");
     }
 }
