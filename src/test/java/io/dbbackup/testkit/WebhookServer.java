@@ -28,6 +28,8 @@ public final class WebhookServer implements AutoCloseable {
     private final HttpServer server;
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private volatile int status = 200;
+    /** The threads that answer side by side when answers are delayed; null otherwise (the server's own thread). */
+    private final java.util.concurrent.ExecutorService answering;
 
     public WebhookServer() throws IOException {
         this(Duration.ZERO);
@@ -39,13 +41,12 @@ public final class WebhookServer implements AutoCloseable {
      */
     public WebhookServer(Duration delay) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        if (!delay.isZero()) {
-            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "webhook-server");
-                t.setDaemon(true);
-                return t;
-            }));
-        }
+        answering = delay.isZero() ? null : java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "webhook-server");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(answering);
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -93,5 +94,8 @@ public final class WebhookServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (answering != null) {
+            answering.shutdownNow();
+        }
     }
 }
