@@ -18,10 +18,17 @@ final class CannotRun {
      * coreutils' {@code stdbuf: failed to run command 'foo': …}.
      */
     private static final Pattern NAMED = Pattern.compile("(?:^|: )(?:failed to run command )?([^:]+?): (?:command not found"
-            + "|not found|No such file or directory|cannot execute.*|Permission denied|Is a directory)$");
+            + "|not found|No such file or directory|cannot execute.*|Permission denied|Is a directory|Exec format error)$");
 
     /** bash's {@code script: /usr/bin/python9: bad interpreter: No such file or directory}: the interpreter is missing. */
     private static final Pattern BAD_INTERPRETER = Pattern.compile("([^:\\s][^:]*): bad interpreter: ");
+
+    /**
+     * The dynamic loader's {@code /usr/lib/…/pg_dump: error while loading shared libraries: libpq.so.5: cannot open shared
+     * object file: No such file or directory} (exit 127): the program is there, a library it needs is not.
+     */
+    private static final Pattern NO_LIBRARY = Pattern.compile("(?:^|\\s)(\\S+): error while loading shared libraries: "
+            + "([^:]+): (.+)$");
 
     private CannotRun() {
     }
@@ -67,14 +74,28 @@ final class CannotRun {
             return "";
         }
         String program = "";
+        String missingLibrary = "";
         for (String line : stderr.strip().split("\n")) {
             Matcher bad = BAD_INTERPRETER.matcher(line);
+            Matcher library = NO_LIBRARY.matcher(line.strip());
             Matcher m = NAMED.matcher(line.strip());
-            if (bad.find()) {
+            if (library.find()) {
+                missingLibrary = "a shared library " + library.group(1) + " needs cannot be loaded: " + library.group(2).strip()
+                        + " (" + library.group(3).strip() + "; install the package that provides it, or a build of the"
+                        + " program for this system; not retried)";
+            } else if (bad.find()) {
                 program = bad.group(1).strip() + " (the #! interpreter of a script)";
             } else if (m.find()) {
-                program = interpreted(m.group(1).strip().replaceAll("^[‘'`\"]|[’'\"]$", ""));
+                String named = m.group(1).strip().replaceAll("^[‘'`\"]|[’'\"]$", "");
+                String foreign = ElfBinary.problem(absolute(named));
+                if (!foreign.isEmpty()) {
+                    return foreign; // there, but built for another machine or system: no path or chmod fixes it
+                }
+                program = interpreted(named);
             }
+        }
+        if (!missingLibrary.isEmpty()) {
+            return missingLibrary;
         }
         String named = program.isEmpty() ? "" : ": " + program;
         return exitCode == NOT_FOUND
@@ -82,5 +103,14 @@ final class CannotRun {
                         + " installed or not on PATH: install it or fix the path; not retried)"
                 : "not executable" + named + " (a program the tool, or a wrapper script in its place, runs has no execute"
                         + " permission or is a folder: chmod +x it or fix the path; not retried)";
+    }
+
+    private static java.nio.file.Path absolute(String program) {
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(program);
+            return p.isAbsolute() ? p : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }

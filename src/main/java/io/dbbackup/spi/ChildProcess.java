@@ -102,6 +102,16 @@ public final class ChildProcess {
         return command;
     }
 
+    /** The program itself, as a path when the command names one. */
+    private Path program() {
+        try {
+            Path p = Path.of(command.get(0));
+            return p.isAbsolute() ? p : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /**
      * Runs to the end. {@code stdin} may be null (the child gets an empty stdin), {@code stdout} may
      * be null (output is discarded). Returns the captured stderr tail on success.
@@ -123,7 +133,8 @@ public final class ChildProcess {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new ToolFailedException(name, -1, "cannot start " + command.get(0) + ": " + e.getMessage(), false);
+            throw new ToolFailedException(name, -1, "cannot start " + command.get(0) + ": " + e.getMessage(), false,
+                    ElfBinary.problem(program()));
         }
         AtomicReference<String> killedBecause = new AtomicReference<>();
         Runnable kill = () -> {
@@ -223,8 +234,12 @@ public final class ChildProcess {
                 throw copyError;
             }
             if (exit != 0) {
-                // a shell's "command not found" / "not executable" (a wrapper script's) fails every attempt alike
-                throw new ToolFailedException(name, exit, stderr, !permanentFailure.test(stderr) && !CannotRun.is(exit));
+                // a binary for another machine: the kernel refuses it (execvp's shell fallback then reads it as a script,
+                // "Syntax error", exit 2), or its loader is missing (exit 127, "No such file" for a file that is there)
+                String foreign = CannotRun.is(exit) || exit == 2 ? ElfBinary.problem(program()) : "";
+                // a shell's "command not found" / "not executable" (a wrapper script's) and SIGILL fail every attempt alike
+                throw new ToolFailedException(name, exit, stderr, foreign.isEmpty() && !permanentFailure.test(stderr)
+                        && !CannotRun.is(exit) && !ToolSignal.permanent(exit), foreign);
             }
             if (writeError.get() != null && !readsOnlyAPrefix) {
                 // a bare "Broken pipe" said nothing of which tool or why; the same input would stop it again

@@ -13,7 +13,12 @@ public class ToolFailedException extends IOException {
     private final boolean retryable;
 
     public ToolFailedException(String tool, int exitCode, String stderrTail, boolean retryable) {
-        super(head(tool, exitCode) + said(exitCode, stderrTail));
+        this(tool, exitCode, stderrTail, retryable, "");
+    }
+
+    /** A failure whose cause {@link ChildProcess} found itself ({@code why}, e.g. {@link ElfBinary#problem}), said first. */
+    ToolFailedException(String tool, int exitCode, String stderrTail, boolean retryable, String why) {
+        super(head(tool, exitCode) + said(exitCode, stderrTail, why));
         this.tool = tool;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
@@ -33,8 +38,8 @@ public class ToolFailedException extends IOException {
      * ": " and what the exit status and stderr say: the signal that ended the tool (or the program a shell could not run,
      * exit 126/127) first, its own words after it.
      */
-    private static String said(int exitCode, String stderrTail) {
-        String signal = ToolSignal.describe(exitCode);
+    private static String said(int exitCode, String stderrTail, String why) {
+        String signal = why.isEmpty() ? ToolSignal.describe(exitCode) : why;
         if (signal.isEmpty()) {
             signal = CannotRun.describe(exitCode, stderrTail);
         }

@@ -13,7 +13,7 @@ final class ToolSignal {
             1, "killed by SIGHUP (signal 1): its terminal or session was closed",
             2, "interrupted by SIGINT (signal 2) from outside dbbackup",
             4, "crashed with SIGILL (signal 4): an illegal instruction, most often a binary built for a newer CPU than this"
-                    + " host's (install the build for this machine)",
+                    + " host's (install the build for this machine; not retried)",
             6, "crashed with SIGABRT (signal 6)",
             7, "crashed with SIGBUS (signal 7)",
             9, "killed by SIGKILL (signal 9): most often the kernel's out-of-memory killer (a container's or cgroup's memory"
@@ -24,6 +24,14 @@ final class ToolSignal {
             15, "killed by SIGTERM (signal 15) from outside dbbackup (a kill, a service or pod being stopped)");
 
     private ToolSignal() {
+    }
+
+    /** SIGILL: the same binary on the same CPU meets the same instruction on every attempt. */
+    private static final int SIGILL = 4;
+
+    /** Whether the signal an exit status says ended the tool ends it again on every attempt (SIGILL). */
+    static boolean permanent(int exitCode) {
+        return exitCode == 128 + SIGILL;
     }
 
     /** The signal an exit status of 128 + N says ended the tool, with its usual cause; "" for any other status. */
