@@ -11,6 +11,7 @@ public class ToolFailedException extends IOException {
     private final int exitCode;
     private final String stderrTail;
     private final boolean retryable;
+    private final boolean cannotRun;
 
     public ToolFailedException(String tool, int exitCode, String stderrTail, boolean retryable) {
         this(tool, exitCode, stderrTail, retryable, "");
@@ -19,6 +20,7 @@ public class ToolFailedException extends IOException {
     /** A failure whose cause {@link ChildProcess} found itself ({@code why}, e.g. {@link ElfBinary#problem}), said first. */
     ToolFailedException(String tool, int exitCode, String stderrTail, boolean retryable, String why) {
         super(head(tool, exitCode) + said(exitCode, stderrTail, why));
+        this.cannotRun = !why.isEmpty() || CannotRun.is(exitCode) || ToolSignal.permanent(exitCode);
         this.tool = tool;
         this.exitCode = exitCode;
         this.stderrTail = stderrTail;
@@ -109,11 +111,13 @@ public class ToolFailedException extends IOException {
     }
 
     /**
-     * Whether a shell (a wrapper script in the tool's place, {@code stdbuf}) said "command not found" (exit 127) or "not
-     * executable" (126): the message then names the program and what to do, which the tool's own words never do.
+     * Whether the program could not run on this host at all: a shell (a wrapper script in the tool's place, {@code stdbuf})
+     * said "command not found" (exit 127) or "not executable" (126), a binary built for another machine ({@link
+     * ElfBinary}), or one ended by SIGILL. The message then names the program and what to do, which the tool's own words
+     * never do; it is no failure of the connection or of the server.
      */
     public boolean cannotRun() {
-        return CannotRun.is(exitCode);
+        return cannotRun;
     }
 
     public boolean retryable() {

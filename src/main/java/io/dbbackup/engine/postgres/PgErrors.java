@@ -316,6 +316,9 @@ final class PgErrors {
      * server's language: {@code psql:<stdin>:31: FEHLER:  …}); a full lock table with the fix ({@link #LOCK_TABLE_FULL}).
      */
     static String reason(ToolFailedException e) {
+        if (e.cannotRun()) {
+            return e.getMessage(); // "psql failed (exit 127): a shared library … needs cannot be loaded …", not a stderr line
+        }
         String tail = e.stderrTail();
         String best = null;
         String psqlsLast = null;

@@ -77,7 +77,8 @@ final class PgTools {
      */
     DbBackupException queryError(String what, ToolFailedException e) {
         String reason = PgErrors.reason(e).replaceFirst("^psql:\\S*?:\\d+: (?:ERROR:\\s+)?", "");
-        String msg = connected(e)
+        String msg = e.cannotRun() ? "cannot run psql for PostgreSQL " + settings.describe() + ": " + reason
+                : connected(e)
                 ? "connected to PostgreSQL " + settings.describe() + ", but " + what + " failed: " + reason
                 : "cannot connect to PostgreSQL " + settings.describe() + ": " + reason;
         return new DbBackupException(ExitStatus.SYSTEM_ERROR, msg, e, e.retryable());
