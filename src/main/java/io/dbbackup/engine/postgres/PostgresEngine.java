@@ -413,7 +413,7 @@ public final class PostgresEngine implements Engine {
                     String state = PgErrors.sqlState(tf);
                     String reason = PgErrors.reason(tf);
                     reason = state == null ? reason : reason.replaceFirst(java.util.regex.Pattern.quote(state + ": "), "");
-                    String hint = RestoreHint.of(reason, state, options);
+                    String hint = RestoreHint.of(reason, state, tf.stderrTail(), options);
                     if (!created && (hint.isEmpty() && !PgErrors.notTheQuery(tf) || RestoreHint.readOnly(reason, state))
                             && Boolean.TRUE.equals(pg.inRecovery(db, pass, ctx))) {
                         hint = RestoreHint.STANDBY; // said in the server's language, if at all: asked (no standby created it)

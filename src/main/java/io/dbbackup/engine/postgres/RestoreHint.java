@@ -23,10 +23,12 @@ final class RestoreHint {
 
     /**
      * pg_dump puts an object into its tablespace by {@code SET default_tablespace = x}, which the server refuses when
-     * there is no such tablespace (its DETAIL saying so is on a line of its own, which the one line shown leaves out).
+     * there is no such tablespace (its DETAIL saying so is on a line of its own, which the one line shown leaves out): the
+     * parameter's name, in any language, then its quoted value: {@code "default_tablespace": "x"}, {@code
+     * »default_tablespace«: »x«}, {@code « default_tablespace » : « x »}.
      */
     private static final Pattern NO_SUCH_TABLESPACE = Pattern.compile(
-            "invalid value for parameter \"default_tablespace\": \"([^\"]+)\"");
+            "default_tablespace[^\\p{L}\\p{N}:]{0,3}:\\s*" + Quoted.OPEN + "(.+?)" + Quoted.CLOSE + "\\s*$");
 
     private RestoreHint() {
     }
@@ -51,6 +53,15 @@ final class RestoreHint {
      * none), with a leading space, or "".
      */
     static String of(String reason, String sqlState, RestoreOptions options) {
+        return of(reason, sqlState, "", options);
+    }
+
+    /**
+     * {@link #of(String, String, RestoreOptions)}, with the tool's {@code stderr}: a role the target lacks, said in the
+     * server's language, is told by psql's {@code LOCATION: get_role_oid} or by the statement pg_restore shows
+     * ({@code Command was: ALTER TABLE … OWNER TO x;}) naming the role the message quotes.
+     */
+    static String of(String reason, String sqlState, String stderr, RestoreOptions options) {
         boolean cleanStep = !reason.startsWith("psql:") && !reason.startsWith("could not execute query");
         if (options.clean() && (NOT_OWNER_OF_CLEANED.matcher(reason).find()
                 || INSUFFICIENT_PRIVILEGE.equals(sqlState) && cleanStep)) {
@@ -80,9 +91,9 @@ final class RestoreHint {
                     + "create it there first, CREATE TABLESPACE " + sql + " LOCATION '…' on an empty folder the server's "
                     + "user owns, and restore again)";
         }
-        Matcher missing = NO_SUCH_ROLE.matcher(reason);
-        if (missing.find()) {
-            return " (the backup names role " + missing.group(1) + " as an owner or in its grants, and roles are in no "
+        String absent = missingRole(reason, stderr);
+        if (absent != null) {
+            return " (the backup names role " + absent + " as an owner or in its grants, and roles are in no "
                     + "database's backup: restore them first from a roles backup (method: roles) or create them, or leave "
                     + "them out with no_owner: true (owners) and no_privileges: true (grants, default privileges) on the "
                     + "datasource restored into — a plain backup must be taken with them)";
@@ -99,6 +110,36 @@ final class RestoreHint {
             return "";
         }
         return alreadyThere(options);
+    }
+
+    /**
+     * The role (quoted, {@code "x"}) the target's server said does not exist: its English words, or, in another language,
+     * the name its message quotes when psql's {@code LOCATION} is {@code get_role_oid} or the statement pg_restore shows
+     * gives that name to OWNER TO, GRANT … TO, REVOKE … FROM or FOR ROLE; null otherwise.
+     */
+    static String missingRole(String reason, String stderr) {
+        Matcher english = NO_SUCH_ROLE.matcher(reason);
+        if (english.find()) {
+            return english.group(1);
+        }
+        Matcher quoted = Quoted.ANY.matcher(reason);
+        if (!quoted.find()) {
+            return null;
+        }
+        String name = quoted.group(1);
+        String ident = name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+        boolean named = stderr.lines().anyMatch(l -> l.strip().startsWith("LOCATION:") && l.contains(" get_role_oid,"))
+                || stderr.lines().filter(l -> l.startsWith("Command was: "))
+                        .anyMatch(l -> Pattern.compile("\\b(?:OWNER TO|TO|FROM|FOR ROLE|AUTHORIZATION) (?:[^;]*, )?"
+                                + Pattern.quote(ident) + "(?:[,;]|$| WITH| GRANTED)").matcher(l).find());
+        return named ? "\"" + name + "\"" : null;
+    }
+
+    /** Quotes of the server's messages in any language around a name: "x", »x«, „x“, « x », 'x'. */
+    private static final class Quoted {
+        static final String OPEN = "[\"»«„“‚‘'‹›]\\s*";
+        static final String CLOSE = "\\s*[\"»«“”‘’'‹›]";
+        static final Pattern ANY = Pattern.compile(OPEN + "([^\"»«„“”‚‘’'‹›]+?)" + CLOSE);
     }
 
     /** Whether the server refused a write as read-only (a standby's refusal, or default_transaction_read_only's). */

@@ -179,6 +179,32 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * Before: a restore onto a server without the backup's owner role, refused in German ("Rolle »eigner« existiert
+     * nicht"), failed with that line alone: the hint naming the role, the roles backup and no_owner followed the English
+     * words only. Both formats now name the role (psql's LOCATION get_role_oid; pg_restore's "Command was: … OWNER TO").
+     */
+    @Test
+    void aRoleTheTargetLacksIsNamedInGerman() throws Exception {
+        pg.createDatabase("laden");
+        pg.execute("laden", "create table waren (id int); insert into waren values (1)");
+        for (String format : new String[] {"custom", "plain"}) {
+            pg.execute("laden", "create role eigner; alter table waren owner to eigner; grant select on waren to eigner");
+            Path c = config("postgres", "laden", "laden_" + format);
+            Files.writeString(c, Files.readString(c).replace("format: custom", "format: " + format));
+            Shell.ok(dir, "rm", "-rf", "store");
+            Cli cli = new Cli().workingDir(dir);
+            Cli.Result backup = cli.run("-c", "config.yaml", "backup", "nightly");
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+            pg.execute("laden", "reassign owned by eigner to postgres; drop owned by eigner; drop role eigner");
+
+            Cli.Result restore = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "target", "--auto-confirm");
+            assertThat(restore.exit()).as(restore.toString()).isEqualTo(2);
+            assertThat(restore.err()).as(format).contains("Rolle »eigner« existiert nicht")
+                    .contains("the backup names role \"eigner\" as an owner").contains("no_owner: true");
+        }
+    }
+
+    /**
      * Before: a backup of a database that is not there (renamed, a typo), refused in German ("Datenbank »gibtsnicht«
      * existiert nicht"), was retried as if the server might still create it; now one attempt, as in English.
      */

@@ -48,6 +48,31 @@ class RestoreHintTest {
                 CLEAN)).contains("CREATE TABLESPACE \"Fast Disk\" ");
     }
 
+    /**
+     * A server whose lc_messages is German: "Rolle »eigner« existiert nicht", "ungültiger Wert für Parameter
+     * »default_tablespace«: »schnell«" (as PostgreSQL 15 words them) got no hint, which followed the English words only.
+     * The role is told by psql's LOCATION (get_role_oid) or pg_restore's statement; the tablespace by the parameter's name.
+     */
+    @Test
+    void aRoleOrTablespaceTheTargetLacksIsNamedInAnyLanguage() {
+        String psql = "psql:<stdin>:34: FEHLER:  42704: Rolle »eigner« existiert nicht\nLOCATION:  get_role_oid, acl.c:5201";
+        assertThat(RestoreHint.of("psql:<stdin>:34: FEHLER:  Rolle »eigner« existiert nicht", "42704", psql, PLAIN))
+                .contains("names role \"eigner\"").contains("roles backup");
+        String restore = "pg_restore: error: could not execute query: FEHLER:  Rolle »Kasse Chef« existiert nicht\n"
+                + "Command was: GRANT SELECT ON TABLE public.t TO \"Kasse Chef\";";
+        assertThat(RestoreHint.of("could not execute query: FEHLER:  Rolle »Kasse Chef« existiert nicht", null, restore, PLAIN))
+                .contains("names role \"Kasse Chef\"");
+        // another missing object, in German: no role named
+        String type = "psql:<stdin>:9: FEHLER:  42704: Typ »citext« existiert nicht\nLOCATION:  typenameType, parse_type.c:270";
+        assertThat(RestoreHint.of("psql:<stdin>:9: FEHLER:  Typ »citext« existiert nicht", "42704", type, PLAIN)).isEmpty();
+        assertThat(RestoreHint.of("could not execute query: FEHLER:  Typ »citext« existiert nicht", null,
+                "Command was: CREATE TABLE public.t (\n    e public.citext\n);", PLAIN)).isEmpty();
+        assertThat(RestoreHint.of("could not set default_tablespace to schnell: FEHLER:  ungültiger Wert für Parameter "
+                + "»default_tablespace«: »schnell«", PLAIN)).contains("tablespace \"schnell\"").contains("CREATE TABLESPACE schnell ");
+        assertThat(RestoreHint.of("psql:<stdin>:71: ERREUR:  valeur invalide pour le paramètre « default_tablespace » : « Fast »",
+                "22023", PLAIN)).contains("CREATE TABLESPACE \"Fast\" ");
+    }
+
     /** A standby, or default_transaction_read_only on: before, only the server's "cannot execute … read-only transaction". */
     @Test
     void aTargetThatTakesNoWritesIsSaidToBeAStandbyOrReadOnly() {
