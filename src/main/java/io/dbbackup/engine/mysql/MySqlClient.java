@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,8 @@ final class MySqlClient {
     static final List<String> UTF8MB4 = List.of("--default-character-set=utf8mb4", "--init-command=SET NAMES utf8mb4");
 
     private final MySqlSettings s;
+    /** How long {@code tool --version} may take: a wrapper script that hangs must not hold the run until its timeout. */
+    Duration versionTimeout = Duration.ofSeconds(30);
     /** The session of this run was seen encrypted ({@link #requireEncryption}). */
     private volatile boolean encryptionChecked;
 
@@ -77,7 +80,7 @@ final class MySqlClient {
             return p;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ChildProcess.of(List.of(tool.toString(), "--version")).run(null, out, ctx.cancellation());
+        ChildProcess.of(List.of(tool.toString(), "--version")).timeout(versionTimeout).run(null, out, ctx.cancellation());
         p = ClientFamily.parse(out.toString(StandardCharsets.UTF_8));
         PROBES.put(tool, p);
         return p;
@@ -130,10 +133,14 @@ final class MySqlClient {
      * connections only {@code verify_ca}/{@code verify_identity} protect.
      */
     private void requireEncryption(Path tool, OperationContext ctx) throws IOException {
-        if (encryptionChecked || !s.tls().unenforcedBy(probe(tool, ctx).family())) {
+        // the config first (ssl_mode, the client in bin_dir), then what the binaries are: no tool is asked in vain
+        if (encryptionChecked || !Tls.REQUIRED.equals(s.tls().mode())) {
             return;
         }
         Path client = clientTool();
+        if (!s.tls().unenforcedBy(probe(tool, ctx).family())) {
+            return;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
             List<String> cmd = base(client, defaults, probe(client, ctx).family());
@@ -179,7 +186,7 @@ final class MySqlClient {
             login.addAll(connectionArgs(s, new Tls("required", s.tls().ca(), s.tls().cert(), s.tls().key()),
                     probe(tool, ctx).family()));
             login.add("--execute=SELECT 1");
-            ChildProcess.of(login).timeout(java.time.Duration.ofSeconds(30)).run(null, new ByteArrayOutputStream(),
+            ChildProcess.of(login).timeout(Duration.ofSeconds(30)).run(null, new ByteArrayOutputStream(),
                     ctx.cancellation());
         } catch (IOException | RuntimeException again) {
             ctx.log().debug("a login with TLS required failed as well", "reason", again.getMessage());

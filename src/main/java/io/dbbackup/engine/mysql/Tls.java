@@ -12,6 +12,8 @@ import java.util.Set;
  */
 public record Tls(String mode, Path ca, Path cert, Path key) {
     public static final Set<String> MODES = Set.of("disabled", "preferred", "required", "verify_ca", "verify_identity");
+    /** TLS required, the certificate not checked: the mode MariaDB's clients do not enforce ({@link #unenforcedBy}). */
+    static final String REQUIRED = "required";
 
     /** The session's cipher, one row {@code Ssl_cipher <name>}, the name empty on an unencrypted connection. */
     static final String CIPHER_QUERY = "SHOW SESSION STATUS LIKE 'Ssl_cipher'";
@@ -27,7 +29,7 @@ public record Tls(String mode, Path ca, Path cert, Path key) {
      * {@code --ssl-mode=REQUIRED} and MariaDB's {@code --ssl-verify-server-cert} refuse such a server themselves.
      */
     public boolean unenforcedBy(ClientFamily family) {
-        return family == ClientFamily.MARIADB && "required".equals(mode);
+        return family == ClientFamily.MARIADB && REQUIRED.equals(mode);
     }
 
     /** Whether the rows of {@link #CIPHER_QUERY} ({@code -N -B}) tell of an encrypted session. */
