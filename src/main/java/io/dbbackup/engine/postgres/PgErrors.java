@@ -189,6 +189,37 @@ final class PgErrors {
     }
 
     /**
+     * pg_dump's own (English) line after a LOCK TABLE the server refused: {@code pg_dump: detail: Query was: LOCK TABLE
+     * public.t IN ACCESS SHARE MODE} (pg_dump 18 locks several in one: {@code LOCK TABLE public.a, public.b IN …}).
+     */
+    private static final Pattern FAILED_LOCK = Pattern.compile("(?m)^pg_dump: detail: Query was: LOCK TABLE ((?:"
+            + FailedCreate.NAME + ")(?:, " + FailedCreate.NAME + ")*) IN ACCESS SHARE MODE");
+
+    /**
+     * The tables whose LOCK TABLE the server refused pg_dump ({@code query failed:}, its reason in the server's language),
+     * or none: for the catalog to say whether the role may read them ({@code has_table_privilege}).
+     */
+    static List<String> refusedLock(ToolFailedException e) {
+        java.util.regex.Matcher m = FAILED_LOCK.matcher(e.stderrTail());
+        if (!m.find() || !e.stderrTail().contains("pg_dump: error: query failed: ")) {
+            return List.of();
+        }
+        List<String> names = new java.util.ArrayList<>();
+        java.util.regex.Matcher name = Pattern.compile(FailedCreate.NAME).matcher(m.group(1));
+        while (name.find()) {
+            names.add(name.group());
+        }
+        return names;
+    }
+
+    /** {@code e}, not retryable: the role may not read a table the dump needs, which no retry changes. */
+    static ToolFailedException permanent(ToolFailedException e) {
+        ToolFailedException permanent = new ToolFailedException(e.tool(), e.exitCode(), e.stderrTail(), false);
+        permanent.initCause(e);
+        return permanent;
+    }
+
+    /**
      * {@code e} with {@link #rowLevelSecurity} after pg_dump's {@code query failed:} line, not retryable: the catalog says
      * row level security is active on the table whose COPY was refused ({@link #refusedCopy}), which a server whose
      * {@code lc_messages} is not English words as "Policy für Sicherheit auf Zeilenebene für Tabelle »t« …".

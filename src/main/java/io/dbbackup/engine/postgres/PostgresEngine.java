@@ -205,6 +205,9 @@ public final class PostgresEngine implements Engine {
                 stderr = pg.dump(cmd, settings.database(), pass, starting, settings.timeout(), watched, ctx);
             } catch (ToolFailedException e) {
                 ToolFailedException explained = PgErrors.explained(e, settings.user()); // "out of shared memory" alone does not say what to do
+                if (explained == e && e.retryable() && readDenied(e, pass, ctx)) {
+                    throw PgErrors.permanent(e); // "keine Berechtigung für Tabelle geheim": as "permission denied", once
+                }
                 throw explained == e && rowSecurityRefused(e, pass, ctx) ? PgErrors.rowLevelSecurityStopped(e, settings.user()) : explained;
             } finally {
                 // a failed connection or a pg_dump older than the server is said as such, before pg_dump's own words
@@ -230,6 +233,28 @@ public final class PostgresEngine implements Engine {
                 facts.put("row_security", "on");
             }
             return DumpInfo.of(facts);
+        }
+    }
+
+    /**
+     * Whether the server refused pg_dump's LOCK TABLE of a table this role may not read ({@code has_table_privilege}, asked
+     * of the catalog: a server whose {@code lc_messages} is not English words "permission denied for table" in its own
+     * language, which was retried as if it might pass), or false when nothing was refused or the question failed.
+     */
+    private boolean readDenied(ToolFailedException e, PassFile pass, OperationContext ctx) {
+        List<String> tables = PgErrors.refusedLock(e);
+        if (tables.isEmpty()) {
+            return false;
+        }
+        StringBuilder sql = new StringBuilder("SELECT pg_catalog.bool_and(pg_catalog.has_table_privilege(c, 'SELECT')) FROM (VALUES ");
+        for (int i = 0; i < tables.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(pg_catalog.to_regclass(").append(FailedCreate.literal(tables.get(i))).append("))");
+        }
+        sql.append(") AS t(c) WHERE c IS NOT NULL;");
+        try {
+            return pg.query(settings.database(), pass, ctx, sql.toString()).strip().equals("f");
+        } catch (IOException | RuntimeException asked) {
+            return false;
         }
     }
 

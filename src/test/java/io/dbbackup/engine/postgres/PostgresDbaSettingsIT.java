@@ -205,6 +205,26 @@ class PostgresDbaSettingsIT {
     }
 
     /**
+     * Before: a backup role that may not read one table, refused in German ("keine Berechtigung für Tabelle geheim"), was
+     * tried three times (the English "permission denied" never was); now one attempt, the catalog asked
+     * ({@code has_table_privilege}) for the table of pg_dump's refused LOCK TABLE. Exit 2, the table named.
+     */
+    @Test
+    void aTableTheRoleMayNotReadFailsOnceInGerman() throws Exception {
+        pg.execute("postgres", "create role bk_leser login password '" + pg.password().replace("'", "''") + "'");
+        pg.createDatabase("lager");
+        pg.execute("lager", "create table offen (id int); create table geheim (id int); grant select on offen to bk_leser");
+        Path c = config("bk_leser", "lager", "lager_copy");
+        Files.writeString(c, Files.readString(c).replace("    store: local\n", "    store: local\n    retry:\n"
+                + "      max_attempts: 3\n      delay: 1s\n"));
+        Cli.Result failed = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "nightly");
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
+        assertThat(failed.out() + failed.err()).contains("keine Berechtigung für Tabelle geheim")
+                .contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
+        assertThat(dir.resolve("store/lager")).as("no partial object").doesNotExist();
+    }
+
+    /**
      * Before: a backup of a database that is not there (renamed, a typo), refused in German ("Datenbank »gibtsnicht«
      * existiert nicht"), was retried as if the server might still create it; now one attempt, as in English.
      */
