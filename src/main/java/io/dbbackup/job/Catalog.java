@@ -186,6 +186,16 @@ public final class Catalog {
      * unchanged.
      */
     public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, List<String> restoreArgs) {
+        return pointingToOlder(job, failed, e, "restore", restoreArgs);
+    }
+
+    /**
+     * {@link #pointingToOlder(JobConfig, BackupKey, DbBackupException, List)} for {@code command} ({@code restore},
+     * {@code download}, {@code verify}): the older backup is named with the same command and its {@code args}, so that
+     * every command that reads one backup gives the same next step on the day it is bad.
+     */
+    public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, String command,
+                                             List<String> args) {
         if (e.status() != ExitStatus.INTEGRITY || io.dbbackup.codec.WrongKeyException.in(e)) {
             return e; // a key that does not open this backup opens no older one made with it either
         }
@@ -210,10 +220,10 @@ public final class Catalog {
                         + store(job).describe() + ": there is no older one to fall back on", e, e.retryable());
             }
             String older = next.get().key().fileName();
-            List<String> command = new ArrayList<>(List.of("dbbackup", "restore", job.name(), older));
-            command.addAll(restoreArgs);
+            List<String> words = new ArrayList<>(List.of("dbbackup", command, job.name(), older));
+            words.addAll(args);
             return new DbBackupException(e.status(), message + "; the next older backup is " + older
-                    + " (" + ShellWords.join(command) + ")", e, e.retryable());
+                    + " (" + ShellWords.join(words) + ")", e, e.retryable());
         }
         return e;
     }

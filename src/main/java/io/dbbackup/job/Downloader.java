@@ -41,6 +41,28 @@ public final class Downloader {
     /** What to fetch and how; {@code output} empty = the object's (adjusted) file name in the working directory. */
     public record Request(String job, Optional<String> key, Optional<Path> output, boolean toStdout, boolean decrypt,
                           boolean decompress, boolean force, boolean withSidecar) {
+        /**
+         * The options after JOB KEY that make another backup's download this one (where to, how decoded), for the next
+         * older backup named when this one is bad. Not {@code --force}: a suggested download replaces nothing unasked.
+         */
+        List<String> sameDownloadArgs() {
+            List<String> args = new ArrayList<>();
+            if (toStdout) {
+                args.addAll(List.of("-o", "-"));
+            } else {
+                output.ifPresent(o -> args.addAll(List.of("-o", o.toString())));
+            }
+            if (decrypt) {
+                args.add("--decrypt");
+            }
+            if (decompress) {
+                args.add("--decompress");
+            }
+            if (withSidecar) {
+                args.add("--with-sidecar");
+            }
+            return args;
+        }
     }
 
     /** What was written: {@code file} is null for stdout; {@code sidecar} null unless asked for. */
@@ -123,7 +145,9 @@ public final class Downloader {
             read = file == null ? toStdout(reader, key, decryptor, decompress, total)
                     : toFile(reader, key, decryptor, decompress, total, file, sidecar, r.force());
         } catch (IOException | RuntimeException e) {
-            throw Failures.map("download of " + key.key() + " failed", e);
+            // a bad backup: the next older one, with the same download, is the user's next step (as restore says)
+            throw catalog.pointingToOlder(job, key, Failures.map("download of " + key.key() + " failed", e), "download",
+                    r.sameDownloadArgs());
         }
         ws.log().info("download finished", "key", key.key(), "to", file == null ? "stdout" : file, "bytes", read.bytes(),
                 "sha256", read.sha256());

@@ -14,7 +14,9 @@ import io.dbbackup.spi.OperationContext;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Re-reads a stored backup: SHA-256 against its sidecar, and decoding to the end. */
 public final class Verifier {
@@ -61,7 +63,14 @@ public final class Verifier {
      */
     public Result verify(String jobName, Optional<String> key, boolean deep) {
         JobConfig job = ws.job(jobName);
-        return verify(job, new Catalog(ws).resolve(job, key), deep);
+        Catalog catalog = new Catalog(ws);
+        BackupKey k = catalog.resolve(job, key);
+        // one backup asked for, and it is bad: the next older one is the user's next step (as restore and download say)
+        UnaryOperator<DbBackupException> pointing = e -> catalog.pointingToOlder(job, k, e, "verify",
+                deep ? List.of("--deep") : List.of());
+        try (Workspace.Operation op = ws.operation("verify-" + job.name())) {
+            return verify(job, k, op.context(), deep, pointing);
+        }
     }
 
     /**
@@ -123,7 +132,7 @@ public final class Verifier {
      */
     public Result verify(JobConfig job, BackupKey k, boolean deep) {
         try (Workspace.Operation op = ws.operation("verify-" + job.name())) {
-            return verify(job, k, op.context(), deep);
+            return verify(job, k, op.context(), deep, UnaryOperator.identity());
         }
     }
 
@@ -132,7 +141,7 @@ public final class Verifier {
      * stop the check's tools too), or only read back when {@code deepIn} is null.
      */
     public Result verify(JobConfig job, BackupKey k, OperationContext deepIn) {
-        return verify(job, k, deepIn, deepIn != null);
+        return verify(job, k, deepIn, deepIn != null, UnaryOperator.identity());
     }
 
     /**
@@ -140,12 +149,13 @@ public final class Verifier {
      * what bit rot, a truncation or a damaged copy change; what it cannot check (that it decrypts and decompresses) is
      * said. {@code decodedBytes} is -1 in the result.
      */
-    private Result storedBytesOnly(JobConfig job, Catalog catalog, BackupKey k, String sha, OperationContext ctx) {
+    private Result storedBytesOnly(JobConfig job, Catalog catalog, BackupKey k, String sha, OperationContext ctx,
+                                   UnaryOperator<DbBackupException> badRead) {
         long storedBytes;
         try {
             storedBytes = new ArtifactReader(catalog.store(job)).verifyStored(k, ctx == null ? null : ctx.cancellation());
         } catch (IOException e) {
-            throw Failures.map("verification of " + k.key() + " failed", e);
+            throw badRead.apply(Failures.map("verification of " + k.key() + " failed", e));
         }
         checkManifest(job, catalog, k, sha, storedBytes);
         ws.log().warn("no key here to decrypt " + k.key() + ": its stored bytes match its checksum, but that it decrypts and "
@@ -153,8 +163,12 @@ public final class Verifier {
         return new Result(k, sha, -1);
     }
 
-    /** {@code ctx}: the operation the read runs in (null: none, nothing can stop it but its end). */
-    private Result verify(JobConfig job, BackupKey k, OperationContext ctx, boolean deep) {
+    /**
+     * {@code ctx}: the operation the read runs in (null: none, nothing can stop it but its end); {@code badRead}: what a
+     * failure of the read becomes (not a damaged manifest's, whose backup restores).
+     */
+    private Result verify(JobConfig job, BackupKey k, OperationContext ctx, boolean deep,
+                          UnaryOperator<DbBackupException> badRead) {
         Catalog catalog = new Catalog(ws);
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
         String sha = reader.expectedSha256(k);
@@ -163,7 +177,7 @@ public final class Verifier {
                 : Encryption.decryptorFor(k, job, keys, ws.log());
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, k);
         if (k.encrypted() && decryptor == null) {
-            return storedBytesOnly(job, catalog, k, sha, ctx);
+            return storedBytesOnly(job, catalog, k, sha, ctx, badRead);
         }
         Result result;
         long storedBytes;
@@ -182,8 +196,8 @@ public final class Verifier {
                 result = new Result(k, sha, ArtifactReader.drain(in, ctx == null ? null : ctx.cancellation()));
             }
             storedBytes = decoded.storedBytes();
-        } catch (IOException e) {
-            throw Failures.map("verification of " + k.key() + " failed", e);
+        } catch (IOException | DbBackupException e) {
+            throw badRead.apply(Failures.map("verification of " + k.key() + " failed", e));
         } finally {
             progress.finished();
         }

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The newest backup object of a job is empty (0 bytes) beside its sidecars: an upload that failed, a full disk. Restore,
  * download and verify without a KEY still take the newest (never older data in silence) and fail as an integrity failure,
- * but the message must say the object is empty and name the previous good backup to restore instead.
+ * but the message must say the object is empty and name the previous good backup, with the same command, to use instead.
  */
 class EmptyNewestCliTest {
     @TempDir
@@ -39,6 +39,36 @@ class EmptyNewestCliTest {
         assertThat(r.err()).contains("checksum mismatch for prod/shop/" + newer).contains(newer + " is empty (0 bytes), so it "
                 + "is no backup").contains("the next older backup is " + older + " (dbbackup restore nightly " + older);
         assertThat(dir.resolve("restored.db")).as("nothing restored").doesNotExist();
+    }
+
+    @Test
+    void downloadOfTheNewestSaysItIsEmptyAndNamesThePreviousGoodBackupWithTheSameDownload() throws Exception {
+        Files.createDirectories(dir.resolve("out"));
+        Cli.Result r = cli.run("-c", "config.yaml", "download", "nightly", "-o", "out/", "--decompress", "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("checksum mismatch for prod/shop/" + newer).contains(newer + " is empty (0 bytes), so it "
+                + "is no backup").contains("the next older backup is " + older + " (dbbackup download nightly " + older
+                + " -o out --decompress)"); // out/ as a Path: the same folder
+        try (var left = Files.list(dir.resolve("out"))) {
+            assertThat(left).as("nothing written").isEmpty();
+        }
+    }
+
+    @Test
+    void verifyOfTheNewestSaysItIsEmptyAndNamesThePreviousGoodBackup() {
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "nightly", "--deep", "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("checksum mismatch for prod/shop/" + newer).contains(newer + " is empty (0 bytes), so it "
+                + "is no backup").contains("the next older backup is " + older + " (dbbackup verify nightly " + older
+                + " --deep)");
+    }
+
+    @Test
+    void verifyOfEveryBackupNamesTheEmptyOneButSuggestsNothing() {
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "nightly", "--all-backups", "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.out()).contains("FAILED prod/shop/" + newer).contains("ok     prod/shop/" + older)
+                .doesNotContain("the next older backup");
     }
 
     @Test
