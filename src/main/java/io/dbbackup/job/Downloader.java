@@ -124,8 +124,8 @@ public final class Downloader {
         Path file = r.toStdout() ? null : outputFile(r, key, decrypt, decompress);
         Path sidecar = file != null && r.withSidecar() ? file.resolveSibling(file.getFileName() + BackupKey.SHA256_SUFFIX) : null;
         for (Path p : new Path[] {file, sidecar}) {
-            if (p != null && Files.exists(p) && !r.force()) {
-                throw DbBackupException.user(p + " already exists; pass --force to replace it");
+            if (p != null && !r.force()) {
+                requireNothingAt(p);
             }
         }
         Decryptor decryptor = decrypt ? Encryption.decryptorFor(key, job, keys, ws.log()) : null;
@@ -152,6 +152,28 @@ public final class Downloader {
         ws.log().info("download finished", "key", key.key(), "to", file == null ? "stdout" : file, "bytes", read.bytes(),
                 "sha256", read.sha256());
         return new Result(key, file, sidecar, read.bytes(), read.sha256(), decrypt, decompress);
+    }
+
+    /**
+     * Without --force, nothing may be at {@code p}: an existing file (or a link to one) is refused, and so is a link that
+     * leads nowhere, before anything is read. The file is moved into place by a rename, which replaces the link itself
+     * rather than write where it leads (so would --force), and the rename without --force refused it only after the
+     * whole download; as GNU cp, dbbackup does not write through a dangling link.
+     */
+    private static void requireNothingAt(Path p) {
+        if (Files.exists(p)) {
+            throw DbBackupException.user(p + " already exists; pass --force to replace it");
+        }
+        if (Files.isSymbolicLink(p)) {
+            String to;
+            try {
+                to = p.resolveSibling(Files.readSymbolicLink(p)).normalize().toString();
+            } catch (IOException e) {
+                to = "a file";
+            }
+            throw DbBackupException.user(p + " is a symbolic link to " + to + ", which does not exist: give -o " + to
+                    + " to write there, or pass --force to replace the link with the downloaded file");
+        }
     }
 
     /** Bytes written, and the SHA-256 the stored bytes were found to have (the sidecar's, or the manifest's). */
