@@ -114,6 +114,17 @@ public final class Copier {
     /** Age of the source job's newest backup above which a copy run says the source may have stopped (26 h: a nightly job and its slack). */
     static final java.time.Duration SOURCE_STALE = java.time.Duration.ofHours(26);
 
+    /**
+     * Why a source folder with backup objects has no backup to copy: each is empty (0 bytes), so no backup (an upload
+     * that failed, a full disk), which "no backups" alone would hide from the DBA who can see the files there.
+     */
+    private static String everyOneEmpty(JobConfig source, List<Catalog.Entry> listed) {
+        String newest = listed.get(0).key().key();
+        return ": " + (listed.size() == 1 ? "its one backup object, " + newest + ", is" : "each of its " + listed.size()
+                + " backup objects (the newest " + newest + ") is") + " empty (0 bytes), so no backup (an upload that failed, "
+                + "a full disk?); check the source job's backups (verify " + source.name() + " --all-backups)";
+    }
+
     /** One attempt of copy job {@code job}. The result names the newest backup the copy holds and what the run did. */
     public Result run(JobConfig job, OperationContext ctx, Progress progress) {
         ws.requireBackupSecrets(job);
@@ -125,12 +136,13 @@ public final class Copier {
             CredentialExpiry.warning(s, ws.clock().instant()).ifPresent(w -> ws.log().warn(w, "job", job.name(),
                     "store", s.describe()));
         }
-        List<Catalog.Entry> sourceEntries = catalog.countable(source, catalog.list(source), "copy job " + job.name()
+        List<Catalog.Entry> listed = catalog.list(source);
+        List<Catalog.Entry> sourceEntries = catalog.countable(source, listed, "copy job " + job.name()
                 + " neither copies it nor takes it for the newest backup to copy");
         List<BackupKey> available = sourceEntries.stream().map(Catalog.Entry::key).toList();
         if (available.isEmpty()) {
             throw DbBackupException.system("nothing to copy: job '" + source.name() + "' has no backups in " + from.describe()
-                    + " under " + catalog.folder(source));
+                    + " under " + catalog.folder(source) + (listed.isEmpty() ? "" : everyOneEmpty(source, listed)));
         }
         Map<String, Catalog.Entry> byName = new LinkedHashMap<>();
         sourceEntries.forEach(e -> byName.putIfAbsent(e.key().fileName(), e));

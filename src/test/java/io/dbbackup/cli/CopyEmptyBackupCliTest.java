@@ -56,6 +56,21 @@ class CopyEmptyBackupCliTest {
     }
 
     @Test
+    void aSourceWhoseEveryObjectIsEmptySaysSoNotJustNoBackups() throws Exception {
+        try (var files = Files.list(dir.resolve("store/app"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".sqlite.gz")).toList()) {
+                Files.write(f, new byte[0]);
+            }
+        }
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("has no backups in").contains(": each of its 3 backup objects (the newest "
+                + "app/app-20260303-020000.sqlite.gz) is empty (0 bytes), so no backup").contains("verify app --all-backups");
+        assertThat(dir.resolve("offsite/app")).doesNotExist();
+    }
+
+    @Test
     void anEmptyObjectInTheCopysFolderIsNotCountedAsACopy() throws Exception {
         // the copy's folder holds an empty object, with sidecars, newer than any source backup (a copy by hand, a full disk)
         Path empty = dir.resolve("offsite/app/app-20260303-030000.sqlite.gz");
