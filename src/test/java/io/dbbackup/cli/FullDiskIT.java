@@ -141,6 +141,28 @@ class FullDiskIT {
         assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("no file left, not even the temporary one").isEmpty();
     }
 
+    @Test
+    void aSqliteRestoreOntoAFullDiskSaysTheLiveDatabaseIsUnchanged() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), config("large/shop.db", "store").replace("datasources:\n",
+                "datasources:\n  live: {engine: sqlite, path: live/shop.db, database: shop}\n"));
+        Cli.Result backup = new Cli().workingDir(dir).run("-q", "-c", "config.yaml", "backup", "shop");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        blobs(dir.resolve("small/live.db"), 4); // the live database the restore would replace
+        String before = Shell.sh(dir, "sha256sum small/live.db | cut -c1-64").strip();
+        Files.createDirectories(dir.resolve("live"));
+
+        String out = inFullNamespace("live", "1m", "cp small/live.db live/shop.db && " + dbbackup("restore shop --to live "
+                + "--auto-confirm --no-progress") + "; echo \"exit=$?\"; echo \"sha=$(sha256sum live/shop.db | cut -c1-64)\"; "
+                + "echo '-- left:'; ls -A live");
+
+        assertThat(out).contains("exit=2").contains("No space left on device")
+                .containsPattern("cannot write " + java.util.regex.Pattern.quote(dir.resolve("live").toString())
+                        + "/\\.dbbackup-restore-shop\\.db\\.\\S+")
+                .contains("nothing was restored: SQLite database " + dir.resolve("live/shop.db") + " is unchanged")
+                .contains("sha=" + before);
+        assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("no temporary copy left").containsExactly("shop.db");
+    }
+
     /** Runs {@code script} in {@code dir} with {@code folder} replaced by a tmpfs of {@code size}, in a mount namespace of its own. */
     private String inFullNamespace(String folder, String size, String script) {
         Shell.Result r = Shell.run(dir, "unshare", "-rm", "bash", "-c",

@@ -511,18 +511,14 @@ public final class SqliteEngine implements Engine {
         ExclusiveAccess.check(target); // before the bytes arrive: an application still running is said at once
         try (RestoreTemp claimed = RestoreTemp.claim(target, ctx.log())) {
             Path temp = claimed.file();
-            // replacing a database: owner-only while the bytes arrive (the umask's 0644 let every user open the copy of
-            // a 0600 database and read it, through that descriptor even after the chmod); the replaced file's mode after
-            try (FileChannel ch = Files.exists(target) ? io.dbbackup.core.FilePermissions.OWNER_ONLY.createForWriting(temp)
-                    : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                in.transferTo(out);
-                ch.force(true);
+            ExclusiveAccess taken;
+            try {
+                writeChecked(in, temp, target, ctx);
+                taken = ExclusiveAccess.take(target);
+            } catch (IOException | RuntimeException e) {
+                throw Unchanged.because(e, target);
             }
-            ctx.cancellation().throwIfCancelled();
-            checkIntegrity(temp, "restored database");
-            keepOwnerAndMode(temp, target, ctx);
-            try (ExclusiveAccess held = ExclusiveAccess.take(target)) {
+            try (ExclusiveAccess held = taken) {
                 // no stale -wal or hot -journal of the replaced file may meet the new one
                 for (Path journal : journals(target)) {
                     Files.deleteIfExists(journal);
@@ -534,6 +530,35 @@ public final class SqliteEngine implements Engine {
                 }
             }
         }
+    }
+
+    /**
+     * The whole backup into {@code temp}, checked ({@code PRAGMA integrity_check}), with {@code target}'s owner and mode.
+     * Replacing a database: owner-only while the bytes arrive (the umask's 0644 let every user open the copy of a 0600
+     * database and read it, through that descriptor even after the chmod); the replaced file's mode after. A write that
+     * fails names the temporary file (so its disk): the JDK's own is a bare "No space left on device".
+     */
+    private static void writeChecked(InputStream in, Path temp, Path target, OperationContext ctx) throws IOException {
+        try (FileChannel ch = Files.exists(target) ? io.dbbackup.core.FilePermissions.OWNER_ONLY.createForWriting(temp)
+                : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                try {
+                    out.write(buf, 0, n);
+                } catch (IOException e) {
+                    throw io.dbbackup.core.FileFailure.of("", "write", temp, e);
+                }
+            }
+            try {
+                ch.force(true);
+            } catch (IOException e) {
+                throw io.dbbackup.core.FileFailure.of("", "write", temp, e);
+            }
+        }
+        ctx.cancellation().throwIfCancelled();
+        checkIntegrity(temp, "restored database");
+        keepOwnerAndMode(temp, target, ctx);
     }
 
     /**
