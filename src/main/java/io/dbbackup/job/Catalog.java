@@ -469,6 +469,27 @@ public final class Catalog {
     }
 
     /**
+     * A hint after "no backup KEY": the job's backup made at the same time under another name (a file name typed from
+     * {@code download --decompress}'s output, which drops {@code .gz}; another compression since), else its newest
+     * backup; empty when the folder cannot be listed or holds none (a hint, never a second failure).
+     */
+    private String nearest(JobConfig job, BackupKey missing) {
+        List<Entry> entries;
+        try {
+            entries = list(job);
+        } catch (RuntimeException e) {
+            return "";
+        }
+        if (entries.isEmpty()) {
+            return "";
+        }
+        String all = " ('dbbackup list " + job.name() + "' lists them all)";
+        return entries.stream().map(Entry::key).filter(k -> k.timestamp().equals(missing.timestamp())).findFirst()
+                .map(k -> "; the backup of job " + job.name() + " made at that time is " + k.fileName() + all)
+                .orElse("; the newest backup of job " + job.name() + " is " + entries.get(0).key().fileName() + all);
+    }
+
+    /**
      * The backup a user named: a full key, a file name in the job's folder, or (when empty) the
      * newest backup ({@link #newestToTake}).
      */
@@ -493,7 +514,7 @@ public final class Catalog {
         BackupKey k = parse(job, name.get());
         try {
             if (store(job).stat(k.key()).isEmpty()) {
-                throw DbBackupException.user("no backup " + k.key() + " in " + store(job).describe());
+                throw DbBackupException.user("no backup " + k.key() + " in " + store(job).describe() + nearest(job, k));
             }
         } catch (IOException e) {
             throw Failures.map("cannot reach " + store(job).describe(), e);

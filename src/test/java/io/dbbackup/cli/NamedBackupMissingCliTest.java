@@ -1,0 +1,50 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A KEY that names no backup of the job: the name a DBA holds is often not the stored one ({@code download
+ * --decompress} drops {@code .gz}; a name typed from a ticket), so "no backup KEY" alone leaves them to list the store.
+ * The error names the backup made at that time under another name, else the job's newest.
+ */
+class NamedBackupMissingCliTest {
+    @TempDir
+    Path dir;
+
+    Cli cli;
+    String older;
+    String newer;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TwoNightlyBackups two = TwoNightlyBackups.in(dir);
+        cli = two.cli();
+        older = two.older();
+        newer = two.newer();
+    }
+
+    @Test
+    void aNameWithoutItsCompressionNamesTheBackupOfThatTime() {
+        String decompressed = older.substring(0, older.length() - ".gz".length());
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "nightly", decompressed, "--to", "scratch", "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("error: no backup prod/shop/" + decompressed + " in local ")
+                .contains("; the backup of job nightly made at that time is " + older + " ('dbbackup list nightly' lists them all)");
+        assertThat(dir.resolve("restored.db")).doesNotExist();
+    }
+
+    @Test
+    void aTimeWithoutABackupNamesTheNewest() {
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "nightly", "shop-20261130-020000.sqlite.gz");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("error: no backup prod/shop/shop-20261130-020000.sqlite.gz in local ")
+                .contains("; the newest backup of job nightly is " + newer);
+    }
+}
