@@ -199,6 +199,11 @@ public final class Catalog {
         if (e.status() != ExitStatus.INTEGRITY || io.dbbackup.codec.WrongKeyException.in(e)) {
             return e; // a key that does not open this backup opens no older one made with it either
         }
+        if (store(job) instanceof LocalCopy) { // it lists the one file: "the oldest backup, none older" would be untrue
+            return new DbBackupException(e.status(), e.getMessage() + "; " + failed.fileName() + " is a local copy (--from-file): "
+                    + "the store of job " + job.name() + " may hold older backups ('dbbackup list " + job.name() + "')", e,
+                    e.retryable());
+        }
         List<Entry> entries;
         try {
             entries = list(job);

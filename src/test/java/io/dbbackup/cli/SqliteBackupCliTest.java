@@ -383,8 +383,12 @@ class SqliteBackupCliTest {
         Cli.Result corrupt = cli.run("-c", "config.yaml", "restore", "app", "--from-file", copy.toString(), "--to", "restored",
                 "--auto-confirm");
         assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
-        assertThat(corrupt.err()).contains("checksum mismatch for prod/app/" + name);
+        assertThat(corrupt.err()).contains("checksum mismatch for prod/app/" + name).doesNotContain("no older one")
+                .contains(name + " is a local copy (--from-file): the store of job app may hold older backups ('dbbackup list app')");
         assertThat(Files.readAllBytes(dir.resolve("restored/app-copy.db"))).isEqualTo(before);
+        Cli.Result verifyCorrupt = cli.run("-c", "config.yaml", "verify", "app", "--from-file", copy.toString());
+        assertThat(verifyCorrupt.exit()).as(verifyCorrupt.toString()).isEqualTo(3);
+        assertThat(verifyCorrupt.err()).doesNotContain("no older one").contains("is a local copy (--from-file)");
         Path renamed = Files.copy(copy, dir.resolve("copies/latest.db.zst"));
         Cli.Result badName = cli.run("-c", "config.yaml", "restore", "app", "--from-file", renamed.toString(), "--to", "restored");
         assertThat(badName.exit()).isEqualTo(1);
