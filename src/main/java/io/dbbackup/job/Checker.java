@@ -103,7 +103,9 @@ public final class Checker {
                 Duration.between(started, ws.clock().instant()), Notifications.host(), null, 0,
                 failures.isEmpty() ? null : String.join("\n", failures),
                 failures.isEmpty() ? Redactor.redact(String.join("\n", checks.stream().map(l -> "ok " + l.what() + ": " + l.detail()).toList()))
-                        : null); // a test report says what was checked
+                        : null, // a test report says what was checked
+                job.datasource(), job.store(), Notifications.location(ws, job),
+                null); // check's exit status also counts the notifiers, not sent yet: left out, never guessed
         List<Line> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         job.notifyRules().forEach(r -> names.add(r.notifier()));

@@ -357,7 +357,8 @@ public final class JobRunner {
     /** Notifies {@code o}; returns it with the notifications that failed (the summary shows them; the status stays). */
     private JobOutcome notify(JobConfig job, JobOutcome o) {
         return o.withNotifyFailed(Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),
-                o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail())));
+                o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail(), job.datasource(),
+                job.store(), Notifications.location(ws, job), o.status())));
     }
 
     private static JobReport.Outcome outcomeOf(JobOutcome o) {

@@ -4,6 +4,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.config.NotifierConfig;
 import io.dbbackup.config.NotifyRule;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.JobReport;
@@ -64,36 +65,47 @@ public final class Notifications {
      */
     public static List<NotifyFailure> sendVerification(Workspace ws, JobConfig job, Instant started, String key, long size,
                                                        List<String> problems, String toolOutput, boolean interrupted) {
-        return send(ws, job, problems.isEmpty()
-                ? report(ws, job, JobReport.Operation.VERIFY, started, key, size, null, null)
-                : report(ws, job, JobReport.Operation.VERIFY, interrupted ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE,
-                started, key, size, String.join("\n", problems), toolOutput));
+        // the job's exit status is not known here (verify decides one for the whole audit): left out, never guessed
+        return send(ws, job, report(ws, job, JobReport.Operation.VERIFY, problems.isEmpty() ? JobReport.Outcome.SUCCESS
+                        : interrupted ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, null, started, key, size,
+                problems.isEmpty() ? null : String.join("\n", problems), problems.isEmpty() ? null : toolOutput));
     }
 
     /**
-     * A report of one run of {@code operation} that started at {@code started} and ends now: a failure when
-     * {@code error} is given (with {@code detail}, the tool's output, when not blank), else a success whose
-     * {@code detail} says what it did.
+     * A report of one run of {@code operation} that started at {@code started} and ends now, with {@code error} on a
+     * failure and {@code detail} (the tool's output, or what a success did) when not blank; {@code status}: the job's exit
+     * status, null when not known.
      */
-    private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started, String key,
-                                    long size, String error, String detail) {
-        return report(ws, job, operation, error == null ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, started, key,
-                size, error, detail);
-    }
-
-    /** As above, with the outcome given (a failure that a signal caused: interrupted). */
     private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
-                                    Instant started, String key, long size, String error, String detail) {
+                                    ExitStatus status, Instant started, String key, long size, String error, String detail) {
         return new JobReport(job.name(), operation, outcome, 1,
                 started, Duration.between(started, ws.clock().instant()), host(), key, size, error,
-                detail == null || detail.isBlank() ? null : detail);
+                detail == null || detail.isBlank() ? null : detail, job.datasource(), job.store(), location(ws, job), status);
     }
 
     /** The report of {@code failure} of {@code operation}: interrupted when a signal stopped it (as a backup's), else a failure. */
     private static JobReport failed(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started,
                                     DbBackupException failure) {
-        return report(ws, job, operation, failure.status().bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, started, null, 0,
-                Redactor.redact(failure.getMessage()), toolOutput(failure));
+        return report(ws, job, operation, failure.status().bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE,
+                failure.status(), started, null, 0, Redactor.redact(failure.getMessage()), toolOutput(failure));
+    }
+
+    /** A success of {@code operation} whose {@code detail} says what it did: exit status 0. */
+    private static JobReport succeeded(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started, String detail) {
+        return report(ws, job, operation, JobReport.Outcome.SUCCESS, ExitStatus.OK, started, null, 0, null, detail);
+    }
+
+    /**
+     * Where {@code job}'s backups land, for a report: the store's description (which holds no secret: an endpoint's
+     * user and password are left out of it) and the job's folder in it, redacted; null when the config cannot say (a
+     * notification never fails for want of it).
+     */
+    static String location(Workspace ws, JobConfig job) {
+        try {
+            return Redactor.redact(ws.store(job.store()).store().describe() + " under " + new Catalog(ws).folder(job));
+        } catch (RuntimeException unknown) { // a datasource or store the config lacks: the report leaves it out
+            return null;
+        }
     }
 
     /** The last lines of the stderr of a tool whose failure is behind {@code e} (redacted); empty when none failed. */
@@ -110,7 +122,7 @@ public final class Notifications {
                                                 DbBackupException failure) {
         return send(ws, job, failure != null
                 ? failed(ws, job, JobReport.Operation.PRUNE, started, failure)
-                : report(ws, job, JobReport.Operation.PRUNE, started, null, 0, null, Redactor.redact(pruned(result))));
+                : succeeded(ws, job, JobReport.Operation.PRUNE, started, Redactor.redact(pruned(result))));
     }
 
     /**
@@ -127,7 +139,7 @@ public final class Notifications {
                 + result.target() + " in " + io.dbbackup.core.Human.duration(result.restoreTime()) + "\nthen " + result.holds()
                 + result.checks().stream().map(c -> "\ncheck ok: " + c.sql() + " -> " + c.value()).collect(java.util.stream.Collectors.joining())
                 + (result.removed() ? "\nremoved again" : "\nkept (--keep)");
-        return send(ws, job, report(ws, job, JobReport.Operation.DRILL, started, null, 0, null, Redactor.redact(detail)));
+        return send(ws, job, succeeded(ws, job, JobReport.Operation.DRILL, started, Redactor.redact(detail)));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.dbbackup.spi;
 
+import io.dbbackup.core.ExitStatus;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -10,10 +12,15 @@ import java.time.Instant;
  * is, on a failure, the last lines of a tool's stderr; on a success without a {@code key} (a prune, a drill), what
  * the run did, one line each; on a copy job's success (with its newest copy's {@code key} and {@code size}), what it
  * copied, one line each. {@code error} and {@code detail} have already passed the redactor. {@code duration} is never
- * negative.
+ * negative. {@code datasource} and {@code store} are the job's names for them; {@code location} is where its backups
+ * land (the store's description, which holds no secret, and the job's folder in it: {@code s3 s3://bkt/ under
+ * prod/appdb/}), redacted too. {@code status} is the run's exit status as the README's table means it (0 on success), for
+ * this job alone (a run of several jobs exits 4 when some failed); null when the report is sent before it is known
+ * ({@code verify --notify}, {@code check --notify}): a notifier then leaves it out, never guesses it.
  */
 public record JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
-                        String host, String key, long size, String error, String detail) {
+                        String host, String key, long size, String error, String detail, String datasource, String store,
+                        String location, ExitStatus status) {
     /** A wall clock stepped back during the run (NTP, a VM resumed) makes it "negative": said as zero, never below. */
     public JobReport {
         duration = duration != null && duration.isNegative() ? Duration.ZERO : duration;

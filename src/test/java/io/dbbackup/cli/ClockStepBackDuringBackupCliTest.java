@@ -53,7 +53,7 @@ class ClockStepBackDuringBackupCliTest {
         assertThat(text.out()).as(text.toString()).contains("app/app-20260304-110000.sqlite.gz").doesNotContain("-600000");
         // notifiers (webhook duration_ms, pushgateway, mail) see it as a JobReport, which says zero as well
         assertThat(new io.dbbackup.spi.JobReport("app", io.dbbackup.spi.JobReport.Operation.BACKUP,
-                io.dbbackup.spi.JobReport.Outcome.SUCCESS, 1, t, java.time.Duration.ofMinutes(-10), "h", "k", 1, null, null)
+                io.dbbackup.spi.JobReport.Outcome.SUCCESS, 1, t, java.time.Duration.ofMinutes(-10), "h", "k", 1, null, null, null, null, null, null)
                 .duration()).isZero();
     }
 

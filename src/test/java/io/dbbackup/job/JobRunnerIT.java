@@ -172,7 +172,10 @@ class JobRunnerIT {
                 .contains("Started:").contains("Duration:")
                 // the summary names the first error line, not whatever the tool said last
                 .contains("fake-dump failed (exit 1): fake-dump: error: injected failure on attempt 3")
-                .contains("| fake-dump: FATAL: could not dump broken");
+                .contains("| fake-dump: FATAL: could not dump broken")
+                // where it was going, and this job's own exit code (the run, of several jobs, exits 4)
+                .containsPattern("Exit code: 2 \\(system error\\)\\R").containsPattern("Datasource: broken\\R")
+                .containsPattern("Store: +local \\(local \\S+store under broken/\\)\\R");
         List<MimeMessage> successes = Arrays.stream(mails).filter(m -> subject(m).contains(" OK: ")).toList();
         assertThat(successes).extracting(JobRunnerIT::subject).allMatch(s -> s.startsWith("[backup-audit] OK: backup job "))
                 .anyMatch(s -> s.contains(" a-success-mail ")).anyMatch(s -> s.contains(" b-always-mail "));

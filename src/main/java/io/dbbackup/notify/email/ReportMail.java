@@ -9,9 +9,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * The subject and plain-text body of one job report: which job, the outcome, when, how long, the
- * attempts and the host; key and size when a backup was stored (also when the run failed after that); the error
- * and the tool's last stderr lines on failure, or what the run did (a prune, a copy). Everything passes the redactor last.
+ * The subject and plain-text body of one job report: which job, the outcome and its exit code (when known), the
+ * datasource, the store and where in it the job's backups land, when, how long, the attempts and the host; key and size
+ * when a backup was stored (also when the run failed after that); the error and the tool's last stderr lines on failure,
+ * or what the run did (a prune, a copy). Everything passes the redactor last.
  */
 record ReportMail(String subject, String body) {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -35,6 +36,11 @@ record ReportMail(String subject, String body) {
             case FAILURE -> "FAILED";
             case INTERRUPTED -> "INTERRUPTED (cancelled before it finished)";
         });
+        if (r.status() != null) { // not known when a verify or check report is sent: left out
+            line(b, "Exit code", r.status().code() + " (" + r.status().label() + ")");
+        }
+        line(b, "Datasource", r.datasource());
+        line(b, "Store", r.store() == null ? null : r.store() + (r.location() == null ? "" : " (" + r.location() + ")"));
         line(b, "Host", r.host());
         line(b, "Started", TIME.format(r.started()));
         line(b, "Finished", TIME.format(r.started().plus(r.duration())));

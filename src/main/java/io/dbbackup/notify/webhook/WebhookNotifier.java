@@ -65,7 +65,11 @@ final class WebhookNotifier implements Notifier {
         m.put("operation", r.operation().name().toLowerCase(Locale.ROOT));
         m.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
         m.put("succeeded", r.succeeded());
+        m.put("exit_code", r.status() == null ? null : r.status().code()); // null: not known when sent (verify, check)
         m.put("host", r.host());
+        m.put("datasource", r.datasource());
+        m.put("store", r.store());
+        m.put("location", r.location());
         m.put("started", r.started().toString());
         m.put("finished", r.started().plus(r.duration()).toString());
         m.put("duration_ms", r.duration().toMillis());
@@ -88,6 +92,11 @@ final class WebhookNotifier implements Notifier {
         StringBuilder t = new StringBuilder(headline(r));
         t.append("\nhost ").append(r.host()).append(" · started ").append(TIME.format(r.started()))
                 .append(" · ").append(seconds(r)).append(" · attempts ").append(r.attempts());
+        if (r.status() != null) {
+            t.append(" · exit ").append(r.status().code());
+        }
+        t.append("\ndatasource ").append(r.datasource() == null ? "-" : r.datasource()).append(" · store ")
+                .append(r.store() == null ? "-" : r.store()).append(r.location() == null ? "" : " (" + r.location() + ")");
         if (r.key() != null) { // also on a failure after the backup was stored (its prune or pin failed)
             t.append("\nkey ").append(code(r.key())).append(" · ").append(r.size()).append(" bytes");
         }

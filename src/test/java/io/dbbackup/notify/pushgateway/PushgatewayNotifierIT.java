@@ -77,7 +77,8 @@ class PushgatewayNotifierIT {
         Notifier n = notifier("  job: nightly\n");
         n.send(Notifiers.success(), Notifiers.CLOCK);
         JobReport verify = new JobReport("appdb", JobReport.Operation.VERIFY, JobReport.Outcome.FAILURE, 1,
-                Instant.parse("2026-11-24T08:15:00Z"), Duration.ofSeconds(4), "audit-pod", null, 0, "checksum mismatch", null);
+                Instant.parse("2026-11-24T08:15:00Z"), Duration.ofSeconds(4), "audit-pod", null, 0, "checksum mismatch", null,
+                "appdb-pg", "offsite", null, null);
         n.send(verify, Notifiers.CLOCK);
         assertThat(gateway.value("dbbackup_last_run_success", APPDB, "operation=\"verify\"", "job=\"nightly\"")).contains(0.0);
         assertThat(gateway.value("dbbackup_last_run_success", APPDB, BACKUP, "job=\"nightly\"")).contains(1.0);

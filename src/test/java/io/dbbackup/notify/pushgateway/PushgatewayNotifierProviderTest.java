@@ -68,7 +68,8 @@ class PushgatewayNotifierProviderTest {
                 "dbbackup_last_run_timestamp_seconds 1795402895.000\n")
                 .doesNotContain("dbbackup_last_success_timestamp_seconds", "dbbackup_last_backup_size_bytes");
         JobReport prune = new JobReport("appdb", JobReport.Operation.PRUNE, JobReport.Outcome.SUCCESS, 1, Notifiers.success().started(),
-                java.time.Duration.ofSeconds(1), "h", null, 0, null, "kept 1, deleted 0");
+                java.time.Duration.ofSeconds(1), "h", null, 0, null, "kept 1, deleted 0",
+                "appdb-pg", "offsite", null, io.dbbackup.core.ExitStatus.OK);
         assertThat(PushgatewayNotifier.metrics(prune)).contains("dbbackup_last_success_timestamp_seconds")
                 .doesNotContain("dbbackup_last_backup_size_bytes");
     }

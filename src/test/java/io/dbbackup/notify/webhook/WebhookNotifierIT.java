@@ -113,7 +113,8 @@ class WebhookNotifierIT {
         n.send(new JobReport(f.job(), f.operation(), f.outcome(), f.attempts(), f.started(), f.duration(), f.host(), null, 0,
                 "backup of postgres appdb failed: pg_dump: error: FATAL: role \"<!channel> <@U123>\" rejected "
                         + "(auth " + secret + "); see <http://evil.example|click> & retry",
-                "pg_dump: error: <!here> hi\npg_dump: detail: a && b"), Notifiers.CLOCK);
+                "pg_dump: error: <!here> hi\npg_dump: detail: a && b", f.datasource(), f.store(), f.location(), f.status()),
+                Notifiers.CLOCK);
         WebhookServer.Request r = server.take(Duration.ofSeconds(5));
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) Json.parse(r.body());
@@ -134,7 +135,8 @@ class WebhookNotifierIT {
         Notifier n = Notifiers.notifier(dir, env, "slack: {type: webhook, url_env: HOOK_URL, format: slack}", "slack");
         JobReport s = Notifiers.success();
         n.send(new JobReport(s.job(), s.operation(), s.outcome(), s.attempts(), s.started(), s.duration(), s.host(),
-                "prod/we`ird/we`ird-20261123-030000.sql.zst", s.size(), null, null), Notifiers.CLOCK);
+                "prod/we`ird/we`ird-20261123-030000.sql.zst", s.size(), null, null, s.datasource(), s.store(), s.location(), s.status()),
+                Notifiers.CLOCK);
         String text = (String) ((Map<?, ?>) Json.parse(server.take(Duration.ofSeconds(5)).body())).get("text");
         assertThat(text).contains("\nkey `prod/we\u02CBird/we\u02CBird-20261123-030000.sql.zst` · ");
         assertThat(text.chars().filter(c -> c == '`').count()).as("one span: its two delimiters only").isEqualTo(2);

@@ -1,0 +1,98 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SqliteFixture;
+import io.dbbackup.testkit.WebhookServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A failure report names where the job was going: its datasource, its store and the folder in it, and the job's exit
+ * code, which on-call needs to find the backup (or its absence) and to tell a network failure (2) from a corrupt one
+ * (3). The store's endpoint here carries a user and password: the report shows where it is, never them.
+ */
+class FailureReportNamesWhereIT {
+    private static final String ENDPOINT_PASSWORD = "Endp0int-pass-5e71";
+    private static final String SECRET_KEY = "s3-secret-key-0b9d4";
+
+    @TempDir
+    Path dir;
+    WebhookServer hook;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        hook = new WebhookServer();
+        SqliteFixture.create(dir.resolve("app.db"), 20);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  appdb-lite: {engine: sqlite, path: app.db}
+                notifications:
+                  hook: {type: webhook, url_env: HOOK_URL, timeout: 5s}
+                stores:
+                  offsite:
+                    type: s3
+                    bucket: backups
+                    endpoint: http://dba:%s@127.0.0.1:1
+                    access_key_env: S3_ACCESS
+                    secret_key_env: S3_SECRET
+                jobs:
+                  nightly:
+                    datasource: appdb-lite
+                    store: offsite
+                    prefix: prod
+                    retry: {max_attempts: 1}
+                    notify: [{notifier: hook, on: failure}]
+                """.formatted(ENDPOINT_PASSWORD));
+        cli = new Cli().workingDir(dir).env("HOOK_URL", hook.url() + "/hook").env("S3_ACCESS", "AKIAEXAMPLE")
+                .env("S3_SECRET", SECRET_KEY);
+    }
+
+    @AfterEach
+    void stop() {
+        hook.close();
+    }
+
+    private Map<?, ?> sent() throws InterruptedException {
+        WebhookServer.Request r = hook.take(Duration.ofSeconds(10));
+        assertThat(r).as("the webhook was called").isNotNull();
+        System.out.println(r.body());
+        assertThat(r.body()).doesNotContain(ENDPOINT_PASSWORD, SECRET_KEY, "dba:");
+        return (Map<?, ?>) Json.parse(r.body());
+    }
+
+    @Test
+    void aFailedBackupNamesItsDatasourceStoreFolderAndExitCode() throws Exception {
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "nightly");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        Map<?, ?> m = sent();
+        assertThat(m.get("outcome")).isEqualTo("failure");
+        assertThat(m.get("exit_code")).isEqualTo(2L);
+        assertThat(m.get("datasource")).isEqualTo("appdb-lite");
+        assertThat(m.get("store")).isEqualTo("offsite");
+        assertThat(m.get("location")).isEqualTo("s3 s3://backups/ at http://127.0.0.1:1 under prod/app/");
+    }
+
+    /** verify decides one exit code for the whole audit, after its reports went out: the report leaves it out. */
+    @Test
+    void aVerifyReportNamesWhereButLeavesOutTheExitCodeItCannotKnow() throws Exception {
+        Cli.Result r = cli.run("-c", "config.yaml", "verify", "nightly", "--notify");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        Map<?, ?> m = sent();
+        assertThat(m.get("operation")).isEqualTo("verify");
+        assertThat(m.containsKey("exit_code")).isTrue();
+        assertThat(m.get("exit_code")).isNull();
+        assertThat(m.get("store")).isEqualTo("offsite");
+        assertThat(m.get("location")).isEqualTo("s3 s3://backups/ at http://127.0.0.1:1 under prod/app/");
+    }
+}
