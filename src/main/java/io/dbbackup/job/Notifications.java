@@ -43,7 +43,7 @@ public final class Notifications {
                 ws.log().info("notification sent", "job", job.name(), "notifier", n.name());
             } catch (Exception e) {
                 ws.log().warn("notification failed (the " + report.operation().name().toLowerCase(java.util.Locale.ROOT)
-                        + " result is unchanged)", "job", job.name(), "notifier", n.name(), "error", String.valueOf(e.getMessage()));
+                        + " result is unchanged)", "job", job.name(), "notifier", n.name(), "error", reason(e));
                 failed.add(new NotifyFailure(n.name(), reason(e)));
             }
         }
