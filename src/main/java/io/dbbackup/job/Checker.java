@@ -120,7 +120,7 @@ public final class Checker {
             } catch (Exception e) {
                 DbBackupException d = e instanceof DbBackupException x ? x
                         : new DbBackupException(ExitStatus.SYSTEM_ERROR, "cannot send via " + n.notifier().describe() + ": "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                        + Notifications.reason(e)); // on one line, as a backup's summary and log give it
                 out.add(failed(job, "notifier " + name, d));
             }
         }

@@ -51,7 +51,7 @@ public final class Notifications {
     }
 
     /** Why a notifier failed, on one line and redacted (its message, else the exception's kind). */
-    private static String reason(Exception e) {
+    static String reason(Exception e) {
         String m = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
         return Redactor.redact(m.strip().replaceAll("\\s+", " "));
     }

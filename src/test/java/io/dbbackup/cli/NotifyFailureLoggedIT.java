@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The warning a failed notification logs gives the notifier's reason as the run's summary does: the exception's kind when
  * it has no message (it said {@code error=null}), on one line (a multi-line message broke the log line, and a log
- * shipper took its rest for other lines), with secrets masked.
+ * shipper took its rest for other lines), with secrets masked; so does {@code check --notify}'s line for it.
  */
 class NotifyFailureLoggedIT {
     private static final String TOKEN = "relay-T0ken-8d2e61";
@@ -22,8 +22,7 @@ class NotifyFailureLoggedIT {
     @TempDir
     Path dir;
 
-    @Test
-    void aFailedNotificationIsLoggedWithItsReasonOnOneLine() throws Exception {
+    private Cli cli() throws Exception {
         SqliteFixture.create(dir.resolve("app.db"), 10);
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
@@ -42,7 +41,12 @@ class NotifyFailureLoggedIT {
                     store: local
                     notify: [{notifier: bare, on: always}, {notifier: chatty, on: always}]
                 """);
-        Cli.Result r = new Cli().workingDir(dir).env("RELAY_TOKEN", TOKEN).run("-c", "config.yaml", "backup", "app");
+        return new Cli().workingDir(dir).env("RELAY_TOKEN", TOKEN);
+    }
+
+    @Test
+    void aFailedNotificationIsLoggedWithItsReasonOnOneLine() throws Exception {
+        Cli.Result r = cli().run("-c", "config.yaml", "backup", "app");
         assertThat(r.exit()).as(r.toString()).isZero(); // a notification never changes the result
         List<String> lines = r.err().lines().toList();
         assertThat(lines).as(r.err()).filteredOn(l -> l.contains("notifier=bare")).singleElement().asString()
@@ -50,5 +54,17 @@ class NotifyFailureLoggedIT {
         assertThat(lines).as(r.err()).filteredOn(l -> l.contains("notifier=chatty")).singleElement().asString()
                 .endsWith(" error=refused by the relay: token *** rejected (retry later)");
         assertThat(r.err()).doesNotContain("error=null", TOKEN).doesNotContainPattern("(?m)^ +token ");
+    }
+
+    /** {@code check --notify}'s line for a notifier that failed: one line too (its message ran over three). */
+    @Test
+    void checkNotifyShowsTheReasonOnOneLine() throws Exception {
+        Cli.Result r = cli().run("-c", "config.yaml", "check", "app", "--notify");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).as(r.toString())
+                .contains("FAILED app notifier bare: cannot send via throwing: IOException\n")
+                .contains("FAILED app notifier chatty: cannot send via throwing: refused by the relay: token *** rejected "
+                        + "(retry later)\n")
+                .doesNotContain(TOKEN);
     }
 }
