@@ -31,7 +31,8 @@ public final class S3StoreProvider implements StoreProvider {
     /**
      * The endpoint without its {@code user:password@}: neither the SDK nor the JDK's connection sends it, and a URL kept
      * with it would show the password wherever the store is named (a backup's log line, errors, {@code check}). The
-     * password is registered with the {@link Redactor} as well, in case some text carries the URL as written.
+     * password is registered with the {@link Redactor} as well, in case some text carries the URL as written. A query or
+     * fragment never gets here: it is refused before.
      */
     static URI withoutUserInfo(URI endpoint) {
         String info = endpoint.getRawUserInfo();
@@ -43,8 +44,7 @@ public final class S3StoreProvider implements StoreProvider {
             Redactor.register(endpoint.getUserInfo().substring(endpoint.getUserInfo().indexOf(':') + 1));
         }
         return URI.create(endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort())
-                + (endpoint.getRawPath() == null ? "" : endpoint.getRawPath())
-                + (endpoint.getRawQuery() == null ? "" : "?" + endpoint.getRawQuery()));
+                + (endpoint.getRawPath() == null ? "" : endpoint.getRawPath()));
     }
 
     /** The storage classes AWS S3 documents (as the SDK knows them): checked when no endpoint is set. */
@@ -64,6 +64,12 @@ public final class S3StoreProvider implements StoreProvider {
                         || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))) {
                     s.error("endpoint", "endpoint must be an http:// or https:// URL, e.g. https://<account>.r2.cloudflarestorage.com"
                             + (HostPort.ipv6WithoutBrackets(ep.get()) ? HostPort.IPV6_URL_HINT : ""));
+                    ok = false;
+                } else if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
+                    // a pre-signed URL's ?X-Amz-Security-Token=...: the store's description would show it everywhere
+                    s.error("endpoint", "endpoint must not hold a query string or fragment (the value is not shown: it may "
+                            + "hold a token); S3 requests are signed with access_key/secret_key, e.g. https://s3.example.com");
+                    endpoint = null;
                     ok = false;
                 } else if (endpoint.getRawUserInfo() != null) {
                     endpoint = withoutUserInfo(endpoint);

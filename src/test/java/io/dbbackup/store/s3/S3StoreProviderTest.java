@@ -71,6 +71,26 @@ class S3StoreProviderTest {
         }
     }
 
+    /**
+     * An endpoint with a query string or fragment (a pre-signed URL's {@code ?X-Amz-Security-Token=...}) was taken as it
+     * was: the store's description showed it in every log line, error and notification. A config error at the key that
+     * does not show the value.
+     */
+    @Test
+    void anEndpointWithAQueryOrFragmentIsAnErrorThatDoesNotShowIt() throws Exception {
+        for (String[] c : new String[][]{
+                {"https://s3.example.com/?X-Amz-Security-Token=IQoJb3JpZ2luEXAMPLE", "IQoJb3JpZ2luEXAMPLE"},
+                {"https://s3.example.com/base#tok-9f3a2e", "tok-9f3a2e"},
+                {"http://minio.example:9000?", "minio.example"},
+                {"https://backup:pw-77c1@minio.example:9000/?sig=sig-5c1d", "sig-5c1d"}}) {
+            assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    endpoint: " + c[0] + "\n", Map.of()))
+                    .as(c[0]).contains("dbbackup.yaml:9:5: error: stores.main.endpoint: endpoint must not hold a query "
+                            + "string or fragment (the value is not shown: it may hold a token); S3 requests are signed "
+                            + "with access_key/secret_key")
+                    .doesNotContain(c[1]).doesNotContain("pw-77c1");
+        }
+    }
+
     @Test
     void defaultsUseTheCredentialChain() throws Exception {
         S3Settings s = ((S3Store) StoreConfigs.load(dir, "    type: s3\n    bucket: b\n", Map.of())
