@@ -57,8 +57,9 @@ public final class AzureStoreProvider implements StoreProvider {
                     accountUrl = null;
                     ok = false;
                 } else if (accountUrl.getScheme() == null || accountUrl.getHost() == null || accountUrl.getRawQuery() != null
+                        || accountUrl.getRawFragment() != null
                         || !(accountUrl.getScheme().equals("http") || accountUrl.getScheme().equals("https"))) {
-                    s.error("endpoint", "endpoint must be the Blob service's http:// or https:// URL without a query, e.g. "
+                    s.error("endpoint", "endpoint must be the Blob service's http:// or https:// URL without a query or fragment, e.g. "
                             + "https://<account>.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1 (Azurite)"
                             + (HostPort.ipv6WithoutBrackets(v) ? HostPort.IPV6_URL_HINT : ""));
                     ok = false;

@@ -128,6 +128,8 @@ class AzureStoreProviderTest {
                 .contains("(Azurite); an IPv6 address goes in brackets, e.g. http://[fd00::5]:9000");
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    endpoint: https://a.example/?sv=x\n", ENV))
                 .contains("endpoint must be the Blob service's");
+        assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    endpoint: https://a.example/#sig=x\n", ENV))
+                .contains("URL without a query or fragment").doesNotContain("sig=x");
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    bucket: b\n", ENV)).contains("bucket");
         assertThat(StoreConfigs.problems(dir, base + "    account_key_env: AZ_KEY\n    access_tier: archive\n", ENV))
                 .contains("access_tier: archive is offline");
