@@ -32,18 +32,7 @@ final class DecryptionOptions {
             }
             passphrase = new Secret(value, "env " + passphraseEnv);
         }
-        return new DecryptionKeys(identities.stream().map(p -> main.workingDir().resolve(p)).toList(), passphrase);
-    }
-
-    /** The same keys as wal-fetch arguments (absolute paths, the variable's name): for a restore_command. */
-    List<String> walFetchArgs(Main main) {
-        List<String> args = new ArrayList<>();
-        for (Path p : identities) {
-            args.addAll(List.of("--identity", main.workingDir().resolve(p).toAbsolutePath().normalize().toString()));
-        }
-        if (passphraseEnv != null) {
-            args.addAll(List.of("--passphrase-env", passphraseEnv));
-        }
-        return args;
+        return new DecryptionKeys(identities.stream().map(p -> main.workingDir().resolve(p)).toList(), passphrase,
+                passphraseEnv);
     }
 }

@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.core.ArchiveMode;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
+import io.dbbackup.job.DecryptionKeys;
 import io.dbbackup.job.PhysicalRestorer;
 import io.dbbackup.job.Restorer;
 import io.dbbackup.core.RecoveryTarget;
@@ -145,9 +146,10 @@ final class RestoreCommand implements Callable<Integer> {
                     + "restores; --pgdata restores into an empty data directory");
         }
         Workspace ws = workspace();
-        PhysicalRestorer.Result r = new PhysicalRestorer(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
+        DecryptionKeys keys = decryption.keys(root.main);
+        PhysicalRestorer.Result r = new PhysicalRestorer(ws, keys, ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
                 job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
-                dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), decryption.walFetchArgs(root.main),
+                dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), keys.args(),
                 tablespaceMapping(), dryRun, archiving));
         if (r.dryRun()) {
             root.out.println("dry run: " + r.key().key() + " checked (SHA-256 and decoding, " + Human.size(r.bytes())

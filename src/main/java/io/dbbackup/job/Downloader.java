@@ -147,7 +147,7 @@ public final class Downloader {
         } catch (IOException | RuntimeException e) {
             // a bad backup: the next older one, with the same download, is the user's next step (as restore says)
             throw catalog.pointingToOlder(job, key, Failures.map("download of " + key.key() + " failed", e), "download",
-                    r.sameDownloadArgs());
+                    r.decrypt() ? keys.withArgs(r.sameDownloadArgs()) : r.sameDownloadArgs());
         }
         ws.log().info("download finished", "key", key.key(), "to", file == null ? "stdout" : file, "bytes", read.bytes(),
                 "sha256", read.sha256());

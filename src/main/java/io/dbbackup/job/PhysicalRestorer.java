@@ -78,7 +78,8 @@ public final class PhysicalRestorer {
 
         /**
          * The options after JOB KEY that make another backup's restore this one: into {@code pgdata} (absolute), to the
-         * same recovery target, with the same tablespace mapping and archive mode, and as a dry run if this was one.
+         * same recovery target, with the same tablespace mapping and archive mode, as a dry run if this was one, and with
+         * the keys given ({@code walFetchArgs}: {@code --identity FILE}, {@code --passphrase-env VAR}).
          */
         List<String> sameRestoreArgs() {
             List<String> args = new ArrayList<>(List.of("--pgdata", pgdata.toAbsolutePath().normalize().toString()));
@@ -93,6 +94,7 @@ public final class PhysicalRestorer {
             if (dryRun) {
                 args.add("--dry-run");
             }
+            args.addAll(walFetchArgs);
             return args;
         }
     }

@@ -129,7 +129,7 @@ public final class Restorer {
         requireRestorableInPart(options, key, target);
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
-        List<String> restoreArgs = r.sameRestoreArgs(); // of an older backup's restore, when this one is bad
+        List<String> restoreArgs = keys.withArgs(r.sameRestoreArgs()); // of an older backup's restore, when this one is bad
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
             java.io.OutputStream partChecker;

@@ -67,7 +67,7 @@ public final class Verifier {
         BackupKey k = catalog.resolve(job, key);
         // one backup asked for, and it is bad: the next older one is the user's next step (as restore and download say)
         UnaryOperator<DbBackupException> pointing = e -> catalog.pointingToOlder(job, k, e, "verify",
-                deep ? List.of("--deep") : List.of());
+                keys.withArgs(deep ? List.of("--deep") : List.of()));
         try (Workspace.Operation op = ws.operation("verify-" + job.name())) {
             return verify(job, k, op.context(), deep, pointing);
         }
