@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * temp folder ({@link #root()}, seen as {@code /} by clients); user {@link #user()} logs in with
  * {@link #password()} or the key {@link #clientKey()} (ssh-keygen ECDSA). {@link #stop()} drops every
  * connection at once; {@link #start()} restarts on the same port; {@link #changeHostKey()} swaps in a
- * new host key.
+ * new host key. {@link #withoutPosixRename()} leaves {@code posix-rename@openssh.com} out of the extensions the server
+ * announces (servers that only rename onto a free name); {@link #failRenames} makes chosen renames fail.
  */
 public final class SshServer implements AutoCloseable {
     private final Path dir;
@@ -38,8 +39,20 @@ public final class SshServer implements AutoCloseable {
     private Path hostKey;
     private org.apache.sshd.server.SshServer sshd;
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final boolean posixRename;
+    private volatile java.util.function.Predicate<String> failingRenames = r -> false;
 
     public SshServer() throws IOException {
+        this(true);
+    }
+
+    /** A server that does not announce {@code posix-rename@openssh.com}: a rename never replaces an existing file. */
+    public static SshServer withoutPosixRename() throws IOException {
+        return new SshServer(false);
+    }
+
+    private SshServer(boolean posixRename) throws IOException {
+        this.posixRename = posixRename;
         dir = Files.createTempDirectory("sshd-");
         root = Files.createDirectories(dir.resolve("root"));
         port = FreePort.pick();
@@ -66,6 +79,12 @@ public final class SshServer implements AutoCloseable {
             }
         });
         SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        if (!posixRename) {
+            sshd.getProperties().put(org.apache.sshd.sftp.SftpModuleProperties.OPENSSH_EXTENSIONS.getName(),
+                    org.apache.sshd.sftp.server.AbstractSftpSubsystemHelper.DEFAULT_OPEN_SSH_EXTENSIONS.stream()
+                            .filter(x -> !x.getName().equals("posix-rename@openssh.com"))
+                            .map(x -> x.getName() + "=" + x.getVersion()).collect(java.util.stream.Collectors.joining(",")));
+        }
         // record what reaches the disk: MINA's own fsync on close is off, so a sync seen here was asked for
         sshd.getProperties().put(SftpFileSystemAccessor.PROP_AUTO_SYNC_FILE_ON_CLOSE, false);
         sftp.setFileSystemAccessor(new SftpFileSystemAccessor() {
@@ -79,6 +98,10 @@ public final class SshServer implements AutoCloseable {
             @Override
             public void renameFile(SftpSubsystemProxy subsystem, Path oldPath, Path newPath, Collection<CopyOption> opts)
                     throws IOException {
+                if (failingRenames.test(oldPath.getFileName() + " " + newPath.getFileName())) {
+                    requests.add("refused rename " + oldPath.getFileName() + " " + newPath.getFileName());
+                    throw new IOException("rename refused by the test"); // SSH_FX_FAILURE, as a full or failing disk
+                }
                 SftpFileSystemAccessor.super.renameFile(subsystem, oldPath, newPath, opts);
                 requests.add("rename " + oldPath.getFileName() + " " + newPath.getFileName() + " " + opts.stream().sorted(
                         Comparator.comparing(Object::toString)).toList());
@@ -104,6 +127,11 @@ public final class SshServer implements AutoCloseable {
                 // stopping
             }
         }
+    }
+
+    /** Makes the renames {@code which} accepts ({@code "OLD NEW"}, file names) fail: the server answers with an error. */
+    public void failRenames(java.util.function.Predicate<String> which) {
+        failingRenames = which;
     }
 
     /** Replaces the host key (the server must be restarted to use it). */

@@ -51,7 +51,8 @@ import java.util.regex.Pattern;
  * A folder on an SSH server, over SFTP (sshj). Connects on first use and reconnects after a lost
  * connection. Uploads go to a hidden temporary name in the key's folder ({@code .<name>.part-<random>})
  * and are renamed onto the key at commit, replacing an existing object atomically where the server
- * offers {@code posix-rename@openssh.com} (OpenSSH, Apache MINA); temporary names are never listed.
+ * offers {@code posix-rename@openssh.com} (OpenSSH, Apache MINA), elsewhere after renaming it aside ({@link #rename});
+ * temporary names are never listed.
  */
 public final class SftpStore implements Store {
     static final String PART = ".part-";
@@ -600,7 +601,12 @@ public final class SftpStore implements Store {
         return engine.supportsServerExtension(extension.substring(0, at), extension.substring(at + 1));
     }
 
-    /** Renames {@code temp} onto {@code target}, replacing it (atomically where the server offers posix-rename). */
+    /**
+     * Renames {@code temp} onto {@code target}, replacing it: atomically where the server offers posix-rename; elsewhere
+     * (SFTP's own rename does not replace) the old object is first renamed aside ({@link #aside}), the new one renamed in,
+     * then the old one deleted: the key is absent between the two renames, but the old object is never deleted before
+     * the new one is in. A refused rename in puts the old object back; if that fails too, the error names where it is.
+     */
     void rename(SFTPClient c, String temp, String target) throws IOException {
         SFTPEngine engine = c.getSFTPEngine();
         if (offers(engine, POSIX_RENAME)) {
@@ -609,11 +615,48 @@ public final class SftpStore implements Store {
                     .retrieve(engine.getTimeoutMs(), TimeUnit.MILLISECONDS).ensureStatusPacketIsOK();
             return;
         }
-        if (c.statExistence(target) != null) {
-            c.rm(target); // plain SFTP v3 rename refuses to replace: a short window without the old object
+        String old = aside(target);
+        try {
+            c.rename(target, old);
+        } catch (IOException e) {
+            if (!noSuchFile(e)) {
+                throw e;
+            }
+            c.rename(temp, target); // nothing to replace
+            return;
         }
-        c.rename(temp, target);
+        try {
+            c.rename(temp, target);
+        } catch (IOException e) {
+            try {
+                c.rename(old, target);
+            } catch (IOException | RuntimeException back) {
+                e.addSuppressed(back);
+                throw new IOException(reason(e) + "; the object it was to replace could not be put back ("
+                        + reason(back) + ") and is kept as " + old, e);
+            }
+            throw e;
+        }
+        try {
+            c.rm(old);
+        } catch (IOException e) {
+            Log.get().warn("replaced an object but could not delete the old one, renamed aside; it is hidden and never"
+                    + " listed", "file", cfg.where() + ":" + old, "error", reason(e));
+        }
     }
+
+    /**
+     * Where {@link #rename} moves the object it replaces for a moment: {@code .<name>.part-<random>.replaced} beside it,
+     * hidden like a temporary file ({@link #isTemp}) but not one ({@link #TEMP_NAME}): prune never takes it for an
+     * abandoned upload.
+     */
+    static String aside(String target) {
+        String dir = parent(target);
+        return join(dir.equals(".") ? "" : dir, "." + name(target) + PART + UUID.randomUUID().toString().substring(0, 8)
+                + REPLACED);
+    }
+
+    static final String REPLACED = ".replaced";
 
     /**
      * Renames {@code temp} onto {@code target} only if nothing has that name: SFTP's own rename (version 3), which does
