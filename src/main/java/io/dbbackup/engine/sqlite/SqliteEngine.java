@@ -15,10 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -485,7 +483,7 @@ public final class SqliteEngine implements Engine {
 
     /**
      * Writes the stream to a temporary file beside the target, checks it, then renames it over the
-     * target in one atomic step: readers see the old database or the new one, never a mix. What a restore
+     * target in one atomic step ({@link Swap}): readers see the old database or the new one, never a mix. What a restore
      * killed half way left beside the target is removed first ({@link RestoreTemp}).
      */
     @Override
@@ -519,15 +517,7 @@ public final class SqliteEngine implements Engine {
                 throw Unchanged.because(e, target);
             }
             try (ExclusiveAccess held = taken) {
-                // no stale -wal or hot -journal of the replaced file may meet the new one
-                for (Path journal : journals(target)) {
-                    Files.deleteIfExists(journal);
-                }
-                try {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                Swap.replace(temp, target, ctx.log());
             }
         }
     }

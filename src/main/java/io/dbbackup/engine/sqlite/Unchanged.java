@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * The failure of a whole SQLite restore before its rename (the backup's bytes cut short or not matching its checksum, a
  * full disk, a signal, a copy that fails its integrity check): the restore wrote only its temporary file, so the target
  * is as it was, and the error says so — the first question of whoever restores into a live database. Each failure keeps
- * its kind (exit status, a checksum mismatch, an interruption); a failure after the rename began is not one of these.
+ * its kind (exit status, a checksum mismatch, an interruption). A failed rename is one too, once {@link Swap} has put
+ * the target's journals back.
  */
 final class Unchanged {
     private Unchanged() {

@@ -7,6 +7,9 @@ import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.ArgumentMatchers;
+import org.mockito.MockedStatic;
+import org.mockito.Mockito;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -26,6 +29,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** What a full SQLite restore does to its target's folder: real files, and a real second process (the sqlite3 CLI). */
 class SqliteRestoreTargetTest {
@@ -169,5 +173,51 @@ class SqliteRestoreTargetTest {
                 .isInstanceOf(io.dbbackup.core.DbBackupException.class)
                 .hasMessage("SQLite database " + folder + " is a folder, not a file: nothing was restored");
         assertThat(folder).isEmptyDirectory();
+    }
+
+    /**
+     * The rename of the checked copy over the target failed (injected: a real rename over a file this process may write
+     * fails only on a damaged disk): the restore had deleted the target's -wal first, so the live database lost the
+     * transactions committed in it. Now its journals are only moved aside before the rename and moved back when it fails.
+     */
+    @Test
+    void aRenameThatFailsLeavesTheLiveDatabaseWithItsWal() throws Exception {
+        byte[] backup = walBackup(3);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+        sql(target, "pragma journal_mode=wal", "create table t(x)", "insert into t values('checkpointed')");
+        // the application, killed: two commits only in the -wal
+        Process app = new ProcessBuilder("sqlite3", target.toString()).redirectErrorStream(true).start();
+        Writer in = new java.io.OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
+        BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
+        in.write("pragma wal_autocheckpoint=0;\ninsert into t values('in wal 1');\ninsert into t values('in wal 2');\n"
+                + "select count(*) from t;\n");
+        in.flush();
+        assertThat(out.readLine()).isEqualTo("0"); // the pragma's answer
+        assertThat(out.readLine()).isEqualTo("3");
+        app.destroyForcibly().waitFor();
+        assertThat(Files.size(folder.resolve("app.db-wal"))).as("commits in the -wal").isPositive();
+
+        Throwable failed;
+        try (MockedStatic<Swap> rename = Mockito.mockStatic(Swap.class, Mockito.CALLS_REAL_METHODS)) {
+            rename.when(() -> Swap.rename(ArgumentMatchers.any(), ArgumentMatchers.eq(target)))
+                    .thenThrow(new java.nio.file.FileSystemException("x", "y", "Input/output error"));
+            failed = catchThrowable(() -> engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
+                    new RestoreOptions(true), ctx()));
+        }
+
+        assertThat(names(folder)).as("the journals back, nothing else left")
+                .containsExactlyInAnyOrder("app.db", "app.db-wal", "app.db-shm");
+        assertThat(count(target, "t")).as("the commits in the -wal").isEqualTo(3);
+        String quoted = java.util.regex.Pattern.quote(target.toString());
+        assertThat(failed).isInstanceOf(IOException.class).hasMessageMatching("cannot rename the restored copy "
+                + "\\S+/\\.dbbackup-restore-app\\.db\\.[0-9a-f-]{36} over " + quoted + ": Input/output error; "
+                + "nothing was restored: SQLite database " + quoted + " is unchanged .*");
+
+        // the rename goes through: the journals set aside are deleted with it
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+        assertThat(names(folder)).containsExactly("app.db");
+        assertThat(count(target, "t")).isEqualTo(3);
+        assertThat(count(target, "t where x like 'in wal%'")).as("the backup's rows, not the -wal's").isZero();
     }
 }
