@@ -185,18 +185,7 @@ class SqliteRestoreTargetTest {
         byte[] backup = walBackup(3);
         Path folder = Files.createDirectories(dir.resolve("app"));
         Path target = folder.resolve("app.db");
-        sql(target, "pragma journal_mode=wal", "create table t(x)", "insert into t values('checkpointed')");
-        // the application, killed: two commits only in the -wal
-        Process app = new ProcessBuilder("sqlite3", target.toString()).redirectErrorStream(true).start();
-        Writer in = new java.io.OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
-        BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
-        in.write("pragma wal_autocheckpoint=0;\ninsert into t values('in wal 1');\ninsert into t values('in wal 2');\n"
-                + "select count(*) from t;\n");
-        in.flush();
-        assertThat(out.readLine()).isEqualTo("0"); // the pragma's answer
-        assertThat(out.readLine()).isEqualTo("3");
-        app.destroyForcibly().waitFor();
-        assertThat(Files.size(folder.resolve("app.db-wal"))).as("commits in the -wal").isPositive();
+        withCommitsInItsWal(target);
 
         Throwable failed;
         try (MockedStatic<Swap> rename = Mockito.mockStatic(Swap.class, Mockito.CALLS_REAL_METHODS)) {
@@ -219,5 +208,52 @@ class SqliteRestoreTargetTest {
         assertThat(names(folder)).containsExactly("app.db");
         assertThat(count(target, "t")).isEqualTo(3);
         assertThat(count(target, "t where x like 'in wal%'")).as("the backup's rows, not the -wal's").isZero();
+    }
+
+    /** A WAL-mode database whose application was killed: one row in the file, two more committed only in its -wal. */
+    private static void withCommitsInItsWal(Path db) throws Exception {
+        sql(db, "pragma journal_mode=wal", "create table t(x)", "insert into t values('checkpointed')");
+        Process app = new ProcessBuilder("sqlite3", db.toString()).redirectErrorStream(true).start();
+        Writer in = new java.io.OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
+        BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
+        in.write("pragma wal_autocheckpoint=0;\ninsert into t values('in wal 1');\ninsert into t values('in wal 2');\n"
+                + "select count(*) from t;\n");
+        in.flush();
+        assertThat(out.readLine()).isEqualTo("0"); // the pragma's answer
+        assertThat(out.readLine()).isEqualTo("3");
+        app.destroyForcibly().waitFor();
+        assertThat(Files.size(db.resolveSibling(db.getFileName() + "-wal"))).as("commits in the -wal").isPositive();
+    }
+
+    /**
+     * The rename failed and so did moving the -wal back: the error must not say the target is unchanged, and must give
+     * the command that puts the -wal back (the file is kept under its aside name, not deleted).
+     */
+    @Test
+    void aWalThatCannotBeMovedBackIsNamedWithItsMv() throws Exception {
+        byte[] backup = walBackup(3);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+        withCommitsInItsWal(target);
+        Path wal = folder.resolve("app.db-wal");
+
+        Throwable failed;
+        try (MockedStatic<Swap> rename = Mockito.mockStatic(Swap.class, Mockito.CALLS_REAL_METHODS)) {
+            rename.when(() -> Swap.rename(ArgumentMatchers.any(), ArgumentMatchers.argThat(to -> to.equals(target)
+                    || to.equals(wal)))).thenThrow(new java.nio.file.FileSystemException("x", "y", "Input/output error"));
+            failed = catchThrowable(() -> engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
+                    new RestoreOptions(true), ctx()));
+        }
+
+        Path aside;
+        try (Stream<Path> s = Files.list(folder)) {
+            aside = s.filter(p -> p.getFileName().toString().startsWith("app.db-wal.dbbackup-replaced-")).findFirst().orElseThrow();
+        }
+        assertThat(failed).isInstanceOf(IOException.class)
+                .hasMessageContaining("were moved aside and cannot be moved back: before the database is opened, mv '"
+                        + aside + "' '" + wal + "'")
+                .message().doesNotContain("is unchanged");
+        Files.move(aside, wal); // what the DBA runs
+        assertThat(count(target, "t")).as("the commits in the -wal").isEqualTo(3);
     }
 }
