@@ -30,18 +30,20 @@ final class Swap {
     static void replace(Path temp, Path target, Log log) throws IOException {
         String id = temp.getFileName().toString().substring(temp.getFileName().toString().lastIndexOf('.') + 1);
         Map<Path, Path> aside = new LinkedHashMap<>();
+        String step = "";
         try {
             for (Path journal : SqliteEngine.journals(target)) {
                 if (Files.exists(journal, LinkOption.NOFOLLOW_LINKS)) {
                     Path away = journal.resolveSibling(journal.getFileName() + ASIDE + id);
+                    step = "cannot move " + journal + " aside to " + away.getFileName();
                     rename(journal, away);
                     aside.put(journal, away);
                 }
             }
+            step = "cannot rename the restored copy " + temp + " over " + target;
             rename(temp, target);
         } catch (IOException | RuntimeException e) {
-            throw putBack(aside, new IOException("cannot rename the restored copy " + temp + " over " + target + ": "
-                    + reason(e), e), target);
+            throw putBack(aside, new IOException(step + ": " + reason(e), e), target);
         }
         for (Path away : aside.values()) {
             try {
