@@ -212,16 +212,16 @@ class PostgresDbaSettingsIT {
     @Test
     void aTableTheRoleMayNotReadFailsOnceInGerman() throws Exception {
         pg.execute("postgres", "create role bk_leser login password '" + pg.password().replace("'", "''") + "'");
-        pg.createDatabase("lager");
-        pg.execute("lager", "create table offen (id int); create table geheim (id int); grant select on offen to bk_leser");
-        Path c = config("bk_leser", "lager", "lager_copy");
+        pg.createDatabase("archiv");
+        pg.execute("archiv", "create table offen (id int); create table geheim (id int); grant select on offen to bk_leser");
+        Path c = config("bk_leser", "archiv", "archiv_copy");
         Files.writeString(c, Files.readString(c).replace("    store: local\n", "    store: local\n    retry:\n"
                 + "      max_attempts: 3\n      delay: 1s\n"));
         Cli.Result failed = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "nightly");
         assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
         assertThat(failed.out() + failed.err()).contains("keine Berechtigung für Tabelle geheim")
                 .contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
-        assertThat(dir.resolve("store/lager")).as("no partial object").doesNotExist();
+        assertThat(dir.resolve("store/archiv")).as("no partial object").doesNotExist();
     }
 
     /**
