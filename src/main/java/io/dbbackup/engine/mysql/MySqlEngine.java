@@ -135,6 +135,13 @@ public final class MySqlEngine implements Engine {
                         + "bytes); make them utf8mb4 (or VARBINARY for bytes) to back up every value", "datasource", describe(),
                         "columns", String.join(", ", pre.lossyText()));
             }
+            if (!pre.lostLabels().isEmpty()) {
+                ctx.log().warn("ENUM/SET columns whose rows hold a label with a 4-byte character (an emoji): the server's "
+                        + "SHOW CREATE TABLE, which the dump holds, writes that label as '?', so a restore brings such a row "
+                        + "back as '' (ENUM) or without that member (SET), without an error (no dump option keeps it); use "
+                        + "labels of 3-byte characters, or a VARCHAR with a CHECK, to back up every value", "datasource",
+                        describe(), "columns", String.join(", ", pre.lostLabels()));
+            }
             if (!pre.floats().isEmpty()) {
                 ctx.log().warn("FLOAT columns: the server writes their values into the dump with 6 significant digits, so a "
                         + "restore brings back 1234570 for 1234567 (no dump option keeps the digits); make them DOUBLE (or "
@@ -184,6 +191,9 @@ public final class MySqlEngine implements Engine {
             if (!pre.lossyText().isEmpty()) {
                 facts.put("lossy_charset_columns", String.join(",", pre.lossyText()));
             }
+            if (!pre.lostLabels().isEmpty()) {
+                facts.put("lossy_enum_set_columns", String.join(",", pre.lostLabels()));
+            }
             if (!pre.floats().isEmpty()) {
                 facts.put("float_columns", String.join(",", pre.floats()));
             }
@@ -204,10 +214,11 @@ public final class MySqlEngine implements Engine {
      * dump holds, with 6 significant digits; {@code lossyText}: the stored text columns ({@code schema.table.column
      * (charset)}) of a character set that holds characters MariaDB cannot convert to Unicode (see {@link #LOSSY_CHARSETS}),
      * which the utf8mb4 dump writes as '?'; {@code ownNames}: the triggers, routines and events of a backup of one
-     * database whose code names that database ({@link OwnDatabaseNames}).
+     * database whose code names that database ({@link OwnDatabaseNames}); {@code lostLabels}: the ENUM/SET columns
+     * ({@code schema.table.column}) whose rows hold a label the dump writes as '?' ({@link #lostLabels}).
      */
     record Preflight(String version, List<String> nonTransactional, String charset, String collation, List<String> versioned,
-                     List<String> floats, List<String> lossyText, List<String> ownNames) {
+                     List<String> floats, List<String> lossyText, List<String> ownNames, List<String> lostLabels) {
     }
 
     /**
@@ -245,6 +256,13 @@ public final class MySqlEngine implements Engine {
                 + " AND c.EXTRA NOT LIKE '%VIRTUAL%' AND c.EXTRA NOT LIKE '%STORED%' AND c.EXTRA NOT LIKE '%PERSISTENT%'"
                 + " AND " + schemaFilter("c.TABLE_SCHEMA")
                 + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION;\n"
+                + "SELECT 'label', c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME FROM information_schema.COLUMNS c"
+                + " JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME"
+                + " WHERE t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') AND c.DATA_TYPE IN ('enum', 'set')"
+                + " AND c.COLUMN_TYPE LIKE '%?%' AND c.CHARACTER_SET_NAME IN (" + Sql.literalList(FOUR_BYTE_CHARSETS) + ")"
+                + " AND c.EXTRA NOT LIKE '%VIRTUAL%' AND c.EXTRA NOT LIKE '%STORED%' AND c.EXTRA NOT LIKE '%PERSISTENT%'"
+                + " AND " + schemaFilter("c.TABLE_SCHEMA")
+                + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION;\n"
                 + (s.scope().kind() == Scope.Kind.ONE ? ownNamesSql(s.scope().single()) : "");
         String version = null;
         String me = null;
@@ -256,6 +274,7 @@ public final class MySqlEngine implements Engine {
         List<String> floats = new ArrayList<>();
         List<String> lossy = new ArrayList<>();
         List<List<String>> own = new ArrayList<>();
+        List<List<String>> labels = new ArrayList<>();
         boolean ignoreCase = false;
         for (List<String> row : client.query(sql, null, defaults, ctx)) {
             switch (row.get(0)) {
@@ -267,6 +286,7 @@ public final class MySqlEngine implements Engine {
                 case "float" -> floats.add(row.get(1));
                 case "lossy" -> lossy.add(row.get(1));
                 case "own" -> own.add(row);
+                case "label" -> labels.add(row);
                 case "lctn" -> ignoreCase = !"0".equals(row.get(1));
                 case "cs" -> {
                     charset = row.get(1);
@@ -294,7 +314,30 @@ public final class MySqlEngine implements Engine {
             }
         }
         return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats, lossy,
-                ownNames);
+                ownNames, lostLabels(labels, defaults, ctx));
+    }
+
+    /** The character sets whose ENUM/SET labels may hold a character beyond the BMP (4 bytes in UTF-8). */
+    static final List<String> FOUR_BYTE_CHARSETS = List.of("utf8mb4", "utf16", "utf16le", "utf32");
+
+    /**
+     * Of the ENUM/SET columns whose type the server shows with a '?' ({@code candidates}: rows of schema, table, column),
+     * those with a row holding a character of 4 bytes in UTF-8 (an emoji): the server's {@code SHOW CREATE TABLE}, which
+     * the dump holds, is utf8mb3 and writes such a label as '?', so such a row is restored as '' (the dump's session is
+     * not strict) without an error. A label that is a real '?' has no such row. Read only for those few columns.
+     */
+    private List<String> lostLabels(List<List<String>> candidates, DefaultsFile defaults, OperationContext ctx) throws IOException {
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder();
+        for (List<String> c : candidates) {
+            String name = c.get(1) + "." + c.get(2) + "." + c.get(3);
+            sql.append("SELECT ").append(Sql.literal(name)).append(" FROM ").append(Sql.ident(c.get(1))).append('.')
+                    .append(Sql.ident(c.get(2))).append(" WHERE HEX(CONVERT(").append(Sql.ident(c.get(3)))
+                    .append(" USING utf8mb4)) REGEXP '^(..)*F[0-4]' LIMIT 1;\n");
+        }
+        return client.query(sql.toString(), null, defaults, ctx).stream().map(r -> r.get(0)).toList();
     }
 
     /**
