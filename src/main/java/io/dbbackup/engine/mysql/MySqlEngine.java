@@ -522,6 +522,12 @@ public final class MySqlEngine implements Engine {
             throw DbBackupException.user("cannot restore a ." + format.extension() + " dump into " + describe()
                     + ": MySQL/MariaDB dumps are plain SQL");
         }
+        // the client that will load it (bin_dir or PATH): missing, the restore stops before the backup's long read
+        try {
+            client.clientTool();
+        } catch (IOException e) {
+            throw DbBackupException.permanent(e.getMessage(), e);
+        }
     }
 
     @Override
