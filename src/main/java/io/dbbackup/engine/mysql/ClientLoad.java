@@ -66,11 +66,12 @@ final class ClientLoad {
 
     /**
      * After a failed restore: drops {@code created} (databases that were not there before it) and returns the failure
-     * saying so. A database that was there keeps what loaded before the error; that is said too (on a read-only server,
+     * saying so. A database that was there keeps what loaded before the error; that is said too, and after a whole
+     * restore ({@code whole}: the dump's {@code DROP … IF EXISTS} kept) that it is partly restored (on a read-only server,
      * which refused the first write, that it is unchanged) — with {@code cleaned}
      * (it was dropped and created again by {@code --clean}), that it holds only that: what it held before is gone.
      */
-    Exception droppingCreated(Exception failure, List<String> created, List<String> existed, boolean cleaned,
+    Exception droppingCreated(Exception failure, List<String> created, List<String> existed, boolean cleaned, boolean whole,
                               DefaultsFile defaults, OperationContext ctx) {
         created = visibleNow(created, defaults, ctx);
         StringBuilder sql = new StringBuilder("SET SESSION foreign_key_checks = 0;\n");
@@ -96,7 +97,10 @@ final class ClientLoad {
                     ? "; " + names(existed) + ", emptied by --clean, " + (existed.size() == 1 ? "holds" : "hold")
                     + " only what loaded before the error (what " + (existed.size() == 1 ? "it" : "they")
                     + " held before is gone): restore again once the cause is fixed"
-                    : "; " + names(existed) + " keep" + (existed.size() == 1 ? "s" : "") + " what loaded before the error";
+                    : "; " + names(existed) + " keep" + (existed.size() == 1 ? "s" : "") + " what loaded before the error"
+                    + (!whole ? "" : " and " + (existed.size() == 1 ? "is" : "are") + " partly restored: the backup's tables the load "
+                    + "reached were dropped and created again (the last one may hold only part of its rows), the others "
+                    + "are as they were; restore again once the cause is fixed (with --clean for exactly the backup)");
         }
         if (note.isEmpty()) {
             return failure;

@@ -41,4 +41,41 @@ class MySqlRestoreClientIT extends MySqlCliFixture {
         assertThat(dry.exit()).as(dry.toString()).isEqualTo(2);
         assertThat(dry.err()).contains("mariadb not found in bin_dir").doesNotContain("checking backup before restore");
     }
+
+    /**
+     * A restore into a database that is there, stopped midway (here: the account may not create the backup's view, the
+     * last object; a signal or a lost server stops it the same way): the error says the database is partly restored —
+     * the backup's tables it reached replaced, the others as they were — not only that it "keeps what loaded".
+     */
+    @Test
+    void aRestoreStoppedMidwayIntoADatabaseThatIsThereSaysItIsPartlyRestored() throws Exception {
+        server.rootSql("DROP DATABASE IF EXISTS half_src; DROP DATABASE IF EXISTS half_live; CREATE DATABASE half_src;"
+                + " CREATE DATABASE half_live; CREATE TABLE half_live.mine(id int); INSERT INTO half_live.mine VALUES (7);"
+                + " CREATE TABLE half_live.a(id int); INSERT INTO half_live.a VALUES (99);"
+                + " DROP USER IF EXISTS 'noview'@'127.0.0.1'; CREATE USER 'noview'@'127.0.0.1' IDENTIFIED BY 'nv';"
+                + " GRANT SELECT, INSERT, CREATE, DROP, ALTER, INDEX, LOCK TABLES ON half_live.* TO 'noview'@'127.0.0.1';");
+        server.load("half_src", "CREATE TABLE a(id int primary key); INSERT INTO a VALUES (1), (2);"
+                + " CREATE VIEW v AS SELECT id FROM a;");
+        cli = configure("", """
+                  half:
+                    <<: *db
+                    database: half_src
+                  live:
+                    <<: *db
+                    database: half_live
+                    user: noview
+                    password_env: NV_PW
+                """, """
+                  half: {datasource: half, store: local}
+                """);
+        runBackup("half");
+
+        Cli.Result r = cli.env("NV_PW", "nv").run("-c", "config.yaml", "restore", "half", "--to", "live", "--auto-confirm");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("database `half_live` keeps what loaded before the error and is partly restored",
+                "the backup's tables the load reached were dropped and created again", "with --clean for exactly the backup");
+        assertThat(rows("half_live", "SELECT (SELECT GROUP_CONCAT(id ORDER BY id) FROM a), (SELECT id FROM mine)"))
+                .as("the state it names").isEqualTo("1,2\t7");
+    }
 }
