@@ -78,7 +78,7 @@ class CheckNotifyIT {
                 .contains("OK: check of job app on ").contains("FAILED: check of job gone on ");
         for (MimeMessage m : mails) {
             String body = String.valueOf(m.getContent()).replace("\r\n", "\n");
-            assertThat(body).contains("Operation: check").doesNotContain("Key:");
+            assertThat(body).contains("Operation:  check").doesNotContain("Key:");
             if (m.getSubject().contains("FAILED")) {
                 assertThat(body).contains("datasource: " + dir.resolve("gone.db") + " does not exist").doesNotContain("Result:");
             } else { // the test report says what was checked

@@ -616,7 +616,7 @@ class CopyJobCliIT {
         MimeMessage[] mails = smtp.await(2, Duration.ofSeconds(10));
         assertThat(mails).hasSize(2);
         String body = mails[1].getContent().toString();
-        assertThat(body).contains("Size:      " + human + " (" + size + " bytes)").doesNotContain("0 B (0 bytes)")
+        assertThat(body).contains("Size:       " + human + " (" + size + " bytes)").doesNotContain("0 B (0 bytes)")
                 .contains("nothing new to copy; newest copy " + copy).doesNotContain("stopped");
 
         Map<?, ?> json = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(at(Duration.ofHours(2)).run("-c", "config.yaml",

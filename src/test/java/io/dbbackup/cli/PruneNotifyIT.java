@@ -104,7 +104,7 @@ class PruneNotifyIT {
         assertThat(subject(ok)).startsWith("[dbbackup] OK: prune of job app on ");
         // the Date header was the machine's clock, a day apart from the run's (and the body's Started/Finished)
         assertThat(ok.getSentDate().toInstant()).as("the run's clock").isEqualTo(LATER);
-        assertThat(body(ok)).contains("Operation: prune", "Result:\n  kept 1, deleted 2\n",
+        assertThat(body(ok)).contains("Operation:  prune", "Result:\n  kept 1, deleted 2\n",
                 "  newest kept app/app-20260303-020000.sqlite.gz\n",
                 "  deleted app/app-20260302-020000.sqlite.gz\n", "  deleted app/app-20260301-020000.sqlite.gz\n");
         MimeMessage failed = mailAbout(mails, "broken");

@@ -93,7 +93,7 @@ class VerifyAuditIT {
         MimeMessage[] mails = newMails(1);
         assertThat(mails).hasSize(1);
         assertThat(mails[0].getSubject()).startsWith("[dbbackup] OK: verify of job other on ");
-        assertThat(body(mails[0])).contains("Operation: verify", "Key:       other/other-20260301-020000.sqlite.gz");
+        assertThat(body(mails[0])).contains("Operation:  verify", "Key:        other/other-20260301-020000.sqlite.gz");
     }
 
     @Test

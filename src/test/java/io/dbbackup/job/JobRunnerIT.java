@@ -168,19 +168,19 @@ class JobRunnerIT {
         assertThat(failure.getAllRecipients()[0].toString()).isEqualTo("ops@example.com");
         String body = body(failure);
         System.out.println(body);
-        assertThat(body).contains("Job:       broken").contains("Attempts:  3").contains("Host:")
+        assertThat(body).contains("Job:        broken").contains("Attempts:   3").contains("Host:")
                 .contains("Started:").contains("Duration:")
                 // the summary names the first error line, not whatever the tool said last
                 .contains("fake-dump failed (exit 1): fake-dump: error: injected failure on attempt 3")
                 .contains("| fake-dump: FATAL: could not dump broken")
                 // where it was going, and this job's own exit code (the run, of several jobs, exits 4)
-                .containsPattern("Exit code: 2 \\(system error\\)\\R").containsPattern("Datasource: broken\\R")
+                .containsPattern("Exit code:  2 \\(system error\\)\\R").containsPattern("Datasource: broken\\R")
                 .containsPattern("Store: +local \\(local \\S+store under broken/\\)\\R");
         List<MimeMessage> successes = Arrays.stream(mails).filter(m -> subject(m).contains(" OK: ")).toList();
         assertThat(successes).extracting(JobRunnerIT::subject).allMatch(s -> s.startsWith("[backup-audit] OK: backup job "))
                 .anyMatch(s -> s.contains(" a-success-mail ")).anyMatch(s -> s.contains(" b-always-mail "));
         String ok = body(successes.get(0));
-        assertThat(ok).contains("Outcome:   succeeded").containsPattern("Key: +[^ ]+/[^ ]+-\\d{8}-\\d{6}\\.sql\\.gz")
+        assertThat(ok).contains("Outcome:    succeeded").containsPattern("Key: +[^ ]+/[^ ]+-\\d{8}-\\d{6}\\.sql\\.gz")
                 .containsPattern("Size: +.* \\(\\d+ bytes\\)");
         assertThat(r.all()).doesNotContain(SMTP_PASSWORD);
         assertThat(String.join("\n", subjects) + body + ok).doesNotContain(SMTP_PASSWORD);
@@ -531,7 +531,7 @@ class JobRunnerIT {
             long size = Files.size(dir.resolve("store").resolve(key));
 
             String mail = body(smtp.await(1, Duration.ofSeconds(10))[0]).replace("\r\n", "\n");
-            assertThat(mail).contains("Outcome:   FAILED", "Key:       " + key + "\n", "Size:      ", "(" + size + " bytes)\n",
+            assertThat(mail).contains("Outcome:    FAILED", "Key:        " + key + "\n", "Size:       ", "(" + size + " bytes)\n",
                     "Error:\n  backup stored as " + key + " but pruning failed");
             @SuppressWarnings("unchecked")
             Map<String, Object> json = (Map<String, Object>) Json.parse(hook.take(Duration.ofSeconds(10)).body());

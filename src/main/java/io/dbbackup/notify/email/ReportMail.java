@@ -68,8 +68,9 @@ record ReportMail(String subject, String body) {
         return new ReportMail(Redactor.redact(subject), Redactor.redact(b.toString()));
     }
 
+    /** {@code Label:} padded to the longest label's width ({@code Datasource:}), so that the values line up in one column. */
     private static void line(StringBuilder b, String label, String value) {
-        b.append(String.format(Locale.ROOT, "%-10s %s\n", label + ":", value == null ? "-" : value));
+        b.append(String.format(Locale.ROOT, "%-11s %s\n", label + ":", value == null ? "-" : value));
     }
 
     private static String nonEmpty(String s) {

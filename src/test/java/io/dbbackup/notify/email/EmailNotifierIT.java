@@ -51,10 +51,17 @@ class EmailNotifierIT {
             assertThat(m.getHeader("Auto-Submitted")[0]).isEqualTo("auto-generated");
             assertThat(m.getHeader("X-Dbbackup-Outcome")[0]).isEqualTo("success");
             String body = String.valueOf(m.getContent());
-            assertThat(body).contains("Job:       appdb", "Outcome:   succeeded", "Host:      db-host-1",
-                    "Started:   2026-11-23 03:00:00 UTC", "Finished:  2026-11-23 03:00:12 UTC", "Duration:  12.3 s",
-                    "Attempts:  1", "Key:       prod/appdb/appdb-20261123-030000.sql.zst",
-                    "Size:      117.7 MiB (123456789 bytes)").doesNotContain(PASSWORD);
+            assertThat(body).contains("Job:        appdb", "Outcome:    succeeded", "Host:       db-host-1",
+                    "Started:    2026-11-23 03:00:00 UTC", "Finished:   2026-11-23 03:00:12 UTC", "Duration:   12.3 s",
+                    "Attempts:   1", "Key:        prod/appdb/appdb-20261123-030000.sql.zst",
+                    "Size:       117.7 MiB (123456789 bytes)").doesNotContain(PASSWORD);
+            String text = body.replace("\r\n", "\n");
+            assertThat(text).contains("Datasource: appdb-pg\n", "Exit code:  0 (ok)\n");
+            // "Datasource:" is the longest label: every value starts in the column after it, as in a table
+            java.util.List<String> head = text.lines().takeWhile(l -> !l.isEmpty()).toList();
+            assertThat(head).hasSizeGreaterThanOrEqualTo(12)
+                    .allSatisfy(l -> assertThat(l).as("mail body line").matches("[A-Z][a-z ]+: +\\S.*")
+                            .matches(".{11} \\S.*"));
         }
     }
 
@@ -232,7 +239,7 @@ class EmailNotifierIT {
             MimeMessage m = smtp.await(1, Duration.ofSeconds(10))[0];
             assertThat(m.getSubject()).isEqualTo("[dbbackup] FAILED: backup job appdb on db-host-1");
             assertThat(m.getSentDate().toInstant()).as("Date: the clock given, not the machine's").isEqualTo(Notifiers.CLOCK.instant());
-            assertThat(String.valueOf(m.getContent()).replace("\r\n", "\n")).contains("Outcome:   FAILED", "Attempts:  3", "Duration:  1m35s",
+            assertThat(String.valueOf(m.getContent()).replace("\r\n", "\n")).contains("Outcome:    FAILED", "Attempts:   3", "Duration:   1m35s",
                     "Error:\n  backup of postgres appdb failed: pg_dump failed (exit 1): pg_dump: error: connection refused",
                     "Last lines of the tool's error output:\n  | pg_dump: error: connection to server at \"db\" (10.0.0.5), port 5432 failed\n"
                             + "  | pg_dump: error: connection refused");
