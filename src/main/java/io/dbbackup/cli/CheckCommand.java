@@ -59,11 +59,8 @@ final class CheckCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
         for (JobConfig job : selected) {
-            ExitStatus status = ExitStatus.OK;
-            for (Checker.Line line : checker.check(job, notify)) {
-                if (!line.ok() && status == ExitStatus.OK) {
-                    status = line.status();
-                }
+            List<Checker.Line> lines = checker.check(job, notify);
+            for (Checker.Line line : lines) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("job", line.job());
                 row.put("check", line.what());
@@ -75,7 +72,7 @@ final class CheckCommand implements Callable<Integer> {
                     root.out.printf(Locale.ROOT, "%-6s %s %s: %s%n", line.ok() ? "ok" : "FAILED", line.job(), line.what(), line.detail());
                 }
             }
-            statuses.add(status);
+            statuses.add(Checker.status(lines));
         }
         int code = RunSummary.of(statuses).code();
         long passed = statuses.stream().filter(s -> s == ExitStatus.OK).count();

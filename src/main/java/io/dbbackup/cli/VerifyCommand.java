@@ -173,8 +173,7 @@ final class VerifyCommand implements Callable<Integer> {
         int aheadJobs = 0; // jobs whose newest backup is dated ahead of this host's clock, not taken (with --max-age: STALE too)
         int gone = 0; // --all-backups: deleted since they were listed, skipped
         int partsEmptied = 0; // --subset: jobs whose part had backups when listed, each deleted before it was read
-        boolean onlyIntegrity = true;
-        boolean onlyUser = true; // every failure a user error (no key to decrypt given): exit 1, as for a run of jobs
+        AuditFindings audit = new AuditFindings(); // every job's failures: the exit code
         Catalog catalog = new Catalog(ws);
         List<Map<String, Object>> notifyFailed = new ArrayList<>(); // with --notify: what did not go out, each with its job
         // a signal (a CronJob's deadline) stops the read under way; the job it stopped is reported (and notified) as
@@ -187,12 +186,13 @@ final class VerifyCommand implements Callable<Integer> {
         }
         for (JobConfig j : jobs) {
             Instant started = ws.clock().instant();
+            AuditFindings findings = new AuditFindings(); // this job's: its report's exit code
             List<String> problems = new ArrayList<>();
             StringBuilder toolOutput = new StringBuilder();
             boolean cut = false; // a signal stopped a check of this job's backups
             if (stopped.get() != null) {
                 NotStarted.Job s = notStarted.skip(ws, j, stopped.get(),
-                        f -> report(ws, j, started, null, List.of(f.getMessage()), "", true));
+                        f -> report(ws, j, started, null, List.of(f.getMessage()), "", f.status()));
                 rows.add(s.row(false)); // verify's notify_failed is one list, each with its job
                 if (!json) {
                     root.out.println(s.line());
@@ -207,8 +207,8 @@ final class VerifyCommand implements Callable<Integer> {
                 entries = listing.backups();
             } catch (DbBackupException ex) { // this job's store cannot be read: its failure, the audit goes on
                 unreadable++;
-                onlyIntegrity = false;
-                onlyUser &= ex.status() == ExitStatus.USER_ERROR;
+                findings.add(ex.status() == ExitStatus.USER_ERROR ? ExitStatus.USER_ERROR : ExitStatus.SYSTEM_ERROR);
+                audit.addAll(findings);
                 String error = Redactor.redact(ex.getMessage());
                 problems.add(error);
                 ws.log().error(ex.getMessage(), "job", j.name());
@@ -216,15 +216,16 @@ final class VerifyCommand implements Callable<Integer> {
                 if (!json) {
                     root.out.println("FAILED " + j.name() + ": " + error);
                 }
-                unsent(j, report(ws, j, started, null, problems, "", stopped.get() != null), notifyFailed);
+                unsent(j, report(ws, j, started, null, problems, "", stopped.get() != null ? stopped.get() : findings.status()),
+                        notifyFailed);
                 continue;
             }
             if (entries.isEmpty()) {
                 empty++;
-                onlyIntegrity = false;
-                onlyUser = false;
+                findings.add(ExitStatus.SYSTEM_ERROR);
+                audit.addAll(findings);
                 noBackups(ws, catalog, j, "", problems, rows);
-                unsent(j, report(ws, j, started, null, problems, "", false), notifyFailed);
+                unsent(j, report(ws, j, started, null, problems, "", findings.status()), notifyFailed);
                 continue;
             }
             Catalog.Entry newest = entries.get(0);
@@ -235,8 +236,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (ahead) { // the summary says so, not "no backup newer than --max-age": its age says nothing
                     aheadJobs++;
                 }
-                onlyIntegrity = false;
-                onlyUser = false;
+                findings.add(ExitStatus.SYSTEM_ERROR); // README: a stale job fails with 2
                 // a backup named by a clock that ran ahead would look fresh for years: the switch must not be blinded by it
                 String error = ahead ? "the newest backup of job " + j.name() + " is dated " + Human.age(age.negated())
                         + " after this host's clock, so its age says nothing (a clock ran ahead; prune refuses the job too): "
@@ -254,7 +254,8 @@ final class VerifyCommand implements Callable<Integer> {
                 }
                 if (ahead && !allBackups) { // as without --max-age: not what a restore takes, so no "ok" beside STALE
                     stored += entries.size();
-                    unsent(j, report(ws, j, started, newest, problems, "", false), notifyFailed);
+                    audit.addAll(findings);
+                    unsent(j, report(ws, j, started, newest, problems, "", findings.status()), notifyFailed);
                     continue;
                 }
             }
@@ -262,8 +263,8 @@ final class VerifyCommand implements Callable<Integer> {
             Optional<String> aheadRefusal = allBackups || limit != null ? Optional.empty() : catalog.aheadOfClock(j, entries);
             if (aheadRefusal.isPresent()) { // as `verify JOB`: it may hold older data than a backup made since
                 aheadJobs++;
-                onlyIntegrity = false;
-                onlyUser = false;
+                findings.add(ExitStatus.SYSTEM_ERROR);
+                audit.addAll(findings);
                 String error = Redactor.redact(aheadRefusal.get());
                 problems.add(error);
                 ws.log().error(error, "job", j.name());
@@ -271,7 +272,7 @@ final class VerifyCommand implements Callable<Integer> {
                 if (!json) {
                     root.out.println("FAILED " + j.name() + ": " + error);
                 }
-                unsent(j, report(ws, j, started, newest, problems, "", false), notifyFailed);
+                unsent(j, report(ws, j, started, newest, problems, "", findings.status()), notifyFailed);
                 continue;
             }
             List<Catalog.Entry> toCheck = (allBackups ? entries : entries.subList(0, 1)).stream()
@@ -332,8 +333,7 @@ final class VerifyCommand implements Callable<Integer> {
                         continue;
                     }
                     failed++;
-                    onlyIntegrity &= ex.status() == ExitStatus.INTEGRITY;
-                    onlyUser &= ex.status() == ExitStatus.USER_ERROR;
+                    findings.add(ex.status());
                     String error = Redactor.redact(ex.getMessage());
                     // the mail lists the problems alone: each names its backup (an age error does not)
                     problems.add(error.contains(e.key().key()) ? error : e.key().key() + ": " + error);
@@ -350,21 +350,19 @@ final class VerifyCommand implements Callable<Integer> {
             }
             if (jobGone == entries.size()) { // every backup listed is gone: an emptied store is no passed audit
                 empty++;
-                onlyIntegrity = false;
-                onlyUser = false;
+                findings.add(ExitStatus.SYSTEM_ERROR);
                 noBackups(ws, catalog, j, ": every backup listed (" + jobGone + ") was deleted before it was read (a prune?)",
                         problems, rows);
             } else if (jobGone > 0 && jobGone == toCheck.size()) { // --subset: the part read nothing, no passed audit either
                 partsEmptied++;
-                onlyIntegrity = false;
-                onlyUser = false;
+                findings.add(ExitStatus.SYSTEM_ERROR);
                 partEmptied(ws, j, part, jobGone, problems, rows);
             }
-            unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut), notifyFailed);
+            audit.addAll(findings);
+            unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut ? stopped.get() : findings.status()),
+                    notifyFailed);
         }
-        int code = stopped.get() != null ? stopped.get().code()
-                : failed + empty + partsEmptied + stale + unreadable + aheadJobs == 0 ? 0 : onlyIntegrity ? ExitStatus.INTEGRITY.code()
-                : onlyUser ? ExitStatus.USER_ERROR.code() : ExitStatus.SYSTEM_ERROR.code();
+        int code = stopped.get() != null ? stopped.get().code() : audit.status().code();
         int verified = checked - failed;
         int byAge = limit == null ? 0 : stale - aheadJobs; // the STALE jobs whose newest backup is older than --max-age
         if (json) {
@@ -471,15 +469,16 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /**
-     * With {@code --notify}: the job's result, as a "verify of job" report, to the notifiers its rules pick (interrupted
-     * when a signal cut its check short); returns the notifications that were not sent.
+     * With {@code --notify}: the job's result, as a "verify of job" report, to the notifiers its rules pick, with
+     * {@code status}, the exit code the audit gives this job alone (a signal's when one cut its check short: reported as
+     * interrupted); returns the notifications that were not sent.
      */
     private List<NotifyFailure> report(Workspace ws, JobConfig job, Instant started, Catalog.Entry newest, List<String> problems,
-                                       String toolOutput, boolean interrupted) {
+                                       String toolOutput, ExitStatus status) {
         if (!notify) {
             return List.of();
         }
         return Notifications.sendVerification(ws, job, started, newest == null ? null : newest.key().key(),
-                newest == null ? 0 : newest.object().size(), problems, toolOutput, interrupted);
+                newest == null ? 0 : newest.object().size(), problems, toolOutput, status);
     }
 }

@@ -58,6 +58,15 @@ public final class Checker {
         this.walWait = walWait;
     }
 
+    /**
+     * The exit status a job's {@code lines} give it (README: as for {@code backup}): its first failing check's, else 0.
+     * Check's exit code for the job counts the notifier lines too; the report the notifiers get carries the status of the
+     * checks before them.
+     */
+    public static ExitStatus status(List<Line> lines) {
+        return lines.stream().filter(l -> !l.ok()).findFirst().map(Line::status).orElse(ExitStatus.OK);
+    }
+
     /** The checks of {@code job}, in order; without its secrets the others are not tried (they would fail the same way). */
     public List<Line> check(JobConfig job) {
         return check(job, false);
@@ -105,7 +114,7 @@ public final class Checker {
                 failures.isEmpty() ? Redactor.redact(String.join("\n", checks.stream().map(l -> "ok " + l.what() + ": " + l.detail()).toList()))
                         : null, // a test report says what was checked
                 job.datasource(), job.store(), Notifications.location(ws, job),
-                null); // check's exit status also counts the notifiers, not sent yet: left out, never guessed
+                status(checks)); // the checks it reports; a notifier that fails to send it then fails the job with 2
         List<Line> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         job.notifyRules().forEach(r -> names.add(r.notifier()));

@@ -60,14 +60,14 @@ public final class Notifications {
      * A verification of {@code job}'s stored backups ({@code verify --notify}): success when {@code problems} is
      * empty, else a failure whose error lists them, with {@code toolOutput} (a failing tool's last stderr lines, as
      * {@code verify --deep}'s pg_restore prints them) as its detail; {@code key} and {@code size} are the newest
-     * backup's (null, 0); {@code interrupted}: a signal cut the check short (reported as interrupted, as a backup is, not
-     * as a finding about the backups). Returns the notifications that were not sent.
+     * backup's (null, 0); {@code status}: the exit status verify gives this job alone (0 when {@code problems} is empty), a
+     * signal's when one cut the check short (reported as interrupted, as a backup is, not as a finding about the backups).
+     * Returns the notifications that were not sent.
      */
     public static List<NotifyFailure> sendVerification(Workspace ws, JobConfig job, Instant started, String key, long size,
-                                                       List<String> problems, String toolOutput, boolean interrupted) {
-        // the job's exit status is not known here (verify decides one for the whole audit): left out, never guessed
+                                                       List<String> problems, String toolOutput, ExitStatus status) {
         return send(ws, job, report(ws, job, JobReport.Operation.VERIFY, problems.isEmpty() ? JobReport.Outcome.SUCCESS
-                        : interrupted ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, null, started, key, size,
+                        : status.bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, status, started, key, size,
                 problems.isEmpty() ? null : String.join("\n", problems), problems.isEmpty() ? null : toolOutput));
     }
 

@@ -15,8 +15,9 @@ import java.time.Instant;
  * negative. {@code datasource} and {@code store} are the job's names for them; {@code location} is where its backups
  * land (the store's description, which holds no secret, and the job's folder in it: {@code s3 s3://bkt/ under
  * prod/appdb/}), redacted too. {@code status} is the run's exit status as the README's table means it (0 on success), for
- * this job alone (a run of several jobs exits 4 when some failed); null when the report is sent before it is known
- * ({@code verify --notify}, {@code check --notify}): a notifier then leaves it out, never guesses it.
+ * this job alone (a run of several jobs exits 4 when some failed): for {@code verify --notify} the code the audit's rule
+ * gives this job's findings alone, for {@code check --notify} the code of the checks the report lists; null only when
+ * not known (a notifier then leaves it out, never guesses it).
  */
 public record JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
                         String host, String key, long size, String error, String detail, String datasource, String store,

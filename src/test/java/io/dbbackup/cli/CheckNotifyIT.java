@@ -80,10 +80,11 @@ class CheckNotifyIT {
             String body = String.valueOf(m.getContent()).replace("\r\n", "\n");
             assertThat(body).contains("Operation:  check").doesNotContain("Key:");
             if (m.getSubject().contains("FAILED")) {
-                assertThat(body).contains("datasource: " + dir.resolve("gone.db") + " does not exist").doesNotContain("Result:");
+                assertThat(body).contains("datasource: " + dir.resolve("gone.db") + " does not exist").doesNotContain("Result:")
+                        .contains("Exit code:  2 (system error)\n"); // the job's own, not the run's 4
             } else { // the test report says what was checked
                 assertThat(body).contains("Result:\n  ok secrets: every secret a backup needs was read\n  ok datasource: ",
-                        "\n  ok store: ");
+                        "\n  ok store: ").contains("Exit code:  0 (ok)\n");
             }
         }
     }

@@ -83,16 +83,32 @@ class FailureReportNamesWhereIT {
         assertThat(m.get("location")).isEqualTo("s3 s3://backups/ at http://127.0.0.1:1 under prod/app/");
     }
 
-    /** verify decides one exit code for the whole audit, after its reports went out: the report leaves it out. */
+    /**
+     * A verify report carries the job's exit code as the audit decides it for that job: its store cannot be reached, 2
+     * (it was null: on-call could not tell an unreachable store from a corrupt backup).
+     */
     @Test
-    void aVerifyReportNamesWhereButLeavesOutTheExitCodeItCannotKnow() throws Exception {
+    void aVerifyReportOfAStoreThatCannotBeReachedNamesWhereAndExitCode2() throws Exception {
         Cli.Result r = cli.run("-c", "config.yaml", "verify", "nightly", "--notify");
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         Map<?, ?> m = sent();
         assertThat(m.get("operation")).isEqualTo("verify");
-        assertThat(m.containsKey("exit_code")).isTrue();
-        assertThat(m.get("exit_code")).isNull();
+        assertThat(m.get("outcome")).isEqualTo("failure");
+        assertThat(m.get("exit_code")).isEqualTo(2L);
         assertThat(m.get("store")).isEqualTo("offsite");
         assertThat(m.get("location")).isEqualTo("s3 s3://backups/ at http://127.0.0.1:1 under prod/app/");
+    }
+
+    /** A check report carries the exit code of the checks it reports: the store cannot be reached, 2 (it was null). */
+    @Test
+    void aCheckReportOfAStoreThatCannotBeReachedSaysExitCode2() throws Exception {
+        Cli.Result r = cli.run("-c", "config.yaml", "check", "nightly", "--notify");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).contains("FAILED nightly store: ").contains("ok     nightly notifier hook: ");
+        Map<?, ?> m = sent();
+        assertThat(m.get("operation")).isEqualTo("check");
+        assertThat(m.get("outcome")).isEqualTo("failure");
+        assertThat(m.get("exit_code")).isEqualTo(2L);
+        assertThat(m.get("store")).isEqualTo("offsite");
     }
 }

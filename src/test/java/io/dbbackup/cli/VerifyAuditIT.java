@@ -93,7 +93,8 @@ class VerifyAuditIT {
         MimeMessage[] mails = newMails(1);
         assertThat(mails).hasSize(1);
         assertThat(mails[0].getSubject()).startsWith("[dbbackup] OK: verify of job other on ");
-        assertThat(body(mails[0])).contains("Operation:  verify", "Key:        other/other-20260301-020000.sqlite.gz");
+        assertThat(body(mails[0])).contains("Operation:  verify", "Exit code:  0 (ok)\n",
+                "Key:        other/other-20260301-020000.sqlite.gz");
     }
 
     @Test
@@ -116,7 +117,7 @@ class VerifyAuditIT {
         }).findFirst().orElseThrow();
         assertThat(app.getSubject()).startsWith("[dbbackup] FAILED: verify of job app on ");
         assertThat(body(app)).contains("the newest backup of job app is 1d 06h old, older than --max-age 26h: "
-                + "app/app-20260301-020000.sqlite.zst");
+                + "app/app-20260301-020000.sqlite.zst").contains("Exit code:  2 (system error)\n"); // as the README says of a stale job
 
         Cli.Result json = at(BACKED_UP.plus(Duration.ofHours(30))).run("verify", "app", "--max-age", "1d", "--json");
         assertThat(json.exit()).isEqualTo(2);
@@ -139,7 +140,40 @@ class VerifyAuditIT {
         MimeMessage[] mails = newMails(1);
         assertThat(mails).hasSize(1);
         assertThat(mails[0].getSubject()).startsWith("[dbbackup] FAILED: verify of job app on ");
-        assertThat(body(mails[0])).contains("checksum mismatch");
+        assertThat(body(mails[0])).contains("checksum mismatch").contains("Exit code:  3 (integrity failure)\n");
+    }
+
+    /** The mail of job {@code job} among {@code mails}. */
+    private static MimeMessage mailOf(String job, MimeMessage[] mails) {
+        return Stream.of(mails).filter(m -> {
+            try {
+                return m.getSubject().contains(" job " + job + " on ");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).findFirst().orElseThrow(() -> new AssertionError("no mail about job " + job));
+    }
+
+    /**
+     * Each job's report carries the exit code the audit would give that job alone, not the audit's: app's newest backup
+     * is corrupt (3) while other's is sound but stale (2); the process exits 2 for the two together. The reports carried
+     * no exit code at all, so on-call could not tell a corrupt backup from a missed one.
+     */
+    @Test
+    void eachJobsReportCarriesItsOwnExitCode() throws Exception {
+        assertThat(at(BACKED_UP.plus(Duration.ofHours(10))).run("backup", "app").exit()).isZero();
+        Path artifact = dir.resolve("store/app/app-20260301-120000.sqlite.zst");
+        byte[] b = Files.readAllBytes(artifact);
+        b[b.length / 2] ^= 0x01;
+        Files.write(artifact, b);
+
+        Cli.Result r = at(BACKED_UP.plus(Duration.ofHours(30))).run("verify", "--all", "--max-age", "26h", "--notify");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).contains("FAILED app/app-20260301-120000.sqlite.zst", "STALE  other/other-20260301-020000.sqlite.gz");
+        MimeMessage[] mails = newMails(2);
+        assertThat(mails).hasSize(2);
+        assertThat(body(mailOf("app", mails))).contains("Exit code:  3 (integrity failure)\n", "checksum mismatch");
+        assertThat(body(mailOf("other", mails))).contains("Exit code:  2 (system error)\n", "older than --max-age 26h");
     }
 
     /** A failure whose own words do not name the backup (age's) is mailed with the backup's key in front of it. */
@@ -287,6 +321,8 @@ class VerifyAuditIT {
             }
         })).anyMatch(subject -> subject.startsWith("[dbbackup] FAILED: verify of job offsite on "))
                 .anyMatch(subject -> subject.startsWith("[dbbackup] OK: verify of job other on "));
+        assertThat(body(mailOf("offsite", mails))).contains("Exit code:  2 (system error)\n"); // its store is down
+        assertThat(body(mailOf("other", mails))).contains("Exit code:  0 (ok)\n");
     }
 
     @Test

@@ -36,7 +36,7 @@ record ReportMail(String subject, String body) {
             case FAILURE -> "FAILED";
             case INTERRUPTED -> "INTERRUPTED (cancelled before it finished)";
         });
-        if (r.status() != null) { // not known when a verify or check report is sent: left out
+        if (r.status() != null) { // not known: left out, never guessed
             line(b, "Exit code", r.status().code() + " (" + r.status().label() + ")");
         }
         line(b, "Datasource", r.datasource());

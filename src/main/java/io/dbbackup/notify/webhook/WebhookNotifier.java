@@ -65,7 +65,7 @@ final class WebhookNotifier implements Notifier {
         m.put("operation", r.operation().name().toLowerCase(Locale.ROOT));
         m.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
         m.put("succeeded", r.succeeded());
-        m.put("exit_code", r.status() == null ? null : r.status().code()); // null: not known when sent (verify, check)
+        m.put("exit_code", r.status() == null ? null : r.status().code()); // null: not known, never guessed
         m.put("host", r.host());
         m.put("datasource", r.datasource());
         m.put("store", r.store());
