@@ -43,7 +43,7 @@ final class PinCommand implements Callable<Integer> {
         Pins pins = new Pins(ws);
         if (remove) {
             if (key == null) {
-                throw DbBackupException.user("pin --remove needs the KEY of the pinned backup (see 'list " + job + "')");
+                throw DbBackupException.user("pin --remove needs the KEY of the pinned backup (see " + ws.suggest("list", job) + ")");
             }
             if (note != null) {
                 throw DbBackupException.user("--note is for pinning, not with --remove");
@@ -54,7 +54,8 @@ final class PinCommand implements Callable<Integer> {
         }
         Pins.Pin p = pins.pin(job, Optional.ofNullable(key), note);
         root.out.println("pinned " + p.key().key() + (p.note().isEmpty() ? "" : " (" + p.note() + ")")
-                + ": retention keeps it until 'pin --remove " + job + " " + p.key().fileName() + "'");
+                + ": retention keeps it until "
+                + ws.suggest("pin", "--remove", job, p.key().fileName()));
         return 0;
     }
 }

@@ -163,10 +163,25 @@ final class Root implements java.util.concurrent.Callable<Integer> {
         if (limitDownload != null) {
             ws.limitDownloads(limitDownload);
         }
+        ws.invokedAs(invocation());
         if (main.signals() != null) {
             main.signals().cancelOnSignal(ws); // commands with their own handling (backup, sync, download) replace it
         }
         return ws;
+    }
+
+    /**
+     * The global options a suggested command repeats: {@code -c FILE} as the user gave it (none for the default or
+     * $DBBACKUP_CONFIG) and {@code --limit-download RATE} as given.
+     */
+    io.dbbackup.job.Invocation invocation() {
+        String rate = null;
+        if (limitDownload != null) {
+            CommandLine.Model.OptionSpec o = spec == null ? null : spec.findOption("--limit-download");
+            java.util.List<String> given = o == null ? java.util.List.of() : o.originalStringValues();
+            rate = given.isEmpty() ? Long.toString(limitDownload) : given.get(given.size() - 1);
+        }
+        return io.dbbackup.job.Invocation.of(config == null ? null : config.toString(), rate);
     }
 
     static final class RateConverter implements CommandLine.ITypeConverter<Long> {

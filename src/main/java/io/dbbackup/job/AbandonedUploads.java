@@ -60,7 +60,7 @@ public final class AbandonedUploads {
         ws.log().warn(found.size() + (found.size() == 1 ? " abandoned upload" : " abandoned uploads") + " of "
                 + Human.size(bytes) + " (a killed run's partial objects, kept by the store) in "
                 + catalog.store(job).describe()
-                + "; 'dbbackup prune " + job.name() + "' removes them", "job", job.name(), "bytes", bytes,
+                + "; prune removes them (" + ws.suggest("prune", job.name()) + ")", "job", job.name(), "bytes", bytes,
                 "last_write", last);
     }
 

@@ -119,8 +119,8 @@ public final class Catalog {
         for (Entry e : entries) {
             if (e.object().size() == 0) {
                 ws.log().warn("not counted by retention: " + e.key().key() + " is empty (0 bytes), so it is no backup (an "
-                        + "upload that failed, a full disk?); " + passedBy + ": check it (verify " + job.name() + " "
-                        + e.key().key() + ") and remove it with its sidecars", "job", job.name(), "key", e.key().key());
+                        + "upload that failed, a full disk?); " + passedBy + ": check it (" + ws.suggest("verify", job.name(),
+                        e.key().key()) + ") and remove it with its sidecars", "job", job.name(), "key", e.key().key());
             } else {
                 out.add(e);
             }
@@ -201,7 +201,7 @@ public final class Catalog {
         }
         if (store(job) instanceof LocalCopy) { // it lists the one file: "the oldest backup, none older" would be untrue
             return new DbBackupException(e.status(), e.getMessage() + "; " + failed.fileName() + " is a local copy (--from-file): "
-                    + "the store of job " + job.name() + " may hold older backups ('dbbackup list " + job.name() + "')", e,
+                    + "the store of job " + job.name() + " may hold older backups (" + ws.suggest("list", job.name()) + ")", e,
                     e.retryable());
         }
         List<Entry> entries;
@@ -225,10 +225,10 @@ public final class Catalog {
                         + store(job).describe() + ": there is no older one to fall back on", e, e.retryable());
             }
             String older = next.get().key().fileName();
-            List<String> words = new ArrayList<>(List.of("dbbackup", command, job.name(), older));
+            List<String> words = new ArrayList<>(List.of(command, job.name(), older));
             words.addAll(args);
             return new DbBackupException(e.status(), message + "; the next older backup is " + older
-                    + " (" + ShellWords.join(words) + ")", e, e.retryable());
+                    + " (" + ws.invocation().command(words) + ")", e, e.retryable());
         }
         return e;
     }
@@ -470,7 +470,7 @@ public final class Catalog {
                 + "unknown (a clock ran ahead when it was made, or this host's clock is behind): name the backup to take; "
                 + before.map(k -> "the newest dated before this host's clock is " + k.fileName())
                         .orElse("every backup of the job is dated after this host's clock")
-                + " ('dbbackup list " + job.name() + "' lists them all)");
+                + " (" + ws.suggest("list", job.name()) + " lists them all)");
     }
 
     /**
@@ -488,7 +488,7 @@ public final class Catalog {
         if (entries.isEmpty()) {
             return "";
         }
-        String all = " ('dbbackup list " + job.name() + "' lists them all)";
+        String all = " (" + ws.suggest("list", job.name()) + " lists them all)";
         return entries.stream().map(Entry::key).filter(k -> k.timestamp().equals(missing.timestamp())).findFirst()
                 .map(k -> "; the backup of job " + job.name() + " made at that time is " + k.fileName() + all)
                 .orElse("; the newest backup of job " + job.name() + " is " + entries.get(0).key().fileName() + all);

@@ -118,11 +118,11 @@ public final class Copier {
      * Why a source folder with backup objects has no backup to copy: each is empty (0 bytes), so no backup (an upload
      * that failed, a full disk), which "no backups" alone would hide from the DBA who can see the files there.
      */
-    private static String everyOneEmpty(JobConfig source, List<Catalog.Entry> listed) {
+    private String everyOneEmpty(JobConfig source, List<Catalog.Entry> listed) {
         String newest = listed.get(0).key().key();
         return ": " + (listed.size() == 1 ? "its one backup object, " + newest + ", is" : "each of its " + listed.size()
                 + " backup objects (the newest " + newest + ") is") + " empty (0 bytes), so no backup (an upload that failed, "
-                + "a full disk?); check the source job's backups (verify " + source.name() + " --all-backups)";
+                + "a full disk?); check the source job's backups (" + ws.suggest("verify", source.name(), "--all-backups") + ")";
     }
 
     /** One attempt of copy job {@code job}. The result names the newest backup the copy holds and what the run did. */
@@ -232,8 +232,8 @@ public final class Copier {
                 // the source failed its own checksum: nothing landed, the copy is as it was and may be the sound one
                 DbBackupException lost = new DbBackupException(ExitStatus.INTEGRITY, "the copy " + target.key()
                         + " does not match its source (it " + s.why() + ") and could not be repaired: " + e.getMessage()
-                        + "; the copy was left as it is ('dbbackup verify " + job.name() + " " + target.fileName()
-                        + "' reads it)", e, false);
+                        + "; the copy was left as it is (" + ws.suggest("verify", job.name(), target.fileName())
+                        + " reads it)", e, false);
                 ws.log().error(lost.getMessage(), "job", job.name(), "key", target.key());
                 damaged.add(lost);
                 continue;
@@ -265,8 +265,8 @@ public final class Copier {
         if (!damaged.isEmpty()) {
             String more = damaged.size() == 1 ? "" : " (and " + (damaged.size() - 1) + " more files of job '" + source.name()
                     + "' that do not match their checksums)";
-            throw new DbBackupException(ExitStatus.INTEGRITY, damaged.get(0).getMessage() + more + "; run 'dbbackup verify "
-                    + source.name() + " --all-backups'", damaged.get(0), false);
+            throw new DbBackupException(ExitStatus.INTEGRITY, damaged.get(0).getMessage() + more + "; run "
+                    + ws.suggest("verify", source.name(), "--all-backups"), damaged.get(0), false);
         }
         if (!blocked.isEmpty()) {
             throw DbBackupException.system(blocked.get(0) + (blocked.size() == 1 ? "" : " (and " + (blocked.size() - 1)

@@ -84,8 +84,8 @@ public final class Driller {
         Engine source = ws.datasource(job.datasource()).engine();
         refuseAJobsDatabase(ws, to, engine);
         if (engine.physical() || source.physical()) {
-            throw DbBackupException.user("drill: a physical base backup is drilled with 'restore " + job.name()
-                    + " --pgdata DIR' into a scratch folder");
+            throw DbBackupException.user("drill: a physical base backup is drilled with " + ws.suggest("restore", job.name())
+                    + " --pgdata DIR into a scratch folder");
         }
         if (!source.restoresIntoTargetOnly() || !engine.restoresIntoTargetOnly()) {
             // e.g. a MySQL dump of several databases: restored, it writes into the databases it names, on the scratch's

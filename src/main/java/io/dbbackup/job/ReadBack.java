@@ -36,8 +36,8 @@ final class ReadBack {
                 // a signal or the job's timeout stopped the read, not a finding: the bytes were hashed as they were
                 // written and the dump's end checked before the commit, so the backup is very likely sound; deleting it
                 // left the night without one (the same as a SIGKILL here, which leaves it too)
-                ws.log().warn("the read-back was stopped before it finished: the backup stays, not read back; 'dbbackup verify "
-                        + job.name() + " " + key.fileName() + "' reads it", "job", job.name(), "key", key.key());
+                ws.log().warn("the read-back was stopped before it finished: the backup stays, not read back; "
+                        + ws.suggest("verify", job.name(), key.fileName()) + " reads it", "job", job.name(), "key", key.key());
                 throw e;
             }
             if (e.status() == ExitStatus.USER_ERROR && storedBytesInstead(job, store, key, e)) {

@@ -34,6 +34,7 @@ public final class Workspace {
     /** Null: reads at full speed; else every store's reads in this run share it ({@code --limit-download}). */
     private volatile io.dbbackup.core.RateLimiter downloads;
     private final Map<String, StoreConfig> paced = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Invocation invocation = Invocation.NONE;
 
     public Workspace(Config config, Clock clock, Log log, Path scratchRoot) {
         this.config = config;
@@ -175,6 +176,20 @@ public final class Workspace {
         }
         return paced.computeIfAbsent(name, n -> new StoreConfig(configured.name(), configured.type(),
                 io.dbbackup.spi.RateLimitedStore.downloads(configured.store(), limit)));
+    }
+
+    /** The global options this run was started with, which every command a message suggests repeats. */
+    public void invokedAs(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    public Invocation invocation() {
+        return invocation;
+    }
+
+    /** {@code dbbackup} with this run's global options and {@code words}, quoted for a shell: a command to paste. */
+    public String suggest(String... words) {
+        return invocation.command(words);
     }
 
     /**

@@ -72,7 +72,7 @@ class AheadBackupCliTest {
         String refusal = "job app: its newest backup " + AHEAD + " is dated 3h 00m after this host's clock (now 2026-03-04 "
                 + "02:00:00 UTC), so which backup holds the newest data is unknown (a clock ran ahead when it was made, or "
                 + "this host's clock is behind): name the backup to take; the newest dated before this host's clock is "
-                + REAL + " ('dbbackup list app' lists them all)";
+                + REAL + " (dbbackup -c config.yaml list app lists them all)";
         Cli.Result restore = at(NOW).run("-c", "config.yaml", "restore", "app", "--to", "scratch", "--auto-confirm");
         assertThat(restore.exit()).as(restore.toString()).isEqualTo(2);
         assertThat(restore.err()).contains("error: " + refusal);

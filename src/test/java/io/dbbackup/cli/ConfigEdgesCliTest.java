@@ -108,7 +108,7 @@ class ConfigEdgesCliTest {
             Cli.Result r = cli().run("-c", "config.yaml", "backup", "app", "--pin", empty);
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
             assertThat(r.err().strip()).isEqualTo("error: --pin needs a note saying why the backup is kept (got an empty one); "
-                    + "to pin without a note, run 'dbbackup pin JOB' after the backup");
+                    + "to pin without a note, run dbbackup -c config.yaml pin JOB after the backup");
             assertThat(dir.resolve("store")).doesNotExist();
         }
         assertThat(cli().run("-q", "-c", "config.yaml", "backup", "app").exit()).isZero();

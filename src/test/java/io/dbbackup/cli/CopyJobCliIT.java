@@ -244,7 +244,7 @@ class CopyJobCliIT {
         Cli.Result r = cli.run("-c", "config.yaml", "backup", "offsite");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
-        assertThat(r.err()).contains("not copied").contains(damaged).contains("dbbackup verify nightly --all-backups");
+        assertThat(r.err()).contains("not copied").contains(damaged).contains("dbbackup -c config.yaml verify nightly --all-backups");
         String lost = Path.of(damaged).getFileName().toString();
         assertThat(files("offsite")).noneMatch(f -> f.contains(lost)); // neither the artifact nor its sidecars
         assertThat(artifacts("offsite")).containsExactly(source.get(0).replace("prod/", "vault/"),
@@ -252,7 +252,7 @@ class CopyJobCliIT {
         MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(10));
         assertThat(mails).hasSize(1);
         assertThat(mails[0].getSubject()).startsWith("[dbbackup] FAILED: backup job offsite on ");
-        assertThat(mails[0].getContent().toString()).contains(damaged).contains("dbbackup verify nightly --all-backups");
+        assertThat(mails[0].getContent().toString()).contains(damaged).contains("dbbackup -c config.yaml verify nightly --all-backups");
     }
 
     @Test
@@ -589,7 +589,7 @@ class CopyJobCliIT {
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
         assertThat(r.out()).contains("the copy " + copy + " does not match its source (it is 1000 bytes")
                 .contains("could not be repaired").contains("checksum mismatch")
-                .contains("dbbackup verify offsite " + Path.of(copy).getFileName()).contains("dbbackup verify nightly --all-backups");
+                .contains("dbbackup -c config.yaml verify offsite " + Path.of(copy).getFileName()).contains("dbbackup -c config.yaml verify nightly --all-backups");
         assertThat(Files.size(dir.resolve("offsite").resolve(copy))).as("nothing landed over it").isEqualTo(1000);
     }
 

@@ -37,7 +37,7 @@ class EmptyNewestCliTest {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "scratch", "--auto-confirm", "--no-progress");
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
         assertThat(r.err()).contains("checksum mismatch for prod/shop/" + newer).contains(newer + " is empty (0 bytes), so it "
-                + "is no backup").contains("the next older backup is " + older + " (dbbackup restore nightly " + older);
+                + "is no backup").contains("the next older backup is " + older + " (dbbackup -c config.yaml restore nightly " + older);
         assertThat(dir.resolve("restored.db")).as("nothing restored").doesNotExist();
     }
 
@@ -47,7 +47,7 @@ class EmptyNewestCliTest {
         Cli.Result r = cli.run("-c", "config.yaml", "download", "nightly", "-o", "out/", "--decompress", "--no-progress");
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
         assertThat(r.err()).contains("checksum mismatch for prod/shop/" + newer).contains(newer + " is empty (0 bytes), so it "
-                + "is no backup").contains("the next older backup is " + older + " (dbbackup download nightly " + older
+                + "is no backup").contains("the next older backup is " + older + " (dbbackup -c config.yaml download nightly " + older
                 + " -o out --decompress)"); // out/ as a Path: the same folder
         try (var left = Files.list(dir.resolve("out"))) {
             assertThat(left).as("nothing written").isEmpty();
@@ -59,7 +59,7 @@ class EmptyNewestCliTest {
         Cli.Result r = cli.run("-c", "config.yaml", "verify", "nightly", "--deep", "--no-progress");
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
         assertThat(r.err()).contains("checksum mismatch for prod/shop/" + newer).contains(newer + " is empty (0 bytes), so it "
-                + "is no backup").contains("the next older backup is " + older + " (dbbackup verify nightly " + older
+                + "is no backup").contains("the next older backup is " + older + " (dbbackup -c config.yaml verify nightly " + older
                 + " --deep)");
     }
 
@@ -84,7 +84,7 @@ class EmptyNewestCliTest {
 
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "scratch", "--auto-confirm", "--no-progress");
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
-        assertThat(r.err()).contains("the next older backup is " + older + " (dbbackup restore nightly " + older)
+        assertThat(r.err()).contains("the next older backup is " + older + " (dbbackup -c config.yaml restore nightly " + older)
                 .doesNotContain("the next older backup is " + newer).doesNotContain(newest + " is empty");
     }
 }

@@ -67,13 +67,9 @@ class EncryptedSuggestionCliTest {
         return m.group(1).split(" ");
     }
 
+    /** The suggested command run as printed (it repeats {@code -c config.yaml} itself). */
     private Cli.Result runSuggested(Cli.Result failed) {
-        String[] words = suggested(failed);
-        String[] args = new String[words.length + 2];
-        args[0] = "-c";
-        args[1] = "config.yaml";
-        System.arraycopy(words, 0, args, 2, words.length);
-        return cli.run(args);
+        return cli.run(suggested(failed));
     }
 
     @Test
@@ -84,7 +80,7 @@ class EncryptedSuggestionCliTest {
         String[] words = suggested(r);
         assertThat(String.join(" ", words)).endsWith(" --to scratch --identity " + dir.resolve("key.txt"));
         // what the hint said before: the config holds only the recipient, so without the file nothing opens the backup
-        Cli.Result keyless = cli.run("-c", "config.yaml", "restore", "sealed", words[2], "--to", "scratch", "--no-progress");
+        Cli.Result keyless = cli.run("-c", "config.yaml", "restore", "sealed", words[4], "--to", "scratch", "--no-progress");
         assertThat(keyless.err()).as(keyless.toString()).contains("is encrypted and no key to decrypt it was given");
 
         Cli.Result pasted = runSuggested(r);

@@ -36,7 +36,7 @@ class NamedBackupMissingCliTest {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "nightly", decompressed, "--to", "scratch", "--no-progress");
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).contains("error: no backup prod/shop/" + decompressed + " in local ")
-                .contains("; the backup of job nightly made at that time is " + older + " ('dbbackup list nightly' lists them all)");
+                .contains("; the backup of job nightly made at that time is " + older + " (dbbackup -c config.yaml list nightly lists them all)");
         assertThat(dir.resolve("restored.db")).doesNotExist();
     }
 

@@ -48,7 +48,7 @@ class PruneAbandonedUploadsIT {
         assertThat(list.exit()).as(list.toString()).isZero();
         assertThat(list.out()).contains("prod/app/app-20261129-010000.sql.gz").doesNotContain("abandoned");
         assertThat(list.err()).contains("WARN").contains("2 abandoned uploads of 24 B")
-                .contains("'dbbackup prune nightly' removes them").contains("last_write=2026-11-29T11:00:00Z");
+                .contains("prune removes them (dbbackup -c config.yaml prune nightly)").contains("last_write=2026-11-29T11:00:00Z");
         Cli.Result listJson = cli().run("-q", "-c", "config.yaml", "list", "nightly", "--json");
         assertThat(listJson.exit()).as(listJson.toString()).isZero();
         assertThat(io.dbbackup.core.Json.parse(listJson.out())).as("stdout stays the JSON").isInstanceOf(List.class);

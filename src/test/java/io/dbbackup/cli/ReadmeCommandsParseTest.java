@@ -55,7 +55,7 @@ class ReadmeCommandsParseTest {
                 .contains("-c /etc/dbbackup/config.yaml wal-push --job main-physical %p %f")
                 .contains("--log-format json backup --all --parallel 2 --prune")
                 .contains("pin app app-20260301-020000.sql.gz --note legal hold #7")
-                .contains("prune nightly"); // quoted in a log line: up to its closing quote
+                .contains("-c /etc/dbbackup/config.yaml prune nightly"); // in a log line: up to its closing parenthesis
     }
 
     /** The set-up stays exactly two commands: the example's backup and the test suite. */
@@ -88,6 +88,8 @@ class ReadmeCommandsParseTest {
                 String rest = text.substring(m.end());
                 if ((before.endsWith("'") || before.chars().filter(c -> c == '\'').count() % 2 == 1) && rest.contains("'")) {
                     rest = rest.substring(0, rest.indexOf('\'')); // inside archive_command = '...'
+                } else if (before.endsWith("(") && rest.contains(")")) {
+                    rest = rest.substring(0, rest.indexOf(')')); // a command a log line suggests: (dbbackup ...)
                 }
                 command(out, l.toString(), words(rest));
             }

@@ -384,7 +384,7 @@ class SqliteBackupCliTest {
                 "--auto-confirm");
         assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
         assertThat(corrupt.err()).contains("checksum mismatch for prod/app/" + name).doesNotContain("no older one")
-                .contains(name + " is a local copy (--from-file): the store of job app may hold older backups ('dbbackup list app')");
+                .contains(name + " is a local copy (--from-file): the store of job app may hold older backups (dbbackup -c config.yaml list app)");
         assertThat(Files.readAllBytes(dir.resolve("restored/app-copy.db"))).isEqualTo(before);
         Cli.Result verifyCorrupt = cli.run("-c", "config.yaml", "verify", "app", "--from-file", copy.toString());
         assertThat(verifyCorrupt.exit()).as(verifyCorrupt.toString()).isEqualTo(3);
@@ -415,7 +415,7 @@ class SqliteBackupCliTest {
         Cli.Result corrupt = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
         assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
         assertThat(corrupt.err()).contains("checksum mismatch")
-                .contains("; the next older backup is " + older + " (dbbackup restore app " + older + " --to restored)");
+                .contains("; the next older backup is " + older + " (dbbackup -c config.yaml restore app " + older + " --to restored)");
 
         Cli.Result suggested = cli.run("-c", "config.yaml", "restore", "app", older, "--to", "restored");
         assertThat(suggested.exit()).as(suggested.toString()).isZero();

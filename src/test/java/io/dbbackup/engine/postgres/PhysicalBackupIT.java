@@ -286,7 +286,8 @@ class PhysicalBackupIT {
                 Cli.Result r = run(args.toArray(String[]::new));
                 assertThat(r.exit()).as("an integrity failure: " + r).isEqualTo(3);
                 assertThat(r.err()).as(key).contains("nothing was left in " + dir.resolve("data"))
-                        .containsPattern("; the next older backup is (\\S+\\.tar\\.zst) \\(dbbackup restore phys \\1 --pgdata "
+                        .containsPattern("; the next older backup is (\\S+\\.tar\\.zst) \\(dbbackup -c "
+                                + java.util.regex.Pattern.quote(c.config.toString()) + " restore phys \\1 --pgdata "
                                 + java.util.regex.Pattern.quote(dir.resolve("data").toString())
                                 + java.util.regex.Pattern.quote(shaping.isEmpty() ? "" : " " + String.join(" ", shaping)) + "\\)");
                 assertThat(dir.resolve("data")).as("the data directory it created is gone again").doesNotExist();
@@ -294,7 +295,8 @@ class PhysicalBackupIT {
                     Cli.Result dry = run("restore", "phys", name, "--pgdata", dir.resolve("data").toString(), "--target", "latest",
                             "--dry-run");
                     assertThat(dry.exit()).as("an integrity failure: " + dry).isEqualTo(3);
-                    assertThat(dry.err()).containsPattern("; the next older backup is (\\S+\\.tar\\.zst) \\(dbbackup restore phys \\1 "
+                    assertThat(dry.err()).containsPattern("; the next older backup is (\\S+\\.tar\\.zst) \\(dbbackup -c "
+                            + java.util.regex.Pattern.quote(c.config.toString()) + " restore phys \\1 "
                             + java.util.regex.Pattern.quote("--pgdata " + dir.resolve("data") + " --target latest --dry-run)"));
                 }
             }

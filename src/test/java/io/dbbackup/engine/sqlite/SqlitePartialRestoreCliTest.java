@@ -167,16 +167,16 @@ class SqlitePartialRestoreCliTest {
 
         Cli.Result corrupt = restore("--table", "orders", "--table", "order lines", "--auto-confirm");
         assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
-        String suggested = "dbbackup restore app " + older + " --table orders --table 'order lines'";
+        String suggested = "dbbackup -c config.yaml restore app " + older + " --table orders --table 'order lines'";
         assertThat(corrupt.err()).contains("; the next older backup is " + older + " (" + suggested + ")");
 
         Cli.Result dryRun = restore("--table", "orders", "--data-only", "--dry-run");
         assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(3);
-        assertThat(dryRun.err()).contains("(dbbackup restore app " + older + " --table orders --data-only --dry-run)");
+        assertThat(dryRun.err()).contains("(dbbackup -c config.yaml restore app " + older + " --table orders --data-only --dry-run)");
 
         sql("drop table orders");
         sql("drop table \"order lines\"");
-        List<String> words = new java.util.ArrayList<>(List.of("-c", "config.yaml"));
+        List<String> words = new java.util.ArrayList<>();
         words.addAll(Shell.sh(dir, "printf '%s\\n' " + suggested.substring("dbbackup ".length())).lines().toList());
         words.add("--auto-confirm");
         Cli.Result r = cli.run(words.toArray(String[]::new));

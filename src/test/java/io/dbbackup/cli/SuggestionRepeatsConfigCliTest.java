@@ -1,0 +1,126 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SqliteFixture;
+import io.dbbackup.testkit.SteppingClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A command a message suggests, pasted as printed, works on the same config: it repeats {@code -c FILE} as given (quoted
+ * for the shell) and {@code --limit-download RATE}. The run here is started from another folder holding a config.yaml of
+ * its own (the default path), which a suggestion without {@code -c} would read.
+ */
+class SuggestionRepeatsConfigCliTest {
+    @TempDir
+    Path dir;
+    Path elsewhere;
+    Cli cli;
+    String older;
+    String newest;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path conf = Files.createDirectories(dir.resolve("conf dir"));
+        SqliteFixture.create(conf.resolve("app.db"), 20);
+        Files.writeString(conf.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  nightly: {datasource: app, store: local, prefix: prod}
+                """);
+        elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        SqliteFixture.create(elsewhere.resolve("other.db"), 5);
+        Files.writeString(elsewhere.resolve("config.yaml"), """
+                datasources:
+                  other: {engine: sqlite, path: other.db}
+                stores:
+                  local: {type: local, path: other-store}
+                jobs:
+                  nightly: {datasource: other, store: local, prefix: prod}
+                """);
+        cli = new Cli().workingDir(elsewhere)
+                .clock(new SteppingClock(Instant.parse("2026-03-01T02:00:00Z"), Duration.ofMinutes(1)));
+        for (int i = 0; i < 2; i++) {
+            Cli.Result b = cli.run("-c", "../conf dir/config.yaml", "backup", "nightly", "--no-progress");
+            assertThat(b.exit()).as(b.toString()).isZero();
+        }
+        try (var files = Files.list(conf.resolve("store/prod/app"))) {
+            List<Path> dumps = files.filter(f -> f.getFileName().toString().endsWith(".sqlite.gz")).sorted().toList();
+            assertThat(dumps).hasSize(2);
+            older = dumps.get(0).getFileName().toString();
+            newest = dumps.get(1).getFileName().toString();
+        }
+    }
+
+    /** The words of {@code command} as a POSIX shell splits them (its quoting undone), without the leading dbbackup. */
+    private static String[] asTheShellSplits(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", "set -- " + command + "; for w; do printf '%s\\0' \"$w\"; done")
+                .redirectErrorStream(true).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        p.getInputStream().transferTo(out);
+        assertThat(p.waitFor()).isZero();
+        List<String> words = new ArrayList<>(Arrays.asList(out.toString(StandardCharsets.UTF_8).split("\0")));
+        assertThat(words.remove(0)).isEqualTo("dbbackup");
+        return words.toArray(String[]::new);
+    }
+
+    private static String suggestion(Cli.Result r, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(r.err() + r.out());
+        assertThat(m.find()).as(r.toString()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void theNextOlderBackupsVerifyRepeatsTheConfigAndTheDownloadLimit() throws Exception {
+        Files.write(dir.resolve("conf dir/store/prod/app/" + newest), new byte[0]);
+        Cli.Result r = cli.run("-c", "../conf dir/config.yaml", "--limit-download", "1MiB", "verify", "nightly",
+                "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        String command = suggestion(r, "the next older backup is \\S+ \\((dbbackup [^)]*)\\)");
+        assertThat(command).isEqualTo("dbbackup -c '../conf dir/config.yaml' --limit-download 1MiB verify nightly " + older);
+
+        Cli.Result pasted = cli.run(asTheShellSplits(command));
+        assertThat(pasted.exit()).as(pasted.toString()).isZero();
+        assertThat(pasted.out() + pasted.err()).contains(older);
+    }
+
+    @Test
+    void theListHintOfAMissingBackupListsTheSameConfigsBackups() throws Exception {
+        Cli.Result r = cli.run("--config=../conf dir/config.yaml", "verify", "nightly", "app-20261130-020000.sqlite.gz");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        String command = suggestion(r, "\\((dbbackup [^)]*) lists them all\\)");
+
+        Cli.Result pasted = cli.run(asTheShellSplits(command));
+        assertThat(pasted.exit()).as(pasted.toString()).isZero();
+        assertThat(pasted.out()).contains(older).contains(newest);
+    }
+
+    @Test
+    void thePinsRemoveCommandUnpinsTheSameBackup() throws Exception {
+        Cli.Result r = cli.run("-c", "../conf dir/config.yaml", "pin", "nightly", "--note", "before the migration");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String command = suggestion(r, "(?m)retention keeps it until (dbbackup .*)$");
+
+        Cli.Result pasted = cli.run(asTheShellSplits(command.strip()));
+        assertThat(pasted.exit()).as(pasted.toString()).isZero();
+        assertThat(pasted.out()).contains("unpinned prod/app/" + newest);
+    }
+}
