@@ -24,6 +24,10 @@ public final class Log {
     private final Level threshold;
     private final Clock clock;
     private volatile Overdraw overdraw;
+    /** Non-null: this log is a view of {@code under} that adds {@code key=value} to each line ({@link #with}). */
+    private final Log under;
+    private final String key;
+    private final Object value;
 
     /** A line drawn on the same stream without a newline (a progress line): cleared before each log line, drawn again after it. */
     public interface Overdraw {
@@ -37,6 +41,27 @@ public final class Log {
         this.format = format;
         this.threshold = threshold;
         this.clock = clock;
+        this.under = null;
+        this.key = null;
+        this.value = null;
+    }
+
+    private Log(Log under, String key, Object value) {
+        this.err = under.err;
+        this.format = under.format;
+        this.threshold = under.threshold;
+        this.clock = under.clock;
+        this.under = under;
+        this.key = key;
+        this.value = value;
+    }
+
+    /**
+     * This log with {@code key=value} first on each line that does not give {@code key} itself: what an engine or a
+     * store says during a job names the job, when the lines of parallel jobs interleave.
+     */
+    public Log with(String key, Object value) {
+        return new Log(this, key, value);
     }
 
     public static Log get() {
@@ -49,11 +74,19 @@ public final class Log {
 
     /** Shares stderr with {@code o} until {@link #stopOverdraw} (only one at a time). */
     public void overdraw(Overdraw o) {
+        if (under != null) {
+            under.overdraw(o);
+            return;
+        }
         overdraw = o;
     }
 
     /** Stops sharing with {@code o}, if it is the one sharing. */
     public void stopOverdraw(Overdraw o) {
+        if (under != null) {
+            under.stopOverdraw(o);
+            return;
+        }
         if (overdraw == o) {
             overdraw = null;
         }
@@ -78,6 +111,20 @@ public final class Log {
     /** {@code kv} is alternating keys and values: {@code info("uploaded", "key", k, "bytes", n)}. */
     public void log(Level level, String message, Object... kv) {
         if (level.ordinal() < threshold.ordinal()) {
+            return;
+        }
+        if (under != null) {
+            for (int i = 0; i < kv.length; i += 2) {
+                if (key.equals(String.valueOf(kv[i]))) {
+                    under.log(level, message, kv);
+                    return;
+                }
+            }
+            Object[] more = new Object[kv.length + 2];
+            more[0] = key;
+            more[1] = value;
+            System.arraycopy(kv, 0, more, 2, kv.length);
+            under.log(level, message, more);
             return;
         }
         Map<String, Object> fields = new LinkedHashMap<>();

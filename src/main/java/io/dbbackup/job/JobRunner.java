@@ -211,11 +211,11 @@ public final class JobRunner {
                     BackupResult result;
                     String done = null; // a copy job's account of what it did (its size is its newest copy's)
                     if (job.isCopy()) {
-                        Copier.Result copy = new Copier(ws).run(job, op.context(), options.progress());
+                        Copier.Result copy = new Copier(ws).run(job, op.context(job.name()), options.progress());
                         result = copy.backup();
                         done = Redactor.redact(String.join("\n", copy.notes()));
                     } else {
-                        result = new BackupJob(ws).run(job, op.context(), options.progress());
+                        result = new BackupJob(ws).run(job, op.context(job.name()), options.progress());
                     }
                     JobOutcome o = new JobOutcome(job.name(), ExitStatus.OK, attempt, started,
                             Duration.between(started, ws.clock().instant()), result.key().key(), result.size(), null, done, false);

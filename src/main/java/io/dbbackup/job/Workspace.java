@@ -281,6 +281,11 @@ public final class Workspace {
             return new OperationContext(cancellation, log, scratch);
         }
 
+        /** {@link #context()} whose log names {@code job} on each line (parallel jobs' lines interleave). */
+        public OperationContext context(String job) {
+            return new OperationContext(cancellation, log.with("job", job), scratch);
+        }
+
         public Cancellation cancellation() {
             return cancellation;
         }
