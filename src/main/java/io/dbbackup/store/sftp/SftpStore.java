@@ -319,6 +319,18 @@ public final class SftpStore implements Store {
      * connected again.
      */
     IOException fail(SFTPClient on, String action, String path, IOException e) {
+        if (e instanceof ReplaceFailed r) {
+            IOException said;
+            try {
+                said = fail(on, action, path, r.refusal());
+            } catch (DbBackupException permanent) {
+                throw DbBackupException.permanent(permanent.getMessage() + "; " + r.outcome(), null);
+            }
+            if (r.back() != null && !answered(r.back()) && on != null) {
+                drop(on);
+            }
+            return new IOException(said.getMessage() + "; " + r.outcome(), e);
+        }
         if (e instanceof SFTPException s && s.getStatusCode() == Response.StatusCode.PERMISSION_DENIED) {
             throw DbBackupException.permanent("sftp " + action + " " + cfg.where() + ":" + path + " failed: permission denied", null);
         }
@@ -632,10 +644,10 @@ public final class SftpStore implements Store {
                 c.rename(old, target);
             } catch (IOException | RuntimeException back) {
                 e.addSuppressed(back);
-                throw new IOException(reason(e) + "; the object it was to replace could not be put back ("
-                        + reason(back) + ") and is kept as " + old, e);
+                throw new ReplaceFailed(e, back, "the object it was to replace could not be put back (" + reason(back)
+                        + ") and is kept as " + old + " (rename it back to " + target + " if that holds no object)");
             }
-            throw e;
+            throw new ReplaceFailed(e, null, "the old object is back under " + target + "; the new one was not stored");
         }
         try {
             c.rm(old);
@@ -657,6 +669,35 @@ public final class SftpStore implements Store {
     }
 
     static final String REPLACED = ".replaced";
+
+    /**
+     * A rename in ({@link #rename}) that failed, with what became of the object it was to replace: {@code refusal} is the
+     * rename's failure, {@code back} the put-back's (null: the old object is back under its key), {@code outcome} says so.
+     */
+    static final class ReplaceFailed extends IOException {
+        private final transient IOException refusal;
+        private final transient Throwable back;
+        private final String outcome;
+
+        ReplaceFailed(IOException refusal, Throwable back, String outcome) {
+            super(reason(refusal) + "; " + outcome, refusal);
+            this.refusal = refusal;
+            this.back = back;
+            this.outcome = outcome;
+        }
+
+        IOException refusal() {
+            return refusal;
+        }
+
+        Throwable back() {
+            return back;
+        }
+
+        String outcome() {
+            return outcome;
+        }
+    }
 
     /**
      * Renames {@code temp} onto {@code target} only if nothing has that name: SFTP's own rename (version 3), which does

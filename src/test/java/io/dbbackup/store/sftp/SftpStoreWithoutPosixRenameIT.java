@@ -101,8 +101,12 @@ class SftpStoreWithoutPosixRenameIT extends StoreContract {
 
         Throwable t = catchThrowable(() -> replace("db/backup-1.dump.sha256", "new"));
 
+        String key = ((SftpStore) store).settingsForTest().path() + "/db/backup-1.dump.sha256";
         assertThat(t).isInstanceOf(IOException.class).hasMessageStartingWith("sftp commit ")
-                .hasMessageContaining("db/backup-1.dump.sha256 failed: ");
+                .hasMessageContaining("db/backup-1.dump.sha256 failed: ")
+                .as("what became of the old and the new object, said as it is")
+                .hasMessageEndingWith("; the old object is back under " + key + "; the new one was not stored")
+                .hasMessageNotContaining("kept as").hasMessageNotContaining("\n");
         assertThat(ssh.requests()).anyMatch(r -> r.startsWith("refused rename .backup-1.dump.sha256.part-"));
         assertThat(read("db/backup-1.dump.sha256")).as("the key still holds the old object").isEqualTo("old");
         assertThat(files()).as("this store's files on the server: the key alone, no temporary or aside file")
@@ -121,8 +125,10 @@ class SftpStoreWithoutPosixRenameIT extends StoreContract {
         assertThat(left).as("this store's files on the server").hasSize(1);
         assertThat(left.get(0)).matches("db/\\.backup-1\\.dump\\.sha256\\.part-[0-9a-f]{8}\\.replaced");
         assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("db/backup-1.dump.sha256 failed: ")
-                .hasMessageContaining("could not be put back").hasMessageEndingWith(" and is kept as "
-                        + ((SftpStore) store).settingsForTest().path() + "/" + left.get(0)).hasMessageNotContaining("\n");
+                .hasMessageContaining("could not be put back").hasMessageContaining(" and is kept as "
+                        + ((SftpStore) store).settingsForTest().path() + "/" + left.get(0) + " (rename it back to "
+                        + ((SftpStore) store).settingsForTest().path() + "/db/backup-1.dump.sha256 if that holds no object)")
+                .hasMessageNotContaining("\n");
         assertThat(Files.readString(folder().resolve(left.get(0)))).as("the old object").isEqualTo("old");
     }
 }
