@@ -75,6 +75,7 @@ final class ListCommand implements Callable<Integer> {
             catalog.warnElsewhere(j);
         }
         new AbandonedUploads(ws, catalog).mention(j, listing);
+        new AbandonedUploads(ws, catalog).warnSetAside(j);
         return 0;
     }
 

@@ -98,6 +98,44 @@ public final class AbandonedUploads {
         return ours.stream().filter(u -> !u.lastWrite().isAfter(cutoff)).toList();
     }
 
+    /**
+     * Warns of each object of the job's that a replacement set aside and a killed process left ({@link Store#listSetAside}),
+     * with where it is and what to do; removes none: killed before the new object was in, it is the key's only copy.
+     * A store that cannot list them is a debug line (housekeeping, as the rest here).
+     */
+    public void warnSetAside(JobConfig job) {
+        Store store = catalog.store(job);
+        List<UnfinishedUpload> aside;
+        try {
+            aside = store.listSetAside(catalog.folder(job));
+        } catch (IOException | RuntimeException e) {
+            ws.log().debug(Failures.map("cannot look for set-aside objects in " + store.describe(), e).getMessage(),
+                    "job", job.name());
+            return;
+        }
+        for (UnfinishedUpload a : aside) {
+            if (!ours(job, a.key())) {
+                continue;
+            }
+            Boolean held;
+            try {
+                held = store.stat(a.key()).isPresent();
+            } catch (IOException | RuntimeException e) {
+                held = null;
+            }
+            String where = " (" + Human.size(a.size()) + ", " + a.lastWrite() + ") in " + store.describe();
+            String what = held == null
+                    ? "a run killed while replacing " + a.key() + " left its previous object set aside as " + a.name() + where
+                    + "; if " + a.key() + " holds no object, rename the set-aside one back to it, else delete it"
+                    : held
+                    ? "a run killed while replacing " + a.key() + " left the previous object set aside as " + a.name() + where
+                    + "; " + a.key() + " holds the newer one: delete the set-aside one once it is not needed"
+                    : a.key() + " holds no object: a run killed while replacing it left its previous object set aside as "
+                    + a.name() + where + ", its only copy: rename it back to " + a.key();
+            ws.log().warn(what + " (dbbackup never removes it)", "job", job.name(), "key", a.key(), "set_aside", a.name());
+        }
+    }
+
     /** Removes each; those that could not be removed are left out of the result, with a warning each. */
     List<UnfinishedUpload> remove(JobConfig job, List<UnfinishedUpload> abandoned) {
         Store store = catalog.store(job);

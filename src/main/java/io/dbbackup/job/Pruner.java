@@ -101,6 +101,7 @@ public final class Pruner {
         warnIfKeptBeforeAhead(job, keys, decision, now);
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
+        leftovers.warnSetAside(job); // never removed, so reported by the dry run (the audit) and the prune alike
         if (dryRun) {
             return new Result(job.name(), decision, List.of(), true, physical ? walDecision(job, decision) : null,
                     leftovers.find(job, listing));

@@ -73,6 +73,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public List<UnfinishedUpload> listSetAside(String prefix) throws IOException {
+        return delegate.listSetAside(prefix);
+    }
+
+    @Override
     public void removeUnfinished(UnfinishedUpload upload) throws IOException {
         delegate.removeUnfinished(upload);
     }

@@ -82,6 +82,17 @@ public interface Store extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Objects under {@code prefix} (at any depth) that a replacement set aside and a process killed mid-replacement
+     * left: {@code key} the key it was set aside from, {@code name} the store's name for the set-aside object. It may be
+     * the key's only copy (killed before the new object was in), so nothing removes it: the caller reports it. Never part
+     * of {@link #list} or {@link #listUnfinished}. Complete or throws. Default: none (a store whose replacement is one
+     * step).
+     */
+    default List<UnfinishedUpload> listSetAside(String prefix) throws IOException {
+        return List.of();
+    }
+
     /** Removes an upload {@link #listUnfinished} returned, and what it stored; one already gone is no error. */
     default void removeUnfinished(UnfinishedUpload upload) throws IOException {
     }

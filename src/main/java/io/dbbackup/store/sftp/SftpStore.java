@@ -58,6 +58,9 @@ public final class SftpStore implements Store {
     static final String PART = ".part-";
     /** A temporary file's name: a dot, the file name it is written for, {@link #PART}, 8 random hex digits. */
     private static final Pattern TEMP_NAME = Pattern.compile("\\.(.+)" + Pattern.quote(PART) + "[0-9a-f]{8}");
+    /** An object {@link #rename} set aside: {@link #TEMP_NAME} followed by {@link #REPLACED}. */
+    private static final Pattern ASIDE_NAME = Pattern.compile("\\.(.+)" + Pattern.quote(PART) + "[0-9a-f]{8}"
+            + Pattern.quote(".replaced"));
     private static final String POSIX_RENAME = "posix-rename@openssh.com";
 
     private final SftpSettings cfg;
@@ -652,8 +655,8 @@ public final class SftpStore implements Store {
         try {
             c.rm(old);
         } catch (IOException e) {
-            Log.get().warn("replaced an object but could not delete the old one, renamed aside; it is hidden and never"
-                    + " listed", "file", cfg.where() + ":" + old, "error", reason(e));
+            Log.get().warn("replaced an object but could not delete the old one, renamed aside; it is hidden, list and"
+                    + " prune name it, delete it once it is not needed", "file", cfg.where() + ":" + old, "error", reason(e));
         }
     }
 
@@ -834,6 +837,21 @@ public final class SftpStore implements Store {
         walk(prefix, true, false, (tempKey, at) -> {
             UnfinishedUpload.keyOfTemporary(tempKey, TEMP_NAME).filter(key -> key.startsWith(prefix))
                     .ifPresent(key -> out.add(new UnfinishedUpload(key, tempKey, at.getSize(), Instant.ofEpochSecond(at.getMtime()))));
+        });
+        out.sort(Comparator.comparing(UnfinishedUpload::key));
+        return out;
+    }
+
+    /**
+     * The objects {@link #rename} set aside under {@code prefix} that are still there: {@code .<file name>.part-<random>.replaced}
+     * beside their key, left by a process killed between its renames (or whose delete of the old object failed).
+     */
+    @Override
+    public List<UnfinishedUpload> listSetAside(String prefix) throws IOException {
+        List<UnfinishedUpload> out = new ArrayList<>();
+        walk(prefix, true, false, (asideKey, at) -> {
+            UnfinishedUpload.keyOfTemporary(asideKey, ASIDE_NAME).filter(key -> key.startsWith(prefix))
+                    .ifPresent(key -> out.add(new UnfinishedUpload(key, asideKey, at.getSize(), Instant.ofEpochSecond(at.getMtime()))));
         });
         out.sort(Comparator.comparing(UnfinishedUpload::key));
         return out;

@@ -1,14 +1,20 @@
 package io.dbbackup.store.sftp;
 
 import io.dbbackup.spi.Store;
+import io.dbbackup.testkit.Cli;
 import io.dbbackup.store.RemoteStoreCliScenario;
 import io.dbbackup.testkit.SshServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CLI against Apache MINA SSHD, with password authentication from an env var and a pinned host key. */
 class SftpCliIT extends RemoteStoreCliScenario {
@@ -50,6 +56,43 @@ class SftpCliIT extends RemoteStoreCliScenario {
     protected Store rawStore() throws Exception {
         return new SftpStore(SftpFixture.withPassword(ssh.host(), ssh.port(), ssh.user(), root, ssh.password(),
                 List.of(ssh.hostKeyFingerprint())));
+    }
+
+    /**
+     * A run killed between the two renames of a replacement on a server without posix-rename leaves the key empty and
+     * its old object under a hidden {@code .replaced} name: its only copy. {@code list}, {@code prune --dry-run} (the
+     * audit) and {@code prune} name it and say to rename it back; none removes it, at any age.
+     */
+    @Test
+    void anObjectAKilledReplacementSetAsideIsReportedAndKept() throws Exception {
+        writeConfig("keep_last: 5");
+        Cli.Result b = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(b.exit()).as(b.toString()).isZero();
+        Path folder = ssh.root().resolve(root.substring(1)).resolve("prod/app");
+        Path sidecar;
+        try (var files = Files.list(folder)) {
+            sidecar = files.filter(p -> p.getFileName().toString().endsWith(".sha256")).findFirst().orElseThrow();
+        }
+        String name = sidecar.getFileName().toString();
+        String asideName = "." + name + SftpStore.PART + "0123abcd" + SftpStore.REPLACED;
+        Path aside = Files.move(sidecar, sidecar.resolveSibling(asideName)); // killed between its renames
+        String said = "prod/app/" + name + " holds no object: a run killed while replacing it left its previous object "
+                + "set aside as prod/app/" + asideName;
+
+        Cli.Result list = cli.run("-c", "config.yaml", "list", "app");
+        assertThat(list.err()).as(list.toString()).contains(said).contains("its only copy: rename it back to prod/app/" + name);
+        Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.err()).as(dry.toString()).contains(said).contains("dbbackup never removes it");
+        Cli.Result prune = cli.clock(java.time.Clock.fixed(java.time.Instant.now().plus(java.time.Duration.ofDays(3)),
+                java.time.ZoneOffset.UTC)).run("-c", "config.yaml", "prune", "app");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        assertThat(prune.err()).as(prune.toString()).contains(said);
+        assertThat(aside).as("the set-aside object, the key's only copy, after a prune three days on").exists();
+
+        Files.move(aside, sidecar); // put back as told: nothing more to report
+        Cli.Result again = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
+        assertThat(again.err()).as(again.toString()).doesNotContain("set aside");
     }
 
     @Override

@@ -130,5 +130,10 @@ class SftpStoreWithoutPosixRenameIT extends StoreContract {
                         + ((SftpStore) store).settingsForTest().path() + "/db/backup-1.dump.sha256 if that holds no object)")
                 .hasMessageNotContaining("\n");
         assertThat(Files.readString(folder().resolve(left.get(0)))).as("the old object").isEqualTo("old");
+        assertThat(store.listSetAside("db/")).as("the set-aside object, listed as such")
+                .extracting(u -> u.key() + " " + u.name() + " " + u.size())
+                .containsExactly("db/backup-1.dump.sha256 " + left.get(0) + " 3");
+        assertThat(store.listUnfinished("")).as("never an abandoned upload, which prune removes").isEmpty();
+        assertThat(store.listSetAside("other/")).isEmpty();
     }
 }
