@@ -49,6 +49,19 @@ public final class LocalStore implements Store {
     private final long writeBehindStep;
     private final LocalModes modes;
 
+    /** {@link Files#move}, as a commit renames; a test swaps in a file system's refusal. */
+    interface Move {
+        void move(Path from, Path to, java.nio.file.CopyOption... options) throws IOException;
+    }
+
+    private Move move = Files::move;
+
+    /** This store, its commits renaming with {@code move} (a fault injected). */
+    LocalStore movingWith(Move move) {
+        this.move = move;
+        return this;
+    }
+
     public LocalStore(Path root, boolean fsync) {
         this(root, fsync, FilePermissions.OWNER_ONLY);
     }
@@ -416,15 +429,34 @@ public final class LocalStore implements Store {
         public void commit() throws IOException {
             finish();
             try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                move.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                moveWithoutReplacing(e);
             } catch (IOException e) {
                 throw failure("rename the finished upload onto", target, e);
             }
             done = true;
             if (fsync) {
                 flushFolders();
+            }
+        }
+
+        /**
+         * The commit where the file system renames nothing in one step ({@code EXDEV} within one folder: the key is a
+         * mount point, some FUSE file systems). {@link Files#move} without {@code ATOMIC_MOVE} would delete the old object
+         * first and then copy the new one in: a failed copy (a full disk) or a crash between the two loses both, the
+         * new one with the temporary file that the abort (or prune) removes. A new key is moved in (copied, as before);
+         * an existing one is kept and the commit fails, saying so.
+         */
+        private void moveWithoutReplacing(AtomicMoveNotSupportedException refused) throws IOException {
+            try {
+                move.move(temp, target); // without REPLACE_EXISTING: refused when the name exists, nothing deleted
+            } catch (FileAlreadyExistsException taken) {
+                throw new IOException("local store " + root + ": cannot replace " + target + ": the file system cannot "
+                        + "rename onto it in one step (" + refused.getMessage() + "), and deleting it first could lose "
+                        + "both; the old object is kept, the new one was not stored", refused);
+            } catch (IOException e) {
+                throw failure("move the finished upload onto", target, e);
             }
         }
 

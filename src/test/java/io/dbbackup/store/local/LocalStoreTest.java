@@ -32,6 +32,45 @@ class LocalStoreTest extends StoreContract {
         }
     }
 
+    /**
+     * A file system that renames nothing in one step (EXDEV within a folder: the key a mount point, some FUSE file
+     * systems) refuses the commit's atomic rename. Files.move without ATOMIC_MOVE deletes the old object first and then
+     * copies the new one in; a copy that fails (here: no space, as the JDK's move does it) lost both, the new one with the
+     * temporary file the abort removed. Now the old object is kept and the commit fails saying so; a new key still lands.
+     */
+    @Test
+    void aFileSystemWithoutAtomicRenamesNeverLosesTheOldObject() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("no-atomic"));
+        LocalStore store = new LocalStore(base, false).movingWith((from, to, options) -> {
+            java.util.List<java.nio.file.CopyOption> o = java.util.List.of(options);
+            if (o.contains(java.nio.file.StandardCopyOption.ATOMIC_MOVE)) {
+                throw new java.nio.file.AtomicMoveNotSupportedException(from.toString(), to.toString(), "Invalid cross-device link");
+            }
+            if (Files.exists(to)) {
+                if (!o.contains(java.nio.file.StandardCopyOption.REPLACE_EXISTING)) {
+                    throw new java.nio.file.FileAlreadyExistsException(to.toString());
+                }
+                Files.delete(to); // what the JDK's move does first, before its rename fails with EXDEV and it copies
+                throw new FileSystemException(to.toString(), null, "No space left on device");
+            }
+            Files.move(from, to, options);
+        });
+        store.put("app/app-20260101-040000.sql.gz.sha256", "old".getBytes(), ctx());
+
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+                () -> store.put("app/app-20260101-040000.sql.gz.sha256", "new".getBytes(), ctx()));
+
+        assertThat(Files.readString(base.resolve("app/app-20260101-040000.sql.gz.sha256"))).as("the old object")
+                .isEqualTo("old");
+        assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("cannot replace " + base
+                + "/app/app-20260101-040000.sql.gz.sha256: the file system cannot rename onto it in one step")
+                .hasMessageEndingWith("the old object is kept, the new one was not stored");
+        try (Stream<Path> s = Files.list(base.resolve("app"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left")
+                    .containsExactly("app-20260101-040000.sql.gz.sha256");
+        }
+    }
+
     /** A missing folder is a store nothing was written to yet; a path that names a file is an error, never "no backups". */
     @Test
     void aStorePathThatIsAFileFailsTheListingAndAMissingOneIsEmpty() throws Exception {
