@@ -328,6 +328,10 @@ public final class ConfigLoader {
         }
     }
 
+    /** What one entry of each section is, for its errors. */
+    private static final Map<String, String> ENTRY = Map.of("datasources", "a datasource", "stores", "a store",
+            "notifications", "a notification", "jobs", "a job");
+
     private <T> Map<String, T> named(YamlSection top, String key, Problems problems, Function<YamlSection, T> build) {
         Map<String, T> out = new LinkedHashMap<>();
         Optional<Node> node = top.value(key);
@@ -335,6 +339,7 @@ public final class ConfigLoader {
             return out;
         }
         YamlSection group = top.child(key, node.get());
+        String previous = null; // the entry above, which a key indented too little belongs to
         for (String name : group.keys()) {
             Node value = group.value(name).orElse(null);
             if (!name.matches(NAME)) {
@@ -342,11 +347,21 @@ public final class ConfigLoader {
                         + "only letters, digits, '.', '_' and '-'");
                 continue;
             }
-            YamlSection s = new YamlSection(key + "." + name, name, value, problems, env, top.baseDir());
             if (value == null) {
                 problems.error(group.keyNode(name), key + "." + name + ": is empty");
+                previous = name;
                 continue;
             }
+            if (!(value instanceof org.snakeyaml.engine.v2.nodes.MappingNode)) {
+                // a key of the entry above written two spaces short (password: ... beside pg:): one line, not also its
+                // "missing required key", and its value (maybe that password) never shown
+                problems.error(value, key + "." + name + ": " + ENTRY.get(key) + " is a mapping of keys, got "
+                        + YamlSection.mappingExpected(value) + (previous == null ? "" : "; if '" + name + "' is a key of '"
+                        + previous + "' above, indent it as far as " + previous + "'s other keys"));
+                continue;
+            }
+            previous = name;
+            YamlSection s = new YamlSection(key + "." + name, name, value, problems, env, top.baseDir());
             T built;
             try {
                 built = build.apply(s);

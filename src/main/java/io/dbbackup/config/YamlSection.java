@@ -62,7 +62,7 @@ final class YamlSection implements ConfigSection {
             // the whole file a single value: a secret file given as the config, maybe; its content is not repeated
             problems.error(node, path.isEmpty() ? "the file is not a dbbackup config: expected a mapping of keys "
                     + "(datasources, stores, jobs), got " + (node instanceof ScalarNode ? "a single value" : describe(node))
-                    : path + ": expected a mapping of keys, got " + describe(node));
+                    : path + ": expected a mapping of keys, got " + mappingExpected(node));
         }
     }
 
@@ -145,6 +145,14 @@ final class YamlSection implements ConfigSection {
     private void notMergeable(ScalarNode mergeKey, Node value, String key) {
         problems.error(mergeKey, key + ": a merge key takes a mapping (<<: *defaults) or a list of them, got "
                 + (isNull(value) ? "nothing" : describe(value)));
+    }
+
+    /**
+     * What stands where a mapping was expected. A single value is not shown: a key indented too little or a passphrase
+     * written as {@code encryption: ...} puts a secret there, and the line and column point at it anyway.
+     */
+    static String mappingExpected(Node n) {
+        return n instanceof ScalarNode ? "a single value (not shown: it may be a secret)" : describe(n);
     }
 
     static boolean isNull(Node n) {

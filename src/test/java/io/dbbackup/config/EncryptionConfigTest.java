@@ -250,7 +250,7 @@ class EncryptionConfigTest {
         assertThat(problems("", "encryption: {}\n")).singleElement().asString().contains("names no key to encrypt with");
         // not a mapping: one line, not also "names no key to encrypt with" at the same place
         assertThat(problems("", "encryption: age\n")).containsExactly(
-                "config.yaml:13:17: error: jobs.shop.encryption: expected a mapping of keys, got 'age'");
+                "config.yaml:13:17: error: jobs.shop.encryption: expected a mapping of keys, got a single value (not shown: it may be a secret)");
         assertThat(problems("encryption: [age1x]\n", "")).singleElement().asString()
                 .endsWith("datasources.shop.encryption: expected a mapping of keys, got a list");
     }
