@@ -214,7 +214,7 @@ public final class ConfigLoader {
             problems.error(Optional.empty(), "YAML error: nested too deeply to be a dbbackup config");
             throw new ConfigException(problems.sorted());
         }
-        if (root == null) {
+        if (root == null || YamlSection.isNull(root)) { // "---" or "~" alone holds no more than an empty file
             problems.error(Optional.empty(), "the config file is empty; it needs at least 'datasources', 'stores' and 'jobs'");
             throw new ConfigException(problems.sorted());
         }
