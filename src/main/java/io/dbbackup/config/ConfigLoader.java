@@ -235,7 +235,8 @@ public final class ConfigLoader {
         completeCopyJobs(jobs, copyJobs, names(top, "jobs"), datasources, stores, jobFolders);
         for (String key : top.keys()) {
             if (!TOP_LEVEL.contains(key)) {
-                problems.error(top.keyNode(key), key + ": unknown top-level key (expected datasources, stores, notifications, jobs)");
+                problems.error(top.keyNode(key), key + ": unknown top-level key (" + top.nearest(key).map(k -> "did you mean '"
+                        + k + "'? ").orElse("") + "expected datasources, stores, notifications, jobs)");
             }
         }
         if (jobs.isEmpty() && !problems.hasErrors()) {

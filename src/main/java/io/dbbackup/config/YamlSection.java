@@ -230,7 +230,8 @@ final class YamlSection implements ConfigSection {
         return secretKeys.contains(key) && !textKeys.contains(key);
     }
 
-    private Optional<String> nearest(String key) {
+    /** The key asked for that is nearest to {@code key} (a typo of it), if one is near enough. */
+    Optional<String> nearest(String key) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {

@@ -1,0 +1,49 @@
+package io.dbbackup.config;
+
+import io.dbbackup.plugin.PluginRegistry;
+import io.dbbackup.testkit.ConfigText;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * A section name misspelled ({@code datasource:}, {@code Jobs:}, {@code notification:}) got "unknown top-level key
+ * (expected ...)" with no pointer to the near one, while a misspelled key inside a section gets "did you mean".
+ */
+class ConfigTopLevelKeyTest {
+    @TempDir
+    Path dir;
+
+    private List<String> problems(String yaml) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), yaml);
+        ConfigException e = catchThrowableOfType(() -> new ConfigLoader(PluginRegistry.load(), Map.of())
+                .load(dir.resolve("config.yaml"), "config.yaml"), ConfigException.class);
+        assertThat(e).as("refused: " + yaml).isNotNull();
+        return e.problems().stream().map(Problem::format).toList();
+    }
+
+    @Test
+    void aMisspelledSectionSuggestsTheNearOne() throws Exception {
+        String yaml = ConfigText.withAppJob("").replace("stores:", "store:") + "notification:\n  hook:\n    type: webhook\n";
+        assertThat(problems(yaml)).contains(
+                "config.yaml:5:1: error: store: unknown top-level key (did you mean 'stores'? expected datasources, stores, "
+                        + "notifications, jobs)",
+                "config.yaml:13:1: error: notification: unknown top-level key (did you mean 'notifications'? expected "
+                        + "datasources, stores, notifications, jobs)");
+        assertThat(problems(ConfigText.withAppJob("").replace("jobs:", "Jobs:"))).contains("config.yaml:9:1: error: "
+                + "Jobs: unknown top-level key (did you mean 'jobs'? expected datasources, stores, notifications, jobs)");
+    }
+
+    @Test
+    void aKeyFarFromEverySectionNamesThemOnly() throws Exception {
+        assertThat(problems(ConfigText.withAppJob("") + "schedule: nightly\n")).containsExactly(
+                "config.yaml:13:1: error: schedule: unknown top-level key (expected datasources, stores, notifications, jobs)");
+    }
+}
