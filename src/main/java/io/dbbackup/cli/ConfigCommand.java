@@ -68,6 +68,14 @@ final class ConfigCommand implements Callable<Integer> {
             parent.root.out.printf(Locale.ROOT, "%s: ok (%d datasources, %d stores, %d notifications, %d jobs)%s%n", c.file(),
                     c.datasources().size(), c.stores().size(), c.notifiers().size(), c.jobs().size(),
                     jobs.isEmpty() || notRead == 0 ? "" : "; " + notRead + " secret(s) not read here, not used by " + String.join(", ", jobs));
+            // what it found, for a first config: each job's datasource and store, and where each secret came from
+            for (JobConfig j : c.jobs().values()) {
+                parent.root.out.printf(Locale.ROOT, "  job %s: %s -> %s%n", j.name(),
+                        j.copyOf() != null ? "copy of job " + j.copyOf() : "datasource " + j.datasource(), "store " + j.store());
+            }
+            for (String s : c.secretsRead()) {
+                parent.root.out.printf(Locale.ROOT, "  secret read: %s%n", s);
+            }
             return 0;
         }
     }

@@ -6,11 +6,12 @@ import java.util.Map;
 
 /**
  * A loaded, validated config: every reference resolved, every plugin built (but not connected). Loaded with
- * {@link ConfigLoader#deferringSecrets()}, {@code unresolvedSecrets} lists the secrets that could not be read.
+ * {@link ConfigLoader#deferringSecrets()}, {@code unresolvedSecrets} lists the secrets that could not be read; {@code secretsRead} names those read
+ * and where from ({@code datasources.pg.password (env PGPASS)}), never their values.
  */
 public record Config(Path file, Map<String, DatasourceConfig> datasources, Map<String, StoreConfig> stores,
                      Map<String, NotifierConfig> notifiers, Map<String, JobConfig> jobs, List<Problem> warnings,
-                     List<UnresolvedSecret> unresolvedSecrets) {
+                     List<UnresolvedSecret> unresolvedSecrets, List<String> secretsRead) {
     public Config {
         datasources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(datasources));
         stores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stores));
@@ -18,6 +19,7 @@ public record Config(Path file, Map<String, DatasourceConfig> datasources, Map<S
         jobs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jobs));
         warnings = List.copyOf(warnings);
         unresolvedSecrets = List.copyOf(unresolvedSecrets);
+        secretsRead = List.copyOf(secretsRead);
     }
 
     /** The entry of {@code secret} when it is one the config could not read. */

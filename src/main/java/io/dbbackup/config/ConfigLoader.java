@@ -247,7 +247,8 @@ public final class ConfigLoader {
             throw new ConfigException(all);
         }
         return new Config(file, datasources, stores, notifiers, jobs,
-                all.stream().filter(p -> p.severity() == Problem.Severity.WARNING).toList(), problems.unresolved());
+                all.stream().filter(p -> p.severity() == Problem.Severity.WARNING).toList(), problems.unresolved(),
+                problems.secretsRead());
     }
 
     /**

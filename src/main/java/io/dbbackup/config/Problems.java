@@ -54,6 +54,17 @@ final class Problems {
         return u.format();
     }
 
+    /** The secrets read, as {@code datasources.pg.password (env PGPASS)}: where from, never what. */
+    private final List<String> read = new ArrayList<>();
+
+    void secretRead(String key, String source) {
+        read.add(key + " (" + source + ")");
+    }
+
+    List<String> secretsRead() {
+        return List.copyOf(read);
+    }
+
     List<UnresolvedSecret> unresolved() {
         return List.copyOf(unresolved);
     }

@@ -699,6 +699,7 @@ final class YamlSection implements ConfigSection {
             // a Kubernetes secret made with kubectl create secret --from-file keeps the file's line break, in a
             // secretKeyRef variable too: trimmed as a file's is; not an age passphrase, whose backups already made used it
             warnIfDoubtful(key, key + "_env", withoutLineBreaks(value), at);
+            problems.secretRead(at(key), "env " + var);
             return Optional.of(new Secret(key.equals("passphrase") ? value : withoutByteOrderMark(key, withoutLineBreaks(value)),
                     "env " + var));
         }
@@ -722,6 +723,7 @@ final class YamlSection implements ConfigSection {
                     if (!content.isBlank()) {
                         warnIfShared(p, key + "_file", at);
                         warnIfDoubtful(key, key + "_file", content, at);
+                        problems.secretRead(at(key), "file " + p);
                         return Optional.of(new Secret(content, "file " + p));
                     }
                     why = at(key + "_file") + ": " + shown + (content.isEmpty() ? " is empty" : " holds only white space");
