@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * them and says so. A temporary file whose lock is held belongs to a restore still running and is left alone.
  */
 final class RestoreTemp implements AutoCloseable {
-    private static final String PREFIX = ".dbbackup-restore-";
-    private static final String LOCK = ".lock";
+    static final String PREFIX = ".dbbackup-restore-";
+    static final String LOCK = ".lock";
 
     private final Path file;
     private final Path lockFile;

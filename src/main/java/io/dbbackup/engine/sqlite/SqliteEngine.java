@@ -484,13 +484,23 @@ public final class SqliteEngine implements Engine {
     /**
      * Writes the stream to a temporary file beside the target, checks it, then renames it over the
      * target in one atomic step ({@link Swap}): readers see the old database or the new one, never a mix. What a restore
-     * killed half way left beside the target is removed first ({@link RestoreTemp}).
+     * killed half way left beside the target is removed first ({@link RestoreTemp}). Refused, a dry run too, while the
+     * journals of a restore killed inside its {@link Swap} lie aside ({@link KilledRestore}): that copy is not swept.
      */
     @Override
     public void requireRestorable(DumpFormat format) {
         if (format != DumpFormat.SQLITE) {
             throw DbBackupException.user("cannot restore a ." + format.extension() + " dump into SQLite " + path
                     + " (expected .sqlite)");
+        }
+        Path target;
+        try {
+            target = restoredFile();
+        } catch (IOException e) {
+            return; // a loop of links fails the restore itself
+        }
+        if (target.getParent() != null) {
+            KilledRestore.refuseIfAny(target); // before the sweep of RestoreTemp removes the copy that tells the state
         }
     }
 
