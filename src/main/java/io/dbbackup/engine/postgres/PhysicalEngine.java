@@ -45,6 +45,8 @@ public final class PhysicalEngine implements Engine {
     private final ClientLocator locator;
     /** How restored files reach the disk: fsync; a test injects a failing disk here. */
     FileSyncer.Flush flush = FileSyncer.FSYNC;
+    /** How long each query of {@link #switchWal} may run: the server's statement_timeout; a test shortens it. */
+    Duration queryTimeout = PROBE_TIMEOUT;
 
     PhysicalEngine(PhysicalSettings settings, ClientLocator locator) {
         this.settings = settings;
@@ -271,6 +273,14 @@ public final class PhysicalEngine implements Engine {
      */
     @Override
     public WalSwitch switchWal(OperationContext ctx) throws IOException {
+        try {
+            return switchWalBounded(ctx);
+        } catch (QueryTimedOut e) {
+            return new WalSwitch(Optional.empty(), "not checked: " + e.getMessage());
+        }
+    }
+
+    private WalSwitch switchWalBounded(OperationContext ctx) throws IOException {
         PostgresSettings c = settings.conn();
         try (PassFile pass = PassFile.create(ctx.scratchDir(), c.password())) {
             List<String> base = List.of(locator.probeExecutable().toString(), "-X", "-A", "-t", "-q", "--no-password",
@@ -312,12 +322,46 @@ public final class PhysicalEngine implements Engine {
         }
     }
 
+    /**
+     * One query of {@link #switchWal}, bounded on the server ({@code statement_timeout}, in {@code PGOPTIONS} as
+     * {@link PgTools#query} sets it for its own queries: a role's short one does not cancel it either) and in psql
+     * (killed a little later, should the server not answer at all). A failure after the whole time, whatever the
+     * server's language, is a {@link QueryTimedOut} naming the query; a pooler that refuses PGOPTIONS gets none.
+     */
     private String query(List<String> base, String sql, PassFile pass, OperationContext ctx) throws IOException {
         List<String> cmd = new ArrayList<>(base);
         cmd.addAll(List.of("-c", sql));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        tool(cmd, pass).timeout(PROBE_TIMEOUT).run(null, out, ctx.cancellation());
+        long start = System.nanoTime();
+        try {
+            try {
+                tool(cmd, pass).env("PGOPTIONS", "-c statement_timeout=" + queryTimeout.toMillis())
+                        .timeout(queryTimeout.plus(CLIENT_MARGIN)).run(null, out, ctx.cancellation());
+            } catch (ToolFailedException e) {
+                if (!PgErrors.poolerRefusedOptions(e)) {
+                    throw e;
+                }
+                out.reset();
+                tool(cmd, pass).timeout(queryTimeout).run(null, out, ctx.cancellation());
+            }
+        } catch (ToolFailedException e) {
+            if (e.timedOut() || System.nanoTime() - start >= queryTimeout.toNanos()) {
+                throw new QueryTimedOut("'" + sql + "' on database " + PgTools.MAINTENANCE_DB + " of " + settings.describe()
+                        + " timed out after " + queryTimeout.toSeconds() + "s (" + PgErrors.reason(e) + ")", e);
+            }
+            throw e;
+        }
         return out.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    /** The margin psql gets past the server's statement_timeout: the server's cancel (its backend gone too) comes first. */
+    private static final Duration CLIENT_MARGIN = Duration.ofSeconds(5);
+
+    /** A query of {@link #switchWal} that did not end within {@link #queryTimeout}. */
+    private static final class QueryTimedOut extends IOException {
+        QueryTimedOut(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     @Override
