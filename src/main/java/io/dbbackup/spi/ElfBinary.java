@@ -20,8 +20,14 @@ import java.util.Optional;
 record ElfBinary(int machine, String interpreter) {
     private static final Map<Integer, String> MACHINES = Map.of(3, "x86 (32-bit)", 0x28, "arm (32-bit)", 0x3E, "x86-64",
             0xB7, "aarch64", 0xF3, "riscv", 0x15, "ppc64", 0x16, "s390x", 0x08, "mips");
-    private static final Map<String, Integer> HOST_ARCH = Map.of("amd64", 0x3E, "x86_64", 0x3E, "aarch64", 0xB7,
-            "arm", 0x28, "x86", 3, "i386", 3, "riscv64", 0xF3, "ppc64", 0x15, "ppc64le", 0x15, "s390x", 0x16);
+    /** The JVM's {@code os.arch} and the kernel's {@code uname -m} names, to e_machine. */
+    private static final Map<String, Integer> HOST_ARCH = Map.ofEntries(Map.entry("amd64", 0x3E), Map.entry("x86_64", 0x3E),
+            Map.entry("aarch64", 0xB7), Map.entry("arm64", 0xB7), Map.entry("arm", 0x28), Map.entry("armv6l", 0x28),
+            Map.entry("armv7l", 0x28), Map.entry("armv8l", 0x28), Map.entry("x86", 3), Map.entry("i386", 3),
+            Map.entry("i686", 3), Map.entry("riscv64", 0xF3), Map.entry("ppc64", 0x15), Map.entry("ppc64le", 0x15),
+            Map.entry("s390x", 0x16));
+    /** The kernel's machine ({@code uname -m}), asked once, on the first failure that needs it; null when unknown. */
+    private static volatile Optional<Integer> kernel;
     private static final int PT_INTERP = 3;
 
     /** The ELF header of {@code file}; empty when it is no ELF file (a script) or cannot be read. */
@@ -66,8 +72,10 @@ record ElfBinary(int machine, String interpreter) {
     }
 
     private String problemOf(Path program) {
-        Integer host = HOST_ARCH.get(System.getProperty("os.arch", "").toLowerCase(Locale.ROOT));
-        if (host != null && machine != host) {
+        // both runnable here: the JVM's own (a 32-bit JVM's os.arch on a 64-bit kernel, whose programs run) and the kernel's
+        Integer jvm = HOST_ARCH.get(System.getProperty("os.arch", "").toLowerCase(Locale.ROOT));
+        Integer host = kernelMachine().orElse(jvm);
+        if (host != null && machine != host && (jvm == null || machine != jvm)) {
             return "not a program for this machine: " + program + " is built for " + name(machine) + ", this host is "
                     + name(host) + " (install the build for this machine; not retried)";
         }
@@ -76,6 +84,27 @@ record ElfBinary(int machine, String interpreter) {
                     + "another system, such as one for musl/Alpine; install the build for this machine; not retried)";
         }
         return "";
+    }
+
+    private static Optional<Integer> kernelMachine() {
+        Optional<Integer> known = kernel;
+        if (known == null) {
+            known = Optional.empty();
+            try {
+                Process p = new ProcessBuilder("uname", "-m").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readNBytes(256), java.nio.charset.StandardCharsets.US_ASCII).strip();
+                if (p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    known = Optional.ofNullable(HOST_ARCH.get(out.toLowerCase(Locale.ROOT)));
+                }
+                p.destroyForcibly();
+            } catch (IOException e) {
+                // no uname: the JVM's os.arch alone, as before
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            kernel = known;
+        }
+        return known;
     }
 
     private static String name(int machine) {

@@ -46,6 +46,28 @@ class ForeignBinaryTest {
                 });
     }
 
+    /**
+     * A 32-bit JVM (os.arch i386) on this 64-bit kernel: psql's ordinary exit 2 (no connection) read the 64-bit program's
+     * header against the JVM's CPU and became "not a program for this machine … not retried", the server's words gone.
+     */
+    @Test
+    void aProgramOfTheKernelsCpuIsNotForeignUnderA32BitJvm() throws Exception {
+        assertThat(new String(new ProcessBuilder("uname", "-m").start().getInputStream().readAllBytes()).strip())
+                .as("a 64-bit x86 kernel").isEqualTo("x86_64");
+        String was = System.getProperty("os.arch");
+        System.setProperty("os.arch", "i386");
+        try {
+            assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "echo 'connection refused' >&2; exit 2"))
+                    .run(null, null, new Cancellation()))
+                    .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                        assertThat(e.getMessage()).contains("connection refused").doesNotContain("not a program");
+                        assertThat(e.retryable()).isTrue();
+                    });
+        } finally {
+            System.setProperty("os.arch", was);
+        }
+    }
+
     @Test
     void aClientWhoseDynamicLoaderIsMissingIsNotCalledMissingItself() throws IOException {
         String loader = ElfBinary.read(Path.of("/bin/true")).orElseThrow().interpreter();
