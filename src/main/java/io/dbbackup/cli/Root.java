@@ -171,8 +171,9 @@ final class Root implements java.util.concurrent.Callable<Integer> {
     }
 
     /**
-     * The global options a suggested command repeats: {@code -c FILE} as the user gave it (none for the default or
-     * $DBBACKUP_CONFIG) and {@code --limit-download RATE} as given.
+     * The global options a suggested command repeats: {@code -c FILE} as the user gave it, else the config
+     * $DBBACKUP_CONFIG names as an absolute path (the shell the suggestion is pasted in may have no such variable and
+     * stand elsewhere), none for a default path; and {@code --limit-download RATE} as given.
      */
     io.dbbackup.job.Invocation invocation() {
         String rate = null;
@@ -181,7 +182,9 @@ final class Root implements java.util.concurrent.Callable<Integer> {
             java.util.List<String> given = o == null ? java.util.List.of() : o.originalStringValues();
             rate = given.isEmpty() ? Long.toString(limitDownload) : given.get(given.size() - 1);
         }
-        return io.dbbackup.job.Invocation.of(config == null ? null : config.toString(), rate);
+        Path fromEnv = ConfigLocator.fromEnvironment(main.env(), main.workingDir());
+        String file = config != null ? config.toString() : fromEnv == null ? null : fromEnv.toAbsolutePath().toString();
+        return io.dbbackup.job.Invocation.of(file, rate);
     }
 
     static final class RateConverter implements CommandLine.ITypeConverter<Long> {

@@ -13,13 +13,19 @@ public final class ConfigLocator {
     private ConfigLocator() {
     }
 
+    /** {@code $DBBACKUP_CONFIG} resolved against {@code workingDir} (absolute when it is), or null when unset or blank. */
+    public static Path fromEnvironment(Map<String, String> env, Path workingDir) {
+        String value = env.get("DBBACKUP_CONFIG");
+        return value == null || value.isBlank() ? null : workingDir.resolve(value);
+    }
+
     public static Path locate(Path explicit, Map<String, String> env, Path workingDir) {
         if (explicit != null) {
             return explicit;
         }
-        String fromEnv = env.get("DBBACKUP_CONFIG");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
+        Path fromEnv = fromEnvironment(env, workingDir);
+        if (fromEnv != null) {
+            return fromEnv;
         }
         Path local = workingDir.resolve("config.yaml");
         if (Files.exists(local)) {

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The global options of this run that a suggested command must repeat to do the same thing on the same config
- * ({@code -c FILE} as the user gave it, {@code --limit-download RATE}): pasted without them, a suggestion would read the
- * default config (and fail, or act on another one). Never a secret.
+ * ({@code -c FILE} as the user gave it, else the absolute path {@code $DBBACKUP_CONFIG} named; {@code --limit-download
+ * RATE}): pasted without them, a suggestion would read the default config (and fail, or act on another one). Never a
+ * secret.
  *
  * @param options the words after {@code dbbackup}, before the verb
  */

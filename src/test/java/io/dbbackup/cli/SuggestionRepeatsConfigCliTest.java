@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A command a message suggests, pasted as printed, works on the same config: it repeats {@code -c FILE} as given (quoted
- * for the shell) and {@code --limit-download RATE}. The run here is started from another folder holding a config.yaml of
- * its own (the default path), which a suggestion without {@code -c} would read.
+ * for the shell) and {@code --limit-download RATE}; a config found through {@code $DBBACKUP_CONFIG} is repeated as
+ * {@code -c} with its absolute path. The run here is started from another folder holding a config.yaml of its own (the
+ * default path), which a suggestion without {@code -c} would read.
  */
 class SuggestionRepeatsConfigCliTest {
     @TempDir
@@ -122,5 +123,34 @@ class SuggestionRepeatsConfigCliTest {
         Cli.Result pasted = cli.run(asTheShellSplits(command.strip()));
         assertThat(pasted.exit()).as(pasted.toString()).isZero();
         assertThat(pasted.out()).contains("unpinned prod/app/" + newest);
+    }
+
+    /**
+     * The container/cron way: the config comes from {@code $DBBACKUP_CONFIG} (here relative to where the run started),
+     * the suggestion reaches the DBA in mail and is pasted in a shell that has no such variable and stands elsewhere.
+     */
+    @Test
+    void aConfigFromTheEnvironmentIsRepeatedWithItsAbsolutePath() throws Exception {
+        Files.write(dir.resolve("conf dir/store/prod/app/" + newest), new byte[0]);
+        Cli.Result r = cli.env("DBBACKUP_CONFIG", "../conf dir/config.yaml").run("verify", "nightly", "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        String command = suggestion(r, "the next older backup is \\S+ \\((dbbackup [^)]*)\\)");
+        assertThat(command).isEqualTo("dbbackup -c '" + elsewhere.resolve("../conf dir/config.yaml").toAbsolutePath()
+                + "' verify nightly " + older);
+
+        for (Path shell : List.of(elsewhere, dir)) {
+            Cli.Result pasted = new Cli().workingDir(shell).env("DBBACKUP_CONFIG", "").run(asTheShellSplits(command));
+            assertThat(pasted.exit()).as(shell + ": " + pasted).isZero();
+            assertThat(pasted.out() + pasted.err()).contains(older);
+        }
+    }
+
+    @Test
+    void aConfigGivenWithDashCBesideTheEnvironmentIsTheOneRepeated() throws Exception {
+        Cli.Result r = cli.env("DBBACKUP_CONFIG", elsewhere.resolve("config.yaml").toString())
+                .run("-c", "../conf dir/config.yaml", "pin", "nightly");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(suggestion(r, "(?m)retention keeps it until (dbbackup .*)$").strip())
+                .isEqualTo("dbbackup -c '../conf dir/config.yaml' pin --remove nightly " + newest);
     }
 }
