@@ -62,6 +62,19 @@ public final class JobRunner {
     private final LongSupplier random;
     private final Set<Workspace.Operation> running = ConcurrentHashMap.newKeySet();
     private final AtomicReference<ExitStatus> interruptedBy = new AtomicReference<>();
+    /** When {@link #interrupt} came (System.nanoTime), for the bound on the wait for the jobs to stop. */
+    private volatile long interruptedAt;
+    /** Per job: when it started and its attempt, for the report of a job still stopping when that bound is reached. */
+    private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    private final Map<String, Integer> attemptOf = new ConcurrentHashMap<>();
+    /** The jobs whose outcome was notified (by their own thread, or by the run's for a job still stopping): once each. */
+    private final Set<String> notified = ConcurrentHashMap.newKeySet();
+    /**
+     * After a signal, how long the run waits for a running job to stop before it reports it INTERRUPTED without it: a
+     * thread inside a native call (zstd's multi-threaded compressor at level 19 waits for its workers' jobs of 32 MiB)
+     * cannot be stopped, and a pod's grace period (30 s by default) must still see the summary and the notifications.
+     */
+    static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private final Object sleepLock = new Object();
     /** The run's pool of job slots ({@code --parallel}), while it runs. */
     private volatile ThreadPoolExecutor slots;
@@ -82,6 +95,9 @@ public final class JobRunner {
     }
 
     public RunSummary run(List<JobConfig> jobs, Options requested) {
+        notified.clear(); // a runner may run again (tests): each run notifies each of its jobs once
+        startedAt.clear();
+        attemptOf.clear();
         // one progress line cannot show several jobs
         Options options = jobs.size() == 1 ? requested : new Options(requested.parallel(), requested.prune(), Progress.NONE,
                 requested.pin());
@@ -117,9 +133,14 @@ public final class JobRunner {
                 releaseWaiting(); // the signal came while the jobs were being queued
             }
             List<JobOutcome> outcomes = new ArrayList<>();
+            List<JobConfig> stuck = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
-                    outcomes.add(futures.get(i).get());
+                    JobOutcome o = await(futures.get(i));
+                    if (o == null) {
+                        stuck.add(ordered.get(i));
+                    }
+                    outcomes.add(o);
                 } catch (ExecutionException e) {
                     outcomes.add(failed(ordered.get(i).name(), Instant.now(), 0,
                             Failures.map("job " + ordered.get(i).name() + " crashed", e.getCause()), false));
@@ -128,11 +149,64 @@ public final class JobRunner {
                     interrupt(ExitStatus.INTERRUPTED);
                 }
             }
+            if (!stuck.isEmpty()) {
+                reportStuck(stuck, outcomes);
+            }
             return new RunSummary(outcomes, interruptedBy.get());
         } finally {
             slots = null;
             pool.shutdownNow();
             timers.shutdownNow();
+        }
+    }
+
+    /**
+     * The outcome of {@code f}; once a signal came, waits at most until {@link #STOP_WAIT} after it, then returns null (the
+     * job is still stopping).
+     */
+    private JobOutcome await(Future<JobOutcome> f) throws ExecutionException, InterruptedException {
+        while (true) {
+            long at = interruptedAt; // 0: no signal yet
+            long wait = at == 0 ? 200_000_000L : at + STOP_WAIT.toNanos() - System.nanoTime();
+            if (at != 0 && wait <= 0) {
+                return f.isDone() ? f.get() : null;
+            }
+            try {
+                return f.get(wait, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // a signal may have come meanwhile: the next round bounds the wait
+            }
+        }
+    }
+
+    /**
+     * Reports and notifies, side by side, the jobs a signal stopped that did not stop within {@link #STOP_WAIT} (their
+     * threads stay inside a call that cannot be interrupted; the process exits after the summary). Nothing of theirs was
+     * committed: a job commits only after its cancellation was checked, and it was cancelled. Their upload is left
+     * unfinished (a local temporary file, an S3 multipart upload, uncommitted Azure blocks), which prune's clean-up of
+     * abandoned uploads removes.
+     */
+    private void reportStuck(List<JobConfig> stuck, List<JobOutcome> outcomes) {
+        ws.log().warn("jobs still stopping " + STOP_WAIT.toSeconds() + "s after the signal; reporting them as interrupted "
+                + "without waiting for them", "jobs", String.join(",", stuck.stream().map(JobConfig::name).toList()));
+        List<java.util.concurrent.CompletableFuture<JobOutcome>> reports = new ArrayList<>();
+        for (JobConfig job : stuck) {
+            Instant started = startedAt.getOrDefault(job.name(), ws.clock().instant());
+            JobOutcome o = interrupted(job.name(), started, attemptOf.getOrDefault(job.name(), 1),
+                    "the backup was not finished: the job was still stopping " + STOP_WAIT.toSeconds() + " s after the "
+                            + "signal, its unfinished upload is left for prune's clean-up of abandoned uploads", null);
+            Thread[] t = new Thread[1];
+            reports.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> notify(job, o), r -> {
+                t[0] = new Thread(r, "report-" + job.name());
+                t[0].setDaemon(true);
+                t[0].start();
+            }));
+        }
+        int k = 0;
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i) == null) {
+                outcomes.set(i, reports.get(k++).join());
+            }
         }
     }
 
@@ -153,9 +227,11 @@ public final class JobRunner {
 
     /** Cancels running jobs (their dump processes are killed, uploads aborted); jobs not started are skipped. */
     public void interrupt(ExitStatus why) {
+        long now = System.nanoTime();
         if (!interruptedBy.compareAndSet(null, why)) {
             return;
         }
+        interruptedAt = now == 0 ? 1 : now;
         ws.log().warn("interrupted: cancelling running jobs", "signal", why.signal());
         for (Workspace.Operation op : running) {
             op.cancellation().cancel(why.label());
@@ -191,8 +267,10 @@ public final class JobRunner {
         Instant started = ws.clock().instant();
         int attempt = 0;
         DbBackupException last = null; // the failure of the attempt before, which an interruption must not hide
+        startedAt.put(job.name(), started);
         while (true) {
             attempt++;
+            attemptOf.put(job.name(), attempt);
             if (interruptedBy.get() != null) {
                 JobOutcome o = interrupted(job.name(), started, attempt - 1, attempt == 1
                         ? "before it started: nothing was written" : "before its next attempt: nothing more was written", last);
@@ -356,6 +434,9 @@ public final class JobRunner {
 
     /** Notifies {@code o}; returns it with the notifications that failed (the summary shows them; the status stays). */
     private JobOutcome notify(JobConfig job, JobOutcome o) {
+        if (!notified.add(job.name())) {
+            return o; // the run reported it already, as still stopping after a signal
+        }
         return o.withNotifyFailed(Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),
                 o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail(), job.datasource(),
                 job.store(), Notifications.location(ws, job), o.status())));
