@@ -55,7 +55,9 @@ final class CheckCommand implements Callable<Integer> {
         Workspace ws = root.workspace();
         List<JobConfig> selected = all ? ws.allJobs("check", "check")
                 : new LinkedHashSet<>(jobs).stream().map(ws::job).toList();
-        Checker checker = new Checker(ws, walWait);
+        // a signal cancels the check's tools and transfers (Root); the check it cuts short is interrupted, with its code
+        java.util.function.Supplier<ExitStatus> signal = () -> root.main.signals() == null ? null : root.main.signals().received();
+        Checker checker = new Checker(ws, walWait, signal);
         List<Map<String, Object>> rows = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
         for (JobConfig job : selected) {
@@ -69,12 +71,13 @@ final class CheckCommand implements Callable<Integer> {
                 row.put("detail", line.detail());
                 rows.add(row);
                 if (!json) {
-                    root.out.printf(Locale.ROOT, "%-6s %s %s: %s%n", line.ok() ? "ok" : "FAILED", line.job(), line.what(), line.detail());
+                    root.out.printf(Locale.ROOT, "%-6s %s %s: %s%n", line.ok() ? "ok" : line.status().bySignal() ? "INTERRUPTED"
+                            : "FAILED", line.job(), line.what(), line.detail());
                 }
             }
             statuses.add(Checker.status(lines));
         }
-        int code = RunSummary.of(statuses).code();
+        int code = signal.get() != null ? signal.get().code() : RunSummary.of(statuses).code(); // the process's, as Main exits
         long passed = statuses.stream().filter(s -> s == ExitStatus.OK).count();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code dbbackup check}: whether each job could back up now, without backing up. Its secrets must be readable
@@ -47,15 +48,21 @@ public final class Checker {
 
     private final Workspace ws;
     private final Duration walWait;
+    private final Supplier<ExitStatus> signal;
 
     public Checker(Workspace ws) {
-        this(ws, WAL_WAIT);
+        this(ws, WAL_WAIT, () -> null);
     }
 
-    /** {@code walWait}: how long to wait for the WAL segment a physical job's check makes the server close. */
-    public Checker(Workspace ws, Duration walWait) {
+    /**
+     * {@code walWait}: how long to wait for the WAL segment a physical job's check makes the server close; {@code signal}:
+     * the SIGTERM/SIGINT that stopped the run ({@link ExitStatus#TERMINATED}, {@link ExitStatus#INTERRUPTED}), null while
+     * none came — a check it cuts short is interrupted, with its code, not failed.
+     */
+    public Checker(Workspace ws, Duration walWait, Supplier<ExitStatus> signal) {
         this.ws = ws;
         this.walWait = walWait;
+        this.signal = signal;
     }
 
     /**
@@ -64,7 +71,8 @@ public final class Checker {
      * checks before them.
      */
     public static ExitStatus status(List<Line> lines) {
-        return lines.stream().filter(l -> !l.ok()).findFirst().map(Line::status).orElse(ExitStatus.OK);
+        return lines.stream().filter(l -> l.status().bySignal()).findFirst() // a signal's, as a backup's: whatever else failed
+                .or(() -> lines.stream().filter(l -> !l.ok()).findFirst()).map(Line::status).orElse(ExitStatus.OK);
     }
 
     /** The checks of {@code job}, in order; without its secrets the others are not tried (they would fail the same way). */
@@ -107,8 +115,8 @@ public final class Checker {
 
     private List<Line> notifiers(JobConfig job, Instant started, List<Line> checks) {
         List<String> failures = checks.stream().filter(l -> !l.ok()).map(l -> l.what() + ": " + l.detail()).toList();
-        JobReport report = new JobReport(job.name(), JobReport.Operation.CHECK,
-                failures.isEmpty() ? JobReport.Outcome.SUCCESS : JobReport.Outcome.FAILURE, 1, started,
+        JobReport report = new JobReport(job.name(), JobReport.Operation.CHECK, failures.isEmpty() ? JobReport.Outcome.SUCCESS
+                        : status(checks).bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, 1, started,
                 Duration.between(started, ws.clock().instant()), Notifications.host(), null, 0,
                 failures.isEmpty() ? null : String.join("\n", failures),
                 failures.isEmpty() ? Redactor.redact(String.join("\n", checks.stream().map(l -> "ok " + l.what() + ": " + l.detail()).toList()))
@@ -151,7 +159,11 @@ public final class Checker {
             WalArchive archive = new WalArchive(ws);
             long deadline = t0 + walWait.toNanos();
             while (!archive.isArchived(job, segment)) {
-                if (System.nanoTime() > deadline || op.context().cancellation().isCancelled()) {
+                if (op.context().cancellation().isCancelled()) { // a signal, not the wait's end: nothing is known of archiving
+                    return interrupted(job, "wal archiving", "while waiting for WAL segment " + segment + " to arrive in "
+                            + archive.walFolder(job) + ": WAL archiving was not checked");
+                }
+                if (System.nanoTime() > deadline) {
                     return new Line(job.name(), "wal archiving", ExitStatus.SYSTEM_ERROR, "the server closed WAL segment "
                             + segment + " but it did not arrive in " + archive.walFolder(job) + " within " + walWait.toSeconds()
                             + " s: check the server's archive_command (dbbackup wal-push --job " + job.name()
@@ -164,9 +176,9 @@ public final class Checker {
                     + String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Line(job.name(), "wal archiving", ExitStatus.INTERRUPTED, "interrupted");
+            return interrupted(job, "wal archiving", "while waiting for WAL archiving: it was not checked");
         } catch (IOException | RuntimeException e) {
-            return failed(job, "wal archiving", Failures.map("cannot check WAL archiving", e));
+            return cut(job, "wal archiving", Failures.map("cannot check WAL archiving", e));
         }
     }
 
@@ -181,7 +193,7 @@ public final class Checker {
                     ? "no backups yet in " + where : backups.size() + " backups in " + where + ", the newest "
                     + backups.get(0).key().fileName()) + CredentialExpiry.note(catalog.store(source), ws.clock().instant()));
         } catch (RuntimeException e) {
-            return failed(job, "source", Failures.map("cannot list the backups of job '" + source.name() + "' in " + where, e));
+            return cut(job, "source", Failures.map("cannot list the backups of job '" + source.name() + "' in " + where, e));
         }
     }
 
@@ -189,7 +201,7 @@ public final class Checker {
         try {
             return new Line(job.name(), "datasource", ExitStatus.OK, ws.datasource(job.datasource()).engine().check(op.context()));
         } catch (IOException | RuntimeException e) {
-            return failed(job, "datasource", Failures.map("cannot reach " + ws.datasource(job.datasource()).engine().describe(), e));
+            return cut(job, "datasource", Failures.map("cannot reach " + ws.datasource(job.datasource()).engine().describe(), e));
         }
     }
 
@@ -225,12 +237,30 @@ public final class Checker {
                 }
             }
             DbBackupException d = Failures.map("cannot write, read back and delete " + key + " in " + store.describe(), e);
-            return new Line(job.name(), "store", d.status(), Redactor.redact(d.getMessage()) + left);
+            Line l = cut(job, "store", d);
+            return new Line(l.job(), l.what(), l.status(), l.detail() + left);
         }
+    }
+
+    /**
+     * A check of the datasource, store or WAL archiving that failed; once a signal came (it cancelled the check's tools
+     * and transfers), one it interrupted.
+     */
+    private Line cut(JobConfig job, String what, DbBackupException e) {
+        if (signal.get() != null) {
+            return interrupted(job, what, "(" + Redactor.redact(e.getMessage()) + ")");
+        }
+        return failed(job, what, e);
     }
 
     private static Line failed(JobConfig job, String what, DbBackupException e) {
         return new Line(job.name(), what, e.status(), Redactor.redact(e.getMessage()));
+    }
+
+    /** {@code interrupted by SIGTERM WHEN}, with the signal's status (SIGINT's when none is known: a thread interrupted). */
+    private Line interrupted(JobConfig job, String what, String when) {
+        ExitStatus s = signal.get() == null ? ExitStatus.INTERRUPTED : signal.get();
+        return new Line(job.name(), what, s, "interrupted by " + s.signal() + " " + when);
     }
 
     private static byte[] bytes(int n) {

@@ -498,6 +498,79 @@ class SignalIT {
     }
 
     /**
+     * {@code check --notify} of a physical job signalled while it waits for the WAL segment it made the server close (the
+     * server's archive_command, {@code true}, never brings it to the store): its report said FAILURE, with the wait's
+     * timeout as its error ("did not arrive … within 60 s") though the check was stopped after a second, and on-call was
+     * paged for a broken archive. It is INTERRUPTED, with the signal's exit code, as a backup's or a verify's report is.
+     */
+    @ParameterizedTest
+    @CsvSource({"TERM, 143, SIGTERM", "INT, 130, SIGINT"})
+    void signalWhileCheckWaitsForWalIsReportedAsInterrupted(String signal, int expectedExit, String signalName) throws Exception {
+        try (io.dbbackup.testkit.PostgresServer pg = io.dbbackup.testkit.PostgresServer.start(
+                io.dbbackup.testkit.PostgresServer.DEFAULT_VERSION,
+                Map.of("archive_mode", "on", "archive_command", "true", "wal_level", "replica"), Map.of())) {
+            pg.writePasswordFile(dir.resolve("pg.password"));
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      pg:
+                        engine: postgres
+                        method: physical
+                        cluster: main
+                        host: 127.0.0.1
+                        port: %d
+                        user: postgres
+                        password_file: pg.password
+                    stores:
+                      local: {type: local, path: store}
+                    notifications:
+                      hook:
+                        type: webhook
+                        url_env: WEBHOOK_URL
+                    jobs:
+                      phys:
+                        datasource: pg
+                        store: local
+                        notify: [{notifier: hook, on: failure}]
+                    """.formatted(pg.port()));
+            String archived = "select archived_count from pg_stat_archiver";
+            long before = Long.parseLong(pg.queryOne("postgres", archived));
+            Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN), "check", "phys", "--notify");
+            try {
+                // the check switched WAL (archive_command 'true' counts the segment archived at once) and now waits for it
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (Long.parseLong(pg.queryOne("postgres", archived)) == before) {
+                    assertThat(p.isAlive()).as("still running: " + Files.readString(dir.resolve("err.txt"))).isTrue();
+                    assertThat(System.nanoTime()).as("the check switches WAL within 30 s").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+                Thread.sleep(700); // into its wait, which polls the archive every 500 ms
+                assertThat(p.isAlive()).as("waiting for the segment").isTrue();
+                Stopped stopped = signal(p, signal, 20);
+                assertThat(stopped.exit()).isEqualTo(expectedExit);
+                assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
+                assertThat(stopped.out()).contains("ok     phys datasource: ").contains("ok     phys store: ")
+                        .containsPattern("INTERRUPTED phys wal archiving: interrupted by " + signalName
+                                + " while waiting for WAL segment 0{7}1[0-9A-F]{16} to arrive in main/wal/: WAL archiving was not checked")
+                        .doesNotContain("within 60 s")
+                        .as("the closing line gives the process's code").contains("0 of 1 job passed every check (exit "
+                                + expectedExit + ")");
+                WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
+                assertThat(hook).as("the interrupted check is notified").isNotNull();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> report = (Map<String, Object>) Json.parse(hook.body());
+                assertThat(report).containsEntry("job", "phys").containsEntry("operation", "check")
+                        .containsEntry("succeeded", false)
+                        .as("a signal's, as a backup's: not a finding about WAL archiving").containsEntry("outcome", "interrupted");
+                assertThat(((Number) report.get("exit_code")).intValue()).isEqualTo(expectedExit);
+                assertThat(String.valueOf(report.get("error"))).contains("interrupted by " + signalName)
+                        .doesNotContain("within 60 s");
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
      * A prune stopped by a CronJob's deadline (SIGTERM) mid-way: it used to exit at once, without a word or a
      * notification. It stops between two backups (each deleted whole, sidecars and all, or not at all), says what it
      * deleted, notifies, and exits 143.
