@@ -446,10 +446,13 @@ class SignalIT {
     /**
      * The daily check (verify --all --notify, run by a CronJob with a deadline) stopped by SIGTERM mid-read: it used to
      * exit at once with no summary and no notification. The job it stopped is reported as interrupted, notified, and
-     * the process exits 143 within seconds.
+     * the process exits 143 within seconds (SIGINT: 130). Its report carries the signal's exit code, not one of the
+     * audit's (2 or 3: a finding about the backups).
      */
-    @Test
-    void sigtermDuringVerifyAllReportsAndNotifiesTheInterruptedCheck() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"TERM, 143, SIGTERM", "INT, 130, SIGINT"})
+    void signalDuringVerifyAllReportsAndNotifiesTheInterruptedCheck(String signal, int expectedExit, String signalName)
+            throws Exception {
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
                   noise:
@@ -480,18 +483,20 @@ class SignalIT {
             awaitReading(p, dir.resolve("store"), "noise-");
             Thread.sleep(500);
             assertThat(p.isAlive()).as("still reading").isTrue();
-            Stopped stopped = terminate(p);
-            assertThat(stopped.exit()).isEqualTo(143);
+            Stopped stopped = signal(p, signal, 20);
+            assertThat(stopped.exit()).isEqualTo(expectedExit);
             assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
-            assertThat(stopped.out()).contains("INTERRUPTED noise/noise-").contains("interrupted by SIGTERM: the check of noise/noise-")
-                    .contains("0 of 0 backups verified; interrupted by SIGTERM (exit 143)");
+            assertThat(stopped.out()).contains("INTERRUPTED noise/noise-").contains("interrupted by " + signalName
+                    + ": the check of noise/noise-").contains("0 of 0 backups verified; interrupted by " + signalName
+                    + " (exit " + expectedExit + ")");
             WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
             assertThat(hook).as("the interrupted check is notified").isNotNull();
             @SuppressWarnings("unchecked")
             Map<String, Object> report = (Map<String, Object>) Json.parse(hook.body());
             assertThat(report).containsEntry("job", "noise").containsEntry("succeeded", false)
                     .as("a signal's, as a backup's: not a finding about the backups").containsEntry("outcome", "interrupted");
-            assertThat(hook.body()).contains("interrupted by SIGTERM");
+            assertThat(((Number) report.get("exit_code")).intValue()).as("the signal's code").isEqualTo(expectedExit);
+            assertThat(hook.body()).contains("interrupted by " + signalName);
         } finally {
             p.destroyForcibly();
         }
