@@ -233,8 +233,9 @@ public final class ConfigLoader {
         Map<String, JobConfig> jobs = named(top, "jobs", problems,
                 s -> job(s, datasources, stores, notifiers, declared, jobFolders, copyJobs, problems));
         completeCopyJobs(jobs, copyJobs, names(top, "jobs"), datasources, stores, jobFolders);
+        ExtensionFields.refuseSecrets(root, problems);
         for (String key : top.keys()) {
-            if (!TOP_LEVEL.contains(key)) {
+            if (!TOP_LEVEL.contains(key) && !ExtensionFields.isExtension(key)) {
                 problems.error(top.keyNode(key), key + ": unknown top-level key (" + top.nearest(key).map(k -> "did you mean '"
                         + k + "'? ").orElse("") + "expected datasources, stores, notifications, jobs)");
             }

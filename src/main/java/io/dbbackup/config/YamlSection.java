@@ -653,6 +653,12 @@ final class YamlSection implements ConfigSection {
     }
     private static final long MAX_SECRET_FILE = 1 << 20;
 
+    /** The error of secret key {@code key} (at {@code at}, its full path) written literally in the file. */
+    static String literalSecret(String at, String key) {
+        return at + ": secrets are not read from the config file; use " + key + "_env (an environment variable), " + key
+                + "_file (a file, e.g. a Kubernetes secret) or " + key + "_command (a secret manager's command)";
+    }
+
     @Override
     public Optional<Secret> secret(String key) {
         boolean literal = entries.containsKey(key);
@@ -663,9 +669,7 @@ final class YamlSection implements ConfigSection {
         known.add(key + "_command");
         boolean command = entries.containsKey(key + "_command");
         if (literal) {
-            problems.error(keyNode(key), at(key) + ": secrets are not read from the config file; use " + key
-                    + "_env (an environment variable), " + key + "_file (a file, e.g. a Kubernetes secret) or " + key
-                    + "_command (a secret manager's command)");
+            problems.error(keyNode(key), literalSecret(at(key), key));
             return Optional.empty();
         }
         int sources = (envName.isPresent() ? 1 : 0) + (file.isPresent() ? 1 : 0) + (command ? 1 : 0);

@@ -1,0 +1,106 @@
+package io.dbbackup.config;
+
+import io.dbbackup.plugin.PluginRegistry;
+import io.dbbackup.testkit.ConfigText;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Shared settings written once: a top-level key beginning with {@code x-} (as Docker Compose's extension fields) holds
+ * anchors that jobs merge ({@code <<: *defaults}); it was refused as an unknown top-level key. What it holds is never
+ * read as config, but a secret written in it is refused, there and wherever it is merged in.
+ */
+class ConfigExtensionKeyTest {
+    @TempDir
+    Path dir;
+
+    private Config load(String yaml) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), yaml);
+        return new ConfigLoader(PluginRegistry.load(), Map.of()).load(dir.resolve("config.yaml"), "config.yaml");
+    }
+
+    private List<String> problems(String yaml) throws Exception {
+        ConfigException e = catchThrowableOfType(() -> load(yaml), ConfigException.class);
+        assertThat(e).as("refused: " + yaml).isNotNull();
+        return e.problems().stream().map(Problem::format).toList();
+    }
+
+    @Test
+    void anXKeyHoldsDefaultsThatJobsMerge() throws Exception {
+        String yaml = """
+                x-defaults: &defaults
+                  verify: deep
+                  retention:
+                    keep_last: 7
+                x-notes:
+                  anything: [1, 2]
+                  owner: dba team
+                """ + ConfigText.withAppJob("<<: *defaults\nretention:\n  keep_last: 3\n")
+                + "  other:\n    <<: *defaults\n    datasource: app\n    store: local\n    prefix: other\n";
+        Config config = load(yaml);
+        assertThat(config.jobs().get("app").verify()).isEqualTo(JobConfig.Verification.DEEP);
+        assertThat(config.jobs().get("app").retention().keepLast()).isEqualTo(3); // its own wins over the merged one
+        assertThat(config.jobs().get("other").retention().keepLast()).isEqualTo(7);
+        assertThat(config.jobs().keySet()).containsExactly("app", "other");
+        assertThat(config.warnings()).isEmpty();
+    }
+
+    @Test
+    void otherUnknownTopLevelKeysAreStillRefused() throws Exception {
+        assertThat(problems(ConfigText.withAppJob("") + "defaults:\n  verify: deep\nX-defaults:\n  verify: deep\n")).containsExactly(
+                "config.yaml:13:1: error: defaults: unknown top-level key (expected datasources, stores, notifications, jobs)",
+                "config.yaml:15:1: error: X-defaults: unknown top-level key (expected datasources, stores, notifications, jobs)");
+    }
+
+    @Test
+    void aSecretInAnXBlockIsRefusedWhereItIsMergedIn() throws Exception {
+        String yaml = """
+                x-pg: &pg
+                  engine: postgres
+                  host: db
+                  database: shop
+                  user: backup
+                  password: hunter2
+                datasources:
+                  shop:
+                    <<: *pg
+                """ + ConfigText.APP_AND_LOCAL_STORE.substring("datasources:\n".length()) + ConfigText.appJob("");
+        List<String> problems = problems(yaml);
+        assertThat(problems).contains("config.yaml:6:3: error: datasources.shop.password: secrets are not read from the config "
+                + "file; use password_env (an environment variable), password_file (a file, e.g. a Kubernetes secret) or "
+                + "password_command (a secret manager's command)");
+        assertThat(String.join("\n", problems)).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aSecretInAnXBlockIsRefusedThereEvenWhenNothingMergesIt() throws Exception {
+        String yaml = """
+                x-unused:
+                  password: hunter2
+                  nested:
+                    - encryption:
+                        passphrase: correct horse
+                  identity_note: AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ
+                  password_env: PGPASSWORD
+                """ + ConfigText.withAppJob("");
+        List<String> problems = problems(yaml);
+        assertThat(problems).containsExactly(
+                "config.yaml:2:3: error: x-unused.password: secrets are not read from the config file; use password_env "
+                        + "(an environment variable), password_file (a file, e.g. a Kubernetes secret) or password_command "
+                        + "(a secret manager's command)",
+                "config.yaml:5:9: error: x-unused.nested[0].encryption.passphrase: secrets are not read from the config file; "
+                        + "use passphrase_env (an environment variable), passphrase_file (a file, e.g. a Kubernetes secret) or "
+                        + "passphrase_command (a secret manager's command)",
+                "config.yaml:6:18: error: x-unused.identity_note: holds an age secret key (not shown): secrets are not read "
+                        + "from the config file; keep it in a file named by identity_file");
+        assertThat(String.join("\n", problems)).doesNotContain("hunter2", "horse", "QQQQ");
+    }
+}
