@@ -9,6 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -102,5 +107,27 @@ class ConfigExtensionKeyTest {
                 "config.yaml:6:18: error: x-unused.identity_note: holds an age secret key (not shown): secrets are not read "
                         + "from the config file; keep it in a file named by identity_file");
         assertThat(String.join("\n", problems)).doesNotContain("hunter2", "horse", "QQQQ");
+    }
+
+    /**
+     * The secret keys refused in an x- block are every key the code reads as a secret ({@code .secret("password")}),
+     * but those that are plain text elsewhere: a plugin's new secret key is refused there the day it is added.
+     */
+    @Test
+    void everySecretKeyTheCodeReadsIsRefusedInAnXBlock() throws Exception {
+        Set<String> read = new TreeSet<>();
+        Pattern secret = Pattern.compile("\\.secret\\(\"([a-z_]+)\"\\)");
+        try (Stream<Path> files = Files.walk(Path.of(System.getProperty("project.basedir", "."), "src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = secret.matcher(Files.readString(f));
+                while (m.find()) {
+                    read.add(m.group(1));
+                }
+            }
+        }
+        Set<String> textElsewhere = Set.of("url", "username"); // a webhook's URL is a secret, a Pushgateway's is not
+        assertThat(read).contains("password", "passphrase");
+        assertThat(new TreeSet<>(ExtensionFields.SECRET_KEYS)).isEqualTo(read.stream().filter(k -> !textElsewhere.contains(k))
+                .collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
     }
 }
