@@ -237,7 +237,8 @@ public final class ConfigLoader {
         for (String key : top.keys()) {
             if (!TOP_LEVEL.contains(key) && !ExtensionFields.isExtension(key)) {
                 problems.error(top.keyNode(key), key + ": unknown top-level key (" + top.nearest(key).map(k -> "did you mean '"
-                        + k + "'? ").orElse("") + "expected datasources, stores, notifications, jobs)");
+                        + k + "'? ").orElse("") + "expected datasources, stores, notifications, jobs" + ExtensionFields.suggestion(root, key)
+                        .map(x -> "; shared settings go under a key beginning with lower-case x-: " + x).orElse("") + ")");
             }
         }
         if (jobs.isEmpty() && !problems.hasErrors()) {

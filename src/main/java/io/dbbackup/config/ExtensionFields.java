@@ -33,6 +33,21 @@ final class ExtensionFields {
         return topLevelKey.startsWith(PREFIX);
     }
 
+    /**
+     * The x- name to suggest for unknown top-level key {@code key}: {@code X-defaults} (Compose's are lower case), or
+     * a key whose value holds an anchor ({@code defaults: &defaults}), a holder of shared settings.
+     */
+    static java.util.Optional<String> suggestion(Node root, String key) {
+        if (key.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            return java.util.Optional.of(PREFIX + key.substring(PREFIX.length()));
+        }
+        if (root instanceof MappingNode m && m.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof ScalarNode k
+                && k.getValue().equals(key) && t.getValueNode().getAnchor().isPresent())) {
+            return java.util.Optional.of(PREFIX + key);
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Refuses each secret written under the {@code x-} keys of {@code root}, by key name or an age secret key's text. */
     static void refuseSecrets(Node root, Problems problems) {
         if (!(root instanceof MappingNode m)) {

@@ -62,7 +62,15 @@ class ConfigExtensionKeyTest {
     void otherUnknownTopLevelKeysAreStillRefused() throws Exception {
         assertThat(problems(ConfigText.withAppJob("") + "defaults:\n  verify: deep\nX-defaults:\n  verify: deep\n")).containsExactly(
                 "config.yaml:13:1: error: defaults: unknown top-level key (expected datasources, stores, notifications, jobs)",
-                "config.yaml:15:1: error: X-defaults: unknown top-level key (expected datasources, stores, notifications, jobs)");
+                "config.yaml:15:1: error: X-defaults: unknown top-level key (expected datasources, stores, notifications, jobs; "
+                        + "shared settings go under a key beginning with lower-case x-: x-defaults)");
+    }
+
+    @Test
+    void aTopLevelAnchorHolderIsToldToBeginWithX() throws Exception {
+        assertThat(problems("defaults: &defaults\n  verify: deep\n" + ConfigText.withAppJob("<<: *defaults\n"))).containsExactly(
+                "config.yaml:1:1: error: defaults: unknown top-level key (expected datasources, stores, notifications, jobs; "
+                        + "shared settings go under a key beginning with lower-case x-: x-defaults)");
     }
 
     @Test
