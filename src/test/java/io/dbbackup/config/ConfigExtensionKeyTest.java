@@ -138,4 +138,29 @@ class ConfigExtensionKeyTest {
         assertThat(new TreeSet<>(ExtensionFields.SECRET_KEYS)).isEqualTo(read.stream().filter(k -> !textElsewhere.contains(k))
                 .collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
     }
+
+    /** The README's example of x-defaults loads as it says: both jobs get the shared keys, billing its own retention. */
+    @Test
+    void theReadmesExampleLoads() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("project.basedir", "."), "README.md"));
+        int start = readme.indexOf("x-defaults: &defaults");
+        assertThat(start).as("the README's x-defaults example").isPositive();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        Config config = load(example + """
+                datasources:
+                  shop: {engine: sqlite, path: shop.db}
+                  billing: {engine: sqlite, path: billing.db}
+                stores:
+                  s3: {type: local, path: store}
+                notifications:
+                  ops: {type: pushgateway, url: "http://localhost:9091"}
+                """);
+        assertThat(config.jobs().get("shop").retention().keepDaily()).isEqualTo(7);
+        assertThat(config.jobs().get("shop").retention().keepWeekly()).isEqualTo(4);
+        assertThat(config.jobs().get("billing").retention().keepDaily()).isEqualTo(30);
+        assertThat(config.jobs().get("billing").retention().keepWeekly()).isZero();
+        assertThat(config.jobs().get("billing").retry().maxAttempts()).isEqualTo(3);
+        assertThat(config.jobs().get("billing").verify()).isEqualTo(JobConfig.Verification.READ_BACK);
+        assertThat(config.jobs().get("billing").notifyRules()).hasSize(1);
+    }
 }
