@@ -29,6 +29,33 @@ final class KilledRestore {
 
     /** Throws (exit 2) when a restore into {@code target} that is no longer running left journals aside. */
     static void refuseIfAny(Path target) {
+        Map<String, List<Path>> asideById;
+        try {
+            asideById = asidesById(target);
+        } catch (IOException e) {
+            return; // a folder that cannot be listed fails the restore itself, with its own words
+        }
+        for (Map.Entry<String, List<Path>> e : asideById.entrySet()) {
+            Path copy = copy(target, e.getKey());
+            Path lock = lock(copy);
+            if (running(lock)) {
+                continue; // that restore is alive, between its renames
+            }
+            throw DbBackupException.system("SQLite database " + target + ": a restore into it (" + e.getKey() + ") was "
+                    + "killed half way and nothing was restored now; " + state(target, e.getKey(), e.getValue()));
+        }
+    }
+
+    /**
+     * What restore {@code id}, which failed or was killed with {@code target}'s journals aside, left: its state and the
+     * commands that undo or finish it. The failed restore says it with the same words as the next one's refusal.
+     */
+    static String state(Path target, String id) throws IOException {
+        return state(target, id, asidesById(target).getOrDefault(id, List.of()));
+    }
+
+    /** The journals of {@code target} under their aside names, by the id of the restore that moved them, sorted. */
+    static Map<String, List<Path>> asidesById(Path target) throws IOException {
         Path dir = target.getParent();
         String name = target.getFileName().toString();
         Map<String, List<Path>> asideById = new TreeMap<>();
@@ -43,17 +70,17 @@ final class KilledRestore {
                     }
                 }
             }
-        } catch (IOException e) {
-            return; // a folder that cannot be listed fails the restore itself, with its own words
         }
-        for (Map.Entry<String, List<Path>> e : asideById.entrySet()) {
-            Path copy = dir.resolve(RestoreTemp.PREFIX + name + "." + e.getKey());
-            Path lock = copy.resolveSibling(copy.getFileName() + RestoreTemp.LOCK);
-            if (running(lock)) {
-                continue; // that restore is alive, between its renames
-            }
-            throw DbBackupException.system(message(target, e.getKey(), e.getValue(), copy, lock));
-        }
+        asideById.values().forEach(java.util.Collections::sort);
+        return asideById;
+    }
+
+    private static Path copy(Path target, String id) {
+        return target.resolveSibling(RestoreTemp.PREFIX + target.getFileName() + "." + id);
+    }
+
+    private static Path lock(Path copy) {
+        return copy.resolveSibling(copy.getFileName() + RestoreTemp.LOCK);
     }
 
     private static boolean running(Path lock) {
@@ -67,7 +94,9 @@ final class KilledRestore {
         }
     }
 
-    private static String message(Path target, String id, List<Path> asides, Path copy, Path lock) {
+    private static String state(Path target, String id, List<Path> asides) {
+        Path copy = copy(target, id);
+        Path lock = lock(copy);
         List<Path> journals = asides.stream().map(a -> a.resolveSibling(a.getFileName().toString()
                 .substring(0, a.getFileName().toString().length() - Swap.ASIDE.length() - id.length()))).toList();
         List<Path> made = journals.stream().filter(j -> Files.exists(j, LinkOption.NOFOLLOW_LINKS)).toList();
@@ -80,8 +109,6 @@ final class KilledRestore {
         if (Files.exists(lock, LinkOption.NOFOLLOW_LINKS)) {
             copyLeft.add(lock);
         }
-        String start = "SQLite database " + target + ": a restore into it (" + id + ") was killed half way and nothing was "
-                + "restored now; ";
         String opened = made.isEmpty() ? "" : " But " + String.join(", ", made.stream().map(Path::toString).toList())
                 + " were made since (an application opened the database without the journals set aside): do not move "
                 + "those back over them, stop the application and keep every file for a human to judge.";
@@ -89,9 +116,10 @@ final class KilledRestore {
         if (Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) {
             List<Path> finish = new ArrayList<>(asides);
             finish.addAll(copyLeft);
+            finish.addAll(SqliteEngine.journals(target)); // one moved back or made since is the replaced database's
             List<Path> drop = new ArrayList<>(copyLeft);
             drop.add(0, copy);
-            return start + "it stopped before its rename: " + target + " is the database as it was, but its journal "
+            return "it stopped before its rename: " + target + " is the database as it was, but its journal "
                     + "files are moved aside and hold transactions it misses until they are back." + opened
                     + " To undo (keep the database as it was), " + undo + " && " + rm(drop) + "; to finish that restore "
                     + "instead (its copy was checked): mv '" + copy + "' '" + target + "' && " + rm(finish);
@@ -99,13 +127,13 @@ final class KilledRestore {
         if (Files.exists(lock, LinkOption.NOFOLLOW_LINKS)) {
             List<Path> finish = new ArrayList<>(asides);
             finish.addAll(copyLeft);
-            return start + "it stopped after its rename: " + target + " is the restored database, and the journal files "
+            return "it stopped after its rename: " + target + " is the restored database, and the journal files "
                     + "set aside belong to the database it replaced (gone: no undo) and are stale. To finish: "
                     + rm(finish);
         }
         List<Path> stale = new ArrayList<>(asides);
         stale.addAll(copyLeft);
-        return start + "its copy is gone, so whether it was renamed over " + target + " cannot be told from the files. If "
+        return "its copy is gone, so whether it was renamed over " + target + " cannot be told from the files. If "
                 + target + " holds the restored backup, the journal files set aside are stale: " + rm(stale)
                 + "; if it is the database as it was, they hold transactions it misses: " + undo + "." + opened;
     }

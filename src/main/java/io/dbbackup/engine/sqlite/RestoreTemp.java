@@ -21,11 +21,13 @@ final class RestoreTemp implements AutoCloseable {
     static final String PREFIX = ".dbbackup-restore-";
     static final String LOCK = ".lock";
 
+    private final Path target;
     private final Path file;
     private final Path lockFile;
     private final LockFile lock;
 
-    private RestoreTemp(Path file, Path lockFile, LockFile lock) {
+    private RestoreTemp(Path target, Path file, Path lockFile, LockFile lock) {
+        this.target = target;
         this.file = file;
         this.lockFile = lockFile;
         this.lock = lock;
@@ -39,7 +41,7 @@ final class RestoreTemp implements AutoCloseable {
         Path lockFile = Files.createFile(file.resolveSibling(file.getFileName() + LOCK));
         try {
             // held before the temporary file exists: a sweep never sees that file unlocked while this restore lives
-            return new RestoreTemp(file, lockFile, LockFile.hold(lockFile, LockFile.SHARED));
+            return new RestoreTemp(target, file, lockFile, LockFile.hold(lockFile, LockFile.SHARED));
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(lockFile);
             throw e;
@@ -53,15 +55,32 @@ final class RestoreTemp implements AutoCloseable {
     /**
      * Deletes the temporary file (if not renamed over the target) and the journal files its integrity check left (a
      * WAL-mode file opened read-only keeps its {@code -wal} and {@code -shm}), then the lock file, then releases the lock.
+     * All are kept (the lock only released) while the target's journals lie aside under this restore's id ({@link Swap}
+     * could not move them back after a failed rename, or delete them after its rename): the copy present, or gone with
+     * its lock file there, is what tells the next restore ({@link KilledRestore}) whether the rename happened.
      */
     @Override
     public void close() throws IOException {
         try {
+            if (journalsAside()) {
+                return;
+            }
             SqliteEngine.deleteWithJournals(file);
             Files.deleteIfExists(lockFile);
         } finally {
             lock.close();
         }
+    }
+
+    private boolean journalsAside() {
+        String id = file.getFileName().toString().substring(file.getFileName().toString().lastIndexOf('.') + 1);
+        for (Path journal : SqliteEngine.journals(target)) {
+            if (Files.exists(journal.resolveSibling(journal.getFileName() + Swap.ASIDE + id),
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void sweep(Path dir, String name, Log log) throws IOException {

@@ -43,7 +43,7 @@ final class Swap {
             step = "cannot rename the restored copy " + temp + " over " + target;
             rename(temp, target);
         } catch (IOException | RuntimeException e) {
-            throw putBack(aside, new IOException(step + ": " + reason(e), e), target);
+            throw putBack(aside, new IOException(step + ": " + reason(e), e), target, id);
         }
         for (Path away : aside.values()) {
             try {
@@ -56,25 +56,36 @@ final class Swap {
     }
 
     /**
-     * Moves the journals back beside the (unchanged) target: the failure then says the target is unchanged. One that
-     * cannot be moved back is named with the command that does it: the database must not be opened without it.
+     * Moves the journals back beside the (unchanged) target: the failure then says the target is unchanged. When one
+     * cannot be moved back, the copy is kept ({@link RestoreTemp#close}: it tells the next restore that the rename did not
+     * happen) and the failure says what {@link KilledRestore} will say: the state and the commands that undo or finish it.
      */
-    private static IOException putBack(Map<Path, Path> aside, IOException failure, Path target) throws IOException {
-        StringBuilder stuck = new StringBuilder();
+    private static IOException putBack(Map<Path, Path> aside, IOException failure, Path target, String id) {
+        boolean stuck = false;
         for (Map.Entry<Path, Path> e : aside.entrySet()) {
             try {
                 rename(e.getValue(), e.getKey());
             } catch (IOException | RuntimeException again) {
-                stuck.append(stuck.isEmpty() ? "" : "; ").append("mv '").append(e.getValue()).append("' '")
-                        .append(e.getKey()).append("'");
+                stuck = true;
             }
         }
-        if (stuck.isEmpty()) {
-            return Unchanged.because(failure, target);
+        if (!stuck) {
+            try {
+                return Unchanged.because(failure, target);
+            } catch (IOException e) {
+                return e;
+            }
         }
-        return new IOException(failure.getMessage() + "; nothing was restored, but the journal files of SQLite database "
-                + target + " were moved aside and cannot be moved back: before the database is opened, " + stuck
-                + " (else the transactions committed in its -wal are lost)", failure);
+        String state;
+        try {
+            state = KilledRestore.state(target, id);
+        } catch (IOException | RuntimeException e) {
+            state = "cannot list its folder (" + reason(e) + "): move back each " + target.getFileName() + "-*" + ASIDE
+                    + id + " without the suffix before the database is opened";
+        }
+        return new IOException(failure.getMessage() + "; nothing was restored, but journal files of SQLite database "
+                + target + " were moved aside and cannot be moved back, so its copy is kept and the next restore is "
+                + "refused until that is settled: " + state, failure);
     }
 
     private static String reason(Exception e) {

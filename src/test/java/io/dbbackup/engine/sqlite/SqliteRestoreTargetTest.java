@@ -225,35 +225,79 @@ class SqliteRestoreTargetTest {
         assertThat(Files.size(db.resolveSibling(db.getFileName() + "-wal"))).as("commits in the -wal").isPositive();
     }
 
+    /** Restores {@code backup} into {@code target} with the rename over it and the move back of {@code wal} failing. */
+    private Throwable restoreWithRenameAndMoveBackFailing(Path target, Path wal, byte[] backup) {
+        try (MockedStatic<Swap> rename = Mockito.mockStatic(Swap.class, Mockito.CALLS_REAL_METHODS)) {
+            rename.when(() -> Swap.rename(ArgumentMatchers.any(), ArgumentMatchers.argThat(to -> to.equals(target)
+                    || to.equals(wal)))).thenThrow(new java.nio.file.FileSystemException("x", "y", "Input/output error"));
+            return catchThrowable(() -> engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
+                    new RestoreOptions(true), ctx()));
+        }
+    }
+
+    private static void sh(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(command + ": " + said).isZero();
+    }
+
+    private static String after(String s, String from, String to) {
+        int start = s.indexOf(from);
+        assertThat(start).as(from + " in " + s).isNotNegative();
+        start += from.length();
+        int end = to.isEmpty() ? s.length() : s.indexOf(to, start);
+        assertThat(end).as(to + " in " + s).isGreaterThan(start);
+        return s.substring(start, end);
+    }
+
     /**
-     * The rename failed and so did moving the -wal back: the error must not say the target is unchanged, and must give
-     * the command that puts the -wal back (the file is kept under its aside name, not deleted).
+     * The rename failed and so did moving the -wal back: the error must not say the target is unchanged. Before, the
+     * copy was deleted all the same, and the next restore could only say the state "cannot be told from the files"
+     * (with a command that was not the one the failed restore had printed). Now the copy is kept: the failed restore
+     * and the next one's refusal say it was not renamed, with the same commands, and those commands work.
      */
     @Test
-    void aWalThatCannotBeMovedBackIsNamedWithItsMv() throws Exception {
+    void aWalThatCannotBeMovedBackKeepsTheCopyAndTheNextRestoreSaysTheSame() throws Exception {
         byte[] backup = walBackup(3);
         Path folder = Files.createDirectories(dir.resolve("app"));
         Path target = folder.resolve("app.db");
         withCommitsInItsWal(target);
         Path wal = folder.resolve("app.db-wal");
 
-        Throwable failed;
-        try (MockedStatic<Swap> rename = Mockito.mockStatic(Swap.class, Mockito.CALLS_REAL_METHODS)) {
-            rename.when(() -> Swap.rename(ArgumentMatchers.any(), ArgumentMatchers.argThat(to -> to.equals(target)
-                    || to.equals(wal)))).thenThrow(new java.nio.file.FileSystemException("x", "y", "Input/output error"));
-            failed = catchThrowable(() -> engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
-                    new RestoreOptions(true), ctx()));
-        }
+        Throwable failed = restoreWithRenameAndMoveBackFailing(target, wal, backup);
 
-        Path aside;
+        assertThat(failed).isInstanceOf(IOException.class).message().doesNotContain("is unchanged")
+                .contains("were moved aside and cannot be moved back, so its copy is kept");
         try (Stream<Path> s = Files.list(folder)) {
-            aside = s.filter(p -> p.getFileName().toString().startsWith("app.db-wal.dbbackup-replaced-")).findFirst().orElseThrow();
+            assertThat(s.map(p -> p.getFileName().toString())).as("the copy is kept")
+                    .anyMatch(n -> n.matches("\\.dbbackup-restore-app\\.db\\.[0-9a-f-]{36}"))
+                    .anyMatch(n -> n.startsWith("app.db-wal.dbbackup-replaced-"));
         }
-        assertThat(failed).isInstanceOf(IOException.class)
-                .hasMessageContaining("were moved aside and cannot be moved back: before the database is opened, mv '"
-                        + aside + "' '" + wal + "'")
-                .message().doesNotContain("is unchanged");
-        Files.move(aside, wal); // what the DBA runs
+        String refused = catchThrowable(() -> engine(target).restore(new ByteArrayInputStream(backup),
+                DumpFormat.SQLITE, new RestoreOptions(true), ctx())).getMessage();
+        String undo = "To undo (keep the database as it was), with the application stopped, ";
+        String commands = after(failed.getMessage(), undo, "");
+        assertThat(refused).contains("it stopped before its rename").endsWith(undo + commands);
+
+        sh(after(failed.getMessage(), undo, "; to finish"));
+        assertThat(names(folder)).containsExactlyInAnyOrder("app.db", "app.db-wal", "app.db-shm");
         assertThat(count(target, "t")).as("the commits in the -wal").isEqualTo(3);
+    }
+
+    /** The same failure, finished with the other command the failed restore printed: the backup is in place. */
+    @Test
+    void aWalThatCannotBeMovedBackLeavesARestoreThatCanBeFinished() throws Exception {
+        byte[] backup = walBackup(3);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+        withCommitsInItsWal(target);
+
+        Throwable failed = restoreWithRenameAndMoveBackFailing(target, folder.resolve("app.db-wal"), backup);
+
+        sh(after(failed.getMessage(), "to finish that restore instead (its copy was checked): ", ""));
+        assertThat(names(folder)).containsExactly("app.db");
+        assertThat(count(target, "t where x like 'in wal%'")).as("the backup's rows").isZero();
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+        assertThat(names(folder)).containsExactly("app.db");
     }
 }
