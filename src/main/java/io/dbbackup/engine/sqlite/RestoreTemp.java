@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * lock file ({@code ….lock}) held for as long as the restore runs. The lock is on a file of its own because
  * SQLite's close of the temporary file (the integrity check) would drop a POSIX lock taken on that file.
  * A restore killed half way leaves both behind, unlocked: the next restore into the same target removes
- * them and says so. A temporary file whose lock is held belongs to a restore still running and is left alone.
+ * them and says so; a lock file alone (killed during its final cleanup), with no journal of its restore aside, too.
+ * A temporary file whose lock is held belongs to a restore still running and is left alone.
  */
 final class RestoreTemp implements AutoCloseable {
     static final String PREFIX = ".dbbackup-restore-";
@@ -37,14 +38,29 @@ final class RestoreTemp implements AutoCloseable {
     static RestoreTemp claim(Path target, Log log) throws IOException {
         Path dir = target.getParent();
         sweep(dir, target.getFileName().toString(), log);
-        Path file = dir.resolve(PREFIX + target.getFileName() + "." + UUID.randomUUID());
-        Path lockFile = Files.createFile(file.resolveSibling(file.getFileName() + LOCK));
-        try {
-            // held before the temporary file exists: a sweep never sees that file unlocked while this restore lives
-            return new RestoreTemp(target, file, lockFile, LockFile.hold(lockFile, LockFile.SHARED));
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(lockFile);
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            Path file = dir.resolve(PREFIX + target.getFileName() + "." + UUID.randomUUID());
+            Path lockFile = Files.createFile(file.resolveSibling(file.getFileName() + LOCK));
+            LockFile held;
+            try {
+                // held before the temporary file exists: a sweep never sees that file unlocked while this restore lives
+                held = LockFile.hold(lockFile, LockFile.SHARED);
+            } catch (java.nio.file.NoSuchFileException swept) {
+                held = null; // another restore's sweep took it for a killed one's before it was locked
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(lockFile);
+                throw e;
+            }
+            if (held != null && Files.exists(lockFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return new RestoreTemp(target, file, lockFile, held);
+            }
+            if (held != null) {
+                held.close(); // locked after that sweep unlinked it: a lock nobody else can see
+            }
+            if (attempt == 3) {
+                throw new IOException("cannot claim a temporary file beside " + target + ": its lock file " + lockFile
+                        + " was removed by another restore into it, 3 times");
+            }
         }
     }
 
@@ -73,6 +89,11 @@ final class RestoreTemp implements AutoCloseable {
     }
 
     private boolean journalsAside() {
+        return journalsAside(target, file);
+    }
+
+    /** Whether a journal of {@code target} lies aside under the ID of restore copy {@code file}. */
+    private static boolean journalsAside(Path target, Path file) {
         String id = file.getFileName().toString().substring(file.getFileName().toString().lastIndexOf('.') + 1);
         for (Path journal : SqliteEngine.journals(target)) {
             if (Files.exists(journal.resolveSibling(journal.getFileName() + Swap.ASIDE + id),
@@ -88,10 +109,42 @@ final class RestoreTemp implements AutoCloseable {
                 + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, PREFIX + "*")) {
             for (Path p : entries) {
-                if (temp.matcher(p.getFileName().toString()).matches()) {
+                String entry = p.getFileName().toString();
+                if (temp.matcher(entry).matches()) {
                     removeIfAbandoned(p, log);
+                } else if (entry.endsWith(LOCK)
+                        && temp.matcher(entry.substring(0, entry.length() - LOCK.length())).matches()) {
+                    removeLockIfAlone(dir.resolve(name), p, log);
                 }
             }
+        }
+    }
+
+    /**
+     * Removes {@code lockFile} when nobody holds it and nothing else of its restore is left: no copy (its restore was
+     * killed in its final cleanup, or after its rename once a DBA removed its asides). {@link KilledRestore} has read it
+     * by then: with journals of its restore aside, that restore was refused before this sweep, and they are checked again
+     * here under the lock.
+     */
+    private static void removeLockIfAlone(Path target, Path lockFile, Log log) {
+        String copyName = lockFile.getFileName().toString();
+        Path copy = lockFile.resolveSibling(copyName.substring(0, copyName.length() - LOCK.length()));
+        try {
+            boolean[] removed = {false};
+            LockFile.whileUnheld(lockFile, false, () -> {
+                if (!Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !journalsAside(target, copy)) {
+                    removed[0] = Files.deleteIfExists(lockFile);
+                }
+            });
+            if (removed[0]) {
+                log.warn("removed the lock file of a restore killed during its final cleanup (nothing else of it was "
+                        + "left)", "path", lockFile);
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // its restore finished meanwhile, or another sweep removed it
+        } catch (IOException e) {
+            log.warn("cannot remove the lock file of a restore that did not finish", "path", lockFile,
+                    "error", e.getMessage());
         }
     }
 

@@ -247,4 +247,51 @@ class KilledRestoreTest {
         assertThat(refused(target, backup).getMessage()).contains("But " + folder.resolve("app.db-wal")
                 + " were made since (an application opened the database without the journals set aside): do not move");
     }
+
+    /**
+     * Killed in its final cleanup (the copy renamed, the asides deleted, its .lock not yet): before, that .lock was never
+     * removed by any later restore. Now the next restore removes it, as nothing else of that restore is left.
+     */
+    @Test
+    void aLockLeftAloneByACleanupKilledIsRemovedByTheNextRestore() throws Exception {
+        byte[] backup = walBackup(5);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+        Files.write(target, backup);
+        Path lock = Files.createFile(copyOf(target).resolveSibling(copyOf(target).getFileName() + RestoreTemp.LOCK));
+
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+
+        assertThat(lock).doesNotExist();
+        assertThat(names(folder)).containsExactly("app.db");
+    }
+
+    /** A .lock with no copy whose lock is held belongs to a restore that is running (just claimed): it is left alone. */
+    @Test
+    void aLockHeldWithNoCopyIsLeftAlone() throws Exception {
+        byte[] backup = walBackup(5);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+        Files.write(target, backup);
+        Path lock = Files.createFile(copyOf(target).resolveSibling(copyOf(target).getFileName() + RestoreTemp.LOCK));
+        try (LockFile held = LockFile.hold(lock, LockFile.SHARED)) {
+            engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+            assertThat(lock).exists();
+        }
+    }
+
+    /** Its .lock with the asides of a restore killed after its rename: refused, and the .lock is kept (it tells the state). */
+    @Test
+    void aLockBesideAsidesIsKeptForTheRefusal() throws Exception {
+        byte[] backup = walBackup(5);
+        Path folder = Files.createDirectories(dir.resolve("app"));
+        Path target = folder.resolve("app.db");
+        withCommitsInItsWal(target);
+        journalsMovedAside(target);
+        Path lock = Files.createFile(copyOf(target).resolveSibling(copyOf(target).getFileName() + RestoreTemp.LOCK));
+        Files.write(target, backup);
+
+        assertThat(refused(target, backup).getMessage()).contains("it stopped after its rename");
+        assertThat(lock).exists();
+    }
 }

@@ -75,4 +75,29 @@ class RestoreTempTest {
             return s.map(p -> p.getFileName().toString()).toList();
         }
     }
+
+    /**
+     * Another restore's sweep removed this one's .lock between its creation and its lock (a .lock alone is now swept):
+     * the claim takes a new ID and ends holding a lock file that is there, rather than failing or holding an unlinked one.
+     */
+    @Test
+    void aLockFileSweptBeforeItIsLockedIsClaimedAgain() throws IOException {
+        Path target = dir.resolve("app.db");
+        int[] calls = {0};
+        try (org.mockito.MockedStatic<io.dbbackup.core.LockFile> hold = org.mockito.Mockito.mockStatic(
+                io.dbbackup.core.LockFile.class, org.mockito.Mockito.CALLS_REAL_METHODS)) {
+            hold.when(() -> io.dbbackup.core.LockFile.hold(org.mockito.ArgumentMatchers.any(),
+                    org.mockito.ArgumentMatchers.any())).thenAnswer(call -> {
+                        if (calls[0]++ == 0) {
+                            Files.delete(call.<Path>getArgument(0)); // the other restore's sweep
+                        }
+                        return call.callRealMethod();
+                    });
+            try (RestoreTemp t = RestoreTemp.claim(target, log)) {
+                assertThat(calls[0]).isEqualTo(2);
+                assertThat(names()).containsExactly(t.file().getFileName() + ".lock");
+            }
+        }
+        assertThat(names()).isEmpty();
+    }
 }
