@@ -1,9 +1,6 @@
 package io.dbbackup.engine.sqlite;
 
 import io.dbbackup.core.DumpFormat;
-import io.dbbackup.core.Log;
-import io.dbbackup.spi.Cancellation;
-import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,20 +10,23 @@ import org.mockito.Mockito;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.stream.Stream;
 
+import static io.dbbackup.engine.sqlite.WalDatabases.between;
+import static io.dbbackup.engine.sqlite.WalDatabases.context;
+import static io.dbbackup.engine.sqlite.WalDatabases.count;
+import static io.dbbackup.engine.sqlite.WalDatabases.engine;
+import static io.dbbackup.engine.sqlite.WalDatabases.names;
+import static io.dbbackup.engine.sqlite.WalDatabases.sh;
+import static io.dbbackup.engine.sqlite.WalDatabases.sql;
+import static io.dbbackup.engine.sqlite.WalDatabases.walBackup;
+import static io.dbbackup.engine.sqlite.WalDatabases.withCommitsInItsWal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -36,58 +36,17 @@ class SqliteRestoreTargetTest {
     @TempDir
     Path dir;
 
-    private OperationContext ctx() {
-        return new OperationContext(new Cancellation(), Log.get(), dir.resolve("scratch"));
-    }
-
-    private static SqliteEngine engine(Path db) {
-        return new SqliteEngine(db, "app", SqliteEngine.Strategy.ONLINE, 100, Duration.ofMillis(1));
-    }
-
-    private static void sql(Path db, String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
-            for (String s : statements) {
-                st.execute(s);
-            }
-        }
-    }
-
-    private static long count(Path db, String table) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select count(*) from " + table)) {
-            return rs.getLong(1);
-        }
-    }
-
-    /** A backup of a WAL-mode database (as a snapshot of one is stored: in WAL mode). */
-    private byte[] walBackup(int rows) throws Exception {
-        Path source = dir.resolve("source.db");
-        sql(source, "pragma journal_mode=wal", "create table t(x)");
-        for (int i = 0; i < rows; i++) {
-            sql(source, "insert into t values(" + i + ")");
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        engine(source).dump(out, ctx());
-        return out.toByteArray();
-    }
-
-    private java.util.List<String> names(Path folder) throws IOException {
-        try (Stream<Path> s = Files.list(folder)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
     /**
      * The integrity check opened the WAL-mode temporary file read-only, which leaves its -wal and -shm: after every
      * restore two hidden files named after the temporary file stayed beside the database for good.
      */
     @Test
     void aRestoreOfAWalDatabaseLeavesNothingButTheDatabaseBesideIt() throws Exception {
-        byte[] backup = walBackup(3);
+        byte[] backup = walBackup(dir, "t", 3);
         Path folder = Files.createDirectories(dir.resolve("app"));
         Path target = folder.resolve("app.db");
 
-        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), context(dir));
 
         assertThat(names(folder)).containsExactly("app.db");
         assertThat(count(target, "t")).isEqualTo(3);
@@ -99,13 +58,13 @@ class SqliteRestoreTargetTest {
      */
     @Test
     void aRestoreThroughASymbolicLinkReplacesTheDatabaseTheLinkNames() throws Exception {
-        byte[] backup = walBackup(3);
+        byte[] backup = walBackup(dir, "t", 3);
         Path data = Files.createDirectories(dir.resolve("data"));
         Path real = data.resolve("app-v2.db");
         sql(real, "create table t(x)", "insert into t values(1)");
         Path link = Files.createSymbolicLink(dir.resolve("current.db"), real);
 
-        engine(link).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+        engine(link).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), context(dir));
 
         assertThat(Files.isSymbolicLink(link)).as("the link is still a link").isTrue();
         assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
@@ -121,7 +80,7 @@ class SqliteRestoreTargetTest {
      */
     @Test
     void aDatabaseAnotherProcessHoldsOpenIsNotReplacedUnderIt() throws Exception {
-        byte[] backup = walBackup(3);
+        byte[] backup = walBackup(dir, "t", 3);
         Path folder = Files.createDirectories(dir.resolve("app"));
         Path target = folder.resolve("app.db");
         sql(target, "pragma journal_mode=wal", "create table t(x)", "insert into t values('live')");
@@ -134,13 +93,13 @@ class SqliteRestoreTargetTest {
             assertThat(out.readLine()).isEqualTo("1"); // open, idle, in WAL mode
 
             assertThatThrownBy(() -> engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
-                    new RestoreOptions(true), ctx()))
+                    new RestoreOptions(true), context(dir)))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining(target.toString())
                     .hasMessageContaining("open in another process")
                     .hasMessageContaining("nothing was changed");
 
-            assertThat(engine(target).inspectTarget(ctx()).description()).as("what a dry run shows")
+            assertThat(engine(target).inspectTarget(context(dir)).description()).as("what a dry run shows")
                     .contains("open in another process (a restore of the whole database is refused until it is stopped)");
 
             in.write("select x from t;\n");
@@ -153,7 +112,7 @@ class SqliteRestoreTargetTest {
         }
         assertThat(count(target, "t")).isEqualTo(1);
         // once the application is stopped, the restore goes through
-        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), context(dir));
         assertThat(count(target, "t")).isEqualTo(3);
     }
 
@@ -164,12 +123,12 @@ class SqliteRestoreTargetTest {
      */
     @Test
     void aTargetThatIsAFolderIsRefusedAsOne() throws Exception {
-        byte[] backup = walBackup(1);
+        byte[] backup = walBackup(dir, "t", 1);
         Path folder = Files.createDirectories(dir.resolve("app.db"));
 
-        assertThat(engine(folder).inspectTarget(ctx()).description()).contains("is a folder, not a file");
+        assertThat(engine(folder).inspectTarget(context(dir)).description()).contains("is a folder, not a file");
         assertThatThrownBy(() -> engine(folder).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
-                new RestoreOptions(true), ctx()))
+                new RestoreOptions(true), context(dir)))
                 .isInstanceOf(io.dbbackup.core.DbBackupException.class)
                 .hasMessage("SQLite database " + folder + " is a folder, not a file: nothing was restored");
         assertThat(folder).isEmptyDirectory();
@@ -182,7 +141,7 @@ class SqliteRestoreTargetTest {
      */
     @Test
     void aRenameThatFailsLeavesTheLiveDatabaseWithItsWal() throws Exception {
-        byte[] backup = walBackup(3);
+        byte[] backup = walBackup(dir, "t", 3);
         Path folder = Files.createDirectories(dir.resolve("app"));
         Path target = folder.resolve("app.db");
         withCommitsInItsWal(target);
@@ -192,7 +151,7 @@ class SqliteRestoreTargetTest {
             rename.when(() -> Swap.rename(ArgumentMatchers.any(), ArgumentMatchers.eq(target)))
                     .thenThrow(new java.nio.file.FileSystemException("x", "y", "Input/output error"));
             failed = catchThrowable(() -> engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
-                    new RestoreOptions(true), ctx()));
+                    new RestoreOptions(true), context(dir)));
         }
 
         assertThat(names(folder)).as("the journals back, nothing else left")
@@ -204,25 +163,10 @@ class SqliteRestoreTargetTest {
                 + "nothing was restored: SQLite database " + quoted + " is unchanged .*");
 
         // the rename goes through: the journals set aside are deleted with it
-        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), context(dir));
         assertThat(names(folder)).containsExactly("app.db");
         assertThat(count(target, "t")).isEqualTo(3);
         assertThat(count(target, "t where x like 'in wal%'")).as("the backup's rows, not the -wal's").isZero();
-    }
-
-    /** A WAL-mode database whose application was killed: one row in the file, two more committed only in its -wal. */
-    private static void withCommitsInItsWal(Path db) throws Exception {
-        sql(db, "pragma journal_mode=wal", "create table t(x)", "insert into t values('checkpointed')");
-        Process app = new ProcessBuilder("sqlite3", db.toString()).redirectErrorStream(true).start();
-        Writer in = new java.io.OutputStreamWriter(app.getOutputStream(), StandardCharsets.UTF_8);
-        BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
-        in.write("pragma wal_autocheckpoint=0;\ninsert into t values('in wal 1');\ninsert into t values('in wal 2');\n"
-                + "select count(*) from t;\n");
-        in.flush();
-        assertThat(out.readLine()).isEqualTo("0"); // the pragma's answer
-        assertThat(out.readLine()).isEqualTo("3");
-        app.destroyForcibly().waitFor();
-        assertThat(Files.size(db.resolveSibling(db.getFileName() + "-wal"))).as("commits in the -wal").isPositive();
     }
 
     /** Restores {@code backup} into {@code target} with the rename over it and the move back of {@code wal} failing. */
@@ -231,23 +175,8 @@ class SqliteRestoreTargetTest {
             rename.when(() -> Swap.rename(ArgumentMatchers.any(), ArgumentMatchers.argThat(to -> to.equals(target)
                     || to.equals(wal)))).thenThrow(new java.nio.file.FileSystemException("x", "y", "Input/output error"));
             return catchThrowable(() -> engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE,
-                    new RestoreOptions(true), ctx()));
+                    new RestoreOptions(true), context(dir)));
         }
-    }
-
-    private static void sh(String command) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(command + ": " + said).isZero();
-    }
-
-    private static String after(String s, String from, String to) {
-        int start = s.indexOf(from);
-        assertThat(start).as(from + " in " + s).isNotNegative();
-        start += from.length();
-        int end = to.isEmpty() ? s.length() : s.indexOf(to, start);
-        assertThat(end).as(to + " in " + s).isGreaterThan(start);
-        return s.substring(start, end);
     }
 
     /**
@@ -258,7 +187,7 @@ class SqliteRestoreTargetTest {
      */
     @Test
     void aWalThatCannotBeMovedBackKeepsTheCopyAndTheNextRestoreSaysTheSame() throws Exception {
-        byte[] backup = walBackup(3);
+        byte[] backup = walBackup(dir, "t", 3);
         Path folder = Files.createDirectories(dir.resolve("app"));
         Path target = folder.resolve("app.db");
         withCommitsInItsWal(target);
@@ -274,12 +203,12 @@ class SqliteRestoreTargetTest {
                     .anyMatch(n -> n.startsWith("app.db-wal.dbbackup-replaced-"));
         }
         String refused = catchThrowable(() -> engine(target).restore(new ByteArrayInputStream(backup),
-                DumpFormat.SQLITE, new RestoreOptions(true), ctx())).getMessage();
+                DumpFormat.SQLITE, new RestoreOptions(true), context(dir))).getMessage();
         String undo = "To undo (keep the database as it was), with the application stopped, ";
-        String commands = after(failed.getMessage(), undo, "");
+        String commands = between(failed.getMessage(), undo, "");
         assertThat(refused).contains("it stopped before its rename").endsWith(undo + commands);
 
-        sh(after(failed.getMessage(), undo, "; to finish"));
+        sh(between(failed.getMessage(), undo, "; to finish"));
         assertThat(names(folder)).containsExactlyInAnyOrder("app.db", "app.db-wal", "app.db-shm");
         assertThat(count(target, "t")).as("the commits in the -wal").isEqualTo(3);
     }
@@ -287,17 +216,17 @@ class SqliteRestoreTargetTest {
     /** The same failure, finished with the other command the failed restore printed: the backup is in place. */
     @Test
     void aWalThatCannotBeMovedBackLeavesARestoreThatCanBeFinished() throws Exception {
-        byte[] backup = walBackup(3);
+        byte[] backup = walBackup(dir, "t", 3);
         Path folder = Files.createDirectories(dir.resolve("app"));
         Path target = folder.resolve("app.db");
         withCommitsInItsWal(target);
 
         Throwable failed = restoreWithRenameAndMoveBackFailing(target, folder.resolve("app.db-wal"), backup);
 
-        sh(after(failed.getMessage(), "to finish that restore instead (its copy was checked): ", ""));
+        sh(between(failed.getMessage(), "to finish that restore instead (its copy was checked): ", ""));
         assertThat(names(folder)).containsExactly("app.db");
         assertThat(count(target, "t where x like 'in wal%'")).as("the backup's rows").isZero();
-        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), ctx());
+        engine(target).restore(new ByteArrayInputStream(backup), DumpFormat.SQLITE, new RestoreOptions(true), context(dir));
         assertThat(names(folder)).containsExactly("app.db");
     }
 }
