@@ -41,6 +41,14 @@ public class ToolFailedException extends IOException {
      * exit 126/127) first, its own words after it.
      */
     private static String said(int exitCode, String stderrTail, String why) {
+        if (why.isEmpty() && stderrTail.startsWith(TIMED_OUT)) {
+            // dbbackup's own kill at the timeout: said as such, never as the SIGKILL's usual causes (the OOM killer), and
+            // the tool's words after it (a shell's "Killed" may be the last line its stderr got)
+            int nl = stderrTail.indexOf('\n');
+            String rest = nl < 0 ? "" : stderrTail.substring(nl + 1);
+            return ": " + (nl < 0 ? stderrTail : stderrTail.substring(0, nl)).strip() + " (stopped by dbbackup)"
+                    + (rest.isBlank() ? "" : "; its last words: " + tellingLine(rest));
+        }
         String signal = why.isEmpty() ? ToolSignal.describe(exitCode) : why;
         if (signal.isEmpty()) {
             signal = CannotRun.describe(exitCode, stderrTail);

@@ -30,6 +30,29 @@ class ChildProcessTest {
     }
 
     /**
+     * A tool dbbackup killed at its timeout (exit 137) was said as "killed by SIGKILL (signal 9): most often the kernel's
+     * out-of-memory killer …", the timeout only among its "last words", and not at all when the tool had written to
+     * stderr (a wrapper shell's "Killed" for its child was the last line): a DBA was sent to raise memory limits for a
+     * hung server. It is said as a timeout now, whatever the tool wrote.
+     */
+    @Test
+    void aToolKilledAtItsTimeoutIsSaidToHaveTimedOutNotToHaveMetTheOomKiller() {
+        for (String script : List.of("sleep 600", "echo 'mariadb-dump: still waiting' >&2; sleep 600")) {
+            assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", script)).name("mariadb-dump")
+                    .timeout(java.time.Duration.ofSeconds(1)).run(null, null, new Cancellation()))
+                    .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                        assertThat(e.timedOut()).isTrue();
+                        assertThat(e.getMessage()).as(script).startsWith("mariadb-dump failed (exit ")
+                                .contains("timed out after 1s (stopped by dbbackup)")
+                                .doesNotContain("out-of-memory").doesNotContain("SIGKILL");
+                        if (script.startsWith("echo")) {
+                            assertThat(e.getMessage()).endsWith("; its last words: mariadb-dump: still waiting");
+                        }
+                    });
+        }
+    }
+
+    /**
      * pg_restore follows a failed statement with "Command was:" and the whole statement: a CREATE TABLE of more columns
      * than the tail holds pushed the error out of it, and the failure said only ");".
      */
