@@ -1,6 +1,5 @@
 package io.dbbackup.config;
 
-import io.dbbackup.plugin.PluginRegistry;
 import io.dbbackup.testkit.ConfigText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -16,7 +14,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Shared settings written once: a top-level key beginning with {@code x-} (as Docker Compose's extension fields) holds
@@ -28,14 +25,11 @@ class ConfigExtensionKeyTest {
     Path dir;
 
     private Config load(String yaml) throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), yaml);
-        return new ConfigLoader(PluginRegistry.load(), Map.of()).load(dir.resolve("config.yaml"), "config.yaml");
+        return ConfigFiles.load(dir, yaml);
     }
 
     private List<String> problems(String yaml) throws Exception {
-        ConfigException e = catchThrowableOfType(() -> load(yaml), ConfigException.class);
-        assertThat(e).as("refused: " + yaml).isNotNull();
-        return e.problems().stream().map(Problem::format).toList();
+        return ConfigFiles.problems(dir, yaml);
     }
 
     @Test

@@ -1,17 +1,13 @@
 package io.dbbackup.config;
 
-import io.dbbackup.plugin.PluginRegistry;
 import io.dbbackup.testkit.ConfigText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * A section name misspelled ({@code datasource:}, {@code Jobs:}, {@code notification:}) got "unknown top-level key
@@ -22,11 +18,7 @@ class ConfigTopLevelKeyTest {
     Path dir;
 
     private List<String> problems(String yaml) throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), yaml);
-        ConfigException e = catchThrowableOfType(() -> new ConfigLoader(PluginRegistry.load(), Map.of())
-                .load(dir.resolve("config.yaml"), "config.yaml"), ConfigException.class);
-        assertThat(e).as("refused: " + yaml).isNotNull();
-        return e.problems().stream().map(Problem::format).toList();
+        return ConfigFiles.problems(dir, yaml);
     }
 
     @Test
