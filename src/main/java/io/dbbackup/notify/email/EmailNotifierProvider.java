@@ -39,10 +39,10 @@ public final class EmailNotifierProvider implements NotifierProvider {
         boolean userGiven = username != null || usernameSecret != null;
         Secret password = s.secret("password").orElse(null);
         if (password != null && !userGiven) {
-            s.error("password", "a password needs a username (username or username_env)");
+            s.error("password", "a password needs a username (username, username_env, username_file or username_command)");
         }
         if (userGiven && password == null && !s.secretGiven("password")) {
-            s.error("username", "a username needs a password (password_env or password_file)");
+            s.error("username", "a username needs a password (password_env, password_file or password_command)");
         }
         Optional<String> from = s.requireString("from");
         from.ifPresent(f -> checkAddress(s, "from", f));

@@ -42,6 +42,17 @@ class EmailNotifierProviderTest {
         assertThat(c.notifiers().get("d").notifier().describe()).isEqualTo("smtp mx.example.com:2525 (starttls)");
     }
 
+    /** A login half given names every key the other half may be written as: a password_command is one, as everywhere. */
+    @Test
+    void aLoginHalfGivenNamesEveryFormOfTheOtherHalf() {
+        assertThat(errors("""
+                a: {type: email, smtp_host: h, username: u, from: a@example.com, to: b@example.com}
+                """)).contains("notifications.a.username: a username needs a password (password_env, password_file or password_command)");
+        assertThat(errors("""
+                a: {type: email, smtp_host: h, password_env: P, from: a@example.com, to: b@example.com}
+                """)).contains("a password needs a username (username, username_env, username_file or username_command)");
+    }
+
     @Test
     void aPasswordInTheFileIsRejected() {
         assertThat(errors("""
