@@ -44,7 +44,10 @@ class ReadmeUsageTest {
         assertThat(listed).as("the verbs of README's Usage block").isEqualTo(commands);
     }
 
-    /** The exit codes of {@code dbbackup --help} are those of the README's table, none missing on either side. */
+    /**
+     * The exit codes of {@code dbbackup --help} are those of the README's table, none missing on either side, and they are
+     * the codes the code defines: a new {@code ExitStatus} (or one removed) cannot go undocumented.
+     */
     @Test
     void theHelpListsTheExitCodesOfTheReadmesTable() throws Exception {
         Set<String> readme = new TreeSet<>();
@@ -63,6 +66,13 @@ class ReadmeUsageTest {
         Set<String> help = new TreeSet<>(Readme.commandLine().getCommandSpec().usageMessage().exitCodeList().keySet()
                 .stream().map(String::strip).toList());
         assertThat(help).as("the exit codes --help lists").isEqualTo(readme);
+        Set<String> defined = new TreeSet<>();
+        for (io.dbbackup.core.ExitStatus e : io.dbbackup.core.ExitStatus.values()) {
+            defined.add(String.valueOf(e.code()));
+        }
+        defined.add(String.valueOf(WalFetchCommand.STOP_RECOVERY));
+        assertThat(readme).as("the README's exit codes against those the code exits with (ExitStatus, wal-fetch's stop)")
+                .isEqualTo(defined);
     }
 
     @Test
