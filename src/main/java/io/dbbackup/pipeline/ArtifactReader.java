@@ -148,6 +148,18 @@ public final class ArtifactReader {
                 .map(m -> ((java.util.List<?>) m.get("recipients")).stream().map(String.class::cast).toList());
     }
 
+    /**
+     * Decoding a backup that a newer dbbackup wrote in a format this build does not know would read it by older rules:
+     * refused (exit 1), naming both formats and the version that made it. Its stored bytes alone (copy, download as
+     * stored, verify without a key) are still read: they are checked against the sidecar, whatever they hold.
+     */
+    private void requireKnownFormat(BackupKey key) {
+        Optional<String> tooNew = manifestOf(key).flatMap(m -> Manifest.tooNew(key.key(), m));
+        if (tooNew.isPresent()) {
+            throw DbBackupException.user(tooNew.get());
+        }
+    }
+
     /** The manifest of exactly this key, if it is there and one of ours. */
     private Optional<Map<?, ?>> manifestOf(BackupKey key) {
         try (InputStream in = store.open(key.manifestKey())) {
@@ -209,6 +221,9 @@ public final class ArtifactReader {
      * the digest matched; closing it closes the store stream.
      */
     public Decoded open(BackupKey key, Decryptor decryptor, boolean decompress) throws IOException {
+        if (decompress || decryptor != null) {
+            requireKnownFormat(key);
+        }
         String expected = expectedSha256(key);
         InputStream raw;
         try {

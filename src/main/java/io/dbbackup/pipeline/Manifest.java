@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code <key>.manifest.json} sidecar: what was backed up, how, and what it hashes to. {@code recipients}: whom an
@@ -15,6 +16,28 @@ public record Manifest(String key, String job, String engine, String database, S
                        int compressionLevel, String encryption, List<String> recipients, long size, long rawSize, String sha256,
                        Instant started, Instant finished, String toolVersion, Map<String, String> facts) {
 
+    /**
+     * The backup format this build writes and reads ({@code manifest_version}). Raised only by a change that an older
+     * dbbackup would read wrongly (a new field that older code may ignore raises nothing); see docs/DECISIONS.md.
+     */
+    public static final int VERSION = 1;
+
+    /**
+     * Why this build must not decode the backup {@code key} whose manifest is {@code manifest}: it was written in a
+     * newer format ({@code manifest_version} above {@link #VERSION}), which this build would read by its older rules.
+     * Empty for a format it knows, or a manifest that does not say (every dbbackup so far wrote 1).
+     */
+    public static Optional<String> tooNew(String key, Map<?, ?> manifest) {
+        if (!(manifest.get("manifest_version") instanceof Number n) || n.doubleValue() <= VERSION) {
+            return Optional.empty();
+        }
+        Object madeBy = manifest.get("tool_version");
+        String by = madeBy instanceof String v && !v.isBlank() ? "dbbackup " + v : "a newer dbbackup";
+        return Optional.of(key + " was made by " + by + " in backup format " + n + " (manifest_version in its manifest), "
+                + "and this dbbackup reads backup formats up to " + VERSION
+                + ": read it with " + by + " or newer (nothing was read or changed)");
+    }
+
     public Manifest {
         facts = Map.copyOf(facts);
         recipients = List.copyOf(recipients);
@@ -22,7 +45,7 @@ public record Manifest(String key, String job, String engine, String database, S
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("manifest_version", 1);
+        m.put("manifest_version", VERSION);
         m.put("key", key);
         m.put("job", job);
         m.put("engine", engine);
