@@ -72,14 +72,21 @@ public final class Catalog {
      * whose sidecars were both lost. Nothing could check its bytes (restore refuses it), so it is no backup: retention
      * neither counts it nor deletes it, restore and copy never pick it, and list, prune and verify name it.
      * {@code newestWrite}: the latest last-modified time of any object in the folder, by the store's clock (empty for
-     * an empty folder).
+     * an empty folder). {@code unknown}: files named {@code <database>-<YYYYMMDD-HHMMSS>.<ext>} with their {@code .sha256}
+     * beside them whose {@code <ext>} this build does not know — most likely backups a newer dbbackup made (an image
+     * rolled back after an upgrade): passed by as foreign names are, but named, never silently.
      */
-    public record Listing(List<Entry> backups, List<StoredObject> unchecked, Optional<Instant> newestWrite) {
+    public record Listing(List<Entry> backups, List<StoredObject> unchecked, Optional<Instant> newestWrite,
+                          List<StoredObject> unknown) {
         public Listing {
             backups = List.copyOf(backups);
             unchecked = List.copyOf(unchecked);
+            unknown = List.copyOf(unknown);
         }
     }
+
+    /** A backup's name whatever its extension: the database, the UTC stamp, then a suffix. */
+    private static final java.util.regex.Pattern STAMPED = java.util.regex.Pattern.compile("\\d{8}-\\d{6}\\.[^/]+");
 
     /** The job's backups, newest first (see {@link Listing}). Throws rather than return a partial list. */
     public List<Entry> list(JobConfig job) {
@@ -105,6 +112,15 @@ public final class Catalog {
                     + "it; restore, verify and retention pass it by and prune never deletes it (put its sidecar back beside "
                     + "it, or move it out of the job's folder)", "job", job.name(), "key", o.key());
         }
+        for (StoredObject o : listing.unknown()) {
+            ws.log().warn(unknownForm(o) + ": list, restore, verify and retention pass it by and prune never deletes it (read "
+                    + "it with the dbbackup that made it)", "job", job.name(), "key", o.key());
+        }
+    }
+
+    private static String unknownForm(StoredObject o) {
+        return o.key() + " is named like a backup and has its .sha256 beside it, but in a form this dbbackup does not know "
+                + "(made by a newer dbbackup?)";
     }
 
     /**
@@ -142,6 +158,15 @@ public final class Catalog {
                             + "job " + job.name() + " that can be checked (put the sidecar back beside the newer file and name "
                             + "it to take it)", "job", job.name(), "key", o.key()));
         }
+        String stamp = taken.fileName().substring(db.length() + 1, db.length() + 16);
+        for (StoredObject o : listing.unknown()) {
+            String name = o.key().substring(folder(job).length());
+            if (name.substring(db.length() + 1, db.length() + 16).compareTo(stamp) > 0) {
+                ws.log().warn("passing by " + unknownForm(o) + ", newer than the backup taken: taking " + taken.key()
+                        + ", the newest backup of job " + job.name() + " this dbbackup can read (the newer one needs the "
+                        + "dbbackup that made it)", "job", job.name(), "key", o.key());
+            }
+        }
     }
 
     /** Throws rather than return a partial listing. */
@@ -163,20 +188,29 @@ public final class Catalog {
         java.util.Set<String> keys = byKey.keySet();
         List<Entry> out = new ArrayList<>();
         List<StoredObject> unchecked = new ArrayList<>();
+        List<StoredObject> unknown = new ArrayList<>();
+        String folder = folder(job);
         for (StoredObject o : byKey.values()) {
-            BackupKey.parse(o.key(), job.prefix(), db).ifPresent(k -> {
+            Optional<BackupKey> parsed = BackupKey.parse(o.key(), job.prefix(), db);
+            parsed.ifPresent(k -> {
                 if (keys.contains(k.sha256Key()) || keys.contains(k.manifestKey())) {
                     out.add(new Entry(k, o, keys.contains(k.pinKey())));
                 } else {
                     unchecked.add(o);
                 }
             });
+            if (parsed.isEmpty() && keys.contains(o.key() + BackupKey.SHA256_SUFFIX) && o.key().startsWith(folder + db + "-")
+                    && STAMPED.matcher(o.key().substring(folder.length() + db.length() + 1)).matches()
+                    && !o.key().endsWith(BackupKey.MANIFEST_SUFFIX) && !o.key().endsWith(BackupKey.PIN_SUFFIX)) {
+                unknown.add(o); // its own .sha256 beside it: a sidecar (KEY.sha256.sha256 is none of ours) or a backup
+            }
         }
         out.sort(Comparator.comparing(Entry::key));
         unchecked.sort(Comparator.comparing(StoredObject::key));
         Optional<Instant> newest = byKey.values().stream().map(StoredObject::lastModified).filter(java.util.Objects::nonNull)
                 .max(Comparator.naturalOrder());
-        return new Listing(out, unchecked, newest);
+        unknown.sort(Comparator.comparing(StoredObject::key));
+        return new Listing(out, unchecked, newest, unknown);
     }
 
     /**
@@ -508,6 +542,12 @@ public final class Catalog {
                         + store(job).describe() + ": " + files + (listing.unchecked().size() == 1
                         ? " has neither a .sha256 nor a manifest beside it" : " have neither a .sha256 nor a manifest beside them")
                         + ", and a backup is never restored unchecked (put the sidecar back beside the file)");
+            }
+            if (listing.backups().isEmpty() && !listing.unknown().isEmpty()) {
+                throw DbBackupException.user("job '" + job.name() + "' has no backup this dbbackup can read in "
+                        + store(job).describe() + ": " + unknownForm(listing.unknown().get(listing.unknown().size() - 1))
+                        + (listing.unknown().size() > 1 ? " and " + (listing.unknown().size() - 1) + " more like it" : "")
+                        + "; read it with the dbbackup that made it");
             }
             if (listing.backups().isEmpty()) {
                 throw noBackupsHere(job);

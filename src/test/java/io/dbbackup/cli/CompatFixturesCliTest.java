@@ -142,6 +142,30 @@ class CompatFixturesCliTest {
         assertThat(names(dir.resolve("app.db"))).hasSize(5);
     }
 
+    @Test
+    void aBackupInAFormThisBuildDoesNotKnowIsNamedNotSilentlyPassedBy() throws Exception {
+        store(FIRST_DAY);
+        List<String> plain = backups("app");
+        Path folder = dir.resolve("store/app");
+        String newer = "app-20261206-010000.sqlite.br"; // a compression a later version might add
+        Files.copy(folder.resolve(plain.get(2)), folder.resolve(newer));
+        Files.writeString(folder.resolve(newer + ".sha256"), Files.readString(folder.resolve(plain.get(2) + ".sha256"))
+                .replace(plain.get(2), newer));
+        String unknown = "app/" + newer + " is named like a backup and has its .sha256 beside it, but in a form this "
+                + "dbbackup does not know (made by a newer dbbackup?)";
+
+        assertThat(run(0, "list", "plain").err()).contains(unknown + ": list, restore, verify and retention pass it by");
+        assertThat(run(0, "restore", "plain", "--auto-confirm").err()).contains("passing by " + unknown
+                + ", newer than the backup taken: taking app/" + plain.get(2));
+        run(0, "prune", "plain");
+        assertThat(folder.resolve(newer)).exists();
+        assertThat(folder.resolve(newer + ".sha256")).exists();
+
+        Files.delete(folder.resolve(plain.get(2)));
+        assertThat(run(1, "restore", "plain", "--auto-confirm").err()).contains("job 'plain' has no backup this dbbackup "
+                + "can read in ").contains(unknown + "; read it with the dbbackup that made it");
+    }
+
     private Cli.Result run(int exit, String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "-c";
