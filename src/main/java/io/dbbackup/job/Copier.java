@@ -451,6 +451,7 @@ public final class Copier {
                 }
                 upload.commit();
                 committed = true;
+                KeyClaim.confirm(to, target, sidecar, ctx); // a third run's failed claim may have taken it away
                 return new Copied(n, sha);
             }
             claimed = true;
@@ -459,6 +460,7 @@ public final class Copier {
             }
             upload.commit();
             committed = true;
+            KeyClaim.confirm(to, target, sidecar, ctx); // another run's failed claim may have taken it away
             return new Copied(n, sha);
         } catch (IOException | RuntimeException e) {
             throw Failures.map("copy of " + origin.key() + " to " + to.describe() + " failed", e);

@@ -138,7 +138,8 @@ public final class BackupPipeline {
                     clock.instant(), r.toolVersion(), info.get() == null ? java.util.Map.of() : info.get().facts());
             // the .sha256 sidecar claims the key: another run that named the same key (the job started twice in one
             // second, here or on another host) and got there first keeps its backup, sidecars and all
-            if (!KeyClaim.claim(r.store(), key, Sha256.sidecar(sha, key.fileName()), r.ctx())) {
+            byte[] sidecar = Sha256.sidecar(sha, key.fileName());
+            if (!KeyClaim.claim(r.store(), key, sidecar, r.ctx())) {
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "another run of job " + r.job() + " stored a backup "
                         + "under " + key.key() + " first (the job was started twice in the same second); this run's "
                         + "backup was discarded and the other one left as it is", null, true);
@@ -147,6 +148,7 @@ public final class BackupPipeline {
             r.store().put(key.manifestKey(), manifest.toJson().getBytes(StandardCharsets.UTF_8), r.ctx());
             upload.commit();
             committed = true;
+            KeyClaim.confirm(r.store(), key, sidecar, r.ctx()); // another run's failed claim may have taken it away
             return new BackupResult(key, hashing.count(), raw, sha, manifest);
         } catch (Throwable t) {
             r.ctx().cancellation().cancelAfterFailure("backup failed: " + t.getMessage());

@@ -23,6 +23,12 @@ public final class KeyClaim {
      * sidecar with other bytes is another run's claim, which it keeps, with its backup; one that cannot be read back is
      * left as it is. The same bytes with an artifact already under the key are another run's too (the same dump of the
      * same second, or the same backup copied, committed): a run commits only after its claim.
+     * <p>
+     * The same bytes with no artifact yet may still be another run's, between its claim and its commit (the sidecar of
+     * a copy is the same in every run; a backup's, for two identical dumps in one second). So the delete is followed by
+     * a second look at the key: an artifact there now was committed under that claim, and the identical sidecar is put
+     * back. A delete that comes after that look is seen by the owner's {@link #confirm} after its commit, which puts it
+     * back in turn: between the two, every interleaving ends with the sidecar in place.
      */
     public static boolean claim(Store store, BackupKey key, byte[] sidecar, OperationContext ctx) throws IOException {
         try {
@@ -31,11 +37,37 @@ public final class KeyClaim {
             try {
                 if (Store.holds(store, key.sha256Key(), sidecar) && store.stat(key.key()).isEmpty()) {
                     store.delete(key.sha256Key());
+                    if (store.stat(key.key()).isPresent()) {
+                        store.putIfAbsent(key.sha256Key(), sidecar, ctx); // another run's, committed meanwhile
+                    }
                 }
             } catch (IOException | RuntimeException unknown) {
                 failed.addSuppressed(unknown); // no way to tell whose it is: left alone
             }
             throw failed;
+        }
+    }
+
+    /**
+     * Run by the owner of a claim right after its commit: looks at the {@code .sha256} once (a stat) and, when it is gone (another
+     * run whose claim of the same bytes failed without an answer took it for its own and deleted it before this run
+     * committed, see {@link #claim}), puts it back. A sidecar that cannot be read is left as it is (the claim stored it;
+     * the next look, a verify's, tells); one that cannot be put back fails the run, its backup committed without it.
+     */
+    public static void confirm(Store store, BackupKey key, byte[] sidecar, OperationContext ctx) throws IOException {
+        boolean there;
+        try {
+            there = store.stat(key.sha256Key()).isPresent();
+        } catch (IOException | RuntimeException unknown) {
+            return;
+        }
+        if (!there) {
+            try {
+                store.putIfAbsent(key.sha256Key(), sidecar, ctx);
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(key.key() + " was stored but its " + key.sha256Key() + " was removed by another run "
+                        + "and could not be written back: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -359,4 +359,44 @@ public abstract class StoreContract {
         assertThat(next.rawSize()).isEqualTo(BACKUP_BYTES);
         assertNoLeftovers(store);
     }
+
+    /**
+     * Two runs back up byte-identical dumps under one key (the job started twice in one second): the owner claims it;
+     * the other's claim fails without an answer, reads the owner's identical sidecar back with no artifact yet and
+     * deletes it, before or after the owner's commit. The owner's backup keeps its {@code .sha256} either way (the owner
+     * puts it back after its commit; the failing run puts it back when it sees the artifact after its delete). It was
+     * lost: the artifact stood without its sidecar.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(io.dbbackup.testkit.ClaimRace.When.class)
+    void aFailedClaimOfTheSameBytesNeverLeavesTheOwnersBackupWithoutItsSidecar(io.dbbackup.testkit.ClaimRace.When when)
+            throws Exception {
+        io.dbbackup.core.BackupKey key = new io.dbbackup.core.BackupKey("p", "db", Instant.parse("2026-05-01T00:00:00Z"),
+                io.dbbackup.core.DumpFormat.SQL, io.dbbackup.core.Compression.ZSTD, false);
+        io.dbbackup.testkit.ClaimRace race = new io.dbbackup.testkit.ClaimRace(when, key.key());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<io.dbbackup.pipeline.BackupResult> owner = pool.submit(() -> {
+                try {
+                    return backUp(race.owner(store), key, 1);
+                } finally {
+                    race.ownerDone();
+                }
+            });
+            try {
+                assertThatThrownBy(() -> backUp(race.failing(store), key, 1)).isInstanceOf(io.dbbackup.core.DbBackupException.class)
+                        .hasMessageContaining("injected fault");
+            } finally {
+                race.failingDone();
+            }
+            io.dbbackup.pipeline.BackupResult kept = owner.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(race.failingDeleted()).as("the failing run deleted the owner's sidecar").isTrue();
+            assertThat(keys("")).containsExactlyInAnyOrder(key.key(), key.sha256Key(), key.manifestKey());
+            assertThat(read(key.sha256Key())).startsWith(kept.sha256() + "  ");
+            assertThat(new io.dbbackup.pipeline.ArtifactReader(store).verify(key, null)).isEqualTo(BACKUP_BYTES);
+            assertNoLeftovers(store);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

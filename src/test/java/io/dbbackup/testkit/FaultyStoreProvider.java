@@ -40,6 +40,8 @@ import java.util.List;
  * {@code refuse_commit: true} the commit of every backup object fails (a store lost mid-commit), nothing committed.
  * {@code refuse_wal_delete: true} refuses every delete of an archived WAL file as S3 refuses the keys of a multi-object
  * delete that a bucket policy denies: a permanent {@link io.dbbackup.core.DbBackupException} saying what to grant.
+ * {@code claim_race: NAME} with {@code claim_role: owner} or {@code failing} plays that side of the {@link ClaimRace}
+ * the test registered under NAME.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -65,6 +67,8 @@ public final class FaultyStoreProvider implements StoreProvider {
         Path twin = s.path("twin").orElse(null);
         boolean refuseCommit = s.bool("refuse_commit").orElse(false);
         boolean refuseWalDelete = s.bool("refuse_wal_delete").orElse(false);
+        String claimRace = s.string("claim_race").orElse(null);
+        String claimRole = s.string("claim_role").orElse("owner");
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -80,6 +84,10 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.twin = twin;
         store.refuseCommit = refuseCommit;
         store.refuseWalDelete = refuseWalDelete;
+        if (claimRace != null) {
+            ClaimRace race = ClaimRace.registered(claimRace);
+            return claimRole.equals("failing") ? race.failing(store) : race.owner(store);
+        }
         return store;
     }
 
