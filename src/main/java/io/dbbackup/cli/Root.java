@@ -50,7 +50,7 @@ final class Root implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--limit-download", paramLabel = "RATE", converter = RateConverter.class,
             description = "Receive at most RATE bytes per second from the stores, all reads of the run together "
-                    + "(e.g. 50MiB or 50MiB/s, at least 64KiB): for a scheduled verify --all-backups.")
+                    + "(e.g. 50MiB, 50MiB/s or 400Mbit, at least 64KiB): for a scheduled verify --all-backups.")
     Long limitDownload;
 
     @CommandLine.Spec
@@ -191,9 +191,13 @@ final class Root implements java.util.concurrent.Callable<Integer> {
         @Override
         public Long convert(String value) {
             long rate = io.dbbackup.core.RateLimiter.parseRate(value);
+            String bits = io.dbbackup.core.RateLimiter.bitsHint(value);
+            if (bits != null) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is ambiguous: " + bits);
+            }
             if (rate < 0) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a rate: bytes per second, at least "
-                        + "64KiB (e.g. 50MiB or 50MiB/s)");
+                        + "64KiB (e.g. 50MiB, 50MiB/s or 400Mbit)");
             }
             return rate;
         }

@@ -445,7 +445,9 @@ public final class ConfigLoader {
         }
         long bytes = io.dbbackup.core.RateLimiter.parseRate(text.get());
         if (bytes < 0) {
-            s.errorAtValue("upload_rate_limit", "upload_rate_limit is bytes per second, at least 64KiB (e.g. 20MiB or 20MiB/s), got '"
+            String bits = io.dbbackup.core.RateLimiter.bitsHint(text.get());
+            s.errorAtValue("upload_rate_limit", bits != null ? "'" + text.get() + "' is ambiguous: " + bits
+                    : "upload_rate_limit is bytes per second, at least 64KiB (e.g. 20MiB, 20MiB/s or 200Mbit), got '"
                     + text.get() + "'");
             return Optional.empty();
         }

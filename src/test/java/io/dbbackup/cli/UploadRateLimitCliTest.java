@@ -72,4 +72,24 @@ class UploadRateLimitCliTest {
         Cli.Result ok = new Cli().workingDir(dir).run("-c", "config.yaml", "config", "validate");
         assertThat(ok.exit()).as(ok.toString()).isZero();
     }
+
+    /** 100Mb is megabits to a network person: 8x what it was read as. Refused at its line, both readings suggested. */
+    @Test
+    void aLowerCaseBitsUnitIsRefusedAndMbitIsMegabits() throws Exception {
+        config("100Mb");
+
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "config", "validate");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("config.yaml:7:").contains("stores.local.upload_rate_limit")
+                .contains("100Mbit").contains("100MB").contains("'100Mb'");
+        assertThat(r.err().strip().lines().filter(l -> l.contains("upload_rate_limit"))).hasSize(1);
+        config("100Mbit/s");
+        Cli.Result ok = new Cli().workingDir(dir).run("-c", "config.yaml", "config", "validate");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+
+        Cli.Result cli = new Cli().workingDir(dir).run("-c", "config.yaml", "--limit-download", "100Mb", "list", "app");
+        assertThat(cli.exit()).as(cli.toString()).isEqualTo(1);
+        assertThat(cli.err()).contains("'100Mb'").contains("100Mbit").contains("100MB");
+    }
 }

@@ -43,12 +43,26 @@ class RateLimiterTest {
     /** What README promises for upload_rate_limit and --limit-download: 20MiB or 20MiB/s, at least 64KiB; units in any case. */
     @Test
     void aRateIsASizePerSecondWithTheUnitAndTheSuffixInAnyCase() {
-        for (String rate : new String[] {"1MiB", "1MiB/s", "1MB/s", "1MB/S", "1mb/S", "1mib/s", " 1MiB/S ", "1 MiB/s", "1048576/s"}) {
+        for (String rate : new String[] {"1MiB", "1MiB/s", "1MB/s", "1MB/S", "1mB/S", "1MIB/s", " 1MiB/S ", "1 MiB/s", "1048576/s"}) {
             assertThat(RateLimiter.parseRate(rate)).as(rate).isEqualTo(1 << 20);
         }
         assertThat(RateLimiter.parseRate("64KiB/S")).isEqualTo(RateLimiter.MIN_RATE);
-        for (String notARate : new String[] {"63KiB/s", "/s", "/S", "1MiB/m", "1MiB/ss", "1MiB//s", "1MiB/sec", "fast", ""}) {
+        for (String notARate : new String[] {"63KiB/s", "/s", "/S", "1MiB/m", "1MiB/ss", "1MiB//s", "1MiB/sec", "fast", "",
+                "1Mb", "1mb/S", "1mib/s", "1Kb", "1Gb/s", "1048576b"}) {
             assertThat(RateLimiter.parseRate(notARate)).as(notARate).isEqualTo(-1);
         }
+    }
+
+    /** Network speak: Kbit, Mbit, Gbit are decimal bits per second; a unit ending in a lower-case b says why it is refused. */
+    @Test
+    void bitsAreWrittenOutAndALowerCaseBIsRefusedWithBothReadings() {
+        assertThat(RateLimiter.parseRate("100Mbit")).isEqualTo(12_500_000);
+        assertThat(RateLimiter.parseRate("100mbit/s")).isEqualTo(12_500_000);
+        assertThat(RateLimiter.parseRate("1Gbit/s")).isEqualTo(125_000_000);
+        assertThat(RateLimiter.parseRate("800Kbit")).isEqualTo(100_000);
+        assertThat(RateLimiter.parseRate("512Kbit")).as("below 64KiB").isEqualTo(-1);
+        assertThat(RateLimiter.bitsHint("100Mb/s")).contains("100Mbit").contains("100MB").contains("11.9 MiB/s");
+        assertThat(RateLimiter.bitsHint("100MB/s")).isNull();
+        assertThat(RateLimiter.bitsHint("fast")).isNull();
     }
 }
