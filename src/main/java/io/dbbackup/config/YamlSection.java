@@ -536,6 +536,12 @@ final class YamlSection implements ConfigSection {
                     + "is at most " + Durations.MAX.toDays() + "d (100 years)");
             return Optional.empty();
         }
+        if (d.isPresent() && d.get().isZero() && s.get().getValue().matches(".*[1-9].*")) {
+            // 0.0001 rounds to 0 ms, which a timeout reads as "no limit": the opposite of what was written
+            problems.error(s.get(), at(key) + ": '" + s.get().getValue().strip() + "' is below 1ms, the smallest duration, "
+                    + "and would round to 0 (a timeout of 0 is no limit): write 1ms or more, or 0");
+            return Optional.empty();
+        }
         if (d.isEmpty() || d.get().isNegative()) {
             problems.error(s.get(), at(key) + ": expected a duration such as 30 (seconds), 10ms, 30s, 5m, 2h, got '"
                     + s.get().getValue() + "'");
