@@ -161,7 +161,7 @@ class SqliteBackupCliTest {
                     : cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
             assertThat(r.err()).as(r.toString()).containsOnlyOnce("\n").contains("SQLite database " + copy
-                    + ": a restore into it (" + id + ") was killed half way").contains("mv -n '" + aside + "' '"
+                    + ": a restore into it (" + id + ") did not finish (killed").contains("mv -n '" + aside + "' '"
                     + copy + "-wal'");
             assertThat(temp).as("the copy that tells the state is kept").exists();
             assertThat(aside).exists();

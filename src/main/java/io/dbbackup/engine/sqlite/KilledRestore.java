@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a whole restore killed inside {@link Swap} left beside its target: the target's journals under their aside names
+ * What a whole restore killed inside {@link Swap}, or failed there unable to move a journal back, left beside its target: the target's journals under their aside names
  * ({@code NAME-wal.dbbackup-replaced-ID}). The files present tell the state: the restore's copy
  * ({@code .dbbackup-restore-NAME.ID}) still there means no rename (the target is the old database, its journals aside);
  * the copy gone but its lock file there means the rename happened (the asides are the replaced database's, stale);
@@ -27,7 +27,10 @@ final class KilledRestore {
     private KilledRestore() {
     }
 
-    /** Throws (exit 2) when a restore into {@code target} that is no longer running left journals aside. */
+    /**
+     * Throws (exit 2) when a restore into {@code target} that is no longer running left journals aside. The files do
+     * not tell a kill from a failed rename (both leave the copy and an unheld {@code .lock}): the words name both.
+     */
     static void refuseIfAny(Path target) {
         Map<String, List<Path>> asideById;
         try {
@@ -41,8 +44,9 @@ final class KilledRestore {
             if (running(lock)) {
                 continue; // that restore is alive, between its renames
             }
-            throw DbBackupException.system("SQLite database " + target + ": a restore into it (" + e.getKey() + ") was "
-                    + "killed half way and nothing was restored now; " + state(target, e.getKey(), e.getValue()));
+            throw DbBackupException.system("SQLite database " + target + ": a restore into it (" + e.getKey() + ") did "
+                    + "not finish (killed, or failed with journal files it could not move back) and nothing was restored "
+                    + "now; " + state(target, e.getKey(), e.getValue()));
         }
     }
 

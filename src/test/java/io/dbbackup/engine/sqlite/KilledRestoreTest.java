@@ -56,7 +56,7 @@ class KilledRestoreTest {
         DbBackupException e = (DbBackupException) t;
         assertThat(e.status()).isEqualTo(ExitStatus.SYSTEM_ERROR);
         assertThat(e.getMessage()).doesNotContain("\n").startsWith("SQLite database " + target + ": a restore into it ("
-                + id + ") was killed half way and nothing was restored now; ");
+                + id + ") did not finish (killed, or failed with journal files it could not move back) and nothing was restored now; ");
         return e;
     }
 

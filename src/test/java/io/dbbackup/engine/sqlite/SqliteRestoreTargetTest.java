@@ -207,6 +207,8 @@ class SqliteRestoreTargetTest {
         String undo = "To undo (keep the database as it was), with the application stopped, ";
         String commands = between(failed.getMessage(), undo, "");
         assertThat(refused).contains("it stopped before its rename").endsWith(undo + commands);
+        assertThat(refused).as("it failed, it was not killed").doesNotContain("was killed half way")
+                .contains("did not finish (killed, or failed with journal files it could not move back)");
 
         sh(between(failed.getMessage(), undo, "; to finish"));
         assertThat(names(folder)).containsExactlyInAnyOrder("app.db", "app.db-wal", "app.db-shm");
