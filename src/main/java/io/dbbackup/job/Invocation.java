@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param options the words after {@code dbbackup}, before the verb
  */
-public record Invocation(List<String> options) {
+public record Invocation(List<String> options) implements io.dbbackup.spi.Commands {
     /** No global option given (the default config): a suggestion is {@code dbbackup VERB ...}. */
     public static final Invocation NONE = new Invocation(List.of());
 
@@ -39,6 +39,7 @@ public record Invocation(List<String> options) {
         return ShellWords.join(all);
     }
 
+    @Override
     public String command(String... words) {
         return command(List.of(words));
     }

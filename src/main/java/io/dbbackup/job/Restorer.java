@@ -121,7 +121,7 @@ public final class Restorer {
         ws.requireSecrets(job, "datasources." + target.name());
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
-        target.engine().requireRestorable(key.format()); // a wrong --to is one line before a long read, dry run or not
+        target.engine().requireRestorable(key.format(), ws.invocation()); // a wrong --to is one line before a long read, dry run or not
         Map<String, Object> manifest = manifestIfReadable(catalog, job, key);
         requireTheEngineItWasMadeBy(manifest, key, target);
         // what the backup's datasource leaves out (PostgreSQL no_owner: a custom archive holds the owners), also --to another

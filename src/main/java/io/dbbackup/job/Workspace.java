@@ -278,12 +278,12 @@ public final class Workspace {
         }
 
         public OperationContext context() {
-            return new OperationContext(cancellation, log, scratch);
+            return new OperationContext(cancellation, log, scratch, invocation);
         }
 
         /** {@link #context()} whose log names {@code job} on each line (parallel jobs' lines interleave). */
         public OperationContext context(String job) {
-            return new OperationContext(cancellation, log.with("job", job), scratch);
+            return new OperationContext(cancellation, log.with("job", job), scratch, invocation);
         }
 
         public Cancellation cancellation() {

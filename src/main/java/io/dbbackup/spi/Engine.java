@@ -49,6 +49,11 @@ public interface Engine {
     default void requireRestorable(DumpFormat format) {
     }
 
+    /** {@link #requireRestorable(DumpFormat)}, a command it suggests written with this run's options ({@link Commands}). */
+    default void requireRestorable(DumpFormat format, Commands commands) {
+        requireRestorable(format);
+    }
+
     /**
      * What this datasource's backups are taken without and must be restored without wherever they go ({@code restore
      * --to}, a drill, a sync): a dump format that still holds it leaves it to the restore, which runs with the target

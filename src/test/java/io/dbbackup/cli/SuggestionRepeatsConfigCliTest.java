@@ -153,4 +153,19 @@ class SuggestionRepeatsConfigCliTest {
         assertThat(suggestion(r, "(?m)retention keeps it until (dbbackup .*)$").strip())
                 .isEqualTo("dbbackup -c '../conf dir/config.yaml' pin --remove nightly " + newest);
     }
+
+    /**
+     * A plugin's suggestion too (here the physical engine's, for a dump restored --to a physical datasource): it
+     * repeats {@code -c FILE}, passed to it through the SPI as core's suggestions are. Before: a bare 'dbbackup restore'.
+     */
+    @Test
+    void aPluginsSuggestionRepeatsTheConfig() throws Exception {
+        Path config = dir.resolve("conf dir/config.yaml");
+        Files.writeString(config, Files.readString(config).replace("datasources:\n",
+                "datasources:\n  phys: {engine: postgres, method: physical, cluster: main}\n"));
+        Cli.Result r = cli.run("-c", "../conf dir/config.yaml", "restore", "nightly", "--to", "phys", "--dry-run");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).as(r.toString())
+                .contains("is restored into a data directory: dbbackup -c '../conf dir/config.yaml' restore JOB --pgdata DIR");
+    }
 }

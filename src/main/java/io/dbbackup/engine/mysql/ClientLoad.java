@@ -145,6 +145,6 @@ final class ClientLoad {
     }
 
     private static OperationContext fresh(OperationContext ctx) {
-        return new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir());
+        return new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir(), ctx.commands());
     }
 }

@@ -922,7 +922,7 @@ public final class MySqlEngine implements Engine {
             throw DbBackupException.user(describe() + " names more than one database: a drill needs a scratch datasource "
                     + "naming one database");
         }
-        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir());
+        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir(), ctx.commands());
         String db = s.scope().single();
         int lockWait = dropLockWaitSeconds();
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {

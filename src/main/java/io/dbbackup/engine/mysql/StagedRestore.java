@@ -121,7 +121,7 @@ final class StagedRestore {
                 dropQuietly(List.of(stage), defaults, ctx);
                 throw untouched(e, target, stage);
             }
-            OperationContext uninterrupted = new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir());
+            OperationContext uninterrupted = new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir(), ctx.commands());
             try {
                 List<String> cmd = cmd(tool, defaults, family);
                 client.run(cmd, new ByteArrayInputStream(swap.sql().getBytes(StandardCharsets.ISO_8859_1)), null, uninterrupted);
@@ -455,7 +455,7 @@ final class StagedRestore {
     }
 
     private void dropQuietly(List<String> databases, DefaultsFile defaults, OperationContext ctx) {
-        OperationContext fresh = new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir());
+        OperationContext fresh = new OperationContext(new Cancellation(), ctx.log(), ctx.scratchDir(), ctx.commands());
         StringBuilder sql = new StringBuilder("SET SESSION foreign_key_checks = 0;\n");
         databases.forEach(d -> sql.append("DROP DATABASE IF EXISTS ").append(Sql.ident(d)).append(";\n"));
         try {

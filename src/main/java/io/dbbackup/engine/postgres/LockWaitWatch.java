@@ -44,7 +44,7 @@ final class LockWaitWatch implements AutoCloseable {
     private final Thread thread;
 
     private LockWaitWatch(PgTools pg, String db, PassFile pass, OperationContext ctx, Duration first, Duration repeat) {
-        OperationContext own = new OperationContext(stop, ctx.log(), ctx.scratchDir());
+        OperationContext own = new OperationContext(stop, ctx.log(), ctx.scratchDir(), ctx.commands());
         thread = new Thread(() -> watch(pg, db, pass, own, first, repeat), "pg-lock-wait-watch");
         thread.setDaemon(true);
     }

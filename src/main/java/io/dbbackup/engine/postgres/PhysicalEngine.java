@@ -366,22 +366,27 @@ public final class PhysicalEngine implements Engine {
 
     @Override
     public TargetState inspectTarget(OperationContext ctx) {
-        throw notADatasourceRestore();
+        throw notADatasourceRestore(ctx.commands());
     }
 
     @Override
     public void requireRestorable(DumpFormat format) {
-        throw notADatasourceRestore();
+        throw notADatasourceRestore(io.dbbackup.spi.Commands.PLAIN);
+    }
+
+    @Override
+    public void requireRestorable(DumpFormat format, io.dbbackup.spi.Commands commands) {
+        throw notADatasourceRestore(commands);
     }
 
     @Override
     public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) {
-        throw notADatasourceRestore();
+        throw notADatasourceRestore(ctx.commands());
     }
 
-    private DbBackupException notADatasourceRestore() {
+    private DbBackupException notADatasourceRestore(io.dbbackup.spi.Commands commands) {
         return DbBackupException.user("a physical base backup of " + settings.describe()
-                + " is restored into a data directory: dbbackup restore JOB --pgdata DIR");
+                + " is restored into a data directory: " + commands.command("restore", "JOB", "--pgdata", "DIR"));
     }
 
     @Override

@@ -865,7 +865,7 @@ public final class PostgresEngine implements Engine {
      * cancelled {@code ctx}.
      */
     private void dropForced(PassFile pass, OperationContext ctx) throws IOException {
-        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir());
+        OperationContext cleanup = new OperationContext(new io.dbbackup.spi.Cancellation(), ctx.log(), ctx.scratchDir(), ctx.commands());
         try {
             pg.query(MAINTENANCE_DB, pass, cleanup, "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE);");
         } catch (ToolFailedException e) {

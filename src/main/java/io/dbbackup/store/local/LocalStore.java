@@ -103,7 +103,8 @@ public final class LocalStore implements Store {
                 List<Path> made = createFolders(target.getParent());
                 try {
                     FileChannel channel = modes.createForWriting(temp); // the store's mode from the first byte
-                    return new LocalUpload(target, temp, channel, ctx == null ? null : ctx.log(), made);
+                    return new LocalUpload(target, temp, channel, ctx == null ? null : ctx.log(),
+                            ctx == null ? io.dbbackup.spi.Commands.PLAIN : ctx.commands(), made);
                 } catch (NoSuchFileException gone) {
                     // another upload's abort removed a folder it had made, between our creating and our opening: again
                     if (attempt == 3) {
@@ -378,12 +379,15 @@ public final class LocalStore implements Store {
         /** Flushes the file as it grows when the store fsyncs (null when it does not). */
         private final WriteBehind behind;
         private final Log log;
+        private final io.dbbackup.spi.Commands commands;
         /** The folders {@link #upload} made for this one, deepest first: removed again when it is aborted. */
         private final List<Path> madeFolders;
         private boolean done;
 
-        LocalUpload(Path target, Path temp, FileChannel channel, Log log, List<Path> madeFolders) {
+        LocalUpload(Path target, Path temp, FileChannel channel, Log log, io.dbbackup.spi.Commands commands,
+                List<Path> madeFolders) {
             this.log = log;
+            this.commands = commands;
             this.madeFolders = madeFolders;
             this.target = target;
             this.temp = temp;
@@ -550,7 +554,8 @@ public final class LocalStore implements Store {
             } catch (IOException e) {
                 // hidden and never parsed as a backup, but as large as what was written: say where it is
                 if (log != null) {
-                    log.warn("cannot remove the aborted upload's temporary file; 'dbbackup prune' removes it once it is a day old",
+                    log.warn("cannot remove the aborted upload's temporary file; '" + commands.command("prune", "--all")
+                            + "' removes it once it is a day old",
                             "path", temp, "error", String.valueOf(e.getMessage()));
                 }
             }

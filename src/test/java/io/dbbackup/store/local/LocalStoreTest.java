@@ -274,4 +274,34 @@ class LocalStoreTest extends StoreContract {
     private static String mode(Path p) throws IOException {
         return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
+
+    /**
+     * The warning of an abort that cannot remove its temporary file names the prune that will: with this run's
+     * {@code -c FILE} (the operation's {@link io.dbbackup.spi.Commands}), so that pasted it prunes the same stores.
+     * Before, it said a bare 'dbbackup prune', which reads the default config. The temporary file is made a folder
+     * that is not empty, so that deleting it fails.
+     */
+    @Test
+    void theHintOfATemporaryFileLeftBehindRepeatsTheConfig() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("hinted"));
+        java.io.StringWriter logged = new java.io.StringWriter();
+        io.dbbackup.core.Log log = new io.dbbackup.core.Log(new java.io.PrintWriter(logged, true),
+                io.dbbackup.core.Log.Format.TEXT, io.dbbackup.core.Log.Level.INFO, java.time.Clock.systemUTC());
+        io.dbbackup.spi.OperationContext ctx = new io.dbbackup.spi.OperationContext(new io.dbbackup.spi.Cancellation(), log,
+                scratch, words -> "dbbackup -c '/etc/conf dir/db.yaml' " + String.join(" ", words));
+        io.dbbackup.spi.Upload upload = new LocalStore(base, false).upload("app/app-20260101-000000.sqlite", ctx);
+        upload.stream().write(new byte[] {1, 2, 3});
+        Path temp;
+        try (Stream<Path> s = Files.list(base.resolve("app"))) {
+            temp = s.filter(p -> p.getFileName().toString().startsWith(LocalStore.TEMP_PREFIX)).findFirst().orElseThrow();
+        }
+        Files.delete(temp);
+        Files.createDirectories(temp).resolve("x").toFile().createNewFile();
+
+        upload.abort();
+        upload.close();
+
+        assertThat(logged.toString()).contains("cannot remove the aborted upload's temporary file")
+                .contains("'dbbackup -c '/etc/conf dir/db.yaml' prune --all' removes it");
+    }
 }
