@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The top-level keys beginning with {@code x-} (as Docker Compose's extension fields): a place for anchors that entries
  * merge ({@code x-defaults: &defaults}, then {@code <<: *defaults}). What they hold is not config and is not read,
- * except that a secret written in one is refused there: it is in the file, merged anywhere or not. Where it is merged
+ * except that a secret written in one (under a secret key, an age secret key, a URL with a password) is refused
+ * there: it is in the file, merged anywhere or not. Where it is merged
  * in, the section refuses it again as its own literal secret.
  */
 final class ExtensionFields {
@@ -84,6 +85,9 @@ final class ExtensionFields {
         } else if (n instanceof ScalarNode s && YamlSection.holdsAgeSecretKey(s.getValue())) {
             problems.error(s, path + ": holds an age secret key (not shown): secrets are not read from the config file; "
                     + "keep it in a file named by identity_file");
+        } else if (n instanceof ScalarNode s && ProblemText.holdsUrlPassword(s.getValue())) {
+            problems.error(s, path + ": holds a URL with a password in it (not shown): secrets are not read from the config "
+                    + "file; give the password in its own *_env or *_file key");
         }
     }
 }

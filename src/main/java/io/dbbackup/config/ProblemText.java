@@ -19,12 +19,27 @@ final class ProblemText {
     private ProblemText() {
     }
 
-    /** {@code text} as one line that is safe to print, at most about {@link #MAX_CHARS} characters. */
+    /**
+     * The password of a URL ({@code scheme://user:PASSWORD@host}), up to the last {@code @} of the word: a value echoed
+     * from any key (a {@code database}, an {@code endpoint}, a duration) may be such a URL, pasted by mistake.
+     */
+    private static final java.util.regex.Pattern URL_PASSWORD =
+            java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^\\s:/@'\"]*):[^\\s'\"]*@");
+
+    /** Whether {@code text} holds a URL with a password in it. */
+    static boolean holdsUrlPassword(String text) {
+        return text != null && URL_PASSWORD.matcher(text).find();
+    }
+
+    /**
+     * {@code text} as one line that is safe to print, at most about {@link #MAX_CHARS} characters, the password of any
+     * URL in it written {@code (not shown)}.
+     */
     static String clean(String text) {
         if (text == null) {
             return null;
         }
-        String escaped = escape(text);
+        String escaped = escape(URL_PASSWORD.matcher(text).replaceAll("$1:(not shown)@"));
         if (escaped.length() <= MAX_CHARS) {
             return escaped;
         }

@@ -157,4 +157,46 @@ class ConfigExtensionKeyTest {
         assertThat(config.jobs().get("billing").verify()).isEqualTo(JobConfig.Verification.READ_BACK);
         assertThat(config.jobs().get("billing").notifyRules()).hasSize(1);
     }
+
+    /**
+     * A URL with a password in it ({@code postgres://bob:S3cretPW@db/app}) written in an {@code x-} block is a literal
+     * secret in the file, whatever key holds it ({@code url:}, which is refused only where merged into a secret key):
+     * refused at its line, the password not shown. Before, the config loaded without a word.
+     */
+    @Test
+    void aUrlWithAPasswordInAnXBlockIsRefusedWithoutShowingIt() throws Exception {
+        List<String> problems = problems("""
+                x-defaults:
+                  url: postgres://bob:S3cretPW@db/app
+                  hosts: ["https://ops:Hunter2@hooks.example.com/x"]
+                """ + ConfigText.withAppJob(""));
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).startsWith("config.yaml:2:").contains("x-defaults.url").contains("password");
+        assertThat(problems.get(1)).startsWith("config.yaml:3:").contains("x-defaults.hosts[0]");
+        assertThat(String.join("\n", problems)).doesNotContain("S3cretPW").doesNotContain("Hunter2");
+        // a user without a password is not a secret
+        assertThat(load("x-defaults:\n  url: postgres://bob@db/app\n" + ConfigText.withAppJob("")).jobs()).containsKey("app");
+    }
+
+    /**
+     * Any config error that echoes a value (a key that is not a secret: {@code database}, an {@code endpoint}, a
+     * pushgateway {@code url}...) masks the password of a URL in it. Before, {@code database: 'postgres://bob:S3cretPW@db'}
+     * was printed whole in "cannot name a backup folder".
+     */
+    @Test
+    void noConfigErrorShowsTheSecretOfAUrlItEchoes() throws Exception {
+        List<String> problems = problems("""
+                datasources:
+                  app: {engine: postgres, host: db, database: "postgres://bob:S3cretPW@db/app"}
+                  lite: {engine: sqlite, path: "sqlite://bob:S3cretPW@x"}
+                stores:
+                  local: {type: local, path: store, part_size: "http://bob:S3cretPW@x"}
+                jobs:
+                  app: {datasource: app, store: local, prefix: "http://bob:S3cretPW@x", timeout: "ftp://bob:S3cretPW@x"}
+                """);
+        assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p).doesNotContain("S3cretPW"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("datasources.app.database")
+                .contains("postgres://bob:(not shown)@db/app"));
+        assertThat(ProblemText.clean("a 'https://u:p@ss:w@rd@h/x' b 'http://u@h' c")).isEqualTo("a 'https://u:(not shown)@h/x' b 'http://u@h' c");
+    }
 }
