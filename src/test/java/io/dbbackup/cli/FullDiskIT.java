@@ -1,6 +1,8 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.MariaDbServer;
+import io.dbbackup.testkit.PostgresServer;
 import io.dbbackup.testkit.Shell;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +163,64 @@ class FullDiskIT {
                 .contains("nothing was restored: SQLite database " + dir.resolve("live/shop.db") + " is unchanged")
                 .contains("sha=" + before);
         assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("no temporary copy left").containsExactly("shop.db");
+    }
+
+    /**
+     * A full scratch folder (DBBACKUP_TMPDIR, else java.io.tmpdir: often a small /tmp) fails a PostgreSQL backup and a
+     * MariaDB one at the password file their tools read. Both said "failed: No space left on device" alone, which reads as
+     * the backup store being full: the error names the file, what it is for and where its folder comes from.
+     */
+    @Test
+    void aFullScratchFolderFailsAPostgresBackupNamingThePasswordFile() throws Exception {
+        try (PostgresServer pg = PostgresServer.start()) {
+            pg.writePasswordFile(dir.resolve("pgpass"));
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      app: {engine: postgres, host: %s, port: %d, user: %s, password_file: %s, database: postgres}
+                    stores:
+                      local: {type: local, path: store}
+                    jobs:
+                      app: {datasource: app, store: local}
+                    """.formatted(pg.host(), pg.port(), pg.user(), dir.resolve("pgpass")));
+
+            String out = inFullNamespace("scratch", "4k", "head -c 4096 /dev/zero > scratch/fill 2> /dev/null; "
+                    + "DBBACKUP_TMPDIR=$PWD/scratch " + dbbackup("backup app") + "; echo \"exit=$?\"; echo '-- left:'; "
+                    + "find store scratch -type f | sort");
+
+            assertThat(out).contains("exit=2").containsPattern("backup of postgres \\S+ failed: cannot write the password "
+                    + "file for the PostgreSQL tools " + java.util.regex.Pattern.quote(dir.resolve("scratch").toString())
+                    + "/dbbackup-\\S+/pgpass-\\S+: No space left on device \\(dbbackup's scratch folder, set by "
+                    + "DBBACKUP_TMPDIR, else java\\.io\\.tmpdir\\)");
+            assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("nothing stored, no scratch file left")
+                    .containsExactly("scratch/fill");
+        }
+    }
+
+    @Test
+    void aFullScratchFolderFailsAMariaDbBackupNamingTheOptionFile() throws Exception {
+        try (MariaDbServer db = MariaDbServer.start()) {
+            db.createDatabase("shop");
+            Files.writeString(dir.resolve("dbpass"), db.password() + "\n");
+            Files.setPosixFilePermissions(dir.resolve("dbpass"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      shop: {engine: mariadb, host: 127.0.0.1, port: %d, user: %s, password_file: %s, database: shop}
+                    stores:
+                      local: {type: local, path: store}
+                    jobs:
+                      shop: {datasource: shop, store: local}
+                    """.formatted(db.port(), db.user(), dir.resolve("dbpass")));
+
+            String out = inFullNamespace("scratch", "4k", "head -c 4096 /dev/zero > scratch/fill 2> /dev/null; "
+                    + "DBBACKUP_TMPDIR=$PWD/scratch " + dbbackup("backup shop") + "; echo \"exit=$?\"; echo '-- left:'; "
+                    + "find store scratch -type f | sort");
+
+            assertThat(out).contains("exit=2").containsPattern("failed: cannot write the option file for the MySQL/MariaDB "
+                    + "tools " + java.util.regex.Pattern.quote(dir.resolve("scratch").toString()) + "/dbbackup-\\S+/my-\\S+\\.cnf: "
+                    + "No space left on device \\(dbbackup's scratch folder, set by DBBACKUP_TMPDIR, else java\\.io\\.tmpdir\\)");
+            assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("nothing stored, no scratch file left")
+                    .containsExactly("scratch/fill");
+        }
     }
 
     /** Runs {@code script} in {@code dir} with {@code folder} replaced by a tmpfs of {@code size}, in a mount namespace of its own. */

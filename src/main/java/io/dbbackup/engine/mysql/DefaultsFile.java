@@ -1,13 +1,11 @@
 package io.dbbackup.engine.mysql;
 
+import io.dbbackup.core.ScratchFile;
 import io.dbbackup.core.Secret;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 
 /**
@@ -24,20 +22,12 @@ final class DefaultsFile implements AutoCloseable {
     }
 
     static DefaultsFile create(Path scratchDir, Secret password) throws IOException {
-        Files.createDirectories(scratchDir);
-        Path file = scratchDir.resolve("my-" + UUID.randomUUID() + ".cnf");
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            StringBuilder text = new StringBuilder("[client]\n");
-            if (password != null) {
-                text.append("password=").append(quote(password.reveal())).append('\n');
-            }
-            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
-            throw e;
+        StringBuilder text = new StringBuilder("[client]\n");
+        if (password != null) {
+            text.append("password=").append(quote(password.reveal())).append('\n');
         }
-        return new DefaultsFile(file);
+        return new DefaultsFile(ScratchFile.write(scratchDir, "my-" + UUID.randomUUID() + ".cnf", "the option file for the "
+                + "MySQL/MariaDB tools", text));
     }
 
     /**

@@ -1,13 +1,11 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.ScratchFile;
 import io.dbbackup.core.Secret;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 
 /**
@@ -27,12 +25,8 @@ final class PassFile implements AutoCloseable {
         if (password == null) {
             return new PassFile(null);
         }
-        Files.createDirectories(scratchDir);
-        Path file = scratchDir.resolve("pgpass-" + UUID.randomUUID());
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, "*:*:*:*:" + escape(password.reveal()) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        return new PassFile(file);
+        return new PassFile(ScratchFile.write(scratchDir, "pgpass-" + UUID.randomUUID(), "the password file for the "
+                + "PostgreSQL tools", "*:*:*:*:" + escape(password.reveal()) + "\n"));
     }
 
     /** libpq's escaping: {@code \} and {@code :} are preceded by a backslash. */
