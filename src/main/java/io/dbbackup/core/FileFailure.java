@@ -22,7 +22,7 @@ public final class FileFailure {
         if (e instanceof ClosedChannelException || e instanceof InterruptedIOException) {
             return e;
         }
-        return new IOException(prefix + "cannot " + action + " " + file + ": " + reason(e), e);
+        return new LocalFileException(prefix + "cannot " + action + " " + file + ": " + reason(e), e);
     }
 
     /** The reason alone: "permission denied", "no such file or folder", or the system's words. */

@@ -36,12 +36,22 @@ public final class ScratchFile {
             if (e instanceof RuntimeException r) {
                 throw r;
             }
-            IOException said = FileFailure.of("", action + " " + what, file, (IOException) e);
-            if (said == e) {
-                throw e;
-            }
-            throw new IOException(said.getMessage() + " (dbbackup's scratch folder, set by DBBACKUP_TMPDIR, else "
-                    + "java.io.tmpdir)", e);
+            throw failure(action + " " + what, file, (IOException) e);
         }
+    }
+
+    /**
+     * "cannot {@code action} {@code file}: reason (dbbackup's scratch folder, …)" for a file of the scratch folder; a
+     * cancellation passes unchanged.
+     */
+    public static IOException failure(String action, Path file, IOException e) {
+        IOException said = FileFailure.of("", action, file, e);
+        return said instanceof LocalFileException local ? inScratch(local) : said;
+    }
+
+    /** {@code failure} (of a file in the scratch folder) with where that folder comes from. */
+    public static LocalFileException inScratch(LocalFileException failure) {
+        return new LocalFileException(failure.getMessage() + " (dbbackup's scratch folder, set by DBBACKUP_TMPDIR, else "
+                + "java.io.tmpdir)", failure.getCause());
     }
 }

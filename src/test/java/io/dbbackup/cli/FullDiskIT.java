@@ -223,6 +223,27 @@ class FullDiskIT {
         }
     }
 
+    /**
+     * {@code verify --deep} of a SQLite backup writes the whole database into the scratch folder; a full one said
+     * "verification of KEY failed: No space left on device" alone — the backup's store? the backup itself? It names the
+     * copy it could not write, says where that folder comes from, leaves nothing there and keeps the sound backup.
+     */
+    @Test
+    void aDeepVerifyWithAFullScratchFolderNamesItAndKeepsTheBackup() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), config("large/shop.db", "store"));
+        Cli.Result backup = new Cli().workingDir(dir).run("-q", "-c", "config.yaml", "backup", "shop");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+
+        String out = inFullNamespace("scratch", "1m", "DBBACKUP_TMPDIR=$PWD/scratch " + dbbackup("verify shop --deep")
+                + "; echo \"exit=$?\"; echo '-- left:'; find store scratch -type f | sort");
+
+        assertThat(out).contains("exit=2").containsPattern("cannot write the copy of the backup "
+                + java.util.regex.Pattern.quote(dir.resolve("scratch").toString()) + "/dbbackup-\\S+/verify-\\S+\\.sqlite: No "
+                + "space left on device \\(dbbackup's scratch folder, set by DBBACKUP_TMPDIR, else java\\.io\\.tmpdir\\)");
+        assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("the backup kept, no copy left")
+                .hasSize(3).allMatch(line -> line.startsWith("store/shop/"));
+    }
+
     /** Runs {@code script} in {@code dir} with {@code folder} replaced by a tmpfs of {@code size}, in a mount namespace of its own. */
     private String inFullNamespace(String folder, String size, String script) {
         Shell.Result r = Shell.run(dir, "unshare", "-rm", "bash", "-c",

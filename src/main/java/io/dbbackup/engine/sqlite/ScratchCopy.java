@@ -1,5 +1,6 @@
 package io.dbbackup.engine.sqlite;
 
+import io.dbbackup.core.ScratchFile;
 import io.dbbackup.spi.OperationContext;
 
 import java.io.IOException;
@@ -22,8 +23,22 @@ final class ScratchCopy implements AutoCloseable {
     static ScratchCopy of(InputStream in, String purpose, OperationContext ctx) throws IOException {
         Files.createDirectories(ctx.scratchDir());
         ScratchCopy copy = new ScratchCopy(ctx.scratchDir().resolve(purpose + "-" + UUID.randomUUID() + ".sqlite"));
-        try (OutputStream out = Files.newOutputStream(copy.file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            in.transferTo(out);
+        OutputStream out;
+        try {
+            out = Files.newOutputStream(copy.file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw ScratchFile.failure("create the copy of the backup", copy.file, e);
+        }
+        try (out) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                try {
+                    out.write(buf, 0, n);
+                } catch (IOException e) {
+                    // the JDK's own is a bare "No space left on device": which disk? (a read's failure is the backup's)
+                    throw ScratchFile.failure("write the copy of the backup", copy.file, e);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             copy.close();
             throw e;
