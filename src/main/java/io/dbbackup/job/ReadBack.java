@@ -144,7 +144,9 @@ final class ReadBack {
             new Verifier(ws).verify(job, key, ctx); // within the attempt: its timeout and signals stop the check too
             return true;
         } catch (DbBackupException e) {
-            if (e.status() != ExitStatus.USER_ERROR && !WrongKeyException.in(e)) {
+            // a local file the check writes (its copy in the scratch folder) that cannot be written: the check cannot run
+            // here, which says nothing about the backup (deleting it for a full scratch folder lost the night's backup)
+            if (e.status() != ExitStatus.USER_ERROR && !WrongKeyException.in(e) && !io.dbbackup.core.LocalFileException.in(e)) {
                 throw e;
             }
             ws.log().warn("verify: deep cannot check this backup; reading it back instead", "job", job.name(), "key", key.key(),

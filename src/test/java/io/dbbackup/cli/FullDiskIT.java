@@ -244,6 +244,39 @@ class FullDiskIT {
                 .hasSize(3).allMatch(line -> line.startsWith("store/shop/"));
     }
 
+    /**
+     * {@code verify: deep} of a base backup extracts the cluster into the scratch folder; one too small for it made the
+     * check fail, the read-back's second read fail the same way, and the sound backup was deleted ("removed the backup
+     * that failed verification", exit 2): the night left without a backup for a lack of scratch space. A check that
+     * cannot run here never removes a backup: a warning names the file it could not write, the read-back checks the
+     * stored bytes instead, and the backup stays.
+     */
+    @Test
+    void aDeepCheckWithoutRoomInTheScratchFolderKeepsTheBaseBackup() throws Exception {
+        try (PostgresServer pg = PostgresServer.start()) {
+            pg.writePasswordFile(dir.resolve("pgpass"));
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      cl: {engine: postgres, method: physical, cluster: main, host: %s, port: %d, user: %s, password_file: %s}
+                    stores:
+                      local: {type: local, path: store}
+                    jobs:
+                      cl: {datasource: cl, store: local, compression: zstd, verify: deep}
+                    """.formatted(pg.host(), pg.port(), pg.user(), dir.resolve("pgpass")));
+
+            String out = inFullNamespace("scratch", "4m", "DBBACKUP_TMPDIR=$PWD/scratch " + dbbackup("backup cl")
+                    + "; echo \"exit=$?\"; echo '-- left:'; find store scratch -type f | sort");
+
+            assertThat(out).contains("exit=0").doesNotContain("removed the backup")
+                    .contains("verify: deep cannot check this backup; reading it back instead")
+                    .containsPattern("cannot write " + java.util.regex.Pattern.quote(dir.resolve("scratch").toString())
+                            + "/dbbackup-\\S+/verify-main/\\S+: No space left on device \\(dbbackup's scratch folder, set by "
+                            + "DBBACKUP_TMPDIR, else java\\.io\\.tmpdir\\)");
+            assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("the backup kept, nothing in the scratch folder")
+                    .hasSize(3).allMatch(line -> line.startsWith("store/main/"));
+        }
+    }
+
     /** Runs {@code script} in {@code dir} with {@code folder} replaced by a tmpfs of {@code size}, in a mount namespace of its own. */
     private String inFullNamespace(String folder, String size, String script) {
         Shell.Result r = Shell.run(dir, "unshare", "-rm", "bash", "-c",

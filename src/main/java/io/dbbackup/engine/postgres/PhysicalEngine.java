@@ -462,7 +462,12 @@ public final class PhysicalEngine implements Engine {
         Path dir = ctx.scratchDir().resolve("verify-" + settings.cluster());
         Files.createDirectories(ctx.scratchDir());
         try {
-            TarExtractor.Result r = TarExtractor.extract(in, dir);
+            TarExtractor.Result r;
+            try {
+                r = TarExtractor.extract(in, dir);
+            } catch (io.dbbackup.core.LocalFileException e) {
+                throw io.dbbackup.core.ScratchFile.inScratch(e); // which folder, and what sets it
+            }
             String major = checkDataDirectory(dir);
             if (!Files.isRegularFile(dir.resolve(TarWatcher.BACKUP_MANIFEST))) {
                 throw DbBackupException.integrity("the base backup holds no backup_manifest: pg_verifybackup cannot check it");
