@@ -15,6 +15,9 @@ import java.util.Locale;
  * the jar instead (io.dbbackup.cli.NativeLibraries); this is for a {@code java -jar} run without that folder.
  */
 public final class NativeLibraryFailure {
+    /** Less free space than this in the temp folder, and a library that did not load, is a full folder: they are ~1-2 MiB. */
+    static final long ROOM = 4L << 20;
+
     private NativeLibraryFailure() {
     }
 
@@ -27,27 +30,61 @@ public final class NativeLibraryFailure {
             } catch (IOException | RuntimeException e) {
                 mounts = "";
             }
-            return explain(t, System.getProperty("java.io.tmpdir"), mounts, runningJar());
+            String tmpdir = System.getProperty("java.io.tmpdir");
+            return explain(t, tmpdir, mounts, runningJar(), usable(tmpdir));
         } catch (RuntimeException e) {
             return null;
         }
     }
 
+    /** The bytes free for this user in {@code folder}'s file system; -1 when that cannot be told. */
+    private static long usable(String folder) {
+        try {
+            return folder == null ? -1 : Files.getFileStore(Path.of(folder)).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static String explain(Throwable t, String tmpdir, String mountinfo, Path jar) {
+        return explain(t, tmpdir, mountinfo, jar, -1);
+    }
+
+    /**
+     * As above; {@code free} (bytes, -1 unknown) below {@link #ROOM} in the temp folder, or "No space left on device" in
+     * the chain, is said as that folder being full: the library could not be unpacked (sqlite-jdbc logs that and then
+     * says only "Error opening connection", as if the database were at fault).
+     */
+    static String explain(Throwable t, String tmpdir, String mountinfo, Path jar, long free) {
         String library = null;
         boolean mapFailed = false;
+        boolean full = false;
         for (Throwable e = t; e != null && e.getCause() != e; e = e.getCause()) {
             String msg = String.valueOf(e.getMessage());
             boolean nativeFailure = e instanceof UnsatisfiedLinkError
                     || e.getClass().getName().equals("org.sqlite.NativeLibraryNotFoundException")
-                    || e instanceof NoClassDefFoundError && msg.startsWith("Could not initialize class");
+                    || e instanceof NoClassDefFoundError && msg.startsWith("Could not initialize class")
+                    || msg.startsWith("Cannot unpack lib"); // zstd-jni's, when it cannot write the library out
             if (nativeFailure) {
                 String m = msg.toLowerCase(Locale.ROOT);
                 library = m.contains("zstd") ? "zstd" : m.contains("sqlite") ? "SQLite" : m.contains("lz4") ? "lz4" : library;
                 mapFailed |= m.contains("failed to map segment");
             }
+            full |= msg.contains("No space left on device");
         }
-        if (library == null || tmpdir == null || !(mapFailed || noexec(Path.of(tmpdir), mountinfo))) {
+        if (library == null || tmpdir == null) {
+            return null;
+        }
+        String native_ = jar == null ? "dbbackup.native beside the jar" : folder(jar).toString();
+        String once = " (or make that folder once: java -cp " + (jar == null ? "dbbackup.jar" : jar)
+                + " io.dbbackup.cli.NativeLibraries)";
+        if (!mapFailed && (full || free >= 0 && free < ROOM)) {
+            return "cannot load the " + library + " native library: it is unpacked into java.io.tmpdir " + tmpdir
+                    + ", which is full (" + (free < 0 ? "no room" : free / 1024 + " KiB free") + "); free space there, or run "
+                    + "dbbackup through bin/dbbackup or the container image, which load it from " + native_ + once
+                    + ", or point -Djava.io.tmpdir at a folder with room";
+        }
+        if (!(mapFailed || noexec(Path.of(tmpdir), mountinfo))) {
             return null;
         }
         return "cannot load the " + library + " native library: it is unpacked into java.io.tmpdir " + tmpdir

@@ -277,6 +277,44 @@ class FullDiskIT {
         }
     }
 
+    /**
+     * A {@code java -jar} run (no native folder beside the jar) unpacks the zstd and SQLite libraries into java.io.tmpdir
+     * at start. With that folder full, a SQLite backup said "cannot read SQLite database …: Error opening connection"
+     * (sending the on-call person to the database) and a zstd one "ExceptionInInitializerError: Cannot unpack
+     * libzstd-jni-…: No space left on device" (which disk?). Both now name the library, the folder and the fixes.
+     */
+    @Test
+    void aFullJavaTempFolderIsSaidAsTheReasonANativeLibraryDidNotLoad() throws Exception {
+        Path alone = Files.createDirectories(dir.resolve("jar")).resolve("dbbackup.jar");
+        Files.copy(jar, alone); // no dbbackup.native beside it: the libraries unpack into java.io.tmpdir
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  shop: {engine: sqlite, path: small/shop.db, compression: zstd}
+                  plain: {engine: sqlite, path: small/shop.db, compression: gzip}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  shop: {datasource: shop, store: local}
+                  plain: {datasource: plain, store: local, prefix: plain}
+                """);
+        Files.createDirectories(dir.resolve("jtmp"));
+        String run = Path.of(System.getProperty("java.home"), "bin", "java") + " -XX:+UseSerialGC -Djava.io.tmpdir=$PWD/jtmp -jar "
+                + alone + " -q -c config.yaml ";
+
+        String out = inFullNamespace("jtmp", "64k", "head -c 65536 /dev/zero > jtmp/fill 2> /dev/null; "
+                + "DBBACKUP_TMPDIR=$PWD/scratch " + run + "backup shop; echo \"zstd=$?\"; "
+                + "DBBACKUP_TMPDIR=$PWD/scratch " + run + "backup plain; echo \"sqlite=$?\"; echo '-- left:'; find store -type f");
+
+        String fix = "which is full \\(\\d+ KiB free\\); free space there, or run dbbackup through bin/dbbackup or the container "
+                + "image, which load it from " + java.util.regex.Pattern.quote(dir.resolve("jar/dbbackup.native").toString());
+        String tmp = java.util.regex.Pattern.quote(dir.resolve("jtmp").toString());
+        assertThat(out).contains("zstd=2").contains("sqlite=2").doesNotContain("Error opening connection")
+                .containsPattern("cannot load the zstd native library: it is unpacked into java.io.tmpdir " + tmp + ", " + fix)
+                .containsPattern("cannot load the SQLite native library: it is unpacked into java.io.tmpdir " + tmp + ", " + fix)
+                .contains("or point -Djava.io.tmpdir at a folder with room");
+        assertThat(out.substring(out.indexOf("-- left:")).lines().skip(1)).as("nothing stored").isEmpty();
+    }
+
     /** Runs {@code script} in {@code dir} with {@code folder} replaced by a tmpfs of {@code size}, in a mount namespace of its own. */
     private String inFullNamespace(String folder, String size, String script) {
         Shell.Result r = Shell.run(dir, "unshare", "-rm", "bash", "-c",
