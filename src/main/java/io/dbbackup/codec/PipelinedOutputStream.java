@@ -68,6 +68,17 @@ public final class PipelinedOutputStream extends BlockOutputStream {
         }
     }
 
+    /**
+     * From any thread: nothing more reaches the stage below. The writer's next write and its close fail, what is queued
+     * is dropped, and the stage below is not closed (its owner aborts it). For a writer stuck in a call that cannot be
+     * interrupted, whose output must go nowhere once it returns.
+     */
+    public void abandon() {
+        if (failure == null) {
+            failure = new InterruptedIOException("abandoned: the data for " + worker.getName() + " is discarded");
+        }
+    }
+
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         if (closed) {

@@ -110,13 +110,12 @@ public final class BackupPipeline {
             upload = r.store().upload(key.key(), r.ctx());
             HashingOutputStream hashing = new HashingOutputStream(upload.stream());
             // hashing and the store's writes on a thread of their own, overlapping compression
-            OutputStream stored = new PipelinedOutputStream(hashing, "store-" + r.job(), STORE_BLOCK, STORE_BLOCKS);
-            OutputStream chain = r.encryptor() == null ? stored : r.encryptor().encrypt(stored);
-            chain = Codecs.compress(chain, r.compression(), r.compressionLevel());
-            long raw;
-            try (InputStream source = pipe.source(); OutputStream out = counted(chain, r.rawProgress())) {
-                raw = source.transferTo(out);
-            }
+            PipelinedOutputStream stored = new PipelinedOutputStream(hashing, "store-" + r.job(), STORE_BLOCK, STORE_BLOCKS);
+            // compression on a thread of its own, which a cancelled backup stops waiting for: zstd's native calls at
+            // high levels cannot be interrupted (see CompressorThread)
+            long raw = new CompressorThread("compress-" + r.job(), pipe.source(), stored, s -> counted(Codecs.compress(
+                    r.encryptor() == null ? s : r.encryptor().encrypt(s), r.compression(), r.compressionLevel()),
+                    r.rawProgress())).await(r.ctx().cancellation());
             dumper.join();
             checker.join();
             if (refusal.get() != null) {

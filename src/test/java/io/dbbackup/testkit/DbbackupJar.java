@@ -25,6 +25,46 @@ public final class DbbackupJar {
     }
 
     /**
+     * The built jar started (not waited for) under {@code env --default-signal=INT,TERM} (a JVM started with SIGINT
+     * ignored, as a background job is, could not handle it), with the test-only engine and store ({@code engine: fake})
+     * on its class path: {@code java -XX:+UseSerialGC -cp JAR:TEST_CLASSES:TEST_PLUGINS io.dbbackup.cli.Main -c
+     * DIR/config.yaml ARGS} in {@code dir}, stdout to {@code DIR/out.txt}, stderr to {@code DIR/err.txt}, {@code env} on
+     * top of this process's environment. For the tests that signal it.
+     */
+    public static Process startWithTestEngine(Path dir, Map<String, String> env, String... args) throws Exception {
+        Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
+        return start(dir, env, List.of("-cp", jar() + java.io.File.pathSeparator + testClasses + java.io.File.pathSeparator
+                + testPlugins, "io.dbbackup.cli.Main"), args);
+    }
+
+    /** As {@link #startWithTestEngine}, the jar alone ({@code java -XX:+UseSerialGC -jar JAR ...}): the real plugins only. */
+    public static Process start(Path dir, Map<String, String> env, String... args) throws java.io.IOException {
+        return start(dir, env, List.of("-jar", jar().toString()), args);
+    }
+
+    private static Process start(Path dir, Map<String, String> env, List<String> main, String... args)
+            throws java.io.IOException {
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC"));
+        cmd.addAll(main);
+        cmd.addAll(List.of("-c", dir.resolve("config.yaml").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new AssertionError("the shaded jar (mvn package) is missing: " + jar);
+        }
+        return jar;
+    }
+
+    /**
      * {@code unset}: names of variables to remove from the inherited environment, as a predicate on the name (e.g. every
      * AZURE_ or *_PROXY variable the machine running the tests may have).
      */
