@@ -2,7 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.core.Json;
 import io.dbbackup.testkit.Cli;
-import io.dbbackup.testkit.FakeEngineProvider;
+import io.dbbackup.testkit.DbbackupJar;
 import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SmtpServer;
 import io.dbbackup.testkit.WebhookServer;
@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -1122,20 +1121,7 @@ class SignalIT {
 
     /** The built jar as a subprocess with the test-only engine, in {@code dir}. */
     private Process startJar(Map<String, String> env, String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        assertThat(jar).as("the shaded jar (mvn package)").exists();
-        Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
-        // env --default-signal: a JVM started with SIGINT ignored (a background job) could not handle it
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins, "io.dbbackup.cli.Main",
-                "-c", dir.resolve("config.yaml").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        pb.environment().putAll(env);
-        return pb.start();
+        return DbbackupJar.startWithTestEngine(dir, env, args);
     }
 
     /** Waits until the dump child wrote its pid and the upload's temp file exists in the store. */

@@ -2,7 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.store.s3.S3Fixture;
 import io.dbbackup.testkit.AzuriteServer;
-import io.dbbackup.testkit.FakeEngineProvider;
+import io.dbbackup.testkit.DbbackupJar;
 import io.dbbackup.testkit.OpenSshServer;
 import io.dbbackup.testkit.S3ProxyServer;
 import io.dbbackup.testkit.StallingRelay;
@@ -12,11 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -339,19 +337,7 @@ class StoreStallSignalIT {
     }
 
     private Process startJar(Map<String, String> env, String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        assertThat(jar).as("the shaded jar (mvn package)").exists();
-        Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins, "io.dbbackup.cli.Main",
-                "-c", dir.resolve("config.yaml").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        pb.environment().putAll(env);
-        return pb.start();
+        return DbbackupJar.startWithTestEngine(dir, env, args);
     }
 
     /** A new bucket holding one backup of job {@code slow}: {@code bytes} random bytes, uncompressed. */

@@ -6,6 +6,7 @@ import io.dbbackup.core.Secret;
 import io.dbbackup.spi.Cancellation;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.DbbackupJar;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -162,15 +164,6 @@ class MySqlDrillSignalIT extends MySqlCliFixture {
     }
 
     private Process startJar(String... args) throws IOException {
-        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        assertThat(jar).as("the shaded jar (mvn package)").exists();
-        List<String> cmd = new java.util.ArrayList<>(List.of("env", "--default-signal=INT,TERM",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar.toString(),
-                "-c", dir.resolve("config.yaml").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        pb.environment().put("DB_PW", server.password());
-        return pb.start();
+        return DbbackupJar.start(dir, Map.of("DB_PW", server.password()), args);
     }
 }

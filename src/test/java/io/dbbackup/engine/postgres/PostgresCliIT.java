@@ -1,6 +1,7 @@
 package io.dbbackup.engine.postgres;
 
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.DbbackupJar;
 import io.dbbackup.testkit.PostgresServer;
 import io.dbbackup.testkit.Reseal;
 import io.dbbackup.testkit.Shell;
@@ -328,16 +329,7 @@ class PostgresCliIT {
     }
 
     private Process startJar(Map<String, String> env, String... args) throws IOException {
-        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        assertThat(jar).as("the shaded jar (mvn package)").exists();
-        List<String> cmd = new java.util.ArrayList<>(List.of("env", "--default-signal=INT,TERM",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-jar", jar.toString(),
-                "-c", dir.resolve("config.yaml").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder b = new ProcessBuilder(cmd);
-        b.environment().putAll(env);
-        return b.directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        return DbbackupJar.start(dir, env, args);
     }
 
     private int terminate(Process p) throws Exception {
