@@ -113,9 +113,23 @@ public final class BackupPipeline {
             PipelinedOutputStream stored = new PipelinedOutputStream(hashing, "store-" + r.job(), STORE_BLOCK, STORE_BLOCKS);
             // compression on a thread of its own, which a cancelled backup stops waiting for: zstd's native calls at
             // high levels cannot be interrupted (see CompressorThread)
-            long raw = new CompressorThread("compress-" + r.job(), pipe.source(), stored, s -> counted(Codecs.compress(
-                    r.encryptor() == null ? s : r.encryptor().encrypt(s), r.compression(), r.compressionLevel()),
-                    r.rawProgress())).await(r.ctx().cancellation());
+            CompressorThread compressor = new CompressorThread("compress-" + r.job(), pipe.source(), stored,
+                    s -> counted(Codecs.compress(r.encryptor() == null ? s : r.encryptor().encrypt(s), r.compression(),
+                            r.compressionLevel()), r.rawProgress()));
+            long raw;
+            try {
+                raw = compressor.await(() -> r.ctx().cancellation().isCancelled() || dumpError.get() != null
+                        || refusal.get() != null, r.ctx().cancellation());
+            } catch (CompressorThread.Abandoned e) {
+                // left busy: what stopped the backup is the failure to report (a cancellation from outside says so itself)
+                if (!r.ctx().cancellation().stopped() && refusal.get() != null) {
+                    throw refusal.get();
+                }
+                if (!r.ctx().cancellation().stopped() && dumpError.get() != null) {
+                    throw dumpError.get();
+                }
+                throw e;
+            }
             dumper.join();
             checker.join();
             if (refusal.get() != null) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The dump's bytes through the compressor (and the encryptor below it) into the stored stream, on a thread of its own
@@ -22,8 +23,8 @@ import java.util.concurrent.TimeoutException;
  * <li>a failure (the dump's, the store's, a cancellation that reached the source) ends no frame: the stored stream is
  * abandoned (nothing more reaches the upload), the waiting backup hears the failure at once, and only then does this
  * thread free the compressor, whose first output then fails;</li>
- * <li>once the backup is cancelled, it waits at most {@link #GIVE_UP_AFTER} for this thread, then abandons the stored
- * stream and goes on to abort the upload; the thread ends by itself when its native call returns (its output goes
+ * <li>once the backup is cancelled or its dump failed, it waits at most {@link #GIVE_UP_AFTER} for this thread, then
+ * abandons the stored stream and goes on to abort the upload; the thread ends by itself when its native call returns (its output goes
  * nowhere), holding its memory and a core until then.</li>
  * </ul>
  */
@@ -63,25 +64,32 @@ final class CompressorThread {
         }
     }
 
+    /** The compressor was left to stop by itself: the backup stopped (cancelled, or its dump failed) while it was busy. */
+    static final class Abandoned extends InterruptedIOException {
+        Abandoned(String message) {
+            super(message);
+        }
+    }
+
     /**
      * The bytes read from the source once the whole stream is stored; the compressor's failure as it was; once
-     * {@code cancellation} is cancelled and the thread has not ended within {@link #GIVE_UP_AFTER}, an
-     * {@link InterruptedIOException} (the stored stream is then abandoned).
+     * {@code stop} holds (the backup was cancelled, its dump failed) and the thread has not ended within
+     * {@link #GIVE_UP_AFTER}, {@link Abandoned} (the stored stream is then abandoned).
      */
-    long await(Cancellation cancellation) throws Throwable {
+    long await(BooleanSupplier stop, Cancellation cancellation) throws Throwable {
         try {
-            while (!cancellation.isCancelled()) {
+            while (!stop.getAsBoolean()) {
                 try {
                     return done.get(100, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    // not cancelled yet: wait on
+                    // not stopped yet: wait on
                 }
             }
             try {
                 return done.get(GIVE_UP_AFTER.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 stored.abandon();
-                throw new InterruptedIOException("cancelled: " + cancellation.reason() + " (the compressor, still busy "
+                throw new Abandoned("cancelled: " + cancellation.reason() + " (the compressor, still busy "
                         + GIVE_UP_AFTER.toSeconds() + " s later, was left to stop by itself; its output is discarded)");
             }
         } catch (ExecutionException e) {

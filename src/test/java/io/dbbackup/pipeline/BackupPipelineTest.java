@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,6 +149,59 @@ class BackupPipelineTest {
                 .isInstanceOf(DbBackupException.class)
                 .hasMessageContaining("connection to server lost")
                 .satisfies(e -> assertThat(((DbBackupException) e).status()).isEqualTo(ExitStatus.SYSTEM_ERROR));
+        try (Stream<Path> s = files(dir.resolve("store"))) {
+            assertThat(s).isEmpty(); // no artifact, no sidecar, no temp file
+        }
+    }
+
+    /**
+     * A dump that fails while zstd at level 19 holds tens of MiB in its workers' jobs: the failure is reported at once,
+     * not after the compressor ended its frame (it compressed all it held first: tens of seconds, more on a loaded
+     * machine, before the job failed, was notified or retried).
+     */
+    @Test
+    void aDumpFailingUnderZstdLevel19IsReportedAtOnce() throws Exception {
+        LocalStore store = new LocalStore(dir.resolve("store"), true);
+        AtomicLong failedAt = new AtomicLong();
+        Engine text = new Engine() {
+            public String database() {
+                return "db";
+            }
+
+            public DumpFormat format() {
+                return DumpFormat.SQL;
+            }
+
+            public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+                // text (base64 of random bytes): taken in fast by zstd's job buffers, slow to compress at level 19
+                Random r = new Random(42);
+                byte[] raw = new byte[48 * 1024];
+                for (long written = 0; written < 64L << 20; written += 64 * 1024) {
+                    r.nextBytes(raw);
+                    out.write(java.util.Base64.getEncoder().encode(raw));
+                }
+                failedAt.set(System.nanoTime());
+                throw new IOException("pg_dump: error: connection to server lost");
+            }
+
+            public TargetState inspectTarget(OperationContext ctx) {
+                return new TargetState(false, 0, "");
+            }
+
+            public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) {
+            }
+
+            public String describe() {
+                return "fake";
+            }
+        };
+        BackupPipeline.Request request = new BackupPipeline.Request("job", "fake", text, store, key, Compression.ZSTD, 19, null,
+                ctx(), "test");
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request))
+                .isInstanceOf(DbBackupException.class)
+                .hasMessageContaining("connection to server lost");
+        long ms = (System.nanoTime() - failedAt.get()) / 1_000_000;
+        assertThat(ms).as("the dump's failure reported %d ms after it", ms).isLessThan(3000);
         try (Stream<Path> s = files(dir.resolve("store"))) {
             assertThat(s).isEmpty(); // no artifact, no sidecar, no temp file
         }
