@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
         description = "Could each job back up now? Its secrets read, its datasource reached as a backup would (read-only), "
@@ -55,13 +56,22 @@ final class CheckCommand implements Callable<Integer> {
         Workspace ws = root.workspace();
         List<JobConfig> selected = all ? ws.allJobs("check", "check")
                 : new LinkedHashSet<>(jobs).stream().map(ws::job).toList();
-        // a signal cancels the check's tools and transfers (Root); the check it cuts short is interrupted, with its code
-        java.util.function.Supplier<ExitStatus> signal = () -> root.main.signals() == null ? null : root.main.signals().received();
-        Checker checker = new Checker(ws, walWait, signal);
+        // a signal (a CronJob's deadline) cancels the check's tools and transfers; the check it cuts short is interrupted,
+        // with its code, each job after it is reported as not started (as verify --all's), the summary printed, and the
+        // process then exits with the signal's code, whether or not a check's operation was open when it came
+        AtomicReference<ExitStatus> stopped = new AtomicReference<>();
+        if (root.main.signals() != null) {
+            root.main.signals().cancelAndReport(ws, stopped::set);
+        }
+        Checker checker = new Checker(ws, walWait, stopped::get);
+        NotStarted notStarted = new NotStarted("check", "nothing was checked");
         List<Map<String, Object>> rows = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
         for (JobConfig job : selected) {
-            List<Checker.Line> lines = checker.check(job, notify);
+            boolean skipped = stopped.get() != null;
+            List<Checker.Line> lines = skipped
+                    ? checker.notStarted(job, notStarted.skip(ws, job, stopped.get(), f -> List.of()).failure(), notify)
+                    : checker.check(job, notify);
             for (Checker.Line line : lines) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("job", line.job());
@@ -69,6 +79,9 @@ final class CheckCommand implements Callable<Integer> {
                 row.put("ok", line.ok());
                 row.put("exit_code", line.status().code());
                 row.put("detail", line.detail());
+                if (skipped && line == lines.get(0)) {
+                    row.put("skipped", true);
+                }
                 rows.add(row);
                 if (!json) {
                     root.out.printf(Locale.ROOT, "%-6s %s %s: %s%n", line.ok() ? "ok" : line.status().bySignal() ? "INTERRUPTED"
@@ -77,15 +90,21 @@ final class CheckCommand implements Callable<Integer> {
             }
             statuses.add(Checker.status(lines));
         }
-        int code = signal.get() != null ? signal.get().code() : RunSummary.of(statuses).code(); // the process's, as Main exits
+        int code = stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code(); // the process's, as Main exits
         long passed = statuses.stream().filter(s -> s == ExitStatus.OK).count();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("status", code);
             m.put("passed", passed);
             m.put("jobs", selected.size());
+            if (stopped.get() != null) {
+                m.put("interrupted", "interrupted by " + stopped.get().signal());
+            }
             m.put("checks", rows);
             root.out.println(Json.pretty(m));
+        } else if (stopped.get() != null) {
+            root.out.println(notStarted.interrupted(all ? "check --all" : "check", stopped.get(), statuses, selected.size(),
+                    "passed every check"));
         } else {
             root.out.println(passed + " of " + selected.size() + (selected.size() == 1 ? " job" : " jobs")
                     + " passed every check (exit " + code + ")");

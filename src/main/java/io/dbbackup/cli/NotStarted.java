@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The jobs that a command over several jobs ({@code drill --all}, {@code prune}, {@code verify --all}) did not start
+ * The jobs that a command over several jobs ({@code drill --all}, {@code prune}, {@code verify --all}, {@code check}) did not start
  * after SIGTERM/SIGINT, reported as {@code backup --all} reports its own: each is logged, notified (with
  * {@code --notify}) as interrupted by its rules, an {@code INTERRUPTED} line (JSON: its failure row, exit 143/130,
  * marked {@code "skipped": true}), and named on the closing line.

@@ -88,17 +88,19 @@ public final class Checker {
     public List<Line> check(JobConfig job, boolean notify) {
         Instant started = ws.clock().instant();
         List<Line> out = new ArrayList<>();
-        try {
-            ws.requireBackupSecrets(job);
-            if (!job.isCopy() && job.encryption() != null && job.encryption().passphrase() != null) { // a copy encrypts nothing
-                job.encryption().passphrase().reveal(); // a passphrase_command runs here, as the backup would run it
+        // the secrets too are read in the check's operation: a signal kills a hanging secret's command at once, and the
+        // check it stopped is interrupted, not failed
+        try (Workspace.Operation op = ws.operation("check-" + job.name())) {
+            try {
+                ws.requireBackupSecrets(job);
+                if (!job.isCopy() && job.encryption() != null && job.encryption().passphrase() != null) { // a copy encrypts nothing
+                    job.encryption().passphrase().reveal(); // a passphrase_command runs here, as the backup would run it
+                }
+                out.add(new Line(job.name(), "secrets", ExitStatus.OK, "every secret a backup needs was read"));
+            } catch (DbBackupException e) {
+                out.add(cut(job, "secrets", e));
             }
-            out.add(new Line(job.name(), "secrets", ExitStatus.OK, "every secret a backup needs was read"));
-        } catch (DbBackupException e) {
-            out.add(failed(job, "secrets", e));
-        }
-        if (out.get(0).ok()) {
-            try (Workspace.Operation op = ws.operation("check-" + job.name())) {
+            if (out.get(0).ok()) {
                 out.add(job.isCopy() ? source(job) : datasource(job, op));
                 out.add(store(job, op));
                 // a copy job's archive fills when it runs, not when the server archives
@@ -107,6 +109,19 @@ public final class Checker {
                 }
             }
         }
+        if (notify) {
+            out.addAll(notifiers(job, started, List.copyOf(out)));
+        }
+        return out;
+    }
+
+    /**
+     * A job whose check a signal stopped before it began ({@code notStarted}, with the signal's status): its one line
+     * ({@code job}); with {@code notify} its report, interrupted, then goes to its notifiers as {@link #check} sends it.
+     */
+    public List<Line> notStarted(JobConfig job, DbBackupException notStarted, boolean notify) {
+        Instant started = ws.clock().instant();
+        List<Line> out = new ArrayList<>(List.of(failed(job, "job", notStarted)));
         if (notify) {
             out.addAll(notifiers(job, started, List.copyOf(out)));
         }

@@ -556,7 +556,7 @@ class SignalIT {
                         .containsPattern("INTERRUPTED phys wal archiving: interrupted by " + signalName
                                 + " while waiting for WAL segment 0{7}1[0-9A-F]{16} to arrive in main/wal/: WAL archiving was not checked")
                         .doesNotContain("within 60 s")
-                        .as("the closing line gives the process's code").contains("0 of 1 job passed every check (exit "
+                        .as("the closing line gives the process's code").contains("interrupted by " + signalName + ": 0 of 1 jobs passed every check (exit "
                                 + expectedExit + ")");
                 WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
                 assertThat(hook).as("the interrupted check is notified").isNotNull();

@@ -1,0 +1,127 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.FakeEngineProvider;
+import io.dbbackup.testkit.SqliteFixture;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code check --all} stopped by SIGTERM, the built jar as a subprocess: the check it stopped is {@code INTERRUPTED}, every
+ * job after it is reported as not started, and the closing line (JSON: its fields) counts them, exit 143.
+ */
+class CheckSignalIT {
+    @TempDir
+    Path dir;
+
+    /**
+     * The first job's secret command hangs (a secret manager's CLI stuck on the network) when SIGTERM comes: no check
+     * operation was open then, and check exited 143 without a word, the jobs after it in no output. Now the secrets check
+     * is interrupted, the other jobs are not started, each is said, and the closing line counts them.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void sigtermWhileASecretCommandHangsReportsTheCheckInterruptedAndEveryJobNotStarted(boolean json) throws Exception {
+        Path sleepPid = dir.resolve("sleep.pid");
+        Path script = dir.resolve("slow-secret.sh");
+        Files.writeString(script, "#!/bin/sh\nsleep 40 &\necho $! > " + sleepPid + "\nwait\necho passphrase\n");
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        SqliteFixture.create(dir.resolve("app.db"), 10);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    encryption: {passphrase_command: [./slow-secret.sh], scrypt_work_factor: 10}
+                  second:
+                    datasource: app
+                    store: local
+                    prefix: second
+                  third:
+                    datasource: app
+                    store: local
+                    prefix: third
+                """);
+        List<String> args = new ArrayList<>(List.of("check", "--all"));
+        if (json) {
+            args.add("--json");
+        }
+        Process p = startJar(args.toArray(String[]::new));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(sleepPid) || Files.readString(sleepPid).isBlank()) {
+                assertThat(p.isAlive()).as("still running").isTrue();
+                assertThat(System.nanoTime()).as("the secret command starts within 30 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(300);
+            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits within 20 s of SIGTERM").isTrue();
+            String out = Files.readString(dir.resolve("out.txt"));
+            System.out.println("---- after SIGTERM: exit " + p.exitValue() + "\n" + out + Files.readString(dir.resolve("err.txt")));
+            assertThat(p.exitValue()).isEqualTo(143);
+            if (json) {
+                Map<?, ?> doc = (Map<?, ?>) Json.parse(out);
+                assertThat(((Number) doc.get("status")).intValue()).isEqualTo(143);
+                assertThat(doc.get("interrupted")).isEqualTo("interrupted by SIGTERM");
+                List<?> rows = (List<?>) doc.get("checks");
+                Map<?, ?> first = (Map<?, ?>) rows.get(0);
+                assertThat(first.get("job")).isEqualTo("app");
+                assertThat(first.get("check")).isEqualTo("secrets");
+                assertThat(((Number) first.get("exit_code")).intValue()).isEqualTo(143);
+                assertThat(rows).hasSize(3);
+                for (int i = 1; i < 3; i++) {
+                    Map<?, ?> row = (Map<?, ?>) rows.get(i);
+                    String job = i == 1 ? "second" : "third";
+                    assertThat(row.get("job")).isEqualTo(job);
+                    assertThat(row.get("skipped")).isEqualTo(true);
+                    assertThat(row.get("ok")).isEqualTo(false);
+                    assertThat(((Number) row.get("exit_code")).intValue()).isEqualTo(143);
+                    assertThat(row.get("detail")).isEqualTo("interrupted by SIGTERM before the check of job " + job
+                            + " began: nothing was checked");
+                }
+            } else {
+                assertThat(out).contains("INTERRUPTED app secrets: interrupted by SIGTERM",
+                        "INTERRUPTED second job: interrupted by SIGTERM before the check of job second began: nothing was checked",
+                        "INTERRUPTED third job: interrupted by SIGTERM before the check of job third began: nothing was checked",
+                        "check --all interrupted by SIGTERM: 0 of 3 jobs passed every check; "
+                                + "not started: second, third (exit 143)");
+            }
+        } finally {
+            p.destroyForcibly();
+            if (Files.exists(sleepPid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(sleepPid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** The built jar as a subprocess with the test-only plugins, in {@code dir} (as SignalIT's). */
+    private Process startJar(String... args) throws Exception {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package)").exists();
+        Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins, "io.dbbackup.cli.Main",
+                "-c", dir.resolve("config.yaml").toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+    }
+}
