@@ -71,9 +71,16 @@ final class NotStarted {
         return names.isEmpty() ? "" : "; not started: " + String.join(", ", names);
     }
 
-    /** {@code COMMAND interrupted by SIGTERM: N of M jobs DONE; not started: A, B (exit 143)}. */
+    /**
+     * {@code COMMAND interrupted by SIGTERM: N of M jobs DONE, F failed, I interrupted; not started: A, B (exit 143)}:
+     * {@code statuses} has every job's, the ones not started among them (each counted there alone); a count that is 0
+     * is left out.
+     */
     String interrupted(String command, ExitStatus signal, List<ExitStatus> statuses, int total, String done) {
+        long failed = statuses.stream().filter(s -> s != ExitStatus.OK && !s.bySignal()).count();
+        long interrupted = statuses.stream().filter(ExitStatus::bySignal).count() - names.size();
         return command + " interrupted by " + signal.signal() + ": " + statuses.stream().filter(s -> s == ExitStatus.OK).count()
-                + " of " + total + " jobs " + done + closing() + " (exit " + signal.code() + ")";
+                + " of " + total + " jobs " + done + (failed == 0 ? "" : ", " + failed + " failed")
+                + (interrupted <= 0 ? "" : ", " + interrupted + " interrupted") + closing() + " (exit " + signal.code() + ")";
     }
 }

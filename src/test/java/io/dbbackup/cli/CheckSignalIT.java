@@ -41,9 +41,14 @@ class CheckSignalIT {
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
                   app: {engine: sqlite, path: app.db}
+                  gone: {engine: sqlite, path: gone.db}
                 stores:
                   local: {type: local, path: store}
                 jobs:
+                  broken:
+                    datasource: gone
+                    store: local
+                    prefix: broken
                   app:
                     datasource: app
                     store: local
@@ -79,7 +84,10 @@ class CheckSignalIT {
                 Map<?, ?> doc = (Map<?, ?>) Json.parse(out);
                 assertThat(((Number) doc.get("status")).intValue()).isEqualTo(143);
                 assertThat(doc.get("interrupted")).isEqualTo("interrupted by SIGTERM");
-                List<?> rows = (List<?>) doc.get("checks");
+                List<?> all = (List<?>) doc.get("checks");
+                assertThat(all.stream().filter(r -> "broken".equals(((Map<?, ?>) r).get("job"))).map(r -> ((Number) ((Map<?, ?>) r)
+                        .get("exit_code")).intValue())).as("the job checked before the signal").contains(2);
+                List<?> rows = all.stream().filter(r -> !"broken".equals(((Map<?, ?>) r).get("job"))).toList();
                 Map<?, ?> first = (Map<?, ?>) rows.get(0);
                 assertThat(first.get("job")).isEqualTo("app");
                 assertThat(first.get("check")).isEqualTo("secrets");
@@ -99,7 +107,7 @@ class CheckSignalIT {
                 assertThat(out).contains("INTERRUPTED app secrets: interrupted by SIGTERM",
                         "INTERRUPTED second job: interrupted by SIGTERM before the check of job second began: nothing was checked",
                         "INTERRUPTED third job: interrupted by SIGTERM before the check of job third began: nothing was checked",
-                        "check --all interrupted by SIGTERM: 0 of 3 jobs passed every check; "
+                        "check --all interrupted by SIGTERM: 0 of 4 jobs passed every check, 1 failed, 1 interrupted; "
                                 + "not started: second, third (exit 143)");
             }
         } finally {

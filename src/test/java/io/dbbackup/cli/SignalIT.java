@@ -556,7 +556,7 @@ class SignalIT {
                         .containsPattern("INTERRUPTED phys wal archiving: interrupted by " + signalName
                                 + " while waiting for WAL segment 0{7}1[0-9A-F]{16} to arrive in main/wal/: WAL archiving was not checked")
                         .doesNotContain("within 60 s")
-                        .as("the closing line gives the process's code").contains("interrupted by " + signalName + ": 0 of 1 jobs passed every check (exit "
+                        .as("the closing line gives the process's code").contains("interrupted by " + signalName + ": 0 of 1 jobs passed every check, 1 interrupted (exit "
                                 + expectedExit + ")");
                 WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
                 assertThat(hook).as("the interrupted check is notified").isNotNull();
@@ -798,7 +798,7 @@ class SignalIT {
                 assertThat(out).contains("INTERRUPTED job noise: prune of job noise stopped before noise/noise-",
                         "INTERRUPTED interrupted by SIGTERM before the prune of job second began: nothing was deleted",
                         "INTERRUPTED interrupted by SIGTERM before the prune of job third began: nothing was deleted",
-                        "prune --all interrupted by SIGTERM: 0 of 3 jobs pruned; not started: second, third (exit 143)");
+                        "prune --all interrupted by SIGTERM: 0 of 3 jobs pruned, 1 interrupted; not started: second, third (exit 143)");
             }
             assertThat(reports(3)).containsExactly("noise interrupted", "second interrupted", "third interrupted");
         } finally {

@@ -444,7 +444,7 @@ class PostgresCliIT {
                                 .contains("INTERRUPTED drill of job app: drill of job app: interrupted during the check",
                                         "INTERRUPTED interrupted by SIGTERM before the drill of job zz_later began: nothing was restored",
                                         "INTERRUPTED interrupted by SIGTERM before the drill of job zz_more began: nothing was restored",
-                                        "drill --all interrupted by SIGTERM: 0 of 3 jobs drilled; not started: zz_later, zz_more (exit 143)");
+                                        "drill --all interrupted by SIGTERM: 0 of 3 jobs drilled, 1 interrupted; not started: zz_later, zz_more (exit 143)");
                     }
                     List<Map<?, ?>> reports = new java.util.ArrayList<>();
                     for (int i = 0; i < 2; i++) {
