@@ -67,6 +67,7 @@ final class CheckCommand implements Callable<Integer> {
         NotStarted notStarted = new NotStarted("check", "nothing was checked");
         List<Map<String, Object>> rows = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
+        List<Map<String, Object>> jobResults = new ArrayList<>(); // each job's exit code, as its --notify report carries it
         for (JobConfig job : selected) {
             boolean skipped = stopped.get() != null;
             List<Checker.Line> lines = skipped
@@ -89,6 +90,10 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
             statuses.add(Checker.status(lines));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("job", job.name());
+            result.put("exit_code", Checker.status(lines).code());
+            jobResults.add(result);
         }
         int code = stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code(); // the process's, as Main exits
         long passed = statuses.stream().filter(s -> s == ExitStatus.OK).count();
@@ -100,6 +105,7 @@ final class CheckCommand implements Callable<Integer> {
             if (stopped.get() != null) {
                 m.put("interrupted", "interrupted by " + stopped.get().signal());
             }
+            m.put("job_results", jobResults);
             m.put("checks", rows);
             root.out.println(Json.pretty(m));
         } else if (stopped.get() != null) {

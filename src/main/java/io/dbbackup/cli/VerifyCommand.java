@@ -85,6 +85,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     DecryptionOptions decryption = new DecryptionOptions();
 
+    /** Each job's result in an audit of several: its exit code (the audit's rule for that job alone), by {@link #report}. */
+    private final List<Map<String, Object>> jobResults = new ArrayList<>();
+
     @Override
     public Integer call() {
         if (localCopy.given() && (all || allBackups || key != null)) {
@@ -390,6 +393,8 @@ final class VerifyCommand implements Callable<Integer> {
             if (stopped.get() != null) {
                 m.put("interrupted", interruption(stopped.get()));
             }
+            m.put("status", code); // the process's, as Main exits
+            m.put("job_results", jobResults);
             m.put("backups", rows);
             if (notify) {
                 m.put("notify_failed", notifyFailed);
@@ -471,10 +476,15 @@ final class VerifyCommand implements Callable<Integer> {
     /**
      * With {@code --notify}: the job's result, as a "verify of job" report, to the notifiers its rules pick, with
      * {@code status}, the exit code the audit gives this job alone (a signal's when one cut its check short: reported as
-     * interrupted); returns the notifications that were not sent.
+     * interrupted); returns the notifications that were not sent. Every job of the audit comes here once, with or
+     * without --notify: its exit code is its {@code job_results} entry.
      */
     private List<NotifyFailure> report(Workspace ws, JobConfig job, Instant started, Catalog.Entry newest, List<String> problems,
                                        String toolOutput, ExitStatus status) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("job", job.name());
+        result.put("exit_code", status.code());
+        jobResults.add(result);
         if (!notify) {
             return List.of();
         }

@@ -566,6 +566,46 @@ class SqliteBackupCliTest {
         assertThat(bad.err()).contains("--subset: expected N/T").contains("got '4/3'");
     }
 
+    /**
+     * verify --all --json gave each backup's exit only: a script could not tell which jobs failed the audit, nor with
+     * what code (a job without backups has no backup row's). Now "job_results" gives each job the code the audit gives
+     * it alone (as its --notify report carries), and "status" the process's; check --all --json alike.
+     */
+    @Test
+    void verifyAndCheckAllJsonGiveEachJobsOwnExitCodeAndTheProcesss() throws Exception {
+        Files.writeString(config("zstd", ""), """
+
+                  good:
+                    datasource: app
+                    store: local
+                    prefix: good
+                  missing:
+                    datasource: restored
+                    store: local
+                """, StandardOpenOption.APPEND);
+        Cli.Result made = cli.run("-c", "config.yaml", "backup", "app", "good");
+        assertThat(made.exit()).as(made.toString()).isZero();
+        Path artifact = storeFiles().stream().filter(p -> p.toString().contains("/prod/") && p.toString().endsWith(".sqlite.zst"))
+                .findFirst().orElseThrow();
+        byte[] bytes = Files.readAllBytes(artifact);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(artifact, bytes);
+
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "--all", "--json");
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(2);
+        Map<?, ?> v = (Map<?, ?>) io.dbbackup.core.Json.parse(verify.out());
+        assertThat(((Number) v.get("status")).intValue()).as("the process's").isEqualTo(2);
+        assertThat(v.get("job_results")).isEqualTo(List.of(Map.of("job", "app", "exit_code", 3L),
+                Map.of("job", "good", "exit_code", 0L), Map.of("job", "missing", "exit_code", 2L)));
+
+        Cli.Result check = cli.run("-c", "config.yaml", "check", "--all", "--json");
+        assertThat(check.exit()).as(check.toString()).isEqualTo(4); // some jobs failed: partial, as backup --all
+        Map<?, ?> c = (Map<?, ?>) io.dbbackup.core.Json.parse(check.out());
+        assertThat(((Number) c.get("status")).intValue()).isEqualTo(4);
+        assertThat(c.get("job_results")).isEqualTo(List.of(Map.of("job", "app", "exit_code", 0L),
+                Map.of("job", "good", "exit_code", 0L), Map.of("job", "missing", "exit_code", 2L)));
+    }
+
     @Test
     void verifyAllBackupsChecksEveryBackupAndGoesOnAfterAFailure() throws Exception {
         config("zstd", "");
