@@ -139,6 +139,9 @@ final class PruneCommand implements Callable<Integer> {
                 if (!r.abandoned().isEmpty()) {
                     m.put("abandoned_uploads", r.abandoned().stream().map(PruneCommand::uploadJson).toList());
                 }
+                if (!r.setAside().isEmpty()) { // never removed: a key's previous object, maybe its only copy
+                    m.put("set_aside", r.setAside().stream().map(PruneCommand::setAsideJson).toList());
+                }
                 if (notify) {
                     m.put("notify_failed", Unsent.json(unsent));
                 }
@@ -186,6 +189,15 @@ final class PruneCommand implements Callable<Integer> {
         return m;
     }
 
+    private static Object setAsideJson(UnfinishedUpload u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", u.key());
+        m.put("set_aside", u.name());
+        m.put("size", u.size());
+        m.put("last_write", u.lastWrite().toString());
+        return m;
+    }
+
     /**
      * The decision as a table. Its times are in {@code zone}, the job's {@code retention.timezone}, where its periods are
      * counted: with Europe/Berlin, 23:30 UTC is the next day's 00:30, and two backups of one UTC date can both be kept as
@@ -227,6 +239,14 @@ final class PruneCommand implements Callable<Integer> {
             for (UnfinishedUpload u : r.abandoned()) {
                 root.out.printf(Locale.ROOT, "  %-7s %-19s  %s  [%s so far: %s]%n", r.dryRun() ? "remove?" : "removed",
                         time.format(u.lastWrite()), u.key(), Human.size(u.size()), u.name());
+            }
+        }
+        if (!r.setAside().isEmpty()) { // the warning on stderr says what to do with each; the table must not hide them
+            root.out.printf(Locale.ROOT, "  set aside by a replacement a killed process left (never removed: see the warning): %d%n",
+                    r.setAside().size());
+            for (UnfinishedUpload u : r.setAside()) {
+                root.out.printf(Locale.ROOT, "  %-7s %-19s  %s  [%s: %s]%n", "aside", time.format(u.lastWrite()), u.key(),
+                        Human.size(u.size()), u.name());
             }
         }
     }

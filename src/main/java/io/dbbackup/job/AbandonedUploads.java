@@ -101,9 +101,9 @@ public final class AbandonedUploads {
     /**
      * Warns of each object of the job's that a replacement set aside and a killed process left ({@link Store#listSetAside}),
      * with where it is and what to do; removes none: killed before the new object was in, it is the key's only copy.
-     * A store that cannot list them is a debug line (housekeeping, as the rest here).
+     * A store that cannot list them is a debug line (housekeeping, as the rest here). Returns the job's, for the output.
      */
-    public void warnSetAside(JobConfig job) {
+    public List<UnfinishedUpload> warnSetAside(JobConfig job) {
         Store store = catalog.store(job);
         List<UnfinishedUpload> aside;
         try {
@@ -111,8 +111,9 @@ public final class AbandonedUploads {
         } catch (IOException | RuntimeException e) {
             ws.log().debug(Failures.map("cannot look for set-aside objects in " + store.describe(), e).getMessage(),
                     "job", job.name());
-            return;
+            return List.of();
         }
+        List<UnfinishedUpload> ours = new ArrayList<>();
         for (UnfinishedUpload a : aside) {
             if (!ours(job, a.key())) {
                 continue;
@@ -133,7 +134,9 @@ public final class AbandonedUploads {
                     : a.key() + " holds no object: a run killed while replacing it left its previous object set aside as "
                     + a.name() + where + ", its only copy: rename it back to " + a.key();
             ws.log().warn(what + " (dbbackup never removes it)", "job", job.name(), "key", a.key(), "set_aside", a.name());
+            ours.add(a);
         }
+        return ours;
     }
 
     /** Removes each; those that could not be removed are left out of the result, with a warning each. */

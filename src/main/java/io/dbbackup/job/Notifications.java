@@ -164,6 +164,9 @@ public final class Notifications {
         if (!r.abandoned().isEmpty()) {
             lines.add((r.dryRun() ? "would remove " : "removed ") + r.abandoned().size() + " abandoned uploads");
         }
+        // never removed, maybe a key's only copy: the DBA reading the mail must hear of each, not only stderr
+        r.setAside().forEach(u -> lines.add("set aside by a killed replacement, never removed: " + u.name() + " (the previous "
+                + "object of " + u.key() + "; if " + u.key() + " holds none, rename it back)"));
         return String.join("\n", lines);
     }
 

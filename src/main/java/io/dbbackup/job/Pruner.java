@@ -35,9 +35,14 @@ public final class Pruner {
      * The decision and, when not a dry run, the keys actually deleted. {@code wal}: for physical jobs, what
      * happens to the archived WAL (null for logical jobs, or when a kept backup's start is unknown).
      * {@code abandoned}: uploads a killed process left behind, removed (or, in a dry run, to be removed).
+     * {@code setAside}: objects a killed replacement set aside ({@link io.dbbackup.spi.Store#listSetAside}), never removed.
      */
     public record Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun,
-                         WalRetention.Decision wal, List<UnfinishedUpload> abandoned) {
+                         WalRetention.Decision wal, List<UnfinishedUpload> abandoned, List<UnfinishedUpload> setAside) {
+        public Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun,
+                      WalRetention.Decision wal, List<UnfinishedUpload> abandoned) {
+            this(job, decision, deleted, dryRun, wal, abandoned, List.of());
+        }
     }
 
     /** How far a backup's time may be ahead of this host's clock (hosts of one job drift apart a little). */
@@ -101,10 +106,11 @@ public final class Pruner {
         warnIfKeptBeforeAhead(job, keys, decision, now);
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
-        leftovers.warnSetAside(job); // never removed, so reported by the dry run (the audit) and the prune alike
+        // never removed, so reported by the dry run (the audit) and the prune alike
+        List<UnfinishedUpload> setAside = leftovers.warnSetAside(job);
         if (dryRun) {
             return new Result(job.name(), decision, List.of(), true, physical ? walDecision(job, decision) : null,
-                    leftovers.find(job, listing));
+                    leftovers.find(job, listing), setAside);
         }
         Store store = catalog.store(job);
         List<BackupKey> pinnedMeanwhile = new ArrayList<>();
@@ -163,7 +169,8 @@ public final class Pruner {
                         "kept_from", wal.keepFrom().map(WalFileName::name).orElse(""));
             }
         }
-        return new Result(job.name(), decision, List.copyOf(deleted), false, wal, leftovers.remove(job, leftovers.find(job, listing)));
+        return new Result(job.name(), decision, List.copyOf(deleted), false, wal, leftovers.remove(job, leftovers.find(job, listing)),
+                setAside);
     }
 
     /**

@@ -34,4 +34,19 @@ class PruneReportTest {
         assertThat(report).isEqualTo("kept 2, deleted 1\nnewest kept " + newest.key() + "\nkept pinned " + old.key()
                 + "\ndeleted " + middle.key());
     }
+
+    /** An object a killed replacement set aside (maybe a key's only copy) was on stderr only: the prune's report names it. */
+    @Test
+    void anObjectSetAsideIsNamedInTheReport() {
+        BackupKey newest = b("2026-03-03T02:00:00Z");
+        RetentionDecision d = GfsPolicy.decide(List.of(newest), new RetentionPolicy(1, 0, 0, 0, 0, 0, ZoneOffset.UTC), Set.of());
+        String aside = "prod/app/." + newest.fileName() + ".sha256.part-0123abcd.replaced";
+        io.dbbackup.core.UnfinishedUpload u = new io.dbbackup.core.UnfinishedUpload(newest.key() + ".sha256", aside, 80,
+                Instant.parse("2026-03-03T02:01:00Z"));
+
+        String report = Notifications.pruned(new Pruner.Result("app", d, List.of(), false, null, List.of(), List.of(u)));
+
+        assertThat(report).endsWith("\nset aside by a killed replacement, never removed: " + aside + " (the previous object of "
+                + newest.key() + ".sha256; if " + newest.key() + ".sha256 holds none, rename it back)");
+    }
 }

@@ -84,6 +84,16 @@ class SftpCliIT extends RemoteStoreCliScenario {
         Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
         assertThat(dry.err()).as(dry.toString()).contains(said).contains("dbbackup never removes it");
+        // stderr alone is lost when a script reads stdout: the table and the JSON name it too, as a field of its own
+        assertThat(dry.out()).as(dry.toString()).containsPattern("(?m)^  aside +\\S+ \\S+  prod/app/" + java.util.regex.Pattern.quote(name)
+                + "  \\[.*: prod/app/" + java.util.regex.Pattern.quote(asideName) + "\\]$");
+        Cli.Result dryJson = cli.run("-c", "config.yaml", "prune", "app", "--dry-run", "--json");
+        assertThat(dryJson.exit()).as(dryJson.toString()).isZero();
+        java.util.Map<?, ?> doc = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(dryJson.out());
+        assertThat(doc.get("set_aside")).as(dryJson.toString()).isInstanceOf(List.class);
+        java.util.Map<?, ?> row = (java.util.Map<?, ?>) ((List<?>) doc.get("set_aside")).get(0);
+        assertThat(row.get("key")).isEqualTo("prod/app/" + name);
+        assertThat(row.get("set_aside")).isEqualTo("prod/app/" + asideName);
         Cli.Result prune = cli.clock(java.time.Clock.fixed(java.time.Instant.now().plus(java.time.Duration.ofDays(3)),
                 java.time.ZoneOffset.UTC)).run("-c", "config.yaml", "prune", "app");
         assertThat(prune.exit()).as(prune.toString()).isZero();
