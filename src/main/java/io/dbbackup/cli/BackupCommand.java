@@ -115,13 +115,33 @@ final class BackupCommand implements Callable<Integer> {
             Unsent.print(root.out, o.notifyFailed());
         }
         long unsent = summary.outcomes().stream().mapToLong(o -> o.notifyFailed().size()).sum();
-        root.out.printf(Locale.ROOT, "%d of %d jobs succeeded (exit %d)%s%n", ok, summary.outcomes().size(), summary.status().code(),
-                Unsent.closing(unsent));
+        root.out.printf(Locale.ROOT, "%d of %d jobs succeeded%s (exit %d)%s%n", ok, summary.outcomes().size(), counts(summary),
+                summary.status().code(), Unsent.closing(unsent));
     }
 
     /** A copy job's account of its run after its newest copy's key: " (nothing new to copy; ...)"; else nothing. */
     private static String done(JobOutcome o) {
         return o.detail() == null || o.detail().isBlank() ? "" : " (" + o.detail().strip().replace("\n", "; ") + ")";
+    }
+
+    /**
+     * After a signal: {@code ", F failed, I interrupted, N not started"} (a count of 0 left out), so that the jobs that
+     * failed on their own, those it stopped under way and those it kept from starting are told apart; else nothing.
+     */
+    private static String counts(RunSummary summary) {
+        if (!summary.status().bySignal()) {
+            return "";
+        }
+        long failed = summary.outcomes().stream().filter(o -> !o.succeeded() && !o.status().bySignal()).count();
+        long notStarted = summary.outcomes().stream().filter(BackupCommand::notStarted).count();
+        long interrupted = summary.outcomes().stream().filter(o -> o.status().bySignal()).count() - notStarted;
+        return (failed == 0 ? "" : ", " + failed + " failed") + (interrupted == 0 ? "" : ", " + interrupted + " interrupted")
+                + (notStarted == 0 ? "" : ", " + notStarted + " not started");
+    }
+
+    /** A job a signal kept from starting: interrupted before its first attempt. */
+    private static boolean notStarted(JobOutcome o) {
+        return o.status().bySignal() && o.attempts() == 0;
     }
 
     /** ok, failed, or interrupted (by SIGTERM/SIGINT). */
@@ -138,6 +158,9 @@ final class BackupCommand implements Callable<Integer> {
         m.put("status", label(o));
         m.put("exit_code", o.status().code());
         m.put("attempts", o.attempts());
+        if (notStarted(o)) {
+            m.put("skipped", true); // as the rows of the jobs verify, prune, drill and check did not start
+        }
         m.put("started", o.started().toString());
         m.put("duration_ms", o.duration().toMillis());
         m.put("key", o.key());

@@ -1,0 +1,104 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.FakeEngineProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code backup --all} stopped by SIGTERM, the built jar as a subprocess: its closing line counts the jobs that failed,
+ * those the signal stopped under way and those it kept from starting apart, and its JSON marks the ones not started.
+ */
+class BackupSignalSummaryIT {
+    @TempDir
+    Path dir;
+
+    /**
+     * It said "1 of 4 jobs succeeded (exit 143)": the failed job, the one stopped under way and the one never started
+     * looked the same. Now "1 of 4 jobs succeeded, 1 failed, 1 interrupted, 1 not started (exit 143)", and the JSON row
+     * of a job not started has "skipped": true.
+     */
+    @Test
+    void sigtermDuringBackupAllCountsFailedInterruptedAndNotStartedApart() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  small:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom']
+                  broken:
+                    engine: fake
+                    command: [sh, -c, 'echo no such database >&2; exit 1']
+                  slow:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom; exec sleep 60']
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  good: {datasource: small, store: local, prefix: good}
+                  bad: {datasource: broken, store: local, prefix: bad, retry: {max_attempts: 1}}
+                  slow: {datasource: slow, store: local, prefix: slow}
+                  later: {datasource: small, store: local, prefix: later}
+                """);
+        for (boolean json : List.of(false, true)) {
+            Process p = startJar(json ? new String[]{"backup", "--all", "--json"} : new String[]{"backup", "--all"});
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!uploading(dir.resolve("store/slow"))) {
+                    assertThat(p.isAlive()).as("still running").isTrue();
+                    assertThat(System.nanoTime()).as("the slow job's upload starts within 30 s").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+                Thread.sleep(300);
+                new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
+                assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits within 20 s of SIGTERM").isTrue();
+                String out = Files.readString(dir.resolve("out.txt"));
+                System.out.println("---- after SIGTERM: exit " + p.exitValue() + "\n" + out + Files.readString(dir.resolve("err.txt")));
+                assertThat(p.exitValue()).isEqualTo(143);
+                if (json) {
+                    List<?> jobs = (List<?>) ((Map<?, ?>) Json.parse(out)).get("jobs");
+                    assertThat(jobs.stream().map(j -> ((Map<?, ?>) j).get("job") + " " + ((Map<?, ?>) j).get("skipped")).toList())
+                            .containsExactly("good null", "bad null", "slow null", "later true");
+                } else {
+                    assertThat(out).contains("1 of 4 jobs succeeded, 1 failed, 1 interrupted, 1 not started (exit 143)");
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static boolean uploading(Path folder) throws Exception {
+        if (!Files.exists(folder)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.anyMatch(f -> f.getFileName().toString().startsWith(".dbbackup-tmp-"));
+        }
+    }
+
+    /** The built jar as a subprocess with the test-only plugins, in {@code dir} (as SignalIT's). */
+    private Process startJar(String... args) throws Exception {
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded jar (mvn package)").exists();
+        Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins, "io.dbbackup.cli.Main",
+                "-c", dir.resolve("config.yaml").toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+    }
+}
