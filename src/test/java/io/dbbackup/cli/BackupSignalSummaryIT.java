@@ -1,14 +1,12 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.core.Json;
-import io.dbbackup.testkit.FakeEngineProvider;
+import io.dbbackup.testkit.DbbackupJar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -87,18 +85,8 @@ class BackupSignalSummaryIT {
         }
     }
 
-    /** The built jar as a subprocess with the test-only plugins, in {@code dir} (as SignalIT's). */
+    /** The built jar as a subprocess with the test-only plugins, in {@code dir}. */
     private Process startJar(String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
-        assertThat(jar).as("the shaded jar (mvn package)").exists();
-        Path testClasses = Path.of(FakeEngineProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path testPlugins = Path.of(System.getProperty("test.plugins.dir", "src/test/plugins")).toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-cp", jar + File.pathSeparator + testClasses + File.pathSeparator + testPlugins, "io.dbbackup.cli.Main",
-                "-c", dir.resolve("config.yaml").toString()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        return DbbackupJar.startWithTestEngine(dir, Map.of(), args);
     }
 }
