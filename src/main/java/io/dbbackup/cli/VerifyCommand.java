@@ -7,6 +7,7 @@ import io.dbbackup.core.DeletedSinceListedException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
+import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Subset;
 import io.dbbackup.job.Catalog;
@@ -120,7 +121,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (all || allBackups || audit) {
             List<JobConfig> jobs = all ? ws.allJobs("verify", "verify") : List.of(ws.job(job));
             NobodyToNotify.warnIfNone(ws, notify, jobs, "verify");
-            return verifyMany(ws, verifier, jobs, limit, part);
+            try (Log.Tagging tag = Log.tag("job")) { // set to each job in turn: what its store or a library says names it
+                return verifyMany(ws, verifier, jobs, limit, part, tag);
+            }
         }
         if (localCopy.given()) {
             key = localCopy.use(ws, root.main, job);
@@ -165,7 +168,7 @@ final class VerifyCommand implements Callable<Integer> {
      * deleted since it was listed (a prune running meanwhile) is skipped, no failure, unless every backup listed is, or
      * with a part every backup of the part (the run was to read some and read none).
      */
-    private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit, Subset part) {
+    private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit, Subset part, Log.Tagging tag) {
         List<Map<String, Object>> rows = new ArrayList<>();
         int stored = 0;
         int checked = 0;
@@ -188,6 +191,7 @@ final class VerifyCommand implements Callable<Integer> {
             root.main.signals().cancelAndReport(ws, stopped::set);
         }
         for (JobConfig j : jobs) {
+            tag.to(j.name());
             Instant started = ws.clock().instant();
             AuditFindings findings = new AuditFindings(); // this job's: its report's exit code
             List<String> problems = new ArrayList<>();
@@ -365,6 +369,7 @@ final class VerifyCommand implements Callable<Integer> {
             unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut ? stopped.get() : findings.status()),
                     notifyFailed);
         }
+        tag.close(); // the audit's summary is no job's
         int code = stopped.get() != null ? stopped.get().code() : audit.status().code();
         int verified = checked - failed;
         int byAge = limit == null ? 0 : stale - aheadJobs; // the STALE jobs whose newest backup is older than --max-age

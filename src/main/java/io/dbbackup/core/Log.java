@@ -68,6 +68,119 @@ public final class Log {
         return current;
     }
 
+    /**
+     * Tags each line this thread logs with {@code key=value} (unless the line gives {@code key} itself), through any
+     * {@link Log} — {@link #get()}, a plugin's, a library's — until closed: a job runner tags the thread that runs a job, so
+     * that every line said on its behalf names it, whatever code says it. Threads dbbackup's own code starts meanwhile
+     * inherit the tag (see {@link Tagging}).
+     */
+    public static Tagging tag(String key, Object value) {
+        Tagging t = new Tagging(key);
+        t.to(value);
+        return t;
+    }
+
+    /** A tag not set yet: {@link Tagging#to} sets it (a loop over jobs sets it to each in turn). */
+    public static Tagging tag(String key) {
+        return new Tagging(key);
+    }
+
+    /**
+     * One key's tag on the thread that opened it. Closing it ends it everywhere, also on threads that inherited it, so a
+     * thread kept by a pool after its job does not name that job on another's lines. Only a thread that dbbackup's own code
+     * starts inherits it (the nearest caller outside the JDK is {@code io.dbbackup}); a library's shared threads (an SDK's
+     * event loop started during one job and serving the next) do not, and their lines are not tagged, rather than tagged
+     * with the wrong job.
+     */
+    public static final class Tagging implements AutoCloseable {
+        private final String key;
+        private final Thread owner = Thread.currentThread();
+        private final Tag outer = TAGS.get();
+        private Tag current;
+
+        private Tagging(String key) {
+            this.key = key;
+        }
+
+        /** Tags with {@code value} from now on (in place of the value before). */
+        public void to(Object value) {
+            close();
+            current = new Tag(key, value, outer);
+            if (Thread.currentThread() == owner) {
+                TAGS.set(current);
+            }
+        }
+
+        @Override
+        public void close() {
+            Tag t = current;
+            if (t == null) {
+                return;
+            }
+            t.open = false;
+            current = null;
+            if (Thread.currentThread() == owner && TAGS.get() == t) {
+                TAGS.set(outer);
+            }
+        }
+    }
+
+    /**
+     * {@code task} run without the tags of the thread that starts its thread: for a thread that serves every job (a timer
+     * shared by the process), which must not name the job that happened to start it.
+     */
+    public static Runnable untagged(Runnable task) {
+        return () -> {
+            TAGS.remove();
+            task.run();
+        };
+    }
+
+    private static final class Tag {
+        final String key;
+        final Object value;
+        final Tag outer;
+        volatile boolean open = true;
+
+        Tag(String key, Object value, Tag outer) {
+            this.key = key;
+            this.value = value;
+            this.outer = outer;
+        }
+    }
+
+    private static final InheritableThreadLocal<Tag> TAGS = new InheritableThreadLocal<>() {
+        @Override
+        protected Tag childValue(Tag parent) {
+            return parent != null && startedByDbbackup() ? parent : null;
+        }
+    };
+
+    /** Whether the thread being made is made by dbbackup's code: the nearest caller outside the JDK is ours. */
+    private static boolean startedByDbbackup() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .map(StackWalker.StackFrame::getClassName)
+                .filter(c -> !c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")
+                        && !c.equals(Log.class.getName()) && !c.startsWith(Log.class.getName() + "$"))
+                .findFirst()
+                .map(c -> c.startsWith("io.dbbackup."))
+                .orElse(false));
+    }
+
+    /** The open tags of this thread whose keys {@code fields} does not give, innermost first. */
+    private static Map<String, Object> tagsBesides(Map<String, Object> fields) {
+        Map<String, Object> tags = null;
+        for (Tag t = TAGS.get(); t != null; t = t.outer) {
+            if (t.open && !fields.containsKey(t.key) && (tags == null || !tags.containsKey(t.key))) {
+                if (tags == null) {
+                    tags = new LinkedHashMap<>();
+                }
+                tags.put(t.key, t.value);
+            }
+        }
+        return tags;
+    }
+
     public static void set(Log log) {
         current = log;
     }
@@ -130,6 +243,11 @@ public final class Log {
         Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i + 1 < kv.length; i += 2) {
             fields.put(String.valueOf(kv[i]), kv[i + 1]);
+        }
+        Map<String, Object> tags = tagsBesides(fields);
+        if (tags != null) { // first, as Log.with puts its key
+            tags.putAll(fields);
+            fields = tags;
         }
         String line;
         Instant now = clock.instant();

@@ -4,6 +4,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.config.NotifierConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Engine;
@@ -86,6 +87,12 @@ public final class Checker {
      * send is a check of its own.
      */
     public List<Line> check(JobConfig job, boolean notify) {
+        try (Log.Tagging tag = Log.tag("job", job.name())) { // what its engine, store or a library says names it
+            return checkTagged(job, notify);
+        }
+    }
+
+    private List<Line> checkTagged(JobConfig job, boolean notify) {
         Instant started = ws.clock().instant();
         List<Line> out = new ArrayList<>();
         // the secrets too are read in the check's operation: a signal kills a hanging secret's command at once, and the

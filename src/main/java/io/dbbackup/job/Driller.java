@@ -5,6 +5,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Log;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.Location;
@@ -74,6 +75,12 @@ public final class Driller {
     }
 
     public Result drill(String jobName, Optional<String> key, String to, boolean keep) {
+        try (Log.Tagging tag = Log.tag("job", jobName)) { // what its engines, store or a library says names it
+            return drillTagged(jobName, key, to, keep);
+        }
+    }
+
+    private Result drillTagged(String jobName, Optional<String> key, String to, boolean keep) {
         JobConfig job = ws.job(jobName);
         if (to.equals(job.datasource())) {
             throw DbBackupException.user("drill: --to " + to + " is job " + job.name() + "'s own datasource; a drill restores "

@@ -4,6 +4,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.BackupResult;
 import io.dbbackup.pipeline.Failures;
@@ -123,8 +124,10 @@ public final class JobRunner {
             for (JobConfig job : ordered) {
                 Future<JobOutcome> source = job.isCopy() ? byName.get(job.copyOf()) : null;
                 Future<JobOutcome> f = pool.submit(() -> {
-                    awaitSource(source);
-                    return runJob(job, options, timers);
+                    try (Log.Tagging tag = Log.tag("job", job.name())) { // every line said for it, through any log
+                        awaitSource(source);
+                        return runJob(job, options, timers);
+                    }
                 });
                 byName.put(job.name(), f);
                 futures.add(f);

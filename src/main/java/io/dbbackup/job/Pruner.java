@@ -4,6 +4,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Log;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.core.WalFileName;
@@ -67,6 +68,12 @@ public final class Pruner {
      * even when backups dated after it outrank it ({@link GfsPolicy#STORED}).
      */
     public Result prune(JobConfig job, boolean dryRun, String storedKey) {
+        try (Log.Tagging tag = Log.tag("job", job.name())) { // what its store or a library says names it
+            return pruneTagged(job, dryRun, storedKey);
+        }
+    }
+
+    private Result pruneTagged(JobConfig job, boolean dryRun, String storedKey) {
         List<String> deleted = new ArrayList<>(); // by this prune so far: a failure names them
         try {
             if (dryRun) {

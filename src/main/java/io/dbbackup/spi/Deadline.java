@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Deadline {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "deadline-timer");
+        Thread t = new Thread(io.dbbackup.core.Log.untagged(r), "deadline-timer");
         t.setDaemon(true);
         return t;
     });

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class StallGuard extends FilterInputStream {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "azure-read-timeout");
+        Thread t = new Thread(io.dbbackup.core.Log.untagged(r), "azure-read-timeout");
         t.setDaemon(true);
         return t;
     });

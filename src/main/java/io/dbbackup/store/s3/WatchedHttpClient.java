@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WatchedHttpClient implements SdkHttpClient {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "s3-stall-watch");
+        Thread t = new Thread(io.dbbackup.core.Log.untagged(r), "s3-stall-watch");
         t.setDaemon(true);
         return t;
     });
