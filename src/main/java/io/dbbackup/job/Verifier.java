@@ -6,6 +6,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Log;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Engine;
@@ -62,6 +63,12 @@ public final class Verifier {
      * same single read that checks the SHA-256.
      */
     public Result verify(String jobName, Optional<String> key, boolean deep) {
+        try (Log.Tagging tag = Log.tag("job", jobName)) { // what its store or a library says names it
+            return verifyTagged(jobName, key, deep);
+        }
+    }
+
+    private Result verifyTagged(String jobName, Optional<String> key, boolean deep) {
         JobConfig job = ws.job(jobName);
         Catalog catalog = new Catalog(ws);
         BackupKey k = catalog.resolve(job, key);

@@ -134,5 +134,10 @@ class ParallelRunLogIT {
             assertThat(r.err()).as(command + ": " + r).contains("logging in with the password alone");
             eachStoreWarningNamesItsJob(r);
         }
+        // one job's newest backup, as the README's logging paragraph says of "a verify of it, one job or all"
+        Cli.Result one = cli.run("-c", "config.yaml", "verify", "alpha");
+        assertThat(one.exit()).as(one.toString()).isZero();
+        assertThat(lines(one, "logging in with the password alone")).as(one.err()).singleElement()
+                .satisfies(l -> assertThat(l).contains(" job=alpha"));
     }
 }
