@@ -52,8 +52,12 @@ final class PinCommand implements Callable<Integer> {
             root.out.println("unpinned " + k.key() + ": retention decides about it again");
             return 0;
         }
-        Pins.Pin p = pins.pin(job, Optional.ofNullable(key), note);
-        root.out.println("pinned " + p.key().key() + (p.note().isEmpty() ? "" : " (" + p.note() + ")")
+        Pins.Pinned done = pins.pin(job, Optional.ofNullable(key), note);
+        Pins.Pin p = done.pin();
+        boolean already = done.already(); // an earlier pin, kept as it was (no --note)
+        root.out.println((already ? "already pinned " : "pinned ") + p.key().key()
+                + (already && p.pinnedAt() != null ? " since " + ShowCommand.TIME.format(p.pinnedAt()) : "")
+                + (p.note().isEmpty() ? "" : " (" + p.note() + ")")
                 + ": retention keeps it until "
                 + ws.suggest("pin", "--remove", job, p.key().fileName()));
         return 0;

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
                 + "manifest; with --contents, the tables it holds, read from the backup itself. Reads only.",
                 "It describes; 'verify' judges: exit 0 whatever it finds, unless the backup cannot be read."})
 final class ShowCommand implements Callable<Integer> {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     @ParentCommand
     Root root;

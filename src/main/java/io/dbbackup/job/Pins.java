@@ -35,10 +35,26 @@ public final class Pins {
         this.catalog = new Catalog(ws);
     }
 
-    /** Pins the job's backup named {@code name} (the newest when empty); pinning a pinned backup replaces its note. */
-    public Pin pin(String jobName, Optional<String> name, String note) {
+    /**
+     * Pins the job's backup named {@code name} (the newest when empty); pinning a pinned backup with a note replaces its
+     * note. Without a note ({@code null}) a pinned backup keeps its pin as it is — note and time — and that pin is
+     * returned with {@code already}: a "make sure it is pinned" must not wipe the reason a legal hold was recorded with.
+     */
+    public Pinned pin(String jobName, Optional<String> name, String note) {
         JobConfig job = ws.job(jobName);
-        return pin(job, catalog.resolve(job, name), note);
+        BackupKey key = catalog.resolve(job, name);
+        if (note == null) {
+            Optional<Pin> held = read(job, key);
+            if (held.isPresent()) {
+                ws.log().info("already pinned: its pin is kept as it is", "job", job.name(), "key", key.key());
+                return new Pinned(held.get(), true);
+            }
+        }
+        return new Pinned(pin(job, key, note), false);
+    }
+
+    /** What {@code pin} did: {@code already} when the backup was pinned before and its pin was left as it was. */
+    public record Pinned(Pin pin, boolean already) {
     }
 
     Pin pin(JobConfig job, BackupKey key, String note) {

@@ -87,6 +87,23 @@ class PinCliTest {
     }
 
     @Test
+    void pinningAPinnedBackupAgainWithoutANoteKeepsItsNoteAndTime() throws Exception {
+        ok("backup", "app");
+        String first = backups().get(0);
+        ok("pin", "app", "--note", "legal hold #7");
+        String marker = Files.readString(dir.resolve("store/app/" + first + ".pin"));
+
+        Cli.Result again = ok("pin", "app"); // a colleague making sure it is pinned
+        assertThat(again.out()).startsWith("already pinned app/" + first + " since 2026-03-01 ")
+                .contains("(legal hold #7): retention keeps it until ");
+        assertThat(Files.readString(dir.resolve("store/app/" + first + ".pin"))).isEqualTo(marker);
+        assertThat(ok("show", "app", first).out()).contains(": legal hold #7 (retention keeps it)");
+
+        ok("pin", "app", first, "--note", "release 7"); // a note given replaces it, as before
+        assertThat(ok("show", "app", first).out()).contains(": release 7 (retention keeps it)");
+    }
+
+    @Test
     void backupPinTakesTheBackupAndPinsItBeforePruning() throws Exception {
         ok("backup", "app");
         ok("backup", "app");
