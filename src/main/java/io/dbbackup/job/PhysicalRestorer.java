@@ -387,6 +387,12 @@ public final class PhysicalRestorer {
                     + "was killed, or is still running): its files are incomplete and must not be started; empty the folder "
                     + "and restore again (nothing was written)");
         }
+        if (Files.isDirectory(dir.resolve("lost+found"))) {
+            // a freshly formatted volume (ext4, a Kubernetes PersistentVolume) mounted there: initdb refuses it too
+            throw DbBackupException.user("--pgdata " + dir + " is not empty: it holds lost+found, the root of a mounted file "
+                    + "system; PostgreSQL does not run in a mount point: restore into a folder inside it, --pgdata "
+                    + dir.resolve("pgdata") + " (and point PGDATA there) (nothing was written)");
+        }
         try (Stream<Path> s = Files.list(dir)) {
             if (s.findAny().isPresent()) {
                 throw DbBackupException.user("--pgdata " + dir + " is not empty: a base backup is restored only into an empty "
