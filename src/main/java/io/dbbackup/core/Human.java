@@ -36,6 +36,24 @@ public final class Human {
     }
 
     /**
+     * A rate in bytes per second as it was configured: {@code 20 MiB/s} (a whole number of KiB, MiB or GiB), a bit
+     * rate ({@code 100Mbit}) as {@code 100 Mbit/s (11.9 MiB/s)}, any other count as {@code 100000 bytes/s (97.7 KiB/s)}.
+     */
+    public static String rate(long bytesPerSecond) {
+        // GiB, MiB before bits, bits before KiB: 1000KiB is 8192 Kbit and 1024Mbit is 125000 KiB, either way exact
+        String[] names = {"GiB", "MiB", "Gbit", "Mbit", "KiB", "Kbit"};
+        long[] units = {1L << 30, 1L << 20, 1_000_000_000L, 1_000_000L, 1L << 10, 1_000L};
+        for (int i = 0; i < names.length && bytesPerSecond > 0; i++) {
+            boolean bits = names[i].endsWith("bit");
+            long n = bits ? bytesPerSecond * 8 : bytesPerSecond;
+            if (n % units[i] == 0) {
+                return n / units[i] + " " + names[i] + "/s" + (bits ? " (" + size(bytesPerSecond) + "/s)" : "");
+            }
+        }
+        return bytesPerSecond + " bytes/s (" + size(bytesPerSecond) + "/s)";
+    }
+
+    /**
      * How far apart two clocks or times are: {@link #age} from a minute on, seconds under it ({@code 42s}), where
      * {@code 0m} would say there is no gap at all.
      */

@@ -1,6 +1,6 @@
 package io.dbbackup.spi;
 
-import io.dbbackup.core.ByteSize;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.RateLimiter;
 
 import java.io.FilterInputStream;
@@ -152,10 +152,10 @@ public final class RateLimitedStore extends ForwardingStore {
     public String describe() {
         List<String> limits = new ArrayList<>();
         if (uploads != null) {
-            limits.add("uploads at most " + ByteSize.format(uploads.bytesPerSecond()) + "/s");
+            limits.add("uploads at most " + Human.rate(uploads.bytesPerSecond()));
         }
         if (downloads != null) {
-            limits.add("downloads at most " + ByteSize.format(downloads.bytesPerSecond()) + "/s");
+            limits.add("downloads at most " + Human.rate(downloads.bytesPerSecond()));
         }
         return delegate.describe() + (limits.isEmpty() ? "" : " (" + String.join(", ", limits) + ")");
     }

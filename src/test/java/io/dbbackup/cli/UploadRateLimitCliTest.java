@@ -92,4 +92,17 @@ class UploadRateLimitCliTest {
         assertThat(cli.exit()).as(cli.toString()).isEqualTo(1);
         assertThat(cli.err()).contains("'100Mb'").contains("100Mbit").contains("100MB");
     }
+
+    /**
+     * A rate configured in bits was logged in bytes ("uploads at most 12500000 bytes/s" for 100Mbit): said as written
+     * now, with its MiB/s beside it; a byte rate stays as it was ("1 MiB/s", above).
+     */
+    @Test
+    void aRateIsLoggedAsItWasConfigured() throws Exception {
+        Shell.ok(dir, "sqlite3", "app.db", "create table t(a);");
+        config("100Mbit");
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "app");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("(uploads at most 100 Mbit/s (11.9 MiB/s))").doesNotContain("bytes/s");
+    }
 }
