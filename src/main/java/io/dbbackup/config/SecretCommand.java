@@ -3,6 +3,7 @@ package io.dbbackup.config;
 import io.dbbackup.core.CancelSignal;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Redactor;
 
 import java.io.ByteArrayOutputStream;
@@ -95,7 +96,7 @@ final class SecretCommand {
                 if (cancel.isCancelled()) {
                     throw cancelled(where, name, cancel);
                 }
-                throw DbBackupException.user(where + name + " did not finish within " + timeout.toSeconds() + " s");
+                throw DbBackupException.user(where + name + " did not finish within " + Human.settingSpaced(timeout));
             }
             if (cancel.isCancelled()) {
                 killTree(p);

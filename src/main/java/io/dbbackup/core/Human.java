@@ -36,6 +36,31 @@ public final class Human {
     }
 
     /**
+     * A configured duration (a timeout, an interval) as it was written: whole seconds as seconds ({@code 2s},
+     * {@code 7200s}: the words DBAs grep for stay), under a second in milliseconds ({@code 500ms}), else seconds with
+     * the fraction it has ({@code 1.5s}, {@code 2.25s}). Never {@code 0s} for a limit that is not zero.
+     */
+    public static String setting(Duration d) {
+        return setting(d, "");
+    }
+
+    /** {@link #setting} with a space before the unit ({@code 60 s}, {@code 500 ms}), for messages written that way. */
+    public static String settingSpaced(Duration d) {
+        return setting(d, " ");
+    }
+
+    private static String setting(Duration d, String space) {
+        long ms = d.toMillis();
+        if (ms % 1000 == 0) {
+            return ms / 1000 + space + "s";
+        }
+        if (Math.abs(ms) < 1000) {
+            return ms + space + "ms";
+        }
+        return java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString() + space + "s";
+    }
+
+    /**
      * A rate in bytes per second as it was configured: {@code 20 MiB/s} (a whole number of KiB, MiB or GiB), a bit
      * rate ({@code 100Mbit}) as {@code 100 Mbit/s (11.9 MiB/s)}, any other count as {@code 100000 bytes/s (97.7 KiB/s)}.
      */

@@ -4,6 +4,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.config.NotifierConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.Failures;
@@ -187,8 +188,8 @@ public final class Checker {
                 }
                 if (System.nanoTime() > deadline) {
                     return new Line(job.name(), "wal archiving", ExitStatus.SYSTEM_ERROR, "the server closed WAL segment "
-                            + segment + " but it did not arrive in " + archive.walFolder(job) + " within " + walWait.toSeconds()
-                            + " s: check the server's archive_command (dbbackup wal-push --job " + job.name()
+                            + segment + " but it did not arrive in " + archive.walFolder(job) + " within " + Human.settingSpaced(walWait)
+                            + ": check the server's archive_command (dbbackup wal-push --job " + job.name()
                             + ") and its log; point-in-time recovery past the last archived segment is not possible");
                 }
                 Thread.sleep(500);

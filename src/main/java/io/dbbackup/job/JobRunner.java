@@ -4,6 +4,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.pipeline.BackupResult;
@@ -312,7 +313,7 @@ public final class JobRunner {
                     failure = Failures.map("job " + job.name() + " failed", e);
                     if ("timeout".equals(op.cancellation().reason())) {
                         failure = new DbBackupException(ExitStatus.SYSTEM_ERROR, "job " + job.name() + " timed out after "
-                                + job.timeout().toSeconds() + "s", e, false);
+                                + Human.setting(job.timeout()), e, false);
                     }
                 } finally {
                     if (timeout != null) {

@@ -1,5 +1,6 @@
 package io.dbbackup.spi;
 
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Redactor;
 
 import java.io.BufferedReader;
@@ -146,7 +147,7 @@ public final class ChildProcess {
             kill.run();
         });
         Deadline timer = Deadline.start(timeout, () -> {
-            killedBecause.compareAndSet(null, ToolFailedException.TIMED_OUT + timeout.toSeconds() + "s");
+            killedBecause.compareAndSet(null, ToolFailedException.TIMED_OUT + Human.setting(timeout));
             kill.run();
         });
         StderrTail tail = new StderrTail();

@@ -447,7 +447,7 @@ class SecretsConfigTest {
             assertThatThrownBy(() -> SecretCommand.run(Path.of("/bin/sh"), List.of("sh", "-c", "exit 3"), dir, "x: "))
                     .hasMessage("x: sh exited 3");
             assertThatThrownBy(() -> SecretCommand.run(Path.of("/bin/sh"), List.of("sh", "-c", "sleep 30"), dir, "x: ",
-                    java.time.Duration.ofMillis(300))).hasMessage("x: sh did not finish within 0 s");
+                    java.time.Duration.ofMillis(300))).hasMessage("x: sh did not finish within 300 ms");
         }
         assertThat(op.waitingHooks()).as("hooks of finished programs still registered").isZero();
     }

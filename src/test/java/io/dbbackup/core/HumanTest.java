@@ -2,9 +2,21 @@ package io.dbbackup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class HumanTest {
+    @Test
+    void aConfiguredDurationIsSaidAsWrittenNeverZeroSeconds() {
+        assertThat(Human.setting(Duration.ofMillis(500))).isEqualTo("500ms");
+        assertThat(Human.setting(Duration.ofMillis(1500))).isEqualTo("1.5s");
+        assertThat(Human.setting(Duration.ofMillis(2250))).isEqualTo("2.25s");
+        assertThat(Human.setting(Duration.ofSeconds(2))).isEqualTo("2s");
+        assertThat(Human.setting(Duration.ofHours(2))).isEqualTo("7200s");
+        assertThat(Human.settingSpaced(Duration.ofSeconds(60))).isEqualTo("60 s");
+        assertThat(Human.settingSpaced(Duration.ofMillis(300))).isEqualTo("300 ms");
+    }
+
     @Test
     void aRateIsSaidInTheUnitItWasConfiguredIn() {
         assertThat(Human.rate(RateLimiter.parseRate("100Mbit"))).isEqualTo("100 Mbit/s (11.9 MiB/s)");

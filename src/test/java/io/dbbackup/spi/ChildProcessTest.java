@@ -52,6 +52,17 @@ class ChildProcessTest {
         }
     }
 
+    /** A sub-second timeout was said "timed out after 0s": the limit in whole seconds, rounded down to none. */
+    @Test
+    void aSubSecondTimeoutIsSaidAsConfigured() {
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "sleep 600")).name("mariadb-dump")
+                .timeout(java.time.Duration.ofMillis(500)).run(null, null, new Cancellation()))
+                .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                    assertThat(e.timedOut()).isTrue();
+                    assertThat(e.getMessage()).contains("timed out after 500ms (stopped by dbbackup)");
+                });
+    }
+
     /**
      * pg_restore follows a failed statement with "Command was:" and the whole statement: a CREATE TABLE of more columns
      * than the tail holds pushed the error out of it, and the failure said only ");".

@@ -4,6 +4,7 @@ import io.dbbackup.core.ArchiveMode;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Human;
 import io.dbbackup.spi.ChildProcess;
 import io.dbbackup.spi.Deadline;
 import io.dbbackup.spi.DirectoryRestore;
@@ -151,7 +152,7 @@ public final class PhysicalEngine implements Engine {
         } catch (IOException e) {
             if (timeout.expired()) {
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "the base backup of " + settings.describe()
-                        + " timed out after " + c.timeout().toSeconds() + "s", e, true);
+                        + " timed out after " + Human.setting(c.timeout()), e, true);
             }
             ctx.cancellation().throwIfCancelled();
             throw e;
@@ -347,7 +348,7 @@ public final class PhysicalEngine implements Engine {
         } catch (ToolFailedException e) {
             if (e.timedOut() || System.nanoTime() - start >= queryTimeout.toNanos()) {
                 throw new QueryTimedOut("'" + sql + "' on database " + PgTools.MAINTENANCE_DB + " of " + settings.describe()
-                        + " timed out after " + queryTimeout.toSeconds() + "s (" + PgErrors.reason(e) + ")", e);
+                        + " timed out after " + Human.setting(queryTimeout) + " (" + PgErrors.reason(e) + ")", e);
             }
             throw e;
         }

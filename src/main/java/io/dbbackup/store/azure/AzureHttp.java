@@ -1,5 +1,6 @@
 package io.dbbackup.store.azure;
 
+import io.dbbackup.core.Human;
 import io.dbbackup.core.TlsRefusal;
 
 import java.io.IOException;
@@ -156,7 +157,7 @@ final class AzureHttp {
     /** A request that moved no byte for the stall timeout: cancelled, its connection closed. */
     static final class StalledException extends IOException {
         StalledException(Duration timeout) {
-            super("the store stalled: no byte moved for " + timeout.toSeconds() + " s (a connection that went silent)");
+            super("the store stalled: no byte moved for " + Human.settingSpaced(timeout) + " (a connection that went silent)");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dbbackup.store.azure;
 
+import io.dbbackup.core.Human;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,8 +71,8 @@ final class StallGuard extends FilterInputStream {
     }
 
     private IOException stalledError(IOException cause) {
-        return new IOException("azure get " + location + " failed: no data for " + timeout.toSeconds()
-                + " s (the connection stalled)", cause);
+        return new IOException("azure get " + location + " failed: no data for " + Human.settingSpaced(timeout)
+                + " (the connection stalled)", cause);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dbbackup.store.s3;
 
+import io.dbbackup.core.Human;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -228,8 +229,8 @@ final class WatchedHttpClient implements SdkHttpClient {
      */
     static final class StalledException extends SdkClientException {
         StalledException(Duration timeout) {
-            super(SdkClientException.builder().message("the store stalled: no byte moved for " + timeout.toSeconds()
-                    + " s (a connection that went silent)"));
+            super(SdkClientException.builder().message("the store stalled: no byte moved for " + Human.settingSpaced(timeout)
+                    + " (a connection that went silent)"));
         }
 
         @Override

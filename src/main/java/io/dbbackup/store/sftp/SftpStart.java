@@ -1,6 +1,7 @@
 package io.dbbackup.store.sftp;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Human;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.SFTPClient;
@@ -107,8 +108,8 @@ final class SftpStart {
     }
 
     private IOException timedOut(IOException e) {
-        return new IOException(prefix() + "the server did not answer the start of SFTP for " + cfg.timeout().toSeconds()
-                + " s (a ForceCommand or the login's shell that runs something other than SFTP and waits, or a stalled"
+        return new IOException(prefix() + "the server did not answer the start of SFTP for " + Human.settingSpaced(cfg.timeout())
+                + " (a ForceCommand or the login's shell that runs something other than SFTP and waits, or a stalled"
                 + " connection; 'timeout' sets how long)", e);
     }
 

@@ -2,6 +2,7 @@ package io.dbbackup.store.sftp;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.HostPort;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.StoredObject;
@@ -340,11 +341,11 @@ public final class SftpStore implements Store {
         if (!answered(e) && on != null) {
             drop(on);
         }
-        String why = timedOut(e) ? "the server stopped answering: no answer for " + cfg.timeout().toSeconds()
-                + " s (the connection stalled; 'timeout' sets how long)"
+        String why = timedOut(e) ? "the server stopped answering: no answer for " + Human.settingSpaced(cfg.timeout())
+                + " (the connection stalled; 'timeout' sets how long)"
                 : closed(e) ? "the connection was closed (by the server, or by a firewall, NAT or load balancer between"
                 + " that drops idle connections: a shorter keepalive_interval than its limit keeps it; now "
-                + (cfg.keepalive().isZero() ? "0, none sent" : cfg.keepalive().toSeconds() + " s") + ")"
+                + (cfg.keepalive().isZero() ? "0, none sent" : Human.settingSpaced(cfg.keepalive())) + ")"
                 : reason(action, e);
         return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + why, e);
     }
