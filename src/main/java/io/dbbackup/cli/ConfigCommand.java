@@ -71,7 +71,9 @@ final class ConfigCommand implements Callable<Integer> {
             // what it found, for a first config: each job's datasource and store, and where each secret came from
             for (JobConfig j : c.jobs().values()) {
                 parent.root.out.printf(Locale.ROOT, "  job %s: %s -> %s%n", j.name(),
-                        j.copyOf() != null ? "copy of job " + j.copyOf() : "datasource " + j.datasource(), "store " + j.store());
+                        j.copyOf() != null ? "copy of job " + j.copyOf() : "datasource " + j.datasource(), "store " + j.store()
+                                + (c.stores().containsKey(j.store())
+                                        ? io.dbbackup.spi.RateLimitedStore.limitsOf(c.stores().get(j.store()).store()) : ""));
             }
             for (String s : c.secretsRead()) {
                 parent.root.out.printf(Locale.ROOT, "  secret read: %s%n", s);

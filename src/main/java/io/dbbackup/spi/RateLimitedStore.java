@@ -148,8 +148,17 @@ public final class RateLimitedStore extends ForwardingStore {
         return delegate.putIfAbsent(key, content, ctx);
     }
 
+    /** The limits on {@code store} as {@link #describe} says them ({@code (uploads at most 20 MiB/s)}), "" for none. */
+    public static String limitsOf(Store store) {
+        return store instanceof RateLimitedStore r ? r.limits() : "";
+    }
+
     @Override
     public String describe() {
+        return delegate.describe() + limits();
+    }
+
+    private String limits() {
         List<String> limits = new ArrayList<>();
         if (uploads != null) {
             limits.add("uploads at most " + Human.rate(uploads.bytesPerSecond()));
@@ -157,6 +166,6 @@ public final class RateLimitedStore extends ForwardingStore {
         if (downloads != null) {
             limits.add("downloads at most " + Human.rate(downloads.bytesPerSecond()));
         }
-        return delegate.describe() + (limits.isEmpty() ? "" : " (" + String.join(", ", limits) + ")");
+        return limits.isEmpty() ? "" : " (" + String.join(", ", limits) + ")";
     }
 }

@@ -87,6 +87,8 @@ class UploadRateLimitCliTest {
         config("100Mbit/s");
         Cli.Result ok = new Cli().workingDir(dir).run("-c", "config.yaml", "config", "validate");
         assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.out()).as("the summary says the rate as configured")
+                .contains("job app: datasource app -> store local (uploads at most 100 Mbit/s (11.9 MiB/s))");
 
         Cli.Result cli = new Cli().workingDir(dir).run("-c", "config.yaml", "--limit-download", "100Mb", "list", "app");
         assertThat(cli.exit()).as(cli.toString()).isEqualTo(1);
