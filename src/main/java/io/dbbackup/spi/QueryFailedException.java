@@ -34,7 +34,7 @@ public class QueryFailedException extends IOException {
 
     /** The query was killed at the datasource's {@code timeout}: never the query's fault. */
     public static QueryFailedException timedOut(java.time.Duration timeout, Throwable cause) {
-        return new QueryFailedException("the query ran past the datasource's timeout (" + io.dbbackup.core.Human.duration(timeout)
+        return new QueryFailedException("the query ran past the datasource's timeout (" + io.dbbackup.core.Human.setting(timeout)
                 + ") and was stopped", true, cause);
     }
 

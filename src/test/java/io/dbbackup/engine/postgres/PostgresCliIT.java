@@ -523,7 +523,7 @@ class PostgresCliIT {
         Cli.Result stopped = cli.run("-c", "drill.yaml", "drill", "app", "--to", "copy");
         assertThat(stopped.exit()).as(stopped.toString()).isEqualTo(2);
         assertThat(stopped.err()).contains("the check 'select 1 from pg_sleep(30)' could not finish", "not the backup's fault",
-                "ran past the datasource's timeout (2.0s)");
+                "ran past the datasource's timeout (2s)");
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).as("stopped at its timeout").isLessThan(25);
         assertThat(pg.databaseExists("drill_slow")).isFalse();
     }
