@@ -23,6 +23,11 @@ public final class Human {
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
+    /** {@code 1 backup}, {@code 2 backups}: a count and its noun, plural by an s unless the count is one. */
+    public static String count(long n, String singular) {
+        return n + " " + singular + (n == 1 ? "" : "s");
+    }
+
     /** {@code 219ms}, {@code 4.2s}, {@code 3m05s}. */
     public static String duration(Duration d) {
         long ms = d.toMillis();

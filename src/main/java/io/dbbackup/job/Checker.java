@@ -213,7 +213,7 @@ public final class Checker {
         try {
             List<Catalog.Entry> backups = catalog.list(source);
             return new Line(job.name(), "source", ExitStatus.OK, "job '" + source.name() + "': " + (backups.isEmpty()
-                    ? "no backups yet in " + where : backups.size() + " backups in " + where + ", the newest "
+                    ? "no backups yet in " + where : io.dbbackup.core.Human.count(backups.size(), "backup") + " in " + where + ", the newest "
                     + backups.get(0).key().fileName()) + CredentialExpiry.note(catalog.store(source), ws.clock().instant()));
         } catch (RuntimeException e) {
             return cut(job, "source", Failures.map("cannot list the backups of job '" + source.name() + "' in " + where, e));

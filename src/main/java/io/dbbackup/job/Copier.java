@@ -282,7 +282,7 @@ public final class Copier {
                 : "copied " + copied + (copied == 1 ? " backup" : " backups") + " of job '" + source.name() + "' ("
                 + io.dbbackup.core.Human.size(copiedBytes) + ")";
         if (walCopied > 0) {
-            what += ", " + walCopied + " archived WAL files";
+            what += ", " + io.dbbackup.core.Human.count(walCopied, "archived WAL file");
         }
         notes.add(what + "; newest copy " + newest.key() + " (" + io.dbbackup.core.Human.size(newestSize) + ")");
         elsewhere.forEach(k -> notes.add("already copied by another run: " + k));

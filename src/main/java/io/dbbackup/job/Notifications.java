@@ -158,11 +158,11 @@ public final class Notifications {
                 .forEach(k -> lines.add("kept pinned " + k.backup().key())); // why an old backup is still there
         r.decision().delete().forEach(k -> lines.add(verb + " " + k.key()));
         if (r.wal() != null && !r.wal().delete().isEmpty()) {
-            lines.add(verb + " " + r.wal().delete().size() + " archived WAL files"
+            lines.add(verb + " " + io.dbbackup.core.Human.count(r.wal().delete().size(), "archived WAL file")
                     + r.wal().keepFrom().map(f -> " (kept from " + f.name() + ")").orElse(""));
         }
         if (!r.abandoned().isEmpty()) {
-            lines.add((r.dryRun() ? "would remove " : "removed ") + r.abandoned().size() + " abandoned uploads");
+            lines.add((r.dryRun() ? "would remove " : "removed ") + io.dbbackup.core.Human.count(r.abandoned().size(), "abandoned upload"));
         }
         // never removed, maybe a key's only copy: the DBA reading the mail must hear of each, not only stderr
         r.setAside().forEach(u -> lines.add("set aside by a killed replacement, never removed: " + u.name() + " (the previous "

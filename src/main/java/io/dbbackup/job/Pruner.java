@@ -168,7 +168,7 @@ public final class Pruner {
                 // a busy cluster's archive holds thousands of segments: S3 deletes 1,000 per request
                 store.deleteAll(wal.delete().stream().map(WalKey::key).toList());
             } catch (IOException | DbBackupException e) {
-                throw failed("cannot delete archived WAL (" + wal.delete().size() + " files) from "
+                throw failed("cannot delete archived WAL (" + io.dbbackup.core.Human.count(wal.delete().size(), "file") + ") from "
                         + store.describe() + deletedSoFar(deleted), e);
             }
             if (!wal.delete().isEmpty()) {

@@ -280,7 +280,7 @@ class CopyJobCliIT {
         assertThat(check.exit()).as(check.toString()).isZero();
         assertThat(check.out()).contains("source").contains("job 'nightly': no backups yet").doesNotContain("datasource");
         assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
-        assertThat(cli.run("-c", "config.yaml", "check", "offsite").out()).contains("job 'nightly': 1 backups in local");
+        assertThat(cli.run("-c", "config.yaml", "check", "offsite").out()).contains("job 'nightly': 1 backup in local");
     }
 
     @Test

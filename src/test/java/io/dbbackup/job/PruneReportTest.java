@@ -49,4 +49,26 @@ class PruneReportTest {
         assertThat(report).endsWith("\nset aside by a killed replacement, never removed: " + aside + " (the previous object of "
                 + newest.key() + ".sha256; if " + newest.key() + ".sha256 holds none, rename it back)");
     }
+
+    /** One archived WAL file deleted, one abandoned upload removed: the report said "1 archived WAL files", "1 abandoned uploads". */
+    @Test
+    void oneOfAKindIsCountedInTheSingular() {
+        BackupKey newest = b("2026-03-03T02:00:00Z");
+        RetentionDecision d = GfsPolicy.decide(List.of(newest), new RetentionPolicy(1, 0, 0, 0, 0, 0, ZoneOffset.UTC), Set.of());
+        io.dbbackup.core.WalKey seg = new io.dbbackup.core.WalKey("prod/app/wal",
+                io.dbbackup.core.WalFileName.parse("000000010000000000000001").orElseThrow(), "ab".repeat(32),
+                Compression.GZIP, false);
+        io.dbbackup.retention.WalRetention.Decision wal = new io.dbbackup.retention.WalRetention.Decision(
+                java.util.Optional.empty(), List.of(seg), List.of());
+        io.dbbackup.core.UnfinishedUpload u = new io.dbbackup.core.UnfinishedUpload(newest.key(), "prod/app/.x.part-1", 80,
+                Instant.parse("2026-03-03T02:01:00Z"));
+
+        String one = Notifications.pruned(new Pruner.Result("app", d, List.of(), false, wal, List.of(u)));
+        String two = Notifications.pruned(new Pruner.Result("app", d, List.of(), false,
+                new io.dbbackup.retention.WalRetention.Decision(java.util.Optional.empty(), List.of(seg, seg), List.of()),
+                List.of(u, u)));
+
+        assertThat(one).contains("\ndeleted 1 archived WAL file\n").endsWith("\nremoved 1 abandoned upload");
+        assertThat(two).contains("\ndeleted 2 archived WAL files\n").endsWith("\nremoved 2 abandoned uploads");
+    }
 }
