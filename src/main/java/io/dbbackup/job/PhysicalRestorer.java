@@ -257,7 +257,14 @@ public final class PhysicalRestorer {
                 }
             }
             all.add(folder);
-            checkEmpty(folder, what, "--tablespace-mapping " + held.getOrDefault(f.getKey(), f.getKey()) + "=DIR");
+            String from = held.getOrDefault(f.getKey(), f.getKey());
+            if (Files.isDirectory(folder.resolve("lost+found"))) {
+                // a freshly formatted volume mounted there, as for --pgdata: a folder inside it, named
+                throw DbBackupException.user(what + " is not empty: it holds lost+found, the root of a mounted file system; "
+                        + "restore the tablespace into a folder inside it, --tablespace-mapping " + from + "="
+                        + folder.resolve("tablespace") + " (nothing was written)");
+            }
+            checkEmpty(folder, what, "--tablespace-mapping " + from + "=DIR");
         }
         return folders;
     }

@@ -154,6 +154,19 @@ class PhysicalTablespaceIT {
         Cli.Result bad = run("restore", "phys", "--pgdata", dir.resolve("data").toString(), "-T", "no-equals-sign");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("is not OLDDIR=NEWDIR");
+        // a freshly formatted volume's mount point (holds lost+found): the refusal says so and names a folder inside it
+        Path volume = Files.createDirectories(dir.resolve("volume/lost+found")).getParent();
+        Cli.Result mount = run("restore", "phys", "--pgdata", dir.resolve("data").toString(),
+                "--tablespace-mapping", live + "=" + volume);
+        assertThat(mount.exit()).as(mount.toString()).isEqualTo(1);
+        assertThat(mount.err()).contains("tablespace " + oid + "'s folder " + volume + " is not empty: it holds lost+found, "
+                + "the root of a mounted file system; restore the tablespace into a folder inside it, --tablespace-mapping "
+                + live + "=" + volume.resolve("tablespace") + " (nothing was written)");
+        try (Stream<Path> s = Files.list(volume)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("lost+found");
+        }
+        Files.delete(volume.resolve("lost+found"));
+        Files.delete(volume);
         Cli.Result check = run("check", "phys");
         assertThat(check.exit()).as(check.toString()).isZero();
         assertThat(check.out()).containsPattern("ok     phys datasource: replication connection to PostgreSQL .* accepted: PostgreSQL 15\\.\\d+, "
