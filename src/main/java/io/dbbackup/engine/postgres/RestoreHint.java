@@ -40,6 +40,8 @@ final class RestoreHint {
     private static final List<String> DUPLICATE = List.of("42P07", "42710", "42P06", "42723", "42701", "42P04", "42712");
     /** read_only_sql_transaction: "cannot execute CREATE TABLE in a read-only transaction", in any language. */
     private static final String READ_ONLY = "25006";
+    /** disk_full: "could not extend file …: No space left on device", in any language (psql shows it with VERBOSITY). */
+    private static final String DISK_FULL = "53100";
     /** insufficient_privilege: the clean step's "must be owner of …" in any language. */
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
@@ -79,6 +81,13 @@ final class RestoreHint {
             return " (the target takes no writes: it is a standby (restore into its primary), or default_transaction_read_only "
                     + "is on for the database or the restoring role: ALTER DATABASE … / ALTER ROLE … SET "
                     + "default_transaction_read_only = off, if it is no longer meant to be read-only)";
+        }
+        if (DISK_FULL.equals(sqlState) || reason.contains("No space left on device")) {
+            // only the server writes in a restore (psql and pg_restore read): the bare errno reads as dbbackup's own disk
+            return " (the database server's disk is full: the file system of its data directory (or of the tablespace "
+                    + "holding that file) has no room for the restored data; the transaction's rollback gave back what it took"
+                    + (options.clean() ? ", and --clean's drops were rolled back too" : "")
+                    + ": free space there or grow that volume, then restore again)";
         }
         if (reason.contains(TEMP_FILE_LIMIT)) {
             return TEMP_FILES_CAPPED;

@@ -171,4 +171,20 @@ class RestoreHintTest {
         assertThat(RestoreHint.of("psql:<stdin>:20: ERROR:  permission denied to create extension \"plpython3u\"", "42501",
                 CLEAN)).contains("\"plpython3u\"");
     }
+
+    /**
+     * The target server's data directory filled up (a real PostgreSQL 15 on a 100 MiB tmpfs, its WAL elsewhere): psql's
+     * line said "No space left on device" alone, which reads as dbbackup's own disk.
+     */
+    @Test
+    void theServersFullDiskIsSaidAsTheServers() {
+        String line = "psql:<stdin>:60062: ERROR:  could not extend file \"base/16395/16399\": No space left on device";
+        assertThat(RestoreHint.of(line, PLAIN)).startsWith(" (the database server's disk is full:")
+                .contains("data directory").contains("free space there or grow that volume, then restore again");
+        assertThat(RestoreHint.of(line, CLEAN)).contains("--clean's drops were rolled back too");
+        assertThat(RestoreHint.of("could not execute query: ERROR:  could not write to file \"base/pgsql_tmp/pgsql_tmp9.0\": "
+                + "No space left on device", PLAIN)).startsWith(" (the database server's disk is full:");
+        assertThat(RestoreHint.of("psql:<stdin>:9: FEHLER:  konnte Datei »base/1/2« nicht erweitern: Auf dem Gerät ist kein "
+                + "Speicherplatz mehr verfügbar", "53100", PLAIN)).startsWith(" (the database server's disk is full:");
+    }
 }
