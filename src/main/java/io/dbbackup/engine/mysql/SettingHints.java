@@ -55,6 +55,15 @@ final class SettingHints {
                         + "is over: ALTER USER (the account) WITH " + option + " 0 lifts it";
             }
         }
+        if (s.contains("Errcode: 28 ") || numbers.contains(1021)) { // errno 28 ENOSPC; 1021 "Disk full (…)"
+            return " — the server's disk is full: the file system of its datadir (or tmpdir) has no room left: free space "
+                    + "there or grow that volume, then run it again";
+        }
+        if (numbers.contains(1114)) { // "The table 't' is full": InnoDB's word for a datadir without room, most often
+            return " — the server's disk is most likely full: the file system of its datadir has no room left for the "
+                    + "table's rows (else a cap: innodb_data_file_path's max, or max_heap_table_size for a MEMORY table): "
+                    + "free space there or grow that volume (or raise the cap), then run it again";
+        }
         if (numbers.contains(3159)) {
             return " — the server accepts only TLS connections (require_secure_transport=ON): set ssl_mode: required on the "
                     + "datasource (verify_identity with ssl_ca to check the server as well)";

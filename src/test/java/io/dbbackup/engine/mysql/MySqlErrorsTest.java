@@ -179,4 +179,18 @@ class MySqlErrorsTest {
         assertThat(SettingHints.of("mariadb-dump: Got error: 1040: \"Too many connections\" when trying to connect\n"))
                 .contains("max_connections");
     }
+
+    /**
+     * A restore into a MariaDB whose datadir filled up (a real MariaDB on an 80 MiB tmpfs, its redo log elsewhere): the
+     * client said "The table 't' is full" alone, which reads as a limit of the table, not the server's disk.
+     */
+    @Test
+    void aTableThatIsFullIsSaidAsTheServersDiskMostLikely() {
+        String e = "ERROR 1114 (HY000) at line 3987: The table 't' is full\n";
+        assertThat(SettingHints.of(e)).startsWith(" — the server's disk is most likely full:").contains("datadir")
+                .contains("max_heap_table_size").contains("then run it again");
+        assertThat(SettingHints.of("ERROR 3 (HY000) at line 12: Error writing file './shop/t.frm' (Errcode: 28 \"No space "
+                + "left on device\")\n")).startsWith(" — the server's disk is full:");
+        assertThat(SettingHints.of("ERROR 1146 (42S02) at line 1: Table 'shop.t' doesn't exist\n")).isEmpty();
+    }
 }
