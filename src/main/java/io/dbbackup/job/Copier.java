@@ -407,6 +407,9 @@ public final class Copier {
         Map<String, Object> manifest = manifest(from, origin, target, sourceJob);
         boolean claimed = false;
         boolean committed = false;
+        boolean ownCommit = false; // nothing was under the key right before this run's commit (KeyClaim.vacant)
+        byte[] sidecar = null;
+        byte[] manifestBytes = null;
         Upload upload = null;
         progress.started("copying " + target.fileName(), size);
         try {
@@ -419,8 +422,7 @@ public final class Copier {
                 sha = in.sha256(); // the sidecar's, or (that one damaged or lost) the manifest's: the target's is sound
             }
             ctx.cancellation().throwIfCancelled();
-            byte[] sidecar = Sha256.sidecar(sha, target.fileName());
-            byte[] manifestBytes = null;
+            sidecar = Sha256.sidecar(sha, target.fileName());
             if (manifest != null) {
                 // what was read and checked: a source manifest with a damaged digest or size does not pass its damage on
                 manifest.put("size", n);
@@ -458,6 +460,7 @@ public final class Copier {
             if (manifestBytes != null) {
                 to.put(target.manifestKey(), manifestBytes, ctx);
             }
+            ownCommit = KeyClaim.vacant(to, target); // another run's identical claim (or a copy beside it) may be there
             upload.commit();
             committed = true;
             KeyClaim.confirm(to, target, sidecar, ctx); // another run's failed claim may have taken it away
@@ -470,7 +473,7 @@ public final class Copier {
                 if (claimed) {
                     // the key is this run's: the copy's object too, a commit whose answers were all lost may have stored
                     // it (see KeyClaim.release)
-                    KeyClaim.release(to, target);
+                    KeyClaim.release(to, target, sidecar, manifestBytes, ownCommit, ctx);
                 }
                 if (upload != null) {
                     upload.abort(); // last: the folders it made are empty once the sidecars are gone (local store)

@@ -102,6 +102,9 @@ public final class BackupPipeline {
         Upload upload = null;
         boolean sidecarsWritten = false;
         boolean committed = false;
+        byte[] sidecar = null;
+        byte[] manifestBytes = null;
+        boolean ownCommit = false; // nothing was under the key right before this run's commit (KeyClaim.vacant)
         try {
             // the dump first: the tool's start-up and catalog queries overlap the set-up of the chain below
             // (the store's upload, the compressor's native library); until the chain reads, the pipe holds
@@ -151,14 +154,16 @@ public final class BackupPipeline {
                     clock.instant(), r.toolVersion(), info.get() == null ? java.util.Map.of() : info.get().facts());
             // the .sha256 sidecar claims the key: another run that named the same key (the job started twice in one
             // second, here or on another host) and got there first keeps its backup, sidecars and all
-            byte[] sidecar = Sha256.sidecar(sha, key.fileName());
+            sidecar = Sha256.sidecar(sha, key.fileName());
             if (!KeyClaim.claim(r.store(), key, sidecar, r.ctx())) {
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "another run of job " + r.job() + " stored a backup "
                         + "under " + key.key() + " first (the job was started twice in the same second); this run's "
                         + "backup was discarded and the other one left as it is", null, true);
             }
             sidecarsWritten = true;
-            r.store().put(key.manifestKey(), manifest.toJson().getBytes(StandardCharsets.UTF_8), r.ctx());
+            manifestBytes = manifest.toJson().getBytes(StandardCharsets.UTF_8);
+            r.store().put(key.manifestKey(), manifestBytes, r.ctx());
+            ownCommit = KeyClaim.vacant(r.store(), key); // another run's identical claim may have committed under it
             upload.commit();
             committed = true;
             KeyClaim.confirm(r.store(), key, sidecar, r.ctx()); // another run's failed claim may have taken it away
@@ -175,7 +180,7 @@ public final class BackupPipeline {
                     // the run claimed the key: what is under it is this run's own — a commit whose answers were all
                     // lost (a one-request upload the server stored) left it there, no backup without its sidecars
                     // and never pruned. The claim is what makes this safe; a store cannot tell (a pin rewritten)
-                    KeyClaim.release(r.store(), key);
+                    KeyClaim.release(r.store(), key, sidecar, manifestBytes, ownCommit, r.ctx());
                 }
                 // the upload last: a store that made folders for it (local) removes them as it aborts, if they are
                 // empty — and they are only once the sidecars are gone

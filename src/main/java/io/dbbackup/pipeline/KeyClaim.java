@@ -72,25 +72,57 @@ public final class KeyClaim {
     }
 
     /**
-     * Undoes the claim of a run that failed before its commit, best effort: the object under {@code key} first (deleted
-     * only if a look finds it — a delete of nothing would leave a delete marker in a versioned bucket; a commit whose
-     * answers were all lost may have stored it, and under a claimed key it is this run's), then the sidecars. A sidecar
-     * left without its artifact is never taken for a backup.
+     * Run by the holder of a claim right before its commit (one stat): whether nothing is under the key yet, so that
+     * an object found there when the commit fails can only be this run's own (its commit applied, the answer lost).
+     * An object already there is another run's of the same bytes: one that held the identical claim too (on S3, Azure
+     * and SFTP a conditional write refused with this run's very bytes is taken for this run's own retried one,
+     * {@link Store#holds}), or a copy committed beside it. A look that fails answers false: nothing is then removed.
      */
-    public static void release(Store store, BackupKey key) {
+    public static boolean vacant(Store store, BackupKey key) {
+        try {
+            return store.stat(key.key()).isEmpty();
+        } catch (IOException | RuntimeException unknown) {
+            return false;
+        }
+    }
+
+    /**
+     * Undoes the claim of a run that failed before its commit, best effort, removing only what it can tell is its own.
+     * The object under {@code key} is deleted only if {@code ownCommit} (the key was {@link #vacant} right before this
+     * run's commit, so what a look finds there now is what that commit stored, its answers lost — a delete of nothing
+     * would leave a delete marker in a versioned bucket). An object there otherwise is another run's committed backup
+     * or copy of the same bytes, which the identical sidecar describes: it and its sidecars stay, as when the look
+     * fails. With no object under the key, the {@code .sha256} is deleted, and then the key looked at again: an object
+     * there now was committed meanwhile under that identical claim, and the sidecar is put back (as {@link #claim}
+     * does). The manifest is deleted only when it holds this run's {@code manifest} (another run's differs: its times);
+     * none when null. A sidecar left without its artifact is never taken for a backup.
+     */
+    public static void release(Store store, BackupKey key, byte[] sidecar, byte[] manifest, boolean ownCommit,
+                               OperationContext ctx) {
         try {
             if (store.stat(key.key()).isPresent()) {
+                if (!ownCommit) {
+                    return; // another run's, committed under the same bytes: it keeps its sidecars
+                }
                 store.delete(key.key());
             }
-        } catch (IOException | RuntimeException ignored) {
-            // best effort, as the sidecars'
+        } catch (IOException | RuntimeException unknown) {
+            return; // no way to tell whose it is: left alone
         }
-        for (String sidecar : new String[] {key.sha256Key(), key.manifestKey()}) {
-            try {
-                store.delete(sidecar);
-            } catch (IOException | RuntimeException ignored) {
-                // best effort
+        try {
+            if (manifest != null && Store.holds(store, key.manifestKey(), manifest)) {
+                store.delete(key.manifestKey());
             }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort
+        }
+        try {
+            store.delete(key.sha256Key());
+            if (store.stat(key.key()).isPresent()) {
+                store.putIfAbsent(key.sha256Key(), sidecar, ctx); // another run's, committed meanwhile
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort
         }
     }
 }

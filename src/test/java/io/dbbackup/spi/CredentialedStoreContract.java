@@ -83,4 +83,40 @@ public abstract class CredentialedStoreContract extends StoreContract {
             badCredentialSecrets().forEach(s -> assertThat(bad.describe()).doesNotContain(s));
         }
     }
+
+    /**
+     * Two runs back up byte-identical dumps under one key (the job started twice in one second): the first claims and
+     * commits its backup between the second's looks and its write; the second's conditional write of the {@code .sha256}
+     * is refused, and since the key holds its very bytes it takes the claim for its own (a refusal of its own retried
+     * write looks the same); it then fails — at its manifest, at its commit, or with its commit applied and the answer
+     * lost. The first run's backup, reported as
+     * stored, stays whole. It was deleted, sidecars and all, by the second run's release.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = io.dbbackup.testkit.FaultingStore.Step.class, names = {
+            "SIDECAR", "COMMIT", "COMMIT_STORED"})
+    void aRunFailingUnderAnotherRunsIdenticalClaimLeavesItsCommittedBackup(io.dbbackup.testkit.FaultingStore.Step step)
+            throws Exception {
+        io.dbbackup.core.BackupKey key = new io.dbbackup.core.BackupKey("p", "db", java.time.Instant.parse("2026-05-01T00:00:00Z"),
+                io.dbbackup.core.DumpFormat.SQL, io.dbbackup.core.Compression.ZSTD, false);
+        java.util.concurrent.atomic.AtomicReference<io.dbbackup.pipeline.BackupResult> first =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        io.dbbackup.testkit.FaultingStore failing = new io.dbbackup.testkit.FaultingStore(new ForwardingStore(store) {
+            @Override
+            public boolean putIfAbsent(String k, byte[] content, OperationContext c) throws java.io.IOException {
+                if (first.get() != null) {
+                    return super.putIfAbsent(k, content, c);
+                }
+                // the first run claims, commits and reports its backup after this run's looks, before its write
+                first.set(backUp(store, key, 1));
+                return claimWithoutLooking(k, content);
+            }
+        }, step);
+        assertThatThrownBy(() -> backUp(failing, key, 1)).isInstanceOf(io.dbbackup.core.DbBackupException.class)
+                .hasMessageContaining("injected fault");
+        assertThat(keys("")).containsExactlyInAnyOrder(key.key(), key.sha256Key(), key.manifestKey());
+        assertThat(read(key.sha256Key())).startsWith(first.get().sha256() + "  ");
+        assertThat(new io.dbbackup.pipeline.ArtifactReader(store).verify(key, null)).isEqualTo(BACKUP_BYTES);
+        assertNoLeftovers(store);
+    }
 }

@@ -325,13 +325,13 @@ public abstract class StoreContract {
     }
 
     /** A one-key backup of {@code seed}'s bytes into {@code into}, as the backup command runs it. */
-    private io.dbbackup.pipeline.BackupResult backUp(Store into, io.dbbackup.core.BackupKey key, long seed) {
+    io.dbbackup.pipeline.BackupResult backUp(Store into, io.dbbackup.core.BackupKey key, long seed) {
         return new io.dbbackup.pipeline.BackupPipeline(Clock.systemUTC()).run(new io.dbbackup.pipeline.BackupPipeline.Request(
                 "job", "bytes", new io.dbbackup.testkit.BytesEngine(BACKUP_BYTES, seed), into, key,
                 io.dbbackup.core.Compression.ZSTD, 3, null, ctx(), "test"));
     }
 
-    private static final long BACKUP_BYTES = 1_500_000;
+    static final long BACKUP_BYTES = 1_500_000;
 
     /**
      * A backup that fails at any step — the artifact's upload, the claim (its {@code .sha256} sidecar; refused, or
@@ -399,4 +399,5 @@ public abstract class StoreContract {
             pool.shutdownNow();
         }
     }
+
 }
