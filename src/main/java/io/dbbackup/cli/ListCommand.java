@@ -6,6 +6,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Json;
+import io.dbbackup.core.Log;
 import io.dbbackup.job.AbandonedUploads;
 import io.dbbackup.job.Catalog;
 import io.dbbackup.job.Pruner;
@@ -53,6 +54,12 @@ final class ListCommand implements Callable<Integer> {
         if (all) {
             return overview(ws);
         }
+        try (Log.Tagging tag = Log.tag("job", job)) { // what its store or a library says names it
+            return one(ws);
+        }
+    }
+
+    private int one(Workspace ws) {
         JobConfig j = ws.job(job);
         Catalog catalog = new Catalog(ws);
         Catalog.Listing listing = catalog.listing(j);
@@ -95,7 +102,7 @@ final class ListCommand implements Callable<Integer> {
             if (j.isCopy()) {
                 row.put("copy_of", j.copyOf());
             }
-            try {
+            try (Log.Tagging tag = Log.tag("job", j.name())) { // what its store or a library says names it
                 Catalog.Listing listing = catalog.listing(j);
                 catalog.mentionUnchecked(j, listing);
                 List<Catalog.Entry> entries = listing.backups();
@@ -131,7 +138,9 @@ final class ListCommand implements Callable<Integer> {
             // no job of the config has a backup: a config written again after the old one was lost, more likely than a
             // fleet of jobs that never ran; where are the backups? (never when some job has backups: list --all is cheap)
             for (JobConfig j : ws.allJobs("list", "list")) {
-                catalog.warnElsewhere(j);
+                try (Log.Tagging tag = Log.tag("job", j.name())) {
+                    catalog.warnElsewhere(j);
+                }
             }
         }
         return RunSummary.of(statuses).code();

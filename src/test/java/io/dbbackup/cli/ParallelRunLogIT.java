@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The lines of a run over several jobs name the job they were said for, also those said through the process's log
  * ({@code Log.get()}: the SFTP store's warning about a key_file it cannot load) rather than the job's own, and those of
- * verify, check, prune and drill over every job. Four jobs: two on SFTP stores whose key_file is no key (each store warns
+ * verify, check, prune, drill and list over every job. Four jobs: two on SFTP stores whose key_file is no key (each store warns
  * once, and logs in with the password), one on a local store, one whose database file is missing (it fails).
  */
 class ParallelRunLogIT {
@@ -123,11 +123,11 @@ class ParallelRunLogIT {
     }
 
     @Test
-    void theLinesOfVerifyCheckPruneAndDrillOverEveryJobNameTheirJobs() throws Exception {
+    void theLinesOfVerifyCheckPruneDrillAndListOverEveryJobNameTheirJobs() throws Exception {
         Cli cli = setUp();
         cli.run("-c", "config.yaml", "backup", "alpha", "beta", "gamma", "--parallel", "3");
         for (List<String> command : List.of(List.of("verify", "--all"), List.of("check", "--all"),
-                List.of("prune", "--all"), List.of("drill", "--all", "--to", "scratch"))) {
+                List.of("prune", "--all"), List.of("drill", "--all", "--to", "scratch"), List.of("list", "--all"))) {
             List<String> args = new java.util.ArrayList<>(List.of("-c", "config.yaml"));
             args.addAll(command);
             Cli.Result r = cli.run(args.toArray(String[]::new));
@@ -139,5 +139,9 @@ class ParallelRunLogIT {
         assertThat(one.exit()).as(one.toString()).isZero();
         assertThat(lines(one, "logging in with the password alone")).as(one.err()).singleElement()
                 .satisfies(l -> assertThat(l).contains(" job=alpha"));
+        Cli.Result listOne = cli.run("-c", "config.yaml", "list", "beta");
+        assertThat(listOne.exit()).as(listOne.toString()).isZero();
+        assertThat(lines(listOne, "logging in with the password alone")).as(listOne.err()).singleElement()
+                .satisfies(l -> assertThat(l).contains(" job=beta"));
     }
 }
