@@ -5,6 +5,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Redactor;
+import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.Log;
 import io.dbbackup.job.AbandonedUploads;
@@ -118,6 +119,12 @@ final class ListCommand implements Callable<Integer> {
                     n.put("age_seconds", Duration.between(newest.key().timestamp(), now).toSeconds());
                     row.put("newest", n);
                 }
+                // a killed replacement's previous object, maybe a key's only copy: warned of (with what to do), and
+                // in the row, since a script reading stdout never sees stderr
+                List<UnfinishedUpload> aside = new AbandonedUploads(ws, catalog).warnSetAside(j);
+                if (!aside.isEmpty()) {
+                    row.put("set_aside", aside.stream().map(PruneCommand::setAsideJson).toList());
+                }
                 statuses.add(ExitStatus.OK);
             } catch (DbBackupException e) {
                 ws.log().error(e.getMessage(), "job", j.name());
@@ -162,7 +169,9 @@ final class ListCommand implements Callable<Integer> {
                     n == null ? "-" : TIME.format(Instant.parse((String) n.get("timestamp"))),
                     n == null ? "-" : age(Duration.ofSeconds((Long) n.get("age_seconds"))),
                     n == null ? "-" : Human.size((Long) n.get("size")), n == null ? "-" : Human.size((Long) r.get("total_size")));
-            root.out.print(r.containsKey("copy_of") ? line.stripTrailing() + "  copy of " + r.get("copy_of") + "\n" : line);
+            String more = (r.containsKey("copy_of") ? "  copy of " + r.get("copy_of") : "")
+                    + (r.containsKey("set_aside") ? "  " + ((List<?>) r.get("set_aside")).size() + " set aside (see the warning)" : "");
+            root.out.print(more.isEmpty() ? line : line.stripTrailing() + more + "\n");
         }
     }
 

@@ -189,7 +189,7 @@ final class PruneCommand implements Callable<Integer> {
         return m;
     }
 
-    private static Object setAsideJson(UnfinishedUpload u) {
+    static Object setAsideJson(UnfinishedUpload u) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key", u.key());
         m.put("set_aside", u.name());

@@ -60,7 +60,7 @@ class SftpCliIT extends RemoteStoreCliScenario {
 
     /**
      * A run killed between the two renames of a replacement on a server without posix-rename leaves the key empty and
-     * its old object under a hidden {@code .replaced} name: its only copy. {@code list}, {@code prune --dry-run} (the
+     * its old object under a hidden {@code .replaced} name: its only copy. {@code list}, {@code list --all}, {@code prune --dry-run} (the
      * audit) and {@code prune} name it and say to rename it back; none removes it, at any age.
      */
     @Test
@@ -81,6 +81,19 @@ class SftpCliIT extends RemoteStoreCliScenario {
 
         Cli.Result list = cli.run("-c", "config.yaml", "list", "app");
         assertThat(list.err()).as(list.toString()).contains(said).contains("its only copy: rename it back to prod/app/" + name);
+        // the overview names it too, on stderr (tagged with its job), in the job's line and in its JSON row
+        Cli.Result overview = cli.run("-c", "config.yaml", "list", "--all");
+        assertThat(overview.exit()).as(overview.toString()).isZero();
+        assertThat(overview.err()).as(overview.toString()).containsPattern(java.util.regex.Pattern.quote(said) + ".* job=app");
+        assertThat(overview.out()).as(overview.toString()).containsPattern("(?m)^app .*  1 set aside \\(see the warning\\)$");
+        Cli.Result overviewJson = cli.run("-c", "config.yaml", "list", "--all", "--json");
+        assertThat(overviewJson.exit()).as(overviewJson.toString()).isZero();
+        java.util.Map<?, ?> jobRow = (java.util.Map<?, ?>) ((List<?>) io.dbbackup.core.Json.parse(overviewJson.out())).get(0);
+        assertThat(((Number) jobRow.get("backups")).longValue()).as(overviewJson.toString()).isEqualTo(1L);
+        assertThat(jobRow.get("set_aside")).as(overviewJson.toString()).isInstanceOf(List.class);
+        java.util.Map<?, ?> asideRow = (java.util.Map<?, ?>) ((List<?>) jobRow.get("set_aside")).get(0);
+        assertThat(asideRow.get("key")).isEqualTo("prod/app/" + name);
+        assertThat(asideRow.get("set_aside")).isEqualTo("prod/app/" + asideName);
         Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
         assertThat(dry.err()).as(dry.toString()).contains(said).contains("dbbackup never removes it");
@@ -103,6 +116,8 @@ class SftpCliIT extends RemoteStoreCliScenario {
         Files.move(aside, sidecar); // put back as told: nothing more to report
         Cli.Result again = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
         assertThat(again.err()).as(again.toString()).doesNotContain("set aside");
+        Cli.Result overviewAgain = cli.run("-c", "config.yaml", "list", "--all", "--json");
+        assertThat(overviewAgain.out()).as(overviewAgain.toString()).doesNotContain("set_aside");
     }
 
     @Override
