@@ -405,6 +405,10 @@ final class VerifyCommand implements Callable<Integer> {
                 m.put("notify_failed", notifyFailed);
             }
             root.out.println(Json.pretty(m));
+        } else if (stopped.get() != null) { // as the other verbs' after a signal: jobs counted, the backups read in brackets
+            List<ExitStatus> statuses = jobResults.stream().map(r -> statusOf((Integer) r.get("exit_code"))).toList();
+            root.out.println(notStarted.interrupted(all ? "verify --all" : "verify", stopped.get(), statuses, jobs.size(),
+                    "verified (" + verified + " of " + checked + " backups)") + Unsent.closing(notifyFailed.size()));
         } else {
             root.out.println(verified + " of " + checked + " backups verified" + (failed == 0 ? "" : ", " + failed + " failed")
                     + (gone == 0 ? "" : ", " + gone + " deleted since " + (gone == 1 ? "it was" : "they were") + " listed")
@@ -416,7 +420,6 @@ final class VerifyCommand implements Callable<Integer> {
                     + (aheadJobs == 0 ? "" : ", " + aheadJobs + (aheadJobs == 1 ? " job whose newest backup is" : " jobs whose "
                     + "newest backups are") + " dated after this host's clock")
                     + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + " stored backups)")
-                    + (stopped.get() == null ? "" : "; " + interruption(stopped.get()) + notStarted.closing())
                     + " (exit " + code + ")"
                     + Unsent.closing(notifyFailed.size()));
         }
@@ -451,6 +454,15 @@ final class VerifyCommand implements Callable<Integer> {
 
     private static String interruption(ExitStatus signal) {
         return "interrupted by " + signal.signal();
+    }
+
+    private static ExitStatus statusOf(int code) {
+        for (ExitStatus s : ExitStatus.values()) {
+            if (s.code() == code) {
+                return s;
+            }
+        }
+        return ExitStatus.SYSTEM_ERROR;
     }
 
     private static Map<String, Object> failedRow(String job, String key, ExitStatus status, String error) {

@@ -486,8 +486,8 @@ class SignalIT {
             assertThat(stopped.exit()).isEqualTo(expectedExit);
             assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
             assertThat(stopped.out()).contains("INTERRUPTED noise/noise-").contains("interrupted by " + signalName
-                    + ": the check of noise/noise-").contains("0 of 0 backups verified; interrupted by " + signalName
-                    + " (exit " + expectedExit + ")");
+                    + ": the check of noise/noise-").contains("verify --all interrupted by " + signalName
+                    + ": 0 of 1 jobs verified (0 of 0 backups), 1 interrupted (exit " + expectedExit + ")");
             WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
             assertThat(hook).as("the interrupted check is notified").isNotNull();
             @SuppressWarnings("unchecked")
@@ -628,7 +628,7 @@ class SignalIT {
             long ok = out.lines().filter(l -> l.startsWith("ok     noise/")).count();
             assertThat(ok).as("stopped before the last").isBetween(1L, 5L);
             assertThat(out).contains("INTERRUPTED noise/noise-").contains("interrupted by SIGTERM")
-                    .contains(ok + " of " + ok + " backups verified; interrupted by SIGTERM");
+                    .contains("verify interrupted by SIGTERM: 0 of 1 jobs verified (" + ok + " of " + ok + " backups), 1 interrupted (exit 143)");
             WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
             assertThat(hook).as("the job is notified").isNotNull();
             assertThat(Json.parse(hook.body())).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
@@ -712,7 +712,7 @@ class SignalIT {
                 assertThat(out).contains("INTERRUPTED noise/noise-",
                         "INTERRUPTED interrupted by SIGTERM before the check of job second began: nothing was read",
                         "INTERRUPTED interrupted by SIGTERM before the check of job third began: nothing was read",
-                        "0 of 0 backups verified; interrupted by SIGTERM; not started: second, third (exit 143)");
+                        "verify --all interrupted by SIGTERM: 0 of 3 jobs verified (0 of 0 backups), 1 interrupted; not started: second, third (exit 143)");
             }
             assertThat(reports(3)).containsExactly("noise interrupted", "second interrupted", "third interrupted");
         } finally {
