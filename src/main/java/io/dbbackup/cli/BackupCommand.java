@@ -135,8 +135,7 @@ final class BackupCommand implements Callable<Integer> {
         long failed = summary.outcomes().stream().filter(o -> !o.succeeded() && !o.status().bySignal()).count();
         long notStarted = summary.outcomes().stream().filter(BackupCommand::notStarted).count();
         long interrupted = summary.outcomes().stream().filter(o -> o.status().bySignal()).count() - notStarted;
-        return (failed == 0 ? "" : ", " + failed + " failed") + (interrupted == 0 ? "" : ", " + interrupted + " interrupted")
-                + (notStarted == 0 ? "" : ", " + notStarted + " not started");
+        return NotStarted.tally(failed, interrupted) + (notStarted == 0 ? "" : ", " + notStarted + " not started");
     }
 
     /** A job a signal kept from starting: interrupted before its first attempt. */

@@ -80,7 +80,11 @@ final class NotStarted {
         long failed = statuses.stream().filter(s -> s != ExitStatus.OK && !s.bySignal()).count();
         long interrupted = statuses.stream().filter(ExitStatus::bySignal).count() - names.size();
         return command + " interrupted by " + signal.signal() + ": " + statuses.stream().filter(s -> s == ExitStatus.OK).count()
-                + " of " + total + " jobs " + done + (failed == 0 ? "" : ", " + failed + " failed")
-                + (interrupted <= 0 ? "" : ", " + interrupted + " interrupted") + closing() + " (exit " + signal.code() + ")";
+                + " of " + total + " jobs " + done + tally(failed, interrupted) + closing() + " (exit " + signal.code() + ")";
+    }
+
+    /** {@code ", F failed, I interrupted"} after a signal, a count of 0 (or less) left out: the closing lines' counts. */
+    static String tally(long failed, long interrupted) {
+        return (failed <= 0 ? "" : ", " + failed + " failed") + (interrupted <= 0 ? "" : ", " + interrupted + " interrupted");
     }
 }

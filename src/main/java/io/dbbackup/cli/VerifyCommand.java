@@ -88,6 +88,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** Each job's result in an audit of several: its exit code (the audit's rule for that job alone), by {@link #report}. */
     private final List<Map<String, Object>> jobResults = new ArrayList<>();
+    /** The same exit codes, in job order, for the closing line after a signal. */
+    private final List<ExitStatus> jobStatuses = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -406,8 +408,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
             root.out.println(Json.pretty(m));
         } else if (stopped.get() != null) { // as the other verbs' after a signal: jobs counted, the backups read in brackets
-            List<ExitStatus> statuses = jobResults.stream().map(r -> statusOf((Integer) r.get("exit_code"))).toList();
-            root.out.println(notStarted.interrupted(all ? "verify --all" : "verify", stopped.get(), statuses, jobs.size(),
+            root.out.println(notStarted.interrupted(all ? "verify --all" : "verify", stopped.get(), jobStatuses, jobs.size(),
                     "verified (" + verified + " of " + checked + " backups)") + Unsent.closing(notifyFailed.size()));
         } else {
             root.out.println(verified + " of " + checked + " backups verified" + (failed == 0 ? "" : ", " + failed + " failed")
@@ -456,15 +457,6 @@ final class VerifyCommand implements Callable<Integer> {
         return "interrupted by " + signal.signal();
     }
 
-    private static ExitStatus statusOf(int code) {
-        for (ExitStatus s : ExitStatus.values()) {
-            if (s.code() == code) {
-                return s;
-            }
-        }
-        return ExitStatus.SYSTEM_ERROR;
-    }
-
     private static Map<String, Object> failedRow(String job, String key, ExitStatus status, String error) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("job", job);
@@ -502,6 +494,7 @@ final class VerifyCommand implements Callable<Integer> {
         result.put("job", job.name());
         result.put("exit_code", status.code());
         jobResults.add(result);
+        jobStatuses.add(status);
         if (!notify) {
             return List.of();
         }
