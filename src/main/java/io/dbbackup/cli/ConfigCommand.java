@@ -73,7 +73,7 @@ final class ConfigCommand implements Callable<Integer> {
                 parent.root.out.printf(Locale.ROOT, "  job %s: %s -> %s%n", j.name(),
                         j.copyOf() != null ? "copy of job " + j.copyOf() : "datasource " + j.datasource(), "store " + j.store()
                                 + (c.stores().containsKey(j.store())
-                                        ? io.dbbackup.spi.RateLimitedStore.limitsOf(c.stores().get(j.store()).store()) : ""));
+                                        ? c.stores().get(j.store()).limits() : ""));
             }
             for (String s : c.secretsRead()) {
                 parent.root.out.printf(Locale.ROOT, "  secret read: %s%n", s);
