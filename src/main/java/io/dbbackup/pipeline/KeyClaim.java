@@ -109,12 +109,12 @@ public final class KeyClaim {
         } catch (IOException | RuntimeException unknown) {
             return; // no way to tell whose it is: left alone
         }
-        try {
-            if (manifest != null && Store.holds(store, key.manifestKey(), manifest)) {
+        if (manifest != null && manifestIsOwn(store, key, manifest)) {
+            try {
                 store.delete(key.manifestKey());
+            } catch (IOException | RuntimeException ignored) {
+                // best effort
             }
-        } catch (IOException | RuntimeException ignored) {
-            // best effort
         }
         try {
             store.delete(key.sha256Key());
@@ -123,6 +123,19 @@ public final class KeyClaim {
             }
         } catch (IOException | RuntimeException ignored) {
             // best effort
+        }
+    }
+
+    /**
+     * Whether the manifest under the key holds {@code manifest}; true when it cannot be read (a failed run's cancelled
+     * operation refuses downloads): a manifest left without its artifact would stay for good, while another run's,
+     * which differs in its times, is only ever replaced by that run's own put.
+     */
+    private static boolean manifestIsOwn(Store store, BackupKey key, byte[] manifest) {
+        try {
+            return Store.holds(store, key.manifestKey(), manifest);
+        } catch (IOException | RuntimeException unreadable) {
+            return true;
         }
     }
 }
