@@ -42,6 +42,7 @@ class CompressionTimeoutIT {
             List<String> before = stored();
             assertThat(before).as("the older backup").anyMatch(n -> n.endsWith("." + ext));
             hook.drain();
+            Thread.sleep(1100); // a key per second: the big run must not name the older backup's second (lz4 is that fast)
 
             // compressible text (base64 of random bytes), fast to make and slow to compress at high levels
             Files.writeString(dir.resolve("config.yaml"), config(compression, level,
