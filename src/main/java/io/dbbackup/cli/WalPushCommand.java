@@ -1,5 +1,8 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.config.Durations;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Human;
 import io.dbbackup.job.WalArchive;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -8,13 +11,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 @Command(name = "wal-push", mixinStandardHelpOptions = true, versionProvider = Root.VersionProvider.class,
         description = {"Archive one WAL file (PostgreSQL's archive_command: wal-push --job JOB %%p %%f).",
                 "Exit 0 when archived or already archived with identical content; 3 when archived with different content "
-                        + "(never overwritten); 1 bad arguments; 2 store or I/O error."})
+                        + "(never overwritten); 1 bad arguments; 2 store or I/O error, or not done within --timeout."})
 final class WalPushCommand implements Callable<Integer> {
+    /** The default bound on one call: above the stores' own 60 s stall detection, well below "archiving stopped". */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a timed-out push is given to abort its upload before the process exits regardless. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
     @ParentCommand
     Root root;
 
@@ -26,6 +37,11 @@ final class WalPushCommand implements Callable<Integer> {
                     + "(in parallel; default ${DEFAULT-VALUE}, 0 = only this one).")
     int ahead;
 
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Give up (exit 2, nothing archived under the file's key; PostgreSQL retries) when the call has not "
+                    + "finished after this long, e.g. a store that stopped answering (default 120s; 0 = no limit).")
+    String timeout;
+
     @Parameters(index = "0", paramLabel = "PATH", description = "The file (%%p: relative to the data directory, the archiver's working folder).")
     Path path;
 
@@ -35,8 +51,26 @@ final class WalPushCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
+        Duration limit = limit(timeout);
         Workspace ws = root.workspace();
-        WalArchive.Pushed p = new WalArchive(ws).push(job, root.main.workingDir().resolve(path), name, Math.max(0, ahead));
+        Watchdog watchdog = limit.isZero() ? null : Watchdog.start(ws, name, limit, root.main.signals() != null);
+        WalArchive.Pushed p;
+        try {
+            p = new WalArchive(ws).push(job, root.main.workingDir().resolve(path), name, Math.max(0, ahead),
+                    limit.isZero() ? null : Duration.ofNanos(limit.toNanos() / 2));
+        } catch (RuntimeException e) {
+            if (watchdog != null && watchdog.fired()) {
+                throw watchdog.failure(e);
+            }
+            throw e;
+        } finally {
+            if (watchdog != null) {
+                watchdog.done();
+            }
+        }
+        if (watchdog != null && watchdog.fired()) {
+            throw watchdog.failure(null);
+        }
         String what = switch (p.outcome()) {
             case ARCHIVED -> "wal archived";
             case ALREADY_ARCHIVED -> "wal already archived with identical content";
@@ -45,5 +79,76 @@ final class WalPushCommand implements Callable<Integer> {
         ws.log().info(what, "file", name, "key", p.key().key(), "bytes", p.bytes(), "stored_bytes", p.storedBytes(),
                 "also_archived_ahead", p.ahead(), "ms", (System.nanoTime() - t0) / 1_000_000);
         return 0;
+    }
+
+    /** {@code --timeout}: the default when not given, zero for no limit. */
+    static Duration limit(String timeout) {
+        if (timeout == null) {
+            return DEFAULT_TIMEOUT;
+        }
+        return Durations.parse(timeout).filter(d -> !d.isNegative())
+                .orElseThrow(() -> DbBackupException.user("--timeout: expected a duration such as 120s or 5m (0 = no limit), got '"
+                        + timeout + "'"));
+    }
+
+    /**
+     * Ends a push that has not finished within its limit: its uploads are cancelled (aborted, nothing under the final key),
+     * and when it still has not unwound {@link #GRACE} later — a call no cancellation reaches, such as an SFTP stat on a
+     * session that stopped answering — the process says why and exits 2 at once. PostgreSQL's archiver, which waits for
+     * archive_command and archives nothing meanwhile, then retries instead of hanging with pg_wal growing.
+     */
+    static final class Watchdog {
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final String message;
+        private volatile boolean fired;
+
+        private Watchdog(String name, Duration limit) {
+            this.message = "wal-push of " + name + " timed out after " + Human.setting(limit) + " (the store did not finish "
+                    + "in time): not archived; PostgreSQL will retry (raise or turn off wal-push --timeout if the store is "
+                    + "just slow)";
+        }
+
+        /** {@code mayExit}: this is the process of its own PostgreSQL started (not a test's Main), which may end itself. */
+        static Watchdog start(Workspace ws, String name, Duration limit, boolean mayExit) {
+            Watchdog w = new Watchdog(name, limit);
+            Thread t = new Thread(() -> w.watch(ws, limit, mayExit), "wal-push-timeout");
+            t.setDaemon(true);
+            t.start();
+            return w;
+        }
+
+        private void watch(Workspace ws, Duration limit, boolean mayExit) {
+            try {
+                if (finished.await(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+                fired = true;
+                ws.cancelAll(message);
+                if (finished.await(GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!mayExit) {
+                return;
+            }
+            System.err.println("error: " + message);
+            System.err.flush();
+            Main.settleStderr();
+            Runtime.getRuntime().halt(io.dbbackup.core.ExitStatus.SYSTEM_ERROR.code());
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        void done() {
+            finished.countDown();
+        }
+
+        DbBackupException failure(RuntimeException cause) {
+            return cause == null ? DbBackupException.system(message) : DbBackupException.system(message, cause);
+        }
     }
 }

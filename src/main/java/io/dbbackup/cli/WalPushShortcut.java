@@ -11,7 +11,7 @@ import java.time.Clock;
  * The archiver's call for a WAL file an earlier {@code wal-push} already archived ahead: acknowledged before
  * picocli and the config are even loaded (PostgreSQL starts one JVM per file; this keeps those calls at
  * JVM start-up plus one hash of the file). Only the exact form {@code [-q] -c CONFIG wal-push --job JOB
- * [--ahead N] PATH NAME} is recognised, and only a marker written by the same unchanged config file and job
+ * [--ahead N] [--timeout D] PATH NAME} is recognised, and only a marker written by the same unchanged config file and job
  * for a file of the same SHA-256 counts; anything else takes the normal path.
  */
 final class WalPushShortcut {
@@ -49,6 +49,10 @@ final class WalPushShortcut {
             } else if (a.equals("--ahead") && i + 1 < args.length && args[i + 1].matches("\\d+")) {
                 i++;
             } else if (a.matches("--ahead=\\d+")) {
+                continue;
+            } else if (a.equals("--timeout") && i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                i++; // acknowledging a marker touches no store: nothing to time out
+            } else if (a.startsWith("--timeout=")) {
                 continue;
             } else if (a.startsWith("-")) {
                 return false;

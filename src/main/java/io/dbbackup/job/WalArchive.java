@@ -90,6 +90,16 @@ public final class WalArchive {
      * archiver falls behind; when it keeps up there is nothing waiting and nothing extra happens.
      */
     public Pushed push(String jobName, Path file, String name, int ahead) {
+        return push(jobName, file, name, ahead, null);
+    }
+
+    /**
+     * As {@link #push(String, Path, String, int)}; no further batch of files is archived ahead once {@code aheadBudget}
+     * (null: no limit) has passed since the call began, so that a slow but working store finishes the call within the
+     * caller's time limit (those archived ahead so far keep their markers).
+     */
+    public Pushed push(String jobName, Path file, String name, int ahead, java.time.Duration aheadBudget) {
+        long began = System.nanoTime();
         WalFileName wal = parseName(name);
         JobConfig job = physicalJob(jobName);
         Store store = ws.store(job.store()).store();
@@ -120,7 +130,8 @@ public final class WalArchive {
             Set<WalFileName> taken = new HashSet<>();
             List<WalFileName> batch = first;
             int pushed = 0;
-            while (!batch.isEmpty() && pushed < ahead) {
+            while (!batch.isEmpty() && pushed < ahead
+                    && (aheadBudget == null || System.nanoTime() - began < aheadBudget.toNanos())) {
                 List<Future<?>> tasks = new ArrayList<>();
                 for (WalFileName w : batch.subList(0, Math.min(batch.size(), ahead - pushed))) {
                     taken.add(w);

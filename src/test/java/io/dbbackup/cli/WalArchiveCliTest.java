@@ -251,6 +251,25 @@ class WalArchiveCliTest {
     }
 
     @Test
+    void anArchiveCommandWithATimeoutStillTakesTheShortcutAndABadTimeoutIsRefused() throws IOException {
+        ready(segment(1), 1);
+        ready(segment(2), 2);
+        ready(segment(3), 3);
+        Cli.Result r = run("wal-push", "--job", "phys", "--timeout", "30s", "pg_wal/" + segment(1), segment(1));
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("also_archived_ahead=2");
+        String cfg = dir.resolve("config.yaml").toString();
+        assertThat(shortcut("-c", cfg, "wal-push", "--job", "phys", "--timeout", "30s", "pg_wal/" + segment(2), segment(2))).isTrue();
+        assertThat(shortcut("-c", cfg, "wal-push", "--timeout=2m", "--job", "phys", "pg_wal/" + segment(3), segment(3))).isTrue();
+        Cli.Result bad = run("wal-push", "--job", "phys", "--timeout", "soon", "pg_wal/" + segment(1), segment(1));
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("--timeout: expected a duration such as 120s or 5m (0 = no limit), got 'soon'");
+        Cli.Result none = run("wal-push", "--job", "phys", "--timeout", "0", "pg_wal/" + segment(1), segment(1));
+        assertThat(none.exit()).as(none.toString()).isZero();
+        assertThat(none.err()).contains("wal already archived with identical content");
+    }
+
+    @Test
     void argumentsAreCheckedBeforeAnythingIsWritten() {
         Cli.Result logical = run("wal-push", "--job", "dump", "x", segment(1));
         assertThat(logical.exit()).isEqualTo(1);
