@@ -333,6 +333,9 @@ public final class JobRunner {
                     if (options.prune() && o.succeeded()) {
                         o = prune(job, o);
                     }
+                    if (o.succeeded() && !job.isCopy()) {
+                        o = behindOthers(job, o, result.key());
+                    }
                     return notify(job, o);
                 } catch (RuntimeException | OutOfMemoryError e) {
                     // an OutOfMemoryError fails this job as any failure does: reported, notified, exit 2 (never 3)
@@ -387,6 +390,44 @@ public final class JobRunner {
                     Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), Redactor.redact(f.getMessage()),
                     "", false);
         }
+    }
+
+    /**
+     * A backup stored while others of its job are dated more than {@link Pruner#CLOCK_SKEW} after it: this host's clock is
+     * behind (an RTC reset to 2001, a VM restored from a snapshot), or theirs was ahead. Under its earlier key this backup,
+     * the newest data, ranks below them: once the clock is right again, restore and verify without a KEY take an older
+     * one, and retention deletes this one first, all without a word. Only now can that be seen, so the job fails (the
+     * backup stays stored; nothing else is done): a human decides which clock was wrong. A listing that fails says
+     * nothing (the backup itself is sound); {@code backup --prune} already failed on the same backups.
+     */
+    private JobOutcome behindOthers(JobConfig job, JobOutcome o, BackupKey stored) {
+        List<BackupKey> ahead;
+        try {
+            Instant limit = stored.timestamp().plus(Pruner.CLOCK_SKEW);
+            ahead = new Catalog(ws).list(job).stream().map(Catalog.Entry::key).filter(k -> k.timestamp().isAfter(limit))
+                    .toList();
+        } catch (RuntimeException e) {
+            ws.log().debug("cannot list the job's backups to compare their dates with this one's", "job", job.name(),
+                    "error", Redactor.redact(String.valueOf(e.getMessage())));
+            return o;
+        }
+        if (ahead.isEmpty()) {
+            return o;
+        }
+        BackupKey latest = ahead.stream().max(java.util.Comparator.comparing(BackupKey::timestamp)).orElseThrow();
+        String message = "backup stored as " + o.key() + " but " + ahead.size()
+                + (ahead.size() == 1 ? " backup of job " + job.name() + " is" : " backups of job " + job.name() + " are")
+                + " dated after it (latest " + latest.fileName() + ", " + Human.age(Duration.between(stored.timestamp(),
+                latest.timestamp())) + " later): this host's clock is behind, or the clock that named "
+                + (ahead.size() == 1 ? "that one" : "those") + " ran ahead. Ranked by its key, this backup (the newest data) "
+                + "would be passed over by restore and verify without a KEY, and deleted first by retention: if this host's "
+                + "clock is behind, set it right (NTP) and back up again; if that clock ran ahead, move "
+                + (ahead.size() == 1 ? "that backup" : "those backups") + " out of the job's folder. Until then, restore "
+                + "this one by its KEY";
+        ws.log().error(message, "job", job.name());
+        return new JobOutcome(o.job(), ExitStatus.SYSTEM_ERROR, o.attempts(), o.started(),
+                Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), Redactor.redact(message), "",
+                o.pruned());
     }
 
     /** Retention after a stored backup; its failure fails the job but never causes another backup. */
