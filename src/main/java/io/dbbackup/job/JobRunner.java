@@ -72,13 +72,6 @@ public final class JobRunner {
     /** The jobs whose outcome was notified (by their own thread, or by the run's for a job still stopping): once each. */
     private final Set<String> notified = ConcurrentHashMap.newKeySet();
     /**
-     * The jobs whose outcome was decided and is being (or was) notified by their own thread: that outcome, and the
-     * notifiers it has not been sent to yet. A job still in its mail when the run stops waiting after a signal is reported
-     * with it, never as a backup that was not finished.
-     */
-    private final Map<String, JobOutcome> decided = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> sending = new ConcurrentHashMap<>();
-    /**
      * After a signal, how long the run waits for a running job to stop before it reports it INTERRUPTED without it: a
      * thread inside a native call (zstd's multi-threaded compressor at level 19 waits for its workers' jobs of 32 MiB)
      * cannot be stopped, and a pod's grace period (30 s by default) must still see the summary and the notifications.
@@ -105,8 +98,6 @@ public final class JobRunner {
 
     public RunSummary run(List<JobConfig> jobs, Options requested) {
         notified.clear(); // a runner may run again (tests): each run notifies each of its jobs once
-        decided.clear();
-        sending.clear();
         startedAt.clear();
         attemptOf.clear();
         // one progress line cannot show several jobs
@@ -197,36 +188,19 @@ public final class JobRunner {
      * threads stay inside a call that cannot be interrupted; the process exits after the summary). Nothing of theirs was
      * committed: a job commits only after its cancellation was checked, and it was cancelled. Their upload is left
      * unfinished (a local temporary file, an S3 multipart upload, uncommitted Azure blocks), which prune's clean-up of
-     * abandoned uploads removes. A job that is over and only still sending its notification (a mail relay that answers
-     * slowly) is reported with its own outcome, its stored key or its failure, and those notifications as not sent.
+     * abandoned uploads removes.
      */
     private void reportStuck(List<JobConfig> stuck, List<JobOutcome> outcomes) {
+        ws.log().warn("jobs still stopping " + STOP_WAIT.toSeconds() + "s after the signal; reporting them as interrupted "
+                + "without waiting for them", "jobs", String.join(",", stuck.stream().map(JobConfig::name).toList()));
         List<java.util.concurrent.CompletableFuture<JobOutcome>> reports = new ArrayList<>();
-        List<JobConfig> stopping = new ArrayList<>();
         for (JobConfig job : stuck) {
-            JobOutcome known = decidedButNotifying(job);
-            if (known != null) { // its backup (or failure) is over; only its notification is still under way
-                reports.add(java.util.concurrent.CompletableFuture.completedFuture(known));
-            } else {
-                reports.add(null);
-                stopping.add(job);
-            }
-        }
-        if (!stopping.isEmpty()) {
-            ws.log().warn("jobs still stopping " + STOP_WAIT.toSeconds() + "s after the signal; reporting them as interrupted "
-                    + "without waiting for them", "jobs", String.join(",", stopping.stream().map(JobConfig::name).toList()));
-        }
-        for (int s = 0; s < stuck.size(); s++) {
-            if (reports.get(s) != null) {
-                continue;
-            }
-            JobConfig job = stuck.get(s);
             Instant started = startedAt.getOrDefault(job.name(), ws.clock().instant());
             JobOutcome o = interrupted(job.name(), started, attemptOf.getOrDefault(job.name(), 1),
                     "the backup was not finished: the job was still stopping " + STOP_WAIT.toSeconds() + " s after the "
                             + "signal, its unfinished upload is left for prune's clean-up of abandoned uploads", null);
             Thread[] t = new Thread[1];
-            reports.set(s, java.util.concurrent.CompletableFuture.supplyAsync(() -> notify(job, o), r -> {
+            reports.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> notify(job, o), r -> {
                 t[0] = new Thread(r, "report-" + job.name());
                 t[0].setDaemon(true);
                 t[0].start();
@@ -508,34 +482,9 @@ public final class JobRunner {
         if (!notified.add(job.name())) {
             return o; // the run reported it already, as still stopping after a signal
         }
-        JobReport report = new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),
+        return o.withNotifyFailed(Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),
                 o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail(), job.datasource(),
-                job.store(), Notifications.location(ws, job), o.status());
-        Set<String> pending = ConcurrentHashMap.newKeySet();
-        Notifications.recipients(ws, job, report).forEach(n -> pending.add(n.name()));
-        sending.put(job.name(), pending); // before decided: a job found there always has its pending notifiers
-        decided.put(job.name(), o);
-        return o.withNotifyFailed(Notifications.send(ws, job, report, pending));
-    }
-
-    /**
-     * The outcome of {@code job}, decided but still being notified when the run stopped waiting after a signal (a mail
-     * relay that answers slowly): the notifiers not done with yet are named as not sent, as they may never be; null when
-     * the job had not reached its outcome.
-     */
-    private JobOutcome decidedButNotifying(JobConfig job) {
-        JobOutcome o = decided.get(job.name());
-        if (o == null) {
-            return null;
-        }
-        ExitStatus why = interruptedBy.get() == null ? ExitStatus.INTERRUPTED : interruptedBy.get();
-        List<NotifyFailure> unsent = sending.getOrDefault(job.name(), Set.of()).stream().sorted().map(n -> new NotifyFailure(n,
-                "still being sent when the run stopped waiting " + STOP_WAIT.toSeconds() + " s after " + why.signal()
-                        + " (the server answers slowly); it may not arrive")).toList();
-        ws.log().warn("job finished but its notifications were still being sent " + STOP_WAIT.toSeconds() + "s after the signal; "
-                + "reporting its own outcome without waiting for them", "job", job.name(), "notifiers", String.join(",",
-                unsent.stream().map(NotifyFailure::notifier).toList()));
-        return o.withNotifyFailed(unsent);
+                job.store(), Notifications.location(ws, job), o.status())));
     }
 
     private static JobReport.Outcome outcomeOf(JobOutcome o) {

@@ -26,16 +26,8 @@ public final class Notifications {
 
     /** Sends {@code report}; returns the notifications that failed (each also logged), in the order of the job's rules. */
     static List<NotifyFailure> send(Workspace ws, JobConfig job, JobReport report) {
-        return send(ws, job, report, java.util.concurrent.ConcurrentHashMap.newKeySet());
-    }
-
-    /**
-     * The notifiers {@link #send} sends {@code report} to, in the order of the job's rules: each once, those whose rule
-     * matches the outcome and those that get every outcome.
-     */
-    static List<NotifierConfig> recipients(Workspace ws, JobConfig job, JobReport report) {
-        List<NotifierConfig> out = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<NotifyFailure> failed = new ArrayList<>();
+        java.util.Set<String> sent = new java.util.HashSet<>();
         for (NotifyRule rule : job.notifyRules()) {
             NotifierConfig n = ws.config().notifiers().get(rule.notifier());
             if (n == null) {
@@ -43,23 +35,9 @@ public final class Notifications {
             }
             // metrics get every outcome, whatever the rule's on: says; and each notifier hears a run once, also when two
             // of the job's rules name it (on: always beside on: failure, a line repeated by a merged YAML anchor)
-            if ((n.notifier().everyOutcome() || rule.matches(report.succeeded())) && seen.add(n.name())) {
-                out.add(n);
+            if (!(n.notifier().everyOutcome() || rule.matches(report.succeeded())) || !sent.add(n.name())) {
+                continue;
             }
-        }
-        return out;
-    }
-
-    /**
-     * As {@link #send(Workspace, JobConfig, JobReport)}; {@code pending} holds the names of the notifiers not yet done
-     * with (each is removed once its send succeeded or failed): what a run that cannot wait any longer names as still
-     * being sent.
-     */
-    static List<NotifyFailure> send(Workspace ws, JobConfig job, JobReport report, java.util.Set<String> pending) {
-        List<NotifyFailure> failed = new ArrayList<>();
-        List<NotifierConfig> to = recipients(ws, job, report);
-        to.forEach(n -> pending.add(n.name()));
-        for (NotifierConfig n : to) {
             try {
                 n.notifier().send(report, ws.clock());
                 ws.log().info("notification sent", "job", job.name(), "notifier", n.name());
@@ -67,8 +45,6 @@ public final class Notifications {
                 ws.log().warn("notification failed (the " + report.operation().name().toLowerCase(java.util.Locale.ROOT)
                         + " result is unchanged)", "job", job.name(), "notifier", n.name(), "error", reason(e));
                 failed.add(new NotifyFailure(n.name(), reason(e)));
-            } finally {
-                pending.remove(n.name());
             }
         }
         return failed;
