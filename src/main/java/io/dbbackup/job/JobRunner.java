@@ -140,7 +140,7 @@ public final class JobRunner {
             List<JobConfig> stuck = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
-                    JobOutcome o = await(futures.get(i));
+                    JobOutcome o = await(futures.get(i), ordered.get(i).name());
                     if (o == null) {
                         stuck.add(ordered.get(i));
                     }
@@ -154,7 +154,7 @@ public final class JobRunner {
                 }
             }
             if (!stuck.isEmpty()) {
-                reportStuck(stuck, outcomes);
+                reportStuck(stuck, outcomes, byName);
             }
             return new RunSummary(outcomes, interruptedBy.get());
         } finally {
@@ -165,14 +165,19 @@ public final class JobRunner {
     }
 
     /**
-     * The outcome of {@code f}; once a signal came, waits at most until {@link #STOP_WAIT} after it, then returns null (the
-     * job is still stopping).
+     * The outcome of {@code f}, job {@code name}'s; once a signal came, waits at most until {@link #STOP_WAIT} after it, then
+     * returns null (the job is still stopping) — unless the job has stopped and its thread is sending its report: that is
+     * waited for (each notifier's send has its own bound, twice its timeout), as a job that stopped at once and whose report
+     * went to a slow server was otherwise called still stopping and its report cut off by the exit.
      */
-    private JobOutcome await(Future<JobOutcome> f) throws ExecutionException, InterruptedException {
+    private JobOutcome await(Future<JobOutcome> f, String name) throws ExecutionException, InterruptedException {
         while (true) {
             long at = interruptedAt; // 0: no signal yet
             long wait = at == 0 ? 200_000_000L : at + STOP_WAIT.toNanos() - System.nanoTime();
             if (at != 0 && wait <= 0) {
+                if (notified.contains(name)) {
+                    return f.get(); // it stopped; its report is on its way
+                }
                 return f.isDone() ? f.get() : null;
             }
             try {
@@ -190,7 +195,7 @@ public final class JobRunner {
      * unfinished (a local temporary file, an S3 multipart upload, uncommitted Azure blocks), which prune's clean-up of
      * abandoned uploads removes.
      */
-    private void reportStuck(List<JobConfig> stuck, List<JobOutcome> outcomes) {
+    private void reportStuck(List<JobConfig> stuck, List<JobOutcome> outcomes, Map<String, Future<JobOutcome>> byName) {
         ws.log().warn("jobs still stopping " + STOP_WAIT.toSeconds() + "s after the signal; reporting them as interrupted "
                 + "without waiting for them", "jobs", String.join(",", stuck.stream().map(JobConfig::name).toList()));
         List<java.util.concurrent.CompletableFuture<JobOutcome>> reports = new ArrayList<>();
@@ -200,7 +205,13 @@ public final class JobRunner {
                     "the backup was not finished: the job was still stopping " + STOP_WAIT.toSeconds() + " s after the "
                             + "signal, its unfinished upload is left for prune's clean-up of abandoned uploads", null);
             Thread[] t = new Thread[1];
-            reports.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> notify(job, o), r -> {
+            Future<JobOutcome> own = byName.get(job.name());
+            reports.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                if (notified.add(job.name())) {
+                    return send(job, o);
+                }
+                return ownReport(own, o); // it stopped just now and its own thread reports it
+            }, r -> {
                 t[0] = new Thread(r, "report-" + job.name());
                 t[0].setDaemon(true);
                 t[0].start();
@@ -211,6 +222,22 @@ public final class JobRunner {
             if (outcomes.get(i) == null) {
                 outcomes.set(i, reports.get(k++).join());
             }
+        }
+    }
+
+    /**
+     * The outcome of a job that stopped after the run had called it still stopping and whose own thread is sending its
+     * report ({@code own}, bounded by the notifiers' own limits), else {@code stuck}, the run's report of it.
+     */
+    private static JobOutcome ownReport(Future<JobOutcome> own, JobOutcome stuck) {
+        try {
+            JobOutcome o = own.get();
+            return o == null ? stuck : o;
+        } catch (ExecutionException e) {
+            return stuck;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return stuck;
         }
     }
 
@@ -482,6 +509,11 @@ public final class JobRunner {
         if (!notified.add(job.name())) {
             return o; // the run reported it already, as still stopping after a signal
         }
+        return send(job, o);
+    }
+
+    /** Sends job {@code job}'s outcome {@code o} to its notifiers, whose report this thread has claimed ({@link #notified}). */
+    private JobOutcome send(JobConfig job, JobOutcome o) {
         return o.withNotifyFailed(Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),
                 o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail(), job.datasource(),
                 job.store(), Notifications.location(ws, job), o.status())));

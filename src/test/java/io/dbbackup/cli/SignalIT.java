@@ -131,6 +131,57 @@ class SignalIT {
     }
 
     /**
+     * SIGTERM (a pod's deadline) while the dump runs; the job stops at once, and its interruption report goes to a webhook
+     * that answers 13 s later (a slow relay; its timeout is 30 s, the pod's grace period 90 s). Before, the run counted
+     * the job as "still stopping" 10 s after the signal because its thread was still sending that report, said so in the
+     * summary ("the backup was not finished: the job was still stopping 10 s after the signal"), and exited at once,
+     * cutting its own report off ("notification failed … interrupted"): on-call never heard of the interruption. Now the
+     * report is waited for (its send has its own bound, twice the notifier's timeout) and the summary says what happened.
+     */
+    @Test
+    void aReportStillBeingSentTenSecondsAfterTheSignalIsWaitedForNotCutOff() throws Exception {
+        webhook.close();
+        webhook = new WebhookServer(Duration.ofSeconds(13));
+        Path pidFile = dir.resolve("dump.pid");
+        Path store = dir.resolve("store");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  slow:
+                    engine: fake
+                    command: [sh, -c, 'echo $$ > %s; head -c 300000 /dev/urandom; exec sleep 600']
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                  hook:
+                    type: webhook
+                    url_env: WEBHOOK_URL
+                jobs:
+                  slow:
+                    datasource: slow
+                    store: local
+                    notify: [{notifier: hook}]
+                """.formatted(pidFile));
+        Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN), "backup", "slow");
+        try {
+            awaitDumpRunning(p, pidFile, store);
+            Stopped stopped = signal(p, "TERM", 40);
+            assertThat(stopped.exit()).isEqualTo(143);
+            assertThat(stopped.err()).as("the report was sent, not cut off").contains("notification sent job=slow notifier=hook")
+                    .doesNotContain("notification failed");
+            assertThat(stopped.out()).containsPattern("(?m)^slow +INTERRUPTED +1 ")
+                    .contains("interrupted by SIGTERM; the partial backup was discarded").doesNotContain("still stopping");
+            assertThat(stopped.ms()).as("waited for the 13 s answer").isGreaterThanOrEqualTo(12_000);
+            WebhookServer.Request hook = webhook.take(Duration.ofSeconds(1));
+            assertThat(hook).as("webhook notified").isNotNull();
+            assertThat(hook.body()).contains("\"outcome\":\"interrupted\"");
+            assertThat(files(store)).as("no partial object, sidecar or temp file").isEmpty();
+        } finally {
+            p.destroyForcibly();
+            killQuietly(pidFile);
+        }
+    }
+
+    /**
      * SIGTERM while a copy job copies a backup (read slowly from the test-only faulty store): the upload is aborted (no
      * object, no sidecar, no temp file in the copy's store), the interruption is mailed, exit 143 within seconds.
      */
