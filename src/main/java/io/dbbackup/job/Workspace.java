@@ -249,7 +249,29 @@ public final class Workspace {
         if (!Files.isDirectory(root)) {
             return "it is not a folder";
         }
+        if (readOnlyFileSystem(root)) {
+            // a pod's readOnlyRootFilesystem without a volume there: "permission denied" sent people to chmod and runAsUser
+            return "its file system is read-only, as a container's read-only root file system is: mount a volume there, "
+                    + "in Kubernetes an emptyDir";
+        }
         return Files.isWritable(root) ? "it cannot be written" : "permission denied";
+    }
+
+    /**
+     * Whether {@code folder} lies on a file system mounted read-only, by the error of making a folder in it (EROFS): the
+     * JDK's FileStore.isReadOnly() reads the mount above it, not a read-only bind mount of the folder itself.
+     */
+    private static boolean readOnlyFileSystem(Path folder) {
+        Path probe = folder.resolve(".dbbackup-probe-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
+        try {
+            Files.createDirectory(probe);
+            Files.deleteIfExists(probe);
+            return false;
+        } catch (java.nio.file.FileSystemException e) {
+            return "Read-only file system".equals(e.getReason());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** One operation's cancellation and scratch folder (removed on close). */

@@ -127,6 +127,49 @@ class PodUidIT {
     }
 
     /**
+     * A pod with readOnlyRootFilesystem and no emptyDir where DBBACKUP_TMPDIR points (here: that folder bind-mounted
+     * read-only in a mount namespace of its own, as the uid without a passwd entry, HOME unset). The scratch folder cannot
+     * be made; the warning said "permission denied", which sends on-call to chmod and runAsUser. Now it says the file
+     * system is read-only and that a volume (an emptyDir) is the fix.
+     */
+    @Test
+    void aScratchFolderOnAReadOnlyRootSaysSoNotPermissionDenied() throws Exception {
+        assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
+                .as("the suite runs as root (bin/test): unshare and setpriv start the jar").isZero();
+        dir = Files.createTempDirectory(Path.of("/tmp"), "rotmp");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        io.dbbackup.testkit.SqliteFixture.create(dir.resolve("shop.db"), 5);
+        Files.setPosixFilePermissions(dir.resolve("shop.db"), PosixFilePermissions.fromString("rw-r--r--"));
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path store = Files.createDirectory(dir.resolve("store"));
+        Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  shop: {engine: sqlite, path: shop.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  shop: {datasource: shop, store: local}
+                """);
+        Path jar = Path.of(System.getProperty("dbbackup.jar", "target/dbbackup.jar")).toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c",
+                "mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"", tmp.toString(),
+                "setpriv", "--reuid=1000680000", "--regid=0", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "-c", dir.resolve("config.yaml").toString(), "backup", "shop")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().remove("HOME");
+        pb.environment().put("DBBACKUP_TMPDIR", tmp.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).contains("cannot make a scratch folder for temporary files in " + tmp
+                + " (its file system is read-only").contains("in Kubernetes an emptyDir").doesNotContain("permission denied");
+    }
+
+    /**
      * The same pod's uid has no passwd entry (OpenShift's arbitrary UID; a runAsUser the image lacks): Java's user.name is
      * then "?", and a postgres datasource without user: connected as the role "?". Said at load instead, naming the key.
      */
