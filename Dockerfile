@@ -3,6 +3,7 @@
 #   docker build -t dbbackup .
 #   docker build --build-arg PG_VERSIONS="13 16 17" -t dbbackup .    # extra pg_dump majors from apt.postgresql.org
 #   docker build --build-arg BASE_IMAGE=localhost/debian:bookworm-slim -t dbbackup .   # no registry (CI)
+#   docker build --build-arg BUILD_COMMIT="$(bin/build-commit)" -t dbbackup .          # --version names the commit
 #
 # Runtime: Debian bookworm, headless JRE 17, pg_dump/pg_restore/psql (Debian's 15, plus PG_VERSIONS),
 # mariadb-dump/mariadb, sqlite3; runs as uid 10001 under tini; see README.md ("Container image", "Kubernetes") and deploy/kubernetes/.
@@ -26,7 +27,10 @@ RUN set -eux; \
     mvn -B -q -ntp -DskipTests package; \
     rm -rf src target
 COPY src/main ./src/main
-RUN mvn -B -q -o -DskipTests package && cp target/dbbackup.jar /build/dbbackup.jar
+# the build identity (dbbackup --version, every manifest's tool_commit): the context has no .git, so the builder says
+# which commit it is (tests/container/smoke.sh passes bin/build-commit's); without it the image says "unknown"
+ARG BUILD_COMMIT=unknown
+RUN mvn -B -q -o -DskipTests -Dbuild.commit="$BUILD_COMMIT" package && cp target/dbbackup.jar /build/dbbackup.jar
 
 # ---------------------------------------------------------------- runtime
 FROM ${BASE_IMAGE}

@@ -83,8 +83,9 @@ fi
 # --- 3. build the repository's Dockerfile ---------------------------------------------------------
 step "building $IMAGE from $PROJECT/Dockerfile"
 buildah rm -a > /dev/null 2>&1 || true  # working containers a failed earlier build left (private storage)
+commit=$(bin/build-commit)  # the build identity the image's --version must name
 s=$(date +%s)
-buildah bud --pull=never --layers --force-rm --network host --build-arg BASE_IMAGE="$BASE" -t "$IMAGE" -f Dockerfile . \
+buildah bud --pull=never --layers --force-rm --network host --build-arg BASE_IMAGE="$BASE" --build-arg BUILD_COMMIT="$commit" -t "$IMAGE" -f Dockerfile . \
   > "$W/build.log" 2>&1 || { tail -40 "$W/build.log" >&2; fail "image build (log: $W/build.log)"; }
 echo "[time] $(($(date +%s) - s))s  buildah bud (log: $W/build.log)" >&2
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
@@ -96,7 +97,7 @@ run() { podman run --rm --pull=never --network none "$@"; }
 step "dbbackup --version"
 v=$(t run "$IMAGE" --version) || fail "dbbackup --version"
 echo "  $v"
-[[ $v == "dbbackup "* ]] || fail "--version printed '$v'"
+[[ $v == "dbbackup "*" (commit $commit, built "* ]] || fail "--version printed '$v' (expected the commit $commit)"
 
 step "the image's default command (CMD --help): the usage, exit 0"
 h=$(run "$IMAGE") || fail "the image's default command exited $? (dbbackup without a command is a usage error, exit 1: CMD must be --help)"

@@ -210,7 +210,7 @@ final class Root implements java.util.concurrent.Callable<Integer> {
         }
 
         static String line() {
-            return "dbbackup " + Version.get();
+            return Version.line();
         }
     }
 }

@@ -94,7 +94,9 @@ final class ShowCommand implements Callable<Integer> {
             line("engine", man.get("engine") + ", database " + man.get("database"));
         }
         if (man.containsKey("tool_version")) {
-            line("made by", man.getOrDefault("tool", "dbbackup") + " " + man.get("tool_version"));
+            line("made by", man.getOrDefault("tool", "dbbackup") + " " + man.get("tool_version")
+                    + (man.get("tool_commit") instanceof String c ? " (commit " + c
+                    + (man.get("tool_built") instanceof String b ? ", built " + b : "") + ")" : ""));
         }
         d.pin().ifPresent(p -> line("pinned", (p.pinnedAt() == null ? "" : "since " + TIME.format(p.pinnedAt()))
                 + (p.note().isEmpty() ? "" : (p.pinnedAt() == null ? "" : ": ") + p.note()) + " (retention keeps it)"));

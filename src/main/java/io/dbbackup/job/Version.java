@@ -1,30 +1,19 @@
 package io.dbbackup.job;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import io.dbbackup.core.BuildInfo;
 
-/** The tool's version, from the build. */
+/** The tool's version, from the build ({@link BuildInfo}). */
 public final class Version {
-    private static final String VERSION = read();
-
     private Version() {
     }
 
+    /** The version in the pom, e.g. {@code 0.1.0}: a manifest's {@code tool_version}. */
     public static String get() {
-        return VERSION;
+        return BuildInfo.current().version();
     }
 
-    private static String read() {
-        try (InputStream in = Version.class.getResourceAsStream("/io/dbbackup/version.properties")) {
-            if (in == null) {
-                return "dev";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
-        }
+    /** What {@code --version} prints: {@code dbbackup 0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-05T19:40:00Z)}. */
+    public static String line() {
+        return "dbbackup " + BuildInfo.current().describe();
     }
 }

@@ -32,10 +32,22 @@ public record Manifest(String key, String job, String engine, String database, S
             return Optional.empty();
         }
         Object madeBy = manifest.get("tool_version");
-        String by = madeBy instanceof String v && !v.isBlank() ? "dbbackup " + v : "a newer dbbackup";
-        return Optional.of(key + " was made by " + by + " in backup format " + n + " (manifest_version in its manifest), "
-                + "and this dbbackup reads backup formats up to " + VERSION
-                + ": read it with " + by + " or newer (nothing was read or changed)");
+        String by = madeBy instanceof String v && !v.isBlank() ? "dbbackup " + v + build(manifest) : null;
+        return Optional.of(key + " was made by " + (by == null ? "a newer dbbackup" : by) + " in backup format " + n
+                + " (manifest_version in its manifest), and this dbbackup (" + io.dbbackup.core.BuildInfo.current().describe()
+                + ") reads backup formats up to " + VERSION + ": read it with "
+                + (by == null ? "a newer dbbackup" : "that build or a later one")
+                + " (nothing was read or changed)");
+    }
+
+    /** " (commit …, built …)" as the manifest says which build wrote it; empty for one written before builds said so. */
+    private static String build(Map<?, ?> manifest) {
+        Object commit = manifest.get("tool_commit");
+        Object built = manifest.get("tool_built");
+        if (!(commit instanceof String c) || c.isBlank()) {
+            return "";
+        }
+        return " (commit " + c + (built instanceof String b && !b.isBlank() ? ", built " + b : "") + ")";
     }
 
     public Manifest {
@@ -64,6 +76,9 @@ public record Manifest(String key, String job, String engine, String database, S
         m.put("finished", finished.toString());
         m.put("tool", "dbbackup");
         m.put("tool_version", toolVersion);
+        // which build wrote it: the version is raised by releases only, so builds in between share it
+        m.put("tool_commit", io.dbbackup.core.BuildInfo.current().commit());
+        m.put("tool_built", io.dbbackup.core.BuildInfo.current().built());
         m.put("facts", new java.util.TreeMap<>(facts));
         return m;
     }

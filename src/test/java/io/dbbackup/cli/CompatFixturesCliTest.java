@@ -122,11 +122,15 @@ class CompatFixturesCliTest {
         String newest = plain.get(2);
         Path manifest = dir.resolve("store/app/" + newest + ".manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replace("\"manifest_version\": 1", "\"manifest_version\": 2")
-                .replace("\"tool_version\": \"0.1.0\"", "\"tool_version\": \"0.9.0\""));
+                .replace("\"tool_version\": \"0.1.0\"", "\"tool_version\": \"0.1.0\", \"tool_commit\": \"0123456789ab\", "
+                        + "\"tool_built\": \"2027-01-02T03:04:05Z\""));
         List<String> before = SqliteFixture.fingerprint(dir.resolve("app.db"));
 
-        String refusal = "app/" + newest + " was made by dbbackup 0.9.0 in backup format 2 (manifest_version in its manifest), "
-                + "and this dbbackup reads backup formats up to 1: read it with dbbackup 0.9.0 or newer";
+        // the version alone (0.1.0, as this build's) cannot say which build can read it: the commit and build time do
+        String refusal = "app/" + newest + " was made by dbbackup 0.1.0 (commit 0123456789ab, built 2027-01-02T03:04:05Z) "
+                + "in backup format 2 (manifest_version in its manifest), and this dbbackup ("
+                + io.dbbackup.core.BuildInfo.current().describe() + ") reads backup formats up to 1: read it with that "
+                + "build or a later one (nothing was read or changed)";
         assertThat(run(1, "restore", "plain", "--auto-confirm").err()).contains(refusal);
         assertThat(SqliteFixture.fingerprint(dir.resolve("app.db"))).isEqualTo(before);
         assertThat(run(1, "verify", "plain").err()).contains(refusal);
@@ -137,6 +141,12 @@ class CompatFixturesCliTest {
         Files.createDirectories(dir.resolve("out"));
         run(0, "download", "plain", "-o", "out/");
         assertThat(dir.resolve("out/" + newest)).exists();
+        // a manifest of a build that did not say its commit: named by its version
+        Files.writeString(manifest, Files.readString(manifest).replace("\"tool_commit\": \"0123456789ab\", ", "")
+                .replace("\"tool_built\": \"2027-01-02T03:04:05Z\"", "\"tool_x\": 1").replace("\"tool_version\": \"0.1.0\"",
+                        "\"tool_version\": \"0.9.0\""));
+        assertThat(run(1, "verify", "plain").err()).contains("app/" + newest + " was made by dbbackup 0.9.0 in backup "
+                + "format 2 (manifest_version in its manifest), and this dbbackup (");
         // an older backup of the same job is read as before
         run(0, "restore", "plain", plain.get(1), "--auto-confirm");
         assertThat(names(dir.resolve("app.db"))).hasSize(5);

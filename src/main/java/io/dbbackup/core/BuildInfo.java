@@ -1,0 +1,44 @@
+package io.dbbackup.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/**
+ * Which build of dbbackup this is, from {@code io/dbbackup/version.properties} (filtered by Maven at build time): the
+ * version in the pom, the git commit it was built from ({@code -dirty} when its sources differed from that commit;
+ * {@code unknown} when the build was not told, e.g. a plain {@code mvn package} or a source tarball) and when it was
+ * built (UTC). The version alone cannot tell builds apart: it is raised by releases, not by commits.
+ */
+public record BuildInfo(String version, String commit, String built) {
+    public static final String UNKNOWN = "unknown";
+    private static final BuildInfo THIS = read();
+
+    /** This build. */
+    public static BuildInfo current() {
+        return THIS;
+    }
+
+    /** {@code 0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-05T19:40:00Z)}. */
+    public String describe() {
+        return version + " (commit " + commit + ", built " + built + ")";
+    }
+
+    private static BuildInfo read() {
+        Properties p = new Properties();
+        try (InputStream in = BuildInfo.class.getResourceAsStream("/io/dbbackup/version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // below: unknown
+        }
+        return new BuildInfo(value(p, "version", "dev"), value(p, "commit", UNKNOWN), value(p, "built", UNKNOWN));
+    }
+
+    /** A property left unfiltered (${...}) or blank says nothing. */
+    private static String value(Properties p, String name, String otherwise) {
+        String v = p.getProperty(name, "").strip();
+        return v.isEmpty() || v.contains("${") ? otherwise : v;
+    }
+}

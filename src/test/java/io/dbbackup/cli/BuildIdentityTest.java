@@ -1,0 +1,89 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.BuildInfo;
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The build identity (docs/DECISIONS.md "Build identity"): {@code --version} names the commit and build time, not only
+ * the pom's version (which every build between two releases shares), and bin/build-commit says which commit a checkout
+ * is — "unknown" for a tree that is no git checkout (a source tarball).
+ */
+class BuildIdentityTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionNamesTheCommitAndTheBuildTime() {
+        Cli.Result v = new Cli().run("--version");
+        assertThat(v.exit()).isZero();
+        assertThat(v.out()).matches("dbbackup \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit ([0-9a-f]{12}(-dirty)?|unknown), "
+                + "built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n");
+        BuildInfo b = BuildInfo.current();
+        assertThat(v.out()).isEqualTo("dbbackup " + b.version() + " (commit " + b.commit() + ", built " + b.built() + ")\n");
+    }
+
+    @Test
+    void everyManifestSaysWhichBuildWroteIt() throws Exception {
+        io.dbbackup.testkit.SqliteFixture.create(dir.resolve("app.db"), 3);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  plain: {datasource: app, store: local}
+                """);
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "plain");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Path manifest;
+        try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("store/app"))) {
+            manifest = s.filter(p -> p.toString().endsWith(".manifest.json")).findFirst().orElseThrow();
+        }
+        java.util.Map<?, ?> m = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(Files.readString(manifest));
+        BuildInfo b = BuildInfo.current();
+        assertThat(m.get("tool_version")).isEqualTo(b.version());
+        assertThat(m.get("tool_commit")).isEqualTo(b.commit());
+        assertThat(m.get("tool_built")).isEqualTo(b.built()).asString().matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    }
+
+    @Test
+    void buildCommitSaysTheCheckoutsCommitDirtyOrUnknown() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        Path tree = dir.resolve("src-tree");
+        Files.createDirectories(tree.resolve("bin"));
+        Files.createDirectories(tree.resolve("src/main/java"));
+        Files.copy(repo.resolve("bin/build-commit"), tree.resolve("bin/build-commit"));
+        Files.writeString(tree.resolve("pom.xml"), "<project/>\n");
+        Files.writeString(tree.resolve("src/main/java/A.java"), "class A {}\n");
+
+        assertThat(run(tree, "bin/build-commit")).isEqualTo("unknown"); // a tarball: no .git
+
+        run(tree, "git", "init", "-q");
+        run(tree, "git", "add", "-A");
+        run(tree, "git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "one");
+        String head = run(tree, "git", "rev-parse", "--short=12", "HEAD");
+        assertThat(head).matches("[0-9a-f]{12}");
+        assertThat(run(tree, "bin/build-commit")).isEqualTo(head);
+
+        Files.writeString(tree.resolve("README.md"), "docs only\n"); // not what the jar is built from
+        assertThat(run(tree, "bin/build-commit")).isEqualTo(head);
+        Files.writeString(tree.resolve("src/main/java/B.java"), "class B {}\n"); // a new source file, not committed
+        assertThat(run(tree, "bin/build-commit")).isEqualTo(head + "-dirty");
+    }
+
+    private static String run(Path in, String... command) throws Exception {
+        Process p = new ProcessBuilder(List.of(command)).directory(in.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out.strip();
+    }
+}
