@@ -79,6 +79,7 @@ final class ListCommand implements Callable<Integer> {
         }
         root.out.flush();
         catalog.mentionUnchecked(j, listing); // on stderr: stdout stays the table or the JSON
+        new io.dbbackup.job.Pins(ws).mentionNewer(j, entries);
         if (entries.isEmpty() && listing.unchecked().isEmpty()) {
             catalog.warnElsewhere(j);
         }

@@ -66,6 +66,9 @@ final class ShowCommand implements Callable<Integer> {
             d.pin().ifPresent(p -> {
                 m.put("pinned_at", p.pinnedAt() == null ? null : p.pinnedAt().toString());
                 m.put("pin_note", p.note());
+                if (!p.unknownFields().isEmpty()) {
+                    m.put("pin_unknown_fields", p.unknownFields());
+                }
             });
             m.put("problems", d.problems());
             if (d.contents() != null) {
@@ -99,7 +102,9 @@ final class ShowCommand implements Callable<Integer> {
                     + (man.get("tool_built") instanceof String b ? ", built " + b : "") + ")" : ""));
         }
         d.pin().ifPresent(p -> line("pinned", (p.pinnedAt() == null ? "" : "since " + TIME.format(p.pinnedAt()))
-                + (p.note().isEmpty() ? "" : (p.pinnedAt() == null ? "" : ": ") + p.note()) + " (retention keeps it)"));
+                + (p.note().isEmpty() ? "" : (p.pinnedAt() == null ? "" : ": ") + p.note()) + " (retention keeps it"
+                + (p.unknownFields().isEmpty() ? "" : "; written by a newer dbbackup: " + p.unknown()
+                + ", which this dbbackup does not apply: kept until `pin --remove`") + ")"));
         if (man.get("facts") instanceof Map<?, ?> facts) {
             block("facts", facts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
         }

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,9 +24,29 @@ import java.util.Optional;
  * rewrite, so that the backup's own files are never written again.
  */
 public final class Pins {
-    /** {@code note}: empty when none was given. */
-    public record Pin(BackupKey key, Instant pinnedAt, String note) {
+    /**
+     * {@code note}: empty when none was given. {@code unknownFields}: the marker's fields this build does not know (written
+     * by a newer dbbackup, e.g. an expiry): the pin still holds, without them — keeping is the safe side of a hold — and
+     * list, prune and show say so.
+     */
+    public record Pin(BackupKey key, Instant pinnedAt, String note, List<String> unknownFields) {
+        public Pin {
+            unknownFields = List.copyOf(unknownFields);
+        }
+
+        Pin(BackupKey key, Instant pinnedAt, String note) {
+            this(key, pinnedAt, note, List.of());
+        }
+
+        /** "unknown field 'expires'", for a pin a newer dbbackup wrote; empty otherwise. */
+        public String unknown() {
+            return unknownFields.isEmpty() ? "" : (unknownFields.size() == 1 ? "unknown field " : "unknown fields ")
+                    + unknownFields.stream().map(f -> "'" + f + "'").collect(java.util.stream.Collectors.joining(", "));
+        }
     }
+
+    /** The fields of a marker this build writes and reads. */
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("key", "pinned_at", "note");
 
     private final Workspace ws;
     private final Catalog catalog;
@@ -43,8 +64,13 @@ public final class Pins {
     public Pinned pin(String jobName, Optional<String> name, String note) {
         JobConfig job = ws.job(jobName);
         BackupKey key = catalog.resolve(job, name);
+        Optional<Pin> held = read(job, key);
+        if (note != null && held.isPresent() && !held.get().unknownFields().isEmpty()) {
+            throw DbBackupException.user(key.key() + " is pinned by a pin a newer dbbackup wrote (" + held.get().unknown()
+                    + "): replacing its note here would drop what this dbbackup does not know; nothing was changed (change "
+                    + "it with that dbbackup, or `pin --remove` it first)");
+        }
         if (note == null) {
-            Optional<Pin> held = read(job, key);
             if (held.isPresent()) {
                 ws.log().info("already pinned: its pin is kept as it is", "job", job.name(), "key", key.key());
                 return new Pinned(held.get(), true);
@@ -100,6 +126,23 @@ public final class Pins {
         return key;
     }
 
+    /**
+     * A warning for each pinned backup among {@code entries} whose pin a newer dbbackup wrote (fields this build does not
+     * know, e.g. an expiry): this build keeps it pinned as a pin without end, and says so rather than passing it by.
+     * Reads the marker of every pinned backup (list and prune; pins are few).
+     */
+    public void mentionNewer(JobConfig job, List<Catalog.Entry> entries) {
+        for (Catalog.Entry e : entries) {
+            if (!e.pinned()) {
+                continue;
+            }
+            read(job, e.key()).filter(p -> !p.unknownFields().isEmpty()).ifPresent(p -> ws.log().warn(
+                    e.key().key() + ": its pin was written by a newer dbbackup (" + p.unknown() + "); kept: this dbbackup "
+                            + "holds it as a pin without end, whatever that field says (read it with the dbbackup that "
+                            + "wrote it, or end it with `pin --remove`)", "job", job.name(), "key", e.key().key()));
+        }
+    }
+
     /** The backup's pin, if it has one; a marker that cannot be parsed still pins (its time and note unknown). */
     public Optional<Pin> read(JobConfig job, BackupKey key) {
         Store store = catalog.store(job);
@@ -113,7 +156,9 @@ public final class Pins {
         }
         try {
             if (Json.parse(text) instanceof Map<?, ?> m) {
-                return Optional.of(new Pin(key, Instant.parse(String.valueOf(m.get("pinned_at"))), String.valueOf(m.get("note"))));
+                List<String> unknown = m.keySet().stream().map(String::valueOf).filter(f -> !KNOWN.contains(f)).sorted().toList();
+                return Optional.of(new Pin(key, Instant.parse(String.valueOf(m.get("pinned_at"))), String.valueOf(m.get("note")),
+                        unknown));
             }
         } catch (RuntimeException e) {
             // below

@@ -102,6 +102,7 @@ public final class Pruner {
         refuseBackupsFromTheFuture(job, keys);
         java.util.Set<BackupKey> pinned = entries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
                 .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        new Pins(ws).mentionNewer(job, entries);
         BackupKey stored = keys.stream().filter(k -> k.key().equals(storedKey)).findFirst().orElse(null);
         String heldReason = GfsPolicy.STORED;
         Instant now = ws.clock().instant(); // one reading: the backups dated after it are the same ones throughout

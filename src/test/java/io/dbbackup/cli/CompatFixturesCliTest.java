@@ -116,6 +116,37 @@ class CompatFixturesCliTest {
     }
 
     @Test
+    void aPinANewerBuildWroteWithAFieldThisOneDoesNotKnowStillKeepsItsBackupAndIsNamed() throws Exception {
+        store(PINS_DAY);
+        List<String> plain = backups("app");
+        String pinned = plain.get(0);
+        Path marker = dir.resolve("store/app/" + pinned + ".pin");
+        // a later dbbackup's pin with an end (already past by the test's clock): this build cannot apply it, so it keeps
+        Files.writeString(marker, Files.readString(marker).replace("\"note\": \"before migration 42\"",
+                "\"note\": \"before migration 42\",\n  \"expires\": \"2026-12-04T00:00:00Z\""));
+        String named = "app/" + pinned + ": its pin was written by a newer dbbackup (unknown field 'expires'); kept";
+
+        assertThat(run(0, "list", "plain").err()).contains(named);
+        Cli.Result dry = run(0, "prune", "plain", "--dry-run", "--json");
+        assertThat(dry.out()).contains("\"app/" + pinned + "\"");
+        assertThat(((Map<?, ?>) Json.parse(dry.out())).toString()).contains("key=app/" + pinned + ", reasons=[pinned]");
+        assertThat(dry.err()).contains(named);
+        assertThat(run(0, "show", "plain", pinned).out()).contains(": before migration 42 (retention keeps it; written by "
+                + "a newer dbbackup: unknown field 'expires', which this dbbackup does not apply: kept until `pin --remove`)");
+        assertThat(run(0, "prune", "plain").err()).contains(named);
+        assertThat(backups("app")).containsExactly(pinned, plain.get(2));
+
+        // a new note would drop the field this build does not know: refused, the marker left as it is
+        String before = Files.readString(marker);
+        assertThat(run(1, "pin", "plain", pinned, "--note", "other").err()).contains(pinned + " is pinned by a pin a newer "
+                + "dbbackup wrote (unknown field 'expires'): replacing its note here would drop what this dbbackup does not know");
+        assertThat(Files.readString(marker)).isEqualTo(before);
+        run(0, "pin", "--remove", "plain", pinned);
+        run(0, "prune", "plain");
+        assertThat(backups("app")).containsExactly(plain.get(2));
+    }
+
+    @Test
     void aBackupInANewerFormatIsRefusedRatherThanReadByOlderRules() throws Exception {
         store(FIRST_DAY);
         List<String> plain = backups("app");
