@@ -29,6 +29,29 @@ public record WalKey(String walFolder, WalFileName file, String sha256, Compress
         return walFolder + file.folder() + file.name() + "-";
     }
 
+    /** The WAL file name a stored name begins with, followed by its end or a separator (not a letter or digit). */
+    private static final Pattern LEADING_WAL_NAME = Pattern.compile(
+            "([0-9A-F]{24}(?:\\.partial|\\.[0-9A-F]{8}\\.backup)?|[0-9A-F]{8}\\.history)(?![0-9A-Za-z]).*", Pattern.DOTALL);
+
+    /**
+     * For a key under {@code walFolder} that does not {@link #parse} (and is not a hidden temporary file): the WAL file its
+     * name begins with — a copy of that file in a form this build does not know (a newer dbbackup's naming or compression,
+     * or another tool's archive in the same folder). Empty for a key that names no WAL file (garbage).
+     */
+    public static Optional<WalFileName> unknownFormOf(String key, String walFolder) {
+        if (!key.startsWith(walFolder) || parse(key, walFolder).isPresent()) {
+            return Optional.empty();
+        }
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        Matcher m = LEADING_WAL_NAME.matcher(name);
+        return m.matches() ? WalFileName.parse(m.group(1)) : Optional.empty();
+    }
+
+    /** Whether a key under {@code walFolder} is a hidden file (a store's temporary upload, never a WAL file's key). */
+    public static boolean hidden(String key) {
+        return key.substring(key.lastIndexOf('/') + 1).startsWith(".");
+    }
+
     /** Parses a store key under {@code walFolder}; anything else (temporary files, foreign objects) is empty. */
     public static Optional<WalKey> parse(String key, String walFolder) {
         if (!key.startsWith(walFolder)) {

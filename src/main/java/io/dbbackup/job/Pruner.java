@@ -279,6 +279,9 @@ public final class Pruner {
      * when a kept backup's manifest does not say where it starts.
      */
     private WalRetention.Decision walDecision(JobConfig job, RetentionDecision decision) {
+        WalArchive archive = new WalArchive(ws);
+        WalArchive.Contents contents = archive.contents(job);
+        mentionUnknownWal(job, archive.walFolder(job), contents.unknown());
         List<WalFileName> starts = new ArrayList<>();
         for (Kept k : decision.keep()) {
             Optional<WalFileName> start = catalog.walStart(job, k.backup());
@@ -289,6 +292,29 @@ public final class Pruner {
             }
             starts.add(start.get());
         }
-        return WalRetention.decide(new WalArchive(ws).list(job), starts);
+        return WalRetention.decide(contents.archived(), starts);
+    }
+
+    /**
+     * A warning for the objects under the WAL archive this build cannot read (a newer dbbackup's WAL naming, another
+     * tool's files): WAL retention never deletes them, and a user keeping WAL for recovery should know they are there.
+     */
+    private void mentionUnknownWal(JobConfig job, String folder, List<io.dbbackup.core.StoredObject> unknown) {
+        String rule = "WAL retention passes it by and prune never deletes it (prune it with the dbbackup that archived it, "
+                + "or move it out of " + folder + ")";
+        if (unknown.size() > 3) {
+            ws.log().warn("not read: " + unknown.size() + " objects under the WAL archive " + folder + " are not WAL in a form "
+                    + "this dbbackup knows (first " + unknown.get(0).key() + ", last " + unknown.get(unknown.size() - 1).key()
+                    + "; archived by a newer dbbackup?): " + rule.replace("passes it by", "passes them by")
+                    .replace("deletes it", "deletes them").replace("prune it", "prune them").replace("move it", "move them"),
+                    "job", job.name());
+            return;
+        }
+        for (io.dbbackup.core.StoredObject o : unknown) {
+            String what = WalKey.unknownFormOf(o.key(), folder)
+                    .map(f -> "WAL file " + f.name() + " in a form this dbbackup does not know (archived by a newer dbbackup?)")
+                    .orElse("not a WAL file this dbbackup archives");
+            ws.log().warn("not read: " + o.key() + " is " + what + ": " + rule, "job", job.name(), "key", o.key());
+        }
     }
 }

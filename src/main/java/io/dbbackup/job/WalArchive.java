@@ -217,8 +217,18 @@ public final class WalArchive {
         JobConfig job = physicalJob(jobName);
         Store store = ws.store(job.store()).store();
         String folder = walFolder(job);
-        List<WalKey> found = archived(store, folder, wal);
+        List<StoredObject> copies = listing(store, folder + wal.folder() + wal.name());
+        List<WalKey> found = archived(copies, folder, wal);
         if (found.isEmpty()) {
+            List<String> unknown = copies.stream().map(StoredObject::key).filter(k -> !WalKey.hidden(k))
+                    .filter(k -> WalKey.unknownFormOf(k, folder).filter(wal::equals).isPresent()).toList();
+            if (!unknown.isEmpty()) {
+                // not "not in the archive": PostgreSQL would take that for the end of the WAL and end recovery here
+                throw DbBackupException.integrity(name + " is in the archive " + folder + " only in a form this dbbackup "
+                        + "does not know: " + String.join(", ", unknown) + " (archived by a newer dbbackup, or not by "
+                        + "dbbackup?): fetch it with the dbbackup that archived it; nothing was written to " + destination
+                        + ", and recovery must not end here as if it were missing");
+            }
             throw notArchived(store, folder, wal, destination);
         }
         if (found.stream().map(WalKey::sha256).distinct().count() > 1) {
@@ -282,14 +292,32 @@ public final class WalArchive {
 
     /** Every archived WAL file of the job (objects under its wal/ folder that parse as WAL keys), in WAL order. */
     public List<WalKey> list(JobConfig job) {
+        return contents(job).archived();
+    }
+
+    /**
+     * What lies under a job's wal/ folder: {@code archived}, the WAL files this build reads (in WAL order), and
+     * {@code unknown}, every other object but hidden temporary uploads — WAL in a form this build does not know (a newer
+     * dbbackup's), or objects that are not dbbackup's. Nothing reads or deletes the unknown ones; prune names them.
+     */
+    public record Contents(List<WalKey> archived, List<StoredObject> unknown) {
+    }
+
+    public Contents contents(JobConfig job) {
         Store store = ws.store(job.store()).store();
         String folder = walFolder(job);
         List<WalKey> out = new ArrayList<>();
+        List<StoredObject> unknown = new ArrayList<>();
         for (StoredObject o : listing(store, folder)) {
-            WalKey.parse(o.key(), folder).ifPresent(out::add);
+            Optional<WalKey> k = WalKey.parse(o.key(), folder);
+            if (k.isPresent()) {
+                out.add(k.get());
+            } else if (!WalKey.hidden(o.key())) {
+                unknown.add(o);
+            }
         }
         out.sort(Comparator.comparing(WalKey::file).thenComparing(WalKey::key));
-        return out;
+        return new Contents(out, unknown);
     }
 
     private DbBackupException notArchived(Store store, String folder, WalFileName wal, Path destination) {
@@ -300,23 +328,42 @@ public final class WalArchive {
         }
         if (wal.kind() == WalFileName.Kind.SEGMENT) {
             String timeline = wal.name().substring(0, 8);
-            Optional<WalKey> later = listing(store, folder + timeline).stream()
+            List<StoredObject> sameTimeline = listing(store, folder + timeline);
+            Optional<WalKey> later = sameTimeline.stream()
                     .map(o -> WalKey.parse(o.key(), folder)).flatMap(Optional::stream)
-                    .filter(k -> k.file().kind() == WalFileName.Kind.SEGMENT && k.file().timeline() == wal.timeline()
-                            && Long.compareUnsigned(k.file().position(), wal.position()) > 0)
+                    .filter(k -> laterSegment(k.file(), wal))
                     .findFirst();
             if (later.isPresent()) {
                 return DbBackupException.integrity(wal.name() + " is missing from the archive " + folder + " although "
                         + later.get().file().name() + " of the same timeline is there: the archive has a gap, recovery "
                         + "cannot continue past it");
             }
+            // a later segment in a form this build does not know (a newer dbbackup's): the archive goes on past this one
+            Optional<StoredObject> laterUnknown = sameTimeline.stream().filter(o -> !WalKey.hidden(o.key()))
+                    .filter(o -> WalKey.unknownFormOf(o.key(), folder).filter(f -> laterSegment(f, wal)).isPresent())
+                    .findFirst();
+            if (laterUnknown.isPresent()) {
+                return DbBackupException.integrity(wal.name() + " is missing from the archive " + folder + " although "
+                        + laterUnknown.get().key() + " (a later segment of the same timeline, in a form this dbbackup does not "
+                        + "know: archived by a newer dbbackup?) is there: recovery must not end here; fetch with the dbbackup "
+                        + "that archived it");
+            }
         }
         return new WalNotArchivedException(wal.name() + " is not in the archive " + folder);
     }
 
+    private static boolean laterSegment(WalFileName f, WalFileName wal) {
+        return f.kind() == WalFileName.Kind.SEGMENT && f.timeline() == wal.timeline()
+                && Long.compareUnsigned(f.position(), wal.position()) > 0;
+    }
+
     private static List<WalKey> archived(Store store, String folder, WalFileName wal) {
+        return archived(listing(store, WalKey.prefixOf(folder, wal)), folder, wal);
+    }
+
+    private static List<WalKey> archived(List<StoredObject> listed, String folder, WalFileName wal) {
         List<WalKey> out = new ArrayList<>();
-        for (StoredObject o : listing(store, WalKey.prefixOf(folder, wal))) {
+        for (StoredObject o : listed) {
             WalKey.parse(o.key(), folder).filter(k -> k.file().equals(wal)).ifPresent(out::add);
         }
         return out;

@@ -178,6 +178,69 @@ class WalArchiveCliTest {
     }
 
     /**
+     * The WAL archive holding objects this build cannot read (a newer dbbackup's naming, another tool's files): a fetch
+     * of a segment that is there only in such a form, or before a later segment in such a form, must not answer "not in
+     * the archive" (PostgreSQL would end recovery there, early); prune names them and deletes none of them (WAL retention
+     * decides over the WAL it reads only: WalRetentionTest, PhysicalBackupIT); .partial and .history files are read as
+     * what they are.
+     */
+    @Test
+    void walInAFormThisBuildDoesNotKnowIsNamedNeverTakenForMissingAndNeverDeleted() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            Path f = ready(segment(i), i);
+            assertThat(run("wal-push", "--job", "phys", "--ahead", "0", f.toString(), segment(i)).exit()).isZero();
+        }
+        Path partial = ready(segment(3) + ".partial", 7);
+        Files.write(partial, FakeWal.segment(segment(3), 1 << 20, 7)); // what was written of segment 3 before a promotion
+        assertThat(run("wal-push", "--job", "phys", "--ahead", "0", partial.toString(), segment(3) + ".partial").exit()).isZero();
+        Path history = ready("00000002.history", 8);
+        assertThat(run("wal-push", "--job", "phys", "--ahead", "0", history.toString(), "00000002.history").exit()).isZero();
+        Path wal = dir.resolve("store/p/main/wal");
+        Path logFolder = wal.resolve("0000000100000000");
+        // segment 3 as a newer dbbackup might name it; segment 5 without a digest; foreign files
+        Path three;
+        try (Stream<Path> files = Files.list(logFolder)) {
+            three = files.filter(p -> p.getFileName().toString().startsWith(segment(3) + "-")).findFirst().orElseThrow();
+        }
+        String threeNewer = three.getFileName().toString().replace(".zst", ".zst.v2");
+        Files.move(three, logFolder.resolve(threeNewer));
+        Files.write(logFolder.resolve(segment(5) + ".br"), new byte[100]);
+        Files.writeString(wal.resolve("README.txt"), "not WAL\n");
+        for (int i = 1; i <= 3; i++) {
+            Files.delete(pgWal.resolve(segment(i)));
+        }
+        Path dest = dir.resolve("pgdata/pg_wal/RECOVERYXLOG");
+
+        Cli.Result only = run("wal-fetch", "--job", "phys", "--stop-recovery-on-error", segment(3), "pg_wal/RECOVERYXLOG");
+        assertThat(only.exit()).as(only.toString()).isEqualTo(255);
+        assertThat(only.err()).contains(segment(3) + " is in the archive p/main/wal/ only in a form this dbbackup does not "
+                + "know: p/main/wal/0000000100000000/" + threeNewer);
+        assertThat(run("wal-fetch", "--job", "phys", segment(3), "pg_wal/RECOVERYXLOG").exit()).isEqualTo(3);
+        Cli.Result before = run("wal-fetch", "--job", "phys", segment(4), "pg_wal/RECOVERYXLOG");
+        assertThat(before.exit()).as(before.toString()).isEqualTo(3);
+        assertThat(before.err()).contains(segment(4) + " is missing from the archive p/main/wal/ although p/main/wal/"
+                + "0000000100000000/" + segment(5) + ".br (a later segment of the same timeline, in a form this dbbackup "
+                + "does not know");
+        assertThat(dest).doesNotExist();
+        // past everything: the end of the archive, as before; the known files are read as they are
+        assertThat(run("wal-fetch", "--job", "phys", segment(6), "pg_wal/RECOVERYXLOG").exit()).isEqualTo(1);
+        assertThat(run("wal-fetch", "--job", "phys", "00000002.history", "pg_wal/RECOVERYXLOG").exit()).isZero();
+        assertThat(Files.readAllBytes(dest)).isEqualTo(Files.readAllBytes(history));
+        Files.delete(dest);
+
+        // prune (no base backup yet: WAL retention keeps all it reads) names each object it cannot read, deletes none
+        Cli.Result prune = run("prune", "phys");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        assertThat(prune.err()).contains("not read: p/main/wal/0000000100000000/" + threeNewer + " is WAL file " + segment(3)
+                        + " in a form this dbbackup does not know (archived by a newer dbbackup?): WAL retention passes it by "
+                        + "and prune never deletes it")
+                .contains("not read: p/main/wal/0000000100000000/" + segment(5) + ".br is WAL file " + segment(5))
+                .contains("not read: p/main/wal/README.txt is not a WAL file this dbbackup archives");
+        assertThat(archived("p/main/wal")).hasSize(7)
+                .contains("0000000100000000/" + threeNewer, "0000000100000000/" + segment(5) + ".br", "README.txt");
+    }
+
+    /**
      * A file whose first page is another segment's (or no WAL at all) is not archived under this name, and an archived
      * object whose content is another segment's, or another cluster's, never lands at the destination: PostgreSQL would
      * reject it only while replaying and take that for the end of the WAL, ending recovery early.
