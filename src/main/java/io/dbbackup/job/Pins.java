@@ -136,7 +136,15 @@ public final class Pins {
             if (!e.pinned()) {
                 continue;
             }
-            read(job, e.key()).filter(p -> !p.unknownFields().isEmpty()).ifPresent(p -> ws.log().warn(
+            Optional<Pin> pin;
+            try {
+                pin = read(job, e.key());
+            } catch (RuntimeException ex) { // a marker that cannot be read still pins: the listing saw it
+                ws.log().warn(e.key().key() + ": its pin marker could not be read (" + ex.getMessage() + "); kept as pinned",
+                        "job", job.name(), "key", e.key().key());
+                continue;
+            }
+            pin.filter(p -> !p.unknownFields().isEmpty()).ifPresent(p -> ws.log().warn(
                     e.key().key() + ": its pin was written by a newer dbbackup (" + p.unknown() + "); kept: this dbbackup "
                             + "holds it as a pin without end, whatever that field says (read it with the dbbackup that "
                             + "wrote it, or end it with `pin --remove`)", "job", job.name(), "key", e.key().key()));
