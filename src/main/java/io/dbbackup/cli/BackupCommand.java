@@ -115,7 +115,7 @@ final class BackupCommand implements Callable<Integer> {
             Unsent.print(root.out, o.notifyFailed());
         }
         long unsent = summary.outcomes().stream().mapToLong(o -> o.notifyFailed().size()).sum();
-        root.out.printf(Locale.ROOT, "%d of %d jobs succeeded%s (exit %d)%s%n", ok, summary.outcomes().size(), counts(summary),
+        root.out.printf(Locale.ROOT, "%d of %s succeeded%s (exit %d)%s%n", ok, Human.count(summary.outcomes().size(), "job"), counts(summary),
                 summary.status().code(), Unsent.closing(unsent));
     }
 

@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.config.UnresolvedSecret;
+import io.dbbackup.core.Human;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -65,8 +66,9 @@ final class ConfigCommand implements Callable<Integer> {
                 return 1;
             }
             long notRead = c.unresolvedSecrets().stream().filter(u -> !seen.contains(u.format())).count();
-            parent.root.out.printf(Locale.ROOT, "%s: ok (%d datasources, %d stores, %d notifications, %d jobs)%s%n", c.file(),
-                    c.datasources().size(), c.stores().size(), c.notifiers().size(), c.jobs().size(),
+            parent.root.out.printf(Locale.ROOT, "%s: ok (%s, %s, %s, %s)%s%n", c.file(),
+                    Human.count(c.datasources().size(), "datasource"), Human.count(c.stores().size(), "store"),
+                    Human.count(c.notifiers().size(), "notification"), Human.count(c.jobs().size(), "job"),
                     jobs.isEmpty() || notRead == 0 ? "" : "; " + notRead + " secret(s) not read here, not used by " + String.join(", ", jobs));
             // what it found, for a first config: each job's datasource and store, and where each secret came from
             for (JobConfig j : c.jobs().values()) {

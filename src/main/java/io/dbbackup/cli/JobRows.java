@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.job.RunSummary;
 
@@ -32,7 +33,7 @@ final class JobRows {
     /** {@code N of M jobs <done>[, K failed] (exit X)}. */
     static String summary(List<ExitStatus> statuses, String done) {
         long failed = statuses.stream().filter(s -> s != ExitStatus.OK).count();
-        return String.format(Locale.ROOT, "%d of %d jobs %s%s (exit %d)", statuses.size() - failed, statuses.size(), done,
+        return String.format(Locale.ROOT, "%d of %s %s%s (exit %d)", statuses.size() - failed, Human.count(statuses.size(), "job"), done,
                 failed == 0 ? "" : ", " + failed + " failed", RunSummary.of(statuses).code());
     }
 }

@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Human;
 import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.Workspace;
 
@@ -80,7 +81,7 @@ final class NotStarted {
         long failed = statuses.stream().filter(s -> s != ExitStatus.OK && !s.bySignal()).count();
         long interrupted = statuses.stream().filter(ExitStatus::bySignal).count() - names.size();
         return command + " interrupted by " + signal.signal() + ": " + statuses.stream().filter(s -> s == ExitStatus.OK).count()
-                + " of " + total + " jobs " + done + tally(failed, interrupted) + closing() + " (exit " + signal.code() + ")";
+                + " of " + Human.count(total, "job") + " " + done + tally(failed, interrupted) + closing() + " (exit " + signal.code() + ")";
     }
 
     /** {@code ", F failed, I interrupted"} after a signal, a count of 0 (or less) left out: the closing lines' counts. */

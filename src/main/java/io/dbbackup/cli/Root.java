@@ -20,8 +20,8 @@ import java.util.Set;
                 + "restores, verifies and prunes them.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:user error (bad config or arguments, unknown job, declined confirmation)",
-                "2:system error (I/O, network, a dump tool failed)", "3:integrity failure (checksum mismatch, corrupt archive)",
-                "4:partial (some jobs of a multi-job run failed)", "130:interrupted (SIGINT)", "143:terminated (SIGTERM)",
+                "2:system error (I/O, network, a dump tool failed)", "3:integrity failure (checksum mismatch, corrupt archive; in any job of a multi-job run)",
+                "4:partial (some jobs of a multi-job run failed, none by an integrity failure)", "130:interrupted (SIGINT)", "143:terminated (SIGTERM)",
                 "255:wal-fetch --stop-recovery-on-error only: a failure other than 'not in the archive' (recovery stops)"})
 final class Root implements java.util.concurrent.Callable<Integer> {
     /**

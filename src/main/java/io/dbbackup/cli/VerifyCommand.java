@@ -14,6 +14,7 @@ import io.dbbackup.job.Catalog;
 import io.dbbackup.job.Notifications;
 import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.Pruner;
+import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Verifier;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -60,7 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Option(names = "--all-backups", description = "Verify every backup of the job, newest first, going on after a failure "
-            + "(exit 3 if every failure is an integrity failure, 1 if every one is a user error such as no key to decrypt, else 2); "
+            + "(exit 3 if any failure is an integrity failure, else 1 if every one is a user error such as no key to decrypt, else 2); "
             + "a backup deleted since it was listed (a prune meanwhile) is skipped, unless every one is.")
     boolean allBackups;
 
@@ -181,7 +182,6 @@ final class VerifyCommand implements Callable<Integer> {
         int aheadJobs = 0; // jobs whose newest backup is dated ahead of this host's clock, not taken (with --max-age: STALE too)
         int gone = 0; // --all-backups: deleted since they were listed, skipped
         int partsEmptied = 0; // --subset: jobs whose part had backups when listed, each deleted before it was read
-        AuditFindings audit = new AuditFindings(); // every job's failures: the exit code
         Catalog catalog = new Catalog(ws);
         List<Map<String, Object>> notifyFailed = new ArrayList<>(); // with --notify: what did not go out, each with its job
         // a signal (a CronJob's deadline) stops the read under way; the job it stopped is reported (and notified) as
@@ -217,7 +217,6 @@ final class VerifyCommand implements Callable<Integer> {
             } catch (DbBackupException ex) { // this job's store cannot be read: its failure, the audit goes on
                 unreadable++;
                 findings.add(ex.status() == ExitStatus.USER_ERROR ? ExitStatus.USER_ERROR : ExitStatus.SYSTEM_ERROR);
-                audit.addAll(findings);
                 String error = Redactor.redact(ex.getMessage());
                 problems.add(error);
                 ws.log().error(ex.getMessage(), "job", j.name());
@@ -232,7 +231,6 @@ final class VerifyCommand implements Callable<Integer> {
             if (entries.isEmpty()) {
                 empty++;
                 findings.add(ExitStatus.SYSTEM_ERROR);
-                audit.addAll(findings);
                 noBackups(ws, catalog, j, "", problems, rows);
                 unsent(j, report(ws, j, started, null, problems, "", findings.status()), notifyFailed);
                 continue;
@@ -263,7 +261,6 @@ final class VerifyCommand implements Callable<Integer> {
                 }
                 if (ahead && !allBackups) { // as without --max-age: not what a restore takes, so no "ok" beside STALE
                     stored += entries.size();
-                    audit.addAll(findings);
                     unsent(j, report(ws, j, started, newest, problems, "", findings.status()), notifyFailed);
                     continue;
                 }
@@ -273,7 +270,6 @@ final class VerifyCommand implements Callable<Integer> {
             if (aheadRefusal.isPresent()) { // as `verify JOB`: it may hold older data than a backup made since
                 aheadJobs++;
                 findings.add(ExitStatus.SYSTEM_ERROR);
-                audit.addAll(findings);
                 String error = Redactor.redact(aheadRefusal.get());
                 problems.add(error);
                 ws.log().error(error, "job", j.name());
@@ -367,12 +363,12 @@ final class VerifyCommand implements Callable<Integer> {
                 findings.add(ExitStatus.SYSTEM_ERROR);
                 partEmptied(ws, j, part, jobGone, problems, rows);
             }
-            audit.addAll(findings);
             unsent(j, report(ws, j, started, newest, problems, toolOutput.toString(), cut ? stopped.get() : findings.status()),
                     notifyFailed);
         }
         tag.close(); // the audit's summary is no job's
-        int code = stopped.get() != null ? stopped.get().code() : audit.status().code();
+        // the process's: each job's code (jobStatuses) summed up as every multi-job verb's (4 when some failed, 3 outranking)
+        int code = stopped.get() != null ? stopped.get().code() : RunSummary.of(jobStatuses).code();
         int verified = checked - failed;
         int byAge = limit == null ? 0 : stale - aheadJobs; // the STALE jobs whose newest backup is older than --max-age
         if (json) {
@@ -409,9 +405,9 @@ final class VerifyCommand implements Callable<Integer> {
             root.out.println(Json.pretty(m));
         } else if (stopped.get() != null) { // as the other verbs' after a signal: jobs counted, the backups read in brackets
             root.out.println(notStarted.interrupted(all ? "verify --all" : "verify", stopped.get(), jobStatuses, jobs.size(),
-                    "verified (" + verified + " of " + checked + " backups)") + Unsent.closing(notifyFailed.size()));
+                    "verified (" + verified + " of " + Human.count(checked, "backup") + ")") + Unsent.closing(notifyFailed.size()));
         } else {
-            root.out.println(verified + " of " + checked + " backups verified" + (failed == 0 ? "" : ", " + failed + " failed")
+            root.out.println(verified + " of " + Human.count(checked, "backup") + " verified" + (failed == 0 ? "" : ", " + failed + " failed")
                     + (gone == 0 ? "" : ", " + gone + " deleted since " + (gone == 1 ? "it was" : "they were") + " listed")
                     + (empty == 0 ? "" : ", " + empty + (empty == 1 ? " job" : " jobs") + " without backups")
                     + (partsEmptied == 0 ? "" : ", " + partsEmptied + (partsEmptied == 1 ? " job whose part" : " jobs whose parts")
@@ -420,7 +416,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + (unreadable == 0 ? "" : ", " + unreadable + (unreadable == 1 ? " job" : " jobs") + " whose store could not be listed")
                     + (aheadJobs == 0 ? "" : ", " + aheadJobs + (aheadJobs == 1 ? " job whose newest backup is" : " jobs whose "
                     + "newest backups are") + " dated after this host's clock")
-                    + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + " stored backups)")
+                    + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + (stored == 1 ? " stored backup)" : " stored backups)"))
                     + " (exit " + code + ")"
                     + Unsent.closing(notifyFailed.size()));
         }

@@ -4,6 +4,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Store;
@@ -100,7 +101,7 @@ public final class Catalog {
     public void mentionUnchecked(JobConfig job, Listing listing) {
         List<StoredObject> unchecked = listing.unchecked();
         if (unchecked.size() > 3) {
-            ws.log().warn("not backups: " + unchecked.size() + " files named like backups of job " + job.name()
+            ws.log().warn("not backups: " + Human.count(unchecked.size(), "file") + " named like backups of job " + job.name()
                     + " have neither a .sha256 nor a manifest beside them (first " + unchecked.get(0).key() + ", last "
                     + unchecked.get(unchecked.size() - 1).key() + "), so nothing can check them; restore, verify and "
                     + "retention pass them by and prune never deletes them (put their sidecars back beside them, or move them "

@@ -126,15 +126,15 @@ class AheadBackupCliTest {
 
         Cli.Result r = at(NOW).run("-c", "config.yaml", "verify", "--all");
 
-        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(4); // one of two jobs failed: partial, as every multi-job verb
         assertThat(r.out()).contains("FAILED app: job app: its newest backup " + AHEAD + " is dated 3h 00m after this "
                         + "host's clock").contains("the newest dated before this host's clock is " + REAL)
                 .contains("ok     other/other-20260304-020000.sqlite.gz").doesNotContain("ok     app/");
         assertThat(r.err().lines().filter(l -> l.contains("its newest backup " + AHEAD))).as(r.err()).hasSize(1);
-        assertThat(r.out()).contains("1 of 1 backups verified, 1 job whose newest backup is dated after this host's clock (exit 2)");
+        assertThat(r.out()).contains("1 of 1 backup verified, 1 job whose newest backup is dated after this host's clock (exit 4)");
 
         Cli.Result json = at(NOW).run("-c", "config.yaml", "verify", "--all", "--json");
-        assertThat(json.exit()).as(json.toString()).isEqualTo(2);
+        assertThat(json.exit()).as(json.toString()).isEqualTo(4);
         assertThat(json.out()).containsPattern("\"jobs_ahead\" *: *1").containsPattern("\"verified\" *: *1");
     }
 

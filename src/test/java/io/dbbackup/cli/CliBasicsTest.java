@@ -150,7 +150,7 @@ class CliBasicsTest {
         Files.writeString(other, yaml.replace("path: a.db", "path: ../a.db"));
         Cli.Result viaEnv = new Cli().workingDir(dir.resolve("elsewhere")).env("DBBACKUP_CONFIG", other.toString()).run("config", "validate");
         assertThat(viaEnv.exit()).as(viaEnv.toString()).isZero();
-        assertThat(viaEnv.out()).contains("1 jobs");
+        assertThat(viaEnv.out()).contains("1 job)");
     }
 
     @Test

@@ -78,9 +78,9 @@ class CompatFixturesCliTest {
         assertThat(plain).hasSize(3);
         assertThat(run(0, "list", "plain").out()).contains("app/" + plain.get(0), "app/" + plain.get(2));
         assertThat(run(0, "verify", "plain", "--deep").out()).startsWith("ok app/" + plain.get(2))
-                .contains("PRAGMA integrity_check ok: 1 tables, 5 rows");
-        assertThat(run(0, "verify", "enc", "--deep", "--identity", "key.txt").out()).contains("1 tables, 5 rows");
-        assertThat(run(0, "verify", "pass", "--deep").out()).contains("1 tables, 5 rows");
+                .contains("PRAGMA integrity_check ok: 1 table, 5 rows");
+        assertThat(run(0, "verify", "enc", "--deep", "--identity", "key.txt").out()).contains("1 table, 5 rows");
+        assertThat(run(0, "verify", "pass", "--deep").out()).contains("1 table, 5 rows");
 
         run(0, "restore", "enc", "--identity", "key.txt", "--auto-confirm");
         assertThat(names(dir.resolve("app.db"))).containsExactly("apple", "pear", "plum", "fig", "kiwi");

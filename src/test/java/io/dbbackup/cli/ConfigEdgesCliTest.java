@@ -42,7 +42,7 @@ class ConfigEdgesCliTest {
             Cli.Result validate = cli().run("-c", "config.yaml", "config", "validate");
             assertThat(validate.exit()).as(validate.toString()).isZero();
             assertThat(validate.err()).contains("warning: no jobs are defined: nothing will be backed up");
-            assertThat(validate.out()).contains("ok (1 datasources, 1 stores, 0 notifications, 0 jobs)");
+            assertThat(validate.out()).contains("ok (1 datasource, 1 store, 0 notifications, 0 jobs)");
             Cli.Result inspect = cli().run("-c", "config.yaml", "inspect", "app"); // a file for inspect/sync: no warning
             assertThat(inspect.exit()).as(inspect.toString()).isZero();
             assertThat(inspect.err()).doesNotContain("no jobs are defined");

@@ -97,7 +97,7 @@ class HostLocaleIT {
         try (WebhookServer hook = new WebhookServer()) {
             DbbackupJar.Run validate = run(jvm, env, hook, "config", "validate");
             assertThat(validate.exit()).as(validate.toString()).isZero();
-            assertThat(validate.out()).as(validate.toString()).contains(": ok (2 datasources, 1 stores, 1 notifications, 2 jobs)");
+            assertThat(validate.out()).as(validate.toString()).contains(": ok (2 datasources, 1 store, 1 notification, 2 jobs)");
             assertThat(validate.err()).as("a config others can write is warned of").contains(": warning: ").contains("chmod go-w");
 
             DbbackupJar.Run backup = run(jvm, env, hook, "--log-format=json", "backup", "--all");

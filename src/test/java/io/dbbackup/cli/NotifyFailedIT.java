@@ -85,7 +85,7 @@ class NotifyFailedIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).containsPattern("(?m)^ok +app/app-\\S+ sha256=.*\\n  notify failed: "
                         + java.util.regex.Pattern.quote(failed) + "\\n")
-                .contains("1 of 1 backups verified (exit 0); 1 notification not sent (the exit code is unchanged)")
+                .contains("1 of 1 backup verified (exit 0); 1 notification not sent (the exit code is unchanged)")
                 .doesNotContain(TOKEN);
         assertThat(hook.drain()).as("the webhook was asked").hasSize(1);
 
@@ -108,7 +108,7 @@ class NotifyFailedIT {
         Cli.Result all = cli.run("-c", "config.yaml", "prune", "--all", "--notify");
         assertThat(all.exit()).as(all.toString()).isZero();
         assertThat(all.out()).contains("  notify failed: " + failed + "\n",
-                "1 of 1 jobs pruned (exit 0); 1 notification not sent (the exit code is unchanged)");
+                "1 of 1 job pruned (exit 0); 1 notification not sent (the exit code is unchanged)");
 
         Cli.Result json = cli.run("-c", "config.yaml", "prune", "app", "--notify", "--json");
         assertThat(json.exit()).as(json.toString()).isZero();
@@ -128,7 +128,7 @@ class NotifyFailedIT {
         Cli.Result all = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch", "--notify");
         assertThat(all.exit()).as(all.toString()).isZero();
         assertThat(all.out()).contains("  notify failed: " + failed + "\n",
-                "1 of 1 jobs drilled (exit 0); 1 notification not sent (the exit code is unchanged)");
+                "1 of 1 job drilled (exit 0); 1 notification not sent (the exit code is unchanged)");
 
         Cli.Result json = cli.run("-c", "config.yaml", "drill", "app", "--to", "scratch", "--notify", "--json");
         assertThat(json.exit()).as(json.toString()).isZero();

@@ -53,7 +53,7 @@ class ProgressTtyIT {
         String shown = onATerminal("backup app", "2> err.txt");
         String err = Files.readString(dir.resolve("err.txt"));
         assertThat(err).as("stderr to a file").contains("INFO  backup stored").doesNotContain("backing up app  ").doesNotContain("\r");
-        assertThat(shown).as("stdout still the terminal").contains("1 of 1 jobs succeeded").doesNotContain("backing up app  ");
+        assertThat(shown).as("stdout still the terminal").contains("1 of 1 job succeeded").doesNotContain("backing up app  ");
 
         onATerminal("verify app", "2> err.txt");
         assertThat(Files.readString(dir.resolve("err.txt"))).doesNotContain("verifying ").doesNotContain("\r");

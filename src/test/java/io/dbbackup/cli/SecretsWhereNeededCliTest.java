@@ -131,7 +131,7 @@ class SecretsWhereNeededCliTest {
     void configValidateOfSomeJobsRequiresOnlyTheSecretsTheyUse() {
         Cli.Result sealed = cli.run("-c", "config.yaml", "config", "validate", "sealed");
         assertThat(sealed.exit()).as(sealed.toString()).isZero();
-        assertThat(sealed.out()).contains("ok (3 datasources, 2 stores, 1 notifications, 5 jobs); 5 secret(s) not read here, not used by sealed");
+        assertThat(sealed.out()).contains("ok (3 datasources, 2 stores, 1 notification, 5 jobs); 5 secret(s) not read here, not used by sealed");
         assertThat(sealed.err()).contains("config.yaml:59:22: warning: jobs.sealed.encryption.identity_file: cannot read /nonexistent/backup.key")
                 .contains("a restore needs --identity")
                 .doesNotContain("error");

@@ -538,7 +538,7 @@ class SignalIT {
             assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
             assertThat(stopped.out()).contains("INTERRUPTED noise/noise-").contains("interrupted by " + signalName
                     + ": the check of noise/noise-").contains("verify --all interrupted by " + signalName
-                    + ": 0 of 1 jobs verified (0 of 0 backups), 1 interrupted (exit " + expectedExit + ")");
+                    + ": 0 of 1 job verified (0 of 0 backups), 1 interrupted (exit " + expectedExit + ")");
             WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
             assertThat(hook).as("the interrupted check is notified").isNotNull();
             @SuppressWarnings("unchecked")
@@ -607,7 +607,7 @@ class SignalIT {
                         .containsPattern("INTERRUPTED phys wal archiving: interrupted by " + signalName
                                 + " while waiting for WAL segment 0{7}1[0-9A-F]{16} to arrive in main/wal/: WAL archiving was not checked")
                         .doesNotContain("within 60 s")
-                        .as("the closing line gives the process's code").contains("interrupted by " + signalName + ": 0 of 1 jobs passed every check, 1 interrupted (exit "
+                        .as("the closing line gives the process's code").contains("interrupted by " + signalName + ": 0 of 1 job passed every check, 1 interrupted (exit "
                                 + expectedExit + ")");
                 WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
                 assertThat(hook).as("the interrupted check is notified").isNotNull();
@@ -679,7 +679,7 @@ class SignalIT {
             long ok = out.lines().filter(l -> l.startsWith("ok     noise/")).count();
             assertThat(ok).as("stopped before the last").isBetween(1L, 5L);
             assertThat(out).contains("INTERRUPTED noise/noise-").contains("interrupted by SIGTERM")
-                    .contains("verify interrupted by SIGTERM: 0 of 1 jobs verified (" + ok + " of " + ok + " backups), 1 interrupted (exit 143)");
+                    .contains("verify interrupted by SIGTERM: 0 of 1 job verified (" + ok + " of " + ok + (ok == 1 ? " backup)" : " backups)") + ", 1 interrupted (exit 143)");
             WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
             assertThat(hook).as("the job is notified").isNotNull();
             assertThat(Json.parse(hook.body())).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)

@@ -592,9 +592,9 @@ class SqliteBackupCliTest {
         Files.write(artifact, bytes);
 
         Cli.Result verify = cli.run("-c", "config.yaml", "verify", "--all", "--json");
-        assertThat(verify.exit()).as(verify.toString()).isEqualTo(2);
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(3); // app's corrupt backup outranks missing's 2
         Map<?, ?> v = (Map<?, ?>) io.dbbackup.core.Json.parse(verify.out());
-        assertThat(((Number) v.get("status")).intValue()).as("the process's").isEqualTo(2);
+        assertThat(((Number) v.get("status")).intValue()).as("the process's").isEqualTo(3);
         assertThat(v.get("job_results")).isEqualTo(List.of(Map.of("job", "app", "exit_code", 3L),
                 Map.of("job", "good", "exit_code", 0L), Map.of("job", "missing", "exit_code", 2L)));
 
@@ -620,6 +620,7 @@ class SqliteBackupCliTest {
 
         Path middle = artifacts.get(1);
         byte[] bytes = Files.readAllBytes(middle);
+        byte[] original = bytes.clone();
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(middle, bytes);
         Cli.Result corrupt = cli.run("-c", "config.yaml", "verify", "app", "--all-backups");
@@ -638,13 +639,18 @@ class SqliteBackupCliTest {
         assertThat(m.get("failed")).isEqualTo(1L);
         assertThat(((List<?>) m.get("backups")).stream().map(b -> (Object) ((Map<?, ?>) b).get("ok")).toList()).containsExactly(true, false, true);
 
-        // a sidecar that cannot be read (a folder in its place) is a system error, not an integrity one: exit 2
+        // a sidecar that cannot be read (a folder in its place) is a system error, not an integrity one; beside the
+        // corrupt backup the audit still exits 3: a corrupt backup is never hidden behind a 2
         Path sidecar = artifacts.get(0).resolveSibling(artifacts.get(0).getFileName() + ".sha256");
         Files.delete(sidecar);
         Files.createDirectory(sidecar);
         Cli.Result mixed = cli.run("-c", "config.yaml", "verify", "app", "--all-backups");
-        assertThat(mixed.exit()).as(mixed.toString()).isEqualTo(2);
-        assertThat(mixed.out()).contains("1 of 3 backups verified, 2 failed (exit 2)");
+        assertThat(mixed.exit()).as(mixed.toString()).isEqualTo(3);
+        assertThat(mixed.out()).contains("1 of 3 backups verified, 2 failed (exit 3)");
+        Files.write(middle, original); // the corrupt one repaired: the unreadable sidecar alone is a system error, exit 2
+        Cli.Result unreadable = cli.run("-c", "config.yaml", "verify", "app", "--all-backups");
+        assertThat(unreadable.exit()).as(unreadable.toString()).isEqualTo(2);
+        assertThat(unreadable.out()).contains("2 of 3 backups verified, 1 failed (exit 2)");
 
         Cli.Result both = cli.run("-c", "config.yaml", "verify", "app", "--all-backups", middle.getFileName().toString());
         assertThat(both.exit()).isEqualTo(1);
@@ -692,14 +698,14 @@ class SqliteBackupCliTest {
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         Cli.Result newest = cli.run("-c", "config.yaml", "verify", "--all");
         assertThat(newest.exit()).as(newest.toString()).isZero();
-        assertThat(newest.out()).contains("1 of 1 backups verified (exit 0)");
+        assertThat(newest.out()).contains("1 of 1 backup verified (exit 0)");
         Cli.Result every = cli.run("-c", "config.yaml", "verify", "--all", "--all-backups");
         assertThat(every.exit()).as(every.toString()).isZero();
         assertThat(every.out()).contains("2 of 2 backups verified (exit 0)");
 
         Files.writeString(config, "  other:\n    datasource: app\n    store: local\n    prefix: other\n", StandardOpenOption.APPEND);
         Cli.Result audit = cli.run("-c", "config.yaml", "verify", "--all", "--json");
-        assertThat(audit.exit()).as(audit.toString()).isEqualTo(2);
+        assertThat(audit.exit()).as(audit.toString()).isEqualTo(4); // one of two jobs failed: partial
         Map<?, ?> m = (Map<?, ?>) io.dbbackup.core.Json.parse(audit.out());
         assertThat(m.get("verified")).isEqualTo(1L);
         assertThat(m.get("jobs_without_backups")).isEqualTo(1L);

@@ -203,7 +203,7 @@ class StandardStreamsIT {
         String both = Files.readString(dir.resolve("both.txt"));
         // whole; the summary may come first: stdout waits for a stderr that got nothing out for 2 s no longer
         assertThat(both).containsSubsequence("INFO  backup started", "INFO  backup stored", "INFO  backup verified")
-                .contains("1 of 1 jobs succeeded (exit 0)");
+                .contains("1 of 1 job succeeded (exit 0)");
 
         // a reader that keeps up: the log lines come before the summary, as written
         Thread.sleep(1_100);
@@ -211,6 +211,6 @@ class StandardStreamsIT {
                 + "| cat > both.txt");
         assertThat(inOrder.exit()).as(inOrder.output()).isZero();
         assertThat(Files.readString(dir.resolve("both.txt"))).containsSubsequence("INFO  backup started", "INFO  backup stored",
-                "INFO  backup verified", "JOB ", "1 of 1 jobs succeeded (exit 0)");
+                "INFO  backup verified", "JOB ", "1 of 1 job succeeded (exit 0)");
     }
 }

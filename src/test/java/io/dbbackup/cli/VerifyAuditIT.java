@@ -156,7 +156,8 @@ class VerifyAuditIT {
 
     /**
      * Each job's report carries the exit code the audit would give that job alone, not the audit's: app's newest backup
-     * is corrupt (3) while other's is sound but stale (2); the process exits 2 for the two together. The reports carried
+     * is corrupt (3) while other's is sound but stale (2); the process exits 3 for the two together (a corrupt
+     * backup outranks every other failure). The reports carried
      * no exit code at all, so on-call could not tell a corrupt backup from a missed one.
      */
     @Test
@@ -168,7 +169,7 @@ class VerifyAuditIT {
         Files.write(artifact, b);
 
         Cli.Result r = at(BACKED_UP.plus(Duration.ofHours(30))).run("verify", "--all", "--max-age", "26h", "--notify");
-        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
         assertThat(r.out()).contains("FAILED app/app-20260301-120000.sqlite.zst", "STALE  other/other-20260301-020000.sqlite.gz");
         MimeMessage[] mails = newMails(2);
         assertThat(mails).hasSize(2);
@@ -308,7 +309,7 @@ class VerifyAuditIT {
         Cli cli = new Cli().workingDir(dir).clock(Clock.fixed(BACKED_UP.plus(Duration.ofHours(1)), ZoneOffset.UTC))
                 .env("OFFSITE_ACCESS", "AKIDEXAMPLE").env("OFFSITE_SECRET", "not-used-nothing-listens");
         Cli.Result r = cli.run("-c", "unreachable.yaml", "verify", "--all", "--max-age", "26h", "--notify", "--json");
-        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(4); // offsite failed, other passed: partial
         assertThat(r.out()).containsPattern("\"verified\" *: *2").containsPattern("\"jobs_unreadable\" *: *1")
                 .containsPattern("\"job\" *: *\"offsite\",[^}]*\"ok\" *: *false");
         MimeMessage[] mails = newMails(2); // other's "always", offsite's failure

@@ -39,7 +39,7 @@ class ConfigValidateSummaryTest {
         Cli.Result r = new Cli().workingDir(dir).env("FH_PG_PASSWORD", "Hunter2-in-env")
                 .run("-c", "config.yaml", "config", "validate");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("ok (2 datasources, 1 stores, 1 notifications, 1 jobs)")
+        assertThat(r.out()).contains("ok (2 datasources, 1 store, 1 notification, 1 job)")
                 .contains("  job app: datasource app -> store local\n")
                 .contains("  secret read: datasources.pg.password (env FH_PG_PASSWORD)\n")
                 .contains("  secret read: notifications.hook.url (file " + dir.resolve("hook-url") + ")\n")

@@ -273,6 +273,31 @@ class JobRunnerIT {
     }
 
     /**
+     * A corrupt backup among several jobs: the run exits 3, never 4 ("some failed") — a script or pager that treats 4 as
+     * "one store was down" must not miss a backup that fails its checksum. Alike with --parallel.
+     */
+    @Test
+    void aCorruptBackupAmongSeveralJobsExits3NotPartial() throws Exception {
+        config("""
+                datasources:
+                  a: {engine: fake, size: 200000}
+                stores:
+                  rotten: {type: faulty, path: store, corrupt: true}
+                  local: {type: local, path: store2}
+                jobs:
+                  a: {datasource: a, store: rotten, verify: true}
+                  b: {datasource: a, store: local, verify: true}
+                """);
+        Run r = dbbackup("backup", "--all");
+        assertThat(r.code()).as(r.all()).isEqualTo(3);
+        assertThat(r.out()).containsPattern("(?m)^a +FAILED +1 ").containsPattern("(?m)^b +ok ")
+                .contains("1 of 2 jobs succeeded (exit 3)");
+        Thread.sleep(1100); // the next run names new keys
+        Run parallel = dbbackup("backup", "--all", "--parallel", "2");
+        assertThat(parallel.code()).as(parallel.all()).isEqualTo(3);
+    }
+
+    /**
      * The job's timeout running out during {@code verify: true}'s read-back (a slow store) stops the read, which found
      * nothing: the stored backup stays, with a warning that it was not read back, and the job fails for its timeout. It
      * used to be deleted as if it had failed verification, leaving the night without a backup.
@@ -492,7 +517,7 @@ class JobRunnerIT {
             assertThat(hook.drain()).hasSize(2);
             Run human = dbbackup("backup", "d"); // its notification goes out: no line, no count
             assertThat(human.out()).doesNotContain("notify failed").doesNotContain("not sent")
-                    .contains("1 of 1 jobs succeeded (exit 0)\n");
+                    .contains("1 of 1 job succeeded (exit 0)\n");
         }
     }
 

@@ -483,7 +483,7 @@ public final class PhysicalEngine implements Engine {
                 throw DbBackupException.integrity("pg_verifybackup found the base backup damaged: "
                         + e.stderrTail().strip().replace(dir + "/", "").replace("\n", "; "));
             }
-            return "pg_verifybackup: " + out.toString(StandardCharsets.UTF_8).strip() + " (" + r.files() + " files)";
+            return "pg_verifybackup: " + out.toString(StandardCharsets.UTF_8).strip() + " (" + Human.count(r.files(), "file") + ")";
         } finally {
             deleteTree(dir);
         }

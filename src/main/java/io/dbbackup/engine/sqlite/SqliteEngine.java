@@ -2,6 +2,7 @@ package io.dbbackup.engine.sqlite;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.OpenFiles;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
@@ -439,7 +440,7 @@ public final class SqliteEngine implements Engine {
             for (long n : rows.values()) {
                 total += n;
             }
-            return "PRAGMA integrity_check ok: " + rows.size() + " tables, " + total + " rows";
+            return "PRAGMA integrity_check ok: " + Human.count(rows.size(), "table") + ", " + Human.count(total, "row");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.dbbackup.store.s3;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.spi.NoSuchKeyException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -187,7 +188,7 @@ final class S3Errors {
         var refused = errors.stream().filter(e -> e.code() != null && AUTH_CODES.contains(e.code())).findFirst();
         var named = refused.orElse(errors.get(0));
         int deleted = asked - errors.size();
-        String line = Redactor.redact("s3 delete of " + asked + " objects in " + cfg.describe() + " failed for "
+        String line = Redactor.redact("s3 delete of " + Human.count(asked, "object") + " in " + cfg.describe() + " failed for "
                 + errors.size() + " of them (" + (deleted <= 0 ? "none was deleted" : "the other " + deleted
                 + (deleted == 1 ? " was" : " were") + " deleted") + "), first " + named.key() + ": " + named.code()
                 + (named.message() == null || named.message().isBlank() ? ""

@@ -1,6 +1,7 @@
 package io.dbbackup.store.s3;
 
 import io.dbbackup.core.CancelSignal;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
@@ -502,7 +503,7 @@ public final class S3Store implements Store {
                     deleteEach(batch);
                     continue;
                 }
-                throw S3Errors.map(cfg, "delete of " + batch.size() + " objects", cfg.location(batch.get(0)) + " …", e);
+                throw S3Errors.map(cfg, "delete of " + Human.count(batch.size(), "object"), cfg.location(batch.get(0)) + " …", e);
             }
             if (response.hasErrors() && !response.errors().isEmpty()) {
                 throw S3Errors.notDeleted(cfg, batch.size(), response.errors());

@@ -1,0 +1,28 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.ExitStatus;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The closing lines' counts say "1 job", never "1 jobs" (through {@code Human.count}), and "2 jobs". */
+class ClosingLineCountsTest {
+    @Test
+    void aClosingLineAfterASignalCountsOneJobInTheSingular() {
+        String line = new NotStarted("check", "nothing was checked")
+                .interrupted("check", ExitStatus.TERMINATED, List.of(ExitStatus.TERMINATED), 1, "passed every check");
+        assertThat(line).isEqualTo("check interrupted by SIGTERM: 0 of 1 job passed every check, 1 interrupted (exit 143)");
+        String two = new NotStarted("check", "nothing was checked")
+                .interrupted("check", ExitStatus.TERMINATED, List.of(ExitStatus.OK, ExitStatus.TERMINATED), 2, "passed every check");
+        assertThat(two).isEqualTo("check interrupted by SIGTERM: 1 of 2 jobs passed every check, 1 interrupted (exit 143)");
+    }
+
+    @Test
+    void aRunsClosingLineCountsOneJobInTheSingular() {
+        assertThat(JobRows.summary(List.of(ExitStatus.OK), "pruned")).isEqualTo("1 of 1 job pruned (exit 0)");
+        assertThat(JobRows.summary(List.of(ExitStatus.OK, ExitStatus.SYSTEM_ERROR), "drilled"))
+                .isEqualTo("1 of 2 jobs drilled, 1 failed (exit 4)");
+    }
+}
