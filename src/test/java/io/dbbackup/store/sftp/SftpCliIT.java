@@ -81,6 +81,15 @@ class SftpCliIT extends RemoteStoreCliScenario {
 
         Cli.Result list = cli.run("-c", "config.yaml", "list", "app");
         assertThat(list.err()).as(list.toString()).contains(said).contains("its only copy: rename it back to prod/app/" + name);
+        // list JOB --json stays a bare array of backups (README: a script's shape): the set-aside object is no row of
+        // it, and is said on stderr; list --all --json (below) and prune --json carry it as set_aside
+        Cli.Result listJson = cli.run("-c", "config.yaml", "list", "app", "--json");
+        assertThat(listJson.exit()).as(listJson.toString()).isZero();
+        List<?> backups = (List<?>) io.dbbackup.core.Json.parse(listJson.out());
+        assertThat(backups).as(listJson.toString()).hasSize(1);
+        assertThat(((java.util.Map<?, ?>) backups.get(0)).get("key").toString()).startsWith("prod/app/app-");
+        assertThat(listJson.out()).doesNotContain(asideName).doesNotContain("set_aside");
+        assertThat(listJson.err()).as(listJson.toString()).contains(said);
         // the overview names it too, on stderr (tagged with its job), in the job's line and in its JSON row
         Cli.Result overview = cli.run("-c", "config.yaml", "list", "--all");
         assertThat(overview.exit()).as(overview.toString()).isZero();
