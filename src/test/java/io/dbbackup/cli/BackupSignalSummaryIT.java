@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,18 +50,10 @@ class BackupSignalSummaryIT {
         for (boolean json : List.of(false, true)) {
             Process p = startJar(json ? new String[]{"backup", "--all", "--json"} : new String[]{"backup", "--all"});
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!uploading(dir.resolve("store/slow"))) {
-                    assertThat(p.isAlive()).as("still running").isTrue();
-                    assertThat(System.nanoTime()).as("the slow job's upload starts within 30 s").isLessThan(deadline);
-                    Thread.sleep(50);
-                }
-                Thread.sleep(300);
-                new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
-                assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits within 20 s of SIGTERM").isTrue();
-                String out = Files.readString(dir.resolve("out.txt"));
-                System.out.println("---- after SIGTERM: exit " + p.exitValue() + "\n" + out + Files.readString(dir.resolve("err.txt")));
-                assertThat(p.exitValue()).isEqualTo(143);
+                DbbackupJar.Stopped stopped = DbbackupJar.terminateWhen(p, dir, "the slow job's upload starts",
+                        () -> uploading(dir.resolve("store/slow")), 300);
+                String out = stopped.out();
+                assertThat(stopped.exit()).isEqualTo(143);
                 if (json) {
                     List<?> jobs = (List<?>) ((Map<?, ?>) Json.parse(out)).get("jobs");
                     assertThat(jobs.stream().map(j -> ((Map<?, ?>) j).get("job") + " " + ((Map<?, ?>) j).get("skipped")).toList())

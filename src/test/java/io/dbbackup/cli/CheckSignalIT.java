@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,18 +66,10 @@ class CheckSignalIT {
         }
         Process p = startJar(args.toArray(String[]::new));
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.exists(sleepPid) || Files.readString(sleepPid).isBlank()) {
-                assertThat(p.isAlive()).as("still running").isTrue();
-                assertThat(System.nanoTime()).as("the secret command starts within 30 s").isLessThan(deadline);
-                Thread.sleep(50);
-            }
-            Thread.sleep(300);
-            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).inheritIO().start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits within 20 s of SIGTERM").isTrue();
-            String out = Files.readString(dir.resolve("out.txt"));
-            System.out.println("---- after SIGTERM: exit " + p.exitValue() + "\n" + out + Files.readString(dir.resolve("err.txt")));
-            assertThat(p.exitValue()).isEqualTo(143);
+            DbbackupJar.Stopped stopped = DbbackupJar.terminateWhen(p, dir, "the secret command starts",
+                    () -> Files.exists(sleepPid) && !Files.readString(sleepPid).isBlank(), 300);
+            String out = stopped.out();
+            assertThat(stopped.exit()).isEqualTo(143);
             if (json) {
                 Map<?, ?> doc = (Map<?, ?>) Json.parse(out);
                 assertThat(((Number) doc.get("status")).intValue()).isEqualTo(143);

@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.core.Json;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.DbbackupJar;
+import io.dbbackup.testkit.DbbackupJar.Stopped;
 import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SmtpServer;
 import io.dbbackup.testkit.WebhookServer;
@@ -210,14 +211,8 @@ class SignalIT {
 
         Process p = startJar("backup", "offsite");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (files(offsite).stream().noneMatch(f -> f.getFileName().toString().startsWith(".dbbackup-tmp-"))) {
-                assertThat(p.isAlive()).as("the copy is running").isTrue();
-                assertThat(System.nanoTime()).as("the copy starts writing").isLessThan(deadline);
-                Thread.sleep(20);
-            }
-            Thread.sleep(300);
-            Stopped stopped = terminate(p);
+            Stopped stopped = DbbackupJar.terminateWhen(p, dir, "the copy starts writing",
+                    () -> files(offsite).stream().anyMatch(f -> f.getFileName().toString().startsWith(".dbbackup-tmp-")), 300);
             assertThat(stopped.exit()).isEqualTo(143);
             assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
             assertThat(files(offsite)).as("no object, sidecar or temp file in the copy's store").isEmpty();
@@ -857,24 +852,13 @@ class SignalIT {
         }
     }
 
-    /** How the jar ended after a signal: its exit code, the milliseconds from the signal, its out.txt and err.txt. */
-    private record Stopped(int exit, long ms, String out, String err) {
-    }
-
     /**
      * Waits (at most 30 s, the jar running) until its {@code file} (out.txt or err.txt) says {@code marker}, then
      * {@code settleMs} more, and sends SIGTERM to the jar still running.
      */
     private Stopped terminateWhen(Process p, String file, String marker, long settleMs) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(dir.resolve(file)).contains(marker)) {
-            assertThat(p.isAlive()).as("still running: " + Files.readString(dir.resolve("err.txt"))).isTrue();
-            assertThat(System.nanoTime()).as(file + " says '" + marker + "' within 30 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-        Thread.sleep(settleMs);
-        assertThat(p.isAlive()).as("still running " + settleMs + " ms after '" + marker + "'").isTrue();
-        return terminate(p);
+        return DbbackupJar.terminateWhen(p, dir, file + " says '" + marker + "'",
+                () -> Files.readString(dir.resolve(file)).contains(marker), settleMs);
     }
 
     /**
@@ -914,18 +898,9 @@ class SignalIT {
         return signal(p, "TERM", 20);
     }
 
-    /** {@code kill -SIGNAL} to {@code p}; asserts it exits within {@code seconds}; how it ended, printed, timed from the signal. */
+    /** {@code kill -SIGNAL} to {@code p}; asserts it exits within {@code seconds}; how it ended, timed from the signal. */
     private Stopped signal(Process p, String signal, int seconds) throws Exception {
-        long t0 = System.nanoTime();
-        new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor();
-        boolean exited = p.waitFor(seconds, TimeUnit.SECONDS);
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        Stopped stopped = new Stopped(exited ? p.exitValue() : -1, ms, Files.readString(dir.resolve("out.txt")),
-                Files.readString(dir.resolve("err.txt")));
-        System.out.println("---- after SIG" + signal + ": exit " + (exited ? p.exitValue() : "none") + " after " + ms + " ms\n"
-                + stopped.out() + stopped.err());
-        assertThat(exited).as("exits within " + seconds + " s of SIG" + signal).isTrue();
-        return stopped;
+        return DbbackupJar.signal(p, dir, signal, seconds);
     }
 
     /** The next {@code n} webhook reports, each as "JOB OUTCOME", in the order they came. */

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The built jar in a JVM of its own, for what only a process of its own has: the environment it reads (AZURE_*,
@@ -92,5 +95,40 @@ public final class DbbackupJar {
             throw new AssertionError("dbbackup " + String.join(" ", args) + " did not finish in 120 s");
         }
         return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    }
+
+    /** How a jar ended after a signal: its exit code (-1: not exited), the milliseconds from the signal, its out.txt and err.txt. */
+    public record Stopped(int exit, long ms, String out, String err) {
+    }
+
+    /**
+     * Waits (at most 30 s, the jar {@code p} running in {@code dir}) until {@code ready} holds — {@code what} says what
+     * is awaited, e.g. "the slow job's upload starts" — then {@code settleMs} more (the jar still running), and sends it
+     * SIGTERM: {@link #signal} with 20 s to exit. The one SIGTERM-then-wait loop of the signal tests.
+     */
+    public static Stopped terminateWhen(Process p, Path dir, String what, Callable<Boolean> ready, long settleMs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!ready.call()) {
+            assertThat(p.isAlive()).as("still running: " + Files.readString(dir.resolve("err.txt"))).isTrue();
+            assertThat(System.nanoTime()).as(what + " within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        Thread.sleep(settleMs);
+        assertThat(p.isAlive()).as("still running " + settleMs + " ms after: " + what).isTrue();
+        return signal(p, dir, "TERM", 20);
+    }
+
+    /** {@code kill -SIGNAL} to {@code p}; asserts it exits within {@code seconds}; how it ended, printed, timed from the signal. */
+    public static Stopped signal(Process p, Path dir, String signal, int seconds) throws Exception {
+        long t0 = System.nanoTime();
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor();
+        boolean exited = p.waitFor(seconds, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Stopped stopped = new Stopped(exited ? p.exitValue() : -1, ms, Files.readString(dir.resolve("out.txt")),
+                Files.readString(dir.resolve("err.txt")));
+        System.out.println("---- after SIG" + signal + ": exit " + (exited ? p.exitValue() : "none") + " after " + ms + " ms\n"
+                + stopped.out() + stopped.err());
+        assertThat(exited).as("exits within " + seconds + " s of SIG" + signal).isTrue();
+        return stopped;
     }
 }
