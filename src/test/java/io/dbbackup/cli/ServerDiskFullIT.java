@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A restore into a real database server whose disk fills up: the server's files (a PostgreSQL tablespace, a MariaDB
- * database's folder) on a small tmpfs mounted for the test (as root, the server's user owning it),
+ * database's folder, PostgreSQL's pg_wal) on a small tmpfs mounted for the test (as root, the server's user owning it),
  * unmounted in {@code finally}. The restore fails with exit 2 and the one line that says the server's disk is full,
  * claims no success, leaves the target as the README says, and the server takes work afterwards.
  */
@@ -75,6 +75,79 @@ class ServerDiskFullIT {
     }
 
     /**
+     * PostgreSQL's pg_wal on a tmpfs too small for the restore's WAL: the server PANICs ("could not write to file
+     * \"pg_wal/xlogtemp.N\": No space left on device") and every connection is cut; its crash recovery cannot write
+     * either, so it shuts down for good. The restore fails, exit 2, without claiming success, and says that the server
+     * ended the connection and why that happens, not bare libpq words; the database it created and could not drop (the
+     * server recovering) is said to be left behind, not in a warning alone. It used to end at "nothing was applied:
+     * pg_restore failed (exit 1): error returned by PQputCopyData: server closed the connection unexpectedly".
+     */
+    @Test
+    void aPostgresRestoreThatFillsPgWalSaysTheServerWentAway() throws Exception {
+        try (PostgresServer source = PostgresServer.start(); PostgresServer pg = PostgresServer.start()) {
+            source.createDatabase("app");
+            source.execute("app", "create table t(i int primary key, s text); insert into t select i, md5(i::text) "
+                    + "|| md5((i * 7)::text) || md5((i * 13)::text) from generate_series(1, 400000) i");
+            writeConfig(source);
+            pg.writePasswordFile(dir.resolve("target.pgpass"));
+            Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace("stores:\n",
+                    "  target: {<<: *pg, host: %s, port: %d, password_file: target.pgpass, database: copy}\nstores:\n"
+                            .formatted(pg.host(), pg.port())));
+            Cli.Result backup = cli().run("-q", "-c", "config.yaml", "backup", "app");
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+
+            pg.stop(); // its pg_wal, one segment, moves onto a tmpfs with room for two more
+            Path wal = pg.dir().resolve("wal");
+            mount(wal, "40m", "postgres:postgres");
+            try {
+                Path data = pg.dir().resolve("data");
+                Shell.sh(dir, "cp -a " + data.resolve("pg_wal") + "/. " + wal + "/ && rm -rf " + data.resolve("pg_wal")
+                        + " && ln -s " + wal + " " + data.resolve("pg_wal") + " && chown -h postgres:postgres "
+                        + data.resolve("pg_wal"));
+                startAgain(pg);
+
+                Cli.Result r = cli().run("-c", "config.yaml", "restore", "app", "--to", "target", "--auto-confirm",
+                        "--no-progress");
+
+                assertThat(pg.serverLog()).as("the server PANICked on its full pg_wal")
+                        .containsPattern("PANIC:  could not write to file \"pg_wal/xlogtemp\\.\\d+\": No space left on device");
+                assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+                assertThat(r.err()).as(r.toString())
+                        .contains("ran as one transaction and was rolled back: nothing was applied")
+                        .contains("server closed the connection unexpectedly (the server ended the connection in the middle "
+                                + "of the restore without saying why: it crashed or was restarted — a full disk under pg_wal "
+                                + "makes it PANIC and restart, ending every session — or an administrator or the network cut "
+                                + "the session; the server's log says which: free space there if its disk is full, then "
+                                + "restore again)")
+                        .doesNotContain("restored into").doesNotContain("restore complete");
+                // the database created for the restore is dropped again, or, the server still recovering, said to be left
+                assertThat(r.err()).containsAnyOf("the database copy created for it was dropped again",
+                        "the database copy created for it is left behind, empty, as it could not be dropped (");
+                // its crash recovery cannot write the end-of-recovery WAL either: the server shuts down for good ...
+                Path pid = pg.dir().resolve("data/postmaster.pid");
+                for (int i = 0; i < 300 && Files.exists(pid); i++) {
+                    Thread.sleep(100);
+                }
+                assertThat(pid).as("the server shut down: " + pg.serverLog()).doesNotExist();
+                // ... and, given room, starts again with nothing of the restore applied
+                Shell.ok(dir, "mount", "-o", "remount,size=200m", wal.toString());
+                startAgain(pg);
+                if (r.err().contains("is left behind")) {
+                    assertThat(pg.query("copy", "select count(*) from pg_class c join pg_namespace n on n.oid = "
+                            + "c.relnamespace where n.nspname = 'public'")).as("left behind empty").containsExactly("0");
+                } else {
+                    assertThat(pg.databaseExists("copy")).as("dropped again").isFalse();
+                }
+                assertThat(pg.queryOne("postgres", "select 1")).as("the server works on").isEqualTo("1");
+            } finally {
+                Shell.run(dir, "runuser", "-u", "postgres", "--", pg.binDir().resolve("pg_ctl").toString(), "-D",
+                        pg.dir().resolve("data").toString(), "-m", "immediate", "-w", "stop");
+                unmount(wal);
+            }
+        }
+    }
+
+    /**
      * The target database's folder in MariaDB's datadir on a 4 MiB tmpfs: the load stops at ERROR 1114 "The table 't'
      * is full", said as the server's disk being full, exit 2, no success claimed; the server works on.
      */
@@ -128,6 +201,14 @@ class ServerDiskFullIT {
                 unmount(folder);
             }
         }
+    }
+
+    /** Starts {@code pg} again (stopped, or shut down by a failed recovery) on its port. */
+    private void startAgain(PostgresServer pg) {
+        Shell.ok(dir, "runuser", "-u", "postgres", "--", pg.binDir().resolve("pg_ctl").toString(), "-D",
+                pg.dir().resolve("data").toString(), "-l", pg.dir().resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                "-p " + pg.port() + " -k " + pg.dir() + " -c listen_addresses=127.0.0.1 -c fsync=off "
+                        + "-c synchronous_commit=off -c full_page_writes=off", "start");
     }
 
     /** Writes config.yaml for {@code pg}: jobs app (custom) and app-plain of database app, datasource copy to restore into. */

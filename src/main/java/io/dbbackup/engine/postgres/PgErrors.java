@@ -263,6 +263,12 @@ final class PgErrors {
         return CONNECTION_GONE.stream().anyMatch(s::contains);
     }
 
+    /** Whether libpq said the connection went away ({@link #CONNECTION_GONE}): the server said nothing of why. */
+    static boolean connectionGone(ToolFailedException e) {
+        String s = e.stderrTail().toLowerCase(Locale.ROOT);
+        return CONNECTION_GONE.stream().anyMatch(s::contains);
+    }
+
     /** Whether the account running the query lacks a privilege (42501) or was refused (class 28, libpq's words). */
     static boolean privilegeDenied(ToolFailedException e) {
         return anyState(e, DENIED) || CONNECTION_DENIED.matcher(e.stderrTail()).find()

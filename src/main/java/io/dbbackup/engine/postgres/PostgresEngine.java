@@ -427,7 +427,14 @@ public final class PostgresEngine implements Engine {
                             pg.tool(psqlRestore(psql, options, server), db, pass, server), ctx.cancellation());
                 }
             } catch (IOException e) {
-                String dropped = created && dropDatabase(pass, ctx) ? "; the database " + db + " created for it was dropped again" : "";
+                String dropped = "";
+                if (created) {
+                    String notDropped = dropDatabase(pass, ctx);
+                    // left behind, empty, where there was none: said in the error, not in a warning alone
+                    dropped = notDropped == null ? "; the database " + db + " created for it was dropped again"
+                            : "; the database " + db + " created for it is left behind, empty, as it could not be dropped ("
+                            + notDropped + "): drop it (DROP DATABASE) once the server takes connections again";
+                }
                 String what = "restore into " + settings.describe() + " ran as one transaction and was rolled back: "
                         + "nothing was applied" + dropped;
                 if (e instanceof ToolFailedException tf && PgErrors.isDamagedArchive(tf)) {
@@ -448,6 +455,9 @@ public final class PostgresEngine implements Engine {
                     }
                     if (hint.isEmpty() && !created && holdsWhatFailedToBeCreated(tf, pass, ctx)) {
                         hint = RestoreHint.alreadyThere(options);
+                    }
+                    if (hint.isEmpty() && PgErrors.connectionGone(tf)) {
+                        hint = RestoreHint.SERVER_WENT_AWAY;
                     }
                     throw new DbBackupException(ExitStatus.SYSTEM_ERROR, what + ": " + PgErrors.failed(tf, reason) + hint, tf,
                             tf.retryable());
@@ -846,16 +856,17 @@ public final class PostgresEngine implements Engine {
         }
     }
 
-    private boolean dropDatabase(PassFile pass, OperationContext ctx) {
+    /** Drops the database created for a failed restore: null when done, else why not (also logged). */
+    private String dropDatabase(PassFile pass, OperationContext ctx) {
         // also after a signal cancelled the restore: on a cancellation of its own (the query has its own time limit),
         // and FORCE, as the killed psql's session may still be on its way out (PostgreSQL 13+; plain before)
         try {
             dropForced(pass, ctx);
-            return true;
+            return null;
         } catch (IOException | RuntimeException e) {
             ctx.log().warn("could not drop the database created for the failed restore", "database", settings.database(),
                     "error", e.getMessage());
-            return false;
+            return e instanceof ToolFailedException tf ? PgErrors.reason(tf) : e.getMessage();
         }
     }
 

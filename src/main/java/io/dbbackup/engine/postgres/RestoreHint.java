@@ -170,6 +170,16 @@ final class RestoreHint {
     static final String MAY_NOT_CREATE_DATABASE = " (the restoring role may not create databases (no CREATEDB): have the "
             + "database created for it first, CREATE DATABASE … OWNER <the role>, or restore as a role that may)";
 
+    /**
+     * What follows a restore whose connection went away without a word from the server (libpq's "server closed the
+     * connection unexpectedly"): most often the server crashed and restarted, as it does on a PANIC when pg_wal's disk
+     * fills up ("could not write to file \"pg_wal/xlogtemp.N\": No space left on device"), which stops every session.
+     */
+    static final String SERVER_WENT_AWAY = " (the server ended the connection in the middle of the restore without saying "
+            + "why: it crashed or was restarted — a full disk under pg_wal makes it PANIC and restart, ending every session "
+            + "— or an administrator or the network cut the session; the server's log says which: free space there if its "
+            + "disk is full, then restore again)";
+
     /** The setting's name, in the server's message in any language: "temporary file size exceeds temp_file_limit (1024kB)". */
     private static final String TEMP_FILE_LIMIT = "temp_file_limit";
 

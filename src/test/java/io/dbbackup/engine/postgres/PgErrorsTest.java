@@ -256,4 +256,14 @@ class PgErrorsTest {
         assertThat(PgErrors.failed(psql(3, "psql:<stdin>:7: ERROR:  relation \"t\" already exists\n")))
                 .isEqualTo("psql failed (exit 3): psql:<stdin>:7: ERROR:  relation \"t\" already exists");
     }
+
+    /** libpq's words for a server that ended the session without a message (a PANIC's restart): the restore hint's cue. */
+    @Test
+    void aConnectionTheServerEndedWithoutAWordIsGone() {
+        assertThat(PgErrors.connectionGone(new ToolFailedException("pg_restore", 1, "pg_restore: error: error returned by "
+                + "PQputCopyData: server closed the connection unexpectedly\n\tThis probably means the server terminated "
+                + "abnormally\n", true))).isTrue();
+        assertThat(PgErrors.connectionGone(psql(3, "psql:<stdin>:9: ERROR:  53100: could not extend file \"base/1/2\": No space "
+                + "left on device\n"))).isFalse();
+    }
 }
