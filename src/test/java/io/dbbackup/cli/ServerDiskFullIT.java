@@ -58,7 +58,7 @@ class ServerDiskFullIT {
                                     + "rollback gave back what it took: free space there or grow that volume, then restore again)")
                             .contains("ran as one transaction and was rolled back: nothing was applied");
                     assertThat(r.out() + r.err()).as(job).doesNotContainIgnoringCase("restored into")
-                            .doesNotContain("restore complete");
+                            .doesNotContain("restore finished");
                     assertThat(pg.queryOne("copy", "select count(*) from pg_class c join pg_namespace n on n.oid = "
                             + "c.relnamespace where n.nspname = 'public'")).as(job + ": nothing applied").isEqualTo("0");
                     assertThat(Files.getFileStore(small).getUsableSpace()).as(job + ": the rollback gave the room back")
@@ -119,7 +119,7 @@ class ServerDiskFullIT {
                                 + "makes it PANIC and restart, ending every session — or an administrator or the network cut "
                                 + "the session; the server's log says which: free space there if its disk is full, then "
                                 + "restore again)")
-                        .doesNotContain("restored into").doesNotContain("restore complete");
+                        .doesNotContain("restored into").doesNotContain("restore finished");
                 // the database created for the restore is dropped again, or, the server still recovering, said to be left
                 assertThat(r.err()).containsAnyOf("the database copy created for it was dropped again",
                         "the database copy created for it is left behind, empty, as it could not be dropped (");
@@ -188,7 +188,7 @@ class ServerDiskFullIT {
                                 + "file system of its datadir has no room left for the table's rows")
                         .contains("free space there or grow that volume (or raise the cap), then run it again; database `copy` "
                                 + "keeps what loaded before the error and is partly restored")
-                        .doesNotContain("restored into").doesNotContain("restore complete");
+                        .doesNotContain("restored into").doesNotContain("restore finished");
                 // as the README says: the table the load reached is there with part of its rows
                 assertThat(Long.parseLong(db.rootSql("copy", "select count(*) from t").strip())).as("part of the rows")
                         .isLessThan(200_000);
