@@ -83,7 +83,7 @@ public final class Copier {
     private void refuseBackupsFromTheFuture(JobConfig job, JobConfig source, List<BackupKey> available, List<BackupKey> held) {
         java.time.Instant now = ws.clock().instant();
         java.util.Optional<BackupKey> ahead = java.util.stream.Stream.concat(available.stream(), held.stream())
-                .filter(k -> k.timestamp().isAfter(now.plus(Pruner.CLOCK_SKEW)))
+                .filter(k -> Pruner.datedAhead(k, now))
                 .max(java.util.Comparator.comparing(BackupKey::timestamp));
         if (ahead.isPresent()) {
             throw DbBackupException.system("job " + job.name() + ": backup " + ahead.get().key() + " (of job '"

@@ -334,7 +334,7 @@ public final class JobRunner {
                     if (options.prune() && o.succeeded()) {
                         o = prune(job, o);
                     }
-                    if (o.succeeded() && !job.isCopy()) {
+                    if (o.succeeded() && !job.isCopy() && !options.prune()) { // a prune that ran refused such backups already
                         o = behindOthers(job, o, result.key());
                     }
                     return notify(job, o);
@@ -394,8 +394,8 @@ public final class JobRunner {
     }
 
     /**
-     * A backup stored while others of its job are dated more than {@link Pruner#CLOCK_SKEW} after it: this host's clock is
-     * behind (an RTC reset to 2001, a VM restored from a snapshot), or theirs was ahead. Under its earlier key this backup,
+     * A backup stored while others of its job are dated more than {@link Pruner#CLOCK_SKEW} after this host's clock (so
+     * after it): this host's clock is behind (an RTC reset to 2001, a VM restored from a snapshot), or theirs was ahead. Under its earlier key this backup,
      * the newest data, ranks below them: once the clock is right again, restore and verify without a KEY take an older
      * one, and retention deletes this one first, all without a word. Only now can that be seen, so the job fails (the
      * backup stays stored; nothing else is done): a human decides which clock was wrong. A listing that fails says
@@ -404,9 +404,8 @@ public final class JobRunner {
     private JobOutcome behindOthers(JobConfig job, JobOutcome o, BackupKey stored) {
         List<BackupKey> ahead;
         try {
-            Instant limit = stored.timestamp().plus(Pruner.CLOCK_SKEW);
-            ahead = new Catalog(ws).list(job).stream().map(Catalog.Entry::key).filter(k -> k.timestamp().isAfter(limit))
-                    .toList();
+            Instant now = ws.clock().instant(); // not the key's time: a backup another run stored meanwhile is no clock fault
+            ahead = new Catalog(ws).list(job).stream().map(Catalog.Entry::key).filter(k -> Pruner.datedAhead(k, now)).toList();
         } catch (RuntimeException e) {
             ws.log().debug("cannot list the job's backups to compare their dates with this one's", "job", job.name(),
                     "error", Redactor.redact(String.valueOf(e.getMessage())));

@@ -258,9 +258,14 @@ public final class Pruner {
      * delete each real backup, the newest included. So no backup of the job may be dated later than this host's
      * clock allows ({@link #CLOCK_SKEW}); else nothing is pruned and a human decides which clock was wrong.
      */
+    /** Whether {@code key} is dated more than {@link #CLOCK_SKEW} after {@code now}: named by a clock that ran ahead, or this host's is behind. */
+    static boolean datedAhead(BackupKey key, Instant now) {
+        return key.timestamp().isAfter(now.plus(CLOCK_SKEW));
+    }
+
     private void refuseBackupsFromTheFuture(JobConfig job, List<BackupKey> keys) {
         Instant now = ws.clock().instant();
-        List<BackupKey> ahead = keys.stream().filter(k -> k.timestamp().isAfter(now.plus(CLOCK_SKEW))).toList();
+        List<BackupKey> ahead = keys.stream().filter(k -> datedAhead(k, now)).toList();
         if (ahead.isEmpty()) {
             return;
         }
@@ -300,14 +305,14 @@ public final class Pruner {
      * tool's files): WAL retention never deletes them, and a user keeping WAL for recovery should know they are there.
      */
     private void mentionUnknownWal(JobConfig job, String folder, List<io.dbbackup.core.StoredObject> unknown) {
-        String rule = "WAL retention passes it by and prune never deletes it (prune it with the dbbackup that archived it, "
-                + "or move it out of " + folder + ")";
-        if (unknown.size() > 3) {
+        boolean many = unknown.size() > 3;
+        String it = many ? "them" : "it";
+        String rule = "WAL retention passes " + it + " by and prune never deletes " + it + " (prune " + it + " with the dbbackup "
+                + "that archived " + it + ", or move " + it + " out of " + folder + ")";
+        if (many) {
             ws.log().warn("not read: " + unknown.size() + " objects under the WAL archive " + folder + " are not WAL in a form "
                     + "this dbbackup knows (first " + unknown.get(0).key() + ", last " + unknown.get(unknown.size() - 1).key()
-                    + "; archived by a newer dbbackup?): " + rule.replace("passes it by", "passes them by")
-                    .replace("deletes it", "deletes them").replace("prune it", "prune them").replace("move it", "move them"),
-                    "job", job.name());
+                    + "; archived by a newer dbbackup?): " + rule, "job", job.name());
             return;
         }
         for (io.dbbackup.core.StoredObject o : unknown) {

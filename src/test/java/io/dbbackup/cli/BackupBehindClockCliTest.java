@@ -60,7 +60,7 @@ class BackupBehindClockCliTest {
         assertThat(dir.resolve("store/" + MADE)).as("the backup itself is sound and kept").exists();
         assertThat(r.out()).contains("backup stored as " + MADE + " but 3 backups of job app are dated after it (latest "
                 + "app-20260303-020000.sqlite.gz, 11d 00h later): this host's clock is behind, or the clock that named "
-                + "those ran ahead", "restore this one by its KEY", "0 of 1 jobs succeeded (exit 2)");
+                + "those ran ahead", "restore this one by its KEY", "0 of 1 job succeeded (exit 2)");
         assertThat(r.err()).contains("ERROR backup stored as " + MADE);
     }
 
@@ -81,5 +81,40 @@ class BackupBehindClockCliTest {
         Cli.Result r = at(FIRST.plus(Duration.ofDays(4))).run("-c", "config.yaml", "backup", "app");
 
         assertThat(r.exit()).as(r.toString()).isZero();
+    }
+
+    /**
+     * A backup that ran for two hours, while another run stored one 90 minutes after it began: that one is dated after
+     * this backup's key but not after the clock, so it is no clock fault.
+     */
+    @Test
+    void aLongBackupWhileAnotherRunStoredOneIsNoClockFault() {
+        Instant began = FIRST.plus(Duration.ofDays(3));
+        Cli.Result other = at(began.plus(Duration.ofMinutes(90))).run("-c", "config.yaml", "backup", "app");
+        assertThat(other.exit()).as(other.toString()).isZero();
+        Clock twoHours = new Clock() { // the first readings start the run and name the backup; later ones are two hours on
+            private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+
+            @Override
+            public Instant instant() {
+                return reads.incrementAndGet() > 3 ? began.plus(Duration.ofHours(2)) : began;
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+
+        Cli.Result r = new Cli().workingDir(dir).clock(twoHours).run("-c", "config.yaml", "backup", "app");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(dir.resolve("store/app/app-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC).format(began) + ".sqlite.gz")).as(r.toString()).exists();
     }
 }
