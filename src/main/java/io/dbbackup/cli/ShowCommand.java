@@ -98,8 +98,7 @@ final class ShowCommand implements Callable<Integer> {
         }
         if (man.containsKey("tool_version")) {
             line("made by", man.getOrDefault("tool", "dbbackup") + " " + man.get("tool_version")
-                    + (man.get("tool_commit") instanceof String c ? " (commit " + c
-                    + (man.get("tool_built") instanceof String b ? ", built " + b : "") + ")" : ""));
+                    + io.dbbackup.core.BuildInfo.of(man.get("tool_commit"), man.get("tool_built")));
         }
         d.pin().ifPresent(p -> line("pinned", (p.pinnedAt() == null ? "" : "since " + TIME.format(p.pinnedAt()))
                 + (p.note().isEmpty() ? "" : (p.pinnedAt() == null ? "" : ": ") + p.note()) + " (retention keeps it"

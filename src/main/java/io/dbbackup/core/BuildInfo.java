@@ -21,7 +21,18 @@ public record BuildInfo(String version, String commit, String built) {
 
     /** {@code 0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-05T19:40:00Z)}. */
     public String describe() {
-        return version + " (commit " + commit + ", built " + built + ")";
+        return version + of(commit, built);
+    }
+
+    /**
+     * {@code " (commit C, built B)"} for a build a manifest names by its {@code tool_commit}/{@code tool_built} (either may
+     * be missing: {@code " (commit C)"}); empty for a manifest written before builds said so.
+     */
+    public static String of(Object commit, Object built) {
+        if (!(commit instanceof String c) || c.isBlank()) {
+            return "";
+        }
+        return " (commit " + c + (built instanceof String b && !b.isBlank() ? ", built " + b : "") + ")";
     }
 
     private static BuildInfo read() {

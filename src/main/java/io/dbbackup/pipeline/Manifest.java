@@ -32,22 +32,13 @@ public record Manifest(String key, String job, String engine, String database, S
             return Optional.empty();
         }
         Object madeBy = manifest.get("tool_version");
-        String by = madeBy instanceof String v && !v.isBlank() ? "dbbackup " + v + build(manifest) : null;
+        String by = madeBy instanceof String v && !v.isBlank()
+                ? "dbbackup " + v + io.dbbackup.core.BuildInfo.of(manifest.get("tool_commit"), manifest.get("tool_built")) : null;
         return Optional.of(key + " was made by " + (by == null ? "a newer dbbackup" : by) + " in backup format " + n
                 + " (manifest_version in its manifest), and this dbbackup (" + io.dbbackup.core.BuildInfo.current().describe()
                 + ") reads backup formats up to " + VERSION + ": read it with "
                 + (by == null ? "a newer dbbackup" : "that build or a later one")
                 + " (nothing was read or changed)");
-    }
-
-    /** " (commit …, built …)" as the manifest says which build wrote it; empty for one written before builds said so. */
-    private static String build(Map<?, ?> manifest) {
-        Object commit = manifest.get("tool_commit");
-        Object built = manifest.get("tool_built");
-        if (!(commit instanceof String c) || c.isBlank()) {
-            return "";
-        }
-        return " (commit " + c + (built instanceof String b && !b.isBlank() ? ", built " + b : "") + ")";
     }
 
     public Manifest {
