@@ -16,12 +16,14 @@ final class DecryptionOptions {
     List<Path> identities = new ArrayList<>();
 
     @Option(names = "--passphrase-env", paramLabel = "VAR",
-            description = "Name of the environment variable holding the passphrase to decrypt with (never the passphrase itself).")
-    String passphraseEnv;
+            description = "Name of the environment variable holding the passphrase to decrypt with (never the passphrase itself);"
+                    + " repeatable (the passphrases of before a rotation).")
+    List<String> passphraseEnvs = new ArrayList<>();
 
     DecryptionKeys keys(Main main) {
-        Secret passphrase = null;
-        if (passphraseEnv != null) {
+        List<Secret> passphrases = new ArrayList<>();
+        List<String> variables = new ArrayList<>();
+        for (String passphraseEnv : passphraseEnvs) {
             String value = main.env().get(passphraseEnv);
             if (value == null || value.isBlank()) {
                 // a name no shell could set is more likely the passphrase itself, typed where its variable's name belongs
@@ -30,9 +32,12 @@ final class DecryptionOptions {
                         : "given (its name is not shown: it is not a variable name; is it the passphrase itself?)") + " is "
                         + (value == null ? "not set" : value.isEmpty() ? "empty" : "only white space"));
             }
-            passphrase = new Secret(value, "env " + passphraseEnv);
+            if (!variables.contains(passphraseEnv)) {
+                passphrases.add(new Secret(value, "env " + passphraseEnv));
+                variables.add(passphraseEnv);
+            }
         }
-        return new DecryptionKeys(identities.stream().map(p -> main.workingDir().resolve(p)).toList(), passphrase,
-                passphraseEnv);
+        return new DecryptionKeys(identities.stream().map(p -> main.workingDir().resolve(p)).toList(), passphrases,
+                variables);
     }
 }

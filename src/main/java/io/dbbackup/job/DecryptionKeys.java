@@ -9,15 +9,24 @@ import java.util.List;
  * Keys given for one restore or verify on top of the job's config (e.g. {@code --identity FILE},
  * {@code --passphrase-env VAR}); tried before the job's own.
  *
- * @param identityFiles      age identity files ({@code AGE-SECRET-KEY-1...} lines)
- * @param passphrase         a passphrase, or null
- * @param passphraseVariable the name of the environment variable {@code passphrase} was read from, or null
+ * @param identityFiles       age identity files ({@code AGE-SECRET-KEY-1...} lines)
+ * @param passphrases         passphrases, tried in this order (several: the old ones of a passphrase rotated, one
+ *                            {@code --passphrase-env} each)
+ * @param passphraseVariables the names of the environment variables {@code passphrases} were read from (for
+ *                            {@link #args()}), in their order; empty when they came from elsewhere
  */
-public record DecryptionKeys(List<Path> identityFiles, Secret passphrase, String passphraseVariable) {
-    public static final DecryptionKeys NONE = new DecryptionKeys(List.of(), null);
+public record DecryptionKeys(List<Path> identityFiles, List<Secret> passphrases, List<String> passphraseVariables) {
+    public static final DecryptionKeys NONE = new DecryptionKeys(List.of(), (Secret) null);
 
     public DecryptionKeys {
         identityFiles = List.copyOf(identityFiles);
+        passphrases = List.copyOf(passphrases);
+        passphraseVariables = List.copyOf(passphraseVariables);
+    }
+
+    public DecryptionKeys(List<Path> identityFiles, Secret passphrase, String passphraseVariable) {
+        this(identityFiles, passphrase == null ? List.of() : List.of(passphrase),
+                passphraseVariable == null ? List.of() : List.of(passphraseVariable));
     }
 
     public DecryptionKeys(List<Path> identityFiles, Secret passphrase) {
@@ -34,8 +43,8 @@ public record DecryptionKeys(List<Path> identityFiles, Secret passphrase, String
         for (Path p : identityFiles) {
             args.addAll(List.of("--identity", p.toAbsolutePath().normalize().toString()));
         }
-        if (passphraseVariable != null) {
-            args.addAll(List.of("--passphrase-env", passphraseVariable));
+        for (String variable : passphraseVariables) {
+            args.addAll(List.of("--passphrase-env", variable));
         }
         return args;
     }
@@ -48,6 +57,6 @@ public record DecryptionKeys(List<Path> identityFiles, Secret passphrase, String
     }
 
     public boolean isEmpty() {
-        return identityFiles.isEmpty() && passphrase == null;
+        return identityFiles.isEmpty() && passphrases.isEmpty();
     }
 }

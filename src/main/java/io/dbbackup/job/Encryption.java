@@ -110,7 +110,7 @@ public final class Encryption {
     }
 
     /**
-     * The command line's passphrase, then the job's own: a wrong {@code --passphrase-env} must not hide the job's key.
+     * The command line's passphrases (in their order), then the job's own: a wrong {@code --passphrase-env} must not hide the job's key.
      * Without one on the command line, the job's is needed to open an encrypted object, and one that cannot be read here
      * fails naming its config line; with one, the job's is only a second try, skipped (with a warning) when it cannot be
      * read here. {@code optional}: no encrypted object needs it (plain {@code verify}, which then checks the stored bytes;
@@ -119,9 +119,9 @@ public final class Encryption {
      */
     private static List<Secret> passphrases(DecryptionKeys extra, EncryptionConfig c, Log log, JobConfig job, boolean optional) {
         List<Secret> out = new ArrayList<>();
-        if (extra.passphrase() != null) {
-            extra.passphrase().reveal();
-            out.add(extra.passphrase());
+        for (Secret given : extra.passphrases()) {
+            given.reveal();
+            out.add(given);
         }
         if (c == null || c.passphrase() == null) {
             return out;
@@ -142,7 +142,8 @@ public final class Encryption {
             return out;
         }
         try {
-            if (!c.passphrase().reveal().equals(out.get(0).reveal())) {
+            String own = c.passphrase().reveal();
+            if (out.stream().noneMatch(given -> given.reveal().equals(own))) {
                 out.add(c.passphrase());
             }
         } catch (DbBackupException e) {
