@@ -122,6 +122,9 @@ public final class Pruner {
         }
         Store store = catalog.store(job);
         List<BackupKey> pinnedMeanwhile = new ArrayList<>();
+        List<String> held = new ArrayList<>(); // deletes the store refused for a lock (Object Lock): kept, named at the end
+        List<String> heldSidecars = new ArrayList<>(); // backups deleted whose sidecars a lock kept
+        String heldBy = null;
         for (BackupKey k : decision.delete()) {
             try {
                 cancellation.throwIfCancelled();
@@ -141,11 +144,26 @@ public final class Pruner {
                         + (deleted.isEmpty() ? "nothing deleted" : "after deleting " + String.join(", ", deleted))
                         + "; every backup is whole (a later prune goes on)", e);
             } catch (IOException | DbBackupException e) { // a store's own failure (S3's AccessDenied) is unchecked
+                if (e instanceof io.dbbackup.spi.HeldObjectException) {
+                    // nothing of it was deleted (the artifact goes first): whole, kept, its WAL kept; the others go on
+                    pinnedMeanwhile.add(k);
+                    held.add(k.key());
+                    heldBy = heldBy == null ? e.getMessage() : heldBy;
+                    ws.log().warn("kept " + k.key() + ", which retention deletes: the store refused the delete, the "
+                            + "object is held by a lock (" + e.getMessage() + ")", "job", job.name(), "key", k.key());
+                    continue;
+                }
                 throw failed("cannot delete " + k.key() + " from " + store.describe() + deletedSoFar(deleted), e);
             }
             try {
                 store.delete(k.sha256Key());
                 store.delete(k.manifestKey());
+            } catch (io.dbbackup.spi.HeldObjectException e) {
+                // the backup is gone (a sidecar alone is never listed as one): go on, and say at the end what stays
+                heldSidecars.add(k.key());
+                heldBy = heldBy == null ? e.getMessage() : heldBy;
+                ws.log().warn("deleted " + k.key() + " but not its sidecars, held by a lock (" + e.getMessage() + ")",
+                        "job", job.name(), "key", k.key());
             } catch (IOException | DbBackupException e) { // the caller logs it
                 throw failed("deleted " + k.key() + " but not its sidecars (harmless: never listed as a backup) from "
                         + store.describe() + deletedSoFar(deleted.subList(0, deleted.size() - 1)), e);
@@ -177,8 +195,29 @@ public final class Pruner {
                         "kept_from", wal.keepFrom().map(WalFileName::name).orElse(""));
             }
         }
-        return new Result(job.name(), decision, List.copyOf(deleted), false, wal, leftovers.remove(job, leftovers.find(job, listing)),
-                setAside);
+        Result result = new Result(job.name(), decision, List.copyOf(deleted), false, wal,
+                leftovers.remove(job, leftovers.find(job, listing)), setAside);
+        if (!held.isEmpty() || !heldSidecars.isEmpty()) {
+            // after the rest of the prune: a lock on some backups does not stop retention of the others, but a prune
+            // that could not delete what retention says is no success (storage grows, a retention shorter than the lock)
+            List<String> parts = new ArrayList<>();
+            if (!held.isEmpty()) {
+                parts.add(io.dbbackup.core.Human.count(held.size(), "backup") + " not deleted, held by a lock on the store "
+                        + "(Object Lock retention or legal hold, or the service's WORM setting): " + String.join(", ", held)
+                        + "; kept whole, a later prune deletes " + (held.size() == 1 ? "it" : "them") + " once the "
+                        + "retention ends (keep backups in the job's retention at least as long as the bucket's default "
+                        + "retention)");
+            }
+            if (!heldSidecars.isEmpty()) {
+                parts.add("the sidecars (.sha256, manifest) of " + String.join(", ", heldSidecars) + " are held by a lock "
+                        + "after the backup itself was deleted: no backup is left (a sidecar alone is never listed); "
+                        + "delete them once their retention ends");
+            }
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "prune of job " + job.name() + ": "
+                    + String.join("; ", parts) + "; the store said: " + heldBy + (deleted.isEmpty() ? ""
+                    : "; deleted: " + String.join(", ", deleted)), null, false);
+        }
+        return result;
     }
 
     /**

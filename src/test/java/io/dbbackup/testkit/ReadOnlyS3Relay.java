@@ -28,7 +28,32 @@ public final class ReadOnlyS3Relay implements AutoCloseable {
     private final List<String> refused = new CopyOnWriteArrayList<>();
     private final List<String> passed = new CopyOnWriteArrayList<>();
 
+    /** Which requests ({@code METHOD /bucket/key}, without the query) are refused; the others go through (their head
+     * only: a request with a body, a PUT, is for a relay that refuses it). */
+    private final java.util.function.Predicate<String> refuse;
+    private final String status;
+    private final byte[] body;
+
     public ReadOnlyS3Relay(URI upstream) throws IOException {
+        this(upstream, l -> !(l.startsWith("GET ") || l.startsWith("HEAD ")), "403 Forbidden", DENIED);
+    }
+
+    /**
+     * A relay that answers the requests {@code refuse} matches ({@code METHOD /bucket/key}) with {@code status} (e.g.
+     * {@code 403 Forbidden}) and the S3 error {@code code} and {@code message}, as a service whose Object Lock refuses a
+     * delete does; every other request goes through.
+     */
+    public static ReadOnlyS3Relay refusing(URI upstream, java.util.function.Predicate<String> refuse, String status,
+                                           String code, String message) throws IOException {
+        return new ReadOnlyS3Relay(upstream, refuse, status, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+                + code + "</Code><Message>" + message + "</Message></Error>").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ReadOnlyS3Relay(URI upstream, java.util.function.Predicate<String> refuse, String status, byte[] body)
+            throws IOException {
+        this.refuse = refuse;
+        this.status = status;
+        this.body = body;
         this.upstream = upstream;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::accept, "read-only-s3-relay");
@@ -74,7 +99,7 @@ public final class ReadOnlyS3Relay implements AutoCloseable {
             String method = requestLine.substring(0, requestLine.indexOf(' '));
             String target = requestLine.split(" ")[1];
             String line = method + " " + target.replaceFirst("\\?.*", "");
-            if (method.equals("GET") || method.equals("HEAD")) {
+            if (!refuse.test(line)) {
                 passed.add(line);
                 forward(head, client);
                 return;
@@ -84,9 +109,9 @@ public final class ReadOnlyS3Relay implements AutoCloseable {
                 skipBody(head, in);
             }
             OutputStream out = client.getOutputStream();
-            out.write(("HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: " + DENIED.length
+            out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(DENIED);
+            out.write(body);
             out.flush();
         } catch (IOException e) {
             // the client went away

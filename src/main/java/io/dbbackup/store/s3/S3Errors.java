@@ -95,6 +95,12 @@ final class S3Errors {
                 throw DbBackupException.permanent(line + "; the bucket is in region " + region + ": set region: " + region
                         + " in the store", null);
             }
+            if (action.startsWith("delete") && heldByLock(code, text)) {
+                // AWS (a version in its retention period): 403 AccessDenied "Access Denied because object protected by
+                // object lock"; MinIO: 400 InvalidRequest "Object is WORM protected and cannot be overwritten": no
+                // credential or policy fixes it, and the backup is whole
+                return new io.dbbackup.spi.HeldObjectException(line + "; " + HELD);
+            }
             if ("NoSuchKey".equals(code) || (status == 404 && !"NoSuchBucket".equals(code) && action.startsWith("get"))) {
                 return new NoSuchKeyException(location);
             }
@@ -179,14 +185,31 @@ final class S3Errors {
         return new IOException(Redactor.redact("s3 " + action + " " + location + " failed: " + msg), e);
     }
 
+    /** What a delete refused by a lock means, after the service's own line. */
+    static final String HELD = "the bucket's Object Lock (or the service's retention/WORM setting) holds the object: it "
+            + "cannot be deleted before its retention ends (aws s3api get-object-retention shows the date); not a missing "
+            + "permission";
+
+    /** The words S3 services put in the refusal of a delete of an object under a retention lock or legal hold. */
+    private static final java.util.regex.Pattern LOCK_WORDS = java.util.regex.Pattern.compile(
+            "object ?lock|worm|retention|legal ?hold|compliance mode|governance mode|immutab", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** Whether a delete's refusal ({@code code}, {@code text}) says the object is held by a lock, not denied to the key. */
+    static boolean heldByLock(String code, String text) {
+        return code != null && text != null && (code.equals("AccessDenied") || code.equals("InvalidRequest")
+                || code.equals("ObjectLocked")) && LOCK_WORDS.matcher(text).find();
+    }
+
     /**
      * DeleteObjects answered 200 and listed {@code errors}, the keys of the {@code asked} it did not delete (quiet mode:
      * the others were deleted). A refusal of the key's permission (a bucket policy denying {@code s3:DeleteObject} under
      * a prefix) is permanent and named with the permission; any other code stays a plain, retryable failure.
      */
     static IOException notDeleted(S3Settings cfg, int asked, List<software.amazon.awssdk.services.s3.model.S3Error> errors) {
-        var refused = errors.stream().filter(e -> e.code() != null && AUTH_CODES.contains(e.code())).findFirst();
-        var named = refused.orElse(errors.get(0));
+        var held = errors.stream().filter(e -> heldByLock(e.code(), e.message())).findFirst();
+        var refused = errors.stream().filter(e -> e.code() != null && AUTH_CODES.contains(e.code())
+                && !heldByLock(e.code(), e.message())).findFirst();
+        var named = refused.or(() -> held).orElse(errors.get(0));
         int deleted = asked - errors.size();
         String line = Redactor.redact("s3 delete of " + Human.count(asked, "object") + " in " + cfg.describe() + " failed for "
                 + errors.size() + " of them (" + (deleted <= 0 ? "none was deleted" : "the other " + deleted
@@ -197,6 +220,9 @@ final class S3Errors {
             throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy: they need "
                     + permission("delete") + " on bucket " + cfg.bucket() + " for these keys (IAM or bucket policy; a Deny "
                     + "on their prefix?)", null);
+        }
+        if (held.isPresent()) {
+            return new io.dbbackup.spi.HeldObjectException(line + "; " + HELD);
         }
         return new IOException(line);
     }

@@ -1,0 +1,69 @@
+package io.dbbackup.store.s3;
+
+import io.dbbackup.spi.HeldObjectException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * A delete refused because the object is under a retention lock (AWS Object Lock on a version: 403 AccessDenied "Access
+ * Denied because object protected by object lock"; MinIO: 400 InvalidRequest "Object is WORM protected and cannot be
+ * overwritten"), injected by a minimal HTTP server (s3proxy has no Object Lock). It used to be said as a missing
+ * s3:DeleteObject permission ("check the store's credentials and the bucket policy"), which no policy change fixes; now
+ * it is a {@link HeldObjectException} saying the lock holds the object, so that prune keeps the backup and goes on.
+ */
+class S3DeleteHeldByLockTest {
+    @Test
+    void awsObjectLockRefusalIsAHoldNotAMissingPermission() throws Exception {
+        Throwable t = deleteAnswered(403, "AccessDenied", "Access Denied because object protected by object lock.");
+        assertThat(t).isInstanceOf(HeldObjectException.class);
+        assertThat(t.getMessage()).contains("HTTP 403 AccessDenied (Access Denied because object protected by object lock.)")
+                .contains("the bucket's Object Lock (or the service's retention/WORM setting) holds the object")
+                .doesNotContain("check the store's credentials");
+    }
+
+    @Test
+    void minioWormRefusalIsAHold() throws Exception {
+        Throwable t = deleteAnswered(400, "InvalidRequest", "Object is WORM protected and cannot be overwritten");
+        assertThat(t).isInstanceOf(HeldObjectException.class);
+        assertThat(t.getMessage()).contains("HTTP 400 InvalidRequest (Object is WORM protected and cannot be overwritten)")
+                .contains("cannot be deleted before its retention ends");
+    }
+
+    @Test
+    void aPlainAccessDeniedStaysAMissingPermission() throws Exception {
+        Throwable t = deleteAnswered(403, "AccessDenied", "Access Denied");
+        assertThat(t).isNotInstanceOf(HeldObjectException.class);
+        assertThat(t.getMessage()).contains("they need s3:DeleteObject");
+    }
+
+    /** DeleteObjects (the archived WAL): keys held by a lock are said so, not as a Deny on their prefix. */
+    @Test
+    void batchDeleteOfLockedKeysIsAHold() throws Exception {
+        List<String> keys = List.of("job/wal/000000010000000000000001", "job/wal/000000010000000000000002");
+        try (FakeS3Server server = new FakeS3Server(exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            FakeS3Server.answerXml(exchange, 200, "<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Error><Key>"
+                    + keys.get(1) + "</Key><Code>AccessDenied</Code><Message>Access Denied because object protected by "
+                    + "object lock.</Message></Error></DeleteResult>");
+        }); S3Store store = server.store()) {
+            Throwable t = catchThrowable(() -> store.deleteAll(keys));
+            assertThat(t).isInstanceOf(HeldObjectException.class);
+            assertThat(t.getMessage()).contains("first " + keys.get(1) + ": AccessDenied")
+                    .contains("Object Lock").doesNotContain("a Deny on their prefix");
+        }
+    }
+
+    private static Throwable deleteAnswered(int status, String code, String message) throws Exception {
+        try (FakeS3Server server = new FakeS3Server(exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            FakeS3Server.answerXml(exchange, status, "<Error><Code>" + code + "</Code><Message>" + message
+                    + "</Message></Error>");
+        }); S3Store store = server.store()) {
+            return catchThrowable(() -> store.delete("job/app-20260101-000000.sqlite.zst"));
+        }
+    }
+}
