@@ -136,6 +136,13 @@ final class S3Errors {
                 throw cfg == null ? DbBackupException.permanent(line + "; create the bucket or fix 'bucket'", null)
                         : missingBucket(cfg, action + " " + location + ": HTTP " + status + " " + code);
             }
+            if (cfg != null && cfg.checksum() && permission(action).equals("s3:PutObject") && notImplemented(e)) {
+                // a service without the flexible checksums (older Ceph RGW, some gateways) refuses the header on every
+                // write: a retry, by the SDK or the job, cannot succeed; the config key that turns it off
+                throw DbBackupException.permanent(line + "; the service does not implement a header this write carries: "
+                        + "the checksum header x-amz-checksum-sha256 is the one S3-compatibles lack most often: set "
+                        + "checksum: none in " + (cfg.section() == null ? "the store" : cfg.section()), null);
+            }
             if (status >= 500 || status == 429 || status == 408 || (code != null && TRANSIENT_CODES.contains(code))) {
                 return new IOException(line);
             }
