@@ -84,6 +84,12 @@ final class Problems {
         return new Problem(file, line, col, severity, message);
     }
 
+    /** Whether an error was recorded about key {@code path} (its message begins with the path, or an item of it). */
+    boolean hasErrorAbout(String path) {
+        return list.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR
+                && (p.message().startsWith(path + ":") || p.message().startsWith(path + "[")));
+    }
+
     boolean hasErrors() {
         return list.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR);
     }

@@ -179,6 +179,16 @@ final class YamlSection implements ConfigSection {
         typeUnknown = true;
     }
 
+    @Override
+    public boolean refused(String key) {
+        return problems.hasErrorAbout(at(key));
+    }
+
+    @Override
+    public void otherKeysUnjudged() {
+        typeUnknown = true;
+    }
+
     boolean typeUnknown() {
         return typeUnknown;
     }
@@ -399,7 +409,7 @@ final class YamlSection implements ConfigSection {
         } else if (s.isPresent() && s.get().isBlank()) {
             problems.error(keyNode(key), at(key) + ": must not be empty");
             return Optional.empty();
-        } else if (s.isEmpty() && !refusedHosts.contains(key)) {
+        } else if (s.isEmpty() && !refusedHosts.contains(key) && !refused(key)) {
             problems.error(keyNode(key), at(key) + ": must not be empty");
         }
         return s;

@@ -173,6 +173,21 @@ public interface ConfigSection {
         error(key, message);
     }
 
+    /**
+     * Whether an error was already recorded at {@code key} (its value the wrong type, not one of the choices...): a check
+     * that pairs it with another key is then left out, so one mistake is one error.
+     */
+    default boolean refused(String key) {
+        return false;
+    }
+
+    /**
+     * The section's other keys cannot be judged (a {@code method} that is none of the known ones decides which keys
+     * belong): keys nobody asked for are not reported as unknown, so the one error is the value that decides them.
+     */
+    default void otherKeysUnjudged() {
+    }
+
     /** Records a warning at {@code key}; warnings are printed but do not fail validation. */
     void warn(String key, String message);
 }
