@@ -49,7 +49,13 @@ public final class PostgresEngineProvider implements EngineProvider {
 
     @Override
     public Engine create(ConfigSection s) {
-        String method = s.choice("method", Set.of("logical", "physical", "roles")).orElse("logical");
+        Optional<String> given = s.choice("method", Set.of("logical", "physical", "roles"));
+        if (given.isEmpty() && s.has("method")) {
+            // refused at its key: which keys belong (database, cluster, checkpoint...) depends on it, so none is judged
+            s.otherKeysUnjudged();
+            return null;
+        }
+        String method = given.orElse("logical");
         String host = s.optionalString("host", "localhost").orElse("localhost");
         int port = s.integer("port", 1, 65535).orElse(5432);
         String user = s.optionalString("user", "the OS user's name").orElseGet(() -> defaultUser(s));
