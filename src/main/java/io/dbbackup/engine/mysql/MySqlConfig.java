@@ -36,17 +36,20 @@ final class MySqlConfig {
                 s.readableFile("ssl_cert").orElse(null), s.readableFile("ssl_key").orElse(null));
         boolean includeGrants = s.bool("include_grants").orElse(false);
         List<MySqlSettings.Account> accounts = new ArrayList<>();
-        for (String a : s.stringList("grants_for")) {
+        for (String a : s.argumentList("grants_for")) {
             MySqlSettings.Account account = MySqlSettings.Account.parse(a.strip());
             if (account.user().isEmpty() || account.host().isEmpty()) {
                 s.error("grants_for", "'" + a + "' is not an account: write user@host (e.g. reporter@'%' as reporter@%)");
             }
             accounts.add(account);
         }
-        if (includeGrants && accounts.isEmpty()) {
-            s.error("include_grants", "include_grants: true needs grants_for: [user@host, ...] naming the accounts to dump");
+        // either key already refused (include_grants: maybe, grants_for: [[a]]): that one error, not also their pairing's
+        boolean judged = !s.refused("include_grants") && !s.refused("grants_for");
+        if (judged && includeGrants && accounts.isEmpty()) {
+            s.error(s.has("grants_for") ? "grants_for" : "include_grants",
+                    "include_grants: true needs grants_for: [user@host, ...] naming the accounts to dump");
         }
-        if (!includeGrants && !accounts.isEmpty()) {
+        if (judged && !includeGrants && !accounts.isEmpty()) {
             s.error("grants_for", "grants_for is only used with include_grants: true");
         }
         List<String> extraArgs = s.argumentList("extra_args");
@@ -75,9 +78,12 @@ final class MySqlConfig {
 
     private static Scope scope(ConfigSection s) {
         Optional<String> database = s.string("database");
-        List<String> databases = s.stringList("databases");
+        List<String> databases = s.argumentList("databases");
         boolean all = s.bool("all_databases").orElse(false);
         int given = (database.isPresent() ? 1 : 0) + (databases.isEmpty() ? 0 : 1) + (all ? 1 : 0);
+        if (given == 0 && (s.refused("database") || s.refused("databases") || s.refused("all_databases"))) {
+            return null; // said at that key
+        }
         if (given == 0) {
             s.error("database", "missing required key 'database' (or 'databases: [...]', or 'all_databases: true')");
             return null;
