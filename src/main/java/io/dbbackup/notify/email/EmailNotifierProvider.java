@@ -36,7 +36,8 @@ public final class EmailNotifierProvider implements NotifierProvider {
         // read as text first, also when absent, so an unknown key's hint offers "username" too, not only its secret forms
         String username = s.string("username").orElse(null);
         Secret usernameSecret = s.has("username") ? null : s.secret("username").orElse(null);
-        boolean userGiven = username != null || usernameSecret != null;
+        // a username key given but refused (username_env: [a]) is given: its own error, not also "a password needs a username"
+        boolean userGiven = username != null || usernameSecret != null || s.secretGiven("username");
         Secret password = s.secret("password").orElse(null);
         if (password != null && !userGiven) {
             s.error("password", "a password needs a username (username, username_env, username_file or username_command)");
@@ -49,7 +50,7 @@ public final class EmailNotifierProvider implements NotifierProvider {
         List<String> to = s.stringList("to");
         if (to.isEmpty() && !s.has("to")) {
             s.error("to", "missing required key 'to' (one address, a comma-separated list or a YAML list)");
-        } else if (to.isEmpty()) {
+        } else if (to.isEmpty() && !s.refused("to")) {
             s.error("to", "must name at least one address");
         }
         to.forEach(t -> checkAddress(s, "to", t));

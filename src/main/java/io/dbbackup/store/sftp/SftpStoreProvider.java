@@ -52,7 +52,7 @@ public final class SftpStoreProvider implements StoreProvider {
         Optional<Secret> passphrase = s.secret("key_passphrase");
         Optional<Secret> password = s.secret("password");
         boolean passwordGiven = s.secretGiven("password");
-        if (keyFile == null && !passwordGiven) {
+        if (keyFile == null && !passwordGiven && !s.has("key_file")) { // a key_file refused (key_file: "") is said at it
             s.error("key_file", "give key_file (a private key) or password_env / password_file");
             ok = false;
         }
