@@ -181,6 +181,43 @@ class ConfigValueSweepTest {
         assertThat(failures).as("mutants not refused as one clean line naming file, line and key").isEmpty();
     }
 
+    /**
+     * README "Secrets": config validate requires every secret. Each {@code *_env} whose variable is unset and each {@code
+     * *_file} naming a missing file is one error at its line naming the key, without any secret's value.
+     */
+    @Test
+    void everySecretSourceThatCannotBeReadIsOneErrorAtItsKey() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int swept = 0;
+        for (Site s : sites()) {
+            if (s.extension() || !(s.value() instanceof ScalarNode v) || !s.key().matches("\\w+_(env|file)")) {
+                continue;
+            }
+            swept++;
+            String mutant = example;
+            String removed = null;
+            if (s.key().endsWith("_env")) {
+                removed = env.remove(v.getValue());
+            } else {
+                mutant = example.substring(0, s.start()) + dir.resolve("gone/secret") + example.substring(s.end());
+            }
+            Files.writeString(dir.resolve(LABEL), mutant);
+            Cli.Result r = validate();
+            if (removed != null) {
+                env.put(v.getValue(), removed);
+            }
+            String why = refusal(r, s);
+            if (why == null && !r.err().contains(s.key().endsWith("_env") ? "not set" : "no such file")) {
+                why = "does not say why: " + r.err();
+            }
+            if (why != null) {
+                failures.add(s.path() + " (line " + s.line() + "): " + why);
+            }
+        }
+        assertThat(swept).as("the example's *_env and *_file keys").isGreaterThan(10);
+        assertThat(failures).isEmpty();
+    }
+
     /** Null when {@code r} is the one-line refusal of a mutant at {@code s}; else what is wrong. */
     private String refusal(Cli.Result r, Site s) {
         if (r.exit() != 1) {
