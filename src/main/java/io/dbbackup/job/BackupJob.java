@@ -54,7 +54,7 @@ public final class BackupJob {
         ws.log().info("backup stored", "job", job.name(), "key", key.key(), "bytes", result.size(),
                 "raw_bytes", result.rawSize(), "sha256", result.sha256());
         if (job.verify() != JobConfig.Verification.OFF) {
-            new ReadBack(ws).checkOrDiscard(job, store, key, ctx);
+            new ReadBack(ws).checkOrDiscard(job, store, key, result.size(), ctx);
         }
         return result;
     }

@@ -145,7 +145,9 @@ public final class Checker {
                 failures.isEmpty() ? Redactor.redact(String.join("\n", checks.stream().map(l -> "ok " + l.what() + ": " + l.detail()).toList()))
                         : null, // a test report says what was checked
                 job.datasource(), job.store(), Notifications.location(ws, job),
-                status(checks)); // the checks it reports; a notifier that fails to send it then fails the job with 2
+                status(checks), // the checks it reports; a notifier that fails to send it then fails the job with 2
+                NextSteps.of(ws, job, JobReport.Operation.CHECK, failures.isEmpty() ? JobReport.Outcome.SUCCESS
+                        : status(checks).bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, null));
         List<Line> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         job.notifyRules().forEach(r -> names.add(r.notifier()));

@@ -202,7 +202,7 @@ public final class Copier {
                 continue;
             }
             if (job.verify() != JobConfig.Verification.OFF) {
-                new ReadBack(ws).checkOrDiscard(job, to, target, ctx);
+                new ReadBack(ws).checkOrDiscard(job, to, target, c.bytes(), ctx);
             }
             ws.log().info("backup copied", "job", job.name(), "from", origin.key(), "key", target.key(), "bytes", c.bytes(),
                     "sha256", c.sha256());
@@ -239,7 +239,7 @@ public final class Copier {
                 continue;
             }
             if (job.verify() != JobConfig.Verification.OFF) {
-                new ReadBack(ws).checkOrDiscard(job, to, target, ctx);
+                new ReadBack(ws).checkOrDiscard(job, to, target, c.bytes(), ctx);
             }
             ws.log().warn("damaged copy repaired: " + target.key() + " copied again from " + origin.key(), "job", job.name(),
                     "key", target.key(), "bytes", c.bytes(), "sha256", c.sha256());

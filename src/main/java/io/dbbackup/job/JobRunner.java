@@ -308,6 +308,7 @@ public final class JobRunner {
                 return notify(job, o);
             }
             DbBackupException failure;
+            ReadBack.StoredNotReadBack kept = null; // a backup stored whose read-back a timeout or a signal stopped
             try (Workspace.Operation op = ws.operation(job.name())) {
                 running.add(op);
                 ExitStatus signalled = interruptedBy.get();
@@ -341,9 +342,10 @@ public final class JobRunner {
                 } catch (RuntimeException | OutOfMemoryError e) {
                     // an OutOfMemoryError fails this job as any failure does: reported, notified, exit 2 (never 3)
                     failure = Failures.map("job " + job.name() + " failed", e);
+                    kept = ReadBack.StoredNotReadBack.in(e);
                     if ("timeout".equals(op.cancellation().reason())) {
                         failure = new DbBackupException(ExitStatus.SYSTEM_ERROR, "job " + job.name() + " timed out after "
-                                + Human.setting(job.timeout()), e, false);
+                                + Human.setting(job.timeout()) + (kept == null ? "" : "; " + notReadBack(job, kept)), e, false);
                     }
                 } finally {
                     if (timeout != null) {
@@ -353,15 +355,16 @@ public final class JobRunner {
                 }
             }
             if (interruptedBy.get() != null) {
-                JobOutcome o = interrupted(job.name(), started, attempt, "the partial backup was discarded", null);
-                return notify(job, o);
+                JobOutcome o = interrupted(job.name(), started, attempt, kept == null ? "the partial backup was discarded"
+                        : "the " + notReadBack(job, kept), null);
+                return notify(job, stored(o, kept));
             }
             boolean again = failure.retryable() && attempt < job.retry().maxAttempts();
             ws.log().error(failure.getMessage(), "job", job.name(), "attempt", attempt + "/" + job.retry().maxAttempts(),
                     "retry", again);
             if (!again) {
                 JobOutcome o = failed(job.name(), started, attempt, failure, false);
-                return notify(job, o);
+                return notify(job, stored(o, kept));
             }
             last = failure;
             Duration pause = jittered(job.retry().delayAfter(attempt));
@@ -375,6 +378,21 @@ public final class JobRunner {
                 return notify(job, o);
             }
         }
+    }
+
+    /** What became of a backup stored whose read-back was stopped: it stays, and how to read it back. */
+    private String notReadBack(JobConfig job, ReadBack.StoredNotReadBack kept) {
+        return "backup was stored as " + kept.key.key() + " but its read-back was stopped: it stays, not read back ("
+                + ws.suggest("verify", job.name(), kept.key.fileName()) + " reads it)";
+    }
+
+    /** {@code o} naming the backup that stayed stored ({@code kept}; null: none), as a failure after a stored backup does. */
+    private static JobOutcome stored(JobOutcome o, ReadBack.StoredNotReadBack kept) {
+        if (kept == null) {
+            return o;
+        }
+        return new JobOutcome(o.job(), o.status(), o.attempts(), o.started(), o.duration(), kept.key.key(), kept.size,
+                o.error(), o.detail(), o.pruned());
     }
 
     /** {@code backup --pin}: the pin after a stored backup; its failure fails the job (no prune) but never causes another backup. */
@@ -515,7 +533,8 @@ public final class JobRunner {
     private JobOutcome send(JobConfig job, JobOutcome o) {
         return o.withNotifyFailed(Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),
                 o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail(), job.datasource(),
-                job.store(), Notifications.location(ws, job), o.status())));
+                job.store(), Notifications.location(ws, job), o.status(),
+                NextSteps.of(ws, job, JobReport.Operation.BACKUP, outcomeOf(o), o.key()))));
     }
 
     private static JobReport.Outcome outcomeOf(JobOutcome o) {

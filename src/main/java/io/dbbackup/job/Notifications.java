@@ -80,7 +80,8 @@ public final class Notifications {
                                     ExitStatus status, Instant started, String key, long size, String error, String detail) {
         return new JobReport(job.name(), operation, outcome, 1,
                 started, Duration.between(started, ws.clock().instant()), host(), key, size, error,
-                detail == null || detail.isBlank() ? null : detail, job.datasource(), job.store(), location(ws, job), status);
+                detail == null || detail.isBlank() ? null : detail, job.datasource(), job.store(), location(ws, job), status,
+                NextSteps.of(ws, job, operation, outcome, null));
     }
 
     /** The report of {@code failure} of {@code operation}: interrupted when a signal stopped it (as a backup's), else a failure. */

@@ -25,8 +25,11 @@ final class ReadBack {
         this.ws = ws;
     }
 
-    /** Checks {@code key} as {@code job.verify()} asks; when it fails, removes the backup and throws. */
-    void checkOrDiscard(JobConfig job, Store store, BackupKey key, OperationContext ctx) {
+    /**
+     * Checks {@code key} ({@code size} bytes stored) as {@code job.verify()} asks; when it fails, removes the backup and
+     * throws. A read stopped by a signal or the job's timeout throws {@link StoredNotReadBack}: the backup stays.
+     */
+    void checkOrDiscard(JobConfig job, Store store, BackupKey key, long size, OperationContext ctx) {
         try {
             verify(job, store, key, ctx);
         } catch (DbBackupException e) {
@@ -38,7 +41,8 @@ final class ReadBack {
                 // left the night without one (the same as a SIGKILL here, which leaves it too)
                 ws.log().warn("the read-back was stopped before it finished: the backup stays, not read back; "
                         + ws.suggest("verify", job.name(), key.fileName()) + " reads it", "job", job.name(), "key", key.key());
-                throw e;
+                throw new StoredNotReadBack(key, size, e); // the report names the stored backup: it is there
+
             }
             if (e.status() == ExitStatus.USER_ERROR && storedBytesInstead(job, store, key, e)) {
                 return;
@@ -48,6 +52,31 @@ final class ReadBack {
             }
             discard(job, store, key, "that failed verification");
             throw e;
+        }
+    }
+
+    /**
+     * A read-back that a signal or the job's timeout stopped: {@code key} ({@code size} bytes) stays stored, not read
+     * back. Its status and message are the stopped read's.
+     */
+    static final class StoredNotReadBack extends DbBackupException {
+        final transient BackupKey key;
+        final long size;
+
+        StoredNotReadBack(BackupKey key, long size, DbBackupException stopped) {
+            super(stopped.status(), stopped.getMessage(), stopped, stopped.retryable());
+            this.key = key;
+            this.size = size;
+        }
+
+        /** The stopped read-back behind {@code e}, else null. */
+        static StoredNotReadBack in(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StoredNotReadBack s) {
+                    return s;
+                }
+            }
+            return null;
         }
     }
 

@@ -17,14 +17,24 @@ import java.time.Instant;
  * prod/appdb/}), redacted too. {@code status} is the run's exit status as the README's table means it (0 on success), for
  * this job alone (a run of several jobs exits 4 when some failed): for {@code verify --notify} the code the audit's rule
  * gives this job's findings alone, for {@code check --notify} the code of the checks the report lists; null only when
- * not known (a notifier then leaves it out, never guesses it).
+ * not known (a notifier then leaves it out, never guesses it). {@code next}, on a failure or an interruption: what
+ * state the job's backups are in and the command(s) to run next, repeating the run's {@code -c FILE} (one line each,
+ * written by the job layer, which knows how the run was invoked; no secret); null when there is nothing to suggest.
  */
 public record JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
                         String host, String key, long size, String error, String detail, String datasource, String store,
-                        String location, ExitStatus status) {
+                        String location, ExitStatus status, String next) {
     /** A wall clock stepped back during the run (NTP, a VM resumed) makes it "negative": said as zero, never below. */
     public JobReport {
         duration = duration != null && duration.isNegative() ? Duration.ZERO : duration;
+    }
+
+    /** A report with no next step to suggest (a success, a test's sample). */
+    public JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
+                     String host, String key, long size, String error, String detail, String datasource, String store,
+                     String location, ExitStatus status) {
+        this(job, operation, outcome, attempts, started, duration, host, key, size, error, detail, datasource, store, location,
+                status, null);
     }
 
     public enum Outcome { SUCCESS, FAILURE, INTERRUPTED }

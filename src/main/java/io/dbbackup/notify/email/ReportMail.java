@@ -12,7 +12,7 @@ import java.util.Locale;
  * The subject and plain-text body of one job report: which job, the outcome and its exit code (when known), the
  * datasource, the store and where in it the job's backups land, when, how long, the attempts and the host; key and size
  * when a backup was stored (also when the run failed after that); the error and the tool's last stderr lines on failure,
- * or what the run did (a prune, a copy). Everything passes the redactor last.
+ * or what the run did (a prune, a copy); on failure, what now (the store's state, the next commands). Everything passes the redactor last.
  */
 record ReportMail(String subject, String body) {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -61,6 +61,12 @@ record ReportMail(String subject, String body) {
                 b.append('\n').append("Last lines of the tool's error output:\n");
                 for (String l : r.detail().strip().split("\n")) {
                     b.append("  | ").append(l).append('\n');
+                }
+            }
+            if (r.next() != null && !r.next().isBlank()) { // the store's state and the commands to run, with -c FILE
+                b.append('\n').append("What now:\n");
+                for (String l : r.next().strip().split("\n")) {
+                    b.append("  ").append(l).append('\n');
                 }
             }
         }

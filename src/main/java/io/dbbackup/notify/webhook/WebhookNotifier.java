@@ -78,6 +78,7 @@ final class WebhookNotifier implements Notifier {
         m.put("size", r.key() != null ? r.size() : null); // also a failure after the backup was stored
         m.put("error", r.error());
         m.put("detail", r.detail() == null || r.detail().isBlank() ? null : r.detail());
+        m.put("next", r.succeeded() || r.next() == null || r.next().isBlank() ? null : r.next().strip());
         m.put("text", headline(r));
         return Json.write(m);
     }
@@ -106,6 +107,9 @@ final class WebhookNotifier implements Notifier {
             }
         } else if (r.detail() != null && !r.detail().isBlank()) { // a failing tool's last lines, or what a prune did
             t.append("\n```\n").append(r.detail().strip().replace("```", "'''")).append("\n```");
+        }
+        if (!r.succeeded() && r.next() != null && !r.next().isBlank()) { // the store's state, the commands to run
+            t.append("\n").append(r.next().strip());
         }
         return Json.write(Map.of("text", mrkdwn(Redactor.redact(t.toString()))));
     }
