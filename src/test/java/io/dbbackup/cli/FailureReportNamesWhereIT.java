@@ -81,6 +81,9 @@ class FailureReportNamesWhereIT {
         assertThat(m.get("datasource")).isEqualTo("appdb-lite");
         assertThat(m.get("store")).isEqualTo("offsite");
         assertThat(m.get("location")).isEqualTo("s3 s3://backups/ at http://127.0.0.1:1 under prod/app/");
+        assertThat(m.get("next")).isEqualTo("This run stored no backup; the job's earlier backups are untouched (a failed "
+                + "backup deletes none): dbbackup -c config.yaml list nightly\nNext: fix the cause above, then run: "
+                + "dbbackup -c config.yaml backup nightly");
     }
 
     /**
@@ -97,6 +100,10 @@ class FailureReportNamesWhereIT {
         assertThat(m.get("exit_code")).isEqualTo(2L);
         assertThat(m.get("store")).isEqualTo("offsite");
         assertThat(m.get("location")).isEqualTo("s3 s3://backups/ at http://127.0.0.1:1 under prod/app/");
+        // what now, with the run's -c FILE (it had no next step)
+        assertThat(m.get("next")).isEqualTo("Verify changes nothing in the store; the job's backups are as they were: "
+                + "dbbackup -c config.yaml list nightly\nNext: fix the cause above, then store a fresh backup with: "
+                + "dbbackup -c config.yaml backup nightly");
     }
 
     /** A check report carries the exit code of the checks it reports: the store cannot be reached, 2 (it was null). */
