@@ -488,7 +488,7 @@ class JobRunnerIT {
             assertThat(r.out()).containsPattern("(?m)^a +ok .*\\n" + java.util.regex.Pattern.quote(hookFailed)
                             + "\\n  notify failed: ops: .*127\\.0\\.0\\.1:" + closedPort + ".*\\nb +ok ")
                     .containsPattern("(?m)^broken +FAILED .*\\n" + java.util.regex.Pattern.quote(hookFailed) + "\\n")
-                    .contains("2 of 3 jobs succeeded (exit 4); 3 notifications not sent (the exit code is unchanged)")
+                    .contains("2 of 3 jobs succeeded (exit 4); failed: broken; 3 notifications not sent (the exit code is unchanged)")
                     .doesNotContain(token).doesNotContain(SMTP_PASSWORD);
             assertThat(hook.drain()).hasSize(2);
 
