@@ -49,6 +49,11 @@ public final class Catalog {
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
     private final Workspace ws;
+    /**
+     * {@link #elsewhere}'s listing of a whole store, by store name: read once per catalog. {@code list --all} of a config
+     * whose jobs have no backups asks it for every job, and 200 jobs listed a store of 200 folders 200 times.
+     */
+    private final Map<String, List<StoredObject>> wholeStores = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Catalog(Workspace ws) {
         this.ws = ws;
@@ -298,12 +303,17 @@ public final class Catalog {
      * config on that store reaches — the same job's backups under the prefix or database name an older config gave
      * it, or a config written again after the old one was lost. Three at most, the most recent first, each with the
      * {@code prefix} and database (or cluster) name that reach it. Empty when there is none, and when the store cannot
-     * be listed (a hint, never a second failure). Lists the whole store: only ever called once a job has no backup.
+     * be listed (a hint, never a second failure). Lists the whole store, once per catalog and store: only ever called once a
+     * job has no backup.
      */
     public Optional<String> elsewhere(JobConfig job) {
         List<StoredObject> all;
         try {
-            all = store(job).listReadable(""); // a folder this user may not open (lost+found) hides no hint
+            all = wholeStores.get(job.store());
+            if (all == null) {
+                all = store(job).listReadable(""); // a folder this user may not open (lost+found) hides no hint
+                wholeStores.put(job.store(), all);
+            }
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
