@@ -1,8 +1,14 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.ConfigText;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -56,6 +62,36 @@ class ReadmeCommandsParseTest {
                 .contains("--log-format json backup --all --parallel 2 --prune")
                 .contains("pin app app-20260301-020000.sql.gz --note legal hold #7")
                 .contains("-c /etc/dbbackup/config.yaml prune nightly"); // in a log line: up to its closing parenthesis
+    }
+
+    /**
+     * A command line the README shows inline without the program's name but with its output redirected
+     * ({@code `list --all --json > /full/inventory.json`}) is one to paste and run: it runs, against a config with a
+     * job, to exit 0 when stdout takes its output. {@code list --json} without a job or {@code --all} parsed, yet ran
+     * to exit 1 ("name the job to list"), where the README meant it to show a full disk's exit 2.
+     */
+    @Test
+    void everyInlineCommandWithARedirectionRuns(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob(""));
+        Files.setPosixFilePermissions(dir.resolve("config.yaml"), PosixFilePermissions.fromString("rw-------"));
+        Pattern redirected = Pattern.compile("`((?:" + String.join("|", Root.verbs().keySet()) + ")(?: [^`]*)? [>|] [^`]*)`");
+        List<String> failures = new ArrayList<>();
+        int ran = 0;
+        List<String> lines = Readme.lines();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = redirected.matcher(lines.get(i));
+            while (m.find()) {
+                List<String> args = new ArrayList<>(List.of("-c", "config.yaml"));
+                args.addAll(words(m.group(1)));
+                Cli.Result r = new Cli().workingDir(dir).run(args.toArray(String[]::new));
+                ran++;
+                if (r.exit() != 0) {
+                    failures.add("README.md:" + (i + 1) + ": " + m.group() + " exits " + r.exit() + ": " + r.err().strip());
+                }
+            }
+        }
+        assertThat(ran).as("inline commands with a redirection").isGreaterThanOrEqualTo(2);
+        assertThat(failures).as("README inline commands that do not run").isEmpty();
     }
 
     /** The set-up stays exactly two commands: the example's backup and the test suite. */
