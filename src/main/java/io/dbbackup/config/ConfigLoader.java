@@ -191,6 +191,20 @@ public final class ConfigLoader {
                         + "(remove this '---' and what follows, or merge it into the first)");
                 throw new ConfigException(problems.sorted());
             }
+            Optional<int[]> tab = tabIndentation(text, e);
+            if (tab.isPresent()) {
+                problems.error(tab.get()[0], tab.get()[1], tabIndentationMessage(text, tab.get()[0]));
+                throw new ConfigException(problems.sorted());
+            }
+            Optional<int[]> deeper = indentedUnderAValue(text, e);
+            if (deeper.isPresent()) {
+                String[] lines = text.split("\\R", -1);
+                String key = keyOf(lines[deeper.get()[0] - 1]).orElse("this line");
+                problems.error(deeper.get()[0], deeper.get()[1], key + ": indented more than '" + keyOf(lines[deeper.get()[2] - 1])
+                        .orElse("") + "' on line " + deeper.get()[2] + ", which has a value of its own: give the keys of one "
+                        + "mapping the same indentation");
+                throw new ConfigException(problems.sorted());
+            }
             Optional<String> ipv6 = unquotedIpv6Host(text, e.getProblemMark());
             if (ipv6.isPresent()) {
                 problems.error(e.getProblemMark(), ipv6.get());
@@ -218,7 +232,7 @@ public final class ConfigLoader {
             problems.error(Optional.empty(), "the config file is empty; it needs at least 'datasources', 'stores' and 'jobs'");
             throw new ConfigException(problems.sorted());
         }
-        refuseTags(root, "", problems, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        refuseTagsAndDuplicates(root, "", problems, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         Path baseDir = folderOf(file);
         YamlSection top = new YamlSection("", "", root, problems, env, baseDir);
         checkConfigPermissions(file, problems, root);
@@ -236,9 +250,24 @@ public final class ConfigLoader {
         ExtensionFields.refuseSecrets(root, problems);
         for (String key : top.keys()) {
             if (!TOP_LEVEL.contains(key) && !ExtensionFields.isExtension(key)) {
-                problems.error(top.keyNode(key), key + ": unknown top-level key (" + top.nearest(key).map(k -> "did you mean '"
+                Optional<String> misplaced = missingAbove(root, key, problems);
+                if (misplaced.isPresent()) {
+                    // a job's (a datasource's...) key indented as a top-level one: the mapping above misses it
+                    problems.misspelled(top.keyNode(key), misplaced.get(), key + ": unknown top-level key: it is the key "
+                            + misplaced.get() + " above misses; indent it as that mapping's other keys are");
+                    continue;
+                }
+                // "did you mean 'stores'?" for a job's store: at the top level is no help when stores: is there
+                Optional<String> near = top.nearest(key).filter(k -> !top.keys().contains(k));
+                String message = key + ": unknown top-level key (" + near.map(k -> "did you mean '"
                         + k + "'? ").orElse("") + "expected datasources, stores, notifications, jobs" + ExtensionFields.suggestion(root, key)
-                        .map(x -> "; shared settings go under a key beginning with lower-case x-: " + x).orElse("") + ")");
+                        .map(x -> "; shared settings go under a key beginning with lower-case x-: " + x).orElse("") + ")";
+                if (near.isPresent()) {
+                    // a misspelled datasources, stores or notifications: the jobs naming what it defines follow from it
+                    problems.misspelled(top.keyNode(key), "jobs", message);
+                } else {
+                    problems.error(top.keyNode(key), message);
+                }
             }
         }
         if (jobs.isEmpty() && !problems.hasErrors()) {
@@ -256,8 +285,9 @@ public final class ConfigLoader {
     /**
      * An explicit YAML tag ({@code !custom}, {@code !!int}, {@code !!binary}) was silently dropped: the value was read as
      * written. Each is an error at its node, with its key; {@code !!str} is accepted, since every value is read as text.
+     * And a key given twice in one mapping, which YAML would resolve silently: an error at the second naming the first's line.
      */
-    private static void refuseTags(Node n, String path, Problems problems, Set<Node> seen) {
+    private static void refuseTagsAndDuplicates(Node n, String path, Problems problems, Set<Node> seen) {
         if (n == null || !seen.add(n)) {
             return; // an alias: reported where its anchor is
         }
@@ -268,15 +298,24 @@ public final class ConfigLoader {
                     + "as plain text; remove the tag");
         }
         if (n instanceof org.snakeyaml.engine.v2.nodes.MappingNode m) {
+            Map<String, Node> first = new java.util.HashMap<>();
             for (org.snakeyaml.engine.v2.nodes.NodeTuple t : m.getValue()) {
                 String key = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k ? k.getValue() : "?";
                 String at = path.isEmpty() ? key : path + "." + key;
-                refuseTags(t.getKeyNode(), at, problems, seen);
-                refuseTags(t.getValueNode(), at, problems, seen);
+                Node before = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode && !key.equals("<<")
+                        ? first.putIfAbsent(key, t.getKeyNode()) : null;
+                if (before != null) {
+                    // YAML keeps one of the two silently (the loader, the first): say where the other is, so both are
+                    // looked at; in any mapping, an x- block's too, which no section reads as such
+                    problems.error(t.getKeyNode(), at + ": duplicate key: '" + key + "' is already given at line "
+                            + before.getStartMark().map(x -> x.getLine() + 1).orElse(1) + " of this mapping; give it once");
+                }
+                refuseTagsAndDuplicates(t.getKeyNode(), at, problems, seen);
+                refuseTagsAndDuplicates(t.getValueNode(), at, problems, seen);
             }
         } else if (n instanceof org.snakeyaml.engine.v2.nodes.SequenceNode q) {
             for (int i = 0; i < q.getValue().size(); i++) {
-                refuseTags(q.getValue().get(i), path + "[" + i + "]", problems, seen);
+                refuseTagsAndDuplicates(q.getValue().get(i), path + "[" + i + "]", problems, seen);
             }
         }
     }
@@ -375,6 +414,8 @@ public final class ConfigLoader {
             }
             if (!s.typeUnknown()) {
                 s.reportUnknownKeys();
+            } else {
+                s.reportMisspelledRequiredKeys(); // engine: or type: misspelled
             }
             if (built != null) {
                 out.put(name, built);
@@ -558,6 +599,98 @@ public final class ConfigLoader {
         }
         return new JobConfig(s.name(), ds.get(), st.get(), prefix, compression, level, verify, timeout, retry, notify, retention,
                 encryption, drillChecks);
+    }
+
+    /**
+     * The path of the mapping just above top-level key {@code key} (the last one the previous top-level key's value ends
+     * with, at any depth) when that mapping misses {@code key} as a required key: {@code key} was meant to be indented
+     * under it.
+     */
+    private static Optional<String> missingAbove(Node root, String key, Problems problems) {
+        List<org.snakeyaml.engine.v2.nodes.NodeTuple> tuples = ((org.snakeyaml.engine.v2.nodes.MappingNode) root).getValue();
+        String found = null;
+        String path = null;
+        Node above = null;
+        for (org.snakeyaml.engine.v2.nodes.NodeTuple t : tuples) {
+            if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k && k.getValue().equals(key)) {
+                break;
+            }
+            path = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k ? k.getValue() : null;
+            above = t.getValueNode();
+        }
+        while (path != null && above instanceof org.snakeyaml.engine.v2.nodes.MappingNode m && !m.getValue().isEmpty()) {
+            if (problems.missesRequired(path, key)) {
+                found = path;
+            }
+            org.snakeyaml.engine.v2.nodes.NodeTuple last = m.getValue().get(m.getValue().size() - 1);
+            path = last.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k ? path + "." + k.getValue() : null;
+            above = last.getValueNode();
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** Said at a tab in a line's indentation. */
+    static final String TAB_INDENTATION = "a tab in the indentation: YAML forbids tabs for indentation; indent with spaces";
+    /** A line's indentation, list dashes ({@code - }) included. */
+    private static final java.util.regex.Pattern INDENTATION = java.util.regex.Pattern.compile("^[ \t]*(?:-[ \t]+)*");
+    private static final java.util.regex.Pattern KEY_AFTER = java.util.regex.Pattern.compile("^([A-Za-z0-9_.-]+)\\s*:(?:\\s|$)");
+
+    /**
+     * The 1-based line and column of a tab in the indentation of a line the syntax error spans (from its context line to
+     * its problem line, the nearest first): the parser's own words ("found character '\t(TAB)' that cannot start any
+     * token", or "found character ' '" for a space after a tab) name neither the tab's place nor the rule.
+     */
+    private static Optional<int[]> tabIndentation(String text, MarkedYamlEngineException e) {
+        if (e.getProblemMark().isEmpty()) {
+            return Optional.empty();
+        }
+        int last = e.getProblemMark().get().getLine();
+        int first = e.getContextMark().map(m -> Math.min(m.getLine(), last)).orElse(last);
+        String[] lines = text.split("\\R", -1);
+        for (int i = Math.min(last, lines.length - 1); i >= first; i--) {
+            java.util.regex.Matcher m = INDENTATION.matcher(lines[i]);
+            if (m.find() && m.group().indexOf('\t') >= 0) {
+                return Optional.of(new int[] {i + 1, m.group().indexOf('\t') + 1});
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@link #TAB_INDENTATION}, after the key the line holds when it holds one. */
+    private static String tabIndentationMessage(String text, int line) {
+        return keyOf(text.split("\\R", -1)[line - 1]).map(k -> k + ": " + TAB_INDENTATION).orElse(TAB_INDENTATION);
+    }
+
+    /** The key a line starts with ({@code key:}, {@code - key:}), if it starts with one. */
+    private static Optional<String> keyOf(String line) {
+        java.util.regex.Matcher key = KEY_AFTER.matcher(line.replaceFirst(INDENTATION.pattern(), ""));
+        return key.find() ? Optional.of(key.group(1)) : Optional.empty();
+    }
+
+    /**
+     * "mapping values are not allowed here" at a key indented more than the key line before it, which has a value on its
+     * line ({@code datasource: app} then {@code      store: s}): the 1-based line and column of the key, and the line
+     * before. The parser's words name neither the cause nor the fix.
+     */
+    private static Optional<int[]> indentedUnderAValue(String text, MarkedYamlEngineException e) {
+        if (e.getProblemMark().isEmpty() || !String.valueOf(e.getProblem()).contains("mapping values are not allowed")) {
+            return Optional.empty();
+        }
+        String[] lines = text.split("\\R", -1);
+        int at = e.getProblemMark().get().getLine();
+        if (at >= lines.length || keyOf(lines[at]).isEmpty()) {
+            return Optional.empty();
+        }
+        int before = at - 1;
+        while (before >= 0 && (lines[before].isBlank() || lines[before].stripLeading().startsWith("#"))) {
+            before--;
+        }
+        int indent = lines[at].length() - lines[at].stripLeading().length();
+        if (before < 0 || keyOf(lines[before]).isEmpty() || lines[before].strip().endsWith(":")
+                || indent <= lines[before].length() - lines[before].stripLeading().length()) {
+            return Optional.empty();
+        }
+        return Optional.of(new int[] {at + 1, indent + 1, before + 1});
     }
 
     /**

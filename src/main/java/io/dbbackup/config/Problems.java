@@ -29,8 +29,37 @@ final class Problems {
         add(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.ERROR, message);
     }
 
+    /** Paths of sections where a key is misspelled ({@link #misspelled}): their other errors follow from it. */
+    private final List<String> misspelledIn = new ArrayList<>();
+
+    /**
+     * A misspelled key (unknown, near a key that is missing): the one error of section {@code scope} (a path; its
+     * sections and items too). What follows from the key missing (its required key missing, keys it would allow unknown,
+     * a key it pairs with refused) is not said as well: one mistake is one error, and the fix makes the rest true or
+     * shows it on the next run.
+     */
+    void misspelled(Node at, String scope, String message) {
+        Problem typo = problem(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.ERROR, message);
+        list.add(typo);
+        typos.add(typo);
+        misspelledIn.add(scope);
+    }
+
+    /** The errors {@link #misspelled} added (identity: two may read alike, one per job merging an x- block). */
+    private final java.util.Set<Problem> typos = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    private boolean followsFromMisspelling(Problem p) {
+        return p.severity() == Problem.Severity.ERROR && misspelledIn.stream().anyMatch(scope ->
+                p.message().startsWith(scope + ":") || p.message().startsWith(scope + ".") || p.message().startsWith(scope + "["));
+    }
+
     void warn(Node at, String message) {
         add(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.WARNING, message);
+    }
+
+    /** An error at a 1-based {@code line} and {@code column} no node is at (a tab the parser stopped at). */
+    void error(int line, int column, String message) {
+        list.add(new Problem(file, line, column, Problem.Severity.ERROR, message));
     }
 
     void error(Optional<Mark> mark, String message) {
@@ -90,12 +119,22 @@ final class Problems {
                 && (p.message().startsWith(path + ":") || p.message().startsWith(path + "[")));
     }
 
+    /** Whether the mapping at {@code path} was said to miss required key {@code key}. */
+    boolean missesRequired(String path, String key) {
+        String missing = ": missing required key '" + key + "'";
+        return list.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR
+                && (p.message().startsWith(path + missing) || p.message().startsWith(path + "." + key + missing)));
+    }
+
     boolean hasErrors() {
         return list.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR);
     }
 
     List<Problem> sorted() {
         List<Problem> out = new ArrayList<>(list);
+        if (!misspelledIn.isEmpty()) {
+            out.removeIf(p -> !typos.contains(p) && followsFromMisspelling(p));
+        }
         out.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
         return out;
     }

@@ -38,6 +38,8 @@ final class YamlSection implements ConfigSection {
     private final Node node;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> known = new TreeSet<>();
+    /** Required keys found missing ({@link #requireString}). */
+    private final Set<String> missingRequired = new TreeSet<>();
     /** Host keys whose value was refused as a URL or user@host ({@link #string}): said once, not also "empty". */
     private final Set<String> refusedHosts = new TreeSet<>();
     /** Secret keys asked for ({@code password}): known, so that a literal one gets its own error, but never suggested. */
@@ -91,8 +93,7 @@ final class YamlSection implements ConfigSection {
                 continue;
             }
             if (!seen.add(k.getValue())) {
-                problems.error(k, at(k.getValue()) + ": duplicate key");
-                continue;
+                continue; // a duplicate key: said where the loader walks the whole file (ConfigLoader)
             }
             entries.put(k.getValue(), t);
         }
@@ -220,6 +221,19 @@ final class YamlSection implements ConfigSection {
         return path.isEmpty() ? key : path + "." + key;
     }
 
+    /**
+     * Of a section whose type is missing ({@link #markTypeUnknown}), whose other keys cannot be judged: a key nobody asked
+     * for that is near a required key found missing ({@code tpye} for {@code type}) is the one error, said at it.
+     */
+    void reportMisspelledRequiredKeys() {
+        for (String missing : missingRequired) {
+            entries.keySet().stream().filter(k -> !known.contains(k) && distance(k, missing) <= Math.max(2, k.length() / 3))
+                    .min(java.util.Comparator.comparingInt(k -> distance(k, missing)))
+                    .ifPresent(k -> problems.misspelled(entries.get(k).getKeyNode(), path, at(k) + ": unknown key (did you mean '"
+                            + missing + "'?)"));
+        }
+    }
+
     /** Reports every present key nobody asked for. */
     void reportUnknownKeys() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
@@ -230,7 +244,12 @@ final class YamlSection implements ConfigSection {
                         ? " (did you mean " + k + "_env, " + k + "_file or " + k + "_command?)"
                         : " (did you mean '" + k + "'?)").orElse(
                         shown.isEmpty() ? "" : " (known keys: " + String.join(", ", shown) + ")");
-                problems.error(e.getValue().getKeyNode(), at(e.getKey()) + ": unknown key" + hint);
+                String message = at(e.getKey()) + ": unknown key" + hint;
+                if (nearest(e.getKey()).filter(k -> !entries.containsKey(k)).isPresent()) {
+                    problems.misspelled(e.getValue().getKeyNode(), path, message); // the key it is near is missing
+                } else {
+                    problems.error(e.getValue().getKeyNode(), message);
+                }
             }
         }
     }
@@ -405,6 +424,7 @@ final class YamlSection implements ConfigSection {
     public Optional<String> requireString(String key) {
         Optional<String> s = string(key);
         if (s.isEmpty() && !entries.containsKey(key)) {
+            missingRequired.add(key);
             problems.error(node, path + ": missing required key '" + key + "'");
         } else if (s.isPresent() && s.get().isBlank()) {
             problems.error(keyNode(key), at(key) + ": must not be empty");
@@ -990,6 +1010,19 @@ final class YamlSection implements ConfigSection {
     @Override
     public void error(String key, String message) {
         problems.error(key == null ? node : keyNode(key), (key == null ? path : at(key)) + ": " + message);
+    }
+
+    @Override
+    public void errorAtItem(String key, String item, String message) {
+        if (entries.get(key) != null && entries.get(key).getValueNode() instanceof SequenceNode seq) {
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                if (seq.getValue().get(i) instanceof ScalarNode s && s.getValue().equals(item)) {
+                    problems.error(s, at(key) + "[" + i + "]: " + message);
+                    return;
+                }
+            }
+        }
+        error(key, message);
     }
 
     @Override

@@ -154,6 +154,14 @@ public interface ConfigSection {
     void error(String key, String message);
 
     /**
+     * Records a problem about {@code item}, one of the strings {@link #stringList} returned for {@code key}: at the item's
+     * own line when the list is a YAML list (its path {@code key[i]}), else at the key.
+     */
+    default void errorAtItem(String key, String item, String message) {
+        error(key, message);
+    }
+
+    /**
      * A secret that was read but cannot be used (a webhook URL that is no URL): an error at {@code key} under {@code config
      * validate}; under every other command, which defers secrets, the secret returned instead raises the problem when it is
      * used — so a notifier's bad secret fails its notifications, not every job.

@@ -192,7 +192,7 @@ class ConfigYamlShapesTest {
     void aSecondJobsSectionIsADuplicateKeyNamedAsWritten() throws Exception {
         // two files concatenated without '---': the second 'jobs:' would replace the first's jobs
         String yaml = ConfigText.withAppJob("") + "jobs:\n  other:\n    datasource: app\n    store: local\n    prefix: o\n";
-        assertThat(failure(yaml)).isEqualTo("config.yaml:13:1: error: jobs: duplicate key");
+        assertThat(failure(yaml)).isEqualTo("config.yaml:13:1: error: jobs: duplicate key: 'jobs' is already given at line 9 of this mapping; give it once");
     }
 
     @Test

@@ -99,7 +99,7 @@ public final class EmailNotifierProvider implements NotifierProvider {
         try {
             new InternetAddress(address, true).validate();
         } catch (AddressException e) {
-            s.error(key, "'" + address + "' is not a valid email address");
+            s.errorAtItem(key, address, "'" + address + "' is not a valid email address");
         }
     }
 }

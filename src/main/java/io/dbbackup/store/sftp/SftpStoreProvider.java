@@ -70,15 +70,20 @@ public final class SftpStoreProvider implements StoreProvider {
             ok = false;
         }
         List<String> fingerprints = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
         for (String f : s.stringList("host_key_fingerprint")) {
             String n = Fingerprints.normalize(f);
             if (n == null) {
-                s.error("host_key_fingerprint", "host_key_fingerprint must look like SHA256:<43 base64 characters>"
-                        + " (as ssh-keygen -lf prints it), got '" + f + "'");
-                ok = false;
+                bad.add("'" + f + "'");
             } else {
                 fingerprints.add(n);
             }
+        }
+        if (!bad.isEmpty()) {
+            // one error for the key, however many of its items are wrong: they are one mistake, said once
+            s.error("host_key_fingerprint", "host_key_fingerprint must look like SHA256:<43 base64 characters>"
+                    + " (as ssh-keygen -lf prints it), got " + String.join(", ", bad));
+            ok = false;
         }
         Optional<Path> knownHosts = s.path("known_hosts");
         if (knownHosts.isPresent() && !fingerprints.isEmpty()) {

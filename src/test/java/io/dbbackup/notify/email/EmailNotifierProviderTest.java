@@ -91,10 +91,18 @@ class EmailNotifierProviderTest {
                   from: a@example.com
                   to: b@example.com
                   usernam: bot
+                """);
+        assertThat(e).contains("usernam: unknown key (did you mean 'username'?)");
+        // apart: a misspelled key is the one error of its section (what follows from it is not said too)
+        String other = errors("""
+                a:
+                  type: email
+                  smtp_host: smtp.example.com
+                  from: a@example.com
+                  to: b@example.com
                   zzzz: 1
                 """);
-        assertThat(e).contains("usernam: unknown key (did you mean 'username'?)")
-                .containsPattern("zzzz: unknown key \\(known keys: [^)]*\\busername,");
+        assertThat(other).containsPattern("zzzz: unknown key \\(known keys: [^)]*\\busername,");
     }
 
     @Test
