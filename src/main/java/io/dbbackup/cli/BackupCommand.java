@@ -116,29 +116,8 @@ final class BackupCommand implements Callable<Integer> {
         }
         long unsent = summary.outcomes().stream().mapToLong(o -> o.notifyFailed().size()).sum();
         root.out.printf(Locale.ROOT, "%d of %s succeeded%s (exit %d)%s%s%n", ok, Human.count(summary.outcomes().size(), "job"), counts(summary),
-                summary.status().code(), failedNames(summary), Unsent.closing(unsent));
-    }
-
-    /** At most this many failed jobs are named on the closing line; the rest are counted. */
-    static final int NAMED_FAILURES = 20;
-
-    /**
-     * {@code "; failed: A, B"}: the jobs of a run of several that failed on their own (not those a signal stopped), in
-     * the table's order, at most {@link #NAMED_FAILURES} then {@code " and N more"}; else nothing. In a run of 200 jobs
-     * the closing line said only "197 of 200 jobs succeeded (exit 4)" and on-call had to find the three FAILED rows
-     * among 200.
-     */
-    static String failedNames(RunSummary summary) {
-        if (summary.outcomes().size() < 2) {
-            return "";
-        }
-        List<String> failed = summary.outcomes().stream().filter(o -> !o.succeeded() && !o.status().bySignal())
-                .map(JobOutcome::job).toList();
-        if (failed.isEmpty()) {
-            return "";
-        }
-        String named = String.join(", ", failed.subList(0, Math.min(failed.size(), NAMED_FAILURES)));
-        return "; failed: " + named + (failed.size() > NAMED_FAILURES ? " and " + (failed.size() - NAMED_FAILURES) + " more" : "");
+                summary.status().code(), JobRows.failedNames(summary.outcomes().stream().map(JobOutcome::job).toList(),
+                        summary.outcomes().stream().map(JobOutcome::status).toList()), Unsent.closing(unsent));
     }
 
     /** A copy job's account of its run after its newest copy's key: " (nothing new to copy; ...)"; else nothing. */

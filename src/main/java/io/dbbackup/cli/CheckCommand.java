@@ -113,7 +113,7 @@ final class CheckCommand implements Callable<Integer> {
                     "passed every check"));
         } else {
             root.out.println(passed + " of " + selected.size() + (selected.size() == 1 ? " job" : " jobs")
-                    + " passed every check (exit " + code + ")");
+                    + " passed every check (exit " + code + ")" + JobRows.failedNames(selected.stream().map(JobConfig::name).toList(), statuses));
         }
         return code;
     }

@@ -145,7 +145,7 @@ final class DrillCommand implements Callable<Integer> {
             root.out.println(notStarted.interrupted("drill --all", stopped.get(), statuses, jobs.size(), "drilled")
                     + Unsent.closing(notSent()));
         } else {
-            root.out.println(JobRows.summary(statuses, "drilled") + Unsent.closing(notSent()));
+            root.out.println(JobRows.summary(jobs.stream().map(JobConfig::name).toList(), statuses, "drilled") + Unsent.closing(notSent()));
         }
         return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
     }

@@ -155,7 +155,7 @@ final class PruneCommand implements Callable<Integer> {
             root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));
         } else if (several) {
             String done = dryRun ? "decided (dry run, nothing deleted)" : "pruned";
-            root.out.println((stopped.get() == null ? JobRows.summary(statuses, done)
+            root.out.println((stopped.get() == null ? JobRows.summary(selected.stream().map(JobConfig::name).toList(), statuses, done)
                     : notStarted.interrupted(all ? "prune --all" : "prune", stopped.get(), statuses, selected.size(), done))
                     + Unsent.closing(notSent));
         }

@@ -91,6 +91,8 @@ final class VerifyCommand implements Callable<Integer> {
     private final List<Map<String, Object>> jobResults = new ArrayList<>();
     /** The same exit codes, in job order, for the closing line after a signal. */
     private final List<ExitStatus> jobStatuses = new ArrayList<>();
+    /** Each job's name, beside its status in {@link #jobStatuses}: the closing line names those that failed. */
+    private final List<String> jobNames = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -417,7 +419,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + (aheadJobs == 0 ? "" : ", " + aheadJobs + (aheadJobs == 1 ? " job whose newest backup is" : " jobs whose "
                     + "newest backups are") + " dated after this host's clock")
                     + (part == null ? "" : " (part " + part.part() + " of " + part.of() + ": " + checked + " of " + stored + (stored == 1 ? " stored backup)" : " stored backups)"))
-                    + " (exit " + code + ")"
+                    + " (exit " + code + ")" + JobRows.failedNames(jobNames, jobStatuses)
                     + Unsent.closing(notifyFailed.size()));
         }
         return code;
@@ -491,6 +493,7 @@ final class VerifyCommand implements Callable<Integer> {
         result.put("exit_code", status.code());
         jobResults.add(result);
         jobStatuses.add(status);
+        jobNames.add(job.name());
         if (!notify) {
             return List.of();
         }

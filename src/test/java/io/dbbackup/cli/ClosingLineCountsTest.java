@@ -21,8 +21,8 @@ class ClosingLineCountsTest {
 
     @Test
     void aRunsClosingLineCountsOneJobInTheSingular() {
-        assertThat(JobRows.summary(List.of(ExitStatus.OK), "pruned")).isEqualTo("1 of 1 job pruned (exit 0)");
-        assertThat(JobRows.summary(List.of(ExitStatus.OK, ExitStatus.SYSTEM_ERROR), "drilled"))
-                .isEqualTo("1 of 2 jobs drilled, 1 failed (exit 4)");
+        assertThat(JobRows.summary(List.of("a"), List.of(ExitStatus.OK), "pruned")).isEqualTo("1 of 1 job pruned (exit 0)");
+        assertThat(JobRows.summary(List.of("a", "b"), List.of(ExitStatus.OK, ExitStatus.SYSTEM_ERROR), "drilled"))
+                .isEqualTo("1 of 2 jobs drilled, 1 failed (exit 4); failed: b");
     }
 }
