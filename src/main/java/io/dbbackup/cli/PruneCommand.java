@@ -224,10 +224,10 @@ final class PruneCommand implements Callable<Integer> {
         if (wal != null) {
             String verb = r.dryRun() ? "would delete" : "deleted";
             if (wal.keepFrom().isEmpty()) {
-                root.out.printf(Locale.ROOT, "  wal: keep all %d archived files (no base backup kept)%n", wal.keep().size());
+                root.out.printf(Locale.ROOT, "  wal: keep all %s (no base backup kept)%n", Human.count(wal.keep().size(), "archived file"));
             } else {
-                root.out.printf(Locale.ROOT, "  wal: keep %d archived files from %s (where the oldest kept backup starts), %s %d%n",
-                        wal.keep().size(), wal.keepFrom().get().name(), verb, wal.delete().size());
+                root.out.printf(Locale.ROOT, "  wal: keep %s from %s (where the oldest kept backup starts), %s %d%n",
+                        Human.count(wal.keep().size(), "archived file"), wal.keepFrom().get().name(), verb, wal.delete().size());
                 for (var k : wal.delete()) {
                     root.out.printf(Locale.ROOT, "  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", "wal", k.key());
                 }

@@ -530,4 +530,17 @@ class WalArchiveCliTest {
         assertThat(cli.run("-c", dir.resolve("missing.yaml").toString(), "wal-fetch", "--job", "phys",
                 "--stop-recovery-on-error", s, "pg_wal/RECOVERYXLOG").exit()).isEqualTo(255);
     }
+
+    /** prune's WAL row counts one archived file in the singular ("1 archived file", not "1 archived files"). */
+    @Test
+    void pruneCountsOneArchivedFileInTheSingular() throws IOException {
+        Path f = ready(segment(1), 1);
+        assertThat(run("wal-push", "--job", "phys", "--ahead", "0", f.toString(), segment(1)).exit()).isZero();
+        Cli.Result one = run("prune", "phys", "--dry-run");
+        assertThat(one.exit()).as(one.toString()).isZero();
+        assertThat(one.out()).contains("  wal: keep all 1 archived file (no base backup kept)\n");
+        Path g = ready(segment(2), 2);
+        assertThat(run("wal-push", "--job", "phys", "--ahead", "0", g.toString(), segment(2)).exit()).isZero();
+        assertThat(run("prune", "phys", "--dry-run").out()).contains("  wal: keep all 2 archived files (no base backup kept)\n");
+    }
 }
