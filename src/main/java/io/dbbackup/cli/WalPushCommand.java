@@ -53,7 +53,7 @@ final class WalPushCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Duration limit = limit(timeout);
         Workspace ws = root.workspace();
-        Watchdog watchdog = limit.isZero() ? null : Watchdog.start(ws, name, limit, root.main.signals() != null);
+        Watchdog watchdog = limit.isZero() ? null : Watchdog.start(ws, name, limit, root);
         WalArchive.Pushed p;
         try {
             p = new WalArchive(ws).push(job, root.main.workingDir().resolve(path), name, Math.max(0, ahead),
@@ -94,8 +94,9 @@ final class WalPushCommand implements Callable<Integer> {
     /**
      * Ends a push that has not finished within its limit: its uploads are cancelled (aborted, nothing under the final key),
      * and when it still has not unwound {@link #GRACE} later — a call no cancellation reaches, such as an SFTP stat on a
-     * session that stopped answering — the process says why and exits 2 at once. PostgreSQL's archiver, which waits for
-     * archive_command and archives nothing meanwhile, then retries instead of hanging with pg_wal growing.
+     * session that stopped answering — the process says why (as any failure's line, a JSON one with
+     * {@code --log-format json}) and exits 2 at once. PostgreSQL's archiver, which waits for archive_command and archives
+     * nothing meanwhile, then retries instead of hanging with pg_wal growing.
      */
     static final class Watchdog {
         private final CountDownLatch finished = new CountDownLatch(1);
@@ -108,16 +109,16 @@ final class WalPushCommand implements Callable<Integer> {
                     + "just slow)";
         }
 
-        /** {@code mayExit}: this is the process of its own PostgreSQL started (not a test's Main), which may end itself. */
-        static Watchdog start(Workspace ws, String name, Duration limit, boolean mayExit) {
+        /** Only the process of its own PostgreSQL started (signals handled, not a test's Main) may end itself. */
+        static Watchdog start(Workspace ws, String name, Duration limit, Root root) {
             Watchdog w = new Watchdog(name, limit);
-            Thread t = new Thread(() -> w.watch(ws, limit, mayExit), "wal-push-timeout");
+            Thread t = new Thread(() -> w.watch(ws, limit, root), "wal-push-timeout");
             t.setDaemon(true);
             t.start();
             return w;
         }
 
-        private void watch(Workspace ws, Duration limit, boolean mayExit) {
+        private void watch(Workspace ws, Duration limit, Root root) {
             try {
                 if (finished.await(limit.toNanos(), TimeUnit.NANOSECONDS)) {
                     return;
@@ -130,11 +131,10 @@ final class WalPushCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 return;
             }
-            if (!mayExit) {
+            if (root.main.signals() == null) {
                 return;
             }
-            System.err.println("error: " + message);
-            System.err.flush();
+            Main.report(root.err, failure(null), root); // as the failure would have been, had the call unwound
             Main.settleStderr();
             Runtime.getRuntime().halt(io.dbbackup.core.ExitStatus.SYSTEM_ERROR.code());
         }
