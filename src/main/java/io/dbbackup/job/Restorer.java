@@ -10,6 +10,7 @@ import io.dbbackup.core.ExitStatus;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.TeeInputStream;
+import io.dbbackup.spi.Commands;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.spi.RestoreOptions;
@@ -110,6 +111,16 @@ public final class Restorer {
         this.progress = progress;
     }
 
+    /**
+     * The run's way of writing a command, naming the job that backs up {@code target} when exactly one (not a copy)
+     * does: a physical cluster's hint for a dump sent {@code --to} it names that job's base backups, not {@code JOB}.
+     */
+    private Commands commandsAbout(DatasourceConfig target) {
+        List<String> jobs = ws.config().jobs().values().stream().filter(j -> !j.isCopy() && j.datasource().equals(target.name()))
+                .map(JobConfig::name).toList();
+        return jobs.size() == 1 ? ws.invocation().naming(jobs.get(0)) : ws.invocation();
+    }
+
     public Result restore(Request r) {
         JobConfig job = ws.job(r.job());
         if (ws.datasource(job.datasource()).engine().physical()) {
@@ -121,7 +132,8 @@ public final class Restorer {
         ws.requireSecrets(job, "datasources." + target.name());
         Catalog catalog = new Catalog(ws);
         BackupKey key = catalog.resolve(job, r.key());
-        target.engine().requireRestorable(key.format(), ws.invocation()); // a wrong --to is one line before a long read, dry run or not
+        // a wrong --to is one line before a long read, dry run or not
+        target.engine().requireRestorable(key.format(), commandsAbout(target));
         Map<String, Object> manifest = manifestIfReadable(catalog, job, key);
         requireTheEngineItWasMadeBy(manifest, key, target);
         // what the backup's datasource leaves out (PostgreSQL no_owner: a custom archive holds the owners), also --to another

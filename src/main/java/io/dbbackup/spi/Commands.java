@@ -10,4 +10,28 @@ public interface Commands {
     Commands PLAIN = words -> "dbbackup " + String.join(" ", words);
 
     String command(String... words);
+
+    /**
+     * The job that backs up the datasource a suggestion is about, when the caller knows it (exactly one job of the
+     * config does); else the placeholder {@code JOB}.
+     */
+    default String job() {
+        return "JOB";
+    }
+
+    /** These commands, {@link #job()} answering {@code job}. */
+    default Commands naming(String job) {
+        Commands self = this;
+        return new Commands() {
+            @Override
+            public String command(String... words) {
+                return self.command(words);
+            }
+
+            @Override
+            public String job() {
+                return job;
+            }
+        };
+    }
 }

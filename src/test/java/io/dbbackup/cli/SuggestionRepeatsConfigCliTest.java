@@ -168,4 +168,16 @@ class SuggestionRepeatsConfigCliTest {
         assertThat(r.err()).as(r.toString())
                 .contains("is restored into a data directory: dbbackup -c '../conf dir/config.yaml' restore JOB --pgdata DIR");
     }
+
+    /** The job that backs up the physical datasource, when the config has exactly one, is named instead of {@code JOB}. */
+    @Test
+    void aPhysicalTargetsHintNamesItsOneJob() throws Exception {
+        Path config = dir.resolve("conf dir/config.yaml");
+        Files.writeString(config, Files.readString(config).replace("datasources:\n",
+                "datasources:\n  phys: {engine: postgres, method: physical, cluster: main}\n") + "  cluster: {datasource: phys, store: local}\n");
+        Cli.Result r = cli.run("-c", "../conf dir/config.yaml", "restore", "nightly", "--to", "phys", "--dry-run");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).as(r.toString())
+                .contains("is restored into a data directory: dbbackup -c '../conf dir/config.yaml' restore cluster --pgdata DIR");
+    }
 }

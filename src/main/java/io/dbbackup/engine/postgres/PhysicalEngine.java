@@ -387,7 +387,7 @@ public final class PhysicalEngine implements Engine {
 
     private DbBackupException notADatasourceRestore(io.dbbackup.spi.Commands commands) {
         return DbBackupException.user("a physical base backup of " + settings.describe()
-                + " is restored into a data directory: " + commands.command("restore", "JOB", "--pgdata", "DIR"));
+                + " is restored into a data directory: " + commands.command("restore", commands.job(), "--pgdata", "DIR"));
     }
 
     @Override
