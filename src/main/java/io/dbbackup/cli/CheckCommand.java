@@ -109,7 +109,7 @@ final class CheckCommand implements Callable<Integer> {
             m.put("checks", rows);
             root.out.println(Json.pretty(m));
         } else if (stopped.get() != null) {
-            root.out.println(notStarted.interrupted(all ? "check --all" : "check", stopped.get(), statuses, selected.size(),
+            root.out.println(notStarted.interrupted(all ? "check --all" : "check", stopped.get(), selected.stream().map(JobConfig::name).toList(), statuses, selected.size(),
                     "passed every check"));
         } else {
             root.out.println(passed + " of " + selected.size() + (selected.size() == 1 ? " job" : " jobs")

@@ -142,7 +142,8 @@ final class DrillCommand implements Callable<Integer> {
         if (json) {
             root.out.println(Json.pretty(rows));
         } else if (stopped.get() != null) {
-            root.out.println(notStarted.interrupted("drill --all", stopped.get(), statuses, jobs.size(), "drilled")
+            root.out.println(notStarted.interrupted("drill --all", stopped.get(), jobs.stream().map(JobConfig::name).toList(), statuses, jobs.size(),
+                    "drilled")
                     + Unsent.closing(notSent()));
         } else {
             root.out.println(JobRows.summary(jobs.stream().map(JobConfig::name).toList(), statuses, "drilled") + Unsent.closing(notSent()));

@@ -73,15 +73,17 @@ final class NotStarted {
     }
 
     /**
-     * {@code COMMAND interrupted by SIGTERM: N of M jobs DONE, F failed, I interrupted; not started: A, B (exit 143)}:
-     * {@code statuses} has every job's, the ones not started among them (each counted there alone); a count that is 0
-     * is left out.
+     * {@code COMMAND interrupted by SIGTERM: N of M jobs DONE, F failed, I interrupted; not started: A, B (exit 143)},
+     * then the jobs that failed on their own named as backup's closing line names them ({@link JobRows#failedNames}):
+     * {@code jobs} and {@code statuses} have every job's, side by side, the ones not started among them (each counted
+     * there alone); a count that is 0 is left out.
      */
-    String interrupted(String command, ExitStatus signal, List<ExitStatus> statuses, int total, String done) {
+    String interrupted(String command, ExitStatus signal, List<String> jobs, List<ExitStatus> statuses, int total, String done) {
         long failed = statuses.stream().filter(s -> s != ExitStatus.OK && !s.bySignal()).count();
         long interrupted = statuses.stream().filter(ExitStatus::bySignal).count() - names.size();
         return command + " interrupted by " + signal.signal() + ": " + statuses.stream().filter(s -> s == ExitStatus.OK).count()
-                + " of " + Human.count(total, "job") + " " + done + tally(failed, interrupted) + closing() + " (exit " + signal.code() + ")";
+                + " of " + Human.count(total, "job") + " " + done + tally(failed, interrupted) + closing() + " (exit " + signal.code() + ")"
+                + JobRows.failedNames(jobs, statuses);
     }
 
     /** {@code ", F failed, I interrupted"} after a signal, a count of 0 (or less) left out: the closing lines' counts. */

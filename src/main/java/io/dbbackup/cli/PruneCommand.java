@@ -156,7 +156,8 @@ final class PruneCommand implements Callable<Integer> {
         } else if (several) {
             String done = dryRun ? "decided (dry run, nothing deleted)" : "pruned";
             root.out.println((stopped.get() == null ? JobRows.summary(selected.stream().map(JobConfig::name).toList(), statuses, done)
-                    : notStarted.interrupted(all ? "prune --all" : "prune", stopped.get(), statuses, selected.size(), done))
+                    : notStarted.interrupted(all ? "prune --all" : "prune", stopped.get(), selected.stream().map(JobConfig::name).toList(), statuses,
+                    selected.size(), done))
                     + Unsent.closing(notSent));
         }
         return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();

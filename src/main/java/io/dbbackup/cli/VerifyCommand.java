@@ -406,7 +406,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
             root.out.println(Json.pretty(m));
         } else if (stopped.get() != null) { // as the other verbs' after a signal: jobs counted, the backups read in brackets
-            root.out.println(notStarted.interrupted(all ? "verify --all" : "verify", stopped.get(), jobStatuses, jobs.size(),
+            root.out.println(notStarted.interrupted(all ? "verify --all" : "verify", stopped.get(), jobNames, jobStatuses, jobs.size(),
                     "verified (" + verified + " of " + Human.count(checked, "backup") + ")") + Unsent.closing(notifyFailed.size()));
         } else {
             root.out.println(verified + " of " + Human.count(checked, "backup") + " verified" + (failed == 0 ? "" : ", " + failed + " failed")

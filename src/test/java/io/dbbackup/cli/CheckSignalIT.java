@@ -98,7 +98,7 @@ class CheckSignalIT {
                         "INTERRUPTED second job: interrupted by SIGTERM before the check of job second began: nothing was checked",
                         "INTERRUPTED third job: interrupted by SIGTERM before the check of job third began: nothing was checked",
                         "check --all interrupted by SIGTERM: 0 of 4 jobs passed every check, 1 failed, 1 interrupted; "
-                                + "not started: second, third (exit 143)");
+                                + "not started: second, third (exit 143); failed: broken");
             }
         } finally {
             p.destroyForcibly();
