@@ -90,7 +90,9 @@ public final class Encryption {
                 }
             }
         }
-        List<Secret> passphrases = passphrases(extra, c, log, job, requiredFor == null);
+        // identities to try: the job's passphrase is no longer the only way in (a recipients backup of before a rotation
+        // to a passphrase opens without it; a passphrase backup then fails naming --passphrase-env)
+        List<Secret> passphrases = passphrases(extra, c, log, job, requiredFor == null || !identities.isEmpty(), !identities.isEmpty());
         if (identities.isEmpty() && passphrases.isEmpty()) {
             if (identityProblem != null && requiredFor != null) {
                 throw DbBackupException.user(requiredFor + " is encrypted and the job's identity cannot be read here: "
@@ -114,10 +116,11 @@ public final class Encryption {
      * Without one on the command line, the job's is needed to open an encrypted object, and one that cannot be read here
      * fails naming its config line; with one, the job's is only a second try, skipped (with a warning) when it cannot be
      * read here. {@code optional}: no encrypted object needs it (plain {@code verify}, which then checks the stored bytes;
-     * a backup made before the job encrypted): one that cannot be read here counts as none, with a warning, as the job's
-     * identity does.
+     * a backup made before the job encrypted), or {@code identities} are there to try: one that cannot be read here counts
+     * as none, with a warning, as the job's identity does.
      */
-    private static List<Secret> passphrases(DecryptionKeys extra, EncryptionConfig c, Log log, JobConfig job, boolean optional) {
+    private static List<Secret> passphrases(DecryptionKeys extra, EncryptionConfig c, Log log, JobConfig job, boolean optional,
+                                            boolean identities) {
         List<Secret> out = new ArrayList<>();
         for (Secret given : extra.passphrases()) {
             given.reveal();
@@ -131,8 +134,8 @@ public final class Encryption {
                 c.passphrase().reveal(); // a command's passphrase runs here, when first needed
                 out.add(c.passphrase());
             } catch (DbBackupException e) {
-                log.warn("the job's passphrase cannot be read here: nothing to decrypt with", "job", job.name(),
-                        "reason", e.getMessage());
+                log.warn(identities ? "the job's passphrase cannot be read here; decrypting with the identities given"
+                        : "the job's passphrase cannot be read here: nothing to decrypt with", "job", job.name(), "reason", e.getMessage());
             }
             return out;
         }

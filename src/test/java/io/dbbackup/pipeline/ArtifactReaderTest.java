@@ -127,10 +127,11 @@ class ArtifactReaderTest {
         assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, strangers))
                 .isInstanceOf(io.dbbackup.codec.WrongKeyException.class)
                 .hasMessage(sealed.key() + " is not encrypted to any key given: tried identity " + stranger.recipient()
-                        + "; it was encrypted for " + owner.recipient());
+                        + "; it was encrypted for " + owner.recipient() + ": pass its identity file (AGE-SECRET-KEY-1... lines)"
+                        + " with --identity FILE (repeatable)");
         manifest.accept("");
         assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, strangers))
-                .hasMessageEndingWith("; whom it was encrypted for is not recorded");
+                .hasMessageContaining("; whom it was encrypted for is not recorded (its header holds 1 recipient): pass its identity file");
 
         byte[] damaged = cipher.toByteArray();
         int share = new String(damaged, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("-> X25519 ") + 12;

@@ -132,7 +132,8 @@ class WalTransferTest {
                         io.dbbackup.codec.age.AgeDecryptor.of(java.util.List.of(stranger.identity()), null), new ByteArrayOutputStream()))
                 .isInstanceOf(io.dbbackup.codec.WrongKeyException.class)
                 .hasMessage(b.key() + " is not encrypted to any key given: tried identity " + stranger.recipient()
-                        + "; whom it was encrypted for is not recorded")
+                        + "; whom it was encrypted for is not recorded (its header holds 1 recipient): pass its identity file"
+                        + " (AGE-SECRET-KEY-1... lines) with --identity FILE (repeatable)")
                 .satisfies(e -> assertThat(Failures.map("cannot fetch", e).status()).isEqualTo(io.dbbackup.core.ExitStatus.USER_ERROR));
     }
 }

@@ -128,7 +128,7 @@ public final class AgeDecryptor implements Decryptor {
                 throw new IntegrityException("age file is corrupt or truncated after its header" + detail(e), e);
             }
             // the header parses and no key given unwraps any stanza: a key problem, not damage
-            throw new WrongKeyException(tried, triedRecipients, e);
+            throw new WrongKeyException(tried, triedRecipients, attempt.scrypt ? 0 : attempt.stanzas, e);
         } catch (PayloadException e) {
             throw new IntegrityException("age payload is corrupt or truncated: " + e.getMessage(), e);
         } catch (Scrypt.Cancelled e) {
@@ -154,10 +154,18 @@ public final class AgeDecryptor implements Decryptor {
         volatile boolean headerParsed;
         volatile boolean unwrapped;
         volatile GeneralSecurityException malformed;
+        volatile int stanzas = -1; // what the header holds, for a wrong key's hint
+        volatile boolean scrypt;
 
         RecipientStanzaReader watch(RecipientStanzaReader reader) {
             return stanzas -> {
                 headerParsed = true;
+                int n = 0;
+                for (RecipientStanza s : stanzas) {
+                    n++;
+                    scrypt |= Scrypt.TYPE.equals(s.getType());
+                }
+                this.stanzas = n;
                 try {
                     com.exceptionfactory.jagged.FileKey key = reader.getFileKey(stanzas);
                     unwrapped = true;
