@@ -185,6 +185,7 @@ final class VerifyCommand implements Callable<Integer> {
         int gone = 0; // --all-backups: deleted since they were listed, skipped
         int partsEmptied = 0; // --subset: jobs whose part had backups when listed, each deleted before it was read
         Catalog catalog = new Catalog(ws);
+        verifier.groupingKeylessWarnings(); // one "no key here" warning per job, not one per backup
         List<Map<String, Object>> notifyFailed = new ArrayList<>(); // with --notify: what did not go out, each with its job
         // a signal (a CronJob's deadline) stops the read under way; the job it stopped is reported (and notified) as
         // interrupted, so is each job after it (not started, as backup --all's), the summary printed, and the process
@@ -355,6 +356,7 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
             }
+            verifier.warnKeyless(j);
             if (jobGone == entries.size()) { // every backup listed is gone: an emptied store is no passed audit
                 empty++;
                 findings.add(ExitStatus.SYSTEM_ERROR);

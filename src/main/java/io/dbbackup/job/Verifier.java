@@ -36,6 +36,10 @@ public final class Verifier {
     private final Workspace ws;
     private final DecryptionKeys keys;
     private final Progress progress;
+    /** Per job (and whether a key is required): the keys built once, so their warnings are said once per job. */
+    private final java.util.Map<String, Optional<Decryptor>> decryptors = new java.util.concurrent.ConcurrentHashMap<>();
+    /** With {@link #groupingKeylessWarnings()}: per job, the backups checked without a key and not yet warned of. */
+    private java.util.Map<String, List<String>> keyless;
 
     public Verifier(Workspace ws) {
         this(ws, DecryptionKeys.NONE);
@@ -51,6 +55,37 @@ public final class Verifier {
         this.ws = ws;
         this.keys = keys;
         this.progress = progress;
+    }
+
+    /**
+     * The "no key here to decrypt" warning is then said once per job by {@link #warnKeyless}, naming how many backups and
+     * which, instead of once per backup ({@code verify --all-backups} of 100 backups on a host without the key).
+     */
+    public Verifier groupingKeylessWarnings() {
+        keyless = new java.util.LinkedHashMap<>();
+        return this;
+    }
+
+    /** Says the one warning for {@code job}'s backups checked without a key since the last call, if any. */
+    public void warnKeyless(JobConfig job) {
+        List<String> keys = keyless == null ? null : keyless.remove(job.name());
+        if (keys == null || keys.isEmpty()) {
+            return;
+        }
+        if (keys.size() == 1) {
+            warnKeyless(job, keys.get(0));
+            return;
+        }
+        int shown = Math.min(keys.size(), 10);
+        ws.log().warn("no key here to decrypt " + keys.size() + " backups of job " + job.name() + ": their stored bytes match "
+                + "their checksums, but that they decrypt and decompress was not checked (give --identity or --passphrase-env for "
+                + "that): " + String.join(", ", keys.subList(0, shown)) + (keys.size() > shown ? " and " + (keys.size() - shown)
+                + " more" : ""), "job", job.name(), "backups", keys.size());
+    }
+
+    private void warnKeyless(JobConfig job, String key) {
+        ws.log().warn("no key here to decrypt " + key + ": its stored bytes match its checksum, but that it decrypts and "
+                + "decompresses was not checked (give --identity or --passphrase-env for that)", "job", job.name(), "key", key);
     }
 
     public Result verify(String jobName, Optional<String> key) {
@@ -165,9 +200,29 @@ public final class Verifier {
             throw badRead.apply(Failures.map("verification of " + k.key() + " failed", e));
         }
         checkManifest(job, catalog, k, sha, storedBytes);
-        ws.log().warn("no key here to decrypt " + k.key() + ": its stored bytes match its checksum, but that it decrypts and "
-                + "decompresses was not checked (give --identity or --passphrase-env for that)", "job", job.name(), "key", k.key());
+        if (keyless != null) {
+            keyless.computeIfAbsent(job.name(), n -> new java.util.ArrayList<>()).add(k.key());
+        } else {
+            warnKeyless(job, k.key());
+        }
         return new Result(k, sha, -1);
+    }
+
+    /**
+     * Without --deep, an encrypted backup and no key here (the point of recipients) is still checked: its stored bytes;
+     * with it, one is required. Built once per job: a job's identity or passphrase that cannot be read here is warned of
+     * once, not once per backup (a key required and missing is each backup's failure, as before).
+     */
+    private Decryptor decryptor(JobConfig job, BackupKey k, boolean deep) {
+        boolean required = deep && k.encrypted();
+        String cacheKey = job.name() + (required ? "\0required" : "");
+        Optional<Decryptor> known = decryptors.get(cacheKey);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        Decryptor d = required ? Encryption.decryptorFor(k, job, keys, ws.log()) : Encryption.decryptor(job, keys, ws.log());
+        decryptors.put(cacheKey, Optional.ofNullable(d));
+        return d;
     }
 
     /**
@@ -179,9 +234,7 @@ public final class Verifier {
         Catalog catalog = new Catalog(ws);
         ArtifactReader reader = new ArtifactReader(catalog.store(job));
         String sha = reader.expectedSha256(k);
-        // without --deep, an encrypted backup and no key here (the point of recipients) is still checked: its stored bytes
-        Decryptor decryptor = k.encrypted() && !deep ? Encryption.decryptor(job, keys, ws.log())
-                : Encryption.decryptorFor(k, job, keys, ws.log());
+        Decryptor decryptor = decryptor(job, k, deep);
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, k);
         if (k.encrypted() && decryptor == null) {
             return storedBytesOnly(job, catalog, k, sha, ctx, badRead);
