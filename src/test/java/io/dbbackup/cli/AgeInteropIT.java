@@ -112,8 +112,12 @@ class AgeInteropIT {
 
     /** age reads passphrases only from a terminal: give it one with script(1), typing from $PASS. */
     private static Shell.Result agePassphrase(Path cwd, String ageArgs, int times) throws Exception {
+        return agePassphrase(cwd, ageArgs, times, PASSPHRASE);
+    }
+
+    private static Shell.Result agePassphrase(Path cwd, String ageArgs, int times, String passphrase) throws Exception {
         String typing = "printf '%s\\n' \"$PASS\"" + (times == 2 ? "; sleep 0.5; printf '%s\\n' \"$PASS\"" : "");
-        return run(cwd, Map.of("PASS", PASSPHRASE), "bash", "-c",
+        return run(cwd, Map.of("PASS", passphrase), "bash", "-c",
                 "(sleep 0.5; " + typing + "; sleep 2) | script -qec 'age " + ageArgs + "' /dev/null");
     }
 
@@ -182,14 +186,21 @@ class AgeInteropIT {
         // the key tried by its public key and whom the backup is for
         String strangerPublic = AgeKeys.recipientOf(stranger);
         String wrongKey = artifact.getFileName() + " is not encrypted to any key given: tried identity " + strangerPublic
-                + "; it was encrypted for " + recipient + ", " + other;
+                + "; it was encrypted for " + recipient + ", " + other + ": pass the identity file of one of them (AGE-SECRET-KEY-1..."
+                + " lines) with --identity FILE (repeatable)";
         Cli.Result wrong = cli.run("-c", "config.yaml", "verify", "app", "--identity", "stranger.txt");
         assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(1);
         assertThat(wrong.out() + wrong.err()).contains(wrongKey).doesNotContain(stranger);
+        assertOneErrorLine(wrong);
+        // the real age agrees that the key is not one of its recipients (age: "no identity matched any of the recipients")
+        Shell.Result ageWrong = run(dir, Map.of(), "bash", "-c", "age -d -i stranger.txt -o /dev/null " + artifact);
+        assertThat(ageWrong.exit()).as(ageWrong.output()).isEqualTo(1);
+        assertThat(ageWrong.output()).contains("no identity matched any of the recipients");
         Cli.Result wrongDownload = cli.run("-c", "config.yaml", "download", "app", "--decrypt", "-o", "plain.db.zst",
                 "--identity", "stranger.txt");
         assertThat(wrongDownload.exit()).as(wrongDownload.toString()).isEqualTo(1);
         assertThat(wrongDownload.err()).contains(wrongKey).doesNotContain(stranger);
+        assertOneErrorLine(wrongDownload);
         assertThat(dir.resolve("plain.db.zst")).doesNotExist();
 
         // an older backup made with the same keys would not open either: no pointer to it
@@ -233,8 +244,31 @@ class AgeInteropIT {
                 "--passphrase-env", "WRONG");
         assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(1);
         assertThat(wrong.out() + wrong.err()).contains(artifact.getFileName() + " is not encrypted to any key given: tried the "
-                        + "passphrase from env WRONG, the passphrase from env BACKUP_PASSPHRASE; it was encrypted for a passphrase")
+                        + "passphrase from env WRONG, the passphrase from env BACKUP_PASSPHRASE; it was encrypted for a passphrase: "
+                        + "pass the right passphrase with --passphrase-env VAR")
                 .doesNotContain("not-the-passphrase");
+        assertOneErrorLine(wrong);
+        // the real age, given a wrong passphrase for the same file, refuses it as a passphrase file (exit 1)
+        Shell.Result ageWrong = agePassphrase(dir, "-d -o wrong.db.zst " + artifact, 1, "not-the-passphrase");
+        assertThat(ageWrong.exit()).as(ageWrong.output()).isEqualTo(1);
+        assertThat(ageWrong.output()).contains("incorrect passphrase");
+        // an identity where the passphrase is needed: dbbackup names --passphrase-env, as age says it is passphrase-encrypted
+        Files.writeString(dir.resolve("some.txt"), AgeKeys.generate().identity() + "\n");
+        Cli.Result identityOnly = cli.env("BACKUP_PASSPHRASE", null).run("-c", "config.yaml", "restore", "app", "--to",
+                "restored", "--auto-confirm", "--identity", "some.txt"); // a restore host without the job's variable
+        assertThat(identityOnly.exit()).as(identityOnly.toString()).isEqualTo(1);
+        assertThat(identityOnly.err()).contains("; it was encrypted for a passphrase: pass its passphrase with --passphrase-env VAR");
+        assertOneErrorLine(identityOnly);
+        assertThat(dir.resolve("restored/app-copy.db")).doesNotExist();
+        Shell.Result ageIdentity = run(dir, Map.of(), "bash", "-c", "age -d -i some.txt -o /dev/null " + artifact);
+        assertThat(ageIdentity.exit()).as(ageIdentity.output()).isEqualTo(1);
+        assertThat(ageIdentity.output()).contains("passphrase");
+    }
+
+    /** A wrong key's failure is one {@code error:} line on stderr, never a stack trace. */
+    private static void assertOneErrorLine(Cli.Result r) {
+        assertThat(r.err().lines().filter(l -> l.startsWith("error:")).count()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out() + r.err()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     /** Makes the artifact a job would have written, from a plain sqlite snapshot, with zstd and the given age command. */
