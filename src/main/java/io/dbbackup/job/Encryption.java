@@ -140,7 +140,12 @@ public final class Encryption {
             return out;
         }
         if (out.isEmpty()) {
-            c.passphrase().reveal(); // unresolved here: the user error naming the config line
+            try {
+                c.passphrase().reveal();
+            } catch (DbBackupException e) { // unresolved here: the user error naming the config line, and the other way in
+                throw new DbBackupException(e.status(), e.getMessage() + " (or pass the passphrase with --passphrase-env VAR,"
+                        + " the name of an environment variable holding it)", e, e.retryable());
+            }
             out.add(c.passphrase());
             return out;
         }

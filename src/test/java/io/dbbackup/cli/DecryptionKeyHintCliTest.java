@@ -84,6 +84,12 @@ class DecryptionKeyHintCliTest {
         assertThat(dir.resolve("plain.sqlite.gz")).doesNotExist();
         assertThat(dir.resolve("restored.db")).doesNotExist();
 
+        // no key at all on the restore host: the job's variable is named, and the option that passes another one
+        Cli.Result none = cli().run("-c", "config.yaml", "restore", "app", "--to", "copy", "--auto-confirm", "--no-progress");
+        assertThat(none.exit()).as(none.toString()).isEqualTo(1);
+        assertThat(none.err()).contains("jobs.app.encryption.passphrase_env: environment variable BPASS is not set (or pass the "
+                + "passphrase with --passphrase-env VAR, the name of an environment variable holding it)");
+
         // the manifest lost: the age header still tells a passphrase file
         Path manifest = artifact().resolveSibling(artifact().getFileName() + ".manifest.json");
         Files.delete(manifest);
