@@ -145,11 +145,7 @@ final class ListCommand implements Callable<Integer> {
         if (rows.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok")) && ((Number) r.get("backups")).longValue() == 0)) {
             // no job of the config has a backup: a config written again after the old one was lost, more likely than a
             // fleet of jobs that never ran; where are the backups? (never when some job has backups: list --all is cheap)
-            for (JobConfig j : ws.allJobs("list", "list")) {
-                try (Log.Tagging tag = Log.tag("job", j.name())) {
-                    catalog.warnElsewhere(j);
-                }
-            }
+            catalog.warnElsewhere(ws.allJobs("list", "list")); // jobs whose hints name the same folders: one line
         }
         return RunSummary.of(statuses).code();
     }

@@ -28,6 +28,18 @@ public final class Human {
         return n + " " + singular + (n == 1 ? "" : "s");
     }
 
+    /** At most this many names are given in one line by {@link #names}; the rest are counted. */
+    public static final int NAMED = 20;
+
+    /**
+     * {@code "a, b, c"}: the names in their order, at most {@link #NAMED} then {@code " and N more"} — a line about 200
+     * jobs names 20 of them.
+     */
+    public static String names(java.util.List<String> names) {
+        String named = String.join(", ", names.subList(0, Math.min(names.size(), NAMED)));
+        return names.size() > NAMED ? named + " and " + (names.size() - NAMED) + " more" : named;
+    }
+
     /** {@code 219ms}, {@code 4.2s}, {@code 3m05s}. */
     public static String duration(Duration d) {
         long ms = d.toMillis();

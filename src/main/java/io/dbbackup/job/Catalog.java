@@ -50,10 +50,11 @@ public final class Catalog {
 
     private final Workspace ws;
     /**
-     * {@link #elsewhere}'s listing of a whole store, by store name: read once per catalog. {@code list --all} of a config
-     * whose jobs have no backups asks it for every job, and 200 jobs listed a store of 200 folders 200 times.
+     * {@link #elsewhere}'s folders of a whole store that no job reaches, by store name: read once per catalog. {@code list
+     * --all} of a config whose jobs have no backups asks it for every job, and 200 jobs listed a store of 200 folders 200
+     * times. A failed listing is not kept.
      */
-    private final Map<String, List<StoredObject>> wholeStores = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<Found>> unreachedByStore = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Catalog(Workspace ws) {
         this.ws = ws;
@@ -289,34 +290,142 @@ public final class Catalog {
 
     /** A folder of the store holding backups: how many, and the newest one's key. */
     record Found(String folder, String prefix, String name, int count, BackupKey newest) {
+        /** "prod/shop/ (2 backups, the newest ...: prefix 'prod', database or cluster 'shop')". */
+        String described() {
+            return folder + " (" + count + (count == 1 ? " backup" : " backups") + ", the newest " + newest.fileName()
+                    + ": prefix " + (prefix.isEmpty() ? "none" : "'" + prefix + "'") + ", database or cluster '" + name + "')";
+        }
     }
 
-    /** Warns, through the workspace's log, of {@link #elsewhere}'s folders for a job whose own folder holds no backup. */
+    /** At most this many folders are named in {@link #elsewhere}'s hint; the rest are counted. */
+    static final int FOLDERS_NAMED = 3;
+
+    /**
+     * {@link #elsewhere}'s folders for one job, as found, or none: {@code named} (at most {@link #FOLDERS_NAMED}) those
+     * most like the job first, {@code more} how many others; {@code matched}: whether the first is like the job at all
+     * (else they are the most recent, the same for every job unlike them).
+     */
+    public record Hint(String store, List<Found> named, int more, boolean matched) {
+        public Hint {
+            named = List.copyOf(named);
+        }
+
+        /** The hint for {@code whom} ("job 'J'"): which folders, and what to give it to reach them. */
+        String text(String whom) {
+            return "the store holds backups that no job of this config reaches under "
+                    + String.join(", ", named.stream().map(Found::described).toList())
+                    + (more > 0 ? " and " + more + " more folders" : "")
+                    + (named.size() > 1 ? (matched ? ", the most like " + whom + " first" : ", the most recent first") : "")
+                    + ": a job's backups are under its prefix, then its datasource's database (or cluster) name — "
+                    + "give " + whom + " that prefix and its datasource that name to reach them";
+        }
+    }
+
+    /**
+     * Warns, through the workspace's log, of {@link #elsewhere}'s folders for a job whose own folder holds no backup.
+     */
     public void warnElsewhere(JobConfig job) {
-        elsewhere(job).ifPresent(hint -> ws.log().warn("no backups for job " + job.name() + " under " + folder(job) + " in "
-                + store(job).describe() + "; " + hint, "job", job.name()));
+        warnElsewhere(List.of(job));
+    }
+
+    /**
+     * {@link #warnElsewhere(JobConfig)} for several jobs (each without a backup): the jobs whose hints name the same
+     * folders (jobs like none of them, or all alike: the most recent ones) in one warning naming at most
+     * {@link Human#NAMED} of them — 200 jobs of a config written anew printed 200 near-identical lines. A job whose hint
+     * is its own gets {@link #warnElsewhere(JobConfig)}'s warning, as does a single job.
+     */
+    public void warnElsewhere(List<JobConfig> jobs) {
+        Map<Hint, List<JobConfig>> alike = new LinkedHashMap<>();
+        for (JobConfig job : jobs) {
+            try (io.dbbackup.core.Log.Tagging tag = io.dbbackup.core.Log.tag("job", job.name())) {
+                hint(job).ifPresent(h -> alike.computeIfAbsent(h, x -> new ArrayList<>()).add(job));
+            }
+        }
+        alike.forEach((hint, group) -> {
+            if (group.size() == 1) {
+                warnOne(group.get(0), hint);
+                return;
+            }
+            ws.log().warn("no backups for jobs " + Human.names(group.stream().map(JobConfig::name).toList())
+                    + " under their folders in " + store(group.get(0)).describe() + "; " + hint.text("each of these jobs"),
+                    "jobs", group.size());
+        });
+    }
+
+    private void warnOne(JobConfig job, Hint hint) {
+        ws.log().warn("no backups for job " + job.name() + " under " + folder(job) + " in " + store(job).describe() + "; "
+                + hint.text("job '" + job.name() + "'"), "job", job.name());
     }
 
     /**
      * When a job's folder holds no backup: the folders of its store that do hold backups (a key beside its
      * {@code .sha256} or manifest, named {@code NAME-YYYYMMDD-HHMMSS.EXT} in a folder NAME) and that no job of this
      * config on that store reaches — the same job's backups under the prefix or database name an older config gave
-     * it, or a config written again after the old one was lost. Three at most, the most recent first, each with the
-     * {@code prefix} and database (or cluster) name that reach it. Empty when there is none, and when the store cannot
-     * be listed (a hint, never a second failure). Lists the whole store, once per catalog and store: only ever called once a
-     * job has no backup.
+     * it, or a config written again after the old one was lost. {@link #FOLDERS_NAMED} at most, each with the
+     * {@code prefix} and database (or cluster) name that reach it: those most like the job first ({@link #likeness}),
+     * then the most recent. Empty when there is none, and when the store cannot be listed (a hint, never a second
+     * failure). Lists the whole store, once per catalog and store: only ever called once a job has no backup.
      */
     public Optional<String> elsewhere(JobConfig job) {
-        List<StoredObject> all;
+        return hint(job).map(h -> h.text("job '" + job.name() + "'"));
+    }
+
+    /** {@link #elsewhere}'s folders for {@code job}, ranked. */
+    Optional<Hint> hint(JobConfig job) {
+        List<Found> unreached;
         try {
-            all = wholeStores.get(job.store());
-            if (all == null) {
-                all = store(job).listReadable(""); // a folder this user may not open (lost+found) hides no hint
-                wholeStores.put(job.store(), all);
-            }
+            unreached = unreached(job);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+        String own = folder(job);
+        List<Found> folders = new ArrayList<>(unreached.stream().filter(f -> !f.folder().equals(own)).toList());
+        if (folders.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<Found, Integer> like = new java.util.HashMap<>();
+        folders.forEach(f -> like.put(f, likeness(job, f)));
+        folders.sort(Comparator.comparing((Found f) -> -like.get(f)).thenComparing((Found f) -> f.newest().timestamp(),
+                Comparator.reverseOrder()).thenComparing(Found::folder));
+        List<Found> named = folders.subList(0, Math.min(FOLDERS_NAMED, folders.size()));
+        return Optional.of(new Hint(job.store(), named, folders.size() - named.size(), like.get(named.get(0)) > 0));
+    }
+
+    /**
+     * How much folder {@code f} looks like the place of {@code job}'s backups: 4 when its name is the job's database
+     * name (the prefix changed), 2 when its name or prefix holds the database or job name or its name is part of
+     * them, 1 when its prefix is the job's (the database was renamed); added up. Names shorter than 3 characters are
+     * not looked for inside others ("db" is inside too many).
+     */
+    private int likeness(JobConfig job, Found f) {
+        String db = database(job).toLowerCase(java.util.Locale.ROOT);
+        String name = f.name().toLowerCase(java.util.Locale.ROOT);
+        String prefix = f.prefix().toLowerCase(java.util.Locale.ROOT);
+        int score = name.equals(db) ? 4 : 0;
+        boolean holds = false;
+        for (String n : List.of(db, job.name().toLowerCase(java.util.Locale.ROOT))) {
+            holds |= n.length() >= 3 && (name.contains(n) || prefix.contains(n));
+            holds |= name.length() >= 3 && n.contains(name);
+        }
+        if (holds) {
+            score += 2;
+        }
+        if (!job.prefix().isEmpty() && f.prefix().equals(job.prefix())) {
+            score += 1;
+        }
+        return score;
+    }
+
+    /**
+     * The folders of {@code job}'s store that hold backups and that no job of this config on that store reaches, in no
+     * order; read once per catalog and store (200 jobs of one store asked for it 200 times).
+     */
+    private List<Found> unreached(JobConfig job) throws IOException {
+        List<Found> cached = unreachedByStore.get(job.store());
+        if (cached != null) {
+            return cached;
+        }
+        List<StoredObject> all = store(job).listReadable(""); // a folder this user may not open (lost+found) hides no hint
         java.util.Set<String> keys = new java.util.HashSet<>();
         for (StoredObject o : all) {
             keys.add(o.key());
@@ -331,7 +440,6 @@ public final class Catalog {
                 }
             }
         }
-        reached.add(folder(job));
         Map<String, Found> found = new LinkedHashMap<>();
         for (String key : keys) {
             int slash = key.lastIndexOf('/');
@@ -353,21 +461,9 @@ public final class Catalog {
             found.merge(folder, new Found(folder, prefix, name, 1, k.get()), (a, b) -> new Found(a.folder(), a.prefix(),
                     a.name(), a.count() + 1, a.newest().timestamp().isAfter(b.newest().timestamp()) ? a.newest() : b.newest()));
         }
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        List<Found> folders = new ArrayList<>(found.values());
-        folders.sort(Comparator.comparing((Found f) -> f.newest().timestamp()).reversed().thenComparing(Found::folder));
-        List<String> shown = new ArrayList<>();
-        for (Found f : folders.subList(0, Math.min(3, folders.size()))) {
-            shown.add(f.folder() + " (" + f.count() + (f.count() == 1 ? " backup" : " backups") + ", the newest "
-                    + f.newest().fileName() + ": prefix " + (f.prefix().isEmpty() ? "none" : "'" + f.prefix() + "'")
-                    + ", database or cluster '" + f.name() + "')");
-        }
-        String more = folders.size() > 3 ? " and " + (folders.size() - 3) + " more folders" : "";
-        return Optional.of("the store holds backups that no job of this config reaches under " + String.join(", ", shown)
-                + more + ": a job's backups are under its prefix, then its datasource's database (or cluster) name — "
-                + "give job '" + job.name() + "' that prefix and its datasource that name to reach them");
+        List<Found> out = List.copyOf(found.values());
+        unreachedByStore.put(job.store(), out);
+        return out;
     }
 
     /** The stored size of {@code key}, or -1 when the store cannot say (for progress only). */

@@ -1,0 +1,82 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A store shared by many jobs, and a config written anew whose prefix reaches none of their backups: the hint of where
+ * the backups are names the folders most like each job first (not the newest of 200), and {@code list --all} says what
+ * is the same for many jobs once.
+ */
+class ManyJobsElsewhereCliTest {
+    @TempDir
+    Path dir;
+
+    /** A backup (the file and its .sha256) at {@code store/KEY}. */
+    private void backup(String key) throws Exception {
+        Path f = dir.resolve("store").resolve(key);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, "x");
+        Files.writeString(f.resolveSibling(f.getFileName() + ".sha256"), "x");
+    }
+
+    /** {@code n} SQLite jobs {@code jNN} of databases {@code dNN}, all under {@code prefix: new} of one local store. */
+    private void config(int n) throws Exception {
+        Files.createFile(dir.resolve("app.db"));
+        StringBuilder y = new StringBuilder("datasources:\n");
+        for (int i = 0; i < n; i++) {
+            y.append(String.format("  d%02d: {engine: sqlite, path: app.db, database: d%02d}%n", i, i));
+        }
+        y.append("stores:\n  local: {type: local, path: store}\njobs:\n");
+        for (int i = 0; i < n; i++) {
+            y.append(String.format("  j%02d: {datasource: d%02d, store: local, prefix: new}%n", i, i));
+        }
+        Files.writeString(dir.resolve("config.yaml"), y);
+    }
+
+    @Test
+    void theHintNamesTheJobsOwnOldFolderFirstNotTheNewest() throws Exception {
+        config(1);
+        backup("prod/d00/d00-20261101-020000.sqlite.gz"); // the job's own backups, the oldest folder of the store
+        for (int i = 0; i < 30; i++) {
+            backup(String.format("prod/other%02d/other%02d-202612%02d-020000.sqlite.gz", i, i, i % 28 + 1));
+        }
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "list", "j00");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("no backups for job j00 under new/d00/ in local " + dir.resolve("store") + "; the store "
+                + "holds backups that no job of this config reaches under prod/d00/ (1 backup, the newest "
+                + "d00-20261101-020000.sqlite.gz: prefix 'prod', database or cluster 'd00'), ");
+        assertThat(r.err()).contains(" and 28 more folders, the most like job 'j00' first: ");
+    }
+
+    @Test
+    void listAllSaysOnceWhatIsTheSameForManyJobs() throws Exception {
+        config(26);
+        for (int i = 0; i < 3; i++) { // the old backups of the first three jobs, under another prefix
+            backup(String.format("prod/d%02d/d%02d-20261101-02000%d.sqlite.gz", i, i, i));
+        }
+        backup("legacy/crm/crm-20261203-020000.sqlite.gz"); // like none of the jobs, and the newest
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "list", "--all");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        List<String> warnings = r.err().lines().filter(l -> l.contains("WARN")).toList();
+        // three jobs each have a folder of their own to be pointed at; the other 23 share one line
+        assertThat(warnings).as(r.err()).hasSize(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(warnings.get(i)).contains(String.format("no backups for job j%02d under new/d%02d/", i, i))
+                    .contains(String.format("reaches under prod/d%02d/ (1 backup", i));
+        }
+        assertThat(warnings.get(3)).contains("no backups for jobs j03, j04, j05, j06, j07, j08, j09, j10, j11, j12, j13, "
+                + "j14, j15, j16, j17, j18, j19, j20, j21, j22 and 3 more under their folders in local " + dir.resolve("store")
+                + "; the store holds backups that no job of this config reaches under legacy/crm/ (1 backup")
+                .contains("and 1 more folders, the most recent first: ")
+                .contains("give each of these jobs that prefix and its datasource that name to reach them")
+                .contains("jobs=23");
+    }
+}
