@@ -5,6 +5,7 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.JobOutcome;
+import io.dbbackup.job.GroupedWarnings;
 import io.dbbackup.job.JobRunner;
 import io.dbbackup.job.Progress;
 import io.dbbackup.job.RunSummary;
@@ -91,8 +92,12 @@ final class BackupCommand implements Callable<Integer> {
         if (root.main.signals() != null) {
             root.main.signals().onSignal(runner::interrupt);
         }
-        RunSummary summary = runner.run(selected, new JobRunner.Options(parallel, prune,
-                selected.size() == 1 ? ProgressLine.forCommand(root, noProgress) : Progress.NONE, pin));
+        RunSummary summary;
+        // what many jobs would each warn the same (their store's credentials expiring) is said once, naming them
+        try (GroupedWarnings grouped = selected.size() > 1 ? ws.groupingWarnings() : null) {
+            summary = runner.run(selected, new JobRunner.Options(parallel, prune,
+                    selected.size() == 1 ? ProgressLine.forCommand(root, noProgress) : Progress.NONE, pin));
+        }
         print(summary);
         return summary.status().code();
     }

@@ -11,6 +11,7 @@ import io.dbbackup.job.AbandonedUploads;
 import io.dbbackup.job.Notifications;
 import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.RunSummary;
+import io.dbbackup.job.GroupedWarnings;
 import io.dbbackup.job.Pruner;
 import io.dbbackup.job.Workspace;
 import io.dbbackup.core.WalFileName;
@@ -84,6 +85,8 @@ final class PruneCommand implements Callable<Integer> {
         if (root.main.signals() != null) {
             root.main.signals().cancelAndReport(ws, stopped::set);
         }
+        // what many jobs would each warn the same (their store's condition) is said once, naming them, after the last
+        GroupedWarnings grouped = several ? ws.groupingWarnings() : null;
         for (JobConfig job : selected) {
             if (stopped.get() != null) {
                 NotStarted.Job s = notStarted.skip(ws, job, stopped.get(),
@@ -150,6 +153,9 @@ final class PruneCommand implements Callable<Integer> {
                 printTable(r, job.retention().zone());
                 Unsent.print(root.out, unsent);
             }
+        }
+        if (grouped != null) {
+            grouped.close();
         }
         if (json) {
             root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));

@@ -72,7 +72,7 @@ public final class AbandonedUploads {
         } catch (IOException | RuntimeException e) {
             String why = Failures.map("cannot look for abandoned uploads in " + store.describe(), e).getMessage();
             if (pruning) {
-                ws.log().warn(why, "job", job.name());
+                ws.warnAbout(job, catalog.folder(job), why);
             } else {
                 ws.log().debug(why, "job", job.name());
             }

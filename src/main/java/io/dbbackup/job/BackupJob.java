@@ -40,8 +40,7 @@ public final class BackupJob {
                 job.compression(), encryptor != null);
         ws.log().info("backup started", "job", job.name(), "source", ds.engine().describe(), "store", store.describe(),
                 "key", key.key());
-        CredentialExpiry.warning(store, ws.clock().instant()).ifPresent(w -> ws.log().warn(w, "job", job.name(),
-                "store", store.describe()));
+        CredentialExpiry.warning(store, ws.clock().instant()).ifPresent(w -> ws.warnAbout(job, null, w, "store", store.describe()));
         BackupResult result;
         progress.started("backing up " + job.name(), -1);
         try {

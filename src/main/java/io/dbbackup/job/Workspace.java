@@ -35,6 +35,7 @@ public final class Workspace {
     private volatile io.dbbackup.core.RateLimiter downloads;
     private final Map<String, StoreConfig> paced = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Invocation invocation = Invocation.NONE;
+    private volatile GroupedWarnings grouping;
 
     public Workspace(Config config, Clock clock, Log log, Path scratchRoot) {
         this.config = config;
@@ -74,6 +75,36 @@ public final class Workspace {
 
     public Log log() {
         return log;
+    }
+
+    /**
+     * Warns of {@code message} about {@code job} ({@code fields} after {@code job=}): at once, or while
+     * {@link #groupingWarnings} is open, once with every other job it says the same of. {@code folder}: the job's own
+     * folder, which the message may name (the same failure in every job's folder is one warning), or null.
+     */
+    public void warnAbout(JobConfig job, String folder, String message, Object... fields) {
+        GroupedWarnings g = grouping;
+        if (g != null) {
+            g.add(job.name(), folder, message, fields);
+        } else {
+            log.warn(message, GroupedWarnings.withJob("job", job.name(), java.util.Arrays.asList(fields)));
+        }
+    }
+
+    /**
+     * For a command of several jobs: {@link #warnAbout}'s warnings are kept until the returned one is closed, then
+     * said once each, naming the jobs they are about (200 jobs of one store said the same 200 times).
+     */
+    public GroupedWarnings groupingWarnings() {
+        GroupedWarnings g = new GroupedWarnings(this);
+        grouping = g;
+        return g;
+    }
+
+    void stopGrouping(GroupedWarnings g) {
+        if (grouping == g) {
+            grouping = null;
+        }
     }
 
     /**

@@ -41,7 +41,8 @@ import java.util.List;
  * {@code refuse_wal_delete: true} refuses every delete of an archived WAL file as S3 refuses the keys of a multi-object
  * delete that a bucket policy denies: a permanent {@link io.dbbackup.core.DbBackupException} saying what to grant.
  * {@code claim_race: NAME} with {@code claim_role: owner} or {@code failing} plays that side of the {@link ClaimRace}
- * the test registered under NAME.
+ * the test registered under NAME. {@code credentials_expire: INSTANT} says the store's credentials stop working then
+ * (as an Azure SAS token's {@code se=} does).
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -68,6 +69,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean refuseCommit = s.bool("refuse_commit").orElse(false);
         boolean refuseWalDelete = s.bool("refuse_wal_delete").orElse(false);
         String claimRace = s.string("claim_race").orElse(null);
+        java.time.Instant credentialsExpire = s.string("credentials_expire").map(java.time.Instant::parse).orElse(null);
         String claimRole = s.string("claim_role").orElse("owner");
         if (path == null) {
             s.error("path", "missing required key 'path'");
@@ -84,6 +86,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.twin = twin;
         store.refuseCommit = refuseCommit;
         store.refuseWalDelete = refuseWalDelete;
+        store.credentialsExpire = credentialsExpire;
         if (claimRace != null) {
             ClaimRace race = ClaimRace.registered(claimRace);
             return claimRole.equals("failing") ? race.failing(store) : race.owner(store);
@@ -109,6 +112,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private Path twin;
         private boolean refuseCommit;
         private boolean refuseWalDelete;
+        private java.time.Instant credentialsExpire;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -183,6 +187,11 @@ public final class FaultyStoreProvider implements StoreProvider {
             if (deleteAfterPin && key.endsWith(".pin")) {
                 delegate.delete(key.substring(0, key.length() - ".pin".length()));
             }
+        }
+
+        @Override
+        public java.util.Optional<java.time.Instant> credentialsExpire() {
+            return java.util.Optional.ofNullable(credentialsExpire);
         }
 
         @Override
