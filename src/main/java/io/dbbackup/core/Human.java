@@ -36,8 +36,13 @@ public final class Human {
      * jobs names 20 of them.
      */
     public static String names(java.util.List<String> names) {
-        String named = String.join(", ", names.subList(0, Math.min(names.size(), NAMED)));
-        return names.size() > NAMED ? named + " and " + (names.size() - NAMED) + " more" : named;
+        return names(names, NAMED);
+    }
+
+    /** {@link #names(java.util.List)} naming at most {@code max}. */
+    public static String names(java.util.List<String> names, int max) {
+        String named = String.join(", ", names.subList(0, Math.min(names.size(), max)));
+        return names.size() > max ? named + " and " + (names.size() - max) + " more" : named;
     }
 
     /** {@code 219ms}, {@code 4.2s}, {@code 3m05s}. */

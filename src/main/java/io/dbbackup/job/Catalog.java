@@ -302,8 +302,8 @@ public final class Catalog {
 
     /**
      * {@link #elsewhere}'s folders for one job, as found, or none: {@code named} (at most {@link #FOLDERS_NAMED}) those
-     * most like the job first, {@code more} how many others; {@code matched}: whether the first is like the job at all
-     * (else they are the most recent, the same for every job unlike them).
+     * most like the job first, only folders like it when there are any, {@code more} how many others; {@code matched}:
+     * whether they are like the job at all (else they are the most recent, the same for every job unlike them).
      */
     public record Hint(String store, List<Found> named, int more, boolean matched) {
         public Hint {
@@ -314,8 +314,9 @@ public final class Catalog {
         String text(String whom) {
             return "the store holds backups that no job of this config reaches under "
                     + String.join(", ", named.stream().map(Found::described).toList())
-                    + (more > 0 ? " and " + more + " more folders" : "")
-                    + (named.size() > 1 ? (matched ? ", the most like " + whom + " first" : ", the most recent first") : "")
+                    + (more > 0 ? " and " + Human.count(more, "more folder") : "")
+                    + (matched ? (named.size() > 1 ? ", the most like " + whom + " first" : more > 0 ? ", the one most like "
+                    + whom : "") : named.size() > 1 ? ", the most recent first" : "")
                     + ": a job's backups are under its prefix, then its datasource's database (or cluster) name — "
                     + "give " + whom + " that prefix and its datasource that name to reach them";
         }
@@ -329,18 +330,42 @@ public final class Catalog {
     }
 
     /**
-     * {@link #warnElsewhere(JobConfig)} for several jobs (each without a backup): the jobs whose hints name the same
-     * folders (jobs like none of them, or all alike: the most recent ones) in one warning naming at most
-     * {@link Human#NAMED} of them — 200 jobs of a config written anew printed 200 near-identical lines. A job whose hint
-     * is its own gets {@link #warnElsewhere(JobConfig)}'s warning, as does a single job.
+     * {@link #warnElsewhere(JobConfig)} for several jobs (each without a backup), 200 jobs of a config written anew
+     * printed 200 near-identical lines: the jobs each of whose database names a folder under one other prefix (the
+     * config lost its prefix, or gave a new one) in one warning naming that prefix; the jobs whose hints name the same
+     * folders (jobs like none of them: the most recent ones) in one warning; each naming at most {@link Human#NAMED}
+     * jobs. A job whose hint is its own gets {@link #warnElsewhere(JobConfig)}'s warning, as does a single job.
      */
     public void warnElsewhere(List<JobConfig> jobs) {
         Map<Hint, List<JobConfig>> alike = new LinkedHashMap<>();
+        Map<List<String>, Map<JobConfig, Hint>> underPrefix = new LinkedHashMap<>(); // (store, prefix): its jobs
         for (JobConfig job : jobs) {
             try (io.dbbackup.core.Log.Tagging tag = io.dbbackup.core.Log.tag("job", job.name())) {
-                hint(job).ifPresent(h -> alike.computeIfAbsent(h, x -> new ArrayList<>()).add(job));
+                hint(job).ifPresent(h -> {
+                    Found first = h.named().get(0);
+                    if (h.matched() && first.name().equals(database(job))) {
+                        underPrefix.computeIfAbsent(List.of(job.store(), first.prefix()), x -> new LinkedHashMap<>()).put(job, h);
+                    } else {
+                        alike.computeIfAbsent(h, x -> new ArrayList<>()).add(job);
+                    }
+                });
             }
         }
+        underPrefix.forEach((where, group) -> {
+            if (group.size() == 1) {
+                group.forEach(this::warnOne);
+                return;
+            }
+            List<JobConfig> named = List.copyOf(group.keySet());
+            String prefix = where.get(1);
+            List<String> folders = group.values().stream().map(h -> h.named().get(0).folder()).toList();
+            ws.log().warn("no backups for jobs " + Human.names(named.stream().map(JobConfig::name).toList())
+                    + " under their folders in " + store(named.get(0)).describe() + "; the store holds backups that no job "
+                    + "of this config reaches under prefix " + (prefix.isEmpty() ? "none" : "'" + prefix + "'")
+                    + " in a folder named as each one's database (" + Human.names(folders, FOLDERS_NAMED) + "): "
+                    + (prefix.isEmpty() ? "give these jobs no prefix" : "give these jobs prefix '" + prefix + "'")
+                    + " to reach them", "jobs", named.size());
+        });
         alike.forEach((hint, group) -> {
             if (group.size() == 1) {
                 warnOne(group.get(0), hint);
@@ -387,8 +412,10 @@ public final class Catalog {
         folders.forEach(f -> like.put(f, likeness(job, f)));
         folders.sort(Comparator.comparing((Found f) -> -like.get(f)).thenComparing((Found f) -> f.newest().timestamp(),
                 Comparator.reverseOrder()).thenComparing(Found::folder));
-        List<Found> named = folders.subList(0, Math.min(FOLDERS_NAMED, folders.size()));
-        return Optional.of(new Hint(job.store(), named, folders.size() - named.size(), like.get(named.get(0)) > 0));
+        boolean matched = like.get(folders.get(0)) > 0;
+        // folders like the job, when there are: the newest of 200 others named after them would only mislead
+        List<Found> named = folders.stream().filter(f -> !matched || like.get(f) > 0).limit(FOLDERS_NAMED).toList();
+        return Optional.of(new Hint(job.store(), named, folders.size() - named.size(), matched));
     }
 
     /**
