@@ -5,7 +5,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Collects every problem of one load so that all of them are reported at once. */
@@ -130,12 +132,50 @@ final class Problems {
         return list.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR);
     }
 
+    /** Every problem by its place in the file, those that {@link #merged} one line into many sections as one. */
     List<Problem> sorted() {
-        List<Problem> out = new ArrayList<>(list);
+        List<Problem> kept = new ArrayList<>(list);
         if (!misspelledIn.isEmpty()) {
-            out.removeIf(p -> !typos.contains(p) && followsFromMisspelling(p));
+            kept.removeIf(p -> !typos.contains(p) && followsFromMisspelling(p));
         }
+        List<Problem> out = merged(kept);
         out.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+        return out;
+    }
+
+    /** {@code jobs.NAME.rest: text}: a problem about one section of a kind, by its path. */
+    private static final java.util.regex.Pattern SECTION = java.util.regex.Pattern.compile("([a-z_]+)\\.([^.:\\[ ]+)([.:\\[].*)",
+            java.util.regex.Pattern.DOTALL);
+
+    /**
+     * {@code problems} with those at one place of the file that say the same of several sections of a kind (a value in
+     * an {@code x-} block that 200 jobs merge: 200 lines for one mistake) as one: the first section's problem, then
+     * {@code (the same in N more jobs merging this line: ...)} naming at most {@link io.dbbackup.core.Human#NAMED}.
+     */
+    static List<Problem> merged(List<Problem> problems) {
+        Map<List<Object>, List<Problem>> same = new LinkedHashMap<>();
+        Map<Problem, String> names = new java.util.HashMap<>();
+        for (Problem p : problems) {
+            java.util.regex.Matcher m = SECTION.matcher(p.message());
+            List<Object> key = m.matches() ? List.of(p.line(), p.column(), p.severity(), m.group(1), m.group(3)) : List.of(p);
+            if (m.matches()) {
+                names.put(p, m.group(2));
+            }
+            same.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+        }
+        List<Problem> out = new ArrayList<>();
+        same.forEach((key, group) -> {
+            Problem first = group.get(0);
+            if (group.size() == 1 || key.size() == 1) { // one, or the very same problem twice: one line
+                out.add(first);
+                return;
+            }
+            String kind = (String) key.get(3);
+            List<String> others = group.subList(1, group.size()).stream().map(names::get).toList();
+            out.add(new Problem(first.file(), first.line(), first.column(), first.severity(), first.message()
+                    + " (the same in " + others.size() + " more " + kind + " merging this line: "
+                    + io.dbbackup.core.Human.names(others) + ")"));
+        });
         return out;
     }
 }
