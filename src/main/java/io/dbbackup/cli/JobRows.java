@@ -38,12 +38,9 @@ final class JobRows {
                 failed == 0 ? "" : ", " + failed + " failed", RunSummary.of(statuses).code(), failedNames(jobs, statuses));
     }
 
-    /** At most this many failed jobs are named on a closing line; the rest are counted. */
-    static final int NAMED_FAILURES = 20;
-
     /**
      * {@code "; failed: A, B"}: the jobs of a run of several that failed on their own (not those a signal stopped), in
-     * the run's order ({@code jobs} and {@code statuses} side by side), at most {@link #NAMED_FAILURES} then
+     * the run's order ({@code jobs} and {@code statuses} side by side), at most {@link Human#NAMED} then
      * {@code " and N more"}; else nothing. Every multi-job verb ends its closing line with it: in a run of 200 jobs the
      * line said only "197 of 200 jobs succeeded (exit 4)" and on-call had to find the three FAILED rows among 200.
      */
@@ -57,7 +54,6 @@ final class JobRows {
         if (failed.isEmpty()) {
             return "";
         }
-        String named = String.join(", ", failed.subList(0, Math.min(failed.size(), NAMED_FAILURES)));
-        return "; failed: " + named + (failed.size() > NAMED_FAILURES ? " and " + (failed.size() - NAMED_FAILURES) + " more" : "");
+        return "; failed: " + Human.names(failed);
     }
 }
