@@ -182,10 +182,21 @@ public final class Pruner {
                     new java.io.InterruptedIOException("cancelled: " + cancellation.reason()));
         }
         WalRetention.Decision wal = physical ? walDecision(job, decision) : null;
+        HeldWal heldWal = null;
         if (wal != null) {
             try {
                 // a busy cluster's archive holds thousands of segments: S3 deletes 1,000 per request
                 store.deleteAll(wal.delete().stream().map(WalKey::key).toList());
+            } catch (io.dbbackup.spi.HeldObjectException e) {
+                if (e.keys().isEmpty()) { // a store that does not say which: nothing is said to be deleted
+                    throw failed("cannot delete archived WAL (" + io.dbbackup.core.Human.count(wal.delete().size(), "file")
+                            + ") from " + store.describe() + deletedSoFar(deleted), e);
+                }
+                // as a held backup: kept, the others deleted, named at the end; never counted as deleted
+                heldWal = HeldWal.of(wal, e.keys());
+                wal = heldWal.done();
+                heldBy = heldBy == null ? e.getMessage() : heldBy;
+                ws.log().warn(heldWal.describe() + " (" + e.getMessage() + ")", "job", job.name());
             } catch (IOException | DbBackupException e) {
                 throw failed("cannot delete archived WAL (" + io.dbbackup.core.Human.count(wal.delete().size(), "file") + ") from "
                         + store.describe() + deletedSoFar(deleted), e);
@@ -197,7 +208,7 @@ public final class Pruner {
         }
         Result result = new Result(job.name(), decision, List.copyOf(deleted), false, wal,
                 leftovers.remove(job, leftovers.find(job, listing)), setAside);
-        if (!held.isEmpty() || !heldSidecars.isEmpty()) {
+        if (!held.isEmpty() || !heldSidecars.isEmpty() || heldWal != null) {
             // after the rest of the prune: a lock on some backups does not stop retention of the others, but a prune
             // that could not delete what retention says is no success (storage grows, a retention shorter than the lock)
             List<String> parts = new ArrayList<>();
@@ -212,6 +223,10 @@ public final class Pruner {
                 parts.add("the sidecars (.sha256, manifest) of " + String.join(", ", heldSidecars) + " are held by a lock "
                         + "after the backup itself was deleted: no backup is left (a sidecar alone is never listed); "
                         + "delete them once their retention ends");
+            }
+            if (heldWal != null) {
+                parts.add(heldWal.describe() + "; a later prune deletes " + (heldWal.held().size() == 1 ? "it" : "them")
+                        + " once the retention ends");
             }
             throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "prune of job " + job.name() + ": "
                     + String.join("; ", parts) + "; the store said: " + heldBy + (deleted.isEmpty() ? ""

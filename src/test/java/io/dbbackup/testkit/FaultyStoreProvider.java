@@ -40,6 +40,8 @@ import java.util.List;
  * {@code refuse_commit: true} the commit of every backup object fails (a store lost mid-commit), nothing committed.
  * {@code refuse_wal_delete: true} refuses every delete of an archived WAL file as S3 refuses the keys of a multi-object
  * delete that a bucket policy denies: a permanent {@link io.dbbackup.core.DbBackupException} saying what to grant.
+ * {@code hold: REGEX} refuses the delete of each key in which that regex finds a match, as an S3 bucket's Object Lock refuses it (a
+ * {@link io.dbbackup.spi.HeldObjectException}), single deletes and those of a {@code deleteAll} alike (the others go on).
  * {@code claim_race: NAME} with {@code claim_role: owner} or {@code failing} plays that side of the {@link ClaimRace}
  * the test registered under NAME. {@code credentials_expire: INSTANT} says the store's credentials stop working then
  * (as an Azure SAS token's {@code se=} does).
@@ -68,6 +70,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         Path twin = s.path("twin").orElse(null);
         boolean refuseCommit = s.bool("refuse_commit").orElse(false);
         boolean refuseWalDelete = s.bool("refuse_wal_delete").orElse(false);
+        String hold = s.string("hold").orElse(null);
         String claimRace = s.string("claim_race").orElse(null);
         java.time.Instant credentialsExpire = s.string("credentials_expire").map(java.time.Instant::parse).orElse(null);
         String claimRole = s.string("claim_role").orElse("owner");
@@ -87,6 +90,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.refuseCommit = refuseCommit;
         store.refuseWalDelete = refuseWalDelete;
         store.credentialsExpire = credentialsExpire;
+        store.hold = hold == null ? null : java.util.regex.Pattern.compile(hold);
         if (claimRace != null) {
             ClaimRace race = ClaimRace.registered(claimRace);
             return claimRole.equals("failing") ? race.failing(store) : race.owner(store);
@@ -113,6 +117,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean refuseCommit;
         private boolean refuseWalDelete;
         private java.time.Instant credentialsExpire;
+        private java.util.regex.Pattern hold;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -136,11 +141,19 @@ public final class FaultyStoreProvider implements StoreProvider {
                         + "for " + wal.size() + " of them, first " + wal.get(0) + ": AccessDenied (Access Denied); check the "
                         + "store's credentials and the bucket policy", null);
             }
+            if (hold != null) {
+                io.dbbackup.spi.HeldObjectException.deleteEach(keys, this::delete);
+                return;
+            }
             super.deleteAll(keys);
         }
 
         @Override
         public void delete(String key) throws IOException {
+            if (hold != null && hold.matcher(key).find()) {
+                throw new io.dbbackup.spi.HeldObjectException("faulty store: HTTP 403 AccessDenied (Access Denied because "
+                        + "object protected by object lock.) for " + key);
+            }
             if (refuseDelete != null && key.endsWith(refuseDelete)) {
                 throw new IOException("faulty store: deleting " + key + " is denied");
             }

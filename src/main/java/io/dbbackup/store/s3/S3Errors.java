@@ -212,8 +212,11 @@ final class S3Errors {
      * the others were deleted). A refusal of the key's permission (a bucket policy denying {@code s3:DeleteObject} under
      * a prefix) is permanent and named with the permission; any other code stays a plain, retryable failure.
      */
-    static IOException notDeleted(S3Settings cfg, int asked, List<software.amazon.awssdk.services.s3.model.S3Error> errors) {
-        var held = errors.stream().filter(e -> heldByLock(e.code(), e.message())).findFirst();
+    static IOException notDeleted(S3Settings cfg, int asked, List<software.amazon.awssdk.services.s3.model.S3Error> errors,
+                                  java.util.function.UnaryOperator<String> storeKey) {
+        // held only when a lock holds every key refused: another failure among them stops the prune as it did
+        var held = errors.stream().allMatch(e -> heldByLock(e.code(), e.message()))
+                ? errors.stream().findFirst() : java.util.Optional.<software.amazon.awssdk.services.s3.model.S3Error>empty();
         var refused = errors.stream().filter(e -> e.code() != null && AUTH_CODES.contains(e.code())
                 && !heldByLock(e.code(), e.message())).findFirst();
         var named = refused.or(() -> held).orElse(errors.get(0));
@@ -229,7 +232,8 @@ final class S3Errors {
                     + "on their prefix?)", null);
         }
         if (held.isPresent()) {
-            return new io.dbbackup.spi.HeldObjectException(line + "; " + HELD);
+            return new io.dbbackup.spi.HeldObjectException(line + "; " + HELD,
+                    errors.stream().map(e -> storeKey.apply(e.key())).toList());
         }
         return new IOException(line);
     }

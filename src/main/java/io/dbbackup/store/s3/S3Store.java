@@ -484,36 +484,46 @@ public final class S3Store implements Store {
      */
     @Override
     public void deleteAll(List<String> keys) throws IOException {
+        List<String> held = new ArrayList<>(); // keys a lock holds: the other batches go on, they are named at the end
+        String heldBy = null;
         for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
             List<String> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH));
-            if (multiDeleteRefused) {
-                deleteEach(batch);
-                continue;
-            }
-            List<ObjectIdentifier> ids = new ArrayList<>(batch.size());
-            for (String key : batch) {
-                ids.add(ObjectIdentifier.builder().key(fullKey(key)).build());
-            }
-            DeleteObjectsResponse response;
             try {
-                response = client().deleteObjects(r -> r.bucket(cfg.bucket()).delete(d -> d.objects(ids).quiet(true)));
-            } catch (SdkException e) {
-                if (S3Errors.notImplemented(e)) {
-                    multiDeleteRefused = true;
-                    deleteEach(batch);
-                    continue;
-                }
-                throw S3Errors.map(cfg, "delete of " + Human.count(batch.size(), "object"), cfg.location(batch.get(0)) + " …", e);
+                deleteBatch(batch);
+            } catch (io.dbbackup.spi.HeldObjectException e) {
+                held.addAll(e.keys());
+                heldBy = heldBy == null ? e.getMessage() : heldBy;
             }
-            if (response.hasErrors() && !response.errors().isEmpty()) {
-                throw S3Errors.notDeleted(cfg, batch.size(), response.errors());
-            }
+        }
+        if (!held.isEmpty()) {
+            throw new io.dbbackup.spi.HeldObjectException(heldBy, held);
         }
     }
 
-    private void deleteEach(List<String> keys) throws IOException {
-        for (String key : keys) {
-            delete(key);
+    /** One DeleteObjects of at most {@value #DELETE_BATCH} keys; keys a lock holds come as a {@link io.dbbackup.spi.HeldObjectException} naming them. */
+    private void deleteBatch(List<String> batch) throws IOException {
+        if (multiDeleteRefused) {
+            io.dbbackup.spi.HeldObjectException.deleteEach(batch, this::delete);
+            return;
+        }
+        List<ObjectIdentifier> ids = new ArrayList<>(batch.size());
+        for (String key : batch) {
+            ids.add(ObjectIdentifier.builder().key(fullKey(key)).build());
+        }
+        DeleteObjectsResponse response;
+        try {
+            response = client().deleteObjects(r -> r.bucket(cfg.bucket()).delete(d -> d.objects(ids).quiet(true)));
+        } catch (SdkException e) {
+            if (S3Errors.notImplemented(e)) {
+                multiDeleteRefused = true;
+                io.dbbackup.spi.HeldObjectException.deleteEach(batch, this::delete);
+                return;
+            }
+            throw S3Errors.map(cfg, "delete of " + Human.count(batch.size(), "object"), cfg.location(batch.get(0)) + " …", e);
+        }
+        if (response.hasErrors() && !response.errors().isEmpty()) {
+            throw S3Errors.notDeleted(cfg, batch.size(), response.errors(), full -> full.startsWith(cfg.prefix())
+                    ? full.substring(cfg.prefix().length()) : full);
         }
     }
 

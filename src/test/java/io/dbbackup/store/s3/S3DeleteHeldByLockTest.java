@@ -54,6 +54,50 @@ class S3DeleteHeldByLockTest {
             assertThat(t).isInstanceOf(HeldObjectException.class);
             assertThat(t.getMessage()).contains("first " + keys.get(1) + ": AccessDenied")
                     .contains("Object Lock").doesNotContain("a Deny on their prefix");
+            assertThat(((HeldObjectException) t).keys()).as("which keys the lock holds").containsExactly(keys.get(1));
+        }
+    }
+
+    /**
+     * A lock that holds keys of the first batch of 1,000 does not stop the next batch (the archive of a busy cluster: the
+     * oldest segments held, thousands after them expired): every batch is sent, and the one failure names each key held.
+     */
+    @Test
+    void keysHeldInOneBatchDoNotStopTheNext() throws Exception {
+        List<String> keys = java.util.stream.IntStream.range(0, 1001)
+                .mapToObj(i -> String.format("job/wal/%024X", i)).toList();
+        List<List<String>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (FakeS3Server server = new FakeS3Server(exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> batch = java.util.regex.Pattern.compile("<Key>([^<]*)</Key>").matcher(body).results()
+                    .map(m -> m.group(1)).toList();
+            asked.add(batch);
+            String held = batch.contains(keys.get(0)) ? keys.get(0) : keys.get(1000);
+            FakeS3Server.answerXml(exchange, 200, "<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Error><Key>"
+                    + held + "</Key><Code>AccessDenied</Code><Message>Access Denied because object protected by "
+                    + "object lock.</Message></Error></DeleteResult>");
+        }); S3Store store = server.store()) {
+            Throwable t = catchThrowable(() -> store.deleteAll(keys));
+            assertThat(asked).as("both batches sent").hasSize(2);
+            assertThat(t).isInstanceOf(HeldObjectException.class);
+            assertThat(((HeldObjectException) t).keys()).containsExactly(keys.get(0), keys.get(1000));
+        }
+    }
+
+    /** A key held beside one the service failed to delete (InternalError): no hold, the failure it was (retryable). */
+    @Test
+    void aHoldBesideAnotherFailureIsThatFailure() throws Exception {
+        List<String> keys = List.of("job/wal/000000010000000000000001", "job/wal/000000010000000000000002");
+        try (FakeS3Server server = new FakeS3Server(exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            FakeS3Server.answerXml(exchange, 200, "<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Error><Key>"
+                    + keys.get(0) + "</Key><Code>AccessDenied</Code><Message>Access Denied because object protected by "
+                    + "object lock.</Message></Error><Error><Key>" + keys.get(1) + "</Key><Code>InternalError</Code>"
+                    + "<Message>We encountered an internal error. Please try again.</Message></Error></DeleteResult>");
+        }); S3Store store = server.store()) {
+            Throwable t = catchThrowable(() -> store.deleteAll(keys));
+            assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(HeldObjectException.class);
+            assertThat(t.getMessage()).contains("failed for 2 of them");
         }
     }
 
