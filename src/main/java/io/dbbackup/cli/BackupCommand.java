@@ -114,7 +114,8 @@ final class BackupCommand implements Callable<Integer> {
         root.out.printf(Locale.ROOT, "%-24s %-11s %8s %9s %10s  %s%n", "JOB", "STATUS", "ATTEMPTS", "DURATION", "SIZE", "KEY / ERROR");
         for (JobOutcome o : summary.outcomes()) {
             root.out.printf(Locale.ROOT, "%-24s %-11s %8d %9s %10s  %s%n", o.job(), label(o).equals("ok") ? "ok" : label(o).toUpperCase(Locale.ROOT), o.attempts(),
-                    Human.duration(o.duration()), o.succeeded() ? Human.size(o.size()) : "-",
+                    // a failure after the backup was stored (its prune, its pin) still has it: its size, beside its key
+                    Human.duration(o.duration()), o.succeeded() || o.key() != null ? Human.size(o.size()) : "-",
                     o.succeeded() ? o.key() + (o.pruned() ? " (pruned)" : "") + done(o) : o.error());
             // a notification that did not go out: on-call would otherwise learn it only when the page never comes
             Unsent.print(root.out, o.notifyFailed());
