@@ -118,8 +118,15 @@ final class ListCommand implements Callable<Integer> {
                     n.put("timestamp", newest.key().timestamp().toString());
                     n.put("size", newest.object().size());
                     n.put("age_seconds", Duration.between(newest.key().timestamp(), now).toSeconds());
+                    n.put("pinned", newest.pinned()); // as list JOB's rows
                     row.put("newest", n);
                 }
+                // the pins as list JOB reads them: counted in the row, and a pin a newer dbbackup wrote named on stderr
+                long pinned = entries.stream().filter(Catalog.Entry::pinned).count();
+                if (pinned > 0) {
+                    row.put("pinned", pinned);
+                }
+                new io.dbbackup.job.Pins(ws).mentionNewer(j, entries);
                 // a killed replacement's previous object, maybe a key's only copy: warned of (with what to do), and
                 // in the row, since a script reading stdout never sees stderr
                 List<UnfinishedUpload> aside = new AbandonedUploads(ws, catalog).warnSetAside(j);
@@ -167,6 +174,7 @@ final class ListCommand implements Callable<Integer> {
                     n == null ? "-" : age(Duration.ofSeconds((Long) n.get("age_seconds"))),
                     n == null ? "-" : Human.size((Long) n.get("size")), n == null ? "-" : Human.size((Long) r.get("total_size")));
             String more = (r.containsKey("copy_of") ? "  copy of " + r.get("copy_of") : "")
+                    + (r.containsKey("pinned") ? "  " + r.get("pinned") + " pinned" : "")
                     + (r.containsKey("set_aside") ? "  " + ((List<?>) r.get("set_aside")).size() + " set aside (see the warning)" : "");
             root.out.print(more.isEmpty() ? line : line.stripTrailing() + more + "\n");
         }
