@@ -251,10 +251,12 @@ public final class Copier {
             }
         }
         int walCopied = 0;
+        List<String> walUnknown = List.of();
         if (ws.datasource(job.datasource()).engine().physical()) {
             WalCopier.Copied wal = new WalCopier(ws, catalog).copy(job, source, holds, from, to, ctx, damaged);
             walCopied = wal.files();
             bytes += wal.bytes();
+            walUnknown = wal.unknown();
         }
         ws.log().info(copied == 0 && walCopied == 0 && damaged.isEmpty() && repaired.isEmpty() && elsewhere.isEmpty()
                         ? "copy up to date" : "copy finished", "job", job.name(),
@@ -271,6 +273,15 @@ public final class Copier {
         if (!blocked.isEmpty()) {
             throw DbBackupException.system(blocked.get(0) + (blocked.size() == 1 ? "" : " (and " + (blocked.size() - 1)
                     + " more backups blocked the same way)"));
+        }
+        if (!walUnknown.isEmpty()) {
+            // a copy that left WAL its backups recover with behind must not look complete: a restore from it stops there
+            throw DbBackupException.permanent("job " + job.name() + " copied " + copied + (copied == 1 ? " backup" : " backups")
+                    + " and " + io.dbbackup.core.Human.count(walCopied, "archived WAL file") + " of job '" + source.name()
+                    + "' but not " + WalCopier.describe(walUnknown) + ": in a form this dbbackup does not know (archived by "
+                    + "a newer dbbackup?), and the copy's backups need " + (walUnknown.size() == 1 ? "it" : "them")
+                    + " to recover past " + (walUnknown.size() == 1 ? "it" : "them") + "; run this copy job with the "
+                    + "dbbackup that archived " + (walUnknown.size() == 1 ? "it" : "them"), null);
         }
         if (newest == null) {
             throw DbBackupException.system("job " + job.name() + " copied nothing: its retention keeps none of the backups "

@@ -27,8 +27,11 @@ import java.util.stream.Collectors;
  * the WAL they recover with by this, under the copy's own {@code wal/} folder with the same names.
  */
 final class WalCopier {
-    /** Files copied and their stored bytes. */
-    record Copied(int files, long bytes) {
+    /**
+     * Files copied and their stored bytes; {@code unknown}: the keys of the source's WAL files the copy needs that are in a
+     * form this build does not know ({@link WalKey#unknownFormOf}: a newer dbbackup's), not copied.
+     */
+    record Copied(int files, long bytes, List<String> unknown) {
     }
 
     private final Workspace ws;
@@ -48,11 +51,15 @@ final class WalCopier {
     Copied copy(JobConfig job, JobConfig source, List<BackupKey> holds, Store from, Store to, OperationContext ctx,
                 List<DbBackupException> damaged) {
         WalArchive archive = new WalArchive(ws);
-        Set<String> held = archive.list(job).stream().map(WalCopier::walName).collect(Collectors.toSet());
-        List<WalKey> available = archive.list(source);
+        WalArchive.Contents there = archive.contents(job);
+        Set<String> held = there.archived().stream().map(WalCopier::walName).collect(Collectors.toSet());
+        WalArchive.Contents contents = archive.contents(source);
+        List<WalKey> available = contents.archived();
         List<WalFileName> starts = keptStarts(job, holds);
-        List<WalKey> needed = starts == null ? available : WalRetention.decide(available, starts).keep();
+        Optional<WalFileName> keepFrom = starts == null ? Optional.empty() : WalRetention.decide(available, starts).keepFrom();
+        List<WalKey> needed = available.stream().filter(k -> WalRetention.needed(k.file(), keepFrom)).toList();
         String folder = archive.walFolder(job);
+        List<String> unknown = unknownNeeded(contents, archive.walFolder(source), there, folder, keepFrom);
         Decryptor decryptor = walDecryptor(job);
         int files = 0;
         long bytes = 0;
@@ -84,7 +91,30 @@ final class WalCopier {
             ws.log().info("archived WAL copied", "job", job.name(), "files", files, "bytes", bytes,
                     "to", to.describe() + " " + folder);
         }
-        return new Copied(files, bytes);
+        if (!unknown.isEmpty()) {
+            ws.log().warn("not copied: " + describe(unknown) + " of job '" + source.name() + "', needed by the copy's "
+                    + "backups, in a form this dbbackup does not know (archived by a newer dbbackup?)", "job", job.name());
+        }
+        return new Copied(files, bytes, unknown);
+    }
+
+    /**
+     * The keys of the source's WAL files in a form this build does not know that the copy's kept backups need (from
+     * {@code keepFrom}) and the copy holds in no form ({@code there}, under {@code folder}); objects that name no WAL file
+     * (another tool's) are not WAL and left out.
+     */
+    private static List<String> unknownNeeded(WalArchive.Contents contents, String sourceFolder, WalArchive.Contents there,
+                                              String folder, Optional<WalFileName> keepFrom) {
+        Set<String> copied = there.archived().stream().map(k -> k.file().name()).collect(Collectors.toSet());
+        there.unknown().forEach(o -> WalKey.unknownFormOf(o.key(), folder).ifPresent(f -> copied.add(f.name())));
+        return contents.unknown().stream().map(io.dbbackup.core.StoredObject::key).filter(k -> WalKey.unknownFormOf(k, sourceFolder)
+                .filter(f -> WalRetention.needed(f, keepFrom) && !copied.contains(f.name())).isPresent()).toList();
+    }
+
+    /** {@code 1 archived WAL file (KEY)}, or the count with the first and last keys. */
+    static String describe(List<String> keys) {
+        return io.dbbackup.core.Human.count(keys.size(), "archived WAL file") + " (" + (keys.size() <= 3
+                ? String.join(", ", keys) : "first " + keys.get(0) + ", last " + keys.get(keys.size() - 1)) + ")";
     }
 
     /**

@@ -37,13 +37,17 @@ public final class WalRetention {
         if (from.isEmpty()) {
             return new Decision(Optional.empty(), List.of(), sorted);
         }
-        long cutoff = from.get().position();
         List<WalKey> delete = new ArrayList<>();
         List<WalKey> keep = new ArrayList<>();
         for (WalKey k : sorted) {
-            boolean needed = k.file().kind() == WalFileName.Kind.HISTORY || Long.compareUnsigned(k.file().position(), cutoff) >= 0;
-            (needed ? keep : delete).add(k);
+            (needed(k.file(), from) ? keep : delete).add(k);
         }
         return new Decision(from, delete, keep);
+    }
+
+    /** Whether the kept backups need {@code file} when their WAL starts at {@code keepFrom} (empty: keep all). */
+    public static boolean needed(WalFileName file, Optional<WalFileName> keepFrom) {
+        return keepFrom.isEmpty() || file.kind() == WalFileName.Kind.HISTORY
+                || Long.compareUnsigned(file.position(), keepFrom.get().position()) >= 0;
     }
 }
