@@ -1,5 +1,6 @@
 package io.dbbackup.engine.mysql;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,8 +14,25 @@ public enum ClientFamily {
     private static final Pattern DISTRIB = Pattern.compile("Distrib (\\d+)\\.(\\d+)");
     private static final Pattern VER = Pattern.compile("Ver (\\d+)\\.(\\d+)");
 
+    /** The exact release in a {@code --version} line: after {@code Distrib} (to 10.x), {@code from} (MariaDB 11) or {@code Ver}. */
+    private static final Pattern RELEASE = Pattern.compile("(?:Distrib|from) ([0-9][^,\\s]*)");
+    private static final Pattern VER_RELEASE = Pattern.compile("Ver ([0-9][^,\\s]*)");
+
     /** The family and major version from a tool's {@code --version} line. */
     public record Probe(ClientFamily family, int major, String line) {
+        /**
+         * The release, as the manifest's {@code tool_version} line has it ({@code 10.11.19-MariaDB}, {@code 8.0.36}); the
+         * whole line when it names none.
+         */
+        public String release() {
+            for (Pattern p : List.of(RELEASE, VER_RELEASE)) {
+                Matcher m = p.matcher(line);
+                if (m.find()) {
+                    return m.group(1);
+                }
+            }
+            return line;
+        }
     }
 
     public static Probe parse(String versionOutput) {

@@ -2,6 +2,7 @@ package io.dbbackup.engine.mysql;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.Human;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.DumpTail;
 import io.dbbackup.spi.Engine;
@@ -107,9 +108,9 @@ public final class MySqlEngine implements Engine {
         try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
             ClientFamily.Probe probe = client.probe(tool, ctx);
             Preflight pre = preflight(defaults, ctx);
-            return holds + "; server " + pre.version() + ", " + tool.getFileName() + " " + probe.major() + ".x (" + tool + ")"
-                    + (pre.nonTransactional().isEmpty() ? "" : "; " + pre.nonTransactional().size()
-                    + " non-transactional tables are not part of the consistent snapshot: " + String.join(", ", pre.nonTransactional()));
+            return holds + "; server " + pre.version() + ", " + tool.getFileName() + " " + probe.release() + " (" + tool + ")"
+                    + (pre.nonTransactional().isEmpty() ? "" : "; outside the consistent snapshot, "
+                    + Human.count(pre.nonTransactional().size(), "non-transactional table") + ": " + String.join(", ", pre.nonTransactional()));
         }
     }
 
@@ -465,8 +466,13 @@ public final class MySqlEngine implements Engine {
             if (present.isEmpty()) {
                 return new TargetState(false, 0, describe() + " does not exist");
             }
-            return new TargetState(true, objects, describe() + " holds " + objects + " tables, views, routines and events");
+            return new TargetState(true, objects, holding(describe(), objects));
         }
+    }
+
+    /** {@code ... holds 1 object (tables, views, routines and events)}: the objects information_schema counts, together. */
+    static String holding(String where, int objects) {
+        return where + " holds " + Human.count(objects, "object") + " (tables, views, routines and events)";
     }
 
     /**

@@ -4,6 +4,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.HostPort;
+import io.dbbackup.core.Human;
 import io.dbbackup.spi.ChildProcess;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.DumpTail;
@@ -311,9 +312,14 @@ public final class PostgresEngine implements Engine {
             int sequences = Integer.parseInt(f[2]);
             long largeObjects = Long.parseLong(f[3]);
             int objects = tables + views + sequences + (int) Math.min(largeObjects, 1_000_000);
-            return new TargetState(true, objects, "database " + settings.describe() + " holds " + tables + " tables, "
-                    + views + " views, " + sequences + " sequences, " + largeObjects + " large objects");
+            return new TargetState(true, objects, holding(settings.describe(), tables, views, sequences, largeObjects));
         }
+    }
+
+    /** {@code database ... holds 1 table, 0 views, 2 sequences, 0 large objects}. */
+    static String holding(String database, int tables, int views, int sequences, long largeObjects) {
+        return "database " + database + " holds " + Human.count(tables, "table") + ", " + Human.count(views, "view") + ", "
+                + Human.count(sequences, "sequence") + ", " + Human.count(largeObjects, "large object");
     }
 
     private static final String INSPECT_SQL = """

@@ -34,6 +34,23 @@ class MySqlEngineTest {
         assertThat(MYSQL57).extracting(ClientFamily.Probe::family, ClientFamily.Probe::major).containsExactly(ClientFamily.MYSQL, 5);
     }
 
+    /** {@code check} names the client's release as the manifest's tool_version has it, MariaDB 11's line too. */
+    @Test
+    void theClientsReleaseIsReadFromItsVersionLine() {
+        assertThat(MARIADB.release()).isEqualTo("10.11.19-MariaDB");
+        assertThat(MYSQL8.release()).isEqualTo("8.0.36");
+        assertThat(MYSQL57.release()).isEqualTo("5.7.44");
+        assertThat(ClientFamily.parse("mariadb-dump from 11.4.2-MariaDB, client 10.19 for debian-linux-gnu (x86_64)").release())
+                .isEqualTo("11.4.2-MariaDB");
+        assertThat(ClientFamily.parse("some-dump (no version)").release()).isEqualTo("some-dump (no version)");
+    }
+
+    @Test
+    void whatATargetHoldsIsCountedInTheSingularForOne() {
+        assertThat(MySqlEngine.holding("mariadb shop", 1)).isEqualTo("mariadb shop holds 1 object (tables, views, routines and events)");
+        assertThat(MySqlEngine.holding("mariadb shop", 7)).isEqualTo("mariadb shop holds 7 objects (tables, views, routines and events)");
+    }
+
     @Test
     void oneDatabaseIsDumpedWithoutItsNameAndGtidIsOffOnlyForMySqlClients() {
         List<String> maria = DumpArgs.of(Scope.one("shop"), MARIADB, "10.11.19-MariaDB", List.of());

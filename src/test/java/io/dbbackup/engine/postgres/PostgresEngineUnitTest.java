@@ -178,4 +178,10 @@ class PostgresEngineUnitTest {
                     password: literal
                 """)).hasMessageContaining("secrets are not read from the config file");
     }
+
+    @Test
+    void whatATargetHoldsIsCountedInTheSingularForOne() {
+        assertThat(PostgresEngine.holding("app on db:5432", 1, 0, 1, 2))
+                .isEqualTo("database app on db:5432 holds 1 table, 0 views, 1 sequence, 2 large objects");
+    }
 }
