@@ -63,8 +63,9 @@ final class BackupCommand implements Callable<Integer> {
         if (pin != null && pin.isBlank()) {
             // --pin "$NOTE" with NOTE unset in a nightly schedule would pin every backup: retention would never delete one
             throw DbBackupException.user("--pin needs a note saying why the backup is kept (got an empty one); "
-                    + "to pin without a note, run " + root.invocation().command("pin")
-                    + " JOB after the backup");
+                    + "to pin without a note, run " + (!all && jobs.stream().distinct().count() == 1
+                    ? root.invocation().command("pin", jobs.get(0)) : root.invocation().command("pin") + " JOB")
+                    + " after the backup");
         }
         if (parallel < 1) {
             throw DbBackupException.user("--parallel must be at least 1");

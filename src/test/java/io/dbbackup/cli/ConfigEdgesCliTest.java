@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,8 +110,17 @@ class ConfigEdgesCliTest {
             Cli.Result r = cli().run("-c", "config.yaml", "backup", "app", "--pin", empty);
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
             assertThat(r.err().strip()).isEqualTo("error: --pin needs a note saying why the backup is kept (got an empty one); "
-                    + "to pin without a note, run dbbackup -c config.yaml pin JOB after the backup");
+                    + "to pin without a note, run dbbackup -c config.yaml pin app after the backup");
             assertThat(dir.resolve("store")).doesNotExist();
+        }
+        // the job's name only when one was named: of two, or --all, the hint cannot know which
+        for (String[] more : new String[][] {{"app", "other"}, {"--all"}}) {
+            List<String> args = new ArrayList<>(List.of("-c", "config.yaml", "backup"));
+            args.addAll(List.of(more));
+            args.addAll(List.of("--pin", ""));
+            Cli.Result r = cli().run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err().strip()).endsWith("run dbbackup -c config.yaml pin JOB after the backup");
         }
         assertThat(cli().run("-q", "-c", "config.yaml", "backup", "app").exit()).isZero();
         Cli.Result note = cli().run("-c", "config.yaml", "pin", "app", "--note", "");
