@@ -28,7 +28,7 @@ public final class Main {
     private final Signals signals;
     private java.io.OutputStream binaryOut = System.out;
     /** The {@code --log-format} of the last command line run (the real process's last words after it use it too). */
-    private Log.Format logFormat = Log.Format.TEXT;
+    private volatile Log.Format logFormat = Log.Format.TEXT; // read by a dying thread too (uncaught)
 
     public Main(Map<String, String> env, Clock clock, Confirmer confirmer, Path workingDir) {
         this(env, clock, confirmer, workingDir, null);
@@ -86,10 +86,12 @@ public final class Main {
                 settleStderr();
                 System.exit(0);
             }
-            Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught(t, e, stopRecovery));
+            Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught(t, e, stopRecovery, null));
             StandardOutput stdout = StandardOutput.system(); // not System.out, which swallows a write that failed
             out = stdout.printer();
             main = system();
+            Main running = main; // from here its --log-format, once parsed, is the uncaught failure's too
+            Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught(t, e, stopRecovery, running));
             main.binaryOut(stdout.bytes());
             code = main.run(out, err, args);
             out.flush();
@@ -161,18 +163,57 @@ public final class Main {
      * A thread that dies of an OutOfMemoryError nobody caught may leave another waiting for it for ever: the process
      * exits at once, 2 (a resource failure), as it did with the JVM's -XX:+ExitOnOutOfMemoryError — which exits 3, the
      * code of a corrupt backup, and is therefore not among bin/dbbackup's flags any more; 255 for a restore_command's
-     * {@code wal-fetch --stop-recovery-on-error}.
+     * {@code wal-fetch --stop-recovery-on-error}. {@code running}: the Main whose log format the line takes (null
+     * before there is one: text).
      */
-    private static void uncaught(Thread t, Throwable e, boolean stopRecovery) {
-        if (e instanceof OutOfMemoryError) {
-            System.err.println("error: thread " + t.getName() + ": " + io.dbbackup.core.Heap.outOfMemory(e)
-                    + (stopRecovery ? WalFetchCommand.STOP_NOTE : ""));
-            System.err.flush();
-            settleStderr();
-            Runtime.getRuntime().halt(stopRecovery ? WalFetchCommand.STOP_RECOVERY : ExitStatus.SYSTEM_ERROR.code());
+    private static void uncaught(Thread t, Throwable e, boolean stopRecovery, Main running) {
+        try { // a report that fails in turn (out of memory again) must not keep the process from ending
+            PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+            uncaught(err, t, e, stopRecovery, running == null ? Log.Format.TEXT : running.logFormat,
+                    running == null ? Clock.systemUTC() : running.clock());
+        } finally {
+            Integer halt = haltStatus(e, stopRecovery);
+            if (halt != null) {
+                settleStderr();
+                Runtime.getRuntime().halt(halt);
+            }
         }
-        System.err.print("Exception in thread \"" + t.getName() + "\" ");
-        e.printStackTrace();
+    }
+
+    /** The status a thread's uncaught {@code e} ends the process with at once (an OutOfMemoryError), or null. */
+    private static Integer haltStatus(Throwable e, boolean stopRecovery) {
+        return !(e instanceof OutOfMemoryError) ? null
+                : stopRecovery ? WalFetchCommand.STOP_RECOVERY : ExitStatus.SYSTEM_ERROR.code();
+    }
+
+    /**
+     * Says that thread {@code t} died of {@code e}, as {@link #report} says a failure: with {@code --log-format json} one
+     * JSON object (an OutOfMemoryError's with the {@code exit} it ends the process with; anything else's, which ends the
+     * thread alone, with its trace in {@code stack}); in text {@code error: thread ...} for an OutOfMemoryError, the JVM's
+     * {@code Exception in thread} and trace for anything else.
+     */
+    static void uncaught(PrintWriter err, Thread t, Throwable e, boolean stopRecovery, Log.Format format, Clock clock) {
+        boolean json = format == Log.Format.JSON;
+        Integer code = haltStatus(e, stopRecovery);
+        if (code != null) {
+            String message = "thread " + t.getName() + ": " + io.dbbackup.core.Heap.outOfMemory(e)
+                    + (stopRecovery ? WalFetchCommand.STOP_NOTE : "");
+            line(err, json, clock, "error", json ? message : "error: " + message, null, json ? code : null, null);
+        } else if (json) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            line(err, true, clock, "error", "thread " + t.getName() + ": internal error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, null, Redactor.redact(trace.toString()));
+        } else {
+            err.print("Exception in thread \"" + t.getName() + "\" ");
+            e.printStackTrace(err);
+        }
+        err.flush();
+    }
+
+    /** The format the process's log lines take from now on (the command's {@code --log-format}, parsed). */
+    void logsAs(Log.Format format) {
+        logFormat = format;
     }
 
     /** Where commands that write bytes ({@code download -o -}) write them; the process's stdout by default. */

@@ -141,6 +141,7 @@ final class Root implements java.util.concurrent.Callable<Integer> {
         Log.Level level = verbose ? Log.Level.DEBUG : quiet ? Log.Level.WARN : Log.Level.INFO;
         Log log = new Log(err, logFormat, level, main.clock());
         Log.set(log);
+        main.logsAs(logFormat); // a thread dying meanwhile says so in it too, not once the command has returned
         return log;
     }
 

@@ -1,0 +1,58 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.DbbackupJar;
+import io.dbbackup.testkit.DyingThreadAgent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A thread of the real process that dies of an OutOfMemoryError nobody caught (injected by {@link DyingThreadAgent} while
+ * a wal-push waits on a FIFO nobody writes) ends the process, exit 2, with one line saying so: with
+ * {@code --log-format json} a JSON log line like every other of the run, in text the usual {@code error:} line.
+ */
+class UncaughtFailureIT {
+    private static final String SEGMENT = "000000010000000000000001";
+    private static final String SAID = "thread injected-worker: this JVM ran out of memory (OutOfMemoryError: Java heap space; max heap ";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aThreadsOutOfMemoryErrorIsAJsonLogLineWithLogFormatJson() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  pg: {engine: postgres, method: physical, cluster: main}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  phys: {datasource: pg, store: local, compression: zstd}
+                """);
+        Files.createDirectories(dir.resolve("pg_wal/archive_status"));
+        Process fifo = new ProcessBuilder("mkfifo", dir.resolve("pg_wal/" + SEGMENT).toString()).inheritIO().start();
+        assertThat(fifo.waitFor()).isZero();
+        List<String> agent = List.of("-javaagent:" + DyingThreadAgent.jar(dir) + "=" + WalPushCommand.class.getName());
+
+        DbbackupJar.Run json = DbbackupJar.run(dir, agent, v -> false, Map.of(), "--log-format", "json",
+                "wal-push", "--job", "phys", "--ahead", "0", "--timeout", "100s", "pg_wal/" + SEGMENT, SEGMENT);
+        assertThat(json.exit()).as(json.toString()).isEqualTo(2);
+        List<String> lines = json.err().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as(json.toString()).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{").endsWith("}"));
+        Map<?, ?> last = (Map<?, ?>) Json.parse(lines.get(lines.size() - 1));
+        assertThat(last.get("level")).isEqualTo("error");
+        assertThat((String) last.get("msg")).startsWith(SAID);
+        assertThat(((Number) last.get("exit")).intValue()).isEqualTo(2);
+
+        DbbackupJar.Run text = DbbackupJar.run(dir, agent, v -> false, Map.of(),
+                "wal-push", "--job", "phys", "--ahead", "0", "--timeout", "100s", "pg_wal/" + SEGMENT, SEGMENT);
+        assertThat(text.exit()).as(text.toString()).isEqualTo(2);
+        assertThat(text.err().lines().toList()).as(text.toString()).last().asString().startsWith("error: " + SAID);
+    }
+}
