@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A thread of the real process that dies of an OutOfMemoryError nobody caught (injected by {@link DyingThreadAgent} while
- * a wal-push waits on a FIFO nobody writes) ends the process, exit 2, with one line saying so: with
+ * a wal-push's WalArchive waits on a FIFO nobody writes) ends the process, exit 2, with one line saying so: with
  * {@code --log-format json} a JSON log line like every other of the run, in text the usual {@code error:} line.
  */
 class UncaughtFailureIT {
@@ -38,7 +38,7 @@ class UncaughtFailureIT {
         Files.createDirectories(dir.resolve("pg_wal/archive_status"));
         Process fifo = new ProcessBuilder("mkfifo", dir.resolve("pg_wal/" + SEGMENT).toString()).inheritIO().start();
         assertThat(fifo.waitFor()).isZero();
-        List<String> agent = List.of("-javaagent:" + DyingThreadAgent.jar(dir) + "=" + WalPushCommand.class.getName());
+        List<String> agent = List.of("-javaagent:" + DyingThreadAgent.jar(dir) + "=" + io.dbbackup.job.WalArchive.class.getName());
 
         DbbackupJar.Run json = DbbackupJar.run(dir, agent, v -> false, Map.of(), "--log-format", "json",
                 "wal-push", "--job", "phys", "--ahead", "0", "--timeout", "100s", "pg_wal/" + SEGMENT, SEGMENT);

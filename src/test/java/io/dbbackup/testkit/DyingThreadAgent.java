@@ -10,8 +10,8 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
- * A Java agent for a test's dbbackup process ({@code -javaagent:JAR=CLASS}): once the main thread runs a frame of CLASS
- * (the command has parsed its options), a thread named {@code injected-worker} dies of an OutOfMemoryError nobody catches —
+ * A Java agent for a test's dbbackup process ({@code -javaagent:JAR=CLASS}): once a thread runs a frame of CLASS (say
+ * what a command calls once it has parsed its options and set up its log), a thread named {@code injected-worker} dies of an OutOfMemoryError nobody catches —
  * as a worker that ran out of heap would, without filling the heap.
  */
 public final class DyingThreadAgent {
@@ -22,9 +22,8 @@ public final class DyingThreadAgent {
         Thread poller = new Thread(() -> {
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (System.nanoTime() < deadline) {
-                boolean there = Thread.getAllStackTraces().entrySet().stream()
-                        .filter(e -> e.getKey().getName().equals("main"))
-                        .anyMatch(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(awaited)));
+                boolean there = Thread.getAllStackTraces().values().stream()
+                        .anyMatch(frames -> Arrays.stream(frames).anyMatch(f -> f.getClassName().equals(awaited)));
                 if (there) {
                     new Thread(() -> {
                         throw new OutOfMemoryError("Java heap space");
