@@ -205,8 +205,10 @@ public final class Main {
             line(err, true, clock, "error", "thread " + t.getName() + ": internal error: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, null, Redactor.redact(trace.toString()));
         } else {
-            err.print("Exception in thread \"" + t.getName() + "\" ");
-            e.printStackTrace(err);
+            // the JVM's own form, but through the redactor: a failure's message can hold a connection string
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            err.print(Redactor.redact("Exception in thread \"" + t.getName() + "\" " + trace));
         }
         err.flush();
     }
@@ -385,7 +387,7 @@ public final class Main {
     private static void line(PrintWriter err, boolean json, Clock clock, String level, String message, Map<String, Object> fields,
                              Integer code, String trace) {
         if (!json) {
-            err.println(message);
+            err.println(Redactor.redact(message));
             return;
         }
         Map<String, Object> obj = new java.util.LinkedHashMap<>();

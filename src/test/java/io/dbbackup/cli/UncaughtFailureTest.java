@@ -52,4 +52,16 @@ class UncaughtFailureTest {
         assertThat(said(bug, false, Log.Format.TEXT)).first()
                 .isEqualTo("Exception in thread \"worker-1\" java.lang.IllegalStateException: boom");
     }
+
+    @Test
+    void aSecretInTheFailureIsMaskedInTextAndJson() {
+        String secret = "uncaught-s3cret-" + Long.toHexString(System.nanoTime());
+        io.dbbackup.core.Redactor.register(secret);
+        IllegalStateException bug = new IllegalStateException("cannot connect to postgresql://app:" + secret + "@db/app");
+        OutOfMemoryError oom = new OutOfMemoryError("Java heap space " + secret);
+        for (Log.Format format : Log.Format.values()) {
+            assertThat(String.join("\n", said(bug, false, format))).as("%s", format).doesNotContain(secret).contains("***");
+            assertThat(String.join("\n", said(oom, false, format))).as("%s", format).doesNotContain(secret).contains("***");
+        }
+    }
 }
