@@ -26,4 +26,12 @@ final class ConfigFiles {
         assertThat(e).as("refused: " + yaml).isNotNull();
         return e.problems().stream().map(Problem::format).toList();
     }
+
+    /** The one line {@code yaml} is refused with (it must be refused, with one problem on one line). */
+    static String failure(Path dir, String yaml) throws Exception {
+        ConfigException e = catchThrowableOfType(() -> load(dir, yaml), ConfigException.class);
+        assertThat(e).as("refused: " + yaml).isNotNull();
+        assertThat(e.getMessage()).as("one problem, one line").doesNotContain("\n");
+        return e.getMessage();
+    }
 }

@@ -1,16 +1,13 @@
 package io.dbbackup.config;
 
-import io.dbbackup.plugin.PluginRegistry;
 import io.dbbackup.testkit.ConfigText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Keys in the wrong place ({@link ConfigKeySweepTest} sweeps the example's keys): a tab after spaces, a tab in a file of
@@ -22,15 +19,11 @@ class ConfigKeyShapesTest {
     Path dir;
 
     private Config load(String yaml) throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), yaml);
-        return new ConfigLoader(PluginRegistry.load(), Map.of()).load(dir.resolve("config.yaml"), "config.yaml");
+        return ConfigFiles.load(dir, yaml);
     }
 
     private String failure(String yaml) throws Exception {
-        ConfigException e = catchThrowableOfType(() -> load(yaml), ConfigException.class);
-        assertThat(e).as("refused: " + yaml).isNotNull();
-        assertThat(e.getMessage()).as("one problem, one line").doesNotContain("\n");
-        return e.getMessage();
+        return ConfigFiles.failure(dir, yaml);
     }
 
     @Test

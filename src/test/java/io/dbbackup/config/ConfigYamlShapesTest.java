@@ -23,15 +23,11 @@ class ConfigYamlShapesTest {
     Path dir;
 
     private Config load(String yaml) throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), yaml);
-        return new ConfigLoader(PluginRegistry.load(), Map.of()).load(dir.resolve("config.yaml"), "config.yaml");
+        return ConfigFiles.load(dir, yaml);
     }
 
     private String failure(String yaml) throws Exception {
-        ConfigException e = catchThrowableOfType(() -> load(yaml), ConfigException.class);
-        assertThat(e).as("refused: " + yaml).isNotNull();
-        assertThat(e.getMessage()).as("one problem, one line").doesNotContain("\n");
-        return e.getMessage();
+        return ConfigFiles.failure(dir, yaml);
     }
 
     @Test
