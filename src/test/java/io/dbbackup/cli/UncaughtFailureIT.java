@@ -1,12 +1,11 @@
 package io.dbbackup.cli;
 
-import io.dbbackup.core.Json;
 import io.dbbackup.testkit.DbbackupJar;
 import io.dbbackup.testkit.DyingThreadAgent;
+import io.dbbackup.testkit.StuckWalPush;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --log-format json} a JSON log line like every other of the run, in text the usual {@code error:} line.
  */
 class UncaughtFailureIT {
-    private static final String SEGMENT = "000000010000000000000001";
     private static final String SAID = "thread injected-worker: this JVM ran out of memory (OutOfMemoryError: Java heap space; max heap ";
 
     @TempDir
@@ -27,31 +25,17 @@ class UncaughtFailureIT {
 
     @Test
     void aThreadsOutOfMemoryErrorIsAJsonLogLineWithLogFormatJson() throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  pg: {engine: postgres, method: physical, cluster: main}
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  phys: {datasource: pg, store: local, compression: zstd}
-                """);
-        Files.createDirectories(dir.resolve("pg_wal/archive_status"));
-        Process fifo = new ProcessBuilder("mkfifo", dir.resolve("pg_wal/" + SEGMENT).toString()).inheritIO().start();
-        assertThat(fifo.waitFor()).isZero();
+        StuckWalPush.prepare(dir);
         List<String> agent = List.of("-javaagent:" + DyingThreadAgent.jar(dir) + "=" + io.dbbackup.job.WalArchive.class.getName());
 
-        DbbackupJar.Run json = DbbackupJar.run(dir, agent, v -> false, Map.of(), "--log-format", "json",
-                "wal-push", "--job", "phys", "--ahead", "0", "--timeout", "100s", "pg_wal/" + SEGMENT, SEGMENT);
+        DbbackupJar.Run json = DbbackupJar.run(dir, agent, v -> false, Map.of(), StuckWalPush.args("100s", "--log-format", "json"));
         assertThat(json.exit()).as(json.toString()).isEqualTo(2);
-        List<String> lines = json.err().lines().filter(l -> !l.isBlank()).toList();
-        assertThat(lines).as(json.toString()).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{").endsWith("}"));
-        Map<?, ?> last = (Map<?, ?>) Json.parse(lines.get(lines.size() - 1));
+        Map<?, ?> last = StuckWalPush.lastJsonLine(json);
         assertThat(last.get("level")).isEqualTo("error");
         assertThat((String) last.get("msg")).startsWith(SAID);
         assertThat(((Number) last.get("exit")).intValue()).isEqualTo(2);
 
-        DbbackupJar.Run text = DbbackupJar.run(dir, agent, v -> false, Map.of(),
-                "wal-push", "--job", "phys", "--ahead", "0", "--timeout", "100s", "pg_wal/" + SEGMENT, SEGMENT);
+        DbbackupJar.Run text = DbbackupJar.run(dir, agent, v -> false, Map.of(), StuckWalPush.args("100s"));
         assertThat(text.exit()).as(text.toString()).isEqualTo(2);
         assertThat(text.err().lines().toList()).as(text.toString()).last().asString().startsWith("error: " + SAID);
     }

@@ -1,7 +1,7 @@
 package io.dbbackup.cli;
 
-import io.dbbackup.core.Json;
 import io.dbbackup.testkit.DbbackupJar;
+import io.dbbackup.testkit.StuckWalPush;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,40 +19,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of the server's log as JSON lost it), in text the usual {@code error:} line.
  */
 class WalPushForcedExitIT {
-    private static final String SEGMENT = "000000010000000000000001";
-
     @TempDir
     Path dir;
 
     @Test
     void theForcedExitLineIsAJsonLogLineWithLogFormatJson() throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), """
-                datasources:
-                  pg: {engine: postgres, method: physical, cluster: main}
-                stores:
-                  local: {type: local, path: store}
-                jobs:
-                  phys: {datasource: pg, store: local, compression: zstd}
-                """);
-        Files.createDirectories(dir.resolve("pg_wal/archive_status"));
-        Process fifo = new ProcessBuilder("mkfifo", dir.resolve("pg_wal/" + SEGMENT).toString()).inheritIO().start();
-        assertThat(fifo.waitFor()).isZero();
-        String said = "wal-push of " + SEGMENT + " timed out after 1s (the store did not finish in time): not archived; "
+        StuckWalPush.prepare(dir);
+        String said = "wal-push of " + StuckWalPush.SEGMENT + " timed out after 1s (the store did not finish in time): not archived; "
                 + "PostgreSQL will retry (raise or turn off wal-push --timeout if the store is just slow)";
 
-        DbbackupJar.Run json = DbbackupJar.run(dir, List.of(), v -> false, Map.of(), "--log-format", "json",
-                "wal-push", "--job", "phys", "--ahead", "0", "--timeout", "1s", "pg_wal/" + SEGMENT, SEGMENT);
+        DbbackupJar.Run json = DbbackupJar.run(dir, List.of(), v -> false, Map.of(),
+                StuckWalPush.args("1s", "--log-format", "json"));
         assertThat(json.exit()).as(json.toString()).isEqualTo(2);
-        List<String> lines = json.err().lines().filter(l -> !l.isBlank()).toList();
-        assertThat(lines).as(json.toString()).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{").endsWith("}"));
-        Map<?, ?> last = (Map<?, ?>) Json.parse(lines.get(lines.size() - 1));
+        Map<?, ?> last = StuckWalPush.lastJsonLine(json);
         assertThat(last.get("level")).isEqualTo("error");
         assertThat(last.get("msg")).isEqualTo(said);
         assertThat(((Number) last.get("exit")).intValue()).isEqualTo(2);
         assertThat(last.get("time")).isNotNull();
 
-        DbbackupJar.Run text = DbbackupJar.run(dir, List.of(), v -> false, Map.of(),
-                "wal-push", "--job", "phys", "--ahead", "0", "--timeout", "1s", "pg_wal/" + SEGMENT, SEGMENT);
+        DbbackupJar.Run text = DbbackupJar.run(dir, List.of(), v -> false, Map.of(), StuckWalPush.args("1s"));
         assertThat(text.exit()).as(text.toString()).isEqualTo(2);
         assertThat(text.err()).as(text.toString()).endsWith("error: " + said + "\n");
         assertThat(dir.resolve("store")).satisfiesAnyOf(s -> assertThat(s).doesNotExist(),
