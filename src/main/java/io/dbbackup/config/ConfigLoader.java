@@ -302,13 +302,17 @@ public final class ConfigLoader {
             for (org.snakeyaml.engine.v2.nodes.NodeTuple t : m.getValue()) {
                 String key = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k ? k.getValue() : "?";
                 String at = path.isEmpty() ? key : path + "." + key;
-                Node before = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode && !key.equals("<<")
+                Node before = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode
                         ? first.putIfAbsent(key, t.getKeyNode()) : null;
                 if (before != null) {
                     // YAML keeps one of the two silently (the loader, the first): say where the other is, so both are
-                    // looked at; in any mapping, an x- block's too, which no section reads as such
-                    problems.error(t.getKeyNode(), at + ": duplicate key: '" + key + "' is already given at line "
-                            + before.getStartMark().map(x -> x.getLine() + 1).orElse(1) + " of this mapping; give it once");
+                    // looked at; in any mapping, an x- block's too, which no section reads as such. Two merge keys: YAML
+                    // tools differ on which wins (SnakeYAML the first, PyYAML the last), one list of them says it
+                    String line = "' is already given at line " + before.getStartMark().map(x -> x.getLine() + 1).orElse(1)
+                            + " of this mapping";
+                    problems.error(t.getKeyNode(), at + (key.equals("<<") ? ": duplicate merge key: '<<" + line
+                            + ", and YAML tools differ on which one wins; merge both with one: <<: [*first, *second] (the first "
+                            + "named wins, the mapping's own keys over both)" : ": duplicate key: '" + key + line + "; give it once"));
                 }
                 refuseTagsAndDuplicates(t.getKeyNode(), at, problems, seen);
                 refuseTagsAndDuplicates(t.getValueNode(), at, problems, seen);

@@ -146,6 +146,36 @@ class ConfigYamlShapesTest {
     }
 
     @Test
+    void aMergeListGivesEarlierMappingsPrecedenceAndTheMappingsOwnKeysWinOverAll() throws Exception {
+        // YAML's merge (yaml.org/type/merge): keys of the mapping itself win; of a list, an earlier mapping wins
+        String yaml = ConfigText.withAppJob("retention: {keep_last: 1}") + """
+                  other:
+                    <<: [*a, *b]
+                    datasource: app
+                    store: local
+                    retention: {keep_last: 9}
+                """;
+        String anchors = "x-a: &a {prefix: from-a, timeout: 1h}\nx-b: &b {prefix: from-b, timeout: 2h, retention: {keep_daily: 4}, "
+                + "verify: true}\n";
+        Config c = load(anchors + yaml);
+        assertThat(c.jobs().get("other").prefix()).as("a before b").isEqualTo("from-a");
+        assertThat(c.jobs().get("other").timeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.jobs().get("other").retention().keepLast()).as("its own key over b's").isEqualTo(9);
+        assertThat(c.jobs().get("other").retention().keepDaily()).as("a mapping's value is not merged into").isZero();
+        assertThat(c.jobs().get("other").verify()).as("b's key that nothing before it gives").isNotEqualTo(c.jobs().get("app").verify());
+    }
+
+    @Test
+    void aMergeKeyGivenTwiceInOneMappingIsOneErrorAtTheSecond() throws Exception {
+        // YAML tools disagree on which of two '<<' wins (SnakeYAML the first, PyYAML the last): ask for one list instead
+        String yaml = "x-a: &a {prefix: from-a}\nx-b: &b {prefix: from-b}\n"
+                + ConfigText.withAppJob("<<: *a\nretention: {keep_last: 3}\n<<: *b");
+        assertThat(failure(yaml)).isEqualTo("config.yaml:17:5: error: jobs.app.<<: duplicate merge key: '<<' is already given "
+                + "at line 15 of this mapping, and YAML tools differ on which one wins; merge both with one: <<: [*first, *second] "
+                + "(the first named wins, the mapping's own keys over both)");
+    }
+
+    @Test
     void aMergeOfItselfIsReadOnce() throws Exception {
         Config c = load(ConfigText.withAppJob("retention: &r {keep_last: 2, <<: *r}"));
         assertThat(c.jobs().get("app").retention().keepLast()).isEqualTo(2);
