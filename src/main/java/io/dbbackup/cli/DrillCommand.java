@@ -7,6 +7,7 @@ import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.Driller;
+import io.dbbackup.job.GroupedWarnings;
 import io.dbbackup.job.Notifications;
 import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.RunSummary;
@@ -105,37 +106,40 @@ final class DrillCommand implements Callable<Integer> {
         List<ExitStatus> statuses = new ArrayList<>();
         List<Object> rows = new ArrayList<>();
         NotStarted notStarted = new NotStarted("drill", "nothing was restored");
-        for (JobConfig j : jobs) {
-            if (stopped.get() != null) { // as backup --all: each job not started is reported and notified as interrupted
-                NotStarted.Job s = notStarted.skip(ws, j, stopped.get(),
-                        f -> notify ? Notifications.sendDrill(ws, j, ws.clock().instant(), null, f) : List.of());
-                notifyFailed.put(j.name(), s.unsent());
-                statuses.add(s.failure().status());
-                if (json) {
-                    rows.add(s.row(notify));
-                } else {
-                    s.print(root.out);
+        // what every job would warn the same (a shared key not readable here, a notifier down) is said once, naming them
+        try (GroupedWarnings grouped = jobs.size() > 1 ? ws.groupingWarnings() : null) {
+            for (JobConfig j : jobs) {
+                if (stopped.get() != null) { // as backup --all: each job not started is reported and notified as interrupted
+                    NotStarted.Job s = notStarted.skip(ws, j, stopped.get(),
+                            f -> notify ? Notifications.sendDrill(ws, j, ws.clock().instant(), null, f) : List.of());
+                    notifyFailed.put(j.name(), s.unsent());
+                    statuses.add(s.failure().status());
+                    if (json) {
+                        rows.add(s.row(notify));
+                    } else {
+                        s.print(root.out);
+                    }
+                    continue;
                 }
-                continue;
-            }
-            try {
-                Driller.Result r = drillOne(ws, j, Optional.empty());
-                statuses.add(ExitStatus.OK);
-                if (json) {
-                    rows.add(toMap(j, r));
-                } else {
-                    print(j, r);
-                }
-            } catch (DbBackupException e) {
-                DbBackupException f = underSignal(e);
-                statuses.add(f.status());
-                ws.log().error(f.getMessage(), "job", j.name());
-                if (json) {
-                    rows.add(failedRow(j, f));
-                } else {
-                    root.out.println((stopped.get() != null ? "INTERRUPTED" : "FAILED") + " drill of job " + j.name() + ": "
-                            + Redactor.redact(e.getMessage()));
-                    Unsent.print(root.out, unsent(j));
+                try {
+                    Driller.Result r = drillOne(ws, j, Optional.empty());
+                    statuses.add(ExitStatus.OK);
+                    if (json) {
+                        rows.add(toMap(j, r));
+                    } else {
+                        print(j, r);
+                    }
+                } catch (DbBackupException e) {
+                    DbBackupException f = underSignal(e);
+                    statuses.add(f.status());
+                    ws.log().error(f.getMessage(), "job", j.name());
+                    if (json) {
+                        rows.add(failedRow(j, f));
+                    } else {
+                        root.out.println((stopped.get() != null ? "INTERRUPTED" : "FAILED") + " drill of job " + j.name() + ": "
+                                + Redactor.redact(e.getMessage()));
+                        Unsent.print(root.out, unsent(j));
+                    }
                 }
             }
         }

@@ -11,6 +11,7 @@ import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Subset;
 import io.dbbackup.job.Catalog;
+import io.dbbackup.job.GroupedWarnings;
 import io.dbbackup.job.Notifications;
 import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.Pruner;
@@ -126,8 +127,10 @@ final class VerifyCommand implements Callable<Integer> {
         if (all || allBackups || audit) {
             List<JobConfig> jobs = all ? ws.allJobs("verify", "verify") : List.of(ws.job(job));
             NobodyToNotify.warnIfNone(ws, notify, jobs, "verify");
-            try (Log.Tagging tag = Log.tag("job")) { // set to each job in turn: what its store or a library says names it
-                return verifyMany(ws, verifier, jobs, limit, part, tag);
+            // what several jobs would each warn the same (their shared key not on this host) is said once, naming them
+            try (GroupedWarnings grouped = jobs.size() > 1 ? ws.groupingWarnings() : null;
+                 Log.Tagging tag = Log.tag("job")) { // set to each job in turn: what its store or a library says names it
+                return verifyMany(ws, verifier, jobs, limit, part, tag, grouped);
             }
         }
         if (localCopy.given()) {
@@ -171,9 +174,11 @@ final class VerifyCommand implements Callable<Integer> {
      * listed (the other jobs are still checked). With {@code --notify}, each job's result goes to its notifiers.
      * With a {@code part} ({@code --subset}), only the backups in it are read. With {@code --all-backups}, a backup
      * deleted since it was listed (a prune running meanwhile) is skipped, no failure, unless every backup listed is, or
-     * with a part every backup of the part (the run was to read some and read none).
+     * with a part every backup of the part (the run was to read some and read none). {@code grouped}: the warnings
+     * several jobs would each give, said before the summary (null: one job, each said at once).
      */
-    private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit, Subset part, Log.Tagging tag) {
+    private int verifyMany(Workspace ws, Verifier verifier, List<JobConfig> jobs, Duration limit, Subset part, Log.Tagging tag,
+                           GroupedWarnings grouped) {
         List<Map<String, Object>> rows = new ArrayList<>();
         int stored = 0;
         int checked = 0;
@@ -356,7 +361,9 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
             }
-            verifier.warnKeyless(j);
+            if (jobs.size() == 1 || allBackups) { // each job's newest: one warning after the last job, naming the jobs
+                verifier.warnKeyless(j);
+            }
             if (jobGone == entries.size()) { // every backup listed is gone: an emptied store is no passed audit
                 empty++;
                 findings.add(ExitStatus.SYSTEM_ERROR);
@@ -371,6 +378,10 @@ final class VerifyCommand implements Callable<Integer> {
                     notifyFailed);
         }
         tag.close(); // the audit's summary is no job's
+        if (grouped != null) { // before the summary: the cause (a key not here) before its consequence (not decrypted)
+            grouped.close();
+        }
+        verifier.warnKeyless(jobs);
         // the process's: each job's code (jobStatuses) summed up as every multi-job verb's (4 when some failed, 3 outranking)
         int code = stopped.get() != null ? stopped.get().code() : RunSummary.of(jobStatuses).code();
         int verified = checked - failed;

@@ -110,7 +110,7 @@ public final class BackupDetails {
 
     private List<String> contents(JobConfig job, Catalog catalog, BackupKey key) {
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
-        Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
+        Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws);
         try (Workspace.Operation op = ws.operation("show-" + job.name());
              ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
             return ws.datasource(job.datasource()).engine().contents(decoded, key.format(), op.context());

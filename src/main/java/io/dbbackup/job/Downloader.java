@@ -128,7 +128,7 @@ public final class Downloader {
                 requireNothingAt(p);
             }
         }
-        Decryptor decryptor = decrypt ? Encryption.decryptorFor(key, job, keys, ws.log()) : null;
+        Decryptor decryptor = decrypt ? Encryption.decryptorFor(key, job, keys, ws) : null;
         Store store = catalog.store(job);
         ArtifactReader reader = ArtifactReader.forRecovery(store);
         reader.expectedSha256(key); // a backup nothing can check stops here, before anything is written

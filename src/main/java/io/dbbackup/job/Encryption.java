@@ -9,7 +9,6 @@ import io.dbbackup.config.EncryptionConfig;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
-import io.dbbackup.core.Log;
 import io.dbbackup.core.Secret;
 
 import java.nio.file.Path;
@@ -40,21 +39,21 @@ public final class Encryption {
      * job's identity, when it cannot be read on this machine (file missing, its command failing), counts as none,
      * with a warning naming why (a backup host need not hold the key that opens its backups).
      */
-    public static Decryptor decryptor(JobConfig job, DecryptionKeys extra, Log log) {
-        return build(job, extra, log, null);
+    public static Decryptor decryptor(JobConfig job, DecryptionKeys extra, Workspace ws) {
+        return build(job, extra, ws, null);
     }
 
     /** As {@link #decryptor}, but an encrypted {@code key} without any key to open it is a user error naming the ways to give one. */
-    public static Decryptor decryptorFor(BackupKey key, JobConfig job, DecryptionKeys extra, Log log) {
-        return key.encrypted() ? required(key.key(), job, extra, log) : build(job, extra, log, null);
+    public static Decryptor decryptorFor(BackupKey key, JobConfig job, DecryptionKeys extra, Workspace ws) {
+        return key.encrypted() ? required(key.key(), job, extra, ws) : build(job, extra, ws, null);
     }
 
     /**
      * The decryptor for the encrypted object {@code name}: a user error when no key opens it, naming why the job's
      * identity cannot be read here, else the ways to give one.
      */
-    static Decryptor required(String name, JobConfig job, DecryptionKeys extra, Log log) {
-        Decryptor d = build(job, extra, log, name);
+    static Decryptor required(String name, JobConfig job, DecryptionKeys extra, Workspace ws) {
+        Decryptor d = build(job, extra, ws, name);
         if (d != null) {
             return d;
         }
@@ -72,10 +71,10 @@ public final class Encryption {
     }
 
     /** {@code requiredFor}: the object that must be decrypted (its failure then names the identity's problem), or null. */
-    private static Decryptor build(JobConfig job, DecryptionKeys extra, Log log, String requiredFor) {
+    private static Decryptor build(JobConfig job, DecryptionKeys extra, Workspace ws, String requiredFor) {
         List<String> identities = new ArrayList<>();
         for (Path file : extra.identityFiles()) {
-            identities.addAll(IdentityFile.identities(file, log));
+            identities.addAll(IdentityFile.identities(file, ws.log()));
         }
         EncryptionConfig c = job.encryption();
         String identityProblem = null;
@@ -92,20 +91,20 @@ public final class Encryption {
         }
         // identities to try: the job's passphrase is no longer the only way in (a recipients backup of before a rotation
         // to a passphrase opens without it; a passphrase backup then fails naming --passphrase-env)
-        List<Secret> passphrases = passphrases(extra, c, log, job, requiredFor == null || !identities.isEmpty(), !identities.isEmpty());
+        List<Secret> passphrases = passphrases(extra, c, ws, job, requiredFor == null || !identities.isEmpty(), !identities.isEmpty());
         if (identities.isEmpty() && passphrases.isEmpty()) {
             if (identityProblem != null && requiredFor != null) {
                 throw DbBackupException.user(requiredFor + " is encrypted and the job's identity cannot be read here: "
                         + identityProblem + " (or pass --identity FILE)");
             }
             if (identityProblem != null) {
-                log.warn("the job's age identity cannot be read here: nothing to decrypt with", "job", job.name(),
+                ws.warnAbout(job, null, "the job's age identity cannot be read here: nothing to decrypt with",
                         "reason", identityProblem);
             }
             return null;
         }
         if (identityProblem != null) {
-            log.warn("the job's age identity cannot be read here; decrypting with the keys given", "job", job.name(),
+            ws.warnAbout(job, null, "the job's age identity cannot be read here; decrypting with the keys given",
                     "reason", identityProblem);
         }
         return AgeDecryptor.trying(identities, passphrases);
@@ -119,7 +118,7 @@ public final class Encryption {
      * a backup made before the job encrypted), or {@code identities} are there to try: one that cannot be read here counts
      * as none, with a warning, as the job's identity does.
      */
-    private static List<Secret> passphrases(DecryptionKeys extra, EncryptionConfig c, Log log, JobConfig job, boolean optional,
+    private static List<Secret> passphrases(DecryptionKeys extra, EncryptionConfig c, Workspace ws, JobConfig job, boolean optional,
                                             boolean identities) {
         List<Secret> out = new ArrayList<>();
         for (Secret given : extra.passphrases()) {
@@ -134,8 +133,8 @@ public final class Encryption {
                 c.passphrase().reveal(); // a command's passphrase runs here, when first needed
                 out.add(c.passphrase());
             } catch (DbBackupException e) {
-                log.warn(identities ? "the job's passphrase cannot be read here; decrypting with the identities given"
-                        : "the job's passphrase cannot be read here: nothing to decrypt with", "job", job.name(), "reason", e.getMessage());
+                ws.warnAbout(job, null, identities ? "the job's passphrase cannot be read here; decrypting with the identities given"
+                        : "the job's passphrase cannot be read here: nothing to decrypt with", "reason", e.getMessage());
             }
             return out;
         }
@@ -155,7 +154,7 @@ public final class Encryption {
                 out.add(c.passphrase());
             }
         } catch (DbBackupException e) {
-            log.warn("the job's passphrase cannot be read here; decrypting with the one given", "job", job.name(),
+            ws.warnAbout(job, null, "the job's passphrase cannot be read here; decrypting with the one given",
                     "reason", e.getMessage());
         }
         return out;

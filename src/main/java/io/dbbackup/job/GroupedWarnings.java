@@ -23,7 +23,7 @@ public final class GroupedWarnings implements AutoCloseable {
 
     private final Workspace ws;
     /** Each warning (its job's folder abstracted) and its jobs, each with the warning as it is about that job. */
-    private final Map<Said, Map<String, String>> jobs = new LinkedHashMap<>();
+    private final Map<Said, Map<String, About>> jobs = new LinkedHashMap<>();
 
     GroupedWarnings(Workspace ws) {
         this.ws = ws;
@@ -31,18 +31,37 @@ public final class GroupedWarnings implements AutoCloseable {
 
     /** What stands for a job's own folder in a warning kept ({@link Workspace#warnAbout}). */
     private static final String FOLDER = "\u0000folder\u0000";
+    /** What stands for the job's own config section ({@code jobs.NAME.}) in a warning kept: a key merged from one block. */
+    private static final String SECTION = "\u0000section\u0000";
+
+    /** A warning as said about one job: its text and fields but {@code job}. */
+    private record About(String message, List<Object> fields) {
+    }
 
     /** Keeps {@code message} about {@code job}; {@code folder}, when not null, is the job's own, told apart from the rest. */
     synchronized void add(String job, String folder, String message, Object... fields) {
-        String said = folder == null || folder.isEmpty() ? message : message.replace(folder, FOLDER);
-        jobs.computeIfAbsent(new Said(said, Arrays.asList(fields)), s -> new LinkedHashMap<>()).put(job, message);
+        List<Object> alike = new ArrayList<>(fields.length);
+        for (Object f : fields) {
+            alike.add(f instanceof String text ? abstracted(text, job, folder) : f);
+        }
+        jobs.computeIfAbsent(new Said(abstracted(message, job, folder), alike), s -> new LinkedHashMap<>())
+                .put(job, new About(message, Arrays.asList(fields)));
+    }
+
+    /**
+     * {@code text} with the job's own folder and config section ({@code jobs.NAME.}, in a reason naming the key that
+     * could not be read) abstracted: the same problem of an {@code x-} block merged by 200 jobs is one warning.
+     */
+    private static String abstracted(String text, String job, String folder) {
+        String out = folder == null || folder.isEmpty() ? text : text.replace(folder, FOLDER);
+        return out.replace("jobs." + job + ".", SECTION);
     }
 
     /** Warns of each warning kept, once; from then on warnings about jobs are said at once again. */
     @Override
     public void close() {
         ws.stopGrouping(this);
-        Map<Said, Map<String, String>> said;
+        Map<Said, Map<String, About>> said;
         synchronized (this) {
             said = new LinkedHashMap<>(jobs);
             jobs.clear();
@@ -51,12 +70,18 @@ public final class GroupedWarnings implements AutoCloseable {
         said.forEach((s, about) -> {
             List<String> names = new ArrayList<>(about.keySet());
             if (names.size() == 1) {
-                log.warn(about.get(names.get(0)), withJob("job", names.get(0), s.fields()));
+                About one = about.get(names.get(0));
+                log.warn(one.message(), withJob("job", names.get(0), one.fields()));
             } else {
-                log.warn(s.message().replace(FOLDER, "<each job's folder>/") + " (" + names.size() + " jobs: "
-                        + Human.names(names) + ")", withJob("jobs", names.size(), s.fields()));
+                log.warn(concrete(s.message()) + " (" + names.size() + " jobs: " + Human.names(names) + ")",
+                        withJob("jobs", names.size(), s.fields().stream().map(f -> f instanceof String t ? concrete(t) : f).toList()));
             }
         });
+    }
+
+    /** A warning said of several jobs: what stood for each job's own folder or config section, as words. */
+    private static String concrete(String text) {
+        return text.replace(FOLDER, "<each job's folder>/").replace(SECTION, "jobs.<each job>.");
     }
 
     /** {@code key value} then the other fields, as the single job's warning always gave them. */

@@ -42,8 +42,9 @@ public final class Notifications {
                 n.notifier().send(report, ws.clock());
                 ws.log().info("notification sent", "job", job.name(), "notifier", n.name());
             } catch (Exception e) {
-                ws.log().warn("notification failed (the " + report.operation().name().toLowerCase(java.util.Locale.ROOT)
-                        + " result is unchanged)", "job", job.name(), "notifier", n.name(), "error", reason(e));
+                // a notifier down for every job of an --all run is one warning naming them (Workspace.warnAbout)
+                ws.warnAbout(job, null, "notification failed (the " + report.operation().name().toLowerCase(java.util.Locale.ROOT)
+                        + " result is unchanged)", "notifier", n.name(), "error", reason(e));
                 failed.add(new NotifyFailure(n.name(), reason(e)));
             }
         }

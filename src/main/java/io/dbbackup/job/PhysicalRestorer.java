@@ -136,7 +136,7 @@ public final class PhysicalRestorer {
         BackupKey key = choose(catalog, job, r.key(), r.target());
         warnOfNewerTimelines(catalog, job, key, r.target());
         Map<String, Path> tablespaces = tablespaceFolders(engine, catalog, job, key, r.tablespaceMapping(), dir);
-        Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
+        Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws);
         String restoreCommand = r.target() == null ? null
                 : RestoreCommand.of(r.dbbackupCommand(), ws.config().file(), job.name(), r.walFetchArgs());
         boolean created = !Files.exists(dir);

@@ -136,7 +136,7 @@ final class ReadBack {
             if (job.verify() == JobConfig.Verification.DEEP && deepVerify(job, key, ctx)) {
                 return;
             }
-            Decryptor decryptor = Encryption.decryptor(job, DecryptionKeys.NONE, ws.log());
+            Decryptor decryptor = Encryption.decryptor(job, DecryptionKeys.NONE, ws);
             if (key.encrypted() && decryptor == null) {
                 verifyStoredBytes(job, store, key);
                 return;

@@ -140,7 +140,7 @@ public final class Restorer {
         RestoreOptions options = r.options().omitting(ws.datasource(job.datasource()).engine().omittedFromItsBackups());
         requireRestorableInPart(options, key, target);
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
-        Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws.log());
+        Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws);
         List<String> restoreArgs = keys.withArgs(r.sameRestoreArgs()); // of an older backup's restore, when this one is bad
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();

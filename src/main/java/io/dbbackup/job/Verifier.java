@@ -76,11 +76,35 @@ public final class Verifier {
             warnKeyless(job, keys.get(0));
             return;
         }
+        ws.log().warn("no key here to decrypt " + keys.size() + " backups of job " + job.name() + UNCHECKED + named(keys),
+                "job", job.name(), "backups", keys.size());
+    }
+
+    /**
+     * As {@link #warnKeyless(JobConfig)} for the backups of all {@code jobs} checked without a key, in one warning naming
+     * the jobs when several had any ({@code verify --all} of the newest backups of 200 jobs whose key is not on this host:
+     * one line, not 200).
+     */
+    public void warnKeyless(List<JobConfig> jobs) {
+        List<JobConfig> keyless = jobs.stream().filter(j -> this.keyless != null && this.keyless.containsKey(j.name())).toList();
+        if (keyless.size() < 2) {
+            keyless.forEach(this::warnKeyless);
+            return;
+        }
+        List<String> keys = keyless.stream().flatMap(j -> this.keyless.remove(j.name()).stream()).toList();
+        ws.log().warn("no key here to decrypt " + keys.size() + " backups of " + keyless.size() + " jobs" + UNCHECKED + named(keys)
+                + " (" + keyless.size() + " jobs: " + io.dbbackup.core.Human.names(keyless.stream().map(JobConfig::name).toList())
+                + ")", "jobs", keyless.size(), "backups", keys.size());
+    }
+
+    /** What a warning of several backups checked without a key says they are, before naming them. */
+    private static final String UNCHECKED = ": their stored bytes match their checksums, but that they decrypt and decompress "
+            + "was not checked (give --identity or --passphrase-env for that): ";
+
+    /** The first ten of {@code keys}, then how many more. */
+    private static String named(List<String> keys) {
         int shown = Math.min(keys.size(), 10);
-        ws.log().warn("no key here to decrypt " + keys.size() + " backups of job " + job.name() + ": their stored bytes match "
-                + "their checksums, but that they decrypt and decompress was not checked (give --identity or --passphrase-env for "
-                + "that): " + String.join(", ", keys.subList(0, shown)) + (keys.size() > shown ? " and " + (keys.size() - shown)
-                + " more" : ""), "job", job.name(), "backups", keys.size());
+        return String.join(", ", keys.subList(0, shown)) + (keys.size() > shown ? " and " + (keys.size() - shown) + " more" : "");
     }
 
     private void warnKeyless(JobConfig job, String key) {
@@ -220,7 +244,7 @@ public final class Verifier {
         if (known != null) {
             return known.orElse(null);
         }
-        Decryptor d = required ? Encryption.decryptorFor(k, job, keys, ws.log()) : Encryption.decryptor(job, keys, ws.log());
+        Decryptor d = required ? Encryption.decryptorFor(k, job, keys, ws) : Encryption.decryptor(job, keys, ws);
         decryptors.put(cacheKey, Optional.ofNullable(d));
         return d;
     }

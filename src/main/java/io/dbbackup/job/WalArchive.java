@@ -236,7 +236,7 @@ public final class WalArchive {
                     + ", " + found.get(1).key() + "): resolve this by hand before recovering past it");
         }
         WalKey key = found.get(0);
-        Decryptor decryptor = key.encrypted() ? Encryption.required(key.key(), job, keys, ws.log()) : null;
+        Decryptor decryptor = key.encrypted() ? Encryption.required(key.key(), job, keys, ws) : null;
         Path dir = destination.toAbsolutePath().getParent();
         removeAbandonedTemporaries(dir, destination.getFileName().toString());
         Path temp = dir.resolve("." + destination.getFileName() + ".dbbackup-" + UUID.randomUUID());

@@ -136,7 +136,7 @@ final class WalCopier {
     /** The job's own identity, to check encrypted WAL as it is copied; none here is no error. */
     private Decryptor walDecryptor(JobConfig job) {
         try {
-            return Encryption.decryptor(job, DecryptionKeys.NONE, ws.log());
+            return Encryption.decryptor(job, DecryptionKeys.NONE, ws);
         } catch (DbBackupException e) {
             return null;
         }
