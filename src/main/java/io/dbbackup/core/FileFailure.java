@@ -22,10 +22,13 @@ public final class FileFailure {
         if (e instanceof ClosedChannelException || e instanceof InterruptedIOException) {
             return e;
         }
-        return new LocalFileException(prefix + "cannot " + action + " " + file + ": " + reason(e), e);
+        return new LocalFileException(prefix + "cannot " + action + " " + file + ": " + NoSpace.reason(file, reason(e)), e);
     }
 
-    /** The reason alone: "permission denied", "no such file or folder", or the system's words. */
+    /**
+     * The reason alone: "permission denied", "no such file or folder", or the system's words (for a file system out of
+     * inodes, {@link NoSpace}'s).
+     */
     public static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
@@ -34,7 +37,7 @@ public final class FileFailure {
             return "no such file or folder";
         }
         if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
+            return NoSpace.reason(fse.getFile() == null ? null : Path.of(fse.getFile()), fse.getReason());
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

@@ -280,28 +280,32 @@ public final class Workspace {
         if (!Files.isDirectory(root)) {
             return "it is not a folder";
         }
-        if (readOnlyFileSystem(root)) {
+        String refused = refusal(root);
+        if ("Read-only file system".equals(refused)) {
             // a pod's readOnlyRootFilesystem without a volume there: "permission denied" sent people to chmod and runAsUser
             return "its file system is read-only, as a container's read-only root file system is: mount a volume there, "
                     + "in Kubernetes an emptyDir";
+        }
+        if (refused != null && refused.contains(io.dbbackup.core.NoSpace.ENOSPC)) {
+            return io.dbbackup.core.NoSpace.reason(root, refused); // a full disk, or one out of inodes: not permissions
         }
         return Files.isWritable(root) ? "it cannot be written" : "permission denied";
     }
 
     /**
-     * Whether {@code folder} lies on a file system mounted read-only, by the error of making a folder in it (EROFS): the
-     * JDK's FileStore.isReadOnly() reads the mount above it, not a read-only bind mount of the folder itself.
+     * The system's reason for refusing a folder made in {@code folder} (EROFS: "Read-only file system", ENOSPC), or null:
+     * the JDK's FileStore.isReadOnly() reads the mount above it, not a read-only bind mount of the folder itself.
      */
-    private static boolean readOnlyFileSystem(Path folder) {
+    private static String refusal(Path folder) {
         Path probe = folder.resolve(".dbbackup-probe-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
         try {
             Files.createDirectory(probe);
             Files.deleteIfExists(probe);
-            return false;
+            return null;
         } catch (java.nio.file.FileSystemException e) {
-            return "Read-only file system".equals(e.getReason());
+            return e.getReason();
         } catch (IOException | RuntimeException e) {
-            return false;
+            return null;
         }
     }
 

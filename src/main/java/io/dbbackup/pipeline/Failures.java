@@ -67,6 +67,10 @@ public final class Failures {
                     : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
                     : t instanceof java.nio.file.NotDirectoryException ? "not a folder" : t.getClass().getSimpleName());
         }
+        if (t instanceof java.nio.file.FileSystemException fs && fs.getFile() != null) {
+            // "/x/f: No space left on device" where the file system ran out of inodes, not bytes: say which
+            msg = io.dbbackup.core.NoSpace.reason(java.nio.file.Path.of(fs.getFile()), msg);
+        }
         if (t instanceof IOException) {
             return DbBackupException.system(context + ": " + msg, t);
         }
