@@ -1,6 +1,8 @@
 package io.dbbackup.core;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
@@ -23,6 +25,29 @@ public final class FileFailure {
             return e;
         }
         return new LocalFileException(prefix + "cannot " + action + " " + file + ": " + NoSpace.reason(file, reason(e)), e);
+    }
+
+    /**
+     * {@code out} whose write failures name {@code file} (so its folder, so its disk): the JDK's own is a bare "No space
+     * left on device", which on the night a disk fills says neither which file nor which disk. A failure thrown this way
+     * is a {@link LocalFileException}: a decoder reading into {@code out} can tell it from damage in what it decodes.
+     */
+    public static OutputStream naming(OutputStream out, Path file) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw FileFailure.of("", "write", file, e);
+                }
+            }
+        };
     }
 
     /**

@@ -13,7 +13,6 @@ import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Store;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -220,7 +219,7 @@ public final class Downloader {
             String sha;
             try (ArtifactReader.Decoded in = reader.open(key, decryptor, decompress);
                  FileChannel ch = FilePermissions.OWNER_ONLY.createForWriting(temp)) { // database content: 0600 from the first byte
-                n = copy(in, naming(Channels.newOutputStream(ch), temp), key, total);
+                n = copy(in, FileFailure.naming(Channels.newOutputStream(ch), temp), key, total);
                 sha = in.sha256();
                 try {
                     ch.force(true);
@@ -231,7 +230,7 @@ public final class Downloader {
             List<Path[]> moves = new ArrayList<>();
             if (sidecarTemp != null) {
                 try (FileChannel ch = FilePermissions.OWNER_ONLY.createForWriting(sidecarTemp)) { // 0600 as the backup beside it
-                    naming(Channels.newOutputStream(ch), sidecarTemp).write(Sha256.sidecar(sha, file.getFileName().toString()));
+                    FileFailure.naming(Channels.newOutputStream(ch), sidecarTemp).write(Sha256.sidecar(sha, file.getFileName().toString()));
                 }
                 moves.add(new Path[] {sidecarTemp, sidecar});
             }
@@ -246,23 +245,6 @@ public final class Downloader {
                 Files.deleteIfExists(sidecarTemp);
             }
         }
-    }
-
-    /**
-     * {@code out} whose write failures name {@code file} (so its folder, so its disk): the JDK's own is a bare "No space
-     * left on device", which on the night a disk fills says neither which file nor which disk.
-     */
-    private static OutputStream naming(OutputStream out, Path file) {
-        return new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    throw FileFailure.of("", "write", file, e);
-                }
-            }
-        };
     }
 
     private static void moveIntoPlace(Path from, Path to, boolean force) throws IOException {

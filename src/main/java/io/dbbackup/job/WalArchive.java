@@ -243,7 +243,8 @@ public final class WalArchive {
         try {
             long bytes;
             try (OutputStream out = Files.newOutputStream(io.dbbackup.core.FilePermissions.OWNER_ONLY.createFile(temp))) {
-                bytes = WalTransfer.fetch(store, key, decryptor, out);
+                // a write that fails (a full pg_wal) is that disk's fault, never the archived file's damage (exit 3)
+                bytes = WalTransfer.fetch(store, key, decryptor, io.dbbackup.core.FileFailure.naming(out, temp));
             }
             byte[] first = firstBytes(temp);
             Optional<String> wrong = WalSegmentHeader.mismatch(wal, first, bytes)

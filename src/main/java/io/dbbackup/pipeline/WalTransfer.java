@@ -50,7 +50,8 @@ public final class WalTransfer {
 
     /**
      * Writes the decoded content of {@code key} to {@code out}; throws {@link IntegrityException} when the
-     * object does not decode or its content does not hash to the digest in its name. Returns the size.
+     * object does not decode or its content does not hash to the digest in its name; a write to {@code out} that fails
+     * as a {@link io.dbbackup.core.LocalFileException} (a full disk) passes as it is. Returns the size.
      */
     public static long fetch(Store store, WalKey key, Decryptor decryptor, OutputStream out) throws IOException {
         HashingOutputStream hashing = new HashingOutputStream(out);
@@ -67,8 +68,8 @@ public final class WalTransfer {
             } catch (WrongKeyException e) {
                 throw e.about(key.key(), null);
             } catch (IOException e) {
-                if (e instanceof io.dbbackup.codec.SourceReadException) {
-                    throw e;
+                if (e instanceof io.dbbackup.codec.SourceReadException || e instanceof io.dbbackup.core.LocalFileException) {
+                    throw e; // the store's read, or the write of what it decodes to: neither is damage in the file
                 }
                 throw new IntegrityException(key.key() + " is corrupt: it does not decode as " + key.compression().id()
                         + (key.encrypted() ? " (age)" : "") + ": " + e.getMessage(), e);

@@ -115,6 +115,23 @@ class OutOfInodesIT {
         assertThat(left(out)).as("no RECOVERYXLOG, whole or partial").isEmpty();
     }
 
+    /**
+     * For comparison, a pg_wal whose bytes run out during a fetch: a full disk, exit 2. The failed write used to be taken
+     * for the archived file not decoding: "… is corrupt: it does not decode as zstd: No space left on device", exit 3,
+     * which says the archive is damaged.
+     */
+    @Test
+    void aWalFetchIntoAFullPgWalIsAFullDiskNotADamagedArchive() throws Exception {
+        Shell.Result r = Shell.run(dir, "unshare", "-rm", "bash", "-c", "set -u; mount -t tmpfs -o size=256k tmpfs pg_wal && "
+                + dbbackup("wal-fetch --job phys " + archived() + " pg_wal/RECOVERYXLOG") + "; echo \"exit=$?\"; "
+                + "echo '-- left:'; find pg_wal -type f");
+
+        assertThat(r.output()).contains("exit=2").doesNotContain("corrupt").doesNotContain("no inodes")
+                .containsPattern("cannot fetch " + SEGMENT + " from local \\S+: cannot write \\S+/pg_wal/\\.RECOVERYXLOG"
+                        + "\\.dbbackup-\\S+: No space left on device");
+        assertThat(left(r.output())).as("no RECOVERYXLOG, whole or partial").isEmpty();
+    }
+
     /** Archives a 1 MiB WAL segment with the physical job; returns its name. */
     private String archived() throws Exception {
         Path wal = Files.createDirectories(dir.resolve("wal")).resolve(SEGMENT);
