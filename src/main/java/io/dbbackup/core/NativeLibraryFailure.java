@@ -78,6 +78,13 @@ public final class NativeLibraryFailure {
         String native_ = jar == null ? "dbbackup.native beside the jar" : folder(jar).toString();
         String once = " (or make that folder once: java -cp " + (jar == null ? "dbbackup.jar" : jar)
                 + " io.dbbackup.cli.NativeLibraries)";
+        // ENOSPC with bytes to spare: that folder's file system is out of inodes, and freeing bytes would not help
+        String noInodes = full && (free < 0 || free >= ROOM) ? NoSpace.reason(Path.of(tmpdir), NoSpace.ENOSPC) : NoSpace.ENOSPC;
+        if (!mapFailed && !noInodes.equals(NoSpace.ENOSPC)) {
+            return "cannot load the " + library + " native library: it is unpacked into java.io.tmpdir " + tmpdir + ": "
+                    + noInodes + "; or run dbbackup through bin/dbbackup or the container image, which load it from "
+                    + native_ + once + ", or point -Djava.io.tmpdir at a folder on another file system";
+        }
         if (!mapFailed && (full || free >= 0 && free < ROOM)) {
             return "cannot load the " + library + " native library: it is unpacked into java.io.tmpdir " + tmpdir
                     + ", which is full (" + (free < 0 ? "no room" : free / 1024 + " KiB free") + "); free space there, or run "

@@ -142,6 +142,24 @@ class OutOfInodesIT {
         return SEGMENT;
     }
 
+    /**
+     * A {@code java -jar} run unpacks the zstd library into java.io.tmpdir; with that out of inodes it said "which is full
+     * (65536 KiB free); free space there": a full folder with 64 MiB free.
+     */
+    @Test
+    void aJavaTempFolderOutOfInodesIsSaidAsSuchWhenANativeLibraryDoesNotLoad() throws Exception {
+        Path alone = Files.createDirectories(dir.resolve("jar")).resolve("dbbackup.jar");
+        Files.copy(jar, alone); // no dbbackup.native beside it: the libraries unpack into java.io.tmpdir
+        String out = withoutInodes("full", "", "DBBACKUP_TMPDIR=$PWD/scratch " + Path.of(System.getProperty("java.home"), "bin",
+                "java") + " -XX:+UseSerialGC -Djava.io.tmpdir=$PWD/full -jar " + alone + " -q -c config.yaml backup shop; "
+                + "echo \"exit=$?\"; echo '-- left:'; find store -type f");
+
+        assertThat(out).contains("exit=2").doesNotContain("which is full").containsPattern("cannot load the zstd native "
+                + "library: it is unpacked into java.io.tmpdir \\S+/full: " + noInodes("full") + "; or run dbbackup through "
+                + "bin/dbbackup or the container image");
+        assertThat(left(out)).as("nothing stored").isEmpty();
+    }
+
     /** For comparison: a disk whose bytes are used up keeps the system's words, and names no inodes. */
     @Test
     void aFullDiskIsStillSaidAsAFullDisk() throws Exception {
