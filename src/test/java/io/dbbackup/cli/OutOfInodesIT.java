@@ -89,8 +89,9 @@ class OutOfInodesIT {
                 + "find live -type f -not -name '.fill*'");
 
         assertThat(out).contains("exit=2").contains("unchanged").doesNotContain("No space left on device")
-                .containsPattern("restore of \\S+ into sqlite \\S+/live/shop\\.db failed: \\S+/live/\\.dbbackup-restore-shop\\.db"
-                        + "\\.\\S+\\.lock: " + noInodes("live"));
+                .containsPattern("restore of \\S+ into sqlite \\S+/live/shop\\.db failed: cannot create the restore's lock file "
+                        + "\\S+/live/\\.dbbackup-restore-shop\\.db\\.\\S+\\.lock: " + noInodes("live") + "; nothing was restored: "
+                        + "SQLite database " + Pattern.quote(dir.resolve("live/shop.db").toString()) + " is unchanged");
         assertThat(left(out)).as("the database alone").containsExactly("live/shop.db");
     }
 

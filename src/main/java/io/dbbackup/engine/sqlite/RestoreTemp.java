@@ -40,7 +40,15 @@ final class RestoreTemp implements AutoCloseable {
         sweep(dir, target.getFileName().toString(), log);
         for (int attempt = 1; ; attempt++) {
             Path file = dir.resolve(PREFIX + target.getFileName() + "." + UUID.randomUUID());
-            Path lockFile = Files.createFile(file.resolveSibling(file.getFileName() + LOCK));
+            Path lockFile = file.resolveSibling(file.getFileName() + LOCK);
+            try {
+                Files.createFile(lockFile);
+            } catch (IOException e) {
+                // before any byte is written (a folder out of inodes, or not writable): the target is as it was
+                IOException said = io.dbbackup.core.FileFailure.of("", "create the restore's lock file", lockFile, e);
+                throw said instanceof io.dbbackup.core.LocalFileException ? new io.dbbackup.core.LocalFileException(
+                        said.getMessage() + "; nothing was restored: SQLite database " + target + " is unchanged", e) : said;
+            }
             LockFile held;
             try {
                 // held before the temporary file exists: a sweep never sees that file unlocked while this restore lives
