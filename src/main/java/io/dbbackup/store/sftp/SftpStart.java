@@ -73,7 +73,7 @@ final class SftpStart {
                         + " not interactive)", null);
             }
             if (dropped(c, e)) { // the connection itself dropped (a reset, a middlebox): a retry may well work
-                throw new IOException(prefix() + "the connection dropped while SFTP started (" + SftpStore.reason(e) + ")", e);
+                throw new SftpStore.ConnectFailed(prefix() + "the connection dropped while SFTP started (" + SftpStore.reason(e) + ")", e);
             }
             throw DbBackupException.permanent(prefix() + "the server's session is not SFTP (" + SftpStore.reason(e)
                     + "): a ForceCommand or the login's shell runs something else, e.g. rrsync or nologin; the login"
@@ -108,7 +108,7 @@ final class SftpStart {
     }
 
     private IOException timedOut(IOException e) {
-        return new IOException(prefix() + "the server did not answer the start of SFTP for " + Human.settingSpaced(cfg.timeout())
+        return new SftpStore.ConnectFailed(prefix() + "the server did not answer the start of SFTP for " + Human.settingSpaced(cfg.timeout())
                 + " (a ForceCommand or the login's shell that runs something other than SFTP and waits, or a stalled"
                 + " connection; 'timeout' sets how long)", e);
     }

@@ -116,9 +116,9 @@ public final class SftpStore implements Store {
                 if (check.problem() != null) {
                     throw DbBackupException.permanent(check.problem(), null);
                 }
-                throw new IOException("sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()) + ": " + reason(e), e);
+                throw cannotConnect(e);
             } catch (IOException e) {
-                throw new IOException("sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()) + ": " + reason(e), e);
+                throw cannotConnect(e);
             }
             authenticate(c);
             SFTPClient client = new SftpStart(cfg).start(c);
@@ -228,8 +228,58 @@ public final class SftpStore implements Store {
             throw DbBackupException.permanent("sftp authentication failed for " + cfg.where() + " (tried "
                     + String.join(", ", tried) + "); check user, key_file and password", null);
         } catch (TransportException e) {
-            throw new IOException("sftp connection to " + HostPort.of(cfg.host(), cfg.port()) + " lost during authentication: "
+            throw new ConnectFailed("sftp connection to " + HostPort.of(cfg.host(), cfg.port()) + " lost during authentication: "
                     + reason(e), e);
+        }
+    }
+
+    /**
+     * The connection could not be made, as one line that says why. A server that closes it during the SSH handshake
+     * (sshj: "Server closed connection during identification exchange", or EOF) has refused it, typically sshd over its
+     * {@code MaxStartups} (several stores or hosts connecting at once): not a dropped idle connection, which is what
+     * {@link #fail} would read an EOF as.
+     */
+    private ConnectFailed cannotConnect(IOException e) {
+        String why;
+        if (handshakeClosed(e)) {
+            why = "the server closed the connection during the SSH handshake (an sshd at its MaxStartups limit of"
+                    + " connections still logging in drops the next ones: many jobs or hosts connecting to it at once; or a"
+                    + " firewall, fail2ban or TCP wrappers refusing this host: the server's log says which)";
+        } else if (handshakeStalled(e)) {
+            why = "the server did not go through the SSH handshake: no answer for " + Human.settingSpaced(cfg.timeout())
+                    + " (the connection stalled; 'timeout' sets how long)";
+        } else {
+            why = reason(e);
+        }
+        return new ConnectFailed("sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()) + ": " + why, e);
+    }
+
+    private static boolean handshakeClosed(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (String.valueOf(c.getMessage()).contains("closed connection during identification")) {
+                return true;
+            }
+        }
+        return closed(e);
+    }
+
+    /** The TCP connection was made (a connect timeout is sshj's {@code connect_timeout}), then nothing came back. */
+    private static boolean handshakeStalled(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.SocketTimeoutException && String.valueOf(c.getMessage()).contains("Read timed out")) {
+                return true;
+            }
+        }
+        return timedOut(e);
+    }
+
+    /**
+     * Connecting, logging in or starting SFTP failed: its message says which and why, and {@link #fail} passes it on as
+     * it is (the request it was for never went out).
+     */
+    static final class ConnectFailed extends IOException {
+        ConnectFailed(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -323,6 +373,9 @@ public final class SftpStore implements Store {
      * connected again.
      */
     IOException fail(SFTPClient on, String action, String path, IOException e) {
+        if (e instanceof ConnectFailed) {
+            return e;
+        }
         if (e instanceof ReplaceFailed r) {
             IOException said;
             try {

@@ -387,6 +387,34 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * A server whose answer never comes back once the TCP connection is made (a black-holed path, a wedged sshd): the
+     * connection fails after the store's {@code timeout} saying the server did not go through the SSH handshake, a
+     * retryable failure. Before it was "sftp stat … failed: sftp cannot connect to …: Read timed out".
+     */
+    @Test
+    void aServerSilentAtTheHandshakeFailsWithinTheTimeoutSayingSo() throws Exception {
+        try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), false, 0, 1)) {
+            SftpSettings s = new SftpSettings("127.0.0.1", relay.uri().getPort(), ssh.user(), ssh.dataDir().toString(),
+                    ssh.clientKey(), null, null, null, List.of(ssh.hostKeyFingerprint()), false, Duration.ofSeconds(5),
+                    Duration.ofSeconds(2));
+            long t0 = System.nanoTime();
+            Throwable t;
+            try (Store store = new SftpStore(s)) {
+                t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+                        org.assertj.core.api.Assertions.catchThrowable(() -> store.stat("db/x.dump")));
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(relay.stalled()).as("the server's banner was held back").isEqualTo(1);
+            assertThat(t).isInstanceOf(java.io.IOException.class).hasMessage("sftp cannot connect to 127.0.0.1:"
+                    + relay.uri().getPort() + ": the server did not go through the SSH handshake: no answer for 2 s (the"
+                    + " connection stalled; 'timeout' sets how long)");
+            assertThat(io.dbbackup.pipeline.Failures.map("backup failed", t).retryable()).as("the job's retry applies").isTrue();
+            assertThat(ms).as("failed within a few timeouts").isLessThan(15_000);
+        }
+    }
+
+    /**
      * A dump that sends nothing for a while (pg_dump waiting on a lock) leaves the upload's SSH connection idle, and a
      * NAT, firewall or load balancer between dbbackup and the server drops a connection idle for longer than its limit
      * (20 s here; minutes in the wild). The store sends an SSH keepalive every 15 s, so the connection is never idle

@@ -295,4 +295,43 @@ class SftpServerSetupsIT {
             assertThat(log.toString()).doesNotContain("AUTHORIZED");
         }
     }
+
+    /**
+     * A server at its {@code MaxStartups} limit (connections still logging in; here 1, held by another client) drops the
+     * next connection before the SSH handshake: several jobs with stores on one server connecting at once. Before, the
+     * error was sshj's "Server closed connection during identification exchange" under "sftp stat … failed: sftp cannot
+     * connect to …", or, when the drop came a moment later, "the connection was closed (… a shorter keepalive_interval
+     * than its limit keeps it …)": a connection that never opened, blamed on idle time. Now it says the server closed it
+     * during the handshake and what commonly does that.
+     */
+    @Test
+    void aConnectionTheServerDropsAtTheHandshakeSaysSoNotIdleNorKeepalive() throws Exception {
+        try (OpenSshServer ssh = OpenSshServer.withConfig("MaxStartups 1");
+             java.net.Socket holding = loggingIn(ssh);
+             SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(),
+                     ssh.dataDir().toString(), ssh.clientKey(), ssh.knownHosts()))) {
+            Throwable e = catchThrowable(() -> store.stat("db/x.dump"));
+            assertThat(e).as(() -> "sshd:\n" + ssh.log()).isInstanceOf(java.io.IOException.class)
+                    .isNotInstanceOf(DbBackupException.class)
+                    .hasMessage("sftp cannot connect to " + ssh.host() + ":" + ssh.port() + ": the server closed the"
+                            + " connection during the SSH handshake (an sshd at its MaxStartups limit of connections still"
+                            + " logging in drops the next ones: many jobs or hosts connecting to it at once; or a firewall,"
+                            + " fail2ban or TCP wrappers refusing this host: the server's log says which)");
+        }
+    }
+
+    /** A connection the server counts as logging in (it sent its banner), once the startup check's own probe is gone. */
+    private static java.net.Socket loggingIn(OpenSshServer ssh) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            java.net.Socket s = new java.net.Socket(ssh.host(), ssh.port());
+            byte[] b = new byte[64];
+            int n = s.getInputStream().read(b);
+            if (n > 0 && new String(b, 0, n, java.nio.charset.StandardCharsets.US_ASCII).startsWith("SSH-")) {
+                return s;
+            }
+            s.close(); // "Exceeded MaxStartups": the startup check's probe still counted
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the server dropped every connection:\n" + ssh.log());
+    }
 }
