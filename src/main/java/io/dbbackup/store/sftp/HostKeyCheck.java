@@ -94,6 +94,11 @@ final class HostKeyCheck implements HostKeyVerifier {
 
         @Override
         protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
+            if (knownByAnotherKey(hostname)) {
+                // sshj only compares keys of the offered type: a server known by an ECDSA key that offers ed25519 (a
+                // man-in-the-middle without a key of the known type) is not new, and accept-new must not trust it
+                return hostKeyChangedAction(hostname, key);
+            }
             String fp = Fingerprints.of(key);
             if (cfg.acceptNew()) {
                 try {
@@ -120,6 +125,21 @@ final class HostKeyCheck implements HostKeyVerifier {
                     + "); check it with the server's admin (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then pin it with"
                     + " host_key_fingerprint: \"" + fp + "\", add the line " + knownHostsLine(hostname, key) + " to " + khFile
                     + ", or set host_key_policy: accept-new to trust it on first use";
+            return false;
+        }
+
+        /** Whether a plain line (no {@code @} marker) lists {@code hostname} ({@code [host]:port} off port 22), whatever its key type. */
+        private boolean knownByAnotherKey(String hostname) {
+            for (KnownHostEntry e : entries()) {
+                try {
+                    String line = e.getLine();
+                    if (line != null && !line.trim().startsWith("@") && e.appliesTo(hostname)) {
+                        return true;
+                    }
+                } catch (IOException ignored) {
+                    // an unreadable entry lists no host
+                }
+            }
             return false;
         }
 

@@ -179,6 +179,37 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * known_hosts lists the server under a key of another type (ECDSA) and the server offers an ed25519 key (a
+     * man-in-the-middle that has no key of the known type, or a server set up anew): refused as a CHANGED key, naming
+     * the known and the offered fingerprints, with {@code host_key_policy: accept-new} too, which adds nothing. Before,
+     * strict said "is not known … set host_key_policy: accept-new to trust it on first use", and accept-new trusted the
+     * key and added it to known_hosts: the server was not new.
+     */
+    @Test
+    void aKeyOfAnotherTypeThanKnownHostsListsForTheHostIsRefusedAsChangedEvenWithAcceptNew() throws Exception {
+        Path ecdsa = SshKeys.generate(scratch.resolve("other-type/ssh_host_ecdsa_key"), "ecdsa", null);
+        String[] pub = Files.readString(Path.of(ecdsa + ".pub")).trim().split("\\s+");
+        Path kh = scratch.resolve("known_hosts_other_type");
+        String known = "[" + ssh.host() + "]:" + ssh.port() + " " + pub[0] + " " + pub[1] + "\n";
+        Files.writeString(kh, known);
+        Path root = ssh.dataDir().resolve("other-type-" + UUID.randomUUID());
+        for (boolean acceptNew : new boolean[] {false, true}) {
+            try (Store store = new SftpStore(new SftpSettings(ssh.host(), ssh.port(), ssh.user(), root.toString(),
+                    ssh.clientKey(), null, null, kh, List.of(), acceptNew, Duration.ofSeconds(10), Duration.ofSeconds(30)))) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("db/a.dump", new byte[] {1}, ctx()));
+                assertThat(t).as("accept-new " + acceptNew).isInstanceOf(io.dbbackup.core.DbBackupException.class);
+                assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse();
+                assertThat(t.getMessage()).as("accept-new " + acceptNew).doesNotContain("\n")
+                        .contains("has CHANGED: " + kh + " expects ecdsa-sha2-nistp256 " + SshKeys.fingerprint(Path.of(ecdsa + ".pub"))
+                                + " but the server offered ssh-ed25519 " + ssh.hostKeyFingerprint())
+                        .contains("possible man-in-the-middle").doesNotContain("accept-new");
+            }
+            assertThat(Files.readString(kh)).as("known_hosts, accept-new " + acceptNew).isEqualTo(known);
+        }
+        assertThat(root).doesNotExist();
+    }
+
+    /**
      * An encrypted key_file, its {@code .pub} beside it as ssh-keygen leaves it, and the key authorized on the server:
      * without key_passphrase, or with a wrong one, the error says that the key could not be decrypted and points at
      * key_passphrase (never the passphrase itself). It said "authentication failed ... check user, key_file and
