@@ -389,7 +389,10 @@ public final class SftpStore implements Store {
             return new IOException(said.getMessage() + "; " + r.outcome(), e);
         }
         if (e instanceof SFTPException s && s.getStatusCode() == Response.StatusCode.PERMISSION_DENIED) {
-            throw DbBackupException.permanent("sftp " + action + " " + cfg.where() + ":" + path + " failed: permission denied", null);
+            throw DbBackupException.permanent("sftp " + action + " " + cfg.where() + ":" + path + " failed: permission denied"
+                    + (action.equals("delete") ? " (the login " + cfg.user() + " may not remove files from " + parent(path)
+                    + ": that needs write permission on the folder, and where its sticky bit is set, owning the file or the"
+                    + " folder)" : ""), null);
         }
         if (!answered(e) && on != null) {
             drop(on);

@@ -210,6 +210,27 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     }
 
     /**
+     * A backup the login may not delete (prune, in a folder another user owns): the error says which login may not
+     * remove files from which folder and what that needs, not only "permission denied"; the file stays.
+     */
+    @Test
+    void aDeleteTheServerRefusesNamesTheFolderAndWhatItNeeds() throws Exception {
+        Path root = ssh.dataDir().resolve("locked-" + UUID.randomUUID());
+        try (Store store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), root.toString(),
+                ssh.clientKey(), ssh.knownHosts()))) {
+            store.put("db/a.dump", new byte[] {1}, ctx());
+            io.dbbackup.testkit.Shell.ok(scratch, "chown", "root:root", root.resolve("db").toString());
+            io.dbbackup.testkit.Shell.ok(scratch, "chmod", "755", root.resolve("db").toString());
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.delete("db/a.dump"));
+            assertThat(t).isInstanceOf(io.dbbackup.core.DbBackupException.class).hasMessage("sftp delete nobody@"
+                    + ssh.host() + ":" + ssh.port() + ":" + root + "/db/a.dump failed: permission denied (the login nobody"
+                    + " may not remove files from " + root + "/db: that needs write permission on the folder, and where"
+                    + " its sticky bit is set, owning the file or the folder)");
+        }
+        assertThat(root.resolve("db/a.dump")).exists();
+    }
+
+    /**
      * An encrypted key_file, its {@code .pub} beside it as ssh-keygen leaves it, and the key authorized on the server:
      * without key_passphrase, or with a wrong one, the error says that the key could not be decrypted and points at
      * key_passphrase (never the passphrase itself). It said "authentication failed ... check user, key_file and
