@@ -117,8 +117,8 @@ public final class BackupPipeline {
             // compression on a thread of its own, which a cancelled backup stops waiting for: zstd's native calls at
             // high levels cannot be interrupted (see CompressorThread)
             CompressorThread compressor = new CompressorThread("compress-" + r.job(), pipe.source(), stored,
-                    s -> counted(Codecs.compress(r.encryptor() == null ? s : r.encryptor().encrypt(s), r.compression(),
-                            r.compressionLevel()), r.rawProgress()));
+                    s -> r.encryptor() == null ? s : r.encryptor().encrypt(s),
+                    s -> counted(Codecs.compress(s, r.compression(), r.compressionLevel()), r.rawProgress()));
             long raw;
             try {
                 raw = compressor.await(() -> r.ctx().cancellation().isCancelled() || dumpError.get() != null

@@ -32,35 +32,46 @@ final class CompressorThread {
     /** How long a cancelled backup waits for the compressor to stop by itself. */
     static final Duration GIVE_UP_AFTER = Duration.ofSeconds(1);
 
-    /** Makes the compressor (and encryptor) over {@code stored}; closing it must finish the stream and close {@code stored}. */
-    interface Chain {
-        OutputStream over(OutputStream stored) throws IOException;
+    /** Makes one stage of the chain (the encryptor, the compressor) over the one below; closing it finishes its stream and closes that one. */
+    interface Stage {
+        OutputStream over(OutputStream below) throws IOException;
     }
 
     private final CompletableFuture<Long> done = new CompletableFuture<>();
     private final PipelinedOutputStream stored;
     private final Thread thread;
 
-    /** Starts copying {@code source} through {@code chain} into {@code stored}; {@link #await} gives the bytes read. */
-    CompressorThread(String name, InputStream source, PipelinedOutputStream stored, Chain chain) {
+    /**
+     * Starts copying {@code source} through {@code compress} over {@code encrypt} into {@code stored}; {@link #await}
+     * gives the bytes read.
+     */
+    CompressorThread(String name, InputStream source, PipelinedOutputStream stored, Stage encrypt, Stage compress) {
         this.stored = stored;
-        this.thread = new Thread(() -> run(source, chain), name);
+        this.thread = new Thread(() -> run(source, encrypt, compress), name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void run(InputStream source, Chain chain) {
+    private void run(InputStream source, Stage encrypt, Stage compress) {
+        OutputStream encrypted = null;
         OutputStream out = null;
         try (InputStream in = source) {
-            out = chain.over(stored);
+            encrypted = encrypt.over(stored);
+            out = compress.over(encrypted);
             long raw = in.transferTo(out);
             out.close(); // the end of the frame, only now
             done.complete(raw);
         } catch (Throwable t) {
             stored.abandon();
+            if (encrypted instanceof PipelinedOutputStream e) {
+                e.abandon(); // the compressor's last output fails at once instead of being encrypted for nothing
+            }
             done.completeExceptionally(t);
             closeQuietly(stored); // its thread ends; nothing more reaches the upload
             closeQuietly(out); // frees the compressor: slow at high zstd levels, and no longer waited for
+            // a compressor whose close failed (its frame's end could not be written) did not close the stage below:
+            // the encryptor's thread would wait for the end of its stream for the rest of the process
+            closeQuietly(encrypted);
         }
     }
 

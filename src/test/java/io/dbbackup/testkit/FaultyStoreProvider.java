@@ -44,7 +44,8 @@ import java.util.List;
  * {@link io.dbbackup.spi.HeldObjectException}), single deletes and those of a {@code deleteAll} alike (the others go on).
  * {@code claim_race: NAME} with {@code claim_role: owner} or {@code failing} plays that side of the {@link ClaimRace}
  * the test registered under NAME. {@code credentials_expire: INSTANT} says the store's credentials stop working then
- * (as an Azure SAS token's {@code se=} does).
+ * (as an Azure SAS token's {@code se=} does). {@code fail_write_after: N} fails the upload of every backup object once
+ * N bytes of it were written (a store lost mid-stream: a connection reset), nothing committed.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -74,6 +75,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         String claimRace = s.string("claim_race").orElse(null);
         java.time.Instant credentialsExpire = s.string("credentials_expire").map(java.time.Instant::parse).orElse(null);
         String claimRole = s.string("claim_role").orElse("owner");
+        long failWriteAfter = s.integer("fail_write_after", 0, Integer.MAX_VALUE).orElse(-1);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -91,6 +93,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.refuseWalDelete = refuseWalDelete;
         store.credentialsExpire = credentialsExpire;
         store.hold = hold == null ? null : java.util.regex.Pattern.compile(hold);
+        store.failWriteAfter = failWriteAfter;
         if (claimRace != null) {
             ClaimRace race = ClaimRace.registered(claimRace);
             return claimRole.equals("failing") ? race.failing(store) : race.owner(store);
@@ -118,6 +121,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean refuseWalDelete;
         private java.time.Instant credentialsExpire;
         private java.util.regex.Pattern hold;
+        private long failWriteAfter = -1;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -224,7 +228,29 @@ public final class FaultyStoreProvider implements StoreProvider {
                     delegate.put(k, java.nio.file.Files.readAllBytes(twin.resolve(k)), ctx);
                 }
             }
-            return new ForwardingUpload(delegate.upload(key, ctx)) {
+            Upload real = delegate.upload(key, ctx);
+            java.io.OutputStream failing = failWriteAfter < 0 || !object ? real.stream() : new java.io.FilterOutputStream(real.stream()) {
+                private long written;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if ((written += len) > failWriteAfter) {
+                        throw new IOException("faulty store: connection reset while uploading " + key);
+                    }
+                    out.write(b, off, len);
+                }
+            };
+            return new ForwardingUpload(real) {
+                @Override
+                public java.io.OutputStream stream() {
+                    return failing;
+                }
+
                 @Override
                 public void commit() throws IOException {
                     if (refuseCommit && object) {

@@ -1,0 +1,120 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.codec.age.AgeKeys;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Leftovers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One JVM running failing backups over and over, as a long Kubernetes job of 200 jobs with {@code retry} does: after
+ * each round of failed attempts it holds what it held before the first (threads, native threads, open files, child
+ * processes, files in the scratch folder and the store). The figures are printed per round.
+ */
+class LeftoversAfterFailuresIT {
+    private static final int ROUNDS = 5;
+
+    @TempDir
+    Path dir;
+
+    private Cli cli() {
+        return new Cli().workingDir(dir).env("DBBACKUP_TMPDIR", dir.resolve("scratch").toString());
+    }
+
+    private Path[] watched() {
+        return new Path[] {dir.resolve("scratch"), dir.resolve("store")};
+    }
+
+    /** {@code rounds} runs of {@code args}, each failing (exit {@code exit}), each leaving what the first left. */
+    private void failsWithoutLeftovers(String yaml, int exit, String... args) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), yaml);
+        Cli cli = cli();
+        Cli.Result first = cli.run(args); // loads classes, starts the JVM's own pools
+        assertThat(first.exit()).as(first.toString()).isEqualTo(exit);
+        Leftovers baseline = Leftovers.settledTo(Leftovers.now(watched()), 5, watched());
+        System.out.println("baseline: " + baseline.figures());
+        for (int round = 1; round <= ROUNDS; round++) {
+            Cli.Result r = cli.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
+            Leftovers after = Leftovers.settledTo(baseline, 5, watched());
+            System.out.println("round " + round + ": " + after.figures());
+            assertThat(after.diff(baseline)).as("what round %d left behind (%s)", round, r.err()).isEmpty();
+        }
+    }
+
+    private static String recipient() {
+        return AgeKeys.generate().recipient();
+    }
+
+    @Test
+    void aStoreFailingMidStreamLeavesNothingBehind() throws Exception {
+        String recipient = recipient();
+        StringBuilder y = new StringBuilder("datasources:\n");
+        for (String c : new String[] {"zstd", "gzip", "lz4", "none"}) {
+            y.append("  ").append(c).append(": {engine: fake, size: 8000000, compression: ").append(c).append("}\n");
+        }
+        y.append("stores:\n  s: {type: faulty, path: store, fail_write_after: 1000000}\njobs:\n");
+        for (String c : new String[] {"zstd", "gzip", "lz4", "none"}) {
+            y.append("  ").append(c).append(": {datasource: ").append(c).append(", store: s, retry: {max_attempts: 3, delay: 1ms}, "
+                    + "encryption: {recipients: [").append(recipient).append("]}}\n");
+        }
+        failsWithoutLeftovers(y.toString(), 2, "-c", "config.yaml", "backup", "--all", "--parallel", "4", "--no-progress");
+    }
+
+    @Test
+    void aDumpToolFailingMidStreamLeavesNothingBehind() throws Exception {
+        String recipient = recipient();
+        failsWithoutLeftovers("""
+                datasources:
+                  tool: {engine: fake, compression: zstd, command: [sh, -c, "head -c 3000000 /dev/urandom; sleep 0.2; exit 1"]}
+                stores:
+                  s: {type: faulty, path: store}
+                jobs:
+                  tool: {datasource: tool, store: s, retry: {max_attempts: 3, delay: 1ms}, encryption: {recipients: [%s]}}
+                """.formatted(recipient), 2, "-c", "config.yaml", "backup", "tool", "--no-progress");
+    }
+
+    @Test
+    void aSqliteBackupWhoseStoreFailsLeavesNothingInTheScratchFolder() throws Exception {
+        io.dbbackup.testkit.SqliteFixture.create(dir.resolve("app.db"), 20000);
+        failsWithoutLeftovers("""
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: zstd}
+                stores:
+                  s: {type: faulty, path: store, fail_write_after: 100000}
+                jobs:
+                  app: {datasource: app, store: s, retry: {max_attempts: 3, delay: 1ms}}
+                """, 2, "-c", "config.yaml", "backup", "app", "--no-progress");
+    }
+
+    @Test
+    void aTimedOutBackupLeavesNothingBehind() throws Exception {
+        String recipient = recipient();
+        failsWithoutLeftovers("""
+                datasources:
+                  slow: {engine: fake, size: 8000000, duration: 30s, compression: zstd}
+                stores:
+                  s: {type: faulty, path: store}
+                jobs:
+                  slow: {datasource: slow, store: s, timeout: 1s, retry: {max_attempts: 2, delay: 1ms}, encryption: {recipients: [%s]}}
+                """.formatted(recipient), 2, "-c", "config.yaml", "backup", "slow", "--no-progress");
+    }
+
+    @Test
+    void aBackupFailingItsVerificationLeavesNothingBehind() throws Exception {
+        String recipient = recipient();
+        failsWithoutLeftovers("""
+                datasources:
+                  d: {engine: fake, size: 3000000, compression: zstd}
+                stores:
+                  s: {type: faulty, path: store, corrupt: true}
+                jobs:
+                  d: {datasource: d, store: s, verify: true, retry: {max_attempts: 2, delay: 1ms}, encryption: {recipients: [%s]}}
+                """.formatted(recipient), 3, "-c", "config.yaml", "backup", "d", "--no-progress");
+    }
+}

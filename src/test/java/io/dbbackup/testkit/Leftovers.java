@@ -1,0 +1,118 @@
+package io.dbbackup.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * What this JVM holds that an operation may leave behind: live Java threads (by name, numbers stripped), all threads
+ * of the process (native ones too: zstd's workers are pthreads no Java thread shows), open file descriptors, child
+ * processes, files under the watched folders (the scratch folder, a store's), and the resident memory (printed, not
+ * compared: the heap grows and shrinks by itself).
+ */
+public record Leftovers(TreeMap<String, Integer> threads, int tasks, List<String> fds, List<String> children,
+                        List<String> files, long rssKiB) {
+
+    /** Now, with the files under {@code watched} (each made if missing). */
+    public static Leftovers now(Path... watched) {
+        TreeMap<String, Integer> threads = new TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive()) {
+                threads.merge(t.getName().replaceAll("\\d+", "#"), 1, Integer::sum);
+            }
+        }
+        List<String> fds = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        try {
+            try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+                for (Path fd : s.toList()) {
+                    try {
+                        fds.add(Files.readSymbolicLink(fd).toString().replaceAll("\\[\\d+]", "[#]"));
+                    } catch (IOException e) {
+                        // closed since listed (the listing's own descriptor)
+                    }
+                }
+            }
+            for (Path dir : watched) {
+                Files.createDirectories(dir);
+                try (Stream<Path> s = Files.walk(dir)) {
+                    s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).forEach(files::add);
+                }
+            }
+            int tasks;
+            try (Stream<Path> s = Files.list(Path.of("/proc/self/task"))) {
+                tasks = (int) s.count();
+            }
+            long rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1);
+            fds.sort(null);
+            files.sort(null);
+            List<String> children = ProcessHandle.current().descendants()
+                    .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).sorted().toList();
+            return new Leftovers(threads, tasks, fds, children, files, rss);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** This snapshot without the figure that is not compared (the resident memory). */
+    public Leftovers compared() {
+        return new Leftovers(threads, tasks, fds, children, files, 0);
+    }
+
+    /**
+     * Waits up to {@code seconds} for what this JVM holds to be {@code baseline} again (a thread or process may take a
+     * moment to end after the operation returned), and gives what it holds then.
+     */
+    public static Leftovers settledTo(Leftovers baseline, int seconds, Path... watched) throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        Leftovers now = now(watched);
+        while (!now.compared().equals(baseline.compared()) && System.nanoTime() < end) {
+            Thread.sleep(50);
+            now = now(watched);
+        }
+        return now;
+    }
+
+    /** What this holds that {@code baseline} did not, and what it no longer holds ({@code -}); empty when alike. */
+    public String diff(Leftovers baseline) {
+        StringBuilder d = new StringBuilder();
+        java.util.Set<String> names = new java.util.TreeSet<>(threads.keySet());
+        names.addAll(baseline.threads.keySet());
+        for (String n : names) {
+            int was = baseline.threads.getOrDefault(n, 0);
+            int is = threads.getOrDefault(n, 0);
+            if (was != is) {
+                d.append("thread '").append(n).append("': ").append(was).append(" -> ").append(is).append('\n');
+            }
+        }
+        if (tasks != baseline.tasks) {
+            d.append("all threads (native too): ").append(baseline.tasks).append(" -> ").append(tasks).append('\n');
+        }
+        lines(d, "fd", baseline.fds, fds);
+        lines(d, "child", baseline.children, children);
+        lines(d, "file", baseline.files, files);
+        return d.toString();
+    }
+
+    private static void lines(StringBuilder d, String what, List<String> was, List<String> is) {
+        List<String> added = new ArrayList<>(is);
+        was.forEach(added::remove);
+        List<String> gone = new ArrayList<>(was);
+        is.forEach(gone::remove);
+        added.forEach(a -> d.append("+ ").append(what).append(' ').append(a).append('\n'));
+        gone.forEach(g -> d.append("- ").append(what).append(' ').append(g).append('\n'));
+    }
+
+    /** One line of figures for the test's output. */
+    public String figures() {
+        return "java threads " + threads.values().stream().mapToInt(Integer::intValue).sum() + ", all threads " + tasks
+                + ", fds " + fds.size() + ", children " + children.size() + ", files " + files.size() + ", rss "
+                + rssKiB / 1024 + " MiB";
+    }
+}
