@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * processes, files in the scratch folder and the store). The figures are printed per round.
  */
 class LeftoversAfterFailuresIT {
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = Integer.getInteger("leftovers.rounds", 5);
 
     @TempDir
     Path dir;
@@ -116,5 +116,30 @@ class LeftoversAfterFailuresIT {
                 jobs:
                   d: {datasource: d, store: s, verify: true, retry: {max_attempts: 2, delay: 1ms}, encryption: {recipients: [%s]}}
                 """.formatted(recipient), 3, "-c", "config.yaml", "backup", "d", "--no-progress");
+    }
+
+    @Test
+    void twoHundredJobsSucceedingLeaveNothingBehindPerJob() throws Exception {
+        String recipient = recipient();
+        StringBuilder y = new StringBuilder("datasources:\n  d: {engine: fake, size: 200000, compression: zstd}\n");
+        y.append("stores:\n  s: {type: local, path: store}\njobs:\n");
+        for (int i = 0; i < 200; i++) {
+            y.append(String.format("  j%03d: {datasource: d, store: s, prefix: j%03d, verify: true, encryption: {recipients: [%s]}}%n", i, i, recipient));
+        }
+        Files.writeString(dir.resolve("config.yaml"), y);
+        Cli cli = cli();
+        Path[] scratch = {dir.resolve("scratch")};
+        Cli.Result first = cli.run("-c", "config.yaml", "backup", "--all", "--parallel", "4", "--no-progress");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        Leftovers baseline = Leftovers.settledTo(Leftovers.now(scratch), 5, scratch);
+        System.out.println("200 jobs, baseline: " + baseline.figures());
+        for (int round = 1; round <= 2; round++) {
+            Thread.sleep(1100); // the next second: new keys
+            Cli.Result r = cli.run("-c", "config.yaml", "backup", "--all", "--parallel", "4", "--no-progress");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            Leftovers after = Leftovers.settledTo(baseline, 5, scratch);
+            System.out.println("200 jobs, round " + round + ": " + after.figures());
+            assertThat(after.diff(baseline)).as("what 200 backups left behind").isEmpty();
+        }
     }
 }

@@ -112,7 +112,7 @@ public record Leftovers(TreeMap<String, Integer> threads, int tasks, List<String
     /** One line of figures for the test's output. */
     public String figures() {
         return "java threads " + threads.values().stream().mapToInt(Integer::intValue).sum() + ", all threads " + tasks
-                + ", fds " + fds.size() + ", children " + children.size() + ", files " + files.size() + ", rss "
-                + rssKiB / 1024 + " MiB";
+                + ", fds " + fds.size() + ", children " + children.size() + ", files " + files + ", rss "
+                + rssKiB / 1024 + " MiB (heap committed " + Runtime.getRuntime().totalMemory() / (1 << 20) + " MiB)";
     }
 }
