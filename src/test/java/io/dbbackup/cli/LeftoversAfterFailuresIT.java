@@ -32,18 +32,36 @@ class LeftoversAfterFailuresIT {
 
     /** {@code rounds} runs of {@code args}, each failing (exit {@code exit}), each leaving what the first left. */
     private void failsWithoutLeftovers(String yaml, int exit, String... args) throws Exception {
+        failsWithoutLeftovers(cli(), false, 0, yaml, exit, args);
+    }
+
+    /**
+     * {@code relayed}: the store's far end is a relay in this JVM at {@code relayPort}, whose own sockets and threads
+     * come and go with the server's idle timeouts: they are not compared; the connections to it are as many as after
+     * the first run.
+     */
+    private void failsWithoutLeftovers(Cli cli, boolean relayed, int relayPort, String yaml, int exit, String... args) throws Exception {
         Files.writeString(dir.resolve("config.yaml"), yaml);
-        Cli cli = cli();
         Cli.Result first = cli.run(args); // loads classes, starts the JVM's own pools
         assertThat(first.exit()).as(first.toString()).isEqualTo(exit);
-        Leftovers baseline = Leftovers.settledTo(Leftovers.now(watched()), 5, watched());
+        Leftovers baseline = Leftovers.steady(10, watched());
+        long storeConnections = relayed ? Leftovers.connectionsTo(relayPort) : 0; // the JDK's keep-alive cache, at most 5
         System.out.println("baseline: " + baseline.figures());
         for (int round = 1; round <= ROUNDS; round++) {
             Cli.Result r = cli.run(args);
             assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
             Leftovers after = Leftovers.settledTo(baseline, 5, watched());
             System.out.println("round " + round + ": " + after.figures());
-            assertThat(after.diff(baseline)).as("what round %d left behind (%s)", round, r.err()).isEmpty();
+            Leftovers was = baseline;
+            if (relayed) {
+                long open = Leftovers.connectionsTo(relayPort);
+                System.out.println("round " + round + ": connections to the store open: " + open + " (after the first run: "
+                        + storeConnections + ")");
+                assertThat(open).as("connections to the store open after round %d", round).isEqualTo(storeConnections);
+                after = after.withoutSockets();
+                was = baseline.withoutSockets();
+            }
+            assertThat(after.diff(was)).as("what round %d left behind (%s)", round, r.err()).isEmpty();
         }
     }
 
@@ -131,7 +149,7 @@ class LeftoversAfterFailuresIT {
         Path[] scratch = {dir.resolve("scratch")};
         Cli.Result first = cli.run("-c", "config.yaml", "backup", "--all", "--parallel", "4", "--no-progress");
         assertThat(first.exit()).as(first.toString()).isZero();
-        Leftovers baseline = Leftovers.settledTo(Leftovers.now(scratch), 5, scratch);
+        Leftovers baseline = Leftovers.steady(10, scratch);
         System.out.println("200 jobs, baseline: " + baseline.figures());
         for (int round = 1; round <= 2; round++) {
             Thread.sleep(1100); // the next second: new keys
@@ -140,6 +158,63 @@ class LeftoversAfterFailuresIT {
             Leftovers after = Leftovers.settledTo(baseline, 5, scratch);
             System.out.println("200 jobs, round " + round + ": " + after.figures());
             assertThat(after.diff(baseline)).as("what 200 backups left behind").isEmpty();
+        }
+    }
+
+    @Test
+    void aStoreFailingAfterItsFirstFlushToDiskLeavesNothingBehind() throws Exception {
+        failsWithoutLeftovers("""
+                datasources:
+                  big: {engine: fake, size: 40000000, compression: none}
+                stores:
+                  s: {type: faulty, path: store, fsync: true, fail_write_after: 20000000}
+                jobs:
+                  big: {datasource: big, store: s, retry: {max_attempts: 2, delay: 1ms}}
+                """, 2, "-c", "config.yaml", "backup", "big", "--no-progress");
+    }
+
+    /** Once {@code after} bytes went to the server in all, every request carrying a part's body is cut (small ones pass). */
+    private static final class PartCuttingRelay extends io.dbbackup.testkit.TcpRelay {
+        private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        private final long after;
+
+        PartCuttingRelay(java.net.URI target, long after) throws java.io.IOException {
+            super(target);
+            this.after = after;
+        }
+
+        @Override
+        protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+            if (toServer && sent.addAndGet(n) > after && seen + n > 200_000) {
+                return 0;
+            }
+            return n;
+        }
+    }
+
+    @Test
+    void anS3UploadFailingMidStreamIsAbortedAndLeavesNothingBehind() throws Exception {
+        try (io.dbbackup.testkit.S3ProxyServer s3 = new io.dbbackup.testkit.S3ProxyServer();
+             software.amazon.awssdk.services.s3.S3Client admin = io.dbbackup.store.s3.S3Fixture.admin(s3)) {
+            admin.createBucket(b -> b.bucket("leaks"));
+            try (PartCuttingRelay relay = new PartCuttingRelay(s3.endpoint(), 12_000_000)) {
+                Cli cli = cli().env("S3_ACCESS", s3.accessKey()).env("S3_SECRET", s3.secretKey());
+                failsWithoutLeftovers(cli, true, relay.port(), """
+                        datasources:
+                          big: {engine: fake, size: 40000000, compression: zstd}
+                        stores:
+                          s3: {type: s3, endpoint: %s, bucket: leaks, path_style: true, access_key_env: S3_ACCESS,
+                               secret_key_env: S3_SECRET, part_size: 5MiB}
+                        jobs:
+                          big: {datasource: big, store: s3, retry: {max_attempts: 2, delay: 1ms}}
+                        """.formatted(relay.uri()), 2, "-c", "config.yaml", "backup", "big", "--no-progress");
+            }
+            assertThat(io.dbbackup.store.s3.S3Fixture.multipartUploads(admin, "leaks")).as("every multipart upload aborted").isEmpty();
+        }
+        // the JDK's keep-alive cache lets its idle connections and its timer go after 5 s: not into the next test's baseline
+        for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end
+                && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("Keep-Alive-Timer")); ) {
+            Thread.sleep(100);
         }
     }
 }

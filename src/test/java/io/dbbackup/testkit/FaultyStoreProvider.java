@@ -45,7 +45,8 @@ import java.util.List;
  * {@code claim_race: NAME} with {@code claim_role: owner} or {@code failing} plays that side of the {@link ClaimRace}
  * the test registered under NAME. {@code credentials_expire: INSTANT} says the store's credentials stop working then
  * (as an Azure SAS token's {@code se=} does). {@code fail_write_after: N} fails the upload of every backup object once
- * N bytes of it were written (a store lost mid-stream: a connection reset), nothing committed.
+ * N bytes of it were written (a store lost mid-stream: a connection reset), nothing committed. {@code fsync: true} as the
+ * local store's.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -80,7 +81,7 @@ public final class FaultyStoreProvider implements StoreProvider {
             s.error("path", "missing required key 'path'");
             return null;
         }
-        FaultyStore store = new FaultyStore(new LocalStore(path, false), corrupt, refuseUnfinished, slowReads, pinAfterListing,
+        FaultyStore store = new FaultyStore(new LocalStore(path, s.bool("fsync").orElse(false)), corrupt, refuseUnfinished, slowReads, pinAfterListing,
                 deleteAfterPin, refuseDelete);
         store.slowDeletes = slowDeletes;
         store.damageFirstRead = damageFirstRead;

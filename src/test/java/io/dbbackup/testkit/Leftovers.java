@@ -60,6 +60,57 @@ public record Leftovers(TreeMap<String, Integer> threads, int tasks, List<String
         }
     }
 
+    /**
+     * This snapshot without its sockets and a relay's threads: for a test whose servers' far ends live in this JVM too (a
+     * relay), whose idle connections close when the server times them out; {@link #sockets} says how many there were.
+     */
+    public Leftovers withoutSockets() {
+        TreeMap<String, Integer> own = new TreeMap<>(threads);
+        int relay = own.entrySet().stream().filter(e -> e.getKey().contains("Relay")).mapToInt(e -> e.getValue()).sum();
+        own.keySet().removeIf(n -> n.contains("Relay"));
+        return new Leftovers(own, tasks - relay, fds.stream().filter(f -> !f.startsWith("socket:")).toList(), children, files, rssKiB);
+    }
+
+    /**
+     * How many sockets of this process are connected to {@code port} on this host (the client ends of connections to a
+     * server there), from /proc/net/tcp and tcp6.
+     */
+    public static long connectionsTo(int port) {
+        try {
+            java.util.Set<String> inodes = new java.util.HashSet<>();
+            try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+                for (Path fd : s.toList()) {
+                    try {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:[")) {
+                            inodes.add(target.substring(8, target.length() - 1));
+                        }
+                    } catch (IOException e) {
+                        // closed since listed
+                    }
+                }
+            }
+            String hexPort = String.format(":%04X", port);
+            long n = 0;
+            for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
+                for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f[2].endsWith(hexPort) && !f[3].equals("0A") && inodes.contains(f[9])) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The open sockets. */
+    public long sockets() {
+        return fds.stream().filter(f -> f.startsWith("socket:")).count();
+    }
+
     /** This snapshot without the figure that is not compared (the resident memory). */
     public Leftovers compared() {
         return new Leftovers(threads, tasks, fds, children, files, 0);
@@ -77,6 +128,25 @@ public record Leftovers(TreeMap<String, Integer> threads, int tasks, List<String
             now = now(watched);
         }
         return now;
+    }
+
+    /**
+     * What this JVM holds once it stopped changing for a second (connections closing, threads ending after the operation
+     * returned), waiting at most {@code seconds}: a baseline.
+     */
+    public static Leftovers steady(int seconds, Path... watched) throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        Leftovers last = now(watched);
+        long since = System.nanoTime();
+        while (System.nanoTime() < end && System.nanoTime() - since < 1_000_000_000L) {
+            Thread.sleep(100);
+            Leftovers now = now(watched);
+            if (!now.compared().equals(last.compared())) {
+                last = now;
+                since = System.nanoTime();
+            }
+        }
+        return last;
     }
 
     /** What this holds that {@code baseline} did not, and what it no longer holds ({@code -}); empty when alike. */
