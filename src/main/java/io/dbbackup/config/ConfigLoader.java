@@ -18,7 +18,12 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -131,11 +136,11 @@ public final class ConfigLoader {
         }
         counted.put(n, 1L); // a cycle back to n counts 1
         long size = 1;
-        if (n instanceof org.snakeyaml.engine.v2.nodes.MappingNode m) {
-            for (org.snakeyaml.engine.v2.nodes.NodeTuple t : m.getValue()) {
+        if (n instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
                 size = Math.min(size + expandedSize(t.getKeyNode(), counted) + expandedSize(t.getValueNode(), counted), Long.MAX_VALUE / 4);
             }
-        } else if (n instanceof org.snakeyaml.engine.v2.nodes.SequenceNode q) {
+        } else if (n instanceof SequenceNode q) {
             for (Node item : q.getValue()) {
                 size = Math.min(size + expandedSize(item, counted), Long.MAX_VALUE / 4);
             }
@@ -191,18 +196,9 @@ public final class ConfigLoader {
                         + "(remove this '---' and what follows, or merge it into the first)");
                 throw new ConfigException(problems.sorted());
             }
-            Optional<int[]> tab = tabIndentation(text, e);
-            if (tab.isPresent()) {
-                problems.error(tab.get()[0], tab.get()[1], tabIndentationMessage(text, tab.get()[0]));
-                throw new ConfigException(problems.sorted());
-            }
-            Optional<int[]> deeper = indentedUnderAValue(text, e);
-            if (deeper.isPresent()) {
-                String[] lines = text.split("\\R", -1);
-                String key = keyOf(lines[deeper.get()[0] - 1]).orElse("this line");
-                problems.error(deeper.get()[0], deeper.get()[1], key + ": indented more than '" + keyOf(lines[deeper.get()[2] - 1])
-                        .orElse("") + "' on line " + deeper.get()[2] + ", which has a value of its own: give the keys of one "
-                        + "mapping the same indentation");
+            Optional<YamlSyntaxHints.Hint> hint = YamlSyntaxHints.of(text, e);
+            if (hint.isPresent()) {
+                problems.error(hint.get().line(), hint.get().column(), hint.get().message());
                 throw new ConfigException(problems.sorted());
             }
             Optional<String> ipv6 = unquotedIpv6Host(text, e.getProblemMark());
@@ -291,18 +287,18 @@ public final class ConfigLoader {
         if (n == null || !seen.add(n)) {
             return; // an alias: reported where its anchor is
         }
-        if (!n.isResolved() && !n.getTag().equals(org.snakeyaml.engine.v2.nodes.Tag.STR)) {
-            String tag = n.getTag().getValue().startsWith(org.snakeyaml.engine.v2.nodes.Tag.PREFIX)
-                    ? "!!" + n.getTag().getValue().substring(org.snakeyaml.engine.v2.nodes.Tag.PREFIX.length()) : n.getTag().getValue();
+        if (!n.isResolved() && !n.getTag().equals(Tag.STR)) {
+            String tag = n.getTag().getValue().startsWith(Tag.PREFIX)
+                    ? "!!" + n.getTag().getValue().substring(Tag.PREFIX.length()) : n.getTag().getValue();
             problems.error(n, (path.isEmpty() ? "" : path + ": ") + "YAML tag " + tag + " is not supported: values are read "
                     + "as plain text; remove the tag");
         }
-        if (n instanceof org.snakeyaml.engine.v2.nodes.MappingNode m) {
+        if (n instanceof MappingNode m) {
             Map<String, Node> first = new java.util.HashMap<>();
-            for (org.snakeyaml.engine.v2.nodes.NodeTuple t : m.getValue()) {
-                String key = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k ? k.getValue() : "?";
+            for (NodeTuple t : m.getValue()) {
+                String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "?";
                 String at = path.isEmpty() ? key : path + "." + key;
-                Node before = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode
+                Node before = t.getKeyNode() instanceof ScalarNode
                         ? first.putIfAbsent(key, t.getKeyNode()) : null;
                 if (before != null) {
                     // YAML keeps one of the two silently (the loader, the first): say where the other is, so both are
@@ -317,7 +313,7 @@ public final class ConfigLoader {
                 refuseTagsAndDuplicates(t.getKeyNode(), at, problems, seen);
                 refuseTagsAndDuplicates(t.getValueNode(), at, problems, seen);
             }
-        } else if (n instanceof org.snakeyaml.engine.v2.nodes.SequenceNode q) {
+        } else if (n instanceof SequenceNode q) {
             for (int i = 0; i < q.getValue().size(); i++) {
                 refuseTagsAndDuplicates(q.getValue().get(i), path + "[" + i + "]", problems, seen);
             }
@@ -330,12 +326,12 @@ public final class ConfigLoader {
 
     private static Set<String> names(YamlSection top, String key) {
         Optional<Node> n = top.value(key);
-        if (n.isEmpty() || !(n.get() instanceof org.snakeyaml.engine.v2.nodes.MappingNode m)) {
+        if (n.isEmpty() || !(n.get() instanceof MappingNode m)) {
             return Set.of();
         }
         Set<String> out = new java.util.TreeSet<>();
         m.getValue().forEach(t -> {
-            if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k) {
+            if (t.getKeyNode() instanceof ScalarNode k) {
                 out.add(k.getValue());
             }
         });
@@ -399,7 +395,7 @@ public final class ConfigLoader {
                 previous = name;
                 continue;
             }
-            if (!(value instanceof org.snakeyaml.engine.v2.nodes.MappingNode)) {
+            if (!(value instanceof MappingNode)) {
                 // a key of the entry above written two spaces short (password: ... beside pg:): one line, not also its
                 // "missing required key", and its value (maybe that password) never shown
                 problems.error(value, key + "." + name + ": " + ENTRY.get(key) + " is a mapping of keys, got "
@@ -574,7 +570,7 @@ public final class ConfigLoader {
                 "deletes nothing: every backup is kept, as leaving it out does")).map(r -> retention((YamlSection) r))
                 .orElse(RetentionPolicy.KEEP_ALL);
         // an empty item is an error at it; one string is one query, not split at its commas ("... in (1, 2)")
-        boolean oneQuery = s.value("drill_checks").filter(v -> v instanceof org.snakeyaml.engine.v2.nodes.ScalarNode sc
+        boolean oneQuery = s.value("drill_checks").filter(v -> v instanceof ScalarNode sc
                 && !sc.getValue().isBlank()).isPresent();
         List<String> drillChecks = oneQuery ? s.string("drill_checks").map(List::of).orElse(List.of())
                 : s.argumentList("drill_checks");
@@ -611,90 +607,26 @@ public final class ConfigLoader {
      * under it.
      */
     private static Optional<String> missingAbove(Node root, String key, Problems problems) {
-        List<org.snakeyaml.engine.v2.nodes.NodeTuple> tuples = ((org.snakeyaml.engine.v2.nodes.MappingNode) root).getValue();
+        List<NodeTuple> tuples = ((MappingNode) root).getValue();
         String found = null;
         String path = null;
         Node above = null;
-        for (org.snakeyaml.engine.v2.nodes.NodeTuple t : tuples) {
-            if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k && k.getValue().equals(key)) {
+        for (NodeTuple t : tuples) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
                 break;
             }
-            path = t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k ? k.getValue() : null;
+            path = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : null;
             above = t.getValueNode();
         }
-        while (path != null && above instanceof org.snakeyaml.engine.v2.nodes.MappingNode m && !m.getValue().isEmpty()) {
+        while (path != null && above instanceof MappingNode m && !m.getValue().isEmpty()) {
             if (problems.missesRequired(path, key)) {
                 found = path;
             }
-            org.snakeyaml.engine.v2.nodes.NodeTuple last = m.getValue().get(m.getValue().size() - 1);
-            path = last.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k ? path + "." + k.getValue() : null;
+            NodeTuple last = m.getValue().get(m.getValue().size() - 1);
+            path = last.getKeyNode() instanceof ScalarNode k ? path + "." + k.getValue() : null;
             above = last.getValueNode();
         }
         return Optional.ofNullable(found);
-    }
-
-    /** Said at a tab in a line's indentation. */
-    static final String TAB_INDENTATION = "a tab in the indentation: YAML forbids tabs for indentation; indent with spaces";
-    /** A line's indentation, list dashes ({@code - }) included. */
-    private static final java.util.regex.Pattern INDENTATION = java.util.regex.Pattern.compile("^[ \t]*(?:-[ \t]+)*");
-    private static final java.util.regex.Pattern KEY_AFTER = java.util.regex.Pattern.compile("^([A-Za-z0-9_.-]+)\\s*:(?:\\s|$)");
-
-    /**
-     * The 1-based line and column of a tab in the indentation of a line the syntax error spans (from its context line to
-     * its problem line, the nearest first): the parser's own words ("found character '\t(TAB)' that cannot start any
-     * token", or "found character ' '" for a space after a tab) name neither the tab's place nor the rule.
-     */
-    private static Optional<int[]> tabIndentation(String text, MarkedYamlEngineException e) {
-        if (e.getProblemMark().isEmpty()) {
-            return Optional.empty();
-        }
-        int last = e.getProblemMark().get().getLine();
-        int first = e.getContextMark().map(m -> Math.min(m.getLine(), last)).orElse(last);
-        String[] lines = text.split("\\R", -1);
-        for (int i = Math.min(last, lines.length - 1); i >= first; i--) {
-            java.util.regex.Matcher m = INDENTATION.matcher(lines[i]);
-            if (m.find() && m.group().indexOf('\t') >= 0) {
-                return Optional.of(new int[] {i + 1, m.group().indexOf('\t') + 1});
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** {@link #TAB_INDENTATION}, after the key the line holds when it holds one. */
-    private static String tabIndentationMessage(String text, int line) {
-        return keyOf(text.split("\\R", -1)[line - 1]).map(k -> k + ": " + TAB_INDENTATION).orElse(TAB_INDENTATION);
-    }
-
-    /** The key a line starts with ({@code key:}, {@code - key:}), if it starts with one. */
-    private static Optional<String> keyOf(String line) {
-        java.util.regex.Matcher key = KEY_AFTER.matcher(line.replaceFirst(INDENTATION.pattern(), ""));
-        return key.find() ? Optional.of(key.group(1)) : Optional.empty();
-    }
-
-    /**
-     * "mapping values are not allowed here" at a key indented more than the key line before it, which has a value on its
-     * line ({@code datasource: app} then {@code      store: s}): the 1-based line and column of the key, and the line
-     * before. The parser's words name neither the cause nor the fix.
-     */
-    private static Optional<int[]> indentedUnderAValue(String text, MarkedYamlEngineException e) {
-        if (e.getProblemMark().isEmpty() || !String.valueOf(e.getProblem()).contains("mapping values are not allowed")) {
-            return Optional.empty();
-        }
-        String[] lines = text.split("\\R", -1);
-        int at = e.getProblemMark().get().getLine();
-        if (at >= lines.length || keyOf(lines[at]).isEmpty()) {
-            return Optional.empty();
-        }
-        int before = at - 1;
-        while (before >= 0 && (lines[before].isBlank() || lines[before].stripLeading().startsWith("#"))) {
-            before--;
-        }
-        int indent = lines[at].length() - lines[at].stripLeading().length();
-        if (before < 0 || keyOf(lines[before]).isEmpty() || lines[before].strip().endsWith(":")
-                || indent <= lines[before].length() - lines[before].stripLeading().length()) {
-            return Optional.empty();
-        }
-        return Optional.of(new int[] {at + 1, indent + 1, before + 1});
     }
 
     /**
@@ -776,7 +708,7 @@ public final class ConfigLoader {
      * mean: never silently the same as the key left out. Only mappings: a scalar or list is the section's own error.
      */
     private static boolean notEmpty(YamlSection job, String key, YamlSection section, String means) {
-        if (section.node() instanceof org.snakeyaml.engine.v2.nodes.MappingNode && section.keys().isEmpty()) {
+        if (section.node() instanceof MappingNode && section.keys().isEmpty()) {
             job.errorAtValue(key, "an empty mapping " + means + "; give its keys, or leave " + key + " out");
             return false;
         }
