@@ -37,8 +37,8 @@ class LeftoversAfterFailuresIT {
 
     /**
      * {@code relayed}: the store's far end is a relay in this JVM at {@code relayPort}, whose own sockets and threads
-     * come and go with the server's idle timeouts: they are not compared; the connections to it are as many as after
-     * the first run.
+     * come and go with the server's idle timeouts: they are not compared, nor is the JDK's keep-alive timer (it ends with
+     * the idle connections it holds); the connections to it are no more than after the first run.
      */
     private void failsWithoutLeftovers(Cli cli, boolean relayed, int relayPort, String yaml, int exit, String... args) throws Exception {
         Files.writeString(dir.resolve("config.yaml"), yaml);
@@ -57,7 +57,9 @@ class LeftoversAfterFailuresIT {
                 long open = Leftovers.connectionsTo(relayPort);
                 System.out.println("round " + round + ": connections to the store open: " + open + " (after the first run: "
                         + storeConnections + ")");
-                assertThat(open).as("connections to the store open after round %d", round).isEqualTo(storeConnections);
+                // no more than after the first run: the JDK's keep-alive cache closes an idle one after 5 s, sooner than a
+                // round on a loaded machine takes (seen in CI: 0 where the first run left 1)
+                assertThat(open).as("connections to the store open after round %d", round).isLessThanOrEqualTo(storeConnections);
                 after = after.withoutSockets();
                 was = baseline.withoutSockets();
             }
