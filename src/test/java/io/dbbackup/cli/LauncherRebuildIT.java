@@ -1,0 +1,129 @@
+package io.dbbackup.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * bin/dbbackup in a source checkout (a pom.xml beside bin/): it (re)builds target/dbbackup.jar with Maven when the jar is
+ * missing or older than src/main or pom.xml, runs the jar as it is otherwise, and runs nothing when the build fails —
+ * never the jar that is older than the sources. The launcher and Maven are the real ones; the checkout is a copy of the
+ * launcher (bin/dbbackup, bin/build-commit) beside a one-class project built by the same Maven plugins as this one's,
+ * in a temp folder: a rebuild there takes seconds, not this project's minutes, and never touches the tree under test.
+ */
+class LauncherRebuildIT {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    @Test
+    void aJarOlderThanTheSourcesIsRebuiltBeforeItRunsAnUpToDateOneIsNotAndAFailedBuildRunsNothing() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        Path checkout = dir.resolve("checkout");
+        Files.createDirectories(checkout.resolve("bin"));
+        for (String f : new String[] {"bin/dbbackup", "bin/build-commit"}) {
+            Files.copy(repo.resolve(f), checkout.resolve(f));
+        }
+        Files.writeString(checkout.resolve("pom.xml"), POM);
+        Path source = checkout.resolve("src/main/java/toy/Main.java");
+        Files.createDirectories(source.getParent());
+        Path jar = checkout.resolve("target/dbbackup.jar");
+
+        // no jar yet: built, then run
+        Files.writeString(source, main("one"));
+        Run first = launcher(checkout);
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(first.err()).contains("dbbackup: building " + jar + " (mvn package) ...");
+        assertThat(first.out()).isEqualTo("toy build one --version\n");
+        assertThat(jar).exists();
+
+        // up to date (the sources are older than the jar, whatever they say): run as it is, Maven not even started
+        Files.writeString(source, main("two"));
+        FileTime before = FileTime.from(Files.getLastModifiedTime(jar).toInstant().minusSeconds(3600));
+        backdate(checkout.resolve("src"), before);
+        Files.setLastModifiedTime(checkout.resolve("pom.xml"), before);
+        FileTime built = Files.getLastModifiedTime(jar);
+        Run fast = launcher(checkout);
+        assertThat(fast.exit()).as(fast.toString()).isZero();
+        assertThat(fast.err()).doesNotContain("building");
+        assertThat(fast.out()).isEqualTo("toy build one --version\n");
+        assertThat(Files.getLastModifiedTime(jar)).isEqualTo(built);
+
+        // a source touched after the jar was built: rebuilt first, and the new build runs
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now()));
+        Run rebuilt = launcher(checkout);
+        assertThat(rebuilt.exit()).as(rebuilt.toString()).isZero();
+        assertThat(rebuilt.err()).contains("dbbackup: building " + jar + " (mvn package) ...");
+        assertThat(rebuilt.out()).isEqualTo("toy build two --version\n");
+        assertThat(Files.getLastModifiedTime(jar)).isGreaterThan(built);
+
+        // a build that fails: one line saying so and what to do, exit 2, and the (now stale) jar is not run
+        Files.writeString(source, main("three").replace("}\n}", "\n}"));
+        Run failed = launcher(checkout);
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
+        assertThat(failed.out()).as("the stale jar ran").isEmpty();
+        assertThat(failed.err()).contains("Main.java") // Maven's own error, above
+                .endsWith("dbbackup: error: building " + jar + " failed (mvn package in " + checkout + ": its errors are above); "
+                        + "fix the build, or set DBBACKUP_JAR to a built dbbackup.jar; nothing was run\n");
+    }
+
+    private Run launcher(Path checkout) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", checkout.resolve("bin/dbbackup").toString(), "--version")
+                .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.equals("DBBACKUP_JAR") || k.equals("JAVA_OPTS") || k.startsWith("MAVEN_"));
+        pb.environment().put("DBBACKUP_CDS", "off");
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        assertThat(p.waitFor(150, TimeUnit.SECONDS)).as("finished").isTrue();
+        return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    }
+
+    private static void backdate(Path tree, FileTime time) throws Exception {
+        try (var files = Files.walk(tree)) {
+            for (Path p : files.toList()) {
+                Files.setLastModifiedTime(p, time);
+            }
+        }
+    }
+
+    private static String main(String build) {
+        return "package toy;\n\npublic class Main {\n    public static void main(String[] args) {\n"
+                + "        System.out.println(\"toy build " + build + " \" + String.join(\" \", args));\n    }\n}\n";
+    }
+
+    /** A one-class project, built by the Maven plugins (and versions) this project's build already uses. */
+    private static final String POM = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <project xmlns="http://maven.apache.org/POM/4.0.0">
+              <modelVersion>4.0.0</modelVersion>
+              <groupId>toy</groupId>
+              <artifactId>toy</artifactId>
+              <version>1</version>
+              <properties>
+                <maven.compiler.release>17</maven.compiler.release>
+                <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+              </properties>
+              <build>
+                <finalName>dbbackup</finalName>
+                <plugins>
+                  <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.16.0</version></plugin>
+                  <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+                  <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId><version>3.6.1</version></plugin>
+                  <plugin>
+                    <groupId>org.apache.maven.plugins</groupId><artifactId>maven-jar-plugin</artifactId><version>2.4</version>
+                    <configuration><archive><manifest><mainClass>toy.Main</mainClass></manifest></archive></configuration>
+                  </plugin>
+                </plugins>
+              </build>
+            </project>
+            """;
+}
