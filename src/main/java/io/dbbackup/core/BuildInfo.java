@@ -7,10 +7,13 @@ import java.util.Properties;
 /**
  * Which build of dbbackup this is, from {@code io/dbbackup/version.properties} (filtered by Maven at build time): the
  * version in the pom, the git commit it was built from ({@code -dirty} when its sources differed from that commit;
- * {@code unknown} when the build was not told, e.g. a plain {@code mvn package} or a source tarball) and when it was
- * built (UTC). The version alone cannot tell builds apart: it is raised by releases, not by commits.
+ * {@code unknown} when there was none to tell: a source tarball, an image built without {@code BUILD_COMMIT}) and when it
+ * was built (UTC). The version alone cannot tell builds apart: it is raised by releases, not by commits.
+ * {@code commitRecorded} is false for a build Maven was not told the commit of at all (a plain {@code mvn package}: Maven
+ * alone cannot read it, docs/DECISIONS.md "A plain mvn package"): its commit is {@code unknown} too, and
+ * {@code --version} says why.
  */
-public record BuildInfo(String version, String commit, String built) {
+public record BuildInfo(String version, String commit, String built, boolean commitRecorded) {
     public static final String UNKNOWN = "unknown";
     private static final BuildInfo THIS = read();
 
@@ -19,9 +22,13 @@ public record BuildInfo(String version, String commit, String built) {
         return THIS;
     }
 
-    /** {@code 0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-05T19:40:00Z)}. */
+    /**
+     * {@code 0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-05T19:40:00Z)}; for a plain {@code mvn package}
+     * {@code 0.1.0 (commit not recorded: a plain mvn package does not record it, bin/dbbackup does; built …)}.
+     */
     public String describe() {
-        return version + of(commit, built);
+        return commitRecorded ? version + of(commit, built)
+                : version + " (commit not recorded: a plain mvn package does not record it, bin/dbbackup does; built " + built + ")";
     }
 
     /**
@@ -44,7 +51,13 @@ public record BuildInfo(String version, String commit, String built) {
         } catch (IOException e) {
             // below: unknown
         }
-        return new BuildInfo(value(p, "version", "dev"), value(p, "commit", UNKNOWN), value(p, "built", UNKNOWN));
+        return from(p);
+    }
+
+    /** The build {@code version.properties} describes; a blank {@code commit} is the pom's default: nobody said. */
+    public static BuildInfo from(Properties p) {
+        return new BuildInfo(value(p, "version", "dev"), value(p, "commit", UNKNOWN), value(p, "built", UNKNOWN),
+                !value(p, "commit", "").isEmpty());
     }
 
     /** A property left unfiltered (${...}) or blank says nothing. */

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The build identity (docs/DECISIONS.md "Build identity"): {@code --version} names the commit and build time, not only
  * the pom's version (which every build between two releases shares), and bin/build-commit says which commit a checkout
- * is — "unknown" for a tree that is no git checkout (a source tarball).
+ * is — "unknown" for a tree that is no git checkout (a source tarball); a plain {@code mvn package} is not told at all.
  */
 class BuildIdentityTest {
     @TempDir
@@ -25,10 +25,39 @@ class BuildIdentityTest {
     void versionNamesTheCommitAndTheBuildTime() {
         Cli.Result v = new Cli().run("--version");
         assertThat(v.exit()).isZero();
-        assertThat(v.out()).matches("dbbackup \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit ([0-9a-f]{12}(-dirty)?|unknown), "
+        // bin/dbbackup and bin/test say the commit (or "unknown": no git checkout); a plain `mvn test` does not
+        assertThat(v.out()).matches("dbbackup \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\((commit ([0-9a-f]{12}(-dirty)?|unknown), "
+                + "|commit not recorded: a plain mvn package does not record it, bin/dbbackup does; )"
                 + "built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n");
         BuildInfo b = BuildInfo.current();
-        assertThat(v.out()).isEqualTo("dbbackup " + b.version() + " (commit " + b.commit() + ", built " + b.built() + ")\n");
+        assertThat(v.out()).isEqualTo("dbbackup " + b.describe() + "\n");
+        assertThat(b.describe()).startsWith(b.version() + (b.commitRecorded() ? " (commit " + b.commit() + ", built " : " (commit not"));
+    }
+
+    /**
+     * Maven alone cannot read the commit (docs/DECISIONS.md "A plain mvn package"): the jar of a plain {@code mvn package}
+     * says so and how to get one that names it, instead of a bare "unknown" that reads like a tarball's; its manifests
+     * still write {@code tool_commit: unknown}.
+     */
+    @Test
+    void aPlainMvnPackageSaysItsCommitIsNotRecordedAndWhatRecordsIt() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<build\\.commit>([^<]*)</build\\.commit>|<build\\.commit/>").matcher(pom);
+        assertThat(m.find()).as("pom.xml's build.commit default").isTrue();
+        String pomDefault = m.group(1) == null ? "" : m.group(1);
+        java.util.Properties filtered = new java.util.Properties();
+        filtered.load(new java.io.StringReader(Files.readString(Path.of("src/main/resources-filtered/io/dbbackup/version.properties"))
+                .replace("${project.version}", "0.1.0").replace("${build.commit}", pomDefault).replace("${build.time}", "2026-12-06T02:30:00Z")));
+
+        BuildInfo plain = BuildInfo.from(filtered);
+        assertThat(plain.describe()).isEqualTo("0.1.0 (commit not recorded: a plain mvn package does not record it, "
+                + "bin/dbbackup does; built 2026-12-06T02:30:00Z)");
+        assertThat(plain.commit()).as("a manifest's tool_commit").isEqualTo("unknown");
+
+        filtered.setProperty("commit", "unknown"); // bin/build-commit outside a git checkout: told, there is none
+        assertThat(BuildInfo.from(filtered).describe()).isEqualTo("0.1.0 (commit unknown, built 2026-12-06T02:30:00Z)");
+        filtered.setProperty("commit", "0123456789ab-dirty");
+        assertThat(BuildInfo.from(filtered).describe()).isEqualTo("0.1.0 (commit 0123456789ab-dirty, built 2026-12-06T02:30:00Z)");
     }
 
     @Test
