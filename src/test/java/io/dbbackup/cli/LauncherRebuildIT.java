@@ -100,7 +100,10 @@ class LauncherRebuildIT {
                 + "        System.out.println(\"toy build " + build + " \" + String.join(\" \", args));\n    }\n}\n";
     }
 
-    /** A one-class project, built by the Maven plugins (and versions) this project's build already uses. */
+    /**
+     * A one-class project, built by the Maven plugins (and versions) this project's build already uses, so that it builds
+     * from the local repository: the jar plugin's is left to Maven, as in pom.xml.
+     */
     private static final String POM = """
             <?xml version="1.0" encoding="UTF-8"?>
             <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -119,7 +122,7 @@ class LauncherRebuildIT {
                   <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
                   <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId><version>3.6.1</version></plugin>
                   <plugin>
-                    <groupId>org.apache.maven.plugins</groupId><artifactId>maven-jar-plugin</artifactId><version>2.4</version>
+                    <groupId>org.apache.maven.plugins</groupId><artifactId>maven-jar-plugin</artifactId>
                     <configuration><archive><manifest><mainClass>toy.Main</mainClass></manifest></archive></configuration>
                   </plugin>
                 </plugins>
