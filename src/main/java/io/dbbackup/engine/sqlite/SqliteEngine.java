@@ -357,19 +357,29 @@ public final class SqliteEngine implements Engine {
         if (Files.isDirectory(path)) {
             return new TargetState(true, 1, path + " is a folder, not a file (a restore is refused)");
         }
-        int n;
+        int tables;
+        int views;
         try (Connection c = open(path, true); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(
-                     "select count(*) from sqlite_master where type in ('table','view') and name not like 'sqlite_%'")) {
+             ResultSet rs = st.executeQuery("select count(case type when 'table' then 1 end), count(case type when 'view' then 1 end) "
+                     + "from sqlite_master where type in ('table','view') and name not like 'sqlite_%'")) {
             rs.next();
-            n = rs.getInt(1);
+            tables = rs.getInt(1);
+            views = rs.getInt(2);
         } catch (SQLException e) {
             long size = Files.size(path);
             return new TargetState(true, size > 0 ? 1 : 0, path + " exists (" + size + " bytes, not readable as SQLite)");
         }
         // once this process's connection is closed: letting go of the locks taken here would drop its locks too
-        return new TargetState(true, n, path + " holds " + n + " tables/views" + (ExclusiveAccess.heldElsewhere(restoredFile())
+        return new TargetState(true, tables + views, holding(path, tables, views) + (ExclusiveAccess.heldElsewhere(restoredFile())
                 ? " and is open in another process (a restore of the whole database is refused until it is stopped)" : ""));
+    }
+
+    /** {@code app.db holds 1 table and 2 views}: each counted in its own number, singular for one. */
+    static String holding(Path path, int tables, int views) {
+        if (tables + views == 0) {
+            return path + " holds no tables or views";
+        }
+        return path + " holds " + Human.count(tables, "table") + (views == 0 ? "" : " and " + Human.count(views, "view"));
     }
 
     /** SQLite version, file size, and every table with its exact row count. */

@@ -116,6 +116,23 @@ class SqliteRestoreTargetTest {
         assertThat(count(target, "t")).isEqualTo(3);
     }
 
+    /** What a check and a dry run say the target holds: "holds 1 tables/views" counted both as one plural. */
+    @Test
+    void whatTheTargetHoldsIsCountedTablesAndViewsApartSingularForOne() throws Exception {
+        Path one = dir.resolve("one.db");
+        sql(one, "create table t(x)");
+        assertThat(engine(one).inspectTarget(context(dir)).description()).isEqualTo(one + " holds 1 table");
+        sql(one, "create view v as select x from t");
+        assertThat(engine(one).inspectTarget(context(dir))).extracting(t -> t.description(), t -> t.objects())
+                .containsExactly(one + " holds 1 table and 1 view", 2);
+        sql(one, "create table u(y)", "create view w as select y from u");
+        assertThat(engine(one).inspectTarget(context(dir)).description()).isEqualTo(one + " holds 2 tables and 2 views");
+        Path empty = dir.resolve("empty.db");
+        sql(empty, "create table gone(x)", "drop table gone");
+        assertThat(engine(empty).inspectTarget(context(dir))).extracting(t -> t.description(), t -> t.objects())
+                .containsExactly(empty + " holds no tables or views", 0);
+    }
+
     /**
      * A datasource path that names a folder (a wrong path in the config): an empty folder was replaced by the database
      * file without a word, a folder with files in it failed with "…/app.db: Is a directory". Now both are refused as a
