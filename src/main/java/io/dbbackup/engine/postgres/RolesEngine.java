@@ -4,6 +4,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DumpFormat;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.HostPort;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.DumpTail;
@@ -132,7 +133,7 @@ public final class RolesEngine implements Engine {
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             PgVersion server = pg.serverVersion(DB, pass, ctx);
             PgClient dumpall = locator.forServer("pg_dumpall", server);
-            return "PostgreSQL " + HostPort.of(settings.host(), settings.port()) + " has " + roles + " roles; PostgreSQL "
+            return "PostgreSQL " + HostPort.of(settings.host(), settings.port()) + " has " + Human.count(roles, "role") + "; PostgreSQL "
                     + server.text() + ", " + dumpall.name() + " " + dumpall.version().text() + " (" + dumpall.executable() + ")";
         }
     }
@@ -171,8 +172,9 @@ public final class RolesEngine implements Engine {
                 throw pg.queryError("the count of its roles", e);
             }
             // every cluster has at least the role that connects: loading roles always asks first
-            return new TargetState(true, Integer.parseInt(count), "PostgreSQL " + HostPort.of(settings.host(), settings.port())
-                    + " has " + count + " roles; the backup's are created where missing and given the backup's attributes, "
+            int roles = Integer.parseInt(count);
+            return new TargetState(true, roles, "PostgreSQL " + HostPort.of(settings.host(), settings.port())
+                    + " has " + Human.count(roles, "role") + "; the backup's are created where missing and given the backup's attributes, "
                     + "passwords, settings and memberships (none is dropped; " + settings.user() + ", which restores, keeps its own)");
         }
     }
@@ -230,6 +232,7 @@ public final class RolesEngine implements Engine {
         if (!PostgresEngine.endsWith(script.lastLines(), END)) {
             throw DbBackupException.integrity("the roles script is cut short: it does not end with '" + END + "'");
         }
-        return "roles script complete ('" + END + "'): " + script.count(0) + " roles, " + script.count(1) + " memberships";
+        return "roles script complete ('" + END + "'): " + Human.count(script.count(0), "role") + ", "
+                + Human.count(script.count(1), "membership");
     }
 }
