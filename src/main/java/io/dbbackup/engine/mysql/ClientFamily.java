@@ -11,8 +11,13 @@ import java.util.regex.Pattern;
 public enum ClientFamily {
     MYSQL, MARIADB;
 
-    private static final Pattern DISTRIB = Pattern.compile("Distrib (\\d+)\\.(\\d+)");
-    private static final Pattern VER = Pattern.compile("Ver (\\d+)\\.(\\d+)");
+    /**
+     * Where a {@code --version} line names the release's major version, first match wins: {@code Distrib 10.11.6-MariaDB}
+     * (MySQL 5.7, MariaDB to 10.x; its {@code Ver 10.19} is the tool's own number), {@code from 11.4.2-MariaDB} (MariaDB
+     * 11's line, whose {@code client 10.19} is the tool's), {@code Ver 8.0.36} (MySQL 8 and later).
+     */
+    private static final List<Pattern> MAJOR = List.of(Pattern.compile("\\bDistrib (\\d+)\\."),
+            Pattern.compile("\\bfrom (\\d+)\\.\\d+"), Pattern.compile("\\bVer (\\d+)\\."));
 
     /** The exact release in a {@code --version} line: after {@code Distrib} (to 10.x), {@code from} (MariaDB 11) or {@code Ver}. */
     private static final Pattern RELEASE = Pattern.compile("(?:Distrib|from) ([0-9][^,\\s]*)");
@@ -38,13 +43,12 @@ public enum ClientFamily {
     public static Probe parse(String versionOutput) {
         String line = versionOutput.strip().lines().findFirst().orElse("");
         ClientFamily family = line.contains("MariaDB") ? MARIADB : MYSQL;
-        Matcher m = DISTRIB.matcher(line);
-        if (!m.find()) {
-            m = VER.matcher(line);
-            if (!m.find()) {
-                return new Probe(family, 0, line);
+        for (Pattern p : MAJOR) {
+            Matcher m = p.matcher(line);
+            if (m.find()) {
+                return new Probe(family, Integer.parseInt(m.group(1)), line);
             }
         }
-        return new Probe(family, Integer.parseInt(m.group(1)), line);
+        return new Probe(family, 0, line);
     }
 }

@@ -34,6 +34,40 @@ class MySqlEngineTest {
         assertThat(MYSQL57).extracting(ClientFamily.Probe::family, ClientFamily.Probe::major).containsExactly(ClientFamily.MYSQL, 5);
     }
 
+    /** MariaDB 11's line names its release after "from", with no Distrib: its major was read as 0. */
+    @Test
+    void theMajorVersionIsReadFromEachReleasesRealVersionLine() {
+        Map<String, Integer> lines = new java.util.LinkedHashMap<>();
+        lines.put("mysqldump  Ver 10.13 Distrib 5.7.44, for Linux (x86_64)", 5);
+        lines.put("mysql  Ver 14.14 Distrib 5.7.44, for Linux (x86_64) using  EditLine wrapper", 5);
+        lines.put("mysqldump  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)", 8);
+        lines.put("mysqldump  Ver 8.0.40-0ubuntu0.22.04.1 for Linux on x86_64 ((Ubuntu))", 8);
+        lines.put("mysqldump  Ver 8.4.3 for Linux on x86_64 (MySQL Community Server - GPL)", 8);
+        lines.put("mysqldump  Ver 9.1.0 for Linux on aarch64 (MySQL Community Server - GPL)", 9);
+        lines.put("mysqldump  Ver 10.17 Distrib 10.5.23-MariaDB, for Linux (x86_64)", 10);
+        lines.put("mysqldump  Ver 10.19 Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)", 10);
+        lines.put("mariadb-dump from 11.4.2-MariaDB, client 10.19 for debian-linux-gnu (x86_64)", 11);
+        lines.put("mariadb-dump from 11.8.2-MariaDB, client 10.19 for Linux (x86_64)", 11);
+        lines.put("mariadb from 11.4.3-MariaDB, client 15.2 for debian-linux-gnu (x86_64) using  EditLine wrapper", 11);
+        lines.put("mariadb-dump  Ver 11.4.2-MariaDB for Linux (x86_64)", 11);
+        lines.forEach((line, major) -> assertThat(ClientFamily.parse(line + "\n").major()).as(line).isEqualTo(major));
+        assertThat(ClientFamily.parse("mariadb-dump from 11.4.2-MariaDB, client 10.19 for debian-linux-gnu (x86_64)").family())
+                .isEqualTo(ClientFamily.MARIADB);
+        assertThat(ClientFamily.parse("some-dump (no version)").major()).isZero();
+    }
+
+    /** The installed client's own line: its major is the release's first number, whichever form the line has. */
+    @Test
+    void theInstalledMariadbDumpsVersionLineIsRead() throws Exception {
+        Process p = new ProcessBuilder("mariadb-dump", "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        ClientFamily.Probe probe = ClientFamily.parse(out);
+        assertThat(probe.family()).as(out).isEqualTo(ClientFamily.MARIADB);
+        assertThat(probe.major()).as(out).isGreaterThanOrEqualTo(10)
+                .isEqualTo(Integer.parseInt(probe.release().substring(0, probe.release().indexOf('.'))));
+    }
+
     /** {@code check} names the client's release as the manifest's tool_version has it, MariaDB 11's line too. */
     @Test
     void theClientsReleaseIsReadFromItsVersionLine() {
