@@ -272,43 +272,6 @@ public final class Workspace {
         return any;
     }
 
-    /** Why {@code root} cannot hold a scratch folder, in a few words. */
-    private static String unusable(Path root) {
-        if (!Files.exists(root)) {
-            return "it does not exist and cannot be made";
-        }
-        if (!Files.isDirectory(root)) {
-            return "it is not a folder";
-        }
-        String refused = refusal(root);
-        if ("Read-only file system".equals(refused)) {
-            // a pod's readOnlyRootFilesystem without a volume there: "permission denied" sent people to chmod and runAsUser
-            return "its file system is read-only, as a container's read-only root file system is: mount a volume there, "
-                    + "in Kubernetes an emptyDir";
-        }
-        if (refused != null && refused.contains(io.dbbackup.core.NoSpace.ENOSPC)) {
-            return io.dbbackup.core.NoSpace.reason(root, refused); // a full disk, or one out of inodes: not permissions
-        }
-        return Files.isWritable(root) ? "it cannot be written" : "permission denied";
-    }
-
-    /**
-     * The system's reason for refusing a folder made in {@code folder} (EROFS: "Read-only file system", ENOSPC), or null:
-     * the JDK's FileStore.isReadOnly() reads the mount above it, not a read-only bind mount of the folder itself.
-     */
-    private static String refusal(Path folder) {
-        Path probe = folder.resolve(".dbbackup-probe-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
-        try {
-            Files.createDirectory(probe);
-            Files.deleteIfExists(probe);
-            return null;
-        } catch (java.nio.file.FileSystemException e) {
-            return e.getReason();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
     /** One operation's cancellation and scratch folder (removed on close). */
     public final class Operation implements AutoCloseable {
         private final Cancellation cancellation = new Cancellation();
@@ -323,8 +286,8 @@ public final class Workspace {
             this.claim = ScratchFolders.claim(scratch);
             if (claim == null && !Files.isDirectory(scratch)) {
                 // the step that needs it fails later naming only a path ("failed: /proc/nope"): say here where and why
-                log.warn("cannot make a scratch folder for temporary files in " + scratchRoot + " (" + unusable(scratchRoot)
-                        + "): set DBBACKUP_TMPDIR to a folder this user can write (else java.io.tmpdir is used)");
+                log.warn("cannot make a scratch folder for temporary files in " + scratchRoot + " "
+                        + UnusableScratchRoot.of(scratchRoot).said() + " (else java.io.tmpdir is used)");
             }
             open.add(this);
             signalScope = io.dbbackup.core.CancelSignal.enter(cancellation);

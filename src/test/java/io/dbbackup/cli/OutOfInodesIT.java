@@ -76,6 +76,8 @@ class OutOfInodesIT {
         assertThat(out).contains("exit=2").doesNotContain("No space left on device").doesNotContain("cannot be written")
                 .contains("cannot make a scratch folder for temporary files in " + dir.resolve("scratch") + " ("
                         .concat("no inodes left on ") + dir.resolve("scratch") + " (")
+                .contains("freeing bytes does not help): set DBBACKUP_TMPDIR to a folder on a file system with free inodes")
+                .doesNotContain("a folder this user can write")
                 .containsPattern("backup of sqlite \\S+/shop\\.db failed: \\S+/scratch/dbbackup-\\S+: " + noInodes("scratch"));
         assertThat(left(out)).as("nothing stored, nothing in the scratch folder").isEmpty();
     }
