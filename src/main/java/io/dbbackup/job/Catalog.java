@@ -696,7 +696,7 @@ public final class Catalog {
                 throw DbBackupException.user("no backup " + k.key() + " in " + store(job).describe() + nearest(job, k));
             }
         } catch (IOException e) {
-            throw Failures.map("cannot reach " + store(job).describe(), e);
+            throw Failures.unreachable(store(job), k.key(), e);
         }
         return k;
     }

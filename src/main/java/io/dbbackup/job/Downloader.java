@@ -135,7 +135,7 @@ public final class Downloader {
         try {
             total = store.stat(key.key()).map(StoredObject::size).orElse(-1L);
         } catch (IOException e) {
-            throw Failures.map("cannot reach " + store.describe(), e);
+            throw Failures.unreachable(store, key.key(), e);
         }
         ws.log().info("download started", "key", key.key(), "to", file == null ? "stdout" : file, "decrypt", decrypt,
                 "decompress", decompress);

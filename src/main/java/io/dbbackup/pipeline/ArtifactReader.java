@@ -123,7 +123,7 @@ public final class ArtifactReader {
                 throw deletedSinceListed(key);
             }
         } catch (IOException e) {
-            throw Failures.map("cannot reach " + store.describe(), e);
+            throw Failures.unreachable(store, key.key(), e);
         }
     }
 

@@ -75,7 +75,7 @@ public final class BackupPipeline {
                             + "onto a second it had named before); refusing to overwrite it", null, true));
                 }
             } catch (IOException | RuntimeException e) {
-                refusal.set(Failures.map("cannot reach store " + r.store().describe(), e));
+                refusal.set(Failures.unreachable(r.store(), key.key(), e));
             }
             if (refusal.get() != null) {
                 pipe.fail(new IOException(refusal.get().getMessage()));

@@ -17,6 +17,16 @@ public final class Failures {
     /** How zstd-jni's errors say that its context or its worker threads could not be made. */
     static final String ZSTD_ALLOCATION = "Allocation error";
 
+    /**
+     * A store's failure to say whether {@code key} is there: {@code cannot reach store local /srv/backups: …}, or, when the
+     * store's own words name the object's path (which holds the store's), {@code cannot reach the store: sftp stat
+     * u@h:/backups/k failed: …} — the store's path said once, not twice in a row.
+     */
+    public static DbBackupException unreachable(io.dbbackup.spi.Store store, String key, Throwable t) {
+        String said = t.getMessage();
+        return map(said != null && said.contains(key) ? "cannot reach the store" : "cannot reach store " + store.describe(), t);
+    }
+
     public static DbBackupException map(String context, Throwable t) {
         if (t instanceof DbBackupException d) {
             return d;

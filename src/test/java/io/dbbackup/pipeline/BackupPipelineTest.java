@@ -103,6 +103,22 @@ class BackupPipelineTest {
         return Files.exists(root) ? Files.walk(root).filter(Files::isRegularFile) : Stream.empty();
     }
 
+    /**
+     * A store that cannot say whether the key is free (here: a file where the job's folder should be) names its path once:
+     * "cannot reach store local /x/store: /x/store/p/…" said the store's path twice in a row.
+     */
+    @Test
+    void aStoreThatCannotBeReachedIsNamedOnce() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("store"));
+        Files.writeString(root.resolve("p"), "not a folder");
+        LocalStore store = new LocalStore(root, true);
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(1000, -1, new AtomicBoolean()), store)))
+                .isInstanceOf(DbBackupException.class)
+                .hasMessageStartingWith("cannot reach the store: " + root.resolve(key.key()) + ": Not a directory")
+                .satisfies(e -> assertThat(e.getMessage().split(java.util.regex.Pattern.quote(root.toString()), -1))
+                        .as("the store's path said once").hasSize(2));
+    }
+
     @Test
     void aCompleteDumpLandsWithSidecarsAndTheRightDigest() throws Exception {
         LocalStore store = new LocalStore(dir.resolve("store"), true);

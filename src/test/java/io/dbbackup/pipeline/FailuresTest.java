@@ -23,6 +23,17 @@ class FailuresTest {
                 .isEqualTo("backup failed: interrupted");
     }
 
+    /** A store failure that does not name the object (a refused connection) is prefixed with the store it is of. */
+    @Test
+    void anUnreachableStoreIsNamedWhenItsWordsDoNotNameTheObject() {
+        io.dbbackup.store.local.LocalStore store = new io.dbbackup.store.local.LocalStore(java.nio.file.Path.of("/srv/backups"), false);
+        assertThat(Failures.unreachable(store, "app/k.sql.zst", new IOException("connection refused")).getMessage())
+                .isEqualTo("cannot reach store local /srv/backups: connection refused");
+        assertThat(Failures.unreachable(store, "app/k.sql.zst", new IOException("sftp stat u@h:/srv/backups/app/k.sql.zst failed: "
+                + "the connection was closed")).getMessage())
+                .isEqualTo("cannot reach the store: sftp stat u@h:/srv/backups/app/k.sql.zst failed: the connection was closed");
+    }
+
     @Test
     void corruptionBelowAnyWrappingIsAnIntegrityFailure() {
         DbBackupException e = Failures.map("restore failed", new IOException("read failed", new IntegrityException("checksum mismatch")));
