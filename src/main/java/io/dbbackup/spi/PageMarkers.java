@@ -21,7 +21,7 @@ public final class PageMarkers {
     public String next(String marker) throws IOException {
         if (marker != null && !seen.add(marker)) {
             throw new IOException("the listing of " + where + " failed: the server handed out the marker of a page it had "
-                    + "already given (after " + seen.size() + " pages); a listing that repeats would never end");
+                    + "already given (after " + io.dbbackup.core.Human.count(seen.size(), "page") + "); a listing that repeats would never end");
         }
         return marker;
     }

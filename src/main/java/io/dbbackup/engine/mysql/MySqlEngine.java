@@ -518,8 +518,8 @@ public final class MySqlEngine implements Engine {
             throw DbBackupException.integrity("the dump is cut short: it holds no '-- Dump completed' comment, which the dump "
                     + "tool writes after the last table");
         }
-        return "dump complete ('-- Dump completed' after the last table): " + script.count(3) + " tables, " + script.count(4)
-                + " with data" + (script.count(5) == 0 ? "" : ", " + script.count(5) + " accounts");
+        return "dump complete ('-- Dump completed' after the last table): " + Human.count(script.count(3), "table") + ", "
+                + script.count(4) + " with data" + (script.count(5) == 0 ? "" : ", " + Human.count(script.count(5), "account"));
     }
 
     @Override

@@ -543,8 +543,8 @@ public final class PostgresEngine implements Engine {
             // its last line is usually a row: not shown (user data stays out of logs and mails)
             throw DbBackupException.integrity("the SQL script is cut short: it does not end with '" + SCRIPT_END + "'");
         }
-        return "SQL script complete ('" + SCRIPT_END + "'): " + script.count(0) + " objects, " + script.count(1)
-                + " with table data";
+        return "SQL script complete ('" + SCRIPT_END + "'): " + Human.count(script.count(0), "object") + ", "
+                + script.count(1) + " with table data";
     }
 
     /**

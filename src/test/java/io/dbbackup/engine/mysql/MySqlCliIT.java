@@ -119,7 +119,7 @@ class MySqlCliIT extends MySqlCliFixture {
         long tables = Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | grep -c '^-- Table structure for table '").strip());
         long data = Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | grep -c '^-- Dumping data for table '").strip());
         assertThat(tables).isPositive();
-        assertThat(sound.out()).contains("dump complete").contains(": " + tables + " tables, " + data + " with data");
+        assertThat(sound.out()).contains("dump complete").contains(": " + tables + (tables == 1 ? " table, " : " tables, ") + data + " with data");
 
         // cut after the first tables, stored with a matching checksum: only the deep check can tell
         long size = Long.parseLong(Shell.sh(dir, "zstd -dc " + artifact + " | wc -c").strip());

@@ -79,6 +79,19 @@ class MySqlEngineTest {
         assertThat(ClientFamily.parse("some-dump (no version)").release()).isEqualTo("some-dump (no version)");
     }
 
+    /** verify --deep's line for a dump of one table and one account: "1 tables, …, 1 accounts" said before. */
+    @Test
+    void aDeepVerifysCountsAreSingularForOne() throws Exception {
+        String dump = "-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB\n-- Table structure for table `t`\nCREATE TABLE t (x int);\n"
+                + "-- Dumping data for table `t`\nINSERT INTO t VALUES (1);\n-- Dump completed on 2026-12-06  2:00:00\n"
+                + Grants.SECTION_START + "'app'@'%' and its grants\nCREATE USER 'app'@'%';\n";
+        io.dbbackup.spi.OperationContext ctx = new io.dbbackup.spi.OperationContext(new io.dbbackup.spi.Cancellation(),
+                io.dbbackup.core.Log.get(), dir);
+        assertThat(engine("database: shop").verifyDeep(new java.io.ByteArrayInputStream(dump.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                io.dbbackup.core.DumpFormat.SQL, ctx))
+                .isEqualTo("dump complete ('-- Dump completed' after the last table): 1 table, 1 with data, 1 account");
+    }
+
     @Test
     void whatATargetHoldsIsCountedInTheSingularForOne() {
         assertThat(MySqlEngine.holding("mariadb shop", 1)).isEqualTo("mariadb shop holds 1 object (tables, views, routines and events)");

@@ -185,7 +185,7 @@ class PostgresCliIT {
             long data = Long.parseLong(Shell.sh(dir, script + " grep -c '^-- Data for Name: '").strip());
             assertThat(data).isPositive();
             assertThat(sound.out()).contains("SQL script complete ('-- PostgreSQL database dump complete'): " + objects
-                    + " objects, " + data + " with table data");
+                    + (objects == 1 ? " object, " : " objects, ") + data + " with table data");
         }
 
         // the same dump cut at half, stored with a checksum that matches: only the deep check can tell

@@ -179,6 +179,16 @@ class PostgresEngineUnitTest {
                 """)).hasMessageContaining("secrets are not read from the config file");
     }
 
+    /** verify --deep's line for a script of one object: "1 objects" said before. */
+    @Test
+    void aDeepVerifysCountIsSingularForOne() throws Exception {
+        String script = "--\n-- PostgreSQL database dump\n--\n\n-- Name: t; Type: TABLE; Schema: public; Owner: app\n"
+                + "CREATE TABLE public.t (x int);\n\n--\n" + PostgresEngine.SCRIPT_END + "\n--\n";
+        assertThat(load("    database: app\n").verifyDeep(new java.io.ByteArrayInputStream(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                DumpFormat.SQL, PgTestEngines.context(dir)))
+                .isEqualTo("SQL script complete ('" + PostgresEngine.SCRIPT_END + "'): 1 object, 0 with table data");
+    }
+
     @Test
     void whatATargetHoldsIsCountedInTheSingularForOne() {
         assertThat(PostgresEngine.holding("app on db:5432", 1, 0, 1, 2))
