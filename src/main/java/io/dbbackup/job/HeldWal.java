@@ -59,7 +59,7 @@ record HeldWal(WalRetention.Decision asked, List<WalKey> held) {
             i = end + 1;
         }
         String named = String.join(", ", runs.subList(0, Math.min(RUNS, runs.size())))
-                + (runs.size() > RUNS ? " and " + io.dbbackup.core.Human.count(runs.size() - RUNS, "more run") : "");
+                + (runs.size() > RUNS ? " and " + Human.count(runs.size() - RUNS, "more run") : "");
         int deleted = delete.size() - held.size();
         return Human.count(held.size(), "archived WAL file") + " not deleted, held by a lock on the store: " + named
                 + " (kept; " + (deleted == 0 ? "no other expired file" : "the other " + deleted + " expired "
