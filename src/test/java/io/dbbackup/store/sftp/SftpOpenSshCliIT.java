@@ -79,6 +79,28 @@ class SftpOpenSshCliIT extends RemoteStoreCliScenario {
         org.assertj.core.api.Assertions.assertThat(java.nio.file.Path.of(root)).as(r.toString()).doesNotExist();
     }
     /**
+     * A host key refused — another key in known_hosts than the server's (CHANGED), or none there under the default
+     * {@code host_key_policy: strict} — is a system error, exit 2, as the README's exit codes say.
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedHostKeyExitsTwo() throws Exception {
+        java.nio.file.Path other = dir.resolve("other_key");
+        io.dbbackup.testkit.Shell.sh(dir, "ssh-keygen -q -t ed25519 -N '' -f " + other);
+        String otherKey = java.nio.file.Files.readString(dir.resolve("other_key.pub")).strip().split("\\s+")[1];
+        java.nio.file.Path kh = dir.resolve("changed_known_hosts");
+        java.nio.file.Files.writeString(kh, "[" + ssh.host() + "]:" + ssh.port() + " ssh-ed25519 " + otherKey + "\n");
+        java.nio.file.Path none = java.nio.file.Files.writeString(dir.resolve("empty_known_hosts"), "");
+        for (java.nio.file.Path known : List.of(kh, none)) {
+            writeConfig("keep_last: 2", storeYaml().replace("known_hosts: " + ssh.knownHosts(), "known_hosts: " + known));
+            io.dbbackup.testkit.Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+            org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            org.assertj.core.api.Assertions.assertThat(r.err()).as(r.toString())
+                    .containsPattern("ssh host key of \\[?" + java.util.regex.Pattern.quote(ssh.host()) + "]?:" + ssh.port()
+                            + (known == kh ? " has CHANGED" : " is not known"));
+        }
+    }
+
+    /**
      * A server on the IPv6 loopback address, its host written as users write it ({@code "::1"}, {@code "[::1]"}), its
      * key in known_hosts as OpenSSH writes it for a port other than 22 ({@code [::1]:PORT ssh-ed25519 ...}): backup
      * and restore work. Without the line, the error names the server {@code [::1]:PORT} and gives the exact line to
