@@ -12,6 +12,7 @@ public class WrongKeyException extends IOException {
     private final List<String> tried;
     private final List<String> triedRecipients;
     private final int recipientStanzas;
+    private String finding; // of about(): the message without its next step
 
     /**
      * @param tried            what was tried, e.g. {@code identity age1...}, {@code the passphrase from env VAR}
@@ -43,43 +44,47 @@ public class WrongKeyException extends IOException {
 
     /**
      * The same failure as a one-line message naming {@code file} and whom it was encrypted for: {@code recipients} as a
-     * manifest records them ({@code age1...}, or {@code passphrase}), null when not recorded.
+     * manifest records them ({@code age1...}, or {@code passphrase}), null when not recorded (the header then tells what
+     * it can). Ends with what the person at the keyboard brings next (never a key's value).
      */
     public WrongKeyException about(String file, List<String> recipients) {
-        boolean passphrase = recipients == null ? recipientStanzas == 0 : recipients.equals(List.of("passphrase"));
-        String encryptedFor = recipients == null ? "; whom it was encrypted for is not recorded"
-                : "; it was encrypted for " + (passphrase ? "a passphrase" : String.join(", ", recipients));
-        return new WrongKeyException(file + " is not encrypted to any key given: tried " + String.join(", ", tried) + encryptedFor
-                + nextStep(passphrase, recipients), tried, triedRecipients, recipientStanzas, this);
+        String finding = withoutNextStep(file, recipients);
+        WrongKeyException about = new WrongKeyException(finding + encryptedFor(recipients).nextStep(
+                tried.stream().anyMatch(t -> t.startsWith("the passphrase"))), tried, triedRecipients, recipientStanzas, this);
+        about.finding = finding;
+        return about;
     }
 
     /**
-     * What the person at the keyboard brings next, from the manifest's {@code recipients} or else from what the header
-     * holds (a manifest may be lost or older): its passphrase in a variable, or the identity file of one of its
-     * recipients. Never a key's value.
+     * What was found, without the command-line option to pass next: for a command that takes none ({@code backup}'s
+     * read-back with the job's own identity), which names its config key instead.
      */
-    private String nextStep(boolean passphrase, List<String> recipients) {
-        if (passphrase) {
-            boolean passphrasesTried = tried.stream().anyMatch(t -> t.startsWith("the passphrase"));
-            return (recipients == null ? " (its header holds a passphrase)" : "") + ": pass " + (passphrasesTried ? "the right"
-                    : "its") + " passphrase with --passphrase-env VAR (the name of an environment variable holding it; repeatable)";
+    public String finding() {
+        return finding == null ? getMessage() : finding;
+    }
+
+    /** The first {@link WrongKeyException} of {@code e} and its causes, or null. */
+    public static WrongKeyException of(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WrongKeyException w) {
+                return w;
+            }
         }
-        int count = recipients != null ? recipients.size() : recipientStanzas;
-        if (count < 0) {
-            return ": pass the key that opens it with --identity FILE or --passphrase-env VAR (both repeatable)";
-        }
-        return (recipients == null ? " (its header holds " + (count == 1 ? "1 recipient" : count + " recipients") + ")" : "")
-                + ": pass " + (count == 1 ? "its identity file" : "the identity file of one of them")
-                + " (AGE-SECRET-KEY-1... lines) with --identity FILE (repeatable)";
+        return null;
+    }
+
+    /** As {@link #about}, without what to bring next. */
+    private String withoutNextStep(String file, List<String> recipients) {
+        return file + " is not encrypted to any key given: tried " + String.join(", ", tried) + encryptedFor(recipients).said();
+    }
+
+    /** Whom the file was encrypted for: {@code recipients} as a manifest records them, else what its header holds. */
+    public EncryptedFor encryptedFor(List<String> recipients) {
+        return new EncryptedFor(recipients, recipients == null ? recipientStanzas : -1);
     }
 
     /** Whether {@code e} or one of its causes is a {@link WrongKeyException}. */
     public static boolean in(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof WrongKeyException) {
-                return true;
-            }
-        }
-        return false;
+        return of(e) != null;
     }
 }

@@ -1,6 +1,7 @@
 package io.dbbackup.job;
 
 import io.dbbackup.codec.Decryptor;
+import io.dbbackup.codec.EncryptedFor;
 import io.dbbackup.codec.Encryptor;
 import io.dbbackup.codec.age.AgeDecryptor;
 import io.dbbackup.codec.age.AgeEncryptor;
@@ -10,10 +11,12 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Secret;
+import io.dbbackup.pipeline.ArtifactReader;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Builds age encryptors and decryptors from a job's {@code encryption:} and keys given for one command. */
 public final class Encryption {
@@ -40,26 +43,48 @@ public final class Encryption {
      * with a warning naming why (a backup host need not hold the key that opens its backups).
      */
     public static Decryptor decryptor(JobConfig job, DecryptionKeys extra, Workspace ws) {
-        return build(job, extra, ws, null);
+        return build(job, extra, ws, null, null);
     }
 
-    /** As {@link #decryptor}, but an encrypted {@code key} without any key to open it is a user error naming the ways to give one. */
+    /**
+     * As {@link #decryptor}, but an encrypted {@code key} without any key to open it is a user error naming the one kind
+     * of key it needs (read from its manifest, else its age header).
+     */
     public static Decryptor decryptorFor(BackupKey key, JobConfig job, DecryptionKeys extra, Workspace ws) {
-        return key.encrypted() ? required(key.key(), job, extra, ws) : build(job, extra, ws, null);
+        return key.encrypted() ? required(key.key(), job, extra, ws,
+                () -> new ArtifactReader(new Catalog(ws).store(job)).encryptedFor(key)) : build(job, extra, ws, null, null);
     }
 
     /**
      * The decryptor for the encrypted object {@code name}: a user error when no key opens it, naming why the job's
-     * identity cannot be read here, else the ways to give one.
+     * identity cannot be read here, else the one way to give the key it needs ({@code encryptedFor}: whom it was
+     * encrypted for, read only then), or both ways when that cannot be told.
      */
-    static Decryptor required(String name, JobConfig job, DecryptionKeys extra, Workspace ws) {
-        Decryptor d = build(job, extra, ws, name);
+    static Decryptor required(String name, JobConfig job, DecryptionKeys extra, Workspace ws, Supplier<EncryptedFor> encryptedFor) {
+        Decryptor d = build(job, extra, ws, name, encryptedFor);
         if (d != null) {
             return d;
         }
-        throw DbBackupException.user(name + " is encrypted and no key to decrypt it was given: pass --identity FILE"
-                + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on "
-                + settingsOf(job));
+        throw noKey(name, job, encryptedFor.get(), "");
+    }
+
+    /**
+     * {@code name} is encrypted and no key was given: the one kind of key {@code what} says it needs, and the config key
+     * that would hold it when the job's {@code encryption:} can take it; both kinds when {@code what} cannot tell.
+     * {@code why}: what else is to be said (the job's key that cannot be read here), or empty.
+     */
+    private static DbBackupException noKey(String name, JobConfig job, EncryptedFor what, String why) {
+        if (!what.known()) {
+            return DbBackupException.user(name + " is encrypted and no key to decrypt it was given" + why + ": pass --identity FILE"
+                    + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on "
+                    + settingsOf(job));
+        }
+        EncryptionConfig c = job.encryption();
+        // a passphrase in the config of a recipients job is refused ("not both"); an identity needs encryption: set
+        String setting = c == null ? null : what.passphrase() ? (c.passphraseMode() ? "encryption.passphrase_env" : null)
+                : "encryption.identity_file / identity_env";
+        return DbBackupException.user(name + " is encrypted and no key to decrypt it was given" + why + what.said()
+                + what.nextStep(false) + (setting == null ? "" : ", or set " + setting + " on " + settingsOf(job)));
     }
 
     /**
@@ -70,8 +95,12 @@ public final class Encryption {
         return job.isCopy() ? "job '" + job.copyOf() + "' (the source of copy job '" + job.name() + "')" : "job '" + job.name() + "'";
     }
 
-    /** {@code requiredFor}: the object that must be decrypted (its failure then names the identity's problem), or null. */
-    private static Decryptor build(JobConfig job, DecryptionKeys extra, Workspace ws, String requiredFor) {
+    /**
+     * {@code requiredFor}: the object that must be decrypted (its failure then names the identity's problem), or null;
+     * {@code encryptedFor}: whom it was encrypted for, read when no key given can open it.
+     */
+    private static Decryptor build(JobConfig job, DecryptionKeys extra, Workspace ws, String requiredFor,
+                                   Supplier<EncryptedFor> encryptedFor) {
         List<String> identities = new ArrayList<>();
         for (Path file : extra.identityFiles()) {
             identities.addAll(IdentityFile.identities(file, ws.log()));
@@ -91,8 +120,24 @@ public final class Encryption {
         }
         // identities to try: the job's passphrase is no longer the only way in (a recipients backup of before a rotation
         // to a passphrase opens without it; a passphrase backup then fails naming --passphrase-env)
-        List<Secret> passphrases = passphrases(extra, c, ws, job, requiredFor == null || !identities.isEmpty(), !identities.isEmpty());
+        List<Secret> passphrases;
+        try {
+            passphrases = passphrases(extra, c, ws, job, requiredFor == null || !identities.isEmpty(), !identities.isEmpty());
+        } catch (UnreadablePassphrase e) { // the job's passphrase cannot be read here, and no other key was given
+            EncryptedFor what = encryptedFor == null ? EncryptedFor.UNKNOWN : encryptedFor.get();
+            DbBackupException why = e.why();
+            if (what.known() && !what.passphrase()) { // its passphrase would not open a recipients backup: say what would
+                throw noKey(requiredFor, job, what, " (the job's passphrase cannot be read here: " + why.getMessage() + ")");
+            }
+            // unread, the config line, and the other way in
+            throw new DbBackupException(why.status(), why.getMessage() + " (or pass the passphrase with --passphrase-env VAR,"
+                    + " the name of an environment variable holding it)", why, why.retryable());
+        }
         if (identities.isEmpty() && passphrases.isEmpty()) {
+            EncryptedFor what = identityProblem != null && requiredFor != null ? encryptedFor.get() : null;
+            if (what != null && what.known() && what.passphrase()) { // the job's identity would not open a passphrase backup
+                throw noKey(requiredFor, job, what, " (the job's identity cannot be read here: " + identityProblem + ")");
+            }
             if (identityProblem != null && requiredFor != null) {
                 throw DbBackupException.user(requiredFor + " is encrypted and the job's identity cannot be read here: "
                         + identityProblem + " (or pass --identity FILE)");
@@ -141,9 +186,8 @@ public final class Encryption {
         if (out.isEmpty()) {
             try {
                 c.passphrase().reveal();
-            } catch (DbBackupException e) { // unresolved here: the user error naming the config line, and the other way in
-                throw new DbBackupException(e.status(), e.getMessage() + " (or pass the passphrase with --passphrase-env VAR,"
-                        + " the name of an environment variable holding it)", e, e.retryable());
+            } catch (DbBackupException e) { // unresolved here: the caller says what else would open the object
+                throw new UnreadablePassphrase(e);
             }
             out.add(c.passphrase());
             return out;
@@ -158,6 +202,17 @@ public final class Encryption {
                     "reason", e.getMessage());
         }
         return out;
+    }
+
+    /** The job's passphrase, needed (no other key given), cannot be read here: {@code why} names its config line. */
+    private static final class UnreadablePassphrase extends RuntimeException {
+        UnreadablePassphrase(DbBackupException why) {
+            super(why.getMessage(), why, false, false);
+        }
+
+        DbBackupException why() {
+            return (DbBackupException) getCause();
+        }
     }
 
     private static List<String> parse(Secret identity) {

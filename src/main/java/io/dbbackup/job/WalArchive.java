@@ -9,6 +9,7 @@ import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.WalFileName;
 import io.dbbackup.core.WalKey;
 import io.dbbackup.core.WalSegmentHeader;
+import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.WalTransfer;
 import io.dbbackup.spi.Engine;
@@ -236,7 +237,8 @@ public final class WalArchive {
                     + ", " + found.get(1).key() + "): resolve this by hand before recovering past it");
         }
         WalKey key = found.get(0);
-        Decryptor decryptor = key.encrypted() ? Encryption.required(key.key(), job, keys, ws) : null;
+        Decryptor decryptor = key.encrypted() ? Encryption.required(key.key(), job, keys, ws,
+                () -> ArtifactReader.headerOf(store, key.key())) : null;
         Path dir = destination.toAbsolutePath().getParent();
         removeAbandonedTemporaries(dir, destination.getFileName().toString());
         Path temp = dir.resolve("." + destination.getFileName() + ".dbbackup-" + UUID.randomUUID());

@@ -2,6 +2,8 @@ package io.dbbackup.pipeline;
 
 import io.dbbackup.codec.Codecs;
 import io.dbbackup.codec.Decryptor;
+import io.dbbackup.codec.EncryptedFor;
+import io.dbbackup.codec.age.AgeHeaderStanzas;
 import io.dbbackup.codec.IntegrityException;
 import io.dbbackup.codec.Sha256;
 import io.dbbackup.codec.SourceReadException;
@@ -146,6 +148,25 @@ public final class ArtifactReader {
         return manifestOf(key).filter(m -> m.get("recipients") instanceof java.util.List<?> l && !l.isEmpty()
                         && l.stream().allMatch(String.class::isInstance))
                 .map(m -> ((java.util.List<?>) m.get("recipients")).stream().map(String.class::cast).toList());
+    }
+
+    /**
+     * Whom the encrypted backup {@code key} was encrypted for, read without a key: its manifest's recipients, else what
+     * its age header holds (the manifest lost or older), else {@link EncryptedFor#UNKNOWN} (neither readable). For the
+     * error of a backup opened without any key: it names the one kind of key it needs.
+     */
+    public EncryptedFor encryptedFor(BackupKey key) {
+        Optional<java.util.List<String>> recipients = manifestRecipients(key);
+        return recipients.map(r -> new EncryptedFor(r, -1)).orElseGet(() -> headerOf(store, key.key()));
+    }
+
+    /** What the age header of the stored object {@code key} holds, without a key; {@link EncryptedFor#UNKNOWN} when unreadable. */
+    public static EncryptedFor headerOf(Store store, String key) {
+        try (InputStream in = store.open(key)) {
+            return new EncryptedFor(null, AgeHeaderStanzas.count(in));
+        } catch (IOException | RuntimeException e) {
+            return EncryptedFor.UNKNOWN; // the read that follows (or not) says what is wrong with it; this is a hint only
+        }
     }
 
     /**

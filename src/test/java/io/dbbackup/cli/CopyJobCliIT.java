@@ -666,7 +666,7 @@ class CopyJobCliIT {
         Cli.Result r = cli.run("-c", "config.yaml", "verify", "offsite", "--deep", "--notify"); // --deep must decrypt
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-        String advice = "set encryption.identity_file / identity_env / passphrase_env on job 'nightly' (the source of copy job "
+        String advice = "set encryption.identity_file / identity_env on job 'nightly' (the source of copy job "
                 + "'offsite')";
         assertThat(r.out()).contains(advice).doesNotContain("on job 'offsite'");
         assertThat(smtp.await(1, Duration.ofSeconds(10))[0].getContent().toString().replaceAll("\\s+", " ")).contains(advice);
