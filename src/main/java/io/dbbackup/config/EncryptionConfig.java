@@ -16,9 +16,12 @@ import java.util.List;
  * @param origin           where it was configured, e.g. {@code jobs.app.encryption}
  * @param recipientsProblem why the {@code recipients_file} could not be read here (its config line), or null: only a
  *                         backup needs the recipients, so the job's backups fail, not every command of the config
+ * @param identityAt       the config key that gives {@code identity} and where, e.g.
+ *                         {@code jobs.app.encryption.identity_file (config.yaml line 9)}, or null without one: what
+ *                         {@code backup}, which takes no {@code --identity}, points to when its identity opens nothing
  */
 public record EncryptionConfig(List<String> recipients, Secret passphrase, Secret identity, int scryptWorkFactor,
-                               String origin, String recipientsProblem) {
+                               String origin, String recipientsProblem, String identityAt) {
     public static final int DEFAULT_WORK_FACTOR = 18;
 
     public EncryptionConfig {
@@ -26,7 +29,7 @@ public record EncryptionConfig(List<String> recipients, Secret passphrase, Secre
     }
 
     public EncryptionConfig(List<String> recipients, Secret passphrase, Secret identity, int scryptWorkFactor, String origin) {
-        this(recipients, passphrase, identity, scryptWorkFactor, origin, null);
+        this(recipients, passphrase, identity, scryptWorkFactor, origin, null, null);
     }
 
     public boolean passphraseMode() {

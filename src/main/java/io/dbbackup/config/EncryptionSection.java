@@ -131,7 +131,14 @@ final class EncryptionSection {
                     workFactorGiven ? w : w.replaceFirst("^scrypt_work_factor " + wf, "scrypt_work_factor " + wf + " (the default)")));
         }
         return new EncryptionConfig(recipients, passphrase.orElse(null), identity.orElse(null),
-                workFactor.orElse(EncryptionConfig.DEFAULT_WORK_FACTOR), s.path(), recipientsProblem[0]);
+                workFactor.orElse(EncryptionConfig.DEFAULT_WORK_FACTOR), s.path(), recipientsProblem[0],
+                identityGiven ? where(s, s.secretSourceKey("identity").orElse("identity_file")) : null);
+    }
+
+    /** {@code key} of this section and where it is: {@code jobs.app.encryption.identity_file (config.yaml line 9)}. */
+    private static String where(YamlSection s, String key) {
+        Problem at = s.warningAt(key, "");
+        return s.path() + "." + key + " (" + at.file() + " line " + at.line() + ")";
     }
 
     private static boolean inlineRecipients(YamlSection s, Problems problems, List<String> out) {

@@ -196,7 +196,18 @@ final class ReadBack {
         ws.log().warn("the job's identity does not open the backup just stored: it is not the secret key of any of the "
                 + "recipients the backup is encrypted to (a key rotated on one side only?); its stored bytes match the "
                 + "checksum, so it is kept, but nothing here checked that it decrypts: restoring it needs the secret key of "
-                + "one of its recipients", "job", job.name(), "key", key.key(), "reason", wrongKey.getMessage());
+                + "one of its recipients; for this check after each backup, give job '" + job.name() + "' that key in "
+                + identityAt(job), "job", job.name(), "key", key.key(), "reason", WrongKeyException.of(wrongKey).finding());
+    }
+
+    /**
+     * The config key that holds the job's identity, and where ({@code backup} takes no {@code --identity}: this is
+     * where its read-back gets the key from).
+     */
+    private static String identityAt(JobConfig job) {
+        io.dbbackup.config.EncryptionConfig c = job.encryption();
+        return c != null && c.identityAt() != null ? c.identityAt()
+                : "encryption.identity_file of " + Encryption.settingsOf(job);
     }
 
     /** No identity on this machine (the point of recipients): check the stored bytes against the sidecar only. */
