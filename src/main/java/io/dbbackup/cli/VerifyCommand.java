@@ -12,6 +12,7 @@ import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Subset;
 import io.dbbackup.job.Catalog;
 import io.dbbackup.job.GroupedWarnings;
+import io.dbbackup.job.NoKeyGivenException;
 import io.dbbackup.job.Notifications;
 import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.Pruner;
@@ -291,6 +292,7 @@ final class VerifyCommand implements Callable<Integer> {
             List<Catalog.Entry> toCheck = (allBackups ? entries : entries.subList(0, 1)).stream()
                     .filter(e -> part == null || part.contains(e.key().key())).toList(); // else another run's part
             int jobGone = 0;
+            Map<String, String> keyless = new LinkedHashMap<>(); // --all-backups --deep: no key here, said once for the job
             for (int i = 0; i < toCheck.size(); i++) {
                 Catalog.Entry e = toCheck.get(i);
                 if (stopped.get() != null) { // between two checks: the job's backups not read are no success either
@@ -348,6 +350,11 @@ final class VerifyCommand implements Callable<Integer> {
                     failed++;
                     findings.add(ex.status());
                     String error = Redactor.redact(ex.getMessage());
+                    if (allBackups && NoKeyGivenException.in(ex)) { // each backup's row, one line for the job below
+                        rows.add(failedRow(j.name(), e.key().key(), ex.status(), error));
+                        keyless.put(e.key().key(), error);
+                        continue;
+                    }
                     // the mail lists the problems alone: each names its backup (an age error does not)
                     problems.add(error.contains(e.key().key()) ? error : e.key().key() + ": " + error);
                     String tool = Notifications.toolOutput(ex);
@@ -361,6 +368,7 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
             }
+            sayKeyless(ws, j, keyless, problems);
             if (jobs.size() == 1 || allBackups) { // each job's newest: one warning after the last job, naming the jobs
                 verifier.warnKeyless(j);
             }
@@ -466,6 +474,33 @@ final class VerifyCommand implements Callable<Integer> {
 
     private static String interruption(ExitStatus signal) {
         return "interrupted by " + signal.signal();
+    }
+
+    /**
+     * The backups of {@code job} that {@code --all-backups --deep} could not decrypt for want of a key ({@code keyless}:
+     * each one's error), said in one line for the job: the newest's error names the key it needs, then how many more.
+     * Each is still a failed backup (its row, the count, the exit code): --deep was asked and did not check them.
+     */
+    private void sayKeyless(Workspace ws, JobConfig job, Map<String, String> keyless, List<String> problems) {
+        if (keyless.isEmpty()) {
+            return;
+        }
+        List<String> keys = new ArrayList<>(keyless.keySet());
+        String first = keyless.get(keys.get(0));
+        String line = keys.size() == 1 ? (first.contains(keys.get(0)) ? first : keys.get(0) + ": " + first)
+                : keys.size() + " backups of job " + job.name() + " not checked with --deep, no key here to decrypt them: "
+                + first + " (and " + (keys.size() - 1) + " older: " + named(keys.subList(1, keys.size())) + ")";
+        problems.add(line);
+        ws.log().error(line, "job", job.name(), "backups", keys.size());
+        if (!json) {
+            root.out.println("FAILED " + (keys.size() == 1 ? keys.get(0) + ": " + first : line));
+        }
+    }
+
+    /** The first ten of {@code keys}, then how many more. */
+    private static String named(List<String> keys) {
+        int shown = Math.min(keys.size(), 10);
+        return String.join(", ", keys.subList(0, shown)) + (keys.size() > shown ? " and " + (keys.size() - shown) + " more" : "");
     }
 
     private static Map<String, Object> failedRow(String job, String key, ExitStatus status, String error) {

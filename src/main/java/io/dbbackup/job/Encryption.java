@@ -73,9 +73,9 @@ public final class Encryption {
      * that would hold it when the job's {@code encryption:} can take it; both kinds when {@code what} cannot tell.
      * {@code why}: what else is to be said (the job's key that cannot be read here), or empty.
      */
-    private static DbBackupException noKey(String name, JobConfig job, EncryptedFor what, String why) {
+    private static NoKeyGivenException noKey(String name, JobConfig job, EncryptedFor what, String why) {
         if (!what.known()) {
-            return DbBackupException.user(name + " is encrypted and no key to decrypt it was given" + why + ": pass --identity FILE"
+            return new NoKeyGivenException(name + " is encrypted and no key to decrypt it was given" + why + ": pass --identity FILE"
                     + " (or --passphrase-env VAR), or set encryption.identity_file / identity_env / passphrase_env on "
                     + settingsOf(job));
         }
@@ -83,7 +83,7 @@ public final class Encryption {
         // a passphrase in the config of a recipients job is refused ("not both"); an identity needs encryption: set
         String setting = c == null ? null : what.passphrase() ? (c.passphraseMode() ? "encryption.passphrase_env" : null)
                 : "encryption.identity_file / identity_env";
-        return DbBackupException.user(name + " is encrypted and no key to decrypt it was given" + why + what.said()
+        return new NoKeyGivenException(name + " is encrypted and no key to decrypt it was given" + why + what.said()
                 + what.nextStep(false) + (setting == null ? "" : ", or set " + setting + " on " + settingsOf(job)));
     }
 
@@ -130,7 +130,7 @@ public final class Encryption {
                 throw noKey(requiredFor, job, what, " (the job's passphrase cannot be read here: " + why.getMessage() + ")");
             }
             // unread, the config line, and the other way in
-            throw new DbBackupException(why.status(), why.getMessage() + " (or pass the passphrase with --passphrase-env VAR,"
+            throw new NoKeyGivenException(why.status(), why.getMessage() + " (or pass the passphrase with --passphrase-env VAR,"
                     + " the name of an environment variable holding it)", why, why.retryable());
         }
         if (identities.isEmpty() && passphrases.isEmpty()) {
@@ -139,7 +139,7 @@ public final class Encryption {
                 throw noKey(requiredFor, job, what, " (the job's identity cannot be read here: " + identityProblem + ")");
             }
             if (identityProblem != null && requiredFor != null) {
-                throw DbBackupException.user(requiredFor + " is encrypted and the job's identity cannot be read here: "
+                throw new NoKeyGivenException(requiredFor + " is encrypted and the job's identity cannot be read here: "
                         + identityProblem + " (or pass --identity FILE)");
             }
             if (identityProblem != null) {

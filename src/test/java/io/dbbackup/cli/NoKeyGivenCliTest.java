@@ -147,4 +147,34 @@ class NoKeyGivenCliTest {
                 + "or set encryption.identity_file / identity_env on job 'app'").doesNotContain("--passphrase-env");
         assertNoSecret(r);
     }
+
+    /**
+     * {@code verify --all-backups --deep} on a host without the key: one FAILED line for the job, naming the key the
+     * newest needs and how many more, not one per backup; each is still a failed backup (--deep was asked), exit 1.
+     */
+    @Test
+    void allBackupsDeepWithoutAKeySaysOneLineForTheJob() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 5);
+        AgeKeys.GeneratedKey ops = AgeKeys.generate();
+        config("recipients: [" + ops.recipient() + "]");
+        Cli backups = cli();
+        for (int i = 0; i < 4; i++) {
+            assertThat(backups.run("-c", "config.yaml", "backup", "app", "--no-progress").exit()).isZero();
+        }
+
+        Cli.Result r = cli().run("-c", "config.yaml", "verify", "app", "--all-backups", "--deep", "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out().lines().filter(l -> l.startsWith("FAILED"))).as(r.out()).hasSize(1);
+        assertThat(r.out()).containsPattern("FAILED 4 backups of job app not checked with --deep, no key here to decrypt them: "
+                        + "app/app-\\d{8}-\\d{6}\\.sqlite\\.gz\\.age is encrypted and no key to decrypt it was given; it was "
+                        + "encrypted for " + ops.recipient() + ": pass its identity file")
+                .containsPattern("\\(and 3 older: app/app-[^,]+, app/app-[^,]+, app/app-[^,]+\\)")
+                .contains("0 of 4 backups verified, 4 failed (exit 1)");
+        assertThat(r.err().lines().filter(l -> l.contains("no key to decrypt it was given"))).as(r.err()).hasSize(1);
+        assertNoSecret(r);
+
+        Cli.Result json = cli().run("-c", "config.yaml", "verify", "app", "--all-backups", "--deep", "--json");
+        assertThat(json.exit()).as(json.toString()).isEqualTo(1);
+        assertThat(json.out().split("\"ok\": false", -1)).as(json.out()).hasSize(5); // a failed row for each backup
+    }
 }
