@@ -48,6 +48,11 @@ public final class LocalStore implements Store {
     private final boolean fsync;
     private final long writeBehindStep;
     private final LocalModes modes;
+    /**
+     * The folders this store's committed uploads made: once one is empty again (its backup deleted, as a backup that
+     * failed its read-back is), {@link #delete} removes it; folders that were there before are never removed.
+     */
+    private final java.util.Set<Path> madeForCommits = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** {@link Files#move}, as a commit renames; a test swaps in a file system's refusal. */
     interface Move {
@@ -328,10 +333,30 @@ public final class LocalStore implements Store {
 
     @Override
     public void delete(String key) throws IOException {
+        Path file = resolve(key);
         try {
-            Files.deleteIfExists(resolve(key));
+            Files.deleteIfExists(file);
         } catch (java.nio.file.AccessDeniedException e) {
             throw PermissionDenied.explained(e, "");
+        }
+        removeEmptyMadeFolders(file.getParent());
+    }
+
+    /**
+     * Removes {@code folder} and its parents, deepest first, while each is one this store's uploads made and is empty:
+     * a run whose backup was deleted again leaves no empty folder it created. Another upload into one of them that
+     * found it there and lost it before opening its file makes it again ({@link #upload}).
+     */
+    private void removeEmptyMadeFolders(Path folder) {
+        for (Path p = folder; p != null && madeForCommits.contains(p); p = p.getParent()) {
+            try {
+                Files.delete(p);
+            } catch (NoSuchFileException gone) {
+                // removed already
+            } catch (IOException notEmptyOrRefused) {
+                return; // its parents are not empty either
+            }
+            madeForCommits.remove(p);
         }
     }
 
@@ -440,6 +465,7 @@ public final class LocalStore implements Store {
                 throw failure("rename the finished upload onto", target, e);
             }
             done = true;
+            madeForCommits.addAll(madeFolders);
             if (fsync) {
                 flushFolders();
             }
@@ -500,6 +526,7 @@ public final class LocalStore implements Store {
             }
             Files.deleteIfExists(temp);
             done = true;
+            madeForCommits.addAll(madeFolders);
             if (fsync) {
                 flushFolders();
             }

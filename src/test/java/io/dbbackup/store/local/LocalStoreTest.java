@@ -189,6 +189,30 @@ class LocalStoreTest extends StoreContract {
     }
 
     /**
+     * A backup deleted again by the run that stored it (one that failed its read-back) took the folders its upload made
+     * with it once they are empty; a folder that was there before stays, as does one still holding something.
+     */
+    @Test
+    void deletingWhatThisStoreCommittedRemovesTheFoldersItMadeOnceEmpty() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("deleted/store/daily"));
+        LocalStore store = new LocalStore(base.getParent(), false);
+        String key = "daily/app/db/db-20260101-040000.sql.gz";
+        store.put(key, new byte[10], null);
+        store.put(key + ".sha256", new byte[10], null);
+        store.delete(key);
+        assertThat(base.resolve("app/db")).as("still holding the sidecar").isDirectory();
+        store.delete(key + ".sha256");
+        assertThat(base.resolve("app")).as("made for the backup").doesNotExist();
+        assertThat(base).as("there before").isEmptyDirectory();
+
+        store.put(key, new byte[10], null);
+        store.put("daily/app/other", new byte[1], null);
+        store.delete(key);
+        assertThat(base.resolve("app/other")).exists();
+        assertThat(base.resolve("app/db")).doesNotExist();
+    }
+
+    /**
      * The folders an upload made are held by the files written beside it (a backup's sidecars): an abort while they are
      * there removes neither them nor the folders, one after they are gone removes the folders it made, and never the
      * folders that were there before.
