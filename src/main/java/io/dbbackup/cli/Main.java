@@ -270,6 +270,7 @@ public final class Main {
                 }
                 return code;
             } finally {
+                backup.root.closeStores();
                 out.flush();
                 err.flush();
                 Log.set(new Log(new PrintWriter(System.err, true), Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()));
@@ -309,6 +310,7 @@ public final class Main {
         try {
             return cl.execute(args);
         } finally {
+            root.closeStores();
             logFormat = root.logFormat;
             out.flush();
             err.flush();

@@ -60,10 +60,19 @@ final class Root implements java.util.concurrent.Callable<Integer> {
     final PrintWriter out;
     final PrintWriter err;
 
+    /** The workspaces this command loaded: their stores are closed when it returns ({@link #closeStores}). */
+    private final java.util.List<Workspace> loaded = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     Root(Main main, PrintWriter out, PrintWriter err) {
         this.main = main;
         this.out = out;
         this.err = err;
+    }
+
+    /** Closes the stores of every config this command loaded: called once it returned. */
+    void closeStores() {
+        loaded.forEach(Workspace::closeStores);
+        loaded.clear();
     }
 
     /** The root command with its verbs: only the one {@code args} names plainly, else all of them. */
@@ -164,6 +173,7 @@ final class Root implements java.util.concurrent.Callable<Integer> {
         if (limitDownload != null) {
             ws.limitDownloads(limitDownload);
         }
+        loaded.add(ws);
         ws.invokedAs(invocation());
         if (main.signals() != null) {
             main.signals().cancelOnSignal(ws); // commands with their own handling (backup, sync, download) replace it

@@ -69,6 +69,23 @@ public final class Workspace {
         return config;
     }
 
+    /**
+     * Closes the config's stores once the command is done with them: an SFTP store's SSH connection (its socket, its
+     * reader and keepalive threads, the server's session) does not outlive the run that opened it, in a JVM that runs
+     * on (a test's, an embedding one's). A store that cannot close cleanly is left: the run is over.
+     */
+    public void closeStores() {
+        for (io.dbbackup.config.StoreConfig s : config.stores().values()) {
+            try {
+                if (s.store() != null) {
+                    s.store().close();
+                }
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // nothing left to do with it
+            }
+        }
+    }
+
     public Clock clock() {
         return clock;
     }

@@ -45,8 +45,9 @@ import java.util.List;
  * {@code claim_race: NAME} with {@code claim_role: owner} or {@code failing} plays that side of the {@link ClaimRace}
  * the test registered under NAME. {@code credentials_expire: INSTANT} says the store's credentials stop working then
  * (as an Azure SAS token's {@code se=} does). {@code fail_write_after: N} fails the upload of every backup object once
- * N bytes of it were written (a store lost mid-stream: a connection reset), nothing committed. {@code fsync: true} as the
- * local store's.
+ * N bytes of it were written (a store lost mid-stream: a connection reset), nothing committed. {@code fail_read_after: N}
+ * fails every read of a backup object once N bytes of it were read (a download cut mid-stream), the stored bytes intact.
+ * {@code fsync: true} as the local store's.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -77,6 +78,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         java.time.Instant credentialsExpire = s.string("credentials_expire").map(java.time.Instant::parse).orElse(null);
         String claimRole = s.string("claim_role").orElse("owner");
         long failWriteAfter = s.integer("fail_write_after", 0, Integer.MAX_VALUE).orElse(-1);
+        long failReadAfter = s.integer("fail_read_after", 0, Integer.MAX_VALUE).orElse(-1);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -95,6 +97,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.credentialsExpire = credentialsExpire;
         store.hold = hold == null ? null : java.util.regex.Pattern.compile(hold);
         store.failWriteAfter = failWriteAfter;
+        store.failReadAfter = failReadAfter;
         if (claimRace != null) {
             ClaimRace race = ClaimRace.registered(claimRace);
             return claimRole.equals("failing") ? race.failing(store) : race.owner(store);
@@ -123,6 +126,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private java.time.Instant credentialsExpire;
         private java.util.regex.Pattern hold;
         private long failWriteAfter = -1;
+        private long failReadAfter = -1;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -277,7 +281,7 @@ public final class FaultyStoreProvider implements StoreProvider {
                     }
                 }
             }
-            InputStream in = delegate.open(key);
+            InputStream in = cutAfter(delegate.open(key), key);
             int read = key.endsWith(".sha256") || key.endsWith(".manifest.json") ? 0 : reads.merge(key, 1, Integer::sum);
             if (damageFirstRead && read == 1 || damageSecondRead && read == 2) {
                 return new java.io.FilterInputStream(in) { // byte 1000 flipped on its way; the file is intact
@@ -313,6 +317,32 @@ public final class FaultyStoreProvider implements StoreProvider {
                         throw new java.io.InterruptedIOException("interrupted");
                     }
                     return in.read(b, off, Math.min(len, 16 << 10));
+                }
+            };
+        }
+
+        /** {@code in}, failing once {@code fail_read_after} bytes of it were read when {@code key} is a backup object. */
+        private InputStream cutAfter(InputStream in, String key) {
+            if (failReadAfter < 0 || key.endsWith(".sha256") || key.endsWith(".manifest.json")) {
+                return in;
+            }
+            return new java.io.FilterInputStream(in) {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (read >= failReadAfter) {
+                        throw new IOException("faulty store: connection reset while downloading " + key);
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, failReadAfter - read));
+                    read += Math.max(n, 0);
+                    return n;
                 }
             };
         }

@@ -108,6 +108,18 @@ public record Leftovers(TreeMap<String, Integer> threads, int tasks, List<String
         }
     }
 
+    /**
+     * This snapshot without the processes {@code pid} (a server this test started: a PostgreSQL postmaster) and those
+     * below it, whose backends and workers come and go by themselves.
+     */
+    public Leftovers withoutProcessesUnder(long pid) {
+        java.util.Set<Long> theirs = new java.util.HashSet<>();
+        theirs.add(pid);
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> theirs.add(d.pid())));
+        List<String> own = children.stream().filter(c -> !theirs.contains(Long.parseLong(c.substring(0, c.indexOf(' '))))).toList();
+        return new Leftovers(threads, tasks, fds, own, files, rssKiB);
+    }
+
     /** The open sockets. */
     public long sockets() {
         return fds.stream().filter(f -> f.startsWith("socket:")).count();

@@ -1,0 +1,341 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.codec.age.AgeKeys;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Leftovers;
+import io.dbbackup.testkit.OpenSshServer;
+import io.dbbackup.testkit.PostgresServer;
+import io.dbbackup.testkit.SqliteFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The read side of {@link LeftoversAfterFailuresIT}: one JVM running restores and verifies that fail mid-read (a store
+ * read cut mid-stream, a truncated object), of compressed and age-encrypted backups, into SQLite and PostgreSQL (its
+ * pg_restore and psql children), and backups, restores and verifies over SFTP (a real OpenSSH server) whose connection
+ * is cut mid-upload and mid-download: after each round it holds what it held after the first (threads, native threads,
+ * open files, child processes, files in the scratch folder, the store and the restore target's folder). Only growth
+ * counts, after a warm-up run: the failsafe JVM is shared with other test classes whose idle threads come and go.
+ */
+class LeftoversAfterReadFailuresIT {
+    private static final int ROUNDS = Integer.getInteger("leftovers.rounds", 5);
+
+    @TempDir
+    Path dir;
+
+    private Cli cli() {
+        return new Cli().workingDir(dir).env("DBBACKUP_TMPDIR", dir.resolve("scratch").toString());
+    }
+
+    private Path[] watched() {
+        return new Path[] {dir.resolve("scratch"), dir.resolve("store"), dir.resolve("restored")};
+    }
+
+    /**
+     * A warm-up run of each of {@code runs} (loading classes, starting the JVM's own pools), then {@link #ROUNDS} rounds
+     * of them all, each run ending with {@code exit}; after each round, what {@code view} shows of this JVM is what it
+     * showed after the warm-up.
+     */
+    private void failWithoutLeftovers(Cli cli, UnaryOperator<Leftovers> view, int exit, List<String[]> runs) throws Exception {
+        failWithoutLeftovers(cli, view, exit, "", runs);
+    }
+
+    /** {@link #failWithoutLeftovers}, each warm-up run's stderr saying {@code says} (the failure is the one meant). */
+    private void failWithoutLeftovers(Cli cli, UnaryOperator<Leftovers> view, int exit, String says, List<String[]> runs)
+            throws Exception {
+        for (String[] args : runs) {
+            Cli.Result first = cli.run(args);
+            assertThat(first.exit()).as(String.join(" ", args) + ": " + first).isEqualTo(exit);
+            assertThat(first.err()).as(String.join(" ", args) + ": " + first).contains(says);
+        }
+        Leftovers baseline = view.apply(Leftovers.steady(10, watched()));
+        System.out.println("baseline: " + baseline.figures());
+        for (int round = 1; round <= ROUNDS; round++) {
+            List<String> errs = new ArrayList<>();
+            for (String[] args : runs) {
+                Cli.Result r = cli.run(args);
+                assertThat(r.exit()).as(String.join(" ", args) + ": " + r).isEqualTo(exit);
+                errs.add(r.err());
+            }
+            Leftovers after = settledTo(baseline, view);
+            System.out.println("round " + round + ": " + after.figures());
+            assertThat(after.diff(baseline)).as("what round %d left behind (%s)", round, errs).isEmpty();
+        }
+    }
+
+    /** {@link Leftovers#settledTo}, comparing what {@code view} shows. */
+    private Leftovers settledTo(Leftovers baseline, UnaryOperator<Leftovers> view) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        Leftovers now = view.apply(Leftovers.now(watched()));
+        while (!now.diff(baseline).isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(50);
+            now = view.apply(Leftovers.now(watched()));
+        }
+        return now;
+    }
+
+    private Path identity(AgeKeys.GeneratedKey key) throws IOException {
+        return Files.writeString(dir.resolve("identity.txt"), key.identity() + "\n");
+    }
+
+    /** The one backup object under {@code store/}. */
+    private Path backupObject(String suffix) throws IOException {
+        try (Stream<Path> s = Files.walk(dir.resolve("store"))) {
+            List<Path> objects = s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(suffix)).toList();
+            assertThat(objects).as("one backup object ending " + suffix).hasSize(1);
+            return objects.get(0);
+        }
+    }
+
+    private static String[] args(String... a) {
+        return a;
+    }
+
+    /** SQLite backups (zstd, gzip, lz4; age-encrypted) read through a store that cuts every read after 300 kB. */
+    @Test
+    void restoresAndVerifiesCutMidReadLeaveNothingBehind() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 40000);
+        AgeKeys.GeneratedKey key = AgeKeys.generate();
+        StringBuilder y = new StringBuilder("datasources:\n");
+        y.append("  restored: {engine: sqlite, path: restored/app.db}\n");
+        for (String c : new String[] {"zstd", "gzip", "lz4"}) {
+            y.append("  ").append(c).append(": {engine: sqlite, path: app.db, compression: ").append(c).append("}\n");
+        }
+        y.append("stores:\n  s: {type: faulty, path: store, fail_read_after: 300000}\njobs:\n");
+        for (String c : new String[] {"zstd", "gzip", "lz4"}) {
+            y.append("  ").append(c).append(": {datasource: ").append(c).append(", store: s, prefix: ").append(c).append(", encryption: {recipients: [")
+                    .append(key.recipient()).append("]}}\n");
+        }
+        Files.writeString(dir.resolve("config.yaml"), y);
+        Cli cli = cli();
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "--all", "--no-progress");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        String id = identity(key).toString();
+        List<String[]> runs = new ArrayList<>();
+        for (String c : new String[] {"zstd", "gzip", "lz4"}) {
+            runs.add(args("-c", "config.yaml", "restore", c, "--to", "restored", "--auto-confirm", "--no-progress", "--identity", id));
+            runs.add(args("-c", "config.yaml", "verify", c, "--no-progress", "--identity", id));
+        }
+        failWithoutLeftovers(cli, v -> v, 2, "connection reset while downloading", runs);
+    }
+
+    /** A backup object cut to half its size in the store: restore and verify fail as corrupt, and leave nothing. */
+    @Test
+    void restoresAndVerifiesOfATruncatedBackupLeaveNothingBehind() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 40000);
+        AgeKeys.GeneratedKey key = AgeKeys.generate();
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: zstd}
+                  restored: {engine: sqlite, path: restored/app.db}
+                stores:
+                  s: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: s, encryption: {recipients: [%s]}}
+                """.formatted(key.recipient()));
+        Cli cli = cli();
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app", "--no-progress");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Path object = backupObject(".age");
+        try (var ch = java.nio.channels.FileChannel.open(object, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() / 2);
+        }
+        String id = identity(key).toString();
+        failWithoutLeftovers(cli, v -> v, 3, List.of(
+                args("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm", "--no-progress", "--identity", id),
+                args("-c", "config.yaml", "verify", "app", "--no-progress", "--identity", id),
+                args("-c", "config.yaml", "verify", "app", "--all-backups", "--no-progress", "--identity", id)));
+    }
+
+    /**
+     * PostgreSQL backups (custom: pg_restore; plain: psql; zstd, age) restored through a store that cuts every read: the
+     * children end with each restore. The server's own processes (backends, autovacuum) come and go: not compared.
+     */
+    @Test
+    void postgresRestoresCutMidReadLeaveNoClientRunning() throws Exception {
+        try (PostgresServer pg = PostgresServer.start()) {
+            pg.createDatabase("shop");
+            pg.createDatabase("scratch");
+            pg.execute("shop", "create table t as select g as id, md5(g::text) as v from generate_series(1, 200000) g");
+            pg.writePasswordFile(dir.resolve("pg.password"));
+            AgeKeys.GeneratedKey key = AgeKeys.generate();
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      shop: &pg
+                        engine: postgres
+                        host: 127.0.0.1
+                        port: %d
+                        user: postgres
+                        password_file: pg.password
+                        database: shop
+                        format: custom
+                        compression: zstd
+                      plain:
+                        <<: *pg
+                        format: plain
+                      scratch:
+                        <<: *pg
+                        database: scratch
+                    stores:
+                      s: {type: faulty, path: store, fail_read_after: 1000000}
+                    jobs:
+                      shop: {datasource: shop, store: s, encryption: {recipients: [%s]}}
+                      plain: {datasource: plain, store: s, prefix: plain, encryption: {recipients: [%s]}}
+                    """.formatted(pg.port(), key.recipient(), key.recipient()));
+            Cli cli = cli();
+            Cli.Result backup = cli.run("-c", "config.yaml", "backup", "shop", "plain", "--no-progress");
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+            String id = identity(key).toString();
+            long postmaster = Long.parseLong(Files.readAllLines(pg.dir().resolve("data/postmaster.pid")).get(0).trim());
+            UnaryOperator<Leftovers> apart = v -> v.withoutProcessesUnder(postmaster);
+            failWithoutLeftovers(cli, apart, 2, "connection reset while downloading", List.of(
+                    args("-c", "config.yaml", "restore", "shop", "--to", "scratch", "--auto-confirm", "--clean", "--no-progress", "--identity", id),
+                    args("-c", "config.yaml", "restore", "plain", "--to", "scratch", "--auto-confirm", "--clean", "--no-progress", "--identity", id)));
+        }
+    }
+
+    /** Cuts each connection once {@code toServer} bytes went to the server on it, or {@code toClient} came back. */
+    private static final class SftpCuttingRelay extends io.dbbackup.testkit.TcpRelay {
+        private final long toServer;
+        private final long toClient;
+
+        SftpCuttingRelay(int port, long toServer, long toClient) throws IOException {
+            super(java.net.URI.create("tcp://127.0.0.1:" + port));
+            this.toServer = toServer;
+            this.toClient = toClient;
+        }
+
+        @Override
+        protected int pass(boolean server, byte[] buf, int n, long seen) {
+            long limit = server ? toServer : toClient;
+            return seen + n > limit ? (int) Math.max(0, limit - seen) : n;
+        }
+    }
+
+    /** known_hosts for the server reached through {@code relay}. */
+    private static Path knownHostsThrough(OpenSshServer ssh, SftpCuttingRelay relay, Path to) throws IOException {
+        String line = Files.readString(ssh.knownHosts()).strip();
+        return Files.writeString(to, line.replace("]:" + ssh.port() + " ", "]:" + relay.port() + " ") + "\n");
+    }
+
+    private String sftpConfig(OpenSshServer ssh, SftpCuttingRelay relay, String root, String recipient) throws IOException {
+        Path kh = knownHostsThrough(ssh, relay, dir.resolve("known_hosts"));
+        return """
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: zstd}
+                  restored: {engine: sqlite, path: restored/app.db}
+                stores:
+                  s: {type: sftp, host: 127.0.0.1, port: %d, user: %s, path: %s, key_file: %s, known_hosts: %s, timeout: 5s}
+                jobs:
+                  app: {datasource: app, store: s, retry: {max_attempts: 2, delay: 1ms}, encryption: {recipients: [%s]}}
+                """.formatted(relay.port(), ssh.user(), root, ssh.clientKey(), kh, recipient);
+    }
+
+    /** A database whose backup is about 4 MiB that does not compress. */
+    private void incompressibleDatabase() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db"));
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, b BLOB)");
+            s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64) "
+                    + "INSERT INTO blobs SELECT i, randomblob(65536) FROM n");
+        }
+    }
+
+    /**
+     * Every connection to the SFTP server cut once 1 MB went up on it: each backup fails mid-upload. No SSH session,
+     * thread, socket or server session process is left, nor a temporary file on the server.
+     */
+    @Test
+    void sftpUploadsCutMidStreamLeaveNoSessionBehind() throws Exception {
+        incompressibleDatabase();
+        try (OpenSshServer ssh = new OpenSshServer();
+             SftpCuttingRelay relay = new SftpCuttingRelay(ssh.port(), 1_000_000, Long.MAX_VALUE)) {
+            String root = ssh.dataDir().resolve("up-" + UUID.randomUUID().toString().substring(0, 8)).toString();
+            Files.writeString(dir.resolve("config.yaml"), sftpConfig(ssh, relay, root, AgeKeys.generate().recipient()));
+            failWithoutLeftovers(cli(), sftp(relay), 2, "sftp", List.<String[]>of(args("-c", "config.yaml", "backup", "app", "--no-progress")));
+            assertThat(ssh.files()).as("files left on the server").isEmpty();
+        }
+    }
+
+    /**
+     * Every connection to the SFTP server cut once 1 MB came down on it: each restore and verify fails mid-download
+     * (after its resumptions). No SSH session, thread, socket or server session process is left.
+     */
+    @Test
+    void sftpDownloadsCutMidStreamLeaveNoSessionBehind() throws Exception {
+        incompressibleDatabase();
+        try (OpenSshServer ssh = new OpenSshServer();
+             SftpCuttingRelay relay = new SftpCuttingRelay(ssh.port(), Long.MAX_VALUE, 1_000_000)) {
+            String root = ssh.dataDir().resolve("down-" + UUID.randomUUID().toString().substring(0, 8)).toString();
+            AgeKeys.GeneratedKey key = AgeKeys.generate();
+            Files.writeString(dir.resolve("config.yaml"), sftpConfig(ssh, relay, root, key.recipient()));
+            // the backup goes up through a relay that cuts nothing
+            try (SftpCuttingRelay open = new SftpCuttingRelay(ssh.port(), Long.MAX_VALUE, Long.MAX_VALUE)) {
+                Files.writeString(dir.resolve("up.yaml"), sftpConfig(ssh, open, root, key.recipient()));
+                Cli.Result backup = cli().run("-c", "up.yaml", "backup", "app", "--no-progress");
+                assertThat(backup.exit()).as(backup.toString()).isZero();
+                assertThat(Leftovers.connectionsTo(open.port())).as("connections a backup that succeeded left open").isZero();
+                Files.writeString(dir.resolve("known_hosts"), Files.readString(ssh.knownHosts()).strip()
+                        .replace("]:" + ssh.port() + " ", "]:" + relay.port() + " ") + "\n");
+            }
+            String id = identity(key).toString();
+            failWithoutLeftovers(cli(), sftp(relay), 2, "sftp", List.of(
+                    args("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm", "--no-progress", "--identity", id),
+                    args("-c", "config.yaml", "verify", "app", "--no-progress", "--identity", id)));
+        }
+    }
+
+    /**
+     * The relay's own sockets and threads are not compared (they close on their own time); each connection to it that
+     * is still open counts as a leftover socket.
+     */
+    private static UnaryOperator<Leftovers> sftp(SftpCuttingRelay relay) {
+        return v -> {
+            Leftovers own = v.withoutSockets();
+            List<String> fds = new ArrayList<>(own.fds());
+            for (long i = Leftovers.connectionsTo(relay.port()); i > 0; i--) {
+                fds.add("socket: a connection to the SFTP server");
+            }
+            return new Leftovers(own.threads(), own.tasks(), fds, own.children(), own.files(), own.rssKiB());
+        };
+    }
+
+    /**
+     * A backup that fails its verification on a store folder it made (the job's first backup) leaves no empty folder
+     * behind; a folder that was there before stays.
+     */
+    @Test
+    void aBackupFailingItsVerificationLeavesNoFolderItMade() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  d: {engine: fake, size: 300000, compression: zstd}
+                stores:
+                  s: {type: faulty, path: store, corrupt: true}
+                jobs:
+                  d: {datasource: d, store: s, verify: true}
+                  e: {datasource: d, store: s, prefix: team/e, verify: true}
+                """);
+        Cli cli = cli();
+        Files.createDirectories(dir.resolve("store/d"));
+        for (String job : new String[] {"d", "e"}) {
+            Cli.Result r = cli.run("-c", "config.yaml", "backup", job, "--no-progress");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        }
+        try (Stream<Path> s = Files.walk(dir.resolve("store"))) {
+            assertThat(s.map(p -> dir.resolve("store").relativize(p).toString()).sorted().toList())
+                    .as("the store after two backups that failed their verification: the folder that was there stays")
+                    .containsExactly("", "d");
+        }
+    }
+}
