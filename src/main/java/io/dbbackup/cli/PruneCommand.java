@@ -86,76 +86,75 @@ final class PruneCommand implements Callable<Integer> {
             root.main.signals().cancelAndReport(ws, stopped::set);
         }
         // what many jobs would each warn the same (their store's condition) is said once, naming them, after the last
-        GroupedWarnings grouped = several ? ws.groupingWarnings() : null;
-        for (JobConfig job : selected) {
-            if (stopped.get() != null) {
-                NotStarted.Job s = notStarted.skip(ws, job, stopped.get(),
-                        f -> notify ? Notifications.sendPrune(ws, job, ws.clock().instant(), null, f) : List.of());
-                notSent += s.unsent().size();
-                statuses.add(s.failure().status());
-                if (json) {
-                    rendered.add(s.row(notify));
-                } else {
-                    s.print(root.out);
-                }
-                continue;
-            }
-            Instant started = ws.clock().instant();
-            Pruner.Result r;
-            try {
-                r = new Pruner(ws).prune(job, dryRun);
-            } catch (DbBackupException caught) {
-                DbBackupException f = stopped.get() == null ? caught
-                        : new DbBackupException(stopped.get(), caught.getMessage(), caught, false);
-                List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, null, f) : List.of();
-                notSent += unsent.size();
-                if (!several && !json) {
-                    Unsent.print(root.out, unsent);
-                    throw f;
-                }
-                // with --json a single job's failure is the row it has under --all (printed below), the exit code its own
-                statuses.add(f.status());
-                ws.log().error(f.getMessage(), "job", job.name());
-                if (json) {
-                    Map<String, Object> row = JobRows.failed(job.name(), f);
-                    row.put("deleted", deletedBefore(f)); // what is already gone, whatever the failure
-                    if (notify) {
-                        row.put("notify_failed", Unsent.json(unsent));
+        // (closed whatever a job throws: the warnings kept for the jobs before it are said, and later ones not kept)
+        try (GroupedWarnings grouped = several ? ws.groupingWarnings() : null) {
+            for (JobConfig job : selected) {
+                if (stopped.get() != null) {
+                    NotStarted.Job s = notStarted.skip(ws, job, stopped.get(),
+                            f -> notify ? Notifications.sendPrune(ws, job, ws.clock().instant(), null, f) : List.of());
+                    notSent += s.unsent().size();
+                    statuses.add(s.failure().status());
+                    if (json) {
+                        rendered.add(s.row(notify));
+                    } else {
+                        s.print(root.out);
                     }
-                    rendered.add(row);
+                    continue;
+                }
+                Instant started = ws.clock().instant();
+                Pruner.Result r;
+                try {
+                    r = new Pruner(ws).prune(job, dryRun);
+                } catch (DbBackupException caught) {
+                    DbBackupException f = stopped.get() == null ? caught
+                            : new DbBackupException(stopped.get(), caught.getMessage(), caught, false);
+                    List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, null, f) : List.of();
+                    notSent += unsent.size();
+                    if (!several && !json) {
+                        Unsent.print(root.out, unsent);
+                        throw f;
+                    }
+                    // with --json a single job's failure is the row it has under --all (printed below), the exit code its own
+                    statuses.add(f.status());
+                    ws.log().error(f.getMessage(), "job", job.name());
+                    if (json) {
+                        Map<String, Object> row = JobRows.failed(job.name(), f);
+                        row.put("deleted", deletedBefore(f)); // what is already gone, whatever the failure
+                        if (notify) {
+                            row.put("notify_failed", Unsent.json(unsent));
+                        }
+                        rendered.add(row);
+                    } else {
+                        root.out.println((stopped.get() != null ? "INTERRUPTED" : "FAILED") + " job " + job.name() + ": "
+                                + Redactor.redact(f.getMessage()));
+                        Unsent.print(root.out, unsent);
+                    }
+                    continue;
+                }
+                statuses.add(ExitStatus.OK);
+                List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, r, null) : List.of();
+                notSent += unsent.size();
+                if (json) {
+                    Map<String, Object> m = DecisionJson.render(job.name(), r.decision());
+                    m.put("dry_run", r.dryRun()); // "delete" is what was deleted, or with true what would be
+                    if (r.wal() != null) {
+                        m.put("wal", walJson(r.wal()));
+                    }
+                    if (!r.abandoned().isEmpty()) {
+                        m.put("abandoned_uploads", r.abandoned().stream().map(PruneCommand::uploadJson).toList());
+                    }
+                    if (!r.setAside().isEmpty()) { // never removed: a key's previous object, maybe its only copy
+                        m.put("set_aside", r.setAside().stream().map(PruneCommand::setAsideJson).toList());
+                    }
+                    if (notify) {
+                        m.put("notify_failed", Unsent.json(unsent));
+                    }
+                    rendered.add(m);
                 } else {
-                    root.out.println((stopped.get() != null ? "INTERRUPTED" : "FAILED") + " job " + job.name() + ": "
-                            + Redactor.redact(f.getMessage()));
+                    printTable(r, job.retention().zone());
                     Unsent.print(root.out, unsent);
                 }
-                continue;
             }
-            statuses.add(ExitStatus.OK);
-            List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, r, null) : List.of();
-            notSent += unsent.size();
-            if (json) {
-                Map<String, Object> m = DecisionJson.render(job.name(), r.decision());
-                m.put("dry_run", r.dryRun()); // "delete" is what was deleted, or with true what would be
-                if (r.wal() != null) {
-                    m.put("wal", walJson(r.wal()));
-                }
-                if (!r.abandoned().isEmpty()) {
-                    m.put("abandoned_uploads", r.abandoned().stream().map(PruneCommand::uploadJson).toList());
-                }
-                if (!r.setAside().isEmpty()) { // never removed: a key's previous object, maybe its only copy
-                    m.put("set_aside", r.setAside().stream().map(PruneCommand::setAsideJson).toList());
-                }
-                if (notify) {
-                    m.put("notify_failed", Unsent.json(unsent));
-                }
-                rendered.add(m);
-            } else {
-                printTable(r, job.retention().zone());
-                Unsent.print(root.out, unsent);
-            }
-        }
-        if (grouped != null) {
-            grouped.close();
         }
         if (json) {
             root.out.println(Json.pretty(rendered.size() == 1 && !all ? rendered.get(0) : rendered));

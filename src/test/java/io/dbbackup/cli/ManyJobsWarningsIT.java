@@ -69,6 +69,24 @@ class ManyJobsWarningsIT {
     }
 
     @Test
+    void pruneAllStillSaysTheWarningsKeptWhenAJobThrows() throws Exception {
+        config(2);
+        // a third job whose store throws an Error (a class the jar lost), which no job's failure handling catches
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("stores:\n", "stores:\n  broken: {type: faulty, path: broken, lost_class: true}\n")
+                + "  j02: {datasource: d01, store: broken, prefix: other}\n");
+        // in-process, the Error leaves Main.run (main() says it, exit 2): what was said on stderr before it left
+        java.io.StringWriter err = new java.io.StringWriter();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Main(System.getenv(), Clock.fixed(NOW, ZoneOffset.UTC),
+                        Cli.noTerminal(), dir).run(new java.io.PrintWriter(new java.io.StringWriter(), true),
+                        new java.io.PrintWriter(err, true), "-c", "config.yaml", "prune", "--all"))
+                .isInstanceOf(NoClassDefFoundError.class);
+        List<String> warnings = err.toString().lines().filter(l -> l.contains("WARN")).toList();
+        assertThat(warnings).as("the warnings kept for j00 and j01 before j02 threw: " + err).singleElement().asString()
+                .contains("listing unfinished uploads under <each job's folder>/ is denied (2 jobs: j00, j01)");
+    }
+
+    @Test
     void backupAllSaysTheExpiringCredentialsOnce() throws Exception {
         Cli cli = config(4);
         Cli.Result r = cli.run("-c", "config.yaml", "backup", "--all");

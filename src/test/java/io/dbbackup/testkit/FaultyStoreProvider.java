@@ -47,7 +47,8 @@ import java.util.List;
  * (as an Azure SAS token's {@code se=} does). {@code fail_write_after: N} fails the upload of every backup object once
  * N bytes of it were written (a store lost mid-stream: a connection reset), nothing committed. {@code fail_read_after: N}
  * fails every read of a backup object once N bytes of it were read (a download cut mid-stream), the stored bytes intact.
- * {@code fsync: true} as the local store's.
+ * {@code fsync: true} as the local store's. {@code lost_class: true} throws a {@link NoClassDefFoundError} from every folder
+ * listing (a class the jar lost: an {@link Error} no job's failure handling catches).
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -79,6 +80,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         String claimRole = s.string("claim_role").orElse("owner");
         long failWriteAfter = s.integer("fail_write_after", 0, Integer.MAX_VALUE).orElse(-1);
         long failReadAfter = s.integer("fail_read_after", 0, Integer.MAX_VALUE).orElse(-1);
+        boolean lostClass = s.bool("lost_class").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -98,6 +100,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.hold = hold == null ? null : java.util.regex.Pattern.compile(hold);
         store.failWriteAfter = failWriteAfter;
         store.failReadAfter = failReadAfter;
+        store.lostClass = lostClass;
         if (claimRace != null) {
             ClaimRace race = ClaimRace.registered(claimRace);
             return claimRole.equals("failing") ? race.failing(store) : race.owner(store);
@@ -125,6 +128,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean refuseWalDelete;
         private java.time.Instant credentialsExpire;
         private java.util.regex.Pattern hold;
+        private boolean lostClass;
         private long failWriteAfter = -1;
         private long failReadAfter = -1;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -179,6 +183,9 @@ public final class FaultyStoreProvider implements StoreProvider {
 
         @Override
         public List<io.dbbackup.core.StoredObject> listFolder(String folder) throws IOException {
+            if (lostClass) {
+                throw new NoClassDefFoundError("io/dbbackup/Injected");
+            }
             List<io.dbbackup.core.StoredObject> listed = delegate.listFolder(folder);
             if (listTwice) {
                 List<io.dbbackup.core.StoredObject> twice = new java.util.ArrayList<>(listed);
