@@ -228,6 +228,7 @@ public final class ConfigLoader {
             problems.error(Optional.empty(), "the config file is empty; it needs at least 'datasources', 'stores' and 'jobs'");
             throw new ConfigException(problems.sorted());
         }
+        problems.markRead();
         refuseTagsAndDuplicates(root, "", problems, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         Path baseDir = folderOf(file);
         YamlSection top = new YamlSection("", "", root, problems, env, baseDir);
@@ -249,7 +250,7 @@ public final class ConfigLoader {
                 Optional<String> misplaced = missingAbove(root, key, problems);
                 if (misplaced.isPresent()) {
                     // a job's (a datasource's...) key indented as a top-level one: the mapping above misses it
-                    problems.misspelled(top.keyNode(key), misplaced.get(), key + ": unknown top-level key: it is the key "
+                    problems.misplaced(top.keyNode(key), misplaced.get(), key, key + ": unknown top-level key: it is the key "
                             + misplaced.get() + " above misses; indent it as that mapping's other keys are");
                     continue;
                 }
@@ -260,7 +261,7 @@ public final class ConfigLoader {
                         .map(x -> "; shared settings go under a key beginning with lower-case x-: " + x).orElse("") + ")";
                 if (near.isPresent()) {
                     // a misspelled datasources, stores or notifications: the jobs naming what it defines follow from it
-                    problems.misspelled(top.keyNode(key), "jobs", message);
+                    problems.misspelled(top.keyNode(key), "jobs", near.get(), near.get(), message);
                 } else {
                     problems.error(top.keyNode(key), message);
                 }
@@ -269,13 +270,77 @@ public final class ConfigLoader {
         if (jobs.isEmpty() && !problems.hasErrors()) {
             problems.warn(root, NO_JOBS);
         }
-        List<Problem> all = problems.sorted();
+        List<Problem> all = problems.fixes().isEmpty() ? problems.sorted() : withTyposFixed(file, text, problems);
         if (problems.hasErrors()) {
             throw new ConfigException(all);
         }
         return new Config(file, datasources, stores, notifiers, jobs,
                 all.stream().filter(p -> p.severity() == Problem.Severity.WARNING).toList(), problems.unresolved(),
                 problems.secretsRead());
+    }
+
+    /**
+     * The problems of a file with misspelled keys: checked again with each fixed as suggested, what the fix makes go
+     * away was only their consequence and is left out, what stays is said now, not on the next run
+     * ({@link Problems#sortedWith}). Should the fixed file not load (it cannot be parsed), the misspelled keys' sections'
+     * other errors are left out, as before ({@link Problems#sorted}).
+     */
+    private List<Problem> withTyposFixed(Path file, String text, Problems problems) {
+        if (problems.again()) {
+            return problems.sorted(); // once: a key the fix lets be judged may be misspelled too, but is not fixed again
+        }
+        String[] lines = text.split("\n", -1);
+        // per line, its fixes by column; replaced from the last, each where it is
+        Map<Integer, java.util.TreeMap<Integer, Problems.Fix>> byLine = new java.util.TreeMap<>();
+        for (Problems.Fix f : problems.fixes()) {
+            var start = f.key().getStartMark().orElseThrow();
+            if (f.key().getEndMark().map(m -> m.getLine() != start.getLine()).orElse(true) || start.getLine() >= lines.length
+                    || f.key().getScalarStyle() != org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN) {
+                return problems.sorted(); // a key over two lines, or quoted: not fixed by writing a plain name
+            }
+            byLine.computeIfAbsent(start.getLine(), l -> new java.util.TreeMap<>()).put(start.getColumn(), f);
+        }
+        Map<Integer, java.util.TreeMap<Integer, Integer>> moved = new java.util.HashMap<>(); // line → column → by
+        for (var e : byLine.entrySet()) {
+            String line = lines[e.getKey()];
+            for (var f : e.getValue().descendingMap().entrySet()) {
+                String typo = f.getValue().key().getValue();
+                int from = line.offsetByCodePoints(0, Math.min(f.getKey(), line.codePointCount(0, line.length())));
+                if (!line.startsWith(typo, from)) {
+                    return problems.sorted();
+                }
+                line = line.substring(0, from) + f.getValue().name() + line.substring(from + typo.length());
+            }
+            lines[e.getKey()] = line;
+            java.util.TreeMap<Integer, Integer> by = new java.util.TreeMap<>();
+            int delta = 0;
+            for (var f : e.getValue().entrySet()) { // in the fixed line, what follows a fixed key moved by delta
+                delta += f.getValue().name().length() - f.getValue().key().getValue().length();
+                by.put(f.getKey() + 1 + f.getValue().name().length() + (delta - (f.getValue().name().length()
+                        - f.getValue().key().getValue().length())), delta);
+            }
+            moved.put(e.getKey() + 1, by);
+        }
+        Problems fixed = problems.checkedAgain();
+        List<Problem> found;
+        try {
+            parse(file, String.join("\n", lines), fixed);
+            found = List.of();
+        } catch (ConfigException e) {
+            found = e.problems();
+        } catch (RuntimeException e) {
+            return problems.sorted();
+        }
+        if (!fixed.yamlRead()) {
+            return problems.sorted(); // the fixed file is no YAML: the sections with a misspelled key say nothing else
+        }
+        List<String> paths = problems.fixes().stream().map(Problems.Fix::path).toList();
+        return problems.sortedWith(found, p -> {
+            var by = moved.get(p.line());
+            var before = by == null ? null : by.floorEntry(p.column());
+            return before == null ? p : new Problem(p.file(), p.line(), p.column() - before.getValue(), p.severity(), p.message());
+        }, p -> paths.stream().anyMatch(k -> p.message().startsWith(k + ":") || p.message().startsWith(k + ".")
+                || p.message().startsWith(k + "[")));
     }
 
     /**

@@ -31,21 +31,69 @@ final class Problems {
         add(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.ERROR, message);
     }
 
-    /** Paths of sections where a key is misspelled ({@link #misspelled}): their other errors follow from it. */
+    /** Paths of sections where a key is misspelled ({@link #misspelled}): their other errors may follow from it. */
     private final List<String> misspelledIn = new ArrayList<>();
 
     /**
-     * A misspelled key (unknown, near a key that is missing): the one error of section {@code scope} (a path; its
-     * sections and items too). What follows from the key missing (its required key missing, keys it would allow unknown,
-     * a key it pairs with refused) is not said as well: one mistake is one error, and the fix makes the rest true or
-     * shows it on the next run.
+     * A misspelled key (unknown, near a key that is missing), said at it, which the loader checks again as {@code fix}
+     * ({@link ConfigLoader}): what follows from the key missing (its required key missing, keys it would allow unknown,
+     * a key it pairs with refused) goes away with the fix and is not said; what does not is. Should that second look
+     * fail, every other error of section {@code scope} (a path; its sections and items too) is left out instead.
      */
-    void misspelled(Node at, String scope, String message) {
+    void misspelled(Node at, String scope, String fix, String fixPath, String message) {
         Problem typo = problem(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.ERROR, message);
         list.add(typo);
         typos.add(typo);
         misspelledIn.add(scope);
+        if (at instanceof org.snakeyaml.engine.v2.nodes.ScalarNode key && at.getStartMark().isPresent()) {
+            fixes.add(new Fix(key, fix, fixPath));
+        }
     }
+
+    /**
+     * A key written at the top level that belongs to mapping {@code scope} above, which misses it: said at it, and the
+     * "missing required key" of that mapping is left out (only that: the other errors there are the mapping's own).
+     */
+    void misplaced(Node at, String scope, String key, String message) {
+        Problem typo = problem(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.ERROR, message);
+        list.add(typo);
+        typos.add(typo);
+        String missing = ": missing required key '" + key + "'";
+        consequences.add(scope + missing);
+        consequences.add(scope + "." + key + missing);
+    }
+
+    /** A misspelled key, the key it is near, and that key's path: {@link #misspelled}. */
+    record Fix(org.snakeyaml.engine.v2.nodes.ScalarNode key, String name, String path) {
+    }
+
+    private boolean again;
+    private boolean yamlRead;
+
+    /** Problems for this file checked again with its misspelled keys fixed: {@link #again}. */
+    Problems checkedAgain() {
+        Problems p = new Problems(file, deferSecrets);
+        p.again = true;
+        return p;
+    }
+
+    /** Whether these are the problems of a file checked again, its misspelled keys fixed (whose own are not fixed again). */
+    boolean again() {
+        return again;
+    }
+
+    /** The file was read as YAML: its problems from here on are its keys' and values'. */
+    void markRead() {
+        yamlRead = true;
+    }
+
+    boolean yamlRead() {
+        return yamlRead;
+    }
+
+    private final List<Fix> fixes = new ArrayList<>();
+    /** Messages (their beginnings) that a {@link #misplaced} key makes. */
+    private final List<String> consequences = new ArrayList<>();
 
     /** The errors {@link #misspelled} added (identity: two may read alike, one per job merging an x- block). */
     private final java.util.Set<Problem> typos = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -53,6 +101,39 @@ final class Problems {
     private boolean followsFromMisspelling(Problem p) {
         return p.severity() == Problem.Severity.ERROR && misspelledIn.stream().anyMatch(scope ->
                 p.message().startsWith(scope + ":") || p.message().startsWith(scope + ".") || p.message().startsWith(scope + "["));
+    }
+
+    private boolean followsFromMisplacing(Problem p) {
+        return p.severity() == Problem.Severity.ERROR && consequences.stream().anyMatch(c -> p.message().startsWith(c));
+    }
+
+    /** The misspelled keys with what each is near ({@link #misspelled}). */
+    List<Fix> fixes() {
+        return List.copyOf(fixes);
+    }
+
+    /**
+     * Every problem by its place, with the errors of {@code fixed} (this file checked again with its misspelled keys
+     * {@link #fixes() fixed}) instead of this check's: a misspelled key is said, and every error that is still there
+     * once it is fixed, but none that the fix makes go away. {@code moved} takes an error of the fixed file to its
+     * place in this one (a key fixed to a longer or shorter one moves what follows it on its line); {@code atFix}
+     * tells one at a fixed key or its value, not said unless this check said it too (a value nobody read here).
+     */
+    List<Problem> sortedWith(List<Problem> fixed, java.util.function.UnaryOperator<Problem> moved,
+                             java.util.function.Predicate<Problem> atFix) {
+        List<Problem> own = new ArrayList<>(list);
+        own.removeIf(p -> p.severity() == Problem.Severity.ERROR && !typos.contains(p));
+        List<Problem> mine = merged(new ArrayList<>(list));
+        java.util.Set<Problem> out = new java.util.LinkedHashSet<>(merged(own));
+        for (Problem p : fixed) {
+            Problem here = moved.apply(p);
+            if (p.severity() == Problem.Severity.ERROR && (!atFix.test(here) || mine.contains(here))) {
+                out.add(here);
+            }
+        }
+        List<Problem> sorted = new ArrayList<>(out);
+        sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+        return sorted;
     }
 
     void warn(Node at, String message) {
@@ -135,9 +216,7 @@ final class Problems {
     /** Every problem by its place in the file, those that {@link #merged} one line into many sections as one. */
     List<Problem> sorted() {
         List<Problem> kept = new ArrayList<>(list);
-        if (!misspelledIn.isEmpty()) {
-            kept.removeIf(p -> !typos.contains(p) && followsFromMisspelling(p));
-        }
+        kept.removeIf(p -> !typos.contains(p) && (followsFromMisspelling(p) || followsFromMisplacing(p)));
         List<Problem> out = merged(kept);
         out.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
         return out;

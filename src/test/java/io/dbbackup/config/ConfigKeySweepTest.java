@@ -141,6 +141,62 @@ class ConfigKeySweepTest {
         }
     }
 
+    /**
+     * The keys misspelled with an independent mistake elsewhere ({@link #aMisspelledKeyHidesNoIndependentError}): every
+     * top-level key, every key of job appdb-backup itself (whose retention holds the mistake), and the first key (engine,
+     * type) of each other entry, whose misspelling leaves the entry's type unknown: a sample, for time.
+     */
+    static List<Key> keysBesideABadValue() throws IOException {
+        List<Key> all = keys();
+        List<Key> out = new ArrayList<>();
+        Set<String> entries = new java.util.HashSet<>();
+        for (Key k : all) {
+            if (k.named() || k.extension()) {
+                continue;
+            }
+            String entry = k.path().replaceFirst("^([^.]+\\.[^.]+)\\..*$", "$1");
+            if (!k.path().contains(".") || k.path().matches("jobs\\.appdb-backup\\.[^.]+") || entries.add(entry)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** A value of job appdb-backup's retention that is refused, as {@code keep_daily: -1}: its line, and another's. */
+    private static final String BAD = "keep_daily: 7";
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("keysBesideABadValue")
+    void aMisspelledKeyHidesNoIndependentError(Key k) throws IOException {
+        List<String> lines = lines();
+        String typo = misspelled(k.name(), true);
+        String line = lines.get(k.line() - 1);
+        lines.set(k.line() - 1, line.substring(0, k.column()) + typo + line.substring(k.column() + k.name().length()));
+        int bad = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (i != k.line() - 1 && lines.get(i).contains(BAD)) {
+                bad = i + 1; // the first (appdb-backup's), or the next when that one is the key misspelled
+                lines.set(i, lines.get(i).replace(BAD, "keep_daily: -1"));
+                break;
+            }
+        }
+        Cli.Result r = sweep.validate(String.join("\n", lines));
+        assertThat(r.exit()).as(k + ": " + r).isEqualTo(1);
+        List<String> errors = r.err().lines().filter(l -> ExampleSweep.ERROR_LINE.matcher(l).matches()).toList();
+        if (bad > k.line() && bad <= k.last()) {
+            // in the misspelled key's own value, which nothing read: the misspelling is the one error
+            assertThat(errors).as(k + " misspelled as " + typo + ", and keep_daily: -1 in it at line " + bad).singleElement()
+                    .asString().startsWith(ExampleSweep.LABEL + ":" + k.line() + ":").contains(typo + ": unknown");
+            return;
+        }
+        assertThat(errors).as(k + " misspelled as " + typo + ", and keep_daily: -1 at line " + bad).hasSize(2);
+        boolean typoFirst = k.line() < bad;
+        assertThat(errors.get(typoFirst ? 0 : 1)).as(k + " misspelled as " + typo).startsWith(ExampleSweep.LABEL + ":" + k.line() + ":")
+                .contains(typo + ": unknown").containsPattern("did you mean '?" + Pattern.quote(k.name()) + "'?\\b");
+        assertThat(errors.get(typoFirst ? 1 : 0)).as("the independent error beside " + k + " misspelled")
+                .startsWith(ExampleSweep.LABEL + ":" + bad + ":").contains("keep_daily: must be 0 or more");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("keys")
     void aKeyWrittenTwiceIsOneErrorAtTheSecondNamingTheFirstLine(Key k) throws IOException {
