@@ -593,9 +593,9 @@ public final class ConfigLoader {
         Optional<String> ds = copy ? Optional.empty() : s.requireString("datasource");
         Optional<String> st = s.requireString("store");
         ds.filter(d -> !declared.datasources().contains(d)).ifPresent(d -> s.errorAtValue("datasource",
-                "no datasource named '" + d + "'" + knownNames(declared.datasources())));
+                "no datasource named '" + d + "'" + knownNames(d, declared.datasources())));
         st.filter(d -> !declared.stores().contains(d)).ifPresent(d -> s.errorAtValue("store",
-                "no store named '" + d + "'" + knownNames(declared.stores())));
+                "no store named '" + d + "'" + knownNames(d, declared.stores())));
         String prefix = s.string("prefix").orElse("");
         BackupKey.prefixProblem(prefix).ifPresent(why -> s.errorAtValue("prefix", why));
         Optional<Compression> ownCompression = copy ? Optional.empty() : compression(s);
@@ -623,7 +623,7 @@ public final class ConfigLoader {
             NotifyRule.When when = n.choice("on", Set.of("failure", "success", "always"))
                     .map(w -> NotifyRule.When.valueOf(w.toUpperCase(Locale.ROOT))).orElse(NotifyRule.When.FAILURE);
             name.filter(x -> !declared.notifiers().contains(x)).ifPresent(x -> n.errorAtValue("notifier",
-                    "no notification named '" + x + "'" + knownNames(declared.notifiers())));
+                    "no notification named '" + x + "'" + knownNames(x, declared.notifiers())));
             name.map(notifiers::get).filter(x -> n.has("on") && when != NotifyRule.When.ALWAYS && x.notifier().everyOutcome())
                     .ifPresent(x -> n.warn("on", "notification '" + x.name() + "' (" + x.type() + ") gets every outcome, "
                             + "not only '" + when.name().toLowerCase(java.util.Locale.ROOT) + "': a success must be pushed "
@@ -746,7 +746,7 @@ public final class ConfigLoader {
             if (copy.copyOf().equals(name)) {
                 s.errorAtValue("copy_of", "a job cannot copy itself: name the job whose backups this one copies");
             } else if (!declaredJobs.contains(copy.copyOf())) {
-                s.errorAtValue("copy_of", "no job named '" + copy.copyOf() + "'" + knownNames(declaredJobs));
+                s.errorAtValue("copy_of", "no job named '" + copy.copyOf() + "'" + knownNames(copy.copyOf(), declaredJobs));
             } else if (copyJobs.containsKey(copy.copyOf())) {
                 s.errorAtValue("copy_of", "job '" + copy.copyOf() + "' is itself a copy: name the job that makes the backups");
             } else if (source != null) {
@@ -764,8 +764,31 @@ public final class ConfigLoader {
         jobs.putAll(ordered);
     }
 
-    private static String knownNames(Set<String> names) {
-        return names.isEmpty() ? " (none defined)" : " (defined: " + String.join(", ", names) + ")";
+    /** The edits from {@code a} to {@code b}, two neighbouring letters swapped counting one ({@code 2r} is near {@code r2}). */
+    private static int nameDistance(String a, String b) {
+        if (a.length() == b.length() && a.length() >= 2) {
+            int i = 0;
+            while (i < a.length() && a.charAt(i) == b.charAt(i)) {
+                i++;
+            }
+            if (i + 1 < a.length() && a.charAt(i) == b.charAt(i + 1) && a.charAt(i + 1) == b.charAt(i)
+                    && a.substring(i + 2).equals(b.substring(i + 2))) {
+                return 1;
+            }
+        }
+        return YamlSection.distance(a, b);
+    }
+
+    /** What {@code name}, naming none of {@code names}, may have meant: the nearest of them (a typo), then all of them. */
+    private static String knownNames(String name, Set<String> names) {
+        if (names.isEmpty()) {
+            return " (none defined)";
+        }
+        // a short name is near at one edit only ('pg' is not 'app'); a swap of two letters is two
+        int most = name.length() <= 3 ? 1 : Math.max(2, name.length() / 3);
+        Function<String, Integer> far = n -> nameDistance(name.toLowerCase(Locale.ROOT), n.toLowerCase(Locale.ROOT));
+        Optional<String> near = names.stream().filter(n -> far.apply(n) <= most).min(java.util.Comparator.comparing(far));
+        return " (" + near.map(n -> "did you mean '" + n + "'? ").orElse("") + "defined: " + String.join(", ", names) + ")";
     }
 
     /**

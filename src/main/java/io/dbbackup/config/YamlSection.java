@@ -274,7 +274,7 @@ final class YamlSection implements ConfigSection {
         return bestDistance <= Math.max(2, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
     }
 
-    private static int distance(String a, String b) {
+    static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
