@@ -289,42 +289,14 @@ public final class ConfigLoader {
         if (problems.again()) {
             return problems.sorted(); // once: a key the fix lets be judged may be misspelled too, but is not fixed again
         }
-        String[] lines = text.split("\n", -1);
-        // per line, its fixes by column; replaced from the last, each where it is
-        Map<Integer, java.util.TreeMap<Integer, Problems.Fix>> byLine = new java.util.TreeMap<>();
-        for (Problems.Fix f : problems.fixes()) {
-            var start = f.key().getStartMark().orElseThrow();
-            if (f.key().getEndMark().map(m -> m.getLine() != start.getLine()).orElse(true) || start.getLine() >= lines.length
-                    || f.key().getScalarStyle() != org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN) {
-                return problems.sorted(); // a key over two lines, or quoted: not fixed by writing a plain name
-            }
-            byLine.computeIfAbsent(start.getLine(), l -> new java.util.TreeMap<>()).put(start.getColumn(), f);
-        }
-        Map<Integer, java.util.TreeMap<Integer, Integer>> moved = new java.util.HashMap<>(); // line → column → by
-        for (var e : byLine.entrySet()) {
-            String line = lines[e.getKey()];
-            for (var f : e.getValue().descendingMap().entrySet()) {
-                String typo = f.getValue().key().getValue();
-                int from = line.offsetByCodePoints(0, Math.min(f.getKey(), line.codePointCount(0, line.length())));
-                if (!line.startsWith(typo, from)) {
-                    return problems.sorted();
-                }
-                line = line.substring(0, from) + f.getValue().name() + line.substring(from + typo.length());
-            }
-            lines[e.getKey()] = line;
-            java.util.TreeMap<Integer, Integer> by = new java.util.TreeMap<>();
-            int delta = 0;
-            for (var f : e.getValue().entrySet()) { // in the fixed line, what follows a fixed key moved by delta
-                delta += f.getValue().name().length() - f.getValue().key().getValue().length();
-                by.put(f.getKey() + 1 + f.getValue().name().length() + (delta - (f.getValue().name().length()
-                        - f.getValue().key().getValue().length())), delta);
-            }
-            moved.put(e.getKey() + 1, by);
+        Optional<KeysFixed> fixedText = KeysFixed.of(text, problems.fixes());
+        if (fixedText.isEmpty()) {
+            return problems.sorted(); // a key over two lines, or quoted: not fixed by writing a plain name
         }
         Problems fixed = problems.checkedAgain();
         List<Problem> found;
         try {
-            parse(file, String.join("\n", lines), fixed);
+            parse(file, fixedText.get().text(), fixed);
             found = List.of();
         } catch (ConfigException e) {
             found = e.problems();
@@ -335,12 +307,8 @@ public final class ConfigLoader {
             return problems.sorted(); // the fixed file is no YAML: the sections with a misspelled key say nothing else
         }
         List<String> paths = problems.fixes().stream().map(Problems.Fix::path).toList();
-        return problems.sortedWith(found, p -> {
-            var by = moved.get(p.line());
-            var before = by == null ? null : by.floorEntry(p.column());
-            return before == null ? p : new Problem(p.file(), p.line(), p.column() - before.getValue(), p.severity(), p.message());
-        }, p -> paths.stream().anyMatch(k -> p.message().startsWith(k + ":") || p.message().startsWith(k + ".")
-                || p.message().startsWith(k + "[")));
+        return problems.sortedWith(found, fixedText.get()::asWritten, p -> paths.stream().anyMatch(k ->
+                p.message().startsWith(k + ":") || p.message().startsWith(k + ".") || p.message().startsWith(k + "[")));
     }
 
     /**
