@@ -33,9 +33,11 @@ public final class AheadSpool {
     private final Path spool;
     private final String destination;
     private final String sender;
+    private final java.time.Clock clock;
 
-    private AheadSpool(Path walDir, String destination, String sender) {
+    private AheadSpool(Path walDir, String destination, String sender, java.time.Clock clock) {
         this.walDir = walDir;
+        this.clock = clock;
         this.spool = walDir.resolve(FOLDER);
         this.destination = destination;
         this.sender = sender;
@@ -43,14 +45,15 @@ public final class AheadSpool {
 
     /**
      * The spool beside {@code file} when it lies in a pg_wal folder (with archive_status), else empty.
-     * {@code destination}: the store and folder archived to; {@code config}, {@code job}: who archives.
+     * {@code destination}: the store and folder archived to; {@code config}, {@code job}: who archives; {@code clock}: the
+     * workspace's, which dates the markers' age (a day).
      */
-    static Optional<AheadSpool> beside(Path file, String destination, Path config, String job) {
+    static Optional<AheadSpool> beside(Path file, String destination, Path config, String job, java.time.Clock clock) {
         Path dir = walDirOf(file);
         if (dir == null) {
             return Optional.empty();
         }
-        return Optional.of(new AheadSpool(dir, destination, sender(config, job)));
+        return Optional.of(new AheadSpool(dir, destination, sender(config, job), clock));
     }
 
     private static Path walDirOf(Path file) {
@@ -154,7 +157,7 @@ public final class AheadSpool {
         if (!Files.isDirectory(spool)) {
             return;
         }
-        Instant cutoff = Instant.now().minus(STALE);
+        Instant cutoff = clock.instant().minus(STALE);
         try (Stream<Path> s = Files.list(spool)) {
             s.forEach(p -> {
                 try {

@@ -105,7 +105,8 @@ public final class WalArchive {
         JobConfig job = physicalJob(jobName);
         Store store = ws.store(job.store()).store();
         String folder = walFolder(job);
-        Optional<AheadSpool> spool = AheadSpool.beside(file, store.describe() + " " + folder, ws.config().file(), job.name());
+        Optional<AheadSpool> spool = AheadSpool.beside(file, store.describe() + " " + folder, ws.config().file(), job.name(),
+                ws.clock());
         Content content = Content.of(file);
         String sha = content.sha256();
         if (spool.isPresent() && spool.get().pushedAhead(wal.name(), sha)) {
@@ -240,7 +241,7 @@ public final class WalArchive {
         Decryptor decryptor = key.encrypted() ? Encryption.required(key.key(), job, keys, ws,
                 () -> ArtifactReader.headerOf(store, key.key())) : null;
         Path dir = destination.toAbsolutePath().getParent();
-        removeAbandonedTemporaries(dir, destination.getFileName().toString());
+        removeAbandonedTemporaries(dir, destination.getFileName().toString(), ws.clock());
         Path temp = dir.resolve("." + destination.getFileName() + ".dbbackup-" + UUID.randomUUID());
         try {
             long bytes;
@@ -272,11 +273,12 @@ public final class WalArchive {
     /**
      * The temporary files of earlier fetches into {@code name} that were killed before they could remove them (SIGKILL,
      * or PostgreSQL shutting down during a fetch: the JVM exits without running the cleanup), 16 MiB each in pg_wal,
-     * which PostgreSQL never removes. PostgreSQL runs one restore_command at a time; one an hour old is nobody's.
+     * which PostgreSQL never removes. PostgreSQL runs one restore_command at a time; one an hour old by {@code clock} (the
+     * workspace's) is nobody's.
      */
-    private static void removeAbandonedTemporaries(Path dir, String name) {
+    static void removeAbandonedTemporaries(Path dir, String name, java.time.Clock clock) {
         String prefix = "." + name + ".dbbackup-";
-        java.time.Instant cutoff = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+        java.time.Instant cutoff = clock.instant().minus(java.time.Duration.ofHours(1));
         try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
             for (Path p : s) {
                 if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
