@@ -52,7 +52,12 @@ public final class SqliteEngine implements Engine {
     public enum Strategy { ONLINE, VACUUM }
 
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int BUSY_RETRIES = 3000;
+    /**
+     * How often the online backup's native loop retries a step that returned SQLITE_BUSY, 1 ms apart. The source
+     * connection's own busy timeout (30 s) already waits inside each step for a writer's lock; a step also returns
+     * SQLITE_BUSY at once when {@link BackupStop} ends a cancelled copy, which these retries must not hold up.
+     */
+    private static final int BUSY_RETRIES = 100;
 
     private final Path path;
     private final String database;
@@ -121,14 +126,16 @@ public final class SqliteEngine implements Engine {
                     version = sqliteVersion(c);
                     journalMode = journalMode(c);
                     if (strategy == Strategy.VACUUM) {
-                        try (Statement st = c.createStatement()) {
+                        ctx.cancellation().throwIfCancelled();
+                        try (Statement st = c.createStatement(); InterruptOnCancel stop = InterruptOnCancel.of(c, ctx.cancellation())) {
                             st.execute("VACUUM INTO '" + snapshot.toString().replace("'", "''") + "'");
                         }
                     } else {
-                        onlineBackup(c, snapshot, ctx);
+                        onlineBackup(snapshot, ctx);
                     }
                     break;
                 } catch (SQLException e) {
+                    ctx.cancellation().throwIfCancelled(); // interrupted, or its copy ended: not a failure to read it
                     if (attempt == 1 && HotJournal.isTheCause(e)) {
                         HotJournal.rollBack(path, ctx.log());
                         Files.deleteIfExists(snapshot);
@@ -143,7 +150,7 @@ public final class SqliteEngine implements Engine {
             ctx.cancellation().throwIfCancelled();
             int tables;
             try {
-                tables = checkIntegrity(snapshot, "snapshot of " + path);
+                tables = checkIntegrity(snapshot, "snapshot of " + path, ctx.cancellation());
             } catch (io.dbbackup.codec.IntegrityException e) {
                 // the source is damaged: a failed backup (exit 2), not a corrupt artifact (exit 3)
                 throw DbBackupException.permanent(e.getMessage(), e);
@@ -205,20 +212,32 @@ public final class SqliteEngine implements Engine {
         }
     }
 
-    private void onlineBackup(Connection c, Path snapshot, OperationContext ctx) throws SQLException {
-        SQLiteConnection conn = c.unwrap(SQLiteConnection.class);
+    /**
+     * Copies the database into {@code snapshot} with SQLite's online backup, on a connection of its own that
+     * {@link BackupStop} can end at the next step once the operation is cancelled (returns then; the caller checks).
+     */
+    private void onlineBackup(Path snapshot, OperationContext ctx) throws SQLException {
         long sleep = sleepInterval.toMillis();
-        try (WriterHold hold = new WriterHold(path, ctx)) {
-            int rc = conn.getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
+        try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, ctx);
+             BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class))) {
+            int rc = c.unwrap(SQLiteConnection.class).getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
+                if (ctx.cancellation().isCancelled()) {
+                    hold.close(); // its write lock would keep the stop's from being taken
+                    stop.afterStep(ctx.cancellation());
+                    return;
+                }
                 hold.observe(remaining);
-                if (remaining > 0 && sleep > 0 && !hold.holding() && !ctx.cancellation().isCancelled()) {
+                if (remaining > 0 && sleep > 0 && !hold.holding()) {
                     try {
                         Thread.sleep(sleep); // between steps: writers get the database
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 }
-            }, (int) Math.max(1, sleep), BUSY_RETRIES, pagesPerStep);
+            }, 1, BUSY_RETRIES, pagesPerStep);
+            if (stop.stopped()) {
+                return;
+            }
             if (rc != 0 && rc != 101) { // SQLITE_OK, SQLITE_DONE
                 throw new SQLException("online backup failed with SQLite result code " + rc, null, rc);
             }
@@ -288,9 +307,14 @@ public final class SqliteEngine implements Engine {
         }
     }
 
-    /** Runs {@code PRAGMA integrity_check} (anything but "ok" is an integrity failure); returns how many tables it holds. */
-    static int checkIntegrity(Path file, String what) throws IOException {
-        try (Connection c = open(file, true); Statement st = c.createStatement()) {
+    /**
+     * Runs {@code PRAGMA integrity_check} (anything but "ok" is an integrity failure); returns how many tables it holds.
+     * {@code cancellation} interrupts it: that ends it with an {@link java.io.InterruptedIOException}, never as a finding.
+     */
+    static int checkIntegrity(Path file, String what, io.dbbackup.spi.Cancellation cancellation) throws IOException {
+        cancellation.throwIfCancelled();
+        try (Connection c = open(file, true); Statement st = c.createStatement();
+             InterruptOnCancel stop = InterruptOnCancel.of(c, cancellation)) {
             StringBuilder problems = new StringBuilder();
             try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
                 while (rs.next()) {
@@ -308,6 +332,7 @@ public final class SqliteEngine implements Engine {
                 return rs.getInt(1);
             }
         } catch (SQLException e) {
+            cancellation.throwIfCancelled(); // interrupted: says nothing about the file
             throw new io.dbbackup.codec.IntegrityException(what + " is not a readable SQLite database: " + e.getMessage(), e);
         }
     }
@@ -439,7 +464,7 @@ public final class SqliteEngine implements Engine {
         }
         try (ScratchCopy scratch = ScratchCopy.of(in, "verify", ctx)) {
             Path copy = scratch.file();
-            checkIntegrity(copy, "the backup");
+            checkIntegrity(copy, "the backup", ctx.cancellation());
             long total = 0;
             Map<String, Long> rows;
             try (Connection c = open(copy, true)) {
@@ -568,7 +593,7 @@ public final class SqliteEngine implements Engine {
             }
         }
         ctx.cancellation().throwIfCancelled();
-        checkIntegrity(temp, "restored database");
+        checkIntegrity(temp, "restored database", ctx.cancellation());
         keepOwnerAndMode(temp, target, ctx);
     }
 

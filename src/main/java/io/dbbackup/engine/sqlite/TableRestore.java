@@ -86,7 +86,7 @@ final class TableRestore {
     static void restore(InputStream in, Path target, RestoreOptions options, OperationContext ctx) throws IOException {
         try (ScratchCopy scratch = ScratchCopy.of(in, "restore-part", ctx)) {
             Path copy = scratch.file();
-            SqliteEngine.checkIntegrity(copy, "the backup");
+            SqliteEngine.checkIntegrity(copy, "the backup", ctx.cancellation());
             try (Connection c = SqliteEngine.open(target, false); Statement st = c.createStatement()) {
                 st.execute("ATTACH DATABASE '" + copy.toString().replace("'", "''") + "' AS backup");
                 try {

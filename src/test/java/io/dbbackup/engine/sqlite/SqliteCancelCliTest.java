@@ -1,0 +1,76 @@
+package io.dbbackup.engine.sqlite;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A job's {@code timeout} during the snapshot of a SQLite database whose copy takes several seconds: the snapshot
+ * stops within about a second of it (SQLite's online backup ran its whole copy in one native call, and went on to its end
+ * after the timeout), the job fails for its timeout, and neither the store nor the scratch
+ * folder keeps anything.
+ */
+class SqliteCancelCliTest {
+    /** From the timeout to the end of the run, at most (the copy alone takes several seconds more). */
+    private static final long PROMPT_MS = 2_500;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOnlineSnapshotStopsPromptlyAtTheJobsTimeout() throws Exception {
+        assertStopsPromptly("strategy: online, pages_per_step: 1, sleep_interval: 1ms");
+    }
+
+    private void assertStopsPromptly(String settings) throws Exception {
+        bigDatabase(dir.resolve("big.db"));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  big: {engine: sqlite, path: big.db, %s}
+                stores:
+                  local: {type: local, path: store, fsync: false}
+                jobs:
+                  big: {datasource: big, store: local, timeout: 1s}
+                """.formatted(settings));
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        long t0 = System.nanoTime();
+        Cli.Result r = new Cli().workingDir(dir).env("DBBACKUP_TMPDIR", scratch.toString()).run("-c", "config.yaml", "backup", "big");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.out()).as(r.toString()).contains("timed out after 1s");
+        assertThat(ms).as("the run's length: stopped within %d ms of the 1 s timeout, not after the whole copy", PROMPT_MS)
+                .isLessThan(1_000 + PROMPT_MS);
+        assertThat(files(dir.resolve("store"))).as("no partial object under a final key").isEmpty();
+        assertThat(files(scratch)).as("no snapshot left in the scratch folder").isEmpty();
+    }
+
+    /** ~60 MiB in 512-byte pages: SQLite's online backup copies it in several seconds, one page a step. */
+    private static void bigDatabase(Path db) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            st.execute("pragma page_size = 512");
+            st.execute("create table t(b blob)");
+            st.execute("with recursive n(i) as (select 1 union all select i + 1 from n where i < 60000) "
+                    + "insert into t select zeroblob(1000) from n");
+        }
+    }
+
+    private static List<Path> files(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+}
