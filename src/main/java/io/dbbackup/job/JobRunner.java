@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -110,6 +111,7 @@ public final class JobRunner {
             return t;
         });
         slots = pool;
+        ThreadPoolExecutor notifiers = notifiers(threads);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "job-timeout");
             t.setDaemon(true);
@@ -124,10 +126,18 @@ public final class JobRunner {
             List<Future<JobOutcome>> futures = new ArrayList<>();
             for (JobConfig job : ordered) {
                 Future<JobOutcome> source = job.isCopy() ? byName.get(job.copyOf()) : null;
-                Future<JobOutcome> f = pool.submit(() -> {
+                CompletableFuture<JobOutcome> f = new CompletableFuture<>();
+                pool.execute(() -> {
                     try (Log.Tagging tag = Log.tag("job", job.name())) { // every line said for it, through any log
                         awaitSource(source);
-                        return runJob(job, options, timers);
+                        JobOutcome o = runJob(job, options, timers);
+                        if (!notified.add(job.name())) {
+                            f.complete(o); // the run reported it already, as still stopping after a signal
+                            return;
+                        }
+                        notifiers.execute(() -> report(job, o, f)); // the slot is free for the next job meanwhile
+                    } catch (Throwable e) {
+                        f.completeExceptionally(e);
                     }
                 });
                 byName.put(job.name(), f);
@@ -160,13 +170,14 @@ public final class JobRunner {
         } finally {
             slots = null;
             pool.shutdownNow();
+            notifiers.shutdownNow();
             timers.shutdownNow();
         }
     }
 
     /**
      * The outcome of {@code f}, job {@code name}'s; once a signal came, waits at most until {@link #STOP_WAIT} after it, then
-     * returns null (the job is still stopping) — unless the job has stopped and its thread is sending its report: that is
+     * returns null (the job is still stopping) — unless the job has stopped and its report is being sent: that is
      * waited for (each notifier's send has its own bound, twice its timeout), as a job that stopped at once and whose report
      * went to a slow server was otherwise called still stopping and its report cut off by the exit.
      */
@@ -305,7 +316,7 @@ public final class JobRunner {
             if (interruptedBy.get() != null) {
                 JobOutcome o = interrupted(job.name(), started, attempt - 1, attempt == 1
                         ? "before it started: nothing was written" : "before its next attempt: nothing more was written", last);
-                return notify(job, o);
+                return o;
             }
             DbBackupException failure;
             ReadBack.StoredNotReadBack kept = null; // a backup stored whose read-back a timeout or a signal stopped
@@ -338,7 +349,7 @@ public final class JobRunner {
                     if (o.succeeded() && !job.isCopy() && !options.prune()) { // a prune that ran refused such backups already
                         o = behindOthers(job, o, result.key());
                     }
-                    return notify(job, o);
+                    return o;
                 } catch (RuntimeException | OutOfMemoryError e) {
                     // an OutOfMemoryError fails this job as any failure does: reported, notified, exit 2 (never 3)
                     failure = Failures.map("job " + job.name() + " failed", e);
@@ -357,14 +368,14 @@ public final class JobRunner {
             if (interruptedBy.get() != null) {
                 JobOutcome o = interrupted(job.name(), started, attempt, kept == null ? "the partial backup was discarded"
                         : "the " + notReadBack(job, kept), null);
-                return notify(job, stored(o, kept));
+                return stored(o, kept);
             }
             boolean again = failure.retryable() && attempt < job.retry().maxAttempts();
             ws.log().error(failure.getMessage(), "job", job.name(), "attempt", attempt + "/" + job.retry().maxAttempts(),
                     "retry", again);
             if (!again) {
                 JobOutcome o = failed(job.name(), started, attempt, failure, false);
-                return notify(job, stored(o, kept));
+                return stored(o, kept);
             }
             last = failure;
             Duration pause = jittered(job.retry().delayAfter(attempt));
@@ -375,7 +386,7 @@ public final class JobRunner {
                 Thread.currentThread().interrupt();
                 JobOutcome o = interrupted(job.name(), started, attempt, "while waiting to retry: nothing more was written",
                         failure);
-                return notify(job, o);
+                return o;
             }
         }
     }
@@ -521,12 +532,29 @@ public final class JobRunner {
                 Redactor.redact(error), last == null ? "" : Redactor.redact(Failures.detail(last)), false);
     }
 
-    /** Notifies {@code o}; returns it with the notifications that failed (the summary shows them; the status stays). */
-    private JobOutcome notify(JobConfig job, JobOutcome o) {
-        if (!notified.add(job.name())) {
-            return o; // the run reported it already, as still stopping after a signal
+    /**
+     * The threads that send the jobs' reports, outside the {@code --parallel} slots: a slow mail relay (each send is bound
+     * by twice its notifier's timeout) held a slot that long after its job's backup was done, and every job queued behind
+     * it waited. At most {@code slots} + {@link #MAX_SKIPPED_AT_ONCE} at once (a relay takes some dozen connections);
+     * beyond that a job's own slot thread sends its report, as before.
+     */
+    private static ThreadPoolExecutor notifiers(int slots) {
+        ThreadPoolExecutor notifiers = new ThreadPoolExecutor(0, slots + MAX_SKIPPED_AT_ONCE, 10, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "job-report");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        return notifiers;
+    }
+
+    /** Sends job {@code job}'s outcome {@code o} (its report claimed in {@link #notified}) and completes {@code f} with it. */
+    private void report(JobConfig job, JobOutcome o, CompletableFuture<JobOutcome> f) {
+        try (Log.Tagging tag = Log.tag("job", job.name())) {
+            f.complete(send(job, o));
+        } catch (Throwable e) {
+            f.completeExceptionally(e);
         }
-        return send(job, o);
     }
 
     /** Sends job {@code job}'s outcome {@code o} to its notifiers, whose report this thread has claimed ({@link #notified}). */
