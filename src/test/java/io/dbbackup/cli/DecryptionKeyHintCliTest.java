@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.codec.age.AgeKeys;
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.KeyOutput;
 import io.dbbackup.testkit.SqliteFixture;
 import io.dbbackup.testkit.SteppingClock;
 import org.junit.jupiter.api.Test;
@@ -12,8 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 
+import static io.dbbackup.testkit.KeyOutput.assertNoSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,17 +44,8 @@ class DecryptionKeyHintCliTest {
                 """.formatted(encryption));
     }
 
-    private static void assertNoSecret(Cli.Result r, String... secrets) {
-        for (String s : secrets) {
-            assertThat(r.out() + r.err()).doesNotContain(s);
-        }
-        assertThat(r.out() + r.err()).doesNotContain("AGE-SECRET-KEY-1Q").doesNotContain("Exception").doesNotContain("\tat ");
-    }
-
     private Path artifact() throws Exception {
-        try (Stream<Path> s = Files.walk(dir.resolve("store"))) {
-            return s.filter(p -> p.toString().endsWith(".age")).findFirst().orElseThrow();
-        }
+        return KeyOutput.ageObject(dir.resolve("store"));
     }
 
     @Test
