@@ -489,7 +489,7 @@ final class VerifyCommand implements Callable<Integer> {
         String first = keyless.get(keys.get(0));
         String line = keys.size() == 1 ? (first.contains(keys.get(0)) ? first : keys.get(0) + ": " + first)
                 : keys.size() + " backups of job " + job.name() + " not checked with --deep, no key here to decrypt them: "
-                + first + " (and " + (keys.size() - 1) + " older: " + named(keys.subList(1, keys.size())) + ")";
+                + first + " (and " + (keys.size() - 1) + " older: " + Human.names(keys.subList(1, keys.size()), 10) + ")";
         problems.add(line);
         ws.log().error(line, "job", job.name(), "backups", keys.size());
         if (!json) {
@@ -497,11 +497,6 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    /** The first ten of {@code keys}, then how many more. */
-    private static String named(List<String> keys) {
-        int shown = Math.min(keys.size(), 10);
-        return String.join(", ", keys.subList(0, shown)) + (keys.size() > shown ? " and " + (keys.size() - shown) + " more" : "");
-    }
 
     private static Map<String, Object> failedRow(String job, String key, ExitStatus status, String error) {
         Map<String, Object> row = new LinkedHashMap<>();
