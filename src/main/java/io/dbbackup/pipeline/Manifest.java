@@ -35,8 +35,8 @@ public record Manifest(String key, String job, String engine, String database, S
         String by = madeBy instanceof String v && !v.isBlank()
                 ? "dbbackup " + v + io.dbbackup.core.BuildInfo.of(manifest.get("tool_commit"), manifest.get("tool_built")) : null;
         return Optional.of(key + " was made by " + (by == null ? "a newer dbbackup" : by) + " in backup format " + n
-                + " (manifest_version in its manifest), and this dbbackup (" + io.dbbackup.core.BuildInfo.current().describe()
-                + ") reads backup formats up to " + VERSION + ": read it with "
+                + " (manifest_version in its manifest), and this dbbackup, " + io.dbbackup.core.BuildInfo.current().describe()
+                + ", reads backup formats up to " + VERSION + ": read it with "
                 + (by == null ? "a newer dbbackup" : "that build or a later one")
                 + " (nothing was read or changed)");
     }

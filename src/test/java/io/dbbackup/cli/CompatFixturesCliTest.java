@@ -159,10 +159,13 @@ class CompatFixturesCliTest {
 
         // the version alone (0.1.0, as this build's) cannot say which build can read it: the commit and build time do
         String refusal = "app/" + newest + " was made by dbbackup 0.1.0 (commit 0123456789ab, built 2027-01-02T03:04:05Z) "
-                + "in backup format 2 (manifest_version in its manifest), and this dbbackup ("
-                + io.dbbackup.core.BuildInfo.current().describe() + ") reads backup formats up to 1: read it with that "
+                + "in backup format 2 (manifest_version in its manifest), and this dbbackup, "
+                + io.dbbackup.core.BuildInfo.current().describe() + ", reads backup formats up to 1: read it with that "
                 + "build or a later one (nothing was read or changed)";
-        assertThat(run(1, "restore", "plain", "--auto-confirm").err()).contains(refusal);
+        String restore = run(1, "restore", "plain", "--auto-confirm").err();
+        assertThat(restore).contains(refusal);
+        // this build named beside the other, not in brackets around its own "(commit …, built …)"
+        assertThat(restore).as("brackets nested").doesNotContain("))").doesNotContain("((");
         assertThat(SqliteFixture.fingerprint(dir.resolve("app.db"))).isEqualTo(before);
         assertThat(run(1, "verify", "plain").err()).contains(refusal);
         assertThat(run(1, "download", "plain", "-o", "-", "--decompress").err()).contains(refusal);
@@ -177,7 +180,7 @@ class CompatFixturesCliTest {
                 .replace("\"tool_built\": \"2027-01-02T03:04:05Z\"", "\"tool_x\": 1").replace("\"tool_version\": \"0.1.0\"",
                         "\"tool_version\": \"0.9.0\""));
         assertThat(run(1, "verify", "plain").err()).contains("app/" + newest + " was made by dbbackup 0.9.0 in backup "
-                + "format 2 (manifest_version in its manifest), and this dbbackup (");
+                + "format 2 (manifest_version in its manifest), and this dbbackup, ");
         // an older backup of the same job is read as before
         run(0, "restore", "plain", plain.get(1), "--auto-confirm");
         assertThat(names(dir.resolve("app.db"))).hasSize(5);
