@@ -28,9 +28,10 @@ RUN set -eux; \
     rm -rf src target
 COPY src/main ./src/main
 # the build identity (dbbackup --version, every manifest's tool_commit): the context has no .git, so the builder says
-# which commit it is (tests/container/smoke.sh passes bin/build-commit's); without it the image says "unknown"
+# which commit it is (tests/container/smoke.sh passes bin/build-commit's); without it the image says "unknown"; given
+# empty (--build-arg BUILD_COMMIT=, a CI variable that was not set), --version says the image build was not given it
 ARG BUILD_COMMIT=unknown
-RUN mvn -B -q -o -DskipTests -Dbuild.commit="$BUILD_COMMIT" package && cp target/dbbackup.jar /build/dbbackup.jar
+RUN mvn -B -q -o -DskipTests -Dbuild.commit="$BUILD_COMMIT" -Dbuild.builder=image package && cp target/dbbackup.jar /build/dbbackup.jar
 
 # ---------------------------------------------------------------- runtime
 FROM ${BASE_IMAGE}

@@ -10,10 +10,13 @@ import java.util.Properties;
  * {@code unknown} when there was none to tell: a source tarball, an image built without {@code BUILD_COMMIT}) and when it
  * was built (UTC). The version alone cannot tell builds apart: it is raised by releases, not by commits.
  * {@code commitRecorded} is false for a build Maven was not told the commit of at all (a plain {@code mvn package}: Maven
- * alone cannot read it, docs/DECISIONS.md "A plain mvn package"): its commit is {@code unknown} too, and
- * {@code --version} says why.
+ * alone cannot read it, docs/DECISIONS.md "A plain mvn package"; an image built with an empty {@code BUILD_COMMIT}): its
+ * commit is {@code unknown} too, and {@code --version} says why. {@code builder} is who ran Maven when that is not a
+ * plain {@code mvn package} ({@code image}: the Dockerfile), empty otherwise.
  */
-public record BuildInfo(String version, String commit, String built, boolean commitRecorded) {
+public record BuildInfo(String version, String commit, String built, boolean commitRecorded, String builder) {
+    /** The Dockerfile's build ({@code -Dbuild.builder=image}). */
+    public static final String IMAGE = "image";
     public static final String UNKNOWN = "unknown";
     private static final BuildInfo THIS = read();
 
@@ -24,11 +27,17 @@ public record BuildInfo(String version, String commit, String built, boolean com
 
     /**
      * {@code 0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-05T19:40:00Z)}; for a plain {@code mvn package}
-     * {@code 0.1.0 (commit not recorded: a plain mvn package does not record it, bin/dbbackup does; built …)}.
+     * {@code 0.1.0 (commit not recorded: a plain mvn package does not record it, bin/dbbackup does; built …)}; for an image
+     * built with an empty {@code BUILD_COMMIT}, that the image build was not given it and how it is.
      */
     public String describe() {
-        return commitRecorded ? version + of(commit, built)
-                : version + " (commit not recorded: a plain mvn package does not record it, bin/dbbackup does; built " + built + ")";
+        if (commitRecorded) {
+            return version + of(commit, built);
+        }
+        String why = IMAGE.equals(builder)
+                ? "the image build was not given it (BUILD_COMMIT was empty), docker build --build-arg BUILD_COMMIT=\"$(bin/build-commit)\" gives it"
+                : "a plain mvn package does not record it, bin/dbbackup does";
+        return version + " (commit not recorded: " + why + "; built " + built + ")";
     }
 
     /**
@@ -57,7 +66,7 @@ public record BuildInfo(String version, String commit, String built, boolean com
     /** The build {@code version.properties} describes; a blank {@code commit} is the pom's default: nobody said. */
     public static BuildInfo from(Properties p) {
         return new BuildInfo(value(p, "version", "dev"), value(p, "commit", UNKNOWN), value(p, "built", UNKNOWN),
-                !value(p, "commit", "").isEmpty());
+                !value(p, "commit", "").isEmpty(), value(p, "builder", ""));
     }
 
     /** A property left unfiltered (${...}) or blank says nothing. */

@@ -60,6 +60,32 @@ class BuildIdentityTest {
         assertThat(BuildInfo.from(filtered).describe()).isEqualTo("0.1.0 (commit 0123456789ab-dirty, built 2026-12-06T02:30:00Z)");
     }
 
+    /**
+     * The Dockerfile's build (-Dbuild.builder=image): no BUILD_COMMIT is the Dockerfile's default "unknown"; an empty one
+     * (--build-arg BUILD_COMMIT=, a CI variable that was not set) says the image build was not given it and how it is,
+     * not the plain mvn package's wording (nobody ran mvn by hand there); a commit given is named as anywhere else.
+     */
+    @Test
+    void anImageBuildWithAnEmptyBuildCommitSaysTheImageBuildWasNotGivenIt() throws Exception {
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        assertThat(dockerfile).contains("ARG BUILD_COMMIT=unknown").contains("-Dbuild.commit=\"$BUILD_COMMIT\" -Dbuild.builder=image ");
+        String template = Files.readString(Path.of("src/main/resources-filtered/io/dbbackup/version.properties"));
+        assertThat(image(template, "").describe()).isEqualTo("0.1.0 (commit not recorded: the image build was not given it "
+                + "(BUILD_COMMIT was empty), docker build --build-arg BUILD_COMMIT=\"$(bin/build-commit)\" gives it; "
+                + "built 2026-12-06T02:30:00Z)");
+        assertThat(image(template, "").commit()).as("a manifest's tool_commit").isEqualTo("unknown");
+        assertThat(image(template, "unknown").describe()).isEqualTo("0.1.0 (commit unknown, built 2026-12-06T02:30:00Z)");
+        assertThat(image(template, "0123456789ab").describe()).isEqualTo("0.1.0 (commit 0123456789ab, built 2026-12-06T02:30:00Z)");
+    }
+
+    /** version.properties as the Dockerfile's mvn run filters it, told {@code commit}. */
+    private static BuildInfo image(String template, String commit) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.load(new java.io.StringReader(template.replace("${project.version}", "0.1.0").replace("${build.commit}", commit)
+                .replace("${build.builder}", "image").replace("${build.time}", "2026-12-06T02:30:00Z")));
+        return BuildInfo.from(p);
+    }
+
     @Test
     void everyManifestSaysWhichBuildWroteIt() throws Exception {
         io.dbbackup.testkit.SqliteFixture.create(dir.resolve("app.db"), 3);
