@@ -76,6 +76,87 @@ class LauncherRebuildIT {
                         + "fix the build, or set DBBACKUP_JAR to a built dbbackup.jar; nothing was run\n");
     }
 
+    /**
+     * The commit a jar was built from is part of being up to date: a jar newer than every source can still name another
+     * commit — built dirty and then committed, or a {@code git reset --hard} to a commit whose sources are the same — and
+     * is rebuilt, so that --version (and every manifest's tool_commit) says the checkout's commit; a jar that names it
+     * runs as it is. The toy project filters {@code build.commit} into a resource as this one does.
+     */
+    @Test
+    void aJarThatNamesAnotherCommitThanTheCheckoutIsRebuiltEvenWhenNewerThanTheSources() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        Path checkout = dir.resolve("checkout");
+        Files.createDirectories(checkout.resolve("bin"));
+        for (String f : new String[] {"bin/dbbackup", "bin/build-commit"}) {
+            Files.copy(repo.resolve(f), checkout.resolve(f));
+        }
+        Files.writeString(checkout.resolve("pom.xml"), POM.replace("<plugins>", """
+                <resources><resource><directory>src/main/resources</directory><filtering>true</filtering></resource></resources>
+                    <plugins>"""));
+        Files.createDirectories(checkout.resolve("src/main/resources"));
+        Files.writeString(checkout.resolve("src/main/resources/toy.properties"), "commit=${build.commit}\n");
+        Files.writeString(checkout.resolve(".gitignore"), "target/\n");
+        Path source = checkout.resolve("src/main/java/toy/Main.java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, stamped("one"));
+        git(checkout, "init", "-q");
+        String one = commit(checkout, "one");
+        Path jar = checkout.resolve("target/dbbackup.jar");
+
+        Run first = launcher(checkout);
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(first.out()).isEqualTo("toy build one, commit " + one + "\n");
+
+        // an edit, run (a dirty build), then committed: the jar is newer than the sources, and names the dirty tree
+        Files.writeString(source, stamped("two"));
+        Run dirty = launcher(checkout);
+        assertThat(dirty.out()).as(dirty.toString()).isEqualTo("toy build two, commit " + one + "-dirty\n");
+        String two = commit(checkout, "two");
+        Run committed = launcher(checkout);
+        assertThat(committed.exit()).as(committed.toString()).isZero();
+        assertThat(committed.err()).contains("dbbackup: building " + jar + " (mvn package) ...");
+        assertThat(committed.out()).as("the version line after a commit").isEqualTo("toy build two, commit " + two + "\n");
+
+        // the checkout's commit again: run as it is, Maven not even started
+        FileTime built = Files.getLastModifiedTime(jar);
+        Run fast = launcher(checkout);
+        assertThat(fast.err()).as(fast.toString()).doesNotContain("building");
+        assertThat(fast.out()).isEqualTo("toy build two, commit " + two + "\n");
+        assertThat(Files.getLastModifiedTime(jar)).isEqualTo(built);
+
+        // a commit that changes no source, built, then reset away: the sources are untouched (older than the jar)
+        Files.writeString(checkout.resolve("README.md"), "docs\n");
+        String three = commit(checkout, "three");
+        assertThat(launcher(checkout).out()).isEqualTo("toy build two, commit " + three + "\n");
+        git(checkout, "reset", "-q", "--hard", two);
+        Run reset = launcher(checkout);
+        assertThat(reset.err()).as(reset.toString()).contains("dbbackup: building " + jar + " (mvn package) ...");
+        assertThat(reset.out()).as("the version line after git reset --hard").isEqualTo("toy build two, commit " + two + "\n");
+    }
+
+    private String commit(Path checkout, String message) throws Exception {
+        git(checkout, "add", "-A");
+        git(checkout, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", message);
+        return git(checkout, "rev-parse", "--short=12", "HEAD");
+    }
+
+    private static String git(Path in, String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("git"));
+        command.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out.strip();
+    }
+
+    /** A Main that prints which build it is and the commit Maven filtered into its resource. */
+    private static String stamped(String build) {
+        return "package toy;\n\npublic class Main {\n    public static void main(String[] args) throws Exception {\n"
+                + "        java.util.Properties p = new java.util.Properties();\n"
+                + "        p.load(Main.class.getResourceAsStream(\"/toy.properties\"));\n"
+                + "        System.out.println(\"toy build " + build + ", commit \" + p.getProperty(\"commit\"));\n    }\n}\n";
+    }
+
     private Run launcher(Path checkout) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", checkout.resolve("bin/dbbackup").toString(), "--version")
                 .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
