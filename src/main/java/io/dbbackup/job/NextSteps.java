@@ -6,11 +6,24 @@ import io.dbbackup.spi.JobReport;
 
 /**
  * The "what now" of a failed or interrupted report ({@link JobReport#next()}): the state the job's backups are in, as far
- * as this run knows it without asking the store again, and the commands to run next, each repeating the run's global
- * options ({@code -c FILE}: {@link Workspace#suggest}). Two lines; no secret (the redactor passes over them too).
+ * as this run knows it without asking the store again, and the command to run next, each repeating the run's global
+ * options ({@code -c FILE}: {@link Workspace#suggest}). Two lines, each built from its parts ({@link Advice}); no secret
+ * (the redactor passes over them too).
  */
 final class NextSteps {
     private NextSteps() {
+    }
+
+    /**
+     * What to do next and the command that does it: the line {@code Next: fix the cause above, then WHAT: COMMAND}
+     * after a failure, {@code Next: when the run may go on, WHAT: COMMAND} after a signal. The command ends the line,
+     * to be copied from there to its end.
+     */
+    record Advice(String what, String command) {
+        String line(JobReport.Outcome outcome) {
+            return (outcome == JobReport.Outcome.INTERRUPTED ? "Next: when the run may go on, " : "Next: fix the cause above, then ")
+                    + what + ": " + command;
+        }
     }
 
     /**
@@ -18,14 +31,20 @@ final class NextSteps {
      * backup whose prune, pin or read-back failed), else null. Null for a success.
      */
     static String of(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome, String key) {
+        return of(ws, job, operation, outcome, key, false);
+    }
+
+    /**
+     * As {@link #of(Workspace, JobConfig, JobReport.Operation, JobReport.Outcome, String)}; {@code dryRun}: the run was a
+     * {@code prune --dry-run}, which deleted nothing and is what to run again (a plain prune would delete).
+     */
+    static String of(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome, String key,
+                     boolean dryRun) {
         if (outcome == JobReport.Outcome.SUCCESS) {
             return null;
         }
         String name = job.name();
-        // each line ends with its command, which can be copied from there to the end of the line
         String list = ws.suggest("list", name);
-        String then = outcome == JobReport.Outcome.INTERRUPTED ? "Next: when the run may go on, run: "
-                : "Next: fix the cause above, then run: ";
         String state;
         String next;
         switch (operation) {
@@ -37,24 +56,30 @@ final class NextSteps {
                 } else {
                     state = "This run stored no backup; the job's earlier backups are untouched (a failed backup deletes "
                             + "none): " + list;
-                    next = then + ws.suggest("backup", name);
+                    next = new Advice("run", ws.suggest("backup", name)).line(outcome);
                 }
             }
             case VERIFY -> {
                 state = "Verify changes nothing in the store; the job's backups are as they were: " + list;
-                next = then.replace("then run: ", "then store a fresh backup with: ") + ws.suggest("backup", name);
+                next = (outcome == JobReport.Outcome.INTERRUPTED ? new Advice("run", ws.suggest("verify", name))
+                        : new Advice("store a fresh backup with", ws.suggest("backup", name))).line(outcome);
             }
             case PRUNE -> {
-                state = "The prune stopped; the backups it had not deleted yet are kept: " + list;
-                next = then + ws.suggest("prune", name);
+                if (dryRun) {
+                    state = "A dry run deletes nothing; the job's backups are as they were: " + list;
+                    next = new Advice("run", ws.suggest("prune", name, "--dry-run")).line(outcome);
+                } else {
+                    state = "The prune stopped; the backups it had not deleted yet are kept: " + list;
+                    next = new Advice("run", ws.suggest("prune", name)).line(outcome);
+                }
             }
             case CHECK -> {
                 state = "Check changes nothing in the store; the job's backups are as they were: " + list;
-                next = then + ws.suggest("check", name);
+                next = new Advice("run", ws.suggest("check", name)).line(outcome);
             }
             case DRILL -> {
                 state = "A drill never changes the store; the job's backups are as they were: " + list;
-                next = then.replace("then run: ", "then read the newest backup back with: ") + ws.suggest("verify", name);
+                next = new Advice("read the newest backup back with", ws.suggest("verify", name)).line(outcome);
             }
             default -> {
                 return null;
