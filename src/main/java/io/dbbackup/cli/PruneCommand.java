@@ -91,7 +91,7 @@ final class PruneCommand implements Callable<Integer> {
             for (JobConfig job : selected) {
                 if (stopped.get() != null) {
                     NotStarted.Job s = notStarted.skip(ws, job, stopped.get(),
-                            f -> notify ? Notifications.sendPrune(ws, job, ws.clock().instant(), null, f) : List.of());
+                            f -> notify ? Notifications.sendPrune(ws, job, ws.clock().instant(), null, f, dryRun) : List.of());
                     notSent += s.unsent().size();
                     statuses.add(s.failure().status());
                     if (json) {
@@ -108,7 +108,7 @@ final class PruneCommand implements Callable<Integer> {
                 } catch (DbBackupException caught) {
                     DbBackupException f = stopped.get() == null ? caught
                             : new DbBackupException(stopped.get(), caught.getMessage(), caught, false);
-                    List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, null, f) : List.of();
+                    List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, null, f, dryRun) : List.of();
                     notSent += unsent.size();
                     if (!several && !json) {
                         Unsent.print(root.out, unsent);
@@ -132,7 +132,7 @@ final class PruneCommand implements Callable<Integer> {
                     continue;
                 }
                 statuses.add(ExitStatus.OK);
-                List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, r, null) : List.of();
+                List<NotifyFailure> unsent = notify ? Notifications.sendPrune(ws, job, started, r, null, dryRun) : List.of();
                 notSent += unsent.size();
                 if (json) {
                     Map<String, Object> m = DecisionJson.render(job.name(), r.decision());

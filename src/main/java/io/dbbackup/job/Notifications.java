@@ -79,17 +79,24 @@ public final class Notifications {
      */
     private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
                                     ExitStatus status, Instant started, String key, long size, String error, String detail) {
+        return report(ws, job, operation, outcome, status, started, key, size, error, detail, false);
+    }
+
+    /** As the other; {@code dryRun}: a {@code prune --dry-run}'s report, whose next step is another dry run. */
+    private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
+                                    ExitStatus status, Instant started, String key, long size, String error, String detail,
+                                    boolean dryRun) {
         return new JobReport(job.name(), operation, outcome, 1,
                 started, Duration.between(started, ws.clock().instant()), host(), key, size, error,
                 detail == null || detail.isBlank() ? null : detail, job.datasource(), job.store(), location(ws, job), status,
-                NextSteps.of(ws, job, operation, outcome, null));
+                NextSteps.of(ws, job, operation, outcome, null, dryRun));
     }
 
     /** The report of {@code failure} of {@code operation}: interrupted when a signal stopped it (as a backup's), else a failure. */
     private static JobReport failed(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started,
-                                    DbBackupException failure) {
+                                    DbBackupException failure, boolean dryRun) {
         return report(ws, job, operation, failure.status().bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE,
-                failure.status(), started, null, 0, Redactor.redact(failure.getMessage()), toolOutput(failure));
+                failure.status(), started, null, 0, Redactor.redact(failure.getMessage()), toolOutput(failure), dryRun);
     }
 
     /** A success of {@code operation} whose {@code detail} says what it did: exit status 0. */
@@ -121,9 +128,9 @@ public final class Notifications {
      * signal's). Returns the notifications that were not sent.
      */
     public static List<NotifyFailure> sendPrune(Workspace ws, JobConfig job, Instant started, Pruner.Result result,
-                                                DbBackupException failure) {
+                                                DbBackupException failure, boolean dryRun) {
         return send(ws, job, failure != null
-                ? failed(ws, job, JobReport.Operation.PRUNE, started, failure)
+                ? failed(ws, job, JobReport.Operation.PRUNE, started, failure, dryRun)
                 : succeeded(ws, job, JobReport.Operation.PRUNE, started, Redactor.redact(pruned(result))));
     }
 
@@ -135,7 +142,7 @@ public final class Notifications {
     public static List<NotifyFailure> sendDrill(Workspace ws, JobConfig job, Instant started, Driller.Result result,
                                                 DbBackupException failure) {
         if (failure != null) {
-            return send(ws, job, failed(ws, job, JobReport.Operation.DRILL, started, failure));
+            return send(ws, job, failed(ws, job, JobReport.Operation.DRILL, started, failure, false));
         }
         String detail = "restored " + result.key().key() + " (" + io.dbbackup.core.Human.size(result.bytes()) + " decoded) into "
                 + result.target() + " in " + io.dbbackup.core.Human.duration(result.restoreTime()) + "\nthen " + result.holds()
