@@ -214,10 +214,11 @@ public final class Pruner {
             List<String> parts = new ArrayList<>();
             if (!held.isEmpty()) {
                 parts.add(io.dbbackup.core.Human.count(held.size(), "backup") + " not deleted, held by a lock on the store "
-                        + "(Object Lock retention or legal hold, or the service's WORM setting): " + String.join(", ", held)
+                        + "(Object Lock retention or legal hold, an Azure immutability policy or legal hold, or the service's WORM "
+                        + "setting): " + String.join(", ", held)
                         + "; kept whole, a later prune deletes " + (held.size() == 1 ? "it" : "them") + " once the "
-                        + "retention ends (keep backups in the job's retention at least as long as the bucket's default "
-                        + "retention)");
+                        + "retention ends (keep backups in the job's retention at least as long as the bucket's or "
+                        + "container's default retention)");
             }
             if (!heldSidecars.isEmpty()) {
                 parts.add("the sidecars (.sha256, manifest) of " + String.join(", ", heldSidecars) + " are held by a lock "

@@ -58,8 +58,8 @@ class BackupPruneHeldIT {
         Cli.Result r = at(FIRST.plusSeconds(86_400L * 3)).run("-c", "config.yaml", "backup", "app", "--prune");
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.out() + r.err()).contains("backup stored as " + NEW + " but pruning failed: prune of job app: 1 backup "
-                + "not deleted, held by a lock on the store (Object Lock retention or legal hold, or the service's WORM "
-                + "setting): " + HELD + "; kept whole").contains("object protected by object lock")
+                + "not deleted, held by a lock on the store (Object Lock retention or legal hold, an Azure immutability "
+                + "policy or legal hold, or the service's WORM setting): " + HELD + "; kept whole").contains("object protected by object lock")
                 .contains("deleted: app/app-20260303-020000.sqlite.gz, app/app-20260301-020000.sqlite.gz");
         assertThat(r.out().lines().filter(l -> l.startsWith("app ")).findFirst().orElseThrow())
                 .as("the row gives the stored backup's size, not '-' as for a job that stored nothing")

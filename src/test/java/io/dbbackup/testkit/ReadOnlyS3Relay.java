@@ -49,6 +49,34 @@ public final class ReadOnlyS3Relay implements AutoCloseable {
                 + code + "</Code><Message>" + message + "</Message></Error>").getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A relay that answers the requests {@code refuse} matches ({@code METHOD /account/container/blob}) as the Azure Blob
+     * service answers the delete of a blob an immutability policy or legal hold holds: {@code 409 Conflict}, the error
+     * {@code code} in {@code x-ms-error-code} and the body, with Azure's {@code message}, request id and time lines.
+     */
+    public static ReadOnlyS3Relay azureRefusing(URI upstream, java.util.function.Predicate<String> refuse, String code,
+                                                String message) throws IOException {
+        String id = java.util.UUID.randomUUID().toString();
+        String time = java.time.Instant.now().toString().replaceFirst("Z$", "0000Z");
+        ReadOnlyS3Relay relay = new ReadOnlyS3Relay(upstream, refuse, "409 Conflict", ("\uFEFF<?xml version=\"1.0\" "
+                + "encoding=\"utf-8\"?><Error><Code>" + code + "</Code><Message>" + message + "\nRequestId:" + id
+                + "\nTime:" + time + "</Message></Error>").getBytes(StandardCharsets.UTF_8));
+        relay.refusalHeaders = "Server: Windows-Azure-Blob/1.0 Microsoft-HTTPAPI/2.0\r\nx-ms-request-id: " + id
+                + "\r\nx-ms-version: 2021-08-06\r\nx-ms-error-code: " + code + "\r\n";
+        return relay;
+    }
+
+    /** Adds {@code header} ({@code Name: value}) to the answers to the passed requests {@code on} matches. */
+    public ReadOnlyS3Relay answerHeader(java.util.function.Predicate<String> on, String header) {
+        this.annotate = on;
+        this.answerHeader = header;
+        return this;
+    }
+
+    private volatile String refusalHeaders = "";
+    private volatile java.util.function.Predicate<String> annotate = l -> false;
+    private volatile String answerHeader = "";
+
     private ReadOnlyS3Relay(URI upstream, java.util.function.Predicate<String> refuse, String status, byte[] body)
             throws IOException {
         this.refuse = refuse;
@@ -101,7 +129,7 @@ public final class ReadOnlyS3Relay implements AutoCloseable {
             String line = method + " " + target.replaceFirst("\\?.*", "");
             if (!refuse.test(line)) {
                 passed.add(line);
-                forward(head, client);
+                forward(head, client, annotate.test(line) ? answerHeader + "\r\n" : "");
                 return;
             }
             refused.add(line);
@@ -110,7 +138,7 @@ public final class ReadOnlyS3Relay implements AutoCloseable {
             }
             OutputStream out = client.getOutputStream();
             out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\n" + refusalHeaders + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
         } catch (IOException e) {
@@ -118,7 +146,7 @@ public final class ReadOnlyS3Relay implements AutoCloseable {
         }
     }
 
-    private void forward(String head, Socket client) throws IOException {
+    private void forward(String head, Socket client, String extra) throws IOException {
         try (Socket up = new Socket(upstream.getHost(), upstream.getPort())) {
             OutputStream upOut = up.getOutputStream();
             upOut.write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
@@ -129,7 +157,8 @@ public final class ReadOnlyS3Relay implements AutoCloseable {
                 return;
             }
             OutputStream out = client.getOutputStream();
-            out.write(withConnectionClose(answer).getBytes(StandardCharsets.ISO_8859_1));
+            String closing = withConnectionClose(answer);
+            out.write((closing.substring(0, closing.length() - 2) + extra + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             upIn.transferTo(out);
             out.flush();
         }

@@ -26,6 +26,44 @@ final class AzureErrors {
     private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern MESSAGE = Pattern.compile("<Message>([^<\\n\\r]*)");
 
+    /**
+     * What the service answers (409) to a delete of a blob an immutability policy or a legal hold holds: a time-based
+     * retention policy (on the blob's version or its container) or a legal hold; the container codes for a container
+     * so held, should a delete say so.
+     */
+    static final Set<String> HELD_CODES = Set.of("BlobImmutableDueToPolicy", "BlobImmutableDueToLegalHold",
+            "ContainerImmutabilityPolicyLocked", "ContainerHasLegalHold");
+
+    /** Whether {@code r} is a delete's refusal for an immutability policy or a legal hold. */
+    static boolean held(AzureHttp.Response r) {
+        String code = r.status() == 409 ? code(r) : null;
+        return code != null && HELD_CODES.contains(code);
+    }
+
+    /**
+     * A delete refused for an immutability policy or a legal hold ({@link #held(AzureHttp.Response)}): the service's
+     * line, the hold's kind, and {@code until}, the end of the blob's retention when its properties say it
+     * ({@code x-ms-immutability-policy-until-date}), or null.
+     */
+    static io.dbbackup.spi.HeldObjectException held(String location, AzureHttp.Response r, java.time.Instant until) {
+        String code = code(r);
+        String kind = code.endsWith("LegalHold")
+                ? "a legal hold on the " + (code.startsWith("Container") ? "container" : "blob") + " holds it: it cannot "
+                + "be deleted until the hold is cleared"
+                : "an immutability policy (time-based retention, on the blob's version or its container) holds it: it "
+                + "cannot be deleted " + (until == null ? "before its retention ends (az storage blob show: "
+                + "properties.immutabilityPolicy.expiryTime)" : "before " + until);
+        return new io.dbbackup.spi.HeldObjectException(line("delete", location, r) + "; " + kind + "; not a missing permission");
+    }
+
+    private static String line(String action, String location, AzureHttp.Response r) {
+        String code = code(r);
+        Matcher m = MESSAGE.matcher(new String(r.body(), StandardCharsets.UTF_8));
+        String text = m.find() ? m.group(1).trim() : null;
+        return Redactor.redact("azure " + action + " " + location + " failed: HTTP " + r.status()
+                + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + Redactor.excerpt(text, MAX_TEXT) + ")"));
+    }
+
     /** The characters of the service's {@code <Message>} kept in a message, after secrets are masked in it. */
     static final int MAX_TEXT = 200;
 
@@ -58,10 +96,11 @@ final class AzureErrors {
      */
     static IOException map(String action, String location, AzureHttp.Response r) {
         String code = code(r);
-        Matcher m = MESSAGE.matcher(new String(r.body(), StandardCharsets.UTF_8));
-        String text = m.find() ? m.group(1).trim() : null;
-        String line = Redactor.redact("azure " + action + " " + location + " failed: HTTP " + r.status()
-                + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + Redactor.excerpt(text, MAX_TEXT) + ")"));
+        String line = line(action, location, r);
+        if (action.startsWith("delete") && held(r)) {
+            // an immutability policy or legal hold: no credential or role fixes it, and the blob is whole
+            return held(location, r, null);
+        }
         if ("BlobNotFound".equals(code) || (r.status() == 404 && code == null && action.startsWith("get"))) {
             return new NoSuchKeyException(location);
         }

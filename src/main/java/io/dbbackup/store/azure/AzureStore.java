@@ -2,6 +2,7 @@ package io.dbbackup.store.azure;
 
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
+import io.dbbackup.spi.HeldObjectException;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
@@ -282,16 +283,41 @@ public final class AzureStore implements Store {
     @Override
     public void delete(String key) throws IOException {
         String full = fullName(key);
-        call("delete", cfg.location(full), "DELETE", full, Map.of(), Map.of("x-ms-delete-snapshots", "include"), 202, 404);
+        String location = cfg.location(full);
+        AzureHttp.Response r = call("delete", location, "DELETE", full, Map.of(), Map.of("x-ms-delete-snapshots", "include"),
+                202, 404, 409);
+        if (r.status() == 409) {
+            if (!AzureErrors.held(r)) {
+                throw AzureErrors.map("delete", location, r);
+            }
+            throw AzureErrors.held(location, r, retainedUntil(full));
+        }
     }
 
-    /** Deletes {@value #DELETE_THREADS} at a time (the WAL archive of a busy cluster holds thousands of segments). */
+    /**
+     * The end of a held blob's retention, as its properties say it ({@code x-ms-immutability-policy-until-date}, set
+     * by a version-level policy); null when they do not (a container-level policy, a legal hold) or cannot be read:
+     * the refusal is said without it.
+     */
+    private Instant retainedUntil(String full) {
+        try {
+            AzureHttp.Response head = http.send("HEAD", full, new TreeMap<>(), Map.of(), null, 0, 0);
+            return head.ok() ? head.header("x-ms-immutability-policy-until-date")
+                    .map(v -> ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()).orElse(null) : null;
+        } catch (IOException | java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Deletes {@value #DELETE_THREADS} at a time (the WAL archive of a busy cluster holds thousands of segments); the
+     * blobs an immutability policy or legal hold holds do not stop it: one {@link HeldObjectException} names them at
+     * the end, unless another failure is thrown first.
+     */
     @Override
     public void deleteAll(List<String> keys) throws IOException {
         if (keys.size() <= 1) {
-            for (String key : keys) {
-                delete(key);
-            }
+            HeldObjectException.deleteEach(keys, this::delete);
             return;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(DELETE_THREADS, keys.size()), r -> {
@@ -300,15 +326,28 @@ public final class AzureStore implements Store {
             return t;
         });
         try {
-            List<Future<?>> done = new ArrayList<>();
+            List<Future<String>> done = new ArrayList<>();
             for (String key : keys) {
                 done.add(pool.submit(() -> {
-                    delete(key);
-                    return null;
+                    try {
+                        delete(key);
+                        return null;
+                    } catch (HeldObjectException e) {
+                        return e.getMessage(); // the others go on; named at the end
+                    }
                 }));
             }
-            for (Future<?> f : done) {
-                f.get();
+            List<String> held = new ArrayList<>();
+            String first = null;
+            for (int i = 0; i < done.size(); i++) {
+                String refusal = done.get(i).get();
+                if (refusal != null) {
+                    held.add(keys.get(i));
+                    first = first == null ? refusal : first;
+                }
+            }
+            if (!held.isEmpty()) {
+                throw new HeldObjectException(first, held);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

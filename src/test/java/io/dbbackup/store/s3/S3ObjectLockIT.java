@@ -63,7 +63,7 @@ class S3ObjectLockIT {
                 Cli.Result prune = cli.run("-c", "config.yaml", "prune", "app");
                 assertThat(prune.exit()).as(prune.toString()).isEqualTo(2);
                 assertThat(prune.err()).contains("1 backup not deleted, held by a lock on the store (Object Lock retention or legal hold, "
-                                + "or the service's WORM setting): " + second + "; kept whole")
+                                + "an Azure immutability policy or legal hold, or the service's WORM setting): " + second + "; kept whole")
                         .contains(AWS_LOCK).contains("holds the object").doesNotContain("check the store's credentials");
                 assertThat(lock.refused()).containsExactly("DELETE /" + bucket + "/team/" + second);
                 assertThat(objects(admin, bucket)).as("the held backup whole, the others past retention deleted")
