@@ -68,10 +68,12 @@ public final class SftpStore implements Store {
     private SSHClient ssh;
     private SFTPClient sftp;
     /**
-     * Folders aborted uploads made that the server would not remove yet: they held something, such as the sidecars a
-     * backup that failed after its claim deletes next ({@link #removeAbortedFolders}).
+     * Folders this store's uploads made that are not removed yet: those of committed uploads, and those of aborted ones
+     * that the server would not remove (they held something, such as the sidecars a backup that failed after its claim
+     * deletes next, {@link #removeAbortedFolders}). The {@link #delete} that empties one removes it (a backup deleted
+     * after failing its read-back leaves no empty folder); folders that were there before are never removed.
      */
-    private final java.util.Set<String> abortedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> madeFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The key_file's problem was logged: once per store (a run), not at every connection (a retry, a reconnect). */
     private boolean keyWarned;
 
@@ -533,7 +535,7 @@ public final class SftpStore implements Store {
      * {@link #delete} that empties one removes it and its remembered parents.
      */
     void removeAbortedFolders(SFTPClient c, List<String> made) {
-        removeFolders(c, made, abortedFolders);
+        removeFolders(c, made, madeFolders);
     }
 
     private static void removeFolders(SFTPClient c, List<String> made, java.util.Set<String> refused) {
@@ -549,24 +551,22 @@ public final class SftpStore implements Store {
         }
     }
 
-    /** After a delete in {@code dir}: removes it and its parents while they are aborted uploads' folders and empty. */
+    /** After a delete in {@code dir}: removes it and its parents while they are folders this store made and empty. */
     private void removeEmptiedFolders(SFTPClient c, String dir) {
-        while (abortedFolders.contains(dir)) {
+        while (madeFolders.contains(dir)) {
             try {
                 c.rmdir(dir);
             } catch (IOException | RuntimeException notEmptyOrGone) {
                 return; // still holds something: the delete of that removes it
             }
-            abortedFolders.remove(dir);
+            madeFolders.remove(dir);
             dir = parent(dir);
         }
     }
 
-    /** An object landed under {@code target}: its folders are no aborted upload's any more. */
-    void landed(String target) {
-        for (String dir = parent(target); abortedFolders.remove(dir); dir = parent(dir)) {
-            // up to the first folder that was not an aborted upload's
-        }
+    /** An upload committed into the folders {@code made} for it: the delete that empties one removes it. */
+    void landed(List<String> made) {
+        madeFolders.addAll(made);
     }
 
     /**

@@ -148,7 +148,7 @@ final class SftpUpload implements Upload {
             }
             committed = true;
             settled = true;
-            store.landed(target);
+            store.landed(madeFolders);
         } catch (KeyTakenException e) {
             abort();
             throw e;

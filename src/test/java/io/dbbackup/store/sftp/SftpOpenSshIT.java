@@ -836,6 +836,34 @@ class SftpOpenSshIT extends CredentialedStoreContract {
         assertNoLeftovers(store);
     }
 
+    /**
+     * A backup committed and then deleted again (as one failing its read-back is: the object, then its sidecars) takes
+     * the folders its upload made once they are empty, as on the local store; a folder that was there before stays, and
+     * one still holding another object stays. They stayed, empty.
+     */
+    @Test
+    void deletingWhatThisStoreCommittedRemovesTheFoldersItMadeOnceEmpty() throws Exception {
+        Path base = ssh.dataDir().resolve("committed-" + UUID.randomUUID());
+        String key = "daily/app/db/db-20260101-040000.sql.gz";
+        try (SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(),
+                base.resolve("store").toString(), ssh.clientKey(), ssh.knownHosts()))) {
+            store.put("daily/kept", new byte[] {1}, ctx());
+            store.put(key, new byte[10], ctx());
+            store.put(key + ".sha256", new byte[10], ctx());
+            store.delete(key);
+            assertThat(base.resolve("store/daily/app/db")).as("still holding the sidecar").isDirectory();
+            store.delete(key + ".sha256");
+            assertThat(base.resolve("store/daily/app")).as("made for the backup").doesNotExist();
+            assertThat(base.resolve("store/daily/kept")).as("there before the backup").exists();
+
+            store.put(key, new byte[10], ctx());
+            store.put("daily/app/other", new byte[1], ctx());
+            store.delete(key);
+            assertThat(base.resolve("store/daily/app/other")).as("another object's folder").exists();
+            assertThat(base.resolve("store/daily/app/db")).as("made for the backup, emptied").doesNotExist();
+        }
+    }
+
     /** A backup through the pipeline whose manifest's write fails (on a connection that dropped, when {@code cut}). */
     private void failAfterTheClaim(SftpStore sftp, boolean cut) {
         var key = new io.dbbackup.core.BackupKey("daily", "app", java.time.Instant.parse("2026-01-01T04:00:00Z"),
