@@ -95,7 +95,8 @@ public record Leftovers(TreeMap<String, Integer> threads, int tasks, List<String
             String hexPort = String.format(":%04X", port);
             long n = 0;
             for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
-                for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+                List<String> lines = Files.readAllLines(Path.of(table)); // read once: connections come and go between reads
+                for (String line : lines.subList(1, lines.size())) {
                     String[] f = line.trim().split("\\s+");
                     if (f[2].endsWith(hexPort) && !f[3].equals("0A") && inodes.contains(f[9])) {
                         n++;
