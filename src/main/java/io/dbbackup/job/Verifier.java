@@ -39,7 +39,7 @@ public final class Verifier {
     /** Per job (and whether a key is required): the keys built once, so their warnings are said once per job. */
     private final java.util.Map<String, Optional<Decryptor>> decryptors = new java.util.concurrent.ConcurrentHashMap<>();
     /** With {@link #groupingKeylessWarnings()}: per job, the backups checked without a key and not yet warned of. */
-    private java.util.Map<String, List<String>> keyless;
+    private java.util.Map<String, java.util.Map<String, io.dbbackup.codec.EncryptedFor>> keyless;
 
     public Verifier(Workspace ws) {
         this(ws, DecryptionKeys.NONE);
@@ -68,15 +68,16 @@ public final class Verifier {
 
     /** Says the one warning for {@code job}'s backups checked without a key since the last call, if any. */
     public void warnKeyless(JobConfig job) {
-        List<String> keys = keyless == null ? null : keyless.remove(job.name());
-        if (keys == null || keys.isEmpty()) {
+        java.util.Map<String, io.dbbackup.codec.EncryptedFor> byKey = keyless == null ? null : keyless.remove(job.name());
+        if (byKey == null || byKey.isEmpty()) {
             return;
         }
+        List<String> keys = List.copyOf(byKey.keySet());
         if (keys.size() == 1) {
-            warnKeyless(job, keys.get(0));
+            warnKeyless(job, keys.get(0), byKey);
             return;
         }
-        ws.log().warn("no key here to decrypt " + keys.size() + " backups of job " + job.name() + UNCHECKED + named(keys),
+        ws.log().warn("no key here to decrypt " + keys.size() + " backups of job " + job.name() + unchecked(byKey) + named(keys),
                 "job", job.name(), "backups", keys.size());
     }
 
@@ -91,25 +92,29 @@ public final class Verifier {
             keyless.forEach(this::warnKeyless);
             return;
         }
-        List<String> keys = keyless.stream().flatMap(j -> this.keyless.remove(j.name()).stream()).toList();
-        ws.log().warn("no key here to decrypt " + keys.size() + " backups of " + keyless.size() + " jobs" + UNCHECKED + named(keys)
+        java.util.Map<String, io.dbbackup.codec.EncryptedFor> byKey = new java.util.LinkedHashMap<>();
+        keyless.forEach(j -> byKey.putAll(this.keyless.remove(j.name())));
+        List<String> keys = List.copyOf(byKey.keySet());
+        ws.log().warn("no key here to decrypt " + keys.size() + " backups of " + keyless.size() + " jobs" + unchecked(byKey) + named(keys)
                 + " (" + keyless.size() + " jobs: " + io.dbbackup.core.Human.names(keyless.stream().map(JobConfig::name).toList())
                 + ")", "jobs", keyless.size(), "backups", keys.size());
     }
 
     /** What a warning of several backups checked without a key says they are, before naming them. */
-    private static final String UNCHECKED = ": their stored bytes match their checksums, but that they decrypt and decompress "
-            + "was not checked (give --identity or --passphrase-env for that): ";
+    private static String unchecked(java.util.Map<String, io.dbbackup.codec.EncryptedFor> byKey) {
+        return ": their stored bytes match their checksums, but that they decrypt and decompress was not checked ("
+                + KeylessKinds.give(byKey) + "): ";
+    }
 
     /** The first ten of {@code keys}, then how many more. */
-    private static String named(List<String> keys) {
+    static String named(List<String> keys) {
         int shown = Math.min(keys.size(), 10);
         return String.join(", ", keys.subList(0, shown)) + (keys.size() > shown ? " and " + (keys.size() - shown) + " more" : "");
     }
 
-    private void warnKeyless(JobConfig job, String key) {
+    private void warnKeyless(JobConfig job, String key, java.util.Map<String, io.dbbackup.codec.EncryptedFor> byKey) {
         ws.log().warn("no key here to decrypt " + key + ": its stored bytes match its checksum, but that it decrypts and "
-                + "decompresses was not checked (give --identity or --passphrase-env for that)", "job", job.name(), "key", key);
+                + "decompresses was not checked (" + KeylessKinds.give(byKey) + ")", "job", job.name(), "key", key);
     }
 
     public Result verify(String jobName, Optional<String> key) {
@@ -224,10 +229,12 @@ public final class Verifier {
             throw badRead.apply(Failures.map("verification of " + k.key() + " failed", e));
         }
         checkManifest(job, catalog, k, sha, storedBytes);
+        // the kind of key it needs, from its manifest (else its age header): what to give is then the one option
+        io.dbbackup.codec.EncryptedFor what = new ArtifactReader(catalog.store(job)).encryptedFor(k);
         if (keyless != null) {
-            keyless.computeIfAbsent(job.name(), n -> new java.util.ArrayList<>()).add(k.key());
+            keyless.computeIfAbsent(job.name(), n -> new java.util.LinkedHashMap<>()).put(k.key(), what);
         } else {
-            warnKeyless(job, k.key());
+            warnKeyless(job, k.key(), java.util.Map.of(k.key(), what));
         }
         return new Result(k, sha, -1);
     }

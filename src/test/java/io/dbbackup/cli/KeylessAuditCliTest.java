@@ -68,7 +68,8 @@ class KeylessAuditCliTest {
         assertThat(count(r.out(), "(stored bytes only: no key here to decrypt)")).as(r.toString()).isEqualTo(16);
         assertThat(count(r.err(), "no key here to decrypt")).as(r.err()).isEqualTo(3);
         assertThat(r.err()).contains("no key here to decrypt 12 backups of job rec: their stored bytes match their checksums, "
-                        + "but that they decrypt and decompress was not checked (give --identity or --passphrase-env for that): r/app/app-")
+                        + "but that they decrypt and decompress was not checked (give an identity file of their recipients with --identity FILE "
+                        + "for that): r/app/app-")
                 .contains(" and 2 more")
                 .contains("no key here to decrypt 3 backups of job pass")
                 .containsPattern("no key here to decrypt o/app/app-\\d{8}-\\d{6}\\.sqlite\\.gz\\.age: its stored bytes match its checksum");
