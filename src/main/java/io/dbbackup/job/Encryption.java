@@ -139,8 +139,11 @@ public final class Encryption {
                 throw noKey(requiredFor, job, what, " (the job's identity cannot be read here: " + identityProblem + ")");
             }
             if (identityProblem != null && requiredFor != null) {
+                // whom it was encrypted for, as the no-key error names them: which identity file to bring
+                String whom = what != null && what.known() ? what.said() + what.headerSays() : "";
                 throw new NoKeyGivenException(requiredFor + " is encrypted and the job's identity cannot be read here: "
-                        + identityProblem + " (or pass --identity FILE)");
+                        + identityProblem + whom + " (or pass " + (whom.isEmpty() ? "" : what.identityFileOf() + " with ")
+                        + "--identity FILE)");
             }
             if (identityProblem != null) {
                 ws.warnAbout(job, null, "the job's age identity cannot be read here: nothing to decrypt with",
