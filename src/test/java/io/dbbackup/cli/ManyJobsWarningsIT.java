@@ -124,8 +124,8 @@ class ManyJobsWarningsIT {
         assertThat(warnings(r).get(1)).contains("WARN  notification failed (the verify result is unchanged) (25 jobs: j00, j01, ")
                 .contains("jobs=25", "notifier=hook");
         assertThat(warnings(r).get(2)).contains("WARN  no key here to decrypt 25 backups of 25 jobs: their stored bytes match "
-                + "their checksums, but that they decrypt and decompress was not checked (give --identity or --passphrase-env for "
-                + "that): d00/d00-20261205-030000.sqlite.gz.age, d01/").contains(" and 15 more (25 jobs: j00, j01, ", "jobs=25 backups=25");
+                + "their checksums, but that they decrypt and decompress was not checked (give an identity file of their "
+                + "recipients with --identity FILE for that): d00/d00-20261205-030000.sqlite.gz.age, d01/").contains(" and 15 more (25 jobs: j00, j01, ", "jobs=25 backups=25");
         assertThat(r.out()).contains("25 of 25 backups verified (exit 0)");
 
         Cli.Result one = cli.run("-c", "config.yaml", "verify", "j07", "--notify", "--max-age", "2d");
