@@ -13,10 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * bin/dbbackup in a source checkout (a pom.xml beside bin/): it (re)builds target/dbbackup.jar with Maven when the jar is
- * missing or older than src/main or pom.xml, runs the jar as it is otherwise, and runs nothing when the build fails —
- * never the jar that is older than the sources. The launcher and Maven are the real ones; the checkout is a copy of the
- * launcher (bin/dbbackup, bin/build-commit) beside a one-class project built by the same Maven plugins as this one's,
- * in a temp folder: a rebuild there takes seconds, not this project's minutes, and never touches the tree under test.
+ * missing, older than src/main or pom.xml, or names another commit than the checkout (target/dbbackup.commit, which the
+ * build writes), saying why in its one "building" line; runs the jar as it is otherwise, and runs nothing when the build
+ * fails — never the jar that is older than the sources. The launcher and Maven are the real ones; the checkout is a copy
+ * of the launcher (bin/dbbackup, bin/build-commit) and of the stamp this build writes (src/main/stamp, and pom.xml's
+ * resources plugin that writes it) beside a one-class project built by the same Maven plugins as this one's, in a temp
+ * folder: a rebuild there takes seconds, not this project's minutes, and never touches the tree under test.
  */
 class LauncherRebuildIT {
     @TempDir
@@ -27,13 +29,8 @@ class LauncherRebuildIT {
 
     @Test
     void aJarOlderThanTheSourcesIsRebuiltBeforeItRunsAnUpToDateOneIsNotAndAFailedBuildRunsNothing() throws Exception {
-        Path repo = Path.of("").toAbsolutePath();
-        Path checkout = dir.resolve("checkout");
-        Files.createDirectories(checkout.resolve("bin"));
-        for (String f : new String[] {"bin/dbbackup", "bin/build-commit"}) {
-            Files.copy(repo.resolve(f), checkout.resolve(f));
-        }
-        Files.writeString(checkout.resolve("pom.xml"), POM);
+        Path checkout = checkout();
+        Files.writeString(checkout.resolve("pom.xml"), pom());
         Path source = checkout.resolve("src/main/java/toy/Main.java");
         Files.createDirectories(source.getParent());
         Path jar = checkout.resolve("target/dbbackup.jar");
@@ -42,7 +39,7 @@ class LauncherRebuildIT {
         Files.writeString(source, main("one"));
         Run first = launcher(checkout);
         assertThat(first.exit()).as(first.toString()).isZero();
-        assertThat(first.err()).contains("dbbackup: building " + jar + " (mvn package) ...");
+        assertThat(first.err()).contains("dbbackup: building " + jar + " (mvn package): there is no jar yet ...");
         assertThat(first.out()).isEqualTo("toy build one --version\n");
         assertThat(jar).exists();
 
@@ -62,7 +59,7 @@ class LauncherRebuildIT {
         Files.setLastModifiedTime(source, FileTime.from(Instant.now()));
         Run rebuilt = launcher(checkout);
         assertThat(rebuilt.exit()).as(rebuilt.toString()).isZero();
-        assertThat(rebuilt.err()).contains("dbbackup: building " + jar + " (mvn package) ...");
+        assertThat(rebuilt.err()).contains("dbbackup: building " + jar + " (mvn package): src/main/java/toy/Main.java is newer than the jar ...");
         assertThat(rebuilt.out()).isEqualTo("toy build two --version\n");
         assertThat(Files.getLastModifiedTime(jar)).isGreaterThan(built);
 
@@ -84,20 +81,8 @@ class LauncherRebuildIT {
      */
     @Test
     void aJarThatNamesAnotherCommitThanTheCheckoutIsRebuiltEvenWhenNewerThanTheSources() throws Exception {
-        Path repo = Path.of("").toAbsolutePath();
-        Path checkout = dir.resolve("checkout");
-        Files.createDirectories(checkout.resolve("bin"));
-        for (String f : new String[] {"bin/dbbackup", "bin/build-commit"}) {
-            Files.copy(repo.resolve(f), checkout.resolve(f));
-        }
-        Files.writeString(checkout.resolve("pom.xml"), POM.replace("<plugins>", """
-                <resources><resource><directory>src/main/resources</directory><filtering>true</filtering></resource></resources>
-                    <plugins>"""));
-        Files.createDirectories(checkout.resolve("src/main/resources"));
-        Files.writeString(checkout.resolve("src/main/resources/toy.properties"), "commit=${build.commit}\n");
-        Files.writeString(checkout.resolve(".gitignore"), "target/\n");
+        Path checkout = stampedCheckout();
         Path source = checkout.resolve("src/main/java/toy/Main.java");
-        Files.createDirectories(source.getParent());
         Files.writeString(source, stamped("one"));
         git(checkout, "init", "-q");
         String one = commit(checkout, "one");
@@ -114,7 +99,8 @@ class LauncherRebuildIT {
         String two = commit(checkout, "two");
         Run committed = launcher(checkout);
         assertThat(committed.exit()).as(committed.toString()).isZero();
-        assertThat(committed.err()).contains("dbbackup: building " + jar + " (mvn package) ...");
+        assertThat(committed.err()).contains("dbbackup: building " + jar + " (mvn package): the jar was built from " + one
+                + "-dirty, the checkout is " + two + " ...");
         assertThat(committed.out()).as("the version line after a commit").isEqualTo("toy build two, commit " + two + "\n");
 
         // the checkout's commit again: run as it is, Maven not even started
@@ -124,14 +110,89 @@ class LauncherRebuildIT {
         assertThat(fast.out()).isEqualTo("toy build two, commit " + two + "\n");
         assertThat(Files.getLastModifiedTime(jar)).isEqualTo(built);
 
+        // an edit not committed whose file is older than the jar (copied with its time, say): the checkout is dirty. (The
+        // compiler plugin, which goes by mtimes too, then keeps the class it has: only the commit line is asserted.)
+        Files.writeString(source, stamped("edited"));
+        Files.setLastModifiedTime(source, FileTime.from(built.toInstant().minusSeconds(60)));
+        Run edited = launcher(checkout);
+        assertThat(edited.err()).as(edited.toString()).contains("dbbackup: building " + jar + " (mvn package): src/main or pom.xml has "
+                + "changes not committed since " + two + ", the jar's commit ...");
+        assertThat(edited.out()).endsWith(", commit " + two + "-dirty\n");
+        git(checkout, "checkout", "-q", "--", ".");
+        assertThat(launcher(checkout).out()).isEqualTo("toy build two, commit " + two + "\n");
+
         // a commit that changes no source, built, then reset away: the sources are untouched (older than the jar)
         Files.writeString(checkout.resolve("README.md"), "docs\n");
         String three = commit(checkout, "three");
         assertThat(launcher(checkout).out()).isEqualTo("toy build two, commit " + three + "\n");
         git(checkout, "reset", "-q", "--hard", two);
         Run reset = launcher(checkout);
-        assertThat(reset.err()).as(reset.toString()).contains("dbbackup: building " + jar + " (mvn package) ...");
+        assertThat(reset.err()).as(reset.toString()).contains("dbbackup: building " + jar + " (mvn package): the jar was built from "
+                + three + ", the checkout is " + two + " ...");
         assertThat(reset.out()).as("the version line after git reset --hard").isEqualTo("toy build two, commit " + two + "\n");
+    }
+
+    /**
+     * The README's test command builds the jar too: bin/test (the real one, run in the toy checkout, whose verify runs no
+     * test) gives the build the checkout's commit, and the build writes it beside the jar, so the launcher's next run
+     * runs that jar as it is and says the commit. A plain {@code mvn package} records none, and the launcher rebuilds
+     * once, saying why.
+     */
+    @Test
+    void aJarBuiltByBinTestRunsAsItIsAndAPlainMvnPackageIsRebuiltOnce() throws Exception {
+        Path checkout = stampedCheckout();
+        Files.copy(Path.of("bin/test").toAbsolutePath(), checkout.resolve("bin/test"));
+        // bin/test installs Azurite for the Azure tests when it is missing; the toy has none
+        Path azurite = checkout.resolve("tests/azurite/node_modules/azurite/dist/src/blob/main.js");
+        Files.createDirectories(azurite.getParent());
+        Files.writeString(azurite, "");
+        Files.writeString(checkout.resolve(".gitignore"), "target/\ntests/\n");
+        Files.writeString(checkout.resolve("src/main/java/toy/Main.java"), stamped("one"));
+        git(checkout, "init", "-q");
+        String one = commit(checkout, "one");
+        Path jar = checkout.resolve("target/dbbackup.jar");
+
+        Run test = run(checkout, "bash", checkout.resolve("bin/test").toString(), "-q");
+        assertThat(test.exit()).as(test.toString()).isZero();
+        FileTime built = Files.getLastModifiedTime(jar);
+        Run version = launcher(checkout);
+        assertThat(version.exit()).as(version.toString()).isZero();
+        assertThat(version.err()).as("the launcher after bin/test").doesNotContain("building");
+        assertThat(version.out()).isEqualTo("toy build one, commit " + one + "\n");
+        assertThat(Files.getLastModifiedTime(jar)).isEqualTo(built);
+
+        Run plain = run(checkout, "mvn", "-B", "-q", "-ntp", "package");
+        assertThat(plain.exit()).as(plain.toString()).isZero();
+        Run after = launcher(checkout);
+        assertThat(after.err()).as(after.toString()).contains("dbbackup: building " + jar
+                + " (mvn package): the jar does not say which commit it was built from (a plain mvn package built it) ...");
+        assertThat(after.out()).isEqualTo("toy build one, commit " + one + "\n");
+        assertThat(launcher(checkout).err()).doesNotContain("building");
+    }
+
+    /** The launcher (bin/dbbackup, bin/build-commit) and the stamp the build writes beside the jar, in a temp folder. */
+    private Path checkout() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        Path checkout = dir.resolve("checkout");
+        Files.createDirectories(checkout.resolve("bin"));
+        Files.createDirectories(checkout.resolve("src/main/stamp"));
+        Files.createDirectories(checkout.resolve("src/main/java/toy"));
+        for (String f : new String[] {"bin/dbbackup", "bin/build-commit", "src/main/stamp/dbbackup.commit"}) {
+            Files.copy(repo.resolve(f), checkout.resolve(f));
+        }
+        return checkout;
+    }
+
+    /** {@link #checkout()} whose build filters {@code build.commit} into a resource as this project's does. */
+    private Path stampedCheckout() throws Exception {
+        Path checkout = checkout();
+        Files.writeString(checkout.resolve("pom.xml"), pom().replace("<plugins>", """
+                <resources><resource><directory>src/main/resources</directory><filtering>true</filtering></resource></resources>
+                    <plugins>"""));
+        Files.createDirectories(checkout.resolve("src/main/resources"));
+        Files.writeString(checkout.resolve("src/main/resources/toy.properties"), "commit=${build.commit}\n");
+        Files.writeString(checkout.resolve(".gitignore"), "target/\n");
+        return checkout;
     }
 
     private String commit(Path checkout, String message) throws Exception {
@@ -158,8 +219,12 @@ class LauncherRebuildIT {
     }
 
     private Run launcher(Path checkout) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", checkout.resolve("bin/dbbackup").toString(), "--version")
-                .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        return run(dir, "bash", checkout.resolve("bin/dbbackup").toString(), "--version");
+    }
+
+    private Run run(Path in, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(in.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
         pb.environment().keySet().removeIf(k -> k.equals("DBBACKUP_JAR") || k.equals("JAVA_OPTS") || k.startsWith("MAVEN_"));
         pb.environment().put("DBBACKUP_CDS", "off");
         pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
@@ -185,6 +250,15 @@ class LauncherRebuildIT {
      * A one-class project, built by the Maven plugins (and versions) this project's build already uses, so that it builds
      * from the local repository: the jar plugin's is left to Maven, as in pom.xml.
      */
+    private static String pom() throws Exception {
+        String real = Files.readString(Path.of("pom.xml"));
+        java.util.regex.Matcher resources = java.util.regex.Pattern.compile(
+                "<plugin>\\s*<groupId>org.apache.maven.plugins</groupId>\\s*<artifactId>maven-resources-plugin</artifactId>.*?</plugin>",
+                java.util.regex.Pattern.DOTALL).matcher(real);
+        assertThat(resources.find()).as("pom.xml's maven-resources-plugin").isTrue();
+        return POM.replace("<!-- resources -->", resources.group());
+    }
+
     private static final String POM = """
             <?xml version="1.0" encoding="UTF-8"?>
             <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -195,17 +269,18 @@ class LauncherRebuildIT {
               <properties>
                 <maven.compiler.release>17</maven.compiler.release>
                 <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+                <build.commit></build.commit>
               </properties>
               <build>
                 <finalName>dbbackup</finalName>
                 <plugins>
                   <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.16.0</version></plugin>
-                  <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
                   <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId><version>3.6.1</version></plugin>
                   <plugin>
                     <groupId>org.apache.maven.plugins</groupId><artifactId>maven-jar-plugin</artifactId>
                     <configuration><archive><manifest><mainClass>toy.Main</mainClass></manifest></archive></configuration>
                   </plugin>
+                  <!-- resources -->
                 </plugins>
               </build>
             </project>
