@@ -34,7 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 [ "$(id -u)" = 0 ] || { echo "bench/physical.sh: run as root (the servers run as the postgres user)" >&2; exit 1; }
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 [ -f target/dbbackup.jar ] && [ -z "$(find src/main pom.xml -newer target/dbbackup.jar -print -quit)" ] \
   || mvn -B -q -o -DskipTests package > /dev/null 2>&1 || mvn -B -q -DskipTests package > /dev/null
 dbbackup() { "$repo/bin/dbbackup" "$@"; }
@@ -101,7 +101,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 limit=(); pipe=(); pgbr=(); ours=(); tool=(); pgbr_r=(); ours_r=()
 bb() { "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -D - -Ft -X fetch -c fast 2> /dev/null; }
-for i in 1 2 3; do
+for _ in 1 2 3; do
   limit+=("$(ms bash -c "$(declare -f bb); bin=$bin port=$port; bb > /dev/null")")
   pipe+=("$(ms bash -c "$(declare -f bb); bin=$bin port=$port; set -o pipefail; bb | zstd -q -3 > '$W/pipe.tar.zst'")")
   pipe_size=$(stat -c %s "$W/pipe.tar.zst"); rm -f "$W/pipe.tar.zst"
@@ -112,7 +112,7 @@ for i in 1 2 3; do
 done
 ours_size=$(find "$W/store/bench" -name '*.tar.zst' -printf '%s\n' | head -1)
 pgbr_size=$(du -sb "$W/pgbr-repo/backup" | cut -f1)
-for i in 1 2 3; do
+for _ in 1 2 3; do
   rm -rf "$W/r-pgbr" "$W/r-ours"; install -d -o postgres -g postgres -m 700 "$W/r-pgbr"
   pgbr_r+=("$(ms as_pg pgbackrest --config="$W/pgbackrest.conf" --stanza=bench --pg1-path="$W/r-pgbr" restore)")
   ours_r+=("$(ms bash -c "cd '$W' && '$repo/bin/dbbackup' -q -c config.yaml restore bench --pgdata r-ours > /dev/null")")
@@ -126,12 +126,14 @@ for n in 1 2 3 4 5 6; do
   as_pg "$bin/psql" -h "$W" -p "$port" -U postgres -X -q -c "select pg_switch_wal(); update pgbench_accounts set abalance = abalance + 1 where aid % 50 = $n" postgres > /dev/null
 done
 # the first six segments still there when copied (the server recycles archived ones meanwhile)
-segs=""
-for s in $(ls "$W/data/pg_wal" | grep -E '^[0-9A-F]{24}$'); do
-  cp "$W/data/pg_wal/$s" "$W/walsrc/pg_wal/$s" 2> /dev/null && segs="$segs $s"
-  [ "$(echo $segs | wc -w)" -ge 6 ] && break
+copied=()
+for f in "$W"/data/pg_wal/*; do
+  s=${f##*/}
+  [[ $s =~ ^[0-9A-F]{24}$ ]] || continue
+  cp "$f" "$W/walsrc/pg_wal/$s" 2> /dev/null && copied+=("$s")
+  [ ${#copied[@]} -ge 6 ] && break
 done
-segs=$(echo $segs | tr ' ' '\n')
+segs=$(printf '%s\n' "${copied[@]}")
 push=(); ack=(); version=()
 for s in $(echo "$segs" | head -5); do
   push+=("$(ms bash -c "cd '$W/walsrc' && '$repo/bin/dbbackup' -q -c '$W/config.yaml' wal-push --job bench --ahead 0 pg_wal/$s $s")")

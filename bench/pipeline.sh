@@ -50,7 +50,7 @@ while [ $# -gt 0 ]; do
     --runs) [ $# -ge 2 ] || { echo "bench/pipeline.sh: --runs needs a value" >&2; exit 1; }; posint --runs "$2"; runs=$2; shift 2 ;;
     --runs=*) posint --runs "${1#*=}"; runs=${1#*=}; shift ;;
     --no-2x) double=0; shift ;;
-    --priority) [ $# -ge 2 ] && [[ $2 =~ ^-?[0-9]+$ ]] || { echo "bench/pipeline.sh: --priority needs a nice level such as -5" >&2; exit 1; }
+    --priority) [[ $# -ge 2 && $2 =~ ^-?[0-9]+$ ]] || { echo "bench/pipeline.sh: --priority needs a nice level such as -5" >&2; exit 1; }
       priority=$2; shift 2 ;;
     --write) write=1; shift ;;
     --keep) keep=1; shift ;;
@@ -93,7 +93,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ "$(id -u)" = 0 ] || id postgres > /dev/null 2>&1 || die "run as root (the cluster runs as user postgres)"
 id postgres > /dev/null 2>&1 || die "the postgres user is missing (package postgresql)"
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGBIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 prio=(nice -n "$priority")   # nice -n 0: as is
 
 # ---------------------------------------------------------------- build (the launcher's jar, s3proxy)
@@ -167,7 +167,8 @@ log "database $(numfmt --to=iec-i --suffix=B "$dbsize"), custom dump $(numfmt --
 s3port=$(free_port)
 mkdir -p "$work/s3/data/bench"   # the filesystem backend: a folder per bucket
 s3id="AKIDBENCH$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-export BENCH_S3_ACCESS_KEY="$s3id" BENCH_S3_SECRET_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+s3secret="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+export BENCH_S3_ACCESS_KEY="$s3id" BENCH_S3_SECRET_KEY="$s3secret"
 cat > "$work/s3/s3proxy.properties" <<EOF
 s3proxy.endpoint=http://127.0.0.1:$s3port
 s3proxy.authorization=aws-v2-or-v4
@@ -275,7 +276,7 @@ measure() {
   fi
   settle
   sv1=$(cpu_ticks); s31=$(s3_ticks)
-  if [[ $bytes =~ ^[0-9]+$ ]]; then b=$bytes; else b=$(find $bytes -type f -printf '%s\n' 2> /dev/null | sort -n | tail -1); fi
+  if [[ $bytes =~ ^[0-9]+$ ]]; then b=$bytes; else b=$(find "$bytes" -type f -printf '%s\n' 2> /dev/null | sort -n | tail -1); fi
   read -r wall user sys rss < <(tail -1 "$tf")
   # start-up: from the command's start to the first connection the server received (its log, ms); - when none
   first=$(awk -F@ -v t0="$t0" '/connection received/ && $1 + 0 >= t0 + 0 { if (m == "" || $1 < m) m = $1 }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2086 # $2 (a command's arguments) and $a/$b/$c (lists of times) are split into words on purpose
 # Used once to decide about the AppCDS archive (docs/DECISIONS.md). Run inside the image:
 #   podman run --rm -v "$PWD/tests/container/cds-bench.sh:/bench.sh:ro" --entrypoint sh IMAGE /bench.sh
 # runs inside the image: median wall time of 15 interleaved runs of a command under three JAVA_OPTS
@@ -10,10 +11,10 @@ stores: {local: {type: local, path: /tmp/b}}
 jobs: {shop: {datasource: shop, store: local, verify: true}}
 Y
 one() { rm -rf /tmp/b; s=$(date +%s%N); JAVA_OPTS="$1" dbbackup $2 >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-med() { echo $* | tr ' ' '\n' | sort -n | sed -n 5p; }
+med() { printf '%s\n' "$@" | sort -n | sed -n 5p; }
 for args in "--version" "-c /opt/dbbackup/examples/config.yaml config validate" "-q -c /tmp/c.yaml backup --all"; do
   a=""; b=""; c=""
-  for i in $(seq 9); do
+  for _ in $(seq 9); do
     a="$a $(one "$base -Xshare:off" "$args")"; b="$b $(one "$base" "$args")"; c="$c $(one "$base $cds" "$args")"
   done
   echo "== dbbackup $args   (median of 9, ms)"

@@ -126,11 +126,13 @@ mkdir -p "$OUT/backups" "$OUT/config"
 chown "$UID_EXPECTED:$UID_EXPECTED" "$OUT/backups"
 # as the CronJob runs it: read-only root filesystem, writable /tmp, no capabilities, no new privileges; /tmp noexec as
 # Docker's --tmpfs /tmp and compose's tmpfs give it (the native libraries load from the image's dbbackup.native, not /tmp)
+# shellcheck disable=SC2054 # the commas are mount options of --tmpfs's one value, not array separators
 hardened=(--read-only --tmpfs /tmp:rw,noexec,nosuid,nodev,size=256m --cap-drop ALL --security-opt no-new-privileges)
 
 step "check --all of the bundled example, as the CronJob's pod would run it"
 out=$(run "${hardened[@]}" -v "$OUT/backups:/backups" "$IMAGE" -c /opt/dbbackup/examples/config.yaml check --all) \
   || fail "check --all of the bundled example: $out"
+# shellcheck disable=SC2001 # indents every line: ${out//…} cannot anchor at the start of each line
 echo "$out" | sed 's/^/  /'
 grep -q "passed every check (exit 0)" <<< "$out" || fail "check --all did not pass: $out"
 [ -z "$(find "$OUT/backups" -type f)" ] || fail "check left files in the store: $(find "$OUT/backups" -type f)"
@@ -141,7 +143,7 @@ t run "${hardened[@]}" -v "$OUT/backups:/backups" "$IMAGE" -c /opt/dbbackup/exam
 shop="$OUT/backups/example/shop"
 ls -ln "$shop"
 sums=("$shop"/*.sha256)
-[ ${#sums[@]} = 1 ] && [ -f "${sums[0]}" ] || fail "expected one .sha256 sidecar in $shop"
+[[ ${#sums[@]} = 1 && -f ${sums[0]} ]] || fail "expected one .sha256 sidecar in $shop"
 (cd "$shop" && sha256sum -c ./*.sha256) || fail "sha256sum -c on the host"
 artifact=$(ls "$shop"/shop-*.sqlite.zst)
 zstd -q -dc "$artifact" > "$OUT/shop.db"
@@ -172,8 +174,9 @@ EOF
 chmod 0644 "$OUT/config/drill.yaml"
 out=$(run "${hardened[@]}" -v "$OUT/config:/config:ro" -v "$OUT/backups:/backups:ro" "$IMAGE" -c /config/drill.yaml \
   drill shop --to scratch --json) || fail "drill of the example's backup: $out"
+# shellcheck disable=SC2001 # indents every line: ${out//…} cannot anchor at the start of each line
 echo "$out" | sed 's/^/  /'
-grep -q '"removed" *: *true' <<< "$out" && grep -q '"holds" *: *"/tmp/drill-shop.db holds [1-9]' <<< "$out" \
+{ grep -q '"removed" *: *true' <<< "$out" && grep -q '"holds" *: *"/tmp/drill-shop.db holds [1-9]' <<< "$out"; } \
   || fail "the drill did not restore and remove: $out"
 
 step "SIGTERM during a backup exits 143 and leaves nothing half-written"
