@@ -261,7 +261,7 @@ public final class ConfigLoader {
                         .map(x -> "; shared settings go under a key beginning with lower-case x-: " + x).orElse("") + ")";
                 if (near.isPresent()) {
                     // a misspelled datasources, stores or notifications: the jobs naming what it defines follow from it
-                    problems.misspelled(top.keyNode(key), "jobs", near.get(), near.get(), message);
+                    problems.misspelled(top.keyNode(key), "jobs", near.get(), message);
                 } else {
                     problems.error(top.keyNode(key), message);
                 }
@@ -282,16 +282,18 @@ public final class ConfigLoader {
     /**
      * The problems of a file with misspelled keys: checked again with each fixed as suggested, what the fix makes go
      * away was only their consequence and is left out, what stays is said now, not on the next run
-     * ({@link Problems#sortedWith}). Should the fixed file not load (it cannot be parsed), the misspelled keys' sections'
-     * other errors are left out, as before ({@link Problems#sorted}).
+     * ({@link Problems#sortedWith}). The recheck fixes the misspelled keys it finds in turn (in a misspelled key's own
+     * value, in a section a misspelled top-level key held), up to {@link Problems#MAX_RECHECKS} times. Should the fixed
+     * file not load (it cannot be parsed), the misspelled keys' sections' other errors are left out, as before
+     * ({@link Problems#sorted}).
      */
     private List<Problem> withTyposFixed(Path file, String text, Problems problems) {
-        if (problems.again()) {
-            return problems.sorted(); // once: a key the fix lets be judged may be misspelled too, but is not fixed again
+        if (problems.lastRecheck()) {
+            return problems.sorted();
         }
         Optional<KeysFixed> fixedText = KeysFixed.of(text, problems.fixes());
         if (fixedText.isEmpty()) {
-            return problems.sorted(); // a key over two lines, or quoted: not fixed by writing a plain name
+            return problems.sorted(); // a key over two lines, or quoted with escapes: not fixed by writing a plain name
         }
         Problems fixed = problems.checkedAgain();
         List<Problem> found;
@@ -306,9 +308,7 @@ public final class ConfigLoader {
         if (!fixed.yamlRead()) {
             return problems.sorted(); // the fixed file is no YAML: the sections with a misspelled key say nothing else
         }
-        List<String> paths = problems.fixes().stream().map(Problems.Fix::path).toList();
-        return problems.sortedWith(found, fixedText.get()::asWritten, p -> paths.stream().anyMatch(k ->
-                p.message().startsWith(k + ":") || p.message().startsWith(k + ".") || p.message().startsWith(k + "[")));
+        return problems.sortedWith(found, fixedText.get()::asWritten);
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.dbbackup.config;
 
-import org.snakeyaml.engine.v2.common.ScalarStyle;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +16,16 @@ import java.util.TreeMap;
  */
 record KeysFixed(String text, Map<Integer, TreeMap<Integer, Integer>> moved) {
 
-    /** Empty when a key cannot be fixed by writing a plain name where it is (a key over two lines, or quoted). */
+    /**
+     * Empty when a key cannot be fixed by writing a plain name where it is (a key over two lines). A quoted key
+     * ({@code "datasoruces":}) is written as the plain name, its quotes with it.
+     */
     static Optional<KeysFixed> of(String text, List<Problems.Fix> fixes) {
         String[] lines = text.split("\n", -1);
         Map<Integer, TreeMap<Integer, Problems.Fix>> byLine = new TreeMap<>(); // 0-based line → 0-based column → fix
         for (Problems.Fix f : fixes) {
             var start = f.key().getStartMark().orElseThrow();
-            if (f.key().getEndMark().map(m -> m.getLine() != start.getLine()).orElse(true) || start.getLine() >= lines.length
-                    || f.key().getScalarStyle() != ScalarStyle.PLAIN) {
+            if (f.key().getEndMark().map(m -> m.getLine() != start.getLine()).orElse(true) || start.getLine() >= lines.length) {
                 return Optional.empty();
             }
             byLine.computeIfAbsent(start.getLine(), l -> new TreeMap<>()).put(start.getColumn(), f);
@@ -33,19 +33,26 @@ record KeysFixed(String text, Map<Integer, TreeMap<Integer, Integer>> moved) {
         Map<Integer, TreeMap<Integer, Integer>> moved = new HashMap<>();
         for (var e : byLine.entrySet()) {
             String line = lines[e.getKey()];
+            TreeMap<Integer, Integer> written = new TreeMap<>(); // 0-based column → columns the key takes as written
             for (var f : e.getValue().descendingMap().entrySet()) { // from the last, so each column is still where it was
-                String typo = f.getValue().key().getValue();
-                int from = line.offsetByCodePoints(0, Math.min(f.getKey(), line.codePointCount(0, line.length())));
-                if (!line.startsWith(typo, from)) {
+                int codePoints = line.codePointCount(0, line.length());
+                int end = f.getValue().key().getEndMark().orElseThrow().getColumn();
+                if (end > codePoints || end <= f.getKey()) {
                     return Optional.empty();
                 }
-                line = line.substring(0, from) + f.getValue().name() + line.substring(from + typo.length());
+                int from = line.offsetByCodePoints(0, f.getKey());
+                int to = line.offsetByCodePoints(0, end);
+                if (!keyText(f.getValue().key()).equals(line.substring(from, to))) {
+                    return Optional.empty();
+                }
+                line = line.substring(0, from) + f.getValue().name() + line.substring(to);
+                written.put(f.getKey(), end - f.getKey());
             }
             lines[e.getKey()] = line;
             TreeMap<Integer, Integer> by = new TreeMap<>();
             int before = 0; // how far the fixes left of this one moved it
             for (var f : e.getValue().entrySet()) {
-                int grown = f.getValue().name().length() - f.getValue().key().getValue().length();
+                int grown = f.getValue().name().length() - written.get(f.getKey());
                 int endInFixed = f.getKey() + 1 + f.getValue().name().length() + before; // 1-based, just past the key
                 before += grown;
                 by.put(endInFixed, before);
@@ -53,6 +60,15 @@ record KeysFixed(String text, Map<Integer, TreeMap<Integer, Integer>> moved) {
             moved.put(e.getKey() + 1, by);
         }
         return Optional.of(new KeysFixed(String.join("\n", lines), moved));
+    }
+
+    /** The key's text as the file holds it: its name, or its name in its quotes when it has no escapes. */
+    private static String keyText(org.snakeyaml.engine.v2.nodes.ScalarNode key) {
+        return switch (key.getScalarStyle()) {
+            case DOUBLE_QUOTED -> "\"" + key.getValue() + "\"";
+            case SINGLE_QUOTED -> "'" + key.getValue() + "'";
+            default -> key.getValue();
+        };
     }
 
     /** {@code p}, found in the fixed text, where it is in the file as written. */

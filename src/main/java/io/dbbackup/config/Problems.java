@@ -40,13 +40,13 @@ final class Problems {
      * a key it pairs with refused) goes away with the fix and is not said; what does not is. Should that second look
      * fail, every other error of section {@code scope} (a path; its sections and items too) is left out instead.
      */
-    void misspelled(Node at, String scope, String fix, String fixPath, String message) {
+    void misspelled(Node at, String scope, String fix, String message) {
         Problem typo = problem(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.ERROR, message);
         list.add(typo);
         typos.add(typo);
         misspelledIn.add(scope);
         if (at instanceof org.snakeyaml.engine.v2.nodes.ScalarNode key && at.getStartMark().isPresent()) {
-            fixes.add(new Fix(key, fix, fixPath));
+            fixes.add(new Fix(key, fix));
         }
     }
 
@@ -63,23 +63,28 @@ final class Problems {
         consequences.add(scope + "." + key + missing);
     }
 
-    /** A misspelled key, the key it is near, and that key's path: {@link #misspelled}. */
-    record Fix(org.snakeyaml.engine.v2.nodes.ScalarNode key, String name, String path) {
+    /** A misspelled key and the key it is near: {@link #misspelled}. */
+    record Fix(org.snakeyaml.engine.v2.nodes.ScalarNode key, String name) {
     }
 
-    private boolean again;
+    /**
+     * How many times a file is checked again with its misspelled keys fixed, each time with the keys the fix let be read
+     * and found misspelled fixed too ({@code retenion: {keep_dialy: 7}}): a bound, not a count a real file needs.
+     */
+    static final int MAX_RECHECKS = 4;
+    private int rechecks;
     private boolean yamlRead;
 
-    /** Problems for this file checked again with its misspelled keys fixed: {@link #again}. */
+    /** Problems for this file checked again with its misspelled keys fixed: {@link #lastRecheck}. */
     Problems checkedAgain() {
         Problems p = new Problems(file, deferSecrets);
-        p.again = true;
+        p.rechecks = rechecks + 1;
         return p;
     }
 
-    /** Whether these are the problems of a file checked again, its misspelled keys fixed (whose own are not fixed again). */
-    boolean again() {
-        return again;
+    /** Whether these are the problems of the last recheck allowed ({@link #MAX_RECHECKS}), whose misspellings are not fixed again. */
+    boolean lastRecheck() {
+        return rechecks >= MAX_RECHECKS;
     }
 
     /** The file was read as YAML: its problems from here on are its keys' and values'. */
@@ -115,19 +120,20 @@ final class Problems {
     /**
      * Every problem by its place, with the errors of {@code fixed} (this file checked again with its misspelled keys
      * {@link #fixes() fixed}) instead of this check's: a misspelled key is said, and every error that is still there
-     * once it is fixed, but none that the fix makes go away. {@code moved} takes an error of the fixed file to its
-     * place in this one (a key fixed to a longer or shorter one moves what follows it on its line); {@code atFix}
-     * tells one at a fixed key or its value, not said unless this check said it too (a value nobody read here).
+     * once it is fixed (one in the misspelled key's own value too, which this check did not read), but none that the fix
+     * makes go away, nor one at the misspelled key itself, which its misspelling's line is about (a key fixed to one
+     * written only as _env, _file or _command is refused there). {@code moved} takes an error of the fixed file to its
+     * place in this one (a key fixed to a longer or shorter one moves what follows it on its line).
      */
-    List<Problem> sortedWith(List<Problem> fixed, java.util.function.UnaryOperator<Problem> moved,
-                             java.util.function.Predicate<Problem> atFix) {
+    List<Problem> sortedWith(List<Problem> fixed, java.util.function.UnaryOperator<Problem> moved) {
         List<Problem> own = new ArrayList<>(list);
         own.removeIf(p -> p.severity() == Problem.Severity.ERROR && !typos.contains(p));
-        List<Problem> mine = merged(new ArrayList<>(list));
+        java.util.Set<List<Integer>> atTypos = new java.util.HashSet<>();
+        typos.forEach(p -> atTypos.add(List.of(p.line(), p.column())));
         java.util.Set<Problem> out = new java.util.LinkedHashSet<>(merged(own));
         for (Problem p : fixed) {
             Problem here = moved.apply(p);
-            if (p.severity() == Problem.Severity.ERROR && (!atFix.test(here) || mine.contains(here))) {
+            if (p.severity() == Problem.Severity.ERROR && !atTypos.contains(List.of(here.line(), here.column()))) {
                 out.add(here);
             }
         }

@@ -229,7 +229,7 @@ final class YamlSection implements ConfigSection {
         for (String missing : missingRequired) {
             entries.keySet().stream().filter(k -> !known.contains(k) && distance(k, missing) <= Math.max(2, k.length() / 3))
                     .min(java.util.Comparator.comparingInt(k -> distance(k, missing)))
-                    .ifPresent(k -> problems.misspelled(entries.get(k).getKeyNode(), path, missing, at(missing), at(k) + ": unknown key (did you mean '"
+                    .ifPresent(k -> problems.misspelled(entries.get(k).getKeyNode(), path, missing, at(k) + ": unknown key (did you mean '"
                             + missing + "'?)"));
         }
     }
@@ -247,7 +247,7 @@ final class YamlSection implements ConfigSection {
                 String message = at(e.getKey()) + ": unknown key" + hint;
                 Optional<String> near = nearest(e.getKey()).filter(k -> !entries.containsKey(k));
                 if (near.isPresent()) {
-                    problems.misspelled(e.getValue().getKeyNode(), path, near.get(), at(near.get()), message); // the key it is near is missing
+                    problems.misspelled(e.getValue().getKeyNode(), path, near.get(), message); // the key it is near is missing
                 } else {
                     problems.error(e.getValue().getKeyNode(), message);
                 }

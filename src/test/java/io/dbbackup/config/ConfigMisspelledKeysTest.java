@@ -1,0 +1,74 @@
+package io.dbbackup.config;
+
+import io.dbbackup.testkit.ConfigText;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A misspelled key is said, and the file is checked again with it fixed: every error that stays is said in the same
+ * run, at its place in the file as written, among them those in the misspelled key's own value, and the misspellings
+ * the fix lets be read (a second round, and a third), a quoted key's too.
+ */
+class ConfigMisspelledKeysTest {
+    @TempDir
+    Path dir;
+
+    private List<String> problems(String yaml) throws Exception {
+        return ConfigFiles.problems(dir, yaml);
+    }
+
+    @Test
+    void anErrorInAMisspelledKeysOwnValueIsSaidAtItsPlace() throws Exception {
+        assertThat(problems(ConfigText.withAppJob("retenion: {keep_daily: -1}"))).containsExactly(
+                "config.yaml:13:5: error: jobs.app.retenion: unknown key (did you mean 'retention'?)",
+                "config.yaml:13:28: error: jobs.app.retention.keep_daily: must be 0 or more (got -1)");
+    }
+
+    @Test
+    void aMisspellingInAMisspelledKeysValueIsSaidWithTheErrorsBesideIt() throws Exception {
+        assertThat(problems(ConfigText.withAppJob("retenion:\n  keep_dialy: 7\n  keep_weekly: -1"))).containsExactly(
+                "config.yaml:13:5: error: jobs.app.retenion: unknown key (did you mean 'retention'?)",
+                "config.yaml:14:7: error: jobs.app.retention.keep_dialy: unknown key (did you mean 'keep_daily'?)",
+                "config.yaml:15:20: error: jobs.app.retention.keep_weekly: must be 0 or more (got -1)");
+    }
+
+    @Test
+    void misspellingsAtThreeLevelsAreSaidInOneRun() throws Exception {
+        String yaml = ConfigText.withAppJob("retenion:\n  keep_dialy: 7\n  keep_weekly: -1")
+                .replace("datasources:", "datasoruces:").replace("engine: sqlite", "engien: sqlite");
+        assertThat(problems(yaml)).containsExactly(
+                "config.yaml:1:1: error: datasoruces: unknown top-level key (did you mean 'datasources'? expected "
+                        + "datasources, stores, notifications, jobs)",
+                "config.yaml:3:5: error: datasources.app.engien: unknown key (did you mean 'engine'?)",
+                "config.yaml:13:5: error: jobs.app.retenion: unknown key (did you mean 'retention'?)",
+                "config.yaml:14:7: error: jobs.app.retention.keep_dialy: unknown key (did you mean 'keep_daily'?)",
+                "config.yaml:15:20: error: jobs.app.retention.keep_weekly: must be 0 or more (got -1)");
+    }
+
+    @Test
+    void aMisspelledStoresSectionAndAMisspelledStoreNameAreBothSaid() throws Exception {
+        String store = ConfigText.withAppJob("").replace("store: local", "store: lcoal");
+        for (String stores : List.of("stroes:", "\"stroes\":", "'stroes':")) {
+            assertThat(problems(store.replace("stores:", stores))).as(stores).containsExactly(
+                    "config.yaml:5:1: error: stroes: unknown top-level key (did you mean 'stores'? expected datasources, "
+                            + "stores, notifications, jobs)",
+                    "config.yaml:12:12: error: jobs.app.store: no store named 'lcoal' (did you mean 'local'? defined: local)");
+        }
+    }
+
+    @Test
+    void aMisspelledQuotedDatasourcesHidesNoJobError() throws Exception {
+        String yaml = ConfigText.withAppJob("retention: {keep_daily: -1}")
+                .replace("datasources:", "\"datasoruces\":").replace("datasource: app", "datasource: ap");
+        assertThat(problems(yaml)).containsExactly(
+                "config.yaml:1:1: error: datasoruces: unknown top-level key (did you mean 'datasources'? expected "
+                        + "datasources, stores, notifications, jobs)",
+                "config.yaml:11:17: error: jobs.app.datasource: no datasource named 'ap' (did you mean 'app'? defined: app)",
+                "config.yaml:13:29: error: jobs.app.retention.keep_daily: must be 0 or more (got -1)");
+    }
+}
