@@ -238,7 +238,8 @@ public final class ConfigLoader {
                 s -> datasource(s, problems));
         Map<String, StoreConfig> stores = named(top, "stores", problems, s -> store(s));
         Map<String, NotifierConfig> notifiers = named(top, "notifications", problems, s -> notifier(s));
-        Declared declared = new Declared(names(top, "datasources"), names(top, "stores"), names(top, "notifications"));
+        Declared declared = new Declared(names(top, "datasources"), names(top, "stores"), names(top, "notifications"),
+                names(top, "jobs"));
         Map<String, String> jobFolders = new java.util.HashMap<>(); // store name + job folder → the job that uses it
         Map<String, YamlSection> copyJobs = new LinkedHashMap<>();
         Map<String, JobConfig> jobs = named(top, "jobs", problems,
@@ -354,7 +355,17 @@ public final class ConfigLoader {
     }
 
     /** Names declared in each section, including ones whose definition has errors (reported there already). */
-    private record Declared(Set<String> datasources, Set<String> stores, Set<String> notifiers) {
+    private record Declared(Set<String> datasources, Set<String> stores, Set<String> notifiers, Set<String> jobs) {
+    }
+
+    /**
+     * The name required key {@code key} refers to; a blank one is an error of its own, unless an entry of that very name
+     * is {@code declared}: a blank name is refused at its definition, the one error (the reference is its name too).
+     */
+    private static Optional<String> reference(YamlSection s, String key, Set<String> declared) {
+        boolean blankNameDefined = s.value(key).filter(v -> v instanceof ScalarNode sc && sc.getValue().isBlank()
+                && declared.contains(sc.getValue())).isPresent();
+        return blankNameDefined ? Optional.empty() : s.requireString(key);
     }
 
     private static Set<String> names(YamlSection top, String key) {
@@ -549,7 +560,7 @@ public final class ConfigLoader {
                           Map<String, NotifierConfig> notifiers, Declared declared, Map<String, String> jobFolders,
                           Map<String, YamlSection> copyJobs, Problems problems) {
         boolean copy = s.has("copy_of");
-        Optional<String> copyOf = copy ? s.requireString("copy_of") : Optional.empty();
+        Optional<String> copyOf = copy ? reference(s, "copy_of", declared.jobs()) : Optional.empty();
         if (copy) {
             for (String k : COPIED_FROM_SOURCE) {
                 if (s.has(k)) {
@@ -558,8 +569,8 @@ public final class ConfigLoader {
                 }
             }
         }
-        Optional<String> ds = copy ? Optional.empty() : s.requireString("datasource");
-        Optional<String> st = s.requireString("store");
+        Optional<String> ds = copy ? Optional.empty() : reference(s, "datasource", declared.datasources());
+        Optional<String> st = reference(s, "store", declared.stores());
         ds.filter(d -> !declared.datasources().contains(d)).ifPresent(d -> s.errorAtValue("datasource",
                 "no datasource named '" + d + "'" + knownNames(d, declared.datasources())));
         st.filter(d -> !declared.stores().contains(d)).ifPresent(d -> s.errorAtValue("store",
@@ -587,7 +598,7 @@ public final class ConfigLoader {
                 "retries nothing (one attempt), as leaving it out does")).map(r -> retry((YamlSection) r)).orElse(RetryPolicy.NONE);
         List<NotifyRule> notify = new ArrayList<>();
         for (YamlSection n : s.sectionList("notify")) {
-            Optional<String> name = n.requireString("notifier");
+            Optional<String> name = reference(n, "notifier", declared.notifiers());
             NotifyRule.When when = n.choice("on", Set.of("failure", "success", "always"))
                     .map(w -> NotifyRule.When.valueOf(w.toUpperCase(Locale.ROOT))).orElse(NotifyRule.When.FAILURE);
             name.filter(x -> !declared.notifiers().contains(x)).ifPresent(x -> n.errorAtValue("notifier",
