@@ -132,7 +132,7 @@ class ConfigEdgesCliTest {
     }
 
     private void brokenConfig() throws Exception {
-        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob("retension: 3") + """
+        Files.writeString(dir.resolve("config.yaml"), ConfigText.withAppJob("retension: {keep_daily: 3}") + """
                   pg:
                     datasource: pg
                     store: local
