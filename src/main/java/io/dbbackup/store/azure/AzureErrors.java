@@ -1,6 +1,7 @@
 package io.dbbackup.store.azure;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Human;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.TlsRefusal;
 import io.dbbackup.spi.NoSuchKeyException;
@@ -46,22 +47,46 @@ final class AzureErrors {
      * ({@code x-ms-immutability-policy-until-date}), or null.
      */
     static io.dbbackup.spi.HeldObjectException held(String location, AzureHttp.Response r, java.time.Instant until) {
+        return new io.dbbackup.spi.HeldObjectException(line("delete", location, r) + "; " + kind(r, until)
+                + "; not a missing permission");
+    }
+
+    /**
+     * Of a delete of {@code asked} blobs in {@code store}, the {@code held} ones refused for a policy or legal hold (the
+     * others deleted), as S3 says a DeleteObjects' refusals: counted, the first, {@code firstBlob}, named with the
+     * service's answer {@code r} and its retention's end {@code until} (or null).
+     */
+    static io.dbbackup.spi.HeldObjectException held(String store, int asked, java.util.List<String> held, String firstBlob,
+                                                     AzureHttp.Response r, java.time.Instant until) {
+        int deleted = asked - held.size();
+        return new io.dbbackup.spi.HeldObjectException(Redactor.redact("azure delete of " + Human.count(asked, "blob")
+                + " in " + store + " failed for " + held.size() + " of them (" + (deleted <= 0 ? "none was deleted"
+                : "the other " + deleted + (deleted == 1 ? " was" : " were") + " deleted") + "), first " + firstBlob + ": "
+                + answer(r)) + "; " + kind(r, until) + "; not a missing permission", held);
+    }
+
+    /** What holds the blob a delete's refusal {@code r} names, and until when ({@code until}, or null: not known). */
+    private static String kind(AzureHttp.Response r, java.time.Instant until) {
         String code = code(r);
-        String kind = code.endsWith("LegalHold")
+        return code.endsWith("LegalHold")
                 ? "a legal hold on the " + (code.startsWith("Container") ? "container" : "blob") + " holds it: it cannot "
                 + "be deleted until the hold is cleared"
                 : "an immutability policy (time-based retention, on the blob's version or its container) holds it: it "
                 + "cannot be deleted " + (until == null ? "before its retention ends (az storage blob show: "
                 + "properties.immutabilityPolicy.expiryTime)" : "before " + until);
-        return new io.dbbackup.spi.HeldObjectException(line("delete", location, r) + "; " + kind + "; not a missing permission");
     }
 
     private static String line(String action, String location, AzureHttp.Response r) {
+        return Redactor.redact("azure " + action + " " + location + " failed: " + answer(r));
+    }
+
+    /** {@code HTTP 409 Code (the service's message)}: the status, the error code and its message's first line. */
+    private static String answer(AzureHttp.Response r) {
         String code = code(r);
         Matcher m = MESSAGE.matcher(new String(r.body(), StandardCharsets.UTF_8));
         String text = m.find() ? m.group(1).trim() : null;
-        return Redactor.redact("azure " + action + " " + location + " failed: HTTP " + r.status()
-                + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + Redactor.excerpt(text, MAX_TEXT) + ")"));
+        return "HTTP " + r.status() + (code == null ? "" : " " + code)
+                + (text == null || text.isBlank() ? "" : " (" + Redactor.excerpt(text, MAX_TEXT) + ")");
     }
 
     /** The characters of the service's {@code <Message>} kept in a message, after secrets are masked in it. */

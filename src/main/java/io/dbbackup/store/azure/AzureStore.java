@@ -283,23 +283,35 @@ public final class AzureStore implements Store {
     @Override
     public void delete(String key) throws IOException {
         String full = fullName(key);
+        AzureHttp.Response held = deleteUnlessHeld(full);
+        if (held != null) {
+            throw AzureErrors.held(cfg.location(full), held, retainedUntil(full, held));
+        }
+    }
+
+    /** Deletes blob {@code full}: null once it is gone; the service's refusal when a policy or legal hold holds it. */
+    private AzureHttp.Response deleteUnlessHeld(String full) throws IOException {
         String location = cfg.location(full);
         AzureHttp.Response r = call("delete", location, "DELETE", full, Map.of(), Map.of("x-ms-delete-snapshots", "include"),
                 202, 404, 409);
-        if (r.status() == 409) {
-            if (!AzureErrors.held(r)) {
-                throw AzureErrors.map("delete", location, r);
-            }
-            throw AzureErrors.held(location, r, retainedUntil(full));
+        if (r.status() != 409) {
+            return null;
         }
+        if (!AzureErrors.held(r)) {
+            throw AzureErrors.map("delete", location, r);
+        }
+        return r;
     }
 
     /**
      * The end of a held blob's retention, as its properties say it ({@code x-ms-immutability-policy-until-date}, set
-     * by a version-level policy); null when they do not (a container-level policy, a legal hold) or cannot be read:
-     * the refusal is said without it.
+     * by a version-level policy); null when they do not (a container-level policy) or cannot be read, and for a legal
+     * hold (no date; not read): the refusal is said without it.
      */
-    private Instant retainedUntil(String full) {
+    private Instant retainedUntil(String full, AzureHttp.Response refusal) {
+        if (AzureErrors.code(refusal).endsWith("LegalHold")) {
+            return null;
+        }
         try {
             AzureHttp.Response head = http.send("HEAD", full, new TreeMap<>(), Map.of(), null, 0, 0);
             return head.ok() ? head.header("x-ms-immutability-policy-until-date")
@@ -312,7 +324,8 @@ public final class AzureStore implements Store {
     /**
      * Deletes {@value #DELETE_THREADS} at a time (the WAL archive of a busy cluster holds thousands of segments); the
      * blobs an immutability policy or legal hold holds do not stop it: one {@link HeldObjectException} names them at
-     * the end, unless another failure is thrown first.
+     * the end, unless another failure is thrown first. Its message, as S3 says a DeleteObjects' refusals, counts them
+     * and names the first, whose retention's end alone is read (one HEAD, not one per held blob).
      */
     @Override
     public void deleteAll(List<String> keys) throws IOException {
@@ -326,28 +339,24 @@ public final class AzureStore implements Store {
             return t;
         });
         try {
-            List<Future<String>> done = new ArrayList<>();
+            List<Future<AzureHttp.Response>> done = new ArrayList<>();
             for (String key : keys) {
-                done.add(pool.submit(() -> {
-                    try {
-                        delete(key);
-                        return null;
-                    } catch (HeldObjectException e) {
-                        return e.getMessage(); // the others go on; named at the end
-                    }
-                }));
+                done.add(pool.submit(() -> deleteUnlessHeld(fullName(key)))); // the others go on; named at the end
             }
             List<String> held = new ArrayList<>();
-            String first = null;
+            int first = -1;
+            AzureHttp.Response refusal = null;
             for (int i = 0; i < done.size(); i++) {
-                String refusal = done.get(i).get();
-                if (refusal != null) {
+                AzureHttp.Response r = done.get(i).get();
+                if (r != null) {
                     held.add(keys.get(i));
-                    first = first == null ? refusal : first;
+                    first = first < 0 ? i : first;
+                    refusal = refusal == null ? r : refusal;
                 }
             }
             if (!held.isEmpty()) {
-                throw new HeldObjectException(first, held);
+                String full = fullName(keys.get(first));
+                throw AzureErrors.held(describe(), keys.size(), held, full, refusal, retainedUntil(full, refusal));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

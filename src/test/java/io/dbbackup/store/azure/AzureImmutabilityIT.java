@@ -88,10 +88,7 @@ class AzureImmutabilityIT {
                 assertThat(r.exit()).as(r.toString()).isZero();
             }
             for (int n = 1; n <= 8; n++) {
-                raw.put("cluster/wal/0000000100000000/" + seg(n) + "-" + "ab".repeat(32), new byte[] {(byte) n},
-                        new io.dbbackup.spi.OperationContext(new io.dbbackup.spi.Cancellation(), new io.dbbackup.core.Log(
-                                new java.io.PrintWriter(new java.io.StringWriter()), io.dbbackup.core.Log.Format.TEXT,
-                                io.dbbackup.core.Log.Level.INFO, Clock.systemUTC()), dir));
+                raw.put("cluster/wal/0000000100000000/" + seg(n) + "-" + "ab".repeat(32), new byte[] {(byte) n}, context());
             }
             List<String> before = backups(raw);
             assertThat(before).hasSize(3);
@@ -121,6 +118,54 @@ class AzureImmutabilityIT {
                     + "/team/" + before.get(1));
             assertThat(legalHold.refused()).hasSize(2);
         }
+    }
+
+    /**
+     * A WAL prune past many blobs an immutability policy holds: the delete of each is refused, and the end of the
+     * retention is read (a HEAD) for the first held only, the one the message names; the others are counted, as S3
+     * says a DeleteObjects' refusals. It used to read each held blob's properties: thousands of held segments,
+     * thousands of requests.
+     */
+    @Test
+    void aDeleteAllPastManyHeldBlobsReadsOneRetentionDateAndCountsTheRest() throws Exception {
+        String container = "many-" + UUID.randomUUID().toString().substring(0, 8);
+        AzureFixture.createContainer(azurite, container);
+        URI server = URI.create("http://127.0.0.1:" + azurite.endpoint().getPort());
+        try (ReadOnlyS3Relay policy = ReadOnlyS3Relay.azureRefusing(server, l -> l.startsWith("DELETE ") && l.contains("/held-"),
+                     "BlobImmutableDueToPolicy", "This operation is not permitted as the blob is immutable due to a policy.")
+                     .answerHeader(l -> l.startsWith("HEAD "), "x-ms-immutability-policy-until-date: Sun, 31 Jan 2027 00:00:00 GMT");
+             AzureStore raw = AzureFixture.store(azurite, container, "team/", 4L << 20, 2);
+             AzureStore relayed = new AzureStore(new AzureSettings(URI.create(policy.uri() + "/" + AzuriteServer.ACCOUNT),
+                     AzuriteServer.ACCOUNT, container, "team/", new io.dbbackup.core.Secret(azurite.accountKey(), "test"),
+                     null, 4L << 20, 2, null, null, null, null))) {
+            List<String> keys = new java.util.ArrayList<>();
+            for (int n = 0; n < 64; n++) {
+                keys.add("wal/" + (n % 16 == 0 ? "free-" : "held-") + String.format("%02d", n));
+            }
+            for (String k : keys) {
+                raw.put(k, new byte[] {1}, context());
+            }
+
+            io.dbbackup.spi.HeldObjectException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> relayed.deleteAll(keys), io.dbbackup.spi.HeldObjectException.class);
+
+            assertThat(e.keys()).as("the held keys, in the order given").hasSize(60).startsWith("wal/held-01", "wal/held-02");
+            assertThat(raw.list("wal/").stream().map(StoredObject::key).toList()).as("the others deleted")
+                    .containsExactlyInAnyOrderElementsOf(e.keys());
+            assertThat(policy.passed().stream().filter(l -> l.startsWith("HEAD ")).toList())
+                    .as("the properties read (HEAD) to say when the retention ends").hasSize(1);
+            assertThat(e.getMessage()).isEqualTo("azure delete of 64 blobs in " + relayed.describe() + " failed for 60 of "
+                    + "them (the other 4 were deleted), first team/wal/held-01: HTTP 409 BlobImmutableDueToPolicy (This "
+                    + "operation is not permitted as the blob is immutable due to a policy.); an immutability policy "
+                    + "(time-based retention, on the blob's version or its container) holds it: it cannot be deleted "
+                    + "before 2027-01-31T00:00:00Z; not a missing permission");
+        }
+    }
+
+    private io.dbbackup.spi.OperationContext context() {
+        return new io.dbbackup.spi.OperationContext(new io.dbbackup.spi.Cancellation(), new io.dbbackup.core.Log(
+                new java.io.PrintWriter(new java.io.StringWriter()), io.dbbackup.core.Log.Format.TEXT,
+                io.dbbackup.core.Log.Level.INFO, Clock.systemUTC()), dir);
     }
 
     private Cli at(Instant now) {
