@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -69,14 +70,24 @@ final class AzureHttp {
         this.cfg = cfg;
     }
 
+    /**
+     * The HTTP clients of this JVM, one per proxy setting and TLS context, shared by its stores: the JDK 17 client
+     * cannot be closed, its selector thread, worker threads and their file descriptors stay until it is garbage
+     * collected, and a store made for each run (a restore's, a verify's, each job's in the job runner) left its own
+     * client's behind each time.
+     */
+    private static final Map<List<Object>, HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private synchronized HttpClient client() {
         if (client == null) {
-            HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                    .proxy(EnvProxy.of(env)).followRedirects(HttpClient.Redirect.NEVER);
-            if (sslContext != null) {
-                b.sslContext(sslContext);
-            }
-            client = b.build();
+            client = CLIENTS.computeIfAbsent(List.of(EnvProxy.variables(env), sslContext == null ? "default" : sslContext), k -> {
+                HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                        .proxy(EnvProxy.of(env)).followRedirects(HttpClient.Redirect.NEVER);
+                if (sslContext != null) {
+                    b.sslContext(sslContext);
+                }
+                return b.build();
+            });
         }
         return client;
     }

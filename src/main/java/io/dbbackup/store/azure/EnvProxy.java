@@ -57,6 +57,19 @@ final class EnvProxy extends ProxySelector {
         return new EnvProxy(https, http, List.copyOf(noProxy), fallback);
     }
 
+    /** The variables of {@code env} that {@link #of} reads: two environments alike in these select alike. */
+    static Map<String, String> variables(Map<String, String> env) {
+        Map<String, String> read = new java.util.TreeMap<>();
+        for (String name : List.of("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY")) {
+            for (String n : List.of(name, name.toLowerCase(Locale.ROOT))) {
+                if (env.get(n) != null) {
+                    read.put(n, env.get(n));
+                }
+            }
+        }
+        return read;
+    }
+
     private static Optional<String> var(Map<String, String> env, String name) {
         String v = env.get(name);
         if (v == null || v.isBlank()) {
