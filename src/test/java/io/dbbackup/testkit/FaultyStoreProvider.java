@@ -46,7 +46,8 @@ import java.util.List;
  * the test registered under NAME. {@code credentials_expire: INSTANT} says the store's credentials stop working then
  * (as an Azure SAS token's {@code se=} does). {@code fail_write_after: N} fails the upload of every backup object once
  * N bytes of it were written (a store lost mid-stream: a connection reset), nothing committed. {@code fail_read_after: N}
- * fails every read of a backup object once N bytes of it were read (a download cut mid-stream), the stored bytes intact.
+ * fails every read of a backup object once N bytes of it were read (a download cut mid-stream), the stored bytes intact;
+ * with {@code fail_read_from: 2} only its second read and later ones (a restore's load, after its check read it whole).
  * {@code fsync: true} as the local store's. {@code lost_class: true} throws a {@link NoClassDefFoundError} from every folder
  * listing (a class the jar lost: an {@link Error} no job's failure handling catches).
  */
@@ -80,6 +81,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         String claimRole = s.string("claim_role").orElse("owner");
         long failWriteAfter = s.integer("fail_write_after", 0, Integer.MAX_VALUE).orElse(-1);
         long failReadAfter = s.integer("fail_read_after", 0, Integer.MAX_VALUE).orElse(-1);
+        int failReadFrom = s.integer("fail_read_from", 1, 1000).orElse(1);
         boolean lostClass = s.bool("lost_class").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
@@ -100,6 +102,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.hold = hold == null ? null : java.util.regex.Pattern.compile(hold);
         store.failWriteAfter = failWriteAfter;
         store.failReadAfter = failReadAfter;
+        store.failReadFrom = failReadFrom;
         store.lostClass = lostClass;
         if (claimRace != null) {
             ClaimRace race = ClaimRace.registered(claimRace);
@@ -131,6 +134,8 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean lostClass;
         private long failWriteAfter = -1;
         private long failReadAfter = -1;
+        /** The first read of each backup object that {@link #failReadAfter} cuts (1: every read). */
+        private int failReadFrom = 1;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -288,8 +293,8 @@ public final class FaultyStoreProvider implements StoreProvider {
                     }
                 }
             }
-            InputStream in = cutAfter(delegate.open(key), key);
             int read = key.endsWith(".sha256") || key.endsWith(".manifest.json") ? 0 : reads.merge(key, 1, Integer::sum);
+            InputStream in = read < failReadFrom ? delegate.open(key) : cutAfter(delegate.open(key), key);
             if (damageFirstRead && read == 1 || damageSecondRead && read == 2) {
                 return new java.io.FilterInputStream(in) { // byte 1000 flipped on its way; the file is intact
                     private long at;
