@@ -160,8 +160,9 @@ class LeftoversAfterReadFailuresIT {
     }
 
     /**
-     * PostgreSQL backups (custom: pg_restore; plain: psql; zstd, age) restored through a store that cuts every read: the
-     * children end with each restore. The server's own processes (backends, autovacuum) come and go: not compared.
+     * PostgreSQL backups (custom: pg_restore; plain: psql; zstd, age) restored through a store that cuts every second
+     * read, the load (a cut of the first, the restore's check, fails before any child starts): the children end with
+     * each restore. The server's own processes (backends, autovacuum) come and go: not compared.
      */
     @Test
     void postgresRestoresCutMidReadLeaveNoClientRunning() throws Exception {
@@ -189,7 +190,7 @@ class LeftoversAfterReadFailuresIT {
                         <<: *pg
                         database: scratch
                     stores:
-                      s: {type: faulty, path: store, fail_read_after: 1000000}
+                      s: {type: faulty, path: store, fail_read_after: 1000000, fail_read_from: 2}
                     jobs:
                       shop: {datasource: shop, store: s, encryption: {recipients: [%s]}}
                       plain: {datasource: plain, store: s, prefix: plain, encryption: {recipients: [%s]}}
