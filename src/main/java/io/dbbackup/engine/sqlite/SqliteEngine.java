@@ -58,6 +58,8 @@ public final class SqliteEngine implements Engine {
      * SQLITE_BUSY at once when {@link BackupStop} ends a cancelled copy, which these retries must not hold up.
      */
     private static final int BUSY_RETRIES = 100;
+    /** How long a connection waits for a lock another one holds (an application's write) before SQLITE_BUSY. */
+    static final int BUSY_TIMEOUT_MS = 30_000;
 
     private final Path path;
     private final String database;
@@ -122,7 +124,7 @@ public final class SqliteEngine implements Engine {
             String version;
             String journalMode;
             for (int attempt = 1; ; attempt++) {
-                try (Connection c = open(path, true)) {
+                try (Connection c = open(path, true, ctx.cancellation())) {
                     version = sqliteVersion(c);
                     journalMode = journalMode(c);
                     if (strategy == Strategy.VACUUM) {
@@ -218,7 +220,7 @@ public final class SqliteEngine implements Engine {
      */
     private void onlineBackup(Path snapshot, OperationContext ctx) throws SQLException {
         long sleep = sleepInterval.toMillis();
-        try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, ctx);
+        try (Connection c = open(path, false, ctx.cancellation()); WriterHold hold = new WriterHold(path, ctx);
              BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class))) {
             int rc = c.unwrap(SQLiteConnection.class).getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
                 if (ctx.cancellation().isCancelled()) {
@@ -296,8 +298,20 @@ public final class SqliteEngine implements Engine {
     static Connection open(Path file, boolean readOnly) throws SQLException {
         org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
         cfg.setReadOnly(readOnly);
-        cfg.setBusyTimeout(30_000);
+        cfg.setBusyTimeout(BUSY_TIMEOUT_MS);
         return DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
+    }
+
+    /** {@link #open(Path, boolean)}, its wait for another connection's lock ended by {@code cancellation} ({@link CancellableBusyWait}). */
+    static Connection open(Path file, boolean readOnly, io.dbbackup.spi.Cancellation cancellation) throws SQLException {
+        Connection c = open(file, readOnly);
+        try {
+            CancellableBusyWait.install(c, cancellation);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     private static String sqliteVersion(Connection c) throws SQLException {

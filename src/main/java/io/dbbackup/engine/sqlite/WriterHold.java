@@ -49,7 +49,7 @@ final class WriterHold implements AutoCloseable {
         tried = true;
         Connection c = null;
         try {
-            c = SqliteEngine.open(db, false);
+            c = SqliteEngine.open(db, false, ctx.cancellation());
             try (Statement st = c.createStatement()) {
                 st.execute("BEGIN IMMEDIATE");
             }

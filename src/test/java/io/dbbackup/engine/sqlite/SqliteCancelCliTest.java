@@ -33,8 +33,28 @@ class SqliteCancelCliTest {
         assertStopsPromptly("strategy: online, pages_per_step: 1, sleep_interval: 1ms");
     }
 
+    /**
+     * An application holds the database's exclusive lock (a write it is committing): the snapshot's first step waits for
+     * it in the busy timeout (30 s), and the job's timeout ends that wait, not the 30 s.
+     */
+    @Test
+    void aWaitForAnApplicationsLockEndsAtTheJobsTimeout() throws Exception {
+        bigDatabase(dir.resolve("big.db"));
+        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("big.db"));
+             Statement st = app.createStatement()) {
+            st.execute("BEGIN EXCLUSIVE");
+            st.execute("insert into t values (zeroblob(10))");
+            runAndAssertStopped("strategy: online");
+            st.execute("ROLLBACK");
+        }
+    }
+
     private void assertStopsPromptly(String settings) throws Exception {
         bigDatabase(dir.resolve("big.db"));
+        runAndAssertStopped(settings);
+    }
+
+    private void runAndAssertStopped(String settings) throws Exception {
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
                   big: {engine: sqlite, path: big.db, %s}
