@@ -14,8 +14,8 @@ import java.sql.SQLException;
  * lock) on the source connection, which is opened read-write for this alone: no statement that writes ever runs on it
  * ({@code query_only} would refuse the {@code BEGIN IMMEDIATE} too), and the transaction is rolled back when the backup
  * call has returned. An application holding the write lock at that moment makes it try again after the next step; a
- * database file this process may not write (opened read-only whatever was asked) cannot be stopped this way, and its
- * copy runs to its end as before.
+ * database file this process may not write (opened read-only whatever was asked) cannot be stopped this way: its copy
+ * is left to run to its end on its {@link CopyThread}.
  */
 final class BackupStop implements AutoCloseable {
     private final SQLiteConnection source;

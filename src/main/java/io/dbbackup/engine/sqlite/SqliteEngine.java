@@ -216,9 +216,20 @@ public final class SqliteEngine implements Engine {
 
     /**
      * Copies the database into {@code snapshot} with SQLite's online backup, on a connection of its own that
-     * {@link BackupStop} can end at the next step once the operation is cancelled (returns then; the caller checks).
+     * {@link BackupStop} can end at the next step once the operation is cancelled (returns then; the caller checks), on
+     * a {@link CopyThread} that the operation leaves running when it cannot.
      */
-    private void onlineBackup(Path snapshot, OperationContext ctx) throws SQLException {
+    private void onlineBackup(Path snapshot, OperationContext ctx) throws SQLException, IOException {
+        CopyThread.run(() -> copyOnline(snapshot, ctx), () -> {
+            try {
+                deleteWithJournals(snapshot);
+            } catch (IOException e) {
+                throw new SQLException("cannot delete " + snapshot, e);
+            }
+        }, ctx.cancellation());
+    }
+
+    private void copyOnline(Path snapshot, OperationContext ctx) throws SQLException {
         long sleep = sleepInterval.toMillis();
         try (Connection c = open(path, false, ctx.cancellation()); WriterHold hold = new WriterHold(path, ctx);
              BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class))) {

@@ -1,6 +1,7 @@
 package io.dbbackup.engine.sqlite;
 
 import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,41 @@ class SqliteCancelCliTest {
             st.execute("insert into t values (zeroblob(10))");
             runAndAssertStopped("strategy: online");
             st.execute("ROLLBACK");
+        }
+    }
+
+    /**
+     * An application holds the write lock ({@code BEGIN IMMEDIATE}: readers, the copy among them, go on) for longer than
+     * the copy takes: the lock that ends the copy at its next step cannot be taken, and the run still ends at the
+     * timeout.
+     */
+    @Test
+    void anOnlineSnapshotWhileAnApplicationHoldsTheWriteLockEndsAtTheJobsTimeout() throws Exception {
+        bigDatabase(dir.resolve("big.db"));
+        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("big.db"));
+             Statement st = app.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
+            runAndAssertStopped("strategy: online, pages_per_step: 1, sleep_interval: 1ms");
+            st.execute("ROLLBACK");
+        }
+    }
+
+    /**
+     * A database file this process cannot write (immutable, {@code chattr +i}: root may write any file by its mode, and
+     * a read-only mount needs a mount) is opened read-only by SQLite, so the write lock that ends the copy at its next
+     * step cannot be taken: the run still ends at the timeout, leaving the copy behind.
+     */
+    @Test
+    void anOnlineSnapshotOfADatabaseThisProcessCannotWriteEndsAtTheJobsTimeout() throws Exception {
+        Path db = dir.resolve("big.db");
+        bigDatabase(db);
+        Assumptions.assumeTrue(new ProcessBuilder("chattr", "+i", db.toString()).start().waitFor() == 0,
+                "chattr +i works here (root on a file system with the immutable flag)");
+        try {
+            Assumptions.assumeFalse(Files.isWritable(db), "the immutable file cannot be written");
+            runAndAssertStopped("strategy: online, pages_per_step: 1, sleep_interval: 1ms");
+        } finally {
+            new ProcessBuilder("chattr", "-i", db.toString()).start().waitFor();
         }
     }
 
