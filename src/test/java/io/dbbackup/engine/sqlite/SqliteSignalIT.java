@@ -6,6 +6,7 @@ import io.dbbackup.testkit.DbbackupJar.Stopped;
 import io.dbbackup.testkit.SmtpServer;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,28 @@ class SqliteSignalIT {
     @Test
     void sigtermHalfWayThroughASnapshotStopsItStoresNothingPrunesNothingAndMails() throws Exception {
         bigDatabase(dir.resolve("big.db"));
+        assertInterruptedCleanly();
+    }
+
+    /**
+     * The same with a database file this process cannot write (immutable): the snapshot's copy cannot be stopped
+     * ({@link CopyThread}), so the run leaves it behind, and the process still exits at once with nothing stored.
+     */
+    @Test
+    void sigtermHalfWayThroughASnapshotOfAFileThisProcessCannotWrite() throws Exception {
+        Path db = dir.resolve("big.db");
+        bigDatabase(db);
+        Assumptions.assumeTrue(new ProcessBuilder("chattr", "+i", db.toString()).start().waitFor() == 0,
+                "chattr +i works here (root on a file system with the immutable flag)");
+        try {
+            Assumptions.assumeFalse(Files.isWritable(db), "the immutable file cannot be written");
+            assertInterruptedCleanly();
+        } finally {
+            new ProcessBuilder("chattr", "-i", db.toString()).start().waitFor();
+        }
+    }
+
+    private void assertInterruptedCleanly() throws Exception {
         Path scratch = Files.createDirectories(dir.resolve("scratch"));
         config("", "");
         for (int i = 0; i < 2; i++) {
