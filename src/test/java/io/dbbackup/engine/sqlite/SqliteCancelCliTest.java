@@ -1,7 +1,7 @@
 package io.dbbackup.engine.sqlite;
 
 import io.dbbackup.testkit.Cli;
-import org.junit.jupiter.api.Assumptions;
+import io.dbbackup.testkit.UnwritableFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,13 +75,8 @@ class SqliteCancelCliTest {
     void anOnlineSnapshotOfADatabaseThisProcessCannotWriteEndsAtTheJobsTimeout() throws Exception {
         Path db = dir.resolve("big.db");
         bigDatabase(db);
-        Assumptions.assumeTrue(new ProcessBuilder("chattr", "+i", db.toString()).start().waitFor() == 0,
-                "chattr +i works here (root on a file system with the immutable flag)");
-        try {
-            Assumptions.assumeFalse(Files.isWritable(db), "the immutable file cannot be written");
+        try (UnwritableFile unwritable = UnwritableFile.of(db)) {
             runAndAssertStopped("strategy: online, pages_per_step: 1, sleep_interval: 1ms");
-        } finally {
-            new ProcessBuilder("chattr", "-i", db.toString()).start().waitFor();
         }
     }
 

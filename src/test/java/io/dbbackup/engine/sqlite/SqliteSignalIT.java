@@ -4,9 +4,9 @@ import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.DbbackupJar;
 import io.dbbackup.testkit.DbbackupJar.Stopped;
 import io.dbbackup.testkit.SmtpServer;
+import io.dbbackup.testkit.UnwritableFile;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,13 +59,8 @@ class SqliteSignalIT {
     void sigtermHalfWayThroughASnapshotOfAFileThisProcessCannotWrite() throws Exception {
         Path db = dir.resolve("big.db");
         bigDatabase(db);
-        Assumptions.assumeTrue(new ProcessBuilder("chattr", "+i", db.toString()).start().waitFor() == 0,
-                "chattr +i works here (root on a file system with the immutable flag)");
-        try {
-            Assumptions.assumeFalse(Files.isWritable(db), "the immutable file cannot be written");
+        try (UnwritableFile unwritable = UnwritableFile.of(db)) {
             assertInterruptedCleanly();
-        } finally {
-            new ProcessBuilder("chattr", "-i", db.toString()).start().waitFor();
         }
     }
 
