@@ -70,6 +70,7 @@ final class CopyThread {
                 }
             }
         } catch (InterruptedException e) {
+            abandoned.set(true); // the copy goes on by itself: its thread removes what it makes once it ends
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while SQLite's online backup ran");
         }
