@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * A delete the store refused because the object is held where it is: an S3 bucket's Object Lock (a retention period in
- * governance or compliance mode, a legal hold), a vendor's compliance or WORM setting. Not a permission the credentials
- * lack and not a failure a retry fixes: the object can be deleted once its retention ends. Prune keeps such a backup,
- * goes on with the others, and fails at the end naming it.
+ * governance or compliance mode, a legal hold), an Azure container's or blob version's immutability policy (time-based
+ * retention) or legal hold, a vendor's compliance or WORM setting. Not a permission the credentials lack and not a
+ * failure a retry fixes: the object can be deleted once its retention ends or its legal hold is cleared. Prune keeps
+ * such a backup, goes on with the others, and fails at the end naming it.
  *
  * <p>{@link #keys}: from {@link Store#deleteAll}, the keys (as given to it) that were held; every other key given was
  * deleted. Empty from a single {@link Store#delete}: the key deleted is the one held.
