@@ -3,6 +3,8 @@ package io.dbbackup.cli;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Secret;
 import io.dbbackup.job.DecryptionKeys;
+import io.dbbackup.job.IdentityFile;
+import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -20,7 +22,8 @@ final class DecryptionOptions {
                     + " repeatable (the passphrases of before a rotation).")
     List<String> passphraseEnvs = new ArrayList<>();
 
-    DecryptionKeys keys(Main main) {
+    /** The keys given; an identity file others can read is warned of now, before any job's work, naming no job. */
+    DecryptionKeys keys(Main main, Workspace ws) {
         List<Secret> passphrases = new ArrayList<>();
         List<String> variables = new ArrayList<>();
         for (String passphraseEnv : passphraseEnvs) {
@@ -37,7 +40,8 @@ final class DecryptionOptions {
                 variables.add(passphraseEnv);
             }
         }
-        return new DecryptionKeys(identities.stream().map(p -> main.workingDir().resolve(p)).toList(), passphrases,
-                variables);
+        List<Path> files = identities.stream().map(p -> main.workingDir().resolve(p)).toList();
+        IdentityFile.warnIfShared(files, ws.log());
+        return new DecryptionKeys(files, passphrases, variables);
     }
 }

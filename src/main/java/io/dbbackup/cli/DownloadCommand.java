@@ -58,7 +58,7 @@ final class DownloadCommand implements Callable<Integer> {
         if (output != null && output.endsWith("/") && !Files.isDirectory(root.main.workingDir().resolve(output))) {
             throw DbBackupException.user("-o " + output + ": no such folder");
         }
-        Downloader downloader = new Downloader(ws, decryption.keys(root.main), root.main.workingDir(), root.main.binaryOut(),
+        Downloader downloader = new Downloader(ws, decryption.keys(root.main, ws), root.main.workingDir(), root.main.binaryOut(),
                 ProgressLine.forCommand(root, noProgress));
         if (root.main.signals() != null) {
             root.main.signals().onSignal(s -> downloader.cancel("signal " + s.signal()));

@@ -124,7 +124,7 @@ final class RestoreCommand implements Callable<Integer> {
                     + "--archive-mode and --dbbackup-command are for physical restores: add --pgdata DIR");
         }
         Workspace ws = workspace();
-        Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main), ProgressLine.forCommand(root, noProgress)).restore(
+        Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main, ws), ProgressLine.forCommand(root, noProgress)).restore(
                 new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean, dryRun, tables,
                         schemas, dataOnly));
         if (r.dryRun()) {
@@ -146,7 +146,7 @@ final class RestoreCommand implements Callable<Integer> {
                     + "restores; --pgdata restores into an empty data directory");
         }
         Workspace ws = workspace();
-        DecryptionKeys keys = decryption.keys(root.main);
+        DecryptionKeys keys = decryption.keys(root.main, ws);
         PhysicalRestorer.Result r = new PhysicalRestorer(ws, keys, ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
                 job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
                 dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), keys.args(),

@@ -51,7 +51,7 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workspace ws = root.workspace();
-        BackupDetails.Details d = new BackupDetails(ws, decryption.keys(root.main))
+        BackupDetails.Details d = new BackupDetails(ws, decryption.keys(root.main, ws))
                 .show(job, Optional.ofNullable(key), contents);
         d.problems().forEach(p -> ws.log().warn(p, "key", d.key().key()));
         if (json) {

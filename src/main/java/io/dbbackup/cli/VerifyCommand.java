@@ -124,7 +124,7 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw DbBackupException.user("--subset: " + e.getMessage());
         }
-        Verifier verifier = new Verifier(ws, decryption.keys(root.main), ProgressLine.forCommand(root, noProgress));
+        Verifier verifier = new Verifier(ws, decryption.keys(root.main, ws), ProgressLine.forCommand(root, noProgress));
         if (all || allBackups || audit) {
             List<JobConfig> jobs = all ? ws.allJobs("verify", "verify") : List.of(ws.job(job));
             NobodyToNotify.warnIfNone(ws, notify, jobs, "verify");

@@ -81,7 +81,7 @@ final class WalFetchCommand implements Callable<Integer> {
         try {
             Workspace ws = root.workspace();
             WalArchive.Fetched f = new WalArchive(ws).fetch(job, name, root.main.workingDir().resolve(destination),
-                    decryption.keys(root.main));
+                    decryption.keys(root.main, ws));
             ws.log().info("wal fetched", "file", name, "key", f.key().key(), "bytes", f.bytes(),
                     "ms", (System.nanoTime() - t0) / 1_000_000);
             return 0;

@@ -69,9 +69,15 @@ public final class IdentityFile {
     }
 
     /**
-     * Each job's decryptor reads the {@code --identity} files again: the warning is said once per file and log (a run),
-     * not once per job.
+     * Warns of each of {@code files} others can read, now: a command calls it before its per-job work, so that the warning
+     * about the command's file names no job (inside a job's log tag it named the first job, as if its config held the
+     * file). Each job's decryptor reads the {@code --identity} files again: the warning is said once per file and log (a
+     * run), not once per job.
      */
+    public static void warnIfShared(List<Path> files, Log log) {
+        files.forEach(f -> warnIfShared(f, log));
+    }
+
     private static void warnIfShared(Path file, Log log) {
         Set<Path> said;
         synchronized (WARNED) {
