@@ -113,7 +113,7 @@ final class DrillCommand implements Callable<Integer> {
             for (JobConfig j : jobs) {
                 if (stopped.get() != null) { // as backup --all: each job not started is reported and notified as interrupted
                     NotStarted.Job s = notStarted.skip(ws, j, stopped.get(),
-                            f -> notify ? Notifications.sendDrill(ws, j, ws.clock().instant(), null, f) : List.of());
+                            f -> notify ? Notifications.sendDrill(ws, j, Optional.empty(), ws.clock().instant(), null, f) : List.of());
                     notifyFailed.put(j.name(), s.unsent());
                     statuses.add(s.failure().status());
                     if (json) {
@@ -164,12 +164,12 @@ final class DrillCommand implements Callable<Integer> {
             r = new Driller(ws, keys).drill(j.name(), key, to, keep);
         } catch (DbBackupException e) {
             if (notify) { // stopped by a signal: notified as interrupted, as a backup is
-                notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, started, null, underSignal(e)));
+                notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, key, started, null, underSignal(e)));
             }
             throw e;
         }
         if (notify) {
-            notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, started, r, null));
+            notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, key, started, r, null));
         }
         return r;
     }

@@ -28,7 +28,8 @@ final class NextSteps {
 
     /**
      * For a report of {@code operation} on {@code job} with {@code outcome}; {@code key}: the backup this run stored (a
-     * backup whose prune, pin or read-back failed), else null. Null for a success.
+     * backup whose prune, pin or read-back failed), or the one a drill was asked for ({@code drill JOB KEY}), else null.
+     * Null for a success.
      */
     static String of(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome, String key) {
         return of(ws, job, operation, outcome, key, false);
@@ -79,7 +80,9 @@ final class NextSteps {
             }
             case DRILL -> {
                 state = "A drill never changes the store; the job's backups are as they were: " + list;
-                next = new Advice("read the newest backup back with", ws.suggest("verify", name)).line(outcome);
+                // a drill of one backup asked for: that one is read back, not the newest (which verify JOB reads)
+                next = (key != null ? new Advice("read the backup drilled back with", ws.suggest("verify", name, fileName(key)))
+                        : new Advice("read the newest backup back with", ws.suggest("verify", name))).line(outcome);
             }
             default -> {
                 return null;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Sends a job's report once to each notifier its {@code notify} rules pick for the outcome (a notifier that records
@@ -79,24 +80,30 @@ public final class Notifications {
      */
     private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
                                     ExitStatus status, Instant started, String key, long size, String error, String detail) {
-        return report(ws, job, operation, outcome, status, started, key, size, error, detail, false);
+        return report(ws, job, operation, outcome, status, started, key, size, error, detail, false, null);
     }
 
-    /** As the other; {@code dryRun}: a {@code prune --dry-run}'s report, whose next step is another dry run. */
+    /**
+     * As the other; {@code dryRun}: a {@code prune --dry-run}'s report, whose next step is another dry run; {@code asked}:
+     * the backup the command was asked for ({@code drill JOB KEY}), which its next step names, else null.
+     */
     private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
                                     ExitStatus status, Instant started, String key, long size, String error, String detail,
-                                    boolean dryRun) {
+                                    boolean dryRun, String asked) {
         return new JobReport(job.name(), operation, outcome, 1,
                 started, Duration.between(started, ws.clock().instant()), host(), key, size, error,
                 detail == null || detail.isBlank() ? null : detail, job.datasource(), job.store(), location(ws, job), status,
-                NextSteps.of(ws, job, operation, outcome, null, dryRun));
+                NextSteps.of(ws, job, operation, outcome, asked, dryRun));
     }
 
-    /** The report of {@code failure} of {@code operation}: interrupted when a signal stopped it (as a backup's), else a failure. */
+    /**
+     * The report of {@code failure} of {@code operation}: interrupted when a signal stopped it (as a backup's), else a
+     * failure; {@code asked}: the backup the command was asked for, or null.
+     */
     private static JobReport failed(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started,
-                                    DbBackupException failure, boolean dryRun) {
+                                    DbBackupException failure, boolean dryRun, String asked) {
         return report(ws, job, operation, failure.status().bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE,
-                failure.status(), started, null, 0, Redactor.redact(failure.getMessage()), toolOutput(failure), dryRun);
+                failure.status(), started, null, 0, Redactor.redact(failure.getMessage()), toolOutput(failure), dryRun, asked);
     }
 
     /** A success of {@code operation} whose {@code detail} says what it did: exit status 0. */
@@ -130,7 +137,7 @@ public final class Notifications {
     public static List<NotifyFailure> sendPrune(Workspace ws, JobConfig job, Instant started, Pruner.Result result,
                                                 DbBackupException failure, boolean dryRun) {
         return send(ws, job, failure != null
-                ? failed(ws, job, JobReport.Operation.PRUNE, started, failure, dryRun)
+                ? failed(ws, job, JobReport.Operation.PRUNE, started, failure, dryRun, null)
                 : succeeded(ws, job, JobReport.Operation.PRUNE, started, Redactor.redact(pruned(result))));
     }
 
@@ -139,10 +146,10 @@ public final class Notifications {
      * and what the target held; else the failure, with a failing tool's last stderr lines (interrupted when its status
      * is a signal's). Returns the notifications that were not sent.
      */
-    public static List<NotifyFailure> sendDrill(Workspace ws, JobConfig job, Instant started, Driller.Result result,
-                                                DbBackupException failure) {
+    public static List<NotifyFailure> sendDrill(Workspace ws, JobConfig job, Optional<String> key, Instant started,
+                                                Driller.Result result, DbBackupException failure) {
         if (failure != null) {
-            return send(ws, job, failed(ws, job, JobReport.Operation.DRILL, started, failure, false));
+            return send(ws, job, failed(ws, job, JobReport.Operation.DRILL, started, failure, false, key.orElse(null)));
         }
         String detail = "restored " + result.key().key() + " (" + io.dbbackup.core.Human.size(result.bytes()) + " decoded) into "
                 + result.target() + " in " + io.dbbackup.core.Human.duration(result.restoreTime()) + "\nthen " + result.holds()

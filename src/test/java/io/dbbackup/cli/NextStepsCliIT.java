@@ -12,7 +12,10 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -125,5 +128,29 @@ class NextStepsCliIT {
         assertThat(next("drill")).isEqualTo("A drill never changes the store; the job's backups are as they were: "
                 + "dbbackup -c config.yaml list hourly\n"
                 + "Next: fix the cause above, then read the newest backup back with: dbbackup -c config.yaml verify hourly");
+    }
+
+    /**
+     * A failed drill of one backup named (not the newest) suggests reading back that backup: it suggested
+     * {@code verify hourly}, which reads the newest, not the one whose drill failed.
+     */
+    @Test
+    void aFailedDrillOfANamedBackupSuggestsReadingBackThatBackup() throws Exception {
+        cli.clock(Clock.fixed(Instant.parse("2026-12-05T01:00:00Z"), ZoneOffset.UTC));
+        Cli.Result older = cli.run("-c", "config.yaml", "backup", "hourly");
+        assertThat(older.exit()).as(older.toString()).isZero();
+        cli.clock(Clock.fixed(Instant.parse("2026-12-05T02:00:00Z"), ZoneOffset.UTC));
+        Cli.Result newer = cli.run("-c", "config.yaml", "backup", "hourly");
+        assertThat(newer.exit()).as(newer.toString()).isZero();
+        List<?> listed = (List<?>) Json.parse(cli.run("-c", "config.yaml", "list", "hourly", "--json").out());
+        String key = (String) ((Map<?, ?>) listed.get(1)).get("key"); // the older of the two, newest first
+        assertThat(key).contains("20261205-010000");
+        String file = key.substring(key.lastIndexOf('/') + 1);
+
+        Cli.Result r = cli.run("-c", "config.yaml", "drill", "hourly", file, "--to", "scratch", "--notify");
+        assertThat(r.exit()).as(r.toString()).isNotZero();
+        assertThat(next("drill")).isEqualTo("A drill never changes the store; the job's backups are as they were: "
+                + "dbbackup -c config.yaml list hourly\n"
+                + "Next: fix the cause above, then read the backup drilled back with: dbbackup -c config.yaml verify hourly " + file);
     }
 }
