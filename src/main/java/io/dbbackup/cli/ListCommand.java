@@ -143,17 +143,18 @@ final class ListCommand implements Callable<Integer> {
             }
             rows.add(row);
         }
+        if (rows.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok")) && ((Number) r.get("backups")).longValue() == 0)) {
+            // no job of the config has a backup: a config written again after the old one was lost, more likely than a
+            // fleet of jobs that never ran; where are the backups? (never when some job has backups: list --all is cheap)
+            // Said before the table, as backup --all says its warnings of many jobs before its table
+            catalog.warnElsewhere(ws.allJobs("list", "list")); // jobs whose hints name the same folders: one line
+        }
         if (json) {
             root.out.println(Json.pretty(rows));
         } else {
             overviewTable(rows);
         }
         root.out.flush();
-        if (rows.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok")) && ((Number) r.get("backups")).longValue() == 0)) {
-            // no job of the config has a backup: a config written again after the old one was lost, more likely than a
-            // fleet of jobs that never ran; where are the backups? (never when some job has backups: list --all is cheap)
-            catalog.warnElsewhere(ws.allJobs("list", "list")); // jobs whose hints name the same folders: one line
-        }
         return RunSummary.of(statuses).code();
     }
 

@@ -81,4 +81,26 @@ class ManyJobsElsewhereCliTest {
                 .contains("give each of these jobs that prefix and its datasource that name to reach them")
                 .contains("jobs=22");
     }
+
+    /**
+     * Stdout and stderr on one terminal: the warnings said once for the command come before the table, as backup --all's
+     * grouped warnings come before its table (list --all said them after it, below the table they explain).
+     */
+    @Test
+    void listAllSaysItsWarningsBeforeTheTable() throws Exception {
+        config(3);
+        for (int i = 0; i < 3; i++) {
+            backup(String.format("prod/d%02d/d%02d-20261101-02000%d.sqlite.gz", i, i, i));
+        }
+        java.io.StringWriter terminal = new java.io.StringWriter();
+        java.io.PrintWriter both = new java.io.PrintWriter(terminal, true);
+        int exit = new Main(System.getenv(), java.time.Clock.systemUTC(), Cli.noTerminal(), dir).run(both, both,
+                "-c", "config.yaml", "list", "--all");
+        assertThat(exit).as(terminal.toString()).isZero();
+        List<String> lines = terminal.toString().lines().toList();
+        int warned = lines.indexOf(lines.stream().filter(l -> l.contains("WARN  no backups for jobs j00, j01, j02")).findFirst()
+                .orElseThrow(() -> new AssertionError(terminal)));
+        int table = lines.indexOf(lines.stream().filter(l -> l.startsWith("JOB ")).findFirst().orElseThrow(() -> new AssertionError(terminal)));
+        assertThat(warned).as(terminal.toString()).isLessThan(table);
+    }
 }
