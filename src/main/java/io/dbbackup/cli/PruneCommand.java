@@ -91,7 +91,7 @@ final class PruneCommand implements Callable<Integer> {
             for (JobConfig job : selected) {
                 if (stopped.get() != null) {
                     NotStarted.Job s = notStarted.skip(ws, job, stopped.get(),
-                            f -> notify ? Notifications.sendPrune(ws, job, ws.clock().instant(), null, f, dryRun) : List.of());
+                            f -> notify ? Notifications.sendPruneNotStarted(ws, job, f, dryRun) : List.of());
                     notSent += s.unsent().size();
                     statuses.add(s.failure().status());
                     if (json) {

@@ -562,7 +562,9 @@ public final class JobRunner {
         return o.withNotifyFailed(Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),
                 o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail(), job.datasource(),
                 job.store(), Notifications.location(ws, job), o.status(),
-                NextSteps.of(ws, job, JobReport.Operation.BACKUP, outcomeOf(o), o.key()))));
+                // a job the signal kept from starting: it never started, not a backup that stored nothing
+                o.status().bySignal() && o.attempts() == 0 ? NextSteps.notStarted(ws, job, JobReport.Operation.BACKUP, false)
+                        : NextSteps.of(ws, job, JobReport.Operation.BACKUP, outcomeOf(o), o.key()))));
     }
 
     private static JobReport.Outcome outcomeOf(JobOutcome o) {

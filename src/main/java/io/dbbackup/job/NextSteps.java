@@ -91,6 +91,19 @@ final class NextSteps {
         return Redactor.redact(state + "\n" + next);
     }
 
+    /**
+     * For a job of a command over several jobs that a signal kept from starting ({@code backup --all}, {@code prune
+     * --all}): it never started, so nothing was written or deleted for it — not "the prune stopped" of one cut short —
+     * and the command to run for it once the run may go on. {@code dryRun}: a {@code prune --dry-run}'s.
+     */
+    static String notStarted(Workspace ws, JobConfig job, JobReport.Operation operation, boolean dryRun) {
+        String verb = operation.name().toLowerCase(java.util.Locale.ROOT);
+        String state = "The " + verb + " of job " + job.name() + " never started (the run was stopped before it): nothing "
+                + "was written or deleted for it; its backups are as they were: " + ws.suggest("list", job.name());
+        String command = dryRun ? ws.suggest(verb, job.name(), "--dry-run") : ws.suggest(verb, job.name());
+        return Redactor.redact(state + "\n" + new Advice("run", command).line(JobReport.Outcome.INTERRUPTED));
+    }
+
     /** The key's file name, the KEY a command takes; the key itself when it has no folder. */
     private static String fileName(String key) {
         int slash = key.lastIndexOf('/');

@@ -80,30 +80,41 @@ public final class Notifications {
      */
     private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
                                     ExitStatus status, Instant started, String key, long size, String error, String detail) {
-        return report(ws, job, operation, outcome, status, started, key, size, error, detail, false, null);
+        return report(ws, job, operation, outcome, status, started, key, size, error, detail,
+                NextSteps.of(ws, job, operation, outcome, null));
     }
 
-    /**
-     * As the other; {@code dryRun}: a {@code prune --dry-run}'s report, whose next step is another dry run; {@code asked}:
-     * the backup the command was asked for ({@code drill JOB KEY}), which its next step names, else null.
-     */
+    /** As the other, whose "what now" lines are {@code next} ({@link NextSteps}; null for a success). */
     private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
                                     ExitStatus status, Instant started, String key, long size, String error, String detail,
-                                    boolean dryRun, String asked) {
+                                    String next) {
         return new JobReport(job.name(), operation, outcome, 1,
                 started, Duration.between(started, ws.clock().instant()), host(), key, size, error,
                 detail == null || detail.isBlank() ? null : detail, job.datasource(), job.store(), location(ws, job), status,
-                NextSteps.of(ws, job, operation, outcome, asked, dryRun));
+                next);
     }
 
     /**
      * The report of {@code failure} of {@code operation}: interrupted when a signal stopped it (as a backup's), else a
-     * failure; {@code asked}: the backup the command was asked for, or null.
+     * failure; {@code dryRun}: a {@code prune --dry-run}'s, whose next step is another dry run; {@code asked}: the backup
+     * the command was asked for ({@code drill JOB KEY}), which its next step names, or null.
      */
     private static JobReport failed(Workspace ws, JobConfig job, JobReport.Operation operation, Instant started,
                                     DbBackupException failure, boolean dryRun, String asked) {
-        return report(ws, job, operation, failure.status().bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE,
-                failure.status(), started, null, 0, Redactor.redact(failure.getMessage()), toolOutput(failure), dryRun, asked);
+        JobReport.Outcome outcome = failure.status().bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE;
+        return report(ws, job, operation, outcome, failure.status(), started, null, 0, Redactor.redact(failure.getMessage()),
+                toolOutput(failure), NextSteps.of(ws, job, operation, outcome, asked, dryRun));
+    }
+
+    /**
+     * A job of {@code prune --all} a signal kept from starting ({@code failure}: the signal's, saying so): interrupted,
+     * and its "what now" says that it never started and nothing was written or deleted for it ({@link NextSteps#notStarted}),
+     * not that a prune stopped midway. Returns the notifications that were not sent.
+     */
+    public static List<NotifyFailure> sendPruneNotStarted(Workspace ws, JobConfig job, DbBackupException failure, boolean dryRun) {
+        return send(ws, job, report(ws, job, JobReport.Operation.PRUNE, JobReport.Outcome.INTERRUPTED, failure.status(),
+                ws.clock().instant(), null, 0, Redactor.redact(failure.getMessage()), null,
+                NextSteps.notStarted(ws, job, JobReport.Operation.PRUNE, dryRun)));
     }
 
     /** A success of {@code operation} whose {@code detail} says what it did: exit status 0. */

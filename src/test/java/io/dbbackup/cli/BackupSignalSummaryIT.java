@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.core.Json;
 import io.dbbackup.testkit.DbbackupJar;
+import io.dbbackup.testkit.WebhookServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,14 +42,18 @@ class BackupSignalSummaryIT {
                     command: [sh, -c, 'head -c 2000 /dev/urandom; exec sleep 60']
                 stores:
                   local: {type: local, path: store}
+                notifications:
+                  hook: {type: webhook, url_env: WEBHOOK_URL}
                 jobs:
                   good: {datasource: small, store: local, prefix: good}
                   bad: {datasource: broken, store: local, prefix: bad, retry: {max_attempts: 1}}
                   slow: {datasource: slow, store: local, prefix: slow}
-                  later: {datasource: small, store: local, prefix: later}
+                  later: {datasource: small, store: local, prefix: later, notify: [{notifier: hook, on: failure}]}
                 """);
+        WebhookServer hook = new WebhookServer();
         for (boolean json : List.of(false, true)) {
-            Process p = startJar(json ? new String[]{"backup", "--all", "--json"} : new String[]{"backup", "--all"});
+            Process p = startJar(Map.of("WEBHOOK_URL", hook.url() + "/hook"),
+                    json ? new String[]{"backup", "--all", "--json"} : new String[]{"backup", "--all"});
             try {
                 DbbackupJar.Stopped stopped = DbbackupJar.terminateWhen(p, dir, "the slow job's upload starts",
                         () -> uploading(dir.resolve("store/slow")), 300);
@@ -61,10 +66,19 @@ class BackupSignalSummaryIT {
                 } else {
                     assertThat(out).contains("1 of 4 jobs succeeded, 1 failed, 1 interrupted, 1 not started (exit 143)");
                 }
+                // the job never started: its report says so, not "this run stored no backup" of a backup that ran
+                WebhookServer.Request r = hook.take(java.time.Duration.ofSeconds(5));
+                assertThat(r).as("the job not started is notified").isNotNull();
+                Map<?, ?> report = (Map<?, ?>) Json.parse(r.body());
+                assertThat(report.get("job")).isEqualTo("later");
+                assertThat((String) report.get("next")).startsWith("The backup of job later never started (the run was stopped "
+                                + "before it): nothing was written or deleted for it; its backups are as they were: dbbackup ")
+                        .contains(" list later\nNext: when the run may go on, run: dbbackup ").endsWith(" backup later");
             } finally {
                 p.destroyForcibly();
             }
         }
+        hook.close();
     }
 
     private static boolean uploading(Path folder) throws Exception {
@@ -77,7 +91,7 @@ class BackupSignalSummaryIT {
     }
 
     /** The built jar as a subprocess with the test-only plugins, in {@code dir}. */
-    private Process startJar(String... args) throws Exception {
-        return DbbackupJar.startWithTestEngine(dir, Map.of(), args);
+    private Process startJar(Map<String, String> env, String... args) throws Exception {
+        return DbbackupJar.startWithTestEngine(dir, env, args);
     }
 }

@@ -846,7 +846,16 @@ class SignalIT {
                         "INTERRUPTED interrupted by SIGTERM before the prune of job third began: nothing was deleted",
                         "prune --all interrupted by SIGTERM: 0 of 3 jobs pruned, 1 interrupted; not started: second, third (exit 143)");
             }
-            assertThat(reports(3)).containsExactly("noise interrupted", "second interrupted", "third interrupted");
+            List<Map<?, ?>> reports = reportBodies(3);
+            assertThat(reports.stream().map(r -> r.get("job") + " " + r.get("outcome")))
+                    .containsExactly("noise interrupted", "second interrupted", "third interrupted");
+            assertThat((String) reports.get(0).get("next")).startsWith("The prune stopped; the backups it had not deleted yet are kept: ");
+            for (Map<?, ?> notStarted : reports.subList(1, 3)) { // never started: not "the prune stopped"
+                String job = (String) notStarted.get("job");
+                assertThat((String) notStarted.get("next")).as(job).startsWith("The prune of job " + job + " never started (the run "
+                                + "was stopped before it): nothing was written or deleted for it; its backups are as they were: dbbackup ")
+                        .contains(" list " + job + "\nNext: when the run may go on, run: dbbackup ").endsWith(" prune " + job);
+            }
         } finally {
             p.destroyForcibly();
         }
@@ -905,12 +914,16 @@ class SignalIT {
 
     /** The next {@code n} webhook reports, each as "JOB OUTCOME", in the order they came. */
     private List<String> reports(int n) throws Exception {
-        List<String> got = new ArrayList<>();
+        return reportBodies(n).stream().map(report -> report.get("job") + " " + report.get("outcome")).toList();
+    }
+
+    /** The next {@code n} webhook reports, parsed. */
+    private List<Map<?, ?>> reportBodies(int n) throws Exception {
+        List<Map<?, ?>> got = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             WebhookServer.Request hook = webhook.take(Duration.ofSeconds(5));
             assertThat(hook).as("report " + (i + 1) + " of " + n + " after " + got).isNotNull();
-            Map<?, ?> report = (Map<?, ?>) Json.parse(hook.body());
-            got.add(report.get("job") + " " + report.get("outcome"));
+            got.add((Map<?, ?>) Json.parse(hook.body()));
         }
         return got;
     }
