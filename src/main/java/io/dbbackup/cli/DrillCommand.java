@@ -7,7 +7,6 @@ import io.dbbackup.core.Redactor;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.Driller;
-import io.dbbackup.job.DecryptionKeys;
 import io.dbbackup.job.GroupedWarnings;
 import io.dbbackup.job.Notifications;
 import io.dbbackup.job.NotifyFailure;
@@ -82,13 +81,12 @@ final class DrillCommand implements Callable<Integer> {
         if (root.main.signals() != null) {
             root.main.signals().cancelAndReport(ws, stopped::set);
         }
-        DecryptionKeys keys = decryption.keys(root.main, ws); // read once: a shared --identity file is warned of before any job
         if (!all) {
             JobConfig j = ws.job(args.get(0));
             NobodyToNotify.warnIfNone(ws, notify, List.of(j), "drill");
             Driller.Result r;
             try {
-                r = drillOne(ws, keys, j, Optional.ofNullable(args.size() > 1 ? args.get(1) : null));
+                r = drillOne(ws, j, Optional.ofNullable(args.size() > 1 ? args.get(1) : null));
             } catch (DbBackupException e) {
                 if (!json) {
                     Unsent.print(root.out, unsent(j));
@@ -124,7 +122,7 @@ final class DrillCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    Driller.Result r = drillOne(ws, keys, j, Optional.empty());
+                    Driller.Result r = drillOne(ws, j, Optional.empty());
                     statuses.add(ExitStatus.OK);
                     if (json) {
                         rows.add(toMap(j, r));
@@ -157,11 +155,13 @@ final class DrillCommand implements Callable<Integer> {
         return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
     }
 
-    private Driller.Result drillOne(Workspace ws, DecryptionKeys keys, JobConfig j, Optional<String> key) {
+    private Driller.Result drillOne(Workspace ws, JobConfig j, Optional<String> key) {
         Instant started = ws.clock().instant();
         Driller.Result r;
         try {
-            r = new Driller(ws, keys).drill(j.name(), key, to, keep);
+            // the keys read per job (a --passphrase-env naming no variable is each job's failure, a row under --json); a shared
+            // --identity file is warned of by the first reading, outside any job's log tag
+            r = new Driller(ws, decryption.keys(root.main, ws)).drill(j.name(), key, to, keep);
         } catch (DbBackupException e) {
             if (notify) { // stopped by a signal: notified as interrupted, as a backup is
                 notifyFailed.put(j.name(), Notifications.sendDrill(ws, j, key, started, null, underSignal(e)));
