@@ -216,6 +216,24 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops every client's session processes (SIGSTOP) while the server goes on listening: their connections go silent,
+     * as one a NAT or firewall forgot, which the client learns of only when a request gets no answer. {@link #cutSessions}
+     * ends them.
+     */
+    public synchronized void freezeSessions() throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-STOP"));
+        process.toHandle().descendants().forEach(h -> command.add(Long.toString(h.pid())));
+        if (command.size() > 2 && new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException("could not stop the session processes: " + command);
+        }
+    }
+
+    /** The server's processes below its listener: a few per client connection while it is open, none once all closed. */
+    public synchronized long sessionProcesses() {
+        return process.toHandle().descendants().filter(ProcessHandle::isAlive).count();
+    }
+
     public synchronized void stop() {
         if (process != null) {
             process.destroyForcibly();

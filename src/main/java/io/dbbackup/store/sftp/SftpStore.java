@@ -11,6 +11,7 @@ import io.dbbackup.spi.KeyTakenException;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.Store;
+import io.dbbackup.spi.StoreClosedException;
 import io.dbbackup.spi.Upload;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
@@ -50,7 +51,8 @@ import java.util.regex.Pattern;
 
 /**
  * A folder on an SSH server, over SFTP (sshj). Connects on first use and reconnects after a lost
- * connection. Uploads go to a hidden temporary name in the key's folder ({@code .<name>.part-<random>})
+ * connection: also when an operation finds it dead at its start ({@link #reconnectingOnce}). Closed, it refuses every
+ * operation ({@link StoreClosedException}) and never connects again. Uploads go to a hidden temporary name in the key's folder ({@code .<name>.part-<random>})
  * and are renamed onto the key at commit, replacing an existing object atomically where the server
  * offers {@code posix-rename@openssh.com} (OpenSSH, Apache MINA), elsewhere after renaming it aside ({@link #rename});
  * temporary names are never listed.
@@ -74,6 +76,10 @@ public final class SftpStore implements Store {
      * after failing its read-back leaves no empty folder); folders that were there before are never removed.
      */
     private final java.util.Set<String> madeFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A connection was made: the next one is a reconnect, and says so. */
+    private boolean connectedBefore;
+    /** {@link #close} was called: every operation is refused, and nothing connects again. */
+    private boolean closed;
     /** The key_file's problem was logged: once per store (a run), not at every connection (a retry, a reconnect). */
     private boolean keyWarned;
 
@@ -97,6 +103,9 @@ public final class SftpStore implements Store {
     }
 
     synchronized SFTPClient sftp() throws IOException {
+        if (closed) {
+            throw new StoreClosedException(cfg.describe());
+        }
         if (sftp != null && ssh.isConnected() && ssh.isAuthenticated()) {
             return sftp;
         }
@@ -126,6 +135,11 @@ public final class SftpStore implements Store {
             SFTPClient client = new SftpStart(cfg).start(c);
             ssh = c;
             sftp = client;
+            if (connectedBefore) {
+                Log.get().info("sftp connection to " + HostPort.of(cfg.host(), cfg.port()) + " was lost; reconnected",
+                        "store", cfg.describe());
+            }
+            connectedBefore = true;
             warnOfFormerTildeFolder(client);
             return sftp;
         } catch (IOException | RuntimeException e) {
@@ -286,6 +300,45 @@ public final class SftpStore implements Store {
     }
 
     /**
+     * A transport failure of a request on {@code on} (a connection closed, reset or stalled), which {@link #fail} dropped:
+     * {@link #reconnectingOnce} tells by {@code on} whether the operation found its connection dead at its start.
+     */
+    static final class ConnectionLost extends IOException {
+        private final transient SFTPClient on;
+
+        ConnectionLost(SFTPClient on, String message, Throwable cause) {
+            super(message, cause);
+            this.on = on;
+        }
+    }
+
+    private interface Operation<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * {@code op}, once more over a new connection if it failed for the connection it began on being lost, where that one
+     * was made before it: a server that dropped an idle connection between two jobs (an sshd restart, its
+     * {@code ClientAliveInterval}, a NAT timeout the client learns of only from its next request) fails no job. Only
+     * operations whose start writes nothing that stays under a key: a look, a listing, a delete, the open of a read or an
+     * upload's temporary file; a connection lost under an upload's data or commit still fails that upload.
+     */
+    private <T> T reconnectingOnce(Operation<T> op) throws IOException {
+        SFTPClient began;
+        synchronized (this) {
+            began = sftp;
+        }
+        try {
+            return op.run();
+        } catch (ConnectionLost e) {
+            if (began == null || e.on != began) {
+                throw e;
+            }
+            return op.run();
+        }
+    }
+
+    /**
      * Closes the socket of the connection {@code c} belongs to, if it is still the current one: every request on it
      * fails at once, where a blocked write or a wait for an answer on a stalled connection would wait out
      * {@code timeout} (and a polite disconnect would block on the same full socket). The next use reconnects.
@@ -375,7 +428,7 @@ public final class SftpStore implements Store {
      * connected again.
      */
     IOException fail(SFTPClient on, String action, String path, IOException e) {
-        if (e instanceof ConnectFailed) {
+        if (e instanceof ConnectFailed || e instanceof StoreClosedException) {
             return e;
         }
         if (e instanceof ReplaceFailed r) {
@@ -396,7 +449,8 @@ public final class SftpStore implements Store {
                     + ": that needs write permission on the folder, and where its sticky bit is set, owning the file or the"
                     + " folder)" : ""), null);
         }
-        if (!answered(e) && on != null) {
+        boolean lost = !answered(e) && on != null;
+        if (lost) {
             drop(on);
         }
         String why = timedOut(e) ? "the server stopped answering: no answer for " + Human.settingSpaced(cfg.timeout())
@@ -405,7 +459,8 @@ public final class SftpStore implements Store {
                 + " that drops idle connections: a shorter keepalive_interval than its limit keeps it; now "
                 + (cfg.keepalive().isZero() ? "0, none sent" : Human.settingSpaced(cfg.keepalive())) + ")"
                 : reason(action, e);
-        return new IOException("sftp " + action + " " + cfg.where() + ":" + path + " failed: " + why, e);
+        String message = "sftp " + action + " " + cfg.where() + ":" + path + " failed: " + why;
+        return lost ? new ConnectionLost(on, message, e) : new IOException(message, e);
     }
 
     /**
@@ -616,6 +671,10 @@ public final class SftpStore implements Store {
 
     @Override
     public Upload upload(String key, OperationContext ctx) throws IOException {
+        return reconnectingOnce(() -> start(key, ctx));
+    }
+
+    private Upload start(String key, OperationContext ctx) throws IOException {
         String target = remote(key);
         String dir = parent(target);
         String temp = join(dir.equals(".") ? "" : dir, "." + name(target) + PART + UUID.randomUUID().toString().substring(0, 8));
@@ -796,7 +855,7 @@ public final class SftpStore implements Store {
     @Override
     public InputStream open(String key) throws IOException {
         String path = remote(key);
-        Opened first = openAt(key, path, 0, null);
+        Opened first = reconnectingOnce(() -> openAt(key, path, 0, null));
         FileAttributes began = first.attributes();
         return new io.dbbackup.spi.ResumingInputStream(first.read(), began.getSize(),
                 offset -> openAt(key, path, offset, began).read(), RESUMES, "sftp " + cfg.where() + ":" + path);
@@ -844,6 +903,10 @@ public final class SftpStore implements Store {
     @Override
     public List<StoredObject> listFolder(String folder) throws IOException {
         Store.requireFolder(folder);
+        return reconnectingOnce(() -> listIn(folder));
+    }
+
+    private List<StoredObject> listIn(String folder) throws IOException {
         String dir = folder.isEmpty() ? cfg.path() : join(cfg.path(), folder.substring(0, folder.length() - 1));
         List<StoredObject> out = new ArrayList<>();
         SFTPClient c = sftp();
@@ -877,6 +940,10 @@ public final class SftpStore implements Store {
     }
 
     private List<StoredObject> list(String prefix, boolean skipUnreadable) throws IOException {
+        return reconnectingOnce(() -> objects(prefix, skipUnreadable));
+    }
+
+    private List<StoredObject> objects(String prefix, boolean skipUnreadable) throws IOException {
         List<StoredObject> out = new ArrayList<>();
         walk(prefix, false, skipUnreadable, (key, at) -> {
             if (key.startsWith(prefix)) {
@@ -890,6 +957,10 @@ public final class SftpStore implements Store {
     /** The temporary files of uploads under {@code prefix}: {@code .<file name>.part-<random>} beside their key. */
     @Override
     public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
+        return reconnectingOnce(() -> unfinished(prefix));
+    }
+
+    private List<UnfinishedUpload> unfinished(String prefix) throws IOException {
         List<UnfinishedUpload> out = new ArrayList<>();
         walk(prefix, true, false, (tempKey, at) -> {
             UnfinishedUpload.keyOfTemporary(tempKey, TEMP_NAME).filter(key -> key.startsWith(prefix))
@@ -905,6 +976,10 @@ public final class SftpStore implements Store {
      */
     @Override
     public List<UnfinishedUpload> listSetAside(String prefix) throws IOException {
+        return reconnectingOnce(() -> setAside(prefix));
+    }
+
+    private List<UnfinishedUpload> setAside(String prefix) throws IOException {
         List<UnfinishedUpload> out = new ArrayList<>();
         walk(prefix, true, false, (asideKey, at) -> {
             UnfinishedUpload.keyOfTemporary(asideKey, ASIDE_NAME).filter(key -> key.startsWith(prefix))
@@ -920,6 +995,11 @@ public final class SftpStore implements Store {
         if (!TEMP_NAME.matcher(name(path)).matches()) {
             throw new IOException("not a temporary file of this store: " + upload.name());
         }
+        reconnectingOnce(() -> remove(path));
+    }
+
+    /** Deletes the file {@code path}, gone already or not; gives the connection it used. */
+    private SFTPClient remove(String path) throws IOException {
         SFTPClient c = null;
         try {
             c = sftp();
@@ -929,6 +1009,7 @@ public final class SftpStore implements Store {
                 throw fail(c, "delete", path, e);
             }
         }
+        return c;
     }
 
     /**
@@ -980,6 +1061,10 @@ public final class SftpStore implements Store {
     @Override
     public Optional<StoredObject> stat(String key) throws IOException {
         String path = remote(key);
+        return reconnectingOnce(() -> statOf(key, path));
+    }
+
+    private Optional<StoredObject> statOf(String key, String path) throws IOException {
         SFTPClient c = null;
         try {
             c = sftp();
@@ -996,16 +1081,7 @@ public final class SftpStore implements Store {
     @Override
     public void delete(String key) throws IOException {
         String path = remote(key);
-        SFTPClient c = null;
-        try {
-            c = sftp();
-            c.rm(path);
-        } catch (IOException e) {
-            if (!noSuchFile(e)) {
-                throw fail(c, "delete", path, e);
-            }
-        }
-        removeEmptiedFolders(c, parent(path));
+        removeEmptiedFolders(reconnectingOnce(() -> remove(path)), parent(path));
     }
 
     @Override
@@ -1043,7 +1119,8 @@ public final class SftpStore implements Store {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         disconnect();
     }
 }

@@ -1,0 +1,125 @@
+package io.dbbackup.store.sftp;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Leftovers;
+import io.dbbackup.testkit.OpenSshServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One {@code backup --all} run whose SFTP connection the server drops between two jobs (an sshd restart, its
+ * {@code ClientAliveInterval}, a NAT timeout): the later job reconnects once and succeeds without a retry (the jobs have
+ * none), says so in one line, and the run leaves no connection or server session behind.
+ */
+class SftpReconnectIT {
+    static OpenSshServer ssh;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ssh = new OpenSshServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ssh != null) {
+            ssh.close();
+        }
+    }
+
+    /** The session's processes killed: the connection closes, the client's transport sees it end. */
+    @Test
+    void aConnectionClosedBetweenTwoJobsIsMadeAgainAndClosedAtTheEnd() throws Exception {
+        runWithDropBetweenJobs("", ssh::cutSessions);
+        assertThat(Leftovers.connectionsTo(ssh.port())).as("connections open after the run").isZero();
+        for (long end = System.nanoTime() + 5_000_000_000L; ssh.sessionProcesses() > 0 && System.nanoTime() < end; ) {
+            Thread.sleep(50);
+        }
+        assertThat(ssh.sessionProcesses()).as("server sessions after the run").isZero();
+        verifyBoth();
+    }
+
+    /**
+     * The session's processes stopped: the connection goes silent, as one a NAT forgot; the next job's first request
+     * gets no answer within {@code timeout}, and that job goes on over a new connection.
+     */
+    @Test
+    void aConnectionGoneSilentBetweenTwoJobsIsMadeAgain() throws Exception {
+        runWithDropBetweenJobs("    timeout: 2s\n", ssh::freezeSessions);
+        assertThat(Leftovers.connectionsTo(ssh.port())).as("connections open after the run").isZero();
+        ssh.cutSessions(); // the stopped ones
+        verifyBoth();
+    }
+
+    private interface Drop {
+        void run() throws Exception;
+    }
+
+    /**
+     * {@code backup --all --parallel 1} of jobs {@code first} and {@code second} on one SFTP store, with {@code between}
+     * on a local store in the middle: while its dump waits, the SFTP connection idles and {@code drop} ends it.
+     */
+    private Cli.Result runWithDropBetweenJobs(String storeSettings, Drop drop) throws Exception {
+        String root = ssh.dataDir().resolve("reconnect-" + UUID.randomUUID().toString().substring(0, 8)).toString();
+        Path started = dir.resolve("between-started");
+        Path go = dir.resolve("between-go");
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  one: {engine: fake, size: 300000}
+                  wait: {engine: fake, command: [sh, -c, "touch %s; while [ ! -e %s ]; do sleep 0.05; done; echo done"]}
+                  two: {engine: fake, size: 300000}
+                stores:
+                  remote:
+                    type: sftp
+                    host: %s
+                    port: %d
+                    user: %s
+                    path: %s
+                    key_file: %s
+                    known_hosts: %s
+                %s  here: {type: local, path: here}
+                jobs:
+                  first: {datasource: one, store: remote}
+                  between: {datasource: wait, store: here}
+                  second: {datasource: two, store: remote}
+                """.formatted(started, go, ssh.host(), ssh.port(), ssh.user(), root, ssh.clientKey(), ssh.knownHosts(),
+                storeSettings));
+        CompletableFuture<Long> dropped = CompletableFuture.supplyAsync(() -> {
+            try {
+                while (!Files.exists(started)) {
+                    Thread.sleep(20);
+                }
+                long sessions = ssh.sessionProcesses();
+                drop.run();
+                Files.writeString(go, "");
+                return sessions;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "--all", "--parallel", "1", "--no-progress");
+        assertThat(dropped.join()).as("server session processes of the first job's connection when dropped").isPositive();
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).as(r.toString())
+                .containsOnlyOnce("sftp connection to " + ssh.host() + ":" + ssh.port() + " was lost; reconnected");
+        return r;
+    }
+
+    private void verifyBoth() {
+        for (String job : new String[] {"first", "second"}) {
+            Cli.Result v = new Cli().workingDir(dir).run("-c", "config.yaml", "verify", job);
+            assertThat(v.exit()).as(v.toString()).isZero();
+        }
+    }
+}
