@@ -8,6 +8,7 @@ import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.ResumingInputStream;
 import io.dbbackup.spi.Store;
+import io.dbbackup.spi.StoreClosedException;
 import io.dbbackup.spi.Upload;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -72,6 +73,8 @@ public final class S3Store implements Store {
     private final S3Settings cfg;
     private S3Client client;
     private WatchedHttpClient http;
+    /** {@link #close} was called: {@link #client} refuses. */
+    private boolean closed;
     /** How long a request may move no byte before it fails as a stall (tests shorten it). */
     Duration stallTimeout = STALL_TIMEOUT;
     /** The service answered a PutObject's {@code If-None-Match} with 501 NotImplemented: claims are a look, then a write. */
@@ -93,7 +96,16 @@ public final class S3Store implements Store {
         return cfg;
     }
 
+    /**
+     * The SDK's client, made on first use. After {@link #close} a refusal ("store X is closed"): a job's thread still
+     * running when the command returned would otherwise make a new client, whose connections nobody closes.
+     */
     synchronized S3Client client() {
+        if (closed) {
+            // the SDK's own failure, which every request's caller turns into its IOException, with this message
+            throw software.amazon.awssdk.core.exception.SdkClientException.create(
+                    new StoreClosedException(cfg.describe()).getMessage());
+        }
         if (client == null) {
             SdkHttpClient base = ownClient(System.getenv()) ? new LargeWriteHttpClient(S3Store::connection)
                     : UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(STALL_TIMEOUT).build();
@@ -545,6 +557,7 @@ public final class S3Store implements Store {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (client != null) {
             client.close();
             client = null;

@@ -62,6 +62,44 @@ class SftpReconnectIT {
         verifyBoth();
     }
 
+    /**
+     * A store used after it was closed (a job's thread still running when the command returned): every operation is
+     * refused with "store X is closed", an upload open at the close aborts without a new connection, and none is left.
+     */
+    @Test
+    void aClosedStoreRefusesEveryOperationAndConnectsNoMore() throws Exception {
+        String root = ssh.dataDir().resolve("closed-" + UUID.randomUUID().toString().substring(0, 8)).toString();
+        SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), root, ssh.clientKey(),
+                ssh.knownHosts()));
+        io.dbbackup.spi.OperationContext ctx = new io.dbbackup.spi.OperationContext(new io.dbbackup.spi.Cancellation(),
+                new io.dbbackup.core.Log(new java.io.PrintWriter(new java.io.StringWriter()), io.dbbackup.core.Log.Format.TEXT,
+                        io.dbbackup.core.Log.Level.INFO, java.time.Clock.systemUTC()), dir);
+        store.put("job/a.dump", new byte[] {1, 2, 3}, ctx);
+        io.dbbackup.spi.Upload open = store.upload("job/b.dump", ctx);
+        open.stream().write(new byte[] {4, 5, 6});
+        store.close();
+        java.util.List<java.util.concurrent.Callable<?>> operations = java.util.List.of(() -> store.stat("job/a.dump"),
+                () -> store.list("job/"), () -> store.listFolder("job/"), () -> store.listUnfinished("job/"),
+                () -> store.listSetAside("job/"), () -> store.open("job/a.dump"), () -> store.upload("job/c.dump", ctx),
+                () -> {
+                    store.delete("job/a.dump");
+                    return null;
+                });
+        for (java.util.concurrent.Callable<?> op : operations) {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(op::call);
+            assertThat(t).isInstanceOf(io.dbbackup.spi.StoreClosedException.class)
+                    .hasMessage("store " + store.describe() + " is closed");
+        }
+        open.abort();
+        for (long end = System.nanoTime() + 5_000_000_000L; (Leftovers.connectionsTo(ssh.port()) > 0
+                || ssh.sessionProcesses() > 0) && System.nanoTime() < end; ) {
+            Thread.sleep(50);
+        }
+        assertThat(Leftovers.connectionsTo(ssh.port())).as("connections open after the close").isZero();
+        assertThat(ssh.sessionProcesses()).as("server sessions after the close").isZero();
+        assertThat(Path.of(root, "job", "a.dump")).as("the delete after the close did nothing").exists();
+    }
+
     private interface Drop {
         void run() throws Exception;
     }
