@@ -52,10 +52,10 @@ import java.util.regex.Pattern;
 /**
  * A folder on an SSH server, over SFTP (sshj). Connects on first use and reconnects after a lost
  * connection: also when an operation finds it dead at its start ({@link #reconnectingOnce}). Closed, it refuses every
- * operation ({@link StoreClosedException}) and never connects again. Uploads go to a hidden temporary name in the key's folder ({@code .<name>.part-<random>})
- * and are renamed onto the key at commit, replacing an existing object atomically where the server
- * offers {@code posix-rename@openssh.com} (OpenSSH, Apache MINA), elsewhere after renaming it aside ({@link #rename});
- * temporary names are never listed.
+ * operation ({@link StoreClosedException}) and never connects again. Uploads go to a hidden temporary name in the key's
+ * folder ({@code .<name>.part-<random>}) and are renamed onto the key at commit, replacing an existing object
+ * atomically where the server offers {@code posix-rename@openssh.com} (OpenSSH, Apache MINA), elsewhere after renaming
+ * it aside ({@link #rename}); temporary names are never listed.
  */
 public final class SftpStore implements Store {
     static final String PART = ".part-";
