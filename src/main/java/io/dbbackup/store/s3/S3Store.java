@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -491,33 +492,54 @@ public final class S3Store implements Store {
     }
 
     /**
-     * DeleteObjects, {@value #DELETE_BATCH} keys per request (S3's limit), quiet: only failures come back. A service
-     * without it (Google Cloud Storage's XML API: 501 NotImplemented) has each key deleted on its own, from then on.
+     * DeleteObjects, {@value #DELETE_BATCH} keys per request (S3's limit), quiet: only failures come back. Keys a lock
+     * holds do not stop the next batches; one failure at the end counts the keys not deleted over every batch and
+     * names the first. Another failure stops at its batch, counting the batches sent so far. A service without
+     * DeleteObjects (Google Cloud Storage's XML API: 501 NotImplemented) has each key deleted on its own, from then on.
      */
     @Override
     public void deleteAll(List<String> keys) throws IOException {
-        List<String> held = new ArrayList<>(); // keys a lock holds: the other batches go on, they are named at the end
-        String heldBy = null;
-        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
-            List<String> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH));
-            try {
-                deleteBatch(batch);
-            } catch (io.dbbackup.spi.HeldObjectException e) {
-                held.addAll(e.keys());
-                heldBy = heldBy == null ? e.getMessage() : heldBy;
+        List<S3Error> refused = new ArrayList<>(); // of every batch sent
+        int sent = 0;
+        for (; sent < keys.size() && !multiDeleteRefused; sent += DELETE_BATCH) {
+            List<String> batch = keys.subList(sent, Math.min(keys.size(), sent + DELETE_BATCH));
+            List<S3Error> errors = deleteBatch(batch);
+            if (errors == null) {
+                break; // not implemented: this batch and the next ones key by key
+            }
+            refused.addAll(errors);
+            if (!errors.stream().allMatch(e -> S3Errors.heldByLock(e.code(), e.message()))) {
+                throw notDeleted(sent + batch.size(), refused); // not a lock: the prune stops as it did
             }
         }
-        if (!held.isEmpty()) {
-            throw new io.dbbackup.spi.HeldObjectException(heldBy, held);
+        sent = Math.min(sent, keys.size());
+        IOException notDeleted = refused.isEmpty() ? null : notDeleted(sent, refused);
+        try {
+            io.dbbackup.spi.HeldObjectException.deleteEach(keys.subList(sent, keys.size()), this::delete);
+        } catch (io.dbbackup.spi.HeldObjectException e) {
+            if (notDeleted == null) {
+                throw e;
+            }
+            List<String> held = new ArrayList<>(((io.dbbackup.spi.HeldObjectException) notDeleted).keys());
+            held.addAll(e.keys());
+            throw new io.dbbackup.spi.HeldObjectException(notDeleted.getMessage(), held);
+        }
+        if (notDeleted != null) {
+            throw notDeleted;
         }
     }
 
-    /** One DeleteObjects of at most {@value #DELETE_BATCH} keys; keys a lock holds come as a {@link io.dbbackup.spi.HeldObjectException} naming them. */
-    private void deleteBatch(List<String> batch) throws IOException {
-        if (multiDeleteRefused) {
-            io.dbbackup.spi.HeldObjectException.deleteEach(batch, this::delete);
-            return;
-        }
+    /** The failure of DeleteObjects of {@code asked} keys that did not delete {@code refused}: counted, the first named. */
+    private IOException notDeleted(int asked, List<S3Error> refused) {
+        return S3Errors.notDeleted(cfg, asked, refused, full -> full.startsWith(cfg.prefix())
+                ? full.substring(cfg.prefix().length()) : full);
+    }
+
+    /**
+     * One DeleteObjects of at most {@value #DELETE_BATCH} keys: the keys it did not delete (empty: all deleted), or null
+     * when the service does not implement it (then {@link #multiDeleteRefused}, and nothing of {@code batch} was deleted).
+     */
+    private List<S3Error> deleteBatch(List<String> batch) throws IOException {
         List<ObjectIdentifier> ids = new ArrayList<>(batch.size());
         for (String key : batch) {
             ids.add(ObjectIdentifier.builder().key(fullKey(key)).build());
@@ -528,15 +550,11 @@ public final class S3Store implements Store {
         } catch (SdkException e) {
             if (S3Errors.notImplemented(e)) {
                 multiDeleteRefused = true;
-                io.dbbackup.spi.HeldObjectException.deleteEach(batch, this::delete);
-                return;
+                return null;
             }
             throw S3Errors.map(cfg, "delete of " + Human.count(batch.size(), "object"), cfg.location(batch.get(0)) + " …", e);
         }
-        if (response.hasErrors() && !response.errors().isEmpty()) {
-            throw S3Errors.notDeleted(cfg, batch.size(), response.errors(), full -> full.startsWith(cfg.prefix())
-                    ? full.substring(cfg.prefix().length()) : full);
-        }
+        return response.hasErrors() ? response.errors() : List.of();
     }
 
     @Override

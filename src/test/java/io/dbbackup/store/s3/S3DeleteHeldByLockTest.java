@@ -84,6 +84,33 @@ class S3DeleteHeldByLockTest {
         }
     }
 
+    /**
+     * Keys held in two of three batches (2,500 keys): the one failure counts them over every batch, not the first
+     * batch's alone ("failed for 2 of them (the other 998 were deleted)" it said), and names the first key held.
+     */
+    @Test
+    void keysHeldInTwoBatchesAreCountedOverAll() throws Exception {
+        List<String> keys = java.util.stream.IntStream.range(0, 2500)
+                .mapToObj(i -> String.format("job/wal/%024X", i)).toList();
+        List<String> locked = List.of(keys.get(3), keys.get(7), keys.get(2100), keys.get(2200), keys.get(2499));
+        try (FakeS3Server server = new FakeS3Server(exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            StringBuilder errors = new StringBuilder();
+            java.util.regex.Pattern.compile("<Key>([^<]*)</Key>").matcher(body).results().map(m -> m.group(1))
+                    .filter(locked::contains).forEach(k -> errors.append("<Error><Key>").append(k).append("</Key><Code>"
+                            + "AccessDenied</Code><Message>Access Denied because object protected by object lock."
+                            + "</Message></Error>"));
+            FakeS3Server.answerXml(exchange, 200, "<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                    + errors + "</DeleteResult>");
+        }); S3Store store = server.store()) {
+            Throwable t = catchThrowable(() -> store.deleteAll(keys));
+            assertThat(t).isInstanceOf(HeldObjectException.class);
+            assertThat(t.getMessage()).contains("s3 delete of 2500 objects in ")
+                    .contains(" failed for 5 of them (the other 2495 were deleted), first " + keys.get(3) + ": AccessDenied");
+            assertThat(((HeldObjectException) t).keys()).containsExactlyElementsOf(locked);
+        }
+    }
+
     /** A key held beside one the service failed to delete (InternalError): no hold, the failure it was (retryable). */
     @Test
     void aHoldBesideAnotherFailureIsThatFailure() throws Exception {
