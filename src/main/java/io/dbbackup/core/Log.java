@@ -127,12 +127,18 @@ public final class Log {
 
     /**
      * {@code task} run without the tags of the thread that starts its thread: for a thread that serves every job (a timer
-     * shared by the process), which must not name the job that happened to start it.
+     * shared by the process), which must not name the job that happened to start it. The thread that runs it has its
+     * tags back afterwards (a pool's thread, or the caller's own).
      */
     public static Runnable untagged(Runnable task) {
         return () -> {
+            Tag found = TAGS.get();
             TAGS.remove();
-            task.run();
+            try {
+                task.run();
+            } finally {
+                TAGS.set(found);
+            }
         };
     }
 

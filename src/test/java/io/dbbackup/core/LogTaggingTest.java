@@ -75,4 +75,14 @@ class LogTaggingTest {
         }
         assertThat(sw.toString()).contains("timer\n").doesNotContain("job=");
     }
+
+    /** Run on a thread that has tags (a pool's reused thread, the caller itself): they are back once the task is done. */
+    @Test
+    void anUntaggedTaskGivesItsThreadItsTagsBack() {
+        try (Log.Tagging tag = Log.tag("job", "a")) {
+            Log.untagged(() -> log.info("timer")).run();
+            log.info("after");
+        }
+        assertThat(sw.toString()).contains("timer\n").contains("after job=a\n");
+    }
 }
