@@ -81,14 +81,17 @@ public final class Notifications {
     private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
                                     ExitStatus status, Instant started, String key, long size, String error, String detail) {
         return report(ws, job, operation, outcome, status, started, key, size, error, detail,
-                NextSteps.of(ws, job, operation, outcome, null));
+                NextSteps.of(ws, job, operation, outcome, null), 1);
     }
 
-    /** As the other, whose "what now" lines are {@code next} ({@link NextSteps}; null for a success). */
+    /**
+     * As the other, whose "what now" lines are {@code next} ({@link NextSteps}; null for a success) and which made
+     * {@code attempts} attempts (0: a job a signal kept from starting).
+     */
     private static JobReport report(Workspace ws, JobConfig job, JobReport.Operation operation, JobReport.Outcome outcome,
                                     ExitStatus status, Instant started, String key, long size, String error, String detail,
-                                    String next) {
-        return new JobReport(job.name(), operation, outcome, 1,
+                                    String next, int attempts) {
+        return new JobReport(job.name(), operation, outcome, attempts,
                 started, Duration.between(started, ws.clock().instant()), host(), key, size, error,
                 detail == null || detail.isBlank() ? null : detail, job.datasource(), job.store(), location(ws, job), status,
                 next);
@@ -103,7 +106,7 @@ public final class Notifications {
                                     DbBackupException failure, boolean dryRun, String asked) {
         JobReport.Outcome outcome = failure.status().bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE;
         return report(ws, job, operation, outcome, failure.status(), started, null, 0, Redactor.redact(failure.getMessage()),
-                toolOutput(failure), NextSteps.of(ws, job, operation, outcome, asked, dryRun));
+                toolOutput(failure), NextSteps.of(ws, job, operation, outcome, asked, dryRun), 1);
     }
 
     /**
@@ -114,7 +117,7 @@ public final class Notifications {
     public static List<NotifyFailure> sendPruneNotStarted(Workspace ws, JobConfig job, DbBackupException failure, boolean dryRun) {
         return send(ws, job, report(ws, job, JobReport.Operation.PRUNE, JobReport.Outcome.INTERRUPTED, failure.status(),
                 ws.clock().instant(), null, 0, Redactor.redact(failure.getMessage()), null,
-                NextSteps.notStarted(ws, job, JobReport.Operation.PRUNE, dryRun)));
+                NextSteps.notStarted(ws, job, JobReport.Operation.PRUNE, dryRun), 0));
     }
 
     /** A success of {@code operation} whose {@code detail} says what it did: exit status 0. */

@@ -71,6 +71,7 @@ class BackupSignalSummaryIT {
                 assertThat(r).as("the job not started is notified").isNotNull();
                 Map<?, ?> report = (Map<?, ?>) Json.parse(r.body());
                 assertThat(report.get("job")).isEqualTo("later");
+                assertThat(report.get("attempts")).as("a job never started made no attempt").isEqualTo(0L);
                 assertThat((String) report.get("next")).startsWith("The backup of job later never started (the run was stopped "
                                 + "before it): nothing was written or deleted for it; its backups are as they were: dbbackup ")
                         .contains(" list later\nNext: when the run may go on, run: dbbackup ").endsWith(" backup later");

@@ -850,8 +850,10 @@ class SignalIT {
             assertThat(reports.stream().map(r -> r.get("job") + " " + r.get("outcome")))
                     .containsExactly("noise interrupted", "second interrupted", "third interrupted");
             assertThat((String) reports.get(0).get("next")).startsWith("The prune stopped; the backups it had not deleted yet are kept: ");
+            assertThat(reports.get(0).get("attempts")).as("the prune stopped was started").isEqualTo(1L);
             for (Map<?, ?> notStarted : reports.subList(1, 3)) { // never started: not "the prune stopped"
                 String job = (String) notStarted.get("job");
+                assertThat(notStarted.get("attempts")).as(job + " made no attempt").isEqualTo(0L);
                 assertThat((String) notStarted.get("next")).as(job).startsWith("The prune of job " + job + " never started (the run "
                                 + "was stopped before it): nothing was written or deleted for it; its backups are as they were: dbbackup ")
                         .contains(" list " + job + "\nNext: when the run may go on, run: dbbackup ").endsWith(" prune " + job);
