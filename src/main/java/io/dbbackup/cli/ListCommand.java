@@ -10,6 +10,7 @@ import io.dbbackup.core.Json;
 import io.dbbackup.core.Log;
 import io.dbbackup.job.AbandonedUploads;
 import io.dbbackup.job.Catalog;
+import io.dbbackup.job.GroupedWarnings;
 import io.dbbackup.job.Pruner;
 import io.dbbackup.job.RunSummary;
 import io.dbbackup.job.Workspace;
@@ -97,7 +98,31 @@ final class ListCommand implements Callable<Integer> {
         Instant now = ws.clock().instant();
         List<Map<String, Object>> rows = new ArrayList<>();
         List<ExitStatus> statuses = new ArrayList<>();
-        for (JobConfig j : ws.allJobs("list", "list")) {
+        List<JobConfig> jobs = ws.allJobs("list", "list");
+        // what many jobs would each warn the same (pins a newer dbbackup wrote) is said once, naming them, before the
+        // table as backup --all says its own
+        try (GroupedWarnings grouped = jobs.size() > 1 ? ws.groupingWarnings() : null) {
+            overviewRows(ws, catalog, jobs, now, rows, statuses);
+        }
+        if (rows.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok")) && ((Number) r.get("backups")).longValue() == 0)) {
+            // no job of the config has a backup: a config written again after the old one was lost, more likely than a
+            // fleet of jobs that never ran; where are the backups? (never when some job has backups: list --all is cheap)
+            // Said before the table, as backup --all says its warnings of many jobs before its table
+            catalog.warnElsewhere(jobs); // jobs whose hints name the same folders: one line
+        }
+        if (json) {
+            root.out.println(Json.pretty(rows));
+        } else {
+            overviewTable(rows);
+        }
+        root.out.flush();
+        return RunSummary.of(statuses).code();
+    }
+
+    /** Each job's row of {@code list --all}, and its status; its warnings said through the workspace. */
+    private void overviewRows(Workspace ws, Catalog catalog, List<JobConfig> jobs, Instant now,
+                              List<Map<String, Object>> rows, List<ExitStatus> statuses) {
+        for (JobConfig j : jobs) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("job", j.name());
             row.put("store", j.store());
@@ -143,19 +168,6 @@ final class ListCommand implements Callable<Integer> {
             }
             rows.add(row);
         }
-        if (rows.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok")) && ((Number) r.get("backups")).longValue() == 0)) {
-            // no job of the config has a backup: a config written again after the old one was lost, more likely than a
-            // fleet of jobs that never ran; where are the backups? (never when some job has backups: list --all is cheap)
-            // Said before the table, as backup --all says its warnings of many jobs before its table
-            catalog.warnElsewhere(ws.allJobs("list", "list")); // jobs whose hints name the same folders: one line
-        }
-        if (json) {
-            root.out.println(Json.pretty(rows));
-        } else {
-            overviewTable(rows);
-        }
-        root.out.flush();
-        return RunSummary.of(statuses).code();
     }
 
     private void overviewTable(List<Map<String, Object>> rows) {

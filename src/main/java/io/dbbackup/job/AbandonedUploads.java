@@ -133,7 +133,9 @@ public final class AbandonedUploads {
                     + "; " + a.key() + " holds the newer one: delete the set-aside one once it is not needed"
                     : a.key() + " holds no object: a run killed while replacing it left its previous object set aside as "
                     + a.name() + where + ", its only copy: rename it back to " + a.key();
-            ws.log().warn(what + " (dbbackup never removes it)", "job", job.name(), "key", a.key(), "set_aside", a.name());
+            ws.warnAboutOne(job, "runs killed while replacing backups left their previous objects set aside, maybe a "
+                    + "key's only copy (dbbackup never removes them; " + ws.suggest("list", "JOB") + " names them and "
+                    + "what to do with each)", what + " (dbbackup never removes it)", "key", a.key(), "set_aside", a.name());
             ours.add(a);
         }
         return ours;

@@ -107,22 +107,33 @@ public final class Catalog {
     public void mentionUnchecked(JobConfig job, Listing listing) {
         List<StoredObject> unchecked = listing.unchecked();
         if (unchecked.size() > 3) {
-            ws.log().warn("not backups: " + Human.count(unchecked.size(), "file") + " named like backups of job " + job.name()
+            ws.warnAboutOne(job, uncheckedKind(), "not backups: " + Human.count(unchecked.size(), "file")
+                    + " named like backups of job " + job.name()
                     + " have neither a .sha256 nor a manifest beside them (first " + unchecked.get(0).key() + ", last "
                     + unchecked.get(unchecked.size() - 1).key() + "), so nothing can check them; restore, verify and "
                     + "retention pass them by and prune never deletes them (put their sidecars back beside them, or move them "
-                    + "out of the job's folder)", "job", job.name());
+                    + "out of the job's folder)");
             return;
         }
         for (StoredObject o : unchecked) {
-            ws.log().warn("not a backup: " + o.key() + " has neither a .sha256 nor a manifest beside it, so nothing can check "
-                    + "it; restore, verify and retention pass it by and prune never deletes it (put its sidecar back beside "
-                    + "it, or move it out of the job's folder)", "job", job.name(), "key", o.key());
+            ws.warnAboutOne(job, uncheckedKind(), "not a backup: " + o.key() + " has neither a .sha256 nor a manifest "
+                    + "beside it, so nothing can check it; restore, verify and retention pass it by and prune never deletes "
+                    + "it (put its sidecar back beside it, or move it out of the job's folder)", "key", o.key());
         }
         for (StoredObject o : listing.unknown()) {
-            ws.log().warn(unknownForm(o) + ": list, restore, verify and retention pass it by and prune never deletes it (read "
-                    + "it with the dbbackup that made it)", "job", job.name(), "key", o.key());
+            ws.warnAboutOne(job, "files named like backups, with their .sha256 beside them, are in a form this dbbackup "
+                    + "does not know (made by a newer dbbackup?): list, restore, verify and retention pass them by and prune "
+                    + "never deletes them (" + ws.suggest("list", "JOB") + " names them; read them with the dbbackup that "
+                    + "made them)", unknownForm(o) + ": list, restore, verify and retention pass it by and prune never deletes "
+                    + "it (read it with the dbbackup that made it)", "key", o.key());
         }
+    }
+
+    /** What {@link #mentionUnchecked}'s warnings of several jobs say once. */
+    private String uncheckedKind() {
+        return "files named like backups have neither a .sha256 nor a manifest beside them, so nothing can check them; "
+                + "restore, verify and retention pass them by and prune never deletes them (" + ws.suggest("list", "JOB")
+                + " names them; put their sidecars back beside them, or move them out of the job's folder)";
     }
 
     private static String unknownForm(StoredObject o) {

@@ -6,8 +6,10 @@ import io.dbbackup.core.Log;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The warnings about jobs of one command of several jobs ({@code prune --all}, {@code backup --all}) that would each
@@ -15,6 +17,8 @@ import java.util.Map;
  * shared by 200 jobs printed 200 lines. Kept while open ({@link Workspace#groupingWarnings}), and on {@link #close}
  * one line per distinct warning (the same text but for the job's own folder, the same fields but the job): as it is
  * for a single job, else naming its jobs ({@link Human#names}) with {@code jobs=N}, a folder as "each job's folder".
+ * A warning about one of a job's objects (a pin, a file in its folder: its key is the job's own) is kept under its
+ * kind ({@link #addOf}): a single job's are each said as they are, the kind of several jobs' once.
  */
 public final class GroupedWarnings implements AutoCloseable {
     /** A warning's text and its fields but {@code job}. */
@@ -22,8 +26,8 @@ public final class GroupedWarnings implements AutoCloseable {
     }
 
     private final Workspace ws;
-    /** Each warning (its job's folder abstracted) and its jobs, each with the warning as it is about that job. */
-    private final Map<Said, Map<String, About>> jobs = new LinkedHashMap<>();
+    /** Each warning (its job's folder abstracted) and its jobs, each with the warnings as they are about that job. */
+    private final Map<Said, Map<String, Set<About>>> jobs = new LinkedHashMap<>();
 
     GroupedWarnings(Workspace ws) {
         this.ws = ws;
@@ -44,8 +48,19 @@ public final class GroupedWarnings implements AutoCloseable {
         for (Object f : fields) {
             alike.add(f instanceof String text ? abstracted(text, job, folder) : f);
         }
-        jobs.computeIfAbsent(new Said(abstracted(message, job, folder), alike), s -> new LinkedHashMap<>())
-                .put(job, new About(message, Arrays.asList(fields)));
+        keep(new Said(abstracted(message, job, folder), alike), job, new About(message, Arrays.asList(fields)));
+    }
+
+    /**
+     * Keeps {@code message} about one of {@code job}'s objects: said as it is when no other job has a warning of
+     * {@code kind}, else {@code kind} once for them all, naming the jobs.
+     */
+    synchronized void addOf(String job, String kind, String message, Object... fields) {
+        keep(new Said(kind, List.of()), job, new About(message, Arrays.asList(fields)));
+    }
+
+    private void keep(Said said, String job, About about) {
+        jobs.computeIfAbsent(said, s -> new LinkedHashMap<>()).computeIfAbsent(job, j -> new LinkedHashSet<>()).add(about);
     }
 
     /**
@@ -61,7 +76,7 @@ public final class GroupedWarnings implements AutoCloseable {
     @Override
     public void close() {
         ws.stopGrouping(this);
-        Map<Said, Map<String, About>> said;
+        Map<Said, Map<String, Set<About>>> said;
         synchronized (this) {
             said = new LinkedHashMap<>(jobs);
             jobs.clear();
@@ -70,8 +85,7 @@ public final class GroupedWarnings implements AutoCloseable {
         said.forEach((s, about) -> {
             List<String> names = new ArrayList<>(about.keySet());
             if (names.size() == 1) {
-                About one = about.get(names.get(0));
-                log.warn(one.message(), withJob("job", names.get(0), one.fields()));
+                about.get(names.get(0)).forEach(one -> log.warn(one.message(), withJob("job", names.get(0), one.fields())));
             } else {
                 log.warn(concrete(s.message()) + " (" + names.size() + " jobs: " + Human.names(names) + ")",
                         withJob("jobs", names.size(), s.fields().stream().map(f -> f instanceof String t ? concrete(t) : f).toList()));

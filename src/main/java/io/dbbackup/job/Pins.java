@@ -140,14 +140,18 @@ public final class Pins {
             try {
                 pin = read(job, e.key());
             } catch (RuntimeException ex) { // a marker that cannot be read still pins: the listing saw it
-                ws.log().warn(e.key().key() + ": its pin marker could not be read (" + ex.getMessage() + "); kept as pinned",
-                        "job", job.name(), "key", e.key().key());
+                ws.warnAboutOne(job, "pin markers could not be read; kept as pinned (" + ws.suggest("list", "JOB")
+                        + " names them and why)", e.key().key() + ": its pin marker could not be read (" + ex.getMessage()
+                        + "); kept as pinned", "key", e.key().key());
                 continue;
             }
-            pin.filter(p -> !p.unknownFields().isEmpty()).ifPresent(p -> ws.log().warn(
+            pin.filter(p -> !p.unknownFields().isEmpty()).ifPresent(p -> ws.warnAboutOne(job, "pins were written by a "
+                    + "newer dbbackup; kept: this dbbackup holds them as pins without end, whatever their fields say ("
+                    + ws.suggest("list", "JOB") + " names them and their fields; read them with the dbbackup that wrote "
+                    + "them, or end them with `pin --remove`)",
                     e.key().key() + ": its pin was written by a newer dbbackup (" + p.unknown() + "); kept: this dbbackup "
                             + "holds it as a pin without end, whatever that field says (read it with the dbbackup that "
-                            + "wrote it, or end it with `pin --remove`)", "job", job.name(), "key", e.key().key()));
+                            + "wrote it, or end it with `pin --remove`)", "key", e.key().key()));
         }
     }
 

@@ -109,6 +109,20 @@ public final class Workspace {
     }
 
     /**
+     * Warns of {@code message} about one of {@code job}'s objects (its key in the message: no two jobs' are alike) as
+     * {@link #warnAbout} does, but while {@link #groupingWarnings} is open and other jobs have warnings of the same
+     * {@code kind} (a pin a newer dbbackup wrote, a file nothing can check), says {@code kind} once naming the jobs.
+     */
+    public void warnAboutOne(JobConfig job, String kind, String message, Object... fields) {
+        GroupedWarnings g = grouping;
+        if (g != null) {
+            g.addOf(job.name(), kind, message, fields);
+        } else {
+            log.warn(message, GroupedWarnings.withJob("job", job.name(), java.util.Arrays.asList(fields)));
+        }
+    }
+
+    /**
      * For a command of several jobs: {@link #warnAbout}'s warnings are kept until the returned one is closed, then
      * said once each, naming the jobs they are about (200 jobs of one store said the same 200 times).
      */
