@@ -90,6 +90,16 @@ class ListAllGroupedWarningsCliTest {
         assertThat(warnings(r)).as(r.err()).hasSize(2).allSatisfy(w -> assertThat(w).contains(" jobs="));
     }
 
+    /** verify --all warns of the files nothing can check through the same method: once, naming the jobs. */
+    @Test
+    void verifyAllSaysTheFilesNothingCanCheckOnce() {
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "verify", "--all");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(warnings(r)).as(r.err()).singleElement().asString()
+                .contains("WARN  files named like backups have neither a .sha256 nor a manifest beside them")
+                .endsWith("(2 jobs: a, b) jobs=2");
+    }
+
     @Test
     void listOfOneJobStillNamesEachObject() {
         Cli.Result r = at(NOW).run("-c", "config.yaml", "list", "a");
