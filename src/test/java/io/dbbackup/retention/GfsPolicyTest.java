@@ -282,4 +282,32 @@ class GfsPolicyTest {
         assertThat(newest).isEqualTo(GfsPolicy.decide(all, last2));
         assertThat(GfsPolicy.decide(all, last2, java.util.Set.of(), null)).isEqualTo(GfsPolicy.decide(all, last2));
     }
+
+    /**
+     * A clock change that sets local time back across a period's boundary makes the calendar order of periods and the
+     * order of their newest backups differ: the N newest periods are those with the newest representatives, so a period
+     * rule never deletes the newest backup (docs/DECISIONS.md, "The newest periods are those with the newest backups").
+     */
+    @Test
+    void aClockSetBackAcrossAPeriodBoundaryRanksPeriodsByTheirNewestBackup() {
+        // America/St_Johns until 2011: at 00:01 (-02:30) on 1 Nov 2009 clocks went back to 23:01 (-03:30) on 31 Oct
+        BackupKey firstOfNovember = b("2009-11-01T02:30:30Z"); // 00:00:30 on 1 Nov, local
+        BackupKey newest = b("2009-11-01T03:00:00Z");          // 23:30 on 31 Oct, local, half an hour later
+        ZoneId stJohns = ZoneId.of("America/St_Johns");
+        RetentionDecision daily1 = GfsPolicy.decide(List.of(firstOfNovember, newest),
+                new RetentionPolicy(0, 0, 1, 0, 0, 0, stJohns));
+        assertThat(kept(daily1)).containsExactly(Map.entry("20091101-030000", List.of("daily 1/1")));
+        assertThat(deleted(daily1)).containsExactly("20091101-023030");
+        assertThat(kept(GfsPolicy.decide(List.of(firstOfNovember, newest), new RetentionPolicy(0, 0, 2, 0, 0, 0, stJohns))))
+                .containsExactly(Map.entry("20091101-030000", List.of("daily 1/2")),
+                        Map.entry("20091101-023030", List.of("daily 2/2")));
+
+        // Pacific/Chatham every April: 03:45 (+13:45) back to 02:45 (+12:45), so 02:50 comes after 03:10
+        BackupKey threeTen = b("2026-04-04T13:25:00Z");
+        BackupKey twoFifty = b("2026-04-04T14:05:00Z");
+        RetentionDecision hourly1 = GfsPolicy.decide(List.of(threeTen, twoFifty),
+                new RetentionPolicy(0, 1, 0, 0, 0, 0, ZoneId.of("Pacific/Chatham")));
+        assertThat(kept(hourly1)).containsExactly(Map.entry("20260404-140500", List.of("hourly 1/1")));
+        assertThat(deleted(hourly1)).containsExactly("20260404-132500");
+    }
 }
