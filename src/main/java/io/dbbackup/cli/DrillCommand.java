@@ -111,7 +111,7 @@ final class DrillCommand implements Callable<Integer> {
             for (JobConfig j : jobs) {
                 if (stopped.get() != null) { // as backup --all: each job not started is reported and notified as interrupted
                     NotStarted.Job s = notStarted.skip(ws, j, stopped.get(),
-                            f -> notify ? Notifications.sendDrill(ws, j, Optional.empty(), ws.clock().instant(), null, f) : List.of());
+                            f -> notify ? Notifications.sendDrillNotStarted(ws, j, to, f) : List.of());
                     notifyFailed.put(j.name(), s.unsent());
                     statuses.add(s.failure().status());
                     if (json) {

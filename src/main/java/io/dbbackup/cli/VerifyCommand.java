@@ -210,7 +210,7 @@ final class VerifyCommand implements Callable<Integer> {
             boolean cut = false; // a signal stopped a check of this job's backups
             if (stopped.get() != null) {
                 NotStarted.Job s = notStarted.skip(ws, j, stopped.get(),
-                        f -> report(ws, j, started, null, List.of(f.getMessage()), "", f.status()));
+                        f -> notStartedReport(ws, j, f));
                 rows.add(s.row(false)); // verify's notify_failed is one list, each with its job
                 if (!json) {
                     root.out.println(s.line());
@@ -531,16 +531,29 @@ final class VerifyCommand implements Callable<Integer> {
      */
     private List<NotifyFailure> report(Workspace ws, JobConfig job, Instant started, Catalog.Entry newest, List<String> problems,
                                        String toolOutput, ExitStatus status) {
+        if (!result(job, status)) {
+            return List.of();
+        }
+        return Notifications.sendVerification(ws, job, started, newest == null ? null : newest.key().key(),
+                newest == null ? 0 : newest.object().size(), problems, toolOutput, status);
+    }
+
+    /**
+     * A job a signal kept from starting ({@code failure}, the signal's): its result, and with --notify its report
+     * ({@link Notifications#sendVerificationNotStarted}: no attempt made, it never started); the notifications not sent.
+     */
+    private List<NotifyFailure> notStartedReport(Workspace ws, JobConfig job, DbBackupException failure) {
+        return result(job, failure.status()) ? Notifications.sendVerificationNotStarted(ws, job, failure) : List.of();
+    }
+
+    /** Keeps {@code job}'s result with {@code status}; whether it is to be notified (--notify). */
+    private boolean result(JobConfig job, ExitStatus status) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("job", job.name());
         result.put("exit_code", status.code());
         jobResults.add(result);
         jobStatuses.add(status);
         jobNames.add(job.name());
-        if (!notify) {
-            return List.of();
-        }
-        return Notifications.sendVerification(ws, job, started, newest == null ? null : newest.key().key(),
-                newest == null ? 0 : newest.object().size(), problems, toolOutput, status);
+        return notify;
     }
 }

@@ -118,7 +118,7 @@ public final class Checker {
             }
         }
         if (notify) {
-            out.addAll(notifiers(job, started, List.copyOf(out)));
+            out.addAll(notifiers(job, started, List.copyOf(out), false));
         }
         return out;
     }
@@ -131,23 +131,28 @@ public final class Checker {
         Instant started = ws.clock().instant();
         List<Line> out = new ArrayList<>(List.of(failed(job, "job", notStarted)));
         if (notify) {
-            out.addAll(notifiers(job, started, List.copyOf(out)));
+            out.addAll(notifiers(job, started, List.copyOf(out), true));
         }
         return out;
     }
 
-    private List<Line> notifiers(JobConfig job, Instant started, List<Line> checks) {
+    /**
+     * Sends the report of {@code checks} to {@code job}'s notifiers, one line each; {@code notStarted}: the check never
+     * began (a signal), so no attempt was made and its "what now" says so ({@link NextSteps#notStarted}), as a backup's.
+     */
+    private List<Line> notifiers(JobConfig job, Instant started, List<Line> checks, boolean notStarted) {
         List<String> failures = checks.stream().filter(l -> !l.ok()).map(l -> l.what() + ": " + l.detail()).toList();
-        JobReport report = new JobReport(job.name(), JobReport.Operation.CHECK, failures.isEmpty() ? JobReport.Outcome.SUCCESS
-                        : status(checks).bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, 1, started,
+        JobReport.Outcome outcome = failures.isEmpty() ? JobReport.Outcome.SUCCESS
+                : status(checks).bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE;
+        JobReport report = new JobReport(job.name(), JobReport.Operation.CHECK, outcome, notStarted ? 0 : 1, started,
                 Duration.between(started, ws.clock().instant()), Notifications.host(), null, 0,
                 failures.isEmpty() ? null : String.join("\n", failures),
                 failures.isEmpty() ? Redactor.redact(String.join("\n", checks.stream().map(l -> "ok " + l.what() + ": " + l.detail()).toList()))
                         : null, // a test report says what was checked
                 job.datasource(), job.store(), Notifications.location(ws, job),
                 status(checks), // the checks it reports; a notifier that fails to send it then fails the job with 2
-                NextSteps.of(ws, job, JobReport.Operation.CHECK, failures.isEmpty() ? JobReport.Outcome.SUCCESS
-                        : status(checks).bySignal() ? JobReport.Outcome.INTERRUPTED : JobReport.Outcome.FAILURE, null));
+                notStarted ? NextSteps.notStarted(ws, job, JobReport.Operation.CHECK)
+                        : NextSteps.of(ws, job, JobReport.Operation.CHECK, outcome, null));
         List<Line> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         job.notifyRules().forEach(r -> names.add(r.notifier()));

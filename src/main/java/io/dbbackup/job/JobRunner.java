@@ -563,7 +563,7 @@ public final class JobRunner {
                 o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail(), job.datasource(),
                 job.store(), Notifications.location(ws, job), o.status(),
                 // a job the signal kept from starting: it never started, not a backup that stored nothing
-                o.status().bySignal() && o.attempts() == 0 ? NextSteps.notStarted(ws, job, JobReport.Operation.BACKUP, false)
+                o.status().bySignal() && o.attempts() == 0 ? NextSteps.notStarted(ws, job, JobReport.Operation.BACKUP)
                         : NextSteps.of(ws, job, JobReport.Operation.BACKUP, outcomeOf(o), o.key()))));
     }
 

@@ -4,6 +4,9 @@ import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.spi.JobReport;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The "what now" of a failed or interrupted report ({@link JobReport#next()}): the state the job's backups are in, as far
  * as this run knows it without asking the store again, and the command to run next, each repeating the run's global
@@ -94,13 +97,16 @@ final class NextSteps {
     /**
      * For a job of a command over several jobs that a signal kept from starting ({@code backup --all}, {@code prune
      * --all}): it never started, so nothing was written or deleted for it — not "the prune stopped" of one cut short —
-     * and the command to run for it once the run may go on. {@code dryRun}: a {@code prune --dry-run}'s.
+     * and the command to run for it once the run may go on, with the run's {@code options} that it needs too
+     * ({@code --dry-run} of a prune dry run, a drill's {@code --to TARGET}).
      */
-    static String notStarted(Workspace ws, JobConfig job, JobReport.Operation operation, boolean dryRun) {
+    static String notStarted(Workspace ws, JobConfig job, JobReport.Operation operation, String... options) {
         String verb = operation.name().toLowerCase(java.util.Locale.ROOT);
         String state = "The " + verb + " of job " + job.name() + " never started (the run was stopped before it): nothing "
                 + "was written or deleted for it; its backups are as they were: " + ws.suggest("list", job.name());
-        String command = dryRun ? ws.suggest(verb, job.name(), "--dry-run") : ws.suggest(verb, job.name());
+        List<String> words = new ArrayList<>(List.of(verb, job.name()));
+        words.addAll(List.of(options));
+        String command = ws.suggest(words.toArray(String[]::new));
         return Redactor.redact(state + "\n" + new Advice("run", command).line(JobReport.Outcome.INTERRUPTED));
     }
 

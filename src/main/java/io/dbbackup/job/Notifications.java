@@ -115,9 +115,32 @@ public final class Notifications {
      * not that a prune stopped midway. Returns the notifications that were not sent.
      */
     public static List<NotifyFailure> sendPruneNotStarted(Workspace ws, JobConfig job, DbBackupException failure, boolean dryRun) {
-        return send(ws, job, report(ws, job, JobReport.Operation.PRUNE, JobReport.Outcome.INTERRUPTED, failure.status(),
-                ws.clock().instant(), null, 0, Redactor.redact(failure.getMessage()), null,
-                NextSteps.notStarted(ws, job, JobReport.Operation.PRUNE, dryRun), 0));
+        return sendNotStarted(ws, job, JobReport.Operation.PRUNE, failure, dryRun ? new String[] {"--dry-run"} : new String[0]);
+    }
+
+    /** A job of {@code verify --all} a signal kept from starting, as {@link #sendPruneNotStarted}'s. */
+    public static List<NotifyFailure> sendVerificationNotStarted(Workspace ws, JobConfig job, DbBackupException failure) {
+        return sendNotStarted(ws, job, JobReport.Operation.VERIFY, failure);
+    }
+
+    /**
+     * A job of {@code drill --all --to TARGET} a signal kept from starting, as {@link #sendPruneNotStarted}'s; its next step
+     * is the drill of that job into {@code target}.
+     */
+    public static List<NotifyFailure> sendDrillNotStarted(Workspace ws, JobConfig job, String target, DbBackupException failure) {
+        return sendNotStarted(ws, job, JobReport.Operation.DRILL, failure, "--to", target);
+    }
+
+    /**
+     * A job of a command over several jobs ({@code prune}, {@code verify --all}, {@code drill --all}) that a signal kept
+     * from starting ({@code failure}: the signal's, saying so): interrupted, with 0 attempts, and its "what now" says that
+     * it never started ({@link NextSteps#notStarted}, whose command takes the run's {@code options}), not that its
+     * {@code operation} stopped midway. Returns the notifications that were not sent.
+     */
+    private static List<NotifyFailure> sendNotStarted(Workspace ws, JobConfig job, JobReport.Operation operation,
+                                                      DbBackupException failure, String... options) {
+        return send(ws, job, report(ws, job, operation, JobReport.Outcome.INTERRUPTED, failure.status(), ws.clock().instant(),
+                null, 0, Redactor.redact(failure.getMessage()), null, NextSteps.notStarted(ws, job, operation, options), 0));
     }
 
     /** A success of {@code operation} whose {@code detail} says what it did: exit status 0. */

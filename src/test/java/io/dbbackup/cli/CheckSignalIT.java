@@ -108,6 +108,68 @@ class CheckSignalIT {
         }
     }
 
+    /**
+     * {@code check --all --notify} stopped the same way: the check it stopped is reported as made (1 attempt), each job
+     * after it as never started, as backup --all and prune --all report theirs: 0 attempts, and a "what now" that says it
+     * never started and gives the check to run, not "check changes nothing" of a check cut short. It said 1 attempt.
+     */
+    @org.junit.jupiter.api.Test
+    void sigtermDuringCheckAllNotifiesEveryJobNotStartedWithNoAttempt() throws Exception {
+        Path sleepPid = dir.resolve("sleep.pid");
+        Path script = dir.resolve("slow-secret.sh");
+        Files.writeString(script, "#!/bin/sh\nsleep 40 &\necho $! > " + sleepPid + "\nwait\necho passphrase\n");
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        SqliteFixture.create(dir.resolve("app.db"), 10);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                  hook: {type: webhook, url_env: WEBHOOK_URL}
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    encryption: {passphrase_command: [./slow-secret.sh], scrypt_work_factor: 10}
+                    notify: [{notifier: hook, on: failure}]
+                  second:
+                    datasource: app
+                    store: local
+                    prefix: second
+                    notify: [{notifier: hook, on: failure}]
+                """);
+        try (io.dbbackup.testkit.WebhookServer hook = new io.dbbackup.testkit.WebhookServer()) {
+            Process p = DbbackupJar.startWithTestEngine(dir, Map.of("WEBHOOK_URL", hook.url() + "/check"), "check", "--all", "--notify");
+            try {
+                DbbackupJar.Stopped stopped = DbbackupJar.terminateWhen(p, dir, "the secret command starts",
+                        () -> Files.exists(sleepPid) && !Files.readString(sleepPid).isBlank(), 300);
+                assertThat(stopped.exit()).isEqualTo(143);
+                assertThat(stopped.out()).contains("INTERRUPTED app secrets: interrupted by SIGTERM",
+                        "INTERRUPTED second job: interrupted by SIGTERM before the check of job second began: nothing was checked",
+                        "check --all interrupted by SIGTERM: 0 of 2 jobs passed every check, 1 interrupted; not started: second (exit 143)");
+                List<Map<?, ?>> reports = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    io.dbbackup.testkit.WebhookServer.Request r = hook.take(java.time.Duration.ofSeconds(5));
+                    assertThat(r).as("report " + (i + 1) + " of 2 after " + reports).isNotNull();
+                    reports.add((Map<?, ?>) Json.parse(r.body()));
+                }
+                assertThat(reports.stream().map(r -> r.get("job") + " " + r.get("operation") + " " + r.get("outcome")))
+                        .containsExactly("app check interrupted", "second check interrupted");
+                assertThat(reports.get(0).get("attempts")).as("the check stopped was started").isEqualTo(1L);
+                assertThat(reports.get(1).get("attempts")).as("second made no attempt").isEqualTo(0L);
+                assertThat((String) reports.get(1).get("next")).startsWith("The check of job second never started (the run was "
+                                + "stopped before it): nothing was written or deleted for it; its backups are as they were: dbbackup ")
+                        .contains(" list second\nNext: when the run may go on, run: dbbackup ").endsWith(" check second");
+            } finally {
+                p.destroyForcibly();
+                if (Files.exists(sleepPid)) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(sleepPid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
     /** The built jar as a subprocess with the test-only plugins, in {@code dir}. */
     private Process startJar(String... args) throws Exception {
         return DbbackupJar.startWithTestEngine(dir, Map.of(), args);

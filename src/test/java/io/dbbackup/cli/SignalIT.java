@@ -760,7 +760,17 @@ class SignalIT {
                         "INTERRUPTED interrupted by SIGTERM before the check of job third began: nothing was read",
                         "verify --all interrupted by SIGTERM: 0 of 3 jobs verified (0 of 0 backups), 1 interrupted; not started: second, third (exit 143)");
             }
-            assertThat(reports(3)).containsExactly("noise interrupted", "second interrupted", "third interrupted");
+            List<Map<?, ?>> reports = reportBodies(3);
+            assertThat(reports.stream().map(r -> r.get("job") + " " + r.get("outcome")))
+                    .containsExactly("noise interrupted", "second interrupted", "third interrupted");
+            assertThat(reports.get(0).get("attempts")).as("the check stopped was started").isEqualTo(1L);
+            for (Map<?, ?> notStarted : reports.subList(1, 3)) { // never started, as backup --all's and prune --all's
+                String job = (String) notStarted.get("job");
+                assertThat(notStarted.get("attempts")).as(job + " made no attempt").isEqualTo(0L);
+                assertThat((String) notStarted.get("next")).as(job).startsWith("The verify of job " + job + " never started (the "
+                                + "run was stopped before it): nothing was written or deleted for it; its backups are as they were: ")
+                        .contains(" list " + job + "\nNext: when the run may go on, run: dbbackup ").endsWith(" verify " + job);
+            }
         } finally {
             p.destroyForcibly();
         }
@@ -864,6 +874,178 @@ class SignalIT {
     }
 
     /**
+     * prune --all --notify by mail, SIGTERM while its first job deletes (700 ms a delete): exit 143 within seconds; the job
+     * it stopped deleted only whole backups, the ones its decision chose and its mail names (the rest kept, each with its
+     * sidecars), the jobs after it deleted nothing; the summary names them, and each one's mail says it never started,
+     * with 0 attempts, and what to run.
+     */
+    @Test
+    void sigtermDuringPruneAllMailsWhatEachJobDid() throws Exception {
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  noise:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom']
+                stores:
+                  slow: {type: faulty, path: store, slow_deletes: true}
+                notifications:
+                %s
+                jobs:
+                  noise:
+                    datasource: noise
+                    store: slow
+                    retention: {keep_last: 1}
+                    notify: [{notifier: mail, on: failure}]
+                  second:
+                    datasource: noise
+                    store: slow
+                    prefix: second
+                    retention: {keep_last: 1}
+                    notify: [{notifier: mail, on: failure}]
+                  third:
+                    datasource: noise
+                    store: slow
+                    prefix: third
+                    retention: {keep_last: 1}
+                    notify: [{notifier: mail, on: failure}]
+                """.formatted(SmtpServer.notifierYaml("mail", smtp.port()).stripTrailing()));
+        for (int minutes = -12; minutes <= -2; minutes += 2) {
+            Cli.Result made = quick(scratch, minutes).run("-c", "config.yaml", "backup", minutes < -8 ? "--all" : "noise");
+            assertThat(made.exit()).as(made.toString()).isZero();
+        }
+        List<String> noiseBefore = artifacts(dir.resolve("store/noise"));
+        assertThat(noiseBefore).hasSize(6);
+        List<Path> othersBefore = new ArrayList<>(files(dir.resolve("store/second")));
+        othersBefore.addAll(files(dir.resolve("store/third")));
+        assertThat(artifacts(dir.resolve("store/second"))).hasSize(2);
+
+        Process p = startJar(Map.of(), "prune", "--all", "--notify");
+        try {
+            Stopped stopped = terminateWhen(p, "err.txt", "pruned", 0);
+            assertThat(stopped.exit()).as("SIGTERM's code, DESIGN.md").isEqualTo(143);
+            assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
+            assertThat(stopped.out()).contains("INTERRUPTED job noise: prune of job noise stopped before noise/noise-",
+                    "prune --all interrupted by SIGTERM: 0 of 3 jobs pruned, 1 interrupted; not started: second, third (exit 143)");
+            List<Path> othersAfter = new ArrayList<>(files(dir.resolve("store/second")));
+            othersAfter.addAll(files(dir.resolve("store/third")));
+            assertThat(othersAfter).as("the jobs not started deleted nothing, sidecars included").isEqualTo(othersBefore);
+
+            MimeMessage[] mails = smtp.await(3, Duration.ofSeconds(10));
+            assertThat(mails).hasSize(3);
+            Map<String, String> bodies = new java.util.TreeMap<>();
+            for (MimeMessage m : mails) {
+                assertThat(m.getSubject()).startsWith("[dbbackup] INTERRUPTED: prune of job ");
+                bodies.put(m.getSubject().split(" ")[5], String.valueOf(m.getContent()).replace("\r\n", "\n"));
+            }
+            assertThat(bodies.keySet()).containsExactly("noise", "second", "third");
+            String noise = bodies.get("noise");
+            assertThat(noise).containsPattern("(?m)^Attempts: +1$");
+            java.util.regex.Matcher said = java.util.regex.Pattern.compile("after deleting (.+?); every backup is whole").matcher(noise);
+            assertThat(said.find()).as("the mail names what the prune deleted: " + noise).isTrue();
+            List<String> deleted = java.util.Arrays.stream(said.group(1).split(", "))
+                    .map(k -> k.substring(k.lastIndexOf('/') + 1)).sorted().toList();
+            List<String> left = artifacts(dir.resolve("store/noise"));
+            assertThat(deleted).as("deleted: among the 5 its decision chose, never the newest").isNotEmpty()
+                    .isSubsetOf(noiseBefore.subList(0, 5));
+            List<String> expectedLeft = new ArrayList<>(noiseBefore);
+            expectedLeft.removeAll(deleted);
+            assertThat(left).as("exactly what the mail says it deleted is gone").isEqualTo(expectedLeft);
+            List<String> sidecars = files(dir.resolve("store/noise")).stream().map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".sha256")).map(n -> n.substring(0, n.length() - ".sha256".length())).sorted().toList();
+            assertThat(sidecars).as("every backup left whole, none deleted half").isEqualTo(left);
+            for (String job : List.of("second", "third")) {
+                assertThat(bodies.get(job)).as(job).containsPattern("(?m)^Attempts: +0$")
+                        .contains("interrupted by SIGTERM before the prune of job " + job + " began: nothing was deleted",
+                                "The prune of job " + job + " never started (the run was stopped before it)",
+                                "Next: when the run may go on, run: dbbackup ")
+                        .containsPattern("run: dbbackup .* prune " + job + "\n");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * verify --all --notify by mail, SIGTERM while it reads its first job's backup: exit 143 within seconds, the store as it
+     * was (verify never writes or deletes), the summary names the jobs not started, the first job's mail says the check it
+     * made (1 attempt) did not finish, and each job not started says so, with 0 attempts and the verify to run.
+     */
+    @Test
+    void sigtermDuringVerifyAllMailsWhatEachJobDid() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  noise:
+                    engine: fake
+                    command: [sh, -c, 'head -c 3000000 /dev/urandom']
+                  small:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom']
+                stores:
+                  local: {type: local, path: store}
+                notifications:
+                %s
+                jobs:
+                  noise:
+                    datasource: noise
+                    store: local
+                    notify: [{notifier: mail, on: failure}]
+                  second:
+                    datasource: small
+                    store: local
+                    prefix: second
+                    notify: [{notifier: mail, on: failure}]
+                  third:
+                    datasource: small
+                    store: local
+                    prefix: third
+                    notify: [{notifier: mail, on: failure}]
+                """.formatted(SmtpServer.notifierYaml("mail", smtp.port()).stripTrailing()));
+        Cli.Result made = quick(Files.createDirectories(dir.resolve("scratch")), 0).run("-c", "config.yaml", "backup", "--all");
+        assertThat(made.exit()).as(made.toString()).isZero();
+        List<Path> before = files(dir.resolve("store"));
+        Map<Path, Long> sizes = new java.util.HashMap<>();
+        for (Path f : before) {
+            sizes.put(f, Files.size(f));
+        }
+
+        Process p = startJar(Map.of(), "--limit-download", "128KiB", "verify", "--all", "--notify");
+        try {
+            awaitReading(p, dir.resolve("store"), "noise-");
+            Thread.sleep(500);
+            assertThat(p.isAlive()).as("still reading the first job's backup").isTrue();
+            Stopped stopped = terminate(p);
+            assertThat(stopped.exit()).as("SIGTERM's code, DESIGN.md").isEqualTo(143);
+            assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
+            assertThat(stopped.out()).contains("INTERRUPTED noise/noise-",
+                    "verify --all interrupted by SIGTERM: 0 of 3 jobs verified (0 of 0 backups), 1 interrupted; not started: second, third (exit 143)");
+            assertThat(files(dir.resolve("store"))).as("nothing written or deleted").isEqualTo(before);
+            for (Path f : before) {
+                assertThat(Files.size(f)).as(f.toString()).isEqualTo(sizes.get(f));
+            }
+
+            MimeMessage[] mails = smtp.await(3, Duration.ofSeconds(10));
+            assertThat(mails).hasSize(3);
+            Map<String, String> bodies = new java.util.TreeMap<>();
+            for (MimeMessage m : mails) {
+                assertThat(m.getSubject()).startsWith("[dbbackup] INTERRUPTED: verify of job ");
+                bodies.put(m.getSubject().split(" ")[5], String.valueOf(m.getContent()).replace("\r\n", "\n"));
+            }
+            assertThat(bodies.keySet()).containsExactly("noise", "second", "third");
+            assertThat(bodies.get("noise")).containsPattern("(?m)^Attempts: +1$")
+                    .containsPattern("interrupted by SIGTERM: the check of noise/noise-\\d{8}-\\d{6}\\S* did not finish");
+            for (String job : List.of("second", "third")) {
+                assertThat(bodies.get(job)).as(job).containsPattern("(?m)^Attempts: +0$")
+                        .contains("interrupted by SIGTERM before the check of job " + job + " began: nothing was read",
+                                "The verify of job " + job + " never started (the run was stopped before it)")
+                        .containsPattern("run: dbbackup .* verify " + job + "\n");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
      * Waits (at most 30 s, the jar running) until its {@code file} (out.txt or err.txt) says {@code marker}, then
      * {@code settleMs} more, and sends SIGTERM to the jar still running.
      */
@@ -912,11 +1094,6 @@ class SignalIT {
     /** {@code kill -SIGNAL} to {@code p}; asserts it exits within {@code seconds}; how it ended, timed from the signal. */
     private Stopped signal(Process p, String signal, int seconds) throws Exception {
         return DbbackupJar.signal(p, dir, signal, seconds);
-    }
-
-    /** The next {@code n} webhook reports, each as "JOB OUTCOME", in the order they came. */
-    private List<String> reports(int n) throws Exception {
-        return reportBodies(n).stream().map(report -> report.get("job") + " " + report.get("outcome")).toList();
     }
 
     /** The next {@code n} webhook reports, parsed. */

@@ -455,6 +455,9 @@ class PostgresCliIT {
                         assertThat(r.get("operation")).isEqualTo("drill");
                         assertThat(r.get("outcome")).as(r.toString()).isEqualTo("interrupted");
                         assertThat((String) r.get("error")).contains("before the drill of job " + r.get("job") + " began");
+                        assertThat(r.get("attempts")).as("a job never started made no attempt").isEqualTo(0L);
+                        assertThat((String) r.get("next")).startsWith("The drill of job " + r.get("job") + " never started")
+                                .as("the drill again, into the same target").endsWith(" drill " + r.get("job") + " --to copy");
                     }
                     assertThat(pg.databaseExists("copy_custom_gzip")).as("the scratch database is dropped").isFalse();
                 } finally {
