@@ -67,7 +67,10 @@ public final class JobRunner {
     private final AtomicReference<ExitStatus> interruptedBy = new AtomicReference<>();
     /** When {@link #interrupt} came (System.nanoTime), for the bound on the wait for the jobs to stop. */
     private volatile long interruptedAt;
-    /** Per job: when it started and its attempt, for the report of a job still stopping when that bound is reached. */
+    /**
+     * Per job: when it started and the attempts it began (none: it never began one), for the report of a job still
+     * stopping when that bound is reached.
+     */
     private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
     private final Map<String, Integer> attemptOf = new ConcurrentHashMap<>();
     /** The jobs whose outcome was notified (by their own thread, or by the run's for a job still stopping): once each. */
@@ -212,9 +215,13 @@ public final class JobRunner {
         List<java.util.concurrent.CompletableFuture<JobOutcome>> reports = new ArrayList<>();
         for (JobConfig job : stuck) {
             Instant started = startedAt.getOrDefault(job.name(), ws.clock().instant());
-            JobOutcome o = interrupted(job.name(), started, attemptOf.getOrDefault(job.name(), 1),
-                    "the backup was not finished: the job was still stopping " + STOP_WAIT.toSeconds() + " s after the "
-                            + "signal, its unfinished upload is left for prune's clean-up of abandoned uploads", null);
+            // 0: it never began an attempt (a copy job still waiting for its stuck source job): a job the signal kept
+            // from starting, which uploaded nothing, not one still stopping
+            int attempts = attemptOf.getOrDefault(job.name(), 0);
+            JobOutcome o = attempts == 0 ? interrupted(job.name(), started, 0, "before it started: nothing was written", null)
+                    : interrupted(job.name(), started, attempts, "the backup was not finished: the job was still stopping "
+                    + STOP_WAIT.toSeconds() + " s after the signal, its unfinished upload is left for prune's clean-up of "
+                    + "abandoned uploads", null);
             Thread[] t = new Thread[1];
             Future<JobOutcome> own = byName.get(job.name());
             reports.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -312,12 +319,12 @@ public final class JobRunner {
         startedAt.put(job.name(), started);
         while (true) {
             attempt++;
-            attemptOf.put(job.name(), attempt);
             if (interruptedBy.get() != null) {
                 JobOutcome o = interrupted(job.name(), started, attempt - 1, attempt == 1
                         ? "before it started: nothing was written" : "before its next attempt: nothing more was written", last);
                 return o;
             }
+            attemptOf.put(job.name(), attempt); // the attempts it began, for reportStuck
             DbBackupException failure;
             ReadBack.StoredNotReadBack kept = null; // a backup stored whose read-back a timeout or a signal stopped
             try (Workspace.Operation op = ws.operation(job.name())) {

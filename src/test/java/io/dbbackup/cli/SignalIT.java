@@ -1046,6 +1046,62 @@ class SignalIT {
     }
 
     /**
+     * A copy job waits for its source job of the same run; the source is stuck in a call deaf to the cancellation (its
+     * store's commit) when SIGTERM comes, so both are still "stopping" 10 s later and reported without waiting. The source
+     * made its attempt (1, "still stopping"); the copy never began one: it is reported as a job the signal kept from
+     * starting, with 0 attempts, not as 1 attempt whose "unfinished upload is left for prune's clean-up" (it uploaded
+     * nothing).
+     */
+    @Test
+    void aCopyJobWaitingForItsStuckSourceIsReportedAsNeverStarted() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  noise:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom']
+                stores:
+                  stuck: {type: faulty, path: store, stuck_commit: true}
+                  offsite: {type: local, path: offsite}
+                notifications:
+                  hook:
+                    type: webhook
+                    url_env: WEBHOOK_URL
+                jobs:
+                  src:
+                    datasource: noise
+                    store: stuck
+                    notify: [{notifier: hook, on: failure}]
+                  cp:
+                    copy_of: src
+                    store: offsite
+                    notify: [{notifier: hook, on: failure}]
+                """);
+        Process p = startJar(Map.of("WEBHOOK_URL", webhook.url() + "/hooks/" + WEBHOOK_TOKEN), "backup", "--all");
+        try {
+            Stopped stopped = DbbackupJar.terminateWhen(p, dir, "the source's commit hangs",
+                    () -> Files.exists(dir.resolve("store/.commit-stuck")), 0);
+            assertThat(stopped.exit()).isEqualTo(143);
+            assertThat(stopped.out()).containsPattern("(?m)^src +INTERRUPTED +1 .*the job was still stopping 10 s after the signal")
+                    .containsPattern("(?m)^cp +INTERRUPTED +0 .*interrupted by SIGTERM before it started: nothing was written")
+                    .contains("1 interrupted, 1 not started (exit 143)");
+            assertThat(files(dir.resolve("offsite"))).as("the copy wrote nothing").isEmpty();
+            Map<Object, Map<?, ?>> byJob = new java.util.HashMap<>();
+            for (Map<?, ?> r : reportBodies(2)) {
+                byJob.put(r.get("job"), r);
+            }
+            assertThat(byJob.keySet()).containsExactlyInAnyOrder("src", "cp");
+            assertThat(byJob.get("src").get("attempts")).isEqualTo(1L);
+            Map<?, ?> cp = byJob.get("cp");
+            assertThat(cp.get("attempts")).as("the copy never began an attempt").isEqualTo(0L);
+            assertThat((String) cp.get("error")).isEqualTo("interrupted by SIGTERM before it started: nothing was written");
+            assertThat((String) cp.get("next")).startsWith("The backup of job cp never started (the run was stopped before it)")
+                    .endsWith(" backup cp");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
      * Waits (at most 30 s, the jar running) until its {@code file} (out.txt or err.txt) says {@code marker}, then
      * {@code settleMs} more, and sends SIGTERM to the jar still running.
      */

@@ -49,7 +49,9 @@ import java.util.List;
  * fails every read of a backup object once N bytes of it were read (a download cut mid-stream), the stored bytes intact;
  * with {@code fail_read_from: 2} only its second read and later ones (a restore's load, after its check read it whole).
  * {@code fsync: true} as the local store's. {@code lost_class: true} throws a {@link NoClassDefFoundError} from every folder
- * listing (a class the jar lost: an {@link Error} no job's failure handling catches).
+ * listing (a class the jar lost: an {@link Error} no job's failure handling catches). {@code stuck_commit: true} makes the
+ * commit of every backup object hang 30 s, deaf to interrupts and cancellation (a call that cannot be interrupted), after
+ * creating {@code .commit-stuck} in the store's folder for a test to wait for; then it commits.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -83,6 +85,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         long failReadAfter = s.integer("fail_read_after", 0, Integer.MAX_VALUE).orElse(-1);
         int failReadFrom = s.integer("fail_read_from", 1, 1000).orElse(1);
         boolean lostClass = s.bool("lost_class").orElse(false);
+        boolean stuckCommit = s.bool("stuck_commit").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -97,6 +100,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.deleteAfterListing = deleteAfterListing;
         store.twin = twin;
         store.refuseCommit = refuseCommit;
+        store.stuckCommit = stuckCommit;
         store.refuseWalDelete = refuseWalDelete;
         store.credentialsExpire = credentialsExpire;
         store.hold = hold == null ? null : java.util.regex.Pattern.compile(hold);
@@ -128,6 +132,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private int deleteAfterListing;
         private Path twin;
         private boolean refuseCommit;
+        private boolean stuckCommit;
         private boolean refuseWalDelete;
         private java.time.Instant credentialsExpire;
         private java.util.regex.Pattern hold;
@@ -272,6 +277,17 @@ public final class FaultyStoreProvider implements StoreProvider {
                 public void commit() throws IOException {
                     if (refuseCommit && object) {
                         throw new IOException("faulty store: the commit of " + key + " failed");
+                    }
+                    if (stuckCommit && object) {
+                        java.nio.file.Files.writeString(local.root().resolve(".commit-stuck"), key);
+                        long end = System.nanoTime() + 30_000_000_000L;
+                        for (long left; (left = end - System.nanoTime()) > 0; ) {
+                            try {
+                                Thread.sleep(Math.max(1, left / 1_000_000));
+                            } catch (InterruptedException e) {
+                                // nothing here stops it
+                            }
+                        }
                     }
                     super.commit();
                     if (corrupt && !key.endsWith(".sha256") && !key.endsWith(".manifest.json")) {
