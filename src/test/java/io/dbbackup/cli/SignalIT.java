@@ -967,6 +967,71 @@ class SignalIT {
     }
 
     /**
+     * prune --all --notify by mail, SIGTERM while its first job still lists its backups (a listing that runs to its end,
+     * 2 s): that job had not begun to delete, so it deletes nothing after the signal, nor do the jobs after it; exit 143,
+     * every backup of every job still there, and the first job's mail says it deleted nothing.
+     */
+    @Test
+    void sigtermWhilePruneAllListsDeletesNothing() throws Exception {
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        String config = """
+                datasources:
+                  noise:
+                    engine: fake
+                    command: [sh, -c, 'head -c 2000 /dev/urandom']
+                stores:
+                  slow: {type: faulty, path: store%s}
+                notifications:
+                %s
+                jobs:
+                  noise:
+                    datasource: noise
+                    store: slow
+                    retention: {keep_last: 1}
+                    notify: [{notifier: mail, on: failure}]
+                  second:
+                    datasource: noise
+                    store: slow
+                    prefix: second
+                    retention: {keep_last: 1}
+                    notify: [{notifier: mail, on: failure}]
+                """;
+        String mail = SmtpServer.notifierYaml("mail", smtp.port()).stripTrailing();
+        Files.writeString(dir.resolve("config.yaml"), config.formatted("", mail));
+        for (int minutes = -6; minutes <= -2; minutes += 2) {
+            Cli.Result made = quick(scratch, minutes).run("-c", "config.yaml", "backup", "--all");
+            assertThat(made.exit()).as(made.toString()).isZero();
+        }
+        List<Path> before = files(dir.resolve("store"));
+        assertThat(artifacts(dir.resolve("store"))).hasSize(6);
+        Files.writeString(dir.resolve("config.yaml"), config.formatted(", slow_listing: true", mail));
+
+        Process p = startJar(Map.of(), "prune", "--all", "--notify");
+        try {
+            Stopped stopped = DbbackupJar.terminateWhen(p, dir, "the first job's listing is under way",
+                    () -> Files.exists(dir.resolve("store/.listing")), 300);
+            assertThat(stopped.exit()).as("SIGTERM's code, DESIGN.md").isEqualTo(143);
+            assertThat(stopped.ms()).as("exits within a few seconds").isLessThan(5000);
+            assertThat(stopped.err()).doesNotContain("pruned job=");
+            assertThat(files(dir.resolve("store")).stream().filter(f -> !f.getFileName().toString().startsWith(".")).toList())
+                    .as("nothing deleted: no job had begun to delete").isEqualTo(before);
+            assertThat(stopped.out()).contains("not started: second (exit 143)");
+            MimeMessage[] mails = smtp.await(2, Duration.ofSeconds(10));
+            assertThat(mails).hasSize(2);
+            Map<String, String> bodies = new java.util.TreeMap<>();
+            for (MimeMessage m : mails) {
+                assertThat(m.getSubject()).startsWith("[dbbackup] INTERRUPTED: prune of job ");
+                bodies.put(m.getSubject().split(" ")[5], String.valueOf(m.getContent()).replace("\r\n", "\n"));
+            }
+            assertThat(bodies.get("noise")).containsPattern("(?m)^Attempts: +1$").contains("nothing deleted")
+                    .doesNotContain("after deleting");
+            assertThat(bodies.get("second")).containsPattern("(?m)^Attempts: +0$").contains("never started");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
      * verify --all --notify by mail, SIGTERM while it reads its first job's backup: exit 143 within seconds, the store as it
      * was (verify never writes or deletes), the summary names the jobs not started, the first job's mail says the check it
      * made (1 attempt) did not finish, and each job not started says so, with 0 attempts and the verify to run.

@@ -51,7 +51,9 @@ import java.util.List;
  * {@code fsync: true} as the local store's. {@code lost_class: true} throws a {@link NoClassDefFoundError} from every folder
  * listing (a class the jar lost: an {@link Error} no job's failure handling catches). {@code stuck_commit: true} makes the
  * commit of every backup object hang 30 s, deaf to interrupts and cancellation (a call that cannot be interrupted), after
- * creating {@code .commit-stuck} in the store's folder for a test to wait for; then it commits.
+ * creating {@code .commit-stuck} in the store's folder for a test to wait for; then it commits. {@code slow_listing: true}
+ * makes every folder listing take 2 s, deaf to interrupts (the request runs to its end), after creating {@code .listing}
+ * in the store's folder.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -86,6 +88,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         int failReadFrom = s.integer("fail_read_from", 1, 1000).orElse(1);
         boolean lostClass = s.bool("lost_class").orElse(false);
         boolean stuckCommit = s.bool("stuck_commit").orElse(false);
+        boolean slowListing = s.bool("slow_listing").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -101,6 +104,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.twin = twin;
         store.refuseCommit = refuseCommit;
         store.stuckCommit = stuckCommit;
+        store.slowListing = slowListing;
         store.refuseWalDelete = refuseWalDelete;
         store.credentialsExpire = credentialsExpire;
         store.hold = hold == null ? null : java.util.regex.Pattern.compile(hold);
@@ -133,6 +137,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private Path twin;
         private boolean refuseCommit;
         private boolean stuckCommit;
+        private boolean slowListing;
         private boolean refuseWalDelete;
         private java.time.Instant credentialsExpire;
         private java.util.regex.Pattern hold;
@@ -195,6 +200,17 @@ public final class FaultyStoreProvider implements StoreProvider {
         public List<io.dbbackup.core.StoredObject> listFolder(String folder) throws IOException {
             if (lostClass) {
                 throw new NoClassDefFoundError("io/dbbackup/Injected");
+            }
+            if (slowListing) {
+                java.nio.file.Files.writeString(local.root().resolve(".listing"), folder);
+                long end = System.nanoTime() + 2_000_000_000L;
+                for (long left; (left = end - System.nanoTime()) > 0; ) {
+                    try {
+                        Thread.sleep(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        // the request runs to its end: nothing here stops it
+                    }
+                }
             }
             List<io.dbbackup.core.StoredObject> listed = delegate.listFolder(folder);
             if (listTwice) {
