@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
+import io.dbbackup.core.Log;
 import io.dbbackup.job.Downloader;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -63,9 +64,12 @@ final class DownloadCommand implements Callable<Integer> {
         if (root.main.signals() != null) {
             root.main.signals().onSignal(s -> downloader.cancel("signal " + s.signal()));
         }
-        Downloader.Result r = downloader.download(new Downloader.Request(job, Optional.ofNullable(key),
-                toStdout || output == null ? Optional.empty() : Optional.of(Path.of(output)), toStdout, decrypt, decompress,
-                force, withSidecar));
+        Downloader.Result r;
+        try (Log.Tagging tag = Log.tag("job", job)) { // what its store or a library says names it
+            r = downloader.download(new Downloader.Request(job, Optional.ofNullable(key),
+                    toStdout || output == null ? Optional.empty() : Optional.of(Path.of(output)), toStdout, decrypt, decompress,
+                    force, withSidecar));
+        }
         if (!toStdout) {
             root.out.println("downloaded " + r.key().key() + " to " + r.file() + " (" + Human.size(r.bytes())
                     + (r.decrypted() ? ", decrypted" : "") + (r.decompressed() ? ", decompressed" : "")

@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Log;
 import io.dbbackup.job.Pins;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -40,6 +41,12 @@ final class PinCommand implements Callable<Integer> {
             throw DbBackupException.user("--note is empty: give why the backup is kept, or leave out --note");
         }
         Workspace ws = root.workspace();
+        try (Log.Tagging tag = Log.tag("job", job)) { // what its store or a library says names it
+            return pin(ws);
+        }
+    }
+
+    private int pin(Workspace ws) {
         Pins pins = new Pins(ws);
         if (remove) {
             if (key == null) {

@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.core.ArchiveMode;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
+import io.dbbackup.core.Log;
 import io.dbbackup.job.DecryptionKeys;
 import io.dbbackup.job.PhysicalRestorer;
 import io.dbbackup.job.Restorer;
@@ -124,9 +125,13 @@ final class RestoreCommand implements Callable<Integer> {
                     + "--archive-mode and --dbbackup-command are for physical restores: add --pgdata DIR");
         }
         Workspace ws = workspace();
-        Restorer.Result r = new Restorer(ws, root.main.confirmer(), decryption.keys(root.main, ws), ProgressLine.forCommand(root, noProgress)).restore(
-                new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean, dryRun, tables,
-                        schemas, dataOnly));
+        DecryptionKeys keys = decryption.keys(root.main, ws); // warns of a shared --identity untagged: the command's file
+        Restorer.Result r;
+        try (Log.Tagging tag = Log.tag("job", job)) { // what its store, engine or a library says names it
+            r = new Restorer(ws, root.main.confirmer(), keys, ProgressLine.forCommand(root, noProgress)).restore(
+                    new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean, dryRun, tables,
+                            schemas, dataOnly));
+        }
         if (r.dryRun()) {
             root.out.println("dry run: " + r.key().key() + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
                     + " decoded); it would be restored into " + r.target() + (r.selection().isEmpty() ? "" : " (only " + r.selection() + ")"));
@@ -147,10 +152,14 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Workspace ws = workspace();
         DecryptionKeys keys = decryption.keys(root.main, ws);
-        PhysicalRestorer.Result r = new PhysicalRestorer(ws, keys, ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
-                job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
-                dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), keys.args(),
-                tablespaceMapping(), dryRun, archiving));
+        Map<String, Path> mapping = tablespaceMapping();
+        PhysicalRestorer.Result r;
+        try (Log.Tagging tag = Log.tag("job", job)) { // what its store or a library says names it
+            r = new PhysicalRestorer(ws, keys, ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
+                    job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
+                    dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), keys.args(),
+                    mapping, dryRun, archiving));
+        }
         if (r.dryRun()) {
             root.out.println("dry run: " + r.key().key() + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
                     + " decoded); it would be restored into " + r.pgdata() + " (empty or missing)");

@@ -1,8 +1,10 @@
 package io.dbbackup.cli;
 
 import io.dbbackup.core.Human;
+import io.dbbackup.core.Log;
 import io.dbbackup.core.Json;
 import io.dbbackup.job.BackupDetails;
+import io.dbbackup.job.DecryptionKeys;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,9 +53,12 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workspace ws = root.workspace();
-        BackupDetails.Details d = new BackupDetails(ws, decryption.keys(root.main, ws))
-                .show(job, Optional.ofNullable(key), contents);
-        d.problems().forEach(p -> ws.log().warn(p, "key", d.key().key()));
+        DecryptionKeys keys = decryption.keys(root.main, ws); // warns of a shared --identity untagged: the command's file
+        BackupDetails.Details d;
+        try (Log.Tagging tag = Log.tag("job", job)) { // what its store or a library says names it
+            d = new BackupDetails(ws, keys).show(job, Optional.ofNullable(key), contents);
+            d.problems().forEach(p -> ws.log().warn(p, "key", d.key().key()));
+        }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("key", d.key().key());

@@ -2,6 +2,8 @@ package io.dbbackup.cli;
 
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Log;
+import io.dbbackup.job.DecryptionKeys;
 import io.dbbackup.job.WalArchive;
 import io.dbbackup.job.WalNotArchivedException;
 import io.dbbackup.job.Workspace;
@@ -80,10 +82,12 @@ final class WalFetchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try {
             Workspace ws = root.workspace();
-            WalArchive.Fetched f = new WalArchive(ws).fetch(job, name, root.main.workingDir().resolve(destination),
-                    decryption.keys(root.main, ws));
-            ws.log().info("wal fetched", "file", name, "key", f.key().key(), "bytes", f.bytes(),
-                    "ms", (System.nanoTime() - t0) / 1_000_000);
+            DecryptionKeys keys = decryption.keys(root.main, ws); // warns of a shared --identity untagged: the command's file
+            try (Log.Tagging tag = Log.tag("job", job)) { // what its store or a library says names it
+                WalArchive.Fetched f = new WalArchive(ws).fetch(job, name, root.main.workingDir().resolve(destination), keys);
+                ws.log().info("wal fetched", "file", name, "key", f.key().key(), "bytes", f.bytes(),
+                        "ms", (System.nanoTime() - t0) / 1_000_000);
+            }
             return 0;
         } catch (WalNotArchivedException e) {
             throw new NotArchived(e, notArchivedExit);

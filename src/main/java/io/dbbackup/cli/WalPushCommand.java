@@ -3,6 +3,7 @@ package io.dbbackup.cli;
 import io.dbbackup.config.Durations;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
+import io.dbbackup.core.Log;
 import io.dbbackup.job.WalArchive;
 import io.dbbackup.job.Workspace;
 import picocli.CommandLine.Command;
@@ -53,6 +54,12 @@ final class WalPushCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Duration limit = limit(timeout);
         Workspace ws = root.workspace();
+        try (Log.Tagging tag = Log.tag("job", job)) { // what its store or a library says names it
+            return push(ws, limit, t0);
+        }
+    }
+
+    private int push(Workspace ws, Duration limit, long t0) {
         Watchdog watchdog = limit.isZero() ? null : Watchdog.start(ws, name, limit, root);
         WalArchive.Pushed p;
         try {

@@ -808,7 +808,7 @@ class SqliteBackupCliTest {
 
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
         assertThat(restore.exit()).as("the newest backup that can be checked: " + restore).isZero();
-        assertThat(restore.err()).contains(newest).doesNotContain("restore started key=" + strayKey);
+        assertThat(restore.err()).contains(newest).doesNotContain("restore started job=app key=" + strayKey);
         Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app", "--all-backups");
         assertThat(verify.exit()).as(verify.toString()).isZero();
         assertThat(verify.out()).contains("ok     prod/app/" + newest).doesNotContain("prod/app/" + stray);
