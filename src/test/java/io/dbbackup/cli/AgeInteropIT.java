@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.codec.age.AgeDecryptor;
 import io.dbbackup.codec.age.AgeKeys;
 import io.dbbackup.testkit.Cli;
@@ -253,7 +254,7 @@ class AgeInteropIT {
         assertThat(ageWrong.exit()).as(ageWrong.output()).isEqualTo(1);
         assertThat(ageWrong.output()).contains("incorrect passphrase");
         // an identity where the passphrase is needed: dbbackup names --passphrase-env, as age says it is passphrase-encrypted
-        Files.writeString(dir.resolve("some.txt"), AgeKeys.generate().identity() + "\n");
+        PrivateFile.write(dir.resolve("some.txt"), AgeKeys.generate().identity() + "\n");
         Cli.Result identityOnly = cli.env("BACKUP_PASSPHRASE", null).run("-c", "config.yaml", "restore", "app", "--to",
                 "restored", "--auto-confirm", "--identity", "some.txt"); // a restore host without the job's variable
         assertThat(identityOnly.exit()).as(identityOnly.toString()).isEqualTo(1);
@@ -405,7 +406,7 @@ class AgeInteropIT {
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
         assertThat(cli.run("-c", "config.yaml", "verify", "app").exit()).isZero();
         // a wrong --identity is followed by the job's own identity (command-line keys first, the job's after them)
-        Files.writeString(dir.resolve("stranger.txt"), AgeKeys.generate().identity() + "\n");
+        PrivateFile.write(dir.resolve("stranger.txt"), AgeKeys.generate().identity() + "\n");
         Cli.Result followed = cli.run("-c", "config.yaml", "verify", "app", "--identity", "stranger.txt");
         assertThat(followed.exit()).as(followed.toString()).isZero();
         Path artifact = onlyArtifact();

@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.core.Json;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SqliteFixture;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -39,10 +39,8 @@ class CompatFixturesCliTest {
     @BeforeEach
     void setUp() throws Exception {
         SqliteFixture.create(dir.resolve("app.db"), 20);
-        Path key = Files.copy(resource("fixture-key.txt"), dir.resolve("key.txt"));
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        Path pass = Files.writeString(dir.resolve("pass.txt"), "fixture passphrase\n");
-        Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-------"));
+        PrivateFile.copy(resource("fixture-key.txt"), dir.resolve("key.txt"));
+        PrivateFile.write(dir.resolve("pass.txt"), "fixture passphrase\n");
         cli = new Cli().workingDir(dir).clock(Clock.fixed(Instant.parse("2026-12-06T03:00:00Z"), ZoneOffset.UTC));
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:

@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.codec.age.AgeKeys;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.KeyOutput;
@@ -52,7 +53,7 @@ class DecryptionKeyHintCliTest {
     void aPassphraseBackupOpenedWithIdentitiesOnlySaysToPassItsPassphrase() throws Exception {
         SqliteFixture.create(dir.resolve("app.db"), 20);
         AgeKeys.GeneratedKey mine = AgeKeys.generate();
-        Files.writeString(dir.resolve("key.txt"), mine.identity() + "\n");
+        PrivateFile.write(dir.resolve("key.txt"), mine.identity() + "\n");
         config("passphrase_env: BPASS, scrypt_work_factor: 10");
         Cli.Result backup = cli().env("BPASS", PASSPHRASE).run("-c", "config.yaml", "backup", "app", "--no-progress");
         assertThat(backup.exit()).as(backup.toString()).isZero();
@@ -70,7 +71,8 @@ class DecryptionKeyHintCliTest {
             }
             Cli.Result r = cli().run(args.toArray(String[]::new));
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err()).as(verb.get(0)).contains(artifact().getFileName() + hint);
+            assertThat(r.err()).as(verb.get(0)).contains(artifact().getFileName() + hint)
+                    .doesNotContain("readable by other users"); // the test's key file is mode 600, as keygen writes it
             assertNoSecret(r, PASSPHRASE, mine.identity());
         }
         assertThat(dir.resolve("plain.sqlite.gz")).doesNotExist();
@@ -98,7 +100,7 @@ class DecryptionKeyHintCliTest {
         AgeKeys.GeneratedKey ops = AgeKeys.generate();
         AgeKeys.GeneratedKey breakGlass = AgeKeys.generate();
         AgeKeys.GeneratedKey stranger = AgeKeys.generate();
-        Files.writeString(dir.resolve("stranger.txt"), stranger.identity() + "\n");
+        PrivateFile.write(dir.resolve("stranger.txt"), stranger.identity() + "\n");
         config("recipients: [" + ops.recipient() + ", " + breakGlass.recipient() + "]");
         Cli.Result backup = cli().run("-c", "config.yaml", "backup", "app", "--no-progress");
         assertThat(backup.exit()).as(backup.toString()).isZero();

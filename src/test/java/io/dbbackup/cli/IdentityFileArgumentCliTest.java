@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.codec.age.AgeEncryptor;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SqliteFixture;
@@ -90,7 +91,7 @@ class IdentityFileArgumentCliTest {
     /** {@code age-keygen > key.txt} in Windows PowerShell 5 writes UTF-16: said as such, not as "not a text file". */
     @Test
     void aKeyFileSavedAsUtf16SaysSoWithTheFix() throws Exception {
-        Files.write(dir.resolve("key-utf16.txt"), Files.readString(dir.resolve("key.txt")).replace("\n", "\r\n")
+        PrivateFile.write(dir.resolve("key-utf16.txt"), Files.readString(dir.resolve("key.txt")).replace("\n", "\r\n")
                 .getBytes(StandardCharsets.UTF_16));
         for (String[] args : new String[][]{
                 {"-c", "config.yaml", "verify", "sealed", "--identity", "key-utf16.txt", "--no-progress"},

@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.codec.age.AgeKeys;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.Leftovers;
@@ -87,7 +88,7 @@ class LeftoversAfterReadFailuresIT {
     }
 
     private Path identity(AgeKeys.GeneratedKey key) throws IOException {
-        return Files.writeString(dir.resolve("identity.txt"), key.identity() + "\n");
+        return PrivateFile.write(dir.resolve("identity.txt"), key.identity() + "\n");
     }
 
     /** The one backup object under {@code store/}. */

@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.codec.age.AgeKeys;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SqliteFixture;
@@ -143,8 +144,7 @@ class ManyJobsWarningsIT {
         Files.createDirectories(dir.resolve("scratch"));
         assertThat(cli.run("-c", "config.yaml", "backup", "--all").exit()).isZero();
         Path identity = dir.resolve("key.txt"); // the key given on the command line: each drill decrypts
-        Files.writeString(identity, key.identity() + "\n");
-        Files.setPosixFilePermissions(identity, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        PrivateFile.write(identity, key.identity() + "\n");
 
         Cli.Result r = cli.run("-c", "config.yaml", "drill", "--all", "--to", "scratch", "--identity", identity.toString(), "--notify");
         assertThat(r.exit()).as(r.toString()).isZero();

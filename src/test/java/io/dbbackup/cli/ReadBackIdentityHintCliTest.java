@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.codec.age.AgeKeys;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SqliteFixture;
@@ -24,7 +25,12 @@ class ReadBackIdentityHintCliTest {
     Path dir;
 
     private Cli cli() {
-        return new Cli().workingDir(dir).clock(new SteppingClock(Instant.parse("2026-03-01T02:00:00Z"), Duration.ofMinutes(1)));
+        return cli(Instant.parse("2026-03-01T02:00:00Z"));
+    }
+
+    /** Each run's clock starts where it is told: two runs from one start name their backups alike (exit 2, a key taken). */
+    private Cli cli(Instant start) {
+        return new Cli().workingDir(dir).clock(new SteppingClock(start, Duration.ofMinutes(1)));
     }
 
     private void config(String recipient, String identity) throws Exception {
@@ -54,7 +60,7 @@ class ReadBackIdentityHintCliTest {
         SqliteFixture.create(dir.resolve("app.db"), 20);
         AgeKeys.GeneratedKey old = AgeKeys.generate();
         AgeKeys.GeneratedKey current = AgeKeys.generate();
-        Files.writeString(dir.resolve("old.txt"), old.identity() + "\n");
+        PrivateFile.write(dir.resolve("old.txt"), old.identity() + "\n");
 
         config(current.recipient(), "identity_file: old.txt");
         Cli.Result fromFile = cli().run("-c", "config.yaml", "backup", "app", "--no-progress");
@@ -69,7 +75,7 @@ class ReadBackIdentityHintCliTest {
         assertThat(fromFile.out() + fromFile.err()).doesNotContain(old.identity()).doesNotContain(current.identity());
 
         config(current.recipient(), "identity_env: OLD_KEY");
-        Cli.Result fromEnv = cli().env("OLD_KEY", old.identity()).run("-c", "config.yaml", "backup", "app", "--no-progress");
+        Cli.Result fromEnv = cli(Instant.parse("2026-03-01T03:00:00Z")).env("OLD_KEY", old.identity()).run("-c", "config.yaml", "backup", "app", "--no-progress");
         assertThat(fromEnv.exit()).as(fromEnv.toString()).isZero();
         assertThat(readBackWarning(fromEnv)).contains("give job 'app' that key in jobs.app.encryption.identity_env (config.yaml line 12)")
                 .doesNotContain("--identity");

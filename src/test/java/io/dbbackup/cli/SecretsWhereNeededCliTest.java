@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.codec.age.AgeKeys;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SqliteFixture;
@@ -249,8 +250,7 @@ class SecretsWhereNeededCliTest {
                 + "jobs.sealed.encryption.identity_file: cannot read /nonexistent/backup.key (no such file)");
         assertThat(dir.resolve("restored")).doesNotExist();
 
-        Path identity = Files.writeString(dir.resolve("key.txt"), key.identity() + "\n");
-        Files.setPosixFilePermissions(identity, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path identity = PrivateFile.write(dir.resolve("key.txt"), key.identity() + "\n");
         Cli.Result restored = cli.run("-c", "config.yaml", "restore", "sealed", "--to", "restored", "--identity", identity.toString());
         assertThat(restored.exit()).as(restored.toString()).isZero();
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));

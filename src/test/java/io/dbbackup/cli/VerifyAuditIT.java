@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.SmtpServer;
 import io.dbbackup.testkit.SqliteFixture;
@@ -181,8 +182,7 @@ class VerifyAuditIT {
     @Test
     void theFailureMailNamesTheBackupThatFailed() throws Exception {
         io.dbbackup.codec.age.AgeKeys.GeneratedKey key = io.dbbackup.codec.age.AgeKeys.generate();
-        Files.writeString(dir.resolve("key.txt"), key.identity() + "\n");
-        Files.setPosixFilePermissions(dir.resolve("key.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        PrivateFile.write(dir.resolve("key.txt"), key.identity() + "\n");
         Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml")).replace(
                 "app: {engine: sqlite, path: app.db, compression: zstd}",
                 "app: {engine: sqlite, path: app.db, compression: zstd, encryption: {recipients: [" + key.recipient()

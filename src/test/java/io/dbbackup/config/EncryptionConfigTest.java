@@ -1,5 +1,6 @@
 package io.dbbackup.config;
 
+import io.dbbackup.testkit.PrivateFile;
 import io.dbbackup.codec.age.AgeKeys;
 import io.dbbackup.plugin.PluginRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,8 +31,7 @@ class EncryptionConfigTest {
         Files.writeString(dir.resolve("shop.db"), "");
         Files.writeString(dir.resolve("recipients.txt"), "# ops team\n" + a.recipient() + "\n\n" + b.recipient() + "\n");
         Path key = dir.resolve("key.txt");
-        Files.writeString(key, "# public key: " + a.recipient() + "\n" + a.identity() + "\n");
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        PrivateFile.write(key, "# public key: " + a.recipient() + "\n" + a.identity() + "\n");
         Path pass = dir.resolve("pass.txt");
         Files.writeString(pass, "open sesame\n");
         Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-------"));
@@ -186,8 +186,7 @@ class EncryptionConfigTest {
      */
     @Test
     void anIdentityOfNoneOfTheRecipientsWarnsOfWhatVerifyAndRestoreThenDo() throws Exception {
-        Files.writeString(dir.resolve("old.txt"), a.identity() + "\n");
-        Files.setPosixFilePermissions(dir.resolve("old.txt"), PosixFilePermissions.fromString("rw-------"));
+        PrivateFile.write(dir.resolve("old.txt"), a.identity() + "\n");
         Config c = load("", "encryption:\n  recipients: [" + b.recipient() + "]\n  identity_file: old.txt\n");
         assertThat(c.warnings()).singleElement().extracting(Problem::format).asString()
                 .startsWith("config.yaml:15:7: warning: jobs.shop.encryption.identity_file: is the secret key of none of the recipients")
@@ -282,8 +281,7 @@ class EncryptionConfigTest {
         assertThat(problems("", "encryption:\n  recipients: [" + a.recipient() + "]\n  identity_file: nope.txt\n")).singleElement().asString()
                 .contains("identity_file: cannot read");
         Path badKey = dir.resolve("bad-key.txt");
-        Files.writeString(badKey, "# mine\n" + a.identity().substring(0, 40) + "\n");
-        Files.setPosixFilePermissions(badKey, PosixFilePermissions.fromString("rw-------"));
+        PrivateFile.write(badKey, "# mine\n" + a.identity().substring(0, 40) + "\n");
         assertThat(problems("", "encryption:\n  recipients: [" + a.recipient() + "]\n  identity_file: bad-key.txt\n")).singleElement().asString()
                 .matches("config.yaml:15:22: error: jobs.shop.encryption.identity_file: file .*bad-key.txt line 2 is not an age X25519 identity .*")
                 .doesNotContain(a.identity().substring(0, 40));
