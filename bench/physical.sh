@@ -36,7 +36,8 @@ fi
 [ "$(id -u)" = 0 ] || { echo "bench/physical.sh: run as root (the servers run as the postgres user)" >&2; exit 1; }
 bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 [ -f target/dbbackup.jar ] && [ -z "$(find src/main pom.xml -newer target/dbbackup.jar -print -quit)" ] \
-  || mvn -B -q -o -DskipTests package > /dev/null 2>&1 || mvn -B -q -DskipTests package > /dev/null
+  || mvn -B -q -o -DskipTests -Dbuild.commit="$(bin/build-commit)" package > /dev/null 2>&1 \
+  || mvn -B -q -DskipTests -Dbuild.commit="$(bin/build-commit)" package > /dev/null
 dbbackup() { "$repo/bin/dbbackup" "$@"; }
 dbbackup --version > /dev/null   # first start: the launcher makes its class-data archive (~3 s, once per build), untimed
 as_pg() { runuser -u postgres -- "$@"; }

@@ -100,7 +100,7 @@ prio=(nice -n "$priority")   # nice -n 0: as is
 jar="$repo/target/dbbackup.jar"
 if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
   echo "bench: building $jar" >&2
-  mvn -B -q -ntp -DskipTests package >&2
+  mvn -B -q -ntp -DskipTests -Dbuild.commit="$(bin/build-commit)" package >&2
 fi
 s3jar="$repo/target/test-servers/s3proxy.jar"
 if [ ! -f "$s3jar" ]; then
