@@ -100,6 +100,21 @@ class ListAllGroupedWarningsCliTest {
                 .endsWith("(2 jobs: a, b) jobs=2");
     }
 
+    /** prune --all, dry run or not, says the pins and the files nothing can check through the same methods: once each. */
+    @Test
+    void pruneAllSaysEachSharedWarningOnce() {
+        for (String[] args : new String[][]{{"-c", "config.yaml", "prune", "--all", "--dry-run"}, {"-c", "config.yaml", "prune", "--all"}}) {
+            Cli.Result r = at(NOW).run(args);
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(warnings(r)).as(r.err()).hasSize(2);
+            assertThat(warnings(r)).as(r.err()).anySatisfy(w -> assertThat(w)
+                    .contains("WARN  files named like backups have neither a .sha256 nor a manifest beside them")
+                    .endsWith("(2 jobs: a, b) jobs=2"));
+            assertThat(warnings(r)).as(r.err()).anySatisfy(w -> assertThat(w)
+                    .contains("WARN  pins were written by a newer dbbackup; kept: ").endsWith("(3 jobs: a, b, c) jobs=3"));
+        }
+    }
+
     @Test
     void listOfOneJobStillNamesEachObject() {
         Cli.Result r = at(NOW).run("-c", "config.yaml", "list", "a");
