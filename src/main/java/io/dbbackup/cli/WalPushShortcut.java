@@ -68,8 +68,10 @@ final class WalPushShortcut {
             return false;
         }
         if (!quiet) {
-            new Log(err, Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()).info("wal archived ahead", "file", name,
-                    "acknowledged_from", "pg_wal/dbbackup");
+            try (Log.Tagging tag = Log.tag("job", job)) { // as the full wal-push's line
+                new Log(err, Log.Format.TEXT, Log.Level.INFO, Clock.systemUTC()).info("wal archived ahead", "file", name,
+                        "acknowledged_from", "pg_wal/dbbackup");
+            }
             err.flush();
         }
         return true;

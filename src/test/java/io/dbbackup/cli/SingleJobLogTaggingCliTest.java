@@ -99,6 +99,24 @@ class SingleJobLogTaggingCliTest {
         assertThat(line(fetch, "wal fetched")).contains("wal fetched job=phys file=" + name);
     }
 
+    /** The archiver's later call for a file archived ahead is acknowledged without loading the config: its line names the job too. */
+    @Test
+    void walPushsShortcutNamesTheJob() throws Exception {
+        Path pgWal = dir.resolve("pgdata/pg_wal");
+        for (String name : List.of("000000010000000000000001", "000000010000000000000002")) {
+            Files.write(pgWal.resolve(name), FakeWal.segment(name, 1 << 20, name.charAt(23)));
+            Files.writeString(pgWal.resolve("archive_status/" + name + ".ready"), "");
+        }
+        Cli.Result push = new Cli().workingDir(dir.resolve("pgdata")).run("-c", dir.resolve("config.yaml").toString(),
+                "wal-push", "--job", "phys", "--ahead", "1", "pg_wal/000000010000000000000001", "000000010000000000000001");
+        assertThat(push.exit()).as(push.toString()).isZero();
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertThat(WalPushShortcut.acknowledged(new String[]{"-c", dir.resolve("config.yaml").toString(), "wal-push", "--job",
+                "phys", "pg_wal/000000010000000000000002", "000000010000000000000002"}, dir.resolve("pgdata"),
+                new java.io.PrintWriter(err))).isTrue();
+        assertThat(err.toString()).contains("wal archived ahead job=phys file=000000010000000000000002");
+    }
+
     @Test
     void jsonLinesCarryTheJobField() {
         Cli.Result r = cli.run("--log-format", "json", "-c", dir.resolve("config.yaml").toString(),
