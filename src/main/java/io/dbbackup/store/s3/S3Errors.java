@@ -214,15 +214,27 @@ final class S3Errors {
      */
     static IOException notDeleted(S3Settings cfg, int asked, List<software.amazon.awssdk.services.s3.model.S3Error> errors,
                                   java.util.function.UnaryOperator<String> storeKey) {
+        return notDeleted(cfg, asked, errors, List.of(), storeKey);
+    }
+
+    /**
+     * As {@link #notDeleted(S3Settings, int, List, java.util.function.UnaryOperator)}, where DeleteObjects was refused
+     * (501) after some batches and the rest deleted key by key: {@code heldAlone}, the keys (as the store was given them)
+     * a lock held among those, counted and listed after {@code errors}' (every one of which a lock held) of the
+     * {@code asked} keys in all.
+     */
+    static IOException notDeleted(S3Settings cfg, int asked, List<software.amazon.awssdk.services.s3.model.S3Error> errors,
+                                  List<String> heldAlone, java.util.function.UnaryOperator<String> storeKey) {
         // held only when a lock holds every key refused: another failure among them stops the prune as it did
         var held = errors.stream().allMatch(e -> heldByLock(e.code(), e.message()))
                 ? errors.stream().findFirst() : java.util.Optional.<software.amazon.awssdk.services.s3.model.S3Error>empty();
         var refused = errors.stream().filter(e -> e.code() != null && AUTH_CODES.contains(e.code())
                 && !heldByLock(e.code(), e.message())).findFirst();
         var named = refused.or(() -> held).orElse(errors.get(0));
-        int deleted = asked - errors.size();
+        int failed = errors.size() + heldAlone.size();
+        int deleted = asked - failed;
         String line = Redactor.redact("s3 delete of " + Human.count(asked, "object") + " in " + cfg.describe() + " failed for "
-                + errors.size() + " of them (" + (deleted <= 0 ? "none was deleted" : "the other " + deleted
+                + failed + " of them (" + (deleted <= 0 ? "none was deleted" : "the other " + deleted
                 + (deleted == 1 ? " was" : " were") + " deleted") + "), first " + named.key() + ": " + named.code()
                 + (named.message() == null || named.message().isBlank() ? ""
                         : " (" + Redactor.excerpt(oneLine(named.message()), MAX_TEXT) + ")"));
@@ -232,8 +244,8 @@ final class S3Errors {
                     + "on their prefix?)", null);
         }
         if (held.isPresent()) {
-            return new io.dbbackup.spi.HeldObjectException(line + "; " + HELD,
-                    errors.stream().map(e -> storeKey.apply(e.key())).toList());
+            return new io.dbbackup.spi.HeldObjectException(line + "; " + HELD, java.util.stream.Stream.concat(
+                    errors.stream().map(e -> storeKey.apply(e.key())), heldAlone.stream()).toList());
         }
         return new IOException(line);
     }

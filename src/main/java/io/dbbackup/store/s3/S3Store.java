@@ -495,7 +495,9 @@ public final class S3Store implements Store {
      * DeleteObjects, {@value #DELETE_BATCH} keys per request (S3's limit), quiet: only failures come back. Keys a lock
      * holds do not stop the next batches; one failure at the end counts the keys not deleted over every batch and
      * names the first. Another failure stops at its batch, counting the batches sent so far. A service without
-     * DeleteObjects (Google Cloud Storage's XML API: 501 NotImplemented) has each key deleted on its own, from then on.
+     * DeleteObjects (Google Cloud Storage's XML API: 501 NotImplemented) has each key deleted on its own, from then on;
+     * a 501 after batches it answered leaves one failure that counts the keys held over all the keys given, the
+     * batches' and the ones deleted on their own.
      */
     @Override
     public void deleteAll(List<String> keys) throws IOException {
@@ -513,26 +515,28 @@ public final class S3Store implements Store {
             }
         }
         sent = Math.min(sent, keys.size());
-        IOException notDeleted = refused.isEmpty() ? null : notDeleted(sent, refused);
+        List<String> heldAlone = List.of(); // of the keys deleted on their own
         try {
             io.dbbackup.spi.HeldObjectException.deleteEach(keys.subList(sent, keys.size()), this::delete);
         } catch (io.dbbackup.spi.HeldObjectException e) {
-            if (notDeleted == null) {
+            if (refused.isEmpty()) {
                 throw e;
             }
-            List<String> held = new ArrayList<>(((io.dbbackup.spi.HeldObjectException) notDeleted).keys());
-            held.addAll(e.keys());
-            throw new io.dbbackup.spi.HeldObjectException(notDeleted.getMessage(), held);
+            heldAlone = e.keys();
         }
-        if (notDeleted != null) {
-            throw notDeleted;
+        if (!refused.isEmpty()) { // one failure over every key given, the batches' and the ones deleted on their own
+            throw S3Errors.notDeleted(cfg, keys.size(), refused, heldAlone, this::storeKey);
         }
     }
 
     /** The failure of DeleteObjects of {@code asked} keys that did not delete {@code refused}: counted, the first named. */
     private IOException notDeleted(int asked, List<S3Error> refused) {
-        return S3Errors.notDeleted(cfg, asked, refused, full -> full.startsWith(cfg.prefix())
-                ? full.substring(cfg.prefix().length()) : full);
+        return S3Errors.notDeleted(cfg, asked, refused, this::storeKey);
+    }
+
+    /** The key the store was given for the bucket's key {@code full}. */
+    private String storeKey(String full) {
+        return full.startsWith(cfg.prefix()) ? full.substring(cfg.prefix().length()) : full;
     }
 
     /**

@@ -111,6 +111,78 @@ class S3DeleteHeldByLockTest {
         }
     }
 
+    /**
+     * A service that answers DeleteObjects for the first batch and 501 NotImplemented for the next (some S3-compatibles
+     * behind a balancer): the rest is deleted key by key, and the one failure counts the keys held over all 1,010 keys,
+     * the batch's and the single deletes' ("s3 delete of 1000 objects … failed for 2 of them (the other 998 were
+     * deleted)" it said, beside four keys held).
+     */
+    @Test
+    void keysHeldBeforeAndAfterAFallBackToSingleDeletesAreCountedOverAll() throws Exception {
+        List<String> keys = walKeys(1010);
+        List<String> locked = List.of(keys.get(3), keys.get(7), keys.get(1002), keys.get(1005));
+        Throwable t = deleteAllWithTheSecondBatchNotImplemented(keys, locked);
+        assertThat(t).isInstanceOf(HeldObjectException.class);
+        assertThat(((HeldObjectException) t).keys()).containsExactlyElementsOf(locked);
+        assertThat(t.getMessage()).contains("s3 delete of 1010 objects in ")
+                .contains(" failed for 4 of them (the other 1006 were deleted), first " + keys.get(3) + ": AccessDenied")
+                .contains("the bucket's Object Lock (or the service's retention/WORM setting) holds the object");
+    }
+
+    /** The same, no key held among the single deletes: the keys deleted on their own are counted as deleted too. */
+    @Test
+    void keysHeldBeforeAFallBackToSingleDeletesAreCountedOverAll() throws Exception {
+        List<String> keys = walKeys(1010);
+        List<String> locked = List.of(keys.get(3), keys.get(7));
+        Throwable t = deleteAllWithTheSecondBatchNotImplemented(keys, locked);
+        assertThat(t).isInstanceOf(HeldObjectException.class);
+        assertThat(((HeldObjectException) t).keys()).containsExactlyElementsOf(locked);
+        assertThat(t.getMessage()).contains("s3 delete of 1010 objects in ")
+                .contains(" failed for 2 of them (the other 1008 were deleted), first " + keys.get(3) + ": AccessDenied");
+    }
+
+    private static List<String> walKeys(int n) {
+        return java.util.stream.IntStream.range(0, n).mapToObj(i -> String.format("job/wal/%024X", i)).toList();
+    }
+
+    /**
+     * {@code deleteAll(keys)} on a server that answers the first DeleteObjects (a lock holding the keys of {@code locked}
+     * in it), 501 to the next, and each single DELETE (403 of a lock for a key of {@code locked}): what it threw.
+     */
+    private static Throwable deleteAllWithTheSecondBatchNotImplemented(List<String> keys, List<String> locked) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> deletedOnTheirOwn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String lock = "<Code>AccessDenied</Code><Message>Access Denied because object protected by object lock.</Message>";
+        try (FakeS3Server server = new FakeS3Server(exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (exchange.getRequestMethod().equals("POST") && posts.incrementAndGet() == 1) {
+                StringBuilder errors = new StringBuilder();
+                java.util.regex.Pattern.compile("<Key>([^<]*)</Key>").matcher(body).results().map(m -> m.group(1))
+                        .filter(locked::contains).forEach(k -> errors.append("<Error><Key>").append(k).append("</Key>")
+                                .append(lock).append("</Error>"));
+                FakeS3Server.answerXml(exchange, 200, "<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                        + errors + "</DeleteResult>");
+            } else if (exchange.getRequestMethod().equals("POST")) {
+                FakeS3Server.answerXml(exchange, 501, "<Error><Code>NotImplemented</Code><Message>A header or query you "
+                        + "provided requested a function that is not implemented.</Message></Error>");
+            } else {
+                String key = exchange.getRequestURI().getPath().substring(("/" + FakeS3Server.BUCKET + "/").length());
+                deletedOnTheirOwn.add(key);
+                if (locked.contains(key)) {
+                    FakeS3Server.answerXml(exchange, 403, "<Error>" + lock + "</Error>");
+                } else {
+                    exchange.sendResponseHeaders(204, -1);
+                    exchange.close();
+                }
+            }
+        }); S3Store store = server.store()) {
+            Throwable t = catchThrowable(() -> store.deleteAll(keys));
+            assertThat(deletedOnTheirOwn).as("the keys after the first batch, on their own")
+                    .containsExactlyElementsOf(keys.subList(1000, keys.size()));
+            return t;
+        }
+    }
+
     /** A key held beside one the service failed to delete (InternalError): no hold, the failure it was (retryable). */
     @Test
     void aHoldBesideAnotherFailureIsThatFailure() throws Exception {
