@@ -229,6 +229,27 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the whole server (SIGSTOP), its listener and every session: a new connection is still taken by the kernel, but
+     * the server says nothing on it, as a host that hangs (swapping, a dead NFS mount under sshd). {@link #thaw} wakes it.
+     */
+    public synchronized void freeze() throws IOException, InterruptedException {
+        signalAll("-STOP");
+    }
+
+    /** Wakes the server {@link #freeze} stopped (SIGCONT), its listener and sessions. */
+    public synchronized void thaw() throws IOException, InterruptedException {
+        signalAll("-CONT");
+    }
+
+    private void signalAll(String signal) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", signal, Long.toString(process.pid())));
+        process.toHandle().descendants().forEach(h -> command.add(Long.toString(h.pid())));
+        if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException("could not signal the server's processes: " + command);
+        }
+    }
+
     /** The server's processes below its listener: a few per client connection while it is open, none once all closed. */
     public synchronized long sessionProcesses() {
         return process.toHandle().descendants().filter(ProcessHandle::isAlive).count();

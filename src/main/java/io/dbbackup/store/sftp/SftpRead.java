@@ -30,6 +30,8 @@ final class SftpRead extends InputStream {
     private volatile boolean closed;
     /** A read failed with the connection (it is dropped): the handle went with it. */
     private boolean broken;
+    /** What the last read failed with, as said (null while none failed). */
+    private volatile IOException failure;
 
     /** {@code offset}: where the read begins (not 0 for the rest of a read whose connection broke). */
     SftpRead(SftpStore store, SFTPClient sftp, RemoteFile file, String path, long offset) {
@@ -61,10 +63,16 @@ final class SftpRead extends InputStream {
                 throw stopped;
             }
             broken = !SftpStore.answered(e);
-            throw store.fail(sftp, "read", path, e);
+            failure = store.fail(sftp, "read", path, e);
+            throw failure;
         } finally {
             reading = false;
         }
+    }
+
+    /** What the last read failed with, as said ("sftp read … failed: …"), or null. */
+    IOException failure() {
+        return failure;
     }
 
     @Override

@@ -857,8 +857,28 @@ public final class SftpStore implements Store {
         String path = remote(key);
         Opened first = reconnectingOnce(() -> openAt(key, path, 0, null));
         FileAttributes began = first.attributes();
-        return new io.dbbackup.spi.ResumingInputStream(first.read(), began.getSize(),
-                offset -> openAt(key, path, offset, began).read(), RESUMES, "sftp " + cfg.where() + ":" + path);
+        java.util.concurrent.atomic.AtomicReference<SftpRead> current = new java.util.concurrent.atomic.AtomicReference<>(first.read());
+        return new io.dbbackup.spi.ResumingInputStream(first.read(), began.getSize(), offset -> {
+            try {
+                SftpRead rest = openAt(key, path, offset, began).read();
+                current.set(rest);
+                return rest;
+            } catch (NoSuchKeyException | java.io.InterruptedIOException | FileChanged e) {
+                throw e;
+            } catch (IOException e) {
+                // a hung server: the new connection fails too, and said alone it named neither the file nor the read
+                IOException broke = current.get().failure();
+                throw new IOException((broke == null ? "sftp read " + cfg.where() + ":" + path + " failed" : broke.getMessage())
+                        + "; going on from byte " + offset + " over a new connection failed too: " + e.getMessage(), e);
+            }
+        }, RESUMES, "sftp " + cfg.where() + ":" + path);
+    }
+
+    /** The file a read went on with changed since the read began: the rest cannot be read. */
+    private static final class FileChanged extends IOException {
+        FileChanged(String message) {
+            super(message);
+        }
     }
 
     static final int RESUMES = 3;
@@ -894,7 +914,7 @@ public final class SftpStore implements Store {
             throw fail(c, "open", path, e);
         }
         if (f == null) {
-            throw new IOException("sftp read " + cfg.where() + ":" + path + " failed: the connection broke at byte " + offset
+            throw new FileChanged("sftp read " + cfg.where() + ":" + path + " failed: the connection broke at byte " + offset
                     + " and the file changed (size or modification time) since the read began, so the rest cannot be read");
         }
         return new Opened(new SftpRead(this, c, f, path, offset), a);

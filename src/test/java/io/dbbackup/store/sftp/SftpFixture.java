@@ -16,6 +16,12 @@ final class SftpFixture {
                 Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
+    /** {@link #withKey(String, int, String, String, Path, Path)} waiting {@code timeout} for an answer. */
+    static SftpSettings withKey(String host, int port, String user, String path, Path key, Path knownHosts, Duration timeout) {
+        return new SftpSettings(host, port, user, path, key, null, null, knownHosts, List.of(), false,
+                Duration.ofSeconds(10), timeout);
+    }
+
     static SftpSettings withPassword(String host, int port, String user, String path, String password, List<String> pins) {
         return new SftpSettings(host, port, user, path, null, null, new Secret(password, "test"),
                 Path.of("/nonexistent/known_hosts"), pins, false, Duration.ofSeconds(10), Duration.ofSeconds(30));

@@ -100,6 +100,87 @@ class SftpReconnectIT {
         assertThat(Path.of(root, "job", "a.dump")).as("the delete after the close did nothing").exists();
     }
 
+    /**
+     * A restore's or verify's read whose server session stops mid-stream (its sshd processes SIGSTOPped, the listener
+     * still answering): after the store's {@code timeout} (2 s here) without an answer the read goes on from the byte it
+     * had reached over a new connection, and the bytes read are exactly the file's. Waiting out {@code timeout} is the
+     * point: a silent connection cannot be told from a slow one before then.
+     */
+    @Test
+    void aReadWhoseSessionStopsMidStreamGoesOnOverANewConnectionAfterTheTimeout() throws Exception {
+        String root = ssh.dataDir().resolve("stall-" + UUID.randomUUID().toString().substring(0, 8)).toString();
+        try (SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), root, ssh.clientKey(),
+                ssh.knownHosts(), java.time.Duration.ofSeconds(2)))) {
+            String sha = putBig(store, root);
+            long t0;
+            String read;
+            try (java.io.InputStream in = store.open("db/big.dump")) {
+                java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+                digest.update(in.readNBytes(1 << 20));
+                ssh.freezeSessions();
+                t0 = System.nanoTime();
+                try (java.security.DigestInputStream rest = new java.security.DigestInputStream(in, digest)) {
+                    rest.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+                read = java.util.HexFormat.of().formatHex(digest.digest());
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("---- sftp read with its session stopped: the rest read in " + ms + " ms");
+            assertThat(read).as("the whole file, once").isEqualTo(sha);
+            assertThat(ms).as("the timeout waited out once, then a new connection").isBetween(1_900L, 6_000L);
+        } finally {
+            ssh.cutSessions(); // the stopped ones
+        }
+    }
+
+    /**
+     * The same with the whole server stopped (listener too: a hung host): the read fails after the timeout, and its going
+     * on over a new connection after the same timeout again (the kernel takes the connection, sshd never says hello); the
+     * failure names the server, the file and the byte the read had reached, and why each step failed. It said only the
+     * new connection's failure ("sftp cannot connect to HOST:PORT: the server did not go through the SSH handshake …"):
+     * no file, no read.
+     */
+    @Test
+    void aReadWhoseServerStopsMidStreamFailsNamingTheFileAfterTheTimeouts() throws Exception {
+        String root = ssh.dataDir().resolve("hung-" + UUID.randomUUID().toString().substring(0, 8)).toString();
+        try (SftpStore store = new SftpStore(SftpFixture.withKey(ssh.host(), ssh.port(), ssh.user(), root, ssh.clientKey(),
+                ssh.knownHosts(), java.time.Duration.ofSeconds(2)))) {
+            putBig(store, root);
+            long t0;
+            Throwable t;
+            try (java.io.InputStream in = store.open("db/big.dump")) {
+                in.readNBytes(1 << 20);
+                ssh.freeze();
+                t0 = System.nanoTime();
+                t = org.assertj.core.api.Assertions.catchThrowable(() -> in.transferTo(java.io.OutputStream.nullOutputStream()));
+            } finally {
+                ssh.thaw();
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("---- sftp read with its server stopped: failed after " + ms + " ms: " + t);
+            assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(java.io.InterruptedIOException.class);
+            assertThat(t.getMessage()).startsWith("sftp read " + ssh.user() + "@" + ssh.host() + ":" + ssh.port() + ":" + root
+                            + "/db/big.dump failed: the server stopped answering: no answer for 2 s")
+                    .containsPattern("; going on from byte \\d+ over a new connection failed too: sftp cannot connect to "
+                            + java.util.regex.Pattern.quote(ssh.host() + ":" + ssh.port()) + ": the server did not go through "
+                            + "the SSH handshake: no answer for 2 s");
+            assertThat(io.dbbackup.pipeline.Failures.map("restore failed", t).retryable()).as("retryable").isTrue();
+            assertThat(ms).as("the read's timeout, then the new connection's").isBetween(3_800L, 8_000L);
+        } finally {
+            ssh.cutSessions();
+        }
+    }
+
+    /** {@code db/big.dump} of 8 MiB in {@code store} (folder {@code root}): its SHA-256. */
+    private static String putBig(SftpStore store, String root) throws Exception {
+        byte[] data = new byte[8 << 20];
+        new java.util.Random(7).nextBytes(data);
+        store.put("db/big.dump", data, new io.dbbackup.spi.OperationContext(new io.dbbackup.spi.Cancellation(),
+                new io.dbbackup.core.Log(new java.io.PrintWriter(new java.io.StringWriter()), io.dbbackup.core.Log.Format.TEXT,
+                        io.dbbackup.core.Log.Level.INFO, java.time.Clock.systemUTC()), Path.of(root).getParent()));
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
     private interface Drop {
         void run() throws Exception;
     }
