@@ -148,11 +148,28 @@ public final class LocalStore implements Store {
      */
     private static void removeFolders(List<Path> made) {
         for (Path p : made) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException notEmptyOrRefused) {
+            if (!removeIfEmptyFolder(p)) {
                 return; // its parents are not empty either
             }
+        }
+    }
+
+    /**
+     * Removes {@code p} if it is an empty folder, as rmdir (the SFTP server's RMDIR) does, never what was put at its name
+     * after this store made it (a symbolic link to the folder moved to another disk, a file), which
+     * {@link Files#delete} would remove as readily: true when it is gone, false when it stays.
+     */
+    private static boolean removeIfEmptyFolder(Path p) {
+        if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Files.notExists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+        try {
+            Files.delete(p);
+            return true;
+        } catch (NoSuchFileException gone) {
+            return true; // removed already
+        } catch (IOException notEmptyOrRefused) {
+            return false;
         }
     }
 
@@ -349,11 +366,7 @@ public final class LocalStore implements Store {
      */
     private void removeEmptyMadeFolders(Path folder) {
         for (Path p = folder; p != null && madeForCommits.contains(p); p = p.getParent()) {
-            try {
-                Files.delete(p);
-            } catch (NoSuchFileException gone) {
-                // removed already
-            } catch (IOException notEmptyOrRefused) {
+            if (!removeIfEmptyFolder(p)) {
                 return; // its parents are not empty either
             }
             madeForCommits.remove(p);

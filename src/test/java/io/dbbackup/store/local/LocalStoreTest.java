@@ -213,6 +213,38 @@ class LocalStoreTest extends StoreContract {
     }
 
     /**
+     * A folder this store made that someone replaced meanwhile with a symbolic link (the job's folder moved to a bigger
+     * disk and linked back) is not removed when the backup in it is deleted: only an empty real folder goes, as the SFTP
+     * server's RMDIR would have it. The link was unlinked, whatever its target held (Files.delete removes what is there).
+     */
+    @Test
+    void aFolderItMadeThatIsALinkNowStaysWhenItsBackupIsDeleted() throws Exception {
+        Path root = Files.createDirectories(scratch.resolve("linked/store"));
+        LocalStore store = new LocalStore(root, false);
+        String key = "daily/app/db-20260101-040000.sql.gz";
+        store.put(key, new byte[10], null);
+        Path moved = Files.createDirectories(scratch.resolve("linked/bigger"));
+        Files.move(root.resolve("daily"), moved.resolve("daily"));
+        Files.createSymbolicLink(root.resolve("daily"), moved.resolve("daily"));
+        Files.writeString(moved.resolve("daily/kept"), "x");
+
+        store.delete(key);
+        assertThat(moved.resolve("daily/app/db-20260101-040000.sql.gz")).doesNotExist();
+        assertThat(root.resolve("daily")).as("the link put there meanwhile").isSymbolicLink();
+        assertThat(moved.resolve("daily/kept")).exists();
+
+        Path made = root.resolve("other");
+        try (io.dbbackup.spi.Upload up = store.upload("other/db-20260101-040000.sql.gz", null)) {
+            up.stream().write(new byte[10]);
+            Files.delete(made.resolve(made.toFile().list()[0])); // the temporary file
+            Files.delete(made);
+            Files.writeString(made, "a file put where the folder was");
+            up.abort();
+        }
+        assertThat(made).as("the file put there meanwhile").isRegularFile();
+    }
+
+    /**
      * The folders an upload made are held by the files written beside it (a backup's sidecars): an abort while they are
      * there removes neither them nor the folders, one after they are gone removes the folders it made, and never the
      * folders that were there before.
