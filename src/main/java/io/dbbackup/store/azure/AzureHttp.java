@@ -57,7 +57,12 @@ final class AzureHttp {
     private HttpClient client;
     private SharedKey sharedKey;
     private EntraToken entra;
-    /** The TLS context, null for the JVM's default (its trust store); tests trust their own server. */
+    /**
+     * The TLS context, null for the JVM's default (its trust store); tests trust their own server. No config key sets
+     * it (the Azure store has no {@code ca_file}), so {@link #CLIENTS} holds one entry per proxy setting in a run; a key
+     * that did would build a context per store, and {@link #CLIENTS} must then be keyed by its value (the file's path
+     * and a digest of its content), not by this object.
+     */
     javax.net.ssl.SSLContext sslContext;
     /** Where Entra ID sign-in reads AZURE_* variables and the proxy its *_PROXY ones (tests give their own). */
     Map<String, String> env = System.getenv();
