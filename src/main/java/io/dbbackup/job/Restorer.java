@@ -307,23 +307,60 @@ public final class Restorer {
      * A dump that names where it goes (a MySQL dump of several databases {@code USE}s them) restored into another
      * datasource that names other databases (one, or other names) would write into the databases it names on that
      * server — on a shared server, into the originals — while the confirmation looked at the target's (empty) ones.
-     * Refused before anything is read; a target naming the same databases is the intent.
+     * Refused before anything is read; a target naming the same databases is the intent. A roles script goes into a
+     * roles datasource alone, and a dump of one database into a datasource of one ({@link #requireATargetOfOneDatabase}).
      */
     private void requireTheDumpGoesWhereTheTargetSays(JobConfig job, DatasourceConfig target) {
         Engine source = ws.datasource(job.datasource()).engine();
-        if (target.name().equals(job.datasource()) || source.restoresIntoTargetOnly()) {
+        if (target.name().equals(job.datasource())) {
+            return;
+        }
+        if (source.restoresIntoTargetOnly()) {
+            requireATargetOfOneDatabase(job, source, target);
             return;
         }
         String names = source.namesItRestoresInto();
-        boolean differ = target.engine().restoresIntoTargetOnly()
-                || names != null && !names.equals(target.engine().namesItRestoresInto());
+        if (names == null && !target.engine().restoresIntoTargetOnly()) {
+            return; // a roles script into another roles datasource: the cluster's roles, as it names them
+        }
+        if (names == null) { // a roles script: what it names is the cluster's, no database's
+            throw DbBackupException.user("cannot restore the backups of job " + job.name() + " (" + source.describe() + ") into "
+                    + target.name() + " (" + target.engine().describe() + "): they restore into what they name themselves, not "
+                    + "into a database a datasource names (a roles backup (method: roles) goes into a roles datasource alone); "
+                    + "restore them into a datasource of their kind, or into the job's own");
+        }
+        boolean differ = target.engine().restoresIntoTargetOnly() || !names.equals(target.engine().namesItRestoresInto());
         if (differ) {
             throw DbBackupException.user("the backups of job " + job.name() + " (" + source.describe() + ") name the "
                     + "databases they restore into and switch to them by name, so restored into " + target.name() + " ("
-                    + target.engine().describe() + ") they would write into " + (names == null ? "those databases" : names)
+                    + target.engine().describe() + ") they would write into " + names
                     + " on its server, not into what " + target.name() + " names; restore into a datasource naming the "
                     + "same databases, or into the job's own");
         }
+    }
+
+    /**
+     * A dump of one database names none (no {@code CREATE DATABASE}, no {@code USE}) and goes into the database its target
+     * names; a target that names none to go into — a MySQL/MariaDB datasource of several databases or all of them, a
+     * PostgreSQL roles datasource (whose connection is the maintenance database) — would load it nowhere or somewhere else:
+     * MySQL stopped at {@code No database selected}, with {@code --clean} only after dropping every database the target
+     * names; a roles datasource loaded the tables into its maintenance database {@code postgres}, exit 0. Refused before
+     * anything is read, as a drill and a sync refuse it. A physical target is left to its own refusal
+     * ({@link Engine#requireRestorable}).
+     */
+    private static void requireATargetOfOneDatabase(JobConfig job, Engine source, DatasourceConfig target) {
+        Engine to = target.engine();
+        if (to.restoresIntoTargetOnly() || to.physical()) {
+            return;
+        }
+        String names = to.namesItRestoresInto();
+        throw DbBackupException.user("cannot restore the backups of job " + job.name() + " (" + source.describe() + ") into "
+                + target.name() + " (" + to.describe() + "): they are dumps of one database, which name none and go into the "
+                + "one their target names, and " + target.name() + " names " + (names == null
+                ? "none (a roles datasource takes a roles backup (method: roles) alone)"
+                : names + ", which only a dump naming them goes into (this one would find no database to go into"
+                + (names.equals("all databases") ? "" : ", and --clean would drop them first") + ")")
+                + "; restore --to a datasource of one database");
     }
 
     /**
