@@ -135,7 +135,7 @@ public final class Restorer {
         // a wrong --to is one line before a long read, dry run or not
         target.engine().requireRestorable(key.format(), commandsAbout(target));
         Map<String, Object> manifest = manifestIfReadable(catalog, job, key);
-        requireTheEngineItWasMadeBy(manifest, key, target);
+        requireTheEngineItWasMadeBy(manifest, key, target, job);
         // what the backup's datasource leaves out (PostgreSQL no_owner: a custom archive holds the owners), also --to another
         RestoreOptions options = r.options().omitting(ws.datasource(job.datasource()).engine().omittedFromItsBackups());
         requireRestorableInPart(options, key, target);
@@ -287,11 +287,26 @@ public final class Restorer {
      * A backup whose manifest says which engine made it goes only into a datasource of that engine ({@code mysql} and
      * {@code mariadb} are one): a MySQL script {@code --to} a PostgreSQL datasource has a format PostgreSQL takes
      * ({@code .sql}) and would only fail in psql, after the whole backup was read, while its dry run passed. Refused
-     * before anything is read; a backup without a readable manifest is left to the format check.
+     * before anything is read. A backup whose manifest does not say (lost, unreadable, written before the field) is
+     * taken to be of the engine of the job's datasource, which made its backups: {@code --to} a datasource of another
+     * engine is refused as well (it was read whole, then failed at the target).
      */
-    private static void requireTheEngineItWasMadeBy(Map<String, Object> manifest, BackupKey key, DatasourceConfig target) {
+    private void requireTheEngineItWasMadeBy(Map<String, Object> manifest, BackupKey key, DatasourceConfig target,
+                                             JobConfig job) {
         Object made = manifest.get("engine");
-        if (!(made instanceof String engine) || family(engine).equals(family(target.engineType()))) {
+        if (!(made instanceof String)) {
+            DatasourceConfig own = ws.datasource(job.datasource());
+            String engine = own.engineType();
+            if (!family(engine).equals(family(target.engineType()))) {
+                throw DbBackupException.user("cannot restore " + key.fileName() + " into " + target.engine().describe()
+                        + ": no manifest beside it says which engine made it, and job " + job.name() + " backs up a " + engine
+                        + " datasource (" + own.name() + "); restore it --to a "
+                        + (family(engine).equals("mariadb") ? "mariadb or mysql" : engine) + " datasource");
+            }
+            return;
+        }
+        String engine = (String) made;
+        if (family(engine).equals(family(target.engineType()))) {
             return;
         }
         throw DbBackupException.user("cannot restore " + key.fileName() + " into " + target.engine().describe() + ": it is a "

@@ -127,6 +127,29 @@ class RestoreWrongTargetCliTest {
         }
     }
 
+    /**
+     * The same MariaDB script with its manifest lost (its {@code .sha256} alone beside it): the job's own datasource says
+     * which engine made its backups. It was read whole (the check before a restore), then the restore went on to the
+     * PostgreSQL target and failed there; now it is refused before it is read, as with its manifest.
+     */
+    @org.junit.jupiter.api.Test
+    void aBackupWithoutManifestOfAJobOfAnotherEngineIsRefusedBeforeItIsRead() throws Exception {
+        aBackupOfAnotherEngineByItsManifestIsRefusedBeforeItIsReadAlsoInADryRun();
+        String name = "shop-20261201-020000.sql.gz";
+        Files.delete(dir.resolve("mstore/shop/" + name + ".manifest.json"));
+        for (String option : new String[] {"--dry-run", "--auto-confirm"}) {
+            Cli.Result r = cli.run("-c", "maria.yaml", "restore", "nightly", "--to", "pg", option);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err().strip()).isEqualTo("error: cannot restore " + name + " into postgres nobody@127.0.0.1:1/shop: "
+                    + "no manifest beside it says which engine made it, and job nightly backs up a mariadb datasource (shop); "
+                    + "restore it --to a mariadb or mysql datasource");
+        }
+        Cli.Result own = cli.run("-c", "maria.yaml", "restore", "nightly", "--dry-run");
+        assertThat(own.err()).as("into the job's own datasource it is read, then its target reached: " + own)
+                .contains("checking backup before restore").doesNotContain("no manifest beside it says");
+    }
+
     /** A backup named by its KEY whose .sha256 and manifest are both gone: exit 3, untouched, and what can be done. */
     @org.junit.jupiter.api.Test
     void aNamedBackupWithoutSidecarsSaysHowToPutOneBackAndRestoresNothing() throws Exception {
