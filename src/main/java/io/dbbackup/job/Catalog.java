@@ -594,6 +594,10 @@ public final class Catalog {
      * one; empty otherwise.
      */
     private String namedOtherwise(JobConfig job, String name) {
+        String stem = name.substring(name.lastIndexOf('/') + 1);
+        if (stem.startsWith(database(job) + "-") && stem.substring(database(job).length() + 1).matches("\\d{8}-\\d{6}")) {
+            return atThatTime(job, stem);
+        }
         for (String suffix : List.of(BackupKey.SHA256_SUFFIX, BackupKey.MANIFEST_SUFFIX, BackupKey.PIN_SUFFIX)) {
             if (name.endsWith(suffix)) {
                 Optional<BackupKey> k = parsed(job, name.substring(0, name.length() - suffix.length()));
@@ -615,6 +619,31 @@ public final class Catalog {
                     + (here ? ", or restore the file on this machine itself with --from-file " + name : "");
         }
         return "";
+    }
+
+    /**
+     * After a name that is a backup's file name without its extension ({@code shop-20261201-020000}, the time a ticket or a
+     * log gives): the job's backups made at that time, each named whole — one, or several (another compression since),
+     * of which the user names the one to take; never one picked by itself. Empty when there is none or the folder cannot
+     * be listed (a hint, never a second failure).
+     */
+    private String atThatTime(JobConfig job, String stem) {
+        List<String> at;
+        try {
+            at = list(job).stream().map(e -> e.key().fileName()).filter(f -> f.startsWith(stem + ".")).sorted().toList();
+        } catch (RuntimeException e) {
+            return "";
+        }
+        String all = " (" + ws.suggest("list", job.name()) + " lists them all)";
+        if (at.isEmpty()) {
+            return "; give the backup's whole file name, with its extension" + all;
+        }
+        if (at.size() == 1) {
+            return "; the backup of job " + job.name() + " made at that time is " + at.get(0) + all;
+        }
+        return "; job " + job.name() + " has " + at.size() + " backups made at that time, "
+                + String.join(", ", at.subList(0, at.size() - 1)) + " and " + at.get(at.size() - 1) + ": name the one to take"
+                + all;
     }
 
     /**

@@ -40,6 +40,32 @@ class NamedBackupMissingCliTest {
         assertThat(dir.resolve("restored.db")).doesNotExist();
     }
 
+    /**
+     * The name without its extension ({@code shop-20261201-020000}, the time a ticket or a log gives): it was refused as no
+     * backup of the job, with the expected form alone. It names the backup made at that time, and, when several were
+     * (another compression since), every one of them: which one to take is the user's call, never picked by itself.
+     */
+    @Test
+    void aNameWithoutItsExtensionNamesTheBackupsOfThatTime() throws Exception {
+        String stem = older.substring(0, older.indexOf('.'));
+        for (String named : new String[]{stem, "prod/shop/" + stem}) {
+            Cli.Result r = cli.run("-c", "config.yaml", "restore", "nightly", named, "--to", "scratch", "--no-progress");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("error: '" + named + "' is not a backup of job 'nightly'")
+                    .contains("; the backup of job nightly made at that time is " + older
+                            + " (dbbackup -c config.yaml list nightly lists them all)");
+        }
+        Path folder = dir.resolve("store/prod/shop");
+        String zst = stem + ".sqlite.zst";
+        java.nio.file.Files.copy(folder.resolve(older), folder.resolve(zst));
+        java.nio.file.Files.copy(folder.resolve(older + ".sha256"), folder.resolve(zst + ".sha256"));
+        Cli.Result two = cli.run("-c", "config.yaml", "verify", "nightly", stem);
+        assertThat(two.exit()).as(two.toString()).isEqualTo(1);
+        assertThat(two.err()).contains("; job nightly has 2 backups made at that time, " + older + " and " + zst
+                + ": name the one to take (dbbackup -c config.yaml list nightly lists them all)");
+        assertThat(dir.resolve("restored.db")).doesNotExist();
+    }
+
     @Test
     void aTimeWithoutABackupNamesTheNewest() {
         Cli.Result r = cli.run("-c", "config.yaml", "verify", "nightly", "shop-20261130-020000.sqlite.gz");
