@@ -402,7 +402,7 @@ public final class SqliteEngine implements Engine {
     @Override
     public TargetState inspectTarget(OperationContext ctx) throws IOException {
         if (!Files.exists(path)) {
-            return new TargetState(false, 0, path + " does not exist");
+            return new TargetState(false, 0, path + " does not exist" + unwritableFolder());
         }
         if (Files.isDirectory(path)) {
             return new TargetState(true, 1, path + " is a folder, not a file (a restore is refused)");
@@ -417,11 +417,47 @@ public final class SqliteEngine implements Engine {
             views = rs.getInt(2);
         } catch (SQLException e) {
             long size = Files.size(path);
-            return new TargetState(true, size > 0 ? 1 : 0, path + " exists (" + size + " bytes, not readable as SQLite)");
+            return new TargetState(true, size > 0 ? 1 : 0, path + " exists (" + size + " bytes, not readable as SQLite)"
+                    + unwritableFolder());
         }
         // once this process's connection is closed: letting go of the locks taken here would drop its locks too
         return new TargetState(true, tables + views, holding(path, tables, views) + (ExclusiveAccess.heldElsewhere(restoredFile())
-                ? " and is open in another process (a restore of the whole database is refused until it is stopped)" : ""));
+                ? " and is open in another process (a restore of the whole database is refused until it is stopped)" : "")
+                + unwritableFolder());
+    }
+
+    /**
+     * For the target's line of a restore's dry run: a restore of the whole database writes its copy beside the target (in
+     * the target's folder, made first when missing), so a folder it cannot write — a read-only mount, another user's folder,
+     * an immutable one — fails the restore, after its long read, while the dry run said nothing of it. Said here, naming the
+     * folder (the nearest one that exists); empty when it can be written, or cannot be told.
+     */
+    private String unwritableFolder() {
+        Path dir;
+        try {
+            dir = restoredFile().toAbsolutePath().getParent();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        if (dir == null || Files.isDirectory(dir) && Files.isWritable(dir)) {
+            return "";
+        }
+        String why;
+        if (!Files.isDirectory(dir)) {
+            why = "it is a file, not a folder";
+        } else {
+            boolean readOnly;
+            try {
+                readOnly = Files.getFileStore(dir).isReadOnly();
+            } catch (IOException | RuntimeException e) {
+                readOnly = false;
+            }
+            why = readOnly ? "a read-only file system" : "this user may not write in it";
+        }
+        return "; its folder " + dir + " cannot be written (" + why + "): a restore of the whole database would fail";
     }
 
     /** {@code app.db holds 1 table and 2 views}: each counted in its own number, singular for one. */
