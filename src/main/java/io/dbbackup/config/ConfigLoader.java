@@ -284,32 +284,64 @@ public final class ConfigLoader {
      * The problems of a file with misspelled keys: checked again with each fixed as suggested, what the fix makes go
      * away was only their consequence and is left out, what stays is said now, not on the next run
      * ({@link Problems#sortedWith}). The recheck fixes the misspelled keys it finds in turn (in a misspelled key's own
-     * value, in a section a misspelled top-level key held), up to {@link Problems#MAX_RECHECKS} times. Should the fixed
-     * file not load (it cannot be parsed), the misspelled keys' sections' other errors are left out, as before
+     * value, in a section a misspelled top-level key held), up to {@link Problems#MAX_RECHECKS} times; two misspelled
+     * keys of one mapping near the same key are fixed in checks of their own ({@link #fixRounds}). Should a key not be
+     * fixable ({@link KeysFixed#of}) or the fixed file not load (it cannot be parsed), the misspelled keys' sections'
+     * other errors are left out, and each misspelling's line says that its section is checked once it is fixed
      * ({@link Problems#sorted}).
      */
     private List<Problem> withTyposFixed(Path file, String text, Problems problems) {
         if (problems.lastRecheck()) {
             return problems.sorted();
         }
-        Optional<KeysFixed> fixedText = KeysFixed.of(text, problems.fixes());
-        if (fixedText.isEmpty()) {
-            return problems.sorted(); // a key over two lines, or quoted with escapes: not fixed by writing a plain name
+        List<Problems.Recheck> rechecks = new ArrayList<>();
+        for (List<Problems.Fix> fixes : fixRounds(problems.fixes())) {
+            Optional<KeysFixed> fixedText = KeysFixed.of(text, fixes);
+            if (fixedText.isEmpty()) {
+                return problems.sorted(); // an alias as the key, a block scalar: not fixed by writing a name where it is
+            }
+            Problems fixed = problems.checkedAgain();
+            List<Problem> found;
+            try {
+                parse(file, fixedText.get().text(), fixed);
+                found = List.of();
+            } catch (ConfigException e) {
+                found = e.problems();
+            } catch (RuntimeException e) {
+                return problems.sorted();
+            }
+            if (!fixed.yamlRead()) {
+                return problems.sorted(); // the fixed file is no YAML: the sections with a misspelled key say nothing else
+            }
+            rechecks.add(new Problems.Recheck(found, fixedText.get()::asWritten, fixes));
         }
-        Problems fixed = problems.checkedAgain();
-        List<Problem> found;
-        try {
-            parse(file, fixedText.get().text(), fixed);
-            found = List.of();
-        } catch (ConfigException e) {
-            found = e.problems();
-        } catch (RuntimeException e) {
-            return problems.sorted();
+        return problems.sortedWith(rechecks);
+    }
+
+    /**
+     * The misspelled keys to fix in each recheck: all of them in one, unless two of one mapping are near the same key
+     * ({@code retenion:} and {@code retension:}), which fixed together would be one key given twice (the second's value
+     * never read): then one check per such key, each fixing one of them and every other misspelled key.
+     */
+    private static List<List<Problems.Fix>> fixRounds(List<Problems.Fix> fixes) {
+        Map<List<String>, List<Problems.Fix>> byTarget = new LinkedHashMap<>();
+        for (Problems.Fix f : fixes) {
+            List<Problems.Fix> same = byTarget.computeIfAbsent(List.of(f.scope(), f.name()), k -> new ArrayList<>());
+            if (same.stream().noneMatch(g -> g.place().equals(f.place()))) {
+                same.add(f);
+            }
         }
-        if (!fixed.yamlRead()) {
-            return problems.sorted(); // the fixed file is no YAML: the sections with a misspelled key say nothing else
+        int rounds = byTarget.values().stream().mapToInt(List::size).max().orElse(1);
+        List<List<Problems.Fix>> out = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            List<Problems.Fix> round = new ArrayList<>();
+            for (List<Problems.Fix> same : byTarget.values()) {
+                Problems.Fix chosen = same.get(Math.min(i, same.size() - 1));
+                fixes.stream().filter(f -> f.place().equals(chosen.place())).forEach(round::add);
+            }
+            out.add(round);
         }
-        return problems.sortedWith(found, fixedText.get()::asWritten);
+        return out;
     }
 
     /**

@@ -45,8 +45,9 @@ final class Problems {
         list.add(typo);
         typos.add(typo);
         misspelledIn.add(scope);
+        scopes.put(typo, scope);
         if (at instanceof org.snakeyaml.engine.v2.nodes.ScalarNode key && at.getStartMark().isPresent()) {
-            fixes.add(new Fix(key, fix));
+            fixes.add(new Fix(key, fix, scope));
         }
     }
 
@@ -63,8 +64,28 @@ final class Problems {
         consequences.add(scope + "." + key + missing);
     }
 
-    /** A misspelled key and the key it is near: {@link #misspelled}. */
-    record Fix(org.snakeyaml.engine.v2.nodes.ScalarNode key, String name) {
+    /** A misspelled key, the key it is near, and the path of the mapping that holds it: {@link #misspelled}. */
+    record Fix(org.snakeyaml.engine.v2.nodes.ScalarNode key, String name, String scope) {
+        /** Its line and column (0-based): the same key read in each job merging it is one fix. */
+        List<Integer> place() {
+            var m = key.getStartMark().orElseThrow();
+            return List.of(m.getLine(), m.getColumn());
+        }
+
+        /** Whether {@code p}, found at this key once fixed, is the refusal of the key written literally: its line says it. */
+        boolean saidByItsLine(Problem p) {
+            return p.message().endsWith(YamlSection.literalSecret("", name));
+        }
+    }
+
+    /** The section each {@link #misspelled} key's error hides the other errors of, when the file is not checked again. */
+    private final Map<Problem, String> scopes = new java.util.IdentityHashMap<>();
+
+    /**
+     * One recheck's errors: {@code found} in the text with the keys {@code fixed} (their {@link Fix#place places})
+     * renamed, {@code moved} back to their places as written.
+     */
+    record Recheck(List<Problem> found, java.util.function.UnaryOperator<Problem> moved, List<Fix> fixed) {
     }
 
     /**
@@ -118,22 +139,33 @@ final class Problems {
     }
 
     /**
-     * Every problem by its place, with the errors of {@code fixed} (this file checked again with its misspelled keys
-     * {@link #fixes() fixed}) instead of this check's: a misspelled key is said, and every error that is still there
-     * once it is fixed (one in the misspelled key's own value too, which this check did not read), but none that the fix
-     * makes go away, nor one at the misspelled key itself, which its misspelling's line is about (a key fixed to one
-     * written only as _env, _file or _command is refused there). {@code moved} takes an error of the fixed file to its
-     * place in this one (a key fixed to a longer or shorter one moves what follows it on its line).
+     * Every problem by its place, with the errors of {@code rechecks} (this file checked again with its misspelled keys
+     * {@link #fixes() fixed}; more than once when two misspelled keys of one mapping are near the same key, each fixed in
+     * its own check) instead of this check's: a misspelled key is said, and every error that is still there once it is
+     * fixed (one in the misspelled key's own value too, which this check did not read, and one at the fixed key itself),
+     * but none that the fix makes go away. Left out at a misspelled key's place: what a check that did not fix it found
+     * there (its misspelling again), and a key fixed to one written only as _env, _file or _command refused there (the
+     * misspelling's line names those).
      */
-    List<Problem> sortedWith(List<Problem> fixed, java.util.function.UnaryOperator<Problem> moved) {
+    List<Problem> sortedWith(List<Recheck> rechecks) {
         List<Problem> own = new ArrayList<>(list);
         own.removeIf(p -> p.severity() == Problem.Severity.ERROR && !typos.contains(p));
         java.util.Set<List<Integer>> atTypos = new java.util.HashSet<>();
         typos.forEach(p -> atTypos.add(List.of(p.line(), p.column())));
         java.util.Set<Problem> out = new java.util.LinkedHashSet<>(merged(own));
-        for (Problem p : fixed) {
-            Problem here = moved.apply(p);
-            if (p.severity() == Problem.Severity.ERROR && !atTypos.contains(List.of(here.line(), here.column()))) {
+        for (Recheck r : rechecks) {
+            Map<List<Integer>, Fix> fixedAt = new java.util.HashMap<>();
+            r.fixed().forEach(f -> fixedAt.put(List.of(f.place().get(0) + 1, f.place().get(1) + 1), f));
+            for (Problem p : r.found()) {
+                Problem here = r.moved().apply(p);
+                List<Integer> at = List.of(here.line(), here.column());
+                if (p.severity() != Problem.Severity.ERROR) {
+                    continue;
+                }
+                Fix fix = fixedAt.get(at);
+                if (atTypos.contains(at) && (fix == null || fix.saidByItsLine(here))) {
+                    continue;
+                }
                 out.add(here);
             }
         }
@@ -223,6 +255,9 @@ final class Problems {
     List<Problem> sorted() {
         List<Problem> kept = new ArrayList<>(list);
         kept.removeIf(p -> !typos.contains(p) && (followsFromMisspelling(p) || followsFromMisplacing(p)));
+        // not silently: the misspelled key's line says that what else its section holds was not checked
+        kept.replaceAll(p -> scopes.containsKey(p) ? new Problem(p.file(), p.line(), p.column(), p.severity(), p.message()
+                + "; the rest of " + scopes.get(p) + " is checked once this key is fixed") : p);
         List<Problem> out = merged(kept);
         out.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
         return out;

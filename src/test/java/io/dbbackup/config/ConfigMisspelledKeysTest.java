@@ -71,4 +71,53 @@ class ConfigMisspelledKeysTest {
                 "config.yaml:11:17: error: jobs.app.datasource: no datasource named 'ap' (did you mean 'app'? defined: app)",
                 "config.yaml:13:29: error: jobs.app.retention.keep_daily: must be 0 or more (got -1)");
     }
+
+    @Test
+    void aQuotedKeyWithEscapesIsFixedAndItsValueChecked() throws Exception {
+        assertThat(problems(ConfigText.withAppJob("\"reten\\u0069on\": {keep_daily: -1}"))).containsExactly(
+                "config.yaml:13:5: error: jobs.app.retenion: unknown key (did you mean 'retention'?)",
+                "config.yaml:13:35: error: jobs.app.retention.keep_daily: must be 0 or more (got -1)");
+    }
+
+    @Test
+    void anExplicitKeyOverTwoLinesIsFixedAndItsValueChecked() throws Exception {
+        for (String key : List.of("? reten\n  tion", "? \"reten\n  ion\"", "? 'reten\n  ion'")) {
+            String name = key.contains("tion") ? "reten tion" : "reten ion";
+            assertThat(problems(ConfigText.withAppJob(key + "\n: {keep_daily: -1}"))).as(key).containsExactly(
+                    "config.yaml:13:7: error: jobs.app." + name + ": unknown key (did you mean 'retention'?)",
+                    "config.yaml:15:20: error: jobs.app.retention.keep_daily: must be 0 or more (got -1)");
+        }
+    }
+
+    @Test
+    void aKeyThatCannotBeFixedSaysItsSectionWasNotChecked() throws Exception {
+        // an alias as the key: fixing it would rewrite the anchored value, which other keys use
+        assertThat(problems(ConfigText.withAppJob("prefix: &k retenion\n*k : {keep_daily: -1}"))).containsExactly(
+                "config.yaml:13:13: error: jobs.app.retenion: unknown key (did you mean 'retention'?); the rest of "
+                        + "jobs.app is checked once this key is fixed");
+    }
+
+    @Test
+    void twoMisspellingsOfOneKeyAreSaidWithTheErrorsInBothValues() throws Exception {
+        assertThat(problems(ConfigText.withAppJob("retenion: {keep_daily: -1}\nretension: {keep_weekly: -2}"))).containsExactly(
+                "config.yaml:13:5: error: jobs.app.retenion: unknown key (did you mean 'retention'?)",
+                "config.yaml:13:28: error: jobs.app.retention.keep_daily: must be 0 or more (got -1)",
+                "config.yaml:14:5: error: jobs.app.retension: unknown key (did you mean 'retention'?)",
+                "config.yaml:14:30: error: jobs.app.retention.keep_weekly: must be 0 or more (got -2)");
+    }
+
+    @Test
+    void anErrorTheFixedKeyHasAtItsOwnPlaceIsSaid() throws Exception {
+        String shared = ConfigText.withAppJob("") + "  b:\n    datasource: app\n    store: local\n    prefx: \"\"\n";
+        assertThat(problems(shared)).containsExactly(
+                "config.yaml:16:5: error: jobs.b.prefx: unknown key (did you mean 'prefix'?)",
+                "config.yaml:16:5: error: jobs.b.prefix: job 'app' keeps its backups in the same folder (local: app/): each "
+                        + "job's list, restore and retention would take the other's backups for its own; give one of them "
+                        + "another prefix");
+        String copy = ConfigText.withAppJob("") + "  b:\n    copy_of: app\n    store: local\n    prefix: c\n    compresion: zstd\n";
+        assertThat(problems(copy)).containsExactly(
+                "config.yaml:17:5: error: jobs.b.compresion: unknown key (did you mean 'compression'?)",
+                "config.yaml:17:5: error: jobs.b.compression: a copy job copies its source's backups byte for byte: its "
+                        + "compression comes from job 'app'; remove it here");
+    }
 }
