@@ -111,14 +111,38 @@ public final class ConfigLoader {
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (java.nio.charset.CharacterCodingException e) {
-            problems.error((Node) null, "cannot read the config file (" + (YamlSection.isUtf16(file) ? "it " + YamlSection.UTF16
-                    : "it is not UTF-8 text") + ")");
+            if (YamlSection.isUtf16(file)) {
+                problems.error((Node) null, "cannot read the config file (it " + YamlSection.UTF16 + ")");
+                throw new ConfigException(problems.sorted());
+            }
+            notUtf8(file, problems);
             throw new ConfigException(problems.sorted());
         } catch (IOException e) {
             problems.error((Node) null, "cannot read the config file (" + YamlSection.reason(e) + ")");
             throw new ConfigException(problems.sorted());
         }
         return parse(file, text, problems);
+    }
+
+    /**
+     * A config that is not UTF-8 (Latin-1 or Windows-1252, as some editors save it): one line at the first byte that is not,
+     * with its key, instead of "not UTF-8 text" at line 1 of a file of hundreds.
+     */
+    private static void notUtf8(Path file, Problems problems) {
+        int[] bad = new int[1];
+        Optional<TextPlaces.Place> at = Optional.empty();
+        try {
+            at = TextPlaces.firstNonUtf8(Files.readAllBytes(file), bad);
+        } catch (IOException | RuntimeException e) {
+            // said without its place below
+        }
+        if (at.isEmpty()) {
+            problems.error((Node) null, "cannot read the config file (it is not UTF-8 text)");
+            return;
+        }
+        problems.error(at.get().line() + 1, at.get().column() + 1, (at.get().path().isEmpty() ? "" : at.get().path() + ": ")
+                + String.format(Locale.ROOT, "cannot read the config file (it is not UTF-8 text: byte 0x%02X here; save it "
+                + "as UTF-8, e.g. iconv -f ISO-8859-1 -t UTF-8)", bad[0]));
     }
 
     /** Values (scalars, lists, mappings) a config may hold once its aliases are expanded: many times a real one's. */
@@ -211,6 +235,13 @@ public final class ConfigLoader {
                     + (e.getContextMark().isPresent() ? where : "");
             msg += nonBreakingSpace(text, e);
             problems.error(e.getContextMark().isPresent() ? e.getContextMark() : e.getProblemMark(), msg.replace('\n', ' '));
+            throw new ConfigException(problems.sorted());
+        } catch (org.snakeyaml.engine.v2.exceptions.ReaderException e) {
+            // "special characters are not allowed" at 1:1: a NUL or another control character, at its line and key now
+            TextPlaces.Place at = TextPlaces.atCodePoint(text, e.getPosition());
+            problems.error(at.line() + 1, at.column() + 1, (at.path().isEmpty() ? "" : at.path() + ": ")
+                    + String.format(Locale.ROOT, "a control character (U+%04X) YAML does not allow in a file: remove it",
+                    e.getCodePoint()));
             throw new ConfigException(problems.sorted());
         } catch (YamlEngineException e) {
             if (String.valueOf(e.getMessage()).startsWith("Number of aliases for non-scalar nodes exceeds")) {
