@@ -220,6 +220,15 @@ public final class ConfigLoader {
                         + "(remove this '---' and what follows, or merge it into the first)");
                 throw new ConfigException(problems.sorted());
             }
+            Optional<TextPlaces.Place> longKey = TextPlaces.longKey(text, e);
+            if (longKey.isPresent()) {
+                // "could not find expected ':'" on a line that has one: 1024 characters later than YAML looks for it
+                TextPlaces.Place at = longKey.get();
+                problems.error(at.line() + 1, at.column() + 1, (at.path().isEmpty() ? "" : at.path() + ": ") + "a key of "
+                        + at.length() + " characters: YAML reads a key of at most 1024 characters on its line (a value "
+                        + "written as a key?)");
+                throw new ConfigException(problems.sorted());
+            }
             Optional<YamlSyntaxHints.Hint> hint = YamlSyntaxHints.of(text, e);
             if (hint.isPresent()) {
                 problems.error(hint.get().line(), hint.get().column(), hint.get().message());

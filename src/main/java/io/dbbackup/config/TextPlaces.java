@@ -26,7 +26,42 @@ final class TextPlaces {
     }
 
     /** A place: 0-based {@code line} and {@code column} (in code points), and the key path there ("" at the top or none). */
-    record Place(int line, int column, String path) {
+    record Place(int line, int column, String path, int length) {
+        Place(int line, int column, String path) {
+            this(line, column, path, 0);
+        }
+    }
+
+    /** YAML's longest implicit key (a key without {@code ? }), in characters. */
+    private static final int MAX_SIMPLE_KEY = 1024;
+
+    /**
+     * The key syntax error {@code e} is about when it is one longer than YAML reads ("while scanning a simple key: could
+     * not find expected ':'" on a line whose ':' comes later): its place, path (its mapping's) and length.
+     */
+    static Optional<Place> longKey(String text, org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException e) {
+        if (e.getContext() == null || !e.getContext().contains("simple key") || e.getContextMark().isEmpty()
+                || !String.valueOf(e.getProblem()).contains("could not find expected ':'")) {
+            return Optional.empty();
+        }
+        String[] lines = text.split("\n", -1);
+        int line = e.getContextMark().get().getLine();
+        int column = e.getContextMark().get().getColumn();
+        if (line >= lines.length || column > lines[line].codePointCount(0, lines[line].length())) {
+            return Optional.empty();
+        }
+        String l = lines[line].replace("\r", "");
+        int from = l.offsetByCodePoints(0, column);
+        java.util.regex.Matcher colon = java.util.regex.Pattern.compile(":(?:[ \t]|$)").matcher(l);
+        if (!colon.find(from)) {
+            return Optional.empty();
+        }
+        int length = l.codePointCount(from, colon.start());
+        if (length <= MAX_SIMPLE_KEY) {
+            return Optional.empty();
+        }
+        lines[line] = l.substring(0, from) + "k" + l.substring(colon.start());
+        return Optional.of(new Place(line, column, pathAt(String.join("\n", lines), line, column), length));
     }
 
     /** The place of the first byte of {@code bytes} that is not UTF-8, and that byte, if there is one. */

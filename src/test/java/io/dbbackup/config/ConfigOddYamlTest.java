@@ -60,6 +60,9 @@ class ConfigOddYamlTest {
                                 + "file: remove it"),
                 Arguments.of("a BEL in a key", utf8(ConfigText.withAppJob("ret\u0007ention: {keep_daily: 1}")),
                         "config.yaml:13:8: error: jobs.app: a control character (U+0007) YAML does not allow in a file: remove it"),
+                Arguments.of("a key longer than YAML allows", utf8(ConfigText.withAppJob("k".repeat(2000) + ": 1")),
+                        "config.yaml:13:5: error: jobs.app: a key of 2000 characters: YAML reads a key of at most 1024 "
+                                + "characters on its line (a value written as a key?)"),
                 Arguments.of("a Latin-1 byte", ConfigText.withAppJob("prefix: caf\u00e9").getBytes(StandardCharsets.ISO_8859_1),
                         "config.yaml:13:16: error: jobs.app.prefix: cannot read the config file (it is not UTF-8 text: byte "
                                 + "0xE9 here; save it as UTF-8, e.g. iconv -f ISO-8859-1 -t UTF-8)"));
