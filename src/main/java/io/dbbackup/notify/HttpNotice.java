@@ -20,17 +20,32 @@ public final class HttpNotice {
     private HttpNotice() {
     }
 
-    /** A notifier's client: {@code timeout} to connect, redirects never followed (a redirect could take a token elsewhere). */
-    public static HttpClient client(java.time.Duration timeout) {
-        return HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    /**
+     * The one HTTP client of this JVM's notifiers (webhooks, Pushgateways), made at the first notice: the JDK 17 client
+     * cannot be closed, its selector thread and its descriptors stay until it is garbage collected, and each notifier of
+     * each config load (a process running many, a test JVM) used to build its own. Nothing a notifier's config says is
+     * the client's: its {@code timeout} is each request's (which bounds the connection too: a connect that takes longer
+     * fails as "HTTP connect timed out", as the client's connect timeout did), the proxy is the JVM's default selector,
+     * TLS the JVM's default context. A config key that set a proxy or a CA would need one client per distinct value,
+     * keyed by that value (as {@code AzureHttp.CLIENTS} is), never one per notifier. Redirects are never followed (a
+     * redirect could take a token elsewhere).
+     */
+    private static final class Shared {
+        static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    public static void send(HttpClient client, HttpRequest request, String what) throws IOException {
+    /**
+     * Sends {@code request} with the notifiers' shared client. It must carry its notifier's {@code timeout}: the client
+     * has none of its own, and without one a connect would wait as long as the system lets it.
+     */
+    public static void send(HttpRequest request, String what) throws IOException {
+        java.time.Duration timeout = request.timeout()
+                .orElseThrow(() -> new IllegalArgumentException("a notice's request needs its notifier's timeout"));
         // the request's timeout ends at the answer's headers and the client has no read timeout: a server that sends
         // its headers and then stalls would hold the send (and the run) for as long as it liked
         java.util.concurrent.CompletableFuture<HttpResponse<String>> sent =
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        Throwable failed = SendLimit.await(sent, request.timeout().orElse(java.time.Duration.ofSeconds(30)), what + " failed",
+                Shared.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        Throwable failed = SendLimit.await(sent, timeout, what + " failed",
                 "answer", what + " interrupted");
         if (failed instanceof IOException e) {
             throw new IOException(what + " failed: " + Redactor.redact(why(e, request.uri())), e);

@@ -1,12 +1,23 @@
 package io.dbbackup.notify;
 
+import io.dbbackup.config.Config;
+import io.dbbackup.spi.Notifier;
 import io.dbbackup.testkit.FreePort;
+import io.dbbackup.testkit.Leftovers;
+import io.dbbackup.testkit.Notifiers;
+import io.dbbackup.testkit.WebhookServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A notifier's failed connection says why: the JDK's own words were only "ConnectException" for both cases. */
@@ -16,10 +27,91 @@ class HttpNoticeTest {
                 .build();
     }
 
+    /** The selector threads of this JVM's JDK HTTP clients and their epoll descriptors: one of each per live client. */
+    static int[] clients() {
+        Leftovers now = Leftovers.now();
+        return new int[] {now.threads().getOrDefault("HttpClient-#-SelectorManager", 0),
+                (int) now.fds().stream().filter(f -> f.equals("anon_inode:[eventpoll]")).count()};
+    }
+
+    /**
+     * Each notifier built its own JDK HTTP client, which cannot be closed on Java 17: each left its selector thread and
+     * its descriptors until a garbage collection, one per notifier of each config load (each run of a process that runs
+     * many, a test JVM's). Webhooks and Pushgateways of different timeouts (a request's own, not the client's) now share
+     * one client: notices of 4 loads of 2 notifiers each leave at most one selector thread (and epoll fd) more than before.
+     */
+    @Test
+    void noticesOfManyNotifiersShareOneHttpClient(@TempDir Path dir) throws Exception {
+        try (WebhookServer server = new WebhookServer()) {
+            int[] before = clients();
+            List<Notifier> kept = new ArrayList<>(); // reachable, as a running process holds its config: no GC ends a client
+            for (int i = 1; i <= 4; i++) {
+                Config c = Notifiers.load(dir, Map.of("HOOK_URL", server.url() + "/hook/" + i), """
+                        hook: {type: webhook, url_env: HOOK_URL, timeout: %ds}
+                        metrics: {type: pushgateway, url: %s, timeout: %ds}
+                        """.formatted(i, server.url(), 10 + i));
+                for (String name : List.of("hook", "metrics")) {
+                    Notifier n = c.notifiers().get(name).notifier();
+                    n.send(Notifiers.success(), Notifiers.CLOCK);
+                    kept.add(n);
+                }
+            }
+            assertThat(server.drain()).as("requests received").hasSize(8);
+            int[] after = clients();
+            assertThat(after[0]).as("HttpClient-#-SelectorManager threads after 8 notices of 8 notifiers (%d before)", before[0])
+                    .isLessThanOrEqualTo(before[0] + 1);
+            assertThat(after[1]).as("eventpoll descriptors after 8 notices of 8 notifiers (%d before)", before[1])
+                    .isLessThanOrEqualTo(before[1] + 1);
+            assertThat(kept).hasSize(8);
+        }
+    }
+
+    /**
+     * The shared client has no connect timeout of its own: a notifier's {@code timeout} (the request's) bounds the
+     * connection, and a connect that does not complete (a listener whose queue is full drops the SYN, as a firewall does)
+     * fails within it saying so, as the client's connect timeout did.
+     */
+    @Test
+    void aConnectThatHangsFailsWithinTheNotifiersTimeout(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) { // never accepted: once its queue is full, a connect hangs
+                    java.net.Socket s = new java.net.Socket();
+                    try {
+                        s.connect(full.getLocalSocketAddress(), 300);
+                        queued.add(s);
+                    } catch (java.net.SocketTimeoutException e) {
+                        s.close();
+                    }
+                }
+                String url = "http://127.0.0.1:" + full.getLocalPort();
+                Notifier n = Notifiers.notifier(dir, Map.of("HOOK_URL", url + "/hook"), "hook: {type: webhook, url_env: HOOK_URL, timeout: 1s}",
+                        "hook");
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> n.send(Notifiers.success(), Notifiers.CLOCK))
+                        .hasMessage("webhook " + url + " failed: HttpConnectTimeoutException: HTTP connect timed out");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to fail").isLessThan(Duration.ofMillis(1900));
+            } finally {
+                for (java.net.Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** The shared client has no connect timeout: a request without its notifier's timeout could wait for ever. */
+    @Test
+    void aRequestWithoutATimeoutIsRefused() {
+        assertThatThrownBy(() -> HttpNotice.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/hook"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), "webhook http://127.0.0.1:9"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("a notice's request needs its notifier's timeout");
+    }
+
     @Test
     void nothingListeningSaysConnectionRefused() {
         int port = FreePort.pick();
-        assertThatThrownBy(() -> HttpNotice.send(HttpNotice.client(Duration.ofSeconds(5)), post("http://127.0.0.1:" + port + "/metrics"),
+        assertThatThrownBy(() -> HttpNotice.send(post("http://127.0.0.1:" + port + "/metrics"),
                 "pushgateway http://127.0.0.1:" + port))
                 .hasMessage("pushgateway http://127.0.0.1:" + port + " failed: cannot connect to 127.0.0.1:" + port
                         + ": connection refused (nothing listening there?)");
@@ -27,7 +119,7 @@ class HttpNoticeTest {
 
     @Test
     void aHostThatDoesNotResolveSaysSo() {
-        assertThatThrownBy(() -> HttpNotice.send(HttpNotice.client(Duration.ofSeconds(5)), post("http://pushgateway.invalid:9091/metrics"),
+        assertThatThrownBy(() -> HttpNotice.send(post("http://pushgateway.invalid:9091/metrics"),
                 "pushgateway http://pushgateway.invalid:9091"))
                 .hasMessage("pushgateway http://pushgateway.invalid:9091 failed: cannot resolve host pushgateway.invalid "
                         + "(a wrong name, or DNS down?)");
@@ -53,7 +145,7 @@ class HttpNoticeTest {
         server.start();
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort();
-            assertThatThrownBy(() -> HttpNotice.send(HttpNotice.client(Duration.ofSeconds(5)), post(url + "/hook"), "webhook " + url))
+            assertThatThrownBy(() -> HttpNotice.send(post(url + "/hook"), "webhook " + url))
                     .hasMessage("webhook " + url + " answered HTTP 500: " + "x".repeat(190) + " *** " + "y".repeat(5) + "...")
                     .hasMessageNotContaining("hook-SEC");
         } finally {
@@ -82,7 +174,7 @@ class HttpNoticeTest {
             String url = "http://127.0.0.1:" + server.getAddress().getPort();
             HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(5))
                     .header("Authorization", auth.reveal()).POST(HttpRequest.BodyPublishers.ofString("x")).build();
-            assertThatThrownBy(() -> HttpNotice.send(HttpNotice.client(Duration.ofSeconds(5)), req, "pushgateway " + url))
+            assertThatThrownBy(() -> HttpNotice.send(req, "pushgateway " + url))
                     .hasMessage("pushgateway " + url + " answered HTTP 401: invalid token ***");
         } finally {
             server.stop(0);

@@ -6,7 +6,6 @@ import io.dbbackup.spi.Notifier;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,11 +20,9 @@ import java.util.Locale;
  */
 final class PushgatewayNotifier implements Notifier {
     private final PushgatewaySettings settings;
-    private final HttpClient client;
 
     PushgatewayNotifier(PushgatewaySettings settings) {
         this.settings = settings;
-        this.client = HttpNotice.client(settings.timeout());
     }
 
     @Override
@@ -38,7 +35,7 @@ final class PushgatewayNotifier implements Notifier {
         if (settings.authorization() != null) {
             req.header("Authorization", settings.authorization().reveal());
         }
-        HttpNotice.send(client, req.build(), "pushgateway " + settings.url());
+        HttpNotice.send(req.build(), "pushgateway " + settings.url());
     }
 
     /** The group's URL under the base URL (job names are letters, digits, '.', '_' and '-': safe path segments). */

@@ -9,7 +9,6 @@ import io.dbbackup.spi.Notifier;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -27,11 +26,9 @@ final class WebhookNotifier implements Notifier {
             .withZone(ZoneOffset.UTC);
 
     private final WebhookSettings settings;
-    private final HttpClient client;
 
     WebhookNotifier(WebhookSettings settings) {
         this.settings = settings;
-        this.client = HttpNotice.client(settings.timeout());
     }
 
     @Override
@@ -55,7 +52,7 @@ final class WebhookNotifier implements Notifier {
         if (settings.authorization() != null) {
             req.header("Authorization", settings.authorization().reveal());
         }
-        HttpNotice.send(client, req.build(), "webhook " + describe(uri));
+        HttpNotice.send(req.build(), "webhook " + describe(uri));
     }
 
     /** The report's fields, plus {@code text}: one line a chat tool can show as it is. */

@@ -252,4 +252,44 @@ class WebhookNotifierIT {
         assertThat(r.out() + r.err()).doesNotContain(TOKEN).doesNotContain("api-KEY-55aa");
         assertThat(server.take(Duration.ofSeconds(5)).body()).contains("\"outcome\":\"success\"");
     }
+
+    /**
+     * {@code backup --all} of three jobs, each notifying a webhook and a Pushgateway (both this real local server), run 3
+     * times in one process: each run's notifiers built their own JDK HTTP client (it cannot be closed on Java 17), and
+     * each left its {@code HttpClient-#-SelectorManager} thread and its descriptors until a garbage collection. The 18
+     * notices now leave at most one more such thread than before the first.
+     */
+    @Test
+    void noticesOfManyRunsAndJobsLeaveAtMostOneHttpClientBehind() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  a: {engine: fake}
+                stores:
+                  local: {type: local, path: store, fsync: false}
+                notifications:
+                  hook: {type: webhook, url_env: HOOK_URL, authorization_env: HOOK_AUTH, timeout: 5s}
+                  metrics: {type: pushgateway, url: %s, timeout: 7s}
+                jobs:
+                  a: {datasource: a, store: local, prefix: a, notify: [{notifier: hook, on: always}, {notifier: metrics}]}
+                  b: {datasource: a, store: local, prefix: b, notify: [{notifier: hook, on: always}, {notifier: metrics}]}
+                  c: {datasource: a, store: local, prefix: c, notify: [{notifier: hook, on: always}, {notifier: metrics}]}
+                """.formatted(server.url()));
+        Cli cli = new Cli().workingDir(dir);
+        env.forEach(cli::env);
+        long before = selectorThreads();
+        for (int run = 1; run <= 3; run++) { // an hour apart: each run's backups under keys of their own
+            cli.clock(java.time.Clock.fixed(java.time.Instant.parse("2026-03-01T02:00:00Z").plusSeconds(3600L * run),
+                    java.time.ZoneOffset.UTC));
+            Cli.Result r = cli.run("backup", "--all", "--no-progress");
+            assertThat(r.exit()).as(r.toString()).isZero();
+        }
+        assertThat(server.drain()).as("notices received").hasSize(18);
+        assertThat(selectorThreads()).as("HttpClient-#-SelectorManager threads after 3 runs of 3 jobs (%d before)", before)
+                .isLessThanOrEqualTo(before + 1);
+    }
+
+    private static long selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().matches("HttpClient-\\d+-SelectorManager")).count();
+    }
 }
