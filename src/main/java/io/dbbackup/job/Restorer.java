@@ -139,6 +139,9 @@ public final class Restorer {
         // what the backup's datasource leaves out (PostgreSQL no_owner: a custom archive holds the owners), also --to another
         RestoreOptions options = r.options().omitting(ws.datasource(job.datasource()).engine().omittedFromItsBackups());
         requireRestorableInPart(options, key, target);
+        if (!r.dryRun()) { // its dry run says it on the target's line
+            target.engine().requireWritableTarget(options);
+        }
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws);
         List<String> restoreArgs = keys.withArgs(r.sameRestoreArgs()); // of an older backup's restore, when this one is bad

@@ -49,6 +49,13 @@ public interface Engine {
     default void requireRestorable(DumpFormat format) {
     }
 
+    /**
+     * Throws the user error of a target this process cannot write (a SQLite file on a read-only mount, in an immutable
+     * folder), which the user must fix: a restore, not its dry run, asks it before it reads the backup. Default: nothing.
+     */
+    default void requireWritableTarget(RestoreOptions options) {
+    }
+
     /** {@link #requireRestorable(DumpFormat)}, a command it suggests written with this run's options ({@link Commands}). */
     default void requireRestorable(DumpFormat format, Commands commands) {
         requireRestorable(format);

@@ -433,31 +433,13 @@ public final class SqliteEngine implements Engine {
      * folder (the nearest one that exists); empty when it can be written, or cannot be told.
      */
     private String unwritableFolder() {
-        Path dir;
+        String problem;
         try {
-            dir = restoredFile().toAbsolutePath().getParent();
+            problem = UnwritableTarget.problem(restoredFile());
         } catch (IOException | RuntimeException e) {
             return "";
         }
-        while (dir != null && !Files.exists(dir)) {
-            dir = dir.getParent();
-        }
-        if (dir == null || Files.isDirectory(dir) && Files.isWritable(dir)) {
-            return "";
-        }
-        String why;
-        if (!Files.isDirectory(dir)) {
-            why = "it is a file, not a folder";
-        } else {
-            boolean readOnly;
-            try {
-                readOnly = Files.getFileStore(dir).isReadOnly();
-            } catch (IOException | RuntimeException e) {
-                readOnly = false;
-            }
-            why = readOnly ? "a read-only file system" : "this user may not write in it";
-        }
-        return "; its folder " + dir + " cannot be written (" + why + "): a restore of the whole database would fail";
+        return problem == null ? "" : "; " + problem + ": a restore of the whole database would fail";
     }
 
     /** {@code app.db holds 1 table and 2 views}: each counted in its own number, singular for one. */
@@ -601,6 +583,19 @@ public final class SqliteEngine implements Engine {
         }
     }
 
+    /** A whole restore into a folder or file this process cannot write is refused before the backup is read. */
+    @Override
+    public void requireWritableTarget(RestoreOptions options) {
+        if (options.partial()) {
+            return;
+        }
+        try {
+            UnwritableTarget.require(restoredFile());
+        } catch (IOException e) {
+            // a loop of links fails the restore itself
+        }
+    }
+
     @Override
     public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
         requireRestorable(format);
@@ -612,6 +607,7 @@ public final class SqliteEngine implements Engine {
         if (Files.isDirectory(target)) {
             throw DbBackupException.user("SQLite database " + path + " is a folder, not a file: nothing was restored");
         }
+        UnwritableTarget.require(target); // a sync or drill too; a restore asked before its read (requireWritableTarget)
         Files.createDirectories(target.getParent());
         ExclusiveAccess.check(target); // before the bytes arrive: an application still running is said at once
         try (RestoreTemp claimed = RestoreTemp.claim(target, ctx.log())) {
