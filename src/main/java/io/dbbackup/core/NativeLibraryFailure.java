@@ -1,7 +1,6 @@
 package io.dbbackup.core;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,12 +23,7 @@ public final class NativeLibraryFailure {
     /** The line, when {@code t}'s chain is a native library that did not load from a noexec temp folder; else null. */
     public static String explain(Throwable t) {
         try {
-            String mounts;
-            try {
-                mounts = Files.readString(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException e) {
-                mounts = "";
-            }
+            String mounts = java.util.Objects.requireNonNullElse(Mounts.table(), "");
             String tmpdir = System.getProperty("java.io.tmpdir");
             return explain(t, tmpdir, mounts, runningJar(), usable(tmpdir));
         } catch (RuntimeException e) {
@@ -102,31 +96,9 @@ public final class NativeLibraryFailure {
                 + " with exec, or point -Djava.io.tmpdir at a folder mounted with exec";
     }
 
-    /**
-     * Whether the mount {@code folder} is on has the noexec option, after {@code /proc/self/mountinfo}: the mount point
-     * that holds it (the longest prefix; of equal ones, the last mounted) and its per-mount options (the 6th field).
-     */
+    /** Whether the mount {@code folder} is on has the noexec option (its own options: {@link Mounts#of}). */
     static boolean noexec(Path folder, String mountinfo) {
-        Path real;
-        try {
-            real = folder.toRealPath();
-        } catch (IOException | RuntimeException e) {
-            real = folder.toAbsolutePath().normalize();
-        }
-        String best = null;
-        boolean noexec = false;
-        for (String line : mountinfo.split("\n")) {
-            String[] f = line.split(" ");
-            if (f.length < 6) {
-                continue;
-            }
-            String point = f[4].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-            if (real.startsWith(Path.of(point)) && (best == null || point.length() >= best.length())) {
-                best = point;
-                noexec = (',' + f[5] + ',').contains(",noexec,");
-            }
-        }
-        return noexec;
+        return Mounts.of(folder, mountinfo).mount().contains("noexec");
     }
 
     /** Where io.dbbackup.cli.NativeLibraries unpacks them: {@code dbbackup.jar} → {@code dbbackup.native} beside it. */

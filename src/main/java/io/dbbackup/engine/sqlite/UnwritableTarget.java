@@ -1,12 +1,11 @@
 package io.dbbackup.engine.sqlite;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.Mounts;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Why a whole SQLite restore cannot replace its target, found before anything is read: it writes its copy beside the
@@ -20,49 +19,63 @@ final class UnwritableTarget {
     private UnwritableTarget() {
     }
 
+    /** What keeps a whole restore from its target, and the fix to suggest. */
+    private record Problem(String text, String fix) {
+    }
+
     /** {@code its folder D cannot be written (why)} or {@code it cannot be written (why)}; null when both can be. */
     static String problem(Path target) {
+        Problem p = find(target);
+        return p == null ? null : p.text();
+    }
+
+    /** Throws the user error of a whole restore into {@code target} that {@link #problem} finds. */
+    static void require(Path target) {
+        Problem problem = find(target);
+        if (problem == null) {
+            return;
+        }
+        throw DbBackupException.user("cannot restore into SQLite database " + target + ": " + problem.text()
+                + "; nothing was restored: " + (Files.exists(target) ? target + " is unchanged"
+                : "nothing was made") + " (" + problem.fix() + ")");
+    }
+
+    private static Problem find(Path target) {
         Path parent = target.toAbsolutePath().getParent();
         Path dir = parent;
         while (dir != null && !Files.exists(dir)) {
             dir = dir.getParent();
         }
         if (dir != null && !(Files.isDirectory(dir) && Files.isWritable(dir))) {
-            String why = Files.isDirectory(dir) ? why(dir, "write in it") : "it is a file, not a folder";
-            return "its folder " + dir + " cannot be written (" + why + ")";
+            if (!Files.isDirectory(dir)) {
+                return new Problem("its folder " + dir + " cannot be written (it is a file, not a folder)",
+                        "restore elsewhere with --to, or as a user who may write there");
+            }
+            Why why = why(dir, "write in it", "restore elsewhere with --to, or as a user who may write there");
+            return new Problem("its folder " + dir + " cannot be written (" + why.text() + ")", why.fix());
         }
         if (Files.isRegularFile(target) && !Files.isWritable(target)) {
-            return "it cannot be written (" + why(target, "write it") + ")";
+            Why why = why(target, "write it", "make it writable, chmod u+w, or restore elsewhere with --to");
+            return new Problem("it cannot be written (" + why.text() + ")", why.fix());
         }
         return null;
     }
 
-    /** Throws the user error of a whole restore into {@code target} that {@link #problem} finds. */
-    static void require(Path target) {
-        String problem = problem(target);
-        if (problem == null) {
-            return;
-        }
-        throw DbBackupException.user("cannot restore into SQLite database " + target + ": " + problem
-                + "; nothing was restored: " + (Files.exists(target) ? target + " is unchanged"
-                : "nothing was made") + fix(problem));
+    private record Why(String text, String fix) {
     }
 
-    private static String fix(String problem) {
-        if (problem.contains("read-only file system")) {
-            return " (restore where it can be written, or mount it read-write)";
+    /**
+     * A read-only file system; immutable (as root, nothing else keeps a file from being written); else the user, whose
+     * fix is {@code userFix}.
+     */
+    private static Why why(Path p, String verb, String userFix) {
+        if (readOnlyMount(p)) {
+            return new Why("a read-only file system", "restore where it can be written, or mount it read-write");
         }
-        if (problem.contains("immutable")) {
-            return " (chattr -i it, or restore elsewhere with --to)";
+        if (root()) {
+            return new Why("immutable, lsattr shows its i flag", "chattr -i it, or restore elsewhere with --to");
         }
-        return problem.startsWith("it ") ? " (make it writable, chmod u+w, or restore elsewhere with --to)"
-                : " (restore elsewhere with --to, or as a user who may write there)";
-    }
-
-    /** a read-only file system; immutable (as root, nothing else keeps a file from being written); else the user. */
-    private static String why(Path p, String verb) {
-        return readOnlyMount(p) ? "a read-only file system" : root() ? "immutable, lsattr shows its i flag"
-                : "this user may not " + verb;
+        return new Why("this user may not " + verb, userFix);
     }
 
     /**
@@ -72,50 +85,15 @@ final class UnwritableTarget {
      * by device, the same for both.
      */
     static boolean readOnlyMount(Path p) {
-        Path real;
-        List<String> lines;
-        try {
-            real = p.toRealPath();
-            lines = Files.readAllLines(Path.of("/proc/self/mountinfo"));
-        } catch (IOException | RuntimeException e) {
+        String table = Mounts.table();
+        if (table == null) {
             try {
                 return Files.getFileStore(p).isReadOnly();
-            } catch (IOException | RuntimeException again) {
+            } catch (IOException | RuntimeException e) {
                 return false;
             }
         }
-        int longest = -1;
-        boolean readOnly = false;
-        for (String line : lines) {
-            String[] f = line.split(" ");
-            int dash = Arrays.asList(f).indexOf("-");
-            if (f.length < 6 || dash < 0 || dash + 3 >= f.length) {
-                continue;
-            }
-            Path point = Path.of(unescape(f[4]));
-            int depth = point.getNameCount();
-            if (real.startsWith(point) && depth >= longest) { // the later of equal mount points is on top
-                longest = depth;
-                readOnly = Arrays.asList(f[5].split(",")).contains("ro")
-                        || Arrays.asList(f[dash + 3].split(",")).contains("ro");
-            }
-        }
-        return readOnly;
-    }
-
-    /** mountinfo writes a space, tab, newline and backslash of a path as octal escapes. */
-    private static String unescape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length() && s.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return Mounts.of(p, table).readOnly();
     }
 
     private static boolean root() {
