@@ -12,7 +12,6 @@ import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.BackupResult;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.KeyClaim;
-import io.dbbackup.retention.GfsPolicy;
 import io.dbbackup.retention.Kept;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
@@ -69,8 +68,8 @@ public final class Copier {
         }
         List<BackupKey> after = new ArrayList<>(held);
         after.addAll(missing);
-        Set<BackupKey> kept = GfsPolicy.decide(after, retention, Set.of(), Pruner.newestBeforeAhead(after, now),
-                GfsPolicy.BEFORE_AHEAD).keep().stream().map(Kept::backup).collect(Collectors.toSet());
+        Set<BackupKey> kept = Pruner.keeps(after, retention, Set.of(), null, now).keep().stream().map(Kept::backup)
+                .collect(Collectors.toSet());
         return missing.stream().filter(kept::contains).sorted().toList();
     }
 
@@ -149,7 +148,8 @@ public final class Copier {
         List<Catalog.Entry> heldEntries = catalog.list(job);
         List<BackupKey> held = counted(job, heldEntries, byName);
         refuseBackupsFromTheFuture(job, source, available, held);
-        List<BackupKey> todo = select(available, held, job.retention(), job.prefix(), ws.clock().instant());
+        java.time.Instant now = ws.clock().instant(); // one reading: the copy and its WAL keep by the same backups ahead
+        List<BackupKey> todo = select(available, held, job.retention(), job.prefix(), now);
         List<Suspect> suspects = suspects(source, from, to, heldEntries, byName);
         List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
         Map<BackupKey, Long> sizes = new LinkedHashMap<>();
@@ -253,7 +253,9 @@ public final class Copier {
         int walCopied = 0;
         List<String> walUnknown = List.of();
         if (ws.datasource(job.datasource()).engine().physical()) {
-            WalCopier.Copied wal = new WalCopier(ws, catalog).copy(job, source, holds, from, to, ctx, damaged);
+            Set<BackupKey> pinned = heldEntries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
+                    .collect(Collectors.toSet());
+            WalCopier.Copied wal = new WalCopier(ws, catalog).copy(job, source, holds, pinned, now, from, to, ctx, damaged);
             walCopied = wal.files();
             bytes += wal.bytes();
             walUnknown = wal.unknown();

@@ -104,13 +104,8 @@ public final class Pruner {
                 .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
         new Pins(ws).mentionNewer(job, entries);
         BackupKey stored = keys.stream().filter(k -> k.key().equals(storedKey)).findFirst().orElse(null);
-        String heldReason = GfsPolicy.STORED;
         Instant now = ws.clock().instant(); // one reading: the backups dated after it are the same ones throughout
-        if (stored == null) {
-            stored = newestBeforeAhead(keys, now);
-            heldReason = GfsPolicy.BEFORE_AHEAD;
-        }
-        RetentionDecision decision = GfsPolicy.decide(keys, job.retention(), pinned, stored, heldReason);
+        RetentionDecision decision = keeps(keys, job.retention(), pinned, stored, now);
         warnIfKeptBeforeAhead(job, keys, decision, now);
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
@@ -173,7 +168,7 @@ public final class Pruner {
             // the same decision with those pins (a pin only adds to what is kept): the report names them, and a kept
             // physical backup keeps its WAL
             pinned.addAll(pinnedMeanwhile);
-            decision = GfsPolicy.decide(keys, job.retention(), pinned, stored, heldReason);
+            decision = keeps(keys, job.retention(), pinned, stored, now);
         }
         // WAL after the backups: a failure here leaves surplus WAL, never a kept backup without its WAL
         if (cancellation.isCancelled()) {
@@ -282,11 +277,27 @@ public final class Pruner {
     }
 
     /**
+     * What prune keeps of a job's backups {@code keys} at {@code now}: what the job's {@code retention} rules keep, each of
+     * {@code pinned}, and {@code stored} (the backup a {@code backup --prune} run stored; null: none) or, without one, the
+     * newest dated at or before {@code now} while others are dated after it ({@link #newestBeforeAhead}). The one
+     * decision of what a job keeps: prune applies it, and a copy job copies the base backups it would keep
+     * ({@link Copier#select}) and the archived WAL they recover with ({@link WalCopier}), so that no backup the copy keeps
+     * lacks its WAL. Pure.
+     */
+    static RetentionDecision keeps(java.util.Collection<BackupKey> keys, io.dbbackup.core.RetentionPolicy retention,
+                                   java.util.Set<BackupKey> pinned, BackupKey stored, Instant now) {
+        if (stored != null) {
+            return GfsPolicy.decide(keys, retention, pinned, stored, GfsPolicy.STORED);
+        }
+        return GfsPolicy.decide(keys, retention, pinned, newestBeforeAhead(keys, now), GfsPolicy.BEFORE_AHEAD);
+    }
+
+    /**
      * When some of {@code keys} are dated after {@code now} (within {@link #CLOCK_SKEW}: else the prune was refused), the
      * newest dated at or before it, else null. Those were named before this host's clock stepped back (NTP, a VM resumed);
      * this one, made since, may hold the newest data while they outrank it.
      */
-    static BackupKey newestBeforeAhead(List<BackupKey> keys, Instant now) {
+    static BackupKey newestBeforeAhead(java.util.Collection<BackupKey> keys, Instant now) {
         if (keys.stream().noneMatch(k -> k.timestamp().isAfter(now))) {
             return null;
         }

@@ -9,7 +9,6 @@ import io.dbbackup.core.WalFileName;
 import io.dbbackup.core.WalKey;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.WalTransfer;
-import io.dbbackup.retention.GfsPolicy;
 import io.dbbackup.retention.Kept;
 import io.dbbackup.retention.WalRetention;
 import io.dbbackup.spi.OperationContext;
@@ -43,19 +42,21 @@ final class WalCopier {
     }
 
     /**
-     * A physical job's archived WAL: the files the copy's kept base backups ({@code holds}: those it holds after this
-     * run) need ({@link WalRetention}: from the oldest start among them; all when one's start is unknown or none is
-     * kept) that the copy lacks, oldest first, each checked against the digest in its name as it is copied
-     * ({@link WalTransfer#copy}). A file that does not match is not copied and joins {@code damaged}.
+     * A physical job's archived WAL: the files the copy's kept base backups need ({@link WalRetention}: from the oldest
+     * start among them; all when one's start is unknown or none is kept) that the copy lacks, oldest first, each checked
+     * against the digest in its name as it is copied ({@link WalTransfer#copy}). A file that does not match is not copied
+     * and joins {@code damaged}. Kept: of {@code holds} (those the copy holds after this run, {@code pinned} among them),
+     * those its prune keeps at {@code now} ({@link Pruner#keeps}: the rules, the pins, the newest dated before the clock
+     * while others are dated after it).
      */
-    Copied copy(JobConfig job, JobConfig source, List<BackupKey> holds, Store from, Store to, OperationContext ctx,
-                List<DbBackupException> damaged) {
+    Copied copy(JobConfig job, JobConfig source, List<BackupKey> holds, Set<BackupKey> pinned, java.time.Instant now,
+                Store from, Store to, OperationContext ctx, List<DbBackupException> damaged) {
         WalArchive archive = new WalArchive(ws);
         WalArchive.Contents there = archive.contents(job);
         Set<String> held = there.archived().stream().map(WalCopier::walName).collect(Collectors.toSet());
         WalArchive.Contents contents = archive.contents(source);
         List<WalKey> available = contents.archived();
-        List<WalFileName> starts = keptStarts(job, holds);
+        List<WalFileName> starts = keptStarts(job, holds, pinned, now);
         Optional<WalFileName> keepFrom = starts == null ? Optional.empty() : WalRetention.decide(available, starts).keepFrom();
         List<WalKey> needed = available.stream().filter(k -> WalRetention.needed(k.file(), keepFrom)).toList();
         String folder = archive.walFolder(job);
@@ -118,12 +119,12 @@ final class WalCopier {
     }
 
     /**
-     * Where the WAL of the base backups the copy keeps ({@code holds}: those it holds after this run) starts; null when a
-     * kept one's manifest does not say.
+     * Where the WAL of the base backups the copy keeps starts: of {@code holds} (those it holds after this run), those its
+     * prune keeps ({@link Pruner#keeps}); null when a kept one's manifest does not say.
      */
-    private List<WalFileName> keptStarts(JobConfig job, List<BackupKey> holds) {
+    private List<WalFileName> keptStarts(JobConfig job, List<BackupKey> holds, Set<BackupKey> pinned, java.time.Instant now) {
         List<WalFileName> starts = new ArrayList<>();
-        for (Kept k : GfsPolicy.decide(holds, job.retention()).keep()) {
+        for (Kept k : Pruner.keeps(holds, job.retention(), pinned, null, now).keep()) {
             Optional<WalFileName> start = catalog.walStart(job, k.backup());
             if (start.isEmpty()) {
                 return null;
