@@ -13,11 +13,17 @@ import java.sql.SQLException;
  * such retries. So, once cancelled, the progress callback begins one ({@code BEGIN IMMEDIATE}, without waiting for the
  * lock) on the source connection, which is opened read-write for this alone: no statement that writes ever runs on it
  * ({@code query_only} would refuse the {@code BEGIN IMMEDIATE} too), and the transaction is rolled back when the backup
- * call has returned. An application holding the write lock at that moment makes it try again after the next step; a
- * database file this process may not write (opened read-only whatever was asked) cannot be stopped this way: its copy
- * is left to run to its end on its {@link CopyThread}.
+ * call has returned. Until it can be begun (an application holds the write lock; a database file this process may not
+ * write is opened read-only whatever was asked) the copy is paused, not let go on: {@link #untilStopped} keeps the
+ * copy's thread in the progress callback, between two steps (no lock held on the source), and tries again every
+ * {@link #RETRY_MS}; the copy neither reads nor writes another page, and ends as soon as the lock is free. A file that
+ * cannot be written keeps it paused until the process exits ({@link CopyThread} has let it go by then): it used to run on
+ * to its end, a core and the disk busy for minutes after the job had ended.
  */
 final class BackupStop implements AutoCloseable {
+    /** How often a paused copy tries again to take the lock that ends it. */
+    static final long RETRY_MS = 50;
+
     private final SQLiteConnection source;
     private boolean begun;
     private boolean rolledBack;
@@ -37,6 +43,23 @@ final class BackupStop implements AutoCloseable {
             begun = true;
         } catch (SQLException lockedOrReadOnly) {
             // an application holds the write lock now: after the next step again
+        }
+    }
+
+    /**
+     * Called after each step once {@code cancellation} is cancelled: returns when the next step is the last; until then
+     * (the lock cannot be taken) the copy is paused here. An interrupt of the copy's thread returns at once.
+     */
+    void untilStopped(Cancellation cancellation) {
+        afterStep(cancellation);
+        while (!begun) {
+            try {
+                Thread.sleep(RETRY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            afterStep(cancellation);
         }
     }
 

@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Runs an online backup's native copy on a thread of its own and waits for it, for at most {@link #GRACE_MS} once the
  * operation is cancelled. {@link BackupStop} ends the copy at its next step; where it cannot (a database file this
- * process may not write is opened read-only, and no write lock can be taken on it; an application holds the write lock
- * for the whole copy), nothing else does: SQLite's backup step checks neither {@code sqlite3_interrupt} nor anything the
- * progress callback can set. Such a copy is left to run to its end on its thread (which then closes its connections),
- * and the operation goes on as cancelled; its snapshot, deleted by the caller, is freed when the copy ends or the process
- * exits.
+ * process may not write is opened read-only, and no write lock can be taken on it; an application holds the write lock),
+ * nothing else does: SQLite's backup step checks neither {@code sqlite3_interrupt} nor anything the progress callback can
+ * set. Such a copy is paused by {@link BackupStop#untilStopped} (it copies nothing more) and left on its thread, which
+ * ends it once the lock can be taken (then closes its connections and removes what it made); the operation goes on as
+ * cancelled. Its snapshot, deleted by the caller, is freed when the copy ends or the process exits.
  */
 final class CopyThread {
     /** How long a cancelled operation waits for the copy to stop at its next step. */

@@ -54,10 +54,13 @@ public final class SqliteEngine implements Engine {
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /**
      * How often the online backup's native loop retries a step that returned SQLITE_BUSY, 1 ms apart. The source
-     * connection's own busy timeout (30 s) already waits inside each step for a writer's lock; a step also returns
-     * SQLITE_BUSY at once when {@link BackupStop} ends a cancelled copy, which these retries must not hold up.
+     * connection's own busy timeout (30 s) already waits inside each step for a writer's lock, once for all these tries
+     * ({@link CancellableBusyWait#installForCopy}); a step also returns SQLITE_BUSY at once when {@link BackupStop} ends
+     * a cancelled copy, which these retries must not hold up.
      */
-    private static final int BUSY_RETRIES = 100;
+    static final int BUSY_RETRIES = 100;
+    /** SQLite's primary result code for "database is locked" (another connection holds the lock). */
+    static final int SQLITE_BUSY = 5;
     /** How long a connection waits for a lock another one holds (an application's write) before SQLITE_BUSY. */
     static final int BUSY_TIMEOUT_MS = 30_000;
 
@@ -231,12 +234,18 @@ public final class SqliteEngine implements Engine {
 
     private void copyOnline(Path snapshot, OperationContext ctx) throws SQLException {
         long sleep = sleepInterval.toMillis();
-        try (Connection c = open(path, false, ctx.cancellation()); WriterHold hold = new WriterHold(path, ctx);
+        try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, ctx);
              BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class))) {
+            CancellableBusyWait lock = CancellableBusyWait.installForCopy(c, ctx.cancellation());
             int rc = c.unwrap(SQLiteConnection.class).getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
+                try {
+                    lock.stepDone(c);
+                } catch (SQLException e) {
+                    // the handler stays as it was: the next lock may be given up on sooner
+                }
                 if (ctx.cancellation().isCancelled()) {
                     hold.close(); // its write lock would keep the stop's from being taken
-                    stop.afterStep(ctx.cancellation());
+                    stop.untilStopped(ctx.cancellation());
                     return;
                 }
                 hold.observe(remaining);
@@ -251,6 +260,9 @@ public final class SqliteEngine implements Engine {
             if (stop.stopped()) {
                 return;
             }
+            if ((rc & 0xff) == SQLITE_BUSY && lock.lockedOut()) {
+                throw new LockedOut();
+            }
             if (rc != 0 && rc != 101) { // SQLITE_OK, SQLITE_DONE
                 throw new SQLException("online backup failed with SQLite result code " + rc, null, rc);
             }
@@ -264,6 +276,15 @@ public final class SqliteEngine implements Engine {
      * wrong disk).
      */
     private IOException snapshotFailed(SQLException e, Path snapshot) {
+        if ((e.getErrorCode() & 0xff) == SQLITE_BUSY) {
+            // SQLite says "database is locked" or, from the online backup, "result code 5" after 100 tries: which lock,
+            // for how long, and what to do
+            return new IOException("SQLite database " + path + " stayed locked by another connection (an application's "
+                    + "write transaction) for the " + BUSY_TIMEOUT_MS / 1000 + " s a backup waits for its lock"
+                    + (e instanceof LockedOut ? ", and through " + BUSY_RETRIES + " attempts after that" : "")
+                    + ": no snapshot was taken; find what holds it (fuser " + path + "), let its transaction end, and run "
+                    + "the backup again", e);
+        }
         if ((e.getErrorCode() & 0xff) == SQLITE_FULL) {
             Path folder = snapshot.getParent();
             String room;
@@ -286,6 +307,13 @@ public final class SqliteEngine implements Engine {
                     + (OpenFiles.limit() == null ? "" : ": " + OpenFiles.limit()) + ")", e);
         }
         return new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
+    }
+
+    /** The online backup gave up on a lock another connection held past the busy timeout, through all its tries. */
+    private static final class LockedOut extends SQLException {
+        LockedOut() {
+            super("the database stayed locked through the online backup's " + BUSY_RETRIES + " attempts", null, SQLITE_BUSY);
+        }
     }
 
     private static String mib(long bytes) {

@@ -67,6 +67,52 @@ class SqliteCancelCliTest {
     }
 
     /**
+     * The same, and after the run: the copy that could not be stopped copies nothing more (it ran on to its end, a core
+     * and the disk busy for seconds, minutes for a big database, after the job had failed) and ends, removing what it
+     * made, as soon as the application lets go of the write lock.
+     */
+    @Test
+    void anOnlineSnapshotThatCannotBeStoppedCopiesNothingMoreAfterTheTimeout() throws Exception {
+        bigDatabase(dir.resolve("big.db"));
+        Path scratch = dir.resolve("scratch");
+        try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("big.db"));
+             Statement st = app.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
+            runAndAssertStopped("strategy: online, pages_per_step: 1, sleep_interval: 1ms");
+            Path copy = openSnapshot(scratch);
+            assertThat(copy).as("the abandoned copy's snapshot, deleted but still open").isNotNull();
+            long before = Files.size(copy);
+            Thread.sleep(1_500);
+            assertThat(Files.size(copy)).as("bytes the abandoned copy wrote in the 1.5 s after the run").isEqualTo(before);
+            st.execute("ROLLBACK");
+        }
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (openSnapshot(scratch) != null && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(openSnapshot(scratch)).as("the copy ended once the write lock was free").isNull();
+        assertThat(files(scratch)).as("nothing left in the scratch folder").isEmpty();
+    }
+
+    /** The snapshot under {@code scratch} this process still has open (through its descriptor: it is deleted), or null. */
+    private static Path openSnapshot(Path scratch) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith(scratch.toString()) && target.contains("sqlite-snapshot-")
+                            && !target.contains("-journal")) {
+                        return fd;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // not there any more
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * A database file this process cannot write (immutable, {@code chattr +i}: root may write any file by its mode, and
      * a read-only mount needs a mount) is opened read-only by SQLite, so the write lock that ends the copy at its next
      * step cannot be taken: the run still ends at the timeout, leaving the copy behind.
