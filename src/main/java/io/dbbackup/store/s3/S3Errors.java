@@ -250,6 +250,33 @@ final class S3Errors {
         return new IOException(line);
     }
 
+    /**
+     * A delete of {@code asked} keys, key by key after DeleteObjects was refused (501), that failed at the key of index
+     * {@code failedAt} for another reason than a lock ({@code failure}: a missing permission, the service's "try
+     * again"), after a lock held keys: {@code refused}, the batches' (every one held), and {@code heldAlone}, the bucket's
+     * keys held among the single deletes before it. The failure as it was (its type, whether a retry may fix it, its
+     * advice), its line led by the count of the keys held and the first of them, which it used to lose.
+     */
+    static IOException heldThen(S3Settings cfg, int asked, int failedAt, List<software.amazon.awssdk.services.s3.model.S3Error> refused,
+                                List<String> heldAlone, Exception failure) {
+        int held = refused.size() + heldAlone.size();
+        int deleted = failedAt - held;
+        int notTried = asked - failedAt - 1;
+        String first = refused.isEmpty() ? heldAlone.get(0) : refused.get(0).key() + ": " + refused.get(0).code()
+                + (refused.get(0).message() == null || refused.get(0).message().isBlank() ? ""
+                        : " (" + Redactor.excerpt(oneLine(refused.get(0).message()), MAX_TEXT) + ")");
+        String line = Redactor.redact("s3 delete of " + Human.count(asked, "object") + " in " + cfg.describe()
+                + " failed for " + (held + 1) + " of them (" + (deleted <= 0 ? "none was deleted" : deleted
+                + (deleted == 1 ? " was" : " were") + " deleted") + (notTried > 0 ? ", " + notTried + " not tried" : "")
+                + "): " + held + " held by a lock, first " + first + "; then " + failure.getMessage());
+        if (failure instanceof DbBackupException d) {
+            throw new DbBackupException(d.status(), line, d, d.retryable());
+        }
+        IOException said = failure instanceof InterruptedIOException ? new InterruptedIOException(line) : new IOException(line);
+        said.initCause(failure);
+        return said;
+    }
+
     /** Whether the answer says the bucket does not exist (a GET's, a PUT's, a LIST's: a HEAD's 404 has no code). */
     static boolean noSuchBucket(S3Exception e) {
         return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());

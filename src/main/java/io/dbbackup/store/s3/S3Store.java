@@ -1,6 +1,7 @@
 package io.dbbackup.store.s3;
 
 import io.dbbackup.core.CancelSignal;
+import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
@@ -497,7 +498,8 @@ public final class S3Store implements Store {
      * names the first. Another failure stops at its batch, counting the batches sent so far. A service without
      * DeleteObjects (Google Cloud Storage's XML API: 501 NotImplemented) has each key deleted on its own, from then on;
      * a 501 after batches it answered leaves one failure that counts the keys held over all the keys given, the
-     * batches' and the ones deleted on their own.
+     * batches' and the ones deleted on their own. A single delete that fails for another reason stops there, as it
+     * did, with its own failure led by the count of the keys a lock held before it ({@link S3Errors#heldThen}).
      */
     @Override
     public void deleteAll(List<String> keys) throws IOException {
@@ -515,17 +517,28 @@ public final class S3Store implements Store {
             }
         }
         sent = Math.min(sent, keys.size());
-        List<String> heldAlone = List.of(); // of the keys deleted on their own
-        try {
-            io.dbbackup.spi.HeldObjectException.deleteEach(keys.subList(sent, keys.size()), this::delete);
-        } catch (io.dbbackup.spi.HeldObjectException e) {
-            if (refused.isEmpty()) {
-                throw e;
+        List<String> heldAlone = new ArrayList<>(); // of the keys deleted on their own
+        io.dbbackup.spi.HeldObjectException firstHeldAlone = null;
+        for (int i = sent; i < keys.size(); i++) {
+            try {
+                delete(keys.get(i));
+            } catch (io.dbbackup.spi.HeldObjectException e) {
+                heldAlone.add(keys.get(i));
+                firstHeldAlone = firstHeldAlone == null ? e : firstHeldAlone;
+            } catch (IOException | DbBackupException e) {
+                if (refused.isEmpty() && heldAlone.isEmpty()) {
+                    throw e;
+                }
+                // another failure stops the delete as it did; its line still counts the keys a lock held before it
+                throw S3Errors.heldThen(cfg, keys.size(), i, refused,
+                        heldAlone.stream().map(k -> cfg.prefix() + k).toList(), e);
             }
-            heldAlone = e.keys();
         }
         if (!refused.isEmpty()) { // one failure over every key given, the batches' and the ones deleted on their own
             throw S3Errors.notDeleted(cfg, keys.size(), refused, heldAlone, this::storeKey);
+        }
+        if (firstHeldAlone != null) { // as HeldObjectException.deleteEach: the first refusal's line, every key held
+            throw new io.dbbackup.spi.HeldObjectException(firstHeldAlone.getMessage(), heldAlone);
         }
     }
 

@@ -150,6 +150,49 @@ class S3DeleteHeldByLockTest {
      * in it), 501 to the next, and each single DELETE (403 of a lock for a key of {@code locked}): what it threw.
      */
     private static Throwable deleteAllWithTheSecondBatchNotImplemented(List<String> keys, List<String> locked) throws Exception {
+        return deleteAllWithTheSecondBatchNotImplemented(keys, locked, null, 0, null);
+    }
+
+    /**
+     * Keys held in the first batch (and one on its own), then a single delete after the 501 that fails for another
+     * reason, a missing permission: the failure is that one (permanent, its advice kept), and it still counts the keys
+     * the lock held before it and names the first. It said only the single delete's refusal: the 3 keys held, gone.
+     */
+    @Test
+    void anotherFailureAfterAFallBackToSingleDeletesKeepsTheKeysHeldBeforeIt() throws Exception {
+        List<String> keys = walKeys(1010);
+        List<String> locked = List.of(keys.get(3), keys.get(7), keys.get(1002));
+        Throwable t = deleteAllWithTheSecondBatchNotImplemented(keys, locked, keys.get(1004), 403,
+                "<Code>AccessDenied</Code><Message>Access Denied</Message>");
+        assertThat(t).isInstanceOfSatisfying(io.dbbackup.core.DbBackupException.class,
+                d -> assertThat(d.retryable()).as("retryable").isFalse());
+        assertThat(t.getMessage()).startsWith("s3 delete of 1010 objects in ")
+                .contains(" failed for 4 of them (1001 were deleted, 5 not tried): 3 held by a lock, first " + keys.get(3)
+                        + ": AccessDenied (Access Denied because object protected by object lock.); then s3 delete ")
+                .contains(keys.get(1004) + " failed: HTTP 403 AccessDenied (Access Denied); check the store's credentials "
+                        + "and the bucket policy: they need s3:DeleteObject on bucket b");
+    }
+
+    /** The same with the service's "try again" (500 InternalError, after the SDK's retries): retryable, as it was. */
+    @Test
+    void aRetryableFailureAfterAFallBackToSingleDeletesKeepsTheKeysHeldBeforeIt() throws Exception {
+        List<String> keys = walKeys(1010);
+        List<String> locked = List.of(keys.get(3));
+        Throwable t = deleteAllWithTheSecondBatchNotImplemented(keys, locked, keys.get(1000), 500,
+                "<Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message>");
+        assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(HeldObjectException.class);
+        assertThat(t.getMessage()).startsWith("s3 delete of 1010 objects in ")
+                .contains(" failed for 2 of them (999 were deleted, 9 not tried): 1 held by a lock, first " + keys.get(3)
+                        + ": AccessDenied (")
+                .contains(keys.get(1000) + " failed: HTTP 500 InternalError (We encountered an internal error. Please try again.)");
+    }
+
+    /**
+     * As {@link #deleteAllWithTheSecondBatchNotImplemented(List, List)}; the single DELETE of {@code failing} (if not
+     * null) answered {@code status} with the error {@code error}, and the keys after it never asked for.
+     */
+    private static Throwable deleteAllWithTheSecondBatchNotImplemented(List<String> keys, List<String> locked, String failing,
+                                                                       int status, String error) throws Exception {
         java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
         List<String> deletedOnTheirOwn = new java.util.concurrent.CopyOnWriteArrayList<>();
         String lock = "<Code>AccessDenied</Code><Message>Access Denied because object protected by object lock.</Message>";
@@ -168,7 +211,9 @@ class S3DeleteHeldByLockTest {
             } else {
                 String key = exchange.getRequestURI().getPath().substring(("/" + FakeS3Server.BUCKET + "/").length());
                 deletedOnTheirOwn.add(key);
-                if (locked.contains(key)) {
+                if (key.equals(failing)) {
+                    FakeS3Server.answerXml(exchange, status, "<Error>" + error + "</Error>");
+                } else if (locked.contains(key)) {
                     FakeS3Server.answerXml(exchange, 403, "<Error>" + lock + "</Error>");
                 } else {
                     exchange.sendResponseHeaders(204, -1);
@@ -177,8 +222,10 @@ class S3DeleteHeldByLockTest {
             }
         }); S3Store store = server.store()) {
             Throwable t = catchThrowable(() -> store.deleteAll(keys));
-            assertThat(deletedOnTheirOwn).as("the keys after the first batch, on their own")
-                    .containsExactlyElementsOf(keys.subList(1000, keys.size()));
+            int end = failing == null ? keys.size() : keys.indexOf(failing) + 1;
+            assertThat(java.util.List.copyOf(new java.util.LinkedHashSet<>(deletedOnTheirOwn)))
+                    .as("the keys after the first batch, on their own (up to the failing one)")
+                    .containsExactlyElementsOf(keys.subList(1000, end));
             return t;
         }
     }
