@@ -8,8 +8,12 @@ import java.io.InterruptedIOException;
  * An object's content read over the network that survives a dropped or stalled connection: on a read that fails for
  * the network (or a stream that ends before the object's length), the rest is asked for again from where it broke
  * off ({@link Opener}, a ranged request tied to the same version of the object), up to {@code maxResumes} times.
- * A restore of a large backup then does not start over — or fail — for one broken connection. Cancellation
- * ({@link InterruptedIOException}) and the store's own refusals are not resumed.
+ * A restore of a large backup then does not start over — or fail — for one broken connection. A request for the rest
+ * that fails too (connection refused, a connect timeout: the service restarting, a balancer's blip) counts as one of
+ * those resumes and is asked again after a pause ({@value #FIRST_PAUSE_MILLIS} ms, doubled each time, at most
+ * {@value #MAX_PAUSE_MILLIS} ms) that a cancellation or a close ends at once; when the budget is spent, its failure
+ * (which the store words to name the read and the byte reached) is the error. Cancellation
+ * ({@link InterruptedIOException}), a missing object and the store's own refusals (unchecked) are not resumed.
  */
 public final class ResumingInputStream extends InputStream {
     /** Opens the object's content from byte {@code offset} on (of the same version as the first read). */
@@ -18,7 +22,12 @@ public final class ResumingInputStream extends InputStream {
         InputStream open(long offset) throws IOException;
     }
 
+    /** The pause before asking for the rest again after a request for it failed; doubled each time after. */
+    static final long FIRST_PAUSE_MILLIS = 1_000;
+    static final long MAX_PAUSE_MILLIS = 8_000;
+
     private final Opener opener;
+    private final long firstPauseMillis;
     private final long length;
     private final int maxResumes;
     private final String location;
@@ -35,11 +44,16 @@ public final class ResumingInputStream extends InputStream {
      *                   checksum still is)
      */
     public ResumingInputStream(InputStream first, long length, Opener opener, int maxResumes, String location) {
+        this(first, length, opener, maxResumes, location, FIRST_PAUSE_MILLIS);
+    }
+
+    ResumingInputStream(InputStream first, long length, Opener opener, int maxResumes, String location, long firstPauseMillis) {
         this.in = first;
         this.length = length;
         this.opener = opener;
         this.maxResumes = maxResumes;
         this.location = location;
+        this.firstPauseMillis = firstPauseMillis;
     }
 
     /** How many times the content was asked for again. */
@@ -93,11 +107,54 @@ public final class ResumingInputStream extends InputStream {
             } catch (IOException | RuntimeException ignored) {
                 // the broken connection
             }
-            in = reopen();
+            in = resume();
             if (closed) { // close() ran between reopen's check and the line above: it closed the broken stream, not this one
                 in.close();
                 throw stopped(null);
             }
+        }
+    }
+
+    /**
+     * The rest from {@link #position}, asked for again (after a pause) while the request fails for the network and the
+     * budget of resumes lasts.
+     */
+    private InputStream resume() throws IOException {
+        long pause = firstPauseMillis;
+        while (true) {
+            try {
+                return reopen();
+            } catch (IOException e) {
+                if (resumes >= maxResumes || e instanceof NoSuchKeyException || e.getClass() == InterruptedIOException.class
+                        || Thread.currentThread().isInterrupted()) {
+                    throw e; // a cancellation (or a close: reopen said so), the object gone, or the budget spent
+                }
+                resumes++;
+                pause(pause, e);
+                pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
+            }
+        }
+    }
+
+    /** Waits {@code millis}, or less when the operation is cancelled or this stream closed (then throws). */
+    private void pause(long millis, IOException failed) throws IOException {
+        io.dbbackup.core.CancelSignal.Token cancel = io.dbbackup.core.CancelSignal.current();
+        java.util.concurrent.CountDownLatch woken = new java.util.concurrent.CountDownLatch(1);
+        try (io.dbbackup.core.CancelSignal.Registration ignored = io.dbbackup.core.CancelSignal.anyOf(cancel, closing)
+                .onCancel(woken::countDown)) {
+            woken.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw stopped(failed);
+        }
+        if (closed) {
+            throw stopped(failed);
+        }
+        if (cancel.isCancelled()) {
+            InterruptedIOException stopped = new InterruptedIOException("the read of " + location + " was stopped: cancelled ("
+                    + cancel.reason() + ")");
+            stopped.initCause(failed);
+            throw stopped;
         }
     }
 

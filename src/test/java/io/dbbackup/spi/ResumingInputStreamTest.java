@@ -94,6 +94,115 @@ class ResumingInputStreamTest {
         assertThat(asked).isEmpty();
     }
 
+    /**
+     * The read breaks, and asking for the rest fails too for a moment (connection refused, a connect timeout: the
+     * service restarting, a balancer's blip): each failed request counts as a resume and is asked again after a pause,
+     * within the budget. It gave up at the first failed request: a restore of 50 GiB failed over one blip.
+     */
+    @Test
+    void aRequestForTheRestThatFailsForAMomentIsAskedAgainAfterAPause() throws IOException {
+        List<IOException> blips = new ArrayList<>(List.of(new java.net.ConnectException("Connection refused"),
+                new SocketTimeoutException("Connect timed out")));
+        List<Long> at = new ArrayList<>();
+        try (ResumingInputStream in = new ResumingInputStream(breaking(0, 4_000, new IOException("Connection reset")),
+                data.length, offset -> {
+                    asked.add(offset);
+                    at.add(System.nanoTime());
+                    if (!blips.isEmpty()) {
+                        throw blips.remove(0);
+                    }
+                    return breaking(offset, data.length, null);
+                }, 3, "s3://b/k", 100)) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+            assertThat(asked).as("asked from the byte reached, until it answered").containsExactly(4_000L, 4_000L, 4_000L);
+            assertThat(in.resumes()).as("each request counted").isEqualTo(3);
+        }
+        assertThat((at.get(1) - at.get(0)) / 1_000_000).as("a pause before the second request").isGreaterThanOrEqualTo(100);
+        assertThat((at.get(2) - at.get(1)) / 1_000_000).as("a longer one before the third").isGreaterThanOrEqualTo(200);
+    }
+
+    /** A request for the rest that keeps failing: after the budget, its failure (which names the read) is the error. */
+    @Test
+    void aRequestForTheRestThatKeepsFailingGivesUpAfterTheBudgetWithItsFailure() {
+        int[] n = {0};
+        ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                data.length, offset -> {
+                    asked.add(offset);
+                    throw new IOException("sftp read h:/k failed: Connection reset; going on from byte " + offset
+                            + " over a new connection failed too: Connection refused (" + ++n[0] + ")");
+                }, 3, "sftp h:/k", 1);
+        assertThatThrownBy(in::readAllBytes).isExactlyInstanceOf(IOException.class).hasMessage("sftp read h:/k failed: "
+                + "Connection reset; going on from byte 1000 over a new connection failed too: Connection refused (3)");
+        assertThat(asked).as("three requests in all, the budget").containsExactly(1_000L, 1_000L, 1_000L);
+        assertThat(in.resumes()).isEqualTo(3);
+    }
+
+    /** The object gone, or the operation cancelled, while asking for the rest: said at once, not asked again. */
+    @Test
+    void aMissingObjectOrACancellationWhileAskingForTheRestIsNotAskedAgain() {
+        for (IOException fault : List.of(new NoSuchKeyException("s3://b/k"), new InterruptedIOException("cancelled: SIGTERM"))) {
+            asked.clear();
+            ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                    data.length, offset -> {
+                        asked.add(offset);
+                        throw fault;
+                    }, 3, "s3://b/k", 1);
+            assertThatThrownBy(in::readAllBytes).isSameAs(fault);
+            assertThat(asked).containsExactly(1_000L);
+        }
+    }
+
+    /** The pause before asking again ends at once when the stream is closed from another thread (a cancellation). */
+    @Test
+    void aCloseFromAnotherThreadEndsThePauseAtOnce() throws Exception {
+        ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                data.length, offset -> {
+                    asked.add(offset);
+                    throw new java.net.ConnectException("Connection refused");
+                }, 3, "s3://b/k", 60_000);
+        java.util.concurrent.CompletableFuture<Throwable> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes));
+        for (long end = System.nanoTime() + 5_000_000_000L; asked.isEmpty() && System.nanoTime() < end; ) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+        long t0 = System.nanoTime();
+        in.close();
+        Throwable t = read.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to stop").isLessThan(2_000);
+        assertThat(t).isExactlyInstanceOf(InterruptedIOException.class).hasMessage("the read of s3://b/k was stopped")
+                .hasRootCauseMessage("Connection refused");
+        assertThat(asked).containsExactly(1_000L);
+    }
+
+    /** The same for the operation's cancellation (a signal, a job's timeout) while the reading thread pauses. */
+    @Test
+    void theOperationsCancellationEndsThePauseAtOnce() throws Exception {
+        Cancellation operation = new Cancellation();
+        ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                data.length, offset -> {
+                    asked.add(offset);
+                    throw new java.net.ConnectException("Connection refused");
+                }, 3, "s3://b/k", 60_000);
+        java.util.concurrent.CompletableFuture<Throwable> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (io.dbbackup.core.CancelSignal.Scope ignored = io.dbbackup.core.CancelSignal.enter(operation)) {
+                return org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
+            }
+        });
+        for (long end = System.nanoTime() + 5_000_000_000L; asked.isEmpty() && System.nanoTime() < end; ) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+        long t0 = System.nanoTime();
+        operation.cancel("SIGTERM");
+        Throwable t = read.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to stop").isLessThan(2_000);
+        assertThat(t).isExactlyInstanceOf(InterruptedIOException.class)
+                .hasMessage("the read of s3://b/k was stopped: cancelled (SIGTERM)").hasRootCauseMessage("Connection refused");
+        assertThat(asked).containsExactly(1_000L);
+        in.close();
+    }
+
     @Test
     void anUnknownLengthEndsWhereTheStreamEnds() throws IOException {
         byte[] half = Arrays.copyOf(data, 5_000);
