@@ -13,13 +13,24 @@ import java.io.InterruptedIOException;
  * those resumes and is asked again after a pause ({@value #FIRST_PAUSE_MILLIS} ms, doubled each time, at most
  * {@value #MAX_PAUSE_MILLIS} ms) that a cancellation or a close ends at once; when the budget is spent, its failure
  * (which the store words to name the read and the byte reached) is the error. Cancellation
- * ({@link InterruptedIOException}), a missing object and the store's own refusals (unchecked) are not resumed.
+ * ({@link InterruptedIOException}), a missing object, the rest that cannot be read as asked ({@link NotResumable}) and
+ * the store's own refusals (unchecked) are not resumed.
  */
 public final class ResumingInputStream extends InputStream {
     /** Opens the object's content from byte {@code offset} on (of the same version as the first read). */
     @FunctionalInterface
     public interface Opener {
         InputStream open(long offset) throws IOException;
+    }
+
+    /**
+     * An {@link Opener}'s answer that the rest cannot be read as asked, whatever the network does (the object changed
+     * since the read began, a server that ignores the range): not asked for again.
+     */
+    public static class NotResumable extends IOException {
+        public NotResumable(String message) {
+            super(message);
+        }
     }
 
     /** The pause before asking for the rest again after a request for it failed; doubled each time after. */
@@ -125,9 +136,9 @@ public final class ResumingInputStream extends InputStream {
             try {
                 return reopen();
             } catch (IOException e) {
-                if (resumes >= maxResumes || e instanceof NoSuchKeyException || e.getClass() == InterruptedIOException.class
-                        || Thread.currentThread().isInterrupted()) {
-                    throw e; // a cancellation (or a close: reopen said so), the object gone, or the budget spent
+                if (resumes >= maxResumes || e instanceof NoSuchKeyException || e instanceof NotResumable
+                        || e.getClass() == InterruptedIOException.class || Thread.currentThread().isInterrupted()) {
+                    throw e; // a cancellation (or a close: reopen said so), the object gone or changed, or the budget spent
                 }
                 resumes++;
                 pause(pause, e);

@@ -137,10 +137,15 @@ class ResumingInputStreamTest {
         assertThat(in.resumes()).isEqualTo(3);
     }
 
-    /** The object gone, or the operation cancelled, while asking for the rest: said at once, not asked again. */
+    /**
+     * The object gone or changed (the store's {@link ResumingInputStream.NotResumable}), or the operation cancelled, while
+     * asking for the rest: said at once, not asked again.
+     */
     @Test
-    void aMissingObjectOrACancellationWhileAskingForTheRestIsNotAskedAgain() {
-        for (IOException fault : List.of(new NoSuchKeyException("s3://b/k"), new InterruptedIOException("cancelled: SIGTERM"))) {
+    void aMissingOrChangedObjectOrACancellationWhileAskingForTheRestIsNotAskedAgain() {
+        for (IOException fault : List.of(new NoSuchKeyException("s3://b/k"), new InterruptedIOException("cancelled: SIGTERM"),
+                new ResumingInputStream.NotResumable("sftp read h:/k failed: the connection broke at byte 1000 and the file "
+                        + "changed (size or modification time) since the read began, so the rest cannot be read"))) {
             asked.clear();
             ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
                     data.length, offset -> {

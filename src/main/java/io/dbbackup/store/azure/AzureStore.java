@@ -96,7 +96,8 @@ public final class AzureStore implements Store {
             String contentRange = rest.header("Content-Range").orElse("");
             if (rest.status() != 206 || !contentRange.startsWith("bytes " + offset + "-")) {
                 rest.content().close();
-                throw new IOException("azure get " + location + " failed: asked for the rest from byte " + offset
+                throw new io.dbbackup.spi.ResumingInputStream.NotResumable("azure get " + location
+                        + " failed: asked for the rest from byte " + offset
                         + ", the service answered HTTP " + rest.status() + " " + contentRange);
             }
             return guarded(rest.content(), location);

@@ -214,7 +214,7 @@ public final class S3Store implements Store {
             String contentRange = rest.response().contentRange();
             if (contentRange == null || !contentRange.startsWith("bytes " + offset + "-")) {
                 rest.abort();
-                throw new IOException("s3 get " + cfg.location(key) + " failed: asked for the rest from byte " + offset
+                throw new ResumingInputStream.NotResumable("s3 get " + cfg.location(key) + " failed: asked for the rest from byte " + offset
                         + ", the server answered " + (contentRange == null ? "the whole object" : contentRange));
             }
             return mapped(detached(rest), key);

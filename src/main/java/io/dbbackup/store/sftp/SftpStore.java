@@ -875,7 +875,7 @@ public final class SftpStore implements Store {
     }
 
     /** The file a read went on with changed since the read began: the rest cannot be read. */
-    private static final class FileChanged extends IOException {
+    private static final class FileChanged extends io.dbbackup.spi.ResumingInputStream.NotResumable {
         FileChanged(String message) {
             super(message);
         }
