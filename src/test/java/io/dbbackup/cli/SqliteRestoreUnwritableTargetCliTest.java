@@ -114,4 +114,48 @@ class SqliteRestoreUnwritableTargetCliTest {
                 + " is unchanged (chattr -i it, or restore elsewhere with --to)");
         assertThat(restore.err()).doesNotContain("checking backup before restore");
     }
+
+    /**
+     * {@code restore --table} writes into the live file in place (and SQLite its journal beside it), so a target it cannot
+     * write fails it just as a whole restore: it was let through to the read and failed after it, exit 2, in SQLite's own
+     * words. Refused before the read, in the whole restore's one line, exit 1.
+     */
+    @Test
+    void aPartialRestoreIsRefusedLikeAWholeOne() throws Exception {
+        Cli cli = setUp();
+        Path target = dir.resolve("locked/app.db");
+        Path locked = dir.resolve("locked");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + target);
+             java.sql.Statement st = c.createStatement()) { // a table the restore would bring back
+            st.execute("drop view big_orders");
+            st.execute("drop table orders");
+        }
+        Files.setLastModifiedTime(target, FileTime.fromMillis(1_700_000_000_000L));
+        byte[] bytes = Files.readAllBytes(target);
+        List<String> before = listing();
+        Cli.Result table;
+        Cli.Result file;
+        try (UnwritableFile ignored = UnwritableFile.of(locked)) {
+            table = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "there", "--table", "orders",
+                    "--auto-confirm");
+        }
+        try (UnwritableFile ignored = UnwritableFile.of(target)) {
+            file = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "there", "--table", "orders",
+                    "--auto-confirm");
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
+        assertThat(Files.getLastModifiedTime(target).toMillis()).isEqualTo(1_700_000_000_000L);
+        assertThat(listing()).isEqualTo(before);
+        assertThat(table.exit()).as(table.toString()).isEqualTo(1);
+        assertThat(errorLines(table)).as(table.toString()).containsExactly("error: cannot restore into SQLite database "
+                + target + ": its folder " + locked + " cannot be written (immutable, lsattr shows its i flag); "
+                + "nothing was restored: " + target + " is unchanged (chattr -i it, or restore elsewhere with --to)");
+        assertThat(file.exit()).as(file.toString()).isEqualTo(1);
+        assertThat(errorLines(file)).as(file.toString()).containsExactly("error: cannot restore into SQLite database "
+                + target + ": it cannot be written (immutable, lsattr shows its i flag); nothing was restored: " + target
+                + " is unchanged (chattr -i it, or restore elsewhere with --to)");
+        for (Cli.Result r : List.of(table, file)) { // refused before the backup is read
+            assertThat(r.err()).doesNotContain("checking backup before restore");
+        }
+    }
 }

@@ -611,12 +611,13 @@ public final class SqliteEngine implements Engine {
         }
     }
 
-    /** A whole restore into a folder or file this process cannot write is refused before the backup is read. */
+    /**
+     * A restore into a folder or file this process cannot write is refused before the backup is read: a whole one, and
+     * a partial one ({@code --table}, {@code --data-only}), which writes into the file in place and SQLite its journal
+     * beside it.
+     */
     @Override
     public void requireWritableTarget(RestoreOptions options) {
-        if (options.partial()) {
-            return;
-        }
         try {
             UnwritableTarget.require(restoredFile());
         } catch (IOException e) {
@@ -628,6 +629,7 @@ public final class SqliteEngine implements Engine {
     public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
         requireRestorable(format);
         if (options.partial()) {
+            UnwritableTarget.require(restoredFile()); // as a whole restore (a restore asked before its read)
             TableRestore.restore(in, path, options, ctx);
             return;
         }

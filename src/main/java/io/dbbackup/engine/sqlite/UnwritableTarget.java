@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * be writable, and the target itself, when it exists, too. A read-only mount and an immutable folder or file
  * ({@code chattr +i}, which even root cannot rename over) fail the rename or the copy; a file of mode 0444 in a writable
  * folder could be renamed over, but its owner made it read-only on purpose (as {@code rm} asks before removing one), so
- * it is refused as well. Each is the user's to fix, not a passing fault: a user error (exit 1), not a retry.
+ * it is refused as well. Each is the user's to fix, not a passing fault: a user error (exit 1), not a retry. A partial
+ * restore ({@code --table}, {@code --data-only}) writes into the target in place, and SQLite its journal ({@code -journal},
+ * or {@code -wal} and {@code -shm}) beside it: it needs the same, and is refused the same.
  */
 final class UnwritableTarget {
     private UnwritableTarget() {
