@@ -634,16 +634,27 @@ public final class Catalog {
         } catch (RuntimeException e) {
             return "";
         }
-        String all = " (" + ws.suggest("list", job.name()) + " lists them all)";
         if (at.isEmpty()) {
-            return "; give the backup's whole file name, with its extension" + all;
+            return "; give the backup's whole file name, with its extension" + listsThemAll(job);
         }
+        return madeAtThatTime(job, at);
+    }
+
+    /**
+     * {@code at} (the file names of the job's backups made at one time, sorted, not empty), each named whole: the one, or
+     * all of them with "name the one to take" — never one picked by itself.
+     */
+    private String madeAtThatTime(JobConfig job, List<String> at) {
         if (at.size() == 1) {
-            return "; the backup of job " + job.name() + " made at that time is " + at.get(0) + all;
+            return "; the backup of job " + job.name() + " made at that time is " + at.get(0) + listsThemAll(job);
         }
         return "; job " + job.name() + " has " + at.size() + " backups made at that time, "
                 + String.join(", ", at.subList(0, at.size() - 1)) + " and " + at.get(at.size() - 1) + ": name the one to take"
-                + all;
+                + listsThemAll(job);
+    }
+
+    private String listsThemAll(JobConfig job) {
+        return " (" + ws.suggest("list", job.name()) + " lists them all)";
     }
 
     /**
@@ -683,7 +694,8 @@ public final class Catalog {
 
     /**
      * A hint after "no backup KEY": the job's backup made at the same time under another name (a file name typed from
-     * {@code download --decompress}'s output, which drops {@code .gz}; another compression since), else its newest
+     * {@code download --decompress}'s output, which drops {@code .gz}; another compression since), or all of them when
+     * several were (as for a name without its extension: which one is meant is the user's call), else its newest
      * backup; empty when the folder cannot be listed or holds none (a hint, never a second failure).
      */
     private String nearest(JobConfig job, BackupKey missing) {
@@ -696,10 +708,12 @@ public final class Catalog {
         if (entries.isEmpty()) {
             return "";
         }
-        String all = " (" + ws.suggest("list", job.name()) + " lists them all)";
-        return entries.stream().map(Entry::key).filter(k -> k.timestamp().equals(missing.timestamp())).findFirst()
-                .map(k -> "; the backup of job " + job.name() + " made at that time is " + k.fileName() + all)
-                .orElse("; the newest backup of job " + job.name() + " is " + entries.get(0).key().fileName() + all);
+        List<String> at = entries.stream().map(Entry::key).filter(k -> k.timestamp().equals(missing.timestamp()))
+                .map(BackupKey::fileName).sorted().toList(); // each of them, not the first the listing gives
+        if (at.isEmpty()) {
+            return "; the newest backup of job " + job.name() + " is " + entries.get(0).key().fileName() + listsThemAll(job);
+        }
+        return madeAtThatTime(job, at);
     }
 
     /**

@@ -66,6 +66,31 @@ class NamedBackupMissingCliTest {
         assertThat(dir.resolve("restored.db")).doesNotExist();
     }
 
+    /**
+     * A KEY of another extension ({@code .sql.gz}) at a time when several backups were made ({@code .sqlite.gz}, then a
+     * {@code .sqlite.zst} after a change of compression): it named the first of them alone, as if it were the one meant.
+     * It names every one, as a name without its extension does, and takes none.
+     */
+    @Test
+    void aNameWithAnotherExtensionNamesEveryBackupOfThatTime() throws Exception {
+        String stem = older.substring(0, older.indexOf('.'));
+        Path folder = dir.resolve("store/prod/shop");
+        String zst = stem + ".sqlite.zst";
+        java.nio.file.Files.copy(folder.resolve(older), folder.resolve(zst));
+        java.nio.file.Files.copy(folder.resolve(older + ".sha256"), folder.resolve(zst + ".sha256"));
+        String named = stem + ".sql.gz";
+        for (String command : new String[]{"restore", "verify"}) {
+            Cli.Result r = command.equals("restore")
+                    ? cli.run("-c", "config.yaml", "restore", "nightly", named, "--to", "scratch", "--no-progress")
+                    : cli.run("-c", "config.yaml", "verify", "nightly", named);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("error: no backup prod/shop/" + named + " in local ")
+                    .contains("; job nightly has 2 backups made at that time, " + older + " and " + zst
+                            + ": name the one to take (dbbackup -c config.yaml list nightly lists them all)");
+        }
+        assertThat(dir.resolve("restored.db")).doesNotExist();
+    }
+
     @Test
     void aTimeWithoutABackupNamesTheNewest() {
         Cli.Result r = cli.run("-c", "config.yaml", "verify", "nightly", "shop-20261130-020000.sqlite.gz");
