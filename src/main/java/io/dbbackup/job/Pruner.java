@@ -65,11 +65,13 @@ public final class Pruner {
 
     /**
      * {@link #prune(JobConfig, boolean)} after a backup that stored {@code storedKey} (null: none): that backup is kept
-     * even when backups dated after it outrank it ({@link GfsPolicy#STORED}).
+     * even when backups dated after it outrank it ({@link GfsPolicy#STORED}). A copy job's run stores no backup of its
+     * own ({@code storedKey} names its newest copy): its prune is the plain one, the decision its run copied by
+     * ({@link Copier#select}), so that it keeps the newest copy dated before the clock while others are dated after it.
      */
     public Result prune(JobConfig job, boolean dryRun, String storedKey) {
         try (Log.Tagging tag = Log.tag("job", job.name())) { // what its store or a library says names it
-            return pruneTagged(job, dryRun, storedKey);
+            return pruneTagged(job, dryRun, job.isCopy() ? null : storedKey);
         }
     }
 
@@ -294,8 +296,9 @@ public final class Pruner {
 
     /**
      * When some of {@code keys} are dated after {@code now} (within {@link #CLOCK_SKEW}: else the prune was refused), the
-     * newest dated at or before it, else null. Those were named before this host's clock stepped back (NTP, a VM resumed);
-     * this one, made since, may hold the newest data while they outrank it.
+     * newest dated at or before it, else null. Those were named by a clock ahead of this one: another host's running
+     * ahead (within that hour), or this host's before it stepped back (NTP, a VM resumed); this one, made since, may hold
+     * the newest data while they outrank it.
      */
     static BackupKey newestBeforeAhead(java.util.Collection<BackupKey> keys, Instant now) {
         if (keys.stream().noneMatch(k -> k.timestamp().isAfter(now))) {
