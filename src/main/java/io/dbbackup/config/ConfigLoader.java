@@ -287,7 +287,10 @@ public final class ConfigLoader {
         completeCopyJobs(jobs, copyJobs, names(top, "jobs"), datasources, stores, jobFolders);
         ExtensionFields.refuseSecrets(root, problems);
         for (String key : top.keys()) {
-            if (!TOP_LEVEL.contains(key) && !ExtensionFields.isExtension(key)) {
+            if (key.isBlank()) {
+                problems.error(top.keyNode(key), "empty key" + (key.isEmpty() ? "" : " (only blanks)")
+                        + ": every key has a name; name it or remove the line");
+            } else if (!TOP_LEVEL.contains(key) && !ExtensionFields.isExtension(key)) {
                 Optional<String> misplaced = missingAbove(root, key, problems);
                 if (misplaced.isPresent()) {
                     // a job's (a datasource's...) key indented as a top-level one: the mapping above misses it
@@ -710,6 +713,9 @@ public final class ConfigLoader {
         if (prefix.chars().anyMatch(Character::isISOControl)) {
             return null; // said above; no folder can be made of it
         }
+        if (!keysFit(s, prefix, dsc)) {
+            return null;
+        }
         if (!ownFolder(s, stores, st.get(), BackupKey.folder(prefix, dsc.engine().database()), jobFolders)) {
             return null;
         }
@@ -762,6 +768,19 @@ public final class ConfigLoader {
         return "";
     }
 
+    /**
+     * Whether the longest key the job writes under its {@code prefix} stays within what S3 and Azure take; else an error
+     * at the prefix. A prefix already refused ({@link BackupKey#prefixProblem}) is not said again.
+     */
+    private static boolean keysFit(YamlSection s, String prefix, DatasourceConfig dsc) {
+        if (BackupKey.prefixProblem(prefix).isPresent()) {
+            return true;
+        }
+        Optional<String> why = BackupKey.prefixTooLong(prefix, dsc.engine().database(), dsc.engine().format());
+        why.ifPresent(w -> s.errorAtValue("prefix", w));
+        return why.isEmpty();
+    }
+
     /** A job's backups are the keys under its folder: two jobs there would list, verify and prune each other's. */
     private static boolean ownFolder(YamlSection s, Map<String, StoreConfig> stores, String store, String folder,
                                      Map<String, String> jobFolders) {
@@ -803,7 +822,7 @@ public final class ConfigLoader {
             } else if (source != null) {
                 JobConfig full = copy.copying(source);
                 String folder = BackupKey.folder(full.prefix(), datasources.get(full.datasource()).engine().database());
-                if (ownFolder(s, stores, full.store(), folder, jobFolders)) {
+                if (keysFit(s, full.prefix(), datasources.get(full.datasource())) && ownFolder(s, stores, full.store(), folder, jobFolders)) {
                     jobs.put(name, full);
                 }
             }

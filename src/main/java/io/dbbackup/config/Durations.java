@@ -6,7 +6,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses {@code 30} (seconds), {@code 10ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, {@code 1h30m}. */
+/**
+ * Parses {@code 30} (seconds), {@code 10ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, {@code 1h30m}. Units are lower
+ * case only: {@code 5M} could mean a month or megabytes as well as minutes, so it is no duration ({@link #problem} says why).
+ */
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
@@ -24,7 +27,7 @@ public final class Durations {
     }
 
     public static Optional<Duration> parse(String text) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
+        String t = text.strip();
         if (t.matches("\\d+(\\.\\d+)?")) {
             double millis = Double.parseDouble(t) * 1000;
             return Optional.of(millis > MAX.toMillis() ? TOO_LONG : Duration.ofMillis(Math.round(millis)));
@@ -51,5 +54,26 @@ public final class Durations {
             pos = m.end();
         }
         return pos == t.length() && pos > 0 ? Optional.of(total) : Optional.empty();
+    }
+
+    /** The units a duration is written with, as a message names them. */
+    public static final String UNITS = "ms, s, m, h, d";
+
+    /**
+     * Why {@code text}, which {@link #parse} refused, is no duration, when that is more than "not a duration": a minus sign
+     * ({@code -5m}) or a unit in upper case ({@code 5M}, {@code 1H}), as the rest of a message after the key.
+     */
+    public static Optional<String> problem(String text) {
+        String t = text.strip();
+        if (t.startsWith("-") && parse(t.substring(1)).isPresent()) {
+            return Optional.of("'" + t + "' is negative: a duration cannot be negative" + (parse(t.substring(1)).get().isZero()
+                    ? " (write 0)" : ""));
+        }
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (!lower.equals(t) && parse(lower).isPresent()) {
+            return Optional.of("'" + t + "' has a unit in upper case: units are " + UNITS + ", in lower case only (an "
+                    + "upper-case M could mean months or megabytes): write " + lower);
+        }
+        return Optional.empty();
     }
 }

@@ -237,7 +237,11 @@ final class YamlSection implements ConfigSection {
     /** Reports every present key nobody asked for. */
     void reportUnknownKeys() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
-            if (!known.contains(e.getKey())) {
+            if (!known.contains(e.getKey()) && e.getKey().isBlank()) {
+                // "": x or ? "" (a key left unnamed): no key is near it, and "jobs.app.: unknown key" names nothing
+                problems.error(e.getValue().getKeyNode(), (path.isEmpty() ? "" : path + ": ") + "empty key"
+                        + (e.getKey().isEmpty() ? "" : " (only blanks)") + ": every key has a name; name it or remove the line");
+            } else if (!known.contains(e.getKey())) {
                 List<String> shown = known.stream().filter(k -> !onlySecret(k)).toList();
                 String hint = nearest(e.getKey()).map(k -> onlySecret(k)
                         // a secret is never written in the file: suggest where it comes from, not the key that is refused
@@ -573,9 +577,9 @@ final class YamlSection implements ConfigSection {
                     + "and would round to 0 (a timeout of 0 is no limit): write 1ms or more, or 0");
             return Optional.empty();
         }
-        if (d.isEmpty() || d.get().isNegative()) {
-            problems.error(s.get(), at(key) + ": expected a duration such as 30 (seconds), 10ms, 30s, 5m, 2h, got '"
-                    + s.get().getValue() + "'");
+        if (d.isEmpty()) {
+            problems.error(s.get(), at(key) + ": " + Durations.problem(s.get().getValue()).orElse(
+                    "expected a duration such as 30 (seconds), 10ms, 30s, 5m, 2h, got '" + s.get().getValue() + "'"));
         }
         return d;
     }

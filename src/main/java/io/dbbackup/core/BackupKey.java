@@ -1,5 +1,6 @@
 package io.dbbackup.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -24,6 +25,13 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
     public static final String ENCRYPTED_SUFFIX = ".age";
     /** The marker that pins a backup: retention keeps it whatever its rules say ({@code pin}). */
     public static final String PIN_SUFFIX = ".pin";
+    /**
+     * The longest key dbbackup writes: S3 takes at most 1024 bytes of UTF-8, Azure 1024 characters (never more than
+     * the bytes). A prefix is refused when the longest key under it would be longer ({@link #prefixTooLong}).
+     */
+    public static final int MAX_KEY_BYTES = 1024;
+    /** The longest folder name in a prefix: 255 bytes, what file systems (a local store) and SFTP servers take. */
+    public static final int MAX_NAME_BYTES = 255;
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final Pattern NAME = Pattern.compile(
@@ -64,7 +72,58 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
         if (prefix.chars().anyMatch(Character::isISOControl)) {
             return Optional.of("must not hold control characters (a newline, a tab...)");
         }
+        for (String folder : normalized.split("/", -1)) {
+            int bytes = folder.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_NAME_BYTES) {
+                return Optional.of("has a folder name of " + bytes + " bytes ('" + folder.substring(0, Math.min(16, folder.length()))
+                        + "…'): a folder name is at most " + MAX_NAME_BYTES + " bytes (of UTF-8), as file systems and SFTP "
+                        + "servers allow; split it with '/' or shorten it");
+            }
+        }
         return Optional.empty();
+    }
+
+    /**
+     * The longest key dbbackup writes below a prefix and its '/' for the backups of {@code database} (its folder) in
+     * {@code format}, with the longest compression suffix and {@code .age}: the manifest beside a backup
+     * ({@code app/app-20261206-030000.sql.zst.age.manifest.json}) or, for a base backup ({@link DumpFormat#TAR}), a WAL
+     * file's copy ({@code main/wal/<timeline+log>/<segment>.<offset>.backup-<sha256>.zst.age}).
+     */
+    public static String longestKeyBelowPrefix(String database, DumpFormat format) {
+        String compression = Arrays.stream(Compression.values()).map(Compression::suffix)
+                .max(java.util.Comparator.comparingInt(String::length)).orElse("");
+        String sidecar = java.util.stream.Stream.of(SHA256_SUFFIX, MANIFEST_SUFFIX, PIN_SUFFIX)
+                .max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
+        String backup = folder("", database) + database + "-YYYYMMDD-HHMMSS." + format.extension() + compression
+                + ENCRYPTED_SUFFIX + sidecar;
+        if (format != DumpFormat.TAR) {
+            return backup;
+        }
+        String wal = WalKey.walFolder("", database) + "0000000100000000/000000010000000000000001.00000028.backup-"
+                + "0".repeat(64) + compression + ENCRYPTED_SUFFIX;
+        return wal.getBytes(StandardCharsets.UTF_8).length > backup.getBytes(StandardCharsets.UTF_8).length ? wal : backup;
+    }
+
+    /**
+     * Why {@code prefix} is too long for the backups of {@code database} in {@code format}: the longest key dbbackup writes
+     * under it ({@link #longestKeyBelowPrefix}) would be over {@link #MAX_KEY_BYTES}. Empty when it fits.
+     */
+    public static Optional<String> prefixTooLong(String prefix, String database, DumpFormat format) {
+        String p = normalizePrefix(prefix);
+        if (p.isEmpty()) {
+            return Optional.empty();
+        }
+        String below = longestKeyBelowPrefix(database, format);
+        int prefixBytes = p.getBytes(StandardCharsets.UTF_8).length;
+        int belowBytes = below.getBytes(StandardCharsets.UTF_8).length;
+        if (prefixBytes + 1 + belowBytes <= MAX_KEY_BYTES) {
+            return Optional.empty();
+        }
+        int room = MAX_KEY_BYTES - 1 - belowBytes;
+        return Optional.of("is " + prefixBytes + " bytes (of UTF-8), too long: the longest key dbbackup writes under it, "
+                + "PREFIX/" + below + ", would be " + (prefixBytes + 1 + belowBytes) + " bytes, over the " + MAX_KEY_BYTES
+                + " that S3 and Azure allow; " + (room > 0 ? "keep the prefix within " + room + " bytes" : "the name '"
+                + database + "' leaves no room for a prefix: leave it out"));
     }
 
     /** The folder (relative to the store root) that holds this job's backups, ending in '/'. */

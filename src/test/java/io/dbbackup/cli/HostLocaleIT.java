@@ -84,7 +84,7 @@ class HostLocaleIT {
                   shop:
                     datasource: shop
                     store: local
-                    timeout: 1H
+                    timeout: 1h
                     retention:
                       keep_last: 1
                   gone:

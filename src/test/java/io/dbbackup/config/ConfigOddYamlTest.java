@@ -50,8 +50,37 @@ class ConfigOddYamlTest {
                 Arguments.of("1e3 for an integer", utf8(ConfigText.withAppJob("retention: {keep_daily: 1e3}")),
                         "config.yaml:13:29: error: jobs.app.retention.keep_daily: expected an integer, got '1e3'"),
                 Arguments.of("a negative duration", utf8(ConfigText.withAppJob("timeout: -5m")),
-                        "config.yaml:13:14: error: jobs.app.timeout: expected a duration such as 30 (seconds), 10ms, 30s, "
-                                + "5m, 2h, got '-5m'"),
+                        "config.yaml:13:14: error: jobs.app.timeout: '-5m' is negative: a duration cannot be negative"),
+                Arguments.of("a negative retry delay", utf8(ConfigText.withAppJob("retry: {max_attempts: 2, delay: -30s}")),
+                        "config.yaml:13:37: error: jobs.app.retry.delay: '-30s' is negative: a duration cannot be negative"),
+                Arguments.of("an upper-case M in a duration", utf8(ConfigText.withAppJob("timeout: 5M")),
+                        "config.yaml:13:14: error: jobs.app.timeout: '5M' has a unit in upper case: units are ms, s, m, h, d, "
+                                + "in lower case only (an upper-case M could mean months or megabytes): write 5m"),
+                Arguments.of("an upper-case H in a duration", utf8(ConfigText.withAppJob("timeout: 1H30m")),
+                        "config.yaml:13:14: error: jobs.app.timeout: '1H30m' has a unit in upper case: units are ms, s, m, h, "
+                                + "d, in lower case only (an upper-case M could mean months or megabytes): write 1h30m"),
+                Arguments.of("an empty key in a job", utf8(ConfigText.withAppJob("\"\": x")),
+                        "config.yaml:13:5: error: jobs.app: empty key: every key has a name; name it or remove the line"),
+                Arguments.of("an empty explicit key in a job", utf8(ConfigText.withAppJob("? \"\"\n: x")),
+                        "config.yaml:13:7: error: jobs.app: empty key: every key has a name; name it or remove the line"),
+                Arguments.of("a blank key in a retry", utf8(ConfigText.withAppJob("retry: {' ': 1}")),
+                        "config.yaml:13:13: error: jobs.app.retry: empty key (only blanks): every key has a name; name it or "
+                                + "remove the line"),
+                Arguments.of("an empty key at the top", utf8("\"\": x\n" + ConfigText.withAppJob("")),
+                        "config.yaml:1:1: error: empty key: every key has a name; name it or remove the line"),
+                Arguments.of("a prefix of 100,000 characters", utf8(ConfigText.withAppJob("prefix: " + "p".repeat(100_000))),
+                        "config.yaml:13:13: error: jobs.app.prefix: has a folder name of 100000 bytes ('pppppppppppppppp…'): "
+                                + "a folder name is at most 255 bytes (of UTF-8), as file systems and SFTP servers allow; "
+                                + "split it with '/' or shorten it"),
+                Arguments.of("a folder name of 256 bytes in a prefix", utf8(ConfigText.withAppJob("prefix: backups/" + "\u00e9".repeat(128))),
+                        "config.yaml:13:13: error: jobs.app.prefix: has a folder name of 256 bytes ('" + "\u00e9".repeat(16) + "…'): "
+                                + "a folder name is at most 255 bytes (of UTF-8), as file systems and SFTP servers allow; "
+                                + "split it with '/' or shorten it"),
+                Arguments.of("a prefix that leaves no room for the keys", utf8(ConfigText.withAppJob("prefix: "
+                                + "abcdefghi/".repeat(97) + "abcdefg")),
+                        "config.yaml:13:13: error: jobs.app.prefix: is 977 bytes (of UTF-8), too long: the longest key "
+                                + "dbbackup writes under it, PREFIX/app/app-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json, "
+                                + "would be 1030 bytes, over the 1024 that S3 and Azure allow; keep the prefix within 971 bytes"),
                 Arguments.of("!!binary", utf8(ConfigText.withAppJob("prefix: !!binary bmlnaHRseQ==")),
                         "config.yaml:13:13: error: jobs.app.prefix: YAML tag !!binary is not supported: values are read as "
                                 + "plain text; remove the tag"),

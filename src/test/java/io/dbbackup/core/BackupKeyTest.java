@@ -24,6 +24,51 @@ class BackupKeyTest {
                 .isEqualTo("x/x-20260210-143000.sqlite");
     }
 
+    /**
+     * A prefix is refused when the longest key dbbackup would write under it is over 1024 bytes (S3's limit; Azure's is
+     * 1024 characters). The key named as the longest is at least as long as every key the code really builds.
+     */
+    @Test
+    void aPrefixIsRefusedWhenItsLongestKeyPassesTheKeyLimit() {
+        for (DumpFormat f : DumpFormat.values()) {
+            String longest = BackupKey.longestKeyBelowPrefix("appdb", f);
+            for (Compression c : Compression.values()) {
+                for (boolean enc : new boolean[] {false, true}) {
+                    BackupKey k = new BackupKey("", "appdb", T, f, c, enc);
+                    for (String key : List.of(k.key(), k.sha256Key(), k.manifestKey(), k.pinKey())) {
+                        assertThat(longest.length()).as(f + " " + key).isGreaterThanOrEqualTo(key.length());
+                    }
+                }
+            }
+        }
+        for (Compression c : Compression.values()) {
+            for (String name : List.of("000000010000000000000001", "00000001.history", "000000010000000000000001.partial",
+                    "000000010000000000000001.00000028.backup")) {
+                String wal = new WalKey(WalKey.walFolder("", "main"), WalFileName.parse(name).orElseThrow(), "0".repeat(64), c,
+                        true).key();
+                assertThat(BackupKey.longestKeyBelowPrefix("main", DumpFormat.TAR).length()).as(wal)
+                        .isGreaterThanOrEqualTo(wal.length());
+            }
+        }
+        String below = BackupKey.longestKeyBelowPrefix("app", DumpFormat.SQLITE);
+        assertThat(below).isEqualTo("app/app-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json");
+        String fits = "p".repeat(BackupKey.MAX_KEY_BYTES - 1 - below.length());
+        assertThat(BackupKey.prefixTooLong(fits, "app", DumpFormat.SQLITE)).isEmpty();
+        assertThat(BackupKey.prefixTooLong("/" + fits + "/", "app", DumpFormat.SQLITE)).as("the '/' stripped").isEmpty();
+        assertThat(BackupKey.prefixTooLong(fits + "p", "app", DumpFormat.SQLITE)).contains("is 972 bytes (of UTF-8), too "
+                + "long: the longest key dbbackup writes under it, PREFIX/app/app-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json, "
+                + "would be 1025 bytes, over the 1024 that S3 and Azure allow; keep the prefix within 971 bytes");
+        // bytes, not characters: 971 bytes of 'é' is 485 characters and a half
+        assertThat(BackupKey.prefixTooLong("\u00e9".repeat(243) + "/" + "\u00e9".repeat(243), "app", DumpFormat.SQLITE)).isPresent();
+        assertThat(BackupKey.prefixTooLong("\u00e9".repeat(242) + "/" + "\u00e9".repeat(242), "app", DumpFormat.SQLITE)).isEmpty();
+        // a base backup's folder also holds the WAL, whose keys are longer
+        assertThat(BackupKey.prefixTooLong("p".repeat(900), "main", DumpFormat.TAR)).hasValueSatisfying(w -> assertThat(w)
+                .contains("PREFIX/main/wal/0000000100000000/000000010000000000000001.00000028.backup-"));
+        assertThat(BackupKey.prefixProblem("a/" + "b".repeat(255) + "/c")).isEmpty();
+        assertThat(BackupKey.prefixProblem("a/" + "b".repeat(256) + "/c")).hasValueSatisfying(w -> assertThat(w)
+                .startsWith("has a folder name of 256 bytes ('bbbbbbbbbbbbbbbb…')"));
+    }
+
     @Test
     void parseRoundTripsEveryCombination() {
         for (DumpFormat f : DumpFormat.values()) {
