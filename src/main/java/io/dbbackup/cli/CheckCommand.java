@@ -52,7 +52,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         java.time.Duration walWait = walTimeout == null ? Checker.WAL_WAIT : io.dbbackup.config.Durations.parse(walTimeout)
                 .filter(d -> !d.isZero() && !d.isNegative())
-                .orElseThrow(() -> DbBackupException.user("--wal-timeout: expected a duration such as 60s or 5m, got '" + walTimeout + "'"));
+                .orElseThrow(() -> DbBackupException.user("--wal-timeout: " + io.dbbackup.config.Durations.problem(walTimeout)
+                        .orElse("expected a duration such as 60s or 5m, got '" + walTimeout + "'")));
         Workspace ws = root.workspace();
         List<JobConfig> selected = all ? ws.allJobs("check", "check")
                 : new LinkedHashSet<>(jobs).stream().map(ws::job).toList();

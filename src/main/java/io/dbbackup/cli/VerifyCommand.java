@@ -116,7 +116,8 @@ final class VerifyCommand implements Callable<Integer> {
             throw DbBackupException.user("--subset picks a part of every backup: use it with --all-backups");
         }
         Duration limit = maxAge == null ? null : Durations.parse(maxAge).filter(d -> !d.isZero())
-                .orElseThrow(() -> DbBackupException.user("--max-age: expected a duration such as 26h or 2d, got '" + maxAge + "'"));
+                .orElseThrow(() -> DbBackupException.user("--max-age: " + Durations.problem(maxAge)
+                        .orElse("expected a duration such as 26h or 2d, got '" + maxAge + "'")));
         Workspace ws = root.workspace();
         Subset part;
         try {
