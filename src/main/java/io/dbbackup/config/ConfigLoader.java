@@ -505,8 +505,8 @@ public final class ConfigLoader {
         for (String name : group.keys()) {
             Node value = group.value(name).orElse(null);
             if (!name.matches(NAME)) {
-                problems.error(group.keyNode(name), key + "." + name + ": a name starts with a letter or digit and holds "
-                        + "only letters, digits, '.', '_' and '-'");
+                problems.error(group.keyNode(name), key + "." + (name.isEmpty() ? "\"\": empty name" : name)
+                        + ": a name starts with a letter or digit and holds only letters, digits, '.', '_' and '-'");
                 continue;
             }
             if (value == null) {

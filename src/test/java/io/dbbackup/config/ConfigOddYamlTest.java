@@ -66,6 +66,9 @@ class ConfigOddYamlTest {
                 Arguments.of("a blank key in a retry", utf8(ConfigText.withAppJob("retry: {' ': 1}")),
                         "config.yaml:13:13: error: jobs.app.retry: empty key (only blanks): every key has a name; name it or "
                                 + "remove the line"),
+                Arguments.of("an empty job name", utf8(ConfigText.withAppJob("") + "  \"\": {datasource: app, store: local}\n"),
+                        "config.yaml:13:3: error: jobs.\"\": empty name: a name starts with a letter or digit and holds only "
+                                + "letters, digits, '.', '_' and '-'"),
                 Arguments.of("an empty key at the top", utf8("\"\": x\n" + ConfigText.withAppJob("")),
                         "config.yaml:1:1: error: empty key: every key has a name; name it or remove the line"),
                 Arguments.of("a prefix of 100,000 characters", utf8(ConfigText.withAppJob("prefix: " + "p".repeat(100_000))),
