@@ -56,7 +56,8 @@ public final class Copier {
      * Which of {@code source}'s backups a copy job holding {@code held} copies, as keys under its {@code prefix},
      * newest first: those it does not hold (by file name) that {@code retention} keeps among everything the copy
      * would then hold, and (as {@link Pruner} keeps it) the newest dated at or before {@code now} when others are dated
-     * after it: made since this host's clock stepped back, it may hold the newest data. Pure.
+     * after it (named by another host's clock running ahead, or before this host's stepped back): it may hold the newest
+     * data. Pure.
      */
     static List<BackupKey> select(List<BackupKey> source, List<BackupKey> held, RetentionPolicy retention, String prefix,
                                   java.time.Instant now) {

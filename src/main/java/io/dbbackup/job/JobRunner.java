@@ -473,6 +473,7 @@ public final class JobRunner {
             if (r.decision().keep().stream().anyMatch(k -> k.backup().key().equals(o.key())
                     && k.reasons().equals(java.util.List.of(GfsPolicy.STORED)))) {
                 // backups dated later (a clock ahead, within the tolerated skew) outrank it: the rules alone delete it
+                // this never fires for a copy job: Pruner.prune drops its storedKey (it stores no backup), nothing is STORED
                 ws.log().warn("kept the backup this run stored, which retention alone would delete: backups dated after it "
                         + "outrank it (a clock ahead?); a later prune decides about it by the rules", "job", job.name(),
                         "key", o.key());

@@ -307,17 +307,26 @@ public final class Pruner {
         return keys.stream().filter(k -> !k.timestamp().isAfter(now)).sorted().findFirst().orElse(null); // newest first
     }
 
-    /** One warning when {@link GfsPolicy#BEFORE_AHEAD} alone kept a backup: the user learns why it was not deleted. */
+    /**
+     * One warning when {@link GfsPolicy#BEFORE_AHEAD} alone kept a backup: the user learns why it was not deleted, the
+     * two causes of backups dated ahead (this host's clock stepped back since, or another host's runs ahead: several
+     * hosts back up the job, or a copy job's source runs elsewhere) and how to tell them apart. One line.
+     */
     private void warnIfKeptBeforeAhead(JobConfig job, List<BackupKey> keys, RetentionDecision decision, Instant now) {
         decision.keep().stream().filter(k -> k.reasons().equals(List.of(GfsPolicy.BEFORE_AHEAD))).findFirst().ifPresent(k -> {
             List<BackupKey> ahead = keys.stream().filter(b -> b.timestamp().isAfter(now)).toList();
             BackupKey latest = ahead.stream().max(Comparator.comparing(BackupKey::timestamp)).orElseThrow();
+            boolean one = ahead.size() == 1;
             ws.log().warn("kept " + k.backup().key() + ", which retention alone would delete: " + ahead.size()
-                    + (ahead.size() == 1 ? " backup is" : " backups are") + " dated after this host's clock (now "
+                    + (one ? " backup is" : " backups are") + " dated after this host's clock (now "
                     + TIME.format(now) + " UTC; latest " + latest.key() + ", " + io.dbbackup.core.Human.gap(
-                    Duration.between(now, latest.timestamp())) + " ahead), so this host's clock may have stepped back "
-                    + "(NTP, a VM resumed) and this backup, made since, may hold the newest data; a later prune decides "
-                    + "about it by the rules", "job", job.name());
+                    Duration.between(now, latest.timestamp())) + " ahead): either this host's clock stepped back since "
+                    + (one ? "it was" : "they were") + " named (NTP, a VM resumed) or another host whose clock runs ahead "
+                    + "made " + (one ? "it" : "them") + " (several hosts backing up this job, or a copy job's source "
+                    + "host), and this backup may hold the newest data; to tell which, compare `date` here and on the "
+                    + "host that made " + latest.key() + " with a true clock (`chronyc tracking`): fix NTP where one is "
+                    + "off; if none is, this host's clock was set right since and nothing needs doing; a later prune "
+                    + "decides about this backup by the rules", "job", job.name());
         });
     }
 

@@ -38,7 +38,8 @@ import java.util.function.Function;
  *       would delete it (backups dated after it by a clock ahead outrank it): the run never deletes the newest data it
  *       reports as stored. A later prune decides about it by the rules.</li>
  *   <li>Likewise a plain prune keeps, reason {@value #BEFORE_AHEAD}, the newest backup dated at or before its host's
- *       clock when others are dated after that clock (a clock stepped back since they were named).</li>
+ *       clock when others are dated after that clock (named by another host's clock running ahead, or by this one's
+ *       before it stepped back).</li>
  * </ul>
  *
  * <p>Periods: an hour is the local date plus the local hour of day; a day is the local calendar
@@ -68,8 +69,8 @@ public final class GfsPolicy {
 
     /**
      * The reason given, when the rules alone would delete it, to the newest backup dated at or before the pruning host's
-     * clock while others are dated after it (within the tolerated skew): a clock stepped back since those were named, and
-     * this one may hold the newest data.
+     * clock while others are dated after it (within the tolerated skew): another host's clock runs ahead, or this one
+     * stepped back since those were named, and this one may hold the newest data.
      */
     public static final String BEFORE_AHEAD = "newest dated before this host's clock";
 

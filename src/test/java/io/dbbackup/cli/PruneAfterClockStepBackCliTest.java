@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * NTP steps a host's clock back 30 minutes, less than the hour of drift prune tolerates: the backup made before the step
- * is dated after the one made since, which holds the newer data. A plain {@code prune} must not delete that one.
+ * is dated after the one made since, which holds the newer data. A plain {@code prune} must not delete that one. (The
+ * same state arises when another host whose clock runs ahead made the later one: the warning names both.)
  */
 class PruneAfterClockStepBackCliTest {
     private static final Instant BEFORE_STEP = Instant.parse("2026-03-04T10:00:00Z");
@@ -62,9 +63,14 @@ class PruneAfterClockStepBackCliTest {
                 .contains("keep    2026-03-04 10:00:00  " + OLD + "  [last 1/1]");
         assertThat(prune.err().lines().filter(l -> l.contains("dated after this host's clock"))).as(prune.err())
                 .containsExactly(prune.err().lines().filter(l -> l.contains("WARN")).toArray(String[]::new)).hasSize(1);
+        // both causes in one line, and how to tell them apart: this host stepped back, or another host runs ahead
         assertThat(prune.err()).contains("kept " + NEW + ", which retention alone would delete: 1 backup is dated after "
-                + "this host's clock (now 2026-03-04 09:45:00 UTC; latest " + OLD + ", 15m ahead), so this host's clock may "
-                + "have stepped back");
+                + "this host's clock (now 2026-03-04 09:45:00 UTC; latest " + OLD + ", 15m ahead): either this host's clock "
+                + "stepped back since it was named (NTP, a VM resumed) or another host whose clock runs ahead made it "
+                + "(several hosts backing up this job, or a copy job's source host), and this backup may hold the newest "
+                + "data; to tell which, compare `date` here and on the host that made " + OLD + " with a true clock "
+                + "(`chronyc tracking`): fix NTP where one is off; if none is, this host's clock was set right since and "
+                + "nothing needs doing; a later prune decides about this backup by the rules");
     }
 
     /** A backup dated 20 seconds ahead: the warning said "0m ahead", as if it were not ahead at all. */
