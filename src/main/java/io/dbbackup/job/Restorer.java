@@ -191,7 +191,7 @@ public final class Restorer {
             }
             TargetState state;
             try {
-                state = target.engine().inspectTarget(ctx);
+                state = target.engine().inspectTarget(ctx, options);
             } catch (IOException e) {
                 throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
             }

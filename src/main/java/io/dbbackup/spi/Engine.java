@@ -32,6 +32,14 @@ public interface Engine {
     TargetState inspectTarget(OperationContext ctx) throws IOException;
 
     /**
+     * {@link #inspectTarget(OperationContext)} for a restore of {@code options} (a restore's dry run and confirmation say
+     * what would fail of that restore: a partial one, not the whole database's). Default: the same state.
+     */
+    default TargetState inspectTarget(OperationContext ctx, RestoreOptions options) throws IOException {
+        return inspectTarget(ctx);
+    }
+
+    /**
      * Restores a dump of {@code format} (already decrypted and decompressed) into this datasource.
      * Callers have obtained confirmation before calling. A restore of a stored backup gets a checked
      * artifact; with {@link RestoreOptions#allOrNothing()} (a sync) {@code in} is a live dump that may

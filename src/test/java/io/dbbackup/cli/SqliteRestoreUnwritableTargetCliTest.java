@@ -158,4 +158,50 @@ class SqliteRestoreUnwritableTargetCliTest {
             assertThat(r.err()).doesNotContain("checking backup before restore");
         }
     }
+
+    /**
+     * The dry run of a partial restore into a target it cannot write says that restore would fail: that table's, those
+     * tables', or the data's, not "a restore of the whole database", which was not asked for.
+     */
+    @Test
+    void theDryRunOfAPartialRestoreSaysThatRestoreWouldFail() throws Exception {
+        Cli cli = setUp();
+        Path target = dir.resolve("locked/app.db");
+        Path locked = dir.resolve("locked");
+        byte[] bytes = Files.readAllBytes(target);
+        List<String> before = listing();
+        String[][] asked = {{"--table", "orders"}, {"--table", "orders", "--table", "customers"}, {"--data-only"},
+                {"--table", "orders", "--data-only"}};
+        String[] wouldFail = {"the restore of table orders would fail", "the restore of tables orders and customers would fail",
+                "the restore of the data would fail", "the restore of the rows of table orders would fail"};
+        List<Cli.Result> folder = new java.util.ArrayList<>();
+        List<Cli.Result> file = new java.util.ArrayList<>();
+        try (UnwritableFile ignored = UnwritableFile.of(locked)) {
+            for (String[] a : asked) {
+                folder.add(cli.run(Stream.concat(Stream.of("-c", "config.yaml", "restore", "nightly", "--to", "there",
+                        "--dry-run"), Stream.of(a)).toArray(String[]::new)));
+            }
+        }
+        try (UnwritableFile ignored = UnwritableFile.of(target)) {
+            for (String[] a : asked) {
+                file.add(cli.run(Stream.concat(Stream.of("-c", "config.yaml", "restore", "nightly", "--to", "there",
+                        "--dry-run"), Stream.of(a)).toArray(String[]::new)));
+            }
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
+        assertThat(listing()).isEqualTo(before);
+        for (int i = 0; i < asked.length; i++) {
+            Cli.Result f = folder.get(i);
+            assertThat(f.exit()).as(f.toString()).isZero();
+            assertThat(f.out()).as(f.toString()).contains(target + " holds 2 tables and 1 view; its folder " + locked
+                    + " cannot be written (immutable, lsattr shows its i flag): " + wouldFail[i]);
+            Cli.Result t = file.get(i);
+            assertThat(t.exit()).as(t.toString()).isZero();
+            assertThat(t.out()).as(t.toString()).contains(target + " holds 2 tables and 1 view; it cannot be written "
+                    + "(immutable, lsattr shows its i flag): " + wouldFail[i]);
+            for (Cli.Result r : List.of(f, t)) {
+                assertThat(r.out()).as(r.toString()).doesNotContain("whole database");
+            }
+        }
+    }
 }

@@ -429,8 +429,14 @@ public final class SqliteEngine implements Engine {
 
     @Override
     public TargetState inspectTarget(OperationContext ctx) throws IOException {
+        return inspectTarget(ctx, new RestoreOptions(false));
+    }
+
+    /** The target's state, an unwritable target said as what of the restore of {@code options} would fail. */
+    @Override
+    public TargetState inspectTarget(OperationContext ctx, RestoreOptions options) throws IOException {
         if (!Files.exists(path)) {
-            return new TargetState(false, 0, path + " does not exist" + unwritableFolder());
+            return new TargetState(false, 0, path + " does not exist" + unwritableFolder(options));
         }
         if (Files.isDirectory(path)) {
             return new TargetState(true, 1, path + " is a folder, not a file (a restore is refused)");
@@ -446,28 +452,46 @@ public final class SqliteEngine implements Engine {
         } catch (SQLException e) {
             long size = Files.size(path);
             return new TargetState(true, size > 0 ? 1 : 0, path + " exists (" + size + " bytes, not readable as SQLite)"
-                    + unwritableFolder());
+                    + unwritableFolder(options));
         }
         // once this process's connection is closed: letting go of the locks taken here would drop its locks too
         return new TargetState(true, tables + views, holding(path, tables, views) + (ExclusiveAccess.heldElsewhere(restoredFile())
                 ? " and is open in another process (a restore of the whole database is refused until it is stopped)" : "")
-                + unwritableFolder());
+                + unwritableFolder(options));
     }
 
     /**
      * For the target's line of a restore's dry run: a restore of the whole database writes its copy beside the target (in
      * the target's folder, made first when missing), so a folder it cannot write — a read-only mount, another user's folder,
      * an immutable one — fails the restore, after its long read, while the dry run said nothing of it. Said here, naming the
-     * folder (the nearest one that exists); empty when it can be written, or cannot be told.
+     * folder (the nearest one that exists); empty when it can be written, or cannot be told. A partial restore writes the
+     * file in place and its journal beside it: said as the restore of its tables (or of the data) that would fail.
      */
-    private String unwritableFolder() {
+    private String unwritableFolder(RestoreOptions options) {
         String problem;
         try {
             problem = UnwritableTarget.problem(restoredFile());
         } catch (IOException | RuntimeException e) {
             return "";
         }
-        return problem == null ? "" : "; " + problem + ": a restore of the whole database would fail";
+        return problem == null ? "" : "; " + problem + ": " + wouldFail(options) + " would fail";
+    }
+
+    /**
+     * {@code a restore of the whole database}, or of the part asked for: {@code the restore of table orders}, {@code of
+     * tables orders and items}, {@code of the data} ({@code --data-only}), {@code of the rows of table orders}.
+     */
+    static String wouldFail(RestoreOptions options) {
+        if (!options.partial()) {
+            return "a restore of the whole database";
+        }
+        List<String> tables = options.tables();
+        if (tables.isEmpty()) {
+            return options.dataOnly() ? "the restore of the data" : "the restore of " + options.describeSelection();
+        }
+        String named = tables.size() == 1 ? "table " + tables.get(0) : "tables " + String.join(", ",
+                tables.subList(0, tables.size() - 1)) + " and " + tables.get(tables.size() - 1);
+        return "the restore of " + (options.dataOnly() ? "the rows of " : "") + named;
     }
 
     /** {@code app.db holds 1 table and 2 views}: each counted in its own number, singular for one. */
