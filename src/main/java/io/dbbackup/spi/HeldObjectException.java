@@ -32,23 +32,56 @@ public class HeldObjectException extends IOException {
 
     /**
      * Deletes each of {@code keys} by {@code delete}, one by one, going on past the ones held; throws at the end one
-     * {@link HeldObjectException} naming every key held (its message the first refusal's), or the first other failure
-     * at once.
+     * {@link HeldObjectException} naming every key held (its message the first refusal's). Another failure stops it
+     * there, thrown as it was (its type, whether a retry may fix it, its advice), its line led by the count of the keys
+     * held before it and the first of them ({@link #heldThen}) when there were some.
+     *
+     * @param store the store, as {@link Store#describe} says it, for that line
      */
-    public static void deleteEach(List<String> keys, Deleter delete) throws IOException {
+    public static void deleteEach(String store, List<String> keys, Deleter delete) throws IOException {
         List<String> held = new java.util.ArrayList<>();
         String first = null;
-        for (String key : keys) {
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
             try {
                 delete.delete(key);
             } catch (HeldObjectException e) {
                 held.add(key);
                 first = first == null ? e.getMessage() : first;
+            } catch (IOException | io.dbbackup.core.DbBackupException e) {
+                if (held.isEmpty()) {
+                    throw e;
+                }
+                throw heldThen("delete of " + io.dbbackup.core.Human.count(keys.size(), "object") + " in " + store,
+                        keys.size(), i, held.size(), held.get(0), e);
             }
         }
         if (!held.isEmpty()) {
             throw new HeldObjectException(first, held);
         }
+    }
+
+    /**
+     * A delete of {@code asked} keys ({@code deleteOf}: "s3 delete of 1010 objects in ...") that failed at the key of
+     * index {@code failedAt} for another reason than a lock ({@code failure}: a missing permission, the service's "try
+     * again") after a lock held {@code held} keys before it, the first {@code first}: the failure as it was (its type,
+     * whether a retry may fix it, its advice), its line led by the count of the keys held and the first of them, which
+     * it used to lose. A {@link io.dbbackup.core.DbBackupException} is thrown, anything else returned.
+     */
+    public static IOException heldThen(String deleteOf, int asked, int failedAt, int held, String first, Exception failure) {
+        int deleted = failedAt - held;
+        int notTried = asked - failedAt - 1;
+        String line = io.dbbackup.core.Redactor.redact(deleteOf + " failed for " + (held + 1) + " of them ("
+                + (deleted <= 0 ? "none was deleted" : deleted + (deleted == 1 ? " was" : " were") + " deleted")
+                + (notTried > 0 ? ", " + notTried + " not tried" : "") + "): " + held + " held by a lock, first " + first
+                + "; then " + failure.getMessage());
+        if (failure instanceof io.dbbackup.core.DbBackupException d) {
+            throw new io.dbbackup.core.DbBackupException(d.status(), line, d, d.retryable());
+        }
+        IOException said = failure instanceof java.io.InterruptedIOException
+                ? new java.io.InterruptedIOException(line) : new IOException(line);
+        said.initCause(failure);
+        return said;
     }
 
     /** One key's delete. */

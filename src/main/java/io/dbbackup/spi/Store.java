@@ -65,10 +65,11 @@ public interface Store extends AutoCloseable {
      * Deletes every key, in no particular order (missing keys are no error), and throws if any could not
      * be deleted. Stores that can delete many keys per request override it (S3: 1,000): pruning the WAL
      * archive of a busy cluster deletes thousands of segments. Keys a lock holds ({@link HeldObjectException}) do not
-     * stop it: the others are deleted, then one {@link HeldObjectException} names every key held.
+     * stop it: the others are deleted, then one {@link HeldObjectException} names every key held. Another failure stops
+     * it, its line led by the count of the keys held before it ({@link HeldObjectException#deleteEach}).
      */
     default void deleteAll(List<String> keys) throws IOException {
-        HeldObjectException.deleteEach(keys, this::delete);
+        HeldObjectException.deleteEach(describe(), keys, this::delete);
     }
 
     /**

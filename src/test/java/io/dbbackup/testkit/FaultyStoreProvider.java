@@ -170,7 +170,7 @@ public final class FaultyStoreProvider implements StoreProvider {
                         + "store's credentials and the bucket policy", null);
             }
             if (hold != null) {
-                io.dbbackup.spi.HeldObjectException.deleteEach(keys, this::delete);
+                io.dbbackup.spi.HeldObjectException.deleteEach(describe(), keys, this::delete);
                 return;
             }
             super.deleteAll(keys);

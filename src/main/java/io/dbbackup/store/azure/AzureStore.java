@@ -331,7 +331,7 @@ public final class AzureStore implements Store {
     @Override
     public void deleteAll(List<String> keys) throws IOException {
         if (keys.size() <= 1) {
-            HeldObjectException.deleteEach(keys, this::delete);
+            HeldObjectException.deleteEach(describe(), keys, this::delete);
             return;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(DELETE_THREADS, keys.size()), r -> {

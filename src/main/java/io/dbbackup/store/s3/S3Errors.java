@@ -259,22 +259,11 @@ final class S3Errors {
      */
     static IOException heldThen(S3Settings cfg, int asked, int failedAt, List<software.amazon.awssdk.services.s3.model.S3Error> refused,
                                 List<String> heldAlone, Exception failure) {
-        int held = refused.size() + heldAlone.size();
-        int deleted = failedAt - held;
-        int notTried = asked - failedAt - 1;
         String first = refused.isEmpty() ? heldAlone.get(0) : refused.get(0).key() + ": " + refused.get(0).code()
                 + (refused.get(0).message() == null || refused.get(0).message().isBlank() ? ""
                         : " (" + Redactor.excerpt(oneLine(refused.get(0).message()), MAX_TEXT) + ")");
-        String line = Redactor.redact("s3 delete of " + Human.count(asked, "object") + " in " + cfg.describe()
-                + " failed for " + (held + 1) + " of them (" + (deleted <= 0 ? "none was deleted" : deleted
-                + (deleted == 1 ? " was" : " were") + " deleted") + (notTried > 0 ? ", " + notTried + " not tried" : "")
-                + "): " + held + " held by a lock, first " + first + "; then " + failure.getMessage());
-        if (failure instanceof DbBackupException d) {
-            throw new DbBackupException(d.status(), line, d, d.retryable());
-        }
-        IOException said = failure instanceof InterruptedIOException ? new InterruptedIOException(line) : new IOException(line);
-        said.initCause(failure);
-        return said;
+        return io.dbbackup.spi.HeldObjectException.heldThen("s3 delete of " + Human.count(asked, "object") + " in "
+                + cfg.describe(), asked, failedAt, refused.size() + heldAlone.size(), first, failure);
     }
 
     /** Whether the answer says the bucket does not exist (a GET's, a PUT's, a LIST's: a HEAD's 404 has no code). */
