@@ -11,8 +11,8 @@ import java.io.InterruptedIOException;
  * A restore of a large backup then does not start over — or fail — for one broken connection. A request for the rest
  * that fails too (connection refused, a connect timeout: the service restarting, a balancer's blip) counts as one of
  * those resumes and is asked again after a pause ({@value #FIRST_PAUSE_MILLIS} ms, doubled each time, at most
- * {@value #MAX_PAUSE_MILLIS} ms) that a cancellation or a close ends at once; when the budget is spent, its failure
- * (which the store words to name the read and the byte reached) is the error. Cancellation
+ * {@value #MAX_PAUSE_MILLIS} ms) that a cancellation or a close ends at once; when the budget is spent, the error
+ * says both, the read's failure and the last request's, and the byte reached, for every store ({@link #gaveUp}). Cancellation
  * ({@link InterruptedIOException}), a missing object, the rest that cannot be read as asked ({@link NotResumable}) and
  * the store's own refusals (unchecked) are not resumed.
  */
@@ -118,7 +118,7 @@ public final class ResumingInputStream extends InputStream {
             } catch (IOException | RuntimeException ignored) {
                 // the broken connection
             }
-            in = resume();
+            in = resume(failure);
             if (closed) { // close() ran between reopen's check and the line above: it closed the broken stream, not this one
                 in.close();
                 throw stopped(null);
@@ -130,21 +130,34 @@ public final class ResumingInputStream extends InputStream {
      * The rest from {@link #position}, asked for again (after a pause) while the request fails for the network and the
      * budget of resumes lasts.
      */
-    private InputStream resume() throws IOException {
+    private InputStream resume(IOException broke) throws IOException {
         long pause = firstPauseMillis;
         while (true) {
             try {
                 return reopen();
             } catch (IOException e) {
-                if (resumes >= maxResumes || e instanceof NoSuchKeyException || e instanceof NotResumable
+                if (e instanceof NoSuchKeyException || e instanceof NotResumable
                         || e.getClass() == InterruptedIOException.class || Thread.currentThread().isInterrupted()) {
-                    throw e; // a cancellation (or a close: reopen said so), the object gone or changed, or the budget spent
+                    throw e; // a cancellation (or a close: reopen said so), the object gone or changed
+                }
+                if (resumes >= maxResumes) {
+                    throw gaveUp(broke, e);
                 }
                 resumes++;
                 pause(pause, e);
                 pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
             }
         }
+    }
+
+    /**
+     * The last request for the rest ({@code failed}) failed too, the budget spent: one line with the read's failure
+     * ({@code broke}, which the store words to name the read), the byte reached and that request's failure. S3's and
+     * Azure's said the last request's alone ("s3 get … failed: Connection refused"), not the byte reached.
+     */
+    private IOException gaveUp(IOException broke, IOException failed) {
+        return new IOException(broke.getMessage() + "; going on from byte " + position + " over a new connection failed too: "
+                + failed.getMessage(), failed);
     }
 
     /** Waits {@code millis}, or less when the operation is cancelled or this stream closed (then throws). */

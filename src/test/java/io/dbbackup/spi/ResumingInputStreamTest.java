@@ -121,20 +121,39 @@ class ResumingInputStreamTest {
         assertThat((at.get(2) - at.get(1)) / 1_000_000).as("a longer one before the third").isGreaterThanOrEqualTo(200);
     }
 
-    /** A request for the rest that keeps failing: after the budget, its failure (which names the read) is the error. */
+    /**
+     * A request for the rest that keeps failing: after the budget, the error says the read's failure, the byte reached
+     * and the last request's failure, whatever the store (SFTP used to word it alone; S3's and Azure's said only the
+     * last request's failure, "s3 get … failed: Connection refused", not the byte reached).
+     */
     @Test
-    void aRequestForTheRestThatKeepsFailingGivesUpAfterTheBudgetWithItsFailure() {
+    void aRequestForTheRestThatKeepsFailingGivesUpAfterTheBudgetWithTheByteReachedAndBothFailures() {
         int[] n = {0};
-        ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
-                data.length, offset -> {
+        ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("s3 get s3://b/k failed: "
+                + "Connection reset")), data.length, offset -> {
                     asked.add(offset);
-                    throw new IOException("sftp read h:/k failed: Connection reset; going on from byte " + offset
-                            + " over a new connection failed too: Connection refused (" + ++n[0] + ")");
-                }, 3, "sftp h:/k", 1);
-        assertThatThrownBy(in::readAllBytes).isExactlyInstanceOf(IOException.class).hasMessage("sftp read h:/k failed: "
-                + "Connection reset; going on from byte 1000 over a new connection failed too: Connection refused (3)");
+                    java.net.ConnectException refused = new java.net.ConnectException("s3 get s3://b/k failed: Connection "
+                            + "refused (" + ++n[0] + ")");
+                    throw refused;
+                }, 3, "s3://b/k", 1);
+        assertThatThrownBy(in::readAllBytes).isExactlyInstanceOf(IOException.class).hasMessage("s3 get s3://b/k failed: "
+                + "Connection reset; going on from byte 1000 over a new connection failed too: s3 get s3://b/k failed: "
+                + "Connection refused (3)").cause().hasMessage("s3 get s3://b/k failed: Connection refused (3)");
         assertThat(asked).as("three requests in all, the budget").containsExactly(1_000L, 1_000L, 1_000L);
         assertThat(in.resumes()).isEqualTo(3);
+    }
+
+    /** The same after a stream that ended early: its line names the byte, and the requests' failure follows. */
+    @Test
+    void aRequestForTheRestAfterAnEarlyEndThatKeepsFailingSaysBoth() {
+        ResumingInputStream in = new ResumingInputStream(breaking(0, 2_500, null), data.length, offset -> {
+            asked.add(offset);
+            throw new IOException("azure get https://a.blob.core.windows.net/c/k failed: Connection refused");
+        }, 2, "https://a.blob.core.windows.net/c/k", 1);
+        assertThatThrownBy(in::readAllBytes).hasMessage("the content of https://a.blob.core.windows.net/c/k ended at byte "
+                + "2500 of 10000; going on from byte 2500 over a new connection failed too: azure get "
+                + "https://a.blob.core.windows.net/c/k failed: Connection refused");
+        assertThat(asked).containsExactly(2_500L, 2_500L);
     }
 
     /**

@@ -30,8 +30,6 @@ final class SftpRead extends InputStream {
     private volatile boolean closed;
     /** A read failed with the connection (it is dropped): the handle went with it. */
     private boolean broken;
-    /** What the last read failed with, as said (null while none failed). */
-    private volatile IOException failure;
 
     /** {@code offset}: where the read begins (not 0 for the rest of a read whose connection broke). */
     SftpRead(SftpStore store, SFTPClient sftp, RemoteFile file, String path, long offset) {
@@ -63,16 +61,10 @@ final class SftpRead extends InputStream {
                 throw stopped;
             }
             broken = !SftpStore.answered(e);
-            failure = store.fail(sftp, "read", path, e);
-            throw failure;
+            throw store.fail(sftp, "read", path, e);
         } finally {
             reading = false;
         }
-    }
-
-    /** What the last read failed with, as said ("sftp read … failed: …"), or null. */
-    IOException failure() {
-        return failure;
     }
 
     @Override

@@ -857,21 +857,10 @@ public final class SftpStore implements Store {
         String path = remote(key);
         Opened first = reconnectingOnce(() -> openAt(key, path, 0, null));
         FileAttributes began = first.attributes();
-        java.util.concurrent.atomic.AtomicReference<SftpRead> current = new java.util.concurrent.atomic.AtomicReference<>(first.read());
-        return new io.dbbackup.spi.ResumingInputStream(first.read(), began.getSize(), offset -> {
-            try {
-                SftpRead rest = openAt(key, path, offset, began).read();
-                current.set(rest);
-                return rest;
-            } catch (NoSuchKeyException | java.io.InterruptedIOException | FileChanged e) {
-                throw e;
-            } catch (IOException e) {
-                // a hung server: the new connection fails too, and said alone it named neither the file nor the read
-                IOException broke = current.get().failure();
-                throw new IOException((broke == null ? "sftp read " + cfg.where() + ":" + path + " failed" : broke.getMessage())
-                        + "; going on from byte " + offset + " over a new connection failed too: " + e.getMessage(), e);
-            }
-        }, RESUMES, "sftp " + cfg.where() + ":" + path);
+        // a new connection that fails too (a hung server) is said by ResumingInputStream: the read's failure, the byte
+        // reached, then this one's
+        return new io.dbbackup.spi.ResumingInputStream(first.read(), began.getSize(),
+                offset -> openAt(key, path, offset, began).read(), RESUMES, "sftp " + cfg.where() + ":" + path);
     }
 
     /** The file a read went on with changed since the read began: the rest cannot be read. */

@@ -203,6 +203,38 @@ class S3StoreIT extends CredentialedStoreContract {
     }
 
     /**
+     * The connection drops mid-read and the service stops answering (the relay closed: connection refused): after the
+     * budget of requests for the rest, the error names the object, the read's failure and the byte reached. It said
+     * the last request's failure alone ("s3 get s3://… failed: … Connection refused"), not where the read stopped.
+     */
+    @Test
+    void aDownloadWhoseServiceStopsAnsweringAfterADropSaysTheByteReached() throws Exception {
+        byte[] data = new byte[(5 << 20) + 7];
+        new java.util.Random(19).nextBytes(data);
+        S3Settings direct = S3Fixture.settings(s3, BUCKET, "gone-" + UUID.randomUUID() + "/", 5L << 20, 2);
+        try (Store store = new S3Store(direct)) {
+            store.put("big.bin", data, ctx());
+        }
+        try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(s3.endpoint(), 3_000_000, 1)) {
+            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
+                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            try (Store store = new S3Store(viaRelay); var in = store.open("big.bin")) {
+                assertThat(in.readNBytes(1 << 20)).hasSize(1 << 20);
+                relay.close(); // the connection open goes on (until its cut); a new one is refused
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
+                assertThat(relay.cut()).isEqualTo(1);
+                assertThat(t).isInstanceOf(java.io.IOException.class);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("; going on from byte (\\d+) over a new "
+                        + "connection failed too: s3 get " + java.util.regex.Pattern.quote(viaRelay.location("big.bin"))
+                        + " failed: ").matcher(t.getMessage());
+                assertThat(m.find()).as("the byte reached and the last request's failure in: %s", t.getMessage()).isTrue();
+                assertThat(Long.parseLong(m.group(1))).as("the byte reached").isBetween(1L << 20, 3_000_000L);
+                assertThat(((io.dbbackup.spi.ResumingInputStream) in).resumes()).isEqualTo(3);
+            }
+        }
+    }
+
+    /**
      * The connection breaks while S3 sends its answer to CompleteMultipartUpload: the object is complete in the bucket,
      * but the upload failed. It used to stay under its key, unlisted as a backup and never pruned; now a failed upload
      * leaves nothing there (the run claimed the key: what is there is its own), and the error names the store.
