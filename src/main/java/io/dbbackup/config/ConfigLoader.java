@@ -713,7 +713,7 @@ public final class ConfigLoader {
         if (prefix.chars().anyMatch(Character::isISOControl)) {
             return null; // said above; no folder can be made of it
         }
-        if (!keysFit(s, prefix, dsc)) {
+        if (!keysFit(s, prefix, dsc, stores.get(st.get()))) {
             return null;
         }
         if (!ownFolder(s, stores, st.get(), BackupKey.folder(prefix, dsc.engine().database()), jobFolders)) {
@@ -772,13 +772,46 @@ public final class ConfigLoader {
      * Whether the longest key the job writes under its {@code prefix} stays within what S3 and Azure take; else an error
      * at the prefix. A prefix already refused ({@link BackupKey#prefixProblem}) is not said again.
      */
-    private static boolean keysFit(YamlSection s, String prefix, DatasourceConfig dsc) {
+    private static boolean keysFit(YamlSection s, String prefix, DatasourceConfig dsc, StoreConfig sc) {
         if (BackupKey.prefixProblem(prefix).isPresent()) {
             return true;
         }
-        Optional<String> why = BackupKey.prefixTooLong(prefix, dsc.engine().database(), dsc.engine().format());
-        why.ifPresent(w -> s.errorAtValue("prefix", w));
-        return why.isEmpty();
+        String database = dsc.engine().database();
+        Store store = sc == null ? null : sc.store();
+        String storePrefix = store == null ? "" : store.keyPrefix();
+        Optional<String> why = BackupKey.prefixTooLong(sc == null ? "" : sc.name(), storePrefix, prefix, database,
+                dsc.engine().format());
+        boolean atPrefix = !BackupKey.normalizePrefix(prefix).isEmpty();
+        why.ifPresent(w -> s.errorAtValue(atPrefix ? "prefix" : "store", w));
+        return why.isEmpty() && namesFit(s, database, dsc, sc);
+    }
+
+    /**
+     * Whether the names the job's store gives the files it writes in a folder (its temporary names included: a local
+     * store's {@code .dbbackup-tmp-<name>.<uuid>}, an SFTP store's {@code .<name>.part-<random>.replaced}) stay within
+     * the 255 bytes a file system or an SFTP server takes; else an error at the job's store.
+     */
+    private static boolean namesFit(YamlSection s, String database, DatasourceConfig dsc, StoreConfig sc) {
+        if (sc == null || sc.store() == null) {
+            return true;
+        }
+        int dbBytes = database.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        for (String file : BackupKey.longestFileNames(database, dsc.engine().format())) {
+            Optional<String> entry = sc.store().longestEntryName(file);
+            int bytes = entry.map(e -> e.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).orElse(0);
+            if (bytes > BackupKey.MAX_NAME_BYTES) {
+                boolean named = file.startsWith(database + "-");
+                String shown = named ? entry.get().replace(file, "DATABASE" + file.substring(database.length())) : entry.get();
+                int room = BackupKey.MAX_NAME_BYTES - (bytes - dbBytes);
+                s.errorAtValue("store", "store '" + sc.name() + "' would write file names of " + bytes
+                        + " bytes for database '" + database.substring(0, Math.min(16, database.length())) + "…' ("
+                        + dbBytes + " bytes of UTF-8): the longest, " + shown + ", is over the " + BackupKey.MAX_NAME_BYTES
+                        + " bytes a file name can have" + (named && room > 0 ? "; a database name of at most " + room
+                        + " bytes fits" : ""));
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A job's backups are the keys under its folder: two jobs there would list, verify and prune each other's. */
@@ -822,7 +855,8 @@ public final class ConfigLoader {
             } else if (source != null) {
                 JobConfig full = copy.copying(source);
                 String folder = BackupKey.folder(full.prefix(), datasources.get(full.datasource()).engine().database());
-                if (keysFit(s, full.prefix(), datasources.get(full.datasource())) && ownFolder(s, stores, full.store(), folder, jobFolders)) {
+                if (keysFit(s, full.prefix(), datasources.get(full.datasource()), stores.get(full.store()))
+                        && ownFolder(s, stores, full.store(), folder, jobFolders)) {
                     jobs.put(name, full);
                 }
             }

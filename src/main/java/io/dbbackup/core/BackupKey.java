@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,21 +110,64 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
      * under it ({@link #longestKeyBelowPrefix}) would be over {@link #MAX_KEY_BYTES}. Empty when it fits.
      */
     public static Optional<String> prefixTooLong(String prefix, String database, DumpFormat format) {
+        return prefixTooLong("", "", prefix, database, format);
+    }
+
+    /**
+     * {@link #prefixTooLong(String, String, DumpFormat)} for a job on store {@code store}, which writes
+     * {@code storePrefix} (its own prefix, empty or ending in '/') in front of every key: that counts too. With no job
+     * prefix, why the store's prefix alone is too long for the job's keys.
+     */
+    public static Optional<String> prefixTooLong(String store, String storePrefix, String prefix, String database,
+                                                 DumpFormat format) {
         String p = normalizePrefix(prefix);
-        if (p.isEmpty()) {
+        if (p.isEmpty() && storePrefix.isEmpty()) {
             return Optional.empty();
         }
         String below = longestKeyBelowPrefix(database, format);
-        int prefixBytes = p.getBytes(StandardCharsets.UTF_8).length;
+        int storeBytes = storePrefix.getBytes(StandardCharsets.UTF_8).length;
+        int prefixBytes = p.isEmpty() ? 0 : p.getBytes(StandardCharsets.UTF_8).length + 1;
         int belowBytes = below.getBytes(StandardCharsets.UTF_8).length;
-        if (prefixBytes + 1 + belowBytes <= MAX_KEY_BYTES) {
+        int total = storeBytes + prefixBytes + belowBytes;
+        if (total <= MAX_KEY_BYTES) {
             return Optional.empty();
         }
-        int room = MAX_KEY_BYTES - 1 - belowBytes;
-        return Optional.of("is " + prefixBytes + " bytes (of UTF-8), too long: the longest key dbbackup writes under it, "
-                + "PREFIX/" + below + ", would be " + (prefixBytes + 1 + belowBytes) + " bytes, over the " + MAX_KEY_BYTES
-                + " that S3 and Azure allow; " + (room > 0 ? "keep the prefix within " + room + " bytes" : "the name '"
-                + database + "' leaves no room for a prefix: leave it out"));
+        String storeText = "store '" + store + "''s prefix '" + shortened(storePrefix) + "' (" + storeBytes + " bytes)";
+        if (p.isEmpty()) {
+            int room = MAX_KEY_BYTES - belowBytes;
+            return Optional.of(storeText + " is too long for this job: the longest key dbbackup writes for this job, "
+                    + "STORE-PREFIX/" + below + ", would be " + total + " bytes, over the " + MAX_KEY_BYTES
+                    + " that S3 and Azure allow; " + (room > 0 ? "keep the store's prefix within " + room + " bytes"
+                    : "the name '" + database + "' leaves no room for a prefix: leave it out"));
+        }
+        int room = MAX_KEY_BYTES - 1 - belowBytes - storeBytes;
+        return Optional.of("is " + (prefixBytes - 1) + " bytes (of UTF-8), too long" + (storePrefix.isEmpty() ? ""
+                : " after " + storeText) + ": the longest key dbbackup writes under it, "
+                + (storePrefix.isEmpty() ? "" : "STORE-PREFIX/") + "PREFIX/" + below + ", would be " + total
+                + " bytes, over the " + MAX_KEY_BYTES + " that S3 and Azure allow; " + (room > 0 ? "keep the prefix within "
+                + room + " bytes" : "the name '" + database + "' leaves no room for a prefix" + (storePrefix.isEmpty() ? ""
+                : " after the store's") + ": leave it out"));
+    }
+
+    /** At most 40 characters of {@code text}, with '…' when cut. */
+    private static String shortened(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+    }
+
+    /**
+     * The longest file names dbbackup writes in the job's folders for the backups of {@code database} in {@code format}
+     * (the last part of each key {@link #longestKeyBelowPrefix} weighs): a backup's manifest and, for a base backup, a
+     * WAL file's copy.
+     */
+    public static List<String> longestFileNames(String database, DumpFormat format) {
+        String key = longestKeyBelowPrefix(database, format);
+        String backup = key.substring(key.lastIndexOf('/') + 1);
+        String compression = Arrays.stream(Compression.values()).map(Compression::suffix)
+                .max(java.util.Comparator.comparingInt(String::length)).orElse("");
+        String sidecar = java.util.stream.Stream.of(SHA256_SUFFIX, MANIFEST_SUFFIX, PIN_SUFFIX)
+                .max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
+        String file = database + "-YYYYMMDD-HHMMSS." + format.extension() + compression + ENCRYPTED_SUFFIX + sidecar;
+        return backup.equals(file) ? List.of(file) : List.of(file, backup);
     }
 
     /** The folder (relative to the store root) that holds this job's backups, ending in '/'. */

@@ -98,6 +98,16 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public String keyPrefix() {
+        return delegate.keyPrefix();
+    }
+
+    @Override
+    public java.util.Optional<String> longestEntryName(String fileName) {
+        return delegate.longestEntryName(fileName);
+    }
+
+    @Override
     public void close() throws IOException {
         delegate.close();
     }

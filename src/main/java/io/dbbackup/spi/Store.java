@@ -119,6 +119,23 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * What the store writes in front of every key (an S3 or Azure store's own {@code prefix}, ending in '/'): it counts
+     * in the 1024 bytes a key may have, so config validation adds it to a job's keys. Default: nothing.
+     */
+    default String keyPrefix() {
+        return "";
+    }
+
+    /**
+     * The longest name the store gives an entry of a folder while writing the file {@code fileName} (its temporary names
+     * included), when its folders cap a name at 255 bytes (a file system, an SFTP server): config validation refuses a
+     * job whose file names would not fit. Empty for stores without such a cap (S3, Azure). Default: empty.
+     */
+    default java.util.Optional<String> longestEntryName(String fileName) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * A service's URL as one place for {@link #location}: scheme and host in lower case, the scheme's port written
      * out, no trailing '/' ({@code http://Minio:80/} and {@code http://minio} are one server).
      */

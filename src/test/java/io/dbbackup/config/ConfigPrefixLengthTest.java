@@ -68,4 +68,97 @@ class ConfigPrefixLengthTest {
         assertThat(ConfigFiles.load(dir, yaml.replace("method: physical", "method: logical").replace("cluster: main",
                 "database: main")).jobs()).containsKey("main");
     }
+
+    @Test
+    void anS3StoresOwnPrefixIsCountedInTheKey() throws Exception {
+        String yaml = """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  s3: {type: s3, bucket: b, region: us-east-1, prefix: %s}
+                jobs:
+                  app:
+                    datasource: app
+                    store: s3
+                    prefix: %s
+                """.formatted("abcdefghi/".repeat(5), "abcdefghi/".repeat(94) + "abcdefghi");
+        List<String> problems = ConfigFiles.problems(dir, yaml);
+        assertThat(problems).containsExactly("config.yaml:9:13: error: jobs.app.prefix: is 949 bytes (of UTF-8), too long "
+                + "after store 's3''s prefix 'abcdefghi/abcdefghi/abcdefghi/abcdefghi/…' (50 bytes): the longest key dbbackup "
+                + "writes under it, STORE-PREFIX/PREFIX/app/app-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json, would be 1052 "
+                + "bytes, over the 1024 that S3 and Azure allow; keep the prefix within 921 bytes");
+        // config validate says it, and only it, on one line (it said nothing and exited 0)
+        io.dbbackup.testkit.Cli.Result r = new io.dbbackup.testkit.Cli().workingDir(dir).run("-c", "config.yaml", "config",
+                "validate");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo(problems.get(0));
+        // without the store's prefix the job's fits
+        assertThat(ConfigFiles.load(dir, yaml.replaceFirst("prefix: abcdefghi/abcdefghi/abcdefghi/abcdefghi/abcdefghi/}",
+                "}")).jobs()).containsKey("app");
+    }
+
+    @Test
+    void anAzureStoresPrefixAloneCanLeaveNoRoomForTheJobsKeys() throws Exception {
+        String storePrefix = ("x".repeat(199) + "/").repeat(5); // 1000 bytes
+        String yaml = """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  az: {type: azure, account: acct, container: backups, prefix: %s}
+                jobs:
+                  app: {datasource: app, store: az}
+                """.formatted(storePrefix);
+        List<String> problems = ConfigFiles.problems(dir, yaml);
+        assertThat(problems).containsExactly("config.yaml:6:33: error: jobs.app.store: store 'az''s prefix '"
+                + "x".repeat(40) + "…' (1000 bytes) is too long for this job: the longest key dbbackup writes for this job, "
+                + "STORE-PREFIX/app/app-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json, would be 1052 bytes, over the 1024 that "
+                + "S3 and Azure allow; keep the store's prefix within 972 bytes");
+    }
+
+    @Test
+    void aLocalStoresTemporaryFileNamesStayWithin255Bytes() throws Exception {
+        String yaml = """
+                datasources:
+                  app: {engine: sqlite, path: %s.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  app: {datasource: app, store: local}
+                """;
+        // a 200-byte database: its backups' names (245 bytes) fit, their temporary files' (296) do not
+        String db = "d".repeat(200);
+        assertThat(ConfigFiles.problems(dir, yaml.formatted(db))).containsExactly("config.yaml:6:33: error: jobs.app.store: "
+                + "store 'local' would write file names of 296 bytes for database 'dddddddddddddddd…' (200 bytes of "
+                + "UTF-8): the longest, .dbbackup-tmp-DATABASE-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json."
+                + "00000000-0000-0000-0000-000000000000, is over the 255 bytes a file name can have; a database name of at "
+                + "most 159 bytes fits");
+        // the longest name accepted uploads its longest file to the real store
+        String fits = "d".repeat(159);
+        Config config = ConfigFiles.load(dir, yaml.formatted(fits));
+        io.dbbackup.spi.Store store = config.stores().get("local").store();
+        String key = fits + "/" + fits + "-20261206-030000.sqlite.zst.age.manifest.json";
+        try (io.dbbackup.spi.Upload up = store.upload(key, null)) {
+            up.stream().write(1);
+            up.commit();
+        }
+        assertThat(store.list(fits + "/")).hasSize(1);
+    }
+
+    @Test
+    void anSftpStoresSetAsideNamesStayWithin255Bytes() throws Exception {
+        Path password = java.nio.file.Files.writeString(dir.resolve("password"), "x");
+        java.nio.file.Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String yaml = """
+                datasources:
+                  app: {engine: sqlite, path: %s.db}
+                stores:
+                  nas: {type: sftp, host: nas, user: backup, path: backups, password_file: %s}
+                jobs:
+                  app: {datasource: app, store: nas}
+                """.formatted("d".repeat(200), password);
+        assertThat(ConfigFiles.problems(dir, yaml)).containsExactly("config.yaml:6:33: error: jobs.app.store: store 'nas' "
+                + "would write file names of 269 bytes for database 'dddddddddddddddd…' (200 bytes of UTF-8): the "
+                + "longest, .DATABASE-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json.part-00000000.replaced, is over the 255 "
+                + "bytes a file name can have; a database name of at most 186 bytes fits");
+    }
 }

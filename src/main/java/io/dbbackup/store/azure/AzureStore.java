@@ -53,6 +53,12 @@ public final class AzureStore implements Store {
         return cfg;
     }
 
+    /** The store's own prefix inside the bucket/container: every key the job writes has it in front. */
+    @Override
+    public String keyPrefix() {
+        return cfg.prefix();
+    }
+
     String fullName(String key) throws IOException {
         if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
             throw new IOException("invalid key: " + key);

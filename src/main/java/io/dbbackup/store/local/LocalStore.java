@@ -248,6 +248,12 @@ public final class LocalStore implements Store {
         return out;
     }
 
+    /** An upload's temporary file beside its key, {@code .dbbackup-tmp-<file name>.<uuid>}: longer than the file's name. */
+    @Override
+    public Optional<String> longestEntryName(String fileName) {
+        return Optional.of(TEMP_PREFIX + fileName + "." + new UUID(0, 0));
+    }
+
     /** The temporary files of uploads under {@code prefix}: {@code .dbbackup-tmp-<file name>.<uuid>} beside their key. */
     @Override
     public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {

@@ -182,6 +182,12 @@ public final class S3Store implements Store {
         return b.build();
     }
 
+    /** The store's own prefix inside the bucket/container: every key the job writes has it in front. */
+    @Override
+    public String keyPrefix() {
+        return cfg.prefix();
+    }
+
     String fullKey(String key) throws IOException {
         if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
             throw new IOException("invalid key: " + key);

@@ -963,6 +963,14 @@ public final class SftpStore implements Store {
         return out;
     }
 
+    /**
+     * The longest name written beside a key: the object {@link #rename} sets aside, {@code .<file name>.part-<random>.replaced}.
+     */
+    @Override
+    public java.util.Optional<String> longestEntryName(String fileName) {
+        return java.util.Optional.of("." + fileName + PART + "0".repeat(8) + REPLACED);
+    }
+
     /** The temporary files of uploads under {@code prefix}: {@code .<file name>.part-<random>} beside their key. */
     @Override
     public List<UnfinishedUpload> listUnfinished(String prefix) throws IOException {
