@@ -49,6 +49,10 @@ class ConfigOddYamlTest {
                         "config.yaml:13:29: error: jobs.app.retention.keep_daily: expected an integer, got '0x10'"),
                 Arguments.of("1e3 for an integer", utf8(ConfigText.withAppJob("retention: {keep_daily: 1e3}")),
                         "config.yaml:13:29: error: jobs.app.retention.keep_daily: expected an integer, got '1e3'"),
+                Arguments.of("a SQLite path of / (a truncated file)",
+                        utf8(ConfigText.withAppJob("").replace("path: app.db", "path: /")),
+                        "config.yaml:4:5: error: datasources.app.path: names no file (got '/'): give the SQLite database "
+                                + "file, e.g. /data/app.db"),
                 Arguments.of("a negative duration", utf8(ConfigText.withAppJob("timeout: -5m")),
                         "config.yaml:13:14: error: jobs.app.timeout: '-5m' is negative: a duration cannot be negative"),
                 Arguments.of("a negative retry delay", utf8(ConfigText.withAppJob("retry: {max_attempts: 2, delay: -30s}")),

@@ -28,6 +28,10 @@ public final class SqliteEngineProvider implements EngineProvider {
         if (path == null) {
             return null;
         }
+        if (path.getFileName() == null) { // "/": no file, and no name to back it up as
+            s.error("path", "names no file (got '" + path + "'): give the SQLite database file, e.g. /data/app.db");
+            return null;
+        }
         if (database == null) {
             database = defaultName(path);
         } else if (!database.matches("[A-Za-z0-9._-]+") || database.equals(".") || database.equals("..")) {
