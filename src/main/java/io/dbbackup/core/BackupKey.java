@@ -91,17 +91,12 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
      * file's copy ({@code main/wal/<timeline+log>/<segment>.<offset>.backup-<sha256>.zst.age}).
      */
     public static String longestKeyBelowPrefix(String database, DumpFormat format) {
-        String compression = Arrays.stream(Compression.values()).map(Compression::suffix)
-                .max(java.util.Comparator.comparingInt(String::length)).orElse("");
-        String sidecar = java.util.stream.Stream.of(SHA256_SUFFIX, MANIFEST_SUFFIX, PIN_SUFFIX)
-                .max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
-        String backup = folder("", database) + database + "-YYYYMMDD-HHMMSS." + format.extension() + compression
-                + ENCRYPTED_SUFFIX + sidecar;
+        String backup = folder("", database) + longestBackupFile(database, format);
         if (format != DumpFormat.TAR) {
             return backup;
         }
         String wal = WalKey.walFolder("", database) + "0000000100000000/000000010000000000000001.00000028.backup-"
-                + "0".repeat(64) + compression + ENCRYPTED_SUFFIX;
+                + "0".repeat(64) + longestCompressionSuffix() + ENCRYPTED_SUFFIX;
         return wal.getBytes(StandardCharsets.UTF_8).length > backup.getBytes(StandardCharsets.UTF_8).length ? wal : backup;
     }
 
@@ -161,13 +156,21 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
      */
     public static List<String> longestFileNames(String database, DumpFormat format) {
         String key = longestKeyBelowPrefix(database, format);
-        String backup = key.substring(key.lastIndexOf('/') + 1);
-        String compression = Arrays.stream(Compression.values()).map(Compression::suffix)
-                .max(java.util.Comparator.comparingInt(String::length)).orElse("");
+        String last = key.substring(key.lastIndexOf('/') + 1);
+        String file = longestBackupFile(database, format);
+        return last.equals(file) ? List.of(file) : List.of(file, last);
+    }
+
+    /** The longest name of a file beside a backup of {@code database} in {@code format}: its manifest, encrypted. */
+    private static String longestBackupFile(String database, DumpFormat format) {
         String sidecar = java.util.stream.Stream.of(SHA256_SUFFIX, MANIFEST_SUFFIX, PIN_SUFFIX)
                 .max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
-        String file = database + "-YYYYMMDD-HHMMSS." + format.extension() + compression + ENCRYPTED_SUFFIX + sidecar;
-        return backup.equals(file) ? List.of(file) : List.of(file, backup);
+        return database + "-YYYYMMDD-HHMMSS." + format.extension() + longestCompressionSuffix() + ENCRYPTED_SUFFIX + sidecar;
+    }
+
+    private static String longestCompressionSuffix() {
+        return Arrays.stream(Compression.values()).map(Compression::suffix)
+                .max(java.util.Comparator.comparingInt(String::length)).orElse("");
     }
 
     /** The folder (relative to the store root) that holds this job's backups, ending in '/'. */
