@@ -142,7 +142,17 @@ public final class Catalog {
     }
 
     /**
-     * {@code entries} without the backup objects of 0 bytes, with a warning for each naming it and saying what
+     * Whether retention counts {@code e} as a backup: the one definition prune, a copy job's selection and its WAL copy
+     * use (through {@link #countable}, or this where the caller words its own warning). An object of 0 bytes is none,
+     * wherever it lies and whatever is beside it: never one of the kept N, never what makes another be deleted or left
+     * uncopied, never deleted.
+     */
+    public static boolean counts(Entry e) {
+        return e.object().size() != 0;
+    }
+
+    /**
+     * {@code entries} without the backup objects of 0 bytes ({@link #counts}), with a warning for each naming it and saying what
      * {@code passedBy} (the caller, in words) does with it. No dump is empty (each has a header, compressed or encrypted),
      * so such an object beside its sidecars is damage: a failed Azure upload's empty commit whose delete failed too, a
      * full disk, a copy by hand. Counted by a retention (prune's, a copy job's), it would rank as the newest backup and
@@ -151,7 +161,7 @@ public final class Catalog {
     public List<Entry> countable(JobConfig job, List<Entry> entries, String passedBy) {
         List<Entry> out = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            if (e.object().size() == 0) {
+            if (!counts(e)) {
                 ws.log().warn("not counted by retention: " + e.key().key() + " is empty (0 bytes), so it is no backup (an "
                         + "upload that failed, a full disk?); " + passedBy + ": check it (" + ws.suggest("verify", job.name(),
                         e.key().key()) + ") and remove it with its sidecars", "job", job.name(), "key", e.key().key());

@@ -147,11 +147,14 @@ public final class Copier {
         Map<String, Catalog.Entry> byName = new LinkedHashMap<>();
         sourceEntries.forEach(e -> byName.putIfAbsent(e.key().fileName(), e));
         List<Catalog.Entry> heldEntries = catalog.list(job);
-        List<BackupKey> held = counted(job, heldEntries, byName);
+        // the copies its retention counts, as prune counts them (Catalog.counts): an empty one is none
+        List<BackupKey> held = heldEntries.stream().filter(Catalog::counts).map(Catalog.Entry::key).sorted().toList();
         refuseBackupsFromTheFuture(job, source, available, held);
         java.time.Instant now = ws.clock().instant(); // one reading: the copy and its WAL keep by the same backups ahead
         List<BackupKey> todo = select(available, held, job.retention(), job.prefix(), now);
-        List<Suspect> suspects = suspects(source, from, to, heldEntries, byName);
+        List<Suspect> suspects = new ArrayList<>(emptyCopies(job, heldEntries, todo, byName));
+        suspects.addAll(suspects(source, from, to, heldEntries.stream().filter(Catalog::counts).toList(), byName));
+        Set<String> replaced = suspects.stream().map(s -> s.copy().key().fileName()).collect(Collectors.toSet());
         List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
         Map<BackupKey, Long> sizes = new LinkedHashMap<>();
         heldEntries.forEach(e -> sizes.putIfAbsent(e.key(), e.object().size()));
@@ -164,6 +167,9 @@ public final class Copier {
         List<String> elsewhere = new ArrayList<>(); // keys another run claimed first
         List<String> blocked = new ArrayList<>(); // keys a foreign sidecar holds with no copy under it
         for (BackupKey target : todo) {
+            if (replaced.contains(target.fileName())) {
+                continue; // an empty object under its key: copied over it below, as a damaged copy is
+            }
             Catalog.Entry entry = byName.get(target.fileName());
             BackupKey origin = entry.key();
             Copied c;
@@ -247,7 +253,11 @@ public final class Copier {
             repaired.add(target.key() + " (it " + s.why() + ")");
             bytes += c.bytes();
             sizes.put(target, c.bytes());
-            if (target.equals(newest)) {
+            if (!holds.contains(target)) { // it was empty, so no copy: now it is one
+                holds.add(target);
+            }
+            if (newest == null || target.compareTo(newest) <= 0) {
+                newest = target;
                 newestSha = c.sha256();
             }
         }
@@ -373,17 +383,37 @@ public final class Copier {
     }
 
     /**
-     * The copies {@code held} that the copy's retention counts, newest first: each one whose source backup is listed (an
-     * empty one among them does not match its source's size, so this run copies it again), and the others unless empty
-     * ({@link Catalog#countable}): an empty object with no source to copy it from again is no copy, and counted it would
-     * be "the newest" and leave a good source backup uncopied.
+     * The empty (0-byte) objects among {@code held}, which are no copies ({@link Catalog#counts}, as for prune): the copy
+     * counts none of them, so an empty one never stands for one of the N its retention keeps nor makes it leave a source
+     * backup uncopied. One whose source backup the run copies ({@code todo}) is copied over, as a damaged copy is: the
+     * answer, one {@link Suspect} each. The others are left as prune leaves them (never deleted, never copied over only
+     * to be deleted at the next prune), each with prune's warning.
      */
-    private List<BackupKey> counted(JobConfig job, List<Catalog.Entry> held, Map<String, Catalog.Entry> byName) {
-        List<Catalog.Entry> out = new ArrayList<>(catalog.countable(job, held.stream()
-                .filter(e -> !byName.containsKey(e.key().fileName())).toList(), "copy job " + job.name()
-                + " does not count it as a copy it holds, and never deletes it"));
-        held.stream().filter(e -> byName.containsKey(e.key().fileName())).forEach(out::add);
-        return out.stream().map(Catalog.Entry::key).sorted().toList();
+    private List<Suspect> emptyCopies(JobConfig job, List<Catalog.Entry> held, List<BackupKey> todo,
+                                      Map<String, Catalog.Entry> byName) {
+        Set<String> copying = todo.stream().map(BackupKey::fileName).collect(Collectors.toSet());
+        List<Suspect> out = new ArrayList<>();
+        List<Catalog.Entry> noSource = new ArrayList<>();
+        List<Catalog.Entry> notKept = new ArrayList<>();
+        for (Catalog.Entry e : held) {
+            if (Catalog.counts(e)) {
+                continue;
+            }
+            Catalog.Entry origin = byName.get(e.key().fileName());
+            if (origin == null) {
+                noSource.add(e);
+            } else if (copying.contains(e.key().fileName())) {
+                out.add(new Suspect(e, origin, "is empty (0 bytes), its source " + origin.key() + " "
+                        + origin.object().size() + " bytes"));
+            } else {
+                notKept.add(e);
+            }
+        }
+        catalog.countable(job, noSource, "copy job " + job.name() + " does not count it as a copy it holds, and never "
+                + "deletes it");
+        catalog.countable(job, notKept, "copy job " + job.name() + " does not count it as a copy it holds, never deletes "
+                + "it, and does not copy its source backup again (its retention does not keep that backup)");
+        return out;
     }
 
     private static int alreadyThere(List<BackupKey> available, List<BackupKey> held) {
