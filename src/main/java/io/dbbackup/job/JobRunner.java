@@ -472,10 +472,12 @@ public final class JobRunner {
             Pruner.Result r = new Pruner(ws).prune(job, false, o.key());
             if (r.decision().keep().stream().anyMatch(k -> k.backup().key().equals(o.key())
                     && k.reasons().equals(java.util.List.of(GfsPolicy.STORED)))) {
-                // backups dated later (a clock ahead, within the tolerated skew) outrank it: the rules alone delete it
-                // this never fires for a copy job: Pruner.prune drops its storedKey (it stores no backup), nothing is STORED
-                ws.log().warn("kept the backup this run stored, which retention alone would delete: backups dated after it "
-                        + "outrank it (a clock ahead?); a later prune decides about it by the rules", "job", job.name(),
+                // backups dated later (a clock ahead, within the tolerated skew, or an overlapping run's) outrank it: the
+                // rules alone delete it. This never fires for a copy job: Pruner.prune drops its storedKey (it stores no
+                // backup), nothing is STORED
+                BackupKey stored = r.decision().keep().stream().map(io.dbbackup.retention.Kept::backup)
+                        .filter(k -> k.key().equals(o.key())).findFirst().orElseThrow();
+                ws.log().warn(Pruner.keptStored(stored, r.decision(), ws.clock().instant()), "job", job.name(),
                         "key", o.key());
             }
             return new JobOutcome(o.job(), o.status(), o.attempts(), o.started(),

@@ -320,14 +320,56 @@ public final class Pruner {
             ws.log().warn("kept " + k.backup().key() + ", which retention alone would delete: " + ahead.size()
                     + (one ? " backup is" : " backups are") + " dated after this host's clock (now "
                     + TIME.format(now) + " UTC; latest " + latest.key() + ", " + io.dbbackup.core.Human.gap(
-                    Duration.between(now, latest.timestamp())) + " ahead): either this host's clock stepped back since "
-                    + (one ? "it was" : "they were") + " named (NTP, a VM resumed) or another host whose clock runs ahead "
-                    + "made " + (one ? "it" : "them") + " (several hosts backing up this job, or a copy job's source "
-                    + "host), and this backup may hold the newest data; to tell which, compare `date` here and on the "
-                    + "host that made " + latest.key() + " with a true clock (`chronyc tracking`): fix NTP where one is "
-                    + "off; if none is, this host's clock was set right since and nothing needs doing; a later prune "
-                    + "decides about this backup by the rules", "job", job.name());
+                    Duration.between(now, latest.timestamp())) + " ahead): " + clockCauses(one, latest, true),
+                    "job", job.name());
         });
+    }
+
+    /**
+     * The two causes of backups dated after this host's clock, in the words both warnings about a backup kept before them
+     * use (this one and {@link #keptStored}), how to tell them apart, and what happens next. {@code copySource}: whether
+     * a copy job's source host can be the other host (a plain prune: yes; a backup's run stores only for its own job).
+     */
+    private static String clockCauses(boolean one, BackupKey latest, boolean copySource) {
+        return "either this host's clock stepped back since " + (one ? "it was" : "they were") + " named (NTP, a VM "
+                + "resumed) or another host whose clock runs ahead made " + (one ? "it" : "them") + " (several hosts "
+                + "backing up this job" + (copySource ? ", or a copy job's source host" : "") + "), and this backup may "
+                + "hold the newest data; to tell which, compare `date` here and on the host that made " + latest.key()
+                + " with a true clock (`chronyc tracking`): fix NTP where one is off; if none is, this host's clock was set "
+                + "right since and nothing needs doing; a later prune decides about this backup by the rules";
+    }
+
+    /**
+     * The warning of a {@code backup --prune} whose prune kept the backup it stored ({@code stored}) only for that
+     * ({@link GfsPolicy#STORED}): backups dated after it (in {@code decision}) outrank it. One line, in the terms of
+     * {@link #warnIfKeptBeforeAhead}: the dates (its own, this host's clock {@code now}, the latest after it) and the
+     * causes. When one is dated after {@code now}, a clock did it: this host's stepped back, or another host's runs
+     * ahead. When none is, another run of the job made them while this one ran (two runs overlapping, on this host or
+     * another; a clock ahead by less than the run took looks the same).
+     */
+    static String keptStored(BackupKey stored, RetentionDecision decision, Instant now) {
+        List<BackupKey> newer = java.util.stream.Stream.concat(decision.keep().stream().map(Kept::backup),
+                decision.delete().stream()).filter(k -> k.compareTo(stored) < 0).distinct().toList();
+        String head = "kept the backup this run stored, " + stored.key() + ", which retention alone would delete: ";
+        BackupKey latest = newer.stream().sorted().findFirst().orElse(null); // newest first
+        if (latest == null) { // not reached: only a backup ranked before it can outrank it
+            return head + "backups ranked before it outrank it; a later prune decides about this backup by the rules";
+        }
+        boolean one = newer.size() == 1;
+        String count = newer.size() + (one ? " backup is" : " backups are") + " dated after it ("
+                + TIME.format(stored.timestamp()) + " UTC)";
+        if (latest.timestamp().isAfter(now)) {
+            return head + count + " and after this host's clock (now " + TIME.format(now) + " UTC; latest " + latest.key()
+                    + ", " + io.dbbackup.core.Human.gap(Duration.between(now, latest.timestamp())) + " ahead): "
+                    + clockCauses(one, latest, false);
+        }
+        return head + count + " but none after this host's clock (now " + TIME.format(now) + " UTC; latest "
+                + latest.key() + ", " + io.dbbackup.core.Human.gap(Duration.between(stored.timestamp(), latest.timestamp()))
+                + " after it): another run of this job made " + (one ? "it" : "them") + " while this one ran (on this host "
+                + "or another; another host whose clock runs ahead by less than this run took looks the same); to tell "
+                + "which, compare `date` on the host that made " + latest.key() + " with a true clock (`chronyc "
+                + "tracking`): fix NTP if it is off; if it is not, keep runs of this job from overlapping; a later prune "
+                + "decides about this backup by the rules";
     }
 
     /**

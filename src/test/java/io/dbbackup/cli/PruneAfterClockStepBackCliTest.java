@@ -73,6 +73,32 @@ class PruneAfterClockStepBackCliTest {
                 + "nothing needs doing; a later prune decides about this backup by the rules");
     }
 
+    /**
+     * {@code backup --prune} after the step: the backup it stored ranks below the one named before the step, so only its
+     * own reason keeps it. Its warning said "backups dated after it outrank it (a clock ahead?)"; it now says, in the
+     * prune's terms and one line, the dates, both causes and how to tell them apart.
+     */
+    @Test
+    void backupPruneSaysWhyItKeptTheBackupItStoredInThePrunesTerms() {
+        Instant now = AFTER_STEP.plus(Duration.ofMinutes(5));
+        String stored = "app/app-20260304-094500.sqlite.gz";
+        Cli.Result r = at(now).run("-c", "config.yaml", "backup", "app", "--prune");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(dir.resolve("store/" + stored)).exists();
+        assertThat(dir.resolve("store/" + OLD)).as("kept by keep_last: 1").exists();
+        assertThat(dir.resolve("store/" + NEW)).as("the rules delete it").doesNotExist();
+        assertThat(r.err().lines().filter(l -> l.contains("WARN"))).as(r.err()).containsExactly(
+                now + " WARN  kept the backup this run stored, " + stored + ", which "
+                + "retention alone would delete: 1 backup is dated after it (2026-03-04 09:45:00 UTC) and after this host's "
+                + "clock (now 2026-03-04 09:45:00 UTC; latest " + OLD + ", 15m ahead): either this host's clock stepped "
+                + "back since it was named (NTP, a VM resumed) or another host whose clock runs ahead made it (several "
+                + "hosts backing up this job), and this backup may hold the newest data; to tell which, compare `date` "
+                + "here and on the host that made " + OLD + " with a true clock (`chronyc tracking`): fix NTP where one is "
+                + "off; if none is, this host's clock was set right since and nothing needs doing; a later prune decides "
+                + "about this backup by the rules job=app key=" + stored);
+    }
+
     /** A backup dated 20 seconds ahead: the warning said "0m ahead", as if it were not ahead at all. */
     @Test
     void aSkewUnderAMinuteIsSaidInSeconds() {
