@@ -12,7 +12,8 @@ import java.io.InterruptedIOException;
  * that fails too (connection refused, a connect timeout: the service restarting, a balancer's blip) counts as one of
  * those resumes and is asked again after a pause ({@value #FIRST_PAUSE_MILLIS} ms, doubled each time, at most
  * {@value #MAX_PAUSE_MILLIS} ms) that a cancellation or a close ends at once; when the budget is spent, the error
- * says both, the read's failure and the last request's, and the byte reached, for every store ({@link #gaveUp}). Cancellation
+ * says both, the read's failure and the last request's, and the byte reached, for every store ({@link #gaveUp}); a read
+ * that breaks again after the last resume says its failure and the byte reached ({@link #brokeAgain}). Cancellation
  * ({@link InterruptedIOException}), a missing object, the rest that cannot be read as asked ({@link NotResumable}) and
  * the store's own refusals (unchecked) are not resumed.
  */
@@ -84,6 +85,7 @@ public final class ResumingInputStream extends InputStream {
         }
         while (true) {
             IOException failure;
+            boolean ended = false; // an early end: its line names the byte already
             try {
                 int n = in.read(b, off, len);
                 if (n > 0) {
@@ -97,6 +99,7 @@ public final class ResumingInputStream extends InputStream {
                     continue;
                 }
                 failure = new IOException("the content of " + location + " ended at byte " + position + " of " + length);
+                ended = true;
             } catch (InterruptedIOException e) {
                 if (e.getClass() != InterruptedIOException.class) {
                     failure = e; // a timeout (SocketTimeoutException), not a cancellation
@@ -109,8 +112,11 @@ public final class ResumingInputStream extends InputStream {
             if (closed) { // closed from another thread (a cancellation): the read failed for that, not the network
                 throw stopped(failure);
             }
-            if (resumes >= maxResumes || failure instanceof NoSuchKeyException) {
+            if (failure instanceof NoSuchKeyException) {
                 throw failure;
+            }
+            if (resumes >= maxResumes) {
+                throw ended ? failure : brokeAgain(failure);
             }
             resumes++;
             try {
@@ -158,6 +164,17 @@ public final class ResumingInputStream extends InputStream {
     private IOException gaveUp(IOException broke, IOException failed) {
         return new IOException(broke.getMessage() + "; going on from byte " + position + " over a new connection failed too: "
                 + failed.getMessage(), failed);
+    }
+
+    /**
+     * The read broke ({@code failure}) after the last resume the budget allows (or with none allowed): its line and
+     * the byte reached, as {@link #gaveUp} says it (an early end's line names the byte already and is thrown as it is).
+     * It used to be the read's failure alone ("s3 get … failed: Connection reset"), without the byte.
+     */
+    private IOException brokeAgain(IOException failure) {
+        String at = " at byte " + position + (length < 0 ? "" : " of " + length);
+        return new IOException(failure.getMessage() + (resumes == 0 ? "; broke" + at : "; broke again" + at + ", after "
+                + resumes + (resumes == 1 ? " resume" : " resumes") + " (the most a read makes)"), failure);
     }
 
     /** Waits {@code millis}, or less when the operation is cancelled or this stream closed (then throws). */

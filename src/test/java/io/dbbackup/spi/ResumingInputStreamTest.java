@@ -75,11 +75,28 @@ class ResumingInputStreamTest {
         }
     }
 
+    /**
+     * A read that breaks again after its last resume that worked: the read's failure and the byte reached, as every
+     * other final failure says it. It used to be the stream's failure alone ("s3 get … failed: Connection reset"): the
+     * user restoring 50 GiB could not tell how far it got.
+     */
     @Test
-    void afterTheLastResumeTheFailureIsTheError() {
-        ResumingInputStream in = stream(1_000, new IOException("Connection reset"), 2);
-        assertThatThrownBy(in::readAllBytes).hasMessage("Connection reset");
+    void afterTheLastResumeTheFailureIsTheErrorWithTheByteReached() {
+        IOException reset = new IOException("s3 get s3://b/k failed: Connection reset");
+        ResumingInputStream in = stream(1_000, reset, 2);
+        assertThatThrownBy(in::readAllBytes).isExactlyInstanceOf(IOException.class).hasMessage("s3 get s3://b/k failed: "
+                + "Connection reset; broke again at byte 3000 of 10000, after 2 resumes (the most a read makes)")
+                .cause().isSameAs(reset);
         assertThat(asked).containsExactly(1_000L, 2_000L);
+        asked.clear();
+        ResumingInputStream timedOut = stream(1_000, new SocketTimeoutException("Read timed out"), 1);
+        assertThatThrownBy(timedOut::readAllBytes).as("a read timeout too, no longer taken for an interruption")
+                .isExactlyInstanceOf(IOException.class)
+                .hasMessage("Read timed out; broke again at byte 2000 of 10000, after 1 resume (the most a read makes)");
+        asked.clear();
+        ResumingInputStream never = stream(1_000, new IOException("Connection reset"), 0);
+        assertThatThrownBy(never::readAllBytes).as("no resume allowed").hasMessage("Connection reset; broke at byte 1000 "
+                + "of 10000");
         asked.clear();
         ResumingInputStream early = stream(1_000, null, 1);
         assertThatThrownBy(early::readAllBytes).hasMessage("the content of s3://b/k ended at byte 2000 of 10000");
