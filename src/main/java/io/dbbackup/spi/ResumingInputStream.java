@@ -116,7 +116,7 @@ public final class ResumingInputStream extends InputStream {
                 throw failure;
             }
             if (resumes >= maxResumes) {
-                throw ended ? failure : brokeAgain(failure);
+                throw brokeAgain(failure, ended);
             }
             resumes++;
             try {
@@ -167,14 +167,19 @@ public final class ResumingInputStream extends InputStream {
     }
 
     /**
-     * The read broke ({@code failure}) after the last resume the budget allows (or with none allowed): its line and
-     * the byte reached, as {@link #gaveUp} says it (an early end's line names the byte already and is thrown as it is).
-     * It used to be the read's failure alone ("s3 get … failed: Connection reset"), without the byte.
+     * The read broke ({@code failure}) after the last resume the budget allows (or with none allowed): its line, the
+     * byte reached and the resumes made, as {@link #gaveUp} says it; an early end's line ({@code ended}) names the byte
+     * already, and the resumes are added. It used to be the read's failure alone ("s3 get … failed: Connection reset"),
+     * without the byte.
      */
-    private IOException brokeAgain(IOException failure) {
-        String at = " at byte " + position + (length < 0 ? "" : " of " + length);
-        return new IOException(failure.getMessage() + (resumes == 0 ? "; broke" + at : "; broke again" + at + ", after "
-                + resumes + (resumes == 1 ? " resume" : " resumes") + " (the most a read makes)"), failure);
+    private IOException brokeAgain(IOException failure, boolean ended) {
+        String after = resumes == 0 ? "" : ", after " + resumes + (resumes == 1 ? " resume" : " resumes")
+                + " (the most a read makes)";
+        if (ended) {
+            return resumes == 0 ? failure : new IOException(failure.getMessage() + after);
+        }
+        return new IOException(failure.getMessage() + "; broke" + (resumes == 0 ? "" : " again") + " at byte " + position
+                + (length < 0 ? "" : " of " + length) + after, failure);
     }
 
     /** Waits {@code millis}, or less when the operation is cancelled or this stream closed (then throws). */

@@ -99,7 +99,8 @@ class ResumingInputStreamTest {
                 + "of 10000");
         asked.clear();
         ResumingInputStream early = stream(1_000, null, 1);
-        assertThatThrownBy(early::readAllBytes).hasMessage("the content of s3://b/k ended at byte 2000 of 10000");
+        assertThatThrownBy(early::readAllBytes).as("an early end names the byte, and now the resumes")
+                .hasMessage("the content of s3://b/k ended at byte 2000 of 10000, after 1 resume (the most a read makes)");
     }
 
     @Test

@@ -203,6 +203,37 @@ class S3StoreIT extends CredentialedStoreContract {
     }
 
     /**
+     * The connection drops on the first read and on each of the 3 resumes: the error names the object, the byte reached
+     * and the resumes made, as when a request for the rest fails. It said the byte without the resumes ("the content
+     * of s3://… ended at byte N of L"), and a read that failed, rather than ended, the read's failure alone.
+     */
+    @Test
+    void aDownloadThatBreaksAgainAfterItsLastResumeSaysTheByteReached() throws Exception {
+        byte[] data = new byte[(13 << 20) + 7];
+        new java.util.Random(23).nextBytes(data);
+        S3Settings direct = S3Fixture.settings(s3, BUCKET, "again-" + UUID.randomUUID() + "/", 5L << 20, 2);
+        try (Store store = new S3Store(direct)) {
+            store.put("big.bin", data, ctx());
+        }
+        try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(s3.endpoint(), 3_000_000, 4)) {
+            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
+                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            try (Store store = new S3Store(viaRelay); var in = store.open("big.bin")) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
+                assertThat(relay.cut()).isEqualTo(4);
+                assertThat(t).isExactlyInstanceOf(java.io.IOException.class);
+                // the SDK takes the cut for an early end of the body ("the content of … ended at byte N of L")
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(
+                        viaRelay.location("big.bin")) + "( failed: .*; broke again| ended) at byte (\\d+) of " + data.length
+                        + ", after 3 resumes \\(the most a read makes\\)$").matcher(t.getMessage());
+                assertThat(m.find()).as("the read's failure and the byte reached in: %s", t.getMessage()).isTrue();
+                assertThat(Long.parseLong(m.group(2))).as("the byte reached").isBetween(4L * 2_000_000, 4L * 3_000_000);
+                assertThat(((io.dbbackup.spi.ResumingInputStream) in).resumes()).isEqualTo(3);
+            }
+        }
+    }
+
+    /**
      * The connection drops mid-read and the service stops answering (the relay closed: connection refused): after the
      * budget of requests for the rest, the error names the object, the read's failure and the byte reached. It said
      * the last request's failure alone ("s3 get s3://… failed: … Connection refused"), not where the read stopped.
