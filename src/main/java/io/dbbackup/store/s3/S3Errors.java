@@ -233,7 +233,7 @@ final class S3Errors {
         var named = refused.or(() -> held).orElse(errors.get(0));
         int failed = errors.size() + heldAlone.size();
         int deleted = asked - failed;
-        String line = Redactor.redact("s3 delete of " + Human.count(asked, "object") + " in " + cfg.describe() + " failed for "
+        String line = Redactor.redact("delete of " + Human.count(asked, "object") + " in " + cfg.describe() + " failed for "
                 + failed + " of them (" + (deleted <= 0 ? "none was deleted" : "the other " + deleted
                 + (deleted == 1 ? " was" : " were") + " deleted") + "), first " + named.key() + ": " + named.code()
                 + (named.message() == null || named.message().isBlank() ? ""
@@ -262,7 +262,7 @@ final class S3Errors {
         String first = refused.isEmpty() ? heldAlone.get(0) : refused.get(0).key() + ": " + refused.get(0).code()
                 + (refused.get(0).message() == null || refused.get(0).message().isBlank() ? ""
                         : " (" + Redactor.excerpt(oneLine(refused.get(0).message()), MAX_TEXT) + ")");
-        return io.dbbackup.spi.HeldObjectException.heldThen("s3 delete of " + Human.count(asked, "object") + " in "
+        return io.dbbackup.spi.HeldObjectException.heldThen("delete of " + Human.count(asked, "object") + " in "
                 + cfg.describe(), asked, failedAt, refused.size() + heldAlone.size(), first, failure);
     }
 

@@ -105,7 +105,7 @@ class S3DeleteHeldByLockTest {
         }); S3Store store = server.store()) {
             Throwable t = catchThrowable(() -> store.deleteAll(keys));
             assertThat(t).isInstanceOf(HeldObjectException.class);
-            assertThat(t.getMessage()).contains("s3 delete of 2500 objects in ")
+            assertThat(t.getMessage()).contains("delete of 2500 objects in ")
                     .contains(" failed for 5 of them (the other 2495 were deleted), first " + keys.get(3) + ": AccessDenied");
             assertThat(((HeldObjectException) t).keys()).containsExactlyElementsOf(locked);
         }
@@ -114,7 +114,7 @@ class S3DeleteHeldByLockTest {
     /**
      * A service that answers DeleteObjects for the first batch and 501 NotImplemented for the next (some S3-compatibles
      * behind a balancer): the rest is deleted key by key, and the one failure counts the keys held over all 1,010 keys,
-     * the batch's and the single deletes' ("s3 delete of 1000 objects … failed for 2 of them (the other 998 were
+     * the batch's and the single deletes' ("delete of 1000 objects … failed for 2 of them (the other 998 were
      * deleted)" it said, beside four keys held).
      */
     @Test
@@ -124,7 +124,7 @@ class S3DeleteHeldByLockTest {
         Throwable t = deleteAllWithTheSecondBatchNotImplemented(keys, locked);
         assertThat(t).isInstanceOf(HeldObjectException.class);
         assertThat(((HeldObjectException) t).keys()).containsExactlyElementsOf(locked);
-        assertThat(t.getMessage()).contains("s3 delete of 1010 objects in ")
+        assertThat(t.getMessage()).contains("delete of 1010 objects in ")
                 .contains(" failed for 4 of them (the other 1006 were deleted), first " + keys.get(3) + ": AccessDenied")
                 .contains("the bucket's Object Lock (or the service's retention/WORM setting) holds the object");
     }
@@ -137,7 +137,7 @@ class S3DeleteHeldByLockTest {
         Throwable t = deleteAllWithTheSecondBatchNotImplemented(keys, locked);
         assertThat(t).isInstanceOf(HeldObjectException.class);
         assertThat(((HeldObjectException) t).keys()).containsExactlyElementsOf(locked);
-        assertThat(t.getMessage()).contains("s3 delete of 1010 objects in ")
+        assertThat(t.getMessage()).contains("delete of 1010 objects in ")
                 .contains(" failed for 2 of them (the other 1008 were deleted), first " + keys.get(3) + ": AccessDenied");
     }
 
@@ -166,7 +166,7 @@ class S3DeleteHeldByLockTest {
                 "<Code>AccessDenied</Code><Message>Access Denied</Message>");
         assertThat(t).isInstanceOfSatisfying(io.dbbackup.core.DbBackupException.class,
                 d -> assertThat(d.retryable()).as("retryable").isFalse());
-        assertThat(t.getMessage()).startsWith("s3 delete of 1010 objects in ")
+        assertThat(t.getMessage()).startsWith("delete of 1010 objects in ")
                 .contains(" failed for 4 of them (1001 were deleted, 5 not tried): 3 held by a lock, first " + keys.get(3)
                         + ": AccessDenied (Access Denied because object protected by object lock.); then s3 delete ")
                 .contains(keys.get(1004) + " failed: HTTP 403 AccessDenied (Access Denied); check the store's credentials "
@@ -181,7 +181,7 @@ class S3DeleteHeldByLockTest {
         Throwable t = deleteAllWithTheSecondBatchNotImplemented(keys, locked, keys.get(1000), 500,
                 "<Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message>");
         assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(HeldObjectException.class);
-        assertThat(t.getMessage()).startsWith("s3 delete of 1010 objects in ")
+        assertThat(t.getMessage()).startsWith("delete of 1010 objects in ")
                 .contains(" failed for 2 of them (999 were deleted, 9 not tried): 1 held by a lock, first " + keys.get(3)
                         + ": AccessDenied (")
                 .contains(keys.get(1000) + " failed: HTTP 500 InternalError (We encountered an internal error. Please try again.)");

@@ -23,7 +23,7 @@ class S3DeleteRefusedPerKeyTest {
     void keysABucketPolicyRefusesToDeleteAreAPermanentFailureNamingThePermission() throws Exception {
         Throwable t = deleteAnswered("AccessDenied", "Access Denied");
         assertThat(t).isInstanceOfSatisfying(DbBackupException.class, d -> assertThat(d.retryable()).isFalse());
-        assertThat(t.getMessage()).matches("s3 delete of 3 objects in s3 s3://b/ at http://127\\.0\\.0\\.1:\\d+ failed for 2 of them \\(the other 1 was "
+        assertThat(t.getMessage()).matches("delete of 3 objects in s3 s3://b/ at http://127\\.0\\.0\\.1:\\d+ failed for 2 of them \\(the other 1 was "
                 + "deleted\\), first job/wal/000000010000000000000002: AccessDenied \\(Access Denied\\); check the store's "
                 + "credentials and the bucket policy: they need s3:DeleteObject on bucket b for these keys \\(IAM or bucket"
                 + " policy; a Deny on their prefix\\?\\)");
