@@ -62,19 +62,29 @@ public class HeldObjectException extends IOException {
     }
 
     /**
-     * A delete of {@code asked} keys ({@code deleteOf}: "s3 delete of 1010 objects in ...") that failed at the key of
+     * A delete of {@code asked} keys ({@code deleteOf}: "delete of 1010 objects in s3 s3://…", the store's kind said once, by {@link Store#describe}) that failed at the key of
      * index {@code failedAt} for another reason than a lock ({@code failure}: a missing permission, the service's "try
      * again") after a lock held {@code held} keys before it, the first {@code first}: the failure as it was (its type,
      * whether a retry may fix it, its advice), its line led by the count of the keys held and the first of them, which
      * it used to lose. A {@link io.dbbackup.core.DbBackupException} is thrown, anything else returned.
      */
     public static IOException heldThen(String deleteOf, int asked, int failedAt, int held, String first, Exception failure) {
-        int deleted = failedAt - held;
-        int notTried = asked - failedAt - 1;
-        String line = io.dbbackup.core.Redactor.redact(deleteOf + " failed for " + (held + 1) + " of them ("
+        return heldThen(deleteOf, failedAt - held, 1, asked - failedAt - 1, held, first, failure);
+    }
+
+    /**
+     * As {@link #heldThen(String, int, int, int, String, Exception)}, for a delete whose requests run at once (Azure's
+     * parallel deleteAll), counted as they ended rather than by where the failure stopped: {@code deleted} keys
+     * deleted, {@code failed} that failed for another reason than a lock ({@code failure} the first of them in the
+     * order given; when more, their count is said), {@code notTried} not tried once a failure stopped the delete,
+     * {@code held} held by a lock, the first {@code first}.
+     */
+    public static IOException heldThen(String deleteOf, int deleted, int failed, int notTried, int held, String first,
+                                       Exception failure) {
+        String line = io.dbbackup.core.Redactor.redact(deleteOf + " failed for " + (held + failed) + " of them ("
                 + (deleted <= 0 ? "none was deleted" : deleted + (deleted == 1 ? " was" : " were") + " deleted")
                 + (notTried > 0 ? ", " + notTried + " not tried" : "") + "): " + held + " held by a lock, first " + first
-                + "; then " + failure.getMessage());
+                + "; then " + (failed > 1 ? failed + " failed for another reason, the first: " : "") + failure.getMessage());
         if (failure instanceof io.dbbackup.core.DbBackupException d) {
             throw new io.dbbackup.core.DbBackupException(d.status(), line, d, d.retryable());
         }

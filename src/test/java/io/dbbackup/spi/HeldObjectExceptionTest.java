@@ -134,4 +134,24 @@ class HeldObjectExceptionTest {
             assertThat(h.getMessage()).isEqualTo(held(keys.get(3)).getMessage());
         });
     }
+
+    /**
+     * A delete whose requests run at once (Azure's), counted as they ended: more than one other failure is counted, the
+     * first in the order given said; an interruption stays one.
+     */
+    @Test
+    void aParallelDeleteCountsAsItsRequestsEnded() {
+        IOException reset = new IOException("azure delete azure://a/c/k5 failed: Connection reset");
+        IOException t = HeldObjectException.heldThen("delete of 12 blobs in azure azure://a/c/", 6, 3, 1, 2,
+                "k1: HTTP 409 BlobImmutableDueToPolicy", reset);
+        assertThat(t).isExactlyInstanceOf(IOException.class).hasCause(reset).hasMessage("delete of 12 blobs in azure "
+                + "azure://a/c/ failed for 5 of them (6 were deleted, 1 not tried): 2 held by a lock, first k1: HTTP 409 "
+                + "BlobImmutableDueToPolicy; then 3 failed for another reason, the first: azure delete azure://a/c/k5 "
+                + "failed: Connection reset");
+        assertThat(HeldObjectException.heldThen("delete of 3 blobs in x", 0, 1, 0, 2, "k1",
+                new java.io.InterruptedIOException("azure delete k3 interrupted")))
+                .isExactlyInstanceOf(java.io.InterruptedIOException.class)
+                .hasMessage("delete of 3 blobs in x failed for 3 of them (none was deleted): 2 held by a lock, first k1; "
+                        + "then azure delete k3 interrupted");
+    }
 }

@@ -59,10 +59,15 @@ final class AzureErrors {
     static io.dbbackup.spi.HeldObjectException held(String store, int asked, java.util.List<String> held, String firstBlob,
                                                      AzureHttp.Response r, java.time.Instant until) {
         int deleted = asked - held.size();
-        return new io.dbbackup.spi.HeldObjectException(Redactor.redact("azure delete of " + Human.count(asked, "blob")
+        return new io.dbbackup.spi.HeldObjectException(Redactor.redact("delete of " + Human.count(asked, "blob")
                 + " in " + store + " failed for " + held.size() + " of them (" + (deleted <= 0 ? "none was deleted"
                 : "the other " + deleted + (deleted == 1 ? " was" : " were") + " deleted") + "), first " + firstBlob + ": "
                 + answer(r)) + "; " + kind(r, until) + "; not a missing permission", held);
+    }
+
+    /** The first blob held of a delete that another failure ended: its name and the service's answer {@code r}. */
+    static String first(String blob, AzureHttp.Response r) {
+        return Redactor.redact(blob + ": " + answer(r));
     }
 
     /** What holds the blob a delete's refusal {@code r} names, and until when ({@code until}, or null: not known). */

@@ -331,8 +331,12 @@ public final class AzureStore implements Store {
     /**
      * Deletes {@value #DELETE_THREADS} at a time (the WAL archive of a busy cluster holds thousands of segments); the
      * blobs an immutability policy or legal hold holds do not stop it: one {@link HeldObjectException} names them at
-     * the end, unless another failure is thrown first. Its message, as S3 says a DeleteObjects' refusals, counts them
-     * and names the first, whose retention's end alone is read (one HEAD, not one per held blob).
+     * the end. Its message, as S3 says a DeleteObjects' refusals, counts them and names the first, whose retention's
+     * end alone is read (one HEAD, not one per held blob). Another failure stops it: the deletes not begun are not
+     * made, the ones under way are waited for, and the first failure in the order given is thrown as it was (its type,
+     * whether a retry may fix it, its advice), its line led, when blobs were held, by their count and the first
+     * ({@link HeldObjectException#heldThen(String, int, int, int, int, String, Exception)}, counted as the deletes
+     * ended: deleted, failed, not tried). It used to be that failure's own line, the held blobs lost.
      */
     @Override
     public void deleteAll(List<String> keys) throws IOException {
@@ -345,21 +349,62 @@ public final class AzureStore implements Store {
             t.setDaemon(true);
             return t;
         });
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            List<Future<AzureHttp.Response>> done = new ArrayList<>();
+            List<Future<Deleted>> done = new ArrayList<>();
             for (String key : keys) {
-                done.add(pool.submit(() -> deleteUnlessHeld(fullName(key)))); // the others go on; named at the end
+                done.add(pool.submit(() -> { // the others go on past a held blob; named at the end
+                    if (stop.get()) {
+                        return Deleted.NOT_TRIED;
+                    }
+                    try {
+                        AzureHttp.Response held = deleteUnlessHeld(fullName(key));
+                        return held == null ? Deleted.DELETED : new Deleted(held);
+                    } catch (IOException | RuntimeException e) {
+                        stop.set(true); // another failure: the deletes not begun are not made
+                        throw e;
+                    }
+                }));
             }
             List<String> held = new ArrayList<>();
             int first = -1;
             AzureHttp.Response refusal = null;
+            Throwable failure = null;
+            int deleted = 0;
+            int failed = 0;
+            int notTried = 0;
             for (int i = 0; i < done.size(); i++) {
-                AzureHttp.Response r = done.get(i).get();
-                if (r != null) {
+                Deleted d;
+                try {
+                    d = done.get(i).get();
+                } catch (ExecutionException e) {
+                    failed++;
+                    failure = failure == null ? e.getCause() : failure;
+                    continue;
+                }
+                if (d == Deleted.DELETED) {
+                    deleted++;
+                } else if (d == Deleted.NOT_TRIED) {
+                    notTried++;
+                } else {
                     held.add(keys.get(i));
                     first = first < 0 ? i : first;
-                    refusal = refusal == null ? r : refusal;
+                    refusal = refusal == null ? d.refusal() : refusal;
                 }
+            }
+            if (failure != null) {
+                if (!held.isEmpty() && (failure instanceof IOException || failure instanceof io.dbbackup.core.DbBackupException)) {
+                    throw HeldObjectException.heldThen("delete of " + io.dbbackup.core.Human.count(keys.size(), "blob")
+                            + " in " + describe(), deleted, failed, notTried, held.size(),
+                            AzureErrors.first(fullName(keys.get(first)), refusal), (Exception) failure);
+                }
+                if (failure instanceof IOException io) {
+                    throw io;
+                }
+                if (failure instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IOException(failure);
             }
             if (!held.isEmpty()) {
                 String full = fullName(keys.get(first));
@@ -368,17 +413,16 @@ public final class AzureStore implements Store {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while deleting in " + describe());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
         } finally {
+            stop.set(true);
             pool.shutdownNow();
         }
+    }
+
+    /** How one blob's delete in a {@link #deleteAll} ended: deleted, not tried, or held ({@code refusal}: the answer). */
+    private record Deleted(AzureHttp.Response refusal) {
+        static final Deleted DELETED = new Deleted(null);
+        static final Deleted NOT_TRIED = new Deleted(null);
     }
 
     /** One request whose answer must be one of {@code expected} (any 2xx when none are given); mapped otherwise. */

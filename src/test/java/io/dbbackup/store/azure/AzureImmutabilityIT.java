@@ -154,11 +154,60 @@ class AzureImmutabilityIT {
                     .containsExactlyInAnyOrderElementsOf(e.keys());
             assertThat(policy.passed().stream().filter(l -> l.startsWith("HEAD ")).toList())
                     .as("the properties read (HEAD) to say when the retention ends").hasSize(1);
-            assertThat(e.getMessage()).isEqualTo("azure delete of 64 blobs in " + relayed.describe() + " failed for 60 of "
+            assertThat(e.getMessage()).isEqualTo("delete of 64 blobs in " + relayed.describe() + " failed for 60 of "
                     + "them (the other 4 were deleted), first team/wal/held-01: HTTP 409 BlobImmutableDueToPolicy (This "
                     + "operation is not permitted as the blob is immutable due to a policy.); an immutability policy "
                     + "(time-based retention, on the blob's version or its container) holds it: it cannot be deleted "
                     + "before 2027-01-31T00:00:00Z; not a missing permission");
+        }
+    }
+
+    /**
+     * A parallel delete of blobs some of which a policy holds, and one whose delete fails for another reason: the
+     * service's 500 (retryable), then a 403 (permanent, with its advice). Each is thrown as it was (its type, whether
+     * a retry may fix it, its advice), its line led by the count of the blobs held and the first of them, as S3's and
+     * the default deleteAll say it. It used to be the failure's own line: the held blobs' count and the first lost.
+     */
+    @Test
+    void anotherFailureAmongHeldBlobsKeepsTheirCountAndTheFirst() throws Exception {
+        String container = "then-" + UUID.randomUUID().toString().substring(0, 8);
+        AzureFixture.createContainer(azurite, container);
+        URI server = URI.create("http://127.0.0.1:" + azurite.endpoint().getPort());
+        try (ReadOnlyS3Relay policy = ReadOnlyS3Relay.azureRefusing(server, l -> l.startsWith("DELETE ") && l.contains("/held-"),
+                     "BlobImmutableDueToPolicy", "This operation is not permitted as the blob is immutable due to a policy.");
+             ReadOnlyS3Relay broken = ReadOnlyS3Relay.refusing(policy.uri(), l -> l.startsWith("DELETE ") && l.contains("/boom-"),
+                     "500 Internal Server Error", "InternalError", "Server encountered an internal error.");
+             ReadOnlyS3Relay denied = ReadOnlyS3Relay.refusing(policy.uri(), l -> l.startsWith("DELETE ") && l.contains("/boom-"),
+                     "403 Forbidden", "AuthorizationPermissionMismatch", "This request is not authorized.");
+             AzureStore raw = AzureFixture.store(azurite, container, "team/", 4L << 20, 2)) {
+            List<String> keys = List.of("wal/free-00", "wal/held-01", "wal/held-02", "wal/free-03", "wal/held-04",
+                    "wal/free-05", "wal/held-06", "wal/boom-07");
+            for (ReadOnlyS3Relay relay : List.of(broken, denied)) {
+                for (String k : keys) {
+                    raw.put(k, new byte[] {1}, context());
+                }
+                try (AzureStore relayed = new AzureStore(new AzureSettings(URI.create(relay.uri() + "/" + AzuriteServer.ACCOUNT),
+                        AzuriteServer.ACCOUNT, container, "team/", new io.dbbackup.core.Secret(azurite.accountKey(), "test"),
+                        null, 4L << 20, 2, null, null, null, null))) {
+                    relayed.http.firstPause = Duration.ofMillis(10);
+                    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> relayed.deleteAll(keys));
+                    String then = "delete of 8 blobs in " + relayed.describe() + " failed for 5 of them (3 were deleted): 4 "
+                            + "held by a lock, first team/wal/held-01: HTTP 409 BlobImmutableDueToPolicy (This operation is "
+                            + "not permitted as the blob is immutable due to a policy.); then azure delete "
+                            + relayed.settings().location("team/wal/boom-07") + " failed: HTTP ";
+                    if (relay == broken) {
+                        assertThat(t).isExactlyInstanceOf(java.io.IOException.class).hasMessage(then + "500 InternalError "
+                                + "(Server encountered an internal error.)");
+                    } else {
+                        assertThat(t).isInstanceOfSatisfying(io.dbbackup.core.DbBackupException.class,
+                                d -> assertThat(d.retryable()).as("retryable").isFalse());
+                        assertThat(t.getMessage()).startsWith(then + "403 AuthorizationPermissionMismatch (This request is "
+                                + "not authorized.); check the store's account_key or sas_token");
+                    }
+                    assertThat(raw.list("wal/").stream().map(StoredObject::key).toList()).as("the held and the failed left")
+                            .containsExactly("wal/boom-07", "wal/held-01", "wal/held-02", "wal/held-04", "wal/held-06");
+                }
+            }
         }
     }
 
