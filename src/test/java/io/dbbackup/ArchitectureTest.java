@@ -1,5 +1,6 @@
 package io.dbbackup;
 
+import com.tngtech.archunit.ArchConfiguration;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,19 +8,50 @@ import org.junit.jupiter.api.Test;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Locale;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The package arrows of DESIGN.md: cli → job → pipeline/config → spi → core; plugins are never imported. */
 class ArchitectureTest {
     private static JavaClasses classes;
 
+    /**
+     * Our classes only: the rules judge their dependencies and calls, which ArchUnit records (as stubs naming class,
+     * package, method and parameter types) without reading the JDK's and the libraries' classes from the class path,
+     * which took most of this test's 17 s ({@link #theRulesSeeTheDependenciesAndCallsTheyJudge} keeps that true).
+     */
     @BeforeAll
     static void load() {
-        classes = new ClassFileImporter()
-                .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("/test-plugins/"))
-                .importPackages("io.dbbackup");
+        ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
+        try {
+            classes = new ClassFileImporter()
+                    .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("/test-plugins/"))
+                    .importPackages("io.dbbackup");
+        } finally {
+            ArchConfiguration.get().reset();
+        }
+    }
+
+    /**
+     * A guard (passed before too): rules that must fail on the classes as imported do, so that a dependency or a call
+     * outside our classes (a library's, the JDK's) is still seen without its class being read.
+     */
+    @Test
+    void theRulesSeeTheDependenciesAndCallsTheyJudge() {
+        assertThatThrownBy(() -> noClasses().that().resideInAPackage("io.dbbackup.cli..")
+                .should().dependOnClassesThat().resideInAPackage("io.dbbackup.job..").check(classes))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> noClasses().that().resideInAPackage("io.dbbackup.retention..")
+                .should().dependOnClassesThat().resideInAPackage("java.time..").check(classes))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> noClasses().that().resideInAPackage("io.dbbackup.config..")
+                .should().dependOnClassesThat().resideInAPackage("org.snakeyaml..").check(classes))
+                .isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> noClasses().should().callMethod(String.class, "toLowerCase", Locale.class).check(classes))
+                .isInstanceOf(AssertionError.class);
     }
 
     @Test
