@@ -43,8 +43,7 @@ class LauncherRebuildIT {
         assertThat(first.out()).isEqualTo("toy build one --version\n");
         assertThat(jar).exists();
 
-        // up to date (the sources are older than the jar, whatever they say): run as it is, Maven not even started
-        Files.writeString(source, main("two"));
+        // up to date (the sources are older than the jar and say what it was built from): run as it is, Maven not even started
         FileTime before = FileTime.from(Files.getLastModifiedTime(jar).toInstant().minusSeconds(3600));
         backdate(checkout.resolve("src"), before);
         Files.setLastModifiedTime(checkout.resolve("pom.xml"), before);
@@ -55,16 +54,30 @@ class LauncherRebuildIT {
         assertThat(fast.out()).isEqualTo("toy build one --version\n");
         assertThat(Files.getLastModifiedTime(jar)).isEqualTo(built);
 
+        // an edit that keeps a time older than the jar (cp -p, tar x, touch -d; no git here to say the tree is dirty): the
+        // sources' contents differ from those the jar was built from, so it is rebuilt, and the edit runs (not the class
+        // the compiler would keep because its source looks older than it)
+        Files.writeString(source, main("two"));
+        Files.setLastModifiedTime(source, before);
+        Run hidden = launcher(checkout);
+        assertThat(hidden.exit()).as(hidden.toString()).isZero();
+        assertThat(hidden.err()).contains("dbbackup: building " + jar + " (mvn package): the contents of src/main or pom.xml "
+                + "differ from those the jar was built from (no file is newer than it) ...");
+        assertThat(hidden.out()).as("the edit older than the jar").isEqualTo("toy build two --version\n");
+        built = Files.getLastModifiedTime(jar);
+        assertThat(launcher(checkout).err()).as("rebuilt once").doesNotContain("building");
+
         // a source touched after the jar was built: rebuilt first, and the new build runs
-        Files.setLastModifiedTime(source, FileTime.from(Instant.now()));
+        Files.writeString(source, main("three"));
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(2)));
         Run rebuilt = launcher(checkout);
         assertThat(rebuilt.exit()).as(rebuilt.toString()).isZero();
         assertThat(rebuilt.err()).contains("dbbackup: building " + jar + " (mvn package): src/main/java/toy/Main.java is newer than the jar ...");
-        assertThat(rebuilt.out()).isEqualTo("toy build two --version\n");
+        assertThat(rebuilt.out()).isEqualTo("toy build three --version\n");
         assertThat(Files.getLastModifiedTime(jar)).isGreaterThan(built);
 
         // a build that fails: one line saying so and what to do, exit 2, and the (now stale) jar is not run
-        Files.writeString(source, main("three").replace("}\n}", "\n}"));
+        Files.writeString(source, main("four").replace("}\n}", "\n}"));
         Run failed = launcher(checkout);
         assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
         assertThat(failed.out()).as("the stale jar ran").isEmpty();
@@ -110,14 +123,23 @@ class LauncherRebuildIT {
         assertThat(fast.out()).isEqualTo("toy build two, commit " + two + "\n");
         assertThat(Files.getLastModifiedTime(jar)).isEqualTo(built);
 
-        // an edit not committed whose file is older than the jar (copied with its time, say): the checkout is dirty. (The
-        // compiler plugin, which goes by mtimes too, then keeps the class it has: only the commit line is asserted.)
+        // an edit not committed whose file is older than the jar (copied with its time, say): the checkout is dirty, and the
+        // edit runs (the compiler plugin, which goes by mtimes too, would keep the class it has)
+        FileTime older = FileTime.from(built.toInstant().minusSeconds(60));
         Files.writeString(source, stamped("edited"));
-        Files.setLastModifiedTime(source, FileTime.from(built.toInstant().minusSeconds(60)));
+        Files.setLastModifiedTime(source, older);
         Run edited = launcher(checkout);
         assertThat(edited.err()).as(edited.toString()).contains("dbbackup: building " + jar + " (mvn package): src/main or pom.xml has "
                 + "changes not committed since " + two + ", the jar's commit ...");
-        assertThat(edited.out()).endsWith(", commit " + two + "-dirty\n");
+        assertThat(edited.out()).isEqualTo("toy build edited, commit " + two + "-dirty\n");
+        // a second such edit, the checkout still as dirty as the jar's commit says: its contents tell
+        Files.writeString(source, stamped("edited again"));
+        Files.setLastModifiedTime(source, older);
+        Run again = launcher(checkout);
+        assertThat(again.err()).as(again.toString()).contains("dbbackup: building " + jar + " (mvn package): the contents of src/main "
+                + "or pom.xml differ from those the jar was built from (no file is newer than it) ...");
+        assertThat(again.out()).isEqualTo("toy build edited again, commit " + two + "-dirty\n");
+        assertThat(launcher(checkout).err()).as("rebuilt once").doesNotContain("building");
         git(checkout, "checkout", "-q", "--", ".");
         assertThat(launcher(checkout).out()).isEqualTo("toy build two, commit " + two + "\n");
 
@@ -161,13 +183,41 @@ class LauncherRebuildIT {
         assertThat(version.out()).isEqualTo("toy build one, commit " + one + "\n");
         assertThat(Files.getLastModifiedTime(jar)).isEqualTo(built);
 
+        // a plain mvn package, typed by hand: the build reads the commit itself (bin/build-commit), so the launcher runs
+        // its jar as it is
+        Files.writeString(checkout.resolve("src/main/java/toy/Main.java"), stamped("two"));
+        String two = commit(checkout, "two");
         Run plain = run(checkout, "mvn", "-B", "-q", "-ntp", "package");
         assertThat(plain.exit()).as(plain.toString()).isZero();
+        assertThat(Files.readAllLines(checkout.resolve("target/dbbackup.commit")).get(0)).as("the stamp of a plain mvn package").isEqualTo(two);
+        built = Files.getLastModifiedTime(jar);
         Run after = launcher(checkout);
-        assertThat(after.err()).as(after.toString()).contains("dbbackup: building " + jar
-                + " (mvn package): the jar does not say which commit it was built from (a plain mvn package built it) ...");
-        assertThat(after.out()).isEqualTo("toy build one, commit " + one + "\n");
-        assertThat(launcher(checkout).err()).doesNotContain("building");
+        assertThat(after.err()).as(after.toString()).doesNotContain("building");
+        assertThat(after.out()).isEqualTo("toy build two, commit " + two + "\n");
+        assertThat(Files.getLastModifiedTime(jar)).isEqualTo(built);
+    }
+
+    /**
+     * A source tarball (no .git, no git at all on the PATH would do the same): a plain mvn package builds, says the commit
+     * is unknown, and the launcher runs that jar as it is until a source's contents change.
+     */
+    @Test
+    void aTarballWithoutGitBuildsWithAnUnknownCommit() throws Exception {
+        Path checkout = stampedCheckout();
+        Files.writeString(checkout.resolve("src/main/java/toy/Main.java"), stamped("one"));
+        Path jar = checkout.resolve("target/dbbackup.jar");
+        Run plain = run(checkout, "mvn", "-B", "-q", "-ntp", "package");
+        assertThat(plain.exit()).as(plain.toString()).isZero();
+        assertThat(Files.readAllLines(checkout.resolve("target/dbbackup.commit")).get(0)).isEqualTo("unknown");
+        Run fast = launcher(checkout);
+        assertThat(fast.err()).as(fast.toString()).doesNotContain("building");
+        assertThat(fast.out()).isEqualTo("toy build one, commit unknown\n");
+        FileTime built = Files.getLastModifiedTime(jar);
+        Files.writeString(checkout.resolve("src/main/resources/toy.properties"), "commit=${build.commit} (edited)\n");
+        Files.setLastModifiedTime(checkout.resolve("src/main/resources/toy.properties"), FileTime.from(built.toInstant().minusSeconds(60)));
+        Run edited = launcher(checkout);
+        assertThat(edited.err()).as(edited.toString()).contains("(no file is newer than it) ...");
+        assertThat(edited.out()).as("a resource edited with an older time").isEqualTo("toy build one, commit unknown (edited)\n");
     }
 
     /** The launcher (bin/dbbackup, bin/build-commit) and the stamp the build writes beside the jar, in a temp folder. */
@@ -252,11 +302,15 @@ class LauncherRebuildIT {
      */
     private static String pom() throws Exception {
         String real = Files.readString(Path.of("pom.xml"));
-        java.util.regex.Matcher resources = java.util.regex.Pattern.compile(
-                "<plugin>\\s*<groupId>org.apache.maven.plugins</groupId>\\s*<artifactId>maven-resources-plugin</artifactId>.*?</plugin>",
-                java.util.regex.Pattern.DOTALL).matcher(real);
-        assertThat(resources.find()).as("pom.xml's maven-resources-plugin").isTrue();
-        return POM.replace("<!-- resources -->", resources.group());
+        StringBuilder plugins = new StringBuilder();
+        for (String plugin : new String[] {"maven-antrun-plugin", "maven-resources-plugin"}) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "<plugin>\\s*<groupId>org.apache.maven.plugins</groupId>\\s*<artifactId>" + plugin + "</artifactId>.*?</plugin>",
+                    java.util.regex.Pattern.DOTALL).matcher(real);
+            assertThat(m.find()).as("pom.xml's " + plugin).isTrue();
+            plugins.append(m.group()).append('\n');
+        }
+        return POM.replace("<!-- resources -->", plugins);
     }
 
     private static final String POM = """
@@ -269,7 +323,6 @@ class LauncherRebuildIT {
               <properties>
                 <maven.compiler.release>17</maven.compiler.release>
                 <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
-                <build.commit></build.commit>
               </properties>
               <build>
                 <finalName>dbbackup</finalName>
