@@ -97,11 +97,10 @@ PGBIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 prio=(nice -n "$priority")   # nice -n 0: as is
 
 # ---------------------------------------------------------------- build (the launcher's jar, s3proxy)
+# the launcher's own check, run once without DBBACKUP_JAR: it (re)builds the jar when it is missing, older than a source,
+# names another commit, or was built from other contents of src/main/pom.xml (an edit that kept an older time), saying why
 jar="$repo/target/dbbackup.jar"
-if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
-  echo "bench: building $jar" >&2
-  mvn -B -q -ntp -DskipTests -Dbuild.commit="$(bin/build-commit)" package >&2
-fi
+DBBACKUP_JAR="" "$repo/bin/dbbackup" --version > /dev/null
 s3jar="$repo/target/test-servers/s3proxy.jar"
 if [ ! -f "$s3jar" ]; then
   echo "bench: fetching s3proxy" >&2
