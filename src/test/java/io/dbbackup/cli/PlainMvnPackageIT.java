@@ -43,6 +43,7 @@ class PlainMvnPackageIT {
         assertThat(build.exit()).as(build.toString()).isZero();
 
         List<String> stamp = Files.readAllLines(checkout.resolve("target/dbbackup.commit"));
+        assertThat(stamp.get(0)).as("the commit in target/dbbackup.commit of a plain mvn package").isEqualTo(commit);
         String sources = run(checkout, "bash", "bin/build-commit", "--sources").out().strip();
         assertThat(sources).matches("[0-9a-f]{16}");
         assertThat(stamp).as("target/dbbackup.commit of a plain mvn package").containsExactly(commit, sources);
