@@ -5,13 +5,14 @@ import org.sqlite.BusyHandler;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * SQLite's busy timeout (how long a statement or a backup step waits for a lock another connection holds: an
  * application's write), in slices of {@link #SLICE_MS}, that gives up at once when the operation is cancelled. SQLite's
  * own timeout sleeps in native code that neither {@code sqlite3_interrupt} nor a cancellation reaches: a job with a 1 s
- * timeout waited out the whole {@link SqliteEngine#BUSY_TIMEOUT_MS} for an application's lock. The patience for one lock
- * is the same as before.
+ * timeout waited out the whole busy timeout for an application's lock. The patience for one lock is the datasource's
+ * {@code lock_timeout} ({@link SqliteEngine#DEFAULT_LOCK_TIMEOUT} when absent).
  *
  * <p>The online backup's steps ({@link #installForCopy}) need more: SQLite counts a connection's calls of its busy
  * handler ({@code previous}) on from one wait to the next until a statement runs, which a backup step never does, and
@@ -27,22 +28,24 @@ final class CancellableBusyWait extends BusyHandler {
     static final long SLICE_MS = 10;
 
     private final Cancellation cancellation;
+    private final long timeoutNanos;
     private long deadline;
     private boolean waited;
     private volatile boolean lockedOut;
 
-    private CancellableBusyWait(Cancellation cancellation) {
+    private CancellableBusyWait(Duration timeout, Cancellation cancellation) {
         this.cancellation = cancellation;
+        this.timeoutNanos = timeout.toNanos();
     }
 
-    /** Replaces {@code c}'s busy timeout by one that {@code cancellation} ends. */
-    static void install(Connection c, Cancellation cancellation) throws SQLException {
-        BusyHandler.setHandler(c, new CancellableBusyWait(cancellation));
+    /** Replaces {@code c}'s busy timeout by one of {@code timeout} for each lock, that {@code cancellation} ends. */
+    static void install(Connection c, Duration timeout, Cancellation cancellation) throws SQLException {
+        BusyHandler.setHandler(c, new CancellableBusyWait(timeout, cancellation));
     }
 
     /** As {@link #install}, for the online backup's source connection: call {@link #stepDone} after each step. */
-    static CancellableBusyWait installForCopy(Connection c, Cancellation cancellation) throws SQLException {
-        CancellableBusyWait wait = new CancellableBusyWait(cancellation);
+    static CancellableBusyWait installForCopy(Connection c, Duration timeout, Cancellation cancellation) throws SQLException {
+        CancellableBusyWait wait = new CancellableBusyWait(timeout, cancellation);
         BusyHandler.setHandler(c, wait);
         return wait;
     }
@@ -67,7 +70,7 @@ final class CancellableBusyWait extends BusyHandler {
         long now = System.nanoTime();
         waited = true;
         if (previous == 0) {
-            deadline = now + SqliteEngine.BUSY_TIMEOUT_MS * 1_000_000L;
+            deadline = now + timeoutNanos;
         }
         long left = (deadline - now) / 1_000_000L;
         if (cancellation.isCancelled()) {

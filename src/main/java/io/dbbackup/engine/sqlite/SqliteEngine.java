@@ -61,21 +61,39 @@ public final class SqliteEngine implements Engine {
     static final int BUSY_RETRIES = 100;
     /** SQLite's primary result code for "database is locked" (another connection holds the lock). */
     static final int SQLITE_BUSY = 5;
-    /** How long a connection waits for a lock another one holds (an application's write) before SQLITE_BUSY. */
+    /**
+     * How long a connection waits for a lock another one holds (an application's write) before SQLITE_BUSY: the
+     * connections that only read here, and the scratch copies' (no other process holds those).
+     */
     static final int BUSY_TIMEOUT_MS = 30_000;
+    /** The datasource's {@code lock_timeout} when absent: how long a backup (or a partial restore) waits for each lock. */
+    static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMillis(BUSY_TIMEOUT_MS);
 
     private final Path path;
     private final String database;
     private final Strategy strategy;
     private final int pagesPerStep;
     private final Duration sleepInterval;
+    private final Duration lockTimeout;
 
     public SqliteEngine(Path path, String database, Strategy strategy, int pagesPerStep, Duration sleepInterval) {
+        this(path, database, strategy, pagesPerStep, sleepInterval, DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /** {@code lockTimeout}: how long the backup's connections (and a partial restore's) wait for an application's lock. */
+    public SqliteEngine(Path path, String database, Strategy strategy, int pagesPerStep, Duration sleepInterval,
+                        Duration lockTimeout) {
         this.path = path.toAbsolutePath().normalize();
         this.database = database;
         this.strategy = strategy;
         this.pagesPerStep = pagesPerStep;
         this.sleepInterval = sleepInterval;
+        this.lockTimeout = lockTimeout;
+    }
+
+    /** The datasource's {@code lock_timeout} ({@link #DEFAULT_LOCK_TIMEOUT} when absent). */
+    Duration lockTimeout() {
+        return lockTimeout;
     }
 
     @Override
@@ -127,7 +145,7 @@ public final class SqliteEngine implements Engine {
             String version;
             String journalMode;
             for (int attempt = 1; ; attempt++) {
-                try (Connection c = open(path, true, ctx.cancellation())) {
+                try (Connection c = open(path, true, lockTimeout, ctx.cancellation())) {
                     version = sqliteVersion(c);
                     journalMode = journalMode(c);
                     if (strategy == Strategy.VACUUM) {
@@ -234,9 +252,9 @@ public final class SqliteEngine implements Engine {
 
     private void copyOnline(Path snapshot, OperationContext ctx) throws SQLException {
         long sleep = sleepInterval.toMillis();
-        try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, ctx);
+        try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, lockTimeout, ctx);
              BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class))) {
-            CancellableBusyWait lock = CancellableBusyWait.installForCopy(c, ctx.cancellation());
+            CancellableBusyWait lock = CancellableBusyWait.installForCopy(c, lockTimeout, ctx.cancellation());
             int rc = c.unwrap(SQLiteConnection.class).getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
                 try {
                     lock.stepDone(c);
@@ -280,7 +298,7 @@ public final class SqliteEngine implements Engine {
             // SQLite says "database is locked" or, from the online backup, "result code 5" after 100 tries: which lock,
             // for how long, and what to do
             return new IOException("SQLite database " + path + " stayed locked by another connection (an application's "
-                    + "write transaction) for the " + BUSY_TIMEOUT_MS / 1000 + " s a backup waits for its lock"
+                    + "write transaction) for the " + Human.settingSpaced(lockTimeout) + " a backup waits for its lock"
                     + (e instanceof LockedOut ? ", and through " + BUSY_RETRIES + " attempts after that" : "")
                     + ": no snapshot was taken; find what holds it (fuser " + path + "), let its transaction end, and run "
                     + "the backup again", e);
@@ -341,11 +359,15 @@ public final class SqliteEngine implements Engine {
         return DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
     }
 
-    /** {@link #open(Path, boolean)}, its wait for another connection's lock ended by {@code cancellation} ({@link CancellableBusyWait}). */
-    static Connection open(Path file, boolean readOnly, io.dbbackup.spi.Cancellation cancellation) throws SQLException {
+    /**
+     * {@link #open(Path, boolean)}, its wait for another connection's lock ({@code lockTimeout} for each) ended by
+     * {@code cancellation} ({@link CancellableBusyWait}).
+     */
+    static Connection open(Path file, boolean readOnly, Duration lockTimeout, io.dbbackup.spi.Cancellation cancellation)
+            throws SQLException {
         Connection c = open(file, readOnly);
         try {
-            CancellableBusyWait.install(c, cancellation);
+            CancellableBusyWait.install(c, lockTimeout, cancellation);
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
@@ -654,7 +676,7 @@ public final class SqliteEngine implements Engine {
         requireRestorable(format);
         if (options.partial()) {
             UnwritableTarget.require(restoredFile()); // as a whole restore (a restore asked before its read)
-            TableRestore.restore(in, path, options, ctx);
+            TableRestore.restore(in, path, options, lockTimeout, ctx);
             return;
         }
         Path target = restoredFile();

@@ -24,6 +24,12 @@ public final class SqliteEngineProvider implements EngineProvider {
         String strategy = s.choice("strategy", Set.of("online", "vacuum")).orElse("online");
         int pages = s.integer("pages_per_step", 1, Integer.MAX_VALUE).orElse(100);
         Duration sleep = s.duration("sleep_interval").orElse(Duration.ofMillis(10));
+        Duration lockTimeout = s.duration("lock_timeout").orElse(SqliteEngine.DEFAULT_LOCK_TIMEOUT);
+        if (lockTimeout.isZero()) {
+            // 0 is "no limit" for every other duration here, and SQLite's "do not wait": neither is meant by a backup
+            s.error("lock_timeout", "must be at least 1ms (how long a backup waits for each lock an application holds; "
+                    + "default 30s)");
+        }
         String database = s.string("database").orElse(null);
         if (path == null) {
             return null;
@@ -40,7 +46,7 @@ public final class SqliteEngineProvider implements EngineProvider {
             return null;
         }
         return new SqliteEngine(path, database, strategy.equals("vacuum") ? SqliteEngine.Strategy.VACUUM
-                : SqliteEngine.Strategy.ONLINE, pages, sleep);
+                : SqliteEngine.Strategy.ONLINE, pages, sleep, lockTimeout);
     }
 
     /** {@code /data/shop.db} is backed up as database {@code shop}. */

@@ -83,11 +83,13 @@ final class TableRestore {
         }
     }
 
-    static void restore(InputStream in, Path target, RestoreOptions options, OperationContext ctx) throws IOException {
+    /** {@code lockTimeout}: how long its transaction waits for each lock an application holds (the datasource's {@code lock_timeout}). */
+    static void restore(InputStream in, Path target, RestoreOptions options, java.time.Duration lockTimeout,
+                        OperationContext ctx) throws IOException {
         try (ScratchCopy scratch = ScratchCopy.of(in, "restore-part", ctx)) {
             Path copy = scratch.file();
             SqliteEngine.checkIntegrity(copy, "the backup", ctx.cancellation());
-            try (Connection c = SqliteEngine.open(target, false); Statement st = c.createStatement()) {
+            try (Connection c = SqliteEngine.open(target, false, lockTimeout, ctx.cancellation()); Statement st = c.createStatement()) {
                 st.execute("ATTACH DATABASE '" + copy.toString().replace("'", "''") + "' AS backup");
                 try {
                     st.execute("BEGIN IMMEDIATE");

@@ -25,7 +25,10 @@ final class WriterHold implements AutoCloseable {
     private boolean tried;
     private Connection held;
 
-    WriterHold(Path db, OperationContext ctx) {
+    private final java.time.Duration lockTimeout;
+
+    WriterHold(Path db, java.time.Duration lockTimeout, OperationContext ctx) {
+        this.lockTimeout = lockTimeout;
         this.db = db;
         this.ctx = ctx;
     }
@@ -49,7 +52,7 @@ final class WriterHold implements AutoCloseable {
         tried = true;
         Connection c = null;
         try {
-            c = SqliteEngine.open(db, false, ctx.cancellation());
+            c = SqliteEngine.open(db, false, lockTimeout, ctx.cancellation());
             try (Statement st = c.createStatement()) {
                 st.execute("BEGIN IMMEDIATE");
             }

@@ -21,9 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rollback-journal mode) and holds it: the copy's step waits the busy timeout (30 s) for it, and SQLite's native loop
  * tried the step again 100 times, each waiting 30 s anew — the backup hung for 50 minutes, then failed as "online backup
  * failed with SQLite result code 5". It must fail once the 30 s are out, in one line that says which database was
- * locked, for how long, how many attempts, and what to do; exit 2; no snapshot left.
+ * locked, for how long, how many attempts, and what to do; exit 2; no snapshot left. The datasource's {@code lock_timeout}
+ * sets that patience (30 s when absent, {@link SqliteLockTimeoutConfigTest}): 2 s here, so these tests wait seconds, not
+ * minutes.
  */
 class SqliteLockedOutCliTest {
+    /** The datasource's {@code lock_timeout} in these tests. */
+    private static final long LOCK_TIMEOUT_MS = 2_000;
+
     @TempDir
     Path dir;
 
@@ -33,7 +38,7 @@ class SqliteLockedOutCliTest {
         SqliteSnapshotCancelTest.bigDatabase(db);
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
-                  big: {engine: sqlite, path: big.db, strategy: online, pages_per_step: 1, sleep_interval: 1ms}
+                  big: {engine: sqlite, path: big.db, strategy: online, pages_per_step: 1, sleep_interval: 1ms, lock_timeout: 2s}
                 stores:
                   local: {type: local, path: store, fsync: false}
                 jobs:
@@ -51,15 +56,15 @@ class SqliteLockedOutCliTest {
             assertThat(run.isDone()).as("the copy is under way when the application takes its lock").isFalse();
             st.execute("BEGIN EXCLUSIVE");
             long t0 = System.nanoTime();
-            Cli.Result r = run.get(SqliteEngine.BUSY_TIMEOUT_MS + 30_000L, TimeUnit.MILLISECONDS);
+            Cli.Result r = run.get(LOCK_TIMEOUT_MS + 30_000L, TimeUnit.MILLISECONDS);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             st.execute("ROLLBACK");
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
             assertThat(ms).as("failed once the busy timeout was out, not after 100 more").isBetween(
-                    SqliteEngine.BUSY_TIMEOUT_MS - 1_000L, SqliteEngine.BUSY_TIMEOUT_MS + 20_000L);
+                    LOCK_TIMEOUT_MS - 500L, LOCK_TIMEOUT_MS + 10_000L);
             assertThat(r.out() + r.err()).as(r.toString())
                     .containsPattern("SQLite database " + java.util.regex.Pattern.quote(db.toString()) + " stayed locked by "
-                            + "another connection \\(an application's write transaction\\) for the 30 s a backup waits "
+                            + "another connection \\(an application's write transaction\\) for the 2 s a backup waits "
                             + "for its lock, and through 100 attempts after that: no snapshot was taken; find what holds "
                             + "it \\(fuser "
                             + java.util.regex.Pattern.quote(db.toString()) + "\\), let its transaction end, and run the "
@@ -90,7 +95,7 @@ class SqliteLockedOutCliTest {
         }
         Files.writeString(dir.resolve("config.yaml"), """
                 datasources:
-                  slow: {engine: sqlite, path: slow.db, strategy: online, pages_per_step: 1, sleep_interval: 10ms}
+                  slow: {engine: sqlite, path: slow.db, strategy: online, pages_per_step: 1, sleep_interval: 10ms, lock_timeout: 2s}
                 stores:
                   local: {type: local, path: store, fsync: false}
                 jobs:
@@ -106,7 +111,7 @@ class SqliteLockedOutCliTest {
                 Thread.sleep(5);
             }
             holdExclusive(st, 300); // the copy's first wait
-            Thread.sleep(SqliteEngine.BUSY_TIMEOUT_MS + 1_000L);
+            Thread.sleep(LOCK_TIMEOUT_MS + 1_000L);
             assertThat(run.isDone()).as("the copy is still under way (%s)", run.isDone() ? run.get() : "").isFalse();
             holdExclusive(st, 1_500); // longer than the native loop's 100 tries 1 ms apart
             Cli.Result r = run.get(120, TimeUnit.SECONDS);
