@@ -478,8 +478,21 @@ public final class SqliteEngine implements Engine {
         }
         // once this process's connection is closed: letting go of the locks taken here would drop its locks too
         return new TargetState(true, tables + views, holding(path, tables, views) + (ExclusiveAccess.heldElsewhere(restoredFile())
-                ? " and is open in another process (a restore of the whole database is refused until it is stopped)" : "")
-                + unwritableFolder(options));
+                ? " and is open in another process (" + whileHeld(options) + ")" : "") + unwritableFolder(options));
+    }
+
+    /**
+     * What a target another process holds open means for the restore of {@code options}: a whole one replaces the file
+     * and is refused ({@link ExclusiveAccess}); a partial one writes in one transaction through SQLite's locks, beside
+     * that process, waiting for each lock it holds ({@code lock_timeout}).
+     */
+    private String whileHeld(RestoreOptions options) {
+        if (!options.partial()) {
+            return "a restore of the whole database is refused until it is stopped";
+        }
+        String restore = wouldFail(options);
+        return restore + " goes on beside it, in one transaction that waits up to " + Human.settingSpaced(lockTimeout)
+                + " for each lock that process holds";
     }
 
     /**

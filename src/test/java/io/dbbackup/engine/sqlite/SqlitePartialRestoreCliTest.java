@@ -265,4 +265,49 @@ class SqlitePartialRestoreCliTest {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("app.db.") && !n.endsWith("-journal"));
         }
     }
+
+    /**
+     * A target another process holds open (the application, WAL mode): its dry run and its refusal without
+     * {@code --auto-confirm} said "a restore of the whole database is refused until it is stopped" under {@code --table},
+     * which asked for no such restore, and is not refused: it writes in one transaction beside that process. The line
+     * says what applies to the restore asked for; the restore, confirmed, goes through while the process holds the file.
+     */
+    @Test
+    void aTargetAnotherProcessHoldsOpenIsSaidAsThePartialRestoreAskedFor() throws Exception {
+        sql("pragma journal_mode = wal");
+        String orders = one("select count(*) from orders");
+        sql("drop table orders");
+        Process holder = new ProcessBuilder("sqlite3", db.toString()).redirectErrorStream(true).start();
+        try {
+            java.io.Writer in = new java.io.OutputStreamWriter(holder.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            in.write("select count(*) from totals;\n");
+            in.flush();
+            assertThat(out.readLine()).isEqualTo("2"); // open, idle, in WAL mode
+
+            Cli.Result dry = restore("--table", "orders", "--dry-run");
+            Cli.Result refused = restore("--table", "orders");
+            Cli.Result whole = restore("--dry-run");
+            String line = " and is open in another process (the restore of table orders goes on beside it, in one "
+                    + "transaction that waits up to 30 s for each lock that process holds)";
+            assertThat(dry.exit()).as(dry.toString()).isZero();
+            assertThat(dry.out()).as(dry.toString()).contains(db + " holds 2 tables and 1 view" + line)
+                    .doesNotContain("whole database");
+            assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.err()).as(refused.toString()).contains("refusing to overwrite").contains(line)
+                    .doesNotContain("whole database");
+            assertThat(whole.out()).as("guard: a whole restore's line is as it was").contains(db + " holds 2 tables and "
+                    + "1 view and is open in another process (a restore of the whole database is refused until it is stopped)");
+
+            Cli.Result restored = restore("--table", "orders", "--auto-confirm");
+            assertThat(restored.exit()).as(restored.toString()).isZero();
+            in.write("select count(*) from orders;\n");
+            in.flush();
+            assertThat(out.readLine()).as("the holding process sees the restored table").isEqualTo(orders);
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
+        }
+    }
 }
