@@ -51,8 +51,22 @@ final class BackupStop implements AutoCloseable {
      * (the lock cannot be taken) the copy is paused here. An interrupt of the copy's thread returns at once.
      */
     void untilStopped(Cancellation cancellation) {
+        untilStopped(cancellation, () -> false, () -> { });
+    }
+
+    /**
+     * {@link #untilStopped(Cancellation)}; once {@code letGo} is true (the operation has let the copy go: its snapshot is
+     * deleted, this copy's handles alone keep it), {@code release} runs, once, on this thread between two steps (no page
+     * is being written): it frees what the snapshot holds while the copy stays paused.
+     */
+    void untilStopped(Cancellation cancellation, java.util.function.BooleanSupplier letGo, Runnable release) {
         afterStep(cancellation);
+        boolean released = false;
         while (!begun) {
+            if (!released && letGo.getAsBoolean()) {
+                released = true;
+                release.run();
+            }
             try {
                 Thread.sleep(RETRY_MS);
             } catch (InterruptedException e) {

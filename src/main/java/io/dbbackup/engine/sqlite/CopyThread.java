@@ -34,8 +34,13 @@ final class CopyThread {
      * {@code cleanUp} runs on its thread once it has ended (the files it may have made after the caller removed them).
      */
     static void run(Copy copy, Copy cleanUp, Cancellation cancellation) throws SQLException, InterruptedIOException {
+        run(copy, cleanUp, cancellation, new AtomicBoolean());
+    }
+
+    /** {@link #run(Copy, Copy, Cancellation)}, {@code abandoned} set once the operation has let the copy go. */
+    static void run(Copy copy, Copy cleanUp, Cancellation cancellation, AtomicBoolean abandoned)
+            throws SQLException, InterruptedIOException {
         CountDownLatch done = new CountDownLatch(1);
-        AtomicBoolean abandoned = new AtomicBoolean();
         Throwable[] failure = new Throwable[1];
         Thread t = new Thread(() -> {
             try {

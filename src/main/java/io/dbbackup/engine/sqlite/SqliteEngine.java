@@ -241,16 +241,18 @@ public final class SqliteEngine implements Engine {
      * a {@link CopyThread} that the operation leaves running when it cannot.
      */
     private void onlineBackup(Path snapshot, OperationContext ctx) throws SQLException, IOException {
-        CopyThread.run(() -> copyOnline(snapshot, ctx), () -> {
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        CopyThread.run(() -> copyOnline(snapshot, ctx, abandoned::get), () -> {
             try {
                 deleteWithJournals(snapshot);
             } catch (IOException e) {
                 throw new SQLException("cannot delete " + snapshot, e);
             }
-        }, ctx.cancellation());
+        }, ctx.cancellation(), abandoned);
     }
 
-    private void copyOnline(Path snapshot, OperationContext ctx) throws SQLException {
+    private void copyOnline(Path snapshot, OperationContext ctx, java.util.function.BooleanSupplier abandoned)
+            throws SQLException {
         long sleep = sleepInterval.toMillis();
         try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, lockTimeout, ctx);
              BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class))) {
@@ -263,7 +265,7 @@ public final class SqliteEngine implements Engine {
                 }
                 if (ctx.cancellation().isCancelled()) {
                     hold.close(); // its write lock would keep the stop's from being taken
-                    stop.untilStopped(ctx.cancellation());
+                    stop.untilStopped(ctx.cancellation(), abandoned, () -> SnapshotRelease.empty(snapshot));
                     return;
                 }
                 hold.observe(remaining);
