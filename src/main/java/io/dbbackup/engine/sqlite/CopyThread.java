@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * nothing else does: SQLite's backup step checks neither {@code sqlite3_interrupt} nor anything the progress callback can
  * set. Such a copy is paused by {@link BackupStop#untilStopped} (it copies nothing more) and left on its thread, which
  * ends it once the lock can be taken (then closes its connections and removes what it made); the operation goes on as
- * cancelled. Its snapshot, deleted by the caller, is freed when the copy ends or the process exits.
+ * cancelled. Its snapshot, deleted by the caller, is emptied by the paused copy once let go ({@link SnapshotRelease}).
  */
 final class CopyThread {
     /** How long a cancelled operation waits for the copy to stop at its next step. */
