@@ -9,8 +9,9 @@ import java.util.Properties;
  * version in the pom, the git commit it was built from ({@code -dirty} when its sources differed from that commit;
  * {@code unknown} when there was none to tell: a source tarball, an image built without {@code BUILD_COMMIT}) and when it
  * was built (UTC). The version alone cannot tell builds apart: it is raised by releases, not by commits.
- * {@code commitRecorded} is false for a build Maven was not told the commit of at all (a plain {@code mvn package}: Maven
- * alone cannot read it, docs/DECISIONS.md "A plain mvn package"; an image built with an empty {@code BUILD_COMMIT}): its
+ * {@code commitRecorded} is false for a build given an empty commit ({@code mvn -Dbuild.commit=}, which overrides the one
+ * a plain {@code mvn package} reads itself, docs/DECISIONS.md "A plain mvn package records the commit"; an image built
+ * with an empty {@code BUILD_COMMIT}): its
  * commit is {@code unknown} too, and {@code --version} says why. {@code builder} is who ran Maven when that is not a
  * plain {@code mvn package} ({@code image}: the Dockerfile), empty otherwise.
  */
@@ -26,8 +27,8 @@ public record BuildInfo(String version, String commit, String built, boolean com
     }
 
     /**
-     * {@code 0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-05T19:40:00Z)}; for a plain {@code mvn package}
-     * {@code 0.1.0 (commit not recorded: a plain mvn package does not record it, bin/dbbackup does; built …)}; for an image
+     * {@code 0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-05T19:40:00Z)}; for a build given an empty commit
+     * {@code 0.1.0 (commit not recorded: the build was given an empty build.commit, …; built …)}; for an image
      * built with an empty {@code BUILD_COMMIT}, that the image build was not given it and how it is.
      */
     public String describe() {
@@ -36,7 +37,7 @@ public record BuildInfo(String version, String commit, String built, boolean com
         }
         String why = IMAGE.equals(builder)
                 ? "the image build was not given it (BUILD_COMMIT was empty), docker build --build-arg BUILD_COMMIT=\"$(bin/build-commit)\" gives it"
-                : "a plain mvn package does not record it, bin/dbbackup does";
+                : "the build was given an empty build.commit (mvn -Dbuild.commit=), a plain mvn package records it";
         return version + " (commit not recorded: " + why + "; built " + built + ")";
     }
 

@@ -27,7 +27,7 @@ class BuildIdentityTest {
         assertThat(v.exit()).isZero();
         // bin/dbbackup and bin/test say the commit (or "unknown": no git checkout); a plain `mvn test` does not
         assertThat(v.out()).matches("dbbackup \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\((commit ([0-9a-f]{12}(-dirty)?|unknown), "
-                + "|commit not recorded: a plain mvn package does not record it, bin/dbbackup does; )"
+                + "|commit not recorded: the build was given an empty build\\.commit \\(mvn -Dbuild\\.commit=\\), a plain mvn package records it; )"
                 + "built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\n");
         BuildInfo b = BuildInfo.current();
         assertThat(v.out()).isEqualTo("dbbackup " + b.describe() + "\n");
@@ -41,7 +41,7 @@ class BuildIdentityTest {
      * tarball's; its manifests still write {@code tool_commit: unknown}.
      */
     @Test
-    void aPlainMvnPackageSaysItsCommitIsNotRecordedAndWhatRecordsIt() throws Exception {
+    void aBuildGivenAnEmptyCommitSaysItIsNotRecordedAndWhatRecordsIt() throws Exception {
         String pom = Files.readString(Path.of("pom.xml"));
         assertThat(pom).as("pom.xml declares no build.commit: its first step sets it").doesNotContainPattern("<build\\.commit(>|/>)")
                 .contains("<arg value=\"bin/build-commit 2&gt; /dev/null || echo unknown\"/>");
@@ -50,8 +50,8 @@ class BuildIdentityTest {
                 .replace("${project.version}", "0.1.0").replace("${build.commit}", "").replace("${build.time}", "2026-12-06T02:30:00Z")));
 
         BuildInfo plain = BuildInfo.from(filtered);
-        assertThat(plain.describe()).isEqualTo("0.1.0 (commit not recorded: a plain mvn package does not record it, "
-                + "bin/dbbackup does; built 2026-12-06T02:30:00Z)");
+        assertThat(plain.describe()).isEqualTo("0.1.0 (commit not recorded: the build was given an empty build.commit "
+                + "(mvn -Dbuild.commit=), a plain mvn package records it; built 2026-12-06T02:30:00Z)");
         assertThat(plain.commit()).as("a manifest's tool_commit").isEqualTo("unknown");
 
         filtered.setProperty("commit", "unknown"); // bin/build-commit outside a git checkout: told, there is none
