@@ -148,12 +148,13 @@ public final class Copier {
         sourceEntries.forEach(e -> byName.putIfAbsent(e.key().fileName(), e));
         List<Catalog.Entry> heldEntries = catalog.list(job);
         // the copies its retention counts, as prune counts them (Catalog.counts): an empty one is none
-        List<BackupKey> held = heldEntries.stream().filter(Catalog::counts).map(Catalog.Entry::key).sorted().toList();
+        List<Catalog.Entry> countedEntries = heldEntries.stream().filter(Catalog::counts).toList();
+        List<BackupKey> held = countedEntries.stream().map(Catalog.Entry::key).sorted().toList();
         refuseBackupsFromTheFuture(job, source, available, held);
         java.time.Instant now = ws.clock().instant(); // one reading: the copy and its WAL keep by the same backups ahead
         List<BackupKey> todo = select(available, held, job.retention(), job.prefix(), now);
         List<Suspect> suspects = new ArrayList<>(emptyCopies(job, heldEntries, todo, byName));
-        suspects.addAll(suspects(source, from, to, heldEntries.stream().filter(Catalog::counts).toList(), byName));
+        suspects.addAll(suspects(source, from, to, countedEntries, byName));
         Set<String> replaced = suspects.stream().map(s -> s.copy().key().fileName()).collect(Collectors.toSet());
         List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
         Map<BackupKey, Long> sizes = new LinkedHashMap<>();

@@ -470,16 +470,13 @@ public final class JobRunner {
     private JobOutcome prune(JobConfig job, JobOutcome o) {
         try {
             Pruner.Result r = new Pruner(ws).prune(job, false, o.key());
-            if (r.decision().keep().stream().anyMatch(k -> k.backup().key().equals(o.key())
-                    && k.reasons().equals(java.util.List.of(GfsPolicy.STORED)))) {
-                // backups dated later (a clock ahead, within the tolerated skew, or an overlapping run's) outrank it: the
-                // rules alone delete it. This never fires for a copy job: Pruner.prune drops its storedKey (it stores no
-                // backup), nothing is STORED
-                BackupKey stored = r.decision().keep().stream().map(io.dbbackup.retention.Kept::backup)
-                        .filter(k -> k.key().equals(o.key())).findFirst().orElseThrow();
-                ws.log().warn(Pruner.keptStored(stored, r.decision(), ws.clock().instant()), "job", job.name(),
-                        "key", o.key());
-            }
+            // backups dated later (a clock ahead, within the tolerated skew, or an overlapping run's) outrank it: the
+            // rules alone delete it. This never fires for a copy job: Pruner.prune drops its storedKey (it stores no
+            // backup), nothing is STORED
+            r.decision().keep().stream().filter(k -> k.backup().key().equals(o.key())
+                    && k.reasons().equals(java.util.List.of(GfsPolicy.STORED))).findFirst()
+                    .ifPresent(k -> ws.log().warn(Pruner.keptStored(k.backup(), r.decision(), ws.clock().instant()),
+                            "job", job.name(), "key", o.key()));
             return new JobOutcome(o.job(), o.status(), o.attempts(), o.started(),
                     Duration.between(o.started(), ws.clock().instant()), o.key(), o.size(), null, o.detail(), true);
         } catch (RuntimeException e) {

@@ -419,10 +419,17 @@ public final class AzureStore implements Store {
         }
     }
 
-    /** How one blob's delete in a {@link #deleteAll} ended: deleted, not tried, or held ({@code refusal}: the answer). */
-    private record Deleted(AzureHttp.Response refusal) {
-        static final Deleted DELETED = new Deleted(null);
-        static final Deleted NOT_TRIED = new Deleted(null);
+    /**
+     * How one blob's delete in a {@link #deleteAll} ended: deleted, not tried ({@code tried} false), or held
+     * ({@code refusal}: the answer).
+     */
+    private record Deleted(boolean tried, AzureHttp.Response refusal) {
+        static final Deleted DELETED = new Deleted(true, null);
+        static final Deleted NOT_TRIED = new Deleted(false, null);
+
+        Deleted(AzureHttp.Response refusal) {
+            this(true, refusal);
+        }
     }
 
     /** One request whose answer must be one of {@code expected} (any 2xx when none are given); mapped otherwise. */
