@@ -31,7 +31,7 @@ public abstract class TcpRelay implements AutoCloseable {
      * its next packet.
      */
     protected TcpRelay(URI target, long idleMillis) throws IOException {
-        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        server = freshPort();
         Thread accept = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
@@ -51,6 +51,32 @@ public abstract class TcpRelay implements AutoCloseable {
         }, getClass().getSimpleName());
         accept.setDaemon(true);
         accept.start();
+    }
+
+    /** Every port a relay of this JVM listened on: {@link #freshPort}. */
+    private static final java.util.Set<Integer> USED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A listening socket on a loopback port no relay of this JVM had before. Closing a relay stops new connections, not
+     * the open ones, and the JDK keeps a client's idle HTTP connections for reuse by host and port: a relay given an
+     * earlier one's port answered its client over the earlier relay's connection, still open to the real server, after
+     * it was closed (S3StoreIT's "service stops answering" read the rest from it and did not fail).
+     */
+    private static ServerSocket freshPort() throws IOException {
+        java.util.List<ServerSocket> seen = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                ServerSocket s = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+                if (USED.add(s.getLocalPort())) {
+                    return s;
+                }
+                seen.add(s); // held open until a fresh one is found, so the same port is not handed out again
+            }
+        } finally {
+            for (ServerSocket s : seen) {
+                s.close();
+            }
+        }
     }
 
     public int port() {
