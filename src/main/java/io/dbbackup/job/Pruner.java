@@ -150,7 +150,7 @@ public final class Pruner {
                             + "object is held by a lock (" + e.getMessage() + ")", "job", job.name(), "key", k.key());
                     continue;
                 }
-                throw failed("cannot delete " + k.key() + " from " + store.describe() + deletedSoFar(deleted), e);
+                throw failed("cannot delete " + k.key() + " from " + store.describe() + deletedSoFar(deleted), store, e);
             }
             try {
                 store.delete(k.sha256Key());
@@ -163,7 +163,7 @@ public final class Pruner {
                         "job", job.name(), "key", k.key());
             } catch (IOException | DbBackupException e) { // the caller logs it
                 throw failed("deleted " + k.key() + " but not its sidecars (harmless: never listed as a backup) from "
-                        + store.describe() + deletedSoFar(deleted.subList(0, deleted.size() - 1)), e);
+                        + store.describe() + deletedSoFar(deleted.subList(0, deleted.size() - 1)), store, e);
             }
         }
         if (!pinnedMeanwhile.isEmpty()) {
@@ -187,7 +187,7 @@ public final class Pruner {
             } catch (io.dbbackup.spi.HeldObjectException e) {
                 if (e.keys().isEmpty()) { // a store that does not say which: nothing is said to be deleted
                     throw failed("cannot delete archived WAL (" + io.dbbackup.core.Human.count(wal.delete().size(), "file")
-                            + ") from " + store.describe() + deletedSoFar(deleted), e);
+                            + ") from " + store.describe() + deletedSoFar(deleted), store, e);
                 }
                 // as a held backup: kept, the others deleted, named at the end; never counted as deleted
                 heldWal = HeldWal.of(wal, e.keys());
@@ -196,7 +196,7 @@ public final class Pruner {
                 ws.log().warn(heldWal.describe() + " (" + e.getMessage() + ")", "job", job.name());
             } catch (IOException | DbBackupException e) {
                 throw failed("cannot delete archived WAL (" + io.dbbackup.core.Human.count(wal.delete().size(), "file") + ") from "
-                        + store.describe() + deletedSoFar(deleted), e);
+                        + store.describe() + deletedSoFar(deleted), store, e);
             }
             if (!wal.delete().isEmpty()) {
                 ws.log().info("pruned archived WAL", "job", job.name(), "files", wal.delete().size(),
@@ -264,14 +264,12 @@ public final class Pruner {
     }
 
     /**
-     * {@link Failures#map} that keeps {@code context} also when the store's error already is a {@link DbBackupException}
-     * (S3's AccessDenied for the keys of a delete, a local permission refused): its words alone say neither what the
-     * prune was doing nor what it had deleted.
+     * {@link Failures#map(String, Store, Throwable)}: keeps {@code context} also when the store's error already is a
+     * {@link DbBackupException} (S3's AccessDenied for the keys of a delete, a local permission refused): its words alone
+     * say neither what the prune was doing nor what it had deleted. The store is said once: by {@code context}.
      */
-    private static DbBackupException failed(String context, Throwable e) {
-        DbBackupException d = Failures.map(context, e);
-        return d.getMessage().startsWith(context) ? d
-                : new DbBackupException(d.status(), context + ": " + d.getMessage(), d, d.retryable());
+    private static DbBackupException failed(String context, Store store, Throwable e) {
+        return Failures.map(context, store, e);
     }
 
     private static String deletedSoFar(List<String> deleted) {

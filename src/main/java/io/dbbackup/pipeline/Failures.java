@@ -27,6 +27,27 @@ public final class Failures {
         return map(said != null && said.contains(key) ? "cannot reach the store" : "cannot reach store " + store.describe(), t);
     }
 
+    /**
+     * As {@link #map(String, Throwable)}, of a failure of an operation on {@code store} that {@code context} names by its
+     * {@link io.dbbackup.spi.Store#describe}: led by {@code context} whatever failed (a store's own
+     * {@link DbBackupException} too), and the store said once. Where the store's words name the store as well (a delete
+     * of many keys: "delete of 4 objects in s3 s3://b/p failed for 4 of them …", {@code HeldObjectException.deleteEach}'s
+     * shape), they lose that " in STORE" and keep the rest (the count, the first key, the reason, the advice):
+     * {@code cannot delete archived WAL (4 files) from s3 s3://b/p: delete of 4 objects failed for 4 of them …}.
+     */
+    public static DbBackupException map(String context, io.dbbackup.spi.Store store, Throwable t) {
+        DbBackupException d = map(context, t);
+        String said = d.getMessage().startsWith(context) ? d.getMessage().substring(context.length())
+                : ": " + d.getMessage();
+        // the store's own describe(): a rate limit is said by the job's, not by the store's words
+        String limits = io.dbbackup.spi.RateLimitedStore.limitsOf(store);
+        String describe = store.describe();
+        String own = " in " + describe.substring(0, describe.length() - limits.length());
+        String once = context.contains(own.substring(" in ".length())) ? said.replace(own, "") : said;
+        return once.equals(said) && d.getMessage().startsWith(context) ? d
+                : new DbBackupException(d.status(), context + once, d, d.retryable());
+    }
+
     public static DbBackupException map(String context, Throwable t) {
         if (t instanceof DbBackupException d) {
             return d;

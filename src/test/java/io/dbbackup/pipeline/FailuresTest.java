@@ -3,6 +3,7 @@ package io.dbbackup.pipeline;
 import io.dbbackup.codec.IntegrityException;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
+import io.dbbackup.spi.Store;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -32,6 +33,39 @@ class FailuresTest {
         assertThat(Failures.unreachable(store, "app/k.sql.zst", new IOException("sftp stat u@h:/srv/backups/app/k.sql.zst failed: "
                 + "the connection was closed")).getMessage())
                 .isEqualTo("cannot reach the store: sftp stat u@h:/srv/backups/app/k.sql.zst failed: the connection was closed");
+    }
+
+    /**
+     * A store's failure whose words name the store as the job's context does (a delete of many keys: "delete of 4
+     * objects in local /srv/backups failed …"): the store said once, by the context; the count, the key, the reason and
+     * the advice kept, and a store's own DbBackupException led by the context too. A rate-limited store's context says
+     * its limits, which the store's words do not.
+     */
+    @Test
+    void aStoresWordsDoNotNameTheStoreTheContextNamed() {
+        Store local = new io.dbbackup.store.local.LocalStore(java.nio.file.Path.of("/srv/backups"), false);
+        String said = "delete of 4 objects in local /srv/backups failed for 4 of them (none was deleted), first app/wal/1: "
+                + "AccessDenied";
+        DbBackupException plain = Failures.map("cannot delete archived WAL (4 files) from " + local.describe(), local,
+                new IOException(said));
+        assertThat(plain.getMessage()).isEqualTo("cannot delete archived WAL (4 files) from local /srv/backups: delete of 4 "
+                + "objects failed for 4 of them (none was deleted), first app/wal/1: AccessDenied");
+        assertThat(plain.retryable()).isTrue();
+        DbBackupException permanent = Failures.map("cannot delete archived WAL (4 files) from local /srv/backups", local,
+                DbBackupException.permanent(said + "; check the store's credentials", null));
+        assertThat(permanent.getMessage()).isEqualTo("cannot delete archived WAL (4 files) from local /srv/backups: delete of "
+                + "4 objects failed for 4 of them (none was deleted), first app/wal/1: AccessDenied; check the store's credentials");
+        assertThat(permanent.retryable()).isFalse();
+
+        Store limited = io.dbbackup.spi.RateLimitedStore.uploads(local, new io.dbbackup.core.RateLimiter(1 << 20));
+        assertThat(Failures.map("cannot delete archived WAL (4 files) from " + limited.describe(), limited,
+                new IOException(said)).getMessage()).isEqualTo("cannot delete archived WAL (4 files) from local /srv/backups "
+                + "(uploads at most 1 MiB/s): delete of 4 objects failed for 4 of them (none was deleted), first app/wal/1: "
+                + "AccessDenied");
+        // words that name only the object are kept as they are
+        assertThat(Failures.map("cannot delete app/k from local /srv/backups", local, new IOException("/srv/backups/app/k: "
+                + "permission denied")).getMessage()).isEqualTo("cannot delete app/k from local /srv/backups: "
+                + "/srv/backups/app/k: permission denied");
     }
 
     @Test
