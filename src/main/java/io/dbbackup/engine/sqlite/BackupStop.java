@@ -18,23 +18,30 @@ import java.sql.SQLException;
  * copy's thread in the progress callback, between two steps (no lock held on the source), and tries again every
  * {@link #RETRY_MS}; the copy neither reads nor writes another page, and ends as soon as the lock is free. A file that
  * cannot be written keeps it paused until the process exits ({@link CopyThread} has let it go by then): it used to run on
- * to its end, a core and the disk busy for minutes after the job had ended.
+ * to its end, a core and the disk busy for minutes after the job had ended. SQLite does not refuse {@code BEGIN
+ * IMMEDIATE} on a database it opened read-only: it begins a read transaction instead, which does not end the copy (the
+ * stop took it for the lock, and a copy of an immutable file ran on to its last page after the run, its deleted snapshot
+ * written whole). So the stop is not tried on a source opened read-only ({@code sourceWritable} false: the file could
+ * not be written when the connection was opened, which is when SQLite fell back to read-only): the copy pauses.
  */
 final class BackupStop implements AutoCloseable {
     /** How often a paused copy tries again to take the lock that ends it. */
     static final long RETRY_MS = 50;
 
     private final SQLiteConnection source;
+    private final boolean sourceWritable;
     private boolean begun;
     private boolean rolledBack;
 
-    BackupStop(SQLiteConnection source) {
+    /** {@code sourceWritable}: whether {@code source}'s file could be written when it was opened (else SQLite read-only). */
+    BackupStop(SQLiteConnection source, boolean sourceWritable) {
         this.source = source;
+        this.sourceWritable = sourceWritable;
     }
 
     /** Called after each step: once {@code cancellation} is cancelled, the next step is the last. */
     void afterStep(Cancellation cancellation) {
-        if (begun || !cancellation.isCancelled()) {
+        if (begun || !sourceWritable || !cancellation.isCancelled()) {
             return;
         }
         try {

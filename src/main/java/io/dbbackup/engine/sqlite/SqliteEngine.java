@@ -255,7 +255,7 @@ public final class SqliteEngine implements Engine {
             throws SQLException {
         long sleep = sleepInterval.toMillis();
         try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, lockTimeout, ctx);
-             BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class))) {
+             BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class), Files.isWritable(path))) {
             CancellableBusyWait lock = CancellableBusyWait.installForCopy(c, lockTimeout, ctx.cancellation());
             int rc = c.unwrap(SQLiteConnection.class).getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
                 try {

@@ -116,14 +116,28 @@ class SqliteCancelCliTest {
     /**
      * A database file this process cannot write (immutable, {@code chattr +i}: root may write any file by its mode, and
      * a read-only mount needs a mount) is opened read-only by SQLite, so the write lock that ends the copy at its next
-     * step cannot be taken: the run still ends at the timeout, leaving the copy behind.
+     * step cannot be taken: the run still ends at the timeout, leaving the copy behind, paused. SQLite begins only a read
+     * transaction for the stop's {@code BEGIN IMMEDIATE} on a read-only database, without an error: the stop took that
+     * for the lock, and the copy ran on to its last page after the run (writing its deleted snapshot whole), instead of
+     * pausing and emptying it.
      */
     @Test
     void anOnlineSnapshotOfADatabaseThisProcessCannotWriteEndsAtTheJobsTimeout() throws Exception {
         Path db = dir.resolve("big.db");
         bigDatabase(db);
+        Path scratch = dir.resolve("scratch");
         try (UnwritableFile unwritable = UnwritableFile.of(db)) {
             runAndAssertStopped("strategy: online, pages_per_step: 1, sleep_interval: 1ms");
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            while (heldBytes(scratch) > 0 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(heldBytes(scratch)).as("bytes the paused copy's deleted snapshot and journal hold after the run")
+                    .isZero();
+            Thread.sleep(1_500);
+            assertThat(openSnapshot(scratch)).as("the copy, paused (not run on to its end), still holds its snapshot open "
+                    + "2 s after the run").isNotNull();
+            assertThat(heldBytes(scratch)).as("bytes the paused copy wrote in the 1.5 s after it was emptied").isZero();
         }
     }
 
