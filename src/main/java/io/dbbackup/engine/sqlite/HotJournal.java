@@ -29,8 +29,9 @@ final class HotJournal {
     }
 
     /** Opens {@code db} for writing and reads its schema, which rolls the hot journal back. */
-    static void rollBack(Path db, Log log) throws IOException {
-        try (Connection c = SqliteEngine.open(db, false); Statement st = c.createStatement();
+    static void rollBack(Path db, java.time.Duration lockTimeout, io.dbbackup.spi.OperationContext ctx) throws IOException {
+        Log log = ctx.log();
+        try (Connection c = SqliteEngine.open(db, false, lockTimeout, ctx.cancellation()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select count(*) from sqlite_schema")) {
             rs.next();
         } catch (SQLException e) {

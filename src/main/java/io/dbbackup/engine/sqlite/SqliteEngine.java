@@ -62,8 +62,9 @@ public final class SqliteEngine implements Engine {
     /** SQLite's primary result code for "database is locked" (another connection holds the lock). */
     static final int SQLITE_BUSY = 5;
     /**
-     * How long a connection waits for a lock another one holds (an application's write) before SQLITE_BUSY: the
-     * connections that only read here, and the scratch copies' (no other process holds those).
+     * How long a connection to a scratch copy (a snapshot, a backup written out to be checked: no other process opens
+     * those) waits for a lock before SQLITE_BUSY. Every connection to the datasource's file waits {@code lock_timeout}
+     * instead ({@link #open(Path, boolean, Duration, io.dbbackup.spi.Cancellation)}).
      */
     static final int BUSY_TIMEOUT_MS = 30_000;
     /** The datasource's {@code lock_timeout} when absent: how long a backup (or a partial restore) waits for each lock. */
@@ -160,7 +161,7 @@ public final class SqliteEngine implements Engine {
                 } catch (SQLException e) {
                     ctx.cancellation().throwIfCancelled(); // interrupted, or its copy ended: not a failure to read it
                     if (attempt == 1 && HotJournal.isTheCause(e)) {
-                        HotJournal.rollBack(path, ctx.log());
+                        HotJournal.rollBack(path, lockTimeout, ctx);
                         Files.deleteIfExists(snapshot);
                         continue;
                     }
@@ -336,6 +337,18 @@ public final class SqliteEngine implements Engine {
         }
     }
 
+    /**
+     * A read of the database given up on an application's lock ({@code lock_timeout} out: SQLITE_BUSY), said as such:
+     * {@code stayed locked by another connection (…) for the 2 s of its lock_timeout}; null for any other failure.
+     */
+    private String lockedOut(SQLException e) {
+        if ((e.getErrorCode() & 0xff) != SQLITE_BUSY) {
+            return null;
+        }
+        return "stayed locked by another connection (an application's write transaction) for the "
+                + Human.settingSpaced(lockTimeout) + " of its lock_timeout";
+    }
+
     private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
@@ -428,7 +441,8 @@ public final class SqliteEngine implements Engine {
     /** The first value of the first row, read-only (a drill check on the restored copy). */
     @Override
     public String queryValue(String sql, OperationContext ctx) throws IOException {
-        try (Connection c = open(path, true); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = open(path, true, lockTimeout, ctx.cancellation()); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? String.valueOf(rs.getString(1) == null ? "" : rs.getString(1)) : "";
         } catch (SQLException e) {
             throw io.dbbackup.spi.QueryFailedException.of(e.getMessage(), notTheQuery(e), e);
@@ -467,16 +481,19 @@ public final class SqliteEngine implements Engine {
         }
         int tables;
         int views;
-        try (Connection c = open(path, true); Statement st = c.createStatement();
+        try (Connection c = open(path, true, lockTimeout, ctx.cancellation()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select count(case type when 'table' then 1 end), count(case type when 'view' then 1 end) "
                      + "from sqlite_master where type in ('table','view') and name not like 'sqlite_%'")) {
             rs.next();
             tables = rs.getInt(1);
             views = rs.getInt(2);
         } catch (SQLException e) {
+            ctx.cancellation().throwIfCancelled();
             long size = Files.size(path);
-            return new TargetState(true, size > 0 ? 1 : 0, path + " exists (" + size + " bytes, not readable as SQLite)"
-                    + unwritableFolder(options));
+            String locked = lockedOut(e);
+            return new TargetState(true, size > 0 ? 1 : 0, (locked != null ? path + " exists (" + size + " bytes) and " + locked
+                    + ", its tables not counted (fuser " + path + " shows what holds it)"
+                    : path + " exists (" + size + " bytes, not readable as SQLite)") + unwritableFolder(options));
         }
         // once this process's connection is closed: letting go of the locks taken here would drop its locks too
         return new TargetState(true, tables + views, holding(path, tables, views) + (ExclusiveAccess.heldElsewhere(restoredFile())
@@ -549,14 +566,18 @@ public final class SqliteEngine implements Engine {
         result.put("size_bytes", Files.size(path));
         List<Map<String, Object>> tables = new ArrayList<>();
         long total = 0;
-        try (Connection c = open(path, true)) {
+        try (Connection c = open(path, true, lockTimeout, ctx.cancellation())) {
             result.put("sqlite_version", sqliteVersion(c));
             for (Map.Entry<String, Long> t : tableRows(c).entrySet()) {
                 total += t.getValue();
                 tables.add(new LinkedHashMap<>(Map.of("name", t.getKey(), "rows", t.getValue())));
             }
         } catch (SQLException e) {
-            throw new IOException("cannot read SQLite database " + path + ": " + e.getMessage(), e);
+            ctx.cancellation().throwIfCancelled();
+            String locked = lockedOut(e);
+            throw new IOException(locked != null ? "SQLite database " + path + " " + locked + ": find what holds it (fuser "
+                    + path + "), let its transaction end, and try again"
+                    : "cannot read SQLite database " + path + ": " + e.getMessage(), e);
         }
         result.put("table_count", tables.size());
         result.put("rows", total);
