@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * age X25519 keys as text: recipients ({@code age1...}) and identities ({@code AGE-SECRET-KEY-1...}),
@@ -30,6 +32,14 @@ import java.util.Locale;
 public final class AgeKeys {
     public static final String RECIPIENT_PREFIX = "age1";
     public static final String IDENTITY_PREFIX = "AGE-SECRET-KEY-1";
+    /** At most this many usable recipients are remembered: one more, and they are forgotten (and checked in full again). */
+    static final int REMEMBERED_MAX = 256;
+    /**
+     * Recipients (stripped) that passed {@link #checkRecipient}: its X25519 operation is a pure function of the text, and
+     * every config load and every encryptor checked each recipient again. Only usable ones are kept, never an error:
+     * a refused recipient is checked (and its message, with its line, made) anew each time.
+     */
+    private static final Set<String> USABLE = ConcurrentHashMap.newKeySet();
 
     private AgeKeys() {
     }
@@ -77,6 +87,9 @@ public final class AgeKeys {
             throw new KeyFormatException(line, at + "holds " + parts.length + " recipients in one value: give each its own list item"
                     + " (recipients: [age1..., age1...]) or its own line in recipients_file");
         }
+        if (USABLE.contains(r)) {
+            return r;
+        }
         com.exceptionfactory.jagged.RecipientStanzaWriter writer;
         try {
             writer = X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r);
@@ -91,7 +104,23 @@ public final class AgeKeys {
             throw new KeyFormatException(line, at + shown(r) + " is not a usable age X25519 recipient (" + e.getMessage()
                     + "): no secret key can decrypt what is encrypted to it");
         }
+        synchronized (USABLE) {
+            if (USABLE.size() >= REMEMBERED_MAX) {
+                USABLE.clear(); // bounded; and never full for good, the recipients in use now are remembered again
+            }
+            USABLE.add(r);
+        }
         return r;
+    }
+
+    /** Whether {@code recipient} (stripped) is remembered as usable; for tests. */
+    static boolean remembered(String recipient) {
+        return USABLE.contains(recipient);
+    }
+
+    /** How many recipients are remembered as usable; for tests. */
+    static int rememberedCount() {
+        return USABLE.size();
     }
 
     /**

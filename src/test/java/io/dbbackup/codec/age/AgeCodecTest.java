@@ -334,6 +334,60 @@ class AgeCodecTest {
         assertThat(Redactor.redact("x " + a.identity())).isEqualTo("x ***");
     }
 
+    /**
+     * A usable recipient is remembered, its X25519 check (a pure function of the text) done once: every config load and
+     * every encryptor did it again. A refused one never is: checked again, each says what it said the first time, at the
+     * line of the text it is in then.
+     */
+    @Test
+    void aRecipientCheckedAgainHasTheSameOutcomeAndOnlyAUsableOneIsRemembered() {
+        String zero = "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z"; // well-formed, a low-order point
+        AgeKeys.GeneratedKey a = AgeKeys.generate();
+        AgeKeys.GeneratedKey b = AgeKeys.generate();
+        String notUsable = "'" + zero + "' is not a usable age X25519 recipient (";
+        String unusable = "): no secret key can decrypt what is encrypted to it";
+        for (int r = 0; r < 2; r++) {
+            int round = r;
+            assertThat(AgeKeys.checkRecipient(" " + a.recipient() + "\t")).isEqualTo(a.recipient());
+            assertThat(AgeKeys.remembered(a.recipient())).isTrue();
+            assertThat(AgeKeys.parseRecipients("# keys\n" + a.recipient() + "\n" + b.recipient() + "\n"))
+                    .containsExactly(a.recipient(), b.recipient());
+
+            assertThatThrownBy(() -> AgeKeys.checkRecipient(zero)).isInstanceOf(AgeKeys.KeyFormatException.class)
+                    .hasMessageStartingWith(notUsable).hasMessageEndingWith(unusable);
+            assertThat(AgeKeys.remembered(zero)).isFalse();
+            int line = 2 + round * 3; // another line each round: the message is made for it, not remembered
+            assertThatThrownBy(() -> AgeKeys.parseRecipients(a.recipient() + "\n" + "#\n".repeat(line - 2) + zero + "\n"))
+                    .hasMessageStartingWith("line " + line + ": " + notUsable).hasMessageEndingWith(unusable)
+                    .satisfies(e -> assertThat(((AgeKeys.KeyFormatException) e).line()).isEqualTo(line));
+
+            assertThatThrownBy(() -> AgeKeys.parseRecipients("#\n".repeat(round) + "ssh-ed25519 AAAAC3Nza... me@host"))
+                    .hasMessage("line " + (round + 1) + ": SSH recipients are not supported; use an age X25519 recipient (age1...)");
+            assertThatThrownBy(() -> AgeKeys.parseRecipients(a.recipient() + "\n" + "#\n".repeat(round) + a.identity()))
+                    .hasMessage("line " + (round + 2) + ": this is a secret key (AGE-SECRET-KEY-1...), not a recipient: give its "
+                            + "public key (age1...) and keep the secret key off this machine");
+            assertThatThrownBy(() -> AgeKeys.checkRecipient(a.recipient() + ", " + b.recipient()))
+                    .hasMessage("holds 2 recipients in one value: give each its own list item (recipients: [age1..., age1...]) "
+                            + "or its own line in recipients_file");
+            assertThat(AgeKeys.remembered(a.recipient() + ", " + b.recipient())).isFalse();
+        }
+    }
+
+    /**
+     * What is remembered is bounded, and never full for good: past the bound the recipients checked since are remembered
+     * (a long-running process whose config changed its keys many times still skips the check for today's).
+     */
+    @Test
+    void theRememberedRecipientsAreBoundedAndTheLatestRemembered() {
+        String last = null;
+        for (int i = 0; i < AgeKeys.REMEMBERED_MAX + 5; i++) {
+            last = AgeKeys.generate().recipient();
+            assertThat(AgeKeys.checkRecipient(last)).isEqualTo(last);
+            assertThat(AgeKeys.rememberedCount()).isBetween(1, AgeKeys.REMEMBERED_MAX);
+        }
+        assertThat(AgeKeys.remembered(last)).isTrue();
+    }
+
     @Test
     void identityFilesAndTheirErrorsNeverEchoKeyMaterial() {
         AgeKeys.GeneratedKey a = AgeKeys.generate();
