@@ -39,6 +39,13 @@ public final class ChildProcess {
     private Duration timeout;
     private Predicate<String> permanentFailure = s -> false;
     private boolean readsOnlyAPrefix;
+    /**
+     * How long {@link #run} waits, once the child exited, for its stderr reader and for its stdin feeder (unless it
+     * {@link #readsOnlyAPrefix}: then for as long as the rest of stdin takes). The feeder is still running then only
+     * while it waits on the source (a write to the exited child's pipe fails at once, unless a process the child started
+     * still holds it): what the source says in that time (its failure, a checksum at its end) is still reported.
+     */
+    private Duration afterExit = Duration.ofSeconds(5);
 
     private ChildProcess(List<String> command) {
         this.command = List.copyOf(command);
@@ -96,6 +103,12 @@ public final class ChildProcess {
      */
     public ChildProcess readsOnlyAPrefix() {
         this.readsOnlyAPrefix = true;
+        return this;
+    }
+
+    /** The wait after the child's exit ({@link #afterExit}); for tests. */
+    ChildProcess afterExit(Duration wait) {
+        this.afterExit = wait;
         return this;
     }
 
@@ -209,14 +222,14 @@ public final class ChildProcess {
                 }
             }
             int exit = process.waitFor();
-            errReader.join(5000);
+            errReader.join(afterExit.toMillis());
             if (feeder != null) {
                 // a child that read only a prefix left the rest of stdin to the feeder: all of it is read before we go on
                 // (it may be a large archive whose checksum is checked at its end)
                 if (readsOnlyAPrefix) {
                     feeder.join();
                 } else {
-                    feeder.join(5000);
+                    feeder.join(afterExit.toMillis());
                 }
             }
             String stderr = tail.text();

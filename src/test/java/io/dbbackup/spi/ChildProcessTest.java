@@ -244,7 +244,7 @@ class ChildProcessTest {
             public int read(byte[] b, int off, int len) throws java.io.IOException {
                 if (in.available() < (1 << 20) && slept.compareAndSet(false, true)) {
                     try {
-                        Thread.sleep(6000); // longer than run waits for a feeder otherwise
+                        Thread.sleep(1500); // far longer than run waits for a feeder otherwise (afterExit below)
                     } catch (InterruptedException e) {
                         throw new java.io.InterruptedIOException();
                     }
@@ -252,7 +252,8 @@ class ChildProcessTest {
                 return super.read(b, off, len);
             }
         };
-        ChildProcess.of(List.of("head", "-c", "10")).readsOnlyAPrefix().run(slow, new ByteArrayOutputStream(), new Cancellation());
+        ChildProcess.of(List.of("head", "-c", "10")).readsOnlyAPrefix().afterExit(java.time.Duration.ofMillis(100))
+                .run(slow, new ByteArrayOutputStream(), new Cancellation());
         assertThat(slow.available()).as("drained before run returned").isZero();
 
         // a failure is still a failure
