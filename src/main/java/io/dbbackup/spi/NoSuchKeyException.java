@@ -7,4 +7,10 @@ public class NoSuchKeyException extends FileNotFoundException {
     public NoSuchKeyException(String key) {
         super("no such object: " + key);
     }
+
+    /** {@code gone}, said with what was under way when the object was found missing ({@code line}: the whole line). */
+    public NoSuchKeyException(String line, NoSuchKeyException gone) {
+        super(line);
+        initCause(gone);
+    }
 }

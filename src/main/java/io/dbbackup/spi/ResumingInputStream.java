@@ -1,5 +1,7 @@
 package io.dbbackup.spi;
 
+import io.dbbackup.core.DbBackupException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -15,7 +17,8 @@ import java.io.InterruptedIOException;
  * says both, the read's failure and the last request's, and the byte reached, for every store ({@link #gaveUp}); a read
  * that breaks again after the last resume says its failure and the byte reached ({@link #brokeAgain}). Cancellation
  * ({@link InterruptedIOException}), a missing object, the rest that cannot be read as asked ({@link NotResumable}) and
- * the store's own refusals (unchecked) are not resumed.
+ * the store's own refusals (unchecked) are not resumed; a cancellation ({@link #stopped}), a missing object
+ * ({@link #gone}) and a store's refusal ({@link #refused}) say the byte reached too, each keeping its class.
  */
 public final class ResumingInputStream extends InputStream {
     /** Opens the object's content from byte {@code offset} on (of the same version as the first read). */
@@ -104,7 +107,7 @@ public final class ResumingInputStream extends InputStream {
                 if (e.getClass() != InterruptedIOException.class) {
                     failure = e; // a timeout (SocketTimeoutException), not a cancellation
                 } else {
-                    throw e;
+                    throw closed ? stopped(e) : stopped(e, e.getMessage());
                 }
             } catch (IOException e) {
                 failure = e;
@@ -112,8 +115,9 @@ public final class ResumingInputStream extends InputStream {
             if (closed) { // closed from another thread (a cancellation): the read failed for that, not the network
                 throw stopped(failure);
             }
-            if (failure instanceof NoSuchKeyException) {
-                throw failure;
+            if (failure instanceof NoSuchKeyException gone) {
+                throw new NoSuchKeyException(gone.getMessage() + ", deleted since the read began: the read stopped at "
+                        + reached(), gone);
             }
             if (resumes >= maxResumes) {
                 throw brokeAgain(failure, ended);
@@ -141,10 +145,17 @@ public final class ResumingInputStream extends InputStream {
         while (true) {
             try {
                 return reopen();
+            } catch (RuntimeException e) {
+                throw refused(broke, e);
             } catch (IOException e) {
-                if (e instanceof NoSuchKeyException || e instanceof NotResumable
-                        || e.getClass() == InterruptedIOException.class || Thread.currentThread().isInterrupted()) {
-                    throw e; // a cancellation (or a close: reopen said so), the object gone or changed
+                if (e instanceof NoSuchKeyException gone) {
+                    throw gone(broke, gone);
+                }
+                if (e.getClass() == InterruptedIOException.class) { // a cancellation; a close's, reopen said already
+                    throw e.getMessage() != null && e.getMessage().startsWith(stoppedLine()) ? e : stopped(e, e.getMessage());
+                }
+                if (e instanceof NotResumable || Thread.currentThread().isInterrupted()) {
+                    throw e; // the object changed (its line names the byte), or a cancellation in other words
                 }
                 if (resumes >= maxResumes) {
                     throw gaveUp(broke, e);
@@ -167,6 +178,38 @@ public final class ResumingInputStream extends InputStream {
     }
 
     /**
+     * The object is gone ({@code gone}, a store's {@link NoSuchKeyException} for the request for the rest): deleted
+     * since the read began (a prune on another host, while a restore read it). Still a {@link NoSuchKeyException}, for
+     * the callers that tell a missing object by it, now with the read's failure and the byte reached as {@link #gaveUp}
+     * says them; it was the store's "no such object: KEY" alone.
+     */
+    private NoSuchKeyException gone(IOException broke, NoSuchKeyException gone) {
+        return new NoSuchKeyException(broke.getMessage() + "; going on from " + reached() + " over a new connection failed: "
+                + gone.getMessage() + " (deleted since the read began)", gone);
+    }
+
+    /**
+     * The store refused the request for the rest (unchecked: a 403 while resuming, a 412 for an object replaced since
+     * the read began): a {@link DbBackupException} is made again with the read's failure and the byte reached before
+     * the store's line, and the same exit status and retry; it was the store's line alone, and {@code Failures.map}
+     * hands a {@link DbBackupException} found in a chain on as it is, so a wrapper's words would be lost. Any other
+     * (a subclass, a bug) is left as it is.
+     */
+    private RuntimeException refused(IOException broke, RuntimeException e) {
+        if (e.getClass() != DbBackupException.class) {
+            return e;
+        }
+        DbBackupException d = (DbBackupException) e;
+        return new DbBackupException(d.status(), broke.getMessage() + "; going on from " + reached()
+                + " over a new connection failed: " + d.getMessage(), d, d.retryable());
+    }
+
+    /** "byte N of L", or "byte N" when the length is unknown: how far the read got. */
+    private String reached() {
+        return "byte " + position + (length < 0 ? "" : " of " + length);
+    }
+
+    /**
      * The read broke ({@code failure}) after the last resume the budget allows (or with none allowed): its line, the
      * byte reached and the resumes made, as {@link #gaveUp} says it; an early end's line ({@code ended}) names the byte
      * already, and the resumes are added. It used to be the read's failure alone ("s3 get … failed: Connection reset"),
@@ -178,8 +221,8 @@ public final class ResumingInputStream extends InputStream {
         if (ended) {
             return resumes == 0 ? failure : new IOException(failure.getMessage() + after);
         }
-        return new IOException(failure.getMessage() + "; broke" + (resumes == 0 ? "" : " again") + " at byte " + position
-                + (length < 0 ? "" : " of " + length) + after, failure);
+        return new IOException(failure.getMessage() + "; broke" + (resumes == 0 ? "" : " again") + " at " + reached() + after,
+                failure);
     }
 
     /** Waits {@code millis}, or less when the operation is cancelled or this stream closed (then throws). */
@@ -197,10 +240,7 @@ public final class ResumingInputStream extends InputStream {
             throw stopped(failed);
         }
         if (cancel.isCancelled()) {
-            InterruptedIOException stopped = new InterruptedIOException("the read of " + location + " was stopped: cancelled ("
-                    + cancel.reason() + ")");
-            stopped.initCause(failed);
-            throw stopped;
+            throw stopped(failed, "cancelled (" + cancel.reason() + ")");
         }
     }
 
@@ -230,10 +270,24 @@ public final class ResumingInputStream extends InputStream {
         return rest;
     }
 
+    /** A close from another thread stopped the read ({@code cause}: how the read or the request for the rest failed). */
     private InterruptedIOException stopped(IOException cause) {
-        InterruptedIOException stopped = new InterruptedIOException("the read of " + location + " was stopped");
+        return stopped(cause, null);
+    }
+
+    /**
+     * "the read of LOCATION was stopped at byte N of L", and {@code why} when said (a cancellation's reason, the store's
+     * line): exactly an {@link InterruptedIOException}, which callers take for a cancellation. It did not say the byte.
+     */
+    private InterruptedIOException stopped(IOException cause, String why) {
+        InterruptedIOException stopped = new InterruptedIOException(stoppedLine() + (why == null || why.isBlank() ? ""
+                : ": " + why));
         stopped.initCause(cause);
         return stopped;
+    }
+
+    private String stoppedLine() {
+        return "the read of " + location + " was stopped at " + reached();
     }
 
     @Override

@@ -103,13 +103,67 @@ class ResumingInputStreamTest {
                 .hasMessage("the content of s3://b/k ended at byte 2000 of 10000, after 1 resume (the most a read makes)");
     }
 
+    /**
+     * A cancellation and a missing object are not resumed, and keep their class (callers tell a cancellation and a
+     * deleted backup by it), but say the byte reached: they said the store's line alone ("cancelled: SIGTERM", "no such
+     * object: …"), and the user restoring 200 GB could not tell how far it got.
+     */
     @Test
-    void cancellationAndAMissingObjectAreNotResumed() {
-        ResumingInputStream cancelled = stream(1_000, new InterruptedIOException("cancelled: SIGTERM"), 3);
-        assertThatThrownBy(cancelled::readAllBytes).isExactlyInstanceOf(InterruptedIOException.class);
-        ResumingInputStream gone = stream(1_000, new NoSuchKeyException("s3://b/k"), 3);
-        assertThatThrownBy(gone::readAllBytes).isInstanceOf(NoSuchKeyException.class);
+    void cancellationAndAMissingObjectAreNotResumedAndSayTheByteReached() {
+        InterruptedIOException sigterm = new InterruptedIOException("cancelled: SIGTERM");
+        ResumingInputStream cancelled = stream(1_000, sigterm, 3);
+        assertThatThrownBy(cancelled::readAllBytes).isExactlyInstanceOf(InterruptedIOException.class)
+                .hasMessage("the read of s3://b/k was stopped at byte 1000 of 10000: cancelled: SIGTERM").cause().isSameAs(sigterm);
+        NoSuchKeyException missing = new NoSuchKeyException("s3://b/k");
+        ResumingInputStream gone = stream(1_000, missing, 3);
+        assertThatThrownBy(gone::readAllBytes).isExactlyInstanceOf(NoSuchKeyException.class)
+                .hasMessage("no such object: s3://b/k, deleted since the read began: the read stopped at byte 1000 of 10000")
+                .cause().isSameAs(missing);
         assertThat(asked).isEmpty();
+        ResumingInputStream unknownLength = new ResumingInputStream(breaking(0, 1_000, sigterm), -1, o -> {
+            throw new AssertionError("not resumed");
+        }, 3, "s3://b/k");
+        assertThatThrownBy(unknownLength::readAllBytes).as("no length: the byte alone")
+                .hasMessage("the read of s3://b/k was stopped at byte 1000: cancelled: SIGTERM");
+    }
+
+    /**
+     * The stream closed from another thread (a cancellation) while a read is on its way: the store's stream says it in
+     * its words ("the read was stopped", S3's), which were the error; now the read of the object, stopped at the byte
+     * reached.
+     */
+    @Test
+    void aCloseFromAnotherThreadDuringAReadSaysTheByteReached() {
+        ResumingInputStream[] outer = new ResumingInputStream[1];
+        InputStream first = new InputStream() {
+            private final InputStream given = breaking(0, 1_000, null);
+            private boolean stopped;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = stopped ? -1 : given.read(b, off, len);
+                if (n > 0) {
+                    return n;
+                }
+                stopped = true;
+                outer[0].close(); // what the other thread's close does, while this read waits
+                throw new InterruptedIOException("the read was stopped");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        outer[0] = new ResumingInputStream(first, data.length, o -> {
+            throw new AssertionError("not resumed");
+        }, 3, "s3://b/k");
+        assertThatThrownBy(outer[0]::readAllBytes).isExactlyInstanceOf(InterruptedIOException.class)
+                .hasMessage("the read of s3://b/k was stopped at byte 1000 of 10000").cause().hasMessage("the read was stopped");
     }
 
     /**
@@ -176,22 +230,71 @@ class ResumingInputStreamTest {
 
     /**
      * The object gone or changed (the store's {@link ResumingInputStream.NotResumable}), or the operation cancelled, while
-     * asking for the rest: said at once, not asked again.
+     * asking for the rest: said at once, not asked again. The missing object and the cancellation keep their class and
+     * now say the byte reached (with the read's failure, for the missing object, as a request that failed too says it);
+     * they were the store's line alone ("no such object: …", "cancelled: SIGTERM"). A changed object's line names the
+     * byte already: as it was.
      */
     @Test
     void aMissingOrChangedObjectOrACancellationWhileAskingForTheRestIsNotAskedAgain() {
-        for (IOException fault : List.of(new NoSuchKeyException("s3://b/k"), new InterruptedIOException("cancelled: SIGTERM"),
-                new ResumingInputStream.NotResumable("sftp read h:/k failed: the connection broke at byte 1000 and the file "
-                        + "changed (size or modification time) since the read began, so the rest cannot be read"))) {
+        NoSuchKeyException missing = new NoSuchKeyException("s3://b/k");
+        InterruptedIOException sigterm = new InterruptedIOException("cancelled: SIGTERM");
+        ResumingInputStream.NotResumable changed = new ResumingInputStream.NotResumable("sftp read h:/k failed: the "
+                + "connection broke at byte 1000 and the file changed (size or modification time) since the read began, so "
+                + "the rest cannot be read");
+        for (IOException fault : List.of(missing, sigterm, changed)) {
             asked.clear();
             ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
                     data.length, offset -> {
                         asked.add(offset);
                         throw fault;
                     }, 3, "s3://b/k", 1);
-            assertThatThrownBy(in::readAllBytes).isSameAs(fault);
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
             assertThat(asked).containsExactly(1_000L);
+            if (fault == changed) {
+                assertThat(t).isSameAs(fault);
+                continue;
+            }
+            assertThat(t).isExactlyInstanceOf(fault.getClass()).hasCause(fault).hasMessage(fault == missing
+                    ? "Connection reset; going on from byte 1000 of 10000 over a new connection failed: no such object: "
+                    + "s3://b/k (deleted since the read began)"
+                    : "the read of s3://b/k was stopped at byte 1000 of 10000: cancelled: SIGTERM");
         }
+    }
+
+    /**
+     * The store refuses the request for the rest itself (unchecked: a 403 while resuming, a 412 for an object replaced
+     * since the read began): the same exception (its exit status, whether a retry may help), now with the read's
+     * failure and the byte reached before the store's line, which alone was the error ({@code Failures.map} hands a
+     * {@code DbBackupException} on as it is, so a wrapper's words would be lost). Any other unchecked one (a bug) is
+     * left as it is.
+     */
+    @Test
+    void aStoresRefusalOfTheRequestForTheRestSaysTheByteReached() {
+        io.dbbackup.core.DbBackupException denied = io.dbbackup.core.DbBackupException.permanent("s3 get s3://b/k failed: "
+                + "HTTP 403 AccessDenied; check the store's credentials and the bucket policy", null);
+        ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("s3 get s3://b/k failed: "
+                + "Connection reset")), data.length, offset -> {
+                    asked.add(offset);
+                    throw denied;
+                }, 3, "s3://b/k", 1);
+        assertThatThrownBy(in::readAllBytes).isExactlyInstanceOf(io.dbbackup.core.DbBackupException.class)
+                .hasMessage("s3 get s3://b/k failed: Connection reset; going on from byte 1000 of 10000 over a new "
+                        + "connection failed: s3 get s3://b/k failed: HTTP 403 AccessDenied; check the store's credentials "
+                        + "and the bucket policy")
+                .hasCause(denied)
+                .satisfies(t -> {
+                    io.dbbackup.core.DbBackupException d = (io.dbbackup.core.DbBackupException) t;
+                    assertThat(d.status()).isEqualTo(denied.status());
+                    assertThat(d.retryable()).as("a retry cannot fix it, as the store said").isFalse();
+                });
+        assertThat(asked).as("not asked again").containsExactly(1_000L);
+        IllegalStateException bug = new IllegalStateException("a bug");
+        ResumingInputStream other = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                data.length, offset -> {
+                    throw bug;
+                }, 3, "s3://b/k", 1);
+        assertThatThrownBy(other::readAllBytes).isSameAs(bug);
     }
 
     /** The pause before asking again ends at once when the stream is closed from another thread (a cancellation). */
@@ -212,7 +315,7 @@ class ResumingInputStreamTest {
         in.close();
         Throwable t = read.get(5, java.util.concurrent.TimeUnit.SECONDS);
         assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to stop").isLessThan(2_000);
-        assertThat(t).isExactlyInstanceOf(InterruptedIOException.class).hasMessage("the read of s3://b/k was stopped")
+        assertThat(t).isExactlyInstanceOf(InterruptedIOException.class).hasMessage("the read of s3://b/k was stopped at byte 1000 of 10000")
                 .hasRootCauseMessage("Connection refused");
         assertThat(asked).containsExactly(1_000L);
     }
@@ -240,7 +343,7 @@ class ResumingInputStreamTest {
         Throwable t = read.get(5, java.util.concurrent.TimeUnit.SECONDS);
         assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to stop").isLessThan(2_000);
         assertThat(t).isExactlyInstanceOf(InterruptedIOException.class)
-                .hasMessage("the read of s3://b/k was stopped: cancelled (SIGTERM)").hasRootCauseMessage("Connection refused");
+                .hasMessage("the read of s3://b/k was stopped at byte 1000 of 10000: cancelled (SIGTERM)").hasRootCauseMessage("Connection refused");
         assertThat(asked).containsExactly(1_000L);
         in.close();
     }
