@@ -266,6 +266,41 @@ class S3StoreIT extends CredentialedStoreContract {
     }
 
     /**
+     * The object is deleted (a prune on another host) while a download reads it, and the connection drops before the
+     * end: the request for the rest finds it gone. Still a {@link io.dbbackup.spi.NoSuchKeyException} (callers tell a
+     * deleted backup by it), now naming the read's failure and the byte reached; it said "no such object: KEY" alone.
+     */
+    @Test
+    void aDownloadWhoseObjectIsDeletedBeforeItsResumeSaysTheByteReached() throws Exception {
+        byte[] data = new byte[(5 << 20) + 7];
+        new java.util.Random(29).nextBytes(data);
+        S3Settings direct = S3Fixture.settings(s3, BUCKET, "deleted-" + UUID.randomUUID() + "/", 5L << 20, 2);
+        try (Store store = new S3Store(direct)) {
+            store.put("big.bin", data, ctx());
+        }
+        try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(s3.endpoint(), 3_000_000, 1)) {
+            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
+                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            try (Store store = new S3Store(viaRelay); var in = store.open("big.bin")) {
+                assertThat(in.readNBytes(1 << 20)).hasSize(1 << 20);
+                try (Store other = new S3Store(direct)) {
+                    other.delete("big.bin");
+                    assertThat(other.stat("big.bin")).as("deleted").isEmpty();
+                }
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
+                assertThat(relay.cut()).isEqualTo(1);
+                assertThat(t).isExactlyInstanceOf(io.dbbackup.spi.NoSuchKeyException.class);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("; going on from byte (\\d+) of " + data.length
+                        + " over a new connection failed: no such object: big\\.bin \\(deleted since the read began\\)$")
+                        .matcher(t.getMessage());
+                assertThat(m.find()).as("the byte reached and the object gone in: %s", t.getMessage()).isTrue();
+                assertThat(Long.parseLong(m.group(1))).as("the byte reached").isBetween(1L << 20, 3_000_000L);
+                assertThat(((io.dbbackup.spi.ResumingInputStream) in).resumes()).as("not asked again").isEqualTo(1);
+            }
+        }
+    }
+
+    /**
      * The connection breaks while S3 sends its answer to CompleteMultipartUpload: the object is complete in the bucket,
      * but the upload failed. It used to stay under its key, unlisted as a backup and never pruned; now a failed upload
      * leaves nothing there (the run claimed the key: what is there is its own), and the error names the store.
