@@ -441,8 +441,10 @@ public final class PostgresEngine implements Engine {
                             : "; the database " + db + " created for it is left behind, empty, as it could not be dropped ("
                             + notDropped + "): drop it (DROP DATABASE) once the server takes connections again";
                 }
-                String what = "restore into " + settings.describe() + " ran as one transaction and was rolled back: "
-                        + "nothing was applied" + dropped;
+                // the tool that ran the transaction: pg_restore for a whole archive without --clean, else psql
+                String applier = format == DumpFormat.DUMP && !options.partial() && !options.clean() ? "pg_restore" : "psql";
+                String what = "restore into " + settings.describe() + " ran as one transaction and "
+                        + outcome(e, applier) + dropped;
                 if (e instanceof ToolFailedException tf && PgErrors.isDamagedArchive(tf)) {
                     // its checksum held (checked before): what was stored is cut short or damaged, and no retry restores it
                     throw damagedArchive(tf, "; " + what);
@@ -475,6 +477,23 @@ public final class PostgresEngine implements Engine {
                 throw wrapped;
             }
         }
+    }
+
+    /**
+     * What became of a failed restore's one transaction: rolled back, unless the tool that ran it exited 0 (then it
+     * committed: psql commits at the end of its input, pg_restore at its end), which a tool that exits 0 and still fails
+     * the restore does (it stopped before the end of its input: a wrapper in {@code bin_dir} that does not pass all of it
+     * on, a source that stalled after it ended, an {@code error:} line). It said "rolled back: nothing was applied"
+     * whatever the exit status, and the user took a target holding part of the backup for one left as it was. Another
+     * tool's exit 0 (pg_dump feeding a sync, pg_restore turning an archive into psql's script) is not the transaction's:
+     * its failure stops psql, which rolls back.
+     */
+    static String outcome(IOException e, String applier) {
+        if (e instanceof ToolFailedException tf && tf.exitCode() == 0 && tf.tool().equals(applier)) {
+            return "was committed (" + tf.tool() + " exited 0): the part of the backup it read is applied, the rest is not"
+                    + " (restore again with --clean once the cause is fixed)";
+        }
+        return "was rolled back: nothing was applied";
     }
 
     /**

@@ -202,7 +202,7 @@ public final class RolesEngine implements Engine {
                         "--single-transaction", "-f", "-"), DB, pass, server).run(script, null, ctx.cancellation());
             } catch (ToolFailedException e) {
                 throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "loading the roles into " + describe() + " ran as one "
-                        + "transaction and was rolled back: nothing was applied: " + PgErrors.failed(e), e, e.retryable());
+                        + "transaction and " + PostgresEngine.outcome(e, "psql") + ": " + PgErrors.failed(e), e, e.retryable());
             }
             if (script.skipped() > 0) {
                 ctx.log().info("the restoring role kept its own attributes and password", "role", settings.user());

@@ -371,6 +371,39 @@ class PostgresFailureIT {
                 .hasMessage("pg_dump failed (exit 0): pg_dump: error: query failed: server closed the connection");
     }
 
+    /**
+     * A psql that exits 0 before the end of its input (a wrapper in bin_dir that passes on only part of it) committed
+     * its one transaction: the restore fails, and says that the part it read is applied. It said "rolled back: nothing
+     * was applied" while the target held the backup's tables, empty.
+     */
+    @Test
+    void aPsqlThatExitsZeroBeforeTheEndOfItsInputIsSaidToHaveCommittedWhatItRead() throws Exception {
+        ByteArrayOutputStream dump = new ByteArrayOutputStream();
+        engine(pg, dir, "app", "format: plain").dump(dump, context(dir));
+        byte[] script = dump.toByteArray();
+        List<String> lines = new String(script, StandardCharsets.UTF_8).lines().toList();
+        int beforeData = lines.indexOf(lines.stream().filter(l -> l.startsWith("COPY ")).findFirst().orElseThrow());
+        Path bin = Files.createDirectories(dir.resolve("bin-head"));
+        for (String t : List.of("pg_dump", "pg_restore")) {
+            Files.createSymbolicLink(bin.resolve(t), pg.binDir().resolve(t));
+        }
+        Path real = pg.binDir().resolve("psql");
+        Path psql = bin.resolve("psql");
+        Files.writeString(psql, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --single-transaction) head -n " + beforeData
+                + " | " + real + " \"$@\"; exit $?;; esac; done\nexec " + real + " \"$@\"\n");
+        Files.setPosixFilePermissions(psql, PosixFilePermissions.fromString("rwxr-xr-x"));
+        pg.createDatabase("partly");
+        Engine target = engine(pg, dir, "partly", "bin_dir: " + bin);
+        assertThatThrownBy(() -> target.restore(new ByteArrayInputStream(script), io.dbbackup.core.DumpFormat.SQL,
+                new RestoreOptions(false), context(dir)))
+                .isInstanceOfSatisfying(DbBackupException.class, e -> assertThat(e.status()).isEqualTo(ExitStatus.SYSTEM_ERROR))
+                .hasMessageContaining("ran as one transaction and was committed (psql exited 0): the part of the backup it "
+                        + "read is applied, the rest is not (restore again with --clean once the cause is fixed): ")
+                .hasMessageContaining("it exited 0 before reading all of its input")
+                .hasMessageNotContaining("rolled back");
+        assertThat(pg.queryOne("partly", "select count(*) from big")).as("its table made, its rows not").isEqualTo("0");
+    }
+
     /** A restore cancelled by a signal into a database it created drops that database again, as a failed one does. */
     @Test
     void aCancelledRestoreDropsTheDatabaseItCreated() throws Exception {
