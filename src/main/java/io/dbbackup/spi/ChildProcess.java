@@ -43,7 +43,10 @@ public final class ChildProcess {
      * How long {@link #run} waits, once the child exited, for its stderr reader and for its stdin feeder (unless it
      * {@link #readsOnlyAPrefix}: then for as long as the rest of stdin takes). The feeder is still running then only
      * while it waits on the source (a write to the exited child's pipe fails at once, unless a process the child started
-     * still holds it): what the source says in that time (its failure, a checksum at its end) is still reported.
+     * still holds it): what the source says in that time (its failure, a checksum at its end) is still reported. A feeder
+     * still running after it fails the run (the tool exited 0 without its input's end: not all of it may have been used),
+     * is interrupted, and writes nothing more; the source is left to its owner to close (a decoder's close waits on its
+     * read, or frees what the read uses).
      */
     private Duration afterExit = Duration.ofSeconds(5);
 
@@ -169,14 +172,22 @@ public final class ChildProcess {
         errReader.start();
         AtomicReference<Failure> feedError = new AtomicReference<>();
         AtomicReference<IOException> writeError = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean onSource = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        String stalled = null;
         Thread feeder = null;
         if (stdin != null) {
             feeder = new Thread(() -> {
                 OutputStream in = process.getOutputStream();
                 try {
                     byte[] buf = new byte[1 << 16];
-                    int n;
-                    while ((n = stdin.read(buf)) >= 0) {
+                    while (true) {
+                        onSource.set(true);
+                        int n = stdin.read(buf);
+                        onSource.set(false);
+                        if (n < 0 || abandoned.get()) { // abandoned: the run failed without it, nothing more is fed
+                            break;
+                        }
                         try {
                             in.write(buf, 0, n);
                         } catch (IOException e) {
@@ -230,6 +241,13 @@ public final class ChildProcess {
                     feeder.join();
                 } else {
                     feeder.join(afterExit.toMillis());
+                    if (feeder.isAlive()) {
+                        abandoned.set(true);
+                        stalled = onSource.get() ? "read (the source gave nothing for " + Human.setting(afterExit)
+                                + " after it exited)" : "written (a process it left running holds its input and took "
+                                + "nothing for " + Human.setting(afterExit) + " after it exited)";
+                        feeder.interrupt();
+                    }
                 }
             }
             String stderr = tail.text();
@@ -254,6 +272,12 @@ public final class ChildProcess {
                 // a shell's "command not found" / "not executable" (a wrapper script's) and SIGILL fail every attempt alike
                 throw new ToolFailedException(name, exit, stderr, foreign.isEmpty() && !permanentFailure.test(stderr)
                         && !CannotRun.is(exit) && !ToolSignal.permanent(exit), foreign);
+            }
+            if (stalled != null) {
+                // it never saw its input's end (the feeder closes the pipe only after the source's end): what was not
+                // yet fed is lost, and the source's end or failure comes too late to be said
+                throw new ToolFailedException(name, 0, stderr + (stderr.isBlank() ? "" : "\n") + "it exited 0 while its "
+                        + "input was still being " + stalled + ": not all of its input may have been used", false);
             }
             if (writeError.get() != null && !readsOnlyAPrefix) {
                 // a bare "Broken pipe" said nothing of which tool or why; the same input would stop it again

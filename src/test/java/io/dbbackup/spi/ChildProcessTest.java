@@ -300,4 +300,110 @@ class ChildProcessTest {
                     .as(failure.toString()).isSameAs(failure);
         }
     }
+    /**
+     * A tool that exited 0 while its input's source was stalled (the feeder waiting on a read, so no write had failed) was
+     * a success once the wait after its exit ran out: a restore said done that may not have applied all of the backup.
+     * It fails now, however the source goes on (more bytes, its end, a failure), and nothing more is fed after the run.
+     */
+    @Test
+    void aToolThatExitsWhileItsSourceIsStalledFailsWhateverTheSourceDoesNext() throws Exception {
+        for (String then : List.of("more", "end", "failure")) {
+            StalledSource source = new StalledSource(then);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "head -c 8192 >/dev/null; exit 0")).name("psql")
+                    .afterExit(java.time.Duration.ofMillis(200)).run(source, null, new Cancellation()))
+                    .as(then).isInstanceOfSatisfying(ToolFailedException.class, e -> {
+                        assertThat(e.retryable()).isFalse();
+                        assertThat(e.exitCode()).isZero();
+                    })
+                    .hasMessage("psql failed (exit 0): it exited 0 while its input was still being read (the source gave "
+                            + "nothing for 200ms after it exited): not all of its input may have been used");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("not waiting for the source")
+                    .isLessThan(java.time.Duration.ofMillis(1500));
+            // the stalled read is interrupted; a source that ignores it is not read again once its read returns
+            assertThat(source.stallEnded.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            source.feeder.join(5000);
+            assertThat(source.feeder.isAlive()).as("the feeder ended").isFalse();
+            assertThat(source.interrupted).as("the stalled read was interrupted").isTrue();
+            assertThat(source.readsAfterStall.get()).as(then + ": read again after the run gave up on it").isZero();
+        }
+    }
+
+    /** A source stalled for less than the wait after the tool's exit is waited for, as before: its end, or its failure. */
+    @Test
+    void aSourceStalledWithinTheWaitAfterExitStillSaysHowItEnds() throws Exception {
+        ChildProcess.of(List.of("/bin/sh", "-c", "head -c 8192 >/dev/null; exit 0")).afterExit(java.time.Duration.ofSeconds(5))
+                .run(new StalledSource("end", 300, false), null, new Cancellation());
+        StalledSource failing = new StalledSource("failure", 300, false);
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", "head -c 8192 >/dev/null; exit 0"))
+                .afterExit(java.time.Duration.ofSeconds(5)).run(failing, null, new Cancellation()))
+                .hasMessage("the source failed after its stall");
+    }
+
+    /**
+     * {@link #CHUNK} bytes (no fewer: a process's stdin is buffered that much before it reaches the tool), then a read that
+     * waits (through interrupts unless said), then more bytes, its end or a failure.
+     */
+    private static final class StalledSource extends java.io.InputStream {
+        static final int CHUNK = 8192;
+        private final String then;
+        private final long stallMillis;
+        private final boolean ignoreInterrupt;
+        private int reads;
+        volatile boolean interrupted;
+        volatile Thread feeder;
+        final java.util.concurrent.CountDownLatch stallEnded = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger readsAfterStall = new java.util.concurrent.atomic.AtomicInteger();
+
+        StalledSource(String then) {
+            this(then, 2000, true);
+        }
+
+        StalledSource(String then, long stallMillis, boolean ignoreInterrupt) {
+            this.then = then;
+            this.stallMillis = stallMillis;
+            this.ignoreInterrupt = ignoreInterrupt;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            return io.dbbackup.core.SingleByte.read(this);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            feeder = Thread.currentThread();
+            if (reads++ == 0) {
+                java.util.Arrays.fill(b, off, off + CHUNK, (byte) 'x');
+                return CHUNK;
+            }
+            if (stallEnded.getCount() == 0) {
+                readsAfterStall.incrementAndGet();
+                return -1;
+            }
+            long until = System.nanoTime() + stallMillis * 1_000_000;
+            while (System.nanoTime() < until) {
+                try {
+                    Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (!ignoreInterrupt) {
+                        stallEnded.countDown();
+                        throw new java.io.InterruptedIOException("interrupted");
+                    }
+                }
+            }
+            stallEnded.countDown();
+            switch (then) {
+                case "more" -> {
+                    java.util.Arrays.fill(b, off, off + CHUNK, (byte) 'y');
+                    return CHUNK;
+                }
+                case "end" -> {
+                    return -1;
+                }
+                default -> throw new java.io.IOException("the source failed after its stall");
+            }
+        }
+    }
 }
