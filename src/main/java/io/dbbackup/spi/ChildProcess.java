@@ -42,11 +42,11 @@ public final class ChildProcess {
     /**
      * How long {@link #run} waits, once the child exited, for its stderr reader and for its stdin feeder (unless it
      * {@link #readsOnlyAPrefix}: then for as long as the rest of stdin takes). The feeder is still running then only
-     * while it waits on the source (a write to the exited child's pipe fails at once, unless a process the child started
-     * still holds it): what the source says in that time (its failure, a checksum at its end) is still reported. A feeder
-     * still running after it fails the run (the tool exited 0 without its input's end: not all of it may have been used),
-     * is interrupted, and writes nothing more; the source is left to its owner to close (a decoder's close waits on its
-     * read, or frees what the read uses).
+     * while it waits on the source (a write to the exited child's pipe fails at once: the JDK closes the pipe when it
+     * reaps the child, even while a process the child started still holds its other end): what the source says in that
+     * time (its failure, a checksum at its end) is still reported. A feeder still running after it fails the run (the
+     * tool exited 0 without its input's end: not all of it may have been used), is interrupted, and writes nothing more;
+     * the source is left to its owner to close (a decoder's close waits on its read, or frees what the read uses).
      */
     private Duration afterExit = Duration.ofSeconds(5);
 
@@ -172,7 +172,6 @@ public final class ChildProcess {
         errReader.start();
         AtomicReference<Failure> feedError = new AtomicReference<>();
         AtomicReference<IOException> writeError = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean onSource = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
         String stalled = null;
         Thread feeder = null;
@@ -182,9 +181,7 @@ public final class ChildProcess {
                 try {
                     byte[] buf = new byte[1 << 16];
                     while (true) {
-                        onSource.set(true);
                         int n = stdin.read(buf);
-                        onSource.set(false);
                         if (n < 0 || abandoned.get()) { // abandoned: the run failed without it, nothing more is fed
                             break;
                         }
@@ -243,9 +240,8 @@ public final class ChildProcess {
                     feeder.join(afterExit.toMillis());
                     if (feeder.isAlive()) {
                         abandoned.set(true);
-                        stalled = onSource.get() ? "read (the source gave nothing for " + Human.setting(afterExit)
-                                + " after it exited)" : "written (a process it left running holds its input and took "
-                                + "nothing for " + Human.setting(afterExit) + " after it exited)";
+                        // (not on a write: the JDK closes the pipe when it reaps the tool, failing a write at once)
+                        stalled = Human.setting(afterExit);
                         feeder.interrupt();
                     }
                 }
@@ -277,7 +273,8 @@ public final class ChildProcess {
                 // it never saw its input's end (the feeder closes the pipe only after the source's end): what was not
                 // yet fed is lost, and the source's end or failure comes too late to be said
                 throw new ToolFailedException(name, 0, stderr + (stderr.isBlank() ? "" : "\n") + "it exited 0 while its "
-                        + "input was still being " + stalled + ": not all of its input may have been used", false);
+                        + "input was still being read (the source gave nothing for " + stalled + " after it exited): not "
+                        + "all of its input may have been used", false);
             }
             if (writeError.get() != null && !readsOnlyAPrefix) {
                 // a bare "Broken pipe" said nothing of which tool or why; the same input would stop it again
