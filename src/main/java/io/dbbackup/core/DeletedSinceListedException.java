@@ -9,4 +9,9 @@ public final class DeletedSinceListedException extends DbBackupException {
     public DeletedSinceListedException(String message) {
         super(ExitStatus.SYSTEM_ERROR, message);
     }
+
+    /** {@code cause}: how the read found it gone (the store's missing object, mid-read). */
+    public DeletedSinceListedException(String message, Throwable cause) {
+        super(ExitStatus.SYSTEM_ERROR, message, cause);
+    }
 }

@@ -134,6 +134,39 @@ public final class ArtifactReader {
                 + ": it was deleted since it was listed (a prune?)");
     }
 
+    /**
+     * The stored object's stream, on which a {@link NoSuchKeyException} of a read (the object deleted since the read began:
+     * the request for the rest after a dropped connection found it gone) is the same {@link DeletedSinceListedException}
+     * as one gone at open, the store's line (the byte reached) after it — carried as the cause of the read's
+     * {@link IOException}, which the decoders and an engine's pump pass on, and which {@link Failures#map} finds. It was
+     * "verification of … failed: …", which {@code verify --all-backups} counted as a failure of its audit for a prune.
+     */
+    private InputStream goneMidRead(InputStream in, BackupKey key) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                return SingleByte.read(this);
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return in.read(b, off, len);
+                } catch (NoSuchKeyException gone) {
+                    DbBackupException deleted = new DeletedSinceListedException(deletedSinceListed(key).getMessage() + ": "
+                            + gone.getMessage(), gone);
+                    throw new IOException(deleted.getMessage(), deleted);
+                }
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                byte[] buf = new byte[(int) Math.min(Math.max(n, 0), 1 << 16)];
+                return Math.max(read(buf, 0, buf.length), 0);
+            }
+        };
+    }
+
     /** The digest the manifest recorded for exactly this key, if the manifest is there and says so. */
     private Optional<String> manifestSha256(BackupKey key) {
         return manifestOf(key).filter(m -> m.get("sha256") instanceof String hex && hex.matches("[0-9a-f]{64}"))
@@ -248,7 +281,7 @@ public final class ArtifactReader {
         String expected = expectedSha256(key);
         InputStream raw;
         try {
-            raw = store.open(key.key());
+            raw = goneMidRead(store.open(key.key()), key);
         } catch (NoSuchKeyException e) {
             // the key was listed or looked up (Catalog.resolve) before: gone now, a prune took it meanwhile
             throw deletedSinceListed(key);

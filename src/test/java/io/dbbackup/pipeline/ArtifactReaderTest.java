@@ -224,6 +224,64 @@ class ArtifactReaderTest {
         }
     }
 
+    /**
+     * The backup is deleted (a prune on another host) while it is read, and the connection drops before the end: the
+     * request for the rest finds it gone ({@link io.dbbackup.spi.ResumingInputStream}'s NoSuchKeyException). The same
+     * "deleted since it was listed", exit 2, as when it is gone at open (what {@code verify --all-backups} skips), with
+     * the byte reached; it was "verification of … failed: …", a failure of the audit. A restore's reader fails so too.
+     */
+    @Test
+    void aBackupDeletedMidReadIsDeletedSinceListedWithTheByteReached() throws Exception {
+        BackupKey zst = new BackupKey("p", "db", Instant.parse("2026-05-01T00:00:00Z"), DumpFormat.SQL, Compression.ZSTD, false);
+        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+        java.util.Random random = new java.util.Random(7);
+        try (java.io.OutputStream out = io.dbbackup.codec.Codecs.compress(packed, Compression.ZSTD, 3)) {
+            for (int i = 0; i < 40_000; i++) {
+                out.write(("insert into t values (" + random.nextLong() + ");\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        byte[] bytes = packed.toByteArray();
+        LocalStore local = new LocalStore(dir, false);
+        io.dbbackup.spi.Store store = new io.dbbackup.spi.ForwardingStore(local) {
+            @Override
+            public java.io.InputStream open(String k) throws java.io.IOException {
+                if (!k.equals(zst.key())) {
+                    return delegate.open(k);
+                }
+                java.io.InputStream first = new java.io.FilterInputStream(delegate.open(k)) {
+                    private long read;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws java.io.IOException {
+                        if (read >= 100_000) { // the prune, then the dropped connection
+                            for (String gone : java.util.List.of(zst.key(), zst.sha256Key())) {
+                                Files.deleteIfExists(dir.resolve(gone));
+                            }
+                            throw new java.io.IOException("local read of " + k + " failed: Connection reset");
+                        }
+                        int n = super.read(b, off, (int) Math.min(len, 100_000 - read));
+                        read += Math.max(n, 0);
+                        return n;
+                    }
+                };
+                return new io.dbbackup.spi.ResumingInputStream(first, bytes.length, offset -> delegate.open(k), 3, k);
+            }
+        };
+        String said = "backup p/db/" + zst.fileName() + " is no longer in " + store.describe()
+                + ": it was deleted since it was listed (a prune?)";
+        for (ArtifactReader reader : java.util.List.of(new ArtifactReader(store), ArtifactReader.forRecovery(store))) {
+            Files.createDirectories(dir.resolve("p/db"));
+            store(zst, bytes);
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> reader.verify(zst, null));
+            DbBackupException mapped = Failures.map("verification of " + zst.key() + " failed", t);
+            org.assertj.core.api.Assertions.assertThat(mapped).as("%s", t).isInstanceOf(io.dbbackup.core.DeletedSinceListedException.class)
+                    .hasMessageStartingWith(said)
+                    .hasMessageContaining("going on from byte 100000 of " + bytes.length + " over a new connection failed: "
+                            + "no such object: " + zst.key() + " (deleted since the read began)");
+            org.assertj.core.api.Assertions.assertThat(mapped.status()).isEqualTo(ExitStatus.SYSTEM_ERROR);
+        }
+    }
+
     private void store(BackupKey k, byte[] bytes) throws Exception {
         Files.write(dir.resolve(k.key()), bytes);
         Files.write(dir.resolve(k.sha256Key()), io.dbbackup.codec.Sha256.sidecar(
