@@ -255,8 +255,9 @@ public final class SqliteEngine implements Engine {
     private void copyOnline(Path snapshot, OperationContext ctx, java.util.function.BooleanSupplier abandoned)
             throws SQLException {
         long sleep = sleepInterval.toMillis();
-        try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, lockTimeout, ctx);
-             BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class), Files.isWritable(path))) {
+        boolean writable = Files.isWritable(path); // else SQLite opens it read-only: no write lock can be taken on it
+        try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, lockTimeout, writable, ctx);
+             BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class), writable)) {
             CancellableBusyWait lock = CancellableBusyWait.installForCopy(c, lockTimeout, ctx.cancellation());
             int rc = c.unwrap(SQLiteConnection.class).getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
                 try {
@@ -270,7 +271,7 @@ public final class SqliteEngine implements Engine {
                     return;
                 }
                 hold.observe(remaining);
-                if (remaining > 0 && sleep > 0 && !hold.holding()) {
+                if (remaining > 0 && sleep > 0 && hold.pauses()) {
                     try {
                         Thread.sleep(sleep); // between steps: writers get the database
                     } catch (InterruptedException e) {

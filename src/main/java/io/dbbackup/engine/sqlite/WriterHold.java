@@ -13,7 +13,11 @@ import java.sql.Statement;
  * written more often than a whole copy takes (an application's heartbeat every second) is never backed up. This watches
  * the pages left after each step: once the copy has started over {@link #MAX_RESTARTS} times, it takes the database's
  * write lock on a connection of its own ({@code BEGIN IMMEDIATE}: readers, the copy among them, go on; writers wait)
- * until the copy is done, and says so.
+ * until the copy is done, and says so. On a file this process may not write ({@code sourceWritable} false: SQLite opened
+ * it read-only) {@code BEGIN IMMEDIATE} still succeeds, as a read transaction: in rollback-journal mode its shared lock
+ * keeps the writers' commits waiting (as {@code VACUUM INTO}'s does), so the hold is taken as before; in WAL mode it holds
+ * nothing (readers never block WAL writers), so none is claimed: the copy goes on without its pauses (they were for the
+ * writers, who need none in WAL mode, and only give them time to start it over) and a warning says what to do.
  */
 final class WriterHold implements AutoCloseable {
     static final int MAX_RESTARTS = 3;
@@ -24,11 +28,15 @@ final class WriterHold implements AutoCloseable {
     private int restarts;
     private boolean tried;
     private Connection held;
+    private boolean unholdable;
 
     private final java.time.Duration lockTimeout;
+    private final boolean sourceWritable;
 
-    WriterHold(Path db, java.time.Duration lockTimeout, OperationContext ctx) {
+    /** {@code sourceWritable}: whether {@code db} could be written when the copy opened it (else SQLite read-only). */
+    WriterHold(Path db, java.time.Duration lockTimeout, boolean sourceWritable, OperationContext ctx) {
         this.lockTimeout = lockTimeout;
+        this.sourceWritable = sourceWritable;
         this.db = db;
         this.ctx = ctx;
     }
@@ -44,8 +52,9 @@ final class WriterHold implements AutoCloseable {
         last = remaining;
     }
 
-    boolean holding() {
-        return held != null;
+    /** Whether the copy should pause between steps for the writers: not while they are held, nor when they need none. */
+    boolean pauses() {
+        return held == null && !unholdable;
     }
 
     private void take() {
@@ -53,6 +62,16 @@ final class WriterHold implements AutoCloseable {
         Connection c = null;
         try {
             c = SqliteEngine.open(db, false, lockTimeout, ctx.cancellation());
+            if (!sourceWritable && wal(c)) {
+                unholdable = true;
+                c.close();
+                ctx.log().warn("SQLite database " + db + " keeps being written during its online backup, which starts "
+                        + "over after each write, and this process may not write it (SQLite opened it read-only), so its "
+                        + "writers cannot be held off: the copy goes on without pauses between steps and may not finish "
+                        + "before the job's timeout (use strategy: vacuum, or give the backup write access to the database "
+                        + "file)", "restarts", restarts);
+                return;
+            }
             try (Statement st = c.createStatement()) {
                 st.execute("BEGIN IMMEDIATE");
             }
@@ -71,6 +90,12 @@ final class WriterHold implements AutoCloseable {
                     // nothing held
                 }
             }
+        }
+    }
+
+    private static boolean wal(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+            return rs.next() && "wal".equalsIgnoreCase(rs.getString(1));
         }
     }
 
