@@ -152,7 +152,7 @@ public final class ResumingInputStream extends InputStream {
                     throw gone(broke, gone);
                 }
                 if (e.getClass() == InterruptedIOException.class) { // a cancellation; a close's, reopen said already
-                    throw e.getMessage() != null && e.getMessage().startsWith(stoppedLine()) ? e : stopped(e, e.getMessage());
+                    throw closed ? e : stopped(e, e.getMessage()); // closed: reopen made it, with the byte
                 }
                 if (e instanceof NotResumable || Thread.currentThread().isInterrupted()) {
                     throw e; // the object changed (its line names the byte), or a cancellation in other words
@@ -286,6 +286,7 @@ public final class ResumingInputStream extends InputStream {
         return stopped;
     }
 
+    /** "the read of LOCATION was stopped at byte N of L". */
     private String stoppedLine() {
         return "the read of " + location + " was stopped at " + reached();
     }

@@ -70,6 +70,12 @@ class S3StoreIT extends CredentialedStoreContract {
     }
 
     /** Pruning thousands of WAL segments: DeleteObjects with 1,000 keys per request, not one DELETE per key. */
+    /** {@code direct}'s store, bucket, prefix and keys, reached at {@code endpoint} (a relay in front of s3proxy). */
+    private static S3Settings through(S3Settings direct, java.net.URI endpoint) {
+        return new S3Settings(endpoint, direct.region(), direct.bucket(), direct.prefix(), direct.accessKey(),
+                direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+    }
+
     @Test
     void deleteAllSendsOneRequestPerThousandKeys() throws Exception {
         try (Store store = createStore()) {
@@ -158,8 +164,7 @@ class S3StoreIT extends CredentialedStoreContract {
         new java.util.Random(11).nextBytes(data);
         try (io.dbbackup.testkit.CorruptingRelay relay = new io.dbbackup.testkit.CorruptingRelay(s3.endpoint(), 1_000_000, 1)) {
             S3Settings direct = S3Fixture.settings(s3, BUCKET, "flip-" + UUID.randomUUID() + "/", 5L << 20, 2);
-            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
-                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Settings viaRelay = through(direct, relay.uri());
             try (Store store = new S3Store(viaRelay)) {
                 S3RequestLog.drainSigned();
                 try (var upload = store.upload("big.bin", ctx())) {
@@ -192,8 +197,7 @@ class S3StoreIT extends CredentialedStoreContract {
             store.put("big.bin", data, ctx());
         }
         try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(s3.endpoint(), 3_000_000, 2)) {
-            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
-                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Settings viaRelay = through(direct, relay.uri());
             try (Store store = new S3Store(viaRelay); var in = store.open("big.bin")) {
                 assertThat(in.readAllBytes()).isEqualTo(data);
                 assertThat(((io.dbbackup.spi.ResumingInputStream) in).resumes()).isEqualTo(2);
@@ -216,8 +220,7 @@ class S3StoreIT extends CredentialedStoreContract {
             store.put("big.bin", data, ctx());
         }
         try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(s3.endpoint(), 3_000_000, 4)) {
-            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
-                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Settings viaRelay = through(direct, relay.uri());
             try (Store store = new S3Store(viaRelay); var in = store.open("big.bin")) {
                 Throwable t = org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
                 assertThat(relay.cut()).isEqualTo(4);
@@ -247,8 +250,7 @@ class S3StoreIT extends CredentialedStoreContract {
             store.put("big.bin", data, ctx());
         }
         try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(s3.endpoint(), 3_000_000, 1)) {
-            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
-                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Settings viaRelay = through(direct, relay.uri());
             try (Store store = new S3Store(viaRelay); var in = store.open("big.bin")) {
                 assertThat(in.readNBytes(1 << 20)).hasSize(1 << 20);
                 relay.close(); // the connection open goes on (until its cut); a new one is refused
@@ -279,8 +281,7 @@ class S3StoreIT extends CredentialedStoreContract {
             store.put("big.bin", data, ctx());
         }
         try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(s3.endpoint(), 3_000_000, 1)) {
-            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
-                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Settings viaRelay = through(direct, relay.uri());
             try (Store store = new S3Store(viaRelay); var in = store.open("big.bin")) {
                 assertThat(in.readNBytes(1 << 20)).hasSize(1 << 20);
                 try (Store other = new S3Store(direct)) {
@@ -319,8 +320,7 @@ class S3StoreIT extends CredentialedStoreContract {
                 return answer && lost.getAndIncrement() == 0 ? 0 : n;
             }
         }) {
-            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
-                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Settings viaRelay = through(direct, relay.uri());
             try (Store store = new S3Store(viaRelay)) {
                 Throwable t = failedUpload(store, "db/db.dump", data);
                 assertThat(lost.get()).as("the answer was cut").isGreaterThanOrEqualTo(1);
@@ -357,8 +357,7 @@ class S3StoreIT extends CredentialedStoreContract {
                 return n;
             }
         }) {
-            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
-                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Settings viaRelay = through(direct, relay.uri());
             S3Store store = new S3Store(viaRelay);
             store.stallTimeout = java.time.Duration.ofSeconds(2);
             try {
@@ -439,8 +438,7 @@ class S3StoreIT extends CredentialedStoreContract {
     void aPartThatStallsFailsTheUploadAsARetryableStoreFailureWithinTheStallTimeout() throws Exception {
         try (io.dbbackup.testkit.StallingRelay relay = new io.dbbackup.testkit.StallingRelay(s3.endpoint(), true, 7_000_000, 1)) {
             S3Settings direct = S3Fixture.settings(s3, BUCKET, "stall-" + UUID.randomUUID() + "/", 5L << 20, 2);
-            S3Settings viaRelay = new S3Settings(relay.uri(), direct.region(), direct.bucket(), direct.prefix(),
-                    direct.accessKey(), direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
+            S3Settings viaRelay = through(direct, relay.uri());
             S3Store store = new S3Store(viaRelay);
             store.stallTimeout = java.time.Duration.ofSeconds(2);
             long t0 = System.nanoTime();
