@@ -75,6 +75,18 @@ public final class Copier {
     }
 
     /**
+     * What a copy job copies in place of {@code damaged} source backups (their file names: they failed their checksums):
+     * the selection ({@link #select}) run again with them left out, less the file names this run has {@code chosen}
+     * already (to copy, or set aside), newest first — the newest older backups its retention keeps in their place, which
+     * it keeps at its next prune too (it keeps them among more). Pure.
+     */
+    static List<BackupKey> inPlaceOf(List<BackupKey> source, List<BackupKey> held, Set<String> damaged, Set<String> chosen,
+                                     RetentionPolicy retention, String prefix, java.time.Instant now) {
+        List<BackupKey> good = source.stream().filter(k -> !damaged.contains(k.fileName())).toList();
+        return select(good, held, retention, prefix, now).stream().filter(k -> !chosen.contains(k.fileName())).toList();
+    }
+
+    /**
      * The copy's retention ranks by the time in the keys, as prune does: a backup named by a clock that ran ahead would
      * be "the newest" and, with {@code keep_last: 1}, the only one the copy wants — every backup made since would be left
      * uncopied, night after night, as "nothing new to copy". So, as {@link Pruner} does, nothing is copied while a
@@ -167,7 +179,17 @@ public final class Copier {
         long copiedBytes = 0;
         List<String> elsewhere = new ArrayList<>(); // keys another run claimed first
         List<String> blocked = new ArrayList<>(); // keys a foreign sidecar holds with no copy under it
-        for (BackupKey target : todo) {
+        // a source backup that fails its checksum gives its place to the next the retention keeps (inPlaceOf): the
+        // queue grows by source backups not chosen before, so it ends by the source's count at most
+        List<BackupKey> queue = new ArrayList<>(todo);
+        Set<String> chosen = new java.util.HashSet<>();
+        queue.forEach(k -> chosen.add(k.fileName()));
+        heldEntries.forEach(e -> chosen.add(e.key().fileName())); // an empty object in the copy's way: left as it is
+        Set<String> bad = new java.util.HashSet<>(); // the source backups that failed their checksums, by file name
+        Set<BackupKey> standIns = new java.util.HashSet<>();
+        List<String> inPlace = new ArrayList<>(); // the stand-ins this run copied
+        for (int i = 0; i < queue.size(); i++) {
+            BackupKey target = queue.get(i);
             if (replaced.contains(target.fileName())) {
                 continue; // an empty object under its key: copied over it below, as a damaged copy is
             }
@@ -182,6 +204,14 @@ public final class Copier {
                 }
                 ws.log().error("not copied: " + e.getMessage(), "job", job.name(), "key", origin.key());
                 damaged.add(e);
+                bad.add(origin.fileName());
+                for (BackupKey k : inPlaceOf(available, held, bad, chosen, job.retention(), job.prefix(), now)) {
+                    ws.log().warn("copying " + byName.get(k.fileName()).key().key() + " in place of " + origin.key()
+                            + ", which does not match its checksum", "job", job.name(), "key", k.key());
+                    queue.add(k);
+                    chosen.add(k.fileName());
+                    standIns.add(k);
+                }
                 continue;
             }
             if (c == BLOCKED) {
@@ -215,6 +245,9 @@ public final class Copier {
             ws.log().info("backup copied", "job", job.name(), "from", origin.key(), "key", target.key(), "bytes", c.bytes(),
                     "sha256", c.sha256());
             copied++;
+            if (standIns.contains(target)) {
+                inPlace.add(origin.key());
+            }
             holds.add(target);
             bytes += c.bytes();
             copiedBytes += c.bytes();
@@ -276,12 +309,16 @@ public final class Copier {
                         ? "copy up to date" : "copy finished", "job", job.name(),
                 "copied", copied, "already_there", held.size(), "copied_by_another_run", elsewhere.size(),
                 "repaired", repaired.size(),
-                "left_to_retention", available.size() - todo.size() - alreadyThere(available, held), "wal_copied", walCopied,
+                "left_to_retention", available.size() - queue.size() - alreadyThere(available, held), "wal_copied", walCopied,
                 "bytes", bytes);
         if (!damaged.isEmpty()) {
             String more = damaged.size() == 1 ? "" : " (and " + (damaged.size() - 1) + " more files of job '" + source.name()
                     + "' that do not match their checksums)";
-            throw new DbBackupException(ExitStatus.INTEGRITY, damaged.get(0).getMessage() + more + "; run "
+            String stood = inPlace.isEmpty() ? "" : "; copied " + String.join(", ", inPlace) + " in "
+                    + (damaged.size() == 1 ? "its" : "their") + " place (the newest older good "
+                    + (inPlace.size() == 1 ? "backup" : "backups") + " of job '" + source.name()
+                    + "' that the copy's retention keeps)";
+            throw new DbBackupException(ExitStatus.INTEGRITY, damaged.get(0).getMessage() + more + stood + "; run "
                     + ws.suggest("verify", source.name(), "--all-backups"), damaged.get(0), false);
         }
         if (!blocked.isEmpty()) {

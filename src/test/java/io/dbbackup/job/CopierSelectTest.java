@@ -101,4 +101,55 @@ class CopierSelectTest {
         assertThat(names(Copier.select(source, List.of(), lastOne, "offsite", Instant.parse("2026-03-04T10:05:00Z"))))
                 .as("once the clock is past them all, the rules alone").containsExactly("offsite/app/app-20260304-100000.sqlite.zst");
     }
+    /**
+     * The newest source backup fails its checksum: the selection run again without it takes the newest older one the
+     * retention keeps in its place, unless the copy holds it already or this run chose it already.
+     */
+    @Test
+    void inPlaceOfADamagedBackupTheNewestOlderOneTheRetentionKeepsIsCopied() {
+        List<BackupKey> source = daily("prod", 11, 1, 4);
+        RetentionPolicy lastOne = new RetentionPolicy(1, 0, 0, 0, 0, 0, ZoneOffset.UTC);
+        java.util.Set<String> chosen = java.util.Set.of("app-20261104-020000.sqlite.zst");
+
+        assertThat(names(Copier.inPlaceOf(source, List.of(), java.util.Set.of("app-20261104-020000.sqlite.zst"), chosen,
+                lastOne, "offsite", NOW))).containsExactly("offsite/app/app-20261103-020000.sqlite.zst");
+        assertThat(names(Copier.inPlaceOf(source, List.of(),
+                java.util.Set.of("app-20261104-020000.sqlite.zst", "app-20261103-020000.sqlite.zst"),
+                java.util.Set.of("app-20261104-020000.sqlite.zst", "app-20261103-020000.sqlite.zst"), lastOne, "offsite",
+                NOW))).as("the replacement damaged too: the next older").containsExactly("offsite/app/app-20261102-020000.sqlite.zst");
+        assertThat(Copier.inPlaceOf(source, List.of(key("offsite", "2026-11-03T02:00:00Z")),
+                java.util.Set.of("app-20261104-020000.sqlite.zst"), chosen, lastOne, "offsite", NOW))
+                .as("the copy holds it already").isEmpty();
+        assertThat(Copier.inPlaceOf(source, List.of(), java.util.Set.of("app-20261104-020000.sqlite.zst"),
+                java.util.Set.of("app-20261104-020000.sqlite.zst", "app-20261103-020000.sqlite.zst"), lastOne, "offsite",
+                NOW)).as("chosen already by this run").isEmpty();
+        assertThat(Copier.inPlaceOf(source, List.of(), java.util.Set.copyOf(source.stream().map(BackupKey::fileName).toList()),
+                java.util.Set.copyOf(source.stream().map(BackupKey::fileName).toList()), lastOne, "offsite", NOW))
+                .as("every one damaged").isEmpty();
+    }
+
+    /** keep_last 2: the damaged newest one's place goes to the third newest; the second, chosen already, is not again. */
+    @Test
+    void keepLastTwoTakesTheThirdInPlaceOfADamagedNewest() {
+        List<BackupKey> source = daily("prod", 11, 1, 4);
+        RetentionPolicy lastTwo = new RetentionPolicy(2, 0, 0, 0, 0, 0, ZoneOffset.UTC);
+        List<BackupKey> todo = Copier.select(source, List.of(), lastTwo, "offsite", NOW);
+        java.util.Set<String> chosen = java.util.Set.copyOf(todo.stream().map(BackupKey::fileName).toList());
+
+        assertThat(names(Copier.inPlaceOf(source, List.of(), java.util.Set.of("app-20261104-020000.sqlite.zst"), chosen,
+                lastTwo, "offsite", NOW))).containsExactly("offsite/app/app-20261102-020000.sqlite.zst");
+    }
+
+    /** A monthly copy: a damaged month's newest backup is replaced by that month's newest good one, not another month's. */
+    @Test
+    void aMonthlyCopyTakesTheMonthsNewestGoodBackupInPlaceOfItsDamagedNewest() {
+        List<BackupKey> source = new java.util.ArrayList<>(daily("prod", 10, 20, 12)); // Oct 20..31
+        source.addAll(daily("prod", 11, 1, 10)); // Nov 1..10
+        RetentionPolicy monthly = new RetentionPolicy(0, 0, 0, 0, 12, 0, ZoneOffset.UTC);
+        List<BackupKey> held = List.of(key("offsite", "2026-10-31T02:00:00Z"));
+
+        assertThat(names(Copier.inPlaceOf(source, held, java.util.Set.of("app-20261110-020000.sqlite.zst"),
+                java.util.Set.of("app-20261110-020000.sqlite.zst"), monthly, "offsite", NOW)))
+                .containsExactly("offsite/app/app-20261109-020000.sqlite.zst");
+    }
 }

@@ -1,0 +1,122 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.BrokenStoreFixture;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.TestBytes;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A copy job with {@code keep_last: 1} whose newest source backup fails its checksum: it was not copied (right), the run
+ * failed with exit 3 (right), and nothing else was copied, so an empty offsite copy held nothing although an older
+ * good source backup was there for its retention to keep in the damaged one's place. Now that one is copied, and the
+ * run still fails with exit 3 naming the damaged one and the one copied in its place.
+ */
+class CopyDamagedSourceReplacedCliTest {
+    private static final Instant FIRST = Instant.parse("2026-03-01T02:00:00Z");
+    private static final Instant NOW = FIRST.plusSeconds(86_400L * 3);
+    private static final String DAY1 = "app/app-20260301-020000.sqlite.gz";
+    private static final String DAY2 = "app/app-20260302-020000.sqlite.gz";
+    private static final String DAY3 = "app/app-20260303-020000.sqlite.gz";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        BrokenStoreFixture.write(dir, """
+                  offsite: {type: local, path: offsite}
+                jobs:
+                  app: {datasource: app, store: local}
+                  copy: {copy_of: app, store: offsite, retention: {keep_last: 1}}
+                """);
+        BrokenStoreFixture.backUpDaily(this::at, FIRST, 3, "app");
+    }
+
+    private Cli at(Instant now) {
+        return new Cli().workingDir(dir).clock(Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private List<String> copies() throws IOException {
+        Path root = dir.resolve("offsite");
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).filter(f -> f.endsWith(".gz"))
+                    .sorted().toList();
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return TestBytes.sha256(in);
+        }
+    }
+
+    @Test
+    void aDamagedNewestSourceBackupIsReplacedByTheNewestOlderGoodOne() throws Exception {
+        TestBytes.flipMiddleByte(dir.resolve("store/" + DAY3));
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(copies()).as(r.toString()).containsExactly(DAY2);
+        String sha = sha256(dir.resolve("store/" + DAY2));
+        assertThat(sha256(dir.resolve("offsite/" + DAY2))).isEqualTo(sha);
+        assertThat(Files.readString(dir.resolve("offsite/" + DAY2 + ".sha256"))).startsWith(sha);
+        assertThat(r.err()).contains("; copied " + DAY2 + " in its place (the newest older good backup of job 'app' "
+                + "that the copy's retention keeps); run dbbackup -c config.yaml verify app --all-backups");
+        assertThat(r.err()).contains("checksum mismatch for " + DAY3 + ": expected ");
+
+        // the copy's retention keeps it: prune leaves it, and the next run (the source still damaged) copies nothing more
+        Cli.Result prune = at(NOW).run("-c", "config.yaml", "prune", "copy");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        assertThat(copies()).containsExactly(DAY2);
+        Cli.Result again = at(NOW).run("-c", "config.yaml", "backup", "copy");
+        assertThat(again.exit()).as(again.toString()).isEqualTo(3);
+        assertThat(again.err()).contains(DAY3).doesNotContain(" place (the newest older good backup");
+        assertThat(copies()).containsExactly(DAY2);
+    }
+
+    @Test
+    void aDamagedReplacementIsPassedByForTheNextOlderGoodOne() throws Exception {
+        TestBytes.flipMiddleByte(dir.resolve("store/" + DAY3));
+        TestBytes.flipMiddleByte(dir.resolve("store/" + DAY2));
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(copies()).as(r.toString()).containsExactly(DAY1);
+        assertThat(sha256(dir.resolve("offsite/" + DAY1))).isEqualTo(sha256(dir.resolve("store/" + DAY1)));
+        assertThat(r.err()).contains(" (and 1 more files of job 'app' that do not match their checksums); copied " + DAY1
+                + " in their place (the newest older good backup of job 'app' that the copy's retention keeps); run");
+    }
+
+    @Test
+    void everySourceBackupDamagedCopiesNothing() throws Exception {
+        for (String day : List.of(DAY1, DAY2, DAY3)) {
+            TestBytes.flipMiddleByte(dir.resolve("store/" + day));
+        }
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(copies()).isEmpty();
+        assertThat(r.err()).contains("(and 2 more files of job 'app' that do not match their checksums); run")
+                .doesNotContain(" place (the newest older good backup");
+    }
+}
