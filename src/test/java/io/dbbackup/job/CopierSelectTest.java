@@ -136,8 +136,12 @@ class CopierSelectTest {
         List<BackupKey> todo = Copier.select(source, List.of(), lastTwo, "offsite", NOW);
         java.util.Set<String> chosen = java.util.Set.copyOf(todo.stream().map(BackupKey::fileName).toList());
 
-        assertThat(names(Copier.inPlaceOf(source, List.of(), java.util.Set.of("app-20261104-020000.sqlite.zst"), chosen,
-                lastTwo, "offsite", NOW))).containsExactly("offsite/app/app-20261102-020000.sqlite.zst");
+        List<BackupKey> stand = Copier.inPlaceOf(source, List.of(), java.util.Set.of("app-20261104-020000.sqlite.zst"),
+                chosen, lastTwo, "offsite", NOW);
+        assertThat(names(stand)).containsExactly("offsite/app/app-20261102-020000.sqlite.zst");
+        // what the copy then holds (the second newest and its stand-in) is what its next prune keeps: it deletes none
+        List<BackupKey> holds = List.of(key("offsite", "2026-11-03T02:00:00Z"), stand.get(0));
+        assertThat(Pruner.keeps(holds, lastTwo, java.util.Set.of(), null, NOW).delete()).isEmpty();
     }
 
     /** A monthly copy: a damaged month's newest backup is replaced by that month's newest good one, not another month's. */
@@ -151,5 +155,7 @@ class CopierSelectTest {
         assertThat(names(Copier.inPlaceOf(source, held, java.util.Set.of("app-20261110-020000.sqlite.zst"),
                 java.util.Set.of("app-20261110-020000.sqlite.zst"), monthly, "offsite", NOW)))
                 .containsExactly("offsite/app/app-20261109-020000.sqlite.zst");
+        List<BackupKey> holds = List.of(held.get(0), key("offsite", "2026-11-09T02:00:00Z"));
+        assertThat(Pruner.keeps(holds, monthly, java.util.Set.of(), null, NOW).delete()).as("kept at the next prune").isEmpty();
     }
 }
