@@ -18,7 +18,9 @@ import java.io.InterruptedIOException;
  * that breaks again after the last resume says its failure and the byte reached ({@link #brokeAgain}). Cancellation
  * ({@link InterruptedIOException}), a missing object, the rest that cannot be read as asked ({@link NotResumable}) and
  * the store's own refusals (unchecked) are not resumed; a cancellation ({@link #stopped}), a missing object
- * ({@link #gone}) and a store's refusal ({@link #refused}) say the byte reached too, each keeping its class.
+ * ({@link #gone}) and a store's refusal of the request for the rest ({@link #refused}) or of the read itself
+ * ({@link #refusedRead}) say the byte reached too, each keeping its class; every line names it as "byte N of L"
+ * ({@link #byteOf}).
  */
 public final class ResumingInputStream extends InputStream {
     /** Opens the object's content from byte {@code offset} on (of the same version as the first read). */
@@ -111,6 +113,8 @@ public final class ResumingInputStream extends InputStream {
                 }
             } catch (IOException e) {
                 failure = e;
+            } catch (DbBackupException e) {
+                throw e.getClass() == DbBackupException.class ? refusedRead(e) : e;
             }
             if (closed) { // closed from another thread (a cancellation): the read failed for that, not the network
                 throw stopped(failure);
@@ -169,11 +173,12 @@ public final class ResumingInputStream extends InputStream {
 
     /**
      * The last request for the rest ({@code failed}) failed too, the budget spent: one line with the read's failure
-     * ({@code broke}, which the store words to name the read), the byte reached and that request's failure. S3's and
-     * Azure's said the last request's alone ("s3 get … failed: Connection refused"), not the byte reached.
+     * ({@code broke}, which the store words to name the read), the byte reached ({@link #reached}, as every other line
+     * says it: it was "byte N" without the length) and that request's failure. S3's and Azure's said the last
+     * request's alone ("s3 get … failed: Connection refused"), not the byte reached.
      */
     private IOException gaveUp(IOException broke, IOException failed) {
-        return new IOException(broke.getMessage() + "; going on from byte " + position + " over a new connection failed too: "
+        return new IOException(broke.getMessage() + "; going on from " + reached() + " over a new connection failed too: "
                 + failed.getMessage(), failed);
     }
 
@@ -199,13 +204,34 @@ public final class ResumingInputStream extends InputStream {
         if (e.getClass() != DbBackupException.class) {
             return e;
         }
-        DbBackupException d = (DbBackupException) e;
-        return new DbBackupException(d.status(), broke.getMessage() + "; going on from " + reached()
-                + " over a new connection failed: " + d.getMessage(), d, d.retryable());
+        return reworded((DbBackupException) e, broke.getMessage() + "; going on from " + reached()
+                + " over a new connection failed: " + e.getMessage());
+    }
+
+    /**
+     * The store refused the read itself, mid-stream (a {@link DbBackupException} from the content's read, not from a
+     * request for the rest): not resumed, made again with the byte reached before the store's line ("the read of
+     * LOCATION failed at byte N of L: …"), keeping its exit status and retry, as {@link #refused} does; it was the
+     * store's line alone.
+     */
+    private DbBackupException refusedRead(DbBackupException e) {
+        return reworded(e, "the read of " + location + " failed at " + reached() + ": " + e.getMessage());
+    }
+
+    private static DbBackupException reworded(DbBackupException d, String message) {
+        return new DbBackupException(d.status(), message, d, d.retryable());
     }
 
     /** "byte N of L", or "byte N" when the length is unknown: how far the read got. */
     private String reached() {
+        return byteOf(position, length);
+    }
+
+    /**
+     * "byte N of L", or "byte N" when the length {@code length} is unknown (below 0): how every failed read names the
+     * byte it reached, here and in the stores' lines (a {@link NotResumable}).
+     */
+    public static String byteOf(long position, long length) {
         return "byte " + position + (length < 0 ? "" : " of " + length);
     }
 

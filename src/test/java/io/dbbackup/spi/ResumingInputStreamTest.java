@@ -195,8 +195,9 @@ class ResumingInputStreamTest {
 
     /**
      * A request for the rest that keeps failing: after the budget, the error says the read's failure, the byte reached
-     * and the last request's failure, whatever the store (SFTP used to word it alone; S3's and Azure's said only the
-     * last request's failure, "s3 get … failed: Connection refused", not the byte reached).
+     * ("byte N of L", as every other failed read says it; it was "byte N" alone) and the last request's failure,
+     * whatever the store (SFTP used to word it alone; S3's and Azure's said only the last request's failure, "s3 get …
+     * failed: Connection refused", not the byte reached).
      */
     @Test
     void aRequestForTheRestThatKeepsFailingGivesUpAfterTheBudgetWithTheByteReachedAndBothFailures() {
@@ -209,10 +210,16 @@ class ResumingInputStreamTest {
                     throw refused;
                 }, 3, "s3://b/k", 1);
         assertThatThrownBy(in::readAllBytes).isExactlyInstanceOf(IOException.class).hasMessage("s3 get s3://b/k failed: "
-                + "Connection reset; going on from byte 1000 over a new connection failed too: s3 get s3://b/k failed: "
+                + "Connection reset; going on from byte 1000 of 10000 over a new connection failed too: s3 get s3://b/k failed: "
                 + "Connection refused (3)").cause().hasMessage("s3 get s3://b/k failed: Connection refused (3)");
         assertThat(asked).as("three requests in all, the budget").containsExactly(1_000L, 1_000L, 1_000L);
         assertThat(in.resumes()).isEqualTo(3);
+        ResumingInputStream unknownLength = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                -1, offset -> {
+                    throw new java.net.ConnectException("Connection refused");
+                }, 1, "s3://b/k", 1);
+        assertThatThrownBy(unknownLength::readAllBytes).as("no length: the byte alone").hasMessage("Connection reset; "
+                + "going on from byte 1000 over a new connection failed too: Connection refused");
     }
 
     /** The same after a stream that ended early: its line names the byte, and the requests' failure follows. */
@@ -223,7 +230,7 @@ class ResumingInputStreamTest {
             throw new IOException("azure get https://a.blob.core.windows.net/c/k failed: Connection refused");
         }, 2, "https://a.blob.core.windows.net/c/k", 1);
         assertThatThrownBy(in::readAllBytes).hasMessage("the content of https://a.blob.core.windows.net/c/k ended at byte "
-                + "2500 of 10000; going on from byte 2500 over a new connection failed too: azure get "
+                + "2500 of 10000; going on from byte 2500 of 10000 over a new connection failed too: azure get "
                 + "https://a.blob.core.windows.net/c/k failed: Connection refused");
         assertThat(asked).containsExactly(2_500L, 2_500L);
     }
@@ -294,6 +301,84 @@ class ResumingInputStreamTest {
                 data.length, offset -> {
                     throw bug;
                 }, 3, "s3://b/k", 1);
+        assertThatThrownBy(other::readAllBytes).isSameAs(bug);
+    }
+
+    /**
+     * The store refuses the read itself, mid-stream (unchecked, as S3's and Azure's refusals are: a 403, a TLS
+     * certificate refused on a new connection): not resumed, the same exception (its exit status, whether a retry may
+     * help), now with the byte reached before the store's line, as a refusal of the request for the rest says it; it
+     * was the store's line alone. The byte is the one reached after any resume; any other unchecked one is left as it is.
+     */
+    @Test
+    void aStoresRefusalOfTheReadItselfSaysTheByteReached() {
+        io.dbbackup.core.DbBackupException denied = new io.dbbackup.core.DbBackupException(
+                io.dbbackup.core.ExitStatus.USER_ERROR, "s3 get s3://b/k failed: HTTP 403 AccessDenied; check the store's "
+                + "credentials and the bucket policy", null, true);
+        ResumingInputStream in = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                data.length, offset -> {
+                    asked.add(offset);
+                    return new InputStream() {
+                        private final InputStream given = breaking(offset, 500, null);
+
+                        @Override
+                        public int read() {
+                            throw new UnsupportedOperationException();
+                        }
+
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            int n = given.read(b, off, len);
+                            if (n < 0) {
+                                throw denied;
+                            }
+                            return n;
+                        }
+                    };
+                }, 3, "s3://b/k", 1);
+        assertThatThrownBy(in::readAllBytes).isExactlyInstanceOf(io.dbbackup.core.DbBackupException.class)
+                .hasMessage("the read of s3://b/k failed at byte 1500 of 10000: s3 get s3://b/k failed: HTTP 403 "
+                        + "AccessDenied; check the store's credentials and the bucket policy")
+                .hasCause(denied)
+                .satisfies(t -> {
+                    io.dbbackup.core.DbBackupException d = (io.dbbackup.core.DbBackupException) t;
+                    assertThat(d.status()).as("the store's status").isEqualTo(io.dbbackup.core.ExitStatus.USER_ERROR);
+                    assertThat(d.retryable()).as("the store's retry flag").isTrue();
+                });
+        assertThat(asked).as("resumed once for the reset, not for the refusal").containsExactly(1_000L);
+        assertThat(in.resumes()).isEqualTo(1);
+        ResumingInputStream unknownLength = new ResumingInputStream(new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                throw io.dbbackup.core.DbBackupException.permanent("azure get azure://a/c/k failed: the server's TLS "
+                        + "certificate was not accepted", null);
+            }
+        }, -1, o -> {
+            throw new AssertionError("not resumed");
+        }, 3, "azure://a/c/k");
+        assertThatThrownBy(unknownLength::readAllBytes).as("no length: the byte alone")
+                .hasMessage("the read of azure://a/c/k failed at byte 0: azure get azure://a/c/k failed: the server's TLS "
+                        + "certificate was not accepted")
+                .satisfies(t -> assertThat(((io.dbbackup.core.DbBackupException) t).retryable()).isFalse());
+        IllegalStateException bug = new IllegalStateException("a bug");
+        ResumingInputStream other = new ResumingInputStream(new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                throw bug;
+            }
+        }, data.length, o -> {
+            throw new AssertionError("not resumed");
+        }, 3, "s3://b/k");
         assertThatThrownBy(other::readAllBytes).isSameAs(bug);
     }
 
