@@ -247,7 +247,7 @@ class ResumingInputStreamTest {
         NoSuchKeyException missing = new NoSuchKeyException("s3://b/k");
         InterruptedIOException sigterm = new InterruptedIOException("cancelled: SIGTERM");
         ResumingInputStream.NotResumable changed = new ResumingInputStream.NotResumable("sftp read h:/k failed: the "
-                + "connection broke at byte 1000 and the file changed (size or modification time) since the read began, so "
+                + "connection broke at byte 1000 of 10000 and the file changed (size or modification time) since the read began, so "
                 + "the rest cannot be read");
         for (IOException fault : List.of(missing, sigterm, changed)) {
             asked.clear();

@@ -103,8 +103,8 @@ public final class AzureStore implements Store {
             if (rest.status() != 206 || !contentRange.startsWith("bytes " + offset + "-")) {
                 rest.content().close();
                 throw new io.dbbackup.spi.ResumingInputStream.NotResumable("azure get " + location
-                        + " failed: asked for the rest from byte " + offset
-                        + ", the service answered HTTP " + rest.status() + " " + contentRange);
+                        + " failed: asked for the rest from " + io.dbbackup.spi.ResumingInputStream.byteOf(offset, length)
+                        + ", the service answered HTTP " + rest.status() + (contentRange.isEmpty() ? "" : " " + contentRange));
             }
             return guarded(rest.content(), location);
         }, RESUMES, location);

@@ -208,9 +208,10 @@ public final class S3Store implements Store {
     public InputStream open(String key) throws IOException {
         String full = fullKey(key);
         ResponseInputStream<GetObjectResponse> first = get(key, full, r -> { });
-        Long length = first.response().contentLength();
+        Long contentLength = first.response().contentLength();
+        long length = contentLength == null ? -1 : contentLength;
         String etag = first.response().eTag();
-        return new ResumingInputStream(mapped(detached(first), key), length == null ? -1 : length, offset -> {
+        return new ResumingInputStream(mapped(detached(first), key), length, offset -> {
             ResponseInputStream<GetObjectResponse> rest = get(key, full, r -> {
                 r.range("bytes=" + offset + "-");
                 if (etag != null) {
@@ -220,8 +221,9 @@ public final class S3Store implements Store {
             String contentRange = rest.response().contentRange();
             if (contentRange == null || !contentRange.startsWith("bytes " + offset + "-")) {
                 rest.abort();
-                throw new ResumingInputStream.NotResumable("s3 get " + cfg.location(key) + " failed: asked for the rest from byte " + offset
-                        + ", the server answered " + (contentRange == null ? "the whole object" : contentRange));
+                throw new ResumingInputStream.NotResumable("s3 get " + cfg.location(key) + " failed: asked for the rest from "
+                        + ResumingInputStream.byteOf(offset, length) + ", the server answered "
+                        + (contentRange == null ? "the whole object" : contentRange));
             }
             return mapped(detached(rest), key);
         }, RESUMES, cfg.location(key));

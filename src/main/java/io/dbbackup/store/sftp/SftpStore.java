@@ -903,8 +903,9 @@ public final class SftpStore implements Store {
             throw fail(c, "open", path, e);
         }
         if (f == null) {
-            throw new FileChanged("sftp read " + cfg.where() + ":" + path + " failed: the connection broke at byte " + offset
-                    + " and the file changed (size or modification time) since the read began, so the rest cannot be read");
+            throw new FileChanged("sftp read " + cfg.where() + ":" + path + " failed: the connection broke at "
+                    + io.dbbackup.spi.ResumingInputStream.byteOf(offset, began.getSize()) + " and the file changed (size or "
+                    + "modification time) since the read began, so the rest cannot be read");
         }
         return new Opened(new SftpRead(this, c, f, path, offset), a);
     }

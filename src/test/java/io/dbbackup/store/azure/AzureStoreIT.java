@@ -235,6 +235,39 @@ class AzureStoreIT extends CredentialedStoreContract {
         }
     }
 
+    /**
+     * The connection drops mid-read and the answer to the request for the rest ignores its range (a proxy that strips
+     * it: a 200 without Content-Range): not stitched on, not asked again; the error names the blob, the byte asked from
+     * and the blob's length, and the answer. It said "asked for the rest from byte N" without the length, and the
+     * answer with a space after it where there was no Content-Range.
+     */
+    @Test
+    void aDownloadWhoseResumeIsAnsweredWithoutItsRangeSaysTheByteOfTheLength() throws Exception {
+        byte[] data = new byte[(5 << 20) + 7];
+        new java.util.Random(31).nextBytes(data);
+        AzureSettings direct = AzureFixture.settings(azurite, CONTAINER, "ranged-" + UUID.randomUUID() + "/", 4L << 20, 2);
+        try (Store store = new AzureStore(direct)) {
+            store.put("big.bin", data, ctx());
+        }
+        try (io.dbbackup.testkit.RangeIgnoringRelay relay = new io.dbbackup.testkit.RangeIgnoringRelay(azurite.endpoint(), 3_000_000)) {
+            AzureSettings viaRelay = new AzureSettings(java.net.URI.create(relay.uri() + "/" + AzuriteServer.ACCOUNT),
+                    direct.account(), direct.container(), direct.prefix(), direct.accountKey(), null, direct.blockSize(), 2,
+                    null, null, null, null);
+            try (Store store = new AzureStore(viaRelay); var in = store.open("big.bin")) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
+                assertThat(relay.cut()).isEqualTo(1);
+                assertThat(relay.ignored()).as("the one request for the rest, answered without its range").isEqualTo(1);
+                assertThat(t).isInstanceOf(io.dbbackup.spi.ResumingInputStream.NotResumable.class);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^azure get " + java.util.regex.Pattern.quote(
+                        viaRelay.location(direct.prefix() + "big.bin")) + " failed: asked for the rest from byte (\\d+) of "
+                        + data.length + ", the service answered HTTP 200$").matcher(t.getMessage());
+                assertThat(m.find()).as("the byte asked from and the length in: %s", t.getMessage()).isTrue();
+                assertThat(Long.parseLong(m.group(1))).as("the byte reached").isBetween(1L, 3_000_000L);
+                assertThat(((io.dbbackup.spi.ResumingInputStream) in).resumes()).as("not asked again").isEqualTo(1);
+            }
+        }
+    }
+
     /** No staged blocks anywhere in the container. */
     @Override
     protected void assertNoLeftovers(Store store) throws Exception {

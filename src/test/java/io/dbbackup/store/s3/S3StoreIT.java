@@ -238,8 +238,9 @@ class S3StoreIT extends CredentialedStoreContract {
 
     /**
      * The connection drops mid-read and the service stops answering (the relay closed: connection refused): after the
-     * budget of requests for the rest, the error names the object, the read's failure and the byte reached. It said
-     * the last request's failure alone ("s3 get s3://… failed: … Connection refused"), not where the read stopped.
+     * budget of requests for the rest, the error names the object, the read's failure and the byte reached ("byte N of
+     * L", as every failed read says it). It said the last request's failure alone ("s3 get s3://… failed: …
+     * Connection refused"), not where the read stopped, and then "byte N" without the length.
      */
     @Test
     void aDownloadWhoseServiceStopsAnsweringAfterADropSaysTheByteReached() throws Exception {
@@ -257,12 +258,42 @@ class S3StoreIT extends CredentialedStoreContract {
                 Throwable t = org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
                 assertThat(relay.cut()).isEqualTo(1);
                 assertThat(t).isInstanceOf(java.io.IOException.class);
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("; going on from byte (\\d+) over a new "
-                        + "connection failed too: s3 get " + java.util.regex.Pattern.quote(viaRelay.location("big.bin"))
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("; going on from byte (\\d+) of " + data.length
+                        + " over a new connection failed too: s3 get " + java.util.regex.Pattern.quote(viaRelay.location("big.bin"))
                         + " failed: ").matcher(t.getMessage());
                 assertThat(m.find()).as("the byte reached and the last request's failure in: %s", t.getMessage()).isTrue();
                 assertThat(Long.parseLong(m.group(1))).as("the byte reached").isBetween(1L << 20, 3_000_000L);
                 assertThat(((io.dbbackup.spi.ResumingInputStream) in).resumes()).isEqualTo(3);
+            }
+        }
+    }
+
+    /**
+     * The connection drops mid-read and the answer to the request for the rest ignores its range (a gateway or proxy
+     * that strips it: a 200 without Content-Range): not stitched on, not asked again; the error names the object, the
+     * byte asked from and the object's length. It said "asked for the rest from byte N" without the length.
+     */
+    @Test
+    void aDownloadWhoseResumeIsAnsweredWithoutItsRangeSaysTheByteOfTheLength() throws Exception {
+        byte[] data = new byte[(5 << 20) + 7];
+        new java.util.Random(31).nextBytes(data);
+        S3Settings direct = S3Fixture.settings(s3, BUCKET, "ranged-" + UUID.randomUUID() + "/", 5L << 20, 2);
+        try (Store store = new S3Store(direct)) {
+            store.put("big.bin", data, ctx());
+        }
+        try (io.dbbackup.testkit.RangeIgnoringRelay relay = new io.dbbackup.testkit.RangeIgnoringRelay(s3.endpoint(), 3_000_000)) {
+            S3Settings viaRelay = through(direct, relay.uri());
+            try (Store store = new S3Store(viaRelay); var in = store.open("big.bin")) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
+                assertThat(relay.cut()).isEqualTo(1);
+                assertThat(relay.ignored()).as("the one request for the rest, answered without its range").isEqualTo(1);
+                assertThat(t).isInstanceOf(io.dbbackup.spi.ResumingInputStream.NotResumable.class);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^s3 get " + java.util.regex.Pattern.quote(
+                        viaRelay.location("big.bin")) + " failed: asked for the rest from byte (\\d+) of " + data.length
+                        + ", the server answered the whole object$").matcher(t.getMessage());
+                assertThat(m.find()).as("the byte asked from and the length in: %s", t.getMessage()).isTrue();
+                assertThat(Long.parseLong(m.group(1))).as("the byte reached").isBetween(1L, 3_000_000L);
+                assertThat(((io.dbbackup.spi.ResumingInputStream) in).resumes()).as("not asked again").isEqualTo(1);
             }
         }
     }

@@ -528,7 +528,9 @@ class SftpOpenSshIT extends CredentialedStoreContract {
     /**
      * The connection drops twice in the middle of a download (a NAT timeout, a load balancer restart): the read goes on
      * from where it broke off over a new connection, and the bytes read are exactly the file's; a file that changed in
-     * between is not stitched onto. It used to fail the whole restore with "sftp read …: the connection was closed".
+     * between is not stitched onto, and the error names the byte reached of the length the file had ("byte N of L", as
+     * every failed read says it; it said "byte N"). It used to fail the whole restore with "sftp read …: the
+     * connection was closed".
      */
     @Test
     void aReadWhoseConnectionDropsGoesOnFromWhereItBrokeOff() throws Exception {
@@ -551,8 +553,13 @@ class SftpOpenSshIT extends CredentialedStoreContract {
              Store reader = new SftpStore(through(relay, path)); InputStream in = reader.open("db/big.dump")) {
             in.readNBytes(1 << 20);
             Files.writeString(Path.of(path, "db", "big.dump"), "replaced meanwhile");
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> in.readAllBytes()))
-                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("the file changed");
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> in.readAllBytes());
+            assertThat(t).isInstanceOf(java.io.IOException.class);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^sftp read .*/db/big\\.dump failed: the connection broke "
+                    + "at byte (\\d+) of " + (12 << 20) + " and the file changed \\(size or modification time\\) since the "
+                    + "read began, so the rest cannot be read$").matcher(t.getMessage());
+            assertThat(m.find()).as("the byte reached and the file's length in: %s", t.getMessage()).isTrue();
+            assertThat(Long.parseLong(m.group(1))).as("the byte reached").isBetween(1L << 20, 4L << 20);
         }
     }
 

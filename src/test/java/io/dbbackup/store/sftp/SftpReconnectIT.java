@@ -201,7 +201,8 @@ class SftpReconnectIT {
             assertThat(t).isInstanceOf(java.io.IOException.class).isNotInstanceOf(java.io.InterruptedIOException.class);
             assertThat(t.getMessage()).startsWith("sftp read " + ssh.user() + "@" + ssh.host() + ":" + ssh.port() + ":" + root
                             + "/db/big.dump failed: the server stopped answering: no answer for 2 s")
-                    .containsPattern("; going on from byte \\d+ over a new connection failed too: sftp cannot connect to "
+                    .containsPattern("; going on from byte \\d+ of " + (8 << 20) + " over a new connection failed too: sftp "
+                            + "cannot connect to "
                             + java.util.regex.Pattern.quote(ssh.host() + ":" + ssh.port()) + ": the server did not go through "
                             + "the SSH handshake: no answer for 2 s");
             assertThat(io.dbbackup.pipeline.Failures.map("restore failed", t).retryable()).as("retryable").isTrue();
