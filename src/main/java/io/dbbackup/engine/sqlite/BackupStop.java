@@ -21,35 +21,53 @@ import java.sql.SQLException;
  * to its end, a core and the disk busy for minutes after the job had ended. SQLite does not refuse {@code BEGIN
  * IMMEDIATE} on a database it opened read-only: it begins a read transaction instead, which does not end the copy (the
  * stop took it for the lock, and a copy of an immutable file ran on to its last page after the run, its deleted snapshot
- * written whole). So the stop is not tried on a source opened read-only ({@code sourceWritable} false: the file could
- * not be written when the connection was opened, which is when SQLite fell back to read-only): the copy pauses.
+ * written whole). So once begun, the stop asks the connection whether SQLite opened it read-only ({@link
+ * OpenedReadOnly}; a {@code Files.isWritable} checked before the open could be stale by the open): if so, it rolls the
+ * read transaction back and is not tried again (that never changes for the connection): the copy pauses.
  */
 final class BackupStop implements AutoCloseable {
     /** How often a paused copy tries again to take the lock that ends it. */
     static final long RETRY_MS = 50;
 
     private final SQLiteConnection source;
-    private final boolean sourceWritable;
+    private boolean readOnly;
     private boolean begun;
     private boolean rolledBack;
 
-    /** {@code sourceWritable}: whether {@code source}'s file could be written when it was opened (else SQLite read-only). */
-    BackupStop(SQLiteConnection source, boolean sourceWritable) {
+    BackupStop(SQLiteConnection source) {
         this.source = source;
-        this.sourceWritable = sourceWritable;
     }
 
     /** Called after each step: once {@code cancellation} is cancelled, the next step is the last. */
     void afterStep(Cancellation cancellation) {
-        if (begun || !sourceWritable || !cancellation.isCancelled()) {
+        if (begun || readOnly || !cancellation.isCancelled()) {
             return;
         }
         try {
             source.getDatabase().busy_timeout(0);
             source.getDatabase()._exec("BEGIN IMMEDIATE");
+        } catch (SQLException locked) {
+            return; // an application holds the write lock now: after the next step again
+        }
+        try {
+            readOnly = OpenedReadOnly.in(source);
+        } catch (SQLException unknown) {
+            readOnly = false; // not learnt: rolled back below, and asked again after the next step
+            rollBackQuietly();
+            return;
+        }
+        if (readOnly) {
+            rollBackQuietly(); // only a read transaction: it would not end the copy
+        } else {
             begun = true;
-        } catch (SQLException lockedOrReadOnly) {
-            // an application holds the write lock now: after the next step again
+        }
+    }
+
+    private void rollBackQuietly() {
+        try {
+            source.getDatabase()._exec("ROLLBACK");
+        } catch (SQLException ignored) {
+            // nothing was written in it; closing the connection ends it
         }
     }
 

@@ -252,12 +252,15 @@ public final class SqliteEngine implements Engine {
         }, ctx.cancellation(), abandoned);
     }
 
+    /** Runs just before the online copy opens the database file: a test changes the file there (none in production). */
+    static volatile Runnable beforeCopyOpens = () -> { };
+
     private void copyOnline(Path snapshot, OperationContext ctx, java.util.function.BooleanSupplier abandoned)
             throws SQLException {
         long sleep = sleepInterval.toMillis();
-        boolean writable = Files.isWritable(path); // else SQLite opens it read-only: no write lock can be taken on it
-        try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, lockTimeout, writable, ctx);
-             BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class), writable)) {
+        beforeCopyOpens.run();
+        try (Connection c = open(path, false); WriterHold hold = new WriterHold(path, lockTimeout, ctx);
+             BackupStop stop = new BackupStop(c.unwrap(SQLiteConnection.class))) {
             CancellableBusyWait lock = CancellableBusyWait.installForCopy(c, lockTimeout, ctx.cancellation());
             int rc = c.unwrap(SQLiteConnection.class).getDatabase().backup("main", snapshot.toString(), (remaining, total) -> {
                 try {

@@ -13,11 +13,13 @@ import java.sql.Statement;
  * written more often than a whole copy takes (an application's heartbeat every second) is never backed up. This watches
  * the pages left after each step: once the copy has started over {@link #MAX_RESTARTS} times, it takes the database's
  * write lock on a connection of its own ({@code BEGIN IMMEDIATE}: readers, the copy among them, go on; writers wait)
- * until the copy is done, and says so. On a file this process may not write ({@code sourceWritable} false: SQLite opened
- * it read-only) {@code BEGIN IMMEDIATE} still succeeds, as a read transaction: in rollback-journal mode its shared lock
- * keeps the writers' commits waiting (as {@code VACUUM INTO}'s does), so the hold is taken as before; in WAL mode it holds
- * nothing (readers never block WAL writers), so none is claimed: the copy goes on without its pauses (they were for the
- * writers, who need none in WAL mode, and only give them time to start it over) and a warning says what to do.
+ * until the copy is done, and says so. On a file this process may not write (SQLite opened it read-only: {@link
+ * OpenedReadOnly} asks the hold's own connection) {@code BEGIN IMMEDIATE} still succeeds, as a read transaction: in
+ * rollback-journal mode its shared lock keeps the writers' commits waiting (as {@code VACUUM INTO}'s does), so the hold
+ * is taken as before; in WAL mode it holds nothing (readers never block WAL writers), so none is claimed: the copy goes
+ * on without its pauses (they were for the writers, who need none in WAL mode, and only give them time to start it over)
+ * and a warning says what to do. {@code VACUUM INTO} holds the writers too only in rollback-journal mode, which is the
+ * only mode whose warning likens the hold to it.
  */
 final class WriterHold implements AutoCloseable {
     static final int MAX_RESTARTS = 3;
@@ -31,12 +33,9 @@ final class WriterHold implements AutoCloseable {
     private boolean unholdable;
 
     private final java.time.Duration lockTimeout;
-    private final boolean sourceWritable;
 
-    /** {@code sourceWritable}: whether {@code db} could be written when the copy opened it (else SQLite read-only). */
-    WriterHold(Path db, java.time.Duration lockTimeout, boolean sourceWritable, OperationContext ctx) {
+    WriterHold(Path db, java.time.Duration lockTimeout, OperationContext ctx) {
         this.lockTimeout = lockTimeout;
-        this.sourceWritable = sourceWritable;
         this.db = db;
         this.ctx = ctx;
     }
@@ -62,9 +61,13 @@ final class WriterHold implements AutoCloseable {
         Connection c = null;
         try {
             c = SqliteEngine.open(db, false, lockTimeout, ctx.cancellation());
-            if (!sourceWritable && wal(c)) {
+            try (Statement st = c.createStatement()) {
+                st.execute("BEGIN IMMEDIATE");
+            }
+            boolean wal = wal(c);
+            if (wal && OpenedReadOnly.in(c)) {
                 unholdable = true;
-                c.close();
+                c.close(); // ends its read transaction
                 ctx.log().warn("SQLite database " + db + " keeps being written during its online backup, which starts "
                         + "over after each write, and this process may not write it (SQLite opened it read-only), so its "
                         + "writers cannot be held off: the copy goes on without pauses between steps and may not finish "
@@ -72,13 +75,9 @@ final class WriterHold implements AutoCloseable {
                         + "file)", "restarts", restarts);
                 return;
             }
-            try (Statement st = c.createStatement()) {
-                st.execute("BEGIN IMMEDIATE");
-            }
             held = c;
             ctx.log().warn("SQLite database " + db + " was written " + restarts + " times during its online backup, which "
-                    + "starts over after each write: writers wait for the rest of the copy (as with strategy: vacuum)",
-                    "restarts", restarts);
+                    + "starts over after each write: writers wait for the rest of the copy (as with strategy: vacuum)", "restarts", restarts);
         } catch (SQLException e) {
             ctx.log().warn("SQLite database " + db + " keeps being written during its online backup, which starts over "
                     + "after each write, and its writers could not be held off (" + e.getMessage() + "): the copy goes on "
