@@ -77,7 +77,9 @@ final class WriterHold implements AutoCloseable {
             }
             held = c;
             ctx.log().warn("SQLite database " + db + " was written " + restarts + " times during its online backup, which "
-                    + "starts over after each write: writers wait for the rest of the copy (as with strategy: vacuum)", "restarts", restarts);
+                    + "starts over after each write: writers wait for the rest of the copy " + (wal
+                    ? "(strategy: vacuum would not hold them: in WAL mode it reads while they write)"
+                    : "(as with strategy: vacuum)"), "restarts", restarts);
         } catch (SQLException e) {
             ctx.log().warn("SQLite database " + db + " keeps being written during its online backup, which starts over "
                     + "after each write, and its writers could not be held off (" + e.getMessage() + "): the copy goes on "
