@@ -37,6 +37,8 @@ public final class ChildProcess {
     private String name;
     private Path workDir;
     private Duration timeout;
+    /** When the timeout's kill comes, if not at {@link #timeout} itself: a test's seam (never set in production). */
+    private Duration firesAfter;
     private Predicate<String> permanentFailure = s -> false;
     private boolean readsOnlyAPrefix;
     /**
@@ -90,6 +92,16 @@ public final class ChildProcess {
     /** Kills the process when it runs longer; null or zero = no limit. */
     public ChildProcess timeout(Duration timeout) {
         this.timeout = timeout;
+        return this;
+    }
+
+    /**
+     * Test seam: {@link #timeout(Duration) timeout}, said as {@code timeout}, whose kill comes after {@code firesAfter}
+     * instead, so that a test of what a timeout says need not wait it out.
+     */
+    ChildProcess timeout(Duration timeout, Duration firesAfter) {
+        this.timeout = timeout;
+        this.firesAfter = firesAfter;
         return this;
     }
 
@@ -162,7 +174,7 @@ public final class ChildProcess {
             killedBecause.compareAndSet(null, "cancelled: " + cancellation.reason());
             kill.run();
         });
-        Deadline timer = Deadline.start(timeout, () -> {
+        Deadline timer = Deadline.start(firesAfter != null ? firesAfter : timeout, () -> {
             killedBecause.compareAndSet(null, ToolFailedException.TIMED_OUT + Human.setting(timeout));
             kill.run();
         });

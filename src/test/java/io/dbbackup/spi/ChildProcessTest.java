@@ -42,7 +42,9 @@ class ChildProcessTest {
         for (String script : List.of("sleep 600", "echo 'mariadb-dump: still waiting' >&2; exec sleep 600",
                 "echo 'mariadb-dump: still waiting' >&2; sleep 600")) {
             assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/sh", "-c", script)).name("mariadb-dump")
-                    .timeout(java.time.Duration.ofSeconds(1)).run(null, null, new Cancellation()))
+                    // said as the 1 s it is set to, killed after 300 ms: three scripts took 3 s
+                    .timeout(java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(300))
+                    .run(null, null, new Cancellation()))
                     .isInstanceOfSatisfying(ToolFailedException.class, e -> {
                         assertThat(e.timedOut()).isTrue();
                         assertThat(e.getMessage()).as(script).startsWith("mariadb-dump failed (exit ")
