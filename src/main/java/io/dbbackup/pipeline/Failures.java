@@ -84,7 +84,8 @@ public final class Failures {
             return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": interrupted"
                     + (said == null || said.isBlank() || said.equals("interrupted") ? "" : " (" + said + ")"), t, false);
         }
-        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String msg = io.dbbackup.spi.StoreClosedException.saidOnce(context, t,
+                t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
         if (t instanceof IOException && msg.startsWith(ZSTD_ALLOCATION)) {
             // zstd-jni's words when its context or its worker threads (one per processor) could not be made: under a
             // low ulimit -u or a container's pids limit, not a shortage of memory the message would blame

@@ -104,9 +104,10 @@ public final class S3Store implements Store {
      */
     synchronized S3Client client() {
         if (closed) {
-            // the SDK's own failure, which every request's caller turns into its IOException, with this message
-            throw software.amazon.awssdk.core.exception.SdkClientException.create(
-                    new StoreClosedException(cfg.describe()).getMessage());
+            // the SDK's own failure, which every request's caller turns into its IOException, with this message and
+            // the refusal as its cause (a job's words that name the store say it once: Failures.map)
+            StoreClosedException closed = new StoreClosedException(cfg.describe());
+            throw software.amazon.awssdk.core.exception.SdkClientException.create(closed.getMessage(), closed);
         }
         if (client == null) {
             SdkHttpClient base = ownClient(System.getenv()) ? new LargeWriteHttpClient(S3Store::connection)
