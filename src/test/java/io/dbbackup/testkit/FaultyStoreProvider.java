@@ -53,7 +53,8 @@ import java.util.List;
  * commit of every backup object hang 30 s, deaf to interrupts and cancellation (a call that cannot be interrupted), after
  * creating {@code .commit-stuck} in the store's folder for a test to wait for; then it commits. {@code slow_listing: true}
  * makes every folder listing take 2 s, deaf to interrupts (the request runs to its end), after creating {@code .listing}
- * in the store's folder.
+ * in the store's folder. {@code no_atomic_rename: true} puts the store on a file system that renames nothing in one step
+ * (a mount point, some FUSE file systems): a commit onto an existing key is refused, the old object kept.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     @Override
@@ -93,7 +94,11 @@ public final class FaultyStoreProvider implements StoreProvider {
             s.error("path", "missing required key 'path'");
             return null;
         }
-        FaultyStore store = new FaultyStore(new LocalStore(path, s.bool("fsync").orElse(false)), corrupt, refuseUnfinished, slowReads, pinAfterListing,
+        LocalStore local = new LocalStore(path, s.bool("fsync").orElse(false));
+        if (s.bool("no_atomic_rename").orElse(false)) {
+            local = io.dbbackup.store.local.LocalStoreFaults.withoutAtomicRenames(local);
+        }
+        FaultyStore store = new FaultyStore(local, corrupt, refuseUnfinished, slowReads, pinAfterListing,
                 deleteAfterPin, refuseDelete);
         store.slowDeletes = slowDeletes;
         store.damageFirstRead = damageFirstRead;

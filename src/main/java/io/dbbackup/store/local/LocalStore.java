@@ -501,7 +501,7 @@ public final class LocalStore implements Store {
             try {
                 move.move(temp, target); // without REPLACE_EXISTING: refused when the name exists, nothing deleted
             } catch (FileAlreadyExistsException taken) {
-                throw new IOException("local store " + root + ": cannot replace " + target + ": the file system cannot "
+                throw new IOException("cannot replace " + target + ": the file system cannot "
                         + "rename onto it in one step (" + refused.getMessage() + "), and deleting it first could lose "
                         + "both; the old object is kept, the new one was not stored", refused);
             } catch (IOException e) {
