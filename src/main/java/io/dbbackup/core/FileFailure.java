@@ -28,6 +28,17 @@ public final class FileFailure {
     }
 
     /**
+     * As {@link #of}, of a file of the local store in folder {@code root}: "local store ROOT: cannot {@code action}
+     * {@code file}: reason", whose first words are dropped after words that name that folder already
+     * ({@link LocalFileException#saidOnce}).
+     */
+    public static IOException ofStore(Path root, String action, Path file, IOException e) {
+        String words = "local store " + root + ": ";
+        IOException said = of(words, action, file, e);
+        return said instanceof LocalFileException ? new LocalFileException(said.getMessage(), e, words, root.toString()) : said;
+    }
+
+    /**
      * {@code out} whose write failures name {@code file} (so its folder, so its disk): the JDK's own is a bare "No space
      * left on device", which on the night a disk fills says neither which file nor which disk. A failure thrown this way
      * is a {@link LocalFileException}: a decoder reading into {@code out} can tell it from damage in what it decodes.

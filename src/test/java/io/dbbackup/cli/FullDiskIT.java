@@ -106,6 +106,33 @@ class FullDiskIT {
     }
 
     /**
+     * A copy job whose local store fills up: the job's words name the store ({@code copy of KEY to local PATH failed}),
+     * and the store's named it again ({@code local store PATH: cannot write …}). The store is said once: the job's words
+     * name it, the store's the file, and so the disk.
+     */
+    @Test
+    void aCopyIntoAFullStoreNamesTheStoreOnce() throws Exception {
+        // the copy job after the source job, its store beside the source's
+        Files.writeString(dir.resolve("config.yaml"), config("large/shop.db", "store")
+                .replace("stores:\n", "stores:\n  full: {type: local, path: full}\n") + "  offsite: {copy_of: shop, store: full}\n");
+        Files.createDirectories(dir.resolve("full"));
+        Cli.Result backup = new Cli().workingDir(dir).clock(Clock.fixed(Instant.parse("2026-01-01T03:00:00Z"), ZoneOffset.UTC))
+                .run("-q", "-c", "config.yaml", "backup", "shop");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        String key;
+        try (Stream<Path> s = Files.list(dir.resolve("store/shop"))) {
+            key = s.map(p -> "shop/" + p.getFileName()).filter(k -> k.endsWith(".sqlite.zst")).findFirst().orElseThrow();
+        }
+
+        String out = inFullNamespace("full", "2m", dbbackup("backup offsite --no-progress") + "; echo \"exit=$?\"");
+
+        String full = java.util.regex.Pattern.quote(dir.resolve("full").toString());
+        assertThat(out).contains("exit=2").containsPattern("FAILED +1 +\\S+ +- +copy of " + java.util.regex.Pattern.quote(key) + " to local "
+                + full + " failed: cannot write " + full + "/shop/\\S+: No space left on device")
+                .doesNotContain("local store " + dir.resolve("full"));
+    }
+
+    /**
      * {@code keygen -o key.txt} on a full disk fails (exit 2) and leaves no empty key file behind: one left would make the
      * same command, once there is room, refuse with "already exists; not overwriting a key file".
      */

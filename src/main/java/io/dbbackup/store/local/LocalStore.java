@@ -190,7 +190,7 @@ public final class LocalStore implements Store {
 
     /** A failed write, said with the store and the file (which volume filled up); a cancellation passes unchanged. */
     IOException failure(String action, Path file, IOException e) {
-        return io.dbbackup.core.FileFailure.of("local store " + root + ": ", action, file, e);
+        return io.dbbackup.core.FileFailure.ofStore(root, action, file, e);
     }
 
     @Override
@@ -501,9 +501,10 @@ public final class LocalStore implements Store {
             try {
                 move.move(temp, target); // without REPLACE_EXISTING: refused when the name exists, nothing deleted
             } catch (FileAlreadyExistsException taken) {
-                throw new IOException("cannot replace " + target + ": the file system cannot "
-                        + "rename onto it in one step (" + refused.getMessage() + "), and deleting it first could lose "
-                        + "both; the old object is kept, the new one was not stored", refused);
+                String words = "local store " + root + ": ";
+                throw new io.dbbackup.core.LocalFileException(words + "cannot replace " + target + ": the file system "
+                        + "cannot rename onto it in one step (" + refused.getMessage() + "), and deleting it first could "
+                        + "lose both; the old object is kept, the new one was not stored", refused, words, root.toString());
             } catch (IOException e) {
                 throw failure("move the finished upload onto", target, e);
             }
