@@ -122,6 +122,60 @@ public abstract class RemoteStoreCliScenario {
         return store.list(prefix).stream().map(StoredObject::key).toList();
     }
 
+    /**
+     * Runs {@code command} (after {@code -c config.yaml}) through a relay to the HTTP {@code server} (s3proxy, Azurite)
+     * that, at the {@code getNumber}th GET of {@code target}, deletes it and its sidecars (a prune on another host) once
+     * its answer began, and cuts that answer at half its first body bytes: the request for the rest finds it gone. The
+     * config is put back after.
+     */
+    protected Cli.Result deletedMidRead(java.net.URI server, String target, int getNumber, List<String> command) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(); // 1 asked, 2 headers, 3 cut
+        try (Store raw = rawStore(); io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(server) {
+            @Override
+            protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+                String text = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+                if (toServer) {
+                    String line = text.lines().findFirst().orElse("");
+                    if (line.startsWith("GET ") && line.endsWith(target + " HTTP/1.1") && gets.incrementAndGet() == getNumber) {
+                        state.compareAndSet(0, 1);
+                    }
+                    return n;
+                }
+                int body = 0;
+                if (state.get() == 1 && text.startsWith("HTTP/1.1 200")) { // its answer: the client waits for it alone
+                    body = text.indexOf("\r\n\r\n") + 4;
+                    state.set(2);
+                }
+                if (state.get() != 2 || n - body < 2) {
+                    return n;
+                }
+                try {
+                    for (String k : List.of(target, target + ".sha256", target + ".manifest.json")) {
+                        raw.delete(k);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                state.set(3);
+                return body + (n - body) / 2; // half its body, then the connection drops
+            }
+        }) {
+            String config = Files.readString(dir.resolve("config.yaml"));
+            Files.writeString(dir.resolve("config.yaml"), config.replace(server.getHost() + ":" + server.getPort(),
+                    "127.0.0.1:" + relay.port()));
+            try {
+                List<String> args = new java.util.ArrayList<>(List.of("-c", "config.yaml"));
+                args.addAll(command);
+                Cli.Result r = cli.run(args.toArray(String[]::new));
+                assertThat(state.get()).as("deleted and cut mid-read: %s", r).isEqualTo(3);
+                return r;
+            } finally {
+                Files.writeString(dir.resolve("config.yaml"), config);
+            }
+        }
+    }
+
     protected void assertNoSecrets(Cli.Result r) {
         for (String s : secrets()) {
             assertThat(r.out()).doesNotContain(s);

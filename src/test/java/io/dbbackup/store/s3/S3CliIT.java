@@ -307,7 +307,9 @@ class S3CliIT extends RemoteStoreCliScenario {
      * a relay that deletes it and cuts the answer midway): the request for the rest finds it gone. {@code verify
      * --all-backups} skips it as one gone at open ("deleted since it was listed", exit 0, no failure) — it was FAILED,
      * exit 2, and a failure mail at night for a normal prune; {@code verify} of it and {@code restore} (deleted during
-     * the restore's own read, after its check) fail as at open, exit 2, saying so with the byte reached.
+     * the restore's own read, after its check) fail as at open, exit 2, saying so with the byte reached. So do {@code
+     * verify --deep} (its SQLite check fed by the same read) and {@code download} (as stored, and decompressed), which
+     * leave nothing at the destination, no temporary file.
      */
     @Test
     void aBackupDeletedWhileItIsReadIsSaidToBeDeletedSinceListed() throws Exception {
@@ -315,7 +317,10 @@ class S3CliIT extends RemoteStoreCliScenario {
         record Case(List<String> command, boolean oldest, int getNumber) {
         }
         List<Case> cases = List.of(new Case(List.of("verify", "app", "--all-backups"), true, 1),
-                new Case(List.of("verify", "app"), false, 1), new Case(List.of("restore", "app", "--to", "restored"), false, 2));
+                new Case(List.of("verify", "app"), false, 1), new Case(List.of("restore", "app", "--to", "restored"), false, 2),
+                new Case(List.of("verify", "app", "--deep", "--all-backups"), true, 1),
+                new Case(List.of("verify", "app", "--deep"), false, 1), new Case(List.of("download", "app"), false, 1),
+                new Case(List.of("download", "app", "--decompress", "-o", "got.db"), false, 1));
         for (Case c : cases) {
             for (int i = 0; i < (c == cases.get(0) ? 3 : 1); i++) {
                 Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
@@ -324,63 +329,33 @@ class S3CliIT extends RemoteStoreCliScenario {
             try (Store raw = rawStore()) {
                 List<String> backups = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).sorted().toList();
                 String target = c.oldest() ? backups.get(0) : backups.get(backups.size() - 1);
-                java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
-                java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(); // 1 asked, 2 headers, 3 cut
-                try (io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(s3.endpoint()) {
-                    @Override
-                    protected int pass(boolean toServer, byte[] buf, int n, long seen) {
-                        String text = new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
-                        if (toServer) {
-                            String line = text.lines().findFirst().orElse("");
-                            if (line.startsWith("GET ") && line.endsWith(target + " HTTP/1.1")
-                                    && gets.incrementAndGet() == c.getNumber()) {
-                                state.compareAndSet(0, 1);
-                            }
-                            return n;
-                        }
-                        int body = 0;
-                        if (state.get() == 1 && text.startsWith("HTTP/1.1 200")) { // its answer: the client waits for it alone
-                            body = text.indexOf("\r\n\r\n") + 4;
-                            state.set(2);
-                        }
-                        if (state.get() != 2 || n - body < 2) {
-                            return n;
-                        }
-                        for (String k : List.of(target, target + ".sha256", target + ".manifest.json")) {
-                            admin.deleteObject(r -> r.bucket(bucket).key("team/db/" + k));
-                        }
-                        state.set(3);
-                        return body + (n - body) / 2; // half its body, then the connection drops
-                    }
-                }) {
-                    writeConfig("keep_last: 10", storeYaml().replace(s3.endpoint().toString(), relay.uri().toString()));
-                    List<String> args = new ArrayList<>(List.of("-c", "config.yaml"));
-                    args.addAll(c.command());
-                    Cli.Result r = cli.run(args.toArray(String[]::new));
-                    assertThat(state.get()).as("deleted and cut mid-read: %s", r).isEqualTo(3);
-                    assertThat(keys(raw, "prod/app/")).doesNotContain(target);
-                    if (c.oldest()) {
-                        assertThat(r.exit()).as(r.toString()).isZero();
-                        assertThat(r.out()).contains("SKIPPED " + target + ": deleted since it was listed (a prune?)",
-                                "2 of 2 backups verified, 1 deleted since it was listed (exit 0)").doesNotContain("FAILED");
-                    } else {
-                        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-                        java.util.regex.Matcher m = java.util.regex.Pattern.compile("backup " + java.util.regex.Pattern.quote(target)
-                                + " is no longer in .*: it was deleted since it was listed \\(a prune\\?\\): .*; going on from byte "
-                                + "(\\d+) of (\\d+) over a new connection failed: no such object: .*\\(deleted since the read began\\)")
-                                .matcher(r.err());
-                        assertThat(m.find()).as("deleted since listed, with the byte reached, in: %s", r.err()).isTrue();
-                        assertThat(Long.parseLong(m.group(1))).as("the byte reached").isPositive()
-                                .isLessThan(Long.parseLong(m.group(2)));
-                        assertThat(r.err()).doesNotContain("restore finished", "is corrupt", "does not restore");
-                    }
-                    assertNoSecrets(r);
-                } finally {
-                    writeConfig("keep_last: 10");
+                Cli.Result r = deletedMidRead(s3.endpoint(), target, c.getNumber(), c.command());
+                assertThat(keys(raw, "prod/app/")).doesNotContain(target);
+                if (c.oldest()) {
+                    assertThat(r.exit()).as(r.toString()).isZero();
+                    int others = backups.size() - 1;
+                    assertThat(r.out()).contains("SKIPPED " + target + ": deleted since it was listed (a prune?)",
+                            others + " of " + others + " backups verified, 1 deleted since it was listed (exit 0)")
+                            .doesNotContain("FAILED");
+                } else {
+                    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("backup " + java.util.regex.Pattern.quote(target)
+                            + " is no longer in .*: it was deleted since it was listed \\(a prune\\?\\): .*; going on from byte "
+                            + "(\\d+) of (\\d+) over a new connection failed: no such object: .*\\(deleted since the read began\\)")
+                            .matcher(r.err());
+                    assertThat(m.find()).as("deleted since listed, with the byte reached, in: %s", r.err()).isTrue();
+                    assertThat(Long.parseLong(m.group(1))).as("the byte reached").isPositive()
+                            .isLessThan(Long.parseLong(m.group(2)));
+                    assertThat(r.err()).doesNotContain("restore finished", "is corrupt", "does not restore");
                 }
+                assertNoSecrets(r);
             }
         }
         assertThat(dir.resolve("restored/app.db")).as("nothing restored from a backup deleted mid-read").doesNotExist();
+        try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("nothing downloaded, no temporary file")
+                    .noneMatch(f -> f.contains("app-") || f.contains("got.db") || f.contains("dbbackup-tmp"));
+        }
     }
 
     /**
