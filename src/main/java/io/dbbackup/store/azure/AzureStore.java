@@ -121,6 +121,11 @@ public final class AzureStore implements Store {
             throw AzureErrors.map("get", location, e);
         }
         if (f.refusal() != null) {
+            if (f.refusal().status() == 412 && headers.containsKey("If-Match") && stat(key).isEmpty()) {
+                // the rest of a blob deleted since the read began: Azurite answers 412 ConditionNotMet, not 404 (as
+                // S3's and SFTP's reads say it: gone, not "the condition is not met", which reads as a replaced blob)
+                throw new NoSuchKeyException(key);
+            }
             IOException io = AzureErrors.map("get", location, f.refusal());
             throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
         }

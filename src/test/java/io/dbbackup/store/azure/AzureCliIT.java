@@ -234,4 +234,38 @@ class AzureCliIT extends RemoteStoreCliScenario {
                     .containsExactly(old, old + ".sha256");
         }
     }
+    /**
+     * As on S3 (S3CliIT): a backup deleted while it is read, the connection dropping before its end (Azurite, a relay
+     * that deletes the blob and its sidecars and cuts the answer midway). The request for the rest finds it gone:
+     * {@code verify --all-backups} skips it (exit 0), {@code verify} of it fails with exit 2 saying it was deleted since
+     * it was listed, with the byte reached.
+     */
+    @Test
+    void aBackupDeletedWhileItIsReadIsSaidToBeDeletedSinceListed() throws Exception {
+        writeConfig("keep_last: 10");
+        for (int i = 0; i < 3; i++) {
+            Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+        }
+        try (Store raw = rawStore()) {
+            List<String> backups = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).sorted().toList();
+            Cli.Result all = deletedMidRead(azurite.endpoint(), backups.get(0), 1, List.of("verify", "app", "--all-backups"));
+            assertThat(keys(raw, "prod/app/")).doesNotContain(backups.get(0));
+            assertThat(all.exit()).as(all.toString()).isZero();
+            assertThat(all.out()).contains("SKIPPED " + backups.get(0) + ": deleted since it was listed (a prune?)",
+                    "2 of 2 backups verified, 1 deleted since it was listed (exit 0)").doesNotContain("FAILED");
+
+            String newest = backups.get(2);
+            Cli.Result one = deletedMidRead(azurite.endpoint(), newest, 1, List.of("verify", "app"));
+            assertThat(one.exit()).as(one.toString()).isEqualTo(2);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("backup " + java.util.regex.Pattern.quote(newest)
+                    + " is no longer in .*: it was deleted since it was listed \\(a prune\\?\\): .*going on from byte "
+                    + "(\\d+) of (\\d+) .*\\(deleted since the read began\\)").matcher(one.err());
+            assertThat(m.find()).as("deleted since listed, with the byte reached, in: %s", one.err()).isTrue();
+            assertThat(Long.parseLong(m.group(1))).as("the byte reached").isPositive().isLessThan(Long.parseLong(m.group(2)));
+            assertThat(one.err()).doesNotContain("is corrupt");
+            assertNoSecrets(all);
+            assertNoSecrets(one);
+        }
+    }
 }
