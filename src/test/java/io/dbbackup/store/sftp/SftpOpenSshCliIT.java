@@ -138,4 +138,85 @@ class SftpOpenSshCliIT extends RemoteStoreCliScenario {
             org.assertj.core.api.Assertions.assertThat(dir.resolve("restored/app.db")).exists();
         }
     }
+    /**
+     * A backup deleted on the server (a prune on another host) while {@code verify --all-backups} reads it, read at
+     * 1 MiB/s so that the deletion lands mid-read: on Linux a file deleted while open still reads to its end, so over
+     * the same connection the check reads all its bytes, finds them the sidecar's (read before) and says ok — its bytes
+     * were good — with a warning for its manifest, gone with it. When the connection also drops, the read goes on over
+     * a new one, finds the file gone and the backup is skipped as deleted since it was listed (exit 0), as on S3.
+     */
+    @org.junit.jupiter.api.Test
+    void aBackupDeletedWhileItIsReadReadsToItsEndOrIsSkippedWhenTheConnectionDrops() throws Exception {
+        writeConfig("keep_last: 10");
+        for (int i = 0; i < 4; i++) {
+            io.dbbackup.testkit.Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+            org.assertj.core.api.Assertions.assertThat(backup.exit()).as(backup.toString()).isZero();
+        }
+        try (Store raw = rawStore()) {
+            List<String> backups = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).sorted().toList();
+            for (boolean drop : new boolean[] {false, true}) {
+                String target = backups.get(drop ? 1 : 0); // the oldest left: read last
+                java.nio.file.Path file = java.nio.file.Path.of(root, target);
+                java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread prune = new Thread(() -> {
+                    try {
+                        awaitOpenOnServer(file);
+                        for (String k : List.of(target, target + ".sha256", target + ".manifest.json")) {
+                            java.nio.file.Files.delete(java.nio.file.Path.of(root, k));
+                        }
+                        deleted.set(true);
+                        if (drop) {
+                            ssh.cutSessions();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                prune.start();
+                io.dbbackup.testkit.Cli.Result r = cli.run("-c", "config.yaml", "--limit-download", "1MiB", "verify", "app",
+                        "--all-backups");
+                prune.join(30_000);
+                org.assertj.core.api.Assertions.assertThat(deleted).as("deleted while it was read: %s", r).isTrue();
+                org.assertj.core.api.Assertions.assertThat(file).doesNotExist();
+                org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.toString()).isZero();
+                int listed = backups.size() - (drop ? 1 : 0);
+                if (drop) {
+                    org.assertj.core.api.Assertions.assertThat(r.out())
+                            .contains("SKIPPED " + target + ": deleted since it was listed (a prune?)",
+                                    (listed - 1) + " of " + (listed - 1) + " backups verified, 1 deleted since it was listed (exit 0)")
+                            .doesNotContain("FAILED");
+                } else {
+                    org.assertj.core.api.Assertions.assertThat(r.out()).contains("ok     " + target + " sha256=",
+                            listed + " of " + listed + " backups verified").doesNotContain("FAILED", "SKIPPED");
+                    org.assertj.core.api.Assertions.assertThat(r.err()).contains("no manifest beside the backup");
+                }
+            }
+        }
+    }
+
+    /** Waits (at most 30 s) until a process of the server (its session's internal-sftp) holds {@code file} open. */
+    private static void awaitOpenOnServer(java.nio.file.Path given) throws Exception {
+        java.nio.file.Path file = given.toRealPath();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (ProcessHandle h : ProcessHandle.current().descendants().toList()) {
+                try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(
+                        java.nio.file.Path.of("/proc", Long.toString(h.pid()), "fd"))) {
+                    if (fds.anyMatch(fd -> {
+                        try {
+                            return java.nio.file.Files.readSymbolicLink(fd).equals(file);
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    })) {
+                        return;
+                    }
+                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                    // gone meanwhile
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(file + " was not opened on the server within 30 s");
+    }
 }
