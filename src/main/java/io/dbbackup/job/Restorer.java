@@ -166,6 +166,8 @@ public final class Restorer {
             long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
             long decodedBytes;
             try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
+                // a signal stops the check's read too (it read on to its end, and the restore it then began was cut)
+                ctx.cancellation().onCancel(() -> decoded.abortRead(ctx.cancellation().reason()));
                 progress.started("checking " + key.fileName(), total); // after open's own warnings
                 InputStream in = progress.watch(decoded);
                 if (partChecker != null) { // the script's contents, learnt in the pass that checks it
@@ -175,7 +177,7 @@ public final class Restorer {
                 if (key.format() == DumpFormat.SQL) {
                     checkScriptEnd(job, key, counted, ctx);
                 }
-                ArtifactReader.drain(counted);
+                ArtifactReader.drain(counted, ctx.cancellation());
                 decodedBytes = counted.count();
             } catch (IOException | RuntimeException e) {
                 throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e), restoreArgs);

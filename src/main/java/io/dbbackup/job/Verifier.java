@@ -275,7 +275,7 @@ public final class Verifier {
         try (ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
             if (ctx != null) {
                 // a read blocked on a stalled connection never reaches the next check of the cancellation
-                ctx.cancellation().onCancel(decoded::abortRead);
+                ctx.cancellation().onCancel(() -> decoded.abortRead(ctx.cancellation().reason()));
             }
             progress.started("verifying " + k.fileName(), total);
             InputStream in = progress.watch(decoded);

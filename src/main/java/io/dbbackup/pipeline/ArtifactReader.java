@@ -388,7 +388,7 @@ public final class ArtifactReader {
     /** {@code in} to its end, stopped by {@code cancellation} even while a read waits on a stalled connection. */
     private static long drain(Decoded in, io.dbbackup.spi.Cancellation cancellation) throws IOException {
         if (cancellation != null) {
-            cancellation.onCancel(in::abortRead);
+            cancellation.onCancel(() -> in.abortRead(cancellation.reason()));
         }
         return drain((InputStream) in, cancellation);
     }
@@ -421,6 +421,7 @@ public final class ArtifactReader {
         private final VerifyingInputStream verifying;
         private final BackupKey key;
         private final InputStream raw;
+        private volatile String abortedFor;
 
         private Decoded(InputStream decoded, VerifyingInputStream verifying, BackupKey key, InputStream raw) {
             super(decoded);
@@ -434,6 +435,16 @@ public final class ArtifactReader {
          * connection, so that a read blocked on a stalled one fails at once. The decoders are left to the reader.
          */
         public void abortRead() {
+            abortRead(null);
+        }
+
+        /**
+         * {@link #abortRead()} for {@code reason} (a cancellation's: "signal SIGTERM"): the read it stops fails as an
+         * {@link java.io.InterruptedIOException} "cancelled: REASON", which {@link Failures#map} says as interrupted, not
+         * as the store stream's failure to read once closed (it was "failed: SourceReadException").
+         */
+        public void abortRead(String reason) {
+            abortedFor = reason == null ? "the read was stopped" : reason;
             try {
                 raw.close();
             } catch (IOException | RuntimeException ignored) {
@@ -465,13 +476,16 @@ public final class ArtifactReader {
             try {
                 n = in.read(b, off, len);
             } catch (SourceReadException e) {
-                throw e;
+                throw stopped(e);
             } catch (IntegrityException e) {
                 if (!verifying.verified()) {
                     drainAfterDecoderError(e);
                 }
                 throw named(key, e);
             } catch (IOException e) {
+                if (abortedFor != null) { // a decoder's words for its source closed under it: no finding about the bytes
+                    throw (IOException) new java.io.InterruptedIOException("cancelled: " + abortedFor).initCause(e);
+                }
                 drainAfterDecoderError(e);
                 throw new IntegrityException(key.key() + " is corrupt: " + e.getMessage(), e);
             }
@@ -479,6 +493,21 @@ public final class ArtifactReader {
                 verifying.drain();
             }
             return n;
+        }
+
+        /**
+         * The store's read failed: because it was stopped ({@link #abortRead}, or a cancellation the store's stream saw
+         * itself, an {@link java.io.InterruptedIOException} of its own class: a signal, a job's timeout), an
+         * {@code InterruptedIOException} naming the cancellation, the store's failure its cause; else as it is.
+         */
+        private IOException stopped(SourceReadException e) {
+            String reason = abortedFor;
+            Throwable c = e.getCause();
+            if (reason == null && (c == null || c.getClass() != java.io.InterruptedIOException.class)) {
+                return e;
+            }
+            String said = reason != null ? "cancelled: " + reason : c.getMessage();
+            return (IOException) new java.io.InterruptedIOException(said).initCause(e);
         }
 
         private void drainAfterDecoderError(IOException decoderError) throws IOException {
