@@ -268,6 +268,44 @@ class AzureStoreIT extends CredentialedStoreContract {
         }
     }
 
+    /**
+     * A blob deleted while it is read, the connection dropping after: the ranged {@code If-Match} GET for the rest is
+     * answered 412 by Azurite, which was said as a refusal ("HTTP 412 ConditionNotMet"); it is a missing object, deleted
+     * since the read began, as on S3. A blob replaced meanwhile (there, with another ETag) is still the refusal.
+     */
+    @Test
+    void theRestOfABlobDeletedMidReadIsAMissingObjectAndOfOneReplacedARefusal() throws Exception {
+        byte[] data = new byte[5 << 20];
+        new java.util.Random(5).nextBytes(data);
+        AzureSettings direct = AzureFixture.settings(azurite, CONTAINER, "gone-" + UUID.randomUUID() + "/", 4L << 20, 2);
+        for (boolean replaced : new boolean[] {false, true}) {
+            try (Store store = new AzureStore(direct)) {
+                store.put("big.bin", data, ctx());
+            }
+            try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(azurite.endpoint(), 2_000_000, 1)) {
+                AzureSettings viaRelay = new AzureSettings(java.net.URI.create(relay.uri() + "/" + AzuriteServer.ACCOUNT),
+                        direct.account(), direct.container(), direct.prefix(), direct.accountKey(), null, direct.blockSize(), 2,
+                        null, null, null, null);
+                try (Store store = new AzureStore(viaRelay); Store other = new AzureStore(direct); var in = store.open("big.bin")) {
+                    assertThat(in.readNBytes(100_000)).hasSize(100_000);
+                    if (replaced) {
+                        other.put("big.bin", "another".getBytes(java.nio.charset.StandardCharsets.UTF_8), ctx());
+                    } else {
+                        other.delete("big.bin");
+                    }
+                    Throwable t = org.assertj.core.api.Assertions.catchThrowable(in::readAllBytes);
+                    if (replaced) {
+                        assertThat(t).isNotInstanceOf(io.dbbackup.spi.NoSuchKeyException.class).hasMessageContaining("HTTP 412");
+                    } else {
+                        assertThat(t).isInstanceOf(io.dbbackup.spi.NoSuchKeyException.class)
+                                .hasMessageContaining("(deleted since the read began)").hasMessageNotContaining("412");
+                    }
+                }
+                assertThat(relay.cut()).isEqualTo(1);
+            }
+        }
+    }
+
     /** No staged blocks anywhere in the container. */
     @Override
     protected void assertNoLeftovers(Store store) throws Exception {
