@@ -154,8 +154,9 @@ public final class Restorer {
                 throw Failures.map("cannot check the contents of " + key.key(), e);
             }
             if (options.partial() && partChecker == null) { // a name that is not there fails before a long read, not after it
-                try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
-                    target.engine().requireInBackup(decoded, key.format(), options, ctx); // its contents list only
+                try (StoppableRead read = StoppableRead.open(reader, key, decryptor, ctx.cancellation())) {
+                    target.engine().requireInBackup(read.stream(), key.format(), options, ctx); // its contents list only
+                    read.finished();
                 } catch (IOException | RuntimeException e) {
                     // an archive whose contents list does not read (cut inside it) fails as the restore of it would
                     throw catalog.pointingToOlder(job, key, doesNotRestore(key, Failures.map("cannot read the contents of "
@@ -165,11 +166,9 @@ public final class Restorer {
             ws.log().info("checking backup before restore", "key", key.key());
             long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
             long decodedBytes;
-            try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
-                // a signal stops the check's read too (it read on to its end, and the restore it then began was cut)
-                ctx.cancellation().onCancel(() -> decoded.abortRead(ctx.cancellation().reason()));
+            try (StoppableRead read = StoppableRead.open(reader, key, decryptor, ctx.cancellation())) {
                 progress.started("checking " + key.fileName(), total); // after open's own warnings
-                InputStream in = progress.watch(decoded);
+                InputStream in = progress.watch(read.stream());
                 if (partChecker != null) { // the script's contents, learnt in the pass that checks it
                     in = new TeeInputStream(in, partChecker);
                 }
@@ -179,6 +178,7 @@ public final class Restorer {
                 }
                 ArtifactReader.drain(counted, ctx.cancellation());
                 decodedBytes = counted.count();
+                read.finished();
             } catch (IOException | RuntimeException e) {
                 throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e), restoreArgs);
             } finally {
@@ -208,11 +208,12 @@ public final class Restorer {
             ws.log().info("restore started", "key", key.key(), "target", target.engine().describe(), "restores",
                     options.describeSelection());
             long bytes;
-            try (ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
+            try (StoppableRead read = StoppableRead.open(reader, key, decryptor, ctx.cancellation())) {
                 progress.started("restoring " + key.fileName(), total);
-                TeeInputStream counting = TeeInputStream.counting(progress.watch(decoded));
+                TeeInputStream counting = TeeInputStream.counting(progress.watch(read.stream()));
                 target.engine().restore(counting, key.format(), options, ctx);
                 bytes = counting.count();
+                read.finished();
             } catch (IOException | RuntimeException e) {
                 // its checksum held: the backup itself is bad, not the target — unless this read got other bytes
                 DbBackupException failed = Failures.map("restore of " + key.key() + " into " + target.engine().describe()

@@ -48,6 +48,10 @@ import java.util.List;
  * N bytes of it were written (a store lost mid-stream: a connection reset), nothing committed. {@code fail_read_after: N}
  * fails every read of a backup object once N bytes of it were read (a download cut mid-stream), the stored bytes intact;
  * with {@code fail_read_from: 2} only its second read and later ones (a restore's load, after its check read it whole).
+ * {@code stall_read_after: N} (with {@code fail_read_from} as for {@code fail_read_after}) makes such a read stall once N
+ * bytes of it were read, as a black-holed connection does: it waits, deaf to interrupts, until its stream is closed (the
+ * store closing the connection: the read then fails at once) or for {@link #STALL_TIMEOUT} (a store's stall timeout),
+ * after creating {@code .read-stalled} in the store's folder for a test to wait for.
  * {@code fsync: true} as the local store's. {@code lost_class: true} throws a {@link NoClassDefFoundError} from every folder
  * listing (a class the jar lost: an {@link Error} no job's failure handling catches). {@code stuck_commit: true} makes the
  * commit of every backup object hang 30 s, deaf to interrupts and cancellation (a call that cannot be interrupted), after
@@ -57,6 +61,9 @@ import java.util.List;
  * (a mount point, some FUSE file systems): a commit onto an existing key is refused, the old object kept.
  */
 public final class FaultyStoreProvider implements StoreProvider {
+    /** How long a stalled read ({@code stall_read_after}) waits before it times out, unless its stream is closed. */
+    public static final java.time.Duration STALL_TIMEOUT = java.time.Duration.ofSeconds(60);
+
     @Override
     public String type() {
         return "faulty";
@@ -87,6 +94,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         long failWriteAfter = s.integer("fail_write_after", 0, Integer.MAX_VALUE).orElse(-1);
         long failReadAfter = s.integer("fail_read_after", 0, Integer.MAX_VALUE).orElse(-1);
         int failReadFrom = s.integer("fail_read_from", 1, 1000).orElse(1);
+        long stallReadAfter = s.integer("stall_read_after", 0, Integer.MAX_VALUE).orElse(-1);
         boolean lostClass = s.bool("lost_class").orElse(false);
         boolean stuckCommit = s.bool("stuck_commit").orElse(false);
         boolean slowListing = s.bool("slow_listing").orElse(false);
@@ -116,6 +124,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.failWriteAfter = failWriteAfter;
         store.failReadAfter = failReadAfter;
         store.failReadFrom = failReadFrom;
+        store.stallReadAfter = stallReadAfter;
         store.lostClass = lostClass;
         if (claimRace != null) {
             ClaimRace race = ClaimRace.registered(claimRace);
@@ -151,6 +160,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private long failReadAfter = -1;
         /** The first read of each backup object that {@link #failReadAfter} cuts (1: every read). */
         private int failReadFrom = 1;
+        private long stallReadAfter = -1;
         private final java.util.Set<String> prunedFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -331,7 +341,7 @@ public final class FaultyStoreProvider implements StoreProvider {
                 }
             }
             int read = key.endsWith(".sha256") || key.endsWith(".manifest.json") ? 0 : reads.merge(key, 1, Integer::sum);
-            InputStream in = read < failReadFrom ? delegate.open(key) : cutAfter(delegate.open(key), key);
+            InputStream in = read < failReadFrom ? delegate.open(key) : stallAfter(cutAfter(delegate.open(key), key), key);
             if (damageFirstRead && read == 1 || damageSecondRead && read == 2) {
                 return new java.io.FilterInputStream(in) { // byte 1000 flipped on its way; the file is intact
                     private long at;
@@ -392,6 +402,55 @@ public final class FaultyStoreProvider implements StoreProvider {
                     int n = super.read(b, off, (int) Math.min(len, failReadAfter - read));
                     read += Math.max(n, 0);
                     return n;
+                }
+            };
+        }
+
+        /** {@code in}, stalling once {@code stall_read_after} bytes of it were read when {@code key} is a backup object. */
+        private InputStream stallAfter(InputStream in, String key) {
+            if (stallReadAfter < 0 || key.endsWith(".sha256") || key.endsWith(".manifest.json")) {
+                return in;
+            }
+            java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+            return new java.io.FilterInputStream(in) {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (read >= stallReadAfter) {
+                        stall();
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, stallReadAfter - read));
+                    read += Math.max(n, 0);
+                    return n;
+                }
+
+                private void stall() throws IOException {
+                    java.nio.file.Files.writeString(local.root().resolve(".read-stalled"), key);
+                    long end = System.nanoTime() + STALL_TIMEOUT.toNanos();
+                    for (long left; (left = end - System.nanoTime()) > 0; ) {
+                        try {
+                            if (closed.await(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                                throw new IOException("faulty store: the stalled download of " + key + " was closed");
+                            }
+                        } catch (InterruptedException e) {
+                            // a blocked socket read does not hear interrupts either
+                        }
+                    }
+                    throw new java.net.SocketTimeoutException("faulty store: the download of " + key + " stalled for "
+                            + STALL_TIMEOUT.toSeconds() + " s");
+                }
+
+                @Override
+                public void close() throws IOException {
+                    closed.countDown();
+                    super.close();
                 }
             };
         }

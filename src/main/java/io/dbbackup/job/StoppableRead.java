@@ -1,0 +1,50 @@
+package io.dbbackup.job;
+
+import io.dbbackup.codec.Decryptor;
+import io.dbbackup.core.BackupKey;
+import io.dbbackup.core.CancelSignal;
+import io.dbbackup.pipeline.ArtifactReader;
+import io.dbbackup.spi.Cancellation;
+
+import java.io.IOException;
+
+/**
+ * One of a restore's reads of a backup, cut off at once when it must stop: on the operation's cancellation (a signal, a
+ * timeout), and at its close unless its reader said it {@link #finished} (what read it failed: the engine's tool died),
+ * the store's stream is closed ({@link ArtifactReader.Decoded#abortRead}). A read blocked on a stalled connection then
+ * fails now, and the decoder's close, which waits on that read (zstd's does), does not wait out the store's stall timeout.
+ */
+final class StoppableRead implements AutoCloseable {
+    private final ArtifactReader.Decoded decoded;
+    private final CancelSignal.Registration onCancel;
+    private boolean finished;
+
+    private StoppableRead(ArtifactReader.Decoded decoded, CancelSignal.Registration onCancel) {
+        this.decoded = decoded;
+        this.onCancel = onCancel;
+    }
+
+    static StoppableRead open(ArtifactReader reader, BackupKey key, Decryptor decryptor, Cancellation cancellation)
+            throws IOException {
+        ArtifactReader.Decoded decoded = reader.open(key, decryptor, true);
+        return new StoppableRead(decoded, cancellation.onCancel(() -> decoded.abortRead(cancellation.reason())));
+    }
+
+    ArtifactReader.Decoded stream() {
+        return decoded;
+    }
+
+    /** Its reader is done with it without a failure: it is closed as any stream is. */
+    void finished() {
+        finished = true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        onCancel.close();
+        if (!finished) {
+            decoded.abortRead(); // another thread (a tool's feeder) may still wait in a read of a stalled connection
+        }
+        decoded.close();
+    }
+}

@@ -1,0 +1,118 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.DbbackupJar;
+import io.dbbackup.testkit.FaultyStoreProvider;
+import io.dbbackup.testkit.PostgresServer;
+import io.dbbackup.testkit.SqliteFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A restore whose read of the backup stalls (a store that stops sending mid-download, {@code stall_read_after}: the read
+ * waits until its stream is closed or for the store's stall timeout of 60 s) ends within seconds when the run is stopped
+ * (SIGTERM) or the engine's tool dies: the stalled read is cut off, not waited for by the close of the decoder (zstd's
+ * close waits on its read). Both runs waited out the stall timeout before.
+ */
+class RestoreStalledReadIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigtermWhileASqliteRestoresReadStallsExitsWithinSeconds() throws Exception {
+        SqliteFixture.create(dir.resolve("shop.db"), 20_000);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  shop: {engine: sqlite, path: shop.db, compression: zstd}
+                  scratch: {engine: sqlite, path: restored.db, database: shop}
+                stores:
+                  s: {type: faulty, path: store, stall_read_after: 20000, fail_read_from: 2}
+                jobs:
+                  nightly: {datasource: shop, store: s, verify: false}
+                """);
+        Cli.Result b = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "nightly", "--no-progress");
+        assertThat(b.exit()).as(b.toString()).isZero();
+
+        Process p = DbbackupJar.startWithTestEngine(dir, Map.of(), "restore", "nightly", "--to", "scratch", "--auto-confirm",
+                "--no-progress");
+        try {
+            DbbackupJar.Stopped s = DbbackupJar.terminateWhen(p, dir, "the restore's read stalls",
+                    () -> Files.exists(dir.resolve("store/.read-stalled")), 1000);
+            assertThat(s.exit()).as(s.toString()).isEqualTo(143);
+            assertThat(s.ms()).as("exits within seconds of SIGTERM, not after the stall: " + s).isLessThan(6_000);
+            assertThat(dir.resolve("restored.db")).as("nothing restored").doesNotExist();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * psql dies (killed) while the restore's read is stalled: the failure is said within seconds (ChildProcess's wait for
+     * its feeder after the exit, then the read cut off), the transaction rolled back.
+     */
+    @Test
+    void aPsqlThatDiesWhileTheRestoresReadStallsFailsWithinSeconds() throws Exception {
+        try (PostgresServer pg = PostgresServer.start()) {
+            pg.createDatabase("shop");
+            pg.createDatabase("scratch");
+            pg.execute("shop", "create table t as select g as id, md5(g::text) as v from generate_series(1, 100000) g");
+            pg.execute("scratch", "create table kept (id int); insert into kept values (42)");
+            pg.writePasswordFile(dir.resolve("pg.password"));
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      shop: &pg
+                        engine: postgres
+                        host: 127.0.0.1
+                        port: %d
+                        user: postgres
+                        password_file: pg.password
+                        database: shop
+                        format: plain
+                        compression: zstd
+                      scratch:
+                        <<: *pg
+                        database: scratch
+                    stores:
+                      s: {type: faulty, path: store, stall_read_after: 300000, fail_read_from: 2}
+                    jobs:
+                      shop: {datasource: shop, store: s, verify: false}
+                    """.formatted(pg.port()));
+            Cli cli = new Cli().workingDir(dir);
+            Cli.Result b = cli.run("-c", "config.yaml", "backup", "shop", "--no-progress");
+            assertThat(b.exit()).as(b.toString()).isZero();
+
+            CompletableFuture<Cli.Result> restore = CompletableFuture.supplyAsync(() -> cli.run("-c", "config.yaml",
+                    "restore", "shop", "--to", "scratch", "--auto-confirm", "--no-progress"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(dir.resolve("store/.read-stalled"))) {
+                assertThat(System.nanoTime()).as("the restore's read stalls").isLessThan(deadline);
+                assertThat(restore).as("still running").isNotDone();
+                Thread.sleep(20);
+            }
+            Thread.sleep(500);
+            List<ProcessHandle> psql = ProcessHandle.current().descendants()
+                    .filter(h -> h.info().command().orElse("").endsWith("/psql")).toList();
+            assertThat(psql).as("the restore's psql").hasSize(1);
+            long t0 = System.nanoTime();
+            psql.get(0).destroyForcibly();
+            Cli.Result r = restore.get(FaultyStoreProvider.STALL_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("---- psql killed in a stalled restore: " + ms + " ms\n" + r);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("ran as one transaction and was rolled back: nothing was applied");
+            // ChildProcess waits 5 s for its feeder after psql's exit (what the source says then is still said), no more
+            assertThat(ms).as("fails within seconds of psql's death, not after the stall: " + r).isLessThan(12_000);
+            assertThat(pg.queryOne("scratch", "select string_agg(id::text, ',') from kept")).as("the target as it was")
+                    .isEqualTo("42");
+        }
+    }
+}
