@@ -102,6 +102,26 @@ final class ClientLoad {
                     + "reached were dropped and created again (the last one may hold only part of its rows), the others "
                     + "are as they were; restore again once the cause is fixed (with --clean for exactly the backup)");
         }
+        return withNote(failure, note);
+    }
+
+    /**
+     * After a failed restore of a dump of all databases, which names its databases only as it is read (none are known
+     * before, none dropped after): the server holds the part of the backup the client was given before the failure, the
+     * databases it reached partly restored, as {@link #droppingCreated} says of a named one; unchanged when the read-only
+     * server refused the first write.
+     */
+    Exception onWholeServer(Exception failure) {
+        return withNote(failure, SettingHints.readOnly(stderr(failure))
+                ? "; the server is unchanged (the read-only server refused the restore's first write)"
+                : "; the server holds the part of the backup read before the failure: the backup's databases the load "
+                + "reached are partly restored (created when missing; their tables it reached dropped and created again, the "
+                + "last one perhaps with only part of its rows), the others are as they were; restore again once the cause "
+                + "is fixed");
+    }
+
+    /** {@code failure} with {@code note} (empty: none) after its message. */
+    private static Exception withNote(Exception failure, String note) {
         if (note.isEmpty()) {
             return failure;
         }

@@ -598,7 +598,8 @@ public final class MySqlEngine implements Engine {
             } catch (IOException | RuntimeException e) {
                 Exception failure = loadDenied(superDeniedUnderBinlog(definerDenied(e, definers[0].seen())), lines[0], target);
                 // rows only load in one transaction, rolled back: a database that was there holds what it held
-                failure = load.droppingCreated(failure, named.stream().filter(d -> !before.contains(d)).toList(),
+                failure = named.isEmpty() ? load.onWholeServer(failure) // all databases: named only as the dump is read
+                        : load.droppingCreated(failure, named.stream().filter(d -> !before.contains(d)).toList(),
                         options.dataOnly() ? List.of() : before, options.clean(), !options.partial(), defaults, ctx);
                 if (failure instanceof IOException io) {
                     throw io;

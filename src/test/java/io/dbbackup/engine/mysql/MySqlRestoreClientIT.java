@@ -78,4 +78,45 @@ class MySqlRestoreClientIT extends MySqlCliFixture {
         assertThat(rows("half_live", "SELECT (SELECT GROUP_CONCAT(id ORDER BY id) FROM a), (SELECT id FROM mine)"))
                 .as("the state it names").isEqualTo("1,2\t7");
     }
+    /**
+     * A restore of a backup of all databases whose read of the backup fails midway (a download cut after half of it):
+     * the client applied the statements it was given, so the server holds the part read before the failure, and the
+     * error says so. It said only the read's failure: the dump names its databases only as it is read, so none was said
+     * to be partly restored.
+     */
+    @Test
+    void anAllDatabasesRestoreWhoseReadFailsMidwaySaysTheServerHoldsThePartRead() throws Exception {
+        server.rootSql("DROP DATABASE IF EXISTS whole_a; DROP DATABASE IF EXISTS whole_b; CREATE DATABASE whole_a;"
+                + " CREATE DATABASE whole_b;");
+        server.rootSql("whole_a", "CREATE TABLE whole_a.t (id INT PRIMARY KEY, v VARCHAR(64));"
+                + " INSERT INTO whole_a.t SELECT seq, MD5(seq) FROM seq_1_to_100000;"
+                + " CREATE TABLE whole_b.t (id INT PRIMARY KEY, v VARCHAR(64));"
+                + " INSERT INTO whole_b.t SELECT seq, MD5(seq) FROM seq_1_to_100000;");
+        String config = """
+                datasources:
+                  every: {engine: mariadb, host: 127.0.0.1, port: %d, user: %s, password_env: DB_PW, all_databases: true, compression: none}
+                stores:
+                  s: %s
+                jobs:
+                  every: {datasource: every, store: s, verify: false}
+                """;
+        Files.writeString(dir.resolve("config.yaml"), config.formatted(server.port(), server.user(), "{type: local, path: store}"));
+        cli = new Cli().workingDir(dir).env("DB_PW", server.password());
+        runBackup("every");
+        long size;
+        try (var files = Files.walk(dir.resolve("store"))) {
+            size = files.filter(f -> f.toString().endsWith(".sql")).findFirst().orElseThrow().toFile().length();
+        }
+        Files.writeString(dir.resolve("config.yaml"), config.formatted(server.port(), server.user(),
+                "{type: faulty, path: store, fail_read_after: " + size * 3 / 4 + ", fail_read_from: 2}"));
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "every", "--auto-confirm", "--no-progress");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()).contains("faulty store: connection reset while downloading",
+                "; the server holds the part of the backup read before the failure: the backup's databases the load "
+                        + "reached are partly restored");
+        assertThat(rows("whole_a", "SELECT (SELECT COUNT(*) FROM whole_a.t) + (SELECT COUNT(*) FROM whole_b.t)"))
+                .as("the state it names: a table cut short").isNotEqualTo("200000");
+    }
 }
