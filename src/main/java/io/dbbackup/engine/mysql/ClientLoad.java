@@ -120,6 +120,15 @@ final class ClientLoad {
                 + "is fixed");
     }
 
+    /**
+     * After a failed restore of rows only ({@code --data-only}): they load in one transaction ({@code SET autocommit=0},
+     * no {@code LOCK TABLES}), which the client's exit rolled back — but for a table of an engine without transactions.
+     */
+    static Exception rolledBack(Exception failure) {
+        return withNote(failure, "; rows only load in one transaction, rolled back: nothing was applied (a table of an "
+                + "engine without transactions, MyISAM, keeps the rows loaded before the error)");
+    }
+
     /** {@code failure} with {@code note} (empty: none) after its message. */
     private static Exception withNote(Exception failure, String note) {
         if (note.isEmpty()) {

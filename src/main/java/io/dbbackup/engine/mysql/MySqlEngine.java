@@ -601,6 +601,9 @@ public final class MySqlEngine implements Engine {
                 failure = named.isEmpty() ? load.onWholeServer(failure) // all databases: named only as the dump is read
                         : load.droppingCreated(failure, named.stream().filter(d -> !before.contains(d)).toList(),
                         options.dataOnly() ? List.of() : before, options.clean(), !options.partial(), defaults, ctx);
+                if (options.dataOnly()) {
+                    failure = ClientLoad.rolledBack(failure);
+                }
                 if (failure instanceof IOException io) {
                     throw io;
                 }
