@@ -15,7 +15,6 @@ import io.dbbackup.spi.Engine;
 import io.dbbackup.core.RecoveryTarget;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -158,14 +157,15 @@ public final class PhysicalRestorer {
                     Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
                 }
                 Files.writeString(dir.resolve(UNFINISHED), "key=" + key.key() + "\nstarted=" + ws.clock().instant() + "\n");
-                try (ArtifactReader.Decoded decoded = ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor, true);
-                     InputStream in = ReadAhead.of(progress.watch(decoded), "restore")) {
+                try (StoppableRead read = StoppableRead.open(ArtifactReader.forRecovery(catalog.store(job)), key, decryptor,
+                        op.context().cancellation(), decoded -> ReadAhead.of(progress.watch(decoded), "restore"))) {
                     progress.started("restoring " + key.fileName(), total);
-                    io.dbbackup.pipeline.TeeInputStream counting = io.dbbackup.pipeline.TeeInputStream.counting(in);
+                    io.dbbackup.pipeline.TeeInputStream counting = io.dbbackup.pipeline.TeeInputStream.counting(read.stream());
                     engine.restoreFiles(counting, key.format(), new DirectoryRestore(dir, r.target(), restoreCommand, tablespaces,
                             r.archiveMode()),
                             op.context());
                     bytes = counting.count();
+                    read.finished();
                 }
                 finished(dir);
             } catch (IOException | RuntimeException e) {

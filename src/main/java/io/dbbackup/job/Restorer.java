@@ -168,7 +168,7 @@ public final class Restorer {
             long decodedBytes;
             try (StoppableRead read = StoppableRead.open(reader, key, decryptor, ctx.cancellation())) {
                 progress.started("checking " + key.fileName(), total); // after open's own warnings
-                InputStream in = progress.watch(read.stream());
+                InputStream in = progress.watch(read.decoded());
                 if (partChecker != null) { // the script's contents, learnt in the pass that checks it
                     in = new TeeInputStream(in, partChecker);
                 }
@@ -210,7 +210,7 @@ public final class Restorer {
             long bytes;
             try (StoppableRead read = StoppableRead.open(reader, key, decryptor, ctx.cancellation())) {
                 progress.started("restoring " + key.fileName(), total);
-                TeeInputStream counting = TeeInputStream.counting(progress.watch(read.stream()));
+                TeeInputStream counting = TeeInputStream.counting(progress.watch(read.decoded()));
                 target.engine().restore(counting, key.format(), options, ctx);
                 bytes = counting.count();
                 read.finished();

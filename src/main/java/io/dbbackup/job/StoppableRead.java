@@ -7,6 +7,8 @@ import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.spi.Cancellation;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Function;
 
 /**
  * One of a restore's reads of a backup, cut off at once when it must stop: on the operation's cancellation (a signal, a
@@ -16,22 +18,39 @@ import java.io.IOException;
  */
 final class StoppableRead implements AutoCloseable {
     private final ArtifactReader.Decoded decoded;
+    private final InputStream stream;
     private final CancelSignal.Registration onCancel;
     private boolean finished;
 
-    private StoppableRead(ArtifactReader.Decoded decoded, CancelSignal.Registration onCancel) {
+    private StoppableRead(ArtifactReader.Decoded decoded, InputStream stream, CancelSignal.Registration onCancel) {
         this.decoded = decoded;
+        this.stream = stream;
         this.onCancel = onCancel;
     }
 
     static StoppableRead open(ArtifactReader reader, BackupKey key, Decryptor decryptor, Cancellation cancellation)
             throws IOException {
-        ArtifactReader.Decoded decoded = reader.open(key, decryptor, true);
-        return new StoppableRead(decoded, cancellation.onCancel(() -> decoded.abortRead(cancellation.reason())));
+        return open(reader, key, decryptor, cancellation, d -> d);
     }
 
-    ArtifactReader.Decoded stream() {
+    /**
+     * {@code over}: what the read is read through, closing it when closed (a {@link io.dbbackup.pipeline.ReadAhead},
+     * whose close waits on its thread's read): the read is cut off before it is closed.
+     */
+    static StoppableRead open(ArtifactReader reader, BackupKey key, Decryptor decryptor, Cancellation cancellation,
+                              Function<ArtifactReader.Decoded, InputStream> over) throws IOException {
+        ArtifactReader.Decoded decoded = reader.open(key, decryptor, true);
+        return new StoppableRead(decoded, over.apply(decoded), cancellation.onCancel(() -> decoded.abortRead(cancellation.reason())));
+    }
+
+    /** The read itself. */
+    ArtifactReader.Decoded decoded() {
         return decoded;
+    }
+
+    /** What it is read through: the read itself, or what {@code over} made of it. */
+    InputStream stream() {
+        return stream;
     }
 
     /** Its reader is done with it without a failure: it is closed as any stream is. */
@@ -45,6 +64,6 @@ final class StoppableRead implements AutoCloseable {
         if (!finished) {
             decoded.abortRead(); // another thread (a tool's feeder) may still wait in a read of a stalled connection
         }
-        decoded.close();
+        stream.close();
     }
 }

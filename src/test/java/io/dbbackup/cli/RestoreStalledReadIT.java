@@ -55,6 +55,33 @@ class RestoreStalledReadIT {
         }
     }
 
+    /** The same for a physical restore into a data directory ({@code restore --pgdata}), whose read goes through a read-ahead. */
+    @Test
+    void sigtermWhileAPhysicalRestoresReadStallsExitsWithinSeconds() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  cluster: {engine: fake, physical: true, size: 400000, compression: zstd}
+                stores:
+                  s: {type: faulty, path: store, stall_read_after: 100000}
+                jobs:
+                  phys: {datasource: cluster, store: s, verify: false}
+                """);
+        Cli.Result b = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "phys", "--no-progress");
+        assertThat(b.exit()).as(b.toString()).isZero();
+
+        Process p = DbbackupJar.startWithTestEngine(dir, Map.of(), "restore", "phys", "--pgdata", dir.resolve("pgdata").toString(),
+                "--no-progress");
+        try {
+            DbbackupJar.Stopped s = DbbackupJar.terminateWhen(p, dir, "the restore's read stalls",
+                    () -> Files.exists(dir.resolve("store/.read-stalled")), 1000);
+            assertThat(s.exit()).as(s.toString()).isEqualTo(143);
+            assertThat(s.ms()).as("exits within seconds of SIGTERM, not after the stall: " + s).isLessThan(6_000);
+            assertThat(s.err()).contains("(nothing was left in " + dir.resolve("pgdata") + ")");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     /**
      * psql dies (killed) while the restore's read is stalled: the failure is said within seconds (ChildProcess's wait for
      * its feeder after the exit, then the read cut off), the transaction rolled back.
