@@ -40,7 +40,8 @@ final class StoppableRead implements AutoCloseable {
     static StoppableRead open(ArtifactReader reader, BackupKey key, Decryptor decryptor, Cancellation cancellation,
                               Function<ArtifactReader.Decoded, InputStream> over) throws IOException {
         ArtifactReader.Decoded decoded = reader.open(key, decryptor, true);
-        return new StoppableRead(decoded, over.apply(decoded), cancellation.onCancel(() -> decoded.abortRead(cancellation.reason())));
+        return new StoppableRead(decoded, over.apply(decoded),
+                cancellation.onCancel(() -> decoded.abortRead(cancellation.reason())));
     }
 
     /** The read itself. */
