@@ -12,7 +12,8 @@ import java.sql.Statement;
  * Files.isWritable} checked before the open (the file could change between the two). Asked inside the caller's {@code
  * BEGIN IMMEDIATE}: a statement that would write and writes nothing ({@code DELETE ... WHERE 0}) fails with {@code
  * SQLITE_READONLY} on a read-only database before any lock is asked for, and on a writable one runs under the write
- * lock already held. A database without a table of its own is asked with {@code PRAGMA user_version}, a write the
+ * lock already held. A database without a table of its own, or whose table's statement does not compile here (a
+ * trigger calling a function only the application defines), is asked with {@code PRAGMA user_version}, a write the
  * caller's rollback undoes.
  */
 final class OpenedReadOnly {
@@ -31,8 +32,19 @@ final class OpenedReadOnly {
                 table = rs.getString(1);
             }
         }
-        String write = table == null ? "PRAGMA main.user_version = 0"
-                : "DELETE FROM main.\"" + table.replace("\"", "\"\"") + "\" WHERE 0";
+        if (table != null) {
+            try {
+                return refused(c, "DELETE FROM main.\"" + table.replace("\"", "\"\"") + "\" WHERE 0");
+            } catch (SQLException notCompiled) {
+                // the table's triggers or generated columns call a function only the application defines ("no such
+                // function"): the statement does not compile here, so it tells nothing; the header's write does
+            }
+        }
+        return refused(c, "PRAGMA main.user_version = 0");
+    }
+
+    /** Whether {@code write} is refused as a write to a read-only database; any other failure thrown. */
+    private static boolean refused(Connection c, String write) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute(write);
             return false;
