@@ -38,9 +38,9 @@ import java.util.stream.Collectors;
  * beside it. Only those the copy job's retention would keep are copied, so that an offsite copy kept monthly takes
  * no daily backup only to delete it at its next prune. A source backup that does not match its checksum is not
  * copied; the others still are, and so is, in its place, the newest older one the retention keeps with it left out
- * ({@link #inPlaceOf}; that one damaged too, the next), and the run fails as an integrity failure naming it. A new copy claims its key with its
- * {@code .sha256} as a backup does ({@link KeyClaim}): when another run of the job (overlapping, on another host) holds
- * it, this run drops its own upload and leaves whatever is under the key alone.
+ * ({@link #inPlaceOf}; that one damaged too, the next), and the run fails as an integrity failure naming it. A new copy
+ * claims its key with its {@code .sha256} as a backup does ({@link KeyClaim}): when another run of the job
+ * (overlapping, on another host) holds it, this run drops its own upload and leaves whatever is under the key alone.
  */
 public final class Copier {
     private static final int BUFFER = 1 << 20;

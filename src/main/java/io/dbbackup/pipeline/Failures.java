@@ -84,8 +84,7 @@ public final class Failures {
             return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": interrupted"
                     + (said == null || said.isBlank() || said.equals("interrupted") ? "" : " (" + said + ")"), t, false);
         }
-        String msg = io.dbbackup.spi.StoreClosedException.saidOnce(context, t,
-                t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        String msg = storeSaidOnce(context, t, t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
         if (t instanceof IOException && msg.startsWith(ZSTD_ALLOCATION)) {
             // zstd-jni's words when its context or its worker threads (one per processor) could not be made: under a
             // low ulimit -u or a container's pids limit, not a shortage of memory the message would blame
@@ -117,5 +116,22 @@ public final class Failures {
             }
         }
         return "";
+    }
+
+    /**
+     * {@code said}, the line of {@code t} that {@code context} leads, without a second naming of a store {@code context}
+     * names already: a closed store's refusal ({@link io.dbbackup.spi.StoreClosedException#saidOnce}), a local store's file
+     * failure ({@link io.dbbackup.core.LocalFileException#saidOnce}); as it is otherwise.
+     */
+    static String storeSaidOnce(String context, Throwable t, String said) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof io.dbbackup.spi.StoreClosedException closed) {
+                return closed.saidOnce(context, said);
+            }
+            if (c instanceof io.dbbackup.core.LocalFileException local) { // "local store ROOT: cannot write …"
+                return local.saidOnce(context, said);
+            }
+        }
+        return said;
     }
 }

@@ -23,20 +23,11 @@ public class StoreClosedException extends IOException {
     }
 
     /**
-     * {@code said}, the line of a failure {@code t} that {@code context} leads, with a refusal in {@code t}'s chain said as
-     * {@code the store is closed} where {@code context} names that store: {@code cannot list d/ in sftp u@h:/p: the store
-     * is closed}, not {@code …: store sftp u@h:/p is closed}; a local store's file said without {@code local store ROOT: }
-     * ({@link io.dbbackup.core.LocalFileException#saidOnce}).
+     * {@code said}, a line holding this refusal, with it said as {@code the store is closed} where {@code context} (the
+     * words leading the line) names this store: {@code cannot list d/ in sftp u@h:/p: the store is closed}, not
+     * {@code …: store sftp u@h:/p is closed}; as it is otherwise.
      */
-    public static String saidOnce(String context, Throwable t, String said) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof StoreClosedException closed) {
-                return context.contains(closed.store) ? said.replace(closed.getMessage(), SAID_ONCE) : said;
-            }
-            if (c instanceof io.dbbackup.core.LocalFileException local) { // "local store ROOT: cannot write …"
-                return local.saidOnce(context, said);
-            }
-        }
-        return said;
+    public String saidOnce(String context, String said) {
+        return context.contains(store) ? said.replace(getMessage(), SAID_ONCE) : said;
     }
 }
