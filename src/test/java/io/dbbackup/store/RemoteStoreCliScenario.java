@@ -129,9 +129,20 @@ public abstract class RemoteStoreCliScenario {
      * config is put back after.
      */
     protected Cli.Result deletedMidRead(java.net.URI server, String target, int getNumber, List<String> command) throws Exception {
+        try (Store raw = rawStore()) {
+            return deletedMidRead(cli, dir, raw, server, target, getNumber, command);
+        }
+    }
+
+    /**
+     * {@link #deletedMidRead(java.net.URI, String, int, List)} for any CLI test: {@code cli} runs in {@code dir} with
+     * its {@code config.yaml} naming {@code server}; {@code raw} is the store, to delete {@code target} through.
+     */
+    public static Cli.Result deletedMidRead(Cli cli, Path dir, Store raw, java.net.URI server, String target, int getNumber,
+            List<String> command) throws Exception {
         java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(); // 1 asked, 2 headers, 3 cut
-        try (Store raw = rawStore(); io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(server) {
+        try (io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(server) {
             @Override
             protected int pass(boolean toServer, byte[] buf, int n, long seen) {
                 String text = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
