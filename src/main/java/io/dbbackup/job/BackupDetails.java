@@ -112,8 +112,11 @@ public final class BackupDetails {
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws);
         try (Workspace.Operation op = ws.operation("show-" + job.name());
-             ArtifactReader.Decoded decoded = reader.open(key, decryptor, true)) {
-            return ws.datasource(job.datasource()).engine().contents(decoded, key.format(), op.context());
+             StoppableRead read = StoppableRead.open(reader, key, decryptor, op.context().cancellation())) {
+            // a read stalled on the store's connection is cut off by a signal, not waited out
+            List<String> contents = ws.datasource(job.datasource()).engine().contents(read.stream(), key.format(), op.context());
+            read.finished();
+            return contents;
         } catch (IOException | RuntimeException e) {
             throw Restorer.doesNotRestore(key, Failures.map("cannot read the contents of " + key.key(), e));
         }
