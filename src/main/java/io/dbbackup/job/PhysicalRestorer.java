@@ -11,6 +11,7 @@ import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.ReadAhead;
 import io.dbbackup.spi.DirectoryRestore;
+import io.dbbackup.spi.Cancellation;
 import io.dbbackup.spi.Engine;
 import io.dbbackup.core.RecoveryTarget;
 
@@ -144,7 +145,10 @@ public final class PhysicalRestorer {
         tablespaces.values().forEach(f -> folders.put(f, !Files.exists(f)));
         long total = progress == Progress.NONE ? -1 : catalog.storedSize(job, key);
         if (r.dryRun()) {
-            long decoded = check(catalog, job, key, decryptor, total, r.sameRestoreArgs());
+            long decoded;
+            try (Workspace.Operation op = ws.operation("restore-" + job.name())) { // a signal stops its read too
+                decoded = check(catalog, job, key, decryptor, total, r.sameRestoreArgs(), op.context().cancellation());
+            }
             ws.log().info("dry run: nothing restored", "key", key.key(), "pgdata", dir);
             return new Result(key, dir, decoded, r.target(), restoreCommand, tablespaces, true);
         }
@@ -191,11 +195,18 @@ public final class PhysicalRestorer {
         }
     }
 
-    /** A dry run's read of the whole backup: SHA-256 and decoding, as the restore itself would check them. */
-    private long check(Catalog catalog, JobConfig job, BackupKey key, Decryptor decryptor, long total, List<String> restoreArgs) {
-        try (ArtifactReader.Decoded decoded = ArtifactReader.forRecovery(catalog.store(job)).open(key, decryptor, true)) {
+    /**
+     * A dry run's read of the whole backup: SHA-256 and decoding, as the restore itself would check them; cut off at once
+     * on {@code cancellation} (a signal), even while it waits on a stalled connection.
+     */
+    private long check(Catalog catalog, JobConfig job, BackupKey key, Decryptor decryptor, long total, List<String> restoreArgs,
+                       Cancellation cancellation) {
+        try (StoppableRead read = StoppableRead.open(ArtifactReader.forRecovery(catalog.store(job)), key, decryptor,
+                cancellation)) {
             progress.started("checking " + key.fileName(), total);
-            return ArtifactReader.drain(progress.watch(decoded));
+            long decoded = ArtifactReader.drain(progress.watch(read.decoded()), cancellation);
+            read.finished();
+            return decoded;
         } catch (IOException | RuntimeException e) {
             throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e), restoreArgs);
         } finally {

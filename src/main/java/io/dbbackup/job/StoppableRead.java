@@ -11,10 +11,11 @@ import java.io.InputStream;
 import java.util.function.Function;
 
 /**
- * One of a restore's reads of a backup, cut off at once when it must stop: on the operation's cancellation (a signal, a
- * timeout), and at its close unless its reader said it {@link #finished} (what read it failed: the engine's tool died),
- * the store's stream is closed ({@link ArtifactReader.Decoded#abortRead}). A read blocked on a stalled connection then
- * fails now, and the decoder's close, which waits on that read (zstd's does), does not wait out the store's stall timeout.
+ * One read of a backup (a restore's, a physical dry run's, {@code show --contents}'), cut off at once when it must stop:
+ * on the operation's cancellation (a signal, a timeout), and at its close unless its reader said it {@link #finished}
+ * (what read it failed: the engine's tool died), the store's stream is closed ({@link ArtifactReader.Decoded#abortRead}).
+ * A read blocked on a stalled connection then fails now, and the decoder's close, which waits on that read (zstd's
+ * does), does not wait out the store's stall timeout.
  */
 final class StoppableRead implements AutoCloseable {
     private final ArtifactReader.Decoded decoded;

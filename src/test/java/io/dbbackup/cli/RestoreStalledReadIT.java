@@ -83,6 +83,39 @@ class RestoreStalledReadIT {
     }
 
     /**
+     * The same for a physical restore's dry run ({@code --pgdata DIR --dry-run}), which reads the backup to its end: the
+     * read is cut off on the signal and the run says it was interrupted. It ran with no operation, so nothing stopped
+     * its read: the JVM just died on the signal, without a word.
+     */
+    @Test
+    void sigtermWhileAPhysicalDryRunsReadStallsSaysInterrupted() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  cluster: {engine: fake, physical: true, size: 400000, compression: zstd}
+                stores:
+                  s: {type: faulty, path: store, stall_read_after: 100000}
+                jobs:
+                  phys: {datasource: cluster, store: s, verify: false}
+                """);
+        Cli.Result b = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "phys", "--no-progress");
+        assertThat(b.exit()).as(b.toString()).isZero();
+
+        Process p = DbbackupJar.startWithTestEngine(dir, Map.of(), "restore", "phys", "--pgdata", dir.resolve("pgdata").toString(),
+                "--dry-run", "--no-progress");
+        try {
+            DbbackupJar.Stopped s = DbbackupJar.terminateWhen(p, dir, "the dry run's read stalls",
+                    () -> Files.exists(dir.resolve("store/.read-stalled")), 1000);
+            assertThat(s.exit()).as(s.toString()).isEqualTo(143);
+            assertThat(s.ms()).as("exits within seconds of SIGTERM, not after the stall: " + s).isLessThan(6_000);
+            assertThat(s.err()).contains("cannot read cluster/cluster-").contains("interrupted (cancelled: signal SIGTERM)")
+                    .doesNotContain("SourceReadException", "is corrupt");
+            assertThat(dir.resolve("pgdata")).as("nothing restored").doesNotExist();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
      * psql dies (killed) while the restore's read is stalled: the failure is said within seconds (ChildProcess's wait for
      * its feeder after the exit, then the read cut off), the transaction rolled back.
      */
