@@ -44,7 +44,7 @@ final class ReadBack {
                 throw new StoredNotReadBack(key, size, e); // the report names the stored backup: it is there
 
             }
-            if (e.status() == ExitStatus.USER_ERROR && storedBytesInstead(job, store, key, e)) {
+            if (e.status() == ExitStatus.USER_ERROR && storedBytesInstead(job, store, key, e, ctx)) {
                 return;
             }
             if (soundOnASecondRead(job, store, key, ctx, e)) {
@@ -85,9 +85,10 @@ final class ReadBack {
      * about the backup, which is never removed for a check that could not run. Its stored bytes are checked against the
      * sidecar instead, and it is kept with a warning when they match; false when they do not (then it is damage).
      */
-    private boolean storedBytesInstead(JobConfig job, Store store, BackupKey key, DbBackupException why) {
+    private boolean storedBytesInstead(JobConfig job, Store store, BackupKey key, DbBackupException why,
+                                       OperationContext ctx) {
         try {
-            verifyStoredBytes(job, store, key);
+            verifyStoredBytes(job, store, key, ctx);
         } catch (IOException | DbBackupException again) {
             return false;
         }
@@ -138,7 +139,7 @@ final class ReadBack {
             }
             Decryptor decryptor = Encryption.decryptor(job, DecryptionKeys.NONE, ws);
             if (key.encrypted() && decryptor == null) {
-                verifyStoredBytes(job, store, key);
+                verifyStoredBytes(job, store, key, ctx);
                 return;
             }
             long decoded;
@@ -148,7 +149,7 @@ final class ReadBack {
                 if (!WrongKeyException.in(e)) {
                     throw e;
                 }
-                keyIsNotARecipients(job, store, key, e);
+                keyIsNotARecipients(job, store, key, e, ctx);
                 return;
             }
             ws.log().info("backup verified", "job", job.name(), "key", key.key(), "decoded_bytes", decoded);
@@ -191,8 +192,9 @@ final class ReadBack {
      * and the backup is kept with a warning; deleting it lost every night's backup (or every pre-rotation copy).
      * Stored bytes that do not match are damage, and fail as such.
      */
-    private void keyIsNotARecipients(JobConfig job, Store store, BackupKey key, Exception wrongKey) throws IOException {
-        new ArtifactReader(store).verifyStored(key, null);
+    private void keyIsNotARecipients(JobConfig job, Store store, BackupKey key, Exception wrongKey, OperationContext ctx)
+            throws IOException {
+        new ArtifactReader(store).verifyStored(key, ctx.cancellation()); // within the job's timeout and signals
         ws.log().warn("the job's identity does not open the backup just stored: it is not the secret key of any of the "
                 + "recipients the backup is encrypted to (a key rotated on one side only?); its stored bytes match the "
                 + "checksum, so it is kept, but nothing here checked that it decrypts: restoring it needs the secret key of "
@@ -210,9 +212,12 @@ final class ReadBack {
                 : "encryption.identity_file of " + Encryption.settingsOf(job);
     }
 
-    /** No identity on this machine (the point of recipients): check the stored bytes against the sidecar only. */
-    private void verifyStoredBytes(JobConfig job, Store store, BackupKey key) throws IOException {
-        long bytes = new ArtifactReader(store).verifyStored(key, null);
+    /**
+     * No identity on this machine (the point of recipients): check the stored bytes against the sidecar only, within the
+     * job's timeout and signals (a read stalled on the store's connection is cut off by them).
+     */
+    private void verifyStoredBytes(JobConfig job, Store store, BackupKey key, OperationContext ctx) throws IOException {
+        long bytes = new ArtifactReader(store).verifyStored(key, ctx.cancellation());
         ws.log().info("backup verified (stored bytes only: no identity here to decrypt it)", "job", job.name(),
                 "key", key.key(), "bytes", bytes);
     }
