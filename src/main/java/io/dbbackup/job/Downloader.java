@@ -14,7 +14,6 @@ import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Store;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -77,7 +76,7 @@ public final class Downloader {
     private final OutputStream stdout;
     private final Progress progress;
     private volatile String cancelled;
-    private volatile InputStream reading;
+    private volatile ArtifactReader.Decoded reading;
     /** The thread writing to stdout, while it does: a reader that stalls holds it in a write that only an interrupt ends. */
     private volatile Thread writingStdout;
 
@@ -97,13 +96,11 @@ public final class Downloader {
         if (writer != null) {
             writer.interrupt(); // a stdout whose reader stopped reading (a psql waiting on a lock) must not hold a signal
         }
-        InputStream in = reading;
+        ArtifactReader.Decoded in = reading;
         if (in != null) {
-            try {
-                in.close();
-            } catch (IOException | RuntimeException ignored) {
-                // the copy loop reports the cancellation
-            }
+            // the store's stream closed under the read, not the decoder: a zstd decoder's close waits on its read, which a
+            // stalled connection holds until the store's stall timeout
+            in.abortRead(reason);
         }
     }
 
@@ -263,7 +260,7 @@ public final class Downloader {
         }
     }
 
-    private long copy(InputStream in, OutputStream out, BackupKey key, long total) throws IOException {
+    private long copy(ArtifactReader.Decoded in, OutputStream out, BackupKey key, long total) throws IOException {
         reading = in;
         progress.started(key.fileName(), total);
         long n = 0;
@@ -288,7 +285,7 @@ public final class Downloader {
                     throw e;
                 }
                 n += r;
-                progress.advanced(in instanceof ArtifactReader.Decoded d ? d.storedBytes() : n);
+                progress.advanced(in.storedBytes());
             }
             progress.advanced(total >= 0 ? total : n);
             return n;
