@@ -20,8 +20,10 @@ public final class ReadAhead {
     public static InputStream of(InputStream in, String name) {
         BoundedPipe pipe = new BoundedPipe(CHUNKS, CHUNK_SIZE);
         Thread t = new Thread(() -> {
-            try (var sink = pipe.sink()) {
+            try {
+                var sink = pipe.sink();
                 in.transferTo(sink);
+                sink.close(); // end-of-stream only after a read that ended: a failure is recorded, never an end before it
             } catch (IOException e) {
                 pipe.fail(e);
             } catch (RuntimeException e) {
