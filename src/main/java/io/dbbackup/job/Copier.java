@@ -499,8 +499,9 @@ public final class Copier {
             upload = to.upload(target.key(), ctx);
             long n;
             String sha;
-            try (ArtifactReader.Decoded in = reader.open(origin, null, false); OutputStream out = upload.stream()) {
-                ctx.cancellation().onCancel(() -> closeQuietly(in));
+            // the hook dropped once this copy ended, not kept with its stream until the run ends
+            try (ArtifactReader.Decoded in = reader.open(origin, null, false); OutputStream out = upload.stream();
+                 var stop = ctx.cancellation().onCancel(() -> closeQuietly(in))) {
                 n = transfer(in, out, ctx, progress);
                 sha = in.sha256(); // the sidecar's, or (that one damaged or lost) the manifest's: the target's is sound
             }

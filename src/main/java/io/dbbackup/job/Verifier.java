@@ -272,11 +272,11 @@ public final class Verifier {
         }
         Result result;
         long storedBytes;
-        try (ArtifactReader.Decoded decoded = reader.open(k, decryptor, true)) {
-            if (ctx != null) {
-                // a read blocked on a stalled connection never reaches the next check of the cancellation
-                ctx.cancellation().onCancel(() -> decoded.abortRead(ctx.cancellation().reason()));
-            }
+        // a read blocked on a stalled connection never reaches the next check of the cancellation; the hook is dropped
+        // once this backup's read ended (verify --all-backups reads many in one operation)
+        try (ArtifactReader.Decoded decoded = reader.open(k, decryptor, true);
+             var stop = ctx == null ? io.dbbackup.core.CancelSignal.Registration.NONE
+                     : ctx.cancellation().onCancel(() -> decoded.abortRead(ctx.cancellation().reason()))) {
             progress.started("verifying " + k.fileName(), total);
             InputStream in = progress.watch(decoded);
             if (deep) {

@@ -387,10 +387,13 @@ public final class ArtifactReader {
 
     /** {@code in} to its end, stopped by {@code cancellation} even while a read waits on a stalled connection. */
     private static long drain(Decoded in, io.dbbackup.spi.Cancellation cancellation) throws IOException {
-        if (cancellation != null) {
-            cancellation.onCancel(() -> in.abortRead(cancellation.reason()));
+        if (cancellation == null) {
+            return drain((InputStream) in, null);
         }
-        return drain((InputStream) in, cancellation);
+        // dropped once the read ended: an operation reading many backups (verify --all-backups) keeps none of them
+        try (var stop = cancellation.onCancel(() -> in.abortRead(cancellation.reason()))) {
+            return drain((InputStream) in, cancellation);
+        }
     }
 
     /** Reads {@code in} to its end and returns how many bytes it gave. */

@@ -96,14 +96,15 @@ public final class WalTransfer {
      */
     public static Copied copy(Store from, WalKey key, Store to, WalKey target, Decryptor decryptor, OperationContext ctx)
             throws IOException {
-        try (Upload upload = to.upload(target.key(), ctx); InputStream raw = from.open(key.key())) {
-            ctx.cancellation().onCancel(() -> {
-                try {
-                    raw.close();
-                } catch (IOException ignored) {
-                    // the read below fails and reports the cancellation
-                }
-            });
+        // the hook dropped once this copy ended: a copy job's run copies thousands of files in one operation
+        try (Upload upload = to.upload(target.key(), ctx); InputStream raw = from.open(key.key());
+             var stop = ctx.cancellation().onCancel(() -> {
+                 try {
+                     raw.close();
+                 } catch (IOException ignored) {
+                     // the read below fails and reports the cancellation
+                 }
+             })) {
             TeeInputStream tee = new TeeInputStream(new SourceReads(raw), upload.stream());
             InputStream in = tee;
             if (key.encrypted()) {

@@ -22,6 +22,28 @@ class ArtifactReaderTest {
     private final BackupKey key = new BackupKey("p", "db", Instant.parse("2026-05-01T00:00:00Z"), DumpFormat.SQL,
             Compression.NONE, false);
 
+    /**
+     * {@code verify --all-backups} and a run's read-backs read many backups in one operation: each read's hook (cutting
+     * it off on a signal) is dropped once that read ended, not kept, with its stream, until the operation ends.
+     */
+    @Test
+    void aFinishedReadLeavesNoHookWaitingForTheOperationsCancellation() throws Exception {
+        LocalStore store = new LocalStore(dir, false);
+        byte[] content = "SELECT 1;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.createDirectories(dir.resolve("p/db"));
+        Files.write(dir.resolve(key.key()), content);
+        Files.write(dir.resolve(key.sha256Key()), io.dbbackup.codec.Sha256.sidecar(
+                io.dbbackup.codec.Sha256.hex(content, 0, content.length), key.fileName()));
+        io.dbbackup.spi.Cancellation operation = new io.dbbackup.spi.Cancellation();
+        for (int i = 0; i < 3; i++) {
+            org.assertj.core.api.Assertions.assertThat(new ArtifactReader(store).verify(key, null, operation))
+                    .isEqualTo(content.length);
+            new ArtifactReader(store).verifyStored(key, operation);
+        }
+        org.assertj.core.api.Assertions.assertThat(operation.waitingHooks()).as("hooks of finished reads still registered")
+                .isZero();
+    }
+
     /** A prune between a restore's check and its restore takes the sidecar with the backup: not a corruption alarm. */
     @Test
     void aSidecarGoneWithItsBackupIsADeletedBackupNotADamagedOne() throws Exception {

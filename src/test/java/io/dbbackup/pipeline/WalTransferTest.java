@@ -71,6 +71,24 @@ class WalTransferTest {
         }
     }
 
+    /**
+     * A copy job's run copies thousands of WAL files in one operation: each copy's hook (closing its read on a signal) is
+     * dropped once that copy ended, not kept, with its stream, until the operation ends.
+     */
+    @Test
+    void aFinishedCopyLeavesNoHookWaitingForTheOperationsCancellation() throws Exception {
+        LocalStore from = new LocalStore(dir.resolve("from"), false);
+        LocalStore to = new LocalStore(dir.resolve("to"), false);
+        byte[] content = segment(4);
+        WalKey source = key("pitr/main/wal/", content, false);
+        WalTransfer.push(from, source, new ByteArrayInputStream(content), 3, null, ctx());
+        OperationContext op = ctx();
+        for (int i = 0; i < 3; i++) {
+            WalTransfer.copy(from, source, to, key("vault" + i + "/main/wal/", content, false), null, op);
+        }
+        assertThat(op.cancellation().waitingHooks()).as("hooks of finished copies still registered").isZero();
+    }
+
     /** A copy to a second store: byte for byte, its content checked against the name before the commit. */
     @Test
     void aCopyIsTheStoredBytesCheckedAgainstTheDigestInTheName() throws Exception {
