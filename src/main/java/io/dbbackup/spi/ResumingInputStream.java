@@ -20,7 +20,8 @@ import java.io.InterruptedIOException;
  * the store's own refusals (unchecked) are not resumed; a cancellation ({@link #stopped}), a missing object
  * ({@link #gone}) and a store's refusal of the request for the rest ({@link #refused}) or of the read itself
  * ({@link #refusedRead}) say the byte reached too, each keeping its class; every line names it as "byte N of L"
- * ({@link #byteOf}).
+ * ({@link #byteOf}), followed by "(after K resumed reads)" when K resumes had gone on reading before ({@link #reached};
+ * a changed object's {@link NotResumable} gets it at its end).
  */
 public final class ResumingInputStream extends InputStream {
     /** Opens the object's content from byte {@code offset} on (of the same version as the first read). */
@@ -37,6 +38,10 @@ public final class ResumingInputStream extends InputStream {
         public NotResumable(String message) {
             super(message);
         }
+
+        public NotResumable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The pause before asking for the rest again after a request for it failed; doubled each time after. */
@@ -51,6 +56,8 @@ public final class ResumingInputStream extends InputStream {
     private volatile InputStream in; // volatile: close() from another thread closes the current one
     private long position;
     private int resumes;
+    /** How many of those resumes went on reading (the rest was opened): said in a later failure's line. */
+    private int resumed;
     private volatile boolean closed;
     /** Cancelled when the stream is closed: stops a request for the rest on its way ({@link #reopen}). */
     private final Cancellation closing = new Cancellation();
@@ -133,6 +140,7 @@ public final class ResumingInputStream extends InputStream {
                 // the broken connection
             }
             in = resume(failure);
+            resumed++;
             if (closed) { // close() ran between reopen's check and the line above: it closed the broken stream, not this one
                 in.close();
                 throw stopped(null);
@@ -157,6 +165,9 @@ public final class ResumingInputStream extends InputStream {
                 }
                 if (e.getClass() == InterruptedIOException.class) { // a cancellation; a close's, reopen said already
                     throw closed ? e : stopped(e, e.getMessage()); // closed: reopen made it, with the byte
+                }
+                if (e instanceof NotResumable && resumed > 0) {
+                    throw new NotResumable(e.getMessage() + afterResumed(), e); // its line names the byte, not the resumes
                 }
                 if (e instanceof NotResumable || Thread.currentThread().isInterrupted()) {
                     throw e; // the object changed (its line names the byte), or a cancellation in other words
@@ -222,9 +233,18 @@ public final class ResumingInputStream extends InputStream {
         return new DbBackupException(d.status(), message, d, d.retryable());
     }
 
-    /** "byte N of L", or "byte N" when the length is unknown: how far the read got. */
+    /**
+     * "byte N of L", or "byte N" when the length is unknown: how far the read got; then " (after K resumed reads)" when
+     * the read went on over a new connection before (K > 0), so a failure after a flaky network's resumes says there were
+     * some: it said the byte alone, as if the read had broken once.
+     */
     private String reached() {
-        return byteOf(position, length);
+        return byteOf(position, length) + afterResumed();
+    }
+
+    /** " (after K resumed reads)", or nothing when no resume went on reading. */
+    private String afterResumed() {
+        return resumed == 0 ? "" : " (after " + resumed + " resumed read" + (resumed == 1 ? "" : "s") + ")";
     }
 
     /**
@@ -247,8 +267,8 @@ public final class ResumingInputStream extends InputStream {
         if (ended) {
             return resumes == 0 ? failure : new IOException(failure.getMessage() + after);
         }
-        return new IOException(failure.getMessage() + "; broke" + (resumes == 0 ? "" : " again") + " at " + reached() + after,
-                failure);
+        return new IOException(failure.getMessage() + "; broke" + (resumes == 0 ? "" : " again") + " at "
+                + byteOf(position, length) + after, failure); // the resumes said after it
     }
 
     /** Waits {@code millis}, or less when the operation is cancelled or this stream closed (then throws). */

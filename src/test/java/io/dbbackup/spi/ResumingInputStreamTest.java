@@ -308,7 +308,8 @@ class ResumingInputStreamTest {
      * The store refuses the read itself, mid-stream (unchecked, as S3's and Azure's refusals are: a 403, a TLS
      * certificate refused on a new connection): not resumed, the same exception (its exit status, whether a retry may
      * help), now with the byte reached before the store's line, as a refusal of the request for the rest says it; it
-     * was the store's line alone. The byte is the one reached after any resume; any other unchecked one is left as it is.
+     * was the store's line alone. The byte is the one reached after any resume (and the resumes that went on reading
+     * follow it); any other unchecked one is left as it is.
      */
     @Test
     void aStoresRefusalOfTheReadItselfSaysTheByteReached() {
@@ -337,8 +338,8 @@ class ResumingInputStreamTest {
                     };
                 }, 3, "s3://b/k", 1);
         assertThatThrownBy(in::readAllBytes).isExactlyInstanceOf(io.dbbackup.core.DbBackupException.class)
-                .hasMessage("the read of s3://b/k failed at byte 1500 of 10000: s3 get s3://b/k failed: HTTP 403 "
-                        + "AccessDenied; check the store's credentials and the bucket policy")
+                .hasMessage("the read of s3://b/k failed at byte 1500 of 10000 (after 1 resumed read): s3 get s3://b/k "
+                        + "failed: HTTP 403 AccessDenied; check the store's credentials and the bucket policy")
                 .hasCause(denied)
                 .satisfies(t -> {
                     io.dbbackup.core.DbBackupException d = (io.dbbackup.core.DbBackupException) t;
@@ -380,6 +381,84 @@ class ResumingInputStreamTest {
             throw new AssertionError("not resumed");
         }, 3, "s3://b/k");
         assertThatThrownBy(other::readAllBytes).isSameAs(bug);
+    }
+
+    /**
+     * A failure after one or more resumes that worked says how many there were ("(after K resumed reads)" after the byte
+     * reached), so a flaky network shows in the line: a cancellation, the store's refusal of the read, a request for the
+     * rest that keeps failing, an object that changed or went away. They said the byte alone, as if the read had broken
+     * once. A failure with none before says nothing more (the tests above).
+     */
+    @Test
+    void aFailureAfterResumesThatWorkedSaysHowManyThereWere() {
+        // each connection gives 1000 bytes then resets; the third one ends with the fault given
+        java.util.function.Function<IOException, ResumingInputStream> thirdEndsWith = fault -> new ResumingInputStream(
+                breaking(0, 1_000, new IOException("Connection reset")), data.length, offset -> {
+                    asked.add(offset);
+                    return breaking(offset, 1_000, asked.size() < 2 ? new IOException("Connection reset") : fault);
+                }, 3, "s3://b/k", 1);
+        InterruptedIOException sigterm = new InterruptedIOException("cancelled: SIGTERM");
+        assertThatThrownBy(thirdEndsWith.apply(sigterm)::readAllBytes).isExactlyInstanceOf(InterruptedIOException.class)
+                .hasMessage("the read of s3://b/k was stopped at byte 3000 of 10000 (after 2 resumed reads): cancelled: SIGTERM");
+        asked.clear();
+        NoSuchKeyException missing = new NoSuchKeyException("s3://b/k");
+        assertThatThrownBy(thirdEndsWith.apply(missing)::readAllBytes).isExactlyInstanceOf(NoSuchKeyException.class)
+                .hasMessage("no such object: s3://b/k, deleted since the read began: the read stopped at byte 3000 of 10000 "
+                        + "(after 2 resumed reads)");
+        asked.clear();
+        io.dbbackup.core.DbBackupException denied = io.dbbackup.core.DbBackupException.permanent("s3 get s3://b/k failed: "
+                + "HTTP 403 AccessDenied", null);
+        ResumingInputStream refused = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                data.length, offset -> {
+                    asked.add(offset);
+                    return new InputStream() {
+                        private final InputStream given = breaking(offset, 1_000, null);
+
+                        @Override
+                        public int read() {
+                            throw new UnsupportedOperationException();
+                        }
+
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            int n = given.read(b, off, len);
+                            if (n < 0) {
+                                throw denied;
+                            }
+                            return n;
+                        }
+                    };
+                }, 3, "s3://b/k", 1);
+        assertThatThrownBy(refused::readAllBytes).isExactlyInstanceOf(io.dbbackup.core.DbBackupException.class)
+                .hasMessage("the read of s3://b/k failed at byte 2000 of 10000 (after 1 resumed read): s3 get s3://b/k "
+                        + "failed: HTTP 403 AccessDenied");
+        asked.clear();
+        ResumingInputStream.NotResumable changed = new ResumingInputStream.NotResumable("sftp read h:/k failed: the "
+                + "connection broke at byte 2000 of 10000 (now 18 bytes) and the file changed (size or modification time) "
+                + "since the read began, so the rest cannot be read");
+        ResumingInputStream changedAfterOne = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                data.length, offset -> {
+                    asked.add(offset);
+                    if (asked.size() > 1) {
+                        throw changed;
+                    }
+                    return breaking(offset, 1_000, new IOException("Connection reset"));
+                }, 3, "s3://b/k", 1);
+        assertThatThrownBy(changedAfterOne::readAllBytes).isInstanceOf(ResumingInputStream.NotResumable.class)
+                .hasMessage(changed.getMessage() + " (after 1 resumed read)").hasCause(changed);
+        asked.clear();
+        ResumingInputStream refusedAfterTwo = new ResumingInputStream(breaking(0, 1_000, new IOException("Connection reset")),
+                data.length, offset -> {
+                    asked.add(offset);
+                    if (asked.size() > 2) {
+                        throw new java.net.ConnectException("Connection refused");
+                    }
+                    return breaking(offset, 1_000, new IOException("Connection reset"));
+                }, 3, "s3://b/k", 1);
+        assertThatThrownBy(refusedAfterTwo::readAllBytes).isExactlyInstanceOf(IOException.class).hasMessage("Connection "
+                + "reset; going on from byte 3000 of 10000 (after 2 resumed reads) over a new connection failed too: "
+                + "Connection refused");
+        assertThat(refusedAfterTwo.resumes()).isEqualTo(3);
     }
 
     /** The pause before asking again ends at once when the stream is closed from another thread (a cancellation). */
