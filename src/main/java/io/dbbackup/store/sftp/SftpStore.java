@@ -903,9 +903,11 @@ public final class SftpStore implements Store {
             throw fail(c, "open", path, e);
         }
         if (f == null) {
+            // the length the read began with, and the size now when it differs: a file rewritten or cut meanwhile shows
             throw new FileChanged("sftp read " + cfg.where() + ":" + path + " failed: the connection broke at "
-                    + io.dbbackup.spi.ResumingInputStream.byteOf(offset, began.getSize()) + " and the file changed (size or "
-                    + "modification time) since the read began, so the rest cannot be read");
+                    + io.dbbackup.spi.ResumingInputStream.byteOf(offset, began.getSize())
+                    + (a.getSize() == began.getSize() ? "" : " (now " + a.getSize() + " bytes)") + " and the file changed "
+                    + "(size or modification time) since the read began, so the rest cannot be read");
         }
         return new Opened(new SftpRead(this, c, f, path, offset), a);
     }

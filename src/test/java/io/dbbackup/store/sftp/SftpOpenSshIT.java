@@ -556,10 +556,23 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> in.readAllBytes());
             assertThat(t).isInstanceOf(java.io.IOException.class);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("^sftp read .*/db/big\\.dump failed: the connection broke "
-                    + "at byte (\\d+) of " + (12 << 20) + " and the file changed \\(size or modification time\\) since the "
-                    + "read began, so the rest cannot be read$").matcher(t.getMessage());
-            assertThat(m.find()).as("the byte reached and the file's length in: %s", t.getMessage()).isTrue();
+                    + "at byte (\\d+) of " + (12 << 20) + " \\(now 18 bytes\\) and the file changed \\(size or modification "
+                    + "time\\) since the read began, so the rest cannot be read$").matcher(t.getMessage());
+            assertThat(m.find()).as("the byte reached, the file's length and its size now in: %s", t.getMessage()).isTrue();
             assertThat(Long.parseLong(m.group(1))).as("the byte reached").isBetween(1L << 20, 4L << 20);
+        }
+        Path file = Path.of(path, "db", "big.dump");
+        Files.write(file, new byte[12 << 20]);
+        try (io.dbbackup.testkit.CuttingRelay relay = new io.dbbackup.testkit.CuttingRelay(
+                java.net.URI.create("ssh://" + ssh.host() + ":" + ssh.port()), 4 << 20, 1);
+             Store reader = new SftpStore(through(relay, path)); InputStream in = reader.open("db/big.dump")) {
+            in.readNBytes(1 << 20);
+            Files.write(file, new byte[12 << 20]); // rewritten, the same size: only its modification time tells
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> in.readAllBytes());
+            assertThat(t).as("the same size: said once").isInstanceOf(java.io.IOException.class).hasMessageMatching(
+                    "^sftp read .*/db/big\\.dump failed: the connection broke at byte \\d+ of " + (12 << 20) + " and the "
+                    + "file changed \\(size or modification time\\) since the read began, so the rest cannot be read$");
         }
     }
 
