@@ -120,6 +120,11 @@ public final class Downloader {
         Path file = r.toStdout() ? null : outputFile(r, key, decrypt, decompress);
         Path sidecar = file != null && r.withSidecar() ? file.resolveSibling(file.getFileName() + BackupKey.SHA256_SUFFIX) : null;
         for (Path p : new Path[] {file, sidecar}) {
+            if (p != null) {
+                requireNameFits(p, p == sidecar ? BackupKey.SHA256_SUFFIX.length() : 0);
+            }
+        }
+        for (Path p : new Path[] {file, sidecar}) {
             if (p != null && !r.force()) {
                 requireNothingAt(p);
             }
@@ -172,6 +177,31 @@ public final class Downloader {
         }
     }
 
+    /** What {@link #toFile} puts around a file's name for its temporary file: {@code .NAME.dbbackup-tmp-UUID}. */
+    private static final String TEMP_TAG = ".dbbackup-tmp-";
+    private static final int TEMP_EXTRA_BYTES = 1 + TEMP_TAG.length() + 36;
+
+    /**
+     * The temporary name of {@code p} ({@link #temp}) within the 255 bytes a file system
+     * takes, before anything is read; {@code added}: the bytes {@code p}'s name has beyond the name given to -o (the
+     * sidecar's ".sha256"). A name that fits, but not its temporary name, failed with the file system's "File name too
+     * long" after "download started" (exit 2), naming the temporary file.
+     */
+    private static void requireNameFits(Path p, int added) {
+        int bytes = p.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes + TEMP_EXTRA_BYTES > BackupKey.MAX_NAME_BYTES) {
+            throw DbBackupException.user("cannot write " + p + ": its name is " + bytes + " bytes, and download writes it "
+                    + "first as a temporary file whose name is " + TEMP_EXTRA_BYTES + " bytes longer; a file name is at most "
+                    + BackupKey.MAX_NAME_BYTES + " bytes: give -o a name of at most "
+                    + (BackupKey.MAX_NAME_BYTES - TEMP_EXTRA_BYTES - added) + " bytes");
+        }
+    }
+
+    /** Where {@code p} is written before it is moved into place: beside it, hidden, {@code tag} its run's. */
+    private static Path temp(Path p, String tag) {
+        return p.resolveSibling("." + p.getFileName() + tag);
+    }
+
     /** Bytes written, and the SHA-256 the stored bytes were found to have (the sidecar's, or the manifest's). */
     private record Read(long bytes, String sha256) {
     }
@@ -208,9 +238,9 @@ public final class Downloader {
 
     private Read toFile(ArtifactReader reader, BackupKey key, Decryptor decryptor, boolean decompress, long total, Path file,
                         Path sidecar, boolean force) throws IOException {
-        String tag = ".dbbackup-tmp-" + UUID.randomUUID();
-        Path temp = file.resolveSibling("." + file.getFileName() + tag);
-        Path sidecarTemp = sidecar == null ? null : sidecar.resolveSibling("." + sidecar.getFileName() + tag);
+        String tag = TEMP_TAG + UUID.randomUUID();
+        Path temp = temp(file, tag);
+        Path sidecarTemp = sidecar == null ? null : temp(sidecar, tag);
         try {
             long n;
             String sha;
