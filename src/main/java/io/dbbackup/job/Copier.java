@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
  * beside it. Only those the copy job's retention would keep are copied, so that an offsite copy kept monthly takes
  * no daily backup only to delete it at its next prune. A source backup that does not match its checksum is not
  * copied; the others still are, and so is, in its place, the newest older one the retention keeps with it left out
- * ({@link #inPlaceOf}; that one damaged too, the next), and the run fails as an integrity failure naming it. A new copy
+ * ({@link #inPlaceOf}; that one damaged too, the next; an empty object under its key copied over, as under any
+ * backup copied), and the run fails as an integrity failure naming it. A new copy
  * claims its key with its {@code .sha256} as a backup does ({@link KeyClaim}): when another run of the job
  * (overlapping, on another host) holds it, this run drops its own upload and leaves whatever is under the key alone.
  */
@@ -166,7 +167,8 @@ public final class Copier {
         refuseBackupsFromTheFuture(job, source, available, held);
         java.time.Instant now = ws.clock().instant(); // one reading: the copy and its WAL keep by the same backups ahead
         List<BackupKey> todo = select(available, held, job.retention(), job.prefix(), now);
-        List<Suspect> suspects = new ArrayList<>(emptyCopies(job, heldEntries, todo, byName));
+        List<Catalog.Entry> notKept = new ArrayList<>(); // empty objects whose source this run does not copy, so far
+        List<Suspect> suspects = new ArrayList<>(emptyCopies(job, heldEntries, todo, byName, notKept));
         suspects.addAll(suspects(source, from, to, countedEntries, byName));
         Set<String> replaced = suspects.stream().map(s -> s.copy().key().fileName()).collect(Collectors.toSet());
         List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
@@ -185,7 +187,9 @@ public final class Copier {
         List<BackupKey> queue = new ArrayList<>(todo);
         Set<String> chosen = new java.util.HashSet<>();
         queue.forEach(k -> chosen.add(k.fileName()));
-        heldEntries.forEach(e -> chosen.add(e.key().fileName())); // an empty object in the copy's way: left as it is
+        // an empty object under a stand-in's key is no copy (as under a chosen backup's): the stand-in is copied over it
+        Map<String, Catalog.Entry> empties = new LinkedHashMap<>();
+        heldEntries.stream().filter(e -> !Catalog.counts(e)).forEach(e -> empties.putIfAbsent(e.key().fileName(), e));
         Set<String> bad = new java.util.HashSet<>(); // the source backups that failed their checksums, by file name
         Set<BackupKey> standIns = new java.util.HashSet<>();
         List<String> inPlace = new ArrayList<>(); // the stand-ins this run copied
@@ -196,9 +200,11 @@ public final class Copier {
             }
             Catalog.Entry entry = byName.get(target.fileName());
             BackupKey origin = entry.key();
+            // a stand-in over an empty object replaces it as a repair does (commit first): the key holds no copy to claim
+            boolean overEmpty = standIns.contains(target) && empties.containsKey(target.fileName());
             Copied c;
             try {
-                c = copy(source.name(), from, origin, entry.object().size(), to, target, false, ctx, progress);
+                c = copy(source.name(), from, origin, entry.object().size(), to, target, overEmpty, ctx, progress);
             } catch (DbBackupException e) {
                 if (e.status() != ExitStatus.INTEGRITY) {
                     throw e;
@@ -208,7 +214,8 @@ public final class Copier {
                 bad.add(origin.fileName());
                 for (BackupKey k : inPlaceOf(available, held, bad, chosen, job.retention(), job.prefix(), now)) {
                     ws.log().warn("copying " + byName.get(k.fileName()).key().key() + " in place of " + origin.key()
-                            + ", which does not match its checksum", "job", job.name(), "key", k.key());
+                            + ", which does not match its checksum" + (empties.containsKey(k.fileName()) ? ", over the "
+                            + "empty (0 bytes) object under its key, which is no copy" : ""), "job", job.name(), "key", k.key());
                     queue.add(k);
                     chosen.add(k.fileName());
                     standIns.add(k);
@@ -232,6 +239,9 @@ public final class Copier {
                         + " was there first); this run's upload was dropped and nothing under the key touched", "job",
                         job.name(), "key", target.key());
                 elsewhere.add(target.key());
+                if (standIns.contains(target)) {
+                    inPlace.add(origin.key() + " (by another run of job '" + job.name() + "')");
+                }
                 holds.add(target);
                 sizes.put(target, c.bytes() >= 0 ? c.bytes() : entry.object().size());
                 if (newest == null || target.compareTo(newest) < 0) {
@@ -258,6 +268,14 @@ public final class Copier {
                 newestSha = c.sha256();
             }
         }
+        // named once the stand-ins are known: one copied over is a copy now; one whose source failed its checksum is kept
+        // by the retention, but not copied
+        List<Catalog.Entry> damagedSource = notKept.stream().filter(e -> bad.contains(e.key().fileName())).toList();
+        catalog.countable(job, notKept.stream().filter(e -> !chosen.contains(e.key().fileName())).toList(),
+                "copy job " + job.name() + " does not count it as a copy it holds, never deletes it, and does not copy its "
+                        + "source backup again (its retention does not keep that backup)");
+        catalog.countable(job, damagedSource, "copy job " + job.name() + " does not count it as a copy it holds, never "
+                + "deletes it, and does not copy its source backup again (that backup does not match its checksum)");
         List<String> repaired = new ArrayList<>();
         for (Suspect s : suspects) {
             BackupKey target = s.copy().key();
@@ -426,14 +444,15 @@ public final class Copier {
      * counts none of them, so an empty one never stands for one of the N its retention keeps nor makes it leave a source
      * backup uncopied. One whose source backup the run copies ({@code todo}) is copied over, as a damaged copy is: the
      * answer, one {@link Suspect} each. The others are left as prune leaves them (never deleted, never copied over only
-     * to be deleted at the next prune), each with prune's warning.
+     * to be deleted at the next prune), each with prune's warning: those with no source backup here; those whose source
+     * backup is listed go into {@code notKept}, for the run to name once it knows which stand in for a damaged backup
+     * (one that does is copied over, as for a backup in {@code todo}).
      */
     private List<Suspect> emptyCopies(JobConfig job, List<Catalog.Entry> held, List<BackupKey> todo,
-                                      Map<String, Catalog.Entry> byName) {
+                                      Map<String, Catalog.Entry> byName, List<Catalog.Entry> notKept) {
         Set<String> copying = todo.stream().map(BackupKey::fileName).collect(Collectors.toSet());
         List<Suspect> out = new ArrayList<>();
         List<Catalog.Entry> noSource = new ArrayList<>();
-        List<Catalog.Entry> notKept = new ArrayList<>();
         for (Catalog.Entry e : held) {
             if (Catalog.counts(e)) {
                 continue;
@@ -450,8 +469,6 @@ public final class Copier {
         }
         catalog.countable(job, noSource, "copy job " + job.name() + " does not count it as a copy it holds, and never "
                 + "deletes it");
-        catalog.countable(job, notKept, "copy job " + job.name() + " does not count it as a copy it holds, never deletes "
-                + "it, and does not copy its source backup again (its retention does not keep that backup)");
         return out;
     }
 

@@ -81,6 +81,8 @@ class CopyDamagedSourceReplacedCliTest {
         assertThat(r.err()).contains("; copied " + DAY2 + " in its place (the newest older good backup of job 'app' "
                 + "that the copy's retention keeps); run dbbackup -c config.yaml verify app --all-backups");
         assertThat(r.err()).contains("checksum mismatch for " + DAY3 + ": expected ");
+        // what the retention left alone is DAY1, not DAY2 too: that one was copied in DAY3's place
+        assertThat(r.err()).contains("already_there=0 ").contains("left_to_retention=1 ");
 
         // the copy's retention keeps it: prune leaves it, and the next run (the source still damaged) copies nothing more
         Cli.Result prune = at(NOW).run("-c", "config.yaml", "prune", "copy");
@@ -118,5 +120,52 @@ class CopyDamagedSourceReplacedCliTest {
         assertThat(copies()).isEmpty();
         assertThat(r.err()).contains("(and 2 more files of job 'app' that do not match their checksums); run")
                 .doesNotContain(" place (the newest older good backup");
+    }
+
+    /**
+     * The stand-in's key holds an empty (0-byte) object in the copy's folder (a failed upload's empty commit): it is no
+     * copy, and the stand-in is copied over it as a normally chosen backup is. It was passed by — nothing was copied in
+     * the damaged one's place, nothing older tried — and the empty object was named as one whose backup "its retention
+     * does not keep", which it does.
+     */
+    @Test
+    void anEmptyObjectUnderTheStandInsKeyIsCopiedOver() throws Exception {
+        TestBytes.flipMiddleByte(dir.resolve("store/" + DAY3));
+        Path empty = dir.resolve("offsite/" + DAY2);
+        Files.createDirectories(empty.getParent());
+        Files.write(empty, new byte[0]);
+        Files.copy(dir.resolve("store/" + DAY2 + ".sha256"), dir.resolve("offsite/" + DAY2 + ".sha256"));
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(sha256(empty)).as(r.toString()).isEqualTo(sha256(dir.resolve("store/" + DAY2)));
+        assertThat(r.err()).contains("; copied " + DAY2 + " in its place (the newest older good backup of job 'app' "
+                + "that the copy's retention keeps)").doesNotContain("its retention does not keep that backup");
+        assertThat(r.err()).contains("left_to_retention=1 ");
+        Cli.Result prune = at(NOW).run("-c", "config.yaml", "prune", "copy");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        assertThat(copies()).containsExactly(DAY2);
+    }
+
+    /** The same, the stand-in damaged too: the chain goes on to the next older good backup, the empty object left. */
+    @Test
+    void anEmptyObjectUnderADamagedStandInsKeyIsLeftAndTheNextOlderCopied() throws Exception {
+        TestBytes.flipMiddleByte(dir.resolve("store/" + DAY3));
+        TestBytes.flipMiddleByte(dir.resolve("store/" + DAY2));
+        Path empty = dir.resolve("offsite/" + DAY2);
+        Files.createDirectories(empty.getParent());
+        Files.write(empty, new byte[0]);
+        Files.copy(dir.resolve("store/" + DAY2 + ".sha256"), dir.resolve("offsite/" + DAY2 + ".sha256"));
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(Files.size(empty)).as(r.toString()).isZero();
+        assertThat(sha256(dir.resolve("offsite/" + DAY1))).isEqualTo(sha256(dir.resolve("store/" + DAY1)));
+        assertThat(r.err()).contains("copied " + DAY1 + " in their place")
+                .contains("not counted by retention: " + DAY2 + " is empty (0 bytes)")
+                .contains("does not copy its source backup again (that backup does not match its checksum)")
+                .doesNotContain("its retention does not keep that backup");
     }
 }

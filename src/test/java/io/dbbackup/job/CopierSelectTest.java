@@ -158,4 +158,36 @@ class CopierSelectTest {
         List<BackupKey> holds = List.of(held.get(0), key("offsite", "2026-11-09T02:00:00Z"));
         assertThat(Pruner.keeps(holds, monthly, java.util.Set.of(), null, NOW).delete()).as("kept at the next prune").isEmpty();
     }
+
+    /**
+     * The only source backup dated ahead of this host's clock (within the skew allowance) fails its checksum: the
+     * selection run again without it has nothing ahead, so the extra keep of the newest dated before the clock is no
+     * longer needed — that one is the rules' own keep now, and the copy, holding it alone, keeps it at its next prune.
+     * The extra keep damaged instead: the next older one stands in for it, beside the one ahead.
+     */
+    @Test
+    void aDamagedBackupDatedAheadLeavesTheNewestBeforeTheClockAsTheKeepWithNothingMore() {
+        List<BackupKey> source = java.util.stream.Stream.of(key("prod", "2026-03-04T10:00:00Z"),
+                key("prod", "2026-03-04T09:40:00Z"), key("prod", "2026-03-03T10:00:00Z")).sorted().toList();
+        RetentionPolicy lastOne = new RetentionPolicy(1, 0, 0, 0, 0, 0, ZoneOffset.UTC);
+        Instant now = Instant.parse("2026-03-04T09:45:00Z");
+        List<BackupKey> todo = Copier.select(source, List.of(), lastOne, "offsite", now);
+        java.util.Set<String> chosen = java.util.Set.copyOf(todo.stream().map(BackupKey::fileName).toList());
+
+        assertThat(Copier.inPlaceOf(source, List.of(), java.util.Set.of("app-20260304-100000.sqlite.zst"), chosen, lastOne,
+                "offsite", now)).as("the one before the clock was chosen already: nothing more").isEmpty();
+        assertThat(names(Copier.inPlaceOf(source, List.of(), java.util.Set.of("app-20260304-100000.sqlite.zst"),
+                java.util.Set.of("app-20260304-100000.sqlite.zst"), lastOne, "offsite", now)))
+                .as("the selection without it keeps the one before the clock")
+                .containsExactly("offsite/app/app-20260304-094000.sqlite.zst");
+        List<BackupKey> holds = List.of(key("offsite", "2026-03-04T09:40:00Z"));
+        assertThat(Pruner.keeps(holds, lastOne, java.util.Set.of(), null, now).delete()).as("kept at the next prune").isEmpty();
+
+        assertThat(names(Copier.inPlaceOf(source, List.of(), java.util.Set.of("app-20260304-094000.sqlite.zst"), chosen,
+                lastOne, "offsite", now))).as("the extra keep damaged: the next older before the clock in its place")
+                .containsExactly("offsite/app/app-20260303-100000.sqlite.zst");
+        List<BackupKey> both = List.of(key("offsite", "2026-03-04T10:00:00Z"), key("offsite", "2026-03-03T10:00:00Z"));
+        assertThat(Pruner.keeps(both, lastOne, java.util.Set.of(), null, now).delete()).as("both kept at the next prune")
+                .isEmpty();
+    }
 }
