@@ -516,9 +516,11 @@ public final class Copier {
             upload = to.upload(target.key(), ctx);
             long n;
             String sha;
-            // the hook dropped once this copy ended, not kept with its stream until the run ends
+            // the hook dropped once this copy ended, not kept with its stream until the run ends; it stops the store's
+            // read for the cancellation's reason (the read fails "cancelled: signal SIGTERM", as verify's and restore's
+            // do), the decoders left to this thread
             try (ArtifactReader.Decoded in = reader.open(origin, null, false); OutputStream out = upload.stream();
-                 var stop = ctx.cancellation().onCancel(() -> closeQuietly(in))) {
+                 var stop = ctx.cancellation().onCancel(() -> in.abortRead(ctx.cancellation().reason()))) {
                 n = transfer(in, out, ctx, progress);
                 sha = in.sha256(); // the sidecar's, or (that one damaged or lost) the manifest's: the target's is sound
             }
@@ -629,13 +631,5 @@ public final class Copier {
         copiedFrom.put("copied", Instant.now(ws.clock()).toString());
         m.put("copied_from", copiedFrom);
         return m;
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException | RuntimeException ignored) {
-            // the copy loop reports the cancellation
-        }
     }
 }
