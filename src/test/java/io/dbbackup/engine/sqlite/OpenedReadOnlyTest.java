@@ -118,6 +118,21 @@ class OpenedReadOnlyTest {
         assertThat(dir.resolve("empty.db-journal")).doesNotExist();
     }
 
+    /** SQLite's own {@code sqlite_stat1} (no trigger can be put on it) is asked first: read-only said as such. */
+    @Test
+    void anAnalyzedDatabaseIsAskedThroughItsStatistics() throws Exception {
+        Path db = dir.resolve("analyzed.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (a INTEGER)");
+            st.execute("CREATE INDEX ta ON t (a)");
+            st.execute("INSERT INTO t VALUES (1)");
+            st.execute("ANALYZE");
+        }
+        assertThat(askedInImmediate(db, false)).as("a writable file").isFalse();
+        assertThat(askedInImmediate(db, true)).as("a file SQLite opened read-only").isTrue();
+        assertThat(dir.resolve("analyzed.db-journal")).doesNotExist();
+    }
+
     private static boolean askedInImmediate(Path db, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(readOnly);
