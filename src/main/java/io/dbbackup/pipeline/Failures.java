@@ -44,6 +44,8 @@ public final class Failures {
         String describe = store.describe();
         String own = " in " + describe.substring(0, describe.length() - limits.length());
         String once = context.contains(own.substring(" in ".length())) ? said.replace(own, "") : said;
+        // a store's own words about itself (a DbBackupException the context above was put before): said once
+        once = storeSaidOnce(context, t, once);
         return once.equals(said) && d.getMessage().startsWith(context) ? d
                 : new DbBackupException(d.status(), context + once, d, d.retryable());
     }
@@ -121,7 +123,8 @@ public final class Failures {
     /**
      * {@code said}, the line of {@code t} that {@code context} leads, without a second naming of a store {@code context}
      * names already: a closed store's refusal ({@link io.dbbackup.spi.StoreClosedException#saidOnce}), a local store's file
-     * failure ({@link io.dbbackup.core.LocalFileException#saidOnce}); as it is otherwise.
+     * failure ({@link io.dbbackup.core.LocalFileException#saidOnce}), a store's words about itself or its server
+     * ({@link io.dbbackup.spi.StoreWordsException#saidOnce}: an SFTP connection, an Azure SAS); as it is otherwise.
      */
     static String storeSaidOnce(String context, Throwable t, String said) {
         for (Throwable c = t; c != null; c = c.getCause()) {
@@ -130,6 +133,9 @@ public final class Failures {
             }
             if (c instanceof io.dbbackup.core.LocalFileException local) { // "local store ROOT: cannot write …"
                 return local.saidOnce(context, said);
+            }
+            if (c instanceof io.dbbackup.spi.StoreWordsException words) { // "sftp cannot connect to HOST:PORT: …"
+                return words.saidOnce(context, said);
             }
         }
         return said;

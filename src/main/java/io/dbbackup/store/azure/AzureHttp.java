@@ -280,6 +280,19 @@ final class AzureHttp {
         }
     }
 
+    /**
+     * The store's sas_token refused before anything is sent: {@code azure store azure://a/c/: WHY}, and just {@code WHY}
+     * after words that name the store ({@code cannot list d/ in azure azure://a/c/p: WHY}): the store said once, whatever
+     * the call site puts before it.
+     */
+    private io.dbbackup.core.DbBackupException sasFault(String why) {
+        String store = cfg.describe();
+        int at = store.indexOf(" at ");
+        String words = "azure store " + cfg.location("") + ": ";
+        return io.dbbackup.core.DbBackupException.permanent(words + why, new io.dbbackup.spi.StoreWordsException(
+                at < 0 ? store : store.substring(0, at), words, "", why, null));
+    }
+
     private HttpRequest request(String method, String name, Map<String, String> query, Map<String, String> headers,
                                 byte[] body, int off, int len, Progress progress) throws IOException {
         String rawPath = cfg.accountUrl().getRawPath() + "/" + cfg.container() + (name.isEmpty() ? "" : "/" + encodePath(name));
@@ -288,8 +301,8 @@ final class AzureHttp {
         if (cfg.sasToken() != null) {
             String sas = cfg.sasToken().reveal().trim();
             SasExpiry.of(sas).filter(at -> at.isBefore(java.time.Instant.now())).ifPresent(at -> {
-                throw io.dbbackup.core.DbBackupException.permanent("azure store " + cfg.location("") + ": the sas_token expired on "
-                        + at + "; make a new one (sp=racwdl) and put it where sas_token_env/_file reads it", null);
+                throw sasFault("the sas_token expired on " + at + "; make a new one (sp=racwdl) and put it where"
+                        + " sas_token_env/_file reads it");
             });
             q.append(q.length() == 0 ? "" : "&").append(sas.startsWith("?") ? sas.substring(1) : sas);
         }
@@ -299,9 +312,8 @@ final class AzureHttp {
             uri = new URI(accountUrl.getScheme() + "://" + accountUrl.getRawAuthority() + rawPath
                     + (q.length() == 0 ? "" : "?" + q));
         } catch (java.net.URISyntaxException e) { // its message repeats the whole URL, the SAS with it: never shown
-            throw io.dbbackup.core.DbBackupException.permanent("azure store " + cfg.location("") + ": the sas_token is not "
-                    + "a valid URL query (quotes, spaces or other characters a URL cannot hold?); give it as the portal "
-                    + "or 'az storage container generate-sas -o tsv' prints it", null);
+            throw sasFault("the sas_token is not a valid URL query (quotes, spaces or other characters a URL cannot"
+                    + " hold?); give it as the portal or 'az storage container generate-sas -o tsv' prints it");
         }
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put("x-ms-date", RFC1123.format(ZonedDateTime.now(ZoneOffset.UTC)));

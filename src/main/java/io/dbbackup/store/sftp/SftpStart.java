@@ -73,7 +73,7 @@ final class SftpStart {
                         + " not interactive)", null);
             }
             if (dropped(c, e)) { // the connection itself dropped (a reset, a middlebox): a retry may well work
-                throw new SftpStore.ConnectFailed(prefix() + "the connection dropped while SFTP started (" + SftpStore.reason(e) + ")", e);
+                throw connectFailed("the connection dropped while SFTP started (" + SftpStore.reason(e) + ")", e);
             }
             throw DbBackupException.permanent(prefix() + "the server's session is not SFTP (" + SftpStore.reason(e)
                     + "): a ForceCommand or the login's shell runs something else, e.g. rrsync or nologin; the login"
@@ -103,12 +103,18 @@ final class SftpStart {
         return false;
     }
 
+    /** {@code sftp cannot start SFTP on U@H: WHY}; after words that name the store, {@code cannot start SFTP: WHY}. */
+    private SftpStore.ConnectFailed connectFailed(String why, IOException e) {
+        return new SftpStore.ConnectFailed(cfg.describe(), prefix().substring(0, prefix().length() - 2), "cannot start SFTP",
+                ": " + why, e);
+    }
+
     private String prefix() {
         return "sftp cannot start SFTP on " + cfg.where() + ": ";
     }
 
     private IOException timedOut(IOException e) {
-        return new SftpStore.ConnectFailed(prefix() + "the server did not answer the start of SFTP for " + Human.settingSpaced(cfg.timeout())
+        return connectFailed("the server did not answer the start of SFTP for " + Human.settingSpaced(cfg.timeout())
                 + " (a ForceCommand or the login's shell that runs something other than SFTP and waits, or a stalled"
                 + " connection; 'timeout' sets how long)", e);
     }

@@ -241,11 +241,14 @@ public final class SftpStore implements Store {
         try {
             c.auth(cfg.user(), methods);
         } catch (UserAuthException e) {
-            throw DbBackupException.permanent("sftp authentication failed for " + cfg.where() + " (tried "
-                    + String.join(", ", tried) + "); check user, key_file and password", null);
+            // after words that name the store: "authentication failed (tried …)", the server said once
+            String words = "sftp authentication failed for " + cfg.where();
+            String rest = " (tried " + String.join(", ", tried) + "); check user, key_file and password";
+            throw DbBackupException.permanent(words + rest,
+                    new io.dbbackup.spi.StoreWordsException(cfg.describe(), words, "authentication failed", rest, null));
         } catch (TransportException e) {
-            throw new ConnectFailed("sftp connection to " + HostPort.of(cfg.host(), cfg.port()) + " lost during authentication: "
-                    + reason(e), e);
+            throw new ConnectFailed(cfg.describe(), "sftp connection to " + HostPort.of(cfg.host(), cfg.port()) + " lost",
+                    "the connection was lost", " during authentication: " + reason(e), e);
         }
     }
 
@@ -253,7 +256,8 @@ public final class SftpStore implements Store {
      * The connection could not be made, as one line that says why. A server that closes it during the SSH handshake
      * (sshj: "Server closed connection during identification exchange", or EOF) has refused it, typically sshd over its
      * {@code MaxStartups} (several stores or hosts connecting at once): not a dropped idle connection, which is what
-     * {@link #fail} would read an EOF as.
+     * {@link #fail} would read an EOF as. After words that name the store ({@code cannot list d/ in sftp u@h:2222:/p}) it
+     * says {@code cannot connect: …}, the server said once.
      */
     private ConnectFailed cannotConnect(IOException e) {
         String why;
@@ -267,7 +271,8 @@ public final class SftpStore implements Store {
         } else {
             why = reason(e);
         }
-        return new ConnectFailed("sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()) + ": " + why, e);
+        return new ConnectFailed(cfg.describe(), "sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()), "cannot connect",
+                ": " + why, e);
     }
 
     private static boolean handshakeClosed(Throwable e) {
@@ -291,11 +296,12 @@ public final class SftpStore implements Store {
 
     /**
      * Connecting, logging in or starting SFTP failed: its message says which and why, and {@link #fail} passes it on as
-     * it is (the request it was for never went out).
+     * it is (the request it was for never went out). Its {@code words} name the server (the line may have no other words
+     * naming it); after words that name the store they give way to {@code shorter}.
      */
-    static final class ConnectFailed extends IOException {
-        ConnectFailed(String message, Throwable cause) {
-            super(message, cause);
+    static final class ConnectFailed extends io.dbbackup.spi.StoreWordsException {
+        ConnectFailed(String store, String words, String shorter, String rest, Throwable cause) {
+            super(store, words, shorter, rest, cause);
         }
     }
 
