@@ -35,14 +35,15 @@ public final class AzureStoreProvider implements StoreProvider {
         boolean ok = true;
         Optional<String> account = s.requireString("account").map(String::trim);
         if (account.isPresent() && !account.get().matches("[a-z0-9]{3,24}")) {
-            s.error("account", "account must be a storage account's name (3 to 24 lower-case letters and digits), not a URL; "
-                    + "use endpoint for a URL");
+            // "not a URL" only to a URL (or a host name): a name too short or with capitals is told what a name is
+            s.error("account", "account must be a storage account's name (3 to 24 lower-case letters and digits)"
+                    + (account.get().matches(".*[:/.].*") ? ", not a URL; use endpoint for a URL" : ""));
             ok = false;
         }
         Optional<String> container = s.requireString("container").map(String::trim);
         if (container.isPresent() && !container.get().matches("\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
             s.error("container", "container must be a container's name (3 to 63 lower-case letters, digits and single "
-                    + "hyphens), not a path; use prefix for a folder");
+                    + "hyphens)" + (container.get().contains("/") ? ", not a path; use prefix for a folder" : ""));
             ok = false;
         }
         URI accountUrl = null;
