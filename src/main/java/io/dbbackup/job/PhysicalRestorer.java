@@ -169,6 +169,7 @@ public final class PhysicalRestorer {
                             r.archiveMode()),
                             op.context());
                     bytes = counting.count();
+                    requireReadToItsEnd(counting, read, key, engine, bytes);
                     read.finished();
                 }
                 finished(dir);
@@ -181,7 +182,9 @@ public final class PhysicalRestorer {
                 });
                 String where = join(folders.keySet());
                 // whatever failed (a checksum keeps its own message), the user learns what became of the directory
-                DbBackupException d = Failures.map("restore of " + key.key() + " into " + dir + " failed", e);
+                // a signal's cut read and what the engine made of it race: the cancellation is said, whichever came first
+                DbBackupException d = Failures.map("restore of " + key.key() + " into " + dir + " failed",
+                        cancellationFirst(e, op.context().cancellation()));
                 throw catalog.pointingToOlder(job, key, new DbBackupException(d.status(), d.getMessage()
                         + (unclean.isEmpty() ? " (nothing was left in " + where + ")"
                         : " (some of what it wrote could not be removed from " + join(unclean) + "; empty it before trying again)"),
@@ -193,6 +196,36 @@ public final class PhysicalRestorer {
             ws.log().info("restore finished", "key", key.key(), "pgdata", dir, "bytes", bytes);
             return new Result(key, dir, bytes, r.target(), restoreCommand, tablespaces, false);
         }
+    }
+
+    /**
+     * The engine returned: it must have read the backup to its end, whose checksum the read checks there. One that
+     * stopped before it (a tar's end-of-archive marker with more after it, an engine that stops early) restored what it
+     * read of a backup whose checksum no read has checked, and would have been reported as restored: an integrity
+     * failure instead (exit 3), the files written removed.
+     */
+    private static void requireReadToItsEnd(java.io.InputStream counting, StoppableRead read, BackupKey key, Engine engine,
+                                            long bytes) throws IOException {
+        if (counting.read() >= 0) {
+            throw new io.dbbackup.codec.IntegrityException(engine.describe() + " stopped reading " + key.key() + " after "
+                    + bytes + " bytes, before its end: the rest was not restored, and the checksum, checked at the end, "
+                    + "was not checked");
+        }
+        if (read.decoded().sha256() == null) {
+            throw new io.dbbackup.codec.IntegrityException(key.key() + " was read to its end, but its checksum was not checked");
+        }
+    }
+
+    /**
+     * {@code e}, or the operation's cancellation when it was stopped (a signal, a timeout) by the time {@code e} is said
+     * ({@link Failures#cancellationFirst}); what failed then is kept as a debug line and as suppressed.
+     */
+    private Throwable cancellationFirst(Throwable e, Cancellation cancellation) {
+        Throwable said = Failures.cancellationFirst(e, cancellation);
+        if (said != e) {
+            ws.log().debug("failed after the cancellation", "reason", cancellation.reason(), "error", String.valueOf(e));
+        }
+        return said;
     }
 
     /**
@@ -208,7 +241,8 @@ public final class PhysicalRestorer {
             read.finished();
             return decoded;
         } catch (IOException | RuntimeException e) {
-            throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e), restoreArgs);
+            throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), cancellationFirst(e, cancellation)),
+                    restoreArgs);
         } finally {
             progress.finished();
         }

@@ -160,7 +160,7 @@ public final class Restorer {
                 } catch (IOException | RuntimeException e) {
                     // an archive whose contents list does not read (cut inside it) fails as the restore of it would
                     throw catalog.pointingToOlder(job, key, doesNotRestore(key, Failures.map("cannot read the contents of "
-                            + key.key(), e)), restoreArgs);
+                            + key.key(), cancellationFirst(e, ctx))), restoreArgs);
                 }
             }
             ws.log().info("checking backup before restore", "key", key.key());
@@ -180,7 +180,8 @@ public final class Restorer {
                 decodedBytes = counted.count();
                 read.finished();
             } catch (IOException | RuntimeException e) {
-                throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), e), restoreArgs);
+                throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), cancellationFirst(e, ctx)),
+                        restoreArgs);
             } finally {
                 progress.finished();
             }
@@ -215,10 +216,12 @@ public final class Restorer {
                 bytes = counting.count();
                 read.finished();
             } catch (IOException | RuntimeException e) {
-                // its checksum held: the backup itself is bad, not the target — unless this read got other bytes
+                // its checksum held: the backup itself is bad, not the target — unless this read got other bytes; a
+                // signal's cut read and the tool's kill race: the cancellation is said, whichever failed first
+                Throwable said = cancellationFirst(e, ctx);
                 DbBackupException failed = Failures.map("restore of " + key.key() + " into " + target.engine().describe()
-                        + " failed", e);
-                throw io.dbbackup.codec.ChecksumMismatchException.in(e) ? changedSinceVerified(key, failed)
+                        + " failed", said);
+                throw io.dbbackup.codec.ChecksumMismatchException.in(said) ? changedSinceVerified(key, failed)
                         : doesNotRestore(key, failed);
             } finally {
                 progress.finished();
@@ -226,6 +229,18 @@ public final class Restorer {
             ws.log().info("restore finished", "key", key.key(), "target", target.engine().describe(), "bytes", bytes);
             return new Result(key, target.engine().describe(), bytes, false, state, options);
         }
+    }
+
+    /**
+     * {@code e}, or the operation's cancellation when it was stopped (a signal, a timeout) by the time {@code e} is said
+     * ({@link Failures#cancellationFirst}); what failed then is kept as a debug line and as suppressed.
+     */
+    private Throwable cancellationFirst(Throwable e, OperationContext ctx) {
+        Throwable said = Failures.cancellationFirst(e, ctx.cancellation());
+        if (said != e) {
+            ws.log().debug("failed after the cancellation", "reason", ctx.cancellation().reason(), "error", String.valueOf(e));
+        }
+        return said;
     }
 
     /**

@@ -110,6 +110,31 @@ public final class Failures {
         return new DbBackupException(ExitStatus.SYSTEM_ERROR, context + ": " + t.getClass().getSimpleName() + ": " + msg, t, false);
     }
 
+    /**
+     * {@code t} as the cancellation when the operation was stopped from outside (a signal, a job's timeout) by the time it
+     * is reported: an {@link InterruptedIOException} "cancelled: REASON" with {@code t} suppressed, so that the error line
+     * says the cancellation whichever failure a race brought first (the feeder of a restore's tool whose read was cut off
+     * reporting the closed stream before the tool's kill said "cancelled"). {@code t} as it is when it already says it was
+     * interrupted, or when {@code cancellation} (null: none) was not stopped from outside.
+     */
+    public static Throwable cancellationFirst(Throwable t, io.dbbackup.spi.Cancellation cancellation) {
+        if (cancellation == null || !cancellation.stopped() || interrupted(t)) {
+            return t;
+        }
+        InterruptedIOException cancelled = new InterruptedIOException("cancelled: " + cancellation.reason());
+        cancelled.addSuppressed(t);
+        return cancelled;
+    }
+
+    /** Whether {@link #map} says {@code t} as interrupted: an interruption itself, not a stall's timeout. */
+    private static boolean interrupted(Throwable t) {
+        if (t instanceof DbBackupException d) { // said as it is: interrupted if it wraps an interruption
+            return d.getCause() != null && d.getCause() != d && interrupted(d.getCause());
+        }
+        return (t instanceof InterruptedIOException && !(t instanceof java.net.SocketTimeoutException))
+                || t instanceof InterruptedException;
+    }
+
     /** The last lines of a failed tool's stderr, if a tool failure is in the chain. */
     public static String detail(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {

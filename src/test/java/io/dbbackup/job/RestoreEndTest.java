@@ -1,0 +1,201 @@
+package io.dbbackup.job;
+
+import io.dbbackup.config.Config;
+import io.dbbackup.config.DatasourceConfig;
+import io.dbbackup.core.DbBackupException;
+import io.dbbackup.core.DumpFormat;
+import io.dbbackup.core.ExitStatus;
+import io.dbbackup.core.Log;
+import io.dbbackup.spi.DirectoryRestore;
+import io.dbbackup.spi.DumpInfo;
+import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.OperationContext;
+import io.dbbackup.spi.RestoreOptions;
+import io.dbbackup.spi.TargetState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * How a restore ends when its engine does not read the backup as it should: a failure that follows a signal (a tool's
+ * feeder reporting its read cut off, "Stream closed", before the tool's kill says "cancelled") is said as the signal,
+ * whichever came first; a physical restore whose engine returns before the backup's end (its checksum, checked at the
+ * end, never checked) fails as an integrity failure instead of finishing. The engine is a fake that injects the fault.
+ */
+class RestoreEndTest {
+    private static final int SIZE = 300_000;
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter logged = new StringWriter();
+
+    /** No one to ask: the restores here are confirmed by --auto-confirm. */
+    private static final Confirmer NOBODY = new Confirmer() {
+        @Override
+        public boolean interactive() {
+            return false;
+        }
+
+        @Override
+        public boolean confirm(String question) {
+            return false;
+        }
+    };
+
+    /** What the fake engine does with the backup's stream in a restore; {@code ws}: to send the run a signal. */
+    @FunctionalInterface
+    interface Load {
+        void read(InputStream in, Workspace ws) throws IOException;
+    }
+
+    /** Reads a little, then the run gets SIGTERM, then the read's own failure is what the engine reports. */
+    private static final Load SIGNAL_THEN_THE_READS_FAILURE = (in, ws) -> {
+        in.readNBytes(1000);
+        ws.cancelAll("signal SIGTERM");
+        throw new IOException("Stream closed"); // the feeder's failure, thrown before the tool's kill said "cancelled"
+    };
+
+    @Test
+    void aLogicalRestoresReadFailureAfterASignalIsSaidAsTheSignal() throws IOException {
+        Workspace ws = workspace(false, SIGNAL_THEN_THE_READS_FAILURE);
+        DbBackupException e = catchThrowableOfType(() -> new Restorer(ws, NOBODY).restore(
+                new Restorer.Request("app", Optional.empty(), Optional.empty(), true, false)), DbBackupException.class);
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("restore of app/app-").contains("failed: interrupted (cancelled: signal SIGTERM)")
+                .doesNotContain("Stream closed");
+        assertThat(e.getCause().getSuppressed()).as("what failed, kept").singleElement()
+                .satisfies(s -> assertThat(s).hasMessage("Stream closed"));
+        assertThat(logged.toString()).doesNotContain("restore finished");
+    }
+
+    @Test
+    void aPhysicalRestoresReadFailureAfterASignalIsSaidAsTheSignal() throws IOException {
+        Workspace ws = workspace(true, SIGNAL_THEN_THE_READS_FAILURE);
+        DbBackupException e = catchThrowableOfType(() -> new PhysicalRestorer(ws, DecryptionKeys.NONE).restore(request()),
+                DbBackupException.class);
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("failed: interrupted (cancelled: signal SIGTERM)")
+                .contains("(nothing was left in " + dir.resolve("pgdata") + ")").doesNotContain("Stream closed");
+        assertThat(dir.resolve("pgdata")).doesNotExist();
+    }
+
+    @Test
+    void aPhysicalRestoreWhoseEngineStopsBeforeTheEndFailsAsIntegrity() throws IOException {
+        Workspace ws = workspace(true, (in, w) -> in.readNBytes(SIZE / 2)); // an end-of-archive marker halfway, say
+        DbBackupException e = catchThrowableOfType(() -> new PhysicalRestorer(ws, DecryptionKeys.NONE).restore(request()),
+                DbBackupException.class);
+        assertThat(e).as("reported as restored").isNotNull();
+        assertThat(e.status()).isEqualTo(ExitStatus.INTEGRITY);
+        assertThat(e.getMessage()).contains("stopped reading app/app-").contains("after " + SIZE / 2 + " bytes, before its end")
+                .contains("(nothing was left in " + dir.resolve("pgdata") + ")");
+        assertThat(dir.resolve("pgdata")).doesNotExist();
+        assertThat(logged.toString()).doesNotContain("restore finished");
+    }
+
+    @Test
+    void aPhysicalRestoreWhoseEngineReadsToTheEndFinishes() throws IOException {
+        Workspace ws = workspace(true, (in, w) -> in.transferTo(OutputStream.nullOutputStream()));
+        PhysicalRestorer.Result r = new PhysicalRestorer(ws, DecryptionKeys.NONE).restore(request());
+        assertThat(r.bytes()).isEqualTo(SIZE);
+        assertThat(logged.toString()).contains("restore finished");
+    }
+
+    private PhysicalRestorer.Request request() {
+        return new PhysicalRestorer.Request("app", Optional.empty(), dir.resolve("pgdata"), null, "dbbackup", List.of());
+    }
+
+    /** A workspace whose job {@code app} has one backup of the fake engine, which restores by {@code load}. */
+    private Workspace workspace(boolean physical, Load load) throws IOException {
+        Files.createFile(dir.resolve("app.db"));
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, """
+                datasources:
+                  app: {engine: sqlite, path: %s, compression: zstd}
+                stores:
+                  local: {type: local, path: %s}
+                jobs:
+                  app: {datasource: app, store: local, verify: false}
+                """.formatted(dir.resolve("app.db"), dir.resolve("store")));
+        Clock clock = Clock.systemUTC();
+        Log log = new Log(new PrintWriter(logged, true), Log.Format.TEXT, Log.Level.DEBUG, clock);
+        Config loaded = Workspace.load(file, "config.yaml", Map.of(), clock, log).config();
+        Map<String, DatasourceConfig> datasources = new LinkedHashMap<>(loaded.datasources());
+        DatasourceConfig app = loaded.datasources().get("app");
+        Workspace[] self = new Workspace[1];
+        datasources.put("app", new DatasourceConfig("app", "sqlite", new LoadingEngine(physical, (in, w) -> load.read(in, self[0])),
+                app.compression(), app.compressionLevel()));
+        Config config = new Config(loaded.file(), datasources, loaded.stores(), loaded.notifiers(), loaded.jobs(),
+                loaded.warnings(), loaded.unresolvedSecrets(), loaded.secretsRead());
+        Workspace ws = new Workspace(config, clock, log, dir.resolve("scratch"));
+        self[0] = ws;
+        try (Workspace.Operation op = ws.operation("backup-app")) {
+            new BackupJob(ws).run(ws.job("app"), op.context());
+        }
+        return ws;
+    }
+
+    /** Dumps {@link #SIZE} random bytes; restores (into a database or a directory) by {@code load}. */
+    private record LoadingEngine(boolean physical, Load load) implements Engine {
+        @Override
+        public String database() {
+            return "app";
+        }
+
+        @Override
+        public DumpFormat format() {
+            return physical ? DumpFormat.TAR : DumpFormat.SQLITE;
+        }
+
+        @Override
+        public boolean physical() {
+            return physical;
+        }
+
+        @Override
+        public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+            byte[] bytes = new byte[SIZE];
+            new Random(7).nextBytes(bytes);
+            out.write(bytes);
+            return DumpInfo.of(Map.of("fake", "bytes"));
+        }
+
+        @Override
+        public TargetState inspectTarget(OperationContext ctx) {
+            return new TargetState(false, 0, "nothing");
+        }
+
+        @Override
+        public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) throws IOException {
+            load.read(in, null);
+        }
+
+        @Override
+        public void restoreFiles(InputStream in, DumpFormat format, DirectoryRestore request, OperationContext ctx)
+                throws IOException {
+            Files.writeString(request.directory().resolve("PG_VERSION"), "17\n"); // something written, to be removed
+            load.read(in, null);
+        }
+
+        @Override
+        public String describe() {
+            return "fake app";
+        }
+    }
+}
