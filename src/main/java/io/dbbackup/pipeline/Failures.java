@@ -126,13 +126,19 @@ public final class Failures {
         return cancelled;
     }
 
-    /** Whether {@link #map} says {@code t} as interrupted: an interruption itself, not a stall's timeout. */
+    /**
+     * Whether {@code t} says it was interrupted: an interruption (not a stall's timeout) in its chain, with the words an
+     * engine added around it (what became of the target: "rolled back: nothing was applied", a MySQL database left partly
+     * restored) that replacing it would lose.
+     */
     private static boolean interrupted(Throwable t) {
-        if (t instanceof DbBackupException d) { // said as it is: interrupted if it wraps an interruption
-            return d.getCause() != null && d.getCause() != d && interrupted(d.getCause());
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if ((c instanceof InterruptedIOException && !(c instanceof java.net.SocketTimeoutException))
+                    || c instanceof InterruptedException) {
+                return true;
+            }
         }
-        return (t instanceof InterruptedIOException && !(t instanceof java.net.SocketTimeoutException))
-                || t instanceof InterruptedException;
+        return false;
     }
 
     /** The last lines of a failed tool's stderr, if a tool failure is in the chain. */

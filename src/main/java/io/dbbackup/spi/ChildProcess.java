@@ -268,6 +268,17 @@ public final class ChildProcess {
             // the source's failure first: the kill it caused closes the child's stdout, which can fail the copy above
             // with a bare 'Stream closed' that would hide the cause
             if (feedError.get() != null) {
+                if (cancellation.stopped()) {
+                    // a signal cut the source's read (its hook ran before this run's kill, which would have said it): the
+                    // feeder's failure is the cancellation's, said as the kill says it, whichever came first
+                    InterruptedIOException cancelled = new InterruptedIOException(name + " cancelled: " + cancellation.reason());
+                    try {
+                        feedError.get().rethrow();
+                    } catch (IOException | RuntimeException e) {
+                        cancelled.addSuppressed(e);
+                    }
+                    throw cancelled;
+                }
                 feedError.get().rethrow();
             }
             if (copyError != null) {

@@ -85,6 +85,21 @@ class RestoreEndTest {
         assertThat(logged.toString()).doesNotContain("restore finished");
     }
 
+    /** An engine's words around the cancellation (what became of the target) are kept: they say it already. */
+    @Test
+    void anEnginesOwnWordsOfTheSignalAreKept() throws IOException {
+        Workspace ws = workspace(false, (in, w) -> {
+            in.readNBytes(1000);
+            w.cancelAll("signal SIGTERM");
+            throw new DbBackupException(ExitStatus.SYSTEM_ERROR, "mysql cancelled: signal SIGTERM; shop keeps what loaded "
+                    + "before the error", new java.io.InterruptedIOException("mysql cancelled: signal SIGTERM"), false);
+        });
+        DbBackupException e = catchThrowableOfType(() -> new Restorer(ws, NOBODY).restore(
+                new Restorer.Request("app", Optional.empty(), Optional.empty(), true, false)), DbBackupException.class);
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("mysql cancelled: signal SIGTERM; shop keeps what loaded before the error");
+    }
+
     @Test
     void aPhysicalRestoresReadFailureAfterASignalIsSaidAsTheSignal() throws IOException {
         Workspace ws = workspace(true, SIGNAL_THEN_THE_READS_FAILURE);

@@ -303,6 +303,57 @@ class ChildProcessTest {
         }
     }
     /**
+     * SIGTERM during a restore runs the cancellation's hooks in order: the read of the backup is cut off first (it was
+     * registered first), the tool's kill after it. The feeder's read then fails, and its kill of the tool can end the run
+     * before the signal's thread reaches the hook that says "cancelled": the run said the read's failure ("Stream closed"),
+     * the signal nowhere. Here the first hook cuts the source and holds the signal's thread until the run returned, so the
+     * run always meets that order; it says the cancellation, the read's failure suppressed.
+     */
+    @Test
+    void aSourceCutByASignalBeforeTheToolsKillIsSaidAsTheSignal() throws Exception {
+        Cancellation cancellation = new Cancellation();
+        java.util.concurrent.CountDownLatch cut = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        cancellation.onCancel(() -> { // the read's hook (StoppableRead's), registered before the run's kill
+            cut.countDown();
+            try {
+                ran.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread signal = new Thread(() -> cancellation.cancel("signal SIGTERM"), "signal");
+        java.io.InputStream source = new java.io.InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0];
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                signal.start(); // the run's kill is registered by now: the feeder starts after it
+                try {
+                    cut.await(); // a stalled read, until the signal's first hook cuts it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new java.io.IOException("Stream closed");
+            }
+        };
+        Throwable failed;
+        try {
+            failed = org.assertj.core.api.Assertions.catchThrowable(() -> ChildProcess.of(List.of("/bin/sh", "-c",
+                    "cat >/dev/null")).name("psql").run(source, null, cancellation));
+        } finally {
+            ran.countDown();
+        }
+        signal.join(10_000);
+        assertThat(failed).isInstanceOf(java.io.InterruptedIOException.class).hasMessage("psql cancelled: signal SIGTERM");
+        assertThat(failed.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessage("Stream closed"));
+    }
+
+    /**
      * A tool that exited 0 while its input's source was stalled (the feeder waiting on a read, so no write had failed) was
      * a success once the wait after its exit ran out: a restore said done that may not have applied all of the backup.
      * It fails now, however the source goes on (more bytes, its end, a failure), and nothing more is fed after the run.
