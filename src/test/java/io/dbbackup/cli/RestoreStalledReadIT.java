@@ -116,6 +116,62 @@ class RestoreStalledReadIT {
     }
 
     /**
+     * SIGTERM while a PostgreSQL restore's read is stalled, plain (psql) and custom (pg_restore): the read is cut and the
+     * tool killed by the same cancellation, and the error line says the signal and the rolled-back transaction, never
+     * the cut read's failure (a closed stream), whichever of the two reached the tool's run first; the target as it was.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"plain", "custom"})
+    void sigtermWhileAPostgresRestoresReadStallsSaysTheSignal(String format) throws Exception {
+        try (PostgresServer pg = PostgresServer.start()) {
+            pg.createDatabase("shop");
+            pg.createDatabase("scratch");
+            pg.execute("shop", "create table t as select g as id, md5(g::text) as v from generate_series(1, 100000) g");
+            pg.execute("scratch", "create table kept (id int); insert into kept values (42)");
+            pg.writePasswordFile(dir.resolve("pg.password"));
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      shop: &pg
+                        engine: postgres
+                        host: 127.0.0.1
+                        port: %d
+                        user: postgres
+                        password_file: pg.password
+                        database: shop
+                        format: %s
+                        compression: zstd
+                      scratch:
+                        <<: *pg
+                        database: scratch
+                    stores:
+                      s: {type: faulty, path: store, stall_read_after: 300000, fail_read_from: 2}
+                    jobs:
+                      shop: {datasource: shop, store: s, verify: false}
+                    """.formatted(pg.port(), format));
+            Cli.Result b = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "shop", "--no-progress");
+            assertThat(b.exit()).as(b.toString()).isZero();
+            long stored = Files.walk(dir.resolve("store")).filter(f -> f.toString().endsWith(".zst")).findFirst()
+                    .orElseThrow().toFile().length();
+            assertThat(stored).as("the backup is longer than where its read stalls").isGreaterThan(300_000);
+
+            Process p = DbbackupJar.startWithTestEngine(dir, Map.of(), "restore", "shop", "--to", "scratch", "--auto-confirm",
+                    "--no-progress");
+            try {
+                DbbackupJar.Stopped s = DbbackupJar.terminateWhen(p, dir, "the restore's read stalls",
+                        () -> Files.exists(dir.resolve("store/.read-stalled")), 1000);
+                assertThat(s.exit()).as(s.toString()).isEqualTo(143);
+                assertThat(s.err()).contains("restore of shop/shop-").contains("ran as one transaction and was rolled back: "
+                        + "nothing was applied").contains("cancelled: signal SIGTERM")
+                        .doesNotContain("SourceReadException", "Stream closed", "was closed", "is corrupt");
+            } finally {
+                p.destroyForcibly();
+            }
+            assertThat(pg.queryOne("scratch", "select string_agg(id::text, ',') from kept")).as("the target as it was")
+                    .isEqualTo("42");
+        }
+    }
+
+    /**
      * psql dies (killed) while the restore's read is stalled: the failure is said within seconds (ChildProcess's wait for
      * its feeder after the exit, then the read cut off), the transaction rolled back.
      */
