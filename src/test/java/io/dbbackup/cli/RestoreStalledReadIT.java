@@ -172,6 +172,46 @@ class RestoreStalledReadIT {
     }
 
     /**
+     * The same for a MariaDB restore (the {@code mariadb} client fed the dump): the error line says the signal and what the
+     * target database holds, never the cut read's failure.
+     */
+    @Test
+    void sigtermWhileAMariadbRestoresReadStallsSaysTheSignal() throws Exception {
+        try (io.dbbackup.testkit.MariaDbServer db = io.dbbackup.testkit.MariaDbServer.start()) {
+            db.createDatabase("shop");
+            db.rootSql("shop", "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(64));"
+                    + "INSERT INTO t SELECT seq, MD5(seq) FROM seq_1_to_200000;");
+            db.createDatabase("kept");
+            Files.writeString(dir.resolve("db.password"), db.password() + "\n");
+            Files.setPosixFilePermissions(dir.resolve("db.password"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      shop: &db {engine: mariadb, host: 127.0.0.1, port: %d, user: %s, password_file: db.password, database: shop, compression: zstd}
+                      kept: {<<: *db, database: kept}
+                    stores:
+                      s: {type: faulty, path: store, stall_read_after: 300000, fail_read_from: 2}
+                    jobs:
+                      shop: {datasource: shop, store: s, verify: false}
+                    """.formatted(db.port(), db.user()));
+            Cli.Result b = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "shop", "--no-progress");
+            assertThat(b.exit()).as(b.toString()).isZero();
+
+            Process p = DbbackupJar.startWithTestEngine(dir, Map.of(), "restore", "shop", "--to", "kept", "--auto-confirm",
+                    "--no-progress");
+            try {
+                DbbackupJar.Stopped s = DbbackupJar.terminateWhen(p, dir, "the restore's read stalls",
+                        () -> Files.exists(dir.resolve("store/.read-stalled")), 1000);
+                assertThat(s.exit()).as(s.toString()).isEqualTo(143);
+                assertThat(s.err()).contains("mariadb cancelled: signal SIGTERM; database `kept` keeps what loaded before")
+                        .doesNotContain("SourceReadException", "Stream closed", "was closed", "is corrupt");
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
      * psql dies (killed) while the restore's read is stalled: the failure is said within seconds (ChildProcess's wait for
      * its feeder after the exit, then the read cut off), the transaction rolled back.
      */
