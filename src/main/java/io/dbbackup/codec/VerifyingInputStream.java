@@ -43,10 +43,13 @@ public final class VerifyingInputStream extends FilterInputStream {
         };
     }
 
-    /** "checksum mismatch for NAME: expected E, got A (N bytes)". */
+    /** What a checksum mismatch means, said by every command that finds one (verify, restore, download, copy). */
+    public static final String CHANGED = "it does not match its checksum (the stored bytes changed since the backup)";
+
+    /** "checksum mismatch for NAME: expected E, got A (N bytes): it does not match its checksum (…)". */
     public static IntegrityException mismatchOf(String name, String expectedHex, String actualHex, long count) {
         return new ChecksumMismatchException("checksum mismatch for " + name + ": expected " + expectedHex + ", got " + actualHex
-                + " (" + count + " bytes)");
+                + " (" + count + " bytes): " + CHANGED);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dbbackup.pipeline;
 
+import io.dbbackup.codec.ChecksumMismatchException;
 import io.dbbackup.codec.Codecs;
 import io.dbbackup.codec.Decryptor;
 import io.dbbackup.codec.EncryptedFor;
@@ -333,12 +334,32 @@ public final class ArtifactReader {
                 verifying.drain();
             }
         } catch (IntegrityException mismatch) {
-            mismatch.addSuppressed(found);
-            return mismatch;
+            return ChecksumMismatchException.withDecoderDetail(mismatch, found);
         } finally {
             raw.close();
         }
-        return named(key, found);
+        return verifying.actualHex() != null ? writtenWrong(key, verifying, found) : named(key, found);
+    }
+
+    /**
+     * The decoder failed on bytes that match their checksum: they were bad already when it was taken, a fault in writing
+     * the backup (or in what wrote its sidecar), not damage in the store — worse than a checksum mismatch, and said apart
+     * from one: an older backup made the same way may be as bad.
+     */
+    static IntegrityException writtenWrong(BackupKey key, VerifyingInputStream verifying, IOException e) {
+        return new IntegrityException(key.key() + " does not decode, although its stored bytes match their checksum"
+                + (verifying.actualHex() == null ? "" : " (sha256 " + verifying.actualHex() + ")") + ": they were already bad "
+                + "when the checksum was taken (a fault in writing the backup, not damage in the store): " + e.getMessage(), e);
+    }
+
+    /** The {@link ChecksumMismatchException} {@code e} is or was caused by (a decoder that met it wraps it), or null. */
+    private static IntegrityException mismatchIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ChecksumMismatchException m) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /** {@code e} with the backup's key in front, unless it names it already (a checksum mismatch does). */
@@ -353,10 +374,11 @@ public final class ArtifactReader {
             verifying.drain();
         } catch (IntegrityException mismatch) {
             raw.close();
-            throw mismatch;
+            throw ChecksumMismatchException.withDecoderDetail(mismatch, e);
         }
         raw.close();
-        return new IntegrityException(key.key() + " does not decode as " + key.compression().id() + ": " + e.getMessage(), e);
+        return writtenWrong(key, verifying, new IOException("it does not decode as " + key.compression().id() + ": "
+                + e.getMessage(), e));
     }
 
     /** Reads the whole artifact, checking digest and decodability; returns the decoded size. */
@@ -481,16 +503,24 @@ public final class ArtifactReader {
             } catch (SourceReadException e) {
                 throw stopped(e);
             } catch (IntegrityException e) {
+                IntegrityException met = mismatchIn(e);
+                if (met != null && met != e) { // a decoder that met the mismatch at the end wrapped it: the mismatch is the finding
+                    throw ChecksumMismatchException.withDecoderDetail(met, e);
+                }
                 if (!verifying.verified()) {
                     drainAfterDecoderError(e);
                 }
-                throw named(key, e);
+                throw met == null && verifying.actualHex() != null ? writtenWrong(key, verifying, e) : named(key, e);
             } catch (IOException e) {
                 if (abortedFor != null) { // a decoder's words for its source closed under it: no finding about the bytes
                     throw (IOException) new java.io.InterruptedIOException("cancelled: " + abortedFor).initCause(e);
                 }
+                IntegrityException met = mismatchIn(e);
+                if (met != null) {
+                    throw ChecksumMismatchException.withDecoderDetail(met, e);
+                }
                 drainAfterDecoderError(e);
-                throw new IntegrityException(key.key() + " is corrupt: " + e.getMessage(), e);
+                throw writtenWrong(key, verifying, e);
             }
             if (n < 0) {
                 verifying.drain();
@@ -517,8 +547,7 @@ public final class ArtifactReader {
             try {
                 verifying.drain();
             } catch (IntegrityException mismatch) {
-                mismatch.addSuppressed(decoderError);
-                throw mismatch;
+                throw ChecksumMismatchException.withDecoderDetail(mismatch, decoderError);
             }
         }
 

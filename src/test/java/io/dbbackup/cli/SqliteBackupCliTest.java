@@ -248,6 +248,13 @@ class SqliteBackupCliTest {
         byte[] before = Files.readAllBytes(target);
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
         assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
+        // the same diagnosis as verify's, the decoder's words as detail
+        assertThat(restore.err()).as(restore.toString()).contains("checksum mismatch")
+                .contains("does not match its checksum (the stored bytes changed since the backup)");
+        Cli.Result download = cli.run("-c", "config.yaml", "download", "app", "--decompress", "-o", "dl.db");
+        assertThat(download.exit()).as(download.toString()).isEqualTo(3);
+        assertThat(download.err()).as(download.toString()).contains("checksum mismatch")
+                .contains("does not match its checksum (the stored bytes changed since the backup)");
         assertThat(Files.readAllBytes(target)).isEqualTo(before);
         try (Stream<Path> s = Files.list(target.getParent())) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("app-copy.db");

@@ -242,7 +242,8 @@ class ArtifactReaderTest {
             store(sealed, damaged); // damaged before its checksum was taken
             assertThatThrownBy(() -> new ArtifactReader(store).verify(sealed, owners)).as("under its sidecar at " + at)
                     .isInstanceOf(io.dbbackup.codec.IntegrityException.class)
-                    .hasMessageStartingWith(sealed.key() + ": ").hasMessageContaining(what);
+                    .hasMessageStartingWith(sealed.key() + " does not decode, although its stored bytes match their checksum")
+                    .hasMessageContaining(what);
         }
     }
 
