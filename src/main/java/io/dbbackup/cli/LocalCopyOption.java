@@ -11,12 +11,34 @@ final class LocalCopyOption {
             + "(named as 'list' names it; its .sha256 or .manifest.json beside it) instead of the store.")
     Path fromFile;
 
+    /** The backup the file is, once {@link #use}d. */
+    private io.dbbackup.core.BackupKey key;
+
     boolean given() {
         return fromFile != null;
     }
 
     /** Makes the copy the job's store in {@code ws} and returns the backup's file name, the KEY to read; null without the option. */
     String use(Workspace ws, Main main, String job) {
-        return fromFile == null ? null : ws.readFromFile(job, main.workingDir().resolve(fromFile)).fileName();
+        if (fromFile == null) {
+            return null;
+        }
+        key = ws.readFromFile(job, main.workingDir().resolve(fromFile));
+        return key.fileName();
+    }
+
+    /**
+     * What a line says of the backup, naming the file as given rather than the store key the job's store would hold it
+     * under ({@code copies/app-….db.zst}, not {@code prod/app/app-….db.zst}): the file is what was read. {@code text} as it
+     * is before {@link #use} or without the option.
+     */
+    String naming(String text) {
+        return key == null || text == null ? text : text.replace(key.key(), fromFile.toString());
+    }
+
+    /** {@code e} with its message {@link #naming} the file. */
+    io.dbbackup.core.DbBackupException naming(io.dbbackup.core.DbBackupException e) {
+        String said = naming(e.getMessage());
+        return said.equals(e.getMessage()) ? e : new io.dbbackup.core.DbBackupException(e.status(), said, e, e.retryable());
     }
 }

@@ -138,16 +138,24 @@ final class VerifyCommand implements Callable<Integer> {
         if (localCopy.given()) {
             key = localCopy.use(ws, root.main, job);
         }
-        Verifier.Result r = verifier.verify(job, Optional.ofNullable(key), deep);
+        Verifier.Result r;
+        try {
+            r = verifier.verify(job, Optional.ofNullable(key), deep);
+        } catch (DbBackupException e) {
+            throw localCopy.naming(e); // --from-file: the file that was read, not a store key
+        }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("job", job);
             m.put("key", r.key().key());
+            if (localCopy.given()) {
+                m.put("file", localCopy.fromFile.toString());
+            }
             putResult(m, r);
             m.put("ok", true);
             root.out.println(Json.pretty(m));
         } else {
-            root.out.println("ok " + r.key().key() + details(r));
+            root.out.println("ok " + localCopy.naming(r.key().key()) + details(r));
         }
         return 0;
     }
