@@ -509,7 +509,9 @@ public final class MySqlEngine implements Engine {
             throw DbBackupException.user("verify --deep: a ." + format.extension() + " file is not a MySQL/MariaDB dump");
         }
         ScriptLines script = new ScriptLines("-- MySQL dump ", "-- MariaDB dump ", "-- Dump completed",
-                "-- Table structure for table ", "-- Dumping data for table ", Grants.SECTION_START).readAll(in);
+                "-- Table structure for table ", "-- Dumping data for table ", Grants.SECTION_START,
+                "-- Final view structure for view ", "/*!50003 DROP FUNCTION IF EXISTS ", "/*!50003 DROP PROCEDURE IF EXISTS ",
+                "/*!50106 DROP EVENT IF EXISTS ").readAll(in);
         if (script.count(0) + script.count(1) == 0) {
             throw DbBackupException.user("verify --deep: this dump holds no '-- MySQL dump' or '-- MariaDB dump' comment, so its "
                     + "end cannot be told from a cut: it was made without comments (--skip-comments or --compact in extra_args?)");
@@ -518,8 +520,16 @@ public final class MySqlEngine implements Engine {
             throw DbBackupException.integrity("the dump is cut short: it holds no '-- Dump completed' comment, which the dump "
                     + "tool writes after the last table");
         }
+        // what it holds besides tables is counted too: "2 tables" of a dump that also holds a view, routines and an
+        // event said less than was checked
         return "dump complete ('-- Dump completed' after the last table): " + Human.count(script.count(3), "table") + ", "
-                + script.count(4) + " with data" + (script.count(5) == 0 ? "" : ", " + Human.count(script.count(5), "account"));
+                + script.count(4) + " with data" + also(script.count(6), "view") + also(script.count(7) + script.count(8), "routine")
+                + also(script.count(9), "event") + also(script.count(5), "account");
+    }
+
+    /** ", N things" for a count above 0, else "". */
+    private static String also(long count, String what) {
+        return count == 0 ? "" : ", " + Human.count(count, what);
     }
 
     @Override

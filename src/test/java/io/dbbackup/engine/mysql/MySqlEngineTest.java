@@ -92,6 +92,24 @@ class MySqlEngineTest {
                 .isEqualTo("dump complete ('-- Dump completed' after the last table): 1 table, 1 with data, 1 account");
     }
 
+    /**
+     * A dump (mariadb-dump's own) that holds views, routines and events besides its tables: the deep check's line counts
+     * them too; it said "4 tables, 4 with data", as if that were all the dump held.
+     */
+    @Test
+    void aDeepVerifysLineCountsViewsRoutinesAndEventsBesideTheTables() throws Exception {
+        io.dbbackup.spi.OperationContext ctx = new io.dbbackup.spi.OperationContext(new io.dbbackup.spi.Cancellation(),
+                io.dbbackup.core.Log.get(), dir);
+        try (java.io.InputStream dump = getClass().getResourceAsStream("/mysql/mariadb-10.11-dump.sql")) {
+            assertThat(engine("database: shop").verifyDeep(dump, io.dbbackup.core.DumpFormat.SQL, ctx))
+                    .isEqualTo("dump complete ('-- Dump completed' after the last table): 4 tables, 4 with data, 1 view, 1 routine");
+        }
+        try (java.io.InputStream dump = getClass().getResourceAsStream("/mysql/mariadb-10.11-events.sql")) {
+            assertThat(engine("database: shop").verifyDeep(dump, io.dbbackup.core.DumpFormat.SQL, ctx))
+                    .isEqualTo("dump complete ('-- Dump completed' after the last table): 2 tables, 2 with data, 5 events");
+        }
+    }
+
     @Test
     void whatATargetHoldsIsCountedInTheSingularForOne() {
         assertThat(MySqlEngine.holding("mariadb shop", 1)).isEqualTo("mariadb shop holds 1 object (tables, views, routines and events)");
