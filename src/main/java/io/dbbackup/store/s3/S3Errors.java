@@ -85,6 +85,10 @@ final class S3Errors {
             String line = "s3 " + action + " " + location + " failed: HTTP " + status
                     + (code == null ? "" : " " + code) + (text == null || text.isBlank() ? "" : " (" + Redactor.excerpt(oneLine(text), MAX_TEXT) + ")");
             line = Redactor.redact(line);
+            if ("InvalidBucketName".equals(code) && cfg != null) { // no retry or credential fixes the name
+                throw DbBackupException.permanent(line + S3BucketName.note(cfg.bucket()) + ": fix " + cfg.bucketKey()
+                        + " in the config", null);
+            }
             String region = bucketRegion(s3);
             if (region == null && "AuthorizationHeaderMalformed".equals(code)) {
                 region = expectedRegion(s3); // MinIO, and AWS in the body: "the region 'x' is wrong; expecting 'y'"
@@ -277,7 +281,7 @@ final class S3Errors {
      * refuses it, and a bucket deleted or not yet created reads the same.
      */
     static DbBackupException missingBucket(S3Settings cfg, String answer) {
-        return DbBackupException.permanent(Redactor.redact("s3 bucket '" + cfg.bucket() + "' does not exist at "
+        return DbBackupException.permanent(Redactor.redact("s3 bucket '" + cfg.bucket() + "'" + S3BucketName.note(cfg.bucket()) + " does not exist at "
                 + cfg.service() + " (" + answer + "): fix " + cfg.bucketKey() + " in the config, or create the bucket"), null);
     }
 

@@ -86,6 +86,12 @@ public final class S3StoreProvider implements StoreProvider {
         if (bucket.isPresent() && !bucket.get().matches("[a-zA-Z0-9._-]{1,255}")) {
             s.error("bucket", "bucket must be a bucket name (letters, digits, '.', '-', '_'), not a path or URL; use prefix for a folder");
             ok = false;
+        } else if (bucket.isPresent()) {
+            // a warning only: legacy us-east-1 buckets and some S3-compatible services accept other names
+            String name = bucket.get();
+            S3BucketName.problem(name).ifPresent(p -> s.warn("bucket", "'" + name + "' is not a valid S3 bucket name: " + p
+                    + " (3-63 lowercase letters, digits, dots, hyphens); AWS S3 will answer that it does not exist, unless "
+                    + "it is a legacy us-east-1 bucket or the service (endpoint) accepts such names"));
         }
         Optional<String> folder = s.folderPrefix("prefix");
         ok &= folder.isPresent();

@@ -53,15 +53,39 @@ class S3StoreProviderTest {
     }
 
     /** A user and password in the endpoint are never sent: dropped with a warning at the key that does not repeat them. */
+    /**
+     * A bucket name S3 refuses (2 characters) was only found at the first request, as "bucket does not exist": a one-line
+     * warning at the key (file, line), not an error — legacy us-east-1 buckets and some S3-compatibles take such names.
+     */
+    @Test
+    void aBucketNameThatBreaksS3sRulesIsAWarningAtItsKey() throws Exception {
+        for (String[] c : new String[][]{{"ab", "it is 2 characters long; S3 needs 3 to 63"},
+                {"My-Backups", "it holds upper-case letters"}, {"backups_prod", "characters other than lowercase letters"},
+                {"-backups", "begin and end with a letter or digit"}, {"back..ups", "two dots in a row"},
+                {"10.0.0.1", "formatted as an IP address"}, {"x".repeat(64), "it is 64 characters long"}}) {
+            Config cfg = StoreConfigs.load(dir, "    type: s3\n    bucket: " + c[0] + "\n", Map.of());
+            assertThat(((S3Store) cfg.stores().get("main").store()).settings().bucket()).as("still loaded").isEqualTo(c[0]);
+            assertThat(cfg.warnings()).as(c[0]).singleElement().satisfies(w -> {
+                assertThat(w.line()).isEqualTo(8);
+                assertThat(w.format()).contains("dbbackup.yaml:8:").contains("warning").contains("stores.main.bucket")
+                        .contains("'" + c[0] + "' is not a valid S3 bucket name: ").contains(c[1])
+                        .contains("legacy us-east-1 bucket").doesNotContain("\n");
+            });
+        }
+        for (String valid : new String[]{"backups", "abc", "my.backups-2026", "x".repeat(63)}) {
+            assertThat(StoreConfigs.load(dir, "    type: s3\n    bucket: " + valid + "\n", Map.of()).warnings()).as(valid).isEmpty();
+        }
+    }
+
     @Test
     void userInfoInTheEndpointIsDroppedWithAWarning() throws Exception {
         for (String[] c : new String[][]{
                 {"https://backup:p%40ss-w0rd-9@minio.example:9000/base", "https://minio.example:9000/base", "p@ss-w0rd-9"},
                 {"http://only-a-user-name@[::1]:9000", "http://[::1]:9000", "only-a-user-name"}}) {
-            Config cfg = StoreConfigs.load(dir, "    type: s3\n    bucket: b\n    endpoint: " + c[0] + "\n", Map.of());
+            Config cfg = StoreConfigs.load(dir, "    type: s3\n    bucket: bkt\n    endpoint: " + c[0] + "\n", Map.of());
             S3Store store = (S3Store) cfg.stores().get("main").store();
             assertThat(store.settings().endpoint().toString()).isEqualTo(c[1]);
-            assertThat(store.describe()).isEqualTo("s3 s3://b/ at " + c[1]);
+            assertThat(store.describe()).isEqualTo("s3 s3://bkt/ at " + c[1]);
             assertThat(cfg.warnings()).singleElement().satisfies(w -> {
                 assertThat(w.line()).isEqualTo(9);
                 assertThat(w.format()).contains("dbbackup.yaml:9:").contains("stores.main.endpoint")
