@@ -75,7 +75,7 @@ class ConfigPrefixLengthTest {
                 datasources:
                   app: {engine: sqlite, path: app.db}
                 stores:
-                  s3: {type: s3, bucket: b, region: us-east-1, prefix: %s}
+                  s3: {type: s3, bucket: bkt, region: us-east-1, prefix: %s}
                 jobs:
                   app:
                     datasource: app
