@@ -170,7 +170,8 @@ public final class ChildProcess {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         };
-        cancellation.onCancel(() -> {
+        // dropped once this run ended (finally below): an operation running a tool many times keeps no hook per run
+        io.dbbackup.core.CancelSignal.Registration killOnCancel = cancellation.onCancel(() -> {
             killedBecause.compareAndSet(null, "cancelled: " + cancellation.reason());
             kill.run();
         });
@@ -312,6 +313,7 @@ public final class ChildProcess {
             throw new InterruptedIOException(name + " interrupted");
         } finally {
             timer.cancel();
+            killOnCancel.close();
             if (process.isAlive()) {
                 kill.run();
             }

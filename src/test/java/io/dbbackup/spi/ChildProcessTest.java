@@ -30,6 +30,21 @@ class ChildProcessTest {
     }
 
     /**
+     * A restore runs psql several times under one operation (the server's version, the lock-wait watch, the load): each
+     * run left its kill hook registered, with its process, until the operation ended. A finished run drops its hook, and
+     * a failed one too.
+     */
+    @Test
+    void aFinishedRunLeavesNoHookWaitingForTheOperationsCancellation() throws Exception {
+        Cancellation op = new Cancellation();
+        for (int i = 0; i < 3; i++) {
+            ChildProcess.of(List.of("/bin/true")).run(null, new ByteArrayOutputStream(), op);
+        }
+        assertThatThrownBy(() -> ChildProcess.of(List.of("/bin/false")).run(null, new ByteArrayOutputStream(), op));
+        assertThat(op.waitingHooks()).as("hooks still registered after the runs ended").isZero();
+    }
+
+    /**
      * A tool dbbackup killed at its timeout (exit 137) was said as "killed by SIGKILL (signal 9): most often the kernel's
      * out-of-memory killer …", the timeout only among its "last words", and not at all when the tool had written to
      * stderr (a wrapper shell's "Killed" for its child was the last line): a DBA was sent to raise memory limits for a
