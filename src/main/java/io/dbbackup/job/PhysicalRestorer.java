@@ -184,7 +184,7 @@ public final class PhysicalRestorer {
                 // whatever failed (a checksum keeps its own message), the user learns what became of the directory
                 // a signal's cut read and what the engine made of it race: the cancellation is said, whichever came first
                 DbBackupException d = Failures.map("restore of " + key.key() + " into " + dir + " failed",
-                        cancellationFirst(e, op.context().cancellation()));
+                        StoppableRead.cancellationFirst(e, op.context().cancellation(), ws.log()));
                 throw catalog.pointingToOlder(job, key, new DbBackupException(d.status(), d.getMessage()
                         + (unclean.isEmpty() ? " (nothing was left in " + where + ")"
                         : " (some of what it wrote could not be removed from " + join(unclean) + "; empty it before trying again)"),
@@ -216,17 +216,6 @@ public final class PhysicalRestorer {
         }
     }
 
-    /**
-     * {@code e}, or the operation's cancellation when it was stopped (a signal, a timeout) by the time {@code e} is said
-     * ({@link Failures#cancellationFirst}); what failed then is kept as a debug line and as suppressed.
-     */
-    private Throwable cancellationFirst(Throwable e, Cancellation cancellation) {
-        Throwable said = Failures.cancellationFirst(e, cancellation);
-        if (said != e) {
-            ws.log().debug("failed after the cancellation", "reason", cancellation.reason(), "error", String.valueOf(e));
-        }
-        return said;
-    }
 
     /**
      * A dry run's read of the whole backup: SHA-256 and decoding, as the restore itself would check them; cut off at once
@@ -241,7 +230,8 @@ public final class PhysicalRestorer {
             read.finished();
             return decoded;
         } catch (IOException | RuntimeException e) {
-            throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), cancellationFirst(e, cancellation)),
+            throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(),
+                    StoppableRead.cancellationFirst(e, cancellation, ws.log())),
                     restoreArgs);
         } finally {
             progress.finished();

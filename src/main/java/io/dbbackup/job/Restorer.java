@@ -160,7 +160,8 @@ public final class Restorer {
                 } catch (IOException | RuntimeException e) {
                     // an archive whose contents list does not read (cut inside it) fails as the restore of it would
                     throw catalog.pointingToOlder(job, key, doesNotRestore(key, Failures.map("cannot read the contents of "
-                            + key.key(), cancellationFirst(e, ctx))), restoreArgs);
+                            + key.key(), StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log()))),
+                            restoreArgs);
                 }
             }
             ws.log().info("checking backup before restore", "key", key.key());
@@ -180,7 +181,8 @@ public final class Restorer {
                 decodedBytes = counted.count();
                 read.finished();
             } catch (IOException | RuntimeException e) {
-                throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(), cancellationFirst(e, ctx)),
+                throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(),
+                        StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log())),
                         restoreArgs);
             } finally {
                 progress.finished();
@@ -218,7 +220,7 @@ public final class Restorer {
             } catch (IOException | RuntimeException e) {
                 // its checksum held: the backup itself is bad, not the target — unless this read got other bytes; a
                 // signal's cut read and the tool's kill race: the cancellation is said, whichever failed first
-                Throwable said = cancellationFirst(e, ctx);
+                Throwable said = StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log());
                 DbBackupException failed = Failures.map("restore of " + key.key() + " into " + target.engine().describe()
                         + " failed", said);
                 throw io.dbbackup.codec.ChecksumMismatchException.in(said) ? changedSinceVerified(key, failed)
@@ -231,17 +233,6 @@ public final class Restorer {
         }
     }
 
-    /**
-     * {@code e}, or the operation's cancellation when it was stopped (a signal, a timeout) by the time {@code e} is said
-     * ({@link Failures#cancellationFirst}); what failed then is kept as a debug line and as suppressed.
-     */
-    private Throwable cancellationFirst(Throwable e, OperationContext ctx) {
-        Throwable said = Failures.cancellationFirst(e, ctx.cancellation());
-        if (said != e) {
-            ws.log().debug("failed after the cancellation", "reason", ctx.cancellation().reason(), "error", String.valueOf(e));
-        }
-        return said;
-    }
 
     /**
      * {@code key}'s manifest, read once for the checks and warnings before a restore ({@link #requireTheEngineItWasMadeBy},

@@ -3,6 +3,8 @@ package io.dbbackup.job;
 import io.dbbackup.codec.Decryptor;
 import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.CancelSignal;
+import io.dbbackup.core.Log;
+import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.spi.Cancellation;
 
@@ -43,6 +45,19 @@ final class StoppableRead implements AutoCloseable {
         ArtifactReader.Decoded decoded = reader.open(key, decryptor, true);
         return new StoppableRead(decoded, over.apply(decoded),
                 cancellation.onCancel(() -> decoded.abortRead(cancellation.reason())));
+    }
+
+    /**
+     * {@code e}, or the operation's cancellation when it was stopped (a signal, a timeout) by the time {@code e} is said
+     * ({@link Failures#cancellationFirst}): a read this cut off and what its reader made of it race; what failed then is
+     * kept as a debug line and as suppressed.
+     */
+    static Throwable cancellationFirst(Throwable e, Cancellation cancellation, Log log) {
+        Throwable said = Failures.cancellationFirst(e, cancellation);
+        if (said != e) {
+            log.debug("failed after the cancellation", "reason", cancellation.reason(), "error", String.valueOf(e));
+        }
+        return said;
     }
 
     /** The read itself. */
