@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * no daily backup only to delete it at its next prune. A source backup that does not match its checksum is not
  * copied; the others still are, and so is, in its place, the newest older one the retention keeps with it left out
  * ({@link #inPlaceOf}; that one damaged too, the next; an empty object under its key copied over, as under any
- * backup copied), and the run fails as an integrity failure naming it. A new copy
+ * backup copied; the same when the damaged one's own key holds an empty object, which is left as it is), and the run fails as an integrity failure naming it. A new copy
  * claims its key with its {@code .sha256} as a backup does ({@link KeyClaim}): when another run of the job
  * (overlapping, on another host) holds it, this run drops its own upload and leaves whatever is under the key alone.
  */
@@ -168,9 +168,12 @@ public final class Copier {
         java.time.Instant now = ws.clock().instant(); // one reading: the copy and its WAL keep by the same backups ahead
         List<BackupKey> todo = select(available, held, job.retention(), job.prefix(), now);
         List<Catalog.Entry> notKept = new ArrayList<>(); // empty objects whose source this run does not copy, so far
-        List<Suspect> suspects = new ArrayList<>(emptyCopies(job, heldEntries, todo, byName, notKept));
-        suspects.addAll(suspects(source, from, to, countedEntries, byName));
-        Set<String> replaced = suspects.stream().map(s -> s.copy().key().fileName()).collect(Collectors.toSet());
+        // an empty object under a chosen backup's key is copied over in the main loop (its source damaged, a stand-in is
+        // looked for as for any chosen backup); the damaged copies the job holds are repaired after it
+        Map<String, Suspect> emptyChosen = new LinkedHashMap<>();
+        emptyCopies(job, heldEntries, todo, byName, notKept).forEach(s -> emptyChosen.put(s.copy().key().fileName(), s));
+        List<Suspect> suspects = suspects(source, from, to, countedEntries, byName);
+        List<Catalog.Entry> emptyUnderDamaged = new ArrayList<>(); // empty objects under chosen keys whose source is damaged
         List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
         Map<BackupKey, Long> sizes = new LinkedHashMap<>();
         heldEntries.forEach(e -> sizes.putIfAbsent(e.key(), e.object().size()));
@@ -193,15 +196,18 @@ public final class Copier {
         Set<String> bad = new java.util.HashSet<>(); // the source backups that failed their checksums, by file name
         Set<BackupKey> standIns = new java.util.HashSet<>();
         List<String> inPlace = new ArrayList<>(); // the stand-ins this run copied
+        List<String> repaired = new ArrayList<>();
         for (int i = 0; i < queue.size(); i++) {
             BackupKey target = queue.get(i);
-            if (replaced.contains(target.fileName())) {
-                continue; // an empty object under its key: copied over it below, as a damaged copy is
-            }
             Catalog.Entry entry = byName.get(target.fileName());
             BackupKey origin = entry.key();
-            // a stand-in over an empty object replaces it as a repair does (commit first): the key holds no copy to claim
-            boolean overEmpty = standIns.contains(target) && empties.containsKey(target.fileName());
+            Suspect emptyCopy = emptyChosen.get(target.fileName()); // an empty object under its key: no copy
+            if (emptyCopy != null) {
+                ws.log().warn("copy does not match its source: " + target.key() + " " + emptyCopy.why()
+                        + ": copying it again from " + origin.key(), "job", job.name(), "key", target.key());
+            }
+            // copied over an empty object as a repair replaces a copy (commit first): the key holds no copy to claim
+            boolean overEmpty = emptyCopy != null || standIns.contains(target) && empties.containsKey(target.fileName());
             Copied c;
             try {
                 c = copy(source.name(), from, origin, entry.object().size(), to, target, overEmpty, ctx, progress);
@@ -210,8 +216,11 @@ public final class Copier {
                     throw e;
                 }
                 ws.log().error("not copied: " + e.getMessage(), "job", job.name(), "key", origin.key());
-                damaged.add(e);
                 bad.add(origin.fileName());
+                damaged.add(e);
+                if (emptyCopy != null) {
+                    emptyUnderDamaged.add(emptyCopy.copy());
+                }
                 for (BackupKey k : inPlaceOf(available, held, bad, chosen, job.retention(), job.prefix(), now)) {
                     ws.log().warn("copying " + byName.get(k.fileName()).key().key() + " in place of " + origin.key()
                             + ", which does not match its checksum" + (empties.containsKey(k.fileName()) ? ", over the "
@@ -250,6 +259,17 @@ public final class Copier {
                 }
                 continue;
             }
+            if (emptyCopy != null) {
+                repaired(job, to, target, origin, emptyCopy, c, ctx, repaired);
+                bytes += c.bytes();
+                sizes.put(target, c.bytes());
+                holds.add(target); // it was empty, so no copy: now it is one
+                if (newest == null || target.compareTo(newest) < 0) {
+                    newest = target;
+                    newestSha = c.sha256();
+                }
+                continue;
+            }
             if (job.verify() != JobConfig.Verification.OFF) {
                 new ReadBack(ws).checkOrDiscard(job, to, target, c.bytes(), ctx);
             }
@@ -270,13 +290,14 @@ public final class Copier {
         }
         // named once the stand-ins are known: one copied over is a copy now; one whose source failed its checksum is kept
         // by the retention, but not copied
-        List<Catalog.Entry> damagedSource = notKept.stream().filter(e -> bad.contains(e.key().fileName())).toList();
+        List<Catalog.Entry> damagedSource = new ArrayList<>(notKept.stream().filter(e -> bad.contains(e.key().fileName()))
+                .toList());
+        damagedSource.addAll(emptyUnderDamaged);
         catalog.countable(job, notKept.stream().filter(e -> !chosen.contains(e.key().fileName())).toList(),
                 "copy job " + job.name() + " does not count it as a copy it holds, never deletes it, and does not copy its "
                         + "source backup again (its retention does not keep that backup)");
         catalog.countable(job, damagedSource, "copy job " + job.name() + " does not count it as a copy it holds, never "
                 + "deletes it, and does not copy its source backup again (that backup does not match its checksum)");
-        List<String> repaired = new ArrayList<>();
         for (Suspect s : suspects) {
             BackupKey target = s.copy().key();
             BackupKey origin = s.origin().key();
@@ -298,12 +319,7 @@ public final class Copier {
                 damaged.add(lost);
                 continue;
             }
-            if (job.verify() != JobConfig.Verification.OFF) {
-                new ReadBack(ws).checkOrDiscard(job, to, target, c.bytes(), ctx);
-            }
-            ws.log().warn("damaged copy repaired: " + target.key() + " copied again from " + origin.key(), "job", job.name(),
-                    "key", target.key(), "bytes", c.bytes(), "sha256", c.sha256());
-            repaired.add(target.key() + " (it " + s.why() + ")");
+            repaired(job, to, target, origin, s, c, ctx, repaired);
             bytes += c.bytes();
             sizes.put(target, c.bytes());
             if (!holds.contains(target)) { // it was empty, so no copy: now it is one
@@ -337,6 +353,15 @@ public final class Copier {
                     + (damaged.size() == 1 ? "its" : "their") + " place (the newest older good "
                     + (inPlace.size() == 1 ? "backup" : "backups") + " of job '" + source.name()
                     + "' that the copy's retention keeps)";
+            if (inPlace.isEmpty() && !emptyUnderDamaged.isEmpty()) {
+                // the DBA sees a file under the damaged one's key: say that it is none, and that nothing good took its place
+                int others = emptyUnderDamaged.size() - 1;
+                stood = "; nothing was copied in " + (damaged.size() == 1 ? "its" : "their") + " place: no older good "
+                        + "backup of job '" + source.name() + "' that the copy's retention keeps is left to copy, and "
+                        + emptyUnderDamaged.get(0).key().key() + (others == 0 ? " in the copy's folder is an empty (0 bytes) "
+                        + "object, no copy (left as it is)" : " (and " + others + " more) in the copy's folder are empty (0 "
+                        + "bytes) objects, no copies (left as they are)");
+            }
             throw new DbBackupException(ExitStatus.INTEGRITY, damaged.get(0).getMessage() + more + stood + "; run "
                     + ws.suggest("verify", source.name(), "--all-backups"), damaged.get(0), false);
         }
@@ -377,6 +402,17 @@ public final class Copier {
             notes.add(stale);
         }
         return new Result(new BackupResult(newest, newestSize, 0, newestSha, null), notes);
+    }
+
+    /** After the repair of {@code s} copied {@code c}: read back as the job says, logged, added to {@code repaired}. */
+    private void repaired(JobConfig job, Store to, BackupKey target, BackupKey origin, Suspect s, Copied c,
+                          OperationContext ctx, List<String> repaired) {
+        if (job.verify() != JobConfig.Verification.OFF) {
+            new ReadBack(ws).checkOrDiscard(job, to, target, c.bytes(), ctx);
+        }
+        ws.log().warn("damaged copy repaired: " + target.key() + " copied again from " + origin.key(), "job", job.name(),
+                "key", target.key(), "bytes", c.bytes(), "sha256", c.sha256());
+        repaired.add(target.key() + " (it " + s.why() + ")");
     }
 
     /**
@@ -442,8 +478,9 @@ public final class Copier {
     /**
      * The empty (0-byte) objects among {@code held}, which are no copies ({@link Catalog#counts}, as for prune): the copy
      * counts none of them, so an empty one never stands for one of the N its retention keeps nor makes it leave a source
-     * backup uncopied. One whose source backup the run copies ({@code todo}) is copied over, as a damaged copy is: the
-     * answer, one {@link Suspect} each. The others are left as prune leaves them (never deleted, never copied over only
+     * backup uncopied. One whose source backup the run copies ({@code todo}) is copied over, as a damaged copy is, in the
+     * run's main loop (its source damaged, a stand-in is copied in its place as for any backup chosen): the answer, one
+     * {@link Suspect} each. The others are left as prune leaves them (never deleted, never copied over only
      * to be deleted at the next prune), each with prune's warning: those with no source backup here; those whose source
      * backup is listed go into {@code notKept}, for the run to name once it knows which stand in for a damaged backup
      * (one that does is copied over, as for a backup in {@code todo}).

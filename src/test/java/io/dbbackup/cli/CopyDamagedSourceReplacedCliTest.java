@@ -168,4 +168,65 @@ class CopyDamagedSourceReplacedCliTest {
                 .contains("does not copy its source backup again (that backup does not match its checksum)")
                 .doesNotContain("its retention does not keep that backup");
     }
+
+    /**
+     * A normally chosen backup whose key in the copy's folder holds an empty (0-byte) object (an earlier run died after
+     * creating it, its sidecar beside it), its source damaged: the empty object went to the repair step, which said the
+     * copy "could not be repaired" and "was left as it is" (as if it might be the sound one) and looked for no stand-in,
+     * so the copy held nothing. Now it goes the main loop's way: the newest older good backup is copied in its place, in
+     * the same words, counted as copied, exit 3; the empty object is named as one whose backup fails its checksum.
+     */
+    @Test
+    void anEmptyObjectUnderADamagedChosenBackupsKeyGetsAStandIn() throws Exception {
+        TestBytes.flipMiddleByte(dir.resolve("store/" + DAY3));
+        Path empty = emptyCopyOf(DAY3);
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy", "--json");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(sha256(dir.resolve("offsite/" + DAY2))).as(r.toString()).isEqualTo(sha256(dir.resolve("store/" + DAY2)));
+        assertThat(Files.size(empty)).isZero();
+        assertThat(r.out()).as(r.toString()).contains("\"exit_code\": 3").contains("checksum mismatch for " + DAY3 + ": expected ")
+                .contains("; copied " + DAY2 + " in its place (the newest older good backup of job 'app' that the copy's "
+                        + "retention keeps); run dbbackup -c config.yaml verify app --all-backups");
+        assertThat(r.err()).doesNotContain("could not be repaired").doesNotContain("the copy was left as it is")
+                .contains("copying " + DAY2 + " in place of " + DAY3 + ", which does not match its checksum")
+                .contains("copied=1 ").contains("repaired=0 ").contains("left_to_retention=1 ")
+                .contains("not counted by retention: " + DAY3 + " is empty (0 bytes)")
+                .contains("does not copy its source backup again (that backup does not match its checksum)");
+
+        Cli.Result prune = at(NOW).run("-c", "config.yaml", "prune", "copy");
+        assertThat(prune.exit()).as(prune.toString()).isZero();
+        assertThat(copies()).containsExactly(DAY2, DAY3);
+        assertThat(Files.size(empty)).as("an empty object is never deleted").isZero();
+    }
+
+    /** The same with no older good backup to copy in its place: the one line says the source is damaged and that. */
+    @Test
+    void anEmptyObjectUnderADamagedChosenBackupsKeyWithNoGoodOneLeftSaysSo() throws Exception {
+        for (String day : List.of(DAY1, DAY2, DAY3)) {
+            TestBytes.flipMiddleByte(dir.resolve("store/" + day));
+        }
+        Path empty = emptyCopyOf(DAY3);
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(copies()).containsExactly(DAY3);
+        assertThat(Files.size(empty)).isZero();
+        assertThat(r.err()).as(r.toString()).doesNotContain("could not be repaired")
+                .contains("checksum mismatch for " + DAY3 + ": expected ")
+                .contains("; nothing was copied in their place: no older good backup of job 'app' that the copy's retention "
+                        + "keeps is left to copy, and " + DAY3 + " in the copy's folder is an empty (0 bytes) object, no "
+                        + "copy (left as it is)")
+                .contains("(and 2 more files of job 'app' that do not match their checksums)");
+    }
+
+    private Path emptyCopyOf(String key) throws IOException {
+        Path empty = dir.resolve("offsite/" + key);
+        Files.createDirectories(empty.getParent());
+        Files.write(empty, new byte[0]);
+        Files.copy(dir.resolve("store/" + key + ".sha256"), dir.resolve("offsite/" + key + ".sha256"));
+        return empty;
+    }
 }
