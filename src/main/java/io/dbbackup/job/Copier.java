@@ -125,6 +125,10 @@ public final class Copier {
     private record Suspect(Catalog.Entry copy, Catalog.Entry origin, String why) {
     }
 
+    /** A sound copy ({@code sha256} its digest, the source's) with no manifest beside it. */
+    private record NoManifest(Catalog.Entry copy, Catalog.Entry origin, String sha256) {
+    }
+
     /** Age of the source job's newest backup above which a copy run says the source may have stopped (26 h: a nightly job and its slack). */
     static final java.time.Duration SOURCE_STALE = java.time.Duration.ofHours(26);
 
@@ -172,7 +176,8 @@ public final class Copier {
         // looked for as for any chosen backup); the damaged copies the job holds are repaired after it
         Map<String, Suspect> emptyChosen = new LinkedHashMap<>();
         emptyCopies(job, heldEntries, todo, byName, notKept).forEach(s -> emptyChosen.put(s.copy().key().fileName(), s));
-        List<Suspect> suspects = suspects(source, from, to, countedEntries, byName);
+        List<NoManifest> noManifest = new ArrayList<>();
+        List<Suspect> suspects = suspects(source, from, to, countedEntries, byName, noManifest);
         List<Catalog.Entry> emptyUnderDamaged = new ArrayList<>(); // empty objects under chosen keys whose source is damaged
         List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
         Map<BackupKey, Long> sizes = new LinkedHashMap<>();
@@ -330,6 +335,10 @@ public final class Copier {
                 newestSha = c.sha256();
             }
         }
+        List<String> manifestsBack = new ArrayList<>();
+        for (NoManifest m : noManifest) {
+            writeManifestBack(job, source, from, to, m, ctx).ifPresent(manifestsBack::add);
+        }
         int walCopied = 0;
         List<String> walUnknown = List.of();
         if (ws.datasource(job.datasource()).engine().physical()) {
@@ -393,6 +402,7 @@ public final class Copier {
         notes.add(what + "; newest copy " + newest.key() + " (" + io.dbbackup.core.Human.size(newestSize) + ")");
         elsewhere.forEach(k -> notes.add("already copied by another run: " + k));
         repaired.forEach(r -> notes.add("repaired a damaged copy, copied again from the source: " + r));
+        manifestsBack.forEach(k -> notes.add("wrote back a copy's missing manifest, from its source's: " + k));
         BackupKey newestSource = available.get(0);
         java.time.Duration age = java.time.Duration.between(newestSource.timestamp(), ws.clock().instant());
         if (age.compareTo(SOURCE_STALE) > 0) {
@@ -424,7 +434,7 @@ public final class Copier {
      * (a flipped byte) is left to {@code verify --all-backups}, which reads every byte.
      */
     private List<Suspect> suspects(JobConfig source, Store from, Store to, List<Catalog.Entry> held,
-                                   Map<String, Catalog.Entry> byName) {
+                                   Map<String, Catalog.Entry> byName, List<NoManifest> noManifest) {
         List<Suspect> out = new ArrayList<>();
         ArtifactReader sourceDigests = ArtifactReader.forRecovery(from);
         for (Catalog.Entry copy : held) {
@@ -458,6 +468,7 @@ public final class Copier {
                 continue; // nothing at the source to compare with: its own check is verify's, and a copy would fail anyway
             }
             if (expected.equalsIgnoreCase(digest)) {
+                manifestGone(to, copy, origin, digest, noManifest);
                 continue;
             }
             Object recorded;
@@ -468,11 +479,57 @@ public final class Copier {
                 recorded = null; // a manifest that is not JSON vouches for nothing
             }
             if (recorded instanceof String hex && hex.equalsIgnoreCase(digest)) {
-                continue; // the source's sidecar is the damaged record; the copy matches the bytes its manifest vouches for
+                // the source's sidecar is the damaged record; the copy matches the bytes its manifest vouches for
+                manifestGone(to, copy, origin, digest, noManifest);
+                continue;
             }
             out.add(new Suspect(copy, origin, "records sha256 " + digest + " in its sidecar, its source " + expected));
         }
         return out;
+    }
+
+    /**
+     * Adds {@code copy} (sound: {@code digest} is its source's) to {@code noManifest} when its {@code .manifest.json} is
+     * not beside it (a repair that died between its sidecar and its manifest, a hand that deleted it): a physical
+     * restore of the copy needs it, and the sizes and sidecars compared above never miss it. One stat per copy.
+     */
+    private static void manifestGone(Store to, Catalog.Entry copy, Catalog.Entry origin, String digest,
+                                     List<NoManifest> noManifest) {
+        try {
+            if (to.stat(copy.key().manifestKey()).isEmpty()) {
+                noManifest.add(new NoManifest(copy, origin, digest));
+            }
+        } catch (IOException e) {
+            throw Failures.map("cannot read " + copy.key().manifestKey() + " from " + to.describe(), e);
+        }
+    }
+
+    /**
+     * Writes {@code m}'s manifest back beside its copy from its source's, as a copy writes it (the copy's key, its
+     * stored size and digest, {@code copied_from}), without copying the backup again; the key of the manifest written,
+     * empty when the source has none to give (a backup of an early version) or the copy has it again by now.
+     */
+    private Optional<String> writeManifestBack(JobConfig job, JobConfig source, Store from, Store to, NoManifest m,
+                                               OperationContext ctx) {
+        BackupKey target = m.copy().key();
+        Map<String, Object> manifest = manifest(from, m.origin().key(), target, source.name());
+        if (manifest == null) {
+            return Optional.empty();
+        }
+        ws.log().warn("copy has no manifest: " + target.manifestKey() + " is missing beside it; writing it back from its "
+                + "source's, " + m.origin().key().manifestKey(), "job", job.name(), "key", target.key());
+        manifest.put("size", m.copy().object().size());
+        manifest.put("sha256", m.sha256());
+        try {
+            // never over one another run wrote meanwhile
+            if (!to.putIfAbsent(target.manifestKey(), (Json.pretty(manifest) + "\n").getBytes(StandardCharsets.UTF_8),
+                    ctx)) {
+                return Optional.empty();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw Failures.map("cannot write " + target.manifestKey() + " to " + to.describe(), e);
+        }
+        return Optional.of(target.manifestKey());
     }
 
     /**
