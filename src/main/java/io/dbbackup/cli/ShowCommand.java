@@ -105,6 +105,11 @@ final class ShowCommand implements Callable<Integer> {
             line("made by", man.getOrDefault("tool", "dbbackup") + " " + man.get("tool_version")
                     + io.dbbackup.core.BuildInfo.of(man.get("tool_commit"), man.get("tool_built")));
         }
+        if (man.get("copied_from") instanceof Map<?, ?> from) { // a copy job's copy: whose backup it is, and when
+            Instant copied = instant(from.get("copied"));
+            line("copied from", "job " + from.get("job") + " (store " + from.get("store") + "), key " + from.get("key")
+                    + (copied == null ? "" : ", copied " + TIME.format(copied)));
+        }
         d.pin().ifPresent(p -> line("pinned", (p.pinnedAt() == null ? "" : "since " + TIME.format(p.pinnedAt()))
                 + (p.note().isEmpty() ? "" : (p.pinnedAt() == null ? "" : ": ") + p.note()) + " (retention keeps it"
                 + (p.unknownFields().isEmpty() ? "" : "; written by a newer dbbackup: " + p.unknown()

@@ -97,6 +97,32 @@ class ShowCliTest {
     }
 
     @Test
+    void aCopyJobsBackupSaysWhereItWasCopiedFrom() throws Exception {
+        Files.writeString(dir.resolve("copy.yaml"), """
+                datasources:
+                  app: {engine: sqlite, path: app.db, compression: zstd}
+                stores:
+                  local: {type: local, path: store}
+                  offsite: {type: local, path: offsite}
+                jobs:
+                  app: {datasource: app, store: local}
+                  app-offsite: {copy_of: app, store: offsite}
+                """);
+        Cli.Result copy = cli.run("-c", "copy.yaml", "backup", "app-offsite");
+        assertThat(copy.exit()).as(copy.toString()).isZero();
+        String newest = "app/" + file(".sqlite.zst", "app").getFileName();
+        Map<?, ?> copiedFrom = (Map<?, ?>) ((Map<?, ?>) Json.parse(Files.readString(
+                dir.resolve("offsite").resolve(newest + ".manifest.json")))).get("copied_from");
+        String at = ShowCommand.TIME.format(Instant.parse((String) copiedFrom.get("copied")));
+
+        Cli.Result r = cli.run("-c", "copy.yaml", "show", "app-offsite");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("job         app-offsite (store offsite)",
+                "copied from job app (store " + copiedFrom.get("store") + "), key " + newest + ", copied " + at + "\n");
+    }
+
+    @Test
     void aSidecarThatDisagreesAndAMissingManifestAreShownNotHidden() throws Exception {
         Path sidecar = file(".sqlite.zst.sha256", "app");
         Files.writeString(sidecar, "0".repeat(64) + Files.readString(sidecar).substring(64));
