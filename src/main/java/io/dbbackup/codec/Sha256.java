@@ -39,6 +39,15 @@ public final class Sha256 {
         return (hex + "  " + fileName + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The file name a well-formed sidecar names, whatever it is: one that names another file than its backup's was
+     * copied or renamed with it (a backup dated by hand), which is said as such rather than as a malformed sidecar.
+     */
+    public static Optional<String> sidecarFileName(byte[] content) {
+        Matcher m = LINE.matcher(new String(content, StandardCharsets.UTF_8).strip());
+        return m.matches() ? Optional.of(m.group(2).strip()) : Optional.empty();
+    }
+
     /** The hex digest in a sidecar, if it is well formed and names {@code fileName}. */
     public static Optional<String> parseSidecar(byte[] content, String fileName) {
         String text = new String(content, StandardCharsets.UTF_8).strip();

@@ -66,11 +66,15 @@ public final class ArtifactReader {
     public String expectedSha256(BackupKey key) {
         String problem;
         try (InputStream in = store.open(key.sha256Key())) {
-            Optional<String> hex = Sha256.parseSidecar(in.readNBytes(4096), key.fileName());
+            byte[] content = in.readNBytes(4096);
+            Optional<String> hex = Sha256.parseSidecar(content, key.fileName());
             if (hex.isPresent()) {
                 return hex.get();
             }
-            problem = "malformed checksum sidecar " + key.sha256Key();
+            problem = Sha256.sidecarFileName(content)
+                    .map(other -> "checksum sidecar " + key.sha256Key() + " is for another file, " + other + ", not "
+                            + key.fileName() + " (copied or renamed with its sidecars?)")
+                    .orElse("malformed checksum sidecar " + key.sha256Key());
         } catch (NoSuchKeyException e) {
             problem = "no checksum sidecar " + key.sha256Key();
             requireArtifact(key);
@@ -87,7 +91,9 @@ public final class ArtifactReader {
         }
         throw DbBackupException.integrity(problem + ": cannot verify " + key.key()
                 + (recorded.isPresent() ? " (its manifest records sha256 " + recorded.get()
-                + ": restore and download check against that)" : " (nor does a manifest record its SHA-256), and a backup is "
+                + ": restore and download check against that)" : manifestOfAnother(key).map(other -> " (and its manifest "
+                + key.manifestKey() + " describes another backup, " + other + ")").orElse(" (nor does a manifest record its SHA-256)")
+                + ", and a backup is "
                 + "never read unchecked: put its sidecar back beside it ('sha256sum " + key.fileName() + " > "
                 + key.fileName() + BackupKey.SHA256_SUFFIX + "' in its folder writes one — only if you trust these bytes) or "
                 + "take another backup"));
@@ -216,6 +222,19 @@ public final class ArtifactReader {
     }
 
     /** The manifest of exactly this key, if it is there and one of ours. */
+    /** The key a manifest beside {@code key} describes when it is another's (copied or renamed with it by hand). */
+    private Optional<String> manifestOfAnother(BackupKey key) {
+        try (InputStream in = store.open(key.manifestKey())) {
+            Object parsed = Json.parse(new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8));
+            if (parsed instanceof Map<?, ?> m && m.get("key") instanceof String other && !other.equals(key.key())) {
+                return Optional.of(other);
+            }
+        } catch (IOException | RuntimeException e) {
+            // no manifest, or not one of ours
+        }
+        return Optional.empty();
+    }
+
     private Optional<Map<?, ?>> manifestOf(BackupKey key) {
         try (InputStream in = store.open(key.manifestKey())) {
             Object parsed = Json.parse(new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8));
