@@ -1,8 +1,9 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.core.Human;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -90,8 +91,35 @@ final class TarExtractor {
                         + "' (a link or device): not something pg_basebackup writes; refusing to extract it");
             }
         }
-        in.transferTo(OutputStream.nullOutputStream());
+        onlyZerosAfterTheEnd(in, tar.position());
         return new Result(files, bytes);
+    }
+
+    /**
+     * Reads what follows the end-of-archive block to the stream's very end (so that a checking stream beneath sees every
+     * byte, and a checksum that does not hold is said as that): zeros, as tar pads an archive to its record size
+     * (10240 bytes) and pg_basebackup ends it with a second zero block, are accepted; anything else means the stream is
+     * not the archive that was backed up (something appended to it, or two archives one after the other), whose rest
+     * would silently not be restored: an integrity failure (exit 3), and the caller removes what was extracted.
+     */
+    private static void onlyZerosAfterTheEnd(InputStream in, long end) throws IOException {
+        byte[] buf = new byte[64 << 10];
+        long after = 0;
+        long firstData = -1;
+        for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
+            for (int i = 0; i < n && firstData < 0; i++) {
+                if (buf[i] != 0) {
+                    firstData = after + i;
+                }
+            }
+            after += n;
+        }
+        if (firstData >= 0) {
+            throw new io.dbbackup.codec.IntegrityException("the tar stream goes on after its end-of-archive block, which ends at "
+                    + "byte " + end + ": " + Human.count(after, "more byte") + ", not all zeros (the first non-zero one at byte "
+                    + (end + firstData) + "), so it is not the archive that was backed up and its rest would not be "
+                    + "restored");
+        }
     }
 
     /** Where entry {@code name} (a {@link #safeName}) goes: under its tablespace's folder, else under {@code dir}. */

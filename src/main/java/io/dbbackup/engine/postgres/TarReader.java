@@ -15,6 +15,8 @@ final class TarReader {
     private final byte[] block = new byte[TarHeader.BLOCK];
     private long remaining;
     private long padding;
+    /** Bytes of the stream read so far. */
+    private long position;
 
     TarReader(InputStream in) {
         this.in = in;
@@ -46,6 +48,11 @@ final class TarReader {
         }
     }
 
+    /** Bytes of the stream read so far: after {@link #next} returned null, the offset just past the end-of-archive block. */
+    long position() {
+        return position;
+    }
+
     /** Reads the current entry's content; -1 at its end. */
     int read(byte[] b, int off, int len) throws IOException {
         if (remaining == 0) {
@@ -56,6 +63,7 @@ final class TarReader {
             throw new EOFException("the tar stream ends inside an entry");
         }
         remaining -= n;
+        position += n;
         return n;
     }
 
@@ -68,6 +76,7 @@ final class TarReader {
                 throw new EOFException("the tar stream ends inside an entry");
             }
             skip -= n;
+            position += n;
         }
         remaining = 0;
         padding = 0;
@@ -93,6 +102,7 @@ final class TarReader {
                         + " (truncated archive)");
             }
             off += n;
+            position += n;
         }
     }
 

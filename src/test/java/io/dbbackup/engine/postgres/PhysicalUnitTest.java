@@ -257,6 +257,37 @@ class PhysicalUnitTest {
                 .hasMessageStartingWith("cannot create folder " + blocked.resolve("base"));
     }
 
+    /**
+     * After the end-of-archive block only zeros may come: tar pads an archive to its record size (10240 bytes), and they
+     * are read and accepted. Data after it (something appended, a second archive after the first) means the stream is not
+     * the archive that was backed up: an integrity failure (exit 3), read to its end all the same (the checksum beneath
+     * is checked there). It was read and dropped, and the restore reported as done with the rest not restored.
+     */
+    @Test
+    void onlyZerosMayFollowTheEndOfTheArchive() throws IOException {
+        byte[] tar = baseBackup(new byte[100_000]);
+        int records = (tar.length + 10239) / 10240 + 1;
+        ByteArrayInputStream padded = new ByteArrayInputStream(java.util.Arrays.copyOf(tar, records * 10240));
+        assertThat(TarExtractor.extract(padded, Files.createDirectories(dir.resolve("padded"))).files()).isEqualTo(6);
+        assertThat(padded.available()).as("read to the very end").isZero();
+
+        byte[] appended = java.util.Arrays.copyOf(tar, tar.length + 4096);
+        System.arraycopy("appended".getBytes(StandardCharsets.UTF_8), 0, appended, tar.length + 700, 8);
+        ByteArrayInputStream garbage = new ByteArrayInputStream(appended);
+        assertThatThrownBy(() -> TarExtractor.extract(garbage, Files.createDirectories(dir.resolve("garbage"))))
+                .isInstanceOf(io.dbbackup.codec.IntegrityException.class)
+                .hasMessage("the tar stream goes on after its end-of-archive block, which ends at byte " + (tar.length - 512)
+                        + ": 4608 more bytes, not all zeros (the first non-zero one at byte " + (tar.length + 700) + "), so it "
+                        + "is not the archive that was backed up and its rest would not be restored");
+        assertThat(garbage.available()).as("read to the very end").isZero();
+
+        byte[] two = java.util.Arrays.copyOf(tar, tar.length * 2);
+        System.arraycopy(tar, 0, two, tar.length, tar.length);
+        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(two), Files.createDirectories(dir.resolve("two"))))
+                .isInstanceOf(io.dbbackup.codec.IntegrityException.class)
+                .hasMessageContaining("(the first non-zero one at byte " + tar.length + ")");
+    }
+
     @Test
     void unsafeNamesLinksTruncationAndGarbageAreRefused() {
         for (String bad : new String[] {"../evil", "/etc/passwd", "a/../../b", "a//b"}) {
