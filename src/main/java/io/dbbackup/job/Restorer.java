@@ -221,8 +221,8 @@ public final class Restorer {
                 // its checksum held: the backup itself is bad, not the target — unless this read got other bytes; a
                 // signal's cut read and the tool's kill race: the cancellation is said, whichever failed first
                 Throwable said = StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log());
-                DbBackupException failed = Failures.map("restore of " + key.key() + " into " + target.engine().describe()
-                        + " failed", said);
+                DbBackupException failed = ledByTheRestore(Failures.map("restore of " + key.key() + " into "
+                        + target.engine().describe() + " failed", said), key, target.engine());
                 throw io.dbbackup.codec.ChecksumMismatchException.in(said) ? changedSinceVerified(key, failed)
                         : doesNotRestore(key, failed);
             } finally {
@@ -245,6 +245,24 @@ public final class Restorer {
         } catch (RuntimeException e) {
             return Map.of();
         }
+    }
+
+    /**
+     * A failure of the restore of {@code key} into {@code engine}'s target led by {@code restore of KEY into TARGET failed: },
+     * once, the engine's own naming of the target at the start of its words left out
+     * ({@link Engine#withoutTheTargetNamed}): an engine's {@link DbBackupException} (a MySQL/MariaDB load the server
+     * stopped, PostgreSQL's rolled-back transaction) passes {@link Failures#map} unchanged, and its line named neither the
+     * backup nor, as the others, the target. A user error (the engine's refusal, which names what to do) and an integrity
+     * failure ({@link #doesNotRestore} leads it with the backup) as they are.
+     */
+    static DbBackupException ledByTheRestore(DbBackupException failed, BackupKey key, Engine engine) {
+        if (failed.status() == ExitStatus.USER_ERROR || failed.status() == ExitStatus.INTEGRITY) {
+            return failed;
+        }
+        String context = "restore of " + key.key() + " into " + engine.describe() + " failed: ";
+        String said = failed.getMessage();
+        String once = context + engine.withoutTheTargetNamed(said.startsWith(context) ? said.substring(context.length()) : said);
+        return once.equals(said) ? failed : new DbBackupException(failed.status(), once, failed, failed.retryable());
     }
 
     /**

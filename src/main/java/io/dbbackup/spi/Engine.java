@@ -169,6 +169,14 @@ public interface Engine {
     String describe();
 
     /**
+     * The words of a failure of {@link #restore} without this engine's own naming of the target at their start, for the
+     * restore's line, which names it already: {@code restore of KEY into DESCRIBE failed: WORDS}. As they are by default.
+     */
+    default String withoutTheTargetNamed(String said) {
+        return said;
+    }
+
+    /**
      * Which dumps this engine's {@link #restore} reads: a dump of one engine restores into another
      * (a sync) only when their dialects are equal ({@code mysql} and {@code mariadb} share one).
      * Default: one dialect per implementation.

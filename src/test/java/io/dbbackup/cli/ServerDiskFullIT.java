@@ -183,7 +183,7 @@ class ServerDiskFullIT {
                         "--no-progress");
 
                 assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-                assertThat(r.err()).as(r.toString()).containsPattern("error: mariadb against 127\\.0\\.0\\.1:\\d+ failed: ERROR "
+                assertThat(r.err()).as(r.toString()).containsPattern("error: restore of \\S+ into mariadb copy on 127\\.0\\.0\\.1:\\d+ failed: ERROR "
                                 + "1114 \\(HY000\\) at line \\d+: The table 't' is full — the server's disk is most likely full: the "
                                 + "file system of its datadir has no room left for the table's rows")
                         .contains("free space there or grow that volume (or raise the cap), then run it again; database `copy` "

@@ -73,6 +73,22 @@ public final class MySqlEngine implements Engine {
         return s.flavor().type() + " " + s.scope().describe() + " on " + s.address();
     }
 
+    /**
+     * The client's failure without the server it names first: {@code mariadb HOST:PORT: ERROR …} (a permanent failure)
+     * and {@code mariadb against HOST:PORT failed: ERROR …} (one the job may retry) are both {@code ERROR …} after the
+     * restore's {@code … into mariadb DB on HOST:PORT failed: }.
+     */
+    @Override
+    public String withoutTheTargetNamed(String said) {
+        for (String named : new String[] {s.flavor().type() + " " + s.address() + ": ", " against " + s.address() + " failed: "}) {
+            int at = said.indexOf(named);
+            if (at >= 0 && (at == 0 || !said.substring(0, at).contains(" "))) { // the first words: "mariadb against …"
+                return said.substring(at + named.length());
+            }
+        }
+        return said;
+    }
+
     /** MySQL and MariaDB dumps load into each other's servers: one dialect. */
     @Override
     public String dialect() {

@@ -155,6 +155,17 @@ public final class PostgresEngine implements Engine {
         return "postgres " + settings.describe();
     }
 
+    /**
+     * A failed restore's words without {@code restore into USER@HOST:PORT/DB} at their start ({@link #restore} says what
+     * became of its one transaction so): {@code ran as one transaction and was rolled back: …} after the restore's
+     * {@code … into postgres USER@HOST:PORT/DB failed: }.
+     */
+    @Override
+    public String withoutTheTargetNamed(String said) {
+        String named = "restore into " + settings.describe() + " ";
+        return said.startsWith(named) ? said.substring(named.length()) : said;
+    }
+
     @Override
     public String dialect() {
         return "postgresql";

@@ -79,6 +79,45 @@ class MySqlRestoreClientIT extends MySqlCliFixture {
                 .as("the state it names").isEqualTo("1,2\t7");
     }
     /**
+     * A restore that the server stops with an SQL error midway (here a statement of the backup naming a table that is
+     * not there, stored with a matching checksum): the error line is led by what failed, as a PostgreSQL or SQLite
+     * restore's is — "restore of KEY into mariadb DB on HOST:PORT failed: …" — once, and the server named once. It was the
+     * client's words alone, "mariadb 127.0.0.1:PORT: ERROR 1146 …", without the backup or the target it was restored into.
+     */
+    @Test
+    void aRestoreStoppedByAnSqlErrorIsSaidAsTheRestoreOfTheBackupIntoItsTarget() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1), (2);");
+        server.rootSql("DROP DATABASE IF EXISTS shop_broken;");
+        cli = configure("", """
+                  broken:
+                    <<: *db
+                    database: shop_broken
+                """, "");
+        runBackup("shop");
+        Path artifact;
+        try (var files = Files.walk(dir.resolve("store"))) {
+            artifact = files.filter(f -> f.getFileName().toString().matches("shop-.*\\.sql\\.(zst|gz)")).findFirst()
+                    .orElseThrow();
+        }
+        io.dbbackup.testkit.Reseal.rewrite(artifact, dump -> new String(dump, java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst("\nUNLOCK TABLES;\n", "\nUNLOCK TABLES;\nINSERT INTO `no_such_table` VALUES (1);\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String key = dir.resolve("store").relativize(artifact).toString();
+
+        Cli.Result r = cli.run("-q", "-c", "config.yaml", "restore", "shop", "--to", "broken", "--auto-confirm",
+                "--no-progress");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        String first = r.err().lines().findFirst().orElse("");
+        assertThat(first).as(r.toString()).matches("error: restore of \\Q" + key + "\\E into mariadb shop_broken on "
+                + "127\\.0\\.0\\.1:" + server.port() + " failed: ERROR 1146 \\(42S02\\) at line \\d+: Table "
+                + "'shop_broken\\.no_such_table' doesn't exist; database `shop_broken`, which this restore created, was "
+                + "dropped again");
+        assertThat(rows(null, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop_broken'"))
+                .isEqualTo("0");
+    }
+
+    /**
      * A restore of a backup of all databases whose read of the backup fails midway (a download cut after half of it):
      * the client applied the statements it was given, so the server holds the part read before the failure, and the
      * error says so. It said only the read's failure: the dump names its databases only as it is read, so none was said

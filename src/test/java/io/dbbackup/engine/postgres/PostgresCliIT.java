@@ -576,6 +576,34 @@ class PostgresCliIT {
         assertThat(pg.databaseExists("drill_lost")).isFalse();
     }
 
+    /**
+     * A restore the server stops with an SQL error (a statement of the backup naming a table that is not there, stored
+     * with a matching checksum): one line led by the restore of the backup into its target, the target named once — as a
+     * MySQL/MariaDB restore's line is too.
+     */
+    @Test
+    void aRestoreStoppedByAnSqlErrorIsSaidAsTheRestoreOfTheBackupIntoItsTarget() throws Exception {
+        config("plain", "zstd", "pg.password");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        Reseal.rewrite(artifact, dump -> new String(dump, java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst("\nSET client_min_messages = warning;\n",
+                        "\nSET client_min_messages = warning;\nINSERT INTO no_such_table VALUES (1);\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String key = "prod/app/" + artifact.getFileName();
+        pg.execute("postgres", "drop database if exists copy_plain_zstd");
+
+        Cli.Result r = cli.run("-q", "-c", "config.yaml", "restore", "app", "--to", "copy", "--auto-confirm", "--no-progress");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().lines().findFirst().orElse("")).as(r.toString()).matches(java.util.regex.Pattern.quote(
+                "error: restore of " + key + " into postgres postgres@127.0.0.1:" + pg.port() + "/copy_plain_zstd failed: ran "
+                + "as one transaction and was rolled back: nothing was applied; the database copy_plain_zstd created for it "
+                + "was dropped again: psql failed (exit 3): psql:<stdin>:") + "\\d+" + java.util.regex.Pattern.quote(
+                ": ERROR:  relation \"no_such_table\" does not exist"));
+        assertThat(pg.databaseExists("copy_plain_zstd")).isFalse();
+    }
+
     @Test
     void restoreRefusesAScriptCutShortAtAStatementsEndThatPsqlWouldCommitAsAPartialRestore() throws Exception {
         config("plain", "zstd", "pg.password");
