@@ -100,6 +100,32 @@ class RestoreEndTest {
         assertThat(e.getMessage()).contains("mysql cancelled: signal SIGTERM; shop keeps what loaded before the error");
     }
 
+    /**
+     * An engine's own failure of the load (a {@link DbBackupException}, which {@code Failures.map} passes unchanged) is
+     * led by the restore of the backup into its target, once: not again when its words are led so already; an engine's
+     * refusal (a user error) and an integrity failure as they are.
+     */
+    @Test
+    void anEnginesFailureIsLedByTheRestoreOfTheBackupIntoItsTargetOnce() throws IOException {
+        Workspace ws = workspace(false, (in, w) -> {
+            in.readNBytes(1000);
+            throw DbBackupException.permanent("ERROR 1146 at line 45: Table 'app.gone' doesn't exist", null);
+        });
+        DbBackupException e = catchThrowableOfType(() -> new Restorer(ws, NOBODY).restore(
+                new Restorer.Request("app", Optional.empty(), Optional.empty(), true, false)), DbBackupException.class);
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).matches("restore of app/app-\\d{8}-\\d{6}\\.sqlite\\S* into fake app failed: ERROR 1146 "
+                + "at line 45: Table 'app.gone' doesn't exist");
+        String key = e.getMessage().substring("restore of ".length(), e.getMessage().indexOf(" into "));
+        io.dbbackup.core.BackupKey parsed = io.dbbackup.core.BackupKey.parse(key, "", "app").orElseThrow();
+        Engine engine = new LoadingEngine(false, (in, w) -> { });
+        assertThat(Restorer.ledByTheRestore(e, parsed, engine).getMessage()).as("led once").isEqualTo(e.getMessage());
+        DbBackupException refused = DbBackupException.user("--clean is not supported for fake app");
+        assertThat(Restorer.ledByTheRestore(refused, parsed, engine)).isSameAs(refused);
+        DbBackupException damaged = DbBackupException.integrity("the archive is damaged");
+        assertThat(Restorer.ledByTheRestore(damaged, parsed, engine)).isSameAs(damaged);
+    }
+
     @Test
     void aPhysicalRestoresReadFailureAfterASignalIsSaidAsTheSignal() throws IOException {
         Workspace ws = workspace(true, SIGNAL_THEN_THE_READS_FAILURE);
