@@ -36,6 +36,41 @@ final class LocalCopyOption {
         return key == null || text == null ? text : text.replace(key.key(), fromFile.toString());
     }
 
+    /**
+     * {@code progress} whose line names the file as given ("checking copies/app-….db.zst"), not only its name as the job's
+     * store would hold it; {@code progress} itself without the option.
+     */
+    io.dbbackup.job.Progress naming(io.dbbackup.job.Progress progress) {
+        if (fromFile == null || progress == io.dbbackup.job.Progress.NONE) {
+            return progress;
+        }
+        return new io.dbbackup.job.Progress() {
+            @Override
+            public void started(String what, long total) {
+                progress.started(key == null || !what.endsWith(" " + key.fileName()) ? what
+                        : what.substring(0, what.length() - key.fileName().length()) + fromFile, total);
+            }
+
+            @Override
+            public void advanced(long stored) {
+                progress.advanced(stored);
+            }
+
+            @Override
+            public void finished() {
+                progress.finished();
+            }
+        };
+    }
+
+    /**
+     * Tags every log line of the command with {@code file=FILE} as given, before the {@code key=} of the backup it is a
+     * copy of; without the option a tag never set (no field).
+     */
+    io.dbbackup.core.Log.Tagging tagged() {
+        return fromFile == null ? io.dbbackup.core.Log.tag("file") : io.dbbackup.core.Log.tag("file", fromFile);
+    }
+
     /** {@code e} with its message {@link #naming} the file. */
     io.dbbackup.core.DbBackupException naming(io.dbbackup.core.DbBackupException e) {
         String said = naming(e.getMessage());

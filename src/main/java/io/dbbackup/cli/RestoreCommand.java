@@ -127,20 +127,23 @@ final class RestoreCommand implements Callable<Integer> {
         Workspace ws = workspace();
         DecryptionKeys keys = decryption.keys(root.main, ws); // warns of a shared --identity untagged: the command's file
         Restorer.Result r;
-        try (Log.Tagging tag = Log.tag("job", job)) { // what its store, engine or a library says names it
-            r = new Restorer(ws, root.main.confirmer(), keys, ProgressLine.forCommand(root, noProgress)).restore(
+        // what its store, engine or a library says names it (and, from a local copy, the file)
+        try (Log.Tagging file = localCopy.tagged(); Log.Tagging tag = Log.tag("job", job)) {
+            r = new Restorer(ws, root.main.confirmer(), keys, localCopy.naming(ProgressLine.forCommand(root, noProgress))).restore(
                     new Restorer.Request(job, Optional.ofNullable(key), Optional.ofNullable(to), autoConfirm, clean, dryRun, tables,
                             schemas, dataOnly));
+        } catch (DbBackupException e) {
+            throw localCopy.naming(e); // --from-file: the file that was read, not a store key
         }
         if (r.dryRun()) {
-            root.out.println("dry run: " + r.key().key() + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
+            root.out.println("dry run: " + localCopy.naming(r.key().key()) + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
                     + " decoded); it would be restored into " + r.target() + (r.selection().isEmpty() ? "" : " (only " + r.selection() + ")"));
             root.out.println("target: " + r.targetHolds() + (r.targetEmpty() || autoConfirm ? ""
                     : " (a restore asks for confirmation, or takes --auto-confirm)"));
             root.out.println("nothing was changed");
             return 0;
         }
-        root.out.println("restored " + (r.selection().isEmpty() ? "" : r.selection() + " of ") + r.key().key() + " into " + r.target()
+        root.out.println("restored " + (r.selection().isEmpty() ? "" : r.selection() + " of ") + localCopy.naming(r.key().key()) + " into " + r.target()
                 + " (" + Human.size(r.bytes()) + ")");
         return 0;
     }
@@ -154,14 +157,17 @@ final class RestoreCommand implements Callable<Integer> {
         DecryptionKeys keys = decryption.keys(root.main, ws);
         Map<String, Path> mapping = tablespaceMapping();
         PhysicalRestorer.Result r;
-        try (Log.Tagging tag = Log.tag("job", job)) { // what its store or a library says names it
-            r = new PhysicalRestorer(ws, keys, ProgressLine.forCommand(root, noProgress)).restore(new PhysicalRestorer.Request(
-                    job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
-                    dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), keys.args(),
-                    mapping, dryRun, archiving));
+        // what its store or a library says names it (and, from a local copy, the file)
+        try (Log.Tagging file = localCopy.tagged(); Log.Tagging tag = Log.tag("job", job)) {
+            r = new PhysicalRestorer(ws, keys, localCopy.naming(ProgressLine.forCommand(root, noProgress))).restore(
+                    new PhysicalRestorer.Request(job, Optional.ofNullable(key), root.main.workingDir().resolve(pgdata), recovery,
+                            dbbackupCommand != null ? dbbackupCommand : SelfCommand.current(), keys.args(),
+                            mapping, dryRun, archiving));
+        } catch (DbBackupException e) {
+            throw localCopy.naming(e); // --from-file: the file that was read, not a store key
         }
         if (r.dryRun()) {
-            root.out.println("dry run: " + r.key().key() + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
+            root.out.println("dry run: " + localCopy.naming(r.key().key()) + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
                     + " decoded); it would be restored into " + r.pgdata() + " (empty or missing)");
             r.tablespaces().forEach((oid, folder) -> root.out.println("tablespace " + oid + " would be restored into " + folder));
             root.out.println(r.restoreCommand() == null ? "plain restore: PostgreSQL would replay the WAL inside the backup"
@@ -172,7 +178,7 @@ final class RestoreCommand implements Callable<Integer> {
             root.out.println("nothing was changed");
             return 0;
         }
-        root.out.println("restored " + r.key().key() + " into " + r.pgdata() + " (" + Human.size(r.bytes()) + ")");
+        root.out.println("restored " + localCopy.naming(r.key().key()) + " into " + r.pgdata() + " (" + Human.size(r.bytes()) + ")");
         r.tablespaces().forEach((oid, folder) -> root.out.println("tablespace " + oid + " restored into " + folder));
         if (r.restoreCommand() == null) {
             root.out.println("plain restore: PostgreSQL replays the WAL inside the backup up to its end (no recovery.signal)");

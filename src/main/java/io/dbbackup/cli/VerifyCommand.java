@@ -125,7 +125,7 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw DbBackupException.user("--subset: " + e.getMessage());
         }
-        Verifier verifier = new Verifier(ws, decryption.keys(root.main, ws), ProgressLine.forCommand(root, noProgress));
+        Verifier verifier = new Verifier(ws, decryption.keys(root.main, ws), localCopy.naming(ProgressLine.forCommand(root, noProgress)));
         if (all || allBackups || audit) {
             List<JobConfig> jobs = all ? ws.allJobs("verify", "verify") : List.of(ws.job(job));
             NobodyToNotify.warnIfNone(ws, notify, jobs, "verify");
@@ -139,7 +139,7 @@ final class VerifyCommand implements Callable<Integer> {
             key = localCopy.use(ws, root.main, job);
         }
         Verifier.Result r;
-        try {
+        try (Log.Tagging file = localCopy.tagged()) { // from a local copy, its lines name the file beside the key
             r = verifier.verify(job, Optional.ofNullable(key), deep);
         } catch (DbBackupException e) {
             throw localCopy.naming(e); // --from-file: the file that was read, not a store key

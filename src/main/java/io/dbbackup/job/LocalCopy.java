@@ -129,6 +129,12 @@ final class LocalCopy implements Store {
     }
 
     @Override
+    public String nameOf(String k) {
+        Path p = objects.get(k);
+        return p == null ? k : p.toString();
+    }
+
+    @Override
     public String describe() {
         return "local copy " + file();
     }

@@ -72,11 +72,11 @@ public final class ArtifactReader {
                 return hex.get();
             }
             problem = Sha256.sidecarFileName(content)
-                    .map(other -> "checksum sidecar " + key.sha256Key() + " is for another file, " + other + ", not "
-                            + key.fileName() + " (copied or renamed with its sidecars?)")
-                    .orElse("malformed checksum sidecar " + key.sha256Key());
+                    .map(other -> "checksum sidecar " + store.nameOf(key.sha256Key()) + " is for another file, " + other
+                            + ", not " + key.fileName() + " (copied or renamed with its sidecars?)")
+                    .orElse("malformed checksum sidecar " + store.nameOf(key.sha256Key()));
         } catch (NoSuchKeyException e) {
-            problem = "no checksum sidecar " + key.sha256Key();
+            problem = "no checksum sidecar " + store.nameOf(key.sha256Key());
             requireArtifact(key);
         } catch (IOException e) {
             throw Failures.map("cannot read " + key.sha256Key(), e);
@@ -84,8 +84,8 @@ public final class ArtifactReader {
         Optional<String> recorded = manifestSha256(key);
         if (manifestFallback && recorded.isPresent()) {
             if (warned.add(key.key())) { // once, though a restore reads the backup twice (check, then restore)
-                Log.get().warn(problem + ": checking " + key.key() + " against the SHA-256 its manifest recorded instead",
-                        "manifest", key.manifestKey(), "sha256", recorded.get());
+                Log.get().warn(problem + ": checking " + store.nameOf(key.key()) + " against the SHA-256 its manifest recorded "
+                        + "instead", "manifest", store.nameOf(key.manifestKey()), "sha256", recorded.get());
             }
             return recorded.get();
         }
@@ -110,15 +110,15 @@ public final class ArtifactReader {
         if (recorded.isEmpty() || !recorded.get().equalsIgnoreCase(actual)) {
             throw corrupt;
         }
-        String damaged = "the checksum sidecar " + key.sha256Key() + " records " + sidecar + ", but the bytes of " + key.key()
-                + " are the ones its manifest recorded (sha256 " + actual + "): the sidecar is damaged";
+        String damaged = "the checksum sidecar " + store.nameOf(key.sha256Key()) + " records " + sidecar + ", but the bytes of "
+                + store.nameOf(key.key()) + " are the ones its manifest recorded (sha256 " + actual + "): the sidecar is damaged";
         if (!manifestFallback) {
             throw new IntegrityException(damaged + " (restore and download check against the manifest; to mend it, write '"
                     + actual + "  " + key.fileName() + "' into the sidecar)");
         }
         if (warned.add(key.key())) {
-            Log.get().warn(damaged + ": going on with the bytes the manifest vouches for", "manifest", key.manifestKey(),
-                    "sha256", actual);
+            Log.get().warn(damaged + ": going on with the bytes the manifest vouches for", "manifest",
+                    store.nameOf(key.manifestKey()), "sha256", actual);
         }
     }
 

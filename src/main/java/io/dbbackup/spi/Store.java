@@ -110,6 +110,14 @@ public interface Store extends AutoCloseable {
     String describe();
 
     /**
+     * What a line calls the object under {@code key}: the key itself, unless this store keeps it where the user names it
+     * otherwise (a {@code --from-file} copy: its file, and the sidecar beside it).
+     */
+    default String nameOf(String key) {
+        return key;
+    }
+
+    /**
      * Where {@code folder} (a key prefix ending in '/') really is: equal for two stores' folders that hold the same
      * objects (two stores on one path, one store inside another's folder), so that config validation can refuse two
      * jobs sharing one folder however it is spelled. Default: the description and the folder.

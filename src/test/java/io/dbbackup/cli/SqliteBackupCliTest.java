@@ -386,15 +386,28 @@ class SqliteBackupCliTest {
         Cli.Result unreachable = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
         assertThat(unreachable.exit()).as("the store itself cannot be read: " + unreachable).isNotZero();
 
-        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app", "--from-file", "copies/" + name, "--deep");
+        Cli.Result verify = cli.confirmer(Cli.answering(true)) // a terminal: the progress line names the file too
+                .run("-c", "config.yaml", "verify", "app", "--from-file", "copies/" + name, "--deep");
         assertThat(verify.exit()).as(verify.toString()).isZero();
         // the file read is named, not the key the job's store would hold it under
         assertThat(verify.out()).contains("ok copies/" + name + " sha256=").doesNotContain("prod/app/")
                 .contains("PRAGMA integrity_check ok: 2 tables");
-        assertThat(verify.err()).as("download --with-sidecar writes no manifest: nothing to warn of").doesNotContain("manifest");
+        assertThat(verify.err()).as("download --with-sidecar writes no manifest: nothing to warn of").doesNotContain("manifest")
+                .contains("\rverifying copies/" + name + "  ");
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "app", "--from-file", copy.toString(), "--to", "restored");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(SqliteFixture.fingerprint(dir.resolve("restored/app-copy.db"))).isEqualTo(SqliteFixture.fingerprint(db));
+        // restore names the file as given too: its line, and its progress lines on a terminal
+        assertThat(r.out()).contains("restored " + copy + " into ").doesNotContain("prod/app/");
+        Cli.Result dry = cli.confirmer(Cli.answering(true))
+                .run("-c", "config.yaml", "restore", "app", "--from-file", "copies/" + name, "--to", "restored", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("dry run: copies/" + name + " checked").doesNotContain("prod/app/");
+        assertThat(dry.err()).contains("\rchecking copies/" + name + "  ");
+        // its log lines keep the key (which backup the file is a copy of) and name the file before it
+        assertThat(dry.err().lines().filter(l -> l.contains("prod/app/")))
+                .allMatch(l -> l.contains("file=copies/" + name + " ") && l.contains(" key=prod/app/" + name));
+        cli.confirmer(Cli.noTerminal());
 
         // without a sidecar: the manifest beside it checks it; with neither, nothing is restored unchecked
         Path sidecar = copy.resolveSibling(name + ".sha256");
@@ -408,7 +421,10 @@ class SqliteBackupCliTest {
         Files.copy(manifestCopy, copy.resolveSibling(name + ".manifest.json"));
         Cli.Result byManifest = cli.run("-c", "config.yaml", "restore", "app", "--from-file", copy.toString(), "--to", "restored");
         assertThat(byManifest.exit()).as(byManifest.toString()).isZero();
-        assertThat(byManifest.err()).contains("against the SHA-256 its manifest recorded instead");
+        assertThat(byManifest.err()).contains("no checksum sidecar " + sidecar + ": checking " + copy + " against the SHA-256 "
+                + "its manifest recorded instead");
+        assertThat(byManifest.err().lines().filter(l -> l.contains("prod/app/"))).allMatch(l -> l.contains("file=" + copy + " "));
+        assertThat(byManifest.out()).contains("restored " + copy + " into ");
         Files.move(aside, sidecar);
 
         // a flipped byte: exit 3 and the target keeps its bytes; a name that is not a backup's, or a KEY too: exit 1
@@ -419,8 +435,9 @@ class SqliteBackupCliTest {
         Cli.Result corrupt = cli.run("-c", "config.yaml", "restore", "app", "--from-file", copy.toString(), "--to", "restored",
                 "--auto-confirm");
         assertThat(corrupt.exit()).as(corrupt.toString()).isEqualTo(3);
-        assertThat(corrupt.err()).contains("checksum mismatch for prod/app/" + name).doesNotContain("no older one")
+        assertThat(corrupt.err()).contains("error: checksum mismatch for " + copy + ": expected ").doesNotContain("no older one")
                 .contains(name + " is a local copy (--from-file): the store of job app may hold older backups (dbbackup -c config.yaml list app)");
+        assertThat(corrupt.err().lines().filter(l -> l.startsWith("error: "))).noneMatch(l -> l.contains("prod/app/"));
         assertThat(Files.readAllBytes(dir.resolve("restored/app-copy.db"))).isEqualTo(before);
         Cli.Result verifyCorrupt = cli.run("-c", "config.yaml", "verify", "app", "--from-file", copy.toString());
         assertThat(verifyCorrupt.exit()).as(verifyCorrupt.toString()).isEqualTo(3);
