@@ -1,5 +1,6 @@
 package io.dbbackup.job;
 
+import io.dbbackup.codec.ChecksumMismatchException;
 import io.dbbackup.codec.Decryptor;
 import io.dbbackup.codec.IntegrityException;
 import io.dbbackup.config.JobConfig;
@@ -171,7 +172,7 @@ public final class Verifier {
     /**
      * The engine's check, then the rest of the stream (whatever its tool left unread) against the SHA-256,
      * which is only checked at the end. When the engine finds the backup damaged, the rest is read too: a
-     * stored object that no longer matches its checksum is the finding to report, not what a tool made of it.
+     * stored object that no longer matches its checksum is the finding to report, with what the tool made of it after it.
      */
     static String checkDump(Engine engine, BackupKey k, InputStream in, OperationContext ctx)
             throws IOException {
@@ -185,8 +186,7 @@ public final class Verifier {
                 try {
                     ArtifactReader.drain(in);
                 } catch (IntegrityException mismatch) {
-                    mismatch.addSuppressed(damaged);
-                    throw mismatch;
+                    throw ChecksumMismatchException.withEngineDetail(mismatch, damaged); // the engine's words after it
                 } catch (IOException ignored) {
                     // the engine's finding stands
                 }

@@ -213,6 +213,36 @@ class PostgresCliIT {
     }
 
     /**
+     * A stored byte changed in a custom archive whose header pg_restore then rejects at once: the checksum mismatch is the
+     * diagnosis (the stored bytes changed), and pg_restore's own words follow it in the same line instead of only in a
+     * suppressed exception. The archive (3 MB of random bytes) is larger than the pipe, so that pg_restore gives up before
+     * the feeder reaches the end where the checksum is checked.
+     */
+    @Test
+    void aDeepCheckThatFailsOnChangedBytesSaysTheMismatchAndThenWhatTheEngineSaid() throws Exception {
+        pg.createDatabase("changed");
+        pg.execute("changed", "create table blob as select g, decode(md5(random()::text) || md5(random()::text), 'hex') b"
+                + " from generate_series(1, 100000) g");
+        config("custom", "none", "pg.password");
+        Path c = dir.resolve("config.yaml");
+        Files.writeString(c, Files.readString(c).replaceFirst("database: app\n", "database: changed\n"));
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        Path artifact = onlyArtifact();
+        byte[] bytes = Files.readAllBytes(artifact);
+        bytes[0] ^= 0x01; // 'PGDMP' no more: pg_restore stops at the header
+        Files.write(artifact, bytes);
+
+        Cli.Result deep = cli.run("-c", "config.yaml", "verify", "app", "--deep");
+        assertThat(deep.exit()).as(deep.toString()).isEqualTo(3);
+        assertThat(deep.err()).contains("checksum mismatch for prod/changed/" + artifact.getFileName() + ": expected ")
+                .contains("(the stored bytes changed since the backup); the deep check failed: pg_restore cannot read the "
+                        + "archive to its end: ")
+                .doesNotContain("Exception");
+        assertThat(deep.err().lines().filter(l -> l.startsWith("error: "))).as(deep.toString()).hasSize(1);
+    }
+
+    /**
      * The restore drill: the newest backup restored into an empty scratch database exactly as restore does it, the
      * result reported (webhook), the database dropped again; --keep leaves it, identical to the source; a scratch
      * database that holds anything is refused before anything is read.
