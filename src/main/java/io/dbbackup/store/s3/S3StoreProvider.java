@@ -89,9 +89,7 @@ public final class S3StoreProvider implements StoreProvider {
         } else if (bucket.isPresent()) {
             // a warning only: legacy us-east-1 buckets and some S3-compatible services accept other names
             String name = bucket.get();
-            S3BucketName.problem(name).ifPresent(p -> s.warn("bucket", "'" + name + "' is not a valid S3 bucket name: " + p
-                    + " (3-63 lowercase letters, digits, dots, hyphens); AWS S3 will answer that it does not exist, unless "
-                    + "it is a legacy us-east-1 bucket or the service (endpoint) accepts such names"));
+            S3BucketName.warning(name).ifPresent(w -> s.warn("bucket", w));
         }
         Optional<String> folder = s.folderPrefix("prefix");
         ok &= folder.isPresent();
