@@ -76,7 +76,7 @@ class ReadmeDefaultsTest {
         SECTIONS.put("### Stores: keys every type takes", local);
         SECTIONS.put("### Stores: local folder (`type: local`)", local);
         SECTIONS.put("#### `type: s3` — AWS S3 and S3-compatible services (Cloudflare R2, MinIO, Backblaze B2, Wasabi...)",
-                store("    type: s3\n    bucket: b\n"));
+                store("    type: s3\n    bucket: bkt\n"));
         SECTIONS.put("#### `type: ssh` (alias `sftp`) — a folder on an SSH server",
                 store("    type: ssh\n    host: h.example.com\n    user: u\n    path: backups\n"
                         + "    password_file: url.txt\n"));

@@ -183,6 +183,23 @@ class S3CliIT extends RemoteStoreCliScenario {
      * not in {@code config validate}, a backup's log, {@code list} (text and JSON), {@code check}, {@code verify},
      * nor a failure's message (a bucket that does not exist).
      */
+    /**
+     * A valid bucket name ({@code cli-1a2b3c4d}) is no warning, from config validate or from the backup that loads the same
+     * config and writes to it: the bucket-name warning speaks only of names that break S3's rules.
+     */
+    @Test
+    void aValidBucketNameGivesNoBucketWarning() throws Exception {
+        writeConfig("keep_last: 2");
+        Cli.Result validate = cli.run("-c", "config.yaml", "config", "validate");
+        assertThat(validate.exit()).as(validate.toString()).isZero();
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        for (Cli.Result r : List.of(validate, backup)) {
+            assertThat(r.err()).as(r.toString()).doesNotContain("warning").doesNotContain("not a valid S3 bucket name")
+                    .doesNotContain("stores.remote.bucket");
+        }
+    }
+
     @Test
     void endpointWithAPasswordInItNeverShowsThePassword() throws Exception {
         String password = "ep-pass-" + UUID.randomUUID();

@@ -27,7 +27,7 @@ class S3PruneListingCutTest {
     Path dir;
 
     private static String page() {
-        StringBuilder xml = new StringBuilder("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name>"
+        StringBuilder xml = new StringBuilder("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>backups</Name>"
                 + "<Prefix>app/</Prefix><KeyCount>6</KeyCount><MaxKeys>6</MaxKeys><Delimiter>/</Delimiter><IsTruncated>true"
                 + "</IsTruncated>");
         for (String t : FIRST_PAGE) {
@@ -62,7 +62,7 @@ class S3PruneListingCutTest {
                       s3:
                         type: s3
                         endpoint: %s
-                        bucket: b
+                        bucket: backups
                         path_style: true
                         access_key_env: S3_ACCESS
                         secret_key_env: S3_SECRET

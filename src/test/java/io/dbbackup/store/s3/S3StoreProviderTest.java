@@ -72,6 +72,14 @@ class S3StoreProviderTest {
                         .contains("legacy us-east-1 bucket").doesNotContain("\n");
             });
         }
+        // a reserved prefix is a rule like the others; a suffix S3 keeps for an alias says to name the bucket itself
+        assertThat(StoreConfigs.load(dir, "    type: s3\n    bucket: xn--backups\n", Map.of()).warnings()).singleElement()
+                .satisfies(w -> assertThat(w.format()).contains("'xn--backups' is not a valid S3 bucket name: it begins with "
+                        + "'xn--', which S3 keeps for itself (punycode) (3-63 lowercase").contains("legacy us-east-1 bucket"));
+        assertThat(StoreConfigs.load(dir, "    type: s3\n    bucket: backups-s3alias\n", Map.of()).warnings()).singleElement()
+                .satisfies(w -> assertThat(w.format()).endsWith("stores.main.bucket: 'backups-s3alias' is not a valid S3 "
+                        + "bucket name: it ends with '-s3alias', which S3 keeps for access point aliases; dbbackup writes to a "
+                        + "general purpose bucket: name the bucket itself"));
         for (String valid : new String[]{"backups", "abc", "my.backups-2026", "x".repeat(63)}) {
             assertThat(StoreConfigs.load(dir, "    type: s3\n    bucket: " + valid + "\n", Map.of()).warnings()).as(valid).isEmpty();
         }
@@ -107,7 +115,7 @@ class S3StoreProviderTest {
                 {"https://s3.example.com/base#tok-9f3a2e", "tok-9f3a2e"},
                 {"http://minio.example:9000?", "minio.example"},
                 {"https://backup:pw-77c1@minio.example:9000/?sig=sig-5c1d", "sig-5c1d"}}) {
-            assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    endpoint: " + c[0] + "\n", Map.of()))
+            assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    endpoint: " + c[0] + "\n", Map.of()))
                     .as(c[0]).contains("dbbackup.yaml:9:5: error: stores.main.endpoint: endpoint must not hold a query "
                             + "string or fragment (the value is not shown: it may hold a token); S3 requests are signed "
                             + "with access_key/secret_key")
@@ -117,7 +125,7 @@ class S3StoreProviderTest {
 
     @Test
     void defaultsUseTheCredentialChain() throws Exception {
-        S3Settings s = ((S3Store) StoreConfigs.load(dir, "    type: s3\n    bucket: b\n", Map.of())
+        S3Settings s = ((S3Store) StoreConfigs.load(dir, "    type: s3\n    bucket: bkt\n", Map.of())
                 .stores().get("main").store()).settings();
         assertThat(s.accessKey()).isNull();
         assertThat(s.region()).isEqualTo("us-east-1");
@@ -138,7 +146,7 @@ class S3StoreProviderTest {
         for (String[] c : new String[][]{{"endpoint", "AWS S3 itself"}, {"region", "us-east-1"},
                 {"storage_class", "the bucket's default class"}, {"sse_kms_key_id", "the account's AWS-managed key"}}) {
             String extra = c[0].equals("sse_kms_key_id") ? "    sse: aws:kms\n" : "";
-            assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n" + extra + "    " + c[0] + ": \"\"\n",
+            assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n" + extra + "    " + c[0] + ": \"\"\n",
                     Map.of())).as(c[0]).contains("stores.main." + c[0] + ": must not be empty: leave the key out for " + c[1]);
         }
     }
@@ -146,23 +154,23 @@ class S3StoreProviderTest {
     @Test
     void problemsAreReportedWithTheirKeys() throws Exception {
         assertThat(StoreConfigs.problems(dir, "    type: s3\n", Map.of())).contains("bucket");
-        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    part_size: 3MiB\n", Map.of()))
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    part_size: 3MiB\n", Map.of()))
                 .contains("part_size must be a size between 5MiB and 1GiB");
-        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    part_size: lots\n", Map.of()))
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    part_size: lots\n", Map.of()))
                 .contains("part_size");
-        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    secret_key: plain\n", Map.of()))
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    secret_key: plain\n", Map.of()))
                 .contains("secrets are not read from the config file");
-        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    access_key_env: AK\n", ENV))
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    access_key_env: AK\n", ENV))
                 .contains("give both access_key and secret_key");
-        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    sse_kms_key_id: k\n", Map.of()))
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    sse_kms_key_id: k\n", Map.of()))
                 .contains("sse_kms_key_id needs sse: aws:kms");
-        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    sse: rot13\n", Map.of())).contains("sse");
-        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    endpoint: minio:9000\n", Map.of()))
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    sse: rot13\n", Map.of())).contains("sse");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    endpoint: minio:9000\n", Map.of()))
                 .contains("endpoint must be an http:// or https:// URL");
         assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: s3://b/x\n", Map.of()))
                 .contains("bucket must be a bucket name");
-        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    bukket: c\n", Map.of())).contains("bukket");
-        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: b\n    access_key_env: AK\n    secret_key_env: SK\n",
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    bukket: c\n", Map.of())).contains("bukket");
+        assertThat(StoreConfigs.problems(dir, "    type: s3\n    bucket: bkt\n    access_key_env: AK\n    secret_key_env: SK\n",
                 ENV)).isEmpty();
     }
 
@@ -225,7 +233,7 @@ class S3StoreProviderTest {
     /** The bucket's prefix is checked as a job's: '..', '//', './' or a newline would make keys no S3 tool finds again. */
     @Test
     void prefixIsFolderNamesAsAJobPrefix() throws Exception {
-        String base = "    type: s3\n    endpoint: http://127.0.0.1:9\n    bucket: b\n    access_key_env: AK\n    secret_key_env: SK\n";
+        String base = "    type: s3\n    endpoint: http://127.0.0.1:9\n    bucket: bkt\n    access_key_env: AK\n    secret_key_env: SK\n";
         for (String bad : new String[]{"a/../b", "a//b", "./a", "a\\\\b", "\"a\\nb\"", "\"a\\tb\""}) {
             assertThat(StoreConfigs.problems(dir, base + "    prefix: " + bad + "\n", ENV)).as(bad)
                     .contains("dbbackup.yaml:12:5: error: stores.main.prefix: must ");
@@ -238,7 +246,7 @@ class S3StoreProviderTest {
     /** A typo in storage_class reached AWS only at the first upload (at night); checked at validate when no endpoint is set. */
     @Test
     void storageClassIsCheckedAgainstAwsClassesWithoutAnEndpoint() throws Exception {
-        String aws = "    type: s3\n    bucket: b\n    access_key_env: AK\n    secret_key_env: SK\n";
+        String aws = "    type: s3\n    bucket: bkt\n    access_key_env: AK\n    secret_key_env: SK\n";
         assertThat(StoreConfigs.problems(dir, aws + "    storage_class: STANDARD_AI\n", ENV))
                 .contains("dbbackup.yaml:11:5: error: stores.main.storage_class: 'STANDARD_AI' is not an AWS S3 storage class; "
                         + "one of ").contains("DEEP_ARCHIVE, ").contains("STANDARD_IA");
