@@ -769,8 +769,9 @@ public final class ConfigLoader {
     }
 
     /**
-     * Whether the longest key the job writes under its {@code prefix} stays within what S3 and Azure take; else an error
-     * at the prefix. A prefix already refused ({@link BackupKey#prefixProblem}) is not said again.
+     * Whether the longest key the job writes under its {@code prefix} stays within what S3 and Azure take (1024 bytes;
+     * the store's {@link Store#keySegmentLimit}, Azure's 254 path segments); else an error at the prefix, or at the store
+     * when the job has none. A prefix already refused ({@link BackupKey#prefixProblem}) is not said again.
      */
     private static boolean keysFit(YamlSection s, String prefix, DatasourceConfig dsc, StoreConfig sc) {
         if (BackupKey.prefixProblem(prefix).isPresent()) {
@@ -779,11 +780,19 @@ public final class ConfigLoader {
         String database = dsc.engine().database();
         Store store = sc == null ? null : sc.store();
         String storePrefix = store == null ? "" : store.keyPrefix();
+        boolean atPrefix = !BackupKey.normalizePrefix(prefix).isEmpty();
+        // with no prefix at all only the database name is long: a local/SFTP store's 255-byte file names say so first
+        if (!atPrefix && storePrefix.isEmpty() && !namesFit(s, database, dsc, sc)) {
+            return false;
+        }
         Optional<String> why = BackupKey.prefixTooLong(sc == null ? "" : sc.name(), storePrefix, prefix, database,
                 dsc.engine().format());
-        boolean atPrefix = !BackupKey.normalizePrefix(prefix).isEmpty();
+        if (why.isEmpty() && store != null && store.keySegmentLimit().isPresent()) {
+            why = BackupKey.tooManySegments(sc.name(), sc.type(), store.keySegmentLimit().getAsInt(), storePrefix, prefix,
+                    database, dsc.engine().format());
+        }
         why.ifPresent(w -> s.errorAtValue(atPrefix ? "prefix" : "store", w));
-        return why.isEmpty() && namesFit(s, database, dsc, sc);
+        return why.isEmpty() && (!atPrefix && storePrefix.isEmpty() || namesFit(s, database, dsc, sc));
     }
 
     /**

@@ -116,9 +116,6 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
     public static Optional<String> prefixTooLong(String store, String storePrefix, String prefix, String database,
                                                  DumpFormat format) {
         String p = normalizePrefix(prefix);
-        if (p.isEmpty() && storePrefix.isEmpty()) {
-            return Optional.empty();
-        }
         String below = longestKeyBelowPrefix(database, format);
         int storeBytes = storePrefix.getBytes(StandardCharsets.UTF_8).length;
         int prefixBytes = p.isEmpty() ? 0 : p.getBytes(StandardCharsets.UTF_8).length + 1;
@@ -126,6 +123,9 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
         int total = storeBytes + prefixBytes + belowBytes;
         if (total <= MAX_KEY_BYTES) {
             return Optional.empty();
+        }
+        if (p.isEmpty() && storePrefix.isEmpty()) {
+            return Optional.of(databaseTooLong(store, database, format, total));
         }
         String storeText = "store '" + store + "''s prefix '" + shortened(storePrefix) + "' (" + storeBytes + " bytes)";
         if (p.isEmpty()) {
@@ -142,6 +142,54 @@ public record BackupKey(String prefix, String database, Instant timestamp, DumpF
                 + " bytes, over the " + MAX_KEY_BYTES + " that S3 and Azure allow; " + (room > 0 ? "keep the prefix within "
                 + room + " bytes" : "the name '" + database + "' leaves no room for a prefix" + (storePrefix.isEmpty() ? ""
                 : " after the store's") + ": leave it out"));
+    }
+
+    /**
+     * Why the keys of {@code database} alone (no prefix) are too long: {@code total} bytes, over {@link #MAX_KEY_BYTES};
+     * with the longest name that fits. S3 and Azure have no 255-byte name limit that would have caught it first.
+     */
+    private static String databaseTooLong(String store, String database, DumpFormat format, int total) {
+        int dbBytes = database.getBytes(StandardCharsets.UTF_8).length;
+        int fits = dbBytes;
+        while (fits > 0 && longestKeyBelowPrefix("d".repeat(fits), format).getBytes(StandardCharsets.UTF_8).length
+                > MAX_KEY_BYTES) {
+            fits--;
+        }
+        return "store '" + store + "' would write keys of " + total + " bytes for database '"
+                + database.substring(0, Math.min(16, database.length())) + "…' (" + dbBytes + " bytes of UTF-8): the longest, "
+                + longestKeyBelowPrefix(database, format).replace(database, "DATABASE") + ", is over the " + MAX_KEY_BYTES
+                + " bytes that S3 and Azure allow; a database name of at most " + fits + " bytes fits";
+    }
+
+    /**
+     * Why the longest key the job writes ({@link #longestKeyBelowPrefix} under the store's prefix and the job's) has more
+     * path segments (names between '/') than store {@code store} (of type {@code type}) takes, {@code limit} (an Azure
+     * blob name has at most 254): at the job's prefix, or with none at the store's. Empty when it fits.
+     */
+    public static Optional<String> tooManySegments(String store, String type, int limit, String storePrefix, String prefix,
+                                                   String database, DumpFormat format) {
+        String p = normalizePrefix(prefix);
+        String below = longestKeyBelowPrefix(database, format);
+        int storeSegments = (int) storePrefix.chars().filter(c -> c == '/').count(); // empty, or ending in '/'
+        int prefixSegments = p.isEmpty() ? 0 : p.split("/", -1).length;
+        int belowSegments = below.split("/", -1).length;
+        int total = storeSegments + prefixSegments + belowSegments;
+        if (total <= limit) {
+            return Optional.empty();
+        }
+        String over = " would have " + total + " path segments (names between '/'), over the " + limit + " that store '"
+                + store + "' (" + type + ") allows; ";
+        String storeText = "store '" + store + "''s prefix '" + shortened(storePrefix) + "' (" + storeSegments + " folders)";
+        if (p.isEmpty()) {
+            int room = limit - belowSegments;
+            return Optional.of(storeText + " has too many for this job: the longest key dbbackup writes for this job, "
+                    + "STORE-PREFIX/" + below + "," + over + "keep the store's prefix within " + room + " folders");
+        }
+        int room = limit - storeSegments - belowSegments;
+        return Optional.of("has " + prefixSegments + " folders, too many" + (storePrefix.isEmpty() ? "" : " after " + storeText)
+                + ": the longest key dbbackup writes under it, " + (storePrefix.isEmpty() ? "" : "STORE-PREFIX/") + "PREFIX/"
+                + below + "," + over + (room > 0 ? "keep the prefix within " + room + " folders"
+                : "the store's prefix leaves no room for one: leave it out"));
     }
 
     /** At most 40 characters of {@code text}, with '…' when cut. */

@@ -103,6 +103,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public java.util.OptionalInt keySegmentLimit() {
+        return delegate.keySegmentLimit();
+    }
+
+    @Override
     public java.util.Optional<String> longestEntryName(String fileName) {
         return delegate.longestEntryName(fileName);
     }

@@ -135,6 +135,15 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * The most path segments (names between '/') a key may have in this store, its {@link #keyPrefix} included, when it
+     * caps them (an Azure blob name has at most 254): config validation refuses a job whose longest key would have more.
+     * Default: no cap.
+     */
+    default java.util.OptionalInt keySegmentLimit() {
+        return java.util.OptionalInt.empty();
+    }
+
+    /**
      * The longest name the store gives an entry of a folder while writing the file {@code fileName} (its temporary names
      * included), when its folders cap a name at 255 bytes (a file system, an SFTP server): config validation refuses a
      * job whose file names would not fit. Empty for stores without such a cap (S3, Azure). Default: empty.

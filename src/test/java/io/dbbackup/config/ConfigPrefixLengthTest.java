@@ -115,6 +115,74 @@ class ConfigPrefixLengthTest {
                 + "S3 and Azure allow; keep the store's prefix within 972 bytes");
     }
 
+    /**
+     * Without any prefix the database name alone can make the keys too long for S3 and Azure, which have no 255-byte name
+     * limit to catch it first: a 500-byte name ({@code database:} of a SQLite datasource) passed validation and every
+     * backup then failed at its first upload.
+     */
+    @Test
+    void aLongDatabaseNameAloneIsRefusedOnS3AndAzure() throws Exception {
+        String yaml = """
+                datasources:
+                  app: {engine: sqlite, path: app.db, database: %s}
+                stores:
+                  s3: {type: s3, bucket: bkt, region: us-east-1}
+                  az: {type: azure, account: acct, container: backups}
+                jobs:
+                  app: {datasource: app, store: %s}
+                """;
+        String db = "d".repeat(500);
+        for (String store : List.of("s3", "az")) {
+            assertThat(ConfigFiles.problems(dir, yaml.formatted(db, store))).as(store).containsExactly("config.yaml:7:33: "
+                    + "error: jobs.app.store: store '" + store + "' would write keys of 1046 bytes for database "
+                    + "'dddddddddddddddd…' (500 bytes of UTF-8): the longest, DATABASE/DATABASE-YYYYMMDD-HHMMSS.sqlite.zst"
+                    + ".age.manifest.json, is over the 1024 bytes that S3 and Azure allow; a database name of at most 489 "
+                    + "bytes fits");
+            assertThat(ConfigFiles.load(dir, yaml.formatted("d".repeat(489), store)).jobs()).as(store).containsKey("app");
+        }
+        // on a local store the 255-byte file name comes first, and says so
+        assertThat(ConfigFiles.problems(dir, yaml.formatted(db, "s3").replace("{type: s3, bucket: bkt, region: us-east-1}",
+                "{type: local, path: store}"))).singleElement().asString().contains("would write file names of")
+                .contains("a database name of at most 159 bytes fits");
+    }
+
+    /**
+     * An Azure blob name has at most 254 path segments (names between '/'): a prefix of many short folders fits the 1024
+     * bytes and passed, and every upload was refused. S3 has no such limit.
+     */
+    @Test
+    void anAzureKeyHasAtMost254PathSegments() throws Exception {
+        String yaml = """
+                datasources:
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  az: {type: azure, account: acct, container: backups%s}
+                  s3: {type: s3, bucket: bkt, region: us-east-1}
+                jobs:
+                  app: {datasource: app, store: %s, prefix: %s}
+                """;
+        String fits = "a/".repeat(251) + "a"; // 252 folders + app/app-….manifest.json = 254 segments
+        String over = "a/" + fits;
+        assertThat(ConfigFiles.load(dir, yaml.formatted("", "az", fits)).jobs()).containsKey("app");
+        assertThat(ConfigFiles.problems(dir, yaml.formatted("", "az", over))).containsExactly("config.yaml:7:45: error: "
+                + "jobs.app.prefix: has 253 folders, too many: the longest key dbbackup writes under it, PREFIX/app/"
+                + "app-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json, would have 255 path segments (names between '/'), over the "
+                + "254 that store 'az' (azure) allows; keep the prefix within 252 folders");
+        assertThat(ConfigFiles.load(dir, yaml.formatted("", "s3", over)).jobs()).as("S3 has no such limit").containsKey("app");
+        // the store's own prefix counts too
+        assertThat(ConfigFiles.problems(dir, yaml.formatted(", prefix: x/y/z", "az", fits))).containsExactly("config.yaml:7:45: "
+                + "error: jobs.app.prefix: has 252 folders, too many after store 'az''s prefix 'x/y/z/' (3 folders): the longest "
+                + "key dbbackup writes under it, STORE-PREFIX/PREFIX/app/app-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json, "
+                + "would have 257 path segments (names between '/'), over the 254 that store 'az' (azure) allows; keep the "
+                + "prefix within 249 folders");
+        assertThat(ConfigFiles.problems(dir, yaml.formatted(", prefix: " + over, "az", "p").replace(", prefix: p", "")))
+                .containsExactly("config.yaml:7:33: error: jobs.app.store: store 'az''s prefix '" + "a/".repeat(20)
+                        + "…' (253 folders) has too many for this job: the longest key dbbackup writes for this job, "
+                        + "STORE-PREFIX/app/app-YYYYMMDD-HHMMSS.sqlite.zst.age.manifest.json, would have 255 path segments "
+                        + "(names between '/'), over the 254 that store 'az' (azure) allows; keep the store's prefix within 252 "
+                        + "folders");
+    }
+
     @Test
     void aLocalStoresTemporaryFileNamesStayWithin255Bytes() throws Exception {
         String yaml = """

@@ -59,6 +59,12 @@ public final class AzureStore implements Store {
         return cfg.prefix();
     }
 
+    /** An Azure blob name has at most 254 path segments (names between '/'); the service refuses more. */
+    @Override
+    public java.util.OptionalInt keySegmentLimit() {
+        return java.util.OptionalInt.of(254);
+    }
+
     String fullName(String key) throws IOException {
         if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
             throw new IOException("invalid key: " + key);
