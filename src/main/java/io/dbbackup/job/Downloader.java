@@ -119,9 +119,13 @@ public final class Downloader {
         }
         Path file = r.toStdout() ? null : outputFile(r, key, decrypt, decompress);
         Path sidecar = file != null && r.withSidecar() ? file.resolveSibling(file.getFileName() + BackupKey.SHA256_SUFFIX) : null;
+        // the backup's own file name (no -o, or -o a folder): on S3 or Azure it may be longer than a file system takes
+        boolean ownName = r.output().map(o -> Files.isDirectory(workingDir.resolve(o))).orElse(true);
         for (Path p : new Path[] {file, sidecar}) {
             if (p != null) {
-                requireNameFits(p, p == sidecar ? BackupKey.SHA256_SUFFIX.length() : 0);
+                nameProblem(p, p == sidecar ? BackupKey.SHA256_SUFFIX.length() : 0, ownName).ifPresent(w -> {
+                    throw DbBackupException.user(w);
+                });
             }
         }
         for (Path p : new Path[] {file, sidecar}) {
@@ -182,19 +186,27 @@ public final class Downloader {
     private static final int TEMP_EXTRA_BYTES = 1 + TEMP_TAG.length() + 36;
 
     /**
-     * The temporary name of {@code p} ({@link #temp}) within the 255 bytes a file system
-     * takes, before anything is read; {@code added}: the bytes {@code p}'s name has beyond the name given to -o (the
-     * sidecar's ".sha256"). A name that fits, but not its temporary name, failed with the file system's "File name too
-     * long" after "download started" (exit 2), naming the temporary file.
+     * Why {@code p} cannot be written: its name, or its temporary name ({@link #temp}), over the 255 bytes a file system
+     * takes; checked before anything is read. {@code added}: the bytes {@code p}'s name has beyond the name given to -o
+     * (the sidecar's ".sha256"); {@code ownName}: the name is the backup's own (no -o, or -o a folder), which on S3 or
+     * Azure can be longer than any file name. A name that fits, but not its temporary name, failed with the file system's
+     * "File name too long" after "download started" (exit 2), naming the temporary file.
      */
-    private static void requireNameFits(Path p, int added) {
+    static Optional<String> nameProblem(Path p, int added, boolean ownName) {
         int bytes = p.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        if (bytes + TEMP_EXTRA_BYTES > BackupKey.MAX_NAME_BYTES) {
-            throw DbBackupException.user("cannot write " + p + ": its name is " + bytes + " bytes, and download writes it "
-                    + "first as a temporary file whose name is " + TEMP_EXTRA_BYTES + " bytes longer; a file name is at most "
-                    + BackupKey.MAX_NAME_BYTES + " bytes: give -o a name of at most "
-                    + (BackupKey.MAX_NAME_BYTES - TEMP_EXTRA_BYTES - added) + " bytes");
+        if (bytes + TEMP_EXTRA_BYTES <= BackupKey.MAX_NAME_BYTES) {
+            return Optional.empty();
         }
+        String name = (ownName ? "the backup's file name is " : "its name is ") + bytes + " bytes";
+        String fix = "give -o a " + (ownName ? "shorter " : "") + "name of at most "
+                + (BackupKey.MAX_NAME_BYTES - TEMP_EXTRA_BYTES - added) + " bytes";
+        if (bytes > BackupKey.MAX_NAME_BYTES) {
+            return Optional.of("cannot write " + p + ": " + name + ", over the " + BackupKey.MAX_NAME_BYTES
+                    + " bytes a file name can have: " + fix);
+        }
+        return Optional.of("cannot write " + p + ": " + name + ", and download writes it first as a temporary file whose "
+                + "name is " + TEMP_EXTRA_BYTES + " bytes longer; a file name is at most " + BackupKey.MAX_NAME_BYTES
+                + " bytes: " + fix);
     }
 
     /** Where {@code p} is written before it is moved into place: beside it, hidden, {@code tag} its run's. */

@@ -46,6 +46,22 @@ class DownloadLongNameCliTest {
         }
     }
 
+    /**
+     * A name over the file system's 255 bytes itself (S3 and Azure keys have no such limit, so a backup's own name can be
+     * one) is said to be that, not explained by the temporary file: it said "its name is 300 bytes, and download writes it
+     * first as a temporary file whose name is 51 bytes longer".
+     */
+    @Test
+    void aNameOverTheFileSystemsLimitIsSaidToBe() throws Exception {
+        String name = "x".repeat(290) + ".sqlite.gz"; // 300 bytes
+        Cli.Result r = cli.run("-c", "config.yaml", "download", "nightly", "-o", name, "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).as(r.toString()).doesNotContain("download started").doesNotContain("File name too long")
+                .contains("error: cannot write " + dir.resolve(name) + ": its name is 300 bytes, over the 255 bytes a file "
+                        + "name can have: give -o a name of at most 204 bytes");
+        assertThat(r.err().lines().filter(l -> l.startsWith("error:"))).as("one line").hasSize(1);
+    }
+
     @Test
     void withSidecarItsTemporaryNameCountsToo() throws Exception {
         String name = "y".repeat(190) + ".sqlite.gz"; // 200 bytes: its temporary name (251) fits, the sidecar's (258) does not
