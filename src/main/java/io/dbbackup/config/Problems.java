@@ -174,6 +174,34 @@ final class Problems {
         return sorted;
     }
 
+    /** The doubtful secrets of one environment variable, by variable and reason: their warning's index and keys. */
+    private final Map<List<String>, Map.Entry<Integer, List<String>>> doubtfulVariables = new LinkedHashMap<>();
+
+    /**
+     * The warning that the secret in variable {@code var} (named as {@code shown}: {@code env PG_PW}, or not named when
+     * it is no variable's name) {@code why}, read for {@code key} (its full path) at {@code at}:
+     * one for each variable and reason, naming every key that reads it — N datasources sharing one padded variable
+     * made N identical warnings — at the first key's place.
+     */
+    void doubtfulVariable(Node at, String key, String var, String shown, String why) {
+        Map.Entry<Integer, List<String>> seen = doubtfulVariables.get(List.of(var, why));
+        if (seen == null) {
+            warn(at, key + ": the secret (not shown) " + why + "; if that is not part of the secret, fix the variable's value");
+            doubtfulVariables.put(List.of(var, why), Map.entry(list.size() - 1, new ArrayList<>(List.of(key))));
+            return;
+        }
+        if (seen.getValue().contains(key)) {
+            return;
+        }
+        seen.getValue().add(key);
+        Problem first = list.get(seen.getKey());
+        List<String> keys = seen.getValue();
+        list.set(seen.getKey(), new Problem(first.file(), first.line(), first.column(), first.severity(),
+                io.dbbackup.core.Human.names(keys) + " (" + (keys.size() == 2 ? "both" : "all " + keys.size())
+                        + " read from " + shown + "): the secret (not shown) " + why
+                        + "; if that is not part of the secret, fix the variable's value"));
+    }
+
     void warn(Node at, String message) {
         add(at == null ? Optional.empty() : at.getStartMark(), Problem.Severity.WARNING, message);
     }
@@ -202,6 +230,12 @@ final class Problems {
                 Problem.Severity.ERROR, message));
         unresolved.add(u);
         return u.format();
+    }
+
+    /** {@code at}'s place as {@code config.yaml:14:5} (the file as given, 1-based line and column). */
+    String place(Node at) {
+        Problem p = problemAt(at, Problem.Severity.WARNING, "");
+        return p.file() + ":" + p.line() + ":" + p.column();
     }
 
     /** The secrets read, as {@code datasources.pg.password (env PGPASS)}: where from, never what. */

@@ -221,6 +221,13 @@ final class YamlSection implements ConfigSection {
         return path.isEmpty() ? key : path + "." + key;
     }
 
+    /** Key {@code key}'s full path and the place of its value, e.g. {@code stores.s3.secret_key_env at config.yaml:14:5}. */
+    @Override
+    public String place(String key) {
+        NodeTuple t = entries.get(key);
+        return at(key) + " at " + problems.place(t == null ? node : t.getValueNode());
+    }
+
     /**
      * Of a section whose type is missing ({@link #markTypeUnknown}), whose other keys cannot be judged: a key nobody asked
      * for that is near a required key found missing ({@code tpye} for {@code type}) is the one error, said at it.
@@ -746,7 +753,7 @@ final class YamlSection implements ConfigSection {
             warnIfDoubtful(key, key + "_env", withoutLineBreaks(value), at);
             problems.secretRead(at(key), "env " + var);
             return Optional.of(new Secret(key.equals("passphrase") ? value : withoutByteOrderMark(key, withoutLineBreaks(value)),
-                    "env " + var));
+                    "env " + var).setAt(place(key + "_env")));
         }
         if (file.isPresent()) {
             Node at = value(key + "_file").orElse(node);
@@ -769,7 +776,7 @@ final class YamlSection implements ConfigSection {
                         warnIfShared(p, key + "_file", at);
                         warnIfDoubtful(key, key + "_file", content, at);
                         problems.secretRead(at(key), "file " + p);
-                        return Optional.of(new Secret(content, "file " + p));
+                        return Optional.of(new Secret(content, "file " + p).setAt(place(key + "_file")));
                     }
                     why = at(key + "_file") + ": " + shown + (content.isEmpty() ? " is empty" : " holds only white space");
                 }
@@ -820,8 +827,14 @@ final class YamlSection implements ConfigSection {
         } else {
             return;
         }
+        if (sourceKey.endsWith("_env")) { // one variable shared by several keys: one warning naming them all
+            String var = string(sourceKey).orElse("");
+            problems.doubtfulVariable(at, at(sourceKey), var, VARIABLE_NAME.matcher(var).matches() ? "env " + var
+                    : "one variable", why);
+            return;
+        }
         problems.warn(at, at(sourceKey) + ": the secret (not shown) " + why + "; if that is not part of the secret, "
-                + (sourceKey.endsWith("_env") ? "fix the variable's value" : "fix the file"));
+                + "fix the file");
     }
 
     /**
@@ -919,7 +932,8 @@ final class YamlSection implements ConfigSection {
         String prefix = ProblemText.clean(problems.file()) + ":" + n.getStartMark().map(m -> m.getLine() + 1).orElse(1) + ":"
                 + n.getStartMark().map(m -> m.getColumn() + 1).orElse(1) + ": " + at(k) + ": ";
         List<String> args = List.copyOf(argv);
-        return Optional.of(Secret.later(source, () -> SecretCommand.run(exe.get(), args, baseDir, prefix)));
+        return Optional.of(Secret.later(source, () -> SecretCommand.run(exe.get(), args, baseDir, prefix))
+                .setAt(place(key + "_command")));
     }
 
     /** Warns when a file holding a secret can be read by other users, naming the fix ({@link io.dbbackup.core.SharedSecretFile}). */

@@ -16,6 +16,8 @@ public final class Secret {
     private java.util.function.Supplier<String> later;
     /** A thread runs {@link #later} now (outside the lock). */
     private boolean reading;
+    /** The config key that gives it and its place, e.g. {@code stores.s3.secret_key_env at config.yaml:14:5}; or null. */
+    private volatile String setting;
 
     public Secret(String value, String source) {
         this(value, source, null);
@@ -126,6 +128,24 @@ public final class Secret {
         } finally {
             wake.close();
         }
+    }
+
+    /**
+     * This secret, marked as given by the config key and place {@code setting} (e.g.
+     * {@code datasources.app.password_env at config.yaml:8:5}), which {@link #where} names.
+     */
+    public Secret setAt(String setting) {
+        this.setting = setting;
+        return this;
+    }
+
+    /**
+     * Where a refused credential comes from, for its error: the config key, its place and the source, e.g.
+     * {@code stores.offsite.secret_key_env at config.yaml:14:5, read from env S3_SECRET}; the source alone when no config
+     * gave it. Never the value, nor its length.
+     */
+    public String where() {
+        return setting == null ? source : setting + ", read from " + source;
     }
 
     /** Where it came from, e.g. "env PGPASSWORD" or "file /run/secrets/pg": safe to show. */

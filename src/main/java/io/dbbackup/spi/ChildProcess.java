@@ -40,6 +40,7 @@ public final class ChildProcess {
     /** When the timeout's kill comes, if not at {@link #timeout} itself: a test's seam (never set in production). */
     private Duration firesAfter;
     private Predicate<String> permanentFailure = s -> false;
+    private java.util.function.UnaryOperator<String> explained = s -> s;
     private boolean readsOnlyAPrefix;
     /**
      * How long {@link #run} waits, once the child exited, for its stderr reader and for its stdin feeder (unless it
@@ -108,6 +109,15 @@ public final class ChildProcess {
     /** Stderr text that marks a failure retrying cannot fix (e.g. authentication failed). */
     public ChildProcess permanentWhen(Predicate<String> stderrMatches) {
         this.permanentFailure = stderrMatches;
+        return this;
+    }
+
+    /**
+     * What a failed run's stderr tail becomes before its {@link ToolFailedException} is made (after {@link #permanentWhen}
+     * judged it): a hint put after the line it explains, e.g. the config place of a refused password.
+     */
+    public ChildProcess explainedBy(java.util.function.UnaryOperator<String> stderr) {
+        this.explained = stderr;
         return this;
     }
 
@@ -290,7 +300,7 @@ public final class ChildProcess {
                 // "Syntax error", exit 2), or its loader is missing (exit 127, "No such file" for a file that is there)
                 String foreign = CannotRun.is(exit) || exit == 2 ? ElfBinary.problem(program()) : "";
                 // a shell's "command not found" / "not executable" (a wrapper script's) and SIGILL fail every attempt alike
-                throw new ToolFailedException(name, exit, stderr, foreign.isEmpty() && !permanentFailure.test(stderr)
+                throw new ToolFailedException(name, exit, explained.apply(stderr), foreign.isEmpty() && !permanentFailure.test(stderr)
                         && !CannotRun.is(exit) && !ToolSignal.permanent(exit), foreign);
             }
             if (stalled != null) {

@@ -150,6 +150,14 @@ public interface ConfigSection {
     /** A nested mapping. */
     Optional<ConfigSection> section(String key);
 
+    /**
+     * Key {@code key}'s full path and where the file gives it, for a runtime error that names the setting to check, e.g.
+     * {@code stores.sftp.user at config.yaml:9:11}; the path alone when no file gives it.
+     */
+    default String place(String key) {
+        return path() + "." + key;
+    }
+
     /** Records a problem at {@code key} (or at the section itself when the key is absent). */
     void error(String key, String message);
 

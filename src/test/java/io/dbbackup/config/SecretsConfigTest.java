@@ -158,6 +158,49 @@ class SecretsConfigTest {
         }
     }
 
+    /**
+     * One padded variable read by three datasources (a .env file for docker run --env-file, shared): one warning naming
+     * the three keys, at the first; it made three identical warnings, one per datasource. Another variable, or another
+     * reason, keeps its own warning.
+     */
+    @Test
+    void aPaddedVariableSharedByDatasourcesIsOneWarningNamingEveryKey() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  a:
+                    engine: secretive
+                    password_env: DB_PW
+                  b:
+                    engine: secretive
+                    password_env: DB_PW
+                  c:
+                    engine: secretive
+                    password_env: DB_PW
+                  d:
+                    engine: secretive
+                    password_env: OTHER_PW
+                stores:
+                  local:
+                    type: local
+                    path: out
+                jobs:
+                  j:
+                    datasource: a
+                    store: local
+                """);
+        PluginRegistry plugins = PluginRegistry.of(List.of(new SecretEngineProvider()), List.of(new LocalStoreProvider()), List.of());
+        Config c = new ConfigLoader(plugins, Map.of("DB_PW", "s3cret-padded ", "OTHER_PW", " s3cret-other"))
+                .load(dir.resolve("config.yaml"), "config.yaml");
+        assertThat(c.warnings()).extracting(Problem::format).containsExactly(
+                "config.yaml:4:19: warning: datasources.a.password_env, datasources.b.password_env, "
+                        + "datasources.c.password_env (all 3 read from env DB_PW): the secret (not shown) begins or ends "
+                        + "with white space, which is part of it (docker run --env-file keeps it); if that is not part of "
+                        + "the secret, fix the variable's value",
+                "config.yaml:13:19: warning: datasources.d.password_env: the secret (not shown) begins or ends with white "
+                        + "space, which is part of it (docker run --env-file keeps it); if that is not part of the secret, "
+                        + "fix the variable's value");
+    }
+
     @Test
     void aSharedSecretFileIsAWarningNamingTheFix() throws Exception {
         Path f = Files.writeString(dir.resolve("pw.txt"), "s3cret\n");

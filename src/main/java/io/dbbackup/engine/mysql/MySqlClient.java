@@ -197,6 +197,19 @@ final class MySqlClient {
                 + "check the server as well)";
     }
 
+    /**
+     * After a login refused with {@code 1045 Access denied} (a wrong password, or a user the server does not know from
+     * this host, which the server's line names): the password's config place, e.g. {@code ; check
+     * datasources.shop.password_env at config.yaml:7:19, read from env DB_PW}; empty otherwise.
+     */
+    private String passwordRefused(ToolFailedException e) {
+        if (!MySqlErrors.errorNumbers(e.stderrTail()).contains(1045)) {
+            return "";
+        }
+        return s.password() == null ? "; no password is set for datasource " + s.datasource() + " (password_env or password_file)"
+                : "; check " + s.password().where();
+    }
+
     /** Runs one or more statements with the client and returns the rows of the results ({@code -N -B}). */
     List<List<String>> query(String sql, String database, DefaultsFile defaults, OperationContext ctx) throws IOException {
         Path tool = clientTool();
@@ -228,6 +241,6 @@ final class MySqlClient {
             };
         }
         throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": " + MySqlErrors.reason(e)
-                + SettingHints.of(e.stderrTail()) + tlsHint, e);
+                + SettingHints.of(e.stderrTail()) + (tlsHint.isEmpty() ? passwordRefused(e) : tlsHint), e);
     }
 }

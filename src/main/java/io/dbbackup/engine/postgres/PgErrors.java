@@ -167,6 +167,23 @@ final class PgErrors {
         return explained(e, null);
     }
 
+    /** The server's (English) refusal of a password: {@code FATAL:  password authentication failed for user "app"}. */
+    private static final Pattern PASSWORD_REFUSED = Pattern.compile("(?m)^(.*password authentication failed for user \"[^\n]*\")$");
+
+    /**
+     * {@code stderr} with where the refused password comes from after the server's line that refused it, e.g. {@code
+     * password authentication failed for user "app"; check datasources.app.password_file at config.yaml:8:5, read from
+     * file /run/secrets/pg}: which setting to fix, never the password. As it was without such a line, or without a
+     * configured password (libpq's own ~/.pgpass, or none).
+     */
+    static String passwordPlace(String stderr, io.dbbackup.core.Secret password) {
+        if (password == null || stderr == null) {
+            return stderr;
+        }
+        return PASSWORD_REFUSED.matcher(stderr).replaceFirst("$1" + java.util.regex.Matcher.quoteReplacement("; check "
+                + password.where()));
+    }
+
     /** {@code e} with {@code ": " + hint} after the first line of its stderr that is (ends with) {@code line}. */
     private static ToolFailedException hinted(ToolFailedException e, String line, String hint, boolean retryable) {
         String tail = e.stderrTail().replaceFirst("(?m)(" + line + ")$", "$1" + java.util.regex.Matcher.quoteReplacement(": " + hint));

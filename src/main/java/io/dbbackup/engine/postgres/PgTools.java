@@ -290,7 +290,8 @@ final class PgTools {
     private static final String TIMEOUTS_OFF = "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0";
 
     private ChildProcess connecting(List<String> cmd, String db, PassFile pass) {
-        ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent);
+        ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent)
+                .explainedBy(stderr -> PgErrors.passwordPlace(stderr, settings.password()));
         settings.libpqEnv(db).forEach(p::env);
         Path file = pass.path();
         if (file != null) {

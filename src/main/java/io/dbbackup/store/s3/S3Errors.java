@@ -130,11 +130,13 @@ final class S3Errors {
                         + "read) on that key, in its key policy or IAM", null);
             }
             if ("AccessDenied".equals(code) && cfg != null) { // the key signed right; its policy does not allow this
-                throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy: they need "
-                        + permission(action) + " on bucket " + cfg.bucket() + " (IAM or bucket policy)", null);
+                throw DbBackupException.permanent(line + "; check the store's credentials" + cfg.credentialPlaces(code)
+                        + " and the bucket policy: they need " + permission(action) + " on bucket " + cfg.bucket()
+                        + " (IAM or bucket policy)", null);
             }
             if ((code != null && AUTH_CODES.contains(code)) || status == 401 || status == 403) {
-                throw DbBackupException.permanent(line + "; check the store's credentials and the bucket policy", null);
+                throw DbBackupException.permanent(line + "; check the store's credentials"
+                        + (cfg == null ? "" : cfg.credentialPlaces(code)) + " and the bucket policy", null);
             }
             if ("NoSuchBucket".equals(code)) {
                 throw cfg == null ? DbBackupException.permanent(line + "; create the bucket or fix 'bucket'", null)

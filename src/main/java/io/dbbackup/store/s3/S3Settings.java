@@ -43,6 +43,22 @@ record S3Settings(URI endpoint, String region, String bucket, String prefix, Sec
         return endpoint == null ? "AWS S3 (region " + region + ")" : endpoint.toString();
     }
 
+    /**
+     * The credential settings a refusal with S3 error {@code code} points at, for its error: the secret key for
+     * {@code SignatureDoesNotMatch}, the access key for {@code InvalidAccessKeyId} and for
+     * {@code AccessDenied} (signed right, the key's policy refused), both otherwise, each with its config
+     * place ({@link Secret#where}), e.g. {@code " (stores.offsite.secret_key_env at config.yaml:14:5, read from env S3_SECRET)"};
+     * empty without configured keys (the AWS default credential chain).
+     */
+    String credentialPlaces(String code) {
+        if (accessKey == null || secretKey == null) {
+            return "";
+        }
+        java.util.List<Secret> which = "SignatureDoesNotMatch".equals(code) ? java.util.List.of(secretKey)
+                : "InvalidAccessKeyId".equals(code) || "AccessDenied".equals(code) ? java.util.List.of(accessKey) : java.util.List.of(accessKey, secretKey);
+        return " (" + String.join("; ", which.stream().map(Secret::where).toList()) + ")";
+    }
+
     String describe() {
         return "s3 s3://" + bucket + "/" + prefix + (endpoint == null ? "" : " at " + endpoint);
     }

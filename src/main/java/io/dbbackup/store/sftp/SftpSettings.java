@@ -19,12 +19,25 @@ import java.util.List;
  * @param acceptNew    {@code host_key_policy: accept-new}: an unknown host is added to known_hosts
  * @param mode         {@code file_mode}: of the files the store creates on the server (its folders: x where r is set)
  * @param keepalive    {@code keepalive_interval}: how often an SSH keepalive goes to the server; zero sends none
+ * @param credentials  what a refused login says to check: the settings that log in, each with its config place, e.g.
+ *                     {@code stores.nas.user at config.yaml:5:11, stores.nas.password_env at config.yaml:7:19, read from
+ *                     env NAS_PW}
  */
 record SftpSettings(String host, int port, String user, String path, Path keyFile, Secret keyPassphrase,
                     Secret password, Path knownHosts, List<String> fingerprints, boolean acceptNew,
-                    Duration connectTimeout, Duration timeout, FilePermissions mode, Duration keepalive) {
+                    Duration connectTimeout, Duration timeout, FilePermissions mode, Duration keepalive,
+                    String credentials) {
     /** The default {@code keepalive_interval}, as OpenSSH's {@code ServerAliveInterval} is often set. */
     static final Duration KEEPALIVE = Duration.ofSeconds(15);
+    /** What a refused login says to check when the settings did not come from a config. */
+    static final String CREDENTIALS = "user, key_file and password";
+
+    SftpSettings(String host, int port, String user, String path, Path keyFile, Secret keyPassphrase,
+                 Secret password, Path knownHosts, List<String> fingerprints, boolean acceptNew,
+                 Duration connectTimeout, Duration timeout, FilePermissions mode, Duration keepalive) {
+        this(host, port, user, path, keyFile, keyPassphrase, password, knownHosts, fingerprints, acceptNew, connectTimeout,
+                timeout, mode, keepalive, CREDENTIALS);
+    }
 
     SftpSettings(String host, int port, String user, String path, Path keyFile, Secret keyPassphrase, Secret password,
                  Path knownHosts, List<String> fingerprints, boolean acceptNew, Duration connectTimeout, Duration timeout,
@@ -42,7 +55,7 @@ record SftpSettings(String host, int port, String user, String path, Path keyFil
 
     SftpSettings withKeepalive(Duration interval) {
         return new SftpSettings(host, port, user, path, keyFile, keyPassphrase, password, knownHosts, fingerprints, acceptNew,
-                connectTimeout, timeout, mode, interval);
+                connectTimeout, timeout, mode, interval, credentials);
     }
 
     String where() {

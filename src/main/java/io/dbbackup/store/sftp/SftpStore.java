@@ -243,7 +243,7 @@ public final class SftpStore implements Store {
         } catch (UserAuthException e) {
             // after words that name the store: "authentication failed (tried …)", the server said once
             String words = "sftp authentication failed for " + cfg.where();
-            String rest = " (tried " + String.join(", ", tried) + "); check user, key_file and password";
+            String rest = " (tried " + String.join(", ", tried) + "); check " + cfg.credentials();
             throw DbBackupException.permanent(words + rest,
                     new io.dbbackup.spi.StoreWordsException(cfg.describe(), words, "authentication failed", rest, null));
         } catch (TransportException e) {

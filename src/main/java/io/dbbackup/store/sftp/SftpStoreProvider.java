@@ -116,7 +116,23 @@ public final class SftpStoreProvider implements StoreProvider {
         }
         return new SftpSettings(host.get().trim(), port, user.get().trim(), path.get().trim(), keyFile,
                 passphrase.orElse(null), password.orElse(null), kh, List.copyOf(fingerprints), acceptNew,
-                connectTimeout.get(), timeout.get(), mode.get(), keepalive);
+                connectTimeout.get(), timeout.get(), mode.get(), keepalive, credentials(s, keyFile, password.orElse(null)));
+    }
+
+    /**
+     * The settings a refused login points at, each with its place in the config ({@link ConfigSection#place}, {@link
+     * Secret#where}): the user, the key file, the password. Never a secret's value.
+     */
+    private static String credentials(ConfigSection s, Path keyFile, Secret password) {
+        List<String> places = new ArrayList<>();
+        places.add(s.place("user"));
+        if (keyFile != null) {
+            places.add(s.place("key_file"));
+        }
+        if (password != null) {
+            places.add(password.where());
+        }
+        return String.join("; ", places);
     }
 
     /**
