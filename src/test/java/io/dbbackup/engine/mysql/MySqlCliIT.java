@@ -212,12 +212,19 @@ class MySqlCliIT extends MySqlCliFixture {
         deleteStore();
     }
 
+    /**
+     * A password the server refuses: exit 2 (as the README's table says), one line naming the key that gives the password,
+     * its place in the config and the variable it was read from; it said only the server's words.
+     */
     @Test
     void wrongPasswordExits2WithOneLineAndLeavesNothing() throws Exception {
         config("mariadb", "cli_src", "unused", "");
         Cli.Result r = new Cli().workingDir(dir).env("DB_PW", "wrong-" + server.password()).run("-c", "config.yaml", "backup", "shop");
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("Access denied for user 'backup'").doesNotContain(server.password()).doesNotContain("Exception");
+        // which setting to fix: the config key, its place and the variable it was read from (never the password)
+        assertThat(r.err()).containsPattern("Access denied for user 'backup'[^\n]*; check datasources\\.src\\.password_env at "
+                + "config\\.yaml:7:19, read from env DB_PW");
         assertThat(r.err().lines().filter(l -> l.contains("Access denied"))).as(r.toString()).hasSize(1);
         assertThat(storeFiles()).isEmpty();
     }

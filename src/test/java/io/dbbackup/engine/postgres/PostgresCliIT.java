@@ -817,6 +817,10 @@ class PostgresCliIT {
         assertThat(pg.contentHashes("copy_plain_zstd")).isEqualTo(sourceContent);
     }
 
+    /**
+     * A password the server refuses: exit 2 (as the README's table says), one line naming the key that gives the password,
+     * its place in the config and the file it was read from; it said only the server's words.
+     */
     @Test
     void wrongPasswordExits2WithOneLineAndWritesNothing() throws Exception {
         Path wrong = dir.resolve("wrong.password");
@@ -827,6 +831,9 @@ class PostgresCliIT {
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("password authentication failed for user \"postgres\"")
                 .doesNotContain(pg.password()).doesNotContain("definitely-wrong").doesNotContain("Exception");
+        // which setting to fix: the config key, its place and where the password was read from (never the password)
+        assertThat(r.err()).contains("password authentication failed for user \"postgres\"; check "
+                + "datasources.app.password_file at config.yaml:7:20, read from file " + wrong);
         assertThat(r.err().lines().filter(l -> l.contains("password authentication failed")).count()).as(r.toString()).isEqualTo(1);
         assertThat(storeFiles()).isEmpty();
     }
