@@ -80,6 +80,26 @@ class S3CliIT extends RemoteStoreCliScenario {
         return List.of(s3.secretKey());
     }
 
+    /**
+     * A secret key the service refuses: exit 2 (a system error, as the README's table says, not retried), one line
+     * naming the config keys that give the credentials, their places and the variables they were read from — never the
+     * secret.
+     * It said "check the store's credentials and the bucket policy" alone.
+     */
+    @Test
+    void aWrongSecretKeyNamesItsConfigPlaceAndExits2() throws Exception {
+        writeConfig("keep_last: 3");
+        String wrong = "wrong-" + s3.secretKey();
+        Cli.Result r = cli.env("S3_SECRET", wrong).run("-c", "config.yaml", "backup", "app");
+        System.out.println("a wrong secret key: " + r);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        // the first request is a HEAD, whose 403 has no body to tell a wrong secret key from an unknown access key: both
+        assertThat(r.err()).contains("HTTP 403").contains("; check the store's credentials (stores.remote.access_key_env at "
+                        + "config.yaml:16:21, read from env S3_ACCESS; stores.remote.secret_key_env at config.yaml:17:21, "
+                        + "read from env S3_SECRET) and the bucket policy")
+                .doesNotContain(wrong).doesNotContain(s3.secretKey()).doesNotContain("Exception");
+    }
+
     /** 5,000 hourly backups with sidecars plus unrelated files: prune deletes exactly the expired ones. */
     @Test
     void pruneOverFiveThousandBackups() throws Exception {

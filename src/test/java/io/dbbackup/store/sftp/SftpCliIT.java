@@ -59,6 +59,24 @@ class SftpCliIT extends RemoteStoreCliScenario {
     }
 
     /**
+     * A password the server refuses: exit 2 (a system error, as the README's table says), one line naming the user's
+     * and the password's config keys and places and the variable the password was read from — never the password. It
+     * said "check user, key_file and password".
+     */
+    @Test
+    void aWrongPasswordNamesItsConfigPlaceAndExits2() throws Exception {
+        writeConfig("keep_last: 3");
+        String wrong = "wrong-" + ssh.password();
+        Cli.Result r = cli.env("SFTP_PASSWORD", wrong).run("-c", "config.yaml", "backup", "app");
+        System.out.println("a wrong sftp password: " + r);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("sftp authentication failed").contains("; check stores.remote.user at config.yaml:14:11; "
+                        + "stores.remote.password_env at config.yaml:16:19, read from env SFTP_PASSWORD")
+                .doesNotContain(wrong).doesNotContain("Exception");
+        assertThat(r.err().lines().filter(l -> l.contains("authentication failed"))).as(r.toString()).hasSize(1);
+    }
+
+    /**
      * A run killed between the two renames of a replacement on a server without posix-rename leaves the key empty and
      * its old object under a hidden {@code .replaced} name: its only copy. {@code list}, {@code list --all}, {@code prune --dry-run} (the
      * audit) and {@code prune} name it and say to rename it back; none removes it, at any age.
