@@ -173,7 +173,7 @@ class S3DeleteHeldByLockTest {
                 .contains(" failed for 4 of them (1001 were deleted, 5 not tried): 3 held by a lock, first " + keys.get(3)
                         + ": AccessDenied (Access Denied because object protected by object lock.); then s3 delete ")
                 .contains(keys.get(1004) + " failed: HTTP 403 AccessDenied (Access Denied); check the store's credentials "
-                        + "and the bucket policy: they need s3:DeleteObject on bucket b");
+                        + "(test) and the bucket policy: they need s3:DeleteObject on bucket b");
     }
 
     /** The same with the service's "try again" (500 InternalError, after the SDK's retries): retryable, as it was. */
