@@ -175,6 +175,9 @@ final class RestoreCommand implements Callable<Integer> {
             if (archiving == ArchiveMode.OFF) {
                 root.out.println("archive_mode = 'off' would be appended to postgresql.auto.conf");
             }
+            if (r.pastArchive() != null) {
+                root.out.println("warning: " + r.pastArchive());
+            }
             root.out.println("nothing was changed");
             return 0;
         }
@@ -193,6 +196,9 @@ final class RestoreCommand implements Callable<Integer> {
             StringBuilder folders = new StringBuilder(r.pgdata().toString());
             r.tablespaces().values().forEach(f -> folders.append(' ').append(f));
             root.out.println("the files belong to root: chown -R postgres:postgres " + folders + " before starting PostgreSQL");
+        }
+        if (r.pastArchive() != null) {
+            root.out.println("warning: " + r.pastArchive());
         }
         root.out.println("start it with: pg_ctl -D " + r.pgdata() + " start");
         return 0;

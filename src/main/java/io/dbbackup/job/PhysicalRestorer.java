@@ -101,10 +101,11 @@ public final class PhysicalRestorer {
 
     /**
      * What was restored (for a dry run: would be; {@code bytes} then what the check decoded); {@code restoreCommand}
-     * is null for a plain restore; {@code tablespaces}: OID to folder.
+     * is null for a plain restore; {@code tablespaces}: OID to folder; {@code pastArchive}: a warning that the target
+     * time lies past what the WAL archive holds (null when it does not, or when that is not known).
      */
     public record Result(BackupKey key, Path pgdata, long bytes, RecoveryTarget target, String restoreCommand,
-                         Map<String, Path> tablespaces, boolean dryRun) {
+                         Map<String, Path> tablespaces, boolean dryRun, String pastArchive) {
     }
 
     private final Workspace ws;
@@ -135,6 +136,7 @@ public final class PhysicalRestorer {
         Catalog catalog = new Catalog(ws);
         BackupKey key = choose(catalog, job, r.key(), r.target());
         warnOfNewerTimelines(catalog, job, key, r.target());
+        String pastArchive = pastArchive(catalog, job, key, r.target());
         Map<String, Path> tablespaces = tablespaceFolders(engine, catalog, job, key, r.tablespaceMapping(), dir);
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws);
         String restoreCommand = r.target() == null ? null
@@ -150,7 +152,7 @@ public final class PhysicalRestorer {
                 decoded = check(catalog, job, key, decryptor, total, r.sameRestoreArgs(), op.context().cancellation());
             }
             ws.log().info("dry run: nothing restored", "key", key.key(), "pgdata", dir);
-            return new Result(key, dir, decoded, r.target(), restoreCommand, tablespaces, true);
+            return new Result(key, dir, decoded, r.target(), restoreCommand, tablespaces, true, pastArchive);
         }
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             ws.log().info("restore started", "key", key.key(), "pgdata", dir, "target", r.target() == null ? "none (plain)" : r.target());
@@ -194,7 +196,7 @@ public final class PhysicalRestorer {
                 progress.finished();
             }
             ws.log().info("restore finished", "key", key.key(), "pgdata", dir, "bytes", bytes);
-            return new Result(key, dir, bytes, r.target(), restoreCommand, tablespaces, false);
+            return new Result(key, dir, bytes, r.target(), restoreCommand, tablespaces, false, pastArchive);
         }
     }
 
@@ -362,11 +364,7 @@ public final class PhysicalRestorer {
             if (backup <= 0) {
                 return;
             }
-            WalArchive archive = new WalArchive(ws);
-            long newest = backup;
-            while (archive.isArchived(job, String.format(Locale.ROOT, "%08X.history", newest + 1))) {
-                newest++;
-            }
+            long newest = newestTimeline(new WalArchive(ws), job, backup);
             if (newest > backup) {
                 ws.log().warn("the WAL archive holds timeline " + newest + ", newer than the backup's timeline " + backup
                         + " (a restore that was promoted and archives into this job made it): recovery follows it to the "
@@ -375,6 +373,58 @@ public final class PhysicalRestorer {
             }
         } catch (RuntimeException e) {
             ws.log().debug("timelines in the archive not checked", "error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** The newest timeline as PostgreSQL finds it from {@code backup}'s: the history files after it, one by one. */
+    private static long newestTimeline(WalArchive archive, JobConfig job, long backup) {
+        long newest = backup;
+        while (archive.isArchived(job, String.format(Locale.ROOT, "%08X.history", newest + 1))) {
+            newest++;
+        }
+        return newest;
+    }
+
+    /**
+     * A time target past what the WAL archive holds: PostgreSQL, started on the restore, replays the archive and shuts
+     * down with "FATAL: recovery ended before configured recovery target was reached" (PostgreSQL 13 and later). Every
+     * commit in an archived segment happened before the segment was stored, so the archive cannot reach a target later
+     * than its newest segment's upload time (or, with none after the backup, the backup's end): a warning then, the line
+     * the command prints. Only the segments recovery reads are listed: the backup's timeline one log folder at a time from
+     * the backup's end (256 segments of 16 MiB each) until one is empty, and a later timeline it follows (another
+     * restore's, usually short) whole. A later upload (an archiver that fell behind, a copy job's copy) only makes the
+     * warning rarer; a target the archive may reach is never warned of. Null when nothing is to be said or known.
+     */
+    private String pastArchive(Catalog catalog, JobConfig job, BackupKey key, RecoveryTarget target) {
+        if (target == null || target.time() == null) {
+            return null;
+        }
+        try {
+            Catalog.Facts f = catalog.facts(job, key);
+            long backup = f.get("timeline").map(Long::parseLong).orElse(0L);
+            Optional<Lsn> end = f.get("end_lsn").flatMap(Lsn::parse);
+            if (backup <= 0 || end.isEmpty()) {
+                return null;
+            }
+            WalArchive archive = new WalArchive(ws);
+            long newestTimeline = target.timeline().equals(RecoveryTarget.CURRENT) ? backup : newestTimeline(archive, job, backup);
+            long last = target.followsNewestTimeline() || target.timeline().equals(RecoveryTarget.CURRENT) ? newestTimeline
+                    : Math.min(Long.parseLong(target.timeline()), newestTimeline); // one without a history file: PostgreSQL refuses it
+            Optional<WalArchive.Stored> newest = archive.newestSegment(job, backup, end.get(), last);
+            if (newest.isPresent() ? !target.time().isAfter(newest.get().at()) : !target.time().isAfter(f.finished())) {
+                return null;
+            }
+            String what = newest.map(n -> "the newest archived WAL segment (" + n.file().name() + ", archived by "
+                            + n.at().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + ")")
+                    .orElse("the end of backup " + key.fileName() + " (" + f.finished()
+                            + "), and the WAL archive holds no segment after it");
+            return "the target time " + target.time() + " is after " + what + ": started now, PostgreSQL replays the archive "
+                    + "and shuts down with \"FATAL: recovery ended before configured recovery target was reached\"; archive "
+                    + "more WAL first (once the source has committed past the target, SELECT pg_switch_wal() on it archives its "
+                    + "current segment), or restore with --target latest";
+        } catch (RuntimeException e) {
+            ws.log().debug("the archive's reach of the target not checked", "error", String.valueOf(e.getMessage()));
+            return null;
         }
     }
 

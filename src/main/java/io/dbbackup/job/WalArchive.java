@@ -290,6 +290,42 @@ public final class WalArchive {
         }
     }
 
+    /** The last archived WAL segment in WAL order, and when the store says the last of those before it was written. */
+    public record Stored(WalFileName file, java.time.Instant at) {
+    }
+
+    /**
+     * Among the archived segments of {@code timeline} from the log of {@code from} on, listed one log folder
+     * ({@link WalFileName#folder()}) at a time until one is empty, and those of the timelines after it up to {@code last},
+     * listed whole: the last one in WAL order, with the newest time the store gives any of them (a segment pushed ahead,
+     * beside the one the archiver asked for, may be stored before it). Empty when there is none.
+     */
+    public Optional<Stored> newestSegment(JobConfig job, long timeline, io.dbbackup.core.Lsn from, long last) {
+        Store store = ws.store(job.store()).store();
+        String folder = walFolder(job);
+        List<StoredObject> seen = new ArrayList<>();
+        for (long log = from.value() >>> 32; log <= 0xFFFF_FFFFL; log++) {
+            List<StoredObject> listed = listing(store, folder + String.format(java.util.Locale.ROOT, "%08X%08X/", timeline, log));
+            if (listed.isEmpty()) {
+                break;
+            }
+            seen.addAll(listed);
+        }
+        for (long t = timeline + 1; t <= last; t++) {
+            seen.addAll(listing(store, folder + String.format(java.util.Locale.ROOT, "%08X", t)));
+        }
+        WalFileName end = null;
+        java.time.Instant at = null;
+        for (StoredObject o : seen) {
+            Optional<WalKey> k = WalKey.parse(o.key(), folder).filter(w -> w.file().kind() == WalFileName.Kind.SEGMENT);
+            if (k.isPresent() && o.lastModified() != null) {
+                end = end == null || k.get().file().compareTo(end) > 0 ? k.get().file() : end;
+                at = at == null || o.lastModified().isAfter(at) ? o.lastModified() : at;
+            }
+        }
+        return end == null ? Optional.empty() : Optional.of(new Stored(end, at));
+    }
+
     /** Whether WAL file {@code name} is in the job's archive. */
     public boolean isArchived(JobConfig job, String name) {
         return !archived(new Catalog(ws).store(job), walFolder(job), parseName(name)).isEmpty();

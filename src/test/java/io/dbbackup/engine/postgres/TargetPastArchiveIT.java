@@ -1,0 +1,93 @@
+package io.dbbackup.engine.postgres;
+
+import io.dbbackup.testkit.Cli;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A point-in-time restore to a time after everything the WAL archive holds (the last commits still in the source's
+ * current segment, not archived yet): the restore itself succeeds, but PostgreSQL, started on it, replays the archive and
+ * shuts down with "FATAL: recovery ended before configured recovery target was reached". The restore says so, before its
+ * "start it with" line (and a dry run too), and says nothing of the kind for a target the archive reaches.
+ */
+class TargetPastArchiveIT {
+    private static final Duration ARCHIVED = Duration.ofSeconds(60);
+    private static final String WARNING = "is after the newest archived WAL segment";
+    private static final String FATAL = "FATAL: recovery ended before configured recovery target was reached";
+
+    @Test
+    void aTargetTimePastTheNewestArchivedSegmentIsWarnedOfAndPostgresqlStopsThere() throws Exception {
+        try (PhysicalCluster c = PhysicalCluster.archivingToLocalStore("past")) {
+            Cli cli = new Cli().workingDir(c.work);
+            c.pg.execute("postgres", "create table t(id serial primary key, batch text not null)");
+            Cli.Result b = run(cli, c, "backup", "phys");
+            assertThat(b.exit()).as(b.toString()).isZero();
+            c.pg.execute("postgres", "insert into t(batch) select 'archived' from generate_series(1, 10)");
+            String reached = now(c);
+            Thread.sleep(50);
+            c.pg.execute("postgres", "insert into t(batch) select 'archived-too' from generate_series(1, 5)");
+            String segment = c.switchWal();
+            c.awaitArchived(segment, ARCHIVED);
+            Thread.sleep(1100); // the newest segment's time in the store, to the second, lies behind
+            c.pg.execute("postgres", "insert into t(batch) select 'not-archived' from generate_series(1, 3)");
+            String past = now(c); // after the last commit, which is in the source's current segment only
+
+            // a target the archive reaches: no warning
+            Path okDir = c.restoreDir("reached");
+            Cli.Result ok = restore(cli, c, okDir, "--target-time", reached, "--dry-run");
+            assertThat(ok.exit()).as(ok.toString()).isZero();
+            assertThat(ok.out() + ok.err()).doesNotContain(WARNING).doesNotContain("recovery target was reached");
+
+            // a dry run to a time in the future says it too
+            Path dryDir = c.restoreDir("future-dry");
+            String future = Instant.now().plus(Duration.ofHours(1)).toString();
+            Cli.Result dry = restore(cli, c, dryDir, "--target-time", future, "--dry-run");
+            assertThat(dry.exit()).as(dry.toString()).isZero();
+            assertThat(dry.out()).contains("warning: the target time " + Instant.parse(future) + " " + WARNING + " (" + segment
+                    + ", archived by ").contains(FATAL).contains("SELECT pg_switch_wal()").contains("--target latest");
+            assertThat(dry.out().indexOf("warning: ")).isLessThan(dry.out().indexOf("nothing was changed"));
+
+            // the restore succeeds and says it, once, before how to start it
+            Path dir = c.restoreDir("past");
+            Cli.Result r = restore(cli, c, dir, "--target-time", past, "--archive-mode", "off");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            String out = r.out();
+            assertThat(out).contains("warning: the target time " + Instant.parse(past) + " " + WARNING + " (" + segment
+                    + ", archived by ").contains(FATAL).contains("SELECT pg_switch_wal()").contains("--target latest");
+            assertThat(out.indexOf("warning: ")).isEqualTo(out.lastIndexOf("warning: "))
+                    .isLessThan(out.indexOf("start it with: pg_ctl"));
+
+            // and it is what PostgreSQL does
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> c.startRestored(dir).close());
+            assertThat(failure).as("PostgreSQL must not promote short of its target").isNotNull();
+            String log = Files.readString(dir.resolve("server.log"));
+            log.lines().filter(l -> l.contains("FATAL")).forEach(l -> System.out.println("[past] " + l));
+            assertThat(log).contains("FATAL:  recovery ended before configured recovery target was reached");
+        }
+    }
+
+    private static String now(PhysicalCluster c) {
+        return c.pg.queryOne("postgres", "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+    }
+
+    private static Cli.Result run(Cli cli, PhysicalCluster c, String... args) {
+        List<String> full = new ArrayList<>(List.of("-c", c.config.toString()));
+        full.addAll(List.of(args));
+        return cli.run(full.toArray(String[]::new));
+    }
+
+    private static Cli.Result restore(Cli cli, PhysicalCluster c, Path dir, String... extra) {
+        List<String> args = new ArrayList<>(List.of("restore", "phys", "--pgdata", dir.resolve("data").toString(),
+                "--dbbackup-command", PhysicalCluster.dbbackupCommand()));
+        args.addAll(List.of(extra));
+        return run(cli, c, args.toArray(String[]::new));
+    }
+}
