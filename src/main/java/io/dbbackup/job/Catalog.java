@@ -26,12 +26,11 @@ import java.util.Optional;
 
 /** A job's backups in its store: the objects under its folder that parse as its backup keys. */
 public final class Catalog {
-    /** One backup: its key and the stored object (size, time written). */
-    /** {@code pinned}: a {@code .pin} marker lies beside it ({@link Pins}). */
-    public record Entry(BackupKey key, StoredObject object, boolean pinned) {
-        public Entry(BackupKey key, StoredObject object) {
-            this(key, object, false);
-        }
+    /**
+     * One backup: its key and the stored object (size, time written); {@code pinned}: a {@code .pin} marker lies beside
+     * it ({@link Pins}); {@code manifest}: its {@code .manifest.json} was listed beside it.
+     */
+    public record Entry(BackupKey key, StoredObject object, boolean pinned, boolean manifest) {
     }
 
     /** What a backup's manifest says: when the backup finished and the engine's facts (start/end LSN...). */
@@ -222,7 +221,7 @@ public final class Catalog {
             Optional<BackupKey> parsed = BackupKey.parse(o.key(), job.prefix(), db);
             parsed.ifPresent(k -> {
                 if (keys.contains(k.sha256Key()) || keys.contains(k.manifestKey())) {
-                    out.add(new Entry(k, o, keys.contains(k.pinKey())));
+                    out.add(new Entry(k, o, keys.contains(k.pinKey()), keys.contains(k.manifestKey())));
                 } else {
                     unchecked.add(o);
                 }

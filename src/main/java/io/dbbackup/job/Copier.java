@@ -468,7 +468,7 @@ public final class Copier {
                 continue; // nothing at the source to compare with: its own check is verify's, and a copy would fail anyway
             }
             if (expected.equalsIgnoreCase(digest)) {
-                manifestGone(to, copy, origin, digest, noManifest);
+                manifestGone(copy, origin, digest, noManifest);
                 continue;
             }
             Object recorded;
@@ -480,7 +480,7 @@ public final class Copier {
             }
             if (recorded instanceof String hex && hex.equalsIgnoreCase(digest)) {
                 // the source's sidecar is the damaged record; the copy matches the bytes its manifest vouches for
-                manifestGone(to, copy, origin, digest, noManifest);
+                manifestGone(copy, origin, digest, noManifest);
                 continue;
             }
             out.add(new Suspect(copy, origin, "records sha256 " + digest + " in its sidecar, its source " + expected));
@@ -489,18 +489,13 @@ public final class Copier {
     }
 
     /**
-     * Adds {@code copy} (sound: {@code digest} is its source's) to {@code noManifest} when its {@code .manifest.json} is
-     * not beside it (a repair that died between its sidecar and its manifest, a hand that deleted it): a physical
-     * restore of the copy needs it, and the sizes and sidecars compared above never miss it. One stat per copy.
+     * Adds {@code copy} (sound: {@code digest} is its source's) to {@code noManifest} when its {@code .manifest.json} was
+     * not listed beside it (a repair that died between its sidecar and its manifest, a hand that deleted it): a physical
+     * restore of the copy needs it, and the sizes and sidecars compared above never miss it.
      */
-    private static void manifestGone(Store to, Catalog.Entry copy, Catalog.Entry origin, String digest,
-                                     List<NoManifest> noManifest) {
-        try {
-            if (to.stat(copy.key().manifestKey()).isEmpty()) {
-                noManifest.add(new NoManifest(copy, origin, digest));
-            }
-        } catch (IOException e) {
-            throw Failures.map("cannot read " + copy.key().manifestKey() + " from " + to.describe(), e);
+    private static void manifestGone(Catalog.Entry copy, Catalog.Entry origin, String digest, List<NoManifest> noManifest) {
+        if (!copy.manifest()) {
+            noManifest.add(new NoManifest(copy, origin, digest));
         }
     }
 
