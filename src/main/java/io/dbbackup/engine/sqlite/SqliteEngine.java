@@ -112,6 +112,20 @@ public final class SqliteEngine implements Engine {
         return "sqlite " + path;
     }
 
+    /**
+     * A partial restore's failure without its naming of the target ({@link TableRestore}: {@code restore of table orders
+     * into SQLite PATH failed and was rolled back (nothing was applied): …}) after the restore's {@code restore of KEY
+     * into sqlite PATH failed: }: {@code table orders: rolled back (nothing was applied): …}.
+     */
+    @Override
+    public String withoutTheTargetNamed(String said) {
+        String lead = "restore of ";
+        String into = " into SQLite " + path + " failed and was rolled back ";
+        int at = said.indexOf(into);
+        return said.startsWith(lead) && at > lead.length()
+                ? said.substring(lead.length(), at) + ": rolled back " + said.substring(at + into.length()) : said;
+    }
+
     @Override
     public String dialect() {
         return "sqlite";

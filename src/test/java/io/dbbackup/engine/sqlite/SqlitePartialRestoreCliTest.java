@@ -103,6 +103,12 @@ class SqlitePartialRestoreCliTest {
         Cli.Result clash = restore("--data-only", "--auto-confirm");
         assertThat(clash.exit()).as(clash.toString()).isEqualTo(2);
         assertThat(clash.err()).contains("UNIQUE constraint failed: totals.id");
+        // the backup and the target said once: the restore's line leads, the engine's words follow it
+        assertThat(clash.err().lines().filter(l -> l.startsWith("error: ")).toList()).as(clash.toString())
+                .singleElement().asString().matches("error: restore of app/app-\\d{8}-\\d{6}\\.sqlite\\.zst into sqlite "
+                        + java.util.regex.Pattern.quote(db.toString()) + " failed: rows only: rolled back \\(nothing was "
+                        + "applied\\): .*UNIQUE constraint failed: totals\\.id.*")
+                .doesNotContain("into SQLite");
         assertThat(one("select count(*) from customers")).as("rolled back").isEqualTo("0");
         assertThat(one("select count(*) from orders")).as("rolled back").isEqualTo("0");
 
