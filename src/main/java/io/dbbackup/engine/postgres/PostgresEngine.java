@@ -158,12 +158,16 @@ public final class PostgresEngine implements Engine {
     /**
      * A failed restore's words without {@code restore into USER@HOST:PORT/DB} at their start ({@link #restore} says what
      * became of its one transaction so): {@code ran as one transaction and was rolled back: …} after the restore's
-     * {@code … into postgres USER@HOST:PORT/DB failed: }.
+     * {@code … into postgres USER@HOST:PORT/DB failed: }; and {@code cannot create database DB on HOST:PORT for the
+     * restore: …} as {@code cannot create database DB: …}.
      */
     @Override
     public String withoutTheTargetNamed(String said) {
         String named = "restore into " + settings.describe() + " ";
-        return said.startsWith(named) ? said.substring(named.length()) : said;
+        String create = "cannot create database " + settings.database(); // its server said again before "for the restore"
+        String server = " on " + HostPort.of(settings.host(), settings.port()) + " for the restore: ";
+        return said.startsWith(named) ? said.substring(named.length())
+                : said.startsWith(create + server) ? create + ": " + said.substring((create + server).length()) : said;
     }
 
     @Override
