@@ -152,7 +152,8 @@ public final class Checker {
                 job.datasource(), job.store(), Notifications.location(ws, job),
                 status(checks), // the checks it reports; a notifier that fails to send it then fails the job with 2
                 notStarted ? NextSteps.notStarted(ws, job, JobReport.Operation.CHECK)
-                        : NextSteps.of(ws, job, JobReport.Operation.CHECK, outcome, null));
+                        : NextSteps.of(ws, job, JobReport.Operation.CHECK, outcome, null),
+                Notifications.copyOf(ws, job));
         List<Line> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         job.notifyRules().forEach(r -> names.add(r.notifier()));

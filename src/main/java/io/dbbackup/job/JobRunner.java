@@ -571,7 +571,8 @@ public final class JobRunner {
                 job.store(), Notifications.location(ws, job), o.status(),
                 // a job the signal kept from starting: it never started, not a backup that stored nothing
                 o.status().bySignal() && o.attempts() == 0 ? NextSteps.notStarted(ws, job, JobReport.Operation.BACKUP)
-                        : NextSteps.of(ws, job, JobReport.Operation.BACKUP, outcomeOf(o), o.key()))));
+                        : NextSteps.of(ws, job, JobReport.Operation.BACKUP, outcomeOf(o), o.key()),
+                Notifications.copyOf(ws, job))));
     }
 
     private static JobReport.Outcome outcomeOf(JobOutcome o) {

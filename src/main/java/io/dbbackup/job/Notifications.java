@@ -94,7 +94,7 @@ public final class Notifications {
         return new JobReport(job.name(), operation, outcome, attempts,
                 started, Duration.between(started, ws.clock().instant()), host(), key, size, error,
                 detail == null || detail.isBlank() ? null : detail, job.datasource(), job.store(), location(ws, job), status,
-                next);
+                next, copyOf(ws, job));
     }
 
     /**
@@ -158,6 +158,23 @@ public final class Notifications {
             return Redactor.redact(ws.store(job.store()).store().describe() + " under " + new Catalog(ws).folder(job));
         } catch (RuntimeException unknown) { // a datasource or store the config lacks: the report leaves it out
             return null;
+        }
+    }
+
+    /**
+     * For a copy job, the job it copies and where that job's backups are ({@code job shop (store local: local /backups
+     * under prod/shop/)}, redacted); null for a job that copies none. A source the config lacks is named alone.
+     */
+    public static String copyOf(Workspace ws, JobConfig job) {
+        if (!job.isCopy()) {
+            return null;
+        }
+        try {
+            JobConfig source = ws.job(job.copyOf());
+            String where = location(ws, source);
+            return "job " + source.name() + " (store " + source.store() + (where == null ? "" : ": " + where) + ")";
+        } catch (RuntimeException unknown) {
+            return "job " + job.copyOf();
         }
     }
 

@@ -20,13 +20,24 @@ import java.time.Instant;
  * not known (a notifier then leaves it out, never guesses it). {@code next}, on a failure or an interruption: what
  * state the job's backups are in and the command(s) to run next, repeating the run's {@code -c FILE} (one line each,
  * written by the job layer, which knows how the run was invoked; no secret); null when there is nothing to suggest.
+ * {@code copyOf}, for a copy job ({@code copy_of}): the job it copies and where that job's backups are, as
+ * {@code job shop (store local: local /backups under prod/shop/)} (redacted); null for any other job. A copy job's
+ * {@code datasource} is its source's, so without it nothing in a failure report would say it is a copy job.
  */
 public record JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
                         String host, String key, long size, String error, String detail, String datasource, String store,
-                        String location, ExitStatus status, String next) {
+                        String location, ExitStatus status, String next, String copyOf) {
     /** A wall clock stepped back during the run (NTP, a VM resumed) makes it "negative": said as zero, never below. */
     public JobReport {
         duration = duration != null && duration.isNegative() ? Duration.ZERO : duration;
+    }
+
+    /** A report of a job that copies no other (a test's sample). */
+    public JobReport(String job, Operation operation, Outcome outcome, int attempts, Instant started, Duration duration,
+                     String host, String key, long size, String error, String detail, String datasource, String store,
+                     String location, ExitStatus status, String next) {
+        this(job, operation, outcome, attempts, started, duration, host, key, size, error, detail, datasource, store, location,
+                status, next, null);
     }
 
     /** A report with no next step to suggest (a success, a test's sample). */

@@ -255,6 +255,43 @@ class CopyJobCliIT {
         assertThat(mails[0].getContent().toString()).contains(damaged).contains("dbbackup -c config.yaml verify nightly --all-backups");
     }
 
+    /**
+     * A copy job's mail says that it is one, which job it copies and where that job's backups are — on failure (a damaged
+     * source backup, exit 3) as on success — under its {@code Datasource:} line, which is its source's; the webhook's
+     * JSON has it as {@code copy_of}. A plain job's mail has no such line. Before, a copy job's failure mail read as the
+     * source job's datasource alone, nothing in it saying it was a copy job.
+     */
+    @Test
+    void aCopyJobsMailsSayWhichJobAndStoreItCopiesAPlainJobsDoNot() throws Exception {
+        config("offsite", "notify: [{notifier: ops, on: always}]");
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, Files.readString(config).replace("    prefix: prod\n",
+                "    prefix: prod\n    notify: [{notifier: ops, on: always}]\n"));
+        mailTo("ops");
+        assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        assertThat(cli.run("-c", "config.yaml", "backup", "offsite").exit()).isZero();
+        assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+        List<String> source = artifacts("local");
+        TestBytes.flipMiddleByte(dir.resolve("local/" + source.get(1))); // not copied yet
+
+        Cli.Result r = cli.run("-c", "config.yaml", "backup", "offsite");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        MimeMessage[] mails = smtp.await(4, Duration.ofSeconds(15));
+        assertThat(mails).hasSize(4);
+        List<String> bodies = new java.util.ArrayList<>();
+        for (MimeMessage m : mails) {
+            bodies.add(m.getSubject() + "\n" + m.getContent().toString().replace("\r\n", "\n"));
+        }
+        String copyLine = "Copy of:    job nightly \\(store local: local /\\S*local under prod/\\S*\\)\n";
+        assertThat(bodies.get(0)).startsWith("[dbbackup] OK: backup job nightly ").doesNotContain("Copy of");
+        assertThat(bodies.get(1)).startsWith("[dbbackup] OK: backup job offsite ")
+                .containsPattern("\n" + copyLine + "Datasource: app\n");
+        assertThat(bodies.get(2)).startsWith("[dbbackup] OK: backup job nightly ").doesNotContain("Copy of");
+        assertThat(bodies.get(3)).as(bodies.get(3)).startsWith("[dbbackup] FAILED: backup job offsite ")
+                .containsPattern("\nExit code: +3 [^\n]*\n" + copyLine + "Datasource: app\nStore: +offsite ");
+    }
+
     @Test
     void aCopyDamagedOnItsWayFailsItsReadBackAndIsRemoved() throws Exception {
         config("damaging", "verify: true\nretention: {keep_last: 1}");

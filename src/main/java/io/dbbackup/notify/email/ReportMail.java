@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * The subject and plain-text body of one job report: which job, the outcome and its exit code (when known), the
- * datasource, the store and where in it the job's backups land, when, how long, the attempts and the host; key and size
+ * datasource (for a copy job first the job it copies and that job's store), the store and where in it the job's backups land, when, how long, the attempts and the host; key and size
  * when a backup was stored (also when the run failed after that); the error and the tool's last stderr lines on failure,
  * or what the run did (a prune, a copy); on failure, what now (the store's state, the next commands). Everything passes the redactor last.
  */
@@ -38,6 +38,9 @@ record ReportMail(String subject, String body) {
         });
         if (r.status() != null) { // not known: left out, never guessed
             line(b, "Exit code", r.status().code() + " (" + r.status().label() + ")");
+        }
+        if (r.copyOf() != null) { // a copy job: its datasource is its source job's, which this says
+            line(b, "Copy of", r.copyOf());
         }
         line(b, "Datasource", r.datasource());
         line(b, "Store", r.store() == null ? null : r.store() + (r.location() == null ? "" : " (" + r.location() + ")"));

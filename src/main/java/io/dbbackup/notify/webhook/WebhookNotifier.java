@@ -64,6 +64,7 @@ final class WebhookNotifier implements Notifier {
         m.put("succeeded", r.succeeded());
         m.put("exit_code", r.status() == null ? null : r.status().code()); // null: not known, never guessed
         m.put("host", r.host());
+        m.put("copy_of", r.copyOf()); // null: not a copy job
         m.put("datasource", r.datasource());
         m.put("store", r.store());
         m.put("location", r.location());
@@ -92,6 +93,9 @@ final class WebhookNotifier implements Notifier {
                 .append(" · ").append(seconds(r)).append(" · attempts ").append(r.attempts());
         if (r.status() != null) {
             t.append(" · exit ").append(r.status().code());
+        }
+        if (r.copyOf() != null) { // a copy job: its datasource is its source job's
+            t.append("\ncopy of ").append(r.copyOf());
         }
         t.append("\ndatasource ").append(r.datasource() == null ? "-" : r.datasource()).append(" · store ")
                 .append(r.store() == null ? "-" : r.store()).append(r.location() == null ? "" : " (" + r.location() + ")");
