@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -285,6 +286,31 @@ final class YamlSection implements ConfigSection {
         return bestDistance <= Math.max(2, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
     }
 
+    /**
+     * {@code "; did you mean 'success'?"} for a value that must be one of {@code allowed} and is a typo of one of them
+     * ({@code sucess}): the nearest, when it is near enough and no other is as near; empty when none is (or two are).
+     * Near as for a misspelled name: a short word (3 letters or fewer) at one edit only, since {@code get} is not
+     * {@code put}; a longer one at up to a third of its letters (at least 2, so a swap of two letters is still near).
+     */
+    static String didYouMean(String value, Collection<String> allowed) {
+        String v = value.toLowerCase(Locale.ROOT);
+        int most = v.length() <= 3 ? 1 : Math.max(2, v.length() / 3);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        boolean tie = false;
+        for (String a : allowed) {
+            int d = distance(v, a.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = a;
+                tie = false;
+            } else if (d == bestDistance) {
+                tie = true;
+            }
+        }
+        return best == null || tie || bestDistance == 0 || bestDistance > most ? "" : "; did you mean '" + best + "'?";
+    }
+
     static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
@@ -455,7 +481,8 @@ final class YamlSection implements ConfigSection {
         }
         String v = s.get().getValue().toLowerCase(Locale.ROOT);
         if (!allowed.contains(v)) {
-            problems.error(s.get(), at(key) + ": '" + s.get().getValue() + "' is not one of " + sorted(allowed));
+            problems.error(s.get(), at(key) + ": '" + s.get().getValue() + "' is not one of " + sorted(allowed)
+                    + didYouMean(v, allowed));
             return Optional.empty();
         }
         return Optional.of(v);

@@ -1,0 +1,75 @@
+package io.dbbackup.config;
+
+import io.dbbackup.plugin.PluginRegistry;
+import io.dbbackup.testkit.ConfigText;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * A near-miss VALUE of a key that takes one of a fixed set ({@code on: sucess}, {@code compression: zstdd}, a time zone
+ * {@code Europe/Berln}) gets the "did you mean" an unknown key gets, when one candidate is close; none when none is.
+ */
+class ConfigValueSuggestionTest {
+    @TempDir
+    Path dir;
+
+    private static final String NOTIFIER = """
+            notifications:
+              mail:
+                type: email
+                smtp_host: mail.example.com
+                from: backup@example.com
+                to: [ops@example.com]
+            """;
+
+    /** The one problem of {@code text}, formatted as config validate prints it ({@code file:line:col: error: ...}). */
+    private String problem(String text) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), text);
+        ConfigException e = catchThrowableOfType(
+                () -> new ConfigLoader(PluginRegistry.load(), Map.of()).load(dir.resolve("config.yaml"), "config.yaml"),
+                ConfigException.class);
+        assertThat(e).as("the config is refused").isNotNull();
+        assertThat(e.problems()).as(e.getMessage()).hasSize(1);
+        return e.problems().get(0).format();
+    }
+
+    @Test
+    void aMisspelledNotifyOutcomeNamesTheOneItIsNear() throws Exception {
+        assertThat(problem(ConfigText.APP_AND_LOCAL_STORE + NOTIFIER + ConfigText.appJob("notify: [{notifier: mail, on: sucess}]")))
+                .isEqualTo("config.yaml:19:35: error: jobs.app.notify[0].on: 'sucess' is not one of always, failure, success; "
+                        + "did you mean 'success'?");
+    }
+
+    @Test
+    void aMisspelledCompressionNamesTheOneItIsNear() throws Exception {
+        assertThat(problem(ConfigText.APP_AND_LOCAL_STORE.replace("path: app.db", "path: app.db\n    compression: zstdd")
+                + ConfigText.appJob("")))
+                .isEqualTo("config.yaml:5:18: error: datasources.app.compression: 'zstdd' is not one of gzip, lz4, none, zstd; "
+                        + "did you mean 'zstd'?");
+    }
+
+    @Test
+    void aMisspelledTimeZoneNamesTheOneItIsNear() throws Exception {
+        assertThat(problem(ConfigText.withAppJob("retention: {keep_daily: 7, timezone: Europe/Berln}")))
+                .isEqualTo("config.yaml:13:42: error: jobs.app.retention.timezone: unknown time zone 'Europe/Berln' (use an "
+                        + "IANA name such as Europe/Berlin or UTC); did you mean 'Europe/Berlin'?");
+    }
+
+    @Test
+    void aValueNearNoneOfTheSetGetsNoSuggestion() throws Exception {
+        assertThat(problem(ConfigText.APP_AND_LOCAL_STORE + NOTIFIER + ConfigText.appJob("notify: [{notifier: mail, on: sometimes}]")))
+                .isEqualTo("config.yaml:19:35: error: jobs.app.notify[0].on: 'sometimes' is not one of always, failure, success");
+        // a short word two edits from a short value is another word, not a typo of it: GET is not PUT
+        assertThat(problem(ConfigText.APP_AND_LOCAL_STORE.replace("path: app.db", "path: app.db\n    compression: rar")
+                + ConfigText.appJob(""))).endsWith("compression: 'rar' is not one of gzip, lz4, none, zstd");
+        assertThat(problem(ConfigText.withAppJob("retention: {keep_daily: 7, timezone: Mars/Olympus_Mons}")))
+                .endsWith("unknown time zone 'Mars/Olympus_Mons' (use an IANA name such as Europe/Berlin or UTC)");
+    }
+}
