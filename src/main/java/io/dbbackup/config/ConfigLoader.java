@@ -555,7 +555,8 @@ public final class ConfigLoader {
         Optional<EngineProvider> provider = plugins.engine(type.get());
         if (provider.isEmpty()) {
             s.markTypeUnknown();
-            s.errorAtValue("engine", "unknown engine '" + type.get() + "' (known: " + String.join(", ", plugins.engineTypes()) + ")");
+            s.errorAtValue("engine", "unknown engine '" + type.get() + "' (known: " + String.join(", ", plugins.engineTypes()) + ")"
+                    + YamlSection.didYouMean(type.get(), plugins.engineTypes()));
             return null;
         }
         Engine engine = provider.get().create(s);
@@ -583,7 +584,8 @@ public final class ConfigLoader {
         Optional<StoreProvider> provider = plugins.store(type.get());
         if (provider.isEmpty()) {
             s.markTypeUnknown();
-            s.errorAtValue("type", "unknown store type '" + type.get() + "' (known: " + String.join(", ", plugins.storeTypes()) + ")");
+            s.errorAtValue("type", "unknown store type '" + type.get() + "' (known: " + String.join(", ", plugins.storeTypes()) + ")"
+                    + YamlSection.didYouMean(type.get(), plugins.storeTypes()));
             return null;
         }
         Optional<Long> rate = uploadRateLimit(s);
@@ -624,7 +626,8 @@ public final class ConfigLoader {
         if (provider.isEmpty()) {
             s.markTypeUnknown();
             String known = plugins.notifierTypes().isEmpty() ? "none installed" : String.join(", ", plugins.notifierTypes());
-            s.errorAtValue("type", "unknown notification type '" + type.get() + "' (known: " + known + ")");
+            s.errorAtValue("type", "unknown notification type '" + type.get() + "' (known: " + known + ")"
+                    + YamlSection.didYouMean(type.get(), plugins.notifierTypes()));
             return null;
         }
         Notifier n = provider.get().create(s);

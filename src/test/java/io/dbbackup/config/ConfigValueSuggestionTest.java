@@ -63,6 +63,16 @@ class ConfigValueSuggestionTest {
     }
 
     @Test
+    void aMisspelledEngineOrStoreTypeNamesTheOneItIsNear() throws Exception {
+        assertThat(problem(ConfigText.withAppJob("").replace("engine: sqlite", "engine: sqllite")))
+                .isEqualTo("config.yaml:3:13: error: datasources.app.engine: unknown engine 'sqllite' (known: mariadb, mysql, "
+                        + "postgres, sqlite); did you mean 'sqlite'?");
+        assertThat(problem(ConfigText.withAppJob("").replace("type: local", "type: locla")))
+                .isEqualTo("config.yaml:7:11: error: stores.local.type: unknown store type 'locla' (known: azure, local, s3, "
+                        + "ssh); did you mean 'local'?");
+    }
+
+    @Test
     void aValueNearNoneOfTheSetGetsNoSuggestion() throws Exception {
         assertThat(problem(ConfigText.APP_AND_LOCAL_STORE + NOTIFIER + ConfigText.appJob("notify: [{notifier: mail, on: sometimes}]")))
                 .isEqualTo("config.yaml:19:35: error: jobs.app.notify[0].on: 'sometimes' is not one of always, failure, success");
