@@ -122,9 +122,10 @@ final class AzureErrors {
 
     /**
      * The exception for an answer that is not a success; permanent ones are thrown as {@link DbBackupException}.
-     * A missing blob on a read is a {@link NoSuchKeyException}.
+     * A missing blob on a read is a {@link NoSuchKeyException}. A refused sign-in or permission names what the store
+     * signs in with, {@code credentials}, and where the config gives it.
      */
-    static IOException map(String action, String location, AzureHttp.Response r) {
+    static IOException map(String action, String location, AzureHttp.Response r, AzureCredentials credentials) {
         String code = code(r);
         String line = line(action, location, r);
         if (action.startsWith("delete") && held(r)) {
@@ -135,9 +136,7 @@ final class AzureErrors {
             return new NoSuchKeyException(location);
         }
         if ((code != null && AUTH_CODES.contains(code)) || r.status() == 401 || r.status() == 403) {
-            throw DbBackupException.permanent(line + "; check the store's account_key or sas_token (its permissions, "
-                    + "expiry and allowed IPs) or the Entra ID identity's role on the container (Storage Blob Data "
-                    + "Contributor), the account's firewall and this host's clock", null);
+            throw DbBackupException.permanent(line + "; " + credentials.check(), null);
         }
         if ("ContainerNotFound".equals(code)) {
             throw DbBackupException.permanent(line + "; create the container or fix 'container'", null);

@@ -38,6 +38,8 @@ public final class AzureStore implements Store {
     private static final int DELETE_THREADS = 8;
 
     private final AzureSettings cfg;
+    /** What a refused sign-in or permission names ({@link AzureErrors#map}). */
+    private final AzureCredentials credentials;
     final AzureHttp http;
     /** Blobs per List Blobs page (the service's maximum; tests page through smaller ones). */
     int pageSize = 5000;
@@ -46,11 +48,16 @@ public final class AzureStore implements Store {
 
     AzureStore(AzureSettings cfg) {
         this.cfg = cfg;
+        this.credentials = AzureCredentials.of(cfg);
         this.http = new AzureHttp(cfg);
     }
 
     AzureSettings settings() {
         return cfg;
+    }
+
+    AzureCredentials credentials() {
+        return credentials;
     }
 
     /** The store's own prefix inside the bucket/container: every key the job writes has it in front. */
@@ -132,7 +139,7 @@ public final class AzureStore implements Store {
                 // S3's and SFTP's reads say it: gone, not "the condition is not met", which reads as a replaced blob)
                 throw new NoSuchKeyException(key);
             }
-            IOException io = AzureErrors.map("get", location, f.refusal());
+            IOException io = AzureErrors.map("get", location, f.refusal(), credentials);
             throw io instanceof NoSuchKeyException ? new NoSuchKeyException(key) : io;
         }
         return f;
@@ -316,7 +323,7 @@ public final class AzureStore implements Store {
             return null;
         }
         if (!AzureErrors.held(r)) {
-            throw AzureErrors.map("delete", location, r);
+            throw AzureErrors.map("delete", location, r, credentials);
         }
         return r;
     }
@@ -461,7 +468,7 @@ public final class AzureStore implements Store {
         }
         boolean wanted = expected.length == 0 ? r.ok() : java.util.Arrays.stream(expected).anyMatch(s -> s == r.status());
         if (!wanted || (r.status() == 404 && "ContainerNotFound".equals(AzureErrors.code(r)))) {
-            throw AzureErrors.map(action, location, r);
+            throw AzureErrors.map(action, location, r, credentials);
         }
         return r;
     }

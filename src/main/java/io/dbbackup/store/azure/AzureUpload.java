@@ -103,7 +103,7 @@ final class AzureUpload extends ChunkedUpload {
                 throw new KeyTakenException(location);
             }
             if (!AzureErrors.damaged(r) || attempt >= DAMAGED_ATTEMPTS || aborted()) {
-                throw AzureErrors.map(action, location, r);
+                throw AzureErrors.map(action, location, r, store.credentials());
             }
             ctx.log().warn("the Blob service received a damaged block (its MD5 did not match); sending it again",
                     "object", location, "attempt", attempt + 1 + "/" + DAMAGED_ATTEMPTS);

@@ -166,6 +166,26 @@ class AzureCliIT extends RemoteStoreCliScenario {
         assertThat(far.out()).contains("credentials valid until 2030-01-01T00:00:00Z").doesNotContain("WARNING");
     }
 
+    /**
+     * A wrong account key: the line names where the key comes from (the config key, file:line:col and the variable),
+     * never the key; exit 2, nothing stored.
+     */
+    @Test
+    void aWrongAccountKeyNamesItsConfigPlaceAndExits2() throws Exception {
+        writeConfig("keep_last: 3");
+        String wrong = Base64.getEncoder().encodeToString("not the account's key, 64 bytes long as Azure's are....."
+                .getBytes(StandardCharsets.UTF_8));
+        Cli.Result r = cli.env("AZ_KEY", wrong).run("-c", "config.yaml", "backup", "app");
+        System.out.println("a wrong azure key: " + r);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("HTTP 403").contains("; check the store's account_key (stores.remote.account_key_env at "
+                        + "config.yaml:16:22, read from env AZ_KEY)")
+                .doesNotContain(wrong).doesNotContain(azurite.accountKey()).doesNotContain("Exception");
+        try (Store raw = rawStore()) {
+            assertThat(keys(raw, "")).isEmpty();
+        }
+    }
+
     /** A read-only SAS: the backup fails at its first write with one line naming the SAS, exit 2, nothing stored. */
     @Test
     void aReadOnlySignatureFailsTheBackupWithOneClearLine() throws Exception {
@@ -173,7 +193,8 @@ class AzureCliIT extends RemoteStoreCliScenario {
         useSas(sas);
         Cli.Result b = cli.run("-c", "config.yaml", "backup", "app");
         assertThat(b.exit()).as(b.toString()).isEqualTo(2);
-        assertThat(b.err()).contains("azure ").contains("HTTP 403").contains("check the store's account_key or sas_token")
+        assertThat(b.err()).contains("azure ").contains("HTTP 403").contains("; check the store's sas_token (stores.remote"
+                        + ".sas_token_env at config.yaml:16:20, read from env AZ_SAS; its permissions, expiry and allowed IPs)")
                 .doesNotContain(sas.substring(sas.indexOf("sig=") + 4));
         try (Store raw = rawStore()) {
             assertThat(keys(raw, "")).isEmpty();

@@ -14,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The Blob service's error text in a message: secrets masked first, then cut to 200 characters. */
 class AzureErrorsTest {
+    /** Entra ID without a client secret: what a store of no account_key, sas_token or client_secret signs in with. */
+    private static final AzureCredentials NO_CREDENTIALS = new AzureCredentials(null, null, null);
+
     @Test
     void aLongMessageIsMaskedThenCut() {
         String secret = "az-SECRET-5b2c9e77d1";
@@ -22,7 +25,7 @@ class AzureErrorsTest {
                 + "m".repeat(190) + " " + secret + " " + "n".repeat(500) + "</Message></Error>";
         AzureHttp.Response r = new AzureHttp.Response(400, Map.of("x-ms-error-code", List.of("InvalidHeaderValue")),
                 body.getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> AzureErrors.map("put", "azure://c/k", r)).isInstanceOf(DbBackupException.class)
+        assertThatThrownBy(() -> AzureErrors.map("put", "azure://c/k", r, NO_CREDENTIALS)).isInstanceOf(DbBackupException.class)
                 .hasMessage("azure put azure://c/k failed: HTTP 400 InvalidHeaderValue (" + "m".repeat(190) + " *** "
                         + "n".repeat(5) + "...)");
     }
@@ -37,7 +40,7 @@ class AzureErrorsTest {
     void aDeleteRefusedByAnImmutabilityPolicyIsHeldNotAFailure() {
         AzureHttp.Response r = conflict("BlobImmutableDueToPolicy",
                 "This operation is not permitted as the blob is immutable due to a policy.");
-        assertThat(AzureErrors.map("delete", "azure://c/app/k.gz", r)).isInstanceOf(HeldObjectException.class)
+        assertThat(AzureErrors.map("delete", "azure://c/app/k.gz", r, NO_CREDENTIALS)).isInstanceOf(HeldObjectException.class)
                 .hasMessage("azure delete azure://c/app/k.gz failed: HTTP 409 BlobImmutableDueToPolicy (This operation is "
                         + "not permitted as the blob is immutable due to a policy.); an immutability policy (time-based "
                         + "retention, on the blob's version or its container) holds it: it cannot be deleted before its "
@@ -51,7 +54,7 @@ class AzureErrorsTest {
     void aDeleteRefusedByALegalHoldIsHeldAndSaysSo() {
         AzureHttp.Response r = conflict("BlobImmutableDueToLegalHold",
                 "This operation is not permitted as the blob is immutable due to one or more legal holds.");
-        assertThat(AzureErrors.map("delete", "azure://c/k", r)).isInstanceOf(HeldObjectException.class)
+        assertThat(AzureErrors.map("delete", "azure://c/k", r, NO_CREDENTIALS)).isInstanceOf(HeldObjectException.class)
                 .hasMessageEndingWith("legal holds.); a legal hold on the blob holds it: it cannot be deleted until the "
                         + "hold is cleared; not a missing permission");
     }
@@ -59,10 +62,10 @@ class AzureErrorsTest {
     @Test
     void anotherConflictOrAWriteRefusedByAPolicyStaysAFailure() {
         assertThatThrownBy(() -> AzureErrors.map("delete", "azure://c/k", conflict("LeaseIdMissing",
-                "There is currently a lease on the blob and no lease ID was specified in the request.")))
+                "There is currently a lease on the blob and no lease ID was specified in the request."), NO_CREDENTIALS))
                 .isInstanceOf(DbBackupException.class).hasMessageContaining("HTTP 409 LeaseIdMissing");
         assertThatThrownBy(() -> AzureErrors.map("put", "azure://c/k", conflict("BlobImmutableDueToPolicy",
-                "This operation is not permitted as the blob is immutable due to a policy.")))
+                "This operation is not permitted as the blob is immutable due to a policy."), NO_CREDENTIALS))
                 .isInstanceOf(DbBackupException.class);
     }
 }

@@ -202,7 +202,7 @@ class AzureImmutabilityIT {
                         assertThat(t).isInstanceOfSatisfying(io.dbbackup.core.DbBackupException.class,
                                 d -> assertThat(d.retryable()).as("retryable").isFalse());
                         assertThat(t.getMessage()).startsWith(then + "403 AuthorizationPermissionMismatch (This request is "
-                                + "not authorized.); check the store's account_key or sas_token");
+                                + "not authorized.); check the store's account_key (test), the account's firewall and this host's clock");
                     }
                     assertThat(raw.list("wal/").stream().map(StoredObject::key).toList()).as("the held and the failed left")
                             .containsExactly("wal/boom-07", "wal/held-01", "wal/held-02", "wal/held-04", "wal/held-06");
