@@ -58,6 +58,11 @@ record SftpSettings(String host, int port, String user, String path, Path keyFil
                 connectTimeout, timeout, mode, interval, credentials);
     }
 
+    /** Whether {@link #credentials} names the config places (and the password's source), not {@link #CREDENTIALS}. */
+    boolean placed() {
+        return !CREDENTIALS.equals(credentials);
+    }
+
     String where() {
         return user + "@" + HostPort.bracketed(host) + (port == 22 ? "" : ":" + port);
     }

@@ -236,7 +236,8 @@ public final class SftpStore implements Store {
             methods.add(new AuthPassword(password));
             // servers with PasswordAuthentication off and logins through PAM ask for the password this way ("Password:")
             methods.add(new AuthKeyboardInteractive(new PasswordResponseProvider(password)));
-            tried.add("password and keyboard-interactive (" + cfg.password().source() + ")");
+            // where the password comes from is said once: in "check …" when the config placed it, else here
+            tried.add("password and keyboard-interactive" + (cfg.placed() ? "" : " (" + cfg.password().source() + ")"));
         }
         try {
             c.auth(cfg.user(), methods);

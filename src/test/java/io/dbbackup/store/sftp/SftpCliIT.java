@@ -74,6 +74,8 @@ class SftpCliIT extends RemoteStoreCliScenario {
                         + "stores.remote.password_env at config.yaml:16:19, read from env SFTP_PASSWORD")
                 .doesNotContain(wrong).doesNotContain("Exception");
         assertThat(r.err().lines().filter(l -> l.contains("authentication failed"))).as(r.toString()).hasSize(1);
+        String line = r.err().lines().filter(l -> l.contains("authentication failed")).findFirst().orElseThrow();
+        assertThat(line.split("SFTP_PASSWORD", -1)).as("the password's variable named once: " + line).hasSize(2);
     }
 
     /**
