@@ -114,7 +114,8 @@ public final class PhysicalEngine implements Engine {
 
     private DbBackupException replicationRefused(IOException e) {
         boolean unknownHost = e instanceof java.net.UnknownHostException;
-        String reason = unknownHost ? "could not translate host name \"" + settings.conn().host() + "\" to address" : e.getMessage();
+        String reason = unknownHost ? "could not translate host name \"" + settings.conn().host() + "\" to address"
+                : e instanceof PgServerError ? PgErrors.passwordPlace(e.getMessage(), settings.conn().password()) : e.getMessage();
         boolean permanent = e instanceof PgServerError p ? p.permanent() : unknownHost;
         return replicationRefused(reason, e instanceof PgServerError && namesHba(e.getMessage()), e, !permanent);
     }
@@ -517,7 +518,8 @@ public final class PhysicalEngine implements Engine {
     }
 
     private ChildProcess tool(List<String> cmd, PassFile pass) {
-        ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent);
+        ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent)
+                .explainedBy(stderr -> PgErrors.passwordPlace(stderr, settings.conn().password()));
         settings.conn().libpqEnv("replication").forEach(p::env);
         if (pass.path() != null) {
             p.env("PGPASSFILE", pass.path().toString());

@@ -179,13 +179,28 @@ class ReplicationClientIT {
         Cli.Result w = backup(wrong);
         assertThat(w.exit()).as(w.toString()).isEqualTo(2);
         assertThat(w.err()).contains("cannot open a replication connection to PostgreSQL postgres@127.0.0.1:" + pg.port())
-                .contains("password authentication failed for user \"postgres\"").contains("attempt=1/3 retry=false")
-                .doesNotContain("attempt=2/3");
+                .contains("password authentication failed for user \"postgres\"; check datasources.pg.password_file at "
+                        + wrong + ":9:20, read from file " + work.resolve("wrong.password"))
+                .contains("attempt=1/3 retry=false").doesNotContain("attempt=2/3");
         Cli.Result none = backup(config("nopass", "postgres", ""));
         assertThat(none.exit()).as(none.toString()).isEqualTo(2);
         assertThat(none.err()).contains("no password supplied for user \"postgres\"").contains("retry=false");
         assertThat(Files.exists(work.resolve("store/wrong"))
                 ? Files.list(work.resolve("store/wrong")).toList() : List.of()).isEmpty();
+    }
+
+    /** pg_basebackup's probe (psql over a replication connection) refused a password: the line names where it comes from. */
+    @Test
+    void aWrongPasswordForPgBasebackupNamesItsConfigPlace() throws Exception {
+        Path wrong = config("wrongtool", "postgres", "password_file: wrong.password\nbase_backup_client: pg_basebackup");
+        Cli.Result w = backup(wrong);
+        assertThat(w.exit()).as(w.toString()).isEqualTo(2);
+        assertThat(w.err()).contains("cannot open a replication connection to PostgreSQL postgres@127.0.0.1:" + pg.port())
+                .contains("password authentication failed for user \"postgres\"; check datasources.pg.password_file at "
+                        + wrong + ":9:20, read from file " + work.resolve("wrong.password"))
+                .contains("retry=false");
+        assertThat(w.err().lines().filter(l -> l.contains("; check datasources.pg.password_file")).findFirst().orElseThrow()
+                .split("wrong.password", -1)).as("the file named once").hasSize(2);
     }
 
     @Test
