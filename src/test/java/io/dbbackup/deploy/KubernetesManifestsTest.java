@@ -104,6 +104,48 @@ class KubernetesManifestsTest {
         assertThat(rules).anySatisfy(r -> assertThat((List<Integer>) at(r, "onExitCodes.values")).contains(2, 3));
     }
 
+    /**
+     * The audit's exit codes for a stale job, as verify gives them — 2 for a config of one job, 4 for one of several
+     * (the ConfigMap's) where the others are fresh — each fail the audit Job at once: a code the podFailurePolicy leaves
+     * retryable reruns the audit up to backoffLimit times, and every rerun mails the stale job's owners again.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAuditFailsAtOnceOnEveryCodeAStaleJobGivesIt() throws Exception {
+        Map<String, Object> config = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(configText());
+        assertThat(((Map<String, Object>) at(config, "jobs")).size()).as("the ConfigMap's jobs").isGreaterThan(1);
+
+        io.dbbackup.testkit.SqliteFixture.create(tmp.resolve("fresh.db"), 5);
+        io.dbbackup.testkit.SqliteFixture.create(tmp.resolve("stale.db"), 5);
+        Files.writeString(tmp.resolve("config.yaml"), """
+                datasources:
+                  fresh: {engine: sqlite, path: fresh.db}
+                  stale: {engine: sqlite, path: stale.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  fresh: {datasource: fresh, store: local}
+                  stale: {datasource: stale, store: local}
+                """);
+        java.time.Instant threeDaysAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(3));
+        assertThat(new Cli().workingDir(tmp).clock(java.time.Clock.fixed(threeDaysAgo, java.time.ZoneOffset.UTC))
+                .run("-c", "config.yaml", "backup", "stale").exit()).isZero();
+        assertThat(new Cli().workingDir(tmp).run("-c", "config.yaml", "backup", "fresh").exit()).isZero();
+
+        Cli.Result several = new Cli().workingDir(tmp).run("-c", "config.yaml", "verify", "--all", "--max-age", "26h");
+        Cli.Result one = new Cli().workingDir(tmp).run("-c", "config.yaml", "verify", "stale", "--max-age", "26h");
+        assertThat(several.out()).as(several.toString()).contains("STALE");
+        assertThat(one.out() + one.err()).as(one.toString()).contains("STALE");
+        assertThat(several.exit()).as(several.toString()).isNotZero();
+        assertThat(one.exit()).as(one.toString()).isNotZero();
+
+        List<Map<String, Object>> rules = at(jobSpec(load("audit-cronjob.yaml")), "podFailurePolicy.rules");
+        List<Integer> failAtOnce = rules.stream().filter(r -> "FailJob".equals(r.get("action")))
+                .flatMap(r -> ((List<Integer>) at(r, "onExitCodes.values")).stream()).toList();
+        assertThat(failAtOnce).as("audit-cronjob.yaml FailJob exit codes (verify --all of several jobs, one stale: %s; one job: %s)",
+                several.exit(), one.exit()).contains(several.exit(), one.exit());
+    }
+
     /** The audit and the drill mail "each job's notify rules": every job of the ConfigMap has one, to a notifier it defines. */
     @Test
     void everyJobNotifiesSomeoneForTheAuditAndTheDrillToMail() throws IOException {
