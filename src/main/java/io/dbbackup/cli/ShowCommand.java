@@ -54,9 +54,10 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         Workspace ws = root.workspace();
         DecryptionKeys keys = decryption.keys(root.main, ws); // warns of a shared --identity untagged: the command's file
+        BackupDetails details = new BackupDetails(ws, keys);
         BackupDetails.Details d;
         try (Log.Tagging tag = Log.tag("job", job)) { // what its store or a library says names it
-            d = new BackupDetails(ws, keys).show(job, Optional.ofNullable(key), contents);
+            d = details.show(job, Optional.ofNullable(key), contents);
             d.problems().forEach(p -> ws.log().warn(p, "key", d.key().key()));
         }
         if (json) {
@@ -114,6 +115,7 @@ final class ShowCommand implements Callable<Integer> {
                 + (p.note().isEmpty() ? "" : (p.pinnedAt() == null ? "" : ": ") + p.note()) + " (retention keeps it"
                 + (p.unknownFields().isEmpty() ? "" : "; written by a newer dbbackup: " + p.unknown()
                 + ", which this dbbackup does not apply: kept until `pin --remove`") + ")"));
+        line("restore", details.restoreCommand(d));
         if (man.get("facts") instanceof Map<?, ?> facts) {
             block("facts", facts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
         }

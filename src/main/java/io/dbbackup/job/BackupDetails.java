@@ -45,6 +45,18 @@ public final class BackupDetails {
         this.keys = keys;
     }
 
+    /**
+     * The command that restores {@code d}'s backup into its job's datasource, to paste (this run's -c, the key's file
+     * name, the keys given to open it); a physical base backup's names the folder it needs, {@code --pgdata DIR}.
+     */
+    public String restoreCommand(Details d) {
+        List<String> words = new ArrayList<>(List.of("restore", d.job(), d.key().fileName()));
+        if (ws.datasource(ws.job(d.job()).datasource()).engine().physical()) {
+            words.addAll(List.of("--pgdata", "DIR"));
+        }
+        return ws.suggest(keys.withArgs(words).toArray(String[]::new));
+    }
+
     public Details show(String jobName, Optional<String> name, boolean withContents) {
         JobConfig job = ws.job(jobName);
         Catalog catalog = new Catalog(ws);

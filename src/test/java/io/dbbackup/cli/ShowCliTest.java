@@ -156,4 +156,27 @@ class ShowCliTest {
         assertThat(with.exit()).as(with.toString()).isZero();
         assertThat(with.out()).contains("table customers (40 rows)").contains(".sqlite.zst.age");
     }
+
+    /**
+     * At 3 a.m. the backup described comes with the command that restores it (this run's -c, the key's file name, the
+     * keys given to open it), and that command, pasted as it is (here with --dry-run after it), restores that backup.
+     */
+    @Test
+    void theBackupShownComesWithTheCommandThatRestoresIt() throws Exception {
+        String newest = file(".sqlite.zst", "app").getFileName().toString();
+        Cli.Result r = cli.run("-c", "config.yaml", "show", "app");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("\nrestore     dbbackup -c config.yaml restore app " + newest + "\n");
+
+        String line = r.out().lines().filter(l -> l.startsWith("restore ")).findFirst().orElseThrow();
+        List<String> words = List.of(line.substring("restore     dbbackup ".length()).split(" "));
+        Cli.Result rehearsal = cli.run(Stream.concat(words.stream(), Stream.of("--dry-run")).toArray(String[]::new));
+        assertThat(rehearsal.exit()).as(rehearsal.toString()).isZero();
+        assertThat(rehearsal.out()).contains("app/" + newest + " checked");
+
+        String sealed = file(".sqlite.zst.age", "sealed").getFileName().toString();
+        Cli.Result opened = cli.run("-c", "config.yaml", "show", "sealed", "--identity", "key.txt");
+        assertThat(opened.out()).contains("\nrestore     dbbackup -c config.yaml restore sealed " + sealed + " --identity "
+                + dir.resolve("key.txt").toAbsolutePath() + "\n");
+    }
 }
