@@ -91,6 +91,11 @@ class PhysicalBackupIT {
         Map<?, ?> manifest = (Map<?, ?>) Json.parse(Files.readString(c.work.resolve("store").resolve(backupKey + ".manifest.json")));
         assertThat(manifest.get("format")).isEqualTo("tar");
         assertThat(((Map<?, ?>) manifest.get("facts")).get("method")).isEqualTo("physical");
+
+        // show's restore command for a base backup names the folder a physical restore needs
+        Cli.Result show = run("show", "phys");
+        assertThat(show.exit()).as(show.toString()).isZero();
+        assertThat(show.out()).containsPattern("\nrestore     dbbackup -c \\S+ restore phys main-\\d{8}-\\d{6}\\.tar\\.zst --pgdata DIR\n");
     }
 
     @Test
