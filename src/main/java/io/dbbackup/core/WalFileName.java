@@ -49,6 +49,33 @@ public record WalFileName(String name, Kind kind, long timeline, long position) 
         return kind == Kind.HISTORY ? "" : name.substring(0, 16) + "/";
     }
 
+    /**
+     * The WAL segment size (a power of two from 1 MiB to 1 GiB, as {@code initdb --wal-segsize} allows) with which this
+     * segment holds {@code lsn}, as a backup_label's START WAL LOCATION names both; the largest when more than one fits
+     * (a start in a log's first segment), empty when none does or this is no segment's name.
+     */
+    public java.util.OptionalLong segmentSizeHolding(Lsn lsn) {
+        if (kind == Kind.HISTORY || lsn.value() >>> 32 != position >>> 32) {
+            return java.util.OptionalLong.empty();
+        }
+        long offset = lsn.value() & 0xFFFF_FFFFL;
+        long seg = position & 0xFFFF_FFFFL;
+        for (long size = 1L << 30; size >= 1L << 20; size >>>= 1) {
+            if (offset / size == seg) {
+                return java.util.OptionalLong.of(size);
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
+    /** The first LSN after this segment, for segments of {@code segmentSize} bytes (a history file has none). */
+    public Lsn end(long segmentSize) {
+        if (kind == Kind.HISTORY) {
+            throw new IllegalStateException(name + " is not a WAL segment");
+        }
+        return new Lsn((position >>> 32 << 32) + ((position & 0xFFFF_FFFFL) + 1) * segmentSize);
+    }
+
     /** Timeline first, then position in the WAL, then name (history files first on their timeline). */
     @Override
     public int compareTo(WalFileName o) {

@@ -7,6 +7,7 @@ import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.FolderSync;
 import io.dbbackup.core.Lsn;
+import io.dbbackup.core.WalFileName;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.pipeline.ReadAhead;
@@ -102,7 +103,7 @@ public final class PhysicalRestorer {
     /**
      * What was restored (for a dry run: would be; {@code bytes} then what the check decoded); {@code restoreCommand}
      * is null for a plain restore; {@code tablespaces}: OID to folder; {@code pastArchive}: a warning that the target
-     * time lies past what the WAL archive holds (null when it does not, or when that is not known).
+     * (time or LSN) lies past what the WAL archive holds (null when it does not, or when that is not known).
      */
     public record Result(BackupKey key, Path pgdata, long bytes, RecoveryTarget target, String restoreCommand,
                          Map<String, Path> tablespaces, boolean dryRun, String pastArchive) {
@@ -386,17 +387,21 @@ public final class PhysicalRestorer {
     }
 
     /**
-     * A time target past what the WAL archive holds: PostgreSQL, started on the restore, replays the archive and shuts
-     * down with "FATAL: recovery ended before configured recovery target was reached" (PostgreSQL 13 and later). Every
-     * commit in an archived segment happened before the segment was stored, so the archive cannot reach a target later
-     * than its newest segment's upload time (or, with none after the backup, the backup's end): a warning then, the line
-     * the command prints. Only the segments recovery reads are listed: the backup's timeline one log folder at a time from
-     * the backup's end (256 segments of 16 MiB each) until one is empty, and a later timeline it follows (another
-     * restore's, usually short) whole. A later upload (an archiver that fell behind, a copy job's copy) only makes the
-     * warning rarer; a target the archive may reach is never warned of. Null when nothing is to be said or known.
+     * A target past what the WAL archive holds: PostgreSQL, started on the restore, replays the archive and shuts down
+     * with "FATAL: recovery ended before configured recovery target was reached" (PostgreSQL 13 and later): a warning
+     * then, the line the command prints. Every commit in an archived segment happened before the segment was stored, so
+     * the archive cannot reach a target time later than its newest segment's upload time (or, with none after the
+     * backup, the backup's end); nor a target LSN at or after the end of its newest segment (or, with none, after the
+     * backup's end LSN): PostgreSQL stops at the first record that starts at or after the target, which would be in a
+     * segment it does not have. The segment size is the one the backup's start names (its START WAL LOCATION and
+     * file, {@link WalFileName#segmentSizeHolding}); an LSN inside the newest segment may be reached and is not warned
+     * of. Only the segments recovery reads are listed: the backup's timeline one log folder at a time from the backup's
+     * end until one is empty, and a later timeline it follows (another restore's, usually short) whole. A later upload (an
+     * archiver that fell behind, a copy job's copy) only makes the warning rarer; a target the archive may reach is
+     * never warned of. Null when nothing is to be said or known.
      */
     private String pastArchive(Catalog catalog, JobConfig job, BackupKey key, RecoveryTarget target) {
-        if (target == null || target.time() == null) {
+        if (target == null || target.isLatest()) {
             return null;
         }
         try {
@@ -406,22 +411,45 @@ public final class PhysicalRestorer {
             if (backup <= 0 || end.isEmpty()) {
                 return null;
             }
+            java.util.OptionalLong segmentSize = java.util.OptionalLong.empty();
+            if (target.lsn() != null) {
+                Optional<Lsn> startLsn = f.get("start_lsn").flatMap(Lsn::parse);
+                segmentSize = f.get("start_wal_file").flatMap(WalFileName::parse)
+                        .filter(w -> startLsn.isPresent())
+                        .map(w -> w.segmentSizeHolding(startLsn.get())).orElse(java.util.OptionalLong.empty());
+                if (segmentSize.isEmpty()) {
+                    return null;
+                }
+            }
             WalArchive archive = new WalArchive(ws);
             long newestTimeline = target.timeline().equals(RecoveryTarget.CURRENT) ? backup : newestTimeline(archive, job, backup);
             long last = target.followsNewestTimeline() || target.timeline().equals(RecoveryTarget.CURRENT) ? newestTimeline
                     : Math.min(Long.parseLong(target.timeline()), newestTimeline); // one without a history file: PostgreSQL refuses it
             Optional<WalArchive.Stored> newest = archive.newestSegment(job, backup, end.get(), last);
-            if (newest.isPresent() ? !target.time().isAfter(newest.get().at()) : !target.time().isAfter(f.finished())) {
-                return null;
+            String what;
+            if (target.time() != null) {
+                if (newest.isPresent() ? !target.time().isAfter(newest.get().at()) : !target.time().isAfter(f.finished())) {
+                    return null;
+                }
+                what = "the target time " + target.time() + " is after " + newest.map(n -> "the newest archived WAL segment ("
+                                + n.file().name() + ", archived by " + n.at().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + ")")
+                        .orElse("the end of backup " + key.fileName() + " (" + f.finished()
+                                + "), and the WAL archive holds no segment after it");
+            } else {
+                long size = segmentSize.getAsLong();
+                if (newest.isPresent() ? target.lsn().compareTo(newest.get().file().end(size)) < 0
+                        : target.lsn().compareTo(end.get()) <= 0) {
+                    return null;
+                }
+                what = "the target LSN " + target.lsn() + " is after " + newest.map(n -> "the newest archived WAL segment ("
+                                + n.file().name() + ", which ends at " + n.file().end(size) + ")")
+                        .orElse("the end of backup " + key.fileName() + " (end LSN " + end.get()
+                                + "), and the WAL archive holds no segment after it");
             }
-            String what = newest.map(n -> "the newest archived WAL segment (" + n.file().name() + ", archived by "
-                            + n.at().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + ")")
-                    .orElse("the end of backup " + key.fileName() + " (" + f.finished()
-                            + "), and the WAL archive holds no segment after it");
-            return "the target time " + target.time() + " is after " + what + ": started now, PostgreSQL replays the archive "
-                    + "and shuts down with \"FATAL: recovery ended before configured recovery target was reached\"; archive "
-                    + "more WAL first (once the source has committed past the target, SELECT pg_switch_wal() on it archives its "
-                    + "current segment), or restore with --target latest";
+            return what + ": started now, PostgreSQL replays the archive and shuts down with \"FATAL: recovery ended before "
+                    + "configured recovery target was reached\"; archive more WAL first (once the source has "
+                    + (target.time() != null ? "committed past the target" : "written WAL past the target")
+                    + ", SELECT pg_switch_wal() on it archives its current segment), or restore with --target latest";
         } catch (RuntimeException e) {
             ws.log().debug("the archive's reach of the target not checked", "error", String.valueOf(e.getMessage()));
             return null;

@@ -34,6 +34,22 @@ class WalNamesTest {
     }
 
     @Test
+    void aBackupsStartNamesTheSegmentSizeAndASegmentEndsWhereTheNextBegins() {
+        WalFileName start = WalFileName.parse("000000010000000000000002").orElseThrow();
+        assertThat(start.segmentSizeHolding(Lsn.parse("0/2000028").orElseThrow())).hasValue(16L << 20);
+        assertThat(start.segmentSizeHolding(Lsn.parse("0/8000028").orElseThrow())).hasValue(64L << 20); // initdb --wal-segsize=64
+        assertThat(start.segmentSizeHolding(Lsn.parse("1/2000028").orElseThrow())).isEmpty(); // another log
+        assertThat(start.segmentSizeHolding(Lsn.parse("0/28").orElseThrow())).isEmpty();
+        // a log's first segment fits every size from the start's offset on: the largest, so a target is never warned of too early
+        assertThat(WalFileName.parse("000000010000000300000000").orElseThrow()
+                .segmentSizeHolding(Lsn.parse("3/1000028").orElseThrow())).hasValue(1L << 30);
+        WalFileName seg = WalFileName.parse("0000000200000001000000A3").orElseThrow();
+        assertThat(seg.end(16L << 20)).hasToString("1/A4000000");
+        assertThat(WalFileName.parse("0000000100000001000000FF").orElseThrow().end(16L << 20)).hasToString("2/0");
+        assertThat(WalFileName.parse("000000010000000000000005").orElseThrow().end(64L << 20)).hasToString("0/18000000");
+    }
+
+    @Test
     void walOrderIsTimelineThenPosition() {
         List<WalFileName> names = new ArrayList<>();
         for (String n : List.of("000000020000000000000001", "00000002.history", "000000010000000100000000",

@@ -74,6 +74,73 @@ class TargetPastArchiveIT {
         }
     }
 
+    /**
+     * The same for {@code --target-lsn}: an LSN in the source's current segment, after the newest archived one, is warned
+     * of (dry run and restore) and is where PostgreSQL stops short; an LSN inside the newest archived segment is not
+     * (guard); an LSN before the backup's end is refused before anything is written (guard: it was already).
+     */
+    @Test
+    void aTargetLsnPastTheNewestArchivedSegmentIsWarnedOfAndPostgresqlStopsThere() throws Exception {
+        try (PhysicalCluster c = PhysicalCluster.archivingToLocalStore("pastlsn")) {
+            Cli cli = new Cli().workingDir(c.work);
+            c.pg.execute("postgres", "create table t(id serial primary key, batch text not null)");
+            Cli.Result b = run(cli, c, "backup", "phys");
+            assertThat(b.exit()).as(b.toString()).isZero();
+            c.pg.execute("postgres", "insert into t(batch) select 'archived' from generate_series(1, 10)");
+            String inside = c.pg.queryOne("postgres", "select pg_current_wal_insert_lsn()");
+            String segment = c.switchWal();
+            assertThat(c.pg.queryOne("postgres", "select pg_walfile_name(" + quote(inside) + "::pg_lsn)")).isEqualTo(segment);
+            c.awaitArchived(segment, ARCHIVED);
+            c.pg.execute("postgres", "insert into t(batch) select 'not-archived' from generate_series(1, 3)");
+            String past = c.pg.queryOne("postgres", "select pg_current_wal_insert_lsn()"); // in the source's current segment only
+            String segmentEnd = c.pg.queryOne("postgres", "select " + quote(inside) + "::pg_lsn - (select file_offset from "
+                    + "pg_walfile_name_offset(" + quote(inside) + "::pg_lsn)) + (select setting::numeric from pg_settings "
+                    + "where name = 'wal_segment_size')"); // the first LSN of the source's current segment
+
+            // an LSN inside the newest archived segment: no warning (guard)
+            Cli.Result ok = restore(cli, c, c.restoreDir("inside"), "--target-lsn", inside, "--dry-run");
+            assertThat(ok.exit()).as(ok.toString()).isZero();
+            assertThat(ok.out() + ok.err()).doesNotContain(WARNING).doesNotContain("recovery target was reached");
+
+            // a dry run to an LSN past it says it, naming the LSN, the segment and where it ends
+            Cli.Result dry = restore(cli, c, c.restoreDir("past-dry"), "--target-lsn", past, "--dry-run");
+            assertThat(dry.exit()).as(dry.toString()).isZero();
+            assertThat(dry.out()).contains("warning: the target LSN " + past + " " + WARNING + " (" + segment
+                    + ", which ends at " + segmentEnd + ")").contains(FATAL).contains("SELECT pg_switch_wal()")
+                    .contains("--target latest");
+            assertThat(dry.out().indexOf("warning: ")).isEqualTo(dry.out().lastIndexOf("warning: "))
+                    .isLessThan(dry.out().indexOf("nothing was changed"));
+
+            // an LSN before the backup's end: refused, nothing written (guard)
+            Path earlyDir = c.restoreDir("early");
+            Cli.Result early = restore(cli, c, earlyDir, "--target-lsn", "0/1000000");
+            assertThat(early.exit()).as(early.toString()).isEqualTo(1);
+            assertThat(early.err()).contains("no base backup of job 'phys' ended before the target lsn 0/1000000");
+            assertThat(earlyDir.resolve("data")).doesNotExist();
+
+            // the restore succeeds and says it, once, before how to start it
+            Path dir = c.restoreDir("past");
+            Cli.Result r = restore(cli, c, dir, "--target-lsn", past, "--archive-mode", "off");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            String out = r.out();
+            assertThat(out).contains("warning: the target LSN " + past + " " + WARNING + " (" + segment + ", which ends at "
+                    + segmentEnd + ")").contains(FATAL);
+            assertThat(out.indexOf("warning: ")).isEqualTo(out.lastIndexOf("warning: "))
+                    .isLessThan(out.indexOf("start it with: pg_ctl"));
+
+            // and it is what PostgreSQL does
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> c.startRestored(dir).close());
+            assertThat(failure).as("PostgreSQL must not promote short of its target").isNotNull();
+            String log = Files.readString(dir.resolve("server.log"));
+            log.lines().filter(l -> l.contains("FATAL")).forEach(l -> System.out.println("[pastlsn] " + l));
+            assertThat(log).contains("FATAL:  recovery ended before configured recovery target was reached");
+        }
+    }
+
+    private static String quote(String s) {
+        return "'" + s + "'";
+    }
+
     private static String now(PhysicalCluster c) {
         return c.pg.queryOne("postgres", "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
     }
