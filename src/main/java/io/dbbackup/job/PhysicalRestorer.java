@@ -321,9 +321,13 @@ public final class PhysicalRestorer {
     private BackupKey choose(Catalog catalog, JobConfig job, Optional<String> name, RecoveryTarget target) {
         if (name.isPresent()) {
             BackupKey key = catalog.resolve(job, name);
-            if (target != null && !target.isLatest() && !endsBefore(catalog.facts(job, key), target)) {
-                throw DbBackupException.user("backup " + key.fileName() + " ended after the target " + target
-                        + ": recovery cannot stop before a base backup is consistent; pick an older backup or omit KEY");
+            if (target != null && !target.isLatest()) {
+                Catalog.Facts f = catalog.facts(job, key);
+                if (!endsBefore(f, target)) {
+                    throw DbBackupException.user("backup " + key.fileName() + " ended after the target " + target
+                            + endedAt(f, target).map(e -> " (at " + e + ")").orElse("") + ": recovery cannot stop before a "
+                            + "base backup is consistent; pick an older backup, a later target or omit KEY (nothing was written)");
+                }
             }
             return key;
         }
@@ -346,8 +350,24 @@ public final class PhysicalRestorer {
                 return e.key();
             }
         }
+        BackupKey oldest = entries.get(entries.size() - 1).key();
+        String ended;
+        try {
+            ended = endedAt(catalog.facts(job, oldest), target).map(e -> ", which ended at " + e).orElse("");
+        } catch (DbBackupException e) {
+            ended = "";
+        }
         throw DbBackupException.user("no base backup of job '" + job.name() + "' ended before the target " + target
-                + " (oldest: " + entries.get(entries.size() - 1).key().fileName() + ")");
+                + " (oldest: " + oldest.fileName() + ended + "): recovery cannot stop before a base backup is consistent; "
+                + "pick a later target (nothing was written)");
+    }
+
+    /** Where backup {@code f} ended, in {@code target}'s terms: {@code LSN X} (empty when unknown) or its finished time. */
+    private static Optional<String> endedAt(Catalog.Facts f, RecoveryTarget target) {
+        if (target.lsn() != null) {
+            return f.get("end_lsn").flatMap(Lsn::parse).map(e -> "LSN " + e);
+        }
+        return Optional.ofNullable(f.finished()).map(String::valueOf);
     }
 
     /**

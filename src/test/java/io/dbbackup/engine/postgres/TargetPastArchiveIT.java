@@ -115,7 +115,17 @@ class TargetPastArchiveIT {
             Path earlyDir = c.restoreDir("early");
             Cli.Result early = restore(cli, c, earlyDir, "--target-lsn", "0/1000000");
             assertThat(early.exit()).as(early.toString()).isEqualTo(1);
-            assertThat(early.err()).contains("no base backup of job 'phys' ended before the target lsn 0/1000000");
+            java.util.regex.Matcher ended = java.util.regex.Pattern.compile("no base backup of job 'phys' ended before the "
+                    + "target lsn 0/1000000 \\(oldest: (\\S+), which ended at LSN ([0-9A-F]+/[0-9A-F]+)\\): recovery cannot stop "
+                    + "before a base backup is consistent; pick a later target \\(nothing was written\\)").matcher(early.err());
+            assertThat(ended.find()).as(early.err()).isTrue();
+            assertThat(earlyDir.resolve("data")).doesNotExist();
+            // so is it with that backup named
+            Cli.Result named = restore(cli, c, earlyDir, ended.group(1), "--target-lsn", "0/1000000");
+            assertThat(named.exit()).as(named.toString()).isEqualTo(1);
+            assertThat(named.err()).contains("backup " + ended.group(1) + " ended after the target lsn 0/1000000 (at LSN "
+                    + ended.group(2) + "): recovery cannot stop before a base backup is consistent; pick an older backup, a "
+                    + "later target or omit KEY (nothing was written)");
             assertThat(earlyDir.resolve("data")).doesNotExist();
 
             // the restore succeeds and says it, once, before how to start it
