@@ -300,9 +300,10 @@ public final class ConfigLoader {
                 }
                 // "did you mean 'stores'?" for a job's store: at the top level is no help when stores: is there
                 Optional<String> near = top.nearest(key).filter(k -> !top.keys().contains(k));
-                String message = key + ": unknown top-level key (" + near.map(k -> "did you mean '"
-                        + k + "'? ").orElse("") + "expected datasources, stores, notifications, jobs" + ExtensionFields.suggestion(root, key)
-                        .map(x -> "; shared settings go under a key beginning with lower-case x-: " + x).orElse("") + ")";
+                String message = key + ": unknown top-level key (expected datasources, stores, notifications, jobs"
+                        + ExtensionFields.suggestion(root, key)
+                        .map(x -> "; shared settings go under a key beginning with lower-case x-: " + x).orElse("") + ")"
+                        + near.map(Suggestion::of).orElse("");
                 if (near.isPresent()) {
                     // a misspelled datasources, stores or notifications: the jobs naming what it defines follow from it
                     problems.misspelled(top.keyNode(key), "jobs", near.get(), message);
@@ -556,7 +557,7 @@ public final class ConfigLoader {
         if (provider.isEmpty()) {
             s.markTypeUnknown();
             s.errorAtValue("engine", "unknown engine '" + type.get() + "' (known: " + String.join(", ", plugins.engineTypes()) + ")"
-                    + YamlSection.didYouMean(type.get(), plugins.engineTypes()));
+                    + Suggestion.didYouMean(type.get(), plugins.engineTypes()));
             return null;
         }
         Engine engine = provider.get().create(s);
@@ -585,7 +586,7 @@ public final class ConfigLoader {
         if (provider.isEmpty()) {
             s.markTypeUnknown();
             s.errorAtValue("type", "unknown store type '" + type.get() + "' (known: " + String.join(", ", plugins.storeTypes()) + ")"
-                    + YamlSection.didYouMean(type.get(), plugins.storeTypes()));
+                    + Suggestion.didYouMean(type.get(), plugins.storeTypes()));
             return null;
         }
         Optional<Long> rate = uploadRateLimit(s);
@@ -627,7 +628,7 @@ public final class ConfigLoader {
             s.markTypeUnknown();
             String known = plugins.notifierTypes().isEmpty() ? "none installed" : String.join(", ", plugins.notifierTypes());
             s.errorAtValue("type", "unknown notification type '" + type.get() + "' (known: " + known + ")"
-                    + YamlSection.didYouMean(type.get(), plugins.notifierTypes()));
+                    + Suggestion.didYouMean(type.get(), plugins.notifierTypes()));
             return null;
         }
         Notifier n = provider.get().create(s);
@@ -880,31 +881,12 @@ public final class ConfigLoader {
         jobs.putAll(ordered);
     }
 
-    /** The edits from {@code a} to {@code b}, two neighbouring letters swapped counting one ({@code 2r} is near {@code r2}). */
-    private static int nameDistance(String a, String b) {
-        if (a.length() == b.length() && a.length() >= 2) {
-            int i = 0;
-            while (i < a.length() && a.charAt(i) == b.charAt(i)) {
-                i++;
-            }
-            if (i + 1 < a.length() && a.charAt(i) == b.charAt(i + 1) && a.charAt(i + 1) == b.charAt(i)
-                    && a.substring(i + 2).equals(b.substring(i + 2))) {
-                return 1;
-            }
-        }
-        return YamlSection.distance(a, b);
-    }
-
-    /** What {@code name}, naming none of {@code names}, may have meant: the nearest of them (a typo), then all of them. */
+    /** What {@code name}, naming none of {@code names}, may have meant: all of them, then the one it is a typo of. */
     private static String knownNames(String name, Set<String> names) {
         if (names.isEmpty()) {
             return " (none defined)";
         }
-        // a short name is near at one edit only ('pg' is not 'app'); a swap of two letters is two
-        int most = name.length() <= 3 ? 1 : Math.max(2, name.length() / 3);
-        Function<String, Integer> far = n -> nameDistance(name.toLowerCase(Locale.ROOT), n.toLowerCase(Locale.ROOT));
-        Optional<String> near = names.stream().filter(n -> far.apply(n) <= most).min(java.util.Comparator.comparing(far));
-        return " (" + near.map(n -> "did you mean '" + n + "'? ").orElse("") + "defined: " + String.join(", ", names) + ")";
+        return " (defined: " + String.join(", ", names) + ")" + Suggestion.didYouMean(name, names);
     }
 
     /**

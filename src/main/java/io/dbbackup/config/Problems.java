@@ -290,8 +290,8 @@ final class Problems {
         List<Problem> kept = new ArrayList<>(list);
         kept.removeIf(p -> !typos.contains(p) && (followsFromMisspelling(p) || followsFromMisplacing(p)));
         // not silently: the misspelled key's line says that what else its section holds was not checked
-        kept.replaceAll(p -> scopes.containsKey(p) ? new Problem(p.file(), p.line(), p.column(), p.severity(), p.message()
-                + "; the rest of " + scopes.get(p) + " is checked once this key is fixed") : p);
+        kept.replaceAll(p -> scopes.containsKey(p) ? new Problem(p.file(), p.line(), p.column(), p.severity(), Suggestion.withNote(
+                p.message(), "; the rest of " + scopes.get(p) + " is checked once this key is fixed")) : p);
         List<Problem> out = merged(kept);
         out.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
         return out;
@@ -326,9 +326,9 @@ final class Problems {
             }
             String kind = (String) key.get(3);
             List<String> others = group.subList(1, group.size()).stream().map(names::get).toList();
-            out.add(new Problem(first.file(), first.line(), first.column(), first.severity(), first.message()
-                    + " (the same in " + others.size() + " more " + kind + " merging this line: "
-                    + io.dbbackup.core.Human.names(others) + ")"));
+            out.add(new Problem(first.file(), first.line(), first.column(), first.severity(), Suggestion.withNote(first.message(),
+                    " (the same in " + others.size() + " more " + kind + " merging this line: "
+                    + io.dbbackup.core.Human.names(others) + ")")));
         });
         return out;
     }

@@ -38,7 +38,7 @@ final class TimeZoneNames {
                     + "dbbackup uses: update the Java runtime, or until then name a zone with the same rules";
         }
         return "unknown time zone '" + name + "' (use an IANA name such as Europe/Berlin or UTC)"
-                + YamlSection.didYouMean(name, ZoneId.getAvailableZoneIds());
+                + Suggestion.didYouMean(name, ZoneId.getAvailableZoneIds());
     }
 
     /** A TZif file under {@code zoneinfo} by that name (a name of region/city words only: no path tricks). */

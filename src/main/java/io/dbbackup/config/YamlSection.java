@@ -235,10 +235,12 @@ final class YamlSection implements ConfigSection {
      */
     void reportMisspelledRequiredKeys() {
         for (String missing : missingRequired) {
-            entries.keySet().stream().filter(k -> !known.contains(k) && distance(k, missing) <= Math.max(2, k.length() / 3))
-                    .min(java.util.Comparator.comparingInt(k -> distance(k, missing)))
-                    .ifPresent(k -> problems.misspelled(entries.get(k).getKeyNode(), path, missing, at(k) + ": unknown key (did you mean '"
-                            + missing + "'?)"));
+            // the unknown key whose one suggestion (as reportUnknownKeys makes it) is the missing key
+            entries.keySet().stream().filter(k -> !known.contains(k) && nearest(k).filter(missing::equals).isPresent())
+                    .min(java.util.Comparator.comparingInt(k -> Suggestion.distance(k.toLowerCase(Locale.ROOT),
+                            missing.toLowerCase(Locale.ROOT))))
+                    .ifPresent(k -> problems.misspelled(entries.get(k).getKeyNode(), path, missing, at(k) + ": unknown key"
+                            + Suggestion.of(missing)));
         }
     }
 
@@ -253,8 +255,8 @@ final class YamlSection implements ConfigSection {
                 List<String> shown = known.stream().filter(k -> !onlySecret(k)).toList();
                 String hint = nearest(e.getKey()).map(k -> onlySecret(k)
                         // a secret is never written in the file: suggest where it comes from, not the key that is refused
-                        ? " (did you mean " + k + "_env, " + k + "_file or " + k + "_command?)"
-                        : " (did you mean '" + k + "'?)").orElse(
+                        ? Suggestion.PREFIX + k + "_env, " + k + "_file or " + k + "_command?"
+                        : Suggestion.of(k)).orElse(
                         shown.isEmpty() ? "" : " (known keys: " + String.join(", ", shown) + ")");
                 String message = at(e.getKey()) + ": unknown key" + hint;
                 Optional<String> near = nearest(e.getKey()).filter(k -> !entries.containsKey(k));
@@ -272,62 +274,9 @@ final class YamlSection implements ConfigSection {
         return secretKeys.contains(key) && !textKeys.contains(key);
     }
 
-    /** The key asked for that is nearest to {@code key} (a typo of it), if one is near enough. */
+    /** The key asked for that {@code key} is a typo of, if it is clearly the nearest ({@link Suggestion#nearest}). */
     Optional<String> nearest(String key) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(key, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        return bestDistance <= Math.max(2, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
-    }
-
-    /**
-     * {@code "; did you mean 'success'?"} for a value that must be one of {@code allowed} and is a typo of one of them
-     * ({@code sucess}): the nearest, when it is near enough and no other is as near; empty when none is (or two are).
-     * Near as for a misspelled name: a short word (3 letters or fewer) at one edit only, since {@code get} is not
-     * {@code put}; a longer one at up to a third of its letters (at least 2, so a swap of two letters is still near).
-     */
-    static String didYouMean(String value, Collection<String> allowed) {
-        String v = value.toLowerCase(Locale.ROOT);
-        int most = v.length() <= 3 ? 1 : Math.max(2, v.length() / 3);
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        boolean tie = false;
-        for (String a : allowed) {
-            int d = distance(v, a.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = a;
-                tie = false;
-            } else if (d == bestDistance) {
-                tie = true;
-            }
-        }
-        return best == null || tie || bestDistance == 0 || bestDistance > most ? "" : "; did you mean '" + best + "'?";
-    }
-
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Suggestion.nearest(key, known);
     }
 
     @Override
@@ -482,7 +431,7 @@ final class YamlSection implements ConfigSection {
         String v = s.get().getValue().toLowerCase(Locale.ROOT);
         if (!allowed.contains(v)) {
             problems.error(s.get(), at(key) + ": '" + s.get().getValue() + "' is not one of " + sorted(allowed)
-                    + didYouMean(v, allowed));
+                    + Suggestion.didYouMean(v, allowed));
             return Optional.empty();
         }
         return Optional.of(v);

@@ -149,7 +149,7 @@ class ConfigEdgesCliTest {
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
             assertThat(r.err()).as(String.join(" ", args)).doesNotContain("Exception").doesNotContain("\tat ");
             assertThat(r.err().strip()).as(String.join(" ", args)).isEqualTo("""
-                    config.yaml:13:5: error: jobs.app.retension: unknown key (did you mean 'retention'?)
+                    config.yaml:13:5: error: jobs.app.retension: unknown key; did you mean 'retention'?
                     config.yaml:15:17: error: jobs.pg.datasource: no datasource named 'pg' (defined: app)""");
         }
     }
@@ -171,7 +171,7 @@ class ConfigEdgesCliTest {
             @SuppressWarnings("unchecked")
             java.util.Map<String, Object> first = (java.util.Map<String, Object>) io.dbbackup.core.Json.parse(lines[0]);
             assertThat(first).as(verb).containsEntry("level", "error")
-                    .containsEntry("msg", "jobs.app.retension: unknown key (did you mean 'retention'?)")
+                    .containsEntry("msg", "jobs.app.retension: unknown key; did you mean 'retention'?")
                     .containsEntry("file", "config.yaml").containsEntry("line", 13L).containsEntry("column", 5L)
                     .containsEntry("exit", 1L).containsKey("time");
             assertThat(io.dbbackup.core.Json.parse(lines[1])).as(verb).isInstanceOf(java.util.Map.class);

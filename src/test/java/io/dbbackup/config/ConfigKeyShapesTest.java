@@ -42,7 +42,7 @@ class ConfigKeyShapesTest {
 
     @Test
     void aJobsRequiredKeyAtTheTopLevelIsOneErrorSayingWhereItBelongs() throws Exception {
-        // was two: "jobs.app: missing required key 'store'" and "store: unknown top-level key (did you mean 'stores'? ...)"
+        // was two: "jobs.app: missing required key 'store'" and "store: unknown top-level key (expected ...); did you mean 'stores'?"
         assertThat(failure(ConfigText.APP_AND_LOCAL_STORE + "jobs:\n  app:\n    datasource: app\nstore: local\n")).isEqualTo(
                 "config.yaml:12:1: error: store: unknown top-level key: it is the key jobs.app above misses; indent it as "
                         + "that mapping's other keys are");

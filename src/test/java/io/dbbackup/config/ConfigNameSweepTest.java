@@ -114,7 +114,7 @@ class ConfigNameSweepTest {
         String why = sweep.refusal(r, ref.line(), ref.line(), path, extension, ref.key());
         assertThat(why).as(ref + " misspelled as " + typo).isNull();
         assertThat(ExampleSweep.errorLine(r)).as(ref + " misspelled as " + typo)
-                .contains("no " + kind + " named '" + typo + "' (did you mean '" + ref.name() + "'?");
+                .contains("no " + kind + " named '" + typo + "' (defined: ").endsWith("; did you mean '" + ref.name() + "'?");
     }
 
     /**

@@ -25,12 +25,12 @@ class ConfigTopLevelKeyTest {
     void aMisspelledSectionSuggestsTheNearOne() throws Exception {
         String yaml = ConfigText.withAppJob("").replace("stores:", "store:") + "notification:\n  hook:\n    type: webhook\n";
         assertThat(problems(yaml)).contains(
-                "config.yaml:5:1: error: store: unknown top-level key (did you mean 'stores'? expected datasources, stores, "
-                        + "notifications, jobs)",
-                "config.yaml:13:1: error: notification: unknown top-level key (did you mean 'notifications'? expected "
-                        + "datasources, stores, notifications, jobs)");
+                "config.yaml:5:1: error: store: unknown top-level key (expected datasources, stores, "
+                        + "notifications, jobs); did you mean 'stores'?",
+                "config.yaml:13:1: error: notification: unknown top-level key (expected "
+                        + "datasources, stores, notifications, jobs); did you mean 'notifications'?");
         assertThat(problems(ConfigText.withAppJob("").replace("jobs:", "Jobs:"))).contains("config.yaml:9:1: error: "
-                + "Jobs: unknown top-level key (did you mean 'jobs'? expected datasources, stores, notifications, jobs)");
+                + "Jobs: unknown top-level key (expected datasources, stores, notifications, jobs); did you mean 'jobs'?");
     }
 
     @Test

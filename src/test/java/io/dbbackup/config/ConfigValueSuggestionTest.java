@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * A near-miss VALUE of a key that takes one of a fixed set ({@code on: sucess}, {@code compression: zstdd}, a time zone
  * {@code Europe/Berln}) gets the "did you mean" an unknown key gets, when one candidate is close; none when none is.
+ * One rule and one form for all three kinds (values, keys, references to a defined name; {@link Suggestion}): the one
+ * clearly nearest candidate, none on a tie, said last as {@code ; did you mean 'X'?}.
  */
 class ConfigValueSuggestionTest {
     @TempDir
@@ -81,5 +83,36 @@ class ConfigValueSuggestionTest {
                 + ConfigText.appJob(""))).endsWith("compression: 'rar' is not one of gzip, lz4, none, zstd");
         assertThat(problem(ConfigText.withAppJob("retention: {keep_daily: 7, timezone: Mars/Olympus_Mons}")))
                 .endsWith("unknown time zone 'Mars/Olympus_Mons' (use an IANA name such as Europe/Berlin or UTC)");
+    }
+
+    @Test
+    void aKeyTypoEquallyNearTwoKeysSuggestsNeither() throws Exception {
+        // keep_dekly is two edits from keep_daily and two from keep_weekly: a guess between them is no help
+        assertThat(problem(ConfigText.withAppJob("retention: {keep_dekly: 7}")))
+                .startsWith("config.yaml:13:17: error: jobs.app.retention.keep_dekly: unknown key (known keys: ")
+                .doesNotContain("did you mean");
+    }
+
+    @Test
+    void aReferenceTypoEquallyNearTwoNamesSuggestsNeither() throws Exception {
+        String text = ConfigText.APP_AND_LOCAL_STORE.replace("  local:\n    type: local\n    path: store\n",
+                "  s1:\n    type: local\n    path: one\n  s2:\n    type: local\n    path: two\n")
+                + ConfigText.appJob("").replace("store: local", "store: s3");
+        assertThat(problem(text)).endsWith("jobs.app.store: no store named 's3' (defined: s1, s2)");
+    }
+
+    @Test
+    void aKeyTypoClearlyNearOneKeySaysItLast() throws Exception {
+        assertThat(problem(ConfigText.withAppJob("retention: {keep_dialy: 7}")))
+                .isEqualTo("config.yaml:13:17: error: jobs.app.retention.keep_dialy: unknown key; did you mean 'keep_daily'?");
+        assertThat(problem(ConfigText.withAppJob("").replace("jobs:", "Jobs:")))
+                .isEqualTo("config.yaml:9:1: error: Jobs: unknown top-level key (expected datasources, stores, notifications, "
+                        + "jobs); did you mean 'jobs'?");
+    }
+
+    @Test
+    void aReferenceTypoClearlyNearOneNameSaysItLastAfterTheDefinedOnes() throws Exception {
+        assertThat(problem(ConfigText.withAppJob("").replace("store: local", "store: lcoal")))
+                .endsWith("jobs.app.store: no store named 'lcoal' (defined: local); did you mean 'local'?");
     }
 }

@@ -337,7 +337,7 @@ class EncryptionConfigTest {
     @Test
     void unknownKeysAndWarningsOnSharedKeyFiles() throws Exception {
         assertThat(problems("", "encryption:\n  recipient: [" + a.recipient() + "]\n"))
-                .anySatisfy(p -> assertThat(p).contains("encryption.recipient: unknown key (did you mean 'recipients'?)"));
+                .anySatisfy(p -> assertThat(p).contains("encryption.recipient: unknown key; did you mean 'recipients'?"));
         Files.setPosixFilePermissions(dir.resolve("key.txt"), PosixFilePermissions.fromString("rw-r--r--"));
         Config c = load("", "encryption:\n  recipients: [" + a.recipient() + "]\n  identity_file: key.txt\n");
         assertThat(c.warnings()).singleElement().extracting(Problem::format).asString().contains("chmod 600");

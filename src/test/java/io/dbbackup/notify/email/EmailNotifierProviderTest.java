@@ -92,7 +92,7 @@ class EmailNotifierProviderTest {
                   to: b@example.com
                   usernam: bot
                 """);
-        assertThat(e).contains("usernam: unknown key (did you mean 'username'?)");
+        assertThat(e).contains("usernam: unknown key; did you mean 'username'?");
         // apart: a misspelled key is the one error of its section (what follows from it is not said too)
         String other = errors("""
                 a:
