@@ -2,6 +2,7 @@ package io.dbbackup.cli;
 
 import io.dbbackup.core.Json;
 import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.WebhookServer;
 import io.dbbackup.testkit.Shell;
 import io.dbbackup.testkit.SmtpServer;
 import io.dbbackup.testkit.SqliteFixture;
@@ -290,6 +291,46 @@ class CopyJobCliIT {
         assertThat(bodies.get(2)).startsWith("[dbbackup] OK: backup job nightly ").doesNotContain("Copy of");
         assertThat(bodies.get(3)).as(bodies.get(3)).startsWith("[dbbackup] FAILED: backup job offsite ")
                 .containsPattern("\nExit code: +3 [^\n]*\n" + copyLine + "Datasource: app\nStore: +offsite ");
+    }
+
+    /**
+     * Every report of a copy job says which job and store it copies, not only its backup's: the mails of {@code check},
+     * {@code verify}, {@code prune} and {@code drill} with {@code --notify} have the {@code Copy of:} line above
+     * {@code Datasource:}, and a Slack webhook's text the {@code copy of} line above {@code datasource} (a real HTTP
+     * server), for a backup and for the other commands alike.
+     */
+    @Test
+    void aCopyJobsCheckVerifyPruneAndDrillReportsSayWhichJobAndStoreItCopiesInMailAndSlack() throws Exception {
+        config("offsite", "notify: [{notifier: ops, on: always}, {notifier: slack, on: always}]\nretention: {keep_last: 1}");
+        mailTo("ops");
+        Files.writeString(dir.resolve("config.yaml"), "  slack: {type: webhook, url_env: HOOK_URL, format: slack}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        try (WebhookServer hook = new WebhookServer()) {
+            cli.env("HOOK_URL", hook.url() + "/slack");
+            assertThat(cli.run("-c", "config.yaml", "backup", "nightly").exit()).isZero();
+            List<String[]> runs = List.of(new String[] {"backup", "offsite"}, new String[] {"check", "offsite", "--notify"},
+                    new String[] {"verify", "offsite", "--notify"}, new String[] {"prune", "offsite", "--notify"},
+                    new String[] {"drill", "offsite", "--to", "restored", "--notify"});
+            for (String[] run : runs) {
+                List<String> args = new java.util.ArrayList<>(List.of("-c", "config.yaml"));
+                args.addAll(List.of(run));
+                Cli.Result r = cli.run(args.toArray(String[]::new));
+                assertThat(r.exit()).as(r.toString()).isZero();
+            }
+            MimeMessage[] mails = smtp.await(runs.size(), Duration.ofSeconds(15));
+            assertThat(mails).hasSize(runs.size());
+            String copyLine = "Copy of:    job nightly \\(store local: local /\\S*local under prod/\\S*\\)\n";
+            String copyText = "\ncopy of job nightly \\(store local: local /\\S*local under prod/\\S*\\)\ndatasource app · ";
+            for (int i = 0; i < runs.size(); i++) {
+                String op = runs.get(i)[0];
+                String body = mails[i].getSubject() + "\n" + mails[i].getContent().toString().replace("\r\n", "\n");
+                assertThat(body).as(body).startsWith("[dbbackup] OK: " + op)
+                        .containsPattern("\n" + copyLine + "Datasource: app\nStore: +offsite ");
+                String text = (String) ((java.util.Map<?, ?>) io.dbbackup.core.Json.parse(
+                        hook.take(Duration.ofSeconds(5)).body())).get("text");
+                assertThat(text).as(op + ": " + text).startsWith("dbbackup: " + op).containsPattern(copyText);
+            }
+        }
     }
 
     @Test
