@@ -39,7 +39,9 @@ import java.util.stream.Collectors;
  * no daily backup only to delete it at its next prune. A source backup that does not match its checksum is not
  * copied; the others still are, and so is, in its place, the newest older one the retention keeps with it left out
  * ({@link #inPlaceOf}; that one damaged too, the next; an empty object under its key copied over, as under any
- * backup copied; the same when the damaged one's own key holds an empty object, which is left as it is), and the run fails as an integrity failure naming it. A new copy
+ * backup copied; the same when the damaged one's own key holds an empty object or a copy cut short ({@link #cutShort}),
+ * which is left as it is), and the run fails as an integrity failure naming it — the run going on past a failed
+ * read-back, and a store error after an integrity failure not hiding it ({@link #outranked}). A new copy
  * claims its key with its {@code .sha256} as a backup does ({@link KeyClaim}): when another run of the job
  * (overlapping, on another host) holds it, this run drops its own upload and leaves whatever is under the key alone.
  */
@@ -167,6 +169,10 @@ public final class Copier {
         List<Catalog.Entry> heldEntries = catalog.list(job);
         // the copies its retention counts, as prune counts them (Catalog.counts): an empty one is none
         List<Catalog.Entry> countedEntries = heldEntries.stream().filter(Catalog::counts).toList();
+        // a copy cut short (its size not the one its own manifest records, or lacking one its source's) is no copy either:
+        // not held, so that its backup is copied over it, or (its source damaged) another in its place, as over an empty one
+        Map<String, Suspect> cutShort = cutShort(job, source, countedEntries, byName);
+        countedEntries = countedEntries.stream().filter(e -> !cutShort.containsKey(e.key().fileName())).toList();
         List<BackupKey> held = countedEntries.stream().map(Catalog.Entry::key).sorted().toList();
         refuseBackupsFromTheFuture(job, source, available, held);
         java.time.Instant now = ws.clock().instant(); // one reading: the copy and its WAL keep by the same backups ahead
@@ -176,8 +182,18 @@ public final class Copier {
         // looked for as for any chosen backup); the damaged copies the job holds are repaired after it
         Map<String, Suspect> emptyChosen = new LinkedHashMap<>();
         emptyCopies(job, heldEntries, todo, byName, notKept).forEach(s -> emptyChosen.put(s.copy().key().fileName(), s));
+        Set<String> todoNames = todo.stream().map(BackupKey::fileName).collect(Collectors.toSet());
+        List<Suspect> cutNotChosen = new ArrayList<>(); // repaired as a damaged copy is, after the main loop
+        for (Suspect s : cutShort.values()) {
+            if (todoNames.contains(s.copy().key().fileName())) {
+                emptyChosen.put(s.copy().key().fileName(), s);
+            } else {
+                cutNotChosen.add(s);
+            }
+        }
         List<NoManifest> noManifest = new ArrayList<>();
         List<Suspect> suspects = suspects(source, from, to, countedEntries, byName, noManifest);
+        suspects.addAll(cutNotChosen);
         List<Catalog.Entry> emptyUnderDamaged = new ArrayList<>(); // empty objects under chosen keys whose source is damaged
         List<BackupKey> holds = new ArrayList<>(held); // what the copy holds after this run
         Map<BackupKey, Long> sizes = new LinkedHashMap<>();
@@ -198,6 +214,7 @@ public final class Copier {
         // an empty object under a stand-in's key is no copy (as under a chosen backup's): the stand-in is copied over it
         Map<String, Catalog.Entry> empties = new LinkedHashMap<>();
         heldEntries.stream().filter(e -> !Catalog.counts(e)).forEach(e -> empties.putIfAbsent(e.key().fileName(), e));
+        List<String> readBackFailed = new ArrayList<>(); // copies whose read-back failed (discarded), one line each
         Set<String> bad = new java.util.HashSet<>(); // the source backups that failed their checksums, by file name
         Set<BackupKey> standIns = new java.util.HashSet<>();
         List<String> inPlace = new ArrayList<>(); // the stand-ins this run copied
@@ -212,13 +229,14 @@ public final class Copier {
                         + ": copying it again from " + origin.key(), "job", job.name(), "key", target.key());
             }
             // copied over an empty object as a repair replaces a copy (commit first): the key holds no copy to claim
-            boolean overEmpty = emptyCopy != null || standIns.contains(target) && empties.containsKey(target.fileName());
+            boolean overEmpty = emptyCopy != null || standIns.contains(target) && (empties.containsKey(target.fileName())
+                    || cutShort.containsKey(target.fileName()));
             Copied c;
             try {
                 c = copy(source.name(), from, origin, entry.object().size(), to, target, overEmpty, ctx, progress);
             } catch (DbBackupException e) {
                 if (e.status() != ExitStatus.INTEGRITY) {
-                    throw e;
+                    throw outranked(e, ctx, source, damaged, inPlace, emptyUnderDamaged, readBackFailed);
                 }
                 ws.log().error("not copied: " + e.getMessage(), "job", job.name(), "key", origin.key());
                 bad.add(origin.fileName());
@@ -229,7 +247,9 @@ public final class Copier {
                 for (BackupKey k : inPlaceOf(available, held, bad, chosen, job.retention(), job.prefix(), now)) {
                     ws.log().warn("copying " + byName.get(k.fileName()).key().key() + " in place of " + origin.key()
                             + ", which does not match its checksum" + (empties.containsKey(k.fileName()) ? ", over the "
-                            + "empty (0 bytes) object under its key, which is no copy" : ""), "job", job.name(), "key", k.key());
+                            + "empty (0 bytes) object under its key, which is no copy" : cutShort.containsKey(k.fileName())
+                            ? ", over the copy cut short under its key, which is no copy" : ""), "job", job.name(), "key",
+                            k.key());
                     queue.add(k);
                     chosen.add(k.fileName());
                     standIns.add(k);
@@ -265,7 +285,10 @@ public final class Copier {
                 continue;
             }
             if (emptyCopy != null) {
-                repaired(job, to, target, origin, emptyCopy, c, ctx, repaired);
+                if (!repaired(job, to, target, origin, emptyCopy, c, ctx, repaired, readBackFailed, source, damaged,
+                        inPlace, emptyUnderDamaged)) {
+                    continue;
+                }
                 bytes += c.bytes();
                 sizes.put(target, c.bytes());
                 holds.add(target); // it was empty, so no copy: now it is one
@@ -275,8 +298,9 @@ public final class Copier {
                 }
                 continue;
             }
-            if (job.verify() != JobConfig.Verification.OFF) {
-                new ReadBack(ws).checkOrDiscard(job, to, target, c.bytes(), ctx);
+            if (!readBack(job, to, target, c.bytes(), ctx, standIns.contains(target) ? " (copied in place of a damaged "
+                    + "one)" : "", readBackFailed, source, damaged, inPlace, emptyUnderDamaged)) {
+                continue;
             }
             ws.log().info("backup copied", "job", job.name(), "from", origin.key(), "key", target.key(), "bytes", c.bytes(),
                     "sha256", c.sha256());
@@ -313,7 +337,7 @@ public final class Copier {
                 c = copy(source.name(), from, origin, s.origin().object().size(), to, target, true, ctx, progress);
             } catch (DbBackupException e) {
                 if (e.status() != ExitStatus.INTEGRITY) {
-                    throw e;
+                    throw outranked(e, ctx, source, damaged, inPlace, emptyUnderDamaged, readBackFailed);
                 }
                 // the source failed its own checksum: nothing landed, the copy is as it was and may be the sound one
                 DbBackupException lost = new DbBackupException(ExitStatus.INTEGRITY, "the copy " + target.key()
@@ -324,7 +348,10 @@ public final class Copier {
                 damaged.add(lost);
                 continue;
             }
-            repaired(job, to, target, origin, s, c, ctx, repaired);
+            if (!repaired(job, to, target, origin, s, c, ctx, repaired, readBackFailed, source, damaged, inPlace,
+                    emptyUnderDamaged)) {
+                continue;
+            }
             bytes += c.bytes();
             sizes.put(target, c.bytes());
             if (!holds.contains(target)) { // it was empty, so no copy: now it is one
@@ -337,42 +364,37 @@ public final class Copier {
         }
         List<String> manifestsBack = new ArrayList<>();
         for (NoManifest m : noManifest) {
-            writeManifestBack(job, source, from, to, m, ctx).ifPresent(manifestsBack::add);
+            try {
+                writeManifestBack(job, source, from, to, m, ctx).ifPresent(manifestsBack::add);
+            } catch (DbBackupException e) {
+                throw outranked(e, ctx, source, damaged, inPlace, emptyUnderDamaged, readBackFailed);
+            }
         }
         int walCopied = 0;
         List<String> walUnknown = List.of();
         if (ws.datasource(job.datasource()).engine().physical()) {
             Set<BackupKey> pinned = heldEntries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
                     .collect(Collectors.toSet());
-            WalCopier.Copied wal = new WalCopier(ws, catalog).copy(job, source, holds, pinned, now, from, to, ctx, damaged);
+            WalCopier.Copied wal;
+            try {
+                wal = new WalCopier(ws, catalog).copy(job, source, holds, pinned, now, from, to, ctx, damaged);
+            } catch (DbBackupException e) {
+                throw outranked(e, ctx, source, damaged, inPlace, emptyUnderDamaged, readBackFailed);
+            }
             walCopied = wal.files();
             bytes += wal.bytes();
             walUnknown = wal.unknown();
         }
-        ws.log().info(copied == 0 && walCopied == 0 && damaged.isEmpty() && repaired.isEmpty() && elsewhere.isEmpty()
+        ws.log().info(copied == 0 && walCopied == 0 && damaged.isEmpty() && readBackFailed.isEmpty() && repaired.isEmpty() && elsewhere.isEmpty()
                         ? "copy up to date" : "copy finished", "job", job.name(),
                 "copied", copied, "already_there", held.size(), "copied_by_another_run", elsewhere.size(),
                 "repaired", repaired.size(),
                 "left_to_retention", available.size() - queue.size() - alreadyThere(available, held), "wal_copied", walCopied,
                 "bytes", bytes);
-        if (!damaged.isEmpty()) {
-            String more = damaged.size() == 1 ? "" : " (and " + (damaged.size() - 1) + " more files of job '" + source.name()
-                    + "' that do not match their checksums)";
-            String stood = inPlace.isEmpty() ? "" : "; copied " + String.join(", ", inPlace) + " in "
-                    + (damaged.size() == 1 ? "its" : "their") + " place (the newest older good "
-                    + (inPlace.size() == 1 ? "backup" : "backups") + " of job '" + source.name()
-                    + "' that the copy's retention keeps)";
-            if (inPlace.isEmpty() && !emptyUnderDamaged.isEmpty()) {
-                // the DBA sees a file under the damaged one's key: say that it is none, and that nothing good took its place
-                int others = emptyUnderDamaged.size() - 1;
-                stood = "; nothing was copied in " + (damaged.size() == 1 ? "its" : "their") + " place: no older good "
-                        + "backup of job '" + source.name() + "' that the copy's retention keeps is left to copy, and "
-                        + emptyUnderDamaged.get(0).key().key() + (others == 0 ? " in the copy's folder is an empty (0 bytes) "
-                        + "object, no copy (left as it is)" : " (and " + others + " more) in the copy's folder are empty (0 "
-                        + "bytes) objects, no copies (left as they are)");
-            }
-            throw new DbBackupException(ExitStatus.INTEGRITY, damaged.get(0).getMessage() + more + stood + "; run "
-                    + ws.suggest("verify", source.name(), "--all-backups"), damaged.get(0), false);
+        if (!damaged.isEmpty() || !readBackFailed.isEmpty()) {
+            throw new DbBackupException(ExitStatus.INTEGRITY, integritySummary(source, damaged, inPlace, emptyUnderDamaged,
+                    readBackFailed) + (damaged.isEmpty() ? "" : "; run " + ws.suggest("verify", source.name(), "--all-backups")),
+                    damaged.isEmpty() ? null : damaged.get(0), false);
         }
         if (!blocked.isEmpty()) {
             throw DbBackupException.system(blocked.get(0) + (blocked.size() == 1 ? "" : " (and " + (blocked.size() - 1)
@@ -414,15 +436,150 @@ public final class Copier {
         return new Result(new BackupResult(newest, newestSize, 0, newestSha, null), notes);
     }
 
-    /** After the repair of {@code s} copied {@code c}: read back as the job says, logged, added to {@code repaired}. */
-    private void repaired(JobConfig job, Store to, BackupKey target, BackupKey origin, Suspect s, Copied c,
-                          OperationContext ctx, List<String> repaired) {
-        if (job.verify() != JobConfig.Verification.OFF) {
-            new ReadBack(ws).checkOrDiscard(job, to, target, c.bytes(), ctx);
+    /**
+     * After the repair of {@code s} copied {@code c}: read back as the job says ({@link #readBack}), logged, added to
+     * {@code repaired}; false when its read-back failed (the copy discarded, named in {@code readBackFailed}).
+     */
+    private boolean repaired(JobConfig job, Store to, BackupKey target, BackupKey origin, Suspect s, Copied c,
+                             OperationContext ctx, List<String> repaired, List<String> readBackFailed, JobConfig source,
+                             List<DbBackupException> damaged, List<String> inPlace, List<Catalog.Entry> emptyUnderDamaged) {
+        if (!readBack(job, to, target, c.bytes(), ctx, " (copied again: it " + s.why() + ")", readBackFailed, source,
+                damaged, inPlace, emptyUnderDamaged)) {
+            return false;
         }
         ws.log().warn("damaged copy repaired: " + target.key() + " copied again from " + origin.key(), "job", job.name(),
                 "key", target.key(), "bytes", c.bytes(), "sha256", c.sha256());
         repaired.add(target.key() + " (it " + s.why() + ")");
+        return true;
+    }
+
+    /**
+     * Reads {@code target} back as the job says ({@link ReadBack#checkOrDiscard}); false when it fails as damage (the copy
+     * discarded): one line in {@code readBackFailed} ({@code what} after its key), and the run goes on with the other
+     * backups, to end with its summary and exit 3. Any other failure ends the run ({@link #outranked}).
+     */
+    private boolean readBack(JobConfig job, Store to, BackupKey target, long bytes, OperationContext ctx, String what,
+                             List<String> readBackFailed, JobConfig source, List<DbBackupException> damaged,
+                             List<String> inPlace, List<Catalog.Entry> emptyUnderDamaged) {
+        if (job.verify() == JobConfig.Verification.OFF) {
+            return true;
+        }
+        try {
+            new ReadBack(ws).checkOrDiscard(job, to, target, bytes, ctx);
+            return true;
+        } catch (ReadBack.StoredNotReadBack e) {
+            throw outranked(e, ctx, source, damaged, inPlace, emptyUnderDamaged, readBackFailed);
+        } catch (DbBackupException e) {
+            if (e.status() != ExitStatus.INTEGRITY) {
+                throw outranked(e, ctx, source, damaged, inPlace, emptyUnderDamaged, readBackFailed);
+            }
+            String line = "the read-back of the copy " + target.key() + what + " failed: " + e.getMessage()
+                    + " (the copy was discarded; the next run copies it again)";
+            ws.log().error(line, "job", job.name(), "key", target.key());
+            readBackFailed.add(line);
+            return false;
+        }
+    }
+
+    /**
+     * What the run found that is an integrity failure, in one line: the first source backup that failed its checksum (with
+     * the count of the others, what was copied in their place or why nothing was), then the first copy whose read-back
+     * failed (with the count of the others).
+     */
+    private static String integritySummary(JobConfig source, List<DbBackupException> damaged, List<String> inPlace,
+                                           List<Catalog.Entry> emptyUnderDamaged, List<String> readBackFailed) {
+        StringBuilder out = new StringBuilder();
+        if (!damaged.isEmpty()) {
+            String more = damaged.size() == 1 ? "" : " (and " + (damaged.size() - 1) + " more files of job '" + source.name()
+                    + "' that do not match their checksums)";
+            String stood = inPlace.isEmpty() ? "" : "; copied " + String.join(", ", inPlace) + " in "
+                    + (damaged.size() == 1 ? "its" : "their") + " place (the newest older good "
+                    + (inPlace.size() == 1 ? "backup" : "backups") + " of job '" + source.name()
+                    + "' that the copy's retention keeps)";
+            if (inPlace.isEmpty() && !emptyUnderDamaged.isEmpty()) {
+                // the DBA sees a file under the damaged one's key: say that it is none, and that nothing good took its place
+                int others = emptyUnderDamaged.size() - 1;
+                Catalog.Entry first = emptyUnderDamaged.get(0);
+                boolean allEmpty = emptyUnderDamaged.stream().noneMatch(Catalog::counts);
+                stood = "; nothing was copied in " + (damaged.size() == 1 ? "its" : "their") + " place: no older good "
+                        + "backup of job '" + source.name() + "' that the copy's retention keeps is left to copy, and "
+                        + first.key().key() + (others == 0 ? " in the copy's folder is " + (Catalog.counts(first)
+                        ? "a copy cut short (" + first.object().size() + " bytes), no copy (left as it is)"
+                        : "an empty (0 bytes) object, no copy (left as it is)")
+                        : " (and " + others + " more) in the copy's folder are " + (allEmpty ? "empty (0 bytes) objects"
+                        : "empty (0 bytes) or cut short") + ", no copies (left as they are)");
+            }
+            out.append(damaged.get(0).getMessage()).append(more).append(stood);
+        }
+        if (!readBackFailed.isEmpty()) {
+            out.append(out.length() == 0 ? "" : "; ").append(readBackFailed.get(0));
+            if (readBackFailed.size() > 1) {
+                out.append(" (and ").append(readBackFailed.size() - 1).append(" more copies whose read-back failed)");
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@code e}, which ends the run, as the run ends: when an integrity failure was found before it (a source backup that
+     * failed its checksum, a copy whose read-back failed), that one outranks it — exit 3, as for a run of several jobs,
+     * the summary first and {@code e} after it ("then the run stopped: …"); a signal or the job's timeout stays as it is.
+     */
+    private DbBackupException outranked(DbBackupException e, OperationContext ctx, JobConfig source,
+                                        List<DbBackupException> damaged, List<String> inPlace,
+                                        List<Catalog.Entry> emptyUnderDamaged, List<String> readBackFailed) {
+        if (e.status() == ExitStatus.INTEGRITY || e.status().bySignal() || ctx.cancellation().isCancelled()
+                || damaged.isEmpty() && readBackFailed.isEmpty()) {
+            return e;
+        }
+        return new DbBackupException(ExitStatus.INTEGRITY, integritySummary(source, damaged, inPlace, emptyUnderDamaged,
+                readBackFailed) + "; then the run stopped: " + e.getMessage() + (damaged.isEmpty() ? "" : "; run "
+                + ws.suggest("verify", source.name(), "--all-backups")), e, false);
+    }
+
+    /**
+     * The copies among {@code held} cut short: of another size than their source's, and than the one their own manifest
+     * records (lacking it, their source's manifest). Such a copy is none, as an empty one is none ({@link Catalog#counts}):
+     * a warning each, and the answer, one {@link Suspect} each by file name, is left out of what the copy holds, so that
+     * its source backup is copied over it when the retention keeps it, and (that one damaged) another in its place. A copy
+     * whose size no manifest records is left to {@link #suspects}: without a record, either could be the sound one.
+     */
+    private Map<String, Suspect> cutShort(JobConfig job, JobConfig source, List<Catalog.Entry> held,
+                                          Map<String, Catalog.Entry> byName) {
+        Map<String, Suspect> out = new LinkedHashMap<>();
+        for (Catalog.Entry copy : held) {
+            Catalog.Entry origin = byName.get(copy.key().fileName());
+            long mine = copy.object().size();
+            if (origin == null || mine < 0 || origin.object().size() < 0 || mine == origin.object().size()) {
+                continue;
+            }
+            String whose = "its manifest";
+            Long recorded = copy.manifest() ? recordedSize(job, copy.key()) : null;
+            if (recorded == null) {
+                whose = "its source's manifest";
+                recorded = recordedSize(source, origin.key());
+            }
+            if (recorded == null || recorded == mine) {
+                continue;
+            }
+            String why = "is " + mine + " bytes, " + whose + " records " + recorded;
+            ws.log().warn("not counted as a copy: " + copy.key().key() + " " + why + " (cut short: a copy that died, a full "
+                    + "disk?); copy job " + job.name() + " copies its source backup " + origin.key().key() + " over it when "
+                    + "its retention keeps that backup, and an older one in its place when that one does not match its "
+                    + "checksum", "job", job.name(), "key", copy.key().key());
+            out.put(copy.key().fileName(), new Suspect(copy, origin, why));
+        }
+        return out;
+    }
+
+    /** The stored size {@code key}'s own manifest records; null when it has none, or one that is not {@code key}'s. */
+    private Long recordedSize(JobConfig job, BackupKey key) {
+        try {
+            return catalog.manifest(job, key).map(m -> key.key().equals(m.get("key")) && m.get("size") instanceof Number n
+                    ? n.longValue() : null).orElse(null);
+        } catch (DbBackupException e) {
+            return null; // a manifest that is not JSON records nothing
+        }
     }
 
     /**
