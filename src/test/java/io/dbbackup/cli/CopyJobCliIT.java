@@ -650,8 +650,9 @@ class CopyJobCliIT {
     }
 
     /**
-     * A copy that does not match its source whose source fails its own checksum cannot be repaired: the job fails
-     * (exit 3) naming the copy and the source, and nothing lands over the copy.
+     * A copy cut short (its manifest records more bytes) whose source fails its own checksum is no copy, as an empty
+     * object is: the job fails (exit 3) naming the source and, with no older good backup to take in its place, the cut
+     * copy, and nothing lands over it.
      */
     @Test
     void aDamagedCopyThatCannotBeCopiedAgainFailsTheJobNamingIt() throws Exception {
@@ -665,9 +666,11 @@ class CopyJobCliIT {
         Cli.Result r = at(Duration.ofHours(2)).run("-c", "config.yaml", "backup", "offsite");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
-        assertThat(r.out()).contains("the copy " + copy + " does not match its source (it is 1000 bytes")
-                .contains("could not be repaired").contains("checksum mismatch")
-                .contains("dbbackup -c config.yaml verify offsite " + Path.of(copy).getFileName()).contains("dbbackup -c config.yaml verify nightly --all-backups");
+        assertThat(r.out()).contains("checksum mismatch").contains("; nothing was copied in its place: no older good backup "
+                        + "of job 'nightly' that the copy's retention keeps is left to copy, and " + copy + " in the copy's "
+                        + "folder is a copy cut short (1000 bytes), no copy (left as it is)")
+                .contains("dbbackup -c config.yaml verify nightly --all-backups");
+        assertThat(r.err()).contains("not counted as a copy: " + copy + " is 1000 bytes, its manifest records ");
         assertThat(Files.size(dir.resolve("offsite").resolve(copy))).as("nothing landed over it").isEqualTo(1000);
     }
 
