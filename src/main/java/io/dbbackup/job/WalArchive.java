@@ -341,7 +341,11 @@ public final class WalArchive {
      * {@code unknown}, every other object but hidden temporary uploads — WAL in a form this build does not know (a newer
      * dbbackup's), or objects that are not dbbackup's. Nothing reads or deletes the unknown ones; prune names them.
      */
-    public record Contents(List<WalKey> archived, List<StoredObject> unknown) {
+    /** {@code sizes}: the stored size of each of {@code archived}, by its key (-1 when the listing gave none). */
+    public record Contents(List<WalKey> archived, List<StoredObject> unknown, java.util.Map<String, Long> sizes) {
+        public Contents(List<WalKey> archived, List<StoredObject> unknown) {
+            this(archived, unknown, java.util.Map.of());
+        }
     }
 
     public Contents contents(JobConfig job) {
@@ -349,16 +353,18 @@ public final class WalArchive {
         String folder = walFolder(job);
         List<WalKey> out = new ArrayList<>();
         List<StoredObject> unknown = new ArrayList<>();
+        java.util.Map<String, Long> sizes = new java.util.HashMap<>();
         for (StoredObject o : listing(store, folder)) {
             Optional<WalKey> k = WalKey.parse(o.key(), folder);
             if (k.isPresent()) {
                 out.add(k.get());
+                sizes.put(k.get().key(), o.size());
             } else if (!WalKey.hidden(o.key())) {
                 unknown.add(o);
             }
         }
         out.sort(Comparator.comparing(WalKey::file).thenComparing(WalKey::key));
-        return new Contents(out, unknown);
+        return new Contents(out, unknown, sizes);
     }
 
     private DbBackupException notArchived(Store store, String folder, WalFileName wal, Path destination) {

@@ -54,6 +54,8 @@ final class WalCopier {
         WalArchive archive = new WalArchive(ws);
         WalArchive.Contents there = archive.contents(job);
         Set<String> held = there.archived().stream().map(WalCopier::walName).collect(Collectors.toSet());
+        java.util.Map<String, Long> heldSizes = new java.util.HashMap<>(); // by walName: a copy cut short is copied again
+        there.archived().forEach(k -> heldSizes.putIfAbsent(walName(k), there.sizes().getOrDefault(k.key(), -1L)));
         WalArchive.Contents contents = archive.contents(source);
         List<WalKey> available = contents.archived();
         List<WalFileName> starts = keptStarts(job, holds, pinned, now);
@@ -66,10 +68,18 @@ final class WalCopier {
         long bytes = 0;
         boolean unchecked = false;
         for (WalKey k : needed) {
-            if (held.contains(walName(k))) {
-                continue;
-            }
             WalKey target = new WalKey(folder, k.file(), k.sha256(), k.compression(), k.encrypted());
+            if (held.contains(walName(k))) {
+                long mine = heldSizes.getOrDefault(walName(k), -1L);
+                long theirs = contents.sizes().getOrDefault(k.key(), -1L);
+                if (mine < 0 || theirs < 0 || mine == theirs) {
+                    continue;
+                }
+                // its name carries its digest, so the copy of another size is the damaged one: copied again, through
+                // that digest (a source damaged too is not copied, and the copy is left as it is)
+                ws.log().warn("archived WAL copy does not match its source: " + target.key() + " is " + mine + " bytes, "
+                        + "its source " + k.key() + " " + theirs + ": copying it again", "job", job.name(), "key", target.key());
+            }
             WalTransfer.Copied c;
             try {
                 c = WalTransfer.copy(from, k, to, target, decryptor, ctx);
