@@ -350,6 +350,7 @@ public final class Copier {
             }
             if (!repaired(job, to, target, origin, s, c, ctx, repaired, readBackFailed, source, damaged, inPlace,
                     emptyUnderDamaged)) {
+                holds.remove(target); // discarded: the WAL copy keeps by what the copy holds
                 continue;
             }
             bytes += c.bytes();
