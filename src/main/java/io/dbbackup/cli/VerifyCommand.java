@@ -266,7 +266,7 @@ final class VerifyCommand implements Callable<Integer> {
                 String error = ahead ? "the newest backup of job " + j.name() + " is dated " + Human.age(age.negated())
                         + " after this host's clock, so its age says nothing (a clock ran ahead; prune refuses the job too): "
                         + newest.key().key()
-                        : "the newest backup of job " + j.name() + " is " + Human.age(age) + " old, older than --max-age "
+                        : "the newest backup of job " + j.name() + " is " + Human.age(age, limit) + " old, older than --max-age "
                         + maxAge + ": " + newest.key().key();
                 problems.add(error);
                 ws.log().error(error, "job", j.name());
@@ -275,7 +275,7 @@ final class VerifyCommand implements Callable<Integer> {
                 rows.add(row);
                 if (!json) {
                     root.out.println("STALE  " + newest.key().key() + ": " + (ahead ? "dated " + Human.age(age.negated())
-                            + " after this host's clock" : Human.age(age) + " old") + " (--max-age " + maxAge + ")");
+                            + " after this host's clock" : Human.age(age, limit) + " old") + " (--max-age " + maxAge + ")");
                 }
                 if (ahead && !allBackups) { // as without --max-age: not what a restore takes, so no "ok" beside STALE
                     stored += entries.size();

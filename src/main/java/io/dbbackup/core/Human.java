@@ -109,6 +109,22 @@ public final class Human {
         return abs.toMinutes() == 0 ? abs.toSeconds() + "s" : age(abs);
     }
 
+    /** Under this an age, or the limit it is measured against, is said to the second by {@link #age(Duration, Duration)}. */
+    public static final Duration FEW_MINUTES = Duration.ofMinutes(5);
+
+    /**
+     * An age as precisely as {@code limit} (the threshold it is compared with, e.g. {@code --max-age}) needs: to the second
+     * under an hour when the age or the limit is under {@link #FEW_MINUTES} ({@code 45s}, {@code 3m 20s}), where
+     * {@code 0m old, older than 20s} would say nothing; else {@link #age(Duration)}, to the minute.
+     */
+    public static String age(Duration d, Duration limit) {
+        long s = Math.max(0, d.toSeconds());
+        if (s >= 3600 || (d.compareTo(FEW_MINUTES) >= 0 && limit.compareTo(FEW_MINUTES) >= 0)) {
+            return age(d);
+        }
+        return s < 60 ? s + "s" : String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+    }
+
     /** An age to the minute: {@code 2d 06h}, {@code 30h} is {@code 1d 06h}, {@code 5h 07m}, {@code 12m}. */
     public static String age(Duration d) {
         long m = Math.max(0, d.toMinutes());

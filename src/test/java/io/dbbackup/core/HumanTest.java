@@ -27,4 +27,16 @@ class HumanTest {
         assertThat(Human.rate(RateLimiter.parseRate("800Kbit"))).isEqualTo("800 Kbit/s (97.7 KiB/s)");
         assertThat(Human.rate(100_001)).isEqualTo("100001 bytes/s (97.7 KiB/s)");
     }
+
+    @Test
+    void anAgeIsSaidToTheSecondWhenItOrItsLimitIsUnderAFewMinutes() {
+        assertThat(Human.age(Duration.ofSeconds(45), Duration.ofSeconds(20))).isEqualTo("45s");
+        assertThat(Human.age(Duration.ofSeconds(200), Duration.ofMinutes(3))).isEqualTo("3m 20s");
+        assertThat(Human.age(Duration.ofSeconds(727), Duration.ofSeconds(90))).isEqualTo("12m 07s");
+        assertThat(Human.age(Duration.ofSeconds(42), Duration.ofHours(26))).isEqualTo("42s");
+        // guard: an age of an hour or more, or a limit and an age of minutes and more, is said to the minute
+        assertThat(Human.age(Duration.ofSeconds(727), Duration.ofMinutes(10))).isEqualTo("12m");
+        assertThat(Human.age(Duration.ofHours(30).plusSeconds(42), Duration.ofSeconds(20))).isEqualTo("1d 06h");
+        assertThat(Human.age(Duration.ofMinutes(65).plusSeconds(3), Duration.ofSeconds(20))).isEqualTo("1h 05m");
+    }
 }
