@@ -186,7 +186,8 @@ final class ListCommand implements Callable<Integer> {
                     n == null ? "-" : TIME.format(Instant.parse((String) n.get("timestamp"))),
                     n == null ? "-" : age(Duration.ofSeconds((Long) n.get("age_seconds"))),
                     n == null ? "-" : Human.size((Long) n.get("size")), n == null ? "-" : Human.size((Long) r.get("total_size")));
-            String more = (r.containsKey("copy_of") ? "  copy of " + r.get("copy_of") : "")
+            String more = (n == null ? "  NO BACKUPS" : "") // what on-call must see at 3 a.m.: a job that has none
+                    + (r.containsKey("copy_of") ? "  copy of " + r.get("copy_of") : "")
                     + (r.containsKey("pinned") ? "  " + r.get("pinned") + " pinned" : "")
                     + (r.containsKey("set_aside") ? "  " + ((List<?>) r.get("set_aside")).size() + " set aside (see the warning)" : "");
             root.out.print(more.isEmpty() ? line : line.stripTrailing() + more + "\n");

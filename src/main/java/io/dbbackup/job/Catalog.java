@@ -294,9 +294,13 @@ public final class Catalog {
         return e;
     }
 
-    /** "job 'J' has no backups in STORE under FOLDER", as a user error. */
+    /**
+     * "job 'J' has no backups in STORE under FOLDER", as a system error (2): what the audit ({@code verify --all},
+     * {@code --max-age}) fails such a job with, and nothing the user typed is wrong (an unknown job or KEY is 1).
+     */
     public DbBackupException noBackups(JobConfig job) {
-        return DbBackupException.user("job '" + job.name() + "' has no backups in " + store(job).describe() + " under " + folder(job));
+        return DbBackupException.permanent("job '" + job.name() + "' has no backups in " + store(job).describe() + " under "
+                + folder(job), null); // a retry finds none either
     }
 
     /**
@@ -305,7 +309,7 @@ public final class Catalog {
      */
     public DbBackupException noBackupsHere(JobConfig job) {
         DbBackupException e = noBackups(job);
-        return elsewhere(job).map(hint -> DbBackupException.user(e.getMessage() + "; " + hint)).orElse(e);
+        return elsewhere(job).map(hint -> DbBackupException.permanent(e.getMessage() + "; " + hint, null)).orElse(e);
     }
 
     /** A folder of the store holding backups: how many, and the newest one's key. */

@@ -58,7 +58,7 @@ class ListAllCliTest {
         assertThat(lines.get(0)).matches("JOB +STORE +BACKUPS +NEWEST \\(UTC\\) +AGE +SIZE +TOTAL");
         assertThat(lines.get(1)).matches("app +local +3 +2026-03-03 02:00:00 +5h 00m +[0-9.]+ [KMG]?i?B +[0-9.]+ [KMG]?i?B");
         assertThat(lines.get(2)).startsWith("broken").contains("FAILED", "the store's path is not a folder");
-        assertThat(lines.get(3)).matches("never-ran +local +0 +- +- +- +-");
+        assertThat(lines.get(3)).matches("never-ran +local +0 +- +- +- +-  NO BACKUPS");
         assertThat(r.err()).contains("ERROR cannot list app/ in local " + dir.resolve("blocker"));
     }
 

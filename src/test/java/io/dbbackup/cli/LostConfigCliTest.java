@@ -76,7 +76,7 @@ class LostConfigCliTest {
     void restoreOfAJobWithoutBackupsNamesTheFolderOfTheStoreThatHoldsSomeAndThePrefixAndNameThatReachIt() throws Exception {
         newConfig();
         Cli.Result r = cli.run("-c", "new.yaml", "restore", "nightly", "--auto-confirm");
-        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("error: job 'nightly' has no backups in local " + dir.resolve("store") + " under restored/; "
                 + "the store holds backups that no job of this config reaches under prod/shop/ (2 backups, the newest "
                 + newest() + ": prefix 'prod', database or cluster 'shop')");
@@ -84,7 +84,7 @@ class LostConfigCliTest {
         assertThat(dir.resolve("new/restored.db")).doesNotExist();
 
         Cli.Result download = cli.run("-c", "new.yaml", "download", "nightly", "-o", dir.resolve("new").toString());
-        assertThat(download.exit()).as(download.toString()).isEqualTo(1);
+        assertThat(download.exit()).as(download.toString()).isEqualTo(2);
         assertThat(download.err()).contains("under prod/shop/ (2 backups");
     }
 
@@ -121,7 +121,7 @@ class LostConfigCliTest {
                   nightly: {datasource: shop, store: local}
                 """);
         Cli.Result r = cli.run("-c", "empty.yaml", "restore", "nightly");
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("error: job 'nightly' has no backups in local " + dir.resolve("empty-store") + " under shop/");
     }
 

@@ -147,7 +147,7 @@ class ReadOnlyLocalStoreIT {
         Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
                 .replace("    store: nas\n", "    store: nas\n    prefix: wrong\n"));
         Run restore = asUid("restore", "shop", "--to", "restored", "--dry-run");
-        assertThat(restore.exit).as(restore.out).isEqualTo(1);
+        assertThat(restore.exit).as(restore.out).isEqualTo(2);
         assertThat(restore.out).contains("has no backups in local ").contains("under wrong/shop/")
                 .contains("the store holds backups that no job of this config reaches under shop/ (2 backups");
         Run list = asUid("list", "shop");
