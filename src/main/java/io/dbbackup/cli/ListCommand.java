@@ -41,7 +41,7 @@ final class ListCommand implements Callable<Integer> {
     String job;
 
     @Option(names = "--all", description = "Instead of one job's backups, one line per job: how many backups, the newest "
-            + "(time, age, size) and the total stored; a job whose store cannot be listed is a FAILED line.")
+            + "(time, age, size) and the total stored; a job whose store cannot be listed is a FAILED line, one without backups ends in NO BACKUPS.")
     boolean all;
 
     @Option(names = "--json", description = "Print JSON on stdout.")

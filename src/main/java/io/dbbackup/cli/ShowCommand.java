@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         description = {"Describe one backup (the newest by default) as its store holds it: size, SHA-256, what its manifest "
                 + "records (engine, versions, timing, encryption), any disagreement between the object, its sidecar and its "
                 + "manifest; with --contents, the tables it holds, read from the backup itself. Reads only.",
-                "It describes; 'verify' judges: exit 0 whatever it finds, unless the backup cannot be read."})
+                "It describes; 'verify' judges: exit 0 whatever it finds, unless the backup cannot be read (a job without backups: 2)."})
 final class ShowCommand implements Callable<Integer> {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
