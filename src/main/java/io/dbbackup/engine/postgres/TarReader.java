@@ -1,6 +1,7 @@
 package io.dbbackup.engine.postgres;
 
-import java.io.EOFException;
+import io.dbbackup.codec.IntegrityException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads a tar stream entry by entry: {@link #next()} returns the next header (GNU long names and pax
  * {@code path} records applied), {@link #read} reads the current entry's content. A stream that ends
- * before the end-of-archive marker or inside an entry is an error, never a clean end.
+ * before the end-of-archive marker or inside an entry is an error, never a clean end: an
+ * {@link IntegrityException} naming where it was cut (the byte, the entry, how many of its bytes are there). The
+ * stream's end is its own (a backup's checking stream ends only once every stored byte was read and its checksum held;
+ * a read that fails, a download the network cut, throws its own {@link IOException}, which passes unchanged), so an
+ * archive that ends early is one that was stored cut short: no retry reads more of it.
  */
 final class TarReader {
     private final InputStream in;
@@ -17,6 +22,9 @@ final class TarReader {
     private long padding;
     /** Bytes of the stream read so far. */
     private long position;
+    /** The last entry returned by {@link #next} (null: none yet), and its size. */
+    private String entry;
+    private long entrySize;
 
     TarReader(InputStream in) {
         this.in = in;
@@ -27,7 +35,7 @@ final class TarReader {
         skipRest();
         String longName = null;
         while (true) {
-            readFully(block, TarHeader.BLOCK, "a tar header");
+            readFully(block, TarHeader.BLOCK, "the tar header");
             TarHeader h = TarHeader.parse(block, 0);
             if (h == null) {
                 return null;
@@ -44,7 +52,10 @@ final class TarReader {
             }
             remaining = h.size();
             padding = h.paddedSize() - h.size();
-            return longName == null ? h : new TarHeader(longName, h.type(), h.size(), h.linkName());
+            TarHeader named = longName == null ? h : new TarHeader(longName, h.type(), h.size(), h.linkName());
+            entry = named.name();
+            entrySize = named.size();
+            return named;
         }
     }
 
@@ -60,7 +71,7 @@ final class TarReader {
         }
         int n = in.read(b, off, (int) Math.min(len, remaining));
         if (n < 0) {
-            throw new EOFException("the tar stream ends inside an entry");
+            throw insideTheEntry();
         }
         remaining -= n;
         position += n;
@@ -73,8 +84,11 @@ final class TarReader {
         while (skip > 0) {
             int n = in.read(buf, 0, (int) Math.min(buf.length, skip));
             if (n < 0) {
-                throw new EOFException("the tar stream ends inside an entry");
+                throw remaining > 0 ? insideTheEntry() : cut("in the padding after entry '" + entry + "' (all of its "
+                        + entrySize + " bytes there)");
             }
+            long data = Math.min(n, remaining);
+            remaining -= data;
             skip -= n;
             position += n;
         }
@@ -87,7 +101,7 @@ final class TarReader {
             throw new IOException("not a tar stream from pg_basebackup: a " + h.size() + "-byte extended header");
         }
         byte[] data = new byte[(int) h.paddedSize()];
-        readFully(data, data.length, "an extended tar header");
+        readFully(data, data.length, "the extended tar header");
         byte[] exact = new byte[(int) h.size()];
         System.arraycopy(data, 0, exact, 0, exact.length);
         return exact;
@@ -98,12 +112,23 @@ final class TarReader {
         while (off < len) {
             int n = in.read(b, off, len - off);
             if (n < 0) {
-                throw new EOFException("the tar stream ends before " + what + (off == 0 ? "" : " is complete")
-                        + " (truncated archive)");
+                String after = entry == null ? "before the first entry" : "after entry '" + entry + "'";
+                throw cut(off == 0 && b == block ? after + (entrySize > 0 ? " (all of its " + entrySize
+                        + " bytes there)" : "") : "inside " + what + " " + after + " (" + off + " of its " + len + " bytes there)");
             }
             off += n;
             position += n;
         }
+    }
+
+    private IntegrityException insideTheEntry() {
+        return cut("inside entry '" + entry + "' (" + (entrySize - remaining) + " of its " + entrySize + " bytes there)");
+    }
+
+    /** The stream ended at {@link #position} before the end-of-archive block, {@code where} in the archive. */
+    private IntegrityException cut(String where) {
+        return new IntegrityException("the tar archive is cut short at byte " + position + ", " + where
+                + ", before its end-of-archive block (the archive is incomplete)");
     }
 
     private static String cString(byte[] data) {

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,12 +86,16 @@ class PhysicalUnitTest {
         }
     }
 
-    private static byte[] baseBackup(byte[] big) {
+    /** The backup_manifest of {@link #baseBackup}. */
+    static final byte[] MANIFEST = ("{ \"PostgreSQL-Backup-Manifest-Version\": 1,\n\"Files\": [\n" + "x".repeat(40_000)
+            + MANIFEST_TAIL).getBytes(StandardCharsets.UTF_8);
+
+    /** A base backup as pg_basebackup streams it, with {@code big} as base/1/1259. */
+    static byte[] baseBackup(byte[] big) {
         return new TarBuilder().dir("./").dir("./global").file("PG_VERSION", "15\n".getBytes())
                 .file("global/pg_control", new byte[8192]).file("backup_label", LABEL.getBytes())
                 .file("base/1/1259", big).dir("./pg_wal/archive_status").file("pg_wal/000000010000000000000002", new byte[1000])
-                .file("backup_manifest", ("{ \"PostgreSQL-Backup-Manifest-Version\": 1,\n\"Files\": [\n" + "x".repeat(40_000)
-                        + MANIFEST_TAIL).getBytes()).end();
+                .file("backup_manifest", MANIFEST).end();
     }
 
     private static PhysicalEngine engine(FileSyncer.Flush flush) {
@@ -288,6 +291,76 @@ class PhysicalUnitTest {
                 .hasMessageContaining("(the first non-zero one at byte " + tar.length + ")");
     }
 
+    /**
+     * A stream that ends (cleanly: the checking stream beneath returned its end, the checksum held) before the tar's
+     * end-of-archive block is an archive cut short — what a writer that lost its end stores, with a sidecar to match: an
+     * integrity failure (exit 3) naming where it was cut, inside which entry and how many of its bytes are there. It was
+     * an EOFException, which the restore and verify --deep said as a system failure (exit 2), to be retried in vain.
+     */
+    @Test
+    void aCutArchiveIsAnIntegrityFailureNamingTheEntryAndItsBytes() throws IOException {
+        byte[] tar = baseBackup(new byte[100_000]);
+        int big = indexOf(tar, "base/1/1259") + 512; // the entry's first data byte
+        String end = ", before its end-of-archive block (the archive is incomplete)";
+        Map<Integer, String> cuts = new java.util.LinkedHashMap<>();
+        cuts.put(big + 40_000, "the tar archive is cut short at byte " + (big + 40_000) + ", inside entry 'base/1/1259' "
+                + "(40000 of its 100000 bytes there)" + end);
+        cuts.put(big + 100_000 + 100, "the tar archive is cut short at byte " + (big + 100_100) + ", in the padding after "
+                + "entry 'base/1/1259' (all of its 100000 bytes there)" + end);
+        cuts.put(big + 100_352 + 200, "the tar archive is cut short at byte " + (big + 100_552) + ", inside the tar header "
+                + "after entry 'base/1/1259' (200 of its 512 bytes there)" + end);
+        cuts.put(tar.length - 1024, "the tar archive is cut short at byte " + (tar.length - 1024) + ", after entry "
+                + "'backup_manifest' (all of its " + MANIFEST.length + " bytes there)" + end);
+        cuts.put(0, "the tar archive is cut short at byte 0, before the first entry" + end);
+        for (Map.Entry<Integer, String> cut : cuts.entrySet()) {
+            Path target = Files.createDirectories(dir.resolve("cut-" + cut.getKey()));
+            byte[] part = java.util.Arrays.copyOf(tar, cut.getKey());
+            assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(part), target)).as("cut at " + cut.getKey())
+                    .isInstanceOf(io.dbbackup.codec.IntegrityException.class).hasMessage(cut.getValue());
+        }
+        ByteArrayOutputStream longName = new ByteArrayOutputStream(); // a GNU long name: its own data block, cut in it
+        longName.writeBytes(TarHeader.build("././@LongLink", 'L', 203, "", 0));
+        longName.writeBytes(java.util.Arrays.copyOf(("a/" + "n".repeat(200)).getBytes(StandardCharsets.UTF_8), 512));
+        int inLong = 512 + 50;
+        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(java.util.Arrays.copyOf(longName.toByteArray(), inLong)),
+                Files.createDirectories(dir.resolve("long"))))
+                .isInstanceOf(io.dbbackup.codec.IntegrityException.class)
+                .hasMessage("the tar archive is cut short at byte " + inLong + ", inside the extended tar header before the "
+                        + "first entry (50 of its 512 bytes there)" + end);
+    }
+
+    /**
+     * Guard: a read of the stream that fails (a download cut by the network, which the store's stream says as an
+     * IOException of its own) passes unchanged — a store failure the job retries, not a finding about the archive.
+     */
+    @Test
+    void aFailingReadIsNotTakenForACutArchive() throws IOException {
+        byte[] tar = baseBackup(new byte[100_000]);
+        IOException dropped = new IOException("Connection reset");
+        InputStream failing = new java.io.SequenceInputStream(new ByteArrayInputStream(tar, 0, tar.length / 2), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw dropped;
+            }
+        });
+        assertThatThrownBy(() -> TarExtractor.extract(failing, Files.createDirectories(dir.resolve("dropped")))).isSameAs(dropped);
+    }
+
+    /** Where {@code what} first occurs in {@code in}. */
+    static int indexOf(byte[] in, String what) {
+        byte[] w = what.getBytes(StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + w.length <= in.length; i++) {
+            for (int j = 0; j < w.length; j++) {
+                if (in[i + j] != w[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError(what + " not found");
+    }
+
     @Test
     void unsafeNamesLinksTruncationAndGarbageAreRefused() {
         for (String bad : new String[] {"../evil", "/etc/passwd", "a/../../b", "a//b"}) {
@@ -297,13 +370,6 @@ class PhysicalUnitTest {
         }
         byte[] link = new TarBuilder().link("pg_tblspc/16384", "/elsewhere").end();
         assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(link), dir)).hasMessageContaining("a link or device");
-        byte[] tar = baseBackup(new byte[100_000]);
-        byte[] cut = java.util.Arrays.copyOf(tar, tar.length / 2);
-        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(cut), Files.createDirectories(dir.resolve("cut"))))
-                .isInstanceOf(EOFException.class);
-        byte[] noEnd = java.util.Arrays.copyOf(tar, tar.length - 1024);
-        assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(noEnd), Files.createDirectories(dir.resolve("noend"))))
-                .isInstanceOf(EOFException.class).hasMessageContaining("truncated");
         byte[] garbage = "this is not a tar archive".repeat(100).getBytes();
         assertThatThrownBy(() -> TarExtractor.extract(new ByteArrayInputStream(garbage), dir)).hasMessageContaining("not a tar stream");
     }
