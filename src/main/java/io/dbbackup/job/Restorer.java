@@ -252,8 +252,11 @@ public final class Restorer {
      * once, the engine's own naming of the target at the start of its words left out
      * ({@link Engine#withoutTheTargetNamed}): an engine's {@link DbBackupException} (a MySQL/MariaDB load the server
      * stopped, PostgreSQL's rolled-back transaction) passes {@link Failures#map} unchanged, and its line named neither the
-     * backup nor, as the others, the target. A user error (the engine's refusal, which names what to do) and an integrity
-     * failure ({@link #doesNotRestore} leads it with the backup) as they are.
+     * backup nor, as the others, the target. An interrupted one ({@code failed: interrupted (WORDS)}, the engine's words
+     * about what became of the target kept inside) loses that naming inside too: {@code … into postgres U@H:P/DB failed:
+     * interrupted (ran as one transaction and was rolled back: …)}, not {@code interrupted (restore into U@H:P/DB ran …)}.
+     * A user error (the engine's refusal, which names what to do) and an integrity failure ({@link #doesNotRestore} leads
+     * it with the backup) as they are.
      */
     static DbBackupException ledByTheRestore(DbBackupException failed, BackupKey key, Engine engine) {
         if (failed.status() == ExitStatus.USER_ERROR || failed.status() == ExitStatus.INTEGRITY) {
@@ -261,7 +264,11 @@ public final class Restorer {
         }
         String context = "restore of " + key.key() + " into " + engine.describe() + " failed: ";
         String said = failed.getMessage();
-        String once = context + engine.withoutTheTargetNamed(said.startsWith(context) ? said.substring(context.length()) : said);
+        String words = said.startsWith(context) ? said.substring(context.length()) : said;
+        String interrupted = "interrupted (";
+        String once = context + (words.startsWith(interrupted) && words.endsWith(")") // Failures.map's form: the step's words inside
+                ? interrupted + engine.withoutTheTargetNamed(words.substring(interrupted.length(), words.length() - 1)) + ")"
+                : engine.withoutTheTargetNamed(words));
         return once.equals(said) ? failed : new DbBackupException(failed.status(), once, failed, failed.retryable());
     }
 

@@ -162,6 +162,9 @@ class RestoreStalledReadIT {
                 assertThat(s.exit()).as(s.toString()).isEqualTo(143);
                 assertThat(s.err()).contains("restore of shop/shop-").contains("ran as one transaction and was rolled back: "
                         + "nothing was applied").contains("cancelled: signal SIGTERM")
+                        // the target named once, by the lead: not again inside "interrupted (…)"
+                        .contains(":" + pg.port() + "/scratch failed: interrupted (ran as one transaction and was rolled back")
+                        .doesNotContain("(restore into ")
                         .doesNotContain("SourceReadException", "Stream closed", "was closed", "is corrupt");
             } finally {
                 p.destroyForcibly();

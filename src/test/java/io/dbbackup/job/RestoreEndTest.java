@@ -126,6 +126,46 @@ class RestoreEndTest {
         assertThat(Restorer.ledByTheRestore(damaged, parsed, engine)).isSameAs(damaged);
     }
 
+    /**
+     * An interrupted restore is led by the restore of the backup into its target once, as every failed restore is: the
+     * engine's words about what became of the target (PostgreSQL's "restore into U@H:P/DB ran as one transaction and
+     * was rolled back …", kept inside "interrupted (…)") lose their naming of the target, which the lead says. It was
+     * "… into postgres app@db.example:5432/shop failed: interrupted (restore into app@db.example:5432/shop ran …)".
+     */
+    @Test
+    void anInterruptedRestoreNamesItsTargetOnce() throws IOException {
+        Path file = dir.resolve("pg.yaml");
+        Files.writeString(file, """
+                datasources:
+                  shop: {engine: postgres, host: db.example, port: 5432, user: app, database: shop}
+                stores:
+                  local: {type: local, path: %s}
+                jobs:
+                  shop: {datasource: shop, store: local}
+                """.formatted(dir.resolve("store")));
+        Log log = new Log(new PrintWriter(logged, true), Log.Format.TEXT, Log.Level.DEBUG, Clock.systemUTC());
+        Engine pg = Workspace.load(file, "pg.yaml", Map.of(), Clock.systemUTC(), log).config().datasources().get("shop").engine();
+        io.dbbackup.core.BackupKey key = io.dbbackup.core.BackupKey.parse("shop/shop-20261130-025421.dump.zst", "", "shop")
+                .orElseThrow();
+        String context = "restore of " + key.key() + " into " + pg.describe() + " failed";
+        DbBackupException interrupted = io.dbbackup.pipeline.Failures.map(context, new java.io.InterruptedIOException(
+                "restore into app@db.example:5432/shop ran as one transaction and was rolled back: nothing was applied; the "
+                        + "database shop created for it was dropped again (cancelled: signal SIGTERM)"));
+
+        DbBackupException e = Restorer.ledByTheRestore(interrupted, key, pg);
+
+        assertThat(e.getMessage()).isEqualTo("restore of shop/shop-20261130-025421.dump.zst into postgres "
+                + "app@db.example:5432/shop failed: interrupted (ran as one transaction and was rolled back: nothing was "
+                + "applied; the database shop created for it was dropped again (cancelled: signal SIGTERM))");
+        assertThat(e.status()).isEqualTo(ExitStatus.SYSTEM_ERROR);
+        assertThat(e).hasRootCauseInstanceOf(java.io.InterruptedIOException.class);
+        assertThat(Restorer.ledByTheRestore(e, key, pg)).as("led once").isSameAs(e);
+        DbBackupException plain = io.dbbackup.pipeline.Failures.map(context, new java.io.InterruptedIOException(
+                "cancelled: signal SIGTERM"));
+        assertThat(Restorer.ledByTheRestore(plain, key, pg).getMessage()).as("nothing named: as it is")
+                .isEqualTo(context + ": interrupted (cancelled: signal SIGTERM)");
+    }
+
     @Test
     void aPhysicalRestoresReadFailureAfterASignalIsSaidAsTheSignal() throws IOException {
         Workspace ws = workspace(true, SIGNAL_THEN_THE_READS_FAILURE);
