@@ -116,6 +116,12 @@ final class ShowCommand implements Callable<Integer> {
                 + (p.unknownFields().isEmpty() ? "" : "; written by a newer dbbackup: " + p.unknown()
                 + ", which this dbbackup does not apply: kept until `pin --remove`") + ")"));
         line("restore", details.restoreCommand(d));
+        if (man.get("facts") instanceof Map<?, ?> facts && facts.get("binlog_file") != null && facts.get("binlog_position") != null) {
+            // MySQL/MariaDB: where the binary log stood at the dump's snapshot, the start of a point-in-time replay (README)
+            line("binlog", facts.get("binlog_file") + ":" + facts.get("binlog_position")
+                    + (facts.get("binlog_gtid") == null ? "" : " (gtid " + facts.get("binlog_gtid") + ")")
+                    + ": replay from here (mariadb-binlog --start-position=" + facts.get("binlog_position") + ")");
+        }
         if (man.get("facts") instanceof Map<?, ?> facts) {
             block("facts", facts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
         }

@@ -182,9 +182,20 @@ public final class MySqlEngine implements Engine {
             };
             List<String> cmd = client.base(tool, defaults, probe.family());
             cmd.addAll(DumpArgs.of(s.scope(), probe, pre.version(), s.extraArgs()));
+            if (pre.binlog()) {
+                List<String> missing = BinlogOption.missing(probe, pre.mariaDb(), pre.privileges());
+                if (missing.isEmpty()) {
+                    cmd.add(cmd.indexOf("--single-transaction") + 1, BinlogOption.of(probe)); // before extra_args: they may override it
+                } else {
+                    ctx.log().warn("binary log position not recorded (point-in-time recovery has no start): the dump needs "
+                            + String.join(" and ", missing) + " to take it consistently; grant the backup account "
+                            + String.join(", ", missing) + " ON *.*", "datasource", describe());
+                }
+            }
             ctx.log().debug("dump started", "datasource", describe(), "tool", tool);
             out.write(header(pre).getBytes(StandardCharsets.UTF_8));
-            DumpTail dumped = new DumpTail(keepOpen);
+            BinlogComments binlog = new BinlogComments(keepOpen);
+            DumpTail dumped = new DumpTail(binlog);
             client.run(cmd, null, dumped, ctx);
             checkDumpEnd(tool.getFileName().toString(), dumped);
             String databaseForGrants = s.scope().kind() == Scope.Kind.ONE ? s.scope().single() : null;
@@ -198,6 +209,7 @@ public final class MySqlEngine implements Engine {
             facts.put("tool", tool.getFileName().toString());
             facts.put("tool_version", probe.line());
             facts.put("databases", s.scope().describe());
+            binlog.position().ifPresent(p -> facts.putAll(p.facts()));
             if (!pre.nonTransactional().isEmpty()) {
                 facts.put("non_transactional_tables", String.join(",", pre.nonTransactional()));
             }
@@ -235,7 +247,11 @@ public final class MySqlEngine implements Engine {
      * ({@code schema.table.column}) whose rows hold a label the dump writes as '?' ({@link #lostLabels}).
      */
     record Preflight(String version, List<String> nonTransactional, String charset, String collation, List<String> versioned,
-                     List<String> floats, List<String> lossyText, List<String> ownNames, List<String> lostLabels) {
+                     List<String> floats, List<String> lossyText, List<String> ownNames, List<String> lostLabels,
+                     boolean binlog, List<String> privileges) {
+        boolean mariaDb() {
+            return version.contains("MariaDB");
+        }
     }
 
     /**
@@ -249,7 +265,11 @@ public final class MySqlEngine implements Engine {
 
     private Preflight preflight(DefaultsFile defaults, OperationContext ctx) throws IOException {
         String inSchemas = schemaFilter("TABLE_SCHEMA");
-        String sql = "SELECT 'version', VERSION();\nSELECT 'me', CURRENT_USER();\n"
+        String sql = "SELECT 'version', VERSION();\nSELECT 'me', CURRENT_USER();\nSELECT 'binlog', @@log_bin;\n"
+                // the account's global privileges, for the binary log position (BinlogOption): GRANTEE is 'user'@'host'
+                + "SELECT 'priv', PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = CONCAT(QUOTE(SUBSTRING("
+                + "CURRENT_USER(), 1, CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1)),"
+                + " '@', QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)));\n"
                 + (s.scope().kind() == Scope.Kind.ALL ? "" : "SELECT 'db', SCHEMA_NAME FROM information_schema.SCHEMATA WHERE "
                 + schemaFilter("SCHEMA_NAME") + ";\n")
                 + (s.scope().kind() != Scope.Kind.ONE ? "" : "SELECT 'cs', DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME"
@@ -293,10 +313,14 @@ public final class MySqlEngine implements Engine {
         List<List<String>> own = new ArrayList<>();
         List<List<String>> labels = new ArrayList<>();
         boolean ignoreCase = false;
+        boolean binlog = false;
+        List<String> privileges = new ArrayList<>();
         for (List<String> row : client.query(sql, null, defaults, ctx)) {
             switch (row.get(0)) {
                 case "version" -> version = row.get(1);
                 case "me" -> me = row.get(1);
+                case "binlog" -> binlog = "1".equals(row.get(1));
+                case "priv" -> privileges.add(row.get(1));
                 case "db" -> present.add(row.get(1));
                 case "nontx" -> nonTx.add(row.get(1));
                 case "versioned" -> versioned.add(row.get(1));
@@ -331,7 +355,7 @@ public final class MySqlEngine implements Engine {
             }
         }
         return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats, lossy,
-                ownNames, lostLabels(labels, defaults, ctx));
+                ownNames, lostLabels(labels, defaults, ctx), binlog, privileges);
     }
 
     /** The character sets whose ENUM/SET labels may hold a character beyond the BMP (4 bytes in UTF-8). */
