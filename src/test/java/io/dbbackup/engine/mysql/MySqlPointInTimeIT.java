@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,13 +63,30 @@ class MySqlPointInTimeIT extends MySqlCliFixture {
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "shop", "--auto-confirm");
         assertThat(restore.exit()).as(restore.toString()).isZero();
         assertThat(rows("shop", "SELECT id FROM t ORDER BY id")).isEqualTo("1");
-        // the README's step: from the position show printed to the noted time, only the restored database, into the client
-        Shell.sh(dir, "mariadb-binlog --start-position=" + position + " --stop-datetime='" + stop + "' --database=shop "
-                + server.socket().getParent().resolve("data").resolve(file) + " | mariadb --no-defaults --socket="
-                + server.socket() + " -uroot");
+        // the README's step as it is written there: from the position show printed to the noted time, only the restored
+        // database, into the client; its example values replaced by this test's
+        Shell.sh(dir, readmeReplay().replace("4194", position).replace("2026-12-07 14:04:59", stop)
+                .replace("binlog.000001 binlog.000002", server.socket().getParent().resolve("data").resolve(file).toString())
+                .replace("mariadb -u root -p", "mariadb --no-defaults --socket=" + server.socket() + " -uroot"));
 
         assertThat(rows("shop", "SELECT id, note FROM t ORDER BY id")).isEqualTo("1\tbacked up\n2\tafter\n3\tafter");
         assertThat(rows("other", "SELECT COUNT(*) FROM o")).isEqualTo("1");
+    }
+
+    @Test
+    void anAccountWithoutReloadOrBinlogMonitorStillGetsThePositionFromMariaDbsSnapshot() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1);");
+        server.rootSql("DROP USER IF EXISTS lp@'127.0.0.1'; CREATE USER lp@'127.0.0.1' IDENTIFIED BY 'lp-pw';\n"
+                + "GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT ON shop.* TO lp@'127.0.0.1';\n"
+                + "GRANT SELECT ON mysql.proc TO lp@'127.0.0.1';");
+        cli = configure("", "  lp:\n    <<: *db\n    user: lp\n    password_env: LP_PW\n",
+                "  lpjob: {datasource: lp, store: local, prefix: lp}\n").env("LP_PW", "lp-pw");
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "lpjob");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        assertThat(backup.err()).doesNotContain("binary log");
+
+        Cli.Result show = cli.run("-c", "config.yaml", "show", "lpjob");
+        assertThat(BINLOG_LINE.matcher(show.out()).find()).as(show.out()).isTrue();
     }
 
     @Test
@@ -88,5 +107,16 @@ class MySqlPointInTimeIT extends MySqlCliFixture {
         } finally {
             server = logged;
         }
+    }
+
+    /** The replay command of the README's "MySQL/MariaDB point-in-time recovery" section, its lines joined. */
+    private static String readmeReplay() throws java.io.IOException {
+        String readme = Files.readString(Path.of(System.getProperty("project.basedir", ".")).resolve("README.md"));
+        String section = readme.substring(readme.indexOf("### MySQL/MariaDB point-in-time recovery"));
+        String block = section.substring(section.indexOf("```sh\n") + 6, section.indexOf("```", section.indexOf("```sh\n") + 6));
+        String command = block.strip().replaceAll("\\\\\n\\s*", "");
+        assertThat(command).startsWith("mariadb-binlog --start-position=4194 --stop-datetime='2026-12-07 14:04:59' --database=shop")
+                .endsWith("binlog.000001 binlog.000002 | mariadb -u root -p");
+        return command;
     }
 }
