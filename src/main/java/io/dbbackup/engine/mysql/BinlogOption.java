@@ -36,6 +36,35 @@ final class BinlogOption {
     }
 
     /**
+     * Whether {@code extraArgs} turn on {@code --dump-slave}/{@code --dump-replica} (any value but 0, spelled as the tool
+     * reads it: any case, {@code _} for {@code -}, a prefix of at least {@code --dump-s}/{@code --dump-r}, behind
+     * {@code --loose-}/{@code --enable-}): the dump then writes the position in the binary log of the server this one
+     * replicates, in the same words as its own, and the tool ignores {@code --master-data}; no position is recorded.
+     */
+    static boolean replicaPositionAsked(List<String> extraArgs) {
+        boolean on = false;
+        for (String arg : extraArgs) {
+            String a = arg.strip();
+            if (!a.startsWith("--")) {
+                continue;
+            }
+            String[] parts = a.split("=", 2);
+            String name = parts[0].substring(2).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            boolean off = false;
+            for (String prefix : List.of("loose-", "enable-", "skip-", "disable-")) {
+                if (name.startsWith(prefix)) {
+                    off = off || prefix.equals("skip-") || prefix.equals("disable-");
+                    name = name.substring(prefix.length());
+                }
+            }
+            if (name.length() >= "dump-s".length() && ("dump-slave".startsWith(name) || "dump-replica".startsWith(name))) {
+                on = !off && !(parts.length > 1 && parts[1].strip().equals("0"));
+            }
+        }
+        return on;
+    }
+
+    /**
      * The privileges the option needs that {@code held} (the account's global privileges, as
      * {@code information_schema.USER_PRIVILEGES} names them) lacks; empty when it may be given.
      */

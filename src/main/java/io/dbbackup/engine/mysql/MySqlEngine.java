@@ -182,7 +182,11 @@ public final class MySqlEngine implements Engine {
             };
             List<String> cmd = client.base(tool, defaults, probe.family());
             cmd.addAll(DumpArgs.of(s.scope(), probe, pre.version(), s.extraArgs()));
-            if (pre.binlog()) {
+            boolean ofReplica = BinlogOption.replicaPositionAsked(s.extraArgs());
+            if (pre.binlog() && ofReplica) {
+                ctx.log().warn("binary log position not recorded: extra_args' --dump-slave/--dump-replica makes the dump write "
+                        + "the position of the server it replicates instead", "datasource", describe());
+            } else if (pre.binlog()) {
                 List<String> missing = BinlogOption.missing(probe, pre.mariaDb(), pre.privileges());
                 if (missing.isEmpty()) {
                     cmd.add(cmd.indexOf("--single-transaction") + 1, BinlogOption.of(probe)); // before extra_args: they may override it
@@ -209,7 +213,9 @@ public final class MySqlEngine implements Engine {
             facts.put("tool", tool.getFileName().toString());
             facts.put("tool_version", probe.line());
             facts.put("databases", s.scope().describe());
-            binlog.position().ifPresent(p -> facts.putAll(p.facts()));
+            if (!ofReplica) { // its comment is the position of the server this one replicates
+                binlog.position().ifPresent(p -> facts.putAll(p.facts()));
+            }
             if (!pre.nonTransactional().isEmpty()) {
                 facts.put("non_transactional_tables", String.join(",", pre.nonTransactional()));
             }

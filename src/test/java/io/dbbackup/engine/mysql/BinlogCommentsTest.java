@@ -105,6 +105,19 @@ class BinlogCommentsTest {
         assertThat(BinlogOption.missing(maria, false, List.of("SUPER"))).containsExactly("RELOAD");
     }
 
+    @Test
+    void aDumpOfTheReplicatedServersPositionIsToldFromOneOfItsOwn() {
+        for (String on : List.of("--dump-slave=2", "--dump-replica=2", "--DUMP_SLAVE=2", "--dump-s=2", "--loose-dump-replica=2",
+                "--dump-slave")) {
+            assertThat(BinlogOption.replicaPositionAsked(List.of("--skip-extended-insert", on))).as(on).isTrue();
+        }
+        for (String off : List.of("--dump-slave=0", "--skip-dump-slave", "--dump-history", "--dump-date", "--dump-",
+                "--master-data=2")) {
+            assertThat(BinlogOption.replicaPositionAsked(List.of(off))).as(off).isFalse();
+        }
+        assertThat(BinlogOption.replicaPositionAsked(List.of("--dump-slave=2", "--dump-slave=0"))).isFalse();
+    }
+
     private static Optional<BinlogPosition> read(String dump, int chunk, ByteArrayOutputStream out) throws IOException {
         byte[] b = dump.getBytes(StandardCharsets.UTF_8);
         BinlogComments c = new BinlogComments(out);
