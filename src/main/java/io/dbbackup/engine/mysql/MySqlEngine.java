@@ -250,7 +250,9 @@ public final class MySqlEngine implements Engine {
      * (charset)}) of a character set that holds characters MariaDB cannot convert to Unicode (see {@link #LOSSY_CHARSETS}),
      * which the utf8mb4 dump writes as '?'; {@code ownNames}: the triggers, routines and events of a backup of one
      * database whose code names that database ({@link OwnDatabaseNames}); {@code lostLabels}: the ENUM/SET columns
-     * ({@code schema.table.column}) whose rows hold a label the dump writes as '?' ({@link #lostLabels}).
+     * ({@code schema.table.column}) whose rows hold a label the dump writes as '?' ({@link #lostLabels}); {@code binlog}:
+     * the server writes a binary log ({@code @@log_bin}), whose position the dump records ({@link BinlogOption});
+     * {@code privileges}: the account's global privileges, as {@code information_schema.USER_PRIVILEGES} names them.
      */
     record Preflight(String version, List<String> nonTransactional, String charset, String collation, List<String> versioned,
                      List<String> floats, List<String> lossyText, List<String> ownNames, List<String> lostLabels,
