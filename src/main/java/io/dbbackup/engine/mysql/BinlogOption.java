@@ -1,17 +1,16 @@
 package io.dbbackup.engine.mysql;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The dump option that writes the binary log position of the dump's snapshot as a comment ({@link BinlogComments}), and
- * the privileges it needs. mariadb-dump against MariaDB with {@code --single-transaction} reads the position of the
- * snapshot itself ({@code binlog_snapshot_file}/{@code _position}): no privilege. Otherwise (mysqldump, or a MySQL server)
- * the tool takes {@code FLUSH TABLES WITH READ LOCK} (RELOAD) and reads {@code SHOW MASTER STATUS} (REPLICATION CLIENT;
- * MariaDB calls it BINLOG MONITOR), and fails without them: then the option is not given.
+ * when it is given unasked. mariadb-dump against MariaDB with {@code --single-transaction} reads the position of the
+ * snapshot itself ({@code binlog_snapshot_file}/{@code _position}): no lock, no privilege, so it is given. Otherwise
+ * (mysqldump, or a MySQL server) the tool takes {@code FLUSH TABLES WITH READ LOCK} (RELOAD) and reads
+ * {@code SHOW MASTER STATUS} (REPLICATION CLIENT): a global read lock that waits behind a long query and stalls every
+ * write meanwhile, so it is only taken when the user's {@code extra_args} ask for it ({@code --source-data=2}).
  */
 final class BinlogOption {
     private static final Pattern RELEASE = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)");
@@ -65,20 +64,11 @@ final class BinlogOption {
     }
 
     /**
-     * The privileges the option needs that {@code held} (the account's global privileges, as
-     * {@code information_schema.USER_PRIVILEGES} names them) lacks; empty when it may be given.
+     * Whether the option costs no lock: mariadb-dump against MariaDB reads the snapshot's own position. Otherwise
+     * (mysqldump, or a MySQL server) the tool takes {@code FLUSH TABLES WITH READ LOCK}, and the option is left to the
+     * user's {@code extra_args}.
      */
-    static List<String> missing(ClientFamily.Probe tool, boolean mariaDbServer, Collection<String> held) {
-        if (tool.family() == ClientFamily.MARIADB && mariaDbServer) {
-            return List.of();
-        }
-        List<String> missing = new ArrayList<>();
-        if (!held.contains("RELOAD")) {
-            missing.add("RELOAD");
-        }
-        if (!held.contains("REPLICATION CLIENT") && !held.contains("BINLOG MONITOR") && !held.contains("SUPER")) {
-            missing.add(mariaDbServer ? "BINLOG MONITOR" : "REPLICATION CLIENT");
-        }
-        return missing;
+    static boolean lockFree(ClientFamily.Probe tool, boolean mariaDbServer) {
+        return tool.family() == ClientFamily.MARIADB && mariaDbServer;
     }
 }

@@ -186,15 +186,13 @@ public final class MySqlEngine implements Engine {
             if (pre.binlog() && ofReplica) {
                 ctx.log().warn("binary log position not recorded: extra_args' --dump-slave/--dump-replica makes the dump write "
                         + "the position of the server it replicates instead", "datasource", describe());
+            } else if (pre.binlog() && !BinlogOption.lockFree(probe, pre.mariaDb())) {
+                // mysqldump, or a MySQL server: the option takes FLUSH TABLES WITH READ LOCK, which waits behind a long
+                // query and stalls every write meanwhile; never taken unasked (extra_args: [--source-data=2] asks)
+                ctx.log().debug("binary log position not recorded unasked: it would take a global read lock", "datasource",
+                        describe());
             } else if (pre.binlog()) {
-                List<String> missing = BinlogOption.missing(probe, pre.mariaDb(), pre.privileges());
-                if (missing.isEmpty()) {
-                    cmd.add(cmd.indexOf("--single-transaction") + 1, BinlogOption.of(probe)); // before extra_args: they may override it
-                } else {
-                    ctx.log().warn("binary log position not recorded (point-in-time recovery has no start): the dump needs "
-                            + String.join(" and ", missing) + " to take it consistently; grant the backup account "
-                            + String.join(", ", missing) + " ON *.*", "datasource", describe());
-                }
+                cmd.add(cmd.indexOf("--single-transaction") + 1, BinlogOption.of(probe)); // before extra_args: they may override it
             }
             ctx.log().debug("dump started", "datasource", describe(), "tool", tool);
             out.write(header(pre).getBytes(StandardCharsets.UTF_8));
@@ -251,12 +249,12 @@ public final class MySqlEngine implements Engine {
      * which the utf8mb4 dump writes as '?'; {@code ownNames}: the triggers, routines and events of a backup of one
      * database whose code names that database ({@link OwnDatabaseNames}); {@code lostLabels}: the ENUM/SET columns
      * ({@code schema.table.column}) whose rows hold a label the dump writes as '?' ({@link #lostLabels}); {@code binlog}:
-     * the server writes a binary log ({@code @@log_bin}), whose position the dump records ({@link BinlogOption});
-     * {@code privileges}: the account's global privileges, as {@code information_schema.USER_PRIVILEGES} names them.
+     * the server writes a binary log ({@code @@log_bin}), whose position the dump records where it costs no lock
+     * ({@link BinlogOption#lockFree}).
      */
     record Preflight(String version, List<String> nonTransactional, String charset, String collation, List<String> versioned,
                      List<String> floats, List<String> lossyText, List<String> ownNames, List<String> lostLabels,
-                     boolean binlog, List<String> privileges) {
+                     boolean binlog) {
         boolean mariaDb() {
             return version.contains("MariaDB");
         }
@@ -274,10 +272,6 @@ public final class MySqlEngine implements Engine {
     private Preflight preflight(DefaultsFile defaults, OperationContext ctx) throws IOException {
         String inSchemas = schemaFilter("TABLE_SCHEMA");
         String sql = "SELECT 'version', VERSION();\nSELECT 'me', CURRENT_USER();\nSELECT 'binlog', @@log_bin;\n"
-                // the account's global privileges, for the binary log position (BinlogOption): GRANTEE is 'user'@'host'
-                + "SELECT 'priv', PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = CONCAT(QUOTE(SUBSTRING("
-                + "CURRENT_USER(), 1, CHAR_LENGTH(CURRENT_USER()) - CHAR_LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1)),"
-                + " '@', QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)));\n"
                 + (s.scope().kind() == Scope.Kind.ALL ? "" : "SELECT 'db', SCHEMA_NAME FROM information_schema.SCHEMATA WHERE "
                 + schemaFilter("SCHEMA_NAME") + ";\n")
                 + (s.scope().kind() != Scope.Kind.ONE ? "" : "SELECT 'cs', DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME"
@@ -322,13 +316,11 @@ public final class MySqlEngine implements Engine {
         List<List<String>> labels = new ArrayList<>();
         boolean ignoreCase = false;
         boolean binlog = false;
-        List<String> privileges = new ArrayList<>();
         for (List<String> row : client.query(sql, null, defaults, ctx)) {
             switch (row.get(0)) {
                 case "version" -> version = row.get(1);
                 case "me" -> me = row.get(1);
                 case "binlog" -> binlog = "1".equals(row.get(1));
-                case "priv" -> privileges.add(row.get(1));
                 case "db" -> present.add(row.get(1));
                 case "nontx" -> nonTx.add(row.get(1));
                 case "versioned" -> versioned.add(row.get(1));
@@ -363,7 +355,7 @@ public final class MySqlEngine implements Engine {
             }
         }
         return new Preflight(version == null ? "unknown" : version, nonTx, charset, collation, versioned, floats, lossy,
-                ownNames, lostLabels(labels, defaults, ctx), binlog, privileges);
+                ownNames, lostLabels(labels, defaults, ctx), binlog);
     }
 
     /** The character sets whose ENUM/SET labels may hold a character beyond the BMP (4 bytes in UTF-8). */

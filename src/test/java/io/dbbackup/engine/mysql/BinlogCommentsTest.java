@@ -94,15 +94,14 @@ class BinlogCommentsTest {
     }
 
     @Test
-    void onlyATakingThatLocksNeedsPrivileges() {
+    void onlyMariadbDumpAgainstMariadbIsGivenThePositionUnaskedForItTakesNoLock() {
         ClientFamily.Probe maria = ClientFamily.parse("mariadb-dump  Ver 10.19 Distrib 10.11.19-MariaDB, for debian-linux-gnu");
         ClientFamily.Probe mysql = ClientFamily.parse("mysqldump  Ver 8.0.36 for Linux on x86_64");
 
-        assertThat(BinlogOption.missing(maria, true, List.of())).isEmpty();
-        assertThat(BinlogOption.missing(mysql, false, List.of("SELECT"))).containsExactly("RELOAD", "REPLICATION CLIENT");
-        assertThat(BinlogOption.missing(mysql, false, List.of("RELOAD", "REPLICATION CLIENT"))).isEmpty();
-        assertThat(BinlogOption.missing(mysql, true, List.of("RELOAD"))).containsExactly("BINLOG MONITOR");
-        assertThat(BinlogOption.missing(maria, false, List.of("SUPER"))).containsExactly("RELOAD");
+        assertThat(BinlogOption.lockFree(maria, true)).isTrue();
+        assertThat(BinlogOption.lockFree(maria, false)).isFalse(); // a MySQL server: FLUSH TABLES WITH READ LOCK
+        assertThat(BinlogOption.lockFree(mysql, true)).isFalse(); // mysqldump against MariaDB: the same
+        assertThat(BinlogOption.lockFree(mysql, false)).isFalse();
     }
 
     @Test
