@@ -309,7 +309,22 @@ public final class Catalog {
      */
     public DbBackupException noBackupsHere(JobConfig job) {
         DbBackupException e = noBackups(job);
-        return elsewhere(job).map(hint -> DbBackupException.permanent(e.getMessage() + "; " + hint, null)).orElse(e);
+        return elsewhere(job).or(() -> missingRoot(job))
+                .map(hint -> DbBackupException.permanent(e.getMessage() + "; " + hint, null)).orElse(e);
+    }
+
+    /**
+     * When the store's own folder is not there at all: "the store's folder P does not exist …" (a hint, never a second
+     * failure: empty when the store cannot tell).
+     */
+    private Optional<String> missingRoot(JobConfig job) {
+        try {
+            return store(job).missingRoot().map(root -> "the store's folder " + root + " does not exist (deleted or moved"
+                    + " away, its volume not mounted, or a wrong stores." + job.store() + ".path): put the backups back there"
+                    + " or fix the path; a backup would start an empty store there");
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** A folder of the store holding backups: how many, and the newest one's key. */

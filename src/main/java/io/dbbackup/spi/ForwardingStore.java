@@ -88,6 +88,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public Optional<String> missingRoot() throws IOException {
+        return delegate.missingRoot();
+    }
+
+    @Override
     public String describe() {
         return delegate.describe();
     }

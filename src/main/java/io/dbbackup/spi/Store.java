@@ -110,6 +110,16 @@ public interface Store extends AutoCloseable {
     String describe();
 
     /**
+     * The store's own folder (an SFTP store's or local store's {@code path}) when it does not exist at all — deleted or
+     * moved under the tool, a volume not mounted, a wrong path: what a job that finds no backups is told, so that a
+     * restore does not read as "nothing was ever backed up". Empty when it exists, and for stores without such a folder
+     * (a missing bucket or container is an error of its own).
+     */
+    default Optional<String> missingRoot() throws IOException {
+        return Optional.empty();
+    }
+
+    /**
      * What a line calls the object under {@code key}: the key itself, unless this store keeps it where the user names it
      * otherwise (a {@code --from-file} copy: its file, and the sidecar beside it).
      */

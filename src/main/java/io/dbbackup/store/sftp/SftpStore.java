@@ -1105,6 +1105,24 @@ public final class SftpStore implements Store {
         }
     }
 
+    /** The store's {@code path} when the server has nothing there (a path relative to the login folder included). */
+    @Override
+    public Optional<String> missingRoot() throws IOException {
+        String root = cfg.path();
+        if (root.isEmpty() || root.equals(".")) {
+            return Optional.empty();
+        }
+        return reconnectingOnce(() -> {
+            SFTPClient c = null;
+            try {
+                c = sftp();
+                return c.statExistence(root) == null ? Optional.of(root) : Optional.<String>empty();
+            } catch (IOException e) {
+                throw fail(c, "stat", root, e);
+            }
+        });
+    }
+
     @Override
     public void delete(String key) throws IOException {
         String path = remote(key);

@@ -79,6 +79,23 @@ class SftpOpenSshCliIT extends RemoteStoreCliScenario {
         org.assertj.core.api.Assertions.assertThat(java.nio.file.Path.of(root)).as(r.toString()).doesNotExist();
     }
     /**
+     * The store's folder deleted (or moved, or the path mistyped) on the day of a restore: the restore fails with 2 as a
+     * job without backups does, and says that the store's folder itself is gone, not only that the job has no backups.
+     */
+    @org.junit.jupiter.api.Test
+    void aRestoreFromAStoreWhoseFolderWasDeletedSaysTheFolderIsGone() throws Exception {
+        writeConfig("keep_last: 2");
+        io.dbbackup.testkit.Cli.Result backup = cli.run("-c", "config.yaml", "backup", "app");
+        org.assertj.core.api.Assertions.assertThat(backup.exit()).as(backup.toString()).isZero();
+        java.nio.file.Files.move(java.nio.file.Path.of(root), java.nio.file.Path.of(root + ".moved"));
+        io.dbbackup.testkit.Cli.Result r = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--auto-confirm");
+        org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(r.err()).as(r.toString()).contains("has no backups in sftp ")
+                .contains("; the store's folder " + root + " does not exist (deleted or moved away, its volume not mounted,"
+                        + " or a wrong stores.");
+    }
+
+    /**
      * A host key refused — another key in known_hosts than the server's (CHANGED), or none there under the default
      * {@code host_key_policy: strict} — is a system error, exit 2, as the README's exit codes say.
      */
