@@ -56,6 +56,17 @@ class JobWithoutBackupsCliTest {
         assertThat(row.get("backups")).isEqualTo(0L);
     }
 
+    /** The store's folder moved away (a volume not mounted on the restore host): the restore says the folder is gone. */
+    @Test
+    void aRestoreFromALocalStoreWhoseFolderIsGoneSaysSo() throws Exception {
+        Files.move(dir.resolve("store"), dir.resolve("store.moved"));
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "app", "--to", "scratch", "--auto-confirm");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()).contains("job 'app' has no backups in local ")
+                .contains("; the store's folder " + dir.resolve("store") + " does not exist (deleted or moved away, its volume"
+                        + " not mounted, or a wrong stores.local.path)");
+    }
+
     @Test
     void everyCommandThatLooksForABackupOfItExitsTwoAsTheAuditDoes() {
         for (String[] command : List.of(new String[] {"show", "mariabad"}, new String[] {"verify", "mariabad"},

@@ -120,6 +120,7 @@ class LostConfigCliTest {
                 jobs:
                   nightly: {datasource: shop, store: local}
                 """);
+        Files.createDirectories(dir.resolve("empty-store")); // there but empty: a missing one says so (JobWithoutBackupsCliTest)
         Cli.Result r = cli.run("-c", "empty.yaml", "restore", "nightly");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("error: job 'nightly' has no backups in local " + dir.resolve("empty-store") + " under shop/");

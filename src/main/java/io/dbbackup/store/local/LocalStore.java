@@ -379,6 +379,13 @@ public final class LocalStore implements Store {
         }
     }
 
+    /** The store's path when nothing is there (not even a broken link): deleted, moved away, a volume not mounted. */
+    @Override
+    public java.util.Optional<String> missingRoot() {
+        return Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? java.util.Optional.empty()
+                : java.util.Optional.of(root.toString());
+    }
+
     @Override
     public String describe() {
         return "local " + root;
