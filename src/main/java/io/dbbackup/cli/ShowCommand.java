@@ -120,7 +120,8 @@ final class ShowCommand implements Callable<Integer> {
             // MySQL/MariaDB: where the binary log stood at the dump's snapshot, the start of a point-in-time replay (README)
             line("binlog", facts.get("binlog_file") + ":" + facts.get("binlog_position")
                     + (facts.get("binlog_gtid") == null ? "" : " (gtid " + facts.get("binlog_gtid") + ")")
-                    + ": replay from here (mariadb-binlog --start-position=" + facts.get("binlog_position") + ")");
+                    + ": replay from here (" + (String.valueOf(facts.get("server_version")).contains("MariaDB") ? "mariadb-binlog"
+                    : "mysqlbinlog") + " --start-position=" + facts.get("binlog_position") + ")");
         }
         if (man.get("facts") instanceof Map<?, ?> facts) {
             block("facts", facts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());

@@ -179,4 +179,23 @@ class ShowCliTest {
         assertThat(opened.out()).contains("\nrestore     dbbackup -c config.yaml restore sealed " + sealed + " --identity "
                 + dir.resolve("key.txt").toAbsolutePath() + "\n");
     }
+
+    /**
+     * A MySQL/MariaDB backup's binary log position is shown with the replay tool of its server's kind: mysqlbinlog for
+     * MySQL, mariadb-binlog for MariaDB (the facts written into the manifest as the MySQL engine writes them).
+     */
+    @Test
+    void theBinlogLineNamesTheReplayToolOfTheServersKind() throws Exception {
+        Path manifest = file(".sqlite.zst.manifest.json", "app");
+        String original = Files.readString(manifest);
+        assertThat(original).contains("\"facts\": {");
+        for (String[] kind : List.of(new String[] {"8.0.36", "mysqlbinlog"}, new String[] {"10.11.19-MariaDB-0+deb12u1", "mariadb-binlog"})) {
+            Files.writeString(manifest, original.replace("\"facts\": {", "\"facts\": {\"server_version\":\"" + kind[0]
+                    + "\",\"binlog_file\":\"binlog.000001\",\"binlog_position\":\"4194\","));
+            Cli.Result r = cli.run("-c", "config.yaml", "show", "app");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("\nbinlog      binlog.000001:4194: replay from here (" + kind[1]
+                    + " --start-position=4194)\n");
+        }
+    }
 }
