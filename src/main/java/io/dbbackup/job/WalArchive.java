@@ -340,12 +340,9 @@ public final class WalArchive {
      * What lies under a job's wal/ folder: {@code archived}, the WAL files this build reads (in WAL order), and
      * {@code unknown}, every other object but hidden temporary uploads — WAL in a form this build does not know (a newer
      * dbbackup's), or objects that are not dbbackup's. Nothing reads or deletes the unknown ones; prune names them.
+     * {@code sizes}: the stored size of each of {@code archived}, by its key (-1 when the listing gave none).
      */
-    /** {@code sizes}: the stored size of each of {@code archived}, by its key (-1 when the listing gave none). */
     public record Contents(List<WalKey> archived, List<StoredObject> unknown, java.util.Map<String, Long> sizes) {
-        public Contents(List<WalKey> archived, List<StoredObject> unknown) {
-            this(archived, unknown, java.util.Map.of());
-        }
     }
 
     public Contents contents(JobConfig job) {

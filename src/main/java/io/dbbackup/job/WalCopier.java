@@ -53,9 +53,9 @@ final class WalCopier {
                 Store from, Store to, OperationContext ctx, List<DbBackupException> damaged) {
         WalArchive archive = new WalArchive(ws);
         WalArchive.Contents there = archive.contents(job);
-        Set<String> held = there.archived().stream().map(WalCopier::walName).collect(Collectors.toSet());
-        java.util.Map<String, Long> heldSizes = new java.util.HashMap<>(); // by walName: a copy cut short is copied again
-        there.archived().forEach(k -> heldSizes.putIfAbsent(walName(k), there.sizes().getOrDefault(k.key(), -1L)));
+        // what the copy holds, by walName, with its stored size: a copy cut short is copied again
+        java.util.Map<String, Long> held = new java.util.HashMap<>();
+        there.archived().forEach(k -> held.putIfAbsent(walName(k), there.sizes().getOrDefault(k.key(), -1L)));
         WalArchive.Contents contents = archive.contents(source);
         List<WalKey> available = contents.archived();
         List<WalFileName> starts = keptStarts(job, holds, pinned, now);
@@ -69,8 +69,8 @@ final class WalCopier {
         boolean unchecked = false;
         for (WalKey k : needed) {
             WalKey target = new WalKey(folder, k.file(), k.sha256(), k.compression(), k.encrypted());
-            if (held.contains(walName(k))) {
-                long mine = heldSizes.getOrDefault(walName(k), -1L);
+            if (held.containsKey(walName(k))) {
+                long mine = held.get(walName(k));
                 long theirs = contents.sizes().getOrDefault(k.key(), -1L);
                 if (mine < 0 || theirs < 0 || mine == theirs) {
                     continue;
