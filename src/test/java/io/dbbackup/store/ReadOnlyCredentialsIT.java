@@ -109,7 +109,7 @@ class ReadOnlyCredentialsIT {
             Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
                     .replace("    prefix: prod\n", "    prefix: wrong\n"));
             Cli.Result r = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--dry-run");
-            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2); // a job without backups where one is looked for (README exit codes)
             assertThat(r.err()).contains("under wrong/app/")
                     .contains("the store holds backups that no job of this config reaches under prod/app/ (1 backup");
         }
