@@ -73,6 +73,37 @@ class CopyWalCutShortIT {
                 + seg2 + " " + whole.length + ": copying it again");
     }
 
+    /**
+     * The copy's store a local folder on a file system that renames nothing in one step (EXDEV within a folder: a FUSE
+     * file system): the re-copy replaces the cut copy, which the commit's rename cannot do. It refused ("cannot replace"),
+     * the run failed with exit 2 and every later one the same, so the copy never healed. Now the cut copy is replaced:
+     * the whole file under its key, nothing hidden left beside it.
+     */
+    @Test
+    void aWalCopyCutShortIsCopiedAgainOnAFileSystemWithoutAtomicRenames() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("offsite: {type: local, path: offsite}", "offsite: {type: faulty, path: offsite, no_atomic_rename: true}"));
+        String seg2 = archive(2);
+        archive(3);
+        Cli.Result first = cli().run("-c", "config.yaml", "backup", "phys-offsite");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        Path copy = dir.resolve("offsite/" + seg2);
+        byte[] whole = Files.readAllBytes(copy);
+        Files.write(copy, java.util.Arrays.copyOf(whole, 10));
+
+        Cli.Result r = cli().run("-c", "config.yaml", "backup", "phys-offsite");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Files.readAllBytes(copy)).as(r.toString()).isEqualTo(whole);
+        try (Stream<Path> s = Files.list(copy.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))).as("nothing hidden left")
+                    .isEmpty();
+        }
+        Cli.Result again = cli().run("-c", "config.yaml", "backup", "phys-offsite");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.err()).doesNotContain("does not match its source");
+    }
+
     /** The same with the source's file damaged too (same size, a byte changed): not copied, the cut copy left, exit 3. */
     @Test
     void aWalCopyCutShortWhoseSourceIsDamagedIsLeftAndFailsTheRun() throws Exception {

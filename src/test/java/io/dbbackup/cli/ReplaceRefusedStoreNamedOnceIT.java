@@ -14,8 +14,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A local store on a file system that renames nothing in one step (a mount point, some FUSE file systems) refuses to
- * replace an object: a pin's new note onto its pin. The job's line names the store ({@code in faulty PATH}) and the
+ * A local store on a file system that renames nothing in one step and links nothing (a mount point, some FUSE file
+ * systems) refuses to replace an object: a pin's new note onto its pin. The job's line names the store ({@code in faulty PATH}) and the
  * store's own line named it again ({@code local store PATH: cannot replace PATH/KEY: …}). The store is said once: the
  * job's words name it, the store's name the object by its full path.
  */
@@ -29,7 +29,7 @@ class ReplaceRefusedStoreNamedOnceIT {
                 datasources:
                   d: {engine: fake, size: 2000}
                 stores:
-                  local: {type: faulty, path: store, no_atomic_rename: true}
+                  local: {type: faulty, path: store, no_atomic_rename: true, no_hard_links: true}
                 jobs:
                   j: {datasource: d, store: local}
                 """);

@@ -58,7 +58,8 @@ import java.util.List;
  * creating {@code .commit-stuck} in the store's folder for a test to wait for; then it commits. {@code slow_listing: true}
  * makes every folder listing take 2 s, deaf to interrupts (the request runs to its end), after creating {@code .listing}
  * in the store's folder. {@code no_atomic_rename: true} puts the store on a file system that renames nothing in one step
- * (a mount point, some FUSE file systems): a commit onto an existing key is refused, the old object kept.
+ * (a mount point, some FUSE file systems): a commit onto an existing key replaces it through hard links; with
+ * {@code no_hard_links: true} too, it is refused, the old object kept.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     /** How long a stalled read ({@code stall_read_after}) waits before it times out, unless its stream is closed. */
@@ -105,6 +106,9 @@ public final class FaultyStoreProvider implements StoreProvider {
         LocalStore local = new LocalStore(path, s.bool("fsync").orElse(false));
         if (s.bool("no_atomic_rename").orElse(false)) {
             local = io.dbbackup.store.local.LocalStoreFaults.withoutAtomicRenames(local);
+        }
+        if (s.bool("no_hard_links").orElse(false)) {
+            local = io.dbbackup.store.local.LocalStoreFaults.withoutHardLinks(local);
         }
         FaultyStore store = new FaultyStore(local, corrupt, refuseUnfinished, slowReads, pinAfterListing,
                 deleteAfterPin, refuseDelete);

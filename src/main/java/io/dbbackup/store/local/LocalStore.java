@@ -43,6 +43,15 @@ public final class LocalStore implements Store {
     static final String TEMP_PREFIX = ".dbbackup-tmp-";
     /** A temporary file's name: the prefix, the file name it is written for, a random UUID. */
     private static final Pattern TEMP_NAME = Pattern.compile(Pattern.quote(TEMP_PREFIX) + "(.+)\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** What a replacement without an atomic rename links the old object aside as, {@code REPLACED} ending it. */
+    static final String REPLACED = ".replaced";
+    /**
+     * An old object a replacement set aside ({@link LocalUpload#replaceByLinks}): the prefix, the file name, 8 random hex
+     * digits, {@link #REPLACED}. Hidden as a temporary file is (never listed), but not one ({@link #TEMP_NAME} does not
+     * match it), so prune never removes it as an abandoned upload.
+     */
+    private static final Pattern ASIDE_NAME = Pattern.compile(Pattern.quote(TEMP_PREFIX) + "(.+)\\.[0-9a-f]{8}"
+            + Pattern.quote(REPLACED));
 
     private final Path root;
     private final boolean fsync;
@@ -61,9 +70,22 @@ public final class LocalStore implements Store {
 
     private Move move = Files::move;
 
+    /** {@link Files#createLink}, as a replacement without an atomic rename links; a test swaps in a refusal. */
+    interface Link {
+        void link(Path link, Path existing) throws IOException;
+    }
+
+    private Link link = Files::createLink;
+
     /** This store, its commits renaming with {@code move} (a fault injected). */
     LocalStore movingWith(Move move) {
         this.move = move;
+        return this;
+    }
+
+    /** This store, its replacements without an atomic rename linking with {@code link} (a fault injected). */
+    LocalStore linkingWith(Link link) {
+        this.link = link;
         return this;
     }
 
@@ -261,6 +283,22 @@ public final class LocalStore implements Store {
         walk(prefix, true, false, (tempKey, attrs) -> {
             UnfinishedUpload.keyOfTemporary(tempKey, TEMP_NAME).filter(key -> key.startsWith(prefix))
                     .ifPresent(key -> out.add(new UnfinishedUpload(key, tempKey, attrs.size(), attrs.lastModifiedTime().toInstant())));
+        });
+        out.sort(Comparator.comparing(UnfinishedUpload::key));
+        return out;
+    }
+
+    /**
+     * The old objects a replacement without an atomic rename set aside under {@code prefix} that are still there
+     * ({@code .dbbackup-tmp-<file name>.<8 hex>.replaced} beside their key): left by a process killed between its
+     * unlink of the key and its link of the new object (then the key's only copy), or whose delete of it failed.
+     */
+    @Override
+    public List<UnfinishedUpload> listSetAside(String prefix) throws IOException {
+        List<UnfinishedUpload> out = new ArrayList<>();
+        walk(prefix, true, false, (asideKey, attrs) -> {
+            UnfinishedUpload.keyOfTemporary(asideKey, ASIDE_NAME).filter(key -> key.startsWith(prefix))
+                    .ifPresent(key -> out.add(new UnfinishedUpload(key, asideKey, attrs.size(), attrs.lastModifiedTime().toInstant())));
         });
         out.sort(Comparator.comparing(UnfinishedUpload::key));
         return out;
@@ -502,18 +540,63 @@ public final class LocalStore implements Store {
          * mount point, some FUSE file systems). {@link Files#move} without {@code ATOMIC_MOVE} would delete the old object
          * first and then copy the new one in: a failed copy (a full disk) or a crash between the two loses both, the
          * new one with the temporary file that the abort (or prune) removes. A new key is moved in (copied, as before);
-         * an existing one is kept and the commit fails, saying so.
+         * an existing one is replaced through hard links ({@link #replaceByLinks}), and where the file system links
+         * neither, it is kept and the commit fails, saying so.
          */
         private void moveWithoutReplacing(AtomicMoveNotSupportedException refused) throws IOException {
             try {
                 move.move(temp, target); // without REPLACE_EXISTING: refused when the name exists, nothing deleted
             } catch (FileAlreadyExistsException taken) {
-                String words = "local store " + root + ": ";
+                replaceByLinks(refused);
+            } catch (IOException e) {
+                throw failure("move the finished upload onto", target, e);
+            }
+        }
+
+        /**
+         * Replaces the object under the key with the finished (fsynced) temporary file without a rename: the old object
+         * is linked aside ({@link #ASIDE_NAME}: hidden, reported by {@link #listSetAside}), the key unlinked, the new
+         * object linked in whole, then the aside name and the temporary file removed. The key holds no object only
+         * between the unlink and the link, two calls, and never a part of one. A link in that fails puts the old object
+         * back; if that fails too, the error names where it is kept. A copy job's re-copy of an archived WAL file cut
+         * short relies on it: refused, the copy never healed.
+         */
+        private void replaceByLinks(AtomicMoveNotSupportedException refused) throws IOException {
+            String words = "local store " + root + ": ";
+            Path aside = target.resolveSibling(TEMP_PREFIX + target.getFileName() + "."
+                    + UUID.randomUUID().toString().substring(0, 8) + REPLACED);
+            try {
+                link.link(aside, target);
+            } catch (IOException | UnsupportedOperationException noLinks) {
                 throw new io.dbbackup.core.LocalFileException(words + "cannot replace " + target + ": the file system "
                         + "cannot rename onto it in one step (" + refused.getMessage() + "), and deleting it first could "
                         + "lose both; the old object is kept, the new one was not stored", refused, words, root.toString());
+            }
+            try {
+                Files.delete(target);
+                link.link(target, temp);
+            } catch (IOException | UnsupportedOperationException e) {
+                try {
+                    if (Files.notExists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        link.link(target, aside);
+                    }
+                } catch (IOException | UnsupportedOperationException back) {
+                    throw new io.dbbackup.core.LocalFileException(words + "cannot replace " + target + " ("
+                            + e.getMessage() + "): the object it was to replace could not be put back (" + back.getMessage()
+                            + ") and is kept as " + aside + " (rename it back to " + target + ")", e, words, root.toString());
+                }
+                Files.deleteIfExists(aside);
+                throw new io.dbbackup.core.LocalFileException(words + "cannot replace " + target + " (" + e.getMessage()
+                        + "): the old object is back under it; the new one was not stored", e, words, root.toString());
+            }
+            Files.deleteIfExists(temp); // a second name of the object now: prune removes it a day later if this fails
+            try {
+                Files.delete(aside);
             } catch (IOException e) {
-                throw failure("move the finished upload onto", target, e);
+                if (log != null) {
+                    log.warn("replaced an object but could not delete the old one, linked aside; it is hidden, list and "
+                            + "prune report it", "path", aside, "error", String.valueOf(e.getMessage()));
+                }
             }
         }
 

@@ -18,4 +18,14 @@ public final class LocalStoreFaults {
             java.nio.file.Files.move(from, to, options);
         });
     }
+
+    /**
+     * {@code store}, on a file system that makes no hard links either (FAT, some FUSE file systems): with
+     * {@link #withoutAtomicRenames}, a commit onto an existing key is refused, the old object kept.
+     */
+    public static LocalStore withoutHardLinks(LocalStore store) {
+        return store.linkingWith((link, existing) -> {
+            throw new java.nio.file.FileSystemException(link.toString(), existing.toString(), "Operation not permitted");
+        });
+    }
 }

@@ -36,12 +36,13 @@ class LocalStoreTest extends StoreContract {
      * A file system that renames nothing in one step (EXDEV within a folder: the key a mount point, some FUSE file
      * systems) refuses the commit's atomic rename. Files.move without ATOMIC_MOVE deletes the old object first and then
      * copies the new one in; a copy that fails (here: no space, as the JDK's move does it) lost both, the new one with the
-     * temporary file the abort removed. Now the old object is kept and the commit fails saying so; a new key still lands.
+     * temporary file the abort removed. Now the old object is kept and the commit fails saying so (where the file system
+     * makes no hard links either: with them it is replaced, below); a new key still lands.
      */
     @Test
     void aFileSystemWithoutAtomicRenamesNeverLosesTheOldObject() throws Exception {
         Path base = Files.createDirectories(scratch.resolve("no-atomic"));
-        LocalStore store = new LocalStore(base, false).movingWith((from, to, options) -> {
+        LocalStore store = LocalStoreFaults.withoutHardLinks(new LocalStore(base, false)).movingWith((from, to, options) -> {
             java.util.List<java.nio.file.CopyOption> o = java.util.List.of(options);
             if (o.contains(java.nio.file.StandardCopyOption.ATOMIC_MOVE)) {
                 throw new java.nio.file.AtomicMoveNotSupportedException(from.toString(), to.toString(), "Invalid cross-device link");
@@ -69,6 +70,69 @@ class LocalStoreTest extends StoreContract {
             assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left")
                     .containsExactly("app-20260101-040000.sql.gz.sha256");
         }
+    }
+
+    /**
+     * Without an atomic rename, an existing object is replaced through hard links: the old one linked aside, the key
+     * unlinked, the new one (whole, fsynced) linked in. It was refused ("cannot replace"), so that a copy job's re-copy
+     * of an archived WAL file cut short failed every run. Nothing is left beside the key.
+     */
+    @Test
+    void aFileSystemWithoutAtomicRenamesReplacesThroughHardLinks() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("no-atomic-links"));
+        LocalStore store = LocalStoreFaults.withoutAtomicRenames(new LocalStore(base, true));
+        store.put("wal/000000010000000000000002-ab", "cut".getBytes(), ctx());
+
+        store.put("wal/000000010000000000000002-ab", "the whole segment".getBytes(), ctx());
+
+        assertThat(Files.readString(base.resolve("wal/000000010000000000000002-ab"))).isEqualTo("the whole segment");
+        try (Stream<Path> s = Files.list(base.resolve("wal"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("nothing left beside the key")
+                    .containsExactly("000000010000000000000002-ab");
+        }
+        assertThat(store.listSetAside("")).isEmpty();
+    }
+
+    /** A link in that fails once the key was unlinked puts the old object back under the key; nothing left aside. */
+    @Test
+    void aReplacementWhoseLinkInFailsPutsTheOldObjectBack() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("no-atomic-link-in"));
+        LocalStore store = LocalStoreFaults.withoutAtomicRenames(new LocalStore(base, false)).linkingWith((link, existing) -> {
+            if (existing.getFileName().toString().startsWith(LocalStore.TEMP_PREFIX)
+                    && !existing.getFileName().toString().endsWith(LocalStore.REPLACED)) {
+                throw new FileSystemException(link.toString(), null, "No space left on device");
+            }
+            Files.createLink(link, existing);
+        });
+        store.put("app/app.pin", "old".getBytes(), ctx());
+
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("app/app.pin", "new".getBytes(), ctx()));
+
+        assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("cannot replace " + base.resolve("app/app.pin"))
+                .hasMessageEndingWith("the old object is back under it; the new one was not stored");
+        assertThat(Files.readString(base.resolve("app/app.pin"))).isEqualTo("old");
+        try (Stream<Path> s = Files.list(base.resolve("app"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("app.pin");
+        }
+    }
+
+    /**
+     * An old object a killed replacement left linked aside is reported as set aside (maybe the key's only copy): never
+     * listed as an object, nor as an abandoned upload that prune would remove.
+     */
+    @Test
+    void anObjectSetAsideByAKilledReplacementIsReportedNeverListed() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("aside"));
+        LocalStore store = new LocalStore(base, false);
+        Files.writeString(Files.createDirectories(base.resolve("app")).resolve(LocalStore.TEMP_PREFIX + "app.pin.0a1b2c3d"
+                + LocalStore.REPLACED), "old");
+
+        assertThat(store.listSetAside("app/")).extracting(io.dbbackup.core.UnfinishedUpload::key,
+                io.dbbackup.core.UnfinishedUpload::name).containsExactly(org.assertj.core.groups.Tuple.tuple("app/app.pin",
+                "app/" + LocalStore.TEMP_PREFIX + "app.pin.0a1b2c3d" + LocalStore.REPLACED));
+        assertThat(store.listSetAside("other/")).isEmpty();
+        assertThat(store.list("app/")).isEmpty();
+        assertThat(store.listUnfinished("app/")).isEmpty();
     }
 
     /** A missing folder is a store nothing was written to yet; a path that names a file is an error, never "no backups". */
