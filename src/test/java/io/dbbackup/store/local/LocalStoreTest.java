@@ -117,6 +117,34 @@ class LocalStoreTest extends StoreContract {
     }
 
     /**
+     * A link in that fails and a put-back that fails too: the error says where the old object is kept, and the store
+     * reports it as set aside (the key's only copy) until someone renames it back.
+     */
+    @Test
+    void aReplacementThatCannotPutTheOldObjectBackSaysWhereItIs() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("no-atomic-no-back"));
+        LocalStore store = LocalStoreFaults.withoutAtomicRenames(new LocalStore(base, false)).linkingWith((link, existing) -> {
+            if (!link.getFileName().toString().startsWith(LocalStore.TEMP_PREFIX)) {
+                throw new FileSystemException(link.toString(), null, "Input/output error"); // every link onto the key
+            }
+            Files.createLink(link, existing);
+        });
+        store.put("app/app.pin", "old".getBytes(), ctx());
+
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> store.put("app/app.pin", "new".getBytes(), ctx()));
+
+        java.util.List<io.dbbackup.core.UnfinishedUpload> aside = store.listSetAside("app/");
+        assertThat(aside).extracting(io.dbbackup.core.UnfinishedUpload::key).containsExactly("app/app.pin");
+        Path kept = base.resolve(aside.get(0).name());
+        assertThat(Files.readString(kept)).isEqualTo("old");
+        assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("cannot replace " + base.resolve("app/app.pin"))
+                .hasMessageContaining("the object it was to replace could not be put back")
+                .hasMessageEndingWith("is kept as " + kept + " (rename it back to " + base.resolve("app/app.pin") + ")");
+        assertThat(Files.exists(base.resolve("app/app.pin"))).isFalse();
+        assertThat(store.listUnfinished("app/")).as("the new object's temporary file removed by the abort").isEmpty();
+    }
+
+    /**
      * An old object a killed replacement left linked aside is reported as set aside (maybe the key's only copy): never
      * listed as an object, nor as an abandoned upload that prune would remove.
      */
