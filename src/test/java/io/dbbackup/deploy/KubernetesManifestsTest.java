@@ -174,6 +174,43 @@ class KubernetesManifestsTest {
         assertThat((String) at(drill, "metadata.name")).isNotEqualTo(at(load("audit-cronjob.yaml"), "metadata.name"));
     }
 
+    /**
+     * drill has no retry of its own, and a drill that fails for every job — each job without backups ({@code job 'J' has no
+     * backups in …}, which a retry finds again), the scratch account refused a privilege, the scratch server down — exits 2.
+     * A code the podFailurePolicy leaves retryable reruns the whole drill up to backoffLimit times, and every rerun mails
+     * each job's owners the same failure again: the drill fails the Job at once on every code a drill's failure gives it.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDrillFailsAtOnceWhenEveryJobHasNoBackups() throws Exception {
+        io.dbbackup.testkit.SqliteFixture.create(tmp.resolve("a.db"), 5);
+        io.dbbackup.testkit.SqliteFixture.create(tmp.resolve("b.db"), 5);
+        Files.writeString(tmp.resolve("config.yaml"), """
+                datasources:
+                  a: {engine: sqlite, path: a.db}
+                  b: {engine: sqlite, path: b.db}
+                  scratch: {engine: sqlite, path: scratch.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  a: {datasource: a, store: local}
+                  b: {datasource: b, store: local}
+                """);
+        Cli.Result all = new Cli().workingDir(tmp).run("-c", "config.yaml", "drill", "--all", "--to", "scratch");
+        Cli.Result one = new Cli().workingDir(tmp).run("-c", "config.yaml", "drill", "a", "--to", "scratch");
+        assertThat(all.out()).as(all.toString()).contains("FAILED drill of job a: job 'a' has no backups",
+                "FAILED drill of job b: job 'b' has no backups");
+        assertThat(one.err()).as(one.toString()).contains("job 'a' has no backups");
+        assertThat(all.exit()).as(all.toString()).isNotZero();
+        assertThat(one.exit()).as(one.toString()).isNotZero();
+
+        List<Map<String, Object>> rules = at(jobSpec(load("drill-cronjob.yaml")), "podFailurePolicy.rules");
+        List<Integer> failAtOnce = rules.stream().filter(r -> "FailJob".equals(r.get("action")))
+                .flatMap(r -> ((List<Integer>) at(r, "onExitCodes.values")).stream()).toList();
+        assertThat(failAtOnce).as("drill-cronjob.yaml FailJob exit codes (drill --all, no job with a backup: %s; one job: %s)",
+                all.exit(), one.exit()).contains(all.exit(), one.exit(), 1, 3, 4);
+    }
+
     @Test
     void podsAreLockedDown() throws IOException {
         for (String file : List.of("cronjob.yaml", "indexed-job.yaml", "audit-cronjob.yaml", "drill-cronjob.yaml")) {
