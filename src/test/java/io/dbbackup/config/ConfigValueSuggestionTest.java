@@ -74,6 +74,27 @@ class ConfigValueSuggestionTest {
                         + "ssh); did you mean 'local'?");
     }
 
+    /**
+     * A key that takes one of a fixed set of words reads it in any case ({@code YamlSection.choice} lower-cases it): none of
+     * those words means another thing in upper case, unlike a duration's {@code M}. What it refuses it quotes as the user
+     * wrote it — not lower-cased — at file:line:col and the key, the suggestion in the set's own spelling.
+     */
+    @Test
+    void aChoiceIsReadInAnyCaseAndARefusedOneIsQuotedAsWritten() throws Exception {
+        for (String written : new String[] {"ZSTD", "Zstd", "zstd"}) {
+            Config c = ConfigFiles.load(dir, ConfigText.APP_AND_LOCAL_STORE.replace("path: app.db", "path: app.db\n    compression: "
+                    + written) + ConfigText.appJob("verify: DEEP"));
+            assertThat(c.datasources().get("app").compression()).as(written).isEqualTo(io.dbbackup.core.Compression.ZSTD);
+            assertThat(c.jobs().get("app").verify()).as(written).isEqualTo(JobConfig.Verification.DEEP);
+        }
+        assertThat(problem(ConfigText.APP_AND_LOCAL_STORE.replace("path: app.db", "path: app.db\n    compression: ZTSD")
+                + ConfigText.appJob("")))
+                .isEqualTo("config.yaml:5:18: error: datasources.app.compression: 'ZTSD' is not one of gzip, lz4, none, zstd; "
+                        + "did you mean 'zstd'?");
+        assertThat(problem(ConfigText.APP_AND_LOCAL_STORE + NOTIFIER + ConfigText.appJob("notify: [{notifier: mail, on: Sometimes}]")))
+                .isEqualTo("config.yaml:19:35: error: jobs.app.notify[0].on: 'Sometimes' is not one of always, failure, success");
+    }
+
     @Test
     void aValueNearNoneOfTheSetGetsNoSuggestion() throws Exception {
         assertThat(problem(ConfigText.APP_AND_LOCAL_STORE + NOTIFIER + ConfigText.appJob("notify: [{notifier: mail, on: sometimes}]")))
