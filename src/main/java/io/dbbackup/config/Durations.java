@@ -60,6 +60,15 @@ public final class Durations {
     public static final String UNITS = "ms, s, m, h, d";
 
     /**
+     * What a config key says of {@code text} that is no duration and not one {@link #problem} explains (a week's
+     * {@code 1W}, {@code 2days}): the units it takes, in lower case, with examples — {@code d} among them.
+     */
+    public static String expected(String text) {
+        return "expected a duration: seconds (30) or a number with a unit, in lower case: " + UNITS
+                + " (10ms, 30s, 5m, 2h, 7d, 1h30m), got '" + text + "'";
+    }
+
+    /**
      * Why {@code text}, which {@link #parse} refused, is no duration, when that is more than "not a duration": a minus sign
      * ({@code -5m}) or a unit in upper case ({@code 5M}, {@code 1H}), as the rest of a message after the key.
      */

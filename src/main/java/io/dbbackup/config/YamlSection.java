@@ -561,8 +561,8 @@ final class YamlSection implements ConfigSection {
             return Optional.empty();
         }
         if (d.isEmpty()) {
-            problems.error(s.get(), at(key) + ": " + Durations.problem(s.get().getValue()).orElse(
-                    "expected a duration such as 30 (seconds), 10ms, 30s, 5m, 2h, got '" + s.get().getValue() + "'"));
+            problems.error(s.get(), at(key) + ": " + Durations.problem(s.get().getValue())
+                    .orElseGet(() -> Durations.expected(s.get().getValue())));
         }
         return d;
     }

@@ -63,6 +63,16 @@ class ConfigOddYamlTest {
                 Arguments.of("an upper-case H in a duration", utf8(ConfigText.withAppJob("timeout: 1H30m")),
                         "config.yaml:13:14: error: jobs.app.timeout: '1H30m' has a unit in upper case: units are ms, s, m, h, "
                                 + "d, in lower case only (an upper-case M could mean months or megabytes): write 1h30m"),
+                Arguments.of("an upper-case D in a retry delay", utf8(ConfigText.withAppJob("retry: {max_attempts: 2, delay: 7D}")),
+                        "config.yaml:13:37: error: jobs.app.retry.delay: '7D' has a unit in upper case: units are ms, s, m, h, "
+                                + "d, in lower case only (an upper-case M could mean months or megabytes): write 7d"),
+                // no unit at all (a week, a word): the units are named, with the lower case, not only examples without d
+                Arguments.of("a unit that is none (weeks)", utf8(ConfigText.withAppJob("timeout: 1W")),
+                        "config.yaml:13:14: error: jobs.app.timeout: expected a duration: seconds (30) or a number with a unit, "
+                                + "in lower case: ms, s, m, h, d (10ms, 30s, 5m, 2h, 7d, 1h30m), got '1W'"),
+                Arguments.of("a unit spelt out", utf8(ConfigText.withAppJob("retry: {max_attempts: 2, delay: 2Days}")),
+                        "config.yaml:13:37: error: jobs.app.retry.delay: expected a duration: seconds (30) or a number with a "
+                                + "unit, in lower case: ms, s, m, h, d (10ms, 30s, 5m, 2h, 7d, 1h30m), got '2Days'"),
                 Arguments.of("an empty key in a job", utf8(ConfigText.withAppJob("\"\": x")),
                         "config.yaml:13:5: error: jobs.app: empty key: every key has a name; name it or remove the line"),
                 Arguments.of("an empty explicit key in a job", utf8(ConfigText.withAppJob("? \"\"\n: x")),
