@@ -53,7 +53,7 @@ final class CheckCommand implements Callable<Integer> {
         java.time.Duration walWait = walTimeout == null ? Checker.WAL_WAIT : io.dbbackup.config.Durations.parse(walTimeout)
                 .filter(d -> !d.isZero() && !d.isNegative())
                 .orElseThrow(() -> DbBackupException.user("--wal-timeout: " + io.dbbackup.config.Durations.problem(walTimeout)
-                        .orElse("expected a duration such as 60s or 5m, got '" + walTimeout + "'")));
+                        .orElseGet(() -> io.dbbackup.config.Durations.expected(walTimeout, "60s or 5m"))));
         Workspace ws = root.workspace();
         List<JobConfig> selected = all ? ws.allJobs("check", "check")
                 : new LinkedHashSet<>(jobs).stream().map(ws::job).toList();

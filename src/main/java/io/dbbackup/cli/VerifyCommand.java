@@ -117,7 +117,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Duration limit = maxAge == null ? null : Durations.parse(maxAge).filter(d -> !d.isZero())
                 .orElseThrow(() -> DbBackupException.user("--max-age: " + Durations.problem(maxAge)
-                        .orElse("expected a duration such as 26h or 2d, got '" + maxAge + "'")));
+                        .orElseGet(() -> Durations.expected(maxAge, "26h or 2d"))));
         Workspace ws = root.workspace();
         Subset part;
         try {

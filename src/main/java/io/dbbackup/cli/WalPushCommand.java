@@ -94,8 +94,8 @@ final class WalPushCommand implements Callable<Integer> {
             return DEFAULT_TIMEOUT;
         }
         return Durations.parse(timeout).filter(d -> !d.isNegative())
-                .orElseThrow(() -> DbBackupException.user("--timeout: " + Durations.problem(timeout).orElse(
-                        "expected a duration such as 120s or 5m (0 = no limit), got '" + timeout + "'")));
+                .orElseThrow(() -> DbBackupException.user("--timeout: " + Durations.problem(timeout).orElseGet(
+                        () -> Durations.expected(timeout, "120s or 5m, 0 = no limit"))));
     }
 
     /**

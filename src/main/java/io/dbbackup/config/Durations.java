@@ -69,6 +69,14 @@ public final class Durations {
     }
 
     /**
+     * What a command-line option says of {@code text} that is no duration and not one {@link #problem} explains: its own
+     * {@code examples} (e.g. {@code 26h or 2d}) and the units, in lower case.
+     */
+    public static String expected(String text, String examples) {
+        return "expected a duration such as " + examples + " (units " + UNITS + ", in lower case), got '" + text + "'";
+    }
+
+    /**
      * Why {@code text}, which {@link #parse} refused, is no duration, when that is more than "not a duration": a minus sign
      * ({@code -5m}) or a unit in upper case ({@code 5M}, {@code 1H}), as the rest of a message after the key.
      */

@@ -25,5 +25,14 @@ class UpperCaseDurationCliTest {
         Cli.Result negative = new Cli().workingDir(dir).run("-c", "config.yaml", "verify", "app", "--max-age", "-2d");
         assertThat(negative.exit()).as(negative.toString()).isEqualTo(1);
         assertThat(negative.err().strip()).as(negative.toString()).endsWith("--max-age: '-2d' is negative: a duration cannot be negative");
+        // a unit that is none (a week): the units are named, in lower case, not only two examples
+        Cli.Result week = new Cli().workingDir(dir).run("-c", "config.yaml", "verify", "app", "--max-age", "1W");
+        assertThat(week.exit()).as(week.toString()).isEqualTo(1);
+        assertThat(week.err().strip()).as(week.toString()).endsWith("--max-age: expected a duration such as 26h or 2d (units "
+                + "ms, s, m, h, d, in lower case), got '1W'");
+        Cli.Result wal = new Cli().workingDir(dir).run("-c", "config.yaml", "check", "app", "--wal-timeout", "1W");
+        assertThat(wal.exit()).as(wal.toString()).isEqualTo(1);
+        assertThat(wal.err().strip()).as(wal.toString()).endsWith("--wal-timeout: expected a duration such as 60s or 5m (units "
+                + "ms, s, m, h, d, in lower case), got '1W'");
     }
 }

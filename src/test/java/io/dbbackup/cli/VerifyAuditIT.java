@@ -334,6 +334,6 @@ class VerifyAuditIT {
                 .contains("--max-age audits a job's stored backups: name no KEY or --from-file with it");
         Cli.Result bad = cli.run("verify", "app", "--max-age", "soon");
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).contains("--max-age: expected a duration such as 26h or 2d, got 'soon'");
+        assertThat(bad.err()).contains("--max-age: expected a duration such as 26h or 2d (units ms, s, m, h, d, in lower case), got 'soon'");
     }
 }

@@ -326,7 +326,8 @@ class WalArchiveCliTest {
         assertThat(shortcut("-c", cfg, "wal-push", "--timeout=2m", "--job", "phys", "pg_wal/" + segment(3), segment(3))).isTrue();
         Cli.Result bad = run("wal-push", "--job", "phys", "--timeout", "soon", "pg_wal/" + segment(1), segment(1));
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).contains("--timeout: expected a duration such as 120s or 5m (0 = no limit), got 'soon'");
+        assertThat(bad.err()).contains("--timeout: expected a duration such as 120s or 5m, 0 = no limit (units ms, s, m, h, d, in lower case), "
+                + "got 'soon'");
         Cli.Result none = run("wal-push", "--job", "phys", "--timeout", "0", "pg_wal/" + segment(1), segment(1));
         assertThat(none.exit()).as(none.toString()).isZero();
         assertThat(none.err()).contains("wal already archived with identical content");
