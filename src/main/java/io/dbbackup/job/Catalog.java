@@ -147,7 +147,34 @@ public final class Catalog {
      * uncopied, never deleted.
      */
     public static boolean counts(Entry e) {
-        return e.object().size() != 0;
+        return !CutShort.empty(e.object().size());
+    }
+
+    /**
+     * The stored size {@code key}'s own manifest records; null when it has none, one that is not JSON, or one that is not
+     * {@code key}'s (copied beside it with another backup's name): those record nothing ({@link CutShort}).
+     */
+    public Long recordedSize(JobConfig job, BackupKey key) {
+        try {
+            return manifest(job, key).map(m -> key.key().equals(m.get("key")) && m.get("size") instanceof Number n
+                    ? n.longValue() : null).orElse(null);
+        } catch (DbBackupException e) {
+            return null; // a manifest that is not JSON records nothing
+        }
+    }
+
+    /**
+     * {@code e} as a {@link CutShort} when its manifest, listed beside it, records another size than its own (one read of
+     * the manifest; none when the listing shows no manifest or no size); empty otherwise. Not for an empty object: the
+     * listing alone says what it is ({@link #counts}).
+     */
+    public Optional<CutShort> cutShort(JobConfig job, Entry e) {
+        long size = e.object().size();
+        if (!e.manifest() || size <= 0) {
+            return Optional.empty();
+        }
+        Long recorded = recordedSize(job, e.key());
+        return CutShort.is(size, recorded) ? Optional.of(new CutShort(e.key(), size, recorded)) : Optional.empty();
     }
 
     /**

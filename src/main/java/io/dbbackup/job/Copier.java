@@ -540,7 +540,8 @@ public final class Copier {
 
     /**
      * The copies among {@code held} cut short: of another size than their source's, and than the one their own manifest
-     * records (lacking it, their source's manifest). Such a copy is none, as an empty one is none ({@link Catalog#counts}):
+     * records (lacking it, their source's manifest) — {@link CutShort}'s rule, which prune applies with the copy's own
+     * manifest alone. Such a copy is none, as an empty one is none ({@link Catalog#counts}):
      * a warning each, and the answer, one {@link Suspect} each by file name, is left out of what the copy holds, so that
      * its source backup is copied over it when the retention keeps it, and (that one damaged) another in its place. A copy
      * whose size no manifest records is left to {@link #suspects}: without a record, either could be the sound one.
@@ -555,12 +556,12 @@ public final class Copier {
                 continue;
             }
             String whose = "its manifest";
-            Long recorded = copy.manifest() ? recordedSize(job, copy.key()) : null;
+            Long recorded = copy.manifest() ? catalog.recordedSize(job, copy.key()) : null;
             if (recorded == null) {
                 whose = "its source's manifest";
-                recorded = recordedSize(source, origin.key());
+                recorded = catalog.recordedSize(source, origin.key());
             }
-            if (recorded == null || recorded == mine) {
+            if (!CutShort.is(mine, recorded)) { // the rule prune applies (with the copy's own manifest only)
                 continue;
             }
             String why = "is " + mine + " bytes, " + whose + " records " + recorded;
@@ -571,16 +572,6 @@ public final class Copier {
             out.put(copy.key().fileName(), new Suspect(copy, origin, why));
         }
         return out;
-    }
-
-    /** The stored size {@code key}'s own manifest records; null when it has none, or one that is not {@code key}'s. */
-    private Long recordedSize(JobConfig job, BackupKey key) {
-        try {
-            return catalog.manifest(job, key).map(m -> key.key().equals(m.get("key")) && m.get("size") instanceof Number n
-                    ? n.longValue() : null).orElse(null);
-        } catch (DbBackupException e) {
-            return null; // a manifest that is not JSON records nothing
-        }
     }
 
     /**

@@ -29,7 +29,8 @@ import java.util.Optional;
  * Applies a job's retention: lists the job's backups (complete listing or nothing), asks the pure
  * {@link GfsPolicy} what to keep, deletes the rest with their sidecars (unless dry-run), then removes
  * the job's uploads a killed process abandoned ({@link AbandonedUploads}). Objects that are not this job's
- * backups are never touched.
+ * backups are never touched, nor are backup objects that are empty or cut short ({@link CutShort}): retention does not
+ * count them, so that a good backup is kept in their place.
  */
 public final class Pruner {
     /**
@@ -105,9 +106,14 @@ public final class Pruner {
         java.util.Set<BackupKey> pinned = entries.stream().filter(Catalog.Entry::pinned).map(Catalog.Entry::key)
                 .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
         new Pins(ws).mentionNewer(job, entries);
-        BackupKey stored = keys.stream().filter(k -> k.key().equals(storedKey)).findFirst().orElse(null);
+        BackupKey listedStored = keys.stream().filter(k -> k.key().equals(storedKey)).findFirst().orElse(null);
         Instant now = ws.clock().instant(); // one reading: the backups dated after it are the same ones throughout
-        RetentionDecision decision = keeps(keys, job.retention(), pinned, stored, now);
+        // the backups counted: those listed, less each one the rules would keep that is cut short (its manifest says)
+        List<CutShort> cut = new ArrayList<>();
+        RetentionDecision decision = keepsWhole(job, entries, pinned, listedStored, now, cut);
+        java.util.Set<BackupKey> cutKeys = cut.stream().map(CutShort::key).collect(java.util.stream.Collectors.toSet());
+        keys = keys.stream().filter(k -> !cutKeys.contains(k)).toList();
+        BackupKey stored = cutKeys.contains(listedStored) ? null : listedStored;
         warnIfKeptBeforeAhead(job, keys, decision, now);
         boolean physical = ws.datasource(job.datasource()).engine().physical();
         AbandonedUploads leftovers = new AbandonedUploads(ws, catalog);
@@ -274,6 +280,48 @@ public final class Pruner {
 
     private static String deletedSoFar(List<String> deleted) {
         return deleted.isEmpty() ? "" : " (deleted before it: " + String.join(", ", deleted) + ")";
+    }
+
+    /**
+     * {@link #keeps} of {@code entries}, re-applied without each backup it keeps that is cut short ({@link CutShort}: of
+     * another size than its manifest records), until each one kept is whole — so that an older good backup is kept in a
+     * cut one's place; those found are added to {@code cut}, with a warning each, and are in neither list of the answer
+     * (never deleted on that ground: a human, or a copy job's next run, deals with them). Cheap on a remote store: the
+     * manifest of a backup is read only when the listing shows one beside it, at most once, and only while the decision
+     * deletes something (else there is nothing a cut backup could make it delete). The rules themselves stay pure.
+     */
+    private RetentionDecision keepsWhole(JobConfig job, List<Catalog.Entry> entries, java.util.Set<BackupKey> pinned,
+                                         BackupKey stored, Instant now, List<CutShort> cut) {
+        java.util.Map<BackupKey, Catalog.Entry> byKey = new java.util.HashMap<>();
+        entries.forEach(e -> byKey.putIfAbsent(e.key(), e));
+        java.util.Set<BackupKey> checked = new java.util.HashSet<>();
+        List<BackupKey> counted = entries.stream().map(Catalog.Entry::key).toList();
+        while (true) {
+            RetentionDecision decision = keeps(counted, job.retention(), pinned, counted.contains(stored) ? stored : null, now);
+            if (decision.delete().isEmpty()) {
+                return decision;
+            }
+            List<CutShort> found = new ArrayList<>();
+            for (Kept k : decision.keep()) {
+                if (checked.add(k.backup())) {
+                    catalog.cutShort(job, byKey.get(k.backup())).ifPresent(found::add);
+                }
+            }
+            if (found.isEmpty()) {
+                return decision;
+            }
+            for (CutShort c : found) {
+                ws.log().warn("not counted by retention: " + c.key().key() + " " + c.describe() + " (cut short: "
+                        + (job.isCopy() ? "a copy that died" : "a full disk, a copy by hand") + "?); prune neither keeps it "
+                        + "in place of a good backup nor deletes it: " + (job.isCopy() ? "the next run of copy job "
+                        + job.name() + " copies its source backup over it when its retention keeps that backup; or " : "")
+                        + "check it (" + ws.suggest("verify", job.name(), c.key().key()) + ") and remove it with its sidecars",
+                        "job", job.name(), "key", c.key().key());
+            }
+            cut.addAll(found);
+            java.util.Set<BackupKey> gone = found.stream().map(CutShort::key).collect(java.util.stream.Collectors.toSet());
+            counted = counted.stream().filter(k -> !gone.contains(k)).toList();
+        }
     }
 
     /**

@@ -1,0 +1,37 @@
+package io.dbbackup.job;
+
+import io.dbbackup.core.BackupKey;
+
+/**
+ * A backup object cut short: of another size than the one its manifest records (a copy or an upload that died, a full
+ * disk). The one rule by size of what is no backup, that prune ({@link Pruner}) and a copy job ({@link Copier}) apply:
+ * such an object is not counted by retention — never one of the kept N, never what makes an older good backup be deleted
+ * or left uncopied — and never deleted on that ground (the evidence stays for a human, or for the copy job's next run).
+ * An empty (0 bytes) object is the case that needs no manifest ({@link #empty}): no dump is empty (each has a header,
+ * compressed or encrypted), so {@link Catalog#counts} passes it by from the listing alone. A backup whose manifest
+ * records no size (none beside it, one that is not JSON, one that describes another backup) is judged by {@link #empty}
+ * alone: nothing says what it should be.
+ *
+ * @param key      the backup
+ * @param size     its stored size, as listed
+ * @param recorded the stored size its manifest records
+ */
+public record CutShort(BackupKey key, long size, long recorded) {
+    /** Whether an object of {@code size} bytes is empty, so no backup whatever is beside it (-1: the store cannot say). */
+    public static boolean empty(long size) {
+        return size == 0;
+    }
+
+    /**
+     * Whether an object of {@code size} bytes whose manifest records {@code recorded} (null: records none) is cut short:
+     * empty, or of a known size that is not the recorded one.
+     */
+    public static boolean is(long size, Long recorded) {
+        return empty(size) || size > 0 && recorded != null && recorded != size;
+    }
+
+    /** In words, after the key: {@code is N bytes, its manifest records M}. */
+    public String describe() {
+        return "is " + size + " bytes, its manifest records " + recorded;
+    }
+}

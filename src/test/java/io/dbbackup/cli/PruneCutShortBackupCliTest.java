@@ -1,0 +1,149 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.testkit.BrokenStoreFixture;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.TestBytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A backup object cut short (not empty: of another size than its own manifest records — a copy or an upload that died,
+ * a full disk) is no backup, as an empty one is none: retention must not count it. Counted, with {@code keep_last: 1}
+ * it was "the newest" and prune deleted the last good backup in its place, leaving no restorable one. Prune now checks
+ * each backup it would keep against its manifest, re-applies the rules without a cut one (an older good backup kept in
+ * its place), leaves the cut object alone and names it; {@code --dry-run} shows the same decision.
+ */
+class PruneCutShortBackupCliTest {
+    private static final Instant FIRST = Instant.parse("2026-03-01T02:00:00Z");
+    private static final Instant NOW = FIRST.plusSeconds(86_400L * 3);
+    private static final String DAY1 = "app/app-20260301-020000.sqlite.gz";
+    private static final String DAY2 = "app/app-20260302-020000.sqlite.gz";
+    private static final String DAY3 = "app/app-20260303-020000.sqlite.gz";
+
+    @TempDir
+    Path dir;
+
+    private Cli at(Instant now) {
+        return new Cli().workingDir(dir).clock(Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private List<String> stored(String folder) throws Exception {
+        try (Stream<Path> s = Files.walk(dir.resolve(folder))) {
+            return s.filter(Files::isRegularFile).map(p -> dir.resolve(folder).relativize(p).toString())
+                    .filter(k -> !k.endsWith(".sha256") && !k.endsWith(".json")).sorted().toList();
+        }
+    }
+
+    /** Cuts {@code file} to half its size; returns its whole size. */
+    private static long cut(Path file) throws Exception {
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(whole, whole.length / 2));
+        return whole.length;
+    }
+
+    private void threeDailyBackups(String retention) throws Exception {
+        BrokenStoreFixture.write(dir, "jobs:\n  app: {datasource: app, store: local, retention: " + retention + "}\n");
+        BrokenStoreFixture.backUpDaily(this::at, FIRST, 3, "app");
+    }
+
+    @Test
+    void aCutShortNewestBackupIsNotCountedSoTheNewestGoodOneIsKept() throws Exception {
+        threeDailyBackups("{keep_last: 1}");
+        long whole = cut(dir.resolve("store/" + DAY3));
+        String named = DAY3 + " is " + whole / 2 + " bytes, its manifest records " + whole;
+
+        Cli.Result dry = at(NOW).run("-c", "config.yaml", "prune", "app", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("job app: keep 1, would delete 1")
+                .containsPattern("keep +\\S+ \\S+ +" + DAY2)
+                .containsPattern("delete\\? +\\S+ \\S+ +" + DAY1)
+                .doesNotContain(DAY3);
+        assertThat(dry.err()).contains("WARN").contains("not counted by retention: " + named);
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("job app: keep 1, deleted 1");
+        assertThat(r.err()).contains("not counted by retention: " + named);
+        assertThat(stored("store")).as("the good backup kept, the cut one left for a human")
+                .containsExactly(DAY2, DAY3);
+        assertThat(Files.size(dir.resolve("store/" + DAY3))).isEqualTo(whole / 2);
+        assertThat(dir.resolve("store/" + DAY3 + ".sha256")).exists();
+        assertThat(dir.resolve("store/" + DAY3 + ".manifest.json")).exists();
+    }
+
+    /** The rules re-applied until every backup kept is whole: the two newest cut, the oldest is kept. */
+    @Test
+    void eachCutBackupTheRulesWouldKeepGivesWayToAnOlderOne() throws Exception {
+        threeDailyBackups("{keep_last: 1}");
+        cut(dir.resolve("store/" + DAY3));
+        cut(dir.resolve("store/" + DAY2));
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("job app: keep 1, deleted 0");
+        assertThat(stored("store")).containsExactly(DAY1, DAY2, DAY3);
+    }
+
+    /** Guard: a backup without a manifest records no size, so it is counted as before (nothing says it is cut). */
+    @Test
+    void aBackupWithoutAManifestIsCountedAsBefore() throws Exception {
+        threeDailyBackups("{keep_last: 1}");
+        cut(dir.resolve("store/" + DAY3));
+        Files.delete(dir.resolve("store/" + DAY3 + ".manifest.json"));
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).doesNotContain("not counted by retention");
+        assertThat(stored("store")).containsExactly(DAY3);
+    }
+
+    /**
+     * The README's known gap: a copy job with {@code keep_last: 1} whose newest copy is cut short and whose source
+     * backup is damaged takes the one before it as a stand-in (the run fails, exit 3, so its own prune does not run);
+     * a {@code prune} of the copy job then kept the cut copy and deleted the stand-in, leaving the offsite store with
+     * no restorable backup until the next copy run.
+     */
+    @Test
+    void aCopyJobsPruneKeepsTheStandInOfACutCopy() throws Exception {
+        BrokenStoreFixture.write(dir, """
+                  offsite: {type: local, path: offsite}
+                jobs:
+                  app: {datasource: app, store: local}
+                  copy: {copy_of: app, store: offsite, retention: {keep_last: 1}}
+                """);
+        BrokenStoreFixture.backUpDaily(this::at, FIRST, 3, "app");
+        Cli.Result first = at(NOW).run("-c", "config.yaml", "backup", "copy");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        long whole = cut(dir.resolve("offsite/" + DAY3));
+        TestBytes.flipMiddleByte(dir.resolve("store/" + DAY3));
+        Cli.Result run = at(NOW).run("-c", "config.yaml", "backup", "copy");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(3);
+        assertThat(run.err()).contains("; copied " + DAY2 + " in its place");
+        String named = "not counted by retention: " + DAY3 + " is " + whole / 2 + " bytes, its manifest records " + whole;
+
+        Cli.Result dry = at(NOW).run("-c", "config.yaml", "prune", "copy", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("job copy: keep 1, would delete 0").containsPattern("keep +\\S+ \\S+ +" + DAY2)
+                .doesNotContain(DAY3);
+        assertThat(dry.err()).contains(named).contains("the next run of copy job copy copies its source backup over it");
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "copy");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(stored("offsite")).as("the stand-in kept, the cut copy left as it is").containsExactly(DAY2, DAY3);
+        assertThat(Files.size(dir.resolve("offsite/" + DAY3))).isEqualTo(whole / 2);
+        assertThat(r.err()).contains(named);
+    }
+}
