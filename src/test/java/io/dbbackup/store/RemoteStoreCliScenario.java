@@ -498,6 +498,44 @@ public abstract class RemoteStoreCliScenario {
         }
     }
 
+    /**
+     * A backup in this store cut short (1000 bytes where its manifest records more): prune, by the listed size and one
+     * manifest read, does not count it, so with {@code keep_last: 1} it keeps the older good backup and leaves the cut
+     * one as it is (before: it kept the cut one and deleted the only good backup).
+     */
+    @Test
+    void aBackupCutShortInThisStoreIsNotCountedByPrune() throws Exception {
+        writeConfig("keep_last: 1");
+        for (int i = 0; i < 2; i++) {
+            Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+            assertThat(r.exit()).as(r.toString()).isZero();
+        }
+        try (Store raw = rawStore()) {
+            List<String> backups = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).sorted().toList();
+            assertThat(backups).hasSize(2);
+            String older = backups.get(0);
+            String newest = backups.get(1);
+            byte[] whole;
+            try (InputStream in = raw.open(newest)) {
+                whole = in.readAllBytes();
+            }
+            raw.put(newest, java.util.Arrays.copyOf(whole, 1000), ctx());
+
+            Cli.Result dry = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
+            assertThat(dry.exit()).as(dry.toString()).isZero();
+            assertThat(dry.out()).contains("job app: keep 1, would delete 0").contains(older).doesNotContain(newest);
+            Cli.Result r = cli.run("-c", "config.yaml", "prune", "app");
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.err()).contains("not counted by retention: " + newest + " is 1000 bytes, its manifest records "
+                    + whole.length);
+            assertNoSecrets(r);
+            assertThat(keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).sorted().toList())
+                    .as("the good backup kept, the cut one left").containsExactly(older, newest);
+            assertThat(keys(raw, newest)).contains(newest + ".sha256", newest + ".manifest.json");
+        }
+    }
+
     /** Downloads a backup and its .sha256 sidecar into a folder and runs the real {@code sha256sum -c}. */
     protected void checkWithSha256sum(Store raw, String key) throws Exception {
         Path folder = Files.createDirectories(dir.resolve("download-" + System.nanoTime()));
