@@ -135,6 +135,31 @@ class ReadOnlyLocalStoreIT {
     }
 
     /**
+     * The on-call reading a 3 am mail of a backup the store's folder refused (a volume mounted root's, the pod another
+     * uid): before, it said {@code local store DIR: cannot create FILE: permission denied} and nothing of whose the
+     * folder is, nor who this process is (a secret file refused so says both), nor what to change. The folder that
+     * refused is named, with its mode, owner and group against this process's ids, and the fix.
+     */
+    @Test
+    void aBackupIntoAFolderThisUserMayNotWriteSaysWhoseTheFolderIsAndTheFix() throws Exception {
+        Path shop = store.resolve("shop");
+        Run backup = asUid("backup", "shop");
+        assertThat(backup.exit).as(backup.out).isEqualTo(2);
+        assertThat(backup.out).contains("cannot create " + shop + "/shop-")
+                .contains("permission denied: the folder " + shop + " is 0750, owner uid 0, group " + UID
+                        + "; this process runs as uid " + UID + ", group " + UID + " and may not create files in it: "
+                        + "give its group write (chmod g+w " + shop + ")")
+                .contains("on a Kubernetes volume, the pod's securityContext.fsGroup");
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("    store: nas\n", "    store: nas\n    prefix: new\n"));
+        backup = asUid("backup", "shop");
+        assertThat(backup.exit).as(backup.out).isEqualTo(2);
+        assertThat(backup.out).as("the job's folder cannot be made: the store's own folder refused")
+                .contains("cannot create " + store.resolve("new/shop") + "/shop-")
+                .contains("permission denied: the folder " + store + " is 0750, owner uid 0, group " + UID);
+    }
+
+    /**
      * The config is lost too and the new one names the job's folder wrongly, on a disk whose root holds {@code
      * lost+found} (root's, 0700, as mkfs makes it). Before, the hint naming where the backups are went missing for
      * any user but root (the whole-store listing behind it failed on lost+found, and a hint never fails twice):

@@ -140,7 +140,8 @@ public final class LocalStore implements Store {
                 }
             }
         } catch (IOException e) {
-            IOException said = failure("create", target, e);
+            IOException said = failure("create", target, e instanceof java.nio.file.AccessDeniedException denied
+                    ? deniedFolder(target, denied) : e);
             if (e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.FileSystemException
                     && !(e instanceof NoSuchFileException) && PermissionDenied.mayNotWriteBeside(target)) {
                 // a refusal (permission denied; a :ro mount, a disk remounted read-only after errors) is not retried,
@@ -149,6 +150,23 @@ public final class LocalStore implements Store {
             }
             throw said;
         }
+    }
+
+    /**
+     * {@code denied} with a reason that names the folder {@code target} would go in (or the nearest one above it that
+     * exists: the one a missing job folder could not be made in), its mode and owner against this process's ids and the
+     * fix: a bare "permission denied" at 3 am says neither whose the folder is nor who this process is.
+     */
+    private static IOException deniedFolder(Path target, java.nio.file.AccessDeniedException denied) {
+        for (Path p = target.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p)) {
+                IOException said = new java.nio.file.FileSystemException(denied.getFile(), null,
+                        io.dbbackup.core.DeniedFile.whyFolder(p));
+                said.initCause(denied);
+                return said;
+            }
+        }
+        return denied;
     }
 
     /**
