@@ -15,6 +15,7 @@ import io.dbbackup.job.GroupedWarnings;
 import io.dbbackup.job.Pruner;
 import io.dbbackup.job.Workspace;
 import io.dbbackup.core.WalFileName;
+import io.dbbackup.core.RetentionPolicy;
 import io.dbbackup.retention.DecisionJson;
 import io.dbbackup.retention.WalRetention;
 import io.dbbackup.retention.Kept;
@@ -151,7 +152,7 @@ final class PruneCommand implements Callable<Integer> {
                     }
                     rendered.add(m);
                 } else {
-                    printTable(r, job.retention().zone());
+                    printTable(r, job.retention());
                     Unsent.print(root.out, unsent);
                 }
             }
@@ -205,16 +206,39 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     /**
+     * The job's retention rules as the config names them, so that an auditor can check each {@code delete?} line against
+     * them without the config: {@code keep_last 1, keep_weekly 2 (periods in Europe/Berlin); a backup no rule keeps would
+     * be deleted with its .sha256 and .manifest.json}.
+     */
+    static String rules(RetentionPolicy p, boolean dryRun) {
+        if (p.keepsEverything()) {
+            return "none (every backup is kept)";
+        }
+        List<String> set = new ArrayList<>();
+        int[] counts = {p.keepLast(), p.keepHourly(), p.keepDaily(), p.keepWeekly(), p.keepMonthly(), p.keepYearly()};
+        String[] names = {"keep_last", "keep_hourly", "keep_daily", "keep_weekly", "keep_monthly", "keep_yearly"};
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                set.add(names[i] + " " + counts[i]);
+            }
+        }
+        return String.join(", ", set) + " (periods in " + (p.zone().normalized().equals(ZoneOffset.UTC) ? "UTC" : p.zone().getId()) + "); a backup no rule keeps "
+                + (dryRun ? "would be" : "is") + " deleted with its .sha256 and .manifest.json";
+    }
+
+    /**
      * The decision as a table. Its times are in {@code zone}, the job's {@code retention.timezone}, where its periods are
      * counted: with Europe/Berlin, 23:30 UTC is the next day's 00:30, and two backups of one UTC date can both be kept as
      * "daily" — shown in UTC, unlabelled, that read as a retention bug. A zone other than UTC is named, each time with its
      * offset; the keys stay UTC.
      */
-    private void printTable(Pruner.Result r, ZoneId zone) {
+    private void printTable(Pruner.Result r, RetentionPolicy policy) {
+        ZoneId zone = policy.zone();
         boolean utc = zone.normalized().equals(ZoneOffset.UTC);
         DateTimeFormatter time = utc ? TIME : LOCAL_TIME.withZone(zone);
         root.out.printf(Locale.ROOT, "job %s: keep %d, %s %d%n", r.job(), r.decision().keep().size(),
                 r.dryRun() ? "would delete" : "deleted", r.decision().delete().size());
+        root.out.printf(Locale.ROOT, "  rules: %s%n", rules(policy, r.dryRun()));
         if (!utc) {
             root.out.printf(Locale.ROOT, "  times in %s (retention.timezone: its hours, days, weeks, months and years); keys "
                     + "are in UTC%n", zone.getId());

@@ -40,6 +40,7 @@ class PruneTimeZoneCliTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("""
                 job app: keep 2, would delete 1
+                  rules: keep_daily 2 (periods in Europe/Berlin); a backup no rule keeps would be deleted with its .sha256 and .manifest.json
                   times in Europe/Berlin (retention.timezone: its hours, days, weeks, months and years); keys are in UTC
                   keep    2026-03-10 00:30:00 +01:00  app/app-20260309-233000.sqlite.gz  [daily 1/2]
                   keep    2026-03-09 23:30:00 +01:00  app/app-20260309-223000.sqlite.gz  [daily 2/2]
@@ -49,6 +50,7 @@ class PruneTimeZoneCliTest {
         Cli.Result utc = at("2026-03-10T02:00:00Z").run("-c", "config.yaml", "prune", "utc", "--dry-run");
         assertThat(utc.out()).as("UTC, as before").isEqualTo("""
                 job utc: keep 2, would delete 1
+                  rules: keep_daily 2 (periods in UTC); a backup no rule keeps would be deleted with its .sha256 and .manifest.json
                   keep    2026-03-09 23:30:00  utc/app/app-20260309-233000.sqlite.gz  [daily 1/2]
                   keep    2026-03-08 22:30:00  utc/app/app-20260308-223000.sqlite.gz  [daily 2/2]
                   delete? 2026-03-09 22:30:00  utc/app/app-20260309-223000.sqlite.gz
