@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  */
 public final class Checker {
     /**
-     * One check of one job: {@code what} is secrets, datasource (a copy job: source), store, wal archiving (physical jobs) or (with
+     * One check of one job: {@code what} is secrets, datasource (a copy job: source), a note of the datasource's
+     * ({@code binlog position}: MySQL/MariaDB), store, wal archiving (physical jobs) or (with
      * {@code --notify}) notifier NAME;
      * {@code detail} what was found or why not.
      */
@@ -110,6 +111,9 @@ public final class Checker {
             }
             if (out.get(0).ok()) {
                 out.add(job.isCopy() ? source(job) : datasource(job, op));
+                if (!job.isCopy() && out.get(out.size() - 1).ok()) {
+                    note(job, op).ifPresent(out::add);
+                }
                 out.add(store(job, op));
                 // a copy job's archive fills when it runs, not when the server archives
                 if (out.get(out.size() - 1).ok() && ws.datasource(job.datasource()).engine().physical() && !job.isCopy()) {
@@ -233,6 +237,20 @@ public final class Checker {
             return new Line(job.name(), "datasource", ExitStatus.OK, ws.datasource(job.datasource()).engine().check(op.context()));
         } catch (IOException | RuntimeException e) {
             return cut(job, "datasource", Failures.map("cannot reach " + ws.datasource(job.datasource()).engine().describe(), e));
+        }
+    }
+
+    /**
+     * The datasource's note ({@link Engine#checkNote}, e.g. binlog position): an ok line, or a failed one (2) where a backup
+     * would fail on what it found; a failure to read it fails it as the datasource's check.
+     */
+    private java.util.Optional<Line> note(JobConfig job, Workspace.Operation op) {
+        Engine engine = ws.datasource(job.datasource()).engine();
+        try {
+            return engine.checkNote(op.context()).map(n -> new Line(job.name(), n.what(),
+                    n.ok() ? ExitStatus.OK : ExitStatus.SYSTEM_ERROR, n.detail()));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.of(cut(job, "datasource", Failures.map("cannot reach " + engine.describe(), e)));
         }
     }
 

@@ -158,6 +158,22 @@ public interface Engine {
     }
 
     /**
+     * For {@code check}, once the datasource answered: a note of its own line on what a backup of it will record for
+     * point-in-time recovery, and if nothing, why and how to get it (MySQL/MariaDB: the binary log position). A note,
+     * not a failure, unless a backup would fail on what it found; empty for engines without such a note.
+     */
+    default java.util.Optional<CheckNote> checkNote(OperationContext ctx) throws IOException {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * {@link #checkNote}: {@code what} names the line ({@code binlog position}), {@code detail} says it; not {@code ok}:
+     * a backup would fail on it (a system error, as the dump tool's).
+     */
+    record CheckNote(String what, String detail, boolean ok) {
+    }
+
+    /**
      * What the datasource holds, for {@code dbbackup inspect}: server version, databases, tables with
      * row estimates and sizes, as JSON-ready maps and lists. Read-only.
      */

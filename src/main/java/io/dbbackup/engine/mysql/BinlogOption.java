@@ -1,5 +1,7 @@
 package io.dbbackup.engine.mysql;
 
+import io.dbbackup.spi.Engine;
+
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,5 +72,79 @@ final class BinlogOption {
      */
     static boolean lockFree(ClientFamily.Probe tool, boolean mariaDbServer) {
         return tool.family() == ClientFamily.MARIADB && mariaDbServer;
+    }
+
+    /**
+     * Whether {@code extraArgs} give {@code --master-data}/{@code --source-data} themselves, read as the tool reads them
+     * (any case, {@code _} for {@code -}, a prefix of at least {@code --master}/{@code --source}, behind
+     * {@code --loose-}/{@code --enable-}; {@code --skip-}/{@code --disable-} or {@code =0} turn it off): on, off, or
+     * empty when they do not name it (the last one naming it counts, as for the tool).
+     */
+    static java.util.Optional<Boolean> askedInExtraArgs(List<String> extraArgs) {
+        java.util.Optional<Boolean> asked = java.util.Optional.empty();
+        for (String arg : extraArgs) {
+            String a = arg.strip();
+            if (!a.startsWith("--")) {
+                continue;
+            }
+            String[] parts = a.split("=", 2);
+            String name = parts[0].substring(2).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            boolean off = false;
+            for (String prefix : List.of("loose-", "enable-", "skip-", "disable-")) {
+                if (name.startsWith(prefix)) {
+                    off = off || prefix.equals("skip-") || prefix.equals("disable-");
+                    name = name.substring(prefix.length());
+                }
+            }
+            if (name.length() >= "master".length() && ("master-data".startsWith(name) || "source-data".startsWith(name))) {
+                asked = java.util.Optional.of(!off && !(parts.length > 1 && parts[1].strip().equals("0")));
+            }
+        }
+        return asked;
+    }
+
+    /**
+     * The {@code binlog position} line of {@code dbbackup check}: whether a backup will record the binary log position of
+     * its snapshot, and if not, why and what gets it; a note, except where the dump would fail (extra_args ask for the
+     * position of a server without a binary log: the tool stops). {@code logBin}: the server's {@code @@log_bin};
+     * {@code lockFree}: {@link #lockFree}; {@code option}: {@link #of} for the tool; {@code tool}: its file name.
+     */
+    static Engine.CheckNote checkNote(boolean logBin, boolean lockFree, String option, String tool, List<String> extraArgs) {
+        java.util.Optional<Boolean> asked = askedInExtraArgs(extraArgs);
+        if (!logBin && asked.orElse(false)) {
+            return new Engine.CheckNote(WHAT, "extra_args ask for it (" + option + ") but the server writes no binary log "
+                    + "(log_bin is OFF): " + tool + " stops ('You are not using binary logging', 'Binlogging on server not "
+                    + "active') and the backup fails; remove it from extra_args, or start the server with log_bin", false);
+        }
+        if (!logBin) {
+            return note("not recorded: the server writes no binary log (log_bin is OFF), so a backup has no position to "
+                    + "replay from (point-in-time recovery); start the server with log_bin (log-bin in its [mysqld] options) "
+                    + "to have it");
+        }
+        if (replicaPositionAsked(extraArgs)) {
+            return note("not recorded: extra_args' --dump-slave/--dump-replica makes the dump write the position of the "
+                    + "server this one replicates instead");
+        }
+        if (asked.isPresent() && !asked.get()) {
+            return note("not recorded: extra_args turn it off (" + option.replace("=2", "=0") + ")");
+        }
+        if (lockFree) {
+            return note("recorded: " + tool + " reads it from its consistent snapshot (" + option + ": no lock, no "
+                    + "privilege); show prints it on its binlog line");
+        }
+        if (asked.isPresent()) {
+            return note("recorded, as extra_args ask: " + tool + " takes it under FLUSH TABLES WITH READ LOCK, a global "
+                    + "read lock held while the snapshot starts (the account needs RELOAD, REPLICATION CLIENT ON *.*)");
+        }
+        return note("not recorded: with mysqldump, or a MySQL server, " + tool + " takes it only under FLUSH TABLES WITH "
+                + "READ LOCK, a global read lock that stalls every write while it waits, never taken unasked; to record it "
+                + "add extra_args: [" + option + "] and grant the backup account RELOAD, REPLICATION CLIENT ON *.*");
+    }
+
+    /** The name of {@code check}'s line. */
+    static final String WHAT = "binlog position";
+
+    private static Engine.CheckNote note(String detail) {
+        return new Engine.CheckNote(WHAT, detail, true);
     }
 }

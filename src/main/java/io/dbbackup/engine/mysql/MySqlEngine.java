@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -127,6 +128,27 @@ public final class MySqlEngine implements Engine {
             return holds + "; server " + pre.version() + ", " + tool.getFileName() + " " + probe.release() + " (" + tool + ")"
                     + (pre.nonTransactional().isEmpty() ? "" : "; outside the consistent snapshot, "
                     + Human.count(pre.nonTransactional().size(), "non-transactional table") + ": " + String.join(", ", pre.nonTransactional()));
+        }
+    }
+
+    /**
+     * {@code binlog position}: whether a backup will record the binary log position of its snapshot, as {@link #dump}
+     * decides it ({@code @@log_bin}, the dump tool and server, {@code extra_args}), and if not why and how
+     * ({@link BinlogOption#checkNote}).
+     */
+    @Override
+    public Optional<CheckNote> checkNote(OperationContext ctx) throws IOException {
+        Path tool = client.dumpTool();
+        try (DefaultsFile defaults = DefaultsFile.create(ctx.scratchDir(), s.password())) {
+            ClientFamily.Probe probe = client.probe(tool, ctx);
+            boolean logBin = false;
+            boolean mariaDb = false;
+            for (List<String> row : client.query("SELECT 'binlog', @@log_bin, VERSION();\n", null, defaults, ctx)) {
+                logBin = "1".equals(row.get(1));
+                mariaDb = row.get(2).contains("MariaDB");
+            }
+            return Optional.of(BinlogOption.checkNote(logBin, BinlogOption.lockFree(probe, mariaDb), BinlogOption.of(probe),
+                    tool.getFileName().toString(), s.extraArgs()));
         }
     }
 

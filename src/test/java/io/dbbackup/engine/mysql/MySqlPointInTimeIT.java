@@ -109,6 +109,50 @@ class MySqlPointInTimeIT extends MySqlCliFixture {
         }
     }
 
+    @Test
+    void checkSaysTheBackupWillRecordThePositionOrThatExtraArgsTurnItOff() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key);");
+        cli = configure("");
+        Cli.Result check = cli.run("-c", "config.yaml", "check", "shop");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.out()).contains("ok     shop binlog position: recorded: mariadb-dump reads it from its consistent "
+                + "snapshot (--master-data=2: no lock, no privilege)");
+        Cli.Result json = cli.run("-c", "config.yaml", "check", "shop", "--json");
+        assertThat(json.out()).containsPattern("\"check\": \"binlog position\",\\s*\"ok\": true,\\s*\"exit_code\": 0,"
+                + "\\s*\"detail\": \"recorded: mariadb-dump");
+
+        cli = configure("    extra_args: [--master-data=0]\n", "", "");
+        Cli.Result off = cli.run("-c", "config.yaml", "check", "shop");
+        assertThat(off.exit()).as(off.toString()).isZero();
+        assertThat(off.out()).contains("ok     shop binlog position: not recorded: extra_args turn it off (--master-data=0)");
+    }
+
+    @Test
+    void checkOfAServerWithoutABinaryLogSaysThereIsNoPositionAndHowToHaveOne() throws Exception {
+        MariaDbServer logged = server;
+        try (MariaDbServer plain = MariaDbServer.start()) {
+            server = plain;
+            freshShop("CREATE TABLE t(id int primary key);");
+            cli = configure("");
+            Cli.Result check = cli.run("-c", "config.yaml", "check", "shop");
+            assertThat(check.exit()).as(check.toString()).isZero(); // a note, not a failure
+            assertThat(check.out()).contains("ok     shop binlog position: not recorded: the server writes no binary log "
+                    + "(log_bin is OFF)").contains("start the server with log_bin");
+
+            // asked for anyway, the position fails the backup, and so the check, before the night
+            cli = configure("    extra_args: [--master-data=2]\n", "", "");
+            Cli.Result backup = cli.run("-c", "config.yaml", "backup", "shop");
+            assertThat(backup.exit()).as(backup.toString()).isEqualTo(2);
+            assertThat(backup.out() + backup.err()).contains("You are not using binary logging");
+            Cli.Result asked = cli.run("-c", "config.yaml", "check", "shop");
+            assertThat(asked.exit()).as(asked.toString()).isEqualTo(2);
+            assertThat(asked.out()).contains("FAILED shop binlog position: extra_args ask for it (--master-data=2) but the "
+                    + "server writes no binary log (log_bin is OFF): mariadb-dump stops");
+        } finally {
+            server = logged;
+        }
+    }
+
     /** The replay command of the README's "MySQL/MariaDB point-in-time recovery" section, its lines joined. */
     private static String readmeReplay() throws java.io.IOException {
         String readme = Files.readString(Path.of(System.getProperty("project.basedir", ".")).resolve("README.md"));
