@@ -89,6 +89,24 @@ class MySqlPointInTimeIT extends MySqlCliFixture {
         assertThat(BINLOG_LINE.matcher(show.out()).find()).as(show.out()).isTrue();
     }
 
+    /**
+     * A sync dumps as a backup does, with {@code --master-data=2} from a server writing a binary log: it costs the source no
+     * lock and no privilege (the account lacks RELOAD and BINLOG MONITOR), and its comment changes nothing on the target.
+     */
+    @Test
+    void aSyncFromAServerWritingABinaryLogNeedsNoMorePrivilegeAndLoadsAsBefore() throws Exception {
+        freshShop("CREATE TABLE t(id int primary key); INSERT INTO t VALUES (1), (2);");
+        server.rootSql("DROP DATABASE IF EXISTS scratch; CREATE DATABASE scratch;\n"
+                + "DROP USER IF EXISTS lp@'127.0.0.1'; CREATE USER lp@'127.0.0.1' IDENTIFIED BY 'lp-pw';\n"
+                + "GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT ON shop.* TO lp@'127.0.0.1';\n"
+                + "GRANT SELECT ON mysql.proc TO lp@'127.0.0.1';");
+        cli = configure("", "  lp:\n    <<: *db\n    user: lp\n    password_env: LP_PW\n", "").env("LP_PW", "lp-pw");
+        Cli.Result sync = cli.run("-c", "config.yaml", "sync", "lp", "scratch", "--auto-confirm", "--clean");
+        assertThat(sync.exit()).as(sync.toString()).isZero();
+        assertThat(rows("scratch", "SELECT id FROM t ORDER BY id")).isEqualTo("1\n2");
+        assertThat(rows(null, "SHOW SLAVE STATUS")).isEmpty(); // the CHANGE MASTER comment ran nowhere
+    }
+
     @Test
     void aServerWithoutABinaryLogBacksUpAsBeforeWithNoPosition() throws Exception {
         MariaDbServer logged = server;
