@@ -186,7 +186,7 @@ public final class PhysicalRestorer {
                 String where = join(folders.keySet());
                 // whatever failed (a checksum keeps its own message), the user learns what became of the directory
                 // a signal's cut read and what the engine made of it race: the cancellation is said, whichever came first
-                DbBackupException d = namingTheBackup(key, Failures.map("restore of " + key.key() + " into " + dir + " failed",
+                DbBackupException d = Restorer.namingTheBackup(key, Failures.map("restore of " + key.key() + " into " + dir + " failed",
                         StoppableRead.cancellationFirst(e, op.context().cancellation(), ws.log())));
                 throw catalog.pointingToOlder(job, key, new DbBackupException(d.status(), d.getMessage()
                         + (unclean.isEmpty() ? " (nothing was left in " + where + ")"
@@ -199,15 +199,6 @@ public final class PhysicalRestorer {
             ws.log().info("restore finished", "key", key.key(), "pgdata", dir, "bytes", bytes);
             return new Result(key, dir, bytes, r.target(), restoreCommand, tablespaces, false, pastArchive);
         }
-    }
-
-    /**
-     * An integrity failure whose words do not name the backup (the engine's finding about the archive: a tar cut short,
-     * data after its end, no PG_VERSION) led by it as a logical restore's is: "the backup KEY does not restore: …" (exit
-     * 3), which the next older backup follows; one that names it (a checksum mismatch) and any other failure as it is.
-     */
-    private static DbBackupException namingTheBackup(BackupKey key, DbBackupException failed) {
-        return failed.getMessage().contains(key.key()) ? failed : Restorer.doesNotRestore(key, failed);
     }
 
     /**

@@ -285,6 +285,16 @@ public final class Restorer {
     }
 
     /**
+     * An integrity failure whose words do not name the backup (the engine's finding about the archive: a tar cut short,
+     * data after its end, no PG_VERSION) led by it as {@link #doesNotRestore} does: "the backup KEY does not restore: …"
+     * (exit 3), which the next older backup follows; one that names it (a checksum mismatch) and any other failure as it
+     * is. A physical restore's failure and a {@code verify --deep}'s finding say it alike.
+     */
+    static DbBackupException namingTheBackup(BackupKey key, DbBackupException failed) {
+        return failed.getMessage().contains(key.key()) ? failed : doesNotRestore(key, failed);
+    }
+
+    /**
      * The restore's read of {@code key} did not match the checksum that the check's read of it confirmed: the object was
      * replaced in the store, or damaged on its way, in between. Not "does not restore" (which sends the user to an older
      * backup): its bytes held when checked, and a restore again reads it again.

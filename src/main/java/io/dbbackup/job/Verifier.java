@@ -288,7 +288,9 @@ public final class Verifier {
             }
             storedBytes = decoded.storedBytes();
         } catch (IOException | DbBackupException e) {
-            throw badRead.apply(Failures.map("verification of " + k.key() + " failed", e));
+            DbBackupException failed = Failures.map("verification of " + k.key() + " failed", e);
+            // the engine's finding (a tar cut short) names the backup as a restore's does: which of many jobs' it is
+            throw badRead.apply(deep ? Restorer.namingTheBackup(k, failed) : failed);
         } finally {
             progress.finished();
         }
