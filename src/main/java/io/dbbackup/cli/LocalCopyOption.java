@@ -23,7 +23,7 @@ final class LocalCopyOption {
         if (fromFile == null) {
             return null;
         }
-        key = ws.readFromFile(job, main.workingDir().resolve(fromFile));
+        key = ws.readFromFile(job, main.workingDir().resolve(fromFile), fromFile);
         return key.fileName();
     }
 

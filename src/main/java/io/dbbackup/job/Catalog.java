@@ -584,8 +584,9 @@ public final class Catalog {
 
     /** Reads {@code key}'s manifest sidecar; a missing or unreadable one is an error naming it. */
     public Facts facts(JobConfig job, BackupKey key) {
-        Map<String, Object> m = manifest(job, key).orElseThrow(() -> DbBackupException.integrity("backup " + key.key()
-                + " has no manifest " + key.manifestKey()));
+        Store store = store(job); // a --from-file copy: its file as given, and the manifest missing beside it
+        Map<String, Object> m = manifest(job, key).orElseThrow(() -> DbBackupException.integrity("backup "
+                + store.nameOf(key.key()) + " has no manifest " + store.nameOf(key.manifestKey())));
         try {
             return new Facts(key, Instant.parse(String.valueOf(m.get("finished"))), factsIn(m));
         } catch (RuntimeException e) {

@@ -31,16 +31,24 @@ final class LocalCopy implements Store {
 
     private final BackupKey key;
     private final Map<String, Path> objects = new LinkedHashMap<>();
+    /** What lines call each object: the file as the user gave it, and its sidecars beside it so named. */
+    private final Map<String, String> names = new LinkedHashMap<>();
 
-    private LocalCopy(BackupKey key, Path file) {
+    private LocalCopy(BackupKey key, Path file, Path given) {
         this.key = key;
         objects.put(key.key(), file);
         objects.put(key.sha256Key(), file.resolveSibling(file.getFileName() + BackupKey.SHA256_SUFFIX));
         objects.put(key.manifestKey(), file.resolveSibling(file.getFileName() + BackupKey.MANIFEST_SUFFIX));
+        names.put(key.key(), given.toString());
+        names.put(key.sha256Key(), given + BackupKey.SHA256_SUFFIX);
+        names.put(key.manifestKey(), given + BackupKey.MANIFEST_SUFFIX);
     }
 
-    /** {@code file} as a backup of a job whose backups are named for {@code database} under {@code prefix}. */
-    static LocalCopy of(Path file, String jobName, String prefix, String database) {
+    /**
+     * {@code file} as a backup of a job whose backups are named for {@code database} under {@code prefix}, named in lines
+     * as {@code given} (the path as the user typed it, relative to the working directory).
+     */
+    static LocalCopy of(Path file, Path given, String jobName, String prefix, String database) {
         if (!Files.isRegularFile(file)) {
             throw DbBackupException.user("--from-file " + file + ": " + (Files.exists(file) ? "not a file" : "no such file"));
         }
@@ -49,7 +57,7 @@ final class LocalCopy implements Store {
                 "--from-file " + file + ": '" + name + "' is not the name of a backup of job '" + jobName + "' (expected "
                         + database + "-YYYYMMDD-HHMMSS.<ext>[.gz|.zst|.lz4][.age], the name list and download give it; "
                         + "the name says how to decode it)" + otherDatabase(name, prefix)));
-        LocalCopy copy = new LocalCopy(key, file);
+        LocalCopy copy = new LocalCopy(key, file, given);
         if (!Files.isRegularFile(copy.objects.get(key.sha256Key())) && !Files.isRegularFile(copy.objects.get(key.manifestKey()))) {
             throw DbBackupException.user("--from-file " + file + ": no " + name + BackupKey.SHA256_SUFFIX + " (or "
                     + name + BackupKey.MANIFEST_SUFFIX + ") beside it to check it against; copy the backup's sidecar there "
@@ -130,8 +138,7 @@ final class LocalCopy implements Store {
 
     @Override
     public String nameOf(String k) {
-        Path p = objects.get(k);
-        return p == null ? k : p.toString();
+        return names.getOrDefault(k, k);
     }
 
     @Override

@@ -266,11 +266,12 @@ public final class Workspace {
 
     /**
      * From now on job {@code jobName}'s store is the local copy {@code file} of one of its backups, read-only
-     * ({@link LocalCopy}): the store itself is never reached. Returns the backup's key.
+     * ({@link LocalCopy}): the store itself is never reached; what is said of it names {@code given} (the path as typed).
+     * Returns the backup's key.
      */
-    public BackupKey readFromFile(String jobName, Path file) {
+    public BackupKey readFromFile(String jobName, Path file, Path given) {
         JobConfig job = job(jobName);
-        LocalCopy copy = LocalCopy.of(file.toAbsolutePath().normalize(), job.name(), job.prefix(),
+        LocalCopy copy = LocalCopy.of(file.toAbsolutePath().normalize(), given, job.name(), job.prefix(),
                 datasource(job.datasource()).engine().database());
         localCopies.put(job.store(), new StoreConfig(job.store(), "local copy", copy));
         return copy.key();

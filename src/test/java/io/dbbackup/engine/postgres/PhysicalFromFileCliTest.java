@@ -65,6 +65,34 @@ class PhysicalFromFileCliTest {
                 .contains("(nothing was left in " + cut + ")").doesNotContain("pg/pg-");
     }
 
+    /**
+     * A copy with its sidecar and no manifest ({@code download --with-sidecar} writes none): the warning that its
+     * tablespaces are unknown names the manifest missing beside the file given, where one would be put, not the store
+     * path {@code pg/pg-….tar.zst.manifest.json} that no folder here holds. Its {@code key=} field stays the key, as in
+     * every log line of a {@code --from-file} command.
+     */
+    @Test
+    void theWarningOfAMissingManifestNamesItBesideTheFileGiven() throws IOException {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  pg: {engine: postgres, method: physical, host: 127.0.0.1, port: 1, user: replicator}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  phys: {datasource: pg, store: local}
+                """);
+        String file = "copies/pg-20261130-025421.tar.zst";
+        copy(file, CutBaseBackupCliTest.zstd(PhysicalUnitTest.baseBackup(new byte[1000])));
+        Path data = dir.resolve("data");
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "restore", "phys", "--from-file", file, "--pgdata",
+                data.toString(), "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String warning = r.err().lines().filter(l -> l.contains("manifest cannot be read")).findFirst().orElseThrow();
+        assertThat(warning).contains("its tablespaces are unknown").contains(" key=pg/pg-20261130-025421.tar.zst ")
+                .contains("error=backup " + file + " has no manifest " + file + ".manifest.json");
+        assertThat(warning.substring(warning.indexOf(" error="))).doesNotContain("pg/pg-");
+    }
+
     /** {@code name} with its sidecar beside it, as {@code download --with-sidecar} writes them. */
     private void copy(String name, byte[] bytes) throws IOException {
         Path f = dir.resolve(name);
