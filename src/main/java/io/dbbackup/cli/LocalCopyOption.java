@@ -30,10 +30,17 @@ final class LocalCopyOption {
     /**
      * What a line says of the backup, naming the file as given rather than the store key the job's store would hold it
      * under ({@code copies/app-….db.zst}, not {@code prod/app/app-….db.zst}): the file is what was read. {@code text} as it
-     * is before {@link #use} or without the option.
+     * is before {@link #use} or without the option. The file named already (its sidecar, as the copy's store names it) is
+     * left as it is, even when its path ends with the key ({@code bucket/pg/pg-….tar.zst}, a copy of the bucket's folders):
+     * named once, never {@code bucket/bucket/pg/…}.
      */
     String naming(String text) {
-        return key == null || text == null ? text : text.replace(key.key(), fromFile.toString());
+        if (key == null || text == null) {
+            return text;
+        }
+        String given = fromFile.toString();
+        String held = "\0"; // no message holds a NUL: the file's own mentions, kept aside while the key is replaced
+        return text.replace(given, held).replace(key.key(), given).replace(held, given);
     }
 
     /**

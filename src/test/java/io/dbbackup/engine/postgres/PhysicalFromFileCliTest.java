@@ -93,6 +93,31 @@ class PhysicalFromFileCliTest {
         assertThat(warning.substring(warning.indexOf(" error="))).doesNotContain("pg/pg-");
     }
 
+    /**
+     * A copy of the bucket keeps the store's folders ({@code bucket/pg/pg-….tar.zst}): the file as given ends with the key.
+     * A failure naming its sidecar names it once, not {@code bucket/bucket/pg/…} (the key in the file's own name was
+     * replaced by the file again).
+     */
+    @Test
+    void aCopyInFoldersLikeTheStoresIsNamedOnce() throws IOException {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  pg: {engine: postgres, method: physical, host: 127.0.0.1, port: 1, user: replicator}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  phys: {datasource: pg, store: local}
+                """);
+        String file = "bucket/pg/pg-20261130-025421.tar.zst";
+        copy(file, CutBaseBackupCliTest.zstd(PhysicalUnitTest.baseBackup(new byte[1000])));
+        Files.writeString(dir.resolve(file + ".sha256"), "not a sidecar\n");
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "restore", "phys", "--from-file", file, "--pgdata",
+                dir.resolve("data").toString(), "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("malformed checksum sidecar " + file + ".sha256: cannot verify " + file)
+                .doesNotContain("bucket/bucket");
+    }
+
     /** {@code name} with its sidecar beside it, as {@code download --with-sidecar} writes them. */
     private void copy(String name, byte[] bytes) throws IOException {
         Path f = dir.resolve(name);
