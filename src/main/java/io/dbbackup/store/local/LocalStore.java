@@ -557,18 +557,71 @@ public final class LocalStore implements Store {
          * The commit where the file system renames nothing in one step ({@code EXDEV} within one folder: the key is a
          * mount point, some FUSE file systems). {@link Files#move} without {@code ATOMIC_MOVE} would delete the old object
          * first and then copy the new one in: a failed copy (a full disk) or a crash between the two loses both, the
-         * new one with the temporary file that the abort (or prune) removes. A new key is moved in (copied, as before);
-         * an existing one is replaced through hard links ({@link #replaceByLinks}), and where the file system links
-         * neither, it is kept and the commit fails, saying so.
+         * new one with the temporary file that the abort (or prune) removes. A new key is linked in
+         * ({@link #placeWithoutRename}); an existing one is replaced through hard links ({@link #replaceByLinks}), and
+         * where the file system links neither, it is kept and the commit fails, saying so.
          */
         private void moveWithoutReplacing(AtomicMoveNotSupportedException refused) throws IOException {
+            boolean placed;
             try {
-                move.move(temp, target); // without REPLACE_EXISTING: refused when the name exists, nothing deleted
-            } catch (FileAlreadyExistsException taken) {
-                replaceByLinks(refused);
+                placed = placeWithoutRename();
             } catch (IOException e) {
                 throw failure("move the finished upload onto", target, e);
             }
+            if (!placed) {
+                replaceByLinks(refused);
+            }
+        }
+
+        /**
+         * Puts the finished (fsynced) temporary file under the key, which must be free, without a rename: linked in
+         * ({@code link(2)}: the whole object or none under the key, whenever the process dies), then the temporary
+         * name removed. False, with nothing changed, when the key is taken. Where the file system links nothing either,
+         * the only way left is a copy into the final name ({@link #copyIn}); a second temporary name in the key's folder
+         * would not help, the temporary file is in that folder already and a rename there is what was refused.
+         */
+        private boolean placeWithoutRename() throws IOException {
+            try {
+                link.link(target, temp);
+            } catch (FileAlreadyExistsException taken) {
+                return false;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+                return copyIn();
+            }
+            try {
+                Files.deleteIfExists(temp); // a second name of the stored object now
+            } catch (IOException e) {
+                if (log != null) {
+                    log.warn("stored an object but could not remove its temporary name, a second link to it; '"
+                            + commands.command("prune", "--all") + "' removes it once it is a day old",
+                            "path", temp, "error", String.valueOf(e.getMessage()));
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Where the file system neither renames nor links: the temporary file moved by {@link Files#move}, which
+         * copies it into the final name (creating it exclusively, and removing what it copied when the copy fails),
+         * then the copy fsynced, as the JDK does not. A process killed mid-copy still leaves a part under the key, with
+         * no {@code .sha256} sidecar (written after it), so nothing reads it as a backup; storing nothing at all on
+         * such a file system was the other choice. False when the key is taken.
+         */
+        private boolean copyIn() throws IOException {
+            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            try {
+                move.move(temp, target); // without REPLACE_EXISTING: refused when the name exists, nothing deleted
+            } catch (FileAlreadyExistsException taken) {
+                return false;
+            }
+            if (fsync) {
+                try (FileChannel copy = FileChannel.open(target, java.nio.file.StandardOpenOption.READ)) {
+                    copy.force(true);
+                }
+            }
+            return true;
         }
 
         /**
@@ -631,28 +684,19 @@ public final class LocalStore implements Store {
             }
         }
 
-        /** Commits unless {@code target} exists (then false, and {@link #abort} removes the temporary file). */
+        /**
+         * Commits unless {@code target} exists (then false, and {@link #abort} removes the temporary file): linked in as
+         * a commit without an atomic rename does it ({@link #placeWithoutRename}), through the store's link.
+         */
         boolean commitIfAbsent() throws IOException {
             finish();
             try {
-                Files.createLink(target, temp);
-            } catch (FileAlreadyExistsException e) {
-                return false;
-            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
-                if (Files.exists(target)) {
+                if (!placeWithoutRename()) {
                     return false;
-                }
-                try {
-                    Files.move(temp, target); // without REPLACE_EXISTING: refused when the name exists
-                } catch (FileAlreadyExistsException e) {
-                    return false;
-                } catch (IOException e) {
-                    throw failure("rename the finished upload onto", target, e);
                 }
             } catch (IOException e) {
                 throw failure("link the finished upload as", target, e);
             }
-            Files.deleteIfExists(temp);
             done = true;
             madeForCommits.addAll(madeFolders);
             if (fsync) {

@@ -73,6 +73,82 @@ class LocalStoreTest extends StoreContract {
     }
 
     /**
+     * Without an atomic rename, a NEW key was moved in by Files.move, which copies into the final name: a process killed
+     * mid-copy (SIGKILL, OOM, power loss) left a partial file under the key. The kill is injected where the store puts
+     * the object under its key: the copy writes part of the file and dies; a link dies before it links (a link is whole
+     * or absent). Nothing may be under the key afterwards; the object is linked in, so no copy runs at all.
+     */
+    @Test
+    void aNewKeyWithoutAtomicRenamesIsNeverPartialWhenKilledWhileMovedIn() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("no-atomic-new"));
+        class Killed extends Error {
+        }
+        java.util.List<String> copies = new java.util.ArrayList<>();
+        LocalStore store = new LocalStore(base, true).movingWith((from, to, options) -> {
+            if (java.util.List.of(options).contains(java.nio.file.StandardCopyOption.ATOMIC_MOVE)) {
+                throw new java.nio.file.AtomicMoveNotSupportedException(from.toString(), to.toString(), "Invalid cross-device link");
+            }
+            copies.add(to.getFileName().toString());
+            byte[] all = Files.readAllBytes(from);
+            Files.write(to, java.util.Arrays.copyOf(all, all.length / 2), java.nio.file.StandardOpenOption.CREATE_NEW);
+            throw new Killed(); // the process dies mid-copy: nothing of the store's runs after this
+        }).linkingWith((link, existing) -> {
+            throw new Killed(); // dies before the link: the key is absent (after it, whole)
+        });
+
+        org.assertj.core.api.Assertions.catchThrowable(
+                () -> store.put("app/app-20260101-040000.sql.gz", "the whole backup".getBytes(), ctx()));
+
+        assertThat(base.resolve("app/app-20260101-040000.sql.gz")).as("a part of the object under its key").doesNotExist();
+        assertThat(copies).as("copied into the final name").isEmpty();
+    }
+
+    /** Without an atomic rename a new key is linked in whole and its temporary file removed; nothing left beside it. */
+    @Test
+    void aNewKeyWithoutAtomicRenamesIsLinkedIn() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("no-atomic-link-new"));
+        java.util.List<String> copies = new java.util.ArrayList<>();
+        LocalStore store = new LocalStore(base, true).movingWith((from, to, options) -> {
+            if (java.util.List.of(options).contains(java.nio.file.StandardCopyOption.ATOMIC_MOVE)) {
+                throw new java.nio.file.AtomicMoveNotSupportedException(from.toString(), to.toString(), "Invalid cross-device link");
+            }
+            copies.add(to.getFileName().toString());
+            Files.move(from, to, options);
+        });
+
+        store.put("app/app-20260101-040000.sql.gz", "the whole backup".getBytes(), ctx());
+
+        assertThat(Files.readString(base.resolve("app/app-20260101-040000.sql.gz"))).isEqualTo("the whole backup");
+        assertThat(copies).as("copied into the final name").isEmpty();
+        try (Stream<Path> s = Files.list(base.resolve("app"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("app-20260101-040000.sql.gz");
+        }
+    }
+
+    /**
+     * putIfAbsent links with the store's link (the no_hard_links fault reaches it): where links fail it still stores a
+     * new key and still refuses a taken one, and never through Files.createLink behind the fault's back.
+     */
+    @Test
+    void putIfAbsentLinksThroughTheStoresLink() throws Exception {
+        Path base = Files.createDirectories(scratch.resolve("no-links-exclusive"));
+        java.util.List<String> links = new java.util.ArrayList<>();
+        LocalStore store = new LocalStore(base, false).linkingWith((link, existing) -> {
+            links.add(link.getFileName().toString());
+            throw new FileSystemException(link.toString(), existing.toString(), "Operation not permitted");
+        });
+
+        assertThat(store.putIfAbsent("app/app.sql.gz.sha256", "first".getBytes(), ctx())).isTrue();
+        assertThat(store.putIfAbsent("app/app.sql.gz.sha256", "second".getBytes(), ctx())).isFalse();
+
+        assertThat(links).as("links asked of the store's link").containsExactly("app.sql.gz.sha256", "app.sql.gz.sha256");
+        assertThat(Files.readString(base.resolve("app/app.sql.gz.sha256"))).isEqualTo("first");
+        try (Stream<Path> s = Files.list(base.resolve("app"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("app.sql.gz.sha256");
+        }
+    }
+
+    /**
      * Without an atomic rename, an existing object is replaced through hard links: the old one linked aside, the key
      * unlinked, the new one (whole, fsynced) linked in. It was refused ("cannot replace"), so that a copy job's re-copy
      * of an archived WAL file cut short failed every run. Nothing is left beside the key.
