@@ -58,8 +58,9 @@ import java.util.List;
  * creating {@code .commit-stuck} in the store's folder for a test to wait for; then it commits. {@code slow_listing: true}
  * makes every folder listing take 2 s, deaf to interrupts (the request runs to its end), after creating {@code .listing}
  * in the store's folder. {@code no_atomic_rename: true} puts the store on a file system that renames nothing in one step
- * (a mount point, some FUSE file systems): a commit onto an existing key replaces it through hard links; with
- * {@code no_hard_links: true} too, it is refused, the old object kept.
+ * (a mount point, some FUSE file systems): a new key is linked in, a commit onto an existing key replaces it through hard
+ * links; with {@code no_hard_links: true} too (which also reaches {@code putIfAbsent}), a new key is copied in and a
+ * replacement is refused, the old object kept.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     /** How long a stalled read ({@code stall_read_after}) waits before it times out, unless its stream is closed. */

@@ -215,7 +215,7 @@ public final class LocalStore implements Store {
 
     /**
      * Exclusive: the content goes to a temporary file, which is then linked under the key — {@code link} fails when the
-     * name exists, in one step. A file system without hard links gets a look and a rename instead.
+     * name exists, in one step. A file system without hard links gets a look and a move instead.
      */
     @Override
     public boolean putIfAbsent(String key, byte[] content, OperationContext ctx) throws IOException {

@@ -21,7 +21,8 @@ public final class LocalStoreFaults {
 
     /**
      * {@code store}, on a file system that makes no hard links either (FAT, some FUSE file systems): with
-     * {@link #withoutAtomicRenames}, a commit onto an existing key is refused, the old object kept.
+     * {@link #withoutAtomicRenames}, a new key is copied in and a commit onto an existing key is refused, the old object
+     * kept. {@code putIfAbsent} links through it too.
      */
     public static LocalStore withoutHardLinks(LocalStore store) {
         return store.linkingWith((link, existing) -> {
