@@ -141,11 +141,11 @@ public final class Failures {
         return false;
     }
 
-    /** The last lines of a failed tool's stderr, if a tool failure is in the chain. */
+    /** The last lines of a failed tool's stderr as it wrote them ({@link ToolFailedException#toolOutput}), if a tool failure is in the chain. */
     public static String detail(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ToolFailedException tf) {
-                return tf.stderrTail();
+                return tf.toolOutput(); // its words as it wrote them: dbbackup's hints are in the error
             }
         }
         return "";

@@ -41,6 +41,7 @@ public final class ChildProcess {
     private Duration firesAfter;
     private Predicate<String> permanentFailure = s -> false;
     private java.util.function.UnaryOperator<String> explained = s -> s;
+    private Predicate<String> unquoted = line -> false;
     private boolean readsOnlyAPrefix;
     /**
      * How long {@link #run} waits, once the child exited, for its stderr reader and for its stdin feeder (unless it
@@ -118,6 +119,16 @@ public final class ChildProcess {
      */
     public ChildProcess explainedBy(java.util.function.UnaryOperator<String> stderr) {
         this.explained = stderr;
+        return this;
+    }
+
+    /**
+     * Stderr lines a failed run's quote leaves out ({@link ToolFailedException#toolOutput}), though its
+     * {@link ToolFailedException#stderrTail} keeps them for what reads it: a line naming a file of dbbackup's own that is
+     * deleted by the time anyone reads the report (libpq's {@code password retrieved from file "/tmp/dbbackup-…"}).
+     */
+    public ChildProcess unquoted(Predicate<String> line) {
+        this.unquoted = line;
         return this;
     }
 
@@ -301,7 +312,7 @@ public final class ChildProcess {
                 String foreign = CannotRun.is(exit) || exit == 2 ? ElfBinary.problem(program()) : "";
                 // a shell's "command not found" / "not executable" (a wrapper script's) and SIGILL fail every attempt alike
                 throw new ToolFailedException(name, exit, explained.apply(stderr), foreign.isEmpty() && !permanentFailure.test(stderr)
-                        && !CannotRun.is(exit) && !ToolSignal.permanent(exit), foreign);
+                        && !CannotRun.is(exit) && !ToolSignal.permanent(exit), foreign).quoting(quoted(stderr));
             }
             if (stalled != null) {
                 // it never saw its input's end (the feeder closes the pipe only after the source's end): what was not
@@ -395,6 +406,11 @@ public final class ChildProcess {
      * them when it has scrolled out: pg_restore follows a failed statement with the whole statement ("Command was: CREATE
      * TABLE …"), which alone would leave a failure saying {@code );}.
      */
+    /** {@code stderr} without the lines {@link #unquoted} leaves out. */
+    private String quoted(String stderr) {
+        return stderr.lines().filter(unquoted.negate()).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     private static final class StderrTail {
         private final Deque<String> last = new ArrayDeque<>();
         private long count;

@@ -12,6 +12,8 @@ public class ToolFailedException extends IOException {
     private final String stderrTail;
     private final boolean retryable;
     private final boolean cannotRun;
+    /** The tool's words as it wrote them, for a report to quote; null: {@link #stderrTail} is. */
+    private String toolOutput;
 
     public ToolFailedException(String tool, int exitCode, String stderrTail, boolean retryable) {
         this(tool, exitCode, stderrTail, retryable, "");
@@ -111,6 +113,22 @@ public class ToolFailedException extends IOException {
     /** The last lines the tool wrote to stderr, already redacted. */
     public String stderrTail() {
         return stderrTail;
+    }
+
+    /**
+     * The last lines the tool wrote to stderr, word for word (redacted), for a report's quote ("Last lines of the tool's
+     * error output"): {@link #stderrTail} may carry dbbackup's hints after the lines they explain (the config place of a
+     * refused password), which this never does, and lines an engine marked as its own business (libpq's naming of
+     * dbbackup's temporary password file) are left out.
+     */
+    public String toolOutput() {
+        return toolOutput == null ? stderrTail : toolOutput;
+    }
+
+    /** This failure, quoting {@code toolOutput} as the tool's words ({@link #toolOutput()}); returns itself. */
+    public ToolFailedException quoting(String toolOutput) {
+        this.toolOutput = toolOutput;
+        return this;
     }
 
     /** Whether the tool was killed for running past its timeout ({@link ChildProcess#timeout}). */

@@ -184,10 +184,45 @@ final class PgErrors {
                 + password.where()));
     }
 
+    /**
+     * libpq's (English) line for a server it could not reach at the datasource's address: a host name that does not resolve,
+     * a connection refused or timed out, no route, no socket file.
+     */
+    private static final Pattern UNREACHABLE = Pattern.compile("(?m)^(.*(?:could not translate host name \"[^\"\n]*\" to "
+            + "address: .*|connection to server (?:at|on) .*? failed: (?:Connection refused|timeout expired|Connection timed out"
+            + "|No route to host|Network is unreachable|Cannot assign requested address|No such file or directory)))$");
+
+    /**
+     * {@code stderr} with the config places of a refused password ({@link #passwordPlace}) and of an address that cannot be
+     * reached after libpq's line that says so, e.g. {@code … failed: Connection refused; check datasources.app.host at
+     * config.yaml:5:11 and datasources.app.port at config.yaml:6:11}: which settings to fix. Only dbbackup's error carries
+     * these; the quote of the tool's output is its own words ({@link ToolFailedException#toolOutput}).
+     */
+    static String places(String stderr, PostgresSettings settings) {
+        return addressPlace(passwordPlace(stderr, settings.password()), settings.addressPlace());
+    }
+
+    /** {@code stderr} with {@code "; check " + place} after libpq's first line of an address not reached ({@link #UNREACHABLE}). */
+    static String addressPlace(String stderr, String place) {
+        if (place == null || stderr == null) {
+            return stderr;
+        }
+        return UNREACHABLE.matcher(stderr).replaceFirst("$1" + java.util.regex.Matcher.quoteReplacement("; check " + place));
+    }
+
+    /**
+     * Whether {@code line} of a tool's stderr names dbbackup's temporary password file {@code passFile} (libpq's {@code
+     * password retrieved from file "/tmp/dbbackup-…/pgpass-…"}): deleted once the tool ended, it is left out of the quote of
+     * the tool's output; the error names the configured password's place instead ({@link #passwordPlace}).
+     */
+    static boolean namesPassFile(String line, java.nio.file.Path passFile) {
+        return passFile != null && line.contains("\"" + passFile + "\"");
+    }
+
     /** {@code e} with {@code ": " + hint} after the first line of its stderr that is (ends with) {@code line}. */
     private static ToolFailedException hinted(ToolFailedException e, String line, String hint, boolean retryable) {
         String tail = e.stderrTail().replaceFirst("(?m)(" + line + ")$", "$1" + java.util.regex.Matcher.quoteReplacement(": " + hint));
-        ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, retryable);
+        ToolFailedException explained = new ToolFailedException(e.tool(), e.exitCode(), tail, retryable).quoting(e.toolOutput());
         explained.initCause(e);
         return explained;
     }
@@ -231,7 +266,8 @@ final class PgErrors {
 
     /** {@code e}, not retryable: the role may not read a table the dump needs, which no retry changes. */
     static ToolFailedException permanent(ToolFailedException e) {
-        ToolFailedException permanent = new ToolFailedException(e.tool(), e.exitCode(), e.stderrTail(), false);
+        ToolFailedException permanent = new ToolFailedException(e.tool(), e.exitCode(), e.stderrTail(), false)
+                .quoting(e.toolOutput());
         permanent.initCause(e);
         return permanent;
     }

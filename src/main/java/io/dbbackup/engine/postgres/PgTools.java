@@ -290,10 +290,11 @@ final class PgTools {
     private static final String TIMEOUTS_OFF = "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0";
 
     private ChildProcess connecting(List<String> cmd, String db, PassFile pass) {
-        ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent)
-                .explainedBy(stderr -> PgErrors.passwordPlace(stderr, settings.password()));
-        settings.libpqEnv(db).forEach(p::env);
         Path file = pass.path();
+        ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent)
+                .explainedBy(stderr -> PgErrors.places(stderr, settings))
+                .unquoted(line -> PgErrors.namesPassFile(line, file));
+        settings.libpqEnv(db).forEach(p::env);
         if (file != null) {
             p.env("PGPASSFILE", file.toString());
         }

@@ -519,7 +519,8 @@ public final class PhysicalEngine implements Engine {
 
     private ChildProcess tool(List<String> cmd, PassFile pass) {
         ChildProcess p = ChildProcess.of(cmd).permanentWhen(PgErrors::isPermanent)
-                .explainedBy(stderr -> PgErrors.passwordPlace(stderr, settings.conn().password()));
+                .explainedBy(stderr -> PgErrors.places(stderr, settings.conn()))
+                .unquoted(line -> PgErrors.namesPassFile(line, pass.path()));
         settings.conn().libpqEnv("replication").forEach(p::env);
         if (pass.path() != null) {
             p.env("PGPASSFILE", pass.path().toString());

@@ -144,7 +144,20 @@ public final class PostgresEngineProvider implements EngineProvider {
             s.error("pg_version", "give either bin_dir or pg_version, not both");
         }
         return new PostgresSettings(host, port, user, password, database, sslmode, sslrootcert, sslcert, sslkey,
-                format, timeout, pgVersion, binDir, options);
+                format, timeout, pgVersion, binDir, options, addressPlace(s, host, port));
+    }
+
+    /**
+     * Where the config gives the address, for an error that cannot reach it: {@code datasources.app.host at config.yaml:5:11
+     * and datasources.app.port at config.yaml:6:11}; a key not set is named with the default it took ({@code
+     * datasources.app.port (not set: 5432)}).
+     */
+    static String addressPlace(ConfigSection s, String host, int port) {
+        return place(s, "host", host) + " and " + place(s, "port", String.valueOf(port));
+    }
+
+    private static String place(ConfigSection s, String key, String value) {
+        return s.has(key) ? s.place(key) : s.path() + "." + key + " (not set: " + value + ")";
     }
 
     /** {@code method: physical}: the connection keys, {@code cluster}, {@code checkpoint}, {@code max_rate}, {@code base_backup_client}. */

@@ -11,11 +11,24 @@ import java.util.Map;
 
 /**
  * One {@code engine: postgres} datasource. {@code password}, {@code ssl*}, {@code timeout},
- * {@code pgVersion} and {@code binDir} may be null (not configured).
+ * {@code pgVersion} and {@code binDir} may be null (not configured); {@code addressPlace}: where the config gives {@code host}
+ * and {@code port}, for an error that cannot reach them, or null.
  */
 record PostgresSettings(String host, int port, String user, Secret password, String database, String sslmode,
                         Path sslrootcert, Path sslcert, Path sslkey, DumpFormat format, Duration timeout,
-                        String pgVersion, Path binDir, DumpOptions dumpOptions) {
+                        String pgVersion, Path binDir, DumpOptions dumpOptions, String addressPlace) {
+
+    /**
+     * Settings no config file gave: no {@code addressPlace} (the config places of {@code host} and {@code port}, e.g.
+     * {@code datasources.app.host at config.yaml:5:11 and datasources.app.port at config.yaml:6:11}, which an address that
+     * cannot be reached names).
+     */
+    PostgresSettings(String host, int port, String user, Secret password, String database, String sslmode,
+                     Path sslrootcert, Path sslcert, Path sslkey, DumpFormat format, Duration timeout,
+                     String pgVersion, Path binDir, DumpOptions dumpOptions) {
+        this(host, port, user, password, database, sslmode, sslrootcert, sslcert, sslkey, format, timeout, pgVersion, binDir,
+                dumpOptions, null);
+    }
 
     /** The libpq environment for a tool connecting to {@code db} (the password goes in through a passfile). */
     Map<String, String> libpqEnv(String db) {
