@@ -210,7 +210,20 @@ final class MySqlClient {
                 : "; check " + s.password().where();
     }
 
-    /** Runs one or more statements with the client and returns the rows of the results ({@code -N -B}). */
+    /**
+     * After the client's own error for a server it could not reach at the configured address (2002: the socket, 2003:
+     * refused or timed out, 2005: a host name that does not resolve): the address's config place, e.g. {@code ; check
+     * datasources.shop.host at config.yaml:4:11 and datasources.shop.port at config.yaml:5:11}; empty otherwise.
+     */
+    private String addressUnreached(ToolFailedException e) {
+        java.util.Set<Integer> errors = MySqlErrors.errorNumbers(e.stderrTail());
+        if (s.addressPlace() == null || !(errors.contains(2002) || errors.contains(2003) || errors.contains(2005))) {
+            return "";
+        }
+        return "; check " + s.addressPlace();
+    }
+
+        /** Runs one or more statements with the client and returns the rows of the results ({@code -N -B}). */
     List<List<String>> query(String sql, String database, DefaultsFile defaults, OperationContext ctx) throws IOException {
         Path tool = clientTool();
         List<String> cmd = base(tool, defaults, probe(tool, ctx).family());
@@ -236,11 +249,11 @@ final class MySqlClient {
                 @Override
                 public String getMessage() {
                     return e.tool() + " against " + s.address() + " failed: " + MySqlErrors.reason(e)
-                            + SettingHints.of(e.stderrTail());
+                            + SettingHints.of(e.stderrTail()) + addressUnreached(e);
                 }
             };
         }
         throw DbBackupException.permanent(s.flavor().type() + " " + s.address() + ": " + MySqlErrors.reason(e)
-                + SettingHints.of(e.stderrTail()) + (tlsHint.isEmpty() ? passwordRefused(e) : tlsHint), e);
+                + SettingHints.of(e.stderrTail()) + (tlsHint.isEmpty() ? passwordRefused(e) : tlsHint) + addressUnreached(e), e);
     }
 }

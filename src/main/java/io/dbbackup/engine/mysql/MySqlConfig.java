@@ -73,10 +73,24 @@ final class MySqlConfig {
             case ALL -> "all";
         };
         return new MySqlEngine(new MySqlSettings(flavor, host, port, socket, user, password, scope, keyName, timeout,
-                binDir, tls, includeGrants ? accounts : List.of(), extraArgs, definersToCurrentUser, s.name()));
+                binDir, tls, includeGrants ? accounts : List.of(), extraArgs, definersToCurrentUser, s.name(),
+                addressPlace(s, host, port, socket)));
     }
 
-    private static Scope scope(ConfigSection s) {
+    /**
+     * Where the config gives the address, for an error that cannot reach it: the {@code socket} key's place, or {@code
+     * datasources.shop.host at config.yaml:4:11 and datasources.shop.port at config.yaml:5:11}, a key not set named with the
+     * default it took ({@code datasources.shop.port (not set: 3306)}).
+     */
+    private static String addressPlace(ConfigSection s, String host, int port, Path socket) {
+        if (socket != null) {
+            return s.place("socket");
+        }
+        return (s.has("host") ? s.place("host") : s.path() + ".host (not set: " + host + ")") + " and "
+                + (s.has("port") ? s.place("port") : s.path() + ".port (not set: " + port + ")");
+    }
+
+        private static Scope scope(ConfigSection s) {
         Optional<String> database = s.string("database");
         List<String> databases = s.argumentList("databases");
         boolean all = s.bool("all_databases").orElse(false);

@@ -10,12 +10,14 @@ import java.util.List;
 /**
  * One configured MySQL/MariaDB datasource. {@code socket} wins over host/port when set;
  * {@code keyName} names the backups in the store; {@code timeout} (null = none) bounds each tool run; {@code datasource}
- * is its name in the configuration, for messages.
+ * is its name in the configuration, for messages; {@code addressPlace} where the config gives the address ({@code
+ * datasources.shop.host at config.yaml:4:11 and datasources.shop.port at config.yaml:5:11}, or its {@code socket}), for an
+ * error that cannot reach it, or null.
  */
 public record MySqlSettings(MySqlFlavor flavor, String host, int port, Path socket, String user, Secret password,
                             Scope scope, String keyName, Duration timeout, Path binDir, Tls tls,
                             List<Account> grantsFor, List<String> extraArgs, boolean definersToCurrentUser,
-                            String datasource) {
+                            String datasource, String addressPlace) {
 
     /**
      * Without {@code restore_definer: current_user}: a restore keeps the dump's DEFINER clauses; the datasource is named
@@ -24,7 +26,7 @@ public record MySqlSettings(MySqlFlavor flavor, String host, int port, Path sock
     public MySqlSettings(MySqlFlavor flavor, String host, int port, Path socket, String user, Secret password, Scope scope,
                          String keyName, Duration timeout, Path binDir, Tls tls, List<Account> grantsFor, List<String> extraArgs) {
         this(flavor, host, port, socket, user, password, scope, keyName, timeout, binDir, tls, grantsFor, extraArgs, false,
-                keyName);
+                keyName, null);
     }
 
     /** A MySQL account, {@code user@host}. */
