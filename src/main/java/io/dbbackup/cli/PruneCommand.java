@@ -147,6 +147,9 @@ final class PruneCommand implements Callable<Integer> {
                     if (!r.setAside().isEmpty()) { // never removed: a key's previous object, maybe its only copy
                         m.put("set_aside", r.setAside().stream().map(PruneCommand::setAsideJson).toList());
                     }
+                    if (!r.notCounted().isEmpty()) { // in neither list: only a warning said so before
+                        m.put("not_counted", r.notCounted().stream().map(PruneCommand::notCountedJson).toList());
+                    }
                     if (notify) {
                         m.put("notify_failed", Unsent.json(unsent));
                     }
@@ -193,6 +196,16 @@ final class PruneCommand implements Callable<Integer> {
         m.put("upload", u.name());
         m.put("size", u.size());
         m.put("last_write", u.lastWrite().toString());
+        return m;
+    }
+
+    /** A backup object retention did not count: {@code key}, {@code size}, {@code recorded_size} (null for an empty one), {@code reason}. */
+    private static Object notCountedJson(io.dbbackup.job.CutShort c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", c.key().key());
+        m.put("size", c.size());
+        m.put("recorded_size", c.recorded());
+        m.put("reason", c.reason());
         return m;
     }
 

@@ -14,9 +14,20 @@ import io.dbbackup.core.BackupKey;
  *
  * @param key      the backup
  * @param size     its stored size, as listed
- * @param recorded the stored size its manifest records
+ * @param recorded the stored size its manifest records; null for an empty object, judged by the listing alone (its
+ *                 manifest is not read)
  */
-public record CutShort(BackupKey key, long size, long recorded) {
+public record CutShort(BackupKey key, long size, Long recorded) {
+    /** An empty (0 bytes) object, no backup whatever its manifest says ({@link #empty}). */
+    public static CutShort emptyObject(BackupKey key) {
+        return new CutShort(key, 0, null);
+    }
+
+    /** Why retention does not count it, as {@code prune --json} says it: {@code empty} or {@code cut_short}. */
+    public String reason() {
+        return empty(size) ? "empty" : "cut_short";
+    }
+
     /** Whether an object of {@code size} bytes is empty, so no backup whatever is beside it (-1: the store cannot say). */
     public static boolean empty(long size) {
         return size == 0;

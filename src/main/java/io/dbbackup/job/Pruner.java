@@ -38,9 +38,21 @@ public final class Pruner {
      * happens to the archived WAL (null for logical jobs, or when a kept backup's start is unknown).
      * {@code abandoned}: uploads a killed process left behind, removed (or, in a dry run, to be removed).
      * {@code setAside}: objects a killed replacement set aside ({@link io.dbbackup.spi.Store#listSetAside}), never removed.
+     * {@code notCounted}: the backup objects retention did not count, newest first — empty ones and those it would have
+     * kept that are cut short ({@link CutShort}); in neither list of the decision, never deleted on that ground.
      */
     public record Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun,
-                         WalRetention.Decision wal, List<UnfinishedUpload> abandoned, List<UnfinishedUpload> setAside) {
+                         WalRetention.Decision wal, List<UnfinishedUpload> abandoned, List<UnfinishedUpload> setAside,
+                         List<CutShort> notCounted) {
+        public Result {
+            notCounted = List.copyOf(notCounted);
+        }
+
+        public Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun,
+                      WalRetention.Decision wal, List<UnfinishedUpload> abandoned, List<UnfinishedUpload> setAside) {
+            this(job, decision, deleted, dryRun, wal, abandoned, setAside, List.of());
+        }
+
         public Result(String job, RetentionDecision decision, List<String> deleted, boolean dryRun,
                       WalRetention.Decision wal, List<UnfinishedUpload> abandoned) {
             this(job, decision, deleted, dryRun, wal, abandoned, List.of());
@@ -113,6 +125,9 @@ public final class Pruner {
         RetentionDecision decision = keepsWhole(job, entries, pinned, listedStored, now, cut);
         java.util.Set<BackupKey> cutKeys = cut.stream().map(CutShort::key).collect(java.util.stream.Collectors.toSet());
         keys = keys.stream().filter(k -> !cutKeys.contains(k)).toList();
+        List<CutShort> notCounted = java.util.stream.Stream.concat(cut.stream(), listing.backups().stream()
+                .filter(e -> !Catalog.counts(e)).map(e -> CutShort.emptyObject(e.key())))
+                .sorted(Comparator.comparing(CutShort::key)).toList();
         BackupKey stored = cutKeys.contains(listedStored) ? null : listedStored;
         warnIfKeptBeforeAhead(job, keys, decision, now);
         boolean physical = ws.datasource(job.datasource()).engine().physical();
@@ -121,7 +136,7 @@ public final class Pruner {
         List<UnfinishedUpload> setAside = leftovers.warnSetAside(job);
         if (dryRun) {
             return new Result(job.name(), decision, List.of(), true, physical ? walDecision(job, decision) : null,
-                    leftovers.find(job, listing), setAside);
+                    leftovers.find(job, listing), setAside, notCounted);
         }
         Store store = catalog.store(job);
         List<BackupKey> pinnedMeanwhile = new ArrayList<>();
@@ -210,7 +225,7 @@ public final class Pruner {
             }
         }
         Result result = new Result(job.name(), decision, List.copyOf(deleted), false, wal,
-                leftovers.remove(job, leftovers.find(job, listing)), setAside);
+                leftovers.remove(job, leftovers.find(job, listing)), setAside, notCounted);
         if (!held.isEmpty() || !heldSidecars.isEmpty() || heldWal != null) {
             // after the rest of the prune: a lock on some backups does not stop retention of the others, but a prune
             // that could not delete what retention says is no success (storage grows, a retention shorter than the lock)

@@ -82,6 +82,39 @@ class PruneCutShortBackupCliTest {
         assertThat(dir.resolve("store/" + DAY3 + ".manifest.json")).exists();
     }
 
+    /**
+     * An audit reading {@code prune --json} sees what retention did not count: before, a cut backup and an empty one were
+     * in neither list of the JSON, named only in a warning on stderr. {@code not_counted} lists them, newest first.
+     */
+    @Test
+    void pruneJsonListsTheBackupsItDidNotCount() throws Exception {
+        threeDailyBackups("{keep_last: 1}");
+        long whole = cut(dir.resolve("store/" + DAY3));
+        Files.write(dir.resolve("store/" + DAY1), new byte[0]);
+        java.util.Map<String, Object> cutRow = new java.util.LinkedHashMap<>();
+        cutRow.put("key", DAY3);
+        cutRow.put("size", whole / 2);
+        cutRow.put("recorded_size", whole);
+        cutRow.put("reason", "cut_short");
+        java.util.Map<String, Object> emptyRow = new java.util.LinkedHashMap<>();
+        emptyRow.put("key", DAY1);
+        emptyRow.put("size", 0L);
+        emptyRow.put("recorded_size", null);
+        emptyRow.put("reason", "empty");
+
+        for (String[] args : List.of(new String[]{"--dry-run", "--json"}, new String[]{"--json"})) {
+            List<String> line = new java.util.ArrayList<>(List.of("-c", "config.yaml", "prune", "app"));
+            line.addAll(List.of(args));
+            Cli.Result r = at(NOW).run(line.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isZero();
+            java.util.Map<?, ?> json = (java.util.Map<?, ?>) io.dbbackup.core.Json.parse(r.out());
+            assertThat(json.get("not_counted")).as(r.toString()).isEqualTo(List.of(cutRow, emptyRow));
+            assertThat(json.get("delete")).isEqualTo(List.of());
+            assertThat(r.out()).contains("\"keep\"").contains(DAY2);
+        }
+        assertThat(stored("store")).containsExactly(DAY1, DAY2, DAY3);
+    }
+
     /** The rules re-applied until every backup kept is whole: the two newest cut, the oldest is kept. */
     @Test
     void eachCutBackupTheRulesWouldKeepGivesWayToAnOlderOne() throws Exception {
