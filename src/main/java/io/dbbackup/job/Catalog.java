@@ -156,25 +156,59 @@ public final class Catalog {
      */
     public Long recordedSize(JobConfig job, BackupKey key) {
         try {
-            return manifest(job, key).map(m -> key.key().equals(m.get("key")) && m.get("size") instanceof Number n
-                    ? n.longValue() : null).orElse(null);
+            return recordedSizeOrThrow(job, key);
         } catch (DbBackupException e) {
             return null; // a manifest that is not JSON records nothing
         }
     }
 
+    /** {@link #recordedSize}, throwing when the manifest cannot be read (a store error) or is not JSON (exit 3). */
+    private Long recordedSizeOrThrow(JobConfig job, BackupKey key) {
+        return manifest(job, key).map(m -> key.key().equals(m.get("key")) && m.get("size") instanceof Number n
+                ? n.longValue() : null).orElse(null);
+    }
+
     /**
-     * {@code e} as a {@link CutShort} when its manifest, listed beside it, records another size than its own (one read of
-     * the manifest; none when the listing shows no manifest or no size); empty otherwise. Not for an empty object: the
-     * listing alone says what it is ({@link #counts}).
+     * {@code e} as a {@link CutShort} when the manifest listed beside it records another size than its own (one read of
+     * the manifest); empty otherwise. A copy job's backup whose own manifest records no size (none beside it, one that
+     * is not JSON or describes another backup) is judged by its source backup's manifest, as the copy run judges it
+     * ({@link Copier}): one read in the source job's store. A manifest that cannot be read (a store error) or is not
+     * JSON records nothing, and a warning names it: the backup is counted as before, not silently. Not for an empty
+     * object: the listing alone says what it is ({@link #counts}).
      */
     public Optional<CutShort> cutShort(JobConfig job, Entry e) {
         long size = e.object().size();
-        if (!e.manifest() || size <= 0) {
+        if (size <= 0) {
             return Optional.empty();
         }
-        Long recorded = recordedSize(job, e.key());
-        return CutShort.is(size, recorded) ? Optional.of(new CutShort(e.key(), size, recorded)) : Optional.empty();
+        Long recorded = e.manifest() ? recordedSizeOrWarn(job, job, e.key(), e.key()) : null;
+        if (recorded != null || !job.isCopy()) {
+            return CutShort.is(size, recorded) ? Optional.of(new CutShort(e.key(), size, recorded, false)) : Optional.empty();
+        }
+        JobConfig source = ws.job(job.copyOf());
+        Optional<BackupKey> origin = BackupKey.parseFileName(e.key().fileName(), source.prefix(), database(source));
+        recorded = origin.map(o -> recordedSizeOrWarn(source, job, o, e.key())).orElse(null);
+        return CutShort.is(size, recorded) ? Optional.of(new CutShort(e.key(), size, recorded, true)) : Optional.empty();
+    }
+
+    /**
+     * {@link #recordedSize} of {@code key} (a backup of {@code owner}), with a warning under {@code job} naming the
+     * manifest when it cannot be read or is not JSON: prune counts {@code checked} as a backup whose manifest records no
+     * size. Failing the prune instead would stop retention on a flaky read, or for good on a manifest the store keeps
+     * refusing (an archive storage class, a permission), while the backup is only unchecked, not known to be cut.
+     */
+    private Long recordedSizeOrWarn(JobConfig owner, JobConfig job, BackupKey key, BackupKey checked) {
+        try {
+            return recordedSizeOrThrow(owner, key);
+        } catch (DbBackupException x) {
+            boolean notJson = x.status() == ExitStatus.INTEGRITY;
+            ws.log().warn("not checked for being cut short: " + checked.key() + (checked.equals(key) ? ", its manifest "
+                    : ", its source backup's manifest ") + key.manifestKey() + (notJson ? " is not valid JSON"
+                    : " could not be read (" + x.getMessage() + ")") + "; retention counts it as a backup whose manifest "
+                    + "records no size" + (notJson ? " (" + ws.suggest("verify", job.name(), checked.key()) + " checks it)"
+                    : " (a later prune reads it again)"), "job", job.name(), "key", checked.key());
+            return null;
+        }
     }
 
     /**

@@ -16,11 +16,13 @@ import io.dbbackup.core.BackupKey;
  * @param size     its stored size, as listed
  * @param recorded the stored size its manifest records; null for an empty object, judged by the listing alone (its
  *                 manifest is not read)
+ * @param bySource whether {@code recorded} is its source backup's manifest's: a copy job's backup without a manifest
+ *                 that records a size, judged as the copy run judges it ({@link Copier})
  */
-public record CutShort(BackupKey key, long size, Long recorded) {
+public record CutShort(BackupKey key, long size, Long recorded, boolean bySource) {
     /** An empty (0 bytes) object, no backup whatever its manifest says ({@link #empty}). */
     public static CutShort emptyObject(BackupKey key) {
-        return new CutShort(key, 0, null);
+        return new CutShort(key, 0, null, false);
     }
 
     /** Why retention does not count it, as {@code prune --json} says it: {@code empty} or {@code cut_short}. */
@@ -41,8 +43,8 @@ public record CutShort(BackupKey key, long size, Long recorded) {
         return empty(size) || size > 0 && recorded != null && recorded != size;
     }
 
-    /** In words, after the key: {@code is N bytes, its manifest records M}. */
+    /** In words, after the key: {@code is N bytes, its manifest records M} (or {@code its source's manifest}). */
     public String describe() {
-        return "is " + size + " bytes, its manifest records " + recorded;
+        return "is " + size + " bytes, " + (bySource ? "its source's manifest" : "its manifest") + " records " + recorded;
     }
 }

@@ -179,4 +179,48 @@ class PruneCutShortBackupCliTest {
         assertThat(Files.size(dir.resolve("offsite/" + DAY3))).isEqualTo(whole / 2);
         assertThat(r.err()).contains(named);
     }
+
+    /** A manifest that is not JSON records nothing, as before, but is no longer passed over in silence. */
+    @Test
+    void aManifestThatIsNotJsonIsNamedAndItsBackupCountedAsBefore() throws Exception {
+        threeDailyBackups("{keep_last: 1}");
+        Files.writeString(dir.resolve("store/" + DAY3 + ".manifest.json"), "not json {");
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("not checked for being cut short: " + DAY3 + ", its manifest " + DAY3
+                + ".manifest.json is not valid JSON; retention counts it as a backup whose manifest records no size (")
+                .contains("verify app " + DAY3);
+        assertThat(stored("store")).containsExactly(DAY3);
+    }
+
+    /**
+     * A copy without a manifest of its own is judged by its source backup's manifest, as the copy run judges it: before,
+     * prune counted a cut copy that had none, kept it as the newest, and deleted the good copy before it.
+     */
+    @Test
+    void aCopyWithoutItsOwnManifestIsJudgedByItsSourcesManifest() throws Exception {
+        BrokenStoreFixture.write(dir, """
+                  offsite: {type: local, path: offsite}
+                jobs:
+                  app: {datasource: app, store: local}
+                  copy: {copy_of: app, store: offsite, retention: {keep_last: 3}}
+                """);
+        BrokenStoreFixture.backUpDaily(this::at, FIRST, 3, "app");
+        Cli.Result run = at(NOW).run("-c", "config.yaml", "backup", "copy");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(stored("offsite")).containsExactly(DAY1, DAY2, DAY3);
+        long whole = cut(dir.resolve("offsite/" + DAY3));
+        Files.delete(dir.resolve("offsite/" + DAY3 + ".manifest.json"));
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, Files.readString(config).replace("keep_last: 3", "keep_last: 1"));
+
+        Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "copy");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("not counted by retention: " + DAY3 + " is " + whole / 2
+                + " bytes, its source's manifest records " + whole);
+        assertThat(stored("offsite")).as("the good copy kept, the cut one left").containsExactly(DAY2, DAY3);
+    }
 }

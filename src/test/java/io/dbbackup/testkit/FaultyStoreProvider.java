@@ -60,7 +60,9 @@ import java.util.List;
  * in the store's folder. {@code no_atomic_rename: true} puts the store on a file system that renames nothing in one step
  * (a mount point, some FUSE file systems): a new key is linked in, a commit onto an existing key replaces it through hard
  * links; with {@code no_hard_links: true} too (which also reaches {@code putIfAbsent}), a new key is copied in and a
- * replacement is refused, the old object kept.
+ * replacement is refused, the old object kept. {@code refuse_manifest_reads: true} fails every
+ * read of a {@code .manifest.json} with an {@link IOException} (a store that refuses it: a permission, an archive
+ * storage class), the object itself intact.
  */
 public final class FaultyStoreProvider implements StoreProvider {
     /** How long a stalled read ({@code stall_read_after}) waits before it times out, unless its stream is closed. */
@@ -85,6 +87,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean damageSecondRead = s.bool("damage_second_read").orElse(false);
         boolean listTwice = s.bool("list_twice").orElse(false);
         boolean slowManifests = s.bool("slow_manifests").orElse(false);
+        boolean refuseManifestReads = s.bool("refuse_manifest_reads").orElse(false);
         int deleteAfterListing = s.integer("delete_after_listing", 0, 1000).orElse(0);
         Path twin = s.path("twin").orElse(null);
         boolean refuseCommit = s.bool("refuse_commit").orElse(false);
@@ -118,6 +121,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.damageSecondRead = damageSecondRead;
         store.listTwice = listTwice;
         store.slowManifests = slowManifests;
+        store.refuseManifestReads = refuseManifestReads;
         store.deleteAfterListing = deleteAfterListing;
         store.twin = twin;
         store.refuseCommit = refuseCommit;
@@ -152,6 +156,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean damageSecondRead;
         private boolean listTwice;
         private boolean slowManifests;
+        private boolean refuseManifestReads;
         private int deleteAfterListing;
         private Path twin;
         private boolean refuseCommit;
@@ -335,6 +340,9 @@ public final class FaultyStoreProvider implements StoreProvider {
 
         @Override
         public InputStream open(String key) throws IOException {
+            if (refuseManifestReads && key.endsWith(".manifest.json")) {
+                throw new IOException("faulty store: reading " + key + " is denied");
+            }
             if (slowManifests && key.endsWith(".manifest.json")) {
                 long end = System.nanoTime() + 700_000_000L;
                 for (long left; (left = end - System.nanoTime()) > 0; ) {
