@@ -9,8 +9,9 @@ import io.dbbackup.core.BackupKey;
  * or left uncopied — and never deleted on that ground (the evidence stays for a human, or for the copy job's next run).
  * An empty (0 bytes) object is the case that needs no manifest ({@link #empty}): no dump is empty (each has a header,
  * compressed or encrypted), so {@link Catalog#counts} passes it by from the listing alone. A backup whose manifest
- * records no size (none beside it, one that is not JSON, one that describes another backup) is judged by {@link #empty}
- * alone: nothing says what it should be.
+ * records no size (none beside it, one that is not JSON or cannot be read, one that describes another backup) is judged
+ * by {@link #empty} alone: nothing says what it should be — except a copy job's, judged by its source backup's manifest
+ * ({@link Catalog#cutShort}, as {@link Copier} judges it).
  *
  * @param key      the backup
  * @param size     its stored size, as listed

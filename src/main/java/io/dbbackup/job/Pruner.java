@@ -302,8 +302,9 @@ public final class Pruner {
      * another size than its manifest records), until each one kept is whole — so that an older good backup is kept in a
      * cut one's place; those found are added to {@code cut}, with a warning each, and are in neither list of the answer
      * (never deleted on that ground: a human, or a copy job's next run, deals with them). Cheap on a remote store: the
-     * manifest of a backup is read only when the listing shows one beside it, at most once, and only while the decision
-     * deletes something (else there is nothing a cut backup could make it delete). The rules themselves stay pure.
+     * manifest of a backup is read only when the listing shows one beside it (a copy job's lacking one: its source
+     * backup's, {@link Catalog#cutShort}), at most once, and only while the decision deletes something (else there is
+     * nothing a cut backup could make it delete). The rules themselves stay pure.
      */
     private RetentionDecision keepsWhole(JobConfig job, List<Catalog.Entry> entries, java.util.Set<BackupKey> pinned,
                                          BackupKey stored, Instant now, List<CutShort> cut) {
