@@ -159,7 +159,7 @@ public final class Restorer {
                     read.finished();
                 } catch (IOException | RuntimeException e) {
                     // an archive whose contents list does not read (cut inside it) fails as the restore of it would
-                    throw catalog.pointingToOlder(job, key, doesNotRestore(key, Failures.map("cannot read the contents of "
+                    throw catalog.pointingToOlder(job, key, namingTheBackup(key, Failures.map("cannot read the contents of "
                             + key.key(), StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log()))),
                             restoreArgs);
                 }
@@ -181,8 +181,9 @@ public final class Restorer {
                 decodedBytes = counted.count();
                 read.finished();
             } catch (IOException | RuntimeException e) {
-                throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(),
-                        StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log())),
+                // the engine's finding (a SQL script cut short, its checksum holding) names the backup as the restore's does
+                throw catalog.pointingToOlder(job, key, namingTheBackup(key, Failures.map("cannot read " + key.key(),
+                        StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log()))),
                         restoreArgs);
             } finally {
                 progress.finished();
@@ -219,12 +220,14 @@ public final class Restorer {
                 read.finished();
             } catch (IOException | RuntimeException e) {
                 // its checksum held: the backup itself is bad, not the target — unless this read got other bytes; a
-                // signal's cut read and the tool's kill race: the cancellation is said, whichever failed first
+                // signal's cut read and the tool's kill race: the cancellation is said, whichever failed first. A backup
+                // that does not restore (nothing applied: one transaction, a SQLite temporary copy) points to the next
+                // older one, as the check before does
                 Throwable said = StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log());
                 DbBackupException failed = ledByTheRestore(Failures.map("restore of " + key.key() + " into "
                         + target.engine().describe() + " failed", said), key, target.engine());
                 throw io.dbbackup.codec.ChecksumMismatchException.in(said) ? changedSinceVerified(key, failed)
-                        : doesNotRestore(key, failed);
+                        : catalog.pointingToOlder(job, key, namingTheBackup(key, failed), restoreArgs);
             } finally {
                 progress.finished();
             }
@@ -288,7 +291,8 @@ public final class Restorer {
      * An integrity failure whose words do not name the backup (the engine's finding about the archive: a tar cut short,
      * data after its end, no PG_VERSION) led by it as {@link #doesNotRestore} does: "the backup KEY does not restore: …"
      * (exit 3), which the next older backup follows; one that names it (a checksum mismatch) and any other failure as it
-     * is. A physical restore's failure and a {@code verify --deep}'s finding say it alike.
+     * is. A logical restore's (the check before it: a SQL script cut short; the restore: an archive pg_restore cannot
+     * read, a SQLite file failing its integrity check), a physical restore's and a {@code verify --deep}'s say it alike.
      */
     static DbBackupException namingTheBackup(BackupKey key, DbBackupException failed) {
         return failed.getMessage().contains(key.key()) ? failed : doesNotRestore(key, failed);
