@@ -133,7 +133,7 @@ class MySqlCliIT extends MySqlCliFixture {
         config("mariadb", "cli_src", "cli_cut_target", "");
         Cli.Result restore = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy");
         assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
-        assertThat(restore.err()).contains("cut short");
+        assertThat(restore.err()).contains("the backup " + store.relativize(artifact) + " does not restore: the dump is cut short");
         assertThat(server.rootSql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'cli_cut_target'").strip())
                 .isEqualTo("0");
         deleteStore();

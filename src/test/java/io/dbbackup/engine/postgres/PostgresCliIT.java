@@ -661,7 +661,9 @@ class PostgresCliIT {
         Map<String, String> before = existed ? pg.contentHashes("copy_plain_zstd") : null;
         Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "copy", "--auto-confirm", "--clean");
         assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
-        assertThat(restore.err()).contains("the SQL script is cut short").doesNotContain("restore started");
+        // named as verify --deep names it: which backup does not restore (before, the finding alone)
+        assertThat(restore.err()).contains("the backup prod/app/" + artifact.getFileName() + " does not restore: the SQL "
+                + "script is cut short").doesNotContain("restore started");
         assertThat(pg.databaseExists("copy_plain_zstd")).isEqualTo(existed);
         if (existed) {
             assertThat(pg.contentHashes("copy_plain_zstd")).isEqualTo(before);

@@ -241,7 +241,7 @@ class PostgresRolesIT {
         assertThat(verify.exit()).as("the bytes match their resealed sidecar: " + verify).isZero();
         Cli.Result r = run("restore", "roles", "--to", "new-roles", "--auto-confirm");
         assertThat(r.exit()).as(r.toString()).isEqualTo(3);
-        assertThat(r.err()).contains("the roles script is cut short");
+        assertThat(r.err()).contains("the backup main/" + artifact.getFileName() + " does not restore: the roles script is cut short");
         assertThat(target.queryOne("postgres", "select count(*) from pg_roles where rolname = '" + WEIRD + "'")).isEqualTo("0");
     }
 
