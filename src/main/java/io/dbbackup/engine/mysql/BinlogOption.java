@@ -45,21 +45,10 @@ final class BinlogOption {
     static boolean replicaPositionAsked(List<String> extraArgs) {
         boolean on = false;
         for (String arg : extraArgs) {
-            String a = arg.strip();
-            if (!a.startsWith("--")) {
-                continue;
-            }
-            String[] parts = a.split("=", 2);
-            String name = parts[0].substring(2).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-            boolean off = false;
-            for (String prefix : List.of("loose-", "enable-", "skip-", "disable-")) {
-                if (name.startsWith(prefix)) {
-                    off = off || prefix.equals("skip-") || prefix.equals("disable-");
-                    name = name.substring(prefix.length());
-                }
-            }
-            if (name.length() >= "dump-s".length() && ("dump-slave".startsWith(name) || "dump-replica".startsWith(name))) {
-                on = !off && !(parts.length > 1 && parts[1].strip().equals("0"));
+            java.util.Optional<LongOption> o = LongOption.parse(arg)
+                    .filter(x -> x.names("dump-s".length(), "dump-slave", "dump-replica"));
+            if (o.isPresent()) {
+                on = o.get().on("0");
             }
         }
         return on;
@@ -83,21 +72,10 @@ final class BinlogOption {
     static java.util.Optional<Boolean> askedInExtraArgs(List<String> extraArgs) {
         java.util.Optional<Boolean> asked = java.util.Optional.empty();
         for (String arg : extraArgs) {
-            String a = arg.strip();
-            if (!a.startsWith("--")) {
-                continue;
-            }
-            String[] parts = a.split("=", 2);
-            String name = parts[0].substring(2).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-            boolean off = false;
-            for (String prefix : List.of("loose-", "enable-", "skip-", "disable-")) {
-                if (name.startsWith(prefix)) {
-                    off = off || prefix.equals("skip-") || prefix.equals("disable-");
-                    name = name.substring(prefix.length());
-                }
-            }
-            if (name.length() >= "master".length() && ("master-data".startsWith(name) || "source-data".startsWith(name))) {
-                asked = java.util.Optional.of(!off && !(parts.length > 1 && parts[1].strip().equals("0")));
+            java.util.Optional<LongOption> o = LongOption.parse(arg)
+                    .filter(x -> x.names("master".length(), "master-data", "source-data"));
+            if (o.isPresent()) {
+                asked = java.util.Optional.of(o.get().on("0"));
             }
         }
         return asked;

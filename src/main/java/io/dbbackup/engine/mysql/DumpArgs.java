@@ -53,20 +53,10 @@ final class DumpArgs {
                 }
                 continue;
             }
-            String[] parts = a.split("=", 2);
-            String name = parts[0].substring(2).toLowerCase(Locale.ROOT).replace('_', '-');
-            boolean off = false;
-            for (String prefix : List.of("loose-", "enable-", "skip-", "disable-")) {
-                if (name.startsWith(prefix)) {
-                    off = prefix.equals("skip-") || prefix.equals("disable-");
-                    name = name.substring(prefix.length());
-                }
+            Optional<LongOption> o = LongOption.parse(a).filter(x -> x.names("dump-h".length(), "dump-history"));
+            if (o.isPresent()) {
+                on = o.get().on("0", "false", "off");
             }
-            if (name.length() < "dump-h".length() || !"dump-history".startsWith(name)) {
-                continue;
-            }
-            String value = parts.length > 1 ? parts[1].strip().toLowerCase(Locale.ROOT) : null;
-            on = !off && !(value != null && List.of("0", "false", "off").contains(value));
         }
         return on;
     }
