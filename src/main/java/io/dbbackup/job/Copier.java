@@ -540,8 +540,8 @@ public final class Copier {
 
     /**
      * The copies among {@code held} cut short: of another size than their source's, and than the one their own manifest
-     * records (lacking it, their source's manifest) — {@link CutShort}'s rule, which prune applies with the copy's own
-     * manifest alone. Such a copy is none, as an empty one is none ({@link Catalog#counts}):
+     * records (lacking it, their source's manifest) — {@link CutShort}'s rule, which prune applies too
+     * ({@link Catalog#cutShort}). Such a copy is none, as an empty one is none ({@link Catalog#counts}):
      * a warning each, and the answer, one {@link Suspect} each by file name, is left out of what the copy holds, so that
      * its source backup is copied over it when the retention keeps it, and (that one damaged) another in its place. A copy
      * whose size no manifest records is left to {@link #suspects}: without a record, either could be the sound one.
@@ -561,7 +561,7 @@ public final class Copier {
                 whose = "its source's manifest";
                 recorded = catalog.recordedSize(source, origin.key());
             }
-            if (!CutShort.is(mine, recorded)) { // the rule prune applies (with the copy's own manifest only)
+            if (!CutShort.is(mine, recorded)) { // the rule prune applies
                 continue;
             }
             String why = "is " + mine + " bytes, " + whose + " records " + recorded;

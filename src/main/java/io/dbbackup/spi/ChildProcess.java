@@ -401,16 +401,16 @@ public final class ChildProcess {
         return masked.substring(0, end) + "… (" + (dropped + masked.length() - end) + " more characters)";
     }
 
-    /**
-     * Stderr's last {@link #TAIL_LINES} lines, and its first error line ({@link ToolFailedException#isErrorLine}) before
-     * them when it has scrolled out: pg_restore follows a failed statement with the whole statement ("Command was: CREATE
-     * TABLE …"), which alone would leave a failure saying {@code );}.
-     */
     /** {@code stderr} without the lines {@link #unquoted} leaves out. */
     private String quoted(String stderr) {
         return stderr.lines().filter(unquoted.negate()).collect(java.util.stream.Collectors.joining("\n"));
     }
 
+    /**
+     * Stderr's last {@link #TAIL_LINES} lines, and its first error line ({@link ToolFailedException#isErrorLine}) before
+     * them when it has scrolled out: pg_restore follows a failed statement with the whole statement ("Command was: CREATE
+     * TABLE …"), which alone would leave a failure saying {@code );}.
+     */
     private static final class StderrTail {
         private final Deque<String> last = new ArrayDeque<>();
         private long count;

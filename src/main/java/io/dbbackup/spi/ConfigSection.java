@@ -158,6 +158,14 @@ public interface ConfigSection {
         return path() + "." + key;
     }
 
+    /**
+     * {@link #place} of {@code key} when the section sets it, else its path with the default it took, e.g. {@code
+     * datasources.app.port (not set: 5432)}: every setting an error asks to check, given or not.
+     */
+    default String placeOr(String key, Object took) {
+        return has(key) ? place(key) : path() + "." + key + " (not set: " + took + ")";
+    }
+
     /** Records a problem at {@code key} (or at the section itself when the key is absent). */
     void error(String key, String message);
 

@@ -86,11 +86,10 @@ final class MySqlConfig {
         if (socket != null) {
             return s.place("socket");
         }
-        return (s.has("host") ? s.place("host") : s.path() + ".host (not set: " + host + ")") + " and "
-                + (s.has("port") ? s.place("port") : s.path() + ".port (not set: " + port + ")");
+        return s.placeOr("host", host) + " and " + s.placeOr("port", port);
     }
 
-        private static Scope scope(ConfigSection s) {
+    private static Scope scope(ConfigSection s) {
         Optional<String> database = s.string("database");
         List<String> databases = s.argumentList("databases");
         boolean all = s.bool("all_databases").orElse(false);

@@ -153,11 +153,7 @@ public final class PostgresEngineProvider implements EngineProvider {
      * datasources.app.port (not set: 5432)}).
      */
     static String addressPlace(ConfigSection s, String host, int port) {
-        return place(s, "host", host) + " and " + place(s, "port", String.valueOf(port));
-    }
-
-    private static String place(ConfigSection s, String key, String value) {
-        return s.has(key) ? s.place(key) : s.path() + "." + key + " (not set: " + value + ")";
+        return s.placeOr("host", host) + " and " + s.placeOr("port", port);
     }
 
     /** {@code method: physical}: the connection keys, {@code cluster}, {@code checkpoint}, {@code max_rate}, {@code base_backup_client}. */
