@@ -240,6 +240,17 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     /**
+     * A backup retention did not count ({@link io.dbbackup.job.CutShort}), as a line of the table: {@code left} (neither
+     * kept by the rules nor deleted), and why — {@code [not counted: cut short (N of M bytes)]} or {@code [not counted:
+     * empty (0 bytes)]}; the warning on stderr says what to do with it.
+     */
+    private void printLeft(io.dbbackup.job.CutShort c, DateTimeFormatter time) {
+        String why = "empty".equals(c.reason()) ? "empty (0 bytes)"
+                : "cut short (" + c.size() + " of " + c.recorded() + " bytes" + (c.bySource() ? ", by its source's manifest" : "") + ")";
+        root.out.printf(Locale.ROOT, "  %-7s %-19s  %s  [not counted: %s]%n", "left", time.format(c.key().timestamp()), c.key().key(), why);
+    }
+
+    /**
      * The decision as a table. Its times are in {@code zone}, the job's {@code retention.timezone}, where its periods are
      * counted: with Europe/Berlin, 23:30 UTC is the next day's 00:30, and two backups of one UTC date can both be kept as
      * "daily" — shown in UTC, unlabelled, that read as a retention bug. A zone other than UTC is named, each time with its
@@ -249,16 +260,28 @@ final class PruneCommand implements Callable<Integer> {
         ZoneId zone = policy.zone();
         boolean utc = zone.normalized().equals(ZoneOffset.UTC);
         DateTimeFormatter time = utc ? TIME : LOCAL_TIME.withZone(zone);
-        root.out.printf(Locale.ROOT, "job %s: keep %d, %s %d%n", r.job(), r.decision().keep().size(),
-                r.dryRun() ? "would delete" : "deleted", r.decision().delete().size());
+        root.out.printf(Locale.ROOT, "job %s: keep %d, %s %d%s%n", r.job(), r.decision().keep().size(),
+                r.dryRun() ? "would delete" : "deleted", r.decision().delete().size(),
+                r.notCounted().isEmpty() ? "" : ", left " + r.notCounted().size() + " (not counted)");
         root.out.printf(Locale.ROOT, "  rules: %s%n", rules(policy, r.dryRun()));
         if (!utc) {
             root.out.printf(Locale.ROOT, "  times in %s (retention.timezone: its hours, days, weeks, months and years); keys "
                     + "are in UTC%n", zone.getId());
         }
+        // what stays, newest first: each backup kept and, in its place among them, each one retention did not count
+        // (left as it is, never deleted), so that the table names every backup of the job
+        List<io.dbbackup.job.CutShort> left = new ArrayList<>(r.notCounted());
+        left.sort(java.util.Comparator.comparing(io.dbbackup.job.CutShort::key));
+        int next = 0;
         for (Kept k : r.decision().keep()) {
+            for (; next < left.size() && left.get(next).key().compareTo(k.backup()) < 0; next++) {
+                printLeft(left.get(next), time);
+            }
             root.out.printf(Locale.ROOT, "  keep    %-19s  %s  [%s]%n", time.format(k.backup().timestamp()), k.backup().key(),
                     String.join(", ", k.reasons()));
+        }
+        for (; next < left.size(); next++) {
+            printLeft(left.get(next), time);
         }
         for (var k : r.decision().delete()) {
             root.out.printf(Locale.ROOT, "  %-7s %-19s  %s%n", r.dryRun() ? "delete?" : "deleted", time.format(k.timestamp()), k.key());

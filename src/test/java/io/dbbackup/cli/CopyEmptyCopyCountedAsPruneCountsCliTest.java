@@ -58,8 +58,8 @@ class CopyEmptyCopyCountedAsPruneCountsCliTest {
 
         Cli.Result dry = at(NOW).run("-c", "config.yaml", "prune", "copy", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
-        assertThat(dry.out()).as(dry.toString()).contains("job copy: keep 1, would delete 0")
-                .containsPattern("keep +\\S+ \\S+ +" + D2).doesNotContain(D3);
+        assertThat(dry.out()).as(dry.toString()).contains("job copy: keep 1, would delete 0, left 1 (not counted)\n")
+                .containsPattern("keep +\\S+ \\S+ +" + D2).containsPattern("left +\\S+ \\S+ +" + D3 + "  \\[not counted: empty ");
         assertThat(dry.err()).contains("not counted by retention: " + D3 + " is empty (0 bytes)");
 
         Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy");
@@ -71,7 +71,7 @@ class CopyEmptyCopyCountedAsPruneCountsCliTest {
         assertThat(Files.size(copy)).isEqualTo(size);
 
         Cli.Result after = at(NOW).run("-c", "config.yaml", "prune", "copy", "--dry-run");
-        assertThat(after.out()).as(after.toString()).contains("job copy: keep 2, would delete 0");
+        assertThat(after.out()).as(after.toString()).contains("job copy: keep 2, would delete 0\n");
     }
 
     @Test
@@ -82,7 +82,8 @@ class CopyEmptyCopyCountedAsPruneCountsCliTest {
         Files.write(copy, new byte[0]);
 
         Cli.Result dry = at(NOW.plusSeconds(86_400L)).run("-c", "config.yaml", "prune", "copy", "--dry-run");
-        assertThat(dry.out()).as(dry.toString()).contains("job copy: keep 1, would delete 0").doesNotContain(D2);
+        assertThat(dry.out()).as(dry.toString()).contains("job copy: keep 1, would delete 0, left 1 (not counted)\n")
+                .containsPattern("left +\\S+ \\S+ +" + D2 + "  \\[not counted: empty ");
 
         Cli.Result r = at(NOW.plusSeconds(86_400L)).run("-c", "config.yaml", "backup", "copy");
         assertThat(r.exit()).as(r.toString()).isZero();

@@ -65,15 +65,15 @@ class PruneCutShortBackupCliTest {
 
         Cli.Result dry = at(NOW).run("-c", "config.yaml", "prune", "app", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
-        assertThat(dry.out()).contains("job app: keep 1, would delete 1")
+        assertThat(dry.out()).contains("job app: keep 1, would delete 1, left 1 (not counted)\n")
                 .containsPattern("keep +\\S+ \\S+ +" + DAY2)
                 .containsPattern("delete\\? +\\S+ \\S+ +" + DAY1)
-                .doesNotContain(DAY3);
+                .contains("  left    2026-03-03 02:00:00  " + DAY3 + "  [not counted: cut short (" + whole / 2 + " of " + whole + " bytes)]\n");
         assertThat(dry.err()).contains("WARN").contains("not counted by retention: " + named);
 
         Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("job app: keep 1, deleted 1");
+        assertThat(r.out()).contains("job app: keep 1, deleted 1, left 1 (not counted)\n").containsPattern("left +\\S+ \\S+ +" + DAY3);
         assertThat(r.err()).contains("not counted by retention: " + named);
         assertThat(stored("store")).as("the good backup kept, the cut one left for a human")
                 .containsExactly(DAY2, DAY3);
@@ -113,6 +113,43 @@ class PruneCutShortBackupCliTest {
             assertThat(r.out()).contains("\"keep\"").contains(DAY2);
         }
         assertThat(stored("store")).containsExactly(DAY1, DAY2, DAY3);
+    }
+
+    /**
+     * An auditor reading the plain table of {@code prune --dry-run} (or {@code prune}) sees every backup of the job: before,
+     * a cut or empty backup was in neither its {@code keep} nor its {@code delete?} lines, so the newest backup was missing
+     * and the one kept as {@code last 1/1} looked older than it should be. Each one not counted is now a {@code left}
+     * line among those that stay, in its place newest first, saying why; the header counts them. It is never deleted.
+     */
+    @Test
+    void theTableShowsEachBackupRetentionDidNotCountInItsPlace() throws Exception {
+        threeDailyBackups("{keep_last: 1}");
+        BrokenStoreFixture.backUpDaily(this::at, FIRST.plusSeconds(86_400L * 3), 1, "app");
+        String day4 = "app/app-20260304-020000.sqlite.gz";
+        long whole = cut(dir.resolve("store/" + day4));
+        Files.write(dir.resolve("store/" + DAY2), new byte[0]);
+        String rules = "  rules: keep_last 1 (periods in UTC); a backup no rule keeps ";
+
+        Cli.Result dry = at(NOW.plusSeconds(86_400L)).run("-c", "config.yaml", "prune", "app", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out().lines().toList()).as(dry.toString()).containsExactly(
+                "job app: keep 1, would delete 1, left 2 (not counted)",
+                rules + "would be deleted with its .sha256 and .manifest.json",
+                "  left    2026-03-04 02:00:00  " + day4 + "  [not counted: cut short (" + whole / 2 + " of " + whole + " bytes)]",
+                "  keep    2026-03-03 02:00:00  " + DAY3 + "  [last 1/1]",
+                "  left    2026-03-02 02:00:00  " + DAY2 + "  [not counted: empty (0 bytes)]",
+                "  delete? 2026-03-01 02:00:00  " + DAY1);
+
+        Cli.Result r = at(NOW.plusSeconds(86_400L)).run("-c", "config.yaml", "prune", "app");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out().lines().toList()).as(r.toString()).containsExactly(
+                "job app: keep 1, deleted 1, left 2 (not counted)",
+                rules + "is deleted with its .sha256 and .manifest.json",
+                "  left    2026-03-04 02:00:00  " + day4 + "  [not counted: cut short (" + whole / 2 + " of " + whole + " bytes)]",
+                "  keep    2026-03-03 02:00:00  " + DAY3 + "  [last 1/1]",
+                "  left    2026-03-02 02:00:00  " + DAY2 + "  [not counted: empty (0 bytes)]",
+                "  deleted 2026-03-01 02:00:00  " + DAY1);
+        assertThat(stored("store")).as("each one left as it is").containsExactly(DAY2, DAY3, day4);
     }
 
     /** The rules re-applied until every backup kept is whole: the two newest cut, the oldest is kept. */
@@ -169,8 +206,9 @@ class PruneCutShortBackupCliTest {
 
         Cli.Result dry = at(NOW).run("-c", "config.yaml", "prune", "copy", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
-        assertThat(dry.out()).contains("job copy: keep 1, would delete 0").containsPattern("keep +\\S+ \\S+ +" + DAY2)
-                .doesNotContain(DAY3);
+        assertThat(dry.out()).contains("job copy: keep 1, would delete 0, left 1 (not counted)\n")
+                .containsPattern("keep +\\S+ \\S+ +" + DAY2)
+                .contains("  left    2026-03-03 02:00:00  " + DAY3 + "  [not counted: cut short (" + whole / 2 + " of " + whole + " bytes)]\n");
         assertThat(dry.err()).contains(named).contains("the next run of copy job copy copies its source backup over it");
 
         Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "copy");
@@ -221,6 +259,8 @@ class PruneCutShortBackupCliTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.err()).contains("not counted by retention: " + DAY3 + " is " + whole / 2
                 + " bytes, its source's manifest records " + whole);
+        assertThat(r.out()).as("the table says which manifest it was judged by").contains("  left    2026-03-03 02:00:00  " + DAY3
+                + "  [not counted: cut short (" + whole / 2 + " of " + whole + " bytes, by its source's manifest)]\n");
         assertThat(stored("offsite")).as("the good copy kept, the cut one left").containsExactly(DAY2, DAY3);
     }
 }

@@ -55,15 +55,15 @@ class PruneEmptyBackupCliTest {
     void anEmptyBackupObjectIsNotCountedSoTheNewestGoodBackupIsKept() throws Exception {
         Cli.Result dry = at(NOW).run("-c", "config.yaml", "prune", "app", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
-        assertThat(dry.out()).contains("job app: keep 1, would delete 1")
+        assertThat(dry.out()).contains("job app: keep 1, would delete 1, left 1 (not counted)\n")
                 .containsPattern("keep +\\S+ \\S+ +app/app-20260302-020000.sqlite.gz")
                 .containsPattern("delete\\? +\\S+ \\S+ +app/app-20260301-020000.sqlite.gz")
-                .doesNotContain("app/app-20260303-020000.sqlite.gz");
+                .contains("  left    2026-03-03 02:00:00  app/app-20260303-020000.sqlite.gz  [not counted: empty (0 bytes)]\n");
         assertThat(dry.err()).contains("WARN").contains("app/app-20260303-020000.sqlite.gz is empty (0 bytes)");
 
         Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("job app: keep 1, deleted 1");
+        assertThat(r.out()).contains("job app: keep 1, deleted 1, left 1 (not counted)\n");
         assertThat(stored()).as("the good backup kept, the empty object left for a human")
                 .containsExactly("app/app-20260302-020000.sqlite.gz", "app/app-20260303-020000.sqlite.gz");
         assertThat(dir.resolve("store/app/app-20260303-020000.sqlite.gz.sha256")).exists();
