@@ -130,7 +130,8 @@ public final class BackupDetails {
             read.finished();
             return contents;
         } catch (IOException | RuntimeException e) {
-            throw Restorer.doesNotRestore(key, Failures.map("cannot read the contents of " + key.key(), e));
+            // the engine's finding led by the backup, one that names it (a checksum mismatch) as it is: as a restore says it
+            throw Restorer.namingTheBackup(key, Failures.map("cannot read the contents of " + key.key(), e));
         }
     }
 }

@@ -26,7 +26,8 @@ import java.util.Optional;
  * Restores a backup into the job's datasource or another one ({@code --to}). Order: resolve the
  * key; read the whole artifact once to check its SHA-256 and that it decodes; inspect the target
  * and get confirmation if it holds anything; only then stream the artifact (checked again while
- * it flows) into the engine. A dry run stops before the confirmation: every check made, nothing changed.
+ * it flows) into the engine. A dry run stops before the confirmation: every check made, nothing changed (a SQLite file is
+ * also checked as its restore checks it: {@link #checkDatabaseFile}).
  */
 public final class Restorer {
     /**
@@ -176,6 +177,8 @@ public final class Restorer {
                 TeeInputStream counted = TeeInputStream.counting(in); // a script's check reads it to its end itself
                 if (key.format() == DumpFormat.SQL) {
                     checkScriptEnd(job, key, counted, ctx);
+                } else if (key.format() == DumpFormat.SQLITE && r.dryRun()) {
+                    checkDatabaseFile(job, key, counted, ctx);
                 }
                 ArtifactReader.drain(counted, ctx.cancellation());
                 decodedBytes = counted.count();
@@ -279,7 +282,7 @@ public final class Restorer {
      * An integrity failure of {@code key}'s engine reading it (an archive cut short, its checksum holding) as one line
      * naming the backup: "the backup KEY does not restore: …" (exit 3); any other failure as it is.
      */
-    static DbBackupException doesNotRestore(BackupKey key, DbBackupException failed) {
+    private static DbBackupException doesNotRestore(BackupKey key, DbBackupException failed) {
         if (failed.status() != ExitStatus.INTEGRITY) {
             return failed;
         }
@@ -292,7 +295,7 @@ public final class Restorer {
      * data after its end, no PG_VERSION) led by it as {@link #doesNotRestore} does: "the backup KEY does not restore: …"
      * (exit 3), which the next older backup follows; one that names it (a checksum mismatch) and any other failure as it
      * is. A logical restore's (the check before it: a SQL script cut short; the restore: an archive pg_restore cannot
-     * read, a SQLite file failing its integrity check), a physical restore's and a {@code verify --deep}'s say it alike.
+     * read, a SQLite file failing its integrity check), a physical restore's, a {@code verify --deep}'s and a {@code show --contents}' say it alike.
      */
     static DbBackupException namingTheBackup(BackupKey key, DbBackupException failed) {
         return failed.getMessage().contains(key.key()) ? failed : doesNotRestore(key, failed);
@@ -427,6 +430,18 @@ public final class Restorer {
                 : names + ", which only a dump naming them goes into (this one would find no database to go into"
                 + (names.equals("all databases") ? "" : ", and --clean would drop them first") + ")")
                 + "; restore --to a datasource of one database");
+    }
+
+    /**
+     * A SQLite file whose checksum holds can still be a damaged database (the dump taken of a corrupt file, bytes flipped
+     * before hashing): the restore finds it in {@code PRAGMA integrity_check} of its temporary copy beside the target, and
+     * its dry run, which writes nothing there, checks it as {@code verify --deep} does — the decoded file into the
+     * operation's private scratch folder, checked, deleted (also when it fails). Its finding is the restore's: the
+     * caller names the backup and the next older one.
+     */
+    private void checkDatabaseFile(JobConfig job, BackupKey key, InputStream in, OperationContext ctx) throws IOException {
+        String verdict = Verifier.checkDump(ws.datasource(job.datasource()).engine(), key, in, ctx);
+        ws.log().info("backup is a readable database", "key", key.key(), "result", verdict);
     }
 
     /**

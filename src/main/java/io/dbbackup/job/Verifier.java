@@ -172,7 +172,8 @@ public final class Verifier {
     /**
      * The engine's check, then the rest of the stream (whatever its tool left unread) against the SHA-256,
      * which is only checked at the end. When the engine finds the backup damaged, the rest is read too: a
-     * stored object that no longer matches its checksum is the finding to report, with what the tool made of it after it.
+     * stored object that no longer matches its checksum is the finding to report, with what the tool made of it after it;
+     * one whose read met the mismatch already says it as it is.
      */
     static String checkDump(Engine engine, BackupKey k, InputStream in, OperationContext ctx)
             throws IOException {
@@ -182,6 +183,13 @@ public final class Verifier {
         } catch (IOException | RuntimeException damaged) {
             boolean integrity = damaged instanceof IntegrityException
                     || damaged instanceof DbBackupException d && d.status() == ExitStatus.INTEGRITY;
+            // the mismatch itself, met by the engine's read, is the finding: read on, the decoder failed again on the end it
+            // had reached ("Truncated source"), which was said as bytes that match their checksum
+            for (Throwable t = damaged; integrity && t != null; t = t.getCause()) {
+                if (t instanceof ChecksumMismatchException met) {
+                    throw ChecksumMismatchException.withEngineDetail(met, damaged);
+                }
+            }
             if (integrity) {
                 try {
                     ArtifactReader.drain(in);
