@@ -89,7 +89,7 @@ final class RestoreCommand implements Callable<Integer> {
     List<String> tablespaceMappings = new ArrayList<>();
 
     @Option(names = "--dry-run", description = "Make every check a restore makes — the backup read to its end (SHA-256, "
-            + "decoding, a script's end), the target inspected (for --pgdata: the folders and tablespace mappings) — "
+            + "decoding, a script's end, a SQLite file's PRAGMA integrity_check on a copy in DBBACKUP_TMPDIR), the target inspected (for --pgdata: the folders and tablespace mappings) — "
             + "say what would be restored where, and change nothing.")
     boolean dryRun;
 
