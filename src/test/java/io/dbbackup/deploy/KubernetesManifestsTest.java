@@ -211,6 +211,65 @@ class KubernetesManifestsTest {
                 all.exit(), one.exit()).contains(all.exit(), one.exit(), 1, 3, 4);
     }
 
+    /**
+     * A backup that fails for a reason no rerun changes — here a database that is not there; a refused password, a missing
+     * bucket, a folder it may not write alike ({@code DbBackupException.permanent}: the job's own {@code retry} does not
+     * retry it) — exits 2 (one job, or every job of {@code --all}). A code the podFailurePolicy leaves retryable reruns the
+     * whole backup up to backoffLimit times, and every rerun mails the jobs' owners the same failure again. What a rerun
+     * could get past, dbbackup's {@code retry} (which knows the failure) has already retried, job by job: every manifest
+     * that runs {@code backup} fails the Job at once on each code a backup exits with (1–4), and leaves to Kubernetes only
+     * what dbbackup cannot handle — the container killed (137, the out-of-memory killer) to backoffLimit, a pod
+     * disrupted (DisruptionTarget: drain, eviction, preemption) ignored.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyBackupManifestFailsAtOnceOnEveryCodeAFailedBackupGives() throws Exception {
+        Files.writeString(tmp.resolve("config.yaml"), """
+                datasources:
+                  a: {engine: sqlite, path: gone-a.db}
+                  b: {engine: sqlite, path: gone-b.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  a: {datasource: a, store: local, retry: {max_attempts: 3, delay: 1m}}
+                  b: {datasource: b, store: local, retry: {max_attempts: 3, delay: 1m}}
+                """);
+        Cli.Result all = new Cli().workingDir(tmp).run("-c", "config.yaml", "backup", "--all");
+        Cli.Result one = new Cli().workingDir(tmp).run("-c", "config.yaml", "backup", "a");
+        assertThat(all.out() + all.err()).as(all.toString()).contains("gone-a.db does not exist", "gone-b.db does not exist");
+        assertThat(one.err()).as(one.toString()).contains("gone-a.db does not exist");
+        assertThat(all.exit()).as(all.toString()).isNotZero();
+        assertThat(one.exit()).as(one.toString()).isNotZero();
+
+        List<String> backups = new ArrayList<>();
+        try (var files = Files.list(DIR)) {
+            for (String file : files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml")).sorted().toList()) {
+                Map<String, Object> workload = load(file);
+                if (!List.of("CronJob", "Job").contains(workload.get("kind"))) {
+                    continue;
+                }
+                List<String> args = at(((List<Map<String, Object>>) at(podSpec(workload), "containers")).get(0), "args");
+                if (!args.contains("backup")) {
+                    continue;
+                }
+                backups.add(file);
+                Map<String, Object> job = jobSpec(workload);
+                List<Map<String, Object>> rules = at(job, "podFailurePolicy.rules");
+                List<Integer> failAtOnce = rules.stream().filter(r -> "FailJob".equals(r.get("action")))
+                        .flatMap(r -> ((List<Integer>) at(r, "onExitCodes.values")).stream()).toList();
+                assertThat(failAtOnce).as("%s FailJob exit codes (backup --all, every job's database gone: %s; one job: %s)",
+                        file, all.exit(), one.exit()).contains(all.exit(), one.exit(), 1, 3, 4).doesNotContain(137, 143);
+                assertThat((Integer) at(job, "backoffLimit")).as(file + ": an OOM kill (137) is retried").isPositive();
+                assertThat(rules).as(file).anySatisfy(r -> {
+                    assertThat(r.get("action")).isEqualTo("Ignore");
+                    assertThat((List<Map<String, Object>>) at(r, "onPodConditions"))
+                            .anySatisfy(c -> assertThat(c.get("type")).isEqualTo("DisruptionTarget"));
+                });
+            }
+        }
+        assertThat(backups).containsExactly("cronjob.yaml", "indexed-job.yaml");
+    }
+
     @Test
     void podsAreLockedDown() throws IOException {
         for (String file : List.of("cronjob.yaml", "indexed-job.yaml", "audit-cronjob.yaml", "drill-cronjob.yaml")) {
