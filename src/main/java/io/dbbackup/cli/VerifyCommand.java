@@ -373,7 +373,7 @@ final class VerifyCommand implements Callable<Integer> {
                     ws.log().error(ex.getMessage(), "job", j.name(), "key", e.key().key());
                     rows.add(failedRow(j.name(), e.key().key(), ex.status(), error));
                     if (!json) {
-                        root.out.println("FAILED " + e.key().key() + ": " + error);
+                        root.out.println("FAILED " + keyedOnce(e.key().key(), error));
                     }
                 }
             }
@@ -506,6 +506,24 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+
+    /**
+     * A backup's line of a listing, {@code KEY: finding}, the key said once: a finding that names the backup itself —
+     * led by it ({@code the backup KEY does not restore: …}, a deep check's) or of it ({@code checksum mismatch for KEY:
+     * …}) — is said without that naming after the key that leads the line.
+     */
+    private static String keyedOnce(String key, String error) {
+        String led = "the backup " + key + " ";
+        if (error.startsWith(led)) {
+            return key + ": " + error.substring(led.length());
+        }
+        String of = " for " + key + ":";
+        int at = error.indexOf(of);
+        if (at >= 0) {
+            return key + ": " + error.substring(0, at) + ":" + error.substring(at + of.length());
+        }
+        return key + ": " + error;
+    }
 
     private static Map<String, Object> failedRow(String job, String key, ExitStatus status, String error) {
         Map<String, Object> row = new LinkedHashMap<>();

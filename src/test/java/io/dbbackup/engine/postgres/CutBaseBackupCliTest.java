@@ -75,6 +75,35 @@ class CutBaseBackupCliTest {
         assertThat(deep.err()).contains("error: " + said);
     }
 
+    /**
+     * {@code verify --all-backups --deep}: the line of a backup that does not restore names its key once, first as every
+     * line of the listing does ({@code FAILED KEY: does not restore: …}); the finding's own words name it too, and the
+     * line said it twice ({@code FAILED KEY: the backup KEY does not restore: …}). {@code verify JOB --deep} of the one
+     * backup says the finding alone, naming it once.
+     */
+    @Test
+    void everyBackupsDeepCheckNamesTheOneThatDoesNotRestoreOnce() throws IOException {
+        int bigAt = PhysicalUnitTest.indexOf(tar, "base/1/1259") + 512;
+        String cutKey = "pg/pg-20261130-035421.tar.zst";
+        store(dir, "store", cutKey, zstd(java.util.Arrays.copyOf(tar, bigAt + 40_000)));
+        String finding = "does not restore: the tar archive is cut short at byte " + (bigAt + 40_000)
+                + ", inside entry 'base/1/1259' (40000 of its 100000 bytes there), before its end-of-archive block (the "
+                + "archive is incomplete)";
+
+        Cli.Result all = cli.run("-c", "config.yaml", "verify", "phys", "--all-backups", "--deep", "--no-progress");
+        assertThat(all.exit()).as(all.toString()).isEqualTo(3);
+        java.util.List<String> lines = all.out().lines().toList();
+        assertThat(lines).as(all.toString()).hasSize(2);
+        assertThat(lines.get(0)).isEqualTo("FAILED " + cutKey + ": " + finding);
+        assertThat(lines.get(1)).isEqualTo("0 of 1 backup verified, 1 failed (exit 3)");
+
+        Cli.Result newest = cli.run("-c", "config.yaml", "verify", "phys", "--deep", "--no-progress");
+        assertThat(newest.exit()).as(newest.toString()).isEqualTo(3);
+        String said = newest.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElseThrow();
+        assertThat(said).as(newest.toString()).startsWith("error: the backup " + cutKey + " " + finding);
+        assertThat(said.split(java.util.regex.Pattern.quote(cutKey), -1)).as(said).hasSize(2);
+    }
+
     /** Uncompressed: the stored object itself truncated, and its sidecar and manifest rewritten to match. */
     @Test
     void anUncompressedBaseBackupTruncatedWithItsChecksumIsAnIntegrityFailure() throws IOException {
