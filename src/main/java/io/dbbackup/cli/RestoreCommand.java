@@ -139,7 +139,8 @@ final class RestoreCommand implements Callable<Integer> {
             root.out.println("dry run: " + localCopy.naming(r.key().key()) + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
                     + " decoded); it would be restored into " + r.target() + (r.selection().isEmpty() ? "" : " (only " + r.selection() + ")"));
             root.out.println("target: " + r.targetHolds() + (r.targetEmpty() || autoConfirm ? ""
-                    : " (a restore asks for confirmation, or takes --auto-confirm)"));
+                    : " (a restore asks for confirmation, or takes --auto-confirm)")
+                    + (r.targetWithoutClean().isEmpty() ? "" : "; " + r.targetWithoutClean()));
             root.out.println("nothing was changed");
             return 0;
         }

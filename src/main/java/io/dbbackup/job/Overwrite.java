@@ -23,11 +23,14 @@ final class Overwrite {
         if (state.isEmpty() || autoConfirm) {
             return;
         }
+        String clean = state.withoutClean();
         if (!confirmer.interactive()) {
-            throw DbBackupException.user("refusing to overwrite " + target + " (" + state.description()
-                    + ") without confirmation: no terminal to ask; pass --auto-confirm");
+            throw DbBackupException.user((clean.isEmpty() ? "refusing to overwrite " : "refusing to restore into ") + target
+                    + " (" + state.description() + ") without confirmation: no terminal to ask; pass --auto-confirm"
+                    + (clean.isEmpty() ? "" : " (" + clean + ")"));
         }
-        if (!confirmer.confirm(question + " " + state.description() + " and will be overwritten.")) {
+        if (!confirmer.confirm(question + " " + state.description()
+                + (clean.isEmpty() ? " and will be overwritten." : "; " + clean + "."))) {
             throw DbBackupException.user(what + " declined; nothing was changed");
         }
     }

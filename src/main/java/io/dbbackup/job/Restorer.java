@@ -79,13 +79,15 @@ public final class Restorer {
 
     /**
      * What was restored where ({@code bytes} decoded); for a dry run, what would have been, {@code bytes} the
-     * decoded size the check read. {@code targetEmpty} and {@code targetHolds}: the target as inspected before; {@code selection}:
-     * what of the backup, for a restore in part ({@code "table orders"}), else empty.
+     * decoded size the check read. {@code targetEmpty} and {@code targetHolds}: the target as inspected before;
+     * {@code targetWithoutClean}: what a restore without {@code --clean} does with what it holds
+     * ({@link TargetState#withoutClean}), else empty; {@code selection}: what of the backup, for a restore in part
+     * ({@code "table orders"}), else empty.
      */
     public record Result(BackupKey key, String target, long bytes, boolean dryRun, boolean targetEmpty, String targetHolds,
-                         String selection) {
+                         String targetWithoutClean, String selection) {
         Result(BackupKey key, String target, long bytes, boolean dryRun, TargetState state, RestoreOptions options) {
-            this(key, target, bytes, dryRun, state.isEmpty(), state.description(),
+            this(key, target, bytes, dryRun, state.isEmpty(), state.description(), state.withoutClean(),
                     options.partial() ? options.describeSelection() : "");
         }
     }

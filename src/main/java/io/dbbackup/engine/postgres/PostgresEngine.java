@@ -331,6 +331,16 @@ public final class PostgresEngine implements Engine {
         }
     }
 
+    /**
+     * A whole restore without {@code --clean} keeps what the target holds (pg_restore or psql adds the backup's objects
+     * beside it, and one it holds already fails the restore): its confirmation and dry run say so, not "overwritten".
+     */
+    @Override
+    public TargetState inspectTarget(OperationContext ctx, RestoreOptions options) throws IOException {
+        TargetState state = inspectTarget(ctx);
+        return options.clean() || options.partial() ? state : state.keepingWhatItHolds();
+    }
+
     /** {@code database ... holds 1 table, 0 views, 2 sequences, 0 large objects}. */
     static String holding(String database, int tables, int views, int sequences, long largeObjects) {
         return "database " + database + " holds " + Human.count(tables, "table") + ", " + Human.count(views, "view") + ", "

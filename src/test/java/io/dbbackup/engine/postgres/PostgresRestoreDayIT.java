@@ -51,6 +51,8 @@ class PostgresRestoreDayIT {
             source.createDatabase(db);
             source.execute(db, "create table items(id int); insert into items values (1)");
         }
+        source.createDatabase("held");
+        source.execute("held", "create table items(id int); insert into items values (1)");
         source.createDatabase("sorted");
         source.execute("sorted", "create table big as select g as id from generate_series(1, 300000) g; "
                 + "alter table big add primary key (id)");
@@ -130,6 +132,34 @@ class PostgresRestoreDayIT {
         DbbackupJar.Run backup = dbbackup("backup", db);
         assertThat(backup.exit()).as(backup.toString()).isZero();
         return dbbackup("restore", db, "--to", "copy", "--auto-confirm");
+    }
+
+    /**
+     * A target that holds the backup's tables is not overwritten by a restore without --clean (it fails, nothing applied):
+     * the dry run and the refusal without a terminal say to add --clean, not only --auto-confirm.
+     */
+    @Test
+    void aRestoreWithoutCleanIntoADatabaseThatHoldsTablesSaysToAddClean() throws Exception {
+        config("held", "custom");
+        DbbackupJar.Run backup = dbbackup("backup", "held");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+        target.createDatabase("held");
+        target.execute("held", "create table items(id int)");
+        String advice = "without --clean the restore keeps what it holds, and an object the backup holds too fails it with"
+                + " nothing applied: add --clean to replace them";
+
+        DbbackupJar.Run dry = dbbackup("restore", "held", "--to", "copy", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("(a restore asks for confirmation, or takes --auto-confirm); " + advice);
+
+        DbbackupJar.Run refused = dbbackup("restore", "held", "--to", "copy");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(errorLine(refused)).contains("refusing to restore into postgres")
+                .endsWith("no terminal to ask; pass --auto-confirm (" + advice + ")");
+
+        DbbackupJar.Run cleaned = dbbackup("restore", "held", "--to", "copy", "--clean", "--dry-run");
+        assertThat(cleaned.exit()).as(cleaned.toString()).isZero();
+        assertThat(cleaned.out()).contains("(a restore asks for confirmation, or takes --auto-confirm)").doesNotContain("--clean the");
     }
 
     @Test
