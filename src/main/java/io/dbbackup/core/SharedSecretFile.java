@@ -20,8 +20,14 @@ public final class SharedSecretFile {
     private SharedSecretFile() {
     }
 
-    /** One line saying {@code p} is readable by others and what to do; empty when it is not, or not a POSIX file. */
+    /**
+     * One line saying {@code p} is readable by others and what to do; empty when it is not, or not a POSIX file, or a
+     * folder (no secret file: its reader says so, and {@code chmod 600} would lock its owner out of it).
+     */
     public static Optional<String> problem(Path p) {
+        if (Files.isDirectory(p)) {
+            return Optional.empty();
+        }
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
             boolean groupRisk = perms.contains(PosixFilePermission.GROUP_READ) && !ownGroup(p);

@@ -88,6 +88,17 @@ class IdentityFileArgumentCliTest {
         }
     }
 
+    /** A folder is no secret file: no "chmod 600 FOLDER" (which would lock its owner out of it) before the error. */
+    @Test
+    void aFolderGivenAsTheIdentityGetsNoChmodAdvice() throws Exception {
+        Path keys = Files.createDirectory(dir.resolve("keys"));
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "sealed", "--identity", "keys", "--dry-run", "--no-progress");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).as(r.toString()).contains("keys is a folder, not an identity file")
+                .doesNotContain("readable by other users").doesNotContain("chmod");
+    }
+
     /** {@code age-keygen > key.txt} in Windows PowerShell 5 writes UTF-16: said as such, not as "not a text file". */
     @Test
     void aKeyFileSavedAsUtf16SaysSoWithTheFix() throws Exception {
