@@ -16,16 +16,17 @@ final class Overwrite {
      * Returns normally when the command may go on; throws a user error otherwise.
      *
      * @param what     the command's noun for the messages, e.g. "restore"
+     * @param from     what the command copies in, e.g. "backup" (a target it adds to: an object it holds too fails it)
      * @param question what is asked on the terminal (the target's state is appended)
      */
     static void confirm(Confirmer confirmer, boolean autoConfirm, TargetState state, String target, String what,
-                        String question) {
+                        String from, String question) {
         if (state.isEmpty() || autoConfirm) {
             return;
         }
-        String clean = state.withoutClean();
+        String clean = state.withoutClean(what, from);
         if (!confirmer.interactive()) {
-            throw DbBackupException.user((clean.isEmpty() ? "refusing to overwrite " : "refusing to restore into ") + target
+            throw DbBackupException.user((clean.isEmpty() ? "refusing to overwrite " : "refusing to " + what + " into ") + target
                     + " (" + state.description() + ") without confirmation: no terminal to ask; pass --auto-confirm"
                     + (clean.isEmpty() ? "" : " (" + clean + ")"));
         }

@@ -211,7 +211,7 @@ public final class Restorer {
                 ws.log().info("dry run: nothing restored", "key", key.key(), "target", target.engine().describe());
                 return new Result(key, target.engine().describe(), decodedBytes, true, state, options);
             }
-            Overwrite.confirm(confirmer, r.autoConfirm(), state, target.engine().describe(), "restore",
+            Overwrite.confirm(confirmer, r.autoConfirm(), state, target.engine().describe(), "restore", "backup",
                     "Restore " + (options.partial() ? options.describeSelection() + " of " : "") + key.fileName() + " into "
                             + target.engine().describe() + "?");
             ws.log().info("restore started", "key", key.key(), "target", target.engine().describe(), "restores",

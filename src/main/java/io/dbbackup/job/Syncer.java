@@ -85,11 +85,11 @@ public final class Syncer {
             OperationContext ctx = op.context();
             TargetState state;
             try {
-                state = target.inspectTarget(ctx);
+                state = target.inspectTarget(ctx, new RestoreOptions(r.clean(), true)); // without --clean: what it keeps
             } catch (IOException e) {
                 throw Failures.map("cannot inspect the sync target " + target.describe(), e);
             }
-            Overwrite.confirm(confirmer, r.autoConfirm(), state, target.describe(), "sync",
+            Overwrite.confirm(confirmer, r.autoConfirm(), state, target.describe(), "sync", "source",
                     "Copy " + source.describe() + " into " + target.describe() + "?");
             if (ctx.cancellation().isCancelled()) {
                 throw DbBackupException.system("sync cancelled (" + ctx.cancellation().reason() + ") before it started; nothing was changed");

@@ -24,8 +24,13 @@ public record TargetState(boolean exists, int objects, String description, boole
      * confirmation, its refusal and a dry run; else empty.
      */
     public String withoutClean() {
+        return withoutClean("restore", "backup");
+    }
+
+    /** {@link #withoutClean()} for a {@code command} ({@code sync}) of what {@code from} ({@code source}) holds. */
+    public String withoutClean(String command, String from) {
         return isEmpty() || !keepsWhatItHolds ? ""
-                : "without --clean the restore keeps what it holds, and an object the backup holds too fails it with"
-                        + " nothing applied: add --clean to replace them";
+                : "without --clean the " + command + " keeps what it holds, and an object the " + from + " holds too fails it"
+                        + " with nothing applied: add --clean to replace them";
     }
 }

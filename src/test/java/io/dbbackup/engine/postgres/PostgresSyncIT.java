@@ -128,6 +128,12 @@ class PostgresSyncIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(pg.schemaDump(target)).isEqualTo(sourceSchema);
         assertThat(pg.contentHashes(target)).isEqualTo(sourceContent);
+        // again without --clean: refused without a terminal, saying that --clean is what replaces what the target holds
+        Cli.Result again = cli.run("-c", "config.yaml", "sync", "custom", "copy");
+        assertThat(again.exit()).as(again.toString()).isEqualTo(1);
+        assertThat(again.err()).contains("refusing to sync into postgres").contains("no terminal to ask; pass --auto-confirm "
+                + "(without --clean the sync keeps what it holds, and an object the source holds too fails it with nothing "
+                + "applied: add --clean to replace them)");
         pg.execute(target, "create table public.stray (i int)");
         Cli.Result clean = cli.run("-c", "config.yaml", "sync", "custom", "copy", "--clean", "--auto-confirm");
         assertThat(clean.exit()).as(clean.toString()).isZero();
