@@ -28,9 +28,10 @@ import java.util.Optional;
 public final class Catalog {
     /**
      * One backup: its key and the stored object (size, time written); {@code pinned}: a {@code .pin} marker lies beside
-     * it ({@link Pins}); {@code manifest}: its {@code .manifest.json} was listed beside it.
+     * it ({@link Pins}); {@code manifest}: its {@code .manifest.json} was listed beside it; {@code checksum}: its
+     * {@code .sha256} was listed beside it (a backup has one sidecar at least, see {@link Listing}).
      */
-    public record Entry(BackupKey key, StoredObject object, boolean pinned, boolean manifest) {
+    public record Entry(BackupKey key, StoredObject object, boolean pinned, boolean manifest, boolean checksum) {
     }
 
     /** What a backup's manifest says: when the backup finished and the engine's facts (start/end LSN...). */
@@ -282,7 +283,8 @@ public final class Catalog {
             Optional<BackupKey> parsed = BackupKey.parse(o.key(), job.prefix(), db);
             parsed.ifPresent(k -> {
                 if (keys.contains(k.sha256Key()) || keys.contains(k.manifestKey())) {
-                    out.add(new Entry(k, o, keys.contains(k.pinKey()), keys.contains(k.manifestKey())));
+                    out.add(new Entry(k, o, keys.contains(k.pinKey()), keys.contains(k.manifestKey()),
+                            keys.contains(k.sha256Key())));
                 } else {
                     unchecked.add(o);
                 }

@@ -564,15 +564,21 @@ public final class JobRunner {
         }
     }
 
-    /** Sends job {@code job}'s outcome {@code o} to its notifiers, whose report this thread has claimed ({@link #notified}). */
+    /**
+     * Sends job {@code job}'s outcome {@code o} to its notifiers, whose report this thread has claimed ({@link #notified}).
+     * A failure's "what now" starts with the job's newest good backup ({@link NewestGoodBackup}): looked up here, once per
+     * failed job after its last attempt, never for a success or an interruption (a signal's grace period is short).
+     */
     private JobOutcome send(JobConfig job, JobOutcome o) {
+        // a job the signal kept from starting: it never started, not a backup that stored nothing
+        String next = o.status().bySignal() && o.attempts() == 0 ? NextSteps.notStarted(ws, job, JobReport.Operation.BACKUP)
+                : NextSteps.of(ws, job, JobReport.Operation.BACKUP, outcomeOf(o), o.key());
+        if (outcomeOf(o) == JobReport.Outcome.FAILURE && Notifications.anyFor(ws, job, false)) { // no store call for no one
+            next = NewestGoodBackup.line(ws, job) + (next == null ? "" : "\n" + next);
+        }
         return o.withNotifyFailed(Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),
                 o.attempts(), o.started(), o.duration(), Notifications.host(), o.key(), o.size(), o.error(), o.detail(), job.datasource(),
-                job.store(), Notifications.location(ws, job), o.status(),
-                // a job the signal kept from starting: it never started, not a backup that stored nothing
-                o.status().bySignal() && o.attempts() == 0 ? NextSteps.notStarted(ws, job, JobReport.Operation.BACKUP)
-                        : NextSteps.of(ws, job, JobReport.Operation.BACKUP, outcomeOf(o), o.key()),
-                Notifications.copyOf(ws, job))));
+                job.store(), Notifications.location(ws, job), o.status(), next, Notifications.copyOf(ws, job))));
     }
 
     private static JobReport.Outcome outcomeOf(JobOutcome o) {

@@ -52,6 +52,14 @@ public final class Notifications {
         return failed;
     }
 
+    /** Whether {@link #send} sends a report of {@code job} that {@code succeeded} (or failed) to any notifier. */
+    static boolean anyFor(Workspace ws, JobConfig job, boolean succeeded) {
+        return job.notifyRules().stream().anyMatch(rule -> {
+            NotifierConfig n = ws.config().notifiers().get(rule.notifier());
+            return n != null && (n.notifier().everyOutcome() || rule.matches(succeeded));
+        });
+    }
+
     /** Why a notifier failed, on one line and redacted (its message, else the exception's kind). */
     static String reason(Exception e) {
         String m = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();

@@ -81,7 +81,11 @@ class FailureReportNamesWhereIT {
         assertThat(m.get("datasource")).isEqualTo("appdb-lite");
         assertThat(m.get("store")).isEqualTo("offsite");
         assertThat(m.get("location")).isEqualTo("s3 s3://backups/ at http://127.0.0.1:1 under prod/app/");
-        assertThat(m.get("next")).isEqualTo("This run stored no backup; the job's earlier backups are untouched (a failed "
+        // how exposed the job is: the store that failed cannot say, and the line says why (its endpoint's login left out)
+        assertThat(m.get("next")).isEqualTo("newest good backup: unknown (the store could not be listed: cannot list "
+                + "prod/app/ in s3 s3://backups/ at http://127.0.0.1:1: s3 list s3://backups/prod/app/ failed: Unable to "
+                + "execute HTTP request: Connection refused)\n"
+                + "This run stored no backup; the job's earlier backups are untouched (a failed "
                 + "backup deletes none): dbbackup -c config.yaml list nightly\nNext: fix the cause above, then run: "
                 + "dbbackup -c config.yaml backup nightly");
     }

@@ -81,6 +81,7 @@ class FailureMailSaysWhatNextIT {
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         String body = mail();
         assertThat(body).contains("\nWhat now:\n"
+                + "  newest good backup: none in local " + dir.resolve("store") + " under broken/\n"
                 + "  This run stored no backup; the job's earlier backups are untouched (a failed backup deletes none): "
                 + "dbbackup -c etc-dbbackup.yaml list app\n"
                 + "  Next: fix the cause above, then run: dbbackup -c etc-dbbackup.yaml backup app\n");

@@ -1,0 +1,150 @@
+package io.dbbackup.job;
+
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.SmtpServer;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A failure mail says how exposed the job is: its newest good backup (with its {@code .sha256} beside it, counted by
+ * retention) with when it was taken and how long ago, or none, or why the store could not say. Real runs through the
+ * CLI, real backups in a local store, the mail through GreenMail. The mail used to say nothing of it: the on-call
+ * reader's first question was left to a {@code list} run by hand.
+ */
+class FailureMailNewestGoodBackupIT {
+    private static final String SMTP_PASSWORD = "s3cr3t-Newest-Pa55";
+    private static final Instant DAY_ONE = Instant.parse("2026-12-06T03:00:00Z");
+
+    @TempDir
+    Path dir;
+    SmtpServer smtp;
+
+    @BeforeEach
+    void start() {
+        smtp = SmtpServer.plain().user("ops@example.com", "ops", SMTP_PASSWORD);
+    }
+
+    @AfterEach
+    void stop() {
+        smtp.close();
+    }
+
+    /** The job {@code app} of datasource {@code app} ({@code dsOptions}) into store {@code store}, notifying on failure. */
+    private Cli.Result run(Instant at, String dsOptions, String store, String... args) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: fake%s}
+                stores:
+                  local: {type: local, path: %s, fsync: false}
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    retry: {max_attempts: 2, delay: 10ms}
+                    notify: [{notifier: ops, on: failure}]
+                notifications:
+                  ops:
+                    type: email
+                    smtp_host: 127.0.0.1
+                    smtp_port: %d
+                    tls: none
+                    username: ops
+                    password_env: SMTP_PASSWORD
+                    from: dbbackup@example.com
+                    to: ops@example.com
+                    timeout: 5s
+                """.formatted(dsOptions, store, smtp.port()));
+        Cli.Result r = new Cli().workingDir(dir).env("SMTP_PASSWORD", SMTP_PASSWORD).clock(Clock.fixed(at, ZoneOffset.UTC))
+                .run(args);
+        System.out.println(r.out() + r.err());
+        return r;
+    }
+
+    private Cli.Result failingBackup(Instant at, String store) throws Exception {
+        return run(at, ", fail_attempts: 1000, attempts_file: app.attempts", store, "-c", "config.yaml", "backup", "app");
+    }
+
+    private String mail() throws Exception {
+        MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(15));
+        assertThat(mails).as("the failure mail").hasSize(1);
+        String body = String.valueOf(mails[0].getContent()).replace("\r\n", "\n");
+        System.out.println(body);
+        return body;
+    }
+
+    /** The key of the backup a successful run at {@code at} stored. */
+    private String backUp(Instant at) throws Exception {
+        Cli.Result ok = run(at, "", "store", "-c", "config.yaml", "backup", "app");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        var m = Pattern.compile("app/app-\\d{8}-\\d{6}\\.sql\\S*").matcher(ok.out() + ok.err());
+        assertThat(m.find()).as(ok.toString()).isTrue();
+        return m.group().replaceAll("[),;.]+$", "");
+    }
+
+    /**
+     * Newer files that are no good backup are passed over: one cut short (of another size than its manifest records), one
+     * without its {@code .sha256}, an empty one; the line names the real key of the good one, once though two attempts
+     * failed, and the run's exit code is the failure's as before.
+     */
+    @Test
+    void aFailedBackupNamesTheNewestGoodBackupWithItsAge() throws Exception {
+        String good = backUp(DAY_ONE);
+        String cut = backUp(DAY_ONE.plus(Duration.ofHours(1)));
+        String unchecked = backUp(DAY_ONE.plus(Duration.ofHours(2)));
+        Path store = dir.resolve("store");
+        Files.write(store.resolve(cut), java.util.Arrays.copyOf(Files.readAllBytes(store.resolve(cut)), 100));
+        Files.delete(store.resolve(unchecked + ".sha256"));
+        String empty = "app/app-20261206-060000.sql.gz";
+        Files.write(store.resolve(empty), new byte[0]);
+        Files.writeString(store.resolve(empty + ".sha256"),
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  app-20261206-060000.sql.gz\n");
+
+        Cli.Result r = failingBackup(DAY_ONE.plus(Duration.ofHours(26)), "store");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        String body = mail();
+        assertThat(good).isEqualTo("app/app-20261206-030000.sql.gz");
+        assertThat(body).contains("\nWhat now:\n  newest good backup: app/app-20261206-030000.sql.gz (taken 2026-12-06 03:00 UTC, "
+                + "1d 02h ago)\n  This run stored no backup;");
+        assertThat(body.split("newest good backup:", -1)).as("one line for the job, not one per attempt").hasSize(2);
+        assertThat(body).contains("Attempts:   2");
+    }
+
+    @Test
+    void aFailedBackupOfAJobWithoutBackupsSaysNoneInItsStore() throws Exception {
+        Cli.Result r = failingBackup(DAY_ONE, "store");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(mail()).contains("\nWhat now:\n  newest good backup: none in local " + dir.resolve("store") + " under app/\n"
+                + "  This run stored no backup;");
+    }
+
+    /**
+     * The store itself is what failed (its path is a file, not a folder): the line says the store could not be listed and
+     * why, on one line; the mail still goes out and the exit code is the backup's own.
+     */
+    @Test
+    void aStoreThatCannotBeListedIsSaidSoAndTheMailStillGoesOut() throws Exception {
+        Files.writeString(dir.resolve("not-a-folder"), "a file where the store's folder should be\n");
+
+        Cli.Result r = run(DAY_ONE, "", "not-a-folder", "-c", "config.yaml", "backup", "app");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(mail()).containsPattern("\nWhat now:\n  newest good backup: unknown \\(the store could not be listed: "
+                + "cannot list app/ in local " + Pattern.quote(dir.resolve("not-a-folder").toString())
+                + "[^\n]*: the store's path is not a folder\\)\n  This run stored no backup;");
+    }
+}
