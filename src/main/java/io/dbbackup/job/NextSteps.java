@@ -11,7 +11,8 @@ import java.util.List;
  * The "what now" of a failed or interrupted report ({@link JobReport#next()}): the state the job's backups are in, as far
  * as this run knows it without asking the store again, and the command to run next, each repeating the run's global
  * options ({@code -c FILE}: {@link Workspace#suggest}). Two lines, each built from its parts ({@link Advice}); no secret
- * (the redactor passes over them too).
+ * (the redactor passes over them too). A failed backup's report puts the job's newest good backup before them
+ * ({@link NewestGoodBackup}, which does ask the store).
  */
 final class NextSteps {
     private NextSteps() {

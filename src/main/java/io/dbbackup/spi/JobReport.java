@@ -19,7 +19,9 @@ import java.time.Instant;
  * gives this job's findings alone, for {@code check --notify} the code of the checks the report lists; null only when
  * not known (a notifier then leaves it out, never guesses it). {@code next}, on a failure or an interruption: what
  * state the job's backups are in and the command(s) to run next, repeating the run's {@code -c FILE} (one line each,
- * written by the job layer, which knows how the run was invoked; no secret); null when there is nothing to suggest.
+ * written by the job layer, which knows how the run was invoked; no secret), a failed backup's starting with its newest
+ * good backup ({@code newest good backup: KEY (taken …, 1d 02h ago)}, {@code none in …}, {@code unknown (…)}); null
+ * when there is nothing to suggest.
  * {@code copyOf}, for a copy job ({@code copy_of}): the job it copies and where that job's backups are, as
  * {@code job shop (store local: local /backups under prod/shop/)} (redacted); null for any other job. A copy job's
  * {@code datasource} is its source's, so without it nothing in a failure report would say it is a copy job.
