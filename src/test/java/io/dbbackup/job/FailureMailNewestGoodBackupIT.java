@@ -147,4 +147,37 @@ class FailureMailNewestGoodBackupIT {
                 + "cannot list app/ in local " + Pattern.quote(dir.resolve("not-a-folder").toString())
                 + "[^\n]*: the store's path is not a folder\\)\n  This run stored no backup;");
     }
+
+    /**
+     * Guard: the store is asked only for a report someone hears. A failed job without a notifier for failures does not
+     * list its store for it (the faulty store's {@code slow_listing} marks each listing with a {@code .listing} file);
+     * with one, the failure's report lists it once.
+     */
+    @Test
+    void theStoreIsListedOnlyForAFailureANotifierHears() throws Exception {
+        String config = """
+                datasources:
+                  app: {engine: fake, fail_attempts: 1000, attempts_file: app.attempts}
+                stores:
+                  watched: {type: faulty, path: store, slow_listing: true}
+                notifications:
+                  ops: {type: email, smtp_host: 127.0.0.1, smtp_port: %d, tls: none, from: a@example.com, to: b@example.com}
+                jobs:
+                  app:
+                    datasource: app
+                    store: watched
+                    notify: [{notifier: ops, on: %s}]
+                """;
+        Path marker = Files.createDirectories(dir.resolve("store")).resolve(".listing");
+        Files.writeString(dir.resolve("config.yaml"), config.formatted(smtp.port(), "success"));
+        Cli.Result unheard = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "app");
+        assertThat(unheard.exit()).as(unheard.toString()).isEqualTo(2);
+        assertThat(marker).as("no listing for a failure no notifier hears").doesNotExist();
+
+        Files.writeString(dir.resolve("config.yaml"), config.formatted(smtp.port(), "failure"));
+        Cli.Result heard = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "app");
+        assertThat(heard.exit()).as(heard.toString()).isEqualTo(2);
+        assertThat(marker).as("the failure's report lists the store").exists();
+        assertThat(mail()).contains("\n  newest good backup: none in faulty " + dir.resolve("store") + " under app/\n");
+    }
 }
