@@ -180,4 +180,36 @@ class FailureMailNewestGoodBackupIT {
         assertThat(marker).as("the failure's report lists the store").exists();
         assertThat(mail()).contains("\n  newest good backup: none in faulty " + dir.resolve("store") + " under app/\n");
     }
+
+    /**
+     * A store that does not answer (a black-holed host: the backup has just waited out its timeouts) does not hold the
+     * report back for its listing: after {@link NewestGoodBackup#WAIT} it says so, and the mail goes out.
+     */
+    @Test
+    void aStoreThatDoesNotAnswerItsListingHoldsTheMailBackNoLongerThanTheWait() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: fake, fail_attempts: 1000, attempts_file: app.attempts}
+                stores:
+                  hung: {type: faulty, path: store, hung_listing: true}
+                notifications:
+                  ops: {type: email, smtp_host: 127.0.0.1, smtp_port: %d, tls: none, from: a@example.com, to: b@example.com}
+                jobs:
+                  app:
+                    datasource: app
+                    store: hung
+                    notify: [{notifier: ops, on: failure}]
+                """.formatted(smtp.port()));
+        Files.createDirectories(dir.resolve("store"));
+        long started = System.nanoTime();
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "app");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(dir.resolve("store/.listing")).as("the report asked the store").exists();
+        assertThat(took).as("the run waited for the listing no longer than the wait (the listing takes 90 s)")
+                .isGreaterThanOrEqualTo(NewestGoodBackup.WAIT).isLessThan(Duration.ofSeconds(60));
+        assertThat(mail()).contains("\n  newest good backup: unknown (the store did not answer its listing within "
+                + NewestGoodBackup.WAIT.toSeconds() + " s)\n");
+    }
 }

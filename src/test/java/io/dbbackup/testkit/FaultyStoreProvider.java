@@ -57,7 +57,8 @@ import java.util.List;
  * commit of every backup object hang 30 s, deaf to interrupts and cancellation (a call that cannot be interrupted), after
  * creating {@code .commit-stuck} in the store's folder for a test to wait for; then it commits. {@code slow_listing: true}
  * makes every folder listing take 2 s, deaf to interrupts (the request runs to its end), after creating {@code .listing}
- * in the store's folder. {@code no_atomic_rename: true} puts the store on a file system that renames nothing in one step
+ * in the store's folder; {@code hung_listing: true} makes it take 90 s so (a black-holed host, its timeouts long).
+ * {@code no_atomic_rename: true} puts the store on a file system that renames nothing in one step
  * (a mount point, some FUSE file systems): a new key is linked in, a commit onto an existing key replaces it through hard
  * links; with {@code no_hard_links: true} too (which also reaches {@code putIfAbsent}), a new key is copied in and a
  * replacement is refused, the old object kept. {@code refuse_manifest_reads: true} fails every
@@ -103,6 +104,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         boolean lostClass = s.bool("lost_class").orElse(false);
         boolean stuckCommit = s.bool("stuck_commit").orElse(false);
         boolean slowListing = s.bool("slow_listing").orElse(false);
+        boolean hungListing = s.bool("hung_listing").orElse(false);
         if (path == null) {
             s.error("path", "missing required key 'path'");
             return null;
@@ -127,6 +129,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.refuseCommit = refuseCommit;
         store.stuckCommit = stuckCommit;
         store.slowListing = slowListing;
+        store.hungListing = hungListing;
         store.refuseWalDelete = refuseWalDelete;
         store.credentialsExpire = credentialsExpire;
         store.hold = hold == null ? null : java.util.regex.Pattern.compile(hold);
@@ -162,6 +165,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         private boolean refuseCommit;
         private boolean stuckCommit;
         private boolean slowListing;
+        private boolean hungListing;
         private boolean refuseWalDelete;
         private java.time.Instant credentialsExpire;
         private java.util.regex.Pattern hold;
@@ -226,9 +230,9 @@ public final class FaultyStoreProvider implements StoreProvider {
             if (lostClass) {
                 throw new NoClassDefFoundError("io/dbbackup/Injected");
             }
-            if (slowListing) {
+            if (slowListing || hungListing) {
                 java.nio.file.Files.writeString(local.root().resolve(".listing"), folder);
-                long end = System.nanoTime() + 2_000_000_000L;
+                long end = System.nanoTime() + (hungListing ? 90_000_000_000L : 2_000_000_000L);
                 for (long left; (left = end - System.nanoTime()) > 0; ) {
                     try {
                         Thread.sleep(Math.max(1, left / 1_000_000));
