@@ -207,7 +207,21 @@ final class PgErrors {
         if (place == null || stderr == null) {
             return stderr;
         }
-        return UNREACHABLE.matcher(stderr).replaceFirst("$1" + java.util.regex.Matcher.quoteReplacement("; check " + place));
+        return UNREACHABLE.matcher(stderr).replaceFirst("$1" + java.util.regex.Matcher.quoteReplacement(checkAddress(place)));
+    }
+
+    /**
+     * {@code reason} (the built-in replication client's words for an address it did not reach: {@code Connection refused},
+     * {@code could not translate host name "db" to address}) with the config places of {@code host} and {@code port} after
+     * it, as libpq's line gets them ({@link #addressPlace(String, String)}); as it was without a place.
+     */
+    static String unreachedAt(String reason, String place) {
+        return place == null ? reason : reason + checkAddress(place);
+    }
+
+    /** {@code "; check " + place}: what follows the words of an address not reached. */
+    private static String checkAddress(String place) {
+        return "; check " + place;
     }
 
     /**

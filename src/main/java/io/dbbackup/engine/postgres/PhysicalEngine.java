@@ -116,6 +116,9 @@ public final class PhysicalEngine implements Engine {
         boolean unknownHost = e instanceof java.net.UnknownHostException;
         String reason = unknownHost ? "could not translate host name \"" + settings.conn().host() + "\" to address"
                 : e instanceof PgServerError ? PgErrors.passwordPlace(e.getMessage(), settings.conn().password()) : e.getMessage();
+        if (unknownHost || e instanceof ReplicationConnection.AddressNotReached) {
+            reason = PgErrors.unreachedAt(reason, settings.conn().addressPlace()); // as pg_basebackup's words get it
+        }
         boolean permanent = e instanceof PgServerError p ? p.permanent() : unknownHost;
         return replicationRefused(reason, e instanceof PgServerError && namesHba(e.getMessage()), e, !permanent);
     }

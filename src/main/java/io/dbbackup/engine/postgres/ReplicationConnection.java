@@ -111,7 +111,7 @@ final class ReplicationConnection implements AutoCloseable {
             try {
                 ch.connect(UnixDomainSocketAddress.of(socketFile));
             } catch (IOException e) {
-                throw new IOException("could not connect to server on socket \"" + socketFile + "\": " + e.getMessage(), e);
+                throw new AddressNotReached("could not connect to server on socket \"" + socketFile + "\": " + e.getMessage(), e);
             }
             ReplicationConnection c = new ReplicationConnection(ch,
                     new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 17)),
@@ -143,7 +143,17 @@ final class ReplicationConnection implements AutoCloseable {
                 last = e;
             }
         }
-        throw last != null ? last : new IOException("no address for " + host);
+        throw last != null ? new AddressNotReached(last.getMessage(), last) : new IOException("no address for " + host);
+    }
+
+    /**
+     * Nothing answered at the address: the connection was refused, timed out, or found no route or no socket file; the
+     * message is the system's words ({@code Connection refused}), the cause what the socket threw.
+     */
+    static final class AddressNotReached extends IOException {
+        AddressNotReached(String message, IOException cause) {
+            super(message, cause);
+        }
     }
 
     private void startup(String[] startup, PgAuth auth) throws IOException {
