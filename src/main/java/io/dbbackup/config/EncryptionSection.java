@@ -186,7 +186,7 @@ final class EncryptionSection {
         // an age secret key pasted in place of the file's name (so no such file) is not repeated
         String shown = !YamlSection.holdsAgeSecretKey(s.string("recipients_file").orElse("")) ? p.toString()
                 : "the file named in recipients_file (its name is not shown: is it the secret itself?)";
-        Optional<String> unreadable = YamlSection.notAFile(p, shown);
+        Optional<String> unreadable = YamlSection.notAFile(p, shown, "recipients");
         if (unreadable.isPresent()) {
             problem[0] = s.unreadFile("recipients_file", unreadable.get());
             return true;
@@ -200,7 +200,8 @@ final class EncryptionSection {
                     : "is not a text file (not UTF-8): a recipients file holds age1... lines"));
             return true;
         } catch (IOException | SecurityException e) {
-            problem[0] = s.unreadFile("recipients_file", "cannot read " + shown + " (" + YamlSection.reason(e) + ")");
+            problem[0] = s.unreadFile("recipients_file", "cannot read " + shown + " (" + YamlSection.reason(e) + ")"
+                    + (shown.equals(p.toString()) && e instanceof java.nio.file.NoSuchFileException ? FolderNames.forMissing(p) : ""));
             return true;
         }
         try {

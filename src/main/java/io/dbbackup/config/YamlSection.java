@@ -741,7 +741,7 @@ final class YamlSection implements ConfigSection {
             String shown = named ? p.toString()
                     : "the file named in " + key + "_file (its name is not shown: is it the secret itself?)";
             try {
-                Optional<String> notAFile = notAFile(p, shown);
+                Optional<String> notAFile = notAFile(p, shown, key);
                 if (notAFile.isPresent()) {
                     why = at(key + "_file") + ": " + notAFile.get();
                 } else if (Files.exists(p) && Files.size(p) > MAX_SECRET_FILE) {
@@ -761,7 +761,8 @@ final class YamlSection implements ConfigSection {
             } catch (IOException | SecurityException e) {
                 // refused: the file's mode and owner against this process's ids (a secret mounted 0400 for root)
                 why = at(key + "_file") + ": cannot read " + shown + " ("
-                        + (e instanceof java.nio.file.AccessDeniedException ? io.dbbackup.core.DeniedFile.why(p) : reason(e)) + ")";
+                        + (e instanceof java.nio.file.AccessDeniedException ? io.dbbackup.core.DeniedFile.why(p) : reason(e)) + ")"
+                        + (named && e instanceof java.nio.file.NoSuchFileException ? FolderNames.forMissing(p) : "");
             }
             return Optional.of(Secret.unresolved(named ? "file " + p : "the file named in " + key + "_file",
                     problems.secretProblem(at(key), at, why)));
@@ -819,10 +820,10 @@ final class YamlSection implements ConfigSection {
      * A folder is most often a Kubernetes Secret or ConfigMap mounted at the file's path without {@code subPath}: the
      * message names the files in it. A FIFO would hang the read, {@code /dev/zero} fill the memory.
      */
-    static Optional<String> notAFile(Path p, String shown) {
+    static Optional<String> notAFile(Path p, String shown, String wanted) {
         if (Files.isDirectory(p)) {
             return Optional.of(shown + " is a folder, not a file (a Secret volume mounted at this path?): "
-                    + (shown.equals(p.toString()) ? folderContents(p) : "name the file in it"));
+                    + (shown.equals(p.toString()) ? FolderNames.forFolder(p, wanted) : "name the file in it"));
         }
         if (Files.exists(p) && !Files.isRegularFile(p)) {
             return Optional.of(shown + " is not a regular file");
@@ -832,7 +833,7 @@ final class YamlSection implements ConfigSection {
 
     @Override
     public Optional<String> unreadableFile(Path p) {
-        Optional<String> notAFile = notAFile(p, p.toString());
+        Optional<String> notAFile = notAFile(p, p.toString(), null);
         if (notAFile.isPresent()) {
             return notAFile;
         }
@@ -840,27 +841,6 @@ final class YamlSection implements ConfigSection {
             return Optional.of("cannot read " + p + " (no such file)");
         }
         return Files.isReadable(p) ? Optional.empty() : Optional.of("cannot read " + p + " (permission denied)");
-    }
-
-    /**
-     * What folder {@code dir} holds, for the error of a {@code *_file} naming it: a Kubernetes Secret mounted at the
-     * file's path without {@code subPath} is a folder of one file per key, beside the kubelet's {@code ..data} links.
-     * Names no message may repeat (not {@link #shownName}) are left out; at most 5 are shown.
-     */
-    private static String folderContents(Path dir) {
-        List<String> names;
-        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-            names = s.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith("."))
-                    .filter(YamlSection::shownName).sorted().toList();
-        } catch (IOException | SecurityException e) {
-            return "name the file in it";
-        }
-        if (names.isEmpty()) {
-            return "it is empty";
-        }
-        return "it holds " + String.join(", ", names.subList(0, Math.min(5, names.size())))
-                + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "") + "; name the file, e.g. "
-                + dir.resolve(names.get(0));
     }
 
     /** {@code text} without the line breaks at its end (an editor's, {@code echo}'s, a Kubernetes secret's). */

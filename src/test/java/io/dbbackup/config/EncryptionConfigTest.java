@@ -265,7 +265,8 @@ class EncryptionConfigTest {
     @Test
     void unreadableAndBrokenFiles() throws Exception {
         assertThat(problems("", "encryption:\n  recipients_file: missing.txt\n")).singleElement().asString()
-                .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: cannot read .*missing.txt \\(no such file\\)");
+                .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: cannot read .*missing.txt \\(no such file\\); "
+                        + ".* holds config.yaml, .*");
         Files.createDirectories(dir.resolve("recipients.d"));
         assertThat(problems("", "encryption:\n  recipients_file: recipients.d\n")).singleElement().asString()
                 .matches("config.yaml:14:24: error: jobs.shop.encryption.recipients_file: .*recipients.d is a folder, not a file "

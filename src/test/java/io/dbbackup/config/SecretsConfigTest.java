@@ -316,6 +316,47 @@ class SecretsConfigTest {
                         + " is a folder, not a file (a Secret volume mounted at this path?): it is empty");
     }
 
+    /**
+     * A file name with a typo in a folder that holds the right one: the error names the one nearest, when it is near
+     * enough to be the typo; otherwise up to 3 names the folder holds, never a guess (it suggested none at all).
+     */
+    @Test
+    void aMissingSecretFileSuggestsTheNearestNameInItsFolderOrListsWhatItHolds() throws Exception {
+        Path secrets = Files.createDirectory(dir.resolve("secrets"));
+        for (String name : List.of("app.token", "pg.password", "pg.username", "tls.crt", ".hidden")) {
+            Files.writeString(secrets.resolve(name), "x\n");
+        }
+        assertThatThrownBy(() -> load("password_file: secrets/pg.passwrod", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: cannot read " + secrets.resolve("pg.passwrod")
+                        + " (no such file); did you mean '" + secrets.resolve("pg.password") + "'?");
+        assertThatThrownBy(() -> load("password_file: secrets/db-secret", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: cannot read " + secrets.resolve("db-secret")
+                        + " (no such file); " + secrets + " holds app.token, pg.password, pg.username and 1 more");
+        Files.createDirectory(dir.resolve("none"));
+        assertThatThrownBy(() -> load("password_file: none/pw", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: cannot read " + dir.resolve("none/pw")
+                        + " (no such file); " + dir.resolve("none") + " is empty");
+    }
+
+    /**
+     * A Secret volume of several keys, none named like the setting: the error lists them and names none as the one to
+     * take (it said "e.g." with the first of them alphabetically, a CA certificate for a password).
+     */
+    @Test
+    void aSecretFolderWithoutTheKeysNameSuggestsNoFile() throws Exception {
+        Path volume = Files.createDirectory(dir.resolve("tls"));
+        for (String name : List.of("ca.crt", "tls.crt", "tls.key", "zz.extra")) {
+            Files.writeString(volume.resolve(name), "x\n");
+        }
+        assertThatThrownBy(() -> load("password_file: tls", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config.yaml:4:20: error: datasources.db.password_file: " + volume + " is a folder, not a file "
+                        + "(a Secret volume mounted at this path?): it holds ca.crt, tls.crt, tls.key and 1 more; name the file in it");
+    }
+
     /** {@code "pw" > pw.txt} in Windows PowerShell 5 writes UTF-16 with a byte order mark: said so, with the fix. */
     @Test
     void aUtf16SecretFileIsSaidToBeUtf16() throws Exception {
