@@ -217,7 +217,7 @@ public final class SftpStore implements Store {
             }
             if (kp != null) {
                 methods.add(new AuthPublickey(kp));
-                tried.add("publickey " + cfg.keyFile());
+                tried.add("publickey " + cfg.keyFile() + offered(kp));
             }
         }
         if (cfg.password() != null) {
@@ -250,6 +250,19 @@ public final class SftpStore implements Store {
         } catch (TransportException e) {
             throw new ConnectFailed(cfg.describe(), "sftp connection to " + HostPort.of(cfg.host(), cfg.port()) + " lost",
                     "the connection was lost", " during authentication: " + reason(e), e);
+        }
+    }
+
+    /**
+     * {@code " (ssh-ed25519 SHA256:…)"}: the type and fingerprint of the public key offered, as {@code ssh-keygen -lf}
+     * prints it, to compare with the lines of the server's authorized_keys ({@code ssh-keygen -lf authorized_keys});
+     * nothing else of the key. Empty when its public half cannot be read.
+     */
+    private static String offered(KeyProvider kp) {
+        try {
+            return " (" + Fingerprints.describe(kp.getPublic()) + ")";
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 

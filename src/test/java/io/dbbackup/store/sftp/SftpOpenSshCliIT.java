@@ -118,6 +118,31 @@ class SftpOpenSshCliIT extends RemoteStoreCliScenario {
     }
 
     /**
+     * A key the server does not accept (not in its authorized_keys): the refusal names the key offered by its type and
+     * SHA256 fingerprint, exactly as {@code ssh-keygen -lf} prints it, to compare with the lines of authorized_keys; no
+     * other part of the key (it named the file alone).
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedKeyIsNamedByItsTypeAndFingerprintAsSshKeygenPrintsIt() throws Exception {
+        java.nio.file.Path wrong = dir.resolve("wrong_key");
+        io.dbbackup.testkit.Shell.sh(dir, "ssh-keygen -q -t ed25519 -N '' -C wrong@test -f " + wrong);
+        java.nio.file.Files.setPosixFilePermissions(wrong, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        // "256 SHA256:… wrong@test (ED25519)"
+        String[] keygen = io.dbbackup.testkit.Shell.sh(dir, "ssh-keygen -lf " + wrong + ".pub").strip().split("\\s+");
+        String fingerprint = keygen[1];
+        org.assertj.core.api.Assertions.assertThat(fingerprint).matches("SHA256:[A-Za-z0-9+/]{43}");
+        writeConfig("keep_last: 2", storeYaml().replace("key_file: " + ssh.clientKey(), "key_file: " + wrong));
+        io.dbbackup.testkit.Cli.Result r = cli.run("-c", "config.yaml", "backup", "app");
+        org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(r.err()).as(r.toString())
+                .contains("sftp authentication failed for ").contains("(tried publickey " + wrong + " (ssh-ed25519 " + fingerprint + "))");
+        String pub = java.nio.file.Files.readString(dir.resolve("wrong_key.pub")).strip().split("\\s+")[1];
+        String priv = java.nio.file.Files.readString(wrong);
+        org.assertj.core.api.Assertions.assertThat(r.out() + r.err()).as(r.toString()).doesNotContain(pub)
+                .doesNotContain(priv.lines().skip(1).findFirst().orElseThrow());
+    }
+
+    /**
      * A server on the IPv6 loopback address, its host written as users write it ({@code "::1"}, {@code "[::1]"}), its
      * key in known_hosts as OpenSSH writes it for a port other than 22 ({@code [::1]:PORT ssh-ed25519 ...}): backup
      * and restore work. Without the line, the error names the server {@code [::1]:PORT} and gives the exact line to
