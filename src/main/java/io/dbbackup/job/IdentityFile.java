@@ -44,10 +44,11 @@ public final class IdentityFile {
         try {
             String text = AgeKeys.identityText(bytes, file.toString());
             new Secret(text, "file " + file);
-            if (log != null) {
+            List<String> identities = AgeKeys.parseIdentities(text, file.toString());
+            if (log != null) { // a file of keys: one that is none (the config given by mistake) is said by its error alone
                 warnIfShared(file, log);
             }
-            return AgeKeys.parseIdentities(text, file.toString());
+            return identities;
         } catch (AgeKeys.KeyFormatException e) {
             throw DbBackupException.user("identity file " + file + ": " + e.getMessage());
         }
@@ -69,13 +70,26 @@ public final class IdentityFile {
     }
 
     /**
-     * Warns of each of {@code files} others can read, now: a command calls it before its per-job work, so that the warning
-     * about the command's file names no job (inside a job's log tag it named the first job, as if its config held the
+     * Warns of each of {@code files} that holds identities and others can read, now: a command calls it before its
+     * per-job work, so that the warning about the command's file names no job (inside a job's log tag it named the first job, as if its config held the
      * file). Each job's decryptor reads the {@code --identity} files again: the warning is said once per file and log (a
      * run), not once per job.
      */
     public static void warnIfShared(List<Path> files, Log log) {
-        files.forEach(f -> warnIfShared(f, log));
+        files.stream().filter(IdentityFile::holdsIdentities).forEach(f -> warnIfShared(f, log));
+    }
+
+    /**
+     * Whether {@code file} reads as identities: one that does not (missing, a folder, the config given by mistake) gets
+     * no advice to guard it with chmod, only its error when it is read for a backup's key.
+     */
+    private static boolean holdsIdentities(Path file) {
+        try {
+            identities(file, null);
+            return true;
+        } catch (DbBackupException e) {
+            return false;
+        }
     }
 
     private static void warnIfShared(Path file, Log log) {

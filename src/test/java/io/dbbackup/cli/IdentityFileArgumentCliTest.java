@@ -99,6 +99,28 @@ class IdentityFileArgumentCliTest {
                 .doesNotContain("readable by other users").doesNotContain("chmod");
     }
 
+    /**
+     * A readable file that is not an identity (the config, typed after --identity): its error alone, no "chmod 600
+     * config.yaml" before it (advice to guard a secret that is not one); a shared identity file is still warned of.
+     */
+    @Test
+    void aFileThatIsNotAnIdentityGetsItsErrorAloneWithoutChmodAdvice() throws Exception {
+        Path config = dir.resolve("config.yaml");
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        for (String[] args : new String[][]{
+                {"-c", "config.yaml", "restore", "sealed", "--identity", "config.yaml", "--dry-run", "--no-progress"},
+                {"-c", "config.yaml", "verify", "sealed", "--identity", "config.yaml", "--no-progress"}}) {
+            Cli.Result r = cli.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).as(r.toString()).contains("line 1 is not an age X25519 identity")
+                    .doesNotContain("readable by other users").doesNotContain("chmod");
+        }
+        Files.setPosixFilePermissions(dir.resolve("key.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Cli.Result shared = cli.run("-c", "config.yaml", "verify", "sealed", "--identity", "key.txt", "--no-progress");
+        assertThat(shared.exit()).as(shared.toString()).isZero();
+        assertThat(shared.err()).contains("key.txt is readable by other users; fix with: chmod 600 ");
+    }
+
     /** {@code age-keygen > key.txt} in Windows PowerShell 5 writes UTF-16: said as such, not as "not a text file". */
     @Test
     void aKeyFileSavedAsUtf16SaysSoWithTheFix() throws Exception {
