@@ -24,9 +24,9 @@ import java.util.Optional;
 
 /**
  * Restores a backup into the job's datasource or another one ({@code --to}). Order: resolve the
- * key; read the whole artifact once to check its SHA-256 and that it decodes; inspect the target
- * and get confirmation if it holds anything; only then stream the artifact (checked again while
- * it flows) into the engine. A dry run stops before the confirmation: every check made, nothing changed (a SQLite file is
+ * key; inspect the target (the first connection to it: a wrong password fails here, before any long read); read the
+ * whole artifact once to check its SHA-256 and that it decodes; get confirmation if the target holds anything; only
+ * then stream the artifact (checked again while it flows) into the engine. A dry run stops before the confirmation: every check made, nothing changed (a SQLite file is
  * also checked as its restore checks it: {@link #checkDatabaseFile}).
  */
 public final class Restorer {
@@ -150,6 +150,14 @@ public final class Restorer {
         List<String> restoreArgs = keys.withArgs(r.sameRestoreArgs()); // of an older backup's restore, when this one is bad
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
+            // the target reached first, dry run or not: a refused login, an unreachable host or a missing privilege is
+            // said before the backup is read to its end (an hour for 100 GB), in this one connection
+            TargetState state;
+            try {
+                state = target.engine().inspectTarget(ctx, options);
+            } catch (IOException e) {
+                throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
+            }
             java.io.OutputStream partChecker;
             try {
                 partChecker = options.partial() ? target.engine().partChecker(key.format(), options, ctx) : null;
@@ -199,12 +207,6 @@ public final class Restorer {
                 } catch (IOException e) {
                     throw Failures.map("cannot read the contents of " + key.key(), e);
                 }
-            }
-            TargetState state;
-            try {
-                state = target.engine().inspectTarget(ctx, options);
-            } catch (IOException e) {
-                throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
             }
             target.engine().warnBeforeRestore(Catalog.factsIn(manifest), options, ctx);
             if (r.dryRun()) {

@@ -14,6 +14,11 @@ public record TargetState(boolean exists, int objects, String description, boole
         return !exists || objects == 0;
     }
 
+    /** This state, its description followed by {@code ; WORDS} (what a restore does with it: {@code the restore creates it}). */
+    public TargetState saying(String words) {
+        return new TargetState(exists, objects, description + "; " + words, keepsWhatItHolds);
+    }
+
     /** This state, a restore keeping what the target holds (no {@code --clean}). */
     public TargetState keepingWhatItHolds() {
         return new TargetState(exists, objects, description, true);

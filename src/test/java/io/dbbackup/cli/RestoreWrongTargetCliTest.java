@@ -146,8 +146,9 @@ class RestoreWrongTargetCliTest {
                     + "restore it --to a mariadb or mysql datasource");
         }
         Cli.Result own = cli.run("-c", "maria.yaml", "restore", "nightly", "--dry-run");
-        assertThat(own.err()).as("into the job's own datasource it is read, then its target reached: " + own)
-                .contains("checking backup before restore").doesNotContain("no manifest beside it says");
+        assertThat(own.err()).as("into the job's own datasource its target is reached (before the backup is read): " + own)
+                .contains("error: cannot inspect the restore target mariadb shop on 127.0.0.1:1")
+                .doesNotContain("no manifest beside it says");
     }
 
     /** A backup named by its KEY whose .sha256 and manifest are both gone: exit 3, untouched, and what can be done. */

@@ -532,6 +532,17 @@ public final class MySqlEngine implements Engine {
         }
     }
 
+    /**
+     * A database that is not there is created by the restore (one database: {@code CREATE DATABASE IF NOT EXISTS} before
+     * the load; several: the dump's own {@code CREATE DATABASE}), and its dry run says so.
+     */
+    @Override
+    public TargetState inspectTarget(OperationContext ctx, RestoreOptions options) throws IOException {
+        TargetState state = inspectTarget(ctx);
+        return state.exists() ? state
+                : state.saying(s.scope().kind() == Scope.Kind.ONE ? "the restore creates it" : "the restore creates them");
+    }
+
     /** {@code ... holds 1 object (tables, views, routines and events)}: the objects information_schema counts, together. */
     static String holding(String where, int objects) {
         return where + " holds " + Human.count(objects, "object") + " (tables, views, routines and events)";

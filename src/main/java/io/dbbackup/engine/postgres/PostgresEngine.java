@@ -333,11 +333,15 @@ public final class PostgresEngine implements Engine {
 
     /**
      * A whole restore without {@code --clean} keeps what the target holds (pg_restore or psql adds the backup's objects
-     * beside it, and one it holds already fails the restore): its confirmation and dry run say so, not "overwritten".
+     * beside it, and one it holds already fails the restore): its confirmation and dry run say so, not "overwritten". A
+     * database that is not there is created by the restore ({@link #restore}), and its dry run says so.
      */
     @Override
     public TargetState inspectTarget(OperationContext ctx, RestoreOptions options) throws IOException {
         TargetState state = inspectTarget(ctx);
+        if (!state.exists()) {
+            return state.saying("the restore creates it");
+        }
         return options.clean() || options.partial() ? state : state.keepingWhatItHolds();
     }
 

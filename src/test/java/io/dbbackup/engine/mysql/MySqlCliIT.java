@@ -229,6 +229,66 @@ class MySqlCliIT extends MySqlCliFixture {
         assertThat(storeFiles()).isEmpty();
     }
 
+    /**
+     * The dry run of a restore into a database that is not there says the restore creates it (it does); a password the
+     * target refuses is said before the backup is read to its end (here damaged after it was made, so a read of it would
+     * fail first), by the restore and its dry run alike: exit 2, nothing read. Before, the check read it first: exit 3.
+     */
+    @Test
+    void aRestoreReachesItsTargetBeforeReadingTheBackupAndSaysItCreatesAMissingDatabase() throws Exception {
+        config("mariadb", "cli_src", "cli_notyet", "");
+        assertThat(newCli().run("-c", "config.yaml", "backup", "shop").exit()).isZero();
+        Cli.Result dry = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).containsPattern("target: mariadb cli_notyet on \\S+ does not exist; the restore creates it\n");
+
+        Path config = dir.resolve("config.yaml");
+        String yaml = Files.readString(config);
+        int copy = yaml.indexOf("  copy:");
+        Files.writeString(config, yaml.substring(0, copy) + yaml.substring(copy).replaceFirst("password_env: DB_PW", "password_env: COPY_PW"));
+        for (Path f : storeFiles().stream().filter(p -> p.toString().endsWith(".sql.zst")).toList()) {
+            Files.write(f, new byte[(int) Files.size(f)]); // its bytes gone: any read of it fails its checksum
+        }
+        for (String option : List.of("--auto-confirm", "--dry-run")) {
+            Cli.Result r = newCli().env("COPY_PW", "wrong-" + server.password())
+                    .run("-c", "config.yaml", "restore", "shop", "--to", "copy", "--clean", option);
+            assertThat(r.exit()).as(option + ": " + r).isEqualTo(2);
+            assertThat(r.err()).as(option).contains("Access denied for user").contains("datasources.copy.password_env")
+                    .doesNotContain("checking backup before restore").doesNotContain("checksum mismatch");
+        }
+        assertThat(server.rootSql("SHOW DATABASES LIKE 'cli_notyet'")).doesNotContain("cli_notyet");
+        deleteStore();
+    }
+
+    /**
+     * A script cut at a statement's end, its checksum holding, the older one whole: the restore (its target reached
+     * first) and its dry run name the backup and the next older one, exit 3, nothing touched. (It was a unit test with an
+     * unreachable target, which the check before the restore failed before reaching.)
+     */
+    @Test
+    void aScriptCutShortNamesTheBackupAndTheNextOlderOne() throws Exception {
+        config("mariadb", "cli_src", "cli_cut", "");
+        String script = "-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)\n"
+                + "--\n-- Host: 127.0.0.1    Database: cli_src\n\nCREATE TABLE `orders` (`id` int NOT NULL);\n"
+                + "INSERT INTO `orders` VALUES (1);\n\n-- Dump completed on 2026-12-01  2:00:01\n";
+        io.dbbackup.testkit.ScriptBackup.put(store, "prod/cli_src/cli_src-20261201-020000.sql.gz", "shop",
+                "mariadb", "cli_src", script);
+        io.dbbackup.testkit.ScriptBackup.put(store, "prod/cli_src/cli_src-20261202-020000.sql.gz", "shop",
+                "mariadb", "cli_src", script.substring(0, script.indexOf("\n-- Dump completed") + 1));
+        for (String option : List.of("--auto-confirm", "--dry-run")) {
+            Cli.Result r = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy", option);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+            assertThat(r.err().lines().filter(l -> l.startsWith("error: ")).toList()).as(r.toString()).containsExactly(
+                    "error: the backup prod/cli_src/cli_src-20261202-020000.sql.gz does not restore: the dump is cut short: it "
+                            + "holds no '-- Dump completed' comment, which the dump tool writes after the last table; the next "
+                            + "older backup is cli_src-20261201-020000.sql.gz (dbbackup -c config.yaml restore shop "
+                            + "cli_src-20261201-020000.sql.gz --to copy" + (option.equals("--dry-run") ? " --dry-run" : "") + ")");
+            assertThat(r.err()).doesNotContain("restore started");
+        }
+        assertThat(server.rootSql("SHOW DATABASES LIKE 'cli_cut'")).doesNotContain("cli_cut");
+        deleteStore();
+    }
+
     @Test
     void checkConnectsAsABackupWouldAndSaysWhyNot() throws Exception {
         config("mariadb", "cli_src", "unused", "");

@@ -2,6 +2,7 @@ package io.dbbackup.engine.postgres;
 
 import io.dbbackup.testkit.DbbackupJar;
 import io.dbbackup.testkit.PostgresServer;
+import io.dbbackup.testkit.ScriptBackup;
 import io.dbbackup.testkit.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -284,5 +285,79 @@ class PostgresRestoreDayIT {
         assertThat(errorLine(run)).contains("rolled back: nothing was applied").contains("exceeds temp_file_limit")
                 .contains("ALTER ROLE … SET temp_file_limit = -1").contains("only a superuser may set it");
         assertThat(target.queryOne("sorted", "select count(*) from pg_tables where schemaname = 'public'")).isEqualTo("0");
+    }
+
+    /**
+     * A wrong password for the restore's target is said before the backup is read to its end (the check before a restore
+     * reads it all: an hour for 100 GB): the backup here is damaged after it was made, so a read of it would fail first
+     * (exit 3). The restore and its dry run alike fail on the target's login (exit 2), nothing read. Before, the check
+     * read it first: "checksum mismatch", exit 3.
+     */
+    @Test
+    void aWrongTargetPasswordIsSaidBeforeTheBackupIsRead() throws Exception {
+        source.createDatabase("guarded");
+        source.execute("guarded", "create table items(id int); insert into items values (1)");
+        for (String format : List.of("custom", "plain")) {
+            config("guarded", format);
+            DbbackupJar.Run backup = dbbackup("backup", "guarded");
+            assertThat(backup.exit()).as(backup.toString()).isZero();
+            try (var files = Files.walk(dir.resolve("store"))) {
+                for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".sha256")
+                        && !f.toString().endsWith(".json")).toList()) {
+                    Files.write(f, new byte[(int) Files.size(f)]); // its bytes gone: any read of it fails its checksum
+                }
+            }
+            Files.writeString(dir.resolve("target.pw"), "wrongpw\n");
+            for (String option : List.of("--auto-confirm", "--dry-run")) {
+                DbbackupJar.Run run = dbbackup("restore", "guarded", "--to", "copy", "--clean", option);
+                assertThat(run.exit()).as(format + " " + option + ": " + run).isEqualTo(2);
+                assertThat(errorLine(run)).as(format + " " + option).contains("password authentication failed")
+                        .contains("datasources.copy.password_file");
+                assertThat(run.err()).as(format + " " + option).doesNotContain("checking backup before restore");
+            }
+            assertThat(target.databaseExists("guarded")).isFalse();
+        }
+    }
+
+    /** The dry run of a restore into a database that is not there yet says the restore creates it (it does). */
+    @Test
+    void aDryRunIntoAMissingDatabaseSaysTheRestoreCreatesIt() throws Exception {
+        source.createDatabase("notyet");
+        source.execute("notyet", "create table items(id int); insert into items values (1)");
+        config("notyet", "custom");
+        assertThat(dbbackup("backup", "notyet").exit()).isZero();
+        DbbackupJar.Run dry = dbbackup("restore", "notyet", "--to", "copy", "--dry-run");
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("target: database notyet does not exist on 127.0.0.1:" + target.port()
+                + "; the restore creates it\n");
+        assertThat(target.databaseExists("notyet")).isFalse();
+    }
+
+    /**
+     * A script cut at a statement's end, its checksum holding, the older one whole: the restore (its target reached
+     * first) and its dry run name the backup and the next older one, exit 3, nothing touched. (It was a unit test with an
+     * unreachable target, which the check before the restore failed before reaching.)
+     */
+    @Test
+    void aScriptCutShortNamesTheBackupAndTheNextOlderOne() throws Exception {
+        config("cutshort", "plain");
+        String script = "--\n-- PostgreSQL database dump\n--\n\nCREATE TABLE t (id int);\n\n"
+                + "--\n-- PostgreSQL database dump complete\n--\n\n";
+        String end = "\n--\n-- PostgreSQL database dump complete";
+        ScriptBackup.put(dir.resolve("store"), "p/cutshort/cutshort-20261201-020000.sql.gz", "cutshort", "postgres", "cutshort", script);
+        ScriptBackup.put(dir.resolve("store"), "p/cutshort/cutshort-20261202-020000.sql.gz", "cutshort", "postgres", "cutshort",
+                script.substring(0, script.indexOf(end) + 1));
+        for (String option : List.of("--auto-confirm", "--dry-run")) {
+            DbbackupJar.Run r = dbbackup("restore", "cutshort", "--to", "copy", option);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+            assertThat(r.err().lines().filter(l -> l.startsWith("error: "))).as(r.toString()).singleElement().asString()
+                    .startsWith("error: the backup p/cutshort/cutshort-20261202-020000.sql.gz does not restore: the SQL script "
+                            + "is cut short: it does not end with '-- PostgreSQL database dump complete'; the next older backup "
+                            + "is cutshort-20261201-020000.sql.gz (")
+                    .endsWith("restore cutshort cutshort-20261201-020000.sql.gz --to copy" + (option.equals("--dry-run")
+                            ? " --dry-run" : "") + ")");
+            assertThat(r.err()).doesNotContain("restore started");
+        }
+        assertThat(target.databaseExists("cutshort")).isFalse();
     }
 }
