@@ -25,7 +25,8 @@ import java.util.Optional;
 /**
  * Restores a backup into the job's datasource or another one ({@code --to}). Order: resolve the
  * key; inspect the target (the first connection to it: a wrong password fails here, before any long read); read the
- * whole artifact once to check its SHA-256 and that it decodes; get confirmation if the target holds anything; only
+ * whole artifact once to check its SHA-256 and that it decodes; inspect the target again (what it holds now, after a
+ * read that may have taken an hour) and get confirmation if it holds anything; only
  * then stream the artifact (checked again while it flows) into the engine. A dry run stops before the confirmation: every check made, nothing changed (a SQLite file is
  * also checked as its restore checks it: {@link #checkDatabaseFile}).
  */
@@ -206,6 +207,15 @@ public final class Restorer {
                     partChecker.close(); // fails when the backup holds no such table
                 } catch (IOException e) {
                     throw Failures.map("cannot read the contents of " + key.key(), e);
+                }
+            }
+            if (!r.dryRun()) {
+                // the target again, as it is now: the check read may have taken an hour, and what the confirmation is
+                // asked about (or, with --auto-confirm and --clean, what is dropped) must not be what it held before
+                try {
+                    state = target.engine().inspectTarget(ctx, options);
+                } catch (IOException e) {
+                    throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
                 }
             }
             target.engine().warnBeforeRestore(Catalog.factsIn(manifest), options, ctx);
