@@ -573,7 +573,7 @@ public final class JobRunner {
         // a job the signal kept from starting: it never started, not a backup that stored nothing
         String next = o.status().bySignal() && o.attempts() == 0 ? NextSteps.notStarted(ws, job, JobReport.Operation.BACKUP)
                 : NextSteps.of(ws, job, JobReport.Operation.BACKUP, outcomeOf(o), o.key());
-        if (outcomeOf(o) == JobReport.Outcome.FAILURE && Notifications.anyFor(ws, job, false)) { // no store call for no one
+        if (outcomeOf(o) == JobReport.Outcome.FAILURE && Notifications.anyShowingTextFor(ws, job, false)) { // no store call for no reader
             next = NewestGoodBackup.line(ws, job) + (next == null ? "" : "\n" + next);
         }
         return o.withNotifyFailed(Notifications.send(ws, job, new JobReport(job.name(), JobReport.Operation.BACKUP, outcomeOf(o),

@@ -52,11 +52,14 @@ public final class Notifications {
         return failed;
     }
 
-    /** Whether {@link #send} sends a report of {@code job} that {@code succeeded} (or failed) to any notifier. */
-    static boolean anyFor(Workspace ws, JobConfig job, boolean succeeded) {
+    /**
+     * Whether {@link #send} sends a report of {@code job} that {@code succeeded} (or failed) to any notifier that shows
+     * its text ({@link io.dbbackup.spi.Notifier#showsText()}): metrics alone never read a failure's "what now".
+     */
+    static boolean anyShowingTextFor(Workspace ws, JobConfig job, boolean succeeded) {
         return job.notifyRules().stream().anyMatch(rule -> {
             NotifierConfig n = ws.config().notifiers().get(rule.notifier());
-            return n != null && (n.notifier().everyOutcome() || rule.matches(succeeded));
+            return n != null && n.notifier().showsText() && (n.notifier().everyOutcome() || rule.matches(succeeded));
         });
     }
 

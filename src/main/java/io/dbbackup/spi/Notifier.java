@@ -21,4 +21,13 @@ public interface Notifier {
     default boolean everyOutcome() {
         return false;
     }
+
+    /**
+     * False for a notifier that never shows a report's text (its error, its "what now" lines, {@link JobReport#next()}):
+     * Prometheus metrics carry only numbers. A failure's report asks the store for the job's newest good backup only when
+     * some notifier hearing it shows that text.
+     */
+    default boolean showsText() {
+        return true;
+    }
 }

@@ -179,6 +179,17 @@ class FailureMailNewestGoodBackupIT {
         assertThat(heard.exit()).as(heard.toString()).isEqualTo(2);
         assertThat(marker).as("the failure's report lists the store").exists();
         assertThat(mail()).contains("\n  newest good backup: none in faulty " + dir.resolve("store") + " under app/\n");
+
+        // metrics hear every failure but never show the report's text: no listing for them (the push failing, a closed
+        // port, has no part in it)
+        Files.delete(marker);
+        Files.writeString(dir.resolve("config.yaml"), config.formatted(smtp.port(), "success").replace(
+                "notifications:\n", "notifications:\n  metrics: {type: pushgateway, url: \"http://127.0.0.1:1\", timeout: 2s}\n")
+                .replace("notify: [{notifier: ops, on: success}]", "notify: [{notifier: ops, on: success}, {notifier: metrics, on: failure}]"));
+        Cli.Result metricsOnly = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "app");
+        assertThat(metricsOnly.exit()).as(metricsOnly.toString()).isEqualTo(2);
+        assertThat(metricsOnly.err()).as("the pushgateway heard the failure").contains("notification failed").contains("metrics");
+        assertThat(marker).as("no listing for a failure only metrics hear").doesNotExist();
     }
 
     /**

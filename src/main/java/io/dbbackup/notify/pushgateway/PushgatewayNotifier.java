@@ -82,6 +82,12 @@ final class PushgatewayNotifier implements Notifier {
         return true;
     }
 
+    /** Gauges only: the report's text (its "what now", the newest good backup) is never pushed. */
+    @Override
+    public boolean showsText() {
+        return false;
+    }
+
     @Override
     public String describe() {
         return "pushgateway " + settings.url();
