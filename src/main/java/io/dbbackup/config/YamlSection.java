@@ -837,8 +837,8 @@ final class YamlSection implements ConfigSection {
         if (notAFile.isPresent()) {
             return notAFile;
         }
-        if (!Files.exists(p)) {
-            return Optional.of("cannot read " + p + " (no such file)");
+        if (!Files.exists(p)) { // a typo in the name: the one plausibly meant, as a secret's *_file says
+            return Optional.of("cannot read " + p + " (no such file)" + FolderNames.forMissing(p));
         }
         return Files.isReadable(p) ? Optional.empty() : Optional.of("cannot read " + p + " (permission denied)");
     }

@@ -342,6 +342,37 @@ class SecretsConfigTest {
     }
 
     /**
+     * The files a key names that are no secret (a CA certificate, a client key, an SSH key) and are checked for being
+     * there: a typo in the name suggests the nearest name in its folder, as a {@code *_file} secret's does (they
+     * suggested none).
+     */
+    @Test
+    void aMissingTlsOrSshFileSuggestsTheNearestNameInItsFolder() throws Exception {
+        Path secrets = Files.createDirectory(dir.resolve("secrets"));
+        for (String name : List.of("root-ca.pem", "client.key", "id_ed25519", "smtp-ca.crt")) {
+            Files.writeString(secrets.resolve(name), "x\n");
+        }
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  db: {engine: postgres, host: db, database: app, sslmode: verify-full, sslrootcert: secrets/root-ca.pme}
+                stores:
+                  remote: {type: ssh, host: backup.internal, user: backup, path: /srv/backups, key_file: secrets/id_ed2519}
+                notifications:
+                  mail: {type: email, smtp_host: mail, from: a@example.com, to: b@example.com, ca_file: secrets/smtp-ca.cr}
+                jobs:
+                  j: {datasource: db, store: remote, notify: [{notifier: mail}]}
+                """);
+        assertThatThrownBy(() -> new ConfigLoader(PluginRegistry.load(), Map.of()).load(dir.resolve("config.yaml"), "config.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("datasources.db.sslrootcert: cannot read " + secrets.resolve("root-ca.pme")
+                        + " (no such file); did you mean '" + secrets.resolve("root-ca.pem") + "'?")
+                .hasMessageContaining("stores.remote.key_file: cannot read " + secrets.resolve("id_ed2519")
+                        + " (no such file); did you mean '" + secrets.resolve("id_ed25519") + "'?")
+                .hasMessageContaining("notifications.mail.ca_file: cannot read " + secrets.resolve("smtp-ca.cr")
+                        + " (no such file); did you mean '" + secrets.resolve("smtp-ca.crt") + "'?");
+    }
+
+    /**
      * A Secret volume of several keys, none named like the setting: the error lists them and names none as the one to
      * take (it said "e.g." with the first of them alphabetically, a CA certificate for a password).
      */
