@@ -534,13 +534,21 @@ public final class MySqlEngine implements Engine {
 
     /**
      * A database that is not there is created by the restore (one database: {@code CREATE DATABASE IF NOT EXISTS} before
-     * the load; several: the dump's own {@code CREATE DATABASE}), and its dry run says so.
+     * the load; several: the dump's own {@code CREATE DATABASE}), and its dry run says so. Not by a {@code --data-only}
+     * restore, whose rows need their tables: it creates the database, fails at the first row and drops it again, and its
+     * dry run says that it fails.
      */
     @Override
     public TargetState inspectTarget(OperationContext ctx, RestoreOptions options) throws IOException {
         TargetState state = inspectTarget(ctx);
-        return state.exists() ? state
-                : state.saying(s.scope().kind() == Scope.Kind.ONE ? "the restore creates it" : "the restore creates them");
+        boolean one = s.scope().kind() == Scope.Kind.ONE;
+        if (state.exists()) {
+            return state;
+        }
+        return state.saying(options.dataOnly()
+                ? "a --data-only restore fails: its rows need " + (one ? "it" : "them") + " and the tables to exist; restore "
+                        + "without --data-only first"
+                : one ? "the restore creates it" : "the restore creates them");
     }
 
     /** {@code ... holds 1 object (tables, views, routines and events)}: the objects information_schema counts, together. */

@@ -241,6 +241,14 @@ class MySqlCliIT extends MySqlCliFixture {
         Cli.Result dry = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
         assertThat(dry.out()).containsPattern("target: mariadb cli_notyet on \\S+ does not exist; the restore creates it\n");
+        // rows only: the restore creates it, fails at the first row and drops it again; its dry run says it fails
+        Cli.Result rows = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy", "--data-only", "--dry-run");
+        assertThat(rows.exit()).as(rows.toString()).isZero();
+        assertThat(rows.out()).containsPattern("target: mariadb cli_notyet on \\S+ does not exist; a --data-only restore "
+                + "fails: its rows need it and the tables to exist; restore without --data-only first\n");
+        Cli.Result rowsRun = newCli().run("-c", "config.yaml", "restore", "shop", "--to", "copy", "--data-only", "--auto-confirm");
+        assertThat(rowsRun.exit()).as("the restore it describes: " + rowsRun).isNotZero();
+        assertThat(server.rootSql("SHOW DATABASES LIKE 'cli_notyet'")).doesNotContain("cli_notyet");
 
         Path config = dir.resolve("config.yaml");
         String yaml = Files.readString(config);
