@@ -8,6 +8,7 @@ import io.dbbackup.core.Human;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.job.AbandonedUploads;
+import io.dbbackup.job.CutShort;
 import io.dbbackup.job.Notifications;
 import io.dbbackup.job.NotifyFailure;
 import io.dbbackup.job.RunSummary;
@@ -29,6 +30,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -200,7 +202,7 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     /** A backup object retention did not count: {@code key}, {@code size}, {@code recorded_size} (null for an empty one), {@code reason}. */
-    private static Object notCountedJson(io.dbbackup.job.CutShort c) {
+    private static Object notCountedJson(CutShort c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key", c.key().key());
         m.put("size", c.size());
@@ -240,11 +242,11 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     /**
-     * A backup retention did not count ({@link io.dbbackup.job.CutShort}), as a line of the table: {@code left} (neither
+     * A backup retention did not count ({@link CutShort}), as a line of the table: {@code left} (neither
      * kept by the rules nor deleted), and why — {@code [not counted: cut short (N of M bytes)]} or {@code [not counted:
      * empty (0 bytes)]}; the warning on stderr says what to do with it.
      */
-    private void printLeft(io.dbbackup.job.CutShort c, DateTimeFormatter time) {
+    private void printLeft(CutShort c, DateTimeFormatter time) {
         String why = "empty".equals(c.reason()) ? "empty (0 bytes)"
                 : "cut short (" + c.size() + " of " + c.recorded() + " bytes" + (c.bySource() ? ", by its source's manifest" : "") + ")";
         root.out.printf(Locale.ROOT, "  %-7s %-19s  %s  [not counted: %s]%n", "left", time.format(c.key().timestamp()), c.key().key(), why);
@@ -270,8 +272,8 @@ final class PruneCommand implements Callable<Integer> {
         }
         // what stays, newest first: each backup kept and, in its place among them, each one retention did not count
         // (left as it is, never deleted), so that the table names every backup of the job
-        List<io.dbbackup.job.CutShort> left = new ArrayList<>(r.notCounted());
-        left.sort(java.util.Comparator.comparing(io.dbbackup.job.CutShort::key));
+        List<CutShort> left = new ArrayList<>(r.notCounted());
+        left.sort(Comparator.comparing(CutShort::key));
         int next = 0;
         for (Kept k : r.decision().keep()) {
             for (; next < left.size() && left.get(next).key().compareTo(k.backup()) < 0; next++) {

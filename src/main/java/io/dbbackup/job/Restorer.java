@@ -152,13 +152,8 @@ public final class Restorer {
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
             // the target reached first, dry run or not: a refused login, an unreachable host or a missing privilege is
-            // said before the backup is read to its end (an hour for 100 GB), in this one connection
-            TargetState state;
-            try {
-                state = target.engine().inspectTarget(ctx, options);
-            } catch (IOException e) {
-                throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
-            }
+            // said before the backup is read to its end (an hour for 100 GB); it is looked at again after that read
+            TargetState state = inspect(target, options, ctx);
             java.io.OutputStream partChecker;
             try {
                 partChecker = options.partial() ? target.engine().partChecker(key.format(), options, ctx) : null;
@@ -212,11 +207,7 @@ public final class Restorer {
             if (!r.dryRun()) {
                 // the target again, as it is now: the check read may have taken an hour, and what the confirmation is
                 // asked about (or, with --auto-confirm and --clean, what is dropped) must not be what it held before
-                try {
-                    state = target.engine().inspectTarget(ctx, options);
-                } catch (IOException e) {
-                    throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
-                }
+                state = inspect(target, options, ctx);
             }
             target.engine().warnBeforeRestore(Catalog.factsIn(manifest), options, ctx);
             if (r.dryRun()) {
@@ -444,6 +435,15 @@ public final class Restorer {
                 : names + ", which only a dump naming them goes into (this one would find no database to go into"
                 + (names.equals("all databases") ? "" : ", and --clean would drop them first") + ")")
                 + "; restore --to a datasource of one database");
+    }
+
+    /** What the restore target holds, for this restore's options: one connection to it. */
+    private static TargetState inspect(DatasourceConfig target, RestoreOptions options, OperationContext ctx) {
+        try {
+            return target.engine().inspectTarget(ctx, options);
+        } catch (IOException e) {
+            throw Failures.map("cannot inspect the restore target " + target.engine().describe(), e);
+        }
     }
 
     /**
