@@ -237,6 +237,7 @@ final class VerifyCommand implements Callable<Integer> {
                 findings.add(ex.status() == ExitStatus.USER_ERROR ? ExitStatus.USER_ERROR : ExitStatus.SYSTEM_ERROR);
                 String error = Redactor.redact(ex.getMessage());
                 problems.add(error);
+                sayWarningsOf(grouped, j);
                 ws.log().error(ex.getMessage(), "job", j.name());
                 rows.add(failedRow(j.name(), null, ex.status(), error));
                 if (!json) {
@@ -370,12 +371,16 @@ final class VerifyCommand implements Callable<Integer> {
                     if (!tool.isBlank()) {
                         toolOutput.append(toolOutput.length() == 0 ? "" : "\n").append(tool.strip());
                     }
-                    ws.log().error(ex.getMessage(), "job", j.name(), "key", e.key().key());
+                    sayWarningsOf(grouped, j); // what explains it (a key of the job not readable here) before it
+                    ws.log().error(KeyOnce.logged(e.key().key(), ex.getMessage()), "job", j.name(), "key", e.key().key());
                     rows.add(failedRow(j.name(), e.key().key(), ex.status(), error));
                     if (!json) {
-                        root.out.println("FAILED " + keyedOnce(e.key().key(), error));
+                        root.out.println("FAILED " + KeyOnce.line(e.key().key(), error));
                     }
                 }
+            }
+            if (!keyless.isEmpty()) {
+                sayWarningsOf(grouped, j);
             }
             sayKeyless(ws, j, keyless, problems);
             if (jobs.size() == 1 || allBackups) { // each job's newest: one warning after the last job, naming the jobs
@@ -481,6 +486,13 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+    /** In an audit of several jobs ({@code grouped} not null), the warnings kept about {@code j}, said before its failure. */
+    private static void sayWarningsOf(GroupedWarnings grouped, JobConfig j) {
+        if (grouped != null) {
+            grouped.sayFor(j.name());
+        }
+    }
+
     private static String interruption(ExitStatus signal) {
         return "interrupted by " + signal.signal();
     }
@@ -496,34 +508,20 @@ final class VerifyCommand implements Callable<Integer> {
         }
         List<String> keys = new ArrayList<>(keyless.keySet());
         String first = keyless.get(keys.get(0));
-        String line = keys.size() == 1 ? (first.contains(keys.get(0)) ? first : keys.get(0) + ": " + first)
+        String line = keys.size() == 1 ? KeyOnce.line(keys.get(0), first)
                 : keys.size() + " backups of job " + job.name() + " not checked with --deep, no key here to decrypt them: "
                 + first + " (and " + (keys.size() - 1) + " older: " + Human.names(keys.subList(1, keys.size()), 10) + ")";
         problems.add(line);
-        ws.log().error(line, "job", job.name(), "backups", keys.size());
+        if (keys.size() == 1) { // as any failed backup's line: the key in its field
+            ws.log().error(KeyOnce.logged(keys.get(0), first), "job", job.name(), "key", keys.get(0));
+        } else {
+            ws.log().error(line, "job", job.name(), "backups", keys.size());
+        }
         if (!json) {
-            root.out.println("FAILED " + (keys.size() == 1 ? keys.get(0) + ": " + first : line));
+            root.out.println("FAILED " + line);
         }
     }
 
-
-    /**
-     * A backup's line of a listing, {@code KEY: finding}, the key said once: a finding that names the backup itself —
-     * led by it ({@code the backup KEY does not restore: …}, a deep check's) or of it ({@code checksum mismatch for KEY:
-     * …}) — is said without that naming after the key that leads the line.
-     */
-    private static String keyedOnce(String key, String error) {
-        String led = "the backup " + key + " ";
-        if (error.startsWith(led)) {
-            return key + ": " + error.substring(led.length());
-        }
-        String of = " for " + key + ":";
-        int at = error.indexOf(of);
-        if (at >= 0) {
-            return key + ": " + error.substring(0, at) + ":" + error.substring(at + of.length());
-        }
-        return key + ": " + error;
-    }
 
     private static Map<String, Object> failedRow(String job, String key, ExitStatus status, String error) {
         Map<String, Object> row = new LinkedHashMap<>();

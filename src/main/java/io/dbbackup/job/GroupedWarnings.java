@@ -72,6 +72,24 @@ public final class GroupedWarnings implements AutoCloseable {
         return out.replace("jobs." + job + ".", SECTION);
     }
 
+    /**
+     * Says now, as about {@code job} alone, the warnings kept about it (a key of the job that cannot be read here): what
+     * explains its failure comes before the failure's ERROR, not after every job. The other jobs' stay kept.
+     */
+    public void sayFor(String job) {
+        List<About> now = new ArrayList<>();
+        synchronized (this) {
+            jobs.values().forEach(about -> {
+                Set<About> of = about.remove(job);
+                if (of != null) {
+                    now.addAll(of);
+                }
+            });
+            jobs.values().removeIf(Map::isEmpty);
+        }
+        now.forEach(one -> ws.log().warn(one.message(), withJob("job", job, one.fields())));
+    }
+
     /** Warns of each warning kept, once; from then on warnings about jobs are said at once again. */
     @Override
     public void close() {
