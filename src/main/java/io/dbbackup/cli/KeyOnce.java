@@ -4,7 +4,8 @@ package io.dbbackup.cli;
  * A finding about one backup said with its key once: on stdout after the key that leads the line ({@code KEY: finding}),
  * in the log beside its {@code key=} field, which log searches use, and not again in the text. A finding names the backup
  * led by it ({@code KEY is encrypted …}), as {@code the backup KEY …} (a deep check's), or of it ({@code checksum mismatch
- * for KEY: …}, {@code verification of KEY failed: …}); one naming it otherwise is said as it is.
+ * for KEY: …}, {@code verification of KEY failed: …}), in the log also {@code backup KEY is no longer in …}; one naming it
+ * otherwise is said as it is.
  */
 final class KeyOnce {
     private KeyOnce() {
@@ -25,8 +26,10 @@ final class KeyOnce {
 
     /** The finding for a log line that gives {@code key=KEY}: the key taken out where the sentence reads without it. */
     static String logged(String key, String finding) {
-        if (finding.startsWith(key + " ")) {
-            return "the backup " + finding.substring(key.length() + 1);
+        for (String lead : new String[]{key + " ", "backup " + key + " "}) {
+            if (finding.startsWith(lead)) {
+                return "the backup " + finding.substring(lead.length());
+            }
         }
         String rest = unkeyed(key, finding);
         return rest == null ? finding : rest;

@@ -345,7 +345,7 @@ final class VerifyCommand implements Callable<Integer> {
                         checked--;
                         gone++;
                         jobGone++;
-                        ws.log().warn(ex.getMessage() + ": skipped", "job", j.name(), "key", e.key().key());
+                        ws.log().warn(KeyOnce.logged(e.key().key(), ex.getMessage()) + ": skipped", "job", j.name(), "key", e.key().key());
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("job", j.name());
                         row.put("key", e.key().key());

@@ -242,6 +242,10 @@ class VerifyAuditIT {
                         "SKIPPED app/app-20260301-020000.sqlite.zst: deleted since it was listed (a prune?)",
                         "2 of 2 backups verified, 1 deleted since it was listed (exit 0)")
                 .doesNotContain("FAILED");
+        // its log line names the backup once, in its key field
+        String skipped = r.err().lines().filter(l -> l.contains(": skipped")).findFirst().orElseThrow(() -> new AssertionError(r.err()));
+        assertThat(skipped).contains("WARN  the backup is no longer in", "key=app/app-20260301-020000.sqlite.zst")
+                .containsOnlyOnce("app-20260301-020000.sqlite.zst");
 
         Cli.Result json = later.run("verify", "app", "--all-backups", "--json"); // the next prune takes 03:00's
         assertThat(json.exit()).as(json.toString()).isZero();
