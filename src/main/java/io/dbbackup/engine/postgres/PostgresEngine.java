@@ -334,13 +334,16 @@ public final class PostgresEngine implements Engine {
     /**
      * A whole restore without {@code --clean} keeps what the target holds (pg_restore or psql adds the backup's objects
      * beside it, and one it holds already fails the restore): its confirmation and dry run say so, not "overwritten". A
-     * database that is not there is created by the restore ({@link #restore}), and its dry run says so.
+     * database that is not there is created by the restore ({@link #restore}), and its dry run says so. Not by a
+     * {@code --data-only} restore, whose rows need their tables: it creates the database, fails at the first row and drops
+     * it again, and its dry run says that it fails.
      */
     @Override
     public TargetState inspectTarget(OperationContext ctx, RestoreOptions options) throws IOException {
         TargetState state = inspectTarget(ctx);
         if (!state.exists()) {
-            return state.saying("the restore creates it");
+            return state.saying(options.dataOnly() ? "a --data-only restore fails: its rows need it and the tables to exist; "
+                    + "restore without --data-only first" : "the restore creates it");
         }
         return options.clean() || options.partial() ? state : state.keepingWhatItHolds();
     }

@@ -334,6 +334,32 @@ class PostgresRestoreDayIT {
     }
 
     /**
+     * A --data-only restore into a database that is not there creates it, fails at the first row (its table is not there)
+     * and drops it again, custom archive and script alike: its dry run says that it fails and what to do instead, not
+     * that the restore creates it (it said so).
+     */
+    @Test
+    void aDataOnlyDryRunIntoAMissingDatabaseSaysTheRestoreFails() throws Exception {
+        source.createDatabase("rowsonly");
+        source.execute("rowsonly", "create table items(id int); insert into items values (1)");
+        for (String format : List.of("custom", "plain")) {
+            config("rowsonly", format);
+            assertThat(dbbackup("backup", "rowsonly").exit()).isZero();
+            DbbackupJar.Run dry = dbbackup("restore", "rowsonly", "--to", "copy", "--data-only", "--dry-run");
+            assertThat(dry.exit()).as(dry.toString()).isZero();
+            assertThat(dry.out()).as(format).contains("target: database rowsonly does not exist on 127.0.0.1:" + target.port()
+                    + "; a --data-only restore fails: its rows need it and the tables to exist; restore without --data-only "
+                    + "first\n");
+            assertThat(target.databaseExists("rowsonly")).isFalse();
+
+            DbbackupJar.Run run = dbbackup("restore", "rowsonly", "--to", "copy", "--data-only", "--auto-confirm");
+            assertThat(run.exit()).as("the restore the dry run describes, " + format + ": " + run).isNotZero();
+            assertThat(errorLine(run)).as(format).contains("items").contains("does not exist");
+            assertThat(target.databaseExists("rowsonly")).as(format).isFalse();
+        }
+    }
+
+    /**
      * A script cut at a statement's end, its checksum holding, the older one whole: the restore (its target reached
      * first) and its dry run name the backup and the next older one, exit 3, nothing touched. (It was a unit test with an
      * unreachable target, which the check before the restore failed before reaching.)
