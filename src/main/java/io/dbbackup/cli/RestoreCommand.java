@@ -137,14 +137,14 @@ final class RestoreCommand implements Callable<Integer> {
         }
         if (r.dryRun()) {
             root.out.println("dry run: " + localCopy.naming(r.key().key()) + " checked (SHA-256 and decoding, " + Human.size(r.bytes())
-                    + " decoded); it would be restored into " + r.target() + (r.selection().isEmpty() ? "" : " (only " + r.selection() + ")"));
+                    + " decoded); it would be restored into " + r.target() + (r.selectionNote().isEmpty() ? "" : " " + r.selectionNote()));
             root.out.println("target: " + r.targetHolds() + (r.targetEmpty() || autoConfirm ? ""
                     : " (a restore asks for confirmation, or takes --auto-confirm)")
                     + (r.targetWithoutClean().isEmpty() ? "" : "; " + r.targetWithoutClean()));
             root.out.println("nothing was changed");
             return 0;
         }
-        root.out.println("restored " + (r.selection().isEmpty() ? "" : r.selection() + " of ") + localCopy.naming(r.key().key()) + " into " + r.target()
+        root.out.println("restored " + (r.selection().isEmpty() ? "" : r.selection() + " from ") + localCopy.naming(r.key().key()) + " into " + r.target()
                 + " (" + Human.size(r.bytes()) + ")");
         return 0;
     }

@@ -83,13 +83,14 @@ public final class Restorer {
      * decoded size the check read. {@code targetEmpty} and {@code targetHolds}: the target as inspected before;
      * {@code targetWithoutClean}: what a restore without {@code --clean} does with what it holds
      * ({@link TargetState#withoutClean}), else empty; {@code selection}: what of the backup, for a restore in part
-     * ({@code "table orders"}), else empty.
+     * ({@code "table orders"}, {@link RestoreOptions#describeSelection}), else empty; {@code selectionNote}: the same as a
+     * note ({@code "(only table orders)"}, {@link RestoreOptions#selectionNote}), else empty.
      */
     public record Result(BackupKey key, String target, long bytes, boolean dryRun, boolean targetEmpty, String targetHolds,
-                         String targetWithoutClean, String selection) {
+                         String targetWithoutClean, String selection, String selectionNote) {
         Result(BackupKey key, String target, long bytes, boolean dryRun, TargetState state, RestoreOptions options) {
             this(key, target, bytes, dryRun, state.isEmpty(), state.description(), state.withoutClean(),
-                    options.partial() ? options.describeSelection() : "");
+                    options.partial() ? options.describeSelection() : "", options.selectionNote());
         }
     }
 
@@ -215,7 +216,7 @@ public final class Restorer {
                 return new Result(key, target.engine().describe(), decodedBytes, true, state, options);
             }
             Overwrite.confirm(confirmer, r.autoConfirm(), state, target.engine().describe(), "restore", "backup",
-                    "Restore " + (options.partial() ? options.describeSelection() + " of " : "") + key.fileName() + " into "
+                    "Restore " + (options.partial() ? options.describeSelection() + " from " : "") + key.fileName() + " into "
                             + target.engine().describe() + "?");
             ws.log().info("restore started", "key", key.key(), "target", target.engine().describe(), "restores",
                     options.describeSelection());

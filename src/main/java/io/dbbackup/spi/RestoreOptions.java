@@ -47,14 +47,29 @@ public record RestoreOptions(boolean clean, boolean allOrNothing, List<String> t
         return !tables.isEmpty() || !schemas.isEmpty() || dataOnly;
     }
 
-    /** What is restored, for logs and messages: {@code table orders, schema audit, rows only}. */
+    /**
+     * What is restored, for logs and messages, to read after "restore" or "restored": {@code everything},
+     * {@code table orders, schema audit}, {@code rows only} ({@code --data-only} alone), {@code rows of table orders}.
+     */
     public String describeSelection() {
         List<String> parts = new java.util.ArrayList<>();
         tables.forEach(t -> parts.add("table " + t));
         schemas.forEach(s -> parts.add("schema " + s));
+        String named = String.join(", ", parts);
         if (dataOnly) {
-            parts.add("rows only");
+            return parts.isEmpty() ? "rows only" : "rows of " + named;
         }
-        return parts.isEmpty() ? "everything" : String.join(", ", parts);
+        return parts.isEmpty() ? "everything" : named;
+    }
+
+    /**
+     * The same as a note after the target a dry run names: {@code (rows only)}, {@code (only table orders)},
+     * {@code (only rows of table orders)}; empty for a whole restore.
+     */
+    public String selectionNote() {
+        if (!partial()) {
+            return "";
+        }
+        return tables.isEmpty() && schemas.isEmpty() ? "(" + describeSelection() + ")" : "(only " + describeSelection() + ")";
     }
 }

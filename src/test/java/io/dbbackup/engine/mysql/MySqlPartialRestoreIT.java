@@ -93,7 +93,7 @@ class MySqlPartialRestoreIT extends MySqlCliFixture {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--auto-confirm");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("restored table orders of shop/shop-").contains(" into mariadb");
+        assertThat(r.out()).contains("restored table orders from shop/shop-").contains(" into mariadb");
         assertThat(sql("shop", "SELECT COUNT(*), SUM(total) FROM orders")).isEqualTo(before);
         assertThat(sql("shop", "SELECT COUNT(*) FROM customers")).isEqualTo("51"); // not replaced by the backup's 50
         assertThat(sql("shop", "SELECT name FROM customers WHERE id = 51")).isEqualTo("came after the backup");
@@ -153,7 +153,7 @@ class MySqlPartialRestoreIT extends MySqlCliFixture {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--data-only", "--auto-confirm");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("restored table orders, rows only of shop/shop-");
+        assertThat(r.out()).contains("restored rows of table orders from shop/shop-");
         assertThat(r.err()).as("the trigger that fired is named").contains("a trigger fires for every restored row")
                 .contains("table=shop.orders trigger=orders_positive");
         assertThat(fingerprint("shop")).isEqualTo(before);

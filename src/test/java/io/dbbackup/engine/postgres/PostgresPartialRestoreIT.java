@@ -102,7 +102,7 @@ class PostgresPartialRestoreIT {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch", "--table", "orders");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("restored table orders of ").contains("shop/shop-").contains("/scratch");
+        assertThat(r.out()).contains("restored table orders from ").contains("shop/shop-").contains("/scratch");
         assertThat(tables("scratch")).containsExactly("public.orders");
         assertThat(pg.queryOne("scratch", "select count(*) || ' ' || sum(total) from orders"))
                 .isEqualTo(pg.queryOne("shop", "select count(*) || ' ' || sum(total) from orders"));

@@ -86,7 +86,7 @@ class SqlitePartialRestoreCliTest {
 
         Cli.Result ok = restore("--table", "orders", "--auto-confirm");
         assertThat(ok.exit()).as(ok.toString()).isZero();
-        assertThat(ok.out()).contains("restored table orders of app/app-");
+        assertThat(ok.out()).contains("restored table orders from app/app-");
         assertThat(one("select count(*) || ' ' || sum(total) from orders")).isEqualTo(orders);
         assertThat(one("select name from customers where id = 1000")).isEqualTo("came after the backup");
         assertThat(one("select count(*) from sqlite_master where type = 'index' and name = 'orders_customer'")).isEqualTo("1");
@@ -113,9 +113,12 @@ class SqlitePartialRestoreCliTest {
         assertThat(one("select count(*) from orders")).as("rolled back").isEqualTo("0");
 
         sql("delete from totals");
+        Cli.Result dry = restore("--data-only", "--dry-run"); // it read "(only rows only)"
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).containsPattern("it would be restored into sqlite \\S+ \\(rows only\\)\n");
         Cli.Result r = restore("--data-only", "--auto-confirm");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("restored rows only of app/app-");
+        assertThat(r.out()).contains("restored rows only from app/app-");
         assertThat(one("select count(*) from customers")).isEqualTo("30");
         assertThat(one("select count(*) from orders")).isEqualTo("90");
         assertThat(one("select group_concat(id || ':' || gross) from totals")).isEqualTo("1:12.0,2:24.0");
@@ -187,7 +190,7 @@ class SqlitePartialRestoreCliTest {
         words.add("--auto-confirm");
         Cli.Result r = cli.run(words.toArray(String[]::new));
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("restored table orders, table order lines of app/" + older);
+        assertThat(r.out()).contains("restored table orders, table order lines from app/" + older);
         assertThat(one("select what from \"order lines\" where id = 1")).isEqualTo("lamp");
         assertThat(one("select count(*) from orders")).isEqualTo("90");
     }
