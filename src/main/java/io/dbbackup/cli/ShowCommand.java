@@ -115,7 +115,9 @@ final class ShowCommand implements Callable<Integer> {
                 + (p.note().isEmpty() ? "" : (p.pinnedAt() == null ? "" : ": ") + p.note()) + " (retention keeps it"
                 + (p.unknownFields().isEmpty() ? "" : "; written by a newer dbbackup: " + p.unknown()
                 + ", which this dbbackup does not apply: kept until `pin --remove`") + ")"));
-        line("restore", details.restoreCommand(d));
+        BackupDetails.Restore restore = details.restoreCommand(d);
+        line("restore", restore.command());
+        restore.note().ifPresent(note -> line("", note)); // what its placeholder stands for: --identity FILE
         if (man.get("facts") instanceof Map<?, ?> facts && facts.get("binlog_file") != null && facts.get("binlog_position") != null) {
             // MySQL/MariaDB: where the binary log stood at the dump's snapshot, the start of a point-in-time replay (README)
             line("binlog", facts.get("binlog_file") + ":" + facts.get("binlog_position")

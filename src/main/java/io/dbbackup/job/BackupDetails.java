@@ -1,6 +1,7 @@
 package io.dbbackup.job;
 
 import io.dbbackup.codec.Decryptor;
+import io.dbbackup.codec.EncryptedFor;
 import io.dbbackup.codec.Sha256;
 import io.dbbackup.config.JobConfig;
 import io.dbbackup.core.BackupKey;
@@ -47,14 +48,26 @@ public final class BackupDetails {
 
     /**
      * The command that restores {@code d}'s backup into its job's datasource, to paste (this run's -c, the key's file
-     * name, the keys given to open it); a physical base backup's names the folder it needs, {@code --pgdata DIR}.
+     * name, the keys given to open it); a physical base backup's names the folder it needs, {@code --pgdata DIR}; an
+     * encrypted backup that neither those keys nor the job's config open here names the key it needs,
+     * {@code --identity FILE} ({@link MissingKey}), and {@code note} says what FILE is, else it is empty.
      */
-    public String restoreCommand(Details d) {
+    public record Restore(String command, Optional<String> note) {
+    }
+
+    /** {@code d}'s {@link Restore}. */
+    public Restore restoreCommand(Details d) {
         List<String> words = new ArrayList<>(List.of("restore", d.job(), d.key().fileName()));
-        if (ws.datasource(ws.job(d.job()).datasource()).engine().physical()) {
+        JobConfig job = ws.job(d.job());
+        if (ws.datasource(job.datasource()).engine().physical()) {
             words.addAll(List.of("--pgdata", "DIR"));
         }
-        return ws.suggest(keys.withArgs(words).toArray(String[]::new));
+        Optional<MissingKey> missing = MissingKey.of(d.key(), job, keys, () -> d.manifest() != null
+                && d.manifest().get("recipients") instanceof List<?> r && !r.isEmpty()
+                ? new EncryptedFor(r.stream().map(String::valueOf).toList(), -1)
+                : ArtifactReader.headerOf(new Catalog(ws).store(job), d.key().key()));
+        missing.ifPresent(m -> words.addAll(m.args()));
+        return new Restore(ws.suggest(keys.withArgs(words).toArray(String[]::new)), missing.map(MissingKey::note));
     }
 
     public Details show(String jobName, Optional<String> name, boolean withContents) {

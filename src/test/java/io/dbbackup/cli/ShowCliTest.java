@@ -181,6 +181,43 @@ class ShowCliTest {
     }
 
     /**
+     * An encrypted backup of a job whose config holds only its recipients: the restore command shown names the identity it
+     * needs, {@code --identity FILE}, with one line saying what FILE is (its recipient named), and pasted with FILE
+     * replaced by that identity file it restores the backup. It was shown without --identity, and that command failed
+     * ("no key to decrypt it was given"). A job whose config holds its identity keeps the command as it was (it works).
+     */
+    @Test
+    void anEncryptedBackupsRestoreCommandNamesTheIdentityItNeeds() throws Exception {
+        String sealed = file(".sqlite.zst.age", "sealed").getFileName().toString();
+        String recipient = Files.readString(dir.resolve("config.yaml")).lines().filter(l -> l.contains("recipients: ["))
+                .findFirst().orElseThrow().replaceAll(".*\\[(age1[a-z0-9]+)\\].*", "$1");
+        Cli.Result r = cli.run("-c", "config.yaml", "show", "sealed");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("\nrestore     dbbackup -c config.yaml restore sealed " + sealed + " --identity FILE\n"
+                + "            FILE: the age identity file (AGE-SECRET-KEY-1... lines) of its recipient "
+                + recipient.substring(0, 12) + "…" + recipient.substring(recipient.length() - 6)
+                + "; job 'sealed' sets no identity (encryption.identity_file / identity_env)\n");
+
+        String line = r.out().lines().filter(l -> l.startsWith("restore ")).findFirst().orElseThrow();
+        List<String> words = List.of(line.substring("restore     dbbackup ".length()).split(" "));
+        List<String> without = words.subList(0, words.indexOf("--identity"));
+        Cli.Result old = cli.run(Stream.concat(without.stream(), Stream.of("--auto-confirm")).toArray(String[]::new));
+        assertThat(old.exit()).as("the command as it was shown: " + old).isEqualTo(1);
+        assertThat(old.err()).contains("no key to decrypt it was given");
+        List<String> pasted = words.stream().map(w -> w.equals("FILE") ? "key.txt" : w).toList();
+        Cli.Result restored = cli.run(Stream.concat(pasted.stream(), Stream.of("--auto-confirm")).toArray(String[]::new));
+        assertThat(restored.exit()).as(restored.toString()).isZero();
+        assertThat(restored.out()).contains("restored sealed/app/" + sealed + " into ");
+
+        Files.writeString(dir.resolve("config.yaml"), Files.readString(dir.resolve("config.yaml"))
+                .replace("recipients: [" + recipient + "]", "recipients: [" + recipient + "]\n      identity_file: key.txt"));
+        Cli.Result configured = cli.run("-c", "config.yaml", "show", "sealed");
+        assertThat(configured.exit()).as(configured.toString()).isZero();
+        assertThat(configured.out()).contains("\nrestore     dbbackup -c config.yaml restore sealed " + sealed + "\n")
+                .doesNotContain("FILE");
+    }
+
+    /**
      * A MySQL/MariaDB backup's binary log position is shown with the replay tool of its server's kind: mysqlbinlog for
      * MySQL, mariadb-binlog for MariaDB (the facts written into the manifest as the MySQL engine writes them).
      */
