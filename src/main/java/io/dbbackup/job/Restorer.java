@@ -155,9 +155,17 @@ public final class Restorer {
             // the target reached first, dry run or not: a refused login, an unreachable host or a missing privilege is
             // said before the backup is read to its end (an hour for 100 GB); it is looked at again after that read
             TargetState state = inspect(target, options, ctx);
+            // its restore checks a SQLite file (PRAGMA integrity_check): its dry run checks it too, a restore in part on the
+            // one copy its part check writes (two at once were twice the scratch disk the restore needs)
+            boolean checksFile = key.format() == DumpFormat.SQLITE && r.dryRun();
             java.io.OutputStream partChecker;
+            java.io.OutputStream fileChecker = null;
             try {
-                partChecker = options.partial() ? target.engine().partChecker(key.format(), options, ctx) : null;
+                if (options.partial() && checksFile) {
+                    fileChecker = target.engine().checkingPartChecker(key.format(), options, ctx);
+                }
+                partChecker = fileChecker != null ? fileChecker
+                        : options.partial() ? target.engine().partChecker(key.format(), options, ctx) : null;
             } catch (IOException e) {
                 throw Failures.map("cannot check the contents of " + key.key(), e);
             }
@@ -184,12 +192,16 @@ public final class Restorer {
                 TeeInputStream counted = TeeInputStream.counting(in); // a script's check reads it to its end itself
                 if (key.format() == DumpFormat.SQL) {
                     checkScriptEnd(job, key, counted, ctx);
-                } else if (key.format() == DumpFormat.SQLITE && r.dryRun()) {
+                } else if (checksFile && fileChecker == null) {
                     checkDatabaseFile(job, key, counted, ctx);
                 }
                 ArtifactReader.drain(counted, ctx.cancellation());
                 decodedBytes = counted.count();
                 read.finished();
+                if (fileChecker != null) { // its checksum held: the file's finding is the backup's, as checkDatabaseFile's
+                    partChecker = null;
+                    fileChecker.close();
+                }
             } catch (IOException | RuntimeException e) {
                 // the engine's finding (a SQL script cut short, its checksum holding) names the backup as the restore's does
                 throw catalog.pointingToOlder(job, key, namingTheBackup(key, Failures.map("cannot read " + key.key(),

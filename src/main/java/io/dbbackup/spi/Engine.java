@@ -308,4 +308,16 @@ public interface Engine {
             throws IOException {
         return null;
     }
+
+    /**
+     * For a restore's dry run that also checks the backup as {@link #verifyDeep} does (SQLite: {@code PRAGMA
+     * integrity_check}): {@link #partChecker}'s sink, whose {@code close()} makes that check first, on what was written into
+     * it, then the selection's; its failures are {@code verifyDeep}'s. One copy of the backup serves both checks where each
+     * needs it written out whole: not two at once (twice the scratch disk its restore needs). Null (the default): the
+     * caller checks each on its own.
+     */
+    default java.io.OutputStream checkingPartChecker(DumpFormat format, RestoreOptions selection, OperationContext ctx)
+            throws IOException {
+        return null;
+    }
 }

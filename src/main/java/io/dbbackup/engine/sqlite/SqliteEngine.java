@@ -634,20 +634,24 @@ public final class SqliteEngine implements Engine {
             throw DbBackupException.user("verify --deep: a ." + format.extension() + " file is not a SQLite database");
         }
         try (ScratchCopy scratch = ScratchCopy.of(in, "verify", ctx)) {
-            Path copy = scratch.file();
-            checkIntegrity(copy, "the backup", ctx.cancellation());
-            long total = 0;
-            Map<String, Long> rows;
-            try (Connection c = open(copy, true)) {
-                rows = tableRows(c);
-            } catch (SQLException e) {
-                throw new io.dbbackup.codec.IntegrityException("the backup's tables cannot be read: " + e.getMessage(), e);
-            }
-            for (long n : rows.values()) {
-                total += n;
-            }
-            return "PRAGMA integrity_check ok: " + Human.count(rows.size(), "table") + ", " + Human.count(total, "row");
+            return checkCopy(scratch.file(), ctx);
         }
+    }
+
+    /** {@link #verifyDeep}'s check of {@code copy}, the backup written out: its verdict, or an integrity failure. */
+    static String checkCopy(Path copy, OperationContext ctx) throws IOException {
+        checkIntegrity(copy, "the backup", ctx.cancellation());
+        long total = 0;
+        Map<String, Long> rows;
+        try (Connection c = open(copy, true)) {
+            rows = tableRows(c);
+        } catch (SQLException e) {
+            throw new io.dbbackup.codec.IntegrityException("the backup's tables cannot be read: " + e.getMessage(), e);
+        }
+        for (long n : rows.values()) {
+            total += n;
+        }
+        return "PRAGMA integrity_check ok: " + Human.count(rows.size(), "table") + ", " + Human.count(total, "row");
     }
 
     /** Every table with its exact row count, and the views: the backup is written to the scratch folder and opened read-only. */
@@ -685,7 +689,16 @@ public final class SqliteEngine implements Engine {
         if (!selection.schemas().isEmpty()) {
             throw DbBackupException.user("--schema: a SQLite database has no schemas; name its tables with --table");
         }
-        return TableRestore.checker(selection, ctx);
+        return TableRestore.checker(selection, false, ctx);
+    }
+
+    /** {@link #partChecker}'s scratch copy checked as {@link #verifyDeep} checks its own, before its tables: one copy, not two. */
+    @Override
+    public OutputStream checkingPartChecker(DumpFormat format, RestoreOptions selection, OperationContext ctx) throws IOException {
+        if (!selection.schemas().isEmpty()) {
+            throw DbBackupException.user("--schema: a SQLite database has no schemas; name its tables with --table");
+        }
+        return TableRestore.checker(selection, true, ctx);
     }
 
     /**

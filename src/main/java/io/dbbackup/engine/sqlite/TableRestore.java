@@ -35,8 +35,12 @@ final class TableRestore {
     private TableRestore() {
     }
 
-    /** A sink for the restore's checking pass: a scratch copy whose tables are checked against the selection on close. */
-    static OutputStream checker(RestoreOptions selection, OperationContext ctx) throws IOException {
+    /**
+     * A sink for the restore's checking pass: a scratch copy whose tables are checked against the selection on close,
+     * {@code checkFile}: after the copy is checked as {@code verify --deep} checks it ({@link SqliteEngine#checkCopy}; a
+     * dry run's, which checks the file as its restore will); the copy deleted then, also when a check fails.
+     */
+    static OutputStream checker(RestoreOptions selection, boolean checkFile, OperationContext ctx) throws IOException {
         Files.createDirectories(ctx.scratchDir());
         Path copy = ctx.scratchDir().resolve("tables-" + UUID.randomUUID() + ".sqlite");
         return new FilterOutputStream(Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -49,6 +53,10 @@ final class TableRestore {
             public void close() throws IOException {
                 try {
                     super.close();
+                    if (checkFile) {
+                        ctx.cancellation().throwIfCancelled();
+                        ctx.log().info("backup is a readable database", "result", SqliteEngine.checkCopy(copy, ctx));
+                    }
                     requireTables(copy, selection);
                 } finally {
                     Files.deleteIfExists(copy);
