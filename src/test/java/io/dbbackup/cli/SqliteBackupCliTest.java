@@ -178,7 +178,7 @@ class SqliteBackupCliTest {
         assertThat(dry.exit()).as(dry.toString()).isZero();
         assertThat(dry.out()).containsPattern("dry run: prod/app/app-20260301-02\\d{4}\\.sqlite\\.zst checked \\(SHA-256 and decoding, ")
                 .contains("it would be restored into sqlite " + copy)
-                .contains("target: " + copy + " does not exist\n")
+                .contains("target: " + copy + " does not exist; the restore creates it and its folder " + copy.getParent() + "\n")
                 .contains("nothing was changed");
         assertThat(copy).doesNotExist();
 

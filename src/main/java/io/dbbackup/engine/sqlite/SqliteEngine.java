@@ -485,6 +485,9 @@ public final class SqliteEngine implements Engine {
 
     @Override
     public TargetState inspectTarget(OperationContext ctx) throws IOException {
+        if (!Files.exists(path)) { // a datasource's check: no restore's words
+            return new TargetState(false, 0, path + " does not exist" + unwritableFolder(new RestoreOptions(false)));
+        }
         return inspectTarget(ctx, new RestoreOptions(false));
     }
 
@@ -492,7 +495,14 @@ public final class SqliteEngine implements Engine {
     @Override
     public TargetState inspectTarget(OperationContext ctx, RestoreOptions options) throws IOException {
         if (!Files.exists(path)) {
-            return new TargetState(false, 0, path + " does not exist" + unwritableFolder(options));
+            String unwritable = unwritableFolder(options);
+            String said;
+            try {
+                said = unwritable.isEmpty() ? MissingTarget.said(restoredFile(), options) : unwritable;
+            } catch (IOException loop) {
+                said = unwritable; // a loop of links fails the restore itself
+            }
+            return new TargetState(false, 0, path + " does not exist" + said);
         }
         if (Files.isDirectory(path)) {
             return new TargetState(true, 1, path + " is a folder, not a file (a restore is refused)");
@@ -733,6 +743,7 @@ public final class SqliteEngine implements Engine {
     public void requireWritableTarget(RestoreOptions options) {
         try {
             UnwritableTarget.require(restoredFile());
+            MissingTarget.require(restoredFile(), options); // a restore in part into a file that is not there
         } catch (IOException e) {
             // a loop of links fails the restore itself
         }
@@ -743,6 +754,7 @@ public final class SqliteEngine implements Engine {
         requireRestorable(format);
         if (options.partial()) {
             UnwritableTarget.require(restoredFile()); // as a whole restore (a restore asked before its read)
+            MissingTarget.require(restoredFile(), options);
             TableRestore.restore(in, path, options, lockTimeout, ctx);
             return;
         }
