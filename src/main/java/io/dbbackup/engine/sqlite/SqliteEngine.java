@@ -423,17 +423,18 @@ public final class SqliteEngine implements Engine {
         cancellation.throwIfCancelled();
         try (Connection c = open(file, true); Statement st = c.createStatement();
              InterruptOnCancel stop = InterruptOnCancel.of(c, cancellation)) {
-            StringBuilder problems = new StringBuilder();
+            List<String> problems = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
                 while (rs.next()) {
                     String line = rs.getString(1);
                     if (!"ok".equals(line)) {
-                        problems.append(line).append("; ");
+                        problems.add(line);
                     }
                 }
             }
-            if (problems.length() > 0) {
-                throw new io.dbbackup.codec.IntegrityException(what + " fails PRAGMA integrity_check: " + problems);
+            if (!problems.isEmpty()) {
+                throw new io.dbbackup.codec.IntegrityException(
+                        what + " fails PRAGMA integrity_check: " + IntegrityFindings.oneLine(problems));
             }
             try (ResultSet rs = st.executeQuery("select count(*) from sqlite_schema where type = 'table'")) {
                 rs.next();
