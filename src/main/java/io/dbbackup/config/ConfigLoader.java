@@ -51,6 +51,9 @@ public final class ConfigLoader {
     /** What a copy job takes from its source job and may not set itself. */
     private static final List<String> COPIED_FROM_SOURCE = List.of("datasource", "compression", "compression_level", "encryption");
     private static final Set<String> TOP_LEVEL = Set.of("datasources", "stores", "notifications", "jobs");
+    /** Other tools' names of a section, too far from its own for "did you mean": suggested all the same. */
+    private static final Map<String, String> OTHER_NAMES = Map.of("notifiers", "notifications", "notifier", "notifications",
+            "alerts", "notifications", "storage", "stores", "destinations", "stores", "databases", "datasources");
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
 
     private final ProviderLookup plugins;
@@ -299,7 +302,9 @@ public final class ConfigLoader {
                     continue;
                 }
                 // "did you mean 'stores'?" for a job's store: at the top level is no help when stores: is there
-                Optional<String> near = top.nearest(key).filter(k -> !top.keys().contains(k));
+                Optional<String> near = top.nearest(key)
+                        .or(() -> Optional.ofNullable(OTHER_NAMES.get(key.toLowerCase(Locale.ROOT))))
+                        .filter(k -> !top.keys().contains(k));
                 String message = key + ": unknown top-level key (expected datasources, stores, notifications, jobs"
                         + ExtensionFields.suggestion(root, key)
                         .map(x -> "; shared settings go under a key beginning with lower-case x-: " + x).orElse("") + ")"
@@ -676,7 +681,7 @@ public final class ConfigLoader {
         RetryPolicy retry = s.section("retry").filter(r -> notEmpty(s, "retry", (YamlSection) r,
                 "retries nothing (one attempt), as leaving it out does")).map(r -> retry((YamlSection) r)).orElse(RetryPolicy.NONE);
         List<NotifyRule> notify = new ArrayList<>();
-        for (YamlSection n : s.sectionList("notify")) {
+        for (YamlSection n : s.sectionList("notify", "notifier", declared.notifiers())) {
             Optional<String> name = reference(n, "notifier", declared.notifiers());
             NotifyRule.When when = n.choice("on", Set.of("failure", "success", "always"))
                     .map(w -> NotifyRule.When.valueOf(w.toUpperCase(Locale.ROOT))).orElse(NotifyRule.When.FAILURE);

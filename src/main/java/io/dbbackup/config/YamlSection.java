@@ -955,8 +955,12 @@ final class YamlSection implements ConfigSection {
         return new YamlSection(at(key), key, n, problems, env, baseDir);
     }
 
-    /** A list of mappings (e.g. a job's notify rules). */
-    List<YamlSection> sectionList(String key) {
+    /**
+     * A list of mappings, each naming one of {@code known} at {@code nameKey} (a job's notify rules). An item written as
+     * a bare value ({@code notify: [ops-mail]}) is one error that shows how to write it, the value shown only when it is
+     * one of {@code known} (anything else may be a secret); it is skipped, so no "missing required key" follows.
+     */
+    List<YamlSection> sectionList(String key, String nameKey, Set<String> known) {
         Optional<Node> v = value(key);
         if (v.isEmpty()) {
             return List.of();
@@ -967,7 +971,15 @@ final class YamlSection implements ConfigSection {
         }
         List<YamlSection> out = new ArrayList<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
-            out.add(new YamlSection(at(key) + "[" + i + "]", key, seq.getValue().get(i), problems, env, baseDir));
+            Node item = seq.getValue().get(i);
+            if (item instanceof ScalarNode sc && !isNull(item)) {
+                String name = known.contains(sc.getValue()) ? sc.getValue() : "NAME";
+                problems.error(item, at(key) + "[" + i + "]: each entry is a mapping, not a bare name: write {" + nameKey
+                        + ": " + name + "} (add on: success or on: always to be told of more than failures)"
+                        + (name.equals(sc.getValue()) ? "" : "; the value is not shown: it may be a secret"));
+                continue;
+            }
+            out.add(new YamlSection(at(key) + "[" + i + "]", key, item, problems, env, baseDir));
         }
         return out;
     }

@@ -48,6 +48,27 @@ class ConfigSyntaxHintTest {
     }
 
     @Test
+    void aNotifyRuleWrittenAsABareNameSaysHowToWriteIt() throws Exception {
+        String p = problems("""
+                datasources:
+                  db: {engine: sqlite, path: db.sqlite}
+                stores:
+                  local: {type: local, path: backups}
+                notifications:
+                  oncall: {type: webhook, url_env: URL}
+                jobs:
+                  db: {datasource: db, store: local, notify: [oncall, tok-3f9a]}
+                """);
+        assertThat(p).contains("config.yaml:8:47: error: jobs.db.notify[0]: each entry is a mapping, not a bare name: write "
+                        + "{notifier: oncall} (add on: success or on: always to be told of more than failures)")
+                .contains("config.yaml:8:55: error: jobs.db.notify[1]: each entry is a mapping, not a bare name: write "
+                        + "{notifier: NAME} (add on: success or on: always to be told of more than failures); the value is "
+                        + "not shown: it may be a secret")
+                .doesNotContain("tok-3f9a").doesNotContain("missing required key").doesNotContain("single value");
+        assertThat(p.lines().count()).as(p).isEqualTo(2);
+    }
+
+    @Test
     void aNonBreakingSpaceAfterAKeyIsNamed() throws Exception {
         String p = problems("datasources:\n  db: {engine: sqlite, path: db.sqlite}\nstores:\n  local:\n    type:\u00a0local\n"
                 + "    path: backups\njobs:\n  db: {datasource: db, store: local}\n");

@@ -33,6 +33,18 @@ class ConfigTopLevelKeyTest {
                 + "Jobs: unknown top-level key (expected datasources, stores, notifications, jobs); did you mean 'jobs'?");
     }
 
+    /**
+     * {@code notifiers:} (what other tools call them) is too far from {@code notifications} for a typo, and got no
+     * pointer; with it the jobs' rules naming its notifier are checked against it, as for a typo, and are not errors.
+     */
+    @Test
+    void anotherToolsNameForASectionSuggestsDbbackups() throws Exception {
+        String yaml = ConfigText.withAppJob("notify: [{notifier: oncall}]\n")
+                + "notifiers:\n  oncall: {type: email, smtp_host: mail.example, from: a@example.com, to: b@example.com}\n";
+        assertThat(problems(yaml)).containsExactly("config.yaml:14:1: error: notifiers: unknown top-level key (expected "
+                + "datasources, stores, notifications, jobs); did you mean 'notifications'?");
+    }
+
     @Test
     void aKeyFarFromEverySectionNamesThemOnly() throws Exception {
         assertThat(problems(ConfigText.withAppJob("") + "schedule: nightly\n")).containsExactly(
