@@ -129,6 +129,20 @@ final class ClientLoad {
                 + "engine without transactions, MyISAM, keeps the rows loaded before the error)");
     }
 
+    /**
+     * After a failed restore in part ({@code --table}, {@code --schema}) that met an object in place ({@code ERROR 1050},
+     * "Table 'orders' already exists": the dump's {@code DROP … IF EXISTS} are left out, so nothing is replaced): the
+     * ways on, which the README gives and the error did not — the user wanted that table's rows back.
+     */
+    static Exception objectInPlace(Exception failure) {
+        if (!stderr(failure).contains("ERROR 1050")) {
+            return failure;
+        }
+        return withNote(failure, "; a restore in part (--table, --schema) does not replace what is in place: add "
+                + "--data-only to load the backup's rows into the table that is there (one transaction), drop it first to "
+                + "bring back the backup's own, or restore into another datasource with --to");
+    }
+
     /** {@code failure} with {@code note} (empty: none) after its message. */
     private static Exception withNote(Exception failure, String note) {
         if (note.isEmpty()) {

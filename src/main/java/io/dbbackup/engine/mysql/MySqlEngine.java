@@ -694,6 +694,8 @@ public final class MySqlEngine implements Engine {
                         options.dataOnly() ? List.of() : before, options.clean(), !options.partial(), defaults, ctx);
                 if (options.dataOnly()) {
                     failure = ClientLoad.rolledBack(failure);
+                } else if (options.partial()) {
+                    failure = ClientLoad.objectInPlace(failure);
                 }
                 if (failure instanceof IOException io) {
                     throw io;

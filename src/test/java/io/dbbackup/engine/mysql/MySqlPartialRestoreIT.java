@@ -141,7 +141,11 @@ class MySqlPartialRestoreIT extends MySqlCliFixture {
         Cli.Result r = cli.run("-c", "config.yaml", "restore", "shop", "--table", "orders", "--auto-confirm");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("'orders' already exists");
+        assertThat(r.err()).contains("'orders' already exists")
+                .as("the error names the ways on: the rows into the table there, or elsewhere")
+                .contains("a restore in part (--table, --schema) does not replace what is in place: add --data-only to "
+                        + "load the backup's rows into the table that is there").contains("restore into another datasource with --to");
+        assertThat(r.err().strip().lines().filter(l -> l.startsWith("error:")).count()).as("one line").isEqualTo(1);
         assertThat(sql("shop", "SELECT COUNT(*) FROM orders")).isEqualTo("10");
     }
 
