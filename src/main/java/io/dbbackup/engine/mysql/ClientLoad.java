@@ -139,8 +139,9 @@ final class ClientLoad {
             return failure;
         }
         return withNote(failure, "; a restore in part (--table, --schema) does not replace what is in place: add "
-                + "--data-only to load the backup's rows into the table that is there (one transaction), drop it first to "
-                + "bring back the backup's own, or restore into another datasource with --to");
+                + "--data-only to load the backup's rows into the table that is there (one transaction: a row whose key is "
+                + "there already rolls it all back), drop it first to bring back the backup's own, or restore into "
+                + "another datasource with --to");
     }
 
     /** {@code failure} with {@code note} (empty: none) after its message. */
