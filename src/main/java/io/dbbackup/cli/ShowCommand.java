@@ -96,8 +96,7 @@ final class ShowCommand implements Callable<Integer> {
         Instant finished = instant(man.get("finished"));
         Instant taken = d.key().timestamp(); // the time in its name, as list shows it
         Duration ago = Duration.between(taken, ws.clock().instant());
-        line("taken", TIME.format(taken) + " (" + (ago.isNegative() ? "dated " + Human.gap(ago)
-                + " after this host's clock" : Human.age(ago) + " ago") + ")"
+        line("taken", TIME.format(taken) + " (" + (ago.isNegative() ? "dated " : "") + Human.ago(ago) + ")"
                 + (started != null && finished != null ? ", " + took(Duration.between(started, finished)) : ""));
         if (man.containsKey("engine")) {
             line("engine", man.get("engine") + ", database " + man.get("database"));

@@ -602,7 +602,8 @@ public final class ConfigLoader {
         if (rate.isPresent()) {
             store = RateLimitedStore.uploads(store, new RateLimiter(rate.get()));
         }
-        return new StoreConfig(s.name(), provider.get().type(), store);
+        StoreProvider maker = provider.get();
+        return new StoreConfig(s.name(), maker.type(), store, () -> maker.create(s));
     }
 
     /** {@code upload_rate_limit}, for every store type: bytes per second all uploads to the store share, at least 64 KiB. */

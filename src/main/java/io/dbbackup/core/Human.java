@@ -125,6 +125,15 @@ public final class Human {
         return s < 60 ? s + "s" : String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
     }
 
+    /**
+     * How long ago a time in a backup's name was by this host's clock: {@code 1d 02h ago}; for one dated ahead of it
+     * (another host's clock, a clock stepped back) {@code 2h 10m after this host's clock}, never {@code 0m ago}.
+     * {@code sinceThen}: from that time to now.
+     */
+    public static String ago(Duration sinceThen) {
+        return sinceThen.isNegative() ? gap(sinceThen) + " after this host's clock" : age(sinceThen) + " ago";
+    }
+
     /** An age to the minute: {@code 2d 06h}, {@code 30h} is {@code 1d 06h}, {@code 5h 07m}, {@code 12m}. */
     public static String age(Duration d) {
         long m = Math.max(0, d.toMinutes());

@@ -56,8 +56,19 @@ public final class Catalog {
      */
     private final Map<String, List<Found>> unreachedByStore = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The store named {@link #ownName} as this catalog reads it, in place of the config's shared one; null: none. */
+    private final String ownName;
+    private final Store own;
+
     public Catalog(Workspace ws) {
+        this(ws, null, null);
+    }
+
+    /** A catalog that reads store {@code storeName} through {@code store} (its own instance, see {@link NewestGoodBackup}). */
+    Catalog(Workspace ws, String storeName, Store store) {
         this.ws = ws;
+        this.ownName = storeName;
+        this.own = store;
     }
 
     public String folder(JobConfig job) {
@@ -69,6 +80,9 @@ public final class Catalog {
     }
 
     public Store store(JobConfig job) {
+        if (own != null && job.store().equals(ownName)) {
+            return own;
+        }
         return ws.store(job.store()).store();
     }
 

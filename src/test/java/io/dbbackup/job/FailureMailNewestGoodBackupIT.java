@@ -223,4 +223,112 @@ class FailureMailNewestGoodBackupIT {
         assertThat(mail()).contains("\n  newest good backup: unknown (the store did not answer its listing within "
                 + NewestGoodBackup.WAIT.toSeconds() + " s)\n");
     }
+
+    /**
+     * A newest good backup dated ahead of this host's clock (another host's clock ahead, this one stepped back) is said
+     * so, as {@code show} says it, not {@code 0m ago}, which told the on-call reader the job had just backed up.
+     */
+    @Test
+    void aNewestGoodBackupDatedAheadOfThisHostsClockIsSaidSo() throws Exception {
+        backUp(DAY_ONE.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(10)));
+
+        Cli.Result r = failingBackup(DAY_ONE, "store");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(mail()).contains("\n  newest good backup: app/app-20261206-051000.sql.gz (taken 2026-12-06 05:10 UTC, "
+                + "2h 10m after this host's clock)\n");
+    }
+
+    /** A failing job {@code app} into a faulty store with {@code storeOptions}, notifying ops on failure. */
+    private Cli.Result failingIntoFaulty(String storeOptions) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: fake, fail_attempts: 1000, attempts_file: app.attempts}
+                stores:
+                  faulty: {type: faulty, path: store, %s}
+                notifications:
+                  ops: {type: email, smtp_host: 127.0.0.1, smtp_port: %d, tls: none, from: a@example.com, to: b@example.com}
+                jobs:
+                  app:
+                    datasource: app
+                    store: faulty
+                    notify: [{notifier: ops, on: failure}]
+                """.formatted(storeOptions, smtp.port()));
+        Files.createDirectories(dir.resolve("store"));
+        Cli.Result r = new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "app");
+        System.out.println(r.out() + r.err());
+        return r;
+    }
+
+    /**
+     * An {@link Error} from a store plugin's listing — a class its jar lost, a runaway recursion — is a store that could
+     * not be listed like any other: the line says so, naming the error, and the mail goes out with the backup's exit code.
+     * It used to escape the report: no mail at all.
+     */
+    @Test
+    void anErrorFromTheListingSaysUnknownAndTheMailStillGoesOut() throws Exception {
+        Cli.Result lost = failingIntoFaulty("lost_class: true");
+        assertThat(lost.exit()).as(lost.toString()).isEqualTo(2);
+        assertThat(mail()).contains("\n  newest good backup: unknown (the store could not be listed: "
+                + "NoClassDefFoundError: io/dbbackup/Injected)\n");
+    }
+
+    @Test
+    void aStackOverflowFromTheListingSaysUnknownAndTheMailStillGoesOut() throws Exception {
+        Cli.Result overflow = failingIntoFaulty("overflowing_listing: true");
+        assertThat(overflow.exit()).as(overflow.toString()).isEqualTo(2);
+        assertThat(mail()).contains("\n  newest good backup: unknown (the store could not be listed: StackOverflowError)\n");
+    }
+
+    /**
+     * A listing that does not answer within {@link NewestGoodBackup#WAIT}, deaf to interrupts, is not carried on to the
+     * run's next job: its own store instance is closed under it, and its thread ({@link NewestGoodBackup#THREAD}) ends
+     * within seconds of the mail, while the next job still runs.
+     * It used to run on until the run's end closed the stores.
+     */
+    @Test
+    void aHungListingEndsWhenTheMailHasGoneOutNotWithTheRun() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: fake, fail_attempts: 1000, attempts_file: app.attempts}
+                  slow: {engine: fake, duration: 30s}
+                stores:
+                  hung: {type: faulty, path: store, hung_listing: true}
+                  plain: {type: local, path: plain, fsync: false}
+                notifications:
+                  ops: {type: email, smtp_host: 127.0.0.1, smtp_port: %d, tls: none, from: a@example.com, to: b@example.com}
+                jobs:
+                  a-hung:
+                    datasource: app
+                    store: hung
+                    notify: [{notifier: ops, on: failure}]
+                  b-slow:
+                    datasource: slow
+                    store: plain
+                """.formatted(smtp.port()));
+        Files.createDirectories(dir.resolve("store"));
+        java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> new Cli().workingDir(dir).run("-c", "config.yaml", "backup", "--all"));
+
+        MimeMessage[] mails = smtp.await(1, Duration.ofSeconds(45));
+        assertThat(mails).as("the failure mail").hasSize(1);
+        assertThat(String.valueOf(mails[0].getContent())).contains("newest good backup: unknown (the store did not answer "
+                + "its listing within " + NewestGoodBackup.WAIT.toSeconds() + " s)");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (listers() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(run).as("the next job still runs").isNotDone();
+        assertThat(listers()).as("listing threads alive 5 s after the mail went out").isZero();
+
+        Cli.Result r = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        System.out.println(r.out() + r.err());
+        assertThat(r.exit()).as("one of two jobs failed: " + r).isEqualTo(4);
+        assertThat(r.err() + r.out()).as("the next job backed up").containsPattern("slow-\\d{8}-\\d{6}");
+    }
+
+    private static long listers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("newest-good-backup-")).count();
+    }
 }

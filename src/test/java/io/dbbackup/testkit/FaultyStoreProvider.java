@@ -57,7 +57,10 @@ import java.util.List;
  * commit of every backup object hang 30 s, deaf to interrupts and cancellation (a call that cannot be interrupted), after
  * creating {@code .commit-stuck} in the store's folder for a test to wait for; then it commits. {@code slow_listing: true}
  * makes every folder listing take 2 s, deaf to interrupts (the request runs to its end), after creating {@code .listing}
- * in the store's folder; {@code hung_listing: true} makes it take 90 s so (a black-holed host, its timeouts long).
+ * in the store's folder; {@code hung_listing: true} makes it take 90 s so (a black-holed host, its timeouts long). Either
+ * ends at once, failing, when the store is closed (its connection closed under the request).
+ * {@code overflowing_listing: true} throws a {@link StackOverflowError} from every folder listing (a store plugin's
+ * runaway recursion).
  * {@code no_atomic_rename: true} puts the store on a file system that renames nothing in one step
  * (a mount point, some FUSE file systems): a new key is linked in, a commit onto an existing key replaces it through hard
  * links; with {@code no_hard_links: true} too (which also reaches {@code putIfAbsent}), a new key is copied in and a
@@ -138,6 +141,7 @@ public final class FaultyStoreProvider implements StoreProvider {
         store.failReadFrom = failReadFrom;
         store.stallReadAfter = stallReadAfter;
         store.lostClass = lostClass;
+        store.overflowingListing = s.bool("overflowing_listing").orElse(false);
         if (claimRace != null) {
             ClaimRace race = ClaimRace.registered(claimRace);
             return claimRole.equals("failing") ? race.failing(store) : race.owner(store);
@@ -170,6 +174,9 @@ public final class FaultyStoreProvider implements StoreProvider {
         private java.time.Instant credentialsExpire;
         private java.util.regex.Pattern hold;
         private boolean lostClass;
+        private boolean overflowingListing;
+        /** Counted down when the store is closed: a hung or slow listing ends then, as its connection does. */
+        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
         private long failWriteAfter = -1;
         private long failReadAfter = -1;
         /** The first read of each backup object that {@link #failReadAfter} cuts (1: every read). */
@@ -230,14 +237,19 @@ public final class FaultyStoreProvider implements StoreProvider {
             if (lostClass) {
                 throw new NoClassDefFoundError("io/dbbackup/Injected");
             }
+            if (overflowingListing) {
+                throw new StackOverflowError();
+            }
             if (slowListing || hungListing) {
                 java.nio.file.Files.writeString(local.root().resolve(".listing"), folder);
                 long end = System.nanoTime() + (hungListing ? 90_000_000_000L : 2_000_000_000L);
                 for (long left; (left = end - System.nanoTime()) > 0; ) {
                     try {
-                        Thread.sleep(Math.max(1, left / 1_000_000));
+                        if (closed.await(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                            throw new IOException("faulty store: the listing of " + folder + " was cut: the store was closed");
+                        }
                     } catch (InterruptedException e) {
-                        // the request runs to its end: nothing here stops it
+                        // the request runs to its end, or until its connection is closed: an interrupt does not stop it
                     }
                 }
             }
@@ -475,6 +487,12 @@ public final class FaultyStoreProvider implements StoreProvider {
         @Override
         public String describe() {
             return "faulty " + local.root();
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed.countDown();
+            super.close();
         }
     }
 }
