@@ -247,9 +247,8 @@ final class PruneCommand implements Callable<Integer> {
      * empty (0 bytes)]}; the warning on stderr says what to do with it.
      */
     private void printLeft(CutShort c, DateTimeFormatter time) {
-        String why = "empty".equals(c.reason()) ? "empty (0 bytes)"
-                : "cut short (" + c.size() + " of " + c.recorded() + " bytes" + (c.bySource() ? ", by its source's manifest" : "") + ")";
-        root.out.printf(Locale.ROOT, "  %-7s %-19s  %s  [not counted: %s]%n", "left", time.format(c.key().timestamp()), c.key().key(), why);
+        root.out.printf(Locale.ROOT, "  %-7s %-19s  %s  [not counted: %s]%n", "left", time.format(c.key().timestamp()), c.key().key(),
+                c.notCounted());
     }
 
     /**

@@ -44,6 +44,15 @@ public record CutShort(BackupKey key, long size, Long recorded, boolean bySource
         return empty(size) || size > 0 && recorded != null && recorded != size;
     }
 
+    /**
+     * Why retention does not count it, as prune's table and its report say it: {@code cut short (N of M bytes)} (with
+     * {@code , by its source's manifest}) or {@code empty (0 bytes)}.
+     */
+    public String notCounted() {
+        return "empty".equals(reason()) ? "empty (0 bytes)"
+                : "cut short (" + size + " of " + recorded + " bytes" + (bySource ? ", by its source's manifest" : "") + ")";
+    }
+
     /** In words, after the key: {@code is N bytes, its manifest records M} (or {@code its source's manifest}). */
     public String describe() {
         return "is " + size + " bytes, " + (bySource ? "its source's manifest" : "its manifest") + " records " + recorded;

@@ -224,20 +224,24 @@ public final class Notifications {
     }
 
     /**
-     * What a prune did, one line each: the counts, the newest backup kept, every pinned one kept, every backup deleted, WAL
-     * and leftovers.
+     * What a prune did, one line each: the counts, the newest backup kept, every pinned one kept, every backup deleted,
+     * every one left uncounted (cut short or empty: {@code left KEY [not counted: cut short (N of M bytes)]}, as prune's
+     * table says it), WAL and leftovers.
      */
     static String pruned(Pruner.Result r) {
         String verb = r.dryRun() ? "would delete" : "deleted";
         List<String> lines = new ArrayList<>();
         lines.add((r.dryRun() ? "dry run, nothing deleted: " : "") + "kept " + r.decision().keep().size() + ", " + verb + " "
-                + r.decision().delete().size());
+                + r.decision().delete().size() + (r.notCounted().isEmpty() ? "" : ", left " + r.notCounted().size() + " (not counted)"));
         if (!r.decision().keep().isEmpty()) {
             lines.add("newest kept " + r.decision().keep().get(0).backup().key());
         }
         r.decision().keep().stream().filter(k -> k.reasons().contains(io.dbbackup.retention.GfsPolicy.PINNED))
                 .forEach(k -> lines.add("kept pinned " + k.backup().key())); // why an old backup is still there
         r.decision().delete().forEach(k -> lines.add(verb + " " + k.key()));
+        // no backup, yet still there and never deleted: the reader must not take it for the newest good one
+        r.notCounted().stream().sorted(java.util.Comparator.comparing((CutShort c) -> c.key().timestamp()).reversed())
+                .forEach(c -> lines.add("left " + c.key().key() + " [not counted: " + c.notCounted() + "]"));
         if (r.wal() != null && !r.wal().delete().isEmpty()) {
             lines.add(verb + " " + io.dbbackup.core.Human.count(r.wal().delete().size(), "archived WAL file")
                     + r.wal().keepFrom().map(f -> " (kept from " + f.name() + ")").orElse(""));

@@ -133,4 +133,31 @@ class PruneNotifyIT {
             assertThat(s.filter(p -> p.toString().endsWith(".sqlite.gz"))).hasSize(3);
         }
     }
+
+    /**
+     * The report names each backup retention did not count and left — one cut short, one empty — as the table does: the
+     * on-call reader must know a cut-short backup sits in the store, newer than the newest kept. It used to say only
+     * {@code kept 1, deleted 0}, as if the store held nothing else.
+     */
+    @Test
+    void theReportNamesTheBackupsLeftUncountedCutShortOrEmpty() throws Exception {
+        Path newest = dir.resolve("store/app/app-20260303-020000.sqlite.gz");
+        byte[] whole = Files.readAllBytes(newest);
+        Files.write(newest, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.write(dir.resolve("store/app/app-20260301-020000.sqlite.gz"), new byte[0]);
+
+        Cli.Result r = at(LATER).run("-c", "config.yaml", "prune", "app", "--notify");
+        assertThat(r.exit()).as(r.toString()).isZero();
+
+        MimeMessage[] all = smtp.await(4, Duration.ofSeconds(10));
+        assertThat(all).hasSize(4);
+        String left = "left app/app-20260303-020000.sqlite.gz [not counted: cut short (" + whole.length / 2 + " of "
+                + whole.length + " bytes)]\nleft app/app-20260301-020000.sqlite.gz [not counted: empty (0 bytes)]\n";
+        assertThat(body(all[3])).contains("Result:\n  kept 1, deleted 0, left 2 (not counted)\n"
+                + "  newest kept app/app-20260302-020000.sqlite.gz\n  " + left.replace("\nleft", "\n  left"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> chat = (Map<String, Object>) Json.parse(hook.take(Duration.ofSeconds(5)).body());
+        assertThat((String) chat.get("text")).contains("```\nkept 1, deleted 0, left 2 (not counted)\n"
+                + "newest kept app/app-20260302-020000.sqlite.gz\n" + left + "```");
+    }
 }
