@@ -394,8 +394,9 @@ final class S3Upload extends ChunkedUpload {
     }
 
     private void warnOrphan(S3Exception e) {
-        ctx.log().warn("could not abort the multipart upload; its parts stay in the bucket until a lifecycle rule "
-                        + "(AbortIncompleteMultipartUpload) or an abort removes them",
+        ctx.log().warn("could not abort the multipart upload; its parts stay in the bucket (billed as stored data) until the "
+                        + "job's prune removes them once a day old (or an abort, or a lifecycle rule "
+                        + "AbortIncompleteMultipartUpload)",
                 "object", location, "upload_id", uploadId,
                 "error", e == null ? "server unreachable" : "HTTP " + e.statusCode());
     }

@@ -69,13 +69,59 @@ class S3StoreIT extends CredentialedStoreContract {
         assertThat(S3Fixture.multipartUploads(admin, BUCKET)).as("incomplete multipart uploads").isEmpty();
     }
 
-    /** Pruning thousands of WAL segments: DeleteObjects with 1,000 keys per request, not one DELETE per key. */
     /** {@code direct}'s store, bucket, prefix and keys, reached at {@code endpoint} (a relay in front of s3proxy). */
     private static S3Settings through(S3Settings direct, java.net.URI endpoint) {
         return new S3Settings(endpoint, direct.region(), direct.bucket(), direct.prefix(), direct.accessKey(),
                 direct.secretKey(), true, null, null, null, direct.partSize(), 2, true);
     }
 
+    /**
+     * The service becomes unreachable after the first part went up: the upload fails and its abort cannot reach the
+     * service either, so the parts stay. The warning named a lifecycle rule or an abort as what removes them, not the
+     * job's own {@code prune}, which does (README, Abandoned uploads): the on-call reader was sent to the console.
+     */
+    @Test
+    void anUploadWhoseAbortCannotReachTheServiceSaysItsJobsPruneRemovesItsParts() throws Exception {
+        byte[] data = new byte[(5 << 20) + 7];
+        new java.util.Random(23).nextBytes(data);
+        String prefix = "orphan-" + UUID.randomUUID() + "/";
+        S3Settings direct = S3Fixture.settings(s3, BUCKET, prefix, 5L << 20, 2);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        try (io.dbbackup.testkit.TcpRelay relay = new io.dbbackup.testkit.TcpRelay(s3.endpoint()) {
+            @Override
+            protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+                return down.get() ? 0 : n; // down: every connection, pooled or new, ends at its next bytes
+            }
+        }) {
+            S3Store store = new S3Store(through(direct, relay.uri()));
+            store.abortRetryWindow = java.time.Duration.ofSeconds(1);
+            try (store; var upload = store.upload("big.bin", ctx())) {
+                upload.stream().write(data);
+                long until = System.nanoTime() + 30_000_000_000L;
+                while (S3Fixture.multipartUploads(admin, BUCKET).stream().noneMatch(u -> u.key().startsWith(prefix))) {
+                    assertThat(System.nanoTime()).as("the multipart upload started").isLessThan(until);
+                    Thread.sleep(50);
+                }
+                down.set(true);
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                    upload.stream().write(data);
+                    upload.commit();
+                });
+                assertThat(t).as("the upload fails").isNotNull();
+            }
+        } finally {
+            for (var u : S3Fixture.multipartUploads(admin, BUCKET)) {
+                if (u.key().startsWith(prefix)) {
+                    admin.abortMultipartUpload(b -> b.bucket(BUCKET).key(u.key()).uploadId(u.uploadId()));
+                }
+            }
+        }
+        assertThat(logText.toString()).as("the log").containsPattern("WARN +could not abort the multipart upload; its parts stay"
+                + " in the bucket \\(billed as stored data\\) until the job's prune removes them once a day old \\(or an abort,"
+                + " or a lifecycle rule AbortIncompleteMultipartUpload\\) object=");
+    }
+
+    /** Pruning thousands of WAL segments: DeleteObjects with 1,000 keys per request, not one DELETE per key. */
     @Test
     void deleteAllSendsOneRequestPerThousandKeys() throws Exception {
         try (Store store = createStore()) {
