@@ -92,6 +92,9 @@ final class MySqlClient {
         cmd.add(tool.toString());
         cmd.add(defaults.argument());
         cmd.addAll(connectionArgs(s, family));
+        if (tool.getFileName().toString().equals(s.flavor().clientTool())) {
+            cmd.add("--connect-timeout=" + CONNECT_TIMEOUT_SECONDS);
+        }
         return cmd;
     }
 
@@ -217,11 +220,27 @@ final class MySqlClient {
      */
     private String addressUnreached(ToolFailedException e) {
         java.util.Set<Integer> errors = MySqlErrors.errorNumbers(e.stderrTail());
-        if (s.addressPlace() == null || !(errors.contains(2002) || errors.contains(2003) || errors.contains(2005))) {
-            return "";
+        boolean silent = s.socket() == null && errors.contains(2013) && SILENT_SERVER.matcher(e.stderrTail()).find();
+        String words = silent ? ": the server at " + s.address() + " accepted the connection but did not answer within "
+                + CONNECT_TIMEOUT_SECONDS + " s: is it " + (s.flavor() == MySqlFlavor.MARIADB ? "MariaDB" : "MySQL")
+                + "? (another service on that port, a proxy or load balancer with no server behind it, or a server that "
+                + "hangs)" : "";
+        if (s.addressPlace() == null || !(silent || errors.contains(2002) || errors.contains(2003) || errors.contains(2005))) {
+            return words;
         }
-        return "; check " + s.addressPlace();
+        return words + "; check " + s.addressPlace();
     }
+
+    /**
+     * How long the client ({@code mysql}, {@code mariadb}: {@code --connect-timeout}) waits for the connection and the
+     * server's greeting; without it a port that takes the connection and sends nothing held the run for ever (the dump
+     * tools have no such option, the client's query before every dump meets such a server first).
+     */
+    static final int CONNECT_TIMEOUT_SECONDS = 30;
+
+    /** The client's 2013 for a greeting that did not come in time (ETIMEDOUT, or EAGAIN of a socket read timeout). */
+    private static final java.util.regex.Pattern SILENT_SERVER = java.util.regex.Pattern.compile(
+            "reading initial communication packet', system error: (?:110|11)\\b");
 
         /** Runs one or more statements with the client and returns the rows of the results ({@code -N -B}). */
     List<List<String>> query(String sql, String database, DefaultsFile defaults, OperationContext ctx) throws IOException {

@@ -195,11 +195,13 @@ final class PgErrors {
     /**
      * {@code stderr} with the config places of a refused password ({@link #passwordPlace}) and of an address that cannot be
      * reached after libpq's line that says so, e.g. {@code … failed: Connection refused; check datasources.app.host at
-     * config.yaml:5:11 and datasources.app.port at config.yaml:6:11}: which settings to fix. Only dbbackup's error carries
-     * these; the quote of the tool's output is its own words ({@link ToolFailedException#toolOutput}).
+     * config.yaml:5:11 and datasources.app.port at config.yaml:6:11}: which settings to fix; a timeout after the server took
+     * the connection says so first ({@link SilentServer#explain}). Only dbbackup's error carries these; the quote of the
+     * tool's output is its own words ({@link ToolFailedException#toolOutput}).
      */
     static String places(String stderr, PostgresSettings settings) {
-        return addressPlace(passwordPlace(stderr, settings.password()), settings.addressPlace());
+        return SilentServer.explain(addressPlace(passwordPlace(stderr, settings.password()), settings.addressPlace()),
+                PostgresSettings.CONNECT_TIMEOUT);
     }
 
     /** {@code stderr} with {@code "; check " + place} after libpq's first line of an address not reached ({@link #UNREACHABLE}). */

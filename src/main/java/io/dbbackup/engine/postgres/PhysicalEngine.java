@@ -39,7 +39,7 @@ import java.util.Optional;
 public final class PhysicalEngine implements Engine {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
     /** libpq's PGCONNECT_TIMEOUT as the tools get it. */
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CONNECT_TIMEOUT = PostgresSettings.CONNECT_TIMEOUT;
     private static final List<String> LISTED = List.of("timeline", "start_lsn", "end_lsn", "system_identifier", "server_version");
 
     private final PhysicalSettings settings;

@@ -18,6 +18,9 @@ record PostgresSettings(String host, int port, String user, Secret password, Str
                         Path sslrootcert, Path sslcert, Path sslkey, DumpFormat format, Duration timeout,
                         String pgVersion, Path binDir, DumpOptions dumpOptions, String addressPlace) {
 
+    /** libpq's {@code PGCONNECT_TIMEOUT} as the tools get it, and the built-in replication client's bound on connecting. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
     /**
      * Settings no config file gave: no {@code addressPlace} (the config places of {@code host} and {@code port}, e.g.
      * {@code datasources.app.host at config.yaml:5:11 and datasources.app.port at config.yaml:6:11}, which an address that
@@ -38,7 +41,7 @@ record PostgresSettings(String host, int port, String user, Secret password, Str
         env.put("PGUSER", user);
         env.put("PGDATABASE", db);
         env.put("PGAPPNAME", "dbbackup");
-        env.put("PGCONNECT_TIMEOUT", "30");
+        env.put("PGCONNECT_TIMEOUT", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
         if (sslmode != null) {
             env.put("PGSSLMODE", sslmode);
         }

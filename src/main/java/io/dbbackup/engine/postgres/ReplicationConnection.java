@@ -42,6 +42,8 @@ final class ReplicationConnection implements AutoCloseable {
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final List<String> notices = new ArrayList<>();
     private PgVersion version;
+    /** Whether the server sent a message yet (a start-up that times out before it did met a server that never answers). */
+    private boolean heard;
     /** CopyData bytes received so far (said when the server goes away midway). */
     private long copied;
 
@@ -77,6 +79,8 @@ final class ReplicationConnection implements AutoCloseable {
             return openUnix(Path.of(host, ".s.PGSQL." + port), startup, auth);
         }
         Socket socket = connect(host, port, connectTimeout);
+        boolean answered = false;
+        ReplicationConnection c = null;
         try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
             if (tls.attempt()) {
@@ -85,6 +89,7 @@ final class ReplicationConnection implements AutoCloseable {
                 o.writeInt(SSL_REQUEST);
                 o.flush();
                 int answer = socket.getInputStream().read();
+                answered = true;
                 if (answer == 'S') {
                     socket = tls.wrap(socket, host, port);
                 } else if (answer == 'N') {
@@ -93,12 +98,18 @@ final class ReplicationConnection implements AutoCloseable {
                     throw new IOException("PostgreSQL at " + HostPort.of(host, port) + " answered the TLS request with " + answer);
                 }
             }
-            ReplicationConnection c = new ReplicationConnection(socket,
+            c = new ReplicationConnection(socket,
                     new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 17)),
                     new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 8192)));
             c.startup(startup, auth);
             socket.setSoTimeout(0);
             return c;
+        } catch (java.net.SocketTimeoutException e) {
+            socket.close();
+            if (answered || c != null && c.heard) {
+                throw e;
+            }
+            throw new AddressNotReached(SilentServer.words(host, port, connectTimeout), e);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -151,6 +162,7 @@ final class ReplicationConnection implements AutoCloseable {
      * message is the system's words ({@code Connection refused}), the cause what the socket threw.
      */
     static final class AddressNotReached extends IOException {
+        // also a port that took the connection and sent nothing within the connect timeout (SilentServer.words)
         AddressNotReached(String message, IOException cause) {
             super(message, cause);
         }
@@ -312,6 +324,7 @@ final class ReplicationConnection implements AutoCloseable {
     private Message next() throws IOException {
         while (true) {
             int type = in.readUnsignedByte();
+            heard = true;
             Message m = finish(type, length());
             if (m != null) {
                 return m;

@@ -38,6 +38,7 @@ import net.schmizz.sshj.userauth.password.Resource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -117,19 +118,24 @@ public final class SftpStore implements Store {
         SSHClient c = new SSHClient(config);
         c.getConnection().getKeepAlive().setKeepAliveInterval((int) cfg.keepalive().toSeconds());
         c.setConnectTimeout((int) cfg.connectTimeout().toMillis());
-        c.setTimeout((int) cfg.timeout().toMillis());
+        // the server's banner and the key exchange within connect_timeout too (or timeout, when shorter), as OpenSSH's
+        // ConnectTimeout bounds the banner: a port that takes the connection and sends nothing waited 'timeout' (60 s)
+        // for each connection made
+        c.setTimeout((int) handshakeTimeout().toMillis());
         HostKeyCheck check = new HostKeyCheck(cfg, Log.get());
         c.addHostKeyVerifier(check);
         try {
             try {
                 c.connect(cfg.host(), cfg.port());
+                c.setTimeout((int) cfg.timeout().toMillis());
+                c.getSocket().setSoTimeout((int) cfg.timeout().toMillis());
             } catch (TransportException e) {
                 if (check.problem() != null) {
                     throw DbBackupException.permanent(check.problem(), null);
                 }
-                throw cannotConnect(e);
+                throw cannotConnect(e, c);
             } catch (IOException e) {
-                throw cannotConnect(e);
+                throw cannotConnect(e, c);
             }
             authenticate(c);
             SFTPClient client = new SftpStart(cfg).start(c);
@@ -273,20 +279,35 @@ public final class SftpStore implements Store {
      * {@link #fail} would read an EOF as. After words that name the store ({@code cannot list d/ in sftp u@h:2222:/p}) it
      * says {@code cannot connect: …}, the server said once.
      */
-    private ConnectFailed cannotConnect(IOException e) {
+    private ConnectFailed cannotConnect(IOException e, SSHClient c) {
         String why;
-        if (handshakeClosed(e)) {
+        if (handshakeStalled(e) && c.getTransport().getServerVersion() == null) {
+            why = "no SSH banner within " + Human.settingSpaced(handshakeTimeout()) + " (the port took the connection but"
+                    + " no SSH server answered: a hung sshd, another service on that port, or a proxy or load balancer with"
+                    + " nothing behind it; '" + handshakeTimeoutKey() + "' sets how long)";
+        } else if (handshakeClosed(e)) {
             why = "the server closed the connection during the SSH handshake (an sshd at its MaxStartups limit of"
                     + " connections still logging in drops the next ones: many jobs or hosts connecting to it at once; or a"
                     + " firewall, fail2ban or TCP wrappers refusing this host: the server's log says which)";
         } else if (handshakeStalled(e)) {
-            why = "the server did not go through the SSH handshake: no answer for " + Human.settingSpaced(cfg.timeout())
-                    + " (the connection stalled; 'timeout' sets how long)";
+            why = "the server did not go through the SSH key exchange: no answer for "
+                    + Human.settingSpaced(handshakeTimeout()) + " (the connection stalled; '" + handshakeTimeoutKey()
+                    + "' sets how long)";
         } else {
             why = reason(e);
         }
         return new ConnectFailed(cfg.describe(), "sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()), "cannot connect",
                 ": " + why, e);
+    }
+
+    /** How long the server's banner and the key exchange may take: {@code connect_timeout}, or {@code timeout} when shorter. */
+    private Duration handshakeTimeout() {
+        return cfg.timeout().compareTo(cfg.connectTimeout()) < 0 ? cfg.timeout() : cfg.connectTimeout();
+    }
+
+    /** The key that sets {@link #handshakeTimeout}. */
+    private String handshakeTimeoutKey() {
+        return cfg.timeout().compareTo(cfg.connectTimeout()) < 0 ? "timeout" : "connect_timeout";
     }
 
     private static boolean handshakeClosed(Throwable e) {

@@ -53,6 +53,24 @@ class MySqlUnreachableIT {
                 + "config.yaml:4:11 and datasources.shop.port at config.yaml:5:11");
     }
 
+    /**
+     * A port that takes the connection and never sends the server's greeting (a black-holed port, another service): the
+     * client's connect timeout (30 s) ends the wait, which before held the run for ever, and the error says what happened.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 150, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aServerThatNeverAnswersIsNamedAsSuchWithTheHostAndPortKeys() throws Exception {
+        try (io.dbbackup.testkit.SilentServer silent = new io.dbbackup.testkit.SilentServer()) {
+            long start = System.nanoTime();
+            Cli.Result r = backup("127.0.0.1", silent.port());
+            java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).as(r.toString()).isLessThan(java.time.Duration.ofSeconds(75));
+            assertThat(r.err()).as(r.toString()).contains("the server at 127.0.0.1:" + silent.port() + " accepted the "
+                    + "connection but did not answer within 30 s: is it MariaDB?").contains("; check datasources.shop.host at "
+                    + "config.yaml:4:11 and datasources.shop.port at config.yaml:5:11");
+        }
+    }
+
     @Test
     void aHostNameThatDoesNotResolveNamesTheHostAndPortKeys() throws Exception {
         Cli.Result r = backup("no-such-host.invalid", 3306);

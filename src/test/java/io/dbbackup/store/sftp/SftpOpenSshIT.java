@@ -440,7 +440,7 @@ class SftpOpenSshIT extends CredentialedStoreContract {
 
     /**
      * A server whose answer never comes back once the TCP connection is made (a black-holed path, a wedged sshd): the
-     * connection fails after the store's {@code timeout} saying the server did not go through the SSH handshake, a
+     * connection fails after the store's {@code timeout} (shorter than its {@code connect_timeout}) saying no SSH banner came, a
      * retryable failure. Before it was "sftp stat … failed: sftp cannot connect to …: Read timed out".
      */
     @Test
@@ -459,8 +459,9 @@ class SftpOpenSshIT extends CredentialedStoreContract {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(relay.stalled()).as("the server's banner was held back").isEqualTo(1);
             assertThat(t).isInstanceOf(java.io.IOException.class).hasMessage("sftp cannot connect to 127.0.0.1:"
-                    + relay.uri().getPort() + ": the server did not go through the SSH handshake: no answer for 2 s (the"
-                    + " connection stalled; 'timeout' sets how long)");
+                    + relay.uri().getPort() + ": no SSH banner within 2 s (the port took the connection but no SSH server"
+                    + " answered: a hung sshd, another service on that port, or a proxy or load balancer with nothing behind"
+                    + " it; 'timeout' sets how long)");
             assertThat(io.dbbackup.pipeline.Failures.map("backup failed", t).retryable()).as("the job's retry applies").isTrue();
             assertThat(ms).as("failed within a few timeouts").isLessThan(15_000);
         }
