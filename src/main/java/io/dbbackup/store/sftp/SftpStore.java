@@ -281,7 +281,7 @@ public final class SftpStore implements Store {
      */
     private ConnectFailed cannotConnect(IOException e, SSHClient c) {
         String why;
-        if (handshakeStalled(e) && c.getTransport().getServerVersion() == null) {
+        if (handshakeStalled(e) && !bannerCame(c)) {
             why = "no SSH banner within " + Human.settingSpaced(handshakeTimeout()) + " (the port took the connection but"
                     + " no SSH server answered: a hung sshd, another service on that port, or a proxy or load balancer with"
                     + " nothing behind it; '" + handshakeTimeoutKey() + "' sets how long)";
@@ -298,6 +298,16 @@ public final class SftpStore implements Store {
         }
         return new ConnectFailed(cfg.describe(), "sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()), "cannot connect",
                 ": " + why, e);
+    }
+
+    /** Whether the server's SSH banner ({@code SSH-2.0-…}) came on {@code c}: sshj has none yet, or fails to cut an empty one. */
+    private static boolean bannerCame(SSHClient c) {
+        try {
+            String version = c.getTransport().getServerVersion();
+            return version != null && !version.isEmpty();
+        } catch (RuntimeException none) {
+            return false;
+        }
     }
 
     /** How long the server's banner and the key exchange may take: {@code connect_timeout}, or {@code timeout} when shorter. */
