@@ -103,7 +103,33 @@ public final class SftpStore implements Store {
         return cfg;
     }
 
-    synchronized SFTPClient sftp() throws IOException {
+    /**
+     * The connection, made when there is none. A caller that waited while another's attempt to connect failed (a backup's
+     * overwrite check and its upload start together) gets that failure instead of waiting as long again on the same
+     * server; a later call tries anew.
+     */
+    SFTPClient sftp() throws IOException {
+        long asked = System.nanoTime();
+        synchronized (this) {
+            ConnectFailed failed = lastConnectFailure;
+            if (failed != null && lastConnectFailedAt - asked > 0 && sftp == null) {
+                throw failed;
+            }
+            try {
+                return connected();
+            } catch (ConnectFailed e) {
+                lastConnectFailure = e;
+                lastConnectFailedAt = System.nanoTime();
+                throw e;
+            }
+        }
+    }
+
+    /** The last connect that failed ({@link #sftp}) and when it ended ({@link System#nanoTime}). */
+    private ConnectFailed lastConnectFailure;
+    private long lastConnectFailedAt;
+
+    private SFTPClient connected() throws IOException {
         if (closed) {
             throw new StoreClosedException(cfg.describe());
         }
