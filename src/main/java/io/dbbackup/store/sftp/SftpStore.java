@@ -69,7 +69,8 @@ public final class SftpStore implements Store {
 
     private final SftpSettings cfg;
     private SSHClient ssh;
-    private SFTPClient sftp;
+    /** Read without the lock where only its identity matters ({@link #reconnectingOnce}): a connect holds the lock. */
+    private volatile SFTPClient sftp;
     /**
      * Folders this store's uploads made that are not removed yet: those of committed uploads, and those of aborted ones
      * that the server would not remove (they held something, such as the sidecars a backup that failed after its claim
@@ -401,10 +402,7 @@ public final class SftpStore implements Store {
      * upload's temporary file; a connection lost under an upload's data or commit still fails that upload.
      */
     private <T> T reconnectingOnce(Operation<T> op) throws IOException {
-        SFTPClient began;
-        synchronized (this) {
-            began = sftp;
-        }
+        SFTPClient began = sftp; // not under the lock: a caller must reach sftp() while another connects (see there)
         try {
             return op.run();
         } catch (ConnectionLost e) {
