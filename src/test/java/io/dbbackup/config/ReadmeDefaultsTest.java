@@ -253,6 +253,10 @@ class ReadmeDefaultsTest {
             }
             return;
         }
+        if (path.endsWith(".another") && a instanceof java.util.function.Supplier<?>
+                && b instanceof java.util.function.Supplier<?>) {
+            return; // StoreConfig's maker of another instance: made from the same section as the store compared beside it
+        }
         if (a == null || b == null || a.getClass() != b.getClass()) {
             out.add(path + ": " + a + " / " + b);
             return;
