@@ -246,6 +246,85 @@ class StoreStallSignalIT {
         }
     }
 
+    /**
+     * SIGTERM while a backup's first S3 request, the HeadObject that checks no backup already has the key, waits for an
+     * answer that never comes (a slow or black-holed endpoint): the request is stopped at once and the process exits
+     * 143 within seconds, saying interrupted. The HEAD was not stopped: the job was reported "still stopping 10 s after
+     * the signal".
+     */
+    @Test
+    void sigtermWhileTheNameChecksHeadWaitsForItsAnswerExitsWithinSeconds() throws Exception {
+        String bucket = "stallh-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createBucket(b -> b.bucket(bucket));
+        try (RequestHolder relay = new RequestHolder(s3.endpoint(), "^HEAD /[^ ?]*\\.sql(\\?[^ ]*)? HTTP/1\\.1")) {
+            writeConfig("""
+                    datasources:
+                      slow:
+                        engine: fake
+                        compression: none
+                        command: [sh, -c, 'head -c 100000 /dev/urandom']
+                    """, s3Store(relay.uri(), bucket));
+            Exit e = terminateWhen(Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey()),
+                    () -> relay.held() > 0, "backup", "slow");
+            assertThat(e.code).as(e.toString()).isEqualTo(143);
+            assertThat(e.ms).as("exits within seconds of SIGTERM (over 10 s before: still stopping): " + e).isLessThan(3_000);
+            assertThat(e.out + e.err).as(e.toString()).contains("interrupted").doesNotContain("still stopping");
+            assertThat(admin.listObjectsV2(b -> b.bucket(bucket)).contents()).as("nothing under a key").isEmpty();
+            assertThat(S3Fixture.multipartUploads(admin, bucket)).as("no multipart upload left").isEmpty();
+        }
+    }
+
+    /**
+     * SIGTERM while the backup's claim of its key (the conditional PutObject of its {@code .sha256}) waits for an
+     * answer that never comes: the claim is stopped at once, the process exits 143 within seconds, and no claim, backup
+     * or multipart upload is left in the bucket.
+     */
+    @Test
+    void sigtermWhileTheClaimWaitsForItsAnswerExitsWithinSecondsAndLeavesNoClaim() throws Exception {
+        String bucket = "stallc-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createBucket(b -> b.bucket(bucket));
+        try (RequestHolder relay = new RequestHolder(s3.endpoint(), "^PUT /[^ ?]*\\.sha256(\\?[^ ]*)? HTTP/1\\.1")) {
+            writeConfig("""
+                    datasources:
+                      slow:
+                        engine: fake
+                        compression: none
+                        command: [sh, -c, 'head -c 100000 /dev/urandom']
+                    """, s3Store(relay.uri(), bucket));
+            Exit e = terminateWhen(Map.of("S3_ACCESS", s3.accessKey(), "S3_SECRET", s3.secretKey()),
+                    () -> relay.held() > 0, "backup", "slow");
+            assertThat(e.code).as(e.toString()).isEqualTo(143);
+            assertThat(e.ms).as("exits within seconds of SIGTERM: " + e).isLessThan(3_000);
+            assertThat(e.out + e.err).as(e.toString()).contains("interrupted").doesNotContain("still stopping");
+            assertThat(admin.listObjectsV2(b -> b.bucket(bucket)).contents()).as("no claim, no backup").isEmpty();
+            assertThat(S3Fixture.multipartUploads(admin, bucket)).as("no multipart upload left").isEmpty();
+        }
+    }
+
+    /** A relay to S3 that takes each request whose first line matches {@code line} and never forwards it. */
+    static final class RequestHolder extends io.dbbackup.testkit.TcpRelay {
+        private final java.util.regex.Pattern line;
+        private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+
+        RequestHolder(URI target, String line) throws java.io.IOException {
+            super(target);
+            this.line = java.util.regex.Pattern.compile(line, java.util.regex.Pattern.MULTILINE);
+        }
+
+        int held() {
+            return held.get();
+        }
+
+        @Override
+        protected int pass(boolean toServer, byte[] buf, int n, long seen) {
+            if (toServer && line.matcher(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)).find()) {
+                held.incrementAndGet();
+                return silenceUntilClosed();
+            }
+            return n;
+        }
+    }
+
     /** A relay to S3 that takes each GetObject of a {@code .sql} backup and never forwards it: no answer ever comes. */
     static final class ArtifactGetHolder extends io.dbbackup.testkit.TcpRelay {
         private static final java.util.regex.Pattern ARTIFACT_GET =
