@@ -118,6 +118,45 @@ public final class S3Store implements Store {
         return client;
     }
 
+    /**
+     * {@code request}, stopped when the current operation is cancelled ({@link CancelSignal}: SIGTERM, a job's timeout)
+     * while it is on its way: it then fails at once (the SDK's {@link WatchedHttpClient.StoppedException}, mapped by the
+     * caller as any failure). A backup's requests before its upload (the check that no backup has its key, the claim)
+     * held a SIGTERM until the stall timeout on a slow or silent endpoint: the job was reported still stopping. A
+     * request started once the operation is already cancelled goes out (a cancelled job's cleanup: the claim's
+     * read-back and delete, an upload's abort); the stall timeout bounds it.
+     */
+    <T> T stoppable(java.util.function.Function<S3Client, T> request) {
+        CancelSignal.Token cancel = CancelSignal.current();
+        S3Client c = client();
+        WatchedHttpClient h;
+        synchronized (this) {
+            h = http;
+        }
+        if (h == null || cancel.isCancelled()) {
+            return request.apply(c);
+        }
+        Thread me = Thread.currentThread();
+        Object by = new Object();
+        boolean[] live = {true}; // guarded by 'by', as in get: a late hook must not stop this thread's next requests
+        CancelSignal.Registration stop = cancel.onCancel(() -> {
+            synchronized (by) {
+                if (live[0]) {
+                    h.stop(me, by);
+                }
+            }
+        });
+        try {
+            return request.apply(c);
+        } finally {
+            stop.close();
+            synchronized (by) {
+                live[0] = false;
+                h.resume(me, by);
+            }
+        }
+    }
+
     /** Closes the connections of the requests {@code threads} have on their way (an upload's workers, cut off). */
     void cutOff(java.util.Collection<Thread> threads) {
         WatchedHttpClient h;
@@ -338,7 +377,8 @@ public final class S3Store implements Store {
             io.dbbackup.spi.PageMarkers markers = new io.dbbackup.spi.PageMarkers("s3://" + cfg.bucket() + "/" + full);
             String token = null;
             do {
-                ListObjectsV2Response page = client().listObjectsV2(req.continuationToken(token).build());
+                ListObjectsV2Request pageRequest = req.continuationToken(token).build();
+                ListObjectsV2Response page = stoppable(c -> c.listObjectsV2(pageRequest));
                 for (S3Object o : page.contents()) {
                     String k = o.key();
                     if (k.startsWith(full) && !k.endsWith("/") && (!oneLevel || k.indexOf('/', full.length()) < 0)) {
@@ -380,7 +420,8 @@ public final class S3Store implements Store {
             ListMultipartUploadsRequest.Builder req = ListMultipartUploadsRequest.builder().bucket(cfg.bucket()).prefix(full);
             String next;
             do {
-                ListMultipartUploadsResponse page = client().listMultipartUploads(req.build());
+                ListMultipartUploadsRequest pageRequest = req.build();
+                ListMultipartUploadsResponse page = stoppable(c -> c.listMultipartUploads(pageRequest));
                 for (MultipartUpload u : page.uploads()) {
                     if (u.key().startsWith(full)) {
                         partsOf(u).ifPresent(out::add);
@@ -412,7 +453,8 @@ public final class S3Store implements Store {
             ListPartsRequest.Builder req = ListPartsRequest.builder().bucket(cfg.bucket()).key(u.key()).uploadId(u.uploadId());
             String next;
             do {
-                ListPartsResponse page = client().listParts(req.build());
+                ListPartsRequest pageRequest = req.build();
+                ListPartsResponse page = stoppable(c -> c.listParts(pageRequest));
                 for (Part p : page.parts()) {
                     size += p.size() == null ? 0 : p.size();
                     if (p.lastModified() != null && (last == null || p.lastModified().isAfter(last))) {
@@ -451,7 +493,7 @@ public final class S3Store implements Store {
     public Optional<StoredObject> stat(String key) throws IOException {
         String full = fullKey(key);
         try {
-            HeadObjectResponse h = client().headObject(r -> r.bucket(cfg.bucket()).key(full));
+            HeadObjectResponse h = stoppable(c -> c.headObject(r -> r.bucket(cfg.bucket()).key(full)));
             return Optional.of(new StoredObject(key, h.contentLength(), h.lastModified()));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
@@ -475,7 +517,7 @@ public final class S3Store implements Store {
             return;
         }
         try {
-            client().headBucket(b -> b.bucket(cfg.bucket()));
+            stoppable(c -> c.headBucket(b -> b.bucket(cfg.bucket())));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 throw S3Errors.missingBucket(cfg, what + ": HTTP 404, and HeadBucket too");

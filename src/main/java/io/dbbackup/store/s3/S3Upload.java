@@ -266,7 +266,7 @@ final class S3Upload extends ChunkedUpload {
     }
 
     private void put(PutObjectRequest request, byte[] data, int length) {
-        resendingDamaged("object", () -> store.client().putObject(request, body(data, length)));
+        resendingDamaged("object", () -> store.stoppable(c -> c.putObject(request, body(data, length))));
     }
 
     @Override
