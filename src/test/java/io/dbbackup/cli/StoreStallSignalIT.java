@@ -301,39 +301,6 @@ class StoreStallSignalIT {
         }
     }
 
-    /**
-     * The same on Azure: SIGTERM while the check that no blob has the backup's key (a HEAD) waits for an answer that
-     * never comes; the HEAD was sent without the operation's cancellation and held the job "still stopping".
-     */
-    @Test
-    void sigtermWhileTheNameChecksAzureHeadWaitsForItsAnswerExitsWithinSeconds() throws Exception {
-        try (AzuriteServer azurite = new AzuriteServer()) {
-            String container = "stallh-" + UUID.randomUUID().toString().substring(0, 8);
-            io.dbbackup.store.azure.AzureFixture.createContainer(azurite, container);
-            try (RequestHolder relay = new RequestHolder(azurite.endpoint(), "^HEAD /[^ ?]*\\.sql(\\?[^ ]*)? HTTP/1\\.1")) {
-                writeConfig("""
-                        datasources:
-                          slow:
-                            engine: fake
-                            compression: none
-                            command: [sh, -c, 'head -c 100000 /dev/urandom']
-                        """, """
-                            type: azure
-                            account: %s
-                            container: %s
-                            endpoint: %s/%s
-                            account_key_env: AZ_KEY
-                        """.formatted(AzuriteServer.ACCOUNT, container, relay.uri(), AzuriteServer.ACCOUNT));
-                Exit e = terminateWhen(Map.of("AZ_KEY", azurite.accountKey()), () -> relay.held() > 0, "backup", "slow");
-                assertThat(e.code).as(e.toString()).isEqualTo(143);
-                assertThat(e.ms).as("exits within seconds of SIGTERM: " + e).isLessThan(3_000);
-                assertThat(e.out + e.err).as(e.toString()).contains("interrupted").doesNotContain("still stopping");
-                assertThat(io.dbbackup.store.azure.AzureFixture.blobsAndStagedBlocks(azurite, container))
-                        .as("no blob, no staged block").isEmpty();
-            }
-        }
-    }
-
     /** A relay to S3 that takes each request whose first line matches {@code line} and never forwards it. */
     static final class RequestHolder extends io.dbbackup.testkit.TcpRelay {
         private final java.util.regex.Pattern line;

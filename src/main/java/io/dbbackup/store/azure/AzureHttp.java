@@ -116,18 +116,11 @@ final class AzureHttp {
         return entra;
     }
 
-    /**
-     * Sends a request on the container ({@code name} empty) or on blob {@code name}; resends as the class says. Stopped
-     * when the current operation is cancelled (SIGTERM, a job's timeout) while it is on its way: a backup's check that
-     * no blob has its key held a SIGTERM until the stall timeout on a silent endpoint. One started once the operation is
-     * already cancelled goes out (a cancelled job's cleanup), bounded by the stall timeout.
-     */
+    /** Sends a request on the container ({@code name} empty) or on blob {@code name}; resends as the class says. */
     Response send(String method, String name, Map<String, String> query, Map<String, String> headers,
                   byte[] body, int off, int len) throws IOException {
-        io.dbbackup.core.CancelSignal.Token current = io.dbbackup.core.CancelSignal.current();
-        io.dbbackup.core.CancelSignal.Token cancel = current.isCancelled() ? io.dbbackup.core.CancelSignal.NONE : current;
         HttpResponse<byte[]> h = exchange(progress -> request(method, name, query, headers, body, off, len, progress),
-                HttpResponse.BodyHandlers.ofByteArray(), refused -> { }, cancel);
+                HttpResponse.BodyHandlers.ofByteArray(), refused -> { }, io.dbbackup.core.CancelSignal.NONE);
         return new Response(h.statusCode(), h.headers().map(), h.body());
     }
 
