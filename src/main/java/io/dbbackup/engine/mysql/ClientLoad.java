@@ -138,10 +138,7 @@ final class ClientLoad {
         if (!stderr(failure).contains("ERROR 1050")) {
             return failure;
         }
-        return withNote(failure, "; a restore in part (--table, --schema) does not replace what is in place: add "
-                + "--data-only to load the backup's rows into the table that is there (one transaction: a row whose key is "
-                + "there already rolls it all back), drop it first to bring back the backup's own, or restore into "
-                + "another datasource with --to");
+        return withNote(failure, "; " + io.dbbackup.spi.InPlace.TABLE);
     }
 
     /** {@code failure} with {@code note} (empty: none) after its message. */

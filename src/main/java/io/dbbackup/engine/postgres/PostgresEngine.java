@@ -9,6 +9,7 @@ import io.dbbackup.spi.ChildProcess;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.DumpTail;
 import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.InPlace;
 import io.dbbackup.spi.Location;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
@@ -345,7 +346,39 @@ public final class PostgresEngine implements Engine {
             return state.saying(options.dataOnly() ? "a --data-only restore fails: its rows need it and the tables to exist; "
                     + "restore without --data-only first" : "the restore creates it");
         }
+        if (options.partial() && !options.dataOnly() && !options.tables().isEmpty()) {
+            String inPlace = inPlace(options, ctx);
+            if (!inPlace.isEmpty()) {
+                return state.saying("it holds " + inPlace + " already, so the restore of " + options.describeSelection()
+                        + " would fail: " + InPlace.TABLE);
+            }
+        }
         return options.clean() || options.partial() ? state : state.keepingWhatItHolds();
+    }
+
+    /**
+     * The relations named by {@code --table} (in the {@code --schema}s, if any) that the target holds already, as
+     * {@code table public.orders, view public.big}, or "" (also when they cannot be read: the restore says it then).
+     */
+    private String inPlace(RestoreOptions options, OperationContext ctx) {
+        String sql = "select string_agg(case when c.relkind in ('v','m') then 'view ' when c.relkind = 'S' then 'sequence '"
+                + " else 'table ' end || n.nspname || '.' || c.relname, ', ' order by n.nspname, c.relname)"
+                + " from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
+                + " where c.relkind in ('r','p','f','v','m','S') and c.relname in (" + literals(options.tables()) + ")"
+                + (options.schemas().isEmpty() ? " and n.nspname not in ('pg_catalog', 'information_schema')"
+                        + " and n.nspname not like 'pg\\_%'"
+                        : " and n.nspname in (" + literals(options.schemas()) + ")") + ";";
+        try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
+            return pg.query(settings.database(), pass, ctx, sql).strip();
+        } catch (IOException e) {
+            ctx.log().debug("could not read which named tables the target holds", "target", settings.describe(),
+                    "error", e.getMessage());
+            return "";
+        }
+    }
+
+    private static String literals(List<String> names) {
+        return names.stream().map(n -> "'" + n.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** {@code database ... holds 1 table, 0 views, 2 sequences, 0 large objects}. */

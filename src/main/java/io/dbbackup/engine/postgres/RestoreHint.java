@@ -1,5 +1,6 @@
 package io.dbbackup.engine.postgres;
 
+import io.dbbackup.spi.InPlace;
 import io.dbbackup.spi.RestoreOptions;
 
 import java.util.List;
@@ -262,8 +263,8 @@ final class RestoreHint {
         if (options.clean()) {
             return "";
         }
-        return options.partial() ? " (the target already holds it: drop it first, or restore it into another "
-                + "database with --to; --clean does not combine with --table or --schema)"
+        return options.partial() ? " (" + (options.dataOnly() ? InPlace.NOT_A_TABLE
+                : InPlace.TABLE) + "; --clean does not combine with --table or --schema)"
                 : " (the target already holds these objects: restore with --clean to replace them)";
     }
 }

@@ -6,6 +6,7 @@ import io.dbbackup.core.Human;
 import io.dbbackup.core.OpenFiles;
 import io.dbbackup.spi.DumpInfo;
 import io.dbbackup.spi.Engine;
+import io.dbbackup.spi.InPlace;
 import io.dbbackup.spi.Location;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
@@ -23,6 +24,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -510,12 +512,14 @@ public final class SqliteEngine implements Engine {
         }
         int tables;
         int views;
+        String inPlace;
         try (Connection c = open(path, true, lockTimeout, ctx.cancellation()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select count(case type when 'table' then 1 end), count(case type when 'view' then 1 end) "
                      + "from sqlite_master where type in ('table','view') and name not like 'sqlite_%'")) {
             rs.next();
             tables = rs.getInt(1);
             views = rs.getInt(2);
+            inPlace = inPlace(c, options);
         } catch (SQLException e) {
             ctx.cancellation().throwIfCancelled();
             long size = Files.size(path);
@@ -526,7 +530,33 @@ public final class SqliteEngine implements Engine {
         }
         // once this process's connection is closed: letting go of the locks taken here would drop its locks too
         return new TargetState(true, tables + views, holding(path, tables, views) + (ExclusiveAccess.heldElsewhere(restoredFile())
-                ? " and is open in another process (" + whileHeld(options) + ")" : "") + unwritableFolder(options));
+                ? " and is open in another process (" + whileHeld(options) + ")" : "") + inPlace + unwritableFolder(options));
+    }
+
+    /**
+     * For a restore of tables or views by name (not of their rows): those the target holds already, which stop it ({@code
+     * ; it holds table orders already, so the restore of table orders would fail: …} and the ways on), or "".
+     */
+    private static String inPlace(Connection c, RestoreOptions options) throws SQLException {
+        if (!options.partial() || options.dataOnly() || options.tables().isEmpty()) {
+            return "";
+        }
+        List<String> held = new ArrayList<>();
+        boolean table = false;
+        try (PreparedStatement ps = c.prepareStatement("select type, name from sqlite_master where type in ('table','view') "
+                + "and name = ?")) {
+            for (String name : options.tables()) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        held.add(rs.getString(1) + " " + rs.getString(2));
+                        table |= rs.getString(1).equals("table");
+                    }
+                }
+            }
+        }
+        return held.isEmpty() ? "" : "; it holds " + String.join(", ", held) + " already, so " + wouldFail(options)
+                + " would fail: " + (table ? InPlace.TABLE : InPlace.NOT_A_TABLE);
     }
 
     /**

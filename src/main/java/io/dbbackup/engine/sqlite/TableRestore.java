@@ -1,6 +1,7 @@
 package io.dbbackup.engine.sqlite;
 
 import io.dbbackup.core.DbBackupException;
+import io.dbbackup.spi.InPlace;
 import io.dbbackup.spi.OperationContext;
 import io.dbbackup.spi.RestoreOptions;
 
@@ -125,9 +126,25 @@ final class TableRestore {
                 }
             } catch (SQLException e) {
                 throw new IOException("restore of " + options.describeSelection() + " into SQLite " + target
-                        + " failed and was rolled back (nothing was applied): " + e.getMessage(), e);
+                        + " failed and was rolled back (nothing was applied): " + e.getMessage() + inPlace(e, options), e);
             }
         }
+    }
+
+    /** SQLite's words for an object of that name in the target: {@code table orders already exists}. */
+    private static final java.util.regex.Pattern IN_PLACE =
+            java.util.regex.Pattern.compile("\\b(table|view|index|trigger) .+? already exists");
+
+    /**
+     * The ways on after a restore in part met an object in place (with a leading {@code "; "}), or "": a table's rows may
+     * go into the one there ({@code --data-only}); a view, an index or a trigger holds none.
+     */
+    static String inPlace(SQLException e, RestoreOptions options) {
+        java.util.regex.Matcher m = IN_PLACE.matcher(String.valueOf(e.getMessage()));
+        if (options.dataOnly() || !m.find()) {
+            return "";
+        }
+        return "; " + (m.group(1).equals("table") ? InPlace.TABLE : InPlace.NOT_A_TABLE);
     }
 
     private static void copyTable(Connection c, String table, boolean dataOnly, OperationContext ctx)

@@ -226,11 +226,36 @@ class PostgresPartialRestoreIT {
     @ParameterizedTest
     @ValueSource(strings = {"shop", "shop-plain"})
     void aTableThatIsThereStopsTheRestoreWithAWayOutThatWorks(String job) {
+        Cli.Result dry = cli.run("-c", "config.yaml", "restore", job, "--table", "customers", "--dry-run");
+        assertThat(dry.toString()).contains("it holds table public.customers already, so the restore of table customers "
+                + "would fail: a restore in part (--table, --schema) does not replace what is in place: add --data-only");
+        Cli.Result dryRows = cli.run("-c", "config.yaml", "restore", job, "--table", "customers", "--data-only", "--dry-run");
+        assertThat(dryRows.toString()).doesNotContain("would fail");
+
         Cli.Result r = cli.run("-c", "config.yaml", "restore", job, "--table", "customers", "--auto-confirm");
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("already exists").contains("restore it into another database with --to")
+        assertThat(r.err()).contains("already exists").contains("restore into another datasource with --to")
+                .contains("add --data-only to load the backup's rows into the table that is there (one transaction: a row "
+                        + "whose key is there already rolls it all back), drop it first to bring back the backup's own")
                 .doesNotContain("restore with --clean");
+        assertThat(r.err().lines().filter(l -> l.startsWith("error: ")).count()).as(r.toString()).isEqualTo(1);
         assertThat(pg.queryOne("shop", "select count(*) from customers")).isEqualTo("50");
+
+        // the --data-only it names: one transaction, which a row whose key is there already rolls back whole
+        Cli.Result rows = cli.run("-c", "config.yaml", "restore", job, "--table", "customers", "--data-only", "--auto-confirm");
+        assertThat(rows.exit()).as(rows.toString()).isEqualTo(2);
+        assertThat(rows.err()).contains("rolled back").contains("duplicate key");
+        assertThat(pg.queryOne("shop", "select count(*) from customers")).isEqualTo("50");
+        // and into the table emptied of its rows, they come back
+        pg.execute("shop", "create table keep_orders as select * from orders; truncate orders, customers");
+        try {
+            Cli.Result back = cli.run("-c", "config.yaml", "restore", job, "--table", "customers", "--data-only",
+                    "--auto-confirm");
+            assertThat(back.exit()).as(back.toString()).isZero();
+            assertThat(pg.queryOne("shop", "select count(*) from customers")).isEqualTo("50");
+        } finally {
+            pg.execute("shop", "insert into orders select * from keep_orders; drop table keep_orders");
+        }
     }
 
     @ParameterizedTest

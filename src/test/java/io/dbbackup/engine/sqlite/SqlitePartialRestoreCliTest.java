@@ -78,11 +78,24 @@ class SqlitePartialRestoreCliTest {
         sql("drop table orders");
         sql("insert into customers(id, name) values (1000, 'came after the backup')");
 
+        Cli.Result dry = restore("--table", "orders", "--table", "totals", "--dry-run");
+        assertThat(dry.toString()).contains("; it holds table totals already, so the restore of tables orders and totals "
+                + "would fail: a restore in part (--table, --schema) does not replace what is in place: add --data-only");
+
         Cli.Result r = restore("--table", "orders", "--table", "totals", "--auto-confirm");
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(2); // totals exists: nothing applied
-        assertThat(r.err()).contains("rolled back (nothing was applied)").contains("already exists");
+        assertThat(r.err()).contains("rolled back (nothing was applied)").contains("already exists")
+                .contains("; a restore in part (--table, --schema) does not replace what is in place: add --data-only to "
+                        + "load the backup's rows into the table that is there (one transaction: a row whose key is there "
+                        + "already rolls it all back), drop it first to bring back the backup's own, or restore into another "
+                        + "datasource with --to");
+        assertThat(r.err().lines().filter(l -> l.startsWith("error: ")).count()).as(r.toString()).isEqualTo(1);
         assertThat(one("select count(*) from sqlite_master where name = 'orders'")).isEqualTo("0");
+        // the --data-only it names: totals still holds its rows, so the load is rolled back whole
+        Cli.Result rows = restore("--table", "totals", "--data-only", "--auto-confirm");
+        assertThat(rows.exit()).as(rows.toString()).isEqualTo(2);
+        assertThat(rows.err()).contains("rolled back (nothing was applied)").contains("UNIQUE constraint failed: totals.id");
 
         Cli.Result ok = restore("--table", "orders", "--auto-confirm");
         assertThat(ok.exit()).as(ok.toString()).isZero();
@@ -250,7 +263,10 @@ class SqlitePartialRestoreCliTest {
 
         Cli.Result again = restore("--table", "big_orders", "--auto-confirm");
         assertThat(again.exit()).as(again.toString()).isEqualTo(2);
-        assertThat(again.err()).contains("rolled back (nothing was applied)").contains("already exists");
+        assertThat(again.err()).contains("rolled back (nothing was applied)").contains("already exists")
+                .contains("; a restore in part (--table, --schema) does not replace what is in place: drop it first to "
+                        + "bring back the backup's own, or restore into another datasource with --to")
+                .as("a view has no rows to load").doesNotContain("add --data-only");
 
         Cli.Result rows = restore("--table", "big_orders", "--data-only", "--auto-confirm");
         assertThat(rows.exit()).as(rows.toString()).isEqualTo(1);
