@@ -377,10 +377,6 @@ public final class PostgresEngine implements Engine {
         }
     }
 
-    private static String literals(List<String> names) {
-        return names.stream().map(n -> "'" + n.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", "));
-    }
-
     /** {@code database ... holds 1 table, 0 views, 2 sequences, 0 large objects}. */
     static String holding(String database, int tables, int views, int sequences, long largeObjects) {
         return "database " + database + " holds " + Human.count(tables, "table") + ", " + Human.count(views, "view") + ", "
