@@ -119,7 +119,12 @@ final class PruneCommand implements Callable<Integer> {
                     }
                     // with --json a single job's failure is the row it has under --all (printed below), the exit code its own
                     statuses.add(f.status());
-                    ws.log().error(f.getMessage(), "job", job.name());
+                    Pruner.Failed about = failedAbout(f);
+                    if (about != null) { // about one backup: its key once, in its field
+                        ws.log().error(about.logged(), "job", job.name(), "key", about.key().orElseThrow());
+                    } else {
+                        ws.log().error(f.getMessage(), "job", job.name());
+                    }
                     if (json) {
                         Map<String, Object> row = JobRows.failed(job.name(), f);
                         row.put("deleted", deletedBefore(f)); // what is already gone, whatever the failure
@@ -172,6 +177,16 @@ final class PruneCommand implements Callable<Integer> {
                     + Unsent.closing(notSent));
         }
         return stopped.get() != null ? stopped.get().code() : RunSummary.of(statuses).code();
+    }
+
+    /** The prune failure about one backup ({@link Pruner.Failed#key}) that {@code failure} is or stops, else null. */
+    private static Pruner.Failed failedAbout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof Pruner.Failed f) {
+                return f.key().isPresent() && f.getMessage().equals(failure.getMessage()) ? f : null;
+            }
+        }
+        return null;
     }
 
     /** The backups a failed prune deleted before it failed ({@link Pruner.Failed}, also as the cause of a stop). */

@@ -237,9 +237,9 @@ public final class Catalog {
         List<Entry> out = new ArrayList<>(entries.size());
         for (Entry e : entries) {
             if (!counts(e)) {
-                ws.log().warn("not counted by retention: " + e.key().key() + " is empty (0 bytes), so it is no backup (an "
-                        + "upload that failed, a full disk?); " + passedBy + ": check it (" + ws.suggest("verify", job.name(),
-                        e.key().key()) + ") and remove it with its sidecars", "job", job.name(), "key", e.key().key());
+                ws.log().warn("not counted by retention: an object that is empty (0 bytes), so it is no backup (an "
+                        + "upload that failed, a full disk?); " + passedBy + ": check it (" + ws.suggest("verify", job.name())
+                        + " <key>) and remove it with its sidecars", "job", job.name(), "key", e.key().key());
             } else {
                 out.add(e);
             }

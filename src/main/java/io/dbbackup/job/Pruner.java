@@ -167,11 +167,13 @@ public final class Pruner {
                     pinnedMeanwhile.add(k);
                     held.add(k.key());
                     heldBy = heldBy == null ? e.getMessage() : heldBy;
-                    ws.log().warn("kept " + k.key() + ", which retention deletes: the store refused the delete, the "
-                            + "object is held by a lock (" + e.getMessage() + ")", "job", job.name(), "key", k.key());
+                    ws.log().warn("kept a backup that retention deletes: the store refused the delete, the "
+                            + "object is held by a lock (" + KeyAsWord.replaced(e.getMessage(), k.key(), "it") + ")",
+                            "job", job.name(), "key", k.key());
                     continue;
                 }
-                throw failed("cannot delete " + k.key() + " from " + store.describe() + deletedSoFar(deleted), store, e);
+                throw Failed.about(k.key(), deleted, failed("cannot delete " + k.key() + " from " + store.describe()
+                        + deletedSoFar(deleted), store, e));
             }
             try {
                 store.delete(k.sha256Key());
@@ -180,11 +182,12 @@ public final class Pruner {
                 // the backup is gone (a sidecar alone is never listed as one): go on, and say at the end what stays
                 heldSidecars.add(k.key());
                 heldBy = heldBy == null ? e.getMessage() : heldBy;
-                ws.log().warn("deleted " + k.key() + " but not its sidecars, held by a lock (" + e.getMessage() + ")",
+                ws.log().warn("deleted a backup but not its sidecars, held by a lock (" + e.getMessage() + ")",
                         "job", job.name(), "key", k.key());
             } catch (IOException | DbBackupException e) { // the caller logs it
-                throw failed("deleted " + k.key() + " but not its sidecars (harmless: never listed as a backup) from "
-                        + store.describe() + deletedSoFar(deleted.subList(0, deleted.size() - 1)), store, e);
+                throw Failed.about(k.key(), deleted, failed("deleted " + k.key() + " but not its sidecars (harmless: never "
+                        + "listed as a backup) from " + store.describe() + deletedSoFar(deleted.subList(0, deleted.size() - 1)),
+                        store, e));
             }
         }
         if (!pinnedMeanwhile.isEmpty()) {
@@ -260,10 +263,17 @@ public final class Pruner {
      */
     public static final class Failed extends DbBackupException {
         private final List<String> deleted;
+        private final String key;
 
-        private Failed(DbBackupException failure, String message, List<String> deleted) {
+        private Failed(DbBackupException failure, String message, List<String> deleted, String key) {
             super(failure.status(), message, failure, failure.retryable());
             this.deleted = List.copyOf(deleted);
+            this.key = key;
+        }
+
+        /** {@code failure} about the backup {@code key}, whose message names it and {@code deleted} already. */
+        static Failed about(String key, List<String> deleted, DbBackupException failure) {
+            return new Failed(failure, failure.getMessage(), deleted, key);
         }
 
         /** {@code failure} with {@code deleted} named (unless its message names the last already). */
@@ -275,7 +285,20 @@ public final class Pruner {
             if (!deleted.isEmpty() && !message.contains(deleted.get(deleted.size() - 1))) {
                 message = message + "; deleted before this failure: " + String.join(", ", deleted);
             }
-            return new Failed(failure, message, deleted);
+            return new Failed(failure, message, deleted, null);
+        }
+
+        /** The backup the failure is about (a delete of it refused), for a log line's {@code key=} field. */
+        public Optional<String> key() {
+            return Optional.ofNullable(key);
+        }
+
+        /**
+         * The message for a log line whose {@code key=} field gives {@link #key}: its first naming of the key said as
+         * "the backup" ({@code cannot delete the backup from …}), later ones (the store's words) as "it".
+         */
+        public String logged() {
+            return key == null ? getMessage() : KeyAsWord.replaced(getMessage(), key, "the backup");
         }
 
         /** The backups deleted before the failure, in the order they were deleted. */
@@ -327,11 +350,11 @@ public final class Pruner {
                 return decision;
             }
             for (CutShort c : found) {
-                ws.log().warn("not counted by retention: " + c.key().key() + " " + c.describe() + " (cut short: "
+                ws.log().warn("not counted by retention: a backup that " + c.describe() + " (cut short: "
                         + (job.isCopy() ? "a copy that died" : "a full disk, a copy by hand") + "?); prune neither keeps it "
                         + "in place of a good backup nor deletes it: " + (job.isCopy() ? "the next run of copy job "
                         + job.name() + " copies its source backup over it when its retention keeps that backup; or " : "")
-                        + "check it (" + ws.suggest("verify", job.name(), c.key().key()) + ") and remove it with its sidecars",
+                        + "check it (" + ws.suggest("verify", job.name()) + " <key>) and remove it with its sidecars",
                         "job", job.name(), "key", c.key().key());
             }
             cut.addAll(found);
@@ -379,11 +402,11 @@ public final class Pruner {
             List<BackupKey> ahead = keys.stream().filter(b -> b.timestamp().isAfter(now)).toList();
             BackupKey latest = ahead.stream().max(Comparator.comparing(BackupKey::timestamp)).orElseThrow();
             boolean one = ahead.size() == 1;
-            ws.log().warn("kept " + k.backup().key() + ", which retention alone would delete: " + ahead.size()
+            ws.log().warn("kept a backup that retention alone would delete: " + ahead.size()
                     + (one ? " backup is" : " backups are") + " dated after this host's clock (now "
                     + TIME.format(now) + " UTC; latest " + latest.key() + ", " + io.dbbackup.core.Human.gap(
                     Duration.between(now, latest.timestamp())) + " ahead): " + clockCauses(one, latest, true),
-                    "job", job.name());
+                    "job", job.name(), "key", k.backup().key());
         });
     }
 
@@ -501,7 +524,7 @@ public final class Pruner {
             String what = WalKey.unknownFormOf(o.key(), folder)
                     .map(f -> "WAL file " + f.name() + " in a form this dbbackup does not know (archived by a newer dbbackup?)")
                     .orElse("not a WAL file this dbbackup archives");
-            ws.log().warn("not read: " + o.key() + " is " + what + ": " + rule, "job", job.name(), "key", o.key());
+            ws.log().warn("not read: an object that is " + what + ": " + rule, "job", job.name(), "key", o.key());
         }
     }
 }

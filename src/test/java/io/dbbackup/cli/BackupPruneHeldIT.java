@@ -67,6 +67,9 @@ class BackupPruneHeldIT {
         assertThat(stored()).as("the new backup and the held one; the other expired one deleted")
                 .contains(NEW, HELD).doesNotContain("app/app-20260301-020000.sqlite.gz", "app/app-20260303-020000.sqlite.gz");
         assertThat(Files.exists(dir.resolve("store/" + HELD + ".sha256"))).as("kept whole").isTrue();
+        assertThat(LoggedOnce.line(r.err(), "the store refused the delete", HELD))
+                .contains("WARN  kept a backup that retention deletes: the store refused the delete, the object is held by a "
+                        + "lock (");
     }
 
     @Test

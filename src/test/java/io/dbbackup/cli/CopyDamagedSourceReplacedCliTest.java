@@ -164,7 +164,7 @@ class CopyDamagedSourceReplacedCliTest {
         assertThat(Files.size(empty)).as(r.toString()).isZero();
         assertThat(sha256(dir.resolve("offsite/" + DAY1))).isEqualTo(sha256(dir.resolve("store/" + DAY1)));
         assertThat(r.err()).contains("copied " + DAY1 + " in their place")
-                .contains("not counted by retention: " + DAY2 + " is empty (0 bytes)")
+                .contains("not counted by retention: an object that is empty (0 bytes), so it is no backup")
                 .contains("does not copy its source backup again (that backup does not match its checksum)")
                 .doesNotContain("its retention does not keep that backup");
     }
@@ -192,7 +192,7 @@ class CopyDamagedSourceReplacedCliTest {
         assertThat(r.err()).doesNotContain("could not be repaired").doesNotContain("the copy was left as it is")
                 .contains("copying " + DAY2 + " in place of " + DAY3 + ", which does not match its checksum")
                 .contains("copied=1 ").contains("repaired=0 ").contains("left_to_retention=1 ")
-                .contains("not counted by retention: " + DAY3 + " is empty (0 bytes)")
+                .contains("not counted by retention: an object that is empty (0 bytes), so it is no backup")
                 .contains("does not copy its source backup again (that backup does not match its checksum)");
 
         Cli.Result prune = at(NOW).run("-c", "config.yaml", "prune", "copy");

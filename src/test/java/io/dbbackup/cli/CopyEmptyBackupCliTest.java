@@ -51,8 +51,8 @@ class CopyEmptyBackupCliTest {
         assertThat(dir.resolve("offsite/app/app-20260302-020000.sqlite.gz")).as("the newest good backup copied").exists();
         assertThat(dir.resolve("offsite/app/app-20260303-020000.sqlite.gz")).doesNotExist();
         assertThat(dir.resolve("offsite/app/app-20260303-020000.sqlite.gz.sha256")).doesNotExist();
-        assertThat(r.err()).contains("WARN").contains("app/app-20260303-020000.sqlite.gz is empty (0 bytes)")
-                .contains("verify app app/app-20260303-020000.sqlite.gz");
+        assertThat(LoggedOnce.line(r.err(), "not counted by retention", "app/app-20260303-020000.sqlite.gz"))
+                .contains("WARN  not counted by retention: an object that is empty (0 bytes)").contains(" verify app <key>)");
     }
 
     @Test
@@ -83,7 +83,8 @@ class CopyEmptyBackupCliTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(dir.resolve("offsite/app/app-20260303-020000.sqlite.gz")).as("the newest source backup copied").exists();
         assertThat(empty).as("left for a human, never deleted by a copy").exists();
-        assertThat(r.err()).contains("WARN").contains("app/app-20260303-030000.sqlite.gz is empty (0 bytes)");
+        assertThat(LoggedOnce.line(r.err(), "not counted by retention", "app/app-20260303-030000.sqlite.gz"))
+                .contains("WARN  not counted by retention: an object that is empty (0 bytes)");
         assertThat(r.out()).doesNotContain("nothing new to copy");
     }
     @Test

@@ -54,7 +54,7 @@ class CopyPruneAheadCliTest {
         assertThat(dir.resolve(BEFORE)).as("copied for the newest dated before the clock, and kept by the copy's prune")
                 .exists();
         // the source's backup dated ahead was made by another host whose clock runs ahead: the warning names that cause
-        assertThat(first.err()).as(first.toString()).contains("kept app/app-20260301-020000.sqlite.gz, which retention "
+        assertThat(first.err()).as(first.toString()).contains("kept a backup that retention "
                 + "alone would delete: 1 backup is dated after this host's clock", "or another host whose clock runs ahead "
                 + "made it (several hosts backing up this job, or a copy job's source host)", "compare `date` here and on "
                 + "the host that made app/app-20260301-023000.sqlite.gz with a true clock");

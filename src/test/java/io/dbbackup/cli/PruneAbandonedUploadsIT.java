@@ -146,6 +146,38 @@ class PruneAbandonedUploadsIT {
         assertThat(folder.resolve("app-20261129-010000.sql.gz")).exists();
     }
 
+    /**
+     * Prune's ERROR line about one backup (under --json, or beside other jobs, the failure is logged, not thrown) gives
+     * its key once, in key=; the --json row and the command's own error keep the message whole.
+     */
+    @Test
+    void theErrorAboutOneBackupGivesItsKeyOnceInItsField() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("store/prod/app"));
+        for (String t : List.of("20261127-010000", "20261128-010000", "20261129-010000")) {
+            write(folder.resolve("app-" + t + ".sql.gz"), Duration.ofHours(40));
+            write(folder.resolve("app-" + t + ".sql.gz.sha256"), Duration.ofHours(40));
+        }
+        config("local: {type: faulty, path: store, refuse_delete_of: 20261127-010000.sql.gz}");
+        String key = "prod/app/app-20261127-010000.sql.gz";
+
+        Cli.Result r = cli().run("-c", "config.yaml", "prune", "nightly", "--json");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(LoggedOnce.line(r.err(), "ERROR", key)).as(r.toString())
+                .contains("ERROR cannot delete the backup from faulty ")
+                .contains("(deleted before it: prod/app/app-20261128-010000.sql.gz)")
+                .contains(" job=nightly key=" + key);
+        assertThat(r.out()).as("the row's error keeps the key").contains("cannot delete " + key + " from faulty ");
+        assertThat(folder.resolve("app-20261127-010000.sql.gz")).exists();
+
+        config("local: {type: faulty, path: store, refuse_delete_of: 20261127-010000.sql.gz.sha256}");
+        Cli.Result sidecars = cli().run("-c", "config.yaml", "prune", "nightly", "--json");
+        assertThat(sidecars.exit()).as(sidecars.toString()).isEqualTo(2);
+        // the store's words name the sidecar it refused (another object): kept, so that the user knows which one
+        assertThat(sidecars.err().lines().filter(l -> l.contains("ERROR")).toList()).as(sidecars.toString()).singleElement()
+                .asString().contains("ERROR deleted the backup but not its sidecars (harmless: never listed as a backup) from faulty ")
+                .contains("deleting " + key + ".sha256 is denied").endsWith(" job=nightly key=" + key);
+    }
+
     private Cli cli() {
         return new Cli().workingDir(dir).clock(Clock.fixed(NOW, ZoneOffset.UTC));
     }

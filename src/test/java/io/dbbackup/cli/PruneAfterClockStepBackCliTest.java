@@ -64,7 +64,7 @@ class PruneAfterClockStepBackCliTest {
         assertThat(prune.err().lines().filter(l -> l.contains("dated after this host's clock"))).as(prune.err())
                 .containsExactly(prune.err().lines().filter(l -> l.contains("WARN")).toArray(String[]::new)).hasSize(1);
         // both causes in one line, and how to tell them apart: this host stepped back, or another host runs ahead
-        assertThat(prune.err()).contains("kept " + NEW + ", which retention alone would delete: 1 backup is dated after "
+        assertThat(LoggedOnce.line(prune.err(), "retention alone would delete", NEW)).contains("kept a backup that retention alone would delete: 1 backup is dated after "
                 + "this host's clock (now 2026-03-04 09:45:00 UTC; latest " + OLD + ", 15m ahead): either this host's clock "
                 + "stepped back since it was named (NTP, a VM resumed) or another host whose clock runs ahead made it "
                 + "(several hosts backing up this job, or a copy job's source host), and this backup may hold the newest "

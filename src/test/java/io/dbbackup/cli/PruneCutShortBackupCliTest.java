@@ -61,7 +61,7 @@ class PruneCutShortBackupCliTest {
     void aCutShortNewestBackupIsNotCountedSoTheNewestGoodOneIsKept() throws Exception {
         threeDailyBackups("{keep_last: 1}");
         long whole = cut(dir.resolve("store/" + DAY3));
-        String named = DAY3 + " is " + whole / 2 + " bytes, its manifest records " + whole;
+        String named = "a backup that is " + whole / 2 + " bytes, its manifest records " + whole;
 
         Cli.Result dry = at(NOW).run("-c", "config.yaml", "prune", "app", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
@@ -69,12 +69,13 @@ class PruneCutShortBackupCliTest {
                 .containsPattern("keep +\\S+ \\S+ +" + DAY2)
                 .containsPattern("delete\\? +\\S+ \\S+ +" + DAY1)
                 .contains("  left    2026-03-03 02:00:00  " + DAY3 + "  [not counted: cut short (" + whole / 2 + " of " + whole + " bytes)]\n");
-        assertThat(dry.err()).contains("WARN").contains("not counted by retention: " + named);
+        assertThat(LoggedOnce.line(dry.err(), "not counted by retention", DAY3)).contains("WARN  not counted by retention: " + named)
+                .contains(" verify app <key>)");
 
         Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("job app: keep 1, deleted 1, left 1 (not counted)\n").containsPattern("left +\\S+ \\S+ +" + DAY3);
-        assertThat(r.err()).contains("not counted by retention: " + named);
+        assertThat(LoggedOnce.line(r.err(), "not counted by retention", DAY3)).contains("not counted by retention: " + named);
         assertThat(stored("store")).as("the good backup kept, the cut one left for a human")
                 .containsExactly(DAY2, DAY3);
         assertThat(Files.size(dir.resolve("store/" + DAY3))).isEqualTo(whole / 2);
@@ -202,7 +203,7 @@ class PruneCutShortBackupCliTest {
         Cli.Result run = at(NOW).run("-c", "config.yaml", "backup", "copy");
         assertThat(run.exit()).as(run.toString()).isEqualTo(3);
         assertThat(run.err()).contains("; copied " + DAY2 + " in its place");
-        String named = "not counted by retention: " + DAY3 + " is " + whole / 2 + " bytes, its manifest records " + whole;
+        String named = "not counted by retention: a backup that is " + whole / 2 + " bytes, its manifest records " + whole;
 
         Cli.Result dry = at(NOW).run("-c", "config.yaml", "prune", "copy", "--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isZero();
@@ -257,8 +258,8 @@ class PruneCutShortBackupCliTest {
         Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "copy");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.err()).contains("not counted by retention: " + DAY3 + " is " + whole / 2
-                + " bytes, its source's manifest records " + whole);
+        assertThat(LoggedOnce.line(r.err(), "not counted by retention", DAY3)).contains("not counted by retention: a backup "
+                + "that is " + whole / 2 + " bytes, its source's manifest records " + whole);
         assertThat(r.out()).as("the table says which manifest it was judged by").contains("  left    2026-03-03 02:00:00  " + DAY3
                 + "  [not counted: cut short (" + whole / 2 + " of " + whole + " bytes, by its source's manifest)]\n");
         assertThat(stored("offsite")).as("the good copy kept, the cut one left").containsExactly(DAY2, DAY3);

@@ -231,11 +231,15 @@ class WalArchiveCliTest {
         // prune (no base backup yet: WAL retention keeps all it reads) names each object it cannot read, deletes none
         Cli.Result prune = run("prune", "phys");
         assertThat(prune.exit()).as(prune.toString()).isZero();
-        assertThat(prune.err()).contains("not read: p/main/wal/0000000100000000/" + threeNewer + " is WAL file " + segment(3)
+        assertThat(LoggedOnce.line(prune.err(), "is WAL file " + segment(3), "p/main/wal/0000000100000000/" + threeNewer))
+                .contains("not read: an object that is WAL file " + segment(3)
                         + " in a form this dbbackup does not know (archived by a newer dbbackup?): WAL retention passes it by "
                         + "and prune never deletes it")
-                .contains("not read: p/main/wal/0000000100000000/" + segment(5) + ".br is WAL file " + segment(5))
-                .contains("not read: p/main/wal/README.txt is not a WAL file this dbbackup archives");
+                .contains("job=phys key=p/main/wal/0000000100000000/" + threeNewer);
+        assertThat(LoggedOnce.line(prune.err(), "is WAL file " + segment(5), "p/main/wal/0000000100000000/" + segment(5) + ".br"))
+                .contains("not read: an object that is WAL file " + segment(5));
+        assertThat(LoggedOnce.line(prune.err(), "is not a WAL file", "p/main/wal/README.txt"))
+                .contains("not read: an object that is not a WAL file this dbbackup archives");
         assertThat(archived("p/main/wal")).hasSize(7)
                 .contains("0000000100000000/" + threeNewer, "0000000100000000/" + segment(5) + ".br", "README.txt");
     }
