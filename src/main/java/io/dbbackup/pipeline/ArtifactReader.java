@@ -25,6 +25,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -108,6 +109,11 @@ public final class ArtifactReader {
         IntegrityException corrupt = VerifyingInputStream.mismatchOf(key.key(), sidecar, actual, count);
         Optional<String> recorded = manifestSha256(key);
         if (recorded.isEmpty() || !recorded.get().equalsIgnoreCase(actual)) {
+            OptionalLong size = manifestSize(key);
+            if (size.isPresent() && count < size.getAsLong()) {
+                throw new ChecksumMismatchException(corrupt.getMessage() + "; it is cut short: " + count + " of the "
+                        + size.getAsLong() + " bytes its manifest records (an upload or copy that did not finish, a full disk)");
+            }
             throw corrupt;
         }
         String damaged = "the checksum sidecar " + store.nameOf(key.sha256Key()) + " records " + sidecar + ", but the bytes of "
@@ -175,6 +181,12 @@ public final class ArtifactReader {
     }
 
     /** The digest the manifest recorded for exactly this key, if the manifest is there and says so. */
+    /** The size of the stored object the manifest recorded; empty without a manifest or one that does not say. */
+    private OptionalLong manifestSize(BackupKey key) {
+        return manifestOf(key).filter(m -> m.get("size") instanceof Number n && n.longValue() >= 0)
+                .map(m -> OptionalLong.of(((Number) m.get("size")).longValue())).orElse(OptionalLong.empty());
+    }
+
     private Optional<String> manifestSha256(BackupKey key) {
         return manifestOf(key).filter(m -> m.get("sha256") instanceof String hex && hex.matches("[0-9a-f]{64}"))
                 .map(m -> (String) m.get("sha256"));

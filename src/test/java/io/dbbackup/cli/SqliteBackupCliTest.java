@@ -262,6 +262,27 @@ class SqliteBackupCliTest {
     }
 
     @Test
+    void aBackupCutShortInTheStoreIsSaidToBeCutShortByVerifyRestoreAndDownload() throws Exception {
+        config("gzip", "");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = onlyArtifact();
+        long size = Files.size(artifact);
+        byte[] bytes = Files.readAllBytes(artifact);
+        Files.write(artifact, java.util.Arrays.copyOf(bytes, (int) (size / 2))); // a copy by hand or an upload that stopped
+
+        String cut = "it is cut short: " + size / 2 + " of the " + size + " bytes its manifest records";
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(3);
+        assertThat(verify.err()).as(verify.toString()).contains("checksum mismatch").contains(cut);
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored", "--dry-run");
+        assertThat(restore.exit()).as(restore.toString()).isEqualTo(3);
+        assertThat(restore.err()).as(restore.toString()).contains("checksum mismatch").contains(cut);
+        Cli.Result download = cli.run("-c", "config.yaml", "download", "app", "-o", "dl.db.gz");
+        assertThat(download.exit()).as(download.toString()).isEqualTo(3);
+        assertThat(download.err()).as(download.toString()).contains(cut);
+    }
+
+    @Test
     void aMissingSidecarFailsVerifyButRestoreAndDownloadCheckAgainstTheManifest() throws Exception {
         config("gzip", "");
         assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
