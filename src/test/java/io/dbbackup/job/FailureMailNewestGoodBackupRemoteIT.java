@@ -1,0 +1,153 @@
+package io.dbbackup.job;
+
+import io.dbbackup.store.s3.S3Fixture;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Leftovers;
+import io.dbbackup.testkit.S3ProxyServer;
+import io.dbbackup.testkit.SmtpServer;
+import io.dbbackup.testkit.SshServer;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The failure mail's newest good backup on the real remote stores, listed through its own instance of the job's store
+ * ({@code StoreConfig.another}): S3 (s3proxy) and SFTP (the test sshd). A good backup, then failing runs (the fake
+ * engine fails every attempt); the mail names the good backup's key, and a failing run leaves no thread, file or
+ * connection to the store behind that the one before did not.
+ */
+class FailureMailNewestGoodBackupRemoteIT {
+    private static final String SMTP_PASSWORD = "s3cr3t-Remote-Pa55";
+    private static final Instant DAY_ONE = Instant.parse("2026-12-06T03:00:00Z");
+
+    @TempDir
+    Path dir;
+    SmtpServer smtp;
+
+    @BeforeEach
+    void start() {
+        smtp = SmtpServer.plain().user("ops@example.com", "ops", SMTP_PASSWORD);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        smtp.close();
+        // the JDK's keep-alive cache lets its idle connections and its timer go after 5 s: not into the next test
+        for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end
+                && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("Keep-Alive-Timer")); ) {
+            Thread.sleep(100);
+        }
+    }
+
+    private void config(String store, String dsOptions) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app: {engine: fake%s}
+                stores:
+                  remote: %s
+                jobs:
+                  app:
+                    datasource: app
+                    store: remote
+                    notify: [{notifier: ops, on: failure}]
+                notifications:
+                  ops:
+                    type: email
+                    smtp_host: 127.0.0.1
+                    smtp_port: %d
+                    tls: none
+                    username: ops
+                    password_env: SMTP_PASSWORD
+                    from: dbbackup@example.com
+                    to: ops@example.com
+                    timeout: 5s
+                """.formatted(dsOptions, store, smtp.port()));
+    }
+
+    /**
+     * One good backup into {@code store} at DAY_ONE, then two failing runs a day later: each mail names the good backup;
+     * the second run leaves what the first left (threads, open files, connections to {@code storePort}).
+     */
+    private void namesTheGoodBackup(Cli cli, String store, int storePort) throws Exception {
+        config(store, "");
+        Cli.Result ok = cli.clock(Clock.fixed(DAY_ONE, ZoneOffset.UTC)).run("-c", "config.yaml", "backup", "app", "--no-progress");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        var m = Pattern.compile("app/app-\\d{8}-\\d{6}\\.sql\\S*").matcher(ok.out() + ok.err());
+        assertThat(m.find()).as(ok.toString()).isTrue();
+        String good = m.group().replaceAll("[),;.]+$", "");
+        assertThat(good).startsWith("app/app-20261206-030000.sql");
+
+        config(store, ", fail_attempts: 1000, attempts_file: app.attempts");
+        Cli failing = cli.clock(Clock.fixed(DAY_ONE.plus(Duration.ofHours(26)), ZoneOffset.UTC));
+        Cli.Result first = failing.run("-c", "config.yaml", "backup", "app", "--no-progress");
+        assertThat(first.exit()).as(first.toString()).isEqualTo(2);
+        String line = "\nWhat now:\n  newest good backup: " + good + " (taken 2026-12-06 03:00 UTC, 1d 02h ago)\n";
+        assertThat(body(mails(1)[0])).contains(line);
+        Leftovers baseline = Leftovers.steady(10, dir);
+        long connections = Leftovers.connectionsTo(storePort);
+
+        Cli.Result second = failing.run("-c", "config.yaml", "backup", "app", "--no-progress");
+        assertThat(second.exit()).as(second.toString()).isEqualTo(2);
+        assertThat(body(mails(2)[1])).contains(line);
+        assertThat(warnings(second)).as("warnings the store gives on creation, once").isEqualTo(warnings(first));
+        Leftovers after = Leftovers.settledTo(baseline, 10, dir);
+        long open = Leftovers.connectionsTo(storePort);
+        for (long end = System.nanoTime() + 8_000_000_000L; open > connections && System.nanoTime() < end; ) {
+            Thread.sleep(200); // an idle connection of the JDK's keep-alive cache goes after 5 s; a leaked one stays
+            open = Leftovers.connectionsTo(storePort);
+        }
+        assertThat(open).as("connections to the store after the second failing run").isLessThanOrEqualTo(connections);
+        assertThat(after.withoutSockets().diff(baseline.withoutSockets())).as("what the second failing run left").isEmpty();
+        assertThat(Thread.getAllStackTraces().keySet()).as("the listing's thread ended")
+                .noneMatch(t -> t.getName().startsWith(NewestGoodBackup.THREAD));
+    }
+
+    private static java.util.List<String> warnings(Cli.Result r) {
+        return (r.out() + r.err()).lines().filter(l -> l.contains("WARN")).map(l -> l.replaceFirst("^\\S+Z ", "")).toList();
+    }
+
+    private MimeMessage[] mails(int count) {
+        MimeMessage[] mails = smtp.await(count, Duration.ofSeconds(30));
+        assertThat(mails).as("the failure mails").hasSize(count);
+        return mails;
+    }
+
+    private static String body(MimeMessage mail) throws Exception {
+        String body = String.valueOf(mail.getContent()).replace("\r\n", "\n");
+        System.out.println(body);
+        return body;
+    }
+
+    @Test
+    void onS3TheMailNamesTheNewestGoodBackup() throws Exception {
+        try (S3ProxyServer s3 = new S3ProxyServer(); var admin = S3Fixture.admin(s3)) {
+            admin.createBucket(b -> b.bucket("newest"));
+            Cli cli = new Cli().workingDir(dir).env("SMTP_PASSWORD", SMTP_PASSWORD)
+                    .env("S3_ACCESS", s3.accessKey()).env("S3_SECRET", s3.secretKey());
+            namesTheGoodBackup(cli, "{type: s3, endpoint: %s, bucket: newest, path_style: true, access_key_env: S3_ACCESS, "
+                    .formatted(s3.endpoint()) + "secret_key_env: S3_SECRET}", s3.endpoint().getPort());
+        }
+    }
+
+    @Test
+    void onSftpTheMailNamesTheNewestGoodBackup() throws Exception {
+        try (SshServer ssh = new SshServer()) {
+            Cli cli = new Cli().workingDir(dir).env("SMTP_PASSWORD", SMTP_PASSWORD);
+            namesTheGoodBackup(cli, "{type: sftp, host: 127.0.0.1, port: %d, user: %s, path: /backups, key_file: %s, "
+                    .formatted(ssh.port(), ssh.user(), ssh.clientKey()) + "known_hosts: " + ssh.knownHosts() + ", timeout: 5s}",
+                    ssh.port());
+        }
+    }
+}
