@@ -529,8 +529,9 @@ public final class SqliteEngine implements Engine {
                     : path + " exists (" + size + " bytes, not readable as SQLite)") + unwritableFolder(options));
         }
         // once this process's connection is closed: letting go of the locks taken here would drop its locks too
+        String folder = unwritableFolder(options); // refused before the read: the table in place is never reached then
         return new TargetState(true, tables + views, holding(path, tables, views) + (ExclusiveAccess.heldElsewhere(restoredFile())
-                ? " and is open in another process (" + whileHeld(options) + ")" : "") + inPlace + unwritableFolder(options));
+                ? " and is open in another process (" + whileHeld(options) + ")" : "") + (folder.isEmpty() ? inPlace : "") + folder);
     }
 
     /**
