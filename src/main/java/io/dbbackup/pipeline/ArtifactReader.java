@@ -180,13 +180,13 @@ public final class ArtifactReader {
         };
     }
 
-    /** The digest the manifest recorded for exactly this key, if the manifest is there and says so. */
     /** The size of the stored object the manifest recorded; empty without a manifest or one that does not say. */
     private OptionalLong manifestSize(BackupKey key) {
         return manifestOf(key).filter(m -> m.get("size") instanceof Number n && n.longValue() >= 0)
                 .map(m -> OptionalLong.of(((Number) m.get("size")).longValue())).orElse(OptionalLong.empty());
     }
 
+    /** The digest the manifest recorded for exactly this key, if the manifest is there and says so. */
     private Optional<String> manifestSha256(BackupKey key) {
         return manifestOf(key).filter(m -> m.get("sha256") instanceof String hex && hex.matches("[0-9a-f]{64}"))
                 .map(m -> (String) m.get("sha256"));
