@@ -107,9 +107,10 @@ public final class ArtifactReader {
      */
     private void mismatch(BackupKey key, String sidecar, String actual, long count) throws IntegrityException {
         IntegrityException corrupt = VerifyingInputStream.mismatchOf(key.key(), sidecar, actual, count);
-        Optional<String> recorded = manifestSha256(key);
+        Optional<Map<?, ?>> manifest = manifestOf(key); // read once: its digest, then perhaps its size
+        Optional<String> recorded = sha256Of(manifest);
         if (recorded.isEmpty() || !recorded.get().equalsIgnoreCase(actual)) {
-            OptionalLong size = manifestSize(key);
+            OptionalLong size = sizeOf(manifest);
             if (size.isPresent() && count < size.getAsLong()) {
                 throw new ChecksumMismatchException(corrupt.getMessage() + "; it is cut short: " + count + " of the "
                         + size.getAsLong() + " bytes its manifest records (an upload or copy that did not finish, a full disk)");
@@ -180,15 +181,20 @@ public final class ArtifactReader {
         };
     }
 
-    /** The size of the stored object the manifest recorded; empty without a manifest or one that does not say. */
-    private OptionalLong manifestSize(BackupKey key) {
-        return manifestOf(key).filter(m -> m.get("size") instanceof Number n && n.longValue() >= 0)
+    /** The size of the stored object {@code manifest} recorded; empty without a manifest or one that does not say. */
+    private static OptionalLong sizeOf(Optional<Map<?, ?>> manifest) {
+        return manifest.filter(m -> m.get("size") instanceof Number n && n.longValue() >= 0)
                 .map(m -> OptionalLong.of(((Number) m.get("size")).longValue())).orElse(OptionalLong.empty());
     }
 
     /** The digest the manifest recorded for exactly this key, if the manifest is there and says so. */
     private Optional<String> manifestSha256(BackupKey key) {
-        return manifestOf(key).filter(m -> m.get("sha256") instanceof String hex && hex.matches("[0-9a-f]{64}"))
+        return sha256Of(manifestOf(key));
+    }
+
+    /** The digest {@code manifest} recorded, if it says so. */
+    private static Optional<String> sha256Of(Optional<Map<?, ?>> manifest) {
+        return manifest.filter(m -> m.get("sha256") instanceof String hex && hex.matches("[0-9a-f]{64}"))
                 .map(m -> (String) m.get("sha256"));
     }
 
