@@ -68,15 +68,16 @@ final class ListCommand implements Callable<Integer> {
         List<Catalog.Entry> entries = listing.backups();
         List<String> shown = catalog.listedFacts(j);
         Map<Catalog.Entry, Map<String, String>> facts = new LinkedHashMap<>();
+        Map<Catalog.Entry, ListedDamage> damage = new LinkedHashMap<>();
         for (Catalog.Entry e : entries) {
-            facts.put(e, shown.isEmpty() ? Map.of() : factsOf(ws, catalog, j, e, shown));
+            describe(ws, catalog, j, e, shown, facts, damage);
         }
         if (json) {
-            root.out.println(Json.pretty(entries.stream().map(e -> toMap(e, facts.get(e))).toList()));
+            root.out.println(Json.pretty(entries.stream().map(e -> toMap(e, facts.get(e), damage.get(e))).toList()));
         } else if (entries.isEmpty()) {
             root.out.println("no backups for job " + job);
         } else {
-            table(entries, shown, facts, ws.clock().instant());
+            table(entries, shown, facts, damage, ws.clock().instant());
         }
         root.out.flush();
         catalog.mentionUnchecked(j, listing); // on stderr: stdout stays the table or the JSON
@@ -201,7 +202,7 @@ final class ListCommand implements Callable<Integer> {
 
     /** One row per backup; one dated after this host's clock (beyond the drift prune allows) ends in {@code AHEAD} and how far. */
     private void table(List<Catalog.Entry> entries, List<String> shown, Map<Catalog.Entry, Map<String, String>> facts,
-                       Instant now) {
+                       Map<Catalog.Entry, ListedDamage> damage, Instant now) {
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-19s  %10s", "TIMESTAMP (UTC)", "SIZE"));
         shown.forEach(f -> head.append("  ").append(String.format(Locale.ROOT, "%-" + width(f, facts) + "s", f.toUpperCase(Locale.ROOT))));
         root.out.println(head.append("  KEY"));
@@ -211,20 +212,34 @@ final class ListCommand implements Callable<Integer> {
             shown.forEach(f -> line.append("  ").append(String.format(Locale.ROOT, "%-" + width(f, facts) + "s", facts.get(e).getOrDefault(f, "?"))));
             Duration ahead = Duration.between(now, e.key().timestamp());
             root.out.println(line.append("  ").append(e.key().key()).append(e.pinned() ? "  pinned" : "")
-                    .append(ahead.compareTo(Pruner.CLOCK_SKEW) > 0 ? "  AHEAD " + Human.age(ahead) : ""));
+                    .append(ahead.compareTo(Pruner.CLOCK_SKEW) > 0 ? "  AHEAD " + Human.age(ahead) : "")
+                    .append(damage.get(e).marks().stream().map(m -> "  " + m).reduce("", String::concat)));
         }
     }
 
-    private static Map<String, String> factsOf(Workspace ws, Catalog catalog, JobConfig j, Catalog.Entry e, List<String> shown) {
+    /**
+     * {@code e}'s facts that {@code shown} names and its {@link ListedDamage}, from one read of its manifest: only when
+     * the listing has one beside it, and read for every backup that has one, since only it records the size a backup
+     * cut short in the store falls below (a manifest that cannot be read is warned of: facts {@code ?}, no size).
+     */
+    private static void describe(Workspace ws, Catalog catalog, JobConfig j, Catalog.Entry e, List<String> shown,
+                                 Map<Catalog.Entry, Map<String, String>> facts, Map<Catalog.Entry, ListedDamage> damage) {
+        Long recorded = null;
+        Map<String, String> out = Map.of();
         try {
-            Map<String, String> all = catalog.facts(j, e.key()).facts();
-            Map<String, String> out = new LinkedHashMap<>();
-            shown.forEach(f -> out.put(f, all.getOrDefault(f, "?")));
-            return out;
+            Map<String, Object> manifest = e.manifest() ? catalog.manifest(j, e.key()).orElse(null) : null;
+            recorded = manifest == null ? null : Catalog.recordedSizeIn(e.key(), manifest);
+            if (!shown.isEmpty()) {
+                Map<String, String> all = catalog.facts(j, e.key(), manifest).facts();
+                Map<String, String> picked = new LinkedHashMap<>();
+                shown.forEach(f -> picked.put(f, all.getOrDefault(f, "?")));
+                out = picked;
+            }
         } catch (DbBackupException ex) {
             ws.log().warn("cannot read the manifest of a backup", "key", e.key().key(), "error", ex.getMessage());
-            return Map.of();
         }
+        facts.put(e, out);
+        damage.put(e, ListedDamage.of(e, recorded));
     }
 
     private static int width(String fact, Map<Catalog.Entry, Map<String, String>> facts) {
@@ -235,7 +250,7 @@ final class ListCommand implements Callable<Integer> {
         return w;
     }
 
-    private static Map<String, Object> toMap(Catalog.Entry e, Map<String, String> facts) {
+    private static Map<String, Object> toMap(Catalog.Entry e, Map<String, String> facts, ListedDamage damage) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key", e.key().key());
         m.put("timestamp", e.key().timestamp().toString());
@@ -244,6 +259,13 @@ final class ListCommand implements Callable<Integer> {
         m.put("compression", e.key().compression().id());
         m.put("encrypted", e.key().encrypted());
         m.put("pinned", e.pinned());
+        m.put("sha256_sidecar", e.checksum());
+        if (damage.recordedSize() != null) {
+            m.put("recorded_size", damage.recordedSize());
+        }
+        if (!damage.marks().isEmpty()) {
+            m.put("damage", damage.marks());
+        }
         facts.forEach(m::put);
         return m;
     }

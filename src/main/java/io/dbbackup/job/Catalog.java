@@ -179,8 +179,15 @@ public final class Catalog {
 
     /** {@link #recordedSize}, throwing when the manifest cannot be read (a store error) or is not JSON (exit 3). */
     private Long recordedSizeOrThrow(JobConfig job, BackupKey key) {
-        return manifest(job, key).map(m -> key.key().equals(m.get("key")) && m.get("size") instanceof Number n
-                ? n.longValue() : null).orElse(null);
+        return manifest(job, key).map(m -> recordedSizeIn(key, m)).orElse(null);
+    }
+
+    /**
+     * The stored size {@code manifest} (read beside {@code key}) records; null when it records none or is not
+     * {@code key}'s (copied beside it with another backup's name).
+     */
+    public static Long recordedSizeIn(BackupKey key, Map<String, Object> manifest) {
+        return key.key().equals(manifest.get("key")) && manifest.get("size") instanceof Number n ? n.longValue() : null;
     }
 
     /**
@@ -634,9 +641,16 @@ public final class Catalog {
 
     /** Reads {@code key}'s manifest sidecar; a missing or unreadable one is an error naming it. */
     public Facts facts(JobConfig job, BackupKey key) {
+        return facts(job, key, manifest(job, key).orElse(null));
+    }
+
+    /** {@link #facts(JobConfig, BackupKey)} from {@code m}, the manifest already read (null: there is none). */
+    public Facts facts(JobConfig job, BackupKey key, Map<String, Object> m) {
         Store store = store(job); // a --from-file copy: its file as given, and the manifest missing beside it
-        Map<String, Object> m = manifest(job, key).orElseThrow(() -> DbBackupException.integrity("backup "
-                + store.nameOf(key.key()) + " has no manifest " + store.nameOf(key.manifestKey())));
+        if (m == null) {
+            throw DbBackupException.integrity("backup " + store.nameOf(key.key()) + " has no manifest "
+                    + store.nameOf(key.manifestKey()));
+        }
         try {
             return new Facts(key, Instant.parse(String.valueOf(m.get("finished"))), factsIn(m));
         } catch (RuntimeException e) {

@@ -1,0 +1,103 @@
+package io.dbbackup.cli;
+
+import io.dbbackup.core.Json;
+import io.dbbackup.testkit.Cli;
+import io.dbbackup.testkit.Shell;
+import io.dbbackup.testkit.SqliteFixture;
+import io.dbbackup.testkit.SteppingClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code list} marks a backup cut short in the store and one without its {@code .sha256}, so that on-call does not pick
+ * it for a restore; verify and restore of a backup whose {@code .sha256} was deleted say how to put it back.
+ */
+class ListMarksDamagedBackupsCliTest {
+    @TempDir
+    Path dir;
+    Path store;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        SqliteFixture.create(dir.resolve("app.db"), 300);
+        store = dir.resolve("store");
+        cli = new Cli().workingDir(dir).clock(new SteppingClock(Instant.parse("2026-03-01T02:00:00Z"), Duration.ofMinutes(1)));
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  app:
+                    engine: sqlite
+                    path: app.db
+                    compression: gzip
+                  restored:
+                    engine: sqlite
+                    path: restored/app-copy.db
+                stores:
+                  local:
+                    type: local
+                    path: store
+                jobs:
+                  app:
+                    datasource: app
+                    store: local
+                    prefix: prod
+                """);
+    }
+
+    /** The job's backup objects, oldest first. */
+    private List<Path> artifacts() throws Exception {
+        try (Stream<Path> s = Files.list(store.resolve("prod/app"))) {
+            return s.filter(p -> p.toString().endsWith(".gz")).sorted().toList();
+        }
+    }
+
+    private static String lineOf(String out, Path artifact) {
+        return out.lines().filter(l -> l.contains(artifact.getFileName().toString())).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aBackupCutShortAndOneWithoutItsSidecarAreMarkedAndTheGoodOneIsNot() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        }
+        List<Path> a = artifacts();
+        assertThat(a).hasSize(3);
+        Path lost = a.get(0), good = a.get(1), cut = a.get(2);
+        long size = Files.size(cut);
+        byte[] bytes = Files.readAllBytes(cut);
+        Files.write(cut, java.util.Arrays.copyOf(bytes, (int) (size / 2)));
+        Files.delete(lost.resolveSibling(lost.getFileName() + ".sha256"));
+
+        Cli.Result text = cli.run("-c", "config.yaml", "list", "app");
+        assertThat(text.exit()).as(text.toString()).isZero();
+        assertThat(lineOf(text.out(), cut)).as(text.toString()).endsWith("cut short (" + size / 2 + " of " + size + " bytes)")
+                .doesNotContain("no .sha256");
+        assertThat(lineOf(text.out(), lost)).as(text.toString()).endsWith("no .sha256").doesNotContain("cut short");
+        assertThat(lineOf(text.out(), good)).as(text.toString()).doesNotContain("cut short").doesNotContain("no .sha256");
+
+        Cli.Result json = cli.run("-c", "config.yaml", "list", "app", "--json");
+        assertThat(json.exit()).as(json.toString()).isZero();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) Json.parse(json.out());
+        assertThat(rows).hasSize(3);
+        Map<String, Object> cutRow = rows.get(0), goodRow = rows.get(1), lostRow = rows.get(2);
+        assertThat(cutRow.get("key")).isEqualTo("prod/app/" + cut.getFileName());
+        assertThat(cutRow.get("damage")).isEqualTo(List.of("cut short (" + size / 2 + " of " + size + " bytes)"));
+        assertThat(((Number) cutRow.get("recorded_size")).longValue()).isEqualTo(size);
+        assertThat(cutRow.get("sha256_sidecar")).isEqualTo(true);
+        assertThat(lostRow.get("damage")).isEqualTo(List.of("no .sha256"));
+        assertThat(lostRow.get("sha256_sidecar")).isEqualTo(false);
+        assertThat(goodRow).doesNotContainKey("damage").containsEntry("sha256_sidecar", true);
+    }
+}
