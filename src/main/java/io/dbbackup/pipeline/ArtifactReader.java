@@ -86,18 +86,27 @@ public final class ArtifactReader {
         if (manifestFallback && recorded.isPresent()) {
             if (warned.add(key.key())) { // once, though a restore reads the backup twice (check, then restore)
                 Log.get().warn(problem + ": checking " + store.nameOf(key.key()) + " against the SHA-256 its manifest recorded "
-                        + "instead", "manifest", store.nameOf(key.manifestKey()), "sha256", recorded.get());
+                        + "instead (" + putBack(key, recorded.get()) + ")", "manifest", store.nameOf(key.manifestKey()), "sha256", recorded.get());
             }
             return recorded.get();
         }
         throw DbBackupException.integrity(problem + ": cannot verify " + key.key()
                 + (recorded.isPresent() ? " (its manifest records sha256 " + recorded.get()
-                + ": restore and download check against that)" : manifestOfAnother(key).map(other -> " (and its manifest "
+                + ": restore and download check against that; " + putBack(key, recorded.get()) + ")" : manifestOfAnother(key).map(other -> " (and its manifest "
                 + key.manifestKey() + " describes another backup, " + other + ")").orElse(" (nor does a manifest record its SHA-256)")
                 + ", and a backup is "
                 + "never read unchecked: put its sidecar back beside it ('sha256sum " + key.fileName() + " > "
                 + key.fileName() + BackupKey.SHA256_SUFFIX + "' in its folder writes one — only if you trust these bytes) or "
                 + "take another backup"));
+    }
+
+    /**
+     * How to put back the missing sidecar of {@code key} with the digest its manifest records: safe whatever the bytes
+     * are, since the next verify checks them against it.
+     */
+    private static String putBack(BackupKey key, String recorded) {
+        return "to put the sidecar back as the manifest records it, 'echo \"" + recorded + "  " + key.fileName() + "\" > "
+                + key.fileName() + BackupKey.SHA256_SUFFIX + "' in its folder writes it, and verify then checks the bytes against it";
     }
 
     /**

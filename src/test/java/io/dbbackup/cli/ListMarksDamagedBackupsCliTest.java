@@ -100,4 +100,30 @@ class ListMarksDamagedBackupsCliTest {
         assertThat(lostRow.get("sha256_sidecar")).isEqualTo(false);
         assertThat(goodRow).doesNotContainKey("damage").containsEntry("sha256_sidecar", true);
     }
+
+    @Test
+    void verifyAndRestoreOfABackupWhoseSidecarWasDeletedSayHowToPutItBackAndThatPutsItBack() throws Exception {
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = artifacts().get(0);
+        String name = artifact.getFileName().toString();
+        Path sidecar = artifact.resolveSibling(name + ".sha256");
+        String sha = Files.readString(sidecar).substring(0, 64);
+        Files.delete(sidecar);
+        String fix = "'echo \"" + sha + "  " + name + "\" > " + name + ".sha256' in its folder";
+
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(3);
+        assertThat(verify.err()).as(verify.toString()).contains("no checksum sidecar").contains(fix);
+        Cli.Result restore = cli.run("-c", "config.yaml", "restore", "app", "--to", "restored");
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        assertThat(restore.err()).as(restore.toString()).containsOnlyOnce("no checksum sidecar").contains(fix);
+
+        // the line pasted as given, in the backup's folder, puts the sidecar back: verify passes and list marks nothing
+        String line = verify.err().substring(verify.err().indexOf(fix) + 1);
+        Shell.sh(artifact.getParent(), line.substring(0, line.indexOf("' in its folder")));
+        assertThat(Shell.sh(artifact.getParent(), "sha256sum -c " + name + ".sha256")).contains(name + ": OK");
+        Cli.Result again = cli.run("-c", "config.yaml", "verify", "app");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(cli.run("-c", "config.yaml", "list", "app").out()).doesNotContain("no .sha256");
+    }
 }
