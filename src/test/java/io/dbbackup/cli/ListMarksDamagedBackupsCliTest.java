@@ -126,4 +126,22 @@ class ListMarksDamagedBackupsCliTest {
         assertThat(again.exit()).as(again.toString()).isZero();
         assertThat(cli.run("-c", "config.yaml", "list", "app").out()).doesNotContain("no .sha256");
     }
+
+    @Test
+    void anEmptyObjectAndOneLongerThanItsManifestRecordsAreMarkedToo() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        }
+        List<Path> a = artifacts();
+        Path longer = a.get(0), empty = a.get(1);
+        long size = Files.size(longer);
+        Files.write(longer, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(empty, new byte[0]);
+
+        Cli.Result text = cli.run("-c", "config.yaml", "list", "app");
+        assertThat(text.exit()).as(text.toString()).isZero();
+        assertThat(lineOf(text.out(), empty)).as(text.toString()).endsWith("empty (0 bytes)");
+        assertThat(lineOf(text.out(), longer)).as(text.toString())
+                .endsWith((size + 3) + " bytes, its manifest records " + size).doesNotContain("cut short");
+    }
 }
