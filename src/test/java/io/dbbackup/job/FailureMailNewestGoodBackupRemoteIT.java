@@ -141,6 +141,40 @@ class FailureMailNewestGoodBackupRemoteIT {
         }
     }
 
+    /**
+     * A store secret given as {@code secret_key_command} (a secret manager's CLI, rate-limited and audited) is read once
+     * per run: the report's own store instance reuses the value the run read, the program is not run again for it. The
+     * program appends a line to a counter in this test's own folder; a good run reads it once, a failing run with its
+     * mail once too (it ran twice: once for the backup, once more for the report's listing).
+     */
+    @Test
+    void aSecretCommandRunsOncePerRunThoughTheReportListsTheStoreThroughItsOwnInstance() throws Exception {
+        try (S3ProxyServer s3 = new S3ProxyServer(); var admin = S3Fixture.admin(s3)) {
+            admin.createBucket(b -> b.bucket("counted"));
+            Path counter = dir.resolve("secret-command.runs");
+            Path program = dir.resolve("secret.sh");
+            Files.writeString(program, "#!/bin/sh\necho run >> '" + counter + "'\nprintf '%s\\n' '" + s3.secretKey() + "'\n");
+            program.toFile().setExecutable(true);
+            String store = "{type: s3, endpoint: %s, bucket: counted, path_style: true, access_key_env: S3_ACCESS, "
+                    .formatted(s3.endpoint()) + "secret_key_command: ./secret.sh}";
+            Cli cli = new Cli().workingDir(dir).env("SMTP_PASSWORD", SMTP_PASSWORD).env("S3_ACCESS", s3.accessKey());
+
+            config(store, "");
+            Cli.Result ok = cli.clock(Clock.fixed(DAY_ONE, ZoneOffset.UTC)).run("-c", "config.yaml", "backup", "app", "--no-progress");
+            assertThat(ok.exit()).as(ok.toString()).isZero();
+            assertThat(Files.readAllLines(counter)).as("the program's runs for a good backup").hasSize(1);
+
+            config(store, ", fail_attempts: 1000, attempts_file: app.attempts");
+            Cli.Result failed = cli.clock(Clock.fixed(DAY_ONE.plus(Duration.ofHours(26)), ZoneOffset.UTC))
+                    .run("-c", "config.yaml", "backup", "app", "--no-progress");
+            assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
+            assertThat(body(mails(1)[0])).as("the report listed the store with the secret")
+                    .containsPattern("\n  newest good backup: app/app-20261206-030000\\.sql\\S* \\(taken 2026-12-06 03:00 UTC");
+            assertThat(Files.readAllLines(counter)).as("the program's runs after the failing run with its report").hasSize(2);
+            assertThat(failed.out() + failed.err()).doesNotContain(s3.secretKey());
+        }
+    }
+
     @Test
     void onSftpTheMailNamesTheNewestGoodBackup() throws Exception {
         try (SshServer ssh = new SshServer()) {
