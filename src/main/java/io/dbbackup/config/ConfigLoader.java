@@ -603,7 +603,13 @@ public final class ConfigLoader {
             store = RateLimitedStore.uploads(store, new RateLimiter(rate.get()));
         }
         StoreProvider maker = provider.get();
-        return new StoreConfig(s.name(), maker.type(), store, () -> maker.create(s));
+        // the section again: its secrets as this instance read them (YamlSection#secret), one maker at a time (the
+        // reports of jobs run in parallel may ask together)
+        return new StoreConfig(s.name(), maker.type(), store, () -> {
+            synchronized (s) {
+                return maker.create(s);
+            }
+        });
     }
 
     /** {@code upload_rate_limit}, for every store type: bytes per second all uploads to the store share, at least 64 KiB. */

@@ -47,6 +47,11 @@ final class YamlSection implements ConfigSection {
     private final Set<String> secretKeys = new TreeSet<>();
     /** Keys read as text: one also read as a secret (an email's username) may be written literally. */
     private final Set<String> textKeys = new TreeSet<>();
+    /**
+     * The secrets read, by key: asked again (another instance of the same store, {@link StoreConfig#another}), a key
+     * gives the same {@link Secret}, so a {@code *_command} program runs once per config load, not once per instance.
+     */
+    private final Map<String, Optional<Secret>> secrets = new java.util.HashMap<>();
     private final Problems problems;
     private final Map<String, String> env;
     private final Path baseDir;
@@ -684,7 +689,16 @@ final class YamlSection implements ConfigSection {
     }
 
     @Override
-    public Optional<Secret> secret(String key) {
+    public synchronized Optional<Secret> secret(String key) {
+        Optional<Secret> read = secrets.get(key);
+        if (read == null) {
+            read = readSecret(key);
+            secrets.put(key, read);
+        }
+        return read;
+    }
+
+    private Optional<Secret> readSecret(String key) {
         boolean literal = entries.containsKey(key);
         known.add(key);
         secretKeys.add(key);

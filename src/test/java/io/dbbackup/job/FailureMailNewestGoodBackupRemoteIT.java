@@ -145,7 +145,7 @@ class FailureMailNewestGoodBackupRemoteIT {
      * A store secret given as {@code secret_key_command} (a secret manager's CLI, rate-limited and audited) is read once
      * per run: the report's own store instance reuses the value the run read, the program is not run again for it. The
      * program appends a line to a counter in this test's own folder; a good run reads it once, a failing run with its
-     * mail once too (it ran twice: once for the backup, once more for the report's listing).
+     * mail once too (it ran twice: once for the backup's upload, once more for the report's listing).
      */
     @Test
     void aSecretCommandRunsOncePerRunThoughTheReportListsTheStoreThroughItsOwnInstance() throws Exception {
@@ -164,14 +164,27 @@ class FailureMailNewestGoodBackupRemoteIT {
             assertThat(ok.exit()).as(ok.toString()).isZero();
             assertThat(Files.readAllLines(counter)).as("the program's runs for a good backup").hasSize(1);
 
-            config(store, ", fail_attempts: 1000, attempts_file: app.attempts");
+            // the dump fails after 2 s: the backup's upload has read the secret by then (a dump failing at once may stop
+            // the program before it has printed, and the report then runs it as the first read that ends)
+            config(store, ", command: [sh, -c, 'printf partial; sleep 2; echo cannot dump >&2; exit 3']");
             Cli.Result failed = cli.clock(Clock.fixed(DAY_ONE.plus(Duration.ofHours(26)), ZoneOffset.UTC))
                     .run("-c", "config.yaml", "backup", "app", "--no-progress");
             assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
-            assertThat(body(mails(1)[0])).as("the report listed the store with the secret")
+            String mail = body(mails(1)[0]);
+            assertThat(mail).as("the backup failed for its dump, its read of the secret not cut short").contains("cannot dump")
+                    .doesNotContain("secret_key_command");
+            assertThat(mail).as("the report listed the store with the secret")
                     .containsPattern("\n  newest good backup: app/app-20261206-030000\\.sql\\S* \\(taken 2026-12-06 03:00 UTC");
             assertThat(Files.readAllLines(counter)).as("the program's runs after the failing run with its report").hasSize(2);
             assertThat(failed.out() + failed.err()).doesNotContain(s3.secretKey());
+
+            // guard, as before: config validate only checks that the program exists; a dry run reads the secret once
+            Cli.Result validate = cli.run("-c", "config.yaml", "config", "validate");
+            assertThat(validate.exit()).as(validate.toString()).isZero();
+            assertThat(Files.readAllLines(counter)).as("the program's runs after config validate").hasSize(2);
+            Cli.Result dryRun = cli.run("-c", "config.yaml", "prune", "app", "--dry-run");
+            assertThat(dryRun.exit()).as(dryRun.toString()).isZero();
+            assertThat(Files.readAllLines(counter)).as("the program's runs after prune --dry-run").hasSize(3);
         }
     }
 
