@@ -6,6 +6,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.StoredObject;
+import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.spi.Store;
 
@@ -341,6 +342,16 @@ public final class Catalog {
      */
     public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, String command,
                                              List<String> args) {
+        return pointingToOlder(job, failed, e, command, args, null);
+    }
+
+    /**
+     * {@link #pointingToOlder(JobConfig, BackupKey, DbBackupException, String, List)} for a command that decrypts: the
+     * older backup's command carries the key that backup needs ({@link OlderBackupKeys}), of {@code keys} (given for
+     * the failed one) or in their place — after a key rotation, it is encrypted to an older recipient.
+     */
+    public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, String command,
+                                             List<String> args, DecryptionKeys keys) {
         if (e.status() != ExitStatus.INTEGRITY || io.dbbackup.codec.WrongKeyException.in(e)) {
             return e; // a key that does not open this backup opens no older one made with it either
         }
@@ -372,10 +383,24 @@ public final class Catalog {
             String older = next.get().key().fileName();
             List<String> words = new ArrayList<>(List.of(command, job.name(), older));
             words.addAll(args);
+            BackupKey olderKey = next.get().key();
+            OlderBackupKeys its = keys == null ? new OlderBackupKeys(List.of(), Optional.empty())
+                    : OlderBackupKeys.of(olderKey, job, keys, () -> encryptedFor(job, olderKey));
+            words.addAll(its.args());
             return new DbBackupException(e.status(), message + "; the next older backup is " + older
-                    + " (" + ws.invocation().command(words) + ")", e, e.retryable());
+                    + " (" + ws.invocation().command(words) + ")" + its.note().map(n -> "; " + n).orElse(""), e,
+                    e.retryable());
         }
         return e;
+    }
+
+    /** Whom {@code key} was encrypted for, {@link io.dbbackup.codec.EncryptedFor#UNKNOWN} when that cannot be read now. */
+    private io.dbbackup.codec.EncryptedFor encryptedFor(JobConfig job, BackupKey key) {
+        try {
+            return new ArtifactReader(store(job)).encryptedFor(key);
+        } catch (RuntimeException unread) { // a hint's detail: the failure it is added to is said either way
+            return io.dbbackup.codec.EncryptedFor.UNKNOWN;
+        }
     }
 
     /**

@@ -152,7 +152,7 @@ public final class Downloader {
         } catch (IOException | RuntimeException e) {
             // a bad backup: the next older one, with the same download, is the user's next step (as restore says)
             throw catalog.pointingToOlder(job, key, Failures.map("download of " + key.key() + " failed", e), "download",
-                    r.decrypt() ? keys.withArgs(r.sameDownloadArgs()) : r.sameDownloadArgs());
+                    r.sameDownloadArgs(), r.decrypt() ? keys : null);
         }
         ws.log().info("download finished", "key", key.key(), "to", file == null ? "stdout" : file, "bytes", read.bytes(),
                 "sha256", read.sha256());

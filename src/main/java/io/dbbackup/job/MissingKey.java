@@ -43,15 +43,23 @@ public record MissingKey(List<String> args, String note) {
         if (identity || !what.known() && passphrase) {
             return Optional.empty();
         }
+        return Optional.of(identity(what, c != null && c.identity() != null ? "the identity of " + where
+                + " cannot be read here: " + c.identity().problem()
+                : where + " sets no identity (encryption.identity_file / identity_env)"));
+    }
+
+    /**
+     * {@code --identity FILE}, FILE said to be the identity of one of {@code what}'s recipients (or, not recorded, of
+     * whom its header holds); {@code why}: why the keys at hand do not open it.
+     */
+    static MissingKey identity(EncryptedFor what, String why) {
         String whose = !what.known() || what.recipients() == null ? "that opens it (whom it was encrypted for is not recorded"
                 + (what.known() ? "; its header holds " + what.headerRecipients() + " recipient" + (what.headerRecipients() == 1
                 ? "" : "s") : "; a passphrase backup takes --passphrase-env VAR instead") + ")"
                 : (what.recipients().size() == 1 ? "of its recipient " : "of one of its recipients ")
                 + String.join(", ", what.recipients().stream().map(MissingKey::shortForm).toList());
-        String why = c != null && c.identity() != null ? "the identity of " + where + " cannot be read here: " + c.identity().problem()
-                : where + " sets no identity (encryption.identity_file / identity_env)";
-        return Optional.of(new MissingKey(List.of("--identity", "FILE"),
-                "FILE: the age identity file (AGE-SECRET-KEY-1... lines) " + whose + "; " + why));
+        return new MissingKey(List.of("--identity", "FILE"),
+                "FILE: the age identity file (AGE-SECRET-KEY-1... lines) " + whose + "; " + why);
     }
 
     /** {@code age1qyqszqgpqyqs…x8n4lq}: enough of a recipient to tell it from another, its whole on the encryption line. */

@@ -79,8 +79,8 @@ public final class PhysicalRestorer {
 
         /**
          * The options after JOB KEY that make another backup's restore this one: into {@code pgdata} (absolute), to the
-         * same recovery target, with the same tablespace mapping and archive mode, as a dry run if this was one, and with
-         * the keys given ({@code walFetchArgs}: {@code --identity FILE}, {@code --passphrase-env VAR}).
+         * same recovery target, with the same tablespace mapping and archive mode, as a dry run if this was one; the
+         * keys that backup needs are added by {@link Catalog#pointingToOlder} (an older backup may need an older key).
          */
         List<String> sameRestoreArgs() {
             List<String> args = new ArrayList<>(List.of("--pgdata", pgdata.toAbsolutePath().normalize().toString()));
@@ -95,7 +95,6 @@ public final class PhysicalRestorer {
             if (dryRun) {
                 args.add("--dry-run");
             }
-            args.addAll(walFetchArgs);
             return args;
         }
     }
@@ -192,7 +191,7 @@ public final class PhysicalRestorer {
                         + (unclean.isEmpty() ? " (nothing was left in " + where + ")"
                         : " (some of what it wrote could not be removed from " + join(unclean) + "; empty it before trying again)"),
                         d, d.retryable()),
-                        r.sameRestoreArgs());
+                        "restore", r.sameRestoreArgs(), keys);
             } finally {
                 progress.finished();
             }
@@ -235,7 +234,7 @@ public final class PhysicalRestorer {
         } catch (IOException | RuntimeException e) {
             throw catalog.pointingToOlder(job, key, Failures.map("cannot read " + key.key(),
                     StoppableRead.cancellationFirst(e, cancellation, ws.log())),
-                    restoreArgs);
+                    "restore", restoreArgs, keys);
         } finally {
             progress.finished();
         }

@@ -149,7 +149,7 @@ public final class Restorer {
         }
         ArtifactReader reader = ArtifactReader.forRecovery(catalog.store(job));
         Decryptor decryptor = Encryption.decryptorFor(key, job, keys, ws);
-        List<String> restoreArgs = keys.withArgs(r.sameRestoreArgs()); // of an older backup's restore, when this one is bad
+        List<String> restoreArgs = r.sameRestoreArgs(); // of an older backup's restore, when this one is bad
         try (Workspace.Operation op = ws.operation("restore-" + job.name())) {
             OperationContext ctx = op.context();
             // the target reached first, dry run or not: a refused login, an unreachable host or a missing privilege is
@@ -177,7 +177,7 @@ public final class Restorer {
                     // an archive whose contents list does not read (cut inside it) fails as the restore of it would
                     throw catalog.pointingToOlder(job, key, namingTheBackup(key, Failures.map("cannot read the contents of "
                             + key.key(), StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log()))),
-                            restoreArgs);
+                            "restore", restoreArgs, keys);
                 }
             }
             ws.log().info("checking backup before restore", "key", key.key());
@@ -206,7 +206,7 @@ public final class Restorer {
                 // the engine's finding (a SQL script cut short, its checksum holding) names the backup as the restore's does
                 throw catalog.pointingToOlder(job, key, namingTheBackup(key, Failures.map("cannot read " + key.key(),
                         StoppableRead.cancellationFirst(e, ctx.cancellation(), ws.log()))),
-                        restoreArgs);
+                        "restore", restoreArgs, keys);
             } finally {
                 progress.finished();
             }
@@ -248,7 +248,7 @@ public final class Restorer {
                 DbBackupException failed = ledByTheRestore(Failures.map("restore of " + key.key() + " into "
                         + target.engine().describe() + " failed", said), key, target.engine());
                 throw io.dbbackup.codec.ChecksumMismatchException.in(said) ? changedSinceVerified(key, failed)
-                        : catalog.pointingToOlder(job, key, namingTheBackup(key, failed), restoreArgs);
+                        : catalog.pointingToOlder(job, key, namingTheBackup(key, failed), "restore", restoreArgs, keys);
             } finally {
                 progress.finished();
             }

@@ -139,7 +139,7 @@ public final class Verifier {
         BackupKey k = catalog.resolve(job, key);
         // one backup asked for, and it is bad: the next older one is the user's next step (as restore and download say)
         UnaryOperator<DbBackupException> pointing = e -> catalog.pointingToOlder(job, k, e, "verify",
-                keys.withArgs(deep ? List.of("--deep") : List.of()));
+                deep ? List.of("--deep") : keys.args(), deep ? keys : null); // a plain verify reads no key
         try (Workspace.Operation op = ws.operation("verify-" + job.name())) {
             return verify(job, k, op.context(), deep, pointing);
         }

@@ -28,11 +28,11 @@ class RestoreSuggestionTest {
     }
 
     @Test
-    void aPhysicalRestoreRepeatsItsDirectoryTargetMappingArchiveModeAndKeys() {
+    void aPhysicalRestoreRepeatsItsDirectoryTargetMappingAndArchiveModeTheKeysLeftToTheOlderBackupsOwn() {
         PhysicalRestorer.Request r = new PhysicalRestorer.Request("phys", Optional.empty(), Path.of("/srv/pg data"),
                 RecoveryTarget.at(Lsn.parse("0/3000028").orElseThrow()).onTimeline("2"), "dbbackup", List.of("--identity", "/k"),
                 Map.of("/ts=1", Path.of("/new ts")), false, ArchiveMode.OFF);
         assertThat(ShellWords.join(r.sameRestoreArgs())).isEqualTo("--pgdata '/srv/pg data' --target-lsn 0/3000028 "
-                + "--target-timeline 2 --tablespace-mapping '/ts\\=1=/new ts' --archive-mode off --identity /k");
+                + "--target-timeline 2 --tablespace-mapping '/ts\\=1=/new ts' --archive-mode off");
     }
 }
