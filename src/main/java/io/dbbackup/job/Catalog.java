@@ -347,7 +347,7 @@ public final class Catalog {
 
     /**
      * {@link #pointingToOlder(JobConfig, BackupKey, DbBackupException, String, List)} for a command that decrypts: the
-     * older backup's command carries the key that backup needs ({@link OlderBackupKeys}), of {@code keys} (given for
+     * older backup's command carries the key that backup needs ({@link OtherBackupKeys}), of {@code keys} (given for
      * the failed one) or in their place — after a key rotation, it is encrypted to an older recipient.
      */
     public DbBackupException pointingToOlder(JobConfig job, BackupKey failed, DbBackupException e, String command,
@@ -384,8 +384,8 @@ public final class Catalog {
             List<String> words = new ArrayList<>(List.of(command, job.name(), older));
             words.addAll(args);
             BackupKey olderKey = next.get().key();
-            OlderBackupKeys its = keys == null ? new OlderBackupKeys(List.of(), Optional.empty())
-                    : OlderBackupKeys.of(olderKey, job, keys, () -> encryptedFor(job, olderKey));
+            OtherBackupKeys its = keys == null ? OtherBackupKeys.NONE
+                    : OtherBackupKeys.of(olderKey, job, keys, () -> encryptedFor(job, olderKey));
             words.addAll(its.args());
             return new DbBackupException(e.status(), message + "; the next older backup is " + older
                     + " (" + ws.invocation().command(words) + ")" + its.note().map(n -> "; " + n).orElse(""), e,
@@ -395,7 +395,7 @@ public final class Catalog {
     }
 
     /** Whom {@code key} was encrypted for, {@link io.dbbackup.codec.EncryptedFor#UNKNOWN} when that cannot be read now. */
-    private io.dbbackup.codec.EncryptedFor encryptedFor(JobConfig job, BackupKey key) {
+    io.dbbackup.codec.EncryptedFor encryptedFor(JobConfig job, BackupKey key) {
         try {
             return new ArtifactReader(store(job)).encryptedFor(key);
         } catch (RuntimeException unread) { // a hint's detail: the failure it is added to is said either way

@@ -118,12 +118,13 @@ public final class Restorer {
 
     /**
      * The run's way of writing a command, naming the job that backs up {@code target} when exactly one (not a copy)
-     * does: a physical cluster's hint for a dump sent {@code --to} it names that job's base backups, not {@code JOB}.
+     * does: a physical cluster's hint for a dump sent {@code --to} it names that job's base backups, not {@code JOB}, with
+     * the key its newest needs ({@link KeyedRestoreCommands}).
      */
     private Commands commandsAbout(DatasourceConfig target) {
         List<String> jobs = ws.config().jobs().values().stream().filter(j -> !j.isCopy() && j.datasource().equals(target.name()))
                 .map(JobConfig::name).toList();
-        return jobs.size() == 1 ? ws.invocation().naming(jobs.get(0)) : ws.invocation();
+        return jobs.size() == 1 ? new KeyedRestoreCommands(ws, ws.job(jobs.get(0)), keys) : ws.invocation();
     }
 
     public Result restore(Request r) {

@@ -67,6 +67,43 @@ class PhysicalRotatedKeySuggestionCliTest {
         assertThat(dir.resolve("data/PG_VERSION")).exists();
     }
 
+    /**
+     * A dump sent {@code --to} the physical datasource: the engine's hint names the command that restores the one job's
+     * base backups, and the newest of them is encrypted: the command names the key it needs (here its recipient's, B), as
+     * {@code show}'s restore command does; with an identity given that opens it, that file.
+     */
+    @Test
+    void aDumpSentToThePhysicalDatasourceIsPointedToItsJobWithTheKeyItsNewestBackupNeeds() throws Exception {
+        io.dbbackup.testkit.SqliteFixture.create(dir.resolve("app.db"), 5);
+        Files.writeString(dir.resolve("config.yaml"), """
+                datasources:
+                  pg: {engine: postgres, method: physical, host: 127.0.0.1, port: 1, user: replicator}
+                  app: {engine: sqlite, path: app.db}
+                stores:
+                  local: {type: local, path: store}
+                jobs:
+                  phys: {datasource: pg, store: local}
+                  nightly: {datasource: app, store: local, prefix: prod}
+                """);
+        AgeKeys.GeneratedKey b = AgeKeys.generate();
+        Files.writeString(dir.resolve("b.txt"), b.identity() + "\n");
+        store(NEWER, CutBaseBackupCliTest.zstd(PhysicalUnitTest.baseBackup(new byte[1000])), b.recipient());
+        Cli cli = new Cli().workingDir(dir);
+        Cli.Result backup = cli.run("-c", "config.yaml", "backup", "nightly", "--no-progress");
+        assertThat(backup.exit()).as(backup.toString()).isZero();
+
+        Cli.Result r = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "pg", "--dry-run");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).as(r.toString()).contains("is restored into a data directory: dbbackup -c config.yaml restore phys"
+                + " --pgdata DIR --identity FILE; FILE: the age identity file (AGE-SECRET-KEY-1... lines) of its recipient "
+                + b.recipient().substring(0, 12) + "…" + b.recipient().substring(b.recipient().length() - 6));
+
+        Cli.Result given = cli.run("-c", "config.yaml", "restore", "nightly", "--to", "pg", "--dry-run", "--identity", "b.txt");
+        assertThat(given.exit()).as(given.toString()).isEqualTo(1);
+        assertThat(given.err()).as(given.toString()).contains("is restored into a data directory: dbbackup -c config.yaml "
+                + "restore phys --pgdata DIR --identity " + dir.resolve("b.txt")).doesNotContain("FILE");
+    }
+
     /** {@code bytes} encrypted to {@code recipient} under {@code key}, with its sidecar and a manifest naming the recipient. */
     private void store(String key, byte[] bytes, String recipient) throws IOException {
         ByteArrayOutputStream sealed = new ByteArrayOutputStream();

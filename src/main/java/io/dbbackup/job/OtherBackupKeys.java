@@ -14,36 +14,36 @@ import java.util.function.Supplier;
 
 /**
  * The key options of a command suggested for another backup than the one its keys were given for (the next older one,
- * after the failure of a newer): that backup's own key, from whom its manifest (else its age header) says it was
+ * after the failure of a newer; a physical job's newest, for a dump sent to its datasource): that backup's own key, from whom its manifest (else its age header) says it was
  * encrypted for. After a key rotation the older backup is encrypted to an older recipient, and the keys given for the
  * newer one do not open it: the command then names {@code --identity FILE} and {@code note} says whose identity FILE is,
  * as {@code show}'s restore command does ({@link MissingKey}).
  */
-record OlderBackupKeys(List<String> args, Optional<String> note) {
-    OlderBackupKeys {
+record OtherBackupKeys(List<String> args, Optional<String> note) {
+    OtherBackupKeys {
         args = List.copyOf(args);
     }
 
-    private static final OlderBackupKeys NONE = new OlderBackupKeys(List.of(), Optional.empty());
+    static final OtherBackupKeys NONE = new OtherBackupKeys(List.of(), Optional.empty());
 
     /**
      * The options that open {@code key} (a backup of {@code job}), of {@code given} or in their place; none when it is
      * not encrypted or the job's config holds its key. {@code encryptedFor}: whom it was encrypted for, read only when
      * it is encrypted.
      */
-    static OlderBackupKeys of(BackupKey key, JobConfig job, DecryptionKeys given, Supplier<EncryptedFor> encryptedFor) {
+    static OtherBackupKeys of(BackupKey key, JobConfig job, DecryptionKeys given, Supplier<EncryptedFor> encryptedFor) {
         if (!key.encrypted()) {
             return NONE;
         }
         EncryptedFor what = encryptedFor.get();
         if (what.recipients() == null) { // whom it opens for is not recorded: the keys given may be the ones
-            return missing(key, job, given, what).orElseGet(() -> new OlderBackupKeys(given.args(), Optional.empty()));
+            return missing(key, job, given, what).orElseGet(() -> new OtherBackupKeys(given.args(), Optional.empty()));
         }
         if (what.passphrase()) {
             if (!given.passphraseVariables().isEmpty()) {
                 List<String> args = new ArrayList<>();
                 given.passphraseVariables().forEach(v -> args.addAll(List.of("--passphrase-env", v)));
-                return new OlderBackupKeys(args, Optional.empty());
+                return new OtherBackupKeys(args, Optional.empty());
             }
             return missing(key, job, DecryptionKeys.NONE, what).orElse(NONE);
         }
@@ -54,7 +54,7 @@ record OlderBackupKeys(List<String> args, Optional<String> note) {
             }
         }
         if (!args.isEmpty() || opens(configIdentities(job), what.recipients())) {
-            return new OlderBackupKeys(args, Optional.empty());
+            return new OtherBackupKeys(args, Optional.empty());
         }
         // neither a key given nor the job's own opens it: the one of its recipients, as show names it
         EncryptionConfig c = job.encryption();
@@ -65,11 +65,11 @@ record OlderBackupKeys(List<String> args, Optional<String> note) {
                 : settings + " sets no identity (encryption.identity_file / identity_env)";
         String why = (given.identityFiles().isEmpty() ? "" : "the identity given is not one of its recipients; ") + own;
         MissingKey m = MissingKey.identity(what, why);
-        return new OlderBackupKeys(m.args(), Optional.of(m.note()));
+        return new OtherBackupKeys(m.args(), Optional.of(m.note()));
     }
 
-    private static Optional<OlderBackupKeys> missing(BackupKey key, JobConfig job, DecryptionKeys given, EncryptedFor what) {
-        return MissingKey.of(key, job, given, () -> what).map(m -> new OlderBackupKeys(m.args(), Optional.of(m.note())));
+    private static Optional<OtherBackupKeys> missing(BackupKey key, JobConfig job, DecryptionKeys given, EncryptedFor what) {
+        return MissingKey.of(key, job, given, () -> what).map(m -> new OtherBackupKeys(m.args(), Optional.of(m.note())));
     }
 
     /** Whether one of {@code identities} is one of {@code recipients}. */
