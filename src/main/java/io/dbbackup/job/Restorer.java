@@ -218,9 +218,11 @@ public final class Restorer {
                     throw Failures.map("cannot read the contents of " + key.key(), e);
                 }
             }
-            if (!r.dryRun()) {
+            if (!r.dryRun() || options.partial()) {
                 // the target again, as it is now: the check read may have taken an hour, and what the confirmation is
-                // asked about (or, with --auto-confirm and --clean, what is dropped) must not be what it held before
+                // asked about (or, with --auto-confirm and --clean, what is dropped) must not be what it held before; a
+                // restore in part's dry run too: which of the target's tables are in its way depends on the schemas the
+                // backup has the named ones in, learnt by that read
                 state = inspect(target, options, ctx);
             }
             target.engine().warnBeforeRestore(Catalog.factsIn(manifest), options, ctx);

@@ -43,10 +43,7 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations, List<Attachment
      * {@link Name}s: a partitioned table's rows are its partitions' rows.
      */
     Set<Name> partitionsOf(RestoreOptions selection) {
-        Set<Name> parents = new LinkedHashSet<>();
-        relations.stream().filter(r -> selection.tables().contains(r.name())
-                        && (selection.schemas().isEmpty() || selection.schemas().contains(r.schema())))
-                .forEach(r -> parents.add(key(r.schema(), r.name())));
+        Set<Name> parents = named(selection);
         Set<Name> partitions = new LinkedHashSet<>();
         boolean more = true;
         while (more) {
@@ -60,6 +57,19 @@ record ArchiveToc(Set<String> schemas, List<Relation> relations, List<Attachment
         }
         partitions.removeAll(parents);
         return partitions;
+    }
+
+    /**
+     * The relations {@code selection}'s {@code --table}s name, in the schemas this backup has them in (in its
+     * {@code --schema}s, when it names some): where pg_restore puts them back, whatever other schema of the target holds
+     * a relation of the same name.
+     */
+    Set<Name> named(RestoreOptions selection) {
+        Set<Name> named = new LinkedHashSet<>();
+        relations.stream().filter(r -> selection.tables().contains(r.name())
+                        && (selection.schemas().isEmpty() || selection.schemas().contains(r.schema())))
+                .forEach(r -> named.add(key(r.schema(), r.name())));
+        return named;
     }
 
     static Name key(String schema, String name) {

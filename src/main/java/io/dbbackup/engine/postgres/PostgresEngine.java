@@ -357,17 +357,22 @@ public final class PostgresEngine implements Engine {
     }
 
     /**
-     * The relations named by {@code --table} (in the {@code --schema}s, if any) that the target holds already, as
-     * {@code table public.orders, view public.big}, or "" (also when they cannot be read: the restore says it then).
+     * The relations named by {@code --table} that the target holds already, in the schemas the backup has them in
+     * ({@link ArchiveToc#named}, learnt by the check that reads the backup first: pg_restore puts a table back into its
+     * own schema, and a same-named one of another schema of the target neither stops it nor is touched), as {@code table
+     * public.orders, view public.big}; "" before that check, and when they cannot be read (the restore says it then).
      */
     private String inPlace(RestoreOptions options, OperationContext ctx) {
+        ArchiveToc toc = checked.get(options);
+        java.util.Set<ArchiveToc.Name> named = toc == null ? java.util.Set.of() : toc.named(options);
+        if (named.isEmpty()) {
+            return "";
+        }
+        String pairs = String.join(", ", named.stream().map(n -> "(" + literals(List.of(n.schema(), n.name())) + ")").toList());
         String sql = "select string_agg(case when c.relkind in ('v','m') then 'view ' when c.relkind = 'S' then 'sequence '"
                 + " else 'table ' end || n.nspname || '.' || c.relname, ', ' order by n.nspname, c.relname)"
                 + " from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
-                + " where c.relkind in ('r','p','f','v','m','S') and c.relname in (" + literals(options.tables()) + ")"
-                + (options.schemas().isEmpty() ? " and n.nspname not in ('pg_catalog', 'information_schema')"
-                        + " and n.nspname not like 'pg\\_%'"
-                        : " and n.nspname in (" + literals(options.schemas()) + ")") + ";";
+                + " where c.relkind in ('r','p','f','v','m','S') and (n.nspname::text, c.relname::text) in (" + pairs + ");";
         try (PassFile pass = PassFile.create(ctx.scratchDir(), settings.password())) {
             return pg.query(settings.database(), pass, ctx, sql).strip();
         } catch (IOException e) {
