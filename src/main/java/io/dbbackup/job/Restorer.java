@@ -338,7 +338,9 @@ public final class Restorer {
      * A restore in part needs a backup its target's engine can take apart ({@link Engine#restoresInPart}), and is never
      * combined with {@code --clean}: pg_restore's {@code --table} brings back a table without its indexes, constraints
      * and triggers, so a clean replace would leave production with a bare table. It adds, in one transaction: into a
-     * scratch database, or rows into tables that exist ({@code --data-only}). Refused before anything is read.
+     * scratch database, or rows into tables that exist ({@code --data-only}). Refused before anything is read, naming the
+     * ways that do replace what is there without it: the rows into the emptied table, the table dropped first (not for
+     * rows only, which need it), a scratch datasource.
      */
     private static void requireRestorableInPart(RestoreOptions options, BackupKey key, DatasourceConfig target) {
         if (!options.partial()) {
@@ -347,8 +349,11 @@ public final class Restorer {
         if (options.clean()) {
             throw DbBackupException.user("--table, --schema and --data-only add to the target and cannot be combined with --clean "
                     + "(pg_restore --table restores a table without its indexes, constraints and triggers: a clean replace would "
-                    + "leave it bare; a table that exists stops the restore instead of being replaced); restore into a scratch "
-                    + "datasource (--to) and copy back what you need, or drop the table first");
+                    + "leave it bare; a table that exists stops the restore instead of being replaced); without --clean: "
+                    + (options.dataOnly() ? "empty the table to load the backup's rows into it"
+                    : "empty the table and add --data-only to load the backup's rows into it, drop the table first "
+                    + "to bring back the backup's own") + ", or restore into a scratch datasource (--to) and copy back what "
+                    + "you need");
         }
         if (!target.engine().restoresInPart(key.format())) {
             throw DbBackupException.user("--table, --schema and --data-only need a PostgreSQL backup, a MySQL/MariaDB "

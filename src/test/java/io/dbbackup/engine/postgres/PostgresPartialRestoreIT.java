@@ -179,12 +179,42 @@ class PostgresPartialRestoreIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"shop", "shop-plain"})
-    void cleanIsRefusedWithTheWayOut(String job) {
+    void cleanIsRefusedWithTheWaysOutThatWork(String job) {
         Cli.Result clean = cli.run("-c", "config.yaml", "restore", job, "--table", "orders", "--clean", "--auto-confirm");
         assertThat(clean.exit()).as(clean.toString()).isEqualTo(1);
         assertThat(clean.err()).contains("cannot be combined with --clean");
         assertThat(pg.queryOne("shop", "select count(*) from orders")).isEqualTo("300");
         assertThat(pg.databaseExists("scratch")).isFalse();
+
+        Cli.Result log = cli.run("-c", "config.yaml", "restore", job, "--schema", "audit", "--table", "log", "--clean",
+                "--auto-confirm");
+        assertThat(log.exit()).as(log.toString()).isEqualTo(1);
+        assertThat(log.err()).contains("without --clean: empty the table and add --data-only to load the "
+                + "backup's rows into it, drop the table first to bring back the backup's own, or restore into a scratch "
+                + "datasource (--to) and copy back what you need");
+        Cli.Result rowsOnly = cli.run("-c", "config.yaml", "restore", job, "--schema", "audit", "--table", "log",
+                "--data-only", "--clean", "--auto-confirm");
+        assertThat(rowsOnly.exit()).as(rowsOnly.toString()).isEqualTo(1);
+        assertThat(rowsOnly.err()).contains("without --clean: empty the table to load the backup's rows into it,"
+                + " or restore into a scratch datasource (--to)").doesNotContain("drop the table first");
+
+        // each way it names: the rows into the emptied table, the table dropped first, a scratch datasource
+        pg.execute("shop", "truncate audit.log");
+        Cli.Result rows = cli.run("-c", "config.yaml", "restore", job, "--schema", "audit", "--table", "log", "--data-only",
+                "--auto-confirm");
+        assertThat(rows.exit()).as(rows.toString()).isZero();
+        assertThat(pg.queryOne("shop", "select count(*) || ' ' || max(what) from audit.log")).isEqualTo("20 event 9");
+
+        pg.execute("shop", "drop table audit.log");
+        Cli.Result dropped = cli.run("-c", "config.yaml", "restore", job, "--schema", "audit", "--table", "log",
+                "--auto-confirm");
+        assertThat(dropped.exit()).as(dropped.toString()).isZero();
+        assertThat(pg.queryOne("shop", "select count(*) || ' ' || max(what) from audit.log")).isEqualTo("20 event 9");
+
+        Cli.Result scratch = cli.run("-c", "config.yaml", "restore", job, "--to", "scratch", "--schema", "audit", "--table",
+                "log");
+        assertThat(scratch.exit()).as(scratch.toString()).isZero();
+        assertThat(pg.queryOne("scratch", "select count(*) from audit.log")).isEqualTo("20");
     }
 
     /** The backup's rows went through the target's triggers once already: loading them again must not fire them. */
