@@ -225,11 +225,13 @@ public final class Catalog {
             return recordedSizeOrThrow(owner, key);
         } catch (DbBackupException x) {
             boolean notJson = x.status() == ExitStatus.INTEGRITY;
-            ws.log().warn("not checked for being cut short: " + checked.key() + (checked.equals(key) ? ", its manifest "
-                    : ", its source backup's manifest ") + key.manifestKey() + (notJson ? " is not valid JSON"
-                    : " could not be read (" + x.getMessage() + ")") + "; retention counts it as a backup whose manifest "
-                    + "records no size" + (notJson ? " (" + ws.suggest("verify", job.name(), checked.key()) + " checks it)"
-                    : " (a later prune reads it again)"), "job", job.name(), "key", checked.key());
+            // the key once, in key=; the source backup's manifest is another backup's object, named; the store's words
+            // are quoted as they are (they name the object it refused)
+            ws.log().warn("not checked for being cut short: " + (checked.equals(key) ? "the backup's manifest"
+                    : "the manifest of the backup's source backup, " + key.manifestKey() + ",") + (notJson
+                    ? " is not valid JSON" : " could not be read (" + x.getMessage() + ")") + "; retention counts it as a "
+                    + "backup whose manifest records no size" + (notJson ? " (" + ws.suggest("verify", job.name(),
+                    checked.key()) + " checks it)" : " (a later prune reads it again)"), "job", job.name(), "key", checked.key());
             return null;
         }
     }
@@ -246,8 +248,8 @@ public final class Catalog {
         for (Entry e : entries) {
             if (!counts(e)) {
                 ws.log().warn("not counted by retention: an object that is empty (0 bytes), so it is no backup (an "
-                        + "upload that failed, a full disk?); " + passedBy + ": check it (" + ws.suggest("verify", job.name())
-                        + " <key>) and remove it with its sidecars", "job", job.name(), "key", e.key().key());
+                        + "upload that failed, a full disk?); " + passedBy + ": check it (" + ws.suggest("verify", job.name(),
+                        e.key().key()) + ") and remove it with its sidecars", "job", job.name(), "key", e.key().key());
             } else {
                 out.add(e);
             }
@@ -264,7 +266,7 @@ public final class Catalog {
         String db = database(job);
         for (StoredObject o : listing.unchecked()) {
             BackupKey.parse(o.key(), job.prefix(), db).filter(k -> k.compareTo(taken) < 0).ifPresent(k ->
-                    ws.log().warn("passing by " + o.key() + ", newer than the backup taken: it has neither a .sha256 nor a "
+                    ws.log().warn("passing by a file newer than the backup taken: it has neither a .sha256 nor a "
                             + "manifest beside it, so nothing can check it; taking " + taken.key() + ", the newest backup of "
                             + "job " + job.name() + " that can be checked (put the sidecar back beside the newer file and name "
                             + "it to take it)", "job", job.name(), "key", o.key()));
@@ -273,7 +275,8 @@ public final class Catalog {
         for (StoredObject o : listing.unknown()) {
             String name = o.key().substring(folder(job).length());
             if (name.substring(db.length() + 1, db.length() + 16).compareTo(stamp) > 0) {
-                ws.log().warn("passing by " + unknownForm(o) + ", newer than the backup taken: taking " + taken.key()
+                ws.log().warn("passing by a file newer than the backup taken, named like a backup with its .sha256 beside "
+                        + "it but in a form this dbbackup does not know (made by a newer dbbackup?): taking " + taken.key()
                         + ", the newest backup of job " + job.name() + " this dbbackup can read (the newer one needs the "
                         + "dbbackup that made it)", "job", job.name(), "key", o.key());
             }

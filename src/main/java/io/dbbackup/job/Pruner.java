@@ -354,7 +354,7 @@ public final class Pruner {
                         + (job.isCopy() ? "a copy that died" : "a full disk, a copy by hand") + "?); prune neither keeps it "
                         + "in place of a good backup nor deletes it: " + (job.isCopy() ? "the next run of copy job "
                         + job.name() + " copies its source backup over it when its retention keeps that backup; or " : "")
-                        + "check it (" + ws.suggest("verify", job.name()) + " <key>) and remove it with its sidecars",
+                        + "check it (" + ws.suggest("verify", job.name(), c.key().key()) + ") and remove it with its sidecars",
                         "job", job.name(), "key", c.key().key());
             }
             cut.addAll(found);

@@ -51,8 +51,13 @@ class CopyEmptyBackupCliTest {
         assertThat(dir.resolve("offsite/app/app-20260302-020000.sqlite.gz")).as("the newest good backup copied").exists();
         assertThat(dir.resolve("offsite/app/app-20260303-020000.sqlite.gz")).doesNotExist();
         assertThat(dir.resolve("offsite/app/app-20260303-020000.sqlite.gz.sha256")).doesNotExist();
-        assertThat(LoggedOnce.line(r.err(), "not counted by retention", "app/app-20260303-020000.sqlite.gz"))
-                .contains("WARN  not counted by retention: an object that is empty (0 bytes)").contains(" verify app <key>)");
+        String empty = "app/app-20260303-020000.sqlite.gz";
+        String warned = LoggedOnce.lineSuggesting(r.err(), "not counted by retention", empty);
+        assertThat(warned).contains("WARN  not counted by retention: an object that is empty (0 bytes)")
+                .contains("check it (dbbackup -c config.yaml verify app " + empty + ") and remove it");
+        Cli.Result check = at(NOW).run(LoggedOnce.suggested(warned));
+        assertThat(check.exit()).as("the command as printed checks that object: " + check).isEqualTo(3);
+        assertThat(check.out() + check.err()).contains(empty);
     }
 
     @Test
@@ -83,7 +88,7 @@ class CopyEmptyBackupCliTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(dir.resolve("offsite/app/app-20260303-020000.sqlite.gz")).as("the newest source backup copied").exists();
         assertThat(empty).as("left for a human, never deleted by a copy").exists();
-        assertThat(LoggedOnce.line(r.err(), "not counted by retention", "app/app-20260303-030000.sqlite.gz"))
+        assertThat(LoggedOnce.lineSuggesting(r.err(), "not counted by retention", "app/app-20260303-030000.sqlite.gz"))
                 .contains("WARN  not counted by retention: an object that is empty (0 bytes)");
         assertThat(r.out()).doesNotContain("nothing new to copy");
     }

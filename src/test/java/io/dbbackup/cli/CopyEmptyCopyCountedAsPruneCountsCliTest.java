@@ -60,7 +60,7 @@ class CopyEmptyCopyCountedAsPruneCountsCliTest {
         assertThat(dry.exit()).as(dry.toString()).isZero();
         assertThat(dry.out()).as(dry.toString()).contains("job copy: keep 1, would delete 0, left 1 (not counted)\n")
                 .containsPattern("keep +\\S+ \\S+ +" + D2).containsPattern("left +\\S+ \\S+ +" + D3 + "  \\[not counted: empty ");
-        assertThat(LoggedOnce.line(dry.err(), "not counted by retention", D3))
+        assertThat(LoggedOnce.lineSuggesting(dry.err(), "not counted by retention", D3))
                 .contains("not counted by retention: an object that is empty (0 bytes), so it is no backup");
 
         Cli.Result r = at(NOW).run("-c", "config.yaml", "backup", "copy");
@@ -91,7 +91,7 @@ class CopyEmptyCopyCountedAsPruneCountsCliTest {
         assertThat(r.out()).as(r.toString()).contains("copied 1 backup of job 'app'").doesNotContain("repaired");
         assertThat(r.err()).contains("already_there=1 ")
                 .contains("not counted by retention: an object that is empty (0 bytes), so it is no backup");
-        assertThat(LoggedOnce.line(r.err(), "not counted by retention", D2)).contains("job=copy");
+        assertThat(LoggedOnce.lineSuggesting(r.err(), "not counted by retention", D2)).contains("job=copy");
         assertThat(Files.size(copy)).as("not copied only to be deleted, never deleted").isZero();
     }
 }

@@ -69,13 +69,17 @@ class PruneCutShortBackupCliTest {
                 .containsPattern("keep +\\S+ \\S+ +" + DAY2)
                 .containsPattern("delete\\? +\\S+ \\S+ +" + DAY1)
                 .contains("  left    2026-03-03 02:00:00  " + DAY3 + "  [not counted: cut short (" + whole / 2 + " of " + whole + " bytes)]\n");
-        assertThat(LoggedOnce.line(dry.err(), "not counted by retention", DAY3)).contains("WARN  not counted by retention: " + named)
-                .contains(" verify app <key>)");
+        String warned = LoggedOnce.lineSuggesting(dry.err(), "not counted by retention", DAY3);
+        assertThat(warned).contains("WARN  not counted by retention: " + named)
+                .contains("check it (dbbackup -c config.yaml verify app " + DAY3 + ") and remove it");
+        Cli.Result check = at(NOW).run(LoggedOnce.suggested(warned));
+        assertThat(check.exit()).as("the command as printed checks that backup: " + check).isEqualTo(3);
+        assertThat(check.out() + check.err()).contains(DAY3).contains("cut short");
 
         Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("job app: keep 1, deleted 1, left 1 (not counted)\n").containsPattern("left +\\S+ \\S+ +" + DAY3);
-        assertThat(LoggedOnce.line(r.err(), "not counted by retention", DAY3)).contains("not counted by retention: " + named);
+        assertThat(LoggedOnce.lineSuggesting(r.err(), "not counted by retention", DAY3)).contains("not counted by retention: " + named);
         assertThat(stored("store")).as("the good backup kept, the cut one left for a human")
                 .containsExactly(DAY2, DAY3);
         assertThat(Files.size(dir.resolve("store/" + DAY3))).isEqualTo(whole / 2);
@@ -228,9 +232,13 @@ class PruneCutShortBackupCliTest {
         Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.err()).contains("not checked for being cut short: " + DAY3 + ", its manifest " + DAY3
-                + ".manifest.json is not valid JSON; retention counts it as a backup whose manifest records no size (")
-                .contains("verify app " + DAY3);
+        String warned = LoggedOnce.lineSuggesting(r.err(), "not checked for being cut short", DAY3);
+        assertThat(warned).contains("WARN  not checked for being cut short: the backup's manifest is not valid JSON; "
+                + "retention counts it as a backup whose manifest records no size (dbbackup -c config.yaml verify app " + DAY3
+                + " checks it) job=app key=" + DAY3);
+        Cli.Result check = at(NOW).run(LoggedOnce.suggested(warned));
+        assertThat(check.exit()).as("the command as printed checks that backup: " + check).isEqualTo(3);
+        assertThat(check.out() + check.err()).contains(DAY3).contains("manifest");
         assertThat(stored("store")).containsExactly(DAY3);
     }
 
@@ -258,8 +266,12 @@ class PruneCutShortBackupCliTest {
         Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "copy");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(LoggedOnce.line(r.err(), "not counted by retention", DAY3)).contains("not counted by retention: a backup "
-                + "that is " + whole / 2 + " bytes, its source's manifest records " + whole);
+        String warned = LoggedOnce.lineSuggesting(r.err(), "not counted by retention", DAY3);
+        assertThat(warned).contains("not counted by retention: a backup that is " + whole / 2 + " bytes, its source's "
+                + "manifest records " + whole).contains("check it (dbbackup -c config.yaml verify copy " + DAY3 + ")");
+        Cli.Result check = at(NOW).run(LoggedOnce.suggested(warned));
+        assertThat(check.exit()).as("the command as printed checks the copy: " + check).isEqualTo(3);
+        assertThat(check.out() + check.err()).contains(DAY3);
         assertThat(r.out()).as("the table says which manifest it was judged by").contains("  left    2026-03-03 02:00:00  " + DAY3
                 + "  [not counted: cut short (" + whole / 2 + " of " + whole + " bytes, by its source's manifest)]\n");
         assertThat(stored("offsite")).as("the good copy kept, the cut one left").containsExactly(DAY2, DAY3);

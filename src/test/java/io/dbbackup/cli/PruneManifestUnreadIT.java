@@ -60,10 +60,13 @@ class PruneManifestUnreadIT {
         Cli.Result r = at(NOW).run("-c", "config.yaml", "prune", "app");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.err()).contains("WARN").contains("not checked for being cut short: " + DAY3 + ", its manifest "
-                        + DAY3 + ".manifest.json could not be read (")
+        String warned = r.err().lines().filter(l -> l.contains("not checked for being cut short")).findFirst().orElseThrow();
+        assertThat(warned).contains("WARN  not checked for being cut short: the backup's manifest could not be read (")
                 .contains("faulty store: reading " + DAY3 + ".manifest.json is denied")
-                .contains("retention counts it as a backup whose manifest records no size (a later prune reads it again)");
+                .endsWith("retention counts it as a backup whose manifest records no size (a later prune reads it again) "
+                        + "job=app key=" + DAY3);
+        assertThat(warned.substring(0, warned.indexOf(" could not be read"))).as("the key in key=, not in the sentence")
+                .doesNotContain(DAY3);
         assertThat(stored("store")).containsExactly(DAY3);
     }
 
