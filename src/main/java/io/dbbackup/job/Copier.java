@@ -225,8 +225,8 @@ public final class Copier {
             BackupKey origin = entry.key();
             Suspect emptyCopy = emptyChosen.get(target.fileName()); // an empty object under its key: no copy
             if (emptyCopy != null) {
-                ws.log().warn("copy does not match its source: " + target.key() + " " + emptyCopy.why()
-                        + ": copying it again from " + origin.key(), "job", job.name(), "key", target.key());
+                ws.log().warn("copy does not match its source: the copy " + emptyCopy.why() + ": copying it again from its "
+                        + "source backup", "job", job.name(), "from", origin.key(), "key", target.key());
             }
             // copied over an empty object as a repair replaces a copy (commit first): the key holds no copy to claim
             boolean overEmpty = emptyCopy != null || standIns.contains(target) && (empties.containsKey(target.fileName())
@@ -261,7 +261,10 @@ public final class Copier {
                 String why = "not copied: " + target.key() + ": " + target.sha256Key() + " is there with another digest "
                         + "and no copy beside it (a failed run's leftover?), so the key is not free; check it and delete "
                         + target.sha256Key() + ", and the next run copies " + origin.key();
-                ws.log().error(why, "job", job.name(), "key", target.key());
+                ws.log().error("not copied: the key's .sha256 is there with another digest and no copy beside it (a "
+                        + "failed run's leftover?), so the key is not free; check it and delete " + target.sha256Key()
+                        + ", and the next run copies its source backup", "job", job.name(), "from", origin.key(),
+                        "key", target.key());
                 blocked.add(why);
                 continue;
             }
@@ -269,9 +272,9 @@ public final class Copier {
                 // another run claimed the key (two runs of this job overlapping): its copy, not ours — counted as one the
                 // copy holds (its WAL is copied, it may be the newest), never read back or removed by this run; the
                 // next run's check of the copies compares it with its source
-                ws.log().warn("not copied: " + target.key() + " was already copied by another run (its " + target.sha256Key()
-                        + " was there first); this run's upload was dropped and nothing under the key touched", "job",
-                        job.name(), "key", target.key());
+                ws.log().warn("not copied: the backup was already copied by another run (its .sha256 was there first); "
+                        + "this run's upload was dropped and nothing under the key touched", "job", job.name(),
+                        "key", target.key());
                 elsewhere.add(target.key());
                 if (standIns.contains(target)) {
                     inPlace.add(origin.key() + " (by another run of job '" + job.name() + "')");
@@ -330,8 +333,8 @@ public final class Copier {
         for (Suspect s : suspects) {
             BackupKey target = s.copy().key();
             BackupKey origin = s.origin().key();
-            ws.log().warn("copy does not match its source: " + target.key() + " " + s.why() + ": copying it again from "
-                    + origin.key(), "job", job.name(), "key", target.key());
+            ws.log().warn("copy does not match its source: the copy " + s.why() + ": copying it again from its source "
+                    + "backup", "job", job.name(), "from", origin.key(), "key", target.key());
             Copied c;
             try {
                 c = copy(source.name(), from, origin, s.origin().object().size(), to, target, true, ctx, progress);
@@ -565,10 +568,10 @@ public final class Copier {
                 continue;
             }
             String why = "is " + mine + " bytes, " + whose + " records " + recorded;
-            ws.log().warn("not counted as a copy: " + copy.key().key() + " " + why + " (cut short: a copy that died, a full "
-                    + "disk?); copy job " + job.name() + " copies its source backup " + origin.key().key() + " over it when "
-                    + "its retention keeps that backup, and an older one in its place when that one does not match its "
-                    + "checksum", "job", job.name(), "key", copy.key().key());
+            ws.log().warn("not counted as a copy: a copy that " + why + " (cut short: a copy that died, a full disk?); copy "
+                    + "job " + job.name() + " copies its source backup over it when its retention keeps that backup, and an "
+                    + "older one in its place when that one does not match its checksum", "job", job.name(),
+                    "from", origin.key().key(), "key", copy.key().key());
             out.put(copy.key().fileName(), new Suspect(copy, origin, why));
         }
         return out;
@@ -605,7 +608,7 @@ public final class Copier {
                     continue;
                 }
             } catch (NoSuchKeyException e) {
-                out.add(new Suspect(copy, origin, "has no checksum sidecar " + copy.key().sha256Key()));
+                out.add(new Suspect(copy, origin, "has no checksum sidecar (.sha256)"));
                 continue;
             } catch (IOException e) {
                 throw Failures.map("cannot read " + copy.key().sha256Key() + " from " + to.describe(), e);
@@ -660,8 +663,8 @@ public final class Copier {
         if (manifest == null) {
             return Optional.empty();
         }
-        ws.log().warn("copy has no manifest: " + target.manifestKey() + " is missing beside it; writing it back from its "
-                + "source's, " + m.origin().key().manifestKey(), "job", job.name(), "key", target.key());
+        ws.log().warn("copy has no manifest: the backup's manifest is missing beside it; writing it back from its source "
+                + "backup's", "job", job.name(), "from", m.origin().key().key(), "key", target.key());
         manifest.put("size", m.copy().object().size());
         manifest.put("sha256", m.sha256());
         try {

@@ -435,7 +435,7 @@ public final class Pruner {
     static String keptStored(BackupKey stored, RetentionDecision decision, Instant now) {
         List<BackupKey> newer = java.util.stream.Stream.concat(decision.keep().stream().map(Kept::backup),
                 decision.delete().stream()).filter(k -> k.compareTo(stored) < 0).distinct().toList();
-        String head = "kept the backup this run stored, " + stored.key() + ", which retention alone would delete: ";
+        String head = "kept the backup this run stored, which retention alone would delete: "; // its key in key=
         BackupKey latest = newer.stream().sorted().findFirst().orElse(null); // newest first
         if (latest == null) { // not reached: only a backup ranked before it can outrank it
             return head + "backups ranked before it outrank it; a later prune decides about this backup by the rules";

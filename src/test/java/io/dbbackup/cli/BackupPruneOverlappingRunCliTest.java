@@ -77,7 +77,7 @@ class BackupPruneOverlappingRunCliTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(dir.resolve("store/" + stored)).exists();
         assertThat(r.err().lines().filter(l -> l.contains("WARN"))).as(r.err()).containsExactly(
-                "2026-03-04T10:10:00Z WARN  kept the backup this run stored, " + stored + ", which retention alone would "
+                "2026-03-04T10:10:00Z WARN  kept the backup this run stored, which retention alone would "
                 + "delete: 1 backup is dated after it (2026-03-04 10:00:00 UTC) but none after this host's clock (now "
                 + "2026-03-04 10:10:00 UTC; latest " + other + ", 5m after it): another run of this job made it while this "
                 + "one ran (on this host or another; another host whose clock runs ahead by less than this run took looks "

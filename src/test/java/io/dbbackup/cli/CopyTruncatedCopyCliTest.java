@@ -71,9 +71,10 @@ class CopyTruncatedCopyCliTest {
                 .contains("; copied " + DAY2 + " in its place (the newest older good backup of job 'app' that the copy's "
                         + "retention keeps)")
                 .doesNotContain("could not be repaired")
-                .contains("copied=1 ").contains("already_there=0 ")
-                .contains("not counted as a copy: " + DAY3 + " is " + whole.length / 2 + " bytes, its manifest records "
-                        + whole.length);
+                .contains("copied=1 ").contains("already_there=0 ");
+        assertThat(LoggedOnce.sentenceWithout(r.err(), "not counted as a copy", DAY3)).contains("WARN  not counted as a "
+                + "copy: a copy that is " + whole.length / 2 + " bytes, its manifest records " + whole.length + " (cut short")
+                .contains(" from=" + DAY3 + " key=" + DAY3);
     }
 
     /** Guard: a truncated copy of a sound source backup is repaired as before, counted as repaired. */

@@ -50,9 +50,17 @@ final class LoggedOnce {
      * {@code key=KEY}; another field ({@code from=} a copy's source backup) may hold the same string.
      */
     static String sentenceWithout(String stderr, String text, String key) {
+        return sentenceWithout(stderr, text, key, " job=");
+    }
+
+    /**
+     * {@link #sentenceWithout}, the sentence ending at {@code upTo}: after it the line names a sidecar of the backup (a
+     * file to delete), whose name holds its key.
+     */
+    static String sentenceWithout(String stderr, String text, String key, String upTo) {
         String line = only(stderr, text);
         assertThat(line).as("its key in key=").endsWith(" key=" + key);
-        int fields = line.indexOf(" job=");
+        int fields = line.indexOf(upTo);
         assertThat(fields).as(line).isPositive();
         assertThat(line.substring(0, fields)).as("the key not in the sentence").doesNotContain(key);
         return line;

@@ -89,7 +89,7 @@ class PruneAfterClockStepBackCliTest {
         assertThat(dir.resolve("store/" + OLD)).as("kept by keep_last: 1").exists();
         assertThat(dir.resolve("store/" + NEW)).as("the rules delete it").doesNotExist();
         assertThat(r.err().lines().filter(l -> l.contains("WARN"))).as(r.err()).containsExactly(
-                now + " WARN  kept the backup this run stored, " + stored + ", which "
+                now + " WARN  kept the backup this run stored, which "
                 + "retention alone would delete: 1 backup is dated after it (2026-03-04 09:45:00 UTC) and after this host's "
                 + "clock (now 2026-03-04 09:45:00 UTC; latest " + OLD + ", 15m ahead): either this host's clock stepped "
                 + "back since it was named (NTP, a VM resumed) or another host whose clock runs ahead made it (several "
