@@ -7,6 +7,7 @@ import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
+import io.dbbackup.spi.Deadline;
 import io.dbbackup.spi.KeyTakenException;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.OperationContext;
@@ -164,8 +165,7 @@ public final class SftpStore implements Store {
             } catch (IOException e) {
                 throw cannotConnect(e, c);
             }
-            authenticate(c);
-            SFTPClient client = new SftpStart(cfg).start(c);
+            SFTPClient client = loggedIn(c);
             ssh = c;
             sftp = client;
             if (connectedBefore) {
@@ -182,6 +182,41 @@ public final class SftpStore implements Store {
                 // already failing
             }
             throw e;
+        }
+    }
+
+    /**
+     * The login and the start of SFTP on {@code c}, within {@link #handshakeTimeout} as the banner and key exchange: a
+     * server whose login hangs (an authorized-keys command, PAM or a directory service that stopped answering) has its
+     * connection closed then, where sshj waited {@code timeout} for each login method and said the authentication failed.
+     */
+    private SFTPClient loggedIn(SSHClient c) throws IOException {
+        Deadline login = Deadline.start(handshakeTimeout(), () -> closeQuietly(c));
+        try {
+            authenticate(c);
+            return new SftpStart(cfg).start(c);
+        } catch (IOException | RuntimeException e) {
+            if (login.expired()) {
+                throw new ConnectFailed(cfg.describe(), "sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()),
+                        "cannot connect", ": the SSH server did not finish the login within "
+                        + Human.settingSpaced(handshakeTimeout()) + " (the key exchange went through, then the login got"
+                        + " no answer: an AuthorizedKeysCommand, PAM or a directory service on the server that hangs; '"
+                        + handshakeTimeoutKey() + "' sets how long)",
+                        e instanceof DbBackupException ? null : e); // its words (authentication failed) would win
+            }
+            throw e;
+        } finally {
+            login.cancel();
+        }
+    }
+
+    private static void closeQuietly(SSHClient c) {
+        try {
+            if (c.getSocket() != null) {
+                c.getSocket().close();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // closing: the login waiting on it fails now
         }
     }
 
