@@ -165,7 +165,8 @@ public final class SftpStore implements Store {
             } catch (IOException e) {
                 throw cannotConnect(e, c);
             }
-            SFTPClient client = loggedIn(c);
+            logIn(c);
+            SFTPClient client = new SftpStart(cfg).start(c); // bounded by timeout, with words of its own
             ssh = c;
             sftp = client;
             if (connectedBefore) {
@@ -186,15 +187,14 @@ public final class SftpStore implements Store {
     }
 
     /**
-     * The login and the start of SFTP on {@code c}, within {@link #handshakeTimeout} as the banner and key exchange: a
-     * server whose login hangs (an authorized-keys command, PAM or a directory service that stopped answering) has its
-     * connection closed then, where sshj waited {@code timeout} for each login method and said the authentication failed.
+     * The login on {@code c}, within {@link #handshakeTimeout} as the banner and key exchange: a server whose login hangs
+     * (an authorized-keys command, PAM or a directory service that stopped answering) has its connection closed then,
+     * where sshj waited {@code timeout} for each login method and said the authentication failed.
      */
-    private SFTPClient loggedIn(SSHClient c) throws IOException {
+    private void logIn(SSHClient c) throws IOException {
         Deadline login = Deadline.start(handshakeTimeout(), () -> closeQuietly(c));
         try {
             authenticate(c);
-            return new SftpStart(cfg).start(c);
         } catch (IOException | RuntimeException e) {
             if (login.expired()) {
                 throw new ConnectFailed(cfg.describe(), "sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()),
