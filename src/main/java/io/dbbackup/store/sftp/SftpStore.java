@@ -197,17 +197,23 @@ public final class SftpStore implements Store {
             authenticate(c);
         } catch (IOException | RuntimeException e) {
             if (login.expired()) {
-                throw new ConnectFailed(cfg.describe(), "sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()),
-                        "cannot connect", ": the SSH server did not finish the login within "
-                        + Human.settingSpaced(handshakeTimeout()) + " (the key exchange went through, then the login got"
-                        + " no answer: an AuthorizedKeysCommand, PAM or a directory service on the server that hangs; '"
-                        + handshakeTimeoutKey() + "' sets how long)",
-                        e instanceof DbBackupException ? null : e); // its words (authentication failed) would win
+                // not as the cause of a DbBackupException: its words (authentication failed) would win
+                throw loginUnfinished(e instanceof DbBackupException ? null : e);
             }
             throw e;
         } finally {
             login.cancel();
         }
+        if (login.expired()) { // at the moment the login ended: its socket is closed
+            throw loginUnfinished(null);
+        }
+    }
+
+    private ConnectFailed loginUnfinished(Throwable cause) {
+        return new ConnectFailed(cfg.describe(), "sftp cannot connect to " + HostPort.of(cfg.host(), cfg.port()),
+                "cannot connect", ": the SSH server did not finish the login within " + Human.settingSpaced(handshakeTimeout())
+                + " (the key exchange went through, then the login got no answer: an AuthorizedKeysCommand, PAM or a"
+                + " directory service on the server that hangs; '" + handshakeTimeoutKey() + "' sets how long)", cause);
     }
 
     private static void closeQuietly(SSHClient c) {
