@@ -169,11 +169,15 @@ public final class BackupPipeline {
             KeyClaim.confirm(r.store(), key, sidecar, r.ctx()); // another run's failed claim may have taken it away
             return new BackupResult(key, hashing.count(), raw, sha, manifest);
         } catch (Throwable t) {
+            // the check's refusal is the error when it came first (the pipe failed for it); one that comes after this
+            // cancellation is what the failure stopped (the store's secret program killed, its request cut off), not
+            // its cause: the dump's own failure stays the error, as its exit code
+            DbBackupException refusedFirst = refusal.get();
             r.ctx().cancellation().cancelAfterFailure("backup failed: " + t.getMessage());
             pipe.closeReader();
             joinQuietly(dumper);
             joinQuietly(checker);
-            throw Failures.map("backup of " + r.engine().describe() + " failed", refusal.get() != null ? refusal.get() : t);
+            throw Failures.map("backup of " + r.engine().describe() + " failed", refusedFirst != null ? refusedFirst : t);
         } finally {
             if (!committed) {
                 if (sidecarsWritten) {

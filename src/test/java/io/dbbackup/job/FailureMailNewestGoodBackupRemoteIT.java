@@ -188,6 +188,42 @@ class FailureMailNewestGoodBackupRemoteIT {
         }
     }
 
+    /**
+     * A dump that fails at once, while the store's {@code secret_key_command} (a slow secret manager: 2 s) still runs
+     * for the backup's check of its key: the failure stops the program, and the error reported (mail's Error line, the
+     * log's ERROR line, the exit code) is the dump's own, not the secret program's "was stopped: cancelled (backup
+     * failed: …)", which would send the one on call to the secret manager instead of the database.
+     */
+    @Test
+    void aDumpFailingAtOnceIsTheErrorNotTheSecretCommandItStopped() throws Exception {
+        try (S3ProxyServer s3 = new S3ProxyServer(); var admin = S3Fixture.admin(s3)) {
+            admin.createBucket(b -> b.bucket("blamed"));
+            Path program = dir.resolve("secret.sh");
+            Files.writeString(program, "#!/bin/sh\nsleep 2\nprintf '%s\\n' '" + s3.secretKey() + "'\n");
+            program.toFile().setExecutable(true);
+            String store = "{type: s3, endpoint: %s, bucket: blamed, path_style: true, access_key_env: S3_ACCESS, "
+                    .formatted(s3.endpoint()) + "secret_key_command: ./secret.sh}";
+            Cli cli = new Cli().workingDir(dir).env("SMTP_PASSWORD", SMTP_PASSWORD).env("S3_ACCESS", s3.accessKey());
+            config(store, ", command: [sh, -c, 'echo cannot dump >&2; exit 3']");
+
+            Cli.Result failed = cli.run("-c", "config.yaml", "backup", "app", "--no-progress");
+
+            assertThat(failed.exit()).as(failed.toString()).isEqualTo(2);
+            String mail = body(mails(1)[0]);
+            var error = Pattern.compile("\nError:\n  (.*)\n").matcher(mail);
+            assertThat(error.find()).as(mail).isTrue();
+            assertThat(error.group(1)).as("the mail's Error line names the dump's failure")
+                    .contains("cannot dump").doesNotContain("secret_key_command").doesNotContain("was stopped");
+            String errorLog = failed.err().lines().filter(l -> l.contains(" ERROR ")).findFirst().orElse("");
+            assertThat(errorLog).as("the log's first ERROR line names the dump's failure\n" + failed)
+                    .contains("cannot dump").doesNotContain("secret_key_command");
+            String summary = failed.out().lines().filter(l -> l.startsWith("app ")).findFirst().orElse("");
+            assertThat(summary).as("the summary's row names the dump's failure\n" + failed)
+                    .contains("cannot dump").doesNotContain("secret_key_command");
+            assertThat(failed.out() + failed.err()).doesNotContain(s3.secretKey());
+        }
+    }
+
     @Test
     void onSftpTheMailNamesTheNewestGoodBackup() throws Exception {
         try (SshServer ssh = new SshServer()) {
