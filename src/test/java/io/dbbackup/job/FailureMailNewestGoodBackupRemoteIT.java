@@ -224,6 +224,78 @@ class FailureMailNewestGoodBackupRemoteIT {
         }
     }
 
+    /**
+     * The same for a copy job (its source read failing, the copy's S3 store's secret program taking 2 s): the copy job
+     * runs on one thread and never cancels after its own failure, so the program always ends before the source's
+     * damaged backup is read; the error is the damage. A guard: it passed before any change.
+     */
+    @Test
+    void aCopyWhoseSourceIsDamagedNamesTheDamageNotTheSecretCommand() throws Exception {
+        try (S3ProxyServer s3 = new S3ProxyServer(); var admin = S3Fixture.admin(s3)) {
+            admin.createBucket(b -> b.bucket("copyblamed"));
+            Path program = dir.resolve("secret.sh");
+            Files.writeString(program, "#!/bin/sh\nsleep 2\nprintf '%s\\n' '" + s3.secretKey() + "'\n");
+            program.toFile().setExecutable(true);
+            Files.writeString(dir.resolve("config.yaml"), """
+                    datasources:
+                      app: {engine: fake}
+                    stores:
+                      local: {type: local, path: local}
+                      remote: {type: s3, endpoint: %s, bucket: copyblamed, path_style: true, access_key_env: S3_ACCESS, secret_key_command: ./secret.sh}
+                    jobs:
+                      app-local:
+                        datasource: app
+                        store: local
+                      app:
+                        copy_of: app-local
+                        store: remote
+                        notify: [{notifier: ops, on: failure}]
+                    notifications:
+                      ops:
+                        type: email
+                        smtp_host: 127.0.0.1
+                        smtp_port: %d
+                        tls: none
+                        username: ops
+                        password_env: SMTP_PASSWORD
+                        from: dbbackup@example.com
+                        to: ops@example.com
+                        timeout: 5s
+                    """.formatted(s3.endpoint(), smtp.port()));
+            Cli cli = new Cli().workingDir(dir).env("SMTP_PASSWORD", SMTP_PASSWORD).env("S3_ACCESS", s3.accessKey());
+            Cli.Result made = cli.run("-c", "config.yaml", "backup", "app-local", "--no-progress");
+            assertThat(made.exit()).as(made.toString()).isZero();
+            Path backup;
+            try (var files = Files.walk(dir.resolve("local"))) {
+                backup = files.filter(f -> f.getFileName().toString().matches("app-\\d{8}-\\d{6}\\.sql[^/]*")
+                        && !f.toString().endsWith(".sha256") && !f.toString().endsWith(".json")).findFirst().orElseThrow();
+            }
+            byte[] bytes = Files.readAllBytes(backup);
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] ^= 0x5a; // damaged, its size kept: its checksum fails
+            }
+            Files.write(backup, bytes);
+
+            Cli.Result failed = cli.run("-c", "config.yaml", "backup", "app", "--no-progress");
+
+            System.out.println("copy of a damaged source, its store's secret program taking 2 s:\n" + failed);
+            assertThat(failed.exit()).as(failed.toString()).isNotZero();
+            String mail = body(mails(1)[0]);
+            var error = Pattern.compile("\nError:\n  (.*)\n").matcher(mail);
+            assertThat(error.find()).as(mail).isTrue();
+            assertThat(error.group(1)).as("the mail's Error line names the source's damage")
+                    .contains(backup.getFileName().toString()).doesNotContain("secret_key_command")
+                    .doesNotContain("was stopped");
+            String errorLog = failed.err().lines().filter(l -> l.contains(" ERROR ")).findFirst().orElse("");
+            assertThat(errorLog).as("the log's first ERROR line names the source's damage\n" + failed)
+                    .contains(backup.getFileName().toString()).doesNotContain("secret_key_command");
+            String summary = failed.out().lines().filter(l -> l.startsWith("app ")).findFirst().orElse("");
+            assertThat(summary).as("the summary's row names the source's damage\n" + failed)
+                    .isNotEmpty().doesNotContain("secret_key_command").doesNotContain("was stopped");
+            assertThat(failed.out() + failed.err()).doesNotContain(s3.secretKey());
+        }
+    }
+
     @Test
     void onSftpTheMailNamesTheNewestGoodBackup() throws Exception {
         try (SshServer ssh = new SshServer()) {
