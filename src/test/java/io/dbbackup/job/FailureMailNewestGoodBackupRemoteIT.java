@@ -234,7 +234,7 @@ class FailureMailNewestGoodBackupRemoteIT {
         try (S3ProxyServer s3 = new S3ProxyServer(); var admin = S3Fixture.admin(s3)) {
             admin.createBucket(b -> b.bucket("copyblamed"));
             Path program = dir.resolve("secret.sh");
-            Files.writeString(program, "#!/bin/sh\nsleep 2\nprintf '%s\\n' '" + s3.secretKey() + "'\n");
+            Files.writeString(program, "#!/bin/sh\nsleep 2\n: > secret.ran\nprintf '%s\\n' '" + s3.secretKey() + "'\n");
             program.toFile().setExecutable(true);
             Files.writeString(dir.resolve("config.yaml"), """
                     datasources:
@@ -279,7 +279,8 @@ class FailureMailNewestGoodBackupRemoteIT {
             Cli.Result failed = cli.run("-c", "config.yaml", "backup", "app", "--no-progress");
 
             System.out.println("copy of a damaged source, its store's secret program taking 2 s:\n" + failed);
-            assertThat(failed.exit()).as(failed.toString()).isNotZero();
+            assertThat(failed.exit()).as("an integrity failure\n" + failed).isEqualTo(3);
+            assertThat(dir.resolve("secret.ran")).as("the copy store's secret program ran to its end").exists();
             String mail = body(mails(1)[0]);
             var error = Pattern.compile("\nError:\n  (.*)\n").matcher(mail);
             assertThat(error.find()).as(mail).isTrue();
