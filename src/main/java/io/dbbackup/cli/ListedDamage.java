@@ -22,7 +22,7 @@ record ListedDamage(List<String> marks, Long recordedSize) {
         long size = e.object().size();
         if (CutShort.is(size, recorded)) {
             CutShort c = CutShort.empty(size) ? CutShort.emptyObject(e.key()) : new CutShort(e.key(), size, recorded, false);
-            marks.add(size > 0 && size > recorded ? size + " bytes, its manifest records " + recorded : c.notCounted());
+            marks.add(c.notCounted()); // prune's words for it: one place
         }
         if (!e.checksum()) {
             marks.add("no .sha256");

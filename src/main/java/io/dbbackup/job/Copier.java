@@ -568,7 +568,7 @@ public final class Copier {
                 continue;
             }
             String why = "is " + mine + " bytes, " + whose + " records " + recorded;
-            ws.log().warn("not counted as a copy: a copy that " + why + " (cut short: a copy that died, a full disk?); copy "
+            ws.log().warn("not counted as a copy: a copy that " + why + " " + CutShort.cause(mine, recorded, "a copy that died, a full disk") + "; copy "
                     + "job " + job.name() + " copies its source backup over it when its retention keeps that backup, and an "
                     + "older one in its place when that one does not match its checksum", "job", job.name(),
                     "from", origin.key().key(), "key", copy.key().key());

@@ -45,12 +45,35 @@ public record CutShort(BackupKey key, long size, Long recorded, boolean bySource
     }
 
     /**
-     * Why retention does not count it, as prune's table and its report say it: {@code cut short (N of M bytes)} (with
-     * {@code , by its source's manifest}) or {@code empty (0 bytes)}.
+     * Whether an object of {@code size} bytes is LONGER than the {@code recorded} size (null: none): not cut short but
+     * written over or appended to, or beside another backup's manifest — no backup either, in other words.
+     */
+    public static boolean longer(long size, Long recorded) {
+        return recorded != null && size > recorded;
+    }
+
+    /**
+     * Why retention does not count it — the words {@code list} marks it with too ({@code ListedDamage}), prune's table and
+     * its report: {@code empty (0 bytes)}, {@code cut short (N of M bytes)} (with {@code , by its source's manifest}), or,
+     * longer than recorded, {@code N bytes, its manifest records M} (or {@code its source's manifest}).
      */
     public String notCounted() {
-        return "empty".equals(reason()) ? "empty (0 bytes)"
-                : "cut short (" + size + " of " + recorded + " bytes" + (bySource ? ", by its source's manifest" : "") + ")";
+        if (empty(size)) {
+            return "empty (0 bytes)";
+        }
+        if (longer(size, recorded)) {
+            return size + " bytes, " + (bySource ? "its source's manifest" : "its manifest") + " records " + recorded;
+        }
+        return "cut short (" + size + " of " + recorded + " bytes" + (bySource ? ", by its source's manifest" : "") + ")";
+    }
+
+    /**
+     * What may have made an object of {@code size} bytes of another size than {@code recorded}, in parentheses:
+     * {@code (cut short: CUTCAUSES?)} or, longer, {@code (longer: written over or appended to, or another backup's manifest?)}.
+     */
+    public static String cause(long size, Long recorded, String cutCauses) {
+        return longer(size, recorded) ? "(longer: written over or appended to, or another backup's manifest?)"
+                : "(cut short: " + cutCauses + "?)";
     }
 
     /** In words, after the key: {@code is N bytes, its manifest records M} (or {@code its source's manifest}). */

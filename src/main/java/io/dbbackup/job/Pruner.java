@@ -350,8 +350,8 @@ public final class Pruner {
                 return decision;
             }
             for (CutShort c : found) {
-                ws.log().warn("not counted by retention: a backup that " + c.describe() + " (cut short: "
-                        + (job.isCopy() ? "a copy that died" : "a full disk, a copy by hand") + "?); prune neither keeps it "
+                ws.log().warn("not counted by retention: a backup that " + c.describe() + " " + CutShort.cause(c.size(), c.recorded(),
+                        job.isCopy() ? "a copy that died" : "a full disk, a copy by hand") + "; prune neither keeps it "
                         + "in place of a good backup nor deletes it: " + (job.isCopy() ? "the next run of copy job "
                         + job.name() + " copies its source backup over it when its retention keeps that backup; or " : "")
                         + "check it (" + ws.suggest("verify", job.name(), c.key().key()) + ") and remove it with its sidecars",

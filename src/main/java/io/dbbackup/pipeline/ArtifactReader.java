@@ -124,6 +124,10 @@ public final class ArtifactReader {
                 throw new ChecksumMismatchException(corrupt.getMessage() + "; it is cut short: " + count + " of the "
                         + size.getAsLong() + " bytes its manifest records (an upload or copy that did not finish, a full disk)");
             }
+            if (size.isPresent() && count > size.getAsLong()) { // longer, as list and prune word it: not cut short
+                throw new ChecksumMismatchException(corrupt.getMessage() + "; it is " + count + " bytes, its manifest records "
+                        + size.getAsLong() + " (written over or appended to, or another backup's manifest?)");
+            }
             throw corrupt;
         }
         String damaged = "the checksum sidecar " + store.nameOf(key.sha256Key()) + " records " + sidecar + ", but the bytes of "

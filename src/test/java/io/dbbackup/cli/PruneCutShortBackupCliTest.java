@@ -88,6 +88,40 @@ class PruneCutShortBackupCliTest {
     }
 
     /**
+     * An object LONGER than its manifest records (overwritten, appended to, or beside another backup's manifest) is not
+     * counted either, but it is not "cut short": prune said {@code cut short (N of M bytes)} with N above M. Prune's table
+     * now words it as {@code list} does, {@code N bytes, its manifest records M}, and verify names both sizes too.
+     */
+    @Test
+    void anObjectLongerThanItsManifestRecordsIsNotCalledCutShort() throws Exception {
+        threeDailyBackups("{keep_last: 1}");
+        Path longer = dir.resolve("store/" + DAY3);
+        long recorded = Files.size(longer);
+        Files.write(longer, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        String words = (recorded + 3) + " bytes, its manifest records " + recorded;
+
+        String listed = at(NOW).run("-c", "config.yaml", "list", "app").out();
+        assertThat(listed).as("list's words, which prune's must be").contains(words);
+        for (String[] args : List.of(new String[]{"--dry-run"}, new String[0])) {
+            List<String> line = new java.util.ArrayList<>(List.of("-c", "config.yaml", "prune", "app"));
+            line.addAll(List.of(args));
+            Cli.Result r = at(NOW).run(line.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).as(r.toString())
+                    .contains("  left    2026-03-03 02:00:00  " + DAY3 + "  [not counted: " + words + "]\n")
+                    .doesNotContain("cut short");
+            assertThat(r.err()).as(r.toString()).contains("not counted by retention: a backup that is " + words
+                    + " (longer: written over or appended to, or another backup's manifest?)").doesNotContain("cut short");
+        }
+        assertThat(stored("store")).containsExactly(DAY2, DAY3);
+
+        Cli.Result verify = at(NOW).run("-c", "config.yaml", "verify", "app", DAY3);
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(3);
+        assertThat(verify.out() + verify.err()).as(verify.toString())
+                .contains("it is " + words).doesNotContain("cut short");
+    }
+
+    /**
      * An audit reading {@code prune --json} sees what retention did not count: before, a cut backup and an empty one were
      * in neither list of the JSON, named only in a warning on stderr. {@code not_counted} lists them, newest first.
      */
