@@ -169,15 +169,18 @@ public final class BackupPipeline {
             KeyClaim.confirm(r.store(), key, sidecar, r.ctx()); // another run's failed claim may have taken it away
             return new BackupResult(key, hashing.count(), raw, sha, manifest);
         } catch (Throwable t) {
-            // the check's refusal is the error when it came first (the pipe failed for it); one that comes after this
-            // cancellation is what the failure stopped (the store's secret program killed, its request cut off), not
-            // its cause: the dump's own failure stays the error, as its exit code
+            // the check's refusal is the error (the pipe may have failed for it, or both for the same store), unless it
+            // came after this cancellation and says it: then it is what the failure stopped (the store's secret program
+            // killed, its request cut off), not its cause, and the dump's own failure stays the error, as its exit code
             DbBackupException refusedFirst = refusal.get();
-            r.ctx().cancellation().cancelAfterFailure("backup failed: " + t.getMessage());
+            String why = "backup failed: " + t.getMessage();
+            r.ctx().cancellation().cancelAfterFailure(why);
             pipe.closeReader();
             joinQuietly(dumper);
             joinQuietly(checker);
-            throw Failures.map("backup of " + r.engine().describe() + " failed", refusedFirst != null ? refusedFirst : t);
+            DbBackupException refused = refusal.get();
+            boolean stoppedByThis = refusedFirst == null && refused != null && String.valueOf(refused.getMessage()).contains(why);
+            throw Failures.map("backup of " + r.engine().describe() + " failed", refused != null && !stoppedByThis ? refused : t);
         } finally {
             if (!committed) {
                 if (sidecarsWritten) {

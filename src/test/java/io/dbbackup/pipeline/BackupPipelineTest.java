@@ -119,6 +119,43 @@ class BackupPipelineTest {
                         .as("the store's path said once").hasSize(2));
     }
 
+    /**
+     * A store that cannot be reached fails its upload and the name check each on its own (SFTP's shared failed connect):
+     * whichever thread says it first, the error is the same, "cannot reach store …" (SftpSilentHostIT saw the upload's
+     * words win when the check's came a moment after the failure).
+     */
+    @Test
+    void anUnreachableStoreIsSaidTheSameWhicheverOfUploadAndCheckFailsFirst() throws Exception {
+        LocalStore local = new LocalStore(dir.resolve("store"), true);
+        java.util.concurrent.CountDownLatch uploadFailed = new java.util.concurrent.CountDownLatch(1);
+        io.dbbackup.spi.Store unreachable = new io.dbbackup.spi.ForwardingStore(local) {
+            @Override
+            public Upload upload(String k, OperationContext c) throws IOException {
+                uploadFailed.countDown();
+                throw new IOException("sftp cannot connect to 127.0.0.1:22: no SSH banner within 15 s");
+            }
+
+            @Override
+            public java.util.Optional<io.dbbackup.core.StoredObject> stat(String k) throws IOException {
+                try {
+                    uploadFailed.await();
+                    Thread.sleep(300); // after the upload's failure has reached the pipeline
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("cannot connect: no SSH banner within 15 s");
+            }
+
+            @Override
+            public String describe() {
+                return "sftp u@h:22:/b";
+            }
+        };
+        assertThatThrownBy(() -> new BackupPipeline(Clock.systemUTC()).run(request(new FakeEngine(1000, -1, new AtomicBoolean()), unreachable)))
+                .isInstanceOf(DbBackupException.class)
+                .hasMessageContaining("cannot reach store sftp u@h:22:/b: cannot connect: no SSH banner within 15 s");
+    }
+
     @Test
     void aCompleteDumpLandsWithSidecarsAndTheRightDigest() throws Exception {
         LocalStore store = new LocalStore(dir.resolve("store"), true);
