@@ -139,15 +139,28 @@ public final class S3Store implements Store {
         Thread me = Thread.currentThread();
         Object by = new Object();
         boolean[] live = {true}; // guarded by 'by', as in get: a late hook must not stop this thread's next requests
+        boolean[] stopped = {false}; // guarded by 'by': this request was stopped by the hook
         CancelSignal.Registration stop = cancel.onCancel(() -> {
             synchronized (by) {
                 if (live[0]) {
+                    stopped[0] = true;
                     h.stop(me, by);
                 }
             }
         });
         try {
             return request.apply(c);
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            boolean byHook;
+            synchronized (by) {
+                byHook = stopped[0];
+            }
+            if (byHook) {
+                // say why, as a stopped GET does: a backup tells the check it stopped itself from a refusing store by it
+                throw software.amazon.awssdk.core.exception.SdkClientException.builder()
+                        .message("the request was stopped: cancelled (" + cancel.reason() + ")").cause(e).build();
+            }
+            throw e;
         } finally {
             stop.close();
             synchronized (by) {
