@@ -337,7 +337,8 @@ public final class Restorer {
     /**
      * A restore in part needs a backup its target's engine can take apart ({@link Engine#restoresInPart}), and is never
      * combined with {@code --clean}: pg_restore's {@code --table} brings back a table without its indexes, constraints
-     * and triggers, so a clean replace would leave production with a bare table. It adds, in one transaction: into a
+     * and triggers, so a clean replace would leave production with a bare table (MySQL's and SQLite's refusal gives only
+     * the reason that holds for them: a table that exists stops the restore). It adds, in one transaction: into a
      * scratch database, or rows into tables that exist ({@code --data-only}). Refused before anything is read, naming the
      * ways that do replace what is there without it: the rows into the emptied table, the table dropped first (not for
      * rows only, which need it), a scratch datasource.
@@ -347,9 +348,13 @@ public final class Restorer {
             return;
         }
         if (options.clean()) {
+            // pg_restore's reason is PostgreSQL's own: MySQL's and SQLite's table comes back with its indexes and triggers
+            String why = "postgres".equals(target.engineType())
+                    ? "pg_restore --table restores a table without its indexes, constraints and triggers: a clean replace "
+                    + "would leave it bare; a table that exists stops the restore instead of being replaced"
+                    : "a table that exists stops the restore instead of being replaced";
             throw DbBackupException.user("--table, --schema and --data-only add to the target and cannot be combined with --clean "
-                    + "(pg_restore --table restores a table without its indexes, constraints and triggers: a clean replace would "
-                    + "leave it bare; a table that exists stops the restore instead of being replaced); without --clean: "
+                    + "(" + why + "); without --clean: "
                     + (options.dataOnly() ? "empty the table to load the backup's rows into it"
                     : "empty the table and add --data-only to load the backup's rows into it, drop the table first "
                     + "to bring back the backup's own") + ", or restore into a scratch datasource (--to) and copy back what "
