@@ -1,5 +1,6 @@
 package io.dbbackup.cli;
 
+import io.dbbackup.core.RecordedSize;
 import io.dbbackup.job.Catalog;
 import io.dbbackup.job.CutShort;
 
@@ -20,8 +21,8 @@ record ListedDamage(List<String> marks, Long recordedSize) {
     static ListedDamage of(Catalog.Entry e, Long recorded) {
         List<String> marks = new ArrayList<>();
         long size = e.object().size();
-        if (CutShort.is(size, recorded)) {
-            CutShort c = CutShort.empty(size) ? CutShort.emptyObject(e.key()) : new CutShort(e.key(), size, recorded, false);
+        if (RecordedSize.cutShort(size, recorded)) {
+            CutShort c = RecordedSize.empty(size) ? CutShort.emptyObject(e.key()) : new CutShort(e.key(), size, recorded, false);
             marks.add(c.notCounted()); // prune's words for it: one place
         }
         if (!e.checksum()) {

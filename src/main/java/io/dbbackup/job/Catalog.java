@@ -5,6 +5,7 @@ import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Human;
+import io.dbbackup.core.RecordedSize;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.ArtifactReader;
 import io.dbbackup.pipeline.Failures;
@@ -163,7 +164,7 @@ public final class Catalog {
      * uncopied, never deleted.
      */
     public static boolean counts(Entry e) {
-        return !CutShort.empty(e.object().size());
+        return !RecordedSize.empty(e.object().size());
     }
 
     /**
@@ -206,12 +207,12 @@ public final class Catalog {
         }
         Long recorded = e.manifest() ? recordedSizeOrWarn(job, job, e.key(), e.key()) : null;
         if (recorded != null || !job.isCopy()) {
-            return CutShort.is(size, recorded) ? Optional.of(new CutShort(e.key(), size, recorded, false)) : Optional.empty();
+            return RecordedSize.cutShort(size, recorded) ? Optional.of(new CutShort(e.key(), size, recorded, false)) : Optional.empty();
         }
         JobConfig source = ws.job(job.copyOf());
         Optional<BackupKey> origin = BackupKey.parseFileName(e.key().fileName(), source.prefix(), database(source));
         recorded = origin.map(o -> recordedSizeOrWarn(source, job, o, e.key())).orElse(null);
-        return CutShort.is(size, recorded) ? Optional.of(new CutShort(e.key(), size, recorded, true)) : Optional.empty();
+        return RecordedSize.cutShort(size, recorded) ? Optional.of(new CutShort(e.key(), size, recorded, true)) : Optional.empty();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Json;
+import io.dbbackup.core.RecordedSize;
 import io.dbbackup.core.RetentionPolicy;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.pipeline.ArtifactReader;
@@ -558,17 +559,16 @@ public final class Copier {
             if (origin == null || mine < 0 || origin.object().size() < 0 || mine == origin.object().size()) {
                 continue;
             }
-            String whose = "its manifest";
             Long recorded = copy.manifest() ? catalog.recordedSize(job, copy.key()) : null;
-            if (recorded == null) {
-                whose = "its source's manifest";
+            boolean bySource = recorded == null;
+            if (bySource) {
                 recorded = catalog.recordedSize(source, origin.key());
             }
-            if (!CutShort.is(mine, recorded)) { // the rule prune applies
+            if (!RecordedSize.cutShort(mine, recorded)) { // the rule prune applies
                 continue;
             }
-            String why = "is " + mine + " bytes, " + whose + " records " + recorded;
-            ws.log().warn("not counted as a copy: a copy that " + why + " " + CutShort.cause(mine, recorded, "a copy that died, a full disk") + "; copy "
+            String why = "is " + RecordedSize.sizes(mine, recorded, bySource);
+            ws.log().warn("not counted as a copy: a copy that " + why + " " + RecordedSize.cause(mine, recorded, "a copy that died, a full disk") + "; copy "
                     + "job " + job.name() + " copies its source backup over it when its retention keeps that backup, and an "
                     + "older one in its place when that one does not match its checksum", "job", job.name(),
                     "from", origin.key().key(), "key", copy.key().key());

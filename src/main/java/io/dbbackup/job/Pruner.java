@@ -5,6 +5,7 @@ import io.dbbackup.core.BackupKey;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.ExitStatus;
 import io.dbbackup.core.Log;
+import io.dbbackup.core.RecordedSize;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.pipeline.Failures;
 import io.dbbackup.core.WalFileName;
@@ -350,7 +351,7 @@ public final class Pruner {
                 return decision;
             }
             for (CutShort c : found) {
-                ws.log().warn("not counted by retention: a backup that " + c.describe() + " " + CutShort.cause(c.size(), c.recorded(),
+                ws.log().warn("not counted by retention: a backup that " + c.describe() + " " + RecordedSize.cause(c.size(), c.recorded(),
                         job.isCopy() ? "a copy that died" : "a full disk, a copy by hand") + "; prune neither keeps it "
                         + "in place of a good backup nor deletes it: " + (job.isCopy() ? "the next run of copy job "
                         + job.name() + " copies its source backup over it when its retention keeps that backup; or " : "")

@@ -15,6 +15,7 @@ import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.DeletedSinceListedException;
 import io.dbbackup.core.Json;
 import io.dbbackup.core.Log;
+import io.dbbackup.core.RecordedSize;
 import io.dbbackup.core.SingleByte;
 import io.dbbackup.spi.NoSuchKeyException;
 import io.dbbackup.spi.Store;
@@ -120,13 +121,8 @@ public final class ArtifactReader {
         Optional<String> recorded = sha256Of(manifest);
         if (recorded.isEmpty() || !recorded.get().equalsIgnoreCase(actual)) {
             OptionalLong size = sizeOf(manifest);
-            if (size.isPresent() && count < size.getAsLong()) {
-                throw new ChecksumMismatchException(corrupt.getMessage() + "; it is cut short: " + count + " of the "
-                        + size.getAsLong() + " bytes its manifest records (an upload or copy that did not finish, a full disk)");
-            }
-            if (size.isPresent() && count > size.getAsLong()) { // longer, as list and prune word it: not cut short
-                throw new ChecksumMismatchException(corrupt.getMessage() + "; it is " + count + " bytes, its manifest records "
-                        + size.getAsLong() + " (written over or appended to, or another backup's manifest?)");
+            if (size.isPresent() && count != size.getAsLong()) { // cut short, or longer as list and prune word it
+                throw new ChecksumMismatchException(corrupt.getMessage() + "; " + RecordedSize.read(count, size.getAsLong()));
             }
             throw corrupt;
         }
