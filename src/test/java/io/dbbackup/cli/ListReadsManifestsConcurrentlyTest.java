@@ -153,12 +153,9 @@ class ListReadsManifestsConcurrentlyTest {
     void manifestsAreReadSeveralAtOnceAndTheOutputIsTheOneOfTheReadsOneAfterAnother() {
         for (boolean json : new boolean[] {false, true}) {
             Listed sequential = list(json, 1);
-            long began = System.nanoTime();
             Listed parallel = list(json, ListCommand.MANIFEST_READS);
-            long tookMillis = (System.nanoTime() - began) / 1_000_000;
             assertThat(sequential.peak()).as("one after another").isEqualTo(1);
             assertThat(parallel.peak()).as("manifest GETs at once").isGreaterThan(1).isLessThanOrEqualTo(ListCommand.MANIFEST_READS);
-            assertThat(tookMillis).as("19 GETs of 200 ms, 8 at a time").isLessThan(2500);
             assertThat(parallel.out()).isEqualTo(sequential.out());
             assertThat(parallel.err()).isEqualTo(sequential.err());
             // what both say: every backup newest first, the damaged ones marked, the unreadable manifests warned of in order
@@ -204,7 +201,8 @@ class ListReadsManifestsConcurrentlyTest {
         } finally {
             ws.closeStores();
         }
-        assertThat((System.nanoTime() - began) / 1_000_000).as("stopped within").isLessThan(2000);
+        // a GET waits for the cancellation up to 30 s: the command did not wait for the reads it had not begun
+        assertThat((System.nanoTime() - began) / 1_000_000).as("stopped within").isLessThan(5000);
         canceller.join();
         assertThat(seen).as("every GET ran under the operation's cancellation").isNotEmpty().allMatch(t -> t.isCancelled()
                 && "signal TERM".equals(t.reason()));
