@@ -1,6 +1,6 @@
 package io.dbbackup.cli;
 
-import io.dbbackup.job.ShellWords;
+import io.dbbackup.core.ShellWords;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

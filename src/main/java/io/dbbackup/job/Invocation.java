@@ -1,5 +1,7 @@
 package io.dbbackup.job;
 
+import io.dbbackup.core.ShellWords;
+
 import java.util.ArrayList;
 import java.util.List;
 

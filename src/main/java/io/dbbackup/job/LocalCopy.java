@@ -145,4 +145,12 @@ final class LocalCopy implements Store {
     public String describe() {
         return "local copy " + file();
     }
+
+    /** As a local store's: the sidecar beside the file by its absolute path, the command pasted from any folder. */
+    @Override
+    public String howToWrite(String k, String line) {
+        Path p = objects.get(k);
+        return p == null ? Store.super.howToWrite(k, line) : "'echo " + io.dbbackup.core.ShellWords.echoed(line) + " > "
+                + io.dbbackup.core.ShellWords.quote(p.toAbsolutePath().normalize().toString()) + "'";
+    }
 }

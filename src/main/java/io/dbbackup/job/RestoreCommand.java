@@ -1,6 +1,8 @@
 package io.dbbackup.job;
 
 import java.nio.file.Path;
+import io.dbbackup.core.ShellWords;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -102,12 +102,12 @@ public final class ArtifactReader {
     }
 
     /**
-     * How to put back the missing sidecar of {@code key} with the digest its manifest records: safe whatever the bytes
-     * are, since the next verify checks them against it.
+     * How to put back the missing sidecar of {@code key} with the digest its manifest records, in the store's own terms
+     * ({@link Store#howToWrite}): safe whatever the bytes are, since the next verify checks them against it.
      */
-    private static String putBack(BackupKey key, String recorded) {
-        return "to put the sidecar back as the manifest records it, 'echo \"" + recorded + "  " + key.fileName() + "\" > "
-                + key.fileName() + BackupKey.SHA256_SUFFIX + "' in its folder writes it, and verify then checks the bytes against it";
+    private String putBack(BackupKey key, String recorded) {
+        return "to put the sidecar back as the manifest records it, " + store.howToWrite(key.sha256Key(), recorded + "  "
+                + key.fileName()) + " writes it, and verify then checks the bytes against it";
     }
 
     /**

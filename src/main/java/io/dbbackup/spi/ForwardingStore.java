@@ -98,6 +98,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public String howToWrite(String key, String line) {
+        return delegate.howToWrite(key, line);
+    }
+
+    @Override
     public String location(String folder) {
         return delegate.location(folder);
     }

@@ -128,6 +128,19 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * How a user writes {@code line} (one line of text, a newline after it) as the object under {@code key} by hand, in
+     * words that fit "..., {@code <these>} writes it": a command in single quotes, paste-ready in the store's own terms
+     * (a local file's absolute path; an SFTP server's path and login; the aws or az CLI for a bucket or container), then
+     * where to run it when not anywhere. A line that says how to put a deleted {@code .sha256} sidecar back uses it; the
+     * CLI never knows which store it speaks of. Default: {@code 'echo "LINE" > NAME' in its folder}, NAME the key's last
+     * name.
+     */
+    default String howToWrite(String key, String line) {
+        return "'echo " + io.dbbackup.core.ShellWords.echoed(line) + " > "
+                + io.dbbackup.core.ShellWords.quote(key.substring(key.lastIndexOf('/') + 1)) + "' in its folder";
+    }
+
+    /**
      * Where {@code folder} (a key prefix ending in '/') really is: equal for two stores' folders that hold the same
      * objects (two stores on one path, one store inside another's folder), so that config validation can refuse two
      * jobs sharing one folder however it is spelled. Default: the description and the folder.

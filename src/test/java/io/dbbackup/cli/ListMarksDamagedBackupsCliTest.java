@@ -109,7 +109,8 @@ class ListMarksDamagedBackupsCliTest {
         Path sidecar = artifact.resolveSibling(name + ".sha256");
         String sha = Files.readString(sidecar).substring(0, 64);
         Files.delete(sidecar);
-        String fix = "'echo \"" + sha + "  " + name + "\" > " + name + ".sha256' in its folder";
+        // a local store's line names the sidecar by its absolute path: the command runs from wherever it is pasted
+        String fix = "'echo \"" + sha + "  " + name + "\" > " + sidecar.toAbsolutePath().normalize() + "' writes it";
 
         Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
         assertThat(verify.exit()).as(verify.toString()).isEqualTo(3);
@@ -118,13 +119,40 @@ class ListMarksDamagedBackupsCliTest {
         assertThat(restore.exit()).as(restore.toString()).isZero();
         assertThat(restore.err()).as(restore.toString()).containsOnlyOnce("no checksum sidecar").contains(fix);
 
-        // the line pasted as given, in the backup's folder, puts the sidecar back: verify passes and list marks nothing
+        assertThat(verify.err()).as(verify.toString()).doesNotContain("in its folder");
+        // the line pasted as given, in another folder, puts the sidecar back: verify passes and list marks nothing
         String line = verify.err().substring(verify.err().indexOf(fix) + 1);
-        Shell.sh(artifact.getParent(), line.substring(0, line.indexOf("' in its folder")));
+        Files.createDirectories(dir.resolve("elsewhere"));
+        Shell.sh(dir.resolve("elsewhere"), line.substring(0, line.indexOf("' writes it")));
         assertThat(Shell.sh(artifact.getParent(), "sha256sum -c " + name + ".sha256")).contains(name + ": OK");
         Cli.Result again = cli.run("-c", "config.yaml", "verify", "app");
         assertThat(again.exit()).as(again.toString()).isZero();
         assertThat(cli.run("-c", "config.yaml", "list", "app").out()).doesNotContain("no .sha256");
+    }
+
+    /**
+     * A copy checked with {@code verify --from-file} whose {@code .sha256} did not come along, its manifest beside it: the
+     * fix line names the sidecar beside the copy by its absolute path, and pasted from another folder it puts it there.
+     */
+    @Test
+    void aCopyWithoutItsSidecarIsToldWhereItsSidecarGoes() throws Exception {
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        Path artifact = artifacts().get(0);
+        String name = artifact.getFileName().toString();
+        String sha = Files.readString(artifact.resolveSibling(name + ".sha256")).substring(0, 64);
+        Path copies = Files.createDirectories(dir.resolve("copies"));
+        Files.copy(artifact, copies.resolve(name));
+        Files.copy(artifact.resolveSibling(name + ".manifest.json"), copies.resolve(name + ".manifest.json"));
+        String fix = "'echo \"" + sha + "  " + name + "\" > " + copies.toAbsolutePath().normalize().resolve(name + ".sha256")
+                + "' writes it";
+
+        Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app", "--from-file", "copies/" + name);
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(3);
+        assertThat(verify.err()).as(verify.toString()).contains("no checksum sidecar").contains(fix);
+        String line = verify.err().substring(verify.err().indexOf(fix) + 1);
+        Shell.sh(store, line.substring(0, line.indexOf("' writes it")));
+        Cli.Result again = cli.run("-c", "config.yaml", "verify", "app", "--from-file", "copies/" + name);
+        assertThat(again.exit()).as(again.toString()).isZero();
     }
 
     @Test

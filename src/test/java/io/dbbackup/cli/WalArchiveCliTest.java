@@ -386,7 +386,7 @@ class WalArchiveCliTest {
         assertThat(RecoveryTargets.of(null, "0/1", null, null).followsNewestTimeline()).isTrue();
         assertThatThrownBy(() -> RecoveryTargets.of(null, null, null, "current")).hasMessageContaining("add --target-time");
         assertThatThrownBy(() -> RecoveryTargets.of(null, null, "latest", "0")).hasMessageContaining("not latest, current or a timeline number");
-        assertThat(io.dbbackup.job.ShellWords.join(List.of("/usr/bin/java", "-jar", "/opt/it's here/x.jar", "%f")))
+        assertThat(io.dbbackup.core.ShellWords.join(List.of("/usr/bin/java", "-jar", "/opt/it's here/x.jar", "%f")))
                 .isEqualTo("/usr/bin/java -jar '/opt/it'\\''s here/x.jar' %f");
     }
 
@@ -407,17 +407,17 @@ class WalArchiveCliTest {
         Path dest = pgWal.resolve("RECOVERYXLOG");
 
         Shell.Result noJar = restoreCommand(io.dbbackup.job.RestoreCommand.of(
-                io.dbbackup.job.ShellWords.join(List.of(javaBin, "-jar", "/nope/50%full/dbbackup.jar")), config,
+                io.dbbackup.core.ShellWords.join(List.of(javaBin, "-jar", "/nope/50%full/dbbackup.jar")), config,
                 "phys", List.of()), segment(2));
         assertThat(noJar.exit()).as(noJar.toString()).isEqualTo(255);
         assertThat(noJar.output()).contains("Unable to access jarfile /nope/50%full/dbbackup.jar");
         // a --dbbackup-command that execs its program (as launcher scripts do) must not skip the case
         Shell.Result execNoJar = restoreCommand(io.dbbackup.job.RestoreCommand.of(
-                "exec " + io.dbbackup.job.ShellWords.join(List.of(javaBin, "-jar", "/nope/dbbackup.jar")), config,
+                "exec " + io.dbbackup.core.ShellWords.join(List.of(javaBin, "-jar", "/nope/dbbackup.jar")), config,
                 "phys", List.of()), segment(2));
         assertThat(execNoJar.exit()).as(execNoJar.toString()).isEqualTo(255);
         Shell.Result noHeap = restoreCommand(io.dbbackup.job.RestoreCommand.of(
-                io.dbbackup.job.ShellWords.join(List.of(javaBin, "-Xmx1k", "-cp", System.getProperty("java.class.path"), Main.class.getName())),
+                io.dbbackup.core.ShellWords.join(List.of(javaBin, "-Xmx1k", "-cp", System.getProperty("java.class.path"), Main.class.getName())),
                 config, "phys", List.of()), segment(2));
         assertThat(noHeap.exit()).as(noHeap.toString()).isEqualTo(255);
 

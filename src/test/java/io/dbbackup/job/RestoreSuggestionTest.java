@@ -3,6 +3,7 @@ package io.dbbackup.job;
 import io.dbbackup.core.ArchiveMode;
 import io.dbbackup.core.Lsn;
 import io.dbbackup.core.RecoveryTarget;
+import io.dbbackup.core.ShellWords;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

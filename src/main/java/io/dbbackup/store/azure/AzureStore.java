@@ -1,5 +1,6 @@
 package io.dbbackup.store.azure;
 
+import io.dbbackup.core.ShellWords;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.HeldObjectException;
@@ -482,6 +483,24 @@ public final class AzureStore implements Store {
     @Override
     public String describe() {
         return cfg.describe();
+    }
+
+    /**
+     * {@code 'echo "LINE" | az storage blob upload --account-name A --container-name C --name PREFIX/KEY --data @-'}, with
+     * {@code --blob-endpoint} for an emulator's or private endpoint's URL and {@code --auth-mode login} for a store that
+     * signs in with Entra ID (a key or SAS is the az CLI's own: AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN; never here).
+     */
+    @Override
+    public String howToWrite(String key, String line) {
+        java.util.List<String> words = new java.util.ArrayList<>(List.of("az", "storage", "blob", "upload", "--account-name",
+                cfg.account(), "--container-name", cfg.container(), "--name", cfg.prefix() + key, "--data", "@-"));
+        if (!cfg.accountUrl().toString().equals("https://" + cfg.account() + ".blob.core.windows.net")) {
+            words.addAll(List.of("--blob-endpoint", cfg.accountUrl().toString()));
+        }
+        if (cfg.accountKey() == null && cfg.sasToken() == null) {
+            words.addAll(List.of("--auth-mode", "login"));
+        }
+        return "'echo " + ShellWords.echoed(line) + " | " + ShellWords.join(words) + "'";
     }
 
     /**

@@ -3,6 +3,7 @@ package io.dbbackup.store.local;
 import io.dbbackup.core.FilePermissions;
 import io.dbbackup.core.FolderSync;
 import io.dbbackup.core.Log;
+import io.dbbackup.core.ShellWords;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
@@ -445,6 +446,12 @@ public final class LocalStore implements Store {
     @Override
     public String describe() {
         return "local " + root;
+    }
+
+    /** {@code 'echo "LINE" > /abs/path/KEY'}: the file by its absolute path, so the command runs from any folder. */
+    @Override
+    public String howToWrite(String key, String line) {
+        return "'echo " + ShellWords.echoed(line) + " > " + ShellWords.quote(root.resolve(key).normalize().toString()) + "'";
     }
 
     /**

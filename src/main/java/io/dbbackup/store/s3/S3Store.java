@@ -3,6 +3,7 @@ package io.dbbackup.store.s3;
 import io.dbbackup.core.CancelSignal;
 import io.dbbackup.core.DbBackupException;
 import io.dbbackup.core.Human;
+import io.dbbackup.core.ShellWords;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.NoSuchKeyException;
@@ -641,6 +642,29 @@ public final class S3Store implements Store {
     @Override
     public String describe() {
         return cfg.describe();
+    }
+
+    /**
+     * {@code 'echo "LINE" | aws s3 cp - s3://BUCKET/PREFIX/KEY'} with what the aws CLI needs to reach the bucket as this
+     * store does: {@code --endpoint-url} for an S3-compatible service, {@code --region} when not us-east-1, and the
+     * store's {@code --sse} (a bucket policy may refuse an object without it). Credentials are the aws CLI's own.
+     */
+    @Override
+    public String howToWrite(String key, String line) {
+        java.util.List<String> words = new java.util.ArrayList<>(List.of("aws", "s3", "cp", "-", cfg.location(key)));
+        if (cfg.endpoint() != null) {
+            words.addAll(List.of("--endpoint-url", cfg.endpoint().toString()));
+        }
+        if (cfg.region() != null && !cfg.region().equals("us-east-1")) {
+            words.addAll(List.of("--region", cfg.region()));
+        }
+        if (cfg.sse() != null) {
+            words.addAll(List.of("--sse", cfg.sse()));
+            if (cfg.kmsKeyId() != null) {
+                words.addAll(List.of("--sse-kms-key-id", cfg.kmsKeyId()));
+            }
+        }
+        return "'echo " + ShellWords.echoed(line) + " | " + ShellWords.join(words) + "'";
     }
 
     /**

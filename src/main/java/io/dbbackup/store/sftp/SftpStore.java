@@ -5,6 +5,7 @@ import io.dbbackup.core.HostPort;
 import io.dbbackup.core.Human;
 import io.dbbackup.core.Log;
 import io.dbbackup.core.Redactor;
+import io.dbbackup.core.ShellWords;
 import io.dbbackup.core.StoredObject;
 import io.dbbackup.core.UnfinishedUpload;
 import io.dbbackup.spi.Deadline;
@@ -1241,6 +1242,20 @@ public final class SftpStore implements Store {
     @Override
     public String describe() {
         return cfg.describe();
+    }
+
+    /**
+     * {@code 'echo "LINE" > PATH' on USER@HOST (ssh -p PORT)}: the file's path on the server, to run in a shell there; a
+     * store path relative to the login folder is said as such. (An account that may only use SFTP writes the file here
+     * and puts it there.)
+     */
+    @Override
+    public String howToWrite(String key, String line) {
+        String path = join(cfg.path(), key);
+        String login = cfg.user() + "@" + cfg.host();
+        return "'echo " + ShellWords.echoed(line) + " > " + ShellWords.quote(path) + "' "
+                + (path.startsWith("/") ? "on " + login : "in the login folder of " + login)
+                + (cfg.port() == 22 ? "" : " (ssh -p " + cfg.port() + ")");
     }
 
     /**

@@ -4,6 +4,7 @@ import io.dbbackup.spi.Store;
 import io.dbbackup.store.RemoteStoreCliScenario;
 import io.dbbackup.testkit.Cli;
 import io.dbbackup.testkit.S3ProxyServer;
+import io.dbbackup.testkit.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -507,6 +508,42 @@ class S3CliIT extends RemoteStoreCliScenario {
             return result.get(3, TimeUnit.MINUTES);
         } finally {
             run.shutdown();
+        }
+    }
+
+    /**
+     * A backup whose {@code .sha256} was deleted: verify's fix line is the aws CLI command that puts it back in this
+     * bucket, with the store's endpoint (it said "'echo ... > F.sha256' in its folder", which a bucket has none of). Where
+     * the aws CLI is installed, the command pasted as given puts it back and verify passes.
+     */
+    @Test
+    void aDeletedSidecarsFixLineIsTheAwsCommandThatPutsItBack() throws Exception {
+        writeConfig("keep_last: 3");
+        assertThat(cli.run("-c", "config.yaml", "backup", "app").exit()).isZero();
+        try (Store raw = rawStore()) {
+            String key = keys(raw, "prod/app/").stream().filter(k -> k.endsWith(".sqlite.zst")).findFirst().orElseThrow();
+            String name = key.substring(key.lastIndexOf('/') + 1);
+            String sha;
+            try (java.io.InputStream in = raw.open(key + ".sha256")) {
+                sha = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).substring(0, 64);
+            }
+            raw.delete(key + ".sha256");
+            String command = "echo \"" + sha + "  " + name + "\" | aws s3 cp - s3://" + bucket + "/team/db/" + key
+                    + ".sha256 --endpoint-url " + s3.endpoint();
+
+            Cli.Result verify = cli.run("-c", "config.yaml", "verify", "app");
+            assertThat(verify.exit()).as(verify.toString()).isEqualTo(3);
+            assertThat(verify.err()).as(verify.toString()).contains("no checksum sidecar")
+                    .contains("to put the sidecar back as the manifest records it, '" + command + "' writes it")
+                    .doesNotContain("in its folder");
+            assertNoSecrets(verify);
+
+            if (Shell.run(dir, "bash", "-c", "command -v aws").exit() == 0) { // not a dependency: run where installed
+                Shell.sh(dir, "export AWS_ACCESS_KEY_ID=" + s3.accessKey() + " AWS_SECRET_ACCESS_KEY=" + s3.secretKey()
+                        + " AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null; " + command);
+                Cli.Result again = cli.run("-c", "config.yaml", "verify", "app");
+                assertThat(again.exit()).as(again.toString()).isZero();
+            }
         }
     }
 }
