@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
@@ -40,11 +41,20 @@ public final class BackupPipeline {
 
     /**
      * What to back up where, and how. {@code encryptor} may be null; {@code rawProgress}, if not null,
-     * hears the dump's bytes so far (once per chunk of up to 1 MiB, on the thread that compresses).
+     * hears the dump's bytes so far (once per chunk of up to 1 MiB, on the thread that compresses). {@code stallTimeout}
+     * (the datasource's {@code stall_timeout}; null or zero: no limit): the backup fails once the dump has written no
+     * byte for that long while the pipeline was not holding it back.
      */
     public record Request(String job, String engineType, Engine engine, Store store, BackupKey key,
                           Compression compression, int compressionLevel, Encryptor encryptor,
-                          OperationContext ctx, String toolVersion, LongConsumer rawProgress) {
+                          OperationContext ctx, String toolVersion, LongConsumer rawProgress, Duration stallTimeout) {
+        public Request(String job, String engineType, Engine engine, Store store, BackupKey key,
+                       Compression compression, int compressionLevel, Encryptor encryptor,
+                       OperationContext ctx, String toolVersion, LongConsumer rawProgress) {
+            this(job, engineType, engine, store, key, compression, compressionLevel, encryptor, ctx, toolVersion, rawProgress,
+                    null);
+        }
+
         public Request(String job, String engineType, Engine engine, Store store, BackupKey key,
                        Compression compression, int compressionLevel, Encryptor encryptor,
                        OperationContext ctx, String toolVersion) {
@@ -87,6 +97,8 @@ public final class BackupPipeline {
         // dump does not watch the token (SQLite streaming its snapshot): the writer then fails too
         r.ctx().cancellation().onCancel(() -> pipe.fail(
                 new java.io.InterruptedIOException("cancelled: " + r.ctx().cancellation().reason())));
+        // the stall watch: a dump that writes nothing for stall_timeout (not counting the time the pipe held it back) fails
+        AtomicReference<DbBackupException> stall = new AtomicReference<>();
         AtomicReference<DumpInfo> info = new AtomicReference<>();
         AtomicReference<Throwable> dumpError = new AtomicReference<>();
         Thread dumper = new Thread(() -> {
@@ -121,10 +133,13 @@ public final class BackupPipeline {
                     s -> counted(Codecs.compress(s, r.compression(), r.compressionLevel()), r.rawProgress()));
             long raw;
             try {
-                raw = compressor.await(() -> r.ctx().cancellation().isCancelled() || dumpError.get() != null
-                        || refusal.get() != null, r.ctx().cancellation());
+                raw = compressor.await(() -> stalled(r, pipe, stall) || r.ctx().cancellation().isCancelled()
+                        || dumpError.get() != null || refusal.get() != null, r.ctx().cancellation());
             } catch (CompressorThread.Abandoned e) {
                 // left busy: what stopped the backup is the failure to report (a cancellation from outside says so itself)
+                if (stall.get() != null) {
+                    throw stall.get();
+                }
                 if (!r.ctx().cancellation().stopped() && refusal.get() != null) {
                     throw refusal.get();
                 }
@@ -173,14 +188,16 @@ public final class BackupPipeline {
             // came after this cancellation and says it: then it is what the failure stopped (the store's secret program
             // killed, its request cut off), not its cause, and the dump's own failure stays the error, as its exit code
             DbBackupException refusedFirst = refusal.get();
-            String why = "backup failed: " + t.getMessage();
+            // a stall is the error: the dump's or the reader's failure followed from the stall's cancellation
+            Throwable failure = stall.get() != null ? stall.get() : t;
+            String why = "backup failed: " + failure.getMessage();
             r.ctx().cancellation().cancelAfterFailure(why);
             pipe.closeReader();
             joinQuietly(dumper);
             joinQuietly(checker);
             DbBackupException refused = refusal.get();
             boolean stoppedByThis = refusedFirst == null && refused != null && String.valueOf(refused.getMessage()).contains(why);
-            throw Failures.map("backup of " + r.engine().describe() + " failed", refused != null && !stoppedByThis ? refused : t);
+            throw Failures.map("backup of " + r.engine().describe() + " failed", refused != null && !stoppedByThis ? refused : failure);
         } finally {
             if (!committed) {
                 if (sidecarsWritten) {
@@ -196,6 +213,40 @@ public final class BackupPipeline {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the dump stalled: it has written no byte for the request's {@code stallTimeout} while the pipe was not full
+     * (a dump held back by a slower compression or upload is not stalled). The first time it finds so, it says why in
+     * {@code stall}, cancels the backup as failed (the engine kills its tool) and fails the pipe.
+     */
+    private static boolean stalled(Request r, BoundedPipe pipe, AtomicReference<DbBackupException> stall) {
+        if (stall.get() != null) {
+            return true;
+        }
+        Duration limit = r.stallTimeout();
+        if (limit == null || limit.isZero() || pipe.writerIdleNanos(System.nanoTime()) < limit.toNanos()) {
+            return false;
+        }
+        String message = "the dump of " + r.engine().describe() + " wrote nothing for " + stallSaid(limit)
+                + " (stall_timeout): the database server stopped answering, or a lock held the dump back; nothing was stored";
+        // retryable as a lost connection is: a server that froze for a while (a VM paused, a network path lost) may answer again
+        stall.set(new DbBackupException(ExitStatus.SYSTEM_ERROR, message, null, true));
+        pipe.fail(new IOException(message));
+        r.ctx().cancellation().cancelAfterFailure("backup failed: " + message);
+        return true;
+    }
+
+    /** {@code 30 min}, {@code 2 h}, {@code 90 s}: a stall_timeout as its message says it. */
+    static String stallSaid(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + " h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + " min";
+        }
+        return io.dbbackup.core.Human.settingSpaced(d);
     }
 
     /** {@code out}, telling {@code progress} the bytes written so far after each write (none when null). */

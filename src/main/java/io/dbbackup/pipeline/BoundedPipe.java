@@ -31,6 +31,12 @@ final class BoundedPipe {
     private final Sink sink;
     private volatile IOException writerFailure;
     private volatile boolean readerGone;
+    /** {@link System#nanoTime} of the writer's last step forward: a byte written, or room found after waiting for it. */
+    private volatile long lastProgress = System.nanoTime();
+    /** The writer waits for room (the reader is slower): the pipeline holds it back, the dump is not stalled. */
+    private volatile boolean waitingForRoom;
+    /** The writer closed its end (the dump ended) or failed: it has nothing more to write. */
+    private volatile boolean writerDone;
 
     BoundedPipe(int capacity, int chunkSize) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -45,8 +51,18 @@ final class BoundedPipe {
         return new Source();
     }
 
+    /**
+     * How long the writer has gone without writing a byte of its own accord, as of {@code now} ({@link System#nanoTime}):
+     * the time it spent waiting for room in the pipe (compression or the upload slower than the dump) is not counted,
+     * and nothing is once it has closed its end.
+     */
+    long writerIdleNanos(long now) {
+        return waitingForRoom || writerDone ? 0 : Math.max(0, now - lastProgress);
+    }
+
     /** The producer failed: the reader will get {@code e} instead of end-of-stream. */
     void fail(IOException e) {
+        writerDone = true;
         writerFailure = e;
         queue.clear();
         queue.offer(EOF);
@@ -68,7 +84,24 @@ final class BoundedPipe {
         /** A tool's stdout read straight into the chunks. */
         @Override
         public long readFrom(InputStream in) throws IOException {
-            return readFully(in);
+            return readFully(new java.io.FilterInputStream(in) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = in.read(b, off, len);
+                    if (n > 0) {
+                        lastProgress = System.nanoTime();
+                    }
+                    return n;
+                }
+            });
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            super.write(b, off, len);
+            if (len > 0) {
+                lastProgress = System.nanoTime();
+            }
         }
 
         @Override
@@ -77,6 +110,7 @@ final class BoundedPipe {
         }
 
         private void put(Chunk chunk) throws IOException {
+            waitingForRoom = true;
             try {
                 do {
                     if (readerGone) {
@@ -86,6 +120,9 @@ final class BoundedPipe {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while writing the dump stream");
+            } finally {
+                lastProgress = System.nanoTime(); // the time spent waiting for room was the pipeline's, not the dump's
+                waitingForRoom = false;
             }
         }
 
@@ -100,6 +137,7 @@ final class BoundedPipe {
                 return;
             }
             closed = true;
+            writerDone = true;
             handOverCurrent();
             put(EOF);
         }

@@ -334,6 +334,153 @@ class BackupPipelineTest {
         }
     }
 
+    /** Writes {@code before} bytes, then waits (a server that stopped answering) until its context is cancelled. */
+    private static Engine stallingEngine(int before, AtomicBoolean cancelled) {
+        return new Engine() {
+            public String database() {
+                return "db";
+            }
+
+            public DumpFormat format() {
+                return DumpFormat.SQL;
+            }
+
+            public DumpInfo dump(OutputStream out, OperationContext ctx) throws IOException {
+                out.write(new byte[before]);
+                java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+                ctx.cancellation().onCancel(stop::countDown);
+                try {
+                    stop.await(); // as a tool reading from a SIGSTOP'd server: until it is killed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                cancelled.set(true);
+                throw new IOException("mariadb-dump was killed");
+            }
+
+            public TargetState inspectTarget(OperationContext ctx) {
+                return new TargetState(false, 0, "");
+            }
+
+            public void restore(InputStream in, DumpFormat format, RestoreOptions options, OperationContext ctx) {
+            }
+
+            public String describe() {
+                return "fake db on stopped-host";
+            }
+        };
+    }
+
+    /**
+     * A dump that stops writing (its server SIGSTOP'd, a frozen VM) fails the backup once it has written nothing for
+     * stall_timeout, as a system error that says so, instead of waiting for ever: the dump is cancelled, the upload
+     * aborted, nothing is stored.
+     */
+    @Test
+    void aDumpThatWritesNothingForTheStallTimeoutFailsAndStoresNothing() throws Exception {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        AtomicBoolean aborted = new AtomicBoolean();
+        LocalStore local = new LocalStore(dir.resolve("store"), true);
+        io.dbbackup.spi.Store store = new io.dbbackup.spi.ForwardingStore(local) {
+            @Override
+            public Upload upload(String k, OperationContext c) throws IOException {
+                Upload real = local.upload(k, c);
+                return new Upload() {
+                    public OutputStream stream() {
+                        return real.stream();
+                    }
+
+                    public void commit() throws IOException {
+                        real.commit();
+                    }
+
+                    public void abort() {
+                        aborted.set(true);
+                        real.abort();
+                    }
+
+                    public void close() {
+                        abort();
+                    }
+                };
+            }
+        };
+        BackupPipeline.Request request = new BackupPipeline.Request("job", "fake", stallingEngine(200_000, cancelled), store,
+                key, Compression.ZSTD, 3, null, ctx(), "test", null, java.time.Duration.ofSeconds(1));
+        long start = System.nanoTime();
+        Throwable thrown = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> org.assertj.core.api.Assertions.catchThrowable(() -> new BackupPipeline(Clock.systemUTC()).run(request)));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(thrown).isInstanceOf(DbBackupException.class)
+                .hasMessage("the dump of fake db on stopped-host wrote nothing for 1 s (stall_timeout): the database server "
+                        + "stopped answering, or a lock held the dump back; nothing was stored");
+        assertThat(((DbBackupException) thrown).status()).isEqualTo(ExitStatus.SYSTEM_ERROR);
+        assertThat(ms).as("failed %d ms after the start", ms).isBetween(900L, 6000L);
+        assertThat(cancelled).as("the dump was cancelled").isTrue();
+        assertThat(aborted).as("the upload was aborted").isTrue();
+        try (Stream<Path> s = files(dir.resolve("store"))) {
+            assertThat(s).isEmpty(); // no artifact under its final key, no sidecar, no temp file
+        }
+    }
+
+    /**
+     * A dump held back by the pipeline (the upload slower than the dump, the pipe full for longer than stall_timeout) is
+     * not stalled: the time its writes wait for room does not count.
+     */
+    @Test
+    void aDumpHeldBackByASlowUploadIsNotAStall() throws Exception {
+        LocalStore local = new LocalStore(dir.resolve("store"), true);
+        io.dbbackup.spi.Store slow = new io.dbbackup.spi.ForwardingStore(local) {
+            @Override
+            public Upload upload(String k, OperationContext c) throws IOException {
+                Upload real = local.upload(k, c);
+                OutputStream slowly = new OutputStream() {
+                    private boolean slept;
+
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        if (!slept) { // once, long after the pipe has filled up behind it
+                            slept = true;
+                            try {
+                                Thread.sleep(3000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new java.io.InterruptedIOException();
+                            }
+                        }
+                        real.stream().write(b, off, len);
+                    }
+                };
+                return new Upload() {
+                    public OutputStream stream() {
+                        return slowly;
+                    }
+
+                    public void commit() throws IOException {
+                        real.commit();
+                    }
+
+                    public void abort() {
+                        real.abort();
+                    }
+
+                    public void close() {
+                        abort();
+                    }
+                };
+            }
+        };
+        // 40 MB (incompressible enough, no compression): far more than the pipe and the store's blocks hold
+        BackupResult result = new BackupPipeline(Clock.systemUTC()).run(new BackupPipeline.Request("job", "fake",
+                new FakeEngine(40_000_000, -1, new AtomicBoolean()), slow, key, Compression.NONE, 0, null, ctx(), "t", null,
+                java.time.Duration.ofSeconds(1)));
+        assertThat(result.rawSize()).isEqualTo(40_000_000);
+        assertThat(local.stat(key.key())).isPresent();
+    }
+
     @Test
     void anEmptyDumpIsNotABackup() {
         LocalStore store = new LocalStore(dir.resolve("store"), true);
