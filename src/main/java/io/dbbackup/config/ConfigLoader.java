@@ -554,6 +554,7 @@ public final class ConfigLoader {
         Compression compression = compression(s).orElse(Compression.GZIP);
         int level = level(s, compression);
         EncryptionConfig encryption = EncryptionSection.read(s, "encryption", problems).orElse(null);
+        Duration stallTimeout = stallTimeout(s);
         if (type.isEmpty()) {
             s.markTypeUnknown();
             return null;
@@ -566,7 +567,28 @@ public final class ConfigLoader {
             return null;
         }
         Engine engine = provider.get().create(s);
-        return engine == null ? null : new DatasourceConfig(s.name(), provider.get().type(), engine, compression, level, encryption);
+        return engine == null ? null
+                : new DatasourceConfig(s.name(), provider.get().type(), engine, compression, level, encryption, stallTimeout);
+    }
+
+    /**
+     * {@code stall_timeout}: how long a dump may write nothing (not held back by the upload) before its backup fails;
+     * {@link DatasourceConfig#DEFAULT_STALL_TIMEOUT} when absent, null (off) for {@code 0}, at least 1 s otherwise.
+     */
+    private static Duration stallTimeout(YamlSection s) {
+        Optional<Duration> d = s.duration("stall_timeout");
+        if (d.isEmpty()) {
+            return s.has("stall_timeout") ? null : DatasourceConfig.DEFAULT_STALL_TIMEOUT; // refused above, or absent
+        }
+        if (d.get().isZero()) {
+            return null;
+        }
+        if (d.get().compareTo(Duration.ofSeconds(1)) < 0) {
+            s.error("stall_timeout", "must be 0 (off) or at least 1s (how long a dump may write nothing before its backup "
+                    + "fails; default 30m), got '" + io.dbbackup.core.Human.setting(d.get()) + "'");
+            return null;
+        }
+        return d.get();
     }
 
     private Optional<Compression> compression(YamlSection s) {

@@ -46,7 +46,7 @@ public final class BackupJob {
         try {
             result = new BackupPipeline(ws.clock()).run(new BackupPipeline.Request(job.name(), ds.engineType(),
                     ds.engine(), store, key, job.compression(), job.compressionLevel(), encryptor, ctx, Version.get(),
-                    progress == Progress.NONE ? null : progress::advanced));
+                    progress == Progress.NONE ? null : progress::advanced, ds.stallTimeout()));
         } finally {
             progress.finished();
         }
