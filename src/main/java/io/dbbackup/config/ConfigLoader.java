@@ -554,7 +554,7 @@ public final class ConfigLoader {
         Compression compression = compression(s).orElse(Compression.GZIP);
         int level = level(s, compression);
         EncryptionConfig encryption = EncryptionSection.read(s, "encryption", problems).orElse(null);
-        Duration stallTimeout = stallTimeout(s);
+        Optional<Duration> stall = stallTimeout(s);
         if (type.isEmpty()) {
             s.markTypeUnknown();
             return null;
@@ -567,28 +567,24 @@ public final class ConfigLoader {
             return null;
         }
         Engine engine = provider.get().create(s);
+        Duration stallTimeout = stall.isPresent() ? (stall.get().isZero() ? null : stall.get())
+                : provider.get().defaultStallTimeout();
         return engine == null ? null
                 : new DatasourceConfig(s.name(), provider.get().type(), engine, compression, level, encryption, stallTimeout);
     }
 
     /**
-     * {@code stall_timeout}: how long a dump may write nothing (not held back by the upload) before its backup fails;
-     * {@link DatasourceConfig#DEFAULT_STALL_TIMEOUT} when absent, null (off) for {@code 0}, at least 1 s otherwise.
+     * {@code stall_timeout}: how long a dump may write nothing (not held back by the upload) before its backup fails, at
+     * least 1 s; zero for {@code 0} (off); empty when absent (the engine's default) or refused.
      */
-    private static Duration stallTimeout(YamlSection s) {
+    private static Optional<Duration> stallTimeout(YamlSection s) {
         Optional<Duration> d = s.duration("stall_timeout");
-        if (d.isEmpty()) {
-            return s.has("stall_timeout") ? null : DatasourceConfig.DEFAULT_STALL_TIMEOUT; // refused above, or absent
-        }
-        if (d.get().isZero()) {
-            return null;
-        }
-        if (d.get().compareTo(Duration.ofSeconds(1)) < 0) {
+        if (d.isPresent() && !d.get().isZero() && d.get().compareTo(Duration.ofSeconds(1)) < 0) {
             s.error("stall_timeout", "must be 0 (off) or at least 1s (how long a dump may write nothing before its backup "
-                    + "fails; default 30m), got '" + io.dbbackup.core.Human.setting(d.get()) + "'");
-            return null;
+                    + "fails), got '" + io.dbbackup.core.Human.setting(d.get()) + "'");
+            return Optional.empty();
         }
-        return d.get();
+        return d;
     }
 
     private Optional<Compression> compression(YamlSection s) {

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code stall_timeout}: a datasource key of every engine, how long a dump may write nothing (not held back by the upload)
- * before its backup fails. 30 min when absent, {@code 0} turns it off, validated as every duration is (file:line:col,
+ * before its backup fails. 30 min when absent (SQLite: off), {@code 0} turns it off, validated as every duration is (file:line:col,
  * exit 1), and below a second refused.
  */
 class StallTimeoutConfigTest {
@@ -30,9 +30,15 @@ class StallTimeoutConfigTest {
         return ConfigFiles.load(dir, yaml).datasources().get("app").stallTimeout();
     }
 
+    /** A server's dump: 30 min when absent. SQLite's: off, as its snapshot is taken whole before its first byte is written. */
     @Test
-    void theDefaultIsThirtyMinutes() throws Exception {
-        assertThat(stallTimeout(ConfigText.withAppJob(""))).isEqualTo(Duration.ofMinutes(30));
+    void theDefaultIsThirtyMinutesForAServerAndOffForSqlite() throws Exception {
+        for (String engine : new String[] {"postgres", "mysql", "mariadb"}) {
+            String yaml = ConfigText.withAppJob("").replace("engine: sqlite\n    path: app.db",
+                    "engine: " + engine + "\n    database: app");
+            assertThat(stallTimeout(yaml)).as(engine).isEqualTo(Duration.ofMinutes(30));
+        }
+        assertThat(stallTimeout(ConfigText.withAppJob(""))).as("sqlite").isNull();
     }
 
     @Test

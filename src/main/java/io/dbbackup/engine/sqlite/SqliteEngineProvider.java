@@ -15,6 +15,16 @@ public final class SqliteEngineProvider implements EngineProvider {
         return "sqlite";
     }
 
+    /**
+     * Off: a SQLite backup writes nothing while it takes its snapshot (the online copy or VACUUM INTO, then its integrity
+     * check) and only then streams it, which for a large file takes longer than any stall limit; nor is there a server to
+     * stop answering. A {@code stall_timeout} given is kept.
+     */
+    @Override
+    public java.time.Duration defaultStallTimeout() {
+        return null;
+    }
+
     @Override
     public Engine create(ConfigSection s) {
         Path path = s.path("path").orElse(null);
