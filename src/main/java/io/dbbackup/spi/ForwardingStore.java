@@ -98,6 +98,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public String nameOf(String key) {
+        return delegate.nameOf(key);
+    }
+
+    @Override
     public String howToWrite(String key, String line) {
         return delegate.howToWrite(key, line);
     }
