@@ -27,6 +27,19 @@ public final class ShellWords {
         return "'" + text.replace("'", "'\\''") + "'";
     }
 
+    /**
+     * {@code 'echo "LINE" > PATH'}: the paste-ready command (in the single quotes a message puts it in) that writes
+     * {@code line} and a newline as the file {@code path}.
+     */
+    public static String echoInto(String line, String path) {
+        return "'echo " + echoed(line) + " > " + quote(path) + "'";
+    }
+
+    /** {@code 'echo "LINE" | WORDS'}: the paste-ready command that hands {@code line} and a newline to {@code words}. */
+    public static String echoPipedTo(String line, List<String> words) {
+        return "'echo " + echoed(line) + " | " + join(words) + "'";
+    }
+
     public static String join(List<String> words) {
         return words.stream().map(ShellWords::quote).collect(Collectors.joining(" "));
     }

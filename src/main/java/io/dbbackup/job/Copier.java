@@ -567,7 +567,7 @@ public final class Copier {
             if (!RecordedSize.cutShort(mine, recorded)) { // the rule prune applies
                 continue;
             }
-            String why = "is " + RecordedSize.sizes(mine, recorded, bySource);
+            String why = new CutShort(copy.key(), mine, recorded, bySource).describe();
             ws.log().warn("not counted as a copy: a copy that " + why + " " + RecordedSize.cause(mine, recorded, "a copy that died, a full disk") + "; copy "
                     + "job " + job.name() + " copies its source backup over it when its retention keeps that backup, and an "
                     + "older one in its place when that one does not match its checksum", "job", job.name(),

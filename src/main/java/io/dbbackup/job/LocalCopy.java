@@ -150,7 +150,7 @@ final class LocalCopy implements Store {
     @Override
     public String howToWrite(String k, String line) {
         Path p = objects.get(k);
-        return p == null ? Store.super.howToWrite(k, line) : "'echo " + io.dbbackup.core.ShellWords.echoed(line) + " > "
-                + io.dbbackup.core.ShellWords.quote(p.toAbsolutePath().normalize().toString()) + "'";
+        return p == null ? Store.super.howToWrite(k, line)
+                : io.dbbackup.core.ShellWords.echoInto(line, p.toAbsolutePath().normalize().toString());
     }
 }

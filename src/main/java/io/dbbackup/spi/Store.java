@@ -136,8 +136,7 @@ public interface Store extends AutoCloseable {
      * name.
      */
     default String howToWrite(String key, String line) {
-        return "'echo " + io.dbbackup.core.ShellWords.echoed(line) + " > "
-                + io.dbbackup.core.ShellWords.quote(key.substring(key.lastIndexOf('/') + 1)) + "' in its folder";
+        return io.dbbackup.core.ShellWords.echoInto(line, key.substring(key.lastIndexOf('/') + 1)) + " in its folder";
     }
 
     /**

@@ -500,7 +500,7 @@ public final class AzureStore implements Store {
         if (cfg.accountKey() == null && cfg.sasToken() == null) {
             words.addAll(List.of("--auth-mode", "login"));
         }
-        return "'echo " + ShellWords.echoed(line) + " | " + ShellWords.join(words) + "'";
+        return ShellWords.echoPipedTo(line, words);
     }
 
     /**

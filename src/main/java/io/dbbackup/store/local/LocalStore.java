@@ -451,7 +451,7 @@ public final class LocalStore implements Store {
     /** {@code 'echo "LINE" > /abs/path/KEY'}: the file by its absolute path, so the command runs from any folder. */
     @Override
     public String howToWrite(String key, String line) {
-        return "'echo " + ShellWords.echoed(line) + " > " + ShellWords.quote(root.resolve(key).normalize().toString()) + "'";
+        return ShellWords.echoInto(line, root.resolve(key).normalize().toString());
     }
 
     /**

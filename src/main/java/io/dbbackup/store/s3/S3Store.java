@@ -664,7 +664,7 @@ public final class S3Store implements Store {
                 words.addAll(List.of("--sse-kms-key-id", cfg.kmsKeyId()));
             }
         }
-        return "'echo " + ShellWords.echoed(line) + " | " + ShellWords.join(words) + "'";
+        return ShellWords.echoPipedTo(line, words);
     }
 
     /**

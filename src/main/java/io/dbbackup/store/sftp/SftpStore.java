@@ -1253,7 +1253,7 @@ public final class SftpStore implements Store {
     public String howToWrite(String key, String line) {
         String path = join(cfg.path(), key);
         String login = cfg.user() + "@" + cfg.host();
-        return "'echo " + ShellWords.echoed(line) + " > " + ShellWords.quote(path) + "' "
+        return ShellWords.echoInto(line, path) + " "
                 + (path.startsWith("/") ? "on " + login : "in the login folder of " + login)
                 + (cfg.port() == 22 ? "" : " (ssh -p " + cfg.port() + ")");
     }
